@@ -1,0 +1,122 @@
+"""The front door of the core: one question in, an answer or a handoff out, audited."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.errors import InputError
+from bot.pipeline import Citation, HandoffReason, Identity, Outcome, Pipeline, Turn
+from bot.settings import Settings
+from bot.storage import AuditLog
+
+HANDOFF_NOTICE = {
+    HandoffReason.CUSTOMER_REQUEST: "Sure, I'm passing you to a person from our support team. They will reply here.",
+    HandoffReason.NO_ANSWER: "I couldn't find this in our help center, so I'm passing your question to a person from our support team.",
+    HandoffReason.LOW_CONFIDENCE: "I'm not sure enough to answer this, so I'm passing it to a person from our support team.",
+    HandoffReason.POLICY: "A person from our support team handles this kind of request. I've passed it on.",
+    HandoffReason.MODEL_FAILURE: "Sorry, something went wrong on our side. I've passed your question to a person from our support team.",
+    HandoffReason.ERROR: "Sorry, something went wrong on our side. I've passed your question to a person from our support team.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AskResult:
+    question: str
+    outcome: Outcome
+    answer: str
+    confidence: float
+    citations: tuple[Citation, ...]
+    route: str
+    handoff_reason: HandoffReason | None
+    latency_ms: float
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "outcome": self.outcome.value,
+            "answer": self.answer,
+            "confidence": round(self.confidence, 4),
+            "citations": [c.to_json() for c in self.citations],
+            "route": self.route,
+            "handoff_reason": self.handoff_reason.value if self.handoff_reason else None,
+            "latency_ms": round(self.latency_ms, 2),
+        }
+
+
+class Assistant:
+    def __init__(self, *, settings: Settings, pipeline: Pipeline, audit: AuditLog | None = None) -> None:
+        self._settings = settings
+        self._pipeline = pipeline
+        self._audit = audit
+
+    def validate(self, text: str | None, *, tenant: str) -> str:
+        self._settings.tenant(tenant)  # unknown tenant: ConfigError with the known names
+        question = (text or "").strip()
+        if not question:
+            raise InputError("the question is empty: type a question")
+        limit = self._settings.max_question_chars
+        if len(question) > limit:
+            raise InputError(f"the question is {len(question)} characters long; the limit is {limit} characters")
+        return question
+
+    async def ask(
+        self, text: str | None, *, identity: Identity, conversation_id: str | None = None, vault: Any = None
+    ) -> AskResult:
+        started = time.perf_counter()
+        question = self.validate(text, tenant=identity.tenant)
+        turn = Turn(identity=identity, text=question, conversation_id=conversation_id)
+        if vault is not None:
+            turn.notes["vault"] = vault
+        await self._pipeline.run(turn)
+        latency = (time.perf_counter() - started) * 1000
+        result = self._result(turn, latency)
+        if self._audit is not None:
+            await asyncio.to_thread(self._record, turn, result)
+        return result
+
+    def _result(self, turn: Turn, latency: float) -> AskResult:
+        if turn.outcome is Outcome.ANSWER and turn.answer is not None:
+            text, citations = turn.answer.text, turn.answer.citations
+        else:
+            reason = turn.handoff_reason or HandoffReason.NO_ANSWER
+            text, citations = HANDOFF_NOTICE[reason], ()
+        details = {k: v for k, v in turn.notes.items() if k != "vault"}
+        details["retrieved"] = [p.source for p in turn.passages]
+        return AskResult(
+            question=turn.text,
+            outcome=turn.outcome or Outcome.HANDOFF,
+            answer=text,
+            confidence=turn.confidence,
+            citations=tuple(citations),
+            route=turn.route,
+            handoff_reason=turn.handoff_reason,
+            latency_ms=latency,
+            timings_ms=dict(turn.timings_ms),
+            details=details,
+        )
+
+    def _record(self, turn: Turn, result: AskResult) -> None:
+        assert self._audit is not None
+        tenant = turn.identity.tenant
+        conversation = turn.conversation_id
+        self._audit.record(tenant=tenant, conversation_id=conversation, kind="received", channel=turn.identity.channel, chars=len(turn.text))
+        if turn.entity_counts:
+            self._audit.record(tenant=tenant, conversation_id=conversation, kind="redacted", counts=turn.entity_counts)
+        if "hidden_access_keys" in turn.notes:
+            self._audit.record(tenant=tenant, conversation_id=conversation, kind="access_filtered", hidden=turn.notes["hidden_access_keys"])
+        self._audit.record(
+            tenant=tenant,
+            conversation_id=conversation,
+            kind="outcome",
+            outcome=result.outcome.value,
+            route=result.route,
+            handoff_reason=result.handoff_reason.value if result.handoff_reason else None,
+            confidence=round(result.confidence, 4),
+            passages=[{"source": p.source, "score": round(p.score, 4)} for p in turn.passages[:3]],
+            evidence=turn.notes.get("evidence"),
+        )

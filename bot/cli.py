@@ -1,0 +1,230 @@
+"""`supportbot` command line: serve, ingest, ask, eval, redact, audit.
+
+User errors (a `SupportbotError`) print one clear line and exit 2; no tracebacks for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from bot.errors import SupportbotError
+from bot.settings import DEFAULT_TENANT, Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _quiet_libraries() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never hang on a hub download; bundled files load offline
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    logging.basicConfig(level=os.environ.get("SUPPORTBOT_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+
+
+def friendly(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SupportbotError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _services(*, sample: bool | None = None, redact: bool = True) -> Any:
+    from bot.services import build_services
+
+    settings = Settings.from_env()
+    services = build_services(settings, redact=redact)
+    services.start(sample=sample)
+    return services
+
+
+def _groups(value: str | None) -> tuple[str, ...]:
+    return tuple(g.strip() for g in (value or "").split(",") if g.strip())
+
+
+@click.group()
+def main() -> None:
+    """supportbot: a self-hosted support bot with a real human handoff."""
+    _quiet_libraries()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@friendly
+def serve(host: str, port: int) -> None:
+    """Run the whole product: widget, HTTP API, webhooks, dashboard, metrics."""
+    from bot.web import run
+
+    run(Settings.from_env(), host=host, port=port)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--tenant", required=True, help="tenant whose knowledge base receives the files")
+@click.option("--groups", default=None, help="access groups, comma-separated (default: public)")
+@click.option("--prune", is_flag=True, help="remove documents whose files vanished from PATHS")
+@click.option("--question-column", default="question", show_default=True)
+@click.option("--answer-column", default="answer", show_default=True)
+@click.option("--id-column", default="id", show_default=True)
+@click.option("--url-column", default="url", show_default=True)
+@friendly
+def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool, question_column: str,
+           answer_column: str, id_column: str, url_column: str) -> None:
+    """Ingest Markdown, HTML, text, PDF files and FAQ tables (CSV/JSONL)."""
+    from knowledge.loaders import FaqColumns
+
+    services = _services(sample=tenant == DEFAULT_TENANT or None)
+    services.settings.tenant(tenant)
+    report = services.ingestor.ingest(
+        list(paths), tenant=tenant, groups=_groups(groups), prune=prune, progress=True,
+        columns=FaqColumns(question=question_column, answer=answer_column, id=id_column, url=url_column),
+        on_skip=lambda name, reason: click.echo(f"skipped {name}: {reason}", err=True),
+    )
+    services.close()
+    click.echo(
+        f"{tenant}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.removed} removed, {len(report.skipped)} skipped; {report.chunks} chunks in {report.seconds:.1f}s"
+    )
+    if report.skipped and not (report.added or report.updated or report.unchanged):
+        sys.exit(1)
+
+
+def _identity(tenant: str, user: str | None, groups: str | None) -> Any:
+    from bot.pipeline import Identity
+
+    return Identity(tenant=tenant, user=user, groups=_groups(groups), channel="cli")
+
+
+@main.command()
+@click.argument("question", required=False)
+@click.option("--tenant", default=DEFAULT_TENANT, show_default=True)
+@click.option("--user", default=None)
+@click.option("--groups", default=None, help="access groups of the asker, comma-separated")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@friendly
+def ask(question: str | None, tenant: str, user: str | None, groups: str | None, as_json: bool) -> None:
+    """Ask one question (or one per line on standard input, JSON lines out)."""
+    from bot.errors import InputError
+
+    services = _services()
+    identity = _identity(tenant, user, groups)
+    services.settings.tenant(tenant)
+
+    async def one(text: str) -> None:
+        result = await services.assistant.ask(text, identity=identity)
+        if as_json or question is None:
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        else:
+            click.echo(result.answer)
+            if result.outcome.value == "handoff":
+                click.echo(f"\n[handoff: {result.handoff_reason.value if result.handoff_reason else '-'}]")
+
+    async def many() -> None:
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            if not text.strip():
+                continue
+            try:
+                await one(text)
+            except InputError as exc:
+                click.echo(json.dumps({"question": text[:200], "error": str(exc)}))
+            sys.stdout.flush()
+
+    try:
+        asyncio.run(one(question) if question is not None else many())
+    finally:
+        services.close()
+
+
+@main.command(name="eval")
+@click.argument("cases_file", type=click.Path(path_type=Path))
+@click.option("--tenant", default=DEFAULT_TENANT, show_default=True)
+@click.option("--user", default=None)
+@click.option("--groups", default=None)
+@click.option("--json", "as_json", is_flag=True)
+@friendly
+def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, as_json: bool) -> None:
+    """Score the pipeline on CASES.jsonl: retrieval hits, answer/handoff precision and recall, latency."""
+    from bot.evaluation import load_cases, run_cases, score
+
+    cases = load_cases(cases_file)
+    services = _services()
+    services.settings.tenant(tenant)
+    identity = _identity(tenant, user, groups)
+    try:
+        results = asyncio.run(run_cases(cases, lambda q: services.assistant.ask(q, identity=identity)))
+    finally:
+        services.close()
+    report = score(cases, results)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), default=str))
+        return
+    click.echo(f"cases                {report.cases}")
+    for name in ("hit_at_1", "hit_at_3", "answer_precision", "answer_recall", "handoff_precision", "handoff_recall", "reason_accuracy", "contains_rate"):
+        value = getattr(report, name)
+        if value is not None:
+            click.echo(f"{name:<20} {value:.3f}")
+    click.echo(f"latency_ms           p50 {report.latency_ms['p50']}  p90 {report.latency_ms['p90']}  p99 {report.latency_ms['p99']}")
+    click.echo(f"cost_usd             {report.cost_usd:.4f}")
+    if report.calibration:
+        click.echo(f"suggested min_confidence {report.calibration['suggested_min_confidence']:.2f} (tenants file: [tenants.{tenant}.thresholds])")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="(default) JSON lines out")
+@click.option("--tenant", default=None, help="use this tenant's pii_kinds")
+@friendly
+def redact(as_json: bool, tenant: str | None) -> None:
+    """Redact personal data from each line of standard input (JSON lines out)."""
+    from policies.redaction import SpacyRedactor
+
+    settings = Settings.from_env()
+    kinds = settings.tenant(tenant).pii_kinds if tenant else None
+    redactor = SpacyRedactor(model=settings.spacy_model, kinds=frozenset(kinds) if kinds is not None else None)
+    redactor.warm_up()
+    batch: list[str] = []
+
+    def flush() -> None:
+        for r in redactor.redact_many_sync(batch):
+            out = {"text": r.text, "redacted": r.redacted, "entities": [{"type": e.type, "start": e.start, "end": e.end} for e in r.entities]}
+            click.echo(json.dumps(out, ensure_ascii=False))
+        sys.stdout.flush()
+        batch.clear()
+
+    for line in sys.stdin:
+        batch.append(line.rstrip("\n"))
+        if len(batch) >= 64 or sys.stdin.isatty():
+            flush()
+    if batch:
+        flush()
+
+
+@main.command()
+@click.option("--conversation", "conversation_id", required=True)
+@friendly
+def audit(conversation_id: str) -> None:
+    """Export a conversation's audit trail as JSON lines."""
+    from bot.storage import AuditLog, open_database
+
+    settings = Settings.from_env()
+    log = AuditLog(open_database(settings.database_url))
+    for event in log.events(conversation_id=conversation_id):
+        click.echo(json.dumps({"at": event.created_at.isoformat(), "tenant": event.tenant, "conversation_id": event.conversation_id,
+                               "kind": event.kind, "data": json.loads(event.data)}))
+
+
+if __name__ == "__main__":
+    main()

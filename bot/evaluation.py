@@ -1,0 +1,158 @@
+"""`supportbot eval`: run cases through the full pipeline and score them.
+
+Case: {"question", "expect": "answer"|"handoff", "sources": [...]?, "answer_contains": [...]?,
+"reason": "no_answer"|"customer_request"?}. The report includes a sweep of the confidence
+threshold so a tenant's `min_confidence` can be calibrated on its own cases.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.assistant import AskResult
+from bot.errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class EvalCase:
+    question: str
+    expect: str
+    sources: tuple[str, ...] = ()
+    answer_contains: tuple[str, ...] = ()
+    reason: str | None = None
+
+
+def load_cases(path: Path) -> list[EvalCase]:
+    cases = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            expect = d["expect"]
+            if expect not in {"answer", "handoff"}:
+                raise ValueError("expect must be 'answer' or 'handoff'")
+            cases.append(
+                EvalCase(
+                    question=str(d["question"]),
+                    expect=expect,
+                    sources=tuple(d.get("sources") or ()),
+                    answer_contains=tuple(d.get("answer_contains") or ()),
+                    reason=d.get("reason"),
+                )
+            )
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{path}:{n}: not a valid case ({exc})") from None
+    if not cases:
+        raise InputError(f"{path} holds no cases")
+    return cases
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+@dataclass(slots=True)
+class EvalReport:
+    cases: int = 0
+    hit_at_1: float | None = None
+    hit_at_3: float | None = None
+    answer_precision: float | None = None
+    answer_recall: float | None = None
+    handoff_precision: float | None = None
+    handoff_recall: float | None = None
+    reason_accuracy: float | None = None
+    contains_rate: float | None = None
+    latency_ms: dict[str, float] = field(default_factory=dict)
+    cost_usd: float = 0.0
+    calibration: dict[str, Any] = field(default_factory=dict)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+
+
+def score(cases: Sequence[EvalCase], results: Sequence[AskResult]) -> EvalReport:
+    report = EvalReport(cases=len(cases))
+    with_sources = [(c, r) for c, r in zip(cases, results, strict=True) if c.sources]
+    if with_sources:
+        h1 = sum(1 for c, r in with_sources if r.details.get("retrieved", [])[:1] and r.details["retrieved"][0] in c.sources)
+        h3 = sum(1 for c, r in with_sources if set(r.details.get("retrieved", [])[:3]) & set(c.sources))
+        report.hit_at_1, report.hit_at_3 = _ratio(h1, len(with_sources)), _ratio(h3, len(with_sources))
+    pairs = list(zip(cases, results, strict=True))
+    tp_a = sum(1 for c, r in pairs if c.expect == "answer" and r.outcome.value == "answer")
+    report.answer_precision = _ratio(tp_a, sum(1 for _, r in pairs if r.outcome.value == "answer"))
+    report.answer_recall = _ratio(tp_a, sum(1 for c, _ in pairs if c.expect == "answer"))
+    tp_h = sum(1 for c, r in pairs if c.expect == "handoff" and r.outcome.value == "handoff")
+    report.handoff_precision = _ratio(tp_h, sum(1 for _, r in pairs if r.outcome.value == "handoff"))
+    report.handoff_recall = _ratio(tp_h, sum(1 for c, _ in pairs if c.expect == "handoff"))
+    with_reason = [(c, r) for c, r in pairs if c.reason]
+    if with_reason:
+        ok = sum(1 for c, r in with_reason if r.handoff_reason is not None and r.handoff_reason.value == c.reason)
+        report.reason_accuracy = _ratio(ok, len(with_reason))
+    with_contains = [(c, r) for c, r in pairs if c.answer_contains]
+    if with_contains:
+        ok = sum(1 for c, r in with_contains if all(s.lower() in r.answer.lower() for s in c.answer_contains))
+        report.contains_rate = _ratio(ok, len(with_contains))
+    latencies = [r.latency_ms for r in results]
+    report.latency_ms = {f"p{q}": round(_percentile(latencies, q), 2) for q in (50, 90, 99)}
+    report.cost_usd = round(sum(float(r.details.get("cost_usd", 0.0)) for r in results), 6)
+    report.calibration = calibrate(pairs)
+    for c, r in pairs:
+        wrong_outcome = r.outcome.value != c.expect
+        wrong_source = bool(c.sources) and not (r.details.get("retrieved", [])[:1] and r.details["retrieved"][0] in c.sources)
+        if wrong_outcome or wrong_source:
+            report.failures.append(
+                {"question": c.question, "expect": c.expect, "got": r.outcome.value, "reason": r.handoff_reason,
+                 "top": r.details.get("retrieved", [])[:3], "want": list(c.sources), "confidence": round(r.confidence, 3)}
+            )
+    return report
+
+
+def calibrate(pairs: Sequence[tuple[EvalCase, AskResult]]) -> dict[str, Any]:
+    """Sweep `min_confidence` over the cases whose handoff was not a customer request."""
+    scored = [(c.expect == "answer", r.confidence) for c, r in pairs if r.handoff_reason is None or r.handoff_reason.value != "customer_request"]
+    if not scored or all(a for a, _ in scored) or not any(a for a, _ in scored):
+        return {}
+    best: tuple[float, float] = (-1.0, 0.0)
+    sweep = []
+    for step in range(30, 81, 2):
+        t = step / 100
+        tp = sum(1 for a, conf in scored if a and conf >= t)
+        fp = sum(1 for a, conf in scored if not a and conf >= t)
+        fn = sum(1 for a, conf in scored if a and conf < t)
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f = 0.0 if precision + recall == 0 else (1.25 * precision * recall) / (0.25 * precision + recall)  # F0.5: precision first
+        sweep.append({"min_confidence": t, "precision": round(precision, 3), "recall": round(recall, 3)})
+        if f > best[0]:
+            best = (f, t)
+    return {"suggested_min_confidence": best[1], "sweep": sweep}
+
+
+async def run_cases(
+    cases: Sequence[EvalCase], ask: Callable[[str], Awaitable[AskResult]], *, on_result: Callable[[AskResult], None] | None = None
+) -> list[AskResult]:
+    results = []
+    for case in cases:
+        result = await ask(case.question)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results

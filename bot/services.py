@@ -1,0 +1,126 @@
+"""Composition root of the core: builds every collaborator from `Settings`, in one place.
+
+`build_services` is cheap; `Services.start()` does the heavy loading (models, stores) and, on the
+embedded defaults, ingests the sample knowledge base for the `default` tenant.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from bot.answering import ExtractiveAnswerer
+from bot.assistant import Assistant
+from bot.pipeline import Pipeline, Stage
+from bot.settings import DEFAULT_TENANT, Settings
+from bot.stages import (
+    AnswerStage,
+    ConfidenceStage,
+    EmbedStage,
+    HumanRequestStage,
+    PermissionStage,
+    RedactStage,
+    RetrieveStage,
+)
+from bot.storage import AuditLog, open_database
+from knowledge.embedding import FastEmbedder
+from knowledge.ingest import IngestReport, Ingestor
+from knowledge.retrieval import Retriever
+from knowledge.store import MilvusStore
+from policies.intent import HumanRequestDetector
+from policies.permissions import AccessPolicy
+
+logger = logging.getLogger(__name__)
+
+SAMPLE_KB = Path(__file__).resolve().parents[1] / "knowledge" / "sample_kb"
+
+
+def _redactor(settings: Settings) -> Any | None:
+    try:
+        from policies.redaction import SpacyRedactor
+    except ImportError:  # redaction module not present in this build
+        return None
+    return SpacyRedactor(model=settings.spacy_model)
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    engine: Engine
+    store: MilvusStore
+    embedder: FastEmbedder
+    ingestor: Ingestor
+    access: AccessPolicy
+    pipeline: Pipeline
+    assistant: Assistant
+    audit: AuditLog
+    redactor: Any | None
+    started: bool = False
+
+    def start(self, *, sample: bool | None = None) -> None:
+        """Heavy and synchronous: run it in a thread from async code."""
+        if self.started:
+            return
+        self.embedder.warm_up()
+        self.store.open()
+        self.pipeline.warm_up()
+        if self.settings.load_sample_kb if sample is None else sample:
+            self.ingest_sample()
+        self.started = True
+
+    def ingest_sample(self) -> IngestReport | None:
+        if DEFAULT_TENANT not in self.settings.tenants or not SAMPLE_KB.is_dir():
+            return None
+        report = self.ingestor.ingest([SAMPLE_KB], tenant=DEFAULT_TENANT, display_base=SAMPLE_KB.parent)
+        if report.added or report.updated or report.removed:
+            logger.info("sample knowledge base: %d added, %d updated", report.added, report.updated)
+            self.access.refresh(DEFAULT_TENANT)
+        return report
+
+    def close(self) -> None:
+        self.store.close()
+        self.engine.dispose()
+
+
+def build_pipeline(
+    *, settings: Settings, embedder: FastEmbedder, retriever: Retriever, access: AccessPolicy, redactor: Any | None
+) -> Pipeline:
+    stages: list[Stage] = []
+    if redactor is not None:
+        stages.append(RedactStage(redactor=redactor, settings=settings))
+    stages += [
+        EmbedStage(embedder=embedder),
+        HumanRequestStage(detector=HumanRequestDetector(embedder=embedder), settings=settings),
+        PermissionStage(policy=access),
+        RetrieveStage(retriever=retriever),
+        AnswerStage(answerer=ExtractiveAnswerer()),
+        ConfidenceStage(settings=settings),
+    ]
+    return Pipeline(stages)
+
+
+def build_services(settings: Settings, *, redact: bool = True) -> Services:
+    engine = open_database(settings.database_url)
+    embedder = FastEmbedder(model=settings.embedding_model, cache_dir=settings.data_dir / "models")
+    store = MilvusStore(uri=settings.milvus_uri, dim=embedder.dim)
+    access = AccessPolicy(engine=engine, settings=settings)
+    redactor = _redactor(settings) if redact else None
+    retriever = Retriever(store=store)
+    pipeline = build_pipeline(settings=settings, embedder=embedder, retriever=retriever, access=access, redactor=redactor)
+    audit = AuditLog(engine)
+    return Services(
+        settings=settings,
+        engine=engine,
+        store=store,
+        embedder=embedder,
+        ingestor=Ingestor(engine=engine, store=store, embedder=embedder, model_name=settings.embedding_model),
+        access=access,
+        pipeline=pipeline,
+        assistant=Assistant(settings=settings, pipeline=pipeline, audit=audit),
+        audit=audit,
+        redactor=redactor,
+    )

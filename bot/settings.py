@@ -1,0 +1,182 @@
+"""The one place that reads the environment: process settings and the tenants file.
+
+Everything else receives a `Settings` (or a `TenantConfig`) as an argument. Names are part of the
+external contract (DESIGN.md, "Settings").
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from bot.errors import ConfigError
+
+DEFAULT_TENANT = "default"
+DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_SPACY_MODEL = "en_core_web_sm"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
+DEFAULT_MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Confidence-gate thresholds; calibrate them with `supportbot eval`."""
+
+    # best question/answer cosine below this is "the knowledge base does not cover it"
+    min_dense: float = 0.50
+    # fused evidence score (see policies/confidence.py) needed to answer
+    min_confidence: float = 0.52
+    # similarity to "I want a person" examples minus similarity to ordinary requests
+    human_request_margin: float = 0.04
+    human_request_min: float = 0.55
+
+
+@dataclass(frozen=True, slots=True)
+class TenantConfig:
+    name: str
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    # extra example phrases that mean "let me talk to a person" for this tenant
+    human_request_examples: tuple[str, ...] = ()
+    # access groups every identity of this tenant has (documents without groups are "public")
+    default_groups: tuple[str, ...] = ("public",)
+    # identity -> groups, for identities known in the tenants file
+    users: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # which PII kinds to redact; None = all
+    pii_kinds: tuple[str, ...] | None = None
+    widget_keys: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def groups_for(self, user: str | None, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+        groups = set(self.default_groups) | set(extra)
+        if user is not None:
+            groups |= set(self.users.get(user, ()))
+        return tuple(sorted(groups))
+
+
+def _thresholds(data: Mapping[str, Any]) -> Thresholds:
+    known = {f.name for f in fields(Thresholds)}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"unknown threshold(s) {sorted(unknown)}; known: {sorted(known)}")
+    return Thresholds(**{k: float(v) for k, v in data.items()})
+
+
+def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
+    widget = data.get("widget", {})
+    users = {str(k): tuple(v) for k, v in data.get("users", {}).items()}
+    pii = data.get("pii_kinds")
+    return TenantConfig(
+        name=name,
+        thresholds=_thresholds(data.get("thresholds", {})),
+        human_request_examples=tuple(data.get("human_request_examples", ())),
+        default_groups=tuple(data.get("default_groups", ("public",))),
+        users=users,
+        pii_kinds=tuple(pii) if pii is not None else None,
+        widget_keys=tuple(widget.get("keys", ())),
+        allowed_origins=tuple(widget.get("allowed_origins", ())),
+        raw=dict(data),
+    )
+
+
+def load_tenants(path: Path | None) -> dict[str, TenantConfig]:
+    if path is None:
+        return {DEFAULT_TENANT: TenantConfig(name=DEFAULT_TENANT, widget_keys=("demo",))}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"tenants file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"tenants file {path} is not valid TOML: {exc}") from None
+    tenants = data.get("tenants", {})
+    if not isinstance(tenants, dict) or not tenants:
+        raise ConfigError(f"tenants file {path} defines no [tenants.<name>] table")
+    return {str(name): _tenant(str(name), body) for name, body in tenants.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    milvus_uri: str
+    tenants: Mapping[str, TenantConfig]
+    admin_token: str | None = None
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    spacy_model: str = DEFAULT_SPACY_MODEL
+    ollama_host: str | None = None
+    local_model: str | None = None
+    openai_base_url: str | None = None
+    openai_api_key: str | None = None
+    remote_model: str | None = None
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    handoff_channel: str | None = None
+    telegram_bot_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
+    secret_key: str | None = None
+    max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
+    load_sample_kb: bool = True
+
+    def tenant(self, name: str) -> TenantConfig:
+        try:
+            return self.tenants[name]
+        except KeyError:
+            known = ", ".join(sorted(self.tenants))
+            raise ConfigError(f"unknown tenant {name!r} (known: {known})") from None
+
+    @property
+    def milvus_is_local(self) -> bool:
+        return not self.milvus_uri.startswith(("http://", "https://", "tcp://"))
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        toml_path = Path(env.get("SUPPORTBOT_CONFIG", "supportbot.toml"))
+        if toml_path.is_file():
+            # the optional file uses the same names as the environment; the environment wins
+            file_values = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+            env = {str(k).upper(): str(v) for k, v in file_values.items()} | env
+
+        def get(name: str) -> str | None:
+            value = env.get(name)
+            return value if value else None
+
+        data_dir = Path(get("SUPPORTBOT_DATA_DIR") or "./data").resolve()
+        tenants_file = get("SUPPORTBOT_TENANTS_FILE")
+        max_chars = get("SUPPORTBOT_MAX_QUESTION_CHARS")
+        return cls(
+            data_dir=data_dir,
+            database_url=get("SUPPORTBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'supportbot.db'}",
+            milvus_uri=get("SUPPORTBOT_MILVUS_URI") or str(data_dir / "milvus.db"),
+            tenants=load_tenants(Path(tenants_file) if tenants_file else None),
+            admin_token=get("SUPPORTBOT_ADMIN_TOKEN"),
+            embedding_model=get("SUPPORTBOT_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
+            spacy_model=get("SUPPORTBOT_SPACY_MODEL") or DEFAULT_SPACY_MODEL,
+            ollama_host=get("OLLAMA_HOST"),
+            local_model=get("SUPPORTBOT_LOCAL_MODEL"),
+            openai_base_url=get("OPENAI_BASE_URL"),
+            openai_api_key=get("OPENAI_API_KEY"),
+            remote_model=get("SUPPORTBOT_REMOTE_MODEL"),
+            slack_bot_token=get("SLACK_BOT_TOKEN"),
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            slack_app_token=get("SLACK_APP_TOKEN"),
+            slack_api_url=get("SUPPORTBOT_SLACK_API_URL") or DEFAULT_SLACK_API_URL,
+            handoff_channel=get("SUPPORTBOT_HANDOFF_CHANNEL"),
+            telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
+            telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            telegram_api_url=get("SUPPORTBOT_TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL,
+            secret_key=get("SUPPORTBOT_SECRET_KEY"),
+            max_question_chars=int(max_chars) if max_chars else DEFAULT_MAX_QUESTION_CHARS,
+            load_sample_kb=(get("SUPPORTBOT_SAMPLE_KB") or "1") not in {"0", "false", "no"},
+        )

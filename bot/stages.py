@@ -1,0 +1,154 @@
+"""The pipeline's stages, in the order `build_pipeline` puts them."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Protocol
+
+from bot.answering import ExtractiveAnswerer
+from bot.pipeline import HandoffReason, Outcome, Turn
+from bot.settings import Settings
+from knowledge.embedding import Embedder
+from knowledge.retrieval import Retriever
+from policies.confidence import assess, should_answer
+from policies.intent import HumanRequestDetector
+from policies.permissions import AccessPolicy
+
+
+class Redactor(Protocol):
+    async def redact(self, text: str, *, vault: Any = None, kinds: frozenset[str] | None = None) -> Any: ...
+
+
+class RedactStage:
+    """First: nothing after this sees the customer's personal data."""
+
+    name = "redact"
+
+    def __init__(self, *, redactor: Redactor, settings: Settings) -> None:
+        self._redactor = redactor
+        self._settings = settings
+
+    def warm_up(self) -> None:
+        warm = getattr(self._redactor, "warm_up", None)
+        if warm:
+            warm()
+
+    async def run(self, turn: Turn) -> None:
+        kinds = self._settings.tenant(turn.identity.tenant).pii_kinds
+        result = await self._redactor.redact(
+            turn.text, vault=turn.notes.get("vault"), kinds=frozenset(kinds) if kinds is not None else None
+        )
+        turn.redacted = result.redacted
+        turn.entity_counts = result.counts()
+
+
+class EmbedStage:
+    name = "embed"
+
+    def __init__(self, *, embedder: Embedder) -> None:
+        self._embedder = embedder
+
+    def warm_up(self) -> None:
+        self._embedder.warm_up()
+
+    async def run(self, turn: Turn) -> None:
+        text = turn.redacted or turn.text
+        vectors = await asyncio.to_thread(self._embedder.embed, [text])
+        turn.vector = vectors[0]
+
+
+class HumanRequestStage:
+    name = "intent"
+
+    def __init__(self, *, detector: HumanRequestDetector, settings: Settings) -> None:
+        self._detector = detector
+        self._settings = settings
+
+    def warm_up(self) -> None:
+        self._detector.warm_up()
+        for name, tenant in self._settings.tenants.items():
+            self._detector.add_tenant_examples(name, tenant.human_request_examples)
+
+    async def run(self, turn: Turn) -> None:
+        assert turn.vector is not None
+        thresholds = self._settings.tenant(turn.identity.tenant).thresholds
+        found = self._detector.detect(
+            turn.vector,
+            tenant=turn.identity.tenant,
+            min_score=thresholds.human_request_min,
+            min_margin=thresholds.human_request_margin,
+        )
+        turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4)}
+        if found.is_request:
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.CUSTOMER_REQUEST)
+
+
+class PermissionStage:
+    """Before any search: which of the tenant's documents may this identity see?"""
+
+    name = "permissions"
+
+    def __init__(self, *, policy: AccessPolicy) -> None:
+        self._policy = policy
+
+    async def run(self, turn: Turn) -> None:
+        identity = turn.identity
+        groups = self._policy.groups_for(tenant=identity.tenant, user=identity.user, claimed=identity.groups)
+        readable, hidden = await asyncio.to_thread(self._policy.access_keys, tenant=identity.tenant, groups=groups)
+        turn.access_keys = readable
+        turn.notes["groups"] = list(groups)
+        if hidden:
+            turn.notes["hidden_access_keys"] = hidden
+
+
+class RetrieveStage:
+    name = "retrieve"
+
+    def __init__(self, *, retriever: Retriever, limit: int = 5) -> None:
+        self._retriever = retriever
+        self._limit = limit
+
+    async def run(self, turn: Turn) -> None:
+        assert turn.vector is not None
+        turn.passages = await asyncio.to_thread(
+            self._retriever.search,
+            tenant=turn.identity.tenant,
+            access_keys=turn.access_keys,
+            vector=turn.vector,
+            text=turn.redacted or turn.text,
+            limit=self._limit,
+        )
+
+
+class AnswerStage:
+    name = "answer"
+
+    def __init__(self, *, answerer: ExtractiveAnswerer) -> None:
+        self._answerer = answerer
+
+    async def run(self, turn: Turn) -> None:
+        turn.answer = self._answerer.answer(turn.redacted or turn.text, turn.passages)
+        if turn.answer is not None:
+            turn.route = turn.answer.route
+
+
+class ConfidenceStage:
+    name = "confidence"
+
+    def __init__(self, *, settings: Settings) -> None:
+        self._settings = settings
+
+    async def run(self, turn: Turn) -> None:
+        answer = turn.answer
+        evidence = assess(
+            turn.passages,
+            answer_support=answer.support if answer else 0.0,
+            not_in_sources=answer.not_in_sources if answer else False,
+        )
+        turn.confidence = evidence.confidence
+        turn.notes["evidence"] = evidence.to_json()
+        thresholds = self._settings.tenant(turn.identity.tenant).thresholds
+        if answer is None or not should_answer(evidence, thresholds):
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
+        else:
+            turn.stop(Outcome.ANSWER)

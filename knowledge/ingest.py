@@ -1,0 +1,220 @@
+"""Ingest files into a tenant's knowledge base: idempotent by content hash, with pruning.
+
+The `document` table is the registry of what is indexed; the vector store holds the chunks.
+A file whose hash (content, access groups, chunker and model) is unchanged is not touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot.storage import Document, Tenant, utcnow
+from knowledge.chunking import CHUNKER_VERSION, Chunk, chunk_document, doc_id_for
+from knowledge.embedding import Embedder
+from knowledge.loaders import TEXT_SUFFIXES, FaqColumns, SourceDoc, UnsupportedFile, load_file
+from knowledge.store import MilvusStore
+
+logger = logging.getLogger(__name__)
+
+EMBED_BATCH = 256
+
+
+def access_key(groups: Iterable[str]) -> str:
+    """The canonical access key of a document: its groups, sorted. No groups means public."""
+    cleaned = sorted({g.strip() for g in groups if g and g.strip()})
+    return ",".join(cleaned) or "public"
+
+
+@dataclass(slots=True)
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    chunks: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.chunks / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    doc: SourceDoc
+    digest: str
+    existing: Document | None
+
+
+def _walk(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    files = [p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+    return sorted(files)
+
+
+class Ingestor:
+    def __init__(self, *, engine: Engine, store: MilvusStore, embedder: Embedder, model_name: str = "") -> None:
+        self._engine = engine
+        self._store = store
+        self._embedder = embedder
+        self._model_name = model_name
+
+    def ingest(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        tenant: str,
+        groups: Sequence[str] = (),
+        prune: bool = False,
+        columns: FaqColumns = FaqColumns(),
+        display_base: Path | None = None,
+        progress: bool = False,
+        on_skip: Callable[[str, str], None] | None = None,
+    ) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        access = access_key(groups)
+        seen: set[str] = set()
+        roots: list[str] = []
+        pending: list[_Pending] = []
+        with Session(self._engine) as session:
+            if session.get(Tenant, tenant) is None:
+                session.add(Tenant(name=tenant))
+                session.commit()
+            existing = {d.source: d for d in session.exec(select(Document).where(Document.tenant == tenant))}
+        for given in paths:
+            root = Path(given)
+            display_root = os.path.relpath(root, display_base) if display_base else os.path.normpath(str(given))
+            roots.append(display_root)
+            if not root.exists():
+                self._skip(report, display_root, "no such file or directory", on_skip)
+                continue
+            for file in _walk(root):
+                name = display_root if root.is_file() else os.path.join(display_root, str(file.relative_to(root)))
+                if root.is_dir() and file.suffix.lower() not in TEXT_SUFFIXES:
+                    self._skip(report, name, f"unsupported file type {file.suffix or '(none)'}", on_skip)
+                    continue
+                try:
+                    docs = load_file(file, name, columns=columns)
+                except UnsupportedFile as exc:
+                    self._skip(report, name, str(exc), on_skip)
+                    seen.update(s for s in existing if s == name or s.startswith(name + "#"))  # keep, don't prune
+                    continue
+                except OSError as exc:
+                    self._skip(report, name, f"cannot read ({exc.strerror})", on_skip)
+                    continue
+                if docs and docs[0].kind == "faq":
+                    # a FAQ table is one file: rows that vanished from it go with the change
+                    current = {d.source for d in docs}
+                    stale = [s for s in existing if s.startswith(name + "#") and s not in current]
+                    report.removed += self._remove(tenant, [existing.pop(s) for s in stale])
+                for doc in docs:
+                    seen.add(doc.source)
+                    digest = self._digest(doc, access)
+                    old = existing.get(doc.source)
+                    if old is not None and old.content_hash == digest:
+                        report.unchanged += 1
+                        continue
+                    pending.append(_Pending(doc=doc, digest=digest, existing=old))
+        self._index(pending, tenant=tenant, access=access, report=report, progress=progress)
+        if prune:
+            vanished = [
+                d for s, d in existing.items()
+                if s not in seen and any(s.split("#", 1)[0] == r or s.startswith(r.rstrip("/") + "/") for r in roots)
+            ]
+            report.removed += self._remove(tenant, vanished)
+        if pending or report.removed:
+            self._store.flush()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _digest(self, doc: SourceDoc, access: str) -> str:
+        extra = f"{access}\0{CHUNKER_VERSION}\0{self._model_name}"
+        return hashlib.sha256(f"{doc.content_hash}\0{extra}".encode()).hexdigest()
+
+    @staticmethod
+    def _skip(report: IngestReport, name: str, reason: str, on_skip: Callable[[str, str], None] | None) -> None:
+        report.skipped.append((name, reason))
+        logger.warning("skipped %s: %s", name, reason)
+        if on_skip:
+            on_skip(name, reason)
+
+    def _remove(self, tenant: str, docs: Sequence[Document]) -> int:
+        if not docs:
+            return 0
+        self._store.delete_documents(tenant=tenant, doc_ids=[d.doc_id for d in docs])
+        with Session(self._engine) as session:
+            for doc in docs:
+                row = session.get(Document, doc.id)
+                if row is not None:
+                    session.delete(row)
+            session.commit()
+        return len(docs)
+
+    def _index(self, pending: Sequence[_Pending], *, tenant: str, access: str, report: IngestReport, progress: bool) -> None:
+        if not pending:
+            return
+        chunked = [(p, chunk_document(p.doc, tenant=tenant)) for p in pending]
+        total = sum(len(c) for _, c in chunked)
+        bar = None
+        if progress and total >= EMBED_BATCH and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="chunk", desc=f"ingest {tenant}", file=sys.stderr)
+        replaced = [p.existing.doc_id for p in pending if p.existing is not None]
+        self._store.delete_documents(tenant=tenant, doc_ids=replaced)
+        batch: list[Chunk] = []
+        for _, chunks in chunked:
+            batch.extend(chunks)
+            if len(batch) >= EMBED_BATCH:
+                self._embed_and_store(batch, tenant=tenant, access=access)
+                if bar:
+                    bar.update(len(batch))
+                batch = []
+        if batch:
+            self._embed_and_store(batch, tenant=tenant, access=access)
+            if bar:
+                bar.update(len(batch))
+        if bar:
+            bar.close()
+        with Session(self._engine) as session:
+            for p, chunks in chunked:
+                row = session.get(Document, p.existing.id) if p.existing is not None else None
+                if row is None:
+                    row = Document(tenant=tenant, source=p.doc.source, doc_id=doc_id_for(tenant=tenant, source=p.doc.source), content_hash=p.digest)
+                    report.added += 1
+                else:
+                    row.version += 1
+                    report.updated += 1
+                row.content_hash = p.digest
+                row.groups = access
+                row.title = p.doc.title[:1024]
+                row.url = p.doc.url
+                row.chunk_count = len(chunks)
+                row.updated_at = utcnow()
+                session.add(row)
+                report.chunks += len(chunks)
+            session.commit()
+
+    def _embed_and_store(self, chunks: Sequence[Chunk], *, tenant: str, access: str) -> None:
+        dense = self._embedder.embed([c.embed_text for c in chunks])
+        # headings repeat across an article's chunks: embed each distinct one once
+        headings = sorted({c.heading_text for c in chunks})
+        heading_vectors = dict(zip(headings, self._embedder.embed(headings), strict=True))
+        title_dense = np.stack([heading_vectors[c.heading_text] for c in chunks])
+        self._store.insert(tenant=tenant, access=access, chunks=chunks, dense=dense, title_dense=title_dense)
+
+

@@ -1,0 +1,94 @@
+"""Hybrid retrieval: dense, title and BM25 searches fused into one ranking of passages.
+
+Fusion is a weighted reciprocal-rank fusion over the three lists, ranked on exact scores for
+every candidate (a candidate one list missed still gets its true cosine), then chunks are grouped
+by document so a long article doesn't crowd out the rest.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from knowledge.chunking import Chunk
+from knowledge.store import Hit, MilvusStore
+
+RRF_K = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class FusionWeights:
+    dense: float = 1.0
+    title: float = 1.0
+    lexical: float = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    chunk: Chunk
+    score: float  # fused, 0..1 relative to a passage first in every list
+    dense: float
+    title: float
+    lexical: float
+
+    @property
+    def source(self) -> str:
+        return self.chunk.source
+
+    @property
+    def similarity(self) -> float:
+        """Best cosine of the question to this passage (body or title)."""
+        return max(self.dense, self.title)
+
+
+def _ranks(values: Sequence[float]) -> list[int]:
+    order = sorted(range(len(values)), key=lambda i: -values[i])
+    ranks = [0] * len(values)
+    for rank, i in enumerate(order):
+        ranks[i] = rank
+    return ranks
+
+
+def fuse(hits: Sequence[Hit], *, weights: FusionWeights = FusionWeights()) -> list[Passage]:
+    if not hits:
+        return []
+    dense_r = _ranks([h.dense for h in hits])
+    title_r = _ranks([h.title for h in hits])
+    lexical_r = _ranks([h.lexical if h.lexical > 0 else -math.inf for h in hits])
+    best = (weights.dense + weights.title + weights.lexical) / RRF_K
+    passages = []
+    for i, h in enumerate(hits):
+        score = weights.dense / (RRF_K + dense_r[i]) + weights.title / (RRF_K + title_r[i])
+        if h.lexical > 0:
+            score += weights.lexical / (RRF_K + lexical_r[i])
+        passages.append(Passage(chunk=h.chunk, score=score / best, dense=h.dense, title=h.title, lexical=h.lexical))
+    passages.sort(key=lambda p: (-p.score, -p.similarity))
+    return passages
+
+
+def best_per_document(passages: Sequence[Passage], *, limit: int) -> list[Passage]:
+    seen: set[str] = set()
+    out = []
+    for p in passages:
+        if p.chunk.doc_id in seen:
+            continue
+        seen.add(p.chunk.doc_id)
+        out.append(p)
+        if len(out) == limit:
+            break
+    return out
+
+
+class Retriever:
+    def __init__(self, *, store: MilvusStore, weights: FusionWeights = FusionWeights(), candidates: int = 20) -> None:
+        self._store = store
+        self._weights = weights
+        self._candidates = candidates
+
+    def search(self, *, tenant: str, access_keys: Sequence[str], vector: np.ndarray, text: str, limit: int = 5) -> list[Passage]:
+        """Synchronous (Milvus client calls); run it in a thread."""
+        hits = self._store.search(tenant=tenant, access_keys=access_keys, vector=vector, text=text, limit=self._candidates)
+        return best_per_document(fuse(hits, weights=self._weights), limit=limit)

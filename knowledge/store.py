@@ -1,0 +1,201 @@
+"""Chunks in Milvus (Lite on disk by default): dense vectors, a title vector and BM25.
+
+Every query is filtered by tenant and access keys here, in `_scope`, and nowhere else: callers
+cannot search without naming both. Methods are synchronous (pymilvus is); call them from a thread.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.errors import ConfigError, StoreBusyError
+from knowledge.chunking import Chunk
+
+logger = logging.getLogger(__name__)
+
+COLLECTION = "chunks"
+_TEXT_LIMIT = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    chunk: Chunk
+    dense: float  # cosine(question, chunk)
+    title: float  # cosine(question, title and heading path)
+    lexical: float  # BM25, positive, larger is better
+    dense_rank: int | None
+    title_rank: int | None
+    lexical_rank: int | None
+
+
+def _quote(value: str) -> str:
+    return json.dumps(value)  # a JSON string literal is a valid Milvus string literal
+
+
+def _scope(*, tenant: str, access_keys: Sequence[str]) -> str:
+    keys = ", ".join(_quote(k) for k in sorted(set(access_keys)))
+    return f"tenant == {_quote(tenant)} and access in [{keys}]"
+
+
+class MilvusStore:
+    def __init__(self, *, uri: str, dim: int = 384) -> None:
+        self.uri = uri
+        self.dim = dim
+        self._client: Any = None
+
+    # lifecycle -----------------------------------------------------------------------------
+    def open(self) -> None:
+        if self._client is not None:
+            return
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+
+        local = not self.uri.startswith(("http://", "https://", "tcp://"))
+        # Milvus Lite's in-process gRPC server logs a traceback for each call it doesn't implement
+        # (AllocTimestamp), though pymilvus falls back correctly: keep that noise out of our logs.
+        logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
+        if local:
+            Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._client = MilvusClient(self.uri)
+        except MilvusException as exc:
+            if local and "open local milvus failed" in str(exc).lower():
+                raise StoreBusyError(
+                    f"the knowledge store {self.uri} is in use by another process (is `supportbot serve` "
+                    "running?). Milvus Lite allows one process at a time: stop the server, or send the "
+                    "work to it (POST /api/v1/admin/ingest)."
+                ) from None
+            raise ConfigError(f"cannot open Milvus at {self.uri}: {exc}") from None
+        self._ensure_collection()
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def _ensure_collection(self) -> None:
+        from pymilvus import DataType, Function, FunctionType
+
+        client = self._client
+        if client.has_collection(COLLECTION):
+            client.load_collection(COLLECTION)
+            return
+        schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
+        schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
+        schema.add_field("tenant", DataType.VARCHAR, max_length=128, is_partition_key=True)
+        schema.add_field("access", DataType.VARCHAR, max_length=1024)
+        schema.add_field("doc_id", DataType.VARCHAR, max_length=64)
+        schema.add_field("source", DataType.VARCHAR, max_length=2048)
+        schema.add_field("title", DataType.VARCHAR, max_length=1024)
+        schema.add_field("url", DataType.VARCHAR, max_length=2048)
+        schema.add_field("heading", DataType.VARCHAR, max_length=1024)
+        schema.add_field("position", DataType.INT64)
+        schema.add_field("text", DataType.VARCHAR, max_length=_TEXT_LIMIT)
+        schema.add_field(
+            "lexical", DataType.VARCHAR, max_length=_TEXT_LIMIT + 2048, enable_analyzer=True,
+            analyzer_params={"tokenizer": "standard", "filter": ["lowercase", {"type": "stemmer", "language": "english"}, {"type": "stop", "stop_words": ["_english_"]}]},
+        )
+        schema.add_field("dense", DataType.FLOAT_VECTOR, dim=self.dim)
+        schema.add_field("title_dense", DataType.FLOAT_VECTOR, dim=self.dim)
+        schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+        schema.add_function(
+            Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["lexical"], output_field_names=["sparse"])
+        )
+        index = client.prepare_index_params()
+        # FLAT is exact, and as fast as HNSW at help-center sizes (DEPENDENCIES.md)
+        index.add_index("dense", index_type="FLAT", metric_type="COSINE")
+        index.add_index("title_dense", index_type="FLAT", metric_type="COSINE")
+        index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
+        client.create_collection(COLLECTION, schema=schema, index_params=index, num_partitions=16)
+
+    # writes --------------------------------------------------------------------------------
+    def insert(
+        self, *, tenant: str, access: str, chunks: Sequence[Chunk], dense: np.ndarray, title_dense: np.ndarray
+    ) -> None:
+        if not chunks:
+            return
+        rows = [
+            {
+                "id": c.id,
+                "tenant": tenant,
+                "access": access,
+                "doc_id": c.doc_id,
+                "source": c.source[:2048],
+                "title": c.title[:1024],
+                "url": (c.url or "")[:2048],
+                "heading": c.heading[:1024],
+                "position": c.position,
+                "text": c.text[:_TEXT_LIMIT],
+                "lexical": f"{c.heading_text}\n{c.text}"[: _TEXT_LIMIT + 2048],
+                "dense": dense[i].tolist(),
+                "title_dense": title_dense[i].tolist(),
+            }
+            for i, c in enumerate(chunks)
+        ]
+        self._client.upsert(COLLECTION, rows)
+
+    def delete_documents(self, *, tenant: str, doc_ids: Sequence[str]) -> None:
+        if doc_ids:
+            ids = ", ".join(_quote(d) for d in doc_ids)
+            self._client.delete(COLLECTION, filter=f"tenant == {_quote(tenant)} and doc_id in [{ids}]")
+
+    def flush(self) -> None:
+        # unflushed segments are searched brute force and slowly (DEPENDENCIES.md)
+        self._client.flush(COLLECTION)
+
+    def count(self, *, tenant: str) -> int:
+        rows = self._client.query(COLLECTION, filter=f"tenant == {_quote(tenant)}", output_fields=["count(*)"])
+        return int(rows[0]["count(*)"]) if rows else 0
+
+    # reads ---------------------------------------------------------------------------------
+    _FIELDS = ["doc_id", "source", "title", "url", "heading", "position", "text", "dense", "title_dense"]
+
+    def search(
+        self, *, tenant: str, access_keys: Sequence[str], vector: np.ndarray, text: str, limit: int = 20
+    ) -> list[Hit]:
+        if not access_keys:
+            return []
+        scope = _scope(tenant=tenant, access_keys=access_keys)
+        client = self._client
+        query = [vector.tolist()]
+        dense = client.search(COLLECTION, data=query, anns_field="dense", limit=limit, filter=scope, output_fields=self._FIELDS)[0]
+        title = client.search(COLLECTION, data=query, anns_field="title_dense", limit=limit, filter=scope, output_fields=self._FIELDS)[0]
+        lexical = client.search(COLLECTION, data=[text], anns_field="sparse", limit=limit, filter=scope, output_fields=self._FIELDS)[0]
+        entities: dict[str, dict[str, Any]] = {}
+        ranks: dict[str, dict[str, int]] = {}
+        bm25: dict[str, float] = {}
+        for name, results in (("dense", dense), ("title", title), ("lexical", lexical)):
+            for rank, hit in enumerate(results):
+                entities.setdefault(hit["id"], hit["entity"])
+                ranks.setdefault(hit["id"], {})[name] = rank
+                if name == "lexical":
+                    bm25[hit["id"]] = abs(float(hit["distance"]))  # Lite reports BM25 negated
+        if not entities:
+            return []
+        ids = list(entities)
+        dense_m = np.asarray([entities[i]["dense"] for i in ids], dtype=np.float32)
+        title_m = np.asarray([entities[i]["title_dense"] for i in ids], dtype=np.float32)
+        dense_s = dense_m @ vector
+        title_s = title_m @ vector
+        hits = []
+        for n, chunk_id in enumerate(ids):
+            e = entities[chunk_id]
+            chunk = Chunk(
+                id=chunk_id, doc_id=e["doc_id"], source=e["source"], title=e["title"], url=e["url"] or None,
+                heading=e["heading"], text=e["text"], position=int(e["position"]),
+            )
+            r = ranks[chunk_id]
+            hits.append(
+                Hit(
+                    chunk=chunk, dense=float(dense_s[n]), title=float(title_s[n]), lexical=bm25.get(chunk_id, 0.0),
+                    dense_rank=r.get("dense"), title_rank=r.get("title"), lexical_rank=r.get("lexical"),
+                )
+            )
+        return hits

@@ -1,0 +1,124 @@
+"""Is the customer asking for a person? Decided by meaning, not by keywords.
+
+The question's embedding is compared with example phrases that ask for a human and with example
+phrases that are ordinary support requests (including how to *contact* support, which the help
+center can answer). A request for a person must be close to a positive example and closer to the
+positives than to any negative by a margin. Tenants extend the positives in the tenants file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from knowledge.embedding import Embedder
+
+HUMAN_REQUEST_EXAMPLES: tuple[str, ...] = (
+    "can I talk to someone?",
+    "agent please",
+    "I want to speak to a human",
+    "let me talk to a real person",
+    "connect me with a support agent",
+    "I need to speak with a representative",
+    "transfer me to a live agent",
+    "is there a human I can chat with?",
+    "get me a person, not a bot",
+    "I'd like to talk to customer service staff",
+    "can a member of your team help me directly?",
+    "put me through to an operator",
+    "human please",
+    "speak to an agent",
+    "I don't want to talk to a bot",
+    "you are not helping, I want a real human",
+    "can someone from support call me back?",
+    "I need assistance from a live representative",
+    "could you hand me over to a colleague?",
+    "escalate this to a person",
+    "how can I reach a human agent?",
+    "help me get in touch with an actual person",
+    "is anybody there who can help me personally?",
+    "I want to chat with a live person",
+    "contact a real agent",
+    "talk to support staff",
+    "representative",
+    "live chat with a human",
+    "I would like to speak with somebody from your company",
+    "please connect me to someone who can help",
+)
+
+ORDINARY_EXAMPLES: tuple[str, ...] = (
+    "how do I reset my password?",
+    "where can I download my invoice?",
+    "I want to cancel my subscription",
+    "how do I change my email address?",
+    "my payment was declined",
+    "I need a refund for my order",
+    "how do I delete my account?",
+    "where is my package?",
+    "track my order",
+    "how long does shipping take?",
+    "I want to change my shipping address",
+    "the app keeps crashing on my phone",
+    "how do I upgrade my plan?",
+    "what payment methods do you accept?",
+    "I can't log in to my account",
+    "how do I add a new user to my team?",
+    "I want to file a complaint about my order",
+    "leave feedback about the service",
+    "sign up for the newsletter",
+    "what are your opening hours?",
+    "what is your phone number?",
+    "how do I contact customer service?",
+    "what are the customer service hours?",
+    "report a problem with a delivery",
+    "I got charged twice",
+    "change the items in my order",
+    "recover my account",
+    "switch to a different account",
+    "check the cancellation fee",
+    "create a new account",
+    "I want to edit my profile",
+    "how do I set up two-factor authentication?",
+    "export my data",
+    "what is covid-19?",
+    "what's the weather tomorrow?",
+    "asdf qwerty",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HumanRequest:
+    is_request: bool
+    score: float  # best similarity to a "person please" example
+    margin: float  # that minus the best similarity to an ordinary request
+
+
+class HumanRequestDetector:
+    def __init__(self, *, embedder: Embedder, extra_negatives: Sequence[str] = ()) -> None:
+        self._embedder = embedder
+        self._extra_negatives = tuple(extra_negatives)
+        self._positives: np.ndarray | None = None
+        self._negatives: np.ndarray | None = None
+        self._tenant_positives: dict[str, np.ndarray] = {}
+
+    def warm_up(self) -> None:
+        if self._positives is None:
+            self._positives = self._embedder.embed(list(HUMAN_REQUEST_EXAMPLES))
+            self._negatives = self._embedder.embed(list(ORDINARY_EXAMPLES + self._extra_negatives))
+
+    def add_tenant_examples(self, tenant: str, examples: Sequence[str]) -> None:
+        if examples:
+            self._tenant_positives[tenant] = self._embedder.embed(list(examples))
+
+    def detect(self, vector: np.ndarray, *, tenant: str, min_score: float, min_margin: float) -> HumanRequest:
+        self.warm_up()
+        assert self._positives is not None and self._negatives is not None
+        positives = self._positives
+        if tenant in self._tenant_positives:
+            positives = np.vstack([positives, self._tenant_positives[tenant]])
+        pos = float(np.max(positives @ vector))
+        neg = float(np.max(self._negatives @ vector))
+        margin = pos - neg
+        return HumanRequest(is_request=pos >= min_score and margin >= min_margin, score=pos, margin=margin)
