@@ -1,0 +1,60 @@
+"""Shared fixtures: the whole bot in-process on the embedded defaults, in a temporary data dir.
+
+Loading models and opening Milvus Lite takes seconds, so `core` is built once per test session
+(the sample knowledge base ingested for `default`); tests that need their own stores use
+`make_services`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from bot.services import Services, build_services  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def make_settings(data_dir: Path, **env: str) -> Settings:
+    return Settings.from_env({"SUPPORTBOT_DATA_DIR": str(data_dir), **env})
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared test data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    """The product on its embedded defaults with the sample knowledge base, as after install."""
+    services = build_services(make_settings(tmp_path_factory.mktemp("core")))
+    services.start()
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def make_services(tmp_path: Path) -> Iterator[Callable[..., Services]]:
+    """Fresh services in this test's own data dir; env overrides as keyword arguments."""
+    made: list[Services] = []
+
+    def factory(*, sample: bool = False, start: bool = True, **env: str) -> Services:
+        data_dir = tmp_path / f"data{len(made)}"
+        env.setdefault("SUPPORTBOT_SAMPLE_KB", "1" if sample else "0")
+        services = build_services(make_settings(data_dir, **env))
+        if start:
+            services.start()
+        made.append(services)
+        return services
+
+    yield factory
+    for services in made:
+        services.close()
