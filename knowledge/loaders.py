@@ -128,7 +128,7 @@ _BOILERPLATE_CLASSES = re.compile(r"(^|[\s_-])(nav|navbar|menu|sidebar|breadcrum
 
 
 def load_html(path: Path, source: str) -> SourceDoc:
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     tree = HTMLParser(_read_text(path))
     canonical = tree.css_first('link[rel="canonical"]')

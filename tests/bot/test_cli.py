@@ -1,0 +1,84 @@
+"""The `supportbot` command as a user runs it: a real process on the embedded defaults."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SUPPORTBOT = Path(sys.executable).parent / "supportbot"
+pytestmark = pytest.mark.skipif(not SUPPORTBOT.exists(), reason="supportbot console script not installed in this environment")
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cli-data")
+
+
+def run(args: list[str], *, data_dir: Path, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "SUPPORTBOT_DATA_DIR": str(data_dir), **env}
+    return subprocess.run([str(SUPPORTBOT), *args], input=stdin, capture_output=True, text=True, timeout=300, env=environ)
+
+
+def test_ask_works_right_after_install_on_the_sample_knowledge_base(data_dir: Path) -> None:
+    out = run(["ask", "how do I reset my password?", "--json"], data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["outcome"] == "answer"
+    assert result["citations"] and "password" in result["citations"][0]["source"]
+    assert "password" in result["answer"].lower()
+    assert set(result) >= {"question", "outcome", "answer", "confidence", "citations", "route", "handoff_reason", "latency_ms"}
+
+
+def test_ask_reads_json_lines_from_stdin(data_dir: Path) -> None:
+    questions = "How can I turn on two-factor authentication?\n\nI want to talk to a real person\n" + "x" * 3000 + "\n"
+    out = run(["ask"], data_dir=data_dir, stdin=questions)
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(lines) == 3
+    assert lines[0]["outcome"] == "answer"
+    assert lines[1]["outcome"] == "handoff" and lines[1]["handoff_reason"] == "customer_request"
+    assert "limit is 2000" in lines[2]["error"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ask", "   "], "empty"),
+        (["ask", "hello", "--tenant", "nope"], "unknown tenant 'nope'"),
+        (["ingest", "/nonexistent/folder", "--tenant", "default"], "no such file"),
+    ],
+)
+def test_user_errors_are_one_clear_line_without_traceback(data_dir: Path, args: list[str], message: str) -> None:
+    out = run(args, data_dir=data_dir)
+    assert out.returncode != 0
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_ingest_then_eval_reports_hit_rates(data_dir: Path, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "shipping.md").write_text(
+        "# Shipping times\nURL: https://shop.example/shipping\n\nStandard parcels arrive in 3 to 5 working days. "
+        "Express parcels arrive the next working day when ordered before 2 pm.\n"
+    )
+    out = run(["ingest", str(kb), "--tenant", "default"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 0, out.stderr
+    assert "1 added" in out.stdout
+    cases = tmp_path / "cases.jsonl"
+    source = os.path.normpath(str(kb / "shipping.md"))
+    cases.write_text(
+        json.dumps({"question": "how long does express delivery take?", "expect": "answer", "sources": [source]}) + "\n"
+        + json.dumps({"question": "agent please", "expect": "handoff", "reason": "customer_request"}) + "\n"
+    )
+    out = run(["eval", str(cases), "--tenant", "default", "--json"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["hit_at_1"] == 1.0
+    assert report["answer_recall"] == 1.0 and report["handoff_recall"] == 1.0
+    assert report["latency_ms"]["p50"] > 0

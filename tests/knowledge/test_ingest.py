@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.errors import StoreBusyError
+from bot.pipeline import Identity
+from bot.services import Services
+from knowledge.store import MilvusStore
+
+ARTICLE = """# Change your plan
+URL: https://help.example/plan
+
+## Upgrade
+
+Open Settings, then Billing, and choose Upgrade. The new plan starts at once and you pay the difference pro rata.
+
+## Downgrade
+
+Downgrades take effect at the end of the billing period.
+"""
+
+
+def write_kb(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "plan.md").write_text(ARTICLE)
+    (folder / "faq.csv").write_text(
+        "id,question,answer\n"
+        "q1,Do you offer a student discount?,Students get 50% off the Team plan with a school e-mail address.\n"
+        "q2,Can I pay by invoice?,Invoices are available on the Business plan and above.\n"
+    )
+    return folder
+
+
+async def ask(services: Services, text: str, *, tenant: str = "default", groups: tuple[str, ...] = ()) -> object:
+    return await services.assistant.ask(text, identity=Identity(tenant=tenant, groups=groups))
+
+
+async def test_ingest_is_idempotent_and_changes_replace_old_chunks(make_services: Callable[..., Services], tmp_path: Path) -> None:
+    services = make_services()
+    kb = write_kb(tmp_path / "kb")
+    first = services.ingestor.ingest([kb], tenant="default")
+    assert (first.added, first.updated, first.unchanged) == (3, 0, 0)
+    chunks = services.store.count(tenant="default")
+
+    again = services.ingestor.ingest([kb], tenant="default")
+    assert (again.added, again.updated, again.unchanged, again.chunks) == (0, 0, 3, 0)
+    assert services.store.count(tenant="default") == chunks
+
+    (kb / "plan.md").write_text(ARTICLE.replace("pro rata", "on the next invoice"))
+    changed = services.ingestor.ingest([kb], tenant="default")
+    assert (changed.updated, changed.unchanged) == (1, 2)
+    assert services.store.count(tenant="default") == chunks
+    result = await ask(services, "How do I upgrade my plan?")
+    assert "next invoice" in result.answer and "pro rata" not in result.answer
+
+
+async def test_faq_rows_removed_from_a_table_disappear(make_services: Callable[..., Services], tmp_path: Path) -> None:
+    services = make_services()
+    kb = write_kb(tmp_path / "kb")
+    services.ingestor.ingest([kb], tenant="default")
+    (kb / "faq.csv").write_text("id,question,answer\nq2,Can I pay by invoice?,Invoices are available on the Business plan and above.\n")
+    report = services.ingestor.ingest([kb], tenant="default")
+    assert report.removed == 1
+    result = await ask(services, "is there a discount for students?")
+    assert all(c.source != "kb/faq.csv#q1" for c in result.citations)
+
+
+async def test_prune_removes_vanished_files_only_when_asked(make_services: Callable[..., Services], tmp_path: Path) -> None:
+    services = make_services()
+    kb = write_kb(tmp_path / "kb")
+    services.ingestor.ingest([kb], tenant="default")
+    (kb / "plan.md").unlink()
+    assert services.ingestor.ingest([kb], tenant="default").removed == 0
+    pruned = services.ingestor.ingest([kb], tenant="default", prune=True)
+    assert pruned.removed == 1
+    result = await ask(services, "How do I upgrade my plan?")
+    assert all("plan.md" not in c.source for c in result.citations)
+
+
+def test_unreadable_files_are_reported_by_name_and_the_rest_ingested(make_services: Callable[..., Services], tmp_path: Path) -> None:
+    services = make_services()
+    kb = write_kb(tmp_path / "kb")
+    (kb / "logo.png").write_bytes(b"\x89PNG\r\n")
+    (kb / "scan.pdf").write_bytes(b"%PDF-1.4 garbage")
+    report = services.ingestor.ingest([kb, tmp_path / "missing"], tenant="default")
+    skipped = dict(report.skipped)
+    assert set(skipped) >= {"kb/logo.png", "kb/scan.pdf"} or {Path(k).name for k in skipped} >= {"logo.png", "scan.pdf"}
+    assert any("missing" in name for name in skipped)
+    assert report.added == 3
+
+
+async def test_restricted_documents_are_only_cited_to_their_group(make_services: Callable[..., Services], tmp_path: Path) -> None:
+    services = make_services()
+    kb = tmp_path / "admin"
+    kb.mkdir()
+    (kb / "refund-override.md").write_text(
+        "# Manual refund override\n\nAdmins can issue a manual refund override from the Console, tab Payments, "
+        "button Override refund, up to 500 euros without approval.\n"
+    )
+    services.ingestor.ingest([kb], tenant="default", groups=["billing-admins"])
+    services.access.refresh("default")
+    outsider = await ask(services, "How do I issue a manual refund override?")
+    assert all("refund-override" not in c.source for c in outsider.citations)
+    assert "500 euros" not in outsider.answer
+    insider = await ask(services, "How do I issue a manual refund override?", groups=("billing-admins",))
+    assert insider.citations and insider.citations[0].source.endswith("refund-override.md")
+
+
+def test_a_second_process_on_the_same_store_gets_a_clear_error(make_services: Callable[..., Services]) -> None:
+    services = make_services()
+    # Milvus Lite allows one opener per directory; the lock is per process, so open it from a child
+    import subprocess
+    import sys
+
+    code = (
+        "from knowledge.store import MilvusStore\n"
+        "from bot.errors import StoreBusyError\n"
+        f"s = MilvusStore(uri={services.store.uri!r})\n"
+        "try:\n    s.open()\nexcept StoreBusyError as e:\n    print('BUSY', e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2])
+    assert "BUSY" in out.stdout and "supportbot serve" in out.stdout
+    assert isinstance(StoreBusyError("x"), Exception) and MilvusStore  # names used above exist
+
+
+@pytest.mark.parametrize("groups", [["public"], []])
+def test_default_groups_mean_public(make_services: Callable[..., Services], tmp_path: Path, groups: list[str]) -> None:
+    services = make_services()
+    report = services.ingestor.ingest([write_kb(tmp_path / "kb")], tenant="default", groups=groups)
+    assert report.added == 3
+    readable, hidden = services.access.access_keys(tenant="default", groups=("public",))
+    assert readable == ["public"] and hidden == []

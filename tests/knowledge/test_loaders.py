@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from knowledge.chunking import MAX_CHARS, chunk_document, split_text
+from knowledge.loaders import FaqColumns, UnsupportedFile, load_file
+
+
+def minimal_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with real text objects (what a help-center export looks like to pypdf)."""
+    text_ops = "BT /F1 12 Tf 72 720 Td " + " ".join(f"({line}) Tj 0 -16 Td" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        f"<< /Length {len(text_ops)} >>\nstream\n{text_ops}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def test_markdown_keeps_title_url_and_heading_path(tmp_path: Path) -> None:
+    md = tmp_path / "billing.md"
+    md.write_text(
+        "# Billing\nURL: https://help.example/billing\n\nIntro text.\n\n## Refunds\n\nRefunds take 5 days.\n\n"
+        "### Annual plans\n\nAnnual plans are refunded pro rata.\n\n```\n# not a heading\n```\n"
+    )
+    [doc] = load_file(md, "kb/billing.md")
+    assert doc.title == "Billing"
+    assert doc.url == "https://help.example/billing"
+    headings = [s.heading for s in doc.sections]
+    assert ("Refunds", "Annual plans") in headings
+    assert any("# not a heading" in s.text for s in doc.sections)
+
+
+def test_html_strips_navigation_and_boilerplate(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Export data</title><link rel='canonical' href='https://help.example/export'></head><body>"
+        "<nav><a href='/'>Home</a> Pricing Login</nav><div class='sidebar'>Popular articles</div>"
+        "<main><h1>Export your data</h1><p>Open Settings and choose Export.</p><h2>Formats</h2><ul><li>CSV</li><li>JSON</li></ul></main>"
+        "<footer>Copyright ACME</footer><script>track()</script></body></html>"
+    )
+    [doc] = load_file(page, "page.html")
+    text = " ".join(s.text for s in doc.sections)
+    assert doc.title == "Export your data" and doc.url == "https://help.example/export"
+    assert "Open Settings and choose Export." in text and "CSV" in text
+    for noise in ("Pricing", "Popular articles", "Copyright", "track()"):
+        assert noise not in text
+
+
+def test_pdf_text_is_extracted(tmp_path: Path) -> None:
+    pdf = tmp_path / "guide.pdf"
+    pdf.write_bytes(minimal_pdf(["Paperkite admin guide", "Invite members from the Team page."]))
+    [doc] = load_file(pdf, "guide.pdf")
+    assert "Invite members from the Team page." in doc.sections[0].text
+
+
+def test_broken_pdf_is_reported_not_raised_as_traceback(tmp_path: Path) -> None:
+    pdf = tmp_path / "broken.pdf"
+    pdf.write_bytes(b"%PDF-1.4 this is not really a pdf")
+    with pytest.raises(UnsupportedFile):
+        load_file(pdf, "broken.pdf")
+
+
+def test_faq_csv_and_jsonl_rows_become_documents_with_ids(tmp_path: Path) -> None:
+    csv_file = tmp_path / "faq.csv"
+    csv_file.write_text('id,question,answer,url\nf1,How do I pay?,"By card, or by invoice.",https://x/pay\n,Empty?,\n')
+    docs = load_file(csv_file, "faq.csv")
+    assert [d.source for d in docs] == ["faq.csv#f1"]
+    assert docs[0].title == "How do I pay?" and docs[0].url == "https://x/pay"
+
+    jsonl = tmp_path / "faq.jsonl"
+    jsonl.write_text(json.dumps({"q": "Is there an app?", "a": "Yes, for iOS and Android."}) + "\n")
+    docs = load_file(jsonl, "faq.jsonl", columns=FaqColumns(question="q", answer="a"))
+    assert docs[0].source == "faq.jsonl#row-1"
+
+
+def test_faq_without_question_columns_names_the_flags(tmp_path: Path) -> None:
+    table = tmp_path / "prices.csv"
+    table.write_text("plan,price\nTeam,8\n")
+    with pytest.raises(UnsupportedFile, match="--question-column"):
+        load_file(table, "prices.csv")
+
+
+def test_chunks_respect_size_and_overlap() -> None:
+    sentences = [f"Sentence number {i} explains one more step of the export." for i in range(60)]
+    pieces = split_text(" ".join(sentences))
+    assert len(pieces) > 1
+    assert all(len(p) <= MAX_CHARS for p in pieces)
+    # consecutive pieces share their boundary sentence
+    assert pieces[0].split(". ")[-1].rstrip(".") in pieces[1]
+
+
+def test_chunk_ids_are_stable(tmp_path: Path) -> None:
+    md = tmp_path / "a.md"
+    md.write_text("# A\n\n## One\n\nText one is here and is long enough to stand alone as a chunk of its own. " * 3)
+    [doc] = load_file(md, "a.md")
+    assert [c.id for c in chunk_document(doc, tenant="t")] == [c.id for c in chunk_document(doc, tenant="t")]
+    assert chunk_document(doc, tenant="t")[0].id != chunk_document(doc, tenant="u")[0].id
