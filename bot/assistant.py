@@ -117,6 +117,8 @@ class Assistant:
             route=result.route,
             handoff_reason=result.handoff_reason.value if result.handoff_reason else None,
             confidence=round(result.confidence, 4),
+            latency_ms=round(result.latency_ms, 2),
+            user=turn.identity.user,
             passages=[{"source": p.source, "score": round(p.score, 4)} for p in turn.passages[:3]],
             evidence=turn.notes.get("evidence"),
         )

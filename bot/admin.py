@@ -1,0 +1,179 @@
+"""Operators' side of the server: `/admin` dashboard, stats API, and ingest through the server.
+
+Everything here needs `SUPPORTBOT_ADMIN_TOKEN` (as a bearer token, or `?token=` once, which sets a
+cookie for the dashboard). Without the setting these routes answer 404: admin is off.
+Figures come from the audit trail, which holds no raw personal data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import html
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from sqlmodel import Session, col, select
+
+from bot.services import Services
+from bot.storage import AuditEvent, Conversation
+
+COOKIE = "supportbot_admin"
+
+
+def _authorized(request: web.Request, token: str) -> bool:
+    supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    supplied = supplied or request.query.get("token", "") or request.cookies.get(COOKIE, "")
+    return bool(supplied) and hmac.compare_digest(supplied.encode(), token.encode())
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def collect_stats(services: Services, *, days: int = 14, tenant: str | None = None) -> dict[str, Any]:
+    since = datetime.now(UTC) - timedelta(days=days)
+    with Session(services.engine) as session:
+        query = select(AuditEvent).where(AuditEvent.kind == "outcome", col(AuditEvent.created_at) >= since)
+        if tenant:
+            query = query.where(AuditEvent.tenant == tenant)
+        events = list(session.exec(query))
+        waiting = list(session.exec(select(Conversation).where(col(Conversation.state).in_(["waiting_for_human", "with_human"]))))
+    per_day: dict[str, Counter[str]] = defaultdict(Counter)
+    per_tenant: dict[str, Counter[str]] = defaultdict(Counter)
+    per_user: Counter[str] = Counter()
+    latencies: list[float] = []
+    routes: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    cost: dict[str, float] = defaultdict(float)
+    for event in events:
+        data = json.loads(event.data)
+        day = event.created_at.strftime("%Y-%m-%d")
+        outcome = data.get("outcome", "?")
+        per_day[day][outcome] += 1
+        per_tenant[event.tenant][outcome] += 1
+        per_user[f"{event.tenant}/{data.get('user') or '-'}"] += 1
+        routes[data.get("route", "?")] += 1
+        if data.get("handoff_reason"):
+            reasons[data["handoff_reason"]] += 1
+        if "latency_ms" in data:
+            latencies.append(float(data["latency_ms"]))
+        cost[event.tenant] += float(data.get("cost_usd") or 0.0)
+    total = len(events)
+    answered = sum(c["answer"] for c in per_tenant.values())
+    return {
+        "days": days,
+        "messages": total,
+        "answer_rate": round(answered / total, 4) if total else None,
+        "handoff_rate": round((total - answered) / total, 4) if total else None,
+        "latency_ms": {"p50": _percentile(latencies, 0.5), "p95": _percentile(latencies, 0.95)},
+        "routes": dict(routes),
+        "handoff_reasons": dict(reasons),
+        "per_day": {d: dict(c) for d, c in sorted(per_day.items())},
+        "per_tenant": {t: dict(c) for t, c in sorted(per_tenant.items())},
+        "top_users": per_user.most_common(20),
+        "cost_usd": {t: round(v, 6) for t, v in cost.items()},
+        "queue": [
+            {"conversation_id": c.id, "tenant": c.tenant, "channel": c.channel, "state": c.state, "since": c.updated_at.isoformat()}
+            for c in sorted(waiting, key=lambda c: c.updated_at)
+        ],
+    }
+
+
+def _table(rows: list[list[Any]], header: list[str]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body or '<tr><td>none</td></tr>'}</tbody></table>"
+
+
+def render_dashboard(stats: dict[str, Any]) -> str:
+    def pct(v: float | None) -> str:
+        return "–" if v is None else f"{v:.0%}"
+
+    days = stats["per_day"]
+    peak = max((sum(c.values()) for c in days.values()), default=1)
+    bars = "".join(
+        f'<div class="bar" title="{html.escape(d)}: {sum(c.values())}"><span style="height:{100 * sum(c.values()) / peak:.0f}%"></span>'
+        f"<small>{html.escape(d[5:])}</small></div>"
+        for d, c in days.items()
+    )
+    cards = [
+        ("Messages", str(stats["messages"])), ("Answered", pct(stats["answer_rate"])), ("Handed off", pct(stats["handoff_rate"])),
+        ("Latency p50", f"{stats['latency_ms']['p50']:.0f} ms"), ("Latency p95", f"{stats['latency_ms']['p95']:.0f} ms"),
+        ("In queue", str(len(stats["queue"]))),
+    ]
+    card_html = "".join(f'<div class="card"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>' for k, v in cards)
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>supportbot admin</title><style>
+body{{font:15px/1.5 system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2433}}header{{background:#1d2433;color:#fff;padding:14px 24px}}
+main{{padding:24px;max-width:1100px;margin:auto}}.cards{{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}}
+.card{{background:#fff;border-radius:10px;padding:14px;box-shadow:0 1px 2px #0001}}.card b{{display:block;font-size:24px}}.card span{{color:#5b6478}}
+section{{background:#fff;border-radius:10px;padding:16px;margin-top:16px;box-shadow:0 1px 2px #0001}}table{{border-collapse:collapse;width:100%}}
+td,th{{text-align:left;padding:6px 8px;border-bottom:1px solid #eceef2}}.chart{{display:flex;gap:6px;align-items:flex-end;height:140px}}
+.bar{{flex:1;display:flex;flex-direction:column;justify-content:flex-end;height:100%;text-align:center}}.bar span{{background:#3b6ef5;border-radius:4px 4px 0 0;display:block}}
+</style></head><body><header><strong>supportbot</strong> · admin · last {stats['days']} days</header><main>
+<div class="cards">{card_html}</div>
+<section><h2>Messages per day</h2><div class="chart" role="img" aria-label="messages per day">{bars}</div></section>
+<section><h2>Handoff queue</h2>{_table([[q['conversation_id'], q['tenant'], q['channel'], q['state'], q['since']] for q in stats['queue']], ['conversation', 'tenant', 'channel', 'state', 'since'])}</section>
+<section><h2>Tenants</h2>{_table([[t, c.get('answer', 0), c.get('handoff', 0), stats['cost_usd'].get(t, 0.0)] for t, c in stats['per_tenant'].items()], ['tenant', 'answered', 'handed off', 'cost (USD)'])}</section>
+<section><h2>Routes and handoff reasons</h2>{_table([[k, v] for k, v in {**stats['routes'], **{'reason: ' + r: n for r, n in stats['handoff_reasons'].items()}}.items()], ['what', 'count'])}</section>
+<section><h2>Most active users</h2>{_table([[u, n] for u, n in stats['top_users']], ['tenant/user', 'messages'])}</section>
+</main></body></html>"""
+
+
+def register_admin(app: web.Application, *, get_services: Callable[[], Services], token: str | None) -> None:
+    """Mount /admin and the admin API. With no token configured the routes are not mounted (404)."""
+    if not token:
+        return
+
+    def guard(request: web.Request) -> None:
+        if not _authorized(request, token):
+            raise web.HTTPUnauthorized(text=json.dumps({"error": "admin token required"}), content_type="application/json")
+
+    async def dashboard(request: web.Request) -> web.Response:
+        guard(request)
+        stats = await asyncio.to_thread(collect_stats, get_services(), days=int(request.query.get("days", "14")))
+        response = web.Response(text=render_dashboard(stats), content_type="text/html")
+        if "token" in request.query:
+            response.set_cookie(COOKIE, request.query["token"], httponly=True, samesite="Strict", path="/admin")
+        return response
+
+    async def stats(request: web.Request) -> web.Response:
+        guard(request)
+        data = await asyncio.to_thread(
+            collect_stats, get_services(), days=int(request.query.get("days", "14")), tenant=request.query.get("tenant")
+        )
+        return web.json_response(data)
+
+    async def ingest(request: web.Request) -> web.Response:
+        """Ingest server-side paths (the CLI sends its work here when the server holds the store)."""
+        guard(request)
+        try:
+            body = await request.json()
+            paths = [str(p) for p in body["paths"]]
+            tenant = str(body["tenant"])
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise web.HTTPBadRequest(text=json.dumps({"error": "expected {\"paths\": [...], \"tenant\": ...}"}), content_type="application/json") from None
+        services = get_services()
+        services.settings.tenant(tenant)
+        report = await asyncio.to_thread(
+            services.ingestor.ingest, [Path(p) for p in paths], tenant=tenant,
+            groups=list(body.get("groups") or []), prune=bool(body.get("prune")),
+        )
+        services.access.refresh(tenant)
+        return web.json_response(
+            {"added": report.added, "updated": report.updated, "unchanged": report.unchanged, "removed": report.removed,
+             "chunks": report.chunks, "skipped": [{"path": p, "reason": r} for p, r in report.skipped], "seconds": round(report.seconds, 2)}
+        )
+
+    app.router.add_get("/admin", dashboard)
+    app.router.add_get("/api/v1/admin/stats", stats)
+    app.router.add_post("/api/v1/admin/ingest", ingest)
