@@ -84,10 +84,18 @@ def serve(host: str, port: int) -> None:
 def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool, question_column: str,
            answer_column: str, id_column: str, url_column: str) -> None:
     """Ingest Markdown, HTML, text, PDF files and FAQ tables (CSV/JSONL)."""
+    from bot.errors import StoreBusyError
     from knowledge.loaders import FaqColumns
 
-    services = _services(sample=tenant == DEFAULT_TENANT or None)
-    services.settings.tenant(tenant)
+    settings = Settings.from_env()
+    settings.tenant(tenant)
+    try:
+        services = _services(sample=tenant == DEFAULT_TENANT or None)
+    except StoreBusyError:
+        if not settings.admin_token:
+            raise
+        _ingest_through_server(settings, paths=paths, tenant=tenant, groups=_groups(groups), prune=prune)
+        return
     report = services.ingestor.ingest(
         list(paths), tenant=tenant, groups=_groups(groups), prune=prune, progress=True,
         columns=FaqColumns(question=question_column, answer=answer_column, id=id_column, url=url_column),
@@ -100,6 +108,31 @@ def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool,
     )
     if report.skipped and not (report.added or report.updated or report.unchanged):
         sys.exit(1)
+
+
+def _ingest_through_server(settings: Settings, *, paths: tuple[str, ...], tenant: str, groups: tuple[str, ...], prune: bool) -> None:
+    """The running server holds the store: hand it the (absolute) paths to ingest."""
+    import urllib.error
+    import urllib.request
+
+    from bot.errors import StoreBusyError
+
+    body = json.dumps({"paths": [str(Path(p).resolve()) for p in paths], "tenant": tenant, "groups": list(groups), "prune": prune})
+    request = urllib.request.Request(
+        settings.server_url.rstrip("/") + "/api/v1/admin/ingest", data=body.encode(), method="POST",
+        headers={"Authorization": f"Bearer {settings.admin_token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=3600) as response:
+            report = json.loads(response.read())
+    except (urllib.error.URLError, OSError) as exc:
+        raise StoreBusyError(f"the store is held by another process and the server at {settings.server_url} did not take the work ({exc})") from None
+    for item in report["skipped"]:
+        click.echo(f"skipped {item['path']}: {item['reason']}", err=True)
+    click.echo(
+        f"{tenant} (through the server): {report['added']} added, {report['updated']} updated, {report['unchanged']} unchanged, "
+        f"{report['removed']} removed, {len(report['skipped'])} skipped; {report['chunks']} chunks in {report['seconds']:.1f}s"
+    )
 
 
 def _identity(tenant: str, user: str | None, groups: str | None) -> Any:

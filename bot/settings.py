@@ -124,6 +124,8 @@ class Settings:
     secret_key: str | None = None
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     load_sample_kb: bool = True
+    # where a running `supportbot serve` listens, for CLI work it must do (Milvus Lite is single-process)
+    server_url: str = "http://127.0.0.1:8080"
 
     def tenant(self, name: str) -> TenantConfig:
         try:
@@ -179,4 +181,5 @@ class Settings:
             secret_key=get("SUPPORTBOT_SECRET_KEY"),
             max_question_chars=int(max_chars) if max_chars else DEFAULT_MAX_QUESTION_CHARS,
             load_sample_kb=(get("SUPPORTBOT_SAMPLE_KB") or "1") not in {"0", "false", "no"},
+            server_url=get("SUPPORTBOT_SERVER_URL") or "http://127.0.0.1:8080",
         )
