@@ -29,7 +29,8 @@ def test_ask_works_right_after_install_on_the_sample_knowledge_base(data_dir: Pa
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["outcome"] == "answer"
-    assert result["citations"] and "password" in result["citations"][0]["source"]
+    assert result["citations"] and "password" in result["citations"][0]["title"].lower()
+    assert result["citations"][0]["source"].startswith("sample_kb/")
     assert "password" in result["answer"].lower()
     assert set(result) >= {"question", "outcome", "answer", "confidence", "citations", "route", "handoff_reason", "latency_ms"}
 
@@ -60,7 +61,8 @@ def test_user_errors_are_one_clear_line_without_traceback(data_dir: Path, args: 
     assert "Traceback" not in out.stderr
 
 
-def test_ingest_then_eval_reports_hit_rates(data_dir: Path, tmp_path: Path) -> None:
+def test_ingest_then_eval_reports_hit_rates(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
     kb = tmp_path / "kb"
     kb.mkdir()
     (kb / "shipping.md").write_text(
