@@ -90,7 +90,7 @@ def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool,
     settings = Settings.from_env()
     settings.tenant(tenant)
     try:
-        services = _services(sample=tenant == DEFAULT_TENANT or None)
+        services = _services()
     except StoreBusyError:
         if not settings.admin_token:
             raise
