@@ -1,0 +1,215 @@
+"""Durable conversations: store every inbound message before work starts, answer in order.
+
+An inbound message is written (status `pending`, deduplicated by its client or platform id) before
+it is processed; the reply is written and the inbound marked `done` in one transaction. Messages are
+processed one at a time per conversation (a FIFO lock each). At start, pending messages left by a
+crash are answered, oldest first. Listeners (widget sockets, channel senders) get every new message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.assistant import AskResult
+from bot.pipeline import Identity
+from bot.services import Services
+from bot.storage import Conversation, StoredMessage, utcnow
+
+logger = logging.getLogger(__name__)
+
+Listener = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    inbound_id: int
+    duplicate: bool
+
+
+def message_json(message: StoredMessage) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": message.id, "role": message.role, "text": message.text, "created_at": message.created_at.isoformat()}
+    if message.payload:
+        payload = json.loads(message.payload)
+        data.update({k: payload[k] for k in ("citations", "outcome", "handoff_reason", "confidence", "route", "author") if k in payload})
+    return data
+
+
+class ConversationService:
+    def __init__(
+        self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None
+    ) -> None:
+        self._services = services
+        self._on_result = on_result
+        self._engine = services.engine
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._listeners: dict[str, set[Listener]] = defaultdict(set)
+        self._global_listeners: list[Listener] = []
+        self._delay = processing_delay  # test hook: widens the crash window on purpose
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # conversations -------------------------------------------------------------------------
+    def create(self, *, tenant: str, channel: str, user: str | None = None, conversation_id: str | None = None) -> Conversation:
+        conversation = Conversation(id=conversation_id or uuid.uuid4().hex, tenant=tenant, channel=channel, user=user)
+        with Session(self._engine) as session:
+            existing = session.get(Conversation, conversation.id)
+            if existing is not None:
+                return existing
+            session.add(conversation)
+            session.commit()
+            session.refresh(conversation)
+        return conversation
+
+    def get(self, conversation_id: str) -> Conversation | None:
+        with Session(self._engine) as session:
+            return session.get(Conversation, conversation_id)
+
+    def history(self, conversation_id: str) -> list[dict[str, Any]]:
+        with Session(self._engine) as session:
+            rows = session.exec(
+                select(StoredMessage).where(StoredMessage.conversation_id == conversation_id).order_by(col(StoredMessage.id))
+            )
+            return [message_json(m) for m in rows]
+
+    # listeners -----------------------------------------------------------------------------
+    def subscribe(self, conversation_id: str, listener: Listener) -> Callable[[], None]:
+        self._listeners[conversation_id].add(listener)
+        return lambda: self._listeners[conversation_id].discard(listener)
+
+    def on_every_message(self, listener: Listener) -> None:
+        """For channels and handoff relays that deliver messages to other places."""
+        self._global_listeners.append(listener)
+
+    async def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
+        for listener in list(self._listeners.get(conversation_id, ())):
+            try:
+                await listener(event)
+            except Exception:  # a dead socket must not stop the others
+                logger.warning("a listener of conversation %s failed", conversation_id)
+
+    # inbound -------------------------------------------------------------------------------
+    def store_inbound(self, *, conversation_id: str, text: str, client_id: str | None) -> Submitted:
+        """Durably accept a customer message; a repeated client id returns the first one."""
+        with Session(self._engine) as session:
+            if client_id:
+                found = session.exec(
+                    select(StoredMessage).where(StoredMessage.conversation_id == conversation_id, StoredMessage.client_id == client_id)
+                ).first()
+                if found is not None:
+                    return Submitted(inbound_id=int(found.id or 0), duplicate=True)
+            message = StoredMessage(conversation_id=conversation_id, client_id=client_id, role="customer", text=text, status="pending")
+            session.add(message)
+            try:
+                session.commit()
+            except IntegrityError:  # a concurrent duplicate won the race
+                session.rollback()
+                found = session.exec(
+                    select(StoredMessage).where(StoredMessage.conversation_id == conversation_id, StoredMessage.client_id == client_id)
+                ).one()
+                return Submitted(inbound_id=int(found.id or 0), duplicate=True)
+            session.refresh(message)
+            return Submitted(inbound_id=int(message.id or 0), duplicate=False)
+
+    def reply_to(self, inbound_id: int) -> dict[str, Any] | None:
+        with Session(self._engine) as session:
+            reply = session.exec(select(StoredMessage).where(StoredMessage.reply_to == inbound_id)).first()
+            return message_json(reply) if reply is not None else None
+
+    async def submit(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[dict[str, Any], bool]:
+        """Store, then answer in order. Returns (the bot's reply message, whether it was a duplicate)."""
+        submitted = await asyncio.to_thread(self.store_inbound, conversation_id=conversation_id, text=text, client_id=client_id)
+        if not submitted.duplicate:
+            await self.publish(conversation_id, {"type": "typing"})
+        # shielded: a client that hangs up must not cancel the work (the reply is stored for it)
+        task = asyncio.create_task(self.process(conversation_id, submitted.inbound_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        reply = await asyncio.shield(task)
+        return reply, submitted.duplicate
+
+    async def process(self, conversation_id: str, inbound_id: int) -> dict[str, Any]:
+        async with self._locks[conversation_id]:
+            done = await asyncio.to_thread(self.reply_to, inbound_id)
+            if done is not None:
+                return done
+            with Session(self._engine) as session:
+                inbound = session.get(StoredMessage, inbound_id)
+                conversation = session.get(Conversation, conversation_id)
+            assert inbound is not None and conversation is not None
+            if self._delay:
+                await asyncio.sleep(self._delay)
+            identity = Identity(tenant=conversation.tenant, user=conversation.user, channel=conversation.channel)
+            result = await self._services.assistant.ask(inbound.text, identity=identity, conversation_id=conversation_id)
+            if self._on_result is not None:
+                self._on_result(result, conversation.channel)
+            reply = await asyncio.to_thread(self._store_reply, inbound_id, conversation_id, result)
+            await self.publish(conversation_id, {"type": "message", "message": reply})
+            for listener in self._global_listeners:
+                await listener({"conversation_id": conversation_id, "message": reply})
+            return reply
+
+    def _store_reply(self, inbound_id: int, conversation_id: str, result: AskResult) -> dict[str, Any]:
+        payload = result.to_json()
+        payload.pop("question", None)
+        with Session(self._engine) as session:
+            reply = StoredMessage(
+                conversation_id=conversation_id, role="bot", text=result.answer, status="done", reply_to=inbound_id, payload=json.dumps(payload)
+            )
+            session.add(reply)
+            inbound = session.get(StoredMessage, inbound_id)
+            if inbound is not None:
+                inbound.status = "done"
+                session.add(inbound)
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is not None:
+                conversation.updated_at = utcnow()
+                session.add(conversation)
+            session.commit()  # reply stored and inbound done together
+            session.refresh(reply)
+            return message_json(reply)
+
+    async def post_message(self, conversation_id: str, *, role: str, text: str, author: str | None = None) -> dict[str, Any]:
+        """A message from staff or the system, stored and pushed to the customer's listeners."""
+
+        def store() -> dict[str, Any]:
+            with Session(self._engine) as session:
+                message = StoredMessage(conversation_id=conversation_id, role=role, text=text, payload=json.dumps({"author": author} if author else {}))
+                session.add(message)
+                session.commit()
+                session.refresh(message)
+                return message_json(message)
+
+        message = await asyncio.to_thread(store)
+        await self.publish(conversation_id, {"type": "message", "message": message})
+        return message
+
+    # recovery ------------------------------------------------------------------------------
+    def pending(self) -> list[tuple[str, int]]:
+        with Session(self._engine) as session:
+            rows = session.exec(select(StoredMessage).where(StoredMessage.status == "pending").order_by(col(StoredMessage.id)))
+            return [(m.conversation_id, int(m.id or 0)) for m in rows]
+
+    async def recover(self) -> int:
+        """Answer what a crash left unanswered, in order per conversation, conversations in parallel."""
+        by_conversation: dict[str, list[int]] = defaultdict(list)
+        for conversation_id, inbound_id in await asyncio.to_thread(self.pending):
+            by_conversation[conversation_id].append(inbound_id)
+
+        async def drain(conversation_id: str, ids: list[int]) -> None:
+            for inbound_id in ids:
+                try:
+                    await self.process(conversation_id, inbound_id)
+                except Exception:
+                    logger.exception("could not answer pending message %d", inbound_id)
+
+        await asyncio.gather(*(drain(c, ids) for c, ids in by_conversation.items()))
+        return sum(len(ids) for ids in by_conversation.values())

@@ -1,0 +1,124 @@
+"""`supportbot serve`: the aiohttp composition root. Everything is built here and kept under AppKeys.
+
+The server listens at once; models and stores load in a thread (`/readyz` turns 200 when done), then
+messages left unanswered by a crash are answered. API calls before that get 503 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.admin import register_admin
+from bot.api import ConversationApi, Tokens, load_secret
+from bot.conversations import ConversationService
+from bot.metrics import Metrics
+from bot.openapi import OPENAPI
+from bot.services import Services, build_services
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parents[1] / "channels" / "widget_static"
+
+SETTINGS = web.AppKey("settings", Settings)
+SERVICES = web.AppKey("services", Services)
+CONVERSATIONS = web.AppKey("conversations", ConversationService)
+METRICS = web.AppKey("metrics", Metrics)
+READY = web.AppKey("ready", asyncio.Event)
+STARTUP = web.AppKey("startup", asyncio.Task)
+
+
+async def healthz(_: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    ready = request.app[READY].is_set()
+    return web.json_response({"ready": ready}, status=200 if ready else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    return web.Response(body=request.app[METRICS].render(), content_type="text/plain", charset="utf-8")
+
+
+def static_file(name: str, content_type: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handler(_: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / name, headers={"Content-Type": content_type, "Cache-Control": "no-cache"})
+
+    return handler
+
+
+async def openapi(_: web.Request) -> web.Response:
+    return web.json_response(OPENAPI)
+
+
+@web.middleware
+async def not_before_ready(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    if request.path.startswith(("/api/", "/slack/", "/telegram/")) and not request.app[READY].is_set() and request.path != "/api/v1/openapi.json":
+        return web.json_response({"error": "starting up, try again shortly"}, status=503, headers={"Retry-After": "2"})
+    return await handler(request)
+
+
+async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+    services = app[SERVICES]
+
+    async def start() -> None:
+        await asyncio.to_thread(services.start)
+        app[READY].set()
+        recovered = await app[CONVERSATIONS].recover()
+        if recovered:
+            logger.info("answered %d messages left pending by a previous run", recovered)
+
+    app[STARTUP] = asyncio.create_task(start())
+    yield
+    app[STARTUP].cancel()
+    await asyncio.gather(app[STARTUP], return_exceptions=True)
+    await asyncio.to_thread(services.close)
+
+
+def build_app(settings: Settings, *, processing_delay: float | None = None) -> web.Application:
+    app = web.Application(middlewares=[not_before_ready], client_max_size=1024 * 1024)
+    services = build_services(settings)
+    app_metrics = Metrics()
+    conversations = ConversationService(
+        services=services,
+        processing_delay=settings.processing_delay if processing_delay is None else processing_delay,
+        on_result=lambda result, channel: app_metrics.observe(result, channel=channel),
+    )
+    app[SETTINGS] = settings
+    app[SERVICES] = services
+    app[CONVERSATIONS] = conversations
+    app[METRICS] = app_metrics
+    app[READY] = asyncio.Event()
+    api = ConversationApi(settings=settings, conversations=conversations, tokens=Tokens(load_secret(settings)), metrics=app_metrics)
+    app.add_routes(api.routes())
+    app.add_routes(
+        [
+            web.get("/healthz", healthz),
+            web.get("/readyz", readyz),
+            web.get("/metrics", metrics),
+            web.get("/api/v1/openapi.json", openapi),
+            web.get("/", static_file("index.html", "text/html; charset=utf-8")),
+            web.get("/widget.js", static_file("widget.js", "application/javascript; charset=utf-8")),
+        ]
+    )
+    register_admin(app, get_services=lambda: services, token=settings.admin_token)
+    app.cleanup_ctx.append(lifecycle)
+    return app
+
+
+def run(settings: Settings, *, host: str, port: int) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = build_app(settings)
+    logger.info("serving on http://%s:%d/ (data in %s)", host, port, settings.data_dir)
+    web.run_app(app, host=host, port=port, print=None, access_log=None)
+
+
+def dump_openapi() -> str:
+    return json.dumps(OPENAPI, indent=2)

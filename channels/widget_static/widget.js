@@ -1,0 +1,217 @@
+/* supportbot web widget: one <script src="/widget.js" data-widget-key="KEY"> tag, no build step.
+   Talks to the conversation API of the server that served this file. All text is inserted with
+   textContent (never innerHTML), inside a shadow root so the host page's CSS stays out. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var KEY = (script && script.getAttribute("data-widget-key")) || "demo";
+  var BASE = script ? new URL(script.src, location.href).origin : location.origin;
+  var STORE = "supportbot:" + KEY;
+  var state = { conv: null, socket: null, retry: 0, open: false, streaming: null };
+
+  var CSS = [
+    ":host{all:initial}",
+    "*{box-sizing:border-box;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif}",
+    ".launcher{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:#3157d5;color:#fff;font-size:26px;cursor:pointer;box-shadow:0 4px 14px #0003;z-index:2147483000}",
+    ".launcher:focus-visible,button:focus-visible,textarea:focus-visible,a:focus-visible{outline:3px solid #f5a623;outline-offset:2px}",
+    ".panel{position:fixed;right:20px;bottom:88px;width:370px;height:560px;max-height:calc(100vh - 110px);display:none;flex-direction:column;background:#fff;border-radius:14px;box-shadow:0 10px 40px #0004;overflow:hidden;z-index:2147483000;color:#1d2433}",
+    ".panel.open{display:flex}",
+    "header{background:#3157d5;color:#fff;padding:12px 14px;display:flex;align-items:center;gap:8px}",
+    "header h2{font-size:16px;margin:0;flex:1}",
+    "header button{background:transparent;border:0;color:#fff;font-size:20px;cursor:pointer;padding:4px 8px;border-radius:6px}",
+    ".log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:10px;background:#f6f7fb}",
+    ".msg{max-width:85%;padding:9px 12px;border-radius:12px;line-height:1.45;font-size:14px;white-space:pre-wrap;word-wrap:break-word}",
+    ".customer{align-self:flex-end;background:#3157d5;color:#fff;border-bottom-right-radius:4px}",
+    ".bot,.agent{align-self:flex-start;background:#fff;border:1px solid #e3e6ef;border-bottom-left-radius:4px}",
+    ".agent{border-color:#1f9d55}.author{display:block;font-size:12px;font-weight:600;color:#1f9d55;margin-bottom:2px}",
+    ".system{align-self:center;font-size:12.5px;color:#5b6478;background:#eceff7;border-radius:10px;padding:6px 10px;text-align:center}",
+    ".msg a{color:#3157d5}.customer a{color:#fff}",
+    ".sources{margin-top:8px;padding-top:6px;border-top:1px solid #eceef2;font-size:12.5px}",
+    ".sources a{display:block;margin-top:2px}",
+    ".feedback{margin-top:6px;display:flex;gap:6px;align-items:center;font-size:12px;color:#5b6478}",
+    ".feedback button{border:1px solid #d5d9e4;background:#fff;border-radius:12px;padding:2px 9px;cursor:pointer;font-size:12px}",
+    ".typing{align-self:flex-start;color:#5b6478;font-size:13px;padding:4px 8px}",
+    ".typing span{animation:blink 1.2s infinite;display:inline-block}.typing span:nth-child(2){animation-delay:.2s}.typing span:nth-child(3){animation-delay:.4s}",
+    "@keyframes blink{0%,80%,100%{opacity:.2}40%{opacity:1}}",
+    ".human{margin:0 14px 8px;align-self:flex-start;background:#fff;border:1px solid #3157d5;color:#3157d5;border-radius:16px;padding:5px 12px;cursor:pointer;font-size:13px}",
+    "form{display:flex;gap:8px;padding:10px;border-top:1px solid #e3e6ef;background:#fff}",
+    "textarea{flex:1;resize:none;border:1px solid #cfd4e0;border-radius:10px;padding:9px;font-size:14px;height:42px;max-height:120px}",
+    "form button{background:#3157d5;color:#fff;border:0;border-radius:10px;padding:0 14px;font-size:14px;cursor:pointer}",
+    "@media (max-width:480px){.panel{right:0;bottom:0;width:100vw;height:100vh;max-height:none;border-radius:0}.launcher.hidden{display:none}}",
+  ].join("\n");
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  // Text with bare URLs turned into links, safely (text nodes and <a> elements only).
+  function linkify(parent, text) {
+    var re = /https?:\/\/[^\s<>()"']+[^\s<>()"'.,;:!?]/g, last = 0, m;
+    while ((m = re.exec(text))) {
+      parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var a = el("a", null, m[0]); a.href = m[0]; a.target = "_blank"; a.rel = "noopener noreferrer";
+      parent.appendChild(a); last = m.index + m[0].length;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  var host = el("div"); host.id = "supportbot-widget";
+  var root = host.attachShadow({ mode: "open" });
+  var style = el("style"); style.textContent = CSS; root.appendChild(style);
+  var launcher = el("button", "launcher", "💬");
+  launcher.setAttribute("aria-label", "Open support chat"); launcher.setAttribute("aria-expanded", "false");
+  var panel = el("section", "panel"); panel.setAttribute("role", "dialog"); panel.setAttribute("aria-label", "Support chat");
+  var header = el("header"); var title = el("h2", null, "Help"); var close = el("button", null, "×");
+  close.setAttribute("aria-label", "Close chat"); header.appendChild(title); header.appendChild(close);
+  var log = el("div", "log"); log.setAttribute("role", "log"); log.setAttribute("aria-live", "polite"); log.setAttribute("aria-label", "Conversation");
+  var human = el("button", "human", "Talk to a person"); human.type = "button";
+  var form = el("form"); var input = el("textarea"); input.setAttribute("aria-label", "Your message");
+  input.placeholder = "Ask a question…"; input.rows = 1;
+  var send = el("button", null, "Send"); send.type = "submit";
+  form.appendChild(input); form.appendChild(send);
+  [header, log, human, form].forEach(function (n) { panel.appendChild(n); });
+  root.appendChild(launcher); root.appendChild(panel);
+  document.body.appendChild(host);
+
+  var typing = null;
+  function showTyping(on) {
+    if (on && !typing) { typing = el("div", "typing"); typing.setAttribute("aria-label", "The assistant is typing");
+      typing.appendChild(document.createTextNode("Typing ")); for (var i = 0; i < 3; i++) typing.appendChild(el("span", null, "•")); log.appendChild(typing); }
+    if (!on && typing) { typing.remove(); typing = null; }
+    log.scrollTop = log.scrollHeight;
+  }
+
+  var rendered = {};
+  function render(message) {
+    if (message.id != null && rendered[message.id]) return;
+    if (message.id != null) rendered[message.id] = true;
+    showTyping(false);
+    if (state.streaming && message.role === "bot") { state.streaming.remove(); state.streaming = null; }
+    var bubble = el("div", "msg " + (message.role || "bot"));
+    if (message.role === "agent") bubble.appendChild(el("span", "author", message.author || "Support team"));
+    linkify(bubble, message.text || "");
+    var cites = message.citations || [];
+    if (cites.length) {
+      var box = el("div", "sources"); box.appendChild(el("strong", null, "Sources"));
+      cites.forEach(function (c) {
+        if (!c.url) { box.appendChild(el("span", null, c.title)); return; }
+        var a = el("a", null, c.title); a.href = c.url; a.target = "_blank"; a.rel = "noopener noreferrer"; box.appendChild(a);
+      });
+      bubble.appendChild(box);
+    }
+    if (message.role === "bot" && message.outcome === "answer" && message.id != null) bubble.appendChild(feedback(message.id));
+    log.appendChild(bubble); log.scrollTop = log.scrollHeight;
+  }
+
+  function feedback(id) {
+    var row = el("div", "feedback"); row.appendChild(el("span", null, "Helpful?"));
+    [["Yes", true], ["No", false]].forEach(function (pair) {
+      var b = el("button", null, pair[0]); b.type = "button"; b.setAttribute("aria-label", "Answer was " + (pair[1] ? "helpful" : "not helpful"));
+      b.addEventListener("click", function () {
+        api("POST", "/feedback", { message_id: id, helpful: pair[1] }).then(function () { row.textContent = "Thanks for the feedback."; });
+      });
+      row.appendChild(b);
+    });
+    return row;
+  }
+
+  var STATES = { waiting_for_human: "Waiting for a person from our support team…", with_human: "A person from our support team has joined.",
+    bot: null, closed: "This conversation is closed." };
+  var lastState = null;
+  function onState(s) {
+    if (s === lastState) return;
+    var note = STATES[s]; if (lastState !== null && s === "bot") note = "You're back with the assistant.";
+    lastState = s; if (note) log.appendChild(el("div", "system", note));
+  }
+
+  function system(text) { log.appendChild(el("div", "system", text)); log.scrollTop = log.scrollHeight; }
+
+  function api(method, path, body) {
+    var url = BASE + "/api/v1/conversations" + (state.conv ? "/" + state.conv.conversation_id : "") + path;
+    var headers = { "Content-Type": "application/json" };
+    if (state.conv) headers.Authorization = "Bearer " + state.conv.token;
+    return fetch(url, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined }).then(function (r) {
+      if (r.status === 204) return null;
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (!r.ok) { var e = new Error(data.error || ("HTTP " + r.status)); e.status = r.status; e.retry = r.headers.get("Retry-After"); throw e; }
+        return data;
+      });
+    });
+  }
+
+  function ensureConversation() {
+    if (state.conv) return Promise.resolve(state.conv);
+    state.conv = null;
+    return api("POST", "", { widget_key: KEY }).then(function (data) {
+      state.conv = data; localStorage.setItem(STORE, JSON.stringify(data)); connect(); return data;
+    });
+  }
+
+  function connect() {
+    if (!state.conv || state.socket) return;
+    var url = BASE.replace(/^http/, "ws") + "/api/v1/conversations/" + state.conv.conversation_id + "/stream?token=" + encodeURIComponent(state.conv.token);
+    var ws = new WebSocket(url); state.socket = ws;
+    ws.onopen = function () { state.retry = 0; };
+    ws.onmessage = function (event) {
+      var data; try { data = JSON.parse(event.data); } catch (e) { return; }
+      if (data.type === "typing") showTyping(true);
+      else if (data.type === "token") {
+        showTyping(false);
+        if (!state.streaming) { state.streaming = el("div", "msg bot"); log.appendChild(state.streaming); }
+        state.streaming.textContent += data.text; log.scrollTop = log.scrollHeight;
+      } else if (data.type === "message") render(data.message);
+      else if (data.type === "state") onState(data.state);
+    };
+    ws.onclose = function () {
+      state.socket = null; state.retry = Math.min(state.retry + 1, 6);
+      setTimeout(connect, 500 * Math.pow(2, state.retry));  // reconnect with backoff
+    };
+  }
+
+  function restore() {
+    try { state.conv = JSON.parse(localStorage.getItem(STORE) || "null"); } catch (e) { state.conv = null; }
+    if (!state.conv) return;
+    api("GET", "/messages").then(function (data) { data.messages.forEach(render); connect(); }).catch(function (e) {
+      if (e.status === 401 || e.status === 404) { localStorage.removeItem(STORE); state.conv = null; }
+    });
+  }
+
+  function explain(e) {
+    if (e.status === 413) return "That message is too long. " + e.message + ".";
+    if (e.status === 429) return "Please wait a moment before sending another message.";
+    if (e.status === 503) return "We're just starting up. Please try again in a few seconds.";
+    return "Sorry, your message could not be sent. Please try again.";
+  }
+
+  function submit(text) {
+    text = text.trim(); if (!text) return;
+    var clientId = (crypto.randomUUID && crypto.randomUUID()) || String(Date.now()) + Math.random();
+    render({ role: "customer", text: text }); showTyping(true); input.value = "";
+    ensureConversation().then(function () { return api("POST", "/messages", { text: text, client_message_id: clientId }); })
+      .then(function (data) { render(data.reply); })
+      .catch(function (e) { showTyping(false); system(explain(e)); });
+  }
+
+  function setOpen(open) {
+    state.open = open; panel.classList.toggle("open", open); launcher.classList.toggle("hidden", open);
+    launcher.setAttribute("aria-expanded", String(open)); launcher.textContent = open ? "×" : "💬";
+    launcher.setAttribute("aria-label", open ? "Close support chat" : "Open support chat");
+    if (open) { if (!log.childElementCount) system("Hi! Ask me anything about our product. I'll answer from our help center, or bring in a person."); input.focus(); }
+    else launcher.focus();
+  }
+
+  launcher.addEventListener("click", function () { setOpen(!state.open); });
+  close.addEventListener("click", function () { setOpen(false); });
+  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") setOpen(false); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); submit(input.value); });
+  input.addEventListener("keydown", function (e) { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submit(input.value); } });
+  human.addEventListener("click", function () {
+    render({ role: "customer", text: "Talk to a person" }); showTyping(true);
+    ensureConversation().then(function () { return api("POST", "/handoff"); }).then(function (data) { render(data.reply); })
+      .catch(function (e) { showTyping(false); system(explain(e)); });
+  });
+  restore();
+})();
