@@ -1,0 +1,135 @@
+"""The conversation API as the widget (or any client) uses it, against the real app in-process."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from bot.web import READY, build_app
+from tests.conftest import make_settings
+
+
+@pytest.fixture(scope="module")
+async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
+    tenants = tmp_path_factory.mktemp("tenants") / "tenants.toml"
+    tenants.write_text(
+        '[tenants.default.widget]\nkeys = ["demo"]\n'
+        '[tenants.locked.widget]\nkeys = ["locked-key"]\nallowed_origins = ["https://help.locked.example"]\n'
+    )
+    app = build_app(make_settings(tmp_path_factory.mktemp("web"), SUPPORTBOT_TENANTS_FILE=str(tenants)))
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        yield client
+
+
+async def start(client: TestClient, key: str = "demo", **headers: str) -> tuple[str, dict[str, str]]:
+    response = await client.post("/api/v1/conversations", json={"widget_key": key}, headers=headers)
+    assert response.status == 201, await response.text()
+    data = await response.json()
+    return data["conversation_id"], {"Authorization": f"Bearer {data['token']}"}
+
+
+async def test_health_readiness_page_and_widget(client: TestClient) -> None:
+    assert (await client.get("/healthz")).status == 200
+    assert (await client.get("/readyz")).status == 200
+    page = await client.get("/")
+    assert page.status == 200 and 'src="/widget.js"' in await page.text()
+    script = await client.get("/widget.js")
+    assert script.status == 200 and "javascript" in script.headers["Content-Type"]
+
+
+async def test_a_question_gets_an_answer_with_citations_and_history(client: TestClient) -> None:
+    conversation, auth = await start(client)
+    response = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "How do I turn on 2FA?", "client_message_id": "m1"}, headers=auth)
+    assert response.status == 200
+    reply = (await response.json())["reply"]
+    assert reply["outcome"] == "answer" and reply["citations"]
+    assert reply["citations"][0]["url"].startswith("https://help.paperkite.example/")
+    history = await (await client.get(f"/api/v1/conversations/{conversation}/messages", headers=auth)).json()
+    assert [m["role"] for m in history["messages"]] == ["customer", "bot"]
+
+
+async def test_a_repeated_client_message_id_returns_the_original_reply(client: TestClient) -> None:
+    conversation, auth = await start(client)
+    body = {"text": "How much does the Team plan cost?", "client_message_id": "same"}
+    first, second = await asyncio.gather(
+        client.post(f"/api/v1/conversations/{conversation}/messages", json=body, headers=auth),
+        client.post(f"/api/v1/conversations/{conversation}/messages", json=body, headers=auth),
+    )
+    assert (await first.json())["message_id"] == (await second.json())["message_id"]
+    history = await (await client.get(f"/api/v1/conversations/{conversation}/messages", headers=auth)).json()
+    assert len(history["messages"]) == 2
+
+
+async def test_bad_input_gets_clear_errors(client: TestClient) -> None:
+    conversation, auth = await start(client)
+    url = f"/api/v1/conversations/{conversation}/messages"
+    bad_json = await client.post(url, data="{not json", headers={**auth, "Content-Type": "application/json"})
+    assert bad_json.status == 400 and "JSON" in (await bad_json.json())["error"]
+    assert (await client.post(url, json={"text": "hi"})).status == 401
+    assert (await client.post(url, json={"text": "hi"}, headers={"Authorization": "Bearer forged"})).status == 401
+    assert (await client.post("/api/v1/conversations/nope/messages", json={"text": "hi"}, headers=auth)).status == 404
+    assert (await client.post(url, json={"text": "   "}, headers=auth)).status == 400
+    too_long = await client.post(url, json={"text": "a" * 5000}, headers=auth)
+    assert too_long.status == 413 and "2000" in (await too_long.json())["error"]
+
+
+async def test_too_many_messages_get_429_with_retry_after(client: TestClient) -> None:
+    conversation, auth = await start(client)
+    url = f"/api/v1/conversations/{conversation}/messages"
+    statuses = []
+    for i in range(12):
+        response = await client.post(url, json={"text": f"question number {i} about invoices"}, headers=auth)
+        statuses.append(response.status)
+        if response.status == 429:
+            assert int(response.headers["Retry-After"]) >= 1
+            break
+    assert 429 in statuses
+
+
+async def test_origins_not_allowed_are_refused(client: TestClient) -> None:
+    refused = await client.post("/api/v1/conversations", json={"widget_key": "locked-key"}, headers={"Origin": "https://evil.example"})
+    assert refused.status == 403
+    await start(client, "locked-key", Origin="https://help.locked.example")
+    assert (await client.post("/api/v1/conversations", json={"widget_key": "unknown"})).status == 401
+
+
+async def test_websocket_receives_typing_and_the_reply(client: TestClient) -> None:
+    conversation, auth = await start(client)
+    token = auth["Authorization"].split()[1]
+    async with client.ws_connect(f"/api/v1/conversations/{conversation}/stream?token={token}") as ws:
+        assert (await ws.receive_json(timeout=5))["type"] == "state"
+        await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "Can I restore a deleted page?"}, headers=auth)
+        events = [await ws.receive_json(timeout=10), await ws.receive_json(timeout=10)]
+    assert [e["type"] for e in events] == ["typing", "message"]
+    assert events[1]["message"]["role"] == "bot"
+
+
+async def test_metrics_count_outcomes_without_personal_data(client: TestClient) -> None:
+    conversation, auth = await start(client)
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "my email is jane.doe@example.com, talk to a human"}, headers=auth)
+    text = await (await client.get("/metrics")).text()
+    assert 'supportbot_outcomes_total{outcome="handoff"' in text
+    assert "jane" not in text and "example.com" not in text
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(st.binary(max_size=300), st.dictionaries(st.text(max_size=10), st.one_of(st.text(max_size=50), st.integers(), st.none(), st.booleans()), max_size=4)))
+async def test_fuzzed_bodies_never_cause_a_server_error(client: TestClient, body: object) -> None:
+    conversation, auth = await start(client)
+    url = f"/api/v1/conversations/{conversation}/messages"
+    if isinstance(body, bytes):
+        response = await client.post(url, data=body, headers={**auth, "Content-Type": "application/json"})
+    else:
+        response = await client.post(url, json=body, headers=auth)
+    assert response.status < 500, await response.text()
+    assert response.status in {200, 400, 413, 429}
+
+
+async def test_openapi_description_is_published(client: TestClient) -> None:
+    spec = await (await client.get("/api/v1/openapi.json")).json()
+    assert "/api/v1/conversations/{id}/messages" in spec["paths"]
