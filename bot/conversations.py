@@ -38,6 +38,8 @@ class Submitted:
 
 def message_json(message: StoredMessage) -> dict[str, Any]:
     data: dict[str, Any] = {"id": message.id, "role": message.role, "text": message.text, "created_at": message.created_at.isoformat()}
+    if message.reply_to is not None:
+        data["reply_to"] = message.reply_to
     if message.payload:
         payload = json.loads(message.payload)
         data.update({k: payload[k] for k in ("citations", "outcome", "handoff_reason", "confidence", "route", "author") if k in payload})
@@ -138,24 +140,39 @@ class ConversationService:
 
     async def process(self, conversation_id: str, inbound_id: int) -> dict[str, Any]:
         async with self._locks[conversation_id]:
-            done = await asyncio.to_thread(self.reply_to, inbound_id)
-            if done is not None:
-                return done
-            with Session(self._engine) as session:
-                inbound = session.get(StoredMessage, inbound_id)
-                conversation = session.get(Conversation, conversation_id)
-            assert inbound is not None and conversation is not None
-            if self._delay:
-                await asyncio.sleep(self._delay)
-            identity = Identity(tenant=conversation.tenant, user=conversation.user, channel=conversation.channel)
-            result = await self._services.assistant.ask(inbound.text, identity=identity, conversation_id=conversation_id)
-            if self._on_result is not None:
-                self._on_result(result, conversation.channel)
-            reply = await asyncio.to_thread(self._store_reply, inbound_id, conversation_id, result)
-            await self.publish(conversation_id, {"type": "message", "message": reply})
-            for listener in self._global_listeners:
-                await listener({"conversation_id": conversation_id, "message": reply})
-            return reply
+            # answer in the order messages were stored, whichever request got the lock first
+            for earlier in await asyncio.to_thread(self._pending_before, conversation_id, inbound_id):
+                await self._process_one(conversation_id, earlier)
+            return await self._process_one(conversation_id, inbound_id)
+
+    def _pending_before(self, conversation_id: str, inbound_id: int) -> list[int]:
+        with Session(self._engine) as session:
+            rows = session.exec(
+                select(StoredMessage.id).where(
+                    StoredMessage.conversation_id == conversation_id, StoredMessage.status == "pending", col(StoredMessage.id) < inbound_id
+                ).order_by(col(StoredMessage.id))
+            )
+            return [int(i) for i in rows if i is not None]
+
+    async def _process_one(self, conversation_id: str, inbound_id: int) -> dict[str, Any]:
+        done = await asyncio.to_thread(self.reply_to, inbound_id)
+        if done is not None:
+            return done
+        with Session(self._engine) as session:
+            inbound = session.get(StoredMessage, inbound_id)
+            conversation = session.get(Conversation, conversation_id)
+        assert inbound is not None and conversation is not None
+        if self._delay:
+            await asyncio.sleep(self._delay)
+        identity = Identity(tenant=conversation.tenant, user=conversation.user, channel=conversation.channel)
+        result = await self._services.assistant.ask(inbound.text, identity=identity, conversation_id=conversation_id)
+        if self._on_result is not None:
+            self._on_result(result, conversation.channel)
+        reply = await asyncio.to_thread(self._store_reply, inbound_id, conversation_id, result)
+        await self.publish(conversation_id, {"type": "message", "message": reply})
+        for listener in self._global_listeners:
+            await listener({"conversation_id": conversation_id, "message": reply})
+        return reply
 
     def _store_reply(self, inbound_id: int, conversation_id: str, result: AskResult) -> dict[str, Any]:
         payload = result.to_json()
