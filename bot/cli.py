@@ -245,6 +245,36 @@ def redact(as_json: bool, tenant: str | None) -> None:
         flush()
 
 
+@main.group()
+def telegram() -> None:
+    """Telegram bot helpers."""
+
+
+@telegram.command("set-webhook")
+@click.argument("url")
+@click.option("--tenant", default=DEFAULT_TENANT, show_default=True)
+@friendly
+def telegram_set_webhook(url: str, tenant: str) -> None:
+    """Point the tenant's Telegram bot at URL (e.g. https://bot.example.com/telegram/default/webhook)."""
+    from bot.channel_setup import telegram_bots
+    from bot.errors import ConfigError
+
+    settings = Settings.from_env()
+    bots = telegram_bots(settings)
+    if tenant not in bots:
+        raise ConfigError(f"no Telegram bot token for tenant {tenant!r}: set TELEGRAM_BOT_TOKEN or [tenants.{tenant}.telegram] bot_token")
+    token, secret = bots[tenant]
+
+    async def go() -> None:
+        from telegram import Bot
+
+        async with Bot(token=token, base_url=settings.telegram_api_url) as bot:
+            await bot.set_webhook(url=url, secret_token=secret, allowed_updates=["message", "edited_message", "callback_query"])
+
+    asyncio.run(go())
+    click.echo(f"Telegram webhook for {tenant} set to {url}" + ("" if secret else " (no secret token: set TELEGRAM_WEBHOOK_SECRET)"))
+
+
 @main.command()
 @click.option("--conversation", "conversation_id", required=True)
 @friendly

@@ -60,8 +60,17 @@ class ConversationService:
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # conversations -------------------------------------------------------------------------
-    def create(self, *, tenant: str, channel: str, user: str | None = None, conversation_id: str | None = None) -> Conversation:
-        conversation = Conversation(id=conversation_id or uuid.uuid4().hex, tenant=tenant, channel=channel, user=user)
+    @property
+    def max_chars(self) -> int:
+        return self._services.settings.max_question_chars
+
+    def create(
+        self, *, tenant: str, channel: str, user: str | None = None, conversation_id: str | None = None,
+        address: str | None = None, thread: str | None = None,
+    ) -> Conversation:
+        conversation = Conversation(
+            id=conversation_id or uuid.uuid4().hex, tenant=tenant, channel=channel, user=user, address=address, thread=thread
+        )
         with Session(self._engine) as session:
             existing = session.get(Conversation, conversation.id)
             if existing is not None:
@@ -207,6 +216,8 @@ class ConversationService:
 
         message = await asyncio.to_thread(store)
         await self.publish(conversation_id, {"type": "message", "message": message})
+        for listener in self._global_listeners:
+            await listener({"conversation_id": conversation_id, "message": message})
         return message
 
     # recovery ------------------------------------------------------------------------------

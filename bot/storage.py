@@ -47,6 +47,8 @@ class Conversation(SQLModel, table=True):
     tenant: str = Field(index=True)
     channel: str = "cli"
     user: str | None = None
+    address: str | None = None  # where the conversation lives on its platform (chat id, channel id)
+    thread: str | None = None
     state: str = "bot"
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

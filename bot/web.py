@@ -16,7 +16,9 @@ from aiohttp import web
 
 from bot.admin import register_admin
 from bot.api import ConversationApi, Tokens, load_secret
+from bot.channel_setup import ChannelSet, setup_channels
 from bot.conversations import ConversationService
+from bot.dispatch import Dispatcher
 from bot.metrics import Metrics
 from bot.openapi import OPENAPI
 from bot.services import Services, build_services
@@ -32,6 +34,8 @@ CONVERSATIONS = web.AppKey("conversations", ConversationService)
 METRICS = web.AppKey("metrics", Metrics)
 READY = web.AppKey("ready", asyncio.Event)
 STARTUP = web.AppKey("startup", asyncio.Task)
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+CHANNELS = web.AppKey("channels", ChannelSet)
 
 
 async def healthz(_: web.Request) -> web.Response:
@@ -70,6 +74,11 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
 
     async def start() -> None:
         await asyncio.to_thread(services.start)
+        for start_channel in app[CHANNELS].starters:
+            try:
+                await start_channel()
+            except Exception:  # a platform being down must not keep the widget from serving
+                logger.exception("a channel failed to start; it will retry on use")
         app[READY].set()
         recovered = await app[CONVERSATIONS].recover()
         if recovered:
@@ -79,6 +88,12 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
     yield
     app[STARTUP].cancel()
     await asyncio.gather(app[STARTUP], return_exceptions=True)
+    await app[DISPATCHER].drain()
+    for stop_channel in app[CHANNELS].stoppers:
+        try:
+            await stop_channel()
+        except Exception:
+            logger.warning("a channel did not stop cleanly")
     await asyncio.to_thread(services.close)
 
 
@@ -109,6 +124,9 @@ def build_app(settings: Settings, *, processing_delay: float | None = None) -> w
         ]
     )
     register_admin(app, get_services=lambda: services, token=settings.admin_token)
+    dispatcher = Dispatcher(conversations=conversations, audit=services.audit.record)
+    app[DISPATCHER] = dispatcher
+    app[CHANNELS] = setup_channels(app, settings=settings, dispatcher=dispatcher)
     app.cleanup_ctx.append(lifecycle)
     return app
 
