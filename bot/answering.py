@@ -33,8 +33,27 @@ def content_words(text: str) -> set[str]:
     return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP}
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+")
+_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1")
+
+
+def plain(text: str) -> str:
+    """Markdown emphasis and code marks off; the words stay exactly as written."""
+    return _EMPHASIS.sub(r"\2", text)
+
+
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text) if s and len(s.strip()) > 1]
+    """Units to quote: a list item stays whole (with its number); prose splits into sentences."""
+    units: list[str] = []
+    for line in plain(text).splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if _LIST_ITEM.match(line):
+            units.append(line)
+        else:
+            units.extend(s.strip() for s in _SENTENCE.split(line) if s and len(s.strip()) > 1)
+    return units
 
 
 def select_sentences(question: str, text: str, *, budget: int = MAX_ANSWER_CHARS) -> list[str]:
@@ -82,7 +101,7 @@ class ExtractiveAnswerer:
         sentences = select_sentences(question, top.chunk.text)
         if not sentences:
             return None
-        body = "\n".join(sentences) if any(s[:2].strip().rstrip(".").isdigit() or s.startswith("-") for s in sentences) else " ".join(sentences)
+        body = "\n".join(sentences) if any(_LIST_ITEM.match(s) for s in sentences) else " ".join(sentences)
         link = f" ({top.chunk.url})" if top.chunk.url else ""
         text = f"{body}\n\nSource: {top.chunk.heading_text}{link}"
         citations = [citation_for(top)]
