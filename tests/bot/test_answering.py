@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from bot.answering import ExtractiveAnswerer, select_sentences
+from knowledge.chunking import Chunk
+from knowledge.retrieval import Passage
+
+STEPS = """To export the workspace, follow these steps.
+1. Open **Settings → Workspace → Export**.
+2. Choose Markdown & CSV or HTML.
+3. Click **Start export**. We email a link when the archive is ready.
+Exports of very large workspaces can take a few hours. Comments are not included in exports. The link works for 7 days."""
+
+
+def passage(text: str, *, url: str | None = "https://help.example/export", score: float = 1.0) -> Passage:
+    chunk = Chunk(id="c1", doc_id="d1", source="kb/export.md", title="Export your data", url=url, heading="Workspace", text=text, position=0)
+    return Passage(chunk=chunk, score=score, dense=0.8, title=0.7, lexical=3.0)
+
+
+def test_the_answer_quotes_only_the_knowledge_base_and_names_its_source() -> None:
+    answer = ExtractiveAnswerer().answer("how do I export my workspace?", [passage(STEPS * 2)])
+    assert answer is not None
+    body, _, source = answer.text.partition("\n\nSource: ")
+    assert source == "Export your data › Workspace (https://help.example/export)"
+    normalized = (STEPS * 2).replace("**", "")
+    for line in body.splitlines():
+        assert line in normalized  # every quoted unit appears verbatim (emphasis marks aside)
+    assert answer.citations[0].source == "kb/export.md"
+
+
+def test_numbered_steps_stay_together_with_their_numbers() -> None:
+    units = select_sentences("how do I export?", STEPS * 3, budget=300)
+    steps = [u for u in units if u[:2] in {"1.", "2.", "3."}]
+    assert steps and all(len(u) > 3 for u in steps)  # never a bare "1."
+
+
+def test_no_passages_no_answer() -> None:
+    assert ExtractiveAnswerer().answer("anything", []) is None
