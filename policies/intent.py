@@ -46,6 +46,10 @@ HUMAN_REQUEST_EXAMPLES: tuple[str, ...] = (
     "live chat with a human",
     "I would like to speak with somebody from your company",
     "please connect me to someone who can help",
+    "I need help talking with someone",
+    "what do I have to do to contact someone?",
+    "I have to speak with somebody",
+    "can I speak with an assistant?",
 )
 
 ORDINARY_EXAMPLES: tuple[str, ...] = (
