@@ -203,19 +203,3 @@ class ConversationApi:
             unsubscribe()
             self._metrics.sockets.dec()
         return ws
-
-
-def load_secret(settings: Settings) -> bytes:
-    if settings.secret_key:
-        return settings.secret_key.encode()
-    path = settings.data_dir / "secret.key"
-    try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            import secrets
-
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
-    except OSError as exc:
-        raise ConfigError(f"cannot keep the token secret in {path}: {exc}; set SUPPORTBOT_SECRET_KEY") from None

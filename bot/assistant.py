@@ -65,13 +65,17 @@ class Assistant:
         return question
 
     async def ask(
-        self, text: str | None, *, identity: Identity, conversation_id: str | None = None, vault: Any = None
+        self, text: str | None, *, identity: Identity, conversation_id: str | None = None, vault: Any = None,
+        redacted: dict[str, int] | None = None,
     ) -> AskResult:
+        """`redacted`: the text is already redacted (entity counts by kind), as stored conversations are."""
         started = time.perf_counter()
         question = self.validate(text, tenant=identity.tenant)
         turn = Turn(identity=identity, text=question, conversation_id=conversation_id)
         if vault is not None:
             turn.notes["vault"] = vault
+        if redacted is not None:
+            turn.redacted, turn.entity_counts = question, dict(redacted)
         await self._pipeline.run(turn)
         latency = (time.perf_counter() - started) * 1000
         result = self._result(turn, latency)

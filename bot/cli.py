@@ -276,6 +276,44 @@ def telegram_set_webhook(url: str, tenant: str) -> None:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per line: text, redacted, entities")
+@click.option("--tenant", default=None, help="use this tenant's pii_kinds (default: every kind)")
+@friendly
+def redact(as_json: bool, tenant: str | None) -> None:
+    """Redact personal data from each line of standard input, as the bot would."""
+    from policies.redaction import SpacyRedactor
+
+    settings = Settings.from_env()
+    kinds = settings.tenant(tenant).pii_kinds if tenant else None
+    redactor = SpacyRedactor(model=settings.spacy_model)
+    redactor.warm_up()
+    batch: list[str] = []
+
+    def flush() -> None:
+        for result in redactor.redact_batch(batch, kinds=frozenset(kinds) if kinds is not None else None):
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False) if as_json else result.redacted)
+        sys.stdout.flush()
+        batch.clear()
+
+    for line in sys.stdin:
+        batch.append(line.rstrip("\n"))
+        # batch for speed when piped a file, answer at once when typed line by line
+        if len(batch) >= 64 or not sys.stdin.isatty() and not _more_waiting():
+            flush()
+    if batch:
+        flush()
+
+
+def _more_waiting() -> bool:
+    import select
+
+    try:
+        return bool(select.select([sys.stdin], [], [], 0)[0])
+    except (OSError, ValueError):
+        return False
+
+
+@main.command()
 @click.option("--conversation", "conversation_id", required=True)
 @friendly
 def audit(conversation_id: str) -> None:

@@ -1,7 +1,9 @@
 """Durable conversations: store every inbound message before work starts, answer in order.
 
-An inbound message is written (status `pending`, deduplicated by its client or platform id) before
-it is processed; the reply is written and the inbound marked `done` in one transaction. Messages are
+An inbound message is redacted (its originals go to the conversation's encrypted vault) and written
+(status `pending`, deduplicated by its client or platform id) before it is processed, so the stored
+copy never holds personal data; the customer's own values are put back only in what is sent to that
+customer (`for_customer`). the reply is written and the inbound marked `done` in one transaction. Messages are
 processed one at a time per conversation (a FIFO lock each). At start, pending messages left by a
 crash are answered, oldest first. Listeners (widget sockets, channel senders) get every new message.
 """
@@ -84,12 +86,29 @@ class ConversationService:
         with Session(self._engine) as session:
             return session.get(Conversation, conversation_id)
 
-    def history(self, conversation_id: str) -> list[dict[str, Any]]:
+    def history(self, conversation_id: str, *, for_customer: bool = True) -> list[dict[str, Any]]:
         with Session(self._engine) as session:
             rows = session.exec(
                 select(StoredMessage).where(StoredMessage.conversation_id == conversation_id).order_by(col(StoredMessage.id))
             )
-            return [message_json(m) for m in rows]
+            messages = [message_json(m) for m in rows]
+        return [self.for_customer(conversation_id, m) for m in messages] if for_customer else messages
+
+    def for_customer(self, conversation_id: str, message: dict[str, Any]) -> dict[str, Any]:
+        """The customer's own redacted values back in place (synchronous: the vault is a database)."""
+        restored = self._services.vault.conversation(conversation_id).restore(message.get("text", ""))
+        return message if restored == message.get("text") else {**message, "text": restored}
+
+    def _redact(self, session: Session, conversation_id: str, text: str) -> tuple[str, dict[str, int]]:
+        redactor = self._services.redactor
+        conversation = session.get(Conversation, conversation_id)
+        if redactor is None or conversation is None:
+            return text, {}
+        kinds = self._services.settings.tenant(conversation.tenant).pii_kinds
+        result = redactor.redact_sync(
+            text, vault=self._services.vault.conversation(conversation_id), kinds=frozenset(kinds) if kinds is not None else None
+        )
+        return result.redacted, result.counts()
 
     # listeners -----------------------------------------------------------------------------
     def subscribe(self, conversation_id: str, listener: Listener) -> Callable[[], None]:
@@ -117,7 +136,11 @@ class ConversationService:
                 ).first()
                 if found is not None:
                     return Submitted(inbound_id=int(found.id or 0), duplicate=True)
-            message = StoredMessage(conversation_id=conversation_id, client_id=client_id, role="customer", text=text, status="pending")
+            redacted, counts = self._redact(session, conversation_id, text)
+            message = StoredMessage(
+                conversation_id=conversation_id, client_id=client_id, role="customer", text=redacted, status="pending",
+                payload=json.dumps({"entities": counts}) if counts else None,
+            )
             session.add(message)
             try:
                 session.commit()
@@ -135,6 +158,10 @@ class ConversationService:
             reply = session.exec(select(StoredMessage).where(StoredMessage.reply_to == inbound_id)).first()
             return message_json(reply) if reply is not None else None
 
+    def reply_for_customer(self, conversation_id: str, inbound_id: int) -> dict[str, Any] | None:
+        reply = self.reply_to(inbound_id)
+        return self.for_customer(conversation_id, reply) if reply is not None else None
+
     async def submit(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[dict[str, Any], bool]:
         """Store, then answer in order. Returns (the bot's reply message, whether it was a duplicate)."""
         submitted = await asyncio.to_thread(self.store_inbound, conversation_id=conversation_id, text=text, client_id=client_id)
@@ -145,7 +172,7 @@ class ConversationService:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         reply = await asyncio.shield(task)
-        return reply, submitted.duplicate
+        return await asyncio.to_thread(self.for_customer, conversation_id, reply), submitted.duplicate
 
     async def process(self, conversation_id: str, inbound_id: int) -> dict[str, Any]:
         async with self._locks[conversation_id]:
@@ -174,14 +201,23 @@ class ConversationService:
         if self._delay:
             await asyncio.sleep(self._delay)
         identity = Identity(tenant=conversation.tenant, user=conversation.user, channel=conversation.channel)
-        result = await self._services.assistant.ask(inbound.text, identity=identity, conversation_id=conversation_id)
+        counts = json.loads(inbound.payload).get("entities", {}) if inbound.payload else {}
+        result = await self._services.assistant.ask(
+            inbound.text, identity=identity, conversation_id=conversation_id, redacted=counts
+        )
         if self._on_result is not None:
             self._on_result(result, conversation.channel)
         reply = await asyncio.to_thread(self._store_reply, inbound_id, conversation_id, result)
-        await self.publish(conversation_id, {"type": "message", "message": reply})
-        for listener in self._global_listeners:
-            await listener({"conversation_id": conversation_id, "message": reply})
+        await self._deliver(conversation_id, reply)
         return reply
+
+    async def _deliver(self, conversation_id: str, message: dict[str, Any]) -> None:
+        """Widget sockets and channel senders reach the customer: they get the restored text;
+        `redacted` keeps the stored copy for listeners that must not see it (staff relays)."""
+        shown = await asyncio.to_thread(self.for_customer, conversation_id, message)
+        await self.publish(conversation_id, {"type": "message", "message": shown})
+        for listener in self._global_listeners:
+            await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
 
     def _store_reply(self, inbound_id: int, conversation_id: str, result: AskResult) -> dict[str, Any]:
         payload = result.to_json()
@@ -215,9 +251,7 @@ class ConversationService:
                 return message_json(message)
 
         message = await asyncio.to_thread(store)
-        await self.publish(conversation_id, {"type": "message", "message": message})
-        for listener in self._global_listeners:
-            await listener({"conversation_id": conversation_id, "message": message})
+        await self._deliver(conversation_id, message)
         return message
 
     # recovery ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ embedded defaults, ingests the sample knowledge base for the `default` tenant.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import Engine
 from bot.answering import ExtractiveAnswerer
 from bot.assistant import Assistant
 from bot.pipeline import Pipeline, Stage
-from bot.settings import DEFAULT_TENANT, Settings
+from bot.settings import DEFAULT_TENANT, Settings, load_secret
 from bot.stages import (
     AnswerStage,
     ConfidenceStage,
@@ -33,6 +34,7 @@ from knowledge.retrieval import Retriever
 from knowledge.store import MilvusStore
 from policies.intent import HumanRequestDetector
 from policies.permissions import AccessPolicy
+from policies.vault import Vault
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +61,7 @@ class Services:
     assistant: Assistant
     audit: AuditLog
     redactor: Any | None
+    vault: Vault
     started: bool = False
 
     def start(self, *, sample: bool | None = None) -> None:
@@ -68,6 +71,7 @@ class Services:
         self.embedder.warm_up()
         self.store.open()
         self.pipeline.warm_up()
+        self.vault.purge_expired()
         if self.settings.load_sample_kb if sample is None else sample:
             self.ingest_sample()
         self.started = True
@@ -123,4 +127,5 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         assistant=Assistant(settings=settings, pipeline=pipeline, audit=audit),
         audit=audit,
         redactor=redactor,
+        vault=Vault(engine=engine, secret=load_secret(settings), ttl=timedelta(hours=settings.vault_ttl_hours)),
     )

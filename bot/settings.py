@@ -7,6 +7,7 @@ external contract (DESIGN.md, "Settings").
 from __future__ import annotations
 
 import os
+import secrets
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -57,6 +58,18 @@ class TenantConfig:
         if user is not None:
             groups |= set(self.users.get(user, ()))
         return tuple(sorted(groups))
+
+
+def _positive_float(value: str | None, name: str, default: float) -> float:
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+    if number <= 0:
+        raise ConfigError(f"{name} must be positive, got {value!r}")
+    return number
 
 
 def _thresholds(data: Mapping[str, Any]) -> Thresholds:
@@ -122,6 +135,7 @@ class Settings:
     telegram_webhook_secret: str | None = None
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
     secret_key: str | None = None
+    vault_ttl_hours: float = 24 * 30  # how long a conversation's redacted originals are kept
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     load_sample_kb: bool = True
     # where a running `supportbot serve` listens, for CLI work it must do (Milvus Lite is single-process)
@@ -181,8 +195,23 @@ class Settings:
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
             telegram_api_url=get("SUPPORTBOT_TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL,
             secret_key=get("SUPPORTBOT_SECRET_KEY"),
+            vault_ttl_hours=_positive_float(get("SUPPORTBOT_VAULT_TTL_HOURS"), "SUPPORTBOT_VAULT_TTL_HOURS", 24 * 30),
             max_question_chars=int(max_chars) if max_chars else DEFAULT_MAX_QUESTION_CHARS,
             load_sample_kb=(get("SUPPORTBOT_SAMPLE_KB") or "1") not in {"0", "false", "no"},
             server_url=get("SUPPORTBOT_SERVER_URL") or "http://127.0.0.1:8080",
             processing_delay=float(get("SUPPORTBOT_PROCESSING_DELAY") or 0.0),
         )
+
+
+def load_secret(settings: Settings) -> bytes:
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    path = settings.data_dir / "secret.key"
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+    except OSError as exc:
+        raise ConfigError(f"cannot keep the token secret in {path}: {exc}; set SUPPORTBOT_SECRET_KEY") from None

@@ -34,6 +34,8 @@ class RedactStage:
             warm()
 
     async def run(self, turn: Turn) -> None:
+        if turn.redacted:  # redacted before it was stored (durable conversations)
+            return
         kinds = self._settings.tenant(turn.identity.tenant).pii_kinds
         result = await self._redactor.redact(
             turn.text, vault=turn.notes.get("vault"), kinds=frozenset(kinds) if kinds is not None else None

@@ -68,6 +68,20 @@ class StoredMessage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class VaultEntry(SQLModel, table=True):
+    """One redacted value of one conversation: encrypted, found again by a keyed hash, expiring."""
+
+    __tablename__ = "vault"
+    __table_args__ = (UniqueConstraint("conversation_id", "lookup"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: str = Field(index=True)
+    placeholder: str
+    kind: str
+    lookup: str  # HMAC of kind and normalized value: same value, same placeholder, no plaintext
+    ciphertext: str  # Fernet token of the original value
+    expires_at: datetime = Field(index=True)
+
+
 class AuditEvent(SQLModel, table=True):
     """Append-only; never holds raw personal data (texts are redacted before they get here)."""
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.admin import register_admin
-from bot.api import ConversationApi, Tokens, load_secret
+from bot.api import ConversationApi, Tokens
+from bot.settings import load_secret
 from bot.channel_setup import ChannelSet, setup_channels
 from bot.conversations import ConversationService
 from bot.dispatch import Dispatcher

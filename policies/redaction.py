@@ -127,7 +127,7 @@ CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -])?{CAP_WORD}){{0,3}}"
 UNIT = r"(?i:apt|apartment|suite|ste|unit|floor|fl|room|rm|#)\.?\s*\d+[A-Za-z]?"
 STREET_PATTERNS = [
     # "3968 Bay Street", "12 rue de la Paix", "221B Baker St.", "370 3911 Fourth Avenue"
-    re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?:[\w'’.-]+\s+){{0,4}}?(?:{STREET_WORDS})\b\.?", re.I),
+    re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?:(?:[{UPPER}0-9][\w'’.-]*|{PARTICLE})\s+){{0,4}}?(?i:{STREET_WORDS})\b\.?"),
     # "Rua do Arenque 1634", "ul. Więckowskiego Stefana 28", "Strasse 89"
     re.compile(rf"\b(?:{STREET_WORDS})\.?\s+(?:[\w'’.-]+\s+){{0,3}}?\d{{1,5}}[A-Za-z]?\b", re.I),
     # "Koskikatu 25", "Hauptstraße 5", "Bundesstrasse 31"
@@ -226,7 +226,9 @@ def _phones(text: str) -> list[Entity]:
         digits = re.sub(r"\D", "", raw)
         # a bare run of digits is an order or account number unless the text talks about phoning
         formatted = raw.startswith("+") or raw.startswith("(") or re.search(r"\d[\s.\-)]+\d", raw) is not None
-        if len(digits) >= 7 and (formatted or context):
+        # the tail of a mistyped card number ("4111 1111 1111 1112") is no phone number
+        inside_longer_number = re.search(r"\d{4}[ -]$", text[:start]) and re.fullmatch(r"\d{4}(?:[ -]\d{4})+", raw)
+        if len(digits) >= 7 and (formatted or context) and not inside_longer_number:
             out.append(Entity(PHONE, start, end, raw))
     return out
 
@@ -369,8 +371,9 @@ NAME_CUE = re.compile(
     r"\bdirected by:?|\bwritten by:?|\bby|\bunder|\bwith|\bfrom|\bto|\bdear|\bhi|\bhello|\bcontact)\s*$",
     re.I,
 )
-NAME_RUN = re.compile(rf"{CAP_WORD}(?:\s(?:[{UPPER}]\.?\s)?{CAP_WORD}){{0,3}}")
-SPEAKER = re.compile(rf"^({CAP_WORD}):", re.M)
+NAME_WORD = rf"[{UPPER}][^\W\d_]*(?:['’-][^\W\d_]+)*"  # letters only: "GB82" is no name
+NAME_RUN = re.compile(rf"{NAME_WORD}(?:\s(?:[{UPPER}]\.?\s)?{NAME_WORD}){{0,3}}")
+SPEAKER = re.compile(rf"^({NAME_WORD}):", re.M)
 # capitalised words that are first names in some country but ordinary words in a support chat
 NOT_NAMES = frozenset(
     """i a an the my your our this that it we you he she they me us hi hello hey dear thanks thank please yes no ok okay
@@ -474,19 +477,19 @@ def _same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]
     """A name found once is redacted everywhere in the message ("Faina D. Yefremova ... early Yefremova"),
     and so are the other capitalised items of a list that holds a name ("Eklund, Michael and Hodge")."""
     words = {w.strip(".,'’") for s, e in spans for w in text[s:e].split()}
-    words = {w for w in words if len(w) > 2 and _is_cap(w) and w.lower() not in NOT_NAMES}
+    words = {w for w in words if len(w) > 2 and _is_cap(w) and w.isalpha() and not w.isupper() and w.lower() not in NOT_NAMES}
     out = []
     if words:
         pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
         out += [(m.start(), m.end()) for m in pattern.finditer(text)]
     for m in LIST_OF_NAMES.finditer(text):
-        items = [(i.start(), i.end()) for i in re.finditer(CAP_WORD, m.group())]
+        items = [(i.start(), i.end()) for i in re.finditer(NAME_WORD, m.group())]
         if any(s <= m.start() + a < e for a, _ in items for s, e in spans):
             out += [(m.start() + a, m.start() + b) for a, b in items if m.group()[a:b].lower() not in NOT_NAMES]
     return out
 
 
-LIST_OF_NAMES = re.compile(rf"{CAP_WORD}(?:, {CAP_WORD})*,? (?:and|or|&) {CAP_WORD}")
+LIST_OF_NAMES = re.compile(rf"{NAME_WORD}(?:, {NAME_WORD})*,? (?:and|or|&) {NAME_WORD}")
 
 
 def load_spacy(name: str):  # noqa: ANN201 - spacy.Language

@@ -1,0 +1,74 @@
+"""End to end through the widget API: personal data is stored, audited and searched only redacted,
+and only the customer who wrote it sees it again."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import Session, select
+
+from bot.storage import AuditEvent, StoredMessage
+from bot.web import READY, SERVICES, build_app
+from tests.conftest import make_settings
+
+SECRET_VALUES = ("Maria Lopez", "maria.lopez@example.com", "4111 1111 1111 1111", "+1 415-555-0134")
+MESSAGE = "Hi, I'm Maria Lopez (maria.lopez@example.com). My card 4111 1111 1111 1111 was charged twice, call me at +1 415-555-0134"
+
+
+@pytest.fixture(scope="module")
+async def app_client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[TestClient, Path]]:
+    data = tmp_path_factory.mktemp("privacy")
+    app = build_app(make_settings(data))
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        yield client, data
+
+
+async def _conversation(client: TestClient) -> tuple[str, dict[str, str]]:
+    created = await (await client.post("/api/v1/conversations", json={"widget_key": "demo"})).json()
+    return created["conversation_id"], {"Authorization": f"Bearer {created['token']}"}
+
+
+async def test_personal_data_is_stored_and_audited_redacted_and_restored_only_for_its_customer(
+    app_client: tuple[TestClient, Path],
+) -> None:
+    client, data = app_client
+    conversation, auth = await _conversation(client)
+    response = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": MESSAGE}, headers=auth)
+    assert response.status == 200, await response.text()
+
+    services = client.app[SERVICES]
+    with Session(services.engine) as session:
+        stored = session.exec(select(StoredMessage).where(StoredMessage.conversation_id == conversation)).all()
+        events = session.exec(select(AuditEvent).where(AuditEvent.conversation_id == conversation)).all()
+    customer = next(m for m in stored if m.role == "customer")
+    assert customer.text.startswith("Hi, I'm <PERSON_1> (<EMAIL_1>). My card <CREDIT_CARD_1>")
+    everything_stored = json.dumps([m.model_dump(mode="json") for m in stored]) + json.dumps([e.model_dump(mode="json") for e in events])
+    for value in SECRET_VALUES:
+        assert value not in everything_stored
+    redacted = next(e for e in events if e.kind == "redacted")
+    assert json.loads(redacted.data)["counts"] == {"PERSON": 1, "EMAIL": 1, "CREDIT_CARD": 1, "PHONE": 1}
+
+    # the customer's own history shows their words as they typed them
+    history = await (await client.get(f"/api/v1/conversations/{conversation}/messages", headers=auth)).json()
+    assert history["messages"][0]["text"] == MESSAGE
+    # nothing in the data directory (SQLite, Milvus Lite) holds the values in clear
+    for path in (p for p in data.rglob("*") if p.is_file()):
+        raw = path.read_bytes()
+        assert b"maria.lopez@example.com" not in raw and b"Maria Lopez" not in raw
+
+
+async def test_another_conversation_cannot_see_the_values(app_client: tuple[TestClient, Path]) -> None:
+    client, _ = app_client
+    first, auth1 = await _conversation(client)
+    await client.post(f"/api/v1/conversations/{first}/messages", json={"text": "my email is zoe.k@example.com"}, headers=auth1)
+    second, auth2 = await _conversation(client)
+    await client.post(f"/api/v1/conversations/{second}/messages", json={"text": "what does <EMAIL_1> mean?"}, headers=auth2)
+    history = await (await client.get(f"/api/v1/conversations/{second}/messages", headers=auth2)).json()
+    assert "zoe.k@example.com" not in json.dumps(history)
+    assert history["messages"][0]["text"] == "what does <EMAIL_1> mean?"
