@@ -159,7 +159,7 @@ class ConversationApi:
             self._metrics.rejected.labels(status="429").inc()
             raise error(429, "too many messages; please wait a moment", **{"Retry-After": str(max(1, round(wait)))})
         reply, _ = await self._conversations.submit(conversation_id=conversation.id, text=text.strip(), client_id=client_id)
-        return web.json_response({"message_id": reply.get("id"), "reply": {**reply, "message_id": reply.get("id")}})
+        return _reply_response(reply)
 
     async def list_messages(self, request: web.Request) -> web.Response:
         conversation = self._authorize(request)
@@ -176,12 +176,14 @@ class ConversationApi:
             services.audit.record, tenant=conversation.tenant, conversation_id=conversation.id, kind="feedback",
             message_id=body.get("message_id"), helpful=body["helpful"],
         )
+        if self._conversations.handoff is not None:
+            await self._conversations.handoff.feedback(conversation.id, helpful=body["helpful"])
         return web.Response(status=204)
 
     async def request_human(self, request: web.Request) -> web.Response:
         conversation = self._authorize(request)
         reply, _ = await self._conversations.submit(conversation_id=conversation.id, text="I want to talk to a person", client_id=None)
-        return web.json_response({"message_id": reply.get("id"), "reply": {**reply, "message_id": reply.get("id")}})
+        return _reply_response(reply)
 
     async def stream(self, request: web.Request) -> web.WebSocketResponse:
         conversation = self._authorize(request, allow_query=True)
@@ -203,3 +205,9 @@ class ConversationApi:
             unsubscribe()
             self._metrics.sockets.dec()
         return ws
+
+
+def _reply_response(reply: dict[str, Any]) -> web.Response:
+    if reply.get("relayed"):  # people own the conversation: the message went to them, no bot reply
+        return web.json_response({"message_id": None, "reply": None, "relayed": True, "state": reply.get("state")})
+    return web.json_response({"message_id": reply.get("id"), "reply": {**reply, "message_id": reply.get("id")}})

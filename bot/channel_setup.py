@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 
@@ -20,6 +21,7 @@ logger = logging.getLogger(__name__)
 @dataclass(slots=True)
 class ChannelSet:
     telegram: dict[str, object] = field(default_factory=dict)  # tenant -> TelegramChannel
+    slack: object | None = None  # handoff.slack_staff.SlackApp
     starters: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     stoppers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -39,8 +41,10 @@ def telegram_bots(settings: Settings) -> dict[str, tuple[str, str | None]]:
     return bots
 
 
-def setup_channels(app: web.Application, *, settings: Settings, dispatcher: Dispatcher) -> ChannelSet:
+def setup_channels(app: web.Application, *, settings: Settings, dispatcher: Dispatcher, handoff: Any = None) -> ChannelSet:
     channels = ChannelSet()
+    if settings.slack_bot_token and handoff is not None:
+        setup_slack(app, settings=settings, dispatcher=dispatcher, handoff=handoff, channels=channels)
     bots = telegram_bots(settings)
     if bots:
         from channels.telegram import TelegramChannel
@@ -62,3 +66,26 @@ def setup_channels(app: web.Application, *, settings: Settings, dispatcher: Disp
 
         app.router.add_post("/telegram/{tenant}/webhook", telegram_webhook)
     return channels
+
+
+def setup_slack(app: web.Application, *, settings: Settings, dispatcher: Dispatcher, handoff: Any, channels: ChannelSet) -> None:
+    """One bolt app for the staff handoff channel and Slack customers, at /slack/events (or Socket Mode)."""
+    from handoff.slack_staff import SlackApp
+
+    if not settings.slack_signing_secret and not settings.slack_app_token:
+        logger.warning("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET nor SLACK_APP_TOKEN: Slack events are off")
+        return
+    slack = SlackApp(settings=settings, handoff=handoff, dispatcher=dispatcher)
+    handoff.desk = slack.desk
+    dispatcher.register(slack.customers)
+    channels.slack = slack
+    if settings.slack_signing_secret:
+        app.router.add_post("/slack/events", slack.handle)
+    if settings.slack_app_token:
+        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+        socket = AsyncSocketModeHandler(slack.bolt, settings.slack_app_token)
+        channels.starters.append(socket.connect_async)
+        channels.stoppers.append(socket.close_async)
+    if not settings.handoff_channel:
+        logger.warning("SUPPORTBOT_HANDOFF_CHANNEL is not set: handoffs stay queued until it is")

@@ -44,7 +44,7 @@ def message_json(message: StoredMessage) -> dict[str, Any]:
         data["reply_to"] = message.reply_to
     if message.payload:
         payload = json.loads(message.payload)
-        data.update({k: payload[k] for k in ("citations", "outcome", "handoff_reason", "confidence", "route", "author") if k in payload})
+        data.update({k: payload[k] for k in ("citations", "outcome", "handoff_reason", "confidence", "route", "author", "rating_request") if k in payload})
     return data
 
 
@@ -60,6 +60,8 @@ class ConversationService:
         self._global_listeners: list[Listener] = []
         self._delay = processing_delay  # test hook: widens the crash window on purpose
         self._tasks: set[asyncio.Task[Any]] = set()
+        # set by the composition root when handoff is on (handoff.service.HandoffService)
+        self.handoff: Any = None
 
     # conversations -------------------------------------------------------------------------
     @property
@@ -93,6 +95,9 @@ class ConversationService:
             )
             messages = [message_json(m) for m in rows]
         return [self.for_customer(conversation_id, m) for m in messages] if for_customer else messages
+
+    def restore(self, conversation_id: str, text: str) -> str:
+        return self._services.vault.conversation(conversation_id).restore(text)
 
     def for_customer(self, conversation_id: str, message: dict[str, Any]) -> dict[str, Any]:
         """The customer's own redacted values back in place (synchronous: the vault is a database)."""
@@ -200,6 +205,10 @@ class ConversationService:
         assert inbound is not None and conversation is not None
         if self._delay:
             await asyncio.sleep(self._delay)
+        if self.handoff is not None:
+            handled = await self._human_side(conversation, inbound)
+            if handled is not None:
+                return handled
         identity = Identity(tenant=conversation.tenant, user=conversation.user, channel=conversation.channel)
         counts = json.loads(inbound.payload).get("entities", {}) if inbound.payload else {}
         result = await self._services.assistant.ask(
@@ -209,7 +218,35 @@ class ConversationService:
             self._on_result(result, conversation.channel)
         reply = await asyncio.to_thread(self._store_reply, inbound_id, conversation_id, result)
         await self._deliver(conversation_id, reply)
+        if self.handoff is not None and result.handoff_reason is not None:
+            await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"))
         return reply
+
+    async def _human_side(self, conversation: Conversation, inbound: StoredMessage) -> dict[str, Any] | None:
+        """People own the conversation: relay, don't answer. Just resolved: the rating asked for."""
+        from handoff.states import HUMAN_OWNED, State
+
+        state = State(conversation.state)
+        inbound_id = int(inbound.id or 0)
+        if state in HUMAN_OWNED:
+            await asyncio.to_thread(self._mark_done, inbound_id)
+            await self.handoff.relay_customer(conversation.id, inbound.text)
+            return {"relayed": True, "state": state.value}
+        if state is State.CLOSED:
+            rating = await asyncio.to_thread(self.handoff.take_rating, conversation.id, inbound.text)
+            if rating is not None:
+                await asyncio.to_thread(self._mark_done, inbound_id)
+                return await self.post_message(conversation.id, role="system", text="Thanks for rating us!", reply_to=inbound_id)
+            await asyncio.to_thread(self.handoff.reopen_for_bot, conversation.id)
+        return None
+
+    def _mark_done(self, inbound_id: int) -> None:
+        with Session(self._engine) as session:
+            inbound = session.get(StoredMessage, inbound_id)
+            if inbound is not None:
+                inbound.status = "done"
+                session.add(inbound)
+                session.commit()
 
     async def _deliver(self, conversation_id: str, message: dict[str, Any]) -> None:
         """Widget sockets and channel senders reach the customer: they get the restored text;
@@ -239,18 +276,36 @@ class ConversationService:
             session.refresh(reply)
             return message_json(reply)
 
-    async def post_message(self, conversation_id: str, *, role: str, text: str, author: str | None = None) -> dict[str, Any]:
-        """A message from staff or the system, stored and pushed to the customer's listeners."""
+    async def post_message(
+        self, conversation_id: str, *, role: str, text: str, author: str | None = None, client_id: str | None = None,
+        redact: bool = False, payload: dict[str, Any] | None = None, reply_to: int | None = None,
+    ) -> dict[str, Any]:
+        """A message from staff or the system, stored (redacted when `redact`) and pushed to the customer.
+        A repeated `client_id` (a platform retry) stores and sends nothing again."""
 
-        def store() -> dict[str, Any]:
+        def store() -> dict[str, Any] | None:
             with Session(self._engine) as session:
-                message = StoredMessage(conversation_id=conversation_id, role=role, text=text, payload=json.dumps({"author": author} if author else {}))
+                if client_id and session.exec(
+                    select(StoredMessage.id).where(StoredMessage.conversation_id == conversation_id, StoredMessage.client_id == client_id)
+                ).first() is not None:
+                    return None
+                stored_text = self._redact(session, conversation_id, text)[0] if redact else text
+                data = {**(payload or {}), **({"author": author} if author else {})}
+                message = StoredMessage(
+                    conversation_id=conversation_id, role=role, text=stored_text, client_id=client_id, reply_to=reply_to,
+                    payload=json.dumps(data),
+                )
                 session.add(message)
-                session.commit()
+                try:
+                    session.commit()
+                except IntegrityError:
+                    return None
                 session.refresh(message)
                 return message_json(message)
 
         message = await asyncio.to_thread(store)
+        if message is None:
+            return {"duplicate": True}
         await self._deliver(conversation_id, message)
         return message
 

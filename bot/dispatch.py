@@ -110,6 +110,8 @@ class Dispatcher:
             self._audit, tenant=inbound.ref.tenant, conversation_id=conversation_id, kind="feedback", helpful=helpful, message_id=inbound.payload
         )
         await self._send(inbound.ref, Reply(text="Thanks for the feedback!" if helpful else "Thanks for telling me. Send /human if you'd like a person to help.", role="system"))
+        if self._conversations.handoff is not None:
+            await self._conversations.handoff.feedback(conversation_id, helpful=helpful)
 
     async def _deliver(self, event: dict[str, Any]) -> None:
         """A reply (or staff message) stored for a conversation: send it on that conversation's channel."""

@@ -32,8 +32,10 @@ from knowledge.embedding import FastEmbedder
 from knowledge.ingest import IngestReport, Ingestor
 from knowledge.retrieval import Retriever
 from knowledge.store import MilvusStore
+from knowledge.vocabulary import TenantVocabulary
 from policies.intent import HumanRequestDetector
 from policies.permissions import AccessPolicy
+from policies.topics import HumanOnlyStage, TopicDetector
 from policies.vault import Vault
 
 logger = logging.getLogger(__name__)
@@ -91,7 +93,8 @@ class Services:
 
 
 def build_pipeline(
-    *, settings: Settings, embedder: FastEmbedder, retriever: Retriever, access: AccessPolicy, redactor: Any | None
+    *, settings: Settings, embedder: FastEmbedder, retriever: Retriever, access: AccessPolicy, redactor: Any | None,
+    vocabulary: TenantVocabulary | None = None,
 ) -> Pipeline:
     stages: list[Stage] = []
     if redactor is not None:
@@ -99,10 +102,11 @@ def build_pipeline(
     stages += [
         EmbedStage(embedder=embedder),
         HumanRequestStage(detector=HumanRequestDetector(embedder=embedder), settings=settings),
+        HumanOnlyStage(detector=TopicDetector(embedder=embedder, settings=settings)),
         PermissionStage(policy=access),
         RetrieveStage(retriever=retriever),
         AnswerStage(answerer=ExtractiveAnswerer()),
-        ConfidenceStage(settings=settings),
+        ConfidenceStage(settings=settings, vocabulary=vocabulary),
     ]
     return Pipeline(stages)
 
@@ -114,7 +118,11 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     access = AccessPolicy(engine=engine, settings=settings)
     redactor = _redactor(settings) if redact else None
     retriever = Retriever(store=store)
-    pipeline = build_pipeline(settings=settings, embedder=embedder, retriever=retriever, access=access, redactor=redactor)
+    vocabulary = TenantVocabulary(load=lambda tenant: store.texts(tenant=tenant))
+    access.on_refresh(vocabulary.refresh)
+    pipeline = build_pipeline(
+        settings=settings, embedder=embedder, retriever=retriever, access=access, redactor=redactor, vocabulary=vocabulary
+    )
     audit = AuditLog(engine)
     return Services(
         settings=settings,

@@ -29,9 +29,9 @@ class Thresholds:
     """Confidence-gate thresholds; calibrate them with `supportbot eval`."""
 
     # best question/answer cosine below this is "the knowledge base does not cover it"
-    min_dense: float = 0.50
+    min_dense: float = 0.40
     # fused evidence score (see policies/confidence.py) needed to answer
-    min_confidence: float = 0.52
+    min_confidence: float = 0.46
     # similarity to "I want a person" examples minus similarity to ordinary requests
     human_request_margin: float = 0.04
     human_request_min: float = 0.55

@@ -10,6 +10,7 @@ from bot.pipeline import HandoffReason, Outcome, Turn
 from bot.settings import Settings
 from knowledge.embedding import Embedder
 from knowledge.retrieval import Retriever
+from knowledge.vocabulary import TenantVocabulary
 from policies.confidence import assess, should_answer
 from policies.intent import HumanRequestDetector
 from policies.permissions import AccessPolicy
@@ -137,15 +138,23 @@ class AnswerStage:
 class ConfidenceStage:
     name = "confidence"
 
-    def __init__(self, *, settings: Settings) -> None:
+    def __init__(self, *, settings: Settings, vocabulary: TenantVocabulary | None = None) -> None:
         self._settings = settings
+        self._vocabulary = vocabulary
 
     async def run(self, turn: Turn) -> None:
         answer = turn.answer
+        unknown: list[tuple[str, bool]] = []
+        if self._vocabulary is not None and answer is not None:
+            unknown = await asyncio.to_thread(self._vocabulary.unknown_terms, turn.redacted or turn.text, tenant=turn.identity.tenant)
+            if unknown:
+                turn.notes["unknown_terms"] = {"names": sum(1 for _, n in unknown if n), "words": sum(1 for _, n in unknown if not n)}
         evidence = assess(
             turn.passages,
             answer_support=answer.support if answer else 0.0,
             not_in_sources=answer.not_in_sources if answer else False,
+            unknown_names=sum(1 for _, name in unknown if name),
+            unknown_words=sum(1 for _, name in unknown if not name),
         )
         turn.confidence = evidence.confidence
         turn.notes["evidence"] = evidence.to_json()

@@ -68,6 +68,27 @@ class StoredMessage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class Handoff(SQLModel, table=True):
+    """One escalation of one conversation to people, and its Slack thread."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: str = Field(index=True)
+    tenant: str = Field(index=True)
+    reason: str
+    topic: str | None = None
+    # queued (not yet announced) | open (card posted) | claimed | resolved | returned
+    status: str = Field(default="queued", index=True)
+    staff_channel: str | None = None
+    thread_ts: str | None = None  # the card's ts: the staff thread
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None
+    closed_at: datetime | None = None
+    announced_at: datetime | None = None
+    attempts: int = 0
+    packet: str = "{}"  # JSON, redacted
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
 class VaultEntry(SQLModel, table=True):
     """One redacted value of one conversation: encrypted, found again by a keyed hash, expiring."""
 

@@ -24,6 +24,8 @@ from bot.metrics import Metrics
 from bot.openapi import OPENAPI
 from bot.services import Services, build_services
 from bot.settings import Settings
+from handoff.service import HandoffService
+from policies.topics import TopicDetector
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +39,8 @@ READY = web.AppKey("ready", asyncio.Event)
 STARTUP = web.AppKey("startup", asyncio.Task)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 CHANNELS = web.AppKey("channels", ChannelSet)
+HANDOFF = web.AppKey("handoff", HandoffService)
+BACKGROUND = web.AppKey("background", list)  # long-running tasks (handoff timers)
 
 
 async def healthz(_: web.Request) -> web.Response:
@@ -81,6 +85,7 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
             except Exception:  # a platform being down must not keep the widget from serving
                 logger.exception("a channel failed to start; it will retry on use")
         app[READY].set()
+        app[BACKGROUND].append(asyncio.create_task(app[HANDOFF].run_timers()))
         recovered = await app[CONVERSATIONS].recover()
         if recovered:
             logger.info("answered %d messages left pending by a previous run", recovered)
@@ -89,6 +94,9 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
     yield
     app[STARTUP].cancel()
     await asyncio.gather(app[STARTUP], return_exceptions=True)
+    for task in app[BACKGROUND]:
+        task.cancel()
+    await asyncio.gather(*app[BACKGROUND], return_exceptions=True)
     await app[DISPATCHER].drain()
     for stop_channel in app[CHANNELS].stoppers:
         try:
@@ -112,6 +120,7 @@ def build_app(settings: Settings, *, processing_delay: float | None = None) -> w
     app[CONVERSATIONS] = conversations
     app[METRICS] = app_metrics
     app[READY] = asyncio.Event()
+    app[BACKGROUND] = []
     api = ConversationApi(settings=settings, conversations=conversations, tokens=Tokens(load_secret(settings)), metrics=app_metrics)
     app.add_routes(api.routes())
     app.add_routes(
@@ -125,9 +134,15 @@ def build_app(settings: Settings, *, processing_delay: float | None = None) -> w
         ]
     )
     register_admin(app, get_services=lambda: services, token=settings.admin_token)
+    handoff = HandoffService(
+        engine=services.engine, settings=settings, conversations=conversations, audit=services.audit,
+        topics=TopicDetector(embedder=services.embedder, settings=settings),
+    )
+    conversations.handoff = handoff
+    app[HANDOFF] = handoff
     dispatcher = Dispatcher(conversations=conversations, audit=services.audit.record)
     app[DISPATCHER] = dispatcher
-    app[CHANNELS] = setup_channels(app, settings=settings, dispatcher=dispatcher)
+    app[CHANNELS] = setup_channels(app, settings=settings, dispatcher=dispatcher, handoff=handoff)
     app.cleanup_ctx.append(lifecycle)
     return app
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -79,13 +79,20 @@ def fuse(hits: Sequence[Hit], *, weights: FusionWeights = FusionWeights()) -> li
 
 
 def best_per_document(passages: Sequence[Passage], *, limit: int) -> list[Passage]:
+    """The best chunk of each document, carrying the document's best BM25 and rank agreement
+    (the words may match one chunk of an article while the meaning matches another)."""
+    lexical: dict[str, float] = {}
+    agreement: dict[str, float] = {}
+    for p in passages:
+        lexical[p.chunk.doc_id] = max(lexical.get(p.chunk.doc_id, 0.0), p.lexical)
+        agreement[p.chunk.doc_id] = max(agreement.get(p.chunk.doc_id, 0.0), p.score)
     seen: set[str] = set()
     out = []
     for p in passages:
         if p.chunk.doc_id in seen:
             continue
         seen.add(p.chunk.doc_id)
-        out.append(p)
+        out.append(replace(p, lexical=lexical[p.chunk.doc_id], score=agreement[p.chunk.doc_id]))
         if len(out) == limit:
             break
     return out

@@ -154,6 +154,11 @@ class MilvusStore:
         rows = self._client.query(COLLECTION, filter=f"tenant == {_quote(tenant)}", output_fields=["count(*)"])
         return int(rows[0]["count(*)"]) if rows else 0
 
+    def texts(self, *, tenant: str) -> list[str]:
+        """Every chunk's title, heading and text (for the tenant vocabulary); up to 16,384 chunks."""
+        rows = self._client.query(COLLECTION, filter=f"tenant == {_quote(tenant)}", output_fields=["title", "heading", "text"], limit=16384)
+        return [f"{r['title']} {r['heading']} {r['text']}" for r in rows]
+
     # reads ---------------------------------------------------------------------------------
     _FIELDS = ["doc_id", "source", "title", "url", "heading", "position", "text", "dense", "title_dense"]
 

@@ -8,7 +8,7 @@ refreshed after each ingest.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -23,13 +23,20 @@ class AccessPolicy:
         self._settings = settings
         self._keys: dict[str, frozenset[str]] = {}
         self._lock = threading.Lock()
+        self._listeners: list[Callable[[str | None], None]] = []
 
     def refresh(self, tenant: str | None = None) -> None:
+        """After an ingest: forget what is cached about the tenant (here and in `on_refresh` listeners)."""
         with self._lock:
             if tenant is None:
                 self._keys.clear()
             else:
                 self._keys.pop(tenant, None)
+        for listener in self._listeners:
+            listener(tenant)
+
+    def on_refresh(self, listener: Callable[[str | None], None]) -> None:
+        self._listeners.append(listener)
 
     def _tenant_keys(self, tenant: str) -> frozenset[str]:
         with self._lock:

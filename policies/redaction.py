@@ -372,6 +372,13 @@ NAME_CUE = re.compile(
     re.I,
 )
 NAME_WORD = rf"[{UPPER}][^\W\d_]*(?:['’-][^\W\d_]+)*"  # letters only: "GB82" is no name
+# cues strong enough to take a lone unknown capitalised word for a name
+NAME_CUE_STRONG = re.compile(
+    r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bdear|\bhi|\bhello|\blast name\??|"
+    r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
+    r"\bdirected by:?|\bwritten by:?|\bfounders?:?)\s*$",
+    re.I,
+)
 NAME_RUN = re.compile(rf"{NAME_WORD}(?:\s(?:[{UPPER}]\.?\s)?{NAME_WORD}){{0,3}}")
 SPEAKER = re.compile(rf"^({NAME_WORD}):", re.M)
 # capitalised words that are first names in some country but ordinary words in a support chat
@@ -428,6 +435,13 @@ def _people(doc, text: str) -> list[Entity]:  # noqa: ANN001 - spacy.Doc
             continue
         if len(words) == 1 and (words[0].lower() in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4)):
             continue  # "ETA", "PIN": acronyms
+        if len(words) == 1 and words[0].strip(".,'’").lower() not in first_names and not (
+            NAME_CUE_STRONG.search(text[max(0, ent.start_char - 30) : ent.start_char])
+            or NAME_TITLE.search(text[max(0, ent.start_char - 8) : ent.start_char])
+            or LIST_OF_NAMES.search(text)
+            or re.search(r"'s\b|\bis\b|\bwas\b|\bsaid\b", text[ent.end_char : ent.end_char + 6])
+        ):
+            continue  # a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
         spans.append((ent.start_char, ent.end_char))
     places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC", "NORP"}]
     for m in NAME_RUN.finditer(text):
@@ -441,6 +455,8 @@ def _people(doc, text: str) -> list[Entity]:  # noqa: ANN001 - spacy.Doc
             spans.append((m.start(), m.end()))
         elif cue and len(words) > 1 and all(w.rstrip(".").lower() not in NOT_NAMES for w in words):
             spans.append((m.start(), m.end()))
+        elif NAME_CUE_STRONG.search(text[max(0, m.start() - 30) : m.start()]) and words[0].lower() not in NOT_NAMES:
+            spans.append((m.start(), m.end()))  # "My name is Rubija", "What's your last name? Boyle"
     for m in SPEAKER.finditer(text):  # chat transcripts: "Halldór: What a wife."
         if m.group(1).lower() in first_names:
             spans.append((m.start(1), m.end(1)))

@@ -103,7 +103,18 @@
       bubble.appendChild(box);
     }
     if (message.role === "bot" && message.outcome === "answer" && message.id != null) bubble.appendChild(feedback(message.id));
+    if (message.rating_request) bubble.appendChild(rating());
     log.appendChild(bubble); log.scrollTop = log.scrollHeight;
+  }
+
+  function rating() {
+    var row = el("div", "feedback"); row.setAttribute("role", "group"); row.setAttribute("aria-label", "Rate our support from 1 to 5");
+    ["1", "2", "3", "4", "5"].forEach(function (n) {
+      var b = el("button", null, n); b.type = "button"; b.setAttribute("aria-label", "Rate " + n + " of 5");
+      b.addEventListener("click", function () { row.remove(); submit(n); });
+      row.appendChild(b);
+    });
+    return row;
   }
 
   function feedback(id) {
@@ -191,7 +202,7 @@
     var clientId = (crypto.randomUUID && crypto.randomUUID()) || String(Date.now()) + Math.random();
     render({ role: "customer", text: text }); showTyping(true); input.value = "";
     ensureConversation().then(function () { return api("POST", "/messages", { text: text, client_message_id: clientId }); })
-      .then(function (data) { render(data.reply); })
+      .then(function (data) { if (data.reply) render(data.reply); else showTyping(false); })
       .catch(function (e) { showTyping(false); system(explain(e)); });
   }
 
@@ -210,7 +221,7 @@
   input.addEventListener("keydown", function (e) { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submit(input.value); } });
   human.addEventListener("click", function () {
     render({ role: "customer", text: "Talk to a person" }); showTyping(true);
-    ensureConversation().then(function () { return api("POST", "/handoff"); }).then(function (data) { render(data.reply); })
+    ensureConversation().then(function () { return api("POST", "/handoff"); }).then(function (data) { if (data.reply) render(data.reply); else showTyping(false); })
       .catch(function (e) { showTyping(false); system(explain(e)); });
   });
   restore();

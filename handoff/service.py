@@ -1,0 +1,339 @@
+"""The handoff service: escalate, queue, claim, relay, resolve, hand back. Every step persisted and audited.
+
+It owns the conversation state (handoff/states.py). While people own a conversation the bot never
+answers: customer messages are relayed to the staff thread. The staff side is a `StaffDesk` (the
+Slack staff channel, handoff/slack_staff.py); when it is missing or down, handoffs stay queued and
+are announced by `tick()` once it is back, and the customer is told a person will follow up anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from bot.settings import Settings
+from bot.storage import AuditLog, Conversation, Handoff, utcnow
+from handoff.packet import Packet, build_packet
+from handoff.policy import HandoffPolicy, policy_from
+from handoff.states import HUMAN_OWNED, State, check
+
+if TYPE_CHECKING:
+    from bot.conversations import ConversationService
+    from policies.topics import TopicDetector
+
+logger = logging.getLogger(__name__)
+
+OPEN = ("queued", "open")  # waiting for someone to claim
+DEFAULT_CLAIM_MINUTES = 5.0
+RATING_PROMPT = "Your conversation with our support team is resolved. How did we do? Reply with a number from 1 (poor) to 5 (great)."
+BACK_TO_BOT = "You're chatting with the bot again. Ask me anything, or ask for a person whenever you like."
+
+
+class StaffDesk(Protocol):
+    async def announce(self, handoff: Handoff, packet: Packet, *, position: int, reminder: bool = False) -> tuple[str, str]:
+        """Post the card; returns (channel, thread ts)."""
+        ...
+
+    async def update_card(self, handoff: Handoff, packet: Packet) -> None: ...
+
+    async def post_in_thread(self, handoff: Handoff, text: str) -> None: ...
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    from datetime import UTC
+
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+class HandoffService:
+    def __init__(
+        self, *, engine: Engine, settings: Settings, conversations: ConversationService, audit: AuditLog,
+        topics: TopicDetector | None = None, now: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._engine = engine
+        self._settings = settings
+        self._conversations = conversations
+        self._audit = audit
+        self._topics = topics
+        self._now = now
+        self.desk: StaffDesk | None = None
+        self._policies: dict[str, HandoffPolicy] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    # state -----------------------------------------------------------------------------------
+    def policy(self, tenant: str) -> HandoffPolicy:
+        if tenant not in self._policies:
+            self._policies[tenant] = policy_from(self._settings.tenant(tenant).raw)
+        return self._policies[tenant]
+
+    def state(self, conversation_id: str) -> State:
+        conversation = self._conversations.get(conversation_id)
+        return State(conversation.state) if conversation is not None else State.BOT
+
+    def _set_state(self, conversation_id: str, target: State, *, actor: str, **data: Any) -> None:
+        with Session(self._engine) as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                return
+            before = conversation.state
+            if before == target.value:
+                return
+            check(before, target)
+            conversation.state = target.value
+            conversation.updated_at = self._now()
+            session.add(conversation)
+            session.commit()
+            tenant = conversation.tenant
+        self._audit.record(tenant=tenant, conversation_id=conversation_id, kind="state", before=before, after=target.value, actor=actor, **data)
+
+    def current(self, conversation_id: str) -> Handoff | None:
+        with Session(self._engine) as session:
+            return session.exec(
+                select(Handoff).where(Handoff.conversation_id == conversation_id).order_by(col(Handoff.id).desc())
+            ).first()
+
+    def get(self, handoff_id: int) -> Handoff | None:
+        with Session(self._engine) as session:
+            return session.get(Handoff, handoff_id)
+
+    def by_thread(self, thread_ts: str) -> Handoff | None:
+        with Session(self._engine) as session:
+            return session.exec(select(Handoff).where(Handoff.thread_ts == thread_ts)).first()
+
+    def _save(self, handoff: Handoff, **changes: Any) -> Handoff:
+        with Session(self._engine) as session:
+            row = session.get(Handoff, handoff.id)
+            assert row is not None
+            for key, value in changes.items():
+                setattr(row, key, value)
+            session.add(row)
+            session.commit()
+            session.refresh(row)
+            return row
+
+    def _lock(self, conversation_id: str) -> asyncio.Lock:
+        return self._locks.setdefault(conversation_id, asyncio.Lock())
+
+    # escalation --------------------------------------------------------------------------------
+    async def escalate(self, conversation_id: str, *, reason: str, topic: str | None = None) -> Handoff | None:
+        """Hand the conversation to people (once: a conversation already with people stays as it is)."""
+        async with self._lock(conversation_id):
+            conversation = await asyncio.to_thread(self._conversations.get, conversation_id)
+            if conversation is None or State(conversation.state) in HUMAN_OWNED:
+                return None
+            messages = await asyncio.to_thread(self._conversations.history, conversation_id, for_customer=False)
+            if topic is None and self._topics is not None:
+                said = [m["text"] for m in messages if m["role"] == "customer"]
+                if said:
+                    topic = await asyncio.to_thread(self._topics.detect_text, " ".join(said[-3:]), tenant=conversation.tenant)
+            policy = self.policy(conversation.tenant)
+            customer = {"channel": conversation.channel, "tenant": conversation.tenant}
+            if policy.staff_sees_pii:
+                customer["user"] = conversation.user
+            topic_conf = policy.topic(topic)
+            packet = build_packet(
+                messages=messages, reason=reason, topic=topic, customer=customer, mention=topic_conf.mention if topic_conf else None
+            )
+            handoff = await asyncio.to_thread(self._create, conversation, reason, topic, packet)
+            await asyncio.to_thread(self._set_state, conversation_id, State.WAITING, actor="bot", reason=reason, handoff=handoff.id)
+        await self._announce(handoff)
+        await self._tell_customer(handoff)
+        return handoff
+
+    def _create(self, conversation: Conversation, reason: str, topic: str | None, packet: Packet) -> Handoff:
+        topic_conf = self.policy(conversation.tenant).topic(topic)
+        handoff = Handoff(
+            conversation_id=conversation.id, tenant=conversation.tenant, reason=reason, topic=topic,
+            staff_channel=(topic_conf.channel if topic_conf and topic_conf.channel else self._settings.handoff_channel),
+            packet=json.dumps(packet.to_json()), created_at=self._now(),
+        )
+        with Session(self._engine) as session:
+            session.add(handoff)
+            session.commit()
+            session.refresh(handoff)
+        self._audit.record(tenant=conversation.tenant, conversation_id=conversation.id, kind="handoff", reason=reason, topic=topic, handoff=handoff.id)
+        return handoff
+
+    def packet(self, handoff: Handoff) -> Packet:
+        from handoff.packet import Attempt
+
+        data = json.loads(handoff.packet)
+        data["attempts"] = [Attempt(**a) for a in data.get("attempts", [])]
+        return Packet(**data)
+
+    async def _announce(self, handoff: Handoff, *, reminder: bool = False) -> bool:
+        if self.desk is None or not handoff.staff_channel:
+            return False
+        position, _ = await asyncio.to_thread(self.queue_position, handoff)
+        try:
+            channel, ts = await self.desk.announce(handoff, self.packet(handoff), position=position, reminder=reminder)
+        except Exception as exc:  # Slack down: stay queued, `tick` tries again
+            logger.warning("could not announce handoff %s (%s); it stays queued", handoff.id, type(exc).__name__)
+            await asyncio.to_thread(self._save, handoff, attempts=handoff.attempts + 1)
+            return False
+        changes: dict[str, Any] = {"announced_at": self._now(), "attempts": handoff.attempts + 1}
+        if not reminder:
+            changes.update(status="open", staff_channel=channel, thread_ts=ts)
+        await asyncio.to_thread(self._save, handoff, **changes)
+        return True
+
+    def queue_position(self, handoff: Handoff) -> tuple[int, int]:
+        """(place in the tenant's queue, estimated wait in minutes from recent claim times)."""
+        with Session(self._engine) as session:
+            ahead = session.exec(
+                select(Handoff.id).where(
+                    Handoff.tenant == handoff.tenant, col(Handoff.status).in_(OPEN), col(Handoff.id) <= (handoff.id or 0)
+                )
+            ).all()
+            recent = session.exec(
+                select(Handoff).where(Handoff.tenant == handoff.tenant, col(Handoff.claimed_at).is_not(None))
+                .order_by(col(Handoff.id).desc()).limit(20)
+            ).all()
+        waits = [((_aware(h.claimed_at) - _aware(h.created_at)).total_seconds() / 60) for h in recent if h.claimed_at and h.created_at]  # type: ignore[operator]
+        per_person = sum(waits) / len(waits) if waits else DEFAULT_CLAIM_MINUTES
+        position = max(1, len(ahead))
+        return position, max(1, round(position * per_person))
+
+    async def _tell_customer(self, handoff: Handoff) -> None:
+        policy = self.policy(handoff.tenant)
+        now = self._now()
+        if policy.hours is not None and not policy.hours.is_open(now):
+            back = policy.hours.next_open(now)
+            text = (
+                f"Our support team is offline right now; they're back {back:%A at %H:%M} ({back.tzname()}). "
+                "Your request stays in the queue. If you'd like an answer by e-mail, leave your e-mail address here."
+            )
+        else:
+            position, minutes = await asyncio.to_thread(self.queue_position, handoff)
+            text = f"You're number {position} in the queue; the estimated wait is about {minutes} minute{'s' if minutes != 1 else ''}."
+        await self._conversations.post_message(handoff.conversation_id, role="system", text=text)
+
+    # while people own the conversation -----------------------------------------------------------
+    async def relay_customer(self, conversation_id: str, text: str) -> None:
+        """A customer message while people own the conversation: into the staff thread, not to the bot."""
+        handoff = await asyncio.to_thread(self.current, conversation_id)
+        if handoff is None:
+            return
+        shown = text
+        if self.policy(handoff.tenant).staff_sees_pii:
+            shown = await asyncio.to_thread(self._conversations.restore, conversation_id, text)
+        await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=conversation_id, kind="relayed_to_staff", handoff=handoff.id)
+        if self.desk is not None and handoff.thread_ts:
+            try:
+                await self.desk.post_in_thread(handoff, f"*Customer:* {shown}")
+            except Exception as exc:
+                logger.warning("could not relay to the staff thread of handoff %s (%s)", handoff.id, type(exc).__name__)
+
+    async def claim(self, handoff_id: int, *, staff: str, staff_name: str | None = None) -> Handoff | None:
+        handoff = await asyncio.to_thread(self.get, handoff_id)
+        if handoff is None or handoff.status not in OPEN:
+            return handoff
+        async with self._lock(handoff.conversation_id):
+            handoff = await asyncio.to_thread(self._save, handoff, status="claimed", claimed_by=staff_name or staff, claimed_at=self._now())
+            await asyncio.to_thread(self._set_state, handoff.conversation_id, State.WITH_HUMAN, actor=f"staff:{staff}", handoff=handoff_id)
+        await self._update_card(handoff)
+        await self._conversations.post_message(
+            handoff.conversation_id, role="system", text=f"{staff_name or 'Someone'} from our support team has joined the conversation."
+        )
+        return handoff
+
+    async def staff_reply(self, *, thread_ts: str, staff: str, staff_name: str | None, text: str, client_id: str) -> bool:
+        """A staff message in a handoff thread: to the customer, on their channel. Unclaimed? It claims."""
+        handoff = await asyncio.to_thread(self.by_thread, thread_ts)
+        if handoff is None or handoff.status not in (*OPEN, "claimed"):
+            return False
+        if handoff.status in OPEN:
+            await self.claim(handoff.id or 0, staff=staff, staff_name=staff_name)
+        await self._conversations.post_message(
+            handoff.conversation_id, role="agent", text=text, author=staff_name or "Support team", client_id=client_id, redact=True
+        )
+        await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="staff_reply", staff=staff)
+        return True
+
+    async def resolve(self, handoff_id: int, *, staff: str) -> Handoff | None:
+        handoff = await asyncio.to_thread(self.get, handoff_id)
+        if handoff is None or handoff.status not in (*OPEN, "claimed"):
+            return handoff
+        async with self._lock(handoff.conversation_id):
+            handoff = await asyncio.to_thread(self._save, handoff, status="resolved", closed_at=self._now())
+            await asyncio.to_thread(self._set_state, handoff.conversation_id, State.CLOSED, actor=f"staff:{staff}", handoff=handoff_id)
+        await self._update_card(handoff)
+        await self._conversations.post_message(handoff.conversation_id, role="system", text=RATING_PROMPT, payload={"rating_request": True})
+        return handoff
+
+    async def return_to_bot(self, handoff_id: int, *, staff: str) -> Handoff | None:
+        handoff = await asyncio.to_thread(self.get, handoff_id)
+        if handoff is None or handoff.status not in (*OPEN, "claimed"):
+            return handoff
+        async with self._lock(handoff.conversation_id):
+            handoff = await asyncio.to_thread(self._save, handoff, status="returned", closed_at=self._now())
+            await asyncio.to_thread(self._set_state, handoff.conversation_id, State.BOT, actor=f"staff:{staff}", handoff=handoff_id)
+        await self._update_card(handoff)
+        await self._conversations.post_message(handoff.conversation_id, role="system", text=BACK_TO_BOT)
+        return handoff
+
+    async def _update_card(self, handoff: Handoff) -> None:
+        if self.desk is None or not handoff.thread_ts:
+            return
+        try:
+            await self.desk.update_card(handoff, self.packet(handoff))
+        except Exception as exc:
+            logger.warning("could not update the card of handoff %s (%s)", handoff.id, type(exc).__name__)
+
+    # after a resolution, and feedback --------------------------------------------------------------
+    def take_rating(self, conversation_id: str, text: str) -> int | None:
+        """A closed conversation's next message "1".."5" is the rating asked for; returns it, or None."""
+        handoff = self.current(conversation_id)
+        stripped = text.strip().rstrip("!.")
+        if handoff is None or handoff.status != "resolved" or stripped not in {"1", "2", "3", "4", "5"}:
+            return None
+        self._audit.record(tenant=handoff.tenant, conversation_id=conversation_id, kind="rating", handoff=handoff.id, score=int(stripped))
+        self._save(handoff, status="rated")
+        return int(stripped)
+
+    def reopen_for_bot(self, conversation_id: str) -> None:
+        if self.state(conversation_id) is State.CLOSED:
+            self._set_state(conversation_id, State.BOT, actor="customer")
+
+    async def feedback(self, conversation_id: str, *, helpful: bool) -> Handoff | None:
+        """Two "not helpful" answers since the bot last took over: people take it from here."""
+        if helpful or self.state(conversation_id) in HUMAN_OWNED:
+            return None
+        since = await asyncio.to_thread(self._bot_since, conversation_id)
+        events = await asyncio.to_thread(self._audit.events, conversation_id=conversation_id)
+        unhappy = [e for e in events if e.kind == "feedback" and json.loads(e.data).get("helpful") is False and (since is None or _aware(e.created_at) >= since)]
+        if len(unhappy) >= 2:
+            return await self.escalate(conversation_id, reason="not_helpful")
+        return None
+
+    def _bot_since(self, conversation_id: str) -> datetime | None:
+        handoff = self.current(conversation_id)
+        return _aware(handoff.closed_at) if handoff is not None else None
+
+    # timers -------------------------------------------------------------------------------------
+    async def tick(self) -> None:
+        """Announce what Slack could not take before; remind staff of handoffs nobody claimed."""
+        now = self._now()
+        with Session(self._engine) as session:
+            waiting = session.exec(select(Handoff).where(col(Handoff.status).in_(OPEN))).all()
+        for handoff in waiting:
+            if handoff.status == "queued":
+                await self._announce(handoff)
+            elif handoff.announced_at is not None and now - _aware(handoff.announced_at) >= self.policy(handoff.tenant).reannounce_after:  # type: ignore[operator]
+                await self._announce(handoff, reminder=True)
+                await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="handoff_reminder", handoff=handoff.id)
+
+    async def run_timers(self, every: timedelta = timedelta(seconds=30)) -> None:
+        while True:
+            await asyncio.sleep(every.total_seconds())
+            try:
+                await self.tick()
+            except Exception:
+                logger.exception("handoff timers failed; trying again later")

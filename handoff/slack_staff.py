@@ -1,0 +1,240 @@
+"""The Slack side: one slack-bolt app at `/slack/events` for staff handoff threads and Slack customers.
+
+Staff: each handoff opens a thread in the staff channel with a Block Kit card (Claim, Resolve,
+Return to bot, Send draft). Claiming updates the card; anything staff write in the thread reaches the
+customer on their channel; customer messages appear in the thread. Slack retries are harmless (every
+relayed message is deduplicated by its Slack ts). Requests are verified with the signing secret
+(bolt answers 401 to forged or stale signatures). Socket Mode is used when SLACK_APP_TOKEN is set.
+Customers: DMs and mentions go to the dispatcher as normalized messages (channels/slack.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.settings import Settings
+from bot.storage import Handoff
+from channels.base import ConversationRef, InboundMessage
+from channels.slack import SlackCustomerChannel, normalize_event
+from handoff.packet import Packet
+
+if TYPE_CHECKING:
+    from bot.dispatch import Dispatcher
+    from handoff.service import HandoffService
+
+logger = logging.getLogger(__name__)
+
+ACTIONS = ("claim", "resolve", "return", "draft")
+STATUS_TEXT = {"queued": "Waiting to be claimed", "open": "Waiting to be claimed", "claimed": "Claimed", "resolved": "Resolved", "returned": "Returned to the bot", "rated": "Resolved"}
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")[:2900] or " "}
+
+
+def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None) -> list[dict[str, Any]]:
+    status = STATUS_TEXT.get(handoff.status, handoff.status)
+    if handoff.status == "claimed" and handoff.claimed_by:
+        when = handoff.claimed_at.strftime("%H:%M UTC") if isinstance(handoff.claimed_at, datetime) else ""
+        status = f"Claimed by {handoff.claimed_by} at {when}".strip()
+    elif position is not None and handoff.status in ("queued", "open"):
+        status = f"{status} · number {position} in the queue"
+    attempts = "\n".join(
+        f"• {a.text[:200]} ({a.outcome}, confidence {a.confidence})"
+        + "".join(f"\n   ↳ {s.get('title')} ({s.get('source')}, score {s.get('score')})" for s in a.sources)
+        for a in packet.attempts
+    ) or "• none"
+    customer = ", ".join(f"{k}: {v}" for k, v in packet.customer.items() if v)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"Handoff #{handoff.id}: {packet.reason_text}"[:150]}},
+        {"type": "section", "text": _mrkdwn(f"*Intent:* {packet.intent}\n*Summary:* {packet.summary}")},
+        {"type": "section", "fields": [_mrkdwn(f"*Why:* {packet.reason_text}"), _mrkdwn(f"*Customer:* {customer}"),
+                                       _mrkdwn(f"*Topic:* {packet.topic or '-'}"), _mrkdwn(f"*Status:* {status}")]},
+        {"type": "section", "text": _mrkdwn(f"*What the bot tried:*\n{attempts}")},
+        {"type": "section", "text": _mrkdwn(f"*Draft reply:* {packet.draft}")},
+    ]
+    if handoff.status in ("queued", "open", "claimed"):
+        buttons = []
+        if handoff.status != "claimed":
+            buttons.append({"type": "button", "style": "primary", "text": {"type": "plain_text", "text": "Claim"}, "action_id": "handoff_claim", "value": str(handoff.id)})
+        buttons += [
+            {"type": "button", "text": {"type": "plain_text", "text": "Send draft"}, "action_id": "handoff_draft", "value": str(handoff.id)},
+            {"type": "button", "text": {"type": "plain_text", "text": "Resolve"}, "action_id": "handoff_resolve", "value": str(handoff.id)},
+            {"type": "button", "text": {"type": "plain_text", "text": "Return to bot"}, "action_id": "handoff_return", "value": str(handoff.id)},
+        ]
+        blocks.append({"type": "actions", "block_id": "handoff_actions", "elements": buttons})
+    return blocks
+
+
+def transcript_text(packet: Packet) -> str:
+    lines = [f"*{m['role']}:* {m['text']}" for m in packet.transcript]
+    return "Transcript (personal data redacted):\n" + "\n".join(lines)
+
+
+class SlackStaffDesk:
+    """The `StaffDesk` of the handoff service, on the Slack Web API."""
+
+    def __init__(self, *, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def announce(self, handoff: Handoff, packet: Packet, *, position: int, reminder: bool = False) -> tuple[str, str]:
+        channel = handoff.staff_channel or ""
+        if reminder and handoff.thread_ts:
+            await self._client.chat_postMessage(
+                channel=channel, thread_ts=handoff.thread_ts, reply_broadcast=True,
+                text=f"Still waiting for someone to claim handoff #{handoff.id} (number {position} in the queue).",
+            )
+            return channel, handoff.thread_ts
+        text = f"Handoff #{handoff.id}: {packet.intent}"
+        if packet.mention:
+            text = f"<!subteam^{packet.mention}> {text}"
+        response = await self._client.chat_postMessage(channel=channel, text=text, blocks=card_blocks(handoff, packet, position=position), unfurl_links=False)
+        ts, channel = str(response["ts"]), str(response.get("channel") or channel)
+        await self._client.chat_postMessage(channel=channel, thread_ts=ts, text=transcript_text(packet)[:3900])
+        return channel, ts
+
+    async def update_card(self, handoff: Handoff, packet: Packet) -> None:
+        await self._client.chat_update(
+            channel=handoff.staff_channel or "", ts=handoff.thread_ts or "", text=f"Handoff #{handoff.id}: {packet.intent}", blocks=card_blocks(handoff, packet)
+        )
+
+    async def post_in_thread(self, handoff: Handoff, text: str) -> None:
+        await self._client.chat_postMessage(channel=handoff.staff_channel or "", thread_ts=handoff.thread_ts, text=text[:3900])
+
+
+def staff_channels(settings: Settings) -> set[str]:
+    from handoff.policy import policy_from
+
+    channels = {settings.handoff_channel} if settings.handoff_channel else set()
+    for tenant in settings.tenants.values():
+        channels |= {t.channel for t in policy_from(tenant.raw).topics if t.channel}
+    return channels
+
+
+def tenant_for_team(settings: Settings, team_id: str | None) -> str | None:
+    for name, tenant in settings.tenants.items():
+        if team_id and str(tenant.raw.get("slack", {}).get("team_id", "")) == team_id:
+            return name
+    return "default" if "default" in settings.tenants else (next(iter(settings.tenants)) if len(settings.tenants) == 1 else None)
+
+
+class SlackApp:
+    """The bolt app and its routes; built by the composition root when Slack is configured."""
+
+    def __init__(self, *, settings: Settings, handoff: HandoffService, dispatcher: Dispatcher) -> None:
+        self.client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+        self.bolt = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret or "")
+        self.desk = SlackStaffDesk(client=self.client)
+        self.customers = SlackCustomerChannel(client=self.client)
+        self._settings = settings
+        self._handoff = handoff
+        self._dispatcher = dispatcher
+        self._staff_channels = staff_channels(settings)
+        self._names: dict[str, str] = {}
+        self._register()
+
+    async def _name(self, user_id: str) -> str:
+        if user_id not in self._names:
+            try:
+                info = await self.client.users_info(user=user_id)
+                user = info.get("user") or {}
+                profile = user.get("profile") or {}
+                self._names[user_id] = profile.get("display_name") or user.get("real_name") or user.get("name") or user_id
+            except Exception:
+                return user_id
+        return self._names[user_id]
+
+    def _register(self) -> None:
+        bolt = self.bolt
+        bolt.action(re.compile(r"^handoff_(claim|resolve|return|draft)$"))(self._on_handoff_action)
+        bolt.action(re.compile(r"^customer_"))(self._on_customer_action)
+        bolt.action(re.compile(r".*"))(self._on_unknown_action)
+        bolt.event("message")(self._on_message)
+        bolt.event("app_mention")(self._on_message)
+
+    async def _on_handoff_action(self, ack: Callable[[], Awaitable[None]], body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        user = body.get("user", {}).get("id", "")
+        name = await self._name(user)
+        try:
+            handoff_id = int(action.get("value") or 0)
+        except ValueError:
+            handoff_id = 0
+        kind = action["action_id"].removeprefix("handoff_")
+        if kind == "claim":
+            result = await self._handoff.claim(handoff_id, staff=user, staff_name=name)
+        elif kind == "resolve":
+            result = await self._handoff.resolve(handoff_id, staff=user)
+        elif kind == "return":
+            result = await self._handoff.return_to_bot(handoff_id, staff=user)
+        else:
+            handoff = self._handoff.get(handoff_id)
+            result = handoff
+            if handoff is not None and handoff.thread_ts:
+                draft = self._handoff.packet(handoff).draft
+                await self._handoff.staff_reply(thread_ts=handoff.thread_ts, staff=user, staff_name=name, text=draft, client_id=f"draft-{action.get('action_ts')}")
+        if result is None:
+            await self._ephemeral(body, "That handoff no longer exists.")
+
+    async def _on_customer_action(self, ack: Callable[[], Awaitable[None]], body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        message = body.get("message") or {}
+        thread = message.get("thread_ts") or message.get("ts") or (body.get("container") or {}).get("message_ts")
+        tenant = tenant_for_team(self._settings, (body.get("team") or {}).get("id"))
+        if not channel or tenant is None:
+            return
+        await self._dispatcher.accept(
+            InboundMessage(
+                ref=ConversationRef(channel="slack", tenant=tenant, address=str(channel), thread=str(thread or "")),
+                platform_id=f"action-{action.get('action_ts')}", user=(body.get("user") or {}).get("id"),
+                text="", command=action["action_id"].removeprefix("customer_"), payload=action.get("value"),
+            )
+        )
+
+    async def _on_unknown_action(self, ack: Callable[[], Awaitable[None]], body: dict[str, Any]) -> None:
+        await ack()
+        await self._ephemeral(body, "Sorry, I don't know what to do with that button. It may be from an older version of this app.")
+
+    async def _ephemeral(self, body: dict[str, Any], text: str) -> None:
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        user = (body.get("user") or {}).get("id")
+        if channel and user:
+            try:
+                await self.client.chat_postEphemeral(channel=channel, user=user, text=text)
+            except Exception:
+                logger.warning("could not send an ephemeral reply")
+
+    async def _on_message(self, event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
+        channel = event.get("channel")
+        bot_user = context.get("bot_user_id")
+        if channel in self._staff_channels:
+            # staff writing in a handoff thread: to the customer
+            if event.get("subtype") or event.get("bot_id") or (bot_user and event.get("user") == bot_user) or not event.get("thread_ts"):
+                return
+            user = str(event.get("user") or "")
+            await self._handoff.staff_reply(
+                thread_ts=str(event["thread_ts"]), staff=user, staff_name=await self._name(user), text=str(event.get("text") or ""),
+                client_id=f"slack-{event.get('ts')}",
+            )
+            return
+        tenant = tenant_for_team(self._settings, body.get("team_id") or event.get("team"))
+        if tenant is None:
+            logger.info("a Slack event from a workspace no tenant claims was ignored")
+            return
+        inbound = normalize_event(event, tenant=tenant, bot_user_id=bot_user, staff_channel=None)
+        if inbound is not None:
+            await self._dispatcher.accept(inbound)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        bolt_request = await to_bolt_request(request)
+        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))

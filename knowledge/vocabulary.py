@@ -1,0 +1,92 @@
+"""What words a tenant's knowledge base uses, to notice questions about things it never mentions.
+
+"How do I reset my Gmail password?" is close in meaning to "How do I reset my password?", so
+similarity alone answers it. But "gmail" occurs nowhere in the help center and is no common English
+word (it is not a whole token in the embedding model's vocabulary): the question is about something
+else. `unknown_terms` lists such words; near-misses of known words (typos) don't count.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import threading
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z0-9]*[a-z0-9][A-Za-z0-9]*|[A-Z]{3,})\b")
+WORD = re.compile(r"[a-z][a-z0-9'’-]*[a-z0-9]|[a-z]")
+TOKENIZER = Path(__file__).resolve().parent / "models" / "all-MiniLM-L6-v2" / "tokenizer.json"
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Whole-word entries of the embedding model's WordPiece vocabulary (~20k common English words)."""
+    try:
+        vocab = json.loads(TOKENIZER.read_text(encoding="utf-8"))["model"]["vocab"]
+    except (OSError, KeyError, ValueError):
+        return frozenset()
+    return frozenset(w for w in vocab if w.isalpha() and not w.startswith("##"))
+
+
+def words(text: str) -> set[str]:
+    return set(WORD.findall(text.lower()))
+
+
+def _stems(word: str) -> set[str]:
+    out = {word, word.replace("’", "'").split("'")[0]}
+    for suffix in ("ies", "es", "s", "ed", "ing", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            out.add(word[: -len(suffix)])
+    return out
+
+
+class TenantVocabulary:
+    def __init__(self, *, load: Callable[[str], list[str]]) -> None:
+        self._load = load  # tenant -> its chunk texts (titles, headings, bodies)
+        self._words: dict[str, frozenset[str]] = {}
+        self._lock = threading.Lock()
+
+    def refresh(self, tenant: str | None = None) -> None:
+        with self._lock:
+            if tenant is None:
+                self._words.clear()
+            else:
+                self._words.pop(tenant, None)
+
+    def _tenant_words(self, tenant: str) -> frozenset[str]:
+        with self._lock:
+            cached = self._words.get(tenant)
+        if cached is None:
+            found: set[str] = set()
+            for text in self._load(tenant):
+                found |= words(text)
+            cached = frozenset(found)
+            with self._lock:
+                self._words[tenant] = cached
+        return cached
+
+    def unknown_terms(self, text: str, *, tenant: str) -> list[tuple[str, bool]]:
+        """(word, whether it is written like a name: capitalised, not first in a sentence)."""
+        known = self._tenant_words(tenant)
+        if not known:
+            return []
+        common = common_words()
+        names = {m.group(1).lower() for m in PROPER.finditer(text)}
+        unknown = []
+        for word in sorted(words(text)):
+            if len(word) < 4 or word in STOP_WORDS or "'" in word or "’" in word or any(s in known for s in _stems(word)):
+                continue
+            parts = [p for p in word.split("-") if p]
+            if all(p in common or p in known or p in STOP_WORDS for p in parts) or word.replace("-", "") in common:
+                continue
+            if word.endswith("nt") and word[:-1] in common | STOP_WORDS or word[:-2] in common and word.endswith("nt"):
+                continue  # "cant", "wont", "isnt"
+            if len(word) >= 6 and difflib.get_close_matches(word, known, n=1, cutoff=0.85):
+                continue  # a typo of a word the knowledge base uses
+            unknown.append((word, word in names))
+        return unknown
