@@ -1,0 +1,82 @@
+"""A loopback stand-in for the Slack Web API (slack.com/api/...): records every call, answers in
+Slack's shapes, and can be told to fail. Plus request signing as Slack does it (v0 HMAC-SHA256)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+BOT_USER = "UBOT"
+TEAM = "T111"
+USERS = {"UALICE": ("alice", "Alice Staff", "Alice"), "UBOB": ("bob", "Bob Staff", "Bob")}
+
+
+def sign(secret: str, body: str, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+class FakeSlackApi:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.failing: set[str] = set()  # methods answered with HTTP 500 (an outage)
+        self._ts = itertools.count(1000)
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        return [args for name, args in self.calls if name == method]
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            raw = await request.text()
+            if request.content_type == "application/json":
+                args.update(json.loads(raw or "{}"))
+            else:
+                args.update(dict(parse_qsl(raw)))
+        if isinstance(args.get("blocks"), str):
+            args["blocks"] = json.loads(args["blocks"])
+        self.calls.append((method, args))
+        if method in self.failing:
+            return web.json_response({"ok": False, "error": "internal_error"}, status=500)
+        return web.json_response(self._answer(method, args))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "url": "https://example.slack.com/", "team": "Example", "user": "supportbot", "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B111"}
+        if method == "chat.postMessage":
+            ts = f"{next(self._ts)}.000100"
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text"), "ts": ts, "user": BOT_USER}}
+        if method == "chat.update":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{next(self._ts)}.000200"}
+        if method == "users.info":
+            name, real, display = USERS.get(str(args.get("user")), ("someone", "Someone", ""))
+            return {"ok": True, "user": {"id": args.get("user"), "name": name, "real_name": real, "profile": {"display_name": display}}}
+        return {"ok": True}
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}/api/"
+        return self.base_url
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()

@@ -1,0 +1,224 @@
+"""Human handoff end to end: a widget customer asks for a person, staff claim and answer in a Slack
+thread (the real slack-bolt app, requests signed like Slack's, Web API calls to a loopback server),
+the customer gets it over the WebSocket, staff resolve, the customer rates, the bot answers again."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from aiohttp import ClientWebSocketResponse
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.web import HANDOFF, READY, build_app
+from tests.conftest import make_settings
+from tests.fakes.slack_api import TEAM, FakeSlackApi, sign
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+STAFF = "CSTAFF"
+
+
+@pytest.fixture(scope="module")
+async def slack() -> AsyncIterator[FakeSlackApi]:
+    fake = FakeSlackApi()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture(scope="module")
+async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
+    tenants = tmp_path_factory.mktemp("tenants") / "tenants.toml"
+    tenants.write_text(
+        '[tenants.default.widget]\nkeys = ["demo"]\n'
+        '[tenants.default.handoff.topics.billing]\nchannel = "CBILLING"\nmention = "SBILLING"\n'
+        'examples = ["I was charged twice", "I need a refund for my invoice", "my card was billed wrong"]\n'
+        '[tenants.default.handoff.topics.fraud]\nhuman_only = true\n'
+        'examples = ["someone used my card without permission", "I think my account was hacked and money was stolen"]\n'
+    )
+    settings = make_settings(
+        tmp_path_factory.mktemp("handoff"), SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
+        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants),
+    )
+    app = build_app(settings)
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        yield client
+
+
+async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+async def slack_post(client: TestClient, body: str, content_type: str, **extra: str) -> int:
+    headers = {"Content-Type": content_type, **sign(SECRET, body), **extra}
+    response = await client.post("/slack/events", data=body.encode(), headers=headers)
+    return response.status
+
+
+async def action(client: TestClient, action_id: str, value: str, user: str = "UALICE") -> int:
+    payload = {
+        "type": "block_actions", "user": {"id": user, "username": user.lower(), "team_id": TEAM}, "api_app_id": "A111",
+        "team": {"id": TEAM, "domain": "example"}, "channel": {"id": STAFF, "name": "support-handoff"},
+        "container": {"type": "message", "message_ts": "1000.000100", "channel_id": STAFF},
+        "trigger_id": "111.222.valid", "response_url": "https://hooks.slack.com/actions/T111/1/x",
+        "actions": [{"action_id": action_id, "block_id": "handoff_actions", "value": value, "type": "button", "action_ts": str(time.time())}],
+    }
+    return await slack_post(client, urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+async def staff_message(client: TestClient, *, thread_ts: str, text: str, ts: str, retry: str | None = None, channel: str = STAFF) -> int:
+    body = json.dumps({
+        "token": "verification_token", "team_id": TEAM, "api_app_id": "A111", "type": "event_callback",
+        "event_id": f"Ev{ts.replace('.', '')}", "event_time": int(time.time()),
+        "event": {"type": "message", "channel": channel, "channel_type": "channel", "user": "UALICE", "text": text, "ts": ts, "thread_ts": thread_ts},
+    })
+    extra = {"X-Slack-Retry-Num": retry, "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
+    return await slack_post(client, body, "application/json", **extra)
+
+
+async def widget(client: TestClient) -> tuple[str, dict[str, str], ClientWebSocketResponse, list[dict[str, Any]]]:
+    created = await (await client.post("/api/v1/conversations", json={"widget_key": "demo"})).json()
+    conversation, token = created["conversation_id"], created["token"]
+    ws = await client.ws_connect(f"/api/v1/conversations/{conversation}/stream?token={token}")
+    received: list[dict[str, Any]] = []
+
+    async def read() -> None:
+        async for message in ws:
+            event = json.loads(message.data)
+            if event.get("type") == "message":
+                received.append(event["message"])
+
+    asyncio.get_running_loop().create_task(read())
+    return conversation, {"Authorization": f"Bearer {token}"}, ws, received
+
+
+def card_for(slack: FakeSlackApi, channel: str, after: int = 0) -> dict[str, Any] | None:
+    for args in slack.of("chat.postMessage")[after:]:
+        if args.get("channel") == channel and args.get("blocks") and not args.get("thread_ts"):
+            return args
+    return None
+
+
+def button_value(card: dict[str, Any], action_id: str) -> str:
+    for block in card["blocks"]:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return str(element["value"])
+    raise AssertionError(f"no {action_id} button")
+
+
+async def test_widget_customer_to_slack_staff_and_back(client: TestClient, slack: FakeSlackApi) -> None:
+    conversation, auth, ws, received = await widget(client)
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "How do I export my workspace?"}, headers=auth)
+    before = len(slack.of("chat.postMessage"))
+    reply = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "I want to talk to a person"}, headers=auth)).json()
+    assert reply["reply"]["outcome"] == "handoff" and reply["reply"]["handoff_reason"] == "customer_request"
+
+    # the card: intent (what they asked before "a person"), why, what the bot tried, buttons
+    card = await until(lambda: card_for(slack, STAFF, before))
+    text = json.dumps(card["blocks"])
+    assert "export my workspace" in text and "the customer asked for a person" in text and "Claim" in text
+    handoff_id = button_value(card, "handoff_claim")
+    # the transcript goes in the thread, and the customer learns their place in the queue
+    assert await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") and "Transcript" in a.get("text", "")])
+    assert await until(lambda: [m for m in received if m["role"] == "system" and "in the queue" in m["text"]])
+
+    # claim: the card shows who; the customer is told someone joined
+    assert await action(client, "handoff_claim", handoff_id) == 200
+    update = await until(lambda: slack.of("chat.update"))
+    assert "Claimed by Alice" in json.dumps(update[-1]["blocks"])
+    assert await until(lambda: [m for m in received if "Alice" in m["text"] and "joined" in m["text"]])
+
+    # staff reply in the thread reaches the customer; Slack's retry of the same event does not repeat it
+    thread = (await asyncio.to_thread(client.app[HANDOFF].current, conversation)).thread_ts
+    assert await staff_message(client, thread_ts=thread, text="Hi! I can export it for you today.", ts="2000.000001") == 200
+    assert await staff_message(client, thread_ts=thread, text="Hi! I can export it for you today.", ts="2000.000001", retry="1") == 200
+    agent = await until(lambda: [m for m in received if m["role"] == "agent"])
+    await asyncio.sleep(0.3)
+    assert len([m for m in received if m["role"] == "agent"]) == 1
+    assert agent[0]["text"] == "Hi! I can export it for you today." and agent[0]["author"] == "Alice"
+
+    # while staff own it, the bot stays quiet and the customer's words go to the thread (redacted)
+    relayed = await (await client.post(
+        f"/api/v1/conversations/{conversation}/messages", json={"text": "great, send it to jane.doe@example.com please"}, headers=auth
+    )).json()
+    assert relayed["reply"] is None and relayed["relayed"] is True
+    in_thread = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == thread and "Customer:" in a.get("text", "")])
+    assert "<EMAIL_1>" in in_thread[-1]["text"] and "jane.doe@example.com" not in json.dumps(slack.calls)
+
+    # resolve: the customer is asked for a rating, rates, and the bot answers again afterwards
+    assert await action(client, "handoff_resolve", handoff_id) == 200
+    assert await until(lambda: [m for m in received if m.get("rating_request")])
+    rated = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "5"}, headers=auth)).json()
+    assert "Thanks for rating" in rated["reply"]["text"]
+    again = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "How do I turn on two-factor authentication?"}, headers=auth)).json()
+    assert again["reply"]["outcome"] == "answer"
+    events = [e.kind for e in client.app[HANDOFF]._audit.events(conversation_id=conversation)]  # noqa: SLF001
+    assert {"handoff", "state", "staff_reply", "relayed_to_staff", "rating"} <= set(events)
+    await ws.close()
+
+
+async def test_topics_route_to_their_channel_and_human_only_topics_are_never_answered(client: TestClient, slack: FakeSlackApi) -> None:
+    conversation, auth, ws, _ = await widget(client)
+    before = len(slack.of("chat.postMessage"))
+    reply = await (await client.post(
+        f"/api/v1/conversations/{conversation}/messages", json={"text": "someone used my card without my permission"}, headers=auth
+    )).json()
+    assert reply["reply"]["outcome"] == "handoff" and reply["reply"]["handoff_reason"] == "policy"
+    card = await until(lambda: card_for(slack, STAFF, before))
+    assert "fraud" in json.dumps(card["blocks"])
+
+    conversation, auth, ws2, _ = await widget(client)
+    before = len(slack.of("chat.postMessage"))
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "I was charged twice for my invoice"}, headers=auth)
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "agent please"}, headers=auth)
+    billing = await until(lambda: card_for(slack, "CBILLING", before))
+    assert billing["text"].startswith("<!subteam^SBILLING>")
+    await ws.close()
+    await ws2.close()
+
+
+async def test_forged_or_stale_signatures_are_refused(client: TestClient) -> None:
+    body = json.dumps({"type": "event_callback", "team_id": TEAM, "event": {"type": "message", "channel": STAFF, "text": "hi", "ts": "1.1", "thread_ts": "1.0"}})
+    forged = {"Content-Type": "application/json", **sign("not-the-secret", body)}
+    assert (await client.post("/slack/events", data=body, headers=forged)).status == 401
+    stale = {"Content-Type": "application/json", **sign(SECRET, body, timestamp=int(time.time()) - 3600)}
+    assert (await client.post("/slack/events", data=body, headers=stale)).status == 401
+
+
+async def test_unknown_buttons_get_a_polite_ephemeral_reply(client: TestClient, slack: FakeSlackApi) -> None:
+    assert await action(client, "something_else", "x", user="UBOB") == 200
+    ephemeral = await until(lambda: slack.of("chat.postEphemeral"))
+    assert ephemeral[-1]["user"] == "UBOB" and "don't know" in ephemeral[-1]["text"]
+
+
+async def test_a_slack_outage_keeps_the_handoff_queued_and_it_is_announced_later(client: TestClient, slack: FakeSlackApi) -> None:
+    slack.failing.add("chat.postMessage")
+    try:
+        conversation, auth, ws, received = await widget(client)
+        await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "How do I delete a page?"}, headers=auth)
+        reply = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "human please"}, headers=auth)).json()
+        assert reply["reply"]["outcome"] == "handoff"
+        handoffs = client.app[HANDOFF]
+        queued = await asyncio.to_thread(handoffs.current, conversation)
+        assert queued.status == "queued"
+        assert await until(lambda: [m for m in received if "in the queue" in m["text"]])  # the customer is still told
+    finally:
+        slack.failing.discard("chat.postMessage")
+    before = len(slack.of("chat.postMessage"))
+    await handoffs.tick()
+    assert card_for(slack, STAFF, before) is not None
+    assert (await asyncio.to_thread(handoffs.current, conversation)).status == "open"
+    await ws.close()
