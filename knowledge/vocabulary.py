@@ -34,7 +34,9 @@ def common_words() -> frozenset[str]:
 
 
 def words(text: str) -> set[str]:
-    return set(WORD.findall(text.lower()))
+    found = set(WORD.findall(text.lower()))
+    # "COVID-19" in the knowledge base also teaches "covid"
+    return found | {part for w in found if "-" in w for part in w.split("-") if part}
 
 
 def _stems(word: str) -> set[str]:

@@ -1,0 +1,73 @@
+"""The confidence gate and the person-request detector on the sample help center, as after install."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.pipeline import Identity
+from bot.services import Services
+
+DEFAULT = Identity(tenant="default", user="visitor", channel="test")
+
+
+@pytest.mark.parametrize(
+    ("question", "source", "word"),
+    [
+        ("How much does the Team plan cost?", "sample_kb/plans-and-pricing.md", "Team"),
+        ("how do i reset my password", "sample_kb/reset-your-password.md", "password"),
+        ("can I get my money back for the yearly plan?", "sample_kb/refund-policy.md", "refund"),
+    ],
+)
+async def test_covered_questions_are_answered_from_the_right_article(core: Services, question: str, source: str, word: str) -> None:
+    """From the article, or from an FAQ row on the same subject (the answer says so)."""
+    result = await core.assistant.ask(question, identity=DEFAULT)
+    assert result.outcome.value == "answer", result.details
+    cited = result.citations[0].source
+    assert cited == source or cited.startswith("sample_kb/faq.csv#"), cited
+    assert word.lower() in result.answer.lower()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I reset my Gmail password?",  # close in meaning to a covered question, about another product
+        "Does Paperkite integrate with Salesforce?",
+        "How long should I isolate after testing positive for COVID?",
+        "asdfgh jkl qwerty",
+        "what's the capital of Australia?",
+    ],
+)
+async def test_what_the_help_center_does_not_cover_is_handed_off_as_no_answer(core: Services, question: str) -> None:
+    result = await core.assistant.ask(question, identity=DEFAULT)
+    assert result.outcome.value == "handoff" and result.handoff_reason is not None
+    assert result.handoff_reason.value == "no_answer"
+    assert result.citations == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["can I talk to someone?", "agent please", "could somebody from your team look at this with me", "i need a real person, the bot is not helping"],
+)
+async def test_requests_for_a_person_are_recognised_by_meaning(core: Services, question: str) -> None:
+    result = await core.assistant.ask(question, identity=DEFAULT)
+    assert result.handoff_reason is not None and result.handoff_reason.value == "customer_request"
+
+
+@pytest.mark.parametrize("question", ["how do I add a person to my workspace?", "what are your support hours?", "who can see my pages?"])
+async def test_questions_that_mention_people_are_not_requests_for_one(core: Services, question: str) -> None:
+    result = await core.assistant.ask(question, identity=DEFAULT)
+    assert result.handoff_reason is None or result.handoff_reason.value != "customer_request"
+
+
+async def test_a_tenant_extends_the_person_request_examples(make_services: Callable[..., Services], tmp_path: Path) -> None:
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text('[tenants.acme]\nhuman_request_examples = ["put my account manager on the line"]\n[tenants.plain]\n')
+    services = make_services(SUPPORTBOT_TENANTS_FILE=str(tenants))
+    question = "I'd like my account manager on the line"
+    acme = await services.assistant.ask(question, identity=Identity(tenant="acme"))
+    plain = await services.assistant.ask(question, identity=Identity(tenant="plain"))
+    assert acme.handoff_reason is not None and acme.handoff_reason.value == "customer_request"
+    assert plain.handoff_reason is None or plain.handoff_reason.value != "customer_request"
