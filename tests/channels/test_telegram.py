@@ -1,0 +1,182 @@
+"""Telegram customers, through the real python-telegram-bot against a loopback Bot API: webhook
+updates from the Bot API documentation's examples in, answers (and staff replies from the Slack
+handoff thread) out."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.web import DISPATCHER, HANDOFF, READY, build_app
+from channels.base import Link, Reply
+from channels.telegram import MAX_TEXT, render_html, split_message
+from tests.conftest import make_settings
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.telegram_api import FakeTelegramApi
+from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET, STAFF, action, card_for, staff_message
+
+WEBHOOK_SECRET = "tg-secret-123"
+CHAT = 1111111
+
+
+@pytest.fixture(scope="module")
+def examples(shared_data: Path) -> dict[str, dict[str, Any]]:
+    rows = json.loads((shared_data / "telegram" / "official_webhooks_doc" / "telegram_doc_update_examples.json").read_text())
+    return {row["label"]: row["update"] for row in rows}
+
+
+@pytest.fixture(scope="module")
+async def fakes() -> AsyncIterator[tuple[FakeTelegramApi, FakeSlackApi]]:
+    telegram, slack = FakeTelegramApi(), FakeSlackApi()
+    await telegram.start()
+    await slack.start()
+    yield telegram, slack
+    await telegram.close()
+    await slack.close()
+
+
+@pytest.fixture(scope="module")
+async def client(fakes: tuple[FakeTelegramApi, FakeSlackApi], tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
+    telegram, slack = fakes
+    settings = make_settings(
+        tmp_path_factory.mktemp("telegram"), TELEGRAM_BOT_TOKEN="123456:TEST-token", TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SLACK_SECRET,
+        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF,
+    )
+    app = build_app(settings)
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        yield client
+
+
+_update_ids = iter(range(50_000, 60_000))
+
+
+def update_from(example: dict[str, Any], *, text: str | None = None, chat: int = CHAT, message_id: int | None = None) -> dict[str, Any]:
+    update = copy.deepcopy(example)
+    update["update_id"] = next(_update_ids)
+    message = update.get("message") or update.get("edited_message")
+    if message is not None:
+        message["chat"]["id"] = chat
+        message["message_id"] = message_id if message_id is not None else update["update_id"]
+        if text is not None:
+            message["text"] = text
+    return update
+
+
+async def post(client: TestClient, update: Any, *, secret: str = WEBHOOK_SECRET) -> int:
+    body = update if isinstance(update, str) else json.dumps(update)
+    response = await client.post("/telegram/default/webhook", data=body, headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
+    await client.app[DISPATCHER].drain()
+    return response.status
+
+
+async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+def sent_to(telegram: FakeTelegramApi, chat: int) -> list[dict[str, Any]]:
+    return [a for a in telegram.of("sendMessage") if int(a.get("chat_id", 0)) == chat]
+
+
+async def test_a_text_message_is_answered_with_sources_and_buttons(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
+    telegram, _ = fakes
+    assert await post(client, update_from(examples["Message with text"], text="How do I turn on two-factor authentication?", chat=2001)) == 200
+    sent = sent_to(telegram, 2001)
+    assert len(sent) == 1 and sent[0]["parse_mode"] == "HTML"
+    assert '<a href="https://help.paperkite.example/' in sent[0]["text"]
+    labels = [b["text"] for row in sent[0]["reply_markup"]["inline_keyboard"] for b in row]
+    assert "Talk to a person" in labels
+
+
+async def test_the_same_update_delivered_twice_is_answered_once(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
+    telegram, _ = fakes
+    update = update_from(examples["Message with text"], text="how do I export my data?", chat=2002)
+    assert await post(client, update) == 200
+    assert await post(client, update) == 200
+    assert len(sent_to(telegram, 2002)) == 1
+
+
+async def test_start_edits_and_documents(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
+    telegram, _ = fakes
+    await post(client, update_from(examples["Message with text"], text="/start", chat=2003))
+    assert "help center" in sent_to(telegram, 2003)[-1]["text"]
+    # an edited message is a new question, answered again
+    edited = update_from(examples["Edited message"], text="how do I delete a page?", chat=2003)
+    await post(client, edited)
+    assert len(sent_to(telegram, 2003)) == 2
+    # a document: said politely what the bot can read
+    await post(client, update_from(examples["Message with a document"], chat=2003))
+    assert "only read text" in sent_to(telegram, 2003)[-1]["text"]
+
+
+async def test_bad_input_is_refused_or_ignored_without_sending(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
+    telegram, _ = fakes
+    before = len(telegram.of("sendMessage"))
+    assert await post(client, update_from(examples["Message with text"], chat=2004), secret="wrong") == 401
+    assert await post(client, "{not json") == 400
+    assert await post(client, json.dumps({"no": "update id"})) == 400
+    assert await post(client, update_from(examples["Inline query"])) == 200  # a kind the bot doesn't handle
+    assert len(telegram.of("sendMessage")) == before
+    await post(client, update_from(examples["Message with text"], text="x" * 5000, chat=2004))
+    assert "too long" in sent_to(telegram, 2004)[-1]["text"]
+
+
+async def test_a_429_is_honoured_with_retry_after(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
+    telegram, _ = fakes
+    telegram.throttle["sendMessage"] = 1
+    started = len(telegram.of("sendMessage"))
+    await post(client, update_from(examples["Message with text"], text="how do I reset my password?", chat=2005))
+    attempts = telegram.times("sendMessage")[started:]
+    assert len(attempts) == 2 and attempts[1] - attempts[0] >= 0.9
+    assert len(sent_to(telegram, 2005)) == 2  # the throttled try and the one that went through
+
+
+async def test_talk_to_a_person_button_relays_through_slack_and_back(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict
+) -> None:
+    telegram, slack = fakes
+    chat = 2006
+    await post(client, update_from(examples["Message with text"], text="my invoice shows the wrong company name", chat=chat))
+    before = len(slack.of("chat.postMessage"))
+    callback = {
+        "update_id": next(_update_ids),
+        "callback_query": {"id": "cbq-1", "from": {"id": chat, "is_bot": False, "first_name": "Test"}, "chat_instance": "1",
+                           "data": "human", "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": chat, "type": "private"}, "text": "..."}},
+    }
+    assert await post(client, callback) == 200
+    assert telegram.of("answerCallbackQuery")[-1]["callback_query_id"] == "cbq-1"
+    card = await until(lambda: card_for(slack, STAFF, before))
+    assert "invoice" in json.dumps(card["blocks"]) and "telegram" in json.dumps(card["blocks"])
+    handoff_id = next(e["value"] for b in card["blocks"] for e in b.get("elements", []) if e.get("action_id") == "handoff_claim")
+    assert await action(client, "handoff_claim", handoff_id) == 200
+    conversation = (await asyncio.to_thread(client.app[HANDOFF].get, int(handoff_id)))
+    await staff_message(client, thread_ts=conversation.thread_ts, text="Hi, I've fixed the company name on your invoice.", ts="3000.000001")
+    reply = await until(lambda: [a for a in sent_to(telegram, chat) if "fixed the company name" in a["text"]])
+    assert reply[0]["text"].startswith("<b>Alice</b>:")
+    # the customer's next message goes to the thread, not to the bot
+    await post(client, update_from(examples["Message with text"], text="thanks a lot!", chat=chat))
+    assert await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == conversation.thread_ts and "thanks a lot" in a.get("text", "")])
+
+
+def test_replies_are_escaped_and_split_at_the_limit() -> None:
+    html = render_html(Reply(text="Use <b> & </b> tags", citations=(Link(title="Guide <1>", url="https://x.example/?a=1&b=2"),)))
+    assert "&lt;b&gt; &amp; &lt;/b&gt;" in html and 'href="https://x.example/?a=1&amp;b=2"' in html
+    long = "\n\n".join(f"Paragraph {i}: " + "word " * 150 for i in range(20))
+    parts = split_message(long)
+    assert len(parts) > 1 and all(len(p) <= MAX_TEXT for p in parts)
+    assert "".join(parts).replace("\n", "").replace(" ", "") == long.replace("\n", "").replace(" ", "")

@@ -1,0 +1,72 @@
+"""A loopback stand-in for the Telegram Bot API (api.telegram.org/bot<token>/<method>): records
+every call, answers in the Bot API's shapes, and can answer 429 with retry_after."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+BOT = {"id": 777000, "is_bot": True, "first_name": "Paperkite Support", "username": "paperkite_bot",
+       "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+
+class FakeTelegramApi:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any], float]] = []
+        self.throttle: dict[str, int] = {}  # method -> how many 429s to answer before succeeding
+        self._ids = itertools.count(5000)
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        return [args for name, args, _ in self.calls if name == method]
+
+    def times(self, method: str) -> list[float]:
+        return [at for name, _, at in self.calls if name == method]
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.text() if request.can_read_body else ""
+        if request.content_type == "application/json":
+            args = json.loads(raw or "{}")
+        else:
+            args = dict(parse_qsl(raw))
+        for key in ("reply_markup",):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        self.calls.append((method, args, time.monotonic()))
+        if self.throttle.get(method, 0) > 0:
+            self.throttle[method] -= 1
+            return web.json_response(
+                {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}}, status=429
+            )
+        return web.json_response({"ok": True, "result": self._result(method, args)})
+
+    def _result(self, method: str, args: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT
+        if method in ("sendMessage", "editMessageText"):
+            chat = int(args.get("chat_id") or 0)
+            return {"message_id": int(args.get("message_id") or next(self._ids)), "date": int(time.time()),
+                    "chat": {"id": chat, "type": "private"}, "from": BOT, "text": args.get("text", "")}
+        return True
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post(r"/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}/bot"
+        return self.base_url
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
