@@ -40,6 +40,9 @@ async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) 
         'examples = ["I was charged twice", "I need a refund for my invoice", "my card was billed wrong"]\n'
         '[tenants.default.handoff.topics.fraud]\nhuman_only = true\n'
         'examples = ["someone used my card without permission", "I think my account was hacked and money was stolen"]\n'
+        '[tenants.night.widget]\nkeys = ["night"]\n'
+        '[tenants.night.handoff]\nreannounce_minutes = 0.0001\n'
+        'business_hours = { days = "mon-fri", start = "00:00", end = "00:00", timezone = "Europe/Berlin" }\n'
     )
     settings = make_settings(
         tmp_path_factory.mktemp("handoff"), SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
@@ -88,8 +91,8 @@ async def staff_message(client: TestClient, *, thread_ts: str, text: str, ts: st
     return await slack_post(client, body, "application/json", **extra)
 
 
-async def widget(client: TestClient) -> tuple[str, dict[str, str], ClientWebSocketResponse, list[dict[str, Any]]]:
-    created = await (await client.post("/api/v1/conversations", json={"widget_key": "demo"})).json()
+async def widget(client: TestClient, key: str = "demo") -> tuple[str, dict[str, str], ClientWebSocketResponse, list[dict[str, Any]]]:
+    created = await (await client.post("/api/v1/conversations", json={"widget_key": key})).json()
     conversation, token = created["conversation_id"], created["token"]
     ws = await client.ws_connect(f"/api/v1/conversations/{conversation}/stream?token={token}")
     received: list[dict[str, Any]] = []
@@ -222,3 +225,77 @@ async def test_a_slack_outage_keeps_the_handoff_queued_and_it_is_announced_later
     assert card_for(slack, STAFF, before) is not None
     assert (await asyncio.to_thread(handoffs.current, conversation)).status == "open"
     await ws.close()
+
+
+async def test_outside_business_hours_the_customer_is_told_when_staff_are_back_and_unclaimed_handoffs_are_reannounced(
+    client: TestClient, slack: FakeSlackApi
+) -> None:
+    conversation, auth, ws, received = await widget(client, key="night")
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "agent please"}, headers=auth)
+    offline = await until(lambda: [m for m in received if m["role"] == "system" and "offline" in m["text"]])
+    assert "e-mail address" in offline[0]["text"] and "at 00:00 (CET)" in offline[0]["text"]
+    assert "number 1 in the queue" not in json.dumps(received)
+    handoffs = client.app[HANDOFF]
+    handoff = await until(lambda: (h := handoffs.current(conversation)) is not None and h.status == "open" and h)
+    await asyncio.sleep(0.05)
+    await handoffs.tick()  # nobody claimed it within reannounce_minutes: staff are reminded in the thread
+    reminder = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == handoff.thread_ts and "Still waiting" in a.get("text", "")])
+    assert reminder[-1]["reply_broadcast"] in (True, "true", "1", 1)
+    # the customer's e-mail address, left for a reply, reaches staff only redacted
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "mail me at night.owl@example.com"}, headers=auth)
+    relayed = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == handoff.thread_ts and "Customer:" in a.get("text", "")])
+    assert "<EMAIL_1>" in relayed[-1]["text"]
+    await ws.close()
+
+
+async def test_queue_position_grows_with_waiting_handoffs(client: TestClient) -> None:
+    positions = []
+    for _ in range(3):
+        conversation, auth, ws, received = await widget(client)
+        await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "can I talk to someone?"}, headers=auth)
+        notice = await until(lambda: [m for m in received if "in the queue" in m["text"]])
+        positions.append(int(notice[0]["text"].split("number ")[1].split(" ")[0]))
+        await ws.close()
+    assert positions[1] == positions[0] + 1 and positions[2] == positions[1] + 1
+
+
+def test_state_machine_refuses_impossible_moves() -> None:
+    from handoff.states import State, TransitionError, check
+
+    assert check("bot", State.WAITING) is State.WAITING
+    assert check("with_human", State.BOT) is State.BOT
+    with pytest.raises(TransitionError):
+        check("bot", State.WITH_HUMAN)
+    with pytest.raises(TransitionError):
+        check("closed", State.WITH_HUMAN)
+
+
+def test_business_hours_and_the_next_opening() -> None:
+    from datetime import UTC, datetime
+
+    from handoff.policy import policy_from
+
+    policy = policy_from({"handoff": {"business_hours": {"days": "mon-fri", "start": "09:00", "end": "17:30", "timezone": "Europe/Berlin"}}})
+    hours = policy.hours
+    assert hours is not None
+    assert hours.is_open(datetime(2026, 11, 24, 10, 0, tzinfo=UTC))  # Tuesday 11:00 in Berlin
+    assert not hours.is_open(datetime(2026, 11, 24, 17, 0, tzinfo=UTC))  # 18:00 in Berlin
+    friday_evening = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
+    back = hours.next_open(friday_evening)
+    assert (back.strftime("%A %H:%M")) == "Monday 09:00"
+
+
+def test_the_packet_states_the_intent_before_the_request_for_a_person() -> None:
+    from handoff.packet import build_packet
+
+    messages = [
+        {"role": "customer", "text": "my export to PDF is stuck at 99%"},
+        {"role": "bot", "text": "To export a page, open the menu...", "outcome": "answer", "confidence": 0.61,
+         "citations": [{"title": "Export your data", "source": "sample_kb/export-your-data.md", "score": 0.61}]},
+        {"role": "customer", "text": "that didn't work, agent please"},
+    ]
+    packet = build_packet(messages=messages, reason="customer_request", topic=None, customer={"channel": "widget"})
+    assert packet.intent == "my export to PDF is stuck at 99%"
+    assert packet.attempts[0].sources[0]["source"] == "sample_kb/export-your-data.md"
+    assert packet.draft.startswith("Hi, thanks for waiting. To export a page")
+    assert [m["role"] for m in packet.transcript] == ["customer", "bot", "customer"]
