@@ -27,6 +27,7 @@ def sign(secret: str, body: str, timestamp: int | None = None) -> dict[str, str]
 class FakeSlackApi:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.received_at: list[float] = []  # time.monotonic() of each call, same order as `calls`
         self.failing: set[str] = set()  # methods answered with HTTP 500 (an outage)
         self._ts = itertools.count(1000)
         self._runner: web.AppRunner | None = None
@@ -47,6 +48,7 @@ class FakeSlackApi:
         if isinstance(args.get("blocks"), str):
             args["blocks"] = json.loads(args["blocks"])
         self.calls.append((method, args))
+        self.received_at.append(time.monotonic())
         if method in self.failing:
             return web.json_response({"ok": False, "error": "internal_error"}, status=500)
         return web.json_response(self._answer(method, args))
