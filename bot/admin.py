@@ -21,7 +21,7 @@ from aiohttp import web
 from sqlmodel import Session, col, select
 
 from bot.services import Services
-from bot.storage import AuditEvent, Conversation
+from bot.storage import AuditEvent, Conversation, Handoff
 
 COOKIE = "supportbot_admin"
 
@@ -47,6 +47,14 @@ def collect_stats(services: Services, *, days: int = 14, tenant: str | None = No
             query = query.where(AuditEvent.tenant == tenant)
         events = list(session.exec(query))
         waiting = list(session.exec(select(Conversation).where(col(Conversation.state).in_(["waiting_for_human", "with_human"]))))
+        handoffs = list(session.exec(select(Handoff).where(col(Handoff.created_at) >= since)))
+        ratings = [json.loads(e.data).get("score") for e in session.exec(
+            select(AuditEvent).where(AuditEvent.kind == "rating", col(AuditEvent.created_at) >= since)
+        )]
+    current = {h.conversation_id: h for h in sorted(handoffs, key=lambda h: h.id or 0)}
+    claim_minutes = [
+        (_utc(h.claimed_at) - _utc(h.created_at)).total_seconds() / 60 for h in handoffs if h.claimed_at is not None
+    ]
     per_day: dict[str, Counter[str]] = defaultdict(Counter)
     per_tenant: dict[str, Counter[str]] = defaultdict(Counter)
     per_user: Counter[str] = Counter()
@@ -82,10 +90,24 @@ def collect_stats(services: Services, *, days: int = 14, tenant: str | None = No
         "top_users": per_user.most_common(20),
         "cost_usd": {t: round(v, 6) for t, v in cost.items()},
         "queue": [
-            {"conversation_id": c.id, "tenant": c.tenant, "channel": c.channel, "state": c.state, "since": c.updated_at.isoformat()}
+            {"conversation_id": c.id, "tenant": c.tenant, "channel": c.channel, "state": c.state, "since": c.updated_at.isoformat(),
+             "reason": current[c.id].reason if c.id in current else None, "topic": current[c.id].topic if c.id in current else None,
+             "claimed_by": current[c.id].claimed_by if c.id in current else None}
             for c in sorted(waiting, key=lambda c: c.updated_at)
         ],
+        "handoffs": {
+            "total": len(handoffs),
+            "claimed": len(claim_minutes),
+            "minutes_to_claim": {"p50": round(_percentile(claim_minutes, 0.5), 2), "p95": round(_percentile(claim_minutes, 0.95), 2)},
+            "rating_mean": round(sum(ratings) / len(ratings), 2) if ratings else None,
+            "ratings": len(ratings),
+        },
     }
+
+
+def _utc(moment: datetime | None) -> datetime:
+    assert moment is not None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _table(rows: list[list[Any]], header: list[str]) -> str:
@@ -109,6 +131,8 @@ def render_dashboard(stats: dict[str, Any]) -> str:
         ("Messages", str(stats["messages"])), ("Answered", pct(stats["answer_rate"])), ("Handed off", pct(stats["handoff_rate"])),
         ("Latency p50", f"{stats['latency_ms']['p50']:.0f} ms"), ("Latency p95", f"{stats['latency_ms']['p95']:.0f} ms"),
         ("In queue", str(len(stats["queue"]))),
+        ("Claimed in (p50)", f"{stats['handoffs']['minutes_to_claim']['p50']:.1f} min"),
+        ("Rating", "–" if stats["handoffs"]["rating_mean"] is None else f"{stats['handoffs']['rating_mean']:.1f} / 5"),
     ]
     card_html = "".join(f'<div class="card"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>' for k, v in cards)
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -122,7 +146,7 @@ td,th{{text-align:left;padding:6px 8px;border-bottom:1px solid #eceef2}}.chart{{
 </style></head><body><header><strong>supportbot</strong> · admin · last {stats['days']} days</header><main>
 <div class="cards">{card_html}</div>
 <section><h2>Messages per day</h2><div class="chart" role="img" aria-label="messages per day">{bars}</div></section>
-<section><h2>Handoff queue</h2>{_table([[q['conversation_id'], q['tenant'], q['channel'], q['state'], q['since']] for q in stats['queue']], ['conversation', 'tenant', 'channel', 'state', 'since'])}</section>
+<section><h2>Handoff queue</h2>{_table([[q['conversation_id'], q['tenant'], q['channel'], q['state'], q['reason'] or '', q['topic'] or '', q['claimed_by'] or '', q['since']] for q in stats['queue']], ['conversation', 'tenant', 'channel', 'state', 'reason', 'topic', 'claimed by', 'since'])}</section>
 <section><h2>Tenants</h2>{_table([[t, c.get('answer', 0), c.get('handoff', 0), stats['cost_usd'].get(t, 0.0)] for t, c in stats['per_tenant'].items()], ['tenant', 'answered', 'handed off', 'cost (USD)'])}</section>
 <section><h2>Routes and handoff reasons</h2>{_table([[k, v] for k, v in {**stats['routes'], **{'reason: ' + r: n for r, n in stats['handoff_reasons'].items()}}.items()], ['what', 'count'])}</section>
 <section><h2>Most active users</h2>{_table([[u, n] for u, n in stats['top_users']], ['tenant/user', 'messages'])}</section>

@@ -27,6 +27,16 @@ class Metrics:
         )
         self.sockets = Gauge("supportbot_open_websockets", "Open widget WebSockets", registry=self.registry)
         self.rejected = Counter("supportbot_rejected_requests_total", "Requests refused", ["status"], registry=self.registry)
+        self.handoffs = Counter("supportbot_handoffs_total", "Handoff steps", ["step", "reason"], registry=self.registry)
+        self.time_to_claim = Histogram(
+            "supportbot_handoff_claim_seconds", "Time from escalation to a person claiming it", registry=self.registry,
+            buckets=(10, 30, 60, 120, 300, 600, 1200, 3600, 14400),
+        )
+
+    def handoff(self, step: str, *, reason: str = "", waited_seconds: float | None = None) -> None:
+        self.handoffs.labels(step=step, reason=reason).inc()
+        if waited_seconds is not None:
+            self.time_to_claim.observe(waited_seconds)
 
     def observe(self, result: AskResult, *, channel: str) -> None:
         self.messages.labels(channel=channel).inc()

@@ -136,7 +136,7 @@ def build_app(settings: Settings, *, processing_delay: float | None = None) -> w
     register_admin(app, get_services=lambda: services, token=settings.admin_token)
     handoff = HandoffService(
         engine=services.engine, settings=settings, conversations=conversations, audit=services.audit,
-        topics=TopicDetector(embedder=services.embedder, settings=settings),
+        topics=TopicDetector(embedder=services.embedder, settings=settings), observe=app_metrics.handoff,
     )
     conversations.handoff = handoff
     app[HANDOFF] = handoff

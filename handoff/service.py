@@ -56,7 +56,10 @@ class HandoffService:
     def __init__(
         self, *, engine: Engine, settings: Settings, conversations: ConversationService, audit: AuditLog,
         topics: TopicDetector | None = None, now: Callable[[], datetime] = utcnow,
+        observe: Callable[..., None] | None = None,
     ) -> None:
+        """`observe(step, reason=..., waited_seconds=...)`: metrics hook (bot.metrics.Metrics.handoff)."""
+        self._observe = observe or (lambda *a, **k: None)
         self._engine = engine
         self._settings = settings
         self._conversations = conversations
@@ -159,6 +162,7 @@ class HandoffService:
             session.commit()
             session.refresh(handoff)
         self._audit.record(tenant=conversation.tenant, conversation_id=conversation.id, kind="handoff", reason=reason, topic=topic, handoff=handoff.id)
+        self._observe("escalated", reason=reason)
         return handoff
 
     def packet(self, handoff: Handoff) -> Packet:
@@ -237,6 +241,7 @@ class HandoffService:
             return handoff
         async with self._lock(handoff.conversation_id):
             handoff = await asyncio.to_thread(self._save, handoff, status="claimed", claimed_by=staff_name or staff, claimed_at=self._now())
+            self._observe("claimed", reason=handoff.reason, waited_seconds=(self._now() - _aware(handoff.created_at)).total_seconds())  # type: ignore[operator]
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.WITH_HUMAN, actor=f"staff:{staff}", handoff=handoff_id)
         await self._update_card(handoff)
         await self._conversations.post_message(
@@ -263,6 +268,7 @@ class HandoffService:
             return handoff
         async with self._lock(handoff.conversation_id):
             handoff = await asyncio.to_thread(self._save, handoff, status="resolved", closed_at=self._now())
+            self._observe("resolved", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.CLOSED, actor=f"staff:{staff}", handoff=handoff_id)
         await self._update_card(handoff)
         await self._conversations.post_message(handoff.conversation_id, role="system", text=RATING_PROMPT, payload={"rating_request": True})
@@ -274,6 +280,7 @@ class HandoffService:
             return handoff
         async with self._lock(handoff.conversation_id):
             handoff = await asyncio.to_thread(self._save, handoff, status="returned", closed_at=self._now())
+            self._observe("returned", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.BOT, actor=f"staff:{staff}", handoff=handoff_id)
         await self._update_card(handoff)
         await self._conversations.post_message(handoff.conversation_id, role="system", text=BACK_TO_BOT)

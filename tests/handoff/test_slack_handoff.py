@@ -170,6 +170,9 @@ async def test_widget_customer_to_slack_staff_and_back(client: TestClient, slack
     assert again["reply"]["outcome"] == "answer"
     events = [e.kind for e in client.app[HANDOFF]._audit.events(conversation_id=conversation)]  # noqa: SLF001
     assert {"handoff", "state", "staff_reply", "relayed_to_staff", "rating"} <= set(events)
+    metrics = await (await client.get("/metrics")).text()
+    assert 'supportbot_handoffs_total{reason="customer_request",step="claimed"}' in metrics
+    assert "supportbot_handoff_claim_seconds_count" in metrics
     await ws.close()
 
 
