@@ -57,6 +57,8 @@ def setup_channels(app: web.Application, *, settings: Settings, dispatcher: Disp
             channels.telegram[tenant] = channel
             channels.starters.append(channel.start)
             channels.stoppers.append(channel.stop)
+            if settings.telegram_polling:
+                _poll(channel, channels)
 
         async def telegram_webhook(request: web.Request) -> web.StreamResponse:
             channel = channels.telegram.get(request.match_info["tenant"])
@@ -89,3 +91,24 @@ def setup_slack(app: web.Application, *, settings: Settings, dispatcher: Dispatc
         channels.stoppers.append(socket.close_async)
     if not settings.handoff_channel:
         logger.warning("SUPPORTBOT_HANDOFF_CHANNEL is not set: handoffs stay queued until it is")
+
+
+def _poll(channel: Any, channels: ChannelSet) -> None:
+    """Long polling for local use: the webhook is removed (Telegram allows one or the other)."""
+    import asyncio
+
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
+
+    async def start() -> None:
+        await channel.bot.delete_webhook()
+        tasks.append(asyncio.create_task(channel.poll(stop=stop, timeout=10)))
+
+    async def halt() -> None:
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    channels.starters.append(start)
+    channels.stoppers.insert(0, halt)

@@ -278,3 +278,32 @@ async def test_two_not_helpful_answers_bring_a_person(client: TestClient, fakes:
         await client.app[DISPATCHER].drain()
     card = await until(lambda: card_for(slack, STAFF, before))
     assert "did not help" in json.dumps(card["blocks"])
+
+
+async def test_polling_mode_reads_updates_without_a_webhook(fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
+    from channels.base import InboundMessage
+    from channels.telegram import TelegramChannel
+
+    telegram, _ = fakes
+    got: list[InboundMessage] = []
+
+    async def submit(inbound: InboundMessage) -> None:
+        got.append(inbound)
+
+    channel = TelegramChannel(token="123456:POLL", tenant="default", api_url=telegram.base_url, webhook_secret=None, submit=submit)
+    await channel.start()
+    first = update_from(examples["Message with text"], text="hello from polling", chat=2100)
+    second = update_from(examples["Message with text"], text="and again", chat=2100)
+    for update in (first, second):  # the Bot API always sends is_bot (the documentation's examples predate it)
+        update["message"]["from"]["is_bot"] = False
+    telegram.pending_updates = [first, second]
+    stop = asyncio.Event()
+    task = asyncio.create_task(channel.poll(stop=stop, timeout=1))
+    await until(lambda: len(got) == 2)
+    stop.set()
+    await asyncio.wait_for(task, timeout=5)
+    await channel.stop()
+    assert [g.text for g in got] == ["hello from polling", "and again"]
+    # the next poll asked for updates after the last one seen (they are not delivered twice)
+    offsets = [int(a.get("offset") or 0) for a in telegram.of("getUpdates")]
+    assert max(offsets) == second["update_id"] + 1

@@ -3,6 +3,7 @@ every call, answers in the Bot API's shapes, and can answer 429 with retry_after
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -19,6 +20,7 @@ class FakeTelegramApi:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any], float]] = []
         self.throttle: dict[str, int] = {}  # method -> how many 429s to answer before succeeding
+        self.pending_updates: list[dict[str, Any]] = []  # served by getUpdates (polling)
         self._ids = itertools.count(5000)
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -45,11 +47,19 @@ class FakeTelegramApi:
             return web.json_response(
                 {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}}, status=429
             )
-        return web.json_response({"ok": True, "result": self._result(method, args)})
+        result = self._result(method, args)
+        if method == "getUpdates" and not result:
+            await asyncio.sleep(0.1)  # a long poll with nothing to say
+        return web.json_response({"ok": True, "result": result})
 
     def _result(self, method: str, args: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT
+        if method == "getUpdates":
+            offset = int(args.get("offset") or 0)
+            served = [u for u in self.pending_updates if u["update_id"] >= offset]
+            self.pending_updates = served
+            return served
         if method in ("sendMessage", "editMessageText"):
             chat = int(args.get("chat_id") or 0)
             return {"message_id": int(args.get("message_id") or next(self._ids)), "date": int(time.time()),
