@@ -46,6 +46,10 @@ VARIANTS: dict[str, Callable[[list[Hit]], list[str]]] = {
     "dense + title + 0.1 bm25 (scores)": by_score(lambda h, b: h.dense + h.title + 0.1 * b),
     "dense + title + 0.2 bm25 (scores)": by_score(lambda h, b: h.dense + h.title + 0.2 * b),
     "0.5 dense + title + 0.1 bm25 (scores)": by_score(lambda h, b: 0.5 * h.dense + h.title + 0.1 * b),
+    "0.3 dense + title + 0.1 bm25 (scores)": by_score(lambda h, b: 0.3 * h.dense + h.title + 0.1 * b),
+    "0.5 dense + title + 0.05 bm25 (scores)": by_score(lambda h, b: 0.5 * h.dense + h.title + 0.05 * b),
+    "0.5 dense + title + 0.15 bm25 (scores)": by_score(lambda h, b: 0.5 * h.dense + h.title + 0.15 * b),
+    "max(dense, title) + 0.1 bm25 (scores)": by_score(lambda h, b: max(h.dense, h.title) + 0.1 * b),
     "rrf dense/title/bm25 equal": by_rrf(FusionWeights(1.0, 1.0, 1.0)),
     "shipped": by_rrf(FusionWeights()),
 }
