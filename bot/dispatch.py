@@ -70,9 +70,16 @@ class Dispatcher:
         if handler is not None:
             await handler(inbound, conversation_id)
             return
-        if inbound.attachments and not inbound.text.strip():
+        if inbound.attachments:  # kept for staff: a handoff lists them
             kinds = sorted({a.kind for a in inbound.attachments})
-            await asyncio.to_thread(self._audit, tenant=ref.tenant, conversation_id=conversation_id, kind="attachment", kinds=kinds)
+            files = [{"kind": a.kind, "file_id": a.file_id, "size": a.size} for a in inbound.attachments]
+            await asyncio.to_thread(self._audit, tenant=ref.tenant, conversation_id=conversation_id, kind="attachment", kinds=kinds, files=files)
+        if inbound.attachments and not inbound.text.strip():
+            handoff = self._conversations.handoff
+            if handoff is not None and await asyncio.to_thread(handoff.with_people, conversation_id):
+                # people own the conversation: they hear about the file, the bot says nothing
+                await handoff.relay_customer(conversation_id, f"[sent {', '.join(kinds)}]")
+                return
             await self._send(ref, Reply(text=ATTACHMENT_NOTE, role="system", buttons=(FEEDBACK_BUTTONS[2],)))
             return
         text = inbound.text.strip()

@@ -42,6 +42,7 @@ class Packet:
     transcript: list[dict[str, str]]
     draft: str
     mention: str | None = None  # Slack user group for the topic
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # files the customer sent (kind, platform file id, size)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -54,7 +55,7 @@ def _line(text: str, limit: int = 160) -> str:
 
 def build_packet(
     *, messages: list[dict[str, Any]], reason: str, topic: str | None, customer: dict[str, Any], draft_hint: str | None = None,
-    mention: str | None = None,
+    mention: str | None = None, attachments: list[dict[str, Any]] | None = None,
 ) -> Packet:
     """`messages`: the conversation's stored messages (redacted), oldest first."""
     said = [m["text"] for m in messages if m.get("role") == "customer" and m.get("text")]
@@ -84,4 +85,5 @@ def build_packet(
         transcript=[{"role": m.get("role", ""), "text": _line(m.get("text", ""), 500)} for m in messages][-MAX_TRANSCRIPT:],
         draft=draft,
         mention=mention,
+        attachments=list(attachments or []),
     )

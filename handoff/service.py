@@ -80,6 +80,9 @@ class HandoffService:
         conversation = self._conversations.get(conversation_id)
         return State(conversation.state) if conversation is not None else State.BOT
 
+    def with_people(self, conversation_id: str) -> bool:
+        return self.state(conversation_id) in HUMAN_OWNED
+
     def _set_state(self, conversation_id: str, target: State, *, actor: str, **data: Any) -> None:
         with Session(self._engine) as session:
             conversation = session.get(Conversation, conversation_id)
@@ -141,8 +144,11 @@ class HandoffService:
             if policy.staff_sees_pii:
                 customer["user"] = conversation.user
             topic_conf = policy.topic(topic)
+            events = await asyncio.to_thread(self._audit.events, conversation_id=conversation_id)
+            files = [f for e in events if e.kind == "attachment" for f in json.loads(e.data).get("files", [])]
             packet = build_packet(
-                messages=messages, reason=reason, topic=topic, customer=customer, mention=topic_conf.mention if topic_conf else None
+                messages=messages, reason=reason, topic=topic, customer=customer, mention=topic_conf.mention if topic_conf else None,
+                attachments=[{**f, "channel": conversation.channel} for f in files],
             )
             handoff = await asyncio.to_thread(self._create, conversation, reason, topic, packet)
             await asyncio.to_thread(self._set_state, conversation_id, State.WAITING, actor="bot", reason=reason, handoff=handoff.id)

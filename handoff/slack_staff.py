@@ -62,6 +62,9 @@ def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None
         {"type": "section", "text": _mrkdwn(f"*What the bot tried:*\n{attempts}")},
         {"type": "section", "text": _mrkdwn(f"*Draft reply:* {packet.draft}")},
     ]
+    if packet.attachments:
+        files = ", ".join(f"{a.get('kind')} ({a.get('channel')} file {a.get('file_id')})" for a in packet.attachments)
+        blocks.insert(4, {"type": "context", "elements": [_mrkdwn(f"Files from the customer: {files}")]})
     if handoff.status in ("queued", "open", "claimed"):
         buttons = []
         if handoff.status != "claimed":

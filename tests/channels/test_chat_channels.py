@@ -307,3 +307,29 @@ async def test_polling_mode_reads_updates_without_a_webhook(fakes: tuple[FakeTel
     # the next poll asked for updates after the last one seen (they are not delivered twice)
     offsets = [int(a.get("offset") or 0) for a in telegram.of("getUpdates")]
     assert max(offsets) == second["update_id"] + 1
+
+
+async def test_files_sent_before_a_handoff_are_listed_for_staff_and_later_ones_relayed(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict
+) -> None:
+    telegram, slack = fakes
+    chat = 2200
+    await post(client, update_from(examples["Message with a document"], chat=chat))
+    assert "only read text" in sent_to(telegram, chat)[-1]["text"]
+    before = len(slack.of("chat.postMessage"))
+    await post(client, update_from(examples["Message with text"], text="/human", chat=chat))
+    card = await until(lambda: card_for(slack, STAFF, before))
+    assert "Files from the customer: document (telegram file" in json.dumps(card["blocks"])
+    handoff = await asyncio.to_thread(client.app[HANDOFF].current, _conversation_of(chat))
+    card_thread = handoff.thread_ts
+    sent_before = len(sent_to(telegram, chat))
+    await post(client, update_from(examples["Message with a document"], chat=chat))
+    assert await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == card_thread and "[sent document]" in a.get("text", "")])
+    assert len(sent_to(telegram, chat)) == sent_before  # the bot said nothing
+
+
+def _conversation_of(chat: int) -> str:
+    from bot.dispatch import conversation_id_for
+    from channels.base import ConversationRef
+
+    return conversation_id_for(ConversationRef(channel="telegram", tenant="default", address=str(chat)))
