@@ -216,6 +216,11 @@ class ConversationService:
         )
         if self._on_result is not None:
             self._on_result(result, conversation.channel)
+        # the stored text is the redacted one: safe to log
+        logger.debug(
+            "conversation %s: %r -> %s (%s, confidence %.2f, %.0f ms)", conversation_id, inbound.text, result.outcome.value,
+            result.handoff_reason.value if result.handoff_reason else result.route, result.confidence, result.latency_ms,
+        )
         reply = await asyncio.to_thread(self._store_reply, inbound_id, conversation_id, result)
         await self._deliver(conversation_id, reply)
         if self.handoff is not None and result.handoff_reason is not None:

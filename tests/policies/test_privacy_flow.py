@@ -72,3 +72,16 @@ async def test_another_conversation_cannot_see_the_values(app_client: tuple[Test
     history = await (await client.get(f"/api/v1/conversations/{second}/messages", headers=auth2)).json()
     assert "zoe.k@example.com" not in json.dumps(history)
     assert history["messages"][0]["text"] == "what does <EMAIL_1> mean?"
+
+
+async def test_no_personal_data_in_logs_even_at_debug_level(app_client: tuple[TestClient, Path], caplog: pytest.LogCaptureFixture) -> None:
+    client, _ = app_client
+    conversation, auth = await _conversation(client)
+    with caplog.at_level("DEBUG"):
+        response = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": MESSAGE}, headers=auth)
+        assert response.status == 200
+        await client.get(f"/api/v1/conversations/{conversation}/messages", headers=auth)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "<PERSON_1>" in logged and "<EMAIL_1>" in logged  # the message was logged, redacted
+    for value in SECRET_VALUES:
+        assert value not in logged
