@@ -302,3 +302,22 @@ def test_the_packet_states_the_intent_before_the_request_for_a_person() -> None:
     assert packet.attempts[0].sources[0]["source"] == "sample_kb/export-your-data.md"
     assert packet.draft.startswith("Hi, thanks for waiting. To export a page")
     assert [m["role"] for m in packet.transcript] == ["customer", "bot", "customer"]
+
+
+async def test_send_draft_sends_the_drafted_reply_and_return_to_bot_hands_back(client: TestClient, slack: FakeSlackApi) -> None:
+    conversation, auth, ws, received = await widget(client)
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "How do I turn on two-factor authentication?"}, headers=auth)
+    before = len(slack.of("chat.postMessage"))
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "let me talk to a real person"}, headers=auth)
+    card = await until(lambda: card_for(slack, STAFF, before))
+    handoff_id = button_value(card, "handoff_draft")
+    draft = next(b["text"]["text"] for b in card["blocks"] if b.get("text", {}).get("text", "").startswith("*Draft reply:*"))
+    assert "two-factor" in draft.lower() or "2fa" in draft.lower()
+    assert await action(client, "handoff_draft", handoff_id, user="UBOB") == 200
+    agent = await until(lambda: [m for m in received if m["role"] == "agent"])
+    assert agent[0]["author"] == "Bob" and agent[0]["text"].startswith("Hi, thanks for waiting.")
+    assert await action(client, "handoff_return", handoff_id, user="UBOB") == 200
+    assert await until(lambda: [m for m in received if "chatting with the bot again" in m["text"]])
+    again = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "how do I reset my password?"}, headers=auth)).json()
+    assert again["reply"]["outcome"] == "answer"
+    await ws.close()
