@@ -1,0 +1,107 @@
+"""The widget in a real browser: Debian's headless Chromium driven by Playwright, against the real
+server process. Open the demo page, open the widget, ask, see the answer and its source link; ask for
+a person and see the handoff notice; reload and find the conversation still there; phone width."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.bot.test_restart import SUPPORTBOT, free_port
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(not SUPPORTBOT.exists(), reason="supportbot console script not installed"),
+]
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "SUPPORTBOT_DATA_DIR": str(tmp_path_factory.mktemp("browser")), "HF_HUB_OFFLINE": "1"}
+    process = subprocess.Popen([str(SUPPORTBOT), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("the server did not become ready")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def test_ask_see_the_answer_with_its_source_then_ask_for_a_person(server: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.get_by_role("button", name="Open support chat").click()
+    box = page.get_by_role("textbox", name="Your message")
+    box.fill("how do I reset my password?")
+    box.press("Enter")
+    log = page.get_by_role("log", name="Conversation")
+    source = log.locator(".msg.bot .sources a").first
+    source.wait_for(timeout=30_000)
+    assert source.get_attribute("href").startswith("https://help.paperkite.example/")
+    assert "password" in log.locator(".msg.bot").first.inner_text().lower()
+    assert log.get_by_role("button", name="Answer was helpful").count() >= 1
+
+    page.get_by_role("button", name="Talk to a person").click()
+    notice = log.get_by_text("passing you to a person", exact=False)
+    notice.wait_for(timeout=30_000)
+    log.get_by_text("in the queue", exact=False).wait_for(timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget.png"), full_page=True)
+
+    # the conversation survives a reload
+    page.reload()
+    page.get_by_role("button", name="Open support chat").click()
+    page.get_by_role("log", name="Conversation").get_by_text("passing you to a person", exact=False).wait_for(timeout=30_000)
+    page.close()
+
+
+def test_usable_at_phone_width(server: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 700}, is_mobile=True)  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.get_by_role("button", name="Open support chat").click()
+    box = page.get_by_role("textbox", name="Your message")
+    assert box.is_visible()
+    rect = box.bounding_box()
+    assert rect is not None and rect["x"] >= 0 and rect["x"] + rect["width"] <= 375
+    box.fill("what does the Team plan cost?")
+    box.press("Enter")
+    page.get_by_role("log", name="Conversation").locator(".msg.bot").first.wait_for(timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget-phone.png"))
+    page.close()
