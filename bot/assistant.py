@@ -106,23 +106,19 @@ class Assistant:
 
     def _record(self, turn: Turn, result: AskResult) -> None:
         assert self._audit is not None
-        tenant = turn.identity.tenant
-        conversation = turn.conversation_id
-        self._audit.record(tenant=tenant, conversation_id=conversation, kind="received", channel=turn.identity.channel, chars=len(turn.text))
+        events: list[tuple[str, dict[str, Any]]] = [("received", {"channel": turn.identity.channel, "chars": len(turn.text)})]
         if turn.entity_counts:
-            self._audit.record(tenant=tenant, conversation_id=conversation, kind="redacted", counts=turn.entity_counts)
+            events.append(("redacted", {"counts": turn.entity_counts}))
         if "hidden_access_keys" in turn.notes:
-            self._audit.record(tenant=tenant, conversation_id=conversation, kind="access_filtered", hidden=turn.notes["hidden_access_keys"])
-        self._audit.record(
-            tenant=tenant,
-            conversation_id=conversation,
-            kind="outcome",
-            outcome=result.outcome.value,
-            route=result.route,
-            handoff_reason=result.handoff_reason.value if result.handoff_reason else None,
-            confidence=round(result.confidence, 4),
-            latency_ms=round(result.latency_ms, 2),
-            user=turn.identity.user,
-            passages=[{"source": p.source, "score": round(p.score, 4)} for p in turn.passages[:3]],
-            evidence=turn.notes.get("evidence"),
-        )
+            events.append(("access_filtered", {"hidden": turn.notes["hidden_access_keys"]}))
+        events.append(("outcome", {
+            "outcome": result.outcome.value,
+            "route": result.route,
+            "handoff_reason": result.handoff_reason.value if result.handoff_reason else None,
+            "confidence": round(result.confidence, 4),
+            "latency_ms": round(result.latency_ms, 2),
+            "user": turn.identity.user,
+            "passages": [{"source": p.source, "score": round(p.score, 4)} for p in turn.passages[:3]],
+            "evidence": turn.notes.get("evidence"),
+        }))
+        self._audit.record_many(events, tenant=turn.identity.tenant, conversation_id=turn.conversation_id)

@@ -134,6 +134,7 @@ class Settings:
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
+    rate_limit_per_minute: float = 60.0  # sustained messages per conversation (bursts of 8 allowed)
     telegram_polling: bool = False  # long polling instead of the webhook (local use, no public URL)
     secret_key: str | None = None
     vault_ttl_hours: float = 24 * 30  # how long a conversation's redacted originals are kept
@@ -194,6 +195,7 @@ class Settings:
             handoff_channel=get("SUPPORTBOT_HANDOFF_CHANNEL"),
             telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            rate_limit_per_minute=_positive_float(get("SUPPORTBOT_RATE_LIMIT_PER_MINUTE"), "SUPPORTBOT_RATE_LIMIT_PER_MINUTE", 60.0),
             telegram_polling=(get("SUPPORTBOT_TELEGRAM_POLLING") or "0").lower() in {"1", "true", "yes"},
             telegram_api_url=get("SUPPORTBOT_TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL,
             secret_key=get("SUPPORTBOT_SECRET_KEY"),

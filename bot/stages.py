@@ -97,7 +97,10 @@ class PermissionStage:
     async def run(self, turn: Turn) -> None:
         identity = turn.identity
         groups = self._policy.groups_for(tenant=identity.tenant, user=identity.user, claimed=identity.groups)
-        readable, hidden = await asyncio.to_thread(self._policy.access_keys, tenant=identity.tenant, groups=groups)
+        if self._policy.is_cached(identity.tenant):  # a dictionary lookup: no thread needed
+            readable, hidden = self._policy.access_keys(tenant=identity.tenant, groups=groups)
+        else:
+            readable, hidden = await asyncio.to_thread(self._policy.access_keys, tenant=identity.tenant, groups=groups)
         turn.access_keys = readable
         turn.notes["groups"] = list(groups)
         if hidden:
@@ -146,7 +149,11 @@ class ConfidenceStage:
         answer = turn.answer
         unknown: list[tuple[str, bool]] = []
         if self._vocabulary is not None and answer is not None:
-            unknown = await asyncio.to_thread(self._vocabulary.unknown_terms, turn.redacted or turn.text, tenant=turn.identity.tenant)
+            text, tenant = turn.redacted or turn.text, turn.identity.tenant
+            if self._vocabulary.is_cached(tenant):  # set lookups, well under a millisecond
+                unknown = self._vocabulary.unknown_terms(text, tenant=tenant)
+            else:
+                unknown = await asyncio.to_thread(self._vocabulary.unknown_terms, text, tenant=tenant)
             if unknown:
                 turn.notes["unknown_terms"] = {"names": sum(1 for _, n in unknown if n), "words": sum(1 for _, n in unknown if not n)}
         evidence = assess(

@@ -156,15 +156,13 @@ class AuditLog:
         self._engine = engine
 
     def record(self, *, tenant: str, kind: str, conversation_id: str | None = None, **data: Any) -> None:
+        self.record_many([(kind, data)], tenant=tenant, conversation_id=conversation_id)
+
+    def record_many(self, events: list[tuple[str, dict[str, Any]]], *, tenant: str, conversation_id: str | None = None) -> None:
+        """Several events of one conversation in one transaction."""
         with Session(self._engine) as session:
-            session.add(
-                AuditEvent(
-                    tenant=tenant,
-                    conversation_id=conversation_id,
-                    kind=kind,
-                    data=json.dumps(data, default=str, sort_keys=True),
-                )
-            )
+            for kind, data in events:
+                session.add(AuditEvent(tenant=tenant, conversation_id=conversation_id, kind=kind, data=json.dumps(data, default=str, sort_keys=True)))
             session.commit()
 
     def events(self, *, conversation_id: str) -> list[AuditEvent]:

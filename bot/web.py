@@ -15,7 +15,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.admin import register_admin
-from bot.api import ConversationApi, Tokens
+from bot.api import ConversationApi, RateLimiter, Tokens
 from bot.settings import load_secret
 from bot.channel_setup import ChannelSet, setup_channels
 from bot.conversations import ConversationService
@@ -121,7 +121,10 @@ def build_app(settings: Settings, *, processing_delay: float | None = None) -> w
     app[METRICS] = app_metrics
     app[READY] = asyncio.Event()
     app[BACKGROUND] = []
-    api = ConversationApi(settings=settings, conversations=conversations, tokens=Tokens(load_secret(settings)), metrics=app_metrics)
+    api = ConversationApi(
+        settings=settings, conversations=conversations, tokens=Tokens(load_secret(settings)), metrics=app_metrics,
+        limiter=RateLimiter(interval=60.0 / settings.rate_limit_per_minute),
+    )
     app.add_routes(api.routes())
     app.add_routes(
         [

@@ -60,6 +60,10 @@ class TenantVocabulary:
             else:
                 self._words.pop(tenant, None)
 
+    def is_cached(self, tenant: str) -> bool:
+        with self._lock:
+            return tenant in self._words
+
     def _tenant_words(self, tenant: str) -> frozenset[str]:
         with self._lock:
             cached = self._words.get(tenant)

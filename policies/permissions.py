@@ -49,6 +49,10 @@ class AccessPolicy:
             self._keys[tenant] = keys
         return keys
 
+    def is_cached(self, tenant: str) -> bool:
+        with self._lock:
+            return tenant in self._keys
+
     def groups_for(self, *, tenant: str, user: str | None, claimed: Iterable[str] = ()) -> tuple[str, ...]:
         return self._settings.tenant(tenant).groups_for(user, tuple(claimed))
 

@@ -332,8 +332,11 @@ class SpacyRedactor:
         results = [pattern_entities(t, kinds) for t in texts]
         if PERSON in kinds:
             nlp = self._load()
-            masked = [_mask_placeholders(t) for t in texts]
-            for i, doc in enumerate(nlp.pipe(masked, batch_size=64)):
+            # the model only runs where a name could be: a capitalised word that is not just the
+            # first of a sentence (or is a known first name), so most support questions skip it
+            todo = [i for i, t in enumerate(texts) if _may_hold_a_name(t)]
+            masked = [_mask_placeholders(texts[i]) for i in todo]
+            for i, doc in zip(todo, nlp.pipe(masked, batch_size=64), strict=True):
                 results[i].extend(_people(doc, texts[i]))
         return [merge(r, t) for r, t in zip(results, texts, strict=True)]
 
@@ -356,6 +359,25 @@ class SpacyRedactor:
 
     async def redact(self, text: str, *, vault: Numbering | None = None, kinds: frozenset[str] | None = None) -> Redaction:
         return await asyncio.to_thread(self.redact_sync, text, vault=vault, kinds=kinds)
+
+
+CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
+
+
+def _may_hold_a_name(text: str) -> bool:
+    for m in CAPITALISED.finditer(_mask_placeholders(text)):
+        word = m.group()
+        if word == "I" or (word.isupper() and len(word) <= 4):
+            continue  # "I", "FAQ", "2FA"
+        if not _sentence_start(text, m.start()) or word.lower() in Names.first_names() or word.lower() not in _common_words():
+            return True
+    return False
+
+
+def _common_words() -> frozenset[str]:
+    from knowledge.vocabulary import common_words
+
+    return common_words()
 
 
 def _mask_placeholders(text: str) -> str:

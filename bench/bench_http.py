@@ -1,0 +1,143 @@
+"""Sustained messages per second through HTTP with extractive answers, and latency, with many
+conversations at once; and the ratio to the embedding-bound ceiling measured in the same run.
+
+    python bench/bench_http.py [--conversations 50] [--messages 1500] [--seconds 60]
+
+Starts `supportbot serve` as its own process on loopback (fresh data dir, sample help center), opens
+N widget conversations, and has each send questions from bench/cases/sample_kb.jsonl one after the
+other (a customer waits for the reply before writing again) until the message or time budget is
+spent. The ceiling: fastembed's raw throughput on the same questions in this process, one text per
+call (what the server does per message) and batched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import aiohttp  # noqa: E402
+
+from bench.datasets import sample_cases  # noqa: E402
+
+SUPPORTBOT = Path(sys.executable).parent / "supportbot"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def wait_ready(base: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(600):
+            try:
+                async with session.get(f"{base}/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.5)
+    raise RuntimeError("server not ready")
+
+
+async def drive(base: str, questions: list[str], *, conversations: int, messages: int, seconds: float) -> tuple[list[float], float, int]:
+    latencies: list[float] = []
+    errors = 0
+    sent = 0
+    deadline = time.monotonic() + seconds
+    connector = aiohttp.TCPConnector(limit=conversations + 10)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def customer(n: int) -> None:
+            nonlocal sent, errors
+            async with session.post(f"{base}/api/v1/conversations", json={"widget_key": "demo"}) as response:
+                created = await response.json()
+            auth = {"Authorization": f"Bearer {created['token']}"}
+            url = f"{base}/api/v1/conversations/{created['conversation_id']}/messages"
+            i = n
+            while sent < messages and time.monotonic() < deadline:
+                sent += 1
+                question = questions[i % len(questions)]
+                i += 7
+                started = time.perf_counter()
+                async with session.post(url, json={"text": question}, headers=auth) as response:
+                    await response.read()
+                    if response.status != 200:
+                        errors += 1
+                        continue
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(customer(n) for n in range(conversations)))
+        elapsed = time.perf_counter() - started
+    return latencies, elapsed, errors
+
+
+def embedding_ceiling(questions: list[str], cache: Path) -> tuple[float, float]:
+    from bot.settings import DEFAULT_EMBEDDING_MODEL
+    from knowledge.embedding import FastEmbedder
+
+    embedder = FastEmbedder(model=DEFAULT_EMBEDDING_MODEL, cache_dir=cache)
+    embedder.warm_up()
+    texts = (questions * 4)[:300]
+    started = time.perf_counter()
+    for text in texts:
+        embedder.embed([text])
+    single = len(texts) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    embedder.embed(texts)
+    batched = len(texts) / (time.perf_counter() - started)
+    return single, batched
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=1500)
+    parser.add_argument("--seconds", type=float, default=60)
+    args = parser.parse_args()
+    questions = [c.question for c in sample_cases()]
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        env = {**os.environ, "SUPPORTBOT_DATA_DIR": tmp, "SUPPORTBOT_RATE_LIMIT_PER_MINUTE": "100000"}
+        server = subprocess.Popen([str(SUPPORTBOT), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            asyncio.run(wait_ready(base))
+            asyncio.run(drive(base, questions, conversations=5, messages=100, seconds=30))  # warm-up
+            latencies, elapsed, errors = asyncio.run(
+                drive(base, questions, conversations=args.conversations, messages=args.messages, seconds=args.seconds)
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        single, batched = embedding_ceiling(questions, Path(tmp) / "models")
+    rate = len(latencies) / elapsed
+    print(f"HTTP, {args.conversations} concurrent conversations, {len(latencies)} answered messages in {elapsed:.1f} s, {errors} errors")
+    print(f"  throughput {rate:.1f} msg/s   latency p50 {pct(latencies, 50):.1f} ms  p99 {pct(latencies, 99):.1f} ms  mean {statistics.fmean(latencies):.1f} ms")
+    print(f"  fastembed raw, same run: {single:.1f} texts/s one per call, {batched:.1f} texts/s batched")
+    print(f"  ratio to the one-per-call ceiling {rate / single:.2f}, to the batched ceiling {rate / batched:.2f}")
+    print("  goals: >= 150 msg/s, p99 <= 150 ms, ratio >= 0.7")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
