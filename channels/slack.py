@@ -26,10 +26,6 @@ FILE_NOTE = "Thanks for the file. I can only read text, so please describe the p
 MAX_TEXT = 3000  # Slack's limit for a text block
 
 
-def tenant_for_team(team_id: str | None, *, teams: Mapping[str, str], default: str | None) -> str | None:
-    return teams.get(team_id or "", default)
-
-
 def normalize_event(event: Mapping[str, Any], *, tenant: str, bot_user_id: str | None, staff_channel: str | None) -> InboundMessage | None:
     """A Slack `message` or `app_mention` event from a customer as one inbound message, else None."""
     kind = event.get("type")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
@@ -137,6 +138,7 @@ class SlackApp:
         self.client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
         self.bolt = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret or "")
         self.desk = SlackStaffDesk(client=self.client)
+        self._verifier = SignatureVerifier(settings.slack_signing_secret or "")
         self.customers = SlackCustomerChannel(client=self.client)
         self._settings = settings
         self._handoff = handoff
@@ -163,6 +165,10 @@ class SlackApp:
         bolt.action(re.compile(r".*"))(self._on_unknown_action)
         bolt.event("message")(self._on_message)
         bolt.event("app_mention")(self._on_message)
+        bolt.event(re.compile(r".*"))(self._on_other_event)  # acknowledged, so Slack doesn't retry them
+
+    async def _on_other_event(self, event: dict[str, Any]) -> None:
+        logger.debug("Slack event %s ignored", event.get("type"))
 
     async def _on_handoff_action(self, ack: Callable[[], Awaitable[None]], body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
@@ -239,5 +245,27 @@ class SlackApp:
             await self._dispatcher.accept(inbound)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Forged or stale signature: 401; a signed body that is not a Slack payload: 400; else bolt."""
+        body = await request.text()
+        if not self._verifier.is_valid_request(body, dict(request.headers)):
+            return web.json_response({"error": "invalid signature"}, status=401)
+        if not _well_formed(body, request.content_type):
+            logger.warning("a malformed Slack request was refused")
+            return web.json_response({"error": "malformed request"}, status=400)
         bolt_request = await to_bolt_request(request)
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+
+
+def _well_formed(body: str, content_type: str) -> bool:
+    import json
+    from urllib.parse import parse_qs
+
+    try:
+        if content_type == "application/json":
+            return isinstance(json.loads(body), dict)
+        form = parse_qs(body)
+        if "payload" in form:
+            return isinstance(json.loads(form["payload"][0]), dict)
+        return "command" in form or "ssl_check" in form or bool(form)
+    except (ValueError, IndexError):
+        return False

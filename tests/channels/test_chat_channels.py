@@ -333,3 +333,63 @@ def _conversation_of(chat: int) -> str:
     from channels.base import ConversationRef
 
     return conversation_id_for(ConversationRef(channel="telegram", tenant="default", address=str(chat)))
+
+
+async def test_streamed_answers_edit_one_message_at_most_once_a_second(fakes: tuple[FakeTelegramApi, FakeSlackApi]) -> None:
+    from channels.base import ConversationRef
+    from channels.telegram import TelegramChannel
+
+    telegram, _ = fakes
+
+    async def nothing(_: object) -> None:
+        return None
+
+    channel = TelegramChannel(token="123456:STREAM", tenant="default", api_url=telegram.base_url, webhook_secret=None, submit=nothing)
+    await channel.start()
+    words = [f"word{i} " for i in range(60)]
+
+    async def tokens() -> AsyncIterator[str]:
+        for word in words:
+            await asyncio.sleep(0.04)  # ~2.4 s of generation
+            yield word
+
+    ref = ConversationRef(channel="telegram", tenant="default", address="2300")
+    sends_before, edits_before = len(telegram.of("sendMessage")), len(telegram.of("editMessageText"))
+    await channel.stream(ref, tokens(), final=Reply(text="".join(words).strip(), citations=(Link(title="Guide", url="https://x.example/g"),)))
+    await channel.stop()
+    assert len(telegram.of("sendMessage")) - sends_before == 1  # one message, edited as the answer grows
+    edits = telegram.times("editMessageText")[edits_before:]
+    assert len(edits) >= 2
+    progress = edits[:-1]  # the final edit (the finished answer) may follow the last one at once
+    assert all(b - a >= 0.95 for a, b in zip(progress, progress[1:]))
+    final = telegram.of("editMessageText")[-1]
+    assert final["text"].startswith("word0 word1") and "word59" in final["text"] and 'href="https://x.example/g"' in final["text"]
+
+
+def test_workspaces_and_bots_map_to_tenants(tmp_path: Path) -> None:
+    from bot.channel_setup import telegram_bots
+    from bot.settings import Settings
+    from handoff.slack_staff import tenant_for_team
+
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text(
+        '[tenants.default]\n[tenants.acme.slack]\nteam_id = "T0ACME"\n[tenants.acme.telegram]\nbot_token = "111:ACME"\nwebhook_secret = "s-acme"\n'
+    )
+    settings = Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_TENANTS_FILE": str(tenants), "TELEGRAM_BOT_TOKEN": "222:DEFAULT"})
+    assert tenant_for_team(settings, "T0ACME") == "acme"
+    assert tenant_for_team(settings, "T0OTHER") == "default"
+    assert telegram_bots(settings) == {"acme": ("111:ACME", "s-acme"), "default": ("222:DEFAULT", None)}
+
+
+async def test_slack_events_of_other_kinds_are_acknowledged_and_ignored(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path
+) -> None:
+    _, slack = fakes
+    before = len(slack.calls)
+    reaction = bolt_payload(shared_data, "test_events_shared_channels.json", "valid_reaction_added_body")
+    assert await slack_event(client, reaction) == 200
+    raw = "{not json"
+    headers = {"Content-Type": "application/json", **sign(SLACK_SECRET, raw)}
+    assert (await client.post("/slack/events", data=raw, headers=headers)).status == 400
+    await asyncio.sleep(0.3)
+    assert [c for c in slack.calls[before:] if c[0] == "chat.postMessage"] == []
