@@ -66,7 +66,7 @@ class Assistant:
 
     async def ask(
         self, text: str | None, *, identity: Identity, conversation_id: str | None = None, vault: Any = None,
-        redacted: dict[str, int] | None = None,
+        redacted: dict[str, int] | None = None, on_token: Any = None, history: list[dict[str, str]] | None = None,
     ) -> AskResult:
         """`redacted`: the text is already redacted (entity counts by kind), as stored conversations are."""
         started = time.perf_counter()
@@ -76,6 +76,10 @@ class Assistant:
             turn.notes["vault"] = vault
         if redacted is not None:
             turn.redacted, turn.entity_counts = question, dict(redacted)
+        if on_token is not None:  # streaming from a model tier to the channel
+            turn.notes["on_token"] = on_token
+        if history:
+            turn.notes["history"] = history
         await self._pipeline.run(turn)
         latency = (time.perf_counter() - started) * 1000
         result = self._result(turn, latency)
@@ -89,7 +93,7 @@ class Assistant:
         else:
             reason = turn.handoff_reason or HandoffReason.NO_ANSWER
             text, citations = HANDOFF_NOTICE[reason], ()
-        details = {k: v for k, v in turn.notes.items() if k != "vault"}
+        details = {k: v for k, v in turn.notes.items() if k not in ("vault", "on_token", "history")}
         details["retrieved"] = [p.source for p in turn.passages]
         return AskResult(
             question=turn.text,
@@ -120,5 +124,8 @@ class Assistant:
             "user": turn.identity.user,
             "passages": [{"source": p.source, "score": round(p.score, 4)} for p in turn.passages[:3]],
             "evidence": turn.notes.get("evidence"),
+            "routing": turn.notes.get("routing"),
+            "cost_usd": turn.notes.get("cost_usd", 0.0),
+            "model_failures": turn.notes.get("model_failures"),
         }))
         self._audit.record_many(events, tenant=turn.identity.tenant, conversation_id=turn.conversation_id)

@@ -314,6 +314,43 @@ def _more_waiting() -> bool:
 
 
 @main.command()
+@click.option("--days", default=30, show_default=True, type=int, help="how far back")
+@click.option("--json", "as_json", is_flag=True)
+@friendly
+def usage(days: int, as_json: bool) -> None:
+    """Model spend per tenant and user, and the share of each answer tier."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlmodel import Session, col, select
+
+    from bot.storage import AuditEvent, open_database
+    from policies.budget import BudgetBook
+
+    settings = Settings.from_env()
+    engine = open_database(settings.database_url)
+    since = datetime.now(UTC) - timedelta(days=days)
+    spend = BudgetBook(engine=engine, settings=settings).report(since=since)
+    tiers: dict[str, dict[str, int]] = {}
+    with Session(engine) as session:
+        for event in session.exec(select(AuditEvent).where(AuditEvent.kind == "outcome", col(AuditEvent.created_at) >= since)):
+            data = json.loads(event.data)
+            route = data.get("route") or "?"
+            tiers.setdefault(event.tenant, {})[route] = tiers.setdefault(event.tenant, {}).get(route, 0) + 1
+    report = {"days": days, "tenants": {t: {**spend.get(t, {"cost_usd": 0.0, "calls": 0, "tiers": {}, "users": {}}), "answers_by_route": tiers.get(t, {})}
+                                        for t in sorted(set(spend) | set(tiers))}}
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(f"model usage, last {days} days")
+    for tenant, data in report["tenants"].items():
+        total = sum(data["answers_by_route"].values()) or 1
+        shares = ", ".join(f"{r} {n / total:.0%}" for r, n in sorted(data["answers_by_route"].items()))
+        click.echo(f"  {tenant}: ${data['cost_usd']:.4f} in {data['calls']} model calls; messages by route: {shares or '-'}")
+        for user, cost in sorted(data["users"].items(), key=lambda kv: -kv[1])[:10]:
+            click.echo(f"      {user}: ${cost:.4f}")
+
+
+@main.command()
 @click.option("--conversation", "conversation_id", required=True)
 @friendly
 def audit(conversation_id: str) -> None:

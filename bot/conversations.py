@@ -211,8 +211,12 @@ class ConversationService:
                 return handled
         identity = Identity(tenant=conversation.tenant, user=conversation.user, channel=conversation.channel)
         counts = json.loads(inbound.payload).get("entities", {}) if inbound.payload else {}
+        async def on_token(token: str) -> None:
+            await self.publish(conversation_id, {"type": "token", "text": token})
+
+        history = await asyncio.to_thread(self._recent, conversation_id, inbound_id=int(inbound.id or 0)) if self._services.models else None
         result = await self._services.assistant.ask(
-            inbound.text, identity=identity, conversation_id=conversation_id, redacted=counts
+            inbound.text, identity=identity, conversation_id=conversation_id, redacted=counts, on_token=on_token, history=history
         )
         if self._on_result is not None:
             self._on_result(result, conversation.channel)
@@ -244,6 +248,15 @@ class ConversationService:
                 return await self.post_message(conversation.id, role="system", text="Thanks for rating us!", reply_to=inbound_id)
             await asyncio.to_thread(self.handoff.reopen_for_bot, conversation.id)
         return None
+
+    def _recent(self, conversation_id: str, *, inbound_id: int, limit: int = 10) -> list[dict[str, str]]:
+        """The conversation before this message (redacted, as stored), for the model's context."""
+        with Session(self._engine) as session:
+            rows = session.exec(
+                select(StoredMessage).where(StoredMessage.conversation_id == conversation_id, col(StoredMessage.id) < inbound_id)
+                .order_by(col(StoredMessage.id).desc()).limit(limit)
+            ).all()
+        return [{"role": m.role, "text": m.text} for m in reversed(rows)]
 
     def _mark_done(self, inbound_id: int) -> None:
         with Session(self._engine) as session:

@@ -16,10 +16,13 @@ from sqlalchemy import Engine
 
 from bot.answering import ExtractiveAnswerer
 from bot.assistant import Assistant
+from bot.generation import GroundedGenerator
+from bot.models import ChatModel, OllamaModel, OpenAIModel
 from bot.pipeline import Pipeline, Stage
 from bot.settings import DEFAULT_TENANT, Settings, load_secret
 from bot.stages import (
     AnswerStage,
+    GenerateStage,
     ConfidenceStage,
     EmbedStage,
     HumanRequestStage,
@@ -34,7 +37,9 @@ from knowledge.retrieval import Retriever
 from knowledge.store import MilvusStore
 from knowledge.vocabulary import TenantVocabulary
 from policies.intent import HumanRequestDetector
+from policies.budget import BudgetBook
 from policies.permissions import AccessPolicy
+from policies.routing import Router
 from policies.topics import HumanOnlyStage, TopicDetector
 from policies.vault import Vault
 
@@ -64,6 +69,8 @@ class Services:
     audit: AuditLog
     redactor: Any | None
     vault: Vault
+    budget: BudgetBook
+    models: dict[str, ChatModel]
     started: bool = False
 
     def start(self, *, sample: bool | None = None) -> None:
@@ -94,7 +101,7 @@ class Services:
 
 def build_pipeline(
     *, settings: Settings, embedder: FastEmbedder, retriever: Retriever, access: AccessPolicy, redactor: Any | None,
-    vocabulary: TenantVocabulary | None = None,
+    vocabulary: TenantVocabulary | None = None, generate: Stage | None = None,
 ) -> Pipeline:
     stages: list[Stage] = []
     if redactor is not None:
@@ -105,10 +112,23 @@ def build_pipeline(
         HumanOnlyStage(detector=TopicDetector(embedder=embedder, settings=settings)),
         PermissionStage(policy=access),
         RetrieveStage(retriever=retriever),
+        *([generate] if generate is not None else []),
         AnswerStage(answerer=ExtractiveAnswerer()),
         ConfidenceStage(settings=settings, vocabulary=vocabulary),
     ]
     return Pipeline(stages)
+
+
+def build_models(settings: Settings) -> dict[str, ChatModel]:
+    """The configured model tiers; none configured: extractive answers only."""
+    models: dict[str, ChatModel] = {}
+    if settings.local_model:
+        models["local"] = OllamaModel(host=settings.ollama_host, model=settings.local_model, timeout=settings.model_timeout)
+    if settings.remote_model:
+        models["remote"] = OpenAIModel(
+            base_url=settings.openai_base_url, api_key=settings.openai_api_key, model=settings.remote_model, timeout=settings.model_timeout
+        )
+    return models
 
 
 def build_services(settings: Settings, *, redact: bool = True) -> Services:
@@ -120,8 +140,16 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     retriever = Retriever(store=store)
     vocabulary = TenantVocabulary(load=lambda tenant: store.texts(tenant=tenant))
     access.on_refresh(vocabulary.refresh)
+    budget = BudgetBook(engine=engine, settings=settings)
+    models = build_models(settings)
+    generate = (
+        GenerateStage(router=Router(embedder=embedder, settings=settings, tiers=list(models)), models=models, budget=budget,
+                      generator=GroundedGenerator())
+        if models else None
+    )
     pipeline = build_pipeline(
-        settings=settings, embedder=embedder, retriever=retriever, access=access, redactor=redactor, vocabulary=vocabulary
+        settings=settings, embedder=embedder, retriever=retriever, access=access, redactor=redactor, vocabulary=vocabulary,
+        generate=generate,
     )
     audit = AuditLog(engine)
     return Services(
@@ -136,4 +164,6 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         audit=audit,
         redactor=redactor,
         vault=Vault(engine=engine, secret=load_secret(settings), ttl=timedelta(hours=settings.vault_ttl_hours)),
+        budget=budget,
+        models=models,
     )

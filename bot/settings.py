@@ -6,6 +6,7 @@ external contract (DESIGN.md, "Settings").
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import tomllib
@@ -58,6 +59,17 @@ class TenantConfig:
         if user is not None:
             groups |= set(self.users.get(user, ()))
         return tuple(sorted(groups))
+
+
+def _prices(value: str | None) -> dict[str, tuple[float, float]]:
+    """`{"gpt-4o-mini": [0.00015, 0.0006], ...}`: USD per 1,000 tokens in and out."""
+    if not value:
+        return {}
+    try:
+        data = json.loads(value)
+        return {str(model): (float(pair[0]), float(pair[1])) for model, pair in data.items()}
+    except (ValueError, TypeError, IndexError, AttributeError):
+        raise ConfigError('SUPPORTBOT_PRICES must be JSON like {"model": [usd_per_1k_in, usd_per_1k_out]}') from None
 
 
 def _positive_float(value: str | None, name: str, default: float) -> float:
@@ -135,6 +147,9 @@ class Settings:
     telegram_webhook_secret: str | None = None
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
     rate_limit_per_minute: float = 60.0  # sustained messages per conversation (bursts of 8 allowed)
+    model_timeout: float = 30.0  # seconds for one model call before the next tier takes over
+    # model -> (USD per 1,000 tokens in, USD per 1,000 tokens out); SUPPORTBOT_PRICES as JSON
+    prices: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     telegram_polling: bool = False  # long polling instead of the webhook (local use, no public URL)
     secret_key: str | None = None
     vault_ttl_hours: float = 24 * 30  # how long a conversation's redacted originals are kept
@@ -196,6 +211,8 @@ class Settings:
             telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
             rate_limit_per_minute=_positive_float(get("SUPPORTBOT_RATE_LIMIT_PER_MINUTE"), "SUPPORTBOT_RATE_LIMIT_PER_MINUTE", 60.0),
+            prices=_prices(get("SUPPORTBOT_PRICES")),
+            model_timeout=_positive_float(get("SUPPORTBOT_MODEL_TIMEOUT"), "SUPPORTBOT_MODEL_TIMEOUT", 30.0),
             telegram_polling=(get("SUPPORTBOT_TELEGRAM_POLLING") or "0").lower() in {"1", "true", "yes"},
             telegram_api_url=get("SUPPORTBOT_TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL,
             secret_key=get("SUPPORTBOT_SECRET_KEY"),

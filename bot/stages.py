@@ -5,7 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Protocol
 
+from collections.abc import Mapping
+
 from bot.answering import ExtractiveAnswerer
+from bot.generation import GroundedGenerator
+from bot.models import ChatModel, ModelError, ModelReply
+from policies.budget import BudgetBook
+from policies.routing import Router
 from bot.pipeline import HandoffReason, Outcome, Turn
 from bot.settings import Settings
 from knowledge.embedding import Embedder
@@ -126,6 +132,60 @@ class RetrieveStage:
         )
 
 
+class GenerateStage:
+    """The routed model tiers: the router picks one; a tier that fails or whose answer doesn't check
+    out falls to the next (remote → local); with every model down the extractive answer follows."""
+
+    name = "generate"
+
+    def __init__(self, *, router: Router, models: Mapping[str, ChatModel], budget: BudgetBook, generator: GroundedGenerator) -> None:
+        self._router = router
+        self._models = dict(models)
+        self._budget = budget
+        self._generator = generator
+
+    def warm_up(self) -> None:
+        self._router.warm_up()
+
+    async def run(self, turn: Turn) -> None:
+        if not turn.passages:
+            return
+        tenant, user = turn.identity.tenant, turn.identity.user
+
+        def affordable(tier: str) -> bool:
+            return self._budget.allows(tier, tenant=tenant, user=user)
+
+        route = await asyncio.to_thread(self._router.decide, turn, affordable=affordable)
+        turn.notes["routing"] = route.to_json()
+        turn.route = route.tier
+        if route.tier == "extractive":
+            return
+        costs: list[float] = []
+
+        async def on_reply(reply: ModelReply) -> None:
+            costs.append(await asyncio.to_thread(self._budget.record, reply, tenant=tenant, user=user, conversation_id=turn.conversation_id))
+            turn.notes.setdefault("usage", []).append(
+                {"tier": reply.tier, "model": reply.model, "tokens_in": reply.tokens_in, "tokens_out": reply.tokens_out,
+                 "seconds": round(reply.seconds, 3), "first_token_seconds": reply.first_token_seconds}
+            )
+
+        order = ["remote", "local"][["remote", "local"].index(route.tier):]
+        try:
+            for tier in order:
+                model = self._models.get(tier)
+                if model is None or (tier != route.tier and not await asyncio.to_thread(affordable, tier)):
+                    continue
+                try:
+                    turn.answer = await self._generator.answer(model, turn, on_reply=on_reply)
+                    turn.route = tier
+                    return
+                except ModelError as exc:
+                    turn.notes.setdefault("model_failures", []).append({"tier": tier, "error": str(exc)})
+            turn.route = "extractive"  # every model tier failed: the knowledge base answers
+        finally:
+            turn.notes["cost_usd"] = round(sum(costs), 6)
+
+
 class AnswerStage:
     name = "answer"
 
@@ -133,6 +193,8 @@ class AnswerStage:
         self._answerer = answerer
 
     async def run(self, turn: Turn) -> None:
+        if turn.answer is not None:  # a model tier answered
+            return
         turn.answer = self._answerer.answer(turn.redacted or turn.text, turn.passages)
         if turn.answer is not None:
             turn.route = turn.answer.route
@@ -166,7 +228,9 @@ class ConfidenceStage:
         turn.confidence = evidence.confidence
         turn.notes["evidence"] = evidence.to_json()
         thresholds = self._settings.tenant(turn.identity.tenant).thresholds
-        if answer is None or not should_answer(evidence, thresholds):
+        if answer is None and turn.notes.get("model_failures"):  # models down and nothing to quote: sorry, a person
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.MODEL_FAILURE)
+        elif answer is None or not should_answer(evidence, thresholds):
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
         else:
             turn.stop(Outcome.ANSWER)

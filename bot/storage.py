@@ -89,6 +89,21 @@ class Handoff(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
+class Usage(SQLModel, table=True):
+    """One model call: tokens from the API's usage fields and what they cost."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(index=True)
+    user: str | None = Field(default=None, index=True)
+    conversation_id: str | None = None
+    tier: str  # local | remote
+    model: str
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
 class VaultEntry(SQLModel, table=True):
     """One redacted value of one conversation: encrypted, found again by a keyed hash, expiring."""
 

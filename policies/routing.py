@@ -1,0 +1,150 @@
+"""The router: per message, extractive, the local model, or the remote model, with its reasons.
+
+Signals, all cheap (the question's embedding is already computed):
+- difficulty: the question's similarity to example hard questions (troubleshooting, comparisons,
+  "why", several steps) against example easy ones, plus length and several questions in one;
+- evidence: a near-exact FAQ match is answered directly from the FAQ;
+- tenant policy (`[tenants.x.routing]`): `never_remote = true`, `remote_groups = ["enterprise"]`
+  (only these access groups may use the remote tier), `prefer = "local"|"remote"`;
+- budget left: over budget steps down remote → local → extractive.
+Nothing a customer, a document or a model says can change the route: it is computed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.pipeline import Turn
+from bot.settings import Settings
+from knowledge.embedding import Embedder
+
+EXTRACTIVE, LOCAL, REMOTE = "extractive", "local", "remote"
+ORDER = (REMOTE, LOCAL, EXTRACTIVE)
+
+HARD_EXAMPLES = (
+    "why does the sync fail when two people edit the same page at once?",
+    "I did everything in the guide but the import still stops halfway, what else can I check?",
+    "compare the Team and Business plans for a company of 40 people with SSO and audit needs",
+    "we migrated from another tool and now permissions are wrong for half of our workspaces, how do we fix this?",
+    "what is the difference between archiving and deleting, and what happens to shared links in each case?",
+    "our API integration returns errors intermittently after we rotated tokens, how should we debug it?",
+    "explain how data residency, backups and encryption work together for our compliance audit",
+    "can you walk me through setting up SAML with Okta and then provisioning users automatically?",
+    "my invoice total doesn't match the number of seats we use, and the proration looks wrong",
+    "what are the trade-offs between the options and which one do you recommend for us?",
+)
+EASY_EXAMPLES = (
+    "how do I reset my password?",
+    "where can I download my invoice?",
+    "how do I invite a colleague?",
+    "what does the Team plan cost?",
+    "how do I turn on two-factor authentication?",
+    "how do I delete a page?",
+    "is there a mobile app?",
+    "how do I change my email address?",
+    "where are the keyboard shortcuts?",
+    "how do I export my data?",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    tier: str
+    reasons: tuple[str, ...]
+    difficulty: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return {"tier": self.tier, "reasons": list(self.reasons), "difficulty": round(self.difficulty, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingPolicy:
+    never_remote: bool = False
+    remote_groups: tuple[str, ...] = ()
+    prefer: str | None = None
+    hard_examples: tuple[str, ...] = field(default_factory=tuple)
+
+
+def policy_for(raw: object) -> RoutingPolicy:
+    data = dict(getattr(raw, "get", lambda *_: {})("routing", {}) or {})
+    return RoutingPolicy(
+        never_remote=bool(data.get("never_remote", False)),
+        remote_groups=tuple(map(str, data.get("remote_groups", ()))),
+        prefer=data.get("prefer"),
+        hard_examples=tuple(map(str, data.get("hard_examples", ()))),
+    )
+
+
+class Router:
+    HARD_MARGIN = 0.02
+
+    def __init__(self, *, embedder: Embedder, settings: Settings, tiers: Sequence[str]) -> None:
+        self._embedder = embedder
+        self._settings = settings
+        self._tiers = set(tiers) | {EXTRACTIVE}
+        self._hard: np.ndarray | None = None
+        self._easy: np.ndarray | None = None
+        self._tenant_hard: dict[str, np.ndarray] = {}
+
+    def warm_up(self) -> None:
+        if self._hard is None:
+            self._hard = self._embedder.embed(list(HARD_EXAMPLES))
+            self._easy = self._embedder.embed(list(EASY_EXAMPLES))
+            for name, tenant in self._settings.tenants.items():
+                extra = policy_for(tenant.raw).hard_examples
+                if extra:
+                    self._tenant_hard[name] = self._embedder.embed(list(extra))
+
+    def difficulty(self, turn: Turn) -> tuple[float, list[str]]:
+        self.warm_up()
+        assert self._hard is not None and self._easy is not None and turn.vector is not None
+        hard = self._hard
+        if turn.identity.tenant in self._tenant_hard:
+            hard = np.vstack([hard, self._tenant_hard[turn.identity.tenant]])
+        score = float(np.max(hard @ turn.vector) - np.max(self._easy @ turn.vector))
+        reasons = []
+        text = turn.redacted or turn.text
+        if len(text) > 240:
+            score += 0.05
+            reasons.append("long question")
+        if text.count("?") >= 2 or len([s for s in text.replace("!", ".").split(".") if len(s.split()) > 3]) >= 3:
+            score += 0.05
+            reasons.append("several questions")
+        return score, reasons
+
+    def decide(self, turn: Turn, *, affordable: Callable[[str], bool]) -> Route:
+        if self._tiers == {EXTRACTIVE}:
+            return Route(EXTRACTIVE, ("no model configured",))
+        top = turn.passages[0] if turn.passages else None
+        if top is not None and "#" in top.source and top.title >= 0.85:
+            return Route(EXTRACTIVE, ("the question matches an FAQ entry",))
+        score, reasons = self.difficulty(turn)
+        policy = policy_for(self._settings.tenant(turn.identity.tenant).raw)
+        if policy.prefer in (LOCAL, REMOTE):
+            tier = policy.prefer
+            reasons.append(f"tenant prefers {tier}")
+        elif score > self.HARD_MARGIN:
+            tier = REMOTE
+            reasons.append("hard question")
+        else:
+            tier = LOCAL
+            reasons.append("simple question")
+        if tier == REMOTE and policy.never_remote:
+            tier, reasons = LOCAL, [*reasons, "tenant policy: never remote"]
+        if tier == REMOTE and policy.remote_groups and not set(policy.remote_groups) & set(turn.notes.get("groups", ())):
+            tier, reasons = LOCAL, [*reasons, "remote tier not in this customer's plan"]
+        remote_allowed = not policy.never_remote and (not policy.remote_groups or set(policy.remote_groups) & set(turn.notes.get("groups", ())))
+        if tier == LOCAL and LOCAL not in self._tiers and REMOTE in self._tiers and remote_allowed:
+            tier, reasons = REMOTE, [*reasons, "no local model configured"]
+        for candidate in ORDER[ORDER.index(tier) :]:
+            if candidate not in self._tiers:
+                reasons.append(f"{candidate} tier not configured")
+                continue
+            if not affordable(candidate):
+                reasons.append(f"over budget for {candidate}")
+                continue
+            return Route(candidate, tuple(reasons), score)
+        return Route(EXTRACTIVE, tuple(reasons), score)
