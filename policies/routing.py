@@ -118,11 +118,11 @@ class Router:
     def decide(self, turn: Turn, *, affordable: Callable[[str], bool]) -> Route:
         if self._tiers == {EXTRACTIVE}:
             return Route(EXTRACTIVE, ("no model configured",))
+        policy = policy_for(self._settings.tenant(turn.identity.tenant).raw)
         top = turn.passages[0] if turn.passages else None
-        if top is not None and "#" in top.source and top.title >= 0.85:
+        if policy.prefer is None and top is not None and "#" in top.source and top.title >= 0.85:
             return Route(EXTRACTIVE, ("the question matches an FAQ entry",))
         score, reasons = self.difficulty(turn)
-        policy = policy_for(self._settings.tenant(turn.identity.tenant).raw)
         if policy.prefer in (LOCAL, REMOTE):
             tier = policy.prefer
             reasons.append(f"tenant prefers {tier}")
