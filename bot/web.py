@@ -140,6 +140,7 @@ def build_app(settings: Settings, *, processing_delay: float | None = None) -> w
     handoff = HandoffService(
         engine=services.engine, settings=settings, conversations=conversations, audit=services.audit,
         topics=TopicDetector(embedder=services.embedder, settings=settings), observe=app_metrics.handoff,
+        summarizer=services.models.get("local") or services.models.get("remote"),
     )
     conversations.handoff = handoff
     app[HANDOFF] = handoff

@@ -20,7 +20,9 @@ from sqlmodel import Session, col, select
 
 from bot.settings import Settings
 from bot.storage import AuditLog, Conversation, Handoff, utcnow
+from bot.models import ChatModel
 from handoff.packet import Packet, build_packet
+from handoff.summary import model_summary
 from handoff.policy import HandoffPolicy, policy_from
 from handoff.states import HUMAN_OWNED, State, check
 
@@ -56,10 +58,11 @@ class HandoffService:
     def __init__(
         self, *, engine: Engine, settings: Settings, conversations: ConversationService, audit: AuditLog,
         topics: TopicDetector | None = None, now: Callable[[], datetime] = utcnow,
-        observe: Callable[..., None] | None = None,
+        observe: Callable[..., None] | None = None, summarizer: ChatModel | None = None,
     ) -> None:
         """`observe(step, reason=..., waited_seconds=...)`: metrics hook (bot.metrics.Metrics.handoff)."""
         self._observe = observe or (lambda *a, **k: None)
+        self._summarizer = summarizer  # a model tier that writes the staff summary (else built from the messages)
         self._engine = engine
         self._settings = settings
         self._conversations = conversations
@@ -150,6 +153,10 @@ class HandoffService:
                 messages=messages, reason=reason, topic=topic, customer=customer, mention=topic_conf.mention if topic_conf else None,
                 attachments=[{**f, "channel": conversation.channel} for f in files],
             )
+            if self._summarizer is not None:
+                summary = await model_summary(self._summarizer, messages)
+                if summary:
+                    packet.summary = summary
             handoff = await asyncio.to_thread(self._create, conversation, reason, topic, packet)
             await asyncio.to_thread(self._set_state, conversation_id, State.WAITING, actor="bot", reason=reason, handoff=handoff.id)
         await self._announce(handoff)

@@ -203,3 +203,18 @@ def test_usage_reports_spend_and_tier_shares(services: Services) -> None:
     report = json.loads(done.stdout)["tenants"]
     assert report["default"]["cost_usd"] > 0 and report["default"]["tiers"]["remote"] >= 1
     assert {"local", "extractive"} <= set(report["default"]["answers_by_route"])
+
+
+async def test_a_model_writes_the_staff_summary_from_the_redacted_transcript(servers: tuple[FakeOllama, FakeOpenAI]) -> None:
+    from bot.models import OllamaModel
+    from handoff.summary import model_summary
+
+    ollama, _ = servers
+    ollama.replies += ["The customer <PERSON_1> cannot export a workspace to PDF; retrying did not help."]
+    messages = [{"role": "customer", "text": "I'm <PERSON_1>, export to PDF is stuck at 99%"}, {"role": "bot", "text": "Try again..."},
+                {"role": "customer", "text": "tried twice, agent please"}]
+    summary = await model_summary(OllamaModel(host=ollama.url, model="qwen2.5:0.5b"), messages)
+    assert summary == "The customer <PERSON_1> cannot export a workspace to PDF; retrying did not help."
+    assert "export to PDF is stuck" in ollama.requests[0]["messages"][1]["content"]
+    ollama.replies += ["__fail__", "__fail__"]
+    assert await model_summary(OllamaModel(host=ollama.url, model="qwen2.5:0.5b"), messages) is None  # the built summary stays
