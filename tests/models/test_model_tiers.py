@@ -218,3 +218,32 @@ async def test_a_model_writes_the_staff_summary_from_the_redacted_transcript(ser
     assert "export to PDF is stuck" in ollama.requests[0]["messages"][1]["content"]
     ollama.replies += ["__fail__", "__fail__"]
     assert await model_summary(OllamaModel(host=ollama.url, model="qwen2.5:0.5b"), messages) is None  # the built summary stays
+
+
+async def test_the_widget_receives_model_tokens_as_they_come(servers: tuple[FakeOllama, FakeOpenAI], tmp_path: Path) -> None:
+    import asyncio
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.web import READY, build_app
+
+    ollama, _ = servers
+    app = build_app(make_settings(tmp_path, OLLAMA_HOST=ollama.url, SUPPORTBOT_LOCAL_MODEL="qwen2.5:0.5b"))
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        created = await (await client.post("/api/v1/conversations", json={"widget_key": "demo"})).json()
+        ws = await client.ws_connect(f"/api/v1/conversations/{created['conversation_id']}/stream?token={created['token']}")
+        reply = await (await client.post(
+            f"/api/v1/conversations/{created['conversation_id']}/messages", json={"text": SIMPLE},
+            headers={"Authorization": f"Bearer {created['token']}"},
+        )).json()
+        events = []
+        while True:
+            event = json.loads((await ws.receive(timeout=10)).data)
+            events.append(event)
+            if event["type"] == "message":
+                break
+        await ws.close()
+    tokens = [e["text"] for e in events if e["type"] == "token"]
+    assert len(tokens) > 3 and "".join(tokens).strip() == reply["reply"]["text"]
+    assert reply["reply"]["route"] == "local"
