@@ -41,6 +41,7 @@ class Dispatcher:
         self._channels: dict[tuple[str, str | None], Channel] = {}
         self._refs: dict[str, ConversationRef] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._token_feeds: dict[str, Callable[[], None]] = {}  # conversation -> unsubscribe
         self._commands: dict[str, Callable[[InboundMessage, str], Awaitable[None]]] = {
             "start": self._start,
             "help": self._start,
@@ -96,9 +97,24 @@ class Dispatcher:
         if submitted.duplicate:
             logger.info("duplicate delivery %s ignored", client_id)
             return
+        self._stream_tokens(conversation_id)
         task = asyncio.create_task(self._conversations.process(conversation_id, submitted.inbound_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _stream_tokens(self, conversation_id: str) -> None:
+        """Channels that can show an answer as it is generated (Telegram edits) get the model's tokens."""
+        ref = self._refs.get(conversation_id)
+        channel = self._channel(ref) if ref is not None else None
+        push = getattr(channel, "push_token", None)
+        if push is None or ref is None or conversation_id in self._token_feeds:
+            return
+
+        async def feed(event: dict[str, Any]) -> None:
+            if event.get("type") == "token":
+                await push(ref, event["text"])
+
+        self._token_feeds[conversation_id] = self._conversations.subscribe(conversation_id, feed)
 
     async def drain(self) -> None:
         """Wait for accepted messages to be answered (tests, shutdown)."""
@@ -127,6 +143,8 @@ class Dispatcher:
         if ref is None or self._channel(ref) is None:
             return  # the widget reads replies over its own socket
         message = event["message"]
+        if message.get("role") == "bot" and conversation_id in self._token_feeds:
+            self._token_feeds.pop(conversation_id)()  # the answer is complete
         citations = tuple(Link(title=c["title"], url=c.get("url")) for c in message.get("citations") or ())
         buttons = FEEDBACK_BUTTONS if message.get("outcome") == "answer" else ()
         reply = Reply(text=message["text"], citations=citations, buttons=tuple(Button(b.label, b.action, str(message.get("id") or "")) for b in buttons),

@@ -147,6 +147,14 @@ def normalize(update: Update, *, tenant: str) -> InboundMessage | None:
     )
 
 
+class _LiveMessage:
+    def __init__(self) -> None:
+        self.text = ""
+        self.message: Any = None
+        self.last_edit = 0.0
+        self.lock = asyncio.Lock()
+
+
 class TelegramChannel:
     name = "telegram"
 
@@ -156,7 +164,7 @@ class TelegramChannel:
         self._submit = submit
         base = api_url if api_url.endswith("/bot") or api_url.endswith("bot") else api_url.rstrip("/") + "/bot"
         self.bot = Bot(token=token, base_url=base, base_file_url=base.removesuffix("bot") + "file/bot")
-        self._last_edit: dict[str, float] = {}
+        self._streams: dict[str, _LiveMessage] = {}  # chat -> the answer being streamed into it
 
     async def start(self) -> None:
         await self.bot.initialize()
@@ -222,6 +230,10 @@ class TelegramChannel:
         return await method(**kwargs)
 
     async def send(self, ref: ConversationRef, reply: Reply) -> None:
+        live = self._streams.pop(ref.address, None)
+        if live is not None and live.message is not None and reply.role == "bot":
+            await self._finish(ref, live, reply)  # the streamed message becomes the final answer
+            return
         parts = split_message(render_html(reply))
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
@@ -238,30 +250,34 @@ class TelegramChannel:
 
     async def stream(self, ref: ConversationRef, tokens: AsyncIterator[str], *, final: Reply) -> None:
         """Show an answer as it is generated: one message, edited at most once a second."""
-        text = ""
-        message = None
-        last_edit = 0.0
         async for token in tokens:
-            text += token
-            if not text.strip() or len(text) > MAX_TEXT - 100:
-                continue
+            await self.push_token(ref, token)
+        await self.send(ref, final)
+
+    async def push_token(self, ref: ConversationRef, token: str) -> None:
+        """A token of an answer being generated for this chat; `send` of the finished reply completes it."""
+        live = self._streams.setdefault(ref.address, _LiveMessage())
+        async with live.lock:
+            live.text += token
+            if not live.text.strip() or len(live.text) > MAX_TEXT - 100:
+                return
             now = time.monotonic()
-            if message is None:
-                message = await self._call(self.bot.send_message, chat_id=int(ref.address), text=html.escape(text), parse_mode=ParseMode.HTML)
-                last_edit = now
-            elif now - last_edit >= EDIT_INTERVAL:
-                await self._edit(message, html.escape(text))
-                last_edit = now
+            if live.message is None:
+                live.message = await self._call(self.bot.send_message, chat_id=int(ref.address), text=html.escape(live.text), parse_mode=ParseMode.HTML)
+                live.last_edit = now
+            elif now - live.last_edit >= EDIT_INTERVAL:
+                await self._edit(live.message, html.escape(live.text))
+                live.last_edit = now
+
+    async def _finish(self, ref: ConversationRef, live: _LiveMessage, final: Reply) -> None:
         parts = split_message(render_html(final))
-        if message is None:
-            await self.send(ref, final)
-            return
-        await self._edit(message, parts[0], markup=keyboard(final.buttons) if len(parts) == 1 else None)
-        for index, part in enumerate(parts[1:], 1):
-            await self._call(
-                self.bot.send_message, chat_id=int(ref.address), text=part, parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(final.buttons) if index == len(parts) - 1 else None,
-            )
+        async with live.lock:
+            await self._edit(live.message, parts[0], markup=keyboard(final.buttons) if len(parts) == 1 else None)
+            for index, part in enumerate(parts[1:], 1):
+                await self._call(
+                    self.bot.send_message, chat_id=int(ref.address), text=part, parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(final.buttons) if index == len(parts) - 1 else None,
+                )
 
     async def _edit(self, message: Any, text: str, *, markup: InlineKeyboardMarkup | None = None) -> None:
         try:

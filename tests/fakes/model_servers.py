@@ -3,7 +3,8 @@ OpenAI's `/v1/chat/completions` with SSE streaming (and usage in the last chunk)
 `/api/chat` with NDJSON streaming (plus `/api/tags`). They record every request body.
 
 What they answer is scripted per test: `replies` is a queue of behaviours consumed one per request
-(a string to answer with, `FAIL` for HTTP 500, `("slow", seconds, text)`); when the queue is empty
+(a string to answer with, `FAIL` for HTTP 500, `("slow", seconds, text)` to wait before answering,
+`("drip", seconds, text)` to wait that long between tokens); when the queue is empty
 they act as a tiny "grounded model" that quotes the first sentence of passage [1] and cites it.
 """
 
@@ -35,13 +36,18 @@ class _Server:
         self.replies: list[Any] = []
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.drip = 0.0
 
     def _next(self, messages: list[dict[str, Any]]) -> tuple[str, float]:
         behaviour = self.replies.pop(0) if self.replies else None
+        self.drip = 0.0
         if behaviour is None:
             return grounded_default(messages), 0.0
         if isinstance(behaviour, tuple):
-            _, delay, text = behaviour
+            kind, delay, text = behaviour
+            if kind == "drip":
+                self.drip = float(delay)
+                return text, 0.0
             return text, float(delay)
         return behaviour, 0.0
 
@@ -94,6 +100,8 @@ class FakeOpenAI(_Server):
         await response.prepare(request)
         base = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": created, "model": body["model"]}
         for token in _tokens(text):
+            if self.drip:
+                await asyncio.sleep(self.drip)
             chunk = {**base, "choices": [{"index": 0, "delta": {"content": token}, "finish_reason": None}]}
             await response.write(f"data: {json.dumps(chunk)}\n\n".encode())
         done = {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
@@ -126,6 +134,8 @@ class FakeOllama(_Server):
         await response.prepare(request)
         stamp = "2026-11-24T00:00:00Z"
         for token in _tokens(text):
+            if self.drip:
+                await asyncio.sleep(self.drip)
             line = {"model": body["model"], "created_at": stamp, "message": {"role": "assistant", "content": token}, "done": False}
             await response.write((json.dumps(line) + "\n").encode())
         final = {"model": body["model"], "created_at": stamp, "message": {"role": "assistant", "content": ""}, "done": True,

@@ -247,3 +247,35 @@ async def test_the_widget_receives_model_tokens_as_they_come(servers: tuple[Fake
     tokens = [e["text"] for e in events if e["type"] == "token"]
     assert len(tokens) > 3 and "".join(tokens).strip() == reply["reply"]["text"]
     assert reply["reply"]["route"] == "local"
+
+
+async def test_a_telegram_customer_sees_the_answer_grow_in_one_message(servers: tuple[FakeOllama, FakeOpenAI], tmp_path: Path) -> None:
+    import asyncio
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.web import DISPATCHER, READY, build_app
+    from tests.fakes.telegram_api import FakeTelegramApi
+
+    ollama, _ = servers
+    answer = "Click Forgot password? on the sign-in page, enter your email and follow the link we send. [1]"
+    ollama.replies += [("drip", 0.12, answer)]
+    telegram = FakeTelegramApi()
+    await telegram.start()
+    try:
+        app = build_app(make_settings(tmp_path, OLLAMA_HOST=ollama.url, SUPPORTBOT_LOCAL_MODEL="qwen2.5:0.5b",
+                                      TELEGRAM_BOT_TOKEN="123:T", SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url))
+        async with TestClient(TestServer(app)) as client:
+            await asyncio.wait_for(app[READY].wait(), timeout=120)
+            update = {"update_id": 90001, "message": {"message_id": 1, "date": 1, "text": SIMPLE,
+                                                      "chat": {"id": 4242, "type": "private"}, "from": {"id": 4242, "is_bot": False, "first_name": "T"}}}
+            assert (await client.post("/telegram/default/webhook", json=update)).status == 200
+            await app[DISPATCHER].drain()
+            await asyncio.sleep(0.3)
+    finally:
+        await telegram.close()
+    sent = [a for a in telegram.of("sendMessage") if int(a["chat_id"]) == 4242]
+    edits = telegram.of("editMessageText")
+    assert len(sent) == 1  # one message, grown by edits, not a second copy
+    assert len(edits) >= 2 and "follow the link we send" in edits[-1]["text"] and edits[-1].get("reply_markup")
+    assert sent[0]["text"] != edits[-1]["text"]  # it grew
