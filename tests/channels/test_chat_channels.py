@@ -393,3 +393,21 @@ async def test_slack_events_of_other_kinds_are_acknowledged_and_ignored(
     assert (await client.post("/slack/events", data=raw, headers=headers)).status == 400
     await asyncio.sleep(0.3)
     assert [c for c in slack.calls[before:] if c[0] == "chat.postMessage"] == []
+
+
+async def test_set_webhook_points_the_bot_at_the_server_with_the_secret(fakes: tuple[FakeTelegramApi, FakeSlackApi], tmp_path: Path) -> None:
+    import os
+    import sys
+
+    telegram, _ = fakes
+    env = {**os.environ, "SUPPORTBOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": "123456:HOOK", "TELEGRAM_WEBHOOK_SECRET": "s3",
+           "SUPPORTBOT_TELEGRAM_API_URL": telegram.base_url}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "telegram", "set-webhook", "https://bot.example.com/telegram/default/webhook",
+        env=env, cwd=str(Path(__file__).resolve().parents[2]), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    assert process.returncode == 0, err.decode()
+    call = telegram.of("setWebhook")[-1]
+    assert call["url"] == "https://bot.example.com/telegram/default/webhook" and call["secret_token"] == "s3"
+    assert "set to https://bot.example.com" in out.decode()
