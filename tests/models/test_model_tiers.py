@@ -279,3 +279,35 @@ async def test_a_telegram_customer_sees_the_answer_grow_in_one_message(servers: 
     assert len(sent) == 1  # one message, grown by edits, not a second copy
     assert len(edits) >= 2 and "follow the link we send" in edits[-1]["text"] and edits[-1].get("reply_markup")
     assert sent[0]["text"] != edits[-1]["text"]  # it grew
+
+
+async def test_the_circuit_breaker_pauses_a_failing_provider_and_tries_again_later(servers: tuple[FakeOllama, FakeOpenAI]) -> None:
+    from bot.models import CircuitBreaker, ModelError, OllamaModel
+
+    ollama, _ = servers
+    now = [0.0]
+    model = OllamaModel(host=ollama.url, model="qwen2.5:0.5b", attempts=1, breaker=CircuitBreaker(failures=2, reset_after=30, clock=lambda: now[0]))
+    messages = [{"role": "user", "content": "hi"}]
+    ollama.replies += ["__fail__", "__fail__"]
+    for _ in range(2):
+        with pytest.raises(ModelError):
+            await model.chat(messages)
+    calls = len(ollama.requests)
+    with pytest.raises(ModelError, match="paused"):
+        await model.chat(messages)
+    assert len(ollama.requests) == calls  # the open breaker didn't even call
+    now[0] = 31.0  # after the pause one call goes through, and success closes the breaker
+    reply = await model.chat(messages)
+    assert reply.text and not model.breaker.open
+
+
+async def test_every_tier_down_and_nothing_to_quote_is_a_handoff_with_an_apology(services: Services) -> None:
+    from bot.assistant import HANDOFF_NOTICE
+    from bot.pipeline import HandoffReason, Turn
+    from bot.stages import ConfidenceStage
+
+    turn = Turn(identity=who(), text="anything")
+    turn.notes["model_failures"] = [{"tier": "local", "error": "down"}]
+    await ConfidenceStage(settings=services.settings).run(turn)  # no model answer, no extractive answer
+    assert turn.handoff_reason is HandoffReason.MODEL_FAILURE
+    assert HANDOFF_NOTICE[HandoffReason.MODEL_FAILURE].startswith("Sorry, something went wrong on our side")
