@@ -136,9 +136,12 @@ class SlackApp:
 
     def __init__(self, *, settings: Settings, handoff: HandoffService, dispatcher: Dispatcher) -> None:
         self.client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-        self.bolt = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret or "")
+        if settings.slack_signing_secret:
+            self.bolt = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret)
+        else:  # Socket Mode only: no HTTP endpoint is mounted, Slack's socket is authenticated by the app token
+            self.bolt = AsyncApp(client=self.client, request_verification_enabled=False)
         self.desk = SlackStaffDesk(client=self.client)
-        self._verifier = SignatureVerifier(settings.slack_signing_secret or "")
+        self._verifier = SignatureVerifier(settings.slack_signing_secret) if settings.slack_signing_secret else None
         self.customers = SlackCustomerChannel(client=self.client)
         self._settings = settings
         self._handoff = handoff
@@ -247,7 +250,7 @@ class SlackApp:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Forged or stale signature: 401; a signed body that is not a Slack payload: 400; else bolt."""
         body = await request.text()
-        if not self._verifier.is_valid_request(body, dict(request.headers)):
+        if self._verifier is None or not self._verifier.is_valid_request(body, dict(request.headers)):
             return web.json_response({"error": "invalid signature"}, status=401)
         if not _well_formed(body, request.content_type):
             logger.warning("a malformed Slack request was refused")

@@ -29,6 +29,8 @@ class FakeSlackApi:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.received_at: list[float] = []  # time.monotonic() of each call, same order as `calls`
         self.failing: set[str] = set()  # methods answered with HTTP 500 (an outage)
+        self.envelopes: list[dict[str, Any]] = []  # Socket Mode: sent to the connected app, in order
+        self.acks: list[dict[str, Any]] = []  # Socket Mode: what the app answered
         self._ts = itertools.count(1000)
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -54,6 +56,8 @@ class FakeSlackApi:
         return web.json_response(self._answer(method, args))
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.base_url.replace("http://", "ws://").replace("/api/", "/link")}
         if method == "auth.test":
             return {"ok": True, "url": "https://example.slack.com/", "team": "Example", "user": "supportbot", "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B111"}
         if method == "chat.postMessage":
@@ -68,9 +72,31 @@ class FakeSlackApi:
             return {"ok": True, "user": {"id": args.get("user"), "name": name, "real_name": real, "profile": {"display_name": display}}}
         return {"ok": True}
 
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, push queued envelopes, record the app's acks."""
+        import asyncio
+
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A111"}})
+
+        async def push() -> None:
+            while not ws.closed:
+                while self.envelopes:
+                    await ws.send_json(self.envelopes.pop(0))
+                await asyncio.sleep(0.05)
+
+        pusher = asyncio.get_running_loop().create_task(push())
+        async for message in ws:
+            if message.type == web.WSMsgType.TEXT:
+                self.acks.append(json.loads(message.data))
+        pusher.cancel()
+        return ws
+
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_get("/link", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

@@ -321,3 +321,25 @@ async def test_send_draft_sends_the_drafted_reply_and_return_to_bot_hands_back(c
     again = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "how do I reset my password?"}, headers=auth)).json()
     assert again["reply"]["outcome"] == "answer"
     await ws.close()
+
+
+async def test_socket_mode_receives_events_without_a_public_url(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory, shared_data: Any) -> None:
+    from bot.web import DISPATCHER
+
+    settings = make_settings(
+        tmp_path_factory.mktemp("socket"), SLACK_BOT_TOKEN="xoxb-test", SLACK_APP_TOKEN="xapp-1-test",
+        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF,
+    )
+    app = build_app(settings)
+    body = json.loads((shared_data / "slack/bolt-python-scenario-payloads/test_message.json").read_text())["payloads"]["message_body"]
+    body["event"].update(text="How do I turn on two-factor authentication?", channel="D9001", channel_type="im", ts="9001.000100")
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        assert (await client.post("/slack/events", data="{}")).status == 404  # no HTTP endpoint in Socket Mode
+        slack.envelopes.append({"envelope_id": "env-1", "type": "events_api", "accepts_response_payload": False, "retry_attempt": 0,
+                                "retry_reason": "", "payload": body})
+        ack = await until(lambda: [a for a in slack.acks if a.get("envelope_id") == "env-1"])
+        assert ack
+        reply = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("channel") == "D9001"], timeout=20)
+        await app[DISPATCHER].drain()
+    assert reply[0]["thread_ts"] == "9001.000100" and "Sources:" in json.dumps(reply[0]["blocks"])
