@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 OnToken = Callable[[str], Awaitable[None]]
+MAX_TOKENS = 400  # a support answer is short; a model that rambles is cut off
 
 
 class ModelError(Exception):
@@ -137,7 +138,7 @@ class OpenAIModel(_Guarded):
         parts: list[str] = []
         usage: Any = None
         stream = await self._client.chat.completions.create(
-            model=self.model, messages=list(messages), stream=True, temperature=0.1,  # type: ignore[arg-type]
+            model=self.model, messages=list(messages), stream=True, temperature=0.1, max_tokens=MAX_TOKENS,  # type: ignore[arg-type]
             stream_options={"include_usage": True},
         )
         async for chunk in stream:
@@ -174,7 +175,7 @@ class OllamaModel(_Guarded):
         first: float | None = None
         parts: list[str] = []
         tokens_in = tokens_out = 0
-        async for chunk in await self._client.chat(model=self.model, messages=list(messages), stream=True, options={"temperature": 0.1}):
+        async for chunk in await self._client.chat(model=self.model, messages=list(messages), stream=True, options={"temperature": 0.1, "num_predict": MAX_TOKENS}):
             token = chunk.message.content if chunk.message else ""
             if token:
                 if first is None:
