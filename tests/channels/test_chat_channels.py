@@ -8,7 +8,7 @@ import asyncio
 import copy
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from bot.web import DISPATCHER, HANDOFF, READY, build_app
 from channels.base import Link, Reply
 from channels.telegram import MAX_TEXT, render_html, split_message
 from tests.conftest import make_settings
+from tests.fakes.loopback import until
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET, STAFF, action, card_for, staff_message
@@ -79,14 +80,6 @@ async def post(client: TestClient, update: Any, *, secret: str = WEBHOOK_SECRET)
     return response.status
 
 
-async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        await asyncio.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 def sent_to(telegram: FakeTelegramApi, chat: int) -> list[dict[str, Any]]:

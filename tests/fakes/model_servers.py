@@ -18,6 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.loopback import LoopbackServer
+
 FAIL = "__fail__"
 
 
@@ -30,11 +32,11 @@ def grounded_default(messages: list[dict[str, Any]]) -> str:
     return f"{first} [1]"
 
 
-class _Server:
+class _Server(LoopbackServer):
     def __init__(self) -> None:
+        super().__init__()
         self.requests: list[dict[str, Any]] = []
         self.replies: list[Any] = []
-        self._runner: web.AppRunner | None = None
         self.url = ""
         self.drip = 0.0
 
@@ -51,23 +53,9 @@ class _Server:
             return text, float(delay)
         return behaviour, 0.0
 
-    def _routes(self, app: web.Application) -> None:
-        raise NotImplementedError
-
     async def start(self) -> str:
-        app = web.Application()
-        self._routes(app)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = await self.serve()
         return self.url
-
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     def everything_sent(self) -> str:
         return json.dumps(self.requests)
@@ -78,7 +66,7 @@ def _tokens(text: str) -> list[str]:
 
 
 class FakeOpenAI(_Server):
-    def _routes(self, app: web.Application) -> None:
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/v1/chat/completions", self._chat)
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
@@ -115,7 +103,7 @@ class FakeOpenAI(_Server):
 
 
 class FakeOllama(_Server):
-    def _routes(self, app: web.Application) -> None:
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/api/chat", self._chat)
         app.router.add_get("/api/tags", self._tags)
 

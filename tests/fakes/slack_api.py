@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from tests.fakes.loopback import LoopbackServer
+
 BOT_USER = "UBOT"
 TEAM = "T111"
 USERS = {"UALICE": ("alice", "Alice Staff", "Alice"), "UBOB": ("bob", "Bob Staff", "Bob")}
@@ -24,15 +26,15 @@ def sign(secret: str, body: str, timestamp: int | None = None) -> dict[str, str]
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 
-class FakeSlackApi:
+class FakeSlackApi(LoopbackServer):
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.received_at: list[float] = []  # time.monotonic() of each call, same order as `calls`
         self.failing: set[str] = set()  # methods answered with HTTP 500 (an outage)
         self.envelopes: list[dict[str, Any]] = []  # Socket Mode: sent to the connected app, in order
         self.acks: list[dict[str, Any]] = []  # Socket Mode: what the app answered
         self._ts = itertools.count(1000)
-        self._runner: web.AppRunner | None = None
         self.base_url = ""
 
     def of(self, method: str) -> list[dict[str, Any]]:
@@ -93,18 +95,10 @@ class FakeSlackApi:
         pusher.cancel()
         return ws
 
-    async def start(self) -> str:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_get("/link", self._socket)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}/api/"
-        return self.base_url
 
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+    async def start(self) -> str:
+        self.base_url = await self.serve() + "/api/"
+        return self.base_url

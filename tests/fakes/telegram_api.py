@@ -12,17 +12,19 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from tests.fakes.loopback import LoopbackServer
+
 BOT = {"id": 777000, "is_bot": True, "first_name": "Paperkite Support", "username": "paperkite_bot",
        "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
 
 
-class FakeTelegramApi:
+class FakeTelegramApi(LoopbackServer):
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[tuple[str, dict[str, Any], float]] = []
         self.throttle: dict[str, int] = {}  # method -> how many 429s to answer before succeeding
         self.pending_updates: list[dict[str, Any]] = []  # served by getUpdates (polling)
         self._ids = itertools.count(5000)
-        self._runner: web.AppRunner | None = None
         self.base_url = ""
 
     def of(self, method: str) -> list[dict[str, Any]]:
@@ -66,17 +68,9 @@ class FakeTelegramApi:
                     "chat": {"id": chat, "type": "private"}, "from": BOT, "text": args.get("text", "")}
         return True
 
-    async def start(self) -> str:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post(r"/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}/bot"
-        return self.base_url
 
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+    async def start(self) -> str:
+        self.base_url = await self.serve() + "/bot"
+        return self.base_url

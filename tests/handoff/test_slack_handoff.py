@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web import HANDOFF, READY, build_app
 from tests.conftest import make_settings
+from tests.fakes.loopback import until
 from tests.fakes.slack_api import TEAM, FakeSlackApi, sign
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -54,14 +55,6 @@ async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) 
         yield client
 
 
-async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        await asyncio.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 async def slack_post(client: TestClient, body: str, content_type: str, **extra: str) -> int:
