@@ -365,6 +365,8 @@ CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
 
 
 def _may_hold_a_name(text: str) -> bool:
+    if LOWER_CUED.search(text) or SIGNATURE_LINE.match(text) or len(SPEAKER.findall(text)) >= 2:
+        return True
     for m in CAPITALISED.finditer(_mask_placeholders(text)):
         word = m.group()
         if word == "I" or (word.isupper() and len(word) <= 4):
@@ -405,11 +407,12 @@ NAME_RUN = re.compile(rf"{NAME_WORD}(?:\s(?:[{UPPER}]\.?\s)?{NAME_WORD}){{0,3}}"
 SPEAKER = re.compile(rf"^({NAME_WORD}):", re.M)
 # capitalised words that are first names in some country but ordinary words in a support chat
 NOT_NAMES = frozenset(
-    """i a an the my your our this that it we you he she they me us hi hello hey dear thanks thank please yes no ok okay
+    """i a an the my your our this that it we you he she they me us hi hello hey dear thanks thank please yes no ok okay i'd i'm i'll i've
     will may june april august mark bill grace hope joy faith rose summer page chase chance sunny honey love
     gold silver premium pro basic free freemium standard plus business team help support order account card
     monday tuesday wednesday thursday friday saturday sunday january february march july september october november december
-    can could would should what when where why how who which if as at by for from in into of on or to with""".split()
+    can could would should what when where why how who which if as at by for from in into of on or to with
+    mac macbook chrome safari edge firefox windows linux android iphone ipad pixel galaxy alexa siri opera""".split()
 )
 
 
@@ -473,18 +476,61 @@ def _people(doc, text: str) -> list[Entity]:  # noqa: ANN001 - spacy.Doc
         first = words[0].rstrip(".,'’").lower()
         cue = NAME_CUE.search(text[max(0, m.start() - 30) : m.start()]) or NAME_TITLE.search(text[max(0, m.start() - 8) : m.start()])
         known = first in first_names and first not in NOT_NAMES and first not in _stop_words()
+        if known and len(words) == 1 and re.search(r"\b(?:my|your|our|their|the|a|an|this|that)\s+$", text[max(0, m.start() - 8) : m.start()], re.I):
+            known = False  # "my Mac", "the Opera app": a thing, not a person
         if known and (len(words) > 1 or not _sentence_start(text, m.start()) or cue or _verb_follows(text, m.end())):
             spans.append((m.start(), m.end()))
         elif cue and len(words) > 1 and all(w.rstrip(".").lower() not in NOT_NAMES for w in words):
             spans.append((m.start(), m.end()))
+        elif len(words) == 1 and VOCATIVE.match(text, m.end()) and first not in _common_words() and first not in NOT_NAMES:
+            spans.append((m.start(), m.end()))  # "Warrane, can I please speak to your boss?"
         elif NAME_CUE_STRONG.search(text[max(0, m.start() - 30) : m.start()]) and words[0].lower() not in NOT_NAMES:
             spans.append((m.start(), m.end()))  # "My name is Rubija", "What's your last name? Boyle"
-    for m in SPEAKER.finditer(text):  # chat transcripts: "Halldór: What a wife."
-        if m.group(1).lower() in first_names:
+    speakers = [m for m in SPEAKER.finditer(text) if m.group(1).lower() not in NOT_SPEAKERS]
+    for m in speakers:  # chat transcripts: "Halldór: What a wife." (a known name, or two speakers or more)
+        if m.group(1).lower() in first_names or len({s.group(1) for s in speakers}) >= 2:
             spans.append((m.start(1), m.end(1)))
+    for m in LOWER_CUED.finditer(text):  # "my name is vitoria", "call me višeslav", "maiden name is nyberg"
+        words = m.group(1).split()
+        keep = words[:1]
+        for w in words[1:]:  # initials, and a surname that is no ordinary word
+            if len(w.rstrip(".")) == 1 or (w.lower() not in _stop_words() and w.lower() not in NOT_NAMES):
+                keep.append(w)
+            else:
+                break
+        while len(keep) > 1 and len(keep[-1].rstrip(".")) == 1:
+            keep.pop()
+        if words[0].lower() not in NOT_NAMES and words[0].lower() not in _stop_words():
+            spans.append((m.start(1), m.start(1) + len(" ".join(keep))))
+    spans += _signature(text)
+    for m in LIST_OF_NAMES.finditer(text):  # "our 3 founders: Kónya, Becker and Vasquez", "Usamov and Bowers were engineers"
+        before = text[max(0, m.start() - 30) : m.start()]
+        if NAME_CUE_STRONG.search(before) or re.match(r" (?:were|are|have|had|both|together)\b", text[m.end():]):
+            spans += [(m.start() + i.start(), m.start() + i.end()) for i in re.finditer(NAME_WORD, m.group())
+                      if i.group().lower() not in NOT_NAMES and i.group().lower() not in _stop_words()]
     spans = _with_titles(spans, text)
     spans += _same_names(spans, text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
+
+
+VOCATIVE = re.compile(r", (?:can|could|would|will|please|I|we|you|do|are)\b")
+NOT_SPEAKERS = frozenset("bot user customer agent note subject re fw from to cc date time phone e-mail email website address q a".split())
+LOWER_CUED = re.compile(
+    r"(?i:\bmy name is|\bcall me|\bmaiden name is|\blast name(?: is|\?)|\bfirst name(?: is|\?)|\bfollow up with|\bsays)"
+    r"\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
+)
+SIGNATURE_LINE = re.compile(r"\A[>\s]*([^\W\d_][\w'’-]+(?: [^\W\d_]\.?)?(?: [^\W\d_][\w'’-]+){1,2})[ \t]*\n")
+
+
+def _signature(text: str) -> list[tuple[int, int]]:
+    """A signature block: a first line of two or three words above contact details is a name."""
+    m = SIGNATURE_LINE.match(text)
+    if m is None or not (EMAIL_RE.search(text) or NANP_PHONE.search(text) or re.search(r"\+\d|\b(?:phone|box|suite|apt|avenue|street)\b", text, re.I)):
+        return []
+    name = m.group(1)
+    if any(w.lower() in NOT_NAMES or w.lower() in _stop_words() for w in name.split()):
+        return []
+    return [(i.start(), i.end()) for i in re.finditer(re.escape(name), text)]
 
 
 def _stop_words() -> frozenset[str]:
@@ -495,7 +541,11 @@ def _stop_words() -> frozenset[str]:
 
 def _verb_follows(text: str, end: int) -> bool:
     """"Enrico shouted", "Scott is": a sentence-initial first name followed by a lowercase word."""
-    return re.match(r"(?:'s)? (?:is|was|has|had|will|said|says|shouted|asked|told|lives|works|called|wrote|and)\b", text[end:]) is not None
+    following = text[end:]
+    return (
+        re.match(r"(?:'s)? (?:is|was|has|had|will|said|says|shouted|asked|told|lives|works|called|wrote|began|and)\b", following) is not None
+        or re.match(r", (?:can|could|would|will|please|I|we|you|do|are)\b", following) is not None  # "Warrane, can I ..."
+    )
 
 
 def _sentence_start(text: str, index: int) -> bool:

@@ -139,3 +139,30 @@ def test_cli_redact_json_lines(tmp_path: Path) -> None:
     assert [e["type"] for e in out[0]["entities"]] == ["PERSON", "PHONE"]
     assert out[0]["text"][out[0]["entities"][1]["start"] : out[0]["entities"][1]["end"]] == "+44 20 7946 0958"
     assert out[1] == {"text": "how do I export my data?", "redacted": "how do I export my data?", "entities": []}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my name is lena andersson, please block my card", "my name is <PERSON_1>, please block my card"),
+        ("Warrane, can I please speak to your boss?", "<PERSON_1>, can I please speak to your boss?"),
+        ("Our founders: Kónya, Becker and Vasquez.", "Our founders: <PERSON_1>, <PERSON_2> and <PERSON_3>."),
+        ('Mika: "who are you?"\nTracy: "a friend".', '<PERSON_1>: "who are you?"\n<PERSON_2>: "a friend".'),
+    ],
+)
+def test_names_found_by_context(redactor: SpacyRedactor, text: str, expected: str) -> None:
+    assert redactor.redact_sync(text).redacted == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Does Paperkite integrate with Salesforce?",
+        "How do I reset my Gmail password?",
+        "Paperkite keeps crashing on my Mac, what can I do?",
+        "Bot: how can I help?\nUser: my export fails",
+        "can I move my boards from Trello and Asana?",
+    ],
+)
+def test_products_and_chat_labels_are_not_people(redactor: SpacyRedactor, text: str) -> None:
+    assert redactor.redact_sync(text).redacted == text
