@@ -111,7 +111,7 @@ class ConversationApi:
             web.get("/api/v1/conversations/{id}/stream", self.stream),
         ]
 
-    def _authorize(self, request: web.Request, *, allow_query: bool = False) -> Any:
+    async def _authorize(self, request: web.Request, *, allow_query: bool = False) -> Any:
         conversation_id = request.match_info["id"]
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
@@ -119,7 +119,7 @@ class ConversationApi:
             token = request.query.get("token", "")
         if not token:
             raise error(401, "a conversation token is required (Authorization: Bearer <token>)")
-        conversation = self._conversations.get(conversation_id)
+        conversation = await self._conversations.find(conversation_id)
         if conversation is None:
             raise error(404, "unknown conversation")
         if not self._tokens.check(conversation_id, token):
@@ -143,7 +143,7 @@ class ConversationApi:
         )
 
     async def post_message(self, request: web.Request) -> web.Response:
-        conversation = self._authorize(request)
+        conversation = await self._authorize(request)
         body = await read_json(request)
         text = body.get("text")
         if not isinstance(text, str) or not text.strip():
@@ -162,12 +162,12 @@ class ConversationApi:
         return _reply_response(reply)
 
     async def list_messages(self, request: web.Request) -> web.Response:
-        conversation = self._authorize(request)
+        conversation = await self._authorize(request)
         messages = await asyncio.to_thread(self._conversations.history, conversation.id)
         return web.json_response({"messages": messages})
 
     async def feedback(self, request: web.Request) -> web.Response:
-        conversation = self._authorize(request)
+        conversation = await self._authorize(request)
         body = await read_json(request)
         if not isinstance(body.get("helpful"), bool):
             raise error(400, "helpful must be true or false")
@@ -181,12 +181,12 @@ class ConversationApi:
         return web.Response(status=204)
 
     async def request_human(self, request: web.Request) -> web.Response:
-        conversation = self._authorize(request)
+        conversation = await self._authorize(request)
         reply, _ = await self._conversations.submit(conversation_id=conversation.id, text="I want to talk to a person", client_id=None)
         return _reply_response(reply)
 
     async def stream(self, request: web.Request) -> web.WebSocketResponse:
-        conversation = self._authorize(request, allow_query=True)
+        conversation = await self._authorize(request, allow_query=True)
         ws = web.WebSocketResponse(heartbeat=30)
         await ws.prepare(request)
         self._metrics.sockets.inc()
@@ -197,7 +197,8 @@ class ConversationApi:
 
         unsubscribe = self._conversations.subscribe(conversation.id, send)
         try:
-            await ws.send_json({"type": "state", "state": conversation.state})
+            current = await asyncio.to_thread(self._conversations.get, conversation.id)
+            await ws.send_json({"type": "state", "state": current.state if current else "bot"})
             async for message in ws:  # the widget only listens; pings keep it alive
                 if message.type == WSMsgType.ERROR:
                     break

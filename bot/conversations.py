@@ -14,11 +14,12 @@ import asyncio
 import json
 import logging
 import uuid
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -26,6 +27,7 @@ from bot.assistant import AskResult
 from bot.pipeline import Identity
 from bot.services import Services
 from bot.storage import Conversation, StoredMessage, utcnow
+from policies.vault import PLACEHOLDER_RE
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,26 @@ Listener = Callable[[dict[str, Any]], Awaitable[None]]
 class Submitted:
     inbound_id: int
     duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """What never changes about a conversation: safe to keep in memory."""
+
+    id: str
+    tenant: str
+    channel: str
+    user: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    earlier: list[int]  # pending messages of the conversation stored before this one
+    reply: dict[str, Any] | None  # already answered (a duplicate, or recovery after the answer was stored)
+    inbound: StoredMessage | None
+    conversation: Conversation | None
+
+_PARTY_CACHE = 50_000
 
 
 def message_json(message: StoredMessage) -> dict[str, Any]:
@@ -60,6 +82,7 @@ class ConversationService:
         self._global_listeners: list[Listener] = []
         self._delay = processing_delay  # test hook: widens the crash window on purpose
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._parties: OrderedDict[str, Party] = OrderedDict()
         # set by the composition root when handoff is on (handoff.service.HandoffService)
         self.handoff: Any = None
 
@@ -75,18 +98,46 @@ class ConversationService:
         conversation = Conversation(
             id=conversation_id or uuid.uuid4().hex, tenant=tenant, channel=channel, user=user, address=address, thread=thread
         )
-        with Session(self._engine) as session:
+        with self._session() as session:
             existing = session.get(Conversation, conversation.id)
             if existing is not None:
+                self._remember(existing)
                 return existing
             session.add(conversation)
             session.commit()
-            session.refresh(conversation)
+        self._remember(conversation)
         return conversation
+
+    def _session(self) -> Session:
+        # objects stay readable after commit without a second SELECT
+        return Session(self._engine, expire_on_commit=False)
 
     def get(self, conversation_id: str) -> Conversation | None:
         with Session(self._engine) as session:
-            return session.get(Conversation, conversation_id)
+            conversation = session.get(Conversation, conversation_id)
+        if conversation is not None:
+            self._remember(conversation)
+        return conversation
+
+    def _remember(self, conversation: Conversation) -> Party:
+        party = Party(id=conversation.id, tenant=conversation.tenant, channel=conversation.channel, user=conversation.user)
+        self._parties[party.id] = party
+        self._parties.move_to_end(party.id)
+        if len(self._parties) > _PARTY_CACHE:
+            self._parties.popitem(last=False)
+        return party
+
+    def party(self, conversation_id: str) -> Party | None:
+        """Tenant, channel and user of a conversation (from memory when seen before; else the database)."""
+        party = self._parties.get(conversation_id)
+        if party is not None:
+            return party
+        conversation = self.get(conversation_id)
+        return self._parties.get(conversation_id) if conversation is not None else None
+
+    async def find(self, conversation_id: str) -> Party | None:
+        party = self._parties.get(conversation_id)
+        return party if party is not None else await asyncio.to_thread(self.party, conversation_id)
 
     def history(self, conversation_id: str, *, for_customer: bool = True) -> list[dict[str, Any]]:
         with Session(self._engine) as session:
@@ -101,15 +152,22 @@ class ConversationService:
 
     def for_customer(self, conversation_id: str, message: dict[str, Any]) -> dict[str, Any]:
         """The customer's own redacted values back in place (synchronous: the vault is a database)."""
+        if not PLACEHOLDER_RE.search(message.get("text", "")):
+            return message
         restored = self._services.vault.conversation(conversation_id).restore(message.get("text", ""))
         return message if restored == message.get("text") else {**message, "text": restored}
 
+    async def for_customer_async(self, conversation_id: str, message: dict[str, Any]) -> dict[str, Any]:
+        if not PLACEHOLDER_RE.search(message.get("text", "")):  # nothing to restore: no thread, no vault
+            return message
+        return await asyncio.to_thread(self.for_customer, conversation_id, message)
+
     def _redact(self, session: Session, conversation_id: str, text: str) -> tuple[str, dict[str, int]]:
         redactor = self._services.redactor
-        conversation = session.get(Conversation, conversation_id)
-        if redactor is None or conversation is None:
+        party = self.party(conversation_id)
+        if redactor is None or party is None:
             return text, {}
-        kinds = self._services.settings.tenant(conversation.tenant).pii_kinds
+        kinds = self._services.settings.tenant(party.tenant).pii_kinds
         result = redactor.redact_sync(
             text, vault=self._services.vault.conversation(conversation_id), kinds=frozenset(kinds) if kinds is not None else None
         )
@@ -134,7 +192,7 @@ class ConversationService:
     # inbound -------------------------------------------------------------------------------
     def store_inbound(self, *, conversation_id: str, text: str, client_id: str | None) -> Submitted:
         """Durably accept a customer message; a repeated client id returns the first one."""
-        with Session(self._engine) as session:
+        with self._session() as session:
             if client_id:
                 found = session.exec(
                     select(StoredMessage).where(StoredMessage.conversation_id == conversation_id, StoredMessage.client_id == client_id)
@@ -155,7 +213,6 @@ class ConversationService:
                     select(StoredMessage).where(StoredMessage.conversation_id == conversation_id, StoredMessage.client_id == client_id)
                 ).one()
                 return Submitted(inbound_id=int(found.id or 0), duplicate=True)
-            session.refresh(message)
             return Submitted(inbound_id=int(message.id or 0), duplicate=False)
 
     def reply_to(self, inbound_id: int) -> dict[str, Any] | None:
@@ -177,31 +234,38 @@ class ConversationService:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         reply = await asyncio.shield(task)
-        return await asyncio.to_thread(self.for_customer, conversation_id, reply), submitted.duplicate
+        return await self.for_customer_async(conversation_id, reply), submitted.duplicate
 
     async def process(self, conversation_id: str, inbound_id: int) -> dict[str, Any]:
         async with self._locks[conversation_id]:
             # answer in the order messages were stored, whichever request got the lock first
-            for earlier in await asyncio.to_thread(self._pending_before, conversation_id, inbound_id):
+            loaded = await asyncio.to_thread(self._load, conversation_id, inbound_id, earlier=True)
+            for earlier in loaded.earlier:
                 await self._process_one(conversation_id, earlier)
-            return await self._process_one(conversation_id, inbound_id)
+            return await self._process_one(conversation_id, inbound_id, loaded=None if loaded.earlier else loaded)
 
-    def _pending_before(self, conversation_id: str, inbound_id: int) -> list[int]:
-        with Session(self._engine) as session:
-            rows = session.exec(
-                select(StoredMessage.id).where(
-                    StoredMessage.conversation_id == conversation_id, StoredMessage.status == "pending", col(StoredMessage.id) < inbound_id
-                ).order_by(col(StoredMessage.id))
-            )
-            return [int(i) for i in rows if i is not None]
+    def _load(self, conversation_id: str, inbound_id: int, *, earlier: bool = False) -> _Loaded:
+        """Everything processing needs from the database, in one session."""
+        with self._session() as session:
+            pending: list[int] = []
+            if earlier:
+                rows = session.exec(
+                    select(StoredMessage.id).where(
+                        StoredMessage.conversation_id == conversation_id, StoredMessage.status == "pending", col(StoredMessage.id) < inbound_id
+                    ).order_by(col(StoredMessage.id))
+                )
+                pending = [int(i) for i in rows if i is not None]
+            reply = session.exec(select(StoredMessage).where(StoredMessage.reply_to == inbound_id)).first()
+            if reply is not None:
+                return _Loaded(pending, message_json(reply), None, None)
+            return _Loaded(pending, None, session.get(StoredMessage, inbound_id), session.get(Conversation, conversation_id))
 
-    async def _process_one(self, conversation_id: str, inbound_id: int) -> dict[str, Any]:
-        done = await asyncio.to_thread(self.reply_to, inbound_id)
-        if done is not None:
-            return done
-        with Session(self._engine) as session:
-            inbound = session.get(StoredMessage, inbound_id)
-            conversation = session.get(Conversation, conversation_id)
+    async def _process_one(self, conversation_id: str, inbound_id: int, *, loaded: _Loaded | None = None) -> dict[str, Any]:
+        if loaded is None:
+            loaded = await asyncio.to_thread(self._load, conversation_id, inbound_id)
+        if loaded.reply is not None:
+            return loaded.reply
+        inbound, conversation = loaded.inbound, loaded.conversation
         assert inbound is not None and conversation is not None
         if self._delay:
             await asyncio.sleep(self._delay)
@@ -269,7 +333,7 @@ class ConversationService:
     async def _deliver(self, conversation_id: str, message: dict[str, Any]) -> None:
         """Widget sockets and channel senders reach the customer: they get the restored text;
         `redacted` keeps the stored copy for listeners that must not see it (staff relays)."""
-        shown = await asyncio.to_thread(self.for_customer, conversation_id, message)
+        shown = await self.for_customer_async(conversation_id, message)
         await self.publish(conversation_id, {"type": "message", "message": shown})
         for listener in self._global_listeners:
             await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
@@ -277,21 +341,14 @@ class ConversationService:
     def _store_reply(self, inbound_id: int, conversation_id: str, result: AskResult) -> dict[str, Any]:
         payload = result.to_json()
         payload.pop("question", None)
-        with Session(self._engine) as session:
+        with self._session() as session:
             reply = StoredMessage(
                 conversation_id=conversation_id, role="bot", text=result.answer, status="done", reply_to=inbound_id, payload=json.dumps(payload)
             )
             session.add(reply)
-            inbound = session.get(StoredMessage, inbound_id)
-            if inbound is not None:
-                inbound.status = "done"
-                session.add(inbound)
-            conversation = session.get(Conversation, conversation_id)
-            if conversation is not None:
-                conversation.updated_at = utcnow()
-                session.add(conversation)
+            session.execute(update(StoredMessage).where(col(StoredMessage.id) == inbound_id).values(status="done"))
+            session.execute(update(Conversation).where(col(Conversation.id) == conversation_id).values(updated_at=utcnow()))
             session.commit()  # reply stored and inbound done together
-            session.refresh(reply)
             return message_json(reply)
 
     async def post_message(

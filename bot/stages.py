@@ -15,7 +15,7 @@ from policies.routing import Router
 from bot.pipeline import HandoffReason, Outcome, Turn
 from bot.settings import Settings
 from knowledge.embedding import Embedder
-from knowledge.retrieval import Retriever
+from knowledge.retrieval import Retriever, SearchBatcher
 from knowledge.vocabulary import TenantVocabulary
 from policies.confidence import assess, should_answer
 from policies.intent import HumanRequestDetector
@@ -117,13 +117,12 @@ class RetrieveStage:
     name = "retrieve"
 
     def __init__(self, *, retriever: Retriever, limit: int = 5) -> None:
-        self._retriever = retriever
+        self._batcher = SearchBatcher(retriever)
         self._limit = limit
 
     async def run(self, turn: Turn) -> None:
         assert turn.vector is not None
-        turn.passages = await asyncio.to_thread(
-            self._retriever.search,
+        turn.passages = await self._batcher.search(
             tenant=turn.identity.tenant,
             access_keys=turn.access_keys,
             vector=turn.vector,

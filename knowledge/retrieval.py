@@ -9,9 +9,10 @@ gate. Chunks are then grouped by document so a long article doesn't crowd out th
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -106,5 +107,65 @@ class Retriever:
 
     def search(self, *, tenant: str, access_keys: Sequence[str], vector: np.ndarray, text: str, limit: int = 5) -> list[Passage]:
         """Synchronous (Milvus client calls); run it in a thread."""
-        hits = self._store.search(tenant=tenant, access_keys=access_keys, vector=vector, text=text, limit=self._candidates)
-        return best_per_document(fuse(hits, weights=self._weights), limit=limit)
+        return self.search_many(tenant=tenant, access_keys=access_keys, vectors=vector[None, :], texts=[text], limit=limit)[0]
+
+    def search_many(
+        self, *, tenant: str, access_keys: Sequence[str], vectors: np.ndarray, texts: Sequence[str], limit: int = 5
+    ) -> list[list[Passage]]:
+        """Several questions of one scope at once (synchronous)."""
+        found = self._store.search_many(tenant=tenant, access_keys=access_keys, vectors=vectors, texts=texts, limit=self._candidates)
+        return [best_per_document(fuse(hits, weights=self._weights), limit=limit) for hits in found]
+
+
+@dataclass(slots=True)
+class _Request:
+    tenant: str
+    access_keys: tuple[str, ...]
+    vector: np.ndarray
+    text: str
+    limit: int
+    future: asyncio.Future[list[Passage]] = field(repr=False)
+
+
+class SearchBatcher:
+    """Concurrent questions share Milvus calls.
+
+    A search call to Milvus Lite costs ~2 ms before it looks at a single row, and the calls hold the
+    GIL, so under load one call per question per field is what limits throughput. Requests queue
+    while a batch runs in its thread; the next batch takes all of them, one call per field for each
+    scope (tenant and access keys). Nobody waits on purpose: a lone request goes at once.
+    """
+
+    def __init__(self, retriever: Retriever, *, max_batch: int = 32) -> None:
+        self._retriever = retriever
+        self._max_batch = max_batch
+        self._pending: list[_Request] = []
+        self._worker: asyncio.Task[None] | None = None
+
+    async def search(self, *, tenant: str, access_keys: Sequence[str], vector: np.ndarray, text: str, limit: int = 5) -> list[Passage]:
+        future: asyncio.Future[list[Passage]] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Request(tenant, tuple(sorted(set(access_keys))), vector, text, limit, future))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
+            groups: dict[tuple[str, tuple[str, ...], int], list[_Request]] = {}
+            for request in batch:
+                groups.setdefault((request.tenant, request.access_keys, request.limit), []).append(request)
+            for (tenant, keys, limit), requests in groups.items():
+                try:
+                    results = await asyncio.to_thread(
+                        self._retriever.search_many, tenant=tenant, access_keys=keys, limit=limit,
+                        vectors=np.stack([r.vector for r in requests]), texts=[r.text for r in requests],
+                    )
+                except Exception as exc:  # every waiter of this group hears about it
+                    for request in requests:
+                        if not request.future.done():
+                            request.future.set_exception(exc)
+                    continue
+                for request, passages in zip(requests, results, strict=True):
+                    if not request.future.done():  # a waiter may have been cancelled
+                        request.future.set_result(passages)

@@ -165,14 +165,25 @@ class MilvusStore:
     def search(
         self, *, tenant: str, access_keys: Sequence[str], vector: np.ndarray, text: str, limit: int = 20
     ) -> list[Hit]:
-        if not access_keys:
-            return []
+        return self.search_many(tenant=tenant, access_keys=access_keys, vectors=vector[None, :], texts=[text], limit=limit)[0]
+
+    def search_many(
+        self, *, tenant: str, access_keys: Sequence[str], vectors: np.ndarray, texts: Sequence[str], limit: int = 20
+    ) -> list[list[Hit]]:
+        """Several questions of one scope in one call per field: Milvus Lite's cost is mostly per
+        call, so concurrent questions searched together cost far less than one by one."""
+        if not access_keys or not len(texts):
+            return [[] for _ in texts]
         scope = _scope(tenant=tenant, access_keys=access_keys)
         client = self._client
-        query = [vector.tolist()]
-        dense = client.search(COLLECTION, data=query, anns_field="dense", limit=limit, filter=scope, output_fields=self._FIELDS)[0]
-        title = client.search(COLLECTION, data=query, anns_field="title_dense", limit=limit, filter=scope, output_fields=self._FIELDS)[0]
-        lexical = client.search(COLLECTION, data=[text], anns_field="sparse", limit=limit, filter=scope, output_fields=self._FIELDS)[0]
+        query = vectors.tolist()
+        dense = client.search(COLLECTION, data=query, anns_field="dense", limit=limit, filter=scope, output_fields=self._FIELDS)
+        title = client.search(COLLECTION, data=query, anns_field="title_dense", limit=limit, filter=scope, output_fields=self._FIELDS)
+        lexical = client.search(COLLECTION, data=list(texts), anns_field="sparse", limit=limit, filter=scope, output_fields=self._FIELDS)
+        return [self._hits(vectors[n], dense[n], title[n], lexical[n]) for n in range(len(texts))]
+
+    @staticmethod
+    def _hits(vector: np.ndarray, dense: Any, title: Any, lexical: Any) -> list[Hit]:
         entities: dict[str, dict[str, Any]] = {}
         ranks: dict[str, dict[str, int]] = {}
         bm25: dict[str, float] = {}
