@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy import Engine, event, insert, inspect, text
 from sqlalchemy.schema import CreateColumn
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, create_engine, select
 
@@ -63,7 +63,7 @@ class StoredMessage(SQLModel, table=True):
     role: str  # customer | bot | agent | system
     text: str  # the redacted copy
     status: str = "done"  # pending | done
-    reply_to: int | None = None
+    reply_to: int | None = Field(default=None, index=True)
     payload: str | None = None  # JSON of the reply (citations, outcome)
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -138,7 +138,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _upgrade(engine: Engine) -> None:
-    """Add columns that models have and the database lacks (additive upgrades only)."""
+    """Add columns and indexes that models have and the database lacks (additive upgrades only)."""
     inspector = inspect(engine)
     with engine.begin() as conn:
         for table in SQLModel.metadata.sorted_tables:
@@ -150,6 +150,10 @@ def _upgrade(engine: Engine) -> None:
                     continue
                 ddl = CreateColumn(column).compile(dialect=engine.dialect)
                 conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
+            indexes = {i["name"] for i in inspector.get_indexes(table.name)}
+            for index in table.indexes:
+                if index.name not in indexes:
+                    index.create(conn)
 
 
 def open_database(url: str) -> Engine:
@@ -174,11 +178,12 @@ class AuditLog:
         self.record_many([(kind, data)], tenant=tenant, conversation_id=conversation_id)
 
     def record_many(self, events: list[tuple[str, dict[str, Any]]], *, tenant: str, conversation_id: str | None = None) -> None:
-        """Several events of one conversation in one transaction."""
-        with Session(self._engine) as session:
-            for kind, data in events:
-                session.add(AuditEvent(tenant=tenant, conversation_id=conversation_id, kind=kind, data=json.dumps(data, default=str, sort_keys=True)))
-            session.commit()
+        """Several events of one conversation in one transaction (Core: this is on every message's path)."""
+        now = utcnow()
+        rows = [{"tenant": tenant, "conversation_id": conversation_id, "kind": kind, "data": json.dumps(data, default=str, sort_keys=True),
+                 "created_at": now} for kind, data in events]
+        with self._engine.begin() as conn:
+            conn.execute(insert(AuditEvent), rows)
 
     def events(self, *, conversation_id: str) -> list[AuditEvent]:
         with Session(self._engine) as session:

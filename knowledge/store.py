@@ -1,4 +1,4 @@
-"""Chunks in Milvus (Lite on disk by default): dense vectors, a title vector and BM25.
+"""Chunks in Milvus (Lite on disk by default): dense vectors, a title vector, their blend and BM25.
 
 Every query is filtered by tenant and access keys here, in `_scope`, and nowhere else: callers
 cannot search without naming both. Methods are synchronous (pymilvus is); call them from a thread.
@@ -22,6 +22,12 @@ logger = logging.getLogger(__name__)
 
 COLLECTION = "chunks"
 _TEXT_LIMIT = 8192
+# The passage order is 0.5 x cosine(question, chunk) + 1.0 x cosine(question, title) (+ a little
+# BM25; bench/bench_retrieval.py). Inner product is linear, so one search over the stored vector
+# 0.5 x dense + 1.0 x title ranks by exactly that sum: one Milvus call where there were two.
+BLEND_DENSE = 0.5
+BLEND_TITLE = 1.0
+_SCALARS = ["id", "tenant", "access", "doc_id", "source", "title", "url", "heading", "position", "text", "lexical"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +36,16 @@ class Hit:
     dense: float  # cosine(question, chunk)
     title: float  # cosine(question, title and heading path)
     lexical: float  # BM25, positive, larger is better
-    dense_rank: int | None
-    title_rank: int | None
-    lexical_rank: int | None
+    blend_rank: int | None  # rank in the blended-vector list
+    lexical_rank: int | None  # rank in the BM25 list
 
 
 def _quote(value: str) -> str:
     return json.dumps(value)  # a JSON string literal is a valid Milvus string literal
+
+
+def _blend(dense: np.ndarray, title: np.ndarray) -> np.ndarray:
+    return (BLEND_DENSE * dense + BLEND_TITLE * title).astype(np.float32)
 
 
 def _scope(*, tenant: str, access_keys: Sequence[str]) -> str:
@@ -85,8 +94,17 @@ class MilvusStore:
 
         client = self._client
         if client.has_collection(COLLECTION):
+            fields = {f["name"] for f in client.describe_collection(COLLECTION)["fields"]}
             client.load_collection(COLLECTION)
+            if "blend" not in fields:
+                self._add_blend()
             return
+        self._create()
+
+    def _create(self) -> None:
+        from pymilvus import DataType, Function, FunctionType
+
+        client = self._client
         schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
         schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
         schema.add_field("tenant", DataType.VARCHAR, max_length=128, is_partition_key=True)
@@ -104,6 +122,7 @@ class MilvusStore:
         )
         schema.add_field("dense", DataType.FLOAT_VECTOR, dim=self.dim)
         schema.add_field("title_dense", DataType.FLOAT_VECTOR, dim=self.dim)
+        schema.add_field("blend", DataType.FLOAT_VECTOR, dim=self.dim)
         schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
         schema.add_function(
             Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["lexical"], output_field_names=["sparse"])
@@ -112,8 +131,31 @@ class MilvusStore:
         # FLAT is exact, and as fast as HNSW at help-center sizes (DEPENDENCIES.md)
         index.add_index("dense", index_type="FLAT", metric_type="COSINE")
         index.add_index("title_dense", index_type="FLAT", metric_type="COSINE")
+        index.add_index("blend", index_type="FLAT", metric_type="IP")  # not unit length: inner product, not cosine
         index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
         client.create_collection(COLLECTION, schema=schema, index_params=index, num_partitions=16)
+
+    def _add_blend(self) -> None:
+        """Upgrade a store written before the blended vector existed: copy every chunk into the new
+        schema (vectors are kept; BM25 is recomputed by Milvus from the same text)."""
+        client = self._client
+        rows: list[dict[str, Any]] = []
+        # Lite can't give the iterator a server timestamp; pymilvus warns and uses its own (fine here)
+        logging.getLogger("pymilvus").setLevel(logging.ERROR)
+        iterator = client.query_iterator(COLLECTION, batch_size=1000, filter="", output_fields=[*_SCALARS, "dense", "title_dense"])
+        while batch := iterator.next():
+            rows.extend(batch)
+        iterator.close()
+        logger.info("upgrading the knowledge store: adding the blended vector to %d chunks", len(rows))
+        client.drop_collection(COLLECTION)
+        self._create()
+        for start in range(0, len(rows), 1000):
+            part = rows[start : start + 1000]
+            for row in part:
+                row["blend"] = _blend(np.asarray(row["dense"], dtype=np.float32), np.asarray(row["title_dense"], dtype=np.float32)).tolist()
+            client.insert(COLLECTION, [{k: r[k] for k in (*_SCALARS, "dense", "title_dense", "blend")} for r in part])
+        client.flush(COLLECTION)
+        client.load_collection(COLLECTION)
 
     # writes --------------------------------------------------------------------------------
     def insert(
@@ -121,6 +163,7 @@ class MilvusStore:
     ) -> None:
         if not chunks:
             return
+        blend = _blend(dense, title_dense)
         rows = [
             {
                 "id": c.id,
@@ -136,6 +179,7 @@ class MilvusStore:
                 "lexical": f"{c.heading_text}\n{c.text}"[: _TEXT_LIMIT + 2048],
                 "dense": dense[i].tolist(),
                 "title_dense": title_dense[i].tolist(),
+                "blend": blend[i].tolist(),
             }
             for i, c in enumerate(chunks)
         ]
@@ -170,24 +214,23 @@ class MilvusStore:
     def search_many(
         self, *, tenant: str, access_keys: Sequence[str], vectors: np.ndarray, texts: Sequence[str], limit: int = 20
     ) -> list[list[Hit]]:
-        """Several questions of one scope in one call per field: Milvus Lite's cost is mostly per
-        call, so concurrent questions searched together cost far less than one by one."""
+        """Candidates from the blended vector and from BM25. Several questions of one scope go in one
+        call per field: Milvus Lite's cost is mostly per call, so concurrent questions searched
+        together cost far less than one by one."""
         if not access_keys or not len(texts):
             return [[] for _ in texts]
         scope = _scope(tenant=tenant, access_keys=access_keys)
         client = self._client
-        query = vectors.tolist()
-        dense = client.search(COLLECTION, data=query, anns_field="dense", limit=limit, filter=scope, output_fields=self._FIELDS)
-        title = client.search(COLLECTION, data=query, anns_field="title_dense", limit=limit, filter=scope, output_fields=self._FIELDS)
-        lexical = client.search(COLLECTION, data=list(texts), anns_field="sparse", limit=limit, filter=scope, output_fields=self._FIELDS)
-        return [self._hits(vectors[n], dense[n], title[n], lexical[n]) for n in range(len(texts))]
+        blend = client.search(COLLECTION, data=vectors.tolist(), anns_field="blend", limit=limit, filter=scope, output_fields=self._FIELDS)
+        lexical = client.search(COLLECTION, data=list(texts), anns_field="sparse", limit=2 * limit, filter=scope, output_fields=self._FIELDS)
+        return [self._hits(vectors[n], blend[n], lexical[n]) for n in range(len(texts))]
 
     @staticmethod
-    def _hits(vector: np.ndarray, dense: Any, title: Any, lexical: Any) -> list[Hit]:
+    def _hits(vector: np.ndarray, blend: Any, lexical: Any) -> list[Hit]:
         entities: dict[str, dict[str, Any]] = {}
         ranks: dict[str, dict[str, int]] = {}
         bm25: dict[str, float] = {}
-        for name, results in (("dense", dense), ("title", title), ("lexical", lexical)):
+        for name, results in (("blend", blend), ("lexical", lexical)):
             for rank, hit in enumerate(results):
                 entities.setdefault(hit["id"], hit["entity"])
                 ranks.setdefault(hit["id"], {})[name] = rank
@@ -211,7 +254,7 @@ class MilvusStore:
             hits.append(
                 Hit(
                     chunk=chunk, dense=float(dense_s[n]), title=float(title_s[n]), lexical=bm25.get(chunk_id, 0.0),
-                    dense_rank=r.get("dense"), title_rank=r.get("title"), lexical_rank=r.get("lexical"),
+                    blend_rank=r.get("blend"), lexical_rank=r.get("lexical"),
                 )
             )
         return hits

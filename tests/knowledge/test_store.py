@@ -1,0 +1,113 @@
+"""The vector store: batched searches answer each question with its own passages, and a store
+written by an earlier version (no blended vector) is upgraded in place, losing nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from bot.services import Services
+from knowledge.retrieval import Retriever, SearchBatcher
+from knowledge.store import COLLECTION, MilvusStore
+
+QUESTIONS = [
+    "how do I reset my password?",
+    "can I export my data to CSV?",
+    "how do I invite people to my workspace?",
+    "where do I download invoices?",
+    "how do I turn on two-factor authentication?",
+    "what are the API rate limits?",
+    "how do I cancel my subscription?",
+    "can I connect Slack?",
+]
+
+
+async def test_concurrent_questions_share_milvus_calls_and_each_gets_its_own_passages(core: Services) -> None:
+    retriever = Retriever(store=core.store)
+    keys = ["public"]
+    vectors = core.embedder.embed(QUESTIONS)
+    alone = [retriever.search(tenant="default", access_keys=keys, vector=v, text=q) for q, v in zip(QUESTIONS, vectors, strict=True)]
+
+    client = core.store._client
+    calls = 0
+    search = client.search
+
+    def counting(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        return search(*args, **kwargs)
+
+    client.search = counting
+    try:
+        batcher = SearchBatcher(retriever)
+        together = await asyncio.gather(
+            *(batcher.search(tenant="default", access_keys=keys, vector=v, text=q) for q, v in zip(QUESTIONS, vectors, strict=True))
+        )
+    finally:
+        client.search = search
+    assert [[p.source for p in ps] for ps in together] == [[p.source for p in ps] for ps in alone]
+    assert "password" in together[0][0].chunk.title.lower()
+    assert calls < 2 * len(QUESTIONS)  # one call per field for the questions that queued together
+
+
+def _old_schema(client: object, dim: int) -> None:
+    """The collection as versions before the blended vector created it."""
+    from pymilvus import DataType, Function, FunctionType
+
+    schema = client.create_schema(auto_id=False, enable_dynamic_field=False)  # type: ignore[attr-defined]
+    schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
+    schema.add_field("tenant", DataType.VARCHAR, max_length=128, is_partition_key=True)
+    for name, size in (("access", 1024), ("doc_id", 64), ("source", 2048), ("title", 1024), ("url", 2048), ("heading", 1024)):
+        schema.add_field(name, DataType.VARCHAR, max_length=size)
+    schema.add_field("position", DataType.INT64)
+    schema.add_field("text", DataType.VARCHAR, max_length=8192)
+    schema.add_field("lexical", DataType.VARCHAR, max_length=10240, enable_analyzer=True)
+    schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+    schema.add_field("title_dense", DataType.FLOAT_VECTOR, dim=dim)
+    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    schema.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["lexical"], output_field_names=["sparse"]))
+    index = client.prepare_index_params()  # type: ignore[attr-defined]
+    index.add_index("dense", index_type="FLAT", metric_type="COSINE")
+    index.add_index("title_dense", index_type="FLAT", metric_type="COSINE")
+    index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
+    client.create_collection(COLLECTION, schema=schema, index_params=index, num_partitions=16)  # type: ignore[attr-defined]
+
+
+def test_a_store_from_an_earlier_version_is_upgraded_in_place(make_services: Callable[..., Services], tmp_path: Path) -> None:
+    from pymilvus import MilvusClient
+
+    embedder = make_services(start=False).embedder
+    embedder.warm_up()
+    articles = {
+        "Reset your password": "Click Forgot password on the sign-in page and follow the emailed link.",
+        "Download invoices": "Owners find every invoice under Settings, Billing, Invoices, as PDF.",
+    }
+    titles, texts = list(articles), list(articles.values())
+    dense, title_dense = embedder.embed(texts), embedder.embed(titles)
+    uri = str(tmp_path / "old" / "milvus.db")
+    (tmp_path / "old").mkdir()
+    client = MilvusClient(uri)
+    _old_schema(client, embedder.dim)
+    client.insert(COLLECTION, [
+        {"id": f"c{i}", "tenant": "acme", "access": "public", "doc_id": f"d{i}", "source": f"{t}.md", "title": t, "url": "", "heading": "",
+         "position": 0, "text": texts[i], "lexical": f"{t}\n{texts[i]}", "dense": dense[i].tolist(), "title_dense": title_dense[i].tolist()}
+        for i, t in enumerate(titles)
+    ])
+    client.flush(COLLECTION)
+    client.close()
+
+    store = MilvusStore(uri=uri, dim=embedder.dim)
+    store.open()
+    try:
+        assert store.count(tenant="acme") == 2
+        question = "where can I get my invoices?"
+        hits = store.search(tenant="acme", access_keys=["public"], vector=embedder.embed([question])[0], text=question)
+        best = max(hits, key=lambda h: 0.5 * h.dense + h.title)
+        assert best.chunk.title == "Download invoices"
+        assert np.isclose(best.dense, float(embedder.embed([question])[0] @ dense[1]), atol=1e-4)
+        assert best.lexical > 0
+    finally:
+        store.close()
