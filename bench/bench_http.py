@@ -1,13 +1,24 @@
 """Sustained messages per second through HTTP with extractive answers, and latency, with many
 conversations at once; and the ratio to the embedding-bound ceiling measured in the same run.
 
-    python bench/bench_http.py [--conversations 50] [--messages 1500] [--seconds 60]
+    python bench/bench_http.py [--conversations 50] [--messages 2000] [--seconds 60] [--rate 150]
 
-Starts `supportbot serve` as its own process on loopback (fresh data dir, sample help center), opens
-N widget conversations, and has each send questions from bench/cases/sample_kb.jsonl one after the
-other (a customer waits for the reply before writing again) until the message or time budget is
-spent. The ceiling: fastembed's raw throughput on the same questions in this process, one text per
-call (what the server does per message) and batched.
+Starts `supportbot serve` as its own process on loopback (fresh data dir, sample help center) and
+opens N widget conversations that ask the answerable questions of bench/cases/sample_kb.jsonl (a
+customer waits for each reply before writing again; one whose question was handed to a person
+starts a new conversation, as that one now belongs to staff). Two runs:
+
+- saturated: every customer writes again the moment the reply arrives. This gives the most
+  messages per second the server sustains; latency here is queueing (Little's law: with 50
+  customers always waiting, mean latency = 50 / throughput, so no server can show p99 <= 150 ms
+  at 150 msg/s this way: that takes ~333 msg/s).
+- paced: the same 50 conversations together offer `--rate` messages per second (each customer
+  pauses a random, exponentially distributed time between messages, as people do). This gives the
+  latency a customer sees while the server carries that load.
+
+The ceiling: fastembed's raw throughput on the same questions in this process, one text per call
+(what the server does per message) and batched. The load generator shares the machine's two cores
+with the server, as it must on loopback.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -58,37 +70,50 @@ async def wait_ready(base: str) -> None:
     raise RuntimeError("server not ready")
 
 
-async def drive(base: str, questions: list[str], *, conversations: int, messages: int, seconds: float) -> tuple[list[float], float, int]:
+async def drive(
+    base: str, questions: list[str], *, conversations: int, messages: int, seconds: float, rate: float | None = None
+) -> tuple[list[float], float, int, int]:
+    """Returns (latencies of answered messages in ms, elapsed s, errors, handoffs)."""
     latencies: list[float] = []
-    errors = 0
-    sent = 0
+    errors = handoffs = sent = 0
     deadline = time.monotonic() + seconds
     connector = aiohttp.TCPConnector(limit=conversations + 10)
+    pause = conversations / rate if rate else 0.0  # mean time between one customer's messages
     async with aiohttp.ClientSession(connector=connector) as session:
 
-        async def customer(n: int) -> None:
-            nonlocal sent, errors
+        async def open_conversation() -> tuple[str, dict[str, str]]:
             async with session.post(f"{base}/api/v1/conversations", json={"widget_key": "demo"}) as response:
                 created = await response.json()
-            auth = {"Authorization": f"Bearer {created['token']}"}
-            url = f"{base}/api/v1/conversations/{created['conversation_id']}/messages"
+            return f"{base}/api/v1/conversations/{created['conversation_id']}/messages", {"Authorization": f"Bearer {created['token']}"}
+
+        async def customer(n: int) -> None:
+            nonlocal sent, errors, handoffs
+            rng = random.Random(n)
+            url, auth = await open_conversation()
             i = n
+            if pause:
+                await asyncio.sleep(rng.uniform(0, pause))  # customers don't all arrive at once
             while sent < messages and time.monotonic() < deadline:
                 sent += 1
                 question = questions[i % len(questions)]
                 i += 7
                 started = time.perf_counter()
                 async with session.post(url, json={"text": question}, headers=auth) as response:
-                    await response.read()
-                    if response.status != 200:
+                    body = await response.json() if response.status == 200 else None
+                    if body is None:
                         errors += 1
                         continue
                 latencies.append((time.perf_counter() - started) * 1000)
+                if (body.get("reply") or {}).get("outcome") != "answer":
+                    handoffs += 1
+                    url, auth = await open_conversation()
+                if pause:
+                    await asyncio.sleep(max(0.0, rng.expovariate(1 / pause) - (time.perf_counter() - started)))
 
         started = time.perf_counter()
         await asyncio.gather(*(customer(n) for n in range(conversations)))
         elapsed = time.perf_counter() - started
-    return latencies, elapsed, errors
+    return latencies, elapsed, errors, handoffs
 
 
 def embedding_ceiling(questions: list[str], cache: Path) -> tuple[float, float]:
@@ -108,13 +133,22 @@ def embedding_ceiling(questions: list[str], cache: Path) -> tuple[float, float]:
     return single, batched
 
 
+def report(name: str, latencies: list[float], elapsed: float, errors: int, handoffs: int) -> float:
+    rate = len(latencies) / elapsed
+    print(f"{name}: {len(latencies)} replies in {elapsed:.1f} s ({handoffs} handed to a person), {errors} errors")
+    print(f"  throughput {rate:.1f} msg/s   latency p50 {pct(latencies, 50):.1f} ms  p90 {pct(latencies, 90):.1f} ms  "
+          f"p99 {pct(latencies, 99):.1f} ms  mean {statistics.fmean(latencies):.1f} ms")
+    return rate
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=50)
-    parser.add_argument("--messages", type=int, default=1500)
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--messages", type=int, default=2000, help="per run")
+    parser.add_argument("--seconds", type=float, default=60, help="per run")
+    parser.add_argument("--rate", type=float, default=150, help="offered messages/s in the paced run")
     args = parser.parse_args()
-    questions = [c.question for c in sample_cases()]
+    questions = [c.question for c in sample_cases() if c.expect == "answer"]
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         env = {**os.environ, "SUPPORTBOT_DATA_DIR": tmp, "SUPPORTBOT_RATE_LIMIT_PER_MINUTE": "100000"}
@@ -123,19 +157,20 @@ def main() -> int:
             base = f"http://127.0.0.1:{port}"
             asyncio.run(wait_ready(base))
             asyncio.run(drive(base, questions, conversations=5, messages=100, seconds=30))  # warm-up
-            latencies, elapsed, errors = asyncio.run(
-                drive(base, questions, conversations=args.conversations, messages=args.messages, seconds=args.seconds)
+            saturated = asyncio.run(drive(base, questions, conversations=args.conversations, messages=args.messages, seconds=args.seconds))
+            paced = asyncio.run(
+                drive(base, questions, conversations=args.conversations, messages=args.messages, seconds=args.seconds, rate=args.rate)
             )
         finally:
             server.terminate()
             server.wait(timeout=30)
         single, batched = embedding_ceiling(questions, Path(tmp) / "models")
-    rate = len(latencies) / elapsed
-    print(f"HTTP, {args.conversations} concurrent conversations, {len(latencies)} answered messages in {elapsed:.1f} s, {errors} errors")
-    print(f"  throughput {rate:.1f} msg/s   latency p50 {pct(latencies, 50):.1f} ms  p99 {pct(latencies, 99):.1f} ms  mean {statistics.fmean(latencies):.1f} ms")
-    print(f"  fastembed raw, same run: {single:.1f} texts/s one per call, {batched:.1f} texts/s batched")
-    print(f"  ratio to the one-per-call ceiling {rate / single:.2f}, to the batched ceiling {rate / batched:.2f}")
-    print("  goals: >= 150 msg/s, p99 <= 150 ms, ratio >= 0.7")
+    print(f"HTTP, {args.conversations} concurrent widget conversations, extractive answers")
+    rate = report("saturated (each customer writes again at once)", *saturated)
+    report(f"paced (the conversations together offer {args.rate:.0f} msg/s)", *paced)
+    print(f"fastembed raw, same run: {single:.1f} texts/s one per call, {batched:.1f} texts/s batched")
+    print(f"ratio of saturated throughput to the one-per-call ceiling {rate / single:.2f}, to the batched ceiling {rate / batched:.2f}")
+    print("goals: >= 150 msg/s, p99 <= 150 ms, ratio >= 0.7")
     return 0
 
 

@@ -168,6 +168,9 @@ def open_database(url: str) -> Engine:
     return engine
 
 
+_INSERT_AUDIT = insert(AuditEvent)
+
+
 class AuditLog:
     """Writes audit events. Callers pass already-redacted data."""
 
@@ -183,7 +186,7 @@ class AuditLog:
         rows = [{"tenant": tenant, "conversation_id": conversation_id, "kind": kind, "data": json.dumps(data, default=str, sort_keys=True),
                  "created_at": now} for kind, data in events]
         with self._engine.begin() as conn:
-            conn.execute(insert(AuditEvent), rows)
+            conn.execute(_INSERT_AUDIT, rows)
 
     def events(self, *, conversation_id: str) -> list[AuditEvent]:
         with Session(self._engine) as session:

@@ -58,6 +58,7 @@ class MilvusStore:
         self.uri = uri
         self.dim = dim
         self._client: Any = None
+        self._vectors: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}  # chunk id -> (text key, dense, title)
 
     # lifecycle -----------------------------------------------------------------------------
     def open(self) -> None:
@@ -204,7 +205,11 @@ class MilvusStore:
         return [f"{r['title']} {r['heading']} {r['text']}" for r in rows]
 
     # reads ---------------------------------------------------------------------------------
-    _FIELDS = ["doc_id", "source", "title", "url", "heading", "position", "text", "dense", "title_dense"]
+    # Searches return text, not vectors: turning 384 floats per hit into gRPC fields and back was
+    # the costliest part of a search. The exact cosines come from vectors kept in memory per chunk,
+    # keyed by the chunk's text (vectors are a function of it), fetched once per chunk with `get`.
+    _FIELDS = ["doc_id", "source", "title", "url", "heading", "position", "text"]
+    _VECTOR_CACHE = 200_000
 
     def search(
         self, *, tenant: str, access_keys: Sequence[str], vector: np.ndarray, text: str, limit: int = 20
@@ -223,10 +228,27 @@ class MilvusStore:
         client = self._client
         blend = client.search(COLLECTION, data=vectors.tolist(), anns_field="blend", limit=limit, filter=scope, output_fields=self._FIELDS)
         lexical = client.search(COLLECTION, data=list(texts), anns_field="sparse", limit=2 * limit, filter=scope, output_fields=self._FIELDS)
-        return [self._hits(vectors[n], blend[n], lexical[n]) for n in range(len(texts))]
+        lists = [(list(blend[n]), list(lexical[n])) for n in range(len(texts))]
+        self._load_vectors([hit for pair in lists for results in pair for hit in results])
+        return [self._hits(vectors[n], *lists[n]) for n in range(len(texts))]
 
-    @staticmethod
-    def _hits(vector: np.ndarray, blend: Any, lexical: Any) -> list[Hit]:
+    def _load_vectors(self, hits: Sequence[Any]) -> None:
+        cache = self._vectors
+        missing: dict[str, int] = {}
+        for hit in hits:
+            e = hit["entity"]
+            key = hash((e["title"], e["heading"], e["text"]))
+            cached = cache.get(hit["id"])
+            if cached is None or cached[0] != key:
+                missing[hit["id"]] = key
+        if not missing:
+            return
+        if len(cache) + len(missing) > self._VECTOR_CACHE:
+            cache.clear()
+        for row in self._client.get(COLLECTION, ids=list(missing), output_fields=["dense", "title_dense"]):
+            cache[row["id"]] = (missing[row["id"]], np.asarray(row["dense"], dtype=np.float32), np.asarray(row["title_dense"], dtype=np.float32))
+
+    def _hits(self, vector: np.ndarray, blend: Any, lexical: Any) -> list[Hit]:
         entities: dict[str, dict[str, Any]] = {}
         ranks: dict[str, dict[str, int]] = {}
         bm25: dict[str, float] = {}
@@ -236,13 +258,11 @@ class MilvusStore:
                 ranks.setdefault(hit["id"], {})[name] = rank
                 if name == "lexical":
                     bm25[hit["id"]] = abs(float(hit["distance"]))  # Lite reports BM25 negated
-        if not entities:
+        ids = [i for i in entities if i in self._vectors]  # a chunk deleted between search and get is skipped
+        if not ids:
             return []
-        ids = list(entities)
-        dense_m = np.asarray([entities[i]["dense"] for i in ids], dtype=np.float32)
-        title_m = np.asarray([entities[i]["title_dense"] for i in ids], dtype=np.float32)
-        dense_s = dense_m @ vector
-        title_s = title_m @ vector
+        dense_s = np.stack([self._vectors[i][1] for i in ids]) @ vector
+        title_s = np.stack([self._vectors[i][2] for i in ids]) @ vector
         hits = []
         for n, chunk_id in enumerate(ids):
             e = entities[chunk_id]
