@@ -154,6 +154,10 @@ def build_app(settings: Settings, *, processing_delay: float | None = None) -> w
 def run(settings: Settings, *, host: str, port: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = build_app(settings)
+    if settings.milvus_is_local and settings.milvus_process:
+        from knowledge.milvus_child import MilvusChild
+
+        app[SERVICES].store.use_child(MilvusChild(Path(settings.milvus_uri)))  # spawned here, in the main thread
     logger.info("serving on http://%s:%d/ (data in %s)", host, port, settings.data_dir)
     web.run_app(app, host=host, port=port, print=None, access_log=None)
 

@@ -11,12 +11,15 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from bot.errors import ConfigError, StoreBusyError
 from knowledge.chunking import Chunk
+
+if TYPE_CHECKING:
+    from knowledge.milvus_child import MilvusChild
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +62,11 @@ class MilvusStore:
         self.dim = dim
         self._client: Any = None
         self._vectors: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}  # chunk id -> (text key, dense, title)
+        self._child: MilvusChild | None = None
+
+    def use_child(self, child: MilvusChild) -> None:
+        """Open the store through Milvus Lite running in `child` (a process of its own), not in ours."""
+        self._child = child
 
     # lifecycle -----------------------------------------------------------------------------
     def open(self) -> None:
@@ -67,6 +75,11 @@ class MilvusStore:
         from pymilvus import MilvusClient
         from pymilvus.exceptions import MilvusException
 
+        if self._child is not None:
+            self._child.wait_ready()
+            self._client = MilvusClient(self._child.uri)
+            self._ensure_collection()
+            return
         local = not self.uri.startswith(("http://", "https://", "tcp://"))
         # Milvus Lite's in-process gRPC server logs a traceback for each call it doesn't implement
         # (AllocTimestamp), though pymilvus falls back correctly: keep that noise out of our logs.
@@ -89,6 +102,8 @@ class MilvusStore:
         if self._client is not None:
             self._client.close()
             self._client = None
+        if self._child is not None:
+            self._child.stop()
 
     def _ensure_collection(self) -> None:
         from pymilvus import DataType, Function, FunctionType

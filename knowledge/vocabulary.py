@@ -51,13 +51,16 @@ class TenantVocabulary:
     def __init__(self, *, load: Callable[[str], list[str]]) -> None:
         self._load = load  # tenant -> its chunk texts (titles, headings, bodies)
         self._words: dict[str, frozenset[str]] = {}
+        self._near: dict[str, dict[str, bool]] = {}  # tenant -> word -> close to a known word (a typo)
         self._lock = threading.Lock()
 
     def refresh(self, tenant: str | None = None) -> None:
         with self._lock:
             if tenant is None:
                 self._words.clear()
+                self._near.clear()
             else:
+                self._near.pop(tenant, None)
                 self._words.pop(tenant, None)
 
     def is_cached(self, tenant: str) -> bool:
@@ -76,6 +79,17 @@ class TenantVocabulary:
                 self._words[tenant] = cached
         return cached
 
+    def _is_typo(self, word: str, *, tenant: str, known: frozenset[str]) -> bool:
+        """Fuzzy matching scans the whole vocabulary: remembered per word (questions repeat words)."""
+        near = self._near.setdefault(tenant, {})
+        found = near.get(word)
+        if found is None:
+            found = bool(difflib.get_close_matches(word, known, n=1, cutoff=0.85))
+            if len(near) > 50_000:
+                near.clear()
+            near[word] = found
+        return found
+
     def unknown_terms(self, text: str, *, tenant: str) -> list[tuple[str, bool]]:
         """(word, whether it is written like a name: capitalised, not first in a sentence)."""
         known = self._tenant_words(tenant)
@@ -92,7 +106,7 @@ class TenantVocabulary:
                 continue
             if word.endswith("nt") and word[:-1] in common | STOP_WORDS or word[:-2] in common and word.endswith("nt"):
                 continue  # "cant", "wont", "isnt"
-            if len(word) >= 6 and difflib.get_close_matches(word, known, n=1, cutoff=0.85):
+            if len(word) >= 6 and self._is_typo(word, tenant=tenant, known=known):
                 continue  # a typo of a word the knowledge base uses
             unknown.append((word, word in names))
         return unknown

@@ -43,6 +43,26 @@ async def wait_ready(base: str, timeout: float = 120) -> None:
     raise TimeoutError("server did not become ready")
 
 
+def store_processes(data_dir: Path) -> list[int]:
+    """Milvus Lite child processes serving this data dir (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"knowledge.milvus_child" in cmdline and any(str(data_dir).encode() in part for part in cmdline):
+            found.append(int(entry.name))
+    return found
+
+
+def no_store_process_left(data_dir: Path) -> bool:
+    deadline = time.monotonic() + 10
+    while store_processes(data_dir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not store_processes(data_dir)
+
+
 async def test_sigkill_mid_stream_then_restart_answers_every_accepted_message(tmp_path: Path) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -51,6 +71,7 @@ async def test_sigkill_mid_stream_then_restart_answers_every_accepted_message(tm
     accepted: dict[str, list[str]] = {}
     try:
         await wait_ready(base)
+        assert len(store_processes(tmp_path)) == 1  # the store runs in a child process of the server
         async with aiohttp.ClientSession() as session:
             conversations = []
             for _ in range(4):
@@ -74,6 +95,7 @@ async def test_sigkill_mid_stream_then_restart_answers_every_accepted_message(tm
     finally:
         if server.poll() is None:
             server.kill()
+    assert no_store_process_left(tmp_path)  # the store's process died with the server: nothing holds the store
 
     server = start_server(tmp_path, port)
     try:
@@ -97,3 +119,4 @@ async def test_sigkill_mid_stream_then_restart_answers_every_accepted_message(tm
     finally:
         server.terminate()
         server.wait(timeout=20)
+    assert no_store_process_left(tmp_path)
