@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.errors import InputError
@@ -34,6 +34,8 @@ class AskResult:
     latency_ms: float
     timings_ms: dict[str, float] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
+    # audit events not yet written (ask(record=False): the caller writes them with its own transaction)
+    events: tuple[tuple[str, dict[str, Any]], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +69,7 @@ class Assistant:
     async def ask(
         self, text: str | None, *, identity: Identity, conversation_id: str | None = None, vault: Any = None,
         redacted: dict[str, int] | None = None, on_token: Any = None, history: list[dict[str, str]] | None = None,
+        record: bool = True,
     ) -> AskResult:
         """`redacted`: the text is already redacted (entity counts by kind), as stored conversations are."""
         started = time.perf_counter()
@@ -83,8 +86,10 @@ class Assistant:
         await self._pipeline.run(turn)
         latency = (time.perf_counter() - started) * 1000
         result = self._result(turn, latency)
-        if self._audit is not None:
+        if self._audit is not None and record:
             await asyncio.to_thread(self._record, turn, result)
+        elif not record:
+            result = replace(result, events=tuple(self._events(turn, result)))
         return result
 
     def _result(self, turn: Turn, latency: float) -> AskResult:
@@ -110,6 +115,9 @@ class Assistant:
 
     def _record(self, turn: Turn, result: AskResult) -> None:
         assert self._audit is not None
+        self._audit.record_many(self._events(turn, result), tenant=turn.identity.tenant, conversation_id=turn.conversation_id)
+
+    def _events(self, turn: Turn, result: AskResult) -> list[tuple[str, dict[str, Any]]]:
         events: list[tuple[str, dict[str, Any]]] = [("received", {"channel": turn.identity.channel, "chars": len(turn.text)})]
         if turn.entity_counts:
             events.append(("redacted", {"counts": turn.entity_counts}))
@@ -128,4 +136,4 @@ class Assistant:
             "cost_usd": turn.notes.get("cost_usd", 0.0),
             "model_failures": turn.notes.get("model_failures"),
         }))
-        self._audit.record_many(events, tenant=turn.identity.tenant, conversation_id=turn.conversation_id)
+        return events

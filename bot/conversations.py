@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from bot.assistant import AskResult
 from bot.pipeline import Identity
 from bot.services import Services
-from bot.storage import Conversation, StoredMessage, utcnow
+from bot.storage import Conversation, StoredMessage, utcnow, write_events
 from policies.vault import PLACEHOLDER_RE
 
 logger = logging.getLogger(__name__)
@@ -293,7 +293,8 @@ class ConversationService:
 
         history = await asyncio.to_thread(self._recent, conversation_id, inbound_id=int(inbound.id or 0)) if self._services.models else None
         result = await self._services.assistant.ask(
-            inbound.text, identity=identity, conversation_id=conversation_id, redacted=counts, on_token=on_token, history=history
+            inbound.text, identity=identity, conversation_id=conversation_id, redacted=counts, on_token=on_token, history=history,
+            record=False,  # its audit events go in with the reply, in one transaction
         )
         if self._on_result is not None:
             self._on_result(result, conversation.channel)
@@ -302,7 +303,7 @@ class ConversationService:
             "conversation %s: %r -> %s (%s, confidence %.2f, %.0f ms)", conversation_id, inbound.text, result.outcome.value,
             result.handoff_reason.value if result.handoff_reason else result.route, result.confidence, result.latency_ms,
         )
-        reply = await asyncio.to_thread(self._store_reply, inbound_id, conversation_id, result)
+        reply = await asyncio.to_thread(self._store_reply, inbound_id, conversation_id, result, tenant=conversation.tenant)
         await self._deliver(conversation_id, reply)
         if self.handoff is not None and result.handoff_reason is not None:
             await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"))
@@ -347,7 +348,7 @@ class ConversationService:
         for listener in self._global_listeners:
             await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
 
-    def _store_reply(self, inbound_id: int, conversation_id: str, result: AskResult) -> dict[str, Any]:
+    def _store_reply(self, inbound_id: int, conversation_id: str, result: AskResult, *, tenant: str) -> dict[str, Any]:
         payload = result.to_json()
         payload.pop("question", None)
         now = utcnow()
@@ -357,6 +358,7 @@ class ConversationService:
             reply_id = conn.execute(_INSERT_MESSAGE, values).inserted_primary_key[0]
             conn.execute(_MARK_DONE, {"b_message": inbound_id})
             conn.execute(_TOUCH, {"b_conversation": conversation_id, "b_now": now})
+            write_events(conn, result.events, tenant=tenant, conversation_id=conversation_id)
         return message_json(StoredMessage(id=reply_id, **values))
 
     async def post_message(

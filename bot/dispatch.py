@@ -55,6 +55,9 @@ class Dispatcher:
         """A channel for one tenant (e.g. that tenant's Telegram bot), or for all when tenant is None."""
         self._channels[(channel.name, tenant)] = channel
 
+    def _has_channel(self, channel: str, tenant: str) -> bool:
+        return (channel, tenant) in self._channels or (channel, None) in self._channels
+
     def _channel(self, ref: ConversationRef) -> Channel | None:
         return self._channels.get((ref.channel, ref.tenant)) or self._channels.get((ref.channel, None))
 
@@ -139,9 +142,14 @@ class Dispatcher:
     async def _deliver(self, event: dict[str, Any]) -> None:
         """A reply (or staff message) stored for a conversation: send it on that conversation's channel."""
         conversation_id = event["conversation_id"]
-        ref = self._refs.get(conversation_id) or await asyncio.to_thread(self._ref_from_store, conversation_id)
+        ref = self._refs.get(conversation_id)
+        if ref is None:
+            party = await self._conversations.find(conversation_id)  # in memory once seen
+            if party is None or not self._has_channel(party.channel, party.tenant):
+                return  # the widget reads replies over its own socket
+            ref = await asyncio.to_thread(self._ref_from_store, conversation_id)
         if ref is None or self._channel(ref) is None:
-            return  # the widget reads replies over its own socket
+            return
         message = event["message"]
         if message.get("role") == "bot" and conversation_id in self._token_feeds:
             self._token_feeds.pop(conversation_id)()  # the answer is complete

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine, event, insert, inspect, text
@@ -171,6 +172,17 @@ def open_database(url: str) -> Engine:
 _INSERT_AUDIT = insert(AuditEvent)
 
 
+def write_events(conn: Any, events: Sequence[tuple[str, dict[str, Any]]], *, tenant: str, conversation_id: str | None) -> None:
+    """Audit events inside the caller's transaction (a reply and its audit trail commit together)."""
+    if not events:
+        return
+    now = utcnow()
+    conn.execute(_INSERT_AUDIT, [
+        {"tenant": tenant, "conversation_id": conversation_id, "kind": kind, "data": json.dumps(data, default=str, sort_keys=True), "created_at": now}
+        for kind, data in events
+    ])
+
+
 class AuditLog:
     """Writes audit events. Callers pass already-redacted data."""
 
@@ -182,11 +194,8 @@ class AuditLog:
 
     def record_many(self, events: list[tuple[str, dict[str, Any]]], *, tenant: str, conversation_id: str | None = None) -> None:
         """Several events of one conversation in one transaction (Core: this is on every message's path)."""
-        now = utcnow()
-        rows = [{"tenant": tenant, "conversation_id": conversation_id, "kind": kind, "data": json.dumps(data, default=str, sort_keys=True),
-                 "created_at": now} for kind, data in events]
         with self._engine.begin() as conn:
-            conn.execute(_INSERT_AUDIT, rows)
+            write_events(conn, events, tenant=tenant, conversation_id=conversation_id)
 
     def events(self, *, conversation_id: str) -> list[AuditEvent]:
         with Session(self._engine) as session:
