@@ -133,7 +133,7 @@ def build_models(settings: Settings) -> dict[str, ChatModel]:
 
 def build_services(settings: Settings, *, redact: bool = True) -> Services:
     engine = open_database(settings.database_url)
-    embedder = FastEmbedder(model=settings.embedding_model, cache_dir=settings.data_dir / "models")
+    embedder = FastEmbedder(model=settings.embedding_model, cache_dir=settings.data_dir / "models", threads=settings.embed_threads)
     store = MilvusStore(uri=settings.milvus_uri, dim=embedder.dim)
     access = AccessPolicy(engine=engine, settings=settings)
     redactor = _redactor(settings) if redact else None

@@ -151,6 +151,9 @@ class Settings:
     # model -> (USD per 1,000 tokens in, USD per 1,000 tokens out); SUPPORTBOT_PRICES as JSON
     prices: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     telegram_polling: bool = False  # long polling instead of the webhook (local use, no public URL)
+    # ONNX threads per embedding call: None = all cores (one question at a time: CLI, ingest);
+    # `serve` uses 1, as concurrent questions already keep the cores busy (two threads each contended)
+    embed_threads: int | None = None
     milvus_process: bool = True  # `serve` runs a local Milvus Lite store in a child process (knowledge/milvus_child.py)
     secret_key: str | None = None
     vault_ttl_hours: float = 24 * 30  # how long a conversation's redacted originals are kept
@@ -216,6 +219,7 @@ class Settings:
             model_timeout=_positive_float(get("SUPPORTBOT_MODEL_TIMEOUT"), "SUPPORTBOT_MODEL_TIMEOUT", 30.0),
             telegram_polling=(get("SUPPORTBOT_TELEGRAM_POLLING") or "0").lower() in {"1", "true", "yes"},
             milvus_process=(get("SUPPORTBOT_MILVUS_PROCESS") or "1").lower() not in {"0", "false", "no"},
+            embed_threads=int(_positive_float(get("SUPPORTBOT_EMBED_THREADS"), "SUPPORTBOT_EMBED_THREADS", 0)) or None,
             telegram_api_url=get("SUPPORTBOT_TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL,
             secret_key=get("SUPPORTBOT_SECRET_KEY"),
             vault_ttl_hours=_positive_float(get("SUPPORTBOT_VAULT_TTL_HOURS"), "SUPPORTBOT_VAULT_TTL_HOURS", 24 * 30),

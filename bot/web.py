@@ -153,6 +153,8 @@ def build_app(settings: Settings, *, processing_delay: float | None = None) -> w
 
 def run(settings: Settings, *, host: str, port: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if settings.embed_threads is None:
+        settings = settings.with_overrides(embed_threads=1)  # see Settings.embed_threads
     app = build_app(settings)
     if settings.milvus_is_local and settings.milvus_process:
         from knowledge.milvus_child import MilvusChild
