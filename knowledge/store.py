@@ -84,6 +84,8 @@ class MilvusStore:
         # Milvus Lite's in-process gRPC server logs a traceback for each call it doesn't implement
         # (AllocTimestamp), though pymilvus falls back correctly: keep that noise out of our logs.
         logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
+        # a store held by another process is reported below in plain words, not as its logged traceback
+        logging.getLogger("milvus_lite.server_manager").setLevel(logging.CRITICAL)
         if local:
             Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
         try:
