@@ -275,11 +275,12 @@ class MilvusStore:
                 ranks.setdefault(hit["id"], {})[name] = rank
                 if name == "lexical":
                     bm25[hit["id"]] = abs(float(hit["distance"]))  # Lite reports BM25 negated
-        ids = [i for i in entities if i in self._vectors]  # a chunk deleted between search and get is skipped
+        found = {i: v for i in entities if (v := self._vectors.get(i)) is not None}  # a chunk deleted meanwhile is skipped
+        ids = list(found)
         if not ids:
             return []
-        dense_s = np.stack([self._vectors[i][1] for i in ids]) @ vector
-        title_s = np.stack([self._vectors[i][2] for i in ids]) @ vector
+        dense_s = np.stack([found[i][1] for i in ids]) @ vector
+        title_s = np.stack([found[i][2] for i in ids]) @ vector
         hits = []
         for n, chunk_id in enumerate(ids):
             e = entities[chunk_id]
