@@ -251,17 +251,13 @@ class MilvusStore:
 
     def _load_vectors(self, hits: Sequence[Any]) -> None:
         cache = self._vectors
-        missing: dict[str, int] = {}
-        for hit in hits:
-            e = hit["entity"]
-            key = hash((e["title"], e["heading"], e["text"]))
-            cached = cache.get(hit["id"])
-            if cached is None or cached[0] != key:
-                missing[hit["id"]] = key
+        keys = {hit["id"]: hash((hit["entity"]["title"], hit["entity"]["heading"], hit["entity"]["text"])) for hit in hits}
+        missing = {i: k for i, k in keys.items() if (cached := cache.get(i)) is None or cached[0] != k}
         if not missing:
             return
         if len(cache) + len(missing) > self._VECTOR_CACHE:
-            cache.clear()
+            cache.clear()  # full: start over with this search's chunks
+            missing = keys
         for row in self._client.get(COLLECTION, ids=list(missing), output_fields=["dense", "title_dense"]):
             cache[row["id"]] = (missing[row["id"]], np.asarray(row["dense"], dtype=np.float32), np.asarray(row["title_dense"], dtype=np.float32))
 
