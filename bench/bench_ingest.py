@@ -2,7 +2,9 @@
 
     python bench/bench_ingest.py [--rounds 3]
 
-Raw throughput: the same chunk texts embedded directly with the same model and batch size.
+Raw throughput: the same chunk texts embedded directly with the same model and batch size, in file
+order and sorted by length (ingest sorts chunks by length so a batch isn't padded to one long text;
+the second ratio shows the overhead of everything else).
 Ingest: load, chunk, embed (body and title vectors), write to Milvus Lite, flush, record in SQLite,
 into a fresh store each round. Best of the rounds for each, so noise on a shared machine hurts less.
 """
@@ -38,7 +40,8 @@ def main() -> int:
         chunks = [c for doc in load_file(kb, kb.name) for c in chunk_document(doc, tenant="default")]
         texts = [c.embed_text for c in chunks]
         titles = [c.heading_text for c in chunks]
-        raw_best = ingest_best = 0.0
+        by_length = sorted(texts, key=len)
+        raw_best = sorted_best = ingest_best = 0.0
         for round_ in range(args.rounds):
             settings = Settings.from_env({"SUPPORTBOT_DATA_DIR": str(Path(tmp) / f"data{round_}"), "SUPPORTBOT_SAMPLE_KB": "0"})
             services = build_services(settings, redact=False)
@@ -48,14 +51,18 @@ def main() -> int:
                 services.embedder.embed(texts)
                 raw_best = max(raw_best, len(texts) / (time.perf_counter() - started))
                 started = time.perf_counter()
+                services.embedder.embed(by_length)
+                sorted_best = max(sorted_best, len(texts) / (time.perf_counter() - started))
+                started = time.perf_counter()
                 report = services.ingestor.ingest([kb], tenant="default", display_base=kb.parent)
                 ingest_best = max(ingest_best, report.chunks / (time.perf_counter() - started))
             finally:
                 services.close()
         print(f"COVID-QA: {len(chunks)} chunks, {len(set(titles))} distinct titles; best of {args.rounds} rounds")
-        print(f"  raw fastembed:  {raw_best:7.1f} chunks/s (chunk texts, one vector each)")
+        print(f"  raw fastembed:  {raw_best:7.1f} chunks/s (chunk texts in file order, one vector each)")
+        print(f"  raw, by length: {sorted_best:7.1f} chunks/s (the same texts sorted by length, as ingest batches them)")
         print(f"  ingest:         {ingest_best:7.1f} chunks/s (load, chunk, body and title vectors, Milvus Lite, flush)")
-        print(f"  ratio:          {ingest_best / raw_best:.2f}   goal >= 0.8")
+        print(f"  ratio:          {ingest_best / raw_best:.2f} to raw in file order, {ingest_best / sorted_best:.2f} to raw by length   goal >= 0.8")
     return 0
 
 

@@ -176,15 +176,11 @@ class Ingestor:
             bar = tqdm(total=total, unit="chunk", desc=f"ingest {tenant}", file=sys.stderr)
         replaced = [p.existing.doc_id for p in pending if p.existing is not None]
         self._store.delete_documents(tenant=tenant, doc_ids=replaced)
-        batch: list[Chunk] = []
-        for _, chunks in chunked:
-            batch.extend(chunks)
-            if len(batch) >= EMBED_BATCH:
-                self._embed_and_store(batch, tenant=tenant, access=access)
-                if bar:
-                    bar.update(len(batch))
-                batch = []
-        if batch:
+        # Chunks of similar length embed together: a batch is padded to its longest text, so mixing a
+        # two-line FAQ answer with a full section wastes most of the batch's work.
+        ordered = sorted((c for _, chunks in chunked for c in chunks), key=lambda c: len(c.embed_text))
+        for start in range(0, len(ordered), EMBED_BATCH):
+            batch = ordered[start : start + EMBED_BATCH]
             self._embed_and_store(batch, tenant=tenant, access=access)
             if bar:
                 bar.update(len(batch))

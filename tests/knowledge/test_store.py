@@ -53,6 +53,20 @@ async def test_concurrent_questions_share_milvus_calls_and_each_gets_its_own_pas
     assert calls < 2 * len(QUESTIONS)  # one call per field for the questions that queued together
 
 
+def test_a_full_vector_cache_starts_over_without_losing_candidates(core: Services) -> None:
+    retriever = Retriever(store=core.store)
+    vectors = core.embedder.embed(QUESTIONS)
+    before = [[p.source for p in retriever.search(tenant="default", access_keys=["public"], vector=v, text=q)]
+              for q, v in zip(QUESTIONS, vectors, strict=True)]
+    core.store._VECTOR_CACHE = 5  # type: ignore[misc]  # smaller than one search's candidates
+    try:
+        after = [[p.source for p in retriever.search(tenant="default", access_keys=["public"], vector=v, text=q)]
+                 for q, v in zip(QUESTIONS, vectors, strict=True)]
+    finally:
+        del core.store._VECTOR_CACHE
+    assert after == before
+
+
 def _old_schema(client: object, dim: int) -> None:
     """The collection as versions before the blended vector created it."""
     from pymilvus import DataType, Function, FunctionType
