@@ -108,6 +108,19 @@ def _die_with_parent(parent: int) -> None:
         raise SystemExit(1)
 
 
+def _watch_parent(parent: int) -> None:
+    """Where PR_SET_PDEATHSIG doesn't exist (macOS): notice the parent is gone, shut down cleanly."""
+    import _thread
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        _thread.interrupt_main()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt  # run_server drains calls and closes the store on KeyboardInterrupt
 
@@ -115,6 +128,7 @@ def _interrupt(_signum: int, _frame: object) -> None:
 def main(argv: list[str]) -> int:
     parent, data_dir, port = int(argv[0]), argv[1], int(argv[2])
     _die_with_parent(parent)
+    _watch_parent(parent)
     signal.signal(signal.SIGTERM, _interrupt)
     logging.getLogger("grpc._server").setLevel(logging.CRITICAL)  # see MilvusStore.open
     from milvus_lite.adapter.grpc.server import run_server
