@@ -57,6 +57,7 @@ class _Loaded:
     inbound: Any  # a row of the message table (reads like StoredMessage)
     conversation: Any  # a row of the conversation table
 
+
 _PARTY_CACHE = 50_000
 
 # Statements of the per-message path, built once: building and cache-keying a statement on every
@@ -113,7 +114,7 @@ class ConversationService:
         conversation = Conversation(
             id=conversation_id or uuid.uuid4().hex, tenant=tenant, channel=channel, user=user, address=address, thread=thread
         )
-        with self._session() as session:
+        with Session(self._engine, expire_on_commit=False) as session:  # readable after commit, no second SELECT
             existing = session.get(Conversation, conversation.id)
             if existing is not None:
                 self._remember(existing)
@@ -122,10 +123,6 @@ class ConversationService:
             session.commit()
         self._remember(conversation)
         return conversation
-
-    def _session(self) -> Session:
-        # objects stay readable after commit without a second SELECT
-        return Session(self._engine, expire_on_commit=False)
 
     def get(self, conversation_id: str) -> Conversation | None:
         with Session(self._engine) as session:
@@ -229,15 +226,6 @@ class ConversationService:
     def _by_client_id(self, conversation_id: str, client_id: str) -> int | None:
         with self._engine.connect() as conn:
             return conn.execute(_BY_CLIENT_ID, {"b_conversation": conversation_id, "b_client": client_id}).scalar()
-
-    def reply_to(self, inbound_id: int) -> dict[str, Any] | None:
-        with Session(self._engine) as session:
-            reply = session.exec(select(StoredMessage).where(StoredMessage.reply_to == inbound_id)).first()
-            return message_json(reply) if reply is not None else None
-
-    def reply_for_customer(self, conversation_id: str, inbound_id: int) -> dict[str, Any] | None:
-        reply = self.reply_to(inbound_id)
-        return self.for_customer(conversation_id, reply) if reply is not None else None
 
     async def submit(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[dict[str, Any], bool]:
         """Store, then answer in order. Returns (the bot's reply message, whether it was a duplicate)."""
