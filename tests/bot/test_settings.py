@@ -52,3 +52,15 @@ def test_missing_tenants_file_is_named(tmp_path: Path) -> None:
         Settings.from_env({"SUPPORTBOT_TENANTS_FILE": str(tmp_path / "nope.toml")})
     with pytest.raises(ConfigError, match="unknown tenant 'x'"):
         Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path)}).tenant("x")
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, None), ("2", 2)])
+def test_embedding_threads_are_a_setting(tmp_path: Path, value: str | None, expected: int | None) -> None:
+    env = {"SUPPORTBOT_DATA_DIR": str(tmp_path)} | ({"SUPPORTBOT_EMBED_THREADS": value} if value else {})
+    assert Settings.from_env(env).embed_threads == expected
+
+
+@pytest.mark.parametrize("value", ["zero", "-1"])
+def test_bad_embedding_threads_fail_with_the_setting_named(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigError, match="SUPPORTBOT_EMBED_THREADS"):
+        Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_EMBED_THREADS": value})
