@@ -86,10 +86,10 @@ class Assistant:
         await self._pipeline.run(turn)
         latency = (time.perf_counter() - started) * 1000
         result = self._result(turn, latency)
-        if self._audit is not None and record:
+        if not record:
+            return replace(result, events=tuple(self._events(turn, result)))
+        if self._audit is not None:
             await asyncio.to_thread(self._record, turn, result)
-        elif not record:
-            result = replace(result, events=tuple(self._events(turn, result)))
         return result
 
     def _result(self, turn: Turn, latency: float) -> AskResult:

@@ -127,6 +127,8 @@ def _interrupt(_signum: int, _frame: object) -> None:
 
 def main(argv: list[str]) -> int:
     parent, data_dir, port = int(argv[0]), argv[1], int(argv[2])
+    # stderr is the parent's milvus-lite.log
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _die_with_parent(parent)
     _watch_parent(parent)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -137,7 +139,7 @@ def main(argv: list[str]) -> int:
     try:
         run_server(data_dir=data_dir, host="127.0.0.1", port=port)
     except DataDirLockedError as exc:
-        print(exc, file=sys.stderr)
+        logger.error("%s", exc)
         return _LOCKED
     return 0
 

@@ -2,10 +2,10 @@
 
 Candidates come from the store's blended vector (0.5 x chunk + 1.0 x title, so its inner product is
 the dense part of the ordering below) and from BM25. Every candidate gets its exact body and title
-cosines and its BM25 score (a candidate one list missed still gets its true cosine). Passages are ordered by a weighted sum of those scores (BM25 scaled to the best
-candidate), which beat reciprocal-rank fusion on COVID-QA (bench/bench_retrieval.py: top-1 0.713
-vs 0.668); the reciprocal-rank agreement of the three lists is kept as `score` for the confidence
-gate. Chunks are then grouped by document so a long article doesn't crowd out the rest.
+cosines and its BM25 score (a candidate one list missed still gets its true cosine). Passages are
+ordered by a weighted sum of those scores (BM25 scaled to the best candidate), which beat
+reciprocal-rank fusion on COVID-QA (bench/bench_retrieval.py: top-1 0.713 vs 0.668); the
+reciprocal-rank agreement of the three scores is kept as `score` for the confidence gate. Chunks are then grouped by document so a long article doesn't crowd out the rest.
 """
 
 from __future__ import annotations

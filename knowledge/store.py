@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-COLLECTION = "chunks"
+COLLECTION = "chunks_v2"  # with the blended vector
+_OLD_COLLECTION = "chunks"  # before it: copied into COLLECTION on open, then dropped
 _TEXT_LIMIT = 8192
 # The passage order is 0.5 x cosine(question, chunk) + 1.0 x cosine(question, title) (+ a little
 # BM25; bench/bench_retrieval.py). Inner product is linear, so one search over the stored vector
@@ -108,14 +109,16 @@ class MilvusStore:
             self._child.stop()
 
     def _ensure_collection(self) -> None:
-        from pymilvus import DataType, Function, FunctionType
-
         client = self._client
+        if client.has_collection(_OLD_COLLECTION):
+            # a store from before the blended vector, or an upgrade a crash interrupted: (re)do it
+            if client.has_collection(COLLECTION):
+                client.drop_collection(COLLECTION)
+            self._create()
+            self._upgrade_old()
+            return
         if client.has_collection(COLLECTION):
-            fields = {f["name"] for f in client.describe_collection(COLLECTION)["fields"]}
             client.load_collection(COLLECTION)
-            if "blend" not in fields:
-                self._add_blend()
             return
         self._create()
 
@@ -153,27 +156,27 @@ class MilvusStore:
         index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
         client.create_collection(COLLECTION, schema=schema, index_params=index, num_partitions=16)
 
-    def _add_blend(self) -> None:
-        """Upgrade a store written before the blended vector existed: copy every chunk into the new
-        schema (vectors are kept; BM25 is recomputed by Milvus from the same text)."""
+    def _upgrade_old(self) -> None:
+        """Copy every chunk of the old collection into the new one (vectors kept, blend added; Milvus
+        recomputes BM25 from the same text), and drop the old one only once the copy is flushed: a
+        crash midway leaves the old collection, and the next open starts the copy over."""
         client = self._client
+        client.load_collection(_OLD_COLLECTION)
         rows: list[dict[str, Any]] = []
         # Lite can't give the iterator a server timestamp; pymilvus warns and uses its own (fine here)
         logging.getLogger("pymilvus").setLevel(logging.ERROR)
-        iterator = client.query_iterator(COLLECTION, batch_size=1000, filter="", output_fields=[*_SCALARS, "dense", "title_dense"])
+        iterator = client.query_iterator(_OLD_COLLECTION, batch_size=1000, filter="", output_fields=[*_SCALARS, "dense", "title_dense"])
         while batch := iterator.next():
             rows.extend(batch)
         iterator.close()
         logger.info("upgrading the knowledge store: adding the blended vector to %d chunks", len(rows))
-        client.drop_collection(COLLECTION)
-        self._create()
         for start in range(0, len(rows), 1000):
             part = rows[start : start + 1000]
             for row in part:
                 row["blend"] = _blend(np.asarray(row["dense"], dtype=np.float32), np.asarray(row["title_dense"], dtype=np.float32)).tolist()
             client.insert(COLLECTION, [{k: r[k] for k in (*_SCALARS, "dense", "title_dense", "blend")} for r in part])
         client.flush(COLLECTION)
-        client.load_collection(COLLECTION)
+        client.drop_collection(_OLD_COLLECTION)
 
     # writes --------------------------------------------------------------------------------
     def insert(

@@ -8,10 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from bot.services import Services
 from knowledge.retrieval import Retriever, SearchBatcher
 from knowledge.store import COLLECTION, MilvusStore
+
+OLD_COLLECTION = "chunks"  # the name versions before the blended vector used
 
 QUESTIONS = [
     "how do I reset my password?",
@@ -67,15 +70,15 @@ def test_a_full_vector_cache_starts_over_without_losing_candidates(core: Service
     assert after == before
 
 
-def _old_schema(client: object, dim: int) -> None:
+def _old_schema(client: object, dim: int, name: str = OLD_COLLECTION) -> None:
     """The collection as versions before the blended vector created it."""
     from pymilvus import DataType, Function, FunctionType
 
     schema = client.create_schema(auto_id=False, enable_dynamic_field=False)  # type: ignore[attr-defined]
     schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
     schema.add_field("tenant", DataType.VARCHAR, max_length=128, is_partition_key=True)
-    for name, size in (("access", 1024), ("doc_id", 64), ("source", 2048), ("title", 1024), ("url", 2048), ("heading", 1024)):
-        schema.add_field(name, DataType.VARCHAR, max_length=size)
+    for field, size in (("access", 1024), ("doc_id", 64), ("source", 2048), ("title", 1024), ("url", 2048), ("heading", 1024)):
+        schema.add_field(field, DataType.VARCHAR, max_length=size)
     schema.add_field("position", DataType.INT64)
     schema.add_field("text", DataType.VARCHAR, max_length=8192)
     schema.add_field("lexical", DataType.VARCHAR, max_length=10240, enable_analyzer=True)
@@ -87,10 +90,13 @@ def _old_schema(client: object, dim: int) -> None:
     index.add_index("dense", index_type="FLAT", metric_type="COSINE")
     index.add_index("title_dense", index_type="FLAT", metric_type="COSINE")
     index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
-    client.create_collection(COLLECTION, schema=schema, index_params=index, num_partitions=16)  # type: ignore[attr-defined]
+    client.create_collection(name, schema=schema, index_params=index, num_partitions=16)  # type: ignore[attr-defined]
 
 
-def test_a_store_from_an_earlier_version_is_upgraded_in_place(make_services: Callable[..., Services], tmp_path: Path) -> None:
+@pytest.mark.parametrize("interrupted", [False, True])
+def test_a_store_from_an_earlier_version_is_upgraded_in_place(
+    make_services: Callable[..., Services], tmp_path: Path, interrupted: bool
+) -> None:
     from pymilvus import MilvusClient
 
     embedder = make_services(start=False).embedder
@@ -105,18 +111,21 @@ def test_a_store_from_an_earlier_version_is_upgraded_in_place(make_services: Cal
     (tmp_path / "old").mkdir()
     client = MilvusClient(uri)
     _old_schema(client, embedder.dim)
-    client.insert(COLLECTION, [
+    client.insert(OLD_COLLECTION, [
         {"id": f"c{i}", "tenant": "acme", "access": "public", "doc_id": f"d{i}", "source": f"{t}.md", "title": t, "url": "", "heading": "",
          "position": 0, "text": texts[i], "lexical": f"{t}\n{texts[i]}", "dense": dense[i].tolist(), "title_dense": title_dense[i].tolist()}
         for i, t in enumerate(titles)
     ])
-    client.flush(COLLECTION)
+    client.flush(OLD_COLLECTION)
+    if interrupted:  # a crash during an earlier upgrade left a half-made new collection beside the old one
+        _old_schema(client, embedder.dim, name=COLLECTION)
     client.close()
 
     store = MilvusStore(uri=uri, dim=embedder.dim)
     store.open()
     try:
         assert store.count(tenant="acme") == 2
+        assert not store._client.has_collection(OLD_COLLECTION)  # dropped once the copy was flushed
         question = "where can I get my invoices?"
         hits = store.search(tenant="acme", access_keys=["public"], vector=embedder.embed([question])[0], text=question)
         best = max(hits, key=lambda h: 0.5 * h.dense + h.title)
