@@ -3,8 +3,9 @@
 An inbound message is redacted (its originals go to the conversation's encrypted vault) and written
 (status `pending`, deduplicated by its client or platform id) before it is processed, so the stored
 copy never holds personal data; the customer's own values are put back only in what is sent to that
-customer (`for_customer`). the reply is written and the inbound marked `done` in one transaction. Messages are
-processed one at a time per conversation (a FIFO lock each). At start, pending messages left by a
+customer (`for_customer`). The reply is written and the inbound marked `done` in one transaction
+(bot/messages.py holds the message table's reads and writes). Messages are processed one at a time
+per conversation (a FIFO lock each). At start, pending messages left by a
 crash are answered, oldest first. Listeners (widget sockets, channel senders) get every new message.
 """
 
@@ -19,14 +20,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from bot.assistant import AskResult
+from bot.messages import Loaded, MessageStore
 from bot.pipeline import Identity
 from bot.services import Services
-from bot.storage import Conversation, StoredMessage, utcnow, write_events
+from bot.storage import Conversation
 from policies.vault import PLACEHOLDER_RE
 
 logger = logging.getLogger(__name__)
@@ -50,40 +49,7 @@ class Party:
     user: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Loaded:
-    earlier: list[int]  # pending messages of the conversation stored before this one
-    reply: dict[str, Any] | None  # already answered (a duplicate, or recovery after the answer was stored)
-    inbound: Any  # a row of the message table (reads like StoredMessage)
-    conversation: Any  # a row of the conversation table
-
-
 _PARTY_CACHE = 50_000
-
-# Statements of the per-message path, built once: building and cache-keying a statement on every
-# call was a large part of the server's time at a hundred messages a second.
-_BY_CLIENT_ID = select(StoredMessage.id).where(
-    StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.client_id == bindparam("b_client")
-)
-_PENDING_BEFORE = select(StoredMessage.id).where(
-    StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.status == "pending", col(StoredMessage.id) < bindparam("b_message")
-).order_by(col(StoredMessage.id))
-_REPLY_TO = select(StoredMessage).where(StoredMessage.reply_to == bindparam("b_message")).limit(1)
-_MESSAGE = select(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message"))
-_CONVERSATION = select(Conversation).where(col(Conversation.id) == bindparam("b_conversation"))
-_INSERT_MESSAGE = insert(StoredMessage)
-_MARK_DONE = update(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message")).values(status="done")
-_TOUCH = update(Conversation).where(col(Conversation.id) == bindparam("b_conversation")).values(updated_at=bindparam("b_now"))
-
-
-def message_json(message: StoredMessage) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": message.id, "role": message.role, "text": message.text, "created_at": message.created_at.isoformat()}
-    if message.reply_to is not None:
-        data["reply_to"] = message.reply_to
-    if message.payload:
-        payload = json.loads(message.payload)
-        data.update({k: payload[k] for k in ("citations", "outcome", "handoff_reason", "confidence", "route", "author", "rating_request") if k in payload})
-    return data
 
 
 class ConversationService:
@@ -93,6 +59,7 @@ class ConversationService:
         self._services = services
         self._on_result = on_result
         self._engine = services.engine
+        self._messages = MessageStore(services.engine)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._listeners: dict[str, set[Listener]] = defaultdict(set)
         self._global_listeners: list[Listener] = []
@@ -152,11 +119,7 @@ class ConversationService:
         return party if party is not None else await asyncio.to_thread(self.party, conversation_id)
 
     def history(self, conversation_id: str, *, for_customer: bool = True) -> list[dict[str, Any]]:
-        with Session(self._engine) as session:
-            rows = session.exec(
-                select(StoredMessage).where(StoredMessage.conversation_id == conversation_id).order_by(col(StoredMessage.id))
-            )
-            messages = [message_json(m) for m in rows]
+        messages = self._messages.history(conversation_id)
         return [self.for_customer(conversation_id, m) for m in messages] if for_customer else messages
 
     def restore(self, conversation_id: str, text: str) -> str:
@@ -203,29 +166,19 @@ class ConversationService:
 
     # inbound -------------------------------------------------------------------------------
     def store_inbound(self, *, conversation_id: str, text: str, client_id: str | None) -> Submitted:
-        """Durably accept a customer message; a repeated client id returns the first one.
-
-        The hot path uses SQLAlchemy Core statements, not the ORM: at a hundred messages a second
-        the ORM's bookkeeping was a fifth of the server's time."""
-        if client_id and (found := self._by_client_id(conversation_id, client_id)) is not None:
+        """Durably accept a customer message; a repeated client id returns the first one."""
+        if client_id and (found := self._messages.by_client_id(conversation_id, client_id)) is not None:
             return Submitted(inbound_id=found, duplicate=True)
         redacted, counts = self._redact(conversation_id, text)
-        try:
-            with self._engine.begin() as conn:
-                result = conn.execute(_INSERT_MESSAGE, {
-                    "conversation_id": conversation_id, "client_id": client_id, "role": "customer", "text": redacted, "status": "pending",
-                    "reply_to": None, "payload": json.dumps({"entities": counts}) if counts else None, "created_at": utcnow(),
-                })
-                return Submitted(inbound_id=int(result.inserted_primary_key[0]), duplicate=False)
-        except IntegrityError:  # a concurrent duplicate won the race
-            found = self._by_client_id(conversation_id, client_id or "")
-            if found is None:
-                raise
+        stored = self._messages.add(
+            conversation_id, role="customer", text=redacted, status="pending", client_id=client_id,
+            payload={"entities": counts} if counts else None,
+        )
+        if stored is None:  # a concurrent duplicate won the race
+            found = self._messages.by_client_id(conversation_id, client_id or "")
+            assert found is not None
             return Submitted(inbound_id=found, duplicate=True)
-
-    def _by_client_id(self, conversation_id: str, client_id: str) -> int | None:
-        with self._engine.connect() as conn:
-            return conn.execute(_BY_CLIENT_ID, {"b_conversation": conversation_id, "b_client": client_id}).scalar()
+        return Submitted(inbound_id=int(stored["id"]), duplicate=False)
 
     async def submit(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[dict[str, Any], bool]:
         """Store, then answer in order. Returns (the bot's reply message, whether it was a duplicate)."""
@@ -242,28 +195,14 @@ class ConversationService:
     async def process(self, conversation_id: str, inbound_id: int) -> dict[str, Any]:
         async with self._locks[conversation_id]:
             # answer in the order messages were stored, whichever request got the lock first
-            loaded = await asyncio.to_thread(self._load, conversation_id, inbound_id, earlier=True)
+            loaded = await asyncio.to_thread(self._messages.load, conversation_id, inbound_id, earlier=True)
             for earlier in loaded.earlier:
                 await self._process_one(conversation_id, earlier)
             return await self._process_one(conversation_id, inbound_id, loaded=None if loaded.earlier else loaded)
 
-    def _load(self, conversation_id: str, inbound_id: int, *, earlier: bool = False) -> _Loaded:
-        """Everything processing needs from the database, in one connection (Core rows, which
-        read like the models: `.text`, `.state`)."""
-        with self._engine.connect() as conn:
-            pending: list[int] = []
-            if earlier:
-                pending = list(conn.execute(_PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": inbound_id}).scalars())
-            reply = conn.execute(_REPLY_TO, {"b_message": inbound_id}).first()
-            if reply is not None:
-                return _Loaded(pending, message_json(reply), None, None)
-            inbound = conn.execute(_MESSAGE, {"b_message": inbound_id}).first()
-            conversation = conn.execute(_CONVERSATION, {"b_conversation": conversation_id}).first()
-            return _Loaded(pending, None, inbound, conversation)
-
-    async def _process_one(self, conversation_id: str, inbound_id: int, *, loaded: _Loaded | None = None) -> dict[str, Any]:
+    async def _process_one(self, conversation_id: str, inbound_id: int, *, loaded: Loaded | None = None) -> dict[str, Any]:
         if loaded is None:
-            loaded = await asyncio.to_thread(self._load, conversation_id, inbound_id)
+            loaded = await asyncio.to_thread(self._messages.load, conversation_id, inbound_id)
         if loaded.reply is not None:
             return loaded.reply
         inbound, conversation = loaded.inbound, loaded.conversation
@@ -279,7 +218,7 @@ class ConversationService:
         async def on_token(token: str) -> None:
             await self.publish(conversation_id, {"type": "token", "text": token})
 
-        history = await asyncio.to_thread(self._recent, conversation_id, inbound_id=int(inbound.id or 0)) if self._services.models else None
+        history = await asyncio.to_thread(self._messages.recent, conversation_id, before=int(inbound.id)) if self._services.models else None
         result = await self._services.assistant.ask(
             inbound.text, identity=identity, conversation_id=conversation_id, redacted=counts, on_token=on_token, history=history,
             record=False,  # its audit events go in with the reply, in one transaction
@@ -291,42 +230,34 @@ class ConversationService:
             "conversation %s: %r -> %s (%s, confidence %.2f, %.0f ms)", conversation_id, inbound.text, result.outcome.value,
             result.handoff_reason.value if result.handoff_reason else result.route, result.confidence, result.latency_ms,
         )
-        reply = await asyncio.to_thread(self._store_reply, inbound_id, conversation_id, result, tenant=conversation.tenant)
+        payload = result.to_json()
+        payload.pop("question", None)
+        reply = await asyncio.to_thread(
+            self._messages.add_reply, conversation_id, inbound_id=inbound_id, text=result.answer, payload=payload,
+            events=result.events, tenant=conversation.tenant,
+        )
         await self._deliver(conversation_id, reply)
         if self.handoff is not None and result.handoff_reason is not None:
             await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"))
         return reply
 
-    async def _human_side(self, conversation: Conversation, inbound: StoredMessage) -> dict[str, Any] | None:
+    async def _human_side(self, conversation: Any, inbound: Any) -> dict[str, Any] | None:
         """People own the conversation: relay, don't answer. Just resolved: the rating asked for."""
         from handoff.states import HUMAN_OWNED, State
 
         state = State(conversation.state)
         inbound_id = int(inbound.id or 0)
         if state in HUMAN_OWNED:
-            await asyncio.to_thread(self._mark_done, inbound_id)
+            await asyncio.to_thread(self._messages.mark_done, inbound_id)
             await self.handoff.relay_customer(conversation.id, inbound.text)
             return {"relayed": True, "state": state.value}
         if state is State.CLOSED:
             rating = await asyncio.to_thread(self.handoff.take_rating, conversation.id, inbound.text)
             if rating is not None:
-                await asyncio.to_thread(self._mark_done, inbound_id)
+                await asyncio.to_thread(self._messages.mark_done, inbound_id)
                 return await self.post_message(conversation.id, role="system", text="Thanks for rating us!", reply_to=inbound_id)
             await asyncio.to_thread(self.handoff.reopen_for_bot, conversation.id)
         return None
-
-    def _recent(self, conversation_id: str, *, inbound_id: int, limit: int = 10) -> list[dict[str, str]]:
-        """The conversation before this message (redacted, as stored), for the model's context."""
-        with Session(self._engine) as session:
-            rows = session.exec(
-                select(StoredMessage).where(StoredMessage.conversation_id == conversation_id, col(StoredMessage.id) < inbound_id)
-                .order_by(col(StoredMessage.id).desc()).limit(limit)
-            ).all()
-        return [{"role": m.role, "text": m.text} for m in reversed(rows)]
-
-    def _mark_done(self, inbound_id: int) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(_MARK_DONE, {"b_message": inbound_id})
 
     async def _deliver(self, conversation_id: str, message: dict[str, Any]) -> None:
         """Widget sockets and channel senders reach the customer: they get the restored text;
@@ -336,19 +267,6 @@ class ConversationService:
         for listener in self._global_listeners:
             await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
 
-    def _store_reply(self, inbound_id: int, conversation_id: str, result: AskResult, *, tenant: str) -> dict[str, Any]:
-        payload = result.to_json()
-        payload.pop("question", None)
-        now = utcnow()
-        values = {"conversation_id": conversation_id, "client_id": None, "role": "bot", "text": result.answer, "status": "done",
-                  "reply_to": inbound_id, "payload": json.dumps(payload), "created_at": now}
-        with self._engine.begin() as conn:  # reply stored and inbound done together
-            reply_id = conn.execute(_INSERT_MESSAGE, values).inserted_primary_key[0]
-            conn.execute(_MARK_DONE, {"b_message": inbound_id})
-            conn.execute(_TOUCH, {"b_conversation": conversation_id, "b_now": now})
-            write_events(conn, result.events, tenant=tenant, conversation_id=conversation_id)
-        return message_json(StoredMessage(id=reply_id, **values))
-
     async def post_message(
         self, conversation_id: str, *, role: str, text: str, author: str | None = None, client_id: str | None = None,
         redact: bool = False, payload: dict[str, Any] | None = None, reply_to: int | None = None,
@@ -357,24 +275,11 @@ class ConversationService:
         A repeated `client_id` (a platform retry) stores and sends nothing again."""
 
         def store() -> dict[str, Any] | None:
-            with Session(self._engine) as session:
-                if client_id and session.exec(
-                    select(StoredMessage.id).where(StoredMessage.conversation_id == conversation_id, StoredMessage.client_id == client_id)
-                ).first() is not None:
-                    return None
-                stored_text = self._redact(conversation_id, text)[0] if redact else text
-                data = {**(payload or {}), **({"author": author} if author else {})}
-                message = StoredMessage(
-                    conversation_id=conversation_id, role=role, text=stored_text, client_id=client_id, reply_to=reply_to,
-                    payload=json.dumps(data),
-                )
-                session.add(message)
-                try:
-                    session.commit()
-                except IntegrityError:
-                    return None
-                session.refresh(message)
-                return message_json(message)
+            if client_id and self._messages.by_client_id(conversation_id, client_id) is not None:
+                return None
+            stored_text = self._redact(conversation_id, text)[0] if redact else text
+            data = {**(payload or {}), **({"author": author} if author else {})}
+            return self._messages.add(conversation_id, role=role, text=stored_text, client_id=client_id, reply_to=reply_to, payload=data)
 
         message = await asyncio.to_thread(store)
         if message is None:
@@ -383,15 +288,10 @@ class ConversationService:
         return message
 
     # recovery ------------------------------------------------------------------------------
-    def pending(self) -> list[tuple[str, int]]:
-        with Session(self._engine) as session:
-            rows = session.exec(select(StoredMessage).where(StoredMessage.status == "pending").order_by(col(StoredMessage.id)))
-            return [(m.conversation_id, int(m.id or 0)) for m in rows]
-
     async def recover(self) -> int:
         """Answer what a crash left unanswered, in order per conversation, conversations in parallel."""
         by_conversation: dict[str, list[int]] = defaultdict(list)
-        for conversation_id, inbound_id in await asyncio.to_thread(self.pending):
+        for conversation_id, inbound_id in await asyncio.to_thread(self._messages.pending):
             by_conversation[conversation_id].append(inbound_id)
 
         async def drain(conversation_id: str, ids: list[int]) -> None:
