@@ -18,7 +18,6 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from bot.conversations import ConversationService
-from bot.errors import ConfigError
 from bot.metrics import Metrics
 from bot.settings import Settings, TenantConfig
 

@@ -216,35 +216,6 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
         click.echo(f"suggested min_confidence {report.calibration['suggested_min_confidence']:.2f} (tenants file: [tenants.{tenant}.thresholds])")
 
 
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="(default) JSON lines out")
-@click.option("--tenant", default=None, help="use this tenant's pii_kinds")
-@friendly
-def redact(as_json: bool, tenant: str | None) -> None:
-    """Redact personal data from each line of standard input (JSON lines out)."""
-    from policies.redaction import SpacyRedactor
-
-    settings = Settings.from_env()
-    kinds = settings.tenant(tenant).pii_kinds if tenant else None
-    redactor = SpacyRedactor(model=settings.spacy_model, kinds=frozenset(kinds) if kinds is not None else None)
-    redactor.warm_up()
-    batch: list[str] = []
-
-    def flush() -> None:
-        for r in redactor.redact_many_sync(batch):
-            out = {"text": r.text, "redacted": r.redacted, "entities": [{"type": e.type, "start": e.start, "end": e.end} for e in r.entities]}
-            click.echo(json.dumps(out, ensure_ascii=False))
-        sys.stdout.flush()
-        batch.clear()
-
-    for line in sys.stdin:
-        batch.append(line.rstrip("\n"))
-        if len(batch) >= 64 or sys.stdin.isatty():
-            flush()
-    if batch:
-        flush()
-
-
 @main.group()
 def telegram() -> None:
     """Telegram bot helpers."""

@@ -22,11 +22,12 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.assistant import AskResult
 from bot.messages import Loaded, MessageStore
 from bot.pipeline import Identity
 from bot.services import Services
 from bot.storage import Conversation
-from policies.vault import PLACEHOLDER_RE
+from policies.pii_patterns import PLACEHOLDER_RE
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.storage import VaultEntry, utcnow
-from policies.redaction import PLACEHOLDER_RE, normalize
+from policies.pii_patterns import PLACEHOLDER_RE, normalize
 
 
 class VaultKeys:

@@ -1,0 +1,232 @@
+"""Person names: where the spaCy model must look, and what it finds that is really a person.
+
+NER runs only where a name could be (`may_hold_a_name`), and its PERSON spans are checked and
+extended with context rules: "my name is ...", signatures above contact details, transcript
+speakers, vocatives, lists of founders; a first-name gazetteer (gender-guesser) vouches for single
+words.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from policies.pii_patterns import EMAIL_RE, NANP_PHONE, PERSON, PLACEHOLDER_RE, UPPER, Entity
+
+CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
+
+
+def may_hold_a_name(text: str) -> bool:
+    if LOWER_CUED.search(text) or SIGNATURE_LINE.match(text) or len(SPEAKER.findall(text)) >= 2:
+        return True
+    for m in CAPITALISED.finditer(mask_placeholders(text)):
+        word = m.group()
+        if word == "I" or (word.isupper() and len(word) <= 4):
+            continue  # "I", "FAQ", "2FA"
+        if not _sentence_start(text, m.start()) or word.lower() in Names.first_names() or word.lower() not in _common_words():
+            return True
+    return False
+
+
+def _common_words() -> frozenset[str]:
+    from knowledge.vocabulary import common_words
+
+    return common_words()
+
+
+def mask_placeholders(text: str) -> str:
+    # keep offsets; stop NER from reading "<PERSON_1>" as a name
+    return PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), text)
+
+
+NAME_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|sir|madam)\.?\s+$", re.I)
+# words right before a name: "my name is Rubija", "my kid Lukas", "Directed By: Sari J. Paavolainen"
+NAME_CUE = re.compile(
+    r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bthanks,?|"
+    r"\b(?:my|our) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
+    r"\bdirected by:?|\bwritten by:?|\bby|\bunder|\bwith|\bfrom|\bto|\bdear|\bhi|\bhello|\bcontact)\s*$",
+    re.I,
+)
+NAME_WORD = rf"[{UPPER}][^\W\d_]*(?:['’-][^\W\d_]+)*"  # letters only: "GB82" is no name
+# cues strong enough to take a lone unknown capitalised word for a name
+NAME_CUE_STRONG = re.compile(
+    r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bdear|\bhi|\bhello|\blast name\??|"
+    r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
+    r"\bdirected by:?|\bwritten by:?|\bfounders?:?)\s*$",
+    re.I,
+)
+NAME_RUN = re.compile(rf"{NAME_WORD}(?:\s(?:[{UPPER}]\.?\s)?{NAME_WORD}){{0,3}}")
+SPEAKER = re.compile(rf"^({NAME_WORD}):", re.M)
+# capitalised words that are first names in some country but ordinary words in a support chat
+NOT_NAMES = frozenset(
+    """i a an the my your our this that it we you he she they me us hi hello hey dear thanks thank please yes no ok okay i'd i'm i'll i've
+    will may june april august mark bill grace hope joy faith rose summer page chase chance sunny honey love
+    gold silver premium pro basic free freemium standard plus business team help support order account card
+    monday tuesday wednesday thursday friday saturday sunday january february march july september october november december
+    can could would should what when where why how who which if as at by for from in into of on or to with
+    mac macbook chrome safari edge firefox windows linux android iphone ipad pixel galaxy alexa siri opera""".split()
+)
+
+
+class Names:
+    """First names from many countries (gender-guesser's list, ~45k names), loaded once."""
+
+    _names: frozenset[str] | None = None
+    _lock = threading.Lock()
+
+    @classmethod
+    def first_names(cls) -> frozenset[str]:
+        if cls._names is None:
+            with cls._lock:
+                if cls._names is None:
+                    cls._names = frozenset(_load_first_names())
+        return cls._names
+
+
+def _load_first_names() -> set[str]:
+    try:
+        from gender_guesser.detector import Detector
+    except ImportError:
+        return set()
+    names = set()
+    for name in Detector(case_sensitive=False).names:
+        for part in name.replace("+", " ").replace("-", " ").split():
+            if len(part) > 2 and part.lower() not in NOT_NAMES:
+                names.add(part.lower())
+    return names
+
+
+def _is_cap(word: str) -> bool:
+    return bool(word) and word[0].isupper()
+
+
+def people(doc, text: str) -> list[Entity]:  # noqa: ANN001 - spacy.Doc
+    first_names = Names.first_names()
+    spans: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        words = ent.text.split()
+        # the small model tags chat slang ("wanna", "ya") as people: a name has a capital
+        if not any(_is_cap(w) for w in words):
+            continue
+        if len(words) == 1 and (words[0].lower() in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4)):
+            continue  # "ETA", "PIN": acronyms
+        if len(words) == 1 and words[0].strip(".,'’").lower() not in first_names and not (
+            NAME_CUE_STRONG.search(text[max(0, ent.start_char - 30) : ent.start_char])
+            or NAME_TITLE.search(text[max(0, ent.start_char - 8) : ent.start_char])
+            or LIST_OF_NAMES.search(text)
+            or re.search(r"'s\b|\bis\b|\bwas\b|\bsaid\b", text[ent.end_char : ent.end_char + 6])
+        ):
+            continue  # a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
+        spans.append((ent.start_char, ent.end_char))
+    places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC", "NORP"}]
+    for m in NAME_RUN.finditer(text):
+        words = m.group().split()
+        if len(words) == 1 and (words[0].isupper() and len(words[0]) <= 4 or any(s <= m.start() < e for s, e in places)):
+            continue  # "ETA", "PIN"; "deliver to Valencia"
+        first = words[0].rstrip(".,'’").lower()
+        cue = NAME_CUE.search(text[max(0, m.start() - 30) : m.start()]) or NAME_TITLE.search(text[max(0, m.start() - 8) : m.start()])
+        known = first in first_names and first not in NOT_NAMES and first not in _stop_words()
+        if known and len(words) == 1 and re.search(r"\b(?:my|your|our|their|the|a|an|this|that)\s+$", text[max(0, m.start() - 8) : m.start()], re.I):
+            known = False  # "my Mac", "the Opera app": a thing, not a person
+        if known and (len(words) > 1 or not _sentence_start(text, m.start()) or cue or _verb_follows(text, m.end())):
+            spans.append((m.start(), m.end()))
+        elif cue and len(words) > 1 and all(w.rstrip(".").lower() not in NOT_NAMES for w in words):
+            spans.append((m.start(), m.end()))
+        elif len(words) == 1 and VOCATIVE.match(text, m.end()) and first not in _common_words() and first not in NOT_NAMES:
+            spans.append((m.start(), m.end()))  # "Warrane, can I please speak to your boss?"
+        elif NAME_CUE_STRONG.search(text[max(0, m.start() - 30) : m.start()]) and words[0].lower() not in NOT_NAMES:
+            spans.append((m.start(), m.end()))  # "My name is Rubija", "What's your last name? Boyle"
+    speakers = [m for m in SPEAKER.finditer(text) if m.group(1).lower() not in NOT_SPEAKERS]
+    for m in speakers:  # chat transcripts: "Halldór: What a wife." (a known name, or two speakers or more)
+        if m.group(1).lower() in first_names or len({s.group(1) for s in speakers}) >= 2:
+            spans.append((m.start(1), m.end(1)))
+    for m in LOWER_CUED.finditer(text):  # "my name is vitoria", "call me višeslav", "maiden name is nyberg"
+        words = m.group(1).split()
+        keep = words[:1]
+        for w in words[1:]:  # initials, and a surname that is no ordinary word
+            if len(w.rstrip(".")) == 1 or (w.lower() not in _stop_words() and w.lower() not in NOT_NAMES):
+                keep.append(w)
+            else:
+                break
+        while len(keep) > 1 and len(keep[-1].rstrip(".")) == 1:
+            keep.pop()
+        if words[0].lower() not in NOT_NAMES and words[0].lower() not in _stop_words():
+            spans.append((m.start(1), m.start(1) + len(" ".join(keep))))
+    spans += _signature(text)
+    for m in LIST_OF_NAMES.finditer(text):  # "our 3 founders: Kónya, Becker and Vasquez", "Usamov and Bowers were engineers"
+        before = text[max(0, m.start() - 30) : m.start()]
+        if NAME_CUE_STRONG.search(before) or re.match(r" (?:were|are|have|had|both|together)\b", text[m.end():]):
+            spans += [(m.start() + i.start(), m.start() + i.end()) for i in re.finditer(NAME_WORD, m.group())
+                      if i.group().lower() not in NOT_NAMES and i.group().lower() not in _stop_words()]
+    spans = _with_titles(spans, text)
+    spans += _same_names(spans, text)
+    return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
+
+
+VOCATIVE = re.compile(r", (?:can|could|would|will|please|I|we|you|do|are)\b")
+NOT_SPEAKERS = frozenset("bot user customer agent note subject re fw from to cc date time phone e-mail email website address q a".split())
+LOWER_CUED = re.compile(
+    r"(?i:\bmy name is|\bcall me|\bmaiden name is|\blast name(?: is|\?)|\bfirst name(?: is|\?)|\bfollow up with|\bsays)"
+    r"\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
+)
+SIGNATURE_LINE = re.compile(r"\A[>\s]*([^\W\d_][\w'’-]+(?: [^\W\d_]\.?)?(?: [^\W\d_][\w'’-]+){1,2})[ \t]*\n")
+
+
+def _signature(text: str) -> list[tuple[int, int]]:
+    """A signature block: a first line of two or three words above contact details is a name."""
+    m = SIGNATURE_LINE.match(text)
+    if m is None or not (EMAIL_RE.search(text) or NANP_PHONE.search(text) or re.search(r"\+\d|\b(?:phone|box|suite|apt|avenue|street)\b", text, re.I)):
+        return []
+    name = m.group(1)
+    if any(w.lower() in NOT_NAMES or w.lower() in _stop_words() for w in name.split()):
+        return []
+    return [(i.start(), i.end()) for i in re.finditer(re.escape(name), text)]
+
+
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def _verb_follows(text: str, end: int) -> bool:
+    """"Enrico shouted", "Scott is": a sentence-initial first name followed by a lowercase word."""
+    following = text[end:]
+    return (
+        re.match(r"(?:'s)? (?:is|was|has|had|will|said|says|shouted|asked|told|lives|works|called|wrote|began|and)\b", following) is not None
+        or re.match(r", (?:can|could|would|will|please|I|we|you|do|are)\b", following) is not None  # "Warrane, can I ..."
+    )
+
+
+def _sentence_start(text: str, index: int) -> bool:
+    before = text[:index].rstrip()
+    return not before or before[-1] in ".!?:\n\"“"
+
+
+def _with_titles(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    out = []
+    for start, end in spans:
+        title = NAME_TITLE.search(text[max(0, start - 8) : start])  # "Ms. Hanna Ukkonen": the title goes too
+        out.append((start - len(title.group()) if title else start, end))
+    return out
+
+
+def _same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """A name found once is redacted everywhere in the message ("Faina D. Yefremova ... early Yefremova"),
+    and so are the other capitalised items of a list that holds a name ("Eklund, Michael and Hodge")."""
+    words = {w.strip(".,'’") for s, e in spans for w in text[s:e].split()}
+    words = {w for w in words if len(w) > 2 and _is_cap(w) and w.isalpha() and not w.isupper() and w.lower() not in NOT_NAMES}
+    out = []
+    if words:
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
+        out += [(m.start(), m.end()) for m in pattern.finditer(text)]
+    for m in LIST_OF_NAMES.finditer(text):
+        items = [(i.start(), i.end()) for i in re.finditer(NAME_WORD, m.group())]
+        if any(s <= m.start() + a < e for a, _ in items for s, e in spans):
+            out += [(m.start() + a, m.start() + b) for a, b in items if m.group()[a:b].lower() not in NOT_NAMES]
+    return out
+
+
+LIST_OF_NAMES = re.compile(rf"{NAME_WORD}(?:, {NAME_WORD})*,? (?:and|or|&) {NAME_WORD}")

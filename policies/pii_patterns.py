@@ -1,0 +1,298 @@
+"""Pattern detectors for personal data, and how found entities become placeholders.
+
+Validated patterns: e-mail, phone numbers (`phonenumbers`, several regions), payment cards (Luhn),
+IBAN (mod-97), US SSN, IP addresses (`ipaddress`), street addresses (house number + street word,
+continued over the city / postcode / country lines that follow). `merge` joins these with the
+person names of policies/person_names.py; `apply` writes the placeholders.
+"""
+
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import phonenumbers
+
+PERSON = "PERSON"
+EMAIL = "EMAIL"
+PHONE = "PHONE"
+CREDIT_CARD = "CREDIT_CARD"
+IBAN = "IBAN"
+US_SSN = "US_SSN"
+IP_ADDRESS = "IP_ADDRESS"
+STREET_ADDRESS = "STREET_ADDRESS"
+ALL_KINDS: frozenset[str] = frozenset({PERSON, EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, STREET_ADDRESS})
+# when two detections overlap, the more specific (validated) one wins
+PRIORITY = {EMAIL: 0, IBAN: 1, CREDIT_CARD: 2, US_SSN: 3, IP_ADDRESS: 4, PHONE: 5, STREET_ADDRESS: 6, PERSON: 7}
+
+PLACEHOLDER_RE = re.compile(r"<([A-Z_]+)_(\d+)>")
+PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "AU")
+PHONE_CONTEXT = re.compile(r"\b(?:call|phone|tel|telephone|mobile|cell|number|reach|contact|fax|whatsapp|sms|text me)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    kind: str
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"type": self.kind, "start": self.start, "end": self.end}
+
+
+@dataclass(slots=True)
+class Redaction:
+    text: str
+    redacted: str
+    entities: list[Entity] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(e.kind for e in self.entities))
+
+    def to_json(self) -> dict[str, object]:
+        return {"text": self.text, "redacted": self.redacted, "entities": [e.to_json() for e in self.entities]}
+
+
+class Numbering(Protocol):
+    """Gives each (kind, value) its placeholder; a conversation's vault implements it."""
+
+    def placeholder(self, kind: str, value: str) -> str: ...
+
+
+class LocalNumbering:
+    """Numbering for one message when there is no conversation (CLI, evaluation)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], str] = {}
+        self._next: Counter[str] = Counter()
+
+    def placeholder(self, kind: str, value: str) -> str:
+        key = (kind, normalize(kind, value))
+        if key not in self._seen:
+            self._next[kind] += 1
+            self._seen[key] = f"<{kind}_{self._next[kind]}>"
+        return self._seen[key]
+
+
+def normalize(kind: str, value: str) -> str:
+    """The same value written differently gets the same placeholder."""
+    if kind in {PHONE, CREDIT_CARD, US_SSN}:
+        return re.sub(r"\D", "", value)
+    if kind == IBAN:
+        return re.sub(r"\s", "", value).upper()
+    if kind == EMAIL:
+        return value.lower()
+    return " ".join(value.split()).lower()
+
+
+# --- validated patterns --------------------------------------------------------------------
+EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}\b")
+CARD_RE = re.compile(r"(?<![\w-])(?:\d[ -]?){11,18}\d(?![\w-])")
+IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)\b", re.I)  # mod-97 checked
+# a Luhn-valid run of digits right after these words is an order or ticket number, not a card
+NOT_A_CARD = re.compile(
+    r"(?:order|oder|purchase|invoice|tracking|ticket|reference|ref|booking|confirmation|transaction|shipment|package|parcel|case)"
+    r"(?:\s+(?:number|no\.?|id|#))?\s*#?\s*$",
+    re.I,
+)
+NANP_PHONE = re.compile(r"(?<![\w-])(?:\+?\d{1,3}[-.\s])?\(?\d{3}\)?[-.\s]?\d{3}[-.\s]\d{4}(?![\w-])")
+SSN_RE = re.compile(r"(?<![\w-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\w-])")
+SSN_CONTEXT = re.compile(r"\b(?:ssn|social security|social-security|tax id|taxpayer)\b", re.I)
+IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
+IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+
+STREET_WORDS = (
+    r"street|st|avenue|ave|road|rd|lane|ln|boulevard|blvd|drive|dr|court|ct|place|pl|square|sq|terrace|"
+    r"way|parkway|pkwy|highway|hwy|circle|cir|crescent|close|alley|row|trail|plaza|gateway|pass|fort|park|parks|"
+    r"union|streets|squares|str|strasse|straße|weg|gasse|platz|allee|rue|avenida|calle|via|viale|paseo|rua|plein|laan|"
+    r"gatan|vägen|vej|gade|katu|tie|kuja|veien|gata|ulica|utca|ul|u|kapu"
+)
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я"
+CAP_WORD = rf"[{UPPER}][\w'’.-]*"
+PARTICLE = r"(?:de|del|da|do|dos|das|di|du|la|le|van|von|der|den|y)"
+CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -])?{CAP_WORD}){{0,3}}"
+UNIT = r"(?i:apt|apartment|suite|ste|unit|floor|fl|room|rm|#)\.?\s*\d+[A-Za-z]?"
+STREET_PATTERNS = [
+    # "3968 Bay Street", "12 rue de la Paix", "221B Baker St.", "370 3911 Fourth Avenue"
+    re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?:(?:[{UPPER}0-9][\w'’.-]*|{PARTICLE})\s+){{0,4}}?(?i:{STREET_WORDS})\b\.?"),
+    # "Rua do Arenque 1634", "ul. Więckowskiego Stefana 28", "Strasse 89"
+    re.compile(rf"\b(?:{STREET_WORDS})\.?\s+(?:[\w'’.-]+\s+){{0,3}}?\d{{1,5}}[A-Za-z]?\b", re.I),
+    # "Koskikatu 25", "Hauptstraße 5", "Bundesstrasse 31"
+    re.compile(rf"\b[^\W\d_]{{3,}}(?:{STREET_WORDS})\s+\d{{1,5}}[A-Za-z]?\b", re.I),
+    # "6750 Koskikatu 25", "19902 Dobrovského 1394", "928 Λ. Αλεξάνδρας 14": number, word(s), number
+    re.compile(rf"\b\d{{2,6}}\s+[{UPPER}][\w'’.-]+(?:\s+[^\W\d_][\w'’.-]+){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b(?!-)"),
+    # "Marina Fort Street", "Herceg Gateway St.": capitalised name and a capitalised street word
+    re.compile(rf"\b{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Drive|Parkway|Square|Terrace|Gateway|Way|Place|Court|Pass|Parks?|Union)"),
+    # military and post boxes: "PSC 0413, Box 8144", "P.O. Box 12", "Postbox 21"
+    re.compile(r"\b(?:PSC|Unit|USNS|USNV|USS|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}|\b(?:P\.?\s?O\.?\s?Box|Postbox|Post Office Box)\s+\d{1,6}", re.I),
+    re.compile(rf"\b{UNIT}\b"),
+    # "the corner of X and Y"
+    re.compile(rf"(?:\bthe )?\bcorner of\s+(?:[\w'’.-]+\s+){{0,4}}?(?:and|&)\s+{CAP_WORDS}", re.I),
+]
+ADDRESS_TAIL = re.compile(
+    # what may follow a street line: unit, city, state or region code, postcode, country
+    rf"(?:\s*(?:,|\n)\s*|\s+)(?:{UNIT}|{CAP_WORDS}|[A-Z]{{2}}|\d{{4,6}}(?:-\d{{4}})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|\((?:{CAP_WORDS})\)|(?:APO|FPO|DPO) A[AEP] \d{{5}})",
+)
+ADDRESS_HEAD = re.compile(rf"(?:{CAP_WORD} ){{1,2}}$")
+MAX_ADDRESS_TAIL = 6
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def iban_ok(value: str) -> bool:
+    compact = value.replace(" ", "").upper()
+    if not 15 <= len(compact) <= 34:
+        return False
+    moved = compact[4:] + compact[:4]
+    try:
+        return int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
+    except ValueError:
+        return False
+
+
+def _ssn_ok(area: str, group: str, serial: str) -> bool:
+    return area not in {"000", "666"} and not area.startswith("9") and group != "00" and serial != "0000"
+
+
+def pattern_entities(text: str, kinds: frozenset[str]) -> list[Entity]:
+    found: list[Entity] = []
+
+    def add(kind: str, start: int, end: int) -> None:
+        found.append(Entity(kind, start, end, text[start:end]))
+
+    if EMAIL in kinds:
+        for m in EMAIL_RE.finditer(text):
+            add(EMAIL, m.start(), m.end())
+    if IBAN in kinds:
+        for m in IBAN_RE.finditer(text):
+            if iban_ok(m.group()):
+                add(IBAN, m.start(), m.end())
+    if CREDIT_CARD in kinds:
+        for m in CARD_RE.finditer(text):
+            digits = re.sub(r"\D", "", m.group())
+            if 12 <= len(digits) <= 19 and luhn_ok(digits) and not NOT_A_CARD.search(text[max(0, m.start() - 40) : m.start()]):
+                add(CREDIT_CARD, m.start(), m.end())
+    if US_SSN in kinds:
+        for m in SSN_RE.finditer(text):
+            dashed = bool(m.group(2))
+            if _ssn_ok(m.group(1), m.group(3), m.group(4)) and (dashed or SSN_CONTEXT.search(text)):
+                add(US_SSN, m.start(), m.end())
+    if IP_ADDRESS in kinds:
+        for regex in (IPV4_RE, IPV6_RE):
+            for m in regex.finditer(text):
+                try:
+                    ipaddress.ip_address(m.group())
+                except ValueError:
+                    continue
+                add(IP_ADDRESS, m.start(), m.end())
+    if PHONE in kinds and sum(ch.isdigit() for ch in text) >= 6:
+        found.extend(_phones(text))
+    if STREET_ADDRESS in kinds and any(ch.isdigit() for ch in text):
+        found.extend(_addresses(text))
+    return found
+
+
+def _phones(text: str) -> list[Entity]:
+    spans: dict[tuple[int, int], str] = {}
+    for region in PHONE_REGIONS:
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+            spans[(m.start, m.end)] = m.raw_string
+    for m in NANP_PHONE.finditer(text):
+        spans.setdefault((m.start(), m.end()), m.group())
+    out = []
+    context = PHONE_CONTEXT.search(text) is not None
+    for (start, end), raw in spans.items():
+        digits = re.sub(r"\D", "", raw)
+        # a bare run of digits is an order or account number unless the text talks about phoning
+        formatted = raw.startswith("+") or raw.startswith("(") or re.search(r"\d[\s.\-)]+\d", raw) is not None
+        # the tail of a mistyped card number ("4111 1111 1111 1112") is no phone number
+        inside_longer_number = re.search(r"\d{4}[ -]$", text[:start]) and re.fullmatch(r"\d{4}(?:[ -]\d{4})+", raw)
+        if len(digits) >= 7 and (formatted or context) and not inside_longer_number:
+            out.append(Entity(PHONE, start, end, raw))
+    return out
+
+
+def _addresses(text: str) -> list[Entity]:
+    spans: list[tuple[int, int]] = []
+    for regex in STREET_PATTERNS:
+        for m in regex.finditer(text):
+            start, end = m.start(), m.end()
+            if text[start].isalpha():
+                # "Villacher Strasse 89": the capitalised words before a street word belong to it
+                head = ADDRESS_HEAD.search(text, max(0, start - 40), start)
+                if head and "\n" not in head.group():
+                    start = head.start()
+            for _ in range(MAX_ADDRESS_TAIL):
+                tail = ADDRESS_TAIL.match(text, end)
+                if tail is None:
+                    break
+                end = tail.end()
+            spans.append((start, end))
+    return [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in _union(spans, text)]
+
+
+def _union(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Overlapping or touching spans (only spaces, commas or line breaks between) become one."""
+    out: list[list[int]] = []
+    for start, end in sorted(spans):
+        if out and (start <= out[-1][1] or not text[out[-1][1] : start].strip(" ,\n")):
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return [(s, e) for s, e in out]
+
+
+# --- merging ---------------------------------------------------------------------------------
+def merge(entities: Iterable[Entity], text: str) -> list[Entity]:
+    """Non-overlapping entities, the more specific kind first, then the longer span."""
+    protected = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
+    entities = list(entities)
+    addresses = [e for e in entities if e.kind == STREET_ADDRESS]
+    entities = [
+        e for e in entities
+        if not (e.kind == PHONE and not e.text.startswith("+") and any(a.start <= e.start and e.end <= a.end for a in addresses))
+    ]
+    chosen: list[Entity] = []
+    for e in sorted(entities, key=lambda e: (PRIORITY.get(e.kind, 9), -(e.end - e.start), e.start)):
+        start, end = _trim(text, e.start, e.end)
+        if start >= end or any(s < end and start < t for s, t in protected):
+            continue
+        if any(c.start < end and start < c.end for c in chosen):
+            continue
+        chosen.append(Entity(e.kind, start, end, text[start:end]))
+    chosen.sort(key=lambda e: e.start)
+    return chosen
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and not text[start].isalnum() and text[start] not in "+(<#":
+        start += 1
+    while end > start and not text[end - 1].isalnum() and text[end - 1] not in ").":
+        end -= 1
+    while end > start and text[end - 1] in ".,":
+        end -= 1
+    return start, end
+
+
+def apply(text: str, entities: Sequence[Entity], numbering: Numbering) -> str:
+    parts, last = [], 0
+    for e in entities:
+        parts.append(text[last : e.start])
+        parts.append(numbering.placeholder(e.kind, e.text))
+        last = e.end
+    parts.append(text[last:])
+    return "".join(parts)
