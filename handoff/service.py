@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
 
 from bot.settings import Settings
 from bot.storage import AuditLog, Conversation, Handoff, utcnow
@@ -24,7 +23,8 @@ from bot.models import ChatModel
 from handoff.packet import Packet, build_packet
 from handoff.summary import model_summary
 from handoff.policy import HandoffPolicy, policy_from
-from handoff.states import HUMAN_OWNED, State, check
+from handoff.records import OPEN, HandoffRecords, aware, packet_of
+from handoff.states import HUMAN_OWNED, State
 
 if TYPE_CHECKING:
     from bot.conversations import ConversationService
@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-OPEN = ("queued", "open")  # waiting for someone to claim
-DEFAULT_CLAIM_MINUTES = 5.0
 RATING_PROMPT = "Your conversation with our support team is resolved. How did we do? Reply with a number from 1 (poor) to 5 (great)."
 BACK_TO_BOT = "You're chatting with the bot again. Ask me anything, or ask for a person whenever you like."
 
@@ -48,12 +46,6 @@ class StaffDesk(Protocol):
     async def post_in_thread(self, handoff: Handoff, text: str) -> None: ...
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    from datetime import UTC
-
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
-
-
 class HandoffService:
     def __init__(
         self, *, engine: Engine, settings: Settings, conversations: ConversationService, audit: AuditLog,
@@ -63,7 +55,7 @@ class HandoffService:
         """`observe(step, reason=..., waited_seconds=...)`: metrics hook (bot.metrics.Metrics.handoff)."""
         self._observe = observe or (lambda *a, **k: None)
         self._summarizer = summarizer  # a model tier that writes the staff summary (else built from the messages)
-        self._engine = engine
+        self._records = HandoffRecords(engine, now=now)
         self._settings = settings
         self._conversations = conversations
         self._audit = audit
@@ -87,45 +79,20 @@ class HandoffService:
         return self.state(conversation_id) in HUMAN_OWNED
 
     def _set_state(self, conversation_id: str, target: State, *, actor: str, **data: Any) -> None:
-        with Session(self._engine) as session:
-            conversation = session.get(Conversation, conversation_id)
-            if conversation is None:
-                return
-            before = conversation.state
-            if before == target.value:
-                return
-            check(before, target)
-            conversation.state = target.value
-            conversation.updated_at = self._now()
-            session.add(conversation)
-            session.commit()
-            tenant = conversation.tenant
-        self._audit.record(tenant=tenant, conversation_id=conversation_id, kind="state", before=before, after=target.value, actor=actor, **data)
+        changed = self._records.set_state(conversation_id, target)
+        if changed is not None:
+            before, tenant = changed
+            self._audit.record(tenant=tenant, conversation_id=conversation_id, kind="state", before=before, after=target.value, actor=actor, **data)
 
     def current(self, conversation_id: str) -> Handoff | None:
-        with Session(self._engine) as session:
-            return session.exec(
-                select(Handoff).where(Handoff.conversation_id == conversation_id).order_by(col(Handoff.id).desc())
-            ).first()
+        return self._records.current(conversation_id)
 
     def get(self, handoff_id: int) -> Handoff | None:
-        with Session(self._engine) as session:
-            return session.get(Handoff, handoff_id)
+        return self._records.get(handoff_id)
 
-    def by_thread(self, thread_ts: str) -> Handoff | None:
-        with Session(self._engine) as session:
-            return session.exec(select(Handoff).where(Handoff.thread_ts == thread_ts)).first()
-
-    def _save(self, handoff: Handoff, **changes: Any) -> Handoff:
-        with Session(self._engine) as session:
-            row = session.get(Handoff, handoff.id)
-            assert row is not None
-            for key, value in changes.items():
-                setattr(row, key, value)
-            session.add(row)
-            session.commit()
-            session.refresh(row)
-            return row
+    def queue_position(self, handoff: Handoff) -> tuple[int, int]:
+        """(place in the tenant's queue, estimated wait in minutes from recent claim times)."""
+        return self._records.queue_position(handoff)
 
     def _lock(self, conversation_id: str) -> asyncio.Lock:
         return self._locks.setdefault(conversation_id, asyncio.Lock())
@@ -170,20 +137,13 @@ class HandoffService:
             staff_channel=(topic_conf.channel if topic_conf and topic_conf.channel else self._settings.handoff_channel),
             packet=json.dumps(packet.to_json()), created_at=self._now(),
         )
-        with Session(self._engine) as session:
-            session.add(handoff)
-            session.commit()
-            session.refresh(handoff)
+        handoff = self._records.add(handoff)
         self._audit.record(tenant=conversation.tenant, conversation_id=conversation.id, kind="handoff", reason=reason, topic=topic, handoff=handoff.id)
         self._observe("escalated", reason=reason)
         return handoff
 
     def packet(self, handoff: Handoff) -> Packet:
-        from handoff.packet import Attempt
-
-        data = json.loads(handoff.packet)
-        data["attempts"] = [Attempt(**a) for a in data.get("attempts", [])]
-        return Packet(**data)
+        return packet_of(handoff)
 
     async def _announce(self, handoff: Handoff, *, reminder: bool = False) -> bool:
         if self.desk is None or not handoff.staff_channel:
@@ -193,30 +153,13 @@ class HandoffService:
             channel, ts = await self.desk.announce(handoff, self.packet(handoff), position=position, reminder=reminder)
         except Exception as exc:  # Slack down: stay queued, `tick` tries again
             logger.warning("could not announce handoff %s (%s); it stays queued", handoff.id, type(exc).__name__)
-            await asyncio.to_thread(self._save, handoff, attempts=handoff.attempts + 1)
+            await asyncio.to_thread(self._records.save, handoff, attempts=handoff.attempts + 1)
             return False
         changes: dict[str, Any] = {"announced_at": self._now(), "attempts": handoff.attempts + 1}
         if not reminder:
             changes.update(status="open", staff_channel=channel, thread_ts=ts)
-        await asyncio.to_thread(self._save, handoff, **changes)
+        await asyncio.to_thread(self._records.save, handoff, **changes)
         return True
-
-    def queue_position(self, handoff: Handoff) -> tuple[int, int]:
-        """(place in the tenant's queue, estimated wait in minutes from recent claim times)."""
-        with Session(self._engine) as session:
-            ahead = session.exec(
-                select(Handoff.id).where(
-                    Handoff.tenant == handoff.tenant, col(Handoff.status).in_(OPEN), col(Handoff.id) <= (handoff.id or 0)
-                )
-            ).all()
-            recent = session.exec(
-                select(Handoff).where(Handoff.tenant == handoff.tenant, col(Handoff.claimed_at).is_not(None))
-                .order_by(col(Handoff.id).desc()).limit(20)
-            ).all()
-        waits = [((_aware(h.claimed_at) - _aware(h.created_at)).total_seconds() / 60) for h in recent if h.claimed_at and h.created_at]  # type: ignore[operator]
-        per_person = sum(waits) / len(waits) if waits else DEFAULT_CLAIM_MINUTES
-        position = max(1, len(ahead))
-        return position, max(1, round(position * per_person))
 
     async def _tell_customer(self, handoff: Handoff) -> None:
         policy = self.policy(handoff.tenant)
@@ -253,8 +196,8 @@ class HandoffService:
         if handoff is None or handoff.status not in OPEN:
             return handoff
         async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._save, handoff, status="claimed", claimed_by=staff_name or staff, claimed_at=self._now())
-            self._observe("claimed", reason=handoff.reason, waited_seconds=(self._now() - _aware(handoff.created_at)).total_seconds())  # type: ignore[operator]
+            handoff = await asyncio.to_thread(self._records.save, handoff, status="claimed", claimed_by=staff_name or staff, claimed_at=self._now())
+            self._observe("claimed", reason=handoff.reason, waited_seconds=(self._now() - aware(handoff.created_at)).total_seconds())  # type: ignore[operator]
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.WITH_HUMAN, actor=f"staff:{staff}", handoff=handoff_id)
         await self._update_card(handoff)
         await self._conversations.post_message(
@@ -264,7 +207,7 @@ class HandoffService:
 
     async def staff_reply(self, *, thread_ts: str, staff: str, staff_name: str | None, text: str, client_id: str) -> bool:
         """A staff message in a handoff thread: to the customer, on their channel. Unclaimed? It claims."""
-        handoff = await asyncio.to_thread(self.by_thread, thread_ts)
+        handoff = await asyncio.to_thread(self._records.by_thread, thread_ts)
         if handoff is None or handoff.status not in (*OPEN, "claimed"):
             return False
         if handoff.status in OPEN:
@@ -280,7 +223,7 @@ class HandoffService:
         if handoff is None or handoff.status not in (*OPEN, "claimed"):
             return handoff
         async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._save, handoff, status="resolved", closed_at=self._now())
+            handoff = await asyncio.to_thread(self._records.save, handoff, status="resolved", closed_at=self._now())
             self._observe("resolved", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.CLOSED, actor=f"staff:{staff}", handoff=handoff_id)
         await self._update_card(handoff)
@@ -292,7 +235,7 @@ class HandoffService:
         if handoff is None or handoff.status not in (*OPEN, "claimed"):
             return handoff
         async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._save, handoff, status="returned", closed_at=self._now())
+            handoff = await asyncio.to_thread(self._records.save, handoff, status="returned", closed_at=self._now())
             self._observe("returned", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.BOT, actor=f"staff:{staff}", handoff=handoff_id)
         await self._update_card(handoff)
@@ -315,7 +258,7 @@ class HandoffService:
         if handoff is None or handoff.status != "resolved" or stripped not in {"1", "2", "3", "4", "5"}:
             return None
         self._audit.record(tenant=handoff.tenant, conversation_id=conversation_id, kind="rating", handoff=handoff.id, score=int(stripped))
-        self._save(handoff, status="rated")
+        self._records.save(handoff, status="rated")
         return int(stripped)
 
     def reopen_for_bot(self, conversation_id: str) -> None:
@@ -328,25 +271,23 @@ class HandoffService:
             return None
         since = await asyncio.to_thread(self._bot_since, conversation_id)
         events = await asyncio.to_thread(self._audit.events, conversation_id=conversation_id)
-        unhappy = [e for e in events if e.kind == "feedback" and json.loads(e.data).get("helpful") is False and (since is None or _aware(e.created_at) >= since)]
+        unhappy = [e for e in events if e.kind == "feedback" and json.loads(e.data).get("helpful") is False and (since is None or aware(e.created_at) >= since)]
         if len(unhappy) >= 2:
             return await self.escalate(conversation_id, reason="not_helpful")
         return None
 
     def _bot_since(self, conversation_id: str) -> datetime | None:
         handoff = self.current(conversation_id)
-        return _aware(handoff.closed_at) if handoff is not None else None
+        return aware(handoff.closed_at) if handoff is not None else None
 
     # timers -------------------------------------------------------------------------------------
     async def tick(self) -> None:
         """Announce what Slack could not take before; remind staff of handoffs nobody claimed."""
         now = self._now()
-        with Session(self._engine) as session:
-            waiting = session.exec(select(Handoff).where(col(Handoff.status).in_(OPEN))).all()
-        for handoff in waiting:
+        for handoff in await asyncio.to_thread(self._records.waiting):
             if handoff.status == "queued":
                 await self._announce(handoff)
-            elif handoff.announced_at is not None and now - _aware(handoff.announced_at) >= self.policy(handoff.tenant).reannounce_after:  # type: ignore[operator]
+            elif handoff.announced_at is not None and now - aware(handoff.announced_at) >= self.policy(handoff.tenant).reannounce_after:  # type: ignore[operator]
                 await self._announce(handoff, reminder=True)
                 await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="handoff_reminder", handoff=handoff.id)
 
