@@ -20,14 +20,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.assistant import AskResult
 from bot.messages import Loaded, MessageStore
 from bot.pipeline import Identity
 from bot.services import Services
-from bot.storage import Conversation
-from policies.pii_patterns import PLACEHOLDER_RE
+from bot.storage import Conversation, utcnow
+from policies.pii_patterns import PLACEHOLDER_RE, Entity
+from policies.redaction import redaction_of
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +54,7 @@ class Party:
 
 
 _PARTY_CACHE = 50_000
+_INSERT_CONVERSATION = insert(Conversation)
 
 
 class ConversationService:
@@ -79,16 +83,19 @@ class ConversationService:
         self, *, tenant: str, channel: str, user: str | None = None, conversation_id: str | None = None,
         address: str | None = None, thread: str | None = None,
     ) -> Conversation:
-        conversation = Conversation(
-            id=conversation_id or uuid.uuid4().hex, tenant=tenant, channel=channel, user=user, address=address, thread=thread
-        )
-        with Session(self._engine, expire_on_commit=False) as session:  # readable after commit, no second SELECT
-            existing = session.get(Conversation, conversation.id)
-            if existing is not None:
-                self._remember(existing)
-                return existing
-            session.add(conversation)
-            session.commit()
+        """A new conversation, or the stored one with that id (channels derive ids from the platform)."""
+        now = utcnow()
+        values = {"id": conversation_id or uuid.uuid4().hex, "tenant": tenant, "channel": channel, "user": user, "address": address,
+                  "thread": thread, "state": "bot", "created_at": now, "updated_at": now}
+        try:
+            with self._engine.begin() as conn:  # Core, not the ORM: a widget visitor's first request pays for this
+                conn.execute(_INSERT_CONVERSATION, values)
+        except IntegrityError:
+            existing = self.get(values["id"])
+            if existing is None:
+                raise
+            return existing
+        conversation = Conversation(**values)
         self._remember(conversation)
         return conversation
 
@@ -138,16 +145,30 @@ class ConversationService:
             return message
         return await asyncio.to_thread(self.for_customer, conversation_id, message)
 
-    def _redact(self, conversation_id: str, text: str) -> tuple[str, dict[str, int]]:
+    def _redact(self, conversation_id: str, text: str, entities: list[Entity] | None = None) -> tuple[str, dict[str, int]]:
+        """Placeholders for the message's personal data (`entities` when already detected)."""
         redactor = self._services.redactor
         party = self.party(conversation_id)
         if redactor is None or party is None:
             return text, {}
-        kinds = self._services.settings.tenant(party.tenant).pii_kinds
-        result = redactor.redact_sync(
-            text, vault=self._services.vault.conversation(conversation_id), kinds=frozenset(kinds) if kinds is not None else None
-        )
+        vault = self._services.vault.conversation(conversation_id)
+        if entities is not None:
+            result = redaction_of(text, entities, vault)
+        else:
+            result = redactor.redact_sync(text, vault=vault, kinds=self._pii_kinds(party.tenant))
         return result.redacted, result.counts()
+
+    def _pii_kinds(self, tenant: str) -> frozenset[str] | None:
+        kinds = self._services.settings.tenant(tenant).pii_kinds
+        return frozenset(kinds) if kinds is not None else None
+
+    async def _detect(self, conversation_id: str, text: str) -> list[Entity] | None:
+        """The message's personal data, found off the event loop, batched with concurrent messages."""
+        redactor = self._services.redactor
+        party = await self.find(conversation_id)
+        if redactor is None or party is None:
+            return None
+        return await redactor.detect(text, self._pii_kinds(party.tenant))
 
     # listeners -----------------------------------------------------------------------------
     def subscribe(self, conversation_id: str, listener: Listener) -> Callable[[], None]:
@@ -166,30 +187,66 @@ class ConversationService:
                 logger.warning("a listener of conversation %s failed", conversation_id)
 
     # inbound -------------------------------------------------------------------------------
-    def store_inbound(self, *, conversation_id: str, text: str, client_id: str | None) -> Submitted:
+    def store_inbound(self, *, conversation_id: str, text: str, client_id: str | None, entities: list[Entity] | None = None) -> Submitted:
         """Durably accept a customer message; a repeated client id returns the first one."""
-        if client_id and (found := self._messages.by_client_id(conversation_id, client_id)) is not None:
-            return Submitted(inbound_id=found, duplicate=True)
-        redacted, counts = self._redact(conversation_id, text)
+        redacted, counts = self._redact(conversation_id, text, entities)
         stored = self._messages.add(
             conversation_id, role="customer", text=redacted, status="pending", client_id=client_id,
             payload={"entities": counts} if counts else None,
         )
-        if stored is None:  # a concurrent duplicate won the race
+        if stored is None:  # the client id is stored already: a retry, or a concurrent duplicate
             found = self._messages.by_client_id(conversation_id, client_id or "")
             assert found is not None
             return Submitted(inbound_id=found, duplicate=True)
         return Submitted(inbound_id=int(stored["id"]), duplicate=False)
 
-    async def submit(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[dict[str, Any], bool]:
-        """Store, then answer in order. Returns (the bot's reply message, whether it was a duplicate)."""
-        submitted = await asyncio.to_thread(self.store_inbound, conversation_id=conversation_id, text=text, client_id=client_id)
-        if not submitted.duplicate:
-            await self.publish(conversation_id, {"type": "typing"})
-        # shielded: a client that hangs up must not cancel the work (the reply is stored for it)
-        task = asyncio.create_task(self.process(conversation_id, submitted.inbound_id))
+    def _store_and_load(self, conversation_id: str, text: str, client_id: str | None, entities: list[Entity] | None) -> Loaded | Submitted:
+        """`store_inbound` and `MessageStore.load` in one go, for the holder of the conversation's lock."""
+        redacted, counts = self._redact(conversation_id, text, entities)
+        loaded = self._messages.add_and_load(conversation_id, text=redacted, client_id=client_id, payload={"entities": counts} if counts else None)
+        if loaded is not None:
+            return loaded
+        found = self._messages.by_client_id(conversation_id, client_id or "")
+        assert found is not None
+        return Submitted(inbound_id=found, duplicate=True)
+
+    async def accept(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[Submitted, asyncio.Task[dict[str, Any]]]:
+        """Store a customer message durably and start answering it in order. Returns once it is
+        stored, with the task that answers it (a duplicate's task gives the first reply)."""
+        stored: asyncio.Future[Submitted] = asyncio.get_running_loop().create_future()
+        # a task of its own: a client that hangs up must not cancel the work (the reply is stored for it)
+        task = asyncio.create_task(self._store_then_process(conversation_id, text, client_id, stored))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        await asyncio.wait([stored, task], return_when=asyncio.FIRST_COMPLETED)
+        if not stored.done():
+            await task  # storing failed: this raises why
+        return stored.result(), task
+
+    async def _store_then_process(self, conversation_id: str, text: str, client_id: str | None, stored: asyncio.Future[Submitted]) -> dict[str, Any]:
+        entities = await self._detect(conversation_id, text)
+        lock = self._locks[conversation_id]
+        if lock.locked():  # answering an earlier message: store now, take a turn after it
+            submitted = await asyncio.to_thread(self.store_inbound, conversation_id=conversation_id, text=text, client_id=client_id, entities=entities)
+            stored.set_result(submitted)
+            if not submitted.duplicate:
+                await self.publish(conversation_id, {"type": "typing"})
+            return await self.process(conversation_id, submitted.inbound_id)
+        async with lock:  # nobody is answering this conversation: store and load in one trip
+            result = await asyncio.to_thread(self._store_and_load, conversation_id, text, client_id, entities)
+            if isinstance(result, Submitted):  # a duplicate: its first reply, when it has one
+                stored.set_result(result)
+                return await self._process_one(conversation_id, result.inbound_id)
+            inbound_id = int(result.inbound.id)
+            stored.set_result(Submitted(inbound_id=inbound_id, duplicate=False))
+            await self.publish(conversation_id, {"type": "typing"})
+            for earlier in result.earlier:
+                await self._process_one(conversation_id, earlier)
+            return await self._process_one(conversation_id, inbound_id, loaded=None if result.earlier else result)
+
+    async def submit(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[dict[str, Any], bool]:
+        """Store, then answer in order. Returns (the bot's reply message, whether it was a duplicate)."""
+        submitted, task = await self.accept(conversation_id=conversation_id, text=text, client_id=client_id)
         reply = await asyncio.shield(task)
         return await self.for_customer_async(conversation_id, reply), submitted.duplicate
 

@@ -96,12 +96,10 @@ class Dispatcher:
         await self._submit(conversation_id, text, inbound.platform_id)
 
     async def _submit(self, conversation_id: str, text: str, client_id: str | None) -> None:
-        submitted = await asyncio.to_thread(self._conversations.store_inbound, conversation_id=conversation_id, text=text, client_id=client_id)
+        self._stream_tokens(conversation_id)  # before answering starts
+        submitted, task = await self._conversations.accept(conversation_id=conversation_id, text=text, client_id=client_id)
         if submitted.duplicate:
             logger.info("duplicate delivery %s ignored", client_id)
-            return
-        self._stream_tokens(conversation_id)
-        task = asyncio.create_task(self._conversations.process(conversation_id, submitted.inbound_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, insert, update
@@ -81,6 +82,23 @@ class MessageStore:
                 raise
             return None
         return message_json(StoredMessage(id=message_id, **values))
+
+    def add_and_load(self, conversation_id: str, *, text: str, client_id: str | None, payload: dict[str, Any] | None) -> Loaded | None:
+        """Store a customer's message (pending) and read what processing it needs, on one connection:
+        for a caller that holds the conversation's processing lock. None when the client id is stored."""
+        values = {"conversation_id": conversation_id, "client_id": client_id, "role": "customer", "text": text, "status": "pending",
+                  "reply_to": None, "payload": json.dumps(payload) if payload else None, "created_at": utcnow()}
+        with self._engine.connect() as conn:
+            try:
+                with conn.begin():
+                    message_id = conn.execute(_INSERT, values).inserted_primary_key[0]
+            except IntegrityError:
+                if client_id is None:
+                    raise
+                return None
+            pending = list(conn.execute(_PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": message_id}).scalars())
+            conversation = conn.execute(_CONVERSATION, {"b_conversation": conversation_id}).first()
+        return Loaded(pending, None, SimpleNamespace(id=message_id, **values), conversation)
 
     def add_reply(
         self, conversation_id: str, *, inbound_id: int, text: str, payload: dict[str, Any],

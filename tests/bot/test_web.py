@@ -65,6 +65,25 @@ async def test_a_repeated_client_message_id_returns_the_original_reply(client: T
     assert len(history["messages"]) == 2
 
 
+async def test_messages_sent_at_once_are_each_answered_once_in_the_order_stored(client: TestClient) -> None:
+    conversation, auth = await start(client)
+    url = f"/api/v1/conversations/{conversation}/messages"
+    questions = ["How do I turn on 2FA?", "How much does the Team plan cost?", "How do I reset my password?", "Can I export my pages?"]
+    bodies = [{"text": q, "client_message_id": f"c{n}"} for n, q in enumerate(questions)]
+    bodies.append(bodies[1])  # a retry racing its original
+    responses = await asyncio.gather(*(client.post(url, json=b, headers=auth) for b in bodies))
+    assert [r.status for r in responses] == [200] * len(bodies)
+    replies = [(await r.json())["reply"] for r in responses]
+    assert replies[1]["id"] == replies[4]["id"]  # the retry got the original's reply
+    history = (await (await client.get(url, headers=auth)).json())["messages"]
+    asked = [m for m in history if m["role"] == "customer"]
+    answered = [m for m in history if m["role"] == "bot"]
+    assert sorted(m["text"] for m in asked) == sorted(questions)  # each stored once
+    assert [m["reply_to"] for m in answered] == [m["id"] for m in asked]  # each answered once, in stored order
+    for body, reply in zip(bodies, replies, strict=True):
+        assert reply["reply_to"] == next(m["id"] for m in asked if m["text"] == body["text"])
+
+
 async def test_bad_input_gets_clear_errors(client: TestClient) -> None:
     conversation, auth = await start(client)
     url = f"/api/v1/conversations/{conversation}/messages"
