@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from bot.storage import Conversation, Handoff
@@ -20,6 +20,21 @@ from handoff.states import State, check
 
 OPEN = ("queued", "open")  # waiting for someone to claim
 DEFAULT_CLAIM_MINUTES = 5.0
+
+# statements built once: escalation is on the per-message path of every conversation that asks for a person
+_STATE = select(Conversation.state, Conversation.tenant).where(col(Conversation.id) == bindparam("b_conversation"))
+_SET_STATE = (
+    update(Conversation).where(col(Conversation.id) == bindparam("b_conversation"))
+    .values(state=bindparam("b_state"), updated_at=bindparam("b_now"))
+)
+_INSERT_HANDOFF = insert(Handoff)
+_AHEAD = select(func.count()).select_from(Handoff).where(
+    Handoff.tenant == bindparam("b_tenant"), col(Handoff.status).in_(OPEN), col(Handoff.id) <= bindparam("b_handoff")
+)
+_RECENT_CLAIMS = (
+    select(Handoff.claimed_at, Handoff.created_at).where(Handoff.tenant == bindparam("b_tenant"), col(Handoff.claimed_at).is_not(None))
+    .order_by(col(Handoff.id).desc()).limit(20)
+)
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -43,23 +58,18 @@ class HandoffRecords:
     def set_state(self, conversation_id: str, target: State) -> tuple[str, str] | None:
         """Move the conversation to `target` (checked against the state machine). Returns (state
         before, tenant) when it changed, None when it was already there or is unknown."""
-        with Session(self._engine) as session:
-            conversation = session.get(Conversation, conversation_id)
-            if conversation is None or conversation.state == target.value:
+        with self._engine.begin() as conn:
+            row = conn.execute(_STATE, {"b_conversation": conversation_id}).first()
+            if row is None or row.state == target.value:
                 return None
-            before = conversation.state
-            check(before, target)
-            conversation.state = target.value
-            conversation.updated_at = self._now()
-            session.add(conversation)
-            session.commit()
-            return before, conversation.tenant
+            check(row.state, target)
+            conn.execute(_SET_STATE, {"b_conversation": conversation_id, "b_state": target.value, "b_now": self._now()})
+            return row.state, row.tenant
 
     def add(self, handoff: Handoff) -> Handoff:
-        with Session(self._engine) as session:
-            session.add(handoff)
-            session.commit()
-            session.refresh(handoff)
+        values = handoff.model_dump(exclude={"id"})
+        with self._engine.begin() as conn:
+            handoff.id = conn.execute(_INSERT_HANDOFF, values).inserted_primary_key[0]
         return handoff
 
     def current(self, conversation_id: str) -> Handoff | None:
@@ -94,17 +104,10 @@ class HandoffRecords:
 
     def queue_position(self, handoff: Handoff) -> tuple[int, int]:
         """(place in the tenant's queue, estimated wait in minutes from recent claim times)."""
-        with Session(self._engine) as session:
-            ahead = session.exec(
-                select(Handoff.id).where(
-                    Handoff.tenant == handoff.tenant, col(Handoff.status).in_(OPEN), col(Handoff.id) <= (handoff.id or 0)
-                )
-            ).all()
-            recent = session.exec(
-                select(Handoff).where(Handoff.tenant == handoff.tenant, col(Handoff.claimed_at).is_not(None))
-                .order_by(col(Handoff.id).desc()).limit(20)
-            ).all()
+        with self._engine.connect() as conn:
+            ahead = conn.execute(_AHEAD, {"b_tenant": handoff.tenant, "b_handoff": handoff.id or 0}).scalar_one()
+            recent = conn.execute(_RECENT_CLAIMS, {"b_tenant": handoff.tenant}).all()
         waits = [((aware(h.claimed_at) - aware(h.created_at)).total_seconds() / 60) for h in recent if h.claimed_at and h.created_at]  # type: ignore[operator]
         per_person = sum(waits) / len(waits) if waits else DEFAULT_CLAIM_MINUTES
-        position = max(1, len(ahead))
+        position = max(1, ahead)
         return position, max(1, round(position * per_person))

@@ -125,7 +125,6 @@ class HandoffService:
                 if summary:
                     packet.summary = summary
             handoff = await asyncio.to_thread(self._create, conversation, reason, topic, packet)
-            await asyncio.to_thread(self._set_state, conversation_id, State.WAITING, actor="bot", reason=reason, handoff=handoff.id)
         await self._announce(handoff)
         await self._tell_customer(handoff)
         return handoff
@@ -140,6 +139,7 @@ class HandoffService:
         handoff = self._records.add(handoff)
         self._audit.record(tenant=conversation.tenant, conversation_id=conversation.id, kind="handoff", reason=reason, topic=topic, handoff=handoff.id)
         self._observe("escalated", reason=reason)
+        self._set_state(conversation.id, State.WAITING, actor="bot", reason=reason, handoff=handoff.id)
         return handoff
 
     def packet(self, handoff: Handoff) -> Packet:
