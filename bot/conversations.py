@@ -218,31 +218,38 @@ class ConversationService:
         task = asyncio.create_task(self._store_then_process(conversation_id, text, client_id, stored))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        await asyncio.wait([stored, task], return_when=asyncio.FIRST_COMPLETED)
-        if not stored.done():
-            await task  # storing failed: this raises why
-        return stored.result(), task
+        return await asyncio.shield(stored), task
 
     async def _store_then_process(self, conversation_id: str, text: str, client_id: str | None, stored: asyncio.Future[Submitted]) -> dict[str, Any]:
-        entities = await self._detect(conversation_id, text)
-        lock = self._locks[conversation_id]
-        if lock.locked():  # answering an earlier message: store now, take a turn after it
-            submitted = await asyncio.to_thread(self.store_inbound, conversation_id=conversation_id, text=text, client_id=client_id, entities=entities)
-            stored.set_result(submitted)
-            if not submitted.duplicate:
+        try:
+            entities = await self._detect(conversation_id, text)
+            lock = self._locks[conversation_id]
+            if lock.locked():  # answering an earlier message: store now, take a turn after it
+                submitted = await asyncio.to_thread(
+                    self.store_inbound, conversation_id=conversation_id, text=text, client_id=client_id, entities=entities
+                )
+                stored.set_result(submitted)
+                if not submitted.duplicate:
+                    await self.publish(conversation_id, {"type": "typing"})
+                return await self.process(conversation_id, submitted.inbound_id)
+            async with lock:  # nobody is answering this conversation: store and load in one trip
+                result = await asyncio.to_thread(self._store_and_load, conversation_id, text, client_id, entities)
+                if isinstance(result, Submitted):  # a duplicate: its first reply, when it has one
+                    stored.set_result(result)
+                    return await self._process_one(conversation_id, result.inbound_id)
+                inbound_id = int(result.inbound.id)
+                stored.set_result(Submitted(inbound_id=inbound_id, duplicate=False))
                 await self.publish(conversation_id, {"type": "typing"})
-            return await self.process(conversation_id, submitted.inbound_id)
-        async with lock:  # nobody is answering this conversation: store and load in one trip
-            result = await asyncio.to_thread(self._store_and_load, conversation_id, text, client_id, entities)
-            if isinstance(result, Submitted):  # a duplicate: its first reply, when it has one
-                stored.set_result(result)
-                return await self._process_one(conversation_id, result.inbound_id)
-            inbound_id = int(result.inbound.id)
-            stored.set_result(Submitted(inbound_id=inbound_id, duplicate=False))
-            await self.publish(conversation_id, {"type": "typing"})
-            for earlier in result.earlier:
-                await self._process_one(conversation_id, earlier)
-            return await self._process_one(conversation_id, inbound_id, loaded=None if result.earlier else result)
+                for earlier in result.earlier:
+                    await self._process_one(conversation_id, earlier)
+                return await self._process_one(conversation_id, inbound_id, loaded=None if result.earlier else result)
+        except BaseException as exc:
+            if not stored.done():  # not stored: the caller hears why
+                if isinstance(exc, asyncio.CancelledError):
+                    stored.cancel()
+                else:
+                    stored.set_exception(exc)
+            raise
 
     async def submit(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[dict[str, Any], bool]:
         """Store, then answer in order. Returns (the bot's reply message, whether it was a duplicate)."""

@@ -104,7 +104,7 @@ class TenantVocabulary:
             parts = [p for p in word.split("-") if p]
             if all(p in common or p in known or p in STOP_WORDS for p in parts) or word.replace("-", "") in common:
                 continue
-            if word.endswith("nt") and word[:-1] in common | STOP_WORDS or word[:-2] in common and word.endswith("nt"):
+            if word.endswith("nt") and (word[:-1] in common or word[:-1] in STOP_WORDS or word[:-2] in common):
                 continue  # "cant", "wont", "isnt"
             if len(word) >= 6 and self._is_typo(word, tenant=tenant, known=known):
                 continue  # a typo of a word the knowledge base uses
