@@ -1,0 +1,65 @@
+"""Concurrent requests share batch calls, by key, and each caller gets its own result or error."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+
+import pytest
+
+from bot.batching import Batcher
+
+
+async def test_concurrent_requests_share_calls_per_key_and_get_their_own_results() -> None:
+    calls: list[tuple[str, list[int]]] = []
+    gate = threading.Event()
+
+    def run(key: str, items: Sequence[int]) -> list[str]:
+        gate.wait(5)  # the first call holds the thread while the rest queue up
+        calls.append((key, list(items)))
+        return [f"{key}:{i * 10}" for i in items]
+
+    batcher: Batcher[str, int, str] = Batcher(run, max_batch=32)
+    first = asyncio.create_task(batcher.submit("a", 0))
+    await asyncio.sleep(0.05)
+    rest = [asyncio.create_task(batcher.submit("ab"[i % 2], i)) for i in range(1, 9)]
+    await asyncio.sleep(0.05)
+    gate.set()
+    results = await asyncio.gather(first, *rest)
+    assert results == [f"{'ab'[i % 2]}:{i * 10}" for i in range(9)]
+    assert calls[0] == ("a", [0])  # a lone request went at once
+    assert sorted(calls[1:]) == [("a", [2, 4, 6, 8]), ("b", [1, 3, 5, 7])]  # then one call per key
+
+
+async def test_a_failing_call_fails_its_own_group_only() -> None:
+    def run(key: str, items: Sequence[int]) -> list[int]:
+        if key == "bad":
+            raise ValueError("broken model")
+        return [i + 1 for i in items]
+
+    batcher: Batcher[str, int, int] = Batcher(run)
+    good, bad = await asyncio.gather(batcher.submit("ok", 1), batcher.submit("bad", 2), return_exceptions=True)
+    assert good == 2
+    assert isinstance(bad, ValueError)
+    assert await batcher.submit("ok", 5) == 6  # the batcher keeps working afterwards
+
+
+async def test_a_cancelled_caller_does_not_break_the_batch() -> None:
+    started = threading.Event()
+    release = threading.Event()
+
+    def run(key: str, items: Sequence[int]) -> list[int]:
+        started.set()
+        release.wait(5)
+        return list(items)
+
+    batcher: Batcher[str, int, int] = Batcher(run)
+    waiter = asyncio.create_task(batcher.submit("k", 1))
+    other = asyncio.create_task(batcher.submit("k", 2))
+    await asyncio.to_thread(started.wait, 5)
+    waiter.cancel()
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    assert await other == 2
