@@ -2,8 +2,9 @@
 
     python bench/bench_retrieval.py
 
-Collects the candidate lists of the three searches once per question (dense over question+answer,
-dense over the title, BM25), then ranks them with each fusion variant and prints top-1 / top-3.
+Collects the candidate lists once per question (the blended vector and BM25; every candidate carries
+its cosines to the question+answer, the title and the lead = title + first sentence of the answer,
+and its BM25), then ranks them with each fusion variant and prints top-1 / top-3.
 The variant named `shipped` is what knowledge/retrieval.py does.
 """
 
@@ -50,6 +51,10 @@ VARIANTS: dict[str, Callable[[list[Hit]], list[str]]] = {
     "0.5 dense + title + 0.05 bm25 (scores)": by_score(lambda h, b: 0.5 * h.dense + h.title + 0.05 * b),
     "0.5 dense + title + 0.15 bm25 (scores)": by_score(lambda h, b: 0.5 * h.dense + h.title + 0.15 * b),
     "max(dense, title) + 0.1 bm25 (scores)": by_score(lambda h, b: max(h.dense, h.title) + 0.1 * b),
+    "lead only": by_score(lambda h, b: h.lead),
+    "0.5 dense + title + 0.5 lead + 0.1 bm25": by_score(lambda h, b: 0.5 * h.dense + h.title + 0.5 * h.lead + 0.1 * b),
+    "0.5 dense + .75 (title + lead) + .1 bm25": by_score(lambda h, b: 0.5 * h.dense + 0.75 * h.title + 0.75 * h.lead + 0.1 * b),
+    "0.5 dense + 0.5 title + lead + 0.1 bm25": by_score(lambda h, b: 0.5 * h.dense + 0.5 * h.title + h.lead + 0.1 * b),
     "rrf dense/title/bm25 equal": by_rrf(FusionWeights(1.0, 1.0, 1.0)),
     "shipped": by_rrf(FusionWeights()),
 }

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from knowledge.loaders import SourceDoc
 
-# Chunking parameters are part of what a chunk *is*: change them and every document re-embeds.
-CHUNKER_VERSION = "1"
+# Chunking parameters, and the texts a chunk's vectors see, are part of what a chunk *is*: change
+# them and every document re-embeds. 2: the lead view (`Chunk.lead_text`).
+CHUNKER_VERSION = "2"
 MAX_CHARS = 900
 OVERLAP_CHARS = 150
 MIN_CHARS = 200  # sections shorter than this merge into the next one under the same top heading
@@ -40,6 +41,13 @@ class Chunk:
     @property
     def heading_text(self) -> str:
         return f"{self.title} › {self.heading}" if self.heading else self.title
+
+    @property
+    def lead_text(self) -> str:
+        """What the lead vector sees: the title and heading with the passage's first sentence, which in
+        an FAQ answer or a help section usually says what the passage is about in other words."""
+        first = _SENTENCE_END.split(self.text.strip(), maxsplit=1)[0].strip()
+        return f"{self.heading_text}\n{first}" if first else self.heading_text
 
 
 def doc_id_for(*, tenant: str, source: str) -> str:

@@ -1,4 +1,4 @@
-"""Chunks in Milvus (Lite on disk by default): dense vectors, a title vector, their blend and BM25.
+"""Chunks in Milvus (Lite on disk by default): dense, title and lead vectors, their blend and BM25.
 
 Every query is filtered by tenant and access keys here, in `_scope`, and nowhere else: callers
 cannot search without naming both. Methods are synchronous (pymilvus is); call them from a thread.
@@ -23,15 +23,19 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-COLLECTION = "chunks_v2"  # with the blended vector
-_OLD_COLLECTION = "chunks"  # before it: copied into COLLECTION on open, then dropped
+COLLECTION = "chunks_v3"  # with the lead vector
+# Earlier versions' collections, oldest first: "chunks" (no blend), "chunks_v2" (no lead vector).
+# One found on open is copied into COLLECTION, then dropped.
+_OLD_COLLECTIONS = ("chunks", "chunks_v2")
 _TEXT_LIMIT = 8192
-# The passage order is 0.5 x cosine(question, chunk) + 1.0 x cosine(question, title) (+ a little
-# BM25; bench/bench_retrieval.py). Inner product is linear, so one search over the stored vector
-# 0.5 x dense + 1.0 x title ranks by exactly that sum: one Milvus call where there were two.
+# The passage order is 0.5 x cosine(question, chunk) + 0.75 x cosine(question, title) + 0.75 x
+# cosine(question, lead) (+ a little BM25; bench/bench_retrieval.py). Inner product is linear, so one
+# search over the stored vector 0.5 x dense + 0.75 x title + 0.75 x lead ranks by exactly that sum.
 BLEND_DENSE = 0.5
-BLEND_TITLE = 1.0
+BLEND_TITLE = 0.75
+BLEND_LEAD = 0.75
 _SCALARS = ["id", "tenant", "access", "doc_id", "source", "title", "url", "heading", "position", "text", "lexical"]
+_VECTORS = ["dense", "title_dense", "lead_dense"]  # what Hit's cosines are computed from
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,7 @@ class Hit:
     chunk: Chunk
     dense: float  # cosine(question, chunk)
     title: float  # cosine(question, title and heading path)
+    lead: float  # cosine(question, title and heading path with the chunk's first sentence)
     lexical: float  # BM25, positive, larger is better
     blend_rank: int | None  # rank in the blended-vector list
     lexical_rank: int | None  # rank in the BM25 list
@@ -48,8 +53,8 @@ def _quote(value: str) -> str:
     return json.dumps(value)  # a JSON string literal is a valid Milvus string literal
 
 
-def _blend(dense: np.ndarray, title: np.ndarray) -> np.ndarray:
-    return (BLEND_DENSE * dense + BLEND_TITLE * title).astype(np.float32)
+def _blend(dense: np.ndarray, title: np.ndarray, lead: np.ndarray) -> np.ndarray:
+    return (BLEND_DENSE * dense + BLEND_TITLE * title + BLEND_LEAD * lead).astype(np.float32)
 
 
 def _scope(*, tenant: str, access_keys: Sequence[str]) -> str:
@@ -62,7 +67,7 @@ class MilvusStore:
         self.uri = uri
         self.dim = dim
         self._client: Any = None
-        self._vectors: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}  # chunk id -> (text key, dense, title)
+        self._vectors: dict[str, tuple[int, np.ndarray]] = {}  # chunk id -> (text key, [dense, title, lead])
         self._child: MilvusChild | None = None
 
     def use_child(self, child: MilvusChild) -> None:
@@ -110,12 +115,16 @@ class MilvusStore:
 
     def _ensure_collection(self) -> None:
         client = self._client
-        if client.has_collection(_OLD_COLLECTION):
-            # a store from before the blended vector, or an upgrade a crash interrupted: (re)do it
+        old = [name for name in _OLD_COLLECTIONS if client.has_collection(name)]
+        if old:
+            # a store from an earlier version, or an upgrade a crash interrupted: (re)do it. The copy
+            # comes from the oldest collection found (a newer one beside it is a half-made copy).
             if client.has_collection(COLLECTION):
                 client.drop_collection(COLLECTION)
             self._create()
-            self._upgrade_old()
+            self._upgrade(old[0])
+            for name in reversed(old):  # the source last: a crash before then starts the copy over
+                client.drop_collection(name)
             return
         if client.has_collection(COLLECTION):
             client.load_collection(COLLECTION)
@@ -143,6 +152,7 @@ class MilvusStore:
         )
         schema.add_field("dense", DataType.FLOAT_VECTOR, dim=self.dim)
         schema.add_field("title_dense", DataType.FLOAT_VECTOR, dim=self.dim)
+        schema.add_field("lead_dense", DataType.FLOAT_VECTOR, dim=self.dim)
         schema.add_field("blend", DataType.FLOAT_VECTOR, dim=self.dim)
         schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
         schema.add_function(
@@ -152,39 +162,44 @@ class MilvusStore:
         # FLAT is exact, and as fast as HNSW at help-center sizes (DEPENDENCIES.md)
         index.add_index("dense", index_type="FLAT", metric_type="COSINE")
         index.add_index("title_dense", index_type="FLAT", metric_type="COSINE")
+        index.add_index("lead_dense", index_type="FLAT", metric_type="COSINE")
         index.add_index("blend", index_type="FLAT", metric_type="IP")  # not unit length: inner product, not cosine
         index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
         client.create_collection(COLLECTION, schema=schema, index_params=index, num_partitions=16)
 
-    def _upgrade_old(self) -> None:
-        """Copy every chunk of the old collection into the new one (vectors kept, blend added; Milvus
-        recomputes BM25 from the same text), and drop the old one only once the copy is flushed: a
-        crash midway leaves the old collection, and the next open starts the copy over."""
+    def _upgrade(self, source: str) -> None:
+        """Copy every chunk of an earlier version's collection into the new one and flush it (the
+        caller drops the old one only then: a crash midway leaves it, and the next open starts over).
+        Vectors are kept and Milvus recomputes BM25 from the same text. The store has no embedder, so
+        a chunk without a lead vector gets its title vector in its place (the order then leans on the
+        title as it did before) until the next ingest, which re-embeds every document
+        (`CHUNKER_VERSION` is part of a document's hash)."""
         client = self._client
-        client.load_collection(_OLD_COLLECTION)
+        client.load_collection(source)
         rows: list[dict[str, Any]] = []
         # Lite can't give the iterator a server timestamp; pymilvus warns and uses its own (fine here)
         logging.getLogger("pymilvus").setLevel(logging.ERROR)
-        iterator = client.query_iterator(_OLD_COLLECTION, batch_size=1000, filter="", output_fields=[*_SCALARS, "dense", "title_dense"])
+        iterator = client.query_iterator(source, batch_size=1000, filter="", output_fields=[*_SCALARS, "dense", "title_dense"])
         while batch := iterator.next():
             rows.extend(batch)
         iterator.close()
-        logger.info("upgrading the knowledge store: adding the blended vector to %d chunks", len(rows))
+        logger.info("upgrading the knowledge store: copying %d chunks from %s into %s", len(rows), source, COLLECTION)
         for start in range(0, len(rows), 1000):
             part = rows[start : start + 1000]
             for row in part:
-                row["blend"] = _blend(np.asarray(row["dense"], dtype=np.float32), np.asarray(row["title_dense"], dtype=np.float32)).tolist()
-            client.insert(COLLECTION, [{k: r[k] for k in (*_SCALARS, "dense", "title_dense", "blend")} for r in part])
+                dense, title = (np.asarray(row[k], dtype=np.float32) for k in ("dense", "title_dense"))
+                row["lead_dense"] = row["title_dense"]
+                row["blend"] = _blend(dense, title, title).tolist()
+            client.insert(COLLECTION, [{k: r[k] for k in (*_SCALARS, *_VECTORS, "blend")} for r in part])
         client.flush(COLLECTION)
-        client.drop_collection(_OLD_COLLECTION)
 
     # writes --------------------------------------------------------------------------------
     def insert(
-        self, *, tenant: str, access: str, chunks: Sequence[Chunk], dense: np.ndarray, title_dense: np.ndarray
+        self, *, tenant: str, access: str, chunks: Sequence[Chunk], dense: np.ndarray, title_dense: np.ndarray, lead_dense: np.ndarray
     ) -> None:
         if not chunks:
             return
-        blend = _blend(dense, title_dense)
+        blend = _blend(dense, title_dense, lead_dense)
         rows = [
             {
                 "id": c.id,
@@ -200,6 +215,7 @@ class MilvusStore:
                 "lexical": f"{c.heading_text}\n{c.text}"[: _TEXT_LIMIT + 2048],
                 "dense": dense[i].tolist(),
                 "title_dense": title_dense[i].tolist(),
+                "lead_dense": lead_dense[i].tolist(),
                 "blend": blend[i].tolist(),
             }
             for i, c in enumerate(chunks)
@@ -261,8 +277,8 @@ class MilvusStore:
         if len(cache) + len(missing) > self._VECTOR_CACHE:
             cache.clear()  # full: start over with this search's chunks
             missing = keys
-        for row in self._client.get(COLLECTION, ids=list(missing), output_fields=["dense", "title_dense"]):
-            cache[row["id"]] = (missing[row["id"]], np.asarray(row["dense"], dtype=np.float32), np.asarray(row["title_dense"], dtype=np.float32))
+        for row in self._client.get(COLLECTION, ids=list(missing), output_fields=_VECTORS):
+            cache[row["id"]] = (missing[row["id"]], np.asarray([row[k] for k in _VECTORS], dtype=np.float32))
 
     def _hits(self, vector: np.ndarray, blend: Any, lexical: Any) -> list[Hit]:
         entities: dict[str, dict[str, Any]] = {}
@@ -278,8 +294,7 @@ class MilvusStore:
         ids = list(found)
         if not ids:
             return []
-        dense_s = np.stack([found[i][1] for i in ids]) @ vector
-        title_s = np.stack([found[i][2] for i in ids]) @ vector
+        cosines = np.stack([found[i][1] for i in ids]) @ vector  # (chunks, views)
         hits = []
         for n, chunk_id in enumerate(ids):
             e = entities[chunk_id]
@@ -290,7 +305,7 @@ class MilvusStore:
             r = ranks[chunk_id]
             hits.append(
                 Hit(
-                    chunk=chunk, dense=float(dense_s[n]), title=float(title_s[n]), lexical=bm25.get(chunk_id, 0.0),
+                    chunk=chunk, dense=float(cosines[n, 0]), title=float(cosines[n, 1]), lead=float(cosines[n, 2]), lexical=bm25.get(chunk_id, 0.0),
                     blend_rank=r.get("blend"), lexical_rank=r.get("lexical"),
                 )
             )

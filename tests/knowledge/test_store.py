@@ -1,5 +1,6 @@
 """The vector store: batched searches answer each question with its own passages, and a store
-written by an earlier version (no blended vector) is upgraded in place, losing nothing."""
+written by an earlier version (no blended vector, or no lead vector) is upgraded in place, losing
+nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from knowledge.retrieval import Retriever, SearchBatcher
 from knowledge.store import COLLECTION, MilvusStore
 
 OLD_COLLECTION = "chunks"  # the name versions before the blended vector used
+V2_COLLECTION = "chunks_v2"  # with the blended vector, before the lead vector
 
 QUESTIONS = [
     "how do I reset my password?",
@@ -71,7 +73,7 @@ def test_a_full_vector_cache_starts_over_without_losing_candidates(core: Service
 
 
 def _old_schema(client: object, dim: int, name: str = OLD_COLLECTION) -> None:
-    """The collection as versions before the blended vector created it."""
+    """The collection as versions before the blended vector created it (`chunks_v2` adds the blend)."""
     from pymilvus import DataType, Function, FunctionType
 
     schema = client.create_schema(auto_id=False, enable_dynamic_field=False)  # type: ignore[attr-defined]
@@ -84,18 +86,31 @@ def _old_schema(client: object, dim: int, name: str = OLD_COLLECTION) -> None:
     schema.add_field("lexical", DataType.VARCHAR, max_length=10240, enable_analyzer=True)
     schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
     schema.add_field("title_dense", DataType.FLOAT_VECTOR, dim=dim)
+    if name == V2_COLLECTION:
+        schema.add_field("blend", DataType.FLOAT_VECTOR, dim=dim)
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     schema.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["lexical"], output_field_names=["sparse"]))
     index = client.prepare_index_params()  # type: ignore[attr-defined]
     index.add_index("dense", index_type="FLAT", metric_type="COSINE")
     index.add_index("title_dense", index_type="FLAT", metric_type="COSINE")
+    if name == V2_COLLECTION:
+        index.add_index("blend", index_type="FLAT", metric_type="IP")
     index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
     client.create_collection(name, schema=schema, index_params=index, num_partitions=16)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("interrupted", [False, True])
+@pytest.mark.parametrize(
+    ("old", "interrupted"),
+    [
+        ([OLD_COLLECTION], False),
+        ([V2_COLLECTION], False),
+        ([OLD_COLLECTION], True),  # a crash during an earlier upgrade left a half-made new collection
+        ([OLD_COLLECTION, V2_COLLECTION], False),  # ... or a half-made copy of the version before
+        ([V2_COLLECTION], True),
+    ],
+)
 def test_a_store_from_an_earlier_version_is_upgraded_in_place(
-    make_services: Callable[..., Services], tmp_path: Path, interrupted: bool
+    make_services: Callable[..., Services], tmp_path: Path, old: list[str], interrupted: bool
 ) -> None:
     from pymilvus import MilvusClient
 
@@ -110,14 +125,22 @@ def test_a_store_from_an_earlier_version_is_upgraded_in_place(
     uri = str(tmp_path / "old" / "milvus.db")
     (tmp_path / "old").mkdir()
     client = MilvusClient(uri)
-    _old_schema(client, embedder.dim)
-    client.insert(OLD_COLLECTION, [
+    source = old[0]
+    _old_schema(client, embedder.dim, name=source)
+    rows = [
         {"id": f"c{i}", "tenant": "acme", "access": "public", "doc_id": f"d{i}", "source": f"{t}.md", "title": t, "url": "", "heading": "",
          "position": 0, "text": texts[i], "lexical": f"{t}\n{texts[i]}", "dense": dense[i].tolist(), "title_dense": title_dense[i].tolist()}
         for i, t in enumerate(titles)
-    ])
-    client.flush(OLD_COLLECTION)
-    if interrupted:  # a crash during an earlier upgrade left a half-made new collection beside the old one
+    ]
+    if source == V2_COLLECTION:
+        for row in rows:
+            row["blend"] = (0.5 * np.asarray(row["dense"]) + np.asarray(row["title_dense"])).tolist()
+    client.insert(source, rows)
+    client.flush(source)
+    for half_made in old[1:]:
+        _old_schema(client, embedder.dim, name=half_made)
+        client.insert(half_made, [{**rows[0], "blend": rows[0]["dense"]}])  # one chunk of two, copied
+    if interrupted:
         _old_schema(client, embedder.dim, name=COLLECTION)
     client.close()
 
@@ -125,12 +148,13 @@ def test_a_store_from_an_earlier_version_is_upgraded_in_place(
     store.open()
     try:
         assert store.count(tenant="acme") == 2
-        assert not store._client.has_collection(OLD_COLLECTION)  # dropped once the copy was flushed
+        assert not any(store._client.has_collection(name) for name in old)  # dropped once the copy was flushed
         question = "where can I get my invoices?"
         hits = store.search(tenant="acme", access_keys=["public"], vector=embedder.embed([question])[0], text=question)
-        best = max(hits, key=lambda h: 0.5 * h.dense + h.title)
+        best = max(hits, key=lambda h: 0.5 * h.dense + h.title + h.lead)
         assert best.chunk.title == "Download invoices"
         assert np.isclose(best.dense, float(embedder.embed([question])[0] @ dense[1]), atol=1e-4)
+        assert np.isclose(best.lead, best.title, atol=1e-5)  # no lead vector before: the title stands in until the next ingest
         assert best.lexical > 0
     finally:
         store.close()
