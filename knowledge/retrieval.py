@@ -23,13 +23,13 @@ best sentence of the body (+0.008), title + first 2-3 sentences or first 200-400
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from bot.batching import Batcher
 from knowledge.chunking import Chunk
 from knowledge.store import BLEND_DENSE, BLEND_LEAD, BLEND_TITLE, Hit, MilvusStore
 
@@ -135,55 +135,25 @@ class Retriever:
         return [best_per_document(fuse(hits, weights=self._weights), limit=limit) for hits in found]
 
 
-@dataclass(slots=True)
-class _Request:
-    tenant: str
-    access_keys: tuple[str, ...]
-    vector: np.ndarray
-    text: str
-    limit: int
-    future: asyncio.Future[list[Passage]] = field(repr=False)
+_Scope = tuple[str, tuple[str, ...], int]  # tenant, access keys, limit
 
 
 class SearchBatcher:
-    """Concurrent questions share Milvus calls.
+    """Concurrent questions share Milvus calls (bot/batching.py).
 
     A search call to Milvus Lite costs ~2 ms before it looks at a single row, and the calls hold the
-    GIL, so under load one call per question per field is what limits throughput. Requests queue
-    while a batch runs in its thread; the next batch takes all of them, one call per field for each
-    scope (tenant and access keys). Nobody waits on purpose: a lone request goes at once.
+    GIL, so under load one call per question per field is what limits throughput. Questions of one
+    scope (tenant, access keys) that wait together go in one call per field.
     """
 
     def __init__(self, retriever: Retriever, *, max_batch: int = 32) -> None:
-        self._retriever = retriever
-        self._max_batch = max_batch
-        self._pending: list[_Request] = []
-        self._worker: asyncio.Task[None] | None = None
+        def run(scope: _Scope, questions: Sequence[tuple[np.ndarray, str]]) -> list[list[Passage]]:
+            tenant, keys, limit = scope
+            return retriever.search_many(
+                tenant=tenant, access_keys=keys, limit=limit, vectors=np.stack([v for v, _ in questions]), texts=[t for _, t in questions]
+            )
+
+        self._batcher: Batcher[_Scope, tuple[np.ndarray, str], list[Passage]] = Batcher(run, max_batch=max_batch)
 
     async def search(self, *, tenant: str, access_keys: Sequence[str], vector: np.ndarray, text: str, limit: int = 5) -> list[Passage]:
-        future: asyncio.Future[list[Passage]] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Request(tenant, tuple(sorted(set(access_keys))), vector, text, limit, future))
-        if self._worker is None or self._worker.done():
-            self._worker = asyncio.create_task(self._drain())
-        return await future
-
-    async def _drain(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
-            groups: dict[tuple[str, tuple[str, ...], int], list[_Request]] = {}
-            for request in batch:
-                groups.setdefault((request.tenant, request.access_keys, request.limit), []).append(request)
-            for (tenant, keys, limit), requests in groups.items():
-                try:
-                    results = await asyncio.to_thread(
-                        self._retriever.search_many, tenant=tenant, access_keys=keys, limit=limit,
-                        vectors=np.stack([r.vector for r in requests]), texts=[r.text for r in requests],
-                    )
-                except Exception as exc:  # every waiter of this group hears about it
-                    for request in requests:
-                        if not request.future.done():
-                            request.future.set_exception(exc)
-                    continue
-                for request, passages in zip(requests, results, strict=True):
-                    if not request.future.done():  # a waiter may have been cancelled
-                        request.future.set_result(passages)
+        return await self._batcher.submit((tenant, tuple(sorted(set(access_keys))), limit), (vector, text))
