@@ -195,20 +195,19 @@ class ConversationService:
             payload={"entities": counts} if counts else None,
         )
         if stored is None:  # the client id is stored already: a retry, or a concurrent duplicate
-            found = self._messages.by_client_id(conversation_id, client_id or "")
-            assert found is not None
-            return Submitted(inbound_id=found, duplicate=True)
+            return self._duplicate(conversation_id, client_id)
         return Submitted(inbound_id=int(stored["id"]), duplicate=False)
+
+    def _duplicate(self, conversation_id: str, client_id: str | None) -> Submitted:
+        found = self._messages.by_client_id(conversation_id, client_id or "")
+        assert found is not None
+        return Submitted(inbound_id=found, duplicate=True)
 
     def _store_and_load(self, conversation_id: str, text: str, client_id: str | None, entities: list[Entity] | None) -> Loaded | Submitted:
         """`store_inbound` and `MessageStore.load` in one go, for the holder of the conversation's lock."""
         redacted, counts = self._redact(conversation_id, text, entities)
         loaded = self._messages.add_and_load(conversation_id, text=redacted, client_id=client_id, payload={"entities": counts} if counts else None)
-        if loaded is not None:
-            return loaded
-        found = self._messages.by_client_id(conversation_id, client_id or "")
-        assert found is not None
-        return Submitted(inbound_id=found, duplicate=True)
+        return loaded if loaded is not None else self._duplicate(conversation_id, client_id)
 
     async def accept(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[Submitted, asyncio.Task[dict[str, Any]]]:
         """Store a customer message durably and start answering it in order. Returns once it is
@@ -240,9 +239,7 @@ class ConversationService:
                 inbound_id = int(result.inbound.id)
                 stored.set_result(Submitted(inbound_id=inbound_id, duplicate=False))
                 await self.publish(conversation_id, {"type": "typing"})
-                for earlier in result.earlier:
-                    await self._process_one(conversation_id, earlier)
-                return await self._process_one(conversation_id, inbound_id, loaded=None if result.earlier else result)
+                return await self._answer_in_order(conversation_id, inbound_id, result)
         except BaseException as exc:
             if not stored.done():  # not stored: the caller hears why
                 if isinstance(exc, asyncio.CancelledError):
@@ -261,9 +258,13 @@ class ConversationService:
         async with self._locks[conversation_id]:
             # answer in the order messages were stored, whichever request got the lock first
             loaded = await asyncio.to_thread(self._messages.load, conversation_id, inbound_id, earlier=True)
-            for earlier in loaded.earlier:
-                await self._process_one(conversation_id, earlier)
-            return await self._process_one(conversation_id, inbound_id, loaded=None if loaded.earlier else loaded)
+            return await self._answer_in_order(conversation_id, inbound_id, loaded)
+
+    async def _answer_in_order(self, conversation_id: str, inbound_id: int, loaded: Loaded) -> dict[str, Any]:
+        """Messages stored before this one and still pending go first (for the lock's holder)."""
+        for earlier in loaded.earlier:
+            await self._process_one(conversation_id, earlier)
+        return await self._process_one(conversation_id, inbound_id, loaded=None if loaded.earlier else loaded)
 
     async def _process_one(self, conversation_id: str, inbound_id: int, *, loaded: Loaded | None = None) -> dict[str, Any]:
         if loaded is None:
