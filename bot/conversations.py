@@ -3,7 +3,7 @@
 An inbound message is redacted (its originals go to the conversation's encrypted vault) and written
 (status `pending`, deduplicated by its client or platform id) before it is processed, so the stored
 copy never holds personal data; the customer's own values are put back only in what is sent to that
-customer (`for_customer`). The reply is written and the inbound marked `done` in one transaction
+customer (bot/personal_data.py). The reply is written and the inbound marked `done` in one transaction
 (bot/messages.py holds the message table's reads and writes). Messages are processed one at a time
 per conversation (a FIFO lock each). At start, pending messages left by a
 crash are answered, oldest first. Listeners (widget sockets, channel senders) get every new message.
@@ -26,11 +26,11 @@ from sqlmodel import Session
 
 from bot.assistant import AskResult
 from bot.messages import Loaded, MessageStore
+from bot.personal_data import ConversationPrivacy
 from bot.pipeline import Identity
 from bot.services import Services
 from bot.storage import Conversation, utcnow
-from policies.pii_patterns import PLACEHOLDER_RE, Entity
-from policies.redaction import redaction_of
+from policies.pii_patterns import Entity
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ class ConversationService:
         self._on_result = on_result
         self._engine = services.engine
         self._messages = MessageStore(services.engine)
+        self._privacy = ConversationPrivacy(services)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._listeners: dict[str, set[Listener]] = defaultdict(set)
         self._global_listeners: list[Listener] = []
@@ -128,47 +129,19 @@ class ConversationService:
 
     def history(self, conversation_id: str, *, for_customer: bool = True) -> list[dict[str, Any]]:
         messages = self._messages.history(conversation_id)
-        return [self.for_customer(conversation_id, m) for m in messages] if for_customer else messages
+        return [self._privacy.for_customer(conversation_id, m) for m in messages] if for_customer else messages
 
     def restore(self, conversation_id: str, text: str) -> str:
-        return self._services.vault.conversation(conversation_id).restore(text)
-
-    def for_customer(self, conversation_id: str, message: dict[str, Any]) -> dict[str, Any]:
-        """The customer's own redacted values back in place (synchronous: the vault is a database)."""
-        if not PLACEHOLDER_RE.search(message.get("text", "")):
-            return message
-        restored = self._services.vault.conversation(conversation_id).restore(message.get("text", ""))
-        return message if restored == message.get("text") else {**message, "text": restored}
-
-    async def for_customer_async(self, conversation_id: str, message: dict[str, Any]) -> dict[str, Any]:
-        if not PLACEHOLDER_RE.search(message.get("text", "")):  # nothing to restore: no thread, no vault
-            return message
-        return await asyncio.to_thread(self.for_customer, conversation_id, message)
+        """For a customer's eyes only (staff replies relayed to them)."""
+        return self._privacy.restore(conversation_id, text)
 
     def _redact(self, conversation_id: str, text: str, entities: list[Entity] | None = None) -> tuple[str, dict[str, int]]:
-        """Placeholders for the message's personal data (`entities` when already detected)."""
-        redactor = self._services.redactor
         party = self.party(conversation_id)
-        if redactor is None or party is None:
-            return text, {}
-        vault = self._services.vault.conversation(conversation_id)
-        if entities is not None:
-            result = redaction_of(text, entities, vault)
-        else:
-            result = redactor.redact_sync(text, vault=vault, kinds=self._pii_kinds(party.tenant))
-        return result.redacted, result.counts()
-
-    def _pii_kinds(self, tenant: str) -> frozenset[str] | None:
-        kinds = self._services.settings.tenant(tenant).pii_kinds
-        return frozenset(kinds) if kinds is not None else None
+        return self._privacy.redact(conversation_id, party.tenant if party else None, text, entities)
 
     async def _detect(self, conversation_id: str, text: str) -> list[Entity] | None:
-        """The message's personal data, found off the event loop, batched with concurrent messages."""
-        redactor = self._services.redactor
         party = await self.find(conversation_id)
-        if redactor is None or party is None:
-            return None
-        return await redactor.detect(text, self._pii_kinds(party.tenant))
+        return await self._privacy.detect(party.tenant if party else None, text)
 
     # listeners -----------------------------------------------------------------------------
     def subscribe(self, conversation_id: str, listener: Listener) -> Callable[[], None]:
@@ -252,7 +225,7 @@ class ConversationService:
         """Store, then answer in order. Returns (the bot's reply message, whether it was a duplicate)."""
         submitted, task = await self.accept(conversation_id=conversation_id, text=text, client_id=client_id)
         reply = await asyncio.shield(task)
-        return await self.for_customer_async(conversation_id, reply), submitted.duplicate
+        return await self._privacy.for_customer_async(conversation_id, reply), submitted.duplicate
 
     async def process(self, conversation_id: str, inbound_id: int) -> dict[str, Any]:
         async with self._locks[conversation_id]:
@@ -328,7 +301,7 @@ class ConversationService:
     async def _deliver(self, conversation_id: str, message: dict[str, Any]) -> None:
         """Widget sockets and channel senders reach the customer: they get the restored text;
         `redacted` keeps the stored copy for listeners that must not see it (staff relays)."""
-        shown = await self.for_customer_async(conversation_id, message)
+        shown = await self._privacy.for_customer_async(conversation_id, message)
         await self.publish(conversation_id, {"type": "message", "message": shown})
         for listener in self._global_listeners:
             await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})

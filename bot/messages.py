@@ -49,6 +49,15 @@ def message_json(message: Any) -> dict[str, Any]:
     return data
 
 
+def _row(
+    conversation_id: str, *, role: str, text: str, status: str, client_id: str | None = None, reply_to: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The message table's columns for a new message."""
+    return {"conversation_id": conversation_id, "client_id": client_id, "role": role, "text": text, "status": status,
+            "reply_to": reply_to, "payload": json.dumps(payload) if payload else None, "created_at": utcnow()}
+
+
 @dataclass(frozen=True, slots=True)
 class Loaded:
     """Everything processing one inbound message needs from the database."""
@@ -72,8 +81,7 @@ class MessageStore:
         reply_to: int | None = None, payload: dict[str, Any] | None = None,
     ) -> dict[str, Any] | None:
         """Store one message; None when its client id is already stored (a retry or a race)."""
-        values = {"conversation_id": conversation_id, "client_id": client_id, "role": role, "text": text, "status": status,
-                  "reply_to": reply_to, "payload": json.dumps(payload) if payload else None, "created_at": utcnow()}
+        values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload)
         try:
             with self._engine.begin() as conn:
                 message_id = conn.execute(_INSERT, values).inserted_primary_key[0]
@@ -86,8 +94,7 @@ class MessageStore:
     def add_and_load(self, conversation_id: str, *, text: str, client_id: str | None, payload: dict[str, Any] | None) -> Loaded | None:
         """Store a customer's message (pending) and read what processing it needs, on one connection:
         for a caller that holds the conversation's processing lock. None when the client id is stored."""
-        values = {"conversation_id": conversation_id, "client_id": client_id, "role": "customer", "text": text, "status": "pending",
-                  "reply_to": None, "payload": json.dumps(payload) if payload else None, "created_at": utcnow()}
+        values = _row(conversation_id, role="customer", text=text, status="pending", client_id=client_id, payload=payload)
         with self._engine.connect() as conn:
             try:
                 with conn.begin():
@@ -105,9 +112,8 @@ class MessageStore:
         events: Sequence[tuple[str, dict[str, Any]]], tenant: str,
     ) -> dict[str, Any]:
         """The bot's reply, the inbound marked done and the turn's audit events: one transaction."""
-        now = utcnow()
-        values = {"conversation_id": conversation_id, "client_id": None, "role": "bot", "text": text, "status": "done",
-                  "reply_to": inbound_id, "payload": json.dumps(payload), "created_at": now}
+        values = _row(conversation_id, role="bot", text=text, status="done", reply_to=inbound_id, payload=payload)
+        now = values["created_at"]
         with self._engine.begin() as conn:
             reply_id = conn.execute(_INSERT, values).inserted_primary_key[0]
             conn.execute(_MARK_DONE, {"b_message": inbound_id})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, insert, update
@@ -39,8 +39,6 @@ _RECENT_CLAIMS = (
 
 def aware(moment: datetime | None) -> datetime | None:
     """SQLite gives datetimes back without their zone; they were written in UTC."""
-    from datetime import UTC
-
     return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
