@@ -13,18 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.web import DISPATCHER, HANDOFF, READY, build_app
+from bot.web import DISPATCHER, HANDOFF
 from channels.base import Link, Reply
 from channels.telegram import MAX_TEXT, render_html, split_message
-from tests.conftest import make_settings
+from tests.channels.conftest import WEBHOOK_SECRET
 from tests.fakes.loopback import until
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi
-from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET, STAFF, action, card_for, staff_message
+from tests.handoff.test_slack_handoff import STAFF, action, card_for, staff_message
 
-WEBHOOK_SECRET = "tg-secret-123"
 CHAT = 1111111
 
 
@@ -32,30 +31,6 @@ CHAT = 1111111
 def examples(shared_data: Path) -> dict[str, dict[str, Any]]:
     rows = json.loads((shared_data / "telegram" / "official_webhooks_doc" / "telegram_doc_update_examples.json").read_text())
     return {row["label"]: row["update"] for row in rows}
-
-
-@pytest.fixture(scope="module")
-async def fakes() -> AsyncIterator[tuple[FakeTelegramApi, FakeSlackApi]]:
-    telegram, slack = FakeTelegramApi(), FakeSlackApi()
-    await telegram.start()
-    await slack.start()
-    yield telegram, slack
-    await telegram.close()
-    await slack.close()
-
-
-@pytest.fixture(scope="module")
-async def client(fakes: tuple[FakeTelegramApi, FakeSlackApi], tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
-    telegram, slack = fakes
-    settings = make_settings(
-        tmp_path_factory.mktemp("telegram"), TELEGRAM_BOT_TOKEN="123456:TEST-token", TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SLACK_SECRET,
-        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF,
-    )
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=120)
-        yield client
 
 
 _update_ids = iter(range(50_000, 60_000))
@@ -175,104 +150,6 @@ def test_replies_are_escaped_and_split_at_the_limit() -> None:
     assert "".join(parts).replace("\n", "").replace(" ", "") == long.replace("\n", "").replace(" ", "")
 
 
-# --- Slack customers (DMs to the app, mentions in shared channels) -------------------------------
-from tests.fakes.slack_api import BOT_USER, sign  # noqa: E402
-
-BOLT = "slack/bolt-python-scenario-payloads"
-
-
-def bolt_payload(shared_data: Path, name: str, key: str) -> dict[str, Any]:
-    return copy.deepcopy(json.loads((shared_data / BOLT / name).read_text())["payloads"][key])
-
-
-_slack_ts = iter(range(4000, 9000))
-
-
-async def slack_event(client: TestClient, body: dict[str, Any], *, retry: str | None = None) -> int:
-    raw = json.dumps(body)
-    headers = {"Content-Type": "application/json", **sign(SLACK_SECRET, raw)}
-    if retry:
-        headers["X-Slack-Retry-Num"] = retry
-    return (await client.post("/slack/events", data=raw, headers=headers)).status
-
-
-def dm(shared_data: Path, text: str, *, channel: str) -> dict[str, Any]:
-    body = bolt_payload(shared_data, "test_message.json", "message_body")
-    ts = f"{next(_slack_ts)}.000100"
-    body["event"].update(text=text, channel=channel, channel_type="im", ts=ts, event_ts=ts, client_msg_id=f"msg-{ts}")
-    body["event"].pop("blocks", None)
-    body["event_id"] = f"Ev{ts}"
-    return body
-
-
-def posted(slack: FakeSlackApi, channel: str) -> list[dict[str, Any]]:
-    return [a for a in slack.of("chat.postMessage") if a.get("channel") == channel]
-
-
-async def test_a_slack_dm_is_answered_in_its_thread_once(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
-    _, slack = fakes
-    body = dm(shared_data, "How do I turn on two-factor authentication?", channel="D2001")
-    assert await slack_event(client, body) == 200
-    assert await slack_event(client, body, retry="1") == 200  # Slack's retry of the same event
-    reply = await until(lambda: posted(slack, "D2001"))
-    await asyncio.sleep(0.5)
-    await client.app[DISPATCHER].drain()
-    assert len(posted(slack, "D2001")) == 1
-    assert reply[0]["thread_ts"] == body["event"]["ts"]
-    blocks = json.dumps(reply[0]["blocks"])
-    assert "Sources:" in blocks and "customer_not_helpful" in blocks
-
-
-async def test_a_mention_in_a_shared_channel_is_answered_in_a_thread(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
-    _, slack = fakes
-    body = bolt_payload(shared_data, "test_events_shared_channels.json", "valid_event_body")
-    body["event"].update(text=f"<@{BOT_USER}> how do I reset my password?", channel="C2002")
-    assert await slack_event(client, body) == 200
-    reply = await until(lambda: posted(slack, "C2002"))
-    assert reply[0]["thread_ts"] == body["event"]["ts"] and "password" in reply[0]["text"].lower()
-
-
-async def test_noise_is_ignored_and_files_get_a_polite_note(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
-    _, slack = fakes
-    changed = bolt_payload(shared_data, "test_message_changed.json", "event_payload")
-    changed["event"]["channel"] = "D2003"
-    own = dm(shared_data, "an answer the bot itself sent", channel="D2003")
-    own["event"]["user"] = BOT_USER
-    plain = bolt_payload(shared_data, "test_message.json", "message_body")  # a channel message without a mention
-    plain["event"]["channel"] = "C2003"
-    for body in (changed, own, plain):
-        assert await slack_event(client, body) == 200
-    filed = bolt_payload(shared_data, "test_message_file_share.json", "event_payload")
-    filed["event"].update(channel="D2004", channel_type="im", text="")
-    assert await slack_event(client, filed) == 200
-    note = await until(lambda: posted(slack, "D2004"))
-    await asyncio.sleep(0.5)
-    assert posted(slack, "D2003") == [] and posted(slack, "C2003") == []
-    assert "only read text" in note[0]["text"] or "can only read" in note[0]["text"]
-
-
-async def test_two_not_helpful_answers_bring_a_person(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
-    _, slack = fakes
-    body = dm(shared_data, "How do I export my data?", channel="D2005")
-    await slack_event(client, body)
-    await until(lambda: posted(slack, "D2005"))
-    before = len(slack.of("chat.postMessage"))
-    for n in range(2):
-        payload = {
-            "type": "block_actions", "user": {"id": "W111", "team_id": "T111"}, "team": {"id": "T111"}, "api_app_id": "A111",
-            "channel": {"id": "D2005"}, "container": {"type": "message", "channel_id": "D2005", "message_ts": body["event"]["ts"]},
-            "message": {"ts": f"{next(_slack_ts)}.1", "thread_ts": body["event"]["ts"]}, "trigger_id": "1.2.x",
-            "actions": [{"action_id": "customer_not_helpful", "block_id": "supportbot_feedback", "value": "1", "type": "button", "action_ts": f"{time.time()}{n}"}],
-        }
-        raw = "payload=" + __import__("urllib.parse").parse.quote(json.dumps(payload))
-        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SLACK_SECRET, raw)}
-        assert (await client.post("/slack/events", data=raw, headers=headers)).status == 200
-        await asyncio.sleep(0.3)
-        await client.app[DISPATCHER].drain()
-    card = await until(lambda: card_for(slack, STAFF, before))
-    assert "did not help" in json.dumps(card["blocks"])
-
-
 async def test_polling_mode_reads_updates_without_a_webhook(fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
     from channels.base import InboundMessage
     from channels.telegram import TelegramChannel
@@ -372,20 +249,6 @@ def test_workspaces_and_bots_map_to_tenants(tmp_path: Path) -> None:
     assert tenant_for_team(settings, "T0ACME") == "acme"
     assert tenant_for_team(settings, "T0OTHER") == "default"
     assert telegram_bots(settings) == {"acme": ("111:ACME", "s-acme"), "default": ("222:DEFAULT", None)}
-
-
-async def test_slack_events_of_other_kinds_are_acknowledged_and_ignored(
-    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path
-) -> None:
-    _, slack = fakes
-    before = len(slack.calls)
-    reaction = bolt_payload(shared_data, "test_events_shared_channels.json", "valid_reaction_added_body")
-    assert await slack_event(client, reaction) == 200
-    raw = "{not json"
-    headers = {"Content-Type": "application/json", **sign(SLACK_SECRET, raw)}
-    assert (await client.post("/slack/events", data=raw, headers=headers)).status == 400
-    await asyncio.sleep(0.3)
-    assert [c for c in slack.calls[before:] if c[0] == "chat.postMessage"] == []
 
 
 async def test_set_webhook_points_the_bot_at_the_server_with_the_secret(fakes: tuple[FakeTelegramApi, FakeSlackApi], tmp_path: Path) -> None:

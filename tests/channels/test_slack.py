@@ -1,0 +1,128 @@
+"""Slack customers (DMs to the app, mentions in shared channels), through the real slack-bolt app
+at /slack/events with Slack's recorded payloads, answers recorded by a loopback Slack Web API."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from bot.web import DISPATCHER
+from tests.fakes.loopback import until
+from tests.fakes.slack_api import BOT_USER, FakeSlackApi, sign
+from tests.fakes.telegram_api import FakeTelegramApi
+from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET, STAFF, card_for
+
+BOLT = "slack/bolt-python-scenario-payloads"
+
+
+def bolt_payload(shared_data: Path, name: str, key: str) -> dict[str, Any]:
+    return copy.deepcopy(json.loads((shared_data / BOLT / name).read_text())["payloads"][key])
+
+
+_slack_ts = iter(range(4000, 9000))
+
+
+async def slack_event(client: TestClient, body: dict[str, Any], *, retry: str | None = None) -> int:
+    raw = json.dumps(body)
+    headers = {"Content-Type": "application/json", **sign(SLACK_SECRET, raw)}
+    if retry:
+        headers["X-Slack-Retry-Num"] = retry
+    return (await client.post("/slack/events", data=raw, headers=headers)).status
+
+
+def dm(shared_data: Path, text: str, *, channel: str) -> dict[str, Any]:
+    body = bolt_payload(shared_data, "test_message.json", "message_body")
+    ts = f"{next(_slack_ts)}.000100"
+    body["event"].update(text=text, channel=channel, channel_type="im", ts=ts, event_ts=ts, client_msg_id=f"msg-{ts}")
+    body["event"].pop("blocks", None)
+    body["event_id"] = f"Ev{ts}"
+    return body
+
+
+def posted(slack: FakeSlackApi, channel: str) -> list[dict[str, Any]]:
+    return [a for a in slack.of("chat.postMessage") if a.get("channel") == channel]
+
+
+async def test_a_slack_dm_is_answered_in_its_thread_once(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
+    _, slack = fakes
+    body = dm(shared_data, "How do I turn on two-factor authentication?", channel="D2001")
+    assert await slack_event(client, body) == 200
+    assert await slack_event(client, body, retry="1") == 200  # Slack's retry of the same event
+    reply = await until(lambda: posted(slack, "D2001"))
+    await asyncio.sleep(0.5)
+    await client.app[DISPATCHER].drain()
+    assert len(posted(slack, "D2001")) == 1
+    assert reply[0]["thread_ts"] == body["event"]["ts"]
+    blocks = json.dumps(reply[0]["blocks"])
+    assert "Sources:" in blocks and "customer_not_helpful" in blocks
+
+
+async def test_a_mention_in_a_shared_channel_is_answered_in_a_thread(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
+    _, slack = fakes
+    body = bolt_payload(shared_data, "test_events_shared_channels.json", "valid_event_body")
+    body["event"].update(text=f"<@{BOT_USER}> how do I reset my password?", channel="C2002")
+    assert await slack_event(client, body) == 200
+    reply = await until(lambda: posted(slack, "C2002"))
+    assert reply[0]["thread_ts"] == body["event"]["ts"] and "password" in reply[0]["text"].lower()
+
+
+async def test_noise_is_ignored_and_files_get_a_polite_note(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
+    _, slack = fakes
+    changed = bolt_payload(shared_data, "test_message_changed.json", "event_payload")
+    changed["event"]["channel"] = "D2003"
+    own = dm(shared_data, "an answer the bot itself sent", channel="D2003")
+    own["event"]["user"] = BOT_USER
+    plain = bolt_payload(shared_data, "test_message.json", "message_body")  # a channel message without a mention
+    plain["event"]["channel"] = "C2003"
+    for body in (changed, own, plain):
+        assert await slack_event(client, body) == 200
+    filed = bolt_payload(shared_data, "test_message_file_share.json", "event_payload")
+    filed["event"].update(channel="D2004", channel_type="im", text="")
+    assert await slack_event(client, filed) == 200
+    note = await until(lambda: posted(slack, "D2004"))
+    await asyncio.sleep(0.5)
+    assert posted(slack, "D2003") == [] and posted(slack, "C2003") == []
+    assert "only read text" in note[0]["text"] or "can only read" in note[0]["text"]
+
+
+async def test_two_not_helpful_answers_bring_a_person(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
+    _, slack = fakes
+    body = dm(shared_data, "How do I export my data?", channel="D2005")
+    await slack_event(client, body)
+    await until(lambda: posted(slack, "D2005"))
+    before = len(slack.of("chat.postMessage"))
+    for n in range(2):
+        payload = {
+            "type": "block_actions", "user": {"id": "W111", "team_id": "T111"}, "team": {"id": "T111"}, "api_app_id": "A111",
+            "channel": {"id": "D2005"}, "container": {"type": "message", "channel_id": "D2005", "message_ts": body["event"]["ts"]},
+            "message": {"ts": f"{next(_slack_ts)}.1", "thread_ts": body["event"]["ts"]}, "trigger_id": "1.2.x",
+            "actions": [{"action_id": "customer_not_helpful", "block_id": "supportbot_feedback", "value": "1", "type": "button", "action_ts": f"{time.time()}{n}"}],
+        }
+        raw = "payload=" + urllib.parse.quote(json.dumps(payload))
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SLACK_SECRET, raw)}
+        assert (await client.post("/slack/events", data=raw, headers=headers)).status == 200
+        await asyncio.sleep(0.3)
+        await client.app[DISPATCHER].drain()
+    card = await until(lambda: card_for(slack, STAFF, before))
+    assert "did not help" in json.dumps(card["blocks"])
+
+
+async def test_slack_events_of_other_kinds_are_acknowledged_and_ignored(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path
+) -> None:
+    _, slack = fakes
+    before = len(slack.calls)
+    reaction = bolt_payload(shared_data, "test_events_shared_channels.json", "valid_reaction_added_body")
+    assert await slack_event(client, reaction) == 200
+    raw = "{not json"
+    headers = {"Content-Type": "application/json", **sign(SLACK_SECRET, raw)}
+    assert (await client.post("/slack/events", data=raw, headers=headers)).status == 400
+    await asyncio.sleep(0.3)
+    assert [c for c in slack.calls[before:] if c[0] == "chat.postMessage"] == []
