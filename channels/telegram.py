@@ -28,7 +28,26 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
 EDIT_INTERVAL = 1.0
+POLL_ATTEMPTS = 5  # tries to store one polled update before it is skipped (so one bad update can't stall the bot)
 Submit = Callable[[InboundMessage], Awaitable[None]]
+
+
+def api_base(api_url: str) -> str:
+    """SUPPORTBOT_TELEGRAM_API_URL as python-telegram-bot's base URL (which ends in `/bot`; the token
+    follows): `http://host:8081`, `http://host:8081/` and `http://host:8081/bot` all work."""
+    url = api_url.rstrip("/")
+    return url if url.endswith("/bot") else url + "/bot"
+
+
+def make_bot(*, token: str, api_url: str) -> Bot:
+    base = api_base(api_url)
+    return Bot(token=token, base_url=base, base_file_url=base.removesuffix("bot") + "file/bot")
+
+
+async def set_webhook(*, token: str, api_url: str, url: str, secret: str) -> None:
+    """Point the bot at our webhook (`supportbot telegram set-webhook`), signed with the secret token."""
+    async with make_bot(token=token, api_url=api_url) as bot:
+        await bot.set_webhook(url=url, secret_token=secret, allowed_updates=["message", "edited_message", "callback_query"])
 
 
 def render_html(reply: Reply) -> str:
@@ -103,27 +122,30 @@ def normalize(update: Update, *, tenant: str) -> InboundMessage | None:
     """One Telegram update as one inbound message, or None for kinds the bot doesn't handle."""
     if update.callback_query is not None:
         query = update.callback_query
+        user = query.from_user
+        if query.message is None and user is None:
+            return None
         # a button in a private chat: the chat id is the user's id when the message is not included
-        chat_id = query.message.chat.id if query.message else query.from_user.id
-        action, _, value = (query.data or "").partition(":")
+        chat_id = query.message.chat.id if query.message else user.id
+        action, _, value = (query.data if isinstance(query.data, str) else "").partition(":")
         return InboundMessage(
             ref=ConversationRef(channel="telegram", tenant=tenant, address=str(chat_id)),
             platform_id=f"update-{update.update_id}",
-            user=str(query.from_user.id),
+            user=str(user.id) if user else None,
             text="",
             command=action or None,
             payload=value or None,
-            display_name=query.from_user.first_name,
+            display_name=user.first_name if user else None,
         )
     message = update.message or update.edited_message
     if message is None or message.chat is None:
         return None
     edited = update.edited_message is not None
-    text = message.text or message.caption or ""
-    command = None
-    if text.startswith("/"):
-        command = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower()
-        text = text.split(maxsplit=1)[1] if " " in text else ""
+    # python-telegram-bot keeps whatever type the JSON had: a hand-made update may carry a number
+    text = next((t for t in (message.text, message.caption) if isinstance(t, str) and t), "")
+    if len(text) > MAX_TEXT:  # Telegram itself never sends more; the dispatcher asks to shorten it
+        logger.warning("telegram update %s has %d characters, over Telegram's %d", update.update_id, len(text), MAX_TEXT)
+    command, text = _command(text)
     attachments = []
     for kind in _ATTACHMENT_KINDS:
         item = getattr(message, kind, None)
@@ -134,6 +156,8 @@ def normalize(update: Update, *, tenant: str) -> InboundMessage | None:
         attachments.append(
             Attachment(kind=kind, name=getattr(item, "file_name", None), file_id=getattr(item, "file_id", None), size=getattr(item, "file_size", None))
         )
+    if not text and not command and not attachments:  # a location, contact, poll, service message...
+        return None
     user = message.from_user
     return InboundMessage(
         ref=ConversationRef(channel="telegram", tenant=tenant, address=str(message.chat.id)),
@@ -145,6 +169,15 @@ def normalize(update: Update, *, tenant: str) -> InboundMessage | None:
         command=command,
         display_name=user.first_name if user else None,
     )
+
+
+def _command(text: str) -> tuple[str | None, str]:
+    """`/start@paperkite_bot rest` -> ("start", "rest"); a lone "/" (or "/ x", "/@bot") is plain text."""
+    words = text[1:].split(maxsplit=1) if text.startswith("/") and not text[1:2].isspace() else []
+    name = words[0].split("@", 1)[0].lower() if words else ""
+    if not name:
+        return None, text
+    return name, words[1] if len(words) > 1 else ""
 
 
 class _LiveMessage:
@@ -162,8 +195,7 @@ class TelegramChannel:
         self.tenant = tenant
         self._secret = webhook_secret
         self._submit = submit
-        base = api_url if api_url.endswith("/bot") or api_url.endswith("bot") else api_url.rstrip("/") + "/bot"
-        self.bot = Bot(token=token, base_url=base, base_file_url=base.removesuffix("bot") + "file/bot")
+        self.bot = make_bot(token=token, api_url=api_url)
         self._streams: dict[str, _LiveMessage] = {}  # chat -> the answer being streamed into it
 
     async def start(self) -> None:
@@ -174,20 +206,28 @@ class TelegramChannel:
 
     # inbound -------------------------------------------------------------------------------
     async def handle_webhook(self, request: web.Request) -> web.Response:
-        if self._secret is not None:
-            supplied = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-            if not hmac.compare_digest(supplied.encode(), self._secret.encode()):
-                logger.warning("telegram webhook with a wrong secret token refused")
-                return web.json_response({"error": "forbidden"}, status=401)
+        if self._secret is None:  # a polling bot: nothing may push unsigned updates to it
+            return web.json_response({"error": "this bot has no webhook (no secret token set)"}, status=404)
+        supplied = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(supplied.encode(), self._secret.encode()):
+            logger.warning("telegram webhook with a wrong secret token refused")
+            return web.json_response({"error": "forbidden"}, status=401)
         try:
-            data = await request.json()
-            if not isinstance(data, dict) or "update_id" not in data:
-                raise ValueError("not an update")
+            data = json.loads(await request.read())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            logger.warning("undecodable telegram webhook body refused: %s", type(exc).__name__)
+            return web.json_response({"error": "body is not JSON"}, status=400)
+        # From here on the answer is 200 whatever the update holds: Telegram redelivers anything else
+        # again and again. Logs name the update id and the error type only, never the content.
+        if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+            logger.warning("telegram webhook body without an update_id ignored")
+            return web.json_response({"ok": True})
+        try:
             update = Update.de_json(_lenient(data), self.bot)
-        except (json.JSONDecodeError, ValueError, TypeError, KeyError) as exc:
-            logger.warning("malformed telegram update refused: %s", type(exc).__name__)
-            return web.json_response({"error": "malformed update"}, status=400)
-        await self.accept(update)
+        except Exception as exc:  # the library raises whatever the bad field provokes
+            logger.warning("telegram update %s could not be parsed (%s); ignored", data["update_id"], type(exc).__name__)
+            return web.json_response({"ok": True})
+        await self.accept(update)  # a failure to store it is a 500: Telegram delivers it again
         return web.json_response({"ok": True})
 
     async def accept(self, update: Update) -> None:
@@ -196,15 +236,26 @@ class TelegramChannel:
                 await self.bot.answer_callback_query(update.callback_query.id)
             except TelegramError:
                 logger.warning("could not answer a callback query")
-        inbound = normalize(update, tenant=self.tenant)
+        try:
+            inbound = normalize(update, tenant=self.tenant)
+        except Exception as exc:  # a field of an unexpected type or shape: drop this update, not the channel
+            logger.warning("telegram update %s not understood (%s); ignored", update.update_id, type(exc).__name__)
+            return
         if inbound is None:
             logger.info("telegram update %s of an unhandled kind ignored", update.update_id)
             return
         await self._submit(inbound)
 
-    async def poll(self, *, stop: asyncio.Event, timeout: int = 20) -> None:
-        """Long polling for local use (no public URL needed)."""
+    async def poll(self, *, stop: asyncio.Event, timeout: int = 20, pause: float = 2.0) -> None:
+        """Long polling for local use (no public URL needed).
+
+        The offset (which tells Telegram an update is done) moves past an update only once `accept`
+        has stored it; if storing fails, the batch is fetched again after a pause, and an update
+        that fails POLL_ATTEMPTS times (pauses doubling from `pause`) is skipped with a log line so later
+        ones still get through.
+        """
         offset = None
+        failures: dict[int, int] = {}  # update id -> failed attempts
         while not stop.is_set():
             try:
                 updates = await self.bot.get_updates(offset=offset, timeout=timeout)
@@ -216,8 +267,17 @@ class TelegramChannel:
                 await asyncio.sleep(2)
                 continue
             for update in updates:
+                try:
+                    await self.accept(update)
+                except Exception as exc:
+                    tries = failures[update.update_id] = failures.get(update.update_id, 0) + 1
+                    if tries < POLL_ATTEMPTS:
+                        logger.warning("telegram update %s could not be stored (%s, try %d); fetching it again", update.update_id, type(exc).__name__, tries)
+                        await asyncio.sleep(min(pause * 2 ** (tries - 1), 30.0))
+                        break
+                    logger.error("telegram update %s skipped after %d failed tries (%s)", update.update_id, tries, type(exc).__name__)
+                failures.pop(update.update_id, None)
                 offset = update.update_id + 1
-                await self.accept(update)
 
     # outbound ------------------------------------------------------------------------------
     async def _call(self, method: Callable[..., Awaitable[Any]], **kwargs: Any) -> Any:

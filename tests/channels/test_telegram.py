@@ -96,12 +96,60 @@ async def test_bad_input_is_refused_or_ignored_without_sending(client: TestClien
     telegram, _ = fakes
     before = len(telegram.of("sendMessage"))
     assert await post(client, update_from(examples["Message with text"], chat=2004), secret="wrong") == 401
-    assert await post(client, "{not json") == 400
-    assert await post(client, json.dumps({"no": "update id"})) == 400
+    assert await post(client, "{not json") == 400  # not from Telegram at all
+    assert await post(client, json.dumps({"no": "update id"})) == 200  # anything else: 200, or Telegram retries forever
     assert await post(client, update_from(examples["Inline query"])) == 200  # a kind the bot doesn't handle
     assert len(telegram.of("sendMessage")) == before
     await post(client, update_from(examples["Message with text"], text="x" * 5000, chat=2004))
     assert "too long" in sent_to(telegram, 2004)[-1]["text"]
+
+
+def _broken(example: dict[str, Any], chat: int, breaks: str) -> dict[str, Any]:
+    update = update_from(example, chat=chat)
+    message = update["message"]
+    if breaks == "lone slash":
+        message["text"] = "/"
+    elif breaks == "text is a number":
+        message["text"] = 123
+    elif breaks == "message is a string":
+        update["message"] = "Secret Customer wrote this"
+    elif breaks == "no message_id":
+        del message["message_id"]
+    elif breaks == "chat id is not a number":
+        message["chat"]["id"] = "Secret Customer"
+    elif breaks == "photo is a string":
+        message["photo"] = "Secret Customer"
+    elif breaks == "callback query without a sender or message":
+        update.pop("message")
+        update["callback_query"] = {"id": "cbq-x", "data": "helpful", "chat_instance": "1"}
+    return update
+
+
+async def test_malformed_updates_get_200_and_a_log_line_without_their_content(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict, caplog: pytest.LogCaptureFixture
+) -> None:
+    telegram, _ = fakes
+    example = copy.deepcopy(examples["Message with text"])
+    example["message"]["from"]["first_name"] = "Secret Customer"
+    kinds = ["text is a number", "message is a string", "no message_id", "chat id is not a number", "photo is a string",
+             "callback query without a sender or message"]
+    for n, breaks in enumerate(kinds):
+        caplog.clear()
+        with caplog.at_level("INFO", logger="channels.telegram"):
+            assert await post(client, _broken(example, 2400 + n, breaks)) == 200, breaks
+        logged = [r.getMessage() for r in caplog.records if r.name == "channels.telegram"]
+        assert logged and all("Secret" not in line for line in logged), (breaks, logged)
+        assert sent_to(telegram, 2400 + n) == [], breaks
+    # a lone "/" is not a command: it is read as a (very short) message, not a crash
+    assert await post(client, _broken(example, 2450, "lone slash")) == 200
+    assert sent_to(telegram, 2450)  # answered like any message
+    # oversized text: the customer is asked to shorten it; the log says how long, not what
+    caplog.clear()
+    with caplog.at_level("INFO", logger="channels.telegram"):
+        assert await post(client, update_from(example, text="secretword " * 500, chat=2451)) == 200
+    logged = [r.getMessage() for r in caplog.records if r.name == "channels.telegram"]
+    assert any("5500 characters" in line for line in logged) and not any("secretword" in line for line in logged)
+    assert "too long" in sent_to(telegram, 2451)[-1]["text"]
 
 
 async def test_a_429_is_honoured_with_retry_after(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
