@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.dispatch import Dispatcher
+from bot.errors import ConfigError
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -50,9 +51,17 @@ def setup_channels(app: web.Application, *, settings: Settings, dispatcher: Disp
         from channels.telegram import TelegramChannel
 
         for tenant, (token, secret) in bots.items():
-            if secret is None:
-                logger.warning("Telegram webhook for tenant %s has no secret token: set TELEGRAM_WEBHOOK_SECRET", tenant)
-            channel = TelegramChannel(token=token, tenant=tenant, api_url=settings.telegram_api_url, webhook_secret=secret, submit=dispatcher.accept)
+            if secret is None and not settings.telegram_polling:
+                # without the secret anyone who guesses the URL could post updates as any customer
+                raise ConfigError(
+                    f"the Telegram webhook for tenant {tenant!r} needs a secret token: set TELEGRAM_WEBHOOK_SECRET "
+                    f"(or [tenants.{tenant}.telegram] webhook_secret), or SUPPORTBOT_TELEGRAM_POLLING=1 for local use"
+                )
+            # a polling bot gets no webhook secret, so its webhook route refuses every post
+            channel = TelegramChannel(
+                token=token, tenant=tenant, api_url=settings.telegram_api_url,
+                webhook_secret=None if settings.telegram_polling else secret, submit=dispatcher.accept,
+            )
             dispatcher.register(channel, tenant=tenant)
             channels.telegram[tenant] = channel
             channels.starters.append(channel.start)

@@ -235,15 +235,12 @@ def telegram_set_webhook(url: str, tenant: str) -> None:
     if tenant not in bots:
         raise ConfigError(f"no Telegram bot token for tenant {tenant!r}: set TELEGRAM_BOT_TOKEN or [tenants.{tenant}.telegram] bot_token")
     token, secret = bots[tenant]
+    if not secret:  # `supportbot serve` refuses an unsigned webhook, so don't point Telegram at one
+        raise ConfigError(f"no webhook secret for tenant {tenant!r}: set TELEGRAM_WEBHOOK_SECRET or [tenants.{tenant}.telegram] webhook_secret")
+    from channels.telegram import set_webhook
 
-    async def go() -> None:
-        from telegram import Bot
-
-        async with Bot(token=token, base_url=settings.telegram_api_url) as bot:
-            await bot.set_webhook(url=url, secret_token=secret, allowed_updates=["message", "edited_message", "callback_query"])
-
-    asyncio.run(go())
-    click.echo(f"Telegram webhook for {tenant} set to {url}" + ("" if secret else " (no secret token: set TELEGRAM_WEBHOOK_SECRET)"))
+    asyncio.run(set_webhook(token=token, api_url=settings.telegram_api_url, url=url, secret=secret))
+    click.echo(f"Telegram webhook for {tenant} set to {url}")
 
 
 @main.command()

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web import DISPATCHER, HANDOFF
 from channels.base import Link, Reply
 from channels.telegram import MAX_TEXT, render_html, split_message
 from tests.channels.conftest import WEBHOOK_SECRET
+from tests.conftest import make_settings
 from tests.fakes.loopback import until
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi
@@ -227,6 +228,81 @@ async def test_polling_mode_reads_updates_without_a_webhook(fakes: tuple[FakeTel
     assert max(offsets) == second["update_id"] + 1
 
 
+def _polled(example: dict[str, Any], *, text: str, chat: int) -> dict[str, Any]:
+    update = update_from(example, text=text, chat=chat)
+    update["message"]["from"]["is_bot"] = False  # the Bot API always sends it (the documentation's examples predate it)
+    return update
+
+
+async def test_polling_survives_a_failing_update_and_loses_none(
+    fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict, caplog: pytest.LogCaptureFixture
+) -> None:
+    from channels.base import InboundMessage
+    from channels.telegram import POLL_ATTEMPTS, TelegramChannel
+
+    telegram, _ = fakes
+    stored: list[str] = []
+    outages = {"second": 2}  # the inbox fails twice on this one, then stores it
+
+    async def submit(inbound: InboundMessage) -> None:
+        if outages.get(inbound.text, 0) > 0:
+            outages[inbound.text] -= 1
+            raise OSError("database is locked")
+        if inbound.text == "poison":
+            raise OSError("always fails")
+        stored.append(inbound.text)
+
+    channel = TelegramChannel(token="123456:POLL2", tenant="default", api_url=telegram.base_url, webhook_secret=None, submit=submit)
+    await channel.start()
+    updates = [_polled(examples["Message with text"], text=t, chat=2110) for t in ("first", "second", "poison", "third")]
+    telegram.pending_updates = list(updates)
+    polls_before = len(telegram.of("getUpdates"))
+    stop = asyncio.Event()
+    with caplog.at_level("INFO", logger="channels.telegram"):
+        task = asyncio.create_task(channel.poll(stop=stop, timeout=1, pause=0.05))
+        await until(lambda: "third" in stored, timeout=20)
+        stop.set()
+        await asyncio.wait_for(task, timeout=5)
+    await channel.stop()
+    assert stored == ["first", "second", "third"]  # nothing lost, in order, polling still running
+    offsets = [int(a.get("offset") or 0) for a in telegram.of("getUpdates")[polls_before:]]
+    # Telegram was asked again for "second" until it was stored (the offset had not passed it)
+    assert offsets.count(updates[1]["update_id"]) == 2  # once after each of its two failures
+    assert offsets.count(updates[2]["update_id"]) == POLL_ATTEMPTS - 1 and max(offsets) == updates[3]["update_id"] + 1
+    logged = [r.getMessage() for r in caplog.records if r.name == "channels.telegram"]
+    assert any(f"{updates[2]['update_id']} skipped after {POLL_ATTEMPTS} failed tries" in line for line in logged)
+    assert not any("poison" in line or "second" in line for line in logged)
+
+
+def test_a_webhook_without_a_secret_is_refused_at_start(tmp_path: Path) -> None:
+    from bot.errors import ConfigError
+    from bot.web import build_app
+
+    with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET"):
+        build_app(make_settings(tmp_path, TELEGRAM_BOT_TOKEN="123456:NOSECRET", SUPPORTBOT_SAMPLE_KB="0"))
+
+
+async def test_polling_switched_on_in_settings_answers_without_a_webhook(
+    fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict, tmp_path: Path
+) -> None:
+    from bot.web import READY, build_app
+
+    telegram, _ = fakes
+    deletes_before = len(telegram.of("deleteWebhook"))
+    app = build_app(make_settings(tmp_path, TELEGRAM_BOT_TOKEN="123456:POLL-APP", SUPPORTBOT_TELEGRAM_POLLING="1",
+                                  SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url, SUPPORTBOT_SAMPLE_KB="0"))  # no secret: polling needs none
+    telegram.pending_updates = [_polled(examples["Message with text"], text="/start", chat=2120)]
+    async with TestClient(TestServer(app)) as polling_client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        greeting = await until(lambda: sent_to(telegram, 2120), timeout=20)
+        assert "help center" in greeting[0]["text"]
+        assert len(telegram.of("deleteWebhook")) == deletes_before + 1  # Telegram allows a webhook or polling, not both
+        # the webhook route takes no unsigned updates from anyone
+        forged = update_from(examples["Message with text"], text="/start", chat=2121)
+        assert (await polling_client.post("/telegram/default/webhook", json=forged)).status == 404
+    assert sent_to(telegram, 2121) == []
+
+
 async def test_files_sent_before_a_handoff_are_listed_for_staff_and_later_ones_relayed(
     client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict
 ) -> None:
@@ -299,19 +375,37 @@ def test_workspaces_and_bots_map_to_tenants(tmp_path: Path) -> None:
     assert telegram_bots(settings) == {"acme": ("111:ACME", "s-acme"), "default": ("222:DEFAULT", None)}
 
 
-async def test_set_webhook_points_the_bot_at_the_server_with_the_secret(fakes: tuple[FakeTelegramApi, FakeSlackApi], tmp_path: Path) -> None:
+async def _cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
     import os
     import sys
 
-    telegram, _ = fakes
-    env = {**os.environ, "SUPPORTBOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": "123456:HOOK", "TELEGRAM_WEBHOOK_SECRET": "s3",
-           "SUPPORTBOT_TELEGRAM_API_URL": telegram.base_url}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "telegram", "set-webhook", "https://bot.example.com/telegram/default/webhook",
-        env=env, cwd=str(Path(__file__).resolve().parents[2]), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable, "-m", "bot.cli", *args, env={**os.environ, **env}, cwd=str(Path(__file__).resolve().parents[2]),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout=120)
-    assert process.returncode == 0, err.decode()
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+async def test_set_webhook_points_the_bot_at_the_server_with_the_secret(fakes: tuple[FakeTelegramApi, FakeSlackApi], tmp_path: Path) -> None:
+    telegram, _ = fakes
+    # the API URL given as the server's root, as for the channel itself (which adds the /bot)
+    root = telegram.base_url.removesuffix("/bot") + "/"
+    env = {"SUPPORTBOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": "123456:HOOK", "SUPPORTBOT_TELEGRAM_API_URL": root}
+    before = len(telegram.of("setWebhook"))
+    code, out, err = await _cli("telegram", "set-webhook", "https://bot.example.com/telegram/default/webhook", env={**env, "TELEGRAM_WEBHOOK_SECRET": "s3"})
+    assert code == 0, err
     call = telegram.of("setWebhook")[-1]
     assert call["url"] == "https://bot.example.com/telegram/default/webhook" and call["secret_token"] == "s3"
-    assert "set to https://bot.example.com" in out.decode()
+    assert "set to https://bot.example.com" in out
+    # without a secret the server would refuse the webhook, so the CLI does not set one
+    code, out, err = await _cli("telegram", "set-webhook", "https://bot.example.com/telegram/default/webhook", env=env)
+    assert code != 0 and "TELEGRAM_WEBHOOK_SECRET" in out + err
+    assert len(telegram.of("setWebhook")) == before + 1
+
+
+def test_the_api_url_is_normalised_once_for_channel_and_cli() -> None:
+    from channels.telegram import api_base
+
+    for url in ("http://127.0.0.1:8081", "http://127.0.0.1:8081/", "http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/bot/"):
+        assert api_base(url) == "http://127.0.0.1:8081/bot"
