@@ -1,8 +1,12 @@
 """Slack for customers: direct messages to the app and mentions in shared channels (B2B).
 
 Each thread is one conversation: a DM or mention starts a thread under the customer's message and
-the bot answers there. The app's own messages, edits, deletions and other subtypes are noise and
-are dropped; a file share gets a polite note that the bot reads text only.
+the bot answers there. In a shared channel the bot answers a thread message only when it mentions
+the bot or the thread already is a conversation (`known_thread`, a lookup the channel is given):
+a shared channel is full of threads between other people. Only a customer writing something new
+is read (no subtype, a file share, a thread reply also sent to the channel); the app's own
+messages, edits, deletions, joins, topic changes and the like are dropped. A file share gets a
+polite note that the bot reads text only.
 The staff side (the handoff channel) lives in handoff/; both share one bolt app at /slack/events.
 """
 
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,37 +24,58 @@ from channels.base import Attachment, Button, ConversationRef, InboundMessage, R
 logger = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
-# message subtypes that are not a customer writing something new
-_NOISE = {"message_changed", "message_deleted", "bot_message", "channel_join", "channel_leave", "thread_broadcast", "message_replied"}
+# message subtypes that are a customer writing something new; every other subtype (edits, deletions,
+# bot messages, joins, topic changes, and whatever Slack adds next) is noise
+_CUSTOMER_SUBTYPES = {None, "file_share", "thread_broadcast"}
+_DIRECT = {"im", "mpim"}
+KnownThread = Callable[[ConversationRef], Awaitable[bool]]  # is this thread already a conversation?
 FILE_NOTE = "Thanks for the file. I can only read text, so please describe the problem in a message; if you need a person to look at the file, say so and I'll pass it on."
 MAX_TEXT = 3000  # Slack's limit for a text block
 
 
-def normalize_event(event: Mapping[str, Any], *, tenant: str, bot_user_id: str | None, staff_channel: str | None) -> InboundMessage | None:
-    """A Slack `message` or `app_mention` event from a customer as one inbound message, else None."""
+def in_shared_thread(event: Mapping[str, Any]) -> bool:
+    """A plain message in a thread of a (shared) channel: answered only if the thread is a conversation."""
+    return event.get("type") == "message" and event.get("channel_type") not in _DIRECT and bool(event.get("thread_ts"))
+
+
+def ref_of(event: Mapping[str, Any], *, tenant: str) -> ConversationRef:
+    thread = str(event.get("thread_ts") or event.get("ts") or "")
+    return ConversationRef(channel="slack", tenant=tenant, address=str(event.get("channel") or ""), thread=thread)
+
+
+def normalize_event(
+    event: Mapping[str, Any], *, tenant: str, bot_user_id: str | None, staff_channel: str | None, thread_known: bool = False
+) -> InboundMessage | None:
+    """A Slack `message` or `app_mention` event from a customer as one inbound message, else None.
+
+    `thread_known`: the caller found that this event's thread already is a conversation (see
+    `SlackCustomerChannel.inbound`); without it, thread messages in channels are not the bot's.
+    """
     kind = event.get("type")
     if kind not in {"message", "app_mention"}:
         return None
     subtype = event.get("subtype")
-    if subtype in _NOISE or event.get("bot_id") or (bot_user_id and event.get("user") == bot_user_id):
+    if not isinstance(subtype, str | None) or subtype not in _CUSTOMER_SUBTYPES:
+        return None
+    if event.get("bot_id") or (bot_user_id and event.get("user") == bot_user_id):
         return None
     channel = event.get("channel")
-    if not channel or channel == staff_channel:
+    if not isinstance(channel, str) or not channel or channel == staff_channel:
         return None  # the staff channel is handled by handoff/
-    channel_type = event.get("channel_type")
-    text = str(event.get("text") or "")
-    if kind == "message" and channel_type not in {"im", "mpim"} and not event.get("thread_ts"):
+    text = event.get("text") if isinstance(event.get("text"), str) else ""
+    if kind == "message" and event.get("channel_type") not in _DIRECT:
         # in shared channels the bot speaks only when mentioned (app_mention) or in its own threads
-        return None
-    if kind == "message" and channel_type not in {"im", "mpim"} and bot_user_id and f"<@{bot_user_id}>" in text:
-        return None  # the app_mention event for the same message will carry it
+        if not event.get("thread_ts") or not thread_known:
+            return None
+        if bot_user_id and f"<@{bot_user_id}>" in text:
+            return None  # the app_mention event for the same message will carry it
     attachments = tuple(
         Attachment(kind="document", name=f.get("name"), file_id=f.get("id"), size=f.get("size"))
         for f in event.get("files") or ()
+        if isinstance(f, Mapping)
     )
-    thread = str(event.get("thread_ts") or event.get("ts") or "")
     return InboundMessage(
-        ref=ConversationRef(channel="slack", tenant=tenant, address=str(channel), thread=thread),
+        ref=ref_of(event, tenant=tenant),
         platform_id=str(event.get("client_msg_id") or f"{channel}-{event.get('ts')}"),
         user=event.get("user"),
         text=_MENTION.sub("", text).strip(),
@@ -82,8 +107,16 @@ def _escape(text: str) -> str:
 class SlackCustomerChannel:
     name = "slack"
 
-    def __init__(self, *, client: AsyncWebClient) -> None:
+    def __init__(self, *, client: AsyncWebClient, known_thread: KnownThread | None = None) -> None:
         self._client = client
+        self._known_thread = known_thread
+
+    async def inbound(self, event: Mapping[str, Any], *, tenant: str, bot_user_id: str | None) -> InboundMessage | None:
+        """`normalize_event`, after looking up whether a channel thread is already a conversation."""
+        known = False
+        if in_shared_thread(event) and self._known_thread is not None:
+            known = await self._known_thread(ref_of(event, tenant=tenant))
+        return normalize_event(event, tenant=tenant, bot_user_id=bot_user_id, staff_channel=None, thread_known=known)
 
     async def send(self, ref: ConversationRef, reply: Reply) -> None:
         await self._client.chat_postMessage(

@@ -126,3 +126,72 @@ async def test_slack_events_of_other_kinds_are_acknowledged_and_ignored(
     assert (await client.post("/slack/events", data=raw, headers=headers)).status == 400
     await asyncio.sleep(0.3)
     assert [c for c in slack.calls[before:] if c[0] == "chat.postMessage"] == []
+
+
+def _event_id(body: dict[str, Any]) -> dict[str, Any]:
+    body["event_id"] = f"Ev{next(_slack_ts)}"
+    return body
+
+
+async def test_threads_between_other_people_in_a_shared_channel_are_not_answered(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path
+) -> None:
+    _, slack = fakes
+    reply = _event_id(bolt_payload(shared_data, "test_message.json", "message_body"))  # a reply in someone else's thread
+    reply["event"].update(channel="C2010", thread_ts="1596183000.000100")
+    broadcast = _event_id(bolt_payload(shared_data, "test_message_thread_broadcast.json", "event_payload"))
+    broadcast["event"]["channel"] = "C2011"
+    for body in (reply, broadcast):
+        assert await slack_event(client, body) == 200
+    await asyncio.sleep(0.5)
+    await client.app[DISPATCHER].drain()
+    assert posted(slack, "C2010") == [] and posted(slack, "C2011") == []
+
+
+async def test_only_messages_a_customer_wrote_are_read(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
+    _, slack = fakes
+    deleted = _event_id(bolt_payload(shared_data, "test_message_deleted.json", "event_payload"))
+    classic_bot = _event_id(bolt_payload(shared_data, "test_message_bot.json", "classic_bot_message_event_payload"))
+    noise = [deleted, classic_bot]
+    for subtype in ("channel_topic", "channel_join", "message_replied", "some_future_subtype"):  # no recorded payloads: a DM with the subtype
+        body = dm(shared_data, "How do I reset my password?", channel="D2012")
+        body["event"]["subtype"] = subtype
+        noise.append(body)
+    for body in noise:
+        body["event"].update(channel="D2012", channel_type="im")
+        assert await slack_event(client, body) == 200
+    await asyncio.sleep(0.5)
+    await client.app[DISPATCHER].drain()
+    assert posted(slack, "D2012") == []
+    assert await slack_event(client, dm(shared_data, "How do I reset my password?", channel="D2012")) == 200
+    assert await until(lambda: posted(slack, "D2012"))  # the same DM without a subtype is answered
+
+
+async def test_a_thread_is_followed_only_once_it_is_a_conversation(fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from channels.base import ConversationRef
+    from channels.slack import SlackCustomerChannel
+
+    _, slack = fakes
+    asked: list[ConversationRef] = []
+
+    async def known_thread(ref: ConversationRef) -> bool:
+        asked.append(ref)
+        return ref.thread == "1633663824.000500"
+
+    web_client = AsyncWebClient(token="xoxb-test", base_url=slack.base_url)
+    channel = SlackCustomerChannel(client=web_client, known_thread=known_thread)
+    broadcast = bolt_payload(shared_data, "test_message_thread_broadcast.json", "event_payload")["event"]
+    inbound = await channel.inbound(broadcast, tenant="default", bot_user_id=BOT_USER)
+    assert inbound is not None and inbound.ref.thread == "1633663824.000500" and inbound.text == "Hi there!"
+    assert asked == [ConversationRef(channel="slack", tenant="default", address="C111", thread="1633663824.000500")]
+    other = {**broadcast, "thread_ts": "1633663000.000100", "subtype": None}
+    assert await channel.inbound(other, tenant="default", bot_user_id=BOT_USER) is None
+    mention = {**broadcast, "subtype": None, "text": f"<@{BOT_USER}> and you?"}  # its app_mention event carries it
+    assert await channel.inbound(mention, tenant="default", bot_user_id=BOT_USER) is None
+    dm_event = {**broadcast, "subtype": None, "channel": "D2013", "channel_type": "im", "thread_ts": "1.2"}
+    assert await channel.inbound(dm_event, tenant="default", bot_user_id=BOT_USER) is not None
+    assert len(asked) == 3  # direct messages need no lookup
+    # without a lookup nothing in a channel thread is taken
+    assert await SlackCustomerChannel(client=web_client).inbound(broadcast, tenant="default", bot_user_id=BOT_USER) is None
