@@ -16,7 +16,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web import DISPATCHER, HANDOFF
-from channels.base import Link, Reply
+from channels.base import Button, Link, Reply
 from channels.telegram import MAX_TEXT, render_html, split_message
 from tests.channels.conftest import WEBHOOK_SECRET
 from tests.conftest import make_settings
@@ -188,6 +188,89 @@ async def test_talk_to_a_person_button_relays_through_slack_and_back(
     # the customer's next message goes to the thread, not to the bot
     await post(client, update_from(examples["Message with text"], text="thanks a lot!", chat=chat))
     assert await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == conversation.thread_ts and "thanks a lot" in a.get("text", "")])
+
+
+@pytest.fixture(scope="module")
+def aiogram(shared_data: Path) -> dict[str, Any]:
+    return json.loads((shared_data / "telegram" / "aiogram_dev2x_dataset" / "aiogram_dataset.json").read_text())
+
+
+async def test_a_photo_gets_a_polite_note_or_its_caption_answered(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], aiogram: dict[str, Any]
+) -> None:
+    telegram, _ = fakes
+    photo = {"update_id": next(_update_ids), "message": copy.deepcopy(aiogram["MESSAGE_WITH_PHOTO"])}
+    photo["message"]["chat"]["id"] = 2500
+    del photo["message"]["caption"]
+    assert await post(client, photo) == 200
+    note = sent_to(telegram, 2500)
+    assert len(note) == 1 and "only read text" in note[0]["text"]
+    captioned = {"update_id": next(_update_ids), "message": copy.deepcopy(aiogram["MESSAGE_WITH_PHOTO"])}
+    captioned["message"].update(message_id=12346, caption="How do I turn on two-factor authentication?")
+    captioned["message"]["chat"]["id"] = 2501
+    assert await post(client, captioned) == 200
+    answer = sent_to(telegram, 2501)
+    assert len(answer) == 1 and '<a href="https://help.paperkite.example/' in answer[0]["text"]  # the caption is the question
+
+
+async def test_feedback_buttons_are_answered(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
+    telegram, _ = fakes
+    for chat, data, thanks in ((2510, "helpful:", "Thanks for the feedback!"), (2511, "not_helpful:", "Thanks for telling me")):
+        update = copy.deepcopy(examples["Callback query"])  # a button under an inline message: no chat, the sender is the chat
+        update["update_id"] = next(_update_ids)
+        query = update["callback_query"]
+        query.update(id=f"cbq-{chat}", data=data)
+        query["from"]["id"] = chat
+        assert await post(client, update) == 200
+        assert telegram.of("answerCallbackQuery")[-1]["callback_query_id"] == f"cbq-{chat}"  # the button stops spinning
+        assert thanks in sent_to(telegram, chat)[-1]["text"]
+
+
+async def test_a_long_answer_is_sent_in_parts_under_the_limit(fakes: tuple[FakeTelegramApi, FakeSlackApi]) -> None:
+    from channels.base import ConversationRef
+    from channels.telegram import TelegramChannel
+
+    telegram, _ = fakes
+
+    async def nothing(_: object) -> None:
+        return None
+
+    channel = TelegramChannel(token="123456:LONG", tenant="default", api_url=telegram.base_url, webhook_secret="s", submit=nothing)
+    await channel.start()
+    text = "\n\n".join(f"Step {i}: " + " ".join(f"word{i}-{j}" for j in range(120)) for i in range(12))
+    assert len(text) > 2 * MAX_TEXT
+    await channel.send(ConversationRef(channel="telegram", tenant="default", address="2520"), Reply(text=text, buttons=(Button(label="Talk to a person", action="human"),)))
+    await channel.stop()
+    parts = sent_to(telegram, 2520)
+    assert len(parts) >= 3 and all(len(p["text"]) <= MAX_TEXT for p in parts)
+    assert " ".join(p["text"] for p in parts).split() == text.split()  # together, the whole answer
+    assert [bool(p.get("reply_markup")) for p in parts] == [False] * (len(parts) - 1) + [True]  # buttons under the last part
+
+
+async def test_a_429_on_an_edit_waits_retry_after_and_the_answer_still_arrives(fakes: tuple[FakeTelegramApi, FakeSlackApi]) -> None:
+    from channels.base import ConversationRef
+    from channels.telegram import TelegramChannel
+
+    telegram, _ = fakes
+
+    async def nothing(_: object) -> None:
+        return None
+
+    channel = TelegramChannel(token="123456:EDIT429", tenant="default", api_url=telegram.base_url, webhook_secret="s", submit=nothing)
+    await channel.start()
+
+    async def tokens() -> AsyncIterator[str]:
+        for word in ("Open ", "Settings ", "then ", "Security."):
+            yield word
+
+    edits_before = len(telegram.of("editMessageText"))
+    telegram.throttle["editMessageText"] = 1
+    await channel.stream(ConversationRef(channel="telegram", tenant="default", address="2530"), tokens(), final=Reply(text="Open Settings, then Security."))
+    await channel.stop()
+    attempts = telegram.times("editMessageText")[edits_before:]
+    assert len(attempts) == 2 and attempts[1] - attempts[0] >= 0.95  # retried after the 1 s Telegram asked for
+    assert telegram.of("editMessageText")[-1]["text"] == "Open Settings, then Security."
+    assert len(sent_to(telegram, 2530)) == 1
 
 
 def test_replies_are_escaped_and_split_at_the_limit() -> None:
