@@ -30,6 +30,14 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class FileContent:
+    """A customer's file fetched from its platform, e.g. to upload into a staff handoff thread."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class InboundMessage:
     ref: ConversationRef
     platform_id: str  # the platform's message or update id: the inbox deduplicates on it
@@ -73,3 +81,9 @@ class Channel(Protocol):
 
 class StreamingChannel(Channel, Protocol):
     async def stream(self, ref: ConversationRef, tokens: AsyncIterator[str], *, final: Reply) -> None: ...
+
+
+class FileChannel(Channel, Protocol):
+    """A channel that can fetch the files customers sent (raises `bot.errors.InputError` when it can't)."""
+
+    async def fetch_file(self, attachment: Attachment) -> FileContent: ...

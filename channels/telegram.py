@@ -22,12 +22,14 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
-from channels.base import Attachment, Button, ConversationRef, InboundMessage, Reply
+from bot.errors import InputError
+from channels.base import Attachment, Button, ConversationRef, FileContent, InboundMessage, Reply
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
 EDIT_INTERVAL = 1.0
+MAX_DOWNLOAD = 20 * 1024 * 1024  # the largest file the Bot API's getFile serves
 POLL_ATTEMPTS = 5  # tries to store one polled update before it is skipped (so one bad update can't stall the bot)
 Submit = Callable[[InboundMessage], Awaitable[None]]
 
@@ -278,6 +280,24 @@ class TelegramChannel:
                     logger.error("telegram update %s skipped after %d failed tries (%s)", update.update_id, tries, type(exc).__name__)
                 failures.pop(update.update_id, None)
                 offset = update.update_id + 1
+
+    # files, for staff -----------------------------------------------------------------------
+    async def fetch_file(self, attachment: Attachment) -> FileContent:
+        """A customer's photo or document (getFile, then the download), for the staff thread.
+
+        The bytes and not a link: a Bot API file URL carries the bot token, so it must not be posted.
+        """
+        if not attachment.file_id:
+            raise InputError("this attachment has no Telegram file id")
+        if attachment.size is not None and attachment.size > MAX_DOWNLOAD:
+            raise InputError(f"the file is larger than Telegram lets bots download ({MAX_DOWNLOAD // (1024 * 1024)} MB)")
+        try:
+            file = await self._call(self.bot.get_file, file_id=attachment.file_id)
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            raise InputError(f"Telegram did not hand out the file ({type(exc).__name__})") from exc
+        name = attachment.name or (file.file_path or "").rsplit("/", 1)[-1] or f"{attachment.kind}.bin"
+        return FileContent(name=name, data=data)
 
     # outbound ------------------------------------------------------------------------------
     async def _call(self, method: Callable[..., Awaitable[Any]], **kwargs: Any) -> Any:

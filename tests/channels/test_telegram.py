@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web import DISPATCHER, HANDOFF
@@ -492,3 +493,58 @@ def test_the_api_url_is_normalised_once_for_channel_and_cli() -> None:
 
     for url in ("http://127.0.0.1:8081", "http://127.0.0.1:8081/", "http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/bot/"):
         assert api_base(url) == "http://127.0.0.1:8081/bot"
+
+
+class _FilesBotApi(FakeTelegramApi):
+    """The loopback Bot API plus getFile and the file download route (/file/bot<token>/<path>)."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        super().__init__()
+        self.files = files
+        self.downloads: list[str] = []
+
+    def _result(self, method: str, args: dict[str, Any]) -> Any:
+        if method == "getFile":
+            file_id = str(args["file_id"])
+            return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id]), "file_path": f"photos/{file_id}.jpg"}
+        return super()._result(method, args)
+
+    async def _download(self, request: web.Request) -> web.Response:
+        self.downloads.append(request.path)
+        return web.Response(body=self.files[request.match_info["path"].removeprefix("photos/").removesuffix(".jpg")])
+
+    def routes(self, app: web.Application) -> None:
+        super().routes(app)
+        app.router.add_get(r"/file/bot{token}/{path:.+}", self._download)
+
+
+async def test_a_customers_photo_can_be_fetched_for_staff(aiogram: dict[str, Any]) -> None:
+    from bot.errors import InputError
+    from channels.base import Attachment, InboundMessage
+    from channels.telegram import MAX_DOWNLOAD, TelegramChannel
+
+    file_id = aiogram["MESSAGE_WITH_PHOTO"]["photo"][-1]["file_id"]
+    api = _FilesBotApi({file_id: b"\xff\xd8\xff\xe0 a jpeg"})
+    await api.start()
+    got: list[InboundMessage] = []
+
+    async def submit(inbound: InboundMessage) -> None:
+        got.append(inbound)
+
+    channel = TelegramChannel(token="123456:FILES", tenant="default", api_url=api.base_url, webhook_secret="s", submit=submit)
+    await channel.start()
+    webhook = web.Application()
+    webhook.router.add_post("/hook", channel.handle_webhook)
+    try:
+        async with TestClient(TestServer(webhook)) as hook:
+            update = {"update_id": 1, "message": aiogram["MESSAGE_WITH_PHOTO"]}
+            assert (await hook.post("/hook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s"})).status == 200
+        assert [a.kind for a in got[0].attachments] == ["photo"]
+        content = await channel.fetch_file(got[0].attachments[0])
+        assert content.data == b"\xff\xd8\xff\xe0 a jpeg" and content.name == f"{file_id}.jpg"
+        assert api.downloads == [f"/file/bot123456:FILES/photos/{file_id}.jpg"]  # through the configured API base
+        with pytest.raises(InputError, match="larger"):
+            await channel.fetch_file(Attachment(kind="document", name="scan.pdf", file_id="x", size=MAX_DOWNLOAD + 1))
+    finally:
+        await channel.stop()
+        await api.close()
