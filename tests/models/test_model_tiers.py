@@ -264,12 +264,12 @@ async def test_a_telegram_customer_sees_the_answer_grow_in_one_message(servers: 
     await telegram.start()
     try:
         app = build_app(make_settings(tmp_path, OLLAMA_HOST=ollama.url, SUPPORTBOT_LOCAL_MODEL="qwen2.5:0.5b",
-                                      TELEGRAM_BOT_TOKEN="123:T", SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url))
+                                      TELEGRAM_BOT_TOKEN="123:T", TELEGRAM_WEBHOOK_SECRET="s", SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url))
         async with TestClient(TestServer(app)) as client:
             await asyncio.wait_for(app[READY].wait(), timeout=120)
             update = {"update_id": 90001, "message": {"message_id": 1, "date": 1, "text": SIMPLE,
                                                       "chat": {"id": 4242, "type": "private"}, "from": {"id": 4242, "is_bot": False, "first_name": "T"}}}
-            assert (await client.post("/telegram/default/webhook", json=update)).status == 200
+            assert (await client.post("/telegram/default/webhook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s"})).status == 200
             await app[DISPATCHER].drain()
             await asyncio.sleep(0.3)
     finally:
