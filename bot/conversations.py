@@ -289,6 +289,8 @@ class ConversationService:
 
         state = State(conversation.state)
         inbound_id = int(inbound.id or 0)
+        if inbound.status == "done":  # relayed (or rated) already: a repeated delivery reaches people once
+            return {"relayed": True, "state": state.value}
         if state in HUMAN_OWNED:
             await asyncio.to_thread(self._messages.mark_done, inbound_id)
             await self.handoff.relay_customer(conversation.id, inbound.text)

@@ -121,7 +121,7 @@ class Dispatcher:
         if len(text) > limit:
             await self._say(inbound, conversation_id, TOO_LONG.format(length=len(text), limit=limit))
             return
-        if not await self._submit(conversation_id, text, inbound.platform_id) and inbound.attachments:
+        if await self._submit(conversation_id, text, inbound.platform_id) and inbound.attachments:
             await self._record_files(inbound, conversation_id)
 
     async def _attachments(self, inbound: InboundMessage, conversation_id: str) -> None:
@@ -130,7 +130,7 @@ class Dispatcher:
         if handoff is not None and await asyncio.to_thread(handoff.with_people, conversation_id):
             # people own the conversation: they hear about the file (through the inbox: stored, relayed once), the bot says nothing
             kinds = ", ".join(sorted({a.kind for a in inbound.attachments}))
-            fresh = not await self._submit(conversation_id, f"[sent {kinds}]", inbound.platform_id)
+            fresh = await self._submit(conversation_id, f"[sent {kinds}]", inbound.platform_id)
         else:
             ask = ask_for_a_person(inbound.ref.channel)
             fresh = await self._say(inbound, conversation_id, ATTACHMENT_NOTE.format(ask=ask), buttons=("human",))
@@ -143,14 +143,14 @@ class Dispatcher:
         await asyncio.to_thread(self._audit, tenant=inbound.ref.tenant, conversation_id=conversation_id, kind="attachment", kinds=kinds, files=files)
 
     async def _submit(self, conversation_id: str, text: str, client_id: str | None) -> bool:
-        """Into the durable inbox; True when the platform delivered this message before (answered once)."""
+        """Into the durable inbox. False when the platform delivered this message before (answered once)."""
         self._stream_tokens(conversation_id)  # before answering starts
         submitted, task = await self._conversations.accept(conversation_id=conversation_id, text=text, client_id=client_id)
         if submitted.duplicate:
             logger.info("duplicate delivery %s ignored", client_id)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return submitted.duplicate
+        return not submitted.duplicate
 
     async def _say(self, inbound: InboundMessage, conversation_id: str, text: str, *, buttons: tuple[str, ...] = ()) -> bool:
         """The bot's answer to a command, file or button: stored under the inbound's platform id (so a

@@ -19,7 +19,9 @@ from sqlalchemy import text
 
 from bot.messages import MessageStore
 from bot.storage import open_database
-from bot.web import DISPATCHER, READY, build_app
+from bot.dispatch import conversation_id_for
+from bot.web import DISPATCHER, HANDOFF, READY, build_app
+from channels.base import ConversationRef
 from tests.conftest import make_settings
 from tests.fakes.loopback import until
 from tests.fakes.slack_api import FakeSlackApi, sign
@@ -214,6 +216,30 @@ async def test_repeated_telegram_commands_files_and_oversized_texts_are_answered
     assert len(texts) == 3
     assert "help center" in texts[0] and "only read text" in texts[1] and "too long" in texts[2]
     assert all("/human" in t for t in texts[:2])  # Telegram's own command for a person
+
+
+async def test_a_file_sent_twice_while_people_own_the_conversation_reaches_them_once(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict
+) -> None:
+    telegram, slack = fakes
+    chat = 3007
+    before = len(slack.of("chat.postMessage"))
+    await post(client, update(examples["Message with text"], chat=chat, text="/human"))
+    await until(lambda: card_for(slack, STAFF, before), timeout=15)
+    conversation = conversation_id_for(ConversationRef(channel="telegram", tenant="default", address=str(chat)))
+    thread = (await asyncio.to_thread(client.app[HANDOFF].current, conversation)).thread_ts
+    sent_before = len(sent_to(telegram, chat))
+    document = update(examples["Message with a document"], chat=chat)
+    for _ in range(2):
+        assert await post(client, document) == 200
+
+    def relayed() -> list[dict[str, Any]]:
+        return [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == thread and "[sent document]" in a.get("text", "")]
+
+    await until(relayed, timeout=15)
+    await asyncio.sleep(0.5)
+    assert len(relayed()) == 1
+    assert len(sent_to(telegram, chat)) == sent_before  # the bot said nothing
 
 
 async def test_a_repeated_not_helpful_press_counts_once(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
