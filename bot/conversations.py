@@ -74,6 +74,9 @@ class ConversationService:
         self._parties: OrderedDict[str, Party] = OrderedDict()
         # set by the composition root when handoff is on (handoff.service.HandoffService)
         self.handoff: Any = None
+        # (channel, tenant) -> whether a sender pushes its messages to a platform (set by bot.dispatch):
+        # those messages are stored `delivery="queued"` until the sender marks them sent
+        self.pushed: Callable[[str, str], bool] = lambda channel, tenant: False
 
     # conversations -------------------------------------------------------------------------
     @property
@@ -273,7 +276,7 @@ class ConversationService:
         payload.pop("question", None)
         reply = await asyncio.to_thread(
             self._messages.add_reply, conversation_id, inbound_id=inbound_id, text=result.answer, payload=payload,
-            events=result.events, tenant=conversation.tenant,
+            events=result.events, tenant=conversation.tenant, delivery=self._delivery(conversation),
         )
         await self._deliver(conversation_id, reply)
         if self.handoff is not None and result.handoff_reason is not None:
@@ -286,6 +289,8 @@ class ConversationService:
 
         state = State(conversation.state)
         inbound_id = int(inbound.id or 0)
+        if inbound.status == "done":  # relayed (or rated) already: a repeated delivery reaches people once
+            return {"relayed": True, "state": state.value}
         if state in HUMAN_OWNED:
             await asyncio.to_thread(self._messages.mark_done, inbound_id)
             await self.handoff.relay_customer(conversation.id, inbound.text)
@@ -297,6 +302,13 @@ class ConversationService:
                 return await self.post_message(conversation.id, role="system", text="Thanks for rating us!", reply_to=inbound_id)
             await asyncio.to_thread(self.handoff.reopen_for_bot, conversation.id)
         return None
+
+    def _delivery(self, party: Any) -> str | None:
+        return "queued" if party is not None and self.pushed(party.channel, party.tenant) else None
+
+    def mark_sent(self, message_id: int) -> None:
+        """A platform channel sent this message: `recover` won't send it again."""
+        self._messages.mark_sent(message_id)
 
     async def _deliver(self, conversation_id: str, message: dict[str, Any]) -> None:
         """Widget sockets and channel senders reach the customer: they get the restored text;
@@ -318,7 +330,10 @@ class ConversationService:
                 return None
             stored_text = self._redact(conversation_id, text)[0] if redact else text
             data = {**(payload or {}), **({"author": author} if author else {})}
-            return self._messages.add(conversation_id, role=role, text=stored_text, client_id=client_id, reply_to=reply_to, payload=data)
+            return self._messages.add(
+                conversation_id, role=role, text=stored_text, client_id=client_id, reply_to=reply_to, payload=data,
+                delivery=self._delivery(self.party(conversation_id)),
+            )
 
         message = await asyncio.to_thread(store)
         if message is None:
@@ -328,17 +343,30 @@ class ConversationService:
 
     # recovery ------------------------------------------------------------------------------
     async def recover(self) -> int:
-        """Answer what a crash left unanswered, in order per conversation, conversations in parallel."""
+        """Send what a crash (or a platform outage) left unsent, then answer what it left unanswered:
+        in order per conversation, conversations in parallel. Returns how many were answered."""
+        unsent: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for conversation_id, message in await asyncio.to_thread(self._messages.undelivered):
+            unsent[conversation_id].append(message)
         by_conversation: dict[str, list[int]] = defaultdict(list)
         for conversation_id, inbound_id in await asyncio.to_thread(self._messages.pending):
             by_conversation[conversation_id].append(inbound_id)
 
         async def drain(conversation_id: str, ids: list[int]) -> None:
+            if conversation_id in unsent:
+                async with self._locks[conversation_id]:  # before any newer answer of this conversation
+                    for message in unsent[conversation_id]:
+                        try:
+                            shown = await self._privacy.for_customer_async(conversation_id, message)
+                            for listener in self._global_listeners:  # the channel senders; widget sockets read the store
+                                await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
+                        except Exception:
+                            logger.exception("could not resend message %s", message.get("id"))
             for inbound_id in ids:
                 try:
                     await self.process(conversation_id, inbound_id)
                 except Exception:
                     logger.exception("could not answer pending message %d", inbound_id)
 
-        await asyncio.gather(*(drain(c, ids) for c, ids in by_conversation.items()))
+        await asyncio.gather(*(drain(c, by_conversation.get(c, [])) for c in by_conversation.keys() | unsent.keys()))
         return sum(len(ids) for ids in by_conversation.values())

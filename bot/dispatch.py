@@ -3,7 +3,12 @@
 A channel adapter hands a normalized `InboundMessage` to `Dispatcher.accept` and acks at once; the
 message is stored (deduplicated by its platform id) before `accept` returns, and answered in a task,
 in order per conversation. Each platform conversation (a Telegram chat, a Slack thread) maps to one
-conversation id. Commands and buttons are handled here, one table for all channels.
+conversation id. Commands, files and buttons are handled here, one table for all channels; their
+replies are stored under the inbound's platform id too, so a repeated delivery is answered once.
+
+Every reply to a platform conversation is stored `delivery="queued"` and marked sent once the
+platform took it. A failed send is retried with backoff, in order per conversation; what a crash
+left unsent is sent again at start (`ConversationService.recover`).
 """
 
 from __future__ import annotations
@@ -11,22 +16,40 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections import OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
+
+from tenacity import AsyncRetrying, RetryCallState
+from tenacity.wait import wait_base, wait_exponential
 
 from bot.conversations import ConversationService
 from channels.base import Button, Channel, ConversationRef, InboundMessage, Link, Reply
 
 logger = logging.getLogger(__name__)
 
-GREETING = "Hi! I answer questions from our help center, with links to read more. Ask me anything, or send /human to talk to a person."
+# how to ask for a person, in each channel's own terms (Slack has no /human command: there the
+# customer says so, and the request is recognized by meaning, or presses the button)
+_ASK_FOR_A_PERSON = {"telegram": "send /human to talk to a person", "slack": "say \"talk to a person\" and I'll bring one in"}
+GREETING = "Hi! I answer questions from our help center, with links to read more. Ask me anything, or {ask}."
 ATTACHMENT_NOTE = (
     "Thanks, I've kept your file for our support team. I can only read text myself, so please tell me in a few words "
-    "what the problem is, or send /human to talk to a person."
+    "what the problem is, or {ask}."
 )
+TOO_LONG = "That message is too long for me ({length} characters; the limit is {limit}). Could you shorten it?"
+THANKS = "Thanks for the feedback!"
+SORRY = "Thanks for telling me. You can also {ask}."
 HUMAN_REQUEST = "I want to talk to a person"
 FEEDBACK_BUTTONS = (Button(label="👍 Helpful", action="helpful"), Button(label="👎 Not helpful", action="not_helpful"),
                     Button(label="Talk to a person", action="human"))
+# a platform outage: retry at once, then after 1, 2, 4 ... seconds, at most every 5 minutes, while the server runs
+RETRY_WAIT = wait_exponential(multiplier=1, min=1, max=300)
+_SENT_MEMORY = 10_000  # ids sent by this process: a resend at start that races a live send is skipped
+
+
+def ask_for_a_person(channel: str) -> str:
+    return _ASK_FOR_A_PERSON.get(channel, "ask for a person")
 
 
 def conversation_id_for(ref: ConversationRef) -> str:
@@ -34,14 +57,27 @@ def conversation_id_for(ref: ConversationRef) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"supportbot:{key}").hex
 
 
+@dataclass(frozen=True, slots=True)
+class _Outgoing:
+    ref: ConversationRef
+    reply: Reply
+    message_id: int | None  # the stored message, marked sent once the platform took it
+
+
 class Dispatcher:
-    def __init__(self, *, conversations: ConversationService, audit: Callable[..., None]) -> None:
+    def __init__(self, *, conversations: ConversationService, audit: Callable[..., None], retry_wait: wait_base = RETRY_WAIT) -> None:
         self._conversations = conversations
         self._audit = audit
+        self._retry_wait = retry_wait
         self._channels: dict[tuple[str, str | None], Channel] = {}
         self._refs: dict[str, ConversationRef] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._token_feeds: dict[str, Callable[[], None]] = {}  # conversation -> unsubscribe
+        self._send_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)  # one send at a time per conversation
+        self._backlogs: dict[str, list[_Outgoing]] = {}  # conversation -> what waits for its platform, in order
+        self._retries: set[asyncio.Task[None]] = set()
+        self._outgoing: set[int] = set()  # message ids being sent or waiting in a backlog
+        self._sent: OrderedDict[int, None] = OrderedDict()
         self._commands: dict[str, Callable[[InboundMessage, str], Awaitable[None]]] = {
             "start": self._start,
             "help": self._start,
@@ -50,6 +86,7 @@ class Dispatcher:
             "not_helpful": self._feedback,
         }
         conversations.on_every_message(self._deliver)
+        conversations.pushed = self._has_channel
 
     def register(self, channel: Channel, *, tenant: str | None = None) -> None:
         """A channel for one tenant (e.g. that tenant's Telegram bot), or for all when tenant is None."""
@@ -74,34 +111,57 @@ class Dispatcher:
         if handler is not None:
             await handler(inbound, conversation_id)
             return
-        if inbound.attachments:  # kept for staff: a handoff lists them
-            kinds = sorted({a.kind for a in inbound.attachments})
-            files = [{"kind": a.kind, "file_id": a.file_id, "size": a.size} for a in inbound.attachments]
-            await asyncio.to_thread(self._audit, tenant=ref.tenant, conversation_id=conversation_id, kind="attachment", kinds=kinds, files=files)
-        if inbound.attachments and not inbound.text.strip():
-            handoff = self._conversations.handoff
-            if handoff is not None and await asyncio.to_thread(handoff.with_people, conversation_id):
-                # people own the conversation: they hear about the file, the bot says nothing
-                await handoff.relay_customer(conversation_id, f"[sent {', '.join(kinds)}]")
-                return
-            await self._send(ref, Reply(text=ATTACHMENT_NOTE, role="system", buttons=(FEEDBACK_BUTTONS[2],)))
-            return
         text = inbound.text.strip()
+        if inbound.attachments and not text:
+            await self._attachments(inbound, conversation_id)
+            return
         if not text:
             return
         limit = self._conversations.max_chars
         if len(text) > limit:
-            await self._send(ref, Reply(text=f"That message is too long for me ({len(text)} characters; the limit is {limit}). Could you shorten it?", role="system"))
+            await self._say(inbound, conversation_id, TOO_LONG.format(length=len(text), limit=limit))
             return
-        await self._submit(conversation_id, text, inbound.platform_id)
+        if await self._submit(conversation_id, text, inbound.platform_id) and inbound.attachments:
+            await self._record_files(inbound, conversation_id)
 
-    async def _submit(self, conversation_id: str, text: str, client_id: str | None) -> None:
+    async def _attachments(self, inbound: InboundMessage, conversation_id: str) -> None:
+        """Files without words: kept for staff (a handoff lists them); the customer hears what the bot can read."""
+        handoff = self._conversations.handoff
+        if handoff is not None and await asyncio.to_thread(handoff.with_people, conversation_id):
+            # people own the conversation: they hear about the file (through the inbox: stored, relayed once), the bot says nothing
+            kinds = ", ".join(sorted({a.kind for a in inbound.attachments}))
+            fresh = await self._submit(conversation_id, f"[sent {kinds}]", inbound.platform_id)
+        else:
+            ask = ask_for_a_person(inbound.ref.channel)
+            fresh = await self._say(inbound, conversation_id, ATTACHMENT_NOTE.format(ask=ask), buttons=("human",))
+        if fresh:
+            await self._record_files(inbound, conversation_id)
+
+    async def _record_files(self, inbound: InboundMessage, conversation_id: str) -> None:
+        kinds = sorted({a.kind for a in inbound.attachments})
+        files = [{"kind": a.kind, "file_id": a.file_id, "size": a.size} for a in inbound.attachments]
+        await asyncio.to_thread(self._audit, tenant=inbound.ref.tenant, conversation_id=conversation_id, kind="attachment", kinds=kinds, files=files)
+
+    async def _submit(self, conversation_id: str, text: str, client_id: str | None) -> bool:
+        """Into the durable inbox. False when the platform delivered this message before (answered once)."""
         self._stream_tokens(conversation_id)  # before answering starts
         submitted, task = await self._conversations.accept(conversation_id=conversation_id, text=text, client_id=client_id)
         if submitted.duplicate:
             logger.info("duplicate delivery %s ignored", client_id)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return not submitted.duplicate
+
+    async def _say(self, inbound: InboundMessage, conversation_id: str, text: str, *, buttons: tuple[str, ...] = ()) -> bool:
+        """The bot's answer to a command, file or button: stored under the inbound's platform id (so a
+        repeated delivery is answered once) and sent like any reply. False for a repeat."""
+        message = await self._conversations.post_message(
+            conversation_id, role="system", text=text, client_id=inbound.platform_id, payload={"buttons": list(buttons)} if buttons else None,
+        )
+        if message.get("duplicate"):
+            logger.info("duplicate delivery %s ignored", inbound.platform_id)
+            return False
+        return True
 
     def _stream_tokens(self, conversation_id: str) -> None:
         """Channels that can show an answer as it is generated (Telegram edits) get the model's tokens."""
@@ -118,25 +178,28 @@ class Dispatcher:
         self._token_feeds[conversation_id] = self._conversations.subscribe(conversation_id, feed)
 
     async def drain(self) -> None:
-        """Wait for accepted messages to be answered (tests, shutdown)."""
+        """Wait for accepted messages to be answered (tests, shutdown). Sends retried after a platform
+        failure are not waited for: they stay queued in the store and are sent again at start."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _start(self, inbound: InboundMessage, conversation_id: str) -> None:
-        await self._send(inbound.ref, Reply(text=GREETING, role="system"))
+        await self._say(inbound, conversation_id, GREETING.format(ask=ask_for_a_person(inbound.ref.channel)))
 
     async def _human(self, inbound: InboundMessage, conversation_id: str) -> None:
         await self._submit(conversation_id, inbound.text.strip() or HUMAN_REQUEST, inbound.platform_id)
 
     async def _feedback(self, inbound: InboundMessage, conversation_id: str) -> None:
         helpful = inbound.command == "helpful"
+        if not await self._say(inbound, conversation_id, THANKS if helpful else SORRY.format(ask=ask_for_a_person(inbound.ref.channel))):
+            return  # the same press delivered again counts once
         await asyncio.to_thread(
             self._audit, tenant=inbound.ref.tenant, conversation_id=conversation_id, kind="feedback", helpful=helpful, message_id=inbound.payload
         )
-        await self._send(inbound.ref, Reply(text="Thanks for the feedback!" if helpful else "Thanks for telling me. Send /human if you'd like a person to help.", role="system"))
         if self._conversations.handoff is not None:
             await self._conversations.handoff.feedback(conversation_id, helpful=helpful)
 
+    # outbound ------------------------------------------------------------------------------
     async def _deliver(self, event: dict[str, Any]) -> None:
         """A reply (or staff message) stored for a conversation: send it on that conversation's channel."""
         conversation_id = event["conversation_id"]
@@ -152,10 +215,11 @@ class Dispatcher:
         if message.get("role") == "bot" and conversation_id in self._token_feeds:
             self._token_feeds.pop(conversation_id)()  # the answer is complete
         citations = tuple(Link(title=c["title"], url=c.get("url")) for c in message.get("citations") or ())
-        buttons = FEEDBACK_BUTTONS if message.get("outcome") == "answer" else ()
-        reply = Reply(text=message["text"], citations=citations, buttons=tuple(Button(b.label, b.action, str(message.get("id") or "")) for b in buttons),
-                      role=message.get("role", "bot"), author=message.get("author"))
-        await self._send(ref, reply)
+        actions = message.get("buttons") or ([b.action for b in FEEDBACK_BUTTONS] if message.get("outcome") == "answer" else [])
+        buttons = tuple(Button(b.label, b.action, str(message.get("id") or "")) for b in FEEDBACK_BUTTONS if b.action in actions)
+        reply = Reply(text=message["text"], citations=citations, buttons=buttons, role=message.get("role", "bot"), author=message.get("author"))
+        message_id = message.get("id")
+        await self._send_in_order(conversation_id, _Outgoing(ref, reply, int(message_id) if message_id is not None else None))
 
     def _ref_from_store(self, conversation_id: str) -> ConversationRef | None:
         conversation = self._conversations.get(conversation_id)
@@ -163,11 +227,59 @@ class Dispatcher:
             return None
         return ConversationRef(channel=conversation.channel, tenant=conversation.tenant, address=conversation.address, thread=conversation.thread)
 
-    async def _send(self, ref: ConversationRef, reply: Reply) -> None:
-        channel = self._channel(ref)
-        if channel is None:
+    async def _send_in_order(self, conversation_id: str, outgoing: _Outgoing) -> None:
+        """Send now. If the platform fails, this message and every later one of the conversation wait
+        in a backlog that a task retries with backoff, in order. A message sent or waiting already is skipped."""
+        message_id = outgoing.message_id
+        if message_id is not None:
+            if message_id in self._outgoing or message_id in self._sent:
+                return
+            self._outgoing.add(message_id)
+        async with self._send_locks[conversation_id]:
+            backlog = self._backlogs.get(conversation_id)
+            if backlog is not None:
+                backlog.append(outgoing)
+                return
+            try:
+                await self._send(outgoing)
+            except Exception as exc:
+                logger.warning("sending on %s failed (%s); retrying with backoff", outgoing.ref.channel, type(exc).__name__)
+                self._backlogs[conversation_id] = [outgoing]
+                task = asyncio.create_task(self._retry(conversation_id))
+                self._retries.add(task)
+                task.add_done_callback(self._retries.discard)
+                return
+            await self._mark_sent(message_id)
+
+    async def _retry(self, conversation_id: str) -> None:
+        backlog = self._backlogs[conversation_id]
+        async for attempt in AsyncRetrying(wait=self._retry_wait, before_sleep=_log_retry):  # until the platform is back
+            with attempt:
+                async with self._send_locks[conversation_id]:
+                    while backlog:
+                        await self._send(backlog[0])
+                        await self._mark_sent(backlog.pop(0).message_id)
+                    del self._backlogs[conversation_id]
+
+    async def _send(self, outgoing: _Outgoing) -> None:
+        channel = self._channel(outgoing.ref)
+        if channel is not None:
+            await channel.send(outgoing.ref, outgoing.reply)
+
+    async def _mark_sent(self, message_id: int | None) -> None:
+        if message_id is None:
             return
+        self._sent[message_id] = None
+        if len(self._sent) > _SENT_MEMORY:
+            self._sent.popitem(last=False)
+        self._outgoing.discard(message_id)
         try:
-            await channel.send(ref, reply)
-        except Exception:
-            logger.exception("sending on %s failed", ref.channel)
+            await asyncio.to_thread(self._conversations.mark_sent, message_id)
+        except Exception:  # sent all the same; at worst it is sent again after a restart
+            logger.exception("could not mark message %d sent", message_id)
+
+
+def _log_retry(state: RetryCallState) -> None:
+    error = state.outcome.exception() if state.outcome is not None else None
+    logger.warning("sending still failing (%s, attempt %d); next try in %.0f s", type(error).__name__, state.attempt_number,
+                   state.next_action.sleep if state.next_action else 0)

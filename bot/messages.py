@@ -35,6 +35,8 @@ _RECENT = select(StoredMessage).where(
 _CONVERSATION = select(Conversation).where(col(Conversation.id) == bindparam("b_conversation"))
 _INSERT = insert(StoredMessage)
 _MARK_DONE = update(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message")).values(status="done")
+_UNDELIVERED = select(StoredMessage).where(StoredMessage.delivery == "queued").order_by(col(StoredMessage.id))
+_MARK_SENT = update(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message")).values(delivery="sent")
 _TOUCH = update(Conversation).where(col(Conversation.id) == bindparam("b_conversation")).values(updated_at=bindparam("b_now"))
 
 
@@ -45,17 +47,17 @@ def message_json(message: Any) -> dict[str, Any]:
         data["reply_to"] = message.reply_to
     if message.payload:
         payload = json.loads(message.payload)
-        data.update({k: payload[k] for k in ("citations", "outcome", "handoff_reason", "confidence", "route", "author", "rating_request") if k in payload})
+        data.update({k: payload[k] for k in ("citations", "outcome", "handoff_reason", "confidence", "route", "author", "rating_request", "buttons") if k in payload})
     return data
 
 
 def _row(
     conversation_id: str, *, role: str, text: str, status: str, client_id: str | None = None, reply_to: int | None = None,
-    payload: dict[str, Any] | None = None,
+    payload: dict[str, Any] | None = None, delivery: str | None = None,
 ) -> dict[str, Any]:
     """The message table's columns for a new message."""
     return {"conversation_id": conversation_id, "client_id": client_id, "role": role, "text": text, "status": status,
-            "reply_to": reply_to, "payload": json.dumps(payload) if payload else None, "created_at": utcnow()}
+            "reply_to": reply_to, "payload": json.dumps(payload) if payload else None, "delivery": delivery, "created_at": utcnow()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +80,11 @@ class MessageStore:
 
     def add(
         self, conversation_id: str, *, role: str, text: str, status: str = "done", client_id: str | None = None,
-        reply_to: int | None = None, payload: dict[str, Any] | None = None,
+        reply_to: int | None = None, payload: dict[str, Any] | None = None, delivery: str | None = None,
     ) -> dict[str, Any] | None:
-        """Store one message; None when its client id is already stored (a retry or a race)."""
-        values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload)
+        """Store one message; None when its client id is already stored (a retry or a race).
+        `delivery="queued"`: a platform channel must still send it (see `undelivered`)."""
+        values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload, delivery=delivery)
         try:
             with self._engine.begin() as conn:
                 message_id = conn.execute(_INSERT, values).inserted_primary_key[0]
@@ -109,10 +112,10 @@ class MessageStore:
 
     def add_reply(
         self, conversation_id: str, *, inbound_id: int, text: str, payload: dict[str, Any],
-        events: Sequence[tuple[str, dict[str, Any]]], tenant: str,
+        events: Sequence[tuple[str, dict[str, Any]]], tenant: str, delivery: str | None = None,
     ) -> dict[str, Any]:
         """The bot's reply, the inbound marked done and the turn's audit events: one transaction."""
-        values = _row(conversation_id, role="bot", text=text, status="done", reply_to=inbound_id, payload=payload)
+        values = _row(conversation_id, role="bot", text=text, status="done", reply_to=inbound_id, payload=payload, delivery=delivery)
         now = values["created_at"]
         with self._engine.begin() as conn:
             reply_id = conn.execute(_INSERT, values).inserted_primary_key[0]
@@ -146,6 +149,15 @@ class MessageStore:
         with self._engine.connect() as conn:
             rows = conn.execute(_RECENT, {"b_conversation": conversation_id, "b_message": before, "b_limit": limit}).all()
         return [{"role": m.role, "text": m.text} for m in reversed(rows)]
+
+    def undelivered(self) -> list[tuple[str, dict[str, Any]]]:
+        """(conversation, message) of every message a platform channel has yet to send, oldest first."""
+        with self._engine.connect() as conn:
+            return [(row.conversation_id, message_json(row)) for row in conn.execute(_UNDELIVERED)]
+
+    def mark_sent(self, message_id: int) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(_MARK_SENT, {"b_message": message_id})
 
     def pending(self) -> list[tuple[str, int]]:
         """(conversation, message) of every message stored but not yet answered, oldest first."""

@@ -66,6 +66,9 @@ class StoredMessage(SQLModel, table=True):
     status: str = "done"  # pending | done
     reply_to: int | None = Field(default=None, index=True)
     payload: str | None = None  # JSON of the reply (citations, outcome)
+    # queued: still to be sent on the conversation's platform (Telegram, Slack) | sent. None: nothing to
+    # send (customer messages; widget replies, which the widget reads from the store; rows older than this column)
+    delivery: str | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 
 SUPPORTBOT = Path(sys.executable).parent / "supportbot"
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not SUPPORTBOT.exists(), reason="supportbot console script not installed")
 
 
@@ -25,7 +26,9 @@ def free_port() -> int:
 
 
 def start_server(data_dir: Path, port: int, **env: str) -> subprocess.Popen[bytes]:
-    environ = {**os.environ, "SUPPORTBOT_DATA_DIR": str(data_dir), "SUPPORTBOT_SECRET_KEY": "restart-test", **env}
+    # the code of this checkout, not whichever one the console script was installed from
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    environ = {**os.environ, "PYTHONPATH": path, "SUPPORTBOT_DATA_DIR": str(data_dir), "SUPPORTBOT_SECRET_KEY": "restart-test", **env}
     return subprocess.Popen([str(SUPPORTBOT), "serve", "--port", str(port)], env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -120,3 +123,61 @@ async def test_sigkill_mid_stream_then_restart_answers_every_accepted_message(tm
         server.terminate()
         server.wait(timeout=20)
     assert no_store_process_left(tmp_path)
+
+
+def telegram_update(update_id: int, *, chat: int, text: str) -> dict[str, object]:
+    sender = {"id": chat, "is_bot": False, "first_name": "Test"}
+    return {"update_id": update_id, "message": {"message_id": update_id, "date": int(time.time()), "chat": {"id": chat, "type": "private"},
+                                                "from": sender, "text": text}}
+
+
+async def test_sigkill_before_a_telegram_reply_is_sent_then_restart_sends_it_exactly_once(tmp_path: Path) -> None:
+    from tests.fakes.loopback import until
+    from tests.fakes.telegram_api import FakeTelegramApi
+
+    telegram = FakeTelegramApi()
+    await telegram.start()
+    chat = 4242
+    env = {"TELEGRAM_BOT_TOKEN": "123456:RESTART", "TELEGRAM_WEBHOOK_SECRET": "s", "SUPPORTBOT_TELEGRAM_API_URL": telegram.base_url}
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s"}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+
+    def sent() -> list[dict[str, object]]:
+        return [a for a in telegram.of("sendMessage") if int(a.get("chat_id", 0)) == chat]
+
+    def refused() -> list[dict[str, object]]:
+        return [a for name, a, _ in telegram.failed if name == "sendMessage" and int(a.get("chat_id", 0)) == chat]
+
+    # Telegram is down: the first answer is stored but can't be sent; the second message is stored
+    # and still waiting to be answered (0.4 s processing delay) when the server is killed
+    telegram.failing.add("sendMessage")
+    server = start_server(tmp_path, port, SUPPORTBOT_PROCESSING_DELAY="0.4", **env)
+    try:
+        await wait_ready(base)
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"{base}/telegram/default/webhook", json=telegram_update(1, chat=chat, text="how do I export my data?"), headers=headers) as r:
+                assert r.status == 200
+            await until(refused, timeout=30)
+            async with session.post(f"{base}/telegram/default/webhook", json=telegram_update(2, chat=chat, text="how do I reset my password?"), headers=headers) as r:
+                assert r.status == 200  # stored: acknowledged to Telegram, which won't deliver it again
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=10)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert sent() == []
+    telegram.failing.clear()
+
+    server = start_server(tmp_path, port, **env)
+    try:
+        await wait_ready(base)
+        await until(lambda: len(sent()) >= 2, timeout=60)
+        await asyncio.sleep(3)  # a second copy would show up by now
+        replies = sent()
+        assert len(replies) == 2, "each answer is sent exactly once"
+        assert "export" in str(replies[0]["text"]).lower() and "password" in str(replies[1]["text"]).lower()  # in order
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        await telegram.close()

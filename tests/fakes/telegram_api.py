@@ -1,5 +1,6 @@
 """A loopback stand-in for the Telegram Bot API (api.telegram.org/bot<token>/<method>): records
-every call, answers in the Bot API's shapes, and can answer 429 with retry_after."""
+every call, answers in the Bot API's shapes, can answer 429 with retry_after, and can be told to fail
+(an outage: HTTP 500 for the methods in `failing`; those calls go to `failed`, not `calls`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ class FakeTelegramApi(LoopbackServer):
         super().__init__()
         self.calls: list[tuple[str, dict[str, Any], float]] = []
         self.throttle: dict[str, int] = {}  # method -> how many 429s to answer before succeeding
+        self.failing: set[str] = set()  # methods answered with HTTP 500
+        self.failed: list[tuple[str, dict[str, Any], float]] = []
         self.pending_updates: list[dict[str, Any]] = []  # served by getUpdates (polling)
         self._ids = itertools.count(5000)
         self.base_url = ""
@@ -43,6 +46,9 @@ class FakeTelegramApi(LoopbackServer):
         for key in ("reply_markup",):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
+        if method in self.failing:
+            self.failed.append((method, args, time.monotonic()))
+            return web.json_response({"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500)
         self.calls.append((method, args, time.monotonic()))
         if self.throttle.get(method, 0) > 0:
             self.throttle[method] -= 1
