@@ -48,6 +48,9 @@ class Conversation(SQLModel, table=True):
     tenant: str = Field(index=True)
     channel: str = "cli"
     user: str | None = None
+    # access groups proven when the conversation began (a widget visitor's signed claims):
+    # sorted, comma-separated; the tenants file adds its own groups at each message
+    groups: str | None = None
     address: str | None = None  # where the conversation lives on its platform (chat id, channel id)
     thread: str | None = None
     state: str = "bot"

@@ -3,14 +3,20 @@ customer or a document says changes who that is."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable
+import time
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import jwt
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
 from bot.pipeline import Identity
 from bot.services import Services
+from bot.web import READY, SERVICES, build_app
+from tests.conftest import make_settings
 
 PUBLIC = """# Refunds
 
@@ -75,3 +81,59 @@ async def test_claimed_groups_need_a_signature_not_a_sentence(services: Services
     result = await services.assistant.ask(text, identity=Identity(tenant="acme", user=None, channel="widget"))
     assert "ZEBRA-42" not in result.answer
     assert result.details["groups"] == ["public"]
+
+
+# --- signed visitor claims, over HTTP as the widget sends them --------------------------------
+JWT_SECRET = "acme-widget-secret-acme-widget-secret"
+
+
+@pytest.fixture
+async def widget(tmp_path: Path) -> AsyncIterator[TestClient]:
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text(f'[tenants.acme]\ndefault_groups = ["public"]\n[tenants.acme.widget]\nkeys = ["acme-key"]\njwt_secret = "{JWT_SECRET}"\n')
+    app = build_app(make_settings(tmp_path / "data", SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_SAMPLE_KB="0"))
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        services = app[SERVICES]
+        docs = tmp_path / "docs"
+        (docs / "admin").mkdir(parents=True)
+        (docs / "refunds.md").write_text(PUBLIC)
+        (docs / "admin" / "refund-override.md").write_text(RESTRICTED)
+        await asyncio.to_thread(services.ingestor.ingest, [docs / "refunds.md"], tenant="acme", groups=["public"], display_base=docs)
+        await asyncio.to_thread(services.ingestor.ingest, [docs / "admin"], tenant="acme", groups=["billing-admins"], display_base=docs)
+        services.access.refresh("acme")
+        yield client
+
+
+def visitor_token(claims: dict[str, object], secret: str = JWT_SECRET) -> str:
+    return jwt.encode({"exp": int(time.time()) + 600, **claims}, secret, algorithm="HS256")
+
+
+async def _ask_as_visitor(client: TestClient, question: str, token: str | None) -> dict[str, object]:
+    body = {"widget_key": "acme-key", **({"visitor_token": token} if token else {})}
+    created = await client.post("/api/v1/conversations", json=body)
+    assert created.status == 201, await created.text()
+    data = await created.json()
+    auth = {"Authorization": f"Bearer {data['token']}"}
+    response = await client.post(f"/api/v1/conversations/{data['conversation_id']}/messages", json={"text": question}, headers=auth)
+    assert response.status == 200, await response.text()
+    return (await response.json())["reply"]
+
+
+async def test_a_visitors_signed_groups_reach_retrieval(widget: TestClient) -> None:
+    signed = await _ask_as_visitor(widget, QUESTIONS[0], visitor_token({"sub": "visitor-9", "groups": ["billing-admins"]}))
+    assert signed["outcome"] == "answer"
+    assert signed["citations"][0]["source"].endswith("refund-override.md")
+    assert "ZEBRA-42" in signed["text"]
+    # the same question without the claims (or with a plan that is not the group) never cites it
+    for token in (None, visitor_token({"sub": "visitor-10", "plan": "enterprise"})):
+        reply = await _ask_as_visitor(widget, QUESTIONS[0], token)
+        assert not any("refund-override" in c["source"] for c in reply["citations"])
+        assert "ZEBRA-42" not in reply["text"]
+
+
+async def test_a_visitor_token_signed_by_someone_else_is_refused(widget: TestClient) -> None:
+    forged = visitor_token({"sub": "visitor-11", "groups": ["billing-admins"]}, secret="not-the-tenants-secret-not-the-tenants")
+    response = await widget.post("/api/v1/conversations", json={"widget_key": "acme-key", "visitor_token": forged})
+    assert response.status == 401
+    assert "visitor token rejected" in (await response.json())["error"]
