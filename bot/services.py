@@ -138,7 +138,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     access = AccessPolicy(engine=engine, settings=settings)
     redactor = _redactor(settings) if redact else None
     retriever = Retriever(store=store)
-    vocabulary = TenantVocabulary(load=lambda tenant: store.texts(tenant=tenant))
+    vocabulary = TenantVocabulary(load=lambda tenant, access_keys: store.texts(tenant=tenant, access_keys=access_keys))
     access.on_refresh(vocabulary.refresh)
     budget = BudgetBook(engine=engine, settings=settings)
     models = build_models(settings)

@@ -235,9 +235,14 @@ class MilvusStore:
         rows = self._client.query(COLLECTION, filter=f"tenant == {_quote(tenant)}", output_fields=["count(*)"])
         return int(rows[0]["count(*)"]) if rows else 0
 
-    def texts(self, *, tenant: str) -> list[str]:
-        """Every chunk's title, heading and text (for the tenant vocabulary); up to 16,384 chunks."""
-        rows = self._client.query(COLLECTION, filter=f"tenant == {_quote(tenant)}", output_fields=["title", "heading", "text"], limit=16384)
+    def texts(self, *, tenant: str, access_keys: Sequence[str]) -> list[str]:
+        """The title, heading and text of every chunk these keys may read (for the tenant vocabulary);
+        up to 16,384 chunks."""
+        if not access_keys:
+            return []
+        rows = self._client.query(
+            COLLECTION, filter=_scope(tenant=tenant, access_keys=access_keys), output_fields=["title", "heading", "text"], limit=16384
+        )
         return [f"{r['title']} {r['heading']} {r['text']}" for r in rows]
 
     # reads ---------------------------------------------------------------------------------

@@ -83,6 +83,25 @@ async def test_claimed_groups_need_a_signature_not_a_sentence(services: Services
     assert result.details["groups"] == ["public"]
 
 
+
+async def test_a_guests_outcome_does_not_tell_which_words_restricted_documents_use(services: Services, tmp_path: Path) -> None:
+    """The confidence check's known words come from what the asker may read: a word only a
+    restricted document uses is as unknown to a guest as a word no document uses."""
+    escrow = tmp_path / "escrow"
+    escrow.mkdir()
+    (escrow / "refund-escrow.md").write_text("# Refund escrow\n\nEnterprise refunds pass through the Quantorix escrow ledger before approval.\n")
+    services.ingestor.ingest([escrow], tenant="acme", groups=["billing-admins"], display_base=tmp_path)
+    services.access.refresh("acme")
+    guest = Identity(tenant="acme", user="U-guest", channel="test")
+    restricted_word = await services.assistant.ask("are refunds paid back through quantorix?", identity=guest)
+    unknown_word = await services.assistant.ask("are refunds paid back through vexlumen?", identity=guest)
+    assert restricted_word.details.get("unknown_terms") == unknown_word.details.get("unknown_terms") == {"names": 0, "words": 1}
+    assert restricted_word.outcome == unknown_word.outcome
+    assert restricted_word.handoff_reason == unknown_word.handoff_reason
+    # someone who may read the document knows the word
+    admin = await services.assistant.ask("are refunds paid back through quantorix?", identity=Identity(tenant="acme", user="U-admin", channel="test"))
+    assert "unknown_terms" not in admin.details
+
 # --- signed visitor claims, over HTTP as the widget sends them --------------------------------
 JWT_SECRET = "acme-widget-secret-acme-widget-secret"
 
