@@ -64,6 +64,23 @@ def test_placeholders_are_never_redacted_again(redactor: SpacyRedactor) -> None:
     assert redactor.redact_sync(once).redacted == once
 
 
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my ip is 10.1.2.3.", "my ip is <IP_ADDRESS_1>."),  # the full stop ends the sentence
+        ("the server is 192.168.1.20. It is down", "the server is <IP_ADDRESS_1>. It is down"),  # not a PHONE
+        ("our gateway is fe80::1.", "our gateway is <IP_ADDRESS_1>."),
+        ("blocked from 2001:db8::8a2e:370:7334: why?", "blocked from <IP_ADDRESS_1>: why?"),
+        ("it listens on 10.1.2.3:8080 now", "it listens on <IP_ADDRESS_1>:8080 now"),
+        ("since version 2.4.1.3.7 it crashes", "since version 2.4.1.3.7 it crashes"),  # a longer dotted number
+    ],
+)
+def test_ip_addresses_at_the_end_of_a_sentence(redactor: SpacyRedactor, text: str, expected: str) -> None:
+    result = redactor.redact_sync(text)
+    assert result.redacted == expected
+    assert all(e.kind == "IP_ADDRESS" for e in result.entities)
+
 def _with_luhn_digit(body: str) -> str:
     for d in "0123456789":
         if luhn_ok(body + d):
