@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.answering import ExtractiveAnswerer
+from bot.errors import ConfigError
 from bot.assistant import Assistant
 from bot.generation import GroundedGenerator
 from bot.models import ChatModel, OllamaModel, OpenAIModel
@@ -48,11 +49,12 @@ logger = logging.getLogger(__name__)
 SAMPLE_KB = Path(__file__).resolve().parents[1] / "knowledge" / "sample_kb"
 
 
-def _redactor(settings: Settings) -> Any | None:
+def _redactor(settings: Settings) -> Any:
+    """Never quietly without: a bot that can't redact must not start (nothing may see raw personal data)."""
     try:
         from policies.redaction import SpacyRedactor
-    except ImportError:  # redaction module not present in this build
-        return None
+    except ImportError as exc:
+        raise ConfigError(f"redaction cannot be loaded ({exc}); install supportbot with its dependencies (spaCy)") from exc
     return SpacyRedactor(model=settings.spacy_model)
 
 
