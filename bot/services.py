@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from bot.answering import ExtractiveAnswerer
 from bot.errors import ConfigError
-from bot.assistant import Assistant
+from bot.assistant import Assistant, audit_key
 from bot.generation import GroundedGenerator
 from bot.models import ChatModel, OllamaModel, OpenAIModel
 from bot.pipeline import Pipeline, Stage
@@ -154,6 +154,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         generate=generate,
     )
     audit = AuditLog(engine)
+    secret = load_secret(settings)
     return Services(
         settings=settings,
         engine=engine,
@@ -162,10 +163,10 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         ingestor=Ingestor(engine=engine, store=store, embedder=embedder, model_name=settings.embedding_model),
         access=access,
         pipeline=pipeline,
-        assistant=Assistant(settings=settings, pipeline=pipeline, audit=audit),
+        assistant=Assistant(settings=settings, pipeline=pipeline, audit=audit, pseudonym_key=audit_key(secret)),
         audit=audit,
         redactor=redactor,
-        vault=Vault(engine=engine, secret=load_secret(settings), ttl=timedelta(hours=settings.vault_ttl_hours)),
+        vault=Vault(engine=engine, secret=secret, ttl=timedelta(hours=settings.vault_ttl_hours)),
         budget=budget,
         models=models,
     )
