@@ -254,7 +254,11 @@ class ConversationService:
             handled = await self._human_side(conversation, inbound)
             if handled is not None:
                 return handled
-        groups = tuple(g for g in (conversation.groups or "").split(",") if g)
+        # groups proven at the start (signed claims) and those the tenants file gives the place it is in
+        # (never anything the messages say)
+        groups = tuple(g for g in (conversation.groups or "").split(",") if g) + self._services.settings.tenant(
+            conversation.tenant
+        ).channel_groups_for(conversation.channel, conversation.address)
         identity = Identity(tenant=conversation.tenant, user=conversation.user, groups=groups, channel=conversation.channel)
         counts = json.loads(inbound.payload).get("entities", {}) if inbound.payload else {}
         async def on_token(token: str) -> None:

@@ -48,11 +48,17 @@ class TenantConfig:
     default_groups: tuple[str, ...] = ("public",)
     # identity -> groups, for identities known in the tenants file
     users: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # channel -> address on it (a Slack channel id, a Telegram chat id) -> the groups of everyone there
+    channel_groups: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     # which PII kinds to redact; None = all
     pii_kinds: tuple[str, ...] | None = None
     widget_keys: tuple[str, ...] = ()
     allowed_origins: tuple[str, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def channel_groups_for(self, channel: str, address: str | None) -> tuple[str, ...]:
+        """The groups the tenants file gives everyone in one place (a B2B customer's shared Slack channel)."""
+        return self.channel_groups.get(channel, {}).get(address or "", ()) if address else ()
 
     def groups_for(self, user: str | None, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
         groups = set(self.default_groups) | set(extra)
@@ -96,8 +102,9 @@ def _thresholds(data: Mapping[str, Any]) -> Thresholds:
 # misspelt key would otherwise be ignored and its policy silently not applied
 TENANT_KEYS = frozenset({
     "thresholds", "human_request_examples", "default_groups", "users", "pii_kinds", "widget", "slack", "telegram",
-    "routing", "budget", "handoff", "rollout", "channels",
+    "routing", "budget", "handoff", "rollout", "channels", "channel_groups",
 })
+GROUP_CHANNELS = frozenset({"slack", "telegram"})  # where an address (channel or chat) is shared by several people
 WIDGET_KEYS = frozenset({"keys", "allowed_origins", "jwt_secret", "jwt_public_key"})
 
 
@@ -121,6 +128,26 @@ def _pii_kinds(name: str, value: Any) -> tuple[str, ...] | None:
     return tuple(value)
 
 
+def _groups(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(g, str) and g for g in value):
+        raise ConfigError(f"{where} must be a list of group names")
+    return tuple(value)
+
+
+def _channel_groups(name: str, data: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    """`[tenants.acme.channel_groups.slack]` `C0SHARED = ["enterprise"]`: everyone writing there has the groups."""
+    where = f"[tenants.{name}.channel_groups]"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a table of channels")
+    _unknown_keys(data, GROUP_CHANNELS, where)
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for channel, places in data.items():
+        if not isinstance(places, dict):
+            raise ConfigError(f"{where[:-1]}.{channel}] must map addresses to lists of groups")
+        out[channel] = {str(address): _groups(groups, f"{where[:-1]}.{channel}] {address!r}") for address, groups in places.items()}
+    return out
+
+
 def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
     _unknown_keys(data, TENANT_KEYS, f"[tenants.{name}]")
     widget = data.get("widget", {})
@@ -132,6 +159,7 @@ def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
         human_request_examples=tuple(data.get("human_request_examples", ())),
         default_groups=tuple(data.get("default_groups", ("public",))),
         users=users,
+        channel_groups=_channel_groups(name, data.get("channel_groups", {})),
         pii_kinds=_pii_kinds(name, data.get("pii_kinds")),
         widget_keys=tuple(widget.get("keys", ())),
         allowed_origins=tuple(widget.get("allowed_origins", ())),

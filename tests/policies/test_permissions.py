@@ -13,6 +13,7 @@ import jwt
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.conversations import ConversationService
 from bot.pipeline import Identity
 from bot.services import Services
 from bot.web import READY, SERVICES, build_app
@@ -42,7 +43,10 @@ QUESTIONS = [
 @pytest.fixture
 def services(make_services: Callable[..., Services], tmp_path: Path) -> Services:
     tenants = tmp_path / "tenants.toml"
-    tenants.write_text('[tenants.acme]\ndefault_groups = ["public"]\n[tenants.acme.users]\n"U-admin" = ["public", "billing-admins"]\n')
+    tenants.write_text(
+        '[tenants.acme]\ndefault_groups = ["public"]\n[tenants.acme.users]\n"U-admin" = ["public", "billing-admins"]\n'
+        '[tenants.acme.channel_groups.slack]\nC0BILLING = ["billing-admins"]\n'  # a shared channel with the customer's billing team
+    )
     services = make_services(SUPPORTBOT_TENANTS_FILE=str(tenants))
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -101,6 +105,18 @@ async def test_a_guests_outcome_does_not_tell_which_words_restricted_documents_u
     # someone who may read the document knows the word
     admin = await services.assistant.ask("are refunds paid back through quantorix?", identity=Identity(tenant="acme", user="U-admin", channel="test"))
     assert "unknown_terms" not in admin.details
+
+
+async def test_the_tenants_file_gives_groups_to_everyone_in_a_shared_channel(services: Services) -> None:
+    conversations = ConversationService(services=services)
+    replies = {}
+    for channel_id in ("C0BILLING", "C0GENERAL"):
+        conversation = conversations.create(tenant="acme", channel="slack", user="U-someone", address=channel_id, conversation_id=f"slack-{channel_id}")
+        replies[channel_id], _ = await conversations.submit(conversation_id=conversation.id, text=QUESTIONS[0], client_id=None)
+    assert replies["C0BILLING"]["citations"][0]["source"].endswith("refund-override.md")
+    assert "ZEBRA-42" in replies["C0BILLING"]["text"]
+    assert not any("refund-override" in c["source"] for c in replies["C0GENERAL"]["citations"])
+    assert "ZEBRA-42" not in replies["C0GENERAL"]["text"]
 
 # --- signed visitor claims, over HTTP as the widget sends them --------------------------------
 JWT_SECRET = "acme-widget-secret-acme-widget-secret"

@@ -23,6 +23,8 @@ README = Path(__file__).resolve().parents[2] / "README.md"
         ('[tenants.acme]\ndefault_group = ["staff"]\n', "unknown key(s) 'default_group' in [tenants.acme]"),
         ('[tenants.acme]\n[tenants.beta.widgets]\nkeys = ["k"]\n', "unknown key(s) 'widgets' in [tenants.beta]"),
         ('[tenants.acme.widget]\njwt_secrett = "x"\n', "unknown key(s) 'jwt_secrett' in [tenants.acme.widget]"),
+        ('[tenants.acme.channel_groups.slak]\nC0X = ["staff"]\n', "unknown key(s) 'slak' in [tenants.acme.channel_groups]"),
+        ('[tenants.acme.channel_groups.slack]\nC0X = "staff"\n', "[tenants.acme.channel_groups.slack] 'C0X' must be a list"),
     ],
 )
 def test_a_mistake_in_the_tenants_file_stops_the_start_naming_tenant_and_key(tmp_path: Path, content: str, message: str) -> None:
