@@ -131,12 +131,20 @@ class ConversationApi:
         tenant = tenant_for_widget_key(self._settings, body.get("widget_key") or "demo")
         check_origin(request, tenant)
         visitor = body.get("visitor_token")
-        user = None
+        user, groups = None, ()
         if isinstance(visitor, str) and visitor:
-            from policies.claims import verify_visitor_token
+            from policies.claims import InvalidClaims, verify_visitor_token
 
-            user = verify_visitor_token(visitor, tenant=tenant).user
-        conversation = await asyncio.to_thread(self._conversations.create, tenant=tenant.name, channel="widget", user=user)
+            try:
+                claims = verify_visitor_token(visitor, tenant=tenant)
+            except InvalidClaims as exc:
+                raise error(401, str(exc)) from None
+            # the signed groups (and plan, as `plan-<plan>`) stay with the conversation: every
+            # message of it is answered with them
+            user, groups = claims.user, claims.groups
+        conversation = await asyncio.to_thread(
+            self._conversations.create, tenant=tenant.name, channel="widget", user=user, groups=groups
+        )
         return web.json_response(
             {"conversation_id": conversation.id, "token": self._tokens.issue(conversation.id), "tenant": tenant.name}, status=201
         )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -50,11 +53,28 @@ class AskResult:
         }
 
 
+def audit_key(secret: bytes) -> bytes:
+    """The key of the audit trail's user pseudonyms, derived from the one secret (as the vault's keys are)."""
+    return hashlib.sha256(b"audit-pseudonym:" + secret).digest()
+
+
+PSEUDONYM_RE = re.compile(r"user-[0-9a-f]{20}")
+
+
+def pseudonym(key: bytes, *, tenant: str, user: str | None) -> str | None:
+    """What the audit trail says for a user: a keyed hash, the same for each of their events (so
+    one user's events can be followed), not their id, which may be an e-mail address (a JWT `sub`)."""
+    if user is None:
+        return None
+    return "user-" + hmac.new(key, f"{tenant}\x00{user}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
 class Assistant:
-    def __init__(self, *, settings: Settings, pipeline: Pipeline, audit: AuditLog | None = None) -> None:
+    def __init__(self, *, settings: Settings, pipeline: Pipeline, pseudonym_key: bytes, audit: AuditLog | None = None) -> None:
         self._settings = settings
         self._pipeline = pipeline
         self._audit = audit
+        self._pseudonym_key = pseudonym_key
 
     def validate(self, text: str | None, *, tenant: str) -> str:
         self._settings.tenant(tenant)  # unknown tenant: ConfigError with the known names
@@ -129,7 +149,7 @@ class Assistant:
             "handoff_reason": result.handoff_reason.value if result.handoff_reason else None,
             "confidence": round(result.confidence, 4),
             "latency_ms": round(result.latency_ms, 2),
-            "user": turn.identity.user,
+            "user": pseudonym(self._pseudonym_key, tenant=turn.identity.tenant, user=turn.identity.user),
             "passages": [{"source": p.source, "score": round(p.score, 4)} for p in turn.passages[:3]],
             "evidence": turn.notes.get("evidence"),
             "routing": turn.notes.get("routing"),

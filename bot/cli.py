@@ -244,11 +244,15 @@ def telegram_set_webhook(url: str, tenant: str) -> None:
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="one JSON object per line: text, redacted, entities")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per line: text, redacted, entities (the default)")
+@click.option("--text", "as_text", is_flag=True, help="only the redacted text, one line per line")
 @click.option("--tenant", default=None, help="use this tenant's pii_kinds (default: every kind)")
 @friendly
-def redact(as_json: bool, tenant: str | None) -> None:
-    """Redact personal data from each line of standard input, as the bot would."""
+def redact(as_json: bool, as_text: bool, tenant: str | None) -> None:
+    """Redact personal data from each line of standard input, as the bot would: one JSON object
+    per line, {"text", "redacted", "entities": [{"type", "start", "end"}]}."""
+    if as_json and as_text:
+        raise click.UsageError("--json and --text exclude each other")
     from policies.redaction import SpacyRedactor
 
     settings = Settings.from_env()
@@ -259,7 +263,7 @@ def redact(as_json: bool, tenant: str | None) -> None:
 
     def flush() -> None:
         for result in redactor.redact_batch(batch, kinds=frozenset(kinds) if kinds is not None else None):
-            click.echo(json.dumps(result.to_json(), ensure_ascii=False) if as_json else result.redacted)
+            click.echo(result.redacted if as_text else json.dumps(result.to_json(), ensure_ascii=False))
         sys.stdout.flush()
         batch.clear()
 
@@ -323,13 +327,28 @@ def usage(days: int, as_json: bool) -> None:
 @friendly
 def audit(conversation_id: str) -> None:
     """Export a conversation's audit trail as JSON lines."""
-    from bot.storage import AuditLog, open_database
+    from sqlmodel import Session
+
+    from bot.assistant import PSEUDONYM_RE, audit_key, pseudonym
+    from bot.errors import InputError
+    from bot.settings import load_secret
+    from bot.storage import AuditLog, Conversation, open_database
 
     settings = Settings.from_env()
-    log = AuditLog(open_database(settings.database_url))
-    for event in log.events(conversation_id=conversation_id):
+    engine = open_database(settings.database_url)
+    events = AuditLog(engine).events(conversation_id=conversation_id)
+    if not events:
+        with Session(engine) as session:
+            if session.get(Conversation, conversation_id) is None:
+                raise InputError(f"unknown conversation {conversation_id!r}: it has no audit trail (check the id and SUPPORTBOT_DATA_DIR)")
+    key = audit_key(load_secret(settings))
+    for event in events:
+        data = json.loads(event.data)
+        user = data.get("user")
+        if isinstance(user, str) and not PSEUDONYM_RE.fullmatch(user):  # written by an earlier version, in clear
+            data["user"] = pseudonym(key, tenant=event.tenant, user=user)
         click.echo(json.dumps({"at": event.created_at.isoformat(), "tenant": event.tenant, "conversation_id": event.conversation_id,
-                               "kind": event.kind, "data": json.loads(event.data)}))
+                               "kind": event.kind, "data": data}))
 
 
 if __name__ == "__main__":

@@ -85,12 +85,14 @@ class ConversationService:
 
     def create(
         self, *, tenant: str, channel: str, user: str | None = None, conversation_id: str | None = None,
-        address: str | None = None, thread: str | None = None,
+        address: str | None = None, thread: str | None = None, groups: tuple[str, ...] = (),
     ) -> Conversation:
-        """A new conversation, or the stored one with that id (channels derive ids from the platform)."""
+        """A new conversation, or the stored one with that id (channels derive ids from the platform).
+        `groups`: access groups the caller has verified (signed visitor claims), kept for every message."""
         now = utcnow()
         values = {"id": conversation_id or uuid.uuid4().hex, "tenant": tenant, "channel": channel, "user": user, "address": address,
-                  "thread": thread, "state": "bot", "created_at": now, "updated_at": now}
+                  "thread": thread, "state": "bot", "created_at": now, "updated_at": now,
+                  "groups": ",".join(sorted(set(groups))) or None}
         try:
             with self._engine.begin() as conn:  # Core, not the ORM: a widget visitor's first request pays for this
                 conn.execute(_INSERT_CONVERSATION, values)
@@ -255,7 +257,12 @@ class ConversationService:
             handled = await self._human_side(conversation, inbound)
             if handled is not None:
                 return handled
-        identity = Identity(tenant=conversation.tenant, user=conversation.user, channel=conversation.channel)
+        # groups proven at the start (signed claims) and those the tenants file gives the place it is in
+        # (never anything the messages say)
+        groups = tuple(g for g in (conversation.groups or "").split(",") if g) + self._services.settings.tenant(
+            conversation.tenant
+        ).channel_groups_for(conversation.channel, conversation.address)
+        identity = Identity(tenant=conversation.tenant, user=conversation.user, groups=groups, channel=conversation.channel)
         counts = json.loads(inbound.payload).get("entities", {}) if inbound.payload else {}
         async def on_token(token: str) -> None:
             await self.publish(conversation_id, {"type": "token", "text": token})

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.answering import ExtractiveAnswerer
-from bot.assistant import Assistant
+from bot.errors import ConfigError
+from bot.assistant import Assistant, audit_key
 from bot.generation import GroundedGenerator
 from bot.models import ChatModel, OllamaModel, OpenAIModel
 from bot.pipeline import Pipeline, Stage
@@ -48,11 +49,12 @@ logger = logging.getLogger(__name__)
 SAMPLE_KB = Path(__file__).resolve().parents[1] / "knowledge" / "sample_kb"
 
 
-def _redactor(settings: Settings) -> Any | None:
+def _redactor(settings: Settings) -> Any:
+    """Never quietly without: a bot that can't redact must not start (nothing may see raw personal data)."""
     try:
         from policies.redaction import SpacyRedactor
-    except ImportError:  # redaction module not present in this build
-        return None
+    except ImportError as exc:
+        raise ConfigError(f"redaction cannot be loaded ({exc}); install supportbot with its dependencies (spaCy)") from exc
     return SpacyRedactor(model=settings.spacy_model)
 
 
@@ -138,7 +140,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     access = AccessPolicy(engine=engine, settings=settings)
     redactor = _redactor(settings) if redact else None
     retriever = Retriever(store=store)
-    vocabulary = TenantVocabulary(load=lambda tenant: store.texts(tenant=tenant))
+    vocabulary = TenantVocabulary(load=lambda tenant, access_keys: store.texts(tenant=tenant, access_keys=access_keys))
     access.on_refresh(vocabulary.refresh)
     budget = BudgetBook(engine=engine, settings=settings)
     models = build_models(settings)
@@ -152,6 +154,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         generate=generate,
     )
     audit = AuditLog(engine)
+    secret = load_secret(settings)
     return Services(
         settings=settings,
         engine=engine,
@@ -160,10 +163,10 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         ingestor=Ingestor(engine=engine, store=store, embedder=embedder, model_name=settings.embedding_model),
         access=access,
         pipeline=pipeline,
-        assistant=Assistant(settings=settings, pipeline=pipeline, audit=audit),
+        assistant=Assistant(settings=settings, pipeline=pipeline, audit=audit, pseudonym_key=audit_key(secret)),
         audit=audit,
         redactor=redactor,
-        vault=Vault(engine=engine, secret=load_secret(settings), ttl=timedelta(hours=settings.vault_ttl_hours)),
+        vault=Vault(engine=engine, secret=secret, ttl=timedelta(hours=settings.vault_ttl_hours)),
         budget=budget,
         models=models,
     )

@@ -48,11 +48,17 @@ class TenantConfig:
     default_groups: tuple[str, ...] = ("public",)
     # identity -> groups, for identities known in the tenants file
     users: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # channel -> address on it (a Slack channel id, a Telegram chat id) -> the groups of everyone there
+    channel_groups: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     # which PII kinds to redact; None = all
     pii_kinds: tuple[str, ...] | None = None
     widget_keys: tuple[str, ...] = ()
     allowed_origins: tuple[str, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def channel_groups_for(self, channel: str, address: str | None) -> tuple[str, ...]:
+        """The groups the tenants file gives everyone in one place (a B2B customer's shared Slack channel)."""
+        return self.channel_groups.get(channel, {}).get(address or "", ()) if address else ()
 
     def groups_for(self, user: str | None, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
         groups = set(self.default_groups) | set(extra)
@@ -92,17 +98,69 @@ def _thresholds(data: Mapping[str, Any]) -> Thresholds:
     return Thresholds(**{k: float(v) for k, v in data.items()})
 
 
+# what a [tenants.<name>] table may hold (DESIGN.md, "Settings"; README's sample tenants file): a
+# misspelt key would otherwise be ignored and its policy silently not applied
+TENANT_KEYS = frozenset({
+    "thresholds", "human_request_examples", "default_groups", "users", "pii_kinds", "widget", "slack", "telegram",
+    "routing", "budget", "handoff", "rollout", "channels", "channel_groups",
+})
+GROUP_CHANNELS = frozenset({"slack", "telegram"})  # where an address (channel or chat) is shared by several people
+WIDGET_KEYS = frozenset({"keys", "allowed_origins", "jwt_secret", "jwt_public_key"})
+
+
+def _unknown_keys(data: Mapping[str, Any], known: frozenset[str], where: str) -> None:
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"unknown key(s) {', '.join(map(repr, unknown))} in {where}; known: {', '.join(sorted(known))}")
+
+
+def _pii_kinds(name: str, value: Any) -> tuple[str, ...] | None:
+    """None (the key absent) redacts every kind; a kind we don't detect is an error, not "redact nothing of it"."""
+    from policies.pii_patterns import ALL_KINDS
+
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
+        raise ConfigError(f"tenant {name!r}: pii_kinds must be a list of kind names ({', '.join(sorted(ALL_KINDS))})")
+    unknown = sorted(set(value) - ALL_KINDS)
+    if unknown:
+        raise ConfigError(f"tenant {name!r}: unknown pii_kinds {', '.join(map(repr, unknown))}; known: {', '.join(sorted(ALL_KINDS))}")
+    return tuple(value)
+
+
+def _groups(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(g, str) and g for g in value):
+        raise ConfigError(f"{where} must be a list of group names")
+    return tuple(value)
+
+
+def _channel_groups(name: str, data: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    """`[tenants.acme.channel_groups.slack]` `C0SHARED = ["enterprise"]`: everyone writing there has the groups."""
+    where = f"[tenants.{name}.channel_groups]"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a table of channels")
+    _unknown_keys(data, GROUP_CHANNELS, where)
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for channel, places in data.items():
+        if not isinstance(places, dict):
+            raise ConfigError(f"{where[:-1]}.{channel}] must map addresses to lists of groups")
+        out[channel] = {str(address): _groups(groups, f"{where[:-1]}.{channel}] {address!r}") for address, groups in places.items()}
+    return out
+
+
 def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
+    _unknown_keys(data, TENANT_KEYS, f"[tenants.{name}]")
     widget = data.get("widget", {})
+    _unknown_keys(widget, WIDGET_KEYS, f"[tenants.{name}.widget]")
     users = {str(k): tuple(v) for k, v in data.get("users", {}).items()}
-    pii = data.get("pii_kinds")
     return TenantConfig(
         name=name,
         thresholds=_thresholds(data.get("thresholds", {})),
         human_request_examples=tuple(data.get("human_request_examples", ())),
         default_groups=tuple(data.get("default_groups", ("public",))),
         users=users,
-        pii_kinds=tuple(pii) if pii is not None else None,
+        channel_groups=_channel_groups(name, data.get("channel_groups", {})),
+        pii_kinds=_pii_kinds(name, data.get("pii_kinds")),
         widget_keys=tuple(widget.get("keys", ())),
         allowed_origins=tuple(widget.get("allowed_origins", ())),
         raw=dict(data),
@@ -121,7 +179,10 @@ def load_tenants(path: Path | None) -> dict[str, TenantConfig]:
     tenants = data.get("tenants", {})
     if not isinstance(tenants, dict) or not tenants:
         raise ConfigError(f"tenants file {path} defines no [tenants.<name>] table")
-    return {str(name): _tenant(str(name), body) for name, body in tenants.items()}
+    try:
+        return {str(name): _tenant(str(name), body) for name, body in tenants.items()}
+    except ConfigError as exc:
+        raise ConfigError(f"tenants file {path}: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)

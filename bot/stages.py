@@ -213,11 +213,13 @@ class ConfidenceStage:
         answer = turn.answer
         unknown: list[tuple[str, bool]] = []
         if self._vocabulary is not None and answer is not None:
-            text, tenant = turn.redacted or turn.text, turn.identity.tenant
-            if self._vocabulary.is_cached(tenant):  # set lookups, well under a millisecond
-                unknown = self._vocabulary.unknown_terms(text, tenant=tenant)
+            # only the words of what this asker may read: the outcome must not tell a guest which
+            # words restricted documents use
+            text, tenant, keys = turn.redacted or turn.text, turn.identity.tenant, turn.access_keys
+            if self._vocabulary.is_cached(tenant, keys):  # set lookups, well under a millisecond
+                unknown = self._vocabulary.unknown_terms(text, tenant=tenant, access_keys=keys)
             else:
-                unknown = await asyncio.to_thread(self._vocabulary.unknown_terms, text, tenant=tenant)
+                unknown = await asyncio.to_thread(self._vocabulary.unknown_terms, text, tenant=tenant, access_keys=keys)
             if unknown:
                 turn.notes["unknown_terms"] = {"names": sum(1 for _, n in unknown if n), "words": sum(1 for _, n in unknown if not n)}
         evidence = assess(

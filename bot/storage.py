@@ -12,7 +12,7 @@ from pathlib import Path
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, event, insert, inspect, text
+from sqlalchemy import Engine, Index, event, insert, inspect, text
 from sqlalchemy.schema import CreateColumn
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, create_engine, select
 
@@ -48,6 +48,9 @@ class Conversation(SQLModel, table=True):
     tenant: str = Field(index=True)
     channel: str = "cli"
     user: str | None = None
+    # access groups proven when the conversation began (a widget visitor's signed claims):
+    # sorted, comma-separated; the tenants file adds its own groups at each message
+    groups: str | None = None
     address: str | None = None  # where the conversation lives on its platform (chat id, channel id)
     thread: str | None = None
     state: str = "bot"
@@ -108,17 +111,27 @@ class Usage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
+VAULT_PLACEHOLDER_INDEX = "ux_vault_conversation_placeholder"
+
+
 class VaultEntry(SQLModel, table=True):
     """One redacted value of one conversation: encrypted, found again by a keyed hash, expiring."""
 
     __tablename__ = "vault"
-    __table_args__ = (UniqueConstraint("conversation_id", "lookup"),)
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "lookup"),
+        # one value per placeholder: concurrent writers numbering the same kind can't both win
+        # (an index, not a constraint, so `_upgrade` adds it to an existing database)
+        Index(VAULT_PLACEHOLDER_INDEX, "conversation_id", "placeholder", unique=True),
+    )
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: str = Field(index=True)
     placeholder: str
     kind: str
-    lookup: str  # HMAC of kind and normalized value: same value, same placeholder, no plaintext
-    ciphertext: str  # Fernet token of the original value
+    # HMAC of kind and normalized value: same value, same placeholder, no plaintext. An expired entry
+    # keeps its placeholder (so its number is never given to another value) and loses the rest.
+    lookup: str
+    ciphertext: str  # Fernet token of the original value; "" once expired and purged
     expires_at: datetime = Field(index=True)
 
 
@@ -157,7 +170,19 @@ def _upgrade(engine: Engine) -> None:
             indexes = {i["name"] for i in inspector.get_indexes(table.name)}
             for index in table.indexes:
                 if index.name not in indexes:
+                    if index.name == VAULT_PLACEHOLDER_INDEX:
+                        _drop_placeholder_collisions(conn)
                     index.create(conn)
+
+
+def _drop_placeholder_collisions(conn: Any) -> None:
+    """Earlier versions could give one placeholder two values in a conversation (numbering by count,
+    after an entry expired). Which value such a placeholder meant is unknowable: both are dropped,
+    so it is shown as the placeholder, never as the wrong value."""
+    conn.execute(text(
+        "DELETE FROM vault WHERE (conversation_id, placeholder) IN "
+        "(SELECT conversation_id, placeholder FROM vault GROUP BY conversation_id, placeholder HAVING COUNT(*) > 1)"
+    ))
 
 
 def open_database(url: str) -> Engine:

@@ -40,7 +40,8 @@ STARTUP = web.AppKey("startup", asyncio.Task)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 CHANNELS = web.AppKey("channels", ChannelSet)
 HANDOFF = web.AppKey("handoff", HandoffService)
-BACKGROUND = web.AppKey("background", list)  # long-running tasks (handoff timers)
+BACKGROUND = web.AppKey("background", list)  # long-running tasks (handoff timers, vault purge)
+VAULT_PURGE_EVERY = web.AppKey("vault_purge_every", float)  # seconds between purges of expired vault values
 
 
 async def healthz(_: web.Request) -> web.Response:
@@ -86,6 +87,7 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
                 logger.exception("a channel failed to start; it will retry on use")
         app[READY].set()
         app[BACKGROUND].append(asyncio.create_task(app[HANDOFF].run_timers()))
+        app[BACKGROUND].append(asyncio.create_task(services.vault.purge_periodically(every=app[VAULT_PURGE_EVERY])))
         recovered = await app[CONVERSATIONS].recover()
         if recovered:
             logger.info("answered %d messages left pending by a previous run", recovered)
@@ -106,7 +108,9 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
     await asyncio.to_thread(services.close)
 
 
-def build_app(settings: Settings, *, processing_delay: float | None = None) -> web.Application:
+def build_app(
+    settings: Settings, *, processing_delay: float | None = None, vault_purge_every: float | None = None
+) -> web.Application:
     app = web.Application(middlewares=[not_before_ready], client_max_size=1024 * 1024)
     services = build_services(settings)
     app_metrics = Metrics()
@@ -121,6 +125,8 @@ def build_app(settings: Settings, *, processing_delay: float | None = None) -> w
     app[METRICS] = app_metrics
     app[READY] = asyncio.Event()
     app[BACKGROUND] = []
+    # hourly, or a quarter of the time values are kept when that is shorter
+    app[VAULT_PURGE_EVERY] = vault_purge_every or max(1.0, min(3600.0, settings.vault_ttl_hours * 900))
     api = ConversationApi(
         settings=settings, conversations=conversations, tokens=Tokens(load_secret(settings)), metrics=app_metrics,
         limiter=RateLimiter(interval=60.0 / settings.rate_limit_per_minute),

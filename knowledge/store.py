@@ -57,9 +57,18 @@ def _blend(dense: np.ndarray, title: np.ndarray, lead: np.ndarray) -> np.ndarray
     return (BLEND_DENSE * dense + BLEND_TITLE * title + BLEND_LEAD * lead).astype(np.float32)
 
 
-def _scope(*, tenant: str, access_keys: Sequence[str]) -> str:
-    keys = ", ".join(_quote(k) for k in sorted(set(access_keys)))
-    return f"tenant == {_quote(tenant)} and access in [{keys}]"
+EVERY_ACCESS_KEY = None  # `_scope(access_keys=EVERY_ACCESS_KEY)`: upkeep (counting, deleting), never a reader's query
+
+
+def _scope(*, tenant: str, access_keys: Sequence[str] | None, field: str | None = None, values: Sequence[str] = ()) -> str:
+    """The filter of every query: the tenant always; the access keys a reader may read (none: nothing);
+    optionally `field in values` (the chunks or documents asked for) within that."""
+    scope = f"tenant == {_quote(tenant)}"
+    if access_keys is not EVERY_ACCESS_KEY:
+        scope += f" and access in [{', '.join(_quote(k) for k in sorted(set(access_keys)))}]"
+    if field is not None:
+        scope += f" and {field} in [{', '.join(_quote(v) for v in values)}]"
+    return scope
 
 
 class MilvusStore:
@@ -224,20 +233,24 @@ class MilvusStore:
 
     def delete_documents(self, *, tenant: str, doc_ids: Sequence[str]) -> None:
         if doc_ids:
-            ids = ", ".join(_quote(d) for d in doc_ids)
-            self._client.delete(COLLECTION, filter=f"tenant == {_quote(tenant)} and doc_id in [{ids}]")
+            self._client.delete(COLLECTION, filter=_scope(tenant=tenant, access_keys=EVERY_ACCESS_KEY, field="doc_id", values=doc_ids))
 
     def flush(self) -> None:
         # unflushed segments are searched brute force and slowly (DEPENDENCIES.md)
         self._client.flush(COLLECTION)
 
     def count(self, *, tenant: str) -> int:
-        rows = self._client.query(COLLECTION, filter=f"tenant == {_quote(tenant)}", output_fields=["count(*)"])
+        rows = self._client.query(COLLECTION, filter=_scope(tenant=tenant, access_keys=EVERY_ACCESS_KEY), output_fields=["count(*)"])
         return int(rows[0]["count(*)"]) if rows else 0
 
-    def texts(self, *, tenant: str) -> list[str]:
-        """Every chunk's title, heading and text (for the tenant vocabulary); up to 16,384 chunks."""
-        rows = self._client.query(COLLECTION, filter=f"tenant == {_quote(tenant)}", output_fields=["title", "heading", "text"], limit=16384)
+    def texts(self, *, tenant: str, access_keys: Sequence[str]) -> list[str]:
+        """The title, heading and text of every chunk these keys may read (for the tenant vocabulary);
+        up to 16,384 chunks."""
+        if not access_keys:
+            return []
+        rows = self._client.query(
+            COLLECTION, filter=_scope(tenant=tenant, access_keys=access_keys), output_fields=["title", "heading", "text"], limit=16384
+        )
         return [f"{r['title']} {r['heading']} {r['text']}" for r in rows]
 
     # reads ---------------------------------------------------------------------------------
@@ -265,10 +278,10 @@ class MilvusStore:
         blend = client.search(COLLECTION, data=vectors.tolist(), anns_field="blend", limit=limit, filter=scope, output_fields=self._FIELDS)
         lexical = client.search(COLLECTION, data=list(texts), anns_field="sparse", limit=2 * limit, filter=scope, output_fields=self._FIELDS)
         lists = [(list(blend[n]), list(lexical[n])) for n in range(len(texts))]
-        self._load_vectors([hit for pair in lists for results in pair for hit in results])
+        self._load_vectors([hit for pair in lists for results in pair for hit in results], tenant=tenant, access_keys=access_keys)
         return [self._hits(vectors[n], *lists[n]) for n in range(len(texts))]
 
-    def _load_vectors(self, hits: Sequence[Any]) -> None:
+    def _load_vectors(self, hits: Sequence[Any], *, tenant: str, access_keys: Sequence[str]) -> None:
         cache = self._vectors
         keys = {hit["id"]: hash((hit["entity"]["title"], hit["entity"]["heading"], hit["entity"]["text"])) for hit in hits}
         missing = {i: k for i, k in keys.items() if (cached := cache.get(i)) is None or cached[0] != k}
@@ -277,7 +290,8 @@ class MilvusStore:
         if len(cache) + len(missing) > self._VECTOR_CACHE:
             cache.clear()  # full: start over with this search's chunks
             missing = keys
-        for row in self._client.get(COLLECTION, ids=list(missing), output_fields=_VECTORS):
+        scope = _scope(tenant=tenant, access_keys=access_keys, field="id", values=list(missing))
+        for row in self._client.query(COLLECTION, filter=scope, output_fields=["id", *_VECTORS], limit=len(missing)):
             cache[row["id"]] = (missing[row["id"]], np.asarray([row[k] for k in _VECTORS], dtype=np.float32))
 
     def _hits(self, vector: np.ndarray, blend: Any, lexical: Any) -> list[Hit]:

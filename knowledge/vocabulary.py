@@ -12,7 +12,7 @@ import difflib
 import json
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -47,41 +47,52 @@ def _stems(word: str) -> set[str]:
     return out
 
 
+Scope = tuple[str, tuple[str, ...]]  # (tenant, the access keys an asker may read)
+
+
 class TenantVocabulary:
-    def __init__(self, *, load: Callable[[str], list[str]]) -> None:
-        self._load = load  # tenant -> its chunk texts (titles, headings, bodies)
-        self._words: dict[str, frozenset[str]] = {}
-        self._near: dict[str, dict[str, bool]] = {}  # tenant -> word -> close to a known word (a typo)
+    """Known words per (tenant, access keys): only from chunks the asker may read. Built from every
+    chunk, a guest's outcome (answered, or handed off for an unknown word) would tell which rare
+    words restricted documents use."""
+
+    def __init__(self, *, load: Callable[[str, Sequence[str]], list[str]]) -> None:
+        self._load = load  # (tenant, access keys) -> the readable chunks' texts (titles, headings, bodies)
+        self._words: dict[Scope, frozenset[str]] = {}
+        self._near: dict[Scope, dict[str, bool]] = {}  # scope -> word -> close to a known word (a typo)
         self._lock = threading.Lock()
+
+    @staticmethod
+    def _scope(tenant: str, access_keys: Iterable[str]) -> Scope:
+        return tenant, tuple(sorted(set(access_keys)))
 
     def refresh(self, tenant: str | None = None) -> None:
         with self._lock:
-            if tenant is None:
-                self._words.clear()
-                self._near.clear()
-            else:
-                self._near.pop(tenant, None)
-                self._words.pop(tenant, None)
+            for scope in [s for s in self._words if tenant is None or s[0] == tenant]:
+                self._words.pop(scope, None)
+                self._near.pop(scope, None)
 
-    def is_cached(self, tenant: str) -> bool:
+    def is_cached(self, tenant: str, access_keys: Iterable[str]) -> bool:
         with self._lock:
-            return tenant in self._words
+            return self._scope(tenant, access_keys) in self._words
 
-    def _tenant_words(self, tenant: str) -> frozenset[str]:
+    def _known_words(self, scope: Scope) -> frozenset[str]:
         with self._lock:
-            cached = self._words.get(tenant)
+            cached = self._words.get(scope)
         if cached is None:
             found: set[str] = set()
-            for text in self._load(tenant):
-                found |= words(text)
+            if scope[1]:  # no readable keys: nothing to load
+                for text in self._load(*scope):
+                    found |= words(text)
             cached = frozenset(found)
             with self._lock:
-                self._words[tenant] = cached
+                self._words[scope] = cached
+                self._near.setdefault(scope, {})
         return cached
 
-    def _is_typo(self, word: str, *, tenant: str, known: frozenset[str]) -> bool:
+    def _is_typo(self, word: str, *, scope: Scope, known: frozenset[str]) -> bool:
         """Fuzzy matching scans the whole vocabulary: remembered per word (questions repeat words)."""
-        near = self._near.setdefault(tenant, {})
+        with self._lock:
+            near = self._near.setdefault(scope, {})
         found = near.get(word)
         if found is None:
             found = bool(difflib.get_close_matches(word, known, n=1, cutoff=0.85))
@@ -90,9 +101,11 @@ class TenantVocabulary:
             near[word] = found
         return found
 
-    def unknown_terms(self, text: str, *, tenant: str) -> list[tuple[str, bool]]:
-        """(word, whether it is written like a name: capitalised, not first in a sentence)."""
-        known = self._tenant_words(tenant)
+    def unknown_terms(self, text: str, *, tenant: str, access_keys: Iterable[str]) -> list[tuple[str, bool]]:
+        """(word, whether it is written like a name: capitalised, not first in a sentence), against
+        the words of the chunks `access_keys` may read."""
+        scope = self._scope(tenant, access_keys)
+        known = self._known_words(scope)
         if not known:
             return []
         common = common_words()
@@ -106,7 +119,7 @@ class TenantVocabulary:
                 continue
             if word.endswith("nt") and (word[:-1] in common or word[:-1] in STOP_WORDS or word[:-2] in common):
                 continue  # "cant", "wont", "isnt"
-            if len(word) >= 6 and self._is_typo(word, tenant=tenant, known=known):
+            if len(word) >= 6 and self._is_typo(word, scope=scope, known=known):
                 continue  # a typo of a word the knowledge base uses
             unknown.append((word, word in names))
         return unknown

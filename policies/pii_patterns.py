@@ -104,7 +104,9 @@ NOT_A_CARD = re.compile(
 NANP_PHONE = re.compile(r"(?<![\w-])(?:\+?\d{1,3}[-.\s])?\(?\d{3}\)?[-.\s]?\d{3}[-.\s]\d{4}(?![\w-])")
 SSN_RE = re.compile(r"(?<![\w-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\w-])")
 SSN_CONTEXT = re.compile(r"\b(?:ssn|social security|social-security|tax id|taxpayer)\b", re.I)
-IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
+# a full stop after the address ends the sentence ("my ip is 10.1.2.3."); a dot and a digit mean a
+# longer dotted number ("version 1.2.3.4.5"), which is no address
+IPV4_RE = re.compile(r"(?<!\w)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
 IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
 STREET_WORDS = (
@@ -194,11 +196,14 @@ def pattern_entities(text: str, kinds: frozenset[str]) -> list[Entity]:
     if IP_ADDRESS in kinds:
         for regex in (IPV4_RE, IPV6_RE):
             for m in regex.finditer(text):
+                value = m.group()
+                if value.endswith(":") and not value.endswith("::"):  # "from fe80::1: why?": the colon is the sentence's
+                    value = value[:-1]
                 try:
-                    ipaddress.ip_address(m.group())
+                    ipaddress.ip_address(value)
                 except ValueError:
                     continue
-                add(IP_ADDRESS, m.start(), m.end())
+                add(IP_ADDRESS, m.start(), m.start() + len(value))
     if PHONE in kinds and sum(ch.isdigit() for ch in text) >= 6:
         found.extend(_phones(text))
     if STREET_ADDRESS in kinds and any(ch.isdigit() for ch in text):

@@ -9,18 +9,22 @@ are purged and no longer restored.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
+import logging
 from datetime import datetime, timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, String, cast, literal, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.storage import VaultEntry, utcnow
 from policies.pii_patterns import PLACEHOLDER_RE, normalize
+
+logger = logging.getLogger(__name__)
 
 
 class VaultKeys:
@@ -43,10 +47,28 @@ class Vault:
         return ConversationVault(engine=self._engine, keys=self._keys, ttl=self._ttl, conversation_id=conversation_id)
 
     def purge_expired(self, now: datetime | None = None) -> int:
+        """Forget expired values: their ciphertext and lookup go, the placeholder stays taken (a new
+        value never gets the number of one that old messages mention). Returns how many expired."""
         with Session(self._engine) as session:
-            result = session.exec(delete(VaultEntry).where(VaultEntry.expires_at < (now or utcnow())))  # type: ignore[call-overload]
+            result = session.exec(
+                update(VaultEntry)  # type: ignore[call-overload]
+                .where(col(VaultEntry.expires_at) < (now or utcnow()), col(VaultEntry.ciphertext) != "")
+                .values(ciphertext="", lookup=literal("expired:") + cast(col(VaultEntry.id), String))
+            )
             session.commit()
             return int(result.rowcount or 0)
+
+    async def purge_periodically(self, *, every: float) -> None:
+        """While the server runs: expired values go within `every` seconds, not only at the next start."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                purged = await asyncio.to_thread(self.purge_expired)
+            except Exception:  # a busy database now is no reason to stop purging later
+                logger.exception("purging expired vault entries failed")
+                continue
+            if purged:
+                logger.info("purged %d expired vault entries", purged)
 
 
 class ConversationVault:
@@ -73,10 +95,11 @@ class ConversationVault:
                     session.add(found)
                     session.commit()
                     return found.placeholder
-                numbers = session.exec(
+                taken = session.exec(
                     select(VaultEntry.placeholder).where(VaultEntry.conversation_id == self.conversation_id, VaultEntry.kind == kind)
                 ).all()
-                placeholder = f"<{kind}_{len(numbers) + 1}>"
+                # the highest number + 1, not the count + 1: numbers of expired values stay taken
+                placeholder = f"<{kind}_{max((_number(p) for p in taken), default=0) + 1}>"
                 session.add(
                     VaultEntry(
                         conversation_id=self.conversation_id, placeholder=placeholder, kind=kind, lookup=lookup,
@@ -96,7 +119,7 @@ class ConversationVault:
             rows = session.exec(select(VaultEntry).where(VaultEntry.conversation_id == self.conversation_id)).all()
         out = {}
         for row in rows:
-            if _aware(row.expires_at) < moment:
+            if _aware(row.expires_at) < moment or not row.ciphertext:
                 continue
             try:
                 out[row.placeholder] = self._keys.fernet.decrypt(row.ciphertext.encode()).decode()
@@ -110,6 +133,11 @@ class ConversationVault:
             return text
         values = self.originals()
         return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(), m.group()), text)
+
+
+def _number(placeholder: str) -> int:
+    match = PLACEHOLDER_RE.fullmatch(placeholder)
+    return int(match.group(2)) if match else 0
 
 
 def _aware(moment: datetime) -> datetime:

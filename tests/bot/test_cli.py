@@ -84,3 +84,55 @@ def test_ingest_then_eval_reports_hit_rates(tmp_path: Path) -> None:
     assert report["hit_at_1"] == 1.0
     assert report["answer_recall"] == 1.0 and report["handoff_recall"] == 1.0
     assert report["latency_ms"]["p50"] > 0
+
+
+# the console script imports the installed checkout; these run the code of the tree they are in
+HERE = {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+
+
+def test_redact_writes_json_lines_by_default(data_dir: Path) -> None:
+    out = run(["redact"], data_dir=data_dir, stdin="mail me at maria.lopez@example.com\nhow do I export my data?\n", **HERE)
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert lines[0] == {"text": "mail me at maria.lopez@example.com", "redacted": "mail me at <EMAIL_1>",
+                        "entities": [{"type": "EMAIL", "start": 11, "end": 34}]}
+    assert lines[1]["redacted"] == "how do I export my data?" and lines[1]["entities"] == []
+    assert run(["redact", "--json"], data_dir=data_dir, stdin="mail me at maria.lopez@example.com\n", **HERE).stdout == out.stdout.splitlines()[0] + "\n"
+    assert run(["redact", "--text"], data_dir=data_dir, stdin="mail me at maria.lopez@example.com\n", **HERE).stdout == "mail me at <EMAIL_1>\n"
+
+
+async def test_audit_exports_a_conversation_without_the_users_id(tmp_path: Path) -> None:
+    """A widget visitor's id from signed claims may be their e-mail address: the trail names them by a pseudonym."""
+    import asyncio
+
+    from bot.conversations import ConversationService
+    from bot.services import build_services
+    from tests.conftest import make_settings
+
+    data_dir = tmp_path / "data"
+    services = build_services(make_settings(data_dir, SUPPORTBOT_SAMPLE_KB="1"))
+    await asyncio.to_thread(services.start)
+    try:
+        conversations = ConversationService(services=services)
+        conversation = conversations.create(tenant="default", channel="widget", user="maria.lopez@example.com")
+        for text in ("how do I reset my password?", "and how do I turn on two-factor authentication?"):
+            await conversations.submit(conversation_id=conversation.id, text=text, client_id=None)
+    finally:
+        await asyncio.to_thread(services.close)
+
+    out = await asyncio.to_thread(run, ["audit", "--conversation", conversation.id], data_dir=data_dir, **HERE)
+    assert out.returncode == 0, out.stderr
+    assert "maria.lopez" not in out.stdout and "example.com" not in out.stdout
+    events = [json.loads(line) for line in out.stdout.splitlines()]
+    assert {e["conversation_id"] for e in events} == {conversation.id}
+    outcomes = [e for e in events if e["kind"] == "outcome"]
+    assert len(outcomes) == 2 and outcomes[0]["data"]["outcome"] == "answer"
+    users = {e["data"]["user"] for e in outcomes}
+    assert len(users) == 1 and next(iter(users)).startswith("user-")  # the same person, followable, not named
+
+
+def test_audit_of_an_unknown_conversation_is_a_clear_error(data_dir: Path) -> None:
+    out = run(["audit", "--conversation", "no-such-conversation"], data_dir=data_dir, **HERE)
+    assert out.returncode == 2
+    assert "unknown conversation 'no-such-conversation'" in out.stderr
+    assert out.stdout == "" and "Traceback" not in out.stderr

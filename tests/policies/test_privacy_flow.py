@@ -85,3 +85,19 @@ async def test_no_personal_data_in_logs_even_at_debug_level(app_client: tuple[Te
     assert "<PERSON_1>" in logged and "<EMAIL_1>" in logged  # the message was logged, redacted
     for value in SECRET_VALUES:
         assert value not in logged
+
+
+async def test_the_tenants_pii_kinds_decide_what_is_stored_redacted(tmp_path: Path) -> None:
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text('[tenants.shop]\npii_kinds = ["EMAIL"]\n[tenants.shop.widget]\nkeys = ["shop-key"]\n')
+    app = build_app(make_settings(tmp_path / "data", SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_SAMPLE_KB="0"))
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        created = await (await client.post("/api/v1/conversations", json={"widget_key": "shop-key"})).json()
+        conversation, auth = created["conversation_id"], {"Authorization": f"Bearer {created['token']}"}
+        response = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": MESSAGE}, headers=auth)
+        assert response.status == 200, await response.text()
+        with Session(client.app[SERVICES].engine) as session:
+            stored = session.exec(select(StoredMessage).where(StoredMessage.conversation_id == conversation, StoredMessage.role == "customer")).one()
+    # only the e-mail address is a kind this tenant redacts
+    assert stored.text == MESSAGE.replace("maria.lopez@example.com", "<EMAIL_1>")

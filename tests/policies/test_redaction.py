@@ -64,6 +64,23 @@ def test_placeholders_are_never_redacted_again(redactor: SpacyRedactor) -> None:
     assert redactor.redact_sync(once).redacted == once
 
 
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my ip is 10.1.2.3.", "my ip is <IP_ADDRESS_1>."),  # the full stop ends the sentence
+        ("the server is 192.168.1.20. It is down", "the server is <IP_ADDRESS_1>. It is down"),  # not a PHONE
+        ("our gateway is fe80::1.", "our gateway is <IP_ADDRESS_1>."),
+        ("blocked from 2001:db8::8a2e:370:7334: why?", "blocked from <IP_ADDRESS_1>: why?"),
+        ("it listens on 10.1.2.3:8080 now", "it listens on <IP_ADDRESS_1>:8080 now"),
+        ("since version 2.4.1.3.7 it crashes", "since version 2.4.1.3.7 it crashes"),  # a longer dotted number
+    ],
+)
+def test_ip_addresses_at_the_end_of_a_sentence(redactor: SpacyRedactor, text: str, expected: str) -> None:
+    result = redactor.redact_sync(text)
+    assert result.redacted == expected
+    assert all(e.kind == "IP_ADDRESS" for e in result.entities)
+
 def _with_luhn_digit(body: str) -> str:
     for d in "0123456789":
         if luhn_ok(body + d):
@@ -167,3 +184,77 @@ def test_names_found_by_context(redactor: SpacyRedactor, text: str, expected: st
 )
 def test_products_and_chat_labels_are_not_people(redactor: SpacyRedactor, text: str) -> None:
     assert redactor.redact_sync(text).redacted == text
+
+
+def test_a_new_value_never_takes_the_placeholder_of_an_expired_one(tmp_path: Path, redactor: SpacyRedactor) -> None:
+    from sqlalchemy import update
+
+    from bot.storage import VaultEntry, utcnow
+
+    engine = open_database(f"sqlite:///{tmp_path / 'v.db'}")
+    vault = Vault(engine=engine, secret=b"s3cret", ttl=timedelta(hours=1))
+    conversation = vault.conversation("c1")
+    assert redactor.redact_sync("anna@example.com and bob@example.com", vault=conversation).redacted == "<EMAIL_1> and <EMAIL_2>"
+    with engine.begin() as conn:  # the first value's time is up; the second's is not
+        conn.execute(update(VaultEntry).where(VaultEntry.placeholder == "<EMAIL_1>").values(expires_at=utcnow() - timedelta(minutes=1)))
+    assert vault.purge_expired() == 1
+    assert redactor.redact_sync("write to carol@example.com", vault=conversation).redacted == "write to <EMAIL_3>"
+    assert redactor.redact_sync("anna@example.com again", vault=conversation).redacted == "<EMAIL_4> again"  # forgotten: a new value
+    assert conversation.restore("<EMAIL_1> <EMAIL_2> <EMAIL_3> <EMAIL_4>") == "<EMAIL_1> bob@example.com carol@example.com anna@example.com"
+    assert b"anna@example.com" not in (tmp_path / "v.db").read_bytes()
+
+
+def test_one_placeholder_holds_one_value_also_in_an_upgraded_database(tmp_path: Path) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import IntegrityError
+    from sqlmodel import Session, select
+
+    from bot.storage import VaultEntry, utcnow
+
+    path = tmp_path / "old.db"
+    open_database(f"sqlite:///{path}").dispose()
+    with sqlite3.connect(path) as db:  # as an earlier version left it: no unique index, a collision
+        db.execute("DROP INDEX ux_vault_conversation_placeholder")
+        for n, (placeholder, lookup) in enumerate([("<EMAIL_2>", "a"), ("<EMAIL_2>", "b"), ("<EMAIL_1>", "c")]):
+            db.execute(
+                "INSERT INTO vault (conversation_id, placeholder, kind, lookup, ciphertext, expires_at) VALUES (?, ?, 'EMAIL', ?, 'x', ?)",
+                ("c1", placeholder, lookup, (utcnow() + timedelta(hours=n + 1)).isoformat(" ")),
+            )
+    engine = open_database(f"sqlite:///{path}")
+    with Session(engine) as session:
+        assert [e.placeholder for e in session.exec(select(VaultEntry))] == ["<EMAIL_1>"]  # which value <EMAIL_2> meant is unknowable
+        session.add(VaultEntry(conversation_id="c1", placeholder="<EMAIL_1>", kind="EMAIL", lookup="d", ciphertext="x", expires_at=utcnow()))
+        with pytest.raises(IntegrityError):
+            session.commit()
+
+
+async def test_serve_purges_expired_values_while_it_runs(tmp_path: Path) -> None:
+    import asyncio
+
+    from aiohttp.test_utils import TestClient, TestServer
+    from sqlmodel import Session, select
+
+    from bot.storage import VaultEntry
+    from bot.web import READY, SERVICES, build_app
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path, SUPPORTBOT_SAMPLE_KB="0", SUPPORTBOT_VAULT_TTL_HOURS="0.0002")  # 0.72 s
+    app = build_app(settings, vault_purge_every=0.2)
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        created = await (await client.post("/api/v1/conversations", json={"widget_key": "demo"})).json()
+        auth = {"Authorization": f"Bearer {created['token']}"}
+        sent = await client.post(f"/api/v1/conversations/{created['conversation_id']}/messages", json={"text": "I am zoe@example.com"}, headers=auth)
+        assert sent.status == 200
+
+        def ciphertexts() -> list[str]:
+            with Session(app[SERVICES].engine) as session:
+                return [e.ciphertext for e in session.exec(select(VaultEntry))]
+
+        assert [bool(c) for c in await asyncio.to_thread(ciphertexts)] == [True]
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if await asyncio.to_thread(ciphertexts) == [""]:
+                break
+        assert await asyncio.to_thread(ciphertexts) == [""]  # gone without a restart

@@ -1,0 +1,52 @@
+"""The tenants file holds each tenant's privacy and access policy: a mistake in it stops the start,
+with the tenant and key named, instead of quietly applying no policy."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError
+from bot.services import build_services
+from tests.conftest import make_settings
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[tenants.acme]\npii_kinds = ["PERSN", "EMAIL"]\n', "tenant 'acme': unknown pii_kinds 'PERSN'"),
+        ('[tenants.acme]\npii_kinds = "EMAIL"\n', "pii_kinds must be a list"),
+        ('[tenants.acme]\ndefault_group = ["staff"]\n', "unknown key(s) 'default_group' in [tenants.acme]"),
+        ('[tenants.acme]\n[tenants.beta.widgets]\nkeys = ["k"]\n', "unknown key(s) 'widgets' in [tenants.beta]"),
+        ('[tenants.acme.widget]\njwt_secrett = "x"\n', "unknown key(s) 'jwt_secrett' in [tenants.acme.widget]"),
+        ('[tenants.acme.channel_groups.slak]\nC0X = ["staff"]\n', "unknown key(s) 'slak' in [tenants.acme.channel_groups]"),
+        ('[tenants.acme.channel_groups.slack]\nC0X = "staff"\n', "[tenants.acme.channel_groups.slack] 'C0X' must be a list"),
+    ],
+)
+def test_a_mistake_in_the_tenants_file_stops_the_start_naming_tenant_and_key(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "tenants.toml"
+    path.write_text(content)
+    with pytest.raises(ConfigError) as raised:
+        make_settings(tmp_path, SUPPORTBOT_TENANTS_FILE=str(path))
+    assert message in str(raised.value)
+    assert str(path) in str(raised.value)
+
+
+def test_the_readme_sample_tenants_file_is_valid(tmp_path: Path) -> None:
+    sample = README.read_text(encoding="utf-8").split("A tenants file:\n\n```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "tenants.toml"
+    path.write_text(sample)
+    acme = make_settings(tmp_path, SUPPORTBOT_TENANTS_FILE=str(path)).tenant("acme")
+    assert acme.pii_kinds is not None and "STREET_ADDRESS" in acme.pii_kinds
+    assert acme.widget_keys == ("acme-public-key",)
+
+
+def test_without_a_redactor_the_bot_does_not_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Failing open would send raw personal data to models, logs and the store."""
+    monkeypatch.setitem(sys.modules, "policies.redaction", None)  # as if it could not be imported
+    with pytest.raises(ConfigError, match="redaction cannot be loaded"):
+        build_services(make_settings(tmp_path))
