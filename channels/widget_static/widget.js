@@ -5,6 +5,8 @@
   "use strict";
   var script = document.currentScript;
   var KEY = (script && script.getAttribute("data-widget-key")) || "demo";
+  // A host site that knows its visitor signs their claims (user, plan, groups) into a JWT.
+  var VISITOR = (script && script.getAttribute("data-visitor-token")) || null;
   var BASE = script ? new URL(script.src, location.href).origin : location.origin;
   var STORE = "supportbot:" + KEY;
   var state = { conv: null, socket: null, retry: 0, open: false, streaming: null };
@@ -156,7 +158,7 @@
   function ensureConversation() {
     if (state.conv) return Promise.resolve(state.conv);
     state.conv = null;
-    return api("POST", "", { widget_key: KEY }).then(function (data) {
+    return api("POST", "", VISITOR ? { widget_key: KEY, visitor_token: VISITOR } : { widget_key: KEY }).then(function (data) {
       state.conv = data; localStorage.setItem(STORE, JSON.stringify(data)); connect(); return data;
     });
   }

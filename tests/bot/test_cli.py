@@ -20,7 +20,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run(args: list[str], *, data_dir: Path, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "SUPPORTBOT_DATA_DIR": str(data_dir), **env}
+    # the console script imports the checkout it was installed from; PYTHONPATH runs this tree's code
+    environ = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SUPPORTBOT_DATA_DIR": str(data_dir), **env}
     return subprocess.run([str(SUPPORTBOT), *args], input=stdin, capture_output=True, text=True, timeout=300, env=environ)
 
 
@@ -86,19 +87,15 @@ def test_ingest_then_eval_reports_hit_rates(tmp_path: Path) -> None:
     assert report["latency_ms"]["p50"] > 0
 
 
-# the console script imports the installed checkout; these run the code of the tree they are in
-HERE = {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-
-
 def test_redact_writes_json_lines_by_default(data_dir: Path) -> None:
-    out = run(["redact"], data_dir=data_dir, stdin="mail me at maria.lopez@example.com\nhow do I export my data?\n", **HERE)
+    out = run(["redact"], data_dir=data_dir, stdin="mail me at maria.lopez@example.com\nhow do I export my data?\n")
     assert out.returncode == 0, out.stderr
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert lines[0] == {"text": "mail me at maria.lopez@example.com", "redacted": "mail me at <EMAIL_1>",
                         "entities": [{"type": "EMAIL", "start": 11, "end": 34}]}
     assert lines[1]["redacted"] == "how do I export my data?" and lines[1]["entities"] == []
-    assert run(["redact", "--json"], data_dir=data_dir, stdin="mail me at maria.lopez@example.com\n", **HERE).stdout == out.stdout.splitlines()[0] + "\n"
-    assert run(["redact", "--text"], data_dir=data_dir, stdin="mail me at maria.lopez@example.com\n", **HERE).stdout == "mail me at <EMAIL_1>\n"
+    assert run(["redact", "--json"], data_dir=data_dir, stdin="mail me at maria.lopez@example.com\n").stdout == out.stdout.splitlines()[0] + "\n"
+    assert run(["redact", "--text"], data_dir=data_dir, stdin="mail me at maria.lopez@example.com\n").stdout == "mail me at <EMAIL_1>\n"
 
 
 async def test_audit_exports_a_conversation_without_the_users_id(tmp_path: Path) -> None:
@@ -120,7 +117,7 @@ async def test_audit_exports_a_conversation_without_the_users_id(tmp_path: Path)
     finally:
         await asyncio.to_thread(services.close)
 
-    out = await asyncio.to_thread(run, ["audit", "--conversation", conversation.id], data_dir=data_dir, **HERE)
+    out = await asyncio.to_thread(run, ["audit", "--conversation", conversation.id], data_dir=data_dir)
     assert out.returncode == 0, out.stderr
     assert "maria.lopez" not in out.stdout and "example.com" not in out.stdout
     events = [json.loads(line) for line in out.stdout.splitlines()]
@@ -132,7 +129,7 @@ async def test_audit_exports_a_conversation_without_the_users_id(tmp_path: Path)
 
 
 def test_audit_of_an_unknown_conversation_is_a_clear_error(data_dir: Path) -> None:
-    out = run(["audit", "--conversation", "no-such-conversation"], data_dir=data_dir, **HERE)
+    out = run(["audit", "--conversation", "no-such-conversation"], data_dir=data_dir)
     assert out.returncode == 2
     assert "unknown conversation 'no-such-conversation'" in out.stderr
     assert out.stdout == "" and "Traceback" not in out.stderr

@@ -105,3 +105,20 @@ def test_usable_at_phone_width(server: str, browser: object) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "widget-phone.png"))
     page.close()
+
+
+def test_a_host_sites_signed_visitor_token_goes_with_the_new_conversation(server: str, browser: object) -> None:
+    """A help site that knows its visitor puts their signed claims on the script tag; the widget sends
+    them when it opens the conversation (the server checks them: tests/policies/test_permissions.py)."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    html = ('<!doctype html><title>Signed in</title><main>Account</main>'
+            '<script src="/widget.js" data-widget-key="demo" data-visitor-token="header.claims.signature"></script>')
+    page.route(server + "/signed-in", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/api/v1/conversations")) as created:
+        page.goto(server + "/signed-in")
+        page.get_by_role("button", name="Open support chat").click()
+        box = page.get_by_role("textbox", name="Your message")
+        box.fill("hello")
+        box.press("Enter")
+    assert created.value.post_data_json == {"widget_key": "demo", "visitor_token": "header.claims.signature"}
+    page.close()
