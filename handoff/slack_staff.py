@@ -153,7 +153,7 @@ class SlackApp:
     def __init__(self, *, settings: Settings, handoff: HandoffService, dispatcher: Dispatcher) -> None:
         self.client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
         # process_before_response: a message is stored before Slack hears 200 (or, in Socket Mode, its
-        # envelope ack). Acking first would lose a customer message or a staff reply to a crash in
+        # envelope ack); button clicks are acked first (see `_register`). Acking first would lose a customer message or a staff reply to a crash in
         # between, and Slack would not send it again. Storing takes milliseconds, well within Slack's 3 s;
         # a late ack only costs a retry, which the per-ts deduplication absorbs.
         if settings.slack_signing_secret:
@@ -183,18 +183,23 @@ class SlackApp:
 
     def _register(self) -> None:
         bolt = self.bolt
-        bolt.action(re.compile(r"^handoff_(claim|resolve|return|draft)$"))(self._on_handoff_action)
-        bolt.action(re.compile(r"^customer_"))(self._on_customer_action)
-        bolt.action(re.compile(r".*"))(self._on_unknown_action)
+        # Button clicks are acked at once and handled after (bolt's lazy listeners): Slack never resends
+        # a click, so storing first would save nothing, while a claim or an escalation with its model
+        # summary may take longer than the 3 s Slack gives a click. Messages are stored before the ack.
+        bolt.action(re.compile(r"^handoff_(claim|resolve|return|draft)$"))(ack=self._ack, lazy=[self._on_handoff_action])
+        bolt.action(re.compile(r"^customer_"))(ack=self._ack, lazy=[self._on_customer_action])
+        bolt.action(re.compile(r".*"))(ack=self._ack, lazy=[self._on_unknown_action])
         bolt.event("message")(self._on_message)
         bolt.event("app_mention")(self._on_message)
         bolt.event(re.compile(r".*"))(self._on_other_event)  # acknowledged, so Slack doesn't retry them
 
+    async def _ack(self, ack: Callable[[], Awaitable[None]]) -> None:
+        await ack()
+
     async def _on_other_event(self, event: dict[str, Any]) -> None:
         logger.debug("Slack event %s ignored", event.get("type"))
 
-    async def _on_handoff_action(self, ack: Callable[[], Awaitable[None]], body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
+    async def _on_handoff_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         user = body.get("user", {}).get("id", "")
         name = await self._name(user)
         try:
@@ -217,8 +222,7 @@ class SlackApp:
         if result is None:
             await self._ephemeral(body, "That handoff no longer exists.")
 
-    async def _on_customer_action(self, ack: Callable[[], Awaitable[None]], body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
+    async def _on_customer_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         message = body.get("message") or {}
         thread = message.get("thread_ts") or message.get("ts") or (body.get("container") or {}).get("message_ts")
@@ -233,8 +237,7 @@ class SlackApp:
             )
         )
 
-    async def _on_unknown_action(self, ack: Callable[[], Awaitable[None]], body: dict[str, Any]) -> None:
-        await ack()
+    async def _on_unknown_action(self, body: dict[str, Any]) -> None:
         await self._ephemeral(body, "Sorry, I don't know what to do with that button. It may be from an older version of this app.")
 
     async def _ephemeral(self, body: dict[str, Any], text: str) -> None:
