@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 RATING_PROMPT = "Your conversation with our support team is resolved. How did we do? Reply with a number from 1 (poor) to 5 (great)."
 BACK_TO_BOT = "You're chatting with the bot again. Ask me anything, or ask for a person whenever you like."
+CONTACT_KEPT = "Thanks, our support team will reply to {address} if they can't reach you here."
 EMAIL_PLACEHOLDER = re.compile(rf"<{EMAIL}_\d+>")  # an address the customer left, as stored (redacted)
 
 
@@ -246,6 +247,8 @@ class HandoffService:
             packet = await self._staff_packet(handoff)
             await self._to_thread(handoff, f"*Contact for a reply:* {packet.customer['contact']}")
             await self._update_card(handoff)
+            # stored with the placeholder; the customer sees their own address again
+            await self._conversations.post_message(conversation_id, role="system", text=CONTACT_KEPT.format(address=address.group(0)))
 
     async def claim(self, handoff_id: int, *, staff: str, staff_name: str | None = None) -> Handoff | None:
         handoff = await asyncio.to_thread(self.get, handoff_id)

@@ -39,8 +39,13 @@ ACTIONS = ("claim", "resolve", "return", "draft")
 STATUS_TEXT = {"queued": "Waiting to be claimed", "open": "Waiting to be claimed", "claimed": "Claimed", "resolved": "Resolved", "returned": "Returned to the bot", "rated": "Resolved"}
 
 
+def _escape(text: str) -> str:
+    """Slack reads `<...>` as a link or mention: a placeholder like <EMAIL_1> must show as written."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")[:2900] or " "}
+    return {"type": "mrkdwn", "text": _escape(text)[:2900] or " "}
 
 
 def _mention(group: str) -> str:
@@ -120,7 +125,8 @@ class SlackStaffDesk:
         )
 
     async def post_in_thread(self, handoff: Handoff, text: str) -> None:
-        await self._client.chat_postMessage(channel=handoff.staff_channel or "", thread_ts=handoff.thread_ts, text=text[:3900])
+        """`text` is shown as written (customer words, placeholders), with *bold* labels."""
+        await self._client.chat_postMessage(channel=handoff.staff_channel or "", thread_ts=handoff.thread_ts, text=_escape(text)[:3900])
 
 
 def staff_channels(settings: Settings) -> set[str]:

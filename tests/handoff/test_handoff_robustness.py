@@ -145,7 +145,7 @@ async def test_states_are_audited_in_order_and_staff_see_the_claim_time_and_the_
 async def test_the_transcript_staff_get_is_redacted(client: TestClient, slack: ThreadOutageSlack) -> None:
     _, _, _, handoff = await escalated(client, slack, first="I'm Jane Roe, jane.roe@example.com, and my export fails")
     transcript = await until(lambda: in_thread(slack, handoff.thread_ts, "Transcript"))
-    assert "<EMAIL_1>" in transcript[0] and "export fails" in transcript[0]
+    assert "&lt;EMAIL_1&gt;" in transcript[0] and "export fails" in transcript[0]
     assert "jane.roe@example.com" not in json.dumps(slack.calls) and "Jane Roe" not in json.dumps(slack.calls)
 
 
@@ -159,12 +159,13 @@ async def test_an_email_left_outside_business_hours_is_the_handoffs_contact_as_p
     await say(client, conversation, auth, f"please mail me at {address}")
     stored = await until(lambda: (h := client.app[HANDOFF].get(handoff.id)) is not None and h.contact and h)
     assert stored.contact == "<EMAIL_1>"  # the database keeps the placeholder; the address stays in the vault
+    assert await until(lambda: [m for m in received if m["role"] == "system" and f"will reply to {address}" in m["text"]])
     contact = await until(lambda: in_thread(slack, handoff.thread_ts, "Contact for a reply"))
     card = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == handoff.thread_ts and "contact:" in json.dumps(u["blocks"])])
     if staff_sees_pii:
         assert address in contact[0] and address in json.dumps(card[-1]["blocks"])
     else:
-        assert "<EMAIL_1>" in contact[0] and "hidden by policy" in contact[0]
+        assert "&lt;EMAIL_1&gt;" in contact[0] and "hidden by policy" in contact[0]
         assert address not in json.dumps(slack.calls)
 
 

@@ -90,7 +90,7 @@ async def test_widget_customer_to_slack_staff_and_back(client: TestClient, slack
     )).json()
     assert relayed["reply"] is None and relayed["relayed"] is True
     in_thread = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == thread and "Customer:" in a.get("text", "")])
-    assert "<EMAIL_1>" in in_thread[-1]["text"] and "jane.doe@example.com" not in json.dumps(slack.calls)
+    assert "&lt;EMAIL_1&gt;" in in_thread[-1]["text"] and "jane.doe@example.com" not in json.dumps(slack.calls)
 
     # resolve: the customer is asked for a rating, rates, and the bot answers again afterwards
     assert await action(client, "handoff_resolve", handoff_id) == 200
@@ -179,7 +179,7 @@ async def test_outside_business_hours_the_customer_is_told_when_staff_are_back_a
     # the customer's e-mail address, left for a reply, reaches staff only redacted
     await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "mail me at night.owl@example.com"}, headers=auth)
     relayed = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == handoff.thread_ts and "Customer:" in a.get("text", "")])
-    assert "<EMAIL_1>" in relayed[-1]["text"]
+    assert "&lt;EMAIL_1&gt;" in relayed[-1]["text"]
     await ws.close()
 
 
