@@ -198,11 +198,12 @@ class HandoffService:
         self._pending.setdefault(handoff.id or 0, []).append(text)
         await self._flush(handoff)
 
-    async def _flush(self, handoff: Handoff) -> bool:
-        """Post the handoff's waiting thread posts in order; True when none is left."""
+    async def _flush(self, handoff: Handoff) -> None:
+        """Post the handoff's waiting thread posts in order, one at a time (the lock keeps them in order
+        and each posted once); stop at the first Slack refuses, `tick` goes on later."""
         key = handoff.id or 0
         if self.desk is None or not handoff.thread_ts:
-            return not self._pending.get(key)
+            return
         async with self._thread_locks.setdefault(key, asyncio.Lock()):
             queue = self._pending.get(key, [])
             while queue:
@@ -210,10 +211,9 @@ class HandoffService:
                     await self.desk.post_in_thread(handoff, queue[0])
                 except Exception as exc:
                     logger.warning("could not post in the staff thread of handoff %s (%s); %d post(s) wait", handoff.id, type(exc).__name__, len(queue))
-                    return False
+                    return
                 queue.pop(0)
             self._pending.pop(key, None)
-        return True
 
     async def _tell_customer(self, handoff: Handoff) -> None:
         policy = self.policy(handoff.tenant)
