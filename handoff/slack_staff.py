@@ -159,9 +159,10 @@ class SlackApp:
     def __init__(self, *, settings: Settings, handoff: HandoffService, dispatcher: Dispatcher) -> None:
         self.client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
         # process_before_response: a message is stored before Slack hears 200 (or, in Socket Mode, its
-        # envelope ack); button clicks are acked first (see `_register`). Acking first would lose a customer message or a staff reply to a crash in
-        # between, and Slack would not send it again. Storing takes milliseconds, well within Slack's 3 s;
-        # a late ack only costs a retry, which the per-ts deduplication absorbs.
+        # envelope ack). Acking first would lose a customer message or a staff reply to a crash in
+        # between, and Slack would not send it again. Storing takes milliseconds, well within Slack's
+        # 3 s; a late ack only costs a retry, which the per-ts deduplication absorbs. Button clicks
+        # are acked first (see `_register`).
         if settings.slack_signing_secret:
             self.bolt = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret, process_before_response=True)
         else:  # Socket Mode only: no HTTP endpoint is mounted, Slack's socket is authenticated by the app token
