@@ -1,4 +1,4 @@
-"""Answer quality on data written by others: COVID-QA retrieval, Bitext person requests, off-topic.
+"""Answer quality on data written by others: COVID-QA retrieval, Bitext person requests, off-topic, handoff P/R.
 
     python bench/bench_quality.py [--limit N] [--json]
 
@@ -123,6 +123,23 @@ async def run(limit: int | None) -> dict:
                 "answered_examples": [q for q, r in zip(covid_qs, r1) if r.outcome.value == "answer"][:3]
                 + [q for q, r in zip(help_qs, r2) if r.outcome.value == "answer"][:3],
                 "goal": {"not_answered": 0.90},
+            }
+
+            # 4. Handoff precision and recall: person requests and off-topic questions should go to
+            # people ("handoff"), answerable questions (COVID-QA of its FAQ, the sample cases of the
+            # help center) should not ("answer")
+            help_results = await ask_all(services, "default", help_qs)
+            should_handoff = human_results + r1 + r2
+            should_answer = results + help_results
+            caught_handoffs = sum(1 for r in should_handoff if r.outcome.value == "handoff")
+            needless = sum(1 for r in should_answer if r.outcome.value == "handoff")
+            figures["handoff"] = {
+                "should_hand_off": len(should_handoff),
+                "should_answer": len(should_answer),
+                "precision": share(caught_handoffs, caught_handoffs + needless),
+                "recall": share(caught_handoffs, len(should_handoff)),
+                "answerable_handed_off": share(needless, len(should_answer)),
+                "needless_handoff_reasons": dict(Counter(r.handoff_reason.value for r in should_answer if r.handoff_reason)),
             }
             return figures
         finally:

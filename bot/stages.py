@@ -234,7 +234,10 @@ class ConfidenceStage:
         thresholds = self._settings.tenant(turn.identity.tenant).thresholds
         if answer is None and turn.notes.get("model_failures"):  # models down and nothing to quote: sorry, a person
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.MODEL_FAILURE)
-        elif answer is None or not should_answer(evidence, thresholds):
-            turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
-        else:
+        elif answer is not None and should_answer(evidence, thresholds):
             turn.stop(Outcome.ANSWER)
+        elif answer is None or answer.not_in_sources or evidence.similarity < thresholds.min_dense or any(name for _, name in unknown):
+            # nothing to say, or nothing relevant found (the question is about something else)
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
+        else:  # an answer from relevant passages that the gate does not trust enough
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.LOW_CONFIDENCE)

@@ -94,6 +94,7 @@ class Handoff(SQLModel, table=True):
     attempts: int = 0
     packet: str = "{}"  # JSON, redacted
     created_at: datetime = Field(default_factory=utcnow, index=True)
+    contact: str | None = None  # the e-mail placeholder the customer left for a reply; its value stays in the conversation's vault
 
 
 class Usage(SQLModel, table=True):

@@ -11,11 +11,17 @@ channel = "C0BILLING"            # staff channel for this topic (default: SUPPOR
 mention = "S0BILLING"            # Slack user group to mention
 examples = ["I was charged twice", "refund my invoice"]
 human_only = true                # never answered by the bot
+[tenants.acme.handoff.topics.refunds]
+examples = ["I want a refund", "refund my order"]
+human_only = true
+max_amount = 100                 # ...unless every amount in the message is at most this: "refund of $40"
+                                 # is answered, "refund of $900" goes to a person (amounts are no PII)
 ```
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -34,6 +40,35 @@ class Topic:
     channel: str | None = None
     mention: str | None = None
     human_only: bool = False
+    max_amount: float | None = None  # human-only only above this amount (when the message names one)
+
+    def for_people(self, text: str) -> bool:
+        """Whether a message of this topic must go to people."""
+        if not self.human_only:
+            return False
+        if self.max_amount is None:
+            return True
+        return any(amount > self.max_amount for amount in amounts(text))
+
+
+# "$900", "€1.250,50", "1,250 USD", "40 dollars", "EUR 75": the figure next to a currency
+_CURRENCY = r"(?:[$€£¥]|\b(?:usd|eur|gbp|chf|cad|aud|dollars?|euros?|pounds?|bucks)\b)"
+_FIGURE = r"(\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+_MONEY_RE = re.compile(rf"{_CURRENCY}\s?{_FIGURE}|{_FIGURE}\s?{_CURRENCY}", re.IGNORECASE)
+
+
+def _figure(raw: str) -> float:
+    separators = [i for i, c in enumerate(raw) if c in ".,'"]
+    if separators and len(raw) - separators[-1] - 1 in (1, 2) and raw[separators[-1]] in ".,":
+        whole, cents = raw[: separators[-1]], raw[separators[-1] + 1 :]
+    else:
+        whole, cents = raw, "0"
+    return float(re.sub(r"\D", "", whole) or "0") + float(f"0.{cents}")
+
+
+def amounts(text: str) -> list[float]:
+    """Sums of money a message names (after redaction: placeholders hold no amounts)."""
+    return [_figure(m.group(1) or m.group(2)) for m in _MONEY_RE.finditer(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +129,21 @@ def _hours(data: Mapping[str, Any]) -> BusinessHours:
         raise ConfigError(f"handoff business_hours are not valid: {exc}") from None
 
 
+def _amount(topic: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"handoff topic {topic!r}: max_amount must be a number of at least 0, not {value!r}")
+    return float(value)
+
+
 def policy_from(raw: Mapping[str, Any]) -> HandoffPolicy:
     data = raw.get("handoff", {}) or {}
     topics = []
     for name, t in (data.get("topics", {}) or {}).items():
         examples: Sequence[str] = t.get("examples", ())
-        topics.append(Topic(name=name, examples=tuple(map(str, examples)), channel=t.get("channel"), mention=t.get("mention"), human_only=bool(t.get("human_only", False))))
+        topics.append(Topic(name=name, examples=tuple(map(str, examples)), channel=t.get("channel"), mention=t.get("mention"), human_only=bool(t.get("human_only", False)),
+                            max_amount=_amount(name, t.get("max_amount"))))
     return HandoffPolicy(
         reannounce_after=timedelta(minutes=float(data.get("reannounce_minutes", 10))),
         staff_sees_pii=bool(data.get("staff_sees_pii", False)),

@@ -4,13 +4,17 @@ It owns the conversation state (handoff/states.py). While people own a conversat
 answers: customer messages are relayed to the staff thread. The staff side is a `StaffDesk` (the
 Slack staff channel, handoff/slack_staff.py); when it is missing or down, handoffs stay queued and
 are announced by `tick()` once it is back, and the customer is told a person will follow up anyway.
+Posts to a staff thread (the transcript, relayed customer messages) that Slack could not take wait
+in order and are posted by `tick()` too; a card that was posted is never posted again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -25,6 +29,7 @@ from handoff.summary import model_summary
 from handoff.policy import HandoffPolicy, policy_from
 from handoff.records import OPEN, HandoffRecords, aware, packet_of
 from handoff.states import HUMAN_OWNED, State
+from policies.pii_patterns import EMAIL
 
 if TYPE_CHECKING:
     from bot.conversations import ConversationService
@@ -34,11 +39,17 @@ logger = logging.getLogger(__name__)
 
 RATING_PROMPT = "Your conversation with our support team is resolved. How did we do? Reply with a number from 1 (poor) to 5 (great)."
 BACK_TO_BOT = "You're chatting with the bot again. Ask me anything, or ask for a person whenever you like."
+CONTACT_KEPT = "Thanks, our support team will reply to {address} if they can't reach you here."
+EMAIL_PLACEHOLDER = re.compile(rf"<{EMAIL}_\d+>")  # an address the customer left, as stored (redacted)
 
 
 class StaffDesk(Protocol):
     async def announce(self, handoff: Handoff, packet: Packet, *, position: int, reminder: bool = False) -> tuple[str, str]:
-        """Post the card; returns (channel, thread ts)."""
+        """Post the card (or a reminder in its thread); returns (channel, thread ts)."""
+        ...
+
+    def transcript(self, packet: Packet) -> str:
+        """The redacted transcript as the first post in the thread."""
         ...
 
     async def update_card(self, handoff: Handoff, packet: Packet) -> None: ...
@@ -64,6 +75,10 @@ class HandoffService:
         self.desk: StaffDesk | None = None
         self._policies: dict[str, HandoffPolicy] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        # thread posts Slack has not taken yet, per handoff, oldest first (flushed by `tick`). In memory:
+        # after a restart the customer's messages are still in the conversation, only the thread copy is lost.
+        self._pending: dict[int, list[str]] = {}
+        self._thread_locks: dict[int, asyncio.Lock] = {}
 
     # state -----------------------------------------------------------------------------------
     def policy(self, tenant: str) -> HandoffPolicy:
@@ -149,8 +164,9 @@ class HandoffService:
         if self.desk is None or not handoff.staff_channel:
             return False
         position, _ = await asyncio.to_thread(self.queue_position, handoff)
+        packet = await self._staff_packet(handoff)
         try:
-            channel, ts = await self.desk.announce(handoff, self.packet(handoff), position=position, reminder=reminder)
+            channel, ts = await self.desk.announce(handoff, packet, position=position, reminder=reminder)
         except Exception as exc:  # Slack down: stay queued, `tick` tries again
             logger.warning("could not announce handoff %s (%s); it stays queued", handoff.id, type(exc).__name__)
             await asyncio.to_thread(self._records.save, handoff, attempts=handoff.attempts + 1)
@@ -158,8 +174,46 @@ class HandoffService:
         changes: dict[str, Any] = {"announced_at": self._now(), "attempts": handoff.attempts + 1}
         if not reminder:
             changes.update(status="open", staff_channel=channel, thread_ts=ts)
-        await asyncio.to_thread(self._records.save, handoff, **changes)
+        # saved at once: whatever fails next, the card is not posted a second time
+        handoff = await asyncio.to_thread(self._records.save, handoff, **changes)
+        if not reminder:  # the transcript opens the thread, before messages relayed while it was queued
+            self._pending.setdefault(handoff.id or 0, []).insert(0, self.desk.transcript(packet))
+            await self._flush(handoff)
         return True
+
+    async def _staff_packet(self, handoff: Handoff) -> Packet:
+        """The packet as staff see it: with the contact the customer left, shown as policy allows."""
+        packet = self.packet(handoff)
+        if handoff.contact:
+            if self.policy(handoff.tenant).staff_sees_pii:  # decrypted for this display only, never stored in clear
+                shown = await asyncio.to_thread(self._conversations.restore, handoff.conversation_id, handoff.contact)
+            else:
+                shown = f"{handoff.contact} (an e-mail address, hidden by policy)"
+            packet = dataclasses.replace(packet, customer={**packet.customer, "contact": shown})
+        return packet
+
+    async def _to_thread(self, handoff: Handoff, text: str) -> None:
+        """Post in the handoff's staff thread after whatever is still waiting; kept for `tick` when
+        there is no thread yet or Slack is down."""
+        self._pending.setdefault(handoff.id or 0, []).append(text)
+        await self._flush(handoff)
+
+    async def _flush(self, handoff: Handoff) -> None:
+        """Post the handoff's waiting thread posts in order, one at a time (the lock keeps them in order
+        and each posted once); stop at the first Slack refuses, `tick` goes on later."""
+        key = handoff.id or 0
+        if self.desk is None or not handoff.thread_ts:
+            return
+        async with self._thread_locks.setdefault(key, asyncio.Lock()):
+            queue = self._pending.get(key, [])
+            while queue:
+                try:
+                    await self.desk.post_in_thread(handoff, queue[0])
+                except Exception as exc:
+                    logger.warning("could not post in the staff thread of handoff %s (%s); %d post(s) wait", handoff.id, type(exc).__name__, len(queue))
+                    return
+                queue.pop(0)
+            self._pending.pop(key, None)
 
     async def _tell_customer(self, handoff: Handoff) -> None:
         policy = self.policy(handoff.tenant)
@@ -185,11 +239,16 @@ class HandoffService:
         if self.policy(handoff.tenant).staff_sees_pii:
             shown = await asyncio.to_thread(self._conversations.restore, conversation_id, text)
         await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=conversation_id, kind="relayed_to_staff", handoff=handoff.id)
-        if self.desk is not None and handoff.thread_ts:
-            try:
-                await self.desk.post_in_thread(handoff, f"*Customer:* {shown}")
-            except Exception as exc:
-                logger.warning("could not relay to the staff thread of handoff %s (%s)", handoff.id, type(exc).__name__)
+        await self._to_thread(handoff, f"*Customer:* {shown}")
+        address = EMAIL_PLACEHOLDER.search(text)
+        if address is not None and handoff.contact != address.group(0):  # e.g. left for a reply outside business hours
+            handoff = await asyncio.to_thread(self._records.save, handoff, contact=address.group(0))
+            await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=conversation_id, kind="contact_left", handoff=handoff.id)
+            packet = await self._staff_packet(handoff)
+            await self._to_thread(handoff, f"*Contact for a reply:* {packet.customer['contact']}")
+            await self._update_card(handoff)
+            # stored with the placeholder; the customer sees their own address again
+            await self._conversations.post_message(conversation_id, role="system", text=CONTACT_KEPT.format(address=address.group(0)))
 
     async def claim(self, handoff_id: int, *, staff: str, staff_name: str | None = None) -> Handoff | None:
         handoff = await asyncio.to_thread(self.get, handoff_id)
@@ -212,9 +271,11 @@ class HandoffService:
             return False
         if handoff.status in OPEN:
             await self.claim(handoff.id or 0, staff=staff, staff_name=staff_name)
-        await self._conversations.post_message(
+        posted = await self._conversations.post_message(
             handoff.conversation_id, role="agent", text=text, author=staff_name or "Support team", client_id=client_id, redact=True
         )
+        if posted.get("duplicate"):  # Slack sent the same reply again: it reached the customer once, and is audited once
+            return True
         await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="staff_reply", staff=staff)
         return True
 
@@ -246,7 +307,7 @@ class HandoffService:
         if self.desk is None or not handoff.thread_ts:
             return
         try:
-            await self.desk.update_card(handoff, self.packet(handoff))
+            await self.desk.update_card(handoff, await self._staff_packet(handoff))
         except Exception as exc:
             logger.warning("could not update the card of handoff %s (%s)", handoff.id, type(exc).__name__)
 
@@ -284,6 +345,12 @@ class HandoffService:
     async def tick(self) -> None:
         """Announce what Slack could not take before; remind staff of handoffs nobody claimed."""
         now = self._now()
+        for handoff_id in list(self._pending):  # thread posts Slack could not take before
+            handoff = await asyncio.to_thread(self.get, handoff_id)
+            if handoff is None:
+                self._pending.pop(handoff_id, None)
+            elif handoff.thread_ts:
+                await self._flush(handoff)
         for handoff in await asyncio.to_thread(self._records.waiting):
             if handoff.status == "queued":
                 await self._announce(handoff)

@@ -10,6 +10,7 @@ Customers: DMs and mentions go to the dispatcher as normalized messages (channel
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -38,8 +39,17 @@ ACTIONS = ("claim", "resolve", "return", "draft")
 STATUS_TEXT = {"queued": "Waiting to be claimed", "open": "Waiting to be claimed", "claimed": "Claimed", "resolved": "Resolved", "returned": "Returned to the bot", "rated": "Resolved"}
 
 
+def _escape(text: str) -> str:
+    """Slack reads `<...>` as a link or mention: a placeholder like <EMAIL_1> must show as written."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")[:2900] or " "}
+    return {"type": "mrkdwn", "text": _escape(text)[:2900] or " "}
+
+
+def _mention(group: str) -> str:
+    return f"<!subteam^{group}>"
 
 
 def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None) -> list[dict[str, Any]]:
@@ -63,9 +73,11 @@ def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None
         {"type": "section", "text": _mrkdwn(f"*What the bot tried:*\n{attempts}")},
         {"type": "section", "text": _mrkdwn(f"*Draft reply:* {packet.draft}")},
     ]
+    if packet.mention:  # in the blocks too: a message with blocks shows them, not its fallback text
+        blocks.insert(1, {"type": "context", "elements": [{"type": "mrkdwn", "text": f"{_mention(packet.mention)} this is for you"}]})
     if packet.attachments:
         files = ", ".join(f"{a.get('kind')} ({a.get('channel')} file {a.get('file_id')})" for a in packet.attachments)
-        blocks.insert(4, {"type": "context", "elements": [_mrkdwn(f"Files from the customer: {files}")]})
+        blocks.insert(len(blocks) - 1, {"type": "context", "elements": [_mrkdwn(f"Files from the customer: {files}")]})
     if handoff.status in ("queued", "open", "claimed"):
         buttons = []
         if handoff.status != "claimed":
@@ -100,11 +112,12 @@ class SlackStaffDesk:
             return channel, handoff.thread_ts
         text = f"Handoff #{handoff.id}: {packet.intent}"
         if packet.mention:
-            text = f"<!subteam^{packet.mention}> {text}"
+            text = f"{_mention(packet.mention)} {text}"
         response = await self._client.chat_postMessage(channel=channel, text=text, blocks=card_blocks(handoff, packet, position=position), unfurl_links=False)
-        ts, channel = str(response["ts"]), str(response.get("channel") or channel)
-        await self._client.chat_postMessage(channel=channel, thread_ts=ts, text=transcript_text(packet)[:3900])
-        return channel, ts
+        return str(response.get("channel") or channel), str(response["ts"])
+
+    def transcript(self, packet: Packet) -> str:
+        return transcript_text(packet)[:3900]
 
     async def update_card(self, handoff: Handoff, packet: Packet) -> None:
         await self._client.chat_update(
@@ -112,7 +125,8 @@ class SlackStaffDesk:
         )
 
     async def post_in_thread(self, handoff: Handoff, text: str) -> None:
-        await self._client.chat_postMessage(channel=handoff.staff_channel or "", thread_ts=handoff.thread_ts, text=text[:3900])
+        """`text` is shown as written (customer words, placeholders), with *bold* labels."""
+        await self._client.chat_postMessage(channel=handoff.staff_channel or "", thread_ts=handoff.thread_ts, text=_escape(text)[:3900])
 
 
 def staff_channels(settings: Settings) -> set[str]:
@@ -124,10 +138,18 @@ def staff_channels(settings: Settings) -> set[str]:
     return channels
 
 
-def tenant_for_team(settings: Settings, team_id: str | None) -> str | None:
-    for name, tenant in settings.tenants.items():
-        if team_id and str(tenant.raw.get("slack", {}).get("team_id", "")) == team_id:
-            return name
+def tenant_for_team(settings: Settings, *team_ids: str | None) -> str | None:
+    """The tenant of the first given Slack workspace a tenant claims (`[tenants.x.slack] team_id`).
+    Pass the most specific team first: in a shared channel the customer's own workspace is the
+    event's `user_team`, not the workspace the app is installed in. A workspace nobody claims goes to
+    `default` (or the only tenant) only while no tenant is bound to a workspace: once tenants are,
+    a stranger's workspace must not read any tenant's help center."""
+    bound = {str(t.raw.get("slack", {}).get("team_id", "")): name for name, t in settings.tenants.items() if t.raw.get("slack", {}).get("team_id")}
+    for team_id in team_ids:
+        if team_id and team_id in bound:
+            return bound[team_id]
+    if bound:
+        return None
     return "default" if "default" in settings.tenants else (next(iter(settings.tenants)) if len(settings.tenants) == 1 else None)
 
 
@@ -136,10 +158,15 @@ class SlackApp:
 
     def __init__(self, *, settings: Settings, handoff: HandoffService, dispatcher: Dispatcher) -> None:
         self.client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+        # process_before_response: a message is stored before Slack hears 200 (or, in Socket Mode, its
+        # envelope ack). Acking first would lose a customer message or a staff reply to a crash in
+        # between, and Slack would not send it again. Storing takes milliseconds, well within Slack's
+        # 3 s; a late ack only costs a retry, which the per-ts deduplication absorbs. Button clicks
+        # are acked first (see `_register`).
         if settings.slack_signing_secret:
-            self.bolt = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret)
+            self.bolt = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret, process_before_response=True)
         else:  # Socket Mode only: no HTTP endpoint is mounted, Slack's socket is authenticated by the app token
-            self.bolt = AsyncApp(client=self.client, request_verification_enabled=False)
+            self.bolt = AsyncApp(client=self.client, request_verification_enabled=False, process_before_response=True)
         self.desk = SlackStaffDesk(client=self.client)
         self._verifier = SignatureVerifier(settings.slack_signing_secret) if settings.slack_signing_secret else None
         self.customers = SlackCustomerChannel(client=self.client)
@@ -163,18 +190,23 @@ class SlackApp:
 
     def _register(self) -> None:
         bolt = self.bolt
-        bolt.action(re.compile(r"^handoff_(claim|resolve|return|draft)$"))(self._on_handoff_action)
-        bolt.action(re.compile(r"^customer_"))(self._on_customer_action)
-        bolt.action(re.compile(r".*"))(self._on_unknown_action)
+        # Button clicks are acked at once and handled after (bolt's lazy listeners): Slack never resends
+        # a click, so storing first would save nothing, while a claim or an escalation with its model
+        # summary may take longer than the 3 s Slack gives a click. Messages are stored before the ack.
+        bolt.action(re.compile(r"^handoff_(claim|resolve|return|draft)$"))(ack=self._ack, lazy=[self._on_handoff_action])
+        bolt.action(re.compile(r"^customer_"))(ack=self._ack, lazy=[self._on_customer_action])
+        bolt.action(re.compile(r".*"))(ack=self._ack, lazy=[self._on_unknown_action])
         bolt.event("message")(self._on_message)
         bolt.event("app_mention")(self._on_message)
         bolt.event(re.compile(r".*"))(self._on_other_event)  # acknowledged, so Slack doesn't retry them
 
+    async def _ack(self, ack: Callable[[], Awaitable[None]]) -> None:
+        await ack()
+
     async def _on_other_event(self, event: dict[str, Any]) -> None:
         logger.debug("Slack event %s ignored", event.get("type"))
 
-    async def _on_handoff_action(self, ack: Callable[[], Awaitable[None]], body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
+    async def _on_handoff_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         user = body.get("user", {}).get("id", "")
         name = await self._name(user)
         try:
@@ -189,7 +221,7 @@ class SlackApp:
         elif kind == "return":
             result = await self._handoff.return_to_bot(handoff_id, staff=user)
         else:
-            handoff = self._handoff.get(handoff_id)
+            handoff = await asyncio.to_thread(self._handoff.get, handoff_id)
             result = handoff
             if handoff is not None and handoff.thread_ts:
                 draft = self._handoff.packet(handoff).draft
@@ -197,12 +229,11 @@ class SlackApp:
         if result is None:
             await self._ephemeral(body, "That handoff no longer exists.")
 
-    async def _on_customer_action(self, ack: Callable[[], Awaitable[None]], body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
+    async def _on_customer_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         message = body.get("message") or {}
         thread = message.get("thread_ts") or message.get("ts") or (body.get("container") or {}).get("message_ts")
-        tenant = tenant_for_team(self._settings, (body.get("team") or {}).get("id"))
+        tenant = tenant_for_team(self._settings, (body.get("user") or {}).get("team_id"), (body.get("team") or {}).get("id"))
         if not channel or tenant is None:
             return
         await self._dispatcher.accept(
@@ -213,8 +244,7 @@ class SlackApp:
             )
         )
 
-    async def _on_unknown_action(self, ack: Callable[[], Awaitable[None]], body: dict[str, Any]) -> None:
-        await ack()
+    async def _on_unknown_action(self, body: dict[str, Any]) -> None:
         await self._ephemeral(body, "Sorry, I don't know what to do with that button. It may be from an older version of this app.")
 
     async def _ephemeral(self, body: dict[str, Any], text: str) -> None:
@@ -239,7 +269,7 @@ class SlackApp:
                 client_id=f"slack-{event.get('ts')}",
             )
             return
-        tenant = tenant_for_team(self._settings, body.get("team_id") or event.get("team"))
+        tenant = tenant_for_team(self._settings, event.get("user_team"), event.get("team"), body.get("team_id"))
         if tenant is None:
             logger.info("a Slack event from a workspace no tenant claims was ignored")
             return

@@ -2,7 +2,8 @@
 
 A tenant lists example phrases per topic (`[tenants.x.handoff.topics.<name>]`, see
 handoff/policy.py). A message belongs to the topic whose examples it is closest to, if close enough.
-`HumanOnlyStage` stops the pipeline with a `policy` handoff for topics marked `human_only`.
+`HumanOnlyStage` stops the pipeline with a `policy` handoff for topics marked `human_only` (for a
+topic with `max_amount`, only when the message names a larger sum: "refunds over $100").
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 
 from bot.pipeline import HandoffReason, Outcome, Turn
 from bot.settings import Settings
-from handoff.policy import policy_from
+from handoff.policy import Topic, policy_from
 from knowledge.embedding import Embedder
 
 MIN_SIMILARITY = 0.55
@@ -23,35 +24,34 @@ class TopicDetector:
     def __init__(self, *, embedder: Embedder, settings: Settings) -> None:
         self._embedder = embedder
         self._settings = settings
-        self._vectors: dict[str, list[tuple[str, bool, np.ndarray]]] = {}
+        self._vectors: dict[str, list[tuple[Topic, np.ndarray]]] = {}
         self._lock = threading.Lock()
 
-    def _topics(self, tenant: str) -> list[tuple[str, bool, np.ndarray]]:
+    def _topics(self, tenant: str) -> list[tuple[Topic, np.ndarray]]:
         with self._lock:
             if tenant not in self._vectors:
                 policy = policy_from(self._settings.tenant(tenant).raw)
-                self._vectors[tenant] = [
-                    (t.name, t.human_only, self._embedder.embed(list(t.examples))) for t in policy.topics if t.examples
-                ]
+                self._vectors[tenant] = [(t, self._embedder.embed(list(t.examples))) for t in policy.topics if t.examples]
             return self._vectors[tenant]
 
     def warm_up(self) -> None:
         for tenant in self._settings.tenants:
             self._topics(tenant)
 
-    def detect(self, vector: np.ndarray, *, tenant: str) -> tuple[str | None, bool, float]:
-        """(topic, whether it is human-only, similarity)."""
-        best: tuple[str | None, bool, float] = (None, False, 0.0)
-        for name, human_only, examples in self._topics(tenant):
+    def detect(self, vector: np.ndarray, *, tenant: str) -> tuple[Topic | None, float]:
+        """(the closest topic if close enough, similarity)."""
+        best: tuple[Topic | None, float] = (None, 0.0)
+        for topic, examples in self._topics(tenant):
             score = float(np.max(examples @ vector))
-            if score > best[2]:
-                best = (name, human_only, score)
-        return best if best[2] >= MIN_SIMILARITY else (None, False, best[2])
+            if score > best[1]:
+                best = (topic, score)
+        return best if best[1] >= MIN_SIMILARITY else (None, best[1])
 
     def detect_text(self, text: str, *, tenant: str) -> str | None:
         if not self._topics(tenant):
             return None
-        return self.detect(self._embedder.embed([text])[0], tenant=tenant)[0]
+        topic, _ = self.detect(self._embedder.embed([text])[0], tenant=tenant)
+        return topic.name if topic else None
 
 
 class HumanOnlyStage:
@@ -67,9 +67,10 @@ class HumanOnlyStage:
 
     async def run(self, turn: Turn) -> None:
         assert turn.vector is not None
-        topic, human_only, score = self._detector.detect(turn.vector, tenant=turn.identity.tenant)
-        if topic is not None:
-            turn.notes["topic"] = topic
-            turn.notes["topic_score"] = round(score, 4)
-        if human_only:
+        topic, score = self._detector.detect(turn.vector, tenant=turn.identity.tenant)
+        if topic is None:
+            return
+        turn.notes["topic"] = topic.name
+        turn.notes["topic_score"] = round(score, 4)
+        if topic.for_people(turn.redacted or turn.text):
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.POLICY)
