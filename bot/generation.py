@@ -19,6 +19,7 @@ from typing import Any
 from bot.answering import citation_for, content_words
 from bot.models import ChatModel, ModelError, ModelReply
 from bot.pipeline import Answer, Turn
+from bot.streaming import retract
 from knowledge.retrieval import Passage
 
 NOT_IN_PASSAGES = "NOT_IN_PASSAGES"
@@ -96,27 +97,69 @@ def support(text: str, passages: Sequence[Passage]) -> float:
     return backed / len(sentences)
 
 
+class _Gate:
+    """One attempt's tokens to the customer's sink. Holds them back while the text could still be
+    the `NOT_IN_PASSAGES` line or a code fence (never shown), and remembers whether anything got
+    through, so a failed attempt is taken back."""
+
+    def __init__(self, sink: Any) -> None:
+        self._sink = sink
+        self._held = ""
+        self._open = False
+        self.shown = False
+
+    async def __call__(self, token: str) -> None:
+        if not self._open:
+            self._held += token
+            start = self._held.lstrip()
+            if start and (NOT_IN_PASSAGES.startswith(start) or "```".startswith(start)):
+                return  # still possibly the line that must not be shown
+            if not start:
+                return
+            self._open, token = True, self._held
+        self.shown = True
+        await self._sink(token)
+
+    async def retract(self) -> None:
+        if self.shown:
+            await retract(self._sink)
+        self._held, self._open, self.shown = "", False, False
+
+
 class GroundedGenerator:
     def __init__(self, *, retries: int = 1) -> None:
         self._retries = retries
 
     async def answer(self, model: ChatModel, turn: Turn, *, on_reply: Any = None) -> Answer:
-        """One tier's grounded answer, or ModelError (down, or output that never checked out)."""
+        """One tier's grounded answer, or ModelError (down, or output that never checked out).
+        Streamed text that does not check out is taken back before anything else is shown."""
         passages = turn.passages
         messages = build_messages(turn.redacted or turn.text, passages, turn.notes.get("history", ()))
-        on_token = turn.notes.get("on_token")
+        sink = turn.notes.get("on_token")
         for attempt in range(self._retries + 1):
-            reply: ModelReply = await model.chat(messages, on_token=on_token if attempt == 0 else None)
+            gate = _Gate(sink) if sink is not None else None
+            if attempt and not hasattr(sink, "retract"):
+                gate = None  # a sink that cannot take text back shows one attempt at most
+            try:
+                reply: ModelReply = await model.chat(messages, on_token=gate)
+            except ModelError:
+                if gate is not None:
+                    await gate.retract()
+                raise
             if on_reply is not None:
                 await on_reply(reply)
             try:
                 grounded = parse(reply.text, passages=len(passages))
             except MalformedOutput as problem:
-                turn.notes.setdefault("malformed", []).append({"tier": model.tier, "problem": str(problem)})
+                if gate is not None:
+                    await gate.retract()
+                turn.notes.setdefault("malformed", []).append({"tier": model.tier, "attempt": attempt + 1, "problem": str(problem)})
                 messages = [*messages, {"role": "assistant", "content": reply.text},
                             {"role": "user", "content": f"That answer is not valid: {problem}. Answer again following the rules exactly."}]
                 continue
             if grounded.not_in_passages:
+                if gate is not None:
+                    await gate.retract()
                 return Answer(text="", citations=(), route=model.tier, not_in_sources=True, support=0.0)
             used = [passages[n - 1] for n in grounded.cited]
             citations = []
