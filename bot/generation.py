@@ -133,6 +133,14 @@ class GroundedGenerator:
     async def answer(self, model: ChatModel, turn: Turn, *, on_reply: Any = None) -> Answer:
         """One tier's grounded answer, or ModelError (down, or output that never checked out).
         Streamed text that does not check out is taken back before anything else is shown."""
+        try:
+            return await self._answer(model, turn, on_reply=on_reply)
+        finally:
+            breaker = getattr(model, "breaker", None)
+            if breaker is not None:  # for the metrics: each tried provider's circuit, as it is now
+                turn.notes.setdefault("breakers", {})[model.tier] = breaker.state
+
+    async def _answer(self, model: ChatModel, turn: Turn, *, on_reply: Any) -> Answer:
         passages = turn.passages
         messages = build_messages(turn.redacted or turn.text, passages, turn.notes.get("history", ()))
         sink = turn.notes.get("on_token")

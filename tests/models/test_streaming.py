@@ -191,3 +191,27 @@ async def test_telegram_blanks_a_taken_back_stream_and_the_final_reply_replaces_
     assert len(telegram.of("sendMessage")) == 1  # one message: blanked, then edited into the final reply
     edits = [e["text"] for e in telegram.of("editMessageText")]
     assert RETRACTED in edits and "follow the link we send" in edits[-1] and "555-0100" not in edits[-1]
+
+
+async def test_metrics_count_routes_tokens_cost_failures_and_breakers_without_personal_data(
+    client: TestClient, servers: tuple[FakeOllama, FakeOpenAI]
+) -> None:
+    ollama, openai = servers
+    openai.replies += [FAIL, FAIL]  # the remote tier fails: the local one answers
+    ollama.replies += [GOOD]
+    await converse(client, HARD + " My email is maria.lopez@example.com.")
+    await converse(client, "what will the weather be like in Lisbon tomorrow afternoon?")
+    text = await (await client.get("/metrics")).text()
+
+    def value(line: str) -> float:
+        found = [row for row in text.splitlines() if row.startswith(line + " ")]
+        assert found, f"{line} not in /metrics"
+        return float(found[0].rsplit(" ", 1)[1])
+
+    assert value('supportbot_routing_decisions_total{reason="hard question",tier="remote"}') >= 1
+    assert value('supportbot_routing_decisions_total{reason="weak evidence",tier="handoff"}') >= 1
+    assert value('supportbot_model_failures_total{kind="error",provider="openai"}') >= 1
+    assert value('supportbot_model_tokens_total{direction="out",tier="local"}') > 0
+    assert value('supportbot_model_breaker_state{provider="ollama",state="closed"}') == 1
+    assert value('supportbot_model_breaker_state{provider="openai",state="open"}') == 0
+    assert "maria" not in text.lower() and "0.40" not in text
