@@ -194,8 +194,8 @@ class OpenAIModel(_Guarded):
         if not finished:  # an SSE stream (or an HTML error page) that never said why it stopped
             raise TruncatedStream(f"the {self.tier} model's stream ended without a finish reason")
         text = "".join(parts)
-        tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0) or _estimate(" ".join(m["content"] for m in messages))
-        tokens_out = int(getattr(usage, "completion_tokens", 0) or 0) or _estimate(text)
+        tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0) or estimate_tokens(" ".join(m["content"] for m in messages))
+        tokens_out = int(getattr(usage, "completion_tokens", 0) or 0) or estimate_tokens(text)
         return ModelReply(text, tokens_in, tokens_out, self.model, self.tier, time.perf_counter() - started, first)
 
 
@@ -233,11 +233,12 @@ class OllamaModel(_Guarded):
             raise TruncatedStream(f"the {self.tier} model's stream ended without its `done` line")
         text = "".join(parts)
         return ModelReply(
-            text, tokens_in or _estimate(" ".join(m["content"] for m in messages)), tokens_out or _estimate(text),
+            text, tokens_in or estimate_tokens(" ".join(m["content"] for m in messages)), tokens_out or estimate_tokens(text),
             self.model, self.tier, time.perf_counter() - started, first,
         )
 
 
-def _estimate(text: str) -> int:
-    """Tokens when a server reports no usage: about four characters each."""
+def estimate_tokens(text: str) -> int:
+    """Tokens when a server reports no usage, and for prompt budgets: about four characters each
+    (English text with common tokenizers; the one approximation used everywhere)."""
     return max(1, len(text) // 4)
