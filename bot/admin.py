@@ -2,7 +2,8 @@
 
 Everything here needs `SUPPORTBOT_ADMIN_TOKEN` (as a bearer token, or `?token=` once, which sets a
 cookie for the dashboard). Without the setting these routes answer 404: admin is off.
-Figures come from the audit trail, which holds no raw personal data.
+Figures come from the audit trail, which holds no raw personal data, and spend from the usage
+table (one row per model call: tokens and cost).
 """
 
 from __future__ import annotations
@@ -61,7 +62,6 @@ def collect_stats(services: Services, *, days: int = 14, tenant: str | None = No
     latencies: list[float] = []
     routes: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
-    cost: dict[str, float] = defaultdict(float)
     for event in events:
         data = json.loads(event.data)
         day = event.created_at.strftime("%Y-%m-%d")
@@ -74,7 +74,7 @@ def collect_stats(services: Services, *, days: int = 14, tenant: str | None = No
             reasons[data["handoff_reason"]] += 1
         if "latency_ms" in data:
             latencies.append(float(data["latency_ms"]))
-        cost[event.tenant] += float(data.get("cost_usd") or 0.0)
+    spend = services.budget.report(since=since, tenant=tenant or None)
     total = len(events)
     answered = sum(c["answer"] for c in per_tenant.values())
     return {
@@ -88,7 +88,9 @@ def collect_stats(services: Services, *, days: int = 14, tenant: str | None = No
         "per_day": {d: dict(c) for d, c in sorted(per_day.items())},
         "per_tenant": {t: dict(c) for t, c in sorted(per_tenant.items())},
         "top_users": per_user.most_common(20),
-        "cost_usd": {t: round(v, 6) for t, v in cost.items()},
+        "cost_usd": {t: v["cost_usd"] for t, v in spend.items()},
+        # per tenant: total, per tier, per user and per day (with each day's users)
+        "spend": spend,
         "queue": [
             {"conversation_id": c.id, "tenant": c.tenant, "channel": c.channel, "state": c.state, "since": c.updated_at.isoformat(),
              "reason": current[c.id].reason if c.id in current else None, "topic": current[c.id].topic if c.id in current else None,
@@ -148,9 +150,19 @@ td,th{{text-align:left;padding:6px 8px;border-bottom:1px solid #eceef2}}.chart{{
 <section><h2>Messages per day</h2><div class="chart" role="img" aria-label="messages per day">{bars}</div></section>
 <section><h2>Handoff queue</h2>{_table([[q['conversation_id'], q['tenant'], q['channel'], q['state'], q['reason'] or '', q['topic'] or '', q['claimed_by'] or '', q['since']] for q in stats['queue']], ['conversation', 'tenant', 'channel', 'state', 'reason', 'topic', 'claimed by', 'since'])}</section>
 <section><h2>Tenants</h2>{_table([[t, c.get('answer', 0), c.get('handoff', 0), stats['cost_usd'].get(t, 0.0)] for t, c in stats['per_tenant'].items()], ['tenant', 'answered', 'handed off', 'cost (USD)'])}</section>
+<section><h2>Model spend per day</h2>{_table(_spend_rows(stats['spend']), ['day', 'tenant', 'cost (USD)', 'model calls', 'top users (USD)'])}</section>
 <section><h2>Routes and handoff reasons</h2>{_table([[k, v] for k, v in {**stats['routes'], **{'reason: ' + r: n for r, n in stats['handoff_reasons'].items()}}.items()], ['what', 'count'])}</section>
 <section><h2>Most active users</h2>{_table([[u, n] for u, n in stats['top_users']], ['tenant/user', 'messages'])}</section>
 </main></body></html>"""
+
+
+def _spend_rows(spend: dict[str, Any]) -> list[list[Any]]:
+    rows = []
+    for tenant, data in spend.items():
+        for day, spent in data["days"].items():
+            top = sorted(spent["users"].items(), key=lambda kv: -kv[1])[:3]
+            rows.append([day, tenant, f"{spent['cost_usd']:.4f}", spent["calls"], ", ".join(f"{u} {c:.4f}" for u, c in top)])
+    return sorted(sorted(rows, key=lambda row: row[1]), key=lambda row: row[0], reverse=True)  # newest day first
 
 
 def register_admin(app: web.Application, *, get_services: Callable[[], Services], token: str | None) -> None:

@@ -286,11 +286,12 @@ def _more_waiting() -> bool:
 
 
 @main.command()
-@click.option("--days", default=30, show_default=True, type=int, help="how far back")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=1), help="how far back (at least 1)")
+@click.option("--tenant", default=None, help="only this tenant")
 @click.option("--json", "as_json", is_flag=True)
 @friendly
-def usage(days: int, as_json: bool) -> None:
-    """Model spend per tenant and user, and the share of each answer tier."""
+def usage(days: int, tenant: str | None, as_json: bool) -> None:
+    """Model spend per tenant, user and day, and the share of each answer tier."""
     from datetime import UTC, datetime, timedelta
 
     from sqlmodel import Session, col, select
@@ -299,27 +300,43 @@ def usage(days: int, as_json: bool) -> None:
     from policies.budget import BudgetBook
 
     settings = Settings.from_env()
+    if tenant is not None:
+        settings.tenant(tenant)  # unknown: the known names in the error
     engine = open_database(settings.database_url)
     since = datetime.now(UTC) - timedelta(days=days)
-    spend = BudgetBook(engine=engine, settings=settings).report(since=since)
+    spend = BudgetBook(engine=engine, settings=settings).report(since=since, tenant=tenant)
     tiers: dict[str, dict[str, int]] = {}
     with Session(engine) as session:
-        for event in session.exec(select(AuditEvent).where(AuditEvent.kind == "outcome", col(AuditEvent.created_at) >= since)):
+        query = select(AuditEvent).where(AuditEvent.kind == "outcome", col(AuditEvent.created_at) >= since)
+        if tenant is not None:
+            query = query.where(AuditEvent.tenant == tenant)
+        for event in session.exec(query):
             data = json.loads(event.data)
             route = data.get("route") or "?"
             tiers.setdefault(event.tenant, {})[route] = tiers.setdefault(event.tenant, {}).get(route, 0) + 1
-    report = {"days": days, "tenants": {t: {**spend.get(t, {"cost_usd": 0.0, "calls": 0, "tiers": {}, "users": {}}), "answers_by_route": tiers.get(t, {})}
+    empty = {"cost_usd": 0.0, "calls": 0, "tiers": {}, "tier_cost_usd": {}, "users": {}, "days": {}}
+    report = {"days": days, "tenants": {t: {**spend.get(t, empty), "answers_by_route": tiers.get(t, {})}
                                         for t in sorted(set(spend) | set(tiers))}}
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
-    click.echo(f"model usage, last {days} days")
-    for tenant, data in report["tenants"].items():
+    click.echo(f"model usage, last {days} days" + (f", tenant {tenant}" if tenant else ""))
+    if not report["tenants"]:
+        click.echo("  no messages and no model calls")
+    for name, data in report["tenants"].items():
         total = sum(data["answers_by_route"].values()) or 1
         shares = ", ".join(f"{r} {n / total:.0%}" for r, n in sorted(data["answers_by_route"].items()))
-        click.echo(f"  {tenant}: ${data['cost_usd']:.4f} in {data['calls']} model calls; messages by route: {shares or '-'}")
-        for user, cost in sorted(data["users"].items(), key=lambda kv: -kv[1])[:10]:
-            click.echo(f"      {user}: ${cost:.4f}")
+        click.echo(f"  {name}: ${data['cost_usd']:.4f} in {data['calls']} model calls; messages by route: {shares or '-'}")
+        if data["users"]:
+            click.echo("    spend per user: " + _top_spenders(data["users"], 10))
+        for day, spent in data["days"].items():
+            click.echo(f"    {day}: ${spent['cost_usd']:.4f} in {spent['calls']} calls; per user: {_top_spenders(spent['users'], 5)}")
+
+
+def _top_spenders(users: dict[str, float], limit: int) -> str:
+    ordered = sorted(users.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ", ".join(f"{user} ${cost:.4f}" for user, cost in ordered[:limit])
+    return shown + (f" and {len(ordered) - limit} more" if len(ordered) > limit else "")
 
 
 @main.command()

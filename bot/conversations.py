@@ -30,6 +30,7 @@ from bot.personal_data import ConversationPrivacy
 from bot.pipeline import Identity
 from bot.services import Services
 from bot.storage import Conversation, utcnow
+from bot.streaming import CustomerStream
 from policies.pii_patterns import Entity
 
 logger = logging.getLogger(__name__)
@@ -264,8 +265,9 @@ class ConversationService:
         ).channel_groups_for(conversation.channel, conversation.address)
         identity = Identity(tenant=conversation.tenant, user=conversation.user, groups=groups, channel=conversation.channel)
         counts = json.loads(inbound.payload).get("entities", {}) if inbound.payload else {}
-        async def on_token(token: str) -> None:
-            await self.publish(conversation_id, {"type": "token", "text": token})
+        # streamed tokens show the customer's own values and can be taken back (bot/streaming.py)
+        on_token = CustomerStream(publish=lambda event: self.publish(conversation_id, event),
+                                  restore=lambda text: asyncio.to_thread(self._privacy.restore, conversation_id, text))
 
         history = await asyncio.to_thread(self._messages.recent, conversation_id, before=int(inbound.id)) if self._services.models else None
         result = await self._services.assistant.ask(

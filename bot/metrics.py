@@ -1,6 +1,8 @@
 """Prometheus metrics, one registry per app (so several apps in one test process don't collide).
 
-Labels never carry personal data: only channel, outcome, route, reason and stage names.
+Labels never carry personal data: only channel, outcome, route, reason and stage names, tiers,
+providers and breaker states, all from small fixed sets (a reason with a number in it is cut to its
+fixed part).
 """
 
 from __future__ import annotations
@@ -8,6 +10,22 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from bot.assistant import AskResult
+
+PROVIDERS = {"local": "ollama", "remote": "openai"}
+BREAKER_STATES = ("closed", "half_open", "open")
+
+
+def reason_label(reason: str) -> str:
+    """A routing reason as a bounded label: "weak evidence: top passage similarity 0.21 below 0.40" -> "weak evidence"."""
+    return reason.split(":", 1)[0] if reason.startswith("weak evidence") else reason[:60]
+
+
+def failure_kind(error: str) -> str:
+    for needle, kind in (("paused", "circuit_open"), ("Timeout", "timeout"), ("did not check out", "unchecked_output"),
+                         ("TruncatedStream", "truncated_stream"), ("RateLimit", "rate_limited")):
+        if needle in error:
+            return kind
+    return "error"
 
 
 class Metrics:
@@ -33,6 +51,20 @@ class Metrics:
             buckets=(10, 30, 60, 120, 300, 600, 1200, 3600, 14400),
         )
 
+        self.routes = Counter(
+            "supportbot_routing_decisions_total", "Router decisions by chosen tier and each reason given",
+            ["tier", "reason"], registry=self.registry,
+        )
+        self.tokens = Counter("supportbot_model_tokens_total", "Model tokens by tier", ["tier", "direction"], registry=self.registry)
+        self.cost = Counter("supportbot_model_cost_usd_total", "Model spend in USD by tier", ["tier"], registry=self.registry)
+        self.model_failures = Counter(
+            "supportbot_model_failures_total", "Model tier failures by provider and kind", ["provider", "kind"], registry=self.registry
+        )
+        self.breaker = Gauge(
+            "supportbot_model_breaker_state", "1 for each provider's current circuit breaker state (closed, half_open, open)",
+            ["provider", "state"], registry=self.registry,
+        )
+
     def handoff(self, step: str, *, reason: str = "", waited_seconds: float | None = None) -> None:
         self.handoffs.labels(step=step, reason=reason).inc()
         if waited_seconds is not None:
@@ -45,6 +77,33 @@ class Metrics:
         for stage, ms in result.timings_ms.items():
             self.stage_latency.labels(stage=stage).observe(ms / 1000)
         self.latency.observe(result.latency_ms / 1000)
+        self._observe_models(result.details)
+
+    def _observe_models(self, details: dict[str, object]) -> None:
+        routing = details.get("routing")
+        if isinstance(routing, dict):
+            tier = "handoff" if routing.get("handoff") else str(routing.get("tier", "?"))
+            for reason in routing.get("reasons", ()) or ("none",):
+                self.routes.labels(tier=tier, reason=reason_label(str(reason))).inc()
+        usage = details.get("usage")
+        calls = usage if isinstance(usage, list) else []
+        for call in calls:
+            self.tokens.labels(tier=call["tier"], direction="in").inc(call["tokens_in"])
+            self.tokens.labels(tier=call["tier"], direction="out").inc(call["tokens_out"])
+            if "cost_usd" in call:
+                self.cost.labels(tier=call["tier"]).inc(call["cost_usd"])
+        total = float(details.get("cost_usd") or 0.0)  # type: ignore[arg-type]
+        if calls and total and not any("cost_usd" in c for c in calls):
+            # the turn's spend; calls on two tiers in one turn (a failover) are counted as "mixed"
+            tiers = {c["tier"] for c in calls}
+            self.cost.labels(tier=tiers.pop() if len(tiers) == 1 else "mixed").inc(total)
+        failures = details.get("model_failures")
+        for failure in failures if isinstance(failures, list) else ():
+            self.model_failures.labels(provider=PROVIDERS.get(failure["tier"], failure["tier"]), kind=failure_kind(failure["error"])).inc()
+        breakers = details.get("breakers")
+        for tier, state in (breakers.items() if isinstance(breakers, dict) else ()):
+            for known in BREAKER_STATES:
+                self.breaker.labels(provider=PROVIDERS.get(tier, tier), state=known).set(1 if state == known else 0)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -182,6 +182,9 @@ def _command(text: str) -> tuple[str | None, str]:
     return name, words[1] if len(words) > 1 else ""
 
 
+RETRACTED = "…"  # what a streamed message shows once its unchecked text is taken back
+
+
 class _LiveMessage:
     def __init__(self) -> None:
         self.text = ""
@@ -348,6 +351,18 @@ class TelegramChannel:
             elif now - live.last_edit >= EDIT_INTERVAL:
                 await self._edit(live.message, html.escape(live.text))
                 live.last_edit = now
+
+    async def retract(self, ref: ConversationRef) -> None:
+        """The streamed text did not check out: the message shows a placeholder until the next
+        stream or the final reply (`send`) edits it; nothing unchecked stays on screen."""
+        live = self._streams.get(ref.address)
+        if live is None:
+            return
+        async with live.lock:
+            live.text = ""
+            if live.message is not None:
+                await self._edit(live.message, RETRACTED)
+                live.last_edit = time.monotonic()
 
     async def _finish(self, ref: ConversationRef, live: _LiveMessage, final: Reply) -> None:
         parts = split_message(render_html(final))

@@ -3,29 +3,33 @@ still affordable. Over budget steps down (remote → local → extractive), neve
 
 ```toml
 [tenants.acme.budget]
-period = "day"            # or "month": when spend resets (UTC)
+period = "day"            # "day", "week" (from Monday) or "month": when spend resets (UTC)
 tenant_usd = 20.0         # all of acme's model calls in one period
 user_usd = 0.50           # one customer's model calls in one period
 ```
-Prices come from SUPPORTBOT_PRICES (USD per 1,000 tokens in and out, per model); a remote model
-without a price is charged at `DEFAULT_REMOTE_PRICE` so budgets still bite; local models cost 0
-unless priced.
+Any other period, or a budget that is no number, is refused when the app starts (ConfigError).
+Prices come from SUPPORTBOT_PRICES (USD per 1,000 tokens in and out, per model: gpt-4o-mini at
+$0.15 / $0.60 per million tokens is `[0.00015, 0.0006]`); a remote model without a price is charged
+at `DEFAULT_REMOTE_PRICE` so budgets still bite; local models cost 0 unless priced.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from bot.errors import ConfigError
 from bot.models import ModelReply
 from bot.settings import Settings
 from bot.storage import Usage
 
 DEFAULT_REMOTE_PRICE = (0.0005, 0.0015)
+PERIODS = ("day", "week", "month")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,23 +41,37 @@ class Budget:
 
 def budget_for(raw: dict[str, Any] | Any) -> Budget:
     data = dict(raw.get("budget", {}) or {})
-    return Budget(
-        period=str(data.get("period", "day")),
-        tenant_usd=float(data["tenant_usd"]) if "tenant_usd" in data else None,
-        user_usd=float(data["user_usd"]) if "user_usd" in data else None,
-    )
+    period = str(data.get("period", "day"))
+    if period not in PERIODS:
+        raise ConfigError(f"budget period {period!r} is not one of {', '.join(PERIODS)}")
+    try:
+        limits = {key: float(data[key]) for key in ("tenant_usd", "user_usd") if key in data}
+    except (TypeError, ValueError):
+        raise ConfigError("budget tenant_usd and user_usd must be numbers of US dollars") from None
+    if any(v < 0 for v in limits.values()):
+        raise ConfigError("budget tenant_usd and user_usd cannot be negative")
+    return Budget(period=period, tenant_usd=limits.get("tenant_usd"), user_usd=limits.get("user_usd"))
 
 
 def period_start(period: str, now: datetime) -> datetime:
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     if period == "month":
-        return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return day.replace(day=1)
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    return day
 
 
 class BudgetBook:
-    def __init__(self, *, engine: Engine, settings: Settings) -> None:
+    def __init__(self, *, engine: Engine, settings: Settings, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._engine = engine
         self._settings = settings
+        self._clock = clock
+        for name, tenant in settings.tenants.items():  # a mistyped budget fails at start, not per message
+            try:
+                budget_for(tenant.raw)
+            except ConfigError as exc:
+                raise ConfigError(f"tenant {name!r}: {exc}") from None
 
     def price(self, reply: ModelReply) -> float:
         per_in, per_out = self._settings.prices.get(reply.model) or (DEFAULT_REMOTE_PRICE if reply.tier == "remote" else (0.0, 0.0))
@@ -63,7 +81,7 @@ class BudgetBook:
         cost = self.price(reply)
         with Session(self._engine) as session:
             session.add(Usage(tenant=tenant, user=user, conversation_id=conversation_id, tier=reply.tier, model=reply.model,
-                              tokens_in=reply.tokens_in, tokens_out=reply.tokens_out, cost_usd=cost))
+                              tokens_in=reply.tokens_in, tokens_out=reply.tokens_out, cost_usd=cost, created_at=self._clock()))
             session.commit()
         return cost
 
@@ -81,25 +99,37 @@ class BudgetBook:
         budget = budget_for(self._settings.tenant(tenant).raw)
         if budget.tenant_usd is None and budget.user_usd is None:
             return True
-        since = period_start(budget.period, now or datetime.now(UTC))
+        since = period_start(budget.period, now or self._clock())
         if tier == "local" and self._settings.local_model not in self._settings.prices:
             return True  # the local model costs nothing unless it has a price
         if budget.tenant_usd is not None and self.spent(tenant=tenant, since=since) >= budget.tenant_usd:
             return False
         return not (budget.user_usd is not None and user is not None and self.spent(tenant=tenant, user=user, since=since) >= budget.user_usd)
 
-    def report(self, *, since: datetime) -> dict[str, Any]:
-        """Spend and calls per tenant, user and tier (for `supportbot usage` and the dashboard)."""
+    def report(self, *, since: datetime, tenant: str | None = None) -> dict[str, Any]:
+        """Spend and calls per tenant, user, tier and day (UTC), for `supportbot usage` and the dashboard."""
         with Session(self._engine) as session:
-            rows = list(session.exec(select(Usage).where(col(Usage.created_at) >= since)))
+            query = select(Usage).where(col(Usage.created_at) >= since)
+            if tenant is not None:
+                query = query.where(Usage.tenant == tenant)
+            rows = list(session.exec(query))
         tenants: dict[str, dict[str, Any]] = {}
         for row in rows:
-            t = tenants.setdefault(row.tenant, {"cost_usd": 0.0, "calls": 0, "tiers": {}, "users": {}})
+            t = tenants.setdefault(row.tenant, {"cost_usd": 0.0, "calls": 0, "tiers": {}, "tier_cost_usd": {}, "users": {}, "days": {}})
             t["cost_usd"] += row.cost_usd
             t["calls"] += 1
             t["tiers"][row.tier] = t["tiers"].get(row.tier, 0) + 1
+            t["tier_cost_usd"][row.tier] = t["tier_cost_usd"].get(row.tier, 0.0) + row.cost_usd
             key = row.user or "-"
-            t["users"][key] = round(t["users"].get(key, 0.0) + row.cost_usd, 6)
+            t["users"][key] = t["users"].get(key, 0.0) + row.cost_usd
+            day = t["days"].setdefault(row.created_at.strftime("%Y-%m-%d"), {"cost_usd": 0.0, "calls": 0, "users": {}})
+            day["cost_usd"] += row.cost_usd
+            day["calls"] += 1
+            day["users"][key] = day["users"].get(key, 0.0) + row.cost_usd
         for t in tenants.values():
             t["cost_usd"] = round(t["cost_usd"], 6)
+            t["tier_cost_usd"] = {k: round(v, 6) for k, v in t["tier_cost_usd"].items()}
+            t["users"] = {k: round(v, 6) for k, v in t["users"].items()}
+            t["days"] = {d: {"cost_usd": round(v["cost_usd"], 6), "calls": v["calls"], "users": {k: round(c, 6) for k, c in v["users"].items()}}
+                         for d, v in sorted(t["days"].items())}
         return tenants

@@ -1,12 +1,17 @@
-"""The router: per message, extractive, the local model, or the remote model, with its reasons.
+"""The router: per message, extractive, the local model, the remote model, or handoff, with its reasons.
 
 Signals, all cheap (the question's embedding is already computed):
+- evidence: no passage, or a top passage less similar than the tenant's `min_dense` threshold, is a
+  handoff without paying for a model call (the confidence gate would hand off anyway: no model can
+  ground an answer in passages that are not about the question); a near-exact FAQ match is
+  answered directly from the FAQ;
 - difficulty: the question's similarity to example hard questions (troubleshooting, comparisons,
   "why", several steps) against example easy ones, plus length and several questions in one;
-- evidence: a near-exact FAQ match is answered directly from the FAQ;
+  a tenant adds its own `hard_examples` and `easy_examples`;
 - tenant policy (`[tenants.x.routing]`): `never_remote = true`, `remote_groups = ["enterprise"]`
-  (only these access groups may use the remote tier), `prefer = "local"|"remote"`;
-- budget left: over budget steps down remote → local → extractive.
+  (only these access groups, e.g. a plan, may use the remote tier), `prefer = "local"|"remote"`;
+- budget left: over budget steps down remote → local → extractive; where the extractive answer has
+  nothing to say the confidence gate hands off.
 Nothing a customer, a document or a model says can change the route: it is computed here.
 """
 
@@ -22,6 +27,7 @@ from bot.settings import Settings
 from knowledge.embedding import Embedder
 
 EXTRACTIVE, LOCAL, REMOTE = "extractive", "local", "remote"
+LONG_QUESTION_CHARS = 240
 ORDER = (REMOTE, LOCAL, EXTRACTIVE)
 
 HARD_EXAMPLES = (
@@ -52,12 +58,19 @@ EASY_EXAMPLES = (
 
 @dataclass(frozen=True, slots=True)
 class Route:
+    """`tier` is what answers (no model for extractive); `handoff`: the evidence is too weak for any
+    answer, so no model is paid for and the turn goes to a person."""
+
     tier: str
     reasons: tuple[str, ...]
     difficulty: float = 0.0
+    handoff: bool = False
 
     def to_json(self) -> dict[str, object]:
-        return {"tier": self.tier, "reasons": list(self.reasons), "difficulty": round(self.difficulty, 4)}
+        data: dict[str, object] = {"tier": self.tier, "reasons": list(self.reasons), "difficulty": round(self.difficulty, 4)}
+        if self.handoff:
+            data["handoff"] = True
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +79,7 @@ class RoutingPolicy:
     remote_groups: tuple[str, ...] = ()
     prefer: str | None = None
     hard_examples: tuple[str, ...] = field(default_factory=tuple)
+    easy_examples: tuple[str, ...] = field(default_factory=tuple)
 
 
 def policy_for(raw: object) -> RoutingPolicy:
@@ -75,6 +89,7 @@ def policy_for(raw: object) -> RoutingPolicy:
         remote_groups=tuple(map(str, data.get("remote_groups", ()))),
         prefer=data.get("prefer"),
         hard_examples=tuple(map(str, data.get("hard_examples", ()))),
+        easy_examples=tuple(map(str, data.get("easy_examples", ()))),
     )
 
 
@@ -88,26 +103,31 @@ class Router:
         self._hard: np.ndarray | None = None
         self._easy: np.ndarray | None = None
         self._tenant_hard: dict[str, np.ndarray] = {}
+        self._tenant_easy: dict[str, np.ndarray] = {}
 
     def warm_up(self) -> None:
         if self._hard is None:
             self._hard = self._embedder.embed(list(HARD_EXAMPLES))
             self._easy = self._embedder.embed(list(EASY_EXAMPLES))
             for name, tenant in self._settings.tenants.items():
-                extra = policy_for(tenant.raw).hard_examples
-                if extra:
-                    self._tenant_hard[name] = self._embedder.embed(list(extra))
+                policy = policy_for(tenant.raw)
+                if policy.hard_examples:
+                    self._tenant_hard[name] = self._embedder.embed(list(policy.hard_examples))
+                if policy.easy_examples:
+                    self._tenant_easy[name] = self._embedder.embed(list(policy.easy_examples))
 
     def difficulty(self, turn: Turn) -> tuple[float, list[str]]:
         self.warm_up()
         assert self._hard is not None and self._easy is not None and turn.vector is not None
-        hard = self._hard
-        if turn.identity.tenant in self._tenant_hard:
-            hard = np.vstack([hard, self._tenant_hard[turn.identity.tenant]])
-        score = float(np.max(hard @ turn.vector) - np.max(self._easy @ turn.vector))
+        hard, easy, tenant = self._hard, self._easy, turn.identity.tenant
+        if tenant in self._tenant_hard:
+            hard = np.vstack([hard, self._tenant_hard[tenant]])
+        if tenant in self._tenant_easy:
+            easy = np.vstack([easy, self._tenant_easy[tenant]])
+        score = float(np.max(hard @ turn.vector) - np.max(easy @ turn.vector))
         reasons = []
         text = turn.redacted or turn.text
-        if len(text) > 240:
+        if len(text) > LONG_QUESTION_CHARS:
             score += 0.05
             reasons.append("long question")
         if text.count("?") >= 2 or len([s for s in text.replace("!", ".").split(".") if len(s.split()) > 3]) >= 3:
@@ -118,9 +138,15 @@ class Router:
     def decide(self, turn: Turn, *, affordable: Callable[[str], bool]) -> Route:
         if self._tiers == {EXTRACTIVE}:
             return Route(EXTRACTIVE, ("no model configured",))
-        policy = policy_for(self._settings.tenant(turn.identity.tenant).raw)
+        tenant = self._settings.tenant(turn.identity.tenant)
+        policy = policy_for(tenant.raw)
         top = turn.passages[0] if turn.passages else None
-        if policy.prefer is None and top is not None and "#" in top.source and top.title >= 0.85:
+        if top is None:
+            return Route(EXTRACTIVE, ("weak evidence: no passage found",), handoff=True)
+        if top.similarity < tenant.thresholds.min_dense:
+            return Route(EXTRACTIVE, (f"weak evidence: top passage similarity {top.similarity:.2f} below {tenant.thresholds.min_dense:.2f}",),
+                         handoff=True)
+        if policy.prefer is None and "#" in top.source and top.title >= 0.85:
             return Route(EXTRACTIVE, ("the question matches an FAQ entry",))
         score, reasons = self.difficulty(turn)
         if policy.prefer in (LOCAL, REMOTE):

@@ -175,6 +175,9 @@
         showTyping(false);
         if (!state.streaming) { state.streaming = el("div", "msg bot"); log.appendChild(state.streaming); }
         state.streaming.textContent += data.text; log.scrollTop = log.scrollHeight;
+      } else if (data.type === "retract") {  // the streamed text did not check out: it goes, the final reply follows
+        if (state.streaming) { state.streaming.remove(); state.streaming = null; }
+        showTyping(true);
       } else if (data.type === "message") render(data.message);
       else if (data.type === "state") onState(data.state);
     };

@@ -455,7 +455,7 @@ def test_workspaces_and_bots_map_to_tenants(tmp_path: Path) -> None:
     )
     settings = Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_TENANTS_FILE": str(tenants), "TELEGRAM_BOT_TOKEN": "222:DEFAULT"})
     assert tenant_for_team(settings, "T0ACME") == "acme"
-    assert tenant_for_team(settings, "T0OTHER") == "default"
+    assert tenant_for_team(settings, "T0OTHER") is None  # a workspace no tenant claims is nobody's once tenants are bound
     assert telegram_bots(settings) == {"acme": ("111:ACME", "s-acme"), "default": ("222:DEFAULT", None)}
 
 

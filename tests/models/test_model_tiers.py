@@ -42,7 +42,7 @@ def services(servers: tuple[FakeOllama, FakeOpenAI], tmp_path_factory: pytest.Te
     settings = make_settings(
         folder / "data", SUPPORTBOT_TENANTS_FILE=str(tenants), OLLAMA_HOST=ollama.url, SUPPORTBOT_LOCAL_MODEL="qwen2.5:0.5b",
         OPENAI_BASE_URL=openai.url + "/v1", OPENAI_API_KEY="sk-test", SUPPORTBOT_REMOTE_MODEL="gpt-4o-mini",
-        SUPPORTBOT_MODEL_TIMEOUT="2", SUPPORTBOT_PRICES=json.dumps({"gpt-4o-mini": [0.15, 0.6]}),
+        SUPPORTBOT_MODEL_TIMEOUT="2", SUPPORTBOT_PRICES=json.dumps({"gpt-4o-mini": [0.00015, 0.0006]}),
     )
     services = build_services(settings)
     services.start()

@@ -1,0 +1,33 @@
+"""The customer's language, for the bot's own fixed texts (handoff notices, apologies).
+
+Models are told to answer in the language of the question; the texts the bot writes itself follow
+the same rule. The guess counts common function words of each language we have texts for: cheap
+(no model), good enough for whole sentences, and English when unsure.
+"""
+
+from __future__ import annotations
+
+import re
+
+ENGLISH = "en"
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# words frequent in one language and rare in the others (no word in two lists)
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("i the is my how what can you it not please we with for this that have does why where when and".split()),
+    "de": frozenset("ich nicht und der die das ist mein meine wie kann ein eine mit für auf bitte habe wir sie es zu warum wo kein keine funktioniert".split()),
+    "fr": frozenset("je ne pas le les est mon ma mes comment une avec pour sur et des du vous nous ai mot passe pourquoi où marche".split()),
+    "es": frozenset("yo el los las mi mis cómo puedo y del una contraseña hola qué funciona tengo cuenta olvidé cuánto cuesta".split()),
+    "it": frozenset("io non il lo gli mio mia miei come per della che sono ho perché dove funziona grazie riesco".split()),
+    "pt": frozenset("eu não o os meu minha como com da do uma senha olá tenho conta obrigado consigo esqueci".split()),
+}
+
+
+def guess_language(text: str) -> str:
+    """"de", "fr", "es", "it", "pt" or "en" (also when too short or unclear to tell)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    counts = {lang: sum(1 for w in words if w in vocab) for lang, vocab in FUNCTION_WORDS.items()}
+    best = max(counts, key=lambda lang: counts[lang])
+    ranked = sorted(counts.values(), reverse=True)
+    if counts[best] < 2 or ranked[0] == ranked[1]:
+        return ENGLISH
+    return best
