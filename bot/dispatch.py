@@ -171,9 +171,13 @@ class Dispatcher:
         if push is None or ref is None or conversation_id in self._token_feeds:
             return
 
+        retract = getattr(channel, "retract", None)
+
         async def feed(event: dict[str, Any]) -> None:
             if event.get("type") == "token":
                 await push(ref, event["text"])
+            elif event.get("type") == "retract" and retract is not None:
+                await retract(ref)  # unchecked model text taken back (bot/streaming.py)
 
         self._token_feeds[conversation_id] = self._conversations.subscribe(conversation_id, feed)
 

@@ -168,7 +168,7 @@ class GenerateStage:
             costs.append(await asyncio.to_thread(self._budget.record, reply, tenant=tenant, user=user, conversation_id=turn.conversation_id))
             turn.notes.setdefault("usage", []).append(
                 {"tier": reply.tier, "model": reply.model, "tokens_in": reply.tokens_in, "tokens_out": reply.tokens_out,
-                 "seconds": round(reply.seconds, 3), "first_token_seconds": reply.first_token_seconds}
+                 "seconds": round(reply.seconds, 3), "first_token_seconds": reply.first_token_seconds, "cost_usd": costs[-1]}
             )
 
         order = ["remote", "local"][["remote", "local"].index(route.tier):]

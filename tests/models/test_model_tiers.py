@@ -4,6 +4,7 @@ failover, budgets, streaming, and no personal data reaching a model."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -279,6 +280,39 @@ async def test_a_telegram_customer_sees_the_answer_grow_in_one_message(servers: 
     assert len(sent) == 1  # one message, grown by edits, not a second copy
     assert len(edits) >= 2 and "follow the link we send" in edits[-1]["text"] and edits[-1].get("reply_markup")
     assert sent[0]["text"] != edits[-1]["text"]  # it grew
+
+
+async def test_a_telegram_customer_never_keeps_text_whose_citations_failed(servers: tuple[FakeOllama, FakeOpenAI], tmp_path: Path) -> None:
+    """The first attempt streams with a made-up citation; the message it grew in is blanked before the
+    checked retry grows it again, and what stays on screen is the checked answer."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.web import DISPATCHER, READY, build_app
+    from channels.telegram import RETRACTED
+    from tests.fakes.telegram_api import FakeTelegramApi
+
+    ollama, _ = servers
+    good = "Click Forgot password? on the sign-in page, enter your email and follow the link we send. [1]"
+    ollama.replies += [("drip", 0.12, "Passwords are reset by calling 555-0100 any time of day [7]"), ("drip", 0.05, good)]
+    telegram = FakeTelegramApi()
+    await telegram.start()
+    try:
+        app = build_app(make_settings(tmp_path, OLLAMA_HOST=ollama.url, SUPPORTBOT_LOCAL_MODEL="qwen2.5:0.5b",
+                                      TELEGRAM_BOT_TOKEN="123:T", TELEGRAM_WEBHOOK_SECRET="s", SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url))
+        async with TestClient(TestServer(app)) as client:
+            await asyncio.wait_for(app[READY].wait(), timeout=120)
+            update = {"update_id": 90002, "message": {"message_id": 2, "date": 1, "text": SIMPLE,
+                                                      "chat": {"id": 4343, "type": "private"}, "from": {"id": 4343, "is_bot": False, "first_name": "T"}}}
+            assert (await client.post("/telegram/default/webhook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s"})).status == 200
+            await app[DISPATCHER].drain()
+            await asyncio.sleep(0.3)
+    finally:
+        await telegram.close()
+    shown = [a["text"] for a in telegram.of("sendMessage") + telegram.of("editMessageText") if int(a["chat_id"]) == 4343]
+    assert any("555-0100" in text for text in shown)  # it was streamed ...
+    blanked = shown.index(RETRACTED)
+    assert all("555-0100" not in text for text in shown[blanked:])  # ... taken back ...
+    assert "follow the link we send" in shown[-1]  # ... and the checked answer stays
 
 
 async def test_the_circuit_breaker_pauses_a_failing_provider_and_tries_again_later(servers: tuple[FakeOllama, FakeOpenAI]) -> None:
