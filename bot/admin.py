@@ -152,7 +152,7 @@ td,th{{text-align:left;padding:6px 8px;border-bottom:1px solid #eceef2}}.chart{{
 <section><h2>Tenants</h2>{_table([[t, c.get('answer', 0), c.get('handoff', 0), stats['cost_usd'].get(t, 0.0)] for t, c in stats['per_tenant'].items()], ['tenant', 'answered', 'handed off', 'cost (USD)'])}</section>
 <section><h2>Model spend per day</h2>{_table(_spend_rows(stats['spend']), ['day', 'tenant', 'cost (USD)', 'model calls', 'top users (USD)'])}</section>
 <section><h2>Routes and handoff reasons</h2>{_table([[k, v] for k, v in {**stats['routes'], **{'reason: ' + r: n for r, n in stats['handoff_reasons'].items()}}.items()], ['what', 'count'])}</section>
-<section><h2>Most active users</h2>{_table([[u, n] for u, n in stats['top_users']], ['tenant/user', 'messages'])}</section>
+<section><h2>Most active users</h2>{_table([[u, n] for u, n in stats['top_users']], ['tenant/user (pseudonym)', 'messages'])}</section>
 </main></body></html>"""
 
 
