@@ -98,6 +98,13 @@ class Dispatcher:
     def _channel(self, ref: ConversationRef) -> Channel | None:
         return self._channels.get((ref.channel, ref.tenant)) or self._channels.get((ref.channel, None))
 
+    async def knows(self, ref: ConversationRef) -> bool:
+        """Is there a conversation for `ref` already (a Slack thread the bot answers in)?"""
+        conversation_id = conversation_id_for(ref)
+        if conversation_id in self._refs:
+            return True
+        return await asyncio.to_thread(self._conversations.get, conversation_id) is not None
+
     async def accept(self, inbound: InboundMessage) -> None:
         """Store now, answer later (in order). Returns once the message is durable."""
         ref = inbound.ref

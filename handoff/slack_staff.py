@@ -5,7 +5,8 @@ Return to bot, Send draft). Claiming updates the card; anything staff write in t
 customer on their channel; customer messages appear in the thread. Slack retries are harmless (every
 relayed message is deduplicated by its Slack ts). Requests are verified with the signing secret
 (bolt answers 401 to forged or stale signatures). Socket Mode is used when SLACK_APP_TOKEN is set.
-Customers: DMs and mentions go to the dispatcher as normalized messages (channels/slack.py).
+Customers: DMs, mentions and messages in threads that already are conversations (the dispatcher knows
+them) go to the dispatcher as normalized messages (channels/slack.py).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.settings import Settings
 from bot.storage import Handoff
 from channels.base import ConversationRef, InboundMessage
-from channels.slack import SlackCustomerChannel, normalize_event
+from channels.slack import SlackCustomerChannel
 from handoff.packet import Packet
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ class SlackApp:
             self.bolt = AsyncApp(client=self.client, request_verification_enabled=False, process_before_response=True)
         self.desk = SlackStaffDesk(client=self.client)
         self._verifier = SignatureVerifier(settings.slack_signing_secret) if settings.slack_signing_secret else None
-        self.customers = SlackCustomerChannel(client=self.client)
+        self.customers = SlackCustomerChannel(client=self.client, known_thread=dispatcher.knows)
         self._settings = settings
         self._handoff = handoff
         self._dispatcher = dispatcher
@@ -273,7 +274,7 @@ class SlackApp:
         if tenant is None:
             logger.info("a Slack event from a workspace no tenant claims was ignored")
             return
-        inbound = normalize_event(event, tenant=tenant, bot_user_id=bot_user, staff_channel=None)
+        inbound = await self.customers.inbound(event, tenant=tenant, bot_user_id=bot_user)
         if inbound is not None:
             await self._dispatcher.accept(inbound)
 
