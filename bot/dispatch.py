@@ -25,7 +25,8 @@ from tenacity import AsyncRetrying, RetryCallState
 from tenacity.wait import wait_base, wait_exponential
 
 from bot.conversations import ConversationService
-from channels.base import Button, Channel, ConversationRef, InboundMessage, Link, Reply
+from bot.errors import InputError
+from channels.base import Attachment, Button, Channel, ConversationRef, FileContent, InboundMessage, Link, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +135,8 @@ class Dispatcher:
     async def _attachments(self, inbound: InboundMessage, conversation_id: str) -> None:
         """Files without words: kept for staff (a handoff lists them); the customer hears what the bot can read."""
         handoff = self._conversations.handoff
-        if handoff is not None and await asyncio.to_thread(handoff.with_people, conversation_id):
+        with_people = handoff is not None and await asyncio.to_thread(handoff.with_people, conversation_id)
+        if with_people:
             # people own the conversation: they hear about the file (through the inbox: stored, relayed once), the bot says nothing
             kinds = ", ".join(sorted({a.kind for a in inbound.attachments}))
             fresh = await self._submit(conversation_id, f"[sent {kinds}]", inbound.platform_id)
@@ -142,12 +144,26 @@ class Dispatcher:
             ask = ask_for_a_person(inbound.ref.channel)
             fresh = await self._say(inbound, conversation_id, ATTACHMENT_NOTE.format(ask=ask), buttons=("human",))
         if fresh:
-            await self._record_files(inbound, conversation_id)
+            files = await self._record_files(inbound, conversation_id)
+            if with_people and handoff is not None:  # into the staff thread, in a task: downloads and uploads take a while
+                task = asyncio.create_task(handoff.share_files(conversation_id, files))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
 
-    async def _record_files(self, inbound: InboundMessage, conversation_id: str) -> None:
+    async def _record_files(self, inbound: InboundMessage, conversation_id: str) -> list[dict[str, Any]]:
         kinds = sorted({a.kind for a in inbound.attachments})
-        files = [{"kind": a.kind, "file_id": a.file_id, "size": a.size} for a in inbound.attachments]
+        files = [{"kind": a.kind, "name": a.name, "file_id": a.file_id, "size": a.size} for a in inbound.attachments]
         await asyncio.to_thread(self._audit, tenant=inbound.ref.tenant, conversation_id=conversation_id, kind="attachment", kinds=kinds, files=files)
+        return files
+
+    async def fetch_file(self, *, channel: str, tenant: str, attachment: Attachment) -> FileContent:
+        """A customer's file from the channel it came on, e.g. for the staff thread. `InputError` when
+        that channel can't hand files out (or not this one)."""
+        fetch = getattr(self._channels.get((channel, tenant)) or self._channels.get((channel, None)), "fetch_file", None)
+        if fetch is None:
+            raise InputError(f"files sent on {channel} can't be fetched")
+        content: FileContent = await fetch(attachment)
+        return content
 
     async def _submit(self, conversation_id: str, text: str, client_id: str | None) -> bool:
         """Into the durable inbox. False when the platform delivered this message before (answered once)."""
