@@ -79,6 +79,8 @@ class Dispatcher:
         self._retries: set[asyncio.Task[None]] = set()
         self._outgoing: set[int] = set()  # message ids being sent or waiting in a backlog
         self._sent: OrderedDict[int, None] = OrderedDict()
+        self._streaming: set[str] = set()  # conversations this process streams an answer into (stored, see `_streamed`)
+        self._stream_checked: OrderedDict[str, None] = OrderedDict()  # conversations whose stored stream was looked at
         self._commands: dict[str, Callable[[InboundMessage, str], Awaitable[None]]] = {
             "start": self._start,
             "help": self._start,
@@ -198,7 +200,10 @@ class Dispatcher:
 
         async def feed(event: dict[str, Any]) -> None:
             if event.get("type") == "token":
-                await push(ref, event["text"])
+                message = await push(ref, event["text"])
+                if message is not None:  # remembered: after a crash the answer is edited into it (`_streamed`)
+                    await asyncio.to_thread(self._conversations.set_streaming, conversation_id, message)
+                    self._streaming.add(conversation_id)
             elif event.get("type") == "retract" and retract is not None:
                 await retract(ref)  # unchecked model text taken back (bot/streaming.py)
 
@@ -244,9 +249,30 @@ class Dispatcher:
         citations = tuple(Link(title=c["title"], url=c.get("url")) for c in message.get("citations") or ())
         actions = message.get("buttons") or ([b.action for b in FEEDBACK_BUTTONS] if message.get("outcome") == "answer" else [])
         buttons = tuple(Button(b.label, b.action, str(message.get("id") or "")) for b in FEEDBACK_BUTTONS if b.action in actions)
+        streamed = await self._streamed(conversation_id, ref)
+        resume = getattr(self._channel(ref), "resume_stream", None)
+        if streamed and resume is not None and message.get("role") == "bot":
+            resume(ref, streamed)  # the answer goes into the fragment a crash left, not under it
         reply = Reply(text=message["text"], citations=citations, buttons=buttons, role=message.get("role", "bot"), author=message.get("author"))
         message_id = message.get("id")
         await self._send_in_order(conversation_id, _Outgoing(ref, reply, int(message_id) if message_id is not None else None))
+        if streamed or (message.get("role") == "bot" and conversation_id in self._streaming):
+            self._streaming.discard(conversation_id)
+            await asyncio.to_thread(self._conversations.set_streaming, conversation_id, None)  # the answer is in
+
+    async def _streamed(self, conversation_id: str, ref: ConversationRef) -> str | None:
+        """The message an answer was being streamed into when an earlier process died (a Telegram
+        message id), looked up once per conversation and process; None when there is none or this
+        process streams into it (the channel holds it then)."""
+        if conversation_id in self._stream_checked or conversation_id in self._streaming:
+            return None
+        if getattr(self._channel(ref), "resume_stream", None) is None:
+            return None
+        self._stream_checked[conversation_id] = None
+        if len(self._stream_checked) > _SENT_MEMORY:
+            self._stream_checked.popitem(last=False)
+        conversation = await asyncio.to_thread(self._conversations.get, conversation_id)
+        return conversation.streaming if conversation is not None else None
 
     def _ref_from_store(self, conversation_id: str) -> ConversationRef | None:
         conversation = self._conversations.get(conversation_id)
