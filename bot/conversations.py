@@ -20,9 +20,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.assistant import AskResult
 from bot.messages import Loaded, MessageStore
@@ -112,6 +112,11 @@ class ConversationService:
         if conversation is not None:
             self._remember(conversation)
         return conversation
+
+    def set_streaming(self, conversation_id: str, message: str | None) -> None:
+        """The platform message an answer is being streamed into (None: the answer was delivered)."""
+        with self._engine.begin() as conn:
+            conn.execute(update(Conversation).where(col(Conversation.id) == conversation_id).values(streaming=message))
 
     def _remember(self, conversation: Conversation) -> Party:
         party = Party(id=conversation.id, tenant=conversation.tenant, channel=conversation.channel, user=conversation.user)

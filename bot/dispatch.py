@@ -25,7 +25,8 @@ from tenacity import AsyncRetrying, RetryCallState
 from tenacity.wait import wait_base, wait_exponential
 
 from bot.conversations import ConversationService
-from channels.base import Button, Channel, ConversationRef, InboundMessage, Link, Reply
+from bot.errors import InputError
+from channels.base import Attachment, Button, Channel, ConversationRef, FileContent, InboundMessage, Link, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,8 @@ class Dispatcher:
         self._retries: set[asyncio.Task[None]] = set()
         self._outgoing: set[int] = set()  # message ids being sent or waiting in a backlog
         self._sent: OrderedDict[int, None] = OrderedDict()
+        self._streaming: set[str] = set()  # conversations this process streams an answer into (stored, see `_streamed`)
+        self._stream_checked: OrderedDict[str, None] = OrderedDict()  # conversations whose stored stream was looked at
         self._commands: dict[str, Callable[[InboundMessage, str], Awaitable[None]]] = {
             "start": self._start,
             "help": self._start,
@@ -97,6 +100,13 @@ class Dispatcher:
 
     def _channel(self, ref: ConversationRef) -> Channel | None:
         return self._channels.get((ref.channel, ref.tenant)) or self._channels.get((ref.channel, None))
+
+    async def knows(self, ref: ConversationRef) -> bool:
+        """Is there a conversation for `ref` already (a Slack thread the bot answers in)?"""
+        conversation_id = conversation_id_for(ref)
+        if conversation_id in self._refs:
+            return True
+        return await asyncio.to_thread(self._conversations.get, conversation_id) is not None
 
     async def accept(self, inbound: InboundMessage) -> None:
         """Store now, answer later (in order). Returns once the message is durable."""
@@ -127,7 +137,8 @@ class Dispatcher:
     async def _attachments(self, inbound: InboundMessage, conversation_id: str) -> None:
         """Files without words: kept for staff (a handoff lists them); the customer hears what the bot can read."""
         handoff = self._conversations.handoff
-        if handoff is not None and await asyncio.to_thread(handoff.with_people, conversation_id):
+        with_people = handoff is not None and await asyncio.to_thread(handoff.with_people, conversation_id)
+        if with_people:
             # people own the conversation: they hear about the file (through the inbox: stored, relayed once), the bot says nothing
             kinds = ", ".join(sorted({a.kind for a in inbound.attachments}))
             fresh = await self._submit(conversation_id, f"[sent {kinds}]", inbound.platform_id)
@@ -135,12 +146,26 @@ class Dispatcher:
             ask = ask_for_a_person(inbound.ref.channel)
             fresh = await self._say(inbound, conversation_id, ATTACHMENT_NOTE.format(ask=ask), buttons=("human",))
         if fresh:
-            await self._record_files(inbound, conversation_id)
+            files = await self._record_files(inbound, conversation_id)
+            if with_people and handoff is not None:  # into the staff thread, in a task: downloads and uploads take a while
+                task = asyncio.create_task(handoff.share_files(conversation_id, files))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
 
-    async def _record_files(self, inbound: InboundMessage, conversation_id: str) -> None:
+    async def _record_files(self, inbound: InboundMessage, conversation_id: str) -> list[dict[str, Any]]:
         kinds = sorted({a.kind for a in inbound.attachments})
-        files = [{"kind": a.kind, "file_id": a.file_id, "size": a.size} for a in inbound.attachments]
+        files = [{"kind": a.kind, "name": a.name, "file_id": a.file_id, "size": a.size} for a in inbound.attachments]
         await asyncio.to_thread(self._audit, tenant=inbound.ref.tenant, conversation_id=conversation_id, kind="attachment", kinds=kinds, files=files)
+        return files
+
+    async def fetch_file(self, *, channel: str, tenant: str, attachment: Attachment) -> FileContent:
+        """A customer's file from the channel it came on, e.g. for the staff thread. `InputError` when
+        that channel can't hand files out (or not this one)."""
+        fetch = getattr(self._channels.get((channel, tenant)) or self._channels.get((channel, None)), "fetch_file", None)
+        if fetch is None:
+            raise InputError(f"files sent on {channel} can't be fetched")
+        content: FileContent = await fetch(attachment)
+        return content
 
     async def _submit(self, conversation_id: str, text: str, client_id: str | None) -> bool:
         """Into the durable inbox. False when the platform delivered this message before (answered once)."""
@@ -175,7 +200,10 @@ class Dispatcher:
 
         async def feed(event: dict[str, Any]) -> None:
             if event.get("type") == "token":
-                await push(ref, event["text"])
+                message = await push(ref, event["text"])
+                if message is not None:  # remembered: after a crash the answer is edited into it (`_streamed`)
+                    await asyncio.to_thread(self._conversations.set_streaming, conversation_id, message)
+                    self._streaming.add(conversation_id)
             elif event.get("type") == "retract" and retract is not None:
                 await retract(ref)  # unchecked model text taken back (bot/streaming.py)
 
@@ -221,9 +249,30 @@ class Dispatcher:
         citations = tuple(Link(title=c["title"], url=c.get("url")) for c in message.get("citations") or ())
         actions = message.get("buttons") or ([b.action for b in FEEDBACK_BUTTONS] if message.get("outcome") == "answer" else [])
         buttons = tuple(Button(b.label, b.action, str(message.get("id") or "")) for b in FEEDBACK_BUTTONS if b.action in actions)
+        streamed = await self._streamed(conversation_id, ref)
+        resume = getattr(self._channel(ref), "resume_stream", None)
+        if streamed and resume is not None and message.get("role") == "bot":
+            resume(ref, streamed)  # the answer goes into the fragment a crash left, not under it
         reply = Reply(text=message["text"], citations=citations, buttons=buttons, role=message.get("role", "bot"), author=message.get("author"))
         message_id = message.get("id")
         await self._send_in_order(conversation_id, _Outgoing(ref, reply, int(message_id) if message_id is not None else None))
+        if streamed or (message.get("role") == "bot" and conversation_id in self._streaming):
+            self._streaming.discard(conversation_id)
+            await asyncio.to_thread(self._conversations.set_streaming, conversation_id, None)  # the answer is in
+
+    async def _streamed(self, conversation_id: str, ref: ConversationRef) -> str | None:
+        """The message an answer was being streamed into when an earlier process died (a Telegram
+        message id), looked up once per conversation and process; None when there is none or this
+        process streams into it (the channel holds it then)."""
+        if conversation_id in self._stream_checked or conversation_id in self._streaming:
+            return None
+        if getattr(self._channel(ref), "resume_stream", None) is None:
+            return None
+        self._stream_checked[conversation_id] = None
+        if len(self._stream_checked) > _SENT_MEMORY:
+            self._stream_checked.popitem(last=False)
+        conversation = await asyncio.to_thread(self._conversations.get, conversation_id)
+        return conversation.streaming if conversation is not None else None
 
     def _ref_from_store(self, conversation_id: str) -> ConversationRef | None:
         conversation = self._conversations.get(conversation_id)

@@ -54,6 +54,9 @@ class Conversation(SQLModel, table=True):
     address: str | None = None  # where the conversation lives on its platform (chat id, channel id)
     thread: str | None = None
     state: str = "bot"
+    # the platform message an answer is being streamed into (a Telegram message id): after a crash the
+    # answer is edited into it instead of sent again under the fragment. None once the answer arrived.
+    streaming: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

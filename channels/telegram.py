@@ -3,7 +3,8 @@
 The webhook acks at once: it checks the secret header, parses the update, hands the normalized
 message to `submit` (the durable inbox) and returns 200. Replies are split at Telegram's 4,096
 character limit, escaped for HTML parse mode, streamed by editing one message at most once a second,
-and a 429 is honoured by waiting `retry_after`.
+and a 429 is honoured by waiting `retry_after`. An answer an earlier process was streaming when it
+died is edited into the message it left (`resume_stream`), not sent again under that fragment.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -185,12 +187,21 @@ def _command(text: str) -> tuple[str | None, str]:
 RETRACTED = "…"  # what a streamed message shows once its unchecked text is taken back
 
 
+@dataclass(frozen=True, slots=True)
+class _MessageId:
+    """Enough of a sent message to edit it (what `_edit` reads of a python-telegram-bot `Message`)."""
+
+    chat_id: int
+    message_id: int
+
+
 class _LiveMessage:
     def __init__(self) -> None:
         self.text = ""
         self.message: Any = None
         self.last_edit = 0.0
         self.lock = asyncio.Lock()
+        self.resumed = False  # a message left by an earlier process (`resume_stream`)
 
 
 class TelegramChannel:
@@ -315,8 +326,14 @@ class TelegramChannel:
     async def send(self, ref: ConversationRef, reply: Reply) -> None:
         live = self._streams.pop(ref.address, None)
         if live is not None and live.message is not None and reply.role == "bot":
-            await self._finish(ref, live, reply)  # the streamed message becomes the final answer
-            return
+            try:
+                await self._finish(ref, live, reply)  # the streamed message becomes the final answer
+                return
+            except BadRequest as exc:
+                if not live.resumed:
+                    raise
+                # the fragment a crash left was deleted, or is too old to edit: the answer goes anew
+                logger.info("could not edit the interrupted answer (%s); sending it anew", type(exc).__name__)
         parts = split_message(render_html(reply))
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
@@ -337,20 +354,31 @@ class TelegramChannel:
             await self.push_token(ref, token)
         await self.send(ref, final)
 
-    async def push_token(self, ref: ConversationRef, token: str) -> None:
-        """A token of an answer being generated for this chat; `send` of the finished reply completes it."""
+    def resume_stream(self, ref: ConversationRef, message_id: str) -> None:
+        """An earlier process was streaming an answer into this message when it died: the next reply
+        (`send`) edits it into that message instead of leaving the fragment and sending a new one."""
+        live = _LiveMessage()
+        live.message = _MessageId(chat_id=int(ref.address), message_id=int(message_id))
+        live.resumed = True
+        self._streams[ref.address] = live
+
+    async def push_token(self, ref: ConversationRef, token: str) -> str | None:
+        """A token of an answer being generated for this chat; `send` of the finished reply completes it.
+        Returns the id of the message the answer is streamed into when this token created it (else None)."""
         live = self._streams.setdefault(ref.address, _LiveMessage())
         async with live.lock:
             live.text += token
             if not live.text.strip() or len(live.text) > MAX_TEXT - 100:
-                return
+                return None
             now = time.monotonic()
             if live.message is None:
                 live.message = await self._call(self.bot.send_message, chat_id=int(ref.address), text=html.escape(live.text), parse_mode=ParseMode.HTML)
                 live.last_edit = now
-            elif now - live.last_edit >= EDIT_INTERVAL:
+                return str(live.message.message_id)
+            if now - live.last_edit >= EDIT_INTERVAL:
                 await self._edit(live.message, html.escape(live.text))
                 live.last_edit = now
+            return None
 
     async def retract(self, ref: ConversationRef) -> None:
         """The streamed text did not check out: the message shows a placeholder until the next

@@ -56,6 +56,10 @@ class StaffDesk(Protocol):
 
     async def post_in_thread(self, handoff: Handoff, text: str) -> None: ...
 
+    async def share_files(self, handoff: Handoff, files: list[dict[str, Any]]) -> None:
+        """The customer's files (as in `Packet.attachments`) into the thread, each as well as it can."""
+        ...
+
 
 class HandoffService:
     def __init__(
@@ -79,6 +83,7 @@ class HandoffService:
         # after a restart the customer's messages are still in the conversation, only the thread copy is lost.
         self._pending: dict[int, list[str]] = {}
         self._thread_locks: dict[int, asyncio.Lock] = {}
+        self._uploads: set[asyncio.Task[None]] = set()
 
     # state -----------------------------------------------------------------------------------
     def policy(self, tenant: str) -> HandoffPolicy:
@@ -179,7 +184,29 @@ class HandoffService:
         if not reminder:  # the transcript opens the thread, before messages relayed while it was queued
             self._pending.setdefault(handoff.id or 0, []).insert(0, self.desk.transcript(packet))
             await self._flush(handoff)
+            if packet.attachments:  # after the transcript; in a task, as fetching and uploading take a while
+                task = asyncio.create_task(self._share_files(handoff, packet.attachments))
+                self._uploads.add(task)
+                task.add_done_callback(self._uploads.discard)
         return True
+
+    async def share_files(self, conversation_id: str, files: list[dict[str, Any]]) -> None:
+        """Files a customer sent while people own the conversation: into its staff thread, if there is one
+        (else the card lists them once it is posted)."""
+        handoff = await asyncio.to_thread(self.current, conversation_id)
+        conversation = await asyncio.to_thread(self._conversations.get, conversation_id)
+        if handoff is None or conversation is None or not handoff.thread_ts or handoff.status not in (*OPEN, "claimed"):
+            return
+        await self._share_files(handoff, [{**f, "channel": conversation.channel} for f in files])
+
+    async def _share_files(self, handoff: Handoff, files: list[dict[str, Any]]) -> None:
+        """Never fails the handoff: a file that can't be uploaded stays listed on the card."""
+        if self.desk is None:
+            return
+        try:
+            await self.desk.share_files(handoff, files)
+        except Exception as exc:
+            logger.warning("could not share the customer's files in the thread of handoff %s (%s)", handoff.id, type(exc).__name__)
 
     async def _staff_packet(self, handoff: Handoff) -> Packet:
         """The packet as staff see it: with the contact the customer left, shown as policy allows."""

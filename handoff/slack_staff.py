@@ -5,7 +5,8 @@ Return to bot, Send draft). Claiming updates the card; anything staff write in t
 customer on their channel; customer messages appear in the thread. Slack retries are harmless (every
 relayed message is deduplicated by its Slack ts). Requests are verified with the signing secret
 (bolt answers 401 to forged or stale signatures). Socket Mode is used when SLACK_APP_TOKEN is set.
-Customers: DMs and mentions go to the dispatcher as normalized messages (channels/slack.py).
+Customers: DMs, mentions and messages in threads that already are conversations (the dispatcher knows
+them) go to the dispatcher as normalized messages (channels/slack.py).
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.errors import InputError
 from bot.settings import Settings
 from bot.storage import Handoff
-from channels.base import ConversationRef, InboundMessage
-from channels.slack import SlackCustomerChannel, normalize_event
+from channels.base import Attachment, ConversationRef, FileContent, InboundMessage
+from channels.slack import SlackCustomerChannel
 from handoff.packet import Packet
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ACTIONS = ("claim", "resolve", "return", "draft")
+FetchFile = Callable[..., Awaitable[FileContent]]  # (channel=, tenant=, attachment=): `Dispatcher.fetch_file`
 STATUS_TEXT = {"queued": "Waiting to be claimed", "open": "Waiting to be claimed", "claimed": "Claimed", "resolved": "Resolved", "returned": "Returned to the bot", "rated": "Resolved"}
 
 
@@ -99,8 +102,9 @@ def transcript_text(packet: Packet) -> str:
 class SlackStaffDesk:
     """The `StaffDesk` of the handoff service, on the Slack Web API."""
 
-    def __init__(self, *, client: AsyncWebClient) -> None:
+    def __init__(self, *, client: AsyncWebClient, fetch_file: FetchFile | None = None) -> None:
         self._client = client
+        self._fetch_file = fetch_file
 
     async def announce(self, handoff: Handoff, packet: Packet, *, position: int, reminder: bool = False) -> tuple[str, str]:
         channel = handoff.staff_channel or ""
@@ -127,6 +131,29 @@ class SlackStaffDesk:
     async def post_in_thread(self, handoff: Handoff, text: str) -> None:
         """`text` is shown as written (customer words, placeholders), with *bold* labels."""
         await self._client.chat_postMessage(channel=handoff.staff_channel or "", thread_ts=handoff.thread_ts, text=_escape(text)[:3900])
+
+    async def share_files(self, handoff: Handoff, files: list[dict[str, Any]]) -> None:
+        """Each file fetched from the customer's channel and uploaded into the thread (files.getUploadURLExternal,
+        the upload, files.completeUploadExternal). One that can't be (too large, a channel that can't
+        hand files out, Slack refusing) is named in the thread instead, with why; the card lists them all."""
+        for item in files:
+            kind, file_id = str(item.get("kind") or "file"), item.get("file_id")
+            attachment = Attachment(kind=kind, name=item.get("name"), file_id=file_id, size=item.get("size"))
+            try:
+                if self._fetch_file is None:
+                    raise InputError("files can't be fetched here")
+                content = await self._fetch_file(channel=str(item.get("channel") or ""), tenant=handoff.tenant, attachment=attachment)
+                await self._client.files_upload_v2(
+                    channel=handoff.staff_channel or "", thread_ts=handoff.thread_ts, file=content.data, filename=content.name,
+                    title=f"{kind} from the customer",
+                )
+                continue
+            except InputError as exc:
+                why = str(exc)
+            except Exception as exc:
+                logger.warning("uploading a customer's file to handoff %s failed (%s)", handoff.id, type(exc).__name__)
+                why = f"the upload failed ({type(exc).__name__})"
+            await self.post_in_thread(handoff, f"File from the customer: {kind} ({item.get('channel')} file {file_id}), not attached: {why}")
 
 
 def staff_channels(settings: Settings) -> set[str]:
@@ -167,9 +194,9 @@ class SlackApp:
             self.bolt = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret, process_before_response=True)
         else:  # Socket Mode only: no HTTP endpoint is mounted, Slack's socket is authenticated by the app token
             self.bolt = AsyncApp(client=self.client, request_verification_enabled=False, process_before_response=True)
-        self.desk = SlackStaffDesk(client=self.client)
+        self.desk = SlackStaffDesk(client=self.client, fetch_file=dispatcher.fetch_file)
         self._verifier = SignatureVerifier(settings.slack_signing_secret) if settings.slack_signing_secret else None
-        self.customers = SlackCustomerChannel(client=self.client)
+        self.customers = SlackCustomerChannel(client=self.client, known_thread=dispatcher.knows)
         self._settings = settings
         self._handoff = handoff
         self._dispatcher = dispatcher
@@ -273,7 +300,7 @@ class SlackApp:
         if tenant is None:
             logger.info("a Slack event from a workspace no tenant claims was ignored")
             return
-        inbound = normalize_event(event, tenant=tenant, bot_user_id=bot_user, staff_channel=None)
+        inbound = await self.customers.inbound(event, tenant=tenant, bot_user_id=bot_user)
         if inbound is not None:
             await self._dispatcher.accept(inbound)
 

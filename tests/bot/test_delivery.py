@@ -284,3 +284,49 @@ async def test_saying_talk_to_a_person_on_slack_brings_a_person(
     assert await slack_event(client, slack_dm(shared_data, "talk to a person", channel="D3006")) == 200
     assert await until(lambda: card_for(slack, STAFF, before), timeout=15)
 
+
+
+# --- an answer cut off mid-stream by a crash ------------------------------------------------------
+
+
+async def test_an_answer_cut_off_mid_stream_is_finished_in_the_same_telegram_message_after_a_restart(tmp_path: Path) -> None:
+    """The process dies while an answer is being streamed into a Telegram message: after the restart
+    the answer is edited into that message, not sent as a second one under the fragment."""
+    from bot.web import CONVERSATIONS
+    from tests.fakes.model_servers import FakeOllama
+
+    ollama, telegram = FakeOllama(), FakeTelegramApi()
+    await ollama.start()
+    await telegram.start()
+    answer = "Click Forgot password? on the sign-in page, enter your email and follow the link we send. [1]"
+    ollama.replies += [("drip", 0.3, answer), ("drip", 0.01, answer)]
+    chat = 4545
+    settings = make_settings(tmp_path, OLLAMA_HOST=ollama.url, SUPPORTBOT_LOCAL_MODEL="qwen2.5:0.5b", TELEGRAM_BOT_TOKEN="123:T",
+                             TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET, SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url)
+    conversation_id = conversation_id_for(ConversationRef(channel="telegram", tenant="default", address=str(chat)))
+    question = {"update_id": next(_ids), "message": {"message_id": 1, "date": 1, "text": "I forgot my password and can't sign in, what now?",
+                                                     "chat": {"id": chat, "type": "private"}, "from": {"id": chat, "is_bot": False, "first_name": "T"}}}
+    try:
+        app = build_app(settings)
+        async with TestClient(TestServer(app)) as client:
+            await asyncio.wait_for(app[READY].wait(), timeout=120)
+            await client.post("/telegram/default/webhook", json=question, headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET})
+            fragment = (await until(lambda: sent_to(telegram, chat)))[0]
+            stored = await until(lambda: app[CONVERSATIONS].get(conversation_id).streaming)
+            # the process dies here: the answer stops mid-stream, its question stays pending
+            for task in list(app[DISPATCHER]._tasks):
+                task.cancel()
+        fragment_id = int(stored)  # the message the answer was streaming into
+        assert answer not in fragment["text"]
+        app = build_app(settings)  # the restart: pending questions are answered at start
+        async with TestClient(TestServer(app)) as client:
+            await asyncio.wait_for(app[READY].wait(), timeout=120)
+            edited = await until(lambda: [e for e in telegram.of("editMessageText") if int(e["message_id"]) == fragment_id and "follow the link" in e["text"]])
+            await app[DISPATCHER].drain()
+            await asyncio.sleep(0.3)
+            assert app[CONVERSATIONS].get(conversation_id).streaming is None  # done: a later restart edits nothing
+    finally:
+        await telegram.close()
+        await ollama.close()
+    assert len(sent_to(telegram, chat)) == 1  # the fragment, grown into the answer; no second copy
+    assert edited[-1].get("reply_markup")  # with the answer's buttons

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web import READY, build_app
@@ -18,9 +20,45 @@ from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET, STAFF
 WEBHOOK_SECRET = "tg-secret-123"
 
 
+class _NoSuchFile(Exception):
+    pass
+
+
+class FilesBotApi(FakeTelegramApi):
+    """The loopback Bot API plus getFile and the file download route (/file/bot<token>/<path>).
+    A file id it does not hold is refused as the Bot API does (400, invalid file_id)."""
+
+    def __init__(self, files: dict[str, bytes] | None = None) -> None:
+        super().__init__()
+        self.files = files if files is not None else {}
+        self.downloads: list[str] = []
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        try:
+            return await super()._handle(request)
+        except _NoSuchFile:
+            return web.json_response({"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}, status=400)
+
+    def _result(self, method: str, args: dict[str, Any]) -> Any:
+        if method == "getFile":
+            file_id = str(args["file_id"])
+            if file_id not in self.files:
+                raise _NoSuchFile(file_id)
+            return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id]), "file_path": f"photos/{file_id}.jpg"}
+        return super()._result(method, args)
+
+    async def _download(self, request: web.Request) -> web.Response:
+        self.downloads.append(request.path)
+        return web.Response(body=self.files[request.match_info["path"].removeprefix("photos/").removesuffix(".jpg")])
+
+    def routes(self, app: web.Application) -> None:
+        super().routes(app)
+        app.router.add_get(r"/file/bot{token}/{path:.+}", self._download)
+
+
 @pytest.fixture(scope="package")
-async def fakes() -> AsyncIterator[tuple[FakeTelegramApi, FakeSlackApi]]:
-    telegram, slack = FakeTelegramApi(), FakeSlackApi()
+async def fakes() -> AsyncIterator[tuple[FilesBotApi, FakeSlackApi]]:
+    telegram, slack = FilesBotApi(), FakeSlackApi()
     await telegram.start()
     await slack.start()
     yield telegram, slack
@@ -29,7 +67,7 @@ async def fakes() -> AsyncIterator[tuple[FakeTelegramApi, FakeSlackApi]]:
 
 
 @pytest.fixture(scope="package")
-async def client(fakes: tuple[FakeTelegramApi, FakeSlackApi], tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
+async def client(fakes: tuple[FilesBotApi, FakeSlackApi], tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
     telegram, slack = fakes
     settings = make_settings(
         tmp_path_factory.mktemp("channels"), TELEGRAM_BOT_TOKEN="123456:TEST-token", TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,

@@ -195,3 +195,30 @@ async def test_a_thread_is_followed_only_once_it_is_a_conversation(fakes: tuple[
     assert len(asked) == 3  # direct messages need no lookup
     # without a lookup nothing in a channel thread is taken
     assert await SlackCustomerChannel(client=web_client).inbound(broadcast, tenant="default", bot_user_id=BOT_USER) is None
+
+
+async def test_a_customer_is_followed_in_the_thread_the_bot_answered_in_a_shared_channel(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path
+) -> None:
+    _, slack = fakes
+    mention = _event_id(bolt_payload(shared_data, "test_events_shared_channels.json", "valid_event_body"))
+    ts = f"{next(_slack_ts)}.000100"
+    mention["event"].update(text=f"<@{BOT_USER}> how do I reset my password?", channel="C2020", ts=ts, event_ts=ts, client_msg_id=f"msg-{ts}")
+    assert await slack_event(client, mention) == 200
+    first = await until(lambda: posted(slack, "C2020"))
+    assert first[0]["thread_ts"] == ts
+
+    def in_thread(text: str, *, thread_ts: str) -> dict[str, Any]:  # the customer writing in a thread, no mention
+        body = dm(shared_data, text, channel="C2020")
+        body["event"].update(channel_type="channel", thread_ts=thread_ts, user=mention["event"]["user"], team=mention["event"]["team"])
+        return body
+
+    assert await slack_event(client, in_thread("And how do I turn on two-factor authentication?", thread_ts=ts)) == 200
+    replies = await until(lambda: posted(slack, "C2020")[1:])
+    assert replies[0]["thread_ts"] == ts and "two-factor" in replies[0]["text"].lower()
+    await client.app[DISPATCHER].drain()
+    # the same customer in a thread the bot never joined: not the bot's business
+    assert await slack_event(client, in_thread("How do I export my data?", thread_ts=f"{next(_slack_ts)}.000100")) == 200
+    await asyncio.sleep(0.5)
+    await client.app[DISPATCHER].drain()
+    assert len(posted(slack, "C2020")) == 2

@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.web import DISPATCHER, HANDOFF
 from channels.base import Button, Link, Reply
 from channels.telegram import MAX_TEXT, render_html, split_message
-from tests.channels.conftest import WEBHOOK_SECRET
+from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
 from tests.conftest import make_settings
 from tests.fakes.loopback import until
 from tests.fakes.slack_api import FakeSlackApi
@@ -406,6 +406,28 @@ async def test_files_sent_before_a_handoff_are_listed_for_staff_and_later_ones_r
     assert len(sent_to(telegram, chat)) == sent_before  # the bot said nothing
 
 
+async def test_a_customers_photo_is_uploaded_into_the_staff_thread(
+    client: TestClient, fakes: tuple[FilesBotApi, FakeSlackApi], examples: dict, aiogram: dict[str, Any]
+) -> None:
+    telegram, slack = fakes
+    chat = 2210
+    photo = {"update_id": next(_update_ids), "message": copy.deepcopy(aiogram["MESSAGE_WITH_PHOTO"])}
+    photo["message"].update(chat={"id": chat, "type": "private"}, message_id=photo["update_id"])
+    del photo["message"]["caption"]
+    file_id = photo["message"]["photo"][-1]["file_id"]
+    telegram.files[file_id] = b"\xff\xd8\xff\xe0 the customer's screenshot"
+    await post(client, photo)
+    await post(client, update_from(examples["Message with text"], text="/human", chat=chat))
+    uploaded = await until(lambda: [f for f in slack.files if f["data"] == telegram.files[file_id]])
+    handoff = await asyncio.to_thread(client.app[HANDOFF].current, _conversation_of(chat))
+    assert uploaded[0]["channel"] == STAFF and uploaded[0]["thread_ts"] == handoff.thread_ts and uploaded[0]["filename"] == f"{file_id}.jpg"
+    # a file Telegram won't hand out, sent while people own the conversation: named in the thread instead
+    await post(client, update_from(examples["Message with a document"], chat=chat))
+    note = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == handoff.thread_ts and "not attached" in a.get("text", "")])
+    assert "document (telegram file AwADBAADbXXXXXXXXXXXGBdhD2l6_XX)" in note[0]["text"]
+    assert len([f for f in slack.files if f["thread_ts"] == handoff.thread_ts]) == 1
+
+
 def _conversation_of(chat: int) -> str:
     from bot.dispatch import conversation_id_for
     from channels.base import ConversationRef
@@ -495,36 +517,13 @@ def test_the_api_url_is_normalised_once_for_channel_and_cli() -> None:
         assert api_base(url) == "http://127.0.0.1:8081/bot"
 
 
-class _FilesBotApi(FakeTelegramApi):
-    """The loopback Bot API plus getFile and the file download route (/file/bot<token>/<path>)."""
-
-    def __init__(self, files: dict[str, bytes]) -> None:
-        super().__init__()
-        self.files = files
-        self.downloads: list[str] = []
-
-    def _result(self, method: str, args: dict[str, Any]) -> Any:
-        if method == "getFile":
-            file_id = str(args["file_id"])
-            return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id]), "file_path": f"photos/{file_id}.jpg"}
-        return super()._result(method, args)
-
-    async def _download(self, request: web.Request) -> web.Response:
-        self.downloads.append(request.path)
-        return web.Response(body=self.files[request.match_info["path"].removeprefix("photos/").removesuffix(".jpg")])
-
-    def routes(self, app: web.Application) -> None:
-        super().routes(app)
-        app.router.add_get(r"/file/bot{token}/{path:.+}", self._download)
-
-
 async def test_a_customers_photo_can_be_fetched_for_staff(aiogram: dict[str, Any]) -> None:
     from bot.errors import InputError
     from channels.base import Attachment, InboundMessage
     from channels.telegram import MAX_DOWNLOAD, TelegramChannel
 
     file_id = aiogram["MESSAGE_WITH_PHOTO"]["photo"][-1]["file_id"]
-    api = _FilesBotApi({file_id: b"\xff\xd8\xff\xe0 a jpeg"})
+    api = FilesBotApi({file_id: b"\xff\xd8\xff\xe0 a jpeg"})
     await api.start()
     got: list[InboundMessage] = []
 

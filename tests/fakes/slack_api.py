@@ -35,6 +35,9 @@ class FakeSlackApi(LoopbackServer):
         self.envelopes: list[dict[str, Any]] = []  # Socket Mode: sent to the connected app, in order
         self.acks: list[dict[str, Any]] = []  # Socket Mode: what the app answered
         self._ts = itertools.count(1000)
+        self._file_ids = itertools.count(1)
+        self._upload_slots: dict[str, dict[str, Any]] = {}  # file id -> filename, length, bytes once uploaded
+        self.files: list[dict[str, Any]] = []  # completed uploads: id, filename, title, channel, thread_ts, data
         self.base_url = ""
 
     def of(self, method: str) -> list[dict[str, Any]]:
@@ -69,6 +72,25 @@ class FakeSlackApi(LoopbackServer):
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{next(self._ts)}.000200"}
+        if method == "files.getUploadURLExternal":  # step 1 of files_upload_v2: a URL to upload the bytes to
+            if not args.get("filename") or not str(args.get("length") or "").isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"F{next(self._file_ids):06d}"
+            self._upload_slots[file_id] = {"filename": args["filename"], "length": int(args["length"]), "data": None}
+            return {"ok": True, "upload_url": f"{self.base_url.removesuffix('/api/')}/upload/v1/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":  # step 3: share what was uploaded, in a channel or thread
+            listed = json.loads(args.get("files") or "[]")
+            slots = [self._upload_slots.get(str(f.get("id"))) for f in listed]
+            if not listed or any(slot is None or slot["data"] is None for slot in slots):
+                return {"ok": False, "error": "file_not_found"}
+            done = []
+            for f, slot in zip(listed, slots):
+                assert slot is not None
+                record = {"id": f["id"], "filename": slot["filename"], "title": f.get("title"), "channel": args.get("channel_id"),
+                          "thread_ts": args.get("thread_ts"), "data": slot["data"]}
+                self.files.append(record)
+                done.append({"id": f["id"], "name": slot["filename"], "title": f.get("title"), "size": len(slot["data"])})
+            return {"ok": True, "files": done}
         if method == "users.info":
             name, real, display = USERS.get(str(args.get("user")), ("someone", "Someone", ""))
             return {"ok": True, "user": {"id": args.get("user"), "name": name, "real_name": real, "profile": {"display_name": display}}}
@@ -95,8 +117,20 @@ class FakeSlackApi(LoopbackServer):
         pusher.cancel()
         return ws
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        """Step 2 of files_upload_v2: the bytes, POSTed to the URL step 1 handed out."""
+        slot = self._upload_slots.get(request.match_info["file_id"])
+        data = await request.read()
+        if slot is None or "upload" in self.failing:
+            return web.Response(status=404 if slot is None else 500, text="upload failed")
+        if len(data) != slot["length"]:
+            return web.Response(status=400, text="length mismatch")
+        slot["data"] = data
+        return web.Response(text=f"OK - {len(data)}")
+
     def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_post("/upload/v1/{file_id}", self._upload)
         app.router.add_get("/link", self._socket)
 
     async def start(self) -> str:
