@@ -8,7 +8,7 @@ Loading models and opening Milvus Lite takes seconds, so `core` is built once pe
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,12 +17,21 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bot.services import Services, build_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from tests.fakes.loopback import started  # noqa: E402
+from tests.fakes.model_servers import FakeOllama, FakeOpenAI  # noqa: E402
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def make_settings(data_dir: Path, **env: str) -> Settings:
     return Settings.from_env({"SUPPORTBOT_DATA_DIR": str(data_dir), **env})
+
+
+@pytest.fixture(scope="module")
+async def servers() -> AsyncIterator[tuple[FakeOllama, FakeOpenAI]]:
+    """Loopback servers speaking Ollama's and OpenAI's HTTP APIs, one pair per test module."""
+    async with started(FakeOllama(), FakeOpenAI()) as pair:
+        yield pair  # type: ignore[misc]
 
 
 @pytest.fixture(scope="session")

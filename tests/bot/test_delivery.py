@@ -23,7 +23,7 @@ from bot.dispatch import conversation_id_for
 from bot.web import DISPATCHER, HANDOFF, READY, build_app
 from channels.base import ConversationRef
 from tests.conftest import make_settings
-from tests.fakes.loopback import until
+from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi, sign
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET, STAFF, card_for
@@ -40,12 +40,8 @@ def examples(shared_data: Path) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 async def fakes() -> AsyncIterator[tuple[FakeTelegramApi, FakeSlackApi]]:
-    telegram, slack = FakeTelegramApi(), FakeSlackApi()
-    await telegram.start()
-    await slack.start()
-    yield telegram, slack
-    await telegram.close()
-    await slack.close()
+    async with started(FakeTelegramApi(), FakeSlackApi()) as pair:
+        yield pair  # type: ignore[misc]
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web import READY, build_app
 from tests.conftest import make_settings
+from tests.fakes.loopback import started
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET, STAFF
@@ -58,12 +59,8 @@ class FilesBotApi(FakeTelegramApi):
 
 @pytest.fixture(scope="package")
 async def fakes() -> AsyncIterator[tuple[FilesBotApi, FakeSlackApi]]:
-    telegram, slack = FilesBotApi(), FakeSlackApi()
-    await telegram.start()
-    await slack.start()
-    yield telegram, slack
-    await telegram.close()
-    await slack.close()
+    async with started(FilesBotApi(), FakeSlackApi()) as pair:
+        yield pair  # type: ignore[misc]
 
 
 @pytest.fixture(scope="package")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from aiohttp import web
@@ -32,6 +33,20 @@ class LoopbackServer:
     async def close(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+
+@asynccontextmanager
+async def started(*fakes: Any) -> AsyncIterator[tuple[Any, ...]]:
+    """Start loopback fakes for a block (a fixture's life) and close them after it, last first."""
+    running = []
+    try:
+        for fake in fakes:
+            await fake.start()
+            running.append(fake)
+        yield fakes
+    finally:
+        for fake in reversed(running):
+            await fake.close()
 
 
 async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,19 +15,10 @@ from bot.pipeline import Identity
 from bot.services import Services, build_services
 from tests.conftest import make_settings
 from tests.fakes.model_servers import FAIL, FakeOllama, FakeOpenAI
+from tests.fakes.telegram_api import FakeTelegramApi
 
 SIMPLE = "I forgot my password and can't sign in, what now?"
 HARD = "I followed the SAML guide but users from Okta still can't log in and provisioning fails, what else should we check and why?"
-
-
-@pytest.fixture(scope="module")
-async def servers() -> AsyncIterator[tuple[FakeOllama, FakeOpenAI]]:
-    ollama, openai = FakeOllama(), FakeOpenAI()
-    await ollama.start()
-    await openai.start()
-    yield ollama, openai
-    await ollama.close()
-    await openai.close()
 
 
 @pytest.fixture(scope="module")
@@ -250,31 +241,33 @@ async def test_the_widget_receives_model_tokens_as_they_come(servers: tuple[Fake
     assert reply["reply"]["route"] == "local"
 
 
-async def test_a_telegram_customer_sees_the_answer_grow_in_one_message(servers: tuple[FakeOllama, FakeOpenAI], tmp_path: Path) -> None:
-    import asyncio
-
+async def telegram_chat(ollama: FakeOllama, data_dir: Path, *, chat: int) -> FakeTelegramApi:
+    """A Telegram customer asks SIMPLE through the real webhook; the loopback Bot API records what they saw."""
     from aiohttp.test_utils import TestClient, TestServer
 
     from bot.web import DISPATCHER, READY, build_app
-    from tests.fakes.telegram_api import FakeTelegramApi
 
-    ollama, _ = servers
-    answer = "Click Forgot password? on the sign-in page, enter your email and follow the link we send. [1]"
-    ollama.replies += [("drip", 0.12, answer)]
     telegram = FakeTelegramApi()
     await telegram.start()
     try:
-        app = build_app(make_settings(tmp_path, OLLAMA_HOST=ollama.url, SUPPORTBOT_LOCAL_MODEL="qwen2.5:0.5b",
+        app = build_app(make_settings(data_dir, OLLAMA_HOST=ollama.url, SUPPORTBOT_LOCAL_MODEL="qwen2.5:0.5b",
                                       TELEGRAM_BOT_TOKEN="123:T", TELEGRAM_WEBHOOK_SECRET="s", SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url))
         async with TestClient(TestServer(app)) as client:
             await asyncio.wait_for(app[READY].wait(), timeout=120)
-            update = {"update_id": 90001, "message": {"message_id": 1, "date": 1, "text": SIMPLE,
-                                                      "chat": {"id": 4242, "type": "private"}, "from": {"id": 4242, "is_bot": False, "first_name": "T"}}}
+            update = {"update_id": 90000 + chat, "message": {"message_id": 1, "date": 1, "text": SIMPLE,
+                                                             "chat": {"id": chat, "type": "private"}, "from": {"id": chat, "is_bot": False, "first_name": "T"}}}
             assert (await client.post("/telegram/default/webhook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s"})).status == 200
             await app[DISPATCHER].drain()
             await asyncio.sleep(0.3)
     finally:
         await telegram.close()
+    return telegram
+
+
+async def test_a_telegram_customer_sees_the_answer_grow_in_one_message(servers: tuple[FakeOllama, FakeOpenAI], tmp_path: Path) -> None:
+    ollama, _ = servers
+    ollama.replies += [("drip", 0.12, "Click Forgot password? on the sign-in page, enter your email and follow the link we send. [1]")]
+    telegram = await telegram_chat(ollama, tmp_path, chat=4242)
     sent = [a for a in telegram.of("sendMessage") if int(a["chat_id"]) == 4242]
     edits = telegram.of("editMessageText")
     assert len(sent) == 1  # one message, grown by edits, not a second copy
@@ -285,29 +278,12 @@ async def test_a_telegram_customer_sees_the_answer_grow_in_one_message(servers: 
 async def test_a_telegram_customer_never_keeps_text_whose_citations_failed(servers: tuple[FakeOllama, FakeOpenAI], tmp_path: Path) -> None:
     """The first attempt streams with a made-up citation; the message it grew in is blanked before the
     checked retry grows it again, and what stays on screen is the checked answer."""
-    from aiohttp.test_utils import TestClient, TestServer
-
-    from bot.web import DISPATCHER, READY, build_app
     from channels.telegram import RETRACTED
-    from tests.fakes.telegram_api import FakeTelegramApi
 
     ollama, _ = servers
     good = "Click Forgot password? on the sign-in page, enter your email and follow the link we send. [1]"
     ollama.replies += [("drip", 0.12, "Passwords are reset by calling 555-0100 any time of day [7]"), ("drip", 0.05, good)]
-    telegram = FakeTelegramApi()
-    await telegram.start()
-    try:
-        app = build_app(make_settings(tmp_path, OLLAMA_HOST=ollama.url, SUPPORTBOT_LOCAL_MODEL="qwen2.5:0.5b",
-                                      TELEGRAM_BOT_TOKEN="123:T", TELEGRAM_WEBHOOK_SECRET="s", SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url))
-        async with TestClient(TestServer(app)) as client:
-            await asyncio.wait_for(app[READY].wait(), timeout=120)
-            update = {"update_id": 90002, "message": {"message_id": 2, "date": 1, "text": SIMPLE,
-                                                      "chat": {"id": 4343, "type": "private"}, "from": {"id": 4343, "is_bot": False, "first_name": "T"}}}
-            assert (await client.post("/telegram/default/webhook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s"})).status == 200
-            await app[DISPATCHER].drain()
-            await asyncio.sleep(0.3)
-    finally:
-        await telegram.close()
+    telegram = await telegram_chat(ollama, tmp_path, chat=4343)
     shown = [a["text"] for a in telegram.of("sendMessage") + telegram.of("editMessageText") if int(a["chat_id"]) == 4343]
     assert any("555-0100" in text for text in shown)  # it was streamed ...
     blanked = shown.index(RETRACTED)

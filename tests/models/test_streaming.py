@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,16 +20,6 @@ from tests.fakes.model_servers import FAIL, FakeOllama, FakeOpenAI
 SIMPLE = "I forgot my password and can't sign in, what now?"
 HARD = "I followed the SAML guide but users from Okta still can't log in and provisioning fails, what else should we check and why?"
 GOOD = "Click Forgot password? on the sign-in page and follow the link we send. [1]"
-
-
-@pytest.fixture(scope="module")
-async def servers() -> AsyncIterator[tuple[FakeOllama, FakeOpenAI]]:
-    ollama, openai = FakeOllama(), FakeOpenAI()
-    await ollama.start()
-    await openai.start()
-    yield ollama, openai
-    await ollama.close()
-    await openai.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -105,16 +105,6 @@ def test_usage_reports_spend_per_day_tenant_and_user(tmp_path: Path) -> None:
     assert refused.returncode == 2 and "--days" in refused.stderr
     unknown = usage("--tenant", "nobody")
     assert unknown.returncode == 2 and "unknown tenant 'nobody'" in unknown.stderr
-
-
-@pytest.fixture(scope="module")
-async def servers() -> AsyncIterator[tuple[FakeOllama, FakeOpenAI]]:
-    ollama, openai = FakeOllama(), FakeOpenAI()
-    await ollama.start()
-    await openai.start()
-    yield ollama, openai
-    await ollama.close()
-    await openai.close()
 
 
 @pytest.fixture(scope="module")

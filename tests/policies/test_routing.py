@@ -4,8 +4,7 @@ handed off without paying for a model call (checked end to end against loopback 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
@@ -131,16 +130,6 @@ def test_weak_evidence_is_a_handoff_route_with_its_reason(router: Router, embedd
     # the threshold is the tenant's own
     assert decide(router, turn(embedder, SIMPLE, tenant="strict", similarity=0.8)).handoff
     assert not decide(router, turn(embedder, SIMPLE, similarity=0.8)).handoff
-
-
-@pytest.fixture(scope="module")
-async def servers() -> AsyncIterator[tuple[FakeOllama, FakeOpenAI]]:
-    ollama, openai = FakeOllama(), FakeOpenAI()
-    await ollama.start()
-    await openai.start()
-    yield ollama, openai
-    await ollama.close()
-    await openai.close()
 
 
 @pytest.fixture(scope="module")
