@@ -5,8 +5,10 @@ could be posted appears in the thread right after it."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +16,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.settings import Settings
 from bot.web import HANDOFF, READY, build_app
+from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
+from tests.channels.test_telegram import _conversation_of, post, update_from
 from tests.conftest import make_settings
 from tests.fakes.loopback import until
 from tests.handoff.slack_steps import SECRET, STAFF, widget
@@ -105,3 +109,43 @@ async def test_a_post_slack_took_before_a_restart_is_not_posted_again(slack: Thr
         posts = in_thread(slack, handoff.thread_ts)
         assert posts[0].startswith("Transcript") and posts[1:] == ["*Customer:* hello?", "*Customer:* anyone?"]
         assert len(cards_of(slack, handoff.id)) == 1
+
+
+async def test_a_file_sent_before_the_card_could_be_posted_is_uploaded_in_the_thread_after_it(
+    slack: ThreadOutageSlack, tmp_path_factory: pytest.TempPathFactory, shared_data: Path
+) -> None:
+    examples = {row["label"]: row["update"] for row in json.loads((shared_data / "telegram/official_webhooks_doc/telegram_doc_update_examples.json").read_text())}
+    telegram = FilesBotApi()
+    await telegram.start()
+    settings = make_settings(
+        tmp_path_factory.mktemp("durable-files"), TELEGRAM_BOT_TOKEN="123456:TEST-token", TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
+        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF,
+    )
+    chat = 3300
+    document = update_from(examples["Message with a document"], chat=chat)
+    file_id = document["message"]["document"]["file_id"]
+    telegram.files[file_id] = b"%PDF-1.4 the customer's invoice"
+    try:
+        slack.failing.add("chat.postMessage")  # Slack is down: the handoff stays queued, no card
+        async with running(settings) as client:
+            await post(client, update_from(examples["Message with text"], text="/human", chat=chat))
+            handoff = client.app[HANDOFF].current(_conversation_of(chat))
+            assert handoff is not None and handoff.status == "queued"
+            await post(client, document)  # sent while the handoff waits for its card
+        assert slack.files == []
+
+        slack.failing.clear()
+        restarted_at = len(slack.calls)
+        async with running(settings) as client:
+            uploaded = await until(lambda: [f for f in slack.files if f["data"] == telegram.files[file_id]], timeout=30)
+            handoff = client.app[HANDOFF].get(handoff.id)
+            assert uploaded[0]["thread_ts"] == handoff.thread_ts and uploaded[0]["channel"] == STAFF
+            calls = [(name, args) for name, args in slack.calls[restarted_at:] if name in ("chat.postMessage", "files.completeUploadExternal")]
+            assert [name for name, _ in calls] == ["chat.postMessage"] * 3 + ["files.completeUploadExternal"]
+            card, transcript, relayed = (args for _, args in calls[:3])
+            assert card is cards_of(slack, handoff.id)[-1] and transcript["text"].startswith("Transcript") and "[sent document]" in relayed["text"]
+            await client.app[HANDOFF].tick()
+            assert len(slack.files) == 1
+    finally:
+        await telegram.close()
