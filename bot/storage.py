@@ -1,7 +1,7 @@
 """Relational storage: sqlmodel tables and the engine (SQLite by default, PostgreSQL by URL).
 
-The schema is created at start and upgraded additively: a column added to a model here is added to
-an existing database by `open_database`, so an old data directory keeps working.
+The schema is created at start and upgraded additively: a table or a column added to a model here is
+added to an existing database by `open_database`, so an old data directory keeps working.
 """
 
 from __future__ import annotations
