@@ -1,7 +1,7 @@
 """Relational storage: sqlmodel tables and the engine (SQLite by default, PostgreSQL by URL).
 
-The schema is created at start and upgraded additively: a column added to a model here is added to
-an existing database by `open_database`, so an old data directory keeps working.
+The schema is created at start and upgraded additively: a table or a column added to a model here is
+added to an existing database by `open_database`, so an old data directory keeps working.
 """
 
 from __future__ import annotations
@@ -98,6 +98,22 @@ class Handoff(SQLModel, table=True):
     packet: str = "{}"  # JSON, redacted
     created_at: datetime = Field(default_factory=utcnow, index=True)
     contact: str | None = None  # the e-mail placeholder the customer left for a reply; its value stays in the conversation's vault
+
+
+class StaffPost(SQLModel, table=True):
+    """One post for a handoff's staff thread, waiting until Slack took it (survives a restart during an
+    outage). Posted in `position` order; a handoff's opening posts (transcript, files) go before the rest."""
+
+    __tablename__ = "staff_post"
+    id: int | None = Field(default=None, primary_key=True)
+    handoff_id: int = Field(index=True)
+    position: int
+    # note: posted as written | said: the customer's words, redacted (shown restored when policy allows)
+    # | file: one of the customer's files, JSON as in `Packet.attachments`
+    kind: str
+    body: str
+    posted_at: datetime | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Usage(SQLModel, table=True):

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
-from bot.storage import Conversation, Handoff
+from bot.storage import Conversation, Handoff, StaffPost
 from handoff.packet import Attempt, Packet
 from handoff.states import State, check
 
@@ -31,6 +31,15 @@ _INSERT_HANDOFF = insert(Handoff)
 _AHEAD = select(func.count()).select_from(Handoff).where(
     Handoff.tenant == bindparam("b_tenant"), col(Handoff.status).in_(OPEN), col(Handoff.id) <= bindparam("b_handoff")
 )
+_INSERT_POST = insert(StaffPost)
+_LAST_POSITION = select(func.max(StaffPost.position)).where(StaffPost.handoff_id == bindparam("b_handoff"))
+_FIRST_POSITION = select(func.min(StaffPost.position)).where(StaffPost.handoff_id == bindparam("b_handoff"))
+_NEXT_POST = (
+    select(StaffPost.id, StaffPost.kind, StaffPost.body).where(StaffPost.handoff_id == bindparam("b_handoff"), col(StaffPost.posted_at).is_(None))
+    .order_by(col(StaffPost.position), col(StaffPost.id)).limit(1)
+)
+_UNPOSTED = select(StaffPost.handoff_id).where(col(StaffPost.posted_at).is_(None)).distinct()
+_MARK_POSTED = update(StaffPost).where(col(StaffPost.id) == bindparam("b_post")).values(posted_at=bindparam("b_now"))
 _RECENT_CLAIMS = (
     select(Handoff.claimed_at, Handoff.created_at).where(Handoff.tenant == bindparam("b_tenant"), col(Handoff.claimed_at).is_not(None))
     .order_by(col(Handoff.id).desc()).limit(20)
@@ -99,6 +108,45 @@ class HandoffRecords:
             session.commit()
             session.refresh(row)
             return row
+
+    # the staff thread's posts, durable until Slack took them ------------------------------------------
+    def add_post(self, handoff_id: int, *, kind: str, body: str) -> None:
+        """After everything already waiting for this thread."""
+        with self._engine.begin() as conn:
+            last = conn.execute(_LAST_POSITION, {"b_handoff": handoff_id}).scalar_one()
+            conn.execute(_INSERT_POST, {"handoff_id": handoff_id, "position": (last or 0) + 1, "kind": kind, "body": body, "created_at": self._now()})
+
+    def open_thread(self, handoff: Handoff, *, first: list[tuple[str, str]], **changes: Any) -> Handoff:
+        """The card was posted: its ts and the thread's opening posts (`(kind, body)`, before whatever
+        was queued while there was no thread) in one transaction, so a crash can't keep one without the other."""
+        with Session(self._engine) as session:
+            row = session.get(Handoff, handoff.id)
+            assert row is not None
+            for key, value in changes.items():
+                setattr(row, key, value)
+            session.add(row)
+            lowest = session.connection().execute(_FIRST_POSITION, {"b_handoff": handoff.id}).scalar_one()
+            start = min(lowest if lowest is not None else 1, 1) - len(first)
+            for offset, (kind, body) in enumerate(first):
+                session.add(StaffPost(handoff_id=handoff.id or 0, position=start + offset, kind=kind, body=body, created_at=self._now()))
+            session.commit()
+            session.refresh(row)
+            return row
+
+    def next_post(self, handoff_id: int) -> tuple[int, str, str] | None:
+        """(post id, kind, body) of the oldest post Slack has not taken yet."""
+        with self._engine.connect() as conn:
+            row = conn.execute(_NEXT_POST, {"b_handoff": handoff_id}).first()
+        return (row.id, row.kind, row.body) if row is not None else None
+
+    def mark_posted(self, post_id: int) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(_MARK_POSTED, {"b_post": post_id, "b_now": self._now()})
+
+    def unposted(self) -> list[int]:
+        """Handoffs with posts still waiting for their thread (e.g. left by a run that stopped during an outage)."""
+        with self._engine.connect() as conn:
+            return [row.handoff_id for row in conn.execute(_UNPOSTED)]
 
     def queue_position(self, handoff: Handoff) -> tuple[int, int]:
         """(place in the tenant's queue, estimated wait in minutes from recent claim times)."""

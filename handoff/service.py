@@ -4,8 +4,10 @@ It owns the conversation state (handoff/states.py). While people own a conversat
 answers: customer messages are relayed to the staff thread. The staff side is a `StaffDesk` (the
 Slack staff channel, handoff/slack_staff.py); when it is missing or down, handoffs stay queued and
 are announced by `tick()` once it is back, and the customer is told a person will follow up anyway.
-Posts to a staff thread (the transcript, relayed customer messages) that Slack could not take wait
-in order and are posted by `tick()` too; a card that was posted is never posted again.
+Every post to a staff thread (the transcript, relayed customer messages and files) is stored first
+(the `staff_post` table) and posted in order once the thread exists and Slack takes it, so what
+arrives before the card is up, during an outage or across a restart appears after the card, once;
+a card that was posted is never posted again.
 """
 
 from __future__ import annotations
@@ -79,11 +81,8 @@ class HandoffService:
         self.desk: StaffDesk | None = None
         self._policies: dict[str, HandoffPolicy] = {}
         self._locks: dict[str, asyncio.Lock] = {}
-        # thread posts Slack has not taken yet, per handoff, oldest first (flushed by `tick`). In memory:
-        # after a restart the customer's messages are still in the conversation, only the thread copy is lost.
-        self._pending: dict[int, list[str]] = {}
         self._thread_locks: dict[int, asyncio.Lock] = {}
-        self._uploads: set[asyncio.Task[None]] = set()
+        self._flushes: set[asyncio.Task[None]] = set()
 
     # state -----------------------------------------------------------------------------------
     def policy(self, tenant: str) -> HandoffPolicy:
@@ -177,36 +176,26 @@ class HandoffService:
             await asyncio.to_thread(self._records.save, handoff, attempts=handoff.attempts + 1)
             return False
         changes: dict[str, Any] = {"announced_at": self._now(), "attempts": handoff.attempts + 1}
-        if not reminder:
-            changes.update(status="open", staff_channel=channel, thread_ts=ts)
-        # saved at once: whatever fails next, the card is not posted a second time
-        handoff = await asyncio.to_thread(self._records.save, handoff, **changes)
-        if not reminder:  # the transcript opens the thread, before messages relayed while it was queued
-            self._pending.setdefault(handoff.id or 0, []).insert(0, self.desk.transcript(packet))
-            await self._flush(handoff)
-            if packet.attachments:  # after the transcript; in a task, as fetching and uploading take a while
-                task = asyncio.create_task(self._share_files(handoff, packet.attachments))
-                self._uploads.add(task)
-                task.add_done_callback(self._uploads.discard)
+        if reminder:
+            await asyncio.to_thread(self._records.save, handoff, **changes)
+            return True
+        # saved at once, with the transcript and the card's files opening the thread (before what was
+        # relayed while it was queued): whatever fails next, the card is not posted a second time
+        first = [("note", self.desk.transcript(packet))] + [("file", json.dumps(f)) for f in packet.attachments]
+        handoff = await asyncio.to_thread(self._records.open_thread, handoff, first=first, **changes, status="open", staff_channel=channel, thread_ts=ts)
+        self._flush_soon(handoff)  # in a task: fetching and uploading files takes a while
         return True
 
     async def share_files(self, conversation_id: str, files: list[dict[str, Any]]) -> None:
-        """Files a customer sent while people own the conversation: into its staff thread, if there is one
-        (else the card lists them once it is posted)."""
+        """Files a customer sent while people own the conversation: into its staff thread, in order with
+        their messages (when the card is not posted yet, right after it and its transcript)."""
         handoff = await asyncio.to_thread(self.current, conversation_id)
         conversation = await asyncio.to_thread(self._conversations.get, conversation_id)
-        if handoff is None or conversation is None or not handoff.thread_ts or handoff.status not in (*OPEN, "claimed"):
+        if handoff is None or conversation is None or handoff.status not in (*OPEN, "claimed"):
             return
-        await self._share_files(handoff, [{**f, "channel": conversation.channel} for f in files])
-
-    async def _share_files(self, handoff: Handoff, files: list[dict[str, Any]]) -> None:
-        """Never fails the handoff: a file that can't be uploaded stays listed on the card."""
-        if self.desk is None:
-            return
-        try:
-            await self.desk.share_files(handoff, files)
-        except Exception as exc:
-            logger.warning("could not share the customer's files in the thread of handoff %s (%s)", handoff.id, type(exc).__name__)
+        for item in files:  # one post each: a file Slack took is not uploaded again when a later one fails
+            await asyncio.to_thread(self._records.add_post, handoff.id or 0, kind="file", body=json.dumps({**item, "channel": conversation.channel}))
+        await self._flush(handoff)
 
     async def _staff_packet(self, handoff: Handoff) -> Packet:
         """The packet as staff see it: with the contact the customer left, shown as policy allows."""
@@ -219,28 +208,49 @@ class HandoffService:
             packet = dataclasses.replace(packet, customer={**packet.customer, "contact": shown})
         return packet
 
-    async def _to_thread(self, handoff: Handoff, text: str) -> None:
-        """Post in the handoff's staff thread after whatever is still waiting; kept for `tick` when
-        there is no thread yet or Slack is down."""
-        self._pending.setdefault(handoff.id or 0, []).append(text)
-        await self._flush(handoff)
+    async def _to_thread(self, handoff: Handoff, text: str, *, kind: str = "note") -> None:
+        """Post in the handoff's staff thread after whatever is still waiting. Stored first: kept for
+        `tick` when there is no thread yet or Slack is down, also across a restart. `kind="said"`: the
+        customer's (redacted) words, shown restored when policy lets staff see personal data."""
+        await asyncio.to_thread(self._records.add_post, handoff.id or 0, kind=kind, body=text)
+        if self._thread_locks.get(handoff.id or 0, asyncio.Lock()).locked():
+            self._flush_soon(handoff)  # e.g. files being uploaded: the customer's message doesn't wait for them
+        else:
+            await self._flush(handoff)
+
+    def _flush_soon(self, handoff: Handoff) -> None:
+        task = asyncio.create_task(self._flush(handoff))
+        self._flushes.add(task)
+        task.add_done_callback(self._flushes.discard)
 
     async def _flush(self, handoff: Handoff) -> None:
         """Post the handoff's waiting thread posts in order, one at a time (the lock keeps them in order
         and each posted once); stop at the first Slack refuses, `tick` goes on later."""
         key = handoff.id or 0
-        if self.desk is None or not handoff.thread_ts:
-            return
         async with self._thread_locks.setdefault(key, asyncio.Lock()):
-            queue = self._pending.get(key, [])
-            while queue:
+            handoff = await asyncio.to_thread(self.get, key) or handoff  # the thread may have opened meanwhile
+            if self.desk is None or not handoff.thread_ts:
+                return
+            while (post := await asyncio.to_thread(self._records.next_post, key)) is not None:
+                post_id, kind, body = post
                 try:
-                    await self.desk.post_in_thread(handoff, queue[0])
+                    await self._post(handoff, kind, body)
                 except Exception as exc:
-                    logger.warning("could not post in the staff thread of handoff %s (%s); %d post(s) wait", handoff.id, type(exc).__name__, len(queue))
+                    logger.warning("could not post in the staff thread of handoff %s (%s); posts wait", handoff.id, type(exc).__name__)
                     return
-                queue.pop(0)
-            self._pending.pop(key, None)
+                # marked once Slack took it: a crash right between the two posts it again at the next
+                # start (once), the same trade the reply delivery makes (bot/dispatch.py); never lost
+                await asyncio.to_thread(self._records.mark_posted, post_id)
+
+    async def _post(self, handoff: Handoff, kind: str, body: str) -> None:
+        assert self.desk is not None
+        if kind == "file":
+            # the desk names a file it can't fetch or upload in the thread instead; only a refused post raises
+            await self.desk.share_files(handoff, [json.loads(body)])
+            return
+        if kind == "said" and self.policy(handoff.tenant).staff_sees_pii:  # restored for this post only, stored redacted
+            body = await asyncio.to_thread(self._conversations.restore, handoff.conversation_id, body)
+        await self.desk.post_in_thread(handoff, body)
 
     async def _tell_customer(self, handoff: Handoff) -> None:
         policy = self.policy(handoff.tenant)
@@ -262,17 +272,17 @@ class HandoffService:
         handoff = await asyncio.to_thread(self.current, conversation_id)
         if handoff is None:
             return
-        shown = text
-        if self.policy(handoff.tenant).staff_sees_pii:
-            shown = await asyncio.to_thread(self._conversations.restore, conversation_id, text)
         await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=conversation_id, kind="relayed_to_staff", handoff=handoff.id)
-        await self._to_thread(handoff, f"*Customer:* {shown}")
+        await self._to_thread(handoff, f"*Customer:* {text}", kind="said")
         address = EMAIL_PLACEHOLDER.search(text)
         if address is not None and handoff.contact != address.group(0):  # e.g. left for a reply outside business hours
             handoff = await asyncio.to_thread(self._records.save, handoff, contact=address.group(0))
             await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=conversation_id, kind="contact_left", handoff=handoff.id)
-            packet = await self._staff_packet(handoff)
-            await self._to_thread(handoff, f"*Contact for a reply:* {packet.customer['contact']}")
+            if self.policy(handoff.tenant).staff_sees_pii:  # stored as the placeholder, shown restored
+                await self._to_thread(handoff, f"*Contact for a reply:* {handoff.contact}", kind="said")
+            else:
+                packet = await self._staff_packet(handoff)
+                await self._to_thread(handoff, f"*Contact for a reply:* {packet.customer['contact']}")
             await self._update_card(handoff)
             # stored with the placeholder; the customer sees their own address again
             await self._conversations.post_message(conversation_id, role="system", text=CONTACT_KEPT.format(address=address.group(0)))
@@ -370,25 +380,25 @@ class HandoffService:
 
     # timers -------------------------------------------------------------------------------------
     async def tick(self) -> None:
-        """Announce what Slack could not take before; remind staff of handoffs nobody claimed."""
+        """Announce what Slack could not take before, then post what waits for threads (also what a
+        previous run left: the first tick runs at start); remind staff of handoffs nobody claimed."""
         now = self._now()
-        for handoff_id in list(self._pending):  # thread posts Slack could not take before
-            handoff = await asyncio.to_thread(self.get, handoff_id)
-            if handoff is None:
-                self._pending.pop(handoff_id, None)
-            elif handoff.thread_ts:
-                await self._flush(handoff)
         for handoff in await asyncio.to_thread(self._records.waiting):
             if handoff.status == "queued":
                 await self._announce(handoff)
             elif handoff.announced_at is not None and now - aware(handoff.announced_at) >= self.policy(handoff.tenant).reannounce_after:  # type: ignore[operator]
                 await self._announce(handoff, reminder=True)
                 await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="handoff_reminder", handoff=handoff.id)
+        for handoff_id in await asyncio.to_thread(self._records.unposted):
+            handoff = await asyncio.to_thread(self.get, handoff_id)
+            if handoff is not None:
+                await self._flush(handoff)
 
     async def run_timers(self, every: timedelta = timedelta(seconds=30)) -> None:
+        """At start too: a restart during a Slack outage leaves cards and thread posts to send."""
         while True:
-            await asyncio.sleep(every.total_seconds())
             try:
                 await self.tick()
             except Exception:
                 logger.exception("handoff timers failed; trying again later")
+            await asyncio.sleep(every.total_seconds())
