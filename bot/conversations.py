@@ -306,8 +306,10 @@ class ConversationService:
         if inbound.status == "done":  # relayed (or rated) already: a repeated delivery reaches people once
             return {"relayed": True, "state": state.value}
         if state in HUMAN_OWNED:
-            await asyncio.to_thread(self._messages.mark_done, inbound_id)
+            # queued for the staff thread (durably) before the message counts as handled: a crash in
+            # between relays it once more rather than never
             await self.handoff.relay_customer(conversation.id, inbound.text)
+            await asyncio.to_thread(self._messages.mark_done, inbound_id)
             return {"relayed": True, "state": state.value}
         if state is State.CLOSED:
             rating = await asyncio.to_thread(self.handoff.take_rating, conversation.id, inbound.text)

@@ -132,7 +132,7 @@ class Dispatcher:
             await self._say(inbound, conversation_id, TOO_LONG.format(length=len(text), limit=limit))
             return
         if await self._submit(conversation_id, text, inbound.platform_id) and inbound.attachments:
-            await self._record_files(inbound, conversation_id)
+            await self._keep_files(inbound, conversation_id)
 
     async def _attachments(self, inbound: InboundMessage, conversation_id: str) -> None:
         """Files without words: kept for staff (a handoff lists them); the customer hears what the bot can read."""
@@ -146,11 +146,19 @@ class Dispatcher:
             ask = ask_for_a_person(inbound.ref.channel)
             fresh = await self._say(inbound, conversation_id, ATTACHMENT_NOTE.format(ask=ask), buttons=("human",))
         if fresh:
-            files = await self._record_files(inbound, conversation_id)
-            if with_people and handoff is not None:  # into the staff thread, in a task: downloads and uploads take a while
-                task = asyncio.create_task(handoff.share_files(conversation_id, files))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+            await self._keep_files(inbound, conversation_id, with_people=with_people)
+
+    async def _keep_files(self, inbound: InboundMessage, conversation_id: str, *, with_people: bool | None = None) -> None:
+        """A customer's files: recorded (a handoff's card lists them) and, while people own the
+        conversation, shared in the staff thread at once, captioned or not."""
+        handoff = self._conversations.handoff
+        if with_people is None:
+            with_people = handoff is not None and await asyncio.to_thread(handoff.with_people, conversation_id)
+        files = await self._record_files(inbound, conversation_id)
+        if with_people and handoff is not None:  # into the staff thread, in a task: downloads and uploads take a while
+            task = asyncio.create_task(handoff.share_files(conversation_id, files))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def _record_files(self, inbound: InboundMessage, conversation_id: str) -> list[dict[str, Any]]:
         kinds = sorted({a.kind for a in inbound.attachments})

@@ -426,6 +426,14 @@ async def test_a_customers_photo_is_uploaded_into_the_staff_thread(
     note = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == handoff.thread_ts and "not attached" in a.get("text", "")])
     assert "document (telegram file AwADBAADbXXXXXXXXXXXGBdhD2l6_XX)" in note[0]["text"]
     assert len([f for f in slack.files if f["thread_ts"] == handoff.thread_ts]) == 1
+    # a photo with a caption while people own the conversation: the words and the file both reach them
+    captioned = {"update_id": next(_update_ids), "message": copy.deepcopy(aiogram["MESSAGE_WITH_PHOTO"])}
+    captioned["message"].update(chat={"id": chat, "type": "private"}, message_id=captioned["update_id"], caption="this is the error I get")
+    second = captioned["message"]["photo"][-1]["file_id"] = "photo-with-caption"
+    telegram.files[second] = b"\xff\xd8\xff\xe0 a second screenshot"
+    await post(client, captioned)
+    await until(lambda: [f for f in slack.files if f["data"] == telegram.files[second] and f["thread_ts"] == handoff.thread_ts])
+    await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == handoff.thread_ts and "this is the error I get" in a.get("text", "")])
 
 
 def _conversation_of(chat: int) -> str:
