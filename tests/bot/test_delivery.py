@@ -23,13 +23,13 @@ from bot.dispatch import conversation_id_for
 from bot.web import DISPATCHER, HANDOFF, READY, build_app
 from channels.base import ConversationRef
 from tests.conftest import make_settings
+from tests.fakes.chat_app import bolt_payload, chat_client, slack_dm
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi, sign
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET, STAFF, card_for
 
 WEBHOOK_SECRET = "tg-delivery-secret"
-BOLT = "slack/bolt-python-scenario-payloads"
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +46,7 @@ async def fakes() -> AsyncIterator[tuple[FakeTelegramApi, FakeSlackApi]]:
 
 @pytest.fixture(scope="module")
 async def client(fakes: tuple[FakeTelegramApi, FakeSlackApi], tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
-    telegram, slack = fakes
-    settings = make_settings(
-        tmp_path_factory.mktemp("delivery"), TELEGRAM_BOT_TOKEN="123456:DELIVERY", TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SLACK_SECRET,
-        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF,
-    )
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=120)
+    async with chat_client(tmp_path_factory.mktemp("delivery"), *fakes, bot_token="123456:DELIVERY", webhook_secret=WEBHOOK_SECRET) as client:
         yield client
 
 
@@ -100,10 +92,6 @@ def answered_message(sent: dict[str, Any]) -> int:
     return int(sent["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[1])
 
 
-def bolt_payload(shared_data: Path, name: str, key: str) -> dict[str, Any]:
-    return copy.deepcopy(json.loads((shared_data / BOLT / name).read_text())["payloads"][key])
-
-
 async def slack_event(client: TestClient, body: dict[str, Any], *, retry: str | None = None) -> int:
     raw = json.dumps(body)
     headers = {"Content-Type": "application/json", **sign(SLACK_SECRET, raw), **({"X-Slack-Retry-Num": retry} if retry else {})}
@@ -112,13 +100,8 @@ async def slack_event(client: TestClient, body: dict[str, Any], *, retry: str | 
     return status
 
 
-def slack_dm(shared_data: Path, text: str, *, channel: str) -> dict[str, Any]:
-    body = bolt_payload(shared_data, "test_message.json", "message_body")
-    ts = f"{next(_ids)}.000100"
-    body["event"].update(text=text, channel=channel, channel_type="im", ts=ts, event_ts=ts, client_msg_id=f"msg-{ts}")
-    body["event"].pop("blocks", None)
-    body["event_id"] = f"Ev{ts}"
-    return body
+def dm(shared_data: Path, text: str, *, channel: str) -> dict[str, Any]:
+    return slack_dm(shared_data, text, channel=channel, ts=next(_ids))
 
 
 async def slack_button(client: TestClient, *, channel: str, thread: str, action: str, action_ts: str) -> int:
@@ -169,7 +152,7 @@ async def test_a_slack_reply_refused_by_an_outage_arrives_once_when_slack_recove
     channel = "D3002"
     slack.failing.add("chat.postMessage")
     try:
-        assert await slack_event(client, slack_dm(shared_data, "How do I reset my password?", channel=channel)) == 200
+        assert await slack_event(client, dm(shared_data, "How do I reset my password?", channel=channel)) == 200
         await until(lambda: posted(slack, channel), timeout=15)  # the fake records refused calls too
         refused = len(posted(slack, channel))
     finally:
@@ -277,7 +260,7 @@ async def test_saying_talk_to_a_person_on_slack_brings_a_person(
 ) -> None:
     _, slack = fakes
     before = len(slack.of("chat.postMessage"))
-    assert await slack_event(client, slack_dm(shared_data, "talk to a person", channel="D3006")) == 200
+    assert await slack_event(client, dm(shared_data, "talk to a person", channel="D3006")) == 200
     assert await until(lambda: card_for(slack, STAFF, before), timeout=15)
 
 

@@ -3,20 +3,17 @@ servers, and the whole bot built once against them (package scope: building it l
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.web import READY, build_app
-from tests.conftest import make_settings
+from tests.fakes.chat_app import chat_client
 from tests.fakes.loopback import started
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi
-from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET, STAFF
 
 WEBHOOK_SECRET = "tg-secret-123"
 
@@ -65,13 +62,5 @@ async def fakes() -> AsyncIterator[tuple[FilesBotApi, FakeSlackApi]]:
 
 @pytest.fixture(scope="package")
 async def client(fakes: tuple[FilesBotApi, FakeSlackApi], tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
-    telegram, slack = fakes
-    settings = make_settings(
-        tmp_path_factory.mktemp("channels"), TELEGRAM_BOT_TOKEN="123456:TEST-token", TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SLACK_SECRET,
-        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF,
-    )
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=120)
+    async with chat_client(tmp_path_factory.mktemp("channels"), *fakes, bot_token="123456:TEST-token", webhook_secret=WEBHOOK_SECRET) as client:
         yield client

@@ -4,7 +4,6 @@ at /slack/events with Slack's recorded payloads, answers recorded by a loopback 
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import time
 import urllib.parse
@@ -14,17 +13,11 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from bot.web import DISPATCHER
+from tests.fakes.chat_app import bolt_payload, slack_dm
 from tests.fakes.loopback import until
 from tests.fakes.slack_api import BOT_USER, FakeSlackApi, sign
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET, STAFF, card_for
-
-BOLT = "slack/bolt-python-scenario-payloads"
-
-
-def bolt_payload(shared_data: Path, name: str, key: str) -> dict[str, Any]:
-    return copy.deepcopy(json.loads((shared_data / BOLT / name).read_text())["payloads"][key])
-
 
 _slack_ts = iter(range(4000, 9000))
 
@@ -38,12 +31,7 @@ async def slack_event(client: TestClient, body: dict[str, Any], *, retry: str | 
 
 
 def dm(shared_data: Path, text: str, *, channel: str) -> dict[str, Any]:
-    body = bolt_payload(shared_data, "test_message.json", "message_body")
-    ts = f"{next(_slack_ts)}.000100"
-    body["event"].update(text=text, channel=channel, channel_type="im", ts=ts, event_ts=ts, client_msg_id=f"msg-{ts}")
-    body["event"].pop("blocks", None)
-    body["event_id"] = f"Ev{ts}"
-    return body
+    return slack_dm(shared_data, text, channel=channel, ts=next(_slack_ts))
 
 
 def posted(slack: FakeSlackApi, channel: str) -> list[dict[str, Any]]:
