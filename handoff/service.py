@@ -266,7 +266,7 @@ class HandoffService:
 
     async def _flush(self, handoff: Handoff) -> None:
         """Post the handoff's waiting thread posts in order, one at a time (the lock keeps them in order
-        and each posted once); stop at the first Slack refuses, `tick` goes on later."""
+        and each posted once); stop at the first Slack can't take now (`tick` goes on later), skip one it refuses for good."""
         key = handoff.id or 0
         async with self._thread_locks.setdefault(key, asyncio.Lock()):
             handoff = await asyncio.to_thread(self.get, key) or handoff  # the thread may have opened meanwhile
