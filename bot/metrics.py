@@ -46,6 +46,10 @@ class Metrics:
         self.sockets = Gauge("supportbot_open_websockets", "Open widget WebSockets", registry=self.registry)
         self.rejected = Counter("supportbot_rejected_requests_total", "Requests refused", ["status"], registry=self.registry)
         self.handoffs = Counter("supportbot_handoffs_total", "Handoff steps", ["step", "reason"], registry=self.registry)
+        self.handoff_post_failures = Counter(
+            "supportbot_handoff_post_failures_total", "Handoff cards and staff-thread posts Slack refused for good, by what was posted and Slack's error",
+            ["kind", "error"], registry=self.registry,
+        )
         self.time_to_claim = Histogram(
             "supportbot_handoff_claim_seconds", "Time from escalation to a person claiming it", registry=self.registry,
             buckets=(10, 30, 60, 120, 300, 600, 1200, 3600, 14400),
@@ -65,8 +69,11 @@ class Metrics:
             ["provider", "state"], registry=self.registry,
         )
 
-    def handoff(self, step: str, *, reason: str = "", waited_seconds: float | None = None) -> None:
+    def handoff(self, step: str, *, reason: str = "", waited_seconds: float | None = None, error: str | None = None) -> None:
+        """`error`: Slack refused a post for good (step "post_failed", `reason` what was posted: card, note, said, file)."""
         self.handoffs.labels(step=step, reason=reason).inc()
+        if error is not None:
+            self.handoff_post_failures.labels(kind=reason, error=error[:40]).inc()
         if waited_seconds is not None:
             self.time_to_claim.observe(waited_seconds)
 

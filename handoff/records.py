@@ -19,6 +19,7 @@ from handoff.packet import Attempt, Packet
 from handoff.states import State, check
 
 OPEN = ("queued", "open")  # waiting for someone to claim
+FAILED = "failed:"  # a post Slack refused for good: its kind becomes "failed:<kind>:<Slack's error>", never posted
 DEFAULT_CLAIM_MINUTES = 5.0
 
 # statements built once: escalation is on the per-message path of every conversation that asks for a person
@@ -34,11 +35,12 @@ _AHEAD = select(func.count()).select_from(Handoff).where(
 _INSERT_POST = insert(StaffPost)
 _LAST_POSITION = select(func.max(StaffPost.position)).where(StaffPost.handoff_id == bindparam("b_handoff"))
 _FIRST_POSITION = select(func.min(StaffPost.position)).where(StaffPost.handoff_id == bindparam("b_handoff"))
+_WAITING = (col(StaffPost.posted_at).is_(None), col(StaffPost.kind).not_like(f"{FAILED}%"))
 _NEXT_POST = (
-    select(StaffPost.id, StaffPost.kind, StaffPost.body).where(StaffPost.handoff_id == bindparam("b_handoff"), col(StaffPost.posted_at).is_(None))
+    select(StaffPost.id, StaffPost.kind, StaffPost.body).where(StaffPost.handoff_id == bindparam("b_handoff"), *_WAITING)
     .order_by(col(StaffPost.position), col(StaffPost.id)).limit(1)
 )
-_UNPOSTED = select(StaffPost.handoff_id).where(col(StaffPost.posted_at).is_(None)).distinct()
+_UNPOSTED = select(StaffPost.handoff_id).where(*_WAITING).distinct()
 _MARK_POSTED = update(StaffPost).where(col(StaffPost.id) == bindparam("b_post")).values(posted_at=bindparam("b_now"))
 _RECENT_CLAIMS = (
     select(Handoff.claimed_at, Handoff.created_at).where(Handoff.tenant == bindparam("b_tenant"), col(Handoff.claimed_at).is_not(None))
@@ -142,6 +144,36 @@ class HandoffRecords:
     def mark_posted(self, post_id: int) -> None:
         with self._engine.begin() as conn:
             conn.execute(_MARK_POSTED, {"b_post": post_id, "b_now": self._now()})
+
+    def mark_failed(self, post_id: int, *, error: str) -> None:
+        """Slack refused it for good: kept (not posted), with its error, and no longer waited for."""
+        with Session(self._engine) as session:
+            row = session.get(StaffPost, post_id)
+            assert row is not None
+            row.kind = f"{FAILED}{row.kind}:{error}"
+            session.add(row)
+            session.commit()
+
+    def split_post(self, post_id: int, pieces: list[str]) -> None:
+        """The post becomes its first piece and the rest follow it, before anything after it: same
+        position, later ids (posts are taken by position, then id). One transaction."""
+        with Session(self._engine) as session:
+            row = session.get(StaffPost, post_id)
+            assert row is not None and pieces
+            row.body = pieces[0]
+            session.add(row)
+            for piece in pieces[1:]:
+                session.add(StaffPost(handoff_id=row.handoff_id, position=row.position, kind=row.kind, body=piece, created_at=self._now()))
+            session.commit()
+
+    def failed_posts(self, handoff_id: int) -> list[tuple[str, str]]:
+        """(kind, Slack's error) of the handoff's posts Slack refused for good, in order."""
+        with Session(self._engine) as session:
+            rows = session.exec(
+                select(StaffPost.kind).where(StaffPost.handoff_id == handoff_id, col(StaffPost.kind).like(f"{FAILED}%"))
+                .order_by(col(StaffPost.position), col(StaffPost.id))
+            ).all()
+        return [tuple(kind.removeprefix(FAILED).split(":", 1)) for kind in rows]  # type: ignore[misc]
 
     def unposted(self) -> list[int]:
         """Handoffs with posts still waiting for their thread (e.g. left by a run that stopped during an outage)."""

@@ -8,6 +8,10 @@ Every post to a staff thread (the transcript, relayed customer messages and file
 (the `staff_post` table) and posted in order once the thread exists and Slack takes it, so what
 arrives before the card is up, during an outage or across a restart appears after the card, once;
 a card that was posted is never posted again.
+Slack refusing a post for good (`StaffPostRefused`: an archived channel, text it won't take) is not
+retried on every tick: a thread post is marked failed and the posts after it go on (text too long is
+split and posted in pieces instead); a card is tried again every `CARD_RETRY_AFTER`, as an operator
+may fix the channel. Both are logged, audited and counted (supportbot_handoff_post_failures_total).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine
 
+from bot.errors import SupportbotError
 from bot.settings import Settings
 from bot.storage import AuditLog, Conversation, Handoff, utcnow
 from bot.models import ChatModel
@@ -31,6 +36,7 @@ from handoff.summary import model_summary
 from handoff.policy import HandoffPolicy, policy_from
 from handoff.records import OPEN, HandoffRecords, aware, packet_of
 from handoff.states import HUMAN_OWNED, State
+from channels.telegram import split_message
 from policies.pii_patterns import EMAIL
 
 if TYPE_CHECKING:
@@ -43,6 +49,27 @@ RATING_PROMPT = "Your conversation with our support team is resolved. How did we
 BACK_TO_BOT = "You're chatting with the bot again. Ask me anything, or ask for a person whenever you like."
 CONTACT_KEPT = "Thanks, our support team will reply to {address} if they can't reach you here."
 EMAIL_PLACEHOLDER = re.compile(rf"<{EMAIL}_\d+>")  # an address the customer left, as stored (redacted)
+CARD_RETRY_AFTER = timedelta(minutes=10)  # a card Slack refused for good: tried again this often, not every tick
+SPLIT_AT = 3000  # a thread post Slack finds too long goes out in pieces of at most this many characters
+
+
+class StaffPostRefused(SupportbotError):
+    """Slack refused a post for good (`error`: its code, e.g. channel_not_found): the same post won't
+    get through by trying again."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(f"Slack refused the post: {error}")
+        self.error = error
+
+
+class StaffDeskBusy(SupportbotError):
+    """Slack could not take a post now (rate limited, its own trouble): try again, not before
+    `retry_after` seconds when it said so."""
+
+    def __init__(self, error: str, *, retry_after: float | None = None) -> None:
+        super().__init__(f"Slack is busy: {error}")
+        self.error = error
+        self.retry_after = retry_after
 
 
 class StaffDesk(Protocol):
@@ -69,7 +96,7 @@ class HandoffService:
         topics: TopicDetector | None = None, now: Callable[[], datetime] = utcnow,
         observe: Callable[..., None] | None = None, summarizer: ChatModel | None = None,
     ) -> None:
-        """`observe(step, reason=..., waited_seconds=...)`: metrics hook (bot.metrics.Metrics.handoff)."""
+        """`observe(step, reason=..., waited_seconds=..., error=...)`: metrics hook (bot.metrics.Metrics.handoff)."""
         self._observe = observe or (lambda *a, **k: None)
         self._summarizer = summarizer  # a model tier that writes the staff summary (else built from the messages)
         self._records = HandoffRecords(engine, now=now)
@@ -83,6 +110,9 @@ class HandoffService:
         self._locks: dict[str, asyncio.Lock] = {}
         self._thread_locks: dict[int, asyncio.Lock] = {}
         self._flushes: set[asyncio.Task[None]] = set()
+        # handoff id -> when to try Slack again (a card refused for good, Retry-After); in memory: a
+        # restart tries once at start, then pauses again
+        self._not_before: dict[int, datetime] = {}
 
     # state -----------------------------------------------------------------------------------
     def policy(self, tenant: str) -> HandoffPolicy:
@@ -171,10 +201,21 @@ class HandoffService:
         packet = await self._staff_packet(handoff)
         try:
             channel, ts = await self.desk.announce(handoff, packet, position=position, reminder=reminder)
+        except StaffPostRefused as exc:  # e.g. an archived channel: people must fix it, tried again less often
+            logger.error(
+                "Slack refused the %s of handoff %s in channel %s (%s); trying again every %d minutes",
+                "reminder" if reminder else "card", handoff.id, handoff.staff_channel, exc.error, CARD_RETRY_AFTER.total_seconds() // 60,
+            )
+            self._not_before[handoff.id or 0] = self._now() + CARD_RETRY_AFTER
+            await asyncio.to_thread(self._records.save, handoff, attempts=handoff.attempts + 1)
+            await self._refused(handoff, "reminder" if reminder else "card", exc.error)
+            return False
         except Exception as exc:  # Slack down: stay queued, `tick` tries again
             logger.warning("could not announce handoff %s (%s); it stays queued", handoff.id, type(exc).__name__)
+            self._wait_if_asked(handoff, exc)
             await asyncio.to_thread(self._records.save, handoff, attempts=handoff.attempts + 1)
             return False
+        self._not_before.pop(handoff.id or 0, None)
         changes: dict[str, Any] = {"announced_at": self._now(), "attempts": handoff.attempts + 1}
         if reminder:
             await asyncio.to_thread(self._records.save, handoff, **changes)
@@ -225,22 +266,48 @@ class HandoffService:
 
     async def _flush(self, handoff: Handoff) -> None:
         """Post the handoff's waiting thread posts in order, one at a time (the lock keeps them in order
-        and each posted once); stop at the first Slack refuses, `tick` goes on later."""
+        and each posted once); stop at the first Slack can't take now (`tick` goes on later), skip one it refuses for good."""
         key = handoff.id or 0
         async with self._thread_locks.setdefault(key, asyncio.Lock()):
             handoff = await asyncio.to_thread(self.get, key) or handoff  # the thread may have opened meanwhile
-            if self.desk is None or not handoff.thread_ts:
+            if self.desk is None or not handoff.thread_ts or self._paused(handoff):
                 return
             while (post := await asyncio.to_thread(self._records.next_post, key)) is not None:
                 post_id, kind, body = post
                 try:
                     await self._post(handoff, kind, body)
+                except StaffPostRefused as exc:  # for good: this one is skipped, the posts after it go on
+                    if exc.error == "msg_too_long" and kind != "file" and len(body) > SPLIT_AT:
+                        await asyncio.to_thread(self._records.split_post, post_id, split_message(body, SPLIT_AT))
+                        continue
+                    logger.error("Slack refused a %s post in the staff thread of handoff %s (%s); it is skipped", kind, handoff.id, exc.error)
+                    await asyncio.to_thread(self._records.mark_failed, post_id, error=exc.error)
+                    await self._refused(handoff, kind, exc.error)
+                    continue
                 except Exception as exc:
                     logger.warning("could not post in the staff thread of handoff %s (%s); posts wait", handoff.id, type(exc).__name__)
+                    self._wait_if_asked(handoff, exc)
                     return
                 # marked once Slack took it: a crash right between the two posts it again at the next
                 # start (once), the same trade the reply delivery makes (bot/dispatch.py); never lost
                 await asyncio.to_thread(self._records.mark_posted, post_id)
+
+    def _paused(self, handoff: Handoff) -> bool:
+        until = self._not_before.get(handoff.id or 0)
+        return until is not None and self._now() < until
+
+    def _wait_if_asked(self, handoff: Handoff, exc: Exception) -> None:
+        """Slack said how long to wait (Retry-After on `ratelimited`): nothing goes to it before."""
+        if isinstance(exc, StaffDeskBusy) and exc.retry_after:
+            self._not_before[handoff.id or 0] = self._now() + timedelta(seconds=exc.retry_after)
+
+    async def _refused(self, handoff: Handoff, kind: str, error: str) -> None:
+        """Audited and counted with Slack's error code and what was posted, never its text."""
+        self._observe("post_failed", reason=kind, error=error)
+        await asyncio.to_thread(
+            self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="staff_post_failed",
+            handoff=handoff.id, post=kind, error=error,
+        )
 
     async def _post(self, handoff: Handoff, kind: str, body: str) -> None:
         assert self.desk is not None
@@ -384,6 +451,8 @@ class HandoffService:
         previous run left: the first tick runs at start); remind staff of handoffs nobody claimed."""
         now = self._now()
         for handoff in await asyncio.to_thread(self._records.waiting):
+            if self._paused(handoff):
+                continue
             if handoff.status == "queued":
                 await self._announce(handoff)
             elif handoff.announced_at is not None and now - aware(handoff.announced_at) >= self.policy(handoff.tenant).reannounce_after:  # type: ignore[operator]

@@ -14,13 +14,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -30,6 +32,7 @@ from bot.storage import Handoff
 from channels.base import Attachment, ConversationRef, FileContent, InboundMessage
 from channels.slack import SlackCustomerChannel
 from handoff.packet import Packet
+from handoff.service import StaffDeskBusy, StaffPostRefused
 
 if TYPE_CHECKING:
     from bot.dispatch import Dispatcher
@@ -39,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 ACTIONS = ("claim", "resolve", "return", "draft")
 FetchFile = Callable[..., Awaitable[FileContent]]  # (channel=, tenant=, attachment=): `Dispatcher.fetch_file`
+# Slack's error codes that say "not now" rather than "never"; any other code refuses the post for good
+TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 STATUS_TEXT = {"queued": "Waiting to be claimed", "open": "Waiting to be claimed", "claimed": "Claimed", "resolved": "Resolved", "returned": "Returned to the bot", "rated": "Resolved"}
 
 
@@ -53,6 +58,22 @@ def _mrkdwn(text: str) -> dict[str, Any]:
 
 def _mention(group: str) -> str:
     return f"<!subteam^{group}>"
+
+
+@contextmanager
+def _slack_answers() -> Iterator[None]:
+    """Slack's `{"ok": false, "error": ...}` as the handoff service's errors: busy (HTTP 5xx or 429, or
+    a code in TRANSIENT_ERRORS; with Retry-After when Slack sent it) or refused for good. Network
+    errors pass as they are: the service waits for Slack on any other exception."""
+    try:
+        yield
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or "")
+        status = exc.response.status_code
+        if status >= 500 or status == 429 or not error or error in TRANSIENT_ERRORS:
+            wait = str(exc.response.headers.get("Retry-After") or "")
+            raise StaffDeskBusy(error or f"http_{status}", retry_after=float(wait) if wait.isdigit() else None) from exc
+        raise StaffPostRefused(error) from exc
 
 
 def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None) -> list[dict[str, Any]]:
@@ -109,28 +130,33 @@ class SlackStaffDesk:
     async def announce(self, handoff: Handoff, packet: Packet, *, position: int, reminder: bool = False) -> tuple[str, str]:
         channel = handoff.staff_channel or ""
         if reminder and handoff.thread_ts:
-            await self._client.chat_postMessage(
-                channel=channel, thread_ts=handoff.thread_ts, reply_broadcast=True,
-                text=f"Still waiting for someone to claim handoff #{handoff.id} (number {position} in the queue).",
-            )
+            with _slack_answers():
+                await self._client.chat_postMessage(
+                    channel=channel, thread_ts=handoff.thread_ts, reply_broadcast=True,
+                    text=f"Still waiting for someone to claim handoff #{handoff.id} (number {position} in the queue).",
+                )
             return channel, handoff.thread_ts
         text = f"Handoff #{handoff.id}: {packet.intent}"
         if packet.mention:
             text = f"{_mention(packet.mention)} {text}"
-        response = await self._client.chat_postMessage(channel=channel, text=text, blocks=card_blocks(handoff, packet, position=position), unfurl_links=False)
+        with _slack_answers():
+            response = await self._client.chat_postMessage(channel=channel, text=text, blocks=card_blocks(handoff, packet, position=position), unfurl_links=False)
         return str(response.get("channel") or channel), str(response["ts"])
 
     def transcript(self, packet: Packet) -> str:
-        return transcript_text(packet)[:3900]
+        return transcript_text(packet)  # whole: one Slack finds too long is posted in pieces (handoff/service.py)
 
     async def update_card(self, handoff: Handoff, packet: Packet) -> None:
-        await self._client.chat_update(
-            channel=handoff.staff_channel or "", ts=handoff.thread_ts or "", text=f"Handoff #{handoff.id}: {packet.intent}", blocks=card_blocks(handoff, packet)
-        )
+        with _slack_answers():
+            await self._client.chat_update(
+                channel=handoff.staff_channel or "", ts=handoff.thread_ts or "", text=f"Handoff #{handoff.id}: {packet.intent}", blocks=card_blocks(handoff, packet)
+            )
 
     async def post_in_thread(self, handoff: Handoff, text: str) -> None:
-        """`text` is shown as written (customer words, placeholders), with *bold* labels."""
-        await self._client.chat_postMessage(channel=handoff.staff_channel or "", thread_ts=handoff.thread_ts, text=_escape(text)[:3900])
+        """`text` is shown as written (customer words, placeholders), with *bold* labels. Not cut short:
+        Slack answers msg_too_long to what it won't take, and the service posts that in pieces."""
+        with _slack_answers():
+            await self._client.chat_postMessage(channel=handoff.staff_channel or "", thread_ts=handoff.thread_ts, text=_escape(text))
 
     async def share_files(self, handoff: Handoff, files: list[dict[str, Any]]) -> None:
         """Each file fetched from the customer's channel and uploaded into the thread (files.getUploadURLExternal,

@@ -32,6 +32,13 @@ class FakeSlackApi(LoopbackServer):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.received_at: list[float] = []  # time.monotonic() of each call, same order as `calls`
         self.failing: set[str] = set()  # methods answered with HTTP 500 (an outage)
+        # Slack refusing with HTTP 200 and `{"ok": false, "error": code}`, as it does ("ratelimited": HTTP 429
+        # with Retry-After): `refusing` answers every call of a method so, `refuse_next` its next calls, one code each
+        self.refusing: dict[str, str] = {}
+        self.refuse_next: dict[str, list[str]] = {}
+        self.retry_after = 30  # seconds, sent with "ratelimited"
+        self.text_limit = 40_000  # chat.postMessage text longer than this: msg_too_long, as Slack answers
+        self.refused: list[dict[str, Any]] = []  # the args of calls answered with an error (they are in `calls` too)
         self.envelopes: list[dict[str, Any]] = []  # Socket Mode: sent to the connected app, in order
         self.acks: list[dict[str, Any]] = []  # Socket Mode: what the app answered
         self._ts = itertools.count(1000)
@@ -57,7 +64,16 @@ class FakeSlackApi(LoopbackServer):
         self.calls.append((method, args))
         self.received_at.append(time.monotonic())
         if method in self.failing:
+            self.refused.append(args)
             return web.json_response({"ok": False, "error": "internal_error"}, status=500)
+        error = self.refuse_next[method].pop(0) if self.refuse_next.get(method) else self.refusing.get(method)
+        if error is None and method == "chat.postMessage" and len(str(args.get("text") or "")) > self.text_limit:
+            error = "msg_too_long"
+        if error is not None:
+            self.refused.append(args)
+            if error == "ratelimited":
+                return web.json_response({"ok": False, "error": error}, status=429, headers={"Retry-After": str(self.retry_after)})
+            return web.json_response({"ok": False, "error": error})
         return web.json_response(self._answer(method, args))
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:

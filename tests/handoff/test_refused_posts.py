@@ -1,0 +1,201 @@
+"""Posts Slack refuses for good don't block a staff thread: the refused one is skipped (audited, counted,
+never retried) and the customer's next words still reach staff; text Slack finds too long arrives in
+pieces; a card refused for good (an archived or unknown channel) is tried again every ten minutes, not
+on every tick, and goes out once the channel is fixed; a rate limit is waited out, nothing is dropped.
+
+The app runs without Slack (its handoffs stay queued with their posts stored); a handoff service on the
+same database, with a clock the test moves and the real slack_sdk client, posts them to the loopback Slack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.metrics import Metrics
+from bot.storage import utcnow
+from bot.web import CONVERSATIONS, READY, SERVICES, SETTINGS, build_app
+from handoff.records import HandoffRecords
+from handoff.service import HandoffService
+from handoff.slack_staff import SlackStaffDesk
+from tests.conftest import make_settings
+from tests.fakes.loopback import until
+from tests.fakes.slack_api import FakeSlackApi
+from tests.handoff.slack_steps import STAFF, widget
+from tests.handoff.test_handoff_robustness import cards_of, say
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.moment = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+class Staff:
+    """The handoff service that talks to Slack, with its clock, metrics and records."""
+
+    def __init__(self, service: HandoffService, clock: Clock, metrics: Metrics, records: HandoffRecords) -> None:
+        self.service, self.clock, self.metrics, self.records = service, clock, metrics, records
+
+    def failures(self, kind: str, error: str) -> float:
+        return self.metrics.registry.get_sample_value("supportbot_handoff_post_failures_total", {"kind": kind, "error": error}) or 0.0
+
+
+@pytest.fixture(scope="module")
+async def slack() -> AsyncIterator[FakeSlackApi]:
+    fake = FakeSlackApi()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture(scope="module")
+async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
+    settings = make_settings(tmp_path_factory.mktemp("refused"), SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_MAX_QUESTION_CHARS="8000")
+    app = build_app(settings)
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        yield client
+
+
+@pytest.fixture
+def staff(client: TestClient, slack: FakeSlackApi) -> Staff:
+    app, clock, metrics = client.app, Clock(), Metrics()
+    service = HandoffService(
+        engine=app[SERVICES].engine, settings=app[SETTINGS], conversations=app[CONVERSATIONS], audit=app[SERVICES].audit,
+        now=clock, observe=metrics.handoff,
+    )
+    service.desk = SlackStaffDesk(client=AsyncWebClient(token="xoxb-test", base_url=slack.base_url))
+    slack.refusing.clear()
+    slack.refuse_next.clear()
+    slack.text_limit = 40_000
+    return Staff(service, clock, metrics, HandoffRecords(app[SERVICES].engine, now=clock))
+
+
+def taken_in_thread(slack: FakeSlackApi, thread_ts: str) -> list[str]:
+    """The texts Slack took in the thread, in order (refused attempts left out)."""
+    return [
+        a["text"] for a in slack.of("chat.postMessage") if a.get("thread_ts") == thread_ts and not any(a is r for r in slack.refused)
+    ]
+
+
+def attempts_with(slack: FakeSlackApi, thread_ts: str, text: str) -> int:
+    return len([a for a in slack.of("chat.postMessage") if a.get("thread_ts") == thread_ts and text in str(a.get("text"))])
+
+
+async def escalated(client: TestClient, staff: Staff, first: str = "my export fails") -> tuple[str, dict[str, str], list[dict[str, Any]], int]:
+    conversation, auth, _, received = await widget(client)
+    await say(client, conversation, auth, first)
+    assert (await say(client, conversation, auth, "I want to talk to a person"))["reply"]["outcome"] == "handoff"
+    handoff = staff.service.current(conversation)
+    assert handoff is not None and handoff.status == "queued"
+    return conversation, auth, received, handoff.id or 0
+
+
+async def thread_of(client: TestClient, staff: Staff) -> tuple[str, dict[str, str], str, int]:
+    """A customer whose card and transcript are in Slack."""
+    conversation, auth, _, handoff_id = await escalated(client, staff)
+    await staff.service.tick()
+    handoff = staff.service.get(handoff_id)
+    assert handoff is not None and handoff.thread_ts
+    return conversation, auth, handoff.thread_ts, handoff_id
+
+
+@pytest.mark.parametrize("error", ["no_text", "invalid_blocks"])
+async def test_a_relayed_message_slack_refuses_for_good_is_skipped_and_the_next_one_still_reaches_staff(
+    client: TestClient, slack: FakeSlackApi, staff: Staff, error: str
+) -> None:
+    conversation, auth, thread_ts, handoff_id = await thread_of(client, staff)
+    slack.refuse_next["chat.postMessage"] = [error]
+    for text in ("the first thing I wrote", "are you there?"):
+        assert (await say(client, conversation, auth, text))["relayed"] is True
+    await staff.service.tick()
+    await staff.service.tick()  # the refused post is not tried again
+    assert (await say(client, conversation, auth, "hello again"))["relayed"] is True
+    await staff.service.tick()
+
+    posts = taken_in_thread(slack, thread_ts)
+    assert posts[0].startswith("Transcript") and posts[1:] == ["*Customer:* are you there?", "*Customer:* hello again"]
+    assert attempts_with(slack, thread_ts, "the first thing I wrote") == 1
+    assert staff.records.failed_posts(handoff_id) == [("said", error)]
+    audited = [json.loads(e.data) for e in client.app[SERVICES].audit.events(conversation_id=conversation) if e.kind == "staff_post_failed"]
+    assert audited == [{"handoff": handoff_id, "post": "said", "error": error}]  # the code and the kind, not the words
+    assert staff.failures("said", error) == 1
+
+
+async def test_text_slack_finds_too_long_arrives_in_pieces_in_order(client: TestClient, slack: FakeSlackApi, staff: Staff) -> None:
+    conversation, auth, thread_ts, handoff_id = await thread_of(client, staff)
+    slack.text_limit = 4000  # Slack's is 40,000; the customer's message limit keeps this test's text shorter
+    lines = [f"line {i:03d}: the export stopped again and nothing synced" for i in range(140)]
+    long_text = "\n".join(lines)
+    assert len(long_text) > 7000
+    assert (await say(client, conversation, auth, long_text))["relayed"] is True
+    assert (await say(client, conversation, auth, "and one more thing"))["relayed"] is True
+    await staff.service.tick()
+
+    posts = taken_in_thread(slack, thread_ts)[1:]  # after the transcript
+    pieces, after = posts[:-1], posts[-1]
+    assert len(pieces) >= 3 and all(len(p) <= 3000 for p in pieces)
+    assert "\n".join(pieces) == f"*Customer:* {long_text}"  # every line, once, in order
+    assert after == "*Customer:* and one more thing"
+    assert staff.records.failed_posts(handoff_id) == [] and staff.failures("said", "msg_too_long") == 0
+
+
+async def test_a_card_refused_for_good_is_tried_again_every_ten_minutes_and_posted_once_the_channel_is_fixed(
+    client: TestClient, slack: FakeSlackApi, staff: Staff, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack.refusing["chat.postMessage"] = "channel_not_found"
+    with caplog.at_level(logging.ERROR, logger="handoff.service"):
+        conversation, _, received, handoff_id = await escalated(client, staff)
+        await staff.service.tick()
+    assert await until(lambda: [m for m in received if "in the queue" in m["text"]])  # the customer is told anyway
+    assert len(cards_of(slack, handoff_id)) == 1
+    logged = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert any(STAFF in line and "channel_not_found" in line for line in logged)
+    audited = [json.loads(e.data) for e in client.app[SERVICES].audit.events(conversation_id=conversation) if e.kind == "staff_post_failed"]
+    assert audited == [{"handoff": handoff_id, "post": "card", "error": "channel_not_found"}]
+    assert staff.failures("card", "channel_not_found") == 1
+
+    for _ in range(3):  # not on every tick: nine minutes on, still one card
+        staff.clock.moment += timedelta(minutes=3)
+        await staff.service.tick()
+    assert len(cards_of(slack, handoff_id)) == 1
+    staff.clock.moment += timedelta(minutes=2)  # ten minutes on: tried again, still refused
+    await staff.service.tick()
+    assert len(cards_of(slack, handoff_id)) == 2 and staff.failures("card", "channel_not_found") == 2
+
+    slack.refusing.clear()  # an operator invited the bot, un-archived the channel
+    await staff.service.tick()
+    assert len(cards_of(slack, handoff_id)) == 2  # still waits out the pause
+    staff.clock.moment += timedelta(minutes=10)
+    await staff.service.tick()
+    handoff = staff.service.get(handoff_id)
+    assert handoff is not None and handoff.status == "open" and handoff.thread_ts
+    assert len(cards_of(slack, handoff_id)) == 3
+    assert taken_in_thread(slack, handoff.thread_ts)[0].startswith("Transcript")
+
+
+async def test_a_rate_limit_is_waited_out_and_nothing_is_marked_failed(client: TestClient, slack: FakeSlackApi, staff: Staff) -> None:
+    conversation, auth, thread_ts, handoff_id = await thread_of(client, staff)
+    slack.refuse_next["chat.postMessage"] = ["ratelimited"]
+    slack.retry_after = 30
+    assert (await say(client, conversation, auth, "hello?"))["relayed"] is True
+    await staff.service.tick()
+    staff.clock.moment += timedelta(seconds=20)
+    await staff.service.tick()  # Slack asked for 30 seconds
+    assert attempts_with(slack, thread_ts, "hello?") == 1 and taken_in_thread(slack, thread_ts)[1:] == []
+    staff.clock.moment += timedelta(seconds=11)
+    await staff.service.tick()
+    assert taken_in_thread(slack, thread_ts)[1:] == ["*Customer:* hello?"]
+    assert staff.records.failed_posts(handoff_id) == [] and staff.failures("said", "ratelimited") == 0
+    assert not [e for e in client.app[SERVICES].audit.events(conversation_id=conversation) if e.kind == "staff_post_failed"]
