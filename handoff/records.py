@@ -101,15 +101,7 @@ class HandoffRecords:
             return list(session.exec(select(Handoff).where(col(Handoff.status).in_(OPEN))).all())
 
     def save(self, handoff: Handoff, **changes: Any) -> Handoff:
-        with Session(self._engine) as session:
-            row = session.get(Handoff, handoff.id)
-            assert row is not None
-            for key, value in changes.items():
-                setattr(row, key, value)
-            session.add(row)
-            session.commit()
-            session.refresh(row)
-            return row
+        return self.open_thread(handoff, first=[], **changes)
 
     # the staff thread's posts, durable until Slack took them ------------------------------------------
     def add_post(self, handoff_id: int, *, kind: str, body: str) -> None:
@@ -119,7 +111,7 @@ class HandoffRecords:
             conn.execute(_INSERT_POST, {"handoff_id": handoff_id, "position": (last or 0) + 1, "kind": kind, "body": body, "created_at": self._now()})
 
     def open_thread(self, handoff: Handoff, *, first: list[tuple[str, str]], **changes: Any) -> Handoff:
-        """The card was posted: its ts and the thread's opening posts (`(kind, body)`, before whatever
+        """Changes to a handoff; with `first`, the card was posted: its ts and the thread's opening posts (`(kind, body)`, before whatever
         was queued while there was no thread) in one transaction, so a crash can't keep one without the other."""
         with Session(self._engine) as session:
             row = session.get(Handoff, handoff.id)
@@ -127,10 +119,11 @@ class HandoffRecords:
             for key, value in changes.items():
                 setattr(row, key, value)
             session.add(row)
-            lowest = session.connection().execute(_FIRST_POSITION, {"b_handoff": handoff.id}).scalar_one()
-            start = min(lowest if lowest is not None else 1, 1) - len(first)
-            for offset, (kind, body) in enumerate(first):
-                session.add(StaffPost(handoff_id=handoff.id or 0, position=start + offset, kind=kind, body=body, created_at=self._now()))
+            if first:
+                lowest = session.connection().execute(_FIRST_POSITION, {"b_handoff": handoff.id}).scalar_one()
+                start = min(lowest if lowest is not None else 1, 1) - len(first)
+                for offset, (kind, body) in enumerate(first):
+                    session.add(StaffPost(handoff_id=handoff.id or 0, position=start + offset, kind=kind, body=body, created_at=self._now()))
             session.commit()
             session.refresh(row)
             return row

@@ -19,7 +19,7 @@ from bot.dispatch import conversation_id_for
 from bot.web import CONVERSATIONS, HANDOFF, READY, build_app
 from channels.slack import normalize_event
 from tests.conftest import make_settings
-from tests.fakes.loopback import until
+from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import TEAM, FakeSlackApi
 from tests.handoff.slack_steps import SECRET, STAFF, action, button_value, card_for, slack_post, staff_message, widget
 
@@ -44,10 +44,8 @@ class ThreadOutageSlack(FakeSlackApi):
 
 @pytest.fixture(scope="module")
 async def slack() -> AsyncIterator[ThreadOutageSlack]:
-    fake = ThreadOutageSlack()
-    await fake.start()
-    yield fake
-    await fake.close()
+    async with started(ThreadOutageSlack()) as (fake,):
+        yield fake
 
 
 @pytest.fixture(scope="module")

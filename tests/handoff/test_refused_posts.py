@@ -27,7 +27,7 @@ from handoff.records import HandoffRecords
 from handoff.service import HandoffService
 from handoff.slack_staff import SlackStaffDesk
 from tests.conftest import make_settings
-from tests.fakes.loopback import until
+from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi
 from tests.handoff.slack_steps import STAFF, widget
 from tests.handoff.test_handoff_robustness import cards_of, say
@@ -53,10 +53,8 @@ class Staff:
 
 @pytest.fixture(scope="module")
 async def slack() -> AsyncIterator[FakeSlackApi]:
-    fake = FakeSlackApi()
-    await fake.start()
-    yield fake
-    await fake.close()
+    async with started(FakeSlackApi()) as (fake,):
+        yield fake
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web import HANDOFF, READY, build_app
 from tests.conftest import make_settings
-from tests.fakes.loopback import until
+from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import TEAM, FakeSlackApi, sign
 from tests.handoff.slack_steps import SECRET, STAFF, action, button_value, card_for, staff_message, widget
 
@@ -24,10 +24,8 @@ from tests.handoff.slack_steps import SECRET, STAFF, action, button_value, card_
 
 @pytest.fixture(scope="module")
 async def slack() -> AsyncIterator[FakeSlackApi]:
-    fake = FakeSlackApi()
-    await fake.start()
-    yield fake
-    await fake.close()
+    async with started(FakeSlackApi()) as (fake,):
+        yield fake
 
 
 @pytest.fixture(scope="module")
