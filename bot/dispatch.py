@@ -6,9 +6,8 @@ in order per conversation. Each platform conversation (a Telegram chat, a Slack 
 conversation id. Commands, files and buttons are handled here, one table for all channels; their
 replies are stored under the inbound's platform id too, so a repeated delivery is answered once.
 
-Every reply to a platform conversation is stored `delivery="queued"` and marked sent once the
-platform took it. A failed send is retried with backoff, in order per conversation; what a crash
-left unsent is sent again at start (`ConversationService.recover`).
+Replies go out through `bot/outbox.py`: in order per conversation, exactly once, retried through
+platform outages.
 """
 
 from __future__ import annotations
@@ -16,16 +15,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
-from tenacity import AsyncRetrying, RetryCallState
-from tenacity.wait import wait_base, wait_exponential
+from tenacity.wait import wait_base
 
 from bot.conversations import ConversationService
 from bot.errors import InputError
+from bot.outbox import RETRY_WAIT, Outbox, Outgoing
 from channels.base import Attachment, Button, Channel, ConversationRef, FileContent, InboundMessage, Link, Reply
 
 logger = logging.getLogger(__name__)
@@ -44,9 +42,7 @@ SORRY = "Thanks for telling me. You can also {ask}."
 HUMAN_REQUEST = "I want to talk to a person"
 FEEDBACK_BUTTONS = (Button(label="👍 Helpful", action="helpful"), Button(label="👎 Not helpful", action="not_helpful"),
                     Button(label="Talk to a person", action="human"))
-# a platform outage: retry at once, then after 1, 2, 4 ... seconds, at most every 5 minutes, while the server runs
-RETRY_WAIT = wait_exponential(multiplier=1, min=1, max=300)
-_SENT_MEMORY = 10_000  # ids sent by this process: a resend at start that races a live send is skipped
+_CHECKED_MEMORY = 10_000  # conversations whose stored stream this process looked at
 
 
 def ask_for_a_person(channel: str) -> str:
@@ -58,27 +54,15 @@ def conversation_id_for(ref: ConversationRef) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"supportbot:{key}").hex
 
 
-@dataclass(frozen=True, slots=True)
-class _Outgoing:
-    ref: ConversationRef
-    reply: Reply
-    message_id: int | None  # the stored message, marked sent once the platform took it
-
-
 class Dispatcher:
     def __init__(self, *, conversations: ConversationService, audit: Callable[..., None], retry_wait: wait_base = RETRY_WAIT) -> None:
         self._conversations = conversations
         self._audit = audit
-        self._retry_wait = retry_wait
+        self._outbox = Outbox(channel_for=self._channel, mark_sent=conversations.mark_sent, retry_wait=retry_wait)
         self._channels: dict[tuple[str, str | None], Channel] = {}
         self._refs: dict[str, ConversationRef] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._token_feeds: dict[str, Callable[[], None]] = {}  # conversation -> unsubscribe
-        self._send_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)  # one send at a time per conversation
-        self._backlogs: dict[str, list[_Outgoing]] = {}  # conversation -> what waits for its platform, in order
-        self._retries: set[asyncio.Task[None]] = set()
-        self._outgoing: set[int] = set()  # message ids being sent or waiting in a backlog
-        self._sent: OrderedDict[int, None] = OrderedDict()
         self._streaming: set[str] = set()  # conversations this process streams an answer into (stored, see `_streamed`)
         self._stream_checked: OrderedDict[str, None] = OrderedDict()  # conversations whose stored stream was looked at
         self._commands: dict[str, Callable[[InboundMessage, str], Awaitable[None]]] = {
@@ -263,7 +247,7 @@ class Dispatcher:
             resume(ref, streamed)  # the answer goes into the fragment a crash left, not under it
         reply = Reply(text=message["text"], citations=citations, buttons=buttons, role=message.get("role", "bot"), author=message.get("author"))
         message_id = message.get("id")
-        await self._send_in_order(conversation_id, _Outgoing(ref, reply, int(message_id) if message_id is not None else None))
+        await self._outbox.send(conversation_id, Outgoing(ref, reply, int(message_id) if message_id is not None else None))
         if streamed or (message.get("role") == "bot" and conversation_id in self._streaming):
             self._streaming.discard(conversation_id)
             await asyncio.to_thread(self._conversations.set_streaming, conversation_id, None)  # the answer is in
@@ -277,7 +261,7 @@ class Dispatcher:
         if getattr(self._channel(ref), "resume_stream", None) is None:
             return None
         self._stream_checked[conversation_id] = None
-        if len(self._stream_checked) > _SENT_MEMORY:
+        if len(self._stream_checked) > _CHECKED_MEMORY:
             self._stream_checked.popitem(last=False)
         conversation = await asyncio.to_thread(self._conversations.get, conversation_id)
         return conversation.streaming if conversation is not None else None
@@ -287,60 +271,3 @@ class Dispatcher:
         if conversation is None or not conversation.address:
             return None
         return ConversationRef(channel=conversation.channel, tenant=conversation.tenant, address=conversation.address, thread=conversation.thread)
-
-    async def _send_in_order(self, conversation_id: str, outgoing: _Outgoing) -> None:
-        """Send now. If the platform fails, this message and every later one of the conversation wait
-        in a backlog that a task retries with backoff, in order. A message sent or waiting already is skipped."""
-        message_id = outgoing.message_id
-        if message_id is not None:
-            if message_id in self._outgoing or message_id in self._sent:
-                return
-            self._outgoing.add(message_id)
-        async with self._send_locks[conversation_id]:
-            backlog = self._backlogs.get(conversation_id)
-            if backlog is not None:
-                backlog.append(outgoing)
-                return
-            try:
-                await self._send(outgoing)
-            except Exception as exc:
-                logger.warning("sending on %s failed (%s); retrying with backoff", outgoing.ref.channel, type(exc).__name__)
-                self._backlogs[conversation_id] = [outgoing]
-                task = asyncio.create_task(self._retry(conversation_id))
-                self._retries.add(task)
-                task.add_done_callback(self._retries.discard)
-                return
-            await self._mark_sent(message_id)
-
-    async def _retry(self, conversation_id: str) -> None:
-        backlog = self._backlogs[conversation_id]
-        async for attempt in AsyncRetrying(wait=self._retry_wait, before_sleep=_log_retry):  # until the platform is back
-            with attempt:
-                async with self._send_locks[conversation_id]:
-                    while backlog:
-                        await self._send(backlog[0])
-                        await self._mark_sent(backlog.pop(0).message_id)
-                    del self._backlogs[conversation_id]
-
-    async def _send(self, outgoing: _Outgoing) -> None:
-        channel = self._channel(outgoing.ref)
-        if channel is not None:
-            await channel.send(outgoing.ref, outgoing.reply)
-
-    async def _mark_sent(self, message_id: int | None) -> None:
-        if message_id is None:
-            return
-        self._sent[message_id] = None
-        if len(self._sent) > _SENT_MEMORY:
-            self._sent.popitem(last=False)
-        self._outgoing.discard(message_id)
-        try:
-            await asyncio.to_thread(self._conversations.mark_sent, message_id)
-        except Exception:  # sent all the same; at worst it is sent again after a restart
-            logger.exception("could not mark message %d sent", message_id)
-
-
-def _log_retry(state: RetryCallState) -> None:
-    error = state.outcome.exception() if state.outcome is not None else None
-    logger.warning("sending still failing (%s, attempt %d); next try in %.0f s", type(error).__name__, state.attempt_number,
-                   state.next_action.sleep if state.next_action else 0)
