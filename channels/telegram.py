@@ -2,9 +2,10 @@
 
 The webhook acks at once: it checks the secret header, parses the update, hands the normalized
 message to `submit` (the durable inbox) and returns 200. Replies are split at Telegram's 4,096
-character limit, escaped for HTML parse mode, streamed by editing one message at most once a second,
-and a 429 is honoured by waiting `retry_after`. An answer an earlier process was streaming when it
-died is edited into the message it left (`resume_stream`), not sent again under that fragment.
+character limit, escaped for HTML parse mode, streamed by editing one message at most once a second
+(channels/telegram_stream.py), and a 429 is honoured by waiting `retry_after`. An answer an earlier
+process was streaming when it died is edited into the message it left (`resume_stream`), not sent
+again under that fragment.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ import hmac
 import html
 import json
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -26,11 +25,12 @@ from telegram.error import BadRequest, RetryAfter, TelegramError
 
 from bot.errors import InputError
 from channels.base import Attachment, Button, ConversationRef, FileContent, InboundMessage, Reply
+from channels.telegram_stream import RETRACTED as RETRACTED  # re-exported: callers know it as channels.telegram.RETRACTED
+from channels.telegram_stream import LiveAnswers
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
-EDIT_INTERVAL = 1.0
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the largest file the Bot API's getFile serves
 POLL_ATTEMPTS = 5  # tries to store one polled update before it is skipped (so one bad update can't stall the bot)
 Submit = Callable[[InboundMessage], Awaitable[None]]
@@ -184,26 +184,6 @@ def _command(text: str) -> tuple[str | None, str]:
     return name, words[1] if len(words) > 1 else ""
 
 
-RETRACTED = "…"  # what a streamed message shows once its unchecked text is taken back
-
-
-@dataclass(frozen=True, slots=True)
-class _MessageId:
-    """Enough of a sent message to edit it (what `_edit` reads of a python-telegram-bot `Message`)."""
-
-    chat_id: int
-    message_id: int
-
-
-class _LiveMessage:
-    def __init__(self) -> None:
-        self.text = ""
-        self.message: Any = None
-        self.last_edit = 0.0
-        self.lock = asyncio.Lock()
-        self.resumed = False  # a message left by an earlier process (`resume_stream`)
-
-
 class TelegramChannel:
     name = "telegram"
 
@@ -212,7 +192,7 @@ class TelegramChannel:
         self._secret = webhook_secret
         self._submit = submit
         self.bot = make_bot(token=token, api_url=api_url)
-        self._streams: dict[str, _LiveMessage] = {}  # chat -> the answer being streamed into it
+        self._live = LiveAnswers(bot=self.bot, call=self._call, limit=MAX_TEXT)
 
     async def start(self) -> None:
         await self.bot.initialize()
@@ -324,10 +304,10 @@ class TelegramChannel:
         return await method(**kwargs)
 
     async def send(self, ref: ConversationRef, reply: Reply) -> None:
-        live = self._streams.pop(ref.address, None)
+        live = self._live.take(ref)
         if live is not None and live.message is not None and reply.role == "bot":
-            try:
-                await self._finish(ref, live, reply)  # the streamed message becomes the final answer
+            try:  # the streamed message becomes the final answer
+                await self._live.finish(ref, live, split_message(render_html(reply)), markup=keyboard(reply.buttons))
                 return
             except BadRequest as exc:
                 if not live.resumed:
@@ -357,57 +337,14 @@ class TelegramChannel:
     def resume_stream(self, ref: ConversationRef, message_id: str) -> None:
         """An earlier process was streaming an answer into this message when it died: the next reply
         (`send`) edits it into that message instead of leaving the fragment and sending a new one."""
-        live = _LiveMessage()
-        live.message = _MessageId(chat_id=int(ref.address), message_id=int(message_id))
-        live.resumed = True
-        self._streams[ref.address] = live
+        self._live.resume(ref, message_id)
 
     async def push_token(self, ref: ConversationRef, token: str) -> str | None:
         """A token of an answer being generated for this chat; `send` of the finished reply completes it.
         Returns the id of the message the answer is streamed into when this token created it (else None)."""
-        live = self._streams.setdefault(ref.address, _LiveMessage())
-        async with live.lock:
-            live.text += token
-            if not live.text.strip() or len(live.text) > MAX_TEXT - 100:
-                return None
-            now = time.monotonic()
-            if live.message is None:
-                live.message = await self._call(self.bot.send_message, chat_id=int(ref.address), text=html.escape(live.text), parse_mode=ParseMode.HTML)
-                live.last_edit = now
-                return str(live.message.message_id)
-            if now - live.last_edit >= EDIT_INTERVAL:
-                await self._edit(live.message, html.escape(live.text))
-                live.last_edit = now
-            return None
+        return await self._live.push(ref, token)
 
     async def retract(self, ref: ConversationRef) -> None:
         """The streamed text did not check out: the message shows a placeholder until the next
         stream or the final reply (`send`) edits it; nothing unchecked stays on screen."""
-        live = self._streams.get(ref.address)
-        if live is None:
-            return
-        async with live.lock:
-            live.text = ""
-            if live.message is not None:
-                await self._edit(live.message, RETRACTED)
-                live.last_edit = time.monotonic()
-
-    async def _finish(self, ref: ConversationRef, live: _LiveMessage, final: Reply) -> None:
-        parts = split_message(render_html(final))
-        async with live.lock:
-            await self._edit(live.message, parts[0], markup=keyboard(final.buttons) if len(parts) == 1 else None)
-            for index, part in enumerate(parts[1:], 1):
-                await self._call(
-                    self.bot.send_message, chat_id=int(ref.address), text=part, parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(final.buttons) if index == len(parts) - 1 else None,
-                )
-
-    async def _edit(self, message: Any, text: str, *, markup: InlineKeyboardMarkup | None = None) -> None:
-        try:
-            await self._call(
-                self.bot.edit_message_text, chat_id=message.chat_id, message_id=message.message_id, text=text,
-                parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True,
-            )
-        except BadRequest as exc:  # "message is not modified" is not an error for us
-            if "not modified" not in str(exc).lower():
-                raise
+        await self._live.retract(ref)
