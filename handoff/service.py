@@ -4,14 +4,11 @@ It owns the conversation state (handoff/states.py). While people own a conversat
 answers: customer messages are relayed to the staff thread. The staff side is a `StaffDesk` (the
 Slack staff channel, handoff/slack_staff.py); when it is missing or down, handoffs stay queued and
 are announced by `tick()` once it is back, and the customer is told a person will follow up anyway.
-Every post to a staff thread (the transcript, relayed customer messages and files) is stored first
-(the `staff_post` table) and posted in order once the thread exists and Slack takes it, so what
-arrives before the card is up, during an outage or across a restart appears after the card, once;
-a card that was posted is never posted again.
-Slack refusing a post for good (`StaffPostRefused`: an archived channel, text it won't take) is not
-retried on every tick: a thread post is marked failed and the posts after it go on (text too long is
-split and posted in pieces instead); a card is tried again every `CARD_RETRY_AFTER`, as an operator
-may fix the channel. Both are logged, audited and counted (supportbot_handoff_post_failures_total).
+Every post to a staff thread (the transcript, relayed customer messages and files) goes through its
+stored, ordered queue (`ThreadPosts`, handoff/thread_posts.py); a card that was posted is never posted again.
+A card Slack refuses for good (`StaffPostRefused`: e.g. an archived channel) is not retried on every
+tick but every `CARD_RETRY_AFTER`, as an operator may fix the channel; it is logged, audited and
+counted (supportbot_handoff_post_failures_total) like a refused thread post.
 """
 
 from __future__ import annotations
@@ -27,7 +24,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine
 
-from bot.errors import SupportbotError
 from bot.settings import Settings
 from bot.storage import AuditLog, Conversation, Handoff, utcnow
 from bot.models import ChatModel
@@ -36,7 +32,8 @@ from handoff.summary import model_summary
 from handoff.policy import HandoffPolicy, policy_from
 from handoff.records import OPEN, HandoffRecords, aware, packet_of
 from handoff.states import HUMAN_OWNED, State
-from channels.telegram import split_message
+# the errors a `StaffDesk` raises, importable from here too (handoff/slack_staff.py does)
+from handoff.thread_posts import StaffDeskBusy as StaffDeskBusy, StaffPostRefused, ThreadPosts
 from policies.pii_patterns import EMAIL
 
 if TYPE_CHECKING:
@@ -50,26 +47,6 @@ BACK_TO_BOT = "You're chatting with the bot again. Ask me anything, or ask for a
 CONTACT_KEPT = "Thanks, our support team will reply to {address} if they can't reach you here."
 EMAIL_PLACEHOLDER = re.compile(rf"<{EMAIL}_\d+>")  # an address the customer left, as stored (redacted)
 CARD_RETRY_AFTER = timedelta(minutes=10)  # a card Slack refused for good: tried again this often, not every tick
-SPLIT_AT = 3000  # a thread post Slack finds too long goes out in pieces of at most this many characters
-
-
-class StaffPostRefused(SupportbotError):
-    """Slack refused a post for good (`error`: its code, e.g. channel_not_found): the same post won't
-    get through by trying again."""
-
-    def __init__(self, error: str) -> None:
-        super().__init__(f"Slack refused the post: {error}")
-        self.error = error
-
-
-class StaffDeskBusy(SupportbotError):
-    """Slack could not take a post now (rate limited, its own trouble): try again, not before
-    `retry_after` seconds when it said so."""
-
-    def __init__(self, error: str, *, retry_after: float | None = None) -> None:
-        super().__init__(f"Slack is busy: {error}")
-        self.error = error
-        self.retry_after = retry_after
 
 
 class StaffDesk(Protocol):
@@ -108,11 +85,10 @@ class HandoffService:
         self.desk: StaffDesk | None = None
         self._policies: dict[str, HandoffPolicy] = {}
         self._locks: dict[str, asyncio.Lock] = {}
-        self._thread_locks: dict[int, asyncio.Lock] = {}
-        self._flushes: set[asyncio.Task[None]] = set()
-        # handoff id -> when to try Slack again (a card refused for good, Retry-After); in memory: a
-        # restart tries once at start, then pauses again
-        self._not_before: dict[int, datetime] = {}
+        self._posts = ThreadPosts(
+            records=self._records, desk=lambda: self.desk, conversations=conversations, audit=audit,
+            policy=self.policy, now=now, observe=self._observe,
+        )
 
     # state -----------------------------------------------------------------------------------
     def policy(self, tenant: str) -> HandoffPolicy:
@@ -206,16 +182,16 @@ class HandoffService:
                 "Slack refused the %s of handoff %s in channel %s (%s); trying again every %d minutes",
                 "reminder" if reminder else "card", handoff.id, handoff.staff_channel, exc.error, CARD_RETRY_AFTER.total_seconds() // 60,
             )
-            self._not_before[handoff.id or 0] = self._now() + CARD_RETRY_AFTER
+            self._posts.pause(handoff, until=self._now() + CARD_RETRY_AFTER)
             await asyncio.to_thread(self._records.save, handoff, attempts=handoff.attempts + 1)
-            await self._refused(handoff, "reminder" if reminder else "card", exc.error)
+            await self._posts.refused(handoff, "reminder" if reminder else "card", exc.error)
             return False
         except Exception as exc:  # Slack down: stay queued, `tick` tries again
             logger.warning("could not announce handoff %s (%s); it stays queued", handoff.id, type(exc).__name__)
-            self._wait_if_asked(handoff, exc)
+            self._posts.wait_if_asked(handoff, exc)
             await asyncio.to_thread(self._records.save, handoff, attempts=handoff.attempts + 1)
             return False
-        self._not_before.pop(handoff.id or 0, None)
+        self._posts.resume(handoff)
         changes: dict[str, Any] = {"announced_at": self._now(), "attempts": handoff.attempts + 1}
         if reminder:
             await asyncio.to_thread(self._records.save, handoff, **changes)
@@ -224,7 +200,7 @@ class HandoffService:
         # relayed while it was queued): whatever fails next, the card is not posted a second time
         first = [("note", self.desk.transcript(packet))] + [("file", json.dumps(f)) for f in packet.attachments]
         handoff = await asyncio.to_thread(self._records.open_thread, handoff, first=first, **changes, status="open", staff_channel=channel, thread_ts=ts)
-        self._flush_soon(handoff)  # in a task: fetching and uploading files takes a while
+        self._posts.flush_soon(handoff)  # in a task: fetching and uploading files takes a while
         return True
 
     async def share_files(self, conversation_id: str, files: list[dict[str, Any]]) -> None:
@@ -236,7 +212,7 @@ class HandoffService:
             return
         for item in files:  # one post each: a file Slack took is not uploaded again when a later one fails
             await asyncio.to_thread(self._records.add_post, handoff.id or 0, kind="file", body=json.dumps({**item, "channel": conversation.channel}))
-        await self._flush(handoff)
+        await self._posts.flush(handoff)
 
     async def _staff_packet(self, handoff: Handoff) -> Packet:
         """The packet as staff see it: with the contact the customer left, shown as policy allows."""
@@ -248,76 +224,6 @@ class HandoffService:
                 shown = f"{handoff.contact} (an e-mail address, hidden by policy)"
             packet = dataclasses.replace(packet, customer={**packet.customer, "contact": shown})
         return packet
-
-    async def _to_thread(self, handoff: Handoff, text: str, *, kind: str = "note") -> None:
-        """Post in the handoff's staff thread after whatever is still waiting. Stored first: kept for
-        `tick` when there is no thread yet or Slack is down, also across a restart. `kind="said"`: the
-        customer's (redacted) words, shown restored when policy lets staff see personal data."""
-        await asyncio.to_thread(self._records.add_post, handoff.id or 0, kind=kind, body=text)
-        if self._thread_locks.get(handoff.id or 0, asyncio.Lock()).locked():
-            self._flush_soon(handoff)  # e.g. files being uploaded: the customer's message doesn't wait for them
-        else:
-            await self._flush(handoff)
-
-    def _flush_soon(self, handoff: Handoff) -> None:
-        task = asyncio.create_task(self._flush(handoff))
-        self._flushes.add(task)
-        task.add_done_callback(self._flushes.discard)
-
-    async def _flush(self, handoff: Handoff) -> None:
-        """Post the handoff's waiting thread posts in order, one at a time (the lock keeps them in order
-        and each posted once); stop at the first Slack can't take now (`tick` goes on later), skip one it refuses for good."""
-        key = handoff.id or 0
-        async with self._thread_locks.setdefault(key, asyncio.Lock()):
-            handoff = await asyncio.to_thread(self.get, key) or handoff  # the thread may have opened meanwhile
-            if self.desk is None or not handoff.thread_ts or self._paused(handoff):
-                return
-            while (post := await asyncio.to_thread(self._records.next_post, key)) is not None:
-                post_id, kind, body = post
-                try:
-                    await self._post(handoff, kind, body)
-                except StaffPostRefused as exc:  # for good: this one is skipped, the posts after it go on
-                    if exc.error == "msg_too_long" and kind != "file" and len(body) > SPLIT_AT:
-                        await asyncio.to_thread(self._records.split_post, post_id, split_message(body, SPLIT_AT))
-                        continue
-                    logger.error("Slack refused a %s post in the staff thread of handoff %s (%s); it is skipped", kind, handoff.id, exc.error)
-                    await asyncio.to_thread(self._records.mark_failed, post_id, error=exc.error)
-                    await self._refused(handoff, kind, exc.error)
-                    continue
-                except Exception as exc:
-                    logger.warning("could not post in the staff thread of handoff %s (%s); posts wait", handoff.id, type(exc).__name__)
-                    self._wait_if_asked(handoff, exc)
-                    return
-                # marked once Slack took it: a crash right between the two posts it again at the next
-                # start (once), the same trade the reply delivery makes (bot/dispatch.py); never lost
-                await asyncio.to_thread(self._records.mark_posted, post_id)
-
-    def _paused(self, handoff: Handoff) -> bool:
-        until = self._not_before.get(handoff.id or 0)
-        return until is not None and self._now() < until
-
-    def _wait_if_asked(self, handoff: Handoff, exc: Exception) -> None:
-        """Slack said how long to wait (Retry-After on `ratelimited`): nothing goes to it before."""
-        if isinstance(exc, StaffDeskBusy) and exc.retry_after:
-            self._not_before[handoff.id or 0] = self._now() + timedelta(seconds=exc.retry_after)
-
-    async def _refused(self, handoff: Handoff, kind: str, error: str) -> None:
-        """Audited and counted with Slack's error code and what was posted, never its text."""
-        self._observe("post_failed", reason=kind, error=error)
-        await asyncio.to_thread(
-            self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="staff_post_failed",
-            handoff=handoff.id, post=kind, error=error,
-        )
-
-    async def _post(self, handoff: Handoff, kind: str, body: str) -> None:
-        assert self.desk is not None
-        if kind == "file":
-            # the desk names a file it can't fetch or upload in the thread instead; only a refused post raises
-            await self.desk.share_files(handoff, [json.loads(body)])
-            return
-        if kind == "said" and self.policy(handoff.tenant).staff_sees_pii:  # restored for this post only, stored redacted
-            body = await asyncio.to_thread(self._conversations.restore, handoff.conversation_id, body)
-        await self.desk.post_in_thread(handoff, body)
 
     async def _tell_customer(self, handoff: Handoff) -> None:
         policy = self.policy(handoff.tenant)
@@ -340,16 +246,16 @@ class HandoffService:
         if handoff is None:
             return
         await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=conversation_id, kind="relayed_to_staff", handoff=handoff.id)
-        await self._to_thread(handoff, f"*Customer:* {text}", kind="said")
+        await self._posts.add(handoff, f"*Customer:* {text}", kind="said")
         address = EMAIL_PLACEHOLDER.search(text)
         if address is not None and handoff.contact != address.group(0):  # e.g. left for a reply outside business hours
             handoff = await asyncio.to_thread(self._records.save, handoff, contact=address.group(0))
             await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=conversation_id, kind="contact_left", handoff=handoff.id)
             if self.policy(handoff.tenant).staff_sees_pii:  # stored as the placeholder, shown restored
-                await self._to_thread(handoff, f"*Contact for a reply:* {handoff.contact}", kind="said")
+                await self._posts.add(handoff, f"*Contact for a reply:* {handoff.contact}", kind="said")
             else:
                 packet = await self._staff_packet(handoff)
-                await self._to_thread(handoff, f"*Contact for a reply:* {packet.customer['contact']}")
+                await self._posts.add(handoff, f"*Contact for a reply:* {packet.customer['contact']}")
             await self._update_card(handoff)
             # stored with the placeholder; the customer sees their own address again
             await self._conversations.post_message(conversation_id, role="system", text=CONTACT_KEPT.format(address=address.group(0)))
@@ -451,7 +357,7 @@ class HandoffService:
         previous run left: the first tick runs at start); remind staff of handoffs nobody claimed."""
         now = self._now()
         for handoff in await asyncio.to_thread(self._records.waiting):
-            if self._paused(handoff):
+            if self._posts.paused(handoff):
                 continue
             if handoff.status == "queued":
                 await self._announce(handoff)
@@ -461,7 +367,7 @@ class HandoffService:
         for handoff_id in await asyncio.to_thread(self._records.unposted):
             handoff = await asyncio.to_thread(self.get, handoff_id)
             if handoff is not None:
-                await self._flush(handoff)
+                await self._posts.flush(handoff)
 
     async def run_timers(self, every: timedelta = timedelta(seconds=30)) -> None:
         """At start too: a restart during a Slack outage leaves cards and thread posts to send."""

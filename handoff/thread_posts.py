@@ -1,0 +1,152 @@
+"""The staff thread's post queue: every post to a handoff's staff thread, stored first and posted in order.
+
+The transcript, relayed customer messages and files go to the `staff_post` table first and are
+posted in order once the thread exists and Slack takes it, so what arrives before the card is up,
+during an outage or across a restart appears after the card, once.
+Slack refusing a post for good (`StaffPostRefused`: an archived channel, text it won't take) is not
+retried on every tick: a thread post is marked failed and the posts after it go on (text too long is
+split and posted in pieces instead). Slack asking to wait (`StaffDeskBusy` with a Retry-After) pauses
+the handoff's posts, and the card's too (handoff/service.py pauses a refused card the same way).
+Refusals are logged, audited and counted (supportbot_handoff_post_failures_total).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.errors import SupportbotError
+from bot.storage import AuditLog, Handoff
+from handoff.policy import HandoffPolicy
+from handoff.records import HandoffRecords
+from channels.telegram import split_message
+
+if TYPE_CHECKING:
+    from bot.conversations import ConversationService
+    from handoff.service import StaffDesk
+
+logger = logging.getLogger(__name__)
+
+SPLIT_AT = 3000  # a thread post Slack finds too long goes out in pieces of at most this many characters
+
+
+class StaffPostRefused(SupportbotError):
+    """Slack refused a post for good (`error`: its code, e.g. channel_not_found): the same post won't
+    get through by trying again."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(f"Slack refused the post: {error}")
+        self.error = error
+
+
+class StaffDeskBusy(SupportbotError):
+    """Slack could not take a post now (rate limited, its own trouble): try again, not before
+    `retry_after` seconds when it said so."""
+
+    def __init__(self, error: str, *, retry_after: float | None = None) -> None:
+        super().__init__(f"Slack is busy: {error}")
+        self.error = error
+        self.retry_after = retry_after
+
+
+class ThreadPosts:
+    """Owned by the handoff service: `desk()` is its current staff desk (None while there is none)."""
+
+    def __init__(
+        self, *, records: HandoffRecords, desk: Callable[[], StaffDesk | None], conversations: ConversationService, audit: AuditLog,
+        policy: Callable[[str], HandoffPolicy], now: Callable[[], datetime], observe: Callable[..., None],
+    ) -> None:
+        self._records = records
+        self._desk = desk
+        self._conversations = conversations
+        self._audit = audit
+        self._policy = policy
+        self._now = now
+        self._observe = observe
+        self._thread_locks: dict[int, asyncio.Lock] = {}
+        self._flushes: set[asyncio.Task[None]] = set()
+        # handoff id -> when to try Slack again (a card refused for good, Retry-After); in memory: a
+        # restart tries once at start, then pauses again
+        self._not_before: dict[int, datetime] = {}
+
+    async def add(self, handoff: Handoff, text: str, *, kind: str = "note") -> None:
+        """Post in the handoff's staff thread after whatever is still waiting. Stored first: kept for
+        `tick` when there is no thread yet or Slack is down, also across a restart. `kind="said"`: the
+        customer's (redacted) words, shown restored when policy lets staff see personal data."""
+        await asyncio.to_thread(self._records.add_post, handoff.id or 0, kind=kind, body=text)
+        if self._thread_locks.get(handoff.id or 0, asyncio.Lock()).locked():
+            self.flush_soon(handoff)  # e.g. files being uploaded: the customer's message doesn't wait for them
+        else:
+            await self.flush(handoff)
+
+    def flush_soon(self, handoff: Handoff) -> None:
+        task = asyncio.create_task(self.flush(handoff))
+        self._flushes.add(task)
+        task.add_done_callback(self._flushes.discard)
+
+    async def flush(self, handoff: Handoff) -> None:
+        """Post the handoff's waiting thread posts in order, one at a time (the lock keeps them in order
+        and each posted once); stop at the first Slack can't take now (`tick` goes on later), skip one it refuses for good."""
+        key = handoff.id or 0
+        async with self._thread_locks.setdefault(key, asyncio.Lock()):
+            handoff = await asyncio.to_thread(self._records.get, key) or handoff  # the thread may have opened meanwhile
+            if self._desk() is None or not handoff.thread_ts or self.paused(handoff):
+                return
+            while (post := await asyncio.to_thread(self._records.next_post, key)) is not None:
+                post_id, kind, body = post
+                try:
+                    await self._post(handoff, kind, body)
+                except StaffPostRefused as exc:  # for good: this one is skipped, the posts after it go on
+                    if exc.error == "msg_too_long" and kind != "file" and len(body) > SPLIT_AT:
+                        await asyncio.to_thread(self._records.split_post, post_id, split_message(body, SPLIT_AT))
+                        continue
+                    logger.error("Slack refused a %s post in the staff thread of handoff %s (%s); it is skipped", kind, handoff.id, exc.error)
+                    await asyncio.to_thread(self._records.mark_failed, post_id, error=exc.error)
+                    await self.refused(handoff, kind, exc.error)
+                    continue
+                except Exception as exc:
+                    logger.warning("could not post in the staff thread of handoff %s (%s); posts wait", handoff.id, type(exc).__name__)
+                    self.wait_if_asked(handoff, exc)
+                    return
+                # marked once Slack took it: a crash right between the two posts it again at the next
+                # start (once), the same trade the reply delivery makes (bot/dispatch.py); never lost
+                await asyncio.to_thread(self._records.mark_posted, post_id)
+
+    def paused(self, handoff: Handoff) -> bool:
+        until = self._not_before.get(handoff.id or 0)
+        return until is not None and self._now() < until
+
+    def pause(self, handoff: Handoff, *, until: datetime) -> None:
+        """Nothing of this handoff (card or thread posts) goes to Slack before `until`."""
+        self._not_before[handoff.id or 0] = until
+
+    def resume(self, handoff: Handoff) -> None:
+        self._not_before.pop(handoff.id or 0, None)
+
+    def wait_if_asked(self, handoff: Handoff, exc: Exception) -> None:
+        """Slack said how long to wait (Retry-After on `ratelimited`): nothing goes to it before."""
+        if isinstance(exc, StaffDeskBusy) and exc.retry_after:
+            self.pause(handoff, until=self._now() + timedelta(seconds=exc.retry_after))
+
+    async def refused(self, handoff: Handoff, kind: str, error: str) -> None:
+        """Audited and counted with Slack's error code and what was posted, never its text."""
+        self._observe("post_failed", reason=kind, error=error)
+        await asyncio.to_thread(
+            self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="staff_post_failed",
+            handoff=handoff.id, post=kind, error=error,
+        )
+
+    async def _post(self, handoff: Handoff, kind: str, body: str) -> None:
+        desk = self._desk()
+        assert desk is not None
+        if kind == "file":
+            # the desk names a file it can't fetch or upload in the thread instead; only a refused post raises
+            await desk.share_files(handoff, [json.loads(body)])
+            return
+        if kind == "said" and self._policy(handoff.tenant).staff_sees_pii:  # restored for this post only, stored redacted
+            body = await asyncio.to_thread(self._conversations.restore, handoff.conversation_id, body)
+        await desk.post_in_thread(handoff, body)
