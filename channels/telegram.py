@@ -25,7 +25,6 @@ from telegram.error import BadRequest, RetryAfter, TelegramError
 
 from bot.errors import InputError
 from channels.base import Attachment, Button, ConversationRef, FileContent, InboundMessage, Reply
-from channels.telegram_stream import RETRACTED as RETRACTED  # re-exported: callers know it as channels.telegram.RETRACTED
 from channels.telegram_stream import LiveAnswers
 
 logger = logging.getLogger(__name__)

@@ -33,7 +33,7 @@ from handoff.policy import HandoffPolicy, policy_from
 from handoff.records import OPEN, HandoffRecords, aware, packet_of
 from handoff.states import HUMAN_OWNED, State
 # the errors a `StaffDesk` raises, importable from here too (handoff/slack_staff.py does)
-from handoff.thread_posts import StaffDeskBusy as StaffDeskBusy, StaffPostRefused, ThreadPosts
+from handoff.thread_posts import StaffPostRefused, ThreadPosts
 from policies.pii_patterns import EMAIL
 
 if TYPE_CHECKING:

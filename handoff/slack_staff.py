@@ -32,7 +32,7 @@ from bot.storage import Handoff
 from channels.base import Attachment, ConversationRef, FileContent, InboundMessage
 from channels.slack import SlackCustomerChannel
 from handoff.packet import Packet
-from handoff.service import StaffDeskBusy, StaffPostRefused
+from handoff.thread_posts import StaffDeskBusy, StaffPostRefused
 
 if TYPE_CHECKING:
     from bot.dispatch import Dispatcher

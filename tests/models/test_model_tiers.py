@@ -278,7 +278,7 @@ async def test_a_telegram_customer_sees_the_answer_grow_in_one_message(servers: 
 async def test_a_telegram_customer_never_keeps_text_whose_citations_failed(servers: tuple[FakeOllama, FakeOpenAI], tmp_path: Path) -> None:
     """The first attempt streams with a made-up citation; the message it grew in is blanked before the
     checked retry grows it again, and what stays on screen is the checked answer."""
-    from channels.telegram import RETRACTED
+    from channels.telegram_stream import RETRACTED
 
     ollama, _ = servers
     good = "Click Forgot password? on the sign-in page, enter your email and follow the link we send. [1]"

@@ -161,7 +161,8 @@ async def test_a_placeholder_split_across_tokens_is_restored_whole() -> None:
 
 async def test_telegram_blanks_a_taken_back_stream_and_the_final_reply_replaces_it() -> None:
     from channels.base import ConversationRef, Reply
-    from channels.telegram import RETRACTED, TelegramChannel
+    from channels.telegram import TelegramChannel
+    from channels.telegram_stream import RETRACTED
     from tests.fakes.telegram_api import FakeTelegramApi
 
     telegram = FakeTelegramApi()
