@@ -3,10 +3,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.pipeline import Identity
 from bot.services import Services
+from knowledge.ingest import Ingestor
 
 ARTICLE = """# Change your plan
 URL: https://help.example/plan
@@ -130,3 +132,18 @@ def test_default_groups_mean_public(make_services: Callable[..., Services], tmp_
     assert report.added == 3
     readable, hidden = services.access.access_keys(tenant="default", groups=("public",))
     assert readable == ["public"] and hidden == []
+
+
+def test_a_store_embedded_under_other_model_settings_is_re_embedded(make_services: Callable[..., Services], tmp_path: Path) -> None:
+    """Passages are embedded at MiniLM's trained length (128 word pieces); a store written before that,
+    or with another model, must not mix old and new vectors: its documents re-embed on the next ingest."""
+    services = make_services()
+    filler = "Refunds are issued to the original payment method. " * 20
+    tail_a, tail_b = services.embedder.embed([filler + "Alpha.", filler + "Omega."])
+    assert np.allclose(tail_a, tail_b)
+    kb = write_kb(tmp_path / "kb")
+    old = Ingestor(engine=services.engine, store=services.store, embedder=services.embedder, model_name=services.embedder.model_name)
+    assert old.ingest([kb], tenant="default").added == 3
+    again = services.ingestor.ingest([kb], tenant="default")
+    assert (again.updated, again.unchanged) == (3, 0)
+    assert services.ingestor.ingest([kb], tenant="default").unchanged == 3
