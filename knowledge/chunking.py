@@ -50,6 +50,13 @@ class Chunk:
         return f"{self.heading_text}\n{first}" if first else self.heading_text
 
 
+def chunk_id_for(*, doc_id: str, position: int, title: str, url: str | None, heading: str, text: str) -> str:
+    """A chunk's id names its content: one id never stands for two different chunks, so a reader may
+    keep what it fetched by id for as long as it likes (knowledge/store.py does)."""
+    key = "\0".join((doc_id, str(position), title, url or "", heading, text))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
 def doc_id_for(*, tenant: str, source: str) -> str:
     return hashlib.sha256(f"{tenant}\0{source}".encode()).hexdigest()[:32]
 
@@ -104,14 +111,15 @@ def chunk_document(doc: SourceDoc, *, tenant: str) -> list[Chunk]:
     for heading, text in merged:
         for piece in split_text(text):
             position = len(chunks)
+            path = " › ".join(heading)
             chunks.append(
                 Chunk(
-                    id=hashlib.sha256(f"{doc_id}\0{position}".encode()).hexdigest()[:32],
+                    id=chunk_id_for(doc_id=doc_id, position=position, title=doc.title, url=doc.url, heading=path, text=piece),
                     doc_id=doc_id,
                     source=doc.source,
                     title=doc.title,
                     url=doc.url,
-                    heading=" › ".join(heading),
+                    heading=path,
                     text=piece,
                     position=position,
                 )

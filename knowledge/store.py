@@ -16,17 +16,26 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bot.errors import ConfigError, StoreBusyError
-from knowledge.chunking import Chunk
+from knowledge.chunking import Chunk, chunk_id_for
 
 if TYPE_CHECKING:
     from knowledge.milvus_child import MilvusChild
 
 logger = logging.getLogger(__name__)
 
-COLLECTION = "chunks_v3"  # with the lead vector
-# Earlier versions' collections, oldest first: "chunks" (no blend), "chunks_v2" (no lead vector).
-# One found on open is copied into COLLECTION, then dropped.
-_OLD_COLLECTIONS = ("chunks", "chunks_v2")
+# Three collections, one row per chunk in each, all with the tenant as partition key and the access
+# key and document beside it. Milvus Lite turns every column of every hit into Python objects,
+# whatever the search asks for, so the searched collections carry nothing a search doesn't need:
+# with the three exact views beside the BM25 field, a BM25 search of 16 questions cost 23 ms in the
+# server against 16 ms without them. Searches return ids; what a hit shows and is scored with comes
+# from DATA_COLLECTION, once per chunk (ids name content, so it is kept in memory by id).
+COLLECTION = "chunks_v4"  # the words: BM25 over title, heading path and text
+DENSE_COLLECTION = "chunks_v4_dense"  # the blended vector the dense search ranks by
+DATA_COLLECTION = "chunks_v4_data"  # source, title, URL, heading, text and the dense, title and lead vectors
+_COLLECTIONS = (COLLECTION, DENSE_COLLECTION, DATA_COLLECTION)
+# Earlier versions' collections, oldest first: "chunks" (no blend), "chunks_v2" (no lead vector),
+# "chunks_v3" (everything in one). One found on open is copied into the new ones, then dropped.
+_OLD_COLLECTIONS = ("chunks", "chunks_v2", "chunks_v3")
 _TEXT_LIMIT = 8192
 # The passage order is 0.5 x cosine(question, chunk) + 0.75 x cosine(question, title) + 0.75 x
 # cosine(question, lead) (+ a little BM25; bench/bench_retrieval.py). Inner product is linear, so one
@@ -34,7 +43,8 @@ _TEXT_LIMIT = 8192
 BLEND_DENSE = 0.5
 BLEND_TITLE = 0.75
 BLEND_LEAD = 0.75
-_SCALARS = ["id", "tenant", "access", "doc_id", "source", "title", "url", "heading", "position", "text", "lexical"]
+_OWNER = ["id", "tenant", "access", "doc_id"]  # in every collection: what scopes and deletes go by
+_SHOWN = ["source", "title", "url", "heading", "position", "text"]
 _VECTORS = ["dense", "title_dense", "lead_dense"]  # what Hit's cosines are computed from
 
 
@@ -76,7 +86,7 @@ class MilvusStore:
         self.uri = uri
         self.dim = dim
         self._client: Any = None
-        self._vectors: dict[str, tuple[int, np.ndarray]] = {}  # chunk id -> (text key, [dense, title, lead])
+        self._chunks: dict[str, tuple[Chunk, np.ndarray]] = {}  # chunk id -> (chunk, [dense, title, lead])
         self._child: MilvusChild | None = None
 
     def use_child(self, child: MilvusChild) -> None:
@@ -128,56 +138,77 @@ class MilvusStore:
         if old:
             # a store from an earlier version, or an upgrade a crash interrupted: (re)do it. The copy
             # comes from the oldest collection found (a newer one beside it is a half-made copy).
-            if client.has_collection(COLLECTION):
-                client.drop_collection(COLLECTION)
+            self._drop(_COLLECTIONS)
             self._create()
             self._upgrade(old[0])
-            for name in reversed(old):  # the source last: a crash before then starts the copy over
-                client.drop_collection(name)
+            self._drop(reversed(old))  # the source last: a crash before then starts the copy over
             return
-        if client.has_collection(COLLECTION):
-            client.load_collection(COLLECTION)
+        if all(client.has_collection(name) for name in _COLLECTIONS):
+            for name in _COLLECTIONS:
+                client.load_collection(name)
             return
+        self._drop(_COLLECTIONS)  # a creation a crash cut short holds nothing yet
         self._create()
+
+    def _drop(self, names: Any) -> None:
+        for name in names:
+            if self._client.has_collection(name):
+                self._client.drop_collection(name)
 
     def _create(self) -> None:
         from pymilvus import DataType, Function, FunctionType
 
         client = self._client
-        schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
-        schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
-        schema.add_field("tenant", DataType.VARCHAR, max_length=128, is_partition_key=True)
-        schema.add_field("access", DataType.VARCHAR, max_length=1024)
-        schema.add_field("doc_id", DataType.VARCHAR, max_length=64)
-        schema.add_field("source", DataType.VARCHAR, max_length=2048)
-        schema.add_field("title", DataType.VARCHAR, max_length=1024)
-        schema.add_field("url", DataType.VARCHAR, max_length=2048)
-        schema.add_field("heading", DataType.VARCHAR, max_length=1024)
-        schema.add_field("position", DataType.INT64)
-        schema.add_field("text", DataType.VARCHAR, max_length=_TEXT_LIMIT)
-        schema.add_field(
-            "lexical", DataType.VARCHAR, max_length=_TEXT_LIMIT + 2048, enable_analyzer=True,
-            analyzer_params={"tokenizer": "standard", "filter": ["lowercase", {"type": "stemmer", "language": "english"}, {"type": "stop", "stop_words": ["_english_"]}]},
+
+        def collection(name: str, fields: Sequence[tuple[str, Any, dict[str, Any]]], indexes: Sequence[tuple[str, str, str]], *, bm25: bool = False) -> None:
+            schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
+            schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
+            schema.add_field("tenant", DataType.VARCHAR, max_length=128, is_partition_key=True)
+            schema.add_field("access", DataType.VARCHAR, max_length=1024)
+            schema.add_field("doc_id", DataType.VARCHAR, max_length=64)
+            for field, kind, params in fields:
+                schema.add_field(field, kind, **params)
+            if bm25:
+                schema.add_function(
+                    Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["lexical"], output_field_names=["sparse"])
+                )
+            index = client.prepare_index_params()
+            for field, index_type, metric in indexes:
+                index.add_index(field, index_type=index_type, metric_type=metric)
+            client.create_collection(name, schema=schema, index_params=index, num_partitions=16)
+
+        vector = {"dim": self.dim}
+        collection(
+            COLLECTION,
+            [
+                ("lexical", DataType.VARCHAR, {
+                    "max_length": _TEXT_LIMIT + 2048, "enable_analyzer": True,
+                    "analyzer_params": {"tokenizer": "standard", "filter": ["lowercase", {"type": "stemmer", "language": "english"}, {"type": "stop", "stop_words": ["_english_"]}]},
+                }),
+                ("sparse", DataType.SPARSE_FLOAT_VECTOR, {}),
+            ],
+            [("sparse", "SPARSE_INVERTED_INDEX", "BM25")],
+            bm25=True,
         )
-        schema.add_field("dense", DataType.FLOAT_VECTOR, dim=self.dim)
-        schema.add_field("title_dense", DataType.FLOAT_VECTOR, dim=self.dim)
-        schema.add_field("lead_dense", DataType.FLOAT_VECTOR, dim=self.dim)
-        schema.add_field("blend", DataType.FLOAT_VECTOR, dim=self.dim)
-        schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
-        schema.add_function(
-            Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["lexical"], output_field_names=["sparse"])
+        # not unit length: inner product, not cosine. FLAT is exact, and as fast as HNSW at help-center
+        # sizes (DEPENDENCIES.md)
+        collection(DENSE_COLLECTION, [("blend", DataType.FLOAT_VECTOR, vector)], [("blend", "FLAT", "IP")])
+        collection(
+            DATA_COLLECTION,
+            [
+                ("source", DataType.VARCHAR, {"max_length": 2048}),
+                ("title", DataType.VARCHAR, {"max_length": 1024}),
+                ("url", DataType.VARCHAR, {"max_length": 2048}),
+                ("heading", DataType.VARCHAR, {"max_length": 1024}),
+                ("position", DataType.INT64, {}),
+                ("text", DataType.VARCHAR, {"max_length": _TEXT_LIMIT}),
+                *((name, DataType.FLOAT_VECTOR, vector) for name in _VECTORS),
+            ],
+            [(name, "FLAT", "COSINE") for name in _VECTORS],  # never searched, but Milvus loads only indexed vectors
         )
-        index = client.prepare_index_params()
-        # FLAT is exact, and as fast as HNSW at help-center sizes (DEPENDENCIES.md)
-        index.add_index("dense", index_type="FLAT", metric_type="COSINE")
-        index.add_index("title_dense", index_type="FLAT", metric_type="COSINE")
-        index.add_index("lead_dense", index_type="FLAT", metric_type="COSINE")
-        index.add_index("blend", index_type="FLAT", metric_type="IP")  # not unit length: inner product, not cosine
-        index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
-        client.create_collection(COLLECTION, schema=schema, index_params=index, num_partitions=16)
 
     def _upgrade(self, source: str) -> None:
-        """Copy every chunk of an earlier version's collection into the new one and flush it (the
+        """Copy every chunk of an earlier version's collection into the new ones and flush them (the
         caller drops the old one only then: a crash midway leaves it, and the next open starts over).
         Vectors are kept and Milvus recomputes BM25 from the same text. The store has no embedder, so
         a chunk without a lead vector gets its title vector in its place (the order then leans on the
@@ -185,62 +216,67 @@ class MilvusStore:
         (`CHUNKER_VERSION` is part of a document's hash)."""
         client = self._client
         client.load_collection(source)
+        has_lead = source == "chunks_v3"
         rows: list[dict[str, Any]] = []
         # Lite can't give the iterator a server timestamp; pymilvus warns and uses its own (fine here)
         logging.getLogger("pymilvus").setLevel(logging.ERROR)
-        iterator = client.query_iterator(source, batch_size=1000, filter="", output_fields=[*_SCALARS, "dense", "title_dense"])
+        fields = [*_OWNER, *_SHOWN, *_VECTORS] if has_lead else [*_OWNER, *_SHOWN, "dense", "title_dense"]
+        iterator = client.query_iterator(source, batch_size=1000, filter="", output_fields=fields)
         while batch := iterator.next():
             rows.extend(batch)
         iterator.close()
-        logger.info("upgrading the knowledge store: copying %d chunks from %s into %s", len(rows), source, COLLECTION)
+        logger.info("upgrading the knowledge store: copying %d chunks from %s", len(rows), source)
         for start in range(0, len(rows), 1000):
             part = rows[start : start + 1000]
-            for row in part:
-                dense, title = (np.asarray(row[k], dtype=np.float32) for k in ("dense", "title_dense"))
-                row["lead_dense"] = row["title_dense"]
-                row["blend"] = _blend(dense, title, title).tolist()
-            client.insert(COLLECTION, [{k: r[k] for k in (*_SCALARS, *_VECTORS, "blend")} for r in part])
-        client.flush(COLLECTION)
+            chunks = [
+                Chunk(
+                    id=chunk_id_for(doc_id=r["doc_id"], position=int(r["position"]), title=r["title"], url=r["url"] or None, heading=r["heading"], text=r["text"]),
+                    doc_id=r["doc_id"], source=r["source"], title=r["title"], url=r["url"] or None, heading=r["heading"], text=r["text"],
+                    position=int(r["position"]),
+                )
+                for r in part
+            ]
+            dense, title = (np.asarray([r[k] for r in part], dtype=np.float32) for k in ("dense", "title_dense"))
+            lead = np.asarray([r["lead_dense"] for r in part], dtype=np.float32) if has_lead else title
+            owners = [(r["tenant"], r["access"]) for r in part]
+            self._write(owners, chunks, dense, title, lead)
+        self.flush()
 
     # writes --------------------------------------------------------------------------------
     def insert(
         self, *, tenant: str, access: str, chunks: Sequence[Chunk], dense: np.ndarray, title_dense: np.ndarray, lead_dense: np.ndarray
     ) -> None:
-        if not chunks:
-            return
-        blend = _blend(dense, title_dense, lead_dense)
-        rows = [
+        if chunks:
+            self._write([(tenant, access)] * len(chunks), chunks, dense, title_dense, lead_dense)
+
+    def _write(self, owners: Sequence[tuple[str, str]], chunks: Sequence[Chunk], dense: np.ndarray, title: np.ndarray, lead: np.ndarray) -> None:
+        """The data first: a search that finds a chunk then finds what to show of it."""
+        blend = _blend(dense, title, lead)
+        owner = [{"id": c.id, "tenant": t, "access": a, "doc_id": c.doc_id} for c, (t, a) in zip(chunks, owners, strict=True)]
+        self._client.upsert(DATA_COLLECTION, [
             {
-                "id": c.id,
-                "tenant": tenant,
-                "access": access,
-                "doc_id": c.doc_id,
-                "source": c.source[:2048],
-                "title": c.title[:1024],
-                "url": (c.url or "")[:2048],
-                "heading": c.heading[:1024],
-                "position": c.position,
-                "text": c.text[:_TEXT_LIMIT],
-                "lexical": f"{c.heading_text}\n{c.text}"[: _TEXT_LIMIT + 2048],
-                "dense": dense[i].tolist(),
-                "title_dense": title_dense[i].tolist(),
-                "lead_dense": lead_dense[i].tolist(),
-                "blend": blend[i].tolist(),
+                **owner[i], "source": c.source[:2048], "title": c.title[:1024], "url": (c.url or "")[:2048], "heading": c.heading[:1024],
+                "position": c.position, "text": c.text[:_TEXT_LIMIT],
+                "dense": dense[i].tolist(), "title_dense": title[i].tolist(), "lead_dense": lead[i].tolist(),
             }
             for i, c in enumerate(chunks)
-        ]
-        self._client.upsert(COLLECTION, rows)
+        ])
+        self._client.upsert(DENSE_COLLECTION, [{**owner[i], "blend": blend[i].tolist()} for i in range(len(chunks))])
+        self._client.upsert(COLLECTION, [{**owner[i], "lexical": f"{c.heading_text}\n{c.text}"[: _TEXT_LIMIT + 2048]} for i, c in enumerate(chunks)])
 
     def delete_documents(self, *, tenant: str, doc_ids: Sequence[str]) -> None:
         if doc_ids:
-            self._client.delete(COLLECTION, filter=_scope(tenant=tenant, access_keys=EVERY_ACCESS_KEY, field="doc_id", values=doc_ids))
+            scope = _scope(tenant=tenant, access_keys=EVERY_ACCESS_KEY, field="doc_id", values=doc_ids)
+            for name in _COLLECTIONS:  # the data last: a search never finds a chunk without it
+                self._client.delete(name, filter=scope)
 
     def flush(self) -> None:
         # unflushed segments are searched brute force and slowly (DEPENDENCIES.md)
-        self._client.flush(COLLECTION)
+        for name in _COLLECTIONS:
+            self._client.flush(name)
 
     def count(self, *, tenant: str) -> int:
-        rows = self._client.query(COLLECTION, filter=_scope(tenant=tenant, access_keys=EVERY_ACCESS_KEY), output_fields=["count(*)"])
+        rows = self._client.query(DATA_COLLECTION, filter=_scope(tenant=tenant, access_keys=EVERY_ACCESS_KEY), output_fields=["count(*)"])
         return int(rows[0]["count(*)"]) if rows else 0
 
     def texts(self, *, tenant: str, access_keys: Sequence[str]) -> list[str]:
@@ -249,16 +285,14 @@ class MilvusStore:
         if not access_keys:
             return []
         rows = self._client.query(
-            COLLECTION, filter=_scope(tenant=tenant, access_keys=access_keys), output_fields=["title", "heading", "text"], limit=16384
+            DATA_COLLECTION, filter=_scope(tenant=tenant, access_keys=access_keys), output_fields=["title", "heading", "text"], limit=16384
         )
         return [f"{r['title']} {r['heading']} {r['text']}" for r in rows]
 
     # reads ---------------------------------------------------------------------------------
-    # Searches return text, not vectors: turning 384 floats per hit into gRPC fields and back was
-    # the costliest part of a search. The exact cosines come from vectors kept in memory per chunk,
-    # keyed by the chunk's text (vectors are a function of it), fetched once per chunk with `get`.
-    _FIELDS = ["doc_id", "source", "title", "url", "heading", "position", "text"]
-    _VECTOR_CACHE = 200_000
+    # Searches return ids. The chunk and its exact vectors come from DATA_COLLECTION once per chunk
+    # and stay in memory: an id names one content (`chunk_id_for`), so nothing kept can go stale.
+    _CHUNK_CACHE = 100_000
 
     def search(
         self, *, tenant: str, access_keys: Sequence[str], vector: np.ndarray, text: str, limit: int = 20
@@ -275,52 +309,44 @@ class MilvusStore:
             return [[] for _ in texts]
         scope = _scope(tenant=tenant, access_keys=access_keys)
         client = self._client
-        blend = client.search(COLLECTION, data=vectors.tolist(), anns_field="blend", limit=limit, filter=scope, output_fields=self._FIELDS)
-        lexical = client.search(COLLECTION, data=list(texts), anns_field="sparse", limit=2 * limit, filter=scope, output_fields=self._FIELDS)
-        lists = [(list(blend[n]), list(lexical[n])) for n in range(len(texts))]
-        self._load_vectors([hit for pair in lists for results in pair for hit in results], tenant=tenant, access_keys=access_keys)
+        blend = client.search(DENSE_COLLECTION, data=vectors.tolist(), anns_field="blend", limit=limit, filter=scope, output_fields=["id"])
+        lexical = client.search(COLLECTION, data=list(texts), anns_field="sparse", limit=2 * limit, filter=scope, output_fields=["id"])
+        lists = [
+            ([hit["id"] for hit in blend[n]], [(hit["id"], abs(float(hit["distance"]))) for hit in lexical[n]])  # Lite reports BM25 negated
+            for n in range(len(texts))
+        ]
+        self._load({i for dense_ids, words in lists for i in (*dense_ids, *(i for i, _ in words))}, tenant=tenant, access_keys=access_keys)
         return [self._hits(vectors[n], *lists[n]) for n in range(len(texts))]
 
-    def _load_vectors(self, hits: Sequence[Any], *, tenant: str, access_keys: Sequence[str]) -> None:
-        cache = self._vectors
-        keys = {hit["id"]: hash((hit["entity"]["title"], hit["entity"]["heading"], hit["entity"]["text"])) for hit in hits}
-        missing = {i: k for i, k in keys.items() if (cached := cache.get(i)) is None or cached[0] != k}
+    def _load(self, ids: set[str], *, tenant: str, access_keys: Sequence[str]) -> None:
+        cache = self._chunks
+        missing = [i for i in ids if i not in cache]
         if not missing:
             return
-        if len(cache) + len(missing) > self._VECTOR_CACHE:
+        if len(cache) + len(missing) > self._CHUNK_CACHE:
             cache.clear()  # full: start over with this search's chunks
-            missing = keys
-        scope = _scope(tenant=tenant, access_keys=access_keys, field="id", values=list(missing))
-        for row in self._client.query(COLLECTION, filter=scope, output_fields=["id", *_VECTORS], limit=len(missing)):
-            cache[row["id"]] = (missing[row["id"]], np.asarray([row[k] for k in _VECTORS], dtype=np.float32))
+            missing = list(ids)
+        scope = _scope(tenant=tenant, access_keys=access_keys, field="id", values=missing)
+        for row in self._client.query(DATA_COLLECTION, filter=scope, output_fields=["id", "doc_id", *_SHOWN, *_VECTORS], limit=len(missing)):
+            chunk = Chunk(
+                id=row["id"], doc_id=row["doc_id"], source=row["source"], title=row["title"], url=row["url"] or None,
+                heading=row["heading"], text=row["text"], position=int(row["position"]),
+            )
+            cache[row["id"]] = (chunk, np.asarray([row[k] for k in _VECTORS], dtype=np.float32))
 
-    def _hits(self, vector: np.ndarray, blend: Any, lexical: Any) -> list[Hit]:
-        entities: dict[str, dict[str, Any]] = {}
-        ranks: dict[str, dict[str, int]] = {}
-        bm25: dict[str, float] = {}
-        for name, results in (("blend", blend), ("lexical", lexical)):
-            for rank, hit in enumerate(results):
-                entities.setdefault(hit["id"], hit["entity"])
-                ranks.setdefault(hit["id"], {})[name] = rank
-                if name == "lexical":
-                    bm25[hit["id"]] = abs(float(hit["distance"]))  # Lite reports BM25 negated
-        found = {i: v for i in entities if (v := self._vectors.get(i)) is not None}  # a chunk deleted meanwhile is skipped
-        ids = list(found)
+    def _hits(self, vector: np.ndarray, dense_ids: Sequence[str], words: Sequence[tuple[str, float]]) -> list[Hit]:
+        blend_rank = {chunk_id: rank for rank, chunk_id in enumerate(dense_ids)}
+        lexical_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(words)}
+        bm25 = dict(words)
+        ids = [i for i in dict.fromkeys([*dense_ids, *bm25]) if i in self._chunks]  # a chunk deleted meanwhile is skipped
         if not ids:
             return []
-        cosines = np.stack([found[i][1] for i in ids]) @ vector  # (chunks, views)
-        hits = []
-        for n, chunk_id in enumerate(ids):
-            e = entities[chunk_id]
-            chunk = Chunk(
-                id=chunk_id, doc_id=e["doc_id"], source=e["source"], title=e["title"], url=e["url"] or None,
-                heading=e["heading"], text=e["text"], position=int(e["position"]),
+        found = [self._chunks[i] for i in ids]
+        cosines = np.stack([views for _, views in found]) @ vector  # (chunks, views)
+        return [
+            Hit(
+                chunk=chunk, dense=float(cosines[n, 0]), title=float(cosines[n, 1]), lead=float(cosines[n, 2]), lexical=bm25.get(chunk.id, 0.0),
+                blend_rank=blend_rank.get(chunk.id), lexical_rank=lexical_rank.get(chunk.id),
             )
-            r = ranks[chunk_id]
-            hits.append(
-                Hit(
-                    chunk=chunk, dense=float(cosines[n, 0]), title=float(cosines[n, 1]), lead=float(cosines[n, 2]), lexical=bm25.get(chunk_id, 0.0),
-                    blend_rank=r.get("blend"), lexical_rank=r.get("lexical"),
-                )
-            )
-        return hits
+            for n, (chunk, _) in enumerate(found)
+        ]

@@ -1,6 +1,6 @@
 """The vector store: batched searches answer each question with its own passages, and a store
-written by an earlier version (no blended vector, or no lead vector) is upgraded in place, losing
-nothing."""
+written by an earlier version (no blended vector, no lead vector, or everything in one collection)
+is upgraded in place, losing nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from knowledge.store import COLLECTION, MilvusStore
 
 OLD_COLLECTION = "chunks"  # the name versions before the blended vector used
 V2_COLLECTION = "chunks_v2"  # with the blended vector, before the lead vector
+V3_COLLECTION = "chunks_v3"  # with the lead vector, all in one collection
 
 QUESTIONS = [
     "how do I reset my password?",
@@ -63,17 +64,18 @@ def test_a_full_vector_cache_starts_over_without_losing_candidates(core: Service
     vectors = core.embedder.embed(QUESTIONS)
     before = [[p.source for p in retriever.search(tenant="default", access_keys=["public"], vector=v, text=q)]
               for q, v in zip(QUESTIONS, vectors, strict=True)]
-    core.store._VECTOR_CACHE = 5  # type: ignore[misc]  # smaller than one search's candidates
+    core.store._CHUNK_CACHE = 5  # type: ignore[misc]  # smaller than one search's candidates
     try:
         after = [[p.source for p in retriever.search(tenant="default", access_keys=["public"], vector=v, text=q)]
                  for q, v in zip(QUESTIONS, vectors, strict=True)]
     finally:
-        del core.store._VECTOR_CACHE
+        del core.store._CHUNK_CACHE
     assert after == before
 
 
 def _old_schema(client: object, dim: int, name: str = OLD_COLLECTION) -> None:
-    """The collection as versions before the blended vector created it (`chunks_v2` adds the blend)."""
+    """The collection as versions before the blended vector created it (`chunks_v2` adds the blend,
+    `chunks_v3` the lead vector)."""
     from pymilvus import DataType, Function, FunctionType
 
     schema = client.create_schema(auto_id=False, enable_dynamic_field=False)  # type: ignore[attr-defined]
@@ -86,14 +88,18 @@ def _old_schema(client: object, dim: int, name: str = OLD_COLLECTION) -> None:
     schema.add_field("lexical", DataType.VARCHAR, max_length=10240, enable_analyzer=True)
     schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
     schema.add_field("title_dense", DataType.FLOAT_VECTOR, dim=dim)
-    if name == V2_COLLECTION:
+    if name == V3_COLLECTION:
+        schema.add_field("lead_dense", DataType.FLOAT_VECTOR, dim=dim)
+    if name in (V2_COLLECTION, V3_COLLECTION):
         schema.add_field("blend", DataType.FLOAT_VECTOR, dim=dim)
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     schema.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["lexical"], output_field_names=["sparse"]))
     index = client.prepare_index_params()  # type: ignore[attr-defined]
     index.add_index("dense", index_type="FLAT", metric_type="COSINE")
     index.add_index("title_dense", index_type="FLAT", metric_type="COSINE")
-    if name == V2_COLLECTION:
+    if name == V3_COLLECTION:
+        index.add_index("lead_dense", index_type="FLAT", metric_type="COSINE")
+    if name in (V2_COLLECTION, V3_COLLECTION):
         index.add_index("blend", index_type="FLAT", metric_type="IP")
     index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
     client.create_collection(name, schema=schema, index_params=index, num_partitions=16)  # type: ignore[attr-defined]
@@ -107,6 +113,9 @@ def _old_schema(client: object, dim: int, name: str = OLD_COLLECTION) -> None:
         ([OLD_COLLECTION], True),  # a crash during an earlier upgrade left a half-made new collection
         ([OLD_COLLECTION, V2_COLLECTION], False),  # ... or a half-made copy of the version before
         ([V2_COLLECTION], True),
+        ([V3_COLLECTION], False),
+        ([V2_COLLECTION, V3_COLLECTION], False),
+        ([V3_COLLECTION], True),
     ],
 )
 def test_a_store_from_an_earlier_version_is_upgraded_in_place(
@@ -122,6 +131,7 @@ def test_a_store_from_an_earlier_version_is_upgraded_in_place(
     }
     titles, texts = list(articles), list(articles.values())
     dense, title_dense = embedder.embed(texts), embedder.embed(titles)
+    lead_dense = embedder.embed([f"{t}\n{x}" for t, x in articles.items()])
     uri = str(tmp_path / "old" / "milvus.db")
     (tmp_path / "old").mkdir()
     client = MilvusClient(uri)
@@ -132,14 +142,17 @@ def test_a_store_from_an_earlier_version_is_upgraded_in_place(
          "position": 0, "text": texts[i], "lexical": f"{t}\n{texts[i]}", "dense": dense[i].tolist(), "title_dense": title_dense[i].tolist()}
         for i, t in enumerate(titles)
     ]
-    if source == V2_COLLECTION:
-        for row in rows:
+    if source in (V2_COLLECTION, V3_COLLECTION):
+        for i, row in enumerate(rows):
             row["blend"] = (0.5 * np.asarray(row["dense"]) + np.asarray(row["title_dense"])).tolist()
+            if source == V3_COLLECTION:
+                row["lead_dense"] = lead_dense[i].tolist()
     client.insert(source, rows)
     client.flush(source)
     for half_made in old[1:]:
         _old_schema(client, embedder.dim, name=half_made)
-        client.insert(half_made, [{**rows[0], "blend": rows[0]["dense"]}])  # one chunk of two, copied
+        copied = {**rows[0], "blend": rows[0]["dense"], **({"lead_dense": rows[0]["dense"]} if half_made == V3_COLLECTION else {})}
+        client.insert(half_made, [copied])  # one chunk of two, copied
     if interrupted:
         _old_schema(client, embedder.dim, name=COLLECTION)
     client.close()
@@ -154,7 +167,10 @@ def test_a_store_from_an_earlier_version_is_upgraded_in_place(
         best = max(hits, key=lambda h: 0.5 * h.dense + h.title + h.lead)
         assert best.chunk.title == "Download invoices"
         assert np.isclose(best.dense, float(embedder.embed([question])[0] @ dense[1]), atol=1e-4)
-        assert np.isclose(best.lead, best.title, atol=1e-5)  # no lead vector before: the title stands in until the next ingest
+        if source == V3_COLLECTION:
+            assert np.isclose(best.lead, float(embedder.embed([question])[0] @ lead_dense[1]), atol=1e-4)
+        else:
+            assert np.isclose(best.lead, best.title, atol=1e-5)  # no lead vector before: the title stands in until the next ingest
         assert best.lexical > 0
     finally:
         store.close()
