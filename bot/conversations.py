@@ -16,7 +16,7 @@ import json
 import logging
 import uuid
 from collections import OrderedDict, defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from bot.assistant import AskResult
-from bot.messages import Loaded, MessageStore
+from bot.batching import Batcher
+from bot.messages import Loaded, MessageStore, NewReply
 from bot.personal_data import ConversationPrivacy
 from bot.pipeline import Identity
 from bot.services import Services
@@ -66,6 +67,9 @@ class ConversationService:
         self._on_result = on_result
         self._engine = services.engine
         self._messages = MessageStore(services.engine)
+        # replies of concurrent conversations (a search batch's answers come out together) share a
+        # transaction and a thread hop
+        self._replies: Batcher[None, NewReply, dict[str, Any]] = Batcher(lambda _, replies: self._store_replies(replies), max_batch=64)
         self._privacy = ConversationPrivacy(services)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._listeners: dict[str, set[Listener]] = defaultdict(set)
@@ -288,14 +292,28 @@ class ConversationService:
         )
         payload = result.to_json()
         payload.pop("question", None)
-        reply = await asyncio.to_thread(
-            self._messages.add_reply, conversation_id, inbound_id=inbound_id, text=result.answer, payload=payload,
-            events=result.events, tenant=conversation.tenant, delivery=self._delivery(conversation),
-        )
+        reply = await self._replies.submit(None, NewReply(
+            conversation_id, inbound_id, result.answer, payload, result.events, conversation.tenant, self._delivery(conversation)
+        ))
         await self._deliver(conversation_id, reply)
         if self.handoff is not None and result.handoff_reason is not None:
             await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"))
         return reply
+
+    def _store_replies(self, replies: Sequence[NewReply]) -> list[dict[str, Any] | BaseException]:
+        """One transaction for all; if it fails, each reply alone, so one bad reply fails only its own turn."""
+        try:
+            return list(self._messages.add_replies(replies))
+        except Exception as exc:
+            if len(replies) == 1:
+                return [exc]
+        results: list[dict[str, Any] | BaseException] = []
+        for reply in replies:
+            try:
+                results.extend(self._messages.add_replies([reply]))
+            except Exception as exc:
+                results.append(exc)
+        return results
 
     async def _human_side(self, conversation: Any, inbound: Any) -> dict[str, Any] | None:
         """People own the conversation: relay, don't answer. Just resolved: the rating asked for."""
