@@ -25,6 +25,10 @@ _BY_CLIENT_ID = select(StoredMessage.id).where(
 _PENDING_BEFORE = select(StoredMessage.id).where(
     StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.status == "pending", col(StoredMessage.id) < bindparam("b_message")
 ).order_by(col(StoredMessage.id))
+_PENDING_OF = select(StoredMessage.conversation_id, StoredMessage.id).where(
+    StoredMessage.status == "pending", col(StoredMessage.conversation_id).in_(bindparam("b_conversations", expanding=True))
+).order_by(col(StoredMessage.id))
+_CONVERSATIONS = select(Conversation).where(col(Conversation.id).in_(bindparam("b_conversations", expanding=True)))
 _ALL_PENDING = select(StoredMessage.conversation_id, StoredMessage.id).where(StoredMessage.status == "pending").order_by(col(StoredMessage.id))
 _REPLY_TO = select(StoredMessage).where(StoredMessage.reply_to == bindparam("b_message")).limit(1)
 _MESSAGE = select(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message"))
@@ -61,6 +65,16 @@ def _row(
     """The message table's columns for a new message."""
     return {"conversation_id": conversation_id, "client_id": client_id, "role": role, "text": text, "status": status,
             "reply_to": reply_to, "payload": json.dumps(payload) if payload else None, "delivery": delivery, "created_at": utcnow()}
+
+
+@dataclass(frozen=True, slots=True)
+class NewInbound:
+    """A customer's message to store pending (see `MessageStore.add_and_load_many`)."""
+
+    conversation_id: str
+    text: str  # redacted
+    client_id: str | None
+    payload: dict[str, Any] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +139,26 @@ class MessageStore:
             pending = list(conn.execute(_PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": message_id}).scalars())
             conversation = conn.execute(_CONVERSATION, {"b_conversation": conversation_id}).first()
         return Loaded(pending, None, SimpleNamespace(id=message_id, **values), conversation)
+
+    def add_and_load_many(self, inbounds: Sequence[NewInbound]) -> list[Loaded]:
+        """`add_and_load` for messages of several conversations (each conversation's lock held by its
+        caller): one transaction, one read of their pending messages and one of their conversations.
+        IntegrityError, and nothing stored, when a client id is stored already: then one at a time."""
+        rows = [_row(i.conversation_id, role="customer", text=i.text, status="pending", client_id=i.client_id, payload=i.payload)
+                for i in inbounds]
+        ids = {i.conversation_id for i in inbounds}
+        with self._engine.connect() as conn:
+            with conn.begin():
+                message_ids = list(conn.execute(_INSERT_MANY, rows).scalars())
+            pending: dict[str, list[int]] = {}
+            for row in conn.execute(_PENDING_OF, {"b_conversations": list(ids)}):
+                pending.setdefault(row.conversation_id, []).append(int(row.id))
+            conversations = {row.id: row for row in conn.execute(_CONVERSATIONS, {"b_conversations": list(ids)})}
+        return [
+            Loaded([p for p in pending.get(row["conversation_id"], ()) if p < message_id], None, SimpleNamespace(id=message_id, **row),
+                   conversations.get(row["conversation_id"]))
+            for message_id, row in zip(message_ids, rows, strict=True)
+        ]
 
     def add_replies(self, replies: Sequence[NewReply]) -> list[dict[str, Any]]:
         """Replies of several conversations in one transaction, each with its inbound marked done and
