@@ -294,7 +294,8 @@ class ConversationService:
         assert inbound is not None and conversation is not None
         if self._delay:
             await asyncio.sleep(self._delay)
-        if self.handoff is not None:
+        # a pending message of a conversation the bot owns (nearly all): nothing for people to do
+        if self.handoff is not None and (inbound.status == "done" or conversation.state != "bot"):
             handled = await self._human_side(conversation, inbound)
             if handled is not None:
                 return handled
