@@ -27,9 +27,10 @@ class _Request(Generic[K, I, R]):
 
 
 class Batcher(Generic[K, I, R]):
-    """`run(key, items)` returns one result per item; it runs in a thread, one call per key per batch."""
+    """`run(key, items)` returns one result per item; it runs in a thread, one call per key per batch.
+    An exception in an item's place is raised to that item's caller alone (`gather(return_exceptions=True)`)."""
 
-    def __init__(self, run: Callable[[K, Sequence[I]], Sequence[R]], *, max_batch: int = 32) -> None:
+    def __init__(self, run: Callable[[K, Sequence[I]], Sequence[R | BaseException]], *, max_batch: int = 32) -> None:
         self._run = run
         self._max_batch = max_batch
         self._pending: list[_Request[K, I, R]] = []
@@ -57,5 +58,9 @@ class Batcher(Generic[K, I, R]):
                             request.future.set_exception(exc)
                     continue
                 for request, result in zip(requests, results, strict=True):
-                    if not request.future.done():  # a waiter may have been cancelled
+                    if request.future.done():  # a waiter may have been cancelled
+                        continue
+                    if isinstance(result, BaseException):
+                        request.future.set_exception(result)
+                    else:
                         request.future.set_result(result)

@@ -16,7 +16,7 @@ import json
 import logging
 import uuid
 from collections import OrderedDict, defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from bot.assistant import AskResult
-from bot.messages import Loaded, MessageStore
+from bot.batching import Batcher
+from bot.messages import Loaded, MessageStore, NewInbound, NewReply
 from bot.personal_data import ConversationPrivacy
 from bot.pipeline import Identity
 from bot.services import Services
@@ -54,6 +55,16 @@ class Party:
     user: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Inbound:
+    """A customer's message for the holder of its conversation's lock to store (`_store_and_load`)."""
+
+    conversation_id: str
+    text: str
+    client_id: str | None
+    entities: list[Entity] | None
+
+
 _PARTY_CACHE = 50_000
 _INSERT_CONVERSATION = insert(Conversation)
 
@@ -66,6 +77,10 @@ class ConversationService:
         self._on_result = on_result
         self._engine = services.engine
         self._messages = MessageStore(services.engine)
+        # messages of concurrent conversations (a redaction batch's come out together) are stored in
+        # one transaction and one thread hop; so are their replies (a search batch's answers)
+        self._inbound: Batcher[None, _Inbound, Loaded | Submitted] = Batcher(lambda _, items: self._store_and_load_many(items), max_batch=64)
+        self._replies: Batcher[None, NewReply, dict[str, Any]] = Batcher(lambda _, replies: self._store_replies(replies), max_batch=64)
         self._privacy = ConversationPrivacy(services)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._listeners: dict[str, set[Listener]] = defaultdict(set)
@@ -193,6 +208,26 @@ class ConversationService:
         loaded = self._messages.add_and_load(conversation_id, text=redacted, client_id=client_id, payload={"entities": counts} if counts else None)
         return loaded if loaded is not None else self._duplicate(conversation_id, client_id)
 
+    def _store_and_load_many(self, items: Sequence[_Inbound]) -> list[Loaded | Submitted | BaseException]:
+        """`_store_and_load` for several conversations at once; one at a time when the batch fails (a
+        duplicate client id among them, say), so each caller hears only of its own message."""
+        if len(items) > 1:
+            try:
+                inbounds = []
+                for item in items:
+                    redacted, counts = self._redact(item.conversation_id, item.text, item.entities)
+                    inbounds.append(NewInbound(item.conversation_id, redacted, item.client_id, {"entities": counts} if counts else None))
+                return list(self._messages.add_and_load_many(inbounds))
+            except Exception:
+                logger.debug("a batch of inbound messages went one at a time", exc_info=True)
+        results: list[Loaded | Submitted | BaseException] = []
+        for item in items:
+            try:
+                results.append(self._store_and_load(item.conversation_id, item.text, item.client_id, item.entities))
+            except Exception as exc:
+                results.append(exc)
+        return results
+
     async def accept(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[Submitted, asyncio.Task[dict[str, Any]]]:
         """Store a customer message durably and start answering it in order. Returns once it is
         stored, with the task that answers it (a duplicate's task gives the first reply)."""
@@ -216,7 +251,7 @@ class ConversationService:
                     await self.publish(conversation_id, {"type": "typing"})
                 return await self.process(conversation_id, submitted.inbound_id)
             async with lock:  # nobody is answering this conversation: store and load in one trip
-                result = await asyncio.to_thread(self._store_and_load, conversation_id, text, client_id, entities)
+                result = await self._inbound.submit(None, _Inbound(conversation_id, text, client_id, entities))
                 if isinstance(result, Submitted):  # a duplicate: its first reply, when it has one
                     stored.set_result(result)
                     return await self._process_one(conversation_id, result.inbound_id)
@@ -259,7 +294,8 @@ class ConversationService:
         assert inbound is not None and conversation is not None
         if self._delay:
             await asyncio.sleep(self._delay)
-        if self.handoff is not None:
+        # a pending message of a conversation the bot owns (nearly all): nothing for people to do
+        if self.handoff is not None and (inbound.status == "done" or conversation.state != "bot"):
             handled = await self._human_side(conversation, inbound)
             if handled is not None:
                 return handled
@@ -288,14 +324,28 @@ class ConversationService:
         )
         payload = result.to_json()
         payload.pop("question", None)
-        reply = await asyncio.to_thread(
-            self._messages.add_reply, conversation_id, inbound_id=inbound_id, text=result.answer, payload=payload,
-            events=result.events, tenant=conversation.tenant, delivery=self._delivery(conversation),
-        )
+        reply = await self._replies.submit(None, NewReply(
+            conversation_id, inbound_id, result.answer, payload, result.events, conversation.tenant, self._delivery(conversation)
+        ))
         await self._deliver(conversation_id, reply)
         if self.handoff is not None and result.handoff_reason is not None:
             await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"))
         return reply
+
+    def _store_replies(self, replies: Sequence[NewReply]) -> list[dict[str, Any] | BaseException]:
+        """One transaction for all; if it fails, each reply alone, so one bad reply fails only its own turn."""
+        try:
+            return list(self._messages.add_replies(replies))
+        except Exception as exc:
+            if len(replies) == 1:
+                return [exc]
+        results: list[dict[str, Any] | BaseException] = []
+        for reply in replies:
+            try:
+                results.extend(self._messages.add_replies([reply]))
+            except Exception as exc:
+                results.append(exc)
+        return results
 
     async def _human_side(self, conversation: Any, inbound: Any) -> dict[str, Any] | None:
         """People own the conversation: relay, don't answer. Just resolved: the rating asked for."""

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from bot.storage import Conversation, StoredMessage, utcnow, write_events
+from bot.storage import Conversation, StoredMessage, event_rows, insert_events, utcnow
 
 _BY_CLIENT_ID = select(StoredMessage.id).where(
     StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.client_id == bindparam("b_client")
@@ -25,6 +25,10 @@ _BY_CLIENT_ID = select(StoredMessage.id).where(
 _PENDING_BEFORE = select(StoredMessage.id).where(
     StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.status == "pending", col(StoredMessage.id) < bindparam("b_message")
 ).order_by(col(StoredMessage.id))
+_PENDING_OF = select(StoredMessage.conversation_id, StoredMessage.id).where(
+    StoredMessage.status == "pending", col(StoredMessage.conversation_id).in_(bindparam("b_conversations", expanding=True))
+).order_by(col(StoredMessage.id))
+_CONVERSATIONS = select(Conversation).where(col(Conversation.id).in_(bindparam("b_conversations", expanding=True)))
 _ALL_PENDING = select(StoredMessage.conversation_id, StoredMessage.id).where(StoredMessage.status == "pending").order_by(col(StoredMessage.id))
 _REPLY_TO = select(StoredMessage).where(StoredMessage.reply_to == bindparam("b_message")).limit(1)
 _MESSAGE = select(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message"))
@@ -34,6 +38,9 @@ _RECENT = select(StoredMessage).where(
 ).order_by(col(StoredMessage.id).desc()).limit(bindparam("b_limit"))
 _CONVERSATION = select(Conversation).where(col(Conversation.id) == bindparam("b_conversation"))
 _INSERT = insert(StoredMessage)
+# many rows in one execute, ids in the rows' order (SQLite runs it row by row: the statement's
+# setup, most of the cost, is paid once)
+_INSERT_MANY = insert(StoredMessage).returning(col(StoredMessage.id), sort_by_parameter_order=True)
 _MARK_DONE = update(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message")).values(status="done")
 _UNDELIVERED = select(StoredMessage).where(StoredMessage.delivery == "queued").order_by(col(StoredMessage.id))
 _MARK_SENT = update(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message")).values(delivery="sent")
@@ -58,6 +65,29 @@ def _row(
     """The message table's columns for a new message."""
     return {"conversation_id": conversation_id, "client_id": client_id, "role": role, "text": text, "status": status,
             "reply_to": reply_to, "payload": json.dumps(payload) if payload else None, "delivery": delivery, "created_at": utcnow()}
+
+
+@dataclass(frozen=True, slots=True)
+class NewInbound:
+    """A customer's message to store pending (see `MessageStore.add_and_load_many`)."""
+
+    conversation_id: str
+    text: str  # redacted
+    client_id: str | None
+    payload: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewReply:
+    """The bot's reply to one inbound message, with the turn's audit events (see `MessageStore.add_replies`)."""
+
+    conversation_id: str
+    inbound_id: int
+    text: str
+    payload: dict[str, Any]
+    events: Sequence[tuple[str, dict[str, Any]]]
+    tenant: str
+    delivery: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +122,7 @@ class MessageStore:
             if client_id is None:
                 raise
             return None
-        return message_json(StoredMessage(id=message_id, **values))
+        return message_json(SimpleNamespace(id=message_id, **values))
 
     def add_and_load(self, conversation_id: str, *, text: str, client_id: str | None, payload: dict[str, Any] | None) -> Loaded | None:
         """Store a customer's message (pending) and read what processing it needs, on one connection:
@@ -110,19 +140,42 @@ class MessageStore:
             conversation = conn.execute(_CONVERSATION, {"b_conversation": conversation_id}).first()
         return Loaded(pending, None, SimpleNamespace(id=message_id, **values), conversation)
 
-    def add_reply(
-        self, conversation_id: str, *, inbound_id: int, text: str, payload: dict[str, Any],
-        events: Sequence[tuple[str, dict[str, Any]]], tenant: str, delivery: str | None = None,
-    ) -> dict[str, Any]:
-        """The bot's reply, the inbound marked done and the turn's audit events: one transaction."""
-        values = _row(conversation_id, role="bot", text=text, status="done", reply_to=inbound_id, payload=payload, delivery=delivery)
-        now = values["created_at"]
+    def add_and_load_many(self, inbounds: Sequence[NewInbound]) -> list[Loaded]:
+        """`add_and_load` for messages of several conversations (each conversation's lock held by its
+        caller): one transaction, one read of their pending messages and one of their conversations.
+        IntegrityError, and nothing stored, when a client id is stored already: then one at a time."""
+        rows = [_row(i.conversation_id, role="customer", text=i.text, status="pending", client_id=i.client_id, payload=i.payload)
+                for i in inbounds]
+        ids = {i.conversation_id for i in inbounds}
+        with self._engine.connect() as conn:
+            with conn.begin():
+                message_ids = list(conn.execute(_INSERT_MANY, rows).scalars())
+            pending: dict[str, list[int]] = {}
+            for row in conn.execute(_PENDING_OF, {"b_conversations": list(ids)}):
+                pending.setdefault(row.conversation_id, []).append(int(row.id))
+            conversations = {row.id: row for row in conn.execute(_CONVERSATIONS, {"b_conversations": list(ids)})}
+        return [
+            Loaded([p for p in pending.get(row["conversation_id"], ()) if p < message_id], None, SimpleNamespace(id=message_id, **row),
+                   conversations.get(row["conversation_id"]))
+            for message_id, row in zip(message_ids, rows, strict=True)
+        ]
+
+    def add_replies(self, replies: Sequence[NewReply]) -> list[dict[str, Any]]:
+        """Replies of several conversations in one transaction, each with its inbound marked done and
+        its audit events (concurrent conversations' replies share the statements and the commit)."""
+        rows = [_row(r.conversation_id, role="bot", text=r.text, status="done", reply_to=r.inbound_id, payload=r.payload, delivery=r.delivery)
+                for r in replies]
+        audit = [e for r, row in zip(replies, rows, strict=True)
+                 for e in event_rows(r.events, tenant=r.tenant, conversation_id=r.conversation_id, now=row["created_at"])]
         with self._engine.begin() as conn:
-            reply_id = conn.execute(_INSERT, values).inserted_primary_key[0]
-            conn.execute(_MARK_DONE, {"b_message": inbound_id})
-            conn.execute(_TOUCH, {"b_conversation": conversation_id, "b_now": now})
-            write_events(conn, events, tenant=tenant, conversation_id=conversation_id)
-        return message_json(StoredMessage(id=reply_id, **values))
+            if len(rows) == 1:
+                ids = [conn.execute(_INSERT, rows[0]).inserted_primary_key[0]]
+            else:
+                ids = list(conn.execute(_INSERT_MANY, rows).scalars())
+            conn.execute(_MARK_DONE, [{"b_message": r.inbound_id} for r in replies])
+            conn.execute(_TOUCH, [{"b_conversation": r.conversation_id, "b_now": row["created_at"]} for r, row in zip(replies, rows, strict=True)])
+            insert_events(conn, audit)
+        return [message_json(SimpleNamespace(id=reply_id, **row)) for reply_id, row in zip(ids, rows, strict=True)]
 
     def mark_done(self, inbound_id: int) -> None:
         with self._engine.begin() as conn:

@@ -7,6 +7,8 @@ fixed part).
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from bot.assistant import AskResult
@@ -43,6 +45,9 @@ class Metrics:
             "supportbot_answer_seconds", "Time from message to reply", registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
         )
+        # each message observes about ten labelled series: their children are looked up once
+        # (`labels()` checks and locks on every call), then kept; the label sets are small and fixed
+        self._children: dict[tuple[object, ...], Any] = {}
         self.sockets = Gauge("supportbot_open_websockets", "Open widget WebSockets", registry=self.registry)
         self.rejected = Counter("supportbot_rejected_requests_total", "Requests refused", ["status"], registry=self.registry)
         self.handoffs = Counter("supportbot_handoffs_total", "Handoff steps", ["step", "reason"], registry=self.registry)
@@ -77,12 +82,19 @@ class Metrics:
         if waited_seconds is not None:
             self.time_to_claim.observe(waited_seconds)
 
+    def _child(self, metric: Any, *values: str) -> Any:
+        key = (metric, *values)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*values)
+        return child
+
     def observe(self, result: AskResult, *, channel: str) -> None:
-        self.messages.labels(channel=channel).inc()
+        self._child(self.messages, channel).inc()
         reason = result.handoff_reason.value if result.handoff_reason else ""
-        self.outcomes.labels(outcome=result.outcome.value, route=result.route, reason=reason).inc()
+        self._child(self.outcomes, result.outcome.value, result.route, reason).inc()
         for stage, ms in result.timings_ms.items():
-            self.stage_latency.labels(stage=stage).observe(ms / 1000)
+            self._child(self.stage_latency, stage).observe(ms / 1000)
         self.latency.observe(result.latency_ms / 1000)
         self._observe_models(result.details)
 

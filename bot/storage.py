@@ -220,15 +220,27 @@ def open_database(url: str) -> Engine:
 _INSERT_AUDIT = insert(AuditEvent)
 
 
-def write_events(conn: Any, events: Sequence[tuple[str, dict[str, Any]]], *, tenant: str, conversation_id: str | None) -> None:
-    """Audit events inside the caller's transaction (a reply and its audit trail commit together)."""
-    if not events:
-        return
-    now = utcnow()
-    conn.execute(_INSERT_AUDIT, [
+def event_rows(
+    events: Sequence[tuple[str, dict[str, Any]]], *, tenant: str, conversation_id: str | None, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The audit table's columns for events of one conversation (see `write_events`)."""
+    now = now or utcnow()
+    return [
         {"tenant": tenant, "conversation_id": conversation_id, "kind": kind, "data": json.dumps(data, default=str, sort_keys=True), "created_at": now}
         for kind, data in events
-    ])
+    ]
+
+
+def write_events(conn: Any, events: Sequence[tuple[str, dict[str, Any]]], *, tenant: str, conversation_id: str | None) -> None:
+    """Audit events inside the caller's transaction (a reply and its audit trail commit together)."""
+    if events:
+        conn.execute(_INSERT_AUDIT, event_rows(events, tenant=tenant, conversation_id=conversation_id))
+
+
+def insert_events(conn: Any, rows: list[dict[str, Any]]) -> None:
+    """Rows from `event_rows` (of any conversations) inside the caller's transaction, in one statement."""
+    if rows:
+        conn.execute(_INSERT_AUDIT, rows)
 
 
 class AuditLog:

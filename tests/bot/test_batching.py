@@ -63,3 +63,13 @@ async def test_a_cancelled_caller_does_not_break_the_batch() -> None:
     with pytest.raises(asyncio.CancelledError):
         await waiter
     assert await other == 2
+
+
+async def test_an_exception_in_an_items_place_goes_to_that_caller_alone() -> None:
+    def run(key: str, items: Sequence[int]) -> list[int | BaseException]:
+        return [ValueError(f"bad {i}") if i < 0 else i * 2 for i in items]
+
+    batcher: Batcher[str, int, int] = Batcher(run)
+    good, bad = await asyncio.gather(batcher.submit("k", 3), batcher.submit("k", -1), return_exceptions=True)
+    assert good == 6
+    assert isinstance(bad, ValueError) and str(bad) == "bad -1"

@@ -84,6 +84,30 @@ async def test_messages_sent_at_once_are_each_answered_once_in_the_order_stored(
         assert reply["reply_to"] == next(m["id"] for m in asked if m["text"] == body["text"])
 
 
+async def test_many_conversations_at_once_with_a_retry_among_them_are_each_answered_once(client: TestClient) -> None:
+    # concurrent conversations' messages (and replies) are stored together; a retry among them
+    # (its client id stored already) must neither fail the others nor be stored twice
+    questions = ["How do I turn on 2FA?", "How much does the Team plan cost?", "How do I reset my password?", "Can I export my pages?"]
+    first, first_auth = await start(client)
+    url = f"/api/v1/conversations/{first}/messages"
+    original = await (await client.post(url, json={"text": questions[0], "client_message_id": "r1"}, headers=first_auth)).json()
+    others = [await start(client) for _ in range(8)]
+    posts = [client.post(f"/api/v1/conversations/{c}/messages", json={"text": questions[n % 4], "client_message_id": "m"}, headers=auth)
+             for n, (c, auth) in enumerate(others)]
+    posts.insert(4, client.post(url, json={"text": questions[0], "client_message_id": "r1"}, headers=first_auth))
+    responses = await asyncio.gather(*posts)
+    assert [r.status for r in responses] == [200] * len(posts)
+    bodies = [await r.json() for r in responses]
+    assert bodies.pop(4)["message_id"] == original["message_id"]
+    for n, ((conversation, auth), body) in enumerate(zip(others, bodies, strict=True)):
+        history = (await (await client.get(f"/api/v1/conversations/{conversation}/messages", headers=auth)).json())["messages"]
+        assert [m["role"] for m in history] == ["customer", "bot"]
+        assert history[0]["text"] == questions[n % 4] and history[1]["id"] == body["message_id"] == body["reply"]["id"]
+        assert history[1]["reply_to"] == history[0]["id"]
+    history = (await (await client.get(url, headers=first_auth)).json())["messages"]
+    assert [m["role"] for m in history] == ["customer", "bot"]
+
+
 async def test_bad_input_gets_clear_errors(client: TestClient) -> None:
     conversation, auth = await start(client)
     url = f"/api/v1/conversations/{conversation}/messages"
