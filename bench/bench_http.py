@@ -76,8 +76,11 @@ async def wait_ready(base: str) -> None:
 async def drive(
     base: str, questions: list[str], *, conversations: int, messages: int, seconds: float, rate: float | None = None
 ) -> tuple[list[float], float, int, int]:
-    """Returns (latencies of answered messages in ms, elapsed s, errors, handoffs)."""
+    """Returns (latencies of answered messages in ms, elapsed s, errors, handoffs). Elapsed runs to the
+    last reply: customers still pausing when the message budget ran out send nothing more, and their
+    pause would otherwise count as time the server carried no load."""
     latencies: list[float] = []
+    last_reply = 0.0
     errors = handoffs = sent = 0
     deadline = time.monotonic() + seconds
     connector = aiohttp.TCPConnector(limit=conversations + 10)
@@ -90,7 +93,7 @@ async def drive(
             return f"{base}/api/v1/conversations/{created['conversation_id']}/messages", {"Authorization": f"Bearer {created['token']}"}
 
         async def customer(n: int) -> None:
-            nonlocal sent, errors, handoffs
+            nonlocal sent, errors, handoffs, last_reply
             rng = random.Random(n)
             url, auth = await open_conversation()
             i = n
@@ -106,7 +109,8 @@ async def drive(
                     if body is None:
                         errors += 1
                         continue
-                latencies.append((time.perf_counter() - started) * 1000)
+                last_reply = time.perf_counter()
+                latencies.append((last_reply - started) * 1000)
                 if (body.get("reply") or {}).get("outcome") != "answer":
                     handoffs += 1
                     url, auth = await open_conversation()
@@ -115,7 +119,7 @@ async def drive(
 
         started = time.perf_counter()
         await asyncio.gather(*(customer(n) for n in range(conversations)))
-        elapsed = time.perf_counter() - started
+        elapsed = (last_reply or time.perf_counter()) - started
     return latencies, elapsed, errors, handoffs
 
 

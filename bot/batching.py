@@ -30,17 +30,22 @@ class Batcher(Generic[K, I, R]):
     """`run(key, items)` returns one result per item; it runs in a thread, one call per key per batch.
     An exception in an item's place is raised to that item's caller alone (`gather(return_exceptions=True)`)."""
 
-    def __init__(self, run: Callable[[K, Sequence[I]], Sequence[R | BaseException]], *, max_batch: int = 32) -> None:
+    def __init__(self, run: Callable[[K, Sequence[I]], Sequence[R | BaseException]], *, max_batch: int = 32, workers: int = 1) -> None:
+        """`workers` > 1 lets that many batches run at once (only for a thread-safe `run`): a request
+        that comes while one batch runs starts the next at once on another core instead of waiting."""
         self._run = run
         self._max_batch = max_batch
+        self._workers = workers
         self._pending: list[_Request[K, I, R]] = []
-        self._worker: asyncio.Task[None] | None = None
+        self._running: set[asyncio.Task[None]] = set()
 
     async def submit(self, key: K, item: I) -> R:
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._pending.append(_Request(key, item, future))
-        if self._worker is None or self._worker.done():
-            self._worker = asyncio.create_task(self._drain())
+        if len(self._running) < self._workers:
+            worker = asyncio.create_task(self._drain())
+            self._running.add(worker)
+            worker.add_done_callback(self._running.discard)
         return await future
 
     async def _drain(self) -> None:

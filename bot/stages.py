@@ -60,7 +60,7 @@ class EmbedStage:
         self._embedder = embedder
         # concurrent conversations' questions share a model call: 3.5 ms of CPU a question in
         # batches of four to eight against 4.5 ms one at a time
-        self._batcher: Batcher[None, str, np.ndarray] = Batcher(lambda _, texts: list(embedder.embed(texts)), max_batch=16)
+        self._batcher: Batcher[None, str, np.ndarray] = Batcher(lambda _, texts: list(embedder.embed(texts)), max_batch=16, workers=2)
 
     def warm_up(self) -> None:
         self._embedder.warm_up()

@@ -7,6 +7,7 @@ messages left unanswered by a crash are answered. API calls before that get 503 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -85,6 +86,12 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
                 await start_channel()
             except Exception:  # a platform being down must not keep the widget from serving
                 logger.exception("a channel failed to start; it will retry on use")
+        # Everything loaded so far (spaCy, the models, the clients) lives as long as the process. Left
+        # to the collector, each full collection walked it all with the GIL held: 145-167 ms stalls,
+        # every few seconds under load, that every waiting customer felt (bench_http: paced p99 242 ms
+        # with them, 119 ms without). Frozen, a full collection takes 6-9 ms.
+        gc.collect()
+        gc.freeze()
         app[READY].set()
         app[BACKGROUND].append(asyncio.create_task(app[HANDOFF].run_timers()))
         app[BACKGROUND].append(asyncio.create_task(services.vault.purge_periodically(every=app[VAULT_PURGE_EVERY])))

@@ -153,7 +153,7 @@ class SearchBatcher:
                 tenant=tenant, access_keys=keys, limit=limit, vectors=np.stack([v for v, _ in questions]), texts=[t for _, t in questions]
             )
 
-        self._batcher: Batcher[_Scope, tuple[np.ndarray, str], list[Passage]] = Batcher(run, max_batch=max_batch)
+        self._batcher: Batcher[_Scope, tuple[np.ndarray, str], list[Passage]] = Batcher(run, max_batch=max_batch, workers=2)
 
     async def search(self, *, tenant: str, access_keys: Sequence[str], vector: np.ndarray, text: str, limit: int = 5) -> list[Passage]:
         return await self._batcher.submit((tenant, tuple(sorted(set(access_keys))), limit), (vector, text))

@@ -73,3 +73,28 @@ async def test_an_exception_in_an_items_place_goes_to_that_caller_alone() -> Non
     good, bad = await asyncio.gather(batcher.submit("k", 3), batcher.submit("k", -1), return_exceptions=True)
     assert good == 6
     assert isinstance(bad, ValueError) and str(bad) == "bad -1"
+
+
+async def test_with_two_workers_a_request_does_not_wait_for_the_running_batch() -> None:
+    started: list[list[int]] = []
+    first_gate, second_ran = threading.Event(), threading.Event()
+
+    def run(_: None, items: Sequence[int]) -> list[int]:
+        started.append(list(items))
+        if items[0] == 0:
+            first_gate.wait(5)  # the first batch is slow
+        else:
+            second_ran.set()
+        return [i * 2 for i in items]
+
+    batcher: Batcher[None, int, int] = Batcher(run, max_batch=8, workers=2)
+    first = asyncio.create_task(batcher.submit(None, 0))
+    await asyncio.sleep(0.05)
+    second = asyncio.create_task(batcher.submit(None, 1))
+    assert await asyncio.to_thread(second_ran.wait, 5)  # ran while the first batch still held its thread
+    assert await second == 2
+    first_gate.set()
+    assert await first == 0
+    third = [asyncio.create_task(batcher.submit(None, i)) for i in (3, 4)]
+    assert await asyncio.gather(*third) == [6, 8]
+    assert started[:2] == [[0], [1]]
