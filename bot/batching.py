@@ -37,35 +37,41 @@ class Batcher(Generic[K, I, R]):
         self._max_batch = max_batch
         self._workers = workers
         self._pending: list[_Request[K, I, R]] = []
-        self._running: set[asyncio.Task[None]] = set()
+        self._draining = 0  # drains started and not yet returned: counted down as a drain sees nothing left
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def submit(self, key: K, item: I) -> R:
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._pending.append(_Request(key, item, future))
-        if len(self._running) < self._workers:
-            worker = asyncio.create_task(self._drain())
-            self._running.add(worker)
-            worker.add_done_callback(self._running.discard)
+        if self._draining < self._workers:
+            self._draining += 1
+            task = asyncio.create_task(self._drain())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         return await future
 
     async def _drain(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
-            groups: dict[K, list[_Request[K, I, R]]] = {}
-            for request in batch:
-                groups.setdefault(request.key, []).append(request)
-            for key, requests in groups.items():
-                try:
-                    results = await asyncio.to_thread(self._run, key, [r.item for r in requests])
-                except Exception as exc:  # every waiter of this group hears about it
-                    for request in requests:
-                        if not request.future.done():
-                            request.future.set_exception(exc)
-                    continue
-                for request, result in zip(requests, results, strict=True):
-                    if request.future.done():  # a waiter may have been cancelled
+        try:
+            while self._pending:
+                batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
+                groups: dict[K, list[_Request[K, I, R]]] = {}
+                for request in batch:
+                    groups.setdefault(request.key, []).append(request)
+                for key, requests in groups.items():
+                    try:
+                        results = await asyncio.to_thread(self._run, key, [r.item for r in requests])
+                    except Exception as exc:  # every waiter of this group hears about it
+                        for request in requests:
+                            if not request.future.done():
+                                request.future.set_exception(exc)
                         continue
-                    if isinstance(result, BaseException):
-                        request.future.set_exception(result)
-                    else:
-                        request.future.set_result(result)
+                    for request, result in zip(requests, results, strict=True):
+                        if request.future.done():  # a waiter may have been cancelled
+                            continue
+                        if isinstance(result, BaseException):
+                            request.future.set_exception(result)
+                        else:
+                            request.future.set_result(result)
+        finally:
+            # in the same step as the last look at `_pending`: a request queued after it starts a drain
+            self._draining -= 1

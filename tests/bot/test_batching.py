@@ -98,3 +98,14 @@ async def test_with_two_workers_a_request_does_not_wait_for_the_running_batch() 
     third = [asyncio.create_task(batcher.submit(None, i)) for i in (3, 4)]
     assert await asyncio.gather(*third) == [6, 8]
     assert started[:2] == [[0], [1]]
+
+
+async def test_a_request_right_after_a_batch_finished_is_run() -> None:
+    # the moment between a drain seeing nothing left and its task's callbacks running: a request
+    # that comes then must still start a batch, not wait for one that never comes
+    batcher: Batcher[None, int, int] = Batcher(lambda _, items: [i + 1 for i in items], max_batch=8)
+
+    async def one_after_another() -> list[int]:
+        return [await batcher.submit(None, i) for i in range(20)]  # each resumes as its batch ends
+
+    assert await asyncio.wait_for(one_after_another(), 5) == list(range(1, 21))
