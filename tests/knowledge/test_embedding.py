@@ -3,6 +3,7 @@ as shipped, and the model as shipped when re-quantizing fails (the fingerprint t
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +21,10 @@ TEXTS = [
 
 
 def test_the_re_quantized_model_embeds_like_the_shipped_one(tmp_path: Path) -> None:
+    root_level = logging.getLogger().level
     fast = FastEmbedder(cache_dir=tmp_path / "fast")
     fast.warm_up()
+    assert logging.getLogger().level == root_level  # quantizing quietly must not silence the app's logs
     assert (tmp_path / "fast" / "all-MiniLM-L6-v2-q8" / "model.onnx").is_file()
     shipped = FastEmbedder(model=str(_assemble_bundled(tmp_path / "shipped", as_shipped=True)), cache_dir=tmp_path / "shipped")
     cosines = (fast.embed(TEXTS) * shipped.embed(TEXTS)).sum(axis=1)
