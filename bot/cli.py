@@ -149,17 +149,18 @@ def _identity(tenant: str, user: str | None, groups: str | None) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @friendly
 def ask(question: str | None, tenant: str, user: str | None, groups: str | None, as_json: bool) -> None:
-    """Ask one question (or one per line on standard input, JSON lines out)."""
+    """Ask one question, or many on standard input: one per line, as plain text or as a JSON object
+    {"question", "user"?, "groups"?, "id"?}; one JSON object out per line (with the "id" given)."""
     from bot.errors import InputError
 
     services = _services()
     identity = _identity(tenant, user, groups)
     services.settings.tenant(tenant)
 
-    async def one(text: str) -> None:
-        result = await services.assistant.ask(text, identity=identity)
+    async def one(text: str, asker: Any = identity, echo: dict[str, Any] | None = None) -> None:
+        result = await services.assistant.ask(text, identity=asker)
         if as_json or question is None:
-            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+            click.echo(json.dumps({**(echo or {}), **result.to_json()}, ensure_ascii=False))
         else:
             click.echo(result.answer)
             if result.outcome.value == "handoff":
@@ -171,15 +172,44 @@ def ask(question: str | None, tenant: str, user: str | None, groups: str | None,
             if not text.strip():
                 continue
             try:
-                await one(text)
+                echo = _line_id(json.loads(text)) if text.lstrip().startswith("{") else {}
+            except json.JSONDecodeError:
+                echo = {}
+            try:
+                question_text, asker, echo = _stdin_question(text, identity)
+                await one(question_text, asker, echo)
             except InputError as exc:
-                click.echo(json.dumps({"question": text[:200], "error": str(exc)}))
+                click.echo(json.dumps({**echo, "question": text[:200], "error": str(exc)}, ensure_ascii=False))
             sys.stdout.flush()
 
     try:
         asyncio.run(one(question) if question is not None else many())
     finally:
         services.close()
+
+
+def _stdin_question(line: str, identity: Any) -> tuple[str, Any, dict[str, Any]]:
+    """One line of `ask`'s standard input: the question as plain text, or a JSON object
+    `{"question", "user"?, "groups"?, "id"?}` (its "id" is copied into the answer line, so a caller
+    can match answers to questions)."""
+    from bot.errors import InputError
+
+    if not line.lstrip().startswith("{"):
+        return line, identity, {}
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not a JSON object ({exc.msg} at column {exc.colno}); send plain text or {{\"question\": ...}}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("question"), str):
+        raise InputError('a JSON line needs a "question" string')
+    groups = data.get("groups", list(identity.groups))
+    groups = ",".join(str(g) for g in groups) if isinstance(groups, list) else groups
+    asker = _identity(identity.tenant, data.get("user", identity.user), groups) if ("user" in data or "groups" in data) else identity
+    return data["question"], asker, _line_id(data)
+
+
+def _line_id(data: Any) -> dict[str, Any]:
+    return {"id": data["id"]} if isinstance(data, dict) and "id" in data else {}
 
 
 @main.command(name="eval")

@@ -47,6 +47,26 @@ def test_ask_reads_json_lines_from_stdin(data_dir: Path) -> None:
     assert "limit is 2000" in lines[2]["error"]
 
 
+def test_ask_takes_json_objects_on_stdin_and_echoes_their_id(data_dir: Path) -> None:
+    lines = [
+        json.dumps({"id": "q1", "question": "How can I turn on two-factor authentication?"}),
+        "How do I reset my password?",
+        json.dumps({"id": 7, "question": "agent please", "user": "u-42"}),
+        json.dumps({"id": "q3", "text": "no question field"}),
+        '{"question": "broken',
+    ]
+    out = run(["ask"], data_dir=data_dir, stdin="\n".join(lines) + "\n")
+    assert out.returncode == 0, out.stderr
+    results = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(results) == 5
+    assert results[0]["id"] == "q1" and results[0]["question"].startswith("How can I turn on")
+    assert results[0]["outcome"] == "answer" and "two-factor" in results[0]["answer"].lower()
+    assert "id" not in results[1] and results[1]["outcome"] == "answer"
+    assert results[2]["id"] == 7 and results[2]["handoff_reason"] == "customer_request"
+    assert results[3]["id"] == "q3" and '"question" string' in results[3]["error"]
+    assert "not a JSON object" in results[4]["error"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
