@@ -20,7 +20,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_quality import build  # noqa: E402
-from bench.datasets import shared_data_missing  # noqa: E402
+from bench.datasets import Case, shared_data_missing  # noqa: E402
 from knowledge.retrieval import FusionWeights, Passage, best_per_document, fuse  # noqa: E402
 from knowledge.store import Hit  # noqa: E402
 
@@ -60,22 +60,27 @@ VARIANTS: dict[str, Callable[[list[Hit]], list[str]]] = {
 }
 
 
+def collect(folder: Path, *, limit: int = 20) -> tuple[list[Case], list[list[Hit]]]:
+    """The COVID-QA tenant built in `folder`, and each paraphrase's candidates from the store."""
+    services, cases = build(folder)
+    try:
+        vectors = services.embedder.embed([c.question for c in cases])
+        groups = services.access.groups_for(tenant="covid", user=None)
+        keys = services.access.access_keys(tenant="covid", groups=groups)[0]
+        return cases, [
+            services.store.search(tenant="covid", access_keys=keys, vector=v, text=c.question, limit=limit)
+            for c, v in zip(cases, vectors, strict=True)
+        ]
+    finally:
+        services.close()
+
+
 def main() -> int:
     if missing := shared_data_missing():
         print(missing, file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
-        services, cases = build(Path(tmp))
-        try:
-            vectors = services.embedder.embed([c.question for c in cases])
-            groups = services.access.groups_for(tenant="covid", user=None)
-            keys = services.access.access_keys(tenant="covid", groups=groups)[0]
-            candidates = [
-                services.store.search(tenant="covid", access_keys=keys, vector=v, text=c.question, limit=20)
-                for c, v in zip(cases, vectors, strict=True)
-            ]
-        finally:
-            services.close()
+        cases, candidates = collect(Path(tmp))
     print(f"COVID-QA: {len(cases)} paraphrases, 20 candidates per search")
     for name, rank in VARIANTS.items():
         top1 = top3 = 0

@@ -28,7 +28,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_quality import build  # noqa: E402
+from bench.bench_retrieval import collect  # noqa: E402
 from bench.datasets import shared_data_missing  # noqa: E402
 from knowledge.retrieval import FusionWeights  # noqa: E402
 from knowledge.store import Hit  # noqa: E402
@@ -85,22 +85,13 @@ def main() -> int:
         print(missing, file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
-        services, cases = build(Path(tmp))
-        try:
-            vectors = services.embedder.embed([c.question for c in cases])
-            keys = services.access.access_keys(tenant="covid", groups=services.access.groups_for(tenant="covid", user=None))[0]
-            candidates = [
-                services.store.search(tenant="covid", access_keys=keys, vector=v, text=c.question, limit=20)
-                for c, v in zip(cases, vectors, strict=True)
-            ]
-            model_dir = next(Path(tmp).glob("data/models/all-MiniLM-L6-v2-*"))
-            chunks = {h.chunk.id: h.chunk for hits in candidates for h in hits}
-            tokens = TokenVectors(model_dir, [f"{c.title} {c.text}" for c in chunks.values()])
-            questions = [c.question for c in cases]
-            recall_title = {(n, h.chunk.id): tokens.recall(questions[n], h.chunk.title) for n, hits in enumerate(candidates) for h in hits}
-            recall_lead = {(n, h.chunk.id): tokens.recall(questions[n], h.chunk.lead_text) for n, hits in enumerate(candidates) for h in hits}
-        finally:
-            services.close()
+        cases, candidates = collect(Path(tmp))
+        model_dir = next(Path(tmp).glob("data/models/all-MiniLM-L6-v2-*"))
+        chunks = {h.chunk.id: h.chunk for hits in candidates for h in hits}
+        tokens = TokenVectors(model_dir, [f"{c.title} {c.text}" for c in chunks.values()])
+        questions = [c.question for c in cases]
+        recall_title = {(n, h.chunk.id): tokens.recall(questions[n], h.chunk.title) for n, hits in enumerate(candidates) for h in hits}
+        recall_lead = {(n, h.chunk.id): tokens.recall(questions[n], h.chunk.lead_text) for n, hits in enumerate(candidates) for h in hits}
 
     w = FusionWeights()
     top_bm25 = [max((h.lexical for h in hits), default=0.0) or 1.0 for hits in candidates]
