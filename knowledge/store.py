@@ -16,36 +16,31 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bot.errors import ConfigError, StoreBusyError
-from knowledge.chunking import Chunk, chunk_id_for
+from knowledge.chunking import Chunk
+from knowledge.store_schema import (
+    COLLECTION,
+    COLLECTIONS,
+    DATA_COLLECTION,
+    DENSE_COLLECTION,
+    OLD_COLLECTIONS,
+    SHOWN,
+    TEXT_LIMIT,
+    VECTORS,
+    create_collections,
+    old_chunks,
+)
 
 if TYPE_CHECKING:
     from knowledge.milvus_child import MilvusChild
 
 logger = logging.getLogger(__name__)
 
-# Three collections, one row per chunk in each, all with the tenant as partition key and the access
-# key and document beside it. Milvus Lite turns every column of every hit into Python objects,
-# whatever the search asks for, so the searched collections carry nothing a search doesn't need:
-# with the three exact views beside the BM25 field, a BM25 search of 16 questions cost 23 ms in the
-# server against 16 ms without them. Searches return ids; what a hit shows and is scored with comes
-# from DATA_COLLECTION, once per chunk (ids name content, so it is kept in memory by id).
-COLLECTION = "chunks_v4"  # the words: BM25 over title, heading path and text
-DENSE_COLLECTION = "chunks_v4_dense"  # the blended vector the dense search ranks by
-DATA_COLLECTION = "chunks_v4_data"  # source, title, URL, heading, text and the dense, title and lead vectors
-_COLLECTIONS = (COLLECTION, DENSE_COLLECTION, DATA_COLLECTION)
-# Earlier versions' collections, oldest first: "chunks" (no blend), "chunks_v2" (no lead vector),
-# "chunks_v3" (everything in one). One found on open is copied into the new ones, then dropped.
-_OLD_COLLECTIONS = ("chunks", "chunks_v2", "chunks_v3")
-_TEXT_LIMIT = 8192
 # The passage order is 0.5 x cosine(question, chunk) + 0.75 x cosine(question, title) + 0.75 x
 # cosine(question, lead) (+ a little BM25; bench/bench_retrieval.py). Inner product is linear, so one
 # search over the stored vector 0.5 x dense + 0.75 x title + 0.75 x lead ranks by exactly that sum.
 BLEND_DENSE = 0.5
 BLEND_TITLE = 0.75
 BLEND_LEAD = 0.75
-_OWNER = ["id", "tenant", "access", "doc_id"]  # in every collection: what scopes and deletes go by
-_SHOWN = ["source", "title", "url", "heading", "position", "text"]
-_VECTORS = ["dense", "title_dense", "lead_dense"]  # what Hit's cosines are computed from
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,20 +129,20 @@ class MilvusStore:
 
     def _ensure_collection(self) -> None:
         client = self._client
-        old = [name for name in _OLD_COLLECTIONS if client.has_collection(name)]
+        old = [name for name in OLD_COLLECTIONS if client.has_collection(name)]
         if old:
             # a store from an earlier version, or an upgrade a crash interrupted: (re)do it. The copy
             # comes from the oldest collection found (a newer one beside it is a half-made copy).
-            self._drop(_COLLECTIONS)
+            self._drop(COLLECTIONS)
             self._create()
             self._upgrade(old[0])
             self._drop(reversed(old))  # the source last: a crash before then starts the copy over
             return
-        if all(client.has_collection(name) for name in _COLLECTIONS):
-            for name in _COLLECTIONS:
+        if all(client.has_collection(name) for name in COLLECTIONS):
+            for name in COLLECTIONS:
                 client.load_collection(name)
             return
-        self._drop(_COLLECTIONS)  # a creation a crash cut short holds nothing yet
+        self._drop(COLLECTIONS)  # a creation a crash cut short holds nothing yet
         self._create()
 
     def _drop(self, names: Any) -> None:
@@ -156,89 +151,12 @@ class MilvusStore:
                 self._client.drop_collection(name)
 
     def _create(self) -> None:
-        from pymilvus import DataType, Function, FunctionType
-
-        client = self._client
-
-        def collection(name: str, fields: Sequence[tuple[str, Any, dict[str, Any]]], indexes: Sequence[tuple[str, str, str]], *, bm25: bool = False) -> None:
-            schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
-            schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
-            schema.add_field("tenant", DataType.VARCHAR, max_length=128, is_partition_key=True)
-            schema.add_field("access", DataType.VARCHAR, max_length=1024)
-            schema.add_field("doc_id", DataType.VARCHAR, max_length=64)
-            for field, kind, params in fields:
-                schema.add_field(field, kind, **params)
-            if bm25:
-                schema.add_function(
-                    Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["lexical"], output_field_names=["sparse"])
-                )
-            index = client.prepare_index_params()
-            for field, index_type, metric in indexes:
-                index.add_index(field, index_type=index_type, metric_type=metric)
-            client.create_collection(name, schema=schema, index_params=index, num_partitions=16)
-
-        vector = {"dim": self.dim}
-        collection(
-            COLLECTION,
-            [
-                ("lexical", DataType.VARCHAR, {
-                    "max_length": _TEXT_LIMIT + 2048, "enable_analyzer": True,
-                    "analyzer_params": {"tokenizer": "standard", "filter": ["lowercase", {"type": "stemmer", "language": "english"}, {"type": "stop", "stop_words": ["_english_"]}]},
-                }),
-                ("sparse", DataType.SPARSE_FLOAT_VECTOR, {}),
-            ],
-            [("sparse", "SPARSE_INVERTED_INDEX", "BM25")],
-            bm25=True,
-        )
-        # not unit length: inner product, not cosine. FLAT is exact, and as fast as HNSW at help-center
-        # sizes (DEPENDENCIES.md)
-        collection(DENSE_COLLECTION, [("blend", DataType.FLOAT_VECTOR, vector)], [("blend", "FLAT", "IP")])
-        collection(
-            DATA_COLLECTION,
-            [
-                ("source", DataType.VARCHAR, {"max_length": 2048}),
-                ("title", DataType.VARCHAR, {"max_length": 1024}),
-                ("url", DataType.VARCHAR, {"max_length": 2048}),
-                ("heading", DataType.VARCHAR, {"max_length": 1024}),
-                ("position", DataType.INT64, {}),
-                ("text", DataType.VARCHAR, {"max_length": _TEXT_LIMIT}),
-                *((name, DataType.FLOAT_VECTOR, vector) for name in _VECTORS),
-            ],
-            [(name, "FLAT", "COSINE") for name in _VECTORS],  # never searched, but Milvus loads only indexed vectors
-        )
+        create_collections(self._client, dim=self.dim)
 
     def _upgrade(self, source: str) -> None:
-        """Copy every chunk of an earlier version's collection into the new ones and flush them (the
-        caller drops the old one only then: a crash midway leaves it, and the next open starts over).
-        Vectors are kept and Milvus recomputes BM25 from the same text. The store has no embedder, so
-        a chunk without a lead vector gets its title vector in its place (the order then leans on the
-        title as it did before) until the next ingest, which re-embeds every document
-        (`CHUNKER_VERSION` is part of a document's hash)."""
-        client = self._client
-        client.load_collection(source)
-        has_lead = source == "chunks_v3"
-        rows: list[dict[str, Any]] = []
-        # Lite can't give the iterator a server timestamp; pymilvus warns and uses its own (fine here)
-        logging.getLogger("pymilvus").setLevel(logging.ERROR)
-        fields = [*_OWNER, *_SHOWN, *_VECTORS] if has_lead else [*_OWNER, *_SHOWN, "dense", "title_dense"]
-        iterator = client.query_iterator(source, batch_size=1000, filter="", output_fields=fields)
-        while batch := iterator.next():
-            rows.extend(batch)
-        iterator.close()
-        logger.info("upgrading the knowledge store: copying %d chunks from %s", len(rows), source)
-        for start in range(0, len(rows), 1000):
-            part = rows[start : start + 1000]
-            chunks = [
-                Chunk(
-                    id=chunk_id_for(doc_id=r["doc_id"], position=int(r["position"]), title=r["title"], url=r["url"] or None, heading=r["heading"], text=r["text"]),
-                    doc_id=r["doc_id"], source=r["source"], title=r["title"], url=r["url"] or None, heading=r["heading"], text=r["text"],
-                    position=int(r["position"]),
-                )
-                for r in part
-            ]
-            dense, title = (np.asarray([r[k] for r in part], dtype=np.float32) for k in ("dense", "title_dense"))
-            lead = np.asarray([r["lead_dense"] for r in part], dtype=np.float32) if has_lead else title
-            owners = [(r["tenant"], r["access"]) for r in part]
+        """Copy an earlier version's collection into the new ones and flush them (the caller drops
+        the old one only then: a crash midway leaves it, and the next open starts over)."""
+        for owners, chunks, dense, title, lead in old_chunks(self._client, source):
             self._write(owners, chunks, dense, title, lead)
         self.flush()
 
@@ -256,23 +174,23 @@ class MilvusStore:
         self._client.upsert(DATA_COLLECTION, [
             {
                 **owner[i], "source": c.source[:2048], "title": c.title[:1024], "url": (c.url or "")[:2048], "heading": c.heading[:1024],
-                "position": c.position, "text": c.text[:_TEXT_LIMIT],
+                "position": c.position, "text": c.text[:TEXT_LIMIT],
                 "dense": dense[i].tolist(), "title_dense": title[i].tolist(), "lead_dense": lead[i].tolist(),
             }
             for i, c in enumerate(chunks)
         ])
         self._client.upsert(DENSE_COLLECTION, [{**owner[i], "blend": blend[i].tolist()} for i in range(len(chunks))])
-        self._client.upsert(COLLECTION, [{**owner[i], "lexical": f"{c.heading_text}\n{c.text}"[: _TEXT_LIMIT + 2048]} for i, c in enumerate(chunks)])
+        self._client.upsert(COLLECTION, [{**owner[i], "lexical": f"{c.heading_text}\n{c.text}"[: TEXT_LIMIT + 2048]} for i, c in enumerate(chunks)])
 
     def delete_documents(self, *, tenant: str, doc_ids: Sequence[str]) -> None:
         if doc_ids:
             scope = _scope(tenant=tenant, access_keys=EVERY_ACCESS_KEY, field="doc_id", values=doc_ids)
-            for name in _COLLECTIONS:  # the data last: a search never finds a chunk without it
+            for name in COLLECTIONS:  # the data last: a search never finds a chunk without it
                 self._client.delete(name, filter=scope)
 
     def flush(self) -> None:
         # unflushed segments are searched brute force and slowly (DEPENDENCIES.md)
-        for name in _COLLECTIONS:
+        for name in COLLECTIONS:
             self._client.flush(name)
 
     def count(self, *, tenant: str) -> int:
@@ -327,12 +245,12 @@ class MilvusStore:
             cache.clear()  # full: start over with this search's chunks
             missing = list(ids)
         scope = _scope(tenant=tenant, access_keys=access_keys, field="id", values=missing)
-        for row in self._client.query(DATA_COLLECTION, filter=scope, output_fields=["id", "doc_id", *_SHOWN, *_VECTORS], limit=len(missing)):
+        for row in self._client.query(DATA_COLLECTION, filter=scope, output_fields=["id", "doc_id", *SHOWN, *VECTORS], limit=len(missing)):
             chunk = Chunk(
                 id=row["id"], doc_id=row["doc_id"], source=row["source"], title=row["title"], url=row["url"] or None,
                 heading=row["heading"], text=row["text"], position=int(row["position"]),
             )
-            cache[row["id"]] = (chunk, np.asarray([row[k] for k in _VECTORS], dtype=np.float32))
+            cache[row["id"]] = (chunk, np.asarray([row[k] for k in VECTORS], dtype=np.float32))
 
     def _hits(self, vector: np.ndarray, dense_ids: Sequence[str], words: Sequence[tuple[str, float]]) -> list[Hit]:
         blend_rank = {chunk_id: rank for rank, chunk_id in enumerate(dense_ids)}
