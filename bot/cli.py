@@ -160,12 +160,11 @@ def ask(question: str | None, tenant: str, user: str | None, groups: str | None,
             text = line.rstrip("\n")
             if not text.strip():
                 continue
+            echo: dict[str, Any] = {}
             try:
-                echo = _line_id(json.loads(text)) if text.lstrip().startswith("{") else {}
-            except json.JSONDecodeError:
-                echo = {}
-            try:
-                question_text, asker, echo = _stdin_question(text, identity)
+                data = _json_line(text)
+                echo = {"id": data["id"]} if isinstance(data, dict) and "id" in data else {}
+                question_text, asker = _stdin_question(text, data, identity)
                 await one(question_text, asker, echo)
             except InputError as exc:
                 click.echo(json.dumps({**echo, "question": text[:200], "error": str(exc)}, ensure_ascii=False))
@@ -177,28 +176,32 @@ def ask(question: str | None, tenant: str, user: str | None, groups: str | None,
         services.close()
 
 
-def _stdin_question(line: str, identity: Any) -> tuple[str, Any, dict[str, Any]]:
-    """One line of `ask`'s standard input: the question as plain text, or a JSON object
-    `{"question", "user"?, "groups"?, "id"?}` (its "id" is copied into the answer line, so a caller
-    can match answers to questions)."""
+def _json_line(line: str) -> Any:
+    """A line of `ask`'s standard input read as JSON when it looks like an object, else None (plain text)."""
     from bot.errors import InputError
 
     if not line.lstrip().startswith("{"):
-        return line, identity, {}
+        return None
     try:
-        data = json.loads(line)
+        return json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"not a JSON object ({exc.msg} at column {exc.colno}); send plain text or {{\"question\": ...}}") from exc
+
+
+def _stdin_question(line: str, data: Any, identity: Any) -> tuple[str, Any]:
+    """The question and the asker of one line of `ask`'s standard input: the line itself, or a JSON
+    object `{"question", "user"?, "groups"?, "id"?}` (the caller copies its "id" into the answer line)."""
+    from bot.errors import InputError
+
+    if data is None:
+        return line, identity
     if not isinstance(data, dict) or not isinstance(data.get("question"), str):
         raise InputError('a JSON line needs a "question" string')
+    if "user" not in data and "groups" not in data:
+        return data["question"], identity
     groups = data.get("groups", list(identity.groups))
     groups = ",".join(str(g) for g in groups) if isinstance(groups, list) else groups
-    asker = _identity(identity.tenant, data.get("user", identity.user), groups) if ("user" in data or "groups" in data) else identity
-    return data["question"], asker, _line_id(data)
-
-
-def _line_id(data: Any) -> dict[str, Any]:
-    return {"id": data["id"]} if isinstance(data, dict) and "id" in data else {}
+    return data["question"], _identity(identity.tenant, data.get("user", identity.user), groups)
 
 
 @main.command(name="eval")
