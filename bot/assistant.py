@@ -10,68 +10,17 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot import texts
 from bot.errors import InputError
 from bot.language import guess_language
 from bot.pipeline import Citation, HandoffReason, Identity, Outcome, Pipeline, Turn
 from bot.settings import Settings
 from bot.storage import AuditLog
 
-HANDOFF_NOTICE = {
-    HandoffReason.CUSTOMER_REQUEST: "Sure, I'm passing you to a person from our support team. They will reply here.",
-    HandoffReason.NO_ANSWER: "I couldn't find this in our help center, so I'm passing your question to a person from our support team.",
-    HandoffReason.LOW_CONFIDENCE: "I'm not sure enough to answer this, so I'm passing it to a person from our support team.",
-    HandoffReason.POLICY: "A person from our support team handles this kind of request. I've passed it on.",
-    HandoffReason.MODEL_FAILURE: "Sorry, something went wrong on our side. I've passed your question to a person from our support team.",
-    HandoffReason.ERROR: "Sorry, something went wrong on our side. I've passed your question to a person from our support team.",
-}
-# the same notices in the customer's language (bot/language.py guesses it from the question)
-TRANSLATED_NOTICES: dict[str, dict[HandoffReason, str]] = {
-    "de": {
-        HandoffReason.CUSTOMER_REQUEST: "Gern, ich verbinde Sie mit einer Person aus unserem Support-Team. Sie antwortet Ihnen hier.",
-        HandoffReason.NO_ANSWER: "Das habe ich in unserem Hilfe-Center nicht gefunden, darum gebe ich Ihre Frage an eine Person aus unserem Support-Team weiter.",
-        HandoffReason.LOW_CONFIDENCE: "Ich bin mir nicht sicher genug, darum gebe ich Ihre Frage an eine Person aus unserem Support-Team weiter.",
-        HandoffReason.POLICY: "Solche Anliegen bearbeitet eine Person aus unserem Support-Team. Ich habe es weitergegeben.",
-        HandoffReason.MODEL_FAILURE: "Entschuldigung, bei uns ist etwas schiefgegangen. Ich habe Ihre Frage an eine Person aus unserem Support-Team weitergegeben.",
-        HandoffReason.ERROR: "Entschuldigung, bei uns ist etwas schiefgegangen. Ich habe Ihre Frage an eine Person aus unserem Support-Team weitergegeben.",
-    },
-    "fr": {
-        HandoffReason.CUSTOMER_REQUEST: "Bien sûr, je vous mets en relation avec une personne de notre équipe support. Elle vous répondra ici.",
-        HandoffReason.NO_ANSWER: "Je n'ai pas trouvé cela dans notre centre d'aide, je transmets donc votre question à une personne de notre équipe support.",
-        HandoffReason.LOW_CONFIDENCE: "Je ne suis pas assez sûr de ma réponse, je transmets donc votre question à une personne de notre équipe support.",
-        HandoffReason.POLICY: "Une personne de notre équipe support traite ce type de demande. Je la lui ai transmise.",
-        HandoffReason.MODEL_FAILURE: "Désolé, un problème est survenu de notre côté. J'ai transmis votre question à une personne de notre équipe support.",
-        HandoffReason.ERROR: "Désolé, un problème est survenu de notre côté. J'ai transmis votre question à une personne de notre équipe support.",
-    },
-    "es": {
-        HandoffReason.CUSTOMER_REQUEST: "Claro, te paso con una persona de nuestro equipo de soporte. Te responderá aquí.",
-        HandoffReason.NO_ANSWER: "No encontré esto en nuestro centro de ayuda, así que paso tu pregunta a una persona de nuestro equipo de soporte.",
-        HandoffReason.LOW_CONFIDENCE: "No estoy lo bastante seguro para responder, así que paso tu pregunta a una persona de nuestro equipo de soporte.",
-        HandoffReason.POLICY: "Una persona de nuestro equipo de soporte se encarga de este tipo de solicitudes. Ya se la he pasado.",
-        HandoffReason.MODEL_FAILURE: "Lo sentimos, algo falló de nuestro lado. He pasado tu pregunta a una persona de nuestro equipo de soporte.",
-        HandoffReason.ERROR: "Lo sentimos, algo falló de nuestro lado. He pasado tu pregunta a una persona de nuestro equipo de soporte.",
-    },
-    "it": {
-        HandoffReason.CUSTOMER_REQUEST: "Certo, ti metto in contatto con una persona del nostro team di supporto. Ti risponderà qui.",
-        HandoffReason.NO_ANSWER: "Non ho trovato questa informazione nel nostro centro assistenza, quindi passo la tua domanda a una persona del nostro team di supporto.",
-        HandoffReason.LOW_CONFIDENCE: "Non sono abbastanza sicuro per rispondere, quindi passo la tua domanda a una persona del nostro team di supporto.",
-        HandoffReason.POLICY: "Questo tipo di richieste è gestito da una persona del nostro team di supporto. L'ho inoltrata.",
-        HandoffReason.MODEL_FAILURE: "Ci scusiamo, qualcosa è andato storto da parte nostra. Ho passato la tua domanda a una persona del nostro team di supporto.",
-        HandoffReason.ERROR: "Ci scusiamo, qualcosa è andato storto da parte nostra. Ho passato la tua domanda a una persona del nostro team di supporto.",
-    },
-    "pt": {
-        HandoffReason.CUSTOMER_REQUEST: "Claro, vou passar você para uma pessoa da nossa equipe de suporte. Ela vai responder aqui.",
-        HandoffReason.NO_ANSWER: "Não encontrei isso na nossa central de ajuda, então estou passando sua pergunta para uma pessoa da nossa equipe de suporte.",
-        HandoffReason.LOW_CONFIDENCE: "Não tenho certeza suficiente para responder, então estou passando sua pergunta para uma pessoa da nossa equipe de suporte.",
-        HandoffReason.POLICY: "Uma pessoa da nossa equipe de suporte cuida desse tipo de pedido. Já encaminhei.",
-        HandoffReason.MODEL_FAILURE: "Desculpe, algo deu errado do nosso lado. Passei sua pergunta para uma pessoa da nossa equipe de suporte.",
-        HandoffReason.ERROR: "Desculpe, algo deu errado do nosso lado. Passei sua pergunta para uma pessoa da nossa equipe de suporte.",
-    },
-}
-
 
 def handoff_notice(reason: HandoffReason, *, question: str) -> str:
     """The handoff notice in the language the customer wrote in (English when unsure)."""
-    return TRANSLATED_NOTICES.get(guess_language(question), HANDOFF_NOTICE)[reason]
+    return texts.text(f"handoff_{reason.value}", guess_language(question))
 
 
 @dataclass(frozen=True, slots=True)

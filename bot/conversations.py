@@ -24,8 +24,10 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from bot import texts
 from bot.assistant import AskResult
 from bot.batching import Batcher
+from bot.language import conversation_language
 from bot.messages import Loaded, MessageStore, NewInbound, NewReply
 from bot.personal_data import ConversationPrivacy
 from bot.pipeline import Identity
@@ -80,7 +82,7 @@ class ConversationService:
         # messages of concurrent conversations (a redaction batch's come out together) are stored in
         # one transaction and one thread hop; so are their replies (a search batch's answers)
         self._inbound: Batcher[None, _Inbound, Loaded | Submitted] = Batcher(lambda _, items: self._store_and_load_many(items), max_batch=64)
-        self._replies: Batcher[None, NewReply, dict[str, Any]] = Batcher(lambda _, replies: self._store_replies(replies), max_batch=64)
+        self._replies: Batcher[None, NewReply, dict[str, Any]] = Batcher(lambda _, replies: self._messages.add_replies_apart(replies), max_batch=64)
         self._privacy = ConversationPrivacy(services)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._listeners: dict[str, set[Listener]] = defaultdict(set)
@@ -156,6 +158,10 @@ class ConversationService:
     def history(self, conversation_id: str, *, for_customer: bool = True) -> list[dict[str, Any]]:
         messages = self._messages.history(conversation_id)
         return [self._privacy.for_customer(conversation_id, m) for m in messages] if for_customer else messages
+
+    def language(self, conversation_id: str) -> str:
+        """The customer's language, from their latest messages (bot/language.py): for the bot's own texts."""
+        return conversation_language(self._messages.said(conversation_id))
 
     def restore(self, conversation_id: str, text: str) -> str:
         """For a customer's eyes only (staff replies relayed to them)."""
@@ -332,21 +338,6 @@ class ConversationService:
             await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"))
         return reply
 
-    def _store_replies(self, replies: Sequence[NewReply]) -> list[dict[str, Any] | BaseException]:
-        """One transaction for all; if it fails, each reply alone, so one bad reply fails only its own turn."""
-        try:
-            return list(self._messages.add_replies(replies))
-        except Exception as exc:
-            if len(replies) == 1:
-                return [exc]
-        results: list[dict[str, Any] | BaseException] = []
-        for reply in replies:
-            try:
-                results.extend(self._messages.add_replies([reply]))
-            except Exception as exc:
-                results.append(exc)
-        return results
-
     async def _human_side(self, conversation: Any, inbound: Any) -> dict[str, Any] | None:
         """People own the conversation: relay, don't answer. Just resolved: the rating asked for."""
         from handoff.states import HUMAN_OWNED, State
@@ -365,7 +356,8 @@ class ConversationService:
             rating = await asyncio.to_thread(self.handoff.take_rating, conversation.id, inbound.text)
             if rating is not None:
                 await asyncio.to_thread(self._messages.mark_done, inbound_id)
-                return await self.post_message(conversation.id, role="system", text="Thanks for rating us!", reply_to=inbound_id)
+                thanks = texts.text("rating_thanks", await asyncio.to_thread(self.language, conversation.id))
+                return await self.post_message(conversation.id, role="system", text=thanks, reply_to=inbound_id)
             await asyncio.to_thread(self.handoff.reopen_for_bot, conversation.id)
         return None
 

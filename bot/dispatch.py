@@ -21,32 +21,21 @@ from typing import Any
 
 from tenacity.wait import wait_base
 
+from bot import texts
 from bot.conversations import ConversationService
 from bot.errors import InputError
+from bot.language import guess_language, telling_language
 from bot.outbox import RETRY_WAIT, Outbox, Outgoing
 from channels.base import Attachment, Button, Channel, ConversationRef, FileContent, InboundMessage, Link, Reply
 
 logger = logging.getLogger(__name__)
 
-# how to ask for a person, in each channel's own terms (Slack has no /human command: there the
-# customer says so, and the request is recognized by meaning, or presses the button)
-_ASK_FOR_A_PERSON = {"telegram": "send /human to talk to a person", "slack": "say \"talk to a person\" and I'll bring one in"}
-GREETING = "Hi! I answer questions from our help center, with links to read more. Ask me anything, or {ask}."
-ATTACHMENT_NOTE = (
-    "Thanks, I've kept your file for our support team. I can only read text myself, so please tell me in a few words "
-    "what the problem is, or {ask}."
-)
-TOO_LONG = "That message is too long for me ({length} characters; the limit is {limit}). Could you shorten it?"
-THANKS = "Thanks for the feedback!"
-SORRY = "Thanks for telling me. You can also {ask}."
+# what a customer who sends /human alone (or presses the button) says: English, as the request
+# detector's examples are (policies/intent.py)
 HUMAN_REQUEST = "I want to talk to a person"
-FEEDBACK_BUTTONS = (Button(label="👍 Helpful", action="helpful"), Button(label="👎 Not helpful", action="not_helpful"),
-                    Button(label="Talk to a person", action="human"))
+# under an answer, in this order; each labelled "button_<action>" (bot/texts.py)
+FEEDBACK_ACTIONS = ("helpful", "not_helpful", "human")
 _CHECKED_MEMORY = 10_000  # conversations whose stored stream this process looked at
-
-
-def ask_for_a_person(channel: str) -> str:
-    return _ASK_FOR_A_PERSON.get(channel, "ask for a person")
 
 
 def conversation_id_for(ref: ConversationRef) -> str:
@@ -113,7 +102,8 @@ class Dispatcher:
             return
         limit = self._conversations.max_chars
         if len(text) > limit:
-            await self._say(inbound, conversation_id, TOO_LONG.format(length=len(text), limit=limit))
+            lang = telling_language(text) or await self._language(conversation_id)
+            await self._say(inbound, conversation_id, texts.text("too_long", lang, length=len(text), limit=limit))
             return
         if await self._submit(conversation_id, text, inbound.platform_id) and inbound.attachments:
             await self._keep_files(inbound, conversation_id)
@@ -127,8 +117,8 @@ class Dispatcher:
             kinds = ", ".join(sorted({a.kind for a in inbound.attachments}))
             fresh = await self._submit(conversation_id, f"[sent {kinds}]", inbound.platform_id)
         else:
-            ask = ask_for_a_person(inbound.ref.channel)
-            fresh = await self._say(inbound, conversation_id, ATTACHMENT_NOTE.format(ask=ask), buttons=("human",))
+            note = await self._text(inbound, conversation_id, "attachment_note")
+            fresh = await self._say(inbound, conversation_id, note, buttons=("human",))
         if fresh:
             await self._keep_files(inbound, conversation_id, with_people=with_people)
 
@@ -207,15 +197,23 @@ class Dispatcher:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    async def _language(self, conversation_id: str) -> str:
+        return await asyncio.to_thread(self._conversations.language, conversation_id)
+
+    async def _text(self, inbound: InboundMessage, conversation_id: str, key: str) -> str:
+        """One of the bot's own texts in the conversation's language, with the channel's way to ask for a person."""
+        lang = await self._language(conversation_id)
+        return texts.text(key, lang, ask=texts.ask_for_a_person(inbound.ref.channel, lang))
+
     async def _start(self, inbound: InboundMessage, conversation_id: str) -> None:
-        await self._say(inbound, conversation_id, GREETING.format(ask=ask_for_a_person(inbound.ref.channel)))
+        await self._say(inbound, conversation_id, await self._text(inbound, conversation_id, "greeting"))
 
     async def _human(self, inbound: InboundMessage, conversation_id: str) -> None:
         await self._submit(conversation_id, inbound.text.strip() or HUMAN_REQUEST, inbound.platform_id)
 
     async def _feedback(self, inbound: InboundMessage, conversation_id: str) -> None:
         helpful = inbound.command == "helpful"
-        if not await self._say(inbound, conversation_id, THANKS if helpful else SORRY.format(ask=ask_for_a_person(inbound.ref.channel))):
+        if not await self._say(inbound, conversation_id, await self._text(inbound, conversation_id, "feedback_thanks" if helpful else "feedback_sorry")):
             return  # the same press delivered again counts once
         await asyncio.to_thread(
             self._audit, tenant=inbound.ref.tenant, conversation_id=conversation_id, kind="feedback", helpful=helpful, message_id=inbound.payload
@@ -239,8 +237,9 @@ class Dispatcher:
         if message.get("role") == "bot" and conversation_id in self._token_feeds:
             self._token_feeds.pop(conversation_id)()  # the answer is complete
         citations = tuple(Link(title=c["title"], url=c.get("url")) for c in message.get("citations") or ())
-        actions = message.get("buttons") or ([b.action for b in FEEDBACK_BUTTONS] if message.get("outcome") == "answer" else [])
-        buttons = tuple(Button(b.label, b.action, str(message.get("id") or "")) for b in FEEDBACK_BUTTONS if b.action in actions)
+        actions = message.get("buttons") or (FEEDBACK_ACTIONS if message.get("outcome") == "answer" else [])
+        lang = guess_language(message["text"])  # the buttons speak the language of the message they are under
+        buttons = tuple(Button(texts.text(f"button_{a}", lang), a, str(message.get("id") or "")) for a in FEEDBACK_ACTIONS if a in actions)
         streamed = await self._streamed(conversation_id, ref)
         resume = getattr(self._channel(ref), "resume_stream", None)
         if streamed and resume is not None and message.get("role") == "bot":

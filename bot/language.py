@@ -1,4 +1,4 @@
-"""The customer's language, for the bot's own fixed texts (handoff notices, apologies).
+"""The customer's language, for the bot's own fixed texts (bot/texts.py).
 
 Models are told to answer in the language of the question; the texts the bot writes itself follow
 the same rule. The guess counts common function words of each language we have texts for: cheap
@@ -8,6 +8,7 @@ the same rule. The guess counts common function words of each language we have t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 ENGLISH = "en"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -24,10 +25,25 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
 
 def guess_language(text: str) -> str:
     """"de", "fr", "es", "it", "pt" or "en" (also when too short or unclear to tell)."""
+    return telling_language(text) or ENGLISH
+
+
+def telling_language(text: str) -> str | None:
+    """The language `text` is in, or None when it is too short or unclear to tell ("5", "ok", "SSO?")."""
     words = [w.lower() for w in _WORD.findall(text)]
     counts = {lang: sum(1 for w in words if w in vocab) for lang, vocab in FUNCTION_WORDS.items()}
     best = max(counts, key=lambda lang: counts[lang])
     ranked = sorted(counts.values(), reverse=True)
     if counts[best] < 2 or ranked[0] == ranked[1]:
-        return ENGLISH
+        return None
     return best
+
+
+def conversation_language(texts: Iterable[str]) -> str:
+    """The language of a conversation from its customer's messages, newest first: the first one that
+    tells (a rating "5" or a "gracias" doesn't), English when none does."""
+    for said in texts:
+        language = telling_language(said)
+        if language is not None:
+            return language
+    return ENGLISH

@@ -36,6 +36,9 @@ _HISTORY = select(StoredMessage).where(StoredMessage.conversation_id == bindpara
 _RECENT = select(StoredMessage).where(
     StoredMessage.conversation_id == bindparam("b_conversation"), col(StoredMessage.id) < bindparam("b_message")
 ).order_by(col(StoredMessage.id).desc()).limit(bindparam("b_limit"))
+_SAID = select(StoredMessage.text).where(
+    StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.role == "customer"
+).order_by(col(StoredMessage.id).desc()).limit(bindparam("b_limit"))
 _CONVERSATION = select(Conversation).where(col(Conversation.id) == bindparam("b_conversation"))
 _INSERT = insert(StoredMessage)
 # many rows in one execute, ids in the rows' order (SQLite runs it row by row: the statement's
@@ -177,6 +180,21 @@ class MessageStore:
             insert_events(conn, audit)
         return [message_json(SimpleNamespace(id=reply_id, **row)) for reply_id, row in zip(ids, rows, strict=True)]
 
+    def add_replies_apart(self, replies: Sequence[NewReply]) -> list[dict[str, Any] | BaseException]:
+        """`add_replies` in one transaction; if it fails, each reply alone, so one bad reply fails only its own turn."""
+        try:
+            return list(self.add_replies(replies))
+        except Exception as exc:
+            if len(replies) == 1:
+                return [exc]
+        results: list[dict[str, Any] | BaseException] = []
+        for reply in replies:
+            try:
+                results.extend(self.add_replies([reply]))
+            except Exception as exc:
+                results.append(exc)
+        return results
+
     def mark_done(self, inbound_id: int) -> None:
         with self._engine.begin() as conn:
             conn.execute(_MARK_DONE, {"b_message": inbound_id})
@@ -202,6 +220,11 @@ class MessageStore:
         with self._engine.connect() as conn:
             rows = conn.execute(_RECENT, {"b_conversation": conversation_id, "b_message": before, "b_limit": limit}).all()
         return [{"role": m.role, "text": m.text} for m in reversed(rows)]
+
+    def said(self, conversation_id: str, *, limit: int = 10) -> list[str]:
+        """The customer's latest messages (redacted, as stored), newest first: what their language is guessed from."""
+        with self._engine.connect() as conn:
+            return list(conn.execute(_SAID, {"b_conversation": conversation_id, "b_limit": limit}).scalars())
 
     def undelivered(self) -> list[tuple[str, dict[str, Any]]]:
         """(conversation, message) of every message a platform channel has yet to send, oldest first."""

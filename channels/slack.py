@@ -29,7 +29,6 @@ _MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
 _CUSTOMER_SUBTYPES = {None, "file_share", "thread_broadcast"}
 _DIRECT = {"im", "mpim"}
 KnownThread = Callable[[ConversationRef], Awaitable[bool]]  # is this thread already a conversation?
-FILE_NOTE = "Thanks for the file. I can only read text, so please describe the problem in a message; if you need a person to look at the file, say so and I'll pass it on."
 MAX_TEXT = 3000  # Slack's limit for a text block
 
 

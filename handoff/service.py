@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine
 
+from bot import texts
 from bot.settings import Settings
 from bot.storage import AuditLog, Conversation, Handoff, utcnow
 from bot.models import ChatModel
@@ -42,9 +43,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-RATING_PROMPT = "Your conversation with our support team is resolved. How did we do? Reply with a number from 1 (poor) to 5 (great)."
-BACK_TO_BOT = "You're chatting with the bot again. Ask me anything, or ask for a person whenever you like."
-CONTACT_KEPT = "Thanks, our support team will reply to {address} if they can't reach you here."
 EMAIL_PLACEHOLDER = re.compile(rf"<{EMAIL}_\d+>")  # an address the customer left, as stored (redacted)
 CARD_RETRY_AFTER = timedelta(minutes=10)  # a card Slack refused for good: tried again this often, not every tick
 
@@ -228,16 +226,18 @@ class HandoffService:
     async def _tell_customer(self, handoff: Handoff) -> None:
         policy = self.policy(handoff.tenant)
         now = self._now()
+        lang = await asyncio.to_thread(self._conversations.language, handoff.conversation_id)
         if policy.hours is not None and not policy.hours.is_open(now):
-            back = policy.hours.next_open(now)
-            text = (
-                f"Our support team is offline right now; they're back {back:%A at %H:%M} ({back.tzname()}). "
-                "Your request stays in the queue. If you'd like an answer by e-mail, leave your e-mail address here."
-            )
+            text = texts.offline_notice(policy.hours.next_open(now), lang)
         else:
             position, minutes = await asyncio.to_thread(self.queue_position, handoff)
-            text = f"You're number {position} in the queue; the estimated wait is about {minutes} minute{'s' if minutes != 1 else ''}."
+            text = texts.text("queue_position", lang, position=position, wait=texts.wait_minutes(minutes, lang))
         await self._conversations.post_message(handoff.conversation_id, role="system", text=text)
+
+    async def _say(self, conversation_id: str, key: str, *, payload: dict[str, Any] | None = None, **fields: str) -> None:
+        """One of the bot's own texts (bot/texts.py) to the customer, in their language."""
+        lang = await asyncio.to_thread(self._conversations.language, conversation_id)
+        await self._conversations.post_message(conversation_id, role="system", text=texts.text(key, lang, **fields), payload=payload)
 
     # while people own the conversation -----------------------------------------------------------
     async def relay_customer(self, conversation_id: str, text: str) -> None:
@@ -258,7 +258,7 @@ class HandoffService:
                 await self._posts.add(handoff, f"*Contact for a reply:* {packet.customer['contact']}")
             await self._update_card(handoff)
             # stored with the placeholder; the customer sees their own address again
-            await self._conversations.post_message(conversation_id, role="system", text=CONTACT_KEPT.format(address=address.group(0)))
+            await self._say(conversation_id, "contact_kept", address=address.group(0))
 
     async def claim(self, handoff_id: int, *, staff: str, staff_name: str | None = None) -> Handoff | None:
         handoff = await asyncio.to_thread(self.get, handoff_id)
@@ -269,9 +269,10 @@ class HandoffService:
             self._observe("claimed", reason=handoff.reason, waited_seconds=(self._now() - aware(handoff.created_at)).total_seconds())  # type: ignore[operator]
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.WITH_HUMAN, actor=f"staff:{staff}", handoff=handoff_id)
         await self._update_card(handoff)
-        await self._conversations.post_message(
-            handoff.conversation_id, role="system", text=f"{staff_name or 'Someone'} from our support team has joined the conversation."
-        )
+        if staff_name:
+            await self._say(handoff.conversation_id, "joined", name=staff_name)
+        else:
+            await self._say(handoff.conversation_id, "someone_joined")
         return handoff
 
     async def staff_reply(self, *, thread_ts: str, staff: str, staff_name: str | None, text: str, client_id: str) -> bool:
@@ -298,7 +299,7 @@ class HandoffService:
             self._observe("resolved", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.CLOSED, actor=f"staff:{staff}", handoff=handoff_id)
         await self._update_card(handoff)
-        await self._conversations.post_message(handoff.conversation_id, role="system", text=RATING_PROMPT, payload={"rating_request": True})
+        await self._say(handoff.conversation_id, "rating_prompt", payload={"rating_request": True})
         return handoff
 
     async def return_to_bot(self, handoff_id: int, *, staff: str) -> Handoff | None:
@@ -310,7 +311,7 @@ class HandoffService:
             self._observe("returned", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.BOT, actor=f"staff:{staff}", handoff=handoff_id)
         await self._update_card(handoff)
-        await self._conversations.post_message(handoff.conversation_id, role="system", text=BACK_TO_BOT)
+        await self._say(handoff.conversation_id, "back_to_bot")
         return handoff
 
     async def _update_card(self, handoff: Handoff) -> None:

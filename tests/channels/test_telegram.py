@@ -16,7 +16,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.web import DISPATCHER, HANDOFF
+from bot import texts
+from bot.web import CONVERSATIONS, DISPATCHER, HANDOFF
 from channels.base import Button, Link, Reply
 from channels.telegram import MAX_TEXT, render_html, split_message
 from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
@@ -225,6 +226,36 @@ async def test_feedback_buttons_are_answered(client: TestClient, fakes: tuple[Fa
         assert await post(client, update) == 200
         assert telegram.of("answerCallbackQuery")[-1]["callback_query_id"] == f"cbq-{chat}"  # the button stops spinning
         assert thanks in sent_to(telegram, chat)[-1]["text"]
+
+
+async def test_the_bots_own_texts_follow_the_customers_language(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
+    """After a question in Spanish (handed off: the sample help center is English), the texts the bot
+    writes itself are in Spanish, with Telegram's way to ask for a person; a message too long to
+    store is refused in its own language."""
+    telegram, _ = fakes
+    await post(client, update_from(examples["Message with text"], text="Olvidé mi contraseña, ¿cómo puedo cambiarla?", chat=2540))
+    await post(client, update_from(examples["Message with text"], text="x" * 5000, chat=2540))  # tells nothing: the conversation's language
+    assert sent_to(telegram, 2540)[-1]["text"].startswith("Ese mensaje es demasiado largo para mí (5000 caracteres; el límite es ")
+    update = copy.deepcopy(examples["Callback query"])
+    update["update_id"] = next(_update_ids)
+    update["callback_query"].update(id="cbq-2540", data="not_helpful:")
+    update["callback_query"]["from"]["id"] = 2540
+    await post(client, update)
+    assert sent_to(telegram, 2540)[-1]["text"] == "Gracias por decírmelo. Si quieres, envía /human para hablar con una persona."
+    await post(client, update_from(examples["Message with text"], text="/start", chat=2540))
+    assert sent_to(telegram, 2540)[-1]["text"].startswith("¡Hola! Respondo preguntas con la información de nuestro centro de ayuda")
+    # buttons speak the language of the message they are under
+    conversation = _conversation_of(2540)
+    note = texts.text("attachment_note", "es", ask=texts.ask_for_a_person("telegram", "es"))
+    await client.app[CONVERSATIONS].post_message(conversation, role="system", text=note, payload={"buttons": ["human"]})
+    sent = await until(lambda: [m for m in sent_to(telegram, 2540) if m.get("reply_markup")])
+    assert [b["text"] for row in sent[-1]["reply_markup"]["inline_keyboard"] for b in row] == ["Hablar con una persona"]
+
+    german = "Ich habe eine Frage zu meiner Rechnung, und ich weiß nicht, wie ich das erklären soll. " * 60
+    await post(client, update_from(examples["Message with text"], text=german, chat=2541))  # a new chat: the message's own language
+    assert sent_to(telegram, 2541)[-1]["text"].startswith("Diese Nachricht ist mir zu lang (")
+    await post(client, update_from(examples["Message with text"], text="x" * 5000, chat=2542))
+    assert sent_to(telegram, 2542)[-1]["text"].startswith("That message is too long for me (5000 characters; the limit is ")
 
 
 async def test_a_long_answer_is_sent_in_parts_under_the_limit(fakes: tuple[FakeTelegramApi, FakeSlackApi]) -> None:

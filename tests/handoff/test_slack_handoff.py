@@ -105,6 +105,47 @@ async def test_widget_customer_to_slack_staff_and_back(client: TestClient, slack
     await ws.close()
 
 
+async def test_the_bots_own_texts_come_in_the_customers_language(client: TestClient, slack: FakeSlackApi) -> None:
+    """A Spanish and an English customer handed off side by side: each hears the queue, the joined
+    notice, the rating prompt and the thanks in their own language (the English ones as they were)."""
+    spanish, auth_es, ws_es, heard_es = await widget(client)
+    english, auth_en, ws_en, heard_en = await widget(client)
+    claims = []
+    for conversation, auth, question in (
+        (spanish, auth_es, "Hola, ¿qué tiempo hará mañana en Madrid y dónde puedo comprar un paraguas?"),
+        (english, auth_en, "I want to talk to a person"),
+    ):
+        before = len(slack.of("chat.postMessage"))
+        reply = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": question}, headers=auth)).json()
+        assert reply["reply"]["outcome"] == "handoff"
+        claims.append(button_value(await until(lambda: card_for(slack, STAFF, before)), "handoff_claim"))
+    assert await until(lambda: [m for m in heard_es if m["role"] == "system" and m["text"].startswith("Estás en el puesto ")])
+    assert await until(lambda: [m for m in heard_en if m["role"] == "system" and m["text"].startswith("You're number ")])
+    assert not [m for m in heard_es if "in the queue" in m["text"]]
+
+    for handoff_id in claims:
+        assert await action(client, "handoff_claim", handoff_id) == 200
+    assert await until(lambda: [m for m in heard_es if m["text"] == "Alice de nuestro equipo de soporte se ha unido a la conversación."])
+    assert await until(lambda: [m for m in heard_en if m["text"] == "Alice from our support team has joined the conversation."])
+
+    for handoff_id in claims:
+        assert await action(client, "handoff_resolve", handoff_id) == 200
+    prompt_es = await until(lambda: [m for m in heard_es if m.get("rating_request")])
+    prompt_en = await until(lambda: [m for m in heard_en if m.get("rating_request")])
+    assert prompt_es[0]["text"] == (
+        "Tu conversación con nuestro equipo de soporte está resuelta. ¿Qué tal lo hicimos? Responde con un número del 1 (malo) al 5 (excelente)."
+    )
+    assert prompt_en[0]["text"] == (
+        "Your conversation with our support team is resolved. How did we do? Reply with a number from 1 (poor) to 5 (great)."
+    )
+    rated_es = await (await client.post(f"/api/v1/conversations/{spanish}/messages", json={"text": "5"}, headers=auth_es)).json()
+    rated_en = await (await client.post(f"/api/v1/conversations/{english}/messages", json={"text": "4"}, headers=auth_en)).json()
+    assert rated_es["reply"]["text"] == "¡Gracias por tu valoración!"
+    assert rated_en["reply"]["text"] == "Thanks for rating us!"
+    await ws_es.close()
+    await ws_en.close()
+
+
 async def test_topics_route_to_their_channel_and_human_only_topics_are_never_answered(client: TestClient, slack: FakeSlackApi) -> None:
     conversation, auth, ws, _ = await widget(client)
     before = len(slack.of("chat.postMessage"))
@@ -178,6 +219,17 @@ async def test_outside_business_hours_the_customer_is_told_when_staff_are_back_a
     await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "mail me at night.owl@example.com"}, headers=auth)
     relayed = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == handoff.thread_ts and "Customer:" in a.get("text", "")])
     assert "&lt;EMAIL_1&gt;" in relayed[-1]["text"]
+    await ws.close()
+
+
+async def test_outside_business_hours_a_german_customer_is_told_in_german(client: TestClient) -> None:
+    conversation, auth, ws, received = await widget(client, key="night")
+    question = "Wie ist das Wetter morgen in Berlin, und kann ich dort einen Schirm kaufen?"
+    reply = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": question}, headers=auth)).json()
+    assert reply["reply"]["outcome"] == "handoff"
+    offline = await until(lambda: [m for m in received if m["role"] == "system" and "nicht erreichbar" in m["text"]])
+    assert re.search(r"ab (Montag|Dienstag|Mittwoch|Donnerstag|Freitag) um 00:00 Uhr \(CES?T\)", offline[0]["text"])
+    assert "E-Mail-Adresse" in offline[0]["text"] and "offline" not in json.dumps(received)
     await ws.close()
 
 

@@ -312,7 +312,7 @@ async def test_the_circuit_breaker_pauses_a_failing_provider_and_tries_again_lat
 
 
 async def test_every_tier_down_and_nothing_to_quote_is_a_handoff_with_an_apology(services: Services) -> None:
-    from bot.assistant import HANDOFF_NOTICE
+    from bot.assistant import handoff_notice
     from bot.pipeline import HandoffReason, Turn
     from bot.stages import ConfidenceStage
 
@@ -320,4 +320,4 @@ async def test_every_tier_down_and_nothing_to_quote_is_a_handoff_with_an_apology
     turn.notes["model_failures"] = [{"tier": "local", "error": "down"}]
     await ConfidenceStage(settings=services.settings).run(turn)  # no model answer, no extractive answer
     assert turn.handoff_reason is HandoffReason.MODEL_FAILURE
-    assert HANDOFF_NOTICE[HandoffReason.MODEL_FAILURE].startswith("Sorry, something went wrong on our side")
+    assert handoff_notice(HandoffReason.MODEL_FAILURE, question=turn.text).startswith("Sorry, something went wrong on our side")
