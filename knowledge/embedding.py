@@ -113,9 +113,13 @@ def _integer_kernels(source: Path, target: Path) -> bool:
         return False
 
 
-# Texts per ONNX call. Small batches are faster on CPU: COVID-QA's chunks sorted by length embed in
-# 3.5 s at 16, 4.3 s at 64 (short titles 1.5 s vs 1.9 s); 8 is no better than 16.
-CALL_BATCH = 16
+# Texts per ONNX call: one. The int8 model quantizes its activations per call (one scale for the
+# whole batch tensor), so a text embedded beside others got a slightly different vector (cosine
+# 0.993 to the same text alone): answers and the gate's scores depended on which questions happened
+# to arrive together, and benchmark figures on the order of ingest (top-1 moved by 0.01 between runs).
+# One text per call is also the fastest, with no padding: COVID-QA's 213 entries sorted by length in
+# 1.65 s of CPU at 1, 1.70 s at 4, 1.99 s at 16 (questions 0.30 / 0.38 / 0.44 s).
+CALL_BATCH = 1
 
 # Word pieces all-MiniLM-L6-v2 sees of one text. The model was trained on 128-piece inputs and its own
 # tokenizer.json truncates there; fastembed widens it to the position table's 512. At 128, COVID-QA
@@ -136,6 +140,8 @@ class FastEmbedder:
         self._model: object | None = None
         minilm = model in _MINILM_NAMES or Path(model).is_dir()  # a local directory holds the bundled layout
         self.max_tokens: int | None = MINILM_MAX_TOKENS if minilm else None
+        # all-MiniLM-L6-v2 learned English only: other languages' cosines mostly measure the language
+        self.english_only = minilm
         self._weights = ""  # which weights were loaded, for the fingerprint: set by warm_up
 
     @property

@@ -43,3 +43,11 @@ def test_when_re_quantizing_fails_the_shipped_model_is_used(tmp_path: Path, monk
     plain.warm_up()
     assert plain.fingerprint.endswith("/all-MiniLM-L6-v2-int8")
     assert plain.embed(TEXTS).shape == (len(TEXTS), 384)
+
+
+def test_a_texts_vector_does_not_depend_on_what_is_embedded_beside_it(tmp_path: Path) -> None:
+    """Concurrent questions share embedding calls: none may change another's answer."""
+    embedder = FastEmbedder(cache_dir=tmp_path)
+    alone = np.stack([embedder.embed([text])[0] for text in TEXTS])
+    beside_a_long_one = embedder.embed([*TEXTS, "Invoices, refunds and plan changes, explained at length. " * 12])[: len(TEXTS)]
+    assert np.array_equal(alone, beside_a_long_one)
