@@ -47,3 +47,17 @@ def conversation_language(texts: Iterable[str]) -> str:
         if language is not None:
             return language
     return ENGLISH
+
+
+def looks_english(text: str) -> bool:
+    """Whether `text` reads as English to the bundled embedding model: English by its function words,
+    or, when too short to tell ("SSO setup?", "¿Qué tiempo hace hoy?"), at least half of its words
+    whole words of the model's English vocabulary. Text without words counts as English."""
+    from knowledge.vocabulary import common_words
+
+    told = telling_language(text)
+    if told is not None:
+        return told == ENGLISH
+    words = [w.lower() for w in _WORD.findall(text)]
+    known = common_words()
+    return not words or sum(1 for w in words if w in known) >= len(words) / 2

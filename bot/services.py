@@ -116,7 +116,7 @@ def build_pipeline(
         RetrieveStage(retriever=retriever),
         *([generate] if generate is not None else []),
         AnswerStage(answerer=ExtractiveAnswerer()),
-        ConfidenceStage(settings=settings, vocabulary=vocabulary),
+        ConfidenceStage(settings=settings, vocabulary=vocabulary, english_embedder=getattr(embedder, "english_only", False)),
     ]
     return Pipeline(stages)
 

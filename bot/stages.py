@@ -11,6 +11,7 @@ import numpy as np
 from bot.answering import ExtractiveAnswerer
 from bot.batching import Batcher
 from bot.generation import GroundedGenerator
+from bot.language import looks_english
 from bot.models import ChatModel, ModelError, ModelReply
 from bot.pipeline import HandoffReason, Outcome, Turn
 from bot.settings import Settings
@@ -18,7 +19,7 @@ from knowledge.embedding import Embedder
 from knowledge.retrieval import Retriever, SearchBatcher
 from knowledge.vocabulary import TenantVocabulary
 from policies.budget import BudgetBook
-from policies.confidence import assess, should_answer
+from policies.confidence import assess, shares_words, should_answer
 from policies.intent import HumanRequestDetector
 from policies.permissions import AccessPolicy
 from policies.routing import Router
@@ -205,9 +206,10 @@ class AnswerStage:
 class ConfidenceStage:
     name = "confidence"
 
-    def __init__(self, *, settings: Settings, vocabulary: TenantVocabulary | None = None) -> None:
+    def __init__(self, *, settings: Settings, vocabulary: TenantVocabulary | None = None, english_embedder: bool = False) -> None:
         self._settings = settings
         self._vocabulary = vocabulary
+        self._english_embedder = english_embedder  # then a question in another language needs shared words
 
     async def run(self, turn: Turn) -> None:
         answer = turn.answer
@@ -222,12 +224,20 @@ class ConfidenceStage:
                 unknown = await asyncio.to_thread(self._vocabulary.unknown_terms, text, tenant=tenant, access_keys=keys)
             if unknown:
                 turn.notes["unknown_terms"] = {"names": sum(1 for _, n in unknown if n), "words": sum(1 for _, n in unknown if not n)}
+        asked = turn.redacted or turn.text
+        wordless = (
+            self._english_embedder and bool(turn.passages) and not looks_english(asked)
+            and not shares_words(asked, f"{turn.passages[0].chunk.heading_text}\n{turn.passages[0].chunk.text}")
+        )
+        if wordless:
+            turn.notes["wordless"] = True  # a question in another language sharing no word with the passage
         evidence = assess(
             turn.passages,
             answer_support=answer.support if answer else 0.0,
             not_in_sources=answer.not_in_sources if answer else False,
             unknown_names=sum(1 for _, name in unknown if name),
             unknown_words=sum(1 for _, name in unknown if not name),
+            wordless=wordless,
         )
         turn.confidence = evidence.confidence
         turn.notes["evidence"] = evidence.to_json()
@@ -236,7 +246,7 @@ class ConfidenceStage:
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.MODEL_FAILURE)
         elif answer is not None and should_answer(evidence, thresholds):
             turn.stop(Outcome.ANSWER)
-        elif answer is None or answer.not_in_sources or evidence.similarity < thresholds.min_dense or any(name for _, name in unknown):
+        elif answer is None or answer.not_in_sources or wordless or evidence.similarity < thresholds.min_dense or any(name for _, name in unknown):
             # nothing to say, or nothing relevant found (the question is about something else)
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
         else:  # an answer from relevant passages that the gate does not trust enough

@@ -71,3 +71,41 @@ async def test_a_tenant_extends_the_person_request_examples(make_services: Calla
     plain = await services.assistant.ask(question, identity=Identity(tenant="plain"))
     assert acme.handoff_reason is not None and acme.handoff_reason.value == "customer_request"
     assert plain.handoff_reason is None or plain.handoff_reason.value != "customer_request"
+
+
+SPANISH_KB = """# Cómo restablecer tu contraseña
+URL: https://ayuda.example/contrasena
+
+Si olvidaste tu contraseña, haz clic en «¿Olvidaste tu contraseña?» en la página de inicio de sesión.
+Te enviaremos un enlace por correo electrónico; el enlace caduca a los 30 minutos.
+
+## No recibo el correo
+
+Revisa la carpeta de spam. Si el correo no llega en 10 minutos, pide un enlace nuevo desde la misma página.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "outcome"),
+    [
+        ("Olvidé mi contraseña, ¿cómo puedo restablecerla?", "answer"),
+        ("No me llega el correo para cambiar la contraseña", "answer"),
+        ("contraseña?", "answer"),
+        # the English model finds any two Spanish texts alike: without a shared word, no answer
+        ("¿Cuánto cuesta el plan Business?", "handoff"),
+        ("¿Dónde cambio mi clave de acceso?", "handoff"),
+        ("¿Puedo exportar mis datos a CSV?", "handoff"),
+    ],
+)
+async def test_a_question_in_another_language_is_answered_only_from_a_passage_that_shares_its_words(
+    make_services: Callable[..., Services], tmp_path: Path, question: str, outcome: str
+) -> None:
+    (tmp_path / "kb").mkdir(exist_ok=True)
+    (tmp_path / "kb" / "contrasena.md").write_text(SPANISH_KB, encoding="utf-8")
+    services = make_services()
+    services.ingestor.ingest([tmp_path / "kb"], tenant="default")
+    services.access.refresh("default")
+    result = await services.assistant.ask(question, identity=DEFAULT)
+    assert result.outcome.value == outcome, result.details
+    if outcome == "handoff":
+        assert result.handoff_reason is not None and result.handoff_reason.value == "no_answer"
