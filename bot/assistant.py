@@ -12,15 +12,15 @@ from typing import Any
 
 from bot import texts
 from bot.errors import InputError
-from bot.language import guess_language
+from bot.language import ENGLISH, telling_language
 from bot.pipeline import Citation, HandoffReason, Identity, Outcome, Pipeline, Turn
 from bot.settings import Settings
 from bot.storage import AuditLog
 
 
-def handoff_notice(reason: HandoffReason, *, question: str) -> str:
-    """The handoff notice in the language the customer wrote in (English when unsure)."""
-    return texts.text(f"handoff_{reason.value}", guess_language(question))
+def handoff_notice(reason: HandoffReason, *, question: str, default: str = ENGLISH) -> str:
+    """The handoff notice in the language the customer wrote in (`default`, the tenant's, when unsure)."""
+    return texts.text(f"handoff_{reason.value}", telling_language(question) or default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +115,8 @@ class Assistant:
             text, citations = turn.answer.text, turn.answer.citations
         else:
             reason = turn.handoff_reason or HandoffReason.NO_ANSWER
-            text, citations = handoff_notice(reason, question=turn.text), ()
+            default = self._settings.tenant(turn.identity.tenant).language
+            text, citations = handoff_notice(reason, question=turn.text, default=default), ()
         details = {k: v for k, v in turn.notes.items() if k not in ("vault", "on_token", "history")}
         details["retrieved"] = [p.source for p in turn.passages]
         return AskResult(

@@ -27,7 +27,7 @@ from sqlmodel import Session, col
 from bot import texts
 from bot.assistant import AskResult
 from bot.batching import Batcher
-from bot.language import conversation_language
+from bot.language import ENGLISH, conversation_language
 from bot.messages import Loaded, MessageStore, NewInbound, NewReply
 from bot.personal_data import ConversationPrivacy
 from bot.pipeline import Identity
@@ -160,8 +160,12 @@ class ConversationService:
         return [self._privacy.for_customer(conversation_id, m) for m in messages] if for_customer else messages
 
     def language(self, conversation_id: str) -> str:
-        """The customer's language, from their latest messages (bot/language.py): for the bot's own texts."""
-        return conversation_language(self._messages.said(conversation_id))
+        """The customer's language, from their latest messages (bot/language.py), else the tenant's:
+        for the bot's own texts."""
+        party = self.party(conversation_id)
+        tenant = self._services.settings.tenants.get(party.tenant) if party is not None else None
+        default = tenant.language if tenant is not None else ENGLISH
+        return conversation_language(self._messages.said(conversation_id), default=default)
 
     def restore(self, conversation_id: str, text: str) -> str:
         """For a customer's eyes only (staff replies relayed to them)."""

@@ -39,14 +39,14 @@ def telling_language(text: str) -> str | None:
     return best
 
 
-def conversation_language(texts: Iterable[str]) -> str:
+def conversation_language(texts: Iterable[str], *, default: str = ENGLISH) -> str:
     """The language of a conversation from its customer's messages, newest first: the first one that
-    tells (a rating "5" or a "gracias" doesn't), English when none does."""
+    tells (a rating "5" or a "gracias" doesn't), `default` (the tenant's) when none does."""
     for said in texts:
         language = telling_language(said)
         if language is not None:
             return language
-    return ENGLISH
+    return default
 
 
 def looks_english(text: str) -> bool:

@@ -54,6 +54,8 @@ class TenantConfig:
     pii_kinds: tuple[str, ...] | None = None
     widget_keys: tuple[str, ...] = ()
     allowed_origins: tuple[str, ...] = ()
+    # the bot's own texts (bot/texts.py) in this language when a customer's can't be told ("SSO?")
+    language: str = "en"
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def channel_groups_for(self, channel: str, address: str | None) -> tuple[str, ...]:
@@ -102,7 +104,7 @@ def _thresholds(data: Mapping[str, Any]) -> Thresholds:
 # misspelt key would otherwise be ignored and its policy silently not applied
 TENANT_KEYS = frozenset({
     "thresholds", "human_request_examples", "default_groups", "users", "pii_kinds", "widget", "slack", "telegram",
-    "routing", "budget", "handoff", "rollout", "channels", "channel_groups",
+    "routing", "budget", "handoff", "rollout", "channels", "channel_groups", "language",
 })
 GROUP_CHANNELS = frozenset({"slack", "telegram"})  # where an address (channel or chat) is shared by several people
 WIDGET_KEYS = frozenset({"keys", "allowed_origins", "jwt_secret", "jwt_public_key"})
@@ -148,6 +150,14 @@ def _channel_groups(name: str, data: Any) -> dict[str, dict[str, tuple[str, ...]
     return out
 
 
+def _language(name: str, value: Any) -> str:
+    from bot.language import FUNCTION_WORDS
+
+    if value not in FUNCTION_WORDS:
+        raise ConfigError(f"tenant {name!r}: language must be one of {', '.join(sorted(FUNCTION_WORDS))}, not {value!r}")
+    return str(value)
+
+
 def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
     _unknown_keys(data, TENANT_KEYS, f"[tenants.{name}]")
     widget = data.get("widget", {})
@@ -163,6 +173,7 @@ def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
         pii_kinds=_pii_kinds(name, data.get("pii_kinds")),
         widget_keys=tuple(widget.get("keys", ())),
         allowed_origins=tuple(widget.get("allowed_origins", ())),
+        language=_language(name, data.get("language", "en")),
         raw=dict(data),
     )
 

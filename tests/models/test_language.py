@@ -4,12 +4,15 @@ Spanish, Italian or Portuguese for a question in that language, English when uns
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from bot.errors import ConfigError
 from bot.language import guess_language
 from bot.pipeline import HandoffReason, Identity
 from bot.services import Services
+from bot.settings import load_tenants
 from bot.texts import text
 
 
@@ -34,3 +37,26 @@ async def test_a_handoff_notice_comes_in_the_language_of_the_question(make_servi
     assert german.answer == text("handoff_no_answer", "de")
     english = await services.assistant.ask("What will the weather be like in Berlin tomorrow?", identity=who)
     assert english.answer == "I couldn't find this in our help center, so I'm passing your question to a person from our support team."
+
+
+async def test_a_tenant_names_the_language_of_its_texts_when_the_customers_cannot_be_told(
+    make_services: Callable[..., Services], tmp_path: Path
+) -> None:
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text('[tenants.default]\n[tenants.madrid]\nlanguage = "es"\n', encoding="utf-8")
+    services = make_services(SUPPORTBOT_TENANTS_FILE=str(tenants))
+    short = "¿Qué tiempo hace hoy?"  # too short to tell by its words
+    spanish = await services.assistant.ask(short, identity=Identity(tenant="madrid", user="u1", channel="test"))
+    assert spanish.outcome.value == "handoff" and spanish.answer == text("handoff_no_answer", "es")
+    english = await services.assistant.ask(short, identity=Identity(tenant="default", user="u1", channel="test"))
+    assert english.answer == text("handoff_no_answer", "en")
+    german = await services.assistant.ask("Wie ist das Wetter morgen in Berlin, und kann ich dort einen Schirm kaufen?",
+                                          identity=Identity(tenant="madrid", user="u1", channel="test"))
+    assert german.answer == text("handoff_no_answer", "de")  # a customer's own language comes first
+
+
+def test_a_language_the_bot_has_no_texts_in_is_a_clear_error(tmp_path: Path) -> None:
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text('[tenants.tokyo]\nlanguage = "ja"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="language must be one of de, en, es, fr, it, pt, not 'ja'"):
+        load_tenants(tenants)
