@@ -163,9 +163,13 @@ class ConversationService:
         """The customer's language, from their latest messages (bot/language.py), else the tenant's:
         for the bot's own texts."""
         party = self.party(conversation_id)
-        tenant = self._services.settings.tenants.get(party.tenant) if party is not None else None
-        default = tenant.language if tenant is not None else ENGLISH
+        default = self.tenant_language(party.tenant) if party is not None else ENGLISH
         return conversation_language(self._messages.said(conversation_id), default=default)
+
+    def tenant_language(self, tenant: str) -> str:
+        """The tenant's language for the bot's own texts (English for a tenant no longer configured)."""
+        config = self._services.settings.tenants.get(tenant)
+        return config.language if config is not None else ENGLISH
 
     def restore(self, conversation_id: str, text: str) -> str:
         """For a customer's eyes only (staff replies relayed to them)."""

@@ -24,7 +24,7 @@ from tenacity.wait import wait_base
 from bot import texts
 from bot.conversations import ConversationService
 from bot.errors import InputError
-from bot.language import guess_language, telling_language
+from bot.language import telling_language
 from bot.outbox import RETRY_WAIT, Outbox, Outgoing
 from channels.base import Attachment, Button, Channel, ConversationRef, FileContent, InboundMessage, Link, Reply
 
@@ -238,7 +238,8 @@ class Dispatcher:
             self._token_feeds.pop(conversation_id)()  # the answer is complete
         citations = tuple(Link(title=c["title"], url=c.get("url")) for c in message.get("citations") or ())
         actions = message.get("buttons") or (FEEDBACK_ACTIONS if message.get("outcome") == "answer" else [])
-        lang = guess_language(message["text"])  # the buttons speak the language of the message they are under
+        # the buttons speak the language of the message they are under
+        lang = telling_language(message["text"]) or self._conversations.tenant_language(ref.tenant)
         buttons = tuple(Button(texts.text(f"button_{a}", lang), a, str(message.get("id") or "")) for a in FEEDBACK_ACTIONS if a in actions)
         streamed = await self._streamed(conversation_id, ref)
         resume = getattr(self._channel(ref), "resume_stream", None)
