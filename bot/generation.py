@@ -4,9 +4,10 @@ The prompt keeps instructions (system message) apart from data: the passages and
 question sit inside marked blocks of the user message and are described as material, never as
 instructions. The model writes plain text (so it can be streamed to the customer) with citation
 markers `[1]`, `[2]` for the passages it used, or the single line `NOT_IN_PASSAGES`. The output is
-checked: citations must point at passages that were given; malformed output is retried once with a
-correction; an answer whose citations don't check out is not sent (the next tier, then the
-extractive answer, takes over). Tenant, groups and routing are never decided from model output.
+checked: citations must point at passages that were given, and an answer plainly in another language
+than a question that plainly has one (bot/language.py) is wrong too; malformed output is retried once
+with a correction; an answer that doesn't check out is not sent (the next tier, then the extractive
+answer, takes over). Tenant, groups and routing are never decided from model output.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.answering import citation_for, content_words
+from bot.language import LANGUAGE_NAMES, telling_language
 from bot.models import ChatModel, ModelError, ModelReply, estimate_tokens
 from bot.pipeline import Answer, Turn
 from bot.streaming import retract
@@ -95,6 +97,14 @@ def parse(text: str, *, passages: int) -> Grounded:
     return Grounded(text=clean, cited=cited, not_in_passages=False)
 
 
+def check_language(answer: str, question: str) -> None:
+    """MalformedOutput when the answer is plainly in another language than the question (a small model
+    answering a Spanish question in the English of its instructions); unclear either way passes."""
+    asked, answered = telling_language(question), telling_language(_MARKER.sub("", answer))
+    if asked is not None and answered is not None and asked != answered:
+        raise MalformedOutput(f"the answer is in {LANGUAGE_NAMES[answered]} but the question is in {LANGUAGE_NAMES[asked]}; answer in {LANGUAGE_NAMES[asked]}")
+
+
 def support(text: str, passages: Sequence[Passage]) -> float:
     """Share of the answer's sentences whose content words mostly occur in the cited passages."""
     source = set().union(*(content_words(p.chunk.text + " " + p.chunk.heading_text) for p in passages)) if passages else set()
@@ -150,7 +160,8 @@ class GroundedGenerator:
 
     async def _answer(self, model: ChatModel, turn: Turn, *, on_reply: Any) -> Answer:
         passages = turn.passages
-        messages = build_messages(turn.redacted or turn.text, passages, turn.notes.get("history", ()))
+        question = turn.redacted or turn.text
+        messages = build_messages(question, passages, turn.notes.get("history", ()))
         sink = turn.notes.get("on_token")
         for attempt in range(self._retries + 1):
             gate = _Gate(sink) if sink is not None else None
@@ -166,6 +177,8 @@ class GroundedGenerator:
                 await on_reply(reply)
             try:
                 grounded = parse(reply.text, passages=len(passages))
+                if not grounded.not_in_passages:
+                    check_language(grounded.text, question)
             except MalformedOutput as problem:
                 if gate is not None:
                     await gate.retract()

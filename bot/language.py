@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 ENGLISH = "en"
+LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese"}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # words frequent in one language and rare in the others (no word in two lists)
 FUNCTION_WORDS: dict[str, frozenset[str]] = {

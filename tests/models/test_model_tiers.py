@@ -21,6 +21,14 @@ SIMPLE = "I forgot my password and can't sign in, what now?"
 HARD = "I followed the SAML guide but users from Okta still can't log in and provisioning fails, what else should we check and why?"
 
 
+SPANISH_ARTICLE = """# Cómo restablecer tu contraseña
+URL: https://ayuda.example/contrasena
+
+Si olvidaste tu contraseña, haz clic en «¿Olvidaste tu contraseña?» en la página de inicio de sesión.
+Te enviaremos un enlace por correo electrónico; el enlace caduca a los 30 minutos.
+"""
+
+
 @pytest.fixture(scope="module")
 def services(servers: tuple[FakeOllama, FakeOpenAI], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     ollama, openai = servers
@@ -30,6 +38,7 @@ def services(servers: tuple[FakeOllama, FakeOpenAI], tmp_path_factory: pytest.Te
         "[tenants.default]\n"
         '[tenants.thrifty.routing]\nnever_remote = true\n'
         '[tenants.capped.budget]\ntenant_usd = 0.000001\n'
+        '[tenants.madrid]\nlanguage = "es"\n'
     )
     settings = make_settings(
         folder / "data", SUPPORTBOT_TENANTS_FILE=str(tenants), OLLAMA_HOST=ollama.url, SUPPORTBOT_LOCAL_MODEL="qwen2.5:0.5b",
@@ -42,6 +51,11 @@ def services(servers: tuple[FakeOllama, FakeOpenAI], tmp_path_factory: pytest.Te
     for tenant in ("thrifty", "capped"):
         services.ingestor.ingest([sample], tenant=tenant, display_base=sample.parent)
         services.access.refresh(tenant)
+    spanish = folder / "ayuda"
+    spanish.mkdir()
+    (spanish / "contrasena.md").write_text(SPANISH_ARTICLE, encoding="utf-8")
+    services.ingestor.ingest([spanish], tenant="madrid")
+    services.access.refresh("madrid")
     yield services
     services.close()
 
@@ -118,6 +132,24 @@ async def test_malformed_output_is_retried_once(services: Services, servers: tup
     result = await services.assistant.ask(SIMPLE, identity=who())
     assert result.route == "local" and result.answer == "Click Forgot password? on the sign-in page. [1]"
     assert len(ollama.requests) == 2 and "not valid" in ollama.requests[1]["messages"][-1]["content"]
+
+
+async def test_an_answer_in_another_language_than_the_question_is_asked_again(services: Services, servers: tuple[FakeOllama, FakeOpenAI]) -> None:
+    replies = [
+        "Click the link on the sign-in page and choose a new password; the link in the email expires after 30 minutes. [1]",
+        "Haz clic en «¿Olvidaste tu contraseña?» en la página de inicio de sesión y elige una contraseña nueva. [1]",
+    ]
+    for server in servers:  # whichever tier the router picks answers the same
+        server.replies += replies
+    result = await services.assistant.ask("Olvidé mi contraseña, ¿cómo puedo restablecerla?", identity=who(tenant="madrid"))
+    assert result.outcome.value == "answer" and result.route in ("local", "remote"), result.details
+    assert result.answer.startswith("Haz clic en") and "Click" not in result.answer
+    assert result.details["malformed"] == [{
+        "tier": result.route, "attempt": 1,
+        "problem": "the answer is in English but the question is in Spanish; answer in Spanish",
+    }]
+    asked = next(server for server in servers if server.requests)
+    assert len(asked.requests) == 2 and "answer in Spanish" in asked.requests[1]["messages"][-1]["content"]
 
 
 async def test_the_models_own_not_in_passages_signal_hands_off(services: Services, servers: tuple[FakeOllama, FakeOpenAI]) -> None:
