@@ -106,7 +106,12 @@ def check_language(answer: str, question: str) -> None:
 
 
 def support(text: str, passages: Sequence[Passage]) -> float:
-    """Share of the answer's sentences whose content words mostly occur in the cited passages."""
+    """Share of the answer's sentences whose content words mostly occur in the cited passages. An
+    answer plainly in another language than the passages (a Spanish customer, English articles) can't
+    be checked word by word: it counts as supported, its citations having been checked."""
+    written = telling_language(_MARKER.sub("", text))
+    if written is not None and telling_language(" ".join(p.chunk.text for p in passages)) not in (None, written):
+        return 1.0
     source = set().union(*(content_words(p.chunk.text + " " + p.chunk.heading_text) for p in passages)) if passages else set()
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", _MARKER.sub("", text)) if content_words(s)]
     if not sentences:

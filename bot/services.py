@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from bot import language
 from bot.answering import ExtractiveAnswerer
 from bot.errors import ConfigError
 from bot.assistant import Assistant, audit_key
@@ -80,6 +81,7 @@ class Services:
         if self.started:
             return
         self.embedder.warm_up()
+        language.warm_up()
         self.store.open()
         self.pipeline.warm_up()
         self.vault.purge_expired()

@@ -151,10 +151,10 @@ def _channel_groups(name: str, data: Any) -> dict[str, dict[str, tuple[str, ...]
 
 
 def _language(name: str, value: Any) -> str:
-    from bot.language import FUNCTION_WORDS
+    from bot.language import LANGUAGES
 
-    if value not in FUNCTION_WORDS:
-        raise ConfigError(f"tenant {name!r}: language must be one of {', '.join(sorted(FUNCTION_WORDS))}, not {value!r}")
+    if value not in LANGUAGES:
+        raise ConfigError(f"tenant {name!r}: language must be one of {', '.join(sorted(LANGUAGES))}, not {value!r}")
     return str(value)
 
 

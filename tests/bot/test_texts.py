@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.language import FUNCTION_WORDS, conversation_language
+from bot.language import LANGUAGES, conversation_language
 from bot.pipeline import HandoffReason
 from bot.texts import TEXTS, WEEKDAYS, ask_for_a_person, offline_notice, text, wait_minutes
 
@@ -22,9 +22,9 @@ def _fields(template: str) -> set[str]:
 @pytest.mark.parametrize("key", sorted(TEXTS))
 def test_every_text_is_in_every_language_with_the_same_fields(key: str) -> None:
     variants = TEXTS[key]
-    assert set(variants) == set(FUNCTION_WORDS)
+    assert set(variants) == set(LANGUAGES)
     assert all(_fields(v) == _fields(variants["en"]) for v in variants.values()), key
-    assert set(WEEKDAYS) == set(FUNCTION_WORDS) and all(len(days) == 7 for days in WEEKDAYS.values())
+    assert set(WEEKDAYS) == set(LANGUAGES) and all(len(days) == 7 for days in WEEKDAYS.values())
 
 
 def test_every_handoff_reason_has_a_notice() -> None:

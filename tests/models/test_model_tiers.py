@@ -152,6 +152,15 @@ async def test_an_answer_in_another_language_than_the_question_is_asked_again(se
     assert len(asked.requests) == 2 and "answer in Spanish" in asked.requests[1]["messages"][-1]["content"]
 
 
+async def test_an_answer_in_the_customers_language_from_english_passages_is_sent(services: Services, servers: tuple[FakeOllama, FakeOpenAI]) -> None:
+    """The words can't be checked against passages in another language; the citations still are."""
+    for server in servers:
+        server.replies += ["Haz clic en «Forgot password?» en la página de inicio de sesión y te enviaremos un enlace por correo. [1]"]
+    result = await services.assistant.ask("¿Cómo puedo hacer un reset de mi password? No puedo entrar en mi cuenta", identity=who())
+    assert result.outcome.value == "answer", result.details
+    assert result.answer.startswith("Haz clic en") and result.route in ("local", "remote")
+
+
 async def test_the_models_own_not_in_passages_signal_hands_off(services: Services, servers: tuple[FakeOllama, FakeOpenAI]) -> None:
     ollama, _ = servers
     ollama.replies += ["NOT_IN_PASSAGES"]
