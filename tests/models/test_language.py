@@ -25,7 +25,6 @@ from bot.texts import text
     ("I forgot my password, how do I reset it?", "en"),
     ("SSO?", "en"),  # too short to tell: English
     ("¿Dónde cambio mi clave de acceso?", "es"),  # short, and no word of it says Spanish alone
-    ("Mi wifi se corta cada noche a las 23:00 mas o menos", "es"),
 ])
 def test_the_customers_language_is_guessed_from_common_words(text: str, language: str) -> None:
     assert guess_language(text) == language
