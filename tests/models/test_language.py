@@ -26,7 +26,7 @@ from bot.texts import text
     ("SSO?", "en"),  # too short to tell: English
     ("¿Dónde cambio mi clave de acceso?", "es"),  # short, and no word of it says Spanish alone
 ])
-def test_the_customers_language_is_guessed_from_common_words(text: str, language: str) -> None:
+def test_the_customers_language_is_guessed(text: str, language: str) -> None:
     assert guess_language(text) == language
 
 
