@@ -1,7 +1,7 @@
 """Extractive answers: the most relevant sentences of the best passages, quoted with their source.
 
 Nothing in the answer text comes from anywhere but the knowledge base: sentences are copied, only
-trimmed, and followed by the source title and link.
+trimmed, and followed by the source title and link (that line's label in the asker's language).
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot import texts
+from bot.language import ENGLISH, telling_language
 from bot.pipeline import Answer, Citation
 from knowledge.retrieval import Passage
 
@@ -103,7 +105,9 @@ class ExtractiveAnswerer:
             return None
         body = "\n".join(sentences) if any(_LIST_ITEM.match(s) for s in sentences) else " ".join(sentences)
         link = f" ({top.chunk.url})" if top.chunk.url else ""
-        text = f"{body}\n\nSource: {top.chunk.heading_text}{link}"
+        # the source line in the asker's language (the quoted sentences stay as the help center wrote them)
+        source = texts.text("source", telling_language(question) or ENGLISH, title=top.chunk.heading_text)
+        text = f"{body}\n\n{source}{link}"
         citations = [citation_for(top)]
         # a second document is offered as further reading when it is nearly as good
         if len(passages) > 1 and passages[1].score >= 0.8 * top.score and passages[1].similarity >= 0.5:

@@ -238,14 +238,16 @@ class Dispatcher:
             self._token_feeds.pop(conversation_id)()  # the answer is complete
         citations = tuple(Link(title=c["title"], url=c.get("url")) for c in message.get("citations") or ())
         actions = message.get("buttons") or (FEEDBACK_ACTIONS if message.get("outcome") == "answer" else [])
-        # the buttons speak the language of the message they are under
+        # the buttons (and a channel's own labels, e.g. Slack's "Sources") speak the language of the message they are under
         lang = telling_language(message["text"]) or self._conversations.tenant_language(ref.tenant)
         buttons = tuple(Button(texts.text(f"button_{a}", lang), a, str(message.get("id") or "")) for a in FEEDBACK_ACTIONS if a in actions)
         streamed = await self._streamed(conversation_id, ref)
         resume = getattr(self._channel(ref), "resume_stream", None)
         if streamed and resume is not None and message.get("role") == "bot":
             resume(ref, streamed)  # the answer goes into the fragment a crash left, not under it
-        reply = Reply(text=message["text"], citations=citations, buttons=buttons, role=message.get("role", "bot"), author=message.get("author"))
+        reply = Reply(
+            text=message["text"], citations=citations, buttons=buttons, role=message.get("role", "bot"), author=message.get("author"), lang=lang,
+        )
         message_id = message.get("id")
         await self._outbox.send(conversation_id, Outgoing(ref, reply, int(message_id) if message_id is not None else None))
         if streamed or (message.get("role") == "bot" and conversation_id in self._streaming):

@@ -197,6 +197,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Talk to a person", "de": "Mit einer Person sprechen", "fr": "Parler à une personne", "es": "Hablar con una persona",
         "it": "Parla con una persona", "pt": "Falar com uma pessoa",
     },
+    # the label before an answer's links (channels/slack.py), and the extractive answer's source line (bot/answering.py)
+    "sources": {
+        "en": "Sources: {links}", "de": "Quellen: {links}", "fr": f"Sources{NBSP}: {{links}}", "es": "Fuentes: {links}",
+        "it": "Fonti: {links}", "pt": "Fontes: {links}",
+    },
+    "source": {
+        "en": "Source: {title}", "de": "Quelle: {title}", "fr": f"Source{NBSP}: {{title}}", "es": "Fuente: {title}",
+        "it": "Fonte: {title}", "pt": "Fonte: {title}",
+    },
     # how to ask for a person, in each channel's own terms (Slack has no /human command: there the
     # customer says so, and the request is recognized by meaning, or presses the button)
     "ask_telegram": {

@@ -71,6 +71,7 @@ class Reply:
     author: str | None = None
     reply_to: str | None = None  # the inbound platform id this answers
     extra: dict[str, str] = field(default_factory=dict)
+    lang: str = "en"  # the language the text is in: labels a channel adds around it (e.g. "Sources") follow it
 
 
 class Channel(Protocol):

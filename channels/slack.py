@@ -19,6 +19,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import texts
 from channels.base import Attachment, Button, ConversationRef, InboundMessage, Reply
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def blocks_for(reply: Reply) -> list[dict[str, Any]]:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _escape(text[start : start + MAX_TEXT]) or " "}})
     if reply.citations:
         links = " · ".join(f"<{c.url}|{_escape(c.title)}>" if c.url else _escape(c.title) for c in reply.citations)
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"Sources: {links}"}]})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": texts.text("sources", reply.lang, links=links)}]})
     if reply.buttons:
         blocks.append({"type": "actions", "block_id": "supportbot_feedback", "elements": [_button(b) for b in reply.buttons]})
     return blocks

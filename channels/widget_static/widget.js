@@ -11,6 +11,112 @@
   var STORE = "supportbot:" + KEY;
   var state = { conv: null, socket: null, retry: 0, open: false, streaming: null };
 
+  // The widget's own labels, in the languages the bot's texts have (bot/texts.py), with the same forms
+  // of address (Sie, vous, tú, tu, você); French puts a no-break space before ? ! ; and :.
+  // {n} and {detail} are filled in by `t`.
+  var LABELS = {
+    en: {
+      open: "Open support chat", closePanel: "Close support chat", dialog: "Support chat", title: "Help", close: "Close chat",
+      log: "Conversation", human: "Talk to a person", input: "Your message", placeholder: "Ask a question…", send: "Send",
+      typingLabel: "The assistant is typing", typing: "Typing", team: "Support team", sources: "Sources",
+      rateGroup: "Rate our support from 1 to 5", rate: "Rate {n} of 5", helpful: "Helpful?", yes: "Yes", no: "No",
+      wasHelpful: "Answer was helpful", wasNotHelpful: "Answer was not helpful", thanks: "Thanks for the feedback.",
+      waiting: "Waiting for a person from our support team…", joined: "A person from our support team has joined.",
+      closed: "This conversation is closed.", back: "You're back with the assistant.",
+      tooLong: "That message is too long. {detail}.", slowDown: "Please wait a moment before sending another message.",
+      starting: "We're just starting up. Please try again in a few seconds.",
+      failed: "Sorry, your message could not be sent. Please try again.",
+      greeting: "Hi! Ask me anything about our product. I'll answer from our help center, or bring in a person."
+    },
+    de: {
+      open: "Support-Chat öffnen", closePanel: "Support-Chat schließen", dialog: "Support-Chat", title: "Hilfe", close: "Chat schließen",
+      log: "Gespräch", human: "Mit einer Person sprechen", input: "Ihre Nachricht", placeholder: "Stellen Sie eine Frage…", send: "Senden",
+      typingLabel: "Der Assistent schreibt", typing: "Schreibt", team: "Support-Team", sources: "Quellen",
+      rateGroup: "Bewerten Sie unseren Support von 1 bis 5", rate: "Mit {n} von 5 bewerten", helpful: "War das hilfreich?", yes: "Ja", no: "Nein",
+      wasHelpful: "Die Antwort war hilfreich", wasNotHelpful: "Die Antwort war nicht hilfreich", thanks: "Danke für Ihr Feedback.",
+      waiting: "Sie warten auf eine Person aus unserem Support-Team…", joined: "Eine Person aus unserem Support-Team ist dazugekommen.",
+      closed: "Dieses Gespräch ist beendet.", back: "Sie sind wieder beim Assistenten.",
+      tooLong: "Diese Nachricht ist zu lang. Bitte kürzen Sie sie.",
+      slowDown: "Bitte warten Sie einen Moment, bevor Sie eine weitere Nachricht senden.",
+      starting: "Wir starten gerade. Bitte versuchen Sie es in ein paar Sekunden noch einmal.",
+      failed: "Entschuldigung, Ihre Nachricht konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.",
+      greeting: "Hallo! Fragen Sie mich alles zu unserem Produkt. Ich antworte mithilfe unseres Hilfe-Centers oder hole eine Person dazu."
+    },
+    fr: {
+      open: "Ouvrir le chat d'assistance", closePanel: "Fermer le chat d'assistance", dialog: "Chat d'assistance", title: "Aide",
+      close: "Fermer le chat", log: "Conversation", human: "Parler à une personne", input: "Votre message",
+      placeholder: "Posez une question…", send: "Envoyer", typingLabel: "L'assistant écrit", typing: "Écrit", team: "Équipe support",
+      sources: "Sources", rateGroup: "Évaluez notre support de 1 à 5", rate: "Noter {n} sur 5", helpful: "Utile\u00a0?", yes: "Oui", no: "Non",
+      wasHelpful: "La réponse était utile", wasNotHelpful: "La réponse n'était pas utile", thanks: "Merci pour votre retour.",
+      waiting: "En attente d'une personne de notre équipe support…", joined: "Une personne de notre équipe support a rejoint la conversation.",
+      closed: "Cette conversation est terminée.", back: "Vous êtes de nouveau avec l'assistant.",
+      tooLong: "Ce message est trop long. Merci de le raccourcir.",
+      slowDown: "Merci de patienter un instant avant d'envoyer un autre message.",
+      starting: "Nous sommes en train de démarrer. Veuillez réessayer dans quelques secondes.",
+      failed: "Désolé, votre message n'a pas pu être envoyé. Veuillez réessayer.",
+      greeting: "Bonjour\u00a0! Posez-moi vos questions sur notre produit. Je réponds à l'aide de notre centre d'aide, ou je fais appel à une personne."
+    },
+    es: {
+      open: "Abrir el chat de soporte", closePanel: "Cerrar el chat de soporte", dialog: "Chat de soporte", title: "Ayuda", close: "Cerrar el chat",
+      log: "Conversación", human: "Hablar con una persona", input: "Tu mensaje", placeholder: "Haz una pregunta…", send: "Enviar",
+      typingLabel: "El asistente está escribiendo", typing: "Escribiendo", team: "Equipo de soporte", sources: "Fuentes",
+      rateGroup: "Valora nuestro soporte del 1 al 5", rate: "Valorar con {n} de 5", helpful: "¿Te ha sido útil?", yes: "Sí", no: "No",
+      wasHelpful: "La respuesta fue útil", wasNotHelpful: "La respuesta no fue útil", thanks: "Gracias por tu opinión.",
+      waiting: "Esperando a una persona de nuestro equipo de soporte…", joined: "Una persona de nuestro equipo de soporte se ha unido.",
+      closed: "Esta conversación está cerrada.", back: "Vuelves a hablar con el asistente.",
+      tooLong: "Ese mensaje es demasiado largo. ¿Podrías acortarlo?",
+      slowDown: "Espera un momento antes de enviar otro mensaje.",
+      starting: "Estamos iniciando. Vuelve a intentarlo en unos segundos.",
+      failed: "Lo sentimos, no se pudo enviar tu mensaje. Inténtalo de nuevo.",
+      greeting: "¡Hola! Pregúntame lo que quieras sobre nuestro producto. Te respondo con la información de nuestro centro de ayuda o te paso con una persona."
+    },
+    it: {
+      open: "Apri la chat di supporto", closePanel: "Chiudi la chat di supporto", dialog: "Chat di supporto", title: "Aiuto", close: "Chiudi la chat",
+      log: "Conversazione", human: "Parla con una persona", input: "Il tuo messaggio", placeholder: "Fai una domanda…", send: "Invia",
+      typingLabel: "L'assistente sta scrivendo", typing: "Sta scrivendo", team: "Team di supporto", sources: "Fonti",
+      rateGroup: "Valuta il nostro supporto da 1 a 5", rate: "Valuta {n} su 5", helpful: "Ti è stato utile?", yes: "Sì", no: "No",
+      wasHelpful: "La risposta è stata utile", wasNotHelpful: "La risposta non è stata utile", thanks: "Grazie per il feedback.",
+      waiting: "In attesa di una persona del nostro team di supporto…", joined: "Una persona del nostro team di supporto si è unita alla conversazione.",
+      closed: "Questa conversazione è chiusa.", back: "Sei di nuovo con l'assistente.",
+      tooLong: "Questo messaggio è troppo lungo. Potresti accorciarlo?",
+      slowDown: "Aspetta un momento prima di inviare un altro messaggio.",
+      starting: "Ci stiamo avviando. Riprova tra qualche secondo.",
+      failed: "Ci scusiamo, non è stato possibile inviare il tuo messaggio. Riprova.",
+      greeting: "Ciao! Chiedimi pure quello che vuoi sul nostro prodotto. Ti rispondo con le informazioni del nostro centro assistenza, oppure ti metto in contatto con una persona."
+    },
+    pt: {
+      open: "Abrir o chat de suporte", closePanel: "Fechar o chat de suporte", dialog: "Chat de suporte", title: "Ajuda", close: "Fechar o chat",
+      log: "Conversa", human: "Falar com uma pessoa", input: "Sua mensagem", placeholder: "Faça uma pergunta…", send: "Enviar",
+      typingLabel: "O assistente está digitando", typing: "Digitando", team: "Equipe de suporte", sources: "Fontes",
+      rateGroup: "Avalie nosso suporte de 1 a 5", rate: "Avaliar com {n} de 5", helpful: "Foi útil?", yes: "Sim", no: "Não",
+      wasHelpful: "A resposta foi útil", wasNotHelpful: "A resposta não foi útil", thanks: "Obrigado pelo feedback.",
+      waiting: "Aguardando uma pessoa da nossa equipe de suporte…", joined: "Uma pessoa da nossa equipe de suporte entrou na conversa.",
+      closed: "Esta conversa foi encerrada.", back: "Você voltou a falar com o assistente.",
+      tooLong: "Essa mensagem é longa demais. Você poderia encurtá-la?",
+      slowDown: "Aguarde um momento antes de enviar outra mensagem.",
+      starting: "Estamos iniciando. Tente novamente em alguns segundos.",
+      failed: "Desculpe, não foi possível enviar sua mensagem. Tente novamente.",
+      greeting: "Olá! Pergunte o que quiser sobre o nosso produto. Respondo com base na nossa central de ajuda ou chamo uma pessoa."
+    }
+  };
+
+  // The first language given that the widget has: the script tag's data-lang, the host page's
+  // <html lang>, the browser's; "es-MX" counts as "es". English when none of them is one it has.
+  function pickLanguage() {
+    var given = [script && script.getAttribute("data-lang"), document.documentElement.getAttribute("lang"), navigator.language];
+    for (var i = 0; i < given.length; i++) {
+      var code = String(given[i] || "").slice(0, 2).toLowerCase();
+      if (LABELS.hasOwnProperty(code)) return code;
+    }
+    return "en";
+  }
+  var LANG = pickLanguage();
+  function t(key, fields) {
+    var label = LABELS[LANG][key];
+    for (var name in fields || {}) label = label.split("{" + name + "}").join(fields[name]);
+    return label;
+  }
+
   var CSS = [
     ":host{all:initial}",
     "*{box-sizing:border-box;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif}",
@@ -64,15 +170,15 @@
   var root = host.attachShadow({ mode: "open" });
   var style = el("style"); style.textContent = CSS; root.appendChild(style);
   var launcher = el("button", "launcher", "💬");
-  launcher.setAttribute("aria-label", "Open support chat"); launcher.setAttribute("aria-expanded", "false");
-  var panel = el("section", "panel"); panel.setAttribute("role", "dialog"); panel.setAttribute("aria-label", "Support chat");
-  var header = el("header"); var title = el("h2", null, "Help"); var close = el("button", null, "×");
-  close.setAttribute("aria-label", "Close chat"); header.appendChild(title); header.appendChild(close);
-  var log = el("div", "log"); log.setAttribute("role", "log"); log.setAttribute("aria-live", "polite"); log.setAttribute("aria-label", "Conversation");
-  var human = el("button", "human", "Talk to a person"); human.type = "button";
-  var form = el("form"); var input = el("textarea"); input.setAttribute("aria-label", "Your message");
-  input.placeholder = "Ask a question…"; input.rows = 1;
-  var send = el("button", null, "Send"); send.type = "submit";
+  launcher.setAttribute("aria-label", t("open")); launcher.setAttribute("aria-expanded", "false");
+  var panel = el("section", "panel"); panel.setAttribute("role", "dialog"); panel.setAttribute("aria-label", t("dialog"));
+  var header = el("header"); var title = el("h2", null, t("title")); var close = el("button", null, "×");
+  close.setAttribute("aria-label", t("close")); header.appendChild(title); header.appendChild(close);
+  var log = el("div", "log"); log.setAttribute("role", "log"); log.setAttribute("aria-live", "polite"); log.setAttribute("aria-label", t("log"));
+  var human = el("button", "human", t("human")); human.type = "button";
+  var form = el("form"); var input = el("textarea"); input.setAttribute("aria-label", t("input"));
+  input.placeholder = t("placeholder"); input.rows = 1;
+  var send = el("button", null, t("send")); send.type = "submit";
   form.appendChild(input); form.appendChild(send);
   [header, log, human, form].forEach(function (n) { panel.appendChild(n); });
   root.appendChild(launcher); root.appendChild(panel);
@@ -80,8 +186,8 @@
 
   var typing = null;
   function showTyping(on) {
-    if (on && !typing) { typing = el("div", "typing"); typing.setAttribute("aria-label", "The assistant is typing");
-      typing.appendChild(document.createTextNode("Typing ")); for (var i = 0; i < 3; i++) typing.appendChild(el("span", null, "•")); log.appendChild(typing); }
+    if (on && !typing) { typing = el("div", "typing"); typing.setAttribute("aria-label", t("typingLabel"));
+      typing.appendChild(document.createTextNode(t("typing") + " ")); for (var i = 0; i < 3; i++) typing.appendChild(el("span", null, "•")); log.appendChild(typing); }
     if (!on && typing) { typing.remove(); typing = null; }
     log.scrollTop = log.scrollHeight;
   }
@@ -93,11 +199,11 @@
     showTyping(false);
     if (state.streaming && message.role === "bot") { state.streaming.remove(); state.streaming = null; }
     var bubble = el("div", "msg " + (message.role || "bot"));
-    if (message.role === "agent") bubble.appendChild(el("span", "author", message.author || "Support team"));
+    if (message.role === "agent") bubble.appendChild(el("span", "author", message.author || t("team")));
     linkify(bubble, message.text || "");
     var cites = message.citations || [];
     if (cites.length) {
-      var box = el("div", "sources"); box.appendChild(el("strong", null, "Sources"));
+      var box = el("div", "sources"); box.appendChild(el("strong", null, t("sources")));
       cites.forEach(function (c) {
         if (!c.url) { box.appendChild(el("span", null, c.title)); return; }
         var a = el("a", null, c.title); a.href = c.url; a.target = "_blank"; a.rel = "noopener noreferrer"; box.appendChild(a);
@@ -110,9 +216,9 @@
   }
 
   function rating() {
-    var row = el("div", "feedback"); row.setAttribute("role", "group"); row.setAttribute("aria-label", "Rate our support from 1 to 5");
+    var row = el("div", "feedback"); row.setAttribute("role", "group"); row.setAttribute("aria-label", t("rateGroup"));
     ["1", "2", "3", "4", "5"].forEach(function (n) {
-      var b = el("button", null, n); b.type = "button"; b.setAttribute("aria-label", "Rate " + n + " of 5");
+      var b = el("button", null, n); b.type = "button"; b.setAttribute("aria-label", t("rate", { n: n }));
       b.addEventListener("click", function () { row.remove(); submit(n); });
       row.appendChild(b);
     });
@@ -120,23 +226,22 @@
   }
 
   function feedback(id) {
-    var row = el("div", "feedback"); row.appendChild(el("span", null, "Helpful?"));
-    [["Yes", true], ["No", false]].forEach(function (pair) {
-      var b = el("button", null, pair[0]); b.type = "button"; b.setAttribute("aria-label", "Answer was " + (pair[1] ? "helpful" : "not helpful"));
+    var row = el("div", "feedback"); row.appendChild(el("span", null, t("helpful")));
+    [[t("yes"), true], [t("no"), false]].forEach(function (pair) {
+      var b = el("button", null, pair[0]); b.type = "button"; b.setAttribute("aria-label", t(pair[1] ? "wasHelpful" : "wasNotHelpful"));
       b.addEventListener("click", function () {
-        api("POST", "/feedback", { message_id: id, helpful: pair[1] }).then(function () { row.textContent = "Thanks for the feedback."; });
+        api("POST", "/feedback", { message_id: id, helpful: pair[1] }).then(function () { row.textContent = t("thanks"); });
       });
       row.appendChild(b);
     });
     return row;
   }
 
-  var STATES = { waiting_for_human: "Waiting for a person from our support team…", with_human: "A person from our support team has joined.",
-    bot: null, closed: "This conversation is closed." };
+  var STATES = { waiting_for_human: t("waiting"), with_human: t("joined"), bot: null, closed: t("closed") };
   var lastState = null;
   function onState(s) {
     if (s === lastState) return;
-    var note = STATES[s]; if (lastState !== null && s === "bot") note = "You're back with the assistant.";
+    var note = STATES[s]; if (lastState !== null && s === "bot") note = t("back");
     lastState = s; if (note) log.appendChild(el("div", "system", note));
   }
 
@@ -196,10 +301,10 @@
   }
 
   function explain(e) {
-    if (e.status === 413) return "That message is too long. " + e.message + ".";
-    if (e.status === 429) return "Please wait a moment before sending another message.";
-    if (e.status === 503) return "We're just starting up. Please try again in a few seconds.";
-    return "Sorry, your message could not be sent. Please try again.";
+    if (e.status === 413) return t("tooLong", { detail: e.message });
+    if (e.status === 429) return t("slowDown");
+    if (e.status === 503) return t("starting");
+    return t("failed");
   }
 
   function submit(text) {
@@ -214,8 +319,8 @@
   function setOpen(open) {
     state.open = open; panel.classList.toggle("open", open); launcher.classList.toggle("hidden", open);
     launcher.setAttribute("aria-expanded", String(open)); launcher.textContent = open ? "×" : "💬";
-    launcher.setAttribute("aria-label", open ? "Close support chat" : "Open support chat");
-    if (open) { if (!log.childElementCount) system("Hi! Ask me anything about our product. I'll answer from our help center, or bring in a person."); input.focus(); }
+    launcher.setAttribute("aria-label", t(open ? "closePanel" : "open"));
+    if (open) { if (!log.childElementCount) system(t("greeting")); input.focus(); }
     else launcher.focus();
   }
 
@@ -225,7 +330,7 @@
   form.addEventListener("submit", function (e) { e.preventDefault(); submit(input.value); });
   input.addEventListener("keydown", function (e) { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submit(input.value); } });
   human.addEventListener("click", function () {
-    render({ role: "customer", text: "Talk to a person" }); showTyping(true);
+    render({ role: "customer", text: t("human") }); showTyping(true);  // shown only: the server hears its own English request (bot/api.py)
     ensureConversation().then(function () { return api("POST", "/handoff"); }).then(function (data) { if (data.reply) render(data.reply); else showTyping(false); })
       .catch(function (e) { showTyping(false); system(explain(e)); });
   });

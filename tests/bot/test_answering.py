@@ -35,3 +35,15 @@ def test_numbered_steps_stay_together_with_their_numbers() -> None:
 
 def test_no_passages_no_answer() -> None:
     assert ExtractiveAnswerer().answer("anything", []) is None
+
+
+def test_the_source_line_is_labelled_in_the_askers_language() -> None:
+    """The quoted sentences stay as written; only the label before the source follows the question
+    (English when the question doesn't tell)."""
+    steps = passage(STEPS)
+    spanish = ExtractiveAnswerer().answer("¿Cómo puedo exportar mi cuenta y los datos?", [steps])
+    assert spanish is not None and spanish.text.endswith("\n\nFuente: Export your data › Workspace (https://help.example/export)")
+    french = ExtractiveAnswerer().answer("Comment exporter mes données pour mon équipe ?", [steps])
+    assert french is not None and "\n\nSource\u00a0: Export your data › Workspace" in french.text
+    unclear = ExtractiveAnswerer().answer("export?", [steps])
+    assert unclear is not None and "\n\nSource: Export your data › Workspace" in unclear.text

@@ -122,3 +122,48 @@ def test_a_host_sites_signed_visitor_token_goes_with_the_new_conversation(server
         box.press("Enter")
     assert created.value.post_data_json == {"widget_key": "demo", "visitor_token": "header.claims.signature"}
     page.close()
+
+
+GREETINGS = {
+    "en": "Hi! Ask me anything about our product. I'll answer from our help center, or bring in a person.",
+    "es": "¡Hola! Pregúntame lo que quieras sobre nuestro producto. Te respondo con la información de nuestro centro de ayuda o te paso "
+          "con una persona.",
+    "de": "Hallo! Fragen Sie mich alles zu unserem Produkt. Ich antworte mithilfe unseres Hilfe-Centers oder hole eine Person dazu.",
+    "pt": "Olá! Pergunte o que quiser sobre o nosso produto. Respondo com base na nossa central de ajuda ou chamo uma pessoa.",
+}
+# (open, placeholder, send, talk to a person) per language
+LABELS = {
+    "en": ("Open support chat", "Ask a question…", "Send", "Talk to a person"),
+    "es": ("Abrir el chat de soporte", "Haz una pregunta…", "Enviar", "Hablar con una persona"),
+    "de": ("Support-Chat öffnen", "Stellen Sie eine Frage…", "Senden", "Mit einer Person sprechen"),
+    "pt": ("Abrir o chat de suporte", "Faça uma pergunta…", "Enviar", "Falar com uma pessoa"),
+}
+
+
+@pytest.mark.parametrize(
+    ("html_lang", "script_lang", "browser_locale", "expected"),
+    [
+        ("es-MX", None, "en-US", "es"),  # the host page's language, its first two letters
+        ("en", "de", "en-US", "de"),  # the script tag's data-lang before the page's
+        (None, None, "pt-BR", "pt"),  # neither: the browser's
+        ("nl", None, "en-US", "en"),  # the first one given that the widget has
+        ("nl", None, "nl-NL", "en"),  # none it has: English
+    ],
+)
+def test_the_widget_speaks_the_language_of_the_page(
+    server: str, browser: object, html_lang: str | None, script_lang: str | None, browser_locale: str, expected: str
+) -> None:
+    page = browser.new_page(locale=browser_locale)  # type: ignore[attr-defined]
+    lang = f' lang="{html_lang}"' if html_lang else ""
+    data_lang = f' data-lang="{script_lang}"' if script_lang else ""
+    html = f'<!doctype html><html{lang}><meta charset="utf-8"><title>Help</title><main>Docs</main><script src="/widget.js"{data_lang}></script></html>'
+    page.route(server + "/localized", lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html))
+    page.goto(server + "/localized")
+    open_label, placeholder, send, human = LABELS[expected]
+    page.get_by_role("button", name=open_label, exact=True).click()
+    panel = page.get_by_role("dialog")
+    assert panel.get_by_role("textbox").get_attribute("placeholder") == placeholder
+    assert panel.get_by_role("button", name=send, exact=True).is_visible()
+    assert panel.get_by_role("button", name=human, exact=True).is_visible()
+    assert panel.locator(".system").first.inner_text() == GREETINGS[expected]
+    page.close()

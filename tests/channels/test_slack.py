@@ -12,7 +12,9 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from bot.web import DISPATCHER
+from bot.dispatch import conversation_id_for
+from bot.web import CONVERSATIONS, DISPATCHER
+from channels.base import ConversationRef
 from tests.fakes.chat_app import bolt_payload, slack_dm
 from tests.fakes.loopback import until
 from tests.fakes.slack_api import BOT_USER, FakeSlackApi, sign
@@ -158,7 +160,6 @@ async def test_only_messages_a_customer_wrote_are_read(client: TestClient, fakes
 async def test_a_thread_is_followed_only_once_it_is_a_conversation(fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from channels.base import ConversationRef
     from channels.slack import SlackCustomerChannel
 
     _, slack = fakes
@@ -210,3 +211,23 @@ async def test_a_customer_is_followed_in_the_thread_the_bot_answered_in_a_shared
     await asyncio.sleep(0.5)
     await client.app[DISPATCHER].drain()
     assert len(posted(slack, "C2020")) == 2
+
+
+async def test_an_answers_sources_label_speaks_the_language_of_the_answer(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path
+) -> None:
+    """A Spanish answer with links has them under "Fuentes:" (the label follows the answer's text,
+    as its buttons do); an English one keeps "Sources:" (test_a_slack_dm_is_answered_in_its_thread_once)."""
+    _, slack = fakes
+    body = dm(shared_data, "Olvidé mi contraseña, ¿cómo puedo cambiarla?", channel="D2030")  # the conversation (handed off: English help center)
+    assert await slack_event(client, body) == 200
+    await until(lambda: posted(slack, "D2030"))
+    await client.app[DISPATCHER].drain()
+    conversation = conversation_id_for(ConversationRef(channel="slack", tenant="default", address="D2030", thread=body["event"]["ts"]))
+    answer = "Puedes cambiar tu contraseña en la página de tu cuenta y elegir una nueva."
+    citations = [{"title": "Restablecer la contraseña", "url": "https://help.example/es/contrasena"}]
+    await client.app[CONVERSATIONS].post_message(conversation, role="bot", text=answer, payload={"citations": citations, "outcome": "answer"})
+    sent = await until(lambda: [m for m in posted(slack, "D2030") if m["text"] == answer])
+    context = [b for b in sent[0]["blocks"] if b["type"] == "context"]
+    assert context[0]["elements"][0]["text"] == "Fuentes: <https://help.example/es/contrasena|Restablecer la contraseña>"
+    assert "Útil" in json.dumps(sent[0]["blocks"], ensure_ascii=False)  # the buttons under it agree
