@@ -171,7 +171,7 @@ async def test_what_slack_could_not_take_is_posted_once_it_is_back_and_the_card_
     handoffs = client.app[HANDOFF]
     # the card goes out but the transcript does not: the retry posts the transcript, not a second card
     slack.threads_down = True
-    conversation, auth, received, handoff = await escalated(client, slack, first="my pages stopped syncing")
+    conversation, auth, received, handoff = await escalated(client, slack, first="How do I restore a deleted page?")
     assert await until(lambda: [m for m in received if "in the queue" in m["text"]])  # the customer is told anyway
     # the customer keeps writing during the outage: nothing is lost
     for text in ("still there?", "it's urgent"):

@@ -61,7 +61,7 @@ async def test_messages_written_while_slack_is_down_reach_the_thread_once_in_ord
     slack.failing.add("chat.postMessage")  # Slack is down: no card, no thread
     async with running(settings) as client:
         conversation, auth, ws, received = await widget(client)
-        await say(client, conversation, auth, "my pages stopped syncing")
+        await say(client, conversation, auth, "How do I restore a deleted page?")
         assert (await say(client, conversation, auth, "I want to talk to a person"))["reply"]["outcome"] == "handoff"
         for text in ("still there?", "it's urgent"):
             assert (await say(client, conversation, auth, text))["relayed"] is True
@@ -80,7 +80,7 @@ async def test_messages_written_while_slack_is_down_reach_the_thread_once_in_ord
         taken = taken_after(slack, restarted_at)
         assert [kind for kind, _ in taken] == ["card", "thread", "thread", "thread"]
         posts = in_thread(slack, handoff.thread_ts)
-        assert posts[0].startswith("Transcript") and "my pages stopped syncing" in posts[0]
+        assert posts[0].startswith("Transcript") and "How do I restore a deleted page?" in posts[0]
         assert posts[1:] == ["*Customer:* still there?", "*Customer:* it's urgent"]
         assert len(cards_of(slack, handoff.id)) == 2  # the refused attempt before the restart, then the card Slack took
         assert cards_of(slack, handoff.id)[-1] is taken[0][1]
