@@ -14,25 +14,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import uuid
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
-
 from bot import texts
 from bot.assistant import AskResult
 from bot.batching import Batcher
+from bot.conversation_records import ConversationRecords
 from bot.language import ENGLISH, conversation_language
 from bot.messages import Loaded, MessageStore, NewInbound, NewReply
 from bot.personal_data import ConversationPrivacy
 from bot.pipeline import Identity
 from bot.services import Services
-from bot.storage import Conversation, utcnow
 from bot.streaming import CustomerStream
 from policies.pii_patterns import Entity
 
@@ -48,16 +43,6 @@ class Submitted:
 
 
 @dataclass(frozen=True, slots=True)
-class Party:
-    """What never changes about a conversation: safe to keep in memory."""
-
-    id: str
-    tenant: str
-    channel: str
-    user: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class _Inbound:
     """A customer's message for the holder of its conversation's lock to store (`_store_and_load`)."""
 
@@ -67,17 +52,15 @@ class _Inbound:
     entities: list[Entity] | None
 
 
-_PARTY_CACHE = 50_000
-_INSERT_CONVERSATION = insert(Conversation)
 
 
-class ConversationService:
+class ConversationService(ConversationRecords):
     def __init__(
         self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None
     ) -> None:
+        super().__init__(services.engine)
         self._services = services
         self._on_result = on_result
-        self._engine = services.engine
         self._messages = MessageStore(services.engine)
         # messages of concurrent conversations (a redaction batch's come out together) are stored in
         # one transaction and one thread hop; so are their replies (a search batch's answers)
@@ -89,7 +72,6 @@ class ConversationService:
         self._global_listeners: list[Listener] = []
         self._delay = processing_delay  # test hook: widens the crash window on purpose
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._parties: OrderedDict[str, Party] = OrderedDict()
         # set by the composition root when handoff is on (handoff.service.HandoffService)
         self.handoff: Any = None
         # (channel, tenant) -> whether a sender pushes its messages to a platform (set by bot.dispatch):
@@ -100,60 +82,6 @@ class ConversationService:
     @property
     def max_chars(self) -> int:
         return self._services.settings.max_question_chars
-
-    def create(
-        self, *, tenant: str, channel: str, user: str | None = None, conversation_id: str | None = None,
-        address: str | None = None, thread: str | None = None, groups: tuple[str, ...] = (),
-    ) -> Conversation:
-        """A new conversation, or the stored one with that id (channels derive ids from the platform).
-        `groups`: access groups the caller has verified (signed visitor claims), kept for every message."""
-        now = utcnow()
-        values = {"id": conversation_id or uuid.uuid4().hex, "tenant": tenant, "channel": channel, "user": user, "address": address,
-                  "thread": thread, "state": "bot", "created_at": now, "updated_at": now,
-                  "groups": ",".join(sorted(set(groups))) or None}
-        try:
-            with self._engine.begin() as conn:  # Core, not the ORM: a widget visitor's first request pays for this
-                conn.execute(_INSERT_CONVERSATION, values)
-        except IntegrityError:
-            existing = self.get(values["id"])
-            if existing is None:
-                raise
-            return existing
-        conversation = Conversation(**values)
-        self._remember(conversation)
-        return conversation
-
-    def get(self, conversation_id: str) -> Conversation | None:
-        with Session(self._engine) as session:
-            conversation = session.get(Conversation, conversation_id)
-        if conversation is not None:
-            self._remember(conversation)
-        return conversation
-
-    def set_streaming(self, conversation_id: str, message: str | None) -> None:
-        """The platform message an answer is being streamed into (None: the answer was delivered)."""
-        with self._engine.begin() as conn:
-            conn.execute(update(Conversation).where(col(Conversation.id) == conversation_id).values(streaming=message))
-
-    def _remember(self, conversation: Conversation) -> Party:
-        party = Party(id=conversation.id, tenant=conversation.tenant, channel=conversation.channel, user=conversation.user)
-        self._parties[party.id] = party
-        self._parties.move_to_end(party.id)
-        if len(self._parties) > _PARTY_CACHE:
-            self._parties.popitem(last=False)
-        return party
-
-    def party(self, conversation_id: str) -> Party | None:
-        """Tenant, channel and user of a conversation (from memory when seen before; else the database)."""
-        party = self._parties.get(conversation_id)
-        if party is not None:
-            return party
-        conversation = self.get(conversation_id)
-        return self._parties.get(conversation_id) if conversation is not None else None
-
-    async def find(self, conversation_id: str) -> Party | None:
-        party = self._parties.get(conversation_id)
-        return party if party is not None else await asyncio.to_thread(self.party, conversation_id)
 
     def history(self, conversation_id: str, *, for_customer: bool = True) -> list[dict[str, Any]]:
         messages = self._messages.history(conversation_id)
