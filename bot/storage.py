@@ -98,6 +98,9 @@ class Handoff(SQLModel, table=True):
     packet: str = "{}"  # JSON, redacted
     created_at: datetime = Field(default_factory=utcnow, index=True)
     contact: str | None = None  # the e-mail placeholder the customer left for a reply; its value stays in the conversation's vault
+    # nothing of this handoff (card or thread posts) goes to Slack before this: a card Slack refused for
+    # good, a Retry-After. Stored so that a restart (a crash loop, a deploy) waits it out too
+    not_before: datetime | None = None
 
 
 class StaffPost(SQLModel, table=True):

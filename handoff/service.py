@@ -7,8 +7,9 @@ are announced by `tick()` once it is back, and the customer is told a person wil
 Every post to a staff thread (the transcript, relayed customer messages and files) goes through its
 stored, ordered queue (`ThreadPosts`, handoff/thread_posts.py); a card that was posted is never posted again.
 A card Slack refuses for good (`StaffPostRefused`: e.g. an archived channel) is not retried on every
-tick but every `CARD_RETRY_AFTER`, as an operator may fix the channel; it is logged, audited and
-counted (supportbot_handoff_post_failures_total) like a refused thread post.
+tick but every `CARD_RETRY_AFTER` (also across a restart: the pause is stored with the handoff), as an
+operator may fix the channel; it is logged, audited and counted (supportbot_handoff_post_failures_total)
+like a refused thread post.
 """
 
 from __future__ import annotations
@@ -180,17 +181,17 @@ class HandoffService:
                 "Slack refused the %s of handoff %s in channel %s (%s); trying again every %d minutes",
                 "reminder" if reminder else "card", handoff.id, handoff.staff_channel, exc.error, CARD_RETRY_AFTER.total_seconds() // 60,
             )
-            self._posts.pause(handoff, until=self._now() + CARD_RETRY_AFTER)
+            await self._posts.pause(handoff, until=self._now() + CARD_RETRY_AFTER)
             await asyncio.to_thread(self._records.save, handoff, attempts=handoff.attempts + 1)
             await self._posts.refused(handoff, "reminder" if reminder else "card", exc.error)
             return False
         except Exception as exc:  # Slack down: stay queued, `tick` tries again
             logger.warning("could not announce handoff %s (%s); it stays queued", handoff.id, type(exc).__name__)
-            self._posts.wait_if_asked(handoff, exc)
+            await self._posts.wait_if_asked(handoff, exc)
             await asyncio.to_thread(self._records.save, handoff, attempts=handoff.attempts + 1)
             return False
-        self._posts.resume(handoff)
-        changes: dict[str, Any] = {"announced_at": self._now(), "attempts": handoff.attempts + 1}
+        # Slack took it: a pause (a refused card, a Retry-After) is over, stored with the rest
+        changes: dict[str, Any] = {"announced_at": self._now(), "attempts": handoff.attempts + 1, "not_before": None}
         if reminder:
             await asyncio.to_thread(self._records.save, handoff, **changes)
             return True

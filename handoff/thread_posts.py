@@ -6,7 +6,8 @@ during an outage or across a restart appears after the card, once.
 Slack refusing a post for good (`StaffPostRefused`: an archived channel, text it won't take) is not
 retried on every tick: a thread post is marked failed and the posts after it go on (text too long is
 split and posted in pieces instead). Slack asking to wait (`StaffDeskBusy` with a Retry-After) pauses
-the handoff's posts, and the card's too (handoff/service.py pauses a refused card the same way).
+the handoff's posts, and the card's too (handoff/service.py pauses a refused card the same way). The
+pause is stored with the handoff (`Handoff.not_before`), so a restart waits it out instead of trying at once.
 Refusals are logged, audited and counted (supportbot_handoff_post_failures_total).
 """
 
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 from bot.errors import SupportbotError
 from bot.storage import AuditLog, Handoff
 from handoff.policy import HandoffPolicy
-from handoff.records import HandoffRecords
+from handoff.records import HandoffRecords, aware
 from channels.telegram import split_message
 
 if TYPE_CHECKING:
@@ -69,9 +70,6 @@ class ThreadPosts:
         self._observe = observe
         self._thread_locks: dict[int, asyncio.Lock] = {}
         self._flushes: set[asyncio.Task[None]] = set()
-        # handoff id -> when to try Slack again (a card refused for good, Retry-After); in memory: a
-        # restart tries once at start, then pauses again
-        self._not_before: dict[int, datetime] = {}
 
     async def add(self, handoff: Handoff, text: str, *, kind: str = "note") -> None:
         """Post in the handoff's staff thread after whatever is still waiting. Stored first: kept for
@@ -110,27 +108,28 @@ class ThreadPosts:
                     continue
                 except Exception as exc:
                     logger.warning("could not post in the staff thread of handoff %s (%s); posts wait", handoff.id, type(exc).__name__)
-                    self.wait_if_asked(handoff, exc)
+                    await self.wait_if_asked(handoff, exc)
                     return
                 # marked once Slack took it: a crash right between the two posts it again at the next
                 # start (once), the same trade the reply delivery makes (bot/dispatch.py); never lost
                 await asyncio.to_thread(self._records.mark_posted, post_id)
+                if handoff.not_before is not None:  # a pause that ran out: Slack takes posts again
+                    handoff = await asyncio.to_thread(self._records.save, handoff, not_before=None)
 
     def paused(self, handoff: Handoff) -> bool:
-        until = self._not_before.get(handoff.id or 0)
+        """Read from the handoff as stored (callers pass a row they just read), so it holds across a restart."""
+        until = aware(handoff.not_before)
         return until is not None and self._now() < until
 
-    def pause(self, handoff: Handoff, *, until: datetime) -> None:
-        """Nothing of this handoff (card or thread posts) goes to Slack before `until`."""
-        self._not_before[handoff.id or 0] = until
+    async def pause(self, handoff: Handoff, *, until: datetime) -> None:
+        """Nothing of this handoff (card or thread posts) goes to Slack before `until`. A successful card
+        clears it (handoff/service.py), as does a thread post after it ran out."""
+        await asyncio.to_thread(self._records.save, handoff, not_before=until)
 
-    def resume(self, handoff: Handoff) -> None:
-        self._not_before.pop(handoff.id or 0, None)
-
-    def wait_if_asked(self, handoff: Handoff, exc: Exception) -> None:
+    async def wait_if_asked(self, handoff: Handoff, exc: Exception) -> None:
         """Slack said how long to wait (Retry-After on `ratelimited`): nothing goes to it before."""
         if isinstance(exc, StaffDeskBusy) and exc.retry_after:
-            self.pause(handoff, until=self._now() + timedelta(seconds=exc.retry_after))
+            await self.pause(handoff, until=self._now() + timedelta(seconds=exc.retry_after))
 
     async def refused(self, handoff: Handoff, kind: str, error: str) -> None:
         """Audited and counted with Slack's error code and what was posted, never its text."""

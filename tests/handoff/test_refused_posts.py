@@ -2,6 +2,8 @@
 never retried) and the customer's next words still reach staff; text Slack finds too long arrives in
 pieces; a card refused for good (an archived or unknown channel) is tried again every ten minutes, not
 on every tick, and goes out once the channel is fixed; a rate limit is waited out, nothing is dropped.
+Both pauses are stored with the handoff: a restart (a crash loop, a deploy) waits them out too, also on
+a database from before they were stored.
 
 The app runs without Slack (its handoffs stay queued with their posts stored); a handoff service on the
 same database, with a clock the test moves and the real slack_sdk client, posts them to the loopback Slack.
@@ -14,14 +16,17 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import inspect
 
 from bot.metrics import Metrics
-from bot.storage import utcnow
+from bot.storage import open_database, utcnow
 from bot.web import CONVERSATIONS, READY, SERVICES, SETTINGS, build_app
 from handoff.records import HandoffRecords
 from handoff.service import HandoffService
@@ -66,18 +71,23 @@ async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Test
         yield client
 
 
-@pytest.fixture
-def staff(client: TestClient, slack: FakeSlackApi) -> Staff:
-    app, clock, metrics = client.app, Clock(), Metrics()
+def staff_on(app: web.Application, slack: FakeSlackApi, clock: Clock) -> Staff:
+    """A handoff service as a start builds it: nothing in memory but what it reads from the database."""
+    metrics = Metrics()
     service = HandoffService(
         engine=app[SERVICES].engine, settings=app[SETTINGS], conversations=app[CONVERSATIONS], audit=app[SERVICES].audit,
         now=clock, observe=metrics.handoff,
     )
     service.desk = SlackStaffDesk(client=AsyncWebClient(token="xoxb-test", base_url=slack.base_url))
+    return Staff(service, clock, metrics, HandoffRecords(app[SERVICES].engine, now=clock))
+
+
+@pytest.fixture
+def staff(client: TestClient, slack: FakeSlackApi) -> Staff:
     slack.refusing.clear()
     slack.refuse_next.clear()
     slack.text_limit = 40_000
-    return Staff(service, clock, metrics, HandoffRecords(app[SERVICES].engine, now=clock))
+    return staff_on(client.app, slack, Clock())
 
 
 def taken_in_thread(slack: FakeSlackApi, thread_ts: str) -> list[str]:
@@ -197,3 +207,66 @@ async def test_a_rate_limit_is_waited_out_and_nothing_is_marked_failed(client: T
     assert taken_in_thread(slack, thread_ts)[1:] == ["*Customer:* hello?"]
     assert staff.records.failed_posts(handoff_id) == [] and staff.failures("said", "ratelimited") == 0
     assert not [e for e in client.app[SERVICES].audit.events(conversation_id=conversation) if e.kind == "staff_post_failed"]
+
+
+async def test_a_restart_waits_out_the_pause_of_a_card_slack_refused_for_good(client: TestClient, slack: FakeSlackApi, staff: Staff) -> None:
+    slack.refusing["chat.postMessage"] = "channel_not_found"
+    _, _, _, handoff_id = await escalated(client, staff)
+    await staff.service.tick()
+    assert len(cards_of(slack, handoff_id)) == 1
+
+    for minutes in (1, 4, 4):  # restarting again and again within the ten minutes: Slack is not asked again
+        staff.clock.moment += timedelta(minutes=minutes)
+        staff = staff_on(client.app, slack, staff.clock)
+        await staff.service.tick()
+    assert len(cards_of(slack, handoff_id)) == 1
+
+    slack.refusing.clear()  # fixed meanwhile; the pause has run out by the next start
+    staff.clock.moment += timedelta(minutes=1)
+    staff = staff_on(client.app, slack, staff.clock)
+    await staff.service.tick()
+    handoff = staff.service.get(handoff_id)
+    assert handoff is not None and handoff.status == "open" and handoff.thread_ts
+    assert len(cards_of(slack, handoff_id)) == 2 and handoff.not_before is None
+
+
+async def test_a_restart_waits_out_a_rate_limit(client: TestClient, slack: FakeSlackApi, staff: Staff) -> None:
+    conversation, auth, thread_ts, handoff_id = await thread_of(client, staff)
+    slack.refuse_next["chat.postMessage"] = ["ratelimited"]
+    slack.retry_after = 30
+    assert (await say(client, conversation, auth, "still there?"))["relayed"] is True
+    await staff.service.tick()
+    assert attempts_with(slack, thread_ts, "still there?") == 1
+
+    staff.clock.moment += timedelta(seconds=20)
+    staff = staff_on(client.app, slack, staff.clock)
+    await staff.service.tick()  # Slack asked for 30 seconds
+    assert attempts_with(slack, thread_ts, "still there?") == 1
+
+    staff.clock.moment += timedelta(seconds=11)
+    staff = staff_on(client.app, slack, staff.clock)
+    await staff.service.tick()
+    assert taken_in_thread(slack, thread_ts)[1:] == ["*Customer:* still there?"]
+    handoff = staff.service.get(handoff_id)
+    assert handoff is not None and handoff.not_before is None
+
+
+def test_an_existing_database_gains_the_pause_column_and_its_handoffs_are_not_paused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = open_database(url)
+    with engine.begin() as conn:  # the handoff table as it was before the pause was stored
+        conn.exec_driver_sql("ALTER TABLE handoff DROP COLUMN not_before")
+        conn.exec_driver_sql(
+            "INSERT INTO handoff (conversation_id, tenant, reason, status, attempts, packet, created_at) "
+            "VALUES ('c1', 'default', 'asked', 'queued', 3, '{}', '2026-01-01')"
+        )
+    engine.dispose()
+    engine = open_database(url)
+    assert "not_before" in {c["name"] for c in inspect(engine).get_columns("handoff")}
+    clock = Clock()
+    records = HandoffRecords(engine, now=clock)
+    [handoff] = records.waiting()
+    assert handoff.not_before is None  # waiting since before the upgrade: announced at the next tick
+    records.save(handoff, not_before=clock() + timedelta(minutes=10))
+    stored = records.get(handoff.id or 0)
+    assert stored is not None and stored.not_before is not None and stored.attempts == 3
