@@ -3,13 +3,14 @@ Spanish, Italian or Portuguese for a question in that language, English when uns
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.errors import ConfigError
-from bot.language import guess_language
+from bot.language import guess_language, telling_language
 from bot.pipeline import HandoffReason, Identity
 from bot.services import Services
 from bot.settings import load_tenants
@@ -25,6 +26,7 @@ from bot.texts import text
     ("I forgot my password, how do I reset it?", "en"),
     ("SSO?", "en"),  # too short to tell: English
     ("¿Dónde cambio mi clave de acceso?", "es"),  # short, and no word of it says Spanish alone
+    ("Mi wifi se corta cada noche a las 23:00 mas o menos", "es"),
 ])
 def test_the_customers_language_is_guessed(text: str, language: str) -> None:
     assert guess_language(text) == language
@@ -61,3 +63,17 @@ def test_a_language_the_bot_has_no_texts_in_is_a_clear_error(tmp_path: Path) -> 
     tenants.write_text('[tenants.tokyo]\nlanguage = "ja"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="language must be one of de, en, es, fr, it, pt, not 'ja'"):
         load_tenants(tenants)
+
+
+async def test_a_peers_support_tickets_are_each_answered_in_their_own_language(
+    make_services: Callable[..., Services], shared_data: Path
+) -> None:
+    """promptfoo's customer-support rubric grades "language fit": English and Spanish tickets (none of
+    them covered by the sample help center, so each reply is the bot's own text)."""
+    tickets = list(csv.DictReader((shared_data / "peer/promptfoo/eval-customer-support-rubric/tests.csv").open(encoding="utf-8")))
+    services = make_services(sample=True)
+    languages = {ticket["language"] for ticket in tickets}
+    assert languages == {"en", "es"}
+    for ticket in tickets:
+        reply = await services.assistant.ask(ticket["customer_message"], identity=Identity(tenant="default", user="peer", channel="test"))
+        assert telling_language(reply.answer) == ticket["language"], (ticket["__description"], reply.answer)
