@@ -81,7 +81,7 @@ class Services:
         if self.started:
             return
         self.embedder.warm_up()
-        language.warm_up()
+        language.warm_up()  # the assistant's handoff notices use it with any embedder
         self.store.open()
         self.pipeline.warm_up()
         self.vault.purge_expired()

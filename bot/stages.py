@@ -8,10 +8,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from bot import language
 from bot.answering import ExtractiveAnswerer
 from bot.batching import Batcher
 from bot.generation import GroundedGenerator
-from bot.language import looks_english
 from bot.models import ChatModel, ModelError, ModelReply
 from bot.pipeline import HandoffReason, Outcome, Turn
 from bot.settings import Settings
@@ -211,6 +211,12 @@ class ConfidenceStage:
         self._vocabulary = vocabulary
         self._english_embedder = english_embedder  # then a question in another language needs shared words
 
+    def warm_up(self) -> None:
+        """The language identifier and the stop-word lists (1.8 s of imports), not on the first customer's turn."""
+        if self._english_embedder:
+            language.warm_up()
+            shares_words("warm", "up")
+
     async def run(self, turn: Turn) -> None:
         answer = turn.answer
         unknown: list[tuple[str, bool]] = []
@@ -226,7 +232,7 @@ class ConfidenceStage:
                 turn.notes["unknown_terms"] = {"names": sum(1 for _, n in unknown if n), "words": sum(1 for _, n in unknown if not n)}
         asked = turn.redacted or turn.text
         wordless = (
-            self._english_embedder and bool(turn.passages) and not looks_english(asked)
+            self._english_embedder and bool(turn.passages) and not language.looks_english(asked)
             and not shares_words(asked, f"{turn.passages[0].chunk.heading_text}\n{turn.passages[0].chunk.text}")
         )
         if wordless:
