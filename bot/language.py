@@ -39,11 +39,6 @@ def warm_up() -> None:
     _identifier()
 
 
-def guess_language(text: str) -> str:
-    """"de", "fr", "es", "it", "pt" or "en" (also when too short or unclear to tell)."""
-    return telling_language(text) or ENGLISH
-
-
 def telling_language(text: str) -> str | None:
     """The language `text` is in, or None when it is too short or unclear to tell ("5", "ok", "SSO?")."""
     if not _WORD.search(text):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.language import guess_language, telling_language
+from bot.language import ENGLISH, telling_language
 from bot.pipeline import HandoffReason, Identity
 from bot.services import Services
 from bot.settings import load_tenants
@@ -29,7 +29,7 @@ from bot.texts import text
     ("Mi wifi se corta cada noche a las 23:00 mas o menos", "es"),
 ])
 def test_the_customers_language_is_guessed(text: str, language: str) -> None:
-    assert guess_language(text) == language
+    assert (telling_language(text) or ENGLISH) == language  # English when it can't be told
 
 
 async def test_a_handoff_notice_comes_in_the_language_of_the_question(make_services: Callable[..., Services]) -> None:
