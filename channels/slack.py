@@ -20,6 +20,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import texts
+from bot.links import absolute_url
 from channels.base import Attachment, Button, ConversationRef, InboundMessage, Reply
 
 logger = logging.getLogger(__name__)
@@ -89,11 +90,22 @@ def blocks_for(reply: Reply) -> list[dict[str, Any]]:
     for start in range(0, max(len(text), 1), MAX_TEXT):
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _escape(text[start : start + MAX_TEXT]) or " "}})
     if reply.citations:
-        links = " · ".join(f"<{c.url}|{_escape(c.title)}>" if c.url else _escape(c.title) for c in reply.citations)
+        links = " · ".join(_citation(c.title, c.url) for c in reply.citations)
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": texts.text("sources", reply.lang, links=links)}]})
     if reply.buttons:
         blocks.append({"type": "actions", "block_id": "supportbot_feedback", "elements": [_button(b) for b in reply.buttons]})
     return blocks
+
+
+def _citation(title: str, url: str | None) -> str:
+    """`<url|title>` for a safe absolute http(s) URL (bot/links.py), else the title alone: a stored
+    URL may predate the check at ingest, and Slack can't resolve a link relative to the help site."""
+    link = absolute_url(url)
+    if link is None:
+        return _escape(title)
+    # inside <...> the URL must not close the link early or start the label: `|`, `<`, `>` percent-encoded
+    link = link.replace("&", "&amp;").replace("|", "%7C").replace("<", "%3C").replace(">", "%3E")
+    return f"<{link}|{_escape(title)}>"
 
 
 def _button(button: Button) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.links import safe_url
 from bot.storage import Document, Tenant, utcnow
 from knowledge.chunking import CHUNKER_VERSION, Chunk, chunk_document, doc_id_for
 from knowledge.embedding import Embedder
@@ -197,7 +198,7 @@ class Ingestor:
                 row.content_hash = p.digest
                 row.groups = access
                 row.title = p.doc.title[:1024]
-                row.url = p.doc.url
+                row.url = safe_url(p.doc.url)  # loaders check it too: a SourceDoc may come from elsewhere
                 row.chunk_count = len(chunks)
                 row.updated_at = utcnow()
                 session.add(row)

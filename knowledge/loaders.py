@@ -10,12 +10,16 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import SupportbotError
+from bot.links import safe_url
+
+logger = logging.getLogger(__name__)
 
 
 class UnsupportedFile(SupportbotError):
@@ -57,6 +61,16 @@ class FaqColumns:
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf", ".csv", ".jsonl"}
 _URL_LINE = re.compile(r"^\s*(?:url|link|source)\s*:\s*(https?://\S+)\s*$", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+def _link(url: str | None, source: str) -> str | None:
+    """A document's URL if it may become a link for customers (bot/links.py); else None, said once in the log."""
+    if url is None or not url.strip():
+        return None
+    checked = safe_url(url)
+    if checked is None:
+        logger.warning("%s: its URL is not an http(s) or site-relative link; the document is kept without a link", source)
+    return checked
 
 
 def _title_from_name(path: Path) -> str:
@@ -120,7 +134,7 @@ def load_markdown(path: Path, source: str) -> SourceDoc:
             continue
         buffer.append(line)
     flush()
-    return SourceDoc(source=source, title=title or _title_from_name(path), url=url, sections=tuple(sections), kind="article")
+    return SourceDoc(source=source, title=title or _title_from_name(path), url=_link(url, source), sections=tuple(sections), kind="article")
 
 
 _BOILERPLATE = "script, style, noscript, nav, header, footer, aside, form, iframe, svg, template, [role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true]"
@@ -168,7 +182,7 @@ def load_html(path: Path, source: str) -> SourceDoc:
         sections.append(Section(heading=heading, text="\n".join(buffer)))
     if not sections:
         raise UnsupportedFile("no readable text after removing navigation and boilerplate")
-    return SourceDoc(source=source, title=title or _title_from_name(path), url=url, sections=tuple(sections), kind="article")
+    return SourceDoc(source=source, title=title or _title_from_name(path), url=_link(url, source), sections=tuple(sections), kind="article")
 
 
 def load_text(path: Path, source: str) -> SourceDoc:
@@ -181,7 +195,7 @@ def load_text(path: Path, source: str) -> SourceDoc:
     if lines and 0 < len(lines[0].strip()) <= 120 and (len(lines) == 1 or not lines[1].strip()):
         title, lines = lines[0].strip(), lines[1:]
     body = "\n".join(lines).strip()
-    return SourceDoc(source=source, title=title, url=url, sections=(Section((), body),) if body else (), kind="article")
+    return SourceDoc(source=source, title=title, url=_link(url, source), sections=(Section((), body),) if body else (), kind="article")
 
 
 def load_pdf(path: Path, source: str) -> SourceDoc:
@@ -234,7 +248,7 @@ def load_faq(path: Path, source: str, columns: FaqColumns) -> list[SourceDoc]:
         if row_id in seen:
             row_id = f"{row_id}-{index}"
         seen.add(row_id)
-        url = row.get(columns.url, "").strip() or None
+        url = _link(row.get(columns.url, ""), f"{source}#{row_id}")
         docs.append(SourceDoc(source=f"{source}#{row_id}", title=question, url=url, sections=(Section((), answer),), kind="faq"))
     if not docs:
         raise UnsupportedFile("no rows with both a question and an answer")

@@ -155,6 +155,15 @@
     return node;
   }
 
+  // A citation URL as a link target only if it is http(s), absolute or relative to the help page:
+  // never javascript:, data:, vbscript: (in any case, behind spaces or control characters), as a
+  // stored URL may predate the server's own check (bot/links.py).
+  function safeHref(url) {
+    if (typeof url !== "string" || !url || /[\u0000-\u0020\u007f-\u009f\\]/.test(url.trim())) return null;
+    try { var u = new URL(url.trim(), location.href); } catch (e) { return null; }
+    return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+  }
+
   // Text with bare URLs turned into links, safely (text nodes and <a> elements only).
   function linkify(parent, text) {
     var re = /https?:\/\/[^\s<>()"']+[^\s<>()"'.,;:!?]/g, last = 0, m;
@@ -205,8 +214,9 @@
     if (cites.length) {
       var box = el("div", "sources"); box.appendChild(el("strong", null, t("sources")));
       cites.forEach(function (c) {
-        if (!c.url) { box.appendChild(el("span", null, c.title)); return; }
-        var a = el("a", null, c.title); a.href = c.url; a.target = "_blank"; a.rel = "noopener noreferrer"; box.appendChild(a);
+        var href = safeHref(c.url);
+        if (!href) { box.appendChild(el("span", null, c.title)); return; }
+        var a = el("a", null, c.title); a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer"; box.appendChild(a);
       });
       bubble.appendChild(box);
     }

@@ -110,3 +110,36 @@ def test_chunk_ids_are_stable(tmp_path: Path) -> None:
     [doc] = load_file(md, "a.md")
     assert [c.id for c in chunk_document(doc, tenant="t")] == [c.id for c in chunk_document(doc, tenant="t")]
     assert chunk_document(doc, tenant="t")[0].id != chunk_document(doc, tenant="u")[0].id
+
+
+UNSAFE_URLS = (
+    "javascript:alert(document.cookie)",
+    "JavaScript:alert(1)",
+    "  javascript:alert(1)",
+    "\x01javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "VBScript:msgbox(1)",
+    "file:///etc/passwd",
+    "//evil.example/phish",
+    "/\\evil.example",
+)
+
+
+@pytest.mark.parametrize("url", UNSAFE_URLS)
+def test_unsafe_document_urls_never_become_links(tmp_path: Path, url: str) -> None:
+    md = tmp_path / "front.md"
+    md.write_text(f"---\ntitle: Front\nurl: {url}\n---\n\nBody text.\n")
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><head><link rel='canonical' href='{url}'></head><body><main><h1>T</h1><p>Body.</p></main></body></html>")
+    faq = tmp_path / "faq.csv"
+    faq.write_text('question,answer,url\nHow?,Like this.,"' + url.replace('"', '""') + '"\n')
+    for path in (md, page, faq):
+        [doc] = load_file(path, path.name)
+        assert doc.url is None, (path.name, url)
+
+
+def test_http_and_site_relative_urls_are_kept(tmp_path: Path) -> None:
+    faq = tmp_path / "faq.csv"
+    faq.write_text("question,answer,url\nA?,a.,https://help.example/a\nB?,b.,/help/b\nC?,c.,HTTP://help.example/c\n")
+    assert [d.url for d in load_file(faq, "faq.csv")] == ["https://help.example/a", "/help/b", "HTTP://help.example/c"]

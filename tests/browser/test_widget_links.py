@@ -1,0 +1,72 @@
+"""The widget renders a citation as a link only for an http(s) URL (absolute or relative to the help
+page): a stored `javascript:` or `data:` URL shows as plain text. Chromium with the API answered by
+Playwright's request routing (no server needed), so the renderer itself is what is tested."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_widget_browser import CHROMIUM, FLAGS
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)")
+
+WIDGET = Path(__file__).resolve().parents[2] / "channels" / "widget_static" / "widget.js"
+SITE = "https://help.acme.example"
+CITATIONS = [
+    {"source": "a.md", "title": "Script", "url": "javascript:document.title='pwned'", "score": 0.9},
+    {"source": "b.md", "title": "Upper", "url": "  JavaScript:alert(1)", "score": 0.8},
+    {"source": "c.md", "title": "Control", "url": "\u0001javascript:alert(1)", "score": 0.8},
+    {"source": "d.md", "title": "Data", "url": "data:text/html,<script>alert(1)</script>", "score": 0.7},
+    {"source": "e.md", "title": "VB", "url": "vbscript:msgbox(1)", "score": 0.7},
+    {"source": "f.md", "title": "Absolute", "url": "https://help.acme.example/refunds", "score": 0.6},
+    {"source": "g.md", "title": "Relative", "url": "/billing/invoices", "score": 0.5},
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def test_citation_links_are_http_or_site_relative_only(browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+
+    def answer(route: object) -> None:
+        request = route.request  # type: ignore[attr-defined]
+        path = request.url.removeprefix(SITE)
+        if path == "/":
+            body, kind = '<html><body><h1>Help</h1><script src="/widget.js" data-widget-key="k"></script></body></html>', "text/html"
+        elif path == "/widget.js":
+            body, kind = WIDGET.read_text(), "application/javascript"
+        elif path == "/api/v1/conversations":
+            body, kind = json.dumps({"conversation_id": "c1", "token": "t1"}), "application/json"
+        elif path == "/api/v1/conversations/c1/messages":
+            reply = {"id": 2, "role": "bot", "outcome": "answer", "text": "Here you go.", "citations": CITATIONS}
+            body, kind = json.dumps({"reply": reply}), "application/json"
+        else:
+            route.abort()  # type: ignore[attr-defined]
+            return
+        route.fulfill(status=200, body=body, content_type=kind)  # type: ignore[attr-defined]
+
+    page.route(f"{SITE}/**", answer)
+    page.goto(SITE + "/")
+    page.get_by_role("button", name="Open support chat").click()
+    box = page.get_by_role("textbox", name="Your message")
+    box.fill("refunds?")
+    box.press("Enter")
+    sources = page.get_by_role("log", name="Conversation").locator(".msg.bot .sources")
+    sources.wait_for(timeout=15_000)
+    links = {a.inner_text(): a.get_attribute("href") for a in sources.locator("a").all()}
+    assert links == {"Absolute": "https://help.acme.example/refunds", "Relative": "https://help.acme.example/billing/invoices"}
+    shown = sources.inner_text()
+    for title in ("Script", "Upper", "Control", "Data", "VB"):
+        assert title in shown  # the title stays, as plain text
+    page.close()
