@@ -48,7 +48,7 @@ def setup_channels(app: web.Application, *, settings: Settings, dispatcher: Disp
         setup_slack(app, settings=settings, dispatcher=dispatcher, handoff=handoff, channels=channels)
     bots = telegram_bots(settings)
     if bots:
-        from channels.telegram import TelegramChannel
+        from channels.telegram import TelegramChannel, forbidden
 
         for tenant, (token, secret) in bots.items():
             if secret is None and not settings.telegram_polling:
@@ -71,8 +71,8 @@ def setup_channels(app: web.Application, *, settings: Settings, dispatcher: Disp
 
         async def telegram_webhook(request: web.Request) -> web.StreamResponse:
             channel = channels.telegram.get(request.match_info["tenant"])
-            if channel is None:
-                return web.json_response({"error": "no Telegram bot for this tenant"}, status=404)
+            if channel is None:  # the same answer as a wrong secret: which tenants have a bot is no one's business
+                return forbidden()
             return await channel.handle_webhook(request)  # type: ignore[attr-defined]
 
         app.router.add_post("/telegram/{tenant}/webhook", telegram_webhook)
@@ -90,6 +90,8 @@ def setup_slack(app: web.Application, *, settings: Settings, dispatcher: Dispatc
     handoff.desk = slack.desk
     dispatcher.register(slack.customers)
     channels.slack = slack
+    channels.starters.append(slack.identity.start)
+    channels.stoppers.append(slack.identity.stop)
     if settings.slack_signing_secret:
         app.router.add_post("/slack/events", slack.handle)
     if settings.slack_app_token:

@@ -15,6 +15,7 @@ import hmac
 import html
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -67,6 +68,30 @@ def render_html(reply: Reply) -> str:
     if links:
         text += "\n\n" + "\n".join(f"• {link}" for link in links)
     return text
+
+
+def forbidden() -> web.Response:
+    """The one answer for a wrong or missing secret, a polling bot, and a tenant without a bot, so the
+    webhook tells nobody which tenants have one."""
+    return web.json_response({"error": "forbidden"}, status=401)
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+MAX_DEPTH = 64  # far deeper than any update
+
+
+def _clean(value: Any, depth: int = 0) -> Any:
+    """An update's strings with lone surrogates (JSON allows `\\ud800`, the database refuses it) as
+    U+FFFD, so the update can be stored; deeper nesting than any update is refused."""
+    if depth > MAX_DEPTH:
+        raise ValueError("nested too deeply")
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_clean(k, depth + 1): _clean(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v, depth + 1) for v in value]
+    return value
 
 
 def split_message(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -205,14 +230,14 @@ class TelegramChannel:
     # inbound -------------------------------------------------------------------------------
     async def handle_webhook(self, request: web.Request) -> web.Response:
         if self._secret is None:  # a polling bot: nothing may push unsigned updates to it
-            return web.json_response({"error": "this bot has no webhook (no secret token set)"}, status=404)
+            return forbidden()
         supplied = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if not hmac.compare_digest(supplied.encode(), self._secret.encode()):
+        if not hmac.compare_digest(supplied.encode("utf-8", "surrogateescape"), self._secret.encode()):
             logger.warning("telegram webhook with a wrong secret token refused")
-            return web.json_response({"error": "forbidden"}, status=401)
+            return forbidden()
         try:
-            data = json.loads(await request.read())
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            data = _clean(json.loads(await request.read()))
+        except (ValueError, RecursionError) as exc:  # not UTF-8 or JSON, a number past int's digit limit, too deep
             logger.warning("undecodable telegram webhook body refused: %s", type(exc).__name__)
             return web.json_response({"error": "body is not JSON"}, status=400)
         # From here on the answer is 200 whatever the update holds: Telegram redelivers anything else

@@ -14,16 +14,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.signature import SignatureVerifier
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
+from channels import slack_payloads
 from channels.base import ConversationRef, InboundMessage
 from channels.slack import SlackCustomerChannel
 from handoff.slack_desk import SlackStaffDesk
@@ -58,22 +61,87 @@ def tenant_for_team(settings: Settings, *team_ids: str | None) -> str | None:
     return "default" if "default" in settings.tenants else (next(iter(settings.tenants)) if len(settings.tenants) == 1 else None)
 
 
+class BotIdentity:
+    """Who the app is on Slack (auth.test: its user and bot ids), asked in the background and kept.
+
+    Bolt's authorization step needs it for every event; asking Slack there made a Slack outage a
+    500 for every customer message. Until Slack has answered, events go through without the ids:
+    the app's own messages are still told apart by their `bot_id`, and a mention in a known thread
+    that arrives twice (as `message` and `app_mention`) has one client_msg_id, so it is stored once.
+    """
+
+    RETRY_SECONDS = 30.0
+    TIMEOUT_SECONDS = 10.0
+
+    def __init__(self, *, client: AsyncWebClient) -> None:
+        self._client = client
+        self.user_id: str | None = None
+        self.bot_id: str | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._asked_at = float("-inf")
+
+    def refresh(self) -> None:
+        """Ask Slack in the background, unless it answered already or was asked recently."""
+        if self.user_id is not None or (self._task is not None and not self._task.done()):
+            return
+        if time.monotonic() - self._asked_at < self.RETRY_SECONDS:
+            return
+        self._asked_at = time.monotonic()
+        self._task = asyncio.get_running_loop().create_task(self._ask())
+
+    async def _ask(self) -> None:
+        try:
+            answer = await asyncio.wait_for(self._client.auth_test(), self.TIMEOUT_SECONDS)
+        except Exception as exc:  # unreachable, refused, a timeout, an error answer: ask again later
+            logger.warning("Slack's auth.test failed (%s); events are stored meanwhile, replies wait for Slack", type(exc).__name__)
+            return
+        self.user_id, self.bot_id = answer.get("user_id"), answer.get("bot_id")
+
+    async def start(self) -> None:
+        self.refresh()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def authorizer(self) -> Callable[..., Awaitable[AuthorizeResult]]:
+        """bolt's `authorize` function, which never waits for Slack. A plain function, not a method:
+        bolt passes arguments by parameter name and would take `self` for one."""
+
+        async def authorize(enterprise_id: str | None, team_id: str | None, user_id: str | None) -> AuthorizeResult:
+            self.refresh()
+            return AuthorizeResult(
+                enterprise_id=enterprise_id, team_id=team_id, user_id=user_id,
+                bot_token=self._client.token, bot_user_id=self.user_id, bot_id=self.bot_id,
+            )
+
+        return authorize
+
+
+
 class SlackApp:
     """The bolt app and its routes; built by the composition root when Slack is configured."""
 
     def __init__(self, *, settings: Settings, handoff: HandoffService, dispatcher: Dispatcher) -> None:
         self.client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+        self.identity = BotIdentity(client=self.client)
         # process_before_response: a message is stored before Slack hears 200 (or, in Socket Mode, its
         # envelope ack). Acking first would lose a customer message or a staff reply to a crash in
         # between, and Slack would not send it again. Storing takes milliseconds, well within Slack's
         # 3 s; a late ack only costs a retry, which the per-ts deduplication absorbs. Button clicks
         # are acked first (see `_register`).
-        if settings.slack_signing_secret:
-            self.bolt = AsyncApp(client=self.client, signing_secret=settings.slack_signing_secret, process_before_response=True)
-        else:  # Socket Mode only: no HTTP endpoint is mounted, Slack's socket is authenticated by the app token
-            self.bolt = AsyncApp(client=self.client, request_verification_enabled=False, process_before_response=True)
+        # `authorize`: bolt's own single-workspace authorization asks Slack (auth.test) before any
+        # listener runs, so while Slack's Web API is unreachable every event got a 500 and was not
+        # stored. The bot's identity is asked in the background instead (BotIdentity) and events are
+        # stored whether Slack answers or not; replies wait in the durable outbox.
+        # request_verification_enabled=False: `handle` checks the signature over the raw body, then
+        # hands bolt the checked and cleaned payload (Socket Mode is authenticated by the app token).
+        self.bolt = AsyncApp(
+            client=AsyncWebClient(base_url=settings.slack_api_url), authorize=self.identity.authorizer(),
+            request_verification_enabled=False, process_before_response=True,
+        )
         self.desk = SlackStaffDesk(client=self.client, fetch_file=dispatcher.fetch_file)
-        self._verifier = SignatureVerifier(settings.slack_signing_secret) if settings.slack_signing_secret else None
         self.customers = SlackCustomerChannel(client=self.client, known_thread=dispatcher.knows)
         self._settings = settings
         self._handoff = handoff
@@ -85,7 +153,8 @@ class SlackApp:
     async def _name(self, user_id: str) -> str:
         if user_id not in self._names:
             try:
-                info = await self.client.users_info(user=user_id)
+                # bounded: a staff reply is stored after this, and Slack may be unreachable
+                info = await asyncio.wait_for(self.client.users_info(user=user_id), 5.0)
                 user = info.get("user") or {}
                 profile = user.get("profile") or {}
                 self._names[user_id] = profile.get("display_name") or user.get("real_name") or user.get("name") or user_id
@@ -183,27 +252,21 @@ class SlackApp:
             await self._dispatcher.accept(inbound)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        """Forged or stale signature: 401; a signed body that is not a Slack payload: 400; else bolt."""
-        body = await request.text()
-        if self._verifier is None or not self._verifier.is_valid_request(body, dict(request.headers)):
+        """Unsigned, forged or stale: 401; signed but no Slack payload of a shape bolt can read: 400
+        (channels/slack_payloads.py); else bolt, which answers once the message is stored."""
+        raw = await request.read()
+        secret = self._settings.slack_signing_secret
+        if not secret or not slack_payloads.signed(raw, request.headers, secret=secret):
             return web.json_response({"error": "invalid signature"}, status=401)
-        if not _well_formed(body, request.content_type):
+        parsed = slack_payloads.parse(raw, request.content_type)
+        if parsed is None:
             logger.warning("a malformed Slack request was refused")
             return web.json_response({"error": "malformed request"}, status=400)
-        bolt_request = await to_bolt_request(request)
-        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
-
-
-def _well_formed(body: str, content_type: str) -> bool:
-    import json
-    from urllib.parse import parse_qs
-
-    try:
-        if content_type == "application/json":
-            return isinstance(json.loads(body), dict)
-        form = parse_qs(body)
-        if "payload" in form:
-            return isinstance(json.loads(form["payload"][0]), dict)
-        return "command" in form or "ssl_check" in form or bool(form)
-    except (ValueError, IndexError):
-        return False
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in {"content-length", "content-encoding"}}
+        bolt_request = AsyncBoltRequest(body=parsed.body, query=request.query_string, headers=headers)
+        try:
+            response = await self.bolt.async_dispatch(bolt_request)
+        except Exception as exc:  # bolt itself choked on the payload; listeners' errors come back as a 500 response
+            logger.warning("a Slack request bolt could not process was refused (%s)", type(exc).__name__)
+            return web.json_response({"error": "malformed request"}, status=400)
+        return await to_aiohttp_response(response)

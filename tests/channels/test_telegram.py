@@ -414,7 +414,7 @@ async def test_polling_switched_on_in_settings_answers_without_a_webhook(
         assert len(telegram.of("deleteWebhook")) == deletes_before + 1  # Telegram allows a webhook or polling, not both
         # the webhook route takes no unsigned updates from anyone
         forged = update_from(examples["Message with text"], text="/start", chat=2121)
-        assert (await polling_client.post("/telegram/default/webhook", json=forged)).status == 404
+        assert (await polling_client.post("/telegram/default/webhook", json=forged)).status == 401
     assert sent_to(telegram, 2121) == []
 
 
