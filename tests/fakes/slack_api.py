@@ -152,3 +152,15 @@ class FakeSlackApi(LoopbackServer):
     async def start(self) -> str:
         self.base_url = await self.serve() + "/api/"
         return self.base_url
+
+    async def go_down(self) -> None:
+        """An outage: the port refuses connections (nothing listens) until `come_back`."""
+        assert self._runner is not None
+        for site in list(self._runner.sites):
+            await site.stop()
+
+    async def come_back(self) -> None:
+        """Listen again on the same port: the app's configured Slack API URL works again."""
+        assert self._runner is not None
+        port = int(self.base_url.removesuffix("/api/").rsplit(":", 1)[1])
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
