@@ -15,12 +15,12 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from sqlmodel import Session, col, select
 
+from bot.admin_ingest import handle_ingest
 from bot.services import Services
 from bot.storage import AuditEvent, Conversation, Handoff
 
@@ -190,25 +190,9 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
         return web.json_response(data)
 
     async def ingest(request: web.Request) -> web.Response:
-        """Ingest server-side paths (the CLI sends its work here when the server holds the store)."""
+        """Uploaded files, or paths under SUPPORTBOT_INGEST_ROOT (bot/admin_ingest.py); the CLI sends its work here."""
         guard(request)
-        try:
-            body = await request.json()
-            paths = [str(p) for p in body["paths"]]
-            tenant = str(body["tenant"])
-        except (json.JSONDecodeError, KeyError, TypeError):
-            raise web.HTTPBadRequest(text=json.dumps({"error": "expected {\"paths\": [...], \"tenant\": ...}"}), content_type="application/json") from None
-        services = get_services()
-        services.settings.tenant(tenant)
-        report = await asyncio.to_thread(
-            services.ingestor.ingest, [Path(p) for p in paths], tenant=tenant,
-            groups=list(body.get("groups") or []), prune=bool(body.get("prune")),
-        )
-        services.access.refresh(tenant)
-        return web.json_response(
-            {"added": report.added, "updated": report.updated, "unchanged": report.unchanged, "removed": report.removed,
-             "chunks": report.chunks, "skipped": [{"path": p, "reason": r} for p, r in report.skipped], "seconds": round(report.seconds, 2)}
-        )
+        return await handle_ingest(request, get_services())
 
     app.router.add_get("/admin", dashboard)
     app.router.add_get("/api/v1/admin/stats", stats)

@@ -233,6 +233,8 @@ class Settings:
     load_sample_kb: bool = True
     # where a running `supportbot serve` listens, for CLI work it must do (Milvus Lite is single-process)
     server_url: str = "http://127.0.0.1:8080"
+    # the only folder whose files `POST /api/v1/admin/ingest` may read by path (else uploads only)
+    ingest_root: Path | None = None
     # test hook: seconds to wait before processing each message (widens a crash window on purpose)
     processing_delay: float = 0.0
 
@@ -298,6 +300,7 @@ class Settings:
             max_question_chars=int(max_chars) if max_chars else DEFAULT_MAX_QUESTION_CHARS,
             load_sample_kb=(get("SUPPORTBOT_SAMPLE_KB") or "1") not in {"0", "false", "no"},
             server_url=get("SUPPORTBOT_SERVER_URL") or "http://127.0.0.1:8080",
+            ingest_root=Path(root).resolve() if (root := get("SUPPORTBOT_INGEST_ROOT")) else None,
             processing_delay=float(get("SUPPORTBOT_PROCESSING_DELAY") or 0.0),
         )
 

@@ -83,7 +83,9 @@ class Ingestor:
         display_base: Path | None = None,
         progress: bool = False,
         on_skip: Callable[[str, str], None] | None = None,
+        within: Path | None = None,
     ) -> IngestReport:
+        """`within`: read no file whose real path (symbolic links followed) lies outside this folder."""
         started = time.perf_counter()
         report = IngestReport()
         access = access_key(groups)
@@ -104,6 +106,9 @@ class Ingestor:
                 continue
             for file in _walk(root):
                 name = display_root if root.is_file() else os.path.join(display_root, str(file.relative_to(root)))
+                if within is not None and not file.resolve().is_relative_to(within):
+                    self._skip(report, name, "outside the folder ingest may read", on_skip)
+                    continue
                 if root.is_dir() and file.suffix.lower() not in TEXT_SUFFIXES:
                     self._skip(report, name, f"unsupported file type {file.suffix or '(none)'}", on_skip)
                     continue

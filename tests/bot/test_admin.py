@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -11,6 +14,8 @@ from bot.admin import register_admin
 from bot.assistant import pseudonym
 from bot.pipeline import Identity
 from bot.services import Services
+from bot.storage import Document
+from sqlmodel import Session, select
 
 TOKEN = "admin-secret"
 
@@ -50,3 +55,100 @@ async def test_admin_is_off_without_a_token(core: Services) -> None:
     register_admin(app, get_services=lambda: core, token=None)
     async with TestClient(TestServer(app)) as client:
         assert (await client.get("/admin")).status == 404
+
+
+# admin ingest: uploads, or paths under SUPPORTBOT_INGEST_ROOT only ---------------------------------
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+async def ingest_client(make_services: Callable[..., Services], tmp_path: Path) -> AsyncIterator[tuple[TestClient, Services, Path]]:
+    root = tmp_path / "kb-root"
+    (root / "help").mkdir(parents=True)
+    (root / "help" / "refunds.md").write_text("# Refunds\n\nRefunds take five days.\n")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("# Secret\n\nroot:x:0:0:root:/root:/bin/bash\n")
+    (root / "help" / "linked.md").symlink_to(outside / "secret.md")
+    (root / "elsewhere").symlink_to(outside)
+    services = await asyncio.to_thread(make_services, SUPPORTBOT_INGEST_ROOT=str(root), SUPPORTBOT_ADMIN_TOKEN=TOKEN)
+    app = web.Application()
+    register_admin(app, get_services=lambda: services, token=TOKEN)
+    async with TestClient(TestServer(app)) as client:
+        yield client, services, tmp_path
+
+
+def _sources(services: Services) -> list[str]:
+    with Session(services.engine) as session:
+        return sorted(d.source for d in session.exec(select(Document)))
+
+
+async def test_admin_ingest_reads_paths_under_the_ingest_root_only(ingest_client: tuple[TestClient, Services, Path]) -> None:
+    client, services, tmp = ingest_client
+    for paths in ("/etc", ["/etc"], ["/etc/passwd"], ["../outside"], [str(tmp / "outside")], ["elsewhere"], ["help/../../outside"], [], [1], None):
+        response = await client.post("/api/v1/admin/ingest", json={"paths": paths, "tenant": "default"}, headers=AUTH)
+        assert response.status == 400, paths
+        assert "error" in await response.json()
+    assert _sources(services) == []
+    response = await client.post("/api/v1/admin/ingest", json={"paths": ["help"], "tenant": "default"}, headers=AUTH)
+    report = await response.json()
+    assert response.status == 200 and report["added"] == 1
+    # the link out of the root is not followed; what is listed is its name inside the root
+    assert report["skipped"] == [{"path": "help/linked.md", "reason": "outside the folder ingest may read"}]
+    assert _sources(services) == ["help/refunds.md"]  # relative to the root: no server path for customers
+    for body in ({"paths": ["help"], "tenant": "nobody"}, {"paths": ["help"], "tenant": "default", "groups": "staff"},
+                 {"paths": ["help"], "tenant": "default", "prune": "yes"}, ["help"]):
+        assert (await client.post("/api/v1/admin/ingest", json=body, headers=AUTH)).status == 400, body
+    assert (await client.post("/api/v1/admin/ingest", data="[" * 100_000, headers={**AUTH, "Content-Type": "application/json"})).status == 400
+
+
+async def test_admin_ingest_reads_no_server_path_without_an_ingest_root(core: Services, tmp_path: Path) -> None:
+    app = web.Application()
+    register_admin(app, get_services=lambda: core, token=TOKEN)
+    before = _sources(core)
+    async with TestClient(TestServer(app)) as client:
+        for paths in (["/etc"], "/etc", [str(tmp_path)]):
+            response = await client.post("/api/v1/admin/ingest", json={"paths": paths, "tenant": "default"}, headers=AUTH)
+            assert response.status == 400 and "skipped" not in await response.json()
+    assert _sources(core) == before
+
+
+async def test_admin_ingest_takes_uploaded_files_under_the_names_given(ingest_client: tuple[TestClient, Services, Path]) -> None:
+    client, services, _ = ingest_client
+    form = aiohttp.FormData()
+    form.add_field("tenant", "default")
+    form.add_field("path", "kb")
+    form.add_field("file", b"# Invoices\n\nDownload invoices under Billing.\n", filename="kb/invoices.md")
+    form.add_field("file", b"question,answer,url\nHow?,Like this.,javascript:alert(1)\n", filename="kb/faq.csv")
+    form.add_field("file", b"# Escape\n\nNot outside.\n", filename="../../kb/../../etc/escape.md")
+    response = await client.post("/api/v1/admin/ingest", data=form, headers=AUTH)
+    report = await response.json()
+    assert response.status == 200, report
+    sources = _sources(services)
+    assert sources == ["kb/etc/escape.md", "kb/faq.csv#row-1", "kb/invoices.md"], report  # ".." dropped: inside the upload
+    with Session(services.engine) as session:
+        assert all(d.url is None for d in session.exec(select(Document)))
+    bad = aiohttp.FormData()
+    bad.add_field("file", b"x", filename="a.md")
+    assert (await client.post("/api/v1/admin/ingest", data=bad, headers=AUTH)).status == 400  # no tenant
+    garbage = {**AUTH, "Content-Type": "multipart/form-data; boundary=zzz"}
+    assert (await client.post("/api/v1/admin/ingest", data=b"--zzz\r\nnonsense", headers=garbage)).status == 400
+
+
+async def test_cli_ingest_through_the_server_uploads_the_files(ingest_client: tuple[TestClient, Services, Path],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.cli import _ingest_through_server
+
+    client, services, tmp = ingest_client
+    docs = tmp / "work" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "setup.md").write_text("# Setup\n\nInstall the app.\n")
+    (docs / "logo.png").write_bytes(b"\x89PNG")
+    monkeypatch.chdir(tmp / "work")
+    settings = services.settings.with_overrides(server_url=str(client.make_url("/")))
+    await asyncio.to_thread(_ingest_through_server, settings, paths=("docs",), tenant="default", groups=(), prune=False)
+    assert _sources(services) == ["docs/setup.md"]  # the path as given, as a local ingest names it
+    (docs / "setup.md").unlink()
+    await asyncio.to_thread(_ingest_through_server, settings, paths=("docs",), tenant="default", groups=(), prune=True)
+    assert _sources(services) == []
