@@ -26,6 +26,7 @@ from bot.openapi import OPENAPI
 from bot.services import Services, build_services
 from bot.settings import Settings
 from handoff.service import HandoffService
+from handoff.summary import HandoffSummarizer
 from policies.topics import TopicDetector
 
 logger = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ def build_app(
     handoff = HandoffService(
         engine=services.engine, settings=settings, conversations=conversations, audit=services.audit,
         topics=TopicDetector(embedder=services.embedder, settings=settings), observe=app_metrics.handoff,
-        summarizer=services.models.get("local") or services.models.get("remote"),
+        summarizer=HandoffSummarizer(models=services.models, budget=services.budget, settings=settings) if services.models else None,
     )
     conversations.handoff = handoff
     app[HANDOFF] = handoff

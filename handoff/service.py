@@ -28,9 +28,8 @@ from sqlalchemy import Engine
 from bot import texts
 from bot.settings import Settings
 from bot.storage import AuditLog, Conversation, Handoff, utcnow
-from bot.models import ChatModel
 from handoff.packet import Packet, build_packet
-from handoff.summary import model_summary
+from handoff.summary import HandoffSummarizer
 from handoff.policy import HandoffPolicy, policy_from
 from handoff.records import OPEN, HandoffRecords, aware, packet_of
 from handoff.states import HUMAN_OWNED, State
@@ -70,11 +69,11 @@ class HandoffService:
     def __init__(
         self, *, engine: Engine, settings: Settings, conversations: ConversationService, audit: AuditLog,
         topics: TopicDetector | None = None, now: Callable[[], datetime] = utcnow,
-        observe: Callable[..., None] | None = None, summarizer: ChatModel | None = None,
+        observe: Callable[..., None] | None = None, summarizer: HandoffSummarizer | None = None,
     ) -> None:
         """`observe(step, reason=..., waited_seconds=..., error=...)`: metrics hook (bot.metrics.Metrics.handoff)."""
         self._observe = observe or (lambda *a, **k: None)
-        self._summarizer = summarizer  # a model tier that writes the staff summary (else built from the messages)
+        self._summarizer = summarizer  # writes the staff summary with a model the tenant allows (else built from the messages)
         self._records = HandoffRecords(engine, now=now)
         self._settings = settings
         self._conversations = conversations
@@ -145,7 +144,9 @@ class HandoffService:
                 attachments=[{**f, "channel": conversation.channel} for f in files],
             )
             if self._summarizer is not None:
-                summary = await model_summary(self._summarizer, messages)
+                summary = await self._summarizer.summarize(
+                    messages, tenant=conversation.tenant, user=conversation.user, conversation_id=conversation.id
+                )
                 if summary:
                     packet.summary = summary
             handoff = await asyncio.to_thread(self._create, conversation, reason, topic, packet)
