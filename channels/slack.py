@@ -116,6 +116,46 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_TOKEN = re.compile(r"<([^<>\s][^<>]*)>")
+_USER_TOKEN = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+_SPECIAL = {"here": "@here", "channel": "@channel", "everyone": "@everyone"}
+
+
+def mentioned_users(text: str) -> list[str]:
+    """The user ids a Slack message mentions (`<@U123>`), to look their names up for `plain_text`."""
+    return list(dict.fromkeys(_USER_TOKEN.findall(text)))
+
+
+def plain_text(text: str, *, names: Mapping[str, str] | None = None) -> str:
+    """A message typed in Slack as a customer on another channel should read it: Slack's markup
+    (https://api.slack.com/reference/surfaces/formatting) undone. `<https://x|label>` becomes
+    "label (https://x)", `<mailto:a@b>` "a@b", `<@U123>` "@Name" (from `names`, else its label, else
+    "@someone": an id means nothing to a customer), `<#C1|general>` "#general", `<!here>` "@here",
+    and `&amp;`, `&lt;`, `&gt;` their characters. Bold and italic markers stay as typed."""
+    names = names or {}
+
+    def token(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        target, _, label = inner.partition("|")
+        if target.startswith("@"):
+            return "@" + (names.get(target[1:]) or label.lstrip("@") or "someone")
+        if target.startswith("#"):
+            return "#" + (label or "channel")
+        if target.startswith("!"):
+            word = target[1:].split("^", 1)[0]
+            if word in _SPECIAL:
+                return _SPECIAL[word]
+            return label  # a date's fallback text, a user group's handle (`@support`), else nothing
+        if target.startswith("mailto:"):
+            address = target.removeprefix("mailto:")
+            return address if not label or label == address else f"{label} ({address})"
+        if label and label != target:
+            return f"{label} ({target})"
+        return target
+
+    return _TOKEN.sub(token, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 class SlackCustomerChannel:
     name = "slack"
 

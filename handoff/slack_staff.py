@@ -28,7 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.settings import Settings
 from channels import slack_payloads
 from channels.base import ConversationRef, InboundMessage
-from channels.slack import SlackCustomerChannel
+from channels.slack import SlackCustomerChannel, mentioned_users, plain_text
 from handoff.slack_desk import SlackStaffDesk
 
 if TYPE_CHECKING:
@@ -238,8 +238,11 @@ class SlackApp:
             if event.get("subtype") or event.get("bot_id") or (bot_user and event.get("user") == bot_user) or not event.get("thread_ts"):
                 return
             user = str(event.get("user") or "")
+            raw = str(event.get("text") or "")
+            # the customer reads it on the widget, Telegram or as plain text: Slack's markup undone
+            names = {m: name for m in mentioned_users(raw) if (name := await self._name(m)) != m}  # an id is no name
             await self._handoff.staff_reply(
-                thread_ts=str(event["thread_ts"]), staff=user, staff_name=await self._name(user), text=str(event.get("text") or ""),
+                thread_ts=str(event["thread_ts"]), staff=user, staff_name=await self._name(user), text=plain_text(raw, names=names),
                 client_id=f"slack-{event.get('ts')}",
             )
             return

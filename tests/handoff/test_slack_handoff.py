@@ -332,3 +332,19 @@ async def test_socket_mode_receives_events_without_a_public_url(slack: FakeSlack
         reply = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("channel") == "D9001"], timeout=20)
         await app[DISPATCHER].drain()
     assert reply[0]["thread_ts"] == "9001.000100" and "Sources:" in json.dumps(reply[0]["blocks"])
+
+
+async def test_staff_replies_reach_the_customer_without_slacks_markup(client: TestClient, slack: FakeSlackApi) -> None:
+    conversation, auth, ws, received = await widget(client)
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "I want to talk to a person"}, headers=auth)
+    handoff = await until(lambda: (h := client.app[HANDOFF].current(conversation)) is not None and h.thread_ts and h)
+    thread = handoff.thread_ts
+    typed = ("Fish &amp; chips &lt;3 &gt; see <https://help.example/export?a=1&amp;b=2|the export guide>, "
+             "<https://help.example/faq>, ask <@UBOB> in <#C777|billing> <!here> or <mailto:help@example.com|help@example.com>")
+    assert await staff_message(client, thread_ts=thread, text=typed, ts="2100.000001") == 200
+    agent = await until(lambda: [m for m in received if m["role"] == "agent"])
+    assert agent[0]["text"] == (
+        "Fish & chips <3 > see the export guide (https://help.example/export?a=1&b=2), https://help.example/faq, "
+        "ask @Bob in #billing @here or help@example.com"
+    )
+    await ws.close()
