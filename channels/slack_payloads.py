@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import re
 import time
 from collections.abc import Mapping
@@ -89,7 +90,7 @@ def _clean(value: Any, depth: int = 0) -> Any:
         return {_clean(k, depth + 1): _clean(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
         return [_clean(v, depth + 1) for v in value]
-    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+    if isinstance(value, float) and not math.isfinite(value):  # 1e999 parses as infinity
         raise ValueError("not a finite number")
     return value
 

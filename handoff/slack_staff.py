@@ -3,8 +3,11 @@
 Staff: each handoff opens a thread in the staff channel with a Block Kit card (Claim, Resolve, Return
 to bot, Send draft; posted by handoff/slack_desk.py). Claiming updates the card; anything staff write in the thread reaches the
 customer on their channel; customer messages appear in the thread. Slack retries are harmless (every
-relayed message is deduplicated by its Slack ts). Requests are verified with the signing secret
-(bolt answers 401 to forged or stale signatures). Socket Mode is used when SLACK_APP_TOKEN is set.
+relayed message is deduplicated by its Slack ts); what staff type reaches customers as plain text
+(Slack's markup undone). Requests are verified with the signing secret over the raw body (401 for
+forged or stale signatures), and a signed body bolt could not read is a 400, never a 500
+(channels/slack_payloads.py). A customer message is stored even while Slack's Web API is
+unreachable (BotIdentity). Socket Mode is used when SLACK_APP_TOKEN is set.
 Customers: DMs, mentions and messages in threads that already are conversations (the dispatcher knows
 them) go to the dispatcher as normalized messages (channels/slack.py).
 """
