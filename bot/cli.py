@@ -50,14 +50,15 @@ main.add_command(audit)
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--host", default=None, help="address to listen on  [default: SUPPORTBOT_HOST or 127.0.0.1]")
+@click.option("--port", default=None, type=click.IntRange(1, 65535), help="port  [default: SUPPORTBOT_PORT or 8080]")
 @friendly
-def serve(host: str, port: int) -> None:
+def serve(host: str | None, port: int | None) -> None:
     """Run the whole product: widget, HTTP API, webhooks, dashboard, metrics."""
     from bot.web import run
 
-    run(Settings.from_env(), host=host, port=port)
+    settings = Settings.from_env()
+    run(settings, host=host or settings.host, port=port or settings.port)
 
 
 @main.command()

@@ -7,15 +7,17 @@ external contract (DESIGN.md, "Settings").
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.errors import ConfigError
+from bot.settings_schema import ROLLOUT_STAGES, check_tenant
 
 DEFAULT_TENANT = "default"
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -23,6 +25,16 @@ DEFAULT_SPACY_MODEL = "en_core_web_sm"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
 DEFAULT_MAX_QUESTION_CHARS = 2000
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+# seconds a request may take to send its body before the server gives up on it (a stalled upload
+# would otherwise hold a connection, and its memory, for as long as the client likes)
+DEFAULT_BODY_TIMEOUT = 30.0
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +48,21 @@ class Thresholds:
     # similarity to "I want a person" examples minus similarity to ordinary requests
     human_request_margin: float = 0.04
     human_request_min: float = 0.55
+
+
+@dataclass(frozen=True, slots=True)
+class Rollout:
+    """`[tenants.x.rollout]`: how far the bot is trusted with this tenant's customers.
+
+    off: people answer everything; shadow: the bot drafts for staff, customers get people; beta: the
+    bot answers identities in `beta_groups`; percent: it answers `percent` of conversations; on: all.
+    Validated at start; only `on` is acted on yet (a later issue brings the other stages), and
+    `serve` says so at start for a tenant that sets another stage.
+    """
+
+    stage: str = "on"  # one of ROLLOUT_STAGES
+    percent: float = 100.0
+    beta_groups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +83,7 @@ class TenantConfig:
     allowed_origins: tuple[str, ...] = ()
     # the bot's own texts (bot/texts.py) in this language when a customer's can't be told ("SSO?")
     language: str = "en"
+    rollout: Rollout = field(default_factory=Rollout)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def channel_groups_for(self, channel: str, address: str | None) -> tuple[str, ...]:
@@ -94,18 +122,28 @@ def _positive_float(value: str | None, name: str, default: float) -> float:
 
 def _thresholds(data: Mapping[str, Any]) -> Thresholds:
     known = {f.name for f in fields(Thresholds)}
+    if not isinstance(data, dict):
+        raise ConfigError(f"thresholds must be a table of numbers, not {data!r}")
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"unknown threshold(s) {sorted(unknown)}; known: {sorted(known)}")
+    for key, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"threshold {key} must be a number, not {value!r}")
     return Thresholds(**{k: float(v) for k, v in data.items()})
 
 
 # what a [tenants.<name>] table may hold (DESIGN.md, "Settings"; README's sample tenants file): a
-# misspelt key would otherwise be ignored and its policy silently not applied
+# misspelt key would otherwise be ignored and its policy silently not applied. The types of the
+# tables' own keys are in bot/settings_schema.py.
 TENANT_KEYS = frozenset({
     "thresholds", "human_request_examples", "default_groups", "users", "pii_kinds", "widget", "slack", "telegram",
-    "routing", "budget", "handoff", "rollout", "channels", "channel_groups", "language",
+    "routing", "budget", "handoff", "rollout", "channel_groups", "language",
 })
+# keys once accepted that never did anything: refused with what to use instead
+RETIRED_TENANT_KEYS = {
+    "channels": "a tenant's channels are its [tenants.<name>.widget], [tenants.<name>.slack] and [tenants.<name>.telegram] tables",
+}
 GROUP_CHANNELS = frozenset({"slack", "telegram"})  # where an address (channel or chat) is shared by several people
 WIDGET_KEYS = frozenset({"keys", "allowed_origins", "jwt_secret", "jwt_public_key"})
 
@@ -158,8 +196,20 @@ def _language(name: str, value: Any) -> str:
     return str(value)
 
 
+def _rollout(data: Mapping[str, Any]) -> Rollout:
+    stage = str(data.get("stage", "on"))
+    assert stage in ROLLOUT_STAGES  # checked by check_tenant
+    return Rollout(stage=stage, percent=float(data.get("percent", 100.0)), beta_groups=tuple(data.get("beta_groups", ())))
+
+
 def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
+    if not isinstance(data, dict):
+        raise ConfigError(f"[tenants.{name}] must be a table, not {data!r}")
+    for key, instead in RETIRED_TENANT_KEYS.items():
+        if key in data:
+            raise ConfigError(f"unknown key {key!r} in [tenants.{name}]: {instead}")
     _unknown_keys(data, TENANT_KEYS, f"[tenants.{name}]")
+    check_tenant(name, data)
     widget = data.get("widget", {})
     _unknown_keys(widget, WIDGET_KEYS, f"[tenants.{name}.widget]")
     users = {str(k): tuple(v) for k, v in data.get("users", {}).items()}
@@ -174,6 +224,7 @@ def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
         widget_keys=tuple(widget.get("keys", ())),
         allowed_origins=tuple(widget.get("allowed_origins", ())),
         language=_language(name, data.get("language", "en")),
+        rollout=_rollout(data.get("rollout", {})),
         raw=dict(data),
     )
 
@@ -233,6 +284,12 @@ class Settings:
     load_sample_kb: bool = True
     # where a running `supportbot serve` listens, for CLI work it must do (Milvus Lite is single-process)
     server_url: str = "http://127.0.0.1:8080"
+    # where `serve` listens unless --host/--port say otherwise
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    log_level: str | None = None  # None: INFO under `serve`, WARNING for other commands
+    log_format: str = "text"  # or "json": one JSON object per line (bot/logging_setup.py)
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
     # test hook: seconds to wait before processing each message (widens a crash window on purpose)
     processing_delay: float = 0.0
 
@@ -252,21 +309,12 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = dict(os.environ if environ is None else environ)
-        toml_path = Path(env.get("SUPPORTBOT_CONFIG", "supportbot.toml"))
-        if toml_path.is_file():
-            # the optional file uses the same names as the environment; the environment wins
-            file_values = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-            env = {str(k).upper(): str(v) for k, v in file_values.items()} | env
-
-        def get(name: str) -> str | None:
-            value = env.get(name)
-            return value if value else None
+        env = _Env.load(dict(os.environ if environ is None else environ))
+        get = env.get
 
         data_dir = Path(get("SUPPORTBOT_DATA_DIR") or "./data").resolve()
         tenants_file = get("SUPPORTBOT_TENANTS_FILE")
-        max_chars = get("SUPPORTBOT_MAX_QUESTION_CHARS")
-        return cls(
+        settings = cls(
             data_dir=data_dir,
             database_url=get("SUPPORTBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'supportbot.db'}",
             milvus_uri=get("SUPPORTBOT_MILVUS_URI") or str(data_dir / "milvus.db"),
@@ -286,20 +334,141 @@ class Settings:
             handoff_channel=get("SUPPORTBOT_HANDOFF_CHANNEL"),
             telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
-            rate_limit_per_minute=_positive_float(get("SUPPORTBOT_RATE_LIMIT_PER_MINUTE"), "SUPPORTBOT_RATE_LIMIT_PER_MINUTE", 60.0),
-            prices=_prices(get("SUPPORTBOT_PRICES")),
-            model_timeout=_positive_float(get("SUPPORTBOT_MODEL_TIMEOUT"), "SUPPORTBOT_MODEL_TIMEOUT", 30.0),
-            telegram_polling=(get("SUPPORTBOT_TELEGRAM_POLLING") or "0").lower() in {"1", "true", "yes"},
-            milvus_process=(get("SUPPORTBOT_MILVUS_PROCESS") or "1").lower() not in {"0", "false", "no"},
-            embed_threads=int(_positive_float(get("SUPPORTBOT_EMBED_THREADS"), "SUPPORTBOT_EMBED_THREADS", 0)) or None,
+            rate_limit_per_minute=env.number("SUPPORTBOT_RATE_LIMIT_PER_MINUTE", 60.0),
+            prices=env.typed("SUPPORTBOT_PRICES", _prices) or {},
+            model_timeout=env.number("SUPPORTBOT_MODEL_TIMEOUT", 30.0),
+            telegram_polling=env.flag("SUPPORTBOT_TELEGRAM_POLLING", False),
+            milvus_process=env.flag("SUPPORTBOT_MILVUS_PROCESS", True),
+            embed_threads=env.whole("SUPPORTBOT_EMBED_THREADS", 0) or None,
             telegram_api_url=get("SUPPORTBOT_TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL,
             secret_key=get("SUPPORTBOT_SECRET_KEY"),
-            vault_ttl_hours=_positive_float(get("SUPPORTBOT_VAULT_TTL_HOURS"), "SUPPORTBOT_VAULT_TTL_HOURS", 24 * 30),
-            max_question_chars=int(max_chars) if max_chars else DEFAULT_MAX_QUESTION_CHARS,
-            load_sample_kb=(get("SUPPORTBOT_SAMPLE_KB") or "1") not in {"0", "false", "no"},
+            vault_ttl_hours=env.number("SUPPORTBOT_VAULT_TTL_HOURS", 24 * 30),
+            max_question_chars=env.whole("SUPPORTBOT_MAX_QUESTION_CHARS", DEFAULT_MAX_QUESTION_CHARS),
+            load_sample_kb=env.flag("SUPPORTBOT_SAMPLE_KB", True),
             server_url=get("SUPPORTBOT_SERVER_URL") or "http://127.0.0.1:8080",
-            processing_delay=float(get("SUPPORTBOT_PROCESSING_DELAY") or 0.0),
+            host=get("SUPPORTBOT_HOST") or DEFAULT_HOST,
+            port=env.whole("SUPPORTBOT_PORT", DEFAULT_PORT, high=65535),
+            log_level=env.typed("SUPPORTBOT_LOG_LEVEL", _log_level),
+            log_format=env.typed("SUPPORTBOT_LOG_FORMAT", _log_format) or "text",
+            body_timeout=env.number("SUPPORTBOT_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT),
+            processing_delay=env.number("SUPPORTBOT_PROCESSING_DELAY", 0.0, zero=True),
         )
+        env.refuse_unknown_file_keys()
+        return settings
+
+
+def _log_level(value: str) -> str:
+    level = value.upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def _log_format(value: str) -> str:
+    if value.lower() not in LOG_FORMATS:
+        raise ValueError(f"must be one of {', '.join(LOG_FORMATS)}")
+    return value.lower()
+
+
+class _Env:
+    """The environment over the optional settings file (same names; the environment wins), with typed
+    reads whose errors name the setting and where it was set: no traceback for a bad value."""
+
+    def __init__(self, values: dict[str, str], *, file: Path | None = None, from_file: frozenset[str] = frozenset()) -> None:
+        self._values = values
+        self._file = file
+        self._from_file = from_file
+        self._asked: set[str] = set()
+
+    @classmethod
+    def load(cls, env: dict[str, str]) -> _Env:
+        path = Path(env.get("SUPPORTBOT_CONFIG") or "supportbot.toml")
+        if not path.is_file():
+            if env.get("SUPPORTBOT_CONFIG"):
+                raise ConfigError(f"settings file {path} (SUPPORTBOT_CONFIG) does not exist")
+            return cls(env)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read settings file {path}: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from None
+        file_values = {str(k).upper(): _as_text(v) for k, v in data.items()}
+        shadowed = {k for k in file_values if env.get(k)}
+        return cls(file_values | env, file=path.resolve(), from_file=frozenset(set(file_values) - shadowed))
+
+    def get(self, name: str) -> str | None:
+        self._asked.add(name)
+        value = self._values.get(name)
+        return value if value else None
+
+    def where(self, name: str) -> str:
+        return f"in {self._file}" if name in self._from_file else "in the environment"
+
+    def bad(self, name: str, problem: str) -> ConfigError:
+        return ConfigError(f"{name} {self.where(name)} {problem}, got {self._values.get(name)!r}")
+
+    def typed(self, name: str, parse: Callable[[str], T]) -> T | None:
+        value = self.get(name)
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except (ValueError, ConfigError) as exc:
+            raise self.bad(name, str(exc).removeprefix(f"{name} ")) from None
+
+    def flag(self, name: str, default: bool) -> bool:
+        value = self.get(name)
+        if value is None:
+            return default
+        if value.strip().lower() in TRUE_WORDS:
+            return True
+        if value.strip().lower() in FALSE_WORDS:
+            return False
+        raise self.bad(name, "must be true or false (1/0, yes/no, on/off)")
+
+    def number(self, name: str, default: float, *, zero: bool = False) -> float:
+        value = self.get(name)
+        if value is None:
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            raise self.bad(name, "must be a number") from None
+        if not math.isfinite(number) or number < 0 or (number == 0 and not zero):
+            raise self.bad(name, "must be zero or more" if zero else "must be more than zero")
+        return number
+
+    def whole(self, name: str, default: int, *, high: int | None = None) -> int:
+        value = self.get(name)
+        if value is None:
+            return default
+        problem = f"must be a whole number from 1 to {high}" if high else "must be a whole number, 1 or more"
+        try:
+            number = int(value)
+        except ValueError:
+            raise self.bad(name, problem) from None
+        if number < 1 or (high is not None and number > high):
+            raise self.bad(name, problem)
+        return number
+
+    def refuse_unknown_file_keys(self) -> None:
+        """A name in the settings file that no setting reads is a typo, not a no-op."""
+        unknown = sorted(k for k in self._from_file if k not in self._asked)
+        if unknown:
+            raise ConfigError(
+                f"unknown setting(s) {', '.join(map(repr, unknown))} in {self._file}; known: {', '.join(sorted(self._asked))}"
+            )
+
+
+def _as_text(value: Any) -> str:
+    """A settings-file value as the environment would spell it: TOML booleans, numbers and tables
+    typed in the file become the same text (`false`, `8080`, JSON for a table such as SUPPORTBOT_PRICES)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, default=str)
+    return str(value)
 
 
 def load_secret(settings: Settings) -> bytes:
