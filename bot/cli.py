@@ -23,6 +23,9 @@ from bot.settings import DEFAULT_TENANT, Settings
 def _quiet_libraries() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never hang on a hub download; bundled files load offline
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # gRPC's C core (pymilvus, and the Milvus Lite child, which inherits this) writes its own lines
+    # straight to stderr, past our log format: only its errors
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     # until the settings are read (they may be wrong): warnings and worse, plain
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 

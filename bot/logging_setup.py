@@ -53,3 +53,4 @@ def configure_logging(*, level: str, log_format: str = "text") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    logging.captureWarnings(True)  # Python warnings as records in the same format, not raw stderr lines

@@ -150,13 +150,14 @@ async def watch_store(store: SupervisedStore, *, every: float = 1.0) -> None:
         if not store.needs_restart():
             backoff = every
             continue
-        logger.error("the knowledge store's process died; restarting it")
+        if backoff == every:
+            logger.error("the knowledge store's process died; restarting it")
         try:
             store.restart()  # spawns from this (the main) thread: the child dies with us
             await asyncio.to_thread(store.reconnect)
-        except Exception:
-            logger.exception("the knowledge store did not come back; trying again")
+        except Exception as exc:  # still starting, or died again: try again, less often
             backoff = min(backoff * 2, 30.0)
+            logger.warning("the knowledge store is not back yet (%s); trying again in %.0f s", exc, backoff)
             continue
         logger.warning("the knowledge store is back")
         backoff = every

@@ -133,10 +133,12 @@ class MilvusStore:
         return self._child is None or (self._child.alive() and not self._reconnecting)
 
     def needs_restart(self) -> bool:
-        return self._child is not None and self._client is not None and not self._child.alive()
+        """The child died, or a restart has not reconnected yet (a failed `reconnect` is tried again)."""
+        return self._child is not None and self._client is not None and (self._reconnecting or not self._child.alive())
 
     def restart(self) -> None:
-        """Start the dead child again; from the main thread (see MilvusChild.respawn). Then `reconnect`."""
+        """Start the dead child again (a live one is kept); from the main thread (see MilvusChild.respawn).
+        Then `reconnect`."""
         assert self._child is not None
         self._reconnecting = True
         self._child.respawn()
