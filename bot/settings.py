@@ -7,16 +7,16 @@ external contract (DESIGN.md, "Settings").
 from __future__ import annotations
 
 import json
-import math
 import os
 import secrets
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from bot.errors import ConfigError
+from bot.settings_source import SettingsSource
 from bot.settings_schema import ROLLOUT_STAGES, check_tenant
 
 DEFAULT_TENANT = "default"
@@ -32,9 +32,6 @@ DEFAULT_PORT = 8080
 DEFAULT_BODY_TIMEOUT = 30.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-FALSE_WORDS = frozenset({"0", "false", "no", "off"})
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +306,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = _Env.load(dict(os.environ if environ is None else environ))
+        env = SettingsSource.load(dict(os.environ if environ is None else environ))
         get = env.get
 
         data_dir = Path(get("SUPPORTBOT_DATA_DIR") or "./data").resolve()
@@ -348,8 +345,8 @@ class Settings:
             server_url=get("SUPPORTBOT_SERVER_URL") or "http://127.0.0.1:8080",
             host=get("SUPPORTBOT_HOST") or DEFAULT_HOST,
             port=env.whole("SUPPORTBOT_PORT", DEFAULT_PORT, high=65535),
-            log_level=env.typed("SUPPORTBOT_LOG_LEVEL", _log_level),
-            log_format=env.typed("SUPPORTBOT_LOG_FORMAT", _log_format) or "text",
+            log_level=env.typed("SUPPORTBOT_LOG_LEVEL", lambda v: _one_of(v.upper(), LOG_LEVELS)),
+            log_format=env.typed("SUPPORTBOT_LOG_FORMAT", lambda v: _one_of(v.lower(), LOG_FORMATS)) or "text",
             body_timeout=env.number("SUPPORTBOT_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT),
             processing_delay=env.number("SUPPORTBOT_PROCESSING_DELAY", 0.0, zero=True),
         )
@@ -357,118 +354,10 @@ class Settings:
         return settings
 
 
-def _log_level(value: str) -> str:
-    level = value.upper()
-    if level not in LOG_LEVELS:
-        raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
-    return level
-
-
-def _log_format(value: str) -> str:
-    if value.lower() not in LOG_FORMATS:
-        raise ValueError(f"must be one of {', '.join(LOG_FORMATS)}")
-    return value.lower()
-
-
-class _Env:
-    """The environment over the optional settings file (same names; the environment wins), with typed
-    reads whose errors name the setting and where it was set: no traceback for a bad value."""
-
-    def __init__(self, values: dict[str, str], *, file: Path | None = None, from_file: frozenset[str] = frozenset()) -> None:
-        self._values = values
-        self._file = file
-        self._from_file = from_file
-        self._asked: set[str] = set()
-
-    @classmethod
-    def load(cls, env: dict[str, str]) -> _Env:
-        path = Path(env.get("SUPPORTBOT_CONFIG") or "supportbot.toml")
-        if not path.is_file():
-            if env.get("SUPPORTBOT_CONFIG"):
-                raise ConfigError(f"settings file {path} (SUPPORTBOT_CONFIG) does not exist")
-            return cls(env)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read settings file {path}: {exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from None
-        file_values = {str(k).upper(): _as_text(v) for k, v in data.items()}
-        shadowed = {k for k in file_values if env.get(k)}
-        return cls(file_values | env, file=path.resolve(), from_file=frozenset(set(file_values) - shadowed))
-
-    def get(self, name: str) -> str | None:
-        self._asked.add(name)
-        value = self._values.get(name)
-        return value if value else None
-
-    def where(self, name: str) -> str:
-        return f"in {self._file}" if name in self._from_file else "in the environment"
-
-    def bad(self, name: str, problem: str) -> ConfigError:
-        return ConfigError(f"{name} {self.where(name)} {problem}, got {self._values.get(name)!r}")
-
-    def typed(self, name: str, parse: Callable[[str], T]) -> T | None:
-        value = self.get(name)
-        if value is None:
-            return None
-        try:
-            return parse(value)
-        except (ValueError, ConfigError) as exc:
-            raise self.bad(name, str(exc).removeprefix(f"{name} ")) from None
-
-    def flag(self, name: str, default: bool) -> bool:
-        value = self.get(name)
-        if value is None:
-            return default
-        if value.strip().lower() in TRUE_WORDS:
-            return True
-        if value.strip().lower() in FALSE_WORDS:
-            return False
-        raise self.bad(name, "must be true or false (1/0, yes/no, on/off)")
-
-    def number(self, name: str, default: float, *, zero: bool = False) -> float:
-        value = self.get(name)
-        if value is None:
-            return default
-        try:
-            number = float(value)
-        except ValueError:
-            raise self.bad(name, "must be a number") from None
-        if not math.isfinite(number) or number < 0 or (number == 0 and not zero):
-            raise self.bad(name, "must be zero or more" if zero else "must be more than zero")
-        return number
-
-    def whole(self, name: str, default: int, *, high: int | None = None) -> int:
-        value = self.get(name)
-        if value is None:
-            return default
-        problem = f"must be a whole number from 1 to {high}" if high else "must be a whole number, 1 or more"
-        try:
-            number = int(value)
-        except ValueError:
-            raise self.bad(name, problem) from None
-        if number < 1 or (high is not None and number > high):
-            raise self.bad(name, problem)
-        return number
-
-    def refuse_unknown_file_keys(self) -> None:
-        """A name in the settings file that no setting reads is a typo, not a no-op."""
-        unknown = sorted(k for k in self._from_file if k not in self._asked)
-        if unknown:
-            raise ConfigError(
-                f"unknown setting(s) {', '.join(map(repr, unknown))} in {self._file}; known: {', '.join(sorted(self._asked))}"
-            )
-
-
-def _as_text(value: Any) -> str:
-    """A settings-file value as the environment would spell it: TOML booleans, numbers and tables
-    typed in the file become the same text (`false`, `8080`, JSON for a table such as SUPPORTBOT_PRICES)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return json.dumps(value, default=str)
-    return str(value)
+def _one_of(value: str, options: tuple[str, ...]) -> str:
+    if value not in options:
+        raise ValueError(f"must be one of {', '.join(options)}")
+    return value
 
 
 def load_secret(settings: Settings) -> bytes:
