@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from bot.cli_common import friendly
+from bot.cli_common import friendly, load_settings
 from bot.cli_reports import audit, usage
 from bot.settings import DEFAULT_TENANT, Settings
 
@@ -23,13 +23,17 @@ from bot.settings import DEFAULT_TENANT, Settings
 def _quiet_libraries() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never hang on a hub download; bundled files load offline
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    logging.basicConfig(level=os.environ.get("SUPPORTBOT_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    # gRPC's C core (pymilvus, and the Milvus Lite child, which inherits this) writes its own lines
+    # straight to stderr, past our log format: only its errors
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    # until the settings are read (they may be wrong): warnings and worse, plain
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
 def _services(*, sample: bool | None = None, redact: bool = True) -> Any:
     from bot.services import build_services
 
-    settings = Settings.from_env()
+    settings = load_settings()
     services = build_services(settings, redact=redact)
     services.start(sample=sample)
     return services
@@ -50,14 +54,15 @@ main.add_command(audit)
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--host", default=None, help="address to listen on  [default: SUPPORTBOT_HOST or 127.0.0.1]")
+@click.option("--port", default=None, type=click.IntRange(1, 65535), help="port  [default: SUPPORTBOT_PORT or 8080]")
 @friendly
-def serve(host: str, port: int) -> None:
+def serve(host: str | None, port: int | None) -> None:
     """Run the whole product: widget, HTTP API, webhooks, dashboard, metrics."""
     from bot.web import run
 
-    run(Settings.from_env(), host=host, port=port)
+    settings = load_settings(default_level="INFO")
+    run(settings, host=host or settings.host, port=port or settings.port)
 
 
 @main.command()
@@ -76,7 +81,7 @@ def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool,
     from bot.errors import StoreBusyError
     from knowledge.loaders import FaqColumns
 
-    settings = Settings.from_env()
+    settings = load_settings()
     settings.tenant(tenant)
     try:
         services = _services()
@@ -252,7 +257,7 @@ def telegram_set_webhook(url: str, tenant: str) -> None:
     from bot.channel_setup import telegram_bots
     from bot.errors import ConfigError
 
-    settings = Settings.from_env()
+    settings = load_settings()
     bots = telegram_bots(settings)
     if tenant not in bots:
         raise ConfigError(f"no Telegram bot token for tenant {tenant!r}: set TELEGRAM_BOT_TOKEN or [tenants.{tenant}.telegram] bot_token")
@@ -277,7 +282,7 @@ def redact(as_json: bool, as_text: bool, tenant: str | None) -> None:
         raise click.UsageError("--json and --text exclude each other")
     from policies.redaction import SpacyRedactor
 
-    settings = Settings.from_env()
+    settings = load_settings()
     kinds = settings.tenant(tenant).pii_kinds if tenant else None
     redactor = SpacyRedactor(model=settings.spacy_model)
     redactor.warm_up()

@@ -10,6 +10,7 @@ import asyncio
 import gc
 import json
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -23,6 +24,16 @@ from bot.conversations import ConversationService
 from bot.dispatch import Dispatcher
 from bot.metrics import Metrics
 from bot.openapi import OPENAPI
+from bot.operations import (
+    SOCKETS,
+    body_deadline,
+    close_sockets,
+    staff_desks,
+    startup_summary,
+    startup_warnings,
+    track_socket,
+    watch_store,
+)
 from bot.services import Services, build_services
 from bot.settings import Settings
 from handoff.service import HandoffService
@@ -43,6 +54,15 @@ CHANNELS = web.AppKey("channels", ChannelSet)
 HANDOFF = web.AppKey("handoff", HandoffService)
 BACKGROUND = web.AppKey("background", list)  # long-running tasks (handoff timers, vault purge)
 VAULT_PURGE_EVERY = web.AppKey("vault_purge_every", float)  # seconds between purges of expired vault values
+LISTEN_URL = web.AppKey("listen_url", str)  # where `serve` listens, for the start-up line
+
+# Shutdown must end within 5 s (a platform's SIGTERM is followed by SIGKILL soon after): open
+# sockets are closed first (bot/operations.py), then requests in flight get SHUTDOWN_GRACE, the
+# answers still being worked on SHUTDOWN_DRAIN (what is left is answered at the next start: every
+# message is stored before it is acknowledged), then the stores close.
+SHUTDOWN_GRACE = 1.5
+SHUTDOWN_DRAIN = 1.0
+CHANNEL_STOP = 0.5
 
 
 async def healthz(_: web.Request) -> web.Response:
@@ -50,8 +70,9 @@ async def healthz(_: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    ready = request.app[READY].is_set()
-    return web.json_response({"ready": ready}, status=200 if ready else 503)
+    store = request.app[SERVICES].store.healthy()
+    ready = request.app[READY].is_set() and store
+    return web.json_response({"ready": ready, "store": "ok" if store else "down"}, status=200 if ready else 503)
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -78,6 +99,8 @@ async def not_before_ready(request: web.Request, handler: Callable[[web.Request]
 
 async def lifecycle(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
+    for warning in startup_warnings(app[SETTINGS]):
+        logger.warning("%s", warning)
 
     async def start() -> None:
         await asyncio.to_thread(services.start)
@@ -93,6 +116,12 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         gc.collect()
         gc.freeze()
         app[READY].set()
+        line, fields = startup_summary(
+            settings=app[SETTINGS], url=app.get(LISTEN_URL), models=services.models,
+            desks=staff_desks(app, settings=app[SETTINGS], slack_on=app[CHANNELS].slack is not None),
+        )
+        logger.info("%s", line, extra=fields)
+        app[BACKGROUND].append(asyncio.create_task(watch_store(services.store)))
         app[BACKGROUND].append(asyncio.create_task(app[HANDOFF].run_timers()))
         app[BACKGROUND].append(asyncio.create_task(services.vault.purge_periodically(every=app[VAULT_PURGE_EVERY])))
         recovered = await app[CONVERSATIONS].recover()
@@ -106,10 +135,13 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
     for task in app[BACKGROUND]:
         task.cancel()
     await asyncio.gather(*app[BACKGROUND], return_exceptions=True)
-    await app[DISPATCHER].drain()
+    try:
+        await asyncio.wait_for(asyncio.shield(app[DISPATCHER].drain()), timeout=SHUTDOWN_DRAIN)
+    except TimeoutError:
+        logger.warning("stopping with answers in progress; they are answered at the next start")
     for stop_channel in app[CHANNELS].stoppers:
         try:
-            await stop_channel()
+            await asyncio.wait_for(stop_channel(), timeout=CHANNEL_STOP)
         except Exception:
             logger.warning("a channel did not stop cleanly")
     await asyncio.to_thread(services.close)
@@ -118,7 +150,7 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
 def build_app(
     settings: Settings, *, processing_delay: float | None = None, vault_purge_every: float | None = None
 ) -> web.Application:
-    app = web.Application(middlewares=[not_before_ready], client_max_size=1024 * 1024)
+    app = web.Application(middlewares=[body_deadline(settings.body_timeout), not_before_ready], client_max_size=1024 * 1024)
     services = build_services(settings)
     app_metrics = Metrics()
     conversations = ConversationService(
@@ -132,6 +164,9 @@ def build_app(
     app[METRICS] = app_metrics
     app[READY] = asyncio.Event()
     app[BACKGROUND] = []
+    app[SOCKETS] = weakref.WeakSet()
+    app.on_response_prepare.append(track_socket)
+    app.on_shutdown.append(close_sockets)
     # hourly, or a quarter of the time values are kept when that is shorter
     app[VAULT_PURGE_EVERY] = vault_purge_every or max(1.0, min(3600.0, settings.vault_ttl_hours * 900))
     api = ConversationApi(
@@ -165,7 +200,7 @@ def build_app(
 
 
 def run(settings: Settings, *, host: str, port: int) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """Logging is the caller's (`supportbot serve` sets it up from the settings)."""
     if settings.embed_threads is None:
         settings = settings.with_overrides(embed_threads=1)  # see Settings.embed_threads
     app = build_app(settings)
@@ -173,8 +208,9 @@ def run(settings: Settings, *, host: str, port: int) -> None:
         from knowledge.milvus_child import MilvusChild
 
         app[SERVICES].store.use_child(MilvusChild(Path(settings.milvus_uri)))  # spawned here, in the main thread
-    logger.info("serving on http://%s:%d/ (data in %s)", host, port, settings.data_dir)
-    web.run_app(app, host=host, port=port, print=None, access_log=None)
+    app[LISTEN_URL] = f"http://{host}:{port}/"
+    logger.info("starting on http://%s:%d/ (data in %s); loading models and stores", host, port, settings.data_dir)
+    web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE)
 
 
 def dump_openapi() -> str:
