@@ -25,7 +25,7 @@ from bot.metrics import Metrics
 from bot.settings import Settings, TenantConfig
 from bot.tokens import Tokens
 
-TENANT = "supportbot.tenant"  # request key: the tenant a call turned out to be for (bot/cors.py reads it)
+TENANT = web.RequestKey("tenant", TenantConfig)  # the tenant a call turned out to be for (bot/cors.py reads it)
 MAX_ID = 2**63 - 1
 MAX_KEY_CHARS = 200  # widget keys and client message ids
 MAX_VISITOR_TOKEN_CHARS = 8192
@@ -33,10 +33,10 @@ CREATE_BODY_BYTES = 16 * 1024
 FEEDBACK_BODY_BYTES = 1024
 HANDOFF_REQUEST = "I want to talk to a person"
 # characters that show nothing: text made only of these (and spaces) is empty
-_INVISIBLE = re.compile("[\s\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e"
-                        "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]+")
+_INVISIBLE = re.compile(r"[\s\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e"
+                        r"\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]+")
 # control characters (NUL among them: PostgreSQL refuses it in text) go before a message is stored
-_CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]")
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]")
 
 
 def error(status: int, message: str, **headers: str) -> web.HTTPException:
@@ -264,7 +264,6 @@ class ConversationApi:
         """One handoff per conversation: asking again while people own it (or while the first request
         is being handled) queues nothing more for staff."""
         conversation = await self._authorize(request)
-        await self._limit(request, Action.HANDOFF, widget_key=self._tenant_key(conversation))
         if conversation.id in self._handoff_requests:  # the first request is being handled: no copy
             current = await asyncio.to_thread(self._conversations.get, conversation.id)
             return web.json_response({"message_id": None, "reply": None, "relayed": False, "state": current.state if current else "bot"})
@@ -274,6 +273,8 @@ class ConversationApi:
             state = current.state if current is not None else "bot"
             if state in ("waiting_for_human", "with_human"):
                 return web.json_response({"message_id": None, "reply": None, "relayed": False, "state": state})
+            # counted only when it would reach staff: asking again while waiting costs nobody anything
+            await self._limit(request, Action.HANDOFF, widget_key=self._tenant_key(conversation))
             reply, _ = await self._conversations.submit(conversation_id=conversation.id, text=HANDOFF_REQUEST, client_id=None)
         finally:
             self._handoff_requests.discard(conversation.id)

@@ -20,10 +20,15 @@ async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Test
         '[tenants.default.widget]\nkeys = ["demo"]\n'
         '[tenants.locked.widget]\nkeys = ["locked-key"]\nallowed_origins = ["https://help.locked.example"]\n'
     )
-    app = build_app(make_settings(tmp_path_factory.mktemp("web"), SUPPORTBOT_TENANTS_FILE=str(tenants)))
+    app = build_app(make_settings(tmp_path_factory.mktemp("web"), SUPPORTBOT_TENANTS_FILE=str(tenants), **ROOMY))
     async with TestClient(TestServer(app)) as client:
         await asyncio.wait_for(app[READY].wait(), timeout=120)
         yield client
+
+
+# the tests here make many conversations from one address; the limits have tests of their own
+ROOMY = {f"SUPPORTBOT_LIMIT_{name}": "100000" for name in (
+    "CONVERSATIONS_PER_ADDRESS", "MESSAGES_PER_ADDRESS", "FEEDBACK_PER_ADDRESS", "HANDOFFS_PER_ADDRESS", "ANONYMOUS_MESSAGES")}
 
 
 async def start(client: TestClient, key: str = "demo", **headers: str) -> tuple[str, dict[str, str]]:
@@ -115,7 +120,8 @@ async def test_bad_input_gets_clear_errors(client: TestClient) -> None:
     assert bad_json.status == 400 and "JSON" in (await bad_json.json())["error"]
     assert (await client.post(url, json={"text": "hi"})).status == 401
     assert (await client.post(url, json={"text": "hi"}, headers={"Authorization": "Bearer forged"})).status == 401
-    assert (await client.post("/api/v1/conversations/nope/messages", json={"text": "hi"}, headers=auth)).status == 404
+    # another conversation's token: the same 401 as a wrong token (tests/bot/test_http_hardening.py)
+    assert (await client.post("/api/v1/conversations/nope/messages", json={"text": "hi"}, headers=auth)).status == 401
     assert (await client.post(url, json={"text": "   "}, headers=auth)).status == 400
     too_long = await client.post(url, json={"text": "a" * 5000}, headers=auth)
     assert too_long.status == 413 and "2000" in (await too_long.json())["error"]
