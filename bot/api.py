@@ -118,10 +118,10 @@ async def read_json(request: web.Request, *, max_bytes: int) -> dict[str, Any]:
 
 
 def _string(body: dict[str, Any], name: str, *, max_chars: int) -> str | None:
-    value = body.get(name)
-    if value is None:
+    if name not in body:
         return None
-    if not isinstance(value, str):
+    value = body[name]
+    if not isinstance(value, str):  # null too: an absent field is left out, not null
         raise error(400, f"{name} must be a string")
     if len(value) > max_chars:
         raise error(400, f"{name} is longer than {max_chars} characters")
