@@ -32,6 +32,50 @@ DEFAULT_PORT = 8080
 DEFAULT_BODY_TIMEOUT = 30.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
+DEFAULT_TOKEN_TTL_HOURS = 24 * 30
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """At most `limit` calls in any `window` seconds."""
+
+    limit: int
+    window: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClientLimits:
+    """Per client address and per widget key (bot/limits.py); SUPPORTBOT_LIMIT_<NAME> per minute
+    (the anonymous budget per hour). An office behind one NAT address is many visitors, hence the
+    room above what one person types."""
+
+    conversations_per_address: Rate = Rate(20)
+    messages_per_address: Rate = Rate(60)
+    feedback_per_address: Rate = Rate(30)
+    handoffs_per_address: Rate = Rate(5)
+    conversations_per_widget_key: Rate = Rate(1200)
+    messages_per_widget_key: Rate = Rate(6000)
+    feedback_per_widget_key: Rate = Rate(1200)
+    handoffs_per_widget_key: Rate = Rate(60)
+    # messages of conversations without a signed visitor (no per-user budget applies to them)
+    anonymous_messages: Rate = Rate(200, 3600.0)
+
+
+def _client_limits(get: Any) -> ClientLimits:
+    changes: dict[str, Rate] = {}
+    for item in fields(ClientLimits):
+        name = f"SUPPORTBOT_LIMIT_{item.name.upper()}"
+        value = get(name)
+        if value is None:
+            continue
+        try:
+            limit = int(value)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number of calls, got {value!r}") from None
+        if limit < 1:
+            raise ConfigError(f"{name} must be at least 1, got {value!r}")
+        changes[item.name] = Rate(limit, item.default.window)  # type: ignore[union-attr]
+    return ClientLimits(**changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +333,12 @@ class Settings:
     body_timeout: float = DEFAULT_BODY_TIMEOUT
     # test hook: seconds to wait before processing each message (widens a crash window on purpose)
     processing_delay: float = 0.0
+    limits: ClientLimits = field(default_factory=ClientLimits)
+    # behind a reverse proxy: count limits against the address it saw (the last X-Forwarded-For entry)
+    trust_forwarded_for: bool = False
+    # conversation tokens expire this long after issue; earlier secret keys still verify (rotation)
+    token_ttl_hours: float = DEFAULT_TOKEN_TTL_HOURS
+    old_secret_keys: tuple[str, ...] = ()
 
     def tenant(self, name: str) -> TenantConfig:
         try:
@@ -349,6 +399,10 @@ class Settings:
             log_format=env.typed("SUPPORTBOT_LOG_FORMAT", lambda v: _one_of(v.lower(), LOG_FORMATS)) or "text",
             body_timeout=env.number("SUPPORTBOT_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT),
             processing_delay=env.number("SUPPORTBOT_PROCESSING_DELAY", 0.0, zero=True),
+            limits=_client_limits(get),
+            trust_forwarded_for=env.flag("SUPPORTBOT_TRUST_FORWARDED_FOR", False),
+            token_ttl_hours=env.number("SUPPORTBOT_TOKEN_TTL_HOURS", DEFAULT_TOKEN_TTL_HOURS),
+            old_secret_keys=tuple(k.strip() for k in (get("SUPPORTBOT_OLD_SECRET_KEYS") or "").split(",") if k.strip()),
         )
         env.refuse_unknown_file_keys()
         return settings

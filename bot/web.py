@@ -17,8 +17,11 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.admin import register_admin
-from bot.api import ConversationApi, RateLimiter, Tokens
+from bot.api import ConversationApi, RateLimiter
+from bot.cors import cors_middleware
+from bot.limits import ClientLimiter, MemoryLimitStore
 from bot.settings import load_secret
+from bot.tokens import Tokens
 from bot.channel_setup import ChannelSet, setup_channels
 from bot.conversations import ConversationService
 from bot.dispatch import Dispatcher
@@ -91,6 +94,28 @@ async def openapi(_: web.Request) -> web.Response:
 
 
 @web.middleware
+async def json_errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    """Every error is JSON `{"error": ...}` and a response (so the CORS middleware can mark it); an
+    unexpected exception is logged once and answered 500, never left as aiohttp's text page."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        headers = {k: v for k, v in exc.headers.items() if k.lower() not in {"content-type", "content-length"}}
+        if exc.content_type == "application/json" and exc.text:
+            return web.Response(status=exc.status, text=exc.text, content_type="application/json", headers=headers)
+        if exc.content_type == "text/html" and exc.text:  # a page meant for people (a staff console's own)
+            return web.Response(status=exc.status, text=exc.text, content_type="text/html", headers=headers)
+        message = (exc.text or exc.reason or "error").strip()
+        message = message.split(": ", 1)[1] if message.startswith(f"{exc.status}: ") else message
+        return web.json_response({"error": message}, status=exc.status, headers=headers)
+    except Exception:
+        logger.exception("unexpected error answering %s %s", request.method, request.path)
+        return web.json_response({"error": "internal error; it has been logged"}, status=500)
+
+
+@web.middleware
 async def not_before_ready(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
     if request.path.startswith(("/api/", "/slack/", "/telegram/")) and not request.app[READY].is_set() and request.path != "/api/v1/openapi.json":
         return web.json_response({"error": "starting up, try again shortly"}, status=503, headers={"Retry-After": "2"})
@@ -150,7 +175,10 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
 def build_app(
     settings: Settings, *, processing_delay: float | None = None, vault_purge_every: float | None = None
 ) -> web.Application:
-    app = web.Application(middlewares=[body_deadline(settings.body_timeout), not_before_ready], client_max_size=1024 * 1024)
+    cors = cors_middleware(paths=("/api/v1/conversations", "/api/v1/openapi.json"), tenants=settings.tenants.values())
+    app = web.Application(
+        middlewares=[cors, json_errors, body_deadline(settings.body_timeout), not_before_ready], client_max_size=1024 * 1024
+    )
     services = build_services(settings)
     app_metrics = Metrics()
     conversations = ConversationService(
@@ -170,8 +198,10 @@ def build_app(
     # hourly, or a quarter of the time values are kept when that is shorter
     app[VAULT_PURGE_EVERY] = vault_purge_every or max(1.0, min(3600.0, settings.vault_ttl_hours * 900))
     api = ConversationApi(
-        settings=settings, conversations=conversations, tokens=Tokens(load_secret(settings)), metrics=app_metrics,
+        settings=settings, conversations=conversations, metrics=app_metrics,
+        tokens=Tokens([load_secret(settings), *(key.encode() for key in settings.old_secret_keys)], ttl=settings.token_ttl_hours * 3600),
         limiter=RateLimiter(interval=60.0 / settings.rate_limit_per_minute),
+        client_limiter=ClientLimiter(limits=settings.limits, store=MemoryLimitStore()),
     )
     app.add_routes(api.routes())
     app.add_routes(
