@@ -105,6 +105,7 @@ def _thresholds(data: Mapping[str, Any]) -> Thresholds:
 TENANT_KEYS = frozenset({
     "thresholds", "human_request_examples", "default_groups", "users", "pii_kinds", "widget", "slack", "telegram",
     "routing", "budget", "handoff", "rollout", "channels", "channel_groups", "language",
+    "staff",  # web console accounts (handoff/staff_accounts.py checks them)
 })
 GROUP_CHANNELS = frozenset({"slack", "telegram"})  # where an address (channel or chat) is shared by several people
 WIDGET_KEYS = frozenset({"keys", "allowed_origins", "jwt_secret", "jwt_public_key"})

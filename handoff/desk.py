@@ -17,6 +17,13 @@ from bot.storage import Handoff
 from handoff.packet import Packet
 
 
+# a handoff's status as every desk shows it
+STATUS_TEXT = {
+    "queued": "Waiting to be claimed", "open": "Waiting to be claimed", "claimed": "Claimed", "resolved": "Resolved",
+    "returned": "Returned to the bot", "rated": "Resolved",
+}
+
+
 class StaffAction(StrEnum):
     """What staff can do with a handoff, on every desk (the Slack buttons' action ids are `handoff_<value>`)."""
 

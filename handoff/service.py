@@ -152,6 +152,20 @@ class HandoffService:
     def packet(self, handoff: Handoff) -> Packet:
         return packet_of(handoff)
 
+    def of_tenant(self, tenant: str) -> list[Handoff]:
+        """A tenant's handoffs, newest first: for desks that read the queue (the web console)."""
+        return self._records.of_tenant(tenant)
+
+    async def staff_view(self, handoff: Handoff) -> tuple[Packet, list[dict[str, Any]]]:
+        """The card and the whole conversation as staff may see them: redacted, or with the customer's
+        own values where the tenant's policy lets staff see personal data (as the Slack thread shows them)."""
+        packet = await self._staff_packet(handoff)
+        messages = await asyncio.to_thread(self._conversations.history, handoff.conversation_id, for_customer=False)
+        if self.policy(handoff.tenant).staff_sees_pii:
+            restore = self._conversations.restore
+            messages = [{**m, "text": await asyncio.to_thread(restore, handoff.conversation_id, m["text"])} for m in messages]
+        return packet, messages
+
     async def _announce(self, handoff: Handoff, *, reminder: bool = False) -> bool:
         if self.desk is None or not handoff.staff_channel:
             return False

@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import InputError
 from bot.storage import Handoff
 from channels.base import Attachment, FileContent
-from handoff.desk import DeskThread
+from handoff.desk import STATUS_TEXT, DeskThread
 from handoff.packet import Packet
 from handoff.thread_posts import StaffDeskBusy, StaffPostRefused
 
@@ -25,7 +25,6 @@ logger = logging.getLogger(__name__)
 FetchFile = Callable[..., Awaitable[FileContent]]  # (channel=, tenant=, attachment=): `Dispatcher.fetch_file`
 # Slack's error codes that say "not now" rather than "never"; any other code refuses the post for good
 TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
-STATUS_TEXT = {"queued": "Waiting to be claimed", "open": "Waiting to be claimed", "claimed": "Claimed", "resolved": "Resolved", "returned": "Returned to the bot", "rated": "Resolved"}
 
 
 def _escape(text: str) -> str:
