@@ -1,4 +1,4 @@
-"""`supportbot` command line: serve, ingest, ask, eval, redact, audit.
+"""`supportbot` command line: serve, ingest, ask, eval, redact, audit, staff.
 
 User errors (a `SupportbotError`) print one clear line and exit 2; no tracebacks for them.
 """
@@ -17,6 +17,7 @@ import click
 
 from bot.cli_common import friendly, load_settings
 from bot.cli_reports import audit, usage
+from bot.cli_staff import staff
 from bot.settings import DEFAULT_TENANT, Settings
 
 
@@ -51,6 +52,7 @@ def main() -> None:
 
 main.add_command(usage)
 main.add_command(audit)
+main.add_command(staff)
 
 
 @main.command()

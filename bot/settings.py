@@ -180,6 +180,7 @@ def _thresholds(data: Mapping[str, Any]) -> Thresholds:
 TENANT_KEYS = frozenset({
     "thresholds", "human_request_examples", "default_groups", "users", "pii_kinds", "widget", "slack", "telegram",
     "routing", "budget", "handoff", "rollout", "channel_groups", "language",
+    "staff",  # web console accounts (handoff/staff_accounts.py checks them)
 })
 # keys once accepted that never did anything: refused with what to use instead
 RETIRED_TENANT_KEYS = {

@@ -39,7 +39,9 @@ from bot.operations import (
 )
 from bot.services import Services, build_services
 from bot.settings import Settings
+from handoff.console import WebConsole
 from handoff.service import HandoffService
+from handoff.staff_accounts import StaffDirectory
 from policies.topics import TopicDetector
 
 logger = logging.getLogger(__name__)
@@ -225,8 +227,18 @@ def build_app(
     dispatcher = Dispatcher(conversations=conversations, audit=services.audit.record)
     app[DISPATCHER] = dispatcher
     app[CHANNELS] = setup_channels(app, settings=settings, dispatcher=dispatcher, handoff=handoff)
+    app.add_routes(build_console(settings, handoff=handoff).routes())
     app.cleanup_ctx.append(lifecycle)
     return app
+
+
+def build_console(settings: Settings, *, handoff: HandoffService) -> WebConsole:
+    """The built-in staff desk at /console: the only one when Slack is not configured, beside it when it is."""
+    directory = StaffDirectory(settings=settings)  # a malformed account in the tenants file stops the start here
+    if directory.count() == 0:
+        logger.warning("the staff console (/console) has no accounts yet: add one with `supportbot staff add --tenant %s NAME`",
+                       next(iter(settings.tenants)))
+    return WebConsole(handoff=handoff, directory=directory, secret=load_secret(settings), tenants=list(settings.tenants))
 
 
 def run(settings: Settings, *, host: str, port: int) -> None:

@@ -216,7 +216,7 @@ def _encode(body: object) -> bytes:
 async def test_fuzzed_calls_of_every_endpoint_get_json_and_never_a_server_error(client: TestClient, endpoint: str, body: object) -> None:
     conversation, auth = await start(client)
     url = "/api/v1/conversations" if endpoint == "create" else f"/api/v1/conversations/{conversation}/{endpoint}"
-    raw = body if isinstance(body, bytes) else body.encode() if isinstance(body, str) else _encode(body)
+    raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass") if isinstance(body, str) else _encode(body)
     response = await client.post(url, data=raw, headers={**auth, "Content-Type": "application/json"})
     assert response.status < 500, await response.text()
     if response.status != 204:
