@@ -230,3 +230,20 @@ def _same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]
 
 
 LIST_OF_NAMES = re.compile(rf"{NAME_WORD}(?:, {NAME_WORD})*,? (?:and|or|&) {NAME_WORD}")
+
+
+# the message says this is someone's name: the customer's own, a title, a greeting, a signature
+DECLARED = re.compile(
+    r"(?:\bmy name is|\bname:|\bname is|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bthanks,?|\bcheers,?|\bdear|"
+    r"\b(?:mr|mrs|ms|miss|dr|prof)\.?|\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager))"
+    r"\s*$",
+    re.I,
+)
+
+
+def declared_name(text: str, start: int) -> bool:
+    """Whether the words before `start` say a name follows, or it opens a signature block."""
+    if DECLARED.search(text[max(0, start - 30) : start]):
+        return True
+    m = SIGNATURE_LINE.match(text)
+    return m is not None and m.start(1) <= start < m.end(1) and bool(_signature(text))
