@@ -222,7 +222,8 @@ THING_CONTEXT = re.compile(
     r"\b(?:sync(?:s|ed|ing)?|integrat\w*|compatible|works?|working|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|pay(?:s|ing)?|paid|"
     r"log(?:ged)? ?in|sign(?:ed)? ?in|import(?:s|ed|ing)?|export(?:s|ed|ing)?|migrat\w*|upload(?:s|ed|ing)?|install(?:s|ed|ing)?|"
     r"deploy(?:s|ed|ing)?|embed(?:s|ded|ding)?|use|uses|using|used|via|switch(?:ed|ing)?|upgrad\w*|downgrad\w*|subscrib\w*|"
-    r"run(?:s|ning)?|open(?:s|ed|ing)?|enable|disable|stream(?:s|ed|ing)?|cancel(?:l?ed)?|buy|bought|order(?:ed)?|redeem)"
+    r"run(?:s|ning)?|open(?:s|ed|ing)?|enable|disable|stream(?:s|ed|ing)?|cancel(?:l?ed)?|buy|bought|order(?:ed)?|redeem|"
+    r"deliver(?:s|ed|ing|y)?|ship(?:s|ped|ping)?|travel(?:l?ing)?|fly(?:ing)?|flights?)"
     r"(?!\s+(?:me|us|him|her|them)\b)(?:\s+[\w'’]+){0,2}?(?:\s+(?:with|to|from|into|in|on|onto|for|through))?"
     r"(?:\s+(?:the|my|our|your|their|a|an|this|that))?\s+$",
     re.I,
@@ -253,6 +254,8 @@ def a_thing(text: str, start: int, end: int, *, things: list[tuple[int, int]], p
     for w in words:
         if any(c.isdigit() for c in w) or re.match(r"^[A-Z]{2,}", w) or (re.search(r"[a-z][A-Z]", w) and not NAME_PREFIX.match(w)):
             return True  # "YouTube", "iOS", "MX Keys", "5th Gen"
+    if re.search(r"\d\w*\s+$", text[max(0, start - 8) : start]):
+        return True  # "5th Gen", "2 Pro"
     if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]):
         return True
     known_first = words[0].lower() in first_names
