@@ -56,6 +56,8 @@ class TenantConfig:
     allowed_origins: tuple[str, ...] = ()
     # the bot's own texts (bot/texts.py) in this language when a customer's can't be told ("SSO?")
     language: str = "en"
+    # words redaction never takes for a name or an address (besides the knowledge base's own terms)
+    keep_terms: tuple[str, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def channel_groups_for(self, channel: str, address: str | None) -> tuple[str, ...]:
@@ -104,8 +106,9 @@ def _thresholds(data: Mapping[str, Any]) -> Thresholds:
 # misspelt key would otherwise be ignored and its policy silently not applied
 TENANT_KEYS = frozenset({
     "thresholds", "human_request_examples", "default_groups", "users", "pii_kinds", "widget", "slack", "telegram",
-    "routing", "budget", "handoff", "rollout", "channels", "channel_groups", "language",
+    "routing", "budget", "handoff", "rollout", "channels", "channel_groups", "language", "privacy",
 })
+PRIVACY_KEYS = frozenset({"keep_terms"})
 GROUP_CHANNELS = frozenset({"slack", "telegram"})  # where an address (channel or chat) is shared by several people
 WIDGET_KEYS = frozenset({"keys", "allowed_origins", "jwt_secret", "jwt_public_key"})
 
@@ -158,6 +161,21 @@ def _language(name: str, value: Any) -> str:
     return str(value)
 
 
+def _keep_terms(name: str, data: Any) -> tuple[str, ...]:
+    """`[tenants.X.privacy] keep_terms = ["Paperkite", "Row"]`: each a non-empty string."""
+    where = f"[tenants.{name}.privacy]"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a table")
+    _unknown_keys(data, PRIVACY_KEYS, where)
+    terms = data.get("keep_terms", [])
+    if not isinstance(terms, list):
+        raise ConfigError(f"{where} keep_terms must be a list of strings, not {type(terms).__name__}")
+    for i, term in enumerate(terms):
+        if not isinstance(term, str) or not term.strip():
+            raise ConfigError(f"{where} keep_terms[{i}] must be a non-empty string, not {term!r}")
+    return tuple(t.strip() for t in terms)
+
+
 def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
     _unknown_keys(data, TENANT_KEYS, f"[tenants.{name}]")
     widget = data.get("widget", {})
@@ -174,6 +192,7 @@ def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
         widget_keys=tuple(widget.get("keys", ())),
         allowed_origins=tuple(widget.get("allowed_origins", ())),
         language=_language(name, data.get("language", "en")),
+        keep_terms=_keep_terms(name, data.get("privacy", {})),
         raw=dict(data),
     )
 

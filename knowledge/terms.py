@@ -15,10 +15,13 @@ Terms are lower-cased single words and phrases.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+
+logger = logging.getLogger(__name__)
 
 WORD = re.compile(r"[^\W_][\w'’.&+-]*[^\W_]|[^\W_]")
 CAP_RUN = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’&+.-]*[\w+])(?:[ -](?:[A-Z0-9][\w'’&+.-]*[\w+]))*")
@@ -87,8 +90,13 @@ class TenantTerms:
         with self._lock:
             cached = self._terms.get(tenant)
         if cached is None:
-            kept = {" ".join(t.lower().split()) for t in self._keep(tenant)}
-            cached = terms_of(self._load(tenant)) | frozenset(t for t in kept if t)
+            kept = frozenset(" ".join(t.lower().split()) for t in self._keep(tenant)) - {""}
+            try:
+                chunks = self._load(tenant)
+            except Exception:  # no knowledge base yet (or the store is away): the kept terms, and try again next time
+                logger.warning("the terms of tenant %s could not be read from the knowledge base", tenant, exc_info=True)
+                return kept
+            cached = terms_of(chunks) | kept
             with self._lock:
                 self._terms[tenant] = cached
         return cached

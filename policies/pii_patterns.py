@@ -124,30 +124,42 @@ PARTICLE = r"(?:de|del|da|do|dos|das|di|du|la|le|van|von|der|den|y|e|of|the)"
 CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -])?{CAP_WORD}){{0,3}}"
 HOUSE = r"\d{1,5}(?:[/-]\d{1,5})?[A-Za-z]?\b"  # "12", "221B", "04/82", "96-25"
 UNIT = rf"(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?|#)\s*\d+[A-Za-z]?"
-# a word of a street's name: capitalised, a particle, or (in a message written all in lower case) any word
-NAME_PART = rf"(?:[{UPPER}0-9][\w'’.-]*|{PARTICLE}|(?-i:(?!(?:for|and|with|from|into|your|our|my|the|this|that|at|to|in|on|by)\b)[a-zà-öø-ÿā-ž][\w'’-]{{2,}}))"
-STREET_PATTERNS = [
-    # "3968 Bay Street", "221B Baker St.", "185 Willis Parade", "370 3911 Fourth Avenue": number, name, type
-    re.compile(rf"\b\d{{1,6}}[A-Za-z]?(?:[/-]\d{{1,5}})?,?\s+(?:{NAME_PART}\s+){{1,4}}?(?i:{TYPE_AFTER})\b\.?"),
-    # "Rua do Arenque 1634", "ul. Długa 04/82", "Calle Mayor, 5", "Via Roma 12": type, name, number
-    re.compile(rf"(?<![\w.])(?i:{TYPE_FIRST})\.?\s+(?:{NAME_PART}[ ,]+){{1,4}}?{HOUSE}"),
-    # "Koskikatu 25", "Hauptstraße 5", "Franjo-Langern-Straße 31/69": a one-word street name and a number
-    re.compile(rf"\b[^\W\d_]{{2,}}(?:-[^\W\d_]+)*(?i:{COMPOUND})\.?\s+{HOUSE}"),
-    # "Soproni utca 125", "Villacher Strasse 89", "Kashyap Marg 12": name, type, number
-    re.compile(rf"\b{CAP_WORD}(?:\s+(?:{NAME_PART})){{0,2}}\s+(?i:{TYPE_AFTER}|{COMPOUND})\.?,?\s+{HOUSE}"),
-    # "889 Incrocio Einaudi", "12 rue de la Paix": number, type, name
-    re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?i:{TYPE_FIRST})\.?\s+(?:{PARTICLE}\s+)*{CAP_WORD}(?:\s+(?:{PARTICLE}\s+)*{CAP_WORD}){{0,3}}"),
-    # "6750 Koskikatu 25", "19902 Dobrovského 1394": number, word(s), number
-    re.compile(rf"\b\d{{2,6}}\s+[{UPPER}][\w'’.-]+(?:\s+[^\W\d_][\w'’.-]+){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b(?!-)"),
-    # "lives on Marina Fort Street", "the corner of Herceg Gateway St.": a named street with no number, where
-    # the words before say it is a place
-    re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)\b"),
-    # military and post boxes: "PSC 1234, Box 5678", "P.O. Box 12", "Postbox 21"
-    re.compile(r"\b(?:PSC|Unit|USNS|USNV|USS|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}|\b(?:P\.?\s?O\.?\s?Box|Postbox|Post Office Box)\s+\d{1,6}", re.I),
-    re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b"),  # not "#12588": an invoice
-    # "the corner of X and Y"
-    re.compile(rf"(?:\bthe )?\bcorner of\s+(?:[\w'’.-]+\s+){{0,4}}?(?:and|&)\s+(?:{CAP_WORDS}|[\w'’-]+(?: [\w'’-]+)?)", re.I),
-]
+# a word of a street's name: capitalised, or a particle; in a message written all in lower case, any
+# word that is no function word ("185 willis parade")
+NAME_CAP = rf"(?:[{UPPER}0-9][\w'’.-]*|{PARTICLE})"
+NAME_ANY = rf"(?:{NAME_CAP}|(?-i:(?!(?:for|and|with|from|into|your|our|my|the|this|that|at|to|in|on|by|please|how|move|close)\b)[a-zà-öø-ÿā-ž][\w'’-]{{2,}}))"
+NOT_A_STREET_NAME = r"(?!(?:I|Please|How|What|Why|When|Where|Can|Could|Would|Do|Does|Is|Are|The|My|Our|Your|Move|Close)\b)"
+
+
+def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Pattern[str]]:
+    return [
+        # "3968 Bay Street", "221B Baker St.", "185 Willis Parade", "370 3911 Fourth Avenue": number, name, type
+        re.compile(rf"\b\d{{1,6}}[A-Za-z]?(?:[/-]\d{{1,5}})?,?\s+(?:{name_part}\s+){{1,4}}?(?i:{TYPE_AFTER})\b\.?"),
+        # "Rua do Arenque 1634", "ul. Długa 04/82", "Calle Mayor, 5", "Via Roma 12": type, name, number
+        re.compile(rf"(?<![\w.])(?i:{TYPE_FIRST})\.?\s+(?:{name_part}[ ,]+){{1,4}}?{HOUSE}"),
+        # "Koskikatu 25", "Hauptstraße 5", "Franjo-Langern-Straße 31/69": a one-word street name and a number
+        re.compile(rf"\b[^\W\d_]{{2,}}(?:-[^\W\d_]+)*(?i:{COMPOUND})\.?\s+{HOUSE}"),
+        # "Soproni utca 125", "Villacher Strasse 89", "Kashyap Marg 12": name, type, number
+        re.compile(rf"\b{head}(?:\s+(?:{name_part})){{0,2}}\s+(?i:{type_after})\.?,?\s+{HOUSE}"),
+        # "889 Incrocio Einaudi", "12 rue de la Paix": number, type, name
+        re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?i:{TYPE_FIRST})\.?\s+(?:{PARTICLE}\s+)*{CAP_WORD}(?:\s+(?:{PARTICLE}\s+)*{CAP_WORD}){{0,3}}"),
+        # "6750 Koskikatu 25", "19902 Dobrovského 1394": number, word(s), number
+        re.compile(rf"\b\d{{2,6}}\s+[{UPPER}][\w'’.-]+(?:\s+[^\W\d_][\w'’.-]+){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b(?!-)"),
+        # "lives on Marina Fort Street", "the corner of Herceg Gateway St.": a named street with no number, where
+        # the words before say it is a place
+        re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)\b"),
+        # military and post boxes: "PSC 1234, Box 5678", "P.O. Box 12", "Postbox 21"
+        re.compile(r"\b(?:PSC|Unit|USNS|USNV|USS|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}|\b(?:P\.?\s?O\.?\s?Box|Postbox|Post Office Box)\s+\d{1,6}", re.I),
+        re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b"),  # not "#12588": an invoice
+        # "the corner of X and Y"
+        re.compile(rf"(?:\bthe )?\bcorner of\s+(?:[\w'’.-]+\s+){{0,4}}?(?:and|&)\s+(?:{CAP_WORDS}|[\w'’-]+(?: [\w'’-]+)?)", re.I),
+    ]
+
+
+STREET_PATTERNS = _street_patterns(NAME_CAP, NOT_A_STREET_NAME + CAP_WORD, f"{TYPE_AFTER}|{COMPOUND}")
+# all in lower case ("185 willis parade", "soproni utca 125"), where an English street word after
+# ordinary words ("move row 500", "close 2") must not make an address
+LOWER_STREET_PATTERNS = _street_patterns(NAME_ANY, NAME_ANY, f"{_alternatives(street_words.FOREIGN_TYPE_AFTER)}|{COMPOUND}")
 POSTCODE = r"(?:[A-Z]{1,2}-)?\d{4,6}(?:-\d{3,4})?|\d{2}-\d{3}|\d{3} \d{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}\b|[A-Z]\d[A-Z] ?\d[A-Z]\d"
 ADDRESS_TAIL = re.compile(
     # what may follow a street line: unit, city, state or region code, postcode, country
@@ -247,7 +259,7 @@ def _phones(text: str) -> list[Entity]:
 
 def _addresses(text: str) -> list[Entity]:
     spans: list[tuple[int, int]] = []
-    for regex in STREET_PATTERNS:
+    for regex in STREET_PATTERNS if any(c.isupper() for c in text) else LOWER_STREET_PATTERNS:
         for m in regex.finditer(text):
             start, end = m.start(), m.end()
             if text[start].isalpha():

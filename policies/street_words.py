@@ -54,3 +54,11 @@ UNIT_WORDS = (
     "apt apartment suite ste unit floor fl room rm depto dpto departamento edif edificio interior int piso apto "
     "appartamento piano scala interno wohnung whg etage lgh bte bus lok lokal casa h.no flat"
 ).split()
+
+# street words of TYPE_AFTER that are no English words: in a message written all in lower case these
+# still mark a street ("soproni utca 125"), where "row 500" or "close 2" must not
+FOREIGN_TYPE_AFTER = (
+    "utca út tér körút köz sor sétány fasor dűlő rakpart kapu marg nagar chowk ganj gali "
+    "sokak sokağı sk caddesi cad cd bulvarı mahallesi mah allee straße strasse weg ring damm ufer gasse platz laan straat plein "
+    "gracht kade singel dijk vej gade allé plads gatan vägen gränd torg katu tie kuja polku veien gata"
+).split()
