@@ -40,7 +40,7 @@ def mask_placeholders(text: str) -> str:
 
 
 NAME_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|sir|madam)\.?\s+$", re.I)
-# words right before a name: "my name is Rubija", "my kid Lukas", "Directed By: Sari J. Paavolainen"
+# words right before a name: "my name is Quillon", "my kid Bramwen", "Directed By: Oria T. Vesketh"
 NAME_CUE = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bthanks,?|"
     r"\b(?:my|our) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
@@ -139,9 +139,9 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             known = False  # "my Mac", "the Opera app": a thing, not a person
         if NAME_CUE_STRONG.search(before) or title:
             if first not in NOT_NAMES and (not SAID.search(before) or known or not _common(words[0])):
-                strong.append((start, end))  # "My name is Rubija", "What's your last name? Boyle", "says Hartvig"
+                strong.append((start, end))  # "My name is Quillon", "What's your last name? Dornacre", "says Vesketh"
         elif len(words) == 1 and VOCATIVE.match(text, end) and first not in _common_words() and first not in NOT_NAMES:
-            strong.append((start, end))  # "Warrane, can I please speak to your boss?"
+            strong.append((start, end))  # "Quillon, can I please speak to your boss?"
         elif known and (len(words) > 1 or not _sentence_start(text, start) or cue or _verb_follows(text, end)):
             weak.append((start, end))
         elif cue and len(words) > 1 and all(w.rstrip(".").lower() not in NOT_NAMES for w in words):
@@ -150,7 +150,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     for m in speakers:  # chat transcripts: "Ana: What a wife." (a known name, or two speakers or more)
         if (m.group(1).lower() in first_names and _is_cap(m.group(1))) or len({s.group(1).lower() for s in speakers}) >= 2:
             strong.append((m.start(1), m.end(1)))
-    for m in LOWER_CUED.finditer(text):  # "my name is vitoria", "call me jarek", "maiden name is nyholm"
+    for m in LOWER_CUED.finditer(text):  # "my name is quillon", "call me bramwen", "maiden name is vesketh"
         words = m.group(1).split()
         keep = words[:1]
         for w in words[1:]:  # initials, and a surname that is no ordinary word
@@ -183,7 +183,7 @@ LEADING = frozenset("hi hello hey dear thanks thank maybe why when where what wh
 
 
 def _without_leading_words(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
-    """"Hi Tiffany", "Maybe Jonas": a greeting or a sentence's first function word is no part of the name."""
+    """"Hi Quillon", "Maybe Bramwen": a greeting or a sentence's first function word is no part of the name."""
     while words and (words[0].lower().strip(",.") in LEADING or words[0].lower() in _stop_words()):
         start = text.index(words[0], start) + len(words[0])
         start += len(text[start:]) - len(text[start:].lstrip())
@@ -271,7 +271,7 @@ def a_thing(text: str, start: int, end: int, *, things: list[tuple[int, int]], p
 
 def _common(word: str, *, first_names_count: bool = False) -> bool:
     """An ordinary English word (the embedding model's whole-word vocabulary), not a first name
-    (unless `first_names_count`: then "mark", "bill" and "john" are ordinary too)."""
+    (unless `first_names_count`: then "mark", "bill" and "grace" are ordinary too)."""
     w = word.lower().strip(".,'’")
     common = _common_words()
     if not first_names_count and w in Names.first_names():
@@ -306,11 +306,11 @@ def _stop_words() -> frozenset[str]:
 
 
 def _verb_follows(text: str, end: int) -> bool:
-    """"Enrico shouted", "Scott is": a sentence-initial first name followed by a lowercase word."""
+    """"Quillon shouted", "Bramwen is": a sentence-initial first name followed by a lowercase word."""
     following = text[end:]
     return (
         re.match(r"(?:'s)? (?:is|was|has|had|will|said|says|shouted|asked|told|lives|works|called|wrote|began|and)\b", following) is not None
-        or re.match(r", (?:can|could|would|will|please|I|we|you|do|are)\b", following) is not None  # "Warrane, can I ..."
+        or re.match(r", (?:can|could|would|will|please|I|we|you|do|are)\b", following) is not None  # "Quillon, can I ..."
     )
 
 
@@ -322,14 +322,14 @@ def _sentence_start(text: str, index: int) -> bool:
 def _with_titles(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     out = []
     for start, end in spans:
-        title = NAME_TITLE.search(text[max(0, start - 8) : start])  # "Ms. Hanna Ukkonen": the title goes too
+        title = NAME_TITLE.search(text[max(0, start - 8) : start])  # "Ms. Oria Vesketh": the title goes too
         out.append((start - len(title.group()) if title else start, end))
     return out
 
 
 def _same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """A name found once is redacted everywhere in the message ("Faina D. Yefremova ... early Yefremova"),
-    and so are the other capitalised items of a list that holds a name ("Eklund, Michael and Hodge")."""
+    """A name found once is redacted everywhere in the message ("Oria T. Vesketh ... early Vesketh"),
+    and so are the other capitalised items of a list that holds a name ("Vesketh, Quillon and Dornacre")."""
     words = {w.strip(".,'’") for s, e in spans for w in text[s:e].split()}
     words = {w for w in words if len(w) > 2 and _is_cap(w) and w.isalpha() and not w.isupper() and w.lower() not in NOT_NAMES}
     out = []

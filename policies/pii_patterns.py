@@ -133,23 +133,23 @@ NOT_A_STREET_NAME = r"(?!(?:I|Please|How|What|Why|When|Where|Can|Could|Would|Do|
 
 def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Pattern[str]]:
     return [
-        # "3968 Bay Street", "221B Baker St.", "185 Willis Parade", "370 3911 Fourth Avenue": number, name, type
+        # "12 Sample Street", "221B Example St.", "18 Quillon Parade", "370 12 Third Avenue": number, name, type
         re.compile(rf"\b\d{{1,6}}[A-Za-z]?(?:[/-]\d{{1,5}})?,?\s+(?:{name_part}\s+){{1,4}}?(?i:{TYPE_AFTER})\b\.?"),
-        # "Rua do Arenque 1634", "ul. Długa 04/82", "Calle Mayor, 5", "Via Roma 12": type, name, number
+        # "Rua do Exemplo 16", "ul. Przykładowa 04/82", "Calle Ejemplo, 5", "Via Esempio 12": type, name, number
         re.compile(rf"(?<![\w.])(?i:{TYPE_FIRST})\.?\s+(?:{name_part}[ ,]+){{1,4}}?{HOUSE}"),
-        # "Koskikatu 25", "Hauptstraße 5", "Franjo-Langern-Straße 31/69": a one-word street name and a number
+        # "Esimerkkikatu 25", "Beispielstraße 5", "Muster-Beispiel-Straße 31/69": a one-word street name and a number
         re.compile(rf"\b[^\W\d_]{{2,}}(?:-[^\W\d_]+)*(?i:{COMPOUND})\.?\s+{HOUSE}"),
-        # "Soproni utca 125", "Villacher Strasse 89", "Kashyap Marg 12": name, type, number
+        # "Minta utca 125", "Muster Strasse 89", "Udaharan Marg 12": name, type, number
         re.compile(rf"\b{head}(?:\s+(?:{name_part})){{0,2}}\s+(?i:{type_after})\.?,?\s+{HOUSE}"),
-        # "889 Incrocio Einaudi", "12 rue de la Paix": number, type, name
+        # "889 Incrocio Esempio", "12 rue de la Paix": number, type, name
         re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?i:{TYPE_FIRST})\.?\s+(?:{PARTICLE}\s+)*{CAP_WORD}(?:\s+(?:{PARTICLE}\s+)*{CAP_WORD}){{0,3}}"),
-        # "6750 Koskikatu 25", "19902 Dobrovského 1394": number, word(s), number
+        # "6750 Esimerkkikatu 25", "19902 Příkladová 1394": number, word(s), number
         re.compile(rf"\b\d{{2,6}}\s+[{UPPER}][\w'’.-]+(?:\s+[^\W\d_][\w'’.-]+){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b(?!-)"),
-        # "lives on Marina Fort Street", "the corner of Herceg Gateway St.": a named street with no number, where
+        # "lives on Quillon Fort Street", "the corner of Vesketh Gateway St.": a named street with no number, where
         # the words before say it is a place
         re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)\b"),
         # military and post boxes: "PSC 1234, Box 5678", "P.O. Box 12", "Postbox 21"
-        re.compile(r"\b(?:PSC|Unit|USNS|USNV|USS|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}|\b(?:P\.?\s?O\.?\s?Box|Postbox|Post Office Box)\s+\d{1,6}", re.I),
+        re.compile(rf"\b(?:{_alternatives(street_words.MILITARY_POST)})\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}|\b(?:P\.?\s?O\.?\s?Box|{_alternatives(street_words.POST_BOX)})\s+\d{{1,6}}", re.I),
         re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b"),  # not "#12588": an invoice
         # "the corner of X and Y"
         re.compile(rf"(?:\bthe )?\bcorner of\s+(?:[\w'’.-]+\s+){{0,4}}?(?:and|&)\s+(?:{CAP_WORDS}|[\w'’-]+(?: [\w'’-]+)?)", re.I),
@@ -263,7 +263,7 @@ def _addresses(text: str) -> list[Entity]:
         for m in regex.finditer(text):
             start, end = m.start(), m.end()
             if text[start].isalpha():
-                # "Villacher Strasse 89": the capitalised words before a street word belong to it
+                # "Muster Strasse 89": the capitalised words before a street word belong to it
                 head = ADDRESS_HEAD.search(text, max(0, start - 40), start)
                 if head and "\n" not in head.group():
                     start = head.start()

@@ -7,7 +7,7 @@ Imports nothing: policies/pii_patterns.py builds its address patterns from these
 
 from __future__ import annotations
 
-# after the street's name, as a word of their own: "Bay Street", "Soproni utca", "Kashyap Marg"
+# after the street's name, as a word of their own: "Bay Street", "Minta utca", "Udaharan Marg"
 TYPE_AFTER = (
     "street st avenue ave av road rd lane ln boulevard blvd drive dr court ct place pl square sq terrace ter way parkway pkwy "
     "highway hwy circle cir crescent cres close alley aly row trail trl plaza plz gateway pass fort ft park parks union streets "
@@ -27,7 +27,7 @@ TYPE_AFTER = (
     "gatan vägen gränd torg katu tie kuja polku veien gata"
 ).split()
 
-# before the street's name: "Rua do Arenque", "Calle Mayor", "ul. Długa", "Via Roma"
+# before the street's name: "Rua do Exemplo", "Calle Ejemplo", "ul. Przykładowa", "Via Esempio"
 TYPE_FIRST = (
     "rue avenue av avenida avda calle paseo plaza camino carretera urbanización urbanizacion corredor circunvalación "
     "circunvalacion callejón callejon pasaje ronda travesía travesia vía cañada alameda glorieta andador cerrada circuito "
@@ -39,7 +39,7 @@ TYPE_FIRST = (
     "odos οδός λεωφόρος πλατεία"
 ).split()
 
-# endings of one-word street names in languages that write them together: "Koskikatu", "Hauptstraße"
+# endings of one-word street names in languages that write them together: "Esimerkkikatu", "Beispielstraße"
 COMPOUND_ENDINGS = (
     "straße strasse str weg gasse platz allee ring damm ufer pfad steig markt hof garten gärten "
     "straat laan plein gracht kade singel dijk pad steeg "
@@ -62,3 +62,7 @@ FOREIGN_TYPE_AFTER = (
     "sokak sokağı sk caddesi cad cd bulvarı mahallesi mah allee straße strasse weg ring damm ufer gasse platz laan straat plein "
     "gracht kade singel dijk vej gade allé plads gatan vägen gränd torg katu tie kuja polku veien gata"
 ).split()
+
+# military and post-office boxes of US addresses: "PSC 1234, Box 5678", "P.O. Box 12"
+MILITARY_POST = "PSC Unit USNS USNV USS CMR".split()
+POST_BOX = ["Postbox", "Post Office Box"]
