@@ -17,7 +17,7 @@ CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
 
 
 def may_hold_a_name(text: str) -> bool:
-    if LOWER_CUED.search(text) or SIGNATURE_LINE.match(text) or len(SPEAKER.findall(text)) >= 2:
+    if LOWER_CUED.search(text) or LOWER_CUED_WEAK.search(text) or SIGNATURE_LINE.match(text) or len(SPEAKER.findall(text)) >= 2:
         return True
     for m in CAPITALISED.finditer(mask_placeholders(text)):
         word = m.group()
@@ -150,8 +150,11 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     for m in speakers:  # chat transcripts: "Ana: What a wife." (a known name, or two speakers or more)
         if (m.group(1).lower() in first_names and _is_cap(m.group(1))) or len({s.group(1).lower() for s in speakers}) >= 2:
             strong.append((m.start(1), m.end(1)))
-    for m in LOWER_CUED.finditer(text):  # "my name is quillon", "call me bramwen", "maiden name is vesketh"
+    cued = [(m, True) for m in LOWER_CUED.finditer(text)] + [(m, False) for m in LOWER_CUED_WEAK.finditer(text)]
+    for m, sure in cued:  # "my name is quillon", "call me bramwen", "maiden name is vesketh"; "this is quillon t. vesketh"
         words = m.group(1).split()
+        if not sure and (_common(words[0]) or words[0].lower() in _stop_words() or _is_cap(words[0])):
+            continue  # "this is urgent", "I'm stuck": a word, not a name (capitalised ones are the model's and the list's)
         keep = words[:1]
         for w in words[1:]:  # initials, and a surname that is no ordinary word
             if len(w.rstrip(".")) == 1 or (w.lower() not in _stop_words() and w.lower() not in NOT_NAMES and not _common(w)):
@@ -283,6 +286,11 @@ VOCATIVE = re.compile(r", (?:can|could|would|will|please|I|we|you|do|are)\b")
 NOT_SPEAKERS = frozenset("bot user customer agent note subject re fw from to cc date time phone e-mail email website address q a".split())
 LOWER_CUED = re.compile(
     r"(?i:\bmy name is|\bcalls? me|\bmaiden name is|\blast name(?: is|\?)|\bfirst name(?: is|\?)|\bfollow up with)"
+    r"\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
+)
+# weaker cues: the word after them is a name only when it is no ordinary word ("this is hyuuma t. maida")
+LOWER_CUED_WEAK = re.compile(
+    r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,)"
     r"\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
 )
 SIGNATURE_LINE = re.compile(r"\A[>\s]*([^\W\d_][\w'’-]+(?: [^\W\d_]\.?)?(?: [^\W\d_][\w'’-]+){1,2})[ \t]*\n")
