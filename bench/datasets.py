@@ -133,3 +133,20 @@ def ordinary_messages() -> dict[str, list[str]]:
         "clinc150": clinc_requests(),
         "software": software_questions(),
     }
+
+
+def write_bitext_kb(folder: Path, *, every: int = 9) -> tuple[Path, list[Case]]:
+    """One article per Bitext intent (its title the intent, its text the intent's first three distinct
+    responses) and, as cases, every `every`-th request pointing at its intent's article."""
+    rows = list(csv.DictReader(BITEXT_CSV.open(encoding="utf-8")))
+    by_intent: dict[str, list[str]] = {}
+    for r in rows:
+        texts = by_intent.setdefault(r["intent"], [])
+        if r["response"] not in texts and len(texts) < 3:
+            texts.append(r["response"])
+    kb = folder / "bitext_kb"
+    kb.mkdir(parents=True, exist_ok=True)
+    for intent, texts in by_intent.items():
+        (kb / f"{intent}.md").write_text(f"# {intent.replace('_', ' ').capitalize()}\n\n" + "\n\n".join(texts) + "\n", encoding="utf-8")
+    cases = [Case(question=r["instruction"], expect="answer", sources=(f"bitext_kb/{r['intent']}.md",)) for r in rows[::every]]
+    return kb, cases
