@@ -157,7 +157,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             continue  # "this is urgent", "I'm stuck": a word, not a name (capitalised ones are the model's and the list's)
         keep = words[:1]
         for w in words[1:]:  # initials, and a surname that is no ordinary word
-            if len(w.rstrip(".")) == 1 or (w.lower() not in _stop_words() and w.lower() not in NOT_NAMES and not _common(w)):
+            if len(w.rstrip(".")) == 1 or (w.lower() not in _stop_words() and w.lower() not in NOT_NAMES and (sure or not _common(w))):
                 keep.append(w)
             else:
                 break
