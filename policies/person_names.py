@@ -153,8 +153,11 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     cued = [(m, True) for m in LOWER_CUED.finditer(text)] + [(m, False) for m in LOWER_CUED_WEAK.finditer(text)]
     for m, sure in cued:  # "my name is quillon", "call me bramwen", "maiden name is vesketh"; "this is quillon t. vesketh"
         words = m.group(1).split()
-        if not sure and (_common(words[0]) or words[0].lower() in _stop_words() or _is_cap(words[0])):
-            continue  # "this is urgent", "I'm stuck": a word, not a name (capitalised ones are the model's and the list's)
+        if not sure and (
+            _common(words[0]) or words[0].lower() in _stop_words() or _is_cap(words[0]) or re.search(r"['’]", words[0])
+            or (words[0].lower() not in Names.first_names() and (len(words) < 2 or _common(words[-1])))
+        ):
+            continue  # "this is urgent", "I'm famished", "thanks, you've": a word, not a name (capitalised ones are the model's)
         keep = words[:1]
         for w in words[1:]:  # initials, and a surname that is no ordinary word
             if len(w.rstrip(".")) == 1 or (w.lower() not in _stop_words() and w.lower() not in NOT_NAMES and (sure or not _common(w))):

@@ -134,7 +134,7 @@ NOT_A_STREET_NAME = r"(?!(?:I|Please|How|What|Why|When|Where|Can|Could|Would|Do|
 def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Pattern[str]]:
     return [
         # "12 Sample Street", "221B Example St.", "18 Quillon Parade", "370 12 Third Avenue": number, name, type
-        re.compile(rf"\b\d{{1,6}}[A-Za-z]?(?:[/-]\d{{1,5}})?,?\s+(?:{name_part}\s+){{1,4}}?(?i:{TYPE_AFTER})\b\.?"),
+        re.compile(rf"(?<![:.])\b\d{{1,6}}[A-Za-z]?(?:[/-]\d{{1,5}})?,?\s+(?:{name_part}\s+){{1,4}}?(?i:{TYPE_AFTER})\b\.?"),
         # "Rua do Exemplo 16", "ul. Przykładowa 04/82", "Calle Ejemplo, 5", "Via Esempio 12": type, name, number
         re.compile(rf"(?<![\w.])(?i:{TYPE_FIRST})\.?\s+(?:{name_part}[ ,]+){{1,4}}?{HOUSE}"),
         # "Esimerkkikatu 25", "Beispielstraße 5", "Muster-Beispiel-Straße 31/69": a one-word street name and a number
@@ -144,7 +144,7 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
         # "889 Incrocio Esempio", "12 rue de la Paix": number, type, name
         re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?i:{TYPE_FIRST})\.?\s+(?:{PARTICLE}\s+)*{CAP_WORD}(?:\s+(?:{PARTICLE}\s+)*{CAP_WORD}){{0,3}}"),
         # "6750 Esimerkkikatu 25", "19902 Příkladová 1394": number, word(s), number
-        re.compile(rf"\b\d{{2,6}}\s+[{UPPER}][\w'’.-]+(?:\s+[^\W\d_][\w'’.-]+){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b(?!-)"),
+        re.compile(rf"\b\d{{2,6}}\s+(?![A-Z]{{2,}}\b)[{UPPER}][\w'’.-]+(?:\s+(?!(?:for|of|to|in|on|at|and|or|per|from|with)\b)[^\W\d_][\w'’.-]+){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b(?!-)"),
         # "lives on Quillon Fort Street", "the corner of Vesketh Gateway St.": a named street with no number, where
         # the words before say it is a place
         re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)\b"),
@@ -250,6 +250,8 @@ def _phones(text: str) -> list[Entity]:
         formatted = raw.startswith("+") or raw.startswith("(") or re.search(r"\d[\s.\-)]+\d", raw) is not None
         # the tail of a mistyped card number ("4111 1111 1111 1112") is no phone number
         inside_longer_number = re.search(r"\d{4}[ -]$", text[:start]) and re.fullmatch(r"\d{4}(?:[ -]\d{4})+", raw)
+        if start > 0 and (text[start - 1].isalnum() or (text[start - 1] == "-" and start > 1 and text[start - 2].isalnum())):
+            continue  # the tail of a code: "INV-2024-0117", "1Z999AA10123456784"
         # "order 7731-2290": a number named as something else is a phone only where the text speaks of phoning
         named = NOT_A_CARD.search(text[max(0, start - 40) : start]) is not None
         if len(digits) >= 7 and (formatted or context) and not inside_longer_number and not (named and not context):

@@ -19,7 +19,7 @@ TYPE_AFTER = (
     "cape causeway center centre cliff cliffs club common commons corner corners course cove crest crossroad curve dale dam "
     "divide estate estates extension falls ferry field fields flat flats ford fords forest forge fork forks garden gardens "
     "glen glens green greens grove groves harbor harbour haven hollow inlet island islands isle lake lakes land locks lodge "
-    "parade esplanade quay grange rise chase wharf wynd gardens mead "
+    "parade esplanade quay grange rise wharf wynd gardens mead "
     "utca út tér körút köz sor sétány fasor dűlő rakpart lépcső kapu "
     "marg nagar chowk ganj gali colony "
     "sokak sokağı sk caddesi cad cd bulvarı mahallesi mah "
