@@ -275,7 +275,7 @@ def telegram_set_webhook(url: str, tenant: str) -> None:
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per line: text, redacted, entities (the default)")
 @click.option("--text", "as_text", is_flag=True, help="only the redacted text, one line per line")
-@click.option("--tenant", default=None, help="use this tenant's pii_kinds (default: every kind)")
+@click.option("--tenant", default=None, help="use this tenant's pii_kinds and its own terms (knowledge base, keep_terms); default: every kind, no terms")
 @friendly
 def redact(as_json: bool, as_text: bool, tenant: str | None) -> None:
     """Redact personal data from each line of standard input, as the bot would: one JSON object
@@ -286,12 +286,17 @@ def redact(as_json: bool, as_text: bool, tenant: str | None) -> None:
 
     settings = load_settings()
     kinds = settings.tenant(tenant).pii_kinds if tenant else None
-    redactor = SpacyRedactor(model=settings.spacy_model)
+    services = None
+    if tenant:  # the tenant's knowledge base tells which words are its own (knowledge/terms.py)
+        services = _services()
+        redactor = services.redactor
+    else:
+        redactor = SpacyRedactor(model=settings.spacy_model)
     redactor.warm_up()
     batch: list[str] = []
 
     def flush() -> None:
-        for result in redactor.redact_batch(batch, kinds=frozenset(kinds) if kinds is not None else None):
+        for result in redactor.redact_batch(batch, kinds=frozenset(kinds) if kinds is not None else None, tenant=tenant):
             click.echo(result.redacted if as_text else json.dumps(result.to_json(), ensure_ascii=False))
         sys.stdout.flush()
         batch.clear()
@@ -303,6 +308,8 @@ def redact(as_json: bool, as_text: bool, tenant: str | None) -> None:
             flush()
     if batch:
         flush()
+    if services is not None:
+        services.close()
 
 
 def _more_waiting() -> bool:

@@ -125,6 +125,8 @@ class TenantConfig:
     # the bot's own texts (bot/texts.py) in this language when a customer's can't be told ("SSO?")
     language: str = "en"
     rollout: Rollout = field(default_factory=Rollout)
+    # words redaction never takes for a name or an address (besides the knowledge base's own terms)
+    keep_terms: tuple[str, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def channel_groups_for(self, channel: str, address: str | None) -> tuple[str, ...]:
@@ -179,13 +181,14 @@ def _thresholds(data: Mapping[str, Any]) -> Thresholds:
 # tables' own keys are in bot/settings_schema.py.
 TENANT_KEYS = frozenset({
     "thresholds", "human_request_examples", "default_groups", "users", "pii_kinds", "widget", "slack", "telegram",
-    "routing", "budget", "handoff", "rollout", "channel_groups", "language",
+    "routing", "budget", "handoff", "rollout", "channel_groups", "language", "privacy",
     "staff",  # web console accounts (handoff/staff_accounts.py checks them)
 })
 # keys once accepted that never did anything: refused with what to use instead
 RETIRED_TENANT_KEYS = {
     "channels": "a tenant's channels are its [tenants.<name>.widget], [tenants.<name>.slack] and [tenants.<name>.telegram] tables",
 }
+PRIVACY_KEYS = frozenset({"keep_terms"})
 GROUP_CHANNELS = frozenset({"slack", "telegram"})  # where an address (channel or chat) is shared by several people
 WIDGET_KEYS = frozenset({"keys", "allowed_origins", "jwt_secret", "jwt_public_key"})
 
@@ -244,6 +247,21 @@ def _rollout(data: Mapping[str, Any]) -> Rollout:
     return Rollout(stage=stage, percent=float(data.get("percent", 100.0)), beta_groups=tuple(data.get("beta_groups", ())))
 
 
+def _keep_terms(name: str, data: Any) -> tuple[str, ...]:
+    """`[tenants.X.privacy] keep_terms = ["Paperkite", "Row"]`: each a non-empty string."""
+    where = f"[tenants.{name}.privacy]"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a table")
+    _unknown_keys(data, PRIVACY_KEYS, where)
+    terms = data.get("keep_terms", [])
+    if not isinstance(terms, list):
+        raise ConfigError(f"{where} keep_terms must be a list of strings, not {type(terms).__name__}")
+    for i, term in enumerate(terms):
+        if not isinstance(term, str) or not term.strip():
+            raise ConfigError(f"{where} keep_terms[{i}] must be a non-empty string, not {term!r}")
+    return tuple(t.strip() for t in terms)
+
+
 def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"[tenants.{name}] must be a table, not {data!r}")
@@ -267,6 +285,7 @@ def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
         allowed_origins=tuple(widget.get("allowed_origins", ())),
         language=_language(name, data.get("language", "en")),
         rollout=_rollout(data.get("rollout", {})),
+        keep_terms=_keep_terms(name, data.get("privacy", {})),
         raw=dict(data),
     )
 

@@ -245,6 +245,14 @@ class MilvusStore:
         )
         return [f"{r['title']} {r['heading']} {r['text']}" for r in rows]
 
+    def chunk_parts(self, *, tenant: str) -> list[tuple[str, str, str]]:
+        """The (title, heading, text) of every chunk of the tenant, whoever may read it (for the terms
+        redaction keeps, knowledge/terms.py); up to 16,384 chunks."""
+        rows = self._client.query(
+            DATA_COLLECTION, filter=_scope(tenant=tenant, access_keys=EVERY_ACCESS_KEY), output_fields=["title", "heading", "text"], limit=16384
+        )
+        return [(r["title"], r["heading"], r["text"]) for r in rows]
+
     # reads ---------------------------------------------------------------------------------
     # Searches return ids. The chunk and its exact vectors come from DATA_COLLECTION once per chunk
     # and stay in memory: an id names one content (`chunk_id_for`), so nothing kept can go stale.
