@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import aiohttp  # noqa: E402
 
 from bench.datasets import sample_cases  # noqa: E402
+from bench.load_limits import lifted_limits  # noqa: E402
 
 SUPPORTBOT = Path(sys.executable).parent / "supportbot"
 
@@ -164,7 +165,7 @@ def main() -> int:
     questions = [c.question for c in sample_cases() if c.expect == "answer"]
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
-        env = {**os.environ, "SUPPORTBOT_DATA_DIR": tmp, "SUPPORTBOT_RATE_LIMIT_PER_MINUTE": "100000"}
+        env = {**os.environ, "SUPPORTBOT_DATA_DIR": tmp, **lifted_limits()}
         server = subprocess.Popen([str(SUPPORTBOT), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             base = f"http://127.0.0.1:{port}"

@@ -1,27 +1,39 @@
-"""Redaction recall per entity kind, needless changes to ordinary messages, and throughput.
+"""Redaction: recall per kind on labelled PII, every change to ordinary messages, and throughput.
 
-    python bench/bench_redaction.py [--misses KIND]
+    python bench/bench_redaction.py [--misses KIND] [--show all|tune|report|none] [--unseen N] [--seed S]
 
-Recall on presidio's synthetic set (../shared/data/pii/presidio_synth_dev.json): an entity counts
-as caught when none of its text survives, i.e. every letter and digit of its span lies inside a
-redacted span. Needless changes: the share of Bitext customer requests that redaction alters.
-Throughput: short messages per second through `redact_batch`.
+Recall: an entity counts as caught when none of its text survives, i.e. every letter and digit of
+its span lies inside a redacted span. Three sets:
+- the shared PII file (../shared/data/pii/presidio_synth_dev.json) split by position: records at
+  even positions are the TUNE half (rules and lists were chosen looking at these), records at odd
+  positions the REPORT half (never looked at to choose anything);
+- UNSEEN sentences: presidio's templates filled with Faker names and addresses of 21 locales
+  (bench/unseen_pii.py), seed 1000 and up; development looked at seeds below 100 only.
+
+Ordinary messages (no personal data meant in them): Bitext requests, COVID-QA questions, promptfoo's
+peer tickets, the sample KB's evaluation questions, CLINC150, and bench/ordinary/software_questions.txt.
+Every changed message counts, whatever was redacted (a real name in an ordinary message counts too),
+and every one is printed. Each set is split by position the same way (even = tune, odd = report).
+The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article per intent from its
+responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
+all are also shown with no terms at all (a tenant with an empty knowledge base).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import re
+import csv
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.datasets import PRESIDIO_JSON, bitext_requests, shared_data_missing  # noqa: E402
+from bench.datasets import BITEXT_CSV, COVID_DIR, ordinary_messages, presidio_records, shared_data_missing  # noqa: E402
+from bench.unseen_pii import generate  # noqa: E402
 from bot.settings import DEFAULT_SPACY_MODEL  # noqa: E402
+from knowledge.terms import terms_of  # noqa: E402
 from policies.redaction import SpacyRedactor  # noqa: E402
 
 # presidio's names -> ours; kinds we do not redact (organisations, dates, titles...) are left out
@@ -35,26 +47,17 @@ KINDS = {
     "IP_ADDRESS": "IP_ADDRESS",
     "STREET_ADDRESS": "STREET_ADDRESS",
 }
-GOALS = {"PERSON": 0.90, "STREET_ADDRESS": 0.80}
+GOALS = {"PERSON": 0.92, "STREET_ADDRESS": 0.85}
+ORDINARY_GOAL = 0.005
+SAMPLE_KB = Path(__file__).resolve().parents[1] / "knowledge" / "sample_kb"
 
 
 def caught(text: str, start: int, end: int, covered: list[tuple[int, int]]) -> bool:
     return all(any(s <= i < e for s, e in covered) for i in range(start, end) if text[i].isalnum())
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--model", default=DEFAULT_SPACY_MODEL)
-    args = parser.parse_args()
-    if missing := shared_data_missing():
-        print(missing, file=sys.stderr)
-        return 2
-    records = json.loads(PRESIDIO_JSON.read_text(encoding="utf-8"))
-    redactor = SpacyRedactor(model=args.model)
-    redactor.warm_up()
-    texts = [r["full_text"] for r in records]
-    results = redactor.redact_batch(texts)
+def recall(redactor: SpacyRedactor, records: list[dict], *, label: str, misses: str | None) -> bool:
+    results = redactor.redact_batch([r["full_text"] for r in records])
     total: Counter[str] = Counter()
     hit: Counter[str] = Counter()
     for record, result in zip(records, results, strict=True):
@@ -66,32 +69,104 @@ def main() -> int:
             total[kind] += 1
             if caught(record["full_text"], span["start_position"], span["end_position"], covered):
                 hit[kind] += 1
-            elif args.misses == kind:
-                print(f"MISS {span['entity_value']!r}\n   in {record['full_text']!r}\n   -> {result.redacted!r}")
-    print(f"presidio synthetic: {len(records)} texts")
+            elif misses == kind:
+                print(f"MISS [{label}] {span['entity_value']!r}\n   in {record['full_text']!r}\n   -> {result.redacted!r}")
+    print(f"{label}: {len(records)} texts")
+    ok = True
     for kind in KINDS:
         if total[kind]:
             goal = GOALS.get(kind, 0.99)
-            recall = hit[kind] / total[kind]
-            print(f"  {kind:15s} recall {recall:.3f}  ({hit[kind]}/{total[kind]})  goal >= {goal}  {'ok' if recall >= goal else 'BELOW'}")
+            value = hit[kind] / total[kind]
+            ok &= value >= goal
+            print(f"  {kind:15s} recall {value:.3f}  ({hit[kind]}/{total[kind]})  goal >= {goal}  {'ok' if value >= goal else 'BELOW'}")
+    return ok
 
-    ordinary = [text for _, text in bitext_requests()]
-    started = time.perf_counter()
-    changed_results = redactor.redact_batch(ordinary)
-    seconds = time.perf_counter() - started
-    changed = [r for r in changed_results if r.redacted != r.text]
-    # some Bitext requests do name a person ("the bill from Mr. Smith", "invoices from Anna Freeman"):
-    # redacting those is right, so the needless share leaves out messages whose only entities are
-    # full names (a title and a surname, or two capitalised words)
-    full_name = re.compile(r"^(?:(?:Mr|Mrs|Ms|Dr)\.? [A-Z][a-z]+|[A-Z][a-z]+ [A-Z][a-z]+)$")
-    needless = [r for r in changed if not all(e.kind == "PERSON" and full_name.match(e.text) for e in r.entities)]
-    print(f"bitext ordinary requests: {len(ordinary)}, changed {len(changed) / len(ordinary):.4f}, "
-          f"needlessly (not a person's full name) {len(needless) / len(ordinary):.4f}  goal <= 0.02")
-    print(f"    values redacted: {Counter(e.text for r in changed for e in r.entities).most_common(12)}")
-    for r in needless[:8]:
-        print(f"    {r.text!r} -> {r.redacted!r}")
-    print(f"throughput: {len(ordinary) / seconds:.0f} short messages/s (batched, {len(ordinary)} messages)  goal >= 500")
-    return 0
+
+def kb_terms() -> dict[str, frozenset[str]]:
+    """Each knowledge base's terms, built as `ingest` builds them (title, heading, text of each article)."""
+    from knowledge.loaders import load_file
+
+    docs = [d for p in sorted(SAMPLE_KB.iterdir()) if p.suffix in (".md", ".csv") for d in load_file(p, p.name)]
+    sample = terms_of([(d.title, " / ".join(s.heading), s.text) for d in docs for s in d.sections])
+    covid_rows = csv.DictReader((COVID_DIR / "faq_covidbert.csv").open(encoding="utf-8"))
+    covid = terms_of([(r["question"], r.get("category", ""), r["answer"]) for r in covid_rows])
+    by_intent: dict[str, list[str]] = defaultdict(list)
+    for r in csv.DictReader(BITEXT_CSV.open(encoding="utf-8")):
+        by_intent[r["intent"]].append(r["response"])
+    bitext = terms_of([(intent.replace("_", " "), "", "\n".join(texts)) for intent, texts in by_intent.items()])
+    return {"sample_kb": sample, "covid_qa": covid, "bitext": bitext}
+
+
+def ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
+    sets = ordinary_messages()
+    terms = kb_terms()
+    rows = []
+    changed_all: list[tuple[str, str, str, str]] = []
+    for name, texts in sets.items():
+        for with_terms in ([False, True] if name in terms else [False]):
+            redactor.use_terms((lambda _t, n=name: terms[n]) if with_terms else None)
+            results = redactor.redact_batch(texts, tenant="bench" if with_terms else None)
+            for half, offset in (("tune", 0), ("report", 1)):
+                part = results[offset::2]
+                changed = [r for r in part if r.redacted != r.text]
+                chars = sum(len(r.text) for r in part)
+                changed_chars = sum(e.end - e.start for r in part for e in r.entities)
+                rows.append((name, with_terms, half, len(part), len(changed), changed_chars, chars))
+                if with_terms or name not in terms:
+                    changed_all += [(name, half, r.text, r.redacted) for r in changed]
+    redactor.use_terms(None)
+    for name, half, text, redacted in changed_all:
+        if show in ("all", half):
+            print(f"  CHANGED [{name}/{half}] {text!r}\n       -> {redacted!r}")
+    print("ordinary messages changed (every change counts; even positions = tune, odd = report)")
+    print(f"  {'set':10s} {'terms':8s} {'half':7s} {'messages':>8s} {'changed':>8s} {'share':>7s} {'chars':>7s}")
+    for name, with_terms, half, n, changed, cc, chars in rows:
+        print(f"  {name:10s} {'KB' if with_terms else 'none':8s} {half:7s} {n:8d} {changed:8d} {changed / n:7.4f} {cc / chars:7.4f}")
+    ok = True
+    for half in ("tune", "report"):
+        # each set as its tenant would run it: with its knowledge base's terms where it has one
+        chosen = [r for r in rows if r[2] == half and (r[1] or r[0] not in terms)]
+        n, changed = sum(r[3] for r in chosen), sum(r[4] for r in chosen)
+        cc, chars = sum(r[5] for r in chosen), sum(r[6] for r in chosen)
+        share = changed / n
+        ok &= share <= ORDINARY_GOAL
+        print(f"  ALL        {'as run':8s} {half:7s} {n:8d} {changed:8d} {share:7.4f} {cc / chars:7.4f}  goal <= {ORDINARY_GOAL}  "
+              f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
+        plain = [r for r in rows if r[2] == half and not r[1]]
+        n, changed = sum(r[3] for r in plain), sum(r[4] for r in plain)
+        print(f"  ALL        {'none':8s} {half:7s} {n:8d} {changed:8d} {changed / n:7.4f}")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen (comma-separated)")
+    parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
+    parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
+    parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
+    parser.add_argument("--skip-ordinary", action="store_true")
+    parser.add_argument("--model", default=DEFAULT_SPACY_MODEL)
+    args = parser.parse_args()
+    if missing := shared_data_missing():
+        print(missing, file=sys.stderr)
+        return 2
+    redactor = SpacyRedactor(model=args.model)
+    redactor.warm_up()
+    where = set(args.misses_in.split(","))
+    ok = recall(redactor, presidio_records("tune"), label="presidio TUNE half (even positions)", misses=args.misses if "tune" in where else None)
+    ok &= recall(redactor, presidio_records("report"), label="presidio REPORT half (odd positions)",
+                 misses=args.misses if "report" in where else None)
+    ok &= recall(redactor, generate(n=args.unseen, seed=args.seed), label=f"UNSEEN Faker sentences (seed {args.seed})",
+                 misses=args.misses if "unseen" in where else None)
+    if not args.skip_ordinary:
+        ok &= ordinary(redactor, show=args.show)
+        texts = [text for _, text in zip(range(5000), ordinary_messages()["clinc150"])]
+        started = time.perf_counter()
+        redactor.redact_batch(texts)
+        seconds = time.perf_counter() - started
+        print(f"throughput: {len(texts) / seconds:.0f} short messages/s (batched, {len(texts)} CLINC150 requests)  goal >= 500")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import aiohttp  # noqa: E402
 
 from bench.bench_http import SUPPORTBOT, free_port, wait_ready  # noqa: E402
+from bench.load_limits import lifted_limits  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -77,7 +78,7 @@ def main() -> int:
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, args.sockets * 2 + 200)), hard))
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
-        env = {**os.environ, "SUPPORTBOT_DATA_DIR": tmp, "HF_HUB_OFFLINE": "1"}
+        env = {**os.environ, "SUPPORTBOT_DATA_DIR": tmp, "HF_HUB_OFFLINE": "1", **lifted_limits()}
         server = subprocess.Popen([str(SUPPORTBOT), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                   preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, args.sockets * 2 + 200), hard)))
         try:

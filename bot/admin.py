@@ -1,7 +1,9 @@
 """Operators' side of the server: `/admin` dashboard, stats API, and ingest through the server.
 
 Everything here needs `SUPPORTBOT_ADMIN_TOKEN` (as a bearer token, or `?token=` once, which sets a
-cookie for the dashboard). Without the setting these routes answer 404: admin is off.
+cookie for the dashboard). The cookie holds a session that expires (`SESSION_SECONDS`), signed with a
+key derived from the token, never the token itself; it is Secure, HttpOnly and SameSite=Strict, for
+/admin only. Without the setting these routes answer 404: admin is off. Errors are JSON.
 Figures come from the audit trail, which holds no raw personal data, and spend from the usage
 table (one row per model call: tokens and cost).
 """
@@ -9,9 +11,11 @@ table (one row per model call: tokens and cost).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import html
 import json
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -25,12 +29,51 @@ from bot.services import Services
 from bot.storage import AuditEvent, Conversation, Handoff
 
 COOKIE = "supportbot_admin"
+SESSION_SECONDS = 12 * 3600
+MAX_DAYS = 3650
+
+
+def _session_mac(token: str, expires: int) -> str:
+    return hmac.new(hashlib.sha256(b"supportbot-admin-session:" + token.encode()).digest(), str(expires).encode(), hashlib.sha256).hexdigest()
+
+
+def session_cookie(token: str, *, now: float | None = None) -> str:
+    """`<expires>.<mac>`: proves the holder signed in with the token, without holding it."""
+    expires = int(time.time() if now is None else now) + SESSION_SECONDS
+    return f"{expires}.{_session_mac(token, expires)}"
+
+
+def _session_valid(value: str, token: str) -> bool:
+    expires, _, mac = value.partition(".")
+    if not expires.isascii() or not expires.isdigit() or len(expires) > 12:
+        return False
+    return hmac.compare_digest(_session_mac(token, int(expires)).encode(), mac.encode("utf-8", "replace")) and int(expires) > time.time()
 
 
 def _authorized(request: web.Request, token: str) -> bool:
-    supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    supplied = supplied or request.query.get("token", "") or request.cookies.get(COOKIE, "")
-    return bool(supplied) and hmac.compare_digest(supplied.encode(), token.encode())
+    supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or request.query.get("token", "")
+    if supplied:
+        return hmac.compare_digest(supplied.encode("utf-8", "replace"), token.encode())
+    return _session_valid(request.cookies.get(COOKIE, ""), token)
+
+
+def _bad_request(message: str) -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(text=json.dumps({"error": message}), content_type="application/json")
+
+
+def parse_days(request: web.Request) -> int:
+    """`?days=`: a whole number of days from 1 to MAX_DAYS (14 when absent)."""
+    value = request.query.get("days", "14").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 5 or not 1 <= int(value) <= MAX_DAYS:
+        raise _bad_request(f"days must be a whole number from 1 to {MAX_DAYS}, not {value[:40]!r}")
+    return int(value)
+
+
+def parse_tenant(request: web.Request, services: Services) -> str | None:
+    tenant = request.query.get("tenant") or None
+    if tenant is not None and tenant not in services.settings.tenants:
+        raise _bad_request(f"unknown tenant {tenant[:100]!r}")
+    return tenant
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -176,17 +219,21 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
 
     async def dashboard(request: web.Request) -> web.Response:
         guard(request)
-        stats = await asyncio.to_thread(collect_stats, get_services(), days=int(request.query.get("days", "14")))
-        response = web.Response(text=render_dashboard(stats), content_type="text/html")
+        stats = await asyncio.to_thread(collect_stats, get_services(), days=parse_days(request))
+        # the page shows personal-ish figures: no caching, and the ?token= URL goes to no other site
+        response = web.Response(text=render_dashboard(stats), content_type="text/html",
+                                headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
         if "token" in request.query:
-            response.set_cookie(COOKIE, request.query["token"], httponly=True, samesite="Strict", path="/admin")
+            # Secure even on plain http: browsers keep Secure cookies for http://localhost, and a
+            # deployment is expected behind TLS
+            response.set_cookie(COOKIE, session_cookie(token), httponly=True, secure=True, samesite="Strict", path="/admin",
+                                max_age=SESSION_SECONDS)
         return response
 
     async def stats(request: web.Request) -> web.Response:
         guard(request)
-        data = await asyncio.to_thread(
-            collect_stats, get_services(), days=int(request.query.get("days", "14")), tenant=request.query.get("tenant")
-        )
+        services = get_services()
+        data = await asyncio.to_thread(collect_stats, services, days=parse_days(request), tenant=parse_tenant(request, services))
         return web.json_response(data)
 
     async def ingest(request: web.Request) -> web.Response:

@@ -1,4 +1,4 @@
-"""`supportbot` command line: serve, ingest, ask, eval, redact, audit.
+"""`supportbot` command line: serve, ingest, ask, eval, redact, audit, staff.
 
 User errors (a `SupportbotError`) print one clear line and exit 2; no tracebacks for them.
 """
@@ -15,21 +15,26 @@ from typing import Any
 
 import click
 
-from bot.cli_common import friendly
+from bot.cli_common import friendly, load_settings
 from bot.cli_reports import audit, usage
+from bot.cli_staff import staff
 from bot.settings import DEFAULT_TENANT, Settings
 
 
 def _quiet_libraries() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never hang on a hub download; bundled files load offline
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    logging.basicConfig(level=os.environ.get("SUPPORTBOT_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    # gRPC's C core (pymilvus, and the Milvus Lite child, which inherits this) writes its own lines
+    # straight to stderr, past our log format: only its errors
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    # until the settings are read (they may be wrong): warnings and worse, plain
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
 def _services(*, sample: bool | None = None, redact: bool = True) -> Any:
     from bot.services import build_services
 
-    settings = Settings.from_env()
+    settings = load_settings()
     services = build_services(settings, redact=redact)
     services.start(sample=sample)
     return services
@@ -47,17 +52,19 @@ def main() -> None:
 
 main.add_command(usage)
 main.add_command(audit)
+main.add_command(staff)
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--host", default=None, help="address to listen on  [default: SUPPORTBOT_HOST or 127.0.0.1]")
+@click.option("--port", default=None, type=click.IntRange(1, 65535), help="port  [default: SUPPORTBOT_PORT or 8080]")
 @friendly
-def serve(host: str, port: int) -> None:
+def serve(host: str | None, port: int | None) -> None:
     """Run the whole product: widget, HTTP API, webhooks, dashboard, metrics."""
     from bot.web import run
 
-    run(Settings.from_env(), host=host, port=port)
+    settings = load_settings(default_level="INFO")
+    run(settings, host=host or settings.host, port=port or settings.port)
 
 
 @main.command()
@@ -76,7 +83,7 @@ def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool,
     from bot.errors import StoreBusyError
     from knowledge.loaders import FaqColumns
 
-    settings = Settings.from_env()
+    settings = load_settings()
     settings.tenant(tenant)
     try:
         services = _services()
@@ -306,7 +313,7 @@ def telegram_set_webhook(url: str, tenant: str) -> None:
     from bot.channel_setup import telegram_bots
     from bot.errors import ConfigError
 
-    settings = Settings.from_env()
+    settings = load_settings()
     bots = telegram_bots(settings)
     if tenant not in bots:
         raise ConfigError(f"no Telegram bot token for tenant {tenant!r}: set TELEGRAM_BOT_TOKEN or [tenants.{tenant}.telegram] bot_token")
@@ -322,7 +329,7 @@ def telegram_set_webhook(url: str, tenant: str) -> None:
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per line: text, redacted, entities (the default)")
 @click.option("--text", "as_text", is_flag=True, help="only the redacted text, one line per line")
-@click.option("--tenant", default=None, help="use this tenant's pii_kinds (default: every kind)")
+@click.option("--tenant", default=None, help="use this tenant's pii_kinds and its own terms (knowledge base, keep_terms); default: every kind, no terms")
 @friendly
 def redact(as_json: bool, as_text: bool, tenant: str | None) -> None:
     """Redact personal data from each line of standard input, as the bot would: one JSON object
@@ -331,14 +338,19 @@ def redact(as_json: bool, as_text: bool, tenant: str | None) -> None:
         raise click.UsageError("--json and --text exclude each other")
     from policies.redaction import SpacyRedactor
 
-    settings = Settings.from_env()
+    settings = load_settings()
     kinds = settings.tenant(tenant).pii_kinds if tenant else None
-    redactor = SpacyRedactor(model=settings.spacy_model)
+    services = None
+    if tenant:  # the tenant's knowledge base tells which words are its own (knowledge/terms.py)
+        services = _services()
+        redactor = services.redactor
+    else:
+        redactor = SpacyRedactor(model=settings.spacy_model)
     redactor.warm_up()
     batch: list[str] = []
 
     def flush() -> None:
-        for result in redactor.redact_batch(batch, kinds=frozenset(kinds) if kinds is not None else None):
+        for result in redactor.redact_batch(batch, kinds=frozenset(kinds) if kinds is not None else None, tenant=tenant):
             click.echo(result.redacted if as_text else json.dumps(result.to_json(), ensure_ascii=False))
         sys.stdout.flush()
         batch.clear()
@@ -350,6 +362,8 @@ def redact(as_json: bool, as_text: bool, tenant: str | None) -> None:
             flush()
     if batch:
         flush()
+    if services is not None:
+        services.close()
 
 
 def _more_waiting() -> bool:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from bot.errors import SupportbotError
+from bot.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,3 +25,12 @@ def friendly(func: F) -> F:
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+def load_settings(*, default_level: str = "WARNING") -> Settings:
+    """The settings, with logging set up as they say (SUPPORTBOT_LOG_LEVEL, SUPPORTBOT_LOG_FORMAT)."""
+    from bot.logging_setup import configure_logging
+
+    settings = Settings.from_env()
+    configure_logging(level=settings.log_level or default_level, log_format=settings.log_format)
+    return settings

@@ -6,8 +6,7 @@ import json
 
 import click
 
-from bot.cli_common import friendly
-from bot.settings import Settings
+from bot.cli_common import friendly, load_settings
 
 
 @click.command()
@@ -24,7 +23,7 @@ def usage(days: int, tenant: str | None, as_json: bool) -> None:
     from bot.storage import AuditEvent, open_database
     from policies.budget import BudgetBook
 
-    settings = Settings.from_env()
+    settings = load_settings()
     if tenant is not None:
         settings.tenant(tenant)  # unknown: the known names in the error
     engine = open_database(settings.database_url)
@@ -76,7 +75,7 @@ def audit(conversation_id: str) -> None:
     from bot.settings import load_secret
     from bot.storage import AuditLog, Conversation, open_database
 
-    settings = Settings.from_env()
+    settings = load_settings()
     engine = open_database(settings.database_url)
     events = AuditLog(engine).events(conversation_id=conversation_id)
     if not events:

@@ -12,21 +12,24 @@ crash are answered, oldest first. Listeners (widget sockets, channel senders) ge
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot import texts
-from bot.assistant import AskResult
+from bot.assistant import AskResult, handoff_notice
 from bot.batching import Batcher
 from bot.conversation_records import ConversationRecords
 from bot.language import ENGLISH, conversation_language
 from bot.messages import Loaded, MessageStore, NewInbound, NewReply
 from bot.personal_data import ConversationPrivacy
-from bot.pipeline import Identity
+from bot.errors import error_kind, safe_traceback
+from bot.pipeline import HandoffReason, Identity, Outcome
 from bot.services import Services
 from bot.streaming import CustomerStream
 from policies.pii_patterns import Entity
@@ -241,24 +244,26 @@ class ConversationService(ConversationRecords):
             handled = await self._human_side(conversation, inbound)
             if handled is not None:
                 return handled
-        # groups proven at the start (signed claims) and those the tenants file gives the place it is in
-        # (never anything the messages say)
-        groups = tuple(g for g in (conversation.groups or "").split(",") if g) + self._services.settings.tenant(
-            conversation.tenant
-        ).channel_groups_for(conversation.channel, conversation.address)
-        identity = Identity(tenant=conversation.tenant, user=conversation.user, groups=groups, channel=conversation.channel)
-        counts = json.loads(inbound.payload).get("entities", {}) if inbound.payload else {}
-        # streamed tokens show the customer's own values and can be taken back (bot/streaming.py)
-        on_token = CustomerStream(publish=lambda event: self.publish(conversation_id, event),
-                                  restore=lambda text: asyncio.to_thread(self._privacy.restore, conversation_id, text))
+        started = time.perf_counter()
+        try:
+            # groups proven at the start (signed claims) and those the tenants file gives the place it is in
+            # (never anything the messages say)
+            groups = tuple(g for g in (conversation.groups or "").split(",") if g) + self._services.settings.tenant(
+                conversation.tenant
+            ).channel_groups_for(conversation.channel, conversation.address)
+            identity = Identity(tenant=conversation.tenant, user=conversation.user, groups=groups, channel=conversation.channel)
+            counts = json.loads(inbound.payload).get("entities", {}) if inbound.payload else {}
+            # streamed tokens show the customer's own values and can be taken back (bot/streaming.py)
+            on_token = CustomerStream(publish=lambda event: self.publish(conversation_id, event),
+                                      restore=lambda text: asyncio.to_thread(self._privacy.restore, conversation_id, text))
 
-        history = await asyncio.to_thread(self._messages.recent, conversation_id, before=int(inbound.id)) if self._services.models else None
-        result = await self._services.assistant.ask(
-            inbound.text, identity=identity, conversation_id=conversation_id, redacted=counts, on_token=on_token, history=history,
-            record=False,  # its audit events go in with the reply, in one transaction
-        )
-        if self._on_result is not None:
-            self._on_result(result, conversation.channel)
+            history = await asyncio.to_thread(self._messages.recent, conversation_id, before=int(inbound.id)) if self._services.models else None
+            result = await self._services.assistant.ask(
+                inbound.text, identity=identity, conversation_id=conversation_id, redacted=counts, on_token=on_token, history=history,
+                record=False,  # its audit events go in with the reply, in one transaction
+            )
+        except Exception as exc:  # around the pipeline (its stages have their own boundary): e.g. a tenant no longer configured
+            result = self._failed(inbound.text, exc, tenant=conversation.tenant, where="conversation", started=started)
         # the stored text is the redacted one: safe to log
         logger.debug(
             "conversation %s: %r -> %s (%s, confidence %.2f, %.0f ms)", conversation_id, inbound.text, result.outcome.value,
@@ -266,13 +271,37 @@ class ConversationService(ConversationRecords):
         )
         payload = result.to_json()
         payload.pop("question", None)
-        reply = await self._replies.submit(None, NewReply(
-            conversation_id, inbound_id, result.answer, payload, result.events, conversation.tenant, self._delivery(conversation)
-        ))
+        new_reply = NewReply(conversation_id, inbound_id, result.answer, payload, result.events, conversation.tenant, self._delivery(conversation))
+        try:
+            reply = await self._replies.submit(None, new_reply)
+        except Exception as exc:
+            # the reply could not be stored (a payload or event the database refuses): the apology alone
+            # is, and the message is done; only a database that takes nothing at all leaves it pending
+            # (then the next start answers it, which is what a database outage needs)
+            result = self._failed(inbound.text, exc, tenant=conversation.tenant, where="reply", started=started)
+            apology = dataclasses.replace(new_reply, text=result.answer, payload={"outcome": result.outcome.value, "handoff_reason": "error"}, events=())
+            reply = (await asyncio.to_thread(self._messages.add_replies, [apology]))[0]
+        if self._on_result is not None:  # counted once the turn's reply is stored, as it was answered
+            self._on_result(result, conversation.channel)
         await self._deliver(conversation_id, reply)
         if self.handoff is not None and result.handoff_reason is not None:
-            await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"))
+            try:
+                await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"))
+            except Exception as exc:  # the reply is out and the message done: logged, not raised to the channel
+                logger.error("conversation %s could not be handed over: %s\n%s", conversation_id, error_kind(exc), safe_traceback(exc))
         return reply
+
+    def _failed(self, question: str, exc: Exception, *, tenant: str, where: str, started: float) -> AskResult:
+        """The error boundary outside the stages: an apology and a person, logged without the message, counted."""
+        logger.error("answering a message failed in %s with %s\n%s", where, error_kind(exc), safe_traceback(exc))
+        reason = HandoffReason.ERROR
+        return AskResult(
+            question=question, outcome=Outcome.HANDOFF,
+            answer=handoff_notice(reason, question=question, default=self.tenant_language(tenant)),
+            confidence=0.0, citations=(), route="handoff", handoff_reason=reason, latency_ms=(time.perf_counter() - started) * 1000,
+            details={"failed_stage": where, "stage_error": error_kind(exc)},
+            events=(("outcome", {"outcome": "handoff", "route": "handoff", "handoff_reason": reason.value, "error": error_kind(exc)}),),
+        )
 
     async def _human_side(self, conversation: Any, inbound: Any) -> dict[str, Any] | None:
         """People own the conversation: relay, don't answer. Just resolved: the rating asked for."""

@@ -50,6 +50,10 @@ class Metrics:
         self._children: dict[tuple[object, ...], Any] = {}
         self.sockets = Gauge("supportbot_open_websockets", "Open widget WebSockets", registry=self.registry)
         self.rejected = Counter("supportbot_rejected_requests_total", "Requests refused", ["status"], registry=self.registry)
+        self.stage_errors = Counter(
+            "supportbot_stage_errors_total", "Exceptions caught at the error boundary (the customer got an apology and a person), by stage and exception class",
+            ["stage", "error"], registry=self.registry,
+        )
         self.handoffs = Counter("supportbot_handoffs_total", "Handoff steps", ["step", "reason"], registry=self.registry)
         self.handoff_post_failures = Counter(
             "supportbot_handoff_post_failures_total", "Handoff cards and staff-thread posts Slack refused for good, by what was posted and Slack's error",
@@ -96,6 +100,9 @@ class Metrics:
         for stage, ms in result.timings_ms.items():
             self._child(self.stage_latency, stage).observe(ms / 1000)
         self.latency.observe(result.latency_ms / 1000)
+        error = result.details.get("stage_error")
+        if error:  # the class only (bounded): "pymilvus.exceptions.MilvusException" -> "MilvusException"
+            self.stage_errors.labels(stage=str(result.details.get("failed_stage", "?")), error=str(error).rsplit(".", 1)[-1][:60]).inc()
         self._observe_models(result.details)
 
     def _observe_models(self, details: dict[str, object]) -> None:

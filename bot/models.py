@@ -19,14 +19,11 @@ from typing import Any, Protocol
 
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from bot.errors import ModelError as ModelError  # re-exported: the one model error (bot/errors.py)
 from bot.streaming import retract
 
 OnToken = Callable[[str], Awaitable[None]]
 MAX_TOKENS = 400  # a support answer is short; a model that rambles is cut off
-
-
-class ModelError(Exception):
-    """A tier could not answer (down, timed out, refused, circuit open)."""
 
 
 class TruncatedStream(ConnectionError):

@@ -30,7 +30,7 @@ class ConversationPrivacy:
         redactor = self._services.redactor
         if redactor is None or tenant is None:
             return None
-        return await redactor.detect(text, self._kinds(tenant))
+        return await redactor.detect(text, self._kinds(tenant), tenant=tenant)
 
     def redact(self, conversation_id: str, tenant: str | None, text: str, entities: list[Entity] | None = None) -> tuple[str, dict[str, int]]:
         """(stored text, count per kind): placeholders from the vault for `entities`, or for what is
@@ -42,7 +42,7 @@ class ConversationPrivacy:
         if entities is not None:
             result = redaction_of(text, entities, vault)
         else:
-            result = redactor.redact_sync(text, vault=vault, kinds=self._kinds(tenant))
+            result = redactor.redact_sync(text, vault=vault, kinds=self._kinds(tenant), tenant=tenant)
         return result.redacted, result.counts()
 
     def restore(self, conversation_id: str, text: str) -> str:

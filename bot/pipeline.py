@@ -1,8 +1,11 @@
 """The ordered async pipeline: stages run in turn until one sets an outcome.
 
 A stage is one class with a cheap `__init__`, an optional `warm_up()` for heavy loading and one
-`async run(turn)`. Stopping is a value (`turn.outcome`), not an exception; a typed error from a
-stage is caught here and turned into an apology plus a handoff.
+`async run(turn)`. Stopping is a value (`turn.outcome`), not an exception. This is the error
+boundary: any exception from a stage (the project's own, a vector store's, a database's, a model
+client's that escaped the tier fallback, a bug) is caught here and turned into an apology plus a
+handoff (reason `error`), logged with its traceback but never its message (which may quote the
+customer) and counted (`supportbot_stage_errors_total`, from `turn.notes["stage_error"]`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from bot.errors import error_kind, safe_traceback
 from knowledge.retrieval import Passage
 
 logger = logging.getLogger(__name__)
@@ -108,15 +112,15 @@ class Pipeline:
                 warm()
 
     async def run(self, turn: Turn) -> Turn:
-        from bot.errors import SupportbotError
-
         for stage in self.stages:
             started = time.perf_counter()
             try:
                 await stage.run(turn)
-            except SupportbotError:
-                logger.exception("stage %s failed", stage.name)
+            except Exception as exc:  # not BaseException: a cancelled task stays cancelled
+                logger.error("stage %s failed with %s\n%s", stage.name, error_kind(exc), safe_traceback(exc))
                 turn.notes["failed_stage"] = stage.name
+                turn.notes["stage_error"] = error_kind(exc)
+                turn.answer = None  # whatever the stage left half done is not shown
                 turn.stop(Outcome.HANDOFF, reason=HandoffReason.ERROR)
             finally:
                 turn.timings_ms[stage.name] = (time.perf_counter() - started) * 1000

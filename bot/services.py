@@ -37,6 +37,7 @@ from knowledge.embedding import FastEmbedder
 from knowledge.ingest import IngestReport, Ingestor
 from knowledge.retrieval import Retriever
 from knowledge.store import MilvusStore
+from knowledge.terms import TenantTerms
 from knowledge.vocabulary import TenantVocabulary
 from policies.intent import HumanRequestDetector
 from policies.budget import BudgetBook
@@ -48,6 +49,11 @@ from policies.vault import Vault
 logger = logging.getLogger(__name__)
 
 SAMPLE_KB = Path(__file__).resolve().parents[1] / "knowledge" / "sample_kb"
+
+
+def _keep_terms(settings: Settings, tenant: str) -> tuple[str, ...]:
+    config = settings.tenants.get(tenant)
+    return config.keep_terms if config is not None else ()
 
 
 def _redactor(settings: Settings) -> Any:
@@ -144,6 +150,10 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     retriever = Retriever(store=store)
     vocabulary = TenantVocabulary(load=lambda tenant, access_keys: store.texts(tenant=tenant, access_keys=access_keys))
     access.on_refresh(vocabulary.refresh)
+    if redactor is not None:  # the knowledge base's own words are no names or addresses (knowledge/terms.py)
+        terms = TenantTerms(load=lambda tenant: store.chunk_parts(tenant=tenant), keep=lambda tenant: _keep_terms(settings, tenant))
+        access.on_refresh(terms.refresh)
+        redactor.use_terms(terms.for_tenant)
     budget = BudgetBook(engine=engine, settings=settings)
     models = build_models(settings)
     generate = (

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import ConfigError
+from bot.settings_source import SettingsSource
+from bot.settings_schema import ROLLOUT_STAGES, check_tenant
 
 DEFAULT_TENANT = "default"
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -23,6 +25,57 @@ DEFAULT_SPACY_MODEL = "en_core_web_sm"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
 DEFAULT_MAX_QUESTION_CHARS = 2000
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+# seconds a request may take to send its body before the server gives up on it (a stalled upload
+# would otherwise hold a connection, and its memory, for as long as the client likes)
+DEFAULT_BODY_TIMEOUT = 30.0
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+DEFAULT_TOKEN_TTL_HOURS = 24 * 30
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """At most `limit` calls in any `window` seconds."""
+
+    limit: int
+    window: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClientLimits:
+    """Per client address and per widget key (bot/limits.py); SUPPORTBOT_LIMIT_<NAME> per minute
+    (the anonymous budget per hour). An office behind one NAT address is many visitors, hence the
+    room above what one person types."""
+
+    conversations_per_address: Rate = Rate(20)
+    messages_per_address: Rate = Rate(60)
+    feedback_per_address: Rate = Rate(30)
+    handoffs_per_address: Rate = Rate(5)
+    conversations_per_widget_key: Rate = Rate(1200)
+    messages_per_widget_key: Rate = Rate(6000)
+    feedback_per_widget_key: Rate = Rate(1200)
+    handoffs_per_widget_key: Rate = Rate(60)
+    # messages of conversations without a signed visitor (no per-user budget applies to them)
+    anonymous_messages: Rate = Rate(200, 3600.0)
+
+
+def _client_limits(get: Any) -> ClientLimits:
+    changes: dict[str, Rate] = {}
+    for item in fields(ClientLimits):
+        name = f"SUPPORTBOT_LIMIT_{item.name.upper()}"
+        value = get(name)
+        if value is None:
+            continue
+        try:
+            limit = int(value)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number of calls, got {value!r}") from None
+        if limit < 1:
+            raise ConfigError(f"{name} must be at least 1, got {value!r}")
+        changes[item.name] = Rate(limit, item.default.window)  # type: ignore[union-attr]
+    return ClientLimits(**changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +89,21 @@ class Thresholds:
     # similarity to "I want a person" examples minus similarity to ordinary requests
     human_request_margin: float = 0.04
     human_request_min: float = 0.55
+
+
+@dataclass(frozen=True, slots=True)
+class Rollout:
+    """`[tenants.x.rollout]`: how far the bot is trusted with this tenant's customers.
+
+    off: people answer everything; shadow: the bot drafts for staff, customers get people; beta: the
+    bot answers identities in `beta_groups`; percent: it answers `percent` of conversations; on: all.
+    Validated at start; only `on` is acted on yet (a later issue brings the other stages), and
+    `serve` says so at start for a tenant that sets another stage.
+    """
+
+    stage: str = "on"  # one of ROLLOUT_STAGES
+    percent: float = 100.0
+    beta_groups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +124,9 @@ class TenantConfig:
     allowed_origins: tuple[str, ...] = ()
     # the bot's own texts (bot/texts.py) in this language when a customer's can't be told ("SSO?")
     language: str = "en"
+    rollout: Rollout = field(default_factory=Rollout)
+    # words redaction never takes for a name or an address (besides the knowledge base's own terms)
+    keep_terms: tuple[str, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def channel_groups_for(self, channel: str, address: str | None) -> tuple[str, ...]:
@@ -94,18 +165,30 @@ def _positive_float(value: str | None, name: str, default: float) -> float:
 
 def _thresholds(data: Mapping[str, Any]) -> Thresholds:
     known = {f.name for f in fields(Thresholds)}
+    if not isinstance(data, dict):
+        raise ConfigError(f"thresholds must be a table of numbers, not {data!r}")
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"unknown threshold(s) {sorted(unknown)}; known: {sorted(known)}")
+    for key, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"threshold {key} must be a number, not {value!r}")
     return Thresholds(**{k: float(v) for k, v in data.items()})
 
 
 # what a [tenants.<name>] table may hold (DESIGN.md, "Settings"; README's sample tenants file): a
-# misspelt key would otherwise be ignored and its policy silently not applied
+# misspelt key would otherwise be ignored and its policy silently not applied. The types of the
+# tables' own keys are in bot/settings_schema.py.
 TENANT_KEYS = frozenset({
     "thresholds", "human_request_examples", "default_groups", "users", "pii_kinds", "widget", "slack", "telegram",
-    "routing", "budget", "handoff", "rollout", "channels", "channel_groups", "language",
+    "routing", "budget", "handoff", "rollout", "channel_groups", "language", "privacy",
+    "staff",  # web console accounts (handoff/staff_accounts.py checks them)
 })
+# keys once accepted that never did anything: refused with what to use instead
+RETIRED_TENANT_KEYS = {
+    "channels": "a tenant's channels are its [tenants.<name>.widget], [tenants.<name>.slack] and [tenants.<name>.telegram] tables",
+}
+PRIVACY_KEYS = frozenset({"keep_terms"})
 GROUP_CHANNELS = frozenset({"slack", "telegram"})  # where an address (channel or chat) is shared by several people
 WIDGET_KEYS = frozenset({"keys", "allowed_origins", "jwt_secret", "jwt_public_key"})
 
@@ -158,8 +241,35 @@ def _language(name: str, value: Any) -> str:
     return str(value)
 
 
+def _rollout(data: Mapping[str, Any]) -> Rollout:
+    stage = str(data.get("stage", "on"))
+    assert stage in ROLLOUT_STAGES  # checked by check_tenant
+    return Rollout(stage=stage, percent=float(data.get("percent", 100.0)), beta_groups=tuple(data.get("beta_groups", ())))
+
+
+def _keep_terms(name: str, data: Any) -> tuple[str, ...]:
+    """`[tenants.X.privacy] keep_terms = ["Paperkite", "Row"]`: each a non-empty string."""
+    where = f"[tenants.{name}.privacy]"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a table")
+    _unknown_keys(data, PRIVACY_KEYS, where)
+    terms = data.get("keep_terms", [])
+    if not isinstance(terms, list):
+        raise ConfigError(f"{where} keep_terms must be a list of strings, not {type(terms).__name__}")
+    for i, term in enumerate(terms):
+        if not isinstance(term, str) or not term.strip():
+            raise ConfigError(f"{where} keep_terms[{i}] must be a non-empty string, not {term!r}")
+    return tuple(t.strip() for t in terms)
+
+
 def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
+    if not isinstance(data, dict):
+        raise ConfigError(f"[tenants.{name}] must be a table, not {data!r}")
+    for key, instead in RETIRED_TENANT_KEYS.items():
+        if key in data:
+            raise ConfigError(f"unknown key {key!r} in [tenants.{name}]: {instead}")
     _unknown_keys(data, TENANT_KEYS, f"[tenants.{name}]")
+    check_tenant(name, data)
     widget = data.get("widget", {})
     _unknown_keys(widget, WIDGET_KEYS, f"[tenants.{name}.widget]")
     users = {str(k): tuple(v) for k, v in data.get("users", {}).items()}
@@ -174,6 +284,8 @@ def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
         widget_keys=tuple(widget.get("keys", ())),
         allowed_origins=tuple(widget.get("allowed_origins", ())),
         language=_language(name, data.get("language", "en")),
+        rollout=_rollout(data.get("rollout", {})),
+        keep_terms=_keep_terms(name, data.get("privacy", {})),
         raw=dict(data),
     )
 
@@ -235,8 +347,20 @@ class Settings:
     server_url: str = "http://127.0.0.1:8080"
     # the only folder whose files `POST /api/v1/admin/ingest` may read by path (else uploads only)
     ingest_root: Path | None = None
+    # where `serve` listens unless --host/--port say otherwise
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    log_level: str | None = None  # None: INFO under `serve`, WARNING for other commands
+    log_format: str = "text"  # or "json": one JSON object per line (bot/logging_setup.py)
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
     # test hook: seconds to wait before processing each message (widens a crash window on purpose)
     processing_delay: float = 0.0
+    limits: ClientLimits = field(default_factory=ClientLimits)
+    # behind a reverse proxy: count limits against the address it saw (the last X-Forwarded-For entry)
+    trust_forwarded_for: bool = False
+    # conversation tokens expire this long after issue; earlier secret keys still verify (rotation)
+    token_ttl_hours: float = DEFAULT_TOKEN_TTL_HOURS
+    old_secret_keys: tuple[str, ...] = ()
 
     def tenant(self, name: str) -> TenantConfig:
         try:
@@ -254,21 +378,12 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = dict(os.environ if environ is None else environ)
-        toml_path = Path(env.get("SUPPORTBOT_CONFIG", "supportbot.toml"))
-        if toml_path.is_file():
-            # the optional file uses the same names as the environment; the environment wins
-            file_values = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-            env = {str(k).upper(): str(v) for k, v in file_values.items()} | env
-
-        def get(name: str) -> str | None:
-            value = env.get(name)
-            return value if value else None
+        env = SettingsSource.load(dict(os.environ if environ is None else environ))
+        get = env.get
 
         data_dir = Path(get("SUPPORTBOT_DATA_DIR") or "./data").resolve()
         tenants_file = get("SUPPORTBOT_TENANTS_FILE")
-        max_chars = get("SUPPORTBOT_MAX_QUESTION_CHARS")
-        return cls(
+        settings = cls(
             data_dir=data_dir,
             database_url=get("SUPPORTBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'supportbot.db'}",
             milvus_uri=get("SUPPORTBOT_MILVUS_URI") or str(data_dir / "milvus.db"),
@@ -288,21 +403,38 @@ class Settings:
             handoff_channel=get("SUPPORTBOT_HANDOFF_CHANNEL"),
             telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
-            rate_limit_per_minute=_positive_float(get("SUPPORTBOT_RATE_LIMIT_PER_MINUTE"), "SUPPORTBOT_RATE_LIMIT_PER_MINUTE", 60.0),
-            prices=_prices(get("SUPPORTBOT_PRICES")),
-            model_timeout=_positive_float(get("SUPPORTBOT_MODEL_TIMEOUT"), "SUPPORTBOT_MODEL_TIMEOUT", 30.0),
-            telegram_polling=(get("SUPPORTBOT_TELEGRAM_POLLING") or "0").lower() in {"1", "true", "yes"},
-            milvus_process=(get("SUPPORTBOT_MILVUS_PROCESS") or "1").lower() not in {"0", "false", "no"},
-            embed_threads=int(_positive_float(get("SUPPORTBOT_EMBED_THREADS"), "SUPPORTBOT_EMBED_THREADS", 0)) or None,
+            rate_limit_per_minute=env.number("SUPPORTBOT_RATE_LIMIT_PER_MINUTE", 60.0),
+            prices=env.typed("SUPPORTBOT_PRICES", _prices) or {},
+            model_timeout=env.number("SUPPORTBOT_MODEL_TIMEOUT", 30.0),
+            telegram_polling=env.flag("SUPPORTBOT_TELEGRAM_POLLING", False),
+            milvus_process=env.flag("SUPPORTBOT_MILVUS_PROCESS", True),
+            embed_threads=env.whole("SUPPORTBOT_EMBED_THREADS", 0) or None,
             telegram_api_url=get("SUPPORTBOT_TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL,
             secret_key=get("SUPPORTBOT_SECRET_KEY"),
-            vault_ttl_hours=_positive_float(get("SUPPORTBOT_VAULT_TTL_HOURS"), "SUPPORTBOT_VAULT_TTL_HOURS", 24 * 30),
-            max_question_chars=int(max_chars) if max_chars else DEFAULT_MAX_QUESTION_CHARS,
-            load_sample_kb=(get("SUPPORTBOT_SAMPLE_KB") or "1") not in {"0", "false", "no"},
+            vault_ttl_hours=env.number("SUPPORTBOT_VAULT_TTL_HOURS", 24 * 30),
+            max_question_chars=env.whole("SUPPORTBOT_MAX_QUESTION_CHARS", DEFAULT_MAX_QUESTION_CHARS),
+            load_sample_kb=env.flag("SUPPORTBOT_SAMPLE_KB", True),
             server_url=get("SUPPORTBOT_SERVER_URL") or "http://127.0.0.1:8080",
             ingest_root=Path(root).resolve() if (root := get("SUPPORTBOT_INGEST_ROOT")) else None,
-            processing_delay=float(get("SUPPORTBOT_PROCESSING_DELAY") or 0.0),
+            host=get("SUPPORTBOT_HOST") or DEFAULT_HOST,
+            port=env.whole("SUPPORTBOT_PORT", DEFAULT_PORT, high=65535),
+            log_level=env.typed("SUPPORTBOT_LOG_LEVEL", lambda v: _one_of(v.upper(), LOG_LEVELS)),
+            log_format=env.typed("SUPPORTBOT_LOG_FORMAT", lambda v: _one_of(v.lower(), LOG_FORMATS)) or "text",
+            body_timeout=env.number("SUPPORTBOT_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT),
+            processing_delay=env.number("SUPPORTBOT_PROCESSING_DELAY", 0.0, zero=True),
+            limits=_client_limits(get),
+            trust_forwarded_for=env.flag("SUPPORTBOT_TRUST_FORWARDED_FOR", False),
+            token_ttl_hours=env.number("SUPPORTBOT_TOKEN_TTL_HOURS", DEFAULT_TOKEN_TTL_HOURS),
+            old_secret_keys=tuple(k.strip() for k in (get("SUPPORTBOT_OLD_SECRET_KEYS") or "").split(",") if k.strip()),
         )
+        env.refuse_unknown_file_keys()
+        return settings
+
+
+def _one_of(value: str, options: tuple[str, ...]) -> str:
+    if value not in options:
+        raise ValueError(f"must be one of {', '.join(options)}")
+    return value
 
 
 def load_secret(settings: Settings) -> bytes:

@@ -22,11 +22,12 @@ from policies.budget import BudgetBook
 from policies.confidence import assess, shares_words, should_answer
 from policies.intent import HumanRequestDetector
 from policies.permissions import AccessPolicy
+from policies.pii_patterns import PLACEHOLDER_RE
 from policies.routing import Router
 
 
 class Redactor(Protocol):
-    async def redact(self, text: str, *, vault: Any = None, kinds: frozenset[str] | None = None) -> Any: ...
+    async def redact(self, text: str, *, vault: Any = None, kinds: frozenset[str] | None = None, tenant: str | None = None) -> Any: ...
 
 
 class RedactStage:
@@ -42,13 +43,17 @@ class RedactStage:
         warm = getattr(self._redactor, "warm_up", None)
         if warm:
             warm()
+        terms_of = getattr(self._redactor, "terms_of", None)
+        if terms_of:  # each tenant's terms from its knowledge base, not on its first customer's turn
+            for tenant in self._settings.tenants:
+                terms_of(tenant)
 
     async def run(self, turn: Turn) -> None:
         if turn.redacted:  # redacted before it was stored (durable conversations)
             return
         kinds = self._settings.tenant(turn.identity.tenant).pii_kinds
         result = await self._redactor.redact(
-            turn.text, vault=turn.notes.get("vault"), kinds=frozenset(kinds) if kinds is not None else None
+            turn.text, vault=turn.notes.get("vault"), kinds=frozenset(kinds) if kinds is not None else None, tenant=turn.identity.tenant
         )
         turn.redacted = result.redacted
         turn.entity_counts = result.counts()
@@ -67,7 +72,10 @@ class EmbedStage:
         self._embedder.warm_up()
 
     async def run(self, turn: Turn) -> None:
-        turn.vector = await self._batcher.submit(None, turn.redacted or turn.text)
+        # the question as the customer wrote it, so that redaction costs retrieval nothing: the text
+        # stays in this process's memory (the local model embeds it) and only its vector goes on, to
+        # the search; what is stored, logged or sent to a model is the redacted text
+        turn.vector = await self._batcher.submit(None, turn.text)
 
 
 class HumanRequestStage:
@@ -130,7 +138,9 @@ class RetrieveStage:
             tenant=turn.identity.tenant,
             access_keys=turn.access_keys,
             vector=turn.vector,
-            text=turn.redacted or turn.text,
+            # the words searched for go to the store: the redacted ones, placeholders left out ("<PERSON_1>"
+            # would match "person")
+            text=PLACEHOLDER_RE.sub(" ", turn.redacted or turn.text),
             limit=self._limit,
         )
 

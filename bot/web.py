@@ -10,23 +10,39 @@ import asyncio
 import gc
 import json
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import web
 
 from bot.admin import register_admin
-from bot.api import ConversationApi, RateLimiter, Tokens
+from bot.api import ConversationApi, RateLimiter
+from bot.cors import cors_middleware
+from bot.limits import ClientLimiter, MemoryLimitStore
 from bot.settings import load_secret
+from bot.tokens import Tokens
 from bot.channel_setup import ChannelSet, setup_channels
 from bot.conversations import ConversationService
 from bot.dispatch import Dispatcher
 from bot.metrics import Metrics
 from bot.openapi import OPENAPI
+from bot.operations import (
+    SOCKETS,
+    body_deadline,
+    close_sockets,
+    staff_desks,
+    startup_summary,
+    startup_warnings,
+    track_socket,
+    watch_store,
+)
 from bot.services import Services, build_services
 from bot.settings import Settings
+from handoff.console import WebConsole
 from handoff.service import HandoffService
 from handoff.summary import HandoffSummarizer
+from handoff.staff_accounts import StaffDirectory
 from policies.topics import TopicDetector
 
 logger = logging.getLogger(__name__)
@@ -44,6 +60,15 @@ CHANNELS = web.AppKey("channels", ChannelSet)
 HANDOFF = web.AppKey("handoff", HandoffService)
 BACKGROUND = web.AppKey("background", list)  # long-running tasks (handoff timers, vault purge)
 VAULT_PURGE_EVERY = web.AppKey("vault_purge_every", float)  # seconds between purges of expired vault values
+LISTEN_URL = web.AppKey("listen_url", str)  # where `serve` listens, for the start-up line
+
+# Shutdown must end within 5 s (a platform's SIGTERM is followed by SIGKILL soon after): open
+# sockets are closed first (bot/operations.py), then requests in flight get SHUTDOWN_GRACE, the
+# answers still being worked on SHUTDOWN_DRAIN (what is left is answered at the next start: every
+# message is stored before it is acknowledged), then the stores close.
+SHUTDOWN_GRACE = 1.5
+SHUTDOWN_DRAIN = 1.0
+CHANNEL_STOP = 0.5
 
 
 async def healthz(_: web.Request) -> web.Response:
@@ -51,8 +76,9 @@ async def healthz(_: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    ready = request.app[READY].is_set()
-    return web.json_response({"ready": ready}, status=200 if ready else 503)
+    store = request.app[SERVICES].store.healthy()
+    ready = request.app[READY].is_set() and store
+    return web.json_response({"ready": ready, "store": "ok" if store else "down"}, status=200 if ready else 503)
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -71,6 +97,28 @@ async def openapi(_: web.Request) -> web.Response:
 
 
 @web.middleware
+async def json_errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    """Every error is JSON `{"error": ...}` and a response (so the CORS middleware can mark it); an
+    unexpected exception is logged once and answered 500, never left as aiohttp's text page."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        headers = {k: v for k, v in exc.headers.items() if k.lower() not in {"content-type", "content-length"}}
+        if exc.content_type == "application/json" and exc.text:
+            return web.Response(status=exc.status, text=exc.text, content_type="application/json", headers=headers)
+        if exc.content_type == "text/html" and exc.text:  # a page meant for people (a staff console's own)
+            return web.Response(status=exc.status, text=exc.text, content_type="text/html", headers=headers)
+        message = (exc.text or exc.reason or "error").strip()
+        message = message.split(": ", 1)[1] if message.startswith(f"{exc.status}: ") else message
+        return web.json_response({"error": message}, status=exc.status, headers=headers)
+    except Exception:
+        logger.exception("unexpected error answering %s %s", request.method, request.path)
+        return web.json_response({"error": "internal error; it has been logged"}, status=500)
+
+
+@web.middleware
 async def not_before_ready(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
     if request.path.startswith(("/api/", "/slack/", "/telegram/")) and not request.app[READY].is_set() and request.path != "/api/v1/openapi.json":
         return web.json_response({"error": "starting up, try again shortly"}, status=503, headers={"Retry-After": "2"})
@@ -79,6 +127,8 @@ async def not_before_ready(request: web.Request, handler: Callable[[web.Request]
 
 async def lifecycle(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
+    for warning in startup_warnings(app[SETTINGS]):
+        logger.warning("%s", warning)
 
     async def start() -> None:
         await asyncio.to_thread(services.start)
@@ -94,6 +144,12 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         gc.collect()
         gc.freeze()
         app[READY].set()
+        line, fields = startup_summary(
+            settings=app[SETTINGS], url=app.get(LISTEN_URL), models=services.models,
+            desks=staff_desks(app, settings=app[SETTINGS], slack_on=app[CHANNELS].slack is not None),
+        )
+        logger.info("%s", line, extra=fields)
+        app[BACKGROUND].append(asyncio.create_task(watch_store(services.store)))
         app[BACKGROUND].append(asyncio.create_task(app[HANDOFF].run_timers()))
         app[BACKGROUND].append(asyncio.create_task(services.vault.purge_periodically(every=app[VAULT_PURGE_EVERY])))
         recovered = await app[CONVERSATIONS].recover()
@@ -107,10 +163,13 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
     for task in app[BACKGROUND]:
         task.cancel()
     await asyncio.gather(*app[BACKGROUND], return_exceptions=True)
-    await app[DISPATCHER].drain()
+    try:
+        await asyncio.wait_for(asyncio.shield(app[DISPATCHER].drain()), timeout=SHUTDOWN_DRAIN)
+    except TimeoutError:
+        logger.warning("stopping with answers in progress; they are answered at the next start")
     for stop_channel in app[CHANNELS].stoppers:
         try:
-            await stop_channel()
+            await asyncio.wait_for(stop_channel(), timeout=CHANNEL_STOP)
         except Exception:
             logger.warning("a channel did not stop cleanly")
     await asyncio.to_thread(services.close)
@@ -119,7 +178,10 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
 def build_app(
     settings: Settings, *, processing_delay: float | None = None, vault_purge_every: float | None = None
 ) -> web.Application:
-    app = web.Application(middlewares=[not_before_ready], client_max_size=1024 * 1024)
+    cors = cors_middleware(paths=("/api/v1/conversations", "/api/v1/openapi.json"), tenants=settings.tenants.values())
+    app = web.Application(
+        middlewares=[cors, json_errors, body_deadline(settings.body_timeout), not_before_ready], client_max_size=1024 * 1024
+    )
     services = build_services(settings)
     app_metrics = Metrics()
     conversations = ConversationService(
@@ -133,11 +195,16 @@ def build_app(
     app[METRICS] = app_metrics
     app[READY] = asyncio.Event()
     app[BACKGROUND] = []
+    app[SOCKETS] = weakref.WeakSet()
+    app.on_response_prepare.append(track_socket)
+    app.on_shutdown.append(close_sockets)
     # hourly, or a quarter of the time values are kept when that is shorter
     app[VAULT_PURGE_EVERY] = vault_purge_every or max(1.0, min(3600.0, settings.vault_ttl_hours * 900))
     api = ConversationApi(
-        settings=settings, conversations=conversations, tokens=Tokens(load_secret(settings)), metrics=app_metrics,
+        settings=settings, conversations=conversations, metrics=app_metrics,
+        tokens=Tokens([load_secret(settings), *(key.encode() for key in settings.old_secret_keys)], ttl=settings.token_ttl_hours * 3600),
         limiter=RateLimiter(interval=60.0 / settings.rate_limit_per_minute),
+        client_limiter=ClientLimiter(limits=settings.limits, store=MemoryLimitStore()),
     )
     app.add_routes(api.routes())
     app.add_routes(
@@ -161,12 +228,22 @@ def build_app(
     dispatcher = Dispatcher(conversations=conversations, audit=services.audit.record)
     app[DISPATCHER] = dispatcher
     app[CHANNELS] = setup_channels(app, settings=settings, dispatcher=dispatcher, handoff=handoff)
+    app.add_routes(build_console(settings, handoff=handoff).routes())
     app.cleanup_ctx.append(lifecycle)
     return app
 
 
+def build_console(settings: Settings, *, handoff: HandoffService) -> WebConsole:
+    """The built-in staff desk at /console: the only one when Slack is not configured, beside it when it is."""
+    directory = StaffDirectory(settings=settings)  # a malformed account in the tenants file stops the start here
+    if directory.count() == 0:
+        logger.warning("the staff console (/console) has no accounts yet: add one with `supportbot staff add --tenant %s NAME`",
+                       next(iter(settings.tenants)))
+    return WebConsole(handoff=handoff, directory=directory, secret=load_secret(settings), tenants=list(settings.tenants))
+
+
 def run(settings: Settings, *, host: str, port: int) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """Logging is the caller's (`supportbot serve` sets it up from the settings)."""
     if settings.embed_threads is None:
         settings = settings.with_overrides(embed_threads=1)  # see Settings.embed_threads
     app = build_app(settings)
@@ -174,8 +251,9 @@ def run(settings: Settings, *, host: str, port: int) -> None:
         from knowledge.milvus_child import MilvusChild
 
         app[SERVICES].store.use_child(MilvusChild(Path(settings.milvus_uri)))  # spawned here, in the main thread
-    logger.info("serving on http://%s:%d/ (data in %s)", host, port, settings.data_dir)
-    web.run_app(app, host=host, port=port, print=None, access_log=None)
+    app[LISTEN_URL] = f"http://{host}:{port}/"
+    logger.info("starting on http://%s:%d/ (data in %s); loading models and stores", host, port, settings.data_dir)
+    web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE)
 
 
 def dump_openapi() -> str:

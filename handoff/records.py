@@ -100,6 +100,11 @@ class HandoffRecords:
         with Session(self._engine) as session:
             return list(session.exec(select(Handoff).where(col(Handoff.status).in_(OPEN))).all())
 
+    def of_tenant(self, tenant: str, *, limit: int = 200) -> list[Handoff]:
+        """The tenant's latest handoffs, newest first (a desk's queue: the open ones, then the rest)."""
+        with Session(self._engine) as session:
+            return list(session.exec(select(Handoff).where(Handoff.tenant == tenant).order_by(col(Handoff.id).desc()).limit(limit)).all())
+
     def save(self, handoff: Handoff, **changes: Any) -> Handoff:
         return self.open_thread(handoff, first=[], **changes)
 

@@ -21,13 +21,14 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
 from bot import texts
 from bot.settings import Settings
 from bot.storage import AuditLog, Conversation, Handoff, utcnow
+from handoff.desk import DeskThread, StaffAction, StaffDesk, StaffMember
 from handoff.packet import Packet, build_packet
 from handoff.summary import HandoffSummarizer
 from handoff.policy import HandoffPolicy, policy_from
@@ -45,24 +46,6 @@ logger = logging.getLogger(__name__)
 
 EMAIL_PLACEHOLDER = re.compile(rf"<{EMAIL}_\d+>")  # an address the customer left, as stored (redacted)
 CARD_RETRY_AFTER = timedelta(minutes=10)  # a card Slack refused for good: tried again this often, not every tick
-
-
-class StaffDesk(Protocol):
-    async def announce(self, handoff: Handoff, packet: Packet, *, position: int, reminder: bool = False) -> tuple[str, str]:
-        """Post the card (or a reminder in its thread); returns (channel, thread ts)."""
-        ...
-
-    def transcript(self, packet: Packet) -> str:
-        """The redacted transcript as the first post in the thread."""
-        ...
-
-    async def update_card(self, handoff: Handoff, packet: Packet) -> None: ...
-
-    async def post_in_thread(self, handoff: Handoff, text: str) -> None: ...
-
-    async def share_files(self, handoff: Handoff, files: list[dict[str, Any]]) -> None:
-        """The customer's files (as in `Packet.attachments`) into the thread, each as well as it can."""
-        ...
 
 
 class HandoffService:
@@ -170,13 +153,27 @@ class HandoffService:
     def packet(self, handoff: Handoff) -> Packet:
         return packet_of(handoff)
 
+    def of_tenant(self, tenant: str) -> list[Handoff]:
+        """A tenant's handoffs, newest first: for desks that read the queue (the web console)."""
+        return self._records.of_tenant(tenant)
+
+    async def staff_view(self, handoff: Handoff) -> tuple[Packet, list[dict[str, Any]]]:
+        """The card and the whole conversation as staff may see them: redacted, or with the customer's
+        own values where the tenant's policy lets staff see personal data (as the Slack thread shows them)."""
+        packet = await self._staff_packet(handoff)
+        messages = await asyncio.to_thread(self._conversations.history, handoff.conversation_id, for_customer=False)
+        if self.policy(handoff.tenant).staff_sees_pii:
+            restore = self._conversations.restore
+            messages = [{**m, "text": await asyncio.to_thread(restore, handoff.conversation_id, m["text"])} for m in messages]
+        return packet, messages
+
     async def _announce(self, handoff: Handoff, *, reminder: bool = False) -> bool:
         if self.desk is None or not handoff.staff_channel:
             return False
         position, _ = await asyncio.to_thread(self.queue_position, handoff)
         packet = await self._staff_packet(handoff)
         try:
-            channel, ts = await self.desk.announce(handoff, packet, position=position, reminder=reminder)
+            thread: DeskThread = await self.desk.announce(handoff, packet, position=position, reminder=reminder)
         except StaffPostRefused as exc:  # e.g. an archived channel: people must fix it, tried again less often
             logger.error(
                 "Slack refused the %s of handoff %s in channel %s (%s); trying again every %d minutes",
@@ -199,7 +196,7 @@ class HandoffService:
         # saved at once, with the transcript and the card's files opening the thread (before what was
         # relayed while it was queued): whatever fails next, the card is not posted a second time
         first = [("note", self.desk.transcript(packet))] + [("file", json.dumps(f)) for f in packet.attachments]
-        handoff = await asyncio.to_thread(self._records.open_thread, handoff, first=first, **changes, status="open", staff_channel=channel, thread_ts=ts)
+        handoff = await asyncio.to_thread(self._records.open_thread, handoff, first=first, **changes, status="open", staff_channel=thread.place, thread_ts=thread.thread)
         self._posts.flush_soon(handoff)  # in a task: fetching and uploading files takes a while
         return True
 
@@ -277,20 +274,45 @@ class HandoffService:
             await self._say(handoff.conversation_id, "someone_joined")
         return handoff
 
-    async def staff_reply(self, *, thread_ts: str, staff: str, staff_name: str | None, text: str, client_id: str) -> bool:
-        """A staff message in a handoff thread: to the customer, on their channel. Unclaimed? It claims."""
-        handoff = await asyncio.to_thread(self._records.by_thread, thread_ts)
+    def by_desk_thread(self, thread: str) -> Handoff | None:
+        """The handoff whose staff thread a desk knows as `thread` (for Slack: a message's thread_ts)."""
+        return self._records.by_thread(thread)
+
+    async def reply(self, handoff_id: int, *, staff: StaffMember, text: str, client_id: str) -> bool:
+        """A staff message: to the customer, on their channel. Unclaimed? It claims. Written on another
+        desk than the one holding the staff thread (the console beside Slack), it is posted in that
+        thread too, so everyone on the handoff sees it. A repeated `client_id` (a retry) does nothing."""
+        handoff = await asyncio.to_thread(self.get, handoff_id)
         if handoff is None or handoff.status not in (*OPEN, "claimed"):
             return False
         if handoff.status in OPEN:
-            await self.claim(handoff.id or 0, staff=staff, staff_name=staff_name)
+            await self.claim(handoff.id or 0, staff=staff.id, staff_name=staff.name)
         posted = await self._conversations.post_message(
-            handoff.conversation_id, role="agent", text=text, author=staff_name or "Support team", client_id=client_id, redact=True
+            handoff.conversation_id, role="agent", text=text, author=staff.name or "Support team", client_id=client_id, redact=True
         )
         if posted.get("duplicate"):  # Slack sent the same reply again: it reached the customer once, and is audited once
             return True
-        await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="staff_reply", staff=staff)
+        await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="staff_reply", staff=staff.id)
+        if staff.desk != getattr(self.desk, "name", None) and self.desk is not None:  # stored redacted, as every thread post
+            await self._posts.add(handoff, f"*{staff.name or staff.id} ({staff.desk}):* {posted['text']}")
         return True
+
+    async def act(self, action: StaffAction, handoff_id: int, *, staff: StaffMember, client_id: str) -> Handoff | None:
+        """One staff action from any desk. None when there is no such handoff; else the handoff as it is after."""
+        handlers = {
+            StaffAction.CLAIM: lambda: self.claim(handoff_id, staff=staff.id, staff_name=staff.name),
+            StaffAction.RESOLVE: lambda: self.resolve(handoff_id, staff=staff.id),
+            StaffAction.RETURN: lambda: self.return_to_bot(handoff_id, staff=staff.id),
+            StaffAction.DRAFT: lambda: self._send_draft(handoff_id, staff=staff, client_id=client_id),
+        }
+        return await handlers[action]()
+
+    async def _send_draft(self, handoff_id: int, *, staff: StaffMember, client_id: str) -> Handoff | None:
+        handoff = await asyncio.to_thread(self.get, handoff_id)
+        if handoff is None:
+            return None
+        await self.reply(handoff_id, staff=staff, text=self.packet(handoff).draft, client_id=client_id)
+        return await asyncio.to_thread(self.get, handoff_id)
 
     async def resolve(self, handoff_id: int, *, staff: str) -> Handoff | None:
         handoff = await asyncio.to_thread(self.get, handoff_id)

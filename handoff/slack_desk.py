@@ -16,16 +16,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import InputError
 from bot.storage import Handoff
 from channels.base import Attachment, FileContent
+from handoff.desk import STATUS_TEXT, DeskThread
 from handoff.packet import Packet
 from handoff.thread_posts import StaffDeskBusy, StaffPostRefused
 
 logger = logging.getLogger(__name__)
 
-ACTIONS = ("claim", "resolve", "return", "draft")
 FetchFile = Callable[..., Awaitable[FileContent]]  # (channel=, tenant=, attachment=): `Dispatcher.fetch_file`
 # Slack's error codes that say "not now" rather than "never"; any other code refuses the post for good
 TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
-STATUS_TEXT = {"queued": "Waiting to be claimed", "open": "Waiting to be claimed", "claimed": "Claimed", "resolved": "Resolved", "returned": "Returned to the bot", "rated": "Resolved"}
 
 
 def _escape(text: str) -> str:
@@ -104,11 +103,13 @@ def transcript_text(packet: Packet) -> str:
 class SlackStaffDesk:
     """The `StaffDesk` of the handoff service, on the Slack Web API."""
 
+    name = "Slack"
+
     def __init__(self, *, client: AsyncWebClient, fetch_file: FetchFile | None = None) -> None:
         self._client = client
         self._fetch_file = fetch_file
 
-    async def announce(self, handoff: Handoff, packet: Packet, *, position: int, reminder: bool = False) -> tuple[str, str]:
+    async def announce(self, handoff: Handoff, packet: Packet, *, position: int, reminder: bool = False) -> DeskThread:
         channel = handoff.staff_channel or ""
         if reminder and handoff.thread_ts:
             with _slack_answers():
@@ -116,13 +117,13 @@ class SlackStaffDesk:
                     channel=channel, thread_ts=handoff.thread_ts, reply_broadcast=True,
                     text=f"Still waiting for someone to claim handoff #{handoff.id} (number {position} in the queue).",
                 )
-            return channel, handoff.thread_ts
+            return DeskThread(place=channel, thread=handoff.thread_ts)
         text = f"Handoff #{handoff.id}: {packet.intent}"
         if packet.mention:
             text = f"{_mention(packet.mention)} {text}"
         with _slack_answers():
             response = await self._client.chat_postMessage(channel=channel, text=text, blocks=card_blocks(handoff, packet, position=position), unfurl_links=False)
-        return str(response.get("channel") or channel), str(response["ts"])
+        return DeskThread(place=str(response.get("channel") or channel), thread=str(response["ts"]))
 
     def transcript(self, packet: Packet) -> str:
         return transcript_text(packet)  # whole: one Slack finds too long is posted in pieces (handoff/service.py)

@@ -32,6 +32,7 @@ from bot.settings import Settings
 from channels import slack_payloads
 from channels.base import ConversationRef, InboundMessage
 from channels.slack import SlackCustomerChannel, mentioned_users, plain_text
+from handoff.desk import StaffAction, StaffMember
 from handoff.slack_desk import SlackStaffDesk
 
 if TYPE_CHECKING:
@@ -122,7 +123,6 @@ class BotIdentity:
         return authorize
 
 
-
 class SlackApp:
     """The bolt app and its routes; built by the composition root when Slack is configured."""
 
@@ -170,7 +170,7 @@ class SlackApp:
         # Button clicks are acked at once and handled after (bolt's lazy listeners): Slack never resends
         # a click, so storing first would save nothing, while a claim or an escalation with its model
         # summary may take longer than the 3 s Slack gives a click. Messages are stored before the ack.
-        bolt.action(re.compile(r"^handoff_(claim|resolve|return|draft)$"))(ack=self._ack, lazy=[self._on_handoff_action])
+        bolt.action(re.compile(rf"^handoff_({'|'.join(StaffAction)})$"))(ack=self._ack, lazy=[self._on_handoff_action])
         bolt.action(re.compile(r"^customer_"))(ack=self._ack, lazy=[self._on_customer_action])
         bolt.action(re.compile(r".*"))(ack=self._ack, lazy=[self._on_unknown_action])
         bolt.event("message")(self._on_message)
@@ -190,19 +190,9 @@ class SlackApp:
             handoff_id = int(action.get("value") or 0)
         except ValueError:
             handoff_id = 0
-        kind = action["action_id"].removeprefix("handoff_")
-        if kind == "claim":
-            result = await self._handoff.claim(handoff_id, staff=user, staff_name=name)
-        elif kind == "resolve":
-            result = await self._handoff.resolve(handoff_id, staff=user)
-        elif kind == "return":
-            result = await self._handoff.return_to_bot(handoff_id, staff=user)
-        else:
-            handoff = await asyncio.to_thread(self._handoff.get, handoff_id)
-            result = handoff
-            if handoff is not None and handoff.thread_ts:
-                draft = self._handoff.packet(handoff).draft
-                await self._handoff.staff_reply(thread_ts=handoff.thread_ts, staff=user, staff_name=name, text=draft, client_id=f"draft-{action.get('action_ts')}")
+        kind = StaffAction(action["action_id"].removeprefix("handoff_"))
+        staff = StaffMember(id=user, name=name, desk=self.desk.name)
+        result = await self._handoff.act(kind, handoff_id, staff=staff, client_id=f"{kind.value}-{action.get('action_ts')}")
         if result is None:
             await self._ephemeral(body, "That handoff no longer exists.")
 
@@ -244,10 +234,12 @@ class SlackApp:
             raw = str(event.get("text") or "")
             # the customer reads it on the widget, Telegram or as plain text: Slack's markup undone
             names = {m: name for m in mentioned_users(raw) if (name := await self._name(m)) != m}  # an id is no name
-            await self._handoff.staff_reply(
-                thread_ts=str(event["thread_ts"]), staff=user, staff_name=await self._name(user), text=plain_text(raw, names=names),
-                client_id=f"slack-{event.get('ts')}",
-            )
+            handoff = await asyncio.to_thread(self._handoff.by_desk_thread, str(event["thread_ts"]))
+            if handoff is not None:
+                await self._handoff.reply(
+                    handoff.id or 0, staff=StaffMember(id=user, name=await self._name(user), desk=self.desk.name),
+                    text=plain_text(raw, names=names), client_id=f"slack-{event.get('ts')}",
+                )
             return
         tenant = tenant_for_team(self._settings, event.get("user_team"), event.get("team"), body.get("team_id"))
         if tenant is None:

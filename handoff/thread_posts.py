@@ -28,7 +28,7 @@ from channels.telegram import split_message
 
 if TYPE_CHECKING:
     from bot.conversations import ConversationService
-    from handoff.service import StaffDesk
+    from handoff.desk import StaffDesk
 
 logger = logging.getLogger(__name__)
 

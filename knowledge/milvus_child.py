@@ -7,7 +7,9 @@ the same directory either way, so nothing changes for the data.
 
 The child dies with its parent (Linux `PR_SET_PDEATHSIG`), so a killed server never leaves an
 orphan holding the store's lock, and SIGTERM shuts it down cleanly (in-flight calls drained, store
-closed). A child that can't lock the store because a previous one is still exiting is retried.
+closed). A child that can't lock the store because a previous one is still exiting is retried. A
+child that dies under a running server (killed, out of memory) is noticed and started again by
+`bot.operations.watch_store`; `/readyz` answers 503 meanwhile.
 
 Child side: `python -m knowledge.milvus_child PARENT_PID DATA_DIR PORT`.
 """
@@ -87,13 +89,25 @@ class MilvusChild:
         self.stop()
         raise ConfigError(f"the Milvus Lite process did not start within {timeout:.0f} s; see {self.log_path}")
 
-    def stop(self) -> None:
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def respawn(self) -> None:
+        """Start the child again after it died (the store on disk is the same). Call it from the main
+        thread, as the first spawn: the new child must die with the server too."""
+        if self.alive():
+            return
+        self._spawn()
+
+    def stop(self, grace: float = 1.5) -> None:
+        """SIGTERM (calls in flight drained, store closed), SIGKILL after `grace` seconds: `serve` must
+        be gone within 5 s of its own SIGTERM, and the store on disk survives a kill (tests/bot/test_restart.py)."""
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
         process.terminate()
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)

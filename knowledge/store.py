@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bot.errors import ConfigError, StoreBusyError
+from bot.errors import ConfigError, StageError, StoreBusyError
 from knowledge.chunking import Chunk
 from knowledge.store_schema import (
     COLLECTION,
@@ -83,6 +83,7 @@ class MilvusStore:
         self._client: Any = None
         self._chunks: dict[str, tuple[Chunk, np.ndarray]] = {}  # chunk id -> (chunk, [dense, title, lead])
         self._child: MilvusChild | None = None
+        self._reconnecting = False
 
     def use_child(self, child: MilvusChild) -> None:
         """Open the store through Milvus Lite running in `child` (a process of its own), not in ours."""
@@ -95,6 +96,12 @@ class MilvusStore:
         from pymilvus import MilvusClient
         from pymilvus.exceptions import MilvusException
 
+        # pymilvus gives its loggers handlers of their own at import (plain text, straight to stderr):
+        # hand their records to ours, so that they are formatted like every other line (JSON lines too)
+        for name in ("pymilvus", "pymilvus.milvus_client", "pymilvus.bulk_writer"):
+            library = logging.getLogger(name)
+            library.handlers.clear()
+            library.propagate = True
         if self._child is not None:
             self._child.wait_ready()
             self._client = MilvusClient(self._child.uri)
@@ -119,6 +126,37 @@ class MilvusStore:
                 ) from None
             raise ConfigError(f"cannot open Milvus at {self.uri}: {exc}") from None
         self._ensure_collection()
+
+    # the store's own process (under `serve`): readiness and restarts, see bot.operations.watch_store
+    def healthy(self) -> bool:
+        """False while the Milvus Lite child process is dead or being brought back."""
+        return self._child is None or (self._child.alive() and not self._reconnecting)
+
+    def needs_restart(self) -> bool:
+        """The child died, or a restart has not reconnected yet (a failed `reconnect` is tried again)."""
+        return self._child is not None and self._client is not None and (self._reconnecting or not self._child.alive())
+
+    def restart(self) -> None:
+        """Start the dead child again (a live one is kept); from the main thread (see MilvusChild.respawn).
+        Then `reconnect`."""
+        assert self._child is not None
+        self._reconnecting = True
+        self._child.respawn()
+
+    def reconnect(self) -> None:
+        """Blocking: wait for the restarted child, then talk to it over a fresh connection (the old
+        channel may sit in gRPC's reconnect backoff for a long while)."""
+        from pymilvus import MilvusClient
+
+        assert self._child is not None
+        self._child.wait_ready()
+        old, self._client = self._client, MilvusClient(self._child.uri, dedicated=True)
+        self._ensure_collection()  # a new Milvus Lite process has the collections on disk, not loaded
+        self._reconnecting = False
+        try:
+            old.close()
+        except Exception:  # the old channel's server is gone: nothing to close cleanly
+            logger.debug("closing the old Milvus connection failed", exc_info=True)
 
     def close(self) -> None:
         if self._client is not None:
@@ -207,6 +245,14 @@ class MilvusStore:
         )
         return [f"{r['title']} {r['heading']} {r['text']}" for r in rows]
 
+    def chunk_parts(self, *, tenant: str) -> list[tuple[str, str, str]]:
+        """The (title, heading, text) of every chunk of the tenant, whoever may read it (for the terms
+        redaction keeps, knowledge/terms.py); up to 16,384 chunks."""
+        rows = self._client.query(
+            DATA_COLLECTION, filter=_scope(tenant=tenant, access_keys=EVERY_ACCESS_KEY), output_fields=["title", "heading", "text"], limit=16384
+        )
+        return [(r["title"], r["heading"], r["text"]) for r in rows]
+
     # reads ---------------------------------------------------------------------------------
     # Searches return ids. The chunk and its exact vectors come from DATA_COLLECTION once per chunk
     # and stay in memory: an id names one content (`chunk_id_for`), so nothing kept can go stale.
@@ -225,10 +271,17 @@ class MilvusStore:
         together cost far less than one by one."""
         if not access_keys or not len(texts):
             return [[] for _ in texts]
+        from pymilvus.exceptions import MilvusException
+
         scope = _scope(tenant=tenant, access_keys=access_keys)
         client = self._client
-        blend = client.search(DENSE_COLLECTION, data=vectors.tolist(), anns_field="blend", limit=limit, filter=scope, output_fields=["id"])
-        lexical = client.search(COLLECTION, data=list(texts), anns_field="sparse", limit=2 * limit, filter=scope, output_fields=["id"])
+        try:
+            blend = client.search(DENSE_COLLECTION, data=vectors.tolist(), anns_field="blend", limit=limit, filter=scope, output_fields=["id"])
+            lexical = client.search(COLLECTION, data=list(texts), anns_field="sparse", limit=2 * limit, filter=scope, output_fields=["id"])
+        except MilvusException as exc:
+            # the store's process died or is coming back (/readyz says 503 meanwhile): a stage error,
+            # so the customer gets the apology and a person, not a 500
+            raise StageError(f"the knowledge store did not answer: {exc}") from exc
         lists = [
             ([hit["id"] for hit in blend[n]], [(hit["id"], abs(float(hit["distance"]))) for hit in lexical[n]])  # Lite reports BM25 negated
             for n in range(len(texts))

@@ -17,7 +17,7 @@ CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
 
 
 def may_hold_a_name(text: str) -> bool:
-    if LOWER_CUED.search(text) or SIGNATURE_LINE.match(text) or len(SPEAKER.findall(text)) >= 2:
+    if LOWER_CUED.search(text) or LOWER_CUED_WEAK.search(text) or SIGNATURE_LINE.match(text) or len(SPEAKER.findall(text)) >= 2:
         return True
     for m in CAPITALISED.finditer(mask_placeholders(text)):
         word = m.group()
@@ -40,7 +40,7 @@ def mask_placeholders(text: str) -> str:
 
 
 NAME_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|sir|madam)\.?\s+$", re.I)
-# words right before a name: "my name is Rubija", "my kid Lukas", "Directed By: Sari J. Paavolainen"
+# words right before a name: "my name is Quillon", "my kid Bramwen", "Directed By: Oria T. Vesketh"
 NAME_CUE = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bthanks,?|"
     r"\b(?:my|our) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
@@ -50,13 +50,14 @@ NAME_CUE = re.compile(
 NAME_WORD = rf"[{UPPER}][^\W\d_]*(?:['’-][^\W\d_]+)*"  # letters only: "GB82" is no name
 # cues strong enough to take a lone unknown capitalised word for a name
 NAME_CUE_STRONG = re.compile(
-    r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bdear|\bhi|\bhello|\blast name\??|"
+    r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalls? me|\bsigned|\bregards,?|\bdear|\bhi|\bhey|\bhello|\blast name\??|"
+    r"\bnamed|\bsaid|\bsays|\basked|\btold|\breplied|\bname(?: on the (?:account|card))?\?\s*(?:[^\W\d_]+:)?|"
     r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
     r"\bdirected by:?|\bwritten by:?|\bfounders?:?)\s*$",
     re.I,
 )
 NAME_RUN = re.compile(rf"{NAME_WORD}(?:\s(?:[{UPPER}]\.?\s)?{NAME_WORD}){{0,3}}")
-SPEAKER = re.compile(rf"^({NAME_WORD}):", re.M)
+SPEAKER = re.compile(r"^([^\W\d_][\w'’-]*):", re.M)
 # capitalised words that are first names in some country but ordinary words in a support chat
 NOT_NAMES = frozenset(
     """i a an the my your our this that it we you he she they me us hi hello hey dear thanks thank please yes no ok okay i'd i'm i'll i've
@@ -100,9 +101,13 @@ def _is_cap(word: str) -> bool:
     return bool(word) and word[0].isupper()
 
 
-def people(doc, text: str) -> list[Entity]:  # noqa: ANN001 - spacy.Doc
+def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per kind of evidence
+    """Person names in `text`. `strong` spans come with words that say a name follows (a cue, a title,
+    a greeting, a signature, a transcript speaker); `weak` ones only with the model or a first-name
+    list, and are dropped when they look like what a product or a place is called (`a_thing`)."""
     first_names = Names.first_names()
-    spans: list[tuple[int, int]] = []
+    weak: list[tuple[int, int]] = []
+    strong: list[tuple[int, int]] = []
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
@@ -112,63 +117,183 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001 - spacy.Doc
             continue
         if len(words) == 1 and (words[0].lower() in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4)):
             continue  # "ETA", "PIN": acronyms
-        if len(words) == 1 and words[0].strip(".,'’").lower() not in first_names and not (
-            NAME_CUE_STRONG.search(text[max(0, ent.start_char - 30) : ent.start_char])
-            or NAME_TITLE.search(text[max(0, ent.start_char - 8) : ent.start_char])
-            or LIST_OF_NAMES.search(text)
-            or re.search(r"'s\b|\bis\b|\bwas\b|\bsaid\b", text[ent.end_char : ent.end_char + 6])
-        ):
-            continue  # a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
-        spans.append((ent.start_char, ent.end_char))
-    places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC", "NORP"}]
+        start = ent.start_char
+        if NAME_CUE_STRONG.search(text[max(0, start - 30) : start]) or NAME_TITLE.search(text[max(0, start - 8) : start]) or _in_named_list(text, start):
+            strong.append((ent.start_char, ent.end_char))
+        elif len(words) > 1 or words[0].strip(".,'’").lower() in first_names or re.match(r"'s\b| is\b| was\b| said\b", text[ent.end_char :]):
+            weak.append((ent.start_char, ent.end_char))
+        # else a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
     for m in NAME_RUN.finditer(text):
-        words = m.group().split()
-        if len(words) == 1 and (words[0].isupper() and len(words[0]) <= 4 or any(s <= m.start() < e for s, e in places)):
-            continue  # "ETA", "PIN"; "deliver to Valencia"
+        start, words = _without_leading_words(text, m.start(), m.group().split())
+        if not words:
+            continue
+        if len(words) == 1 and words[0].isupper() and len(words[0]) <= 4:
+            continue  # "ETA", "PIN"
         first = words[0].rstrip(".,'’").lower()
-        cue = NAME_CUE.search(text[max(0, m.start() - 30) : m.start()]) or NAME_TITLE.search(text[max(0, m.start() - 8) : m.start()])
+        end = m.end()
+        before = text[max(0, start - 30) : start]
+        title = NAME_TITLE.search(text[max(0, start - 8) : start])
+        cue = NAME_CUE.search(before) or title
         known = first in first_names and first not in NOT_NAMES and first not in _stop_words()
-        if known and len(words) == 1 and re.search(r"\b(?:my|your|our|their|the|a|an|this|that)\s+$", text[max(0, m.start() - 8) : m.start()], re.I):
+        if known and len(words) == 1 and re.search(r"\b(?:my|your|our|their|the|a|an|this|that)\s+$", text[max(0, start - 8) : start], re.I):
             known = False  # "my Mac", "the Opera app": a thing, not a person
-        if known and (len(words) > 1 or not _sentence_start(text, m.start()) or cue or _verb_follows(text, m.end())):
-            spans.append((m.start(), m.end()))
+        if NAME_CUE_STRONG.search(before) or title:
+            if first not in NOT_NAMES and (not SAID.search(before) or known or not _common(words[0])):
+                strong.append((start, end))  # "My name is Quillon", "What's your last name? Dornacre", "says Vesketh"
+        elif len(words) == 1 and VOCATIVE.match(text, end) and first not in _common_words() and first not in NOT_NAMES:
+            strong.append((start, end))  # "Quillon, can I please speak to your boss?"
+        elif known and (len(words) > 1 or not _sentence_start(text, start) or cue or _verb_follows(text, end)):
+            weak.append((start, end))
         elif cue and len(words) > 1 and all(w.rstrip(".").lower() not in NOT_NAMES for w in words):
-            spans.append((m.start(), m.end()))
-        elif len(words) == 1 and VOCATIVE.match(text, m.end()) and first not in _common_words() and first not in NOT_NAMES:
-            spans.append((m.start(), m.end()))  # "Warrane, can I please speak to your boss?"
-        elif NAME_CUE_STRONG.search(text[max(0, m.start() - 30) : m.start()]) and words[0].lower() not in NOT_NAMES:
-            spans.append((m.start(), m.end()))  # "My name is Rubija", "What's your last name? Boyle"
+            weak.append((start, end))
     speakers = [m for m in SPEAKER.finditer(text) if m.group(1).lower() not in NOT_SPEAKERS]
-    for m in speakers:  # chat transcripts: "Halldór: What a wife." (a known name, or two speakers or more)
-        if m.group(1).lower() in first_names or len({s.group(1) for s in speakers}) >= 2:
-            spans.append((m.start(1), m.end(1)))
-    for m in LOWER_CUED.finditer(text):  # "my name is vitoria", "call me višeslav", "maiden name is nyberg"
+    for m in speakers:  # chat transcripts: "Ana: What a wife." (a known name, or two speakers or more)
+        if (m.group(1).lower() in first_names and _is_cap(m.group(1))) or len({s.group(1).lower() for s in speakers}) >= 2:
+            strong.append((m.start(1), m.end(1)))
+    cued = [(m, True) for m in LOWER_CUED.finditer(text)] + [(m, False) for m in LOWER_CUED_WEAK.finditer(text)]
+    for m, sure in cued:  # "my name is quillon", "call me bramwen", "maiden name is vesketh"; "this is quillon t. vesketh"
         words = m.group(1).split()
+        if not sure and (
+            _common(words[0]) or words[0].lower() in _stop_words() or _is_cap(words[0]) or re.search(r"['’]", words[0])
+            or (words[0].lower() not in Names.first_names() and (len(words) < 2 or _common(words[-1])))
+        ):
+            continue  # "this is urgent", "I'm famished", "thanks, you've": a word, not a name (capitalised ones are the model's)
         keep = words[:1]
         for w in words[1:]:  # initials, and a surname that is no ordinary word
-            if len(w.rstrip(".")) == 1 or (w.lower() not in _stop_words() and w.lower() not in NOT_NAMES):
+            if len(w.rstrip(".")) == 1 or (w.lower() not in _stop_words() and w.lower() not in NOT_NAMES and (sure or not _common(w))):
                 keep.append(w)
             else:
                 break
         while len(keep) > 1 and len(keep[-1].rstrip(".")) == 1:
             keep.pop()
         if words[0].lower() not in NOT_NAMES and words[0].lower() not in _stop_words():
-            spans.append((m.start(1), m.start(1) + len(" ".join(keep))))
-    spans += _signature(text)
-    for m in LIST_OF_NAMES.finditer(text):  # "our 3 founders: Kónya, Becker and Vasquez", "Usamov and Bowers were engineers"
+            strong.append((m.start(1), m.start(1) + len(" ".join(keep))))
+    strong += _signature(text)
+    for m in LIST_OF_NAMES.finditer(text):  # "our 3 founders: A, B and C", "A and B were engineers"
         before = text[max(0, m.start() - 30) : m.start()]
         if NAME_CUE_STRONG.search(before) or re.match(r" (?:were|are|have|had|both|together)\b", text[m.end():]):
-            spans += [(m.start() + i.start(), m.start() + i.end()) for i in re.finditer(NAME_WORD, m.group())
-                      if i.group().lower() not in NOT_NAMES and i.group().lower() not in _stop_words()]
+            strong += [(m.start() + i.start(), m.start() + i.end()) for i in re.finditer(NAME_WORD, m.group())
+                       if i.group().lower() not in NOT_NAMES and i.group().lower() not in _stop_words()]
+    if not any(c.isupper() for c in text):
+        weak += _lowercase_names(text)
+    things = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in THING_LABELS]
+    persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    spans = strong + [(s, e) for s, e in weak if not a_thing(text, s, e, things=things, persons=persons)]
     spans = _with_titles(spans, text)
     spans += _same_names(spans, text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
 
 
+SAID = re.compile(r"\b(?:said|says|asked|told|replied)\s*$", re.I)
+LEADING = frozenset("hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please".split())
+
+
+def _without_leading_words(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
+    """"Hi Quillon", "Maybe Bramwen": a greeting or a sentence's first function word is no part of the name."""
+    while words and (words[0].lower().strip(",.") in LEADING or words[0].lower() in _stop_words()):
+        start = text.index(words[0], start) + len(words[0])
+        start += len(text[start:]) - len(text[start:].lstrip())
+        words = words[1:]
+    return start, words
+
+
+def _lowercase_names(text: str) -> list[tuple[int, int]]:
+    """In a message written all in lower case, a first name that is no ordinary word, with the surname
+    after it when that is no ordinary word either: "add xiuying yu as a beneficiary"."""
+    out = []
+    first_names = Names.first_names()
+    tokens = list(re.finditer(r"[^\W\d_][\w'’-]*", text))
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].group().lower()
+        if word in first_names and word not in NOT_NAMES and word not in _stop_words() and not _common(word, first_names_count=True):
+            end = tokens[i].end()
+            j = i + 1
+            while j < len(tokens) and j <= i + 2 and text[tokens[j - 1].end() : tokens[j].start()] in (" ", ". ") and (
+                len(tokens[j].group()) == 1 or (tokens[j].group() not in _stop_words() and not _common(tokens[j].group(), first_names_count=True))
+            ):
+                end = tokens[j].end()
+                j += 1
+            out.append((tokens[i].start(), end))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+# what a product, a service or a place is called, rather than a person
+THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
+# "sync with X", "works with X", "pay with X", "install it on X", "upload a podcast to X", "use X", "connect my X"
+THING_CONTEXT = re.compile(
+    r"\b(?:sync(?:s|ed|ing)?|integrat\w*|compatible|works?|working|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|pay(?:s|ing)?|paid|"
+    r"log(?:ged)? ?in|sign(?:ed)? ?in|import(?:s|ed|ing)?|export(?:s|ed|ing)?|migrat\w*|upload(?:s|ed|ing)?|install(?:s|ed|ing)?|"
+    r"deploy(?:s|ed|ing)?|embed(?:s|ded|ding)?|use|uses|using|used|via|switch(?:ed|ing)?|upgrad\w*|downgrad\w*|subscrib\w*|"
+    r"run(?:s|ning)?|open(?:s|ed|ing)?|enable|disable|stream(?:s|ed|ing)?|cancel(?:l?ed)?|buy|bought|order(?:ed)?|redeem|"
+    r"deliver(?:s|ed|ing|y)?|ship(?:s|ped|ping)?|travel(?:l?ing)?|fly(?:ing)?|flights?)"
+    r"(?!\s+(?:me|us|him|her|them)\b)(?:\s+[\w'’]+){0,2}?(?:\s+(?:with|to|from|into|in|on|onto|for|through))?"
+    r"(?:\s+(?:the|my|our|your|their|a|an|this|that))?\s+$",
+    re.I,
+)
+# "X app", "X account", "X integration": words after a product's name
+THING_AFTER = re.compile(
+    r"\s+(?:app|apps|account|accounts|integration|integrations|plugin|add-?on|extension|plan|subscription|api|sdk|connector|"
+    r"store|edition|version|server|cloud|workspace|login|sign-?in|channel|bot|widget|feed|points|rewards|gift|card|cards|"
+    r"device|devices|model|firmware|update|license|licence|membership|pass|order|orders|delivery|product|products|service|platform|tool)\b",
+    re.I,
+)
+VERSION_AFTER = re.compile(r"\s+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
+PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
+NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
+
+
+def a_thing(text: str, start: int, end: int, *, things: list[tuple[int, int]], persons: list[tuple[int, int]]) -> bool:
+    """Whether a capitalised run found as a name is rather what a product, a service or a place is
+    called: "sync with Google Drive", "YouTube Shorts", "Fedora 39", "Focus Mode", "deliver to Valencia".
+    Never when the message says it is a name ("my name is", a title, a greeting, a signature)."""
+    if declared_name(text, start) or NAME_CUE_STRONG.search(text[max(0, start - 30) : start]):
+        return False
+    words = [w.strip(".,'’") for w in text[start:end].split()]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    first_names = Names.first_names()
+    for w in words:
+        if any(c.isdigit() for c in w) or re.match(r"^[A-Z]{2,}", w) or (re.search(r"[a-z][A-Z]", w) and not NAME_PREFIX.match(w)):
+            return True  # "YouTube", "iOS", "MX Keys", "5th Gen"
+    if re.search(r"\d\w*\s+$", text[max(0, start - 8) : start]):
+        return True  # "5th Gen", "2 Pro"
+    if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]):
+        return True
+    known_first = words[0].lower() in first_names
+    labelled = any(s < end and start < e for s, e in things) and not any(s < end and start < e for s, e in persons)
+    if labelled and (not known_first or (len(words) == 1 and PLACE_BEFORE.search(text[max(0, start - 12) : start]))):
+        # the model calls it an organisation, a product or a place, not a person; the small model often
+        # says so of real names too, so a first name stands unless a place word comes before ("deliver to Valencia")
+        return True
+    if len(words) > 1 and not known_first and _common(words[-1]):
+        return True  # "Focus Mode", "Confluence Cloud", "Meta Ads Manager": a name and a common noun
+    return False
+
+
+def _common(word: str, *, first_names_count: bool = False) -> bool:
+    """An ordinary English word (the embedding model's whole-word vocabulary), not a first name
+    (unless `first_names_count`: then "mark", "bill" and "grace" are ordinary too)."""
+    w = word.lower().strip(".,'’")
+    common = _common_words()
+    if not first_names_count and w in Names.first_names():
+        return False
+    return w in common or (w.endswith("s") and w[:-1] in common)
+
+
 VOCATIVE = re.compile(r", (?:can|could|would|will|please|I|we|you|do|are)\b")
 NOT_SPEAKERS = frozenset("bot user customer agent note subject re fw from to cc date time phone e-mail email website address q a".split())
 LOWER_CUED = re.compile(
-    r"(?i:\bmy name is|\bcall me|\bmaiden name is|\blast name(?: is|\?)|\bfirst name(?: is|\?)|\bfollow up with|\bsays)"
+    r"(?i:\bmy name is|\bcalls? me|\bmaiden name is|\blast name(?: is|\?)|\bfirst name(?: is|\?)|\bfollow up with)"
+    r"\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
+)
+# weaker cues: the word after them is a name only when it is no ordinary word ("this is hyuuma t. maida")
+LOWER_CUED_WEAK = re.compile(
+    r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,)"
     r"\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
 )
 SIGNATURE_LINE = re.compile(r"\A[>\s]*([^\W\d_][\w'’-]+(?: [^\W\d_]\.?)?(?: [^\W\d_][\w'’-]+){1,2})[ \t]*\n")
@@ -192,11 +317,11 @@ def _stop_words() -> frozenset[str]:
 
 
 def _verb_follows(text: str, end: int) -> bool:
-    """"Enrico shouted", "Scott is": a sentence-initial first name followed by a lowercase word."""
+    """"Quillon shouted", "Bramwen is": a sentence-initial first name followed by a lowercase word."""
     following = text[end:]
     return (
         re.match(r"(?:'s)? (?:is|was|has|had|will|said|says|shouted|asked|told|lives|works|called|wrote|began|and)\b", following) is not None
-        or re.match(r", (?:can|could|would|will|please|I|we|you|do|are)\b", following) is not None  # "Warrane, can I ..."
+        or re.match(r", (?:can|could|would|will|please|I|we|you|do|are)\b", following) is not None  # "Quillon, can I ..."
     )
 
 
@@ -208,14 +333,14 @@ def _sentence_start(text: str, index: int) -> bool:
 def _with_titles(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     out = []
     for start, end in spans:
-        title = NAME_TITLE.search(text[max(0, start - 8) : start])  # "Ms. Hanna Ukkonen": the title goes too
+        title = NAME_TITLE.search(text[max(0, start - 8) : start])  # "Ms. Oria Vesketh": the title goes too
         out.append((start - len(title.group()) if title else start, end))
     return out
 
 
 def _same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """A name found once is redacted everywhere in the message ("Faina D. Yefremova ... early Yefremova"),
-    and so are the other capitalised items of a list that holds a name ("Eklund, Michael and Hodge")."""
+    """A name found once is redacted everywhere in the message ("Oria T. Vesketh ... early Vesketh"),
+    and so are the other capitalised items of a list that holds a name ("Vesketh, Quillon and Dornacre")."""
     words = {w.strip(".,'’") for s, e in spans for w in text[s:e].split()}
     words = {w for w in words if len(w) > 2 and _is_cap(w) and w.isalpha() and not w.isupper() and w.lower() not in NOT_NAMES}
     out = []
@@ -229,4 +354,30 @@ def _same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]
     return out
 
 
+def _in_named_list(text: str, index: int) -> bool:
+    """Inside a list that the words around call people: "founders: A, B and C", "A and B were engineers"."""
+    for m in LIST_OF_NAMES.finditer(text):
+        if m.start() <= index < m.end():
+            return bool(NAME_CUE_STRONG.search(text[max(0, m.start() - 30) : m.start()])
+                        or re.match(r" (?:were|are|have|had|both|together)\b", text[m.end():]))
+    return False
+
+
 LIST_OF_NAMES = re.compile(rf"{NAME_WORD}(?:, {NAME_WORD})*,? (?:and|or|&) {NAME_WORD}")
+
+
+# the message says this is someone's name: the customer's own, a title, a greeting, a signature
+DECLARED = re.compile(
+    r"(?:\bmy name is|\bname:|\bname is|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bthanks,?|\bcheers,?|\bdear|"
+    r"\b(?:mr|mrs|ms|miss|dr|prof)\.?|\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager))"
+    r"\s*$",
+    re.I,
+)
+
+
+def declared_name(text: str, start: int) -> bool:
+    """Whether the words before `start` say a name follows, or it opens a signature block."""
+    if DECLARED.search(text[max(0, start - 30) : start]):
+        return True
+    m = SIGNATURE_LINE.match(text)
+    return m is not None and m.start(1) <= start < m.end(1) and bool(_signature(text))

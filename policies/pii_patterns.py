@@ -18,6 +18,8 @@ from typing import Protocol
 
 import phonenumbers
 
+from policies import street_words
+
 PERSON = "PERSON"
 EMAIL = "EMAIL"
 PHONE = "PHONE"
@@ -109,37 +111,59 @@ SSN_CONTEXT = re.compile(r"\b(?:ssn|social security|social-security|tax id|taxpa
 IPV4_RE = re.compile(r"(?<!\w)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
 IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
-STREET_WORDS = (
-    r"street|st|avenue|ave|road|rd|lane|ln|boulevard|blvd|drive|dr|court|ct|place|pl|square|sq|terrace|"
-    r"way|parkway|pkwy|highway|hwy|circle|cir|crescent|close|alley|row|trail|plaza|gateway|pass|fort|park|parks|"
-    r"union|streets|squares|str|strasse|straße|weg|gasse|platz|allee|rue|avenida|calle|via|viale|paseo|rua|plein|laan|"
-    r"gatan|vägen|vej|gade|katu|tie|kuja|veien|gata|ulica|utca|ul|u|kapu"
-)
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+TYPE_AFTER = _alternatives(street_words.TYPE_AFTER)
+TYPE_FIRST = _alternatives(street_words.TYPE_FIRST)
+COMPOUND = _alternatives(street_words.COMPOUND_ENDINGS)
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я"
 CAP_WORD = rf"[{UPPER}][\w'’.-]*"
-PARTICLE = r"(?:de|del|da|do|dos|das|di|du|la|le|van|von|der|den|y)"
+PARTICLE = r"(?:de|del|da|do|dos|das|di|du|la|le|van|von|der|den|y|e|of|the)"
 CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -])?{CAP_WORD}){{0,3}}"
-UNIT = r"(?i:apt|apartment|suite|ste|unit|floor|fl|room|rm|#)\.?\s*\d+[A-Za-z]?"
-STREET_PATTERNS = [
-    # "3968 Bay Street", "12 rue de la Paix", "221B Baker St.", "370 3911 Fourth Avenue"
-    re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?:(?:[{UPPER}0-9][\w'’.-]*|{PARTICLE})\s+){{0,4}}?(?i:{STREET_WORDS})\b\.?"),
-    # "Rua do Arenque 1634", "ul. Więckowskiego Stefana 28", "Strasse 89"
-    re.compile(rf"\b(?:{STREET_WORDS})\.?\s+(?:[\w'’.-]+\s+){{0,3}}?\d{{1,5}}[A-Za-z]?\b", re.I),
-    # "Koskikatu 25", "Hauptstraße 5", "Bundesstrasse 31"
-    re.compile(rf"\b[^\W\d_]{{3,}}(?:{STREET_WORDS})\s+\d{{1,5}}[A-Za-z]?\b", re.I),
-    # "6750 Koskikatu 25", "19902 Dobrovského 1394", "928 Λ. Αλεξάνδρας 14": number, word(s), number
-    re.compile(rf"\b\d{{2,6}}\s+[{UPPER}][\w'’.-]+(?:\s+[^\W\d_][\w'’.-]+){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b(?!-)"),
-    # "Marina Fort Street", "Herceg Gateway St.": capitalised name and a capitalised street word
-    re.compile(rf"\b{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Drive|Parkway|Square|Terrace|Gateway|Way|Place|Court|Pass|Parks?|Union)"),
-    # military and post boxes: "PSC 0413, Box 8144", "P.O. Box 12", "Postbox 21"
-    re.compile(r"\b(?:PSC|Unit|USNS|USNV|USS|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}|\b(?:P\.?\s?O\.?\s?Box|Postbox|Post Office Box)\s+\d{1,6}", re.I),
-    re.compile(rf"\b{UNIT}\b"),
-    # "the corner of X and Y"
-    re.compile(rf"(?:\bthe )?\bcorner of\s+(?:[\w'’.-]+\s+){{0,4}}?(?:and|&)\s+{CAP_WORDS}", re.I),
-]
+HOUSE = r"\d{1,5}(?:[/-]\d{1,5})?[A-Za-z]?\b"  # "12", "221B", "04/82", "96-25"
+UNIT = rf"(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?|#)\s*\d+[A-Za-z]?"
+# a word of a street's name: capitalised, or a particle; in a message written all in lower case, any
+# word that is no function word ("185 willis parade")
+NAME_CAP = rf"(?:[{UPPER}0-9][\w'’.-]*|{PARTICLE})"
+NAME_ANY = rf"(?:{NAME_CAP}|(?-i:(?!(?:for|and|with|from|into|your|our|my|the|this|that|at|to|in|on|by|please|how|move|close)\b)[a-zà-öø-ÿā-ž][\w'’-]{{2,}}))"
+NOT_A_STREET_NAME = r"(?!(?:I|Please|How|What|Why|When|Where|Can|Could|Would|Do|Does|Is|Are|The|My|Our|Your|Move|Close)\b)"
+
+
+def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Pattern[str]]:
+    return [
+        # "12 Sample Street", "221B Example St.", "18 Quillon Parade", "370 12 Third Avenue": number, name, type
+        re.compile(rf"(?<![:.])\b\d{{1,6}}[A-Za-z]?(?:[/-]\d{{1,5}})?,?\s+(?:{name_part}\s+){{1,4}}?(?i:{TYPE_AFTER})\b\.?"),
+        # "Rua do Exemplo 16", "ul. Przykładowa 04/82", "Calle Ejemplo, 5", "Via Esempio 12": type, name, number
+        re.compile(rf"(?<![\w.])(?i:{TYPE_FIRST})\.?\s+(?:{name_part}[ ,]+){{1,4}}?{HOUSE}"),
+        # "Esimerkkikatu 25", "Beispielstraße 5", "Muster-Beispiel-Straße 31/69": a one-word street name and a number
+        re.compile(rf"\b[^\W\d_]{{2,}}(?:-[^\W\d_]+)*(?i:{COMPOUND})\.?\s+{HOUSE}"),
+        # "Minta utca 125", "Muster Strasse 89", "Udaharan Marg 12": name, type, number
+        re.compile(rf"\b{head}(?:\s+(?:{name_part})){{0,2}}\s+(?i:{type_after})\.?,?\s+{HOUSE}"),
+        # "889 Incrocio Esempio", "12 rue de la Paix": number, type, name
+        re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?i:{TYPE_FIRST})\.?\s+(?:{PARTICLE}\s+)*{CAP_WORD}(?:\s+(?:{PARTICLE}\s+)*{CAP_WORD}){{0,3}}"),
+        # "6750 Esimerkkikatu 25", "19902 Příkladová 1394": number, word(s), number
+        re.compile(rf"\b\d{{2,6}}\s+(?![A-Z]{{2,}}\b)[{UPPER}][\w'’.-]+(?:\s+(?!(?:for|of|to|in|on|at|and|or|per|from|with)\b)[^\W\d_][\w'’.-]+){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b(?!-)"),
+        # "lives on Quillon Fort Street", "the corner of Vesketh Gateway St.": a named street with no number, where
+        # the words before say it is a place
+        re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)\b"),
+        # military and post boxes: "PSC 1234, Box 5678", "P.O. Box 12", "Postbox 21"
+        re.compile(rf"\b(?:{_alternatives(street_words.MILITARY_POST)})\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}|\b(?:P\.?\s?O\.?\s?Box|{_alternatives(street_words.POST_BOX)})\s+\d{{1,6}}", re.I),
+        re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b"),  # not "#12588": an invoice
+        # "the corner of X and Y"
+        re.compile(rf"(?:\bthe )?\bcorner of\s+(?:[\w'’.-]+\s+){{0,4}}?(?:and|&)\s+(?:{CAP_WORDS}|[\w'’-]+(?: [\w'’-]+)?)", re.I),
+    ]
+
+
+STREET_PATTERNS = _street_patterns(NAME_CAP, NOT_A_STREET_NAME + CAP_WORD, f"{TYPE_AFTER}|{COMPOUND}")
+# all in lower case ("185 willis parade", "soproni utca 125"), where an English street word after
+# ordinary words ("move row 500", "close 2") must not make an address
+LOWER_STREET_PATTERNS = _street_patterns(NAME_ANY, NAME_ANY, f"{_alternatives(street_words.FOREIGN_TYPE_AFTER)}|{COMPOUND}")
+POSTCODE = r"(?:[A-Z]{1,2}-)?\d{4,6}(?:-\d{3,4})?|\d{2}-\d{3}|\d{3} \d{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}\b|[A-Z]\d[A-Z] ?\d[A-Z]\d"
 ADDRESS_TAIL = re.compile(
     # what may follow a street line: unit, city, state or region code, postcode, country
-    rf"(?:\s*(?:,|\n)\s*|\s+)(?:{UNIT}|{CAP_WORDS}|[A-Z]{{2}}|\d{{4,6}}(?:-\d{{4}})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|\((?:{CAP_WORDS})\)|(?:APO|FPO|DPO) A[AEP] \d{{5}})",
+    rf"(?:\s*(?:,|\n)[\s>]*|\s+)(?:{UNIT}|(?:{POSTCODE})(?:,?\s+{CAP_WORDS})?|{CAP_WORDS}(?:[- ](?:{POSTCODE}))?|[A-Z]{{2,3}}|\((?:{CAP_WORDS}|[A-Z]{{2}})\)|(?:APO|FPO|DPO) A[AEP] \d{{5}})",
 )
 ADDRESS_HEAD = re.compile(rf"(?:{CAP_WORD} ){{1,2}}$")
 MAX_ADDRESS_TAIL = 6
@@ -226,18 +250,22 @@ def _phones(text: str) -> list[Entity]:
         formatted = raw.startswith("+") or raw.startswith("(") or re.search(r"\d[\s.\-)]+\d", raw) is not None
         # the tail of a mistyped card number ("4111 1111 1111 1112") is no phone number
         inside_longer_number = re.search(r"\d{4}[ -]$", text[:start]) and re.fullmatch(r"\d{4}(?:[ -]\d{4})+", raw)
-        if len(digits) >= 7 and (formatted or context) and not inside_longer_number:
+        if start > 0 and (text[start - 1].isalnum() or (text[start - 1] == "-" and start > 1 and text[start - 2].isalnum())):
+            continue  # the tail of a code: "INV-2024-0117", "1Z999AA10123456784"
+        # "order 7731-2290": a number named as something else is a phone only where the text speaks of phoning
+        named = NOT_A_CARD.search(text[max(0, start - 40) : start]) is not None
+        if len(digits) >= 7 and (formatted or context) and not inside_longer_number and not (named and not context):
             out.append(Entity(PHONE, start, end, raw))
     return out
 
 
 def _addresses(text: str) -> list[Entity]:
     spans: list[tuple[int, int]] = []
-    for regex in STREET_PATTERNS:
+    for regex in STREET_PATTERNS if any(c.isupper() for c in text) else LOWER_STREET_PATTERNS:
         for m in regex.finditer(text):
             start, end = m.start(), m.end()
             if text[start].isalpha():
-                # "Villacher Strasse 89": the capitalised words before a street word belong to it
+                # "Muster Strasse 89": the capitalised words before a street word belong to it
                 head = ADDRESS_HEAD.search(text, max(0, start - 40), start)
                 if head and "\n" not in head.group():
                     start = head.start()

@@ -46,8 +46,10 @@ async def test_dashboard_shows_answer_and_handoff_rates(client: TestClient, core
     page = await client.get(f"/admin?token={TOKEN}")
     text = await page.text()
     assert page.status == 200 and "Handoff queue" in text and "Messages per day" in text
-    # the cookie set by ?token= lets the operator reload without the token in the URL
-    assert (await client.get("/admin")).status == 200
+    # the cookie set by ?token= (a session, not the token) lets the operator reload without the token in the URL
+    session = page.cookies["supportbot_admin"].value
+    assert TOKEN not in session
+    assert (await client.get("/admin", headers={"Cookie": f"supportbot_admin={session}"})).status == 200
 
 
 async def test_admin_is_off_without_a_token(core: Services) -> None:

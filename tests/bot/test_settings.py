@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.errors import ConfigError
-from bot.settings import Settings
+from bot.settings import Rollout, Settings
 
 
 def test_defaults_live_in_the_data_dir(tmp_path: Path) -> None:
@@ -64,3 +65,133 @@ def test_embedding_threads_are_a_setting(tmp_path: Path, value: str | None, expe
 def test_bad_embedding_threads_fail_with_the_setting_named(tmp_path: Path, value: str) -> None:
     with pytest.raises(ConfigError, match="SUPPORTBOT_EMBED_THREADS"):
         Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_EMBED_THREADS": value})
+
+
+# the settings file (supportbot.toml): typed values, errors that name the key and the file -------
+def settings_file(tmp_path: Path, body: str, **env: str) -> Settings:
+    path = tmp_path / "supportbot.toml"
+    path.write_text(body)
+    return Settings.from_env({"SUPPORTBOT_CONFIG": str(path), "SUPPORTBOT_DATA_DIR": str(tmp_path), **env})
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("SUPPORTBOT_SAMPLE_KB = false", False), ("SUPPORTBOT_SAMPLE_KB = true", True),
+    ('SUPPORTBOT_SAMPLE_KB = "off"', False), ('SUPPORTBOT_SAMPLE_KB = "False"', False), ("SUPPORTBOT_SAMPLE_KB = 0", False),
+])
+def test_a_toml_boolean_turns_the_sample_kb_off(tmp_path: Path, line: str, expected: bool) -> None:
+    assert settings_file(tmp_path, line + "\n").load_sample_kb is expected
+
+
+def test_toml_numbers_and_tables_are_typed(tmp_path: Path) -> None:
+    settings = settings_file(
+        tmp_path, 'SUPPORTBOT_PORT = 9090\nSUPPORTBOT_MAX_QUESTION_CHARS = 500\nSUPPORTBOT_PRICES = {"m" = [0.001, 0.002]}\n'
+        'SUPPORTBOT_LOG_FORMAT = "json"\n',
+    )
+    assert (settings.port, settings.max_question_chars, settings.log_format) == (9090, 500, "json")
+    assert settings.prices == {"m": (0.001, 0.002)}
+
+
+def test_the_environment_wins_over_the_file(tmp_path: Path) -> None:
+    assert settings_file(tmp_path, "SUPPORTBOT_SAMPLE_KB = false\n", SUPPORTBOT_SAMPLE_KB="1").load_sample_kb is True
+
+
+@pytest.mark.parametrize(("line", "key"), [
+    ('SUPPORTBOT_PORT = "abc"', "SUPPORTBOT_PORT"),
+    ("SUPPORTBOT_PORT = 70000", "SUPPORTBOT_PORT"),
+    ("SUPPORTBOT_RATE_LIMIT_PER_MINUTE = -5", "SUPPORTBOT_RATE_LIMIT_PER_MINUTE"),
+    ('SUPPORTBOT_MAX_QUESTION_CHARS = "lots"', "SUPPORTBOT_MAX_QUESTION_CHARS"),
+    ("SUPPORTBOT_MAX_QUESTION_CHARS = -1", "SUPPORTBOT_MAX_QUESTION_CHARS"),
+    ('SUPPORTBOT_PROCESSING_DELAY = "soon"', "SUPPORTBOT_PROCESSING_DELAY"),
+    ("SUPPORTBOT_VAULT_TTL_HOURS = 0", "SUPPORTBOT_VAULT_TTL_HOURS"),
+    ('SUPPORTBOT_SAMPLE_KB = "maybe"', "SUPPORTBOT_SAMPLE_KB"),
+    ('SUPPORTBOT_LOG_FORMAT = "xml"', "SUPPORTBOT_LOG_FORMAT"),
+    ('SUPPORTBOT_PRICES = "cheap"', "SUPPORTBOT_PRICES"),
+])
+def test_a_bad_value_in_the_file_names_the_key_and_the_file(tmp_path: Path, line: str, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        settings_file(tmp_path, line + "\n")
+    assert f"{key} in {tmp_path / 'supportbot.toml'}" in str(caught.value)
+
+
+def test_a_bad_value_in_the_environment_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="SUPPORTBOT_PORT in the environment must be a whole number from 1 to 65535, got 'abc'"):
+        Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_PORT": "abc"})
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("SUPPORTBOT_SAMPLE_KBB = false\n", "unknown setting(s) 'SUPPORTBOT_SAMPLE_KBB' in"),
+    ("not toml [", "is not valid TOML"),
+])
+def test_a_settings_file_with_a_typo_is_refused(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        settings_file(tmp_path, body)
+
+
+def test_serve_reports_a_bad_setting_in_one_line_without_a_traceback(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    path = tmp_path / "supportbot.toml"
+    path.write_text('SUPPORTBOT_PORT = "abc"\n')
+    result = CliRunner().invoke(main, ["serve"], env={"SUPPORTBOT_CONFIG": str(path), "SUPPORTBOT_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 2
+    assert f"error: SUPPORTBOT_PORT in {path} must be a whole number from 1 to 65535, got 'abc'" in result.output
+    assert "Traceback" not in result.output
+
+
+# tenants file: every key of every table known and typed ------------------------------------------
+def tenants(tmp_path: Path, body: str) -> Settings:
+    path = tmp_path / "tenants.toml"
+    path.write_text(body)
+    return Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_TENANTS_FILE": str(path)})
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("[tenants.acme.routing]\nnever_remte = true\n", "unknown key(s) 'never_remte' in [tenants.acme.routing]"),
+    ("[tenants.acme.routing]\nnever_remote = \"false\"\n", "[tenants.acme.routing] never_remote must be true or false"),
+    ("[tenants.acme.routing]\nprefer = \"cheapest\"\n", "[tenants.acme.routing] prefer must be one of 'local', 'remote'"),
+    ("[tenants.acme.budget]\nuser_usd = -1\n", "[tenants.acme.budget] user_usd must be at least 0"),
+    ("[tenants.acme.budget]\nperiod = \"year\"\n", "[tenants.acme.budget] period must be one of"),
+    ("[tenants.acme.handoff]\nstaff_sees_pii = \"no\"\n", "[tenants.acme.handoff] staff_sees_pii must be true or false"),
+    ("[tenants.acme.handoff]\nreannounce_minutes = \"ten\"\n", "[tenants.acme.handoff] reannounce_minutes must be a number"),
+    ("[tenants.acme.handoff.business_hours]\ntimezone = \"Mars/Olympus\"\n", "[tenants.acme.handoff.business_hours] timezone must be a time zone"),
+    ("[tenants.acme.handoff.business_hours]\ndays = \"weekdays\"\n", "[tenants.acme.handoff.business_hours] days must be days"),
+    ("[tenants.acme.handoff.topics.billing]\nexampels = [\"x\"]\n", "unknown key(s) 'exampels' in [tenants.acme.handoff.topics.billing]"),
+    ("[tenants.acme.handoff.topics.billing]\nhuman_only = 1\n", "[tenants.acme.handoff.topics.billing] human_only must be true or false"),
+    ("[tenants.acme.slack]\nteam = \"T1\"\n", "unknown key(s) 'team' in [tenants.acme.slack]"),
+    ("[tenants.acme.telegram]\ntoken = \"1:x\"\n", "unknown key(s) 'token' in [tenants.acme.telegram]"),
+    ("[tenants.acme.users]\nU1 = \"admins\"\n", "[tenants.acme.users] U1 must be a list"),
+    ("[tenants.acme.widget]\nkeys = \"k1\"\n", "[tenants.acme.widget] keys must be a list"),
+    ("[tenants.acme]\ndefault_groups = \"public\"\n", "[tenants.acme] default_groups must be a list"),
+    ("[tenants.acme.thresholds]\nmin_confidence = \"high\"\n", "threshold min_confidence must be a number"),
+    ("[tenants.acme]\nchannels = [\"slack\"]\n", "unknown key 'channels' in [tenants.acme]: a tenant's channels are its"),
+    ("[tenants.acme.rollout]\nstage = \"half\"\n", "[tenants.acme.rollout] stage must be one of 'off', 'shadow', 'beta', 'percent', 'on'"),
+    ("[tenants.acme.rollout]\nstage = \"percent\"\npercent = 150\n", "[tenants.acme.rollout] percent must be at most 100"),
+    ("[tenants.acme.rollout]\nstage = \"percent\"\n", "stage = \"percent\" needs percent"),
+    ("[tenants.acme.rollout]\nstage = \"beta\"\n", "stage = \"beta\" needs beta_groups"),
+    ("[tenants.acme.rollout]\nstagee = \"on\"\n", "unknown key(s) 'stagee' in [tenants.acme.rollout]"),
+])
+def test_a_tenant_key_that_would_do_nothing_or_the_wrong_thing_stops_the_start(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        tenants(tmp_path, body)
+    assert str(caught.value).startswith(f"tenants file {tmp_path / 'tenants.toml'}: ")
+    assert message in str(caught.value)
+
+
+def test_the_readme_tenants_file_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("A tenants file:\n\n```toml\n", 1)[1].split("```", 1)[0]
+    acme = tenants(tmp_path, sample).tenant("acme")
+    assert acme.raw["routing"]["never_remote"] is False and acme.rollout.stage == "on"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("", Rollout()),
+    ("stage = \"off\"\n", Rollout(stage="off")),
+    ("stage = \"shadow\"\n", Rollout(stage="shadow")),
+    ("stage = \"beta\"\nbeta_groups = [\"staff\"]\n", Rollout(stage="beta", beta_groups=("staff",))),
+    ("stage = \"percent\"\npercent = 10\n", Rollout(stage="percent", percent=10.0)),
+])
+def test_rollout_stages_are_read_into_a_typed_record(tmp_path: Path, body: str, expected: Rollout) -> None:
+    assert tenants(tmp_path, "[tenants.acme.rollout]\n" + body).tenant("acme").rollout == expected

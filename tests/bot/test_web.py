@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 
 import pytest
@@ -20,10 +21,15 @@ async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Test
         '[tenants.default.widget]\nkeys = ["demo"]\n'
         '[tenants.locked.widget]\nkeys = ["locked-key"]\nallowed_origins = ["https://help.locked.example"]\n'
     )
-    app = build_app(make_settings(tmp_path_factory.mktemp("web"), SUPPORTBOT_TENANTS_FILE=str(tenants)))
+    app = build_app(make_settings(tmp_path_factory.mktemp("web"), SUPPORTBOT_TENANTS_FILE=str(tenants), **ROOMY))
     async with TestClient(TestServer(app)) as client:
         await asyncio.wait_for(app[READY].wait(), timeout=120)
         yield client
+
+
+# the tests here make many conversations from one address; the limits have tests of their own
+ROOMY = {f"SUPPORTBOT_LIMIT_{name}": "100000" for name in (
+    "CONVERSATIONS_PER_ADDRESS", "MESSAGES_PER_ADDRESS", "FEEDBACK_PER_ADDRESS", "HANDOFFS_PER_ADDRESS", "ANONYMOUS_MESSAGES")}
 
 
 async def start(client: TestClient, key: str = "demo", **headers: str) -> tuple[str, dict[str, str]]:
@@ -115,7 +121,8 @@ async def test_bad_input_gets_clear_errors(client: TestClient) -> None:
     assert bad_json.status == 400 and "JSON" in (await bad_json.json())["error"]
     assert (await client.post(url, json={"text": "hi"})).status == 401
     assert (await client.post(url, json={"text": "hi"}, headers={"Authorization": "Bearer forged"})).status == 401
-    assert (await client.post("/api/v1/conversations/nope/messages", json={"text": "hi"}, headers=auth)).status == 404
+    # another conversation's token: the same 401 as a wrong token (tests/bot/test_http_hardening.py)
+    assert (await client.post("/api/v1/conversations/nope/messages", json={"text": "hi"}, headers=auth)).status == 401
     assert (await client.post(url, json={"text": "   "}, headers=auth)).status == 400
     too_long = await client.post(url, json={"text": "a" * 5000}, headers=auth)
     assert too_long.status == 413 and "2000" in (await too_long.json())["error"]
@@ -176,3 +183,43 @@ async def test_fuzzed_bodies_never_cause_a_server_error(client: TestClient, body
 async def test_openapi_description_is_published(client: TestClient) -> None:
     spec = await (await client.get("/api/v1/openapi.json")).json()
     assert "/api/v1/conversations/{id}/messages" in spec["paths"]
+
+
+# what broke the server before (issue 19, item 6), mixed into otherwise ordinary bodies
+HOSTILE_SCALARS = st.one_of(
+    st.text(max_size=40), st.integers(), st.floats(allow_nan=True), st.booleans(), st.none(),
+    st.just("\ud800"), st.just("a\udfffb"), st.just("\u200b\u2060\ufeff"), st.just("\x00" * 3), st.just(" \x00\u200b "),
+    st.just(10**4000), st.text(alphabet="\u200b\u200c\u200d\u2060\ufeff\x00 \t", max_size=20),
+)
+HOSTILE_VALUES = st.recursive(HOSTILE_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                              max_leaves=8)
+FIELDS = ("text", "client_message_id", "message_id", "helpful", "widget_key", "visitor_token")
+
+
+def _encode(body: object) -> bytes:
+    """JSON as a hostile client would send it: lone surrogates kept as escapes (numbers over 4,300
+    digits come as text from the strategy: Python will not write them)."""
+    return json.dumps(body, allow_nan=True).encode("utf-8", "surrogatepass")
+
+
+@hsettings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    endpoint=st.sampled_from(["messages", "feedback", "handoff", "create"]),
+    body=st.one_of(
+        st.fixed_dictionaries({}, optional={name: HOSTILE_VALUES for name in FIELDS}),
+        HOSTILE_VALUES,
+        st.integers(min_value=1, max_value=3000).map(lambda depth: "[" * depth + "]" * depth),
+        st.integers(min_value=4300, max_value=6000).map(lambda digits: '{"text": ' + "7" * digits + "}"),
+        st.binary(max_size=200),
+    ),
+)
+async def test_fuzzed_calls_of_every_endpoint_get_json_and_never_a_server_error(client: TestClient, endpoint: str, body: object) -> None:
+    conversation, auth = await start(client)
+    url = "/api/v1/conversations" if endpoint == "create" else f"/api/v1/conversations/{conversation}/{endpoint}"
+    raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass") if isinstance(body, str) else _encode(body)
+    response = await client.post(url, data=raw, headers={**auth, "Content-Type": "application/json"})
+    assert response.status < 500, await response.text()
+    if response.status != 204:
+        assert response.content_type == "application/json"
+        data = await response.json()
+        assert "error" in data if response.status >= 400 else isinstance(data, dict)

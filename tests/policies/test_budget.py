@@ -39,9 +39,9 @@ def call(tokens_in: int, tokens_out: int, *, model: str = "gpt-4o-mini", tier: s
 
 @pytest.mark.parametrize("period", ["fortnight", "weekly", ""])
 def test_an_unknown_budget_period_is_refused_at_start(tmp_path: Path, period: str) -> None:
-    with pytest.raises(ConfigError, match=f"tenant 'acme': budget period '{period}' is not one of day, week, month"):
+    with pytest.raises(ConfigError, match=rf"\[tenants.acme.budget\] period must be one of 'day', 'week', 'month', not '{period}'"):
         book(tmp_path, f'[tenants.default]\n[tenants.acme.budget]\nperiod = "{period}"\ntenant_usd = 5\n', [datetime.now(UTC)])
-    with pytest.raises(ConfigError, match="must be numbers"):
+    with pytest.raises(ConfigError, match="tenant_usd must be a number"):
         book(tmp_path, '[tenants.default]\n[tenants.acme.budget]\ntenant_usd = "lots"\n', [datetime.now(UTC)])
 
 

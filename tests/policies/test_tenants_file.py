@@ -25,6 +25,9 @@ README = Path(__file__).resolve().parents[2] / "README.md"
         ('[tenants.acme.widget]\njwt_secrett = "x"\n', "unknown key(s) 'jwt_secrett' in [tenants.acme.widget]"),
         ('[tenants.acme.channel_groups.slak]\nC0X = ["staff"]\n', "unknown key(s) 'slak' in [tenants.acme.channel_groups]"),
         ('[tenants.acme.channel_groups.slack]\nC0X = "staff"\n', "[tenants.acme.channel_groups.slack] 'C0X' must be a list"),
+        ('[tenants.acme.privacy]\nkeep_terms = ["Paperkite", 42]\n', "[tenants.acme.privacy] keep_terms[1] must be a non-empty string, not 42"),
+        ('[tenants.acme.privacy]\nkeep_terms = "Paperkite"\n', "[tenants.acme.privacy] keep_terms must be a list of strings"),
+        ('[tenants.acme.privacy]\nkeep_term = ["Paperkite"]\n', "unknown key(s) 'keep_term' in [tenants.acme.privacy]"),
     ],
 )
 def test_a_mistake_in_the_tenants_file_stops_the_start_naming_tenant_and_key(tmp_path: Path, content: str, message: str) -> None:
@@ -43,6 +46,12 @@ def test_the_readme_sample_tenants_file_is_valid(tmp_path: Path) -> None:
     acme = make_settings(tmp_path, SUPPORTBOT_TENANTS_FILE=str(path)).tenant("acme")
     assert acme.pii_kinds is not None and "STREET_ADDRESS" in acme.pii_kinds
     assert acme.widget_keys == ("acme-public-key",)
+
+
+def test_keep_terms_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "tenants.toml"
+    path.write_text('[tenants.acme.privacy]\nkeep_terms = ["Paperkite", " Row "]\n')
+    assert make_settings(tmp_path, SUPPORTBOT_TENANTS_FILE=str(path)).tenant("acme").keep_terms == ("Paperkite", "Row")
 
 
 def test_without_a_redactor_the_bot_does_not_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,99 @@
+"""Redaction must not cost retrieval: hit rates with redaction on and off, on every evaluation set.
+
+    python bench/bench_redaction_retrieval.py [--limit N]
+
+Each set's knowledge base is ingested once; each question goes through the same pipeline twice: with
+the redaction stage (as the product runs) and without it. A hit: an expected source among the first
+(hit@1) or the first three (hit@3) retrieved documents. Sets: COVID-QA's 244 paraphrases (its FAQ as
+the knowledge base), the sample help center's cases (bench/cases/sample_kb.jsonl), and Bitext (one
+article per intent, every 9th request as a case). Goal: on each set, on minus off within 0.005.
+
+With redaction on, the question is embedded as the customer wrote it (in memory only, bot/stages.py
+EmbedStage) and the store is searched for the redacted words without placeholders; what is stored,
+logged or sent to a model is the redacted text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.datasets import SAMPLE_CASES, sample_cases, shared_data_missing, write_bitext_kb, write_covid_kb  # noqa: E402
+from bot.assistant import Assistant  # noqa: E402
+from bot.pipeline import Identity  # noqa: E402
+from bot.services import build_pipeline, build_services  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from knowledge.retrieval import Retriever  # noqa: E402
+
+SAMPLE_KB = Path(__file__).resolve().parents[1] / "knowledge" / "sample_kb"
+GOAL = 0.005
+
+
+async def hits(assistant: Assistant, tenant: str, cases: list) -> tuple[float, float]:
+    identity = Identity(tenant=tenant, user="bench", channel="bench")
+    top1 = top3 = 0
+    for case in cases:
+        result = await assistant.ask(case.question, identity=identity, record=False)
+        retrieved = result.details["retrieved"]
+        top1 += bool(retrieved[:1] and retrieved[0] in case.sources)
+        top3 += bool(set(retrieved[:3]) & set(case.sources))
+    return top1 / len(cases), top3 / len(cases)
+
+
+async def run(limit: int | None) -> bool:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "tenants.toml").write_text("[tenants.covid]\n[tenants.sample]\n[tenants.bitext]\n", encoding="utf-8")
+        settings = Settings.from_env({"SUPPORTBOT_DATA_DIR": str(folder / "data"), "SUPPORTBOT_TENANTS_FILE": str(folder / "tenants.toml")})
+        services = build_services(settings)
+        services.start(sample=False)
+        try:
+            covid_kb, covid_cases = write_covid_kb(folder / "covid")
+            services.ingestor.ingest([covid_kb], tenant="covid", display_base=covid_kb.parent)
+            services.ingestor.ingest([SAMPLE_KB], tenant="sample", display_base=SAMPLE_KB.parent)
+            bitext_kb, bitext_cases = write_bitext_kb(folder)
+            services.ingestor.ingest([bitext_kb], tenant="bitext", display_base=folder)
+            for tenant in ("covid", "sample", "bitext"):
+                services.access.refresh(tenant)
+            plain = Assistant(
+                settings=settings, pseudonym_key=b"bench",
+                pipeline=build_pipeline(settings=settings, embedder=services.embedder, retriever=Retriever(store=services.store),
+                                        access=services.access, redactor=None),
+            )
+            ok = True
+            sets = {
+                "covid_qa": ("covid", covid_cases),
+                "sample_kb": ("sample", [c for c in sample_cases() if c.expect == "answer" and c.sources]),
+                "bitext": ("bitext", bitext_cases),
+            }
+            print(f"retrieval hit rate, redaction on vs off (sample cases from {SAMPLE_CASES.name})")
+            print(f"  {'set':10s} {'cases':>6s} {'on@1':>7s} {'off@1':>7s} {'on@3':>7s} {'off@3':>7s}  goal |on-off| <= {GOAL}")
+            for name, (tenant, cases) in sets.items():
+                cases = cases[:limit] if limit else cases
+                on1, on3 = await hits(services.assistant, tenant, cases)
+                off1, off3 = await hits(plain, tenant, cases)
+                good = abs(on1 - off1) <= GOAL and abs(on3 - off3) <= GOAL
+                ok &= good
+                print(f"  {name:10s} {len(cases):6d} {on1:7.4f} {off1:7.4f} {on3:7.4f} {off3:7.4f}  {'ok' if good else 'OUTSIDE'}")
+            return ok
+        finally:
+            services.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=None, help="at most this many cases a set")
+    args = parser.parse_args()
+    if missing := shared_data_missing():
+        print(missing, file=sys.stderr)
+        return 2
+    return 0 if asyncio.run(run(args.limit)) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,230 @@
+"""The built-in staff desk at `/console`: sign in, the tenant's handoff queue, a handoff's card and
+live transcript; claim, reply, send the draft, resolve, return to the bot.
+
+It is the desk a fresh install has (no Slack needed) and, when Slack is configured, a second desk on
+the same state: it reads handoffs and conversations from the database and acts through the handoff
+service, as the Slack desk does, so a claim in one shows in the other (and a reply written here is
+posted in the Slack thread too). The transcript and the queue are kept live by polling small JSON
+endpoints: that works the same with several web processes behind a load balancer, with nothing
+shared in memory.
+
+Staff see only their own tenant's handoffs: another tenant's is "not found", for every page and
+action. A request without a session is sent to sign-in (the JSON endpoints answer 401); every form
+post carries the session's CSRF token (refused with 403 without it, or from another origin); a wrong
+password and an unknown name get the same answer after the same delay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from handoff.console_pages import handoff_page, not_found_page, queue_page, queue_rows, sign_in_page, status_text, transcript_rows
+from handoff.console_session import COOKIE, Session, Sessions, is_https
+from handoff.desk import StaffAction, StaffMember
+from handoff.service import HandoffService
+from handoff.staff_accounts import StaffAccount, StaffDirectory
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent / "console_static"
+DESK = "web console"
+FAILED_SIGN_IN_DELAY = 1.0  # seconds before a failed sign-in is answered: guessing passwords is slow
+MAX_REPLY = 4000
+SIGN_IN = "/console/sign-in"
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class WebConsole:
+    def __init__(
+        self, *, handoff: HandoffService, directory: StaffDirectory, secret: bytes, tenants: list[str],
+        failed_sign_in_delay: float = FAILED_SIGN_IN_DELAY,
+    ) -> None:
+        self._handoff = handoff
+        self._directory = directory
+        self._sessions = Sessions(secret)
+        self._tenants = tenants
+        self._delay = failed_sign_in_delay
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/console", self._queue),
+            web.get("/console/", self._queue),
+            web.get(SIGN_IN, self._sign_in_form),
+            web.post(SIGN_IN, self._sign_in),
+            web.post("/console/sign-out", self._sign_out),
+            web.get("/console/handoffs/{id:\\d+}", self._handoff_page),
+            web.post("/console/handoffs/{id:\\d+}/act", self._act),
+            web.post("/console/handoffs/{id:\\d+}/reply", self._reply),
+            web.get("/console/api/queue", self._queue_json),
+            web.get("/console/api/handoffs/{id:\\d+}", self._handoff_json),
+            web.get("/console/static/console.js", _static("console.js", "application/javascript; charset=utf-8")),
+            web.get("/console/static/console.css", _static("console.css", "text/css; charset=utf-8")),
+        ]
+
+    # sessions -----------------------------------------------------------------------------------
+    def _session(self, request: web.Request) -> Session | None:
+        return self._sessions.decode(request.cookies.get(COOKIE))
+
+    def _account(self, session: Session | None) -> StaffAccount | None:
+        """The signed-in account, while it exists with the password the session was signed in with."""
+        if session is None or not session.signed_in:
+            return None
+        account = self._directory.find(session.tenant or "", session.staff or "")
+        return account if account is not None and account.fingerprint == session.fingerprint else None
+
+    def _html(self, text: str, *, status: int = 200, session: Session | None = None, request: web.Request | None = None) -> web.Response:
+        response = web.Response(text=text, status=status, content_type="text/html", headers=HEADERS)
+        if session is not None and request is not None:
+            self._sessions.set_cookie(response, session, secure=is_https(request))
+        return response
+
+    async def _signed_in(self, request: web.Request) -> tuple[Session, StaffAccount]:
+        session = self._session(request)
+        account = self._account(session)
+        if session is None or account is None:
+            raise web.HTTPSeeOther(SIGN_IN, headers=HEADERS)
+        return session, account
+
+    async def _form(self, request: web.Request, session: Session | None) -> dict[str, str]:
+        """The posted form, once its CSRF token (and, when the browser says, its origin) checks out."""
+        origin = request.headers.get("Origin")
+        if origin and origin != "null" and urlsplit(origin).netloc != request.host:
+            raise web.HTTPForbidden(text="cross-origin form refused", headers=HEADERS)
+        form = {k: str(v) for k, v in (await request.post()).items()}
+        if not self._sessions.csrf_ok(session, form.get("csrf")):
+            raise web.HTTPForbidden(text="the form's CSRF token is missing or out of date: reload the page and try again", headers=HEADERS)
+        return form
+
+    # sign-in ------------------------------------------------------------------------------------
+    async def _sign_in_form(self, request: web.Request) -> web.Response:
+        session = self._session(request)
+        if self._account(session) is not None:
+            raise web.HTTPSeeOther("/console", headers=HEADERS)
+        if session is None or session.signed_in:  # a visitor without one (or with an outdated account) gets a fresh one
+            session = self._sessions.anonymous()
+        return await self._sign_in_answer(request, session)
+
+    async def _sign_in_answer(self, request: web.Request, session: Session, *, status: int = 200, **fields: Any) -> web.Response:
+        no_staff = await asyncio.to_thread(self._directory.count) == 0
+        page = sign_in_page(csrf=self._sessions.csrf_token(session), tenants=self._tenants, no_staff=no_staff, **fields)
+        return self._html(page, status=status, session=session, request=request)
+
+    async def _sign_in(self, request: web.Request) -> web.Response:
+        session = self._session(request)
+        form = await self._form(request, session)
+        assert session is not None
+        tenant, name, password = form.get("tenant", ""), form.get("name", "").strip(), form.get("password", "")
+        account = await asyncio.to_thread(self._directory.verify, tenant, name, password)
+        if account is None:
+            # the same words, status and delay for an unknown team or name and a wrong password
+            logger.info("a console sign-in failed")
+            await asyncio.sleep(self._delay)
+            return await self._sign_in_answer(request, session, status=401, tenant=tenant, name=name, error="Wrong name or password.")
+        signed = self._sessions.signed_in(tenant=account.tenant, staff=account.name, fingerprint=account.fingerprint)
+        response = web.HTTPSeeOther("/console", headers=HEADERS)
+        self._sessions.set_cookie(response, signed, secure=is_https(request))
+        raise response
+
+    async def _sign_out(self, request: web.Request) -> web.Response:
+        session = self._session(request)
+        await self._form(request, session)
+        response = web.HTTPSeeOther(SIGN_IN, headers=HEADERS)
+        self._sessions.clear_cookie(response)
+        raise response
+
+    # the queue ----------------------------------------------------------------------------------
+    async def _rows(self, account: StaffAccount) -> list[dict[str, Any]]:
+        handoffs = await asyncio.to_thread(self._handoff.of_tenant, account.tenant)
+        packets = {h.id or 0: self._handoff.packet(h) for h in handoffs}
+        return queue_rows(handoffs, packets, datetime.now(UTC))
+
+    async def _queue(self, request: web.Request) -> web.Response:
+        session, account = await self._signed_in(request)
+        return self._html(queue_page(account=account, csrf=self._sessions.csrf_token(session), rows=await self._rows(account)))
+
+    async def _queue_json(self, request: web.Request) -> web.Response:
+        account = self._account(self._session(request))
+        if account is None:
+            return web.json_response({"error": "sign in"}, status=401, headers=HEADERS)
+        return web.json_response({"handoffs": await self._rows(account)}, headers=HEADERS)
+
+    # one handoff --------------------------------------------------------------------------------
+    async def _own(self, request: web.Request, account: StaffAccount) -> Any:
+        """The handoff of the URL when it is the staff member's tenant's; None (shown as not found) otherwise."""
+        handoff = await asyncio.to_thread(self._handoff.get, int(request.match_info["id"]))
+        return handoff if handoff is not None and handoff.tenant == account.tenant else None
+
+    async def _handoff_page(self, request: web.Request) -> web.Response:
+        session, account = await self._signed_in(request)
+        csrf = self._sessions.csrf_token(session)
+        handoff = await self._own(request, account)
+        if handoff is None:
+            return self._html(not_found_page(account=account, csrf=csrf), status=404)
+        packet, messages = await self._handoff.staff_view(handoff)
+        return self._html(handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages))
+
+    async def _handoff_json(self, request: web.Request) -> web.Response:
+        account = self._account(self._session(request))
+        if account is None:
+            return web.json_response({"error": "sign in"}, status=401, headers=HEADERS)
+        handoff = await self._own(request, account)
+        if handoff is None:
+            return web.json_response({"error": "no such handoff"}, status=404, headers=HEADERS)
+        _, messages = await self._handoff.staff_view(handoff)
+        body = {"id": handoff.id, "status": handoff.status, "status_text": status_text(handoff), "messages": transcript_rows(messages)}
+        return web.json_response(body, headers=HEADERS)
+
+    def _staff(self, account: StaffAccount) -> StaffMember:
+        return StaffMember(id=account.staff_id, name=account.display_name, desk=DESK)
+
+    async def _act(self, request: web.Request) -> web.Response:
+        session, account = await self._signed_in(request)
+        form = await self._form(request, session)
+        handoff = await self._own(request, account)
+        try:
+            action = StaffAction(form.get("action", ""))
+        except ValueError:
+            raise web.HTTPBadRequest(text="unknown action", headers=HEADERS) from None
+        if handoff is None:
+            return self._html(not_found_page(account=account, csrf=self._sessions.csrf_token(session)), status=404)
+        client_id = f"console-{form.get('client_id') or secrets.token_hex(8)}"
+        await self._handoff.act(action, handoff.id, staff=self._staff(account), client_id=client_id)
+        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}", headers=HEADERS)
+
+    async def _reply(self, request: web.Request) -> web.Response:
+        session, account = await self._signed_in(request)
+        form = await self._form(request, session)
+        handoff = await self._own(request, account)
+        if handoff is None:
+            return self._html(not_found_page(account=account, csrf=self._sessions.csrf_token(session)), status=404)
+        text = form.get("text", "").strip()
+        if not text or len(text) > MAX_REPLY:
+            raise web.HTTPBadRequest(text=f"a reply has 1 to {MAX_REPLY} characters", headers=HEADERS)
+        # the form's own id: a double click or a resent form reaches the customer once
+        client_id = f"console-{form.get('client_id') or secrets.token_hex(8)}"
+        await self._handoff.reply(handoff.id, staff=self._staff(account), text=text, client_id=client_id)
+        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}", headers=HEADERS)
+
+
+def _static(name: str, content_type: str) -> Handler:
+    async def handler(_: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / name, headers={"Content-Type": content_type, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+
+    return handler

@@ -1,0 +1,175 @@
+"""The web console's HTML: server-rendered pages whose forms work without JavaScript (console.js only
+keeps the queue and the transcript live). Every value is escaped here, in one place."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from bot.storage import Handoff
+from handoff.desk import STATUS_TEXT, StaffAction
+from handoff.packet import Packet
+from handoff.records import OPEN, aware
+from handoff.staff_accounts import StaffAccount
+
+ACTION_LABELS = {
+    StaffAction.CLAIM: "Claim", StaffAction.DRAFT: "Send draft", StaffAction.RESOLVE: "Resolve", StaffAction.RETURN: "Return to bot",
+}
+ACTIVE = (*OPEN, "claimed")
+
+
+def _page(title: str, body: str, *, account: StaffAccount | None = None, csrf: str = "", data: str = "") -> str:
+    who = ""
+    if account is not None:
+        who = (
+            f'<form class="who" method="post" action="/console/sign-out">{_csrf(csrf)}'
+            f"<span>{escape(account.display_name)} · {escape(account.tenant)}</span> "
+            '<button type="submit" class="link">Sign out</button></form>'
+        )
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} · supportbot console</title>"
+        '<link rel="stylesheet" href="/console/static/console.css">'
+        '<script src="/console/static/console.js" defer></script></head>'
+        f'<body{data}><header><a class="brand" href="/console">supportbot console</a>{who}</header>'
+        f"<main>{body}</main></body></html>"
+    )
+
+
+def _csrf(token: str) -> str:
+    return f'<input type="hidden" name="csrf" value="{escape(token)}">'
+
+
+def status_text(handoff: Handoff) -> str:
+    status = STATUS_TEXT.get(handoff.status, handoff.status)
+    if handoff.status == "claimed" and handoff.claimed_by:
+        status = f"Claimed by {handoff.claimed_by}"
+    return status
+
+
+def _ago(moment: datetime | None, now: datetime) -> str:
+    when = aware(moment)
+    if when is None:
+        return ""
+    minutes = int((now - when).total_seconds() // 60)
+    return "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
+
+
+def sign_in_page(*, csrf: str, tenants: Sequence[str], tenant: str = "", name: str = "", error: str | None = None, no_staff: bool = False) -> str:
+    chosen = tenant or ("default" if "default" in tenants else tenants[0])
+    if len(tenants) == 1:
+        tenant_field = f'<input type="hidden" name="tenant" value="{escape(chosen)}">'
+    else:
+        options = "".join(f'<option value="{escape(t)}"{" selected" if t == chosen else ""}>{escape(t)}</option>' for t in tenants)
+        tenant_field = f'<label>Team <select name="tenant">{options}</select></label>'
+    hint = ""
+    if no_staff:
+        hint = ('<p class="hint">No staff accounts yet. On the server, run '
+                "<code>supportbot staff add --tenant default YOUR-NAME</code> and sign in with the password it asks for.</p>")
+    problem = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
+    body = (
+        '<section class="sign-in"><h1>Sign in</h1>'
+        f'{problem}<form method="post" action="/console/sign-in">{_csrf(csrf)}{tenant_field}'
+        f'<label>Name <input name="name" autocomplete="username" required value="{escape(name)}"></label>'
+        '<label>Password <input name="password" type="password" autocomplete="current-password" required></label>'
+        f'<button type="submit">Sign in</button></form>{hint}</section>'
+    )
+    return _page("Sign in", body)
+
+
+def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: datetime) -> list[dict[str, Any]]:
+    """The queue as console.js renders it (and the page, the same way)."""
+    return [
+        {
+            "id": h.id, "status": h.status, "status_text": status_text(h), "active": h.status in ACTIVE,
+            "intent": packets[h.id or 0].intent, "reason": packets[h.id or 0].reason_text, "since": _ago(h.created_at, now),
+        }
+        for h in handoffs
+    ]
+
+
+def _queue_row(row: dict[str, Any]) -> str:
+    return (
+        f'<li class="handoff {escape(row["status"])}"><a href="/console/handoffs/{int(row["id"])}">'
+        f'<span class="id">#{int(row["id"])}</span> <span class="intent">{escape(row["intent"])}</span></a>'
+        f'<span class="meta">{escape(row["status_text"])} · {escape(row["reason"])} · {escape(row["since"])}</span></li>'
+    )
+
+
+def queue_page(*, account: StaffAccount, csrf: str, rows: list[dict[str, Any]]) -> str:
+    active = [r for r in rows if r["active"]]
+    closed = [r for r in rows if not r["active"]][:20]
+    body = (
+        f'<h1>Handoffs</h1><section aria-labelledby="open-h"><h2 id="open-h">Open</h2>'
+        f'<ul id="queue" class="queue" aria-live="polite">{"".join(map(_queue_row, active)) or "<li class=empty>Nobody is waiting.</li>"}</ul></section>'
+        f'<section aria-labelledby="closed-h"><h2 id="closed-h">Recently closed</h2>'
+        f'<ul id="closed" class="queue">{"".join(map(_queue_row, closed)) or "<li class=empty>None yet.</li>"}</ul></section>'
+    )
+    return _page("Handoffs", body, account=account, csrf=csrf, data=' data-page="queue"')
+
+
+def transcript_rows(messages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"id": m.get("id"), "role": m.get("role", ""), "author": m.get("author"), "text": m.get("text", ""), "at": str(m.get("created_at", ""))[11:16]}
+        for m in messages
+    ]
+
+
+def _message(row: dict[str, Any]) -> str:
+    who = row["author"] or {"customer": "Customer", "bot": "Bot", "agent": "Staff", "system": "Notice"}.get(row["role"], row["role"])
+    return (
+        f'<li class="msg {escape(row["role"])}" data-id="{escape(str(row["id"]))}"><span class="who">{escape(who)}</span>'
+        f'<span class="at">{escape(row["at"])}</span><p>{escape(row["text"])}</p></li>'
+    )
+
+
+def handoff_page(*, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[dict[str, Any]]) -> str:
+    hid = int(handoff.id or 0)
+    attempts = "".join(
+        f"<li>{escape(a.text)} <small>({escape(str(a.outcome))}, confidence {escape(str(a.confidence))})</small>"
+        + ("<ul>" + "".join(f"<li>{escape(str(s.get('title')))} <small>{escape(str(s.get('source')))}, score {escape(str(s.get('score')))}</small></li>" for s in a.sources) + "</ul>" if a.sources else "")
+        + "</li>"
+        for a in packet.attempts
+    ) or "<li>none</li>"
+    customer = ", ".join(f"{k}: {v}" for k, v in packet.customer.items() if v)
+    files = ", ".join(f"{a.get('kind')} ({a.get('channel')} file {a.get('file_id')})" for a in packet.attachments)
+    actions = ""
+    if handoff.status in ACTIVE:
+        shown = [a for a in StaffAction if a is not StaffAction.CLAIM or handoff.status != "claimed"]
+        buttons = "".join(
+            f'<form method="post" action="/console/handoffs/{hid}/act">{_csrf(csrf)}<input type="hidden" name="action" value="{a.value}">'
+            f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}"><button type="submit" class="{a.value}">{ACTION_LABELS[a]}</button></form>'
+            for a in shown
+        )
+        actions = f'<div class="actions" role="group" aria-label="Actions">{buttons}</div>'
+    reply = ""
+    if handoff.status in ACTIVE:
+        reply = (
+            f'<form class="reply" method="post" action="/console/handoffs/{hid}/reply">{_csrf(csrf)}'
+            f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}">'
+            '<label for="reply-text">Reply to the customer</label><textarea id="reply-text" name="text" rows="3" required maxlength="4000"></textarea>'
+            '<button type="submit">Send reply</button></form>'
+        )
+    body = (
+        f'<p><a href="/console">← All handoffs</a></p><article class="card" aria-labelledby="card-h">'
+        f'<h1 id="card-h">Handoff #{hid}: {escape(packet.reason_text)}</h1>'
+        f'<p class="status" id="status">{escape(status_text(handoff))}</p>'
+        f"<dl><dt>Intent</dt><dd>{escape(packet.intent)}</dd><dt>Summary</dt><dd>{escape(packet.summary)}</dd>"
+        f"<dt>Why</dt><dd>{escape(packet.reason_text)}</dd><dt>Customer</dt><dd>{escape(customer)}</dd>"
+        f"<dt>Topic</dt><dd>{escape(packet.topic or '-')}</dd>"
+        + (f"<dt>Files</dt><dd>{escape(files)}</dd>" if files else "")
+        + f'<dt>What the bot tried</dt><dd><ul class="attempts">{attempts}</ul></dd>'
+        f'<dt>Draft reply</dt><dd class="draft">{escape(packet.draft)}</dd></dl>{actions}</article>'
+        f'<section class="transcript" aria-labelledby="transcript-h"><h2 id="transcript-h">Conversation</h2>'
+        f'<ol id="transcript" role="log" aria-live="polite">{"".join(map(_message, transcript_rows(messages)))}</ol>{reply}</section>'
+    )
+    data = f' data-page="handoff" data-handoff="{hid}" data-status="{escape(handoff.status)}"'
+    return _page(f"Handoff #{hid}", body, account=account, csrf=csrf, data=data)
+
+
+def not_found_page(*, account: StaffAccount, csrf: str) -> str:
+    return _page("Not found", '<h1>No such handoff</h1><p><a href="/console">← All handoffs</a></p>', account=account, csrf=csrf)

@@ -1,0 +1,89 @@
+// The console's live parts: the queue and a handoff's transcript, polled every two seconds. Pages and
+// forms work without this file; it only keeps them current. Text goes in with textContent, never as HTML.
+(function () {
+  "use strict";
+  var EVERY = 2000;
+  var body = document.body;
+  var page = body.getAttribute("data-page");
+
+  function get(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
+      if (r.status === 401) { window.location.assign("/console/sign-in"); throw new Error("signed out"); }
+      if (!r.ok) { throw new Error("HTTP " + r.status); }
+      return r.json();
+    });
+  }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function queueRow(row) {
+    var li = el("li", "handoff " + row.status);
+    var a = el("a");
+    a.href = "/console/handoffs/" + row.id;
+    a.appendChild(el("span", "id", "#" + row.id));
+    a.appendChild(document.createTextNode(" "));
+    a.appendChild(el("span", "intent", row.intent));
+    li.appendChild(a);
+    li.appendChild(el("span", "meta", row.status_text + " · " + row.reason + " · " + row.since));
+    return li;
+  }
+
+  function fill(list, rows, empty) {
+    list.replaceChildren.apply(list, rows.length ? rows.map(queueRow) : [el("li", "empty", empty)]);
+  }
+
+  function pollQueue() {
+    get("/console/api/queue").then(function (data) {
+      var active = data.handoffs.filter(function (h) { return h.active; });
+      var closed = data.handoffs.filter(function (h) { return !h.active; }).slice(0, 20);
+      fill(document.getElementById("queue"), active, "Nobody is waiting.");
+      fill(document.getElementById("closed"), closed, "None yet.");
+    }).catch(function () {}).then(function () { setTimeout(pollQueue, EVERY); });
+  }
+
+  var NAMES = { customer: "Customer", bot: "Bot", agent: "Staff", system: "Notice" };
+
+  function message(row) {
+    var li = el("li", "msg " + row.role);
+    li.setAttribute("data-id", String(row.id));
+    li.appendChild(el("span", "who", row.author || NAMES[row.role] || row.role));
+    li.appendChild(el("span", "at", row.at));
+    li.appendChild(el("p", "", row.text));
+    return li;
+  }
+
+  function pollHandoff() {
+    var id = body.getAttribute("data-handoff");
+    get("/console/api/handoffs/" + id).then(function (data) {
+      if (data.status !== body.getAttribute("data-status")) {
+        // claimed, resolved or returned elsewhere (another person, or Slack): the actions change with it,
+        // unless someone is in the middle of writing a reply
+        var draft = document.getElementById("reply-text");
+        if (!draft || !draft.value) { window.location.reload(); return; }
+        document.getElementById("status").textContent = data.status_text;
+      }
+      var log = document.getElementById("transcript");
+      var known = {};
+      Array.prototype.forEach.call(log.children, function (li) { known[li.getAttribute("data-id")] = true; });
+      data.messages.forEach(function (row) {
+        if (!known[String(row.id)]) { log.appendChild(message(row)); log.lastChild.scrollIntoView({ block: "nearest" }); }
+      });
+    }).catch(function () {}).then(function () { setTimeout(pollHandoff, EVERY); });
+  }
+
+  if (page === "queue") { setTimeout(pollQueue, EVERY); }
+  if (page === "handoff") {
+    setTimeout(pollHandoff, EVERY);
+    var reply = document.getElementById("reply-text");
+    if (reply) {
+      reply.addEventListener("keydown", function (event) {  // Ctrl/Cmd+Enter sends
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { reply.form.requestSubmit(); }
+      });
+    }
+  }
+})();

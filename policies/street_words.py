@@ -1,0 +1,68 @@
+"""Words that name a kind of street, in the languages whose addresses customers most often type.
+
+General address vocabulary (postal suffix lists such as the USPS's, and the common street types of
+European, Latin American, Indian and Turkish addresses), not taken from any evaluation file.
+Imports nothing: policies/pii_patterns.py builds its address patterns from these.
+"""
+
+from __future__ import annotations
+
+# after the street's name, as a word of their own: "Bay Street", "Minta utca", "Udaharan Marg"
+TYPE_AFTER = (
+    "street st avenue ave av road rd lane ln boulevard blvd drive dr court ct place pl square sq terrace ter way parkway pkwy "
+    "highway hwy circle cir crescent cres close alley aly row trail trl plaza plz gateway pass fort ft park parks union streets "
+    "squares str expressway expy freeway fwy turnpike tpke motorway creek crk crossing xing heights hts hill hills ridge rdg "
+    "valley vly valleys village vlg view vw vista walk wall well wells junction jct key knoll landing lndg light loop mall manor "
+    "meadow meadows mews mill mills mission motorway mount mountain mtn neck orchard oval overpass path pike pine pines plain "
+    "plains point points port prairie radial ranch rapids rapid rest river run shoal shore shores skyway spring springs spur "
+    "station stravenue stream summit throughway trace track trafficway tunnel underpass vale viaduct burg bypass camp canyon "
+    "cape causeway center centre cliff cliffs club common commons corner corners course cove crest crossroad curve dale dam "
+    "divide estate estates extension falls ferry field fields flat flats ford fords forest forge fork forks garden gardens "
+    "glen glens green greens grove groves harbor harbour haven hollow inlet island islands isle lake lakes land locks lodge "
+    "parade esplanade quay grange rise wharf wynd gardens mead "
+    "utca út tér körút köz sor sétány fasor dűlő rakpart lépcső kapu "
+    "marg nagar chowk ganj gali colony "
+    "sokak sokağı sk caddesi cad cd bulvarı mahallesi mah "
+    "allee straße strasse weg ring damm ufer gasse platz laan straat plein gracht kade singel dijk vej gade allé plads "
+    "gatan vägen gränd torg katu tie kuja polku veien gata"
+).split()
+
+# before the street's name: "Rua do Exemplo", "Calle Ejemplo", "ul. Przykładowa", "Via Esempio"
+TYPE_FIRST = (
+    "rue avenue av avenida avda calle paseo plaza camino carretera urbanización urbanizacion corredor circunvalación "
+    "circunvalacion callejón callejon pasaje ronda travesía travesia vía cañada alameda glorieta andador cerrada circuito "
+    "continuación periférico privada prolongación retorno viaducto diagonal transversal "
+    "rua travessa praça praca largo estrada rodovia vila viela ladeira quadra "
+    "via viale piazza piazzale incrocio contrada borgo corso strada vicolo rotonda canale stretto "
+    "ul ulica al aleja plac os osiedle náměstí nábřeží třída "
+    "chemin allée impasse quai route cours passage boulevard bd "
+    "odos οδός λεωφόρος πλατεία"
+).split()
+
+# endings of one-word street names in languages that write them together: "Esimerkkikatu", "Beispielstraße"
+COMPOUND_ENDINGS = (
+    "straße strasse str weg gasse platz allee ring damm ufer pfad steig markt hof garten gärten "
+    "straat laan plein gracht kade singel dijk pad steeg "
+    "vej gade allé plads stræde torv vænge parken "
+    "gatan vägen gränd torg stigen backen "
+    "katu tie kuja polku väylä rinne kaari ranta "
+    "veien gata gaten veg"
+).split()
+
+# a unit inside a building: "Apt. 5", "Suite 838", "Depto. 532", "H.No. 12"
+UNIT_WORDS = (
+    "apt apartment suite ste unit floor fl room rm depto dpto departamento edif edificio interior int piso apto "
+    "appartamento piano scala interno wohnung whg etage lgh bte bus lok lokal casa h.no flat"
+).split()
+
+# street words of TYPE_AFTER that are no English words: in a message written all in lower case these
+# still mark a street ("soproni utca 125"), where "row 500" or "close 2" must not
+FOREIGN_TYPE_AFTER = (
+    "utca út tér körút köz sor sétány fasor dűlő rakpart kapu marg nagar chowk ganj gali "
+    "sokak sokağı sk caddesi cad cd bulvarı mahallesi mah allee straße strasse weg ring damm ufer gasse platz laan straat plein "
+    "gracht kade singel dijk vej gade allé plads gatan vägen gränd torg katu tie kuja polku veien gata"
+).split()
+
+# military and post-office boxes of US addresses: "PSC 1234, Box 5678", "P.O. Box 12"
+MILITARY_POST = "PSC Unit USNS USNV USS CMR".split()
+POST_BOX = ["Postbox", "Post Office Box"]

@@ -1,0 +1,345 @@
+"""Issue 19 on the HTTP side, against the real app in-process: CORS per tenant, limits per client
+address and widget key, the handoff and feedback floods, bad input that used to give 500, the token
+oracle, expiring and rotating tokens, and the admin cookie.
+
+The app trusts X-Forwarded-For here, so each test counts against its own client address; each test
+that counts per widget key has its own tenant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.limits import Action, ClientLimiter, LimitExceeded, MemoryLimitStore, client_address
+from bot.settings import ClientLimits, Rate
+from bot.tokens import Tokens
+from bot.web import READY, build_app
+from tests.conftest import make_settings
+
+ACME = "https://help.acme.example"
+ADMIN = "admin-secret"
+TENANTS = f"""
+[tenants.default.widget]
+keys = ["demo"]
+[tenants.acme.widget]
+keys = ["acme-key"]
+allowed_origins = ["{ACME}"]
+[tenants.other.widget]
+keys = ["other-key"]
+allowed_origins = ["https://help.other.example"]
+""" + "".join(f'[tenants.t{n}.widget]\nkeys = ["k{n}"]\n' for n in range(1, 7))
+LIMITS = {
+    "SUPPORTBOT_LIMIT_CONVERSATIONS_PER_ADDRESS": "4", "SUPPORTBOT_LIMIT_MESSAGES_PER_ADDRESS": "6",
+    "SUPPORTBOT_LIMIT_FEEDBACK_PER_ADDRESS": "3", "SUPPORTBOT_LIMIT_HANDOFFS_PER_ADDRESS": "2",
+    "SUPPORTBOT_LIMIT_CONVERSATIONS_PER_WIDGET_KEY": "20", "SUPPORTBOT_LIMIT_HANDOFFS_PER_WIDGET_KEY": "4",
+}
+
+
+@pytest.fixture(scope="module")
+async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
+    tenants = tmp_path_factory.mktemp("tenants") / "tenants.toml"
+    tenants.write_text(TENANTS)
+    settings = make_settings(tmp_path_factory.mktemp("hardening"), SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_ADMIN_TOKEN=ADMIN,
+                             SUPPORTBOT_TRUST_FORWARDED_FOR="1", **LIMITS)
+    app = build_app(settings)
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=180)
+        yield client
+
+
+def at(address: str, **headers: str) -> dict[str, str]:
+    return {"X-Forwarded-For": address, **headers}
+
+
+async def start(client: TestClient, address: str, key: str = "demo", **headers: str) -> tuple[str, dict[str, str]]:
+    response = await client.post("/api/v1/conversations", json={"widget_key": key}, headers=at(address, **headers))
+    assert response.status == 201, await response.text()
+    data = await response.json()
+    return data["conversation_id"], {"Authorization": f"Bearer {data['token']}", **at(address, **headers)}
+
+
+# 1. CORS --------------------------------------------------------------------------------------------
+async def test_a_preflight_from_a_listed_origin_is_allowed_and_others_are_not(client: TestClient) -> None:
+    ask = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type"}
+    allowed = await client.options("/api/v1/conversations", headers={"Origin": ACME, **ask})
+    assert allowed.status == 204
+    assert allowed.headers["Access-Control-Allow-Origin"] == ACME
+    assert "POST" in allowed.headers["Access-Control-Allow-Methods"]
+    assert {"authorization", "content-type"} <= {h.strip().lower() for h in allowed.headers["Access-Control-Allow-Headers"].split(",")}
+    assert "Origin" in allowed.headers["Vary"]
+    later = await client.options("/api/v1/conversations/abc/messages", headers={"Origin": ACME, **ask})
+    assert later.status == 204 and later.headers["Access-Control-Allow-Origin"] == ACME
+    refused = await client.options("/api/v1/conversations", headers={"Origin": "https://evil.example", **ask})
+    assert "Access-Control-Allow-Origin" not in refused.headers and "Origin" in refused.headers["Vary"]
+
+
+async def test_every_response_to_a_listed_origin_carries_cors_headers_errors_too(client: TestClient) -> None:
+    origin = {"Origin": ACME}
+    conversation, auth = await start(client, "10.1.0.1", "acme-key", **origin)
+    ok = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "hello"}, headers=auth)
+    bad_json = await client.post(f"/api/v1/conversations/{conversation}/messages", data="{", headers={**auth, "Content-Type": "application/json"})
+    bad_key = await client.post("/api/v1/conversations", json={"widget_key": "nope"}, headers=at("10.1.0.1", **origin))
+    wrong_token = await client.get(f"/api/v1/conversations/{conversation}/messages", headers=at("10.1.0.1", Authorization="Bearer x", **origin))
+    for response in (ok, bad_json, bad_key, wrong_token):
+        assert response.headers.get("Access-Control-Allow-Origin") == ACME, (response.status, dict(response.headers))
+        assert "Retry-After" in response.headers["Access-Control-Expose-Headers"]
+        assert "Origin" in response.headers["Vary"]
+        assert response.content_type == "application/json"
+    assert (ok.status, bad_json.status, bad_key.status, wrong_token.status) == (200, 400, 401, 401)
+    statuses = []
+    for _ in range(5):  # past the address's 4 conversations a minute
+        response = await client.post("/api/v1/conversations", json={"widget_key": "acme-key"}, headers=at("10.1.0.1", **origin))
+        statuses.append(response.status)
+    assert statuses[-1] == 429
+    assert response.headers["Access-Control-Allow-Origin"] == ACME and int(response.headers["Retry-After"]) >= 1
+
+
+async def test_another_tenants_origin_gets_no_cors_headers(client: TestClient) -> None:
+    other = {"Origin": "https://help.other.example"}
+    conversation, auth = await start(client, "10.1.0.2", "acme-key")
+    response = await client.get(f"/api/v1/conversations/{conversation}/messages", headers={**auth, **other})
+    assert response.status == 403 and "Access-Control-Allow-Origin" not in response.headers
+    refused = await client.post("/api/v1/conversations", json={"widget_key": "acme-key"}, headers=at("10.1.0.2", **other))
+    assert refused.status == 403 and "Access-Control-Allow-Origin" not in refused.headers
+
+
+# 2. feedback ------------------------------------------------------------------------------------------
+async def answered(client: TestClient, address: str) -> tuple[str, dict[str, str], int]:
+    conversation, auth = await start(client, address)
+    reply = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "How do I turn on 2FA?"}, headers=auth)).json()
+    assert reply["reply"]["outcome"] == "answer"
+    return conversation, auth, reply["message_id"]
+
+
+async def test_feedback_fields_are_bounded_and_typed(client: TestClient) -> None:
+    conversation, auth, answer = await answered(client, "10.2.0.1")
+    url = f"/api/v1/conversations/{conversation}/feedback"
+    huge = await client.post(url, json={"message_id": "x" * 1_000_000, "helpful": True}, headers=auth)
+    assert huge.status == 413 and "error" in await huge.json()
+    for message_id in ({"a": 1}, "12", 10**30, -1, True, None):
+        response = await client.post(url, json={"message_id": message_id, "helpful": True}, headers=auth)
+        assert response.status == 400, message_id
+    assert (await client.post(url, json={"message_id": answer + 1000, "helpful": True}, headers=auth)).status == 404
+    assert (await client.post(url, json={"message_id": answer, "helpful": True}, headers=auth)).status == 204
+
+
+async def test_feedback_is_rate_limited_per_address(client: TestClient) -> None:
+    conversation, auth, answer = await answered(client, "10.2.0.2")
+    url = f"/api/v1/conversations/{conversation}/feedback"
+    statuses = [(await client.post(url, json={"message_id": answer, "helpful": True}, headers=auth)).status for _ in range(5)]
+    assert statuses[:3] == [204] * 3 and statuses[3:] == [429, 429]
+
+
+async def test_not_helpful_hands_over_only_after_real_answers_each_counted_once(client: TestClient) -> None:
+    conversation, auth, answer = await answered(client, "10.2.0.3")
+    url = f"/api/v1/conversations/{conversation}/feedback"
+    customer = await (await client.get(f"/api/v1/conversations/{conversation}/messages", headers=auth)).json()
+    question_id = customer["messages"][0]["id"]
+    # the customer's own message is no answer: refused, and counts for nothing
+    assert (await client.post(url, json={"message_id": question_id, "helpful": False}, headers=auth)).status == 404
+    # the same answer rated "no" twice is one verdict: no handoff
+    for _ in range(2):
+        assert (await client.post(url, json={"message_id": answer, "helpful": False}, headers=auth)).status == 204
+    history = await (await client.get(f"/api/v1/conversations/{conversation}/messages", headers=auth)).json()
+    assert not any(m.get("outcome") == "handoff" or m["role"] == "system" for m in history["messages"])
+
+
+# 3. handoff ---------------------------------------------------------------------------------------------
+async def test_repeated_handoff_requests_queue_one_handoff_and_no_copies(client: TestClient) -> None:
+    conversation, auth = await start(client, "10.3.0.1", "k1")
+    url = f"/api/v1/conversations/{conversation}/handoff"
+    first, second = await asyncio.gather(client.post(url, headers=auth), client.post(url, headers=auth))
+    assert {first.status, second.status} == {200}
+    again = await client.post(url, headers=auth)
+    assert again.status == 200 and (await again.json()) == {"message_id": None, "reply": None, "relayed": False, "state": "waiting_for_human"}
+    history = await (await client.get(f"/api/v1/conversations/{conversation}/messages", headers=auth)).json()
+    assert [m["text"] for m in history["messages"] if m["role"] == "customer"] == ["I want to talk to a person"]
+    stats = await (await client.get("/api/v1/admin/stats?tenant=t1", headers={"Authorization": f"Bearer {ADMIN}"})).json()
+    assert [q["conversation_id"] for q in stats["queue"] if q["tenant"] == "t1"] == [conversation]
+
+
+async def test_handoffs_are_limited_per_address_and_per_widget_key(client: TestClient) -> None:
+    statuses = []
+    for n in range(3):  # the address may ask twice a minute
+        conversation, auth = await start(client, "10.3.0.2", "k2")
+        statuses.append((await client.post(f"/api/v1/conversations/{conversation}/handoff", headers=auth)).status)
+    assert statuses == [200, 200, 429]
+    for n in range(3):  # other addresses, the same widget key: 4 a minute in all
+        conversation, auth = await start(client, f"10.3.1.{n}", "k2")
+        statuses.append((await client.post(f"/api/v1/conversations/{conversation}/handoff", headers=auth)).status)
+    assert statuses[3:] == [200, 200, 429]
+
+
+@pytest.mark.parametrize("text", ["\u200b\u200b", "\x00\x00", " \u2060\ufeff\n\t", "\u00ad"])
+async def test_text_of_invisible_characters_is_empty(client: TestClient, text: str) -> None:
+    conversation, auth = await start(client, "10.3.0.3")
+    response = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": text}, headers=auth)
+    assert response.status == 400 and (await response.json())["error"] == "the message is empty"
+
+
+# 4. per-client limits -------------------------------------------------------------------------------------
+async def test_one_address_cannot_create_more_conversations_than_the_limit(client: TestClient) -> None:
+    responses = await asyncio.gather(*(client.post("/api/v1/conversations", json={"widget_key": "k3"}, headers=at("10.4.0.1"))
+                                       for _ in range(12)))
+    assert sorted(r.status for r in responses) == [201] * 4 + [429] * 8
+    limited = next(r for r in responses if r.status == 429)
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60 and "error" in await limited.json()
+
+
+async def test_the_widget_key_limit_holds_across_addresses(client: TestClient) -> None:
+    statuses = [(await client.post("/api/v1/conversations", json={"widget_key": "k4"}, headers=at(f"10.4.1.{n}"))).status for n in range(22)]
+    assert statuses == [201] * 20 + [429] * 2
+
+
+async def test_messages_spread_over_conversations_are_limited_per_address(client: TestClient) -> None:
+    conversations = [await start(client, "10.4.0.2", "k5") for _ in range(4)]
+    statuses = []
+    for n in range(8):
+        conversation, auth = conversations[n % 4]
+        response = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": f"invoice question {n}"}, headers=auth)
+        statuses.append(response.status)
+    assert statuses == [200] * 6 + [429] * 2
+
+
+async def test_limits_count_the_connecting_address_unless_the_proxy_is_trusted() -> None:
+    assert client_address("203.0.113.9", "1.2.3.4", trust_forwarded=False) == "203.0.113.9"
+    assert client_address("10.0.0.1", "1.2.3.4, 198.51.100.7", trust_forwarded=True) == "198.51.100.7"
+    # one IPv6 client holds a /64
+    assert client_address("2001:db8::1", None, trust_forwarded=False) == client_address("2001:db8::ffff", None, trust_forwarded=False)
+
+
+async def test_anonymous_visitors_have_an_hourly_message_budget() -> None:
+    now = [0.0]
+    limits = ClientLimits(messages_per_address=Rate(1000), messages_per_widget_key=Rate(1000), anonymous_messages=Rate(3, 3600.0))
+    limiter = ClientLimiter(limits=limits, store=MemoryLimitStore(clock=lambda: now[0]))
+    for _ in range(3):
+        await limiter.check(Action.MESSAGE, address="a", widget_key="k", anonymous=True)
+    with pytest.raises(LimitExceeded) as refused:
+        await limiter.check(Action.MESSAGE, address="a", widget_key="k", anonymous=True)
+    assert refused.value.scope == "anonymous visitor budget" and 3599 <= refused.value.retry_after <= 3600
+    await limiter.check(Action.MESSAGE, address="a", widget_key="k", anonymous=False)  # a signed-in visitor is not anonymous
+    now[0] = 3600.0
+    await limiter.check(Action.MESSAGE, address="a", widget_key="k", anonymous=True)
+
+
+async def test_a_sliding_window_never_allows_more_than_the_limit_in_any_window() -> None:
+    now = [0.0]
+    store = MemoryLimitStore(clock=lambda: now[0])
+    allowed = []
+    for step in range(480):  # four minutes in half seconds, a hit every half second
+        now[0] = step * 0.5
+        if await store.hit("k", limit=10, window=60.0) == 0.0:
+            allowed.append(now[0])
+    assert len(allowed) == 40
+    assert all(later - earlier >= 60.0 for earlier, later in zip(allowed, allowed[10:]))  # never 11 in 60 s
+
+
+# 6. bad input: clear 400s in JSON, never a 500 ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"text": ' + b"9" * 5000 + b"}",
+        b'{"text": "hi", "client_message_id": ' + b"1" * 5000 + b"}",
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"text": ' + b"[" * 10_000 + b"]" * 10_000 + b"}",
+        b'{"text": ' + b'{"a":' * 50_000 + b"1" + b"}" * 50_000 + b"}",
+        b'{"text": "\\ud800"}',
+        b'{"text": "ok \\udfff then"}',
+        b'{"text": "\xff\xfe"}',
+        b"",
+        b"null",
+        b'{"text": 1e999}',
+    ],
+    ids=["5000-digits", "5000-digit-id", "deep-array", "10k-deep-array", "deep-object", "lone-high-surrogate", "lone-low-surrogate", "bad-utf8", "empty", "null", "inf"],
+)
+async def test_hostile_bodies_get_a_json_400_not_a_500(client: TestClient, raw: bytes) -> None:
+    conversation, auth = await start(client, f"10.6.{len(raw) % 250}.{raw[-1] if raw else 0}", "k6")
+    for url in (f"/api/v1/conversations/{conversation}/messages", f"/api/v1/conversations/{conversation}/feedback", "/api/v1/conversations"):
+        response = await client.post(url, data=raw, headers={**auth, "Content-Type": "application/json"})
+        # a body without widget_key opens a conversation with the demo key: fine, and never a 500
+        expected = {400, 413, 201} if url.endswith("conversations") else {400, 413}
+        assert response.status in expected, (url, response.status, await response.text())
+        assert response.content_type == "application/json"
+
+
+async def test_non_string_fields_are_refused(client: TestClient) -> None:
+    for body in ({"widget_key": ["demo"]}, {"widget_key": "demo", "visitor_token": 5}, {"widget_key": "demo", "visitor_token": {"a": 1}},
+                 {"widget_key": "x" * 5000}):
+        response = await client.post("/api/v1/conversations", json=body, headers=at("10.6.0.2"))
+        assert response.status == 400, body
+    conversation, auth = await start(client, "10.6.0.2")
+    url = f"/api/v1/conversations/{conversation}/messages"
+    for body in ({"text": ["hi"]}, {"text": "hi", "client_message_id": {"a": 1}}, {"text": "hi", "client_message_id": "c" * 5000}):
+        assert (await client.post(url, json=body, headers=auth)).status == 400, body
+
+
+async def test_unknown_routes_and_methods_answer_json(client: TestClient) -> None:
+    missing = await client.get("/api/v1/nothing-here")
+    assert missing.status == 404 and "error" in await missing.json()
+    wrong = await client.delete("/api/v1/conversations")
+    assert wrong.status == 405 and "error" in await wrong.json() and "POST" in wrong.headers["Allow"]
+    plain = await client.get("/api/v1/conversations/abc/stream", headers={"Authorization": "Bearer nope"})
+    assert plain.status == 401 and "error" in await plain.json()
+
+
+@pytest.mark.parametrize("days", ["abc", "99999999999999999999", "-5", "0", "1.5", "", "١٢"])
+async def test_admin_refuses_bad_days_with_a_json_400(client: TestClient, days: str) -> None:
+    auth = {"Authorization": f"Bearer {ADMIN}"}
+    for path in ("/admin", "/api/v1/admin/stats"):
+        response = await client.get(path, params={"days": days}, headers=auth)
+        assert response.status == 400, (path, days, response.status)
+        assert "days" in (await response.json())["error"]
+    assert (await client.get("/api/v1/admin/stats", params={"days": "30"}, headers=auth)).status == 200
+
+
+# 7. no oracle ------------------------------------------------------------------------------------------------
+async def test_a_wrong_token_and_an_unknown_conversation_read_the_same(client: TestClient) -> None:
+    conversation, auth = await start(client, "10.7.0.1")
+    wrong = {"Authorization": "Bearer v2.00000000.1.AAAA", **at("10.7.0.1")}
+    for method, suffix in (("GET", "messages"), ("POST", "messages"), ("POST", "feedback"), ("POST", "handoff"), ("GET", "stream")):
+        known = await client.request(method, f"/api/v1/conversations/{conversation}/{suffix}", json={"text": "hi"}, headers=wrong)
+        unknown = await client.request(method, f"/api/v1/conversations/{'f' * 32}/{suffix}", json={"text": "hi"}, headers=wrong)
+        assert known.status == unknown.status == 401
+        assert await known.json() == await unknown.json()
+        # someone else's valid token, too
+        other = await client.request(method, f"/api/v1/conversations/{'e' * 32}/{suffix}", json={"text": "hi"}, headers=auth)
+        assert other.status == 401 and await other.json() == await known.json()
+
+
+# 11. tokens and the admin cookie ---------------------------------------------------------------------------------
+def test_tokens_expire_and_rotate_through_a_key_ring() -> None:
+    now = [1_000_000.0]
+    old = Tokens([b"old-key"], ttl=3600, clock=lambda: now[0])
+    token = old.issue("conv")
+    assert old.check("conv", token) and not old.check("other", token)
+    rotated = Tokens([b"new-key", b"old-key"], ttl=3600, clock=lambda: now[0])
+    assert rotated.check("conv", token)  # issued under the old key: still good
+    assert rotated.check("conv", rotated.issue("conv"))
+    assert not Tokens([b"new-key"], ttl=3600, clock=lambda: now[0]).check("conv", token)  # the old key dropped
+    now[0] += 3601
+    assert not rotated.check("conv", token)  # expired
+    assert not rotated.check("conv", "5" * 64)  # the old unversioned form: no issue time, refused
+    assert not rotated.check("conv", token.replace(".", "..", 1))
+
+
+async def test_the_admin_cookie_is_a_secure_session_not_the_token(client: TestClient) -> None:
+    page = await client.get("/admin", params={"token": ADMIN})
+    assert page.status == 200
+    cookie = page.cookies["supportbot_admin"]
+    assert ADMIN not in cookie.value
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/admin"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+
+    async def with_cookie(value: str) -> int:  # sent by hand: the client keeps Secure cookies for https only
+        return (await client.get("/admin", headers={"Cookie": f"supportbot_admin={value}"})).status
+
+    assert await with_cookie(cookie.value) == 200  # the session lets the operator reload
+    expires, mac = cookie.value.split(".")
+    assert await with_cookie(f"{int(expires) + 10**6}.{mac}") == 401  # a longer session forged
+    assert await with_cookie(ADMIN) == 401  # the raw token is no session
+    assert "error" in json.loads(await (await client.get("/admin")).text())

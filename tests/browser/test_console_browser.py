@@ -1,0 +1,122 @@
+"""The README's first run, in a real browser: `supportbot staff add`, then `supportbot serve` with no
+other settings (no Slack). Two browser contexts: a customer on the widget asks for a person; a staff
+member signs in to /console, claims, replies; the reply appears in the widget; the customer's answer
+appears live in the console; staff resolve. Screenshots are kept under artifacts/."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_widget_browser import ARTIFACTS, CHROMIUM, FLAGS
+from tests.bot.test_restart import SUPPORTBOT, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "a long staff password"
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(not SUPPORTBOT.exists(), reason="supportbot console script not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    # this checkout's code, whichever checkout the console script was installed from
+    env = {**os.environ, "SUPPORTBOT_DATA_DIR": str(tmp_path_factory.mktemp("console-browser")), "HF_HUB_OFFLINE": "1",
+           "PYTHONPATH": str(ROOT)}
+    added = subprocess.run([str(SUPPORTBOT), "staff", "add", "--tenant", "default", "alice", "--password-stdin"],
+                           input=PASSWORD + "\n", env=env, capture_output=True, text=True, timeout=120)
+    assert added.returncode == 0, added.stderr
+    process = subprocess.Popen([str(SUPPORTBOT), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("the server did not become ready")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def test_widget_customer_to_console_staff_and_back(server: str, browser: object) -> None:
+    customer_context = browser.new_context(viewport={"width": 1100, "height": 800})  # type: ignore[attr-defined]
+    staff_context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    customer, staff = customer_context.new_page(), staff_context.new_page()
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        # the customer asks, then asks for a person
+        customer.goto(server + "/")
+        customer.get_by_role("button", name="Open support chat").click()
+        box = customer.get_by_role("textbox", name="Your message")
+        box.fill("how do I export my workspace?")
+        box.press("Enter")
+        log = customer.get_by_role("log", name="Conversation")
+        log.locator(".msg.bot").first.wait_for(timeout=60_000)
+        customer.get_by_role("button", name="Talk to a person").click()
+        log.get_by_text("in the queue", exact=False).wait_for(timeout=60_000)
+
+        # staff: no session, so the console sends them to sign in
+        staff.goto(server + "/console")
+        assert staff.url.endswith("/console/sign-in")
+        staff.get_by_label("Name").fill("alice")
+        staff.get_by_label("Password").fill(PASSWORD)
+        staff.get_by_role("button", name="Sign in").click()
+        queued = staff.locator("#queue a", has_text="export my workspace")
+        queued.first.wait_for(timeout=30_000)
+        queued.first.click()
+        assert "the customer asked for a person" in staff.locator(".card").inner_text()
+        staff.get_by_role("button", name="Claim").click()
+        staff.locator("#status", has_text="Claimed by alice").wait_for(timeout=30_000)
+        log.get_by_text("joined the conversation", exact=False).wait_for(timeout=30_000)
+
+        # the reply reaches the widget live
+        staff.get_by_label("Reply to the customer").fill("Hi! I can export it for you today.")
+        staff.get_by_role("button", name="Send reply").click()
+        reply = log.locator(".msg.agent", has_text="I can export it for you today")
+        reply.wait_for(timeout=30_000)
+        assert "alice" in reply.inner_text()
+
+        # the customer's answer appears in the console without a reload
+        box.fill("great, thank you!")
+        box.press("Enter")
+        staff.locator("#transcript .msg.customer", has_text="great, thank you!").wait_for(timeout=30_000)
+        staff.screenshot(path=str(ARTIFACTS / "console.png"), full_page=True)
+        customer.screenshot(path=str(ARTIFACTS / "console-widget.png"), full_page=True)
+
+        # resolve: the console says so, the customer is asked for a rating
+        staff.get_by_role("button", name="Resolve").click()
+        staff.locator("#status", has_text="Resolved").wait_for(timeout=30_000)
+        log.get_by_text("How did we do?", exact=False).wait_for(timeout=30_000)
+        assert staff.get_by_role("button", name="Send reply").count() == 0
+    finally:
+        customer_context.close()
+        staff_context.close()

@@ -1,0 +1,269 @@
+"""The built-in staff desk (/console) over HTTP, beside the Slack desk (the loopback Slack fake):
+sign-in and its bad inputs, CSRF, tenant isolation, the whole loop with a widget customer, and both
+desks seeing the same state."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.web import HANDOFF, READY, build_app
+from handoff.staff_accounts import add_account, hash_password
+from tests.conftest import make_settings
+from tests.fakes.loopback import started, until
+from tests.fakes.slack_api import FakeSlackApi
+from tests.handoff.slack_steps import SECRET, STAFF, action, button_value, card_for, staff_message, widget
+
+ALICE_PASSWORD = "correct horse battery"
+BOB_PASSWORD = "another long password"
+
+
+@pytest.fixture(scope="module")
+async def slack() -> AsyncIterator[FakeSlackApi]:
+    async with started(FakeSlackApi()) as (fake,):
+        yield fake
+
+
+@pytest.fixture(scope="module")
+async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
+    """Two tenants: alice (in the tenants file) staffs `default`, bob (added with the CLI's helper to
+    the data dir's staff file) staffs `acme`. Slack is configured too: both desks are on."""
+    tenants = tmp_path_factory.mktemp("console-tenants") / "tenants.toml"
+    tenants.write_text(
+        '[tenants.default.widget]\nkeys = ["demo"]\n'
+        f'[tenants.default.staff.alice]\npassword_hash = "{hash_password(ALICE_PASSWORD)}"\ndisplay_name = "Alice"\n'
+        '[tenants.acme.widget]\nkeys = ["acme"]\n'
+    )
+    settings = make_settings(
+        tmp_path_factory.mktemp("console"), SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
+        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants),
+    )
+    add_account(settings, tenant="acme", name="bob", password=BOB_PASSWORD, display_name="Bob")
+    app = build_app(settings)
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=180)
+        yield client
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+class Staff:
+    """One browser: its own cookie jar."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.base = str(client.make_url("")).rstrip("/")
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+    async def get(self, path: str, **kw: Any) -> aiohttp.ClientResponse:
+        return await self.http.get(self.base + path, allow_redirects=False, **kw)
+
+    async def post(self, path: str, data: dict[str, str], **kw: Any) -> aiohttp.ClientResponse:
+        return await self.http.post(self.base + path, data=data, allow_redirects=False, **kw)
+
+    async def csrf(self, path: str = "/console/sign-in") -> str:
+        return csrf_of(await (await self.http.get(self.base + path)).text())
+
+    async def sign_in(self, *, tenant: str, name: str, password: str) -> aiohttp.ClientResponse:
+        token = await self.csrf()
+        return await self.post("/console/sign-in", {"csrf": token, "tenant": tenant, "name": name, "password": password})
+
+    async def act(self, handoff_id: int | str, what: str, **extra: str) -> aiohttp.ClientResponse:
+        token = await self.csrf("/console")
+        return await self.post(f"/console/handoffs/{handoff_id}/act", {"csrf": token, "action": what, **extra})
+
+    async def reply(self, handoff_id: int | str, text: str) -> aiohttp.ClientResponse:
+        token = await self.csrf("/console")
+        return await self.post(f"/console/handoffs/{handoff_id}/reply", {"csrf": token, "text": text, "client_id": str(time.time())})
+
+    async def view(self, handoff_id: int | str) -> dict[str, Any]:
+        response = await self.get(f"/console/api/handoffs/{handoff_id}")
+        assert response.status == 200
+        return dict(await response.json())
+
+    async def close(self) -> None:
+        await self.http.close()
+
+
+@pytest.fixture
+async def alice(client: TestClient) -> AsyncIterator[Staff]:
+    staff = Staff(client)
+    assert (await staff.sign_in(tenant="default", name="alice", password=ALICE_PASSWORD)).status == 303
+    yield staff
+    await staff.close()
+
+
+@pytest.fixture
+async def bob(client: TestClient) -> AsyncIterator[Staff]:
+    staff = Staff(client)
+    assert (await staff.sign_in(tenant="acme", name="bob", password=BOB_PASSWORD)).status == 303
+    yield staff
+    await staff.close()
+
+
+async def hand_over(client: TestClient, key: str = "demo") -> tuple[str, dict[str, str], Any, list[dict[str, Any]], int]:
+    """A widget customer who asks a question, then for a person: (conversation, auth, socket, heard, handoff id)."""
+    conversation, auth, ws, heard = await widget(client, key)
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "How do I export my workspace?"}, headers=auth)
+    reply = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "I want to talk to a person"}, headers=auth)).json()
+    assert reply["reply"]["outcome"] == "handoff"
+    handoff = await until(lambda: client.app[HANDOFF].current(conversation))
+    return conversation, auth, ws, heard, int(handoff.id)
+
+
+async def test_without_a_session_every_page_sends_to_sign_in(client: TestClient) -> None:
+    visitor = Staff(client)
+    try:
+        for path in ("/console", "/console/handoffs/1"):
+            response = await visitor.get(path)
+            assert response.status == 303 and response.headers["Location"] == "/console/sign-in"
+        assert (await visitor.get("/console/api/queue")).status == 401
+        assert (await visitor.post("/console/handoffs/1/act", {"action": "claim"})).status == 303
+        page = await visitor.get("/console/sign-in")
+        assert page.status == 200 and "Sign in" in await page.text()
+        cookie = page.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/console" in cookie
+        # a forged or tampered cookie is no session
+        visitor.http.cookie_jar.update_cookies({"supportbot_console": "eyJ4IjoxfQ.forged"})
+        assert (await visitor.get("/console")).status == 303
+    finally:
+        await visitor.close()
+
+
+async def test_a_wrong_password_gets_the_same_answer_as_an_unknown_name_after_a_delay(client: TestClient) -> None:
+    answers = []
+    for tenant, name, password in (("default", "alice", "not her password"), ("default", "mallory", "any password at all"),
+                                   ("acme", "alice", ALICE_PASSWORD)):  # alice is not acme's
+        visitor = Staff(client)
+        try:
+            started_at = time.monotonic()
+            response = await visitor.sign_in(tenant=tenant, name=name, password=password)
+            took = time.monotonic() - started_at
+            # the CSRF token, and the team and name typed (shown again in the form) differ
+            body = re.sub(r'value="[^"]*"| selected', "", await response.text())
+            answers.append((response.status, body))
+            assert took >= 1.0
+            assert (await visitor.get("/console")).status == 303  # not signed in
+        finally:
+            await visitor.close()
+    assert answers[0][0] == 401 and "Wrong name or password." in answers[0][1]
+    assert all(answer == answers[0] for answer in answers)
+
+
+async def test_a_form_post_without_the_csrf_token_is_refused(client: TestClient, alice: Staff) -> None:
+    conversation, _, ws, _, handoff_id = await hand_over(client)
+    assert (await alice.post(f"/console/handoffs/{handoff_id}/act", {"action": "claim"})).status == 403
+    assert (await alice.post(f"/console/handoffs/{handoff_id}/act", {"action": "claim", "csrf": "guessed"})).status == 403
+    assert (await alice.post(f"/console/handoffs/{handoff_id}/reply", {"text": "hi"})).status == 403
+    token = await alice.csrf("/console")
+    other_site = {"Origin": "https://evil.example"}
+    assert (await alice.post(f"/console/handoffs/{handoff_id}/act", {"action": "claim", "csrf": token}, headers=other_site)).status == 403
+    assert (await alice.post("/console/sign-out", {})).status == 403
+    # the sign-in form too (no cookie, no token)
+    assert (await Staff(client).post("/console/sign-in", {"tenant": "default", "name": "alice", "password": ALICE_PASSWORD})).status == 403
+    handoff = await asyncio.to_thread(client.app[HANDOFF].get, handoff_id)
+    assert handoff.status in ("queued", "open")  # nothing was done
+    await alice.act(handoff_id, "return")
+    await ws.close()
+
+
+async def test_staff_of_one_tenant_cannot_see_claim_or_answer_anothers_handoff(client: TestClient, alice: Staff, bob: Staff) -> None:
+    conversation, _, ws, heard, handoff_id = await hand_over(client)  # a `default` customer
+    queue = await (await bob.get("/console/api/queue")).json()
+    assert handoff_id not in [h["id"] for h in queue["handoffs"]]
+    assert (await bob.get(f"/console/handoffs/{handoff_id}")).status == 404
+    assert (await bob.get(f"/console/api/handoffs/{handoff_id}")).status == 404
+    assert (await bob.act(handoff_id, "claim")).status == 404
+    assert (await bob.reply(handoff_id, "Hi, Bob here")).status == 404
+    assert (await bob.act(handoff_id, "resolve")).status == 404
+    await asyncio.sleep(0.3)
+    handoff = await asyncio.to_thread(client.app[HANDOFF].get, handoff_id)
+    assert handoff.status in ("queued", "open") and not [m for m in heard if m["role"] == "agent"]
+    # alice, of `default`, sees it
+    queue = await (await alice.get("/console/api/queue")).json()
+    assert handoff_id in [h["id"] for h in queue["handoffs"] if h["active"]]
+    await alice.act(handoff_id, "return")
+    await ws.close()
+
+
+async def test_the_whole_loop_from_the_console_and_both_desks_share_one_state(client: TestClient, slack: FakeSlackApi, alice: Staff) -> None:
+    before = len(slack.of("chat.postMessage"))
+    conversation, auth, ws, heard, handoff_id = await hand_over(client)
+    card = await until(lambda: card_for(slack, STAFF, before))
+    assert int(button_value(card, "handoff_claim")) == handoff_id
+
+    # the card and the transcript on the console
+    page = await (await alice.get(f"/console/handoffs/{handoff_id}")).text()
+    assert "export my workspace" in page and "the customer asked for a person" in page and "Draft reply" in page
+    assert "Claim" in page and "Send draft" in page and "Return to bot" in page
+    view = await alice.view(handoff_id)
+    assert view["status"] in ("queued", "open") and any(m["role"] == "customer" for m in view["messages"])
+
+    # claimed on the console: the Slack card says so, the customer is told
+    assert (await alice.act(handoff_id, "claim")).status == 303
+    update = await until(lambda: [u for u in slack.of("chat.update") if "Claimed by Alice" in json.dumps(u.get("blocks"))])
+    assert update
+    assert await until(lambda: [m for m in heard if "Alice" in m["text"] and "joined" in m["text"]])
+
+    # a reply on the console reaches the customer live, and the Slack thread
+    assert (await alice.reply(handoff_id, "Hi! I can export it for you today.")).status == 303
+    agent = await until(lambda: [m for m in heard if m["role"] == "agent"])
+    assert agent[0]["text"] == "Hi! I can export it for you today." and agent[0]["author"] == "Alice"
+    thread = (await asyncio.to_thread(client.app[HANDOFF].get, handoff_id)).thread_ts
+    assert await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == thread and "(web console)" in a.get("text", "")])
+
+    # a reply in the Slack thread and the customer's answer show in the console's transcript
+    assert await staff_message(client, thread_ts=thread, text="The export is on its way, sent from Slack.", ts="3000.000001") == 200
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "thank you both"}, headers=auth)
+
+    async def transcript_has_both() -> bool:
+        texts = [m["text"][:50] for m in (await alice.view(handoff_id))["messages"]][-4:]
+        return "The export is on its way, sent from Slack." in texts and "thank you both" in texts
+
+    for _ in range(100):
+        if await transcript_has_both():
+            break
+        await asyncio.sleep(0.1)
+    assert await transcript_has_both(), [m["text"][:50] for m in (await alice.view(handoff_id))["messages"]][-4:]
+
+    # the draft goes out as a staff reply
+    assert (await alice.act(handoff_id, "draft")).status == 303
+    assert await until(lambda: [m for m in heard if m["role"] == "agent" and m["text"].startswith("Hi, thanks for waiting")])
+
+    # resolved in Slack: the console shows it, and offers no more actions
+    assert await action(client, "handoff_resolve", str(handoff_id)) == 200
+    for _ in range(100):
+        if (await alice.view(handoff_id))["status"] == "resolved":
+            break
+        await asyncio.sleep(0.1)
+    view = await alice.view(handoff_id)
+    assert view["status"] == "resolved" and view["status_text"] == "Resolved"
+    page = await (await alice.get(f"/console/handoffs/{handoff_id}")).text()
+    assert "Send reply" not in page and 'value="claim"' not in page
+    assert await until(lambda: [m for m in heard if m.get("rating_request")])
+    events = [e for e in client.app[HANDOFF]._audit.events(conversation_id=conversation) if e.kind == "staff_reply"]  # noqa: SLF001
+    assert {json.loads(e.data)["staff"] for e in events} == {"console:default:alice", "UALICE"}
+    await ws.close()
+
+
+async def test_return_to_bot_from_the_console_and_sign_out(client: TestClient, alice: Staff) -> None:
+    conversation, auth, ws, heard, handoff_id = await hand_over(client)
+    assert (await alice.act(handoff_id, "return")).status == 303
+    assert await until(lambda: [m for m in heard if m["role"] == "system" and "chatting with the bot again" in m["text"]])
+    again = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "How do I turn on two-factor authentication?"}, headers=auth)).json()
+    assert again["reply"]["outcome"] == "answer"
+    token = await alice.csrf("/console")
+    assert (await alice.post("/console/sign-out", {"csrf": token})).status == 303
+    assert (await alice.get("/console")).status == 303
+    await ws.close()

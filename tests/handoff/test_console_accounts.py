@@ -1,0 +1,56 @@
+"""Console accounts and sessions on their own: hashes, the staff file, signed cookies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError, InputError
+from handoff.console_session import Sessions
+from handoff.staff_accounts import StaffDirectory, add_account, hash_password, verify_password
+from tests.conftest import make_settings
+
+
+def test_a_password_is_kept_as_a_salted_scrypt_hash() -> None:
+    first, second = hash_password("correct horse battery"), hash_password("correct horse battery")
+    assert first.startswith("scrypt$") and first != second and "correct" not in first
+    assert verify_password("correct horse battery", first) and not verify_password("correct horse batterY", first)
+    with pytest.raises(InputError):
+        hash_password("short")
+
+
+def test_accounts_added_while_running_sign_in_and_a_bad_tenants_file_entry_stops_the_start(tmp_path: Path) -> None:
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text(f'[tenants.default.staff.alice]\npassword_hash = "{hash_password("alice password 1")}"\n[tenants.acme]\n')
+    settings = make_settings(tmp_path / "data", SUPPORTBOT_TENANTS_FILE=str(tenants))
+    directory = StaffDirectory(settings=settings)
+    assert directory.count() == 1 and directory.verify("default", "alice", "alice password 1") is not None
+    assert directory.verify("acme", "alice", "alice password 1") is None  # an account is one tenant's
+
+    path = add_account(settings, tenant="acme", name="bob", password="bob password 12", display_name="Bob")
+    assert oct(path.stat().st_mode & 0o777) == "0o600" and "bob password" not in path.read_text()
+    bob = directory.verify("acme", "bob", "bob password 12")  # read again: no restart needed
+    assert bob is not None and bob.display_name == "Bob" and bob.staff_id == "console:acme:bob"
+    add_account(settings, tenant="acme", name="bob", password="a new password")
+    assert directory.verify("acme", "bob", "bob password 12") is None and directory.find("acme", "bob").fingerprint != bob.fingerprint
+    with pytest.raises(ConfigError):
+        add_account(settings, tenant="nobody", name="eve", password="eve password 1")
+
+    tenants.write_text('[tenants.default.staff.alice]\npassword_hash = "plain text password"\n')
+    with pytest.raises(ConfigError, match="password_hash"):
+        StaffDirectory(settings=make_settings(tmp_path / "data", SUPPORTBOT_TENANTS_FILE=str(tenants)))
+
+
+def test_a_session_cookie_is_signed_and_expires() -> None:
+    now = [1000.0]
+    sessions = Sessions(b"secret", lifetime=60, clock=lambda: now[0])
+    session = sessions.signed_in(tenant="default", staff="alice", fingerprint="f")
+    cookie = sessions.encode(session)
+    assert sessions.decode(cookie) == session
+    payload, signature = cookie.rsplit(".", 1)
+    assert sessions.decode(payload[:-2] + "xx." + signature) is None
+    assert Sessions(b"another secret", clock=lambda: now[0]).decode(cookie) is None
+    assert sessions.csrf_ok(session, sessions.csrf_token(session)) and not sessions.csrf_ok(sessions.anonymous(), sessions.csrf_token(session))
+    now[0] += 61
+    assert sessions.decode(cookie) is None
