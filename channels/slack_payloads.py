@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import math
 import re
 import time
 from collections.abc import Mapping
@@ -20,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-MAX_DEPTH = 64  # Slack's deepest payloads (blocks in a message in a view) are far shallower
+from channels.json_payloads import storable
+
 MAX_AGE = 5 * 60  # seconds, as bolt and Slack's SDK: an older signature may be a replay
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
 
 # the fields bolt's context extraction and our listeners read, with the types they can handle
@@ -61,15 +60,15 @@ def parse(raw: bytes, content_type: str) -> SlackRequest | None:
     try:
         text = raw.decode("utf-8")
         if content_type == "application/json":
-            payload = _clean(json.loads(text))
+            payload = storable(json.loads(text))
             body = json.dumps(payload)
         else:
             form = {k: v[0] for k, v in parse_qs(text, keep_blank_values=True, strict_parsing=False).items()}
             if "payload" in form:
-                payload = _clean(json.loads(form["payload"]))
+                payload = storable(json.loads(form["payload"]))
                 body = urlencode({**form, "payload": json.dumps(payload)})
             elif "command" in form or "ssl_check" in form:
-                payload = _clean(form)
+                payload = storable(form)
                 body = urlencode(payload)
             else:
                 return None
@@ -80,19 +79,6 @@ def parse(raw: bytes, content_type: str) -> SlackRequest | None:
     return SlackRequest(body=body, payload=payload)
 
 
-def _clean(value: Any, depth: int = 0) -> Any:
-    """Lone surrogates become U+FFFD; deeper nesting than any Slack payload is refused."""
-    if depth > MAX_DEPTH:
-        raise ValueError("nested too deeply")
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {_clean(k, depth + 1): _clean(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v, depth + 1) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):  # 1e999 parses as infinity
-        raise ValueError("not a finite number")
-    return value
 
 
 def _shape_error(payload: dict[str, Any]) -> str | None:

@@ -15,7 +15,6 @@ import hmac
 import html
 import json
 import logging
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -27,6 +26,7 @@ from telegram.error import BadRequest, RetryAfter, TelegramError
 from bot.errors import InputError
 from bot.links import absolute_url
 from channels.base import Attachment, Button, ConversationRef, FileContent, InboundMessage, Reply
+from channels.json_payloads import storable
 from channels.telegram_stream import LiveAnswers
 
 logger = logging.getLogger(__name__)
@@ -76,22 +76,6 @@ def forbidden() -> web.Response:
     return web.json_response({"error": "forbidden"}, status=401)
 
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-MAX_DEPTH = 64  # far deeper than any update
-
-
-def _clean(value: Any, depth: int = 0) -> Any:
-    """An update's strings with lone surrogates (JSON allows `\\ud800`, the database refuses it) as
-    U+FFFD, so the update can be stored; deeper nesting than any update is refused."""
-    if depth > MAX_DEPTH:
-        raise ValueError("nested too deeply")
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {_clean(k, depth + 1): _clean(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v, depth + 1) for v in value]
-    return value
 
 
 def split_message(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -236,7 +220,7 @@ class TelegramChannel:
             logger.warning("telegram webhook with a wrong secret token refused")
             return forbidden()
         try:
-            data = _clean(json.loads(await request.read()))
+            data = storable(json.loads(await request.read()))
         except (ValueError, RecursionError) as exc:  # not UTF-8 or JSON, a number past int's digit limit, too deep
             logger.warning("undecodable telegram webhook body refused: %s", type(exc).__name__)
             return web.json_response({"error": "body is not JSON"}, status=400)

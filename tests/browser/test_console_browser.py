@@ -5,66 +5,25 @@ appears live in the console; staff resolve. Screenshots are kept under artifacts
 
 from __future__ import annotations
 
-import os
 import subprocess
-import time
-import urllib.request
+import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.browser.test_widget_browser import ARTIFACTS, CHROMIUM, FLAGS
-from tests.bot.test_restart import SUPPORTBOT, free_port
+from tests.browser.conftest import ARTIFACTS, ROOT, server_env, serving
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long staff password"
-
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
-pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
-    pytest.mark.skipif(not SUPPORTBOT.exists(), reason="supportbot console script not installed"),
-]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    # this checkout's code, whichever checkout the console script was installed from
-    env = {**os.environ, "SUPPORTBOT_DATA_DIR": str(tmp_path_factory.mktemp("console-browser")), "HF_HUB_OFFLINE": "1",
-           "PYTHONPATH": str(ROOT)}
-    added = subprocess.run([str(SUPPORTBOT), "staff", "add", "--tenant", "default", "alice", "--password-stdin"],
-                           input=PASSWORD + "\n", env=env, capture_output=True, text=True, timeout=120)
+    env = {"SUPPORTBOT_DATA_DIR": str(tmp_path_factory.mktemp("console-browser"))}
+    added = subprocess.run([sys.executable, "-m", "bot.cli", "staff", "add", "--tenant", "default", "alice", "--password-stdin"],
+                           input=PASSWORD + "\n", cwd=ROOT, env=server_env(**env), capture_output=True, text=True, timeout=120)
     assert added.returncode == 0, added.stderr
-    process = subprocess.Popen([str(SUPPORTBOT), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the server did not become ready")
-            time.sleep(0.3)
+    with serving(env) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def test_widget_customer_to_console_staff_and_back(server: str, browser: object) -> None:

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
-import subprocess
-import sys
 import threading
-import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,11 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.bot.test_restart import free_port
-from tests.browser.test_widget_browser import CHROMIUM, FLAGS
-
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)")
-ROOT = Path(__file__).resolve().parents[2]
+from tests.browser.conftest import serving
 
 
 class HelpSite:
@@ -66,39 +59,12 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, HelpS
     data = tmp_path_factory.mktemp("cross-origin")
     tenants = data / "tenants.toml"
     tenants.write_text(f'[tenants.default.widget]\nkeys = ["demo"]\nallowed_origins = ["{listed.origin}"]\n')
-    env = {**os.environ, "SUPPORTBOT_DATA_DIR": str(data), "SUPPORTBOT_TENANTS_FILE": str(tenants), "HF_HUB_OFFLINE": "1",
-           "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(api_port)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 240
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{api}/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the server did not become ready")
-            time.sleep(0.3)
-        yield api, listed, unlisted, data
+        with serving({"SUPPORTBOT_DATA_DIR": str(data), "SUPPORTBOT_TENANTS_FILE": str(tenants)}, port=api_port):
+            yield api, listed, unlisted, data
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
         listed.close()
         unlisted.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def test_the_widget_answers_on_a_listed_origin(sites: tuple[str, HelpSite, HelpSite, Path], browser: object) -> None:

@@ -5,15 +5,9 @@ Playwright's request routing (no server needed), so the renderer itself is what 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 
-from tests.browser.test_widget_browser import CHROMIUM, FLAGS
-
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)")
 
 WIDGET = Path(__file__).resolve().parents[2] / "channels" / "widget_static" / "widget.js"
 SITE = "https://help.acme.example"
@@ -26,14 +20,6 @@ CITATIONS = [
     {"source": "f.md", "title": "Absolute", "url": "https://help.acme.example/refunds", "score": 0.6},
     {"source": "g.md", "title": "Relative", "url": "/billing/invoices", "score": 0.5},
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def test_citation_links_are_http_or_site_relative_only(browser: object) -> None:
