@@ -155,7 +155,7 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
         re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b"),  # not "#12588": an invoice
         # "the corner of X and Y"
         re.compile(rf"(?:\bthe )?\bcorner of\s+(?:[\w'’.-]+\s+){{0,4}}?(?:and|&)\s+(?:{CAP_WORDS}|[\w'’-]+(?: [\w'’-]+)?)", re.I),
-        # "lives on Estrada Pacheco", "the north side of rue Christophe Regnier": a street type first, no number
+        # "lives on Estrada Exemplo", "the north side of rue Quillon Vesketh": a street type first, no number
         re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?!(?:via|al|os|int|bd|av|ul)\b)(?i:{TYPE_FIRST})\.?\s+(?:{PARTICLE}\s+)*{CAP_WORD}(?:\s+(?:{PARTICLE}\s+)*{CAP_WORD}){{0,3}}"),
     ]
 
@@ -164,12 +164,12 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
 # or after the street's words) and, on the next line or two, a place with its postcode
 PLACE_LINE = rf"(?:{CAP_WORDS},?\s+(?:[A-Z]{{2,3}},?\s+)?(?:{{postcode}})|(?:[A-Z]{{1,2}}\s+)?(?:{{postcode}}),?\s+{CAP_WORD})"
 STREET_LINE_THEN_PLACE = [
-    # "9 Hernandez Link\nRonaldborough, NT, 2920", "88 Gerard Fall\nEast Chelseafurt\nN6 5LN"
+    # "9 Quillon Link\nBramwen Vale, NT, 2920", "88 Vesketh Fall\nEast Dornacre\nN6 5LN"
     rf"\b\d{{1,5}}[A-Za-z]?,?\s+{CAP_WORDS}[ \t]*(?:,[ \t]*)?\n(?:[ \t>]*{CAP_WORDS}[ \t]*\n)?[ \t>]*{PLACE_LINE}",
-    # "Rožmberská 38\n357 59 Kožlany", "Fazenda Dias, 990\nLindéia\n42066-938 Lima Alegre", "Τσάτη 6,\n54838 Αθήνα"
+    # "Příkladová 38\n357 59 Ukázkov", "Fazenda Exemplo, 990\nBairro\n42066-938 Quillonópolis", "Παράδειγμα 6,\n54838 Πόλη"
     rf"{NOT_A_STREET_NAME}{CAP_WORD}(?:[ -](?:{PARTICLE}[ -])?{CAP_WORD}){{0,3}},?\s+{HOUSE}[ \t]*,?[ \t]*\n(?:[ \t>]*{CAP_WORDS}[ \t]*\n)?[ \t>]*{PLACE_LINE}",
 ]
-# words before an address: the number and word(s) after them are a street ("lives at 497 Porzeczkowa, Koszalin")
+# words before an address: the number and word(s) after them are a street ("lives at 497 Przykładowa, Miasto")
 ADDRESS_CUE = re.compile(
     r"(?:\blives? (?:at|on|in)|\baddress(?:es)?(?: is| to)?:?|\blocated at|\boffice is at|\bmeet (?:me|you) at|\bsent to|\btaxi to|\bstop at)\s*",
     re.I,
@@ -178,7 +178,7 @@ CUED_STREET = re.compile(rf"\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,5}})?\.?,?\s+{CAP_WOR
 
 
 STREET_PATTERNS = _street_patterns(NAME_CAP, NOT_A_STREET_NAME + CAP_WORD, f"{TYPE_AFTER}|{COMPOUND}")
-# "Sepp-Zahn-Allee 559", "Hakan-Albers-Gasse": a street named after someone, joined by hyphens
+# "Oria-Vesketh-Allee 559", "Quillon-Bramwen-Gasse": a street named after someone, joined by hyphens
 STREET_PATTERNS.append(re.compile(rf"\b[{UPPER}][^\W\d_]+(?:-[{UPPER}][^\W\d_]+)*-(?:{COMPOUND})\b\.?(?:\s+{HOUSE})?", re.I))
 # all in lower case ("185 willis parade", "soproni utca 125"), where an English street word after
 # ordinary words ("move row 500", "close 2") must not make an address
@@ -191,12 +191,12 @@ ADDRESS_TAIL = re.compile(
 ADDRESS_HEAD = re.compile(rf"(?:{CAP_WORD} ){{1,2}}$")
 MAX_ADDRESS_TAIL = 6
 PLACED_STREETS = [re.compile(p.replace("{postcode}", POSTCODE)) for p in STREET_LINE_THEN_PLACE]
-# a street line right above the line found ("> 38 Orvokkikatu\n> Apt. 401", "Loděnická 76\nSuite 5"), quote marks before each
+# a street line right above the line found ("> 38 Esimerkkikatu\n> Apt. 401", "Příkladová 76\nSuite 5"), quote marks before each
 LINE_ABOVE = re.compile(
     rf"(?:^|\n)[ \t>?]*((?:\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,5}})?\.?\s+)?(?:{CAP_WORDS})(?:,?\s+{HOUSE})?)[ \t]*,?\n[ \t>?]*$"
 )
 UNIT_START = re.compile(rf"{UNIT}|(?:{POSTCODE})\b")
-HOUSE_BEFORE = re.compile(r"(?<![\w.,:-])\d{1,5}[A-Za-z]?\.?[ \t]+$")  # "8 24/29 Casey Estate", "240. Vácmelléki utca"
+HOUSE_BEFORE = re.compile(r"(?<![\w.,:-])\d{1,5}[A-Za-z]?\.?[ \t]+$")  # "8 24/29 Quillon Estate", "240. Minta utca"
 
 
 def luhn_ok(digits: str) -> bool:
