@@ -87,12 +87,15 @@ class Assistant:
     async def ask(
         self, text: str | None, *, identity: Identity, conversation_id: str | None = None, vault: Any = None,
         redacted: dict[str, int] | None = None, on_token: Any = None, history: list[dict[str, str]] | None = None,
-        record: bool = True,
+        record: bool = True, original: str | None = None,
     ) -> AskResult:
-        """`redacted`: the text is already redacted (entity counts by kind), as stored conversations are."""
+        """`redacted`: the text is already redacted (entity counts by kind), as stored conversations are.
+        `original`: with `redacted`, the message as typed, still in this process's memory: the search
+        embeds it (as `ask` does), everything else sees the redacted text, and so does the result."""
         started = time.perf_counter()
         question = self.validate(text, tenant=identity.tenant)
-        turn = Turn(identity=identity, text=question, conversation_id=conversation_id)
+        typed = original.strip() if redacted is not None and original and original.strip() else None
+        turn = Turn(identity=identity, text=typed or question, conversation_id=conversation_id)
         if vault is not None:
             turn.notes["vault"] = vault
         if redacted is not None:
@@ -104,6 +107,8 @@ class Assistant:
         await self._pipeline.run(turn)
         latency = (time.perf_counter() - started) * 1000
         result = self._result(turn, latency)
+        if typed is not None:  # the result is stored, logged and shown to staff: the redacted question
+            result = replace(result, question=question)
         if not record:
             return replace(result, events=tuple(self._events(turn, result)))
         if self._audit is not None:

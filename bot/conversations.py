@@ -75,6 +75,10 @@ class ConversationService(ConversationRecords):
         self._global_listeners: list[Listener] = []
         self._delay = processing_delay  # test hook: widens the crash window on purpose
         self._tasks: set[asyncio.Task[Any]] = set()
+        # inbound id -> the message as the customer typed it, while this process answers it: only the
+        # search embeds it (bot/stages.py EmbedStage), never stored, logged or sent; after a restart
+        # the stored, redacted text is all there is
+        self._originals: dict[int, str] = {}
         # set by the composition root when handoff is on (handoff.service.HandoffService)
         self.handoff: Any = None
         # (channel, tenant) -> whether a sender pushes its messages to a platform (set by bot.dispatch):
@@ -193,8 +197,12 @@ class ConversationService(ConversationRecords):
                 )
                 stored.set_result(submitted)
                 if not submitted.duplicate:
+                    self._originals[submitted.inbound_id] = text
                     await self.publish(conversation_id, {"type": "typing"})
-                return await self.process(conversation_id, submitted.inbound_id)
+                try:
+                    return await self.process(conversation_id, submitted.inbound_id)
+                finally:
+                    self._originals.pop(submitted.inbound_id, None)
             async with lock:  # nobody is answering this conversation: store and load in one trip
                 result = await self._inbound.submit(None, _Inbound(conversation_id, text, client_id, entities))
                 if isinstance(result, Submitted):  # a duplicate: its first reply, when it has one
@@ -202,8 +210,12 @@ class ConversationService(ConversationRecords):
                     return await self._process_one(conversation_id, result.inbound_id)
                 inbound_id = int(result.inbound.id)
                 stored.set_result(Submitted(inbound_id=inbound_id, duplicate=False))
-                await self.publish(conversation_id, {"type": "typing"})
-                return await self._answer_in_order(conversation_id, inbound_id, result)
+                self._originals[inbound_id] = text
+                try:
+                    await self.publish(conversation_id, {"type": "typing"})
+                    return await self._answer_in_order(conversation_id, inbound_id, result)
+                finally:
+                    self._originals.pop(inbound_id, None)
         except BaseException as exc:
             if not stored.done():  # not stored: the caller hears why
                 if isinstance(exc, asyncio.CancelledError):
@@ -260,6 +272,7 @@ class ConversationService(ConversationRecords):
             history = await asyncio.to_thread(self._messages.recent, conversation_id, before=int(inbound.id)) if self._services.models else None
             result = await self._services.assistant.ask(
                 inbound.text, identity=identity, conversation_id=conversation_id, redacted=counts, on_token=on_token, history=history,
+                original=self._originals.pop(inbound_id, None),
                 record=False,  # its audit events go in with the reply, in one transaction
             )
         except Exception as exc:  # around the pipeline (its stages have their own boundary): e.g. a tenant no longer configured

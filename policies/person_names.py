@@ -53,9 +53,17 @@ NAME_CUE_STRONG = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalls? me|\bsigned|\bregards,?|\bdear|\bhi|\bhey|\bhello|\blast name\??|"
     r"\bnamed|\bsaid|\bsays|\basked|\btold|\breplied|\bname(?: on the (?:account|card))?\?\s*(?:[^\W\d_]+:)?|"
     r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
-    r"\bdirected by:?|\bwritten by:?|\bfounders?:?)\s*$",
+    r"\bdirected by:?|\bwritten by:?|\bfounders?:?|"
+    r"\b(?:player|producer|commenter|songwriter|singer|actor|actress|starring|featuring|tribute to|assistant to|ex-[^\W\d_]+))\s*$",
     re.I,
 )
+# "Quillon's kid", "Vesketh's address": someone's family or personal details
+POSSESSIVE_PERSONAL = re.compile(
+    r"['’]s (?:kid|kids|son|daughter|wife|husband|partner|mother|father|mom|dad|brother|sister|family|address|birthday|phone)\b", re.I
+)
+# a sentence's first word that is no ordinary word, then what people do: "Quillon spent a year", "Bramwen had given"
+PERSON_VERB = re.compile(r" (?:had given|spent|lives|lived|shouted|is from|from \S+ is the)\b")
+GREEK_WORD = re.compile(r"[Α-ΩΆ-Ώ][α-ωά-ώ]+")
 NAME_RUN = re.compile(rf"{NAME_WORD}(?:\s(?:[{UPPER}]\.?\s)?{NAME_WORD}){{0,3}}")
 SPEAKER = re.compile(r"^([^\W\d_][\w'’-]*):", re.M)
 # capitalised words that are first names in some country but ordinary words in a support chat
@@ -137,12 +145,18 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         known = first in first_names and first not in NOT_NAMES and first not in _stop_words()
         if known and len(words) == 1 and re.search(r"\b(?:my|your|our|their|the|a|an|this|that)\s+$", text[max(0, start - 8) : start], re.I):
             known = False  # "my Mac", "the Opera app": a thing, not a person
-        if NAME_CUE_STRONG.search(before) or title:
+        greek = len(words) > 1 and all(GREEK_WORD.fullmatch(w.rstrip(".,")) for w in words)
+        possessive = len(words) == 1 and re.search(r"['’]s$", words[0]) is not None
+        if possessive and POSSESSIVE_PERSONAL.match(text, end - 2) and not _common(words[0][:-2]):
+            strong.append((start, end - 2))  # "Quillon's kid"
+        elif NAME_CUE_STRONG.search(before) or title:
             if first not in NOT_NAMES and (not SAID.search(before) or known or not _common(words[0])):
                 strong.append((start, end))  # "My name is Quillon", "What's your last name? Dornacre", "says Vesketh"
         elif len(words) == 1 and VOCATIVE.match(text, end) and first not in _common_words() and first not in NOT_NAMES:
             strong.append((start, end))  # "Quillon, can I please speak to your boss?"
-        elif known and (len(words) > 1 or not _sentence_start(text, start) or cue or _verb_follows(text, end)):
+        elif len(words) <= 3 and PERSON_VERB.match(text, end) and not any(_common(w) or w.lower() in NOT_NAMES for w in words):
+            strong.append((start, end))
+        elif (known or greek) and (len(words) > 1 or not _sentence_start(text, start) or cue or _verb_follows(text, end)):
             weak.append((start, end))
         elif cue and len(words) > 1 and all(w.rstrip(".").lower() not in NOT_NAMES for w in words):
             weak.append((start, end))
@@ -293,7 +307,8 @@ LOWER_CUED = re.compile(
 )
 # weaker cues: the word after them is a name only when it is no ordinary word ("this is hyuuma t. maida")
 LOWER_CUED_WEAK = re.compile(
-    r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,)"
+    r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,|"
+    r"\bdirected by|\bwritten by|\bplayer|\bproducer|\bsongwriter)"
     r"\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
 )
 SIGNATURE_LINE = re.compile(r"\A[>\s]*([^\W\d_][\w'’-]+(?: [^\W\d_]\.?)?(?: [^\W\d_][\w'’-]+){1,2})[ \t]*\n")

@@ -34,7 +34,9 @@ PRIORITY = {EMAIL: 0, IBAN: 1, CREDIT_CARD: 2, US_SSN: 3, IP_ADDRESS: 4, PHONE: 
 
 PLACEHOLDER_RE = re.compile(r"<([A-Z_]+)_(\d+)>")
 PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "AU")
-PHONE_CONTEXT = re.compile(r"\b(?:call|phone|tel|telephone|mobile|cell|number|reach|contact|fax|whatsapp|sms|text me)\b", re.I)
+PHONE_CONTEXT = re.compile(
+    r"\b(?:call|calling|phone|tel|telephone|mobile|cell|number|reach|contact|fax|whatsapp|sms|text me|texts|messages|answering|dial|ring)\b", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,20 +155,48 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
         re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b"),  # not "#12588": an invoice
         # "the corner of X and Y"
         re.compile(rf"(?:\bthe )?\bcorner of\s+(?:[\w'’.-]+\s+){{0,4}}?(?:and|&)\s+(?:{CAP_WORDS}|[\w'’-]+(?: [\w'’-]+)?)", re.I),
+        # "lives on Estrada Exemplo", "the north side of rue Quillon Vesketh": a street type first, no number
+        re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?!(?:via|al|os|int|bd|av|ul)\b)(?i:{TYPE_FIRST})\.?\s+(?:{PARTICLE}\s+)*{CAP_WORD}(?:\s+(?:{PARTICLE}\s+)*{CAP_WORD}){{0,3}}"),
     ]
 
 
+# the structure of a postal address, whatever its street is called: a street line (a house number before
+# or after the street's words) and, on the next line or two, a place with its postcode
+PLACE_LINE = rf"(?:{CAP_WORDS},?\s+(?:[A-Z]{{2,3}},?\s+)?(?:{{postcode}})|(?:[A-Z]{{1,2}}\s+)?(?:{{postcode}}),?\s+{CAP_WORD})"
+STREET_LINE_THEN_PLACE = [
+    # "9 Quillon Link\nBramwen Vale, NT, 2920", "88 Vesketh Fall\nEast Dornacre\nN6 5LN"
+    rf"\b\d{{1,5}}[A-Za-z]?,?\s+{CAP_WORDS}[ \t]*(?:,[ \t]*)?\n(?:[ \t>]*{CAP_WORDS}[ \t]*\n)?[ \t>]*{PLACE_LINE}",
+    # "Příkladová 38\n357 59 Ukázkov", "Fazenda Exemplo, 990\nBairro\n42066-938 Quillonópolis", "Παράδειγμα 6,\n54838 Πόλη"
+    rf"{NOT_A_STREET_NAME}{CAP_WORD}(?:[ -](?:{PARTICLE}[ -])?{CAP_WORD}){{0,3}},?\s+{HOUSE}[ \t]*,?[ \t]*\n(?:[ \t>]*{CAP_WORDS}[ \t]*\n)?[ \t>]*{PLACE_LINE}",
+]
+# words before an address: the number and word(s) after them are a street ("lives at 497 Przykładowa, Miasto")
+ADDRESS_CUE = re.compile(
+    r"(?:\blives? (?:at|on|in)|\baddress(?:es)?(?: is| to)?:?|\blocated at|\boffice is at|\bmeet (?:me|you) at|\bsent to|\btaxi to|\bstop at)\s*",
+    re.I,
+)
+CUED_STREET = re.compile(rf"\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,5}})?\.?,?\s+{CAP_WORDS}(?:\s+{HOUSE})?(?=\s*(?:,|\n|$))")
+
+
 STREET_PATTERNS = _street_patterns(NAME_CAP, NOT_A_STREET_NAME + CAP_WORD, f"{TYPE_AFTER}|{COMPOUND}")
+# "Oria-Vesketh-Allee 559", "Quillon-Bramwen-Gasse": a street named after someone, joined by hyphens
+STREET_PATTERNS.append(re.compile(rf"\b[{UPPER}][^\W\d_]+(?:-[{UPPER}][^\W\d_]+)*-(?:{COMPOUND})\b\.?(?:\s+{HOUSE})?", re.I))
 # all in lower case ("185 willis parade", "soproni utca 125"), where an English street word after
 # ordinary words ("move row 500", "close 2") must not make an address
 LOWER_STREET_PATTERNS = _street_patterns(NAME_ANY, NAME_ANY, f"{_alternatives(street_words.FOREIGN_TYPE_AFTER)}|{COMPOUND}")
 POSTCODE = r"(?:[A-Z]{1,2}-)?\d{4,6}(?:-\d{3,4})?|\d{2}-\d{3}|\d{3} \d{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}\b|[A-Z]\d[A-Z] ?\d[A-Z]\d"
 ADDRESS_TAIL = re.compile(
     # what may follow a street line: unit, city, state or region code, postcode, country
-    rf"(?:\s*(?:,|\n)[\s>]*|\s+)(?:{UNIT}|(?:{POSTCODE})(?:,?\s+{CAP_WORDS})?|{CAP_WORDS}(?:[- ](?:{POSTCODE}))?|[A-Z]{{2,3}}|\((?:{CAP_WORDS}|[A-Z]{{2}})\)|(?:APO|FPO|DPO) A[AEP] \d{{5}})",
+    rf"\.?(?:\s*(?:,|\n)[\s>]*|\s+)(?:{UNIT}|(?:{POSTCODE})(?:,?\s+{CAP_WORDS})?|{CAP_WORDS}(?:[- ](?:{POSTCODE}))?|[A-Z]{{2,3}}|\((?:{CAP_WORDS}|[A-Z]{{2}})\)|(?:APO|FPO|DPO) A[AEP] \d{{5}})",
 )
 ADDRESS_HEAD = re.compile(rf"(?:{CAP_WORD} ){{1,2}}$")
 MAX_ADDRESS_TAIL = 6
+PLACED_STREETS = [re.compile(p.replace("{postcode}", POSTCODE)) for p in STREET_LINE_THEN_PLACE]
+# a street line right above the line found ("> 38 Esimerkkikatu\n> Apt. 401", "Příkladová 76\nSuite 5"), quote marks before each
+LINE_ABOVE = re.compile(
+    rf"(?:^|\n)[ \t>?]*((?:\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,5}})?\.?\s+)?(?:{CAP_WORDS})(?:,?\s+{HOUSE})?)[ \t]*,?\n[ \t>?]*$"
+)
+UNIT_START = re.compile(rf"{UNIT}|(?:{POSTCODE})\b")
+HOUSE_BEFORE = re.compile(r"(?<![\w.,:-])\d{1,5}[A-Za-z]?\.?[ \t]+$")  # "8 24/29 Quillon Estate", "240. Minta utca"
 
 
 def luhn_ok(digits: str) -> bool:
@@ -261,20 +291,32 @@ def _phones(text: str) -> list[Entity]:
 
 def _addresses(text: str) -> list[Entity]:
     spans: list[tuple[int, int]] = []
-    for regex in STREET_PATTERNS if any(c.isupper() for c in text) else LOWER_STREET_PATTERNS:
-        for m in regex.finditer(text):
-            start, end = m.start(), m.end()
-            if text[start].isalpha():
-                # "Muster Strasse 89": the capitalised words before a street word belong to it
-                head = ADDRESS_HEAD.search(text, max(0, start - 40), start)
-                if head and "\n" not in head.group():
-                    start = head.start()
-            for _ in range(MAX_ADDRESS_TAIL):
-                tail = ADDRESS_TAIL.match(text, end)
-                if tail is None:
-                    break
-                end = tail.end()
-            spans.append((start, end))
+    cased = any(c.isupper() for c in text)
+    found = [m for regex in (STREET_PATTERNS + PLACED_STREETS if cased else LOWER_STREET_PATTERNS) for m in regex.finditer(text)]
+    if cased:
+        for cue in ADDRESS_CUE.finditer(text):
+            m = CUED_STREET.match(text, cue.end() + len(text[cue.end():]) - len(text[cue.end():].lstrip()))
+            if m:
+                found.append(m)
+    for m in found:
+        start, end = m.start(), m.end()
+        before = HOUSE_BEFORE.search(text, max(0, start - 8), start)
+        if before:
+            start = before.start()
+        above = LINE_ABOVE.search(text, max(0, start - 80), start)
+        if above and any(c.isdigit() for c in above.group(1)) and (text[start].isdigit() or UNIT_START.match(text, start)):
+            start = above.start(1)
+        if text[start].isalpha():
+            # "Muster Strasse 89": the capitalised words before a street word belong to it
+            head = ADDRESS_HEAD.search(text, max(0, start - 40), start)
+            if head and "\n" not in head.group():
+                start = head.start()
+        for _ in range(MAX_ADDRESS_TAIL):
+            tail = ADDRESS_TAIL.match(text, end)
+            if tail is None:
+                break
+            end = tail.end()
+        spans.append((start, end))
     return [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in _union(spans, text)]
 
 

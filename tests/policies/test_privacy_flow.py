@@ -12,6 +12,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import Session, select
 
+from bot.pipeline import Identity
 from bot.storage import AuditEvent, StoredMessage
 from bot.web import READY, SERVICES, build_app
 from tests.conftest import make_settings
@@ -101,3 +102,28 @@ async def test_the_tenants_pii_kinds_decide_what_is_stored_redacted(tmp_path: Pa
             stored = session.exec(select(StoredMessage).where(StoredMessage.conversation_id == conversation, StoredMessage.role == "customer")).one()
     # only the e-mail address is a kind this tenant redacts
     assert stored.text == MESSAGE.replace("maria.lopez@example.com", "<EMAIL_1>")
+
+
+async def test_a_stored_conversation_searches_with_the_question_as_typed(app_client: tuple[TestClient, Path]) -> None:
+    """The widget's durable path answers as `ask` does: the process that received the message embeds it
+    as typed (in memory only); the stored, logged and audited copy stays redacted."""
+    client, _ = app_client
+    services = client.app[SERVICES]
+    # "Dropbox" goes with the name; without it the search ranks other articles and is less sure
+    question = "My colleague Dropbox Jones cannot log in with SSO"
+    identity = Identity(tenant="default", user=None, groups=(), channel="widget")
+    asked = await services.assistant.ask(question, identity=identity, record=False)
+    redacted = services.redactor.redact_sync(question, tenant="default")
+    assert "Dropbox" not in redacted.redacted
+    searched_redacted = await services.assistant.ask(redacted.redacted, identity=identity, record=False, redacted=redacted.counts())
+    assert round(searched_redacted.confidence, 4) != round(asked.confidence, 4)  # the word matters to this search
+
+    conversation, auth = await _conversation(client)
+    response = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": question}, headers=auth)
+    assert response.status == 200, await response.text()
+    reply = (await response.json())["reply"]
+    assert reply["confidence"] == round(asked.confidence, 4)
+    assert [c["source"] for c in reply.get("citations", [])] == [c.source for c in asked.citations]
+    with Session(services.engine) as session:
+        stored = session.exec(select(StoredMessage).where(StoredMessage.conversation_id == conversation)).all()
+    assert "Dropbox" not in json.dumps([m.model_dump(mode="json") for m in stored])

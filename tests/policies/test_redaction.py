@@ -258,3 +258,32 @@ async def test_serve_purges_expired_values_while_it_runs(tmp_path: Path) -> None
             if await asyncio.to_thread(ciphertexts) == [""]:
                 break
         assert await asyncio.to_thread(ciphertexts) == [""]  # gone without a restart
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an address by its structure, whatever its street is called
+        ("Ship it to 9 Quillon Link\nBramwen Vale, NT, 2920 please", "Ship it to <STREET_ADDRESS_1> please"),
+        ("Please send it to Příkladová 38\n357 59 Ukázkov", "Please send it to <STREET_ADDRESS_1>"),
+        ("He lives at 497 Przykładowa, Miasto", "He lives at <STREET_ADDRESS_1>"),
+        ("Meet me at Oria-Vesketh-Allee 559", "Meet me at <STREET_ADDRESS_1>"),
+        ("Quillon Vesketh\n> 38 Esimerkkikatu\n> Apt. 401\n> Kaupunki", "<PERSON_1>\n> <STREET_ADDRESS_1>"),
+        # a phone number named by what is done with it
+        ("I would like to stop receiving messages to 2025550143", "I would like to stop receiving messages to <PHONE_1>"),
+    ],
+)
+def test_addresses_and_phones_by_structure_and_context(redactor: SpacyRedactor, text: str, expected: str) -> None:
+    assert redactor.redact_sync(text).redacted == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It was a done thing between him and Quillon's kid.", "It was a done thing between him and <PERSON_1>'s kid."),
+        ("Bramwen spent a year at the office.", "<PERSON_1> spent a year at the office."),
+        ("Top tennis player Dornacre Vesketh was detained.", "Top tennis player <PERSON_1> was detained."),
+    ],
+)
+def test_more_names_by_context(redactor: SpacyRedactor, text: str, expected: str) -> None:
+    assert redactor.redact_sync(text).redacted == expected
