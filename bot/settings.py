@@ -31,8 +31,12 @@ class Thresholds:
 
     # best question/answer cosine below this is "the knowledge base does not cover it"
     min_dense: float = 0.40
-    # fused evidence score (see policies/confidence.py) needed to answer
-    min_confidence: float = 0.46
+    # calibrated probability that the top document is right (policies/confidence.py) needed to answer
+    min_confidence: float = 0.5
+    # below that: ask which of the documents within `clarify_gap` (ordering score) of the top one the
+    # customer means, when the probability that one of them is right reaches `min_choice_confidence`
+    min_choice_confidence: float = 0.5
+    clarify_gap: float = 0.05
     # similarity to "I want a person" examples minus similarity to ordinary requests
     human_request_margin: float = 0.04
     human_request_min: float = 0.55

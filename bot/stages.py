@@ -13,13 +13,13 @@ from bot.answering import ExtractiveAnswerer
 from bot.batching import Batcher
 from bot.generation import GroundedGenerator
 from bot.models import ChatModel, ModelError, ModelReply
-from bot.pipeline import HandoffReason, Outcome, Turn
+from bot.pipeline import HandoffReason, Option, Outcome, Turn
 from bot.settings import Settings
 from knowledge.embedding import Embedder
 from knowledge.retrieval import Retriever, SearchBatcher
 from knowledge.vocabulary import TenantVocabulary
 from policies.budget import BudgetBook
-from policies.confidence import assess, shares_words, should_answer
+from policies.confidence import Verdict, assess, decide, shares_words
 from policies.intent import HumanRequestDetector
 from policies.permissions import AccessPolicy
 from policies.routing import Router
@@ -117,6 +117,9 @@ class PermissionStage:
             turn.notes["hidden_access_keys"] = hidden
 
 
+CHOSEN_LIMIT = 10  # documents searched for the one a customer chose (it was among the first three)
+
+
 class RetrieveStage:
     name = "retrieve"
 
@@ -126,13 +129,16 @@ class RetrieveStage:
 
     async def run(self, turn: Turn) -> None:
         assert turn.vector is not None
-        turn.passages = await self._batcher.search(
+        chosen = turn.chosen_source
+        passages = await self._batcher.search(
             tenant=turn.identity.tenant,
             access_keys=turn.access_keys,
             vector=turn.vector,
             text=turn.redacted or turn.text,
-            limit=self._limit,
+            limit=self._limit if chosen is None else CHOSEN_LIMIT,
         )
+        # the customer picked one of the articles offered for this question: only that one answers
+        turn.passages = passages if chosen is None else [p for p in passages if p.source == chosen][:1]
 
 
 class GenerateStage:
@@ -248,10 +254,19 @@ class ConfidenceStage:
         turn.confidence = evidence.confidence
         turn.notes["evidence"] = evidence.to_json()
         thresholds = self._settings.tenant(turn.identity.tenant).thresholds
+        verdict, count = decide(evidence, thresholds)
         if answer is None and turn.notes.get("model_failures"):  # models down and nothing to quote: sorry, a person
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.MODEL_FAILURE)
-        elif answer is not None and should_answer(evidence, thresholds):
+        elif answer is not None and turn.chosen_source is not None and not answer.not_in_sources:
+            turn.stop(Outcome.ANSWER)  # the customer chose this article among the ones offered
+        elif turn.chosen_source is not None:  # the chosen article has nothing to say (or is gone): a person
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
+        elif answer is not None and verdict is Verdict.ANSWER:
             turn.stop(Outcome.ANSWER)
+        elif verdict is Verdict.CLARIFY:
+            # the evidence is split between a few articles: ask which one is meant
+            turn.options = tuple(Option(source=p.source, title=p.chunk.title) for p in turn.passages[:count])
+            turn.stop(Outcome.CLARIFY)
         elif answer is None or answer.not_in_sources or wordless or evidence.similarity < thresholds.min_dense or any(name for _, name in unknown):
             # nothing to say, or nothing relevant found (the question is about something else)
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)

@@ -17,8 +17,12 @@ Evidence, all from retrieval (plus the model's own signals when a model answered
 from __future__ import annotations
 
 import functools
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
 from bot.settings import Thresholds
 from knowledge.retrieval import Passage
@@ -31,16 +35,43 @@ class Evidence:
     lexical: float
     margin: float
     confidence: float
+    # the ordering scores of the best few documents (knowledge/retrieval.py `Passage.relevance`)
+    relevance: tuple[float, ...] = ()
+    lead: float = 0.0
+    unknown_names: int = 0
+    unknown_words: int = 0
+    # probability that one of the documents close to the top is the right one (see `choices`)
+    choice_confidence: float = 0.0
+    capped: bool = False  # the model said "not in the passages", or a wordless question: never answered
 
-    def to_json(self) -> dict[str, float]:
-        return {k: round(getattr(self, k), 4) for k in ("similarity", "agreement", "lexical", "margin", "confidence")}
+    @property
+    def gap(self) -> float:
+        """How far the top document is ahead of the runner-up in ordering score."""
+        return self.relevance[0] - self.relevance[1] if len(self.relevance) > 1 else 1.0
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            k: round(getattr(self, k), 4) for k in ("similarity", "agreement", "lexical", "margin", "confidence", "lead", "choice_confidence")
+        }
+        data.update(relevance=[round(r, 4) for r in self.relevance], unknown_names=self.unknown_names, unknown_words=self.unknown_words,
+                    capped=self.capped)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Evidence:
+        """Back from `to_json` (bench/bench_answers.py replays recorded evidence under other settings)."""
+        return cls(
+            similarity=data["similarity"], agreement=data["agreement"], lexical=data["lexical"], margin=data["margin"],
+            confidence=data["confidence"], relevance=tuple(data["relevance"]), lead=data["lead"], unknown_names=data["unknown_names"],
+            unknown_words=data["unknown_words"], choice_confidence=data["choice_confidence"], capped=data["capped"],
+        )
 
 
 # words the knowledge base never uses and that are no common word (knowledge/vocabulary.py): a name
 # ("Gmail", "Salesforce", "COVID") says the question is about something else; a lowercase word is
 # often just chat ("wifi", "coworkers")
-UNKNOWN_NAME_FACTOR = 0.5
-UNKNOWN_WORD_FACTOR = 0.9
+UNKNOWN_NAME_CAP = 2
+UNKNOWN_WORD_CAP = 3
 
 
 # confidence left to an answer the gate must not give (the model said it's not in the passages, or a
@@ -48,26 +79,96 @@ UNKNOWN_WORD_FACTOR = 0.9
 NOT_COVERED = 0.2
 
 
+def features(*, similarity: float, lead: float, relevance: Sequence[float], agreement: float, lexical: float,
+             unknown_names: int, unknown_words: int) -> list[float]:
+    """What the two calibrated models (`ANSWER_MODEL`, `CHOICE_MODEL`) read, in their order."""
+    rel = list(relevance) + [0.0] * (3 - len(relevance))
+    return [
+        similarity, lead, rel[0], rel[0] - rel[1], rel[0] - rel[2], agreement, lexical,
+        float(min(unknown_names, UNKNOWN_NAME_CAP)), float(min(unknown_words, UNKNOWN_WORD_CAP)),
+    ]
+
+
+FEATURES = ("similarity", "lead", "relevance", "gap_2", "gap_3", "agreement", "lexical", "unknown_names", "unknown_words")
+
+
+@dataclass(frozen=True, slots=True)
+class LogisticModel:
+    """A probability from evidence features: sigmoid(bias + weights . features)."""
+
+    bias: float
+    weights: tuple[float, ...]
+
+    def probability(self, values: Sequence[float]) -> float:
+        z = self.bias + sum(w * v for w, v in zip(self.weights, values, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+# Fitted by `python bench/bench_answers.py --fit` on the TUNE split only of the three evaluation
+# knowledge bases (COVID-QA, the sample help center, Bitext; bench/bench_answers.py says how they are
+# built and split): ANSWER_MODEL predicts "the top document is a right one" (0 for off-topic
+# questions), CHOICE_MODEL "one of the documents close to the top is a right one".
+ANSWER_MODEL = LogisticModel(bias=-6.0, weights=(4.0, 2.0, 1.0, 4.0, 1.0, 1.0, 0.5, -1.5, -0.3))
+CHOICE_MODEL = LogisticModel(bias=-6.0, weights=(4.0, 2.0, 1.0, 0.0, 0.0, 1.0, 0.5, -1.5, -0.3))
+
+
 def assess(
     passages: list[Passage], *, answer_support: float = 1.0, not_in_sources: bool = False, unknown_names: int = 0, unknown_words: int = 0,
-    wordless: bool = False,
+    wordless: bool = False, answer_model: LogisticModel = ANSWER_MODEL, choice_model: LogisticModel = CHOICE_MODEL,
 ) -> Evidence:
     """`wordless`: a question the embedding model can't read shares no word with the top passage (see above)."""
     if not passages:
-        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0)
+        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, unknown_names=unknown_names, unknown_words=unknown_words)
     top = passages[0]
     best_lexical = max(p.lexical for p in passages)
     lexical = top.lexical / best_lexical if best_lexical > 0 else 0.0
     # fused score is 1.0 for a document ranked first by every search
     agreement = top.score
     margin = top.score - passages[1].score if len(passages) > 1 else top.score
-    similarity = top.similarity
-    confidence = 0.75 * similarity + 0.15 * agreement + 0.10 * lexical
-    confidence *= max(0.0, min(1.0, answer_support))
-    confidence *= UNKNOWN_NAME_FACTOR ** min(unknown_names, 2) * UNKNOWN_WORD_FACTOR ** min(unknown_words, 3)
-    if not_in_sources or wordless:
+    relevance = tuple(p.relevance for p in passages[:3])
+    values = features(similarity=top.similarity, lead=top.lead, relevance=relevance, agreement=agreement, lexical=lexical,
+                      unknown_names=unknown_names, unknown_words=unknown_words)
+    support = max(0.0, min(1.0, answer_support))
+    confidence = answer_model.probability(values) * support
+    choice = choice_model.probability(values)
+    capped = not_in_sources or wordless
+    if capped:
         confidence = min(confidence, NOT_COVERED)
-    return Evidence(similarity=similarity, agreement=agreement, lexical=lexical, margin=margin, confidence=confidence)
+        choice = min(choice, NOT_COVERED)
+    return Evidence(
+        similarity=top.similarity, agreement=agreement, lexical=lexical, margin=margin, confidence=confidence, relevance=relevance,
+        lead=top.lead, unknown_names=unknown_names, unknown_words=unknown_words, choice_confidence=choice, capped=capped,
+    )
+
+
+class Verdict(StrEnum):
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    HANDOFF = "handoff"
+
+
+MAX_OPTIONS = 3
+
+
+def choices(evidence: Evidence, thresholds: Thresholds) -> int:
+    """How many of the top documents are close enough to the first to be offered as options (1: none)."""
+    rel = evidence.relevance
+    return sum(1 for r in rel[:MAX_OPTIONS] if rel[0] - r <= thresholds.clarify_gap)
+
+
+def decide(evidence: Evidence, thresholds: Thresholds) -> tuple[Verdict, int]:
+    """Answer from the top document, ask which of the close ones is meant (with how many options), or hand over.
+
+    Clarifying is for split evidence: the top document alone is not trusted enough, two or three are
+    close together, and one of them is likely the right one."""
+    if evidence.similarity < thresholds.min_dense or evidence.capped:
+        return Verdict.HANDOFF, 0
+    if evidence.confidence >= thresholds.min_confidence:
+        return Verdict.ANSWER, 1
+    options = choices(evidence, thresholds)
+    if options >= 2 and evidence.choice_confidence >= thresholds.min_choice_confidence:
+        return Verdict.CLARIFY, options
+    return Verdict.HANDOFF, 0
 
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
@@ -103,4 +204,4 @@ def shares_words(question: str, passage: str) -> bool:
 
 
 def should_answer(evidence: Evidence, thresholds: Thresholds) -> bool:
-    return evidence.similarity >= thresholds.min_dense and evidence.confidence >= thresholds.min_confidence
+    return decide(evidence, thresholds)[0] is Verdict.ANSWER
