@@ -23,7 +23,7 @@ What was chosen on which data (all on TUNE only; REPORT and the held-out KB neve
 - the default thresholds in bot/settings.py (`min_confidence`, `min_choice_confidence`,
   `clarify_gap`): the grid search of `--fit` on the same TUNE split, maximizing "right" (an answer
   from a right article, or a clarification offering one) subject to, on each KB, answered wrong
-  <= 0.03, off-topic not handed over <= 0.03 and clarified <= 0.10 of answerable (targets below the
+  <= 0.04, off-topic not handed over <= 0.04 and clarified <= 0.12 of answerable (targets below the
   goals, so that the goals hold on data never tuned on);
 - leave-one-KB-out: for each KB, models and thresholds fitted the same way on the TUNE split of the
   other two, then reported on all of the held-out KB's cases (replayed from the recorded evidence
@@ -74,7 +74,7 @@ KB_TENANT = {"sample": "default", "covid": "covid", "bitext": "bitext"}
 KBS = tuple(KB_TENANT)
 SEED = 15
 GOALS = {"right_min": 0.80, "wrong_max": 0.05, "offtopic_answered_max": 0.05, "person_handed_over_min": 0.97, "clarified_max": 0.15}
-TARGETS = {"wrong": 0.03, "offtopic": 0.03, "clarified": 0.10}  # what --fit allows on TUNE
+TARGETS = {"wrong": 0.04, "offtopic": 0.04, "clarified": 0.12}  # what --fit allows on TUNE
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,24 +157,32 @@ def _values(evidence: dict[str, Any]) -> list[float]:
     )
 
 
-def replay(rec: dict[str, Any], *, answer: LogisticModel, choice: LogisticModel, thresholds: Thresholds) -> tuple[str, list[str]]:
-    """(outcome, offered or cited sources) as the pipeline would decide with these models and thresholds."""
+def rescore(rec: dict[str, Any], *, answer: LogisticModel, choice: LogisticModel) -> Evidence | None:
+    """The recorded evidence with these models' probabilities (None: the gate never saw this case)."""
     e = rec["evidence"]
-    if e is None:  # stopped before the confidence gate (a person request, a human-only topic, an error)
-        return rec["outcome"], []
-    if not e["relevance"]:
-        return "handoff", []
+    if e is None or not e["relevance"]:
+        return None
     values = _values(e)
-    evidence = replace(
+    return replace(
         Evidence.from_json(e), confidence=0.2 if e["capped"] else answer.probability(values),
         choice_confidence=0.2 if e["capped"] else choice.probability(values),
     )
+
+
+def decided(rec: dict[str, Any], evidence: Evidence | None, thresholds: Thresholds) -> tuple[str, list[str]]:
+    """(outcome, cited or offered sources) as the pipeline decides with these thresholds."""
+    if evidence is None:  # stopped before the confidence gate (a person request, a human-only topic) or nothing found
+        return (rec["outcome"], []) if rec["evidence"] is None else ("handoff", [])
     verdict, count = decide(evidence, thresholds)
     if verdict is Verdict.ANSWER:
         return "answer", rec["retrieved"][:1]
     if verdict is Verdict.CLARIFY:
         return "clarify", rec["retrieved"][:count]
     return "handoff", []
+
+
+def replay(rec: dict[str, Any], *, answer: LogisticModel, choice: LogisticModel, thresholds: Thresholds) -> tuple[str, list[str]]:
+    return decided(rec, rescore(rec, answer=answer, choice=choice), thresholds)
 
 
 def shipped(rec: dict[str, Any]) -> tuple[str, list[str]]:
@@ -246,6 +254,7 @@ def fit(records: Sequence[dict[str, Any]]) -> tuple[LogisticModel, LogisticModel
     answer, choice = fit_logistic(x, top1), fit_logistic(x, topk)
     best: tuple[float, Thresholds] | None = None
     kbs = sorted({r["kb"] for r in records})
+    scored = {kb: [(r, rescore(r, answer=answer, choice=choice)) for r in records if r["kb"] == kb] for kb in kbs}
     for min_conf in np.arange(0.30, 0.96, 0.025):
         for min_choice in np.arange(0.30, 0.96, 0.05):
             for gap in (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.14, 0.18):
@@ -253,7 +262,7 @@ def fit(records: Sequence[dict[str, Any]]) -> tuple[LogisticModel, LogisticModel
                             clarify_gap=gap)
                 ok, right = True, 0.0
                 for kb in kbs:
-                    f = figures((r, replay(r, answer=answer, choice=choice, thresholds=t)) for r in records if r["kb"] == kb)
+                    f = figures((r, decided(r, e, t)) for r, e in scored[kb])
                     if (f["wrong"] or 0) > TARGETS["wrong"] or (f["offtopic_answered"] or 0) > TARGETS["offtopic"] or (
                         f["clarified"] or 0) > TARGETS["clarified"]:
                         ok = False

@@ -108,8 +108,8 @@ class LogisticModel:
 # knowledge bases (COVID-QA, the sample help center, Bitext; bench/bench_answers.py says how they are
 # built and split): ANSWER_MODEL predicts "the top document is a right one" (0 for off-topic
 # questions), CHOICE_MODEL "one of the documents close to the top is a right one".
-ANSWER_MODEL = LogisticModel(bias=-6.0, weights=(4.0, 2.0, 1.0, 4.0, 1.0, 1.0, 0.5, -1.5, -0.3))
-CHOICE_MODEL = LogisticModel(bias=-6.0, weights=(4.0, 2.0, 1.0, 0.0, 0.0, 1.0, 0.5, -1.5, -0.3))
+ANSWER_MODEL = LogisticModel(bias=-7.5713, weights=(2.2531, 6.4343, -0.5567, 2.9062, 2.4879, 2.2238, 1.1284, -3.9224, 0.0305))
+CHOICE_MODEL = LogisticModel(bias=-10.5216, weights=(2.9941, 9.7676, -0.0782, 0.7597, 0.1356, 5.1592, 0.9674, -5.7278, -0.1238))
 
 
 def assess(
