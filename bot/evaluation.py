@@ -1,20 +1,27 @@
 """`supportbot eval`: run cases through the full pipeline and score them.
 
 Case: {"question", "expect": "answer"|"handoff", "sources": [...]?, "answer_contains": [...]?,
-"reason": "no_answer"|"customer_request"?}. The report includes a sweep of the confidence
-threshold so a tenant's `min_confidence` can be calibrated on its own cases.
+"reason": "no_answer"|"customer_request"?}. An `expect: handoff` case is off-topic unless its reason
+is `customer_request` (a request for a person). The report includes a risk–coverage table: for each
+`min_confidence`, the shares of answerable questions answered right (or clarified with a right
+option among those offered), answered wrong, clarified and handed over, and the share of off-topic
+questions not handed over; it is replayed from each case's recorded evidence with the same decision
+the pipeline makes (`policies.confidence.decide`). `calibrate_thresholds` picks the tenant's
+thresholds from it (`supportbot eval --calibrate --max-wrong 0.05`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from bot.assistant import AskResult
 from bot.errors import InputError
+from bot.settings import Thresholds
+from policies.confidence import Evidence, Verdict, decide
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +89,15 @@ class EvalReport:
     latency_ms: dict[str, float] = field(default_factory=dict)
     cost_usd: float = 0.0
     calibration: dict[str, Any] = field(default_factory=dict)
+    risk_coverage: list[dict[str, Any]] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
 
 
-def score(cases: Sequence[EvalCase], results: Sequence[AskResult]) -> EvalReport:
+def score(cases: Sequence[EvalCase], results: Sequence[AskResult], *, thresholds: Thresholds | None = None) -> EvalReport:
+    """`thresholds`: the tenant's (the risk–coverage table varies `min_confidence` from them)."""
     report = EvalReport(cases=len(cases))
     with_sources = [(c, r) for c, r in zip(cases, results, strict=True) if c.sources]
     if with_sources:
@@ -114,6 +123,7 @@ def score(cases: Sequence[EvalCase], results: Sequence[AskResult]) -> EvalReport
     report.latency_ms = {f"p{q}": round(_percentile(latencies, q), 2) for q in (50, 90, 99)}
     report.cost_usd = round(sum(float(r.details.get("cost_usd", 0.0)) for r in results), 6)
     report.calibration = calibrate(pairs)
+    report.risk_coverage = risk_coverage(pairs, thresholds=thresholds or Thresholds())
     for c, r in pairs:
         wrong_outcome = r.outcome.value != c.expect
         wrong_source = bool(c.sources) and not (r.details.get("retrieved", [])[:1] and r.details["retrieved"][0] in c.sources)
@@ -156,3 +166,79 @@ async def run_cases(
         if on_result:
             on_result(result)
     return results
+
+
+# risk and coverage ---------------------------------------------------------------------------
+def _kind(case: EvalCase) -> str:
+    if case.expect == "answer":
+        return "answer"
+    return "person" if case.reason == "customer_request" else "offtopic"
+
+
+def replayed(result: AskResult, thresholds: Thresholds) -> tuple[str, list[str]]:
+    """(outcome, cited or offered sources) of this case had the gate used `thresholds`."""
+    recorded = result.details.get("evidence")
+    if recorded is None:  # decided before the gate: a person request, a human-only topic
+        return result.outcome.value, [c.source for c in result.citations[:1]]
+    retrieved = list(result.details.get("retrieved", []))
+    verdict, count = decide(Evidence.from_json(recorded), thresholds)
+    if verdict is Verdict.ANSWER:
+        return "answer", retrieved[:1]
+    if verdict is Verdict.CLARIFY:
+        return "clarify", retrieved[:count]
+    return "handoff", []
+
+
+def shares(pairs: Sequence[tuple[EvalCase, tuple[str, list[str]]]]) -> dict[str, Any]:
+    """Answerable: right (an answer from a right source, or a clarification offering one; without
+    `sources` any answer counts), wrong, clarified, handed over; off-topic: not handed over."""
+    answerable = [(c, o) for c, o in pairs if _kind(c) == "answer"]
+    offtopic = [(c, o) for c, o in pairs if _kind(c) == "offtopic"]
+
+    def right(case: EvalCase, outcome: tuple[str, list[str]]) -> bool:
+        return outcome[0] in ("answer", "clarify") and (not case.sources or bool(set(outcome[1]) & set(case.sources)))
+
+    return {
+        "right": _ratio(sum(right(c, o) for c, o in answerable), len(answerable)),
+        "wrong": _ratio(sum(o[0] == "answer" and not right(c, o) for c, o in answerable), len(answerable)),
+        "clarified": _ratio(sum(o[0] == "clarify" for _, o in answerable), len(answerable)),
+        "handed_over": _ratio(sum(o[0] == "handoff" for _, o in answerable), len(answerable)),
+        "offtopic_answered": _ratio(sum(o[0] != "handoff" for _, o in offtopic), len(offtopic)),
+    }
+
+
+RISK_STEPS = tuple(round(0.30 + 0.05 * n, 2) for n in range(14))  # min_confidence 0.30 .. 0.95
+
+
+def risk_coverage(pairs: Sequence[tuple[EvalCase, AskResult]], *, thresholds: Thresholds) -> list[dict[str, Any]]:
+    rows = []
+    for t in RISK_STEPS:
+        at = replace(thresholds, min_confidence=t)
+        rows.append({"min_confidence": t, **shares([(c, replayed(r, at)) for c, r in pairs])})
+    return rows
+
+
+def calibrate_thresholds(
+    pairs: Sequence[tuple[EvalCase, AskResult]], *, thresholds: Thresholds, max_wrong: float, max_offtopic: float = 0.05,
+    max_clarified: float = 0.15,
+) -> tuple[Thresholds, dict[str, Any]] | None:
+    """The thresholds that answer the most answerable questions right with at most `max_wrong` of
+    them answered wrong, at most `max_offtopic` of off-topic questions not handed over and at most
+    `max_clarified` clarified. None when no thresholds meet those bounds."""
+    best: tuple[float, Thresholds, dict[str, Any]] | None = None
+    for step in range(30, 100):
+        for choice_step in range(6, 20):
+            t = replace(thresholds, min_confidence=step / 100, min_choice_confidence=choice_step / 20)
+            got = shares([(c, replayed(r, t)) for c, r in pairs])
+            if (got["wrong"] or 0) > max_wrong or (got["offtopic_answered"] or 0) > max_offtopic or (got["clarified"] or 0) > max_clarified:
+                continue
+            if best is None or (got["right"] or 0) > best[0]:
+                best = (got["right"] or 0, t, got)
+    return None if best is None else (best[1], best[2])
+
+
+def thresholds_toml(tenant: str, thresholds: Thresholds, *, note: str) -> str:
+    """A file a tenants file includes (`include = ["..."]`): this tenant's gate thresholds."""
+    lines = [f"# {note}", f"[tenants.{json.dumps(tenant)}.thresholds]"]
+    lines += [f"{name} = {getattr(thresholds, name)}" for name in ("min_dense", "min_confidence", "min_choice_confidence", "clarify_gap")]
+    return "\n".join(lines) + "\n"
