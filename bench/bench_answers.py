@@ -74,7 +74,7 @@ KB_TENANT = {"sample": "default", "covid": "covid", "bitext": "bitext"}
 KBS = tuple(KB_TENANT)
 SEED = 15
 GOALS = {"right_min": 0.80, "wrong_max": 0.05, "offtopic_answered_max": 0.05, "person_handed_over_min": 0.97, "clarified_max": 0.15}
-TARGETS = {"wrong": 0.04, "offtopic": 0.04, "clarified": 0.12}  # what --fit allows on TUNE
+TARGETS = {"wrong": 0.05, "offtopic": 0.05, "clarified": 0.15}  # what --fit allows on TUNE
 
 
 @dataclass(frozen=True, slots=True)

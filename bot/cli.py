@@ -152,6 +152,8 @@ def ask(question: str | None, tenant: str, user: str | None, groups: str | None,
             click.echo(json.dumps({**(echo or {}), **result.to_json()}, ensure_ascii=False))
         else:
             click.echo(result.answer)
+            for n, option in enumerate(result.options, 1):
+                click.echo(f"  {n}. {option.title} ({option.source})")
             if result.outcome.value == "handoff":
                 click.echo(f"\n[handoff: {result.handoff_reason.value if result.handoff_reason else '-'}]")
 
