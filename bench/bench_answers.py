@@ -23,8 +23,8 @@ What was chosen on which data (all on TUNE only; REPORT and the held-out KB neve
 - the default thresholds in bot/settings.py (`min_confidence`, `min_choice_confidence`,
   `clarify_gap`): the grid search of `--fit` on the same TUNE split, maximizing "right" (an answer
   from a right article, or a clarification offering one) subject to, on each KB, answered wrong
-  <= 0.04, off-topic not handed over <= 0.04 and clarified <= 0.12 of answerable (targets below the
-  goals, so that the goals hold on data never tuned on);
+  <= 0.05, off-topic not handed over <= 0.05 and clarified <= 0.15 of answerable (the goals, met on
+  every KB separately: a pooled figure would let one KB's low error hide another's);
 - leave-one-KB-out: for each KB, models and thresholds fitted the same way on the TUNE split of the
   other two, then reported on all of the held-out KB's cases (replayed from the recorded evidence
   with `policies.confidence.decide`, the function the pipeline uses).

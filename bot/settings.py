@@ -37,8 +37,8 @@ class Thresholds:
     min_confidence: float = 0.9
     # below that: ask which of the documents within `clarify_gap` (ordering score) of the top one the
     # customer means, when the probability that one of them is right reaches `min_choice_confidence`
-    min_choice_confidence: float = 0.75
-    clarify_gap: float = 0.02
+    min_choice_confidence: float = 0.85
+    clarify_gap: float = 0.04
     # similarity to "I want a person" examples minus similarity to ordinary requests
     human_request_margin: float = 0.04
     human_request_min: float = 0.55
