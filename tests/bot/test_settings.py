@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.settings import Settings
+from bot.settings import Settings, load_tenants
 
 
 def test_defaults_live_in_the_data_dir(tmp_path: Path) -> None:
@@ -64,3 +64,29 @@ def test_embedding_threads_are_a_setting(tmp_path: Path, value: str | None, expe
 def test_bad_embedding_threads_fail_with_the_setting_named(tmp_path: Path, value: str) -> None:
     with pytest.raises(ConfigError, match="SUPPORTBOT_EMBED_THREADS"):
         Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_EMBED_THREADS": value})
+
+
+def test_a_tenants_file_includes_the_thresholds_eval_calibrated(tmp_path: Path) -> None:
+    (tmp_path / "calibrated").mkdir()
+    (tmp_path / "calibrated" / "acme.toml").write_text(
+        '[tenants.acme.thresholds]\nmin_confidence = 0.83\nmin_choice_confidence = 0.7\nclarify_gap = 0.05\nmin_dense = 0.45\n'
+    )
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text('include = ["calibrated/acme.toml"]\n[tenants.acme]\nlanguage = "de"\n[tenants.acme.thresholds]\nmin_dense = 0.5\n')
+    acme = load_tenants(tenants)["acme"]
+    assert acme.language == "de"
+    assert (acme.thresholds.min_confidence, acme.thresholds.min_choice_confidence, acme.thresholds.clarify_gap) == (0.83, 0.7, 0.05)
+    assert acme.thresholds.min_dense == 0.5  # the including file's own value wins
+
+
+def test_a_missing_or_looping_include_stops_the_start_with_the_file_named(tmp_path: Path) -> None:
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text('include = "nope.toml"\n[tenants.acme]\n')
+    with pytest.raises(ConfigError, match="nope.toml"):
+        load_tenants(tenants)
+    tenants.write_text('include = ["tenants.toml"]\n[tenants.acme]\n')
+    with pytest.raises(ConfigError, match="loop"):
+        load_tenants(tenants)
+    tenants.write_text('include = [1]\n[tenants.acme]\n')
+    with pytest.raises(ConfigError, match="include must be"):
+        load_tenants(tenants)
