@@ -1,10 +1,18 @@
-"""The confidence gate: answer, or hand off because the knowledge base does not cover it.
+"""The confidence gate: answer, ask which of a few articles is meant (clarify), or hand over.
+
+The confidence is a calibrated probability that the top document is a right one (`ANSWER_MODEL`, a
+logistic model over `features`); `CHOICE_MODEL` gives the probability that one of the documents
+close to the top is. `decide` answers above `min_confidence`, else offers the documents within
+`clarify_gap` (ordering score) of the top one when there are two or three and `min_choice_confidence`
+is reached (evidence split between near-duplicates, "how do X and Y differ"), else hands over.
+Both models and the default thresholds were chosen on a tune split only (bench/bench_answers.py).
 
 Evidence, all from retrieval (plus the model's own signals when a model answered):
 - similarity: the best cosine of the question to the top passage's body or title;
 - agreement: how many of the three searches (dense, title, BM25) put that document first;
 - lexical: whether the question's words occur in the passage at all (BM25 > 0), relative to the best;
-- margin: how far the top document is ahead of the runner-up in fused score;
+- margin: how far the top document is ahead of the runner-up in fused score; gaps: how far it is
+  ahead of the next two in ordering score (`Passage.relevance`);
 - unknown terms: words of the question the knowledge base never uses and that are no common
   English word ("gmail", "covid" asked of a help center): a sign the question is about something else;
 - shared words, for a question not in English when the embedding model knows only English
