@@ -151,10 +151,7 @@ async def record(folder: Path) -> list[dict[str, Any]]:
 
 # replaying recorded evidence under other models and thresholds -------------------------------
 def _values(evidence: dict[str, Any]) -> list[float]:
-    return features(
-        similarity=evidence["similarity"], lead=evidence["lead"], relevance=evidence["relevance"], agreement=evidence["agreement"],
-        lexical=evidence["lexical"], unknown_names=evidence["unknown_names"], unknown_words=evidence["unknown_words"],
-    )
+    return features(Evidence.from_json(evidence))
 
 
 def rescore(rec: dict[str, Any], *, answer: LogisticModel, choice: LogisticModel) -> Evidence | None:
@@ -173,11 +170,11 @@ def decided(rec: dict[str, Any], evidence: Evidence | None, thresholds: Threshol
     """(outcome, cited or offered sources) as the pipeline decides with these thresholds."""
     if evidence is None:  # stopped before the confidence gate (a person request, a human-only topic) or nothing found
         return (rec["outcome"], []) if rec["evidence"] is None else ("handoff", [])
-    verdict, count = decide(evidence, thresholds)
+    verdict, picked = decide(evidence, thresholds)
     if verdict is Verdict.ANSWER:
         return "answer", rec["retrieved"][:1]
     if verdict is Verdict.CLARIFY:
-        return "clarify", rec["retrieved"][:count]
+        return "clarify", [rec["retrieved"][n] for n in picked if n < len(rec["retrieved"])]
     return "handoff", []
 
 

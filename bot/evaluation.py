@@ -181,11 +181,11 @@ def replayed(result: AskResult, thresholds: Thresholds) -> tuple[str, list[str]]
     if recorded is None:  # decided before the gate: a person request, a human-only topic
         return result.outcome.value, [c.source for c in result.citations[:1]]
     retrieved = list(result.details.get("retrieved", []))
-    verdict, count = decide(Evidence.from_json(recorded), thresholds)
+    verdict, picked = decide(Evidence.from_json(recorded), thresholds)
     if verdict is Verdict.ANSWER:
         return "answer", retrieved[:1]
     if verdict is Verdict.CLARIFY:
-        return "clarify", retrieved[:count]
+        return "clarify", [retrieved[n] for n in picked if n < len(retrieved)]
     return "handoff", []
 
 

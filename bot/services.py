@@ -35,6 +35,7 @@ from bot.stages import (
 from bot.storage import AuditLog, open_database
 from knowledge.embedding import FastEmbedder
 from knowledge.ingest import IngestReport, Ingestor
+from knowledge.profile import TenantProfiles
 from knowledge.retrieval import Retriever
 from knowledge.store import MilvusStore
 from knowledge.vocabulary import TenantVocabulary
@@ -105,7 +106,7 @@ class Services:
 
 def build_pipeline(
     *, settings: Settings, embedder: FastEmbedder, retriever: Retriever, access: AccessPolicy, redactor: Any | None,
-    vocabulary: TenantVocabulary | None = None, generate: Stage | None = None,
+    vocabulary: TenantVocabulary | None = None, profiles: TenantProfiles | None = None, generate: Stage | None = None,
 ) -> Pipeline:
     stages: list[Stage] = []
     if redactor is not None:
@@ -118,7 +119,7 @@ def build_pipeline(
         RetrieveStage(retriever=retriever),
         *([generate] if generate is not None else []),
         AnswerStage(answerer=ExtractiveAnswerer()),
-        ConfidenceStage(settings=settings, vocabulary=vocabulary, english_embedder=getattr(embedder, "english_only", False)),
+        ConfidenceStage(settings=settings, vocabulary=vocabulary, profiles=profiles, english_embedder=getattr(embedder, "english_only", False)),
     ]
     return Pipeline(stages)
 
@@ -144,6 +145,11 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     retriever = Retriever(store=store)
     vocabulary = TenantVocabulary(load=lambda tenant, access_keys: store.texts(tenant=tenant, access_keys=access_keys))
     access.on_refresh(vocabulary.refresh)
+    profiles = TenantProfiles(
+        titles=lambda tenant, keys: store.titles(tenant=tenant, access_keys=keys), embed=embedder.embed,
+        search=lambda tenant, keys, vectors, texts: retriever.search_many(tenant=tenant, access_keys=keys, vectors=vectors, texts=texts),
+    )
+    access.on_refresh(profiles.refresh)
     budget = BudgetBook(engine=engine, settings=settings)
     models = build_models(settings)
     generate = (
@@ -153,7 +159,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     )
     pipeline = build_pipeline(
         settings=settings, embedder=embedder, retriever=retriever, access=access, redactor=redactor, vocabulary=vocabulary,
-        generate=generate,
+        profiles=profiles, generate=generate,
     )
     audit = AuditLog(engine)
     secret = load_secret(settings)

@@ -16,6 +16,7 @@ from bot.models import ChatModel, ModelError, ModelReply
 from bot.pipeline import HandoffReason, Option, Outcome, Turn
 from bot.settings import Settings
 from knowledge.embedding import Embedder
+from knowledge.profile import TenantProfiles
 from knowledge.retrieval import Retriever, SearchBatcher
 from knowledge.vocabulary import TenantVocabulary
 from policies.budget import BudgetBook
@@ -212,9 +213,13 @@ class AnswerStage:
 class ConfidenceStage:
     name = "confidence"
 
-    def __init__(self, *, settings: Settings, vocabulary: TenantVocabulary | None = None, english_embedder: bool = False) -> None:
+    def __init__(
+        self, *, settings: Settings, vocabulary: TenantVocabulary | None = None, profiles: TenantProfiles | None = None,
+        english_embedder: bool = False,
+    ) -> None:
         self._settings = settings
         self._vocabulary = vocabulary
+        self._profiles = profiles
         self._english_embedder = english_embedder  # then a question in another language needs shared words
 
     def warm_up(self) -> None:
@@ -243,8 +248,13 @@ class ConfidenceStage:
         )
         if wordless:
             turn.notes["wordless"] = True  # a question in another language sharing no word with the passage
+        profile = None
+        if self._profiles is not None and turn.passages:
+            tenant, keys = turn.identity.tenant, turn.access_keys
+            profile = self._profiles.cached(tenant, keys) or await asyncio.to_thread(self._profiles.get, tenant, keys)
         evidence = assess(
             turn.passages,
+            profile=profile,
             answer_support=answer.support if answer else 0.0,
             not_in_sources=answer.not_in_sources if answer else False,
             unknown_names=sum(1 for _, name in unknown if name),
@@ -254,7 +264,7 @@ class ConfidenceStage:
         turn.confidence = evidence.confidence
         turn.notes["evidence"] = evidence.to_json()
         thresholds = self._settings.tenant(turn.identity.tenant).thresholds
-        verdict, count = decide(evidence, thresholds)
+        verdict, picked = decide(evidence, thresholds)
         if answer is None and turn.notes.get("model_failures"):  # models down and nothing to quote: sorry, a person
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.MODEL_FAILURE)
         elif answer is not None and turn.chosen_source is not None and not answer.not_in_sources:
@@ -265,7 +275,7 @@ class ConfidenceStage:
             turn.stop(Outcome.ANSWER)
         elif verdict is Verdict.CLARIFY:
             # the evidence is split between a few articles: ask which one is meant
-            turn.options = tuple(Option(source=p.source, title=p.chunk.title) for p in turn.passages[:count])
+            turn.options = tuple(Option(source=turn.passages[n].source, title=turn.passages[n].chunk.title) for n in picked)
             turn.stop(Outcome.CLARIFY)
         elif answer is None or answer.not_in_sources or wordless or evidence.similarity < thresholds.min_dense or any(name for _, name in unknown):
             # nothing to say, or nothing relevant found (the question is about something else)

@@ -1,0 +1,105 @@
+"""A knowledge base's own score levels, so that a confidence learnt on some knowledge bases holds on others.
+
+How high the ordering score of a wrong article runs depends on the knowledge base: in an FAQ of 200
+questions about one virus, the runner-up to any question scores high; in a help center of 30
+articles on different subjects it scores low. A confidence model reading raw scores learns the
+levels of the knowledge bases it was fitted on. So each scope (tenant, access keys) measures itself:
+every document's title is asked as a question (up to `PROBES` documents), and the scores of the best
+*other* document that is not a near-duplicate of the asked one give the level a wrong answer reaches
+here (`background`, the median) and how much it varies (`spread`, the interquartile range).
+policies/confidence.py reads the question's scores relative to them.
+
+Computed on first use per scope and forgotten after an ingest (`refresh`, an `AccessPolicy.on_refresh`
+listener); it costs one embedding batch and one search batch (~0.3 s for 100 titles).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from knowledge.retrieval import Passage
+
+PROBES = 100
+# two chunks whose dense vectors are this alike say the same thing (an FAQ row and its article);
+# chosen on the TUNE split with bench/bench_answers.py
+NEAR_DUPLICATE = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    background: float = 0.0  # median ordering score of the best other, different document for a title asked as a question
+    spread: float = 0.0  # its interquartile range
+    probes: int = 0
+
+
+def kin(passages: Sequence[Passage]) -> tuple[float, ...]:
+    """Cosine of each passage's chunk to the first one's (1.0 for the first; 0.0 without vectors)."""
+    if not passages or passages[0].vector is None:
+        return tuple(1.0 if n == 0 else 0.0 for n in range(len(passages)))
+    top = passages[0].vector
+    return tuple(1.0 if n == 0 else float(p.vector @ top) if p.vector is not None else 0.0 for n, p in enumerate(passages))
+
+
+Scope = tuple[str, tuple[str, ...]]
+
+
+class TenantProfiles:
+    def __init__(
+        self, *, titles: Callable[[str, Sequence[str]], dict[str, str]], embed: Callable[[Sequence[str]], np.ndarray],
+        search: Callable[[str, Sequence[str], np.ndarray, Sequence[str]], list[list[Passage]]],
+    ) -> None:
+        self._titles = titles  # (tenant, access keys) -> doc_id -> title
+        self._embed = embed
+        self._search = search  # (tenant, access keys, vectors, texts) -> passages per question, best per document
+        self._profiles: dict[Scope, Profile] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _scope(tenant: str, access_keys: Iterable[str]) -> Scope:
+        return tenant, tuple(sorted(set(access_keys)))
+
+    def refresh(self, tenant: str | None = None) -> None:
+        with self._lock:
+            for scope in [s for s in self._profiles if tenant is None or s[0] == tenant]:
+                self._profiles.pop(scope, None)
+
+    def cached(self, tenant: str, access_keys: Iterable[str]) -> Profile | None:
+        with self._lock:
+            return self._profiles.get(self._scope(tenant, access_keys))
+
+    def get(self, tenant: str, access_keys: Iterable[str]) -> Profile:
+        """Synchronous (embedding, Milvus); run it in a thread."""
+        scope = self._scope(tenant, access_keys)
+        found = self.cached(*scope)
+        if found is None:
+            found = self._measure(scope)
+            with self._lock:
+                self._profiles[scope] = found
+        return found
+
+    def _measure(self, scope: Scope) -> Profile:
+        tenant, keys = scope
+        titles = self._titles(tenant, keys) if keys else {}
+        # a fixed sample of documents (by a hash of their id), the same on every start
+        docs = sorted(titles, key=lambda d: hashlib.sha256(d.encode()).digest())[:PROBES]
+        if len(docs) < 3:
+            return Profile()
+        texts = [titles[d] for d in docs]
+        found = self._search(tenant, keys, self._embed(texts), texts)
+        levels = []
+        for doc, passages in zip(docs, found, strict=True):
+            own = [p for p in passages if p.chunk.doc_id == doc][:1]
+            others = [p for p in passages if p.chunk.doc_id != doc]
+            if own and own[0].vector is not None:
+                others = [p for p in others if p.vector is None or float(p.vector @ own[0].vector) < NEAR_DUPLICATE]
+            if others:
+                levels.append(others[0].relevance)
+        if len(levels) < 3:
+            return Profile()
+        q1, median, q3 = np.percentile(levels, [25, 50, 75])
+        return Profile(background=float(median), spread=float(q3 - q1), probes=len(levels))
