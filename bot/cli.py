@@ -214,7 +214,8 @@ def _stdin_question(line: str, data: Any, identity: Any) -> tuple[str, Any]:
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--calibrate", is_flag=True, help="choose the tenant's gate thresholds from the cases and write them to --output")
 @click.option("--max-wrong", type=click.FloatRange(0, 1), default=0.05, show_default=True,
-              help="--calibrate: the largest share of answerable questions answered wrong (and of off-topic ones answered)")
+              help="--calibrate: the largest share of answerable questions answered wrong (and of off-topic ones answered); "
+                   "one case is tolerated while a bound times the cases is below one")
 @click.option("--max-clarified", type=click.FloatRange(0, 1), default=0.15, show_default=True,
               help="--calibrate: the largest share of answerable questions answered with a clarifying question")
 @click.option("--output", type=click.Path(path_type=Path), default=None,
@@ -271,6 +272,9 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
         click.echo(f"calibrated: min_confidence {calibrated.min_confidence}, min_choice_confidence {calibrated.min_choice_confidence} "
                    f"-> {output}; expected on these cases: {shares}")
         click.echo(f'include it from the tenants file: include = ["{output}"] (the tenants file\'s own thresholds win over it)')
+        if shares.get("tolerated"):
+            click.echo(f"note: {', '.join(shares['tolerated'])} above the bound by one case, tolerated on so few cases "
+                       "(a bound is exact from 1/bound cases on); more cases give firmer thresholds")
 
 
 @main.group()

@@ -218,22 +218,54 @@ def risk_coverage(pairs: Sequence[tuple[EvalCase, AskResult]], *, thresholds: Th
     return rows
 
 
+def within(count: int, total: int, bound: float) -> bool:
+    """Whether `count` cases of `total` meet a share `bound`, with a tolerance of one case.
+
+    A bound of 0.05 on 17 off-topic questions would otherwise allow none of them, and one case, an
+    accident of which questions were written, would push the thresholds to an extreme that costs
+    many right answers. So one case is always tolerated (for a positive bound): the bound is exact
+    from 1/bound cases on (20 cases at 0.05) and allows one case below that. A bound of 0 allows none."""
+    if total == 0 or count == 0:
+        return True
+    return bound > 0 and count <= max(bound * total, 1)
+
+
+def _counts(pairs: Sequence[tuple[EvalCase, tuple[str, list[str]]]]) -> dict[str, int]:
+    got = shares(pairs)
+    answerable = sum(1 for c, _ in pairs if _kind(c) == "answer")
+    offtopic = sum(1 for c, _ in pairs if _kind(c) == "offtopic")
+    return {
+        "answerable": answerable, "offtopic": offtopic,
+        **{k: round((got[k] or 0) * n) for k, n in (("right", answerable), ("wrong", answerable), ("clarified", answerable),
+                                                     ("offtopic_answered", offtopic))},
+    }
+
+
 def calibrate_thresholds(
     pairs: Sequence[tuple[EvalCase, AskResult]], *, thresholds: Thresholds, max_wrong: float, max_offtopic: float = 0.05,
     max_clarified: float = 0.15,
 ) -> tuple[Thresholds, dict[str, Any]] | None:
     """The thresholds that answer the most answerable questions right with at most `max_wrong` of
     them answered wrong, at most `max_offtopic` of off-topic questions not handed over and at most
-    `max_clarified` clarified. None when no thresholds meet those bounds."""
-    best: tuple[float, Thresholds, dict[str, Any]] | None = None
+    `max_clarified` clarified, each bound with a tolerance of one case (`within`); among equally
+    many right, the fewest wrong and off-topic answered. None when no thresholds meet those bounds.
+    The shares returned are those on these cases; `tolerated` names a bound exceeded by its one case."""
+    best: tuple[tuple[int, int], Thresholds, dict[str, Any]] | None = None
     for step in range(30, 100):
         for choice_step in range(6, 20):
             t = replace(thresholds, min_confidence=step / 100, min_choice_confidence=choice_step / 20)
-            got = shares([(c, replayed(r, t)) for c, r in pairs])
-            if (got["wrong"] or 0) > max_wrong or (got["offtopic_answered"] or 0) > max_offtopic or (got["clarified"] or 0) > max_clarified:
+            replays = [(c, replayed(r, t)) for c, r in pairs]
+            n = _counts(replays)
+            checks = {"wrong": (n["wrong"], n["answerable"], max_wrong),
+                      "offtopic_answered": (n["offtopic_answered"], n["offtopic"], max_offtopic),
+                      "clarified": (n["clarified"], n["answerable"], max_clarified)}
+            if not all(within(*check) for check in checks.values()):
                 continue
-            if best is None or (got["right"] or 0) > best[0]:
-                best = (got["right"] or 0, t, got)
+            key = (n["right"], -(n["wrong"] + n["offtopic_answered"]))
+            if best is None or key > best[0]:
+                got = shares(replays)
+                tolerated = [name for name, (k, total, bound) in checks.items() if total and k / total > bound]
+                best = (key, t, {**got, **({"tolerated": tolerated} if tolerated else {})})
     return None if best is None else (best[1], best[2])
 
 
