@@ -5,7 +5,8 @@ questions about one virus, the runner-up to any question scores high; in a help 
 articles on different subjects it scores low. A confidence model reading raw scores learns the
 levels of the knowledge bases it was fitted on. So each scope (tenant, access keys) measures itself:
 every document's title is asked as a question (up to `PROBES` documents), and the scores of the best
-*other* document that is not a near-duplicate of the asked one give the level a wrong answer reaches
+*other* document that is neither a near-duplicate of the asked one nor part of the same article
+(`same_article`: an FAQ row and the article it links to) give the level a wrong answer reaches
 here (`background`, the median) and how much it varies (`spread`, the interquartile range).
 policies/confidence.py reads the question's scores relative to them.
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from knowledge.chunking import Chunk
 from knowledge.retrieval import Passage
 
 PROBES = 100
@@ -37,12 +39,33 @@ class Profile:
     probes: int = 0
 
 
+def same_article(a: Chunk, b: Chunk) -> bool:
+    """The same document, or an FAQ row and the article of the knowledge base it links to.
+
+    A row of a table (its source has a "#row" part) whose URL is the URL of a whole document (a file)
+    summarises that document: in the sample help center, "Is there a free trial?" and the plans
+    article. Rows that merely share a URL with each other are different answers (COVID-QA: 36 rows
+    link to one CDC page)."""
+    if a.doc_id == b.doc_id:
+        return True
+    if not a.url or a.url != b.url:
+        return False
+    return "#" not in a.source or "#" not in b.source
+
+
 def kin(passages: Sequence[Passage]) -> tuple[float, ...]:
-    """Cosine of each passage's chunk to the first one's (1.0 for the first; 0.0 without vectors)."""
-    if not passages or passages[0].vector is None:
-        return tuple(1.0 if n == 0 else 0.0 for n in range(len(passages)))
-    top = passages[0].vector
-    return tuple(1.0 if n == 0 else float(p.vector @ top) if p.vector is not None else 0.0 for n, p in enumerate(passages))
+    """How alike each passage is to the first: 1.0 for the same article (`same_article`), else the
+    cosine of their chunks (0.0 without vectors)."""
+    if not passages:
+        return ()
+    top = passages[0]
+
+    def alike(p: Passage) -> float:
+        if same_article(p.chunk, top.chunk):
+            return 1.0
+        return float(p.vector @ top.vector) if p.vector is not None and top.vector is not None else 0.0
+
+    return tuple(alike(p) for p in passages)
 
 
 Scope = tuple[str, tuple[str, ...]]
@@ -95,8 +118,8 @@ class TenantProfiles:
         for doc, passages in zip(docs, found, strict=True):
             own = [p for p in passages if p.chunk.doc_id == doc][:1]
             others = [p for p in passages if p.chunk.doc_id != doc]
-            if own and own[0].vector is not None:
-                others = [p for p in others if p.vector is None or float(p.vector @ own[0].vector) < NEAR_DUPLICATE]
+            if own:
+                others = [p for p in others if kin([own[0], p])[1] < NEAR_DUPLICATE]
             if others:
                 levels.append(others[0].relevance)
         if len(levels) < 3:
