@@ -204,7 +204,7 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
             services.ingestor.ingest, [Path(p) for p in paths], tenant=tenant,
             groups=list(body.get("groups") or []), prune=bool(body.get("prune")),
         )
-        services.access.refresh(tenant)
+        await asyncio.to_thread(services.after_ingest, tenant)
         return web.json_response(
             {"added": report.added, "updated": report.updated, "unchanged": report.unchanged, "removed": report.removed,
              "chunks": report.chunks, "skipped": [{"path": p, "reason": r} for p, r in report.skipped], "seconds": round(report.seconds, 2)}

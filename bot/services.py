@@ -75,6 +75,7 @@ class Services:
     vault: Vault
     budget: BudgetBook
     models: dict[str, ChatModel]
+    profiles: TenantProfiles | None = None
     started: bool = False
 
     def start(self, *, sample: bool | None = None) -> None:
@@ -88,7 +89,22 @@ class Services:
         self.vault.purge_expired()
         if self.settings.load_sample_kb if sample is None else sample:
             self.ingest_sample()
+        self.warm_profiles()
         self.started = True
+
+    def warm_profiles(self, tenant: str | None = None) -> None:
+        """Measure the knowledge base's own levels (knowledge/profile.py) for what an unnamed customer of
+        each tenant (or this one) may read, so the first question does not wait for it. Synchronous."""
+        if self.profiles is None:
+            return
+        for name in [tenant] if tenant is not None else list(self.settings.tenants):
+            keys, _ = self.access.access_keys(tenant=name, groups=self.settings.tenant(name).groups_for(None))
+            self.profiles.get(name, keys)
+
+    def after_ingest(self, tenant: str) -> None:
+        """Forget what was cached about the tenant's documents and measure its levels again. Synchronous."""
+        self.access.refresh(tenant)
+        self.warm_profiles(tenant)
 
     def ingest_sample(self) -> IngestReport | None:
         if DEFAULT_TENANT not in self.settings.tenants or not SAMPLE_KB.is_dir():
@@ -96,7 +112,7 @@ class Services:
         report = self.ingestor.ingest([SAMPLE_KB], tenant=DEFAULT_TENANT, display_base=SAMPLE_KB.parent)
         if report.added or report.updated or report.removed:
             logger.info("sample knowledge base: %d added, %d updated", report.added, report.updated)
-            self.access.refresh(DEFAULT_TENANT)
+            self.after_ingest(DEFAULT_TENANT)
         return report
 
     def close(self) -> None:
@@ -177,4 +193,5 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         vault=Vault(engine=engine, secret=secret, ttl=timedelta(hours=settings.vault_ttl_hours)),
         budget=budget,
         models=models,
+        profiles=profiles,
     )

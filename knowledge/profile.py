@@ -10,8 +10,10 @@ every document's title is asked as a question (up to `PROBES` documents), and th
 here (`background`, the median) and how much it varies (`spread`, the interquartile range).
 policies/confidence.py reads the question's scores relative to them.
 
-Computed on first use per scope and forgotten after an ingest (`refresh`, an `AccessPolicy.on_refresh`
-listener); it costs one embedding batch and one search batch (~0.3 s for 100 titles).
+Measured at start and again after an ingest for what an unnamed customer of each tenant may read
+(bot/services.py `warm_profiles`, `after_ingest`), and on first use for any other scope (a customer
+with more groups); forgotten after an ingest (`refresh`, an `AccessPolicy.on_refresh` listener). It
+costs one embedding batch and one search batch (~0.3 s for 100 titles).
 """
 
 from __future__ import annotations

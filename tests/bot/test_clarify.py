@@ -100,3 +100,46 @@ async def test_none_of_these_hands_over_to_a_person(client: TestClient) -> None:
     assert response.status in (200, 201)
     reply = (await response.json())["reply"]
     assert reply["outcome"] == "handoff" and reply["handoff_reason"] == "customer_request"
+
+
+async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: Path) -> None:
+    """The offer is the stored reply: a new process (same data dir) answers the option chosen from
+    the article offered. Each start measures the knowledge base's levels before any question, and
+    an ingest measures them again."""
+    from bot.conversations import ConversationService
+    from bot.services import build_services
+
+    settings = make_settings(tmp_path / "data", SUPPORTBOT_TENANTS_FILE=tenants_file(tmp_path), SUPPORTBOT_SAMPLE_KB="1")
+    public = ["public"]
+
+    def keys(services: Services) -> list[str]:
+        return services.access.access_keys(tenant="default", groups=services.settings.tenant("default").groups_for(None))[0]
+
+    before = build_services(settings)
+    try:
+        await asyncio.to_thread(before.start)
+        assert before.profiles is not None and before.profiles.cached("default", keys(before)) is not None
+        conversations = ConversationService(services=before)
+        conversation = conversations.create(tenant="default", channel="widget", user="visitor", conversation_id="restart-1")
+        offer, _ = await conversations.submit(conversation_id=conversation.id, text=QUESTION, client_id="q1")
+        assert offer["outcome"] == "clarify" and len(offer["options"]) >= 2
+    finally:
+        before.close()
+    after = build_services(settings)
+    try:
+        await asyncio.to_thread(after.start)
+        assert after.profiles is not None
+        measured = after.profiles.cached("default", keys(after))
+        assert measured is not None and measured.probes > 0
+        pick = offer["options"][1]
+        answer, _ = await ConversationService(services=after).submit(conversation_id="restart-1", text=pick["title"], client_id="q2")
+        assert answer["outcome"] == "answer" and answer["citations"][0]["source"] == pick["source"]
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        (docs / "webhooks.md").write_text("# Webhooks\n\nSend page events to your own server: Settings → Integrations → Webhooks.\n")
+        await asyncio.to_thread(after.ingestor.ingest, [docs], tenant="default", groups=public, display_base=tmp_path)
+        await asyncio.to_thread(after.after_ingest, "default")
+        again = after.profiles.cached("default", keys(after))
+        assert again is not None and again is not measured
+    finally:
+        after.close()
