@@ -56,7 +56,7 @@ async def run(limit: int | None) -> bool:
             covid_kb, covid_cases = write_covid_kb(folder / "covid")
             services.ingestor.ingest([covid_kb], tenant="covid", display_base=covid_kb.parent)
             services.ingestor.ingest([SAMPLE_KB], tenant="sample", display_base=SAMPLE_KB.parent)
-            bitext_kb, bitext_cases = write_bitext_kb(folder)
+            bitext_kb, bitext_cases, _person_requests = write_bitext_kb(folder)
             services.ingestor.ingest([bitext_kb], tenant="bitext", display_base=folder)
             for tenant in ("covid", "sample", "bitext"):
                 services.access.refresh(tenant)

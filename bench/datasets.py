@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,18 +137,44 @@ def ordinary_messages() -> dict[str, list[str]]:
     }
 
 
-def write_bitext_kb(folder: Path, *, every: int = 9) -> tuple[Path, list[Case]]:
-    """One article per Bitext intent (its title the intent, its text the intent's first three distinct
-    responses) and, as cases, every `every`-th request pointing at its intent's article."""
+BITEXT_KB_DIR = "bitext_kb"
+BITEXT_PERSON_INTENT = "contact_human_agent"  # a request for a person: a case that must be handed over
+# "how do I reach customer service?" is answered by its article or handed over, both fine: no case
+BITEXT_EITHER_INTENTS = frozenset({"contact_customer_service"})
+_PLACEHOLDER = re.compile(r"\{\{\s*([^}]+?)\s*\}\}")
+
+
+def write_bitext_kb(folder: Path, *, responses_per_article: int = 3, cases_per_intent: int = 16, seed: int = 15) -> tuple[Path, list[Case], list[str]]:
+    """One Markdown article per intent (title from the intent's name, body from a few of its canned
+    responses); cases are other rows' requests, pointing at their intent's article. Also returns the
+    requests for a person (`contact_human_agent`), which get no article."""
     rows = list(csv.DictReader(BITEXT_CSV.open(encoding="utf-8")))
-    by_intent: dict[str, list[str]] = {}
-    for r in rows:
-        texts = by_intent.setdefault(r["intent"], [])
-        if r["response"] not in texts and len(texts) < 3:
-            texts.append(r["response"])
-    kb = folder / "bitext_kb"
+    by_intent: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_intent.setdefault(row["intent"], []).append(row)
+    rng = random.Random(seed)
+    kb = folder / BITEXT_KB_DIR
     kb.mkdir(parents=True, exist_ok=True)
-    for intent, texts in by_intent.items():
-        (kb / f"{intent}.md").write_text(f"# {intent.replace('_', ' ').capitalize()}\n\n" + "\n\n".join(texts) + "\n", encoding="utf-8")
-    cases = [Case(question=r["instruction"], expect="answer", sources=(f"bitext_kb/{r['intent']}.md",)) for r in rows[::every]]
-    return kb, cases
+    cases: list[Case] = []
+    person: list[str] = []
+    for intent, group in sorted(by_intent.items()):
+        if intent == BITEXT_PERSON_INTENT:
+            person = [r["instruction"] for r in group]
+            continue
+        group = group[:]
+        rng.shuffle(group)
+        used, rest = group[:responses_per_article], group[responses_per_article:]
+        title = intent.replace("_", " ").capitalize()
+        body = "\n\n".join(_PLACEHOLDER.sub(r"\1", r["response"]).strip() for r in used)
+        (kb / f"{intent}.md").write_text(f"# {title}\n\n{body}\n", encoding="utf-8")
+        if intent in BITEXT_EITHER_INTENTS:
+            continue
+        source = f"{BITEXT_KB_DIR}/{intent}.md"
+        cases += [Case(question=r["instruction"], expect="answer", sources=(source,)) for r in rest[:cases_per_intent]]
+    return kb, cases, person
+
+
+def clinc_out_of_scope() -> list[str]:
+    """CLINC150's 1,200 out-of-scope requests (train, val and test parts together)."""
+    data = json.loads(CLINC_JSON.read_text(encoding="utf-8"))
+    return [text for part in ("oos_train", "oos_val", "oos_test") for text, _ in data[part]]

@@ -99,7 +99,7 @@ async def _run(services: Services, job: _Job, *, display_base: Path, within: Pat
         services.ingestor.ingest, list(job.paths), tenant=job.tenant, groups=list(job.groups), prune=job.prune,
         columns=job.columns, display_base=display_base, within=within,
     )
-    services.access.refresh(job.tenant)
+    await asyncio.to_thread(services.after_ingest, job.tenant)  # cached words, terms and levels measured again
     return report
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from bot import texts
 from bot.errors import InputError
 from bot.language import ENGLISH, telling_language
-from bot.pipeline import Citation, HandoffReason, Identity, Outcome, Pipeline, Turn
+from bot.pipeline import Citation, HandoffReason, Identity, Option, Outcome, Pipeline, Turn
 from bot.settings import Settings
 from bot.storage import AuditLog
 
@@ -35,6 +35,7 @@ class AskResult:
     latency_ms: float
     timings_ms: dict[str, float] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
+    options: tuple[Option, ...] = ()  # outcome `clarify`: the articles the customer chooses from
     # audit events not yet written (ask(record=False): the caller writes them with its own transaction)
     events: tuple[tuple[str, dict[str, Any]], ...] = ()
 
@@ -45,6 +46,7 @@ class AskResult:
             "answer": self.answer,
             "confidence": round(self.confidence, 4),
             "citations": [c.to_json() for c in self.citations],
+            "options": [o.to_json() for o in self.options],
             "route": self.route,
             "handoff_reason": self.handoff_reason.value if self.handoff_reason else None,
             "latency_ms": round(self.latency_ms, 2),
@@ -87,15 +89,16 @@ class Assistant:
     async def ask(
         self, text: str | None, *, identity: Identity, conversation_id: str | None = None, vault: Any = None,
         redacted: dict[str, int] | None = None, on_token: Any = None, history: list[dict[str, str]] | None = None,
-        record: bool = True, original: str | None = None,
+        record: bool = True, original: str | None = None, chosen_source: str | None = None,
     ) -> AskResult:
         """`redacted`: the text is already redacted (entity counts by kind), as stored conversations are.
         `original`: with `redacted`, the message as typed, still in this process's memory: the search
-        embeds it (as `ask` does), everything else sees the redacted text, and so does the result."""
+        embeds it (as `ask` does), everything else sees the redacted text, and so does the result.
+        `chosen_source`: the customer chose this article among the options a clarification offered."""
         started = time.perf_counter()
         question = self.validate(text, tenant=identity.tenant)
         typed = original.strip() if redacted is not None and original and original.strip() else None
-        turn = Turn(identity=identity, text=typed or question, conversation_id=conversation_id)
+        turn = Turn(identity=identity, text=typed or question, conversation_id=conversation_id, chosen_source=chosen_source)
         if vault is not None:
             turn.notes["vault"] = vault
         if redacted is not None:
@@ -116,11 +119,13 @@ class Assistant:
         return result
 
     def _result(self, turn: Turn, latency: float) -> AskResult:
+        default = self._settings.tenant(turn.identity.tenant).language
         if turn.outcome is Outcome.ANSWER and turn.answer is not None:
             text, citations = turn.answer.text, turn.answer.citations
+        elif turn.outcome is Outcome.CLARIFY:
+            text, citations = texts.text("clarify", telling_language(turn.text) or default), ()
         else:
             reason = turn.handoff_reason or HandoffReason.NO_ANSWER
-            default = self._settings.tenant(turn.identity.tenant).language
             text, citations = handoff_notice(reason, question=turn.text, default=default), ()
         details = {k: v for k, v in turn.notes.items() if k not in ("vault", "on_token", "history")}
         details["retrieved"] = [p.source for p in turn.passages]
@@ -135,6 +140,7 @@ class Assistant:
             latency_ms=latency,
             timings_ms=dict(turn.timings_ms),
             details=details,
+            options=turn.options,
         )
 
     def _record(self, turn: Turn, result: AskResult) -> None:
@@ -152,6 +158,7 @@ class Assistant:
             "route": result.route,
             "handoff_reason": result.handoff_reason.value if result.handoff_reason else None,
             "confidence": round(result.confidence, 4),
+            "options": [o.source for o in result.options],
             "latency_ms": round(result.latency_ms, 2),
             "user": pseudonym(self._pseudonym_key, tenant=turn.identity.tenant, user=turn.identity.user),
             "passages": [{"source": p.source, "score": round(p.score, 4)} for p in turn.passages[:3]],

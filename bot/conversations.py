@@ -94,6 +94,10 @@ class ConversationService(ConversationRecords):
         messages = self._messages.history(conversation_id)
         return [self._privacy.for_customer(conversation_id, m) for m in messages] if for_customer else messages
 
+    def stored_message(self, conversation_id: str, message_id: int) -> dict[str, Any] | None:
+        """One message of this conversation as stored (redacted); None when it is not this conversation's."""
+        return self._messages.message(conversation_id, message_id)
+
     def language(self, conversation_id: str) -> str:
         """The customer's language, from their latest messages (bot/language.py), else the tenant's:
         for the bot's own texts."""
@@ -270,10 +274,15 @@ class ConversationService(ConversationRecords):
                                       restore=lambda text: asyncio.to_thread(self._privacy.restore, conversation_id, text))
 
             history = await asyncio.to_thread(self._messages.recent, conversation_id, before=int(inbound.id)) if self._services.models else None
+            # one of the articles a clarification offered (the offer is the stored reply: it survives restarts)
+            choice = await asyncio.to_thread(self._messages.choice, conversation_id, inbound_id=int(inbound.id), text=inbound.text)
+            question, chosen = choice if choice is not None else (inbound.text, None)
+            typed = self._originals.pop(inbound_id, None)
             result = await self._services.assistant.ask(
-                inbound.text, identity=identity, conversation_id=conversation_id, redacted=counts, on_token=on_token, history=history,
-                original=self._originals.pop(inbound_id, None),
+                question, identity=identity, conversation_id=conversation_id, redacted=counts, on_token=on_token, history=history,
+                original=typed if choice is None else None,  # a choice asks the offer's question again, not the button's text
                 record=False,  # its audit events go in with the reply, in one transaction
+                chosen_source=chosen,
             )
         except Exception as exc:  # around the pipeline (its stages have their own boundary): e.g. a tenant no longer configured
             result = self._failed(inbound.text, exc, tenant=conversation.tenant, where="conversation", started=started)

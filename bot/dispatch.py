@@ -60,6 +60,8 @@ class Dispatcher:
             "human": self._human,
             "helpful": self._feedback,
             "not_helpful": self._feedback,
+            "choose": self._choose,  # one of the articles a clarification offered (value "<message id>:<index>")
+            "none": self._human,  # "none of these": a person
         }
         conversations.on_every_message(self._deliver)
         conversations.pushed = self._has_channel
@@ -211,6 +213,17 @@ class Dispatcher:
     async def _human(self, inbound: InboundMessage, conversation_id: str) -> None:
         await self._submit(conversation_id, inbound.text.strip() or HUMAN_REQUEST, inbound.platform_id)
 
+    async def _choose(self, inbound: InboundMessage, conversation_id: str) -> None:
+        """A clarification's button: the customer says the article's title, as they could have typed it
+        (bot/messages.py `MessageStore.choice` matches it to the options that message offered)."""
+        message_id, _, index = (inbound.payload or "").partition(":")
+        if not (message_id.isdigit() and index.isdigit()):
+            return
+        message = await asyncio.to_thread(self._conversations.stored_message, conversation_id, int(message_id))
+        options = (message or {}).get("options") or []
+        if int(index) < len(options):
+            await self._submit(conversation_id, options[int(index)]["title"], inbound.platform_id)
+
     async def _feedback(self, inbound: InboundMessage, conversation_id: str) -> None:
         helpful = inbound.command == "helpful"
         if not await self._say(inbound, conversation_id, await self._text(inbound, conversation_id, "feedback_thanks" if helpful else "feedback_sorry")):
@@ -240,7 +253,11 @@ class Dispatcher:
         actions = message.get("buttons") or (FEEDBACK_ACTIONS if message.get("outcome") == "answer" else [])
         # the buttons (and a channel's own labels, e.g. Slack's "Sources") speak the language of the message they are under
         lang = telling_language(message["text"]) or self._conversations.tenant_language(ref.tenant)
-        buttons = tuple(Button(texts.text(f"button_{a}", lang), a, str(message.get("id") or "")) for a in FEEDBACK_ACTIONS if a in actions)
+        message_ref = str(message.get("id") or "")
+        buttons = tuple(Button(texts.text(f"button_{a}", lang), a, message_ref) for a in FEEDBACK_ACTIONS if a in actions)
+        if message.get("outcome") == "clarify":  # an article each, then "none of these" (a person)
+            buttons = tuple(Button(o["title"], "choose", f"{message_ref}:{n}") for n, o in enumerate(message.get("options") or ()))
+            buttons += (Button(texts.text("button_none", lang), "none", message_ref),)
         streamed = await self._streamed(conversation_id, ref)
         resume = getattr(self._channel(ref), "resume_stream", None)
         if streamed and resume is not None and message.get("role") == "bot":

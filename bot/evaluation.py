@@ -1,20 +1,27 @@
 """`supportbot eval`: run cases through the full pipeline and score them.
 
 Case: {"question", "expect": "answer"|"handoff", "sources": [...]?, "answer_contains": [...]?,
-"reason": "no_answer"|"customer_request"?}. The report includes a sweep of the confidence
-threshold so a tenant's `min_confidence` can be calibrated on its own cases.
+"reason": "no_answer"|"customer_request"?}. An `expect: handoff` case is off-topic unless its reason
+is `customer_request` (a request for a person). The report includes a risk–coverage table: for each
+`min_confidence`, the shares of answerable questions answered right (or clarified with a right
+option among those offered), answered wrong, clarified and handed over, and the share of off-topic
+questions not handed over; it is replayed from each case's recorded evidence with the same decision
+the pipeline makes (`policies.confidence.decide`). `calibrate_thresholds` picks the tenant's
+thresholds from it (`supportbot eval --calibrate --max-wrong 0.05`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from bot.assistant import AskResult
 from bot.errors import InputError
+from bot.settings import Thresholds
+from policies.confidence import Evidence, Verdict, decide
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +89,15 @@ class EvalReport:
     latency_ms: dict[str, float] = field(default_factory=dict)
     cost_usd: float = 0.0
     calibration: dict[str, Any] = field(default_factory=dict)
+    risk_coverage: list[dict[str, Any]] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
 
 
-def score(cases: Sequence[EvalCase], results: Sequence[AskResult]) -> EvalReport:
+def score(cases: Sequence[EvalCase], results: Sequence[AskResult], *, thresholds: Thresholds | None = None) -> EvalReport:
+    """`thresholds`: the tenant's (the risk–coverage table varies `min_confidence` from them)."""
     report = EvalReport(cases=len(cases))
     with_sources = [(c, r) for c, r in zip(cases, results, strict=True) if c.sources]
     if with_sources:
@@ -114,6 +123,7 @@ def score(cases: Sequence[EvalCase], results: Sequence[AskResult]) -> EvalReport
     report.latency_ms = {f"p{q}": round(_percentile(latencies, q), 2) for q in (50, 90, 99)}
     report.cost_usd = round(sum(float(r.details.get("cost_usd", 0.0)) for r in results), 6)
     report.calibration = calibrate(pairs)
+    report.risk_coverage = risk_coverage(pairs, thresholds=thresholds or Thresholds())
     for c, r in pairs:
         wrong_outcome = r.outcome.value != c.expect
         wrong_source = bool(c.sources) and not (r.details.get("retrieved", [])[:1] and r.details["retrieved"][0] in c.sources)
@@ -156,3 +166,111 @@ async def run_cases(
         if on_result:
             on_result(result)
     return results
+
+
+# risk and coverage ---------------------------------------------------------------------------
+def _kind(case: EvalCase) -> str:
+    if case.expect == "answer":
+        return "answer"
+    return "person" if case.reason == "customer_request" else "offtopic"
+
+
+def replayed(result: AskResult, thresholds: Thresholds) -> tuple[str, list[str]]:
+    """(outcome, cited or offered sources) of this case had the gate used `thresholds`."""
+    recorded = result.details.get("evidence")
+    if recorded is None:  # decided before the gate: a person request, a human-only topic
+        return result.outcome.value, [c.source for c in result.citations[:1]]
+    retrieved = list(result.details.get("retrieved", []))
+    verdict, picked = decide(Evidence.from_json(recorded), thresholds)
+    if verdict is Verdict.ANSWER:
+        return "answer", retrieved[:1]
+    if verdict is Verdict.CLARIFY:
+        return "clarify", [retrieved[n] for n in picked if n < len(retrieved)]
+    return "handoff", []
+
+
+def shares(pairs: Sequence[tuple[EvalCase, tuple[str, list[str]]]]) -> dict[str, Any]:
+    """Answerable: right (an answer from a right source, or a clarification offering one; without
+    `sources` any answer counts), wrong, clarified, handed over; off-topic: not handed over."""
+    answerable = [(c, o) for c, o in pairs if _kind(c) == "answer"]
+    offtopic = [(c, o) for c, o in pairs if _kind(c) == "offtopic"]
+
+    def right(case: EvalCase, outcome: tuple[str, list[str]]) -> bool:
+        return outcome[0] in ("answer", "clarify") and (not case.sources or bool(set(outcome[1]) & set(case.sources)))
+
+    return {
+        "right": _ratio(sum(right(c, o) for c, o in answerable), len(answerable)),
+        "wrong": _ratio(sum(o[0] == "answer" and not right(c, o) for c, o in answerable), len(answerable)),
+        "clarified": _ratio(sum(o[0] == "clarify" for _, o in answerable), len(answerable)),
+        "handed_over": _ratio(sum(o[0] == "handoff" for _, o in answerable), len(answerable)),
+        "offtopic_answered": _ratio(sum(o[0] != "handoff" for _, o in offtopic), len(offtopic)),
+    }
+
+
+RISK_STEPS = tuple(round(0.30 + 0.05 * n, 2) for n in range(14))  # min_confidence 0.30 .. 0.95
+
+
+def risk_coverage(pairs: Sequence[tuple[EvalCase, AskResult]], *, thresholds: Thresholds) -> list[dict[str, Any]]:
+    rows = []
+    for t in RISK_STEPS:
+        at = replace(thresholds, min_confidence=t)
+        rows.append({"min_confidence": t, **shares([(c, replayed(r, at)) for c, r in pairs])})
+    return rows
+
+
+def within(count: int, total: int, bound: float) -> bool:
+    """Whether `count` cases of `total` meet a share `bound`, with a tolerance of one case.
+
+    A bound of 0.05 on 17 off-topic questions would otherwise allow none of them, and one case, an
+    accident of which questions were written, would push the thresholds to an extreme that costs
+    many right answers. So one case is always tolerated (for a positive bound): the bound is exact
+    from 1/bound cases on (20 cases at 0.05) and allows one case below that. A bound of 0 allows none."""
+    if total == 0 or count == 0:
+        return True
+    return bound > 0 and count <= max(bound * total, 1)
+
+
+def _counts(pairs: Sequence[tuple[EvalCase, tuple[str, list[str]]]]) -> dict[str, int]:
+    got = shares(pairs)
+    answerable = sum(1 for c, _ in pairs if _kind(c) == "answer")
+    offtopic = sum(1 for c, _ in pairs if _kind(c) == "offtopic")
+    return {
+        "answerable": answerable, "offtopic": offtopic,
+        **{k: round((got[k] or 0) * n) for k, n in (("right", answerable), ("wrong", answerable), ("clarified", answerable),
+                                                     ("offtopic_answered", offtopic))},
+    }
+
+
+def calibrate_thresholds(
+    pairs: Sequence[tuple[EvalCase, AskResult]], *, thresholds: Thresholds, max_wrong: float, max_offtopic: float = 0.05,
+    max_clarified: float = 0.15,
+) -> tuple[Thresholds, dict[str, Any]] | None:
+    """The thresholds that answer the most answerable questions right with at most `max_wrong` of
+    them answered wrong, at most `max_offtopic` of off-topic questions not handed over and at most
+    `max_clarified` clarified, each bound with a tolerance of one case (`within`); among equally
+    many right, the fewest wrong and off-topic answered. None when no thresholds meet those bounds.
+    The shares returned are those on these cases; `tolerated` names a bound exceeded by its one case."""
+    best: tuple[tuple[int, int], Thresholds, dict[str, Any]] | None = None
+    for step in range(30, 100):
+        for choice_step in range(6, 20):
+            t = replace(thresholds, min_confidence=step / 100, min_choice_confidence=choice_step / 20)
+            replays = [(c, replayed(r, t)) for c, r in pairs]
+            n = _counts(replays)
+            checks = {"wrong": (n["wrong"], n["answerable"], max_wrong),
+                      "offtopic_answered": (n["offtopic_answered"], n["offtopic"], max_offtopic),
+                      "clarified": (n["clarified"], n["answerable"], max_clarified)}
+            if not all(within(*check) for check in checks.values()):
+                continue
+            key = (n["right"], -(n["wrong"] + n["offtopic_answered"]))
+            if best is None or key > best[0]:
+                got = shares(replays)
+                tolerated = [name for name, (k, total, bound) in checks.items() if total and k / total > bound]
+                best = (key, t, {**got, **({"tolerated": tolerated} if tolerated else {})})
+    return None if best is None else (best[1], best[2])
+
+
+def thresholds_toml(tenant: str, thresholds: Thresholds, *, note: str) -> str:
+    """A file a tenants file includes (`include = ["..."]`): this tenant's gate thresholds."""
+    lines = [f"# {note}", f"[tenants.{json.dumps(tenant)}.thresholds]"]
+    lines += [f"{name} = {getattr(thresholds, name)}" for name in ("min_dense", "min_confidence", "min_choice_confidence", "clarify_gap")]
+    return "\n".join(lines) + "\n"

@@ -39,6 +39,9 @@ _RECENT = select(StoredMessage).where(
 _SAID = select(StoredMessage.text).where(
     StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.role == "customer"
 ).order_by(col(StoredMessage.id).desc()).limit(bindparam("b_limit"))
+_LAST_BOT = select(StoredMessage).where(
+    StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.role == "bot", col(StoredMessage.id) < bindparam("b_message")
+).order_by(col(StoredMessage.id).desc()).limit(1)
 _CONVERSATION = select(Conversation).where(col(Conversation.id) == bindparam("b_conversation"))
 _INSERT = insert(StoredMessage)
 # many rows in one execute, ids in the rows' order (SQLite runs it row by row: the statement's
@@ -57,7 +60,7 @@ def message_json(message: Any) -> dict[str, Any]:
         data["reply_to"] = message.reply_to
     if message.payload:
         payload = json.loads(message.payload)
-        data.update({k: payload[k] for k in ("citations", "outcome", "handoff_reason", "confidence", "route", "author", "rating_request", "buttons") if k in payload})
+        data.update({k: payload[k] for k in ("citations", "outcome", "handoff_reason", "confidence", "route", "author", "rating_request", "buttons", "options") if k in payload})
     return data
 
 
@@ -220,6 +223,28 @@ class MessageStore:
         with self._engine.connect() as conn:
             rows = conn.execute(_RECENT, {"b_conversation": conversation_id, "b_message": before, "b_limit": limit}).all()
         return [{"role": m.role, "text": m.text} for m in reversed(rows)]
+
+    def message(self, conversation_id: str, message_id: int) -> dict[str, Any] | None:
+        """One stored message of this conversation (None: no such message here)."""
+        with self._engine.connect() as conn:
+            row = conn.execute(_MESSAGE, {"b_message": message_id}).first()
+        return message_json(row) if row is not None and row.conversation_id == conversation_id else None
+
+    def choice(self, conversation_id: str, *, inbound_id: int, text: str) -> tuple[str, str] | None:
+        """(the question asked, the source chosen) when this message picks one of the articles the
+        bot's latest reply before it offered (a clarification): by its title, as its button says,
+        or by its number. None for anything else."""
+        with self._engine.connect() as conn:
+            last = conn.execute(_LAST_BOT, {"b_conversation": conversation_id, "b_message": inbound_id}).first()
+            if last is None or not last.payload or last.reply_to is None:
+                return None
+            options = json.loads(last.payload).get("options") or []
+            said = " ".join(text.split()).casefold().rstrip(".!")
+            chosen = [o for n, o in enumerate(options, 1) if said in (" ".join(o["title"].split()).casefold(), str(n))]
+            if len(chosen) != 1:
+                return None
+            asked = conn.execute(_MESSAGE, {"b_message": last.reply_to}).first()
+        return (asked.text, chosen[0]["source"]) if asked is not None else None
 
     def said(self, conversation_id: str, *, limit: int = 10) -> list[str]:
         """The customer's latest messages (redacted, as stored), newest first: what their language is guessed from."""

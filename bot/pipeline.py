@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 class Outcome(StrEnum):
     ANSWER = "answer"
+    CLARIFY = "clarify"  # which of a few articles does the customer mean? (`Turn.options`)
     HANDOFF = "handoff"
     DROP = "drop"
 
@@ -48,6 +49,17 @@ class Citation:
 
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "title": self.title, "url": self.url, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """An article offered when the evidence is split between a few ("which one do you mean?")."""
+
+    source: str
+    title: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"source": self.source, "title": self.title}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +93,9 @@ class Turn:
     access_keys: list[str] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     answer: Answer | None = None
+    options: tuple[Option, ...] = ()
+    # the customer chose this source among the options offered: answer from it (bot/conversations.py)
+    chosen_source: str | None = None
     confidence: float = 0.0
     outcome: Outcome | None = None
     handoff_reason: HandoffReason | None = None

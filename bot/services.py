@@ -35,6 +35,7 @@ from bot.stages import (
 from bot.storage import AuditLog, open_database
 from knowledge.embedding import FastEmbedder
 from knowledge.ingest import IngestReport, Ingestor
+from knowledge.profile import TenantProfiles
 from knowledge.retrieval import Retriever
 from knowledge.store import MilvusStore
 from knowledge.terms import TenantTerms
@@ -80,6 +81,7 @@ class Services:
     vault: Vault
     budget: BudgetBook
     models: dict[str, ChatModel]
+    profiles: TenantProfiles | None = None
     started: bool = False
 
     def start(self, *, sample: bool | None = None) -> None:
@@ -93,7 +95,22 @@ class Services:
         self.vault.purge_expired()
         if self.settings.load_sample_kb if sample is None else sample:
             self.ingest_sample()
+        self.warm_profiles()
         self.started = True
+
+    def warm_profiles(self, tenant: str | None = None) -> None:
+        """Measure the knowledge base's own levels (knowledge/profile.py) for what an unnamed customer of
+        each tenant (or this one) may read, so the first question does not wait for it. Synchronous."""
+        if self.profiles is None:
+            return
+        for name in [tenant] if tenant is not None else list(self.settings.tenants):
+            keys, _ = self.access.access_keys(tenant=name, groups=self.settings.tenant(name).groups_for(None))
+            self.profiles.get(name, keys)
+
+    def after_ingest(self, tenant: str) -> None:
+        """Forget what was cached about the tenant's documents and measure its levels again. Synchronous."""
+        self.access.refresh(tenant)
+        self.warm_profiles(tenant)
 
     def ingest_sample(self) -> IngestReport | None:
         if DEFAULT_TENANT not in self.settings.tenants or not SAMPLE_KB.is_dir():
@@ -101,7 +118,7 @@ class Services:
         report = self.ingestor.ingest([SAMPLE_KB], tenant=DEFAULT_TENANT, display_base=SAMPLE_KB.parent)
         if report.added or report.updated or report.removed:
             logger.info("sample knowledge base: %d added, %d updated", report.added, report.updated)
-            self.access.refresh(DEFAULT_TENANT)
+            self.after_ingest(DEFAULT_TENANT)
         return report
 
     def close(self) -> None:
@@ -111,7 +128,7 @@ class Services:
 
 def build_pipeline(
     *, settings: Settings, embedder: FastEmbedder, retriever: Retriever, access: AccessPolicy, redactor: Any | None,
-    vocabulary: TenantVocabulary | None = None, generate: Stage | None = None,
+    vocabulary: TenantVocabulary | None = None, profiles: TenantProfiles | None = None, generate: Stage | None = None,
 ) -> Pipeline:
     stages: list[Stage] = []
     if redactor is not None:
@@ -124,7 +141,7 @@ def build_pipeline(
         RetrieveStage(retriever=retriever),
         *([generate] if generate is not None else []),
         AnswerStage(answerer=ExtractiveAnswerer()),
-        ConfidenceStage(settings=settings, vocabulary=vocabulary, english_embedder=getattr(embedder, "english_only", False)),
+        ConfidenceStage(settings=settings, vocabulary=vocabulary, profiles=profiles, english_embedder=getattr(embedder, "english_only", False)),
     ]
     return Pipeline(stages)
 
@@ -154,6 +171,11 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         terms = TenantTerms(load=lambda tenant: store.chunk_parts(tenant=tenant), keep=lambda tenant: _keep_terms(settings, tenant))
         access.on_refresh(terms.refresh)
         redactor.use_terms(terms.for_tenant)
+    profiles = TenantProfiles(
+        titles=lambda tenant, keys: store.titles(tenant=tenant, access_keys=keys), embed=embedder.embed,
+        search=lambda tenant, keys, vectors, texts: retriever.search_many(tenant=tenant, access_keys=keys, vectors=vectors, texts=texts),
+    )
+    access.on_refresh(profiles.refresh)
     budget = BudgetBook(engine=engine, settings=settings)
     models = build_models(settings)
     generate = (
@@ -163,7 +185,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     )
     pipeline = build_pipeline(
         settings=settings, embedder=embedder, retriever=retriever, access=access, redactor=redactor, vocabulary=vocabulary,
-        generate=generate,
+        profiles=profiles, generate=generate,
     )
     audit = AuditLog(engine)
     secret = load_secret(settings)
@@ -181,4 +203,5 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         vault=Vault(engine=engine, secret=secret, ttl=timedelta(hours=settings.vault_ttl_hours)),
         budget=budget,
         models=models,
+        profiles=profiles,
     )

@@ -13,13 +13,14 @@ from bot.answering import ExtractiveAnswerer
 from bot.batching import Batcher
 from bot.generation import GroundedGenerator
 from bot.models import ChatModel, ModelError, ModelReply
-from bot.pipeline import HandoffReason, Outcome, Turn
+from bot.pipeline import HandoffReason, Option, Outcome, Turn
 from bot.settings import Settings
 from knowledge.embedding import Embedder
+from knowledge.profile import TenantProfiles
 from knowledge.retrieval import Retriever, SearchBatcher
 from knowledge.vocabulary import TenantVocabulary
 from policies.budget import BudgetBook
-from policies.confidence import assess, shares_words, should_answer
+from policies.confidence import Verdict, assess, decide, shares_words
 from policies.intent import HumanRequestDetector
 from policies.permissions import AccessPolicy
 from policies.pii_patterns import PLACEHOLDER_RE
@@ -125,6 +126,9 @@ class PermissionStage:
             turn.notes["hidden_access_keys"] = hidden
 
 
+CHOSEN_LIMIT = 10  # documents searched for the one a customer chose (it was among the first three)
+
+
 class RetrieveStage:
     name = "retrieve"
 
@@ -134,15 +138,18 @@ class RetrieveStage:
 
     async def run(self, turn: Turn) -> None:
         assert turn.vector is not None
-        turn.passages = await self._batcher.search(
+        chosen = turn.chosen_source
+        passages = await self._batcher.search(
             tenant=turn.identity.tenant,
             access_keys=turn.access_keys,
             vector=turn.vector,
             # the words searched for go to the store: the redacted ones, placeholders left out ("<PERSON_1>"
             # would match "person")
             text=PLACEHOLDER_RE.sub(" ", turn.redacted or turn.text),
-            limit=self._limit,
+            limit=self._limit if chosen is None else CHOSEN_LIMIT,
         )
+        # the customer picked one of the articles offered for this question: only that one answers
+        turn.passages = passages if chosen is None else [p for p in passages if p.source == chosen][:1]
 
 
 class GenerateStage:
@@ -216,9 +223,13 @@ class AnswerStage:
 class ConfidenceStage:
     name = "confidence"
 
-    def __init__(self, *, settings: Settings, vocabulary: TenantVocabulary | None = None, english_embedder: bool = False) -> None:
+    def __init__(
+        self, *, settings: Settings, vocabulary: TenantVocabulary | None = None, profiles: TenantProfiles | None = None,
+        english_embedder: bool = False,
+    ) -> None:
         self._settings = settings
         self._vocabulary = vocabulary
+        self._profiles = profiles
         self._english_embedder = english_embedder  # then a question in another language needs shared words
 
     def warm_up(self) -> None:
@@ -247,8 +258,13 @@ class ConfidenceStage:
         )
         if wordless:
             turn.notes["wordless"] = True  # a question in another language sharing no word with the passage
+        profile = None
+        if self._profiles is not None and turn.passages:
+            tenant, keys = turn.identity.tenant, turn.access_keys
+            profile = self._profiles.cached(tenant, keys) or await asyncio.to_thread(self._profiles.get, tenant, keys)
         evidence = assess(
             turn.passages,
+            profile=profile,
             answer_support=answer.support if answer else 0.0,
             not_in_sources=answer.not_in_sources if answer else False,
             unknown_names=sum(1 for _, name in unknown if name),
@@ -258,10 +274,19 @@ class ConfidenceStage:
         turn.confidence = evidence.confidence
         turn.notes["evidence"] = evidence.to_json()
         thresholds = self._settings.tenant(turn.identity.tenant).thresholds
+        verdict, picked = decide(evidence, thresholds)
         if answer is None and turn.notes.get("model_failures"):  # models down and nothing to quote: sorry, a person
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.MODEL_FAILURE)
-        elif answer is not None and should_answer(evidence, thresholds):
+        elif answer is not None and turn.chosen_source is not None and not answer.not_in_sources:
+            turn.stop(Outcome.ANSWER)  # the customer chose this article among the ones offered
+        elif turn.chosen_source is not None:  # the chosen article has nothing to say (or is gone): a person
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
+        elif answer is not None and verdict is Verdict.ANSWER:
             turn.stop(Outcome.ANSWER)
+        elif verdict is Verdict.CLARIFY:
+            # the evidence is split between a few articles: ask which one is meant
+            turn.options = tuple(Option(source=turn.passages[n].source, title=turn.passages[n].chunk.title) for n in picked)
+            turn.stop(Outcome.CLARIFY)
         elif answer is None or answer.not_in_sources or wordless or evidence.similarity < thresholds.min_dense or any(name for _, name in unknown):
             # nothing to say, or nothing relevant found (the question is about something else)
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)

@@ -197,6 +197,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Talk to a person", "de": "Mit einer Person sprechen", "fr": "Parler à une personne", "es": "Hablar con una persona",
         "it": "Parla con una persona", "pt": "Falar com uma pessoa",
     },
+    # the question when the evidence is split between a few articles (outcome `clarify`), and the
+    # button under its options that hands over to a person
+    "clarify": {
+        "en": "I found a few articles that could fit. Which one do you mean?",
+        "de": "Ich habe mehrere passende Artikel gefunden. Welchen meinen Sie?",
+        "fr": f"J'ai trouvé plusieurs articles qui pourraient convenir. Lequel voulez-vous dire{NBSP}?",
+        "es": "He encontrado varios artículos que podrían servir. ¿Cuál quieres decir?",
+        "it": "Ho trovato alcuni articoli che potrebbero andare bene. Quale intendi?",
+        "pt": "Encontrei alguns artigos que podem servir. Qual deles você quer dizer?",
+    },
+    "button_none": {
+        "en": "None of these", "de": "Keiner davon", "fr": "Aucun de ceux-ci", "es": "Ninguno de estos", "it": "Nessuno di questi",
+        "pt": "Nenhum destes",
+    },
     # the label before an answer's links (channels/slack.py), and the extractive answer's source line (bot/answering.py)
     "sources": {
         "en": "Sources: {links}", "de": "Quellen: {links}", "fr": f"Sources{NBSP}: {{links}}", "es": "Fuentes: {links}",

@@ -92,8 +92,13 @@ def blocks_for(reply: Reply) -> list[dict[str, Any]]:
     if reply.citations:
         links = " · ".join(_citation(c.title, c.url) for c in reply.citations)
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": texts.text("sources", reply.lang, links=links)}]})
-    if reply.buttons:
-        blocks.append({"type": "actions", "block_id": "supportbot_feedback", "elements": [_button(b) for b in reply.buttons]})
+    choices = [b for b in reply.buttons if b.action == "choose"]
+    # a clarification's articles, one row each (an action id may occur once per block; titles are long)
+    for n, button in enumerate(choices):
+        blocks.append({"type": "actions", "block_id": f"supportbot_choose_{n}", "elements": [_button(button)]})
+    rest = [b for b in reply.buttons if b.action != "choose"]
+    if rest:
+        blocks.append({"type": "actions", "block_id": "supportbot_feedback", "elements": [_button(b) for b in rest]})
     return blocks
 
 
@@ -109,7 +114,9 @@ def _citation(title: str, url: str | None) -> str:
 
 
 def _button(button: Button) -> dict[str, Any]:
-    return {"type": "button", "text": {"type": "plain_text", "text": button.label}, "action_id": f"customer_{button.action}", "value": button.value or button.action}
+    # Slack cuts nothing itself: a button's text may have at most 75 characters
+    label = button.label if len(button.label) <= 75 else button.label[:74] + "…"
+    return {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": f"customer_{button.action}", "value": button.value or button.action}
 
 
 def _escape(text: str) -> str:

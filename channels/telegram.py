@@ -105,7 +105,13 @@ def split_message(text: str, limit: int = MAX_TEXT) -> list[str]:
 def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=f"{b.action}:{b.value}"[:64]) for b in buttons]])
+    def key(b: Button) -> InlineKeyboardButton:
+        return InlineKeyboardButton(b.label, callback_data=f"{b.action}:{b.value}"[:64])
+
+    # a clarification's articles, one row each (titles are long); the other buttons share a row
+    rows = [[key(b)] for b in buttons if b.action == "choose"]
+    rest = [key(b) for b in buttons if b.action != "choose"]
+    return InlineKeyboardMarkup(rows + ([rest] if rest else []))
 
 
 def _lenient(data: Any, *, key: str = "") -> Any:

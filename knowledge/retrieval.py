@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -62,6 +62,11 @@ class Passage:
     dense: float
     title: float
     lexical: float
+    lead: float = 0.0
+    # the ordering score (weighted cosines and scaled BM25): the gap between two documents' values is
+    # what says whether the evidence is split between them (policies/confidence.py)
+    relevance: float = 0.0
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # the chunk's dense vector (`Hit.vector`)
 
     @property
     def source(self) -> str:
@@ -98,7 +103,9 @@ def fuse(hits: Sequence[Hit], *, weights: FusionWeights = FusionWeights()) -> li
             weights.order_dense * h.dense + weights.order_title * h.title + weights.order_lead * h.lead
             + weights.order_lexical * h.lexical / top_lexical
         )
-        ranked.append((relevance, Passage(chunk=h.chunk, score=score / best, dense=h.dense, title=h.title, lexical=h.lexical)))
+        ranked.append((relevance, Passage(
+            chunk=h.chunk, score=score / best, dense=h.dense, title=h.title, lexical=h.lexical, lead=h.lead, relevance=relevance, vector=h.vector,
+        )))
     ranked.sort(key=lambda rp: -rp[0])
     return [p for _, p in ranked]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,9 @@ class Hit:
     lexical: float  # BM25, positive, larger is better
     blend_rank: int | None  # rank in the blended-vector list
     lexical_rank: int | None  # rank in the BM25 list
+    # the chunk's own (dense) vector: how alike two candidates' contents are (an FAQ row and the
+    # article saying the same thing), policies/confidence.py
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def _quote(value: str) -> str:
@@ -253,6 +256,13 @@ class MilvusStore:
         )
         return [(r["title"], r["heading"], r["text"]) for r in rows]
 
+    def titles(self, *, tenant: str, access_keys: Sequence[str]) -> dict[str, str]:
+        """doc_id -> title of every document these keys may read (knowledge/profile.py); up to 16,384 chunks."""
+        if not access_keys:
+            return {}
+        rows = self._client.query(DATA_COLLECTION, filter=_scope(tenant=tenant, access_keys=access_keys), output_fields=["doc_id", "title"], limit=16384)
+        return {r["doc_id"]: r["title"] for r in sorted(rows, key=lambda r: r["doc_id"])}
+
     # reads ---------------------------------------------------------------------------------
     # Searches return ids. The chunk and its exact vectors come from DATA_COLLECTION once per chunk
     # and stay in memory: an id names one content (`chunk_id_for`), so nothing kept can go stale.
@@ -317,7 +327,7 @@ class MilvusStore:
         return [
             Hit(
                 chunk=chunk, dense=float(cosines[n, 0]), title=float(cosines[n, 1]), lead=float(cosines[n, 2]), lexical=bm25.get(chunk.id, 0.0),
-                blend_rank=blend_rank.get(chunk.id), lexical_rank=lexical_rank.get(chunk.id),
+                blend_rank=blend_rank.get(chunk.id), lexical_rank=lexical_rank.get(chunk.id), vector=views[0],
             )
-            for n, (chunk, _) in enumerate(found)
+            for n, (chunk, views) in enumerate(found)
         ]

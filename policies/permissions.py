@@ -45,8 +45,9 @@ class AccessPolicy:
             return cached
         with Session(self._engine) as session:
             keys = frozenset(session.exec(select(Document.groups).where(Document.tenant == tenant).distinct()))
-        with self._lock:
-            self._keys[tenant] = keys
+        if keys:  # a tenant without documents yet is looked up again: its first ingest need not refresh
+            with self._lock:
+                self._keys[tenant] = keys
         return keys
 
     def is_cached(self, tenant: str) -> bool:

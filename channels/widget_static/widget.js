@@ -17,7 +17,7 @@
   var LABELS = {
     en: {
       open: "Open support chat", closePanel: "Close support chat", dialog: "Support chat", title: "Help", close: "Close chat",
-      log: "Conversation", human: "Talk to a person", input: "Your message", placeholder: "Ask a question…", send: "Send",
+      log: "Conversation", human: "Talk to a person", none: "None of these", input: "Your message", placeholder: "Ask a question…", send: "Send",
       typingLabel: "The assistant is typing", typing: "Typing", team: "Support team", sources: "Sources",
       rateGroup: "Rate our support from 1 to 5", rate: "Rate {n} of 5", helpful: "Helpful?", yes: "Yes", no: "No",
       wasHelpful: "Answer was helpful", wasNotHelpful: "Answer was not helpful", thanks: "Thanks for the feedback.",
@@ -30,7 +30,7 @@
     },
     de: {
       open: "Support-Chat öffnen", closePanel: "Support-Chat schließen", dialog: "Support-Chat", title: "Hilfe", close: "Chat schließen",
-      log: "Gespräch", human: "Mit einer Person sprechen", input: "Ihre Nachricht", placeholder: "Stellen Sie eine Frage…", send: "Senden",
+      log: "Gespräch", human: "Mit einer Person sprechen", none: "Keiner davon", input: "Ihre Nachricht", placeholder: "Stellen Sie eine Frage…", send: "Senden",
       typingLabel: "Der Assistent schreibt", typing: "Schreibt", team: "Support-Team", sources: "Quellen",
       rateGroup: "Bewerten Sie unseren Support von 1 bis 5", rate: "Mit {n} von 5 bewerten", helpful: "War das hilfreich?", yes: "Ja", no: "Nein",
       wasHelpful: "Die Antwort war hilfreich", wasNotHelpful: "Die Antwort war nicht hilfreich", thanks: "Danke für Ihr Feedback.",
@@ -44,7 +44,7 @@
     },
     fr: {
       open: "Ouvrir le chat d'assistance", closePanel: "Fermer le chat d'assistance", dialog: "Chat d'assistance", title: "Aide",
-      close: "Fermer le chat", log: "Conversation", human: "Parler à une personne", input: "Votre message",
+      close: "Fermer le chat", log: "Conversation", human: "Parler à une personne", none: "Aucun de ceux-ci", input: "Votre message",
       placeholder: "Posez une question…", send: "Envoyer", typingLabel: "L'assistant écrit", typing: "Écrit", team: "Équipe support",
       sources: "Sources", rateGroup: "Évaluez notre support de 1 à 5", rate: "Noter {n} sur 5", helpful: "Utile\u00a0?", yes: "Oui", no: "Non",
       wasHelpful: "La réponse était utile", wasNotHelpful: "La réponse n'était pas utile", thanks: "Merci pour votre retour.",
@@ -58,7 +58,7 @@
     },
     es: {
       open: "Abrir el chat de soporte", closePanel: "Cerrar el chat de soporte", dialog: "Chat de soporte", title: "Ayuda", close: "Cerrar el chat",
-      log: "Conversación", human: "Hablar con una persona", input: "Tu mensaje", placeholder: "Haz una pregunta…", send: "Enviar",
+      log: "Conversación", human: "Hablar con una persona", none: "Ninguno de estos", input: "Tu mensaje", placeholder: "Haz una pregunta…", send: "Enviar",
       typingLabel: "El asistente está escribiendo", typing: "Escribiendo", team: "Equipo de soporte", sources: "Fuentes",
       rateGroup: "Valora nuestro soporte del 1 al 5", rate: "Valorar con {n} de 5", helpful: "¿Te ha sido útil?", yes: "Sí", no: "No",
       wasHelpful: "La respuesta fue útil", wasNotHelpful: "La respuesta no fue útil", thanks: "Gracias por tu opinión.",
@@ -72,7 +72,7 @@
     },
     it: {
       open: "Apri la chat di supporto", closePanel: "Chiudi la chat di supporto", dialog: "Chat di supporto", title: "Aiuto", close: "Chiudi la chat",
-      log: "Conversazione", human: "Parla con una persona", input: "Il tuo messaggio", placeholder: "Fai una domanda…", send: "Invia",
+      log: "Conversazione", human: "Parla con una persona", none: "Nessuno di questi", input: "Il tuo messaggio", placeholder: "Fai una domanda…", send: "Invia",
       typingLabel: "L'assistente sta scrivendo", typing: "Sta scrivendo", team: "Team di supporto", sources: "Fonti",
       rateGroup: "Valuta il nostro supporto da 1 a 5", rate: "Valuta {n} su 5", helpful: "Ti è stato utile?", yes: "Sì", no: "No",
       wasHelpful: "La risposta è stata utile", wasNotHelpful: "La risposta non è stata utile", thanks: "Grazie per il feedback.",
@@ -86,7 +86,7 @@
     },
     pt: {
       open: "Abrir o chat de suporte", closePanel: "Fechar o chat de suporte", dialog: "Chat de suporte", title: "Ajuda", close: "Fechar o chat",
-      log: "Conversa", human: "Falar com uma pessoa", input: "Sua mensagem", placeholder: "Faça uma pergunta…", send: "Enviar",
+      log: "Conversa", human: "Falar com uma pessoa", none: "Nenhum destes", input: "Sua mensagem", placeholder: "Faça uma pergunta…", send: "Enviar",
       typingLabel: "O assistente está digitando", typing: "Digitando", team: "Equipe de suporte", sources: "Fontes",
       rateGroup: "Avalie nosso suporte de 1 a 5", rate: "Avaliar com {n} de 5", helpful: "Foi útil?", yes: "Sim", no: "Não",
       wasHelpful: "A resposta foi útil", wasNotHelpful: "A resposta não foi útil", thanks: "Obrigado pelo feedback.",
@@ -137,6 +137,7 @@
     ".sources{margin-top:8px;padding-top:6px;border-top:1px solid #eceef2;font-size:12.5px}",
     ".sources a{display:block;margin-top:2px}",
     ".feedback{margin-top:6px;display:flex;gap:6px;align-items:center;font-size:12px;color:#5b6478}",
+    ".choices{flex-wrap:wrap}",
     ".feedback button{border:1px solid #d5d9e4;background:#fff;border-radius:12px;padding:2px 9px;cursor:pointer;font-size:12px}",
     ".typing{align-self:flex-start;color:#5b6478;font-size:13px;padding:4px 8px}",
     ".typing span{animation:blink 1.2s infinite;display:inline-block}.typing span:nth-child(2){animation-delay:.2s}.typing span:nth-child(3){animation-delay:.4s}",
@@ -221,6 +222,7 @@
       bubble.appendChild(box);
     }
     if (message.role === "bot" && message.outcome === "answer" && message.id != null) bubble.appendChild(feedback(message.id));
+    if (message.role === "bot" && message.outcome === "clarify" && (message.options || []).length) bubble.appendChild(choices(message.options));
     if (message.rating_request) bubble.appendChild(rating());
     log.appendChild(bubble); log.scrollTop = log.scrollHeight;
   }
@@ -232,6 +234,21 @@
       b.addEventListener("click", function () { row.remove(); submit(n); });
       row.appendChild(b);
     });
+    return row;
+  }
+
+  // a clarification: pressing an article says its title (the server matches it to the options it
+  // offered); "none of these" asks for a person, as the header button does
+  function choices(options) {
+    var row = el("div", "feedback choices"); row.setAttribute("role", "group");
+    options.forEach(function (o) {
+      var b = el("button", null, o.title); b.type = "button";
+      b.addEventListener("click", function () { row.remove(); submit(o.title); });
+      row.appendChild(b);
+    });
+    var none = el("button", null, t("none")); none.type = "button";
+    none.addEventListener("click", function () { row.remove(); human.click(); });
+    row.appendChild(none);
     return row;
   }
 

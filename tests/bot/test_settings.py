@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.settings import Rollout, Settings
+from bot.settings import Rollout, Settings, load_tenants
 
 
 def test_defaults_live_in_the_data_dir(tmp_path: Path) -> None:
@@ -195,3 +195,29 @@ def test_the_readme_tenants_file_is_valid(tmp_path: Path) -> None:
 ])
 def test_rollout_stages_are_read_into_a_typed_record(tmp_path: Path, body: str, expected: Rollout) -> None:
     assert tenants(tmp_path, "[tenants.acme.rollout]\n" + body).tenant("acme").rollout == expected
+
+
+def test_a_tenants_file_includes_the_thresholds_eval_calibrated(tmp_path: Path) -> None:
+    (tmp_path / "calibrated").mkdir()
+    (tmp_path / "calibrated" / "acme.toml").write_text(
+        '[tenants.acme.thresholds]\nmin_confidence = 0.83\nmin_choice_confidence = 0.7\nclarify_gap = 0.05\nmin_dense = 0.45\n'
+    )
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text('include = ["calibrated/acme.toml"]\n[tenants.acme]\nlanguage = "de"\n[tenants.acme.thresholds]\nmin_dense = 0.5\n')
+    acme = load_tenants(tenants)["acme"]
+    assert acme.language == "de"
+    assert (acme.thresholds.min_confidence, acme.thresholds.min_choice_confidence, acme.thresholds.clarify_gap) == (0.83, 0.7, 0.05)
+    assert acme.thresholds.min_dense == 0.5  # the including file's own value wins
+
+
+def test_a_missing_or_looping_include_stops_the_start_with_the_file_named(tmp_path: Path) -> None:
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text('include = "nope.toml"\n[tenants.acme]\n')
+    with pytest.raises(ConfigError, match="nope.toml"):
+        load_tenants(tenants)
+    tenants.write_text('include = ["tenants.toml"]\n[tenants.acme]\n')
+    with pytest.raises(ConfigError, match="loop"):
+        load_tenants(tenants)
+    tenants.write_text('include = [1]\n[tenants.acme]\n')
+    with pytest.raises(ConfigError, match="include must be"):
+        load_tenants(tenants)

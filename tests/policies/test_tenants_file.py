@@ -40,7 +40,7 @@ def test_a_mistake_in_the_tenants_file_stops_the_start_naming_tenant_and_key(tmp
 
 
 def test_the_readme_sample_tenants_file_is_valid(tmp_path: Path) -> None:
-    sample = README.read_text(encoding="utf-8").split("A tenants file:\n\n```toml\n", 1)[1].split("```", 1)[0]
+    sample = README.read_text(encoding="utf-8").split("A tenants file", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "tenants.toml"
     path.write_text(sample)
     acme = make_settings(tmp_path, SUPPORTBOT_TENANTS_FILE=str(path)).tenant("acme")

@@ -1,0 +1,145 @@
+"""Asking instead of guessing, through the pipeline and the widget's conversation API: the options
+offered, an option chosen by its button (its title) or its number, and "none of these"."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.pipeline import Identity
+from bot.services import Services
+from bot.web import READY, build_app
+from tests.conftest import make_settings
+
+# a tenant whose gate never trusts one article alone and always finds the first three close: every
+# covered question is a clarification (the real thresholds keep it for split evidence)
+ALWAYS_ASK = """
+[tenants.default.widget]
+keys = ["demo"]
+[tenants.default.thresholds]
+min_confidence = 1.0
+min_choice_confidence = 0.0
+clarify_gap = 10.0
+"""
+QUESTION = "how do I reset my password?"
+
+
+def tenants_file(folder: Path) -> str:
+    path = folder / "tenants.toml"
+    path.write_text(ALWAYS_ASK)
+    return str(path)
+
+
+async def test_split_evidence_is_a_clarification_with_options_and_a_chosen_one_answers(
+    make_services: Callable[..., Services], tmp_path: Path
+) -> None:
+    services = make_services(sample=True, SUPPORTBOT_TENANTS_FILE=tenants_file(tmp_path))
+    asked = await services.assistant.ask(QUESTION, identity=Identity(tenant="default"))
+    assert asked.outcome.value == "clarify" and asked.handoff_reason is None
+    assert 2 <= len(asked.options) <= 3 and asked.citations == ()
+    assert len({o.source for o in asked.options}) == len(asked.options)
+    data = asked.to_json()
+    assert data["outcome"] == "clarify" and data["options"] == [{"source": o.source, "title": o.title} for o in asked.options]
+    second = asked.options[1]
+    chosen = await services.assistant.ask(QUESTION, identity=Identity(tenant="default"), chosen_source=second.source)
+    assert chosen.outcome.value == "answer" and chosen.citations[0].source == second.source
+
+
+async def test_an_off_topic_question_is_not_turned_into_a_clarification(make_services: Callable[..., Services], tmp_path: Path) -> None:
+    services = make_services(sample=True, SUPPORTBOT_TENANTS_FILE=tenants_file(tmp_path))
+    result = await services.assistant.ask("what's the capital of Australia?", identity=Identity(tenant="default"))
+    assert result.outcome.value == "handoff" and result.options == ()
+
+
+@pytest.fixture(scope="module")
+async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
+    app = build_app(make_settings(tmp_path_factory.mktemp("clarify"), SUPPORTBOT_TENANTS_FILE=tenants_file(tmp_path_factory.mktemp("t"))))
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        yield client
+
+
+async def conversation(client: TestClient) -> tuple[str, dict[str, str]]:
+    data = await (await client.post("/api/v1/conversations", json={"widget_key": "demo"})).json()
+    return f"/api/v1/conversations/{data['conversation_id']}", {"Authorization": f"Bearer {data['token']}"}
+
+
+async def say(client: TestClient, url: str, auth: dict[str, str], text: str, client_id: str) -> dict:
+    response = await client.post(f"{url}/messages", json={"text": text, "client_message_id": client_id}, headers=auth)
+    assert response.status in (200, 201), await response.text()
+    return (await response.json())["reply"]
+
+
+async def test_the_widget_offers_options_and_the_title_pressed_answers_from_that_article(client: TestClient) -> None:
+    url, auth = await conversation(client)
+    offer = await say(client, url, auth, QUESTION, "q1")
+    assert offer["outcome"] == "clarify" and len(offer["options"]) >= 2
+    pick = offer["options"][1]
+    answer = await say(client, url, auth, pick["title"], "q2")  # the widget's button says the title
+    assert answer["outcome"] == "answer" and answer["citations"][0]["source"] == pick["source"]
+    # the offer is remembered in the stored conversation: the history shows it with its options
+    history = (await (await client.get(f"{url}/messages", headers=auth)).json())["messages"]
+    assert any(m.get("outcome") == "clarify" and m.get("options") == offer["options"] for m in history)
+
+
+async def test_an_option_can_be_chosen_by_its_number(client: TestClient) -> None:
+    url, auth = await conversation(client)
+    offer = await say(client, url, auth, QUESTION, "q1")
+    answer = await say(client, url, auth, "1", "q2")
+    assert answer["outcome"] == "answer" and answer["citations"][0]["source"] == offer["options"][0]["source"]
+
+
+async def test_none_of_these_hands_over_to_a_person(client: TestClient) -> None:
+    url, auth = await conversation(client)
+    await say(client, url, auth, QUESTION, "q1")
+    response = await client.post(f"{url}/handoff", headers=auth)  # the widget's "none of these" asks for a person
+    assert response.status in (200, 201)
+    reply = (await response.json())["reply"]
+    assert reply["outcome"] == "handoff" and reply["handoff_reason"] == "customer_request"
+
+
+async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: Path) -> None:
+    """The offer is the stored reply: a new process (same data dir) answers the option chosen from
+    the article offered. Each start measures the knowledge base's levels before any question, and
+    an ingest measures them again."""
+    from bot.conversations import ConversationService
+    from bot.services import build_services
+
+    settings = make_settings(tmp_path / "data", SUPPORTBOT_TENANTS_FILE=tenants_file(tmp_path), SUPPORTBOT_SAMPLE_KB="1")
+    public = ["public"]
+
+    def keys(services: Services) -> list[str]:
+        return services.access.access_keys(tenant="default", groups=services.settings.tenant("default").groups_for(None))[0]
+
+    before = build_services(settings)
+    try:
+        await asyncio.to_thread(before.start)
+        assert before.profiles is not None and before.profiles.cached("default", keys(before)) is not None
+        conversations = ConversationService(services=before)
+        conversation = conversations.create(tenant="default", channel="widget", user="visitor", conversation_id="restart-1")
+        offer, _ = await conversations.submit(conversation_id=conversation.id, text=QUESTION, client_id="q1")
+        assert offer["outcome"] == "clarify" and len(offer["options"]) >= 2
+    finally:
+        before.close()
+    after = build_services(settings)
+    try:
+        await asyncio.to_thread(after.start)
+        assert after.profiles is not None
+        measured = after.profiles.cached("default", keys(after))
+        assert measured is not None and measured.probes > 0
+        pick = offer["options"][1]
+        answer, _ = await ConversationService(services=after).submit(conversation_id="restart-1", text=pick["title"], client_id="q2")
+        assert answer["outcome"] == "answer" and answer["citations"][0]["source"] == pick["source"]
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        (docs / "webhooks.md").write_text("# Webhooks\n\nSend page events to your own server: Settings → Integrations → Webhooks.\n")
+        await asyncio.to_thread(after.ingestor.ingest, [docs], tenant="default", groups=public, display_base=tmp_path)
+        await asyncio.to_thread(after.after_ingest, "default")
+        again = after.profiles.cached("default", keys(after))
+        assert again is not None and again is not measured
+    finally:
+        after.close()

@@ -1,0 +1,89 @@
+"""`supportbot eval`'s risk–coverage table and calibration, from recorded results (no models needed)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import replace
+
+from bot.assistant import AskResult
+from bot.evaluation import EvalCase, calibrate_thresholds, risk_coverage, score, shares, thresholds_toml, within
+from bot.pipeline import HandoffReason, Outcome
+from bot.settings import Thresholds
+from policies.confidence import Evidence
+
+
+def result(*, confidence: float, retrieved: list[str], choice: float = 0.0, gap: float = 0.5, similarity: float = 0.7) -> AskResult:
+    evidence = Evidence(similarity=similarity, agreement=1.0, lexical=1.0, margin=0.1, confidence=confidence,
+                        relevance=(1.5, 1.5 - gap, 1.0), choice_confidence=choice)
+    return AskResult(question="q", outcome=Outcome.ANSWER, answer="a", confidence=confidence, citations=(), route="extractive",
+                     handoff_reason=None, latency_ms=1.0, details={"evidence": evidence.to_json(), "retrieved": retrieved})
+
+
+CASES = [
+    (EvalCase("right and sure", "answer", sources=("a.md",)), result(confidence=0.95, retrieved=["a.md", "b.md"])),
+    (EvalCase("right, less sure", "answer", sources=("a.md",)), result(confidence=0.7, retrieved=["a.md", "b.md"])),
+    (EvalCase("wrong but sure-ish", "answer", sources=("b.md",)), result(confidence=0.75, retrieved=["a.md", "b.md"])),
+    (EvalCase("split evidence", "answer", sources=("b.md",)), result(confidence=0.5, choice=0.9, gap=0.01, retrieved=["a.md", "b.md"])),
+    (EvalCase("off-topic", "handoff"), result(confidence=0.6, retrieved=["c.md"], similarity=0.45)),
+]
+PERSON = (EvalCase("a person please", "handoff", reason="customer_request"),
+          replace(result(confidence=0.0, retrieved=[]), outcome=Outcome.HANDOFF, handoff_reason=HandoffReason.CUSTOMER_REQUEST,
+                  details={"retrieved": []}))
+BASE = replace(Thresholds(), min_choice_confidence=0.8, clarify_gap=0.05)
+
+
+def test_the_risk_coverage_table_trades_wrong_answers_for_handoffs() -> None:
+    rows = {row["min_confidence"]: row for row in risk_coverage([*CASES, PERSON], thresholds=BASE)}
+    low, mid, high = rows[0.55], rows[0.8], rows[0.95]
+    assert (low["right"], low["wrong"], low["clarified"], low["offtopic_answered"]) == (0.75, 0.25, 0.25, 1.0)
+    assert (mid["right"], mid["wrong"], mid["handed_over"], mid["offtopic_answered"]) == (0.5, 0.0, 0.5, 0.0)
+    assert high["right"] == 0.5 and high["wrong"] == 0.0  # the clarification still offers the right one
+
+
+def test_a_clarification_offering_the_right_article_counts_as_right() -> None:
+    case = EvalCase("split", "answer", sources=("b.md",))
+    assert shares([(case, ("clarify", ["a.md", "b.md"]))])["right"] == 1.0
+    assert shares([(case, ("clarify", ["a.md", "c.md"]))])["right"] == 0.0
+
+
+def test_calibration_meets_the_bound_and_writes_an_includable_file() -> None:
+    # bounds of 0 allow no case (the one-case tolerance is for positive bounds on small sets)
+    found = calibrate_thresholds([*CASES, PERSON], thresholds=BASE, max_wrong=0.0, max_offtopic=0.0, max_clarified=0.3)
+    assert found is not None
+    chosen, expected = found
+    assert expected["wrong"] == 0.0 and expected["offtopic_answered"] == 0.0 and expected["right"] == 0.5
+    # no clarification allowed: fewer right then
+    strict = calibrate_thresholds([*CASES, PERSON], thresholds=BASE, max_wrong=0.0, max_offtopic=0.0, max_clarified=0.0)
+    assert strict is not None and strict[1]["clarified"] == 0.0 and strict[1]["right"] == 0.25
+    text = thresholds_toml("acme", chosen, note="test")
+    assert tomllib.loads(text)["tenants"]["acme"]["thresholds"]["min_confidence"] == chosen.min_confidence
+    report = score([c for c, _ in CASES], [r for _, r in CASES], thresholds=BASE)
+    assert len(report.risk_coverage) >= 10
+
+
+def test_a_bound_tolerates_one_case_only_below_one_over_the_bound_cases() -> None:
+    assert within(1, 17, 0.05) and not within(2, 17, 0.05)  # 0.05 x 17 < 1: one case tolerated
+    assert within(2, 40, 0.05) and not within(3, 40, 0.05)  # from 20 cases on the bound is exact
+    assert within(0, 17, 0.0) and not within(1, 17, 0.0)
+    assert within(0, 0, 0.05)
+
+
+def _sweep_cases(high_offtopic: int) -> list[tuple[EvalCase, AskResult]]:
+    """40 answerable questions answered right at confidences 0.55-0.94, 17 off-topic ones at 0.35,
+    of which `high_offtopic` score 0.96 (above every right answer)."""
+    answerable = [(EvalCase(f"q{n}", "answer", sources=("a.md",)), result(confidence=0.55 + n * 0.01, retrieved=["a.md", "b.md"]))
+                  for n in range(40)]
+    offtopic = [(EvalCase(f"o{n}", "handoff"), result(confidence=0.96 if n < high_offtopic else 0.35, retrieved=["c.md"]))
+                for n in range(17)]
+    return answerable + offtopic
+
+
+def test_one_off_topic_case_of_17_does_not_force_an_extreme_threshold() -> None:
+    found = calibrate_thresholds(_sweep_cases(1), thresholds=BASE, max_wrong=0.05)
+    assert found is not None
+    chosen, expected = found
+    assert chosen.min_confidence <= 0.55 and expected["right"] == 1.0
+    assert expected["offtopic_answered"] == round(1 / 17, 4) and expected["tolerated"] == ["offtopic_answered"]
+    # two of 17 are more than the tolerance: only a threshold above both is left, answering none
+    two = calibrate_thresholds(_sweep_cases(2), thresholds=BASE, max_wrong=0.05)
+    assert two is not None and two[0].min_confidence > 0.96 and two[1]["right"] == 0.0 and "tolerated" not in two[1]
