@@ -78,7 +78,7 @@ def reach(engine: Engine) -> None:
             pass
     except DBAPIError as exc:
         url = engine.url
-        where = f"{url.host}:{url.port or 5432}" if url.host else (url.database or "?")
+        where = (f"{url.host}:{url.port}" if url.port else url.host) if url.host else (url.database or "?")
         lines = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
         reason = without_password(lines[0] if lines else type(exc).__name__)
         if url.password:

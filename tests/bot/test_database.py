@@ -178,7 +178,7 @@ def test_an_unreachable_database_stops_the_start_naming_the_host_not_the_passwor
     from bot.services import build_services
 
     for unreachable, host in (("postgresql://support:pa55-w0rd-x@127.0.0.1:1/support", "127.0.0.1:1"),
-                              ("postgresql://support:pa55-w0rd-x@db.invalid:5432/support", "db.invalid:5432")):
+                              ("postgresql://support:pa55-w0rd-x@db.invalid/support", "db.invalid")):
         with pytest.raises(DatabaseError) as stopped:
             build_services(make_settings(tmp_path / "data", SUPPORTBOT_DATABASE_URL=unreachable))
         assert f"cannot reach the database at {host}" in str(stopped.value)
