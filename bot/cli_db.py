@@ -29,7 +29,8 @@ def db() -> None:
 @friendly
 def upgrade(revision: str) -> None:
     """Upgrade the schema to REVISION (default: head, the newest this version knows)."""
-    from bot.database import shown, upgrade as run_upgrade
+    from bot.database import shown
+    from bot.database import upgrade as run_upgrade
 
     engine = _engine()
     try:
@@ -60,7 +61,8 @@ def current() -> None:
 @friendly
 def downgrade(revision: str) -> None:
     """Downgrade the schema to REVISION: `-1` for one step back, a revision id, or `base` (drops every table)."""
-    from bot.database import downgrade as run_downgrade, shown
+    from bot.database import downgrade as run_downgrade
+    from bot.database import shown
 
     engine = _engine()
     try:

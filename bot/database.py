@@ -23,6 +23,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
@@ -114,7 +116,7 @@ def _check_known(revision: str | None) -> None:
         return
     try:
         known = _scripts().get_revision(revision)
-    except Exception:
+    except (CommandError, ResolutionError):
         known = None
     if known is None:
         raise DatabaseError(

@@ -7,8 +7,8 @@ writes it from the difference); `supportbot db upgrade` applies it to existing d
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, Index, insert

@@ -53,12 +53,14 @@ class PostgresDatabases:
         if self._unreachable is not None:
             pytest.skip(self._unreachable)
         name = f"sbt_{os.getpid()}_{len(self._made)}"
+        import psycopg
+
         try:
             with self._admin() as conn:
                 if not self._swept:
                     self._sweep(conn)
                 conn.execute(f'CREATE DATABASE "{name}"')
-        except Exception as exc:  # psycopg.OperationalError, mostly: no server answers
+        except psycopg.Error as exc:  # OperationalError, mostly: no server answers
             self._unreachable = f"PostgreSQL tests: no server answers at {self._server.host}:{self._server.port or 5432} ({exc})".splitlines()[0]
             pytest.skip(self._unreachable)
         url = self._server.set(database=name).render_as_string(hide_password=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from alembic import context
-from sqlalchemy import MetaData, String
+from sqlalchemy import MetaData
 from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 

@@ -17,7 +17,16 @@ from sqlalchemy import Engine, inspect, text
 from sqlmodel import SQLModel
 
 from bot.cli import main
-from bot.database import current, describe, downgrade, engine_url, head, make_engine, open_database, upgrade
+from bot.database import (
+    current,
+    describe,
+    downgrade,
+    engine_url,
+    head,
+    make_engine,
+    open_database,
+    upgrade,
+)
 from bot.errors import DatabaseError
 from bot.messages import MessageStore
 from bot.storage import utcnow

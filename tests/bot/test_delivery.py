@@ -17,13 +17,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
-from bot.messages import MessageStore
 from bot.database import downgrade, open_database
-from tests.databases import database_url
 from bot.dispatch import conversation_id_for
+from bot.messages import MessageStore
 from bot.web import DISPATCHER, HANDOFF, READY, build_app
 from channels.base import ConversationRef
 from tests.conftest import make_settings
+from tests.databases import database_url
 from tests.fakes.chat_app import bolt_payload, chat_client, slack_dm
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi, sign

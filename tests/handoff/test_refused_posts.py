@@ -25,15 +25,15 @@ from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import inspect
 
-from bot.metrics import Metrics
 from bot.database import downgrade, open_database
+from bot.metrics import Metrics
 from bot.storage import utcnow
-from tests.databases import database_url
 from bot.web import CONVERSATIONS, READY, SERVICES, SETTINGS, build_app
 from handoff.records import HandoffRecords
 from handoff.service import HandoffService
 from handoff.slack_staff import SlackStaffDesk
 from tests.conftest import make_settings
+from tests.databases import database_url
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi
 from tests.handoff.slack_steps import STAFF, widget
