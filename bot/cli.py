@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from bot.cli_common import friendly, load_settings
+from bot.cli_db import db
 from bot.cli_reports import audit, usage
 from bot.cli_staff import staff
 from bot.settings import DEFAULT_TENANT, Settings
@@ -53,6 +54,7 @@ def main() -> None:
 main.add_command(usage)
 main.add_command(audit)
 main.add_command(staff)
+main.add_command(db)
 
 
 @main.command()

@@ -20,13 +20,14 @@ def usage(days: int, tenant: str | None, as_json: bool) -> None:
 
     from sqlmodel import Session, col, select
 
-    from bot.storage import AuditEvent, open_database
+    from bot.database import open_database
+    from bot.storage import AuditEvent
     from policies.budget import BudgetBook
 
     settings = load_settings()
     if tenant is not None:
         settings.tenant(tenant)  # unknown: the known names in the error
-    engine = open_database(settings.database_url)
+    engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
     since = datetime.now(UTC) - timedelta(days=days)
     spend = BudgetBook(engine=engine, settings=settings).report(since=since, tenant=tenant)
     tiers: dict[str, dict[str, int]] = {}
@@ -73,10 +74,11 @@ def audit(conversation_id: str) -> None:
     from bot.assistant import PSEUDONYM_RE, audit_key, pseudonym
     from bot.errors import InputError
     from bot.settings import load_secret
-    from bot.storage import AuditLog, Conversation, open_database
+    from bot.database import open_database
+    from bot.storage import AuditLog, Conversation
 
     settings = load_settings()
-    engine = open_database(settings.database_url)
+    engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
     events = AuditLog(engine).events(conversation_id=conversation_id)
     if not events:
         with Session(engine) as session:

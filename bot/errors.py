@@ -11,6 +11,10 @@ class ConfigError(SupportbotError):
     """Missing or invalid configuration; raised at start, never later."""
 
 
+class DatabaseError(SupportbotError):
+    """The database cannot be reached, or its schema is not the one this version needs (raised at start)."""
+
+
 class InputError(SupportbotError):
     """The user's input is unusable (empty, too long, unsupported)."""
 

@@ -32,7 +32,8 @@ from bot.stages import (
     RedactStage,
     RetrieveStage,
 )
-from bot.storage import AuditLog, open_database
+from bot.database import open_database
+from bot.storage import AuditLog
 from knowledge.embedding import FastEmbedder
 from knowledge.ingest import IngestReport, Ingestor
 from knowledge.profile import TenantProfiles
@@ -159,7 +160,7 @@ def build_models(settings: Settings) -> dict[str, ChatModel]:
 
 
 def build_services(settings: Settings, *, redact: bool = True) -> Services:
-    engine = open_database(settings.database_url)
+    engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
     embedder = FastEmbedder(model=settings.embedding_model, cache_dir=settings.data_dir / "models", threads=settings.embed_threads)
     store = MilvusStore(uri=settings.milvus_uri, dim=embedder.dim)
     access = AccessPolicy(engine=engine, settings=settings)

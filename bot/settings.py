@@ -398,6 +398,9 @@ class Settings:
     # conversation tokens expire this long after issue; earlier secret keys still verify (rotation)
     token_ttl_hours: float = DEFAULT_TOKEN_TTL_HOURS
     old_secret_keys: tuple[str, ...] = ()
+    # may a start (serve, any command) upgrade the database schema? Default: yes on SQLite (one machine's
+    # data dir, first run just works), no elsewhere (the operator runs `supportbot db upgrade`, the release step)
+    database_upgrade: bool = True
 
     def tenant(self, name: str) -> TenantConfig:
         try:
@@ -422,7 +425,8 @@ class Settings:
         tenants_file = get("SUPPORTBOT_TENANTS_FILE")
         settings = cls(
             data_dir=data_dir,
-            database_url=get("SUPPORTBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'supportbot.db'}",
+            database_url=(database_url := get("SUPPORTBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'supportbot.db'}"),
+            database_upgrade=env.flag("SUPPORTBOT_DATABASE_UPGRADE", database_url.startswith("sqlite")),
             milvus_uri=get("SUPPORTBOT_MILVUS_URI") or str(data_dir / "milvus.db"),
             tenants=load_tenants(Path(tenants_file) if tenants_file else None),
             admin_token=get("SUPPORTBOT_ADMIN_TOKEN"),

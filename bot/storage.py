@@ -1,20 +1,18 @@
-"""Relational storage: sqlmodel tables and the engine (SQLite by default, PostgreSQL by URL).
+"""Relational storage: the sqlmodel tables (SQLite by default, PostgreSQL by URL; bot/database.py opens them).
 
-The schema is created at start and upgraded additively: a table or a column added to a model here is
-added to an existing database by `open_database`, so an old data directory keeps working.
+A table, column or index added here needs an Alembic revision (`python -m bot.migrations "what changed"`
+writes it from the difference); `supportbot db upgrade` applies it to existing databases.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from pathlib import Path
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Index, event, insert, inspect, text
-from sqlalchemy.schema import CreateColumn
-from sqlmodel import Field, Session, SQLModel, UniqueConstraint, create_engine, select
+from sqlalchemy import Engine, Index, insert
+from sqlmodel import Field, Session, SQLModel, UniqueConstraint, select
 
 
 def utcnow() -> datetime:
@@ -144,7 +142,7 @@ class VaultEntry(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("conversation_id", "lookup"),
         # one value per placeholder: concurrent writers numbering the same kind can't both win
-        # (an index, not a constraint, so `_upgrade` adds it to an existing database)
+        # (an index, not a constraint: revision 0008 added it to existing databases)
         Index(VAULT_PLACEHOLDER_INDEX, "conversation_id", "placeholder", unique=True),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -167,57 +165,6 @@ class AuditEvent(SQLModel, table=True):
     kind: str
     data: str = "{}"
     created_at: datetime = Field(default_factory=utcnow)
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
-def _upgrade(engine: Engine) -> None:
-    """Add columns and indexes that models have and the database lacks (additive upgrades only)."""
-    inspector = inspect(engine)
-    with engine.begin() as conn:
-        for table in SQLModel.metadata.sorted_tables:
-            if not inspector.has_table(table.name):
-                continue
-            present = {c["name"] for c in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name in present:
-                    continue
-                ddl = CreateColumn(column).compile(dialect=engine.dialect)
-                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
-            indexes = {i["name"] for i in inspector.get_indexes(table.name)}
-            for index in table.indexes:
-                if index.name not in indexes:
-                    if index.name == VAULT_PLACEHOLDER_INDEX:
-                        _drop_placeholder_collisions(conn)
-                    index.create(conn)
-
-
-def _drop_placeholder_collisions(conn: Any) -> None:
-    """Earlier versions could give one placeholder two values in a conversation (numbering by count,
-    after an entry expired). Which value such a placeholder meant is unknowable: both are dropped,
-    so it is shown as the placeholder, never as the wrong value."""
-    conn.execute(text(
-        "DELETE FROM vault WHERE (conversation_id, placeholder) IN "
-        "(SELECT conversation_id, placeholder FROM vault GROUP BY conversation_id, placeholder HAVING COUNT(*) > 1)"
-    ))
-
-
-def open_database(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-    else:
-        engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
-    _upgrade(engine)
-    return engine
 
 
 _INSERT_AUDIT = insert(AuditEvent)

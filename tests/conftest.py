@@ -17,6 +17,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bot.services import Services, build_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from tests.databases import POSTGRES, database_env  # noqa: E402
 from tests.fakes.loopback import started  # noqa: E402
 from tests.fakes.model_servers import FakeOllama, FakeOpenAI  # noqa: E402
 
@@ -24,7 +25,19 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def make_settings(data_dir: Path, **env: str) -> Settings:
+    """Settings for a data dir; on PostgreSQL (SUPPORTBOT_TEST_DATABASE) with the data dir's own database."""
+    if "SUPPORTBOT_DATABASE_URL" not in env:
+        env = {**database_env(data_dir), **env}
     return Settings.from_env({"SUPPORTBOT_DATA_DIR": str(data_dir), **env})
+
+
+def pytest_report_header() -> str:
+    return f"database: {'PostgreSQL (a database per data dir)' if POSTGRES is not None else 'SQLite'}"
+
+
+def pytest_sessionfinish() -> None:
+    if POSTGRES is not None:
+        POSTGRES.drop_all()
 
 
 @pytest.fixture(scope="module")

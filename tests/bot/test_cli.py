@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import database_env
+
 SUPPORTBOT = Path(sys.executable).parent / "supportbot"
 pytestmark = pytest.mark.skipif(not SUPPORTBOT.exists(), reason="supportbot console script not installed in this environment")
 
@@ -21,7 +23,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run(args: list[str], *, data_dir: Path, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     # the console script imports the checkout it was installed from; PYTHONPATH runs this tree's code
-    environ = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SUPPORTBOT_DATA_DIR": str(data_dir), **env}
+    environ = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SUPPORTBOT_DATA_DIR": str(data_dir),
+               **database_env(data_dir), **env}
     return subprocess.run([str(SUPPORTBOT), *args], input=stdin, capture_output=True, text=True, timeout=300, env=environ)
 
 

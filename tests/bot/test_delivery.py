@@ -17,12 +17,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
-from bot.messages import MessageStore
-from bot.storage import open_database
+from bot.database import downgrade, open_database
 from bot.dispatch import conversation_id_for
+from bot.messages import MessageStore
 from bot.web import DISPATCHER, HANDOFF, READY, build_app
 from channels.base import ConversationRef
 from tests.conftest import make_settings
+from tests.databases import database_url
 from tests.fakes.chat_app import bolt_payload, chat_client, slack_dm
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi, sign
@@ -163,14 +164,13 @@ async def test_a_slack_reply_refused_by_an_outage_arrives_once_when_slack_recove
 
 
 def test_an_existing_database_gains_the_delivery_column_and_old_replies_are_not_resent(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = open_database(url)
-    with engine.begin() as conn:  # the message table as it was before delivery was tracked
-        conn.execute(text("DROP INDEX ix_message_delivery"))
-        conn.execute(text("ALTER TABLE message DROP COLUMN delivery"))
+    url = database_url(tmp_path / "old.db")
+    engine = open_database(url, upgrade=True)
+    downgrade(engine, to="0006")  # the message table as it was before delivery was tracked
+    with engine.begin() as conn:
         conn.execute(text("INSERT INTO message (conversation_id, role, text, status, created_at) VALUES ('c1', 'bot', 'an old answer', 'done', '2026-01-01')"))
     engine.dispose()
-    engine = open_database(url)
+    engine = open_database(url, upgrade=True)
     store = MessageStore(engine)
     assert store.undelivered() == []  # sent long ago: nothing to send again
     queued = store.add("c1", role="bot", text="a new answer", delivery="queued")

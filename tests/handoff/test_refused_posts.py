@@ -25,13 +25,15 @@ from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import inspect
 
+from bot.database import downgrade, open_database
 from bot.metrics import Metrics
-from bot.storage import open_database, utcnow
+from bot.storage import utcnow
 from bot.web import CONVERSATIONS, READY, SERVICES, SETTINGS, build_app
 from handoff.records import HandoffRecords
 from handoff.service import HandoffService
 from handoff.slack_staff import SlackStaffDesk
 from tests.conftest import make_settings
+from tests.databases import database_url
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi
 from tests.handoff.slack_steps import STAFF, widget
@@ -252,16 +254,16 @@ async def test_a_restart_waits_out_a_rate_limit(client: TestClient, slack: FakeS
 
 
 def test_an_existing_database_gains_the_pause_column_and_its_handoffs_are_not_paused(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = open_database(url)
-    with engine.begin() as conn:  # the handoff table as it was before the pause was stored
-        conn.exec_driver_sql("ALTER TABLE handoff DROP COLUMN not_before")
+    url = database_url(tmp_path / "old.db")
+    engine = open_database(url, upgrade=True)
+    downgrade(engine, to="0011")  # the handoff table as it was before the pause was stored
+    with engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO handoff (conversation_id, tenant, reason, status, attempts, packet, created_at) "
             "VALUES ('c1', 'default', 'asked', 'queued', 3, '{}', '2026-01-01')"
         )
     engine.dispose()
-    engine = open_database(url)
+    engine = open_database(url, upgrade=True)
     assert "not_before" in {c["name"] for c in inspect(engine).get_columns("handoff")}
     clock = Clock()
     records = HandoffRecords(engine, now=clock)

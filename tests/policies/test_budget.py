@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.database import open_database
 from bot.errors import ConfigError
 from bot.models import ModelReply
 from bot.pipeline import Identity
 from bot.services import Services, build_services
-from bot.storage import open_database
 from policies.budget import BudgetBook, period_start
 from tests.conftest import make_settings
+from tests.databases import database_env
 from tests.fakes.model_servers import FakeOllama, FakeOpenAI
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,7 @@ PRICES = json.dumps({"gpt-4o-mini": [0.00015, 0.0006], "qwen2.5:0.5b": [0.00001,
 def book(tmp_path: Path, tenants: str, clock: list[datetime]) -> BudgetBook:
     (tmp_path / "tenants.toml").write_text(tenants)
     settings = make_settings(tmp_path / "data", SUPPORTBOT_TENANTS_FILE=str(tmp_path / "tenants.toml"), SUPPORTBOT_PRICES=PRICES)
-    return BudgetBook(engine=open_database(settings.database_url), settings=settings, clock=lambda: clock[0])
+    return BudgetBook(engine=open_database(settings.database_url, upgrade=True), settings=settings, clock=lambda: clock[0])
 
 
 def call(tokens_in: int, tokens_out: int, *, model: str = "gpt-4o-mini", tier: str = "remote") -> ModelReply:
@@ -87,7 +88,7 @@ def test_usage_reports_spend_per_day_tenant_and_user(tmp_path: Path) -> None:
     budget.record(call(10_000, 1_000), tenant="acme", user="bob", conversation_id="c2")
     budget.record(call(1_000, 0), tenant="default", user="carol", conversation_id="c3")
     env = {"SUPPORTBOT_DATA_DIR": str(tmp_path / "data"), "SUPPORTBOT_TENANTS_FILE": str(tmp_path / "tenants.toml"),
-           "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+           "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", **database_env(tmp_path / "data")}
 
     def usage(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "bot.cli", "usage", *args], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)

@@ -16,6 +16,7 @@ from bot.pipeline import Identity
 from bot.storage import AuditEvent, StoredMessage
 from bot.web import READY, SERVICES, build_app
 from tests.conftest import make_settings
+from tests.databases import on_postgres, stored_bytes
 
 SECRET_VALUES = ("Maria Lopez", "maria.lopez@example.com", "4111 1111 1111 1111", "+1 415-555-0134")
 MESSAGE = "Hi, I'm Maria Lopez (maria.lopez@example.com). My card 4111 1111 1111 1111 was charged twice, call me at +1 415-555-0134"
@@ -61,6 +62,9 @@ async def test_personal_data_is_stored_and_audited_redacted_and_restored_only_fo
     # nothing in the data directory (SQLite, Milvus Lite) holds the values in clear
     for path in (p for p in data.rglob("*") if p.is_file()):
         raw = path.read_bytes()
+        assert b"maria.lopez@example.com" not in raw and b"Maria Lopez" not in raw
+    if on_postgres():  # nor the data dir's PostgreSQL database
+        raw = stored_bytes(data)
         assert b"maria.lopez@example.com" not in raw and b"Maria Lopez" not in raw
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from bot.storage import open_database
+from bot.database import open_database
+from tests.databases import database_url, stored_bytes
 from policies.pii_patterns import iban_ok, luhn_ok
 from policies.redaction import SpacyRedactor
 from policies.vault import Vault
@@ -119,14 +120,14 @@ def test_recall_on_presidio_synthetic_data(redactor: SpacyRedactor, shared_data:
 
 # --- the vault ---------------------------------------------------------------------------------
 def test_vault_keeps_originals_encrypted_per_conversation_and_expiring(tmp_path: Path, redactor: SpacyRedactor) -> None:
-    engine = open_database(f"sqlite:///{tmp_path / 'v.db'}")
+    engine = open_database(database_url(tmp_path / "v.db"), upgrade=True)
     vault = Vault(engine=engine, secret=b"s3cret", ttl=timedelta(hours=1))
     first = vault.conversation("c1")
     a = redactor.redact_sync("I'm Anna Kowalski, anna@example.com", vault=first).redacted
     b = redactor.redact_sync("again: anna@example.com and zoe@example.com", vault=first).redacted
     assert a == "I'm <PERSON_1>, <EMAIL_1>" and b == "again: <EMAIL_1> and <EMAIL_2>"
     # only this conversation's vault gives the values back, also after a restart (new objects)
-    reopened = Vault(engine=open_database(f"sqlite:///{tmp_path / 'v.db'}"), secret=b"s3cret", ttl=timedelta(hours=1))
+    reopened = Vault(engine=open_database(database_url(tmp_path / "v.db"), upgrade=True), secret=b"s3cret", ttl=timedelta(hours=1))
     assert reopened.conversation("c1").restore("Thanks <PERSON_1>, we wrote to <EMAIL_1>.") == "Thanks Anna Kowalski, we wrote to anna@example.com."
     assert reopened.conversation("c2").restore("<EMAIL_1>") == "<EMAIL_1>"
     # another conversation numbers on its own
@@ -134,7 +135,7 @@ def test_vault_keeps_originals_encrypted_per_conversation_and_expiring(tmp_path:
     # a wrong key restores nothing
     assert Vault(engine=engine, secret=b"other", ttl=timedelta(hours=1)).conversation("c1").restore("<EMAIL_1>") == "<EMAIL_1>"
     # at rest: no plaintext anywhere in the database file
-    raw = (tmp_path / "v.db").read_bytes()
+    raw = stored_bytes(tmp_path / "v.db")
     assert b"anna@example.com" not in raw and b"Kowalski" not in raw
     # expired values are no longer restored and are purged
     from bot.storage import utcnow
@@ -191,7 +192,7 @@ def test_a_new_value_never_takes_the_placeholder_of_an_expired_one(tmp_path: Pat
 
     from bot.storage import VaultEntry, utcnow
 
-    engine = open_database(f"sqlite:///{tmp_path / 'v.db'}")
+    engine = open_database(database_url(tmp_path / "v.db"), upgrade=True)
     vault = Vault(engine=engine, secret=b"s3cret", ttl=timedelta(hours=1))
     conversation = vault.conversation("c1")
     assert redactor.redact_sync("anna@example.com and bob@example.com", vault=conversation).redacted == "<EMAIL_1> and <EMAIL_2>"
@@ -201,27 +202,28 @@ def test_a_new_value_never_takes_the_placeholder_of_an_expired_one(tmp_path: Pat
     assert redactor.redact_sync("write to carol@example.com", vault=conversation).redacted == "write to <EMAIL_3>"
     assert redactor.redact_sync("anna@example.com again", vault=conversation).redacted == "<EMAIL_4> again"  # forgotten: a new value
     assert conversation.restore("<EMAIL_1> <EMAIL_2> <EMAIL_3> <EMAIL_4>") == "<EMAIL_1> bob@example.com carol@example.com anna@example.com"
-    assert b"anna@example.com" not in (tmp_path / "v.db").read_bytes()
+    assert b"anna@example.com" not in stored_bytes(tmp_path / "v.db")
 
 
 def test_one_placeholder_holds_one_value_also_in_an_upgraded_database(tmp_path: Path) -> None:
-    import sqlite3
-
+    from sqlalchemy import insert
     from sqlalchemy.exc import IntegrityError
     from sqlmodel import Session, select
 
+    from bot.database import downgrade
     from bot.storage import VaultEntry, utcnow
 
-    path = tmp_path / "old.db"
-    open_database(f"sqlite:///{path}").dispose()
-    with sqlite3.connect(path) as db:  # as an earlier version left it: no unique index, a collision
-        db.execute("DROP INDEX ux_vault_conversation_placeholder")
-        for n, (placeholder, lookup) in enumerate([("<EMAIL_2>", "a"), ("<EMAIL_2>", "b"), ("<EMAIL_1>", "c")]):
-            db.execute(
-                "INSERT INTO vault (conversation_id, placeholder, kind, lookup, ciphertext, expires_at) VALUES (?, ?, 'EMAIL', ?, 'x', ?)",
-                ("c1", placeholder, lookup, (utcnow() + timedelta(hours=n + 1)).isoformat(" ")),
-            )
-    engine = open_database(f"sqlite:///{path}")
+    url = database_url(tmp_path / "old.db")
+    engine = open_database(url, upgrade=True)
+    downgrade(engine, to="0007")  # as an earlier version left it: no unique index, so a collision could happen
+    with engine.begin() as conn:
+        conn.execute(insert(VaultEntry), [
+            {"conversation_id": "c1", "placeholder": placeholder, "kind": "EMAIL", "lookup": lookup, "ciphertext": "x",
+             "expires_at": utcnow() + timedelta(hours=n + 1)}
+            for n, (placeholder, lookup) in enumerate([("<EMAIL_2>", "a"), ("<EMAIL_2>", "b"), ("<EMAIL_1>", "c")])
+        ])
+    engine.dispose()
+    engine = open_database(url, upgrade=True)
     with Session(engine) as session:
         assert [e.placeholder for e in session.exec(select(VaultEntry))] == ["<EMAIL_1>"]  # which value <EMAIL_2> meant is unknowable
         session.add(VaultEntry(conversation_id="c1", placeholder="<EMAIL_1>", kind="EMAIL", lookup="d", ciphertext="x", expires_at=utcnow()))

@@ -1,0 +1,38 @@
+"""conversation.streaming (answer streamed into a platform message)
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-01 23:29:33.758936
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0010'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+
+def in_layout(inspector: Any) -> bool:
+    """Whether a database made before migrations (by create_all) already has this revision's change."""
+    return _has_column(inspector, "conversation", "streaming")
+
+
+def _has_column(inspector: Any, table: str, column: str) -> bool:
+    return inspector.has_table(table) and column in {c["name"] for c in inspector.get_columns(table)}
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('conversation', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('streaming', sa.String(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('conversation', schema=None) as batch_op:
+        batch_op.drop_column('streaming')
+
