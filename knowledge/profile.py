@@ -27,6 +27,7 @@ import numpy as np
 
 from knowledge.chunking import Chunk
 from knowledge.retrieval import Passage
+from knowledge.vocabulary import Scope, scope_of
 
 PROBES = 100
 # two chunks whose dense vectors are this alike say the same thing (an FAQ row and its article);
@@ -70,7 +71,6 @@ def kin(passages: Sequence[Passage]) -> tuple[float, ...]:
     return tuple(alike(p) for p in passages)
 
 
-Scope = tuple[str, tuple[str, ...]]
 
 
 class TenantProfiles:
@@ -84,10 +84,6 @@ class TenantProfiles:
         self._profiles: dict[Scope, Profile] = {}
         self._lock = threading.Lock()
 
-    @staticmethod
-    def _scope(tenant: str, access_keys: Iterable[str]) -> Scope:
-        return tenant, tuple(sorted(set(access_keys)))
-
     def refresh(self, tenant: str | None = None) -> None:
         with self._lock:
             for scope in [s for s in self._profiles if tenant is None or s[0] == tenant]:
@@ -95,11 +91,11 @@ class TenantProfiles:
 
     def cached(self, tenant: str, access_keys: Iterable[str]) -> Profile | None:
         with self._lock:
-            return self._profiles.get(self._scope(tenant, access_keys))
+            return self._profiles.get(scope_of(tenant, access_keys))
 
     def get(self, tenant: str, access_keys: Iterable[str]) -> Profile:
         """Synchronous (embedding, Milvus); run it in a thread."""
-        scope = self._scope(tenant, access_keys)
+        scope = scope_of(tenant, access_keys)
         found = self.cached(*scope)
         if found is None:
             found = self._measure(scope)

@@ -50,6 +50,11 @@ def _stems(word: str) -> set[str]:
 Scope = tuple[str, tuple[str, ...]]  # (tenant, the access keys an asker may read)
 
 
+def scope_of(tenant: str, access_keys: Iterable[str]) -> Scope:
+    """The key of what is cached per tenant and set of access keys (here and in knowledge/profile.py)."""
+    return tenant, tuple(sorted(set(access_keys)))
+
+
 class TenantVocabulary:
     """Known words per (tenant, access keys): only from chunks the asker may read. Built from every
     chunk, a guest's outcome (answered, or handed off for an unknown word) would tell which rare
@@ -61,10 +66,6 @@ class TenantVocabulary:
         self._near: dict[Scope, dict[str, bool]] = {}  # scope -> word -> close to a known word (a typo)
         self._lock = threading.Lock()
 
-    @staticmethod
-    def _scope(tenant: str, access_keys: Iterable[str]) -> Scope:
-        return tenant, tuple(sorted(set(access_keys)))
-
     def refresh(self, tenant: str | None = None) -> None:
         with self._lock:
             for scope in [s for s in self._words if tenant is None or s[0] == tenant]:
@@ -73,7 +74,7 @@ class TenantVocabulary:
 
     def is_cached(self, tenant: str, access_keys: Iterable[str]) -> bool:
         with self._lock:
-            return self._scope(tenant, access_keys) in self._words
+            return scope_of(tenant, access_keys) in self._words
 
     def _known_words(self, scope: Scope) -> frozenset[str]:
         with self._lock:
@@ -104,7 +105,7 @@ class TenantVocabulary:
     def unknown_terms(self, text: str, *, tenant: str, access_keys: Iterable[str]) -> list[tuple[str, bool]]:
         """(word, whether it is written like a name: capitalised, not first in a sentence), against
         the words of the chunks `access_keys` may read."""
-        scope = self._scope(tenant, access_keys)
+        scope = scope_of(tenant, access_keys)
         known = self._known_words(scope)
         if not known:
             return []
