@@ -1,5 +1,5 @@
 """Customers keep writing on Slack through a 60-second outage of Slack's Web API: how many messages
-are acknowledged, stored, answered, answered twice and lost, and how long the last answer takes once
+are acknowledged, answered, answered twice and lost, and how long the last answer takes once
 Slack is back.
 
     python bench/bench_slack_outage.py [--outage 60] [--rate 2] [--before 10] [--after 10]
@@ -27,6 +27,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fakes.chat_app import chat_client, slack_dm  # noqa: E402
+from tests.fakes.loopback import started  # noqa: E402
 from tests.fakes.slack_api import FakeSlackApi, sign  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramApi  # noqa: E402
 from tests.handoff.slack_steps import SECRET  # noqa: E402
@@ -41,42 +42,39 @@ def answers(slack: FakeSlackApi, channel: str) -> int:
 
 async def run(*, outage: float, rate: float, before: float, after: float) -> None:
     telegram, slack = FakeTelegramApi(), FakeSlackApi()
-    await telegram.start()
-    await slack.start()
     sent: list[tuple[str, float]] = []
     acknowledged = 0
     with tempfile.TemporaryDirectory() as tmp:
-        async with chat_client(Path(tmp), telegram, slack, bot_token="123456:BENCH", webhook_secret="bench") as client:
+        async with started(telegram, slack):
+            async with chat_client(Path(tmp), telegram, slack, bot_token="123456:BENCH", webhook_secret="bench") as client:
 
-            async def write(seconds: float) -> None:
-                nonlocal acknowledged
-                end = time.monotonic() + seconds
-                while time.monotonic() < end:
-                    n = len(sent)
-                    channel = f"D9{n:05d}"
-                    body = slack_dm(SHARED, QUESTIONS[n % len(QUESTIONS)], channel=channel, ts=100000 + n)
-                    raw = json.dumps(body)
-                    response = await client.post("/slack/events", data=raw,
-                                                 headers={"Content-Type": "application/json", **sign(SECRET, raw)})
-                    acknowledged += response.status == 200
-                    sent.append((channel, time.monotonic()))
-                    await asyncio.sleep(1 / rate)
+                async def write(seconds: float) -> None:
+                    nonlocal acknowledged
+                    end = time.monotonic() + seconds
+                    while time.monotonic() < end:
+                        n = len(sent)
+                        channel = f"D9{n:05d}"
+                        body = slack_dm(SHARED, QUESTIONS[n % len(QUESTIONS)], channel=channel, ts=100000 + n)
+                        raw = json.dumps(body)
+                        response = await client.post("/slack/events", data=raw,
+                                                     headers={"Content-Type": "application/json", **sign(SECRET, raw)})
+                        acknowledged += response.status == 200
+                        sent.append((channel, time.monotonic()))
+                        await asyncio.sleep(1 / rate)
 
-            await write(before)
-            await slack.go_down()
-            down_at = time.monotonic()
-            await write(outage)
-            await slack.come_back()
-            back_at = time.monotonic()
-            print(f"Slack's Web API refused connections for {back_at - down_at:.0f} s")
-            await write(after)
-            deadline = time.monotonic() + 600
-            while time.monotonic() < deadline and any(answers(slack, channel) == 0 for channel, _ in sent):
-                await asyncio.sleep(0.5)
-            all_answered_at = time.monotonic()
-            await asyncio.sleep(2.0)  # a second answer would come now, if any
-    await slack.stop()
-    await telegram.stop()
+                await write(before)
+                await slack.go_down()
+                down_at = time.monotonic()
+                await write(outage)
+                await slack.come_back()
+                back_at = time.monotonic()
+                print(f"Slack's Web API refused connections for {back_at - down_at:.0f} s")
+                await write(after)
+                deadline = time.monotonic() + 600
+                while time.monotonic() < deadline and any(answers(slack, channel) == 0 for channel, _ in sent):
+                    await asyncio.sleep(0.5)
+                all_answered_at = time.monotonic()
+                await asyncio.sleep(2.0)  # a second answer would come now, if any
     counts = [answers(slack, channel) for channel, _ in sent]
     during = [answers(slack, channel) for channel, at in sent if down_at <= at < back_at]
     print(f"messages sent:        {len(sent)} ({len(during)} during the outage)")
