@@ -102,7 +102,7 @@ ROUTING = Table({
     "hard_examples": texts, "easy_examples": texts,
 })
 BUDGET = Table({
-    "period": choice("day", "week", "month"), "tenant_usd": number(low=0), "user_usd": number(low=0),
+    "period": choice("day", "week", "month"), "tenant_usd": number(low=0), "user_usd": number(low=0), "anonymous_usd": number(low=0),
 })
 TOPIC = Table({
     "examples": texts, "channel": text, "mention": text, "human_only": boolean, "max_amount": number(low=0),

@@ -168,6 +168,16 @@ class HandoffService:
         return packet, messages
 
     async def _announce(self, handoff: Handoff, *, reminder: bool = False) -> bool:
+        """Post the card (or a reminder) once. `escalate` and the timer's `tick` may both come here for
+        the same handoff (a tick while the first card is on its way): under the conversation's lock, the
+        one that comes second sees the card stored and posts nothing."""
+        async with self._lock(handoff.conversation_id):
+            fresh = await asyncio.to_thread(self.get, handoff.id or 0)
+            if fresh is None or (fresh.status != "queued" if not reminder else fresh.announced_at != handoff.announced_at):
+                return False
+            return await self._post_card(fresh, reminder=reminder)
+
+    async def _post_card(self, handoff: Handoff, *, reminder: bool) -> bool:
         if self.desk is None or not handoff.staff_channel:
             return False
         position, _ = await asyncio.to_thread(self.queue_position, handoff)

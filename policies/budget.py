@@ -6,7 +6,11 @@ still affordable. Over budget steps down (remote → local → extractive), neve
 period = "day"            # "day", "week" (from Monday) or "month": when spend resets (UTC)
 tenant_usd = 20.0         # all of acme's model calls in one period
 user_usd = 0.50           # one customer's model calls in one period
+anonymous_usd = 2.0       # all anonymous widget visitors' model calls together in one period
 ```
+An anonymous widget visitor has no identity a per-user budget could follow (a new conversation is a
+new visitor), so they share one budget: a flood of anonymous conversations can spend `anonymous_usd`,
+not the whole `tenant_usd`, and signed-in customers keep theirs.
 Any other period, or a budget that is no number, is refused when the app starts (ConfigError).
 Prices come from SUPPORTBOT_PRICES (USD per 1,000 tokens in and out, per model: gpt-4o-mini at
 $0.15 / $0.60 per million tokens is `[0.00015, 0.0006]`); a remote model without a price is charged
@@ -37,6 +41,10 @@ class Budget:
     period: str = "day"
     tenant_usd: float | None = None
     user_usd: float | None = None
+    anonymous_usd: float | None = None
+
+
+BUDGET_KEYS = ("tenant_usd", "user_usd", "anonymous_usd")
 
 
 def budget_for(raw: dict[str, Any] | Any) -> Budget:
@@ -45,12 +53,12 @@ def budget_for(raw: dict[str, Any] | Any) -> Budget:
     if period not in PERIODS:
         raise ConfigError(f"budget period {period!r} is not one of {', '.join(PERIODS)}")
     try:
-        limits = {key: float(data[key]) for key in ("tenant_usd", "user_usd") if key in data}
+        limits = {key: float(data[key]) for key in BUDGET_KEYS if key in data}
     except (TypeError, ValueError):
-        raise ConfigError("budget tenant_usd and user_usd must be numbers of US dollars") from None
+        raise ConfigError("budget tenant_usd, user_usd and anonymous_usd must be numbers of US dollars") from None
     if any(v < 0 for v in limits.values()):
-        raise ConfigError("budget tenant_usd and user_usd cannot be negative")
-    return Budget(period=period, tenant_usd=limits.get("tenant_usd"), user_usd=limits.get("user_usd"))
+        raise ConfigError("budget tenant_usd, user_usd and anonymous_usd cannot be negative")
+    return Budget(period=period, **limits)
 
 
 def period_start(period: str, now: datetime) -> datetime:
@@ -85,26 +93,33 @@ class BudgetBook:
             session.commit()
         return cost
 
-    def spent(self, *, tenant: str, user: str | None = None, since: datetime) -> float:
+    def spent(self, *, tenant: str, user: str | None = None, anonymous: bool = False, since: datetime) -> float:
+        """The tenant's spend since `since`: all of it, one user's, or (anonymous) that of every
+        conversation without a user."""
         with Session(self._engine) as session:
             query = select(func.coalesce(func.sum(Usage.cost_usd), 0.0)).where(Usage.tenant == tenant, col(Usage.created_at) >= since)
             if user is not None:
                 query = query.where(Usage.user == user)
+            elif anonymous:
+                query = query.where(col(Usage.user).is_(None))
             return float(session.exec(query).one())
 
     def allows(self, tier: str, *, tenant: str, user: str | None, now: datetime | None = None) -> bool:
-        """Whether a call on this tier still fits the tenant's and the user's budget for the period."""
+        """Whether a call on this tier still fits the tenant's and the user's (or, with no user, the
+        anonymous visitors') budget for the period."""
         if tier == "extractive":
             return True
         budget = budget_for(self._settings.tenant(tenant).raw)
-        if budget.tenant_usd is None and budget.user_usd is None:
+        if budget.tenant_usd is None and budget.user_usd is None and budget.anonymous_usd is None:
             return True
         since = period_start(budget.period, now or self._clock())
         if tier == "local" and self._settings.local_model not in self._settings.prices:
             return True  # the local model costs nothing unless it has a price
         if budget.tenant_usd is not None and self.spent(tenant=tenant, since=since) >= budget.tenant_usd:
             return False
-        return not (budget.user_usd is not None and user is not None and self.spent(tenant=tenant, user=user, since=since) >= budget.user_usd)
+        if user is None:
+            return budget.anonymous_usd is None or self.spent(tenant=tenant, anonymous=True, since=since) < budget.anonymous_usd
+        return budget.user_usd is None or self.spent(tenant=tenant, user=user, since=since) < budget.user_usd
 
     def report(self, *, since: datetime, tenant: str | None = None) -> dict[str, Any]:
         """Spend and calls per tenant, user, tier and day (UTC), for `supportbot usage` and the dashboard."""

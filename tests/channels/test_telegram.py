@@ -437,8 +437,6 @@ async def test_files_sent_before_a_handoff_are_listed_for_staff_and_later_ones_r
     assert len(sent_to(telegram, chat)) == sent_before  # the bot said nothing
 
 
-@pytest.mark.xfail(strict=False, reason="known race, seen once in CI under load: the upload went to the thread of a card "
-                   "posted a second time (ts 1029 vs the handoff's 1030); under investigation, see the stop-15 note")
 async def test_a_customers_photo_is_uploaded_into_the_staff_thread(
     client: TestClient, fakes: tuple[FilesBotApi, FakeSlackApi], examples: dict, aiogram: dict[str, Any]
 ) -> None:

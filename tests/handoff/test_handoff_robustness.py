@@ -33,6 +33,12 @@ class ThreadOutageSlack(FakeSlackApi):
         super().__init__()
         self.threads_down = False
         self.thread_posts: list[dict[str, Any]] = []  # the ones Slack took (`calls` also holds refused attempts)
+        self.post_delay = 0.0  # seconds Slack takes to answer chat.postMessage (a slow Slack under load)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if self.post_delay and request.match_info["method"] == "chat.postMessage":
+            await asyncio.sleep(self.post_delay)
+        return await super()._handle(request)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "chat.postMessage" and args.get("thread_ts"):
@@ -73,6 +79,7 @@ async def client(slack: ThreadOutageSlack, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture(autouse=True)
 def slack_up(slack: ThreadOutageSlack) -> None:
     slack.threads_down = False
+    slack.post_delay = 0.0
     slack.failing.clear()
 
 
@@ -184,6 +191,21 @@ async def test_what_slack_could_not_take_is_posted_once_it_is_back_and_the_card_
     assert posts[0].startswith("Transcript") and posts[1:] == ["*Customer:* still there?", "*Customer:* it's urgent"]
     await handoffs.tick()
     assert len(in_thread(slack, handoff.thread_ts)) == 3 and len(cards_of(slack, handoff.id)) == 1
+
+
+async def test_the_timer_firing_while_the_first_card_is_on_its_way_posts_no_second_card(client: TestClient, slack: ThreadOutageSlack) -> None:
+    # seen under load: the card was posted twice and the customer's files went to the first one's thread
+    handoffs = client.app[HANDOFF]
+    slack.post_delay = 1.0
+    conversation, auth, _, _ = await widget(client)
+    await say(client, conversation, auth, "How do I delete a page?")
+    asking = asyncio.ensure_future(say(client, conversation, auth, "I want to talk to a person"))
+    queued = await until(lambda: handoffs.current(conversation))
+    await asyncio.gather(*(handoffs.tick() for _ in range(3)))  # the timer, while Slack takes its time with the card
+    await asking
+    handoff = await until(lambda: (h := handoffs.get(queued.id)) is not None and h.thread_ts and h)
+    await handoffs.tick()
+    assert len(cards_of(slack, handoff.id)) == 1
 
 
 async def test_a_slack_retry_of_a_staff_reply_is_audited_once(client: TestClient, slack: ThreadOutageSlack) -> None:

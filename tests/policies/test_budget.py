@@ -63,6 +63,21 @@ def test_a_customers_own_limit_stops_only_that_customer(tmp_path: Path) -> None:
     assert budget.allows("remote", tenant="default", user="someone-else")
 
 
+def test_anonymous_visitors_share_one_budget_that_leaves_signed_in_customers_theirs(tmp_path: Path) -> None:
+    clock = [datetime(2026, 11, 25, 10, tzinfo=UTC)]
+    budget = book(tmp_path, "[tenants.default]\n[tenants.default.budget]\nanonymous_usd = 0.01\ntenant_usd = 1.0\n", clock)
+    budget.record(call(20_000, 10_000), tenant="default", user=None, conversation_id="a1")  # $0.009
+    assert budget.allows("remote", tenant="default", user=None)
+    budget.record(call(10_000, 0), tenant="default", user=None, conversation_id="a2")  # another visitor: $0.0105 in all
+    assert not budget.allows("remote", tenant="default", user=None)  # every anonymous visitor steps down now
+    assert budget.allows("extractive", tenant="default", user=None)
+    assert budget.allows("remote", tenant="default", user="signed-in")  # a known customer is not held back
+    clock[0] = datetime(2026, 11, 26, 0, 1, tzinfo=UTC)
+    assert budget.allows("remote", tenant="default", user=None)  # a new day
+    with pytest.raises(ConfigError, match="anonymous_usd must be a number"):
+        book(tmp_path, '[tenants.default]\n[tenants.acme.budget]\nanonymous_usd = "some"\n', clock)
+
+
 @pytest.mark.parametrize(("period", "spent_at", "still_over", "reset_at"), [
     ("day", datetime(2026, 11, 25, 23, 50, tzinfo=UTC), datetime(2026, 11, 25, 23, 59, tzinfo=UTC), datetime(2026, 11, 26, 0, 1, tzinfo=UTC)),
     # 2026-11-25 is a Wednesday: the week runs to Sunday night
