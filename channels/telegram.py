@@ -23,9 +23,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
-from bot.errors import InputError
-from bot.links import absolute_url
-from channels.base import Attachment, Button, ConversationRef, FileContent, InboundMessage, Reply
+from bot.core.errors import InputError
+from bot.core.links import absolute_url
+from bot.core.channel import Attachment, Button, ConversationRef, FileContent, InboundMessage, Reply
 from channels.json_payloads import storable
 from channels.telegram_stream import LiveAnswers
 
@@ -59,7 +59,7 @@ def render_html(reply: Reply) -> str:
     text = html.escape(reply.text)
     if reply.author and reply.role == "agent":
         text = f"<b>{html.escape(reply.author)}</b>: {text}"
-    # only a safe absolute http(s) URL becomes a link (bot/links.py): a stored URL may predate the
+    # only a safe absolute http(s) URL becomes a link (bot/core/links.py): a stored URL may predate the
     # check at ingest, and Telegram can't resolve a link relative to the help site
     links = [
         f'<a href="{html.escape(url, quote=True)}">{html.escape(c.title)}</a>' if (url := absolute_url(c.url)) else html.escape(c.title)

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
-from bot.storage import Conversation, Handoff, StaffPost
-from handoff.packet import Attempt, Packet
-from handoff.states import State, check
+from bot.core.tables import Conversation, Handoff, StaffPost
+from bot.core.packet import Attempt, Packet
+from bot.core.handoff_states import State, check
 
 OPEN = ("queued", "open")  # waiting for someone to claim
 FAILED = "failed:"  # a post Slack refused for good: its kind becomes "failed:<kind>:<Slack's error>", never posted

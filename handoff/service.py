@@ -1,8 +1,8 @@
 """The handoff service: escalate, queue, claim, relay, resolve, hand back. Every step persisted and audited.
 
-It owns the conversation state (handoff/states.py). While people own a conversation the bot never
+It owns the conversation state (bot/core/handoff_states.py). While people own a conversation the bot never
 answers: customer messages are relayed to the staff thread. The staff side is a `StaffDesk` (the
-Slack staff channel, handoff/slack_staff.py); when it is missing or down, handoffs stay queued and
+Slack staff channel, channels/slack_staff.py); when it is missing or down, handoffs stay queued and
 are announced by `tick()` once it is back, and the customer is told a person will follow up anyway.
 Every post to a staff thread (the transcript, relayed customer messages and files) goes through its
 stored, ordered queue (`ThreadPosts`, handoff/thread_posts.py); a card that was posted is never posted again.
@@ -25,21 +25,21 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from bot import texts
-from bot.settings import Settings
-from bot.storage import AuditLog, Conversation, Handoff, utcnow
-from handoff.desk import DeskThread, StaffAction, StaffDesk, StaffMember
-from handoff.packet import Packet, build_packet
+from bot.core import texts
+from bot.core.config import Settings
+from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
+from bot.core.desk import DeskThread, StaffAction, StaffDesk, StaffMember
+from bot.core.packet import Packet, build_packet
 from handoff.summary import HandoffSummarizer
-from handoff.policy import HandoffPolicy, policy_from
+from bot.core.handoff_policy import HandoffPolicy, policy_from
 from handoff.records import OPEN, HandoffRecords, aware, packet_of
-from handoff.states import HUMAN_OWNED, State
-# the errors a `StaffDesk` raises, importable from here too (handoff/slack_staff.py does)
+from bot.core.handoff_states import HUMAN_OWNED, State
+# the errors a `StaffDesk` raises, importable from here too (channels/slack_staff.py does)
 from handoff.thread_posts import StaffPostRefused, ThreadPosts
 from policies.pii_patterns import EMAIL
 
 if TYPE_CHECKING:
-    from bot.conversations import ConversationService
+    from bot.engine.conversations import ConversationService
     from policies.topics import TopicDetector
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class HandoffService:
         topics: TopicDetector | None = None, now: Callable[[], datetime] = utcnow,
         observe: Callable[..., None] | None = None, summarizer: HandoffSummarizer | None = None,
     ) -> None:
-        """`observe(step, reason=..., waited_seconds=..., error=...)`: metrics hook (bot.metrics.Metrics.handoff)."""
+        """`observe(step, reason=..., waited_seconds=..., error=...)`: metrics hook (bot.app.metrics.Metrics.handoff)."""
         self._observe = observe or (lambda *a, **k: None)
         self._summarizer = summarizer  # writes the staff summary with a model the tenant allows (else built from the messages)
         self._records = HandoffRecords(engine, now=now)
@@ -234,7 +234,7 @@ class HandoffService:
         await self._conversations.post_message(handoff.conversation_id, role="system", text=text)
 
     async def _say(self, conversation_id: str, key: str, *, payload: dict[str, Any] | None = None, **fields: str) -> None:
-        """One of the bot's own texts (bot/texts.py) to the customer, in their language."""
+        """One of the bot's own texts (bot/core/texts.py) to the customer, in their language."""
         lang = await asyncio.to_thread(self._conversations.language, conversation_id)
         await self._conversations.post_message(conversation_id, role="system", text=texts.text(key, lang, **fields), payload=payload)
 

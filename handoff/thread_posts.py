@@ -20,15 +20,15 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.errors import SupportbotError
-from bot.storage import AuditLog, Handoff
-from handoff.policy import HandoffPolicy
+from bot.core.errors import SupportbotError
+from bot.core.tables import AuditLog, Handoff
+from bot.core.handoff_policy import HandoffPolicy
 from handoff.records import HandoffRecords, aware
 from channels.telegram import split_message
 
 if TYPE_CHECKING:
-    from bot.conversations import ConversationService
-    from handoff.desk import StaffDesk
+    from bot.engine.conversations import ConversationService
+    from bot.core.desk import StaffDesk
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class ThreadPosts:
                     await self.wait_if_asked(handoff, exc)
                     return
                 # marked once Slack took it: a crash right between the two posts it again at the next
-                # start (once), the same trade the reply delivery makes (bot/dispatch.py); never lost
+                # start (once), the same trade the reply delivery makes (bot/engine/dispatch.py); never lost
                 await asyncio.to_thread(self._records.mark_posted, post_id)
                 if handoff.not_before is not None:  # a pause that ran out: Slack takes posts again
                     handoff = await asyncio.to_thread(self._records.save, handoff, not_before=None)

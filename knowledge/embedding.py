@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.errors import ConfigError
+from bot.core.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.pipeline import Turn
-from bot.settings import Settings
+from bot.engine.pipeline import Turn
+from bot.core.config import Settings
 from knowledge.embedding import Embedder
 
 EXTRACTIVE, LOCAL, REMOTE = "extractive", "local", "remote"

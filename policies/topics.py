@@ -1,7 +1,7 @@
 """Handoff topics by meaning: which team a conversation belongs to, and topics only people handle.
 
 A tenant lists example phrases per topic (`[tenants.x.handoff.topics.<name>]`, see
-handoff/policy.py). A message belongs to the topic whose examples it is closest to, if close enough.
+bot/core/handoff_policy.py). A message belongs to the topic whose examples it is closest to, if close enough.
 `HumanOnlyStage` stops the pipeline with a `policy` handoff for topics marked `human_only` (for a
 topic with `max_amount`, only when the message names a larger sum: "refunds over $100").
 """
@@ -12,9 +12,9 @@ import threading
 
 import numpy as np
 
-from bot.pipeline import HandoffReason, Outcome, Turn
-from bot.settings import Settings
-from handoff.policy import Topic, policy_from
+from bot.engine.pipeline import HandoffReason, Outcome, Turn
+from bot.core.config import Settings
+from bot.core.handoff_policy import Topic, policy_from
 from knowledge.embedding import Embedder
 
 MIN_SIMILARITY = 0.55

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, String, cast, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.storage import VaultEntry, utcnow
+from bot.core.tables import VaultEntry, utcnow
 from policies.pii_patterns import PLACEHOLDER_RE, normalize
 
 logger = logging.getLogger(__name__)
