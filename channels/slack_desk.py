@@ -18,7 +18,7 @@ from bot.core.tables import Handoff
 from bot.core.channel import Attachment, FileContent
 from bot.core.desk import STATUS_TEXT, DeskThread
 from bot.core.packet import Packet
-from handoff.thread_posts import StaffDeskBusy, StaffPostRefused
+from bot.core.desk import StaffDeskBusy, StaffPostRefused
 
 logger = logging.getLogger(__name__)
 

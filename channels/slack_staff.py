@@ -36,10 +36,10 @@ from bot.core.desk import StaffAction, StaffMember
 from channels.slack_desk import SlackStaffDesk
 
 if TYPE_CHECKING:
-    from bot.engine.dispatch import Dispatcher
-    from handoff.service import HandoffService
+    from bot.core.ports import Inbox as Dispatcher, StaffActions as HandoffService
 
 logger = logging.getLogger(__name__)
+
 
 def staff_channels(settings: Settings) -> set[str]:
     from bot.core.handoff_policy import policy_from
@@ -152,6 +152,13 @@ class SlackApp:
         self._staff_channels = staff_channels(settings)
         self._names: dict[str, str] = {}
         self._register()
+
+    def socket_mode(self, app_token: str) -> tuple[Callable[[], Awaitable[None]], Callable[[], Awaitable[None]]]:
+        """Events over Slack's Socket Mode (no public URL): its connect and close, for the app's start and stop."""
+        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+        socket = AsyncSocketModeHandler(self.bolt, app_token)
+        return socket.connect_async, socket.close_async
 
     async def _name(self, user_id: str) -> str:
         if user_id not in self._names:

@@ -23,6 +23,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
+from bot.core.text_split import split_message
 from bot.core.errors import InputError
 from bot.core.links import absolute_url
 from bot.core.channel import Attachment, Button, ConversationRef, FileContent, InboundMessage, Reply
@@ -76,30 +77,6 @@ def forbidden() -> web.Response:
     return web.json_response({"error": "forbidden"}, status=401)
 
 
-
-
-def split_message(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split at paragraph, line or word boundaries, never inside an HTML tag or entity."""
-    parts: list[str] = []
-    while len(text) > limit:
-        window = text[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"))
-        if cut < limit // 2:
-            cut = window.rfind(" ")
-        if cut < limit // 2:
-            cut = limit
-        # don't cut through an entity (&amp;) or a tag (<a href=...>)
-        amp, semi = window.rfind("&", 0, cut), window.rfind(";", 0, cut)
-        if amp > semi:
-            cut = amp
-        lt, gt = window.rfind("<", 0, cut), window.rfind(">", 0, cut)
-        if lt > gt:
-            cut = lt
-        parts.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    if text:
-        parts.append(text)
-    return parts
 
 
 def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:

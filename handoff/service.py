@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 from bot.core import texts
 from bot.core.config import Settings
 from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
+from bot.core.events import Claimed, EventBus, Resolved, ReturnedToBot, StaffReplied
 from bot.core.desk import DeskThread, StaffAction, StaffDesk, StaffMember
 from bot.core.packet import Packet, build_packet
 from handoff.summary import HandoffSummarizer
@@ -39,7 +40,7 @@ from handoff.thread_posts import StaffPostRefused, ThreadPosts
 from policies.pii_patterns import EMAIL
 
 if TYPE_CHECKING:
-    from bot.engine.conversations import ConversationService
+    from bot.core.ports import Conversations as ConversationService
     from policies.topics import TopicDetector
 
 logger = logging.getLogger(__name__)
@@ -52,10 +53,11 @@ class HandoffService:
     def __init__(
         self, *, engine: Engine, settings: Settings, conversations: ConversationService, audit: AuditLog,
         topics: TopicDetector | None = None, now: Callable[[], datetime] = utcnow,
-        observe: Callable[..., None] | None = None, summarizer: HandoffSummarizer | None = None,
+        observe: Callable[..., None] | None = None, summarizer: HandoffSummarizer | None = None, events: EventBus | None = None,
     ) -> None:
         """`observe(step, reason=..., waited_seconds=..., error=...)`: metrics hook (bot.app.metrics.Metrics.handoff)."""
         self._observe = observe or (lambda *a, **k: None)
+        self._events = events or EventBus()  # staff-side domain events (bot/core/events.py)
         self._summarizer = summarizer  # writes the staff summary with a model the tenant allows (else built from the messages)
         self._records = HandoffRecords(engine, now=now)
         self._settings = settings
@@ -267,6 +269,7 @@ class HandoffService:
             handoff = await asyncio.to_thread(self._records.save, handoff, status="claimed", claimed_by=staff_name or staff, claimed_at=self._now())
             self._observe("claimed", reason=handoff.reason, waited_seconds=(self._now() - aware(handoff.created_at)).total_seconds())  # type: ignore[operator]
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.WITH_HUMAN, actor=f"staff:{staff}", handoff=handoff_id)
+        await self._events.publish(Claimed(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
         await self._update_card(handoff)
         if staff_name:
             await self._say(handoff.conversation_id, "joined", name=staff_name)
@@ -293,6 +296,7 @@ class HandoffService:
         if posted.get("duplicate"):  # Slack sent the same reply again: it reached the customer once, and is audited once
             return True
         await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="staff_reply", staff=staff.id)
+        await self._events.publish(StaffReplied(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff.id or 0, staff=staff.id))
         if staff.desk != getattr(self.desk, "name", None) and self.desk is not None:  # stored redacted, as every thread post
             await self._posts.add(handoff, f"*{staff.name or staff.id} ({staff.desk}):* {posted['text']}")
         return True
@@ -322,6 +326,7 @@ class HandoffService:
             handoff = await asyncio.to_thread(self._records.save, handoff, status="resolved", closed_at=self._now())
             self._observe("resolved", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.CLOSED, actor=f"staff:{staff}", handoff=handoff_id)
+        await self._events.publish(Resolved(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
         await self._update_card(handoff)
         await self._say(handoff.conversation_id, "rating_prompt", payload={"rating_request": True})
         return handoff
@@ -334,6 +339,7 @@ class HandoffService:
             handoff = await asyncio.to_thread(self._records.save, handoff, status="returned", closed_at=self._now())
             self._observe("returned", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.BOT, actor=f"staff:{staff}", handoff=handoff_id)
+        await self._events.publish(ReturnedToBot(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
         await self._update_card(handoff)
         await self._say(handoff.conversation_id, "back_to_bot")
         return handoff

@@ -17,7 +17,9 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.engine.models import ChatModel, ModelError, ModelReply
+from bot.core.errors import ModelError
+from bot.core.ports import ChatModel
+from bot.core.records import ModelReply
 from bot.core.config import Settings
 from policies.routing import LOCAL, REMOTE, policy_for
 

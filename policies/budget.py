@@ -24,7 +24,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot.core.errors import ConfigError
-from bot.engine.models import ModelReply
+from bot.core.records import ModelReply
 from bot.core.config import Settings
 from bot.core.tables import Usage
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from bot.engine.pipeline import Turn
 from bot.core.config import Settings
-from knowledge.embedding import Embedder
+from bot.core.ports import Embedder
 
 EXTRACTIVE, LOCAL, REMOTE = "extractive", "local", "remote"
 LONG_QUESTION_CHARS = 240

@@ -95,11 +95,9 @@ def setup_slack(app: web.Application, *, settings: Settings, dispatcher: Dispatc
     if settings.slack_signing_secret:
         app.router.add_post("/slack/events", slack.handle)
     if settings.slack_app_token:
-        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-
-        socket = AsyncSocketModeHandler(slack.bolt, settings.slack_app_token)
-        channels.starters.append(socket.connect_async)
-        channels.stoppers.append(socket.close_async)
+        connect, close = slack.socket_mode(settings.slack_app_token)
+        channels.starters.append(connect)
+        channels.stoppers.append(close)
     if not settings.handoff_channel:
         logger.warning("SUPPORTBOT_HANDOFF_CHANNEL is not set: handoffs stay queued until it is")
 

@@ -1,29 +1,31 @@
-"""Composition root of the core: builds every collaborator from `Settings`, in one place.
+"""Composition root: builds every collaborator from `Settings`, in one place, and connects the listeners
+of the domain events (bot/core/events.py).
 
-`build_services` is cheap; `Services.start()` does the heavy loading (models, stores) and, on the
-embedded defaults, ingests the sample knowledge base for the `default` tenant.
+`build_services` is cheap; `Services.start()` (bot/engine/services.py) does the heavy loading (models,
+stores) and, on the embedded defaults, ingests the sample knowledge base for the `default` tenant.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Engine
 
-from bot.core import language
 from bot.engine.answering import ExtractiveAnswerer
 from bot.core.errors import ConfigError
+from bot.core.events import (
+    Answered, Clarified, Claimed, EventBus, HandedOver, MessageStored, Rated, Resolved, ReturnedToBot, StaffReplied,
+)
 from bot.engine.assistant import Assistant, audit_key
 from bot.engine.generation import GroundedGenerator
 from bot.engine.models import ChatModel, OllamaModel, OpenAIModel
 from bot.engine.pipeline import Pipeline, Stage
-from bot.core.config import DEFAULT_TENANT, Settings, load_secret
+from bot.core.config import Settings, load_secret
 from bot.engine.stages import (
     AnswerStage,
+    HumanOnlyStage,
     GenerateStage,
     ConfidenceStage,
     EmbedStage,
@@ -34,8 +36,9 @@ from bot.engine.stages import (
 )
 from bot.core.database import open_database
 from bot.core.tables import AuditLog
+from bot.engine.services import SAMPLE_KB as SAMPLE_KB, Services
 from knowledge.embedding import FastEmbedder
-from knowledge.ingest import IngestReport, Ingestor
+from knowledge.ingest import Ingestor
 from knowledge.profile import TenantProfiles
 from knowledge.retrieval import Retriever
 from knowledge.store import MilvusStore
@@ -45,12 +48,11 @@ from policies.intent import HumanRequestDetector
 from policies.budget import BudgetBook
 from policies.permissions import AccessPolicy
 from policies.routing import Router
-from policies.topics import HumanOnlyStage, TopicDetector
+from policies.topics import TopicDetector
 from policies.vault import Vault
 
 logger = logging.getLogger(__name__)
 
-SAMPLE_KB = Path(__file__).resolve().parents[2] / "knowledge" / "sample_kb"
 
 
 def _keep_terms(settings: Settings, tenant: str) -> tuple[str, ...]:
@@ -65,66 +67,6 @@ def _redactor(settings: Settings) -> Any:
     except ImportError as exc:
         raise ConfigError(f"redaction cannot be loaded ({exc}); install supportbot with its dependencies (spaCy)") from exc
     return SpacyRedactor(model=settings.spacy_model)
-
-
-@dataclass(slots=True)
-class Services:
-    settings: Settings
-    engine: Engine
-    store: MilvusStore
-    embedder: FastEmbedder
-    ingestor: Ingestor
-    access: AccessPolicy
-    pipeline: Pipeline
-    assistant: Assistant
-    audit: AuditLog
-    redactor: Any | None
-    vault: Vault
-    budget: BudgetBook
-    models: dict[str, ChatModel]
-    profiles: TenantProfiles | None = None
-    started: bool = False
-
-    def start(self, *, sample: bool | None = None) -> None:
-        """Heavy and synchronous: run it in a thread from async code."""
-        if self.started:
-            return
-        self.embedder.warm_up()
-        language.warm_up()  # the assistant's handoff notices use it with any embedder
-        self.store.open()
-        self.pipeline.warm_up()
-        self.vault.purge_expired()
-        if self.settings.load_sample_kb if sample is None else sample:
-            self.ingest_sample()
-        self.warm_profiles()
-        self.started = True
-
-    def warm_profiles(self, tenant: str | None = None) -> None:
-        """Measure the knowledge base's own levels (knowledge/profile.py) for what an unnamed customer of
-        each tenant (or this one) may read, so the first question does not wait for it. Synchronous."""
-        if self.profiles is None:
-            return
-        for name in [tenant] if tenant is not None else list(self.settings.tenants):
-            keys, _ = self.access.access_keys(tenant=name, groups=self.settings.tenant(name).groups_for(None))
-            self.profiles.get(name, keys)
-
-    def after_ingest(self, tenant: str) -> None:
-        """Forget what was cached about the tenant's documents and measure its levels again. Synchronous."""
-        self.access.refresh(tenant)
-        self.warm_profiles(tenant)
-
-    def ingest_sample(self) -> IngestReport | None:
-        if DEFAULT_TENANT not in self.settings.tenants or not SAMPLE_KB.is_dir():
-            return None
-        report = self.ingestor.ingest([SAMPLE_KB], tenant=DEFAULT_TENANT, display_base=SAMPLE_KB.parent)
-        if report.added or report.updated or report.removed:
-            logger.info("sample knowledge base: %d added, %d updated", report.added, report.updated)
-            self.after_ingest(DEFAULT_TENANT)
-        return report
-
-    def close(self) -> None:
-        self.store.close()
-        self.engine.dispose()
 
 
 def build_pipeline(
@@ -206,3 +148,13 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         models=models,
         profiles=profiles,
     )
+
+
+LISTENED = (MessageStored, Answered, Clarified, HandedOver, Claimed, StaffReplied, Resolved, ReturnedToBot, Rated)
+
+
+def connect_listeners(events: EventBus, *, listeners: Sequence[Callable[[Any], Awaitable[None]]]) -> None:
+    """Every domain event to each listener (the web app's metrics; a connector goes here too)."""
+    for listener in listeners:
+        for kind in LISTENED:
+            events.subscribe(kind, listener)

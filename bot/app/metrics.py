@@ -78,6 +78,16 @@ class Metrics:
             ["provider", "state"], registry=self.registry,
         )
 
+        self.events = Counter("supportbot_domain_events_total", "Domain events published (bot/core/events.py), by kind", ["kind"], registry=self.registry)
+        self.ratings = Counter("supportbot_handoff_ratings_total", "Customers' ratings of the help they had from people", ["rating"], registry=self.registry)
+
+    async def on_event(self, event: object) -> None:
+        """A listener of every domain event (subscribed in bot/app/composition.py): counted by kind."""
+        self._child(self.events, type(event).__name__).inc()
+        rating = getattr(event, "rating", None)
+        if rating is not None:
+            self._child(self.ratings, str(rating)).inc()
+
     def handoff(self, step: str, *, reason: str = "", waited_seconds: float | None = None, error: str | None = None) -> None:
         """`error`: Slack refused a post for good (step "post_failed", `reason` what was posted: card, note, said, file)."""
         self.handoffs.labels(step=step, reason=reason).inc()

@@ -37,7 +37,7 @@ from bot.app.operations import (
     track_socket,
     watch_store,
 )
-from bot.app.composition import Services, build_services
+from bot.app.composition import Services, build_services, connect_listeners
 from bot.core.config import Settings
 from handoff.console import WebConsole
 from handoff.service import HandoffService
@@ -193,6 +193,7 @@ def build_app(
     app[SERVICES] = services
     app[CONVERSATIONS] = conversations
     app[METRICS] = app_metrics
+    connect_listeners(services.events, listeners=[app_metrics.on_event])
     app[READY] = asyncio.Event()
     app[BACKGROUND] = []
     app[SOCKETS] = weakref.WeakSet()
@@ -222,6 +223,7 @@ def build_app(
         engine=services.engine, settings=settings, conversations=conversations, audit=services.audit,
         topics=TopicDetector(embedder=services.embedder, settings=settings), observe=app_metrics.handoff,
         summarizer=HandoffSummarizer(models=services.models, budget=services.budget, settings=settings) if services.models else None,
+        events=services.events,
     )
     conversations.handoff = handoff
     app[HANDOFF] = handoff

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from bot.core.errors import SupportbotError
 from bot.core.tables import Handoff
 from bot.core.packet import Packet
 
@@ -73,3 +74,22 @@ class StaffDesk(Protocol):
     async def share_files(self, handoff: Handoff, files: list[dict[str, Any]]) -> None:
         """The customer's files (as in `Packet.attachments`) into the thread, each as well as it can."""
         ...
+
+
+class StaffPostRefused(SupportbotError):
+    """Slack refused a post for good (`error`: its code, e.g. channel_not_found): the same post won't
+    get through by trying again."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(f"Slack refused the post: {error}")
+        self.error = error
+
+
+class StaffDeskBusy(SupportbotError):
+    """Slack could not take a post now (rate limited, its own trouble): try again, not before
+    `retry_after` seconds when it said so."""
+
+    def __init__(self, error: str, *, retry_after: float | None = None) -> None:
+        super().__init__(f"Slack is busy: {error}")
+        self.error = error
+        self.retry_after = retry_after

@@ -30,8 +30,9 @@ from bot.engine.messages import Loaded, MessageStore, NewInbound, NewReply
 from bot.engine.personal_data import ConversationPrivacy
 from bot.core.errors import error_kind, safe_traceback
 from bot.engine.pipeline import HandoffReason, Identity, Outcome
-from bot.app.composition import Services
+from bot.engine.services import Services
 from bot.engine.streaming import CustomerStream
+from bot.core.events import Answered, Clarified, HandedOver, MessageStored, Rated
 from policies.pii_patterns import Entity
 
 logger = logging.getLogger(__name__)
@@ -202,6 +203,10 @@ class ConversationService(ConversationRecords):
                 stored.set_result(submitted)
                 if not submitted.duplicate:
                     self._originals[submitted.inbound_id] = text
+                    party = await asyncio.to_thread(self.get, conversation_id)
+                    if party is not None:
+                        await self._services.events.publish(MessageStored(
+                            tenant=party.tenant, conversation_id=conversation_id, message_id=submitted.inbound_id, channel=party.channel))
                     await self.publish(conversation_id, {"type": "typing"})
                 try:
                     return await self.process(conversation_id, submitted.inbound_id)
@@ -214,6 +219,9 @@ class ConversationService(ConversationRecords):
                     return await self._process_one(conversation_id, result.inbound_id)
                 inbound_id = int(result.inbound.id)
                 stored.set_result(Submitted(inbound_id=inbound_id, duplicate=False))
+                party = result.conversation
+                await self._services.events.publish(MessageStored(
+                    tenant=party.tenant, conversation_id=conversation_id, message_id=inbound_id, channel=party.channel))
                 self._originals[inbound_id] = text
                 try:
                     await self.publish(conversation_id, {"type": "typing"})
@@ -305,6 +313,7 @@ class ConversationService(ConversationRecords):
             reply = (await asyncio.to_thread(self._messages.add_replies, [apology]))[0]
         if self._on_result is not None:  # counted once the turn's reply is stored, as it was answered
             self._on_result(result, conversation.channel)
+        await self._published(result, tenant=conversation.tenant, conversation_id=conversation_id, message_id=int(reply.get("id") or 0))
         await self._deliver(conversation_id, reply)
         if self.handoff is not None and result.handoff_reason is not None:
             try:
@@ -312,6 +321,17 @@ class ConversationService(ConversationRecords):
             except Exception as exc:  # the reply is out and the message done: logged, not raised to the channel
                 logger.error("conversation %s could not be handed over: %s\n%s", conversation_id, error_kind(exc), safe_traceback(exc))
         return reply
+
+    async def _published(self, result: AskResult, *, tenant: str, conversation_id: str, message_id: int) -> None:
+        """The turn's domain event, once its reply is stored and sent (bot/core/events.py)."""
+        events = self._services.events
+        if result.outcome is Outcome.ANSWER:
+            await events.publish(Answered(tenant=tenant, conversation_id=conversation_id, message_id=message_id, route=result.route))
+        elif result.outcome is Outcome.CLARIFY:
+            await events.publish(Clarified(tenant=tenant, conversation_id=conversation_id, message_id=message_id))
+        elif result.outcome is Outcome.HANDOFF:
+            reason = result.handoff_reason.value if result.handoff_reason is not None else "unknown"
+            await events.publish(HandedOver(tenant=tenant, conversation_id=conversation_id, reason=reason))
 
     def _failed(self, question: str, exc: Exception, *, tenant: str, where: str, started: float) -> AskResult:
         """The error boundary outside the stages: an apology and a person, logged without the message, counted."""
@@ -343,6 +363,7 @@ class ConversationService(ConversationRecords):
             rating = await asyncio.to_thread(self.handoff.take_rating, conversation.id, inbound.text)
             if rating is not None:
                 await asyncio.to_thread(self._messages.mark_done, inbound_id)
+                await self._services.events.publish(Rated(tenant=conversation.tenant, conversation_id=conversation.id, rating=int(rating)))
                 thanks = texts.text("rating_thanks", await asyncio.to_thread(self.language, conversation.id))
                 return await self.post_message(conversation.id, role="system", text=thanks, reply_to=inbound_id)
             await asyncio.to_thread(self.handoff.reopen_for_bot, conversation.id)

@@ -13,39 +13,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.core.errors import ModelError as ModelError  # re-exported: the one model error (bot/core/errors.py)
 from bot.engine.streaming import retract
+from bot.core.ports import ChatModel as ChatModel, OnToken as OnToken  # re-exported: the ports live in bot/core
+from bot.core.records import ModelReply as ModelReply
 
-OnToken = Callable[[str], Awaitable[None]]
 MAX_TOKENS = 400  # a support answer is short; a model that rambles is cut off
 
 
 class TruncatedStream(ConnectionError):
     """The stream ended before the server said it was done (a dropped connection, a crashed runner)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ModelReply:
-    text: str
-    tokens_in: int
-    tokens_out: int
-    model: str
-    tier: str
-    seconds: float
-    first_token_seconds: float | None = None
-
-
-class ChatModel(Protocol):
-    tier: str
-    model: str
-
-    async def chat(self, messages: Sequence[dict[str, str]], *, on_token: OnToken | None = None) -> ModelReply: ...
 
 
 class CircuitBreaker:

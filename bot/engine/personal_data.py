@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.app.composition import Services
+from bot.engine.services import Services
 from policies.pii_patterns import PLACEHOLDER_RE, Entity
 from policies.redaction import redaction_of
 

@@ -13,71 +13,17 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Protocol
 
 import numpy as np
 
 from bot.core.errors import error_kind, safe_traceback
+# the records of a turn live in the ground layer (policies read them); re-exported here
+from bot.core.records import Answer as Answer, Citation as Citation, HandoffReason as HandoffReason, Identity as Identity
+from bot.core.records import Option as Option, Outcome as Outcome
 from knowledge.retrieval import Passage
 
 logger = logging.getLogger(__name__)
-
-
-class Outcome(StrEnum):
-    ANSWER = "answer"
-    CLARIFY = "clarify"  # which of a few articles does the customer mean? (`Turn.options`)
-    HANDOFF = "handoff"
-    DROP = "drop"
-
-
-class HandoffReason(StrEnum):
-    NO_ANSWER = "no_answer"
-    CUSTOMER_REQUEST = "customer_request"
-    LOW_CONFIDENCE = "low_confidence"
-    POLICY = "policy"
-    MODEL_FAILURE = "model_failure"
-    ERROR = "error"
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    source: str
-    title: str
-    url: str | None
-    score: float
-
-    def to_json(self) -> dict[str, Any]:
-        return {"source": self.source, "title": self.title, "url": self.url, "score": round(self.score, 4)}
-
-
-@dataclass(frozen=True, slots=True)
-class Option:
-    """An article offered when the evidence is split between a few ("which one do you mean?")."""
-
-    source: str
-    title: str
-
-    def to_json(self) -> dict[str, str]:
-        return {"source": self.source, "title": self.title}
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    text: str
-    citations: tuple[Citation, ...]
-    route: str
-    # the model's own "the passages don't say" signal; extractive answers never set it
-    not_in_sources: bool = False
-    support: float = 1.0  # share of the answer the cited passages support
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    tenant: str
-    user: str | None = None
-    groups: tuple[str, ...] = ()
-    channel: str = "cli"
 
 
 @dataclass(slots=True)

@@ -25,6 +25,7 @@ from policies.intent import HumanRequestDetector
 from policies.permissions import AccessPolicy
 from policies.pii_patterns import PLACEHOLDER_RE
 from policies.routing import Router
+from policies.topics import TopicDetector
 
 
 class Redactor(Protocol):
@@ -292,3 +293,25 @@ class ConfidenceStage:
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
         else:  # an answer from relevant passages that the gate does not trust enough
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.LOW_CONFIDENCE)
+
+
+class HumanOnlyStage:
+    """After the person-request check: topics a tenant reserves for people are never answered."""
+
+    name = "topic"
+
+    def __init__(self, *, detector: TopicDetector) -> None:
+        self._detector = detector
+
+    def warm_up(self) -> None:
+        self._detector.warm_up()
+
+    async def run(self, turn: Turn) -> None:
+        assert turn.vector is not None
+        topic, score = self._detector.detect(turn.vector, tenant=turn.identity.tenant)
+        if topic is None:
+            return
+        turn.notes["topic"] = topic.name
+        turn.notes["topic_score"] = round(score, 4)
+        if topic.for_people(turn.redacted or turn.text):
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.POLICY)
