@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core import texts
 from bot.core.links import absolute_url
 from bot.core.channel import Attachment, Button, ConversationRef, InboundMessage, Reply
+from bot.core.text import escape_angles
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +120,7 @@ def _button(button: Button) -> dict[str, Any]:
     return {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": f"customer_{button.action}", "value": button.value or button.action}
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_escape = escape_angles
 
 
 _TOKEN = re.compile(r"<([^<>\s][^<>]*)>")

@@ -19,6 +19,7 @@ from bot.core.channel import Attachment, FileContent
 from bot.core.desk import STATUS_TEXT, DeskThread
 from bot.core.packet import Packet
 from bot.core.desk import StaffDeskBusy, StaffPostRefused
+from bot.core.text import escape_angles
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +28,7 @@ FetchFile = Callable[..., Awaitable[FileContent]]  # (channel=, tenant=, attachm
 TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 
 
-def _escape(text: str) -> str:
-    """Slack reads `<...>` as a link or mention: a placeholder like <EMAIL_1> must show as written."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_escape = escape_angles  # Slack reads `<...>` as a link or mention: a placeholder like <EMAIL_1> must show as written
 
 
 def _mrkdwn(text: str) -> dict[str, Any]:

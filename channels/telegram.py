@@ -23,7 +23,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
-from bot.core.text_split import split_message
+from bot.core.text import split_message
 from bot.core.errors import InputError
 from bot.core.links import absolute_url
 from bot.core.channel import Attachment, Button, ConversationRef, FileContent, InboundMessage, Reply

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from bot.core.tables import AuditLog, Handoff
 from bot.core.handoff_policy import HandoffPolicy
 from handoff.records import HandoffRecords, aware
-from bot.core.text_split import split_message
+from bot.core.text import split_message
 from bot.core.desk import StaffDeskBusy, StaffPostRefused  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:

@@ -27,6 +27,8 @@ from sqlmodel import Session, col, select
 from bot.app.admin_ingest import handle_ingest
 from bot.app.composition import Services
 from bot.core.tables import AuditEvent, Conversation, Handoff
+from bot.core.clock import utc
+from bot.core.stats import percentile
 
 COOKIE = "supportbot_admin"
 SESSION_SECONDS = 12 * 3600
@@ -76,11 +78,7 @@ def parse_tenant(request: web.Request, services: Services) -> str | None:
     return tenant
 
 
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+_percentile = percentile
 
 
 def collect_stats(services: Services, *, days: int = 14, tenant: str | None = None) -> dict[str, Any]:
@@ -152,7 +150,7 @@ def collect_stats(services: Services, *, days: int = 14, tenant: str | None = No
 
 def _utc(moment: datetime | None) -> datetime:
     assert moment is not None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return utc(moment)
 
 
 def _table(rows: list[list[Any]], header: list[str]) -> str:

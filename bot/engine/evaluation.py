@@ -22,6 +22,7 @@ from bot.engine.assistant import AskResult
 from bot.core.errors import InputError
 from bot.core.config import Thresholds
 from policies.confidence import Evidence, Verdict, decide
+from bot.core.stats import percentile
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +65,8 @@ def load_cases(path: Path) -> list[EvalCase]:
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
+    """`q` in percent (p50, p90, p99)."""
+    return percentile(values, q / 100)
 
 
 def _ratio(a: int, b: int) -> float | None:

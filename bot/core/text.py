@@ -1,6 +1,5 @@
-"""Splitting a long message into pieces a platform takes: Telegram's 4096 characters, a Slack thread post.
-
-Shared by channels/telegram.py and handoff/thread_posts.py, so it lives in the ground layer.
+"""Text helpers more than one layer uses, implemented once: splitting a long message into pieces a
+platform takes (Telegram's 4096 characters, a Slack thread post) and escaping `&`, `<` and `>`.
 """
 
 from __future__ import annotations
@@ -28,3 +27,9 @@ def split_message(text: str, limit: int = 4096) -> list[str]:
     if text:
         parts.append(text)
     return parts
+
+
+def escape_angles(text: str) -> str:
+    """`&`, `<` and `>` as entities: Slack reads `<...>` as a link or mention, Telegram's HTML as a tag,
+    so a placeholder like <EMAIL_1> shows as written."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
