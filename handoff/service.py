@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 
 from bot.core import texts
 from bot.core.config import Settings
+from bot.core.records import HandoffReason
 from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
 from bot.core.events import Claimed, EventBus, Resolved, ReturnedToBot, StaffReplied
 from bot.core.desk import DeskThread, StaffAction, StaffDesk, StaffMember
@@ -375,7 +376,7 @@ class HandoffService:
         events = await asyncio.to_thread(self._audit.events, conversation_id=conversation_id)
         unhappy = [e for e in events if e.kind == "feedback" and json.loads(e.data).get("helpful") is False and (since is None or aware(e.created_at) >= since)]
         if len(unhappy) >= 2:
-            return await self.escalate(conversation_id, reason="not_helpful")
+            return await self.escalate(conversation_id, reason=HandoffReason.NOT_HELPFUL.value)
         return None
 
     def _bot_since(self, conversation_id: str) -> datetime | None:

@@ -10,14 +10,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-REASONS = {
-    "customer_request": "the customer asked for a person",
-    "no_answer": "the help center does not cover this",
-    "low_confidence": "the bot was not confident in its answer",
-    "policy": "this topic is handled by people",
-    "model_failure": "the answer models failed",
-    "not_helpful": "the customer said the answers did not help, twice",
-    "error": "the bot hit an error",
+from bot.core.records import HandoffReason
+
+# what staff read for each reason: the one vocabulary of reasons is `HandoffReason`
+REASONS: dict[str, str] = {
+    HandoffReason.CUSTOMER_REQUEST: "the customer asked for a person",
+    HandoffReason.NO_ANSWER: "the help center does not cover this",
+    HandoffReason.LOW_CONFIDENCE: "the bot was not confident in its answer",
+    HandoffReason.POLICY: "this topic is handled by people",
+    HandoffReason.MODEL_FAILURE: "the answer models failed",
+    HandoffReason.NOT_HELPFUL: "the customer said the answers did not help, twice",
+    HandoffReason.ERROR: "the bot hit an error",
 }
 MAX_TRANSCRIPT = 20
 

@@ -37,6 +37,7 @@ class HandoffReason(StrEnum):
     POLICY = "policy"
     MODEL_FAILURE = "model_failure"
     ERROR = "error"
+    NOT_HELPFUL = "not_helpful"  # the customer pressed "not helpful" twice (handoff/service.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -249,6 +249,9 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 # the error notice says the same as the model failure one
 TEXTS["handoff_error"] = TEXTS["handoff_model_failure"]
+# never shown by the assistant (that handoff starts from a button press, answered by the dispatcher's own
+# text); here so every HandoffReason has a notice
+TEXTS["handoff_not_helpful"] = TEXTS["handoff_customer_request"]
 
 # Monday first (`datetime.weekday()`), as the "offline" text puts them
 WEEKDAYS: dict[str, tuple[str, ...]] = {
