@@ -20,7 +20,7 @@ Splits: each case is TUNE or REPORT by a fixed hash of (kb, question) (`split_of
 What was chosen on which data (all on TUNE only; REPORT and the held-out KB never):
 - the weights of `ANSWER_MODEL` and `CHOICE_MODEL` in policies/confidence.py: logistic regressions
   fitted with `--fit` on the TUNE split of all three KBs;
-- the default thresholds in bot/settings.py (`min_confidence`, `min_choice_confidence`,
+- the default thresholds in bot/core/config.py (`min_confidence`, `min_choice_confidence`,
   `clarify_gap`): the grid search of `--fit` on the same TUNE split, maximizing "right" (an answer
   from a right article, or a clarification offering one) subject to, pooled over the three KBs,
   answered wrong <= 0.05, off-topic not handed over <= 0.05 and clarified <= 0.15 of answerable
@@ -93,7 +93,7 @@ from bench.datasets import (  # noqa: E402
     write_bitext_kb,
     write_covid_kb,
 )
-from bot.settings import Thresholds  # noqa: E402
+from bot.core.config import Thresholds  # noqa: E402
 from policies.confidence import ANSWER_MODEL, CHOICE_MODEL, Evidence, LogisticModel, Verdict, decide, features  # noqa: E402
 
 TENANTS = "[tenants.default]\n[tenants.covid]\n[tenants.bitext]\n"
@@ -148,9 +148,9 @@ def build_cases(folder: Path) -> tuple[list[BenchCase], dict[str, Path]]:
 
 
 async def record(folder: Path) -> list[dict[str, Any]]:
-    from bot.pipeline import Identity
-    from bot.services import build_services
-    from bot.settings import Settings
+    from bot.engine.pipeline import Identity
+    from bot.app.composition import build_services
+    from bot.core.config import Settings
 
     cases, kbs = build_cases(folder / "kb")
     (folder / "tenants.toml").write_text(TENANTS, encoding="utf-8")
@@ -357,7 +357,7 @@ def main() -> int:
         print(f"  {kb} held out, thresholds tuned: {f['tuned']}")
     if args.fit:
         print_table("fitted now on TUNE, replayed on REPORT", out["fitted_replayed_on_report"])
-        print("fitted on TUNE (put into policies/confidence.py and bot/settings.py):")
+        print("fitted on TUNE (put into policies/confidence.py and bot/core/config.py):")
         print("  " + json.dumps(out["fitted_on_tune"]))
     print(f"replay agrees with the pipeline on {out['replay_agrees_with_pipeline']:.2%} of cases; "
           f"ask latency p50 {out['latency_ms']['p50']} ms, p99 {out['latency_ms']['p99']} ms; {out['seconds']} s")

@@ -21,9 +21,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import sample_cases  # noqa: E402
-from bot.pipeline import Identity  # noqa: E402
-from bot.services import build_services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.engine.pipeline import Identity  # noqa: E402
+from bot.app.composition import build_services  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:

@@ -127,7 +127,7 @@ async def drive(
 def embedding_ceiling(questions: list[str], cache: Path) -> dict[str, tuple[float, float]]:
     """Texts per second, (one per call, batched), for plain fastembed and for the product's embedder."""
     from bench.bench_ingest import plain_fastembed
-    from bot.settings import DEFAULT_EMBEDDING_MODEL, Settings
+    from bot.core.config import DEFAULT_EMBEDDING_MODEL, Settings
     from knowledge.embedding import FastEmbedder
 
     texts = (questions * 4)[:300]

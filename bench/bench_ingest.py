@@ -25,8 +25,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import shared_data_missing, write_covid_kb  # noqa: E402
-from bot.services import build_services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.app.composition import build_services  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
 from fastembed import TextEmbedding  # noqa: E402
 from knowledge.chunking import chunk_document  # noqa: E402
 from knowledge.embedding import BUNDLED_MODEL, _assemble_bundled  # noqa: E402

@@ -24,9 +24,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import bitext_requests, covid_questions, sample_cases, shared_data_missing, write_covid_kb  # noqa: E402
-from bot.pipeline import Identity  # noqa: E402
-from bot.services import Services, build_services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.engine.pipeline import Identity  # noqa: E402
+from bot.app.composition import Services, build_services  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
 
 TENANTS = """
 [tenants.default]

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import BITEXT_CSV, COVID_DIR, ordinary_messages, presidio_records, shared_data_missing  # noqa: E402
 from bench.unseen_pii import generate  # noqa: E402
-from bot.settings import DEFAULT_SPACY_MODEL  # noqa: E402
+from bot.core.config import DEFAULT_SPACY_MODEL  # noqa: E402
 from knowledge.terms import terms_of  # noqa: E402
 from policies.redaction import SpacyRedactor  # noqa: E402
 

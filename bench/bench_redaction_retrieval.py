@@ -8,7 +8,7 @@ the redaction stage (as the product runs) and without it. A hit: an expected sou
 the knowledge base), the sample help center's cases (bench/cases/sample_kb.jsonl), and Bitext (one
 article per intent, every 9th request as a case). Goal: on each set, on minus off within 0.005.
 
-With redaction on, the question is embedded as the customer wrote it (in memory only, bot/stages.py
+With redaction on, the question is embedded as the customer wrote it (in memory only, bot/engine/stages.py
 EmbedStage) and the store is searched for the redacted words without placeholders; what is stored,
 logged or sent to a model is the redacted text.
 """
@@ -24,10 +24,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import SAMPLE_CASES, sample_cases, shared_data_missing, write_bitext_kb, write_covid_kb  # noqa: E402
-from bot.assistant import Assistant  # noqa: E402
-from bot.pipeline import Identity  # noqa: E402
-from bot.services import build_pipeline, build_services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.engine.assistant import Assistant  # noqa: E402
+from bot.engine.pipeline import Identity  # noqa: E402
+from bot.app.composition import build_pipeline, build_services  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
 from knowledge.retrieval import Retriever  # noqa: E402
 
 SAMPLE_KB = Path(__file__).resolve().parents[1] / "knowledge" / "sample_kb"

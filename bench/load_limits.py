@@ -1,11 +1,11 @@
 """Client limits lifted for load benchmarks: every simulated customer comes from 127.0.0.1, which the
-per-address limits (bot/limits.py) would otherwise stop after a few dozen conversations."""
+per-address limits (bot/app/limits.py) would otherwise stop after a few dozen conversations."""
 
 from __future__ import annotations
 
 from dataclasses import fields
 
-from bot.settings import ClientLimits
+from bot.core.config import ClientLimits
 
 UNLIMITED = "1000000"
 

@@ -19,9 +19,10 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import texts
-from bot.links import absolute_url
-from channels.base import Attachment, Button, ConversationRef, InboundMessage, Reply
+from bot.core import texts
+from bot.core.links import absolute_url
+from bot.core.channel import Attachment, Button, ConversationRef, InboundMessage, Reply
+from bot.core.text import escape_angles
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def blocks_for(reply: Reply) -> list[dict[str, Any]]:
 
 
 def _citation(title: str, url: str | None) -> str:
-    """`<url|title>` for a safe absolute http(s) URL (bot/links.py), else the title alone: a stored
+    """`<url|title>` for a safe absolute http(s) URL (bot/core/links.py), else the title alone: a stored
     URL may predate the check at ingest, and Slack can't resolve a link relative to the help site."""
     link = absolute_url(url)
     if link is None:
@@ -119,8 +120,7 @@ def _button(button: Button) -> dict[str, Any]:
     return {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": f"customer_{button.action}", "value": button.value or button.action}
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_escape = escape_angles
 
 
 _TOKEN = re.compile(r"<([^<>\s][^<>]*)>")

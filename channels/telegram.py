@@ -23,9 +23,10 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
-from bot.errors import InputError
-from bot.links import absolute_url
-from channels.base import Attachment, Button, ConversationRef, FileContent, InboundMessage, Reply
+from bot.core.text import split_message
+from bot.core.errors import InputError
+from bot.core.links import absolute_url
+from bot.core.channel import Attachment, Button, ConversationRef, FileContent, InboundMessage, Reply
 from channels.json_payloads import storable
 from channels.telegram_stream import LiveAnswers
 
@@ -59,7 +60,7 @@ def render_html(reply: Reply) -> str:
     text = html.escape(reply.text)
     if reply.author and reply.role == "agent":
         text = f"<b>{html.escape(reply.author)}</b>: {text}"
-    # only a safe absolute http(s) URL becomes a link (bot/links.py): a stored URL may predate the
+    # only a safe absolute http(s) URL becomes a link (bot/core/links.py): a stored URL may predate the
     # check at ingest, and Telegram can't resolve a link relative to the help site
     links = [
         f'<a href="{html.escape(url, quote=True)}">{html.escape(c.title)}</a>' if (url := absolute_url(c.url)) else html.escape(c.title)
@@ -76,30 +77,6 @@ def forbidden() -> web.Response:
     return web.json_response({"error": "forbidden"}, status=401)
 
 
-
-
-def split_message(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split at paragraph, line or word boundaries, never inside an HTML tag or entity."""
-    parts: list[str] = []
-    while len(text) > limit:
-        window = text[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"))
-        if cut < limit // 2:
-            cut = window.rfind(" ")
-        if cut < limit // 2:
-            cut = limit
-        # don't cut through an entity (&amp;) or a tag (<a href=...>)
-        amp, semi = window.rfind("&", 0, cut), window.rfind(";", 0, cut)
-        if amp > semi:
-            cut = amp
-        lt, gt = window.rfind("<", 0, cut), window.rfind(">", 0, cut)
-        if lt > gt:
-            cut = lt
-        parts.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    if text:
-        parts.append(text)
-    return parts
 
 
 def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:

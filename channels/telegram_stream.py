@@ -19,7 +19,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from channels.base import ConversationRef
+from bot.core.channel import ConversationRef
 
 EDIT_INTERVAL = 1.0
 RETRACTED = "…"  # what a streamed message shows once its unchecked text is taken back

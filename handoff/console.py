@@ -29,7 +29,7 @@ from aiohttp import web
 
 from handoff.console_pages import handoff_page, not_found_page, queue_page, queue_rows, sign_in_page, status_text, transcript_rows
 from handoff.console_session import COOKIE, Session, Sessions, is_https
-from handoff.desk import StaffAction, StaffMember
+from bot.core.desk import StaffAction, StaffMember
 from handoff.service import HandoffService
 from handoff.staff_accounts import StaffAccount, StaffDirectory
 

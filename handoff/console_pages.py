@@ -9,9 +9,9 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from bot.storage import Handoff
-from handoff.desk import STATUS_TEXT, StaffAction
-from handoff.packet import Packet
+from bot.core.tables import Handoff
+from bot.core.desk import STATUS_TEXT, StaffAction
+from bot.core.packet import Packet
 from handoff.records import OPEN, aware
 from handoff.staff_accounts import StaffAccount
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
-from bot.storage import Conversation, Handoff, StaffPost
-from handoff.packet import Attempt, Packet
-from handoff.states import State, check
+from bot.core.tables import Conversation, Handoff, StaffPost
+from bot.core.packet import Attempt, Packet
+from bot.core.handoff_states import State, check
+from bot.core.clock import utc
 
 OPEN = ("queued", "open")  # waiting for someone to claim
 FAILED = "failed:"  # a post Slack refused for good: its kind becomes "failed:<kind>:<Slack's error>", never posted
@@ -50,7 +51,7 @@ _RECENT_CLAIMS = (
 
 def aware(moment: datetime | None) -> datetime | None:
     """SQLite gives datetimes back without their zone; they were written in UTC."""
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+    return None if moment is None else utc(moment)
 
 
 def packet_of(handoff: Handoff) -> Packet:

@@ -1,8 +1,8 @@
 """The handoff service: escalate, queue, claim, relay, resolve, hand back. Every step persisted and audited.
 
-It owns the conversation state (handoff/states.py). While people own a conversation the bot never
+It owns the conversation state (bot/core/handoff_states.py). While people own a conversation the bot never
 answers: customer messages are relayed to the staff thread. The staff side is a `StaffDesk` (the
-Slack staff channel, handoff/slack_staff.py); when it is missing or down, handoffs stay queued and
+Slack staff channel, channels/slack_staff.py); when it is missing or down, handoffs stay queued and
 are announced by `tick()` once it is back, and the customer is told a person will follow up anyway.
 Every post to a staff thread (the transcript, relayed customer messages and files) goes through its
 stored, ordered queue (`ThreadPosts`, handoff/thread_posts.py); a card that was posted is never posted again.
@@ -25,21 +25,23 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from bot import texts
-from bot.settings import Settings
-from bot.storage import AuditLog, Conversation, Handoff, utcnow
-from handoff.desk import DeskThread, StaffAction, StaffDesk, StaffMember
-from handoff.packet import Packet, build_packet
+from bot.core import texts
+from bot.core.config import Settings
+from bot.core.records import HandoffReason
+from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
+from bot.core.events import Claimed, EventBus, Resolved, ReturnedToBot, StaffReplied
+from bot.core.desk import DeskThread, StaffAction, StaffDesk, StaffMember
+from bot.core.packet import Packet, build_packet
 from handoff.summary import HandoffSummarizer
-from handoff.policy import HandoffPolicy, policy_from
+from bot.core.handoff_policy import HandoffPolicy, policy_from
 from handoff.records import OPEN, HandoffRecords, aware, packet_of
-from handoff.states import HUMAN_OWNED, State
-# the errors a `StaffDesk` raises, importable from here too (handoff/slack_staff.py does)
+from bot.core.handoff_states import HUMAN_OWNED, State
+# the errors a `StaffDesk` raises, importable from here too (channels/slack_staff.py does)
 from handoff.thread_posts import StaffPostRefused, ThreadPosts
 from policies.pii_patterns import EMAIL
 
 if TYPE_CHECKING:
-    from bot.conversations import ConversationService
+    from bot.core.ports import Conversations as ConversationService
     from policies.topics import TopicDetector
 
 logger = logging.getLogger(__name__)
@@ -52,10 +54,11 @@ class HandoffService:
     def __init__(
         self, *, engine: Engine, settings: Settings, conversations: ConversationService, audit: AuditLog,
         topics: TopicDetector | None = None, now: Callable[[], datetime] = utcnow,
-        observe: Callable[..., None] | None = None, summarizer: HandoffSummarizer | None = None,
+        observe: Callable[..., None] | None = None, summarizer: HandoffSummarizer | None = None, events: EventBus | None = None,
     ) -> None:
-        """`observe(step, reason=..., waited_seconds=..., error=...)`: metrics hook (bot.metrics.Metrics.handoff)."""
+        """`observe(step, reason=..., waited_seconds=..., error=...)`: metrics hook (bot.app.metrics.Metrics.handoff)."""
         self._observe = observe or (lambda *a, **k: None)
+        self._events = events or EventBus()  # staff-side domain events (bot/core/events.py)
         self._summarizer = summarizer  # writes the staff summary with a model the tenant allows (else built from the messages)
         self._records = HandoffRecords(engine, now=now)
         self._settings = settings
@@ -244,7 +247,7 @@ class HandoffService:
         await self._conversations.post_message(handoff.conversation_id, role="system", text=text)
 
     async def _say(self, conversation_id: str, key: str, *, payload: dict[str, Any] | None = None, **fields: str) -> None:
-        """One of the bot's own texts (bot/texts.py) to the customer, in their language."""
+        """One of the bot's own texts (bot/core/texts.py) to the customer, in their language."""
         lang = await asyncio.to_thread(self._conversations.language, conversation_id)
         await self._conversations.post_message(conversation_id, role="system", text=texts.text(key, lang, **fields), payload=payload)
 
@@ -277,6 +280,7 @@ class HandoffService:
             handoff = await asyncio.to_thread(self._records.save, handoff, status="claimed", claimed_by=staff_name or staff, claimed_at=self._now())
             self._observe("claimed", reason=handoff.reason, waited_seconds=(self._now() - aware(handoff.created_at)).total_seconds())  # type: ignore[operator]
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.WITH_HUMAN, actor=f"staff:{staff}", handoff=handoff_id)
+        await self._events.publish(Claimed(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
         await self._update_card(handoff)
         if staff_name:
             await self._say(handoff.conversation_id, "joined", name=staff_name)
@@ -303,6 +307,7 @@ class HandoffService:
         if posted.get("duplicate"):  # Slack sent the same reply again: it reached the customer once, and is audited once
             return True
         await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="staff_reply", staff=staff.id)
+        await self._events.publish(StaffReplied(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff.id or 0, staff=staff.id))
         if staff.desk != getattr(self.desk, "name", None) and self.desk is not None:  # stored redacted, as every thread post
             await self._posts.add(handoff, f"*{staff.name or staff.id} ({staff.desk}):* {posted['text']}")
         return True
@@ -332,6 +337,7 @@ class HandoffService:
             handoff = await asyncio.to_thread(self._records.save, handoff, status="resolved", closed_at=self._now())
             self._observe("resolved", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.CLOSED, actor=f"staff:{staff}", handoff=handoff_id)
+        await self._events.publish(Resolved(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
         await self._update_card(handoff)
         await self._say(handoff.conversation_id, "rating_prompt", payload={"rating_request": True})
         return handoff
@@ -344,6 +350,7 @@ class HandoffService:
             handoff = await asyncio.to_thread(self._records.save, handoff, status="returned", closed_at=self._now())
             self._observe("returned", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.BOT, actor=f"staff:{staff}", handoff=handoff_id)
+        await self._events.publish(ReturnedToBot(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
         await self._update_card(handoff)
         await self._say(handoff.conversation_id, "back_to_bot")
         return handoff
@@ -379,7 +386,7 @@ class HandoffService:
         events = await asyncio.to_thread(self._audit.events, conversation_id=conversation_id)
         unhappy = [e for e in events if e.kind == "feedback" and json.loads(e.data).get("helpful") is False and (since is None or aware(e.created_at) >= since)]
         if len(unhappy) >= 2:
-            return await self.escalate(conversation_id, reason="not_helpful")
+            return await self.escalate(conversation_id, reason=HandoffReason.NOT_HELPFUL.value)
         return None
 
     def _bot_since(self, conversation_id: str) -> datetime | None:

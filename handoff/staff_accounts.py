@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.errors import ConfigError, InputError
-from bot.settings import Settings
+from bot.core.errors import ConfigError, InputError
+from bot.core.config import Settings
 
 STAFF_FILE = "staff.toml"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -1,7 +1,7 @@
 """A short summary of the conversation for staff, from a model when one is configured.
 
 The transcript given to the model is the stored, redacted one. On any failure the packet keeps the
-summary built from the customer's own key messages (handoff/packet.py).
+summary built from the customer's own key messages (bot/core/packet.py).
 
 `HandoffSummarizer` treats the summary like any other model call: the tenant's routing policy
 decides which tiers may see the transcript (`never_remote`; `remote_groups`, whose members are not
@@ -17,8 +17,10 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.models import ChatModel, ModelError, ModelReply
-from bot.settings import Settings
+from bot.core.errors import ModelError
+from bot.core.ports import ChatModel
+from bot.core.records import ModelReply
+from bot.core.config import Settings
 from policies.routing import LOCAL, REMOTE, policy_for
 
 if TYPE_CHECKING:

@@ -20,38 +20,19 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.errors import SupportbotError
-from bot.storage import AuditLog, Handoff
-from handoff.policy import HandoffPolicy
+from bot.core.tables import AuditLog, Handoff
+from bot.core.handoff_policy import HandoffPolicy
 from handoff.records import HandoffRecords, aware
-from channels.telegram import split_message
+from bot.core.text import split_message
+from bot.core.desk import StaffDeskBusy, StaffPostRefused  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
-    from bot.conversations import ConversationService
-    from handoff.desk import StaffDesk
+    from bot.core.ports import Conversations as ConversationService
+    from bot.core.desk import StaffDesk
 
 logger = logging.getLogger(__name__)
 
 SPLIT_AT = 3000  # a thread post Slack finds too long goes out in pieces of at most this many characters
-
-
-class StaffPostRefused(SupportbotError):
-    """Slack refused a post for good (`error`: its code, e.g. channel_not_found): the same post won't
-    get through by trying again."""
-
-    def __init__(self, error: str) -> None:
-        super().__init__(f"Slack refused the post: {error}")
-        self.error = error
-
-
-class StaffDeskBusy(SupportbotError):
-    """Slack could not take a post now (rate limited, its own trouble): try again, not before
-    `retry_after` seconds when it said so."""
-
-    def __init__(self, error: str, *, retry_after: float | None = None) -> None:
-        super().__init__(f"Slack is busy: {error}")
-        self.error = error
-        self.retry_after = retry_after
 
 
 class ThreadPosts:
@@ -111,7 +92,7 @@ class ThreadPosts:
                     await self.wait_if_asked(handoff, exc)
                     return
                 # marked once Slack took it: a crash right between the two posts it again at the next
-                # start (once), the same trade the reply delivery makes (bot/dispatch.py); never lost
+                # start (once), the same trade the reply delivery makes (bot/engine/dispatch.py); never lost
                 await asyncio.to_thread(self._records.mark_posted, post_id)
                 if handoff.not_before is not None:  # a pause that ran out: Slack takes posts again
                     handoff = await asyncio.to_thread(self._records.save, handoff, not_before=None)

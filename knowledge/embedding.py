@@ -12,32 +12,17 @@ import logging
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
-from bot.errors import ConfigError
+from bot.core.ports import Embedder as Embedder  # re-exported: the port lives in bot/core
+from bot.core.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
 BUNDLED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _BUNDLED_FILES = Path(__file__).parent / "models" / "all-MiniLM-L6-v2"
 _TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "config.json")
-
-
-class Embedder(Protocol):
-    dim: int
-
-    @property
-    def fingerprint(self) -> str:
-        """What a vector depends on besides the text (model, weights, length limit)."""
-        ...
-
-    def warm_up(self) -> None: ...
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit-norm float32 vectors, one row per text. CPU-bound: call from a thread."""
-        ...
 
 
 def _bundled_onnx() -> Path | None:

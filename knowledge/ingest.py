@@ -19,8 +19,8 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.links import safe_url
-from bot.storage import Document, Tenant, utcnow
+from bot.core.links import safe_url
+from bot.core.tables import Document, Tenant, utcnow
 from knowledge.chunking import CHUNKER_VERSION, Chunk, chunk_document, doc_id_for
 from knowledge.embedding import Embedder
 from knowledge.loaders import TEXT_SUFFIXES, FaqColumns, SourceDoc, UnsupportedFile, load_file

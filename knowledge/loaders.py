@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.errors import SupportbotError
-from bot.links import safe_url
+from bot.core.errors import SupportbotError
+from bot.core.links import safe_url
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 def _link(url: str | None, source: str) -> str | None:
-    """A document's URL if it may become a link for customers (bot/links.py); else None, said once in the log."""
+    """A document's URL if it may become a link for customers (bot/core/links.py); else None, said once in the log."""
     if url is None or not url.strip():
         return None
     checked = safe_url(url)

@@ -9,7 +9,7 @@ The child dies with its parent (Linux `PR_SET_PDEATHSIG`), so a killed server ne
 orphan holding the store's lock, and SIGTERM shuts it down cleanly (in-flight calls drained, store
 closed). A child that can't lock the store because a previous one is still exiting is retried. A
 child that dies under a running server (killed, out of memory) is noticed and started again by
-`bot.operations.watch_store`; `/readyz` answers 503 meanwhile.
+`bot.app.operations.watch_store`; `/readyz` answers 503 meanwhile.
 
 Child side: `python -m knowledge.milvus_child PARENT_PID DATA_DIR PORT`.
 """
@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.errors import ConfigError, StoreBusyError
+from bot.core.errors import ConfigError, StoreBusyError
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ here (`background`, the median) and how much it varies (`spread`, the interquart
 policies/confidence.py reads the question's scores relative to them.
 
 Measured at start and again after an ingest for what an unnamed customer of each tenant may read
-(bot/services.py `warm_profiles`, `after_ingest`), and on first use for any other scope (a customer
+(bot/app/composition.py `warm_profiles`, `after_ingest`), and on first use for any other scope (a customer
 with more groups); forgotten after an ingest (`refresh`, an `AccessPolicy.on_refresh` listener). It
 costs one embedding batch and one search batch (~0.3 s for 100 titles).
 """

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from bot.batching import Batcher
+from bot.core.batching import Batcher
 from knowledge.chunking import Chunk
 from knowledge.store import BLEND_DENSE, BLEND_LEAD, BLEND_TITLE, Hit, MilvusStore
 
@@ -152,7 +152,7 @@ _Scope = tuple[str, tuple[str, ...], int]  # tenant, access keys, limit
 
 
 class SearchBatcher:
-    """Concurrent questions share Milvus calls (bot/batching.py).
+    """Concurrent questions share Milvus calls (bot/core/batching.py).
 
     A search call to Milvus Lite costs ~2 ms before it looks at a single row, and the calls hold the
     GIL, so under load one call per question per field is what limits throughput. Questions of one

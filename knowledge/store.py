@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bot.errors import ConfigError, StageError, StoreBusyError
+from bot.core.errors import ConfigError, StageError, StoreBusyError
 from knowledge.chunking import Chunk
 from knowledge.store_schema import (
     COLLECTION,
@@ -130,7 +130,7 @@ class MilvusStore:
             raise ConfigError(f"cannot open Milvus at {self.uri}: {exc}") from None
         self._ensure_collection()
 
-    # the store's own process (under `serve`): readiness and restarts, see bot.operations.watch_store
+    # the store's own process (under `serve`): readiness and restarts, see bot.app.operations.watch_store
     def healthy(self) -> bool:
         """False while the Milvus Lite child process is dead or being brought back."""
         return self._child is None or (self._child.alive() and not self._reconnecting)

@@ -27,10 +27,10 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from bot.errors import ConfigError
-from bot.models import ModelReply
-from bot.settings import Settings
-from bot.storage import Usage
+from bot.core.errors import ConfigError
+from bot.core.records import ModelReply
+from bot.core.config import Settings
+from bot.core.tables import Usage
 
 DEFAULT_REMOTE_PRICE = (0.0005, 0.0015)
 PERIODS = ("day", "week", "month")

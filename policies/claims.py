@@ -12,8 +12,8 @@ from typing import Any
 
 import jwt
 
-from bot.errors import InputError
-from bot.settings import TenantConfig
+from bot.core.errors import InputError
+from bot.core.config import TenantConfig
 
 
 class InvalidClaims(InputError):

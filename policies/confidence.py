@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from bot.settings import Thresholds
+from bot.core.config import Thresholds
 from knowledge.profile import NEAR_DUPLICATE, Profile, kin as kin_of
 from knowledge.retrieval import Passage
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge.embedding import Embedder
+from bot.core.ports import Embedder
 
 HUMAN_REQUEST_EXAMPLES: tuple[str, ...] = (
     "can I talk to someone?",

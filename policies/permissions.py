@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.settings import Settings
-from bot.storage import Document
+from bot.core.config import Settings
+from bot.core.tables import Document
 
 
 class AccessPolicy:

@@ -24,7 +24,7 @@ import re
 import threading
 from collections.abc import Callable, Collection, Sequence
 
-from bot.batching import Batcher
+from bot.core.batching import Batcher
 from policies.person_names import declared_name, may_hold_a_name, mask_placeholders, people
 from policies.pii_patterns import (
     ALL_KINDS, PERSON, STREET_ADDRESS, Entity, LocalNumbering, Numbering, Redaction, apply, merge, pattern_entities,

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.pipeline import Turn
-from bot.settings import Settings
-from knowledge.embedding import Embedder
+from bot.engine.pipeline import Turn
+from bot.core.config import Settings
+from bot.core.ports import Embedder
 
 EXTRACTIVE, LOCAL, REMOTE = "extractive", "local", "remote"
 LONG_QUESTION_CHARS = 240

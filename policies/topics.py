@@ -1,9 +1,10 @@
 """Handoff topics by meaning: which team a conversation belongs to, and topics only people handle.
 
 A tenant lists example phrases per topic (`[tenants.x.handoff.topics.<name>]`, see
-handoff/policy.py). A message belongs to the topic whose examples it is closest to, if close enough.
-`HumanOnlyStage` stops the pipeline with a `policy` handoff for topics marked `human_only` (for a
-topic with `max_amount`, only when the message names a larger sum: "refunds over $100").
+bot/core/handoff_policy.py). A message belongs to the topic whose examples it is closest to, if close enough.
+The engine's `HumanOnlyStage` (bot/engine/stages.py) stops the pipeline with a `policy` handoff for
+topics marked `human_only` (for a topic with `max_amount`, only when the message names a larger sum:
+"refunds over $100").
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ import threading
 
 import numpy as np
 
-from bot.pipeline import HandoffReason, Outcome, Turn
-from bot.settings import Settings
-from handoff.policy import Topic, policy_from
-from knowledge.embedding import Embedder
+from bot.core.config import Settings
+from bot.core.handoff_policy import Topic, policy_from
+from bot.core.ports import Embedder
 
 MIN_SIMILARITY = 0.55
 
@@ -52,25 +52,3 @@ class TopicDetector:
             return None
         topic, _ = self.detect(self._embedder.embed([text])[0], tenant=tenant)
         return topic.name if topic else None
-
-
-class HumanOnlyStage:
-    """After the person-request check: topics a tenant reserves for people are never answered."""
-
-    name = "topic"
-
-    def __init__(self, *, detector: TopicDetector) -> None:
-        self._detector = detector
-
-    def warm_up(self) -> None:
-        self._detector.warm_up()
-
-    async def run(self, turn: Turn) -> None:
-        assert turn.vector is not None
-        topic, score = self._detector.detect(turn.vector, tenant=turn.identity.tenant)
-        if topic is None:
-            return
-        turn.notes["topic"] = topic.name
-        turn.notes["topic_score"] = round(score, 4)
-        if topic.for_people(turn.redacted or turn.text):
-            turn.stop(Outcome.HANDOFF, reason=HandoffReason.POLICY)

@@ -21,8 +21,9 @@ from sqlalchemy import Engine, String, cast, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.storage import VaultEntry, utcnow
+from bot.core.tables import VaultEntry, utcnow
 from policies.pii_patterns import PLACEHOLDER_RE, normalize
+from bot.core.clock import utc
 
 logger = logging.getLogger(__name__)
 
@@ -140,8 +141,5 @@ def _number(placeholder: str) -> int:
     return int(match.group(2)) if match else 0
 
 
-def _aware(moment: datetime) -> datetime:
-    from datetime import timezone
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+_aware = utc
 

@@ -15,8 +15,8 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bot.services import Services, build_services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.app.composition import Services, build_services  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
 from tests.databases import POSTGRES, database_env  # noqa: E402
 from tests.fakes.loopback import started  # noqa: E402
 from tests.fakes.model_servers import FakeOllama, FakeOpenAI  # noqa: E402

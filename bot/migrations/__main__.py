@@ -1,5 +1,5 @@
 """`python -m bot.migrations "what changed"`: write the next revision from the difference between the
-tables in bot/storage.py and a scratch SQLite database upgraded to head through the revisions.
+tables in bot/core/tables.py and a scratch SQLite database upgraded to head through the revisions.
 
 Review what it wrote (renames look like drop + add; data fixes are yours to add), add its `in_layout`
 only if databases from before migrations could have the change (new revisions: `return False`).
@@ -14,11 +14,11 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from bot.database import MIGRATIONS, head, make_engine, upgrade
+from bot.core.database import MIGRATIONS, head, make_engine, upgrade
 
 
 def main(message: str) -> None:
-    import bot.storage  # noqa: F401  (the tables)
+    import bot.core.tables  # noqa: F401  (the tables)
 
     with tempfile.TemporaryDirectory() as scratch:
         engine = make_engine(f"sqlite:///{Path(scratch) / 'scratch.db'}")

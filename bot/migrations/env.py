@@ -1,4 +1,4 @@
-"""Alembic environment: run by bot/database.py with an open connection (under the migration lock)."""
+"""Alembic environment: run by bot/core/database.py with an open connection (under the migration lock)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _metadata() -> MetaData:
         return given
     from sqlmodel import SQLModel
 
-    import bot.storage  # noqa: F401  (registers the tables)
+    import bot.core.tables  # noqa: F401  (registers the tables)
 
     return SQLModel.metadata
 

@@ -10,11 +10,11 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.admin import register_admin
-from bot.assistant import pseudonym
-from bot.pipeline import Identity
-from bot.services import Services
-from bot.storage import Document
+from bot.app.admin import register_admin
+from bot.engine.assistant import pseudonym
+from bot.engine.pipeline import Identity
+from bot.app.composition import Services
+from bot.core.tables import Document
 from sqlmodel import Session, select
 
 TOKEN = "admin-secret"
@@ -140,7 +140,7 @@ async def test_admin_ingest_takes_uploaded_files_under_the_names_given(ingest_cl
 
 async def test_cli_ingest_through_the_server_uploads_the_files(ingest_client: tuple[TestClient, Services, Path],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.cli import _ingest_through_server
+    from bot.app.cli.main import _ingest_through_server
 
     client, services, tmp = ingest_client
     docs = tmp / "work" / "docs"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.answering import ExtractiveAnswerer, select_sentences
+from bot.engine.answering import ExtractiveAnswerer, select_sentences
 from knowledge.chunking import Chunk
 from knowledge.retrieval import Passage
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.batching import Batcher
+from bot.core.batching import Batcher
 
 
 async def test_concurrent_requests_share_calls_per_key_and_get_their_own_results() -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.pipeline import Identity
-from bot.services import Services
-from bot.web import READY, build_app
+from bot.engine.pipeline import Identity
+from bot.app.composition import Services
+from bot.app.web import READY, build_app
 from tests.conftest import make_settings
 
 # a tenant whose gate never trusts one article alone and always finds the first three close: every
@@ -106,8 +106,8 @@ async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: 
     """The offer is the stored reply: a new process (same data dir) answers the option chosen from
     the article offered. Each start measures the knowledge base's levels before any question, and
     an ingest measures them again."""
-    from bot.conversations import ConversationService
-    from bot.services import build_services
+    from bot.engine.conversations import ConversationService
+    from bot.app.composition import build_services
 
     settings = make_settings(tmp_path / "data", SUPPORTBOT_TENANTS_FILE=tenants_file(tmp_path), SUPPORTBOT_SAMPLE_KB="1")
     public = ["public"]

@@ -125,8 +125,8 @@ async def test_audit_exports_a_conversation_without_the_users_id(tmp_path: Path)
     """A widget visitor's id from signed claims may be their e-mail address: the trail names them by a pseudonym."""
     import asyncio
 
-    from bot.conversations import ConversationService
-    from bot.services import build_services
+    from bot.engine.conversations import ConversationService
+    from bot.app.composition import build_services
     from tests.conftest import make_settings
 
     data_dir = tmp_path / "data"

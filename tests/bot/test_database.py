@@ -1,4 +1,4 @@
-"""bot/database.py and bot/migrations/: upgrades from the oldest released layout, downgrades, stamping of
+"""bot/core/database.py and bot/migrations/: upgrades from the oldest released layout, downgrades, stamping of
 databases made before migrations, the lock, and the starts that must stop. Run on SQLite and, with
 SUPPORTBOT_TEST_DATABASE=postgresql, on a fresh PostgreSQL database per test."""
 
@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import SQLModel
 
-from bot.cli import main
-from bot.database import (
+from bot.app.cli.main import main
+from bot.core.database import (
     current,
     describe,
     downgrade,
@@ -27,9 +27,9 @@ from bot.database import (
     open_database,
     upgrade,
 )
-from bot.errors import DatabaseError
-from bot.messages import MessageStore
-from bot.storage import utcnow
+from bot.core.errors import DatabaseError
+from bot.engine.messages import MessageStore
+from bot.core.tables import utcnow
 from tests.conftest import make_settings
 from tests.databases import database_env, database_url, on_postgres
 
@@ -184,7 +184,7 @@ def test_concurrent_upgrades_run_one_at_a_time_and_once(engine: Engine, url: str
 
 
 def test_an_unreachable_database_stops_the_start_naming_the_host_not_the_password(tmp_path: Path) -> None:
-    from bot.services import build_services
+    from bot.app.composition import build_services
 
     for unreachable, host in (("postgresql://support:pa55-w0rd-x@127.0.0.1:1/support", "127.0.0.1:1"),
                               ("postgresql://support:pa55-w0rd-x@db.invalid/support", "db.invalid")):

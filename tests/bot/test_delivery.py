@@ -17,11 +17,11 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
-from bot.database import downgrade, open_database
-from bot.dispatch import conversation_id_for
-from bot.messages import MessageStore
-from bot.web import DISPATCHER, HANDOFF, READY, build_app
-from channels.base import ConversationRef
+from bot.core.database import downgrade, open_database
+from bot.engine.dispatch import conversation_id_for
+from bot.engine.messages import MessageStore
+from bot.app.web import DISPATCHER, HANDOFF, READY, build_app
+from bot.core.channel import ConversationRef
 from tests.conftest import make_settings
 from tests.databases import database_url
 from tests.fakes.chat_app import bolt_payload, chat_client, slack_dm
@@ -271,7 +271,7 @@ async def test_saying_talk_to_a_person_on_slack_brings_a_person(
 async def test_an_answer_cut_off_mid_stream_is_finished_in_the_same_telegram_message_after_a_restart(tmp_path: Path) -> None:
     """The process dies while an answer is being streamed into a Telegram message: after the restart
     the answer is edited into that message, not sent as a second one under the fragment."""
-    from bot.web import CONVERSATIONS
+    from bot.app.web import CONVERSATIONS
     from tests.fakes.model_servers import FakeOllama
 
     ollama, telegram = FakeOllama(), FakeTelegramApi()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import tomllib
 from dataclasses import replace
 
-from bot.assistant import AskResult
-from bot.evaluation import EvalCase, calibrate_thresholds, risk_coverage, score, shares, thresholds_toml, within
-from bot.pipeline import HandoffReason, Outcome
-from bot.settings import Thresholds
+from bot.engine.assistant import AskResult
+from bot.engine.evaluation import EvalCase, calibrate_thresholds, risk_coverage, score, shares, thresholds_toml, within
+from bot.engine.pipeline import HandoffReason, Outcome
+from bot.core.config import Thresholds
 from policies.confidence import Evidence
 
 

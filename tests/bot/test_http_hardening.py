@@ -15,10 +15,10 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.limits import Action, ClientLimiter, LimitExceeded, MemoryLimitStore, client_address
-from bot.settings import ClientLimits, Rate
-from bot.tokens import Tokens
-from bot.web import READY, build_app
+from bot.app.limits import Action, ClientLimiter, LimitExceeded, MemoryLimitStore, client_address
+from bot.core.config import ClientLimits, Rate
+from bot.app.tokens import Tokens
+from bot.app.web import READY, build_app
 from tests.conftest import make_settings
 
 ACME = "https://help.acme.example"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logging_setup import JsonLinesFormatter, configure_logging
+from bot.app.logging_setup import JsonLinesFormatter, configure_logging
 
 
 @pytest.fixture

@@ -25,8 +25,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from bot.openapi import OPENAPI
-from bot.web import READY, build_app
+from bot.app.openapi import OPENAPI
+from bot.app.web import READY, build_app
 from tests.bot.test_restart import free_port
 from tests.conftest import make_settings
 

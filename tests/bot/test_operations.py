@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from bot.operations import startup_summary, startup_warnings
-from bot.settings import Settings
+from bot.app.operations import startup_summary, startup_warnings
+from bot.core.config import Settings
 
 
 def settings(tmp_path: Path, tenants: str = "", **env: str) -> Settings:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from bot.errors import StageError
-from bot.pipeline import HandoffReason, Identity, Outcome, Pipeline, Turn
+from bot.core.errors import StageError
+from bot.engine.pipeline import HandoffReason, Identity, Outcome, Pipeline, Turn
 
 
 class Recorder:
@@ -49,9 +49,9 @@ import pytest  # noqa: E402
 import sqlalchemy  # noqa: E402
 from pymilvus import MilvusException  # noqa: E402
 
-from bot.generation import GroundedGenerator  # noqa: E402
-from bot.models import ModelReply  # noqa: E402
-from bot.stages import GenerateStage, RetrieveStage  # noqa: E402
+from bot.engine.generation import GroundedGenerator  # noqa: E402
+from bot.engine.models import ModelReply  # noqa: E402
+from bot.engine.stages import GenerateStage, RetrieveStage  # noqa: E402
 from knowledge.chunking import Chunk  # noqa: E402
 from knowledge.retrieval import Passage, Retriever  # noqa: E402
 from policies.routing import Route  # noqa: E402
@@ -172,10 +172,10 @@ async def test_a_cancelled_turn_stays_cancelled() -> None:
 
 
 def test_one_model_error_class() -> None:
-    import bot.errors
-    import bot.models
+    import bot.core.errors
+    import bot.engine.models
 
-    assert bot.models.ModelError is bot.errors.ModelError and issubclass(bot.errors.ModelError, bot.errors.SupportbotError)
+    assert bot.engine.models.ModelError is bot.core.errors.ModelError and issubclass(bot.core.errors.ModelError, bot.core.errors.SupportbotError)
 
 
 async def test_a_turn_that_fails_is_answered_handed_over_counted_and_never_left_pending(core: Any) -> None:
@@ -183,9 +183,9 @@ async def test_a_turn_that_fails_is_answered_handed_over_counted_and_never_left_
     error), the metric counts it, and the message is done: a restart does not try it again."""
     import dataclasses
 
-    from bot.assistant import Assistant
-    from bot.conversations import ConversationService
-    from bot.metrics import Metrics
+    from bot.engine.assistant import Assistant
+    from bot.engine.conversations import ConversationService
+    from bot.app.metrics import Metrics
 
     metrics = Metrics()
     services = dataclasses.replace(core, assistant=Assistant(settings=core.settings, pipeline=Pipeline([Buggy()]), pseudonym_key=b"k"))

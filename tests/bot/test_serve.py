@@ -56,7 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     }
     with open(log, "wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], cwd=ROOT, env=environ,
+            [sys.executable, "-m", "bot.app.cli.main", "serve", "--port", str(port)], cwd=ROOT, env=environ,
             stdout=subprocess.DEVNULL, stderr=stderr,
         )
     running = Server(process, f"http://127.0.0.1:{port}", port, data_dir, log)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError
-from bot.settings import Rollout, Settings, load_tenants
+from bot.core.errors import ConfigError
+from bot.core.config import Rollout, Settings, load_tenants
 
 
 def test_defaults_live_in_the_data_dir(tmp_path: Path) -> None:
@@ -130,7 +130,7 @@ def test_a_settings_file_with_a_typo_is_refused(tmp_path: Path, body: str, messa
 def test_serve_reports_a_bad_setting_in_one_line_without_a_traceback(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.app.cli.main import main
 
     path = tmp_path / "supportbot.toml"
     path.write_text('SUPPORTBOT_PORT = "abc"\n')

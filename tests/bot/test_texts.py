@@ -1,4 +1,4 @@
-"""The bot's own texts (bot/texts.py): every text in every language the bot recognizes, with the same
+"""The bot's own texts (bot/core/texts.py): every text in every language the bot recognizes, with the same
 fields; English, unchanged, for a language it lacks; and a conversation's language from what the
 customer said last that tells."""
 
@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.language import LANGUAGES, conversation_language
-from bot.pipeline import HandoffReason
-from bot.texts import TEXTS, WEEKDAYS, ask_for_a_person, offline_notice, text, wait_minutes
+from bot.core.language import LANGUAGES, conversation_language
+from bot.engine.pipeline import HandoffReason
+from bot.core.texts import TEXTS, WEEKDAYS, ask_for_a_person, offline_notice, text, wait_minutes
 
 
 def _fields(template: str) -> set[str]:

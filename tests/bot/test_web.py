@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from bot.web import READY, build_app
+from bot.app.web import READY, build_app
 from tests.conftest import make_settings
 
 

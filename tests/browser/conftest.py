@@ -44,7 +44,7 @@ def serving(env: dict[str, str], *, port: int | None = None, ready_within: float
     """`supportbot serve` with `env` added, until it answers /readyz; yields its base URL."""
     port = port or free_port()
     base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], cwd=ROOT, env=server_env(**env),
+    process = subprocess.Popen([sys.executable, "-m", "bot.app.cli.main", "serve", "--port", str(port)], cwd=ROOT, env=server_env(**env),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + ready_within
     try:

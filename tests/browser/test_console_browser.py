@@ -19,7 +19,7 @@ PASSWORD = "a long staff password"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {"SUPPORTBOT_DATA_DIR": str(tmp_path_factory.mktemp("console-browser"))}
-    added = subprocess.run([sys.executable, "-m", "bot.cli", "staff", "add", "--tenant", "default", "alice", "--password-stdin"],
+    added = subprocess.run([sys.executable, "-m", "bot.app.cli.main", "staff", "add", "--tenant", "default", "alice", "--password-stdin"],
                            input=PASSWORD + "\n", cwd=ROOT, env=server_env(**env), capture_output=True, text=True, timeout=120)
     assert added.returncode == 0, added.stderr
     with serving(env) as base:

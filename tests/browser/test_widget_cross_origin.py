@@ -3,7 +3,7 @@ in Debian's headless Chromium. From an origin the tenant lists, the widget answe
 calls with a bearer token, the WebSocket); from one it does not list, the browser refuses the calls
 and the server stores nothing.
 
-The server runs this checkout's code (`python -m bot.cli`), not whatever the console script points at.
+The server runs this checkout's code (`python -m bot.app.cli.main`), not whatever the console script points at.
 """
 
 from __future__ import annotations

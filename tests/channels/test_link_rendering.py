@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from channels.base import Link, Reply
+from bot.core.channel import Link, Reply
 from channels.slack import blocks_for
 from channels.telegram import render_html
 

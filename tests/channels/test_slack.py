@@ -12,9 +12,9 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from bot.dispatch import conversation_id_for
-from bot.web import CONVERSATIONS, DISPATCHER
-from channels.base import ConversationRef
+from bot.engine.dispatch import conversation_id_for
+from bot.app.web import CONVERSATIONS, DISPATCHER
+from bot.core.channel import ConversationRef
 from tests.fakes.chat_app import bolt_payload, slack_dm
 from tests.fakes.loopback import until
 from tests.fakes.slack_api import BOT_USER, FakeSlackApi, sign

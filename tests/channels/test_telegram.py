@@ -16,9 +16,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot import texts
-from bot.web import CONVERSATIONS, DISPATCHER, HANDOFF
-from channels.base import Button, Link, Reply
+from bot.core import texts
+from bot.app.web import CONVERSATIONS, DISPATCHER, HANDOFF
+from bot.core.channel import Button, Link, Reply
 from channels.telegram import MAX_TEXT, render_html, split_message
 from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
 from tests.conftest import make_settings
@@ -259,7 +259,7 @@ async def test_the_bots_own_texts_follow_the_customers_language(client: TestClie
 
 
 async def test_a_long_answer_is_sent_in_parts_under_the_limit(fakes: tuple[FakeTelegramApi, FakeSlackApi]) -> None:
-    from channels.base import ConversationRef
+    from bot.core.channel import ConversationRef
     from channels.telegram import TelegramChannel
 
     telegram, _ = fakes
@@ -280,7 +280,7 @@ async def test_a_long_answer_is_sent_in_parts_under_the_limit(fakes: tuple[FakeT
 
 
 async def test_a_429_on_an_edit_waits_retry_after_and_the_answer_still_arrives(fakes: tuple[FakeTelegramApi, FakeSlackApi]) -> None:
-    from channels.base import ConversationRef
+    from bot.core.channel import ConversationRef
     from channels.telegram import TelegramChannel
 
     telegram, _ = fakes
@@ -315,7 +315,7 @@ def test_replies_are_escaped_and_split_at_the_limit() -> None:
 
 
 async def test_polling_mode_reads_updates_without_a_webhook(fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
-    from channels.base import InboundMessage
+    from bot.core.channel import InboundMessage
     from channels.telegram import TelegramChannel
 
     telegram, _ = fakes
@@ -352,7 +352,7 @@ def _polled(example: dict[str, Any], *, text: str, chat: int) -> dict[str, Any]:
 async def test_polling_survives_a_failing_update_and_loses_none(
     fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from channels.base import InboundMessage
+    from bot.core.channel import InboundMessage
     from channels.telegram import POLL_ATTEMPTS, TelegramChannel
 
     telegram, _ = fakes
@@ -390,8 +390,8 @@ async def test_polling_survives_a_failing_update_and_loses_none(
 
 
 def test_a_webhook_without_a_secret_is_refused_at_start(tmp_path: Path) -> None:
-    from bot.errors import ConfigError
-    from bot.web import build_app
+    from bot.core.errors import ConfigError
+    from bot.app.web import build_app
 
     with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET"):
         build_app(make_settings(tmp_path, TELEGRAM_BOT_TOKEN="123456:NOSECRET", SUPPORTBOT_SAMPLE_KB="0"))
@@ -400,7 +400,7 @@ def test_a_webhook_without_a_secret_is_refused_at_start(tmp_path: Path) -> None:
 async def test_polling_switched_on_in_settings_answers_without_a_webhook(
     fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict, tmp_path: Path
 ) -> None:
-    from bot.web import READY, build_app
+    from bot.app.web import READY, build_app
 
     telegram, _ = fakes
     deletes_before = len(telegram.of("deleteWebhook"))
@@ -468,14 +468,14 @@ async def test_a_customers_photo_is_uploaded_into_the_staff_thread(
 
 
 def _conversation_of(chat: int) -> str:
-    from bot.dispatch import conversation_id_for
-    from channels.base import ConversationRef
+    from bot.engine.dispatch import conversation_id_for
+    from bot.core.channel import ConversationRef
 
     return conversation_id_for(ConversationRef(channel="telegram", tenant="default", address=str(chat)))
 
 
 async def test_streamed_answers_edit_one_message_at_most_once_a_second(fakes: tuple[FakeTelegramApi, FakeSlackApi]) -> None:
-    from channels.base import ConversationRef
+    from bot.core.channel import ConversationRef
     from channels.telegram import TelegramChannel
 
     telegram, _ = fakes
@@ -506,9 +506,9 @@ async def test_streamed_answers_edit_one_message_at_most_once_a_second(fakes: tu
 
 
 def test_workspaces_and_bots_map_to_tenants(tmp_path: Path) -> None:
-    from bot.channel_setup import telegram_bots
-    from bot.settings import Settings
-    from handoff.slack_staff import tenant_for_team
+    from bot.app.channel_setup import telegram_bots
+    from bot.core.config import Settings
+    from channels.slack_staff import tenant_for_team
 
     tenants = tmp_path / "tenants.toml"
     tenants.write_text(
@@ -525,7 +525,7 @@ async def _cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
     import sys
 
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", *args, env={**os.environ, **env}, cwd=str(Path(__file__).resolve().parents[2]),
+        sys.executable, "-m", "bot.app.cli.main", *args, env={**os.environ, **env}, cwd=str(Path(__file__).resolve().parents[2]),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout=120)
@@ -557,8 +557,8 @@ def test_the_api_url_is_normalised_once_for_channel_and_cli() -> None:
 
 
 async def test_a_customers_photo_can_be_fetched_for_staff(aiogram: dict[str, Any]) -> None:
-    from bot.errors import InputError
-    from channels.base import Attachment, InboundMessage
+    from bot.core.errors import InputError
+    from bot.core.channel import Attachment, InboundMessage
     from channels.telegram import MAX_DOWNLOAD, TelegramChannel
 
     file_id = aiogram["MESSAGE_WITH_PHOTO"]["photo"][-1]["file_id"]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.web import DISPATCHER
+from bot.app.web import DISPATCHER
 from tests.channels.conftest import WEBHOOK_SECRET
 from tests.fakes.chat_app import slack_dm
 from tests.fakes.slack_api import sign

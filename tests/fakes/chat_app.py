@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.web import READY, build_app
+from bot.app.web import READY, build_app
 from tests.conftest import make_settings
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi

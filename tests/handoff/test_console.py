@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.web import HANDOFF, READY, build_app
+from bot.app.web import HANDOFF, READY, build_app
 from handoff.staff_accounts import add_account, hash_password
 from tests.conftest import make_settings
 from tests.fakes.loopback import started, until

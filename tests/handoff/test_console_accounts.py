@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError, InputError
+from bot.core.errors import ConfigError, InputError
 from handoff.console_session import Sessions
 from handoff.staff_accounts import StaffDirectory, add_account, hash_password, verify_password
 from tests.conftest import make_settings

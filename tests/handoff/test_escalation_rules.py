@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError
-from bot.pipeline import Answer, HandoffReason, Identity, Turn
-from bot.settings import Settings
-from bot.stages import ConfidenceStage
-from handoff.policy import amounts, policy_from
-from handoff.slack_staff import tenant_for_team
+from bot.core.errors import ConfigError
+from bot.engine.pipeline import Answer, HandoffReason, Identity, Turn
+from bot.core.config import Settings
+from bot.engine.stages import ConfidenceStage
+from bot.core.handoff_policy import amounts, policy_from
+from channels.slack_staff import tenant_for_team
 from knowledge.chunking import Chunk
 from knowledge.retrieval import Passage
 

@@ -12,8 +12,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import Session, select
 
-from bot.storage import Usage
-from bot.web import HANDOFF, READY, SERVICES, build_app
+from bot.core.tables import Usage
+from bot.app.web import HANDOFF, READY, SERVICES, build_app
 from tests.conftest import make_settings
 from tests.fakes.loopback import started, until
 from tests.fakes.model_servers import FakeOpenAI

@@ -25,13 +25,13 @@ from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import inspect
 
-from bot.database import downgrade, open_database
-from bot.metrics import Metrics
-from bot.storage import utcnow
-from bot.web import CONVERSATIONS, READY, SERVICES, SETTINGS, build_app
+from bot.core.database import downgrade, open_database
+from bot.app.metrics import Metrics
+from bot.core.tables import utcnow
+from bot.app.web import CONVERSATIONS, READY, SERVICES, SETTINGS, build_app
 from handoff.records import HandoffRecords
 from handoff.service import HandoffService
-from handoff.slack_staff import SlackStaffDesk
+from channels.slack_staff import SlackStaffDesk
 from tests.conftest import make_settings
 from tests.databases import database_url
 from tests.fakes.loopback import started, until

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.web import HANDOFF, READY, build_app
+from bot.app.web import HANDOFF, READY, build_app
 from tests.conftest import make_settings
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import TEAM, FakeSlackApi, sign
@@ -245,7 +245,7 @@ async def test_queue_position_grows_with_waiting_handoffs(client: TestClient) ->
 
 
 def test_state_machine_refuses_impossible_moves() -> None:
-    from handoff.states import State, TransitionError, check
+    from bot.core.handoff_states import State, TransitionError, check
 
     assert check("bot", State.WAITING) is State.WAITING
     assert check("with_human", State.BOT) is State.BOT
@@ -258,7 +258,7 @@ def test_state_machine_refuses_impossible_moves() -> None:
 def test_business_hours_and_the_next_opening() -> None:
     from datetime import UTC, datetime
 
-    from handoff.policy import policy_from
+    from bot.core.handoff_policy import policy_from
 
     policy = policy_from({"handoff": {"business_hours": {"days": "mon-fri", "start": "09:00", "end": "17:30", "timezone": "Europe/Berlin"}}})
     hours = policy.hours
@@ -271,7 +271,7 @@ def test_business_hours_and_the_next_opening() -> None:
 
 
 def test_the_packet_states_the_intent_before_the_request_for_a_person() -> None:
-    from handoff.packet import build_packet
+    from bot.core.packet import build_packet
 
     messages = [
         {"role": "customer", "text": "my export to PDF is stuck at 99%"},
@@ -306,8 +306,8 @@ async def test_send_draft_sends_the_drafted_reply_and_return_to_bot_hands_back(c
 
 
 async def test_socket_mode_receives_events_without_a_public_url(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory, shared_data: Any) -> None:
-    from bot.dispatch import conversation_id_for
-    from bot.web import CONVERSATIONS, DISPATCHER
+    from bot.engine.dispatch import conversation_id_for
+    from bot.app.web import CONVERSATIONS, DISPATCHER
     from channels.slack import normalize_event
 
     settings = make_settings(

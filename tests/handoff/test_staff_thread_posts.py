@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.settings import Settings
-from bot.web import HANDOFF, READY, build_app
+from bot.core.config import Settings
+from bot.app.web import HANDOFF, READY, build_app
 from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
 from tests.channels.test_telegram import _conversation_of, post, update_from
 from tests.conftest import make_settings

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.pipeline import Identity
-from bot.services import Services
+from bot.engine.pipeline import Identity
+from bot.app.composition import Services
 from knowledge.ingest import Ingestor
 
 ARTICLE = """# Change your plan

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.pipeline import Identity
-from bot.services import Services
+from bot.engine.pipeline import Identity
+from bot.app.composition import Services
 
 # Both answers go on with the same boilerplate, so their whole texts look alike; the title of the
 # wrong one is the closer match. The first sentence of the right one answers the question.

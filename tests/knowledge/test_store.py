@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.services import Services
+from bot.app.composition import Services
 from knowledge.retrieval import Retriever, SearchBatcher
 from knowledge.store import COLLECTION, MilvusStore
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError
-from bot.language import ENGLISH, telling_language
-from bot.pipeline import HandoffReason, Identity
-from bot.services import Services
-from bot.settings import load_tenants
-from bot.texts import text
+from bot.core.errors import ConfigError
+from bot.core.language import ENGLISH, telling_language
+from bot.engine.pipeline import HandoffReason, Identity
+from bot.app.composition import Services
+from bot.core.config import load_tenants
+from bot.core.texts import text
 
 
 @pytest.mark.parametrize(("text", "language"), [

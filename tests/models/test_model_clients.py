@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.models import CircuitBreaker, ModelError, OllamaModel, OpenAIModel
+from bot.engine.models import CircuitBreaker, ModelError, OllamaModel, OpenAIModel
 from tests.fakes.loopback import LoopbackServer
 
 MESSAGES = [{"role": "user", "content": "how do I reset my password?"}]

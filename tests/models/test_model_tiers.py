@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.pipeline import Identity
-from bot.services import Services, build_services
+from bot.engine.pipeline import Identity
+from bot.app.composition import Services, build_services
 from tests.conftest import make_settings
 from tests.fakes.model_servers import FAIL, FakeOllama, FakeOpenAI
 from tests.fakes.telegram_api import FakeTelegramApi
@@ -230,7 +230,7 @@ def test_usage_reports_spend_and_tier_shares(services: Services) -> None:
 
     env = {"SUPPORTBOT_DATA_DIR": str(services.settings.data_dir), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1",
            "SUPPORTBOT_DATABASE_URL": services.settings.database_url}
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "usage", "--json"], capture_output=True, text=True, timeout=120,
+    done = subprocess.run([sys.executable, "-m", "bot.app.cli.main", "usage", "--json"], capture_output=True, text=True, timeout=120,
                           cwd=Path(__file__).resolve().parents[2], env=env)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)["tenants"]
@@ -239,7 +239,7 @@ def test_usage_reports_spend_and_tier_shares(services: Services) -> None:
 
 
 async def test_a_model_writes_the_staff_summary_from_the_redacted_transcript(servers: tuple[FakeOllama, FakeOpenAI]) -> None:
-    from bot.models import OllamaModel
+    from bot.engine.models import OllamaModel
     from handoff.summary import model_summary
 
     ollama, _ = servers
@@ -258,7 +258,7 @@ async def test_the_widget_receives_model_tokens_as_they_come(servers: tuple[Fake
 
     from aiohttp.test_utils import TestClient, TestServer
 
-    from bot.web import READY, build_app
+    from bot.app.web import READY, build_app
 
     ollama, _ = servers
     app = build_app(make_settings(tmp_path, OLLAMA_HOST=ollama.url, SUPPORTBOT_LOCAL_MODEL="qwen2.5:0.5b"))
@@ -286,7 +286,7 @@ async def telegram_chat(ollama: FakeOllama, data_dir: Path, *, chat: int) -> Fak
     """A Telegram customer asks SIMPLE through the real webhook; the loopback Bot API records what they saw."""
     from aiohttp.test_utils import TestClient, TestServer
 
-    from bot.web import DISPATCHER, READY, build_app
+    from bot.app.web import DISPATCHER, READY, build_app
 
     telegram = FakeTelegramApi()
     await telegram.start()
@@ -333,7 +333,7 @@ async def test_a_telegram_customer_never_keeps_text_whose_citations_failed(serve
 
 
 async def test_the_circuit_breaker_pauses_a_failing_provider_and_tries_again_later(servers: tuple[FakeOllama, FakeOpenAI]) -> None:
-    from bot.models import CircuitBreaker, ModelError, OllamaModel
+    from bot.engine.models import CircuitBreaker, ModelError, OllamaModel
 
     ollama, _ = servers
     now = [0.0]
@@ -353,9 +353,9 @@ async def test_the_circuit_breaker_pauses_a_failing_provider_and_tries_again_lat
 
 
 async def test_every_tier_down_and_nothing_to_quote_is_a_handoff_with_an_apology(services: Services) -> None:
-    from bot.assistant import handoff_notice
-    from bot.pipeline import HandoffReason, Turn
-    from bot.stages import ConfidenceStage
+    from bot.engine.assistant import handoff_notice
+    from bot.engine.pipeline import HandoffReason, Turn
+    from bot.engine.stages import ConfidenceStage
 
     turn = Turn(identity=who(), text="anything")
     turn.notes["model_failures"] = [{"tier": "local", "error": "down"}]

@@ -4,8 +4,8 @@ much of the answer the cited passages support."""
 
 from __future__ import annotations
 
-from bot.generation import HISTORY_TOKENS, build_messages, parse, support
-from bot.models import estimate_tokens
+from bot.engine.generation import HISTORY_TOKENS, build_messages, parse, support
+from bot.engine.models import estimate_tokens
 from knowledge.chunking import Chunk
 from knowledge.retrieval import Passage
 from policies.confidence import assess

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.streaming import CustomerStream, PlaceholderBuffer
-from bot.web import READY, build_app
+from bot.engine.streaming import CustomerStream, PlaceholderBuffer
+from bot.app.web import READY, build_app
 from tests.conftest import make_settings
 from tests.fakes.model_servers import FAIL, FakeOllama, FakeOpenAI
 
@@ -160,7 +160,7 @@ async def test_a_placeholder_split_across_tokens_is_restored_whole() -> None:
 
 
 async def test_telegram_blanks_a_taken_back_stream_and_the_final_reply_replaces_it() -> None:
-    from channels.base import ConversationRef, Reply
+    from bot.core.channel import ConversationRef, Reply
     from channels.telegram import TelegramChannel
     from channels.telegram_stream import RETRACTED
     from tests.fakes.telegram_api import FakeTelegramApi

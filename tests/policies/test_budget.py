@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.database import open_database
-from bot.errors import ConfigError
-from bot.models import ModelReply
-from bot.pipeline import Identity
-from bot.services import Services, build_services
+from bot.core.database import open_database
+from bot.core.errors import ConfigError
+from bot.engine.models import ModelReply
+from bot.engine.pipeline import Identity
+from bot.app.composition import Services, build_services
 from policies.budget import BudgetBook, period_start
 from tests.conftest import make_settings
 from tests.databases import database_env
@@ -106,7 +106,7 @@ def test_usage_reports_spend_per_day_tenant_and_user(tmp_path: Path) -> None:
            "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", **database_env(tmp_path / "data")}
 
     def usage(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "bot.cli", "usage", *args], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+        return subprocess.run([sys.executable, "-m", "bot.app.cli.main", "usage", *args], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
 
     text = usage("--tenant", "acme")
     assert text.returncode == 0, text.stderr
@@ -161,7 +161,7 @@ async def test_over_budget_steps_down_to_extractive_then_to_a_person(services: S
 
 
 def test_the_dashboard_shows_spend_per_day_tenant_and_user(services: Services) -> None:
-    from bot.admin import collect_stats, render_dashboard
+    from bot.app.admin import collect_stats, render_dashboard
 
     services.budget.record(call(10_000, 1_000), tenant="default", user="dana", conversation_id="c9")
     stats = collect_stats(services, days=7)

@@ -5,7 +5,7 @@ import time
 import jwt
 import pytest
 
-from bot.settings import TenantConfig
+from bot.core.config import TenantConfig
 from policies.claims import InvalidClaims, verify_visitor_token
 
 TENANT = TenantConfig(name="acme", raw={"widget": {"jwt_secret": "s3cret-s3cret-s3cret-s3cret-s3cret"}})

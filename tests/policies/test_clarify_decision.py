@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.settings import Thresholds
+from bot.core.config import Thresholds
 from policies.confidence import Evidence, Verdict, choices, decide
 
 

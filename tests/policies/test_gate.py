@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.pipeline import Identity
-from bot.services import Services
+from bot.engine.pipeline import Identity
+from bot.app.composition import Services
 
 DEFAULT = Identity(tenant="default", user="visitor", channel="test")
 

@@ -7,8 +7,8 @@ import itertools
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.pipeline import Identity
-from bot.services import Services
+from bot.engine.pipeline import Identity
+from bot.app.composition import Services
 
 TOPICS = {
     "support-hours": ("Support hours", "Our support team answers chats from {hours}, Monday to Friday."),

@@ -13,10 +13,10 @@ import jwt
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.conversations import ConversationService
-from bot.pipeline import Identity
-from bot.services import Services
-from bot.web import READY, SERVICES, build_app
+from bot.engine.conversations import ConversationService
+from bot.engine.pipeline import Identity
+from bot.app.composition import Services
+from bot.app.web import READY, SERVICES, build_app
 from tests.conftest import make_settings
 
 PUBLIC = """# Refunds

@@ -12,9 +12,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import Session, select
 
-from bot.pipeline import Identity
-from bot.storage import AuditEvent, StoredMessage
-from bot.web import READY, SERVICES, build_app
+from bot.engine.pipeline import Identity
+from bot.core.tables import AuditEvent, StoredMessage
+from bot.app.web import READY, SERVICES, build_app
 from tests.conftest import make_settings
 from tests.databases import on_postgres, stored_bytes
 

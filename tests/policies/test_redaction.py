@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from bot.database import open_database
+from bot.core.database import open_database
 from tests.databases import database_url, stored_bytes
 from policies.pii_patterns import iban_ok, luhn_ok
 from policies.redaction import SpacyRedactor
@@ -138,7 +138,7 @@ def test_vault_keeps_originals_encrypted_per_conversation_and_expiring(tmp_path:
     raw = stored_bytes(tmp_path / "v.db")
     assert b"anna@example.com" not in raw and b"Kowalski" not in raw
     # expired values are no longer restored and are purged
-    from bot.storage import utcnow
+    from bot.core.tables import utcnow
 
     later = utcnow() + timedelta(hours=2)
     assert first.originals(now=later) == {}
@@ -149,7 +149,7 @@ def test_vault_keeps_originals_encrypted_per_conversation_and_expiring(tmp_path:
 def test_cli_redact_json_lines(tmp_path: Path) -> None:
     lines = "Call Maria Lopez at +44 20 7946 0958\nhow do I export my data?\n"
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "redact", "--json"], input=lines, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "bot.app.cli.main", "redact", "--json"], input=lines, capture_output=True, text=True, timeout=120,
         cwd=Path(__file__).resolve().parents[2], env={"SUPPORTBOT_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"},
     )
     assert done.returncode == 0, done.stderr
@@ -190,7 +190,7 @@ def test_products_and_chat_labels_are_not_people(redactor: SpacyRedactor, text: 
 def test_a_new_value_never_takes_the_placeholder_of_an_expired_one(tmp_path: Path, redactor: SpacyRedactor) -> None:
     from sqlalchemy import update
 
-    from bot.storage import VaultEntry, utcnow
+    from bot.core.tables import VaultEntry, utcnow
 
     engine = open_database(database_url(tmp_path / "v.db"), upgrade=True)
     vault = Vault(engine=engine, secret=b"s3cret", ttl=timedelta(hours=1))
@@ -210,8 +210,8 @@ def test_one_placeholder_holds_one_value_also_in_an_upgraded_database(tmp_path: 
     from sqlalchemy.exc import IntegrityError
     from sqlmodel import Session, select
 
-    from bot.database import downgrade
-    from bot.storage import VaultEntry, utcnow
+    from bot.core.database import downgrade
+    from bot.core.tables import VaultEntry, utcnow
 
     url = database_url(tmp_path / "old.db")
     engine = open_database(url, upgrade=True)
@@ -237,8 +237,8 @@ async def test_serve_purges_expired_values_while_it_runs(tmp_path: Path) -> None
     from aiohttp.test_utils import TestClient, TestServer
     from sqlmodel import Session, select
 
-    from bot.storage import VaultEntry
-    from bot.web import READY, SERVICES, build_app
+    from bot.core.tables import VaultEntry
+    from bot.app.web import READY, SERVICES, build_app
     from tests.conftest import make_settings
 
     settings = make_settings(tmp_path, SUPPORTBOT_SAMPLE_KB="0", SUPPORTBOT_VAULT_TTL_HOURS="0.0002")  # 0.72 s

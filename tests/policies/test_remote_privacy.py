@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.pipeline import Identity, Outcome
-from bot.services import Services, build_services
+from bot.engine.pipeline import Identity, Outcome
+from bot.app.composition import Services, build_services
 from tests.conftest import make_settings
 from tests.fakes.model_servers import FakeOllama, FakeOpenAI
 

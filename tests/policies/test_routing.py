@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.pipeline import Identity, Turn
-from bot.services import Services, build_services
-from bot.settings import Settings
+from bot.engine.pipeline import Identity, Turn
+from bot.app.composition import Services, build_services
+from bot.core.config import Settings
 from knowledge.chunking import Chunk
 from knowledge.embedding import FastEmbedder
 from knowledge.retrieval import Passage

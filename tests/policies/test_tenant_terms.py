@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.pipeline import Identity
-from bot.services import Services
+from bot.engine.pipeline import Identity
+from bot.app.composition import Services
 from knowledge.terms import TenantTerms, terms_of
 from policies.redaction import SpacyRedactor
 

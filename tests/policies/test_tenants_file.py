@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError
-from bot.services import build_services
+from bot.core.errors import ConfigError
+from bot.app.composition import build_services
 from tests.conftest import make_settings
 
 README = Path(__file__).resolve().parents[2] / "README.md"

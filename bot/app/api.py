@@ -1,0 +1,311 @@
+"""The conversation API used by the web widget (REST + WebSocket), with its error contract.
+
+Errors are JSON `{"error": ...}`: invalid JSON (or lone surrogates, absurd numbers or nesting) 400,
+missing, wrong or expired token 401 (the same for an unknown conversation: no oracle), conversation
+gone 404, empty text 400, a body or text over the limit 413 (naming it), too many calls 429 with
+Retry-After, origin not allowed 403. A repeated `client_message_id` returns the first reply.
+Every body is bounded before it is parsed; every field is type- and size-checked before anything is
+stored. Limits per client address and widget key: bot/app/limits.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from bot.engine.conversations import ConversationService
+from bot.app.limits import Action, ClientLimiter, LimitExceeded, client_address
+from bot.app.metrics import Metrics
+from bot.core.config import Settings, TenantConfig
+from bot.app.tokens import Tokens
+
+TENANT = web.RequestKey("tenant", TenantConfig)  # the tenant a call turned out to be for (bot/app/cors.py reads it)
+MAX_ID = 2**63 - 1
+MAX_KEY_CHARS = 200  # widget keys and client message ids
+MAX_VISITOR_TOKEN_CHARS = 8192
+CREATE_BODY_BYTES = 16 * 1024
+FEEDBACK_BODY_BYTES = 1024
+HANDOFF_REQUEST = "I want to talk to a person"
+# characters that show nothing: text made only of these (and spaces) is empty
+_INVISIBLE = re.compile(r"[\s\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e"
+                        r"\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]+")
+# control characters (NUL among them: PostgreSQL refuses it in text) go before a message is stored
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]")
+
+
+def error(status: int, message: str, **headers: str) -> web.HTTPException:
+    classes: dict[int, type[web.HTTPException]] = {
+        400: web.HTTPBadRequest, 401: web.HTTPUnauthorized, 403: web.HTTPForbidden, 404: web.HTTPNotFound,
+        426: web.HTTPUpgradeRequired, 429: web.HTTPTooManyRequests,
+    }
+    if status == 413:
+        return web.HTTPRequestEntityTooLarge(max_size=0, actual_size=0, text=json.dumps({"error": message}), content_type="application/json")
+    return classes[status](text=json.dumps({"error": message}), content_type="application/json", headers=headers or None)
+
+
+@dataclass(slots=True)
+class RateLimiter:
+    """A token bucket per conversation: `burst` messages at once, then one every `interval` s."""
+
+    burst: int = 8
+    interval: float = 1.0
+    _state: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def take(self, key: str) -> float:
+        """0 if allowed, else the seconds to wait."""
+        now = time.monotonic()
+        tokens, last = self._state.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - last) / self.interval)
+        if tokens < 1:
+            self._state[key] = (tokens, now)
+            return (1 - tokens) * self.interval
+        self._state[key] = (tokens - 1, now)
+        return 0.0
+
+
+def tenant_for_widget_key(settings: Settings, key: str | None) -> TenantConfig:
+    for tenant in settings.tenants.values():
+        if key and key in tenant.widget_keys:
+            return tenant
+    raise error(401, "unknown widget key")
+
+
+def origin_allowed(origin: str, allowed: tuple[str, ...]) -> bool:
+    return origin in allowed or "*" in allowed
+
+
+def check_origin(request: web.Request, tenant: TenantConfig) -> None:
+    origin = request.headers.get("Origin")
+    if origin and tenant.allowed_origins and not origin_allowed(origin, tenant.allowed_origins):
+        raise error(403, f"origin {origin[:200]} is not allowed for this widget")
+
+
+def is_blank(text: str) -> bool:
+    """Nothing a person could read: spaces, zero-width and control characters only."""
+    return not _INVISIBLE.sub("", text)
+
+
+async def read_json(request: web.Request, *, max_bytes: int) -> dict[str, Any]:
+    """The body as a JSON object, or a clear 400/413 (never a 500, whatever the bytes)."""
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise error(413, f"the body is {request.content_length} bytes; the limit here is {max_bytes} bytes")
+    raw = await request.read()
+    if len(raw) > max_bytes:
+        raise error(413, f"the body is {len(raw)} bytes; the limit here is {max_bytes} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise error(400, "the body is not valid UTF-8") from None
+    try:
+        body = json.loads(text)
+        # a lone surrogate ("\ud800") parses but can be neither stored nor sent back
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        raise error(400, "the body is nested too deeply") from None
+    except UnicodeError:
+        raise error(400, "the body holds text that is not valid Unicode (a lone surrogate)") from None
+    except ValueError:  # not JSON, or a number of more than 4,300 digits
+        raise error(400, "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise error(400, "the body must be a JSON object")
+    return body
+
+
+def _string(body: dict[str, Any], name: str, *, max_chars: int) -> str | None:
+    if name not in body:
+        return None
+    value = body[name]
+    if not isinstance(value, str):  # null too: an absent field is left out, not null
+        raise error(400, f"{name} must be a string")
+    if len(value) > max_chars:
+        raise error(400, f"{name} is longer than {max_chars} characters")
+    return value
+
+
+class ConversationApi:
+    def __init__(self, *, settings: Settings, conversations: ConversationService, tokens: Tokens, metrics: Metrics,
+                 limiter: RateLimiter | None = None, client_limiter: ClientLimiter | None = None) -> None:
+        self._settings = settings
+        self._conversations = conversations
+        self._tokens = tokens
+        self._metrics = metrics
+        self._limiter = limiter or RateLimiter()
+        self._clients = client_limiter or ClientLimiter(limits=settings.limits)
+        self._handoff_requests: set[str] = set()  # conversations whose request for a person is being handled
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.post("/api/v1/conversations", self.create),
+            web.post("/api/v1/conversations/{id}/messages", self.post_message),
+            web.get("/api/v1/conversations/{id}/messages", self.list_messages),
+            web.post("/api/v1/conversations/{id}/feedback", self.feedback),
+            web.post("/api/v1/conversations/{id}/handoff", self.request_human),
+            web.get("/api/v1/conversations/{id}/stream", self.stream),
+        ]
+
+    async def _authorize(self, request: web.Request, *, allow_query: bool = False) -> Any:
+        conversation_id = request.match_info["id"]
+        header = request.headers.get("Authorization", "")
+        token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+        if not token and allow_query:
+            token = request.query.get("token", "")
+        if not token:
+            raise error(401, "a conversation token is required (Authorization: Bearer <token>)")
+        # the token first: a wrong token for a conversation that exists and any token for one that
+        # doesn't read the same, so nobody learns which (Telegram and Slack ids can be computed)
+        if not self._tokens.check(conversation_id, token):
+            raise error(401, "the token is not valid for this conversation (or has expired)")
+        conversation = await self._conversations.find(conversation_id)
+        if conversation is None:  # a valid token for a conversation no longer stored
+            raise error(404, "unknown conversation")
+        tenant = self._settings.tenant(conversation.tenant)
+        request[TENANT] = tenant
+        check_origin(request, tenant)
+        return conversation
+
+    async def _limit(self, request: web.Request, action: Action, *, widget_key: str, anonymous: bool = False) -> None:
+        address = client_address(request.remote, request.headers.get("X-Forwarded-For"), trust_forwarded=self._settings.trust_forwarded_for)
+        try:
+            await self._clients.check(action, address=address, widget_key=widget_key, anonymous=anonymous)
+        except LimitExceeded as exc:
+            self._metrics.rejected.labels(status="429").inc()
+            raise error(429, f"too many requests from this {exc.scope}; please wait a moment",
+                        **{"Retry-After": str(max(1, round(exc.retry_after + 0.5)))}) from None
+
+    async def create(self, request: web.Request) -> web.Response:
+        body = await read_json(request, max_bytes=CREATE_BODY_BYTES) if request.can_read_body else {}
+        key = _string(body, "widget_key", max_chars=MAX_KEY_CHARS) or "demo"
+        visitor = _string(body, "visitor_token", max_chars=MAX_VISITOR_TOKEN_CHARS)
+        tenant = tenant_for_widget_key(self._settings, key)
+        request[TENANT] = tenant
+        check_origin(request, tenant)
+        await self._limit(request, Action.CONVERSATION, widget_key=key)
+        user, groups = None, ()
+        if visitor:
+            from policies.claims import InvalidClaims, verify_visitor_token
+
+            try:
+                claims = verify_visitor_token(visitor, tenant=tenant)
+            except InvalidClaims as exc:
+                raise error(401, str(exc)) from None
+            # the signed groups (and plan, as `plan-<plan>`) stay with the conversation: every
+            # message of it is answered with them
+            user, groups = claims.user, claims.groups
+        conversation = await asyncio.to_thread(
+            self._conversations.create, tenant=tenant.name, channel="widget", user=user, groups=groups
+        )
+        return web.json_response(
+            {"conversation_id": conversation.id, "token": self._tokens.issue(conversation.id), "tenant": tenant.name}, status=201
+        )
+
+    def _tenant_key(self, conversation: Any) -> str:
+        # a conversation does not record which of its tenant's widget keys opened it: they share a count
+        return f"tenant:{conversation.tenant}"
+
+    async def post_message(self, request: web.Request) -> web.Response:
+        conversation = await self._authorize(request)
+        limit = self._settings.max_question_chars
+        # JSON may spell one character in up to 12 bytes (a surrogate pair of \u escapes)
+        body = await read_json(request, max_bytes=limit * 12 + 4096)
+        text = body.get("text")
+        if not isinstance(text, str) or is_blank(text):
+            raise error(400, "the message is empty")
+        text = _CONTROL.sub("", text).strip()
+        if len(text) > limit:
+            raise error(413, f"the message is {len(text)} characters long; the limit is {limit} characters")
+        client_id = _string(body, "client_message_id", max_chars=MAX_KEY_CHARS)
+        wait = self._limiter.take(conversation.id)
+        if wait:
+            self._metrics.rejected.labels(status="429").inc()
+            raise error(429, "too many messages; please wait a moment", **{"Retry-After": str(max(1, round(wait)))})
+        await self._limit(request, Action.MESSAGE, widget_key=self._tenant_key(conversation),
+                          anonymous=conversation.channel == "widget" and conversation.user is None)
+        reply, _ = await self._conversations.submit(conversation_id=conversation.id, text=text, client_id=client_id)
+        return _reply_response(reply)
+
+    async def list_messages(self, request: web.Request) -> web.Response:
+        conversation = await self._authorize(request)
+        messages = await asyncio.to_thread(self._conversations.history, conversation.id)
+        return web.json_response({"messages": messages})
+
+    async def feedback(self, request: web.Request) -> web.Response:
+        """Recorded once per answer; "not helpful" counts towards a handoff only for a real answer."""
+        conversation = await self._authorize(request)
+        body = await read_json(request, max_bytes=FEEDBACK_BODY_BYTES)
+        helpful, message_id = body.get("helpful"), body.get("message_id")
+        if not isinstance(helpful, bool):
+            raise error(400, "helpful must be true or false")
+        if isinstance(message_id, bool) or not isinstance(message_id, int) or not 1 <= message_id <= MAX_ID:
+            raise error(400, "message_id must be the id (a positive integer) of one of the bot's answers")
+        await self._limit(request, Action.FEEDBACK, widget_key=self._tenant_key(conversation))
+        history = await asyncio.to_thread(self._conversations.history, conversation.id, for_customer=False)
+        answer = next((m for m in history if m.get("id") == message_id), None)
+        if answer is None or answer.get("role") != "bot" or answer.get("outcome") != "answer":
+            raise error(404, "no answer of the bot in this conversation has that message_id")
+        services = self._conversations._services  # noqa: SLF001 - the audit log lives there
+        events = await asyncio.to_thread(services.audit.events, conversation_id=conversation.id)
+        if any(e.kind == "feedback" and json.loads(e.data).get("message_id") == message_id for e in events):
+            return web.Response(status=204)  # rated already: the first verdict stands
+        await asyncio.to_thread(
+            services.audit.record, tenant=conversation.tenant, conversation_id=conversation.id, kind="feedback",
+            message_id=message_id, helpful=helpful,
+        )
+        if self._conversations.handoff is not None:
+            await self._conversations.handoff.feedback(conversation.id, helpful=helpful)
+        return web.Response(status=204)
+
+    async def request_human(self, request: web.Request) -> web.Response:
+        """One handoff per conversation: asking again while people own it (or while the first request
+        is being handled) queues nothing more for staff."""
+        conversation = await self._authorize(request)
+        if conversation.id in self._handoff_requests:  # the first request is being handled: no copy
+            current = await asyncio.to_thread(self._conversations.get, conversation.id)
+            return web.json_response({"message_id": None, "reply": None, "relayed": False, "state": current.state if current else "bot"})
+        self._handoff_requests.add(conversation.id)
+        try:
+            current = await asyncio.to_thread(self._conversations.get, conversation.id)
+            state = current.state if current is not None else "bot"
+            if state in ("waiting_for_human", "with_human"):
+                return web.json_response({"message_id": None, "reply": None, "relayed": False, "state": state})
+            # counted only when it would reach staff: asking again while waiting costs nobody anything
+            await self._limit(request, Action.HANDOFF, widget_key=self._tenant_key(conversation))
+            reply, _ = await self._conversations.submit(conversation_id=conversation.id, text=HANDOFF_REQUEST, client_id=None)
+        finally:
+            self._handoff_requests.discard(conversation.id)
+        return _reply_response(reply)
+
+    async def stream(self, request: web.Request) -> web.WebSocketResponse:
+        conversation = await self._authorize(request, allow_query=True)
+        ws = web.WebSocketResponse(heartbeat=30)
+        if not ws.can_prepare(request).ok:
+            raise error(426, "this is a WebSocket endpoint: connect with Upgrade: websocket", Upgrade="websocket")
+        await ws.prepare(request)
+        self._metrics.sockets.inc()
+
+        async def send(event: dict[str, Any]) -> None:
+            if not ws.closed:
+                await ws.send_json(event)
+
+        unsubscribe = self._conversations.subscribe(conversation.id, send)
+        try:
+            current = await asyncio.to_thread(self._conversations.get, conversation.id)
+            await ws.send_json({"type": "state", "state": current.state if current else "bot"})
+            async for message in ws:  # the widget only listens; pings keep it alive
+                if message.type == WSMsgType.ERROR:
+                    break
+        finally:
+            unsubscribe()
+            self._metrics.sockets.dec()
+        return ws
+
+
+def _reply_response(reply: dict[str, Any]) -> web.Response:
+    if reply.get("relayed"):  # people own the conversation: the message went to them, no bot reply
+        return web.json_response({"message_id": None, "reply": None, "relayed": True, "state": reply.get("state")})
+    return web.json_response({"message_id": reply.get("id"), "reply": {**reply, "message_id": reply.get("id")}, "relayed": False})

@@ -1,0 +1,94 @@
+"""`supportbot usage` and `supportbot audit`: what operators read back from the database."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from bot.app.cli.common import friendly, load_settings
+
+
+@click.command()
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=1), help="how far back (at least 1)")
+@click.option("--tenant", default=None, help="only this tenant")
+@click.option("--json", "as_json", is_flag=True)
+@friendly
+def usage(days: int, tenant: str | None, as_json: bool) -> None:
+    """Model spend per tenant, user and day, and the share of each answer tier."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlmodel import Session, col, select
+
+    from bot.core.database import open_database
+    from bot.core.tables import AuditEvent
+    from policies.budget import BudgetBook
+
+    settings = load_settings()
+    if tenant is not None:
+        settings.tenant(tenant)  # unknown: the known names in the error
+    engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
+    since = datetime.now(UTC) - timedelta(days=days)
+    spend = BudgetBook(engine=engine, settings=settings).report(since=since, tenant=tenant)
+    tiers: dict[str, dict[str, int]] = {}
+    with Session(engine) as session:
+        query = select(AuditEvent).where(AuditEvent.kind == "outcome", col(AuditEvent.created_at) >= since)
+        if tenant is not None:
+            query = query.where(AuditEvent.tenant == tenant)
+        for event in session.exec(query):
+            data = json.loads(event.data)
+            route = data.get("route") or "?"
+            tiers.setdefault(event.tenant, {})[route] = tiers.setdefault(event.tenant, {}).get(route, 0) + 1
+    empty = {"cost_usd": 0.0, "calls": 0, "tiers": {}, "tier_cost_usd": {}, "users": {}, "days": {}}
+    report = {"days": days, "tenants": {t: {**spend.get(t, empty), "answers_by_route": tiers.get(t, {})}
+                                        for t in sorted(set(spend) | set(tiers))}}
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(f"model usage, last {days} days" + (f", tenant {tenant}" if tenant else ""))
+    if not report["tenants"]:
+        click.echo("  no messages and no model calls")
+    for name, data in report["tenants"].items():
+        total = sum(data["answers_by_route"].values()) or 1
+        shares = ", ".join(f"{r} {n / total:.0%}" for r, n in sorted(data["answers_by_route"].items()))
+        click.echo(f"  {name}: ${data['cost_usd']:.4f} in {data['calls']} model calls; messages by route: {shares or '-'}")
+        if data["users"]:
+            click.echo("    spend per user: " + _top_spenders(data["users"], 10))
+        for day, spent in data["days"].items():
+            click.echo(f"    {day}: ${spent['cost_usd']:.4f} in {spent['calls']} calls; per user: {_top_spenders(spent['users'], 5)}")
+
+
+def _top_spenders(users: dict[str, float], limit: int) -> str:
+    ordered = sorted(users.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ", ".join(f"{user} ${cost:.4f}" for user, cost in ordered[:limit])
+    return shown + (f" and {len(ordered) - limit} more" if len(ordered) > limit else "")
+
+
+@click.command()
+@click.option("--conversation", "conversation_id", required=True)
+@friendly
+def audit(conversation_id: str) -> None:
+    """Export a conversation's audit trail as JSON lines."""
+    from sqlmodel import Session
+
+    from bot.engine.assistant import PSEUDONYM_RE, audit_key, pseudonym
+    from bot.core.errors import InputError
+    from bot.core.config import load_secret
+    from bot.core.database import open_database
+    from bot.core.tables import AuditLog, Conversation
+
+    settings = load_settings()
+    engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
+    events = AuditLog(engine).events(conversation_id=conversation_id)
+    if not events:
+        with Session(engine) as session:
+            if session.get(Conversation, conversation_id) is None:
+                raise InputError(f"unknown conversation {conversation_id!r}: it has no audit trail (check the id and SUPPORTBOT_DATA_DIR)")
+    key = audit_key(load_secret(settings))
+    for event in events:
+        data = json.loads(event.data)
+        user = data.get("user")
+        if isinstance(user, str) and not PSEUDONYM_RE.fullmatch(user):  # written by an earlier version, in clear
+            data["user"] = pseudonym(key, tenant=event.tenant, user=user)
+        click.echo(json.dumps({"at": event.created_at.isoformat(), "tenant": event.tenant, "conversation_id": event.conversation_id,
+                               "kind": event.kind, "data": data}))

@@ -1,0 +1,160 @@
+"""Composition root: builds every collaborator from `Settings`, in one place, and connects the listeners
+of the domain events (bot/core/events.py).
+
+`build_services` is cheap; `Services.start()` (bot/engine/services.py) does the heavy loading (models,
+stores) and, on the embedded defaults, ingests the sample knowledge base for the `default` tenant.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+
+from bot.engine.answering import ExtractiveAnswerer
+from bot.core.errors import ConfigError
+from bot.core.events import (
+    Answered, Clarified, Claimed, EventBus, HandedOver, MessageStored, Rated, Resolved, ReturnedToBot, StaffReplied,
+)
+from bot.engine.assistant import Assistant, audit_key
+from bot.engine.generation import GroundedGenerator
+from bot.engine.models import ChatModel, OllamaModel, OpenAIModel
+from bot.engine.pipeline import Pipeline, Stage
+from bot.core.config import Settings, load_secret
+from bot.engine.stages import (
+    AnswerStage,
+    HumanOnlyStage,
+    GenerateStage,
+    ConfidenceStage,
+    EmbedStage,
+    HumanRequestStage,
+    PermissionStage,
+    RedactStage,
+    RetrieveStage,
+)
+from bot.core.database import open_database
+from bot.core.tables import AuditLog
+from bot.engine.services import SAMPLE_KB as SAMPLE_KB, Services
+from knowledge.embedding import FastEmbedder
+from knowledge.ingest import Ingestor
+from knowledge.profile import TenantProfiles
+from knowledge.retrieval import Retriever
+from knowledge.store import MilvusStore
+from knowledge.terms import TenantTerms
+from knowledge.vocabulary import TenantVocabulary
+from policies.intent import HumanRequestDetector
+from policies.budget import BudgetBook
+from policies.permissions import AccessPolicy
+from policies.routing import Router
+from policies.topics import TopicDetector
+from policies.vault import Vault
+
+logger = logging.getLogger(__name__)
+
+
+
+def _keep_terms(settings: Settings, tenant: str) -> tuple[str, ...]:
+    config = settings.tenants.get(tenant)
+    return config.keep_terms if config is not None else ()
+
+
+def _redactor(settings: Settings) -> Any:
+    """Never quietly without: a bot that can't redact must not start (nothing may see raw personal data)."""
+    try:
+        from policies.redaction import SpacyRedactor
+    except ImportError as exc:
+        raise ConfigError(f"redaction cannot be loaded ({exc}); install supportbot with its dependencies (spaCy)") from exc
+    return SpacyRedactor(model=settings.spacy_model)
+
+
+def build_pipeline(
+    *, settings: Settings, embedder: FastEmbedder, retriever: Retriever, access: AccessPolicy, redactor: Any | None,
+    vocabulary: TenantVocabulary | None = None, profiles: TenantProfiles | None = None, generate: Stage | None = None,
+) -> Pipeline:
+    stages: list[Stage] = []
+    if redactor is not None:
+        stages.append(RedactStage(redactor=redactor, settings=settings))
+    stages += [
+        EmbedStage(embedder=embedder),
+        HumanRequestStage(detector=HumanRequestDetector(embedder=embedder), settings=settings),
+        HumanOnlyStage(detector=TopicDetector(embedder=embedder, settings=settings)),
+        PermissionStage(policy=access),
+        RetrieveStage(retriever=retriever),
+        *([generate] if generate is not None else []),
+        AnswerStage(answerer=ExtractiveAnswerer()),
+        ConfidenceStage(settings=settings, vocabulary=vocabulary, profiles=profiles, english_embedder=getattr(embedder, "english_only", False)),
+    ]
+    return Pipeline(stages)
+
+
+def build_models(settings: Settings) -> dict[str, ChatModel]:
+    """The configured model tiers; none configured: extractive answers only."""
+    models: dict[str, ChatModel] = {}
+    if settings.local_model:
+        models["local"] = OllamaModel(host=settings.ollama_host, model=settings.local_model, timeout=settings.model_timeout)
+    if settings.remote_model:
+        models["remote"] = OpenAIModel(
+            base_url=settings.openai_base_url, api_key=settings.openai_api_key, model=settings.remote_model, timeout=settings.model_timeout
+        )
+    return models
+
+
+def build_services(settings: Settings, *, redact: bool = True) -> Services:
+    engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
+    embedder = FastEmbedder(model=settings.embedding_model, cache_dir=settings.data_dir / "models", threads=settings.embed_threads)
+    store = MilvusStore(uri=settings.milvus_uri, dim=embedder.dim)
+    access = AccessPolicy(engine=engine, settings=settings)
+    redactor = _redactor(settings) if redact else None
+    retriever = Retriever(store=store)
+    vocabulary = TenantVocabulary(load=lambda tenant, access_keys: store.texts(tenant=tenant, access_keys=access_keys))
+    access.on_refresh(vocabulary.refresh)
+    if redactor is not None:  # the knowledge base's own words are no names or addresses (knowledge/terms.py)
+        terms = TenantTerms(load=lambda tenant: store.chunk_parts(tenant=tenant), keep=lambda tenant: _keep_terms(settings, tenant))
+        access.on_refresh(terms.refresh)
+        redactor.use_terms(terms.for_tenant)
+    profiles = TenantProfiles(
+        titles=lambda tenant, keys: store.titles(tenant=tenant, access_keys=keys), embed=embedder.embed,
+        search=lambda tenant, keys, vectors, texts: retriever.search_many(tenant=tenant, access_keys=keys, vectors=vectors, texts=texts),
+    )
+    access.on_refresh(profiles.refresh)
+    budget = BudgetBook(engine=engine, settings=settings)
+    models = build_models(settings)
+    generate = (
+        GenerateStage(router=Router(embedder=embedder, settings=settings, tiers=list(models)), models=models, budget=budget,
+                      generator=GroundedGenerator())
+        if models else None
+    )
+    pipeline = build_pipeline(
+        settings=settings, embedder=embedder, retriever=retriever, access=access, redactor=redactor, vocabulary=vocabulary,
+        profiles=profiles, generate=generate,
+    )
+    audit = AuditLog(engine)
+    secret = load_secret(settings)
+    return Services(
+        settings=settings,
+        engine=engine,
+        store=store,
+        embedder=embedder,
+        ingestor=Ingestor(engine=engine, store=store, embedder=embedder),
+        access=access,
+        pipeline=pipeline,
+        assistant=Assistant(settings=settings, pipeline=pipeline, audit=audit, pseudonym_key=audit_key(secret)),
+        audit=audit,
+        redactor=redactor,
+        vault=Vault(engine=engine, secret=secret, ttl=timedelta(hours=settings.vault_ttl_hours)),
+        budget=budget,
+        models=models,
+        profiles=profiles,
+    )
+
+
+LISTENED = (MessageStored, Answered, Clarified, HandedOver, Claimed, StaffReplied, Resolved, ReturnedToBot, Rated)
+
+
+def connect_listeners(events: EventBus, *, listeners: Sequence[Callable[[Any], Awaitable[None]]]) -> None:
+    """Every domain event to each listener (the web app's metrics; a connector goes here too)."""
+    for listener in listeners:
+        for kind in LISTENED:
+            events.subscribe(kind, listener)

@@ -1,0 +1,114 @@
+"""Limits per client: how many conversations, messages, feedback posts and handoff requests one client
+address, and one widget key, may make in a window (settings: `ClientLimits`), plus an hourly message
+budget for anonymous widget visitors, who have no per-user budget.
+
+Each limit is a sliding window (at most `limit` hits in any `window` seconds, never twice that across
+a window's edge as a token bucket would allow). The counts live behind `LimitStore`, so several
+processes can later share them (a table or Redis with the same `hit`); `MemoryLimitStore` is the one
+for a single process and the tests.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from bot.core.config import ClientLimits, Rate
+
+
+class Action(StrEnum):
+    CONVERSATION = "conversation"
+    MESSAGE = "message"
+    FEEDBACK = "feedback"
+    HANDOFF = "handoff"
+
+
+@dataclass(frozen=True, slots=True)
+class LimitExceeded(Exception):
+    """Too many hits: the client may try again in `retry_after` seconds."""
+
+    scope: str
+    retry_after: float
+
+
+class LimitStore(Protocol):
+    async def hit(self, key: str, *, limit: int, window: float) -> float:
+        """Count one hit for `key` if fewer than `limit` happened in the last `window` s: 0.0. Else
+        count nothing and return the seconds until one is allowed."""
+        ...
+
+
+class MemoryLimitStore:
+    """Hit times per key, in this process. Keys unused longest are forgotten past `max_keys`, so a flood
+    of addresses cannot grow memory without bound (it can only make the oldest keys start afresh)."""
+
+    def __init__(self, *, max_keys: int = 200_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
+        self._max_keys = max_keys
+        self._clock = clock
+
+    async def hit(self, key: str, *, limit: int, window: float) -> float:
+        now = self._clock()
+        hits = self._hits.get(key)
+        if hits is None:
+            hits = self._hits[key] = deque()
+            if len(self._hits) > self._max_keys:
+                self._hits.popitem(last=False)
+        self._hits.move_to_end(key)
+        while hits and now - hits[0] >= window:
+            hits.popleft()
+        if len(hits) >= limit:
+            return max(hits[0] + window - now, 0.001)
+        hits.append(now)
+        return 0.0
+
+
+def client_address(remote: str | None, forwarded_for: str | None, *, trust_forwarded: bool) -> str:
+    """The address limits are counted against. An IPv6 client usually holds a whole /64, so that is
+    one client; behind a trusted proxy, the address the proxy saw (the last X-Forwarded-For entry)."""
+    candidate = remote or "unknown"
+    if trust_forwarded and forwarded_for:
+        candidate = forwarded_for.split(",")[-1].strip() or candidate
+    try:
+        address = ipaddress.ip_address(candidate)
+    except ValueError:
+        return candidate[:64]
+    if address.version == 6 and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address.ipv4_mapped or address) if address.version == 6 else str(address)
+
+
+class ClientLimiter:
+    """Checks one action against the client address's limit, then the widget key's (a tenant's keys
+    share one count for calls on an existing conversation, which does not record its key). A refused
+    call is not counted where it was refused."""
+
+    def __init__(self, *, limits: ClientLimits, store: LimitStore | None = None) -> None:
+        self._limits = limits
+        self._store: LimitStore = store or MemoryLimitStore()
+
+    def _rates(self, action: Action) -> tuple[Rate, Rate]:
+        limits = self._limits
+        return {
+            Action.CONVERSATION: (limits.conversations_per_address, limits.conversations_per_widget_key),
+            Action.MESSAGE: (limits.messages_per_address, limits.messages_per_widget_key),
+            Action.FEEDBACK: (limits.feedback_per_address, limits.feedback_per_widget_key),
+            Action.HANDOFF: (limits.handoffs_per_address, limits.handoffs_per_widget_key),
+        }[action]
+
+    async def check(self, action: Action, *, address: str, widget_key: str, anonymous: bool = False) -> None:
+        """Raise LimitExceeded when the address, the widget key (or, for an anonymous visitor's
+        message, the anonymous budget of the address) has had its share."""
+        per_address, per_key = self._rates(action)
+        checks = [(f"{action}:address:{address}", per_address, "address"), (f"{action}:key:{widget_key}", per_key, "widget key")]
+        if anonymous and action is Action.MESSAGE:
+            checks.append((f"anonymous:{address}", self._limits.anonymous_messages, "anonymous visitor budget"))
+        for key, rate, scope in checks:
+            wait = await self._store.hit(key, limit=rate.limit, window=rate.window)
+            if wait:
+                raise LimitExceeded(scope=scope, retry_after=wait)

@@ -1,0 +1,163 @@
+"""What running `supportbot serve` as a service needs, apart from answering: the start-up summary,
+open WebSockets closed on shutdown, stalled request bodies cut off, and readiness that follows the
+knowledge store's process.
+
+`bot/app/web.py` wires these into the app; each piece is small and tested through a running server
+(tests/bot/test_serve.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+from aiohttp import WSCloseCode, web
+
+from bot.core.config import Settings
+
+logger = logging.getLogger("bot.serve")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+SOCKETS = web.AppKey("open_sockets", weakref.WeakSet)  # every WebSocketResponse prepared by this app
+SOCKET_CLOSE_WAIT = 1.0  # seconds a closing socket may take to answer our close frame at shutdown
+
+
+# start-up --------------------------------------------------------------------------------------
+def startup_summary(*, settings: Settings, url: str | None, models: Mapping[str, Any], desks: Iterable[str]) -> tuple[str, dict[str, Any]]:
+    """One line for people and the same as fields for a log pipeline. Names, never secrets: model
+    names and tiers, not their URLs or keys; the Slack channel id, not the token."""
+    tiers = ["extractive"] + [f"{tier} ({getattr(model, 'model', '?')})" for tier, model in sorted(models.items())]
+    desk_list = list(desks)
+    fields = {
+        "url": url, "data_dir": str(settings.data_dir), "tenants": sorted(settings.tenants),
+        "tiers": tiers, "desks": desk_list,
+    }
+    line = (
+        f"supportbot ready at {url or '(in-process)'}; data in {settings.data_dir}; "
+        f"tenants: {', '.join(fields['tenants'])}; answers: {', '.join(tiers)}; "
+        f"staff desks: {', '.join(desk_list) or 'none (handoffs wait in the queue until a desk is configured)'}"
+    )
+    return line, fields
+
+
+def staff_desks(app: web.Application, *, settings: Settings, slack_on: bool) -> list[str]:
+    desks = []
+    if slack_on:
+        desks.append(f"Slack (channel {settings.handoff_channel})" if settings.handoff_channel else "Slack")
+    if any(resource.canonical == "/console" for resource in app.router.resources()):
+        desks.append("console (/console)")
+    return desks
+
+
+def startup_warnings(settings: Settings) -> list[str]:
+    """What an operator should hear once at start: settings whose defaults bite later."""
+    warnings = []
+    if not settings.secret_key:
+        warnings.append(
+            f"SUPPORTBOT_SECRET_KEY is not set: widget tokens and the redaction vault use a key kept in "
+            f"{settings.data_dir / 'secret.key'}; on an ephemeral disk a restart invalidates every token and the vault. "
+            "Set SUPPORTBOT_SECRET_KEY to keep them."
+        )
+    for name, tenant in sorted(settings.tenants.items()):
+        if tenant.rollout.stage != "on":
+            warnings.append(
+                f"tenant {name!r}: rollout stage {tenant.rollout.stage!r} is checked but not acted on yet; the bot answers as with 'on'"
+            )
+    return warnings
+
+
+# shutdown: open WebSockets ---------------------------------------------------------------------
+async def track_socket(request: web.Request, response: web.StreamResponse) -> None:
+    """`on_response_prepare`: remember every WebSocket, whichever handler opened it (widget, console)."""
+    if isinstance(response, web.WebSocketResponse):
+        request.app[SOCKETS].add(response)
+
+
+async def close_sockets(app: web.Application) -> None:
+    """`on_shutdown`: a socket's handler waits for the client, so aiohttp's graceful shutdown would
+    wait its whole timeout for each. Close them with 1001 (going away); the widget reconnects to
+    whichever process is up next. A client that does not answer our close frame is not waited for."""
+    sockets = [ws for ws in list(app[SOCKETS]) if not ws.closed]
+    if not sockets:
+        return
+    logger.info("closing %d open WebSocket(s)", len(sockets))
+    closing = [asyncio.ensure_future(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")) for ws in sockets]
+    _, late = await asyncio.wait(closing, timeout=SOCKET_CLOSE_WAIT)
+    for task in late:
+        task.cancel()
+
+
+# stalled request bodies ------------------------------------------------------------------------
+def body_deadline(seconds: float) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+    """A request has `seconds` from its headers to the end of its body; after that its connection is
+    closed. Without it a client that sends headers and part of a body holds a connection (and a
+    handler waiting on the read) as long as it likes: 300 stalled uploads were all still open after
+    30 s. The handler's own read is not wrapped (handlers may stream a body), and a body that arrived
+    in time is never cut however long the answer takes."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not request.body_exists:
+            return await handler(request)
+        cut = False
+
+        def give_up() -> None:
+            nonlocal cut
+            if request.content.is_eof() or request.transport is None:
+                return
+            cut = True
+            logger.info("closed a connection from %s: its request body was not complete after %.0f s", request.remote, seconds)
+            request.protocol.force_close()
+
+        timer = asyncio.get_running_loop().call_later(seconds, give_up)
+        try:
+            return await handler(request)
+        except ConnectionError:
+            if cut:  # the handler was reading the body we gave up on: nothing to answer, nothing to log
+                raise web.HTTPRequestTimeout() from None
+            raise
+        finally:
+            # still receiving (a handler that answered without reading, aiohttp reading the rest to
+            # keep the connection): the timer stays, so that is bounded too
+            if request.content.is_eof():
+                timer.cancel()
+
+    return middleware
+
+
+# readiness follows the knowledge store's process -------------------------------------------------
+class SupervisedStore(Protocol):
+    def healthy(self) -> bool: ...
+
+    def needs_restart(self) -> bool: ...
+
+    def restart(self) -> None: ...
+
+    def reconnect(self) -> None: ...
+
+
+async def watch_store(store: SupervisedStore, *, every: float = 1.0) -> None:
+    """Restart the Milvus Lite child process when it dies, then reconnect. `/readyz` says 503 from the
+    moment it is found dead until the store answers again; searches meanwhile fail into the usual
+    apology and handoff, and the server keeps serving everything else."""
+    backoff = every
+    while True:
+        await asyncio.sleep(backoff)
+        if not store.needs_restart():
+            backoff = every
+            continue
+        if backoff == every:
+            logger.error("the knowledge store's process died; restarting it")
+        try:
+            store.restart()  # spawns from this (the main) thread: the child dies with us
+            await asyncio.to_thread(store.reconnect)
+        except Exception as exc:  # still starting, or died again: try again, less often
+            backoff = min(backoff * 2, 30.0)
+            logger.warning("the knowledge store is not back yet (%s); trying again in %.0f s", exc, backoff)
+            continue
+        logger.warning("the knowledge store is back")
+        backoff = every

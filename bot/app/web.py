@@ -1,0 +1,262 @@
+"""`supportbot serve`: the aiohttp composition root. Everything is built here and kept under AppKeys.
+
+The server listens at once; models and stores load in a thread (`/readyz` turns 200 when done), then
+messages left unanswered by a crash are answered. API calls before that get 503 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import logging
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.app.admin import register_admin
+from bot.app.api import ConversationApi, RateLimiter
+from bot.app.cors import cors_middleware
+from bot.app.limits import ClientLimiter, MemoryLimitStore
+from bot.core.config import load_secret
+from bot.app.tokens import Tokens
+from bot.app.channel_setup import ChannelSet, setup_channels
+from bot.engine.conversations import ConversationService
+from bot.engine.dispatch import Dispatcher
+from bot.app.metrics import Metrics
+from bot.app.openapi import OPENAPI
+from bot.app.operations import (
+    SOCKETS,
+    body_deadline,
+    close_sockets,
+    staff_desks,
+    startup_summary,
+    startup_warnings,
+    track_socket,
+    watch_store,
+)
+from bot.app.composition import Services, build_services, connect_listeners
+from bot.core.config import Settings
+from handoff.console import WebConsole
+from handoff.service import HandoffService
+from handoff.summary import HandoffSummarizer
+from handoff.staff_accounts import StaffDirectory
+from policies.topics import TopicDetector
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parents[2] / "channels" / "widget_static"
+
+SETTINGS = web.AppKey("settings", Settings)
+SERVICES = web.AppKey("services", Services)
+CONVERSATIONS = web.AppKey("conversations", ConversationService)
+METRICS = web.AppKey("metrics", Metrics)
+READY = web.AppKey("ready", asyncio.Event)
+STARTUP = web.AppKey("startup", asyncio.Task)
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+CHANNELS = web.AppKey("channels", ChannelSet)
+HANDOFF = web.AppKey("handoff", HandoffService)
+BACKGROUND = web.AppKey("background", list)  # long-running tasks (handoff timers, vault purge)
+VAULT_PURGE_EVERY = web.AppKey("vault_purge_every", float)  # seconds between purges of expired vault values
+LISTEN_URL = web.AppKey("listen_url", str)  # where `serve` listens, for the start-up line
+
+# Shutdown must end within 5 s (a platform's SIGTERM is followed by SIGKILL soon after): open
+# sockets are closed first (bot/app/operations.py), then requests in flight get SHUTDOWN_GRACE, the
+# answers still being worked on SHUTDOWN_DRAIN (what is left is answered at the next start: every
+# message is stored before it is acknowledged), then the stores close.
+SHUTDOWN_GRACE = 1.5
+SHUTDOWN_DRAIN = 1.0
+CHANNEL_STOP = 0.5
+
+
+async def healthz(_: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    store = request.app[SERVICES].store.healthy()
+    ready = request.app[READY].is_set() and store
+    return web.json_response({"ready": ready, "store": "ok" if store else "down"}, status=200 if ready else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    return web.Response(body=request.app[METRICS].render(), content_type="text/plain", charset="utf-8")
+
+
+def static_file(name: str, content_type: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handler(_: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / name, headers={"Content-Type": content_type, "Cache-Control": "no-cache"})
+
+    return handler
+
+
+async def openapi(_: web.Request) -> web.Response:
+    return web.json_response(OPENAPI)
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    """Every error is JSON `{"error": ...}` and a response (so the CORS middleware can mark it); an
+    unexpected exception is logged once and answered 500, never left as aiohttp's text page."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        headers = {k: v for k, v in exc.headers.items() if k.lower() not in {"content-type", "content-length"}}
+        if exc.content_type == "application/json" and exc.text:
+            return web.Response(status=exc.status, text=exc.text, content_type="application/json", headers=headers)
+        if exc.content_type == "text/html" and exc.text:  # a page meant for people (a staff console's own)
+            return web.Response(status=exc.status, text=exc.text, content_type="text/html", headers=headers)
+        message = (exc.text or exc.reason or "error").strip()
+        message = message.split(": ", 1)[1] if message.startswith(f"{exc.status}: ") else message
+        return web.json_response({"error": message}, status=exc.status, headers=headers)
+    except Exception:
+        logger.exception("unexpected error answering %s %s", request.method, request.path)
+        return web.json_response({"error": "internal error; it has been logged"}, status=500)
+
+
+@web.middleware
+async def not_before_ready(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    if request.path.startswith(("/api/", "/slack/", "/telegram/")) and not request.app[READY].is_set() and request.path != "/api/v1/openapi.json":
+        return web.json_response({"error": "starting up, try again shortly"}, status=503, headers={"Retry-After": "2"})
+    return await handler(request)
+
+
+async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+    services = app[SERVICES]
+    for warning in startup_warnings(app[SETTINGS]):
+        logger.warning("%s", warning)
+
+    async def start() -> None:
+        await asyncio.to_thread(services.start)
+        for start_channel in app[CHANNELS].starters:
+            try:
+                await start_channel()
+            except Exception:  # a platform being down must not keep the widget from serving
+                logger.exception("a channel failed to start; it will retry on use")
+        # Everything loaded so far (spaCy, the models, the clients) lives as long as the process. Left
+        # to the collector, each full collection walked it all with the GIL held: 145-167 ms stalls,
+        # every few seconds under load, that every waiting customer felt (bench_http: paced p99 242 ms
+        # with them, 119 ms without). Frozen, a full collection takes 6-9 ms.
+        gc.collect()
+        gc.freeze()
+        app[READY].set()
+        line, fields = startup_summary(
+            settings=app[SETTINGS], url=app.get(LISTEN_URL), models=services.models,
+            desks=staff_desks(app, settings=app[SETTINGS], slack_on=app[CHANNELS].slack is not None),
+        )
+        logger.info("%s", line, extra=fields)
+        app[BACKGROUND].append(asyncio.create_task(watch_store(services.store)))
+        app[BACKGROUND].append(asyncio.create_task(app[HANDOFF].run_timers()))
+        app[BACKGROUND].append(asyncio.create_task(services.vault.purge_periodically(every=app[VAULT_PURGE_EVERY])))
+        recovered = await app[CONVERSATIONS].recover()
+        if recovered:
+            logger.info("answered %d messages left pending by a previous run", recovered)
+
+    app[STARTUP] = asyncio.create_task(start())
+    yield
+    app[STARTUP].cancel()
+    await asyncio.gather(app[STARTUP], return_exceptions=True)
+    for task in app[BACKGROUND]:
+        task.cancel()
+    await asyncio.gather(*app[BACKGROUND], return_exceptions=True)
+    try:
+        await asyncio.wait_for(asyncio.shield(app[DISPATCHER].drain()), timeout=SHUTDOWN_DRAIN)
+    except TimeoutError:
+        logger.warning("stopping with answers in progress; they are answered at the next start")
+    for stop_channel in app[CHANNELS].stoppers:
+        try:
+            await asyncio.wait_for(stop_channel(), timeout=CHANNEL_STOP)
+        except Exception:
+            logger.warning("a channel did not stop cleanly")
+    await asyncio.to_thread(services.close)
+
+
+def build_app(
+    settings: Settings, *, processing_delay: float | None = None, vault_purge_every: float | None = None
+) -> web.Application:
+    cors = cors_middleware(paths=("/api/v1/conversations", "/api/v1/openapi.json"), tenants=settings.tenants.values())
+    app = web.Application(
+        middlewares=[cors, json_errors, body_deadline(settings.body_timeout), not_before_ready], client_max_size=1024 * 1024
+    )
+    services = build_services(settings)
+    app_metrics = Metrics()
+    conversations = ConversationService(
+        services=services,
+        processing_delay=settings.processing_delay if processing_delay is None else processing_delay,
+        on_result=lambda result, channel: app_metrics.observe(result, channel=channel),
+    )
+    app[SETTINGS] = settings
+    app[SERVICES] = services
+    app[CONVERSATIONS] = conversations
+    app[METRICS] = app_metrics
+    connect_listeners(services.events, listeners=[app_metrics.on_event])
+    app[READY] = asyncio.Event()
+    app[BACKGROUND] = []
+    app[SOCKETS] = weakref.WeakSet()
+    app.on_response_prepare.append(track_socket)
+    app.on_shutdown.append(close_sockets)
+    # hourly, or a quarter of the time values are kept when that is shorter
+    app[VAULT_PURGE_EVERY] = vault_purge_every or max(1.0, min(3600.0, settings.vault_ttl_hours * 900))
+    api = ConversationApi(
+        settings=settings, conversations=conversations, metrics=app_metrics,
+        tokens=Tokens([load_secret(settings), *(key.encode() for key in settings.old_secret_keys)], ttl=settings.token_ttl_hours * 3600),
+        limiter=RateLimiter(interval=60.0 / settings.rate_limit_per_minute),
+        client_limiter=ClientLimiter(limits=settings.limits, store=MemoryLimitStore()),
+    )
+    app.add_routes(api.routes())
+    app.add_routes(
+        [
+            web.get("/healthz", healthz),
+            web.get("/readyz", readyz),
+            web.get("/metrics", metrics),
+            web.get("/api/v1/openapi.json", openapi),
+            web.get("/", static_file("index.html", "text/html; charset=utf-8")),
+            web.get("/widget.js", static_file("widget.js", "application/javascript; charset=utf-8")),
+        ]
+    )
+    register_admin(app, get_services=lambda: services, token=settings.admin_token)
+    handoff = HandoffService(
+        engine=services.engine, settings=settings, conversations=conversations, audit=services.audit,
+        topics=TopicDetector(embedder=services.embedder, settings=settings), observe=app_metrics.handoff,
+        summarizer=HandoffSummarizer(models=services.models, budget=services.budget, settings=settings) if services.models else None,
+        events=services.events,
+    )
+    conversations.handoff = handoff
+    app[HANDOFF] = handoff
+    dispatcher = Dispatcher(conversations=conversations, audit=services.audit.record)
+    app[DISPATCHER] = dispatcher
+    app[CHANNELS] = setup_channels(app, settings=settings, dispatcher=dispatcher, handoff=handoff)
+    app.add_routes(build_console(settings, handoff=handoff).routes())
+    app.cleanup_ctx.append(lifecycle)
+    return app
+
+
+def build_console(settings: Settings, *, handoff: HandoffService) -> WebConsole:
+    """The built-in staff desk at /console: the only one when Slack is not configured, beside it when it is."""
+    directory = StaffDirectory(settings=settings)  # a malformed account in the tenants file stops the start here
+    if directory.count() == 0:
+        logger.warning("the staff console (/console) has no accounts yet: add one with `supportbot staff add --tenant %s NAME`",
+                       next(iter(settings.tenants)))
+    return WebConsole(handoff=handoff, directory=directory, secret=load_secret(settings), tenants=list(settings.tenants))
+
+
+def run(settings: Settings, *, host: str, port: int) -> None:
+    """Logging is the caller's (`supportbot serve` sets it up from the settings)."""
+    if settings.embed_threads is None:
+        settings = settings.with_overrides(embed_threads=1)  # see Settings.embed_threads
+    app = build_app(settings)
+    if settings.milvus_is_local and settings.milvus_process:
+        from knowledge.milvus_child import MilvusChild
+
+        app[SERVICES].store.use_child(MilvusChild(Path(settings.milvus_uri)))  # spawned here, in the main thread
+    app[LISTEN_URL] = f"http://{host}:{port}/"
+    logger.info("starting on http://%s:%d/ (data in %s); loading models and stores", host, port, settings.data_dir)
+    web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE)
+
+
+def dump_openapi() -> str:
+    return json.dumps(OPENAPI, indent=2)

@@ -1,0 +1,256 @@
+"""The engine and the schema's version: open a database, upgrade it with Alembic (bot/migrations/), say
+where it stands.
+
+One process upgrades at a time: PostgreSQL takes an advisory lock, SQLite a lock file next to the
+database. A database that a version before migrations made (create_all and in-place `ALTER`s) has no
+`alembic_version` table: its layout tells which revision it is at, and it is stamped so. A fresh empty
+database gets the tables of the models and is stamped at head (Alembic's "build from scratch" recipe; a
+test checks that the revisions build the same schema).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import SQLModel
+
+from bot.core.errors import DatabaseError
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+# pg_advisory_lock's key for "a process is migrating this database" (any constant; 'sbot' in ASCII)
+_ADVISORY_KEY = 0x73626F74
+_CONNECT_TIMEOUT = 10  # seconds: an unreachable host stops the start instead of hanging it
+
+
+def engine_url(url: str) -> URL:
+    """The URL SQLAlchemy is given: `postgresql://` and `postgres://` mean psycopg 3 (the driver installed)."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def shown(url: str | URL) -> str:
+    """A URL fit for messages and logs: the password masked."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    parsed = engine_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    connect_args = {"connect_timeout": _CONNECT_TIMEOUT} if parsed.get_backend_name() == "postgresql" else {}
+    return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+
+
+def reach(engine: Engine) -> None:
+    """Connect once; an unreachable database is a DatabaseError naming the host, never the password."""
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        url = engine.url
+        where = (f"{url.host}:{url.port}" if url.port else url.host) if url.host else (url.database or "?")
+        lines = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
+        reason = without_password(lines[0] if lines else type(exc).__name__)
+        if url.password:
+            reason = reason.replace(str(url.password), "***")
+        raise DatabaseError(f"cannot reach the database at {where} ({shown(url)}): {reason}") from None
+
+
+# the schema's version --------------------------------------------------------------------------------
+@cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory(str(MIGRATIONS))
+
+
+def head() -> str:
+    return str(_scripts().get_current_head())
+
+
+def _config(conn: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    return config
+
+
+def current(conn: Connection) -> str | None:
+    """The revision the database is stamped at (None: not stamped: empty, or made before migrations)."""
+    heads = MigrationContext.configure(conn).get_current_heads()
+    return heads[0] if heads else None
+
+
+def _check_known(revision: str | None) -> None:
+    if revision is None:
+        return
+    try:
+        known = _scripts().get_revision(revision)
+    except (CommandError, ResolutionError):
+        known = None
+    if known is None:
+        raise DatabaseError(
+            f"the database's schema is at revision {revision}, newer than this version of supportbot knows "
+            f"(its newest is {head()}): run the newer version, or downgrade the database with it first"
+        )
+
+
+def layout_revision(conn: Connection) -> str | None:
+    """Which revision an unstamped database's tables match (the newest whose change, and every earlier
+    one's, is present), or None when it has no tables of ours."""
+    inspector = inspect(conn)
+    found = None
+    for script in reversed(list(_scripts().walk_revisions())):  # oldest first
+        if not script.module.in_layout(inspector):
+            break
+        found = script.revision
+    return found
+
+
+@contextlib.contextmanager
+def migration_lock(conn: Connection) -> Iterator[None]:
+    """Held while one process migrates: others wait, then find the work done."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _ADVISORY_KEY})
+        conn.commit()  # the lock is the session's: it outlives this transaction
+        try:
+            yield
+        finally:
+            if conn.in_transaction():
+                conn.rollback()
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _ADVISORY_KEY})
+            conn.commit()
+        return
+    database = conn.engine.url.database if conn.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrating", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _adopt(conn: Connection, config: Config, *, to: str) -> None:
+    """An unstamped database: a fresh one gets the models' tables at head (or, for an older target, is
+    left to the revisions from the start); one made before migrations is stamped at the revision its layout shows."""
+    import bot.core.tables  # noqa: F401  (the tables, registered on SQLModel.metadata)
+
+    revision = layout_revision(conn)
+    if revision is None and to not in ("head", head()):
+        return
+    if revision is None:
+        SQLModel.metadata.create_all(conn)
+        conn.commit()
+        command.stamp(config, "head")
+        logger.info("created the database schema at revision %s", head())
+    else:
+        command.stamp(config, revision)
+        logger.info("found a database made before migrations, at revision %s", revision)
+    conn.commit()
+
+
+def upgrade(engine: Engine, *, to: str = "head") -> tuple[str | None, str | None]:
+    """Bring the schema to `to` under the migration lock. Returns (revision before, revision after)."""
+    with engine.connect() as conn, migration_lock(conn):
+        config = _config(conn)
+        before = current(conn)
+        _check_known(before)
+        if before is None:
+            _adopt(conn, config, to=to)
+        command.upgrade(config, to)
+        conn.commit()
+        return before, current(conn)
+
+
+def downgrade(engine: Engine, *, to: str) -> tuple[str | None, str | None]:
+    with engine.connect() as conn, migration_lock(conn):
+        config = _config(conn)
+        before = current(conn)
+        _check_known(before)
+        command.downgrade(config, to)
+        conn.commit()
+        return before, current(conn)
+
+
+def ensure_schema(engine: Engine, *, upgrade_allowed: bool) -> None:
+    """At start: the schema at head, upgraded here if the operator allows; else a DatabaseError saying what to run."""
+    with engine.connect() as conn:
+        revision = current(conn)
+    _check_known(revision)
+    if revision == head():
+        return
+    if not upgrade_allowed:
+        where = f"at revision {revision}" if revision else "not set up by supportbot (or made before migrations)"
+        raise DatabaseError(
+            f"the database {shown(engine.url)} is {where}; this version needs {head()}: run `supportbot db upgrade` "
+            "(or set SUPPORTBOT_DATABASE_UPGRADE=1 to upgrade at start)"
+        )
+    before, after = upgrade(engine)
+    if before is not None and before != after:
+        logger.info("upgraded the database schema from %s to %s", before, after)
+
+
+def open_database(url: str, *, upgrade: bool | None = None) -> Engine:
+    """An engine whose database answers and has this version's schema. `upgrade`: may the schema be
+    upgraded here (None: yes for SQLite, whose data dir is one machine's; elsewhere `supportbot db upgrade`)."""
+    engine = make_engine(url)
+    reach(engine)
+    allowed = engine.url.get_backend_name() == "sqlite" if upgrade is None else upgrade
+    try:
+        ensure_schema(engine, upgrade_allowed=allowed)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def describe(engine: Engine) -> str:
+    """`supportbot db current`: the revision and whether it is the newest this version knows."""
+    with engine.connect() as conn:
+        revision = current(conn)
+        layout = layout_revision(conn) if revision is None else None
+    if revision is None:
+        return f"not stamped (layout of revision {layout}); head is {head()}" if layout else f"empty; head is {head()}"
+    _check_known(revision)
+    return f"{revision} (head)" if revision == head() else f"{revision}; head is {head()}"
+
+
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
+
+
+def without_password(message: str) -> str:
+    """A driver's message with any URL's password masked."""
+    return _PASSWORD.sub(r"\1***@", message)

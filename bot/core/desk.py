@@ -1,0 +1,95 @@
+"""The staff desk seam: the port a desk that is sent handoffs implements, and the records and actions
+every desk shares.
+
+Two desks exist: Slack (channels/slack_desk.py, pushed to: a card and a thread per handoff) and the
+built-in web console (handoff/console.py, which reads the same state from the database and so needs
+no port). Whichever desk staff use, they act through `HandoffService.act` and `HandoffService.reply`
+with a `StaffAction` and a `StaffMember`, so a claim in one desk shows in the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+from bot.core.errors import SupportbotError
+from bot.core.tables import Handoff
+from bot.core.packet import Packet
+
+
+# a handoff's status as every desk shows it
+STATUS_TEXT = {
+    "queued": "Waiting to be claimed", "open": "Waiting to be claimed", "claimed": "Claimed", "resolved": "Resolved",
+    "returned": "Returned to the bot", "rated": "Resolved",
+}
+
+
+class StaffAction(StrEnum):
+    """What staff can do with a handoff, on every desk (the Slack buttons' action ids are `handoff_<value>`)."""
+
+    CLAIM = "claim"
+    DRAFT = "draft"  # send the packet's draft reply to the customer
+    RESOLVE = "resolve"
+    RETURN = "return"  # back to the bot
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    """Who acts: `id` is stable and audited (a Slack user id, `console:<tenant>:<account>`); `name` is
+    what the customer and the other desk are shown ("Alice from our support team has joined")."""
+
+    id: str
+    name: str | None = None
+    desk: str = "slack"
+
+
+@dataclass(frozen=True, slots=True)
+class DeskThread:
+    """Where a desk keeps a handoff's conversation with staff, in the desk's own terms (for Slack: the
+    channel and the card's ts). The handoff service stores it and gives it back; it never reads it."""
+
+    place: str
+    thread: str
+
+
+class StaffDesk(Protocol):
+    """A desk handoffs are pushed to. Raises `StaffDeskBusy` (try later) or `StaffPostRefused` (never)
+    from handoff/thread_posts.py; any other exception counts as "down, try later"."""
+
+    name: str
+
+    async def announce(self, handoff: Handoff, packet: Packet, *, position: int, reminder: bool = False) -> DeskThread:
+        """Post the card (or a reminder in its thread); returns where its thread is."""
+        ...
+
+    def transcript(self, packet: Packet) -> str:
+        """The redacted transcript as the first post in the thread."""
+        ...
+
+    async def update_card(self, handoff: Handoff, packet: Packet) -> None: ...
+
+    async def post_in_thread(self, handoff: Handoff, text: str) -> None: ...
+
+    async def share_files(self, handoff: Handoff, files: list[dict[str, Any]]) -> None:
+        """The customer's files (as in `Packet.attachments`) into the thread, each as well as it can."""
+        ...
+
+
+class StaffPostRefused(SupportbotError):
+    """Slack refused a post for good (`error`: its code, e.g. channel_not_found): the same post won't
+    get through by trying again."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(f"Slack refused the post: {error}")
+        self.error = error
+
+
+class StaffDeskBusy(SupportbotError):
+    """Slack could not take a post now (rate limited, its own trouble): try again, not before
+    `retry_after` seconds when it said so."""
+
+    def __init__(self, error: str, *, retry_after: float | None = None) -> None:
+        super().__init__(f"Slack is busy: {error}")
+        self.error = error
+        self.retry_after = retry_after

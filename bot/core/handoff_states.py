@@ -1,0 +1,36 @@
+"""Who owns a conversation: `bot → waiting_for_human → with_human → bot | closed`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.core.errors import InputError
+
+
+class State(StrEnum):
+    BOT = "bot"
+    WAITING = "waiting_for_human"
+    WITH_HUMAN = "with_human"
+    CLOSED = "closed"
+
+
+ALLOWED: dict[State, frozenset[State]] = {
+    State.BOT: frozenset({State.WAITING}),
+    State.WAITING: frozenset({State.WITH_HUMAN, State.BOT, State.CLOSED}),
+    State.WITH_HUMAN: frozenset({State.BOT, State.CLOSED}),
+    # a closed conversation that the customer writes to again is the bot's again
+    State.CLOSED: frozenset({State.BOT, State.WAITING}),
+}
+
+HUMAN_OWNED = frozenset({State.WAITING, State.WITH_HUMAN})
+
+
+class TransitionError(InputError):
+    pass
+
+
+def check(current: str, target: State) -> State:
+    state = State(current)
+    if target not in ALLOWED[state]:
+        raise TransitionError(f"a conversation cannot go from {state.value} to {target.value}")
+    return target

@@ -1,0 +1,92 @@
+"""What staff get with a handoff, so nobody asks the customer to repeat themselves.
+
+Built from the stored (redacted) conversation and the bot's last attempt: intent in a line, a short
+summary of what the customer said, what the bot answered with which sources and scores, why it
+escalated, who the customer is as far as policy allows, the redacted transcript, and a draft reply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot.core.records import HandoffReason
+
+# what staff read for each reason: the one vocabulary of reasons is `HandoffReason`
+REASONS: dict[str, str] = {
+    HandoffReason.CUSTOMER_REQUEST: "the customer asked for a person",
+    HandoffReason.NO_ANSWER: "the help center does not cover this",
+    HandoffReason.LOW_CONFIDENCE: "the bot was not confident in its answer",
+    HandoffReason.POLICY: "this topic is handled by people",
+    HandoffReason.MODEL_FAILURE: "the answer models failed",
+    HandoffReason.NOT_HELPFUL: "the customer said the answers did not help, twice",
+    HandoffReason.ERROR: "the bot hit an error",
+}
+MAX_TRANSCRIPT = 20
+
+
+@dataclass(slots=True)
+class Attempt:
+    text: str
+    outcome: str | None
+    confidence: float | None
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Packet:
+    reason: str
+    reason_text: str
+    intent: str
+    summary: str
+    topic: str | None
+    customer: dict[str, Any]
+    attempts: list[Attempt]
+    transcript: list[dict[str, str]]
+    draft: str
+    mention: str | None = None  # Slack user group for the topic
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # files the customer sent (kind, platform file id, size)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _line(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def build_packet(
+    *, messages: list[dict[str, Any]], reason: str, topic: str | None, customer: dict[str, Any], draft_hint: str | None = None,
+    mention: str | None = None, attachments: list[dict[str, Any]] | None = None,
+) -> Packet:
+    """`messages`: the conversation's stored messages (redacted), oldest first."""
+    said = [m["text"] for m in messages if m.get("role") == "customer" and m.get("text")]
+    question = next((t for t in reversed(said) if "person" not in t.lower() or len(said) == 1), said[-1] if said else "")
+    if reason == "customer_request" and len(said) > 1:
+        # "agent please" is not the intent: what they asked before it is
+        question = said[-2]
+    attempts = [
+        Attempt(text=_line(m["text"], 300), outcome=m.get("outcome"), confidence=m.get("confidence"),
+                sources=[{"title": c.get("title"), "source": c.get("source"), "score": c.get("score")} for c in m.get("citations") or ()])
+        for m in messages
+        if m.get("role") == "bot"
+    ][-3:]
+    answered = [a for a in attempts if a.outcome == "answer"]
+    draft = draft_hint or (
+        f"Hi, thanks for waiting. {answered[-1].text}" if answered else "Hi, thanks for waiting, I'm looking into this for you now."
+    )
+    summary = " / ".join(_line(t, 120) for t in said[-3:]) or "(no message yet)"
+    return Packet(
+        reason=reason,
+        reason_text=REASONS.get(reason, reason),
+        intent=(f"[{topic}] " if topic else "") + _line(question or "(no question)"),
+        summary=f"The customer wrote {len(said)} message(s): {summary}",
+        topic=topic,
+        customer=customer,
+        attempts=attempts,
+        transcript=[{"role": m.get("role", ""), "text": _line(m.get("text", ""), 500)} for m in messages][-MAX_TRANSCRIPT:],
+        draft=draft,
+        mention=mention,
+        attachments=list(attachments or []),
+    )

@@ -1,0 +1,86 @@
+"""Ports: the `typing.Protocol`s that let a layer use a collaborator without importing its implementation.
+
+The channel port is in bot/core/channel.py and the staff desk port in bot/core/desk.py (each beside its
+records). Implementations are wired together in
+the composition root (bot/app/composition.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from bot.core.records import ModelReply
+
+if TYPE_CHECKING:
+    from bot.core.channel import Attachment, ConversationRef, FileContent, InboundMessage
+    from bot.core.desk import StaffAction, StaffMember
+    from bot.core.tables import Conversation, Handoff
+
+OnToken = Callable[[str], Awaitable[None]]
+
+
+class Embedder(Protocol):
+    dim: int
+
+    @property
+    def fingerprint(self) -> str:
+        """What a vector depends on besides the text (model, weights, length limit)."""
+        ...
+
+    def warm_up(self) -> None: ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-norm float32 vectors, one row per text. CPU-bound: call from a thread."""
+        ...
+
+
+class ChatModel(Protocol):
+    """A generative model client (bot/engine/models.py: Ollama, any OpenAI-compatible API)."""
+
+    tier: str
+    model: str
+
+    async def chat(self, messages: Sequence[dict[str, str]], *, on_token: OnToken | None = None) -> ModelReply: ...
+
+
+class Conversations(Protocol):
+    """What handoff/ needs of the conversation engine (bot/engine/conversations.py `ConversationService`):
+    read a conversation and its history, restore redacted values for the customer's eyes, and post a
+    message into it (delivered to the customer on their channel)."""
+
+    def get(self, conversation_id: str) -> Conversation | None: ...
+
+    def history(self, conversation_id: str, *, for_customer: bool = True) -> list[dict[str, Any]]: ...
+
+    def language(self, conversation_id: str) -> str: ...
+
+    def restore(self, conversation_id: str, text: str) -> str: ...
+
+    async def post_message(
+        self, conversation_id: str, *, role: str, text: str, author: str | None = None, client_id: str | None = None,
+        redact: bool = False, payload: dict[str, Any] | None = None, reply_to: int | None = None,
+    ) -> dict[str, Any]: ...
+
+
+class Inbox(Protocol):
+    """What a channel adapter hands customer messages to (bot/engine/dispatch.py `Dispatcher`)."""
+
+    async def accept(self, inbound: InboundMessage) -> None: ...
+
+    async def knows(self, ref: ConversationRef) -> bool: ...
+
+    async def fetch_file(self, *, channel: str, tenant: str, attachment: Attachment) -> FileContent: ...
+
+
+class StaffActions(Protocol):
+    """What a staff desk's adapter does for staff (handoff/service.py `HandoffService`): one action from
+    any desk, a reply to the customer, and the handoff a desk thread belongs to."""
+
+    def by_desk_thread(self, thread: str) -> Handoff | None: ...
+
+    async def reply(self, handoff_id: int, *, staff: StaffMember, text: str, client_id: str) -> bool: ...
+
+    async def act(self, action: StaffAction, handoff_id: int, *, staff: StaffMember, client_id: str) -> Handoff | None: ...

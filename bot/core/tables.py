@@ -1,0 +1,217 @@
+"""Relational storage: the sqlmodel tables (SQLite by default, PostgreSQL by URL; bot/core/database.py opens them).
+
+A table, column or index added here needs an Alembic revision (`python -m bot.migrations "what changed"`
+writes it from the difference); `supportbot db upgrade` applies it to existing databases.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, Index, insert
+from sqlmodel import Field, Session, SQLModel, UniqueConstraint, select
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Tenant(SQLModel, table=True):
+    name: str = Field(primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Document(SQLModel, table=True):
+    """One ingested file or FAQ row; its chunks live in the vector store under `doc_id`."""
+
+    __table_args__ = (UniqueConstraint("tenant", "source"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(index=True)
+    source: str
+    doc_id: str = Field(index=True)
+    content_hash: str
+    groups: str = "public"  # canonical access key: sorted, comma-separated
+    title: str = ""
+    url: str | None = None
+    chunk_count: int = 0
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Conversation(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    tenant: str = Field(index=True)
+    channel: str = "cli"
+    user: str | None = None
+    # access groups proven when the conversation began (a widget visitor's signed claims):
+    # sorted, comma-separated; the tenants file adds its own groups at each message
+    groups: str | None = None
+    address: str | None = None  # where the conversation lives on its platform (chat id, channel id)
+    thread: str | None = None
+    state: str = "bot"
+    # the platform message an answer is being streamed into (a Telegram message id): after a crash the
+    # answer is edited into it instead of sent again under the fragment. None once the answer arrived.
+    streaming: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class StoredMessage(SQLModel, table=True):
+    __tablename__ = "message"
+    __table_args__ = (UniqueConstraint("conversation_id", "client_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: str = Field(index=True)
+    client_id: str | None = None
+    role: str  # customer | bot | agent | system
+    text: str  # the redacted copy
+    status: str = "done"  # pending | done
+    reply_to: int | None = Field(default=None, index=True)
+    payload: str | None = None  # JSON of the reply (citations, outcome)
+    # queued: still to be sent on the conversation's platform (Telegram, Slack) | sent. None: nothing to
+    # send (customer messages; widget replies, which the widget reads from the store; rows older than this column)
+    delivery: str | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Handoff(SQLModel, table=True):
+    """One escalation of one conversation to people, and its Slack thread."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: str = Field(index=True)
+    tenant: str = Field(index=True)
+    reason: str
+    topic: str | None = None
+    # queued (not yet announced) | open (card posted) | claimed | resolved | returned
+    status: str = Field(default="queued", index=True)
+    staff_channel: str | None = None
+    thread_ts: str | None = None  # the card's ts: the staff thread
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None
+    closed_at: datetime | None = None
+    announced_at: datetime | None = None
+    attempts: int = 0
+    packet: str = "{}"  # JSON, redacted
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    contact: str | None = None  # the e-mail placeholder the customer left for a reply; its value stays in the conversation's vault
+    # nothing of this handoff (card or thread posts) goes to Slack before this: a card Slack refused for
+    # good, a Retry-After. Stored so that a restart (a crash loop, a deploy) waits it out too
+    not_before: datetime | None = None
+
+
+class StaffPost(SQLModel, table=True):
+    """One post for a handoff's staff thread, waiting until Slack took it (survives a restart during an
+    outage). Posted in `position` order; a handoff's opening posts (transcript, files) go before the rest."""
+
+    __tablename__ = "staff_post"
+    id: int | None = Field(default=None, primary_key=True)
+    handoff_id: int = Field(index=True)
+    position: int
+    # note: posted as written | said: the customer's words, redacted (shown restored when policy allows)
+    # | file: one of the customer's files, JSON as in `Packet.attachments`
+    kind: str
+    body: str
+    posted_at: datetime | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Usage(SQLModel, table=True):
+    """One model call: tokens from the API's usage fields and what they cost."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(index=True)
+    user: str | None = Field(default=None, index=True)
+    conversation_id: str | None = None
+    tier: str  # local | remote
+    model: str
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+VAULT_PLACEHOLDER_INDEX = "ux_vault_conversation_placeholder"
+
+
+class VaultEntry(SQLModel, table=True):
+    """One redacted value of one conversation: encrypted, found again by a keyed hash, expiring."""
+
+    __tablename__ = "vault"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "lookup"),
+        # one value per placeholder: concurrent writers numbering the same kind can't both win
+        # (an index, not a constraint: revision 0008 added it to existing databases)
+        Index(VAULT_PLACEHOLDER_INDEX, "conversation_id", "placeholder", unique=True),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: str = Field(index=True)
+    placeholder: str
+    kind: str
+    # HMAC of kind and normalized value: same value, same placeholder, no plaintext. An expired entry
+    # keeps its placeholder (so its number is never given to another value) and loses the rest.
+    lookup: str
+    ciphertext: str  # Fernet token of the original value; "" once expired and purged
+    expires_at: datetime = Field(index=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only; never holds raw personal data (texts are redacted before they get here)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(index=True)
+    conversation_id: str | None = Field(default=None, index=True)
+    kind: str
+    data: str = "{}"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+_INSERT_AUDIT = insert(AuditEvent)
+
+
+def event_rows(
+    events: Sequence[tuple[str, dict[str, Any]]], *, tenant: str, conversation_id: str | None, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The audit table's columns for events of one conversation (see `write_events`)."""
+    now = now or utcnow()
+    return [
+        {"tenant": tenant, "conversation_id": conversation_id, "kind": kind, "data": json.dumps(data, default=str, sort_keys=True), "created_at": now}
+        for kind, data in events
+    ]
+
+
+def write_events(conn: Any, events: Sequence[tuple[str, dict[str, Any]]], *, tenant: str, conversation_id: str | None) -> None:
+    """Audit events inside the caller's transaction (a reply and its audit trail commit together)."""
+    if events:
+        conn.execute(_INSERT_AUDIT, event_rows(events, tenant=tenant, conversation_id=conversation_id))
+
+
+def insert_events(conn: Any, rows: list[dict[str, Any]]) -> None:
+    """Rows from `event_rows` (of any conversations) inside the caller's transaction, in one statement."""
+    if rows:
+        conn.execute(_INSERT_AUDIT, rows)
+
+
+class AuditLog:
+    """Writes audit events. Callers pass already-redacted data."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def record(self, *, tenant: str, kind: str, conversation_id: str | None = None, **data: Any) -> None:
+        self.record_many([(kind, data)], tenant=tenant, conversation_id=conversation_id)
+
+    def record_many(self, events: list[tuple[str, dict[str, Any]]], *, tenant: str, conversation_id: str | None = None) -> None:
+        """Several events of one conversation in one transaction (Core: this is on every message's path)."""
+        with self._engine.begin() as conn:
+            write_events(conn, events, tenant=tenant, conversation_id=conversation_id)
+
+    def events(self, *, conversation_id: str) -> list[AuditEvent]:
+        with Session(self._engine) as session:
+            query = (
+                select(AuditEvent)
+                .where(AuditEvent.conversation_id == conversation_id)
+                .order_by(AuditEvent.id)  # type: ignore[arg-type]
+            )
+            return list(session.exec(query))

@@ -1,0 +1,115 @@
+"""Extractive answers: the most relevant sentences of the best passages, quoted with their source.
+
+Nothing in the answer text comes from anywhere but the knowledge base: sentences are copied, only
+trimmed, and followed by the source title and link (that line's label in the asker's language).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.core import texts
+from bot.core.language import ENGLISH, telling_language
+from bot.engine.pipeline import Answer, Citation
+from knowledge.retrieval import Passage
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+")
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    "a an the and or but if of to in on at for with by from as is are was were be been being do does did "
+    "i me my we our you your it its this that these those can could should would will how what when where "
+    "which who why there here please hi hello thanks thank want need get have has had so not no any some".split()
+)
+MAX_ANSWER_CHARS = 480
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+")
+_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1")
+
+
+def plain(text: str) -> str:
+    """Markdown emphasis and code marks off; the words stay exactly as written."""
+    return _EMPHASIS.sub(r"\2", text)
+
+
+def _sentences(text: str) -> list[str]:
+    """Units to quote: a list item stays whole (with its number); prose splits into sentences."""
+    units: list[str] = []
+    for line in plain(text).splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if _LIST_ITEM.match(line):
+            units.append(line)
+        else:
+            units.extend(s.strip() for s in _SENTENCE.split(line) if s and len(s.strip()) > 1)
+    return units
+
+
+def select_sentences(question: str, text: str, *, budget: int = MAX_ANSWER_CHARS) -> list[str]:
+    """Sentences of `text` in their original order: the best matching ones, plus what follows a
+    matched lead-in (a numbered procedure stays together as long as the budget allows)."""
+    sentences = _sentences(text)
+    if sum(len(s) + 1 for s in sentences) <= budget:
+        return sentences
+    wanted = content_words(question)
+    scored = []
+    for i, sentence in enumerate(sentences):
+        words = content_words(sentence)
+        overlap = len(wanted & words) / (len(wanted) or 1)
+        scored.append((overlap + (0.15 if i == 0 else 0.0) - 0.01 * i, i))
+    scored.sort(reverse=True)
+    best = scored[0][1]
+    chosen = {best}
+    size = len(sentences[best])
+    # continue from the best sentence: instructions usually follow the sentence that matched
+    for i in range(best + 1, len(sentences)):
+        if size + len(sentences[i]) + 1 > budget:
+            break
+        chosen.add(i)
+        size += len(sentences[i]) + 1
+    for score, i in scored[1:]:
+        if score <= 0.15 or size + len(sentences[i]) + 1 > budget:
+            continue
+        chosen.add(i)
+        size += len(sentences[i]) + 1
+    return [sentences[i] for i in sorted(chosen)]
+
+
+def citation_for(passage: Passage) -> Citation:
+    title = passage.chunk.heading_text
+    return Citation(source=passage.source, title=title, url=passage.chunk.url, score=passage.score)
+
+
+class ExtractiveAnswerer:
+    route = "extractive"
+
+    def answer(self, question: str, passages: Sequence[Passage]) -> Answer | None:
+        if not passages:
+            return None
+        top = passages[0]
+        sentences = select_sentences(question, top.chunk.text)
+        if not sentences:
+            return None
+        body = "\n".join(sentences) if any(_LIST_ITEM.match(s) for s in sentences) else " ".join(sentences)
+        link = f" ({top.chunk.url})" if top.chunk.url else ""
+        # the source line in the asker's language (the quoted sentences stay as the help center wrote them)
+        source = texts.text("source", telling_language(question) or ENGLISH, title=top.chunk.heading_text)
+        text = f"{body}\n\n{source}{link}"
+        citations = [citation_for(top)]
+        # a second document is offered as further reading when it is nearly as good
+        if len(passages) > 1 and passages[1].score >= 0.8 * top.score and passages[1].similarity >= 0.5:
+            citations.append(citation_for(passages[1]))
+        return Answer(text=text, citations=tuple(citations), route=self.route)

@@ -1,0 +1,170 @@
+"""The front door of the core: one question in, an answer or a handoff out, audited."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import re
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.core import texts
+from bot.core.errors import InputError
+from bot.core.language import ENGLISH, telling_language
+from bot.engine.pipeline import Citation, HandoffReason, Identity, Option, Outcome, Pipeline, Turn
+from bot.core.config import Settings
+from bot.core.tables import AuditLog
+
+
+def handoff_notice(reason: HandoffReason, *, question: str, default: str = ENGLISH) -> str:
+    """The handoff notice in the language the customer wrote in (`default`, the tenant's, when unsure)."""
+    return texts.text(f"handoff_{reason.value}", telling_language(question) or default)
+
+
+@dataclass(frozen=True, slots=True)
+class AskResult:
+    question: str
+    outcome: Outcome
+    answer: str
+    confidence: float
+    citations: tuple[Citation, ...]
+    route: str
+    handoff_reason: HandoffReason | None
+    latency_ms: float
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+    options: tuple[Option, ...] = ()  # outcome `clarify`: the articles the customer chooses from
+    # audit events not yet written (ask(record=False): the caller writes them with its own transaction)
+    events: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "outcome": self.outcome.value,
+            "answer": self.answer,
+            "confidence": round(self.confidence, 4),
+            "citations": [c.to_json() for c in self.citations],
+            "options": [o.to_json() for o in self.options],
+            "route": self.route,
+            "handoff_reason": self.handoff_reason.value if self.handoff_reason else None,
+            "latency_ms": round(self.latency_ms, 2),
+        }
+
+
+def audit_key(secret: bytes) -> bytes:
+    """The key of the audit trail's user pseudonyms, derived from the one secret (as the vault's keys are)."""
+    return hashlib.sha256(b"audit-pseudonym:" + secret).digest()
+
+
+PSEUDONYM_RE = re.compile(r"user-[0-9a-f]{20}")
+
+
+def pseudonym(key: bytes, *, tenant: str, user: str | None) -> str | None:
+    """What the audit trail says for a user: a keyed hash, the same for each of their events (so
+    one user's events can be followed), not their id, which may be an e-mail address (a JWT `sub`)."""
+    if user is None:
+        return None
+    return "user-" + hmac.new(key, f"{tenant}\x00{user}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+class Assistant:
+    def __init__(self, *, settings: Settings, pipeline: Pipeline, pseudonym_key: bytes, audit: AuditLog | None = None) -> None:
+        self._settings = settings
+        self._pipeline = pipeline
+        self._audit = audit
+        self._pseudonym_key = pseudonym_key
+
+    def validate(self, text: str | None, *, tenant: str) -> str:
+        self._settings.tenant(tenant)  # unknown tenant: ConfigError with the known names
+        question = (text or "").strip()
+        if not question:
+            raise InputError("the question is empty: type a question")
+        limit = self._settings.max_question_chars
+        if len(question) > limit:
+            raise InputError(f"the question is {len(question)} characters long; the limit is {limit} characters")
+        return question
+
+    async def ask(
+        self, text: str | None, *, identity: Identity, conversation_id: str | None = None, vault: Any = None,
+        redacted: dict[str, int] | None = None, on_token: Any = None, history: list[dict[str, str]] | None = None,
+        record: bool = True, original: str | None = None, chosen_source: str | None = None,
+    ) -> AskResult:
+        """`redacted`: the text is already redacted (entity counts by kind), as stored conversations are.
+        `original`: with `redacted`, the message as typed, still in this process's memory: the search
+        embeds it (as `ask` does), everything else sees the redacted text, and so does the result.
+        `chosen_source`: the customer chose this article among the options a clarification offered."""
+        started = time.perf_counter()
+        question = self.validate(text, tenant=identity.tenant)
+        typed = original.strip() if redacted is not None and original and original.strip() else None
+        turn = Turn(identity=identity, text=typed or question, conversation_id=conversation_id, chosen_source=chosen_source)
+        if vault is not None:
+            turn.notes["vault"] = vault
+        if redacted is not None:
+            turn.redacted, turn.entity_counts = question, dict(redacted)
+        if on_token is not None:  # streaming from a model tier to the channel
+            turn.notes["on_token"] = on_token
+        if history:
+            turn.notes["history"] = history
+        await self._pipeline.run(turn)
+        latency = (time.perf_counter() - started) * 1000
+        result = self._result(turn, latency)
+        if typed is not None:  # the result is stored, logged and shown to staff: the redacted question
+            result = replace(result, question=question)
+        if not record:
+            return replace(result, events=tuple(self._events(turn, result)))
+        if self._audit is not None:
+            await asyncio.to_thread(self._record, turn, result)
+        return result
+
+    def _result(self, turn: Turn, latency: float) -> AskResult:
+        default = self._settings.tenant(turn.identity.tenant).language
+        if turn.outcome is Outcome.ANSWER and turn.answer is not None:
+            text, citations = turn.answer.text, turn.answer.citations
+        elif turn.outcome is Outcome.CLARIFY:
+            text, citations = texts.text("clarify", telling_language(turn.text) or default), ()
+        else:
+            reason = turn.handoff_reason or HandoffReason.NO_ANSWER
+            text, citations = handoff_notice(reason, question=turn.text, default=default), ()
+        details = {k: v for k, v in turn.notes.items() if k not in ("vault", "on_token", "history")}
+        details["retrieved"] = [p.source for p in turn.passages]
+        return AskResult(
+            question=turn.text,
+            outcome=turn.outcome or Outcome.HANDOFF,
+            answer=text,
+            confidence=turn.confidence,
+            citations=tuple(citations),
+            route=turn.route,
+            handoff_reason=turn.handoff_reason,
+            latency_ms=latency,
+            timings_ms=dict(turn.timings_ms),
+            details=details,
+            options=turn.options,
+        )
+
+    def _record(self, turn: Turn, result: AskResult) -> None:
+        assert self._audit is not None
+        self._audit.record_many(self._events(turn, result), tenant=turn.identity.tenant, conversation_id=turn.conversation_id)
+
+    def _events(self, turn: Turn, result: AskResult) -> list[tuple[str, dict[str, Any]]]:
+        events: list[tuple[str, dict[str, Any]]] = [("received", {"channel": turn.identity.channel, "chars": len(turn.text)})]
+        if turn.entity_counts:
+            events.append(("redacted", {"counts": turn.entity_counts}))
+        if "hidden_access_keys" in turn.notes:
+            events.append(("access_filtered", {"hidden": turn.notes["hidden_access_keys"]}))
+        events.append(("outcome", {
+            "outcome": result.outcome.value,
+            "route": result.route,
+            "handoff_reason": result.handoff_reason.value if result.handoff_reason else None,
+            "confidence": round(result.confidence, 4),
+            "options": [o.source for o in result.options],
+            "latency_ms": round(result.latency_ms, 2),
+            "user": pseudonym(self._pseudonym_key, tenant=turn.identity.tenant, user=turn.identity.user),
+            "passages": [{"source": p.source, "score": round(p.score, 4)} for p in turn.passages[:3]],
+            "evidence": turn.notes.get("evidence"),
+            "routing": turn.notes.get("routing"),
+            "cost_usd": turn.notes.get("cost_usd", 0.0),
+            "model_failures": turn.notes.get("model_failures"),
+        }))
+        return events

@@ -1,0 +1,90 @@
+"""Conversation records: which tenant, channel and user a conversation belongs to, created once
+(channels derive ids from the platform, so creating again returns the stored one) and kept in
+memory, since none of it ever changes."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from bot.core.tables import Conversation, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """What never changes about a conversation: safe to keep in memory."""
+
+    id: str
+    tenant: str
+    channel: str
+    user: str | None
+
+
+_PARTY_CACHE = 50_000
+_INSERT_CONVERSATION = insert(Conversation)
+
+
+class ConversationRecords:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._parties: OrderedDict[str, Party] = OrderedDict()
+
+    def create(
+        self, *, tenant: str, channel: str, user: str | None = None, conversation_id: str | None = None,
+        address: str | None = None, thread: str | None = None, groups: tuple[str, ...] = (),
+    ) -> Conversation:
+        """A new conversation, or the stored one with that id (channels derive ids from the platform).
+        `groups`: access groups the caller has verified (signed visitor claims), kept for every message."""
+        now = utcnow()
+        values = {"id": conversation_id or uuid.uuid4().hex, "tenant": tenant, "channel": channel, "user": user, "address": address,
+                  "thread": thread, "state": "bot", "created_at": now, "updated_at": now,
+                  "groups": ",".join(sorted(set(groups))) or None}
+        try:
+            with self._engine.begin() as conn:  # Core, not the ORM: a widget visitor's first request pays for this
+                conn.execute(_INSERT_CONVERSATION, values)
+        except IntegrityError:
+            existing = self.get(values["id"])
+            if existing is None:
+                raise
+            return existing
+        conversation = Conversation(**values)
+        self._remember(conversation)
+        return conversation
+
+    def get(self, conversation_id: str) -> Conversation | None:
+        with Session(self._engine) as session:
+            conversation = session.get(Conversation, conversation_id)
+        if conversation is not None:
+            self._remember(conversation)
+        return conversation
+
+    def set_streaming(self, conversation_id: str, message: str | None) -> None:
+        """The platform message an answer is being streamed into (None: the answer was delivered)."""
+        with self._engine.begin() as conn:
+            conn.execute(update(Conversation).where(col(Conversation.id) == conversation_id).values(streaming=message))
+
+    def _remember(self, conversation: Conversation) -> Party:
+        party = Party(id=conversation.id, tenant=conversation.tenant, channel=conversation.channel, user=conversation.user)
+        self._parties[party.id] = party
+        self._parties.move_to_end(party.id)
+        if len(self._parties) > _PARTY_CACHE:
+            self._parties.popitem(last=False)
+        return party
+
+    def party(self, conversation_id: str) -> Party | None:
+        """Tenant, channel and user of a conversation (from memory when seen before; else the database)."""
+        party = self._parties.get(conversation_id)
+        if party is not None:
+            return party
+        conversation = self.get(conversation_id)
+        return self._parties.get(conversation_id) if conversation is not None else None
+
+    async def find(self, conversation_id: str) -> Party | None:
+        party = self._parties.get(conversation_id)
+        return party if party is not None else await asyncio.to_thread(self.party, conversation_id)

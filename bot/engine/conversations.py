@@ -1,0 +1,438 @@
+"""Durable conversations: store every inbound message before work starts, answer in order.
+
+An inbound message is redacted (its originals go to the conversation's encrypted vault) and written
+(status `pending`, deduplicated by its client or platform id) before it is processed, so the stored
+copy never holds personal data; the customer's own values are put back only in what is sent to that
+customer (bot/engine/personal_data.py). The reply is written and the inbound marked `done` in one transaction
+(bot/engine/messages.py holds the message table's reads and writes). Messages are processed one at a time
+per conversation (a FIFO lock each). At start, pending messages left by a
+crash are answered, oldest first. Listeners (widget sockets, channel senders) get every new message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core import texts
+from bot.engine.assistant import AskResult, handoff_notice
+from bot.core.batching import Batcher
+from bot.engine.conversation_records import ConversationRecords
+from bot.core.language import ENGLISH, conversation_language
+from bot.engine.messages import Loaded, MessageStore, NewInbound, NewReply
+from bot.engine.personal_data import ConversationPrivacy
+from bot.core.errors import error_kind, safe_traceback
+from bot.engine.pipeline import HandoffReason, Identity, Outcome
+from bot.engine.services import Services
+from bot.engine.streaming import CustomerStream
+from bot.core.events import Answered, Clarified, HandedOver, MessageStored, Rated
+from policies.pii_patterns import Entity
+
+logger = logging.getLogger(__name__)
+
+Listener = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    inbound_id: int
+    duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Inbound:
+    """A customer's message for the holder of its conversation's lock to store (`_store_and_load`)."""
+
+    conversation_id: str
+    text: str
+    client_id: str | None
+    entities: list[Entity] | None
+
+
+
+
+class ConversationService(ConversationRecords):
+    def __init__(
+        self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None
+    ) -> None:
+        super().__init__(services.engine)
+        self._services = services
+        self._on_result = on_result
+        self._messages = MessageStore(services.engine)
+        # messages of concurrent conversations (a redaction batch's come out together) are stored in
+        # one transaction and one thread hop; so are their replies (a search batch's answers)
+        self._inbound: Batcher[None, _Inbound, Loaded | Submitted] = Batcher(lambda _, items: self._store_and_load_many(items), max_batch=64)
+        self._replies: Batcher[None, NewReply, dict[str, Any]] = Batcher(lambda _, replies: self._messages.add_replies_apart(replies), max_batch=64)
+        self._privacy = ConversationPrivacy(services)
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._listeners: dict[str, set[Listener]] = defaultdict(set)
+        self._global_listeners: list[Listener] = []
+        self._delay = processing_delay  # test hook: widens the crash window on purpose
+        self._tasks: set[asyncio.Task[Any]] = set()
+        # inbound id -> the message as the customer typed it, while this process answers it: only the
+        # search embeds it (bot/engine/stages.py EmbedStage), never stored, logged or sent; after a restart
+        # the stored, redacted text is all there is
+        self._originals: dict[int, str] = {}
+        # set by the composition root when handoff is on (handoff.service.HandoffService)
+        self.handoff: Any = None
+        # (channel, tenant) -> whether a sender pushes its messages to a platform (set by bot.engine.dispatch):
+        # those messages are stored `delivery="queued"` until the sender marks them sent
+        self.pushed: Callable[[str, str], bool] = lambda channel, tenant: False
+
+    # conversations -------------------------------------------------------------------------
+    @property
+    def max_chars(self) -> int:
+        return self._services.settings.max_question_chars
+
+    def history(self, conversation_id: str, *, for_customer: bool = True) -> list[dict[str, Any]]:
+        messages = self._messages.history(conversation_id)
+        return [self._privacy.for_customer(conversation_id, m) for m in messages] if for_customer else messages
+
+    def stored_message(self, conversation_id: str, message_id: int) -> dict[str, Any] | None:
+        """One message of this conversation as stored (redacted); None when it is not this conversation's."""
+        return self._messages.message(conversation_id, message_id)
+
+    def language(self, conversation_id: str) -> str:
+        """The customer's language, from their latest messages (bot/core/language.py), else the tenant's:
+        for the bot's own texts."""
+        party = self.party(conversation_id)
+        default = self.tenant_language(party.tenant) if party is not None else ENGLISH
+        return conversation_language(self._messages.said(conversation_id), default=default)
+
+    def tenant_language(self, tenant: str) -> str:
+        """The tenant's language for the bot's own texts (English for a tenant no longer configured)."""
+        config = self._services.settings.tenants.get(tenant)
+        return config.language if config is not None else ENGLISH
+
+    def restore(self, conversation_id: str, text: str) -> str:
+        """For a customer's eyes only (staff replies relayed to them)."""
+        return self._privacy.restore(conversation_id, text)
+
+    def _redact(self, conversation_id: str, text: str, entities: list[Entity] | None = None) -> tuple[str, dict[str, int]]:
+        party = self.party(conversation_id)
+        return self._privacy.redact(conversation_id, party.tenant if party else None, text, entities)
+
+    async def _detect(self, conversation_id: str, text: str) -> list[Entity] | None:
+        party = await self.find(conversation_id)
+        return await self._privacy.detect(party.tenant if party else None, text)
+
+    # listeners -----------------------------------------------------------------------------
+    def subscribe(self, conversation_id: str, listener: Listener) -> Callable[[], None]:
+        self._listeners[conversation_id].add(listener)
+        return lambda: self._listeners[conversation_id].discard(listener)
+
+    def on_every_message(self, listener: Listener) -> None:
+        """For channels and handoff relays that deliver messages to other places."""
+        self._global_listeners.append(listener)
+
+    async def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
+        for listener in list(self._listeners.get(conversation_id, ())):
+            try:
+                await listener(event)
+            except Exception:  # a dead socket must not stop the others
+                logger.warning("a listener of conversation %s failed", conversation_id)
+
+    # inbound -------------------------------------------------------------------------------
+    def store_inbound(self, *, conversation_id: str, text: str, client_id: str | None, entities: list[Entity] | None = None) -> Submitted:
+        """Durably accept a customer message; a repeated client id returns the first one."""
+        redacted, counts = self._redact(conversation_id, text, entities)
+        stored = self._messages.add(
+            conversation_id, role="customer", text=redacted, status="pending", client_id=client_id,
+            payload={"entities": counts} if counts else None,
+        )
+        if stored is None:  # the client id is stored already: a retry, or a concurrent duplicate
+            return self._duplicate(conversation_id, client_id)
+        return Submitted(inbound_id=int(stored["id"]), duplicate=False)
+
+    def _duplicate(self, conversation_id: str, client_id: str | None) -> Submitted:
+        found = self._messages.by_client_id(conversation_id, client_id or "")
+        assert found is not None
+        return Submitted(inbound_id=found, duplicate=True)
+
+    def _store_and_load(self, conversation_id: str, text: str, client_id: str | None, entities: list[Entity] | None) -> Loaded | Submitted:
+        """`store_inbound` and `MessageStore.load` in one go, for the holder of the conversation's lock."""
+        redacted, counts = self._redact(conversation_id, text, entities)
+        loaded = self._messages.add_and_load(conversation_id, text=redacted, client_id=client_id, payload={"entities": counts} if counts else None)
+        return loaded if loaded is not None else self._duplicate(conversation_id, client_id)
+
+    def _store_and_load_many(self, items: Sequence[_Inbound]) -> list[Loaded | Submitted | BaseException]:
+        """`_store_and_load` for several conversations at once; one at a time when the batch fails (a
+        duplicate client id among them, say), so each caller hears only of its own message."""
+        if len(items) > 1:
+            try:
+                inbounds = []
+                for item in items:
+                    redacted, counts = self._redact(item.conversation_id, item.text, item.entities)
+                    inbounds.append(NewInbound(item.conversation_id, redacted, item.client_id, {"entities": counts} if counts else None))
+                return list(self._messages.add_and_load_many(inbounds))
+            except Exception:
+                logger.debug("a batch of inbound messages went one at a time", exc_info=True)
+        results: list[Loaded | Submitted | BaseException] = []
+        for item in items:
+            try:
+                results.append(self._store_and_load(item.conversation_id, item.text, item.client_id, item.entities))
+            except Exception as exc:
+                results.append(exc)
+        return results
+
+    async def accept(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[Submitted, asyncio.Task[dict[str, Any]]]:
+        """Store a customer message durably and start answering it in order. Returns once it is
+        stored, with the task that answers it (a duplicate's task gives the first reply)."""
+        stored: asyncio.Future[Submitted] = asyncio.get_running_loop().create_future()
+        # a task of its own: a client that hangs up must not cancel the work (the reply is stored for it)
+        task = asyncio.create_task(self._store_then_process(conversation_id, text, client_id, stored))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return await asyncio.shield(stored), task
+
+    async def _store_then_process(self, conversation_id: str, text: str, client_id: str | None, stored: asyncio.Future[Submitted]) -> dict[str, Any]:
+        try:
+            entities = await self._detect(conversation_id, text)
+            lock = self._locks[conversation_id]
+            if lock.locked():  # answering an earlier message: store now, take a turn after it
+                submitted = await asyncio.to_thread(
+                    self.store_inbound, conversation_id=conversation_id, text=text, client_id=client_id, entities=entities
+                )
+                stored.set_result(submitted)
+                if not submitted.duplicate:
+                    self._originals[submitted.inbound_id] = text
+                    party = await asyncio.to_thread(self.get, conversation_id)
+                    if party is not None:
+                        await self._services.events.publish(MessageStored(
+                            tenant=party.tenant, conversation_id=conversation_id, message_id=submitted.inbound_id, channel=party.channel))
+                    await self.publish(conversation_id, {"type": "typing"})
+                try:
+                    return await self.process(conversation_id, submitted.inbound_id)
+                finally:
+                    self._originals.pop(submitted.inbound_id, None)
+            async with lock:  # nobody is answering this conversation: store and load in one trip
+                result = await self._inbound.submit(None, _Inbound(conversation_id, text, client_id, entities))
+                if isinstance(result, Submitted):  # a duplicate: its first reply, when it has one
+                    stored.set_result(result)
+                    return await self._process_one(conversation_id, result.inbound_id)
+                inbound_id = int(result.inbound.id)
+                stored.set_result(Submitted(inbound_id=inbound_id, duplicate=False))
+                party = result.conversation
+                await self._services.events.publish(MessageStored(
+                    tenant=party.tenant, conversation_id=conversation_id, message_id=inbound_id, channel=party.channel))
+                self._originals[inbound_id] = text
+                try:
+                    await self.publish(conversation_id, {"type": "typing"})
+                    return await self._answer_in_order(conversation_id, inbound_id, result)
+                finally:
+                    self._originals.pop(inbound_id, None)
+        except BaseException as exc:
+            if not stored.done():  # not stored: the caller hears why
+                if isinstance(exc, asyncio.CancelledError):
+                    stored.cancel()
+                else:
+                    stored.set_exception(exc)
+            raise
+
+    async def submit(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[dict[str, Any], bool]:
+        """Store, then answer in order. Returns (the bot's reply message, whether it was a duplicate)."""
+        submitted, task = await self.accept(conversation_id=conversation_id, text=text, client_id=client_id)
+        reply = await asyncio.shield(task)
+        return await self._privacy.for_customer_async(conversation_id, reply), submitted.duplicate
+
+    async def process(self, conversation_id: str, inbound_id: int) -> dict[str, Any]:
+        async with self._locks[conversation_id]:
+            # answer in the order messages were stored, whichever request got the lock first
+            loaded = await asyncio.to_thread(self._messages.load, conversation_id, inbound_id, earlier=True)
+            return await self._answer_in_order(conversation_id, inbound_id, loaded)
+
+    async def _answer_in_order(self, conversation_id: str, inbound_id: int, loaded: Loaded) -> dict[str, Any]:
+        """Messages stored before this one and still pending go first (for the lock's holder)."""
+        for earlier in loaded.earlier:
+            await self._process_one(conversation_id, earlier)
+        return await self._process_one(conversation_id, inbound_id, loaded=None if loaded.earlier else loaded)
+
+    async def _process_one(self, conversation_id: str, inbound_id: int, *, loaded: Loaded | None = None) -> dict[str, Any]:
+        if loaded is None:
+            loaded = await asyncio.to_thread(self._messages.load, conversation_id, inbound_id)
+        if loaded.reply is not None:
+            return loaded.reply
+        inbound, conversation = loaded.inbound, loaded.conversation
+        assert inbound is not None and conversation is not None
+        if self._delay:
+            await asyncio.sleep(self._delay)
+        # a pending message of a conversation the bot owns (nearly all): nothing for people to do
+        if self.handoff is not None and (inbound.status == "done" or conversation.state != "bot"):
+            handled = await self._human_side(conversation, inbound)
+            if handled is not None:
+                return handled
+        started = time.perf_counter()
+        try:
+            # groups proven at the start (signed claims) and those the tenants file gives the place it is in
+            # (never anything the messages say)
+            groups = tuple(g for g in (conversation.groups or "").split(",") if g) + self._services.settings.tenant(
+                conversation.tenant
+            ).channel_groups_for(conversation.channel, conversation.address)
+            identity = Identity(tenant=conversation.tenant, user=conversation.user, groups=groups, channel=conversation.channel)
+            counts = json.loads(inbound.payload).get("entities", {}) if inbound.payload else {}
+            # streamed tokens show the customer's own values and can be taken back (bot/engine/streaming.py)
+            on_token = CustomerStream(publish=lambda event: self.publish(conversation_id, event),
+                                      restore=lambda text: asyncio.to_thread(self._privacy.restore, conversation_id, text))
+
+            history = await asyncio.to_thread(self._messages.recent, conversation_id, before=int(inbound.id)) if self._services.models else None
+            # one of the articles a clarification offered (the offer is the stored reply: it survives restarts)
+            choice = await asyncio.to_thread(self._messages.choice, conversation_id, inbound_id=int(inbound.id), text=inbound.text)
+            question, chosen = choice if choice is not None else (inbound.text, None)
+            typed = self._originals.pop(inbound_id, None)
+            result = await self._services.assistant.ask(
+                question, identity=identity, conversation_id=conversation_id, redacted=counts, on_token=on_token, history=history,
+                original=typed if choice is None else None,  # a choice asks the offer's question again, not the button's text
+                record=False,  # its audit events go in with the reply, in one transaction
+                chosen_source=chosen,
+            )
+        except Exception as exc:  # around the pipeline (its stages have their own boundary): e.g. a tenant no longer configured
+            result = self._failed(inbound.text, exc, tenant=conversation.tenant, where="conversation", started=started)
+        # the stored text is the redacted one: safe to log
+        logger.debug(
+            "conversation %s: %r -> %s (%s, confidence %.2f, %.0f ms)", conversation_id, inbound.text, result.outcome.value,
+            result.handoff_reason.value if result.handoff_reason else result.route, result.confidence, result.latency_ms,
+        )
+        payload = result.to_json()
+        payload.pop("question", None)
+        new_reply = NewReply(conversation_id, inbound_id, result.answer, payload, result.events, conversation.tenant, self._delivery(conversation))
+        try:
+            reply = await self._replies.submit(None, new_reply)
+        except Exception as exc:
+            # the reply could not be stored (a payload or event the database refuses): the apology alone
+            # is, and the message is done; only a database that takes nothing at all leaves it pending
+            # (then the next start answers it, which is what a database outage needs)
+            result = self._failed(inbound.text, exc, tenant=conversation.tenant, where="reply", started=started)
+            apology = dataclasses.replace(new_reply, text=result.answer, payload={"outcome": result.outcome.value, "handoff_reason": "error"}, events=())
+            reply = (await asyncio.to_thread(self._messages.add_replies, [apology]))[0]
+        if self._on_result is not None:  # counted once the turn's reply is stored, as it was answered
+            self._on_result(result, conversation.channel)
+        await self._published(result, tenant=conversation.tenant, conversation_id=conversation_id, message_id=int(reply.get("id") or 0))
+        await self._deliver(conversation_id, reply)
+        if self.handoff is not None and result.handoff_reason is not None:
+            try:
+                await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"))
+            except Exception as exc:  # the reply is out and the message done: logged, not raised to the channel
+                logger.error("conversation %s could not be handed over: %s\n%s", conversation_id, error_kind(exc), safe_traceback(exc))
+        return reply
+
+    async def _published(self, result: AskResult, *, tenant: str, conversation_id: str, message_id: int) -> None:
+        """The turn's domain event, once its reply is stored and sent (bot/core/events.py)."""
+        events = self._services.events
+        if result.outcome is Outcome.ANSWER:
+            await events.publish(Answered(tenant=tenant, conversation_id=conversation_id, message_id=message_id, route=result.route))
+        elif result.outcome is Outcome.CLARIFY:
+            await events.publish(Clarified(tenant=tenant, conversation_id=conversation_id, message_id=message_id))
+        elif result.outcome is Outcome.HANDOFF:
+            reason = result.handoff_reason.value if result.handoff_reason is not None else "unknown"
+            await events.publish(HandedOver(tenant=tenant, conversation_id=conversation_id, reason=reason))
+
+    def _failed(self, question: str, exc: Exception, *, tenant: str, where: str, started: float) -> AskResult:
+        """The error boundary outside the stages: an apology and a person, logged without the message, counted."""
+        logger.error("answering a message failed in %s with %s\n%s", where, error_kind(exc), safe_traceback(exc))
+        reason = HandoffReason.ERROR
+        return AskResult(
+            question=question, outcome=Outcome.HANDOFF,
+            answer=handoff_notice(reason, question=question, default=self.tenant_language(tenant)),
+            confidence=0.0, citations=(), route="handoff", handoff_reason=reason, latency_ms=(time.perf_counter() - started) * 1000,
+            details={"failed_stage": where, "stage_error": error_kind(exc)},
+            events=(("outcome", {"outcome": "handoff", "route": "handoff", "handoff_reason": reason.value, "error": error_kind(exc)}),),
+        )
+
+    async def _human_side(self, conversation: Any, inbound: Any) -> dict[str, Any] | None:
+        """People own the conversation: relay, don't answer. Just resolved: the rating asked for."""
+        from bot.core.handoff_states import HUMAN_OWNED, State
+
+        state = State(conversation.state)
+        inbound_id = int(inbound.id or 0)
+        if inbound.status == "done":  # relayed (or rated) already: a repeated delivery reaches people once
+            return {"relayed": True, "state": state.value}
+        if state in HUMAN_OWNED:
+            # queued for the staff thread (durably) before the message counts as handled: a crash in
+            # between relays it once more rather than never
+            await self.handoff.relay_customer(conversation.id, inbound.text)
+            await asyncio.to_thread(self._messages.mark_done, inbound_id)
+            return {"relayed": True, "state": state.value}
+        if state is State.CLOSED:
+            rating = await asyncio.to_thread(self.handoff.take_rating, conversation.id, inbound.text)
+            if rating is not None:
+                await asyncio.to_thread(self._messages.mark_done, inbound_id)
+                await self._services.events.publish(Rated(tenant=conversation.tenant, conversation_id=conversation.id, rating=int(rating)))
+                thanks = texts.text("rating_thanks", await asyncio.to_thread(self.language, conversation.id))
+                return await self.post_message(conversation.id, role="system", text=thanks, reply_to=inbound_id)
+            await asyncio.to_thread(self.handoff.reopen_for_bot, conversation.id)
+        return None
+
+    def _delivery(self, party: Any) -> str | None:
+        return "queued" if party is not None and self.pushed(party.channel, party.tenant) else None
+
+    def mark_sent(self, message_id: int) -> None:
+        """A platform channel sent this message: `recover` won't send it again."""
+        self._messages.mark_sent(message_id)
+
+    async def _deliver(self, conversation_id: str, message: dict[str, Any]) -> None:
+        """Widget sockets and channel senders reach the customer: they get the restored text;
+        `redacted` keeps the stored copy for listeners that must not see it (staff relays)."""
+        shown = await self._privacy.for_customer_async(conversation_id, message)
+        await self.publish(conversation_id, {"type": "message", "message": shown})
+        for listener in self._global_listeners:
+            await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
+
+    async def post_message(
+        self, conversation_id: str, *, role: str, text: str, author: str | None = None, client_id: str | None = None,
+        redact: bool = False, payload: dict[str, Any] | None = None, reply_to: int | None = None,
+    ) -> dict[str, Any]:
+        """A message from staff or the system, stored (redacted when `redact`) and pushed to the customer.
+        A repeated `client_id` (a platform retry) stores and sends nothing again."""
+
+        def store() -> dict[str, Any] | None:
+            if client_id and self._messages.by_client_id(conversation_id, client_id) is not None:
+                return None
+            stored_text = self._redact(conversation_id, text)[0] if redact else text
+            data = {**(payload or {}), **({"author": author} if author else {})}
+            return self._messages.add(
+                conversation_id, role=role, text=stored_text, client_id=client_id, reply_to=reply_to, payload=data,
+                delivery=self._delivery(self.party(conversation_id)),
+            )
+
+        message = await asyncio.to_thread(store)
+        if message is None:
+            return {"duplicate": True}
+        await self._deliver(conversation_id, message)
+        return message
+
+    # recovery ------------------------------------------------------------------------------
+    async def recover(self) -> int:
+        """Send what a crash (or a platform outage) left unsent, then answer what it left unanswered:
+        in order per conversation, conversations in parallel. Returns how many were answered."""
+        unsent: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for conversation_id, message in await asyncio.to_thread(self._messages.undelivered):
+            unsent[conversation_id].append(message)
+        by_conversation: dict[str, list[int]] = defaultdict(list)
+        for conversation_id, inbound_id in await asyncio.to_thread(self._messages.pending):
+            by_conversation[conversation_id].append(inbound_id)
+
+        async def drain(conversation_id: str, ids: list[int]) -> None:
+            if conversation_id in unsent:
+                async with self._locks[conversation_id]:  # before any newer answer of this conversation
+                    for message in unsent[conversation_id]:
+                        try:
+                            shown = await self._privacy.for_customer_async(conversation_id, message)
+                            for listener in self._global_listeners:  # the channel senders; widget sockets read the store
+                                await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
+                        except Exception:
+                            logger.exception("could not resend message %s", message.get("id"))
+            for inbound_id in ids:
+                try:
+                    await self.process(conversation_id, inbound_id)
+                except Exception:
+                    logger.exception("could not answer pending message %d", inbound_id)
+
+        await asyncio.gather(*(drain(c, by_conversation.get(c, [])) for c in by_conversation.keys() | unsent.keys()))
+        return sum(len(ids) for ids in by_conversation.values())

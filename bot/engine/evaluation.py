@@ -1,0 +1,274 @@
+"""`supportbot eval`: run cases through the full pipeline and score them.
+
+Case: {"question", "expect": "answer"|"handoff", "sources": [...]?, "answer_contains": [...]?,
+"reason": "no_answer"|"customer_request"?}. An `expect: handoff` case is off-topic unless its reason
+is `customer_request` (a request for a person). The report includes a risk–coverage table: for each
+`min_confidence`, the shares of answerable questions answered right (or clarified with a right
+option among those offered), answered wrong, clarified and handed over, and the share of off-topic
+questions not handed over; it is replayed from each case's recorded evidence with the same decision
+the pipeline makes (`policies.confidence.decide`). `calibrate_thresholds` picks the tenant's
+thresholds from it (`supportbot eval --calibrate --max-wrong 0.05`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from bot.engine.assistant import AskResult
+from bot.core.errors import InputError
+from bot.core.config import Thresholds
+from policies.confidence import Evidence, Verdict, decide
+from bot.core.stats import percentile
+
+
+@dataclass(frozen=True, slots=True)
+class EvalCase:
+    question: str
+    expect: str
+    sources: tuple[str, ...] = ()
+    answer_contains: tuple[str, ...] = ()
+    reason: str | None = None
+
+
+def load_cases(path: Path) -> list[EvalCase]:
+    cases = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            expect = d["expect"]
+            if expect not in {"answer", "handoff"}:
+                raise ValueError("expect must be 'answer' or 'handoff'")
+            cases.append(
+                EvalCase(
+                    question=str(d["question"]),
+                    expect=expect,
+                    sources=tuple(d.get("sources") or ()),
+                    answer_contains=tuple(d.get("answer_contains") or ()),
+                    reason=d.get("reason"),
+                )
+            )
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{path}:{n}: not a valid case ({exc})") from None
+    if not cases:
+        raise InputError(f"{path} holds no cases")
+    return cases
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    """`q` in percent (p50, p90, p99)."""
+    return percentile(values, q / 100)
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+@dataclass(slots=True)
+class EvalReport:
+    cases: int = 0
+    hit_at_1: float | None = None
+    hit_at_3: float | None = None
+    answer_precision: float | None = None
+    answer_recall: float | None = None
+    handoff_precision: float | None = None
+    handoff_recall: float | None = None
+    reason_accuracy: float | None = None
+    contains_rate: float | None = None
+    latency_ms: dict[str, float] = field(default_factory=dict)
+    cost_usd: float = 0.0
+    calibration: dict[str, Any] = field(default_factory=dict)
+    risk_coverage: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+
+
+def score(cases: Sequence[EvalCase], results: Sequence[AskResult], *, thresholds: Thresholds | None = None) -> EvalReport:
+    """`thresholds`: the tenant's (the risk–coverage table varies `min_confidence` from them)."""
+    report = EvalReport(cases=len(cases))
+    with_sources = [(c, r) for c, r in zip(cases, results, strict=True) if c.sources]
+    if with_sources:
+        h1 = sum(1 for c, r in with_sources if r.details.get("retrieved", [])[:1] and r.details["retrieved"][0] in c.sources)
+        h3 = sum(1 for c, r in with_sources if set(r.details.get("retrieved", [])[:3]) & set(c.sources))
+        report.hit_at_1, report.hit_at_3 = _ratio(h1, len(with_sources)), _ratio(h3, len(with_sources))
+    pairs = list(zip(cases, results, strict=True))
+    tp_a = sum(1 for c, r in pairs if c.expect == "answer" and r.outcome.value == "answer")
+    report.answer_precision = _ratio(tp_a, sum(1 for _, r in pairs if r.outcome.value == "answer"))
+    report.answer_recall = _ratio(tp_a, sum(1 for c, _ in pairs if c.expect == "answer"))
+    tp_h = sum(1 for c, r in pairs if c.expect == "handoff" and r.outcome.value == "handoff")
+    report.handoff_precision = _ratio(tp_h, sum(1 for _, r in pairs if r.outcome.value == "handoff"))
+    report.handoff_recall = _ratio(tp_h, sum(1 for c, _ in pairs if c.expect == "handoff"))
+    with_reason = [(c, r) for c, r in pairs if c.reason]
+    if with_reason:
+        ok = sum(1 for c, r in with_reason if r.handoff_reason is not None and r.handoff_reason.value == c.reason)
+        report.reason_accuracy = _ratio(ok, len(with_reason))
+    with_contains = [(c, r) for c, r in pairs if c.answer_contains]
+    if with_contains:
+        ok = sum(1 for c, r in with_contains if all(s.lower() in r.answer.lower() for s in c.answer_contains))
+        report.contains_rate = _ratio(ok, len(with_contains))
+    latencies = [r.latency_ms for r in results]
+    report.latency_ms = {f"p{q}": round(_percentile(latencies, q), 2) for q in (50, 90, 99)}
+    report.cost_usd = round(sum(float(r.details.get("cost_usd", 0.0)) for r in results), 6)
+    report.calibration = calibrate(pairs)
+    report.risk_coverage = risk_coverage(pairs, thresholds=thresholds or Thresholds())
+    for c, r in pairs:
+        wrong_outcome = r.outcome.value != c.expect
+        wrong_source = bool(c.sources) and not (r.details.get("retrieved", [])[:1] and r.details["retrieved"][0] in c.sources)
+        if wrong_outcome or wrong_source:
+            report.failures.append(
+                {"question": c.question, "expect": c.expect, "got": r.outcome.value, "reason": r.handoff_reason,
+                 "top": r.details.get("retrieved", [])[:3], "want": list(c.sources), "confidence": round(r.confidence, 3)}
+            )
+    return report
+
+
+def calibrate(pairs: Sequence[tuple[EvalCase, AskResult]]) -> dict[str, Any]:
+    """Sweep `min_confidence` over the cases whose handoff was not a customer request."""
+    scored = [(c.expect == "answer", r.confidence) for c, r in pairs if r.handoff_reason is None or r.handoff_reason.value != "customer_request"]
+    if not scored or all(a for a, _ in scored) or not any(a for a, _ in scored):
+        return {}
+    best: tuple[float, float] = (-1.0, 0.0)
+    sweep = []
+    for step in range(30, 81, 2):
+        t = step / 100
+        tp = sum(1 for a, conf in scored if a and conf >= t)
+        fp = sum(1 for a, conf in scored if not a and conf >= t)
+        fn = sum(1 for a, conf in scored if a and conf < t)
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f = 0.0 if precision + recall == 0 else (1.25 * precision * recall) / (0.25 * precision + recall)  # F0.5: precision first
+        sweep.append({"min_confidence": t, "precision": round(precision, 3), "recall": round(recall, 3)})
+        if f > best[0]:
+            best = (f, t)
+    return {"suggested_min_confidence": best[1], "sweep": sweep}
+
+
+async def run_cases(
+    cases: Sequence[EvalCase], ask: Callable[[str], Awaitable[AskResult]], *, on_result: Callable[[AskResult], None] | None = None
+) -> list[AskResult]:
+    results = []
+    for case in cases:
+        result = await ask(case.question)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+# risk and coverage ---------------------------------------------------------------------------
+def _kind(case: EvalCase) -> str:
+    if case.expect == "answer":
+        return "answer"
+    return "person" if case.reason == "customer_request" else "offtopic"
+
+
+def replayed(result: AskResult, thresholds: Thresholds) -> tuple[str, list[str]]:
+    """(outcome, cited or offered sources) of this case had the gate used `thresholds`."""
+    recorded = result.details.get("evidence")
+    if recorded is None:  # decided before the gate: a person request, a human-only topic
+        return result.outcome.value, [c.source for c in result.citations[:1]]
+    retrieved = list(result.details.get("retrieved", []))
+    verdict, picked = decide(Evidence.from_json(recorded), thresholds)
+    if verdict is Verdict.ANSWER:
+        return "answer", retrieved[:1]
+    if verdict is Verdict.CLARIFY:
+        return "clarify", [retrieved[n] for n in picked if n < len(retrieved)]
+    return "handoff", []
+
+
+def shares(pairs: Sequence[tuple[EvalCase, tuple[str, list[str]]]]) -> dict[str, Any]:
+    """Answerable: right (an answer from a right source, or a clarification offering one; without
+    `sources` any answer counts), wrong, clarified, handed over; off-topic: not handed over."""
+    answerable = [(c, o) for c, o in pairs if _kind(c) == "answer"]
+    offtopic = [(c, o) for c, o in pairs if _kind(c) == "offtopic"]
+
+    def right(case: EvalCase, outcome: tuple[str, list[str]]) -> bool:
+        return outcome[0] in ("answer", "clarify") and (not case.sources or bool(set(outcome[1]) & set(case.sources)))
+
+    return {
+        "right": _ratio(sum(right(c, o) for c, o in answerable), len(answerable)),
+        "wrong": _ratio(sum(o[0] == "answer" and not right(c, o) for c, o in answerable), len(answerable)),
+        "clarified": _ratio(sum(o[0] == "clarify" for _, o in answerable), len(answerable)),
+        "handed_over": _ratio(sum(o[0] == "handoff" for _, o in answerable), len(answerable)),
+        "offtopic_answered": _ratio(sum(o[0] != "handoff" for _, o in offtopic), len(offtopic)),
+    }
+
+
+RISK_STEPS = tuple(round(0.30 + 0.05 * n, 2) for n in range(14))  # min_confidence 0.30 .. 0.95
+
+
+def risk_coverage(pairs: Sequence[tuple[EvalCase, AskResult]], *, thresholds: Thresholds) -> list[dict[str, Any]]:
+    rows = []
+    for t in RISK_STEPS:
+        at = replace(thresholds, min_confidence=t)
+        rows.append({"min_confidence": t, **shares([(c, replayed(r, at)) for c, r in pairs])})
+    return rows
+
+
+def within(count: int, total: int, bound: float) -> bool:
+    """Whether `count` cases of `total` meet a share `bound`, with a tolerance of one case.
+
+    A bound of 0.05 on 17 off-topic questions would otherwise allow none of them, and one case, an
+    accident of which questions were written, would push the thresholds to an extreme that costs
+    many right answers. So one case is always tolerated (for a positive bound): the bound is exact
+    from 1/bound cases on (20 cases at 0.05) and allows one case below that. A bound of 0 allows none."""
+    if total == 0 or count == 0:
+        return True
+    return bound > 0 and count <= max(bound * total, 1)
+
+
+def _counts(pairs: Sequence[tuple[EvalCase, tuple[str, list[str]]]]) -> dict[str, int]:
+    got = shares(pairs)
+    answerable = sum(1 for c, _ in pairs if _kind(c) == "answer")
+    offtopic = sum(1 for c, _ in pairs if _kind(c) == "offtopic")
+    return {
+        "answerable": answerable, "offtopic": offtopic,
+        **{k: round((got[k] or 0) * n) for k, n in (("right", answerable), ("wrong", answerable), ("clarified", answerable),
+                                                     ("offtopic_answered", offtopic))},
+    }
+
+
+def calibrate_thresholds(
+    pairs: Sequence[tuple[EvalCase, AskResult]], *, thresholds: Thresholds, max_wrong: float, max_offtopic: float = 0.05,
+    max_clarified: float = 0.15,
+) -> tuple[Thresholds, dict[str, Any]] | None:
+    """The thresholds that answer the most answerable questions right with at most `max_wrong` of
+    them answered wrong, at most `max_offtopic` of off-topic questions not handed over and at most
+    `max_clarified` clarified, each bound with a tolerance of one case (`within`); among equally
+    many right, the fewest wrong and off-topic answered. None when no thresholds meet those bounds.
+    The shares returned are those on these cases; `tolerated` names a bound exceeded by its one case."""
+    best: tuple[tuple[int, int], Thresholds, dict[str, Any]] | None = None
+    for step in range(30, 100):
+        for choice_step in range(6, 20):
+            t = replace(thresholds, min_confidence=step / 100, min_choice_confidence=choice_step / 20)
+            replays = [(c, replayed(r, t)) for c, r in pairs]
+            n = _counts(replays)
+            checks = {"wrong": (n["wrong"], n["answerable"], max_wrong),
+                      "offtopic_answered": (n["offtopic_answered"], n["offtopic"], max_offtopic),
+                      "clarified": (n["clarified"], n["answerable"], max_clarified)}
+            if not all(within(*check) for check in checks.values()):
+                continue
+            key = (n["right"], -(n["wrong"] + n["offtopic_answered"]))
+            if best is None or key > best[0]:
+                got = shares(replays)
+                tolerated = [name for name, (k, total, bound) in checks.items() if total and k / total > bound]
+                best = (key, t, {**got, **({"tolerated": tolerated} if tolerated else {})})
+    return None if best is None else (best[1], best[2])
+
+
+def thresholds_toml(tenant: str, thresholds: Thresholds, *, note: str) -> str:
+    """A file a tenants file includes (`include = ["..."]`): this tenant's gate thresholds."""
+    lines = [f"# {note}", f"[tenants.{json.dumps(tenant)}.thresholds]"]
+    lines += [f"{name} = {getattr(thresholds, name)}" for name in ("min_dense", "min_confidence", "min_choice_confidence", "clarify_gap")]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,62 @@
+"""A conversation's personal data: replaced by placeholders before a message is stored, put back
+only in what is sent to that customer.
+
+Detection (spaCy and the checked patterns, policies/redaction.py) runs off the event loop, batched
+with concurrent messages; the placeholders come from the conversation's encrypted vault
+(policies/vault.py), so the same value keeps its placeholder for the whole conversation. Which kinds
+are redacted is a tenant setting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.engine.services import Services
+from policies.pii_patterns import PLACEHOLDER_RE, Entity
+from policies.redaction import redaction_of
+
+
+class ConversationPrivacy:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def _kinds(self, tenant: str) -> frozenset[str] | None:
+        kinds = self._services.settings.tenant(tenant).pii_kinds
+        return frozenset(kinds) if kinds is not None else None
+
+    async def detect(self, tenant: str | None, text: str) -> list[Entity] | None:
+        """The personal data in a message of `tenant` (None when nothing is redacted)."""
+        redactor = self._services.redactor
+        if redactor is None or tenant is None:
+            return None
+        return await redactor.detect(text, self._kinds(tenant), tenant=tenant)
+
+    def redact(self, conversation_id: str, tenant: str | None, text: str, entities: list[Entity] | None = None) -> tuple[str, dict[str, int]]:
+        """(stored text, count per kind): placeholders from the vault for `entities`, or for what is
+        detected now when they were not (synchronous: the vault is a database)."""
+        redactor = self._services.redactor
+        if redactor is None or tenant is None:
+            return text, {}
+        vault = self._services.vault.conversation(conversation_id)
+        if entities is not None:
+            result = redaction_of(text, entities, vault)
+        else:
+            result = redactor.redact_sync(text, vault=vault, kinds=self._kinds(tenant), tenant=tenant)
+        return result.redacted, result.counts()
+
+    def restore(self, conversation_id: str, text: str) -> str:
+        """The customer's own values back in place of their placeholders (synchronous: the vault is a database)."""
+        return self._services.vault.conversation(conversation_id).restore(text)
+
+    def for_customer(self, conversation_id: str, message: dict[str, Any]) -> dict[str, Any]:
+        """A message as its customer sees it: their own values restored."""
+        if not PLACEHOLDER_RE.search(message.get("text", "")):
+            return message
+        restored = self.restore(conversation_id, message.get("text", ""))
+        return message if restored == message.get("text") else {**message, "text": restored}
+
+    async def for_customer_async(self, conversation_id: str, message: dict[str, Any]) -> dict[str, Any]:
+        if not PLACEHOLDER_RE.search(message.get("text", "")):  # nothing to restore: no thread, no vault
+            return message
+        return await asyncio.to_thread(self.for_customer, conversation_id, message)

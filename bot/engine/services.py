@@ -1,0 +1,95 @@
+"""The engine's collaborators in one record (`Services`), built by the composition root (bot/app/composition.py).
+
+`Services.start()` does the heavy loading (models, stores) and, on the embedded defaults, ingests the
+sample knowledge base for the `default` tenant.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from bot.core import language
+from bot.core.config import DEFAULT_TENANT, Settings
+from bot.core.events import EventBus
+from bot.core.ports import ChatModel
+from bot.core.tables import AuditLog
+from bot.engine.assistant import Assistant
+from bot.engine.pipeline import Pipeline
+from knowledge.embedding import FastEmbedder
+from knowledge.ingest import IngestReport, Ingestor
+from knowledge.profile import TenantProfiles
+from knowledge.store import MilvusStore
+from policies.budget import BudgetBook
+from policies.permissions import AccessPolicy
+from policies.vault import Vault
+
+logger = logging.getLogger(__name__)
+
+SAMPLE_KB = Path(__file__).resolve().parents[2] / "knowledge" / "sample_kb"
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    engine: Engine
+    store: MilvusStore
+    embedder: FastEmbedder
+    ingestor: Ingestor
+    access: AccessPolicy
+    pipeline: Pipeline
+    assistant: Assistant
+    audit: AuditLog
+    redactor: Any | None
+    vault: Vault
+    budget: BudgetBook
+    models: dict[str, ChatModel]
+    profiles: TenantProfiles | None = None
+    started: bool = False
+    # domain events (bot/core/events.py): the engine publishes the customer side, handoff/ the staff side
+    events: EventBus = field(default_factory=EventBus)
+
+    def start(self, *, sample: bool | None = None) -> None:
+        """Heavy and synchronous: run it in a thread from async code."""
+        if self.started:
+            return
+        self.embedder.warm_up()
+        language.warm_up()  # the assistant's handoff notices use it with any embedder
+        self.store.open()
+        self.pipeline.warm_up()
+        self.vault.purge_expired()
+        if self.settings.load_sample_kb if sample is None else sample:
+            self.ingest_sample()
+        self.warm_profiles()
+        self.started = True
+
+    def warm_profiles(self, tenant: str | None = None) -> None:
+        """Measure the knowledge base's own levels (knowledge/profile.py) for what an unnamed customer of
+        each tenant (or this one) may read, so the first question does not wait for it. Synchronous."""
+        if self.profiles is None:
+            return
+        for name in [tenant] if tenant is not None else list(self.settings.tenants):
+            keys, _ = self.access.access_keys(tenant=name, groups=self.settings.tenant(name).groups_for(None))
+            self.profiles.get(name, keys)
+
+    def after_ingest(self, tenant: str) -> None:
+        """Forget what was cached about the tenant's documents and measure its levels again. Synchronous."""
+        self.access.refresh(tenant)
+        self.warm_profiles(tenant)
+
+    def ingest_sample(self) -> IngestReport | None:
+        if DEFAULT_TENANT not in self.settings.tenants or not SAMPLE_KB.is_dir():
+            return None
+        report = self.ingestor.ingest([SAMPLE_KB], tenant=DEFAULT_TENANT, display_base=SAMPLE_KB.parent)
+        if report.added or report.updated or report.removed:
+            logger.info("sample knowledge base: %d added, %d updated", report.added, report.updated)
+            self.after_ingest(DEFAULT_TENANT)
+        return report
+
+    def close(self) -> None:
+        self.store.close()
+        self.engine.dispose()

@@ -1,0 +1,317 @@
+"""The pipeline's stages, in the order `build_pipeline` puts them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import numpy as np
+
+from bot.core import language
+from bot.engine.answering import ExtractiveAnswerer
+from bot.core.batching import Batcher
+from bot.engine.generation import GroundedGenerator
+from bot.engine.models import ChatModel, ModelError, ModelReply
+from bot.engine.pipeline import HandoffReason, Option, Outcome, Turn
+from bot.core.config import Settings
+from knowledge.embedding import Embedder
+from knowledge.profile import TenantProfiles
+from knowledge.retrieval import Retriever, SearchBatcher
+from knowledge.vocabulary import TenantVocabulary
+from policies.budget import BudgetBook
+from policies.confidence import Verdict, assess, decide, shares_words
+from policies.intent import HumanRequestDetector
+from policies.permissions import AccessPolicy
+from policies.pii_patterns import PLACEHOLDER_RE
+from policies.routing import Router
+from policies.topics import TopicDetector
+
+
+class Redactor(Protocol):
+    async def redact(self, text: str, *, vault: Any = None, kinds: frozenset[str] | None = None, tenant: str | None = None) -> Any: ...
+
+
+class RedactStage:
+    """First: nothing after this sees the customer's personal data."""
+
+    name = "redact"
+
+    def __init__(self, *, redactor: Redactor, settings: Settings) -> None:
+        self._redactor = redactor
+        self._settings = settings
+
+    def warm_up(self) -> None:
+        warm = getattr(self._redactor, "warm_up", None)
+        if warm:
+            warm()
+        terms_of = getattr(self._redactor, "terms_of", None)
+        if terms_of:  # each tenant's terms from its knowledge base, not on its first customer's turn
+            for tenant in self._settings.tenants:
+                terms_of(tenant)
+
+    async def run(self, turn: Turn) -> None:
+        if turn.redacted:  # redacted before it was stored (durable conversations)
+            return
+        kinds = self._settings.tenant(turn.identity.tenant).pii_kinds
+        result = await self._redactor.redact(
+            turn.text, vault=turn.notes.get("vault"), kinds=frozenset(kinds) if kinds is not None else None, tenant=turn.identity.tenant
+        )
+        turn.redacted = result.redacted
+        turn.entity_counts = result.counts()
+
+
+class EmbedStage:
+    name = "embed"
+
+    def __init__(self, *, embedder: Embedder) -> None:
+        self._embedder = embedder
+        # concurrent conversations' questions share a model call: 3.5 ms of CPU a question in
+        # batches of four to eight against 4.5 ms one at a time
+        self._batcher: Batcher[None, str, np.ndarray] = Batcher(lambda _, texts: list(embedder.embed(texts)), max_batch=16, workers=2)
+
+    def warm_up(self) -> None:
+        self._embedder.warm_up()
+
+    async def run(self, turn: Turn) -> None:
+        # the question as the customer wrote it, so that redaction costs retrieval nothing: the text
+        # stays in this process's memory (the local model embeds it) and only its vector goes on, to
+        # the search; what is stored, logged or sent to a model is the redacted text
+        turn.vector = await self._batcher.submit(None, turn.text)
+
+
+class HumanRequestStage:
+    name = "intent"
+
+    def __init__(self, *, detector: HumanRequestDetector, settings: Settings) -> None:
+        self._detector = detector
+        self._settings = settings
+
+    def warm_up(self) -> None:
+        self._detector.warm_up()
+        for name, tenant in self._settings.tenants.items():
+            self._detector.add_tenant_examples(name, tenant.human_request_examples)
+
+    async def run(self, turn: Turn) -> None:
+        assert turn.vector is not None
+        thresholds = self._settings.tenant(turn.identity.tenant).thresholds
+        found = self._detector.detect(
+            turn.vector,
+            tenant=turn.identity.tenant,
+            min_score=thresholds.human_request_min,
+            min_margin=thresholds.human_request_margin,
+        )
+        turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4)}
+        if found.is_request:
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.CUSTOMER_REQUEST)
+
+
+class PermissionStage:
+    """Before any search: which of the tenant's documents may this identity see?"""
+
+    name = "permissions"
+
+    def __init__(self, *, policy: AccessPolicy) -> None:
+        self._policy = policy
+
+    async def run(self, turn: Turn) -> None:
+        identity = turn.identity
+        groups = self._policy.groups_for(tenant=identity.tenant, user=identity.user, claimed=identity.groups)
+        if self._policy.is_cached(identity.tenant):  # a dictionary lookup: no thread needed
+            readable, hidden = self._policy.access_keys(tenant=identity.tenant, groups=groups)
+        else:
+            readable, hidden = await asyncio.to_thread(self._policy.access_keys, tenant=identity.tenant, groups=groups)
+        turn.access_keys = readable
+        turn.notes["groups"] = list(groups)
+        if hidden:
+            turn.notes["hidden_access_keys"] = hidden
+
+
+CHOSEN_LIMIT = 10  # documents searched for the one a customer chose (it was among the first three)
+
+
+class RetrieveStage:
+    name = "retrieve"
+
+    def __init__(self, *, retriever: Retriever, limit: int = 5) -> None:
+        self._batcher = SearchBatcher(retriever)
+        self._limit = limit
+
+    async def run(self, turn: Turn) -> None:
+        assert turn.vector is not None
+        chosen = turn.chosen_source
+        passages = await self._batcher.search(
+            tenant=turn.identity.tenant,
+            access_keys=turn.access_keys,
+            vector=turn.vector,
+            # the words searched for go to the store: the redacted ones, placeholders left out ("<PERSON_1>"
+            # would match "person")
+            text=PLACEHOLDER_RE.sub(" ", turn.redacted or turn.text),
+            limit=self._limit if chosen is None else CHOSEN_LIMIT,
+        )
+        # the customer picked one of the articles offered for this question: only that one answers
+        turn.passages = passages if chosen is None else [p for p in passages if p.source == chosen][:1]
+
+
+class GenerateStage:
+    """The routed model tiers: the router picks one; a tier that fails or whose answer doesn't check
+    out falls to the next (remote → local); with every model down the extractive answer follows."""
+
+    name = "generate"
+
+    def __init__(self, *, router: Router, models: Mapping[str, ChatModel], budget: BudgetBook, generator: GroundedGenerator) -> None:
+        self._router = router
+        self._models = dict(models)
+        self._budget = budget
+        self._generator = generator
+
+    def warm_up(self) -> None:
+        self._router.warm_up()
+
+    async def run(self, turn: Turn) -> None:
+        if not turn.passages:
+            return
+        tenant, user = turn.identity.tenant, turn.identity.user
+
+        def affordable(tier: str) -> bool:
+            return self._budget.allows(tier, tenant=tenant, user=user)
+
+        route = await asyncio.to_thread(self._router.decide, turn, affordable=affordable)
+        turn.notes["routing"] = route.to_json()
+        turn.route = route.tier
+        if route.tier == "extractive":
+            return
+        costs: list[float] = []
+
+        async def on_reply(reply: ModelReply) -> None:
+            costs.append(await asyncio.to_thread(self._budget.record, reply, tenant=tenant, user=user, conversation_id=turn.conversation_id))
+            turn.notes.setdefault("usage", []).append(
+                {"tier": reply.tier, "model": reply.model, "tokens_in": reply.tokens_in, "tokens_out": reply.tokens_out,
+                 "seconds": round(reply.seconds, 3), "first_token_seconds": reply.first_token_seconds, "cost_usd": costs[-1]}
+            )
+
+        order = ["remote", "local"][["remote", "local"].index(route.tier):]
+        try:
+            for tier in order:
+                model = self._models.get(tier)
+                if model is None or (tier != route.tier and not await asyncio.to_thread(affordable, tier)):
+                    continue
+                try:
+                    turn.answer = await self._generator.answer(model, turn, on_reply=on_reply)
+                    turn.route = tier
+                    return
+                except ModelError as exc:
+                    turn.notes.setdefault("model_failures", []).append({"tier": tier, "error": str(exc)})
+            turn.route = "extractive"  # every model tier failed: the knowledge base answers
+        finally:
+            turn.notes["cost_usd"] = round(sum(costs), 6)
+
+
+class AnswerStage:
+    name = "answer"
+
+    def __init__(self, *, answerer: ExtractiveAnswerer) -> None:
+        self._answerer = answerer
+
+    async def run(self, turn: Turn) -> None:
+        if turn.answer is not None:  # a model tier answered
+            return
+        turn.answer = self._answerer.answer(turn.redacted or turn.text, turn.passages)
+        if turn.answer is not None:
+            turn.route = turn.answer.route
+
+
+class ConfidenceStage:
+    name = "confidence"
+
+    def __init__(
+        self, *, settings: Settings, vocabulary: TenantVocabulary | None = None, profiles: TenantProfiles | None = None,
+        english_embedder: bool = False,
+    ) -> None:
+        self._settings = settings
+        self._vocabulary = vocabulary
+        self._profiles = profiles
+        self._english_embedder = english_embedder  # then a question in another language needs shared words
+
+    def warm_up(self) -> None:
+        """The language identifier and the stop-word lists (1.8 s of imports), not on the first customer's turn."""
+        if self._english_embedder:
+            language.warm_up()
+            shares_words("warm", "up")
+
+    async def run(self, turn: Turn) -> None:
+        answer = turn.answer
+        unknown: list[tuple[str, bool]] = []
+        if self._vocabulary is not None and answer is not None:
+            # only the words of what this asker may read: the outcome must not tell a guest which
+            # words restricted documents use
+            text, tenant, keys = turn.redacted or turn.text, turn.identity.tenant, turn.access_keys
+            if self._vocabulary.is_cached(tenant, keys):  # set lookups, well under a millisecond
+                unknown = self._vocabulary.unknown_terms(text, tenant=tenant, access_keys=keys)
+            else:
+                unknown = await asyncio.to_thread(self._vocabulary.unknown_terms, text, tenant=tenant, access_keys=keys)
+            if unknown:
+                turn.notes["unknown_terms"] = {"names": sum(1 for _, n in unknown if n), "words": sum(1 for _, n in unknown if not n)}
+        asked = turn.redacted or turn.text
+        wordless = (
+            self._english_embedder and bool(turn.passages) and not language.looks_english(asked)
+            and not shares_words(asked, f"{turn.passages[0].chunk.heading_text}\n{turn.passages[0].chunk.text}")
+        )
+        if wordless:
+            turn.notes["wordless"] = True  # a question in another language sharing no word with the passage
+        profile = None
+        if self._profiles is not None and turn.passages:
+            tenant, keys = turn.identity.tenant, turn.access_keys
+            profile = self._profiles.cached(tenant, keys) or await asyncio.to_thread(self._profiles.get, tenant, keys)
+        evidence = assess(
+            turn.passages,
+            profile=profile,
+            answer_support=answer.support if answer else 0.0,
+            not_in_sources=answer.not_in_sources if answer else False,
+            unknown_names=sum(1 for _, name in unknown if name),
+            unknown_words=sum(1 for _, name in unknown if not name),
+            wordless=wordless,
+        )
+        turn.confidence = evidence.confidence
+        turn.notes["evidence"] = evidence.to_json()
+        thresholds = self._settings.tenant(turn.identity.tenant).thresholds
+        verdict, picked = decide(evidence, thresholds)
+        if answer is None and turn.notes.get("model_failures"):  # models down and nothing to quote: sorry, a person
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.MODEL_FAILURE)
+        elif answer is not None and turn.chosen_source is not None and not answer.not_in_sources:
+            turn.stop(Outcome.ANSWER)  # the customer chose this article among the ones offered
+        elif turn.chosen_source is not None:  # the chosen article has nothing to say (or is gone): a person
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
+        elif answer is not None and verdict is Verdict.ANSWER:
+            turn.stop(Outcome.ANSWER)
+        elif verdict is Verdict.CLARIFY:
+            # the evidence is split between a few articles: ask which one is meant
+            turn.options = tuple(Option(source=turn.passages[n].source, title=turn.passages[n].chunk.title) for n in picked)
+            turn.stop(Outcome.CLARIFY)
+        elif answer is None or answer.not_in_sources or wordless or evidence.similarity < thresholds.min_dense or any(name for _, name in unknown):
+            # nothing to say, or nothing relevant found (the question is about something else)
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
+        else:  # an answer from relevant passages that the gate does not trust enough
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.LOW_CONFIDENCE)
+
+
+class HumanOnlyStage:
+    """After the person-request check: topics a tenant reserves for people are never answered."""
+
+    name = "topic"
+
+    def __init__(self, *, detector: TopicDetector) -> None:
+        self._detector = detector
+
+    def warm_up(self) -> None:
+        self._detector.warm_up()
+
+    async def run(self, turn: Turn) -> None:
+        assert turn.vector is not None
+        topic, score = self._detector.detect(turn.vector, tenant=turn.identity.tenant)
+        if topic is None:
+            return
+        turn.notes["topic"] = topic.name
+        turn.notes["topic_score"] = round(score, 4)
+        if topic.for_people(turn.redacted or turn.text):
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.POLICY)

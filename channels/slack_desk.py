@@ -1,0 +1,163 @@
+"""The staff desk in Slack: a handoff's Block Kit card (Claim, Resolve, Return to bot, Send draft) in
+the staff channel, its thread, and what is posted there. Slack's answers are sorted here into
+"not now" (`StaffDeskBusy`, retried later) and "never" (`StaffPostRefused`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.errors import InputError
+from bot.core.tables import Handoff
+from bot.core.channel import Attachment, FileContent
+from bot.core.desk import STATUS_TEXT, DeskThread
+from bot.core.packet import Packet
+from bot.core.desk import StaffDeskBusy, StaffPostRefused
+from bot.core.text import escape_angles
+
+logger = logging.getLogger(__name__)
+
+FetchFile = Callable[..., Awaitable[FileContent]]  # (channel=, tenant=, attachment=): `Dispatcher.fetch_file`
+# Slack's error codes that say "not now" rather than "never"; any other code refuses the post for good
+TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+
+
+_escape = escape_angles  # Slack reads `<...>` as a link or mention: a placeholder like <EMAIL_1> must show as written
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": _escape(text)[:2900] or " "}
+
+
+def _mention(group: str) -> str:
+    return f"<!subteam^{group}>"
+
+
+@contextmanager
+def _slack_answers() -> Iterator[None]:
+    """Slack's `{"ok": false, "error": ...}` as the handoff service's errors: busy (HTTP 5xx or 429, or
+    a code in TRANSIENT_ERRORS; with Retry-After when Slack sent it) or refused for good. Network
+    errors pass as they are: the service waits for Slack on any other exception."""
+    try:
+        yield
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or "")
+        status = exc.response.status_code
+        if status >= 500 or status == 429 or not error or error in TRANSIENT_ERRORS:
+            wait = str(exc.response.headers.get("Retry-After") or "")
+            raise StaffDeskBusy(error or f"http_{status}", retry_after=float(wait) if wait.isdigit() else None) from exc
+        raise StaffPostRefused(error) from exc
+
+
+def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None) -> list[dict[str, Any]]:
+    status = STATUS_TEXT.get(handoff.status, handoff.status)
+    if handoff.status == "claimed" and handoff.claimed_by:
+        when = handoff.claimed_at.strftime("%H:%M UTC") if isinstance(handoff.claimed_at, datetime) else ""
+        status = f"Claimed by {handoff.claimed_by} at {when}".strip()
+    elif position is not None and handoff.status in ("queued", "open"):
+        status = f"{status} · number {position} in the queue"
+    attempts = "\n".join(
+        f"• {a.text[:200]} ({a.outcome}, confidence {a.confidence})"
+        + "".join(f"\n   ↳ {s.get('title')} ({s.get('source')}, score {s.get('score')})" for s in a.sources)
+        for a in packet.attempts
+    ) or "• none"
+    customer = ", ".join(f"{k}: {v}" for k, v in packet.customer.items() if v)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"Handoff #{handoff.id}: {packet.reason_text}"[:150]}},
+        {"type": "section", "text": _mrkdwn(f"*Intent:* {packet.intent}\n*Summary:* {packet.summary}")},
+        {"type": "section", "fields": [_mrkdwn(f"*Why:* {packet.reason_text}"), _mrkdwn(f"*Customer:* {customer}"),
+                                       _mrkdwn(f"*Topic:* {packet.topic or '-'}"), _mrkdwn(f"*Status:* {status}")]},
+        {"type": "section", "text": _mrkdwn(f"*What the bot tried:*\n{attempts}")},
+        {"type": "section", "text": _mrkdwn(f"*Draft reply:* {packet.draft}")},
+    ]
+    if packet.mention:  # in the blocks too: a message with blocks shows them, not its fallback text
+        blocks.insert(1, {"type": "context", "elements": [{"type": "mrkdwn", "text": f"{_mention(packet.mention)} this is for you"}]})
+    if packet.attachments:
+        files = ", ".join(f"{a.get('kind')} ({a.get('channel')} file {a.get('file_id')})" for a in packet.attachments)
+        blocks.insert(len(blocks) - 1, {"type": "context", "elements": [_mrkdwn(f"Files from the customer: {files}")]})
+    if handoff.status in ("queued", "open", "claimed"):
+        buttons = []
+        if handoff.status != "claimed":
+            buttons.append({"type": "button", "style": "primary", "text": {"type": "plain_text", "text": "Claim"}, "action_id": "handoff_claim", "value": str(handoff.id)})
+        buttons += [
+            {"type": "button", "text": {"type": "plain_text", "text": "Send draft"}, "action_id": "handoff_draft", "value": str(handoff.id)},
+            {"type": "button", "text": {"type": "plain_text", "text": "Resolve"}, "action_id": "handoff_resolve", "value": str(handoff.id)},
+            {"type": "button", "text": {"type": "plain_text", "text": "Return to bot"}, "action_id": "handoff_return", "value": str(handoff.id)},
+        ]
+        blocks.append({"type": "actions", "block_id": "handoff_actions", "elements": buttons})
+    return blocks
+
+
+def transcript_text(packet: Packet) -> str:
+    lines = [f"*{m['role']}:* {m['text']}" for m in packet.transcript]
+    return "Transcript (personal data redacted):\n" + "\n".join(lines)
+
+
+class SlackStaffDesk:
+    """The `StaffDesk` of the handoff service, on the Slack Web API."""
+
+    name = "Slack"
+
+    def __init__(self, *, client: AsyncWebClient, fetch_file: FetchFile | None = None) -> None:
+        self._client = client
+        self._fetch_file = fetch_file
+
+    async def announce(self, handoff: Handoff, packet: Packet, *, position: int, reminder: bool = False) -> DeskThread:
+        channel = handoff.staff_channel or ""
+        if reminder and handoff.thread_ts:
+            with _slack_answers():
+                await self._client.chat_postMessage(
+                    channel=channel, thread_ts=handoff.thread_ts, reply_broadcast=True,
+                    text=f"Still waiting for someone to claim handoff #{handoff.id} (number {position} in the queue).",
+                )
+            return DeskThread(place=channel, thread=handoff.thread_ts)
+        text = f"Handoff #{handoff.id}: {packet.intent}"
+        if packet.mention:
+            text = f"{_mention(packet.mention)} {text}"
+        with _slack_answers():
+            response = await self._client.chat_postMessage(channel=channel, text=text, blocks=card_blocks(handoff, packet, position=position), unfurl_links=False)
+        return DeskThread(place=str(response.get("channel") or channel), thread=str(response["ts"]))
+
+    def transcript(self, packet: Packet) -> str:
+        return transcript_text(packet)  # whole: one Slack finds too long is posted in pieces (handoff/service.py)
+
+    async def update_card(self, handoff: Handoff, packet: Packet) -> None:
+        with _slack_answers():
+            await self._client.chat_update(
+                channel=handoff.staff_channel or "", ts=handoff.thread_ts or "", text=f"Handoff #{handoff.id}: {packet.intent}", blocks=card_blocks(handoff, packet)
+            )
+
+    async def post_in_thread(self, handoff: Handoff, text: str) -> None:
+        """`text` is shown as written (customer words, placeholders), with *bold* labels. Not cut short:
+        Slack answers msg_too_long to what it won't take, and the service posts that in pieces."""
+        with _slack_answers():
+            await self._client.chat_postMessage(channel=handoff.staff_channel or "", thread_ts=handoff.thread_ts, text=_escape(text))
+
+    async def share_files(self, handoff: Handoff, files: list[dict[str, Any]]) -> None:
+        """Each file fetched from the customer's channel and uploaded into the thread (files.getUploadURLExternal,
+        the upload, files.completeUploadExternal). One that can't be (too large, a channel that can't
+        hand files out, Slack refusing) is named in the thread instead, with why; the card lists them all."""
+        for item in files:
+            kind, file_id = str(item.get("kind") or "file"), item.get("file_id")
+            attachment = Attachment(kind=kind, name=item.get("name"), file_id=file_id, size=item.get("size"))
+            try:
+                if self._fetch_file is None:
+                    raise InputError("files can't be fetched here")
+                content = await self._fetch_file(channel=str(item.get("channel") or ""), tenant=handoff.tenant, attachment=attachment)
+                await self._client.files_upload_v2(
+                    channel=handoff.staff_channel or "", thread_ts=handoff.thread_ts, file=content.data, filename=content.name,
+                    title=f"{kind} from the customer",
+                )
+                continue
+            except InputError as exc:
+                why = str(exc)
+            except Exception as exc:
+                logger.warning("uploading a customer's file to handoff %s failed (%s)", handoff.id, type(exc).__name__)
+                why = f"the upload failed ({type(exc).__name__})"
+            await self.post_in_thread(handoff, f"File from the customer: {kind} ({item.get('channel')} file {file_id}), not attached: {why}")

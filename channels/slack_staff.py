@@ -1,0 +1,277 @@
+"""The Slack side: one slack-bolt app at `/slack/events` for staff handoff threads and Slack customers.
+
+Staff: each handoff opens a thread in the staff channel with a Block Kit card (Claim, Resolve, Return
+to bot, Send draft; posted by channels/slack_desk.py). Claiming updates the card; anything staff write in the thread reaches the
+customer on their channel; customer messages appear in the thread. Slack retries are harmless (every
+relayed message is deduplicated by its Slack ts); what staff type reaches customers as plain text
+(Slack's markup undone). Requests are verified with the signing secret over the raw body (401 for
+forged or stale signatures), and a signed body bolt could not read is a 400, never a 500
+(channels/slack_payloads.py). A customer message is stored even while Slack's Web API is
+unreachable (BotIdentity). Socket Mode is used when SLACK_APP_TOKEN is set.
+Customers: DMs, mentions and messages in threads that already are conversations (the dispatcher knows
+them) go to the dispatcher as normalized messages (channels/slack.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.config import Settings
+from channels import slack_payloads
+from bot.core.channel import ConversationRef, InboundMessage
+from channels.slack import SlackCustomerChannel, mentioned_users, plain_text
+from bot.core.desk import StaffAction, StaffMember
+from channels.slack_desk import SlackStaffDesk
+
+if TYPE_CHECKING:
+    from bot.core.ports import Inbox as Dispatcher, StaffActions as HandoffService
+
+logger = logging.getLogger(__name__)
+
+
+def staff_channels(settings: Settings) -> set[str]:
+    from bot.core.handoff_policy import policy_from
+
+    channels = {settings.handoff_channel} if settings.handoff_channel else set()
+    for tenant in settings.tenants.values():
+        channels |= {t.channel for t in policy_from(tenant.raw).topics if t.channel}
+    return channels
+
+
+def tenant_for_team(settings: Settings, *team_ids: str | None) -> str | None:
+    """The tenant of the first given Slack workspace a tenant claims (`[tenants.x.slack] team_id`).
+    Pass the most specific team first: in a shared channel the customer's own workspace is the
+    event's `user_team`, not the workspace the app is installed in. A workspace nobody claims goes to
+    `default` (or the only tenant) only while no tenant is bound to a workspace: once tenants are,
+    a stranger's workspace must not read any tenant's help center."""
+    bound = {str(t.raw.get("slack", {}).get("team_id", "")): name for name, t in settings.tenants.items() if t.raw.get("slack", {}).get("team_id")}
+    for team_id in team_ids:
+        if team_id and team_id in bound:
+            return bound[team_id]
+    if bound:
+        return None
+    return "default" if "default" in settings.tenants else (next(iter(settings.tenants)) if len(settings.tenants) == 1 else None)
+
+
+class BotIdentity:
+    """Who the app is on Slack (auth.test: its user and bot ids), asked in the background and kept.
+
+    Bolt's authorization step needs it for every event; asking Slack there made a Slack outage a
+    500 for every customer message. Until Slack has answered, events go through without the ids:
+    the app's own messages are still told apart by their `bot_id`, and a mention in a known thread
+    that arrives twice (as `message` and `app_mention`) has one client_msg_id, so it is stored once.
+    """
+
+    RETRY_SECONDS = 30.0
+    TIMEOUT_SECONDS = 10.0
+
+    def __init__(self, *, client: AsyncWebClient) -> None:
+        self._client = client
+        self.user_id: str | None = None
+        self.bot_id: str | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._asked_at = float("-inf")
+
+    def refresh(self) -> None:
+        """Ask Slack in the background, unless it answered already or was asked recently."""
+        if self.user_id is not None or (self._task is not None and not self._task.done()):
+            return
+        if time.monotonic() - self._asked_at < self.RETRY_SECONDS:
+            return
+        self._asked_at = time.monotonic()
+        self._task = asyncio.get_running_loop().create_task(self._ask())
+
+    async def _ask(self) -> None:
+        try:
+            answer = await asyncio.wait_for(self._client.auth_test(), self.TIMEOUT_SECONDS)
+        except Exception as exc:  # unreachable, refused, a timeout, an error answer: ask again later
+            logger.warning("Slack's auth.test failed (%s); events are stored meanwhile, replies wait for Slack", type(exc).__name__)
+            return
+        self.user_id, self.bot_id = answer.get("user_id"), answer.get("bot_id")
+
+    async def start(self) -> None:
+        self.refresh()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def authorizer(self) -> Callable[..., Awaitable[AuthorizeResult]]:
+        """bolt's `authorize` function, which never waits for Slack. A plain function, not a method:
+        bolt passes arguments by parameter name and would take `self` for one."""
+
+        async def authorize(enterprise_id: str | None, team_id: str | None, user_id: str | None) -> AuthorizeResult:
+            self.refresh()
+            return AuthorizeResult(
+                enterprise_id=enterprise_id, team_id=team_id, user_id=user_id,
+                bot_token=self._client.token, bot_user_id=self.user_id, bot_id=self.bot_id,
+            )
+
+        return authorize
+
+
+class SlackApp:
+    """The bolt app and its routes; built by the composition root when Slack is configured."""
+
+    def __init__(self, *, settings: Settings, handoff: HandoffService, dispatcher: Dispatcher) -> None:
+        self.client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+        self.identity = BotIdentity(client=self.client)
+        # process_before_response: a message is stored before Slack hears 200 (or, in Socket Mode, its
+        # envelope ack). Acking first would lose a customer message or a staff reply to a crash in
+        # between, and Slack would not send it again. Storing takes milliseconds, well within Slack's
+        # 3 s; a late ack only costs a retry, which the per-ts deduplication absorbs. Button clicks
+        # are acked first (see `_register`).
+        # `authorize`: bolt's own single-workspace authorization asks Slack (auth.test) before any
+        # listener runs, so while Slack's Web API is unreachable every event got a 500 and was not
+        # stored. The bot's identity is asked in the background instead (BotIdentity) and events are
+        # stored whether Slack answers or not; replies wait in the durable outbox.
+        # request_verification_enabled=False: `handle` checks the signature over the raw body, then
+        # hands bolt the checked and cleaned payload (Socket Mode is authenticated by the app token).
+        self.bolt = AsyncApp(
+            client=AsyncWebClient(base_url=settings.slack_api_url), authorize=self.identity.authorizer(),
+            request_verification_enabled=False, process_before_response=True,
+        )
+        self.desk = SlackStaffDesk(client=self.client, fetch_file=dispatcher.fetch_file)
+        self.customers = SlackCustomerChannel(client=self.client, known_thread=dispatcher.knows)
+        self._settings = settings
+        self._handoff = handoff
+        self._dispatcher = dispatcher
+        self._staff_channels = staff_channels(settings)
+        self._names: dict[str, str] = {}
+        self._register()
+
+    def socket_mode(self, app_token: str) -> tuple[Callable[[], Awaitable[None]], Callable[[], Awaitable[None]]]:
+        """Events over Slack's Socket Mode (no public URL): its connect and close, for the app's start and stop."""
+        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+        socket = AsyncSocketModeHandler(self.bolt, app_token)
+        return socket.connect_async, socket.close_async
+
+    async def _name(self, user_id: str) -> str:
+        if user_id not in self._names:
+            try:
+                # bounded: a staff reply is stored after this, and Slack may be unreachable
+                info = await asyncio.wait_for(self.client.users_info(user=user_id), 5.0)
+                user = info.get("user") or {}
+                profile = user.get("profile") or {}
+                self._names[user_id] = profile.get("display_name") or user.get("real_name") or user.get("name") or user_id
+            except Exception:
+                return user_id
+        return self._names[user_id]
+
+    def _register(self) -> None:
+        bolt = self.bolt
+        # Button clicks are acked at once and handled after (bolt's lazy listeners): Slack never resends
+        # a click, so storing first would save nothing, while a claim or an escalation with its model
+        # summary may take longer than the 3 s Slack gives a click. Messages are stored before the ack.
+        bolt.action(re.compile(rf"^handoff_({'|'.join(StaffAction)})$"))(ack=self._ack, lazy=[self._on_handoff_action])
+        bolt.action(re.compile(r"^customer_"))(ack=self._ack, lazy=[self._on_customer_action])
+        bolt.action(re.compile(r".*"))(ack=self._ack, lazy=[self._on_unknown_action])
+        bolt.event("message")(self._on_message)
+        bolt.event("app_mention")(self._on_message)
+        bolt.event(re.compile(r".*"))(self._on_other_event)  # acknowledged, so Slack doesn't retry them
+
+    async def _ack(self, ack: Callable[[], Awaitable[None]]) -> None:
+        await ack()
+
+    async def _on_other_event(self, event: dict[str, Any]) -> None:
+        logger.debug("Slack event %s ignored", event.get("type"))
+
+    async def _on_handoff_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        user = body.get("user", {}).get("id", "")
+        name = await self._name(user)
+        try:
+            handoff_id = int(action.get("value") or 0)
+        except ValueError:
+            handoff_id = 0
+        kind = StaffAction(action["action_id"].removeprefix("handoff_"))
+        staff = StaffMember(id=user, name=name, desk=self.desk.name)
+        result = await self._handoff.act(kind, handoff_id, staff=staff, client_id=f"{kind.value}-{action.get('action_ts')}")
+        if result is None:
+            await self._ephemeral(body, "That handoff no longer exists.")
+
+    async def _on_customer_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        message = body.get("message") or {}
+        thread = message.get("thread_ts") or message.get("ts") or (body.get("container") or {}).get("message_ts")
+        tenant = tenant_for_team(self._settings, (body.get("user") or {}).get("team_id"), (body.get("team") or {}).get("id"))
+        if not channel or tenant is None:
+            return
+        await self._dispatcher.accept(
+            InboundMessage(
+                ref=ConversationRef(channel="slack", tenant=tenant, address=str(channel), thread=str(thread or "")),
+                platform_id=f"action-{action.get('action_ts')}", user=(body.get("user") or {}).get("id"),
+                text="", command=action["action_id"].removeprefix("customer_"), payload=action.get("value"),
+            )
+        )
+
+    async def _on_unknown_action(self, body: dict[str, Any]) -> None:
+        await self._ephemeral(body, "Sorry, I don't know what to do with that button. It may be from an older version of this app.")
+
+    async def _ephemeral(self, body: dict[str, Any], text: str) -> None:
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        user = (body.get("user") or {}).get("id")
+        if channel and user:
+            try:
+                await self.client.chat_postEphemeral(channel=channel, user=user, text=text)
+            except Exception:
+                logger.warning("could not send an ephemeral reply")
+
+    async def _on_message(self, event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
+        channel = event.get("channel")
+        bot_user = context.get("bot_user_id")
+        if channel in self._staff_channels:
+            # staff writing in a handoff thread: to the customer
+            if event.get("subtype") or event.get("bot_id") or (bot_user and event.get("user") == bot_user) or not event.get("thread_ts"):
+                return
+            user = str(event.get("user") or "")
+            raw = str(event.get("text") or "")
+            # the customer reads it on the widget, Telegram or as plain text: Slack's markup undone
+            names = {m: name for m in mentioned_users(raw) if (name := await self._name(m)) != m}  # an id is no name
+            handoff = await asyncio.to_thread(self._handoff.by_desk_thread, str(event["thread_ts"]))
+            if handoff is not None:
+                await self._handoff.reply(
+                    handoff.id or 0, staff=StaffMember(id=user, name=await self._name(user), desk=self.desk.name),
+                    text=plain_text(raw, names=names), client_id=f"slack-{event.get('ts')}",
+                )
+            return
+        tenant = tenant_for_team(self._settings, event.get("user_team"), event.get("team"), body.get("team_id"))
+        if tenant is None:
+            logger.info("a Slack event from a workspace no tenant claims was ignored")
+            return
+        inbound = await self.customers.inbound(event, tenant=tenant, bot_user_id=bot_user)
+        if inbound is not None:
+            await self._dispatcher.accept(inbound)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Unsigned, forged or stale: 401; signed but no Slack payload of a shape bolt can read: 400
+        (channels/slack_payloads.py); else bolt, which answers once the message is stored."""
+        raw = await request.read()
+        secret = self._settings.slack_signing_secret
+        if not secret or not slack_payloads.signed(raw, request.headers, secret=secret):
+            return web.json_response({"error": "invalid signature"}, status=401)
+        parsed = slack_payloads.parse(raw, request.content_type)
+        if parsed is None:
+            logger.warning("a malformed Slack request was refused")
+            return web.json_response({"error": "malformed request"}, status=400)
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in {"content-length", "content-encoding"}}
+        bolt_request = AsyncBoltRequest(body=parsed.body, query=request.query_string, headers=headers)
+        try:
+            response = await self.bolt.async_dispatch(bolt_request)
+        except Exception as exc:  # bolt itself choked on the payload; listeners' errors come back as a 500 response
+            logger.warning("a Slack request bolt could not process was refused (%s)", type(exc).__name__)
+            return web.json_response({"error": "malformed request"}, status=400)
+        return await to_aiohttp_response(response)
