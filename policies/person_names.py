@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 
+from policies.name_words import lexicon_spans
 from policies.pii_patterns import EMAIL_RE, NANP_PHONE, PERSON, PLACEHOLDER_RE, UPPER, Entity
 
 CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
@@ -25,7 +26,8 @@ def may_hold_a_name(text: str) -> bool:
             continue  # "I", "FAQ", "2FA"
         if not _sentence_start(text, m.start()) or word.lower() in Names.first_names() or word.lower() not in _common_words():
             return True
-    return False
+    # all in lower case: the model only where the name lists see a name (the model alone tags "olf", "yup")
+    return not any(c.isupper() for c in text) and bool(lexicon_spans(text, not_names=NOT_NAMES))
 
 
 def _common_words() -> frozenset[str]:
@@ -190,6 +192,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
                        if i.group().lower() not in NOT_NAMES and i.group().lower() not in _stop_words()]
     if not any(c.isupper() for c in text):
         weak += _lowercase_names(text)
+    weak += lexicon_spans(text, not_names=NOT_NAMES)
     things = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in THING_LABELS]
     persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     spans = strong + [(s, e) for s, e in weak if not a_thing(text, s, e, things=things, persons=persons)]

@@ -25,6 +25,7 @@ import threading
 from collections.abc import Callable, Collection, Sequence
 
 from bot.batching import Batcher
+from policies.name_words import NameWords
 from policies.person_names import declared_name, may_hold_a_name, mask_placeholders, people
 from policies.pii_patterns import (
     ALL_KINDS, PERSON, STREET_ADDRESS, Entity, LocalNumbering, Numbering, Redaction, apply, merge, pattern_entities,
@@ -64,6 +65,7 @@ class SpacyRedactor:
         if self._nlp is None:
             with self._lock:
                 if self._nlp is None:
+                    NameWords.warm_up()  # the name lists load here, not in the first customer's message
                     self._nlp = load_spacy(self._model_name)
         return self._nlp
 

