@@ -187,8 +187,12 @@ def lexicon_spans(text: str, *, not_names: frozenset[str]) -> list[tuple[int, in
         before = text[:start].split()[-1:]
         at_start = SENTENCE_END.search(text[max(0, start - 3) : start]) is not None
         placed = bool(before) and before[0].lower() in PLACE_BEFORE
+        placed |= j - i == 1 and bool(before) and before[0].lower() in ("the", "a", "an", "my", "your", "our")  # "the Epson printer"
         single = j - i == 1
         found = [t.group().strip(".,'’") for t in tokens[i:j] if name_word(t.group())]
+        if len({w.lower() for w in found}) < len(found):
+            i = j
+            continue  # "doo doo doo": a refrain, not a name
         if not cased and not any(other_script(w) for w in found) and not (len(found) >= 2 and found[0].lower() in _first_names() and found[-1].lower() in NameWords.surnames()):
             pass  # all in lower case ("text john", "how do i make lasagna"): only a first name with a surname
         elif placed and (single or not cased) and not other_script(tokens[i].group()):

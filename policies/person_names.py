@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 
 from policies.name_words import lexicon_spans, name_word
 from policies.pii_patterns import EMAIL_RE, NANP_PHONE, PERSON, PLACEHOLDER_RE, UPPER, Entity
@@ -27,7 +28,7 @@ def may_hold_a_name(text: str) -> bool:
         if not _sentence_start(text, m.start()) or word.lower() in Names.first_names() or word.lower() not in _common_words():
             return True
     # all in lower case: the model only where the name lists see a name (the model alone tags "olf", "yup")
-    return not any(c.isupper() for c in text) and bool(lexicon_spans(text, not_names=NOT_NAMES))
+    return not any(c.isupper() for c in text) and bool(lexicon_spans(text, not_names=NOT_NAMES) or _lowercase_names(text, in_context=True))
 
 
 def _common_words() -> frozenset[str]:
@@ -117,6 +118,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     a greeting, a signature, a transcript speaker); `weak` ones only with the model or a first-name
     list, and are dropped when they look like what a product or a place is called (`a_thing`)."""
     first_names = Names.first_names()
+    cased = any(c.isupper() for c in text)
     weak: list[tuple[int, int]] = []
     strong: list[tuple[int, int]] = []
     for ent in doc.ents:
@@ -131,6 +133,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         start = ent.start_char
         if NAME_CUE_STRONG.search(text[max(0, start - 30) : start]) or NAME_TITLE.search(text[max(0, start - 8) : start]) or _in_named_list(text, start):
             strong.append((ent.start_char, ent.end_char))
+        elif not cased:
+            continue  # in a message all in lower case the model guesses ("olf", "yup"): the name lists decide
         elif len(words) > 1 or words[0].strip(".,'’").lower() in first_names or re.match(r"'s\b| is\b| was\b| said\b", text[ent.end_char :]):
             weak.append((ent.start_char, ent.end_char))
         # else a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
@@ -194,12 +198,13 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         if NAME_CUE_STRONG.search(before) or re.match(r" (?:were|are|have|had|both|together)\b", text[m.end():]):
             strong += [(m.start() + i.start(), m.start() + i.end()) for i in re.finditer(NAME_WORD, m.group())
                        if i.group().lower() not in NOT_NAMES and i.group().lower() not in _stop_words()]
-    if not any(c.isupper() for c in text):
-        weak += _lowercase_names(text)
+    if not cased:
+        weak += _lowercase_names(text, in_context=True)
     weak += lexicon_spans(text, not_names=NOT_NAMES)
     things = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in THING_LABELS]
     persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-    spans = strong + [(s, e) for s, e in weak if not a_thing(text, s, e, things=things, persons=persons)]
+    nationalities = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("NORP", "LANGUAGE")]
+    spans = strong + [(s, e) for s, e in weak if not a_thing(text, s, e, things=things, persons=persons, nationalities=nationalities)]
     spans = _with_titles(spans, text)
     spans += _same_names(spans, text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
@@ -227,9 +232,18 @@ def _without_leading_words(text: str, start: int, words: list[str]) -> tuple[int
     return start, words
 
 
-def _lowercase_names(text: str) -> list[tuple[int, int]]:
+# what is said of a person right after a name written in lower case: "udo is very reliable", "luc had given"
+LOWER_PERSON_AFTER = re.compile(
+    r"(?:['’]s (?:kid|son|daughter|wife|husband|mother|father|family|address|phone)|,? (?:had|has|shouted|said|says|told|asked|"
+    r"lives|lived|wrote|began|is very|is a very|is from|was born|and i|just has))\b"
+)
+
+
+def _lowercase_names(text: str, *, in_context: bool = False) -> list[tuple[int, int]]:
     """In a message written all in lower case, a first name that is no ordinary word, with the surname
-    after it when that is no ordinary word either: "add xiuying yu as a beneficiary"."""
+    after it when that is no ordinary word either: "add xiuying yu as a beneficiary". `in_context`: a lone
+    first name only where the words around speak of a person ("my kid akemi", "udo is very reliable"),
+    as such messages also hold typos and shop names ("olf", "jiro")."""
     out = []
     first_names = Names.first_names()
     tokens = list(re.finditer(r"[^\W\d_][\w'’-]*", text))
@@ -244,7 +258,10 @@ def _lowercase_names(text: str) -> list[tuple[int, int]]:
             ):
                 end = tokens[j].end()
                 j += 1
-            out.append((tokens[i].start(), end))
+            lone = j == i + 1
+            if not (in_context and lone) or NAME_CUE_STRONG.search(text[max(0, tokens[i].start() - 30) : tokens[i].start()]) or \
+                    LOWER_PERSON_AFTER.match(text, end) or re.search(r"\bnamed (?:him|her)\s+$", text[max(0, tokens[i].start() - 12) : tokens[i].start()]):
+                out.append((tokens[i].start(), end))
             i = j
         else:
             i += 1
@@ -276,7 +293,10 @@ PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s
 NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
 
 
-def a_thing(text: str, start: int, end: int, *, things: list[tuple[int, int]], persons: list[tuple[int, int]]) -> bool:
+def a_thing(
+    text: str, start: int, end: int, *, things: list[tuple[int, int]], persons: list[tuple[int, int]],
+    nationalities: Sequence[tuple[int, int]] = (),
+) -> bool:
     """Whether a capitalised run found as a name is rather what a product, a service or a place is
     called: "sync with Google Drive", "YouTube Shorts", "Fedora 39", "Focus Mode", "deliver to Valencia".
     Never when the message says it is a name ("my name is", a title, a greeting, a signature)."""
@@ -294,7 +314,8 @@ def a_thing(text: str, start: int, end: int, *, things: list[tuple[int, int]], p
         return True  # "5th Gen", "2 Pro"
     if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]):
         return True
-    known_first = words[0].lower() in first_names or name_word(words[0])
+    nationality = any(s < end and start < e for s, e in nationalities)  # "German", "French": Webster's capitalises them
+    known_first = words[0].lower() in first_names or (name_word(words[0]) and not nationality)
     labelled = any(s < end and start < e for s, e in things) and not any(s < end and start < e for s, e in persons)
     if labelled and (not known_first or (len(words) == 1 and PLACE_BEFORE.search(text[max(0, start - 12) : start]))):
         # the model calls it an organisation, a product or a place, not a person; the small model often
