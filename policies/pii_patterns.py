@@ -149,7 +149,7 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
         re.compile(rf"\b\d{{2,6}}\s+(?![A-Z]{{2,}}\b)[{UPPER}][\w'’.-]+(?:\s+(?!(?:for|of|to|in|on|at|and|or|per|from|with)\b)[^\W\d_][\w'’.-]+){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b(?!-)"),
         # "lives on Quillon Fort Street", "the corner of Vesketh Gateway St.": a named street with no number, where
         # the words before say it is a place
-        re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)\b"),
+        re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:(?i:street)|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)\b"),
         # military and post boxes: "PSC 1234, Box 5678", "P.O. Box 12", "Postbox 21"
         re.compile(rf"\b(?:{_alternatives(street_words.MILITARY_POST)})\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}|\b(?:P\.?\s?O\.?\s?Box|{_alternatives(street_words.POST_BOX)})\s+\d{{1,6}}", re.I),
         re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b"),  # not "#12588": an invoice
@@ -187,6 +187,10 @@ POSTCODE = r"(?:[A-Z]{1,2}-)?\d{4,6}(?:-\d{3,4})?|\d{2}-\d{3}|\d{3} \d{2}|[A-Z]{
 ADDRESS_TAIL = re.compile(
     # what may follow a street line: unit, city, state or region code, postcode, country
     rf"\.?(?:\s*(?:,|\n)[\s>]*|\s+)(?:{UNIT}|(?:{POSTCODE})(?:,?\s+{CAP_WORDS})?|{CAP_WORDS}(?:[- ](?:{POSTCODE}))?|[A-Z]{{2,3}}|\((?:{CAP_WORDS}|[A-Z]{{2}})\)|(?:APO|FPO|DPO) A[AEP] \d{{5}})",
+)
+# in a message all in lower case: a unit, or a postcode line with its place ("\nh-5644 debrecen", ", 11678 nivala")
+LOWER_ADDRESS_TAIL = re.compile(
+    rf"\.?(?:\s*,\s*|[ \t]*\n[\s>]*)(?:{UNIT}|(?:[a-z]{{1,2}}-)?\d{{2,6}}(?:[- ]\d{{2,4}})?(?:[ ,]+[^\W\d_][\w'’-]*){{0,3}})"
 )
 ADDRESS_HEAD = re.compile(rf"(?:{CAP_WORD} ){{1,2}}$")
 MAX_ADDRESS_TAIL = 6
@@ -260,7 +264,7 @@ def pattern_entities(text: str, kinds: frozenset[str]) -> list[Entity]:
                 add(IP_ADDRESS, m.start(), m.start() + len(value))
     if PHONE in kinds and sum(ch.isdigit() for ch in text) >= 6:
         found.extend(_phones(text))
-    if STREET_ADDRESS in kinds and any(ch.isdigit() for ch in text):
+    if STREET_ADDRESS in kinds:  # with or without a number: "lives on Poleradská street"
         found.extend(_addresses(text))
     return found
 
@@ -312,7 +316,7 @@ def _addresses(text: str) -> list[Entity]:
             if head and "\n" not in head.group():
                 start = head.start()
         for _ in range(MAX_ADDRESS_TAIL):
-            tail = ADDRESS_TAIL.match(text, end)
+            tail = ADDRESS_TAIL.match(text, end) if cased else LOWER_ADDRESS_TAIL.match(text, end)
             if tail is None:
                 break
             end = tail.end()
@@ -346,7 +350,12 @@ def merge(entities: Iterable[Entity], text: str) -> list[Entity]:
         start, end = _trim(text, e.start, e.end)
         if start >= end or any(s < end and start < t for s, t in protected):
             continue
-        if any(c.start < end and start < c.end for c in chosen):
+        overlapping = [c for c in chosen if c.start < end and start < c.end]
+        if overlapping and e.kind == STREET_ADDRESS and start < min(c.start for c in overlapping):
+            # an address whose tail ran into a phone number below it keeps its lines above the number
+            start, end = _trim(text, start, min(c.start for c in overlapping))
+            overlapping = [] if start < end else overlapping
+        if overlapping:
             continue
         chosen.append(Entity(e.kind, start, end, text[start:end]))
     chosen.sort(key=lambda e: e.start)
