@@ -35,7 +35,7 @@ PRIORITY = {EMAIL: 0, IBAN: 1, CREDIT_CARD: 2, US_SSN: 3, IP_ADDRESS: 4, PHONE: 
 PLACEHOLDER_RE = re.compile(r"<([A-Z_]+)_(\d+)>")
 PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "AU")
 PHONE_CONTEXT = re.compile(
-    r"\b(?:call|calling|phone|tel|telephone|mobile|cell|number|reach|contact|fax|whatsapp|sms|text me|texts|messages|answering|dial|ring)\b", re.I
+    r"\b(?:call|calling|phone|tel|telephone|mobile|cell|number|reach|contact|fax|whatsapp|sms|text me|texts|messages?|answering|dial|ring|registered)\b", re.I
 )
 
 
@@ -106,6 +106,8 @@ NOT_A_CARD = re.compile(
     re.I,
 )
 NANP_PHONE = re.compile(r"(?<![\w-])(?:\+?\d{1,3}[-.\s])?\(?\d{3}\)?[-.\s]?\d{3}[-.\s]\d{4}(?![\w-])")
+INTL_PHONE = re.compile(r"(?<![\w+])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d(?:[ .-]?\d){6,13}(?![\w-])")
+DIGIT_RUN = re.compile(r"(?<![\w+.,/-])\d{8,15}(?![\w-]|[.,]\d)")
 SSN_RE = re.compile(r"(?<![\w-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\w-])")
 SSN_CONTEXT = re.compile(r"\b(?:ssn|social security|social-security|tax id|taxpayer)\b", re.I)
 # a full stop after the address ends the sentence ("my ip is 10.1.2.3."); a dot and a digit mean a
@@ -275,6 +277,10 @@ def _phones(text: str) -> list[Entity]:
         for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
             spans[(m.start, m.end)] = m.raw_string
     for m in NANP_PHONE.finditer(text):
+        spans.setdefault((m.start(), m.end()), m.group())
+    for m in INTL_PHONE.finditer(text):  # "+44(7)4366003447": a country code the matcher does not know
+        spans.setdefault((m.start(), m.end()), m.group())
+    for m in DIGIT_RUN.finditer(text):  # "my registered 15721372930": checked for context below
         spans.setdefault((m.start(), m.end()), m.group())
     out = []
     context = PHONE_CONTEXT.search(text) is not None
