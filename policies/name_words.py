@@ -231,3 +231,50 @@ def addressee_spans(text: str, street_starts: list[int], *, not_names: frozenset
             continue
         out.append((m.start(1), m.end(1)))
     return out
+
+
+LIST_ITEM = r"[^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*)?"
+ANY_LIST = re.compile(rf"(?<![\w'’-])({LIST_ITEM}(?:, {LIST_ITEM}){{1,}},? (?:and|or|&|και|y|e|und|et|en|og|och|ja|és|i|a|ve) {LIST_ITEM})(?![\w'’-])")
+LOWER_TITLED = re.compile(
+    r"\b(?:mr|mrs|ms|miss|dr|prof)\.?\s+((?:(?:van|von|de|der|den|da|di|le|la)\s+){0,2}[^\W\d_][\w'’-]+"
+    r"(?:\s[^\W\d_]\.(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)",
+    re.IGNORECASE,
+)
+
+
+def listed_names(text: str) -> list[tuple[int, int]]:
+    """The items of a list of three or more that are mostly first names are all names: "They had 6: robert,
+    tiffany, james, david, charlene and darren", "founders: Bradley, Williams and Castillo"."""
+    out = []
+    for m in ANY_LIST.finditer(text):
+        items = [(i.start(), i.end()) for i in re.finditer(LIST_ITEM, m.group(1))]
+        if len(items) < 3:
+            continue
+        firsts = 0
+        for a, b in items:
+            word = m.group(1)[a:b].split()[0]
+            if other_script(word) or (word.lower() in _first_names() and word.lower() not in NameWords.english()):
+                firsts += 1
+        if firsts * 3 >= len(items) * 2:
+            out += [(m.start(1) + a, m.start(1) + b) for a, b in items]
+    return out
+
+
+def titled_lowercase(text: str) -> list[tuple[int, int]]:
+    """A title then a name written in lower case: "mrs. mäkinen flew to", "dr. sathvik m. nigam"; the second
+    word only when it is no ordinary word ("ms. crystal i'd like")."""
+    out = []
+    for m in LOWER_TITLED.finditer(text):
+        words = m.group(1).split()
+        keep = [words[0]]
+        for w in words[1:]:
+            if w.lower() in NAME_PARTICLES or initial(w) or (not ordinary(w) and len(w) > 1):
+                keep.append(w)
+            else:
+                break
+        while len(keep) > 1 and initial(keep[-1]):
+            keep.pop()
+        if ordinary(keep[-1]) and len(keep) == 1 and keep[0].lower() in _stop_words():
+            continue
+        out.append((m.start(1), m.start(1) + len(" ".join(keep))))
+    return out

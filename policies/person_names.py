@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Sequence
 
-from policies.name_words import lexicon_spans, name_word
+from policies.name_words import lexicon_spans, listed_names, name_word, titled_lowercase
 from policies.pii_patterns import EMAIL_RE, NANP_PHONE, PERSON, PLACEHOLDER_RE, UPPER, Entity
 
 CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
@@ -193,6 +193,9 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         if words[0].lower() not in NOT_NAMES and words[0].lower() not in _stop_words():
             strong.append((m.start(1), m.start(1) + len(" ".join(keep))))
     strong += _signature(text)
+    strong += listed_names(text)
+    if not cased:
+        strong += titled_lowercase(text)
     for m in LIST_OF_NAMES.finditer(text):  # "our 3 founders: A, B and C", "A and B were engineers"
         before = text[max(0, m.start() - 30) : m.start()]
         if NAME_CUE_STRONG.search(before) or re.match(r" (?:were|are|have|had|both|together)\b", text[m.end():]):
@@ -235,7 +238,7 @@ def _without_leading_words(text: str, start: int, words: list[str]) -> tuple[int
 # what is said of a person right after a name written in lower case: "udo is very reliable", "luc had given"
 LOWER_PERSON_AFTER = re.compile(
     r"(?:['’]s (?:kid|son|daughter|wife|husband|mother|father|family|address|phone)|,? (?:had|has|shouted|said|says|told|asked|"
-    r"lives|lived|wrote|began|is very|is a very|is from|was born|and i|just has))\b"
+    r"lives|lived|wrote|began|is very|is a very|is from|was born|and i|just has|can i|could i|would you|please))\b"
 )
 
 
@@ -293,6 +296,9 @@ PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s
 NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
 
 
+SPOKEN_TO = re.compile(r"\b(?:said|says|shouted|told|asked|wrote|spoke|talked|given|gave)(?: \S+)? (?:to|at)?\s*$", re.IGNORECASE)
+
+
 def a_thing(
     text: str, start: int, end: int, *, things: list[tuple[int, int]], persons: list[tuple[int, int]],
     nationalities: Sequence[tuple[int, int]] = (),
@@ -307,6 +313,11 @@ def a_thing(
     if not words:
         return False
     first_names = Names.first_names()
+    if SPOKEN_TO.search(text[max(0, start - 40) : start]):
+        return False  # "said Miika to Veikko", "had given Ekavir": someone spoken to or given to
+    if (len(words) > 1 and words[0].lower() in first_names and name_word(words[-1]) and not any(c.isdigit() for c in text[start:end])
+            and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
+        return False  # "The Asuka Yamazaki version": a first name and a surname are a person whatever follows
     for w in words:
         if any(c.isdigit() for c in w) or re.match(r"^[A-Z]{2,}", w) or (re.search(r"[a-z][A-Z]", w) and not NAME_PREFIX.match(w)):
             return True  # "YouTube", "iOS", "MX Keys", "5th Gen"
