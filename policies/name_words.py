@@ -172,7 +172,7 @@ def lexicon_spans(text: str, *, not_names: frozenset[str]) -> list[tuple[int, in
                 break
             if cased and not word[0].isupper() and not particle(word):
                 break
-            if name_word(word) and word.lower().strip(".,'’") not in not_names:
+            if (name_word(word) or (cased and unknown_word(word))) and word.lower().strip(".,'’") not in not_names:
                 names += 1
             elif not ((initial(word) or particle(word)) and j > i):
                 break
@@ -180,7 +180,7 @@ def lexicon_spans(text: str, *, not_names: frozenset[str]) -> list[tuple[int, in
         if names == 0:
             i += 1
             continue
-        while j - 1 > i and not name_word(tokens[j - 1].group()):
+        while j - 1 > i and not name_word(tokens[j - 1].group()) and not unknown_word(tokens[j - 1].group()):
             j -= 1  # a run ends on a name, not on "K." or "van"
         start, end = tokens[i].start(), tokens[j - 1].end()
         end -= text[start:end].endswith(".") and not initial(tokens[j - 1].group())
@@ -189,7 +189,7 @@ def lexicon_spans(text: str, *, not_names: frozenset[str]) -> list[tuple[int, in
         placed = bool(before) and before[0].lower() in PLACE_BEFORE
         placed |= j - i == 1 and bool(before) and before[0].lower() in ("the", "a", "an", "my", "your", "our")  # "the Epson printer"
         single = j - i == 1
-        found = [t.group().strip(".,'’") for t in tokens[i:j] if name_word(t.group())]
+        found = [t.group().strip(".,'’") for t in tokens[i:j] if name_word(t.group()) or unknown_word(t.group())]
         if len({w.lower() for w in found}) < len(found):
             i = j
             continue  # "doo doo doo": a refrain, not a name
@@ -278,3 +278,16 @@ def titled_lowercase(text: str) -> list[tuple[int, int]]:
             continue
         out.append((m.start(1), m.start(1) + len(" ".join(keep))))
     return out
+
+
+def unknown_word(word: str) -> bool:
+    """A capitalised word of letters only, with a letter English does not use ("Staněk", "Doğuhan", "Juhász"),
+    that no dictionary here knows and that is not written like a product ("iPhone", "ETA"). Product and
+    service names a customer types ("Klarna", "Authy") are plain ASCII: those stay."""
+    w = word.strip(".,'’")
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
+    if len(w) < 3 or not w.isalpha() or w.isascii() or not w[0].isupper() or any(c.isupper() for c in w[1:]):
+        return False
+    low = w.lower()
+    return low not in NameWords.english() and low not in NameWords.proper() and low not in _vocabulary() and not ordinary(low)

@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Sequence
 
-from policies.name_words import lexicon_spans, listed_names, name_word, titled_lowercase
+from policies.name_words import lexicon_spans, listed_names, name_word, titled_lowercase, unknown_word
 from policies.pii_patterns import EMAIL_RE, NANP_PHONE, PERSON, PLACEHOLDER_RE, UPPER, Entity
 
 CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
@@ -137,6 +137,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             continue  # in a message all in lower case the model guesses ("olf", "yup"): the name lists decide
         elif len(words) > 1 or words[0].strip(".,'’").lower() in first_names or re.match(r"'s\b| is\b| was\b| said\b", text[ent.end_char :]):
             weak.append((ent.start_char, ent.end_char))
+        elif unknown_word(words[0]) and not _sentence_start(text, start):
+            weak.append((ent.start_char, ent.end_char))  # "Why is Talayer so impulsive?": no word of any dictionary
         # else a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
     for m in NAME_RUN.finditer(text):
         start, words = _without_leading_words(text, m.start(), m.group().split())
