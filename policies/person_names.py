@@ -138,7 +138,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         elif len(words) > 1 or words[0].strip(".,'’").lower() in first_names or re.match(r"'s\b| is\b| was\b| said\b", text[ent.end_char :]):
             weak.append((ent.start_char, ent.end_char))
         elif unknown_word(words[0]) and not _sentence_start(text, start):
-            weak.append((ent.start_char, ent.end_char))  # "Why is Talayer so impulsive?": no word of any dictionary
+            weak.append((ent.start_char, ent.end_char))  # "Why is Quillor so impulsive?": no word of any dictionary
         # else a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
     for m in NAME_RUN.finditer(text):
         start, words = _without_leading_words(text, m.start(), m.group().split())
@@ -157,7 +157,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         greek = len(words) > 1 and all(GREEK_WORD.fullmatch(w.rstrip(".,")) for w in words)
         possessive = len(words) == 1 and re.search(r"['’]s$", words[0]) is not None
         if ROLE_AFTER.match(text, end) and first not in NOT_NAMES and not all(_common(w) for w in words):
-            strong.append((start, end))  # "add Nilima Bakshi as guardian"
+            strong.append((start, end))  # "add Oria Vesketh as guardian"
             continue
         if possessive and POSSESSIVE_PERSONAL.match(text, end - 2) and not _common(words[0][:-2]):
             strong.append((start, end - 2))  # "Quillon's kid"
@@ -237,7 +237,7 @@ def _without_leading_words(text: str, start: int, words: list[str]) -> tuple[int
     return start, words
 
 
-# what is said of a person right after a name written in lower case: "udo is very reliable", "luc had given"
+# what is said of a person right after a name written in lower case: "oria is very reliable", "bram had given"
 LOWER_PERSON_AFTER = re.compile(
     r"(?:['’]s (?:kid|son|daughter|wife|husband|mother|father|family|address|phone)|,? (?:had|has|shouted|said|says|told|asked|"
     r"lives|lived|wrote|began|is very|is a very|is from|was born|and i|just has|can i|could i|would you|please))\b"
@@ -247,7 +247,7 @@ LOWER_PERSON_AFTER = re.compile(
 def _lowercase_names(text: str, *, in_context: bool = False) -> list[tuple[int, int]]:
     """In a message written all in lower case, a first name that is no ordinary word, with the surname
     after it when that is no ordinary word either: "add xiuying yu as a beneficiary". `in_context`: a lone
-    first name only where the words around speak of a person ("my kid akemi", "udo is very reliable"),
+    first name only where the words around speak of a person ("my kid oria", "bram is very reliable"),
     as such messages also hold typos and shop names ("olf", "jiro")."""
     out = []
     first_names = Names.first_names()
@@ -316,10 +316,10 @@ def a_thing(
         return False
     first_names = Names.first_names()
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):
-        return False  # "said Miika to Veikko", "had given Ekavir": someone spoken to or given to
+        return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
     if (len(words) > 1 and words[0].lower() in first_names and name_word(words[-1]) and not any(c.isdigit() for c in text[start:end])
             and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
-        return False  # "The Asuka Yamazaki version": a first name and a surname are a person whatever follows
+        return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows
     for w in words:
         if any(c.isdigit() for c in w) or re.match(r"^[A-Z]{2,}", w) or (re.search(r"[a-z][A-Z]", w) and not NAME_PREFIX.match(w)):
             return True  # "YouTube", "iOS", "MX Keys", "5th Gen"

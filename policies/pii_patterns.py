@@ -190,7 +190,7 @@ ADDRESS_TAIL = re.compile(
     # what may follow a street line: unit, city, state or region code, postcode, country
     rf"\.?(?:\s*(?:,|\n)[\s>]*|\s+)(?:{UNIT}|(?:{POSTCODE})(?:,?\s+{CAP_WORDS})?|{CAP_WORDS}(?:[- ](?:{POSTCODE}))?|[A-Z]{{2,3}}|\((?:{CAP_WORDS}|[A-Z]{{2}})\)|(?:APO|FPO|DPO) A[AEP] \d{{5}})",
 )
-# in a message all in lower case: a unit, or a postcode line with its place ("\nh-5644 debrecen", ", 11678 nivala")
+# in a message all in lower case: a unit, or a postcode line with its place ("\nh-5644 vesketh", ", 11678 quillonby")
 LOWER_ADDRESS_TAIL = re.compile(
     rf"\.?(?:\s*,\s*|[ \t]*\n[\s>]*)(?:{UNIT}|(?:[a-z]{{1,2}}-)?\d{{2,6}}(?:[- ]\d{{2,4}})?(?:[ ,]+[^\W\d_][\w'’-]*){{0,3}})"
 )
@@ -266,7 +266,7 @@ def pattern_entities(text: str, kinds: frozenset[str]) -> list[Entity]:
                 add(IP_ADDRESS, m.start(), m.start() + len(value))
     if PHONE in kinds and sum(ch.isdigit() for ch in text) >= 6:
         found.extend(_phones(text))
-    if STREET_ADDRESS in kinds:  # with or without a number: "lives on Poleradská street"
+    if STREET_ADDRESS in kinds:  # with or without a number: "lives on Quillonská street"
         found.extend(_addresses(text))
     return found
 
@@ -278,9 +278,9 @@ def _phones(text: str) -> list[Entity]:
             spans[(m.start, m.end)] = m.raw_string
     for m in NANP_PHONE.finditer(text):
         spans.setdefault((m.start(), m.end()), m.group())
-    for m in INTL_PHONE.finditer(text):  # "+44(7)4366003447": a country code the matcher does not know
+    for m in INTL_PHONE.finditer(text):  # "+44(7)1234567890": a country code the matcher does not know
         spans.setdefault((m.start(), m.end()), m.group())
-    for m in DIGIT_RUN.finditer(text):  # "my registered 15721372930": checked for context below
+    for m in DIGIT_RUN.finditer(text):  # "my registered 12345678901": checked for context below
         spans.setdefault((m.start(), m.end()), m.group())
     out = []
     context = PHONE_CONTEXT.search(text) is not None
