@@ -12,8 +12,21 @@ import re
 import threading
 from collections.abc import Sequence
 
-from policies.name_words import lexicon_spans, listed_names, name_word, titled_lowercase, unknown_word
-from policies.pii_patterns import EMAIL_RE, NANP_PHONE, PERSON, PLACEHOLDER_RE, UPPER, Entity
+from policies.name_words import (
+    lexicon_spans,
+    listed_names,
+    name_word,
+    titled_lowercase,
+    unknown_word,
+)
+from policies.pii_patterns import (
+    EMAIL_RE,
+    NANP_PHONE,
+    PERSON,
+    PLACEHOLDER_RE,
+    UPPER,
+    Entity,
+)
 
 CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
 
@@ -28,7 +41,9 @@ def may_hold_a_name(text: str) -> bool:
         if not _sentence_start(text, m.start()) or word.lower() in Names.first_names() or word.lower() not in _common_words():
             return True
     # all in lower case: the model only where the name lists see a name (the model alone tags "olf", "yup")
-    return not any(c.isupper() for c in text) and bool(lexicon_spans(text, not_names=NOT_NAMES) or _lowercase_names(text, in_context=True))
+    return not any(c.isupper() for c in text) and bool(
+        lexicon_spans(text, not_names=NOT_NAMES) or _lowercase_names(text, in_context=True) or titled_lowercase(text) or listed_names(text)
+    )
 
 
 def _common_words() -> frozenset[str]:
@@ -328,7 +343,7 @@ def a_thing(
     if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]):
         return True
     nationality = any(s < end and start < e for s, e in nationalities)  # "German", "French": Webster's capitalises them
-    known_first = words[0].lower() in first_names or (name_word(words[0]) and not nationality)
+    known_first = words[0].lower() in first_names or ((name_word(words[0]) or unknown_word(words[0])) and not nationality)
     labelled = any(s < end and start < e for s, e in things) and not any(s < end and start < e for s, e in persons)
     if labelled and (not known_first or (len(words) == 1 and PLACE_BEFORE.search(text[max(0, start - 12) : start]))):
         # the model calls it an organisation, a product or a place, not a person; the small model often

@@ -102,10 +102,12 @@ IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?
 # a Luhn-valid run of digits right after these words is an order or ticket number, not a card
 NOT_A_CARD = re.compile(
     r"(?:order|oder|purchase|invoice|tracking|ticket|reference|ref|booking|confirmation|transaction|shipment|package|parcel|case)"
-    r"(?:\s+(?:number|no\.?|id|#))?\s*#?\s*$",
+    r"(?:\s+(?:number|no\.?|id|#))?(?:\s+(?:is|was))?:?\s*#?\s*$",
     re.I,
 )
 NANP_PHONE = re.compile(r"(?<![\w-])(?:\+?\d{1,3}[-.\s])?\(?\d{3}\)?[-.\s]?\d{3}[-.\s]\d{4}(?![\w-])")
+# words about phoning itself (not "number", which orders and tickets have too)
+PHONE_WORDS = re.compile(r"\b(?:call|calling|phone|tel|telephone|mobile|cell|whatsapp|sms|text me|message|messages|dial|registered)\b", re.I)
 INTL_PHONE = re.compile(r"(?<![\w+])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d(?:[ .-]?\d){6,13}(?![\w-])")
 DIGIT_RUN = re.compile(r"(?<![\w+.,/-])\d{8,15}(?![\w-]|[.,]\d)")
 SSN_RE = re.compile(r"(?<![\w-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\w-])")
@@ -280,8 +282,12 @@ def _phones(text: str) -> list[Entity]:
         spans.setdefault((m.start(), m.end()), m.group())
     for m in INTL_PHONE.finditer(text):  # "+44(7)1234567890": a country code the matcher does not know
         spans.setdefault((m.start(), m.end()), m.group())
-    for m in DIGIT_RUN.finditer(text):  # "my registered 12345678901": checked for context below
-        spans.setdefault((m.start(), m.end()), m.group())
+    bare = set()
+    if PHONE_WORDS.search(text):  # "my registered 12345678901": a bare run of digits only where phoning is spoken of
+        for m in DIGIT_RUN.finditer(text):
+            if (m.start(), m.end()) not in spans:
+                spans[(m.start(), m.end())] = m.group()
+                bare.add((m.start(), m.end()))
     out = []
     context = PHONE_CONTEXT.search(text) is not None
     for (start, end), raw in spans.items():
@@ -294,6 +300,8 @@ def _phones(text: str) -> list[Entity]:
             continue  # the tail of a code: "INV-2024-0117", "1Z999AA10123456784"
         # "order 7731-2290": a number named as something else is a phone only where the text speaks of phoning
         named = NOT_A_CARD.search(text[max(0, start - 40) : start]) is not None
+        if named and ((start, end) in bare or not PHONE_WORDS.search(text)):
+            continue  # "my order number is 12345678": the order's number ("number" alone says nothing of phoning)
         if len(digits) >= 7 and (formatted or context) and not inside_longer_number and not (named and not context):
             out.append(Entity(PHONE, start, end, raw))
     return out

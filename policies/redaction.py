@@ -26,9 +26,24 @@ from collections.abc import Callable, Collection, Sequence
 
 from bot.batching import Batcher
 from policies.name_words import NameWords, addressee_spans
-from policies.person_names import NOT_NAMES, declared_name, may_hold_a_name, mask_placeholders, people
+from policies.person_names import (
+    NOT_NAMES,
+    declared_name,
+    mask_placeholders,
+    may_hold_a_name,
+    people,
+)
 from policies.pii_patterns import (
-    ALL_KINDS, PERSON, STREET_ADDRESS, Entity, LocalNumbering, Numbering, Redaction, apply, merge, pattern_entities,
+    ALL_KINDS,
+    PERSON,
+    STREET_ADDRESS,
+    Entity,
+    LocalNumbering,
+    Numbering,
+    Redaction,
+    apply,
+    merge,
+    pattern_entities,
 )
 
 Terms = Callable[[str], Collection[str]]  # tenant -> its lower-cased terms and phrases
