@@ -236,7 +236,7 @@ def addressee_spans(text: str, street_starts: list[int], *, not_names: frozenset
 LIST_ITEM = r"[^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*)?"
 ANY_LIST = re.compile(rf"(?<![\w'’-])({LIST_ITEM}(?:, {LIST_ITEM}){{1,}},? (?:and|or|&|και|y|e|und|et|en|og|och|ja|és|i|a|ve) {LIST_ITEM})(?![\w'’-])")
 LOWER_TITLED = re.compile(
-    r"\b(?:mr|mrs|ms|miss|dr|prof)\.?\s+((?:(?:van|von|de|der|den|da|di|le|la)\s+){0,2}[^\W\d_][\w'’-]+"
+    r"\b(?:mr|mrs|ms|dr|prof)\.?\s+((?:(?:van|von|de|der|den|da|di|le|la)\s+){0,2}[^\W\d_][\w'’-]+"
     r"(?:\s[^\W\d_]\.(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)",
     re.IGNORECASE,
 )
@@ -274,8 +274,8 @@ def titled_lowercase(text: str) -> list[tuple[int, int]]:
                 break
         while len(keep) > 1 and initial(keep[-1]):
             keep.pop()
-        if ordinary(keep[-1]) and len(keep) == 1 and keep[0].lower() in _stop_words():
-            continue
+        if ordinary(words[0]) and words[0].lower() not in NAME_PARTICLES:
+            continue  # "mr accountant", "mrs congeniality": a title before an ordinary word is a joke or a role
         out.append((m.start(1), m.start(1) + len(" ".join(keep))))
     return out
 
