@@ -126,8 +126,9 @@ TYPE_FIRST = _alternatives(street_words.TYPE_FIRST)
 COMPOUND = _alternatives(street_words.COMPOUND_ENDINGS)
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я"
 CAP_WORD = rf"[{UPPER}][\w'’.-]*"
-PARTICLE = r"(?:de|del|da|do|dos|das|di|du|la|le|van|von|der|den|y|e|of|the)"
-CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -])?{CAP_WORD}){{0,3}}"
+PARTICLE = r"(?:de|del|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan)"
+# "San Clara de la Montaña", "Týn nad Vltavou": up to two particles between capitalised words
+CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -]){{0,2}}{CAP_WORD}){{0,3}}"
 HOUSE = r"\d{1,5}(?:[/-]\d{1,5})?[A-Za-z]?\b"  # "12", "221B", "04/82", "96-25"
 UNIT = rf"(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?|#)\s*\d+[A-Za-z]?"
 # a word of a street's name: capitalised, or a particle; in a message written all in lower case, any
@@ -187,10 +188,12 @@ STREET_PATTERNS.append(re.compile(rf"\b[{UPPER}][^\W\d_]+(?:-[{UPPER}][^\W\d_]+)
 # all in lower case ("185 willis parade", "soproni utca 125"), where an English street word after
 # ordinary words ("move row 500", "close 2") must not make an address
 LOWER_STREET_PATTERNS = _street_patterns(NAME_ANY, NAME_ANY, f"{_alternatives(street_words.FOREIGN_TYPE_AFTER)}|{COMPOUND}")
-POSTCODE = r"(?:[A-Z]{1,2}-)?\d{4,6}(?:-\d{3,4})?|\d{2}-\d{3}|\d{3} \d{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}\b|[A-Z]\d[A-Z] ?\d[A-Z]\d"
+POSTCODE = r"(?:[A-Z]{1,2}-)?\d{4,6}(?:-\d{3,4})?|\d{8}\b|\d{2}-\d{3}|\d{3} \d{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}\b|[A-Z]\d[A-Z] ?\d[A-Z]\d"
 ADDRESS_TAIL = re.compile(
     # what may follow a street line: unit, city, state or region code, postcode, country
-    rf"\.?(?:\s*(?:,|\n)[\s>]*|\s+)(?:{UNIT}|(?:{POSTCODE})(?:,?\s+{CAP_WORDS})?|{CAP_WORDS}(?:[- ](?:{POSTCODE}))?|[A-Z]{{2,3}}|\((?:{CAP_WORDS}|[A-Z]{{2}})\)|(?:APO|FPO|DPO) A[AEP] \d{{5}})",
+    rf"\.?(?:\s*(?:,|\n)[\s>]*|\s+)(?:{UNIT}|(?:{POSTCODE})(?:,?\s+{CAP_WORDS})?|{CAP_WORDS}(?:[- ](?:{POSTCODE}))?|[A-Z]{{2,3}}|\((?:{CAP_WORDS}|[A-Z]{{2}})\)|(?:APO|FPO|DPO) A[AEP] \d{{5}}|/ [A-Z]{{2}}\b)"
+    # a second number after the house number, on the same line ("Calle Quillon 712 661": the interior)
+    rf"|[ \t]+\d{{1,5}}[A-Za-z]?\b(?![.,]?\d)",
 )
 # in a message all in lower case: a unit, or a postcode line with its place ("\nh-5644 vesketh", ", 11678 quillonby")
 LOWER_ADDRESS_TAIL = re.compile(

@@ -41,13 +41,13 @@ TYPE_FIRST = (
     "continuación periférico privada prolongación retorno viaducto diagonal transversal "
     # Spain's road types (INE) and Mexico's vialidades (INEGI)
     "acceso bajada barrio carrera cuesta jardines lugar paraje plazuela polígono poligono rambla rúa sector sendero vial "
-    "pasadizo pasaje peatonal calzada eje andador "
+    "pasadizo pasaje peatonal calzada eje andador ampliación ampliacion "
     "rua travessa praça praca largo estrada rodovia vila viela ladeira quadra "
     # Brazil's types of logradouro (Correios)
     "aeroporto área chácara chacara colônia condomínio conjunto distrito esplanada estação fazenda feira jardim lagoa "
-    "loteamento morro núcleo parque passarela pátio recanto residencial setor sítio trecho trevo vale vereda viaduto "
+    "lago loteamento morro núcleo parque passarela pátio recanto residencial setor sítio trecho trevo vale vereda viaduto "
     "via viale piazza piazzale incrocio contrada borgo corso strada vicolo rotonda canale stretto "
-    "ul ulica al aleja plac os osiedle náměstí nábřeží třída "
+    "ul ulica al aleja plac pl os osiedle náměstí nábřeží třída "
     "chemin allée impasse quai route cours passage boulevard bd "
     "odos οδός λεωφόρος λεωφ πλατεία πάροδος πάρ nám"
 ).split()
@@ -58,7 +58,7 @@ COMPOUND_ENDINGS = (
     "straat laan plein gracht kade singel dijk pad steeg "
     "vej gade allé plads stræde torv vænge parken "
     "gatan vägen gränd torg stigen backen "
-    "katu tie kuja polku väylä rinne kaari ranta "
+    "katu tie kuja polku väylä rinne kaari ranta bulevardi "
     "veien gata gaten veg"
 ).split()
 
