@@ -153,7 +153,7 @@ def initial(word: str) -> bool:
 TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?")
 SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(]\s*)$")
 # words right before a place, not a person: "fly to paris", "deliver to Valencia", "born in Porto"
-PLACE_BEFORE = frozenset("to from in at near into via across around of visit visiting".split())
+PLACE_BEFORE = frozenset("to from in at near into via across around visit visiting".split())
 
 
 def lexicon_spans(text: str, *, not_names: frozenset[str]) -> list[tuple[int, int]]:

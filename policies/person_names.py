@@ -255,8 +255,13 @@ def _without_leading_words(text: str, start: int, words: list[str]) -> tuple[int
 # what is said of a person right after a name written in lower case: "oria is very reliable", "bram had given"
 LOWER_PERSON_AFTER = re.compile(
     r"(?:['’]s (?:kid|son|daughter|wife|husband|mother|father|family|address|phone)|,? (?:had|has|shouted|said|says|told|asked|"
-    r"lives|lived|wrote|began|is very|is a very|is from|was born|and i|just has|can i|could i|would you|please))\b"
+    r"lives|lived|wrote|began|is very|is a very|is from|was born|and i|just has|can i|could i|would you|please|"
+    r"shouted|yelled|flew|spent|is so|was so|is such|has been))\b"
 )
+
+
+# what is said of a person right before a name written in lower case: "shouted at eija", "she named him oria"
+LOWER_PERSON_BEFORE = re.compile(r"\b(?:named (?:him|her)|(?:shouted|yelled|spoke|talked|said|wrote|given|gave|speak|talk) (?:at|to)|why is)\s+$")
 
 
 def _lowercase_names(text: str, *, in_context: bool = False) -> list[tuple[int, int]]:
@@ -280,7 +285,7 @@ def _lowercase_names(text: str, *, in_context: bool = False) -> list[tuple[int, 
                 j += 1
             lone = j == i + 1
             if not (in_context and lone) or NAME_CUE_STRONG.search(text[max(0, tokens[i].start() - 30) : tokens[i].start()]) or \
-                    LOWER_PERSON_AFTER.match(text, end) or re.search(r"\bnamed (?:him|her)\s+$", text[max(0, tokens[i].start() - 12) : tokens[i].start()]):
+                    LOWER_PERSON_AFTER.match(text, end) or LOWER_PERSON_BEFORE.search(text[max(0, tokens[i].start() - 20) : tokens[i].start()]):
                 out.append((tokens[i].start(), end))
             i = j
         else:
