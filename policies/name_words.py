@@ -153,7 +153,16 @@ def initial(word: str) -> bool:
 TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?")
 SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(]\s*)$")
 # words right before a place, not a person: "fly to paris", "deliver to Valencia", "born in Porto"
-PLACE_BEFORE = frozenset("to from in at near into via across around visit visiting".split())
+PLACE_BEFORE = frozenset("to from in at near into via across around of visit visiting".split())
+
+
+def lower_pair(first: str, last: str) -> bool:
+    """A first name then a surname, neither of them a word Webster's lists in lower case."""
+    f, s = first.lower().strip(".,'’"), last.lower().strip(".,'’")
+    english = NameWords.english()
+    if f in NAME_PARTICLES or f in ("los", "las", "san", "santa", "saint", "st"):
+        return False  # "los angeles", "san marino": places
+    return f in _first_names() and s in NameWords.surnames() and f not in english and s not in english and s not in _stop_words()
 
 
 def lexicon_spans(text: str, *, not_names: frozenset[str]) -> list[tuple[int, int]]:
@@ -190,6 +199,9 @@ def lexicon_spans(text: str, *, not_names: frozenset[str]) -> list[tuple[int, in
         placed |= j - i == 1 and bool(before) and before[0].lower() in ("the", "a", "an", "my", "your", "our")  # "the Epson printer"
         single = j - i == 1
         found = [t.group().strip(".,'’") for t in tokens[i:j] if name_word(t.group()) or unknown_word(t.group())]
+        if not cased and len(found) == 1 and j < len(tokens) and text[tokens[j - 1].end() : tokens[j].start()] == " " and lower_pair(found[0], tokens[j].group()):
+            j += 1  # "arthur thompson": a surname the embedding model knows still follows a first name
+            found.append(tokens[j - 1].group())
         if len({w.lower() for w in found}) < len(found):
             i = j
             continue  # "doo doo doo": a refrain, not a name

@@ -350,7 +350,10 @@ def a_thing(
     nationality = any(s < end and start < e for s, e in nationalities)  # "German", "French": Webster's capitalises them
     known_first = words[0].lower() in first_names or ((name_word(words[0]) or unknown_word(words[0])) and not nationality)
     labelled = any(s < end and start < e for s, e in things) and not any(s < end and start < e for s, e in persons)
-    if labelled and (not known_first or (len(words) == 1 and PLACE_BEFORE.search(text[max(0, start - 12) : start]))):
+    place_before = PLACE_BEFORE.search(text[max(0, start - 12) : start])
+    if place_before and place_before.group().lower().startswith("of") and words[0].lower() in first_names:
+        place_before = None  # "the true gender of Oria": "of" before a first name is no place
+    if labelled and (not known_first or (len(words) == 1 and place_before)):
         # the model calls it an organisation, a product or a place, not a person; the small model often
         # says so of real names too, so a first name stands unless a place word comes before ("deliver to Valencia")
         return True
