@@ -156,6 +156,12 @@ SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(]\s*)$")
 PLACE_BEFORE = frozenset("to from in at near into via across around of visit visiting".split())
 
 
+def surname(word: str) -> bool:
+    """A surname of the Census list ("Vargas", "Robinson") or a name word, that Webster's does not list in lower case."""
+    w = word.strip(".,'’").lower()
+    return (w in NameWords.surnames() and w not in NameWords.english()) or name_word(word) or unknown_word(word)
+
+
 def lower_pair(first: str, last: str) -> bool:
     """A first name then a surname, neither of them a word Webster's lists in lower case."""
     f, s = first.lower().strip(".,'’"), last.lower().strip(".,'’")

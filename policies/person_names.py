@@ -16,6 +16,7 @@ from policies.name_words import (
     lexicon_spans,
     listed_names,
     name_word,
+    surname,
     titled_lowercase,
     unknown_word,
 )
@@ -239,7 +240,9 @@ ROLE_AFTER = re.compile(
 SAID = re.compile(r"\b(?:said|says|asked|told|replied)\s*$", re.I)
 LEADING = frozenset(
     "hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please "
-    "i i'm i’m im i'd i've it's that's he's she's".split()
+    "i i'm i’m im i'd i've it's that's he's she's "
+    # a role before a name ("Producer Oria Vesketh explained"): NAME_CUE_STRONG then sees the role
+    "producer director singer actor actress writer author composer player coach president ceo manager doctor professor".split()
 )
 
 
@@ -337,7 +340,7 @@ def a_thing(
     first_names = Names.first_names()
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):
         return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
-    if (len(words) > 1 and words[0].lower() in first_names and name_word(words[-1]) and not any(c.isdigit() for c in text[start:end])
+    if (len(words) > 1 and words[0].lower() in first_names and surname(words[-1]) and not any(c.isdigit() for c in text[start:end])
             and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
         return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows
     for w in words:
