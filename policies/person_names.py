@@ -282,7 +282,7 @@ def _lowercase_names(text: str, *, in_context: bool = False) -> list[tuple[int, 
             end = tokens[i].end()
             j = i + 1
             while j < len(tokens) and j <= i + 2 and text[tokens[j - 1].end() : tokens[j].start()] in (" ", ". ") and (
-                len(tokens[j].group()) == 1 or (tokens[j].group() not in _stop_words() and not _common(tokens[j].group(), first_names_count=True))
+                (len(tokens[j].group()) == 1 and tokens[j].group() != "i") or (tokens[j].group() not in _stop_words() and not _common(tokens[j].group(), first_names_count=True))
             ):
                 end = tokens[j].end()
                 j += 1
@@ -338,6 +338,8 @@ def a_thing(
     if not words:
         return False
     first_names = Names.first_names()
+    if re.search(r"\b[A-Z][\w'’&.-]* (?:of|de|del|do|da) $", text[max(0, start - 40) : start]):
+        return True  # "Bank of America", "University of Texas": part of what a thing is called
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):
         return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
     if (len(words) > 1 and words[0].lower() in first_names and surname(words[-1]) and not any(c.isdigit() for c in text[start:end])
