@@ -5,7 +5,9 @@ Two detectors, merged:
   IBAN (mod-97), US SSN, IP addresses (`ipaddress`), street addresses (house number + street word,
   continued over the city / postcode / country lines that follow) — policies/pii_patterns.py;
 - spaCy NER for person names (the model name is a setting), checked and extended by context
-  rules — policies/person_names.py.
+  rules — policies/person_names.py — and by general name lists (Census surnames, first names,
+  Webster's proper names; policies/name_words.py), with products and places told apart in
+  policies/things.py; the name line above a street line is the addressee.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
 conversation because the numbering lives in the conversation's vault (policies/vault.py), which
