@@ -33,7 +33,8 @@ from enum import StrEnum
 from typing import Any
 
 from bot.core.config import Thresholds
-from knowledge.profile import NEAR_DUPLICATE, Profile, kin as kin_of
+from knowledge.profile import NEAR_DUPLICATE, Profile
+from knowledge.profile import kin as kin_of
 from knowledge.retrieval import Passage
 
 

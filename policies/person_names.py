@@ -11,7 +11,21 @@ from __future__ import annotations
 import re
 import threading
 
-from policies.pii_patterns import EMAIL_RE, NANP_PHONE, PERSON, PLACEHOLDER_RE, UPPER, Entity
+from policies.name_words import (
+    lexicon_spans,
+    listed_names,
+    titled_lowercase,
+    unknown_word,
+)
+from policies.pii_patterns import (
+    EMAIL_RE,
+    NANP_PHONE,
+    PERSON,
+    PLACEHOLDER_RE,
+    UPPER,
+    Entity,
+)
+from policies.things import THING_LABELS, a_thing
 
 CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
 
@@ -25,7 +39,10 @@ def may_hold_a_name(text: str) -> bool:
             continue  # "I", "FAQ", "2FA"
         if not _sentence_start(text, m.start()) or word.lower() in Names.first_names() or word.lower() not in _common_words():
             return True
-    return False
+    # all in lower case: the model only where the name lists see a name (the model alone tags "olf", "yup")
+    return not any(c.isupper() for c in text) and bool(
+        lexicon_spans(text, not_names=NOT_NAMES) or _lowercase_names(text, in_context=True) or titled_lowercase(text) or listed_names(text)
+    )
 
 
 def _common_words() -> frozenset[str]:
@@ -53,7 +70,8 @@ NAME_CUE_STRONG = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalls? me|\bsigned|\bregards,?|\bdear|\bhi|\bhey|\bhello|\blast name\??|"
     r"\bnamed|\bsaid|\bsays|\basked|\btold|\breplied|\bname(?: on the (?:account|card))?\?\s*(?:[^\W\d_]+:)?|"
     r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
-    r"\bdirected by:?|\bwritten by:?|\bfounders?:?|"
+    r"\bdirected by:?|\bwritten by:?|\bfounders?:?|\b(?:change|correct|update|rename)\w* (?:it|my name|the name|his name|her name) to|"
+    r"['’]s name|\bunder (?:the )?name|"
     r"\b(?:player|producer|commenter|songwriter|singer|actor|actress|starring|featuring|tribute to|assistant to|ex-[^\W\d_]+))\s*$",
     re.I,
 )
@@ -114,6 +132,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     a greeting, a signature, a transcript speaker); `weak` ones only with the model or a first-name
     list, and are dropped when they look like what a product or a place is called (`a_thing`)."""
     first_names = Names.first_names()
+    cased = any(c.isupper() for c in text)
     weak: list[tuple[int, int]] = []
     strong: list[tuple[int, int]] = []
     for ent in doc.ents:
@@ -128,8 +147,12 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         start = ent.start_char
         if NAME_CUE_STRONG.search(text[max(0, start - 30) : start]) or NAME_TITLE.search(text[max(0, start - 8) : start]) or _in_named_list(text, start):
             strong.append((ent.start_char, ent.end_char))
+        elif not cased:
+            continue  # in a message all in lower case the model guesses ("olf", "yup"): the name lists decide
         elif len(words) > 1 or words[0].strip(".,'’").lower() in first_names or re.match(r"'s\b| is\b| was\b| said\b", text[ent.end_char :]):
             weak.append((ent.start_char, ent.end_char))
+        elif unknown_word(words[0]) and not _sentence_start(text, start):
+            weak.append((ent.start_char, ent.end_char))  # "Why is Quillor so impulsive?": no word of any dictionary
         # else a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
     for m in NAME_RUN.finditer(text):
         start, words = _without_leading_words(text, m.start(), m.group().split())
@@ -147,6 +170,9 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             known = False  # "my Mac", "the Opera app": a thing, not a person
         greek = len(words) > 1 and all(GREEK_WORD.fullmatch(w.rstrip(".,")) for w in words)
         possessive = len(words) == 1 and re.search(r"['’]s$", words[0]) is not None
+        if ROLE_AFTER.match(text, end) and first not in NOT_NAMES and not all(_common(w) for w in words):
+            strong.append((start, end))  # "add Oria Vesketh as guardian"
+            continue
         if possessive and POSSESSIVE_PERSONAL.match(text, end - 2) and not _common(words[0][:-2]):
             strong.append((start, end - 2))  # "Quillon's kid"
         elif NAME_CUE_STRONG.search(before) or title:
@@ -183,23 +209,39 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         if words[0].lower() not in NOT_NAMES and words[0].lower() not in _stop_words():
             strong.append((m.start(1), m.start(1) + len(" ".join(keep))))
     strong += _signature(text)
+    strong += listed_names(text)
+    if not cased:
+        strong += titled_lowercase(text)
     for m in LIST_OF_NAMES.finditer(text):  # "our 3 founders: A, B and C", "A and B were engineers"
         before = text[max(0, m.start() - 30) : m.start()]
         if NAME_CUE_STRONG.search(before) or re.match(r" (?:were|are|have|had|both|together)\b", text[m.end():]):
             strong += [(m.start() + i.start(), m.start() + i.end()) for i in re.finditer(NAME_WORD, m.group())
                        if i.group().lower() not in NOT_NAMES and i.group().lower() not in _stop_words()]
-    if not any(c.isupper() for c in text):
-        weak += _lowercase_names(text)
+    if not cased:
+        weak += _lowercase_names(text, in_context=True)
+    weak += lexicon_spans(text, not_names=NOT_NAMES)
     things = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in THING_LABELS]
     persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-    spans = strong + [(s, e) for s, e in weak if not a_thing(text, s, e, things=things, persons=persons)]
+    nationalities = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("NORP", "LANGUAGE")]
+    spans = strong + [(s, e) for s, e in weak if not a_thing(text, s, e, things=things, persons=persons, nationalities=nationalities)]
     spans = _with_titles(spans, text)
     spans += _same_names(spans, text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
 
 
+# what a person is made on an account: "add X as a beneficiary", "X as guardian"
+ROLE_AFTER = re.compile(
+    r"\s+as (?:an? |the |my |our )?(?:beneficiary|beneficiaries|guardian|co-?signer|co-?owner|joint (?:owner|holder)|authori[sz]ed user|"
+    r"next of kin|emergency contact|dependent|dependant|nominee|executor|trustee|power of attorney)\b",
+    re.IGNORECASE,
+)
 SAID = re.compile(r"\b(?:said|says|asked|told|replied)\s*$", re.I)
-LEADING = frozenset("hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please".split())
+LEADING = frozenset(
+    "hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please "
+    "i i'm i’m im i'd i've it's that's he's she's "
+    # a role before a name ("Producer Oria Vesketh explained"): NAME_CUE_STRONG then sees the role
+    "producer director singer actor actress writer author composer player coach president ceo manager doctor professor".split()
+)
 
 
 def _without_leading_words(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
@@ -211,9 +253,23 @@ def _without_leading_words(text: str, start: int, words: list[str]) -> tuple[int
     return start, words
 
 
-def _lowercase_names(text: str) -> list[tuple[int, int]]:
+# what is said of a person right after a name written in lower case: "oria is very reliable", "bram had given"
+LOWER_PERSON_AFTER = re.compile(
+    r"(?:['’]s (?:kid|son|daughter|wife|husband|mother|father|family|address|phone)|,? (?:had|has|shouted|said|says|told|asked|"
+    r"lives|lived|wrote|began|is very|is a very|is from|was born|and i|just has|can i|could i|would you|please|"
+    r"shouted|yelled|flew|spent|is so|was so|is such|has been))\b"
+)
+
+
+# what is said of a person right before a name written in lower case: "shouted at eija", "she named him oria"
+LOWER_PERSON_BEFORE = re.compile(r"\b(?:named (?:him|her)|(?:shouted|yelled|spoke|talked|said|wrote|given|gave|speak|talk) (?:at|to)|why is)\s+$")
+
+
+def _lowercase_names(text: str, *, in_context: bool = False) -> list[tuple[int, int]]:
     """In a message written all in lower case, a first name that is no ordinary word, with the surname
-    after it when that is no ordinary word either: "add xiuying yu as a beneficiary"."""
+    after it when that is no ordinary word either: "add xiuying yu as a beneficiary". `in_context`: a lone
+    first name only where the words around speak of a person ("my kid oria", "bram is very reliable"),
+    as such messages also hold typos and shop names ("olf", "jiro")."""
     out = []
     first_names = Names.first_names()
     tokens = list(re.finditer(r"[^\W\d_][\w'’-]*", text))
@@ -224,69 +280,18 @@ def _lowercase_names(text: str) -> list[tuple[int, int]]:
             end = tokens[i].end()
             j = i + 1
             while j < len(tokens) and j <= i + 2 and text[tokens[j - 1].end() : tokens[j].start()] in (" ", ". ") and (
-                len(tokens[j].group()) == 1 or (tokens[j].group() not in _stop_words() and not _common(tokens[j].group(), first_names_count=True))
+                (len(tokens[j].group()) == 1 and tokens[j].group() != "i") or (tokens[j].group() not in _stop_words() and not _common(tokens[j].group(), first_names_count=True))
             ):
                 end = tokens[j].end()
                 j += 1
-            out.append((tokens[i].start(), end))
+            lone = j == i + 1
+            if not (in_context and lone) or NAME_CUE_STRONG.search(text[max(0, tokens[i].start() - 30) : tokens[i].start()]) or \
+                    LOWER_PERSON_AFTER.match(text, end) or LOWER_PERSON_BEFORE.search(text[max(0, tokens[i].start() - 20) : tokens[i].start()]):
+                out.append((tokens[i].start(), end))
             i = j
         else:
             i += 1
     return out
-
-
-# what a product, a service or a place is called, rather than a person
-THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
-# "sync with X", "works with X", "pay with X", "install it on X", "upload a podcast to X", "use X", "connect my X"
-THING_CONTEXT = re.compile(
-    r"\b(?:sync(?:s|ed|ing)?|integrat\w*|compatible|works?|working|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|pay(?:s|ing)?|paid|"
-    r"log(?:ged)? ?in|sign(?:ed)? ?in|import(?:s|ed|ing)?|export(?:s|ed|ing)?|migrat\w*|upload(?:s|ed|ing)?|install(?:s|ed|ing)?|"
-    r"deploy(?:s|ed|ing)?|embed(?:s|ded|ding)?|use|uses|using|used|via|switch(?:ed|ing)?|upgrad\w*|downgrad\w*|subscrib\w*|"
-    r"run(?:s|ning)?|open(?:s|ed|ing)?|enable|disable|stream(?:s|ed|ing)?|cancel(?:l?ed)?|buy|bought|order(?:ed)?|redeem|"
-    r"deliver(?:s|ed|ing|y)?|ship(?:s|ped|ping)?|travel(?:l?ing)?|fly(?:ing)?|flights?)"
-    r"(?!\s+(?:me|us|him|her|them)\b)(?:\s+[\w'’]+){0,2}?(?:\s+(?:with|to|from|into|in|on|onto|for|through))?"
-    r"(?:\s+(?:the|my|our|your|their|a|an|this|that))?\s+$",
-    re.I,
-)
-# "X app", "X account", "X integration": words after a product's name
-THING_AFTER = re.compile(
-    r"\s+(?:app|apps|account|accounts|integration|integrations|plugin|add-?on|extension|plan|subscription|api|sdk|connector|"
-    r"store|edition|version|server|cloud|workspace|login|sign-?in|channel|bot|widget|feed|points|rewards|gift|card|cards|"
-    r"device|devices|model|firmware|update|license|licence|membership|pass|order|orders|delivery|product|products|service|platform|tool)\b",
-    re.I,
-)
-VERSION_AFTER = re.compile(r"\s+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
-PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
-NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
-
-
-def a_thing(text: str, start: int, end: int, *, things: list[tuple[int, int]], persons: list[tuple[int, int]]) -> bool:
-    """Whether a capitalised run found as a name is rather what a product, a service or a place is
-    called: "sync with Google Drive", "YouTube Shorts", "Fedora 39", "Focus Mode", "deliver to Valencia".
-    Never when the message says it is a name ("my name is", a title, a greeting, a signature)."""
-    if declared_name(text, start) or NAME_CUE_STRONG.search(text[max(0, start - 30) : start]):
-        return False
-    words = [w.strip(".,'’") for w in text[start:end].split()]
-    words = [w for w in words if w]
-    if not words:
-        return False
-    first_names = Names.first_names()
-    for w in words:
-        if any(c.isdigit() for c in w) or re.match(r"^[A-Z]{2,}", w) or (re.search(r"[a-z][A-Z]", w) and not NAME_PREFIX.match(w)):
-            return True  # "YouTube", "iOS", "MX Keys", "5th Gen"
-    if re.search(r"\d\w*\s+$", text[max(0, start - 8) : start]):
-        return True  # "5th Gen", "2 Pro"
-    if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]):
-        return True
-    known_first = words[0].lower() in first_names
-    labelled = any(s < end and start < e for s, e in things) and not any(s < end and start < e for s, e in persons)
-    if labelled and (not known_first or (len(words) == 1 and PLACE_BEFORE.search(text[max(0, start - 12) : start]))):
-        # the model calls it an organisation, a product or a place, not a person; the small model often
-        # says so of real names too, so a first name stands unless a place word comes before ("deliver to Valencia")
-        return True
-    if len(words) > 1 and not known_first and _common(words[-1]):
-        return True  # "Focus Mode", "Confluence Cloud", "Meta Ads Manager": a name and a common noun
-    return False
 
 
 def _common(word: str, *, first_names_count: bool = False) -> bool:

@@ -35,7 +35,7 @@ PRIORITY = {EMAIL: 0, IBAN: 1, CREDIT_CARD: 2, US_SSN: 3, IP_ADDRESS: 4, PHONE: 
 PLACEHOLDER_RE = re.compile(r"<([A-Z_]+)_(\d+)>")
 PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "AU")
 PHONE_CONTEXT = re.compile(
-    r"\b(?:call|calling|phone|tel|telephone|mobile|cell|number|reach|contact|fax|whatsapp|sms|text me|texts|messages|answering|dial|ring)\b", re.I
+    r"\b(?:call|calling|phone|tel|telephone|mobile|cell|number|reach|contact|fax|whatsapp|sms|text me|texts|messages?|answering|dial|ring|registered)\b", re.I
 )
 
 
@@ -102,10 +102,14 @@ IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?
 # a Luhn-valid run of digits right after these words is an order or ticket number, not a card
 NOT_A_CARD = re.compile(
     r"(?:order|oder|purchase|invoice|tracking|ticket|reference|ref|booking|confirmation|transaction|shipment|package|parcel|case)"
-    r"(?:\s+(?:number|no\.?|id|#))?\s*#?\s*$",
+    r"(?:\s+(?:number|no\.?|id|#))?(?:\s+(?:is|was))?:?\s*#?\s*$",
     re.I,
 )
 NANP_PHONE = re.compile(r"(?<![\w-])(?:\+?\d{1,3}[-.\s])?\(?\d{3}\)?[-.\s]?\d{3}[-.\s]\d{4}(?![\w-])")
+# words about phoning itself (not "number", which orders and tickets have too)
+PHONE_WORDS = re.compile(r"\b(?:call|calling|phone|tel|telephone|mobile|cell|whatsapp|sms|text me|message|messages|dial|registered)\b", re.I)
+INTL_PHONE = re.compile(r"(?<![\w+])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d(?:[ .-]?\d){6,13}(?![\w-])")
+DIGIT_RUN = re.compile(r"(?<![\w+.,/-])\d{8,15}(?![\w-]|[.,]\d)")
 SSN_RE = re.compile(r"(?<![\w-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\w-])")
 SSN_CONTEXT = re.compile(r"\b(?:ssn|social security|social-security|tax id|taxpayer)\b", re.I)
 # a full stop after the address ends the sentence ("my ip is 10.1.2.3."); a dot and a digit mean a
@@ -122,8 +126,9 @@ TYPE_FIRST = _alternatives(street_words.TYPE_FIRST)
 COMPOUND = _alternatives(street_words.COMPOUND_ENDINGS)
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я"
 CAP_WORD = rf"[{UPPER}][\w'’.-]*"
-PARTICLE = r"(?:de|del|da|do|dos|das|di|du|la|le|van|von|der|den|y|e|of|the)"
-CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -])?{CAP_WORD}){{0,3}}"
+PARTICLE = r"(?:de|del|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan)"
+# "San Clara de la Montaña", "Týn nad Vltavou": up to two particles between capitalised words
+CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -]){{0,2}}{CAP_WORD}){{0,3}}"
 HOUSE = r"\d{1,5}(?:[/-]\d{1,5})?[A-Za-z]?\b"  # "12", "221B", "04/82", "96-25"
 UNIT = rf"(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?|#)\s*\d+[A-Za-z]?"
 # a word of a street's name: capitalised, or a particle; in a message written all in lower case, any
@@ -149,7 +154,7 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
         re.compile(rf"\b\d{{2,6}}\s+(?![A-Z]{{2,}}\b)[{UPPER}][\w'’.-]+(?:\s+(?!(?:for|of|to|in|on|at|and|or|per|from|with)\b)[^\W\d_][\w'’.-]+){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b(?!-)"),
         # "lives on Quillon Fort Street", "the corner of Vesketh Gateway St.": a named street with no number, where
         # the words before say it is a place
-        re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)\b"),
+        re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:(?i:street)|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)\b"),
         # military and post boxes: "PSC 1234, Box 5678", "P.O. Box 12", "Postbox 21"
         re.compile(rf"\b(?:{_alternatives(street_words.MILITARY_POST)})\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}|\b(?:P\.?\s?O\.?\s?Box|{_alternatives(street_words.POST_BOX)})\s+\d{{1,6}}", re.I),
         re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b"),  # not "#12588": an invoice
@@ -183,10 +188,16 @@ STREET_PATTERNS.append(re.compile(rf"\b[{UPPER}][^\W\d_]+(?:-[{UPPER}][^\W\d_]+)
 # all in lower case ("185 willis parade", "soproni utca 125"), where an English street word after
 # ordinary words ("move row 500", "close 2") must not make an address
 LOWER_STREET_PATTERNS = _street_patterns(NAME_ANY, NAME_ANY, f"{_alternatives(street_words.FOREIGN_TYPE_AFTER)}|{COMPOUND}")
-POSTCODE = r"(?:[A-Z]{1,2}-)?\d{4,6}(?:-\d{3,4})?|\d{2}-\d{3}|\d{3} \d{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}\b|[A-Z]\d[A-Z] ?\d[A-Z]\d"
+POSTCODE = r"(?:[A-Z]{1,2}-)?\d{4,6}(?:-\d{3,4})?|\d{8}\b|\d{2}-\d{3}|\d{3} \d{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}\b|[A-Z]\d[A-Z] ?\d[A-Z]\d"
 ADDRESS_TAIL = re.compile(
     # what may follow a street line: unit, city, state or region code, postcode, country
-    rf"\.?(?:\s*(?:,|\n)[\s>]*|\s+)(?:{UNIT}|(?:{POSTCODE})(?:,?\s+{CAP_WORDS})?|{CAP_WORDS}(?:[- ](?:{POSTCODE}))?|[A-Z]{{2,3}}|\((?:{CAP_WORDS}|[A-Z]{{2}})\)|(?:APO|FPO|DPO) A[AEP] \d{{5}})",
+    rf"\.?(?:\s*(?:,|\n)[\s>]*|\s+)(?:{UNIT}|(?:{POSTCODE})(?:,?\s+{CAP_WORDS})?|{CAP_WORDS}(?:[- ](?:{POSTCODE}))?|[A-Z]{{2,3}}|\((?:{CAP_WORDS}|[A-Z]{{2}})\)|(?:APO|FPO|DPO) A[AEP] \d{{5}}|/ [A-Z]{{2}}\b)"
+    # a second number after the house number, on the same line ("Calle Quillon 712 661": the interior)
+    rf"|[ \t]+\d{{1,5}}[A-Za-z]?\b(?![.,]?\d)",
+)
+# in a message all in lower case: a unit, or a postcode line with its place ("\nh-5644 vesketh", ", 11678 quillonby")
+LOWER_ADDRESS_TAIL = re.compile(
+    rf"\.?(?:\s*,\s*|[ \t]*\n[\s>]*)(?:{UNIT}|(?:[a-z]{{1,2}}-)?\d{{2,6}}(?:[- ]\d{{2,4}})?(?:[ ,]+[^\W\d_][\w'’-]*){{0,3}})"
 )
 ADDRESS_HEAD = re.compile(rf"(?:{CAP_WORD} ){{1,2}}$")
 MAX_ADDRESS_TAIL = 6
@@ -260,7 +271,7 @@ def pattern_entities(text: str, kinds: frozenset[str]) -> list[Entity]:
                 add(IP_ADDRESS, m.start(), m.start() + len(value))
     if PHONE in kinds and sum(ch.isdigit() for ch in text) >= 6:
         found.extend(_phones(text))
-    if STREET_ADDRESS in kinds and any(ch.isdigit() for ch in text):
+    if STREET_ADDRESS in kinds:  # with or without a number: "lives on Quillonská street"
         found.extend(_addresses(text))
     return found
 
@@ -272,6 +283,14 @@ def _phones(text: str) -> list[Entity]:
             spans[(m.start, m.end)] = m.raw_string
     for m in NANP_PHONE.finditer(text):
         spans.setdefault((m.start(), m.end()), m.group())
+    for m in INTL_PHONE.finditer(text):  # "+44(7)1234567890": a country code the matcher does not know
+        spans.setdefault((m.start(), m.end()), m.group())
+    bare = set()
+    if PHONE_WORDS.search(text):  # "my registered 12345678901": a bare run of digits only where phoning is spoken of
+        for m in DIGIT_RUN.finditer(text):
+            if (m.start(), m.end()) not in spans:
+                spans[(m.start(), m.end())] = m.group()
+                bare.add((m.start(), m.end()))
     out = []
     context = PHONE_CONTEXT.search(text) is not None
     for (start, end), raw in spans.items():
@@ -284,6 +303,8 @@ def _phones(text: str) -> list[Entity]:
             continue  # the tail of a code: "INV-2024-0117", "1Z999AA10123456784"
         # "order 7731-2290": a number named as something else is a phone only where the text speaks of phoning
         named = NOT_A_CARD.search(text[max(0, start - 40) : start]) is not None
+        if named and ((start, end) in bare or not PHONE_WORDS.search(text)):
+            continue  # "my order number is 12345678": the order's number ("number" alone says nothing of phoning)
         if len(digits) >= 7 and (formatted or context) and not inside_longer_number and not (named and not context):
             out.append(Entity(PHONE, start, end, raw))
     return out
@@ -312,7 +333,7 @@ def _addresses(text: str) -> list[Entity]:
             if head and "\n" not in head.group():
                 start = head.start()
         for _ in range(MAX_ADDRESS_TAIL):
-            tail = ADDRESS_TAIL.match(text, end)
+            tail = ADDRESS_TAIL.match(text, end) if cased else LOWER_ADDRESS_TAIL.match(text, end)
             if tail is None:
                 break
             end = tail.end()
@@ -346,7 +367,12 @@ def merge(entities: Iterable[Entity], text: str) -> list[Entity]:
         start, end = _trim(text, e.start, e.end)
         if start >= end or any(s < end and start < t for s, t in protected):
             continue
-        if any(c.start < end and start < c.end for c in chosen):
+        overlapping = [c for c in chosen if c.start < end and start < c.end]
+        if overlapping and e.kind == STREET_ADDRESS and start < min(c.start for c in overlapping):
+            # an address whose tail ran into a phone number below it keeps its lines above the number
+            start, end = _trim(text, start, min(c.start for c in overlapping))
+            overlapping = [] if start < end else overlapping
+        if overlapping:
             continue
         chosen.append(Entity(e.kind, start, end, text[start:end]))
     chosen.sort(key=lambda e: e.start)

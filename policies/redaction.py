@@ -5,7 +5,9 @@ Two detectors, merged:
   IBAN (mod-97), US SSN, IP addresses (`ipaddress`), street addresses (house number + street word,
   continued over the city / postcode / country lines that follow) — policies/pii_patterns.py;
 - spaCy NER for person names (the model name is a setting), checked and extended by context
-  rules — policies/person_names.py.
+  rules — policies/person_names.py — and by general name lists (Census surnames, first names,
+  Webster's proper names; policies/name_words.py), with products and places told apart in
+  policies/things.py; the name line above a street line is the addressee.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
 conversation because the numbering lives in the conversation's vault (policies/vault.py), which
@@ -25,9 +27,25 @@ import threading
 from collections.abc import Callable, Collection, Sequence
 
 from bot.core.batching import Batcher
-from policies.person_names import declared_name, may_hold_a_name, mask_placeholders, people
+from policies.name_words import NameWords, addressee_spans
+from policies.person_names import (
+    NOT_NAMES,
+    declared_name,
+    mask_placeholders,
+    may_hold_a_name,
+    people,
+)
 from policies.pii_patterns import (
-    ALL_KINDS, PERSON, STREET_ADDRESS, Entity, LocalNumbering, Numbering, Redaction, apply, merge, pattern_entities,
+    ALL_KINDS,
+    PERSON,
+    STREET_ADDRESS,
+    Entity,
+    LocalNumbering,
+    Numbering,
+    Redaction,
+    apply,
+    merge,
+    pattern_entities,
 )
 
 Terms = Callable[[str], Collection[str]]  # tenant -> its lower-cased terms and phrases
@@ -64,6 +82,7 @@ class SpacyRedactor:
         if self._nlp is None:
             with self._lock:
                 if self._nlp is None:
+                    NameWords.warm_up()  # the name lists load here, not in the first customer's message
                     self._nlp = load_spacy(self._model_name)
         return self._nlp
 
@@ -71,6 +90,11 @@ class SpacyRedactor:
         self, texts: Sequence[str], kinds: frozenset[str] = ALL_KINDS, *, keep: Collection[str] = NO_TERMS
     ) -> list[list[Entity]]:
         results = [pattern_entities(t, kinds) for t in texts]
+        if PERSON in kinds:
+            for text, found in zip(texts, results, strict=True):
+                streets = [e.start for e in found if e.kind == STREET_ADDRESS]
+                if streets:  # the line above a street line is who lives there
+                    found += [Entity(PERSON, s, e, text[s:e]) for s, e in addressee_spans(text, streets, not_names=NOT_NAMES)]
         if PERSON in kinds:
             nlp = self._load()
             # the model only runs where a name could be: a capitalised word that is not just the

@@ -20,6 +20,13 @@ TYPE_AFTER = (
     "divide estate estates extension falls ferry field fields flat flats ford fords forest forge fork forks garden gardens "
     "glen glens green greens grove groves harbor harbour haven hollow inlet island islands isle lake lakes land locks lodge "
     "parade esplanade quay grange rise wharf wynd gardens mead "
+    # the rest of the USPS's street suffixes (Publication 28, appendix C1), plural forms included
+    "annex arcade bayou beach bend bluff bluffs bottom branch bridge brook brooks burgs centers circles coves cove crossroads "
+    "drives extensions forges harbors junctions keys knolls lights loaf lock manors mountains parkways passage plain ports "
+    "ramp roads route shoals spurs trailer unions valleys views villages ville walks ways isles routes "
+    # Australian and New Zealand road types (AS/NZS 4819)
+    "access approach brace concourse circuit cross entrance fairway footway frontage glade interchange intersection link "
+    "lookout meander outlook promenade quadrant quays ramble reach reserve retreat return roadside serviceway strip tollway "
     "utca út tér körút köz sor sétány fasor dűlő rakpart lépcső kapu "
     "marg nagar chowk ganj gali colony "
     "sokak sokağı sk caddesi cad cd bulvarı mahallesi mah "
@@ -32,11 +39,17 @@ TYPE_FIRST = (
     "rue avenue av avenida avda calle paseo plaza camino carretera urbanización urbanizacion corredor circunvalación "
     "circunvalacion callejón callejon pasaje ronda travesía travesia vía cañada alameda glorieta andador cerrada circuito "
     "continuación periférico privada prolongación retorno viaducto diagonal transversal "
+    # Spain's road types (INE) and Mexico's vialidades (INEGI)
+    "acceso bajada barrio carrera cuesta jardines lugar paraje plazuela polígono poligono rambla rúa sector sendero vial "
+    "pasadizo pasaje peatonal calzada eje andador ampliación ampliacion "
     "rua travessa praça praca largo estrada rodovia vila viela ladeira quadra "
+    # Brazil's types of logradouro (Correios)
+    "aeroporto área chácara chacara colônia condomínio conjunto distrito esplanada estação fazenda feira jardim lagoa "
+    "lago loteamento morro núcleo parque passarela pátio recanto residencial setor sítio trecho trevo vale vereda viaduto "
     "via viale piazza piazzale incrocio contrada borgo corso strada vicolo rotonda canale stretto "
-    "ul ulica al aleja plac os osiedle náměstí nábřeží třída "
+    "ul ulica al aleja plac pl os osiedle náměstí nábřeží třída "
     "chemin allée impasse quai route cours passage boulevard bd "
-    "odos οδός λεωφόρος πλατεία"
+    "odos οδός λεωφόρος λεωφ πλατεία πάροδος πάρ nám"
 ).split()
 
 # endings of one-word street names in languages that write them together: "Esimerkkikatu", "Beispielstraße"
@@ -45,7 +58,7 @@ COMPOUND_ENDINGS = (
     "straat laan plein gracht kade singel dijk pad steeg "
     "vej gade allé plads stræde torv vænge parken "
     "gatan vägen gränd torg stigen backen "
-    "katu tie kuja polku väylä rinne kaari ranta "
+    "katu tie kuja polku väylä rinne kaari ranta bulevardi "
     "veien gata gaten veg"
 ).split()
 

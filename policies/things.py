@@ -1,0 +1,88 @@
+"""What a capitalised run found as a name is rather: a product, a service or a place ("sync with Google
+Drive", "YouTube Shorts", "Fedora 39", "deliver to Valencia"). Split from policies/person_names.py, which
+asks `a_thing` about each name that only the model or a name list vouches for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from policies.name_words import name_word, surname, unknown_word
+
+# what a product, a service or a place is called, rather than a person
+THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
+# "sync with X", "works with X", "pay with X", "install it on X", "upload a podcast to X", "use X", "connect my X"
+THING_CONTEXT = re.compile(
+    r"\b(?:sync(?:s|ed|ing)?|integrat\w*|compatible|works?|working|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|pay(?:s|ing)?|paid|"
+    r"log(?:ged)? ?in|sign(?:ed)? ?in|import(?:s|ed|ing)?|export(?:s|ed|ing)?|migrat\w*|upload(?:s|ed|ing)?|install(?:s|ed|ing)?|"
+    r"deploy(?:s|ed|ing)?|embed(?:s|ded|ding)?|use|uses|using|used|via|switch(?:ed|ing)?|upgrad\w*|downgrad\w*|subscrib\w*|"
+    r"run(?:s|ning)?|open(?:s|ed|ing)?|enable|disable|stream(?:s|ed|ing)?|cancel(?:l?ed)?|buy|bought|order(?:ed)?|redeem|"
+    r"deliver(?:s|ed|ing|y)?|ship(?:s|ped|ping)?|travel(?:l?ing)?|fly(?:ing)?|flights?)"
+    r"(?!\s+(?:me|us|him|her|them)\b)(?:\s+[\w'’]+){0,2}?(?:\s+(?:with|to|from|into|in|on|onto|for|through))?"
+    r"(?:\s+(?:the|my|our|your|their|a|an|this|that))?\s+$",
+    re.I,
+)
+# "X app", "X account", "X integration": words after a product's name
+THING_AFTER = re.compile(
+    r"\s+(?:app|apps|account|accounts|integration|integrations|plugin|add-?on|extension|plan|subscription|api|sdk|connector|"
+    r"store|edition|version|server|cloud|workspace|login|sign-?in|channel|bot|widget|feed|points|rewards|gift|card|cards|"
+    r"device|devices|model|firmware|update|license|licence|membership|pass|order|orders|delivery|product|products|service|platform|tool)\b",
+    re.I,
+)
+VERSION_AFTER = re.compile(r"[ \t]+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
+PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
+NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
+
+
+SPOKEN_TO = re.compile(r"\b(?:said|says|shouted|told|asked|wrote|spoke|talked|given|gave)(?: \S+)? (?:to|at)?\s*$", re.IGNORECASE)
+
+
+def a_thing(
+    text: str, start: int, end: int, *, things: list[tuple[int, int]], persons: list[tuple[int, int]],
+    nationalities: Sequence[tuple[int, int]] = (),
+) -> bool:
+    """Whether a capitalised run found as a name is rather what a product, a service or a place is
+    called: "sync with Google Drive", "YouTube Shorts", "Fedora 39", "Focus Mode", "deliver to Valencia".
+    Never when the message says it is a name ("my name is", a title, a greeting, a signature)."""
+    from policies.person_names import (  # the name rules import this module
+        NAME_CUE_STRONG,
+        Names,
+        _common,
+        declared_name,
+    )
+
+    if declared_name(text, start) or NAME_CUE_STRONG.search(text[max(0, start - 30) : start]):
+        return False
+    words = [w.strip(".,'’") for w in text[start:end].split()]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    first_names = Names.first_names()
+    if re.search(r"\b[A-Z][\w'’&.-]* (?:of|de|del|do|da) $", text[max(0, start - 40) : start]):
+        return True  # "Bank of America", "University of Texas": part of what a thing is called
+    if SPOKEN_TO.search(text[max(0, start - 40) : start]):
+        return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
+    if (len(words) > 1 and words[0].lower() in first_names and surname(words[-1]) and not any(c.isdigit() for c in text[start:end])
+            and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
+        return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows
+    for w in words:
+        if any(c.isdigit() for c in w) or re.match(r"^[A-Z]{2,}", w) or (re.search(r"[a-z][A-Z]", w) and not NAME_PREFIX.match(w)):
+            return True  # "YouTube", "iOS", "MX Keys", "5th Gen"
+    if re.search(r"\d\w*\s+$", text[max(0, start - 8) : start]):
+        return True  # "5th Gen", "2 Pro"
+    if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]):
+        return True
+    nationality = any(s < end and start < e for s, e in nationalities)  # "German", "French": Webster's capitalises them
+    known_first = words[0].lower() in first_names or ((name_word(words[0]) or unknown_word(words[0])) and not nationality)
+    labelled = any(s < end and start < e for s, e in things) and not any(s < end and start < e for s, e in persons)
+    place_before = PLACE_BEFORE.search(text[max(0, start - 12) : start])
+    if place_before and place_before.group().lower().startswith("of") and words[0].lower() in first_names:
+        place_before = None  # "the true gender of Oria": "of" before a first name is no place
+    if labelled and (not known_first or (len(words) == 1 and place_before)):
+        # the model calls it an organisation, a product or a place, not a person; the small model often
+        # says so of real names too, so a first name stands unless a place word comes before ("deliver to Valencia")
+        return True
+    if len(words) > 1 and not known_first and _common(words[-1]):
+        return True  # "Focus Mode", "Confluence Cloud", "Meta Ads Manager": a name and a common noun
+    return False
