@@ -89,11 +89,11 @@ class Thresholds:
     # best question/answer cosine below this is "the knowledge base does not cover it"
     min_dense: float = 0.40
     # calibrated probability that the top document is right (policies/confidence.py) needed to answer
-    min_confidence: float = 0.775
+    min_confidence: float = 0.75
     # below that: ask which of the documents within `clarify_gap` (ordering score) of the top one the
     # customer means, when the probability that one of them is right reaches `min_choice_confidence`
-    min_choice_confidence: float = 0.8
-    clarify_gap: float = 0.18
+    min_choice_confidence: float = 0.65
+    clarify_gap: float = 0.14
     # similarity to "I want a person" examples minus similarity to ordinary requests
     human_request_margin: float = 0.04
     human_request_min: float = 0.55
