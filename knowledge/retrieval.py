@@ -33,7 +33,7 @@ whole-chunk coverage of the question's words at 0.15 took pooled top-1 0.805 -> 
 case (0.825 / 0.954; REPORT unchanged). Coverage of the title and headings only lost (0.790-0.802), and
 heavier weights help the help centers and cost COVID-QA, whose FAQ rows share their words.
 No cross-encoder: fastembed's (ms-marco MiniLM) must be fetched from a model hub, which the deployments
-this is built for can't reach, and no PyPI package ships its weights.
+this is built for can't reach, and no PyPI package found ships its weights.
 """
 
 from __future__ import annotations
