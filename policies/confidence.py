@@ -60,7 +60,8 @@ class Evidence:
     # the share of the question's distinctive words (and of its name-like words) each of those documents
     # contains (knowledge/retrieval.py `coverage`, `name_coverage`): already in `relevance`; kept to show
     # why a document ranks where it does. Read by the models as well (the top one's share and its lead
-    # over the others'), they lowered TUNE right (0.709 -> 0.701 with both, 0.689 without names).
+    # over the others'), they lowered TUNE right (0.709 -> 0.701 with both, 0.689 without names) and
+    # leave-one-knowledge-base-out right (0.678 -> 0.616, bench/bench_answers.py).
     coverage: tuple[float, ...] = ()
     named: tuple[float, ...] = ()
     capped: bool = False  # the model said "not in the passages", or a wordless question: never answered
