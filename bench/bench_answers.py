@@ -17,46 +17,66 @@ their questions are not off-topic for each other and are not crossed).
 
 Splits: each case is TUNE or REPORT by a fixed hash of (kb, question) (`split_of`), about half each.
 
-What was chosen on which data (all on TUNE only; REPORT and the held-out KB never):
+What was chosen on which data (REPORT never; the held-out KB of leave-one-out never for its own fit):
 - the weights of `ANSWER_MODEL` and `CHOICE_MODEL` in policies/confidence.py: logistic regressions
-  fitted with `--fit` on the TUNE split of all three KBs;
-- the default thresholds in bot/core/config.py (`min_confidence`, `min_choice_confidence`,
-  `clarify_gap`): the grid search of `--fit` on the same TUNE split, maximizing "right" (an answer
-  from a right article, or a clarification offering one) subject to, pooled over the three KBs,
-  answered wrong <= 0.05, off-topic not handed over <= 0.05 and clarified <= 0.15 of answerable
-  (pooled: COVID-QA's error can hide under Bitext's, see the per-KB rows below);
-- the features of the models (policies/confidence.py `features`): among variants fitted the same
-  way, the one with the highest pooled right on TUNE (0.675; plain gaps only 0.655, without the
-  background 0.650; six variants). How each variant decides the questions of
-  tests/policies/test_gate.py was printed alongside, so it was seen; the choice follows the TUNE
-  figure, and two of the six answer those questions (the chosen one, and the same without plain gaps);
+  fitted with `--fit` on the TUNE split of all three KBs (bench/answers_fit.py);
+- the default thresholds in bot/core/config.py (`min_confidence` 0.825, `min_choice_confidence` 0.4,
+  `clarify_gap` 0.06): the grid of `--fit` on the same TUNE split, with the worst KB's criterion
+  (bench/answers_fit.py): on *every* KB answered wrong <= 0.05, clarified <= 0.15, off-topic not
+  handed over <= 0.05; among the points whose neighbours in `min_confidence` and
+  `min_choice_confidence` pass too, the highest right on the worst KB. (Until this round: the pooled
+  figures, under which COVID-QA's wrong answers hid under Bitext's right ones.) Also replayed: the
+  mean of the KBs' right instead of the worst (same constraints): held out 0.689 / 0.048, within
+  noise of 0.678, not adopted; without the neighbours' condition: 0.659 / 0.049.
+- the model's inputs (policies/confidence.py `features`): no raw cosine, scores in units of the KB's
+  own spread (knowledge/profile.py). Chosen on leave-one-KB-out (so the held-out figures below
+  were looked at for this one choice, between five variants): with the previous ten features (raw
+  `similarity` and `lead`) fitted and thresholded the same way, held out right 0.510, wrong 0.070
+  (COVID-QA 0.184); with these, 0.678 / 0.048. Variants within noise of it: the same without the
+  division by spread, or with the rank margin; the word coverages added lowered held-out right
+  (0.616); a `clarify_gap` in units of spread gained nothing (0.676); balancing the KBs in the fit lost.
+- the ordering's word signals (knowledge/retrieval.py `coverage` 0.15, `name_coverage` 0.25; chosen
+  on top-1 of the TUNE split, bench/bench_retrieval_kbs.py) are kept: with the models and
+  thresholds fitted as above, leave-one-out with them right 0.678, wrong 0.048; without them
+  (the records of the ordering before them) 0.634 / 0.038 (sample 0.529 / 0.000, COVID-QA 0.557 /
+  0.029, Bitext 0.700 / 0.050). Right +0.044 for wrong +0.010, both within the wrong goal pooled;
+  COVID-QA's held-out wrong is higher with them (0.070 against 0.029), Bitext's lower.
 - knowledge/profile.py's rule that an FAQ row and the article it links to are one article: a
   reading of how the sample help center is built (its rows link to its articles), not a fit;
 - leave-one-KB-out: for each KB, models and thresholds fitted the same way on the TUNE split of the
   other two, then reported on all of the held-out KB's cases (replayed from the recorded evidence
   with `policies.confidence.decide`, the function the pipeline uses).
-`min_dense` (0.40) and everything before the confidence gate were chosen earlier on other data
-(bench_quality, bench_retrieval) and are not changed here.
+`min_dense` (0.40, a raw cosine) and everything before the confidence gate were chosen earlier on
+other data (bench_quality, bench_retrieval) and are not changed here: replayed with it at 0.25 / 0.30
+/ 0.35 (models and thresholds refitted the same way), held-out right was 0.640 / 0.649 / 0.674
+against 0.678 at 0.40, wrong 0.048 throughout.
 
-Figures (`python bench/bench_answers.py --records /tmp/clarify_records6.json`, recorded with the
-shipped models and defaults; the replay agrees with the pipeline on 100% of cases):
+Figures (`python bench/bench_answers.py --records FILE`, recorded with the shipped retrieval, models
+and defaults; the replay agrees with the pipeline on 100% of cases):
 
     REPORT split, as shipped   right  wrong  clarified  handed over  off-topic answered  person handed over
-      sample  (37 / 116)       0.676  0.000  0.162      0.270        0.043               1.00 (4)
-      covid   (125 / 142)      0.712  0.096  0.224      0.128        0.000               -
-      bitext  (198 / 114)      0.702  0.040  0.136      0.258        0.026               1.00 (90)
-      pooled  (360 / 372)      0.703  0.056  0.169      0.214        0.022               1.00 (94)
+      sample  (37 / 116)       0.649  0.000  0.081      0.297        0.052               1.00 (4)
+      covid   (125 / 142)      0.456  0.032  0.144      0.480        0.000               -
+      bitext  (198 / 114)      0.677  0.025  0.086      0.283        0.018               1.00 (90)
+      pooled  (360 / 372)      0.597  0.025  0.106      0.353        0.022               1.00 (94)
     leave one KB out (tuned on the other two KBs' TUNE, reported on all of the held-out KB)
-      sample  (70 / 247)       0.786  0.014  0.200      0.143        0.049               1.00
-      covid   (244 / 300)      0.758  0.152  0.184      0.041        0.020               -
-      bitext  (400 / 230)      0.538  0.018  0.073      0.443        0.009               1.00
-    TUNE split (training score): pooled right 0.675, wrong 0.045, clarified 0.138, off-topic 0.007;
+      sample  (70 / 247)       0.643  0.000  0.071      0.314        0.041               1.00
+      covid   (244 / 300)      0.676  0.070  0.307      0.172        0.003               -
+      bitext  (400 / 230)      0.685  0.043  0.048      0.263        0.017               0.99
+      pooled  (714 / 777)      0.678  0.048  0.139      0.237        0.019               0.99 (169)
+    TUNE split (training score): pooled right 0.590, wrong 0.028, clarified 0.082, off-topic 0.010;
       one Bitext request for a person of 71 not handed over (0.986).
 
-Not met: right >= 0.80 anywhere on REPORT; COVID-QA's wrong (0.096 REPORT, 0.152 held out) and
-clarified (0.224) are above the goals, and the pooled REPORT wrong (0.056) and clarified (0.169)
-slightly above them. The previous defaults (chosen with the goals met on each KB separately) gave
-REPORT pooled right 0.575, wrong 0.025, clarified 0.133 (sample right 0.432).
+Before this round (pooled criterion, ten features with raw cosines): REPORT pooled right 0.758,
+wrong 0.050, clarified 0.169, off-topic 0.027 (COVID-QA wrong 0.088, clarified 0.208); leave one
+out sample 0.643 / 0.000, covid 0.754 / 0.197, bitext 0.520 / 0.018, pooled 0.612 / 0.077. So the
+held-out figures gained (right +0.066, wrong -0.029) and REPORT lost 0.16 of right: the defaults now
+hold COVID-QA, the hardest KB, to the wrong goal on TUNE (its REPORT wrong 0.088 -> 0.032), and a
+threshold that does that answers less everywhere.
+
+Not met: right >= 0.80 anywhere (REPORT 0.597 pooled; held out 0.678); a held-out COVID-QA's wrong
+(0.070) and clarified (0.307: the thresholds fitted on the two help centers clarify an FAQ of
+near-duplicates far more than on them). A tenant with an evaluation set should calibrate its own.
 
 Printed: the pipeline as shipped on REPORT (per KB and all), the same on TUNE (a training score,
 labelled so), and the leave-one-KB-out figures. `--records FILE` keeps the per-case results
@@ -75,16 +95,15 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.answers_fit import fit  # noqa: E402
 from bench.datasets import (  # noqa: E402
     clinc_out_of_scope,
     covid_questions,
@@ -101,7 +120,6 @@ KB_TENANT = {"sample": "default", "covid": "covid", "bitext": "bitext"}
 KBS = tuple(KB_TENANT)
 SEED = 15
 GOALS = {"right_min": 0.80, "wrong_max": 0.05, "offtopic_answered_max": 0.05, "person_handed_over_min": 0.97, "clarified_max": 0.15}
-TARGETS = {"wrong": 0.05, "offtopic": 0.05, "clarified": 0.15}  # what --fit allows on TUNE
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,51 +267,6 @@ def figures(pairs: Iterable[tuple[dict[str, Any], tuple[str, list[str]]]]) -> di
     }
 
 
-# fitting (TUNE only) -----------------------------------------------------------------------
-def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int = 50) -> LogisticModel:
-    """Newton's method on the L2-regularized log loss, features standardized (the weights returned are for raw features)."""
-    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
-    z = np.hstack([np.ones((len(x), 1)), (x - mean) / std])
-    w = np.zeros(z.shape[1])
-    reg = np.eye(z.shape[1]) * l2
-    reg[0, 0] = 0.0
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
-        grad = z.T @ (p - y) + reg @ w
-        hess = z.T @ (z * (p * (1 - p))[:, None]) + reg
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    weights = w[1:] / std
-    bias = w[0] - float((w[1:] * mean / std).sum())
-    return LogisticModel(bias=round(float(bias), 4), weights=tuple(round(float(v), 4) for v in weights))
-
-
-def fit(records: Sequence[dict[str, Any]]) -> tuple[LogisticModel, LogisticModel, Thresholds]:
-    gated = [r for r in records if r["evidence"] is not None and r["evidence"]["relevance"] and not r["evidence"]["capped"]]
-    x = np.array([_values(r["evidence"]) for r in gated])
-    top1 = np.array([float(r["kind"] == "answer" and bool(set(r["retrieved"][:1]) & set(r["sources"]))) for r in gated])
-    topk = np.array([float(r["kind"] == "answer" and bool(set(r["retrieved"][:3]) & set(r["sources"]))) for r in gated])
-    answer, choice = fit_logistic(x, top1), fit_logistic(x, topk)
-    best: tuple[float, Thresholds] | None = None
-    scored = [(r, rescore(r, answer=answer, choice=choice)) for r in records]
-    for min_conf in np.arange(0.30, 0.96, 0.025):
-        for min_choice in np.arange(0.30, 0.96, 0.05):
-            for gap in (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.14, 0.18):
-                t = replace(Thresholds(), min_confidence=round(float(min_conf), 3), min_choice_confidence=round(float(min_choice), 3),
-                            clarify_gap=gap)
-                f = figures((r, decided(r, e, t)) for r, e in scored)  # pooled over the KBs given
-                if (f["wrong"] or 0) > TARGETS["wrong"] or (f["offtopic_answered"] or 0) > TARGETS["offtopic"] or (
-                        f["clarified"] or 0) > TARGETS["clarified"]:
-                    continue
-                if best is None or (f["right"] or 0) > best[0]:
-                    best = (f["right"] or 0, t)
-    if best is None:
-        raise SystemExit("no thresholds meet the targets on TUNE")
-    return answer, choice, best[1]
-
-
 def print_table(title: str, rows: dict[str, dict[str, Any]]) -> None:
     print(f"== {title}")
     cols = ("answerable", "right", "wrong", "clarified", "handed_over", "offtopic", "offtopic_answered", "person", "person_handed_over")
@@ -329,10 +302,13 @@ def main() -> int:
     agree = sum(replay(r, answer=ANSWER_MODEL, choice=CHOICE_MODEL, thresholds=shipped_thresholds)[0] == r["outcome"] for r in records)
     out["replay_agrees_with_pipeline"] = round(agree / len(records), 4)
     loko: dict[str, Any] = {}
+    fits = {}
     for held in KBS:
-        answer, choice, t = fit([r for r in records if r["kb"] != held and r["split"] == "tune"])
+        answer, choice, t = fits[held] = fit([r for r in records if r["kb"] != held and r["split"] == "tune"])
         loko[held] = figures((r, replay(r, answer=answer, choice=choice, thresholds=t)) for r in records if r["kb"] == held)
         loko[held]["tuned"] = {"min_confidence": t.min_confidence, "min_choice_confidence": t.min_choice_confidence, "clarify_gap": t.clarify_gap}
+    held_out = [(r, replay(r, answer=m[0], choice=m[1], thresholds=m[2])) for held, m in fits.items() for r in records if r["kb"] == held]
+    loko["pooled"] = figures(held_out) | {"tuned": "-"}
     out["leave_one_kb_out"] = loko
     latencies = sorted(r["latency_ms"] for r in records)
     out["latency_ms"] = {"p50": latencies[len(latencies) // 2], "p99": latencies[min(len(latencies) - 1, math.ceil(0.99 * len(latencies)) - 1)]}
@@ -353,7 +329,7 @@ def main() -> int:
     print_table("as shipped, REPORT split (never tuned on)", out["shipped_report"])
     print_table("as shipped, TUNE split (training score: what the defaults were chosen on)", out["shipped_tune"])
     print_table("leave one KB out: tuned on the other two KBs' TUNE split, reported on all of this KB", loko)
-    for kb, f in loko.items():
+    for kb, f in ((kb, f) for kb, f in loko.items() if kb in KBS):
         print(f"  {kb} held out, thresholds tuned: {f['tuned']}")
     if args.fit:
         print_table("fitted now on TUNE, replayed on REPORT", out["fitted_replayed_on_report"])

@@ -47,6 +47,12 @@ def _stems(word: str) -> set[str]:
     return out
 
 
+def content_stems(text: str) -> dict[str, frozenset[str]]:
+    """The content words of a text (3+ letters, no English function word), each with its stems: two
+    words match when their stems meet ("syncs", "sync")."""
+    return {w: frozenset(_stems(w)) for w in words(text) if len(w) >= 3 and w not in STOP_WORDS}
+
+
 Scope = tuple[str, tuple[str, ...]]  # (tenant, the access keys an asker may read)
 
 

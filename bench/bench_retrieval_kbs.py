@@ -1,0 +1,128 @@
+"""Which ordering of the candidates finds the right article first, on the three evaluation KBs of bench_answers.
+
+    python bench/bench_retrieval_kbs.py [--hits FILE]
+
+The candidates of every answerable case of bench/bench_answers.py (the sample help center, COVID-QA,
+Bitext; same builds, same TUNE/REPORT split) are collected once from the store as the pipeline's
+retriever asks for them (`Retriever` candidates), then ordered by each variant below and scored by
+top-1 / top-3 per KB, on TUNE (what a choice may be made on) and REPORT (what is reported).
+`--hits FILE` keeps the candidates (pickle) so variants can be rerun without building the KBs again.
+The variant named `shipped` is what knowledge/retrieval.py does. Chosen here on TUNE (pooled top-1,
+then top-3): coverage 0.15 with BM25 0.1 (0.822 / 0.951; 0.1 and 0.2 tie), then names 0.25 (0.825 /
+0.954). Also measured, in a scratch copy of `coverage` (not kept): the title and headings only, the
+title with the first sentence, and log IDF instead of 1/df: all below the whole chunk with 1/df on TUNE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.bench_answers import KB_TENANT, KBS, TENANTS, BenchCase, build_cases  # noqa: E402
+from bench.datasets import shared_data_missing  # noqa: E402
+from knowledge.retrieval import FusionWeights, best_per_document, fuse  # noqa: E402
+from knowledge.store import Hit  # noqa: E402
+
+Collected = list[tuple[BenchCase, list[Hit]]]
+
+
+def collect(folder: Path) -> Collected:
+    from bot.app.composition import build_services
+    from bot.core.config import Settings
+    from policies.pii_patterns import PLACEHOLDER_RE
+
+    cases, kbs = build_cases(folder / "kb")
+    cases = [c for c in cases if c.kind == "answer"]
+    (folder / "tenants.toml").write_text(TENANTS, encoding="utf-8")
+    settings = Settings.from_env({"SUPPORTBOT_DATA_DIR": str(folder / "data"), "SUPPORTBOT_TENANTS_FILE": str(folder / "tenants.toml")})
+    services = build_services(settings)
+    services.start()
+    try:
+        for tenant in ("covid", "bitext"):
+            services.ingestor.ingest([kbs[tenant]], tenant=tenant, display_base=kbs[tenant].parent)
+            services.after_ingest(tenant)
+        out: Collected = []
+        for kb in KBS:
+            tenant = KB_TENANT[kb]
+            mine = [c for c in cases if c.kb == kb]
+            keys = services.access.access_keys(tenant=tenant, groups=services.access.groups_for(tenant=tenant, user=None))[0]
+            # the words searched for are the redacted ones, as the pipeline's RetrieveStage sends them
+            asked = [c.question for c in mine]
+            if services.redactor is not None:
+                asked = [r.redacted for r in services.redactor.redact_batch(asked, tenant=tenant)]
+            texts = [PLACEHOLDER_RE.sub(" ", t) for t in asked]
+            vectors = services.embedder.embed(texts)
+            found = services.store.search_many(tenant=tenant, access_keys=keys, vectors=vectors, texts=texts, limit=10)
+            out += [(replace(c, question=t), hits) for c, t, hits in zip(mine, texts, found, strict=True)]
+        return out
+    finally:
+        services.close()
+
+
+Ranker = Callable[[BenchCase, list[Hit]], list[str]]
+
+
+def by_weights(weights: FusionWeights) -> Ranker:
+    def rank(case: BenchCase, hits: list[Hit]) -> list[str]:
+        return [p.source for p in best_per_document(fuse(hits, weights=weights, question=case.question), limit=3)]
+
+    return rank
+
+
+def variants() -> dict[str, Ranker]:
+    base = FusionWeights()
+    out: dict[str, Ranker] = {"shipped": by_weights(base), "before coverage": by_weights(replace(base, order_coverage=0.0))}
+    for cover in (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.4, 0.5, 0.7):
+        for bm25 in (0.05, 0.1, 0.15):
+            out[f"coverage {cover} bm25 {bm25} names 0"] = by_weights(replace(base, order_coverage=cover, order_lexical=bm25, order_names=0.0))
+    for names in (0.1, 0.25, 0.5, 0.75, 1.0):
+        out[f"coverage 0.15 bm25 0.1 names {names}"] = by_weights(replace(base, order_names=names))
+    return out
+
+
+def score(collected: Collected, rank: Ranker) -> dict[tuple[str, str], tuple[float, float, int]]:
+    tallies: dict[tuple[str, str], list[int]] = {}
+    for case, hits in collected:
+        ranked = rank(case, hits)
+        for key in ((case.kb, case.split), ("all", case.split)):
+            t = tallies.setdefault(key, [0, 0, 0])
+            t[0] += bool(ranked[:1] and ranked[0] in case.sources)
+            t[1] += bool(set(ranked[:3]) & set(case.sources))
+            t[2] += 1
+    return {k: (t[0] / t[2], t[1] / t[2], t[2]) for k, t in tallies.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hits", type=Path, default=None, help="reuse (or write) the collected candidates here")
+    args = parser.parse_args()
+    if missing := shared_data_missing():
+        print(missing, file=sys.stderr)
+        return 2
+    if args.hits and args.hits.exists():
+        collected = pickle.loads(args.hits.read_bytes())
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            collected = collect(Path(tmp))
+        if args.hits:
+            args.hits.write_bytes(pickle.dumps(collected))
+    cols = [(kb, split) for split in ("tune", "report") for kb in (*KBS, "all")]
+    print(f"top-1 / top-3 per KB and split ({len(collected)} answerable cases)")
+    print(f"  {'':34s}" + "".join(f"{kb + ' ' + split:>16s}" for kb, split in cols))
+    for name, rank in variants().items():
+        s = score(collected, rank)
+        print(f"  {name:34s}" + "".join(f"{s[c][0]:>9.3f}/{s[c][1]:.3f}" for c in cols))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
