@@ -401,6 +401,10 @@ class Settings:
     # may a start (serve, any command) upgrade the database schema? Default: yes on SQLite (one machine's
     # data dir, first run just works), no elsewhere (the operator runs `supportbot db upgrade`, the release step)
     database_upgrade: bool = True
+    # operations (issue #18): the release gate's margins (bot/release_gate.py); the judge model
+    gate_margins: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_GATE_MARGINS))
+    judge_model: str | None = None
+    judge_tier: str = "remote"  # whose client the judge goes through: local (Ollama) or remote (OpenAI-compatible)
 
     def tenant(self, name: str) -> TenantConfig:
         try:
@@ -466,10 +470,29 @@ class Settings:
             limits=_client_limits(get),
             trust_forwarded_for=env.flag("SUPPORTBOT_TRUST_FORWARDED_FOR", False),
             token_ttl_hours=env.number("SUPPORTBOT_TOKEN_TTL_HOURS", DEFAULT_TOKEN_TTL_HOURS),
+            gate_margins=env.typed("SUPPORTBOT_GATE_MARGINS", _gate_margins) or dict(DEFAULT_GATE_MARGINS),
+            judge_model=get("SUPPORTBOT_JUDGE_MODEL"),
+            judge_tier=env.typed("SUPPORTBOT_JUDGE_TIER", lambda v: _one_of(v.lower(), ("local", "remote"))) or "remote",
             old_secret_keys=tuple(k.strip() for k in (get("SUPPORTBOT_OLD_SECRET_KEYS") or "").split(",") if k.strip()),
         )
         env.refuse_unknown_file_keys()
         return settings
+
+
+# how much worse than the baseline run a figure may get before `supportbot eval --baseline` fails: shares
+# of the cases (one case of 50 is 0.02) and the mean local grade (0..1)
+DEFAULT_GATE_MARGINS = {"answered_right": 0.02, "answered_wrong": 0.02, "offtopic_answered": 0.02, "handoff_recall": 0.02,
+                        "mean_grade": 0.05}
+
+
+def _gate_margins(value: str) -> dict[str, float]:
+    """SUPPORTBOT_GATE_MARGINS: JSON {"answered_right": 0.02, ...}; figures not named keep their default."""
+    data = json.loads(value)
+    if not isinstance(data, dict) or set(data) - set(DEFAULT_GATE_MARGINS):
+        raise ValueError(f"must be a JSON object with some of {', '.join(DEFAULT_GATE_MARGINS)}")
+    if not all(isinstance(v, int | float) and 0 <= v <= 1 for v in data.values()):
+        raise ValueError("each margin must be a number from 0 to 1")
+    return {**DEFAULT_GATE_MARGINS, **{k: float(v) for k, v in data.items()}}
 
 
 def _one_of(value: str, options: tuple[str, ...]) -> str:

@@ -215,3 +215,7 @@ class AuditLog:
                 .order_by(AuditEvent.id)  # type: ignore[arg-type]
             )
             return list(session.exec(query))
+
+
+# the operations tables (bot/ops_tables.py) on the same metadata, for create_all and the migrations
+from bot.ops_tables import EvalRun, RolloutState  # noqa: E402,F401
