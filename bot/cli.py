@@ -17,7 +17,7 @@ import click
 
 from bot.cli_common import friendly, load_settings
 from bot.cli_db import db
-from bot.cli_eval import gate_exit, gate_options
+from bot.cli_eval import gate_exit, gate_options, judge_results
 from bot.cli_reports import audit, usage
 from bot.cli_staff import staff
 from bot.settings import DEFAULT_TENANT, Settings
@@ -298,6 +298,7 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
     identity = _identity(tenant, user, groups)
     try:
         results = asyncio.run(run_cases(cases, lambda q: services.assistant.ask(q, identity=identity)))
+        judged = judge_results(services, tenant=tenant, results=results) if save or baseline else None
     finally:
         services.close()
     report = score(cases, results, thresholds=thresholds)
@@ -308,7 +309,7 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
         from bot.cli_eval import run_gate
 
         return run_gate(settings=services.settings, tenant=tenant, cases_file=cases_file, cases=cases, results=results,
-                        thresholds=thresholds, save=save, baseline=baseline, as_json=as_json)
+                        thresholds=thresholds, save=save, baseline=baseline, as_json=as_json, judged=judged)
 
     calibrated = None
     if calibrate:

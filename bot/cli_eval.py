@@ -62,6 +62,36 @@ def run_gate(*, settings: Settings, tenant: str, cases_file: Path, cases: Sequen
     return out
 
 
+def judge_results(services: Any, *, tenant: str, results: Sequence[AskResult]) -> list[dict[str, Any] | None] | None:
+    """The judge's grade of each answer (SUPPORTBOT_JUDGE_MODEL; None without a judge), redacted and
+    metered as bot/grading.py says; an answer the judge could not grade is marked `ungraded`."""
+    import asyncio
+
+    from bot.grading import Judge, judge_model
+
+    model = judge_model(services.settings)
+    if model is None:
+        return None
+    redactor = services.redactor
+    judge = Judge(model=model, budget=services.budget, settings=services.settings,
+                  redact=lambda text, name: redactor.redact_sync(text, tenant=name).redacted if redactor is not None else text)
+
+    async def grade_all() -> list[dict[str, Any] | None]:
+        out: list[dict[str, Any] | None] = []
+        for result in results:
+            if result.outcome.value != "answer":
+                out.append(None)
+                continue
+            grade = await judge.grade(tenant=tenant, question=result.question, answer=result.answer,
+                                      passages=result.details.get("passage_texts") or {}, cited=[c.source for c in result.citations])
+            out.append(grade.to_json())
+        return out
+
+    graded = asyncio.run(grade_all())
+    click.echo(f"judge {model.model}: {judge.graded} graded, ungraded {dict(judge.ungraded) or 0}", err=True)
+    return graded
+
+
 def _print_gate(result: Any) -> None:
     click.echo(f"release gate against {result.baseline!r}: {'passed' if result.passed else 'FAILED'}")
     for drop in result.drops:

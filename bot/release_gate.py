@@ -105,7 +105,13 @@ def figures(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "mean_grade": round(sum(graded) / len(graded), 4) if graded else None,
         "graded": len(graded),
         "judge_ungraded": sum(1 for r in rows if isinstance(r.get("judge"), dict) and r["judge"].get("ungraded")),
+        **{f"judge_{axis}": _mean([r["judge"][axis] for r in rows if isinstance(r.get("judge"), dict) and axis in r["judge"]])
+           for axis in ("faithfulness", "relevance", "tone")},
     }
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
 
 
 @dataclass(frozen=True, slots=True)

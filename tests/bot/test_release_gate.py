@@ -118,3 +118,30 @@ def test_a_lowered_threshold_fails_the_gate_against_the_tenants_own_run(tmp_path
 
     unknown = run(["eval", str(cases), "--tenant", "default", "--baseline", "nope"], data_dir=data_dir, SUPPORTBOT_TENANTS_FILE=str(own))
     assert unknown.returncode == 2 and "no stored run named 'nope' (stored: before, lowered)" in unknown.stderr
+
+
+@pytest.mark.skipif(not SUPPORTBOT.exists(), reason="supportbot console script not installed in this environment")
+async def test_eval_with_a_judge_stores_its_grades_and_counts_what_it_could_not_grade(
+        servers: tuple[object, object], tmp_path: Path) -> None:
+    import asyncio
+
+    _, openai = servers
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join(json.dumps(c) for c in (
+        {"question": "how do I reset my password?", "expect": "answer"},
+        {"question": "How can I turn on two-factor authentication?", "expect": "answer"},
+        {"question": "I want to talk to a real person", "expect": "handoff", "reason": "customer_request"},
+    )) + "\n")
+    openai.replies = ['{"faithfulness": 4, "relevance": 5, "tone": 5, "reason": "steps from the article"}', "no idea, sorry"]  # type: ignore[attr-defined]
+    sent = len(openai.requests)  # type: ignore[attr-defined]
+    environ = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SUPPORTBOT_DATA_DIR": str(tmp_path / "data"),
+               **database_env(tmp_path / "data"), "OPENAI_BASE_URL": openai.url + "/v1", "OPENAI_API_KEY": "sk-test",  # type: ignore[attr-defined]
+               "SUPPORTBOT_JUDGE_MODEL": "judge-mini"}
+    process = await asyncio.create_subprocess_exec(str(SUPPORTBOT), "eval", str(cases), "--tenant", "default", "--save", "judged", "--json",
+                                                   env=environ, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), 300)
+    assert process.returncode == 0, err.decode()
+    figures_ = json.loads(out)["figures"]
+    assert figures_["judge_faithfulness"] == 4.0 and figures_["judge_ungraded"] == 1 and figures_["graded"] == 2
+    assert "1 graded, ungraded {'garbage': 1}" in err.decode()
+    assert len(openai.requests) - sent == 2  # type: ignore[attr-defined]  # one call per answer, none for the handoff
