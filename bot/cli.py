@@ -19,6 +19,7 @@ from bot.cli_common import friendly, load_settings
 from bot.cli_db import db
 from bot.cli_eval import gate_exit, gate_options, judge_results
 from bot.cli_reports import audit, usage
+from bot.cli_rollout import rollout
 from bot.cli_staff import staff
 from bot.settings import DEFAULT_TENANT, Settings
 
@@ -56,6 +57,7 @@ main.add_command(usage)
 main.add_command(audit)
 main.add_command(staff)
 main.add_command(db)
+main.add_command(rollout)
 
 
 @main.command()

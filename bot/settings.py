@@ -405,6 +405,12 @@ class Settings:
     gate_margins: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_GATE_MARGINS))
     judge_model: str | None = None
     judge_tier: str = "remote"  # whose client the judge goes through: local (Ollama) or remote (OpenAI-compatible)
+    # rollout (bot/rollout.py): step a tenant back to shadow when, over the window, this share of answers
+    # is marked not helpful or this share of messages ends in an error (from `rollback_min_answers` on)
+    rollback_window_seconds: float = 3600.0
+    rollback_min_answers: int = 20
+    rollback_not_helpful: float = 0.3
+    rollback_error_rate: float = 0.1
 
     def tenant(self, name: str) -> TenantConfig:
         try:
@@ -472,6 +478,10 @@ class Settings:
             token_ttl_hours=env.number("SUPPORTBOT_TOKEN_TTL_HOURS", DEFAULT_TOKEN_TTL_HOURS),
             gate_margins=env.typed("SUPPORTBOT_GATE_MARGINS", _gate_margins) or dict(DEFAULT_GATE_MARGINS),
             judge_model=get("SUPPORTBOT_JUDGE_MODEL"),
+            rollback_window_seconds=env.number("SUPPORTBOT_ROLLBACK_WINDOW_SECONDS", 3600.0),
+            rollback_min_answers=env.whole("SUPPORTBOT_ROLLBACK_MIN_ANSWERS", 20),
+            rollback_not_helpful=env.number("SUPPORTBOT_ROLLBACK_NOT_HELPFUL", 0.3),
+            rollback_error_rate=env.number("SUPPORTBOT_ROLLBACK_ERROR_RATE", 0.1),
             judge_tier=env.typed("SUPPORTBOT_JUDGE_TIER", lambda v: _one_of(v.lower(), ("local", "remote"))) or "remote",
             old_secret_keys=tuple(k.strip() for k in (get("SUPPORTBOT_OLD_SECRET_KEYS") or "").split(",") if k.strip()),
         )
