@@ -88,7 +88,8 @@ class ConversationService(ConversationRecords):
         self.pushed: Callable[[str, str], bool] = lambda channel, tenant: False
         # each tenant's rollout stage, read from the database every half second at most (bot/rollout.py)
         self.rollout = RolloutBook(engine=services.engine, settings=services.settings)
-        self._rollback = RollbackWatch(engine=services.engine, book=self.rollout, settings=services.settings)
+        self._rollback = RollbackWatch(engine=services.engine, book=self.rollout, settings=services.settings,
+                                       every=services.settings.rollback_check_seconds)
         # told when a tenant was stepped back to shadow (the composition root tells staff)
         self.on_step_back: Callable[[str, str], Awaitable[None]] | None = None
 

@@ -411,6 +411,7 @@ class Settings:
     rollback_min_answers: int = 20
     rollback_not_helpful: float = 0.3
     rollback_error_rate: float = 0.1
+    rollback_check_seconds: float = 10.0  # how often one process checks a tenant (after its messages)
 
     def tenant(self, name: str) -> TenantConfig:
         try:
@@ -482,6 +483,7 @@ class Settings:
             rollback_min_answers=env.whole("SUPPORTBOT_ROLLBACK_MIN_ANSWERS", 20),
             rollback_not_helpful=env.number("SUPPORTBOT_ROLLBACK_NOT_HELPFUL", 0.3),
             rollback_error_rate=env.number("SUPPORTBOT_ROLLBACK_ERROR_RATE", 0.1),
+            rollback_check_seconds=env.number("SUPPORTBOT_ROLLBACK_CHECK_SECONDS", 10.0, zero=True),
             judge_tier=env.typed("SUPPORTBOT_JUDGE_TIER", lambda v: _one_of(v.lower(), ("local", "remote"))) or "remote",
             old_secret_keys=tuple(k.strip() for k in (get("SUPPORTBOT_OLD_SECRET_KEYS") or "").split(",") if k.strip()),
         )
