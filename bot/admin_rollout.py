@@ -32,7 +32,7 @@ def register_rollout_admin(app: web.Application, *, book: RolloutBook, tenants: 
     def state() -> list[dict[str, Any]]:
         out = []
         for tenant in tenants:
-            policy = book.current(tenant)
+            policy = book.current(tenant, fresh=True)  # what the database says now, not this process's cache
             out.append({"tenant": tenant, "stage": policy.stage.value, "percent": policy.percent, "beta": list(policy.beta),
                         "changes": book.changes(tenant=tenant, limit=5)})
         return out

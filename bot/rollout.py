@@ -47,11 +47,11 @@ class RolloutBook:
         rollout = self._settings.tenant(tenant).rollout
         return RolloutPolicy(stage=Stage(rollout.stage), percent=rollout.percent, beta=tuple(rollout.beta_groups))
 
-    def current(self, tenant: str) -> RolloutPolicy:
-        """Synchronous (a database read at most every `ttl` seconds per tenant)."""
+    def current(self, tenant: str, *, fresh: bool = False) -> RolloutPolicy:
+        """Synchronous (a database read at most every `ttl` seconds per tenant; `fresh`: now)."""
         now = self._clock()
         cached = self._cache.get(tenant)
-        if cached is not None and now - cached[0] < self._ttl:
+        if cached is not None and now - cached[0] < self._ttl and not fresh:
             return cached[1]
         with Session(self._engine) as session:
             row = session.get(RolloutState, tenant)
