@@ -105,8 +105,8 @@ class Rollout:
 
     off: people answer everything; shadow: the bot drafts for staff, customers get people; beta: the
     bot answers identities in `beta_groups`; percent: it answers `percent` of conversations; on: all.
-    Validated at start; only `on` is acted on yet (a later issue brings the other stages), and
-    `serve` says so at start for a tenant that sets another stage.
+    The stage a tenant starts with: `supportbot rollout` and /admin/rollout change it at run time
+    (stored in the database, which then wins; bot/rollout.py, policies/rollout.py).
     """
 
     stage: str = "on"  # one of ROLLOUT_STAGES
