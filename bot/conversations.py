@@ -92,6 +92,8 @@ class ConversationService(ConversationRecords):
                                        every=services.settings.rollback_check_seconds)
         # told when a tenant was stepped back to shadow (the composition root tells staff)
         self.on_step_back: Callable[[str, str], Awaitable[None]] | None = None
+        # grades a sample of answers in the background (bot/online_grading.py), set by the composition root
+        self.grader: Any = None
 
     # conversations -------------------------------------------------------------------------
     @property
@@ -324,6 +326,8 @@ class ConversationService(ConversationRecords):
         if self._on_result is not None:  # counted once the turn's reply is stored, as it was answered
             self._on_result(result, conversation.channel)
         await self._deliver(conversation_id, reply)
+        if self.grader is not None:  # schedules, never waits
+            self.grader.after_reply(result, reply=reply, conversation_id=conversation_id, tenant=conversation.tenant, user=conversation.user)
         if self.handoff is not None and result.handoff_reason is not None:
             try:
                 await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"), draft=draft)

@@ -41,3 +41,22 @@ class RolloutState(SQLModel, table=True):
     changed_by: str = ""
     reason: str = ""
     updated_at: datetime = Field(default_factory=_now)
+
+
+class AnswerGrade(SQLModel, table=True):
+    """A live answer graded in the background (a sample of them), with the customer's own signals
+    as they come: helpful or not, and whether the next message was handed to a person."""
+
+    __tablename__ = "answer_grade"
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(index=True, unique=True)  # the bot's reply
+    conversation_id: str = Field(index=True)
+    tenant: str = Field(index=True)
+    score: float  # the local grade (policies/grading.py), 0..1
+    support: float
+    relevance: float
+    citations_valid: bool
+    judge: str | None = None  # JSON of the judge's grade, or {"ungraded": why}; None without a judge
+    helpful: bool | None = None
+    handoff_after: bool = False
+    created_at: datetime = Field(default_factory=_now, index=True)

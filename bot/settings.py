@@ -412,6 +412,7 @@ class Settings:
     rollback_not_helpful: float = 0.3
     rollback_error_rate: float = 0.1
     rollback_check_seconds: float = 10.0  # how often one process checks a tenant (after its messages)
+    grade_sample: float = 0.1  # the share of live answers graded in the background (bot/online_grading.py)
 
     def tenant(self, name: str) -> TenantConfig:
         try:
@@ -483,6 +484,7 @@ class Settings:
             rollback_min_answers=env.whole("SUPPORTBOT_ROLLBACK_MIN_ANSWERS", 20),
             rollback_not_helpful=env.number("SUPPORTBOT_ROLLBACK_NOT_HELPFUL", 0.3),
             rollback_error_rate=env.number("SUPPORTBOT_ROLLBACK_ERROR_RATE", 0.1),
+            grade_sample=env.typed("SUPPORTBOT_GRADE_SAMPLE", _share) if env.get("SUPPORTBOT_GRADE_SAMPLE") is not None else 0.1,
             rollback_check_seconds=env.number("SUPPORTBOT_ROLLBACK_CHECK_SECONDS", 10.0, zero=True),
             judge_tier=env.typed("SUPPORTBOT_JUDGE_TIER", lambda v: _one_of(v.lower(), ("local", "remote"))) or "remote",
             old_secret_keys=tuple(k.strip() for k in (get("SUPPORTBOT_OLD_SECRET_KEYS") or "").split(",") if k.strip()),
@@ -495,6 +497,13 @@ class Settings:
 # of the cases (one case of 50 is 0.02) and the mean local grade (0..1)
 DEFAULT_GATE_MARGINS = {"answered_right": 0.02, "answered_wrong": 0.02, "offtopic_answered": 0.02, "handoff_recall": 0.02,
                         "mean_grade": 0.05}
+
+
+def _share(value: str) -> float:
+    share = float(value)
+    if not 0 <= share <= 1:
+        raise ValueError("must be a share from 0 to 1")
+    return share
 
 
 def _gate_margins(value: str) -> dict[str, float]:

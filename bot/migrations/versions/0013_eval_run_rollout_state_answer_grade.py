@@ -1,4 +1,4 @@
-"""eval_run (stored evaluation runs, the release gate) and rollout_state (run-time rollout stage)
+"""eval_run (stored evaluation runs, the release gate), rollout_state (run-time rollout stage), answer_grade (live answers graded)
 
 Revision ID: 0013
 Revises: 0012
@@ -49,9 +49,36 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('tenant')
     )
+    op.create_table('answer_grade',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=False),
+    sa.Column('conversation_id', sa.String(), nullable=False),
+    sa.Column('tenant', sa.String(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('support', sa.Float(), nullable=False),
+    sa.Column('relevance', sa.Float(), nullable=False),
+    sa.Column('citations_valid', sa.Boolean(), nullable=False),
+    sa.Column('judge', sa.String(), nullable=True),
+    sa.Column('helpful', sa.Boolean(), nullable=True),
+    sa.Column('handoff_after', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('answer_grade', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_answer_grade_conversation_id'), ['conversation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_answer_grade_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_answer_grade_message_id'), ['message_id'], unique=True)
+        batch_op.create_index(batch_op.f('ix_answer_grade_tenant'), ['tenant'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('answer_grade', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_answer_grade_tenant'))
+        batch_op.drop_index(batch_op.f('ix_answer_grade_message_id'))
+        batch_op.drop_index(batch_op.f('ix_answer_grade_created_at'))
+        batch_op.drop_index(batch_op.f('ix_answer_grade_conversation_id'))
+
+    op.drop_table('answer_grade')
     op.drop_table('rollout_state')
     with op.batch_alter_table('eval_run', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_eval_run_tenant'))
