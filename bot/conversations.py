@@ -272,6 +272,7 @@ class ConversationService(ConversationRecords):
                 return handled
         started = time.perf_counter()
         draft: str | None = None
+        drafted: AskResult | None = None
         try:
             # groups proven at the start (signed claims) and those the tenants file gives the place it is in
             # (never anything the messages say)
@@ -303,6 +304,7 @@ class ConversationService(ConversationRecords):
                     chosen_source=chosen,
                 )
                 if route is Route.SHADOW:
+                    drafted = result  # graded as an answer would be (the draft is the bot's answer)
                     result, draft = shadowed(result, notice=notice)
         except Exception as exc:  # around the pipeline (its stages have their own boundary): e.g. a tenant no longer configured
             result = self._failed(inbound.text, exc, tenant=conversation.tenant, where="conversation", started=started)
@@ -327,7 +329,7 @@ class ConversationService(ConversationRecords):
             self._on_result(result, conversation.channel)
         await self._deliver(conversation_id, reply)
         if self.grader is not None:  # schedules, never waits
-            self.grader.after_reply(result, reply=reply, conversation_id=conversation_id, tenant=conversation.tenant, user=conversation.user)
+            self.grader.after_reply(drafted if draft is not None and drafted is not None else result, reply=reply, conversation_id=conversation_id, tenant=conversation.tenant, user=conversation.user)
         if self.handoff is not None and result.handoff_reason is not None:
             try:
                 await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"), draft=draft)

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from bot.admin import register_admin
 from bot.admin_rollout import register_rollout_admin
+from bot.admin_quality import register_quality_admin
 from bot.online_grading import online_grader
 from bot.rollout_notice import tell_staff_of_step_back
 from bot.api import ConversationApi, RateLimiter
@@ -234,6 +235,7 @@ def build_app(
     app.add_routes(build_console(settings, handoff=handoff).routes())
     register_rollout_admin(app, book=conversations.rollout, tenants=list(settings.tenants), token=settings.admin_token)
     conversations.grader = online_grader(services)
+    register_quality_admin(app, engine=services.engine, token=settings.admin_token)
     conversations.on_step_back = lambda tenant, reason: tell_staff_of_step_back(handoff, settings, tenant=tenant, reason=reason)
     app.cleanup_ctx.append(lifecycle)
     return app

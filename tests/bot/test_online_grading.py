@@ -24,7 +24,7 @@ async def client(servers: tuple[FakeOllama, FakeOpenAI], tmp_path_factory: pytes
     folder = tmp_path_factory.mktemp("graded")
     tenants = folder / "tenants.toml"
     tenants.write_text('[tenants.default.widget]\nkeys = ["demo"]\n')
-    settings = make_settings(folder / "data", SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_GRADE_SAMPLE="1",
+    settings = make_settings(folder / "data", SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_GRADE_SAMPLE="1", SUPPORTBOT_ADMIN_TOKEN="admin-secret",
                              OPENAI_BASE_URL=openai.url + "/v1", OPENAI_API_KEY="sk-test", SUPPORTBOT_JUDGE_MODEL="judge-mini")
     app = build_app(settings)
     async with TestClient(TestServer(app)) as client:
@@ -79,3 +79,15 @@ async def test_a_garbage_judge_leaves_the_grade_local_and_marks_it_ungraded(serv
     assert json.loads(latest.judge or "{}") == {"ungraded": "garbage"} and latest.score > 0
     summary = await asyncio.to_thread(grader.summary, tenant="default", since=latest.created_at.replace(year=2000))
     assert summary["graded"] == 2 and summary["mean_grade"] is not None
+
+
+async def test_the_quality_page_draws_the_grades_and_feedback_as_svg_charts(client: TestClient) -> None:
+    admin = {"Authorization": "Bearer admin-secret"}
+    assert (await client.get("/admin/quality")).status == 401
+    assert (await client.get("/admin/quality?days=0", headers=admin)).status == 400
+    figures = await (await client.get("/api/v1/admin/quality?days=7", headers=admin)).json()
+    assert len(figures["days"]) == 7 and figures["graded"][-1] == 2 and figures["not_helpful"][-1] == 1
+    assert 0 < figures["mean_grade"][-1] <= 1 and figures["handoff_reasons"] == {"customer_request": 1}
+    page = await (await client.get("/admin/quality?days=7", headers=admin)).text()
+    assert page.count("<svg") == 4 and "Handoffs by reason" in page and "customer_request" in page
+    assert 'aria-label="Customer feedback"' in page and "helpful" in page
