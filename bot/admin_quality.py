@@ -27,6 +27,12 @@ def _day(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)[:10]
 
 
+def _day_of(engine: Engine, column: Any) -> Any:
+    """The UTC day of a stored time: SQLite keeps times as ISO text in UTC, whose first ten characters
+    are the day (cheaper than its date(), which parses each row); PostgreSQL's date() of a timestamp."""
+    return func.substr(column, 1, 10) if engine.dialect.name == "sqlite" else func.date(column)
+
+
 def quality_figures(engine: Engine, *, days: int, tenant: str | None = None, now: datetime | None = None) -> dict[str, Any]:
     since = (now or datetime.now(UTC)) - timedelta(days=days)
     data = col(AuditEvent.data)
@@ -35,17 +41,19 @@ def quality_figures(engine: Engine, *, days: int, tenant: str | None = None, now
         return query.where(tenant_column == tenant) if tenant else query
 
     with Session(engine) as session:
-        outcome_day = func.date(AuditEvent.created_at)
-        outcomes = session.exec(scoped(
-            select(outcome_day, func.count(), func.sum(case((data.like('%"outcome": "answer"%'), 1), else_=0)))
-            .where(AuditEvent.kind == "outcome", col(AuditEvent.created_at) >= since), AuditEvent.tenant)
+        # one pass over the audit trail for both kinds (on the (kind, created_at) index)
+        outcome_day = _day_of(engine, AuditEvent.created_at)
+        is_outcome, is_feedback = AuditEvent.kind == "outcome", AuditEvent.kind == "feedback"
+        counted = session.exec(scoped(
+            select(outcome_day, func.sum(case((is_outcome, 1), else_=0)),
+                   func.sum(case((is_outcome & data.like('%"outcome": "answer"%'), 1), else_=0)),
+                   func.sum(case((is_feedback & data.like('%"helpful": true%'), 1), else_=0)),
+                   func.sum(case((is_feedback & data.like('%"helpful": false%'), 1), else_=0)))
+            .where(col(AuditEvent.kind).in_(["outcome", "feedback"]), col(AuditEvent.created_at) >= since), AuditEvent.tenant)
             .group_by(outcome_day)).all()
-        feedback = session.exec(scoped(
-            select(outcome_day, func.sum(case((data.like('%"helpful": true%'), 1), else_=0)),
-                   func.sum(case((data.like('%"helpful": false%'), 1), else_=0)))
-            .where(AuditEvent.kind == "feedback", col(AuditEvent.created_at) >= since), AuditEvent.tenant)
-            .group_by(outcome_day)).all()
-        grade_day = func.date(AnswerGrade.created_at)
+        outcomes = [(d, n, a) for d, n, a, _, _ in counted]
+        feedback = [(d, h, u) for d, _, _, h, u in counted]
+        grade_day = _day_of(engine, AnswerGrade.created_at)
         grades = session.exec(scoped(
             select(grade_day, func.count(), func.avg(AnswerGrade.score), func.avg(AnswerGrade.relevance))
             .where(col(AnswerGrade.created_at) >= since), AnswerGrade.tenant).group_by(grade_day)).all()
