@@ -62,7 +62,7 @@ def settings(servers: tuple[FakeOllama, FakeOpenAI], tmp_path_factory: pytest.Te
 
 @pytest.fixture(scope="module")
 def judge(settings: Settings) -> Iterator[tuple[Judge, BudgetBook]]:
-    engine = open_database(settings.database_url)
+    engine = open_database(settings.database_url, upgrade=True)
     redactor = SpacyRedactor(model=settings.spacy_model)
     redactor.warm_up()
     budget = BudgetBook(engine=engine, settings=settings)

@@ -66,7 +66,7 @@ def test_a_worse_run_fails_on_the_figures_that_dropped_and_names_the_changed_cas
 
 
 def test_runs_are_stored_per_tenant_and_a_name_is_never_overwritten(tmp_path: Path) -> None:
-    engine = open_database(database_url(tmp_path / "db.sqlite"))
+    engine = open_database(database_url(tmp_path / "db.sqlite"), upgrade=True)
     try:
         store = RunStore(engine)
         rows = case_rows(CASE_LIST[:1], [_answer("reset password", "a.md")])
