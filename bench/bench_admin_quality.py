@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
-from bot.admin_quality import quality_figures, render_quality  # noqa: E402
-from bot.database import open_database  # noqa: E402
-from bot.ops_tables import AnswerGrade  # noqa: E402
-from bot.storage import AuditEvent, Handoff  # noqa: E402
+from bot.admin_quality import quality_figures, render_quality
+from bot.database import open_database
+from bot.ops_tables import AnswerGrade
+from bot.storage import AuditEvent, Handoff
 
 REASONS = ("no_answer", "customer_request", "low_confidence", "policy", "error")
 

@@ -30,8 +30,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_answers import SEED, split_of  # noqa: E402
-from bench.datasets import clinc_out_of_scope, sample_cases, shared_data_missing, write_covid_kb  # noqa: E402
+from bench.bench_answers import SEED, split_of
+from bench.datasets import (
+    clinc_out_of_scope,
+    sample_cases,
+    shared_data_missing,
+    write_covid_kb,
+)
 
 ANSWER_ALL = "[thresholds]\nmin_dense = 0.0\nmin_confidence = 0.0\nmin_choice_confidence = 1.0\n"
 TENANTS = "".join(f"[tenants.{t}]\n" + ANSWER_ALL.replace("[thresholds]", f"[tenants.{t}.thresholds]") for t in ("default", "covid"))

@@ -89,20 +89,21 @@ async def main_async(rounds: int) -> int:
                     "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
             for name in ("limit_" + k for k in ("CONVERSATIONS_PER_ADDRESS", "MESSAGES_PER_ADDRESS", "ANONYMOUS_MESSAGES")):
                 base[f"SUPPORTBOT_{name.upper()}"] = "1000000"
-            subprocess.run([str(SUPPORTBOT), "db", "upgrade"], env={**base, "SUPPORTBOT_DATA_DIR": f"{scratch}/cli"}, check=True,
-                           capture_output=True)
+            await asyncio.to_thread(subprocess.run, [str(SUPPORTBOT), "db", "upgrade"], env={**base, "SUPPORTBOT_DATA_DIR": f"{scratch}/cli"},
+                                    check=True, capture_output=True)
             urls = []
             for n in range(2):
                 port = _free_port()
                 env = {**base, "SUPPORTBOT_DATA_DIR": f"{scratch}/p{n}", "SUPPORTBOT_PORT": str(port)}
-                processes.append(subprocess.Popen([str(SUPPORTBOT), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                processes.append(await asyncio.create_subprocess_exec(str(SUPPORTBOT), "serve", env=env, stdout=asyncio.subprocess.DEVNULL,
+                                                                      stderr=asyncio.subprocess.DEVNULL))
                 urls.append(f"http://127.0.0.1:{port}")
             for url in urls:
                 await _wait_ready(url, time.monotonic() + 240)
             cli_env = {**base, "SUPPORTBOT_DATA_DIR": f"{scratch}/cli"}
             worst = 0.0
             for r in range(rounds):
-                subprocess.run([str(SUPPORTBOT), "rollout", "default", "on"], env=cli_env, check=True, capture_output=True)
+                await asyncio.to_thread(subprocess.run, [str(SUPPORTBOT), "rollout", "default", "on"], env=cli_env, check=True, capture_output=True)
                 await asyncio.sleep(1.5)  # past every process's cache
                 since: list[float] = []
                 tasks = [asyncio.create_task(_first_policy(url, since)) for url in urls]
@@ -124,8 +125,8 @@ async def main_async(rounds: int) -> int:
             process.terminate()
         for process in processes:
             try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
+                await asyncio.wait_for(process.wait(), 30)
+            except TimeoutError:
                 process.kill()
         _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     return 0

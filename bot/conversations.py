@@ -343,7 +343,7 @@ class ConversationService(ConversationRecords):
         async def check() -> None:
             try:
                 reason = await asyncio.to_thread(self._rollback.check, tenant)
-            except Exception as exc:  # a check that fails must not take a conversation down
+            except Exception as exc:  # noqa: BLE001 - a check that fails must not take a conversation down
                 logger.error("the rollback check of a tenant failed: %s", error_kind(exc))
                 return
             if reason is not None and self.on_step_back is not None:

@@ -27,7 +27,7 @@ from policies.routing import policy_for
 logger = logging.getLogger(__name__)
 
 AXES = ("faithfulness", "relevance", "tone")
-_OBJECT = re.compile(r"\{.*?\}", re.S)
+_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
 SYSTEM = (
     "You grade one answer of a customer-support bot. Faithfulness: is every claim of the answer stated in the passages? "
     "Relevance: does it answer the question asked? Tone: is it polite, clear and fit for a customer? "

@@ -72,7 +72,7 @@ class OnlineGrader:
             row = AnswerGrade(message_id=message_id, conversation_id=conversation_id, tenant=tenant, score=grade.score, support=grade.support,
                               relevance=grade.relevance, citations_valid=grade.citations_valid, judge=judged)
             await asyncio.to_thread(self._add, row)
-        except Exception as exc:  # grading is a by-product: it never takes a conversation down
+        except Exception as exc:  # noqa: BLE001 - grading is a by-product: it never takes a conversation down
             self.failures += 1
             logger.error("grading an answer failed: %s", type(exc).__name__)
 

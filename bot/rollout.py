@@ -30,7 +30,7 @@ from bot.ops_tables import RolloutState
 from bot.pipeline import HandoffReason, Outcome
 from bot.settings import Settings
 from bot.storage import AuditEvent, write_events
-from policies.rollout import Route, RolloutPolicy, Stage, checked, route_for
+from policies.rollout import RolloutPolicy, Route, Stage, checked, route_for
 
 logger = logging.getLogger(__name__)
 

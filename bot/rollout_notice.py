@@ -23,5 +23,5 @@ async def tell_staff_of_step_back(handoff: Any, settings: Settings, *, tenant: s
         return
     try:
         await tell(settings.handoff_channel, text)
-    except Exception as exc:  # the step back holds either way; the notice is best effort
+    except Exception as exc:  # noqa: BLE001 - the step back holds either way; the notice is best effort
         logger.error("could not tell the handoff channel of the step back: %s", type(exc).__name__)

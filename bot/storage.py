@@ -218,4 +218,4 @@ class AuditLog:
 
 
 # the operations tables (bot/ops_tables.py) on the same metadata, for create_all and the migrations
-from bot.ops_tables import AnswerGrade, EvalRun, RolloutState  # noqa: E402,F401
+from bot.ops_tables import AnswerGrade, EvalRun, RolloutState  # noqa: F401

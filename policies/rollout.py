@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -56,7 +57,7 @@ def checked(*, tenant: str, stage: str, percent: float | None = None, beta: Iter
     if given == Stage.PERCENT:
         if percent is None:
             raise InputError(f"tenant {tenant!r}: stage 'percent' needs a percentage (0-100)")
-        if not 0 <= percent <= 100 or percent != percent:
+        if math.isnan(percent) or not 0 <= percent <= 100:
             raise InputError(f"tenant {tenant!r}: a rollout percentage must be from 0 to 100, not {percent:g}")
     if given == Stage.BETA and not members:
         raise InputError(f"tenant {tenant!r}: stage 'beta' needs the identities or access groups that get the bot")

@@ -85,7 +85,7 @@ def test_runs_are_stored_per_tenant_and_a_name_is_never_overwritten(tmp_path: Pa
 def run(args: list[str], *, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SUPPORTBOT_DATA_DIR": str(data_dir),
                **database_env(data_dir), **env}
-    return subprocess.run([str(SUPPORTBOT), *args], capture_output=True, text=True, timeout=600, env=environ)
+    return subprocess.run([str(SUPPORTBOT), *args], capture_output=True, text=True, timeout=600, env=environ, check=False)
 
 
 @pytest.mark.skipif(not SUPPORTBOT.exists(), reason="supportbot console script not installed in this environment")

@@ -18,7 +18,7 @@ from bot.cli import main
 from bot.errors import InputError
 from bot.web import CONVERSATIONS, HANDOFF, READY, build_app
 from handoff.desk import StaffAction, StaffMember
-from policies.rollout import Route, RolloutPolicy, Stage, bucket, checked, route_for
+from policies.rollout import RolloutPolicy, Route, Stage, bucket, checked, route_for
 from tests.conftest import make_settings
 
 TOKEN = "admin-secret"
