@@ -34,7 +34,7 @@ from bot.rollout import RollbackWatch, RolloutBook, shadowed, staff_only
 from bot.services import Services
 from bot.streaming import CustomerStream
 from policies.pii_patterns import Entity
-from policies.rollout import Route
+from policies.rollout import Route, route_for
 
 logger = logging.getLogger(__name__)
 
@@ -290,11 +290,12 @@ class ConversationService(ConversationRecords):
             choice = await asyncio.to_thread(self._messages.choice, conversation_id, inbound_id=int(inbound.id), text=inbound.text)
             question, chosen = choice if choice is not None else (inbound.text, None)
             typed = self._originals.pop(inbound_id, None)
-            route = await asyncio.to_thread(self.rollout.route, tenant=conversation.tenant, customer=conversation.user or conversation_id,
-                                            user=conversation.user, groups=groups)
+            stage = await asyncio.to_thread(self.rollout.current, conversation.tenant)
+            route = route_for(stage, tenant=conversation.tenant, customer=conversation.user or conversation_id, user=conversation.user,
+                              groups=groups)
             notice = handoff_notice(HandoffReason.POLICY, question=inbound.text, default=self.tenant_language(conversation.tenant))
             if route is Route.STAFF:  # rollout off (the kill switch), or a customer not among beta or percent
-                result = staff_only(inbound.text, notice=notice, stage=self.rollout.current(conversation.tenant).stage.value)
+                result = staff_only(inbound.text, notice=notice, stage=stage.stage.value)
             else:
                 result = await self._services.assistant.ask(
                     question, identity=identity, conversation_id=conversation_id, redacted=counts, history=history,
