@@ -139,6 +139,10 @@ class SlackStaffDesk:
         with _slack_answers():
             await self._client.chat_postMessage(channel=handoff.staff_channel or "", thread_ts=handoff.thread_ts, text=_escape(text))
 
+    async def tell_channel(self, channel: str, text: str) -> None:
+        """A notice for the whole staff channel, outside any handoff (a rollout step back)."""
+        await self._client.chat_postMessage(channel=channel, text=_escape(text), unfurl_links=False)
+
     async def share_files(self, handoff: Handoff, files: list[dict[str, Any]]) -> None:
         """Each file fetched from the customer's channel and uploaded into the thread (files.getUploadURLExternal,
         the upload, files.completeUploadExternal). One that can't be (too large, a channel that can't

@@ -107,8 +107,9 @@ class HandoffService:
         return self._locks.setdefault(conversation_id, asyncio.Lock())
 
     # escalation --------------------------------------------------------------------------------
-    async def escalate(self, conversation_id: str, *, reason: str, topic: str | None = None) -> Handoff | None:
-        """Hand the conversation to people (once: a conversation already with people stays as it is)."""
+    async def escalate(self, conversation_id: str, *, reason: str, topic: str | None = None, draft: str | None = None) -> Handoff | None:
+        """Hand the conversation to people (once: a conversation already with people stays as it is).
+        `draft`: the bot's own answer, shown to staff as the card's draft (rollout stage shadow)."""
         async with self._lock(conversation_id):
             conversation = await asyncio.to_thread(self._conversations.get, conversation_id)
             if conversation is None or State(conversation.state) in HUMAN_OWNED:
@@ -127,7 +128,7 @@ class HandoffService:
             files = [f for e in events if e.kind == "attachment" for f in json.loads(e.data).get("files", [])]
             packet = build_packet(
                 messages=messages, reason=reason, topic=topic, customer=customer, mention=topic_conf.mention if topic_conf else None,
-                attachments=[{**f, "channel": conversation.channel} for f in files],
+                attachments=[{**f, "channel": conversation.channel} for f in files], draft_hint=draft,
             )
             if self._summarizer is not None:
                 summary = await self._summarizer.summarize(

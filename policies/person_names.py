@@ -9,9 +9,10 @@ words.
 from __future__ import annotations
 
 import re
-import threading
 
 from policies.name_words import (
+    NOT_NAMES,
+    Names,
     lexicon_spans,
     listed_names,
     titled_lowercase,
@@ -84,45 +85,6 @@ PERSON_VERB = re.compile(r" (?:had given|spent|lives|lived|shouted|is from|from 
 GREEK_WORD = re.compile(r"[Α-ΩΆ-Ώ][α-ωά-ώ]+")
 NAME_RUN = re.compile(rf"{NAME_WORD}(?:\s(?:[{UPPER}]\.?\s)?{NAME_WORD}){{0,3}}")
 SPEAKER = re.compile(r"^([^\W\d_][\w'’-]*):", re.M)
-# capitalised words that are first names in some country but ordinary words in a support chat
-NOT_NAMES = frozenset(
-    """i a an the my your our this that it we you he she they me us hi hello hey dear thanks thank please yes no ok okay i'd i'm i'll i've
-    will may june april august mark bill grace hope joy faith rose summer page chase chance sunny honey love
-    gold silver premium pro basic free freemium standard plus business team help support order account card
-    monday tuesday wednesday thursday friday saturday sunday january february march july september october november december
-    can could would should what when where why how who which if as at by for from in into of on or to with
-    mac macbook chrome safari edge firefox windows linux android iphone ipad pixel galaxy alexa siri opera""".split()
-)
-
-
-class Names:
-    """First names from many countries (gender-guesser's list, ~45k names), loaded once."""
-
-    _names: frozenset[str] | None = None
-    _lock = threading.Lock()
-
-    @classmethod
-    def first_names(cls) -> frozenset[str]:
-        if cls._names is None:
-            with cls._lock:
-                if cls._names is None:
-                    cls._names = frozenset(_load_first_names())
-        return cls._names
-
-
-def _load_first_names() -> set[str]:
-    try:
-        from gender_guesser.detector import Detector
-    except ImportError:
-        return set()
-    names = set()
-    for name in Detector(case_sensitive=False).names:
-        for part in name.replace("+", " ").replace("-", " ").split():
-            if len(part) > 2 and part.lower() not in NOT_NAMES:
-                names.add(part.lower())
-    return names
-
-
 def _is_cap(word: str) -> bool:
     return bool(word) and word[0].isupper()
 
@@ -223,7 +185,9 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     things = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in THING_LABELS]
     persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     nationalities = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("NORP", "LANGUAGE")]
-    spans = strong + [(s, e) for s, e in weak if not a_thing(text, s, e, things=things, persons=persons, nationalities=nationalities)]
+    spans = strong + [(s, e) for s, e in weak if not a_thing(
+        text, s, e, things=things, persons=persons, nationalities=nationalities, common=_common,
+        declared=declared_name(text, s) or bool(NAME_CUE_STRONG.search(text[max(0, s - 30) : s])))]
     spans = _with_titles(spans, text)
     spans += _same_names(spans, text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]

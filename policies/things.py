@@ -6,9 +6,9 @@ asks `a_thing` about each name that only the model or a name list vouches for.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from policies.name_words import name_word, surname, unknown_word
+from policies.name_words import Names, name_word, surname, unknown_word
 
 # what a product, a service or a place is called, rather than a person
 THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
@@ -40,19 +40,12 @@ SPOKEN_TO = re.compile(r"\b(?:said|says|shouted|told|asked|wrote|spoke|talked|gi
 
 def a_thing(
     text: str, start: int, end: int, *, things: list[tuple[int, int]], persons: list[tuple[int, int]],
-    nationalities: Sequence[tuple[int, int]] = (),
+    nationalities: Sequence[tuple[int, int]] = (), declared: bool = False, common: Callable[[str], bool] = lambda _: False,
 ) -> bool:
     """Whether a capitalised run found as a name is rather what a product, a service or a place is
     called: "sync with Google Drive", "YouTube Shorts", "Fedora 39", "Focus Mode", "deliver to Valencia".
     Never when the message says it is a name ("my name is", a title, a greeting, a signature)."""
-    from policies.person_names import (  # the name rules import this module
-        NAME_CUE_STRONG,
-        Names,
-        _common,
-        declared_name,
-    )
-
-    if declared_name(text, start) or NAME_CUE_STRONG.search(text[max(0, start - 30) : start]):
+    if declared:
         return False
     words = [w.strip(".,'’") for w in text[start:end].split()]
     words = [w for w in words if w]
@@ -83,6 +76,6 @@ def a_thing(
         # the model calls it an organisation, a product or a place, not a person; the small model often
         # says so of real names too, so a first name stands unless a place word comes before ("deliver to Valencia")
         return True
-    if len(words) > 1 and not known_first and _common(words[-1]):
+    if len(words) > 1 and not known_first and common(words[-1]):
         return True  # "Focus Mode", "Confluence Cloud", "Meta Ads Manager": a name and a common noun
     return False

@@ -256,6 +256,8 @@ class ConversationApi:
             services.audit.record, tenant=conversation.tenant, conversation_id=conversation.id, kind="feedback",
             message_id=message_id, helpful=helpful,
         )
+        if self._conversations.grader is not None:  # kept beside the answer's grade (bot/engine/online_grading.py)
+            await asyncio.to_thread(self._conversations.grader.signal_feedback, message_id=message_id, helpful=helpful)
         if self._conversations.handoff is not None:
             await self._conversations.handoff.feedback(conversation.id, helpful=helpful)
         return web.Response(status=204)

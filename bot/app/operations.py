@@ -62,11 +62,6 @@ def startup_warnings(settings: Settings) -> list[str]:
             f"{settings.data_dir / 'secret.key'}; on an ephemeral disk a restart invalidates every token and the vault. "
             "Set SUPPORTBOT_SECRET_KEY to keep them."
         )
-    for name, tenant in sorted(settings.tenants.items()):
-        if tenant.rollout.stage != "on":
-            warnings.append(
-                f"tenant {name!r}: rollout stage {tenant.rollout.stage!r} is checked but not acted on yet; the bot answers as with 'on'"
-            )
     return warnings
 
 

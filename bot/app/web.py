@@ -17,6 +17,10 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app.admin import register_admin
+from bot.app.admin_rollout import register_rollout_admin
+from bot.app.admin_quality import register_quality_admin
+from bot.engine.online_grading import online_grader
+from bot.app.rollout_notice import tell_staff_of_step_back
 from bot.app.api import ConversationApi, RateLimiter
 from bot.app.cors import cors_middleware
 from bot.app.limits import ClientLimiter, MemoryLimitStore
@@ -231,6 +235,10 @@ def build_app(
     app[DISPATCHER] = dispatcher
     app[CHANNELS] = setup_channels(app, settings=settings, dispatcher=dispatcher, handoff=handoff)
     app.add_routes(build_console(settings, handoff=handoff).routes())
+    register_rollout_admin(app, book=conversations.rollout, tenants=list(settings.tenants), token=settings.admin_token)
+    conversations.grader = online_grader(services)
+    register_quality_admin(app, engine=services.engine, token=settings.admin_token)
+    conversations.on_step_back = lambda tenant, reason: tell_staff_of_step_back(handoff, settings, tenant=tenant, reason=reason)
     app.cleanup_ctx.append(lifecycle)
     return app
 

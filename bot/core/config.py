@@ -106,8 +106,8 @@ class Rollout:
 
     off: people answer everything; shadow: the bot drafts for staff, customers get people; beta: the
     bot answers identities in `beta_groups`; percent: it answers `percent` of conversations; on: all.
-    Validated at start; only `on` is acted on yet (a later issue brings the other stages), and
-    `serve` says so at start for a tenant that sets another stage.
+    The stage a tenant starts with: `supportbot rollout` and /admin/rollout change it at run time
+    (stored in the database, which then wins; bot/engine/rollout.py, policies/rollout.py).
     """
 
     stage: str = "on"  # one of ROLLOUT_STAGES
@@ -402,6 +402,18 @@ class Settings:
     # may a start (serve, any command) upgrade the database schema? Default: yes on SQLite (one machine's
     # data dir, first run just works), no elsewhere (the operator runs `supportbot db upgrade`, the release step)
     database_upgrade: bool = True
+    # operations (issue #18): the release gate's margins (bot/engine/release_gate.py); the judge model
+    gate_margins: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_GATE_MARGINS))
+    judge_model: str | None = None
+    judge_tier: str = "remote"  # whose client the judge goes through: local (Ollama) or remote (OpenAI-compatible)
+    # rollout (bot/engine/rollout.py): step a tenant back to shadow when, over the window, this share of answers
+    # is marked not helpful or this share of messages ends in an error (from `rollback_min_answers` on)
+    rollback_window_seconds: float = 3600.0
+    rollback_min_answers: int = 20
+    rollback_not_helpful: float = 0.3
+    rollback_error_rate: float = 0.1
+    rollback_check_seconds: float = 10.0  # how often one process checks a tenant (after its messages)
+    grade_sample: float = 0.1  # the share of live answers graded in the background (bot/engine/online_grading.py)
 
     def tenant(self, name: str) -> TenantConfig:
         try:
@@ -467,10 +479,42 @@ class Settings:
             limits=_client_limits(get),
             trust_forwarded_for=env.flag("SUPPORTBOT_TRUST_FORWARDED_FOR", False),
             token_ttl_hours=env.number("SUPPORTBOT_TOKEN_TTL_HOURS", DEFAULT_TOKEN_TTL_HOURS),
+            gate_margins=env.typed("SUPPORTBOT_GATE_MARGINS", _gate_margins) or dict(DEFAULT_GATE_MARGINS),
+            judge_model=get("SUPPORTBOT_JUDGE_MODEL"),
+            rollback_window_seconds=env.number("SUPPORTBOT_ROLLBACK_WINDOW_SECONDS", 3600.0),
+            rollback_min_answers=env.whole("SUPPORTBOT_ROLLBACK_MIN_ANSWERS", 20),
+            rollback_not_helpful=env.number("SUPPORTBOT_ROLLBACK_NOT_HELPFUL", 0.3),
+            rollback_error_rate=env.number("SUPPORTBOT_ROLLBACK_ERROR_RATE", 0.1),
+            grade_sample=env.typed("SUPPORTBOT_GRADE_SAMPLE", _share) if env.get("SUPPORTBOT_GRADE_SAMPLE") is not None else 0.1,
+            rollback_check_seconds=env.number("SUPPORTBOT_ROLLBACK_CHECK_SECONDS", 10.0, zero=True),
+            judge_tier=env.typed("SUPPORTBOT_JUDGE_TIER", lambda v: _one_of(v.lower(), ("local", "remote"))) or "remote",
             old_secret_keys=tuple(k.strip() for k in (get("SUPPORTBOT_OLD_SECRET_KEYS") or "").split(",") if k.strip()),
         )
         env.refuse_unknown_file_keys()
         return settings
+
+
+# how much worse than the baseline run a figure may get before `supportbot eval --baseline` fails: shares
+# of the cases (one case of 50 is 0.02) and the mean local grade (0..1)
+DEFAULT_GATE_MARGINS = {"answered_right": 0.02, "answered_wrong": 0.02, "offtopic_answered": 0.02, "handoff_recall": 0.02,
+                        "mean_grade": 0.05}
+
+
+def _share(value: str) -> float:
+    share = float(value)
+    if not 0 <= share <= 1:
+        raise ValueError("must be a share from 0 to 1")
+    return share
+
+
+def _gate_margins(value: str) -> dict[str, float]:
+    """SUPPORTBOT_GATE_MARGINS: JSON {"answered_right": 0.02, ...}; figures not named keep their default."""
+    data = json.loads(value)
+    if not isinstance(data, dict) or set(data) - set(DEFAULT_GATE_MARGINS):
+        raise ValueError(f"must be a JSON object with some of {', '.join(DEFAULT_GATE_MARGINS)}")
+    if not all(isinstance(v, int | float) and 0 <= v <= 1 for v in data.values()):
+        raise ValueError("each margin must be a number from 0 to 1")
+    return {**DEFAULT_GATE_MARGINS, **{k: float(v) for k, v in data.items()}}
 
 
 def _one_of(value: str, options: tuple[str, ...]) -> str:

@@ -215,3 +215,7 @@ class AuditLog:
                 .order_by(AuditEvent.id)  # type: ignore[arg-type]
             )
             return list(session.exec(query))
+
+
+# the operations tables (bot/core/ops_tables.py) on the same metadata, for create_all and the migrations
+from bot.core.ops_tables import AnswerGrade, EvalRun, RolloutState  # noqa: F401

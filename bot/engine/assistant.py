@@ -129,6 +129,10 @@ class Assistant:
             text, citations = handoff_notice(reason, question=turn.text, default=default), ()
         details = {k: v for k, v in turn.notes.items() if k not in ("vault", "on_token", "history")}
         details["retrieved"] = [p.source for p in turn.passages]
+        # what grading reads (bot/engine/grading.py): the retrieved passages' text by source, never stored as such
+        details["passage_texts"] = {}
+        for p in turn.passages:
+            details["passage_texts"][p.source] = f"{details['passage_texts'].get(p.source, '')}\n{p.chunk.heading_text}\n{p.chunk.text}".strip()
         return AskResult(
             question=turn.text,
             outcome=turn.outcome or Outcome.HANDOFF,

@@ -30,10 +30,12 @@ from bot.engine.messages import Loaded, MessageStore, NewInbound, NewReply
 from bot.engine.personal_data import ConversationPrivacy
 from bot.core.errors import error_kind, safe_traceback
 from bot.engine.pipeline import HandoffReason, Identity, Outcome
+from bot.engine.rollout import RollbackWatch, RolloutBook, shadowed, staff_only
 from bot.engine.services import Services
 from bot.engine.streaming import CustomerStream
 from bot.core.events import Answered, Clarified, HandedOver, MessageStored, Rated
 from policies.pii_patterns import Entity
+from policies.rollout import Route, route_for
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +87,14 @@ class ConversationService(ConversationRecords):
         # (channel, tenant) -> whether a sender pushes its messages to a platform (set by bot.engine.dispatch):
         # those messages are stored `delivery="queued"` until the sender marks them sent
         self.pushed: Callable[[str, str], bool] = lambda channel, tenant: False
+        # each tenant's rollout stage, read from the database every half second at most (bot/engine/rollout.py)
+        self.rollout = RolloutBook(engine=services.engine, settings=services.settings)
+        self._rollback = RollbackWatch(engine=services.engine, book=self.rollout, settings=services.settings,
+                                       every=services.settings.rollback_check_seconds)
+        # told when a tenant was stepped back to shadow (the composition root tells staff)
+        self.on_step_back: Callable[[str, str], Awaitable[None]] | None = None
+        # grades a sample of answers in the background (bot/engine/online_grading.py), set by the composition root
+        self.grader: Any = None
 
     # conversations -------------------------------------------------------------------------
     @property
@@ -269,6 +279,8 @@ class ConversationService(ConversationRecords):
             if handled is not None:
                 return handled
         started = time.perf_counter()
+        draft: str | None = None
+        drafted: AskResult | None = None
         try:
             # groups proven at the start (signed claims) and those the tenants file gives the place it is in
             # (never anything the messages say)
@@ -286,12 +298,23 @@ class ConversationService(ConversationRecords):
             choice = await asyncio.to_thread(self._messages.choice, conversation_id, inbound_id=int(inbound.id), text=inbound.text)
             question, chosen = choice if choice is not None else (inbound.text, None)
             typed = self._originals.pop(inbound_id, None)
-            result = await self._services.assistant.ask(
-                question, identity=identity, conversation_id=conversation_id, redacted=counts, on_token=on_token, history=history,
-                original=typed if choice is None else None,  # a choice asks the offer's question again, not the button's text
-                record=False,  # its audit events go in with the reply, in one transaction
-                chosen_source=chosen,
-            )
+            stage = await asyncio.to_thread(self.rollout.current, conversation.tenant)
+            route = route_for(stage, tenant=conversation.tenant, customer=conversation.user or conversation_id, user=conversation.user,
+                              groups=groups)
+            notice = handoff_notice(HandoffReason.POLICY, question=inbound.text, default=self.tenant_language(conversation.tenant))
+            if route is Route.STAFF:  # rollout off (the kill switch), or a customer not among beta or percent
+                result = staff_only(inbound.text, notice=notice, stage=stage.stage.value)
+            else:
+                result = await self._services.assistant.ask(
+                    question, identity=identity, conversation_id=conversation_id, redacted=counts, history=history,
+                    on_token=on_token if route is Route.BOT else None,  # a shadow draft is for staff only
+                    original=typed if choice is None else None,  # a choice asks the offer's question again, not the button's text
+                    record=False,  # its audit events go in with the reply, in one transaction
+                    chosen_source=chosen,
+                )
+                if route is Route.SHADOW:
+                    drafted = result  # graded as an answer would be (the draft is the bot's answer)
+                    result, draft = shadowed(result, notice=notice)
         except Exception as exc:  # around the pipeline (its stages have their own boundary): e.g. a tenant no longer configured
             result = self._failed(inbound.text, exc, tenant=conversation.tenant, where="conversation", started=started)
         # the stored text is the redacted one: safe to log
@@ -315,11 +338,14 @@ class ConversationService(ConversationRecords):
             self._on_result(result, conversation.channel)
         await self._published(result, tenant=conversation.tenant, conversation_id=conversation_id, message_id=int(reply.get("id") or 0))
         await self._deliver(conversation_id, reply)
+        if self.grader is not None:  # schedules, never waits
+            self.grader.after_reply(drafted if draft is not None and drafted is not None else result, reply=reply, conversation_id=conversation_id, tenant=conversation.tenant, user=conversation.user)
         if self.handoff is not None and result.handoff_reason is not None:
             try:
-                await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"))
+                await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"), draft=draft)
             except Exception as exc:  # the reply is out and the message done: logged, not raised to the channel
                 logger.error("conversation %s could not be handed over: %s\n%s", conversation_id, error_kind(exc), safe_traceback(exc))
+        self._watch(conversation.tenant)
         return reply
 
     async def _published(self, result: AskResult, *, tenant: str, conversation_id: str, message_id: int) -> None:
@@ -332,6 +358,21 @@ class ConversationService(ConversationRecords):
         elif result.outcome is Outcome.HANDOFF:
             reason = result.handoff_reason.value if result.handoff_reason is not None else "unknown"
             await events.publish(HandedOver(tenant=tenant, conversation_id=conversation_id, reason=reason))
+
+    def _watch(self, tenant: str) -> None:
+        """In the background (never delaying the reply): step the tenant back to shadow if its rates say so."""
+        async def check() -> None:
+            try:
+                reason = await asyncio.to_thread(self._rollback.check, tenant)
+            except Exception as exc:  # noqa: BLE001 - a check that fails must not take a conversation down
+                logger.error("the rollback check of a tenant failed: %s", error_kind(exc))
+                return
+            if reason is not None and self.on_step_back is not None:
+                await self.on_step_back(tenant, reason)
+
+        task = asyncio.create_task(check())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _failed(self, question: str, exc: Exception, *, tenant: str, where: str, started: float) -> AskResult:
         """The error boundary outside the stages: an apology and a person, logged without the message, counted."""

@@ -32,9 +32,9 @@ def test_the_summary_names_tiers_and_desks_but_no_secret(tmp_path: Path) -> None
         assert secret not in line and secret not in str(fields)
 
 
-def test_start_warns_of_a_missing_secret_key_and_of_rollout_stages_not_acted_on(tmp_path: Path) -> None:
+def test_start_warns_of_a_missing_secret_key(tmp_path: Path) -> None:
+    # a rollout stage other than `on` is acted on now (bot/engine/rollout.py): no warning for it
     warnings = startup_warnings(settings(tmp_path, '[tenants.acme.rollout]\nstage = "shadow"\n[tenants.default]\n'))
-    assert len(warnings) == 2
+    assert len(warnings) == 1
     assert warnings[0].startswith("SUPPORTBOT_SECRET_KEY is not set")
-    assert "tenant 'acme': rollout stage 'shadow' is checked but not acted on yet" in warnings[1]
     assert startup_warnings(settings(tmp_path / "x", SUPPORTBOT_SECRET_KEY="k")) == []

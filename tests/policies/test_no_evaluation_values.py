@@ -12,7 +12,7 @@ import pytest
 
 from knowledge.vocabulary import common_words
 from policies import street_words
-from policies.person_names import Names
+from policies.name_words import Names
 
 PII_FILE = Path(__file__).resolve().parents[3] / "shared" / "data" / "pii" / "presidio_synth_dev.json"
 POLICIES = Path(__file__).resolve().parents[2] / "policies"

@@ -17,7 +17,9 @@ import click
 
 from bot.app.cli.common import friendly, load_settings
 from bot.app.cli.db import db
+from bot.app.cli.eval import gate_exit, gate_options, judge_results
 from bot.app.cli.reports import audit, usage
+from bot.app.cli.rollout import rollout
 from bot.app.cli.staff import staff
 from bot.core.config import DEFAULT_TENANT, Settings
 
@@ -55,6 +57,7 @@ main.add_command(usage)
 main.add_command(audit)
 main.add_command(staff)
 main.add_command(db)
+main.add_command(rollout)
 
 
 @main.command()
@@ -283,9 +286,10 @@ def _stdin_question(line: str, data: Any, identity: Any) -> tuple[str, Any]:
               help="--calibrate: the largest share of answerable questions answered with a clarifying question")
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="--calibrate: the thresholds file to write (default thresholds-TENANT.toml); include it from the tenants file")
+@gate_options
 @friendly
 def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, as_json: bool, calibrate: bool, max_wrong: float,
-          max_clarified: float, output: Path | None) -> None:
+          max_clarified: float, output: Path | None, save: str | None, baseline: str | None) -> None:
     """Score the pipeline on CASES.jsonl: retrieval hits, answer/handoff precision and recall, latency,
     and a risk-coverage table (right, wrong, clarified, handed over, off-topic answered per threshold)."""
     from bot.engine.evaluation import calibrate_thresholds, load_cases, run_cases, score, thresholds_toml
@@ -296,9 +300,19 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
     identity = _identity(tenant, user, groups)
     try:
         results = asyncio.run(run_cases(cases, lambda q: services.assistant.ask(q, identity=identity)))
+        judged = judge_results(services, tenant=tenant, results=results) if save or baseline else None
     finally:
         services.close()
     report = score(cases, results, thresholds=thresholds)
+
+    def gate() -> dict[str, Any]:  # the release gate (bot/app/cli/eval.py): store this run, compare with a stored one
+        if not (save or baseline):
+            return {}
+        from bot.app.cli.eval import run_gate
+
+        return run_gate(settings=services.settings, tenant=tenant, cases_file=cases_file, cases=cases, results=results,
+                        thresholds=thresholds, save=save, baseline=baseline, as_json=as_json, judged=judged)
+
     calibrated = None
     if calibrate:
         found = calibrate_thresholds(list(zip(cases, results, strict=True)), thresholds=thresholds, max_wrong=max_wrong,
@@ -315,7 +329,9 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
         if calibrated is not None:
             data["calibrated"] = {"file": str(output), "min_confidence": calibrated.min_confidence,
                                   "min_choice_confidence": calibrated.min_choice_confidence, "expected": shares}
+        data.update(gate())
         click.echo(json.dumps(data, default=str))
+        gate_exit(data)
         return
     click.echo(f"cases                {report.cases}")
     for name in ("hit_at_1", "hit_at_3", "answer_precision", "answer_recall", "handoff_precision", "handoff_recall", "reason_accuracy", "contains_rate"):
@@ -338,6 +354,7 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
         if shares.get("tolerated"):
             click.echo(f"note: {', '.join(shares['tolerated'])} above the bound by one case, tolerated on so few cases "
                        "(a bound is exact from 1/bound cases on); more cases give firmer thresholds")
+    gate_exit(gate())
 
 
 @main.group()

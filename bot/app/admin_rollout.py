@@ -1,0 +1,109 @@
+"""/admin/rollout: each tenant's rollout stage and its recent changes, changed without a restart.
+
+`GET /admin/rollout` is a page with one form per tenant; `POST /admin/rollout/{tenant}` (a form or
+JSON {"stage", "percent"?, "beta"?, "reason"?}) sets the stage through `RolloutBook.set` (validated,
+audited, seen by every process within a second). Bad input is a 400 naming the tenant; nothing changes.
+The admin token guards both (bot/app/admin.py: bearer token or the /admin session cookie).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+from typing import Any
+
+from aiohttp import web
+
+from bot.app.admin import _authorized
+from bot.core.errors import SupportbotError
+from bot.engine.rollout import RolloutBook
+from policies.rollout import Stage
+
+
+def register_rollout_admin(app: web.Application, *, book: RolloutBook, tenants: list[str], token: str | None) -> None:
+    if not token:
+        return
+
+    def guard(request: web.Request) -> None:
+        if not _authorized(request, token):
+            raise web.HTTPUnauthorized(text=json.dumps({"error": "admin token required"}), content_type="application/json")
+
+    def state() -> list[dict[str, Any]]:
+        out = []
+        for tenant in tenants:
+            policy = book.current(tenant, fresh=True)  # what the database says now, not this process's cache
+            out.append({"tenant": tenant, "stage": policy.stage.value, "percent": policy.percent, "beta": list(policy.beta),
+                        "changes": book.changes(tenant=tenant, limit=5)})
+        return out
+
+    async def page(request: web.Request) -> web.Response:
+        guard(request)
+        rows = await asyncio.to_thread(state)
+        return web.Response(text=_render(rows, error=request.query.get("error")), content_type="text/html",
+                            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+    async def listing(request: web.Request) -> web.Response:
+        guard(request)
+        return web.json_response({"tenants": await asyncio.to_thread(state)})
+
+    async def change(request: web.Request) -> web.Response:
+        guard(request)
+        tenant = request.match_info["tenant"]
+        is_form = request.content_type != "application/json"
+        try:
+            data: Any = dict(await request.post()) if is_form else await request.json()
+        except json.JSONDecodeError:
+            raise web.HTTPBadRequest(text=json.dumps({"error": "the body is not JSON"}), content_type="application/json") from None
+        if not isinstance(data, dict):
+            raise web.HTTPBadRequest(text=json.dumps({"error": "send a JSON object"}), content_type="application/json")
+        try:
+            percent = None if data.get("percent") in (None, "") else float(data["percent"])
+        except (TypeError, ValueError):
+            percent = float("nan")  # refused below with the tenant named
+        beta = data.get("beta") or []
+        beta = beta.split(",") if isinstance(beta, str) else [str(b) for b in beta]
+        try:
+            policy = await asyncio.to_thread(book.set, tenant=tenant, stage=str(data.get("stage", "")), percent=percent, beta=beta,
+                                             by="admin", reason=str(data.get("reason", "")))
+        except SupportbotError as exc:
+            if is_form:
+                raise web.HTTPSeeOther(f"/admin/rollout?error={_quote(str(exc))}") from None
+            raise web.HTTPBadRequest(text=json.dumps({"error": str(exc)}), content_type="application/json") from None
+        if is_form:
+            raise web.HTTPSeeOther("/admin/rollout")
+        return web.json_response({"tenant": tenant, "stage": policy.stage.value, "percent": policy.percent, "beta": list(policy.beta)})
+
+    app.router.add_get("/admin/rollout", page)
+    app.router.add_get("/api/v1/admin/rollout", listing)
+    app.router.add_post("/admin/rollout/{tenant}", change)
+    app.router.add_post("/api/v1/admin/rollout/{tenant}", change)
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text[:300])
+
+
+def _render(rows: list[dict[str, Any]], *, error: str | None) -> str:
+    options = "".join(f"<option>{s.value}</option>" for s in Stage)
+    body = []
+    for row in rows:
+        t = html.escape(row["tenant"])
+        changes = "".join(f"<li>{html.escape(c['at'][:19])} {html.escape(c['from'])} → {html.escape(c['to'])} by {html.escape(str(c['by']))}"
+                          f"{': ' + html.escape(str(c['reason'])) if c.get('reason') else ''}</li>" for c in row["changes"])
+        shown = row["stage"] + (f" {row['percent']:g}%" if row["stage"] == "percent" else "")
+        body.append(
+            f'<section data-tenant="{t}"><h2>{t}: <span class="stage">{html.escape(shown)}</span></h2>'
+            f'<form method="post" action="/admin/rollout/{t}"><select name="stage">{options}</select> '
+            f'<input name="percent" placeholder="percent" size="6"> <input name="beta" placeholder="beta: ids or groups"> '
+            f'<input name="reason" placeholder="why"> <button>Change</button></form>'
+            f'<form method="post" action="/admin/rollout/{t}"><input type="hidden" name="stage" value="off">'
+            f'<input type="hidden" name="reason" value="kill switch"><button class="kill">Kill switch (off)</button></form>'
+            f"<ul>{changes}</ul></section>")
+    alert = f'<p role="alert" class="error">{html.escape(error)}</p>' if error else ""
+    return ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>supportbot rollout</title><style>'
+            "body{font:15px/1.5 system-ui,sans-serif;margin:24px;max-width:900px}.error{color:#b00020}.kill{background:#b00020;color:#fff}"
+            "section{border-bottom:1px solid #ddd;padding:8px 0}</style></head><body><h1>Rollout per tenant</h1>"
+            + alert + "".join(body) + "</body></html>")

@@ -1,0 +1,62 @@
+"""Tables of operations (issue #18): stored evaluation runs for the release gate, and each tenant's
+rollout stage as changed at run time (the tenants file's `rollout` is the stage until then).
+
+Kept apart from bot/core/tables.py (which imports this module, so one metadata holds every table).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class EvalRun(SQLModel, table=True):
+    """One `supportbot eval --save NAME` run: its figures and per-case outcomes and grades (JSON)."""
+
+    __tablename__ = "eval_run"
+    __table_args__ = (UniqueConstraint("tenant", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(index=True)
+    name: str
+    cases_file: str = ""
+    config: str = "{}"  # the thresholds the run used
+    figures: str = "{}"
+    cases: str = "[]"  # [{question, kind, outcome, verdict, sources, grade}]
+    created_at: datetime = Field(default_factory=_now)
+
+
+class RolloutState(SQLModel, table=True):
+    """A tenant's rollout stage set from the CLI or /admin; read by every process (a short cache)."""
+
+    __tablename__ = "rollout_state"
+    tenant: str = Field(primary_key=True)
+    stage: str
+    percent: float = 100.0
+    beta: str = "[]"  # JSON list of identities and access groups that get the bot in `beta`
+    changed_by: str = ""
+    reason: str = ""
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class AnswerGrade(SQLModel, table=True):
+    """A live answer graded in the background (a sample of them), with the customer's own signals
+    as they come: helpful or not, and whether the next message was handed to a person."""
+
+    __tablename__ = "answer_grade"
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(index=True, unique=True)  # the bot's reply
+    conversation_id: str = Field(index=True)
+    tenant: str = Field(index=True)
+    score: float  # the local grade (policies/grading.py), 0..1
+    support: float
+    relevance: float
+    citations_valid: bool
+    judge: str | None = None  # JSON of the judge's grade, or {"ungraded": why}; None without a judge
+    helpful: bool | None = None
+    handoff_after: bool = False
+    created_at: datetime = Field(default_factory=_now, index=True)

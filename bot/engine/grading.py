@@ -1,0 +1,131 @@
+"""The judge: a small model that grades an answer's faithfulness to its cited passages, its relevance
+to the question and its tone, each 1-5 with a one-line reason (`SUPPORTBOT_JUDGE_MODEL`).
+
+It goes through the same model clients as answers (bot/engine/models.py: retries, deadline, breaker), is
+metered and budgeted like any model call (policies/budget.py), respects the tenant's `never_remote`,
+and sees only redacted text: the question and the answer pass the redactor before the prompt is
+built. A judge that answers garbage, times out, fails or is over budget leaves the answer ungraded,
+with the reason counted (`Judge.ungraded`); it never raises to its caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.errors import ModelError
+from bot.engine.models import ChatModel, ModelReply, OllamaModel, OpenAIModel
+from bot.core.config import Settings
+from policies.routing import policy_for
+
+logger = logging.getLogger(__name__)
+
+AXES = ("faithfulness", "relevance", "tone")
+_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
+SYSTEM = (
+    "You grade one answer of a customer-support bot. Faithfulness: is every claim of the answer stated in the passages? "
+    "Relevance: does it answer the question asked? Tone: is it polite, clear and fit for a customer? "
+    'Reply with one JSON object only: {"faithfulness": 1-5, "relevance": 1-5, "tone": 1-5, "reason": "one short line"}.'
+)
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeGrade:
+    faithfulness: int | None = None
+    relevance: int | None = None
+    tone: int | None = None
+    reason: str = ""
+    ungraded: str | None = None  # why there is no grade: garbage | timeout | model_error | over_budget | never_remote
+
+    def to_json(self) -> dict[str, Any]:
+        if self.ungraded:
+            return {"ungraded": self.ungraded}
+        return {"faithfulness": self.faithfulness, "relevance": self.relevance, "tone": self.tone, "reason": self.reason}
+
+
+def parse_grade(text: str) -> JudgeGrade | None:
+    """The first JSON object of the reply with three whole grades 1-5 and a reason; None for anything else."""
+    for match in _OBJECT.finditer(text):
+        try:
+            data = json.loads(match.group(0))
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        grades = [data.get(axis) for axis in AXES]
+        if all(isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 5 for g in grades):
+            reason = str(data.get("reason") or "").strip().splitlines()
+            return JudgeGrade(*grades, reason=(reason[0] if reason else "")[:200])  # type: ignore[arg-type]
+    return None
+
+
+def judge_model(settings: Settings) -> ChatModel | None:
+    """The judge's client on the configured tier, or None when no judge is configured."""
+    if not settings.judge_model:
+        return None
+    if settings.judge_tier == "local":
+        return OllamaModel(host=settings.ollama_host, model=settings.judge_model, timeout=settings.model_timeout)
+    return OpenAIModel(base_url=settings.openai_base_url, api_key=settings.openai_api_key, model=settings.judge_model,
+                       timeout=settings.model_timeout)
+
+
+def _timed_out(exc: BaseException | None) -> bool:
+    """Whether a client's failure was its deadline (asyncio's, httpx's or openai's timeout)."""
+    import httpx
+    import openai
+
+    return isinstance(exc, TimeoutError | httpx.TimeoutException | openai.APITimeoutError)
+
+
+Redact = Callable[[str, str], str]  # (text, tenant) -> the text with personal data replaced by placeholders
+
+
+class Judge:
+    """`budget`: a `BudgetBook` (allows / record). `timeout`: seconds for one grade, on top of the client's own."""
+
+    def __init__(self, *, model: ChatModel, budget: Any, settings: Settings, redact: Redact, timeout: float = 20.0) -> None:
+        self._model = model
+        self._budget = budget
+        self._settings = settings
+        self._redact = redact
+        self._timeout = timeout
+        self.graded = 0
+        self.ungraded: Counter[str] = Counter()
+
+    def _skip(self, why: str) -> JudgeGrade:
+        self.ungraded[why] += 1
+        return JudgeGrade(ungraded=why)
+
+    async def grade(self, *, tenant: str, question: str, answer: str, passages: Mapping[str, str], cited: Sequence[str],
+                    user: str | None = None, conversation_id: str | None = None) -> JudgeGrade:
+        tier = self._model.tier
+        if tier == "remote" and policy_for(self._settings.tenant(tenant).raw).never_remote:
+            return self._skip("never_remote")
+        if not await asyncio.to_thread(self._budget.allows, tier, tenant=tenant, user=user):
+            return self._skip("over_budget")
+        asked, said = await asyncio.to_thread(lambda: (self._redact(question, tenant), self._redact(answer, tenant)))
+        shown = "\n\n".join(f"[{n}] {source}\n{passages[source]}" for n, source in enumerate(cited, 1) if source in passages)
+        messages = [{"role": "system", "content": SYSTEM},
+                    {"role": "user", "content": f"<question>\n{asked}\n</question>\n<answer>\n{said}\n</answer>\n"
+                                                f"<passages>\n{shown or '(none cited)'}\n</passages>"}]
+        try:
+            async with asyncio.timeout(self._timeout):
+                reply: ModelReply = await self._model.chat(messages)
+        except TimeoutError:
+            return self._skip("timeout")
+        except ModelError as exc:
+            # the client's own deadline shows as a ModelError caused by a TimeoutError
+            return self._skip("timeout" if _timed_out(exc.__cause__) else "model_error")
+        await asyncio.to_thread(self._budget.record, reply, tenant=tenant, user=user, conversation_id=conversation_id)
+        grade = parse_grade(reply.text)
+        if grade is None:
+            logger.info("the judge answered no grade (%d characters)", len(reply.text))
+            return self._skip("garbage")
+        self.graded += 1
+        return grade

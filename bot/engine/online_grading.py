@@ -1,0 +1,127 @@
+"""Online grading: a sample of live answers graded in the background, never delaying the customer.
+
+`OnlineGrader.after_reply` is called once the reply is stored and delivered; for a sampled answer
+(`SUPPORTBOT_GRADE_SAMPLE`, a share 0..1, chosen by a hash of the reply's id so every process makes
+the same choice) a task grades it locally (policies/grading.py) and with the judge when one is
+configured (bot/engine/grading.py: redacted, metered, budgeted; ungraded when it fails), and stores the
+grade (table `answer_grade`). The customer's own signals are added to the row as they come:
+`signal_feedback` (helpful / not helpful) and `after_reply` of the next message (handed to a person
+right after the answer). Failures are logged, never raised to the conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
+
+from bot.engine.assistant import AskResult
+from bot.core.ops_tables import AnswerGrade
+from bot.engine.release_gate import local_grade
+
+logger = logging.getLogger(__name__)
+HANDOFF_AFTER = timedelta(minutes=30)  # a handoff this soon after an answer counts against the answer
+
+
+def sampled(message_id: int, share: float) -> bool:
+    digest = hashlib.sha256(f"grade\x00{message_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < share
+
+
+class OnlineGrader:
+    def __init__(self, *, engine: Engine, share: float, judge: Any = None) -> None:
+        self._engine = engine
+        self._share = share
+        self._judge = judge
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.failures = 0
+
+    def after_reply(self, result: AskResult, *, reply: dict[str, Any], conversation_id: str, tenant: str, user: str | None) -> None:
+        """Non-blocking: schedules the work and returns."""
+        task = asyncio.create_task(self._after(result, reply=reply, conversation_id=conversation_id, tenant=tenant, user=user))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for the grading under way (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _after(self, result: AskResult, *, reply: dict[str, Any], conversation_id: str, tenant: str, user: str | None) -> None:
+        try:
+            if result.outcome.value == "handoff":
+                await asyncio.to_thread(self._mark_handoff_after, conversation_id)
+            message_id = reply.get("id")
+            if result.outcome.value != "answer" or not isinstance(message_id, int) or not sampled(message_id, self._share):
+                return
+            grade = await asyncio.to_thread(local_grade, result)
+            if grade is None:
+                return
+            judged = None
+            if self._judge is not None:
+                verdict = await self._judge.grade(tenant=tenant, question=result.question, answer=result.answer,
+                                                  passages=result.details.get("passage_texts") or {},
+                                                  cited=[c.source for c in result.citations], user=user, conversation_id=conversation_id)
+                judged = json.dumps(verdict.to_json())
+            row = AnswerGrade(message_id=message_id, conversation_id=conversation_id, tenant=tenant, score=grade.score, support=grade.support,
+                              relevance=grade.relevance, citations_valid=grade.citations_valid, judge=judged)
+            await asyncio.to_thread(self._add, row)
+        except Exception as exc:  # noqa: BLE001 - grading is a by-product: it never takes a conversation down
+            self.failures += 1
+            logger.error("grading an answer failed: %s", type(exc).__name__)
+
+    def _add(self, row: AnswerGrade) -> None:
+        with Session(self._engine) as session:
+            session.add(row)
+            session.commit()
+
+    def _mark_handoff_after(self, conversation_id: str) -> None:
+        since = datetime.now(UTC) - HANDOFF_AFTER
+        with Session(self._engine) as session:
+            latest = session.exec(select(AnswerGrade.id).where(AnswerGrade.conversation_id == conversation_id,
+                                                                col(AnswerGrade.created_at) >= since)
+                                  .order_by(col(AnswerGrade.id).desc()).limit(1)).first()
+            if latest is not None:
+                session.execute(update(AnswerGrade).where(col(AnswerGrade.id) == latest).values(handoff_after=True))
+                session.commit()
+
+    def signal_feedback(self, *, message_id: int, helpful: bool) -> None:
+        """The customer's verdict on an answer, kept beside its grade (when it was sampled). Synchronous."""
+        with Session(self._engine) as session:
+            session.execute(update(AnswerGrade).where(col(AnswerGrade.message_id) == message_id).values(helpful=helpful))
+            session.commit()
+
+    def summary(self, *, tenant: str, since: datetime) -> dict[str, Any]:
+        """Aggregates for the dashboard: graded answers, mean local grade, and the grade by the customer's signal."""
+        from sqlalchemy import func
+
+        with Session(self._engine) as session:
+            rows = session.exec(select(AnswerGrade.helpful, AnswerGrade.handoff_after, func.count(), func.avg(AnswerGrade.score))
+                                .where(AnswerGrade.tenant == tenant, col(AnswerGrade.created_at) >= since)
+                                .group_by(AnswerGrade.helpful, AnswerGrade.handoff_after)).all()
+        total = sum(r[2] for r in rows)
+        mean = sum(r[2] * (r[3] or 0.0) for r in rows) / total if total else None
+        return {"graded": total, "mean_grade": None if mean is None else round(mean, 4),
+                "by_signal": [{"helpful": h, "handoff_after": a, "answers": n, "mean_grade": round(float(m or 0.0), 4)} for h, a, n, m in rows]}
+
+
+def online_grader(services: Any) -> OnlineGrader | None:
+    """The grader for the composition root: None when the sample is 0; with the judge when one is configured."""
+    from bot.engine.grading import Judge, judge_model
+
+    settings = services.settings
+    if settings.grade_sample <= 0:
+        return None
+    model = judge_model(settings)
+    judge = None
+    if model is not None:
+        redactor = services.redactor
+        judge = Judge(model=model, budget=services.budget, settings=settings,
+                      redact=lambda text, tenant: redactor.redact_sync(text, tenant=tenant).redacted if redactor is not None else text)
+    return OnlineGrader(engine=services.engine, share=settings.grade_sample, judge=judge)

@@ -1,0 +1,110 @@
+"""Grading answers: the local grader (policies/grading.py) and the judge (bot/engine/grading.py) through the
+real `openai` client against the loopback OpenAI server: grades parsed, the judge metered and
+budgeted, `never_remote` respected, only redacted text sent, and garbage, a timeout or an empty
+budget leaving the answer ungraded (counted) instead of raising."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from bot.core.database import open_database
+from bot.engine.grading import Judge, judge_model, parse_grade
+from bot.core.config import Settings
+from policies.budget import BudgetBook
+from policies.grading import grade_answer
+from policies.redaction import SpacyRedactor
+from tests.conftest import make_settings
+from tests.fakes.model_servers import FAIL, FakeOllama, FakeOpenAI
+
+PASSAGE = "Reset your password: open Settings, choose Security and click Reset password. The link expires after 30 minutes."
+
+
+def test_the_local_grader_measures_support_citations_and_relevance() -> None:
+    passages = {"reset.md": PASSAGE, "billing.md": "Invoices are sent on the first day of each month."}
+    copied = grade_answer(question="how do I reset my password?", answer="Open Settings, choose Security and click Reset password.",
+                          cited=["reset.md"], passages=passages)
+    assert copied.support == 1.0 and copied.supported == copied.sentences == 1 and copied.citations_valid and copied.score == 1.0
+    assert copied.relevance == 1.0
+    made_up = grade_answer(question="how do I reset my password?",
+                           answer="Open Settings and click Reset password. Then call our hotline for a free gift voucher.",
+                           cited=["reset.md"], passages=passages)
+    assert made_up.sentences == 2 and made_up.supported == 1 and made_up.support < 0.8
+    elsewhere = grade_answer(question="how do I reset my password?", answer="Open Settings and click Reset password.",
+                             cited=["gone.md"], passages=passages)
+    assert not elsewhere.citations_valid and elsewhere.invalid_citations == ("gone.md",) and elsewhere.score == 0.0
+    off = grade_answer(question="how do I reset my password?", answer="Invoices are sent on the first day of each month.",
+                       cited=["billing.md"], passages=passages)
+    assert off.support == 1.0 and off.relevance == 0.0  # supported by its citation, but not about the question
+
+
+def test_a_grade_is_three_whole_numbers_1_to_5_and_anything_else_is_garbage() -> None:
+    grade = parse_grade('Sure! {"faithfulness": 5, "relevance": 4, "tone": 5, "reason": "quotes the passage\\nmore"}')
+    assert grade is not None and (grade.faithfulness, grade.relevance, grade.tone, grade.reason) == (5, 4, 5, "quotes the passage")
+    for text in ("great answer", '{"faithfulness": 6, "relevance": 4, "tone": 5}', '{"faithfulness": "5", "relevance": 4, "tone": 5}',
+                 '{"faithfulness": true, "relevance": 4, "tone": 5}', "{not json}"):
+        assert parse_grade(text) is None, text
+
+
+@pytest.fixture(scope="module")
+def settings(servers: tuple[FakeOllama, FakeOpenAI], tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    _, openai = servers
+    folder = tmp_path_factory.mktemp("judge")
+    tenants = folder / "tenants.toml"
+    tenants.write_text("[tenants.acme]\n[tenants.private.routing]\nnever_remote = true\n[tenants.broke.budget]\ntenant_usd = 0.0\n")
+    return make_settings(folder / "data", SUPPORTBOT_TENANTS_FILE=str(tenants), OPENAI_BASE_URL=openai.url + "/v1",
+                         OPENAI_API_KEY="sk-test", SUPPORTBOT_JUDGE_MODEL="judge-mini", SUPPORTBOT_MODEL_TIMEOUT="5",
+                         SUPPORTBOT_PRICES=json.dumps({"judge-mini": [0.0001, 0.0004]}))
+
+
+@pytest.fixture(scope="module")
+def judge(settings: Settings) -> Iterator[tuple[Judge, BudgetBook]]:
+    engine = open_database(settings.database_url, upgrade=True)
+    redactor = SpacyRedactor(model=settings.spacy_model)
+    redactor.warm_up()
+    budget = BudgetBook(engine=engine, settings=settings)
+    model = judge_model(settings)
+    assert model is not None and model.tier == "remote"
+    yield Judge(model=model, budget=budget, settings=settings, timeout=1.5,
+                redact=lambda text, tenant: redactor.redact_sync(text, tenant=tenant).redacted), budget
+    engine.dispose()
+
+
+async def _grade(judge: Judge, tenant: str = "acme") -> object:
+    return await judge.grade(tenant=tenant, question="I'm Maria Lopez, maria.lopez@example.com: how do I reset my password?",
+                             answer="Open Settings, choose Security and click Reset password.", passages={"reset.md": PASSAGE},
+                             cited=["reset.md"], user="u1")
+
+
+async def test_the_judge_grades_through_the_openai_client_metered_and_redacted(
+        servers: tuple[FakeOllama, FakeOpenAI], judge: tuple[Judge, BudgetBook]) -> None:
+    _, openai = servers
+    grader, budget = judge
+    openai.replies = ['{"faithfulness": 5, "relevance": 5, "tone": 4, "reason": "every step is in the passage"}']
+    sent = len(openai.requests)
+    grade = await _grade(grader)
+    assert grade.to_json() == {"faithfulness": 5, "relevance": 5, "tone": 4, "reason": "every step is in the passage"}  # type: ignore[attr-defined]
+    prompt = json.dumps(openai.requests[sent:])
+    assert "maria.lopez@example.com" not in prompt and "<EMAIL_1>" in prompt and "judge-mini" in prompt
+    assert "Reset password" in prompt  # the cited passage is what faithfulness is judged against
+    from datetime import UTC, datetime, timedelta
+    assert budget.spent(tenant="acme", since=datetime.now(UTC) - timedelta(minutes=1)) > 0  # metered like any model call
+
+
+async def test_a_garbage_slow_failing_or_unaffordable_judge_leaves_the_answer_ungraded(
+        servers: tuple[FakeOllama, FakeOpenAI], judge: tuple[Judge, BudgetBook]) -> None:
+    _, openai = servers
+    grader, _ = judge
+    before = dict(grader.ungraded)
+    openai.replies = ["This answer looks fine to me!", ("slow", 3.0, '{"faithfulness": 5, "relevance": 5, "tone": 5}'), FAIL, FAIL]
+    assert (await _grade(grader)).ungraded == "garbage"  # type: ignore[attr-defined]
+    assert (await _grade(grader)).ungraded == "timeout"  # type: ignore[attr-defined]
+    assert (await _grade(grader)).ungraded == "model_error"  # type: ignore[attr-defined]
+    sent = len(openai.requests)
+    assert (await _grade(grader, "private")).ungraded == "never_remote"  # type: ignore[attr-defined]
+    assert (await _grade(grader, "broke")).ungraded == "over_budget"  # type: ignore[attr-defined]
+    assert len(openai.requests) == sent  # neither reached the model
+    counted = {k: v - before.get(k, 0) for k, v in grader.ungraded.items()}
+    assert counted == {"garbage": 1, "timeout": 1, "model_error": 1, "never_remote": 1, "over_budget": 1}

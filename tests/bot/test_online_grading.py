@@ -1,0 +1,93 @@
+"""Online grading (bot/engine/online_grading.py) through the widget API: a sampled answer is graded in the
+background, locally and by the judge (the real `openai` client against the loopback OpenAI server),
+after the customer has the reply; the customer's signals are kept beside the grade."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import Session, select
+
+from bot.core.ops_tables import AnswerGrade
+from bot.app.web import CONVERSATIONS, READY, SERVICES, build_app
+from tests.conftest import make_settings
+from tests.fakes.model_servers import FakeOllama, FakeOpenAI
+
+
+@pytest.fixture(scope="module")
+async def client(servers: tuple[FakeOllama, FakeOpenAI], tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
+    _, openai = servers
+    folder = tmp_path_factory.mktemp("graded")
+    tenants = folder / "tenants.toml"
+    tenants.write_text('[tenants.default.widget]\nkeys = ["demo"]\n')
+    settings = make_settings(folder / "data", SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_GRADE_SAMPLE="1", SUPPORTBOT_ADMIN_TOKEN="admin-secret",
+                             OPENAI_BASE_URL=openai.url + "/v1", OPENAI_API_KEY="sk-test", SUPPORTBOT_JUDGE_MODEL="judge-mini")
+    app = build_app(settings)
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        yield client
+
+
+def _grades(client: TestClient) -> list[AnswerGrade]:
+    with Session(client.app[SERVICES].engine) as session:  # type: ignore[index]
+        return list(session.exec(select(AnswerGrade).order_by(AnswerGrade.id)))  # type: ignore[arg-type]
+
+
+async def test_an_answer_is_graded_after_the_reply_and_keeps_the_customers_signals(
+        servers: tuple[FakeOllama, FakeOpenAI], client: TestClient) -> None:
+    _, openai = servers
+    openai.replies = [("slow", 1.5, '{"faithfulness": 5, "relevance": 4, "tone": 5, "reason": "quotes the article"}')]
+    data = await (await client.post("/api/v1/conversations", json={"widget_key": "demo"})).json()
+    conversation, auth = data["conversation_id"], {"Authorization": f"Bearer {data['token']}"}
+    response = await client.post(f"/api/v1/conversations/{conversation}/messages", headers=auth,
+                                 json={"text": "How do I turn on two-factor authentication?", "client_message_id": "m1"})
+    reply = (await response.json())["reply"]
+    assert reply["outcome"] == "answer"
+    assert _grades(client) == []  # the customer has the reply while the judge is still at work
+    grader = client.app[CONVERSATIONS].grader  # type: ignore[index]
+    await grader.drain()
+    [grade] = _grades(client)
+    assert grade.message_id == reply["id"] and grade.citations_valid and 0 < grade.score <= 1
+    assert json.loads(grade.judge or "{}") == {"faithfulness": 5, "relevance": 4, "tone": 5, "reason": "quotes the article"}
+    assert "two-factor" in json.dumps(openai.requests[-1]).lower()
+
+    response = await client.post(f"/api/v1/conversations/{conversation}/feedback", json={"message_id": reply["id"], "helpful": False},
+                                 headers=auth)
+    assert response.status == 204
+    await client.post(f"/api/v1/conversations/{conversation}/messages", headers=auth,
+                      json={"text": "I want to talk to a real person", "client_message_id": "m2"})
+    await grader.drain()
+    [grade] = _grades(client)
+    assert grade.helpful is False and grade.handoff_after is True
+
+
+async def test_a_garbage_judge_leaves_the_grade_local_and_marks_it_ungraded(servers: tuple[FakeOllama, FakeOpenAI], client: TestClient) -> None:
+    _, openai = servers
+    openai.replies = ["I think it is fine"]
+    data = await (await client.post("/api/v1/conversations", json={"widget_key": "demo"})).json()
+    auth = {"Authorization": f"Bearer {data['token']}"}
+    response = await client.post(f"/api/v1/conversations/{data['conversation_id']}/messages", headers=auth,
+                                 json={"text": "How do I reset my password?", "client_message_id": "m1"})
+    assert (await response.json())["reply"]["outcome"] == "answer"
+    grader = client.app[CONVERSATIONS].grader  # type: ignore[index]
+    await grader.drain()
+    latest = _grades(client)[-1]
+    assert json.loads(latest.judge or "{}") == {"ungraded": "garbage"} and latest.score > 0
+    summary = await asyncio.to_thread(grader.summary, tenant="default", since=latest.created_at.replace(year=2000))
+    assert summary["graded"] == 2 and summary["mean_grade"] is not None
+
+
+async def test_the_quality_page_draws_the_grades_and_feedback_as_svg_charts(client: TestClient) -> None:
+    admin = {"Authorization": "Bearer admin-secret"}
+    assert (await client.get("/admin/quality")).status == 401
+    assert (await client.get("/admin/quality?days=0", headers=admin)).status == 400
+    figures = await (await client.get("/api/v1/admin/quality?days=7", headers=admin)).json()
+    assert len(figures["days"]) == 7 and figures["graded"][-1] == 2 and figures["not_helpful"][-1] == 1
+    assert 0 < figures["mean_grade"][-1] <= 1 and figures["handoff_reasons"] == {"customer_request": 1}
+    page = await (await client.get("/admin/quality?days=7", headers=admin)).text()
+    assert page.count("<svg") == 4 and "Handoffs by reason" in page and "customer_request" in page
+    assert 'aria-label="Customer feedback"' in page and "helpful" in page
