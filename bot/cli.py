@@ -19,6 +19,7 @@ from bot.cli_common import friendly, load_settings
 from bot.cli_db import db
 from bot.cli_reports import audit, usage
 from bot.cli_staff import staff
+from bot.cli_vectors import vectors
 from bot.settings import DEFAULT_TENANT, Settings
 
 
@@ -55,6 +56,7 @@ main.add_command(usage)
 main.add_command(audit)
 main.add_command(staff)
 main.add_command(db)
+main.add_command(vectors)
 
 
 @main.command()

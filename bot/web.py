@@ -39,6 +39,7 @@ from bot.operations import (
 )
 from bot.services import Services, build_services
 from bot.settings import Settings
+from bot.vector_endpoint import start_waiting_for_endpoint, watch_endpoint
 from handoff.console import WebConsole
 from handoff.service import HandoffService
 from handoff.summary import HandoffSummarizer
@@ -131,7 +132,7 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         logger.warning("%s", warning)
 
     async def start() -> None:
-        await asyncio.to_thread(services.start)
+        await start_waiting_for_endpoint(services)  # an unreachable Milvus endpoint: 503 until it answers
         for start_channel in app[CHANNELS].starters:
             try:
                 await start_channel()
@@ -150,6 +151,7 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         )
         logger.info("%s", line, extra=fields)
         app[BACKGROUND].append(asyncio.create_task(watch_store(services.store)))
+        app[BACKGROUND].append(asyncio.create_task(watch_endpoint(services.store)))
         app[BACKGROUND].append(asyncio.create_task(app[HANDOFF].run_timers()))
         app[BACKGROUND].append(asyncio.create_task(services.vault.purge_periodically(every=app[VAULT_PURGE_EVERY])))
         recovered = await app[CONVERSATIONS].recover()
@@ -247,10 +249,19 @@ def run(settings: Settings, *, host: str, port: int) -> None:
     if settings.embed_threads is None:
         settings = settings.with_overrides(embed_threads=1)  # see Settings.embed_threads
     app = build_app(settings)
-    if settings.milvus_is_local and settings.milvus_process:
-        from knowledge.milvus_child import MilvusChild
+    if settings.milvus_is_local:
+        from knowledge.milvus_endpoint import Owner, advertised
 
-        app[SERVICES].store.use_child(MilvusChild(Path(settings.milvus_uri)))  # spawned here, in the main thread
+        store = app[SERVICES].store
+        # a standalone Milvus Lite server on this store (`supportbot vectors serve`) serves every process
+        standalone = advertised(Path(settings.milvus_uri), owners=(Owner.STANDALONE,))
+        store.join_advertised = False  # never another `serve`'s child: it dies with its own server
+        if standalone is not None:
+            store.use_endpoint(standalone.uri)
+        elif settings.milvus_process:
+            from knowledge.milvus_child import MilvusChild
+
+            store.use_child(MilvusChild(Path(settings.milvus_uri)))  # spawned here, in the main thread
     app[LISTEN_URL] = f"http://{host}:{port}/"
     logger.info("starting on http://%s:%d/ (data in %s); loading models and stores", host, port, settings.data_dir)
     web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE)

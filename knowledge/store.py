@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bot.errors import ConfigError, StageError, StoreBusyError
+from bot.errors import ConfigError, StageError, StoreBusyError, StoreUnavailableError
 from knowledge.chunking import Chunk
 from knowledge.store_schema import (
     COLLECTION,
@@ -57,6 +57,19 @@ class Hit:
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
+_ENDPOINT_TIMEOUT = 5.0  # seconds a Milvus endpoint has to connect or answer a probe
+
+
+def _is_local(uri: str) -> bool:
+    return not uri.startswith(("http://", "https://", "tcp://"))
+
+
+def _shown(uri: str) -> str:
+    """The endpoint without credentials a URL may carry (user:password@host)."""
+    scheme, _, rest = uri.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"
+
+
 def _quote(value: str) -> str:
     return json.dumps(value)  # a JSON string literal is a valid Milvus string literal
 
@@ -87,6 +100,16 @@ class MilvusStore:
         self._chunks: dict[str, tuple[Chunk, np.ndarray]] = {}  # chunk id -> (chunk, [dense, title, lead])
         self._child: MilvusChild | None = None
         self._reconnecting = False
+        # a Milvus server this process does not own (SUPPORTBOT_MILVUS_URI=http://..., `supportbot vectors
+        # serve`, a running `serve`'s child): its reachability is probed (`probe`) and /readyz follows it
+        self._endpoint: str | None = None if _is_local(uri) else uri
+        self._reachable = True
+        # a local store held by another process: use the server it advertises (knowledge/milvus_endpoint.py)
+        self.join_advertised = True
+
+    def use_endpoint(self, uri: str) -> None:
+        """Talk to a Milvus server at `uri` that another process runs (a standalone Milvus Lite server)."""
+        self._endpoint = uri
 
     def use_child(self, child: MilvusChild) -> None:
         """Open the store through Milvus Lite running in `child` (a process of its own), not in ours."""
@@ -110,7 +133,18 @@ class MilvusStore:
             self._client = MilvusClient(self._child.uri)
             self._ensure_collection()
             return
-        local = not self.uri.startswith(("http://", "https://", "tcp://"))
+        local = self._endpoint is None
+        if local and self.join_advertised:
+            from knowledge.milvus_endpoint import advertised
+
+            found = advertised(Path(self.uri))
+            if found is not None:
+                logger.info("the knowledge store is served by process %d; using it at %s", found.pid, found.uri)
+                self._endpoint = found.uri
+                local = False
+        if not local:
+            self._open_endpoint()
+            return
         # Milvus Lite's in-process gRPC server logs a traceback for each call it doesn't implement
         # (AllocTimestamp), though pymilvus falls back correctly: keep that noise out of our logs.
         logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
@@ -130,10 +164,52 @@ class MilvusStore:
             raise ConfigError(f"cannot open Milvus at {self.uri}: {exc}") from None
         self._ensure_collection()
 
+    def _open_endpoint(self) -> None:
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+
+        assert self._endpoint is not None
+        try:
+            self._client = MilvusClient(self._endpoint, timeout=_ENDPOINT_TIMEOUT)
+            self._ensure_collection()
+        except MilvusException as exc:
+            self._client = None
+            self._reachable = False
+            raise StoreUnavailableError(f"the Milvus endpoint {_shown(self._endpoint)} cannot be reached: {exc.message}") from None
+        self._reachable = True
+
+    @property
+    def endpoint(self) -> str | None:
+        """The server this store talks to over the network; None for a store in this process or its child."""
+        return self._endpoint
+
     # the store's own process (under `serve`): readiness and restarts, see bot.operations.watch_store
     def healthy(self) -> bool:
-        """False while the Milvus Lite child process is dead or being brought back."""
+        """False while the Milvus Lite child process is dead or being brought back, or while the
+        endpoint does not answer."""
+        if self._endpoint is not None:
+            return self._reachable
         return self._child is None or (self._child.alive() and not self._reconnecting)
+
+    def probe(self) -> bool:
+        """Blocking: does the endpoint answer? When it answers again after an outage, its collections are
+        loaded again (a restarted server has them on disk, not in memory)."""
+        if self._endpoint is None or self._client is None:
+            return self.healthy()
+        from pymilvus.exceptions import MilvusException
+
+        try:
+            self._client.list_collections(timeout=_ENDPOINT_TIMEOUT)
+            if not self._reachable:
+                self._ensure_collection()
+                logger.warning("the Milvus endpoint %s answers again", _shown(self._endpoint))
+        except MilvusException as exc:
+            if self._reachable:
+                logger.error("the Milvus endpoint %s does not answer: %s", _shown(self._endpoint), exc.message)
+            self._reachable = False
+            return False
+        self._reachable = True
+        return True
 
     def needs_restart(self) -> bool:
         """The child died, or a restart has not reconnected yet (a failed `reconnect` is tried again)."""
