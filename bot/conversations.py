@@ -32,11 +32,13 @@ from bot.errors import error_kind, safe_traceback
 from bot.pipeline import HandoffReason, Identity, Outcome
 from bot.services import Services
 from bot.streaming import CustomerStream
+from bot.turns import ConversationTurns
 from policies.pii_patterns import Entity
 
 logger = logging.getLogger(__name__)
 
 Listener = Callable[[dict[str, Any]], Awaitable[None]]
+Forward = Callable[[str, int], Awaitable[None]]  # (conversation id, stored message id) to the other processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +61,8 @@ class _Inbound:
 
 class ConversationService(ConversationRecords):
     def __init__(
-        self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None
+        self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None,
+        turns: ConversationTurns | None = None, forward: Forward | None = None,
     ) -> None:
         super().__init__(services.engine)
         self._services = services
@@ -70,7 +73,11 @@ class ConversationService(ConversationRecords):
         self._inbound: Batcher[None, _Inbound, Loaded | Submitted] = Batcher(lambda _, items: self._store_and_load_many(items), max_batch=64)
         self._replies: Batcher[None, NewReply, dict[str, Any]] = Batcher(lambda _, replies: self._messages.add_replies_apart(replies), max_batch=64)
         self._privacy = ConversationPrivacy(services)
-        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # one message at a time per conversation: in this process, and across processes when they share
+        # PostgreSQL (bot/turns.py: the conversation's lease)
+        self._locks = turns or ConversationTurns()
+        # messages for widget sockets held by other processes (bot/relay.py); None: one process
+        self._forward = forward
         self._listeners: dict[str, set[Listener]] = defaultdict(set)
         self._global_listeners: list[Listener] = []
         self._delay = processing_delay  # test hook: widens the crash window on purpose
@@ -130,6 +137,19 @@ class ConversationService(ConversationRecords):
     def on_every_message(self, listener: Listener) -> None:
         """For channels and handoff relays that deliver messages to other places."""
         self._global_listeners.append(listener)
+
+    def listened(self, conversation_id: str) -> bool:
+        """Does a socket of this process follow the conversation?"""
+        return bool(self._listeners.get(conversation_id))
+
+    async def deliver_forwarded(self, conversation_id: str, message_id: int) -> None:
+        """A message another process stored, for this process's sockets on the conversation (bot/relay.py)."""
+        if not self.listened(conversation_id):
+            return
+        message = await asyncio.to_thread(self._messages.message, conversation_id, message_id)
+        if message is not None:
+            shown = await self._privacy.for_customer_async(conversation_id, message)
+            await self.publish(conversation_id, {"type": "message", "message": shown})
 
     async def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
         for listener in list(self._listeners.get(conversation_id, ())):
@@ -195,7 +215,9 @@ class ConversationService(ConversationRecords):
         try:
             entities = await self._detect(conversation_id, text)
             lock = self._locks[conversation_id]
-            if lock.locked():  # answering an earlier message: store now, take a turn after it
+            # answering an earlier message: store now, take a turn after it. Processes sharing a database
+            # always store first: the turn may be another process's, and a message is acknowledged stored
+            if lock.locked() or self._locks.shared:
                 submitted = await asyncio.to_thread(
                     self.store_inbound, conversation_id=conversation_id, text=text, client_id=client_id, entities=entities
                 )
@@ -360,6 +382,8 @@ class ConversationService(ConversationRecords):
         `redacted` keeps the stored copy for listeners that must not see it (staff relays)."""
         shown = await self._privacy.for_customer_async(conversation_id, message)
         await self.publish(conversation_id, {"type": "message", "message": shown})
+        if self._forward is not None and message.get("id") is not None:
+            await self._forward(conversation_id, int(message["id"]))
         for listener in self._global_listeners:
             await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
 

@@ -132,6 +132,24 @@ class Usage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
+class Lease(SQLModel, table=True):
+    """Work one process holds for a while (a conversation's turn, a timer's round): taken when free or
+    expired, renewed while held (bot/leases.py). A process that dies loses it when it expires."""
+
+    name: str = Field(primary_key=True)
+    holder: str
+    expires_at: datetime = Field(index=True)
+
+
+class LimitHit(SQLModel, table=True):
+    """One counted hit of a client limit, for limits several processes share (bot/limit_table.py)."""
+
+    __tablename__ = "limit_hit"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True)
+    at: float  # seconds since the epoch: windows are seconds long, compared as numbers
+
+
 VAULT_PLACEHOLDER_INDEX = "ux_vault_conversation_placeholder"
 
 

@@ -27,6 +27,8 @@ from bot.conversations import ConversationService
 from bot.dispatch import Dispatcher
 from bot.metrics import Metrics
 from bot.openapi import OPENAPI
+from bot.processes import background as shared_background
+from bot.processes import SharedProcesses, shared_processes
 from bot.operations import (
     SOCKETS,
     body_deadline,
@@ -62,6 +64,7 @@ HANDOFF = web.AppKey("handoff", HandoffService)
 BACKGROUND = web.AppKey("background", list)  # long-running tasks (handoff timers, vault purge)
 VAULT_PURGE_EVERY = web.AppKey("vault_purge_every", float)  # seconds between purges of expired vault values
 LISTEN_URL = web.AppKey("listen_url", str)  # where `serve` listens, for the start-up line
+SHARED: web.AppKey[SharedProcesses | None] = web.AppKey("shared_processes")  # None: the only process (SQLite)
 
 # Shutdown must end within 5 s (a platform's SIGTERM is followed by SIGKILL soon after): open
 # sockets are closed first (bot/operations.py), then requests in flight get SHUTDOWN_GRACE, the
@@ -152,8 +155,16 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         logger.info("%s", line, extra=fields)
         app[BACKGROUND].append(asyncio.create_task(watch_store(services.store)))
         app[BACKGROUND].append(asyncio.create_task(watch_endpoint(services.store)))
-        app[BACKGROUND].append(asyncio.create_task(app[HANDOFF].run_timers()))
-        app[BACKGROUND].append(asyncio.create_task(services.vault.purge_periodically(every=app[VAULT_PURGE_EVERY])))
+        shared = app[SHARED]
+        if shared is None:  # one process: its own timers
+            app[BACKGROUND].append(asyncio.create_task(app[HANDOFF].run_timers()))
+            app[BACKGROUND].append(asyncio.create_task(services.vault.purge_periodically(every=app[VAULT_PURGE_EVERY])))
+        else:  # one of several on PostgreSQL (bot/processes.py)
+            for work in shared_background(
+                shared, engine=services.engine, conversations=app[CONVERSATIONS], handoff_tick=app[HANDOFF].tick,
+                vault_purge=services.vault.purge_expired, purge_every=app[VAULT_PURGE_EVERY],
+            ):
+                app[BACKGROUND].append(asyncio.create_task(work))
         recovered = await app[CONVERSATIONS].recover()
         if recovered:
             logger.info("answered %d messages left pending by a previous run", recovered)
@@ -174,6 +185,8 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
             await asyncio.wait_for(stop_channel(), timeout=CHANNEL_STOP)
         except Exception:
             logger.warning("a channel did not stop cleanly")
+    if app[SHARED] is not None:
+        await app[SHARED].relay.close()
     await asyncio.to_thread(services.close)
 
 
@@ -186,11 +199,16 @@ def build_app(
     )
     services = build_services(settings)
     app_metrics = Metrics()
+    shared = shared_processes(services.engine)  # PostgreSQL: one of several processes; SQLite: None, the only one
     conversations = ConversationService(
         services=services,
         processing_delay=settings.processing_delay if processing_delay is None else processing_delay,
         on_result=lambda result, channel: app_metrics.observe(result, channel=channel),
+        turns=shared.turns if shared else None, forward=shared.relay.send if shared else None,
     )
+    if shared is not None:
+        shared.relay.on_message(conversations.deliver_forwarded)
+    app[SHARED] = shared
     app[SETTINGS] = settings
     app[SERVICES] = services
     app[CONVERSATIONS] = conversations
@@ -206,7 +224,7 @@ def build_app(
         settings=settings, conversations=conversations, metrics=app_metrics,
         tokens=Tokens([load_secret(settings), *(key.encode() for key in settings.old_secret_keys)], ttl=settings.token_ttl_hours * 3600),
         limiter=RateLimiter(interval=60.0 / settings.rate_limit_per_minute),
-        client_limiter=ClientLimiter(limits=settings.limits, store=MemoryLimitStore()),
+        client_limiter=ClientLimiter(limits=settings.limits, store=shared.limits if shared else MemoryLimitStore()),
     )
     app.add_routes(api.routes())
     app.add_routes(
@@ -264,7 +282,9 @@ def run(settings: Settings, *, host: str, port: int) -> None:
             store.use_child(MilvusChild(Path(settings.milvus_uri)))  # spawned here, in the main thread
     app[LISTEN_URL] = f"http://{host}:{port}/"
     logger.info("starting on http://%s:%d/ (data in %s); loading models and stores", host, port, settings.data_dir)
-    web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE)
+    # several processes on PostgreSQL listen on one port: the kernel spreads connections among them
+    web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE,
+                reuse_port=app[SHARED] is not None)
 
 
 def dump_openapi() -> str:
