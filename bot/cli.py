@@ -33,11 +33,14 @@ def _quiet_libraries() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
-def _services(*, sample: bool | None = None, redact: bool = True) -> Any:
+def _services(*, sample: bool | None = None, redact: bool = True, join_serve: bool = True) -> Any:
     from bot.services import build_services
+    from knowledge.milvus_endpoint import Owner
 
     settings = load_settings()
     services = build_services(settings, redact=redact)
+    # while `serve` runs, its store process is used (knowledge/milvus_endpoint.py), unless told not to
+    services.store.join_owners = (Owner.STANDALONE, Owner.SERVE) if join_serve else (Owner.STANDALONE,)
     services.start(sample=sample)
     return services
 
@@ -90,7 +93,8 @@ def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool,
     settings = load_settings()
     settings.tenant(tenant)
     try:
-        services = _services()
+        # with the admin token, files go to the running server (it refreshes at once); without, through its store
+        services = _services(join_serve=not settings.admin_token)
     except StoreBusyError:
         if not settings.admin_token:
             raise

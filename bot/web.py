@@ -19,6 +19,7 @@ from aiohttp import web
 from bot.admin import register_admin
 from bot.api import ConversationApi, RateLimiter
 from bot.cors import cors_middleware
+from bot.knowledge_watch import watch_documents
 from bot.limits import ClientLimiter, MemoryLimitStore
 from bot.settings import load_secret
 from bot.tokens import Tokens
@@ -155,6 +156,8 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         logger.info("%s", line, extra=fields)
         app[BACKGROUND].append(asyncio.create_task(watch_store(services.store)))
         app[BACKGROUND].append(asyncio.create_task(watch_endpoint(services.store)))
+        # documents ingested by another process (a second serve, `supportbot ingest` on the shared store)
+        app[BACKGROUND].append(asyncio.create_task(watch_documents(services.engine, refresh=services.after_ingest)))
         shared = app[SHARED]
         if shared is None:  # one process: its own timers
             app[BACKGROUND].append(asyncio.create_task(app[HANDOFF].run_timers()))
@@ -273,7 +276,7 @@ def run(settings: Settings, *, host: str, port: int) -> None:
         store = app[SERVICES].store
         # a standalone Milvus Lite server on this store (`supportbot vectors serve`) serves every process
         standalone = advertised(Path(settings.milvus_uri), owners=(Owner.STANDALONE,))
-        store.join_advertised = False  # never another `serve`'s child: it dies with its own server
+        store.join_owners = ()  # never another `serve`'s child: it dies with its own server
         if standalone is not None:
             store.use_endpoint(standalone.uri)
         elif settings.milvus_process:

@@ -92,6 +92,20 @@ async def test_ask_works_while_serve_runs_and_the_advertisement_goes_with_the_se
         answer = ask(environ(data_dir))
         assert answer["outcome"] == "answer", answer
         assert "password" in str(answer["answer"]).lower()
+        # ingest too, through the same store process; the server notices the new document and answers from it
+        article = tmp_path / "kb" / "aquarium-mode.md"
+        article.parent.mkdir()
+        article.write_text("# Turning on aquarium mode\n\nTo turn on aquarium mode, open Settings, choose Display and switch "
+                           "Aquarium mode on. The fish swim behind your dashboard until you switch it off again.\n")
+        done = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(article), "--tenant", "default"], check=False, cwd=ROOT,
+                              env=environ(data_dir), capture_output=True, timeout=300)
+        assert done.returncode == 0 and "1 added" in done.stdout.decode(), done.stderr.decode()[-2000:]
+        deadline = time.monotonic() + 30
+        while "knowledge base of tenant default changed" not in (tmp_path / "serve.log").read_text():
+            assert time.monotonic() < deadline, "the server never noticed the ingest"
+            await asyncio.sleep(0.5)
+        reply = (await chat(f"http://127.0.0.1:{port}", "how do I turn on aquarium mode?"))["reply"]
+        assert reply["outcome"] == "answer" and "aquarium" in reply["text"].lower(), reply
     finally:
         stop(server)
     assert not endpoint_file(data_dir / "milvus.db").exists()

@@ -1,0 +1,197 @@
+"""Faults under load: several `serve` processes on one port (SO_REUSEPORT), one PostgreSQL database
+and one Milvus endpoint; processes SIGKILLed and restarted, and every process's database connections
+terminated once, while widget conversations keep talking. Prints what became of every message.
+
+    python bench/bench_faults.py [--processes 3] [--conversations 200] [--seconds 60] [--kills 3] [--pause 4]
+
+Each simulated customer sends a message, waits for the reply, pauses `--pause` s (±50%), and sends the
+next; a call that fails (its process died) is retried with the same client message id until it is
+answered (as the widget does), so a retry reaching another process is a duplicate delivery. At the
+end the database is read back:
+- acknowledged: messages whose POST returned the reply (the customer saw it);
+- stored: customer messages in the database;
+- answered: stored messages with a bot reply; answered twice: with more than one;
+- lost: messages a customer sent that were never stored, or stored and never answered;
+- takeover: for messages in flight on a killed process, seconds from the kill to their reply.
+Goal: 0 lost, 0 answered twice, every message of a killed process answered within 10 s of its death
+(lease 10 s + sweep 5 s makes 15 s the worst case by design: see the printed figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import aiohttp  # noqa: E402
+
+from bench.load_limits import lifted_limits  # noqa: E402
+from tests.bot.test_restart import free_port, wait_ready  # noqa: E402
+from tests.databases import DEFAULT_SERVER, PostgresDatabases  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTIONS = [
+    "how do I reset my password?", "can I change the email on my account?", "how do I export my invoices?",
+    "how do I cancel my subscription?", "where can I download my data?", "how do I add a team member?",
+]
+
+
+def environ(data_dir: Path, **env: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SUPPORTBOT_", "SLACK_", "TELEGRAM_", "OLLAMA_", "OPENAI_"))}
+    return base | {"PYTHONPATH": str(ROOT), "SUPPORTBOT_DATA_DIR": str(data_dir), "SUPPORTBOT_SECRET_KEY": "bench-faults"} | lifted_limits() | env
+
+
+def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with open(log, "ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env, stdout=out, stderr=out)
+
+
+class Load:
+    def __init__(self, base: str, *, pause: float) -> None:
+        self.base = base
+        self.pause = pause
+        self.sent: set[str] = set()  # client message ids a customer sent (at least one attempt)
+        self.acknowledged: set[str] = set()
+        self.retries = 0
+        self.stop = False
+
+    async def customer(self, session: aiohttp.ClientSession, n: int) -> None:
+        while True:
+            try:
+                async with session.post(f"{self.base}/api/v1/conversations", json={}) as response:
+                    created = await response.json()
+                break
+            except aiohttp.ClientError:
+                await asyncio.sleep(0.5)
+        headers = {"Authorization": f"Bearer {created['token']}"}
+        url = f"{self.base}/api/v1/conversations/{created['conversation_id']}/messages"
+        turn = 0
+        await asyncio.sleep(random.uniform(0, self.pause))
+        while not self.stop:
+            client_id = f"{n}-{turn}"
+            body = {"text": QUESTIONS[(n + turn) % len(QUESTIONS)], "client_message_id": client_id}
+            self.sent.add(client_id)
+            while True:  # the widget retries with the same id until it has the answer
+                try:
+                    async with session.post(url, json=body, headers=headers, timeout=aiohttp.ClientTimeout(total=60)) as response:
+                        if response.status == 200:
+                            await response.read()
+                            self.acknowledged.add(client_id)
+                            break
+                except (aiohttp.ClientError, TimeoutError):
+                    pass
+                self.retries += 1
+                await asyncio.sleep(0.5)
+            turn += 1
+            await asyncio.sleep(random.uniform(0.5, 1.5) * self.pause)
+
+
+def count(url: str) -> dict[str, object]:
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        stored = {r[0]: r[1] for r in conn.execute("SELECT client_id, id FROM message WHERE role = 'customer' AND client_id IS NOT NULL")}
+        replies = Counter(r[0] for r in conn.execute("SELECT reply_to FROM message WHERE role = 'bot' AND reply_to IS NOT NULL"))
+        times = {r[0]: r[1].timestamp() for r in conn.execute("SELECT reply_to, min(created_at) FROM message WHERE role = 'bot' GROUP BY reply_to")}
+    return {"stored": stored, "replies": replies, "times": times}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--processes", type=int, default=3)
+    parser.add_argument("--conversations", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--kills", type=int, default=3)
+    parser.add_argument("--pause", type=float, default=4.0, help="seconds a customer waits between messages (mean)")
+    args = parser.parse_args()
+    random.seed(7)
+    root = Path(tempfile.mkdtemp(prefix="bench-faults-"))
+    databases = PostgresDatabases(DEFAULT_SERVER)
+    url = databases.url_for(str(root))
+    vector_port, port = free_port(), free_port()
+    env = environ(root / "data", SUPPORTBOT_DATABASE_URL=url, SUPPORTBOT_DATABASE_UPGRADE="1", SUPPORTBOT_MILVUS_URI=f"http://127.0.0.1:{vector_port}")
+    base = f"http://127.0.0.1:{port}"
+    processes: dict[int, subprocess.Popen[bytes]] = {}
+    vectors = start(["vectors", "serve", "--port", str(vector_port)], environ(root / "vectors"), root / "vectors.log")
+    kills: list[float] = []
+    try:
+        for n in range(args.processes):  # one after the other: the first ingests the sample help center
+            processes[n] = start(["serve", "--port", str(port)], env, root / f"serve{n}.log")
+            await wait_ready(base, timeout=300) if n == 0 else await asyncio.sleep(0)
+        await asyncio.sleep(30)  # the others load their models (readiness through the shared port is anyone's)
+        load = Load(base, pause=args.pause)
+        connector = aiohttp.TCPConnector(limit=0, force_close=True)  # a new connection per call: the kernel spreads them
+        async with aiohttp.ClientSession(connector=connector) as session:
+            customers = [asyncio.create_task(load.customer(session, n)) for n in range(args.conversations)]
+            started = time.monotonic()
+            moments = sorted(random.uniform(0.15, 0.8) * args.seconds for _ in range(args.kills))
+            terminate_at = 0.5 * args.seconds
+            terminated = False
+            for moment in moments:
+                while time.monotonic() - started < moment:
+                    await asyncio.sleep(0.2)
+                    if not terminated and time.monotonic() - started >= terminate_at:
+                        terminated = True
+                        await asyncio.to_thread(terminate_backends, url)
+                victim = random.choice(list(processes))
+                processes[victim].send_signal(signal.SIGKILL)
+                processes[victim].wait()
+                kills.append(time.time())
+                print(f"  {time.monotonic() - started:5.1f} s: SIGKILL process {victim}; restarting it", flush=True)
+                processes[victim] = start(["serve", "--port", str(port)], env, root / f"serve{victim}.log")
+            while time.monotonic() - started < args.seconds:
+                await asyncio.sleep(0.2)
+                if not terminated and time.monotonic() - started >= terminate_at:
+                    terminated = True
+                    await asyncio.to_thread(terminate_backends, url)
+            load.stop = True
+            print(f"  {args.seconds:.0f} s: load stops; waiting for the last answers", flush=True)
+            await asyncio.wait(customers, timeout=60)
+        found = count(url)
+    finally:
+        for process in [*processes.values(), vectors]:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in [*processes.values(), vectors]:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        databases.drop_all()
+    stored, replies, times = found["stored"], found["replies"], found["times"]  # type: ignore[misc]
+    answered = [c for c, i in stored.items() if replies.get(i, 0) >= 1]
+    twice = [c for c, i in stored.items() if replies.get(i, 0) > 1]
+    lost = [c for c in load.sent if c not in stored or replies.get(stored[c], 0) == 0]
+    print(f"{args.processes} processes, {args.conversations} conversations, {args.seconds:.0f} s, {len(kills)} SIGKILLs, "
+          f"one pg_terminate_backend of every connection; retries by clients: {load.retries}")
+    print(f"  sent {len(load.sent)}, acknowledged {len(load.acknowledged)}, stored {len(stored)}, answered {len(answered)}, "
+          f"answered twice {len(twice)}, lost {len(lost)}")
+    # the messages the killed processes held: stored before a kill, answered after it
+    delays = sorted(times[i] - max(k for k in kills if k <= times[i]) for i in stored.values() if i in times and any(k <= times[i] for k in kills))
+    held = [d for d in delays if d > 1.0]  # answered more than 1 s after the kill before them: in flight when it landed
+    if held:
+        print(f"  answered > 1 s after the kill before them: {len(held)}, at most {max(held):.1f} s after it "
+              f"(within 10 s: {sum(d <= 10 for d in held)}, within 15 s: {sum(d <= 15 for d in held)})")
+
+
+def terminate_backends(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        done = conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)).fetchone()
+    print(f"  pg_terminate_backend: {done[0] if done else 0} connections of the database ended", flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
