@@ -22,8 +22,17 @@ Entry = tuple[Chunk, np.ndarray]  # the chunk, and its [dense, title, lead] vect
 
 class ChunkCache:
     def __init__(self, *, max_chunks: int = DEFAULT_MAX_CHUNKS) -> None:
-        self.max_chunks = max_chunks
         self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._max = max_chunks
+
+    @property
+    def max_chunks(self) -> int:
+        return self._max
+
+    @max_chunks.setter
+    def max_chunks(self, value: int) -> None:
+        self._max = value
+        self._trim()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -44,5 +53,8 @@ class ChunkCache:
     def put(self, chunk_id: str, entry: Entry) -> None:
         self._entries[chunk_id] = entry
         self._entries.move_to_end(chunk_id)
-        while len(self._entries) > self.max_chunks:
+        self._trim()
+
+    def _trim(self) -> None:
+        while len(self._entries) > self._max:
             self._entries.popitem(last=False)
