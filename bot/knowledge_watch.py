@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.storage import Document
 
@@ -45,5 +46,5 @@ async def watch_documents(engine: Engine, *, refresh: Callable[[str], None], eve
                     logger.info("the knowledge base of tenant %s changed; refreshing what this process knows of it", tenant)
                     await asyncio.to_thread(refresh, tenant)
             known = now
-        except Exception:  # the database is away for a moment: look again later
+        except SQLAlchemyError:  # the database is away for a moment: look again later
             logger.warning("could not look for knowledge-base changes; trying again later")

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.storage import Lease
 
@@ -86,7 +87,7 @@ async def run_alone(leases: LeaseTable, name: str, work: Callable[[], Awaitable[
     while True:
         try:
             mine = await asyncio.to_thread(leases.take, f"timer:{name}", ttl=ttl)
-        except Exception:  # the database is away: nobody runs the round now, the next try decides
+        except SQLAlchemyError:  # the database is away: nobody runs the round now, the next try decides
             logger.warning("could not take the %s lease; trying again later", name)
             mine = False
         if mine:

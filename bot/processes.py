@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.leases import LeaseTable, run_alone
 from bot.limit_table import TableLimitStore
@@ -83,7 +84,7 @@ async def sweep_orphans(
         await asyncio.sleep(every)
         try:
             found = await asyncio.to_thread(orphans, engine, shared.leases, older_than=shared.turns.ttl)
-        except Exception:
+        except SQLAlchemyError:
             logger.warning("looking for messages of dead processes failed; trying again later")
             continue
         for conversation_id, inbound_id in found:

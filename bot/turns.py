@@ -15,6 +15,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.leases import LeaseTable
 
@@ -31,7 +34,7 @@ def lease_name(conversation_id: str) -> str:
 class Turn:
     """`async with turn:` holds the conversation; `locked()` tells whether this process holds or waits for it."""
 
-    __slots__ = ("_conversation_id", "_lock", "_leases", "_ttl", "_renewal")
+    __slots__ = ("_conversation_id", "_leases", "_lock", "_renewal", "_ttl")
 
     def __init__(self, conversation_id: str, *, leases: LeaseTable | None, ttl: float) -> None:
         self._conversation_id = conversation_id
@@ -43,7 +46,7 @@ class Turn:
     def locked(self) -> bool:
         return self._lock.locked()
 
-    async def __aenter__(self) -> Turn:
+    async def __aenter__(self) -> Self:
         await self._lock.acquire()
         if self._leases is None:
             return self
@@ -63,7 +66,7 @@ class Turn:
                     self._renewal = None
                 try:
                     await asyncio.to_thread(self._leases.release, lease_name(self._conversation_id))
-                except Exception:  # the lease expires by itself; the next taker finds it free then
+                except SQLAlchemyError:  # the lease expires by itself; the next taker finds it free then
                     logger.warning("could not release the lease of conversation %s", self._conversation_id)
         finally:
             self._lock.release()
@@ -75,7 +78,7 @@ class Turn:
             try:
                 if await asyncio.to_thread(self._leases.take, name, ttl=self._ttl):
                     return
-            except Exception:  # the database is away for a moment: keep trying, the message is stored
+            except SQLAlchemyError:  # the database is away for a moment: keep trying, the message is stored
                 logger.warning("could not take the lease of conversation %s; trying again", self._conversation_id)
             await asyncio.sleep(wait)
             wait = min(wait * 2, _POLL_MOST)
@@ -91,7 +94,7 @@ class Turn:
                     # stored state, and what we write next finds the reply already there
                     logger.error("lost the lease of conversation %s to another process", self._conversation_id)
                     return
-            except Exception:
+            except SQLAlchemyError:
                 logger.warning("could not renew the lease of conversation %s", self._conversation_id)
 
 

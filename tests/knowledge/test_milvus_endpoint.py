@@ -89,7 +89,7 @@ async def test_ask_works_while_serve_runs_and_the_advertisement_goes_with_the_se
         await wait_ready(f"http://127.0.0.1:{port}", timeout=240)
         assert endpoint_file(data_dir / "milvus.db").exists()
         # before: "the knowledge store is in use by another process"
-        answer = ask(environ(data_dir))
+        answer = await asyncio.to_thread(ask, environ(data_dir))
         assert answer["outcome"] == "answer", answer
         assert "password" in str(answer["answer"]).lower()
         # ingest too, through the same store process; the server notices the new document and answers from it
@@ -97,8 +97,10 @@ async def test_ask_works_while_serve_runs_and_the_advertisement_goes_with_the_se
         article.parent.mkdir()
         article.write_text("# Turning on aquarium mode\n\nTo turn on aquarium mode, open Settings, choose Display and switch "
                            "Aquarium mode on. The fish swim behind your dashboard until you switch it off again.\n")
-        done = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(article), "--tenant", "default"], check=False, cwd=ROOT,
-                              env=environ(data_dir), capture_output=True, timeout=300)
+        done = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "bot.cli", "ingest", str(article), "--tenant", "default"], check=False, cwd=ROOT,
+            env=environ(data_dir), capture_output=True, timeout=300,
+        )
         assert done.returncode == 0 and "1 added" in done.stdout.decode(), done.stderr.decode()[-2000:]
         deadline = time.monotonic() + 30
         while "knowledge base of tenant default changed" not in (tmp_path / "serve.log").read_text():
@@ -128,7 +130,7 @@ async def test_serve_on_an_endpoint_it_does_not_own_waits_for_it_and_follows_its
         await wait_for(base, 200, timeout=240)
         assert (await chat(base, QUESTION))["reply"]["outcome"] == "answer"  # type: ignore[index]
         # the CLI uses the same endpoint while serve runs
-        assert ask(environ(serve_dir, **uri))["outcome"] == "answer"
+        assert (await asyncio.to_thread(ask, environ(serve_dir, **uri)))["outcome"] == "answer"
 
         stop(vectors)  # gone: readiness drops, the server stays up, a question gets the apology and a person
         body = await wait_for(base, 503, timeout=30)
