@@ -2,7 +2,7 @@
 and one Milvus endpoint; processes SIGKILLed and restarted, and every process's database connections
 terminated once, while widget conversations keep talking. Prints what became of every message.
 
-    python bench/bench_faults.py [--processes 3] [--conversations 200] [--seconds 60] [--kills 3] [--pause 4]
+    python bench/bench_faults.py [--processes 3] [--conversations 200] [--seconds 60] [--kills 3] [--pause 8]
 
 Each simulated customer sends a message, waits for the reply, pauses `--pause` s (±50%), and sends the
 next; a call that fails (its process died) is retried with the same client message id until it is
@@ -12,9 +12,10 @@ end the database is read back:
 - stored: customer messages in the database;
 - answered: stored messages with a bot reply; answered twice: with more than one;
 - lost: messages a customer sent that were never stored, or stored and never answered;
-- takeover: for messages in flight on a killed process, seconds from the kill to their reply.
+- taken over: messages the survivors' sweepers took over (their logs say which), and the seconds from
+  the kill to each one's reply.
 Goal: 0 lost, 0 answered twice, every message of a killed process answered within 10 s of its death
-(lease 10 s + sweep 5 s makes 15 s the worst case by design: see the printed figures).
+(the lease, 6 s, and the sweep, every second, leave about 3 s for the answer itself).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -117,7 +119,7 @@ async def main() -> None:
     parser.add_argument("--conversations", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--kills", type=int, default=3)
-    parser.add_argument("--pause", type=float, default=4.0, help="seconds a customer waits between messages (mean)")
+    parser.add_argument("--pause", type=float, default=8.0, help="seconds a customer waits between messages (mean)")
     args = parser.parse_args()
     random.seed(7)
     root = Path(tempfile.mkdtemp(prefix="bench-faults-"))
@@ -133,7 +135,10 @@ async def main() -> None:
         for n in range(args.processes):  # one after the other: the first ingests the sample help center
             processes[n] = start(["serve", "--port", str(port)], env, root / f"serve{n}.log")
             await wait_ready(base, timeout=300) if n == 0 else await asyncio.sleep(0)
-        await asyncio.sleep(30)  # the others load their models (readiness through the shared port is anyone's)
+        deadline = time.monotonic() + 300  # every process says it is ready (readiness through the shared port is anyone's)
+        while not all("supportbot ready at" in (root / f"serve{n}.log").read_text(errors="replace") for n in processes):
+            assert time.monotonic() < deadline, "a process never became ready"
+            await asyncio.sleep(0.5)
         load = Load(base, pause=args.pause)
         connector = aiohttp.TCPConnector(limit=0, force_close=True)  # a new connection per call: the kernel spreads them
         async with aiohttp.ClientSession(connector=connector) as session:
@@ -185,13 +190,12 @@ async def main() -> None:
     if latencies:
         print(f"  from first attempt to answer: p50 {latencies[len(latencies) // 2]:.2f} s, p99 {latencies[int(len(latencies) * 0.99)]:.2f} s, "
               f"max {latencies[-1]:.1f} s; {len(load.acknowledged) / args.seconds:.1f} messages/s answered")
-    # in flight at a kill: stored before it, answered after it (by whichever process took it over)
-    delays = sorted(
-        times[i] - k for i in stored.values() if i in times for k in kills if stored_at[i] < k <= times[i]
-    )
-    print(f"  stored before a kill and answered after it: {len(delays)}"
+    # taken over: the sweepers log each message they take from a dead process
+    taken = {int(m) for log in root.glob("serve*.log") for m in re.findall(r"taking over message (\d+)", log.read_text(errors="replace"))}
+    delays = sorted(times[i] - max(k for k in kills if k <= times[i]) for i in taken if i in times and any(k <= times[i] for k in kills))
+    print(f"  taken over from killed processes: {len(taken)}"
           + (f"; answered {delays[len(delays) // 2]:.1f} s (median) and at most {delays[-1]:.1f} s after the kill; "
-             f"within 10 s: {sum(d <= 10 for d in delays)}, within 15 s: {sum(d <= 15 for d in delays)}" if delays else ""))
+             f"within 10 s: {sum(d <= 10 for d in delays)} of {len(delays)}" if delays else ""))
 
 
 def terminate_backends(url: str) -> None:

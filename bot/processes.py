@@ -33,6 +33,12 @@ from bot.turns import LEASE_TTL, ConversationTurns, lease_name
 
 logger = logging.getLogger(__name__)
 
+# A pending message nobody holds the turn of, stored this long ago, is taken over. Shorter than the
+# lease: a message whose process is alive but busy may be taken too, which costs work, never a second
+# answer (the turn finds the reply); a dead process's message waits for its lease to expire anyway.
+ORPHAN_AGE = 2.0
+SWEEP_EVERY = 1.0  # seconds between looks (one indexed query: pending messages are few)
+
 
 @dataclass(frozen=True, slots=True)
 class SharedProcesses:
@@ -78,12 +84,12 @@ async def sweep_orphans(
 ) -> None:
     """Take over what dead processes left: each orphaned conversation's oldest pending message is
     answered under its turn (which answers the earlier ones first, and finds answered ones done)."""
-    every = every or shared.turns.ttl / 2
+    every = every or SWEEP_EVERY
     running: dict[str, asyncio.Task[Any]] = {}
     while True:
         await asyncio.sleep(every)
         try:
-            found = await asyncio.to_thread(orphans, engine, shared.leases, older_than=shared.turns.ttl)
+            found = await asyncio.to_thread(orphans, engine, shared.leases, older_than=ORPHAN_AGE)
         except SQLAlchemyError:
             logger.warning("looking for messages of dead processes failed; trying again later")
             continue

@@ -67,7 +67,7 @@ class StoredMessage(SQLModel, table=True):
     client_id: str | None = None
     role: str  # customer | bot | agent | system
     text: str  # the redacted copy
-    status: str = "done"  # pending | done
+    status: str = Field(default="done", index=True)  # pending | done (indexed: processes look for pending ones every second)
     reply_to: int | None = Field(default=None, index=True)
     payload: str | None = None  # JSON of the reply (citations, outcome)
     # queued: still to be sent on the conversation's platform (Telegram, Slack) | sent. None: nothing to

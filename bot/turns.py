@@ -23,7 +23,9 @@ from bot.leases import LeaseTable
 
 logger = logging.getLogger(__name__)
 
-LEASE_TTL = 10.0  # seconds a dead process's conversations wait before another process takes them over
+# seconds a dead process's conversations wait before another process takes them over (renewed every
+# third of it: a database round trip per answering conversation every 2 s)
+LEASE_TTL = 6.0
 _POLL_FIRST, _POLL_MOST = 0.02, 0.25  # seconds between tries for a lease another process holds
 
 

@@ -283,6 +283,10 @@ def run(settings: Settings, *, host: str, port: int) -> None:
             from knowledge.milvus_child import MilvusChild
 
             store.use_child(MilvusChild(Path(settings.milvus_uri)))  # spawned here, in the main thread
+    if app[SHARED] is not None:
+        # one of several processes on one port: listen only once ready, or the kernel would hand this one
+        # connections it can only refuse (503) while its models load
+        asyncio.run(start_waiting_for_endpoint(app[SERVICES]))
     app[LISTEN_URL] = f"http://{host}:{port}/"
     logger.info("starting on http://%s:%d/ (data in %s); loading models and stores", host, port, settings.data_dir)
     # several processes on PostgreSQL listen on one port: the kernel spreads connections among them

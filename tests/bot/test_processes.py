@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 QUESTION = "how do I reset my password?"
 DELAY = {"a": "1.0", "b": "0.2"}  # seconds each process waits before answering: messages overlap, a kill finds one in flight
-TAKEOVER = 30.0  # lease (10 s) + sweep interval (5 s) + answering, with room for a loaded machine
+TAKEOVER = 20.0  # lease (6 s) + sweep interval (1 s) + answering, with room for a loaded machine
 
 
 @dataclass
