@@ -178,7 +178,7 @@ async def main() -> None:
             except subprocess.TimeoutExpired:
                 process.kill()
         databases.drop_all()
-    stored, replies, times, stored_at = found["stored"], found["replies"], found["times"], found["stored_at"]  # type: ignore[misc]
+    stored, replies, times = found["stored"], found["replies"], found["times"]  # type: ignore[misc]
     answered = [c for c, i in stored.items() if replies.get(i, 0) >= 1]
     twice = [c for c, i in stored.items() if replies.get(i, 0) > 1]
     lost = [c for c in load.sent if c not in stored or replies.get(stored[c], 0) == 0]

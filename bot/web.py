@@ -28,8 +28,6 @@ from bot.conversations import ConversationService
 from bot.dispatch import Dispatcher
 from bot.metrics import Metrics
 from bot.openapi import OPENAPI
-from bot.processes import background as shared_background
-from bot.processes import SharedProcesses, shared_processes
 from bot.operations import (
     SOCKETS,
     body_deadline,
@@ -40,6 +38,8 @@ from bot.operations import (
     track_socket,
     watch_store,
 )
+from bot.processes import SharedProcesses, shared_processes
+from bot.processes import background as shared_background
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.vector_endpoint import start_waiting_for_endpoint, watch_endpoint
