@@ -66,6 +66,9 @@ class Load:
         self.acknowledged: set[str] = set()
         self.retries = 0
         self.latencies: list[float] = []  # seconds from a message's first attempt to its answer
+        self.failures: Counter[str] = Counter()  # failed attempts by status or error
+        self.cut: set[str] = set()  # messages with an attempt cut off (its process died)
+        self.cut_answered: dict[str, float] = {}  # ... and when the customer finally had the answer
         self.stop = False
 
     async def customer(self, session: aiohttp.ClientSession, n: int) -> None:
@@ -92,9 +95,13 @@ class Load:
                             await response.read()
                             self.acknowledged.add(client_id)
                             self.latencies.append(time.monotonic() - first)
+                            if client_id in self.cut:
+                                self.cut_answered[client_id] = time.time()
                             break
-                except (aiohttp.ClientError, TimeoutError):
-                    pass
+                        self.failures[str(response.status)] += 1
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    self.failures[type(exc).__name__] += 1
+                    self.cut.add(client_id)  # its process died under it (or the call timed out)
                 self.retries += 1
                 await asyncio.sleep(0.5)
             turn += 1
@@ -190,12 +197,15 @@ async def main() -> None:
     if latencies:
         print(f"  from first attempt to answer: p50 {latencies[len(latencies) // 2]:.2f} s, p99 {latencies[int(len(latencies) * 0.99)]:.2f} s, "
               f"max {latencies[-1]:.1f} s; {len(load.acknowledged) / args.seconds:.1f} messages/s answered")
-    # taken over: the sweepers log each message they take from a dead process
+    print(f"  failed attempts: {dict(load.failures)}")
+    # in flight on a killed process: an attempt was cut off; the customer's retry (or the survivors'
+    # sweep) got the answer; seconds from the kill before the answer to the answer
+    delays = sorted(t - max(k for k in kills if k <= t) for t in load.cut_answered.values() if any(k <= t for k in kills))
     taken = {int(m) for log in root.glob("serve*.log") for m in re.findall(r"taking over message (\d+)", log.read_text(errors="replace"))}
-    delays = sorted(times[i] - max(k for k in kills if k <= times[i]) for i in taken if i in times and any(k <= times[i] for k in kills))
-    print(f"  taken over from killed processes: {len(taken)}"
+    print(f"  cut off by a kill and answered later: {len(delays)}"
           + (f"; answered {delays[len(delays) // 2]:.1f} s (median) and at most {delays[-1]:.1f} s after the kill; "
-             f"within 10 s: {sum(d <= 10 for d in delays)} of {len(delays)}" if delays else ""))
+             f"within 10 s: {sum(d <= 10 for d in delays)} of {len(delays)}" if delays else "")
+          + f"; taken over by a sweep (no retry came first): {len(taken)}")
 
 
 def terminate_backends(url: str) -> None:
