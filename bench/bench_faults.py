@@ -10,8 +10,9 @@ answered (as the widget does), so a retry reaching another process is a duplicat
 end the database is read back:
 - acknowledged: messages whose POST returned the reply (the customer saw it);
 - stored: customer messages in the database;
-- answered: stored messages with a bot reply; answered twice: with more than one;
-- lost: messages a customer sent that were never stored, or stored and never answered;
+- answered: stored messages with a bot reply; answered twice: with more than one; relayed: messages of
+  conversations the bot had handed over, which go to people (done, no bot reply);
+- lost: messages a customer sent that were never stored, or stored and neither answered nor relayed;
 - taken over: messages the survivors' sweepers took over (their logs say which), and the seconds from
   the kill to each one's reply.
 Goal: 0 lost, 0 answered twice, every message of a killed process answered within 10 s of its death
@@ -112,12 +113,12 @@ def count(url: str) -> dict[str, object]:
     import psycopg
 
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-        rows = conn.execute("SELECT client_id, id, created_at FROM message WHERE role = 'customer' AND client_id IS NOT NULL").fetchall()
+        rows = conn.execute("SELECT client_id, id, status FROM message WHERE role = 'customer' AND client_id IS NOT NULL").fetchall()
         stored = {r[0]: r[1] for r in rows}
-        stored_at = {r[1]: r[2].timestamp() for r in rows}
+        done = {r[1] for r in rows if r[2] == "done"}
         replies = Counter(r[0] for r in conn.execute("SELECT reply_to FROM message WHERE role = 'bot' AND reply_to IS NOT NULL"))
         times = {r[0]: r[1].timestamp() for r in conn.execute("SELECT reply_to, min(created_at) FROM message WHERE role = 'bot' GROUP BY reply_to")}
-    return {"stored": stored, "stored_at": stored_at, "replies": replies, "times": times}
+    return {"stored": stored, "done": done, "replies": replies, "times": times}
 
 
 async def main() -> None:
@@ -161,10 +162,12 @@ async def main() -> None:
                         terminated = True
                         await asyncio.to_thread(terminate_backends, url)
                 victim = random.choice(list(processes))
+                held = connections(processes[victim].pid, port)
                 processes[victim].send_signal(signal.SIGKILL)
                 processes[victim].wait()
                 kills.append(time.time())
-                print(f"  {time.monotonic() - started:5.1f} s: SIGKILL process {victim}; restarting it", flush=True)
+                others = {n: connections(p.pid, port) for n, p in processes.items() if n != victim}
+                print(f"  {time.monotonic() - started:5.1f} s: SIGKILL process {victim} ({held} calls in flight; others {others}); restarting it", flush=True)
                 processes[victim] = start(["serve", "--port", str(port)], env, root / f"serve{victim}.log")
             while time.monotonic() - started < args.seconds:
                 await asyncio.sleep(0.2)
@@ -185,14 +188,16 @@ async def main() -> None:
             except subprocess.TimeoutExpired:
                 process.kill()
         databases.drop_all()
-    stored, replies, times = found["stored"], found["replies"], found["times"]  # type: ignore[misc]
+    stored, done, replies, times = found["stored"], found["done"], found["replies"], found["times"]  # type: ignore[misc]
     answered = [c for c, i in stored.items() if replies.get(i, 0) >= 1]
+    # a conversation the bot handed over: its next messages go to people (relayed, marked done), not answered
+    relayed = [c for c, i in stored.items() if replies.get(i, 0) == 0 and i in done]
     twice = [c for c, i in stored.items() if replies.get(i, 0) > 1]
-    lost = [c for c in load.sent if c not in stored or replies.get(stored[c], 0) == 0]
+    lost = [c for c in load.sent if c not in stored or (replies.get(stored[c], 0) == 0 and stored[c] not in done)]
     print(f"{args.processes} processes, {args.conversations} conversations, {args.seconds:.0f} s, {len(kills)} SIGKILLs, "
           f"one pg_terminate_backend of every connection; retries by clients: {load.retries}")
     print(f"  sent {len(load.sent)}, acknowledged {len(load.acknowledged)}, stored {len(stored)}, answered {len(answered)}, "
-          f"answered twice {len(twice)}, lost {len(lost)}")
+          f"relayed to people {len(relayed)}, answered twice {len(twice)}, lost {len(lost)}")
     latencies = sorted(load.latencies)
     if latencies:
         print(f"  from first attempt to answer: p50 {latencies[len(latencies) // 2]:.2f} s, p99 {latencies[int(len(latencies) * 0.99)]:.2f} s, "
@@ -206,6 +211,12 @@ async def main() -> None:
           + (f"; answered {delays[len(delays) // 2]:.1f} s (median) and at most {delays[-1]:.1f} s after the kill; "
              f"within 10 s: {sum(d <= 10 for d in delays)} of {len(delays)}" if delays else "")
           + f"; taken over by a sweep (no retry came first): {len(taken)}")
+
+
+def connections(pid: int, port: int) -> int:
+    """Client connections a process holds on the shared port: its calls in flight."""
+    done = subprocess.run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True, check=False)
+    return sum(f"pid={pid}," in line for line in done.stdout.splitlines())
 
 
 def terminate_backends(url: str) -> None:
