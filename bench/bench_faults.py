@@ -17,6 +17,13 @@ end the database is read back:
   the kill to each one's reply.
 Goal: 0 lost, 0 answered twice, every message of a killed process answered within 10 s of its death
 (the lease, 6 s, and the sweep, every second, leave about 3 s for the answer itself).
+
+Measured 2026-12-02 on this 2-core machine (shared with other work), defaults (3 processes, 200
+conversations, 60 s, 3 kills, pause 8 s), `python bench/bench_faults.py`:
+  sent 1270, acknowledged 1270, stored 1270, answered 1270, answered twice 0, lost 0; 21.2 messages/s
+  answered, p50 0.51 s, p99 10.2 s (the calls cut off by a kill, retried); 28 calls in flight on killed
+  processes, all answered within 10 s of the kill (median 8.5 s, at most 9.3 s); 4 calls answered 500
+  when pg_terminate_backend cut a connection mid-query (retried and answered).
 """
 
 from __future__ import annotations
@@ -117,8 +124,7 @@ def count(url: str) -> dict[str, object]:
         stored = {r[0]: r[1] for r in rows}
         done = {r[1] for r in rows if r[2] == "done"}
         replies = Counter(r[0] for r in conn.execute("SELECT reply_to FROM message WHERE role = 'bot' AND reply_to IS NOT NULL"))
-        times = {r[0]: r[1].timestamp() for r in conn.execute("SELECT reply_to, min(created_at) FROM message WHERE role = 'bot' GROUP BY reply_to")}
-    return {"stored": stored, "done": done, "replies": replies, "times": times}
+    return {"stored": stored, "done": done, "replies": replies}
 
 
 async def main() -> None:
@@ -188,7 +194,7 @@ async def main() -> None:
             except subprocess.TimeoutExpired:
                 process.kill()
         databases.drop_all()
-    stored, done, replies, times = found["stored"], found["done"], found["replies"], found["times"]  # type: ignore[misc]
+    stored, done, replies = found["stored"], found["done"], found["replies"]  # type: ignore[misc]
     answered = [c for c, i in stored.items() if replies.get(i, 0) >= 1]
     # a conversation the bot handed over: its next messages go to people (relayed, marked done), not answered
     relayed = [c for c, i in stored.items() if replies.get(i, 0) == 0 and i in done]
