@@ -319,6 +319,12 @@ class ConversationService(ConversationRecords):
         try:
             reply = await self._replies.submit(None, new_reply)
         except Exception as exc:
+            # another process answered it meanwhile (it took the turn over while this one stalled past
+            # its lease; the one-answer index refused ours): the first answer stands
+            answered = await asyncio.to_thread(self._messages.load, conversation_id, inbound_id)
+            if answered.reply is not None:
+                logger.warning("message %d was answered by another process meanwhile; keeping that answer", inbound_id)
+                return answered.reply
             # the reply could not be stored (a payload or event the database refuses): the apology alone
             # is, and the message is done; only a database that takes nothing at all leaves it pending
             # (then the next start answers it, which is what a database outage needs)

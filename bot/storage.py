@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Index, insert
+from sqlalchemy import Engine, Index, insert, text
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, select
 
 
@@ -59,9 +59,17 @@ class Conversation(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+ONE_ANSWER_INDEX = "ux_message_one_bot_reply"
+
+
 class StoredMessage(SQLModel, table=True):
     __tablename__ = "message"
-    __table_args__ = (UniqueConstraint("conversation_id", "client_id"),)
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "client_id"),
+        # one bot answer per customer message, whichever process wrote it (a process that stalled past
+        # its conversation's lease cannot add a second one: bot/turns.py)
+        Index(ONE_ANSWER_INDEX, "reply_to", unique=True, sqlite_where=text("role = 'bot'"), postgresql_where=text("role = 'bot'")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: str = Field(index=True)
     client_id: str | None = None

@@ -84,3 +84,19 @@ async def test_a_timer_runs_in_one_process_and_moves_when_its_holder_stops(engin
     two.cancel()
     await asyncio.gather(one, two, return_exceptions=True)
     assert runs[-1] == "two" and "one" not in runs[runs.index("two"):]
+
+
+def test_a_message_gets_one_bot_answer_whoever_writes_it(engine: Engine) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.messages import MessageStore, NewReply
+
+    messages = MessageStore(engine)
+    inbound = messages.add("c1", role="customer", text="hello", status="pending")
+    assert inbound is not None
+    reply = NewReply("c1", int(inbound["id"]), "first answer", {"outcome": "answer"}, (), "default", None)
+    messages.add_replies([reply])
+    with pytest.raises(IntegrityError):  # a second process's answer to the same message
+        messages.add_replies([reply])
+    messages.add("c1", role="system", text="thanks", reply_to=int(inbound["id"]))  # other messages may refer to it
+    assert [m["text"] for m in messages.history("c1")] == ["hello", "first answer", "thanks"]
