@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from bot.core.errors import ConfigError, StoreBusyError
+from knowledge.milvus_endpoint import Owner, advertise, withdraw
 
 logger = logging.getLogger(__name__)
 
@@ -78,9 +79,13 @@ class MilvusChild:
                 raise ConfigError(f"the Milvus Lite process exited with status {status}; see {self.log_path}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
+                    pass
             except OSError:
                 time.sleep(0.1)
+                continue
+            # CLI commands (`ask`, `ingest`, `eval`) find the store locked, and this server beside it
+            advertise(self.data_dir, uri=self.uri, pid=self._process.pid, owner=Owner.SERVE)
+            return
         if self._process is not None and self._process.poll() == _LOCKED:
             raise StoreBusyError(
                 f"the knowledge store {self.data_dir} is in use by another process (another `supportbot serve`?). "
@@ -105,6 +110,7 @@ class MilvusChild:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
+        withdraw(self.data_dir, pid=process.pid)
         process.terminate()
         try:
             process.wait(timeout=grace)

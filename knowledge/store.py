@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bot.core.errors import ConfigError, StageError, StoreBusyError
+from bot.core.errors import ConfigError, StageError, StoreBusyError, StoreUnavailableError
+from knowledge.chunk_cache import ChunkCache, Entry
 from knowledge.chunking import Chunk
+from knowledge.milvus_endpoint import Owner, advertised
 from knowledge.store_schema import (
     COLLECTION,
     COLLECTIONS,
@@ -57,6 +59,19 @@ class Hit:
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
+_ENDPOINT_TIMEOUT = 5.0  # seconds a Milvus endpoint has to connect or answer a probe
+
+
+def _is_local(uri: str) -> bool:
+    return not uri.startswith(("http://", "https://", "tcp://"))
+
+
+def _shown(uri: str) -> str:
+    """The endpoint without credentials a URL may carry (user:password@host)."""
+    scheme, _, rest = uri.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"
+
+
 def _quote(value: str) -> str:
     return json.dumps(value)  # a JSON string literal is a valid Milvus string literal
 
@@ -84,9 +99,20 @@ class MilvusStore:
         self.uri = uri
         self.dim = dim
         self._client: Any = None
-        self._chunks: dict[str, tuple[Chunk, np.ndarray]] = {}  # chunk id -> (chunk, [dense, title, lead])
+        self.chunk_cache = ChunkCache()  # chunk id -> (chunk, [dense, title, lead]), least recently used out
         self._child: MilvusChild | None = None
         self._reconnecting = False
+        # a Milvus server this process does not own (SUPPORTBOT_MILVUS_URI=http://..., `supportbot vectors
+        # serve`, a running `serve`'s child): its reachability is probed (`probe`) and /readyz follows it
+        self._endpoint: str | None = None if _is_local(uri) else uri
+        self._reachable = True
+        # a local store held by another process: use the server it advertises (knowledge/milvus_endpoint.py),
+        # if that server's owner is one of these
+        self.join_owners: tuple[Owner, ...] = (Owner.STANDALONE, Owner.SERVE)
+
+    def use_endpoint(self, uri: str) -> None:
+        """Talk to a Milvus server at `uri` that another process runs (a standalone Milvus Lite server)."""
+        self._endpoint = uri
 
     def use_child(self, child: MilvusChild) -> None:
         """Open the store through Milvus Lite running in `child` (a process of its own), not in ours."""
@@ -110,7 +136,16 @@ class MilvusStore:
             self._client = MilvusClient(self._child.uri)
             self._ensure_collection()
             return
-        local = not self.uri.startswith(("http://", "https://", "tcp://"))
+        local = self._endpoint is None
+        if local and self.join_owners:
+            found = advertised(Path(self.uri), owners=self.join_owners)
+            if found is not None:
+                logger.info("the knowledge store is served by process %d; using it at %s", found.pid, found.uri)
+                self._endpoint = found.uri
+                local = False
+        if not local:
+            self._open_endpoint()
+            return
         # Milvus Lite's in-process gRPC server logs a traceback for each call it doesn't implement
         # (AllocTimestamp), though pymilvus falls back correctly: keep that noise out of our logs.
         logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
@@ -130,10 +165,52 @@ class MilvusStore:
             raise ConfigError(f"cannot open Milvus at {self.uri}: {exc}") from None
         self._ensure_collection()
 
+    def _open_endpoint(self) -> None:
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+
+        assert self._endpoint is not None
+        try:
+            self._client = MilvusClient(self._endpoint, timeout=_ENDPOINT_TIMEOUT)
+            self._ensure_collection()
+        except MilvusException as exc:
+            self._client = None
+            self._reachable = False
+            raise StoreUnavailableError(f"the Milvus endpoint {_shown(self._endpoint)} cannot be reached: {exc.message}") from None
+        self._reachable = True
+
+    @property
+    def endpoint(self) -> str | None:
+        """The server this store talks to over the network; None for a store in this process or its child."""
+        return self._endpoint
+
     # the store's own process (under `serve`): readiness and restarts, see bot.app.operations.watch_store
     def healthy(self) -> bool:
-        """False while the Milvus Lite child process is dead or being brought back."""
+        """False while the Milvus Lite child process is dead or being brought back, or while the
+        endpoint does not answer."""
+        if self._endpoint is not None:
+            return self._reachable
         return self._child is None or (self._child.alive() and not self._reconnecting)
+
+    def probe(self) -> bool:
+        """Blocking: does the endpoint answer? When it answers again after an outage, its collections are
+        loaded again (a restarted server has them on disk, not in memory)."""
+        if self._endpoint is None or self._client is None:
+            return self.healthy()
+        from pymilvus.exceptions import MilvusException
+
+        try:
+            self._client.list_collections(timeout=_ENDPOINT_TIMEOUT)
+            if not self._reachable:
+                self._ensure_collection()
+                logger.warning("the Milvus endpoint %s answers again", _shown(self._endpoint))
+        except MilvusException as exc:
+            if self._reachable:
+                logger.error("the Milvus endpoint %s does not answer: %s", _shown(self._endpoint), exc.message)
+            self._reachable = False
+            return False
+        self._reachable = True
+        return True
 
     def needs_restart(self) -> bool:
         """The child died, or a restart has not reconnected yet (a failed `reconnect` is tried again)."""
@@ -264,10 +341,8 @@ class MilvusStore:
         return {r["doc_id"]: r["title"] for r in sorted(rows, key=lambda r: r["doc_id"])}
 
     # reads ---------------------------------------------------------------------------------
-    # Searches return ids. The chunk and its exact vectors come from DATA_COLLECTION once per chunk
-    # and stay in memory: an id names one content (`chunk_id_for`), so nothing kept can go stale.
-    _CHUNK_CACHE = 100_000
-
+    # Searches return ids. The chunk and its exact vectors come from DATA_COLLECTION, and stay in a
+    # bounded cache while they are used (knowledge/chunk_cache.py).
     def search(
         self, *, tenant: str, access_keys: Sequence[str], vector: np.ndarray, text: str, limit: int = 20
     ) -> list[Hit]:
@@ -296,38 +371,37 @@ class MilvusStore:
             ([hit["id"] for hit in blend[n]], [(hit["id"], abs(float(hit["distance"]))) for hit in lexical[n]])  # Lite reports BM25 negated
             for n in range(len(texts))
         ]
-        self._load({i for dense_ids, words in lists for i in (*dense_ids, *(i for i, _ in words))}, tenant=tenant, access_keys=access_keys)
-        return [self._hits(vectors[n], *lists[n]) for n in range(len(texts))]
+        found = self._load({i for dense_ids, words in lists for i in (*dense_ids, *(i for i, _ in words))}, tenant=tenant, access_keys=access_keys)
+        return [self._hits(vectors[n], *lists[n], found=found) for n in range(len(texts))]
 
-    def _load(self, ids: set[str], *, tenant: str, access_keys: Sequence[str]) -> None:
-        cache = self._chunks
-        missing = [i for i in ids if i not in cache]
+    def _load(self, ids: set[str], *, tenant: str, access_keys: Sequence[str]) -> dict[str, Entry]:
+        """These chunks, from the cache or the store (what the store no longer has is left out)."""
+        found, missing = self.chunk_cache.take(ids)
         if not missing:
-            return
-        if len(cache) + len(missing) > self._CHUNK_CACHE:
-            cache.clear()  # full: start over with this search's chunks
-            missing = list(ids)
+            return found
         scope = _scope(tenant=tenant, access_keys=access_keys, field="id", values=missing)
         for row in self._client.query(DATA_COLLECTION, filter=scope, output_fields=["id", "doc_id", *SHOWN, *VECTORS], limit=len(missing)):
             chunk = Chunk(
                 id=row["id"], doc_id=row["doc_id"], source=row["source"], title=row["title"], url=row["url"] or None,
                 heading=row["heading"], text=row["text"], position=int(row["position"]),
             )
-            cache[row["id"]] = (chunk, np.asarray([row[k] for k in VECTORS], dtype=np.float32))
+            found[row["id"]] = (chunk, np.asarray([row[k] for k in VECTORS], dtype=np.float32))
+            self.chunk_cache.put(row["id"], found[row["id"]])
+        return found
 
-    def _hits(self, vector: np.ndarray, dense_ids: Sequence[str], words: Sequence[tuple[str, float]]) -> list[Hit]:
+    def _hits(self, vector: np.ndarray, dense_ids: Sequence[str], words: Sequence[tuple[str, float]], *, found: dict[str, Entry]) -> list[Hit]:
         blend_rank = {chunk_id: rank for rank, chunk_id in enumerate(dense_ids)}
         lexical_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(words)}
         bm25 = dict(words)
-        ids = [i for i in dict.fromkeys([*dense_ids, *bm25]) if i in self._chunks]  # a chunk deleted meanwhile is skipped
+        ids = [i for i in dict.fromkeys([*dense_ids, *bm25]) if i in found]  # a chunk deleted meanwhile is skipped
         if not ids:
             return []
-        found = [self._chunks[i] for i in ids]
-        cosines = np.stack([views for _, views in found]) @ vector  # (chunks, views)
+        entries = [found[i] for i in ids]
+        cosines = np.stack([views for _, views in entries]) @ vector  # (chunks, views)
         return [
             Hit(
                 chunk=chunk, dense=float(cosines[n, 0]), title=float(cosines[n, 1]), lead=float(cosines[n, 2]), lexical=bm25.get(chunk.id, 0.0),
                 blend_rank=blend_rank.get(chunk.id), lexical_rank=lexical_rank.get(chunk.id), vector=views[0],
             )
-            for n, (chunk, views) in enumerate(found)
+            for n, (chunk, views) in enumerate(entries)
         ]

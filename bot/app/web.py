@@ -23,6 +23,7 @@ from bot.engine.online_grading import online_grader
 from bot.app.rollout_notice import tell_staff_of_step_back
 from bot.app.api import ConversationApi, RateLimiter
 from bot.app.cors import cors_middleware
+from bot.engine.knowledge_watch import watch_documents
 from bot.app.limits import ClientLimiter, MemoryLimitStore
 from bot.core.config import load_secret
 from bot.app.tokens import Tokens
@@ -41,8 +42,11 @@ from bot.app.operations import (
     track_socket,
     watch_store,
 )
+from bot.app.processes import SharedProcesses, shared_processes
+from bot.app.processes import background as shared_background
 from bot.app.composition import Services, build_services, connect_listeners
 from bot.core.config import Settings
+from bot.app.vector_endpoint import start_waiting_for_endpoint, watch_endpoint
 from handoff.console import WebConsole
 from handoff.service import HandoffService
 from handoff.summary import HandoffSummarizer
@@ -65,6 +69,7 @@ HANDOFF = web.AppKey("handoff", HandoffService)
 BACKGROUND = web.AppKey("background", list)  # long-running tasks (handoff timers, vault purge)
 VAULT_PURGE_EVERY = web.AppKey("vault_purge_every", float)  # seconds between purges of expired vault values
 LISTEN_URL = web.AppKey("listen_url", str)  # where `serve` listens, for the start-up line
+SHARED: web.AppKey[SharedProcesses | None] = web.AppKey("shared_processes")  # None: the only process (SQLite)
 
 # Shutdown must end within 5 s (a platform's SIGTERM is followed by SIGKILL soon after): open
 # sockets are closed first (bot/app/operations.py), then requests in flight get SHUTDOWN_GRACE, the
@@ -135,7 +140,7 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         logger.warning("%s", warning)
 
     async def start() -> None:
-        await asyncio.to_thread(services.start)
+        await start_waiting_for_endpoint(services)  # an unreachable Milvus endpoint: 503 until it answers
         for start_channel in app[CHANNELS].starters:
             try:
                 await start_channel()
@@ -154,8 +159,19 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         )
         logger.info("%s", line, extra=fields)
         app[BACKGROUND].append(asyncio.create_task(watch_store(services.store)))
-        app[BACKGROUND].append(asyncio.create_task(app[HANDOFF].run_timers()))
-        app[BACKGROUND].append(asyncio.create_task(services.vault.purge_periodically(every=app[VAULT_PURGE_EVERY])))
+        app[BACKGROUND].append(asyncio.create_task(watch_endpoint(services.store)))
+        # documents ingested by another process (a second serve, `supportbot ingest` on the shared store)
+        app[BACKGROUND].append(asyncio.create_task(watch_documents(services.engine, refresh=services.after_ingest)))
+        shared = app[SHARED]
+        if shared is None:  # one process: its own timers
+            app[BACKGROUND].append(asyncio.create_task(app[HANDOFF].run_timers()))
+            app[BACKGROUND].append(asyncio.create_task(services.vault.purge_periodically(every=app[VAULT_PURGE_EVERY])))
+        else:  # one of several on PostgreSQL (bot/app/processes.py)
+            for work in shared_background(
+                shared, engine=services.engine, conversations=app[CONVERSATIONS], handoff_tick=app[HANDOFF].tick,
+                vault_purge=services.vault.purge_expired, purge_every=app[VAULT_PURGE_EVERY],
+            ):
+                app[BACKGROUND].append(asyncio.create_task(work))
         recovered = await app[CONVERSATIONS].recover()
         if recovered:
             logger.info("answered %d messages left pending by a previous run", recovered)
@@ -176,6 +192,8 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
             await asyncio.wait_for(stop_channel(), timeout=CHANNEL_STOP)
         except Exception:
             logger.warning("a channel did not stop cleanly")
+    if app[SHARED] is not None:
+        await app[SHARED].relay.close()
     await asyncio.to_thread(services.close)
 
 
@@ -188,11 +206,16 @@ def build_app(
     )
     services = build_services(settings)
     app_metrics = Metrics()
+    shared = shared_processes(services.engine)  # PostgreSQL: one of several processes; SQLite: None, the only one
     conversations = ConversationService(
         services=services,
         processing_delay=settings.processing_delay if processing_delay is None else processing_delay,
         on_result=lambda result, channel: app_metrics.observe(result, channel=channel),
+        turns=shared.turns if shared else None, forward=shared.relay.send if shared else None,
     )
+    if shared is not None:
+        shared.relay.on_message(conversations.deliver_forwarded)
+    app[SHARED] = shared
     app[SETTINGS] = settings
     app[SERVICES] = services
     app[CONVERSATIONS] = conversations
@@ -209,7 +232,7 @@ def build_app(
         settings=settings, conversations=conversations, metrics=app_metrics,
         tokens=Tokens([load_secret(settings), *(key.encode() for key in settings.old_secret_keys)], ttl=settings.token_ttl_hours * 3600),
         limiter=RateLimiter(interval=60.0 / settings.rate_limit_per_minute),
-        client_limiter=ClientLimiter(limits=settings.limits, store=MemoryLimitStore()),
+        client_limiter=ClientLimiter(limits=settings.limits, store=shared.limits if shared else MemoryLimitStore()),
     )
     app.add_routes(api.routes())
     app.add_routes(
@@ -257,13 +280,28 @@ def run(settings: Settings, *, host: str, port: int) -> None:
     if settings.embed_threads is None:
         settings = settings.with_overrides(embed_threads=1)  # see Settings.embed_threads
     app = build_app(settings)
-    if settings.milvus_is_local and settings.milvus_process:
-        from knowledge.milvus_child import MilvusChild
+    if settings.milvus_is_local:
+        from knowledge.milvus_endpoint import Owner, advertised
 
-        app[SERVICES].store.use_child(MilvusChild(Path(settings.milvus_uri)))  # spawned here, in the main thread
+        store = app[SERVICES].store
+        # a standalone Milvus Lite server on this store (`supportbot vectors serve`) serves every process
+        standalone = advertised(Path(settings.milvus_uri), owners=(Owner.STANDALONE,))
+        store.join_owners = ()  # never another `serve`'s child: it dies with its own server
+        if standalone is not None:
+            store.use_endpoint(standalone.uri)
+        elif settings.milvus_process:
+            from knowledge.milvus_child import MilvusChild
+
+            store.use_child(MilvusChild(Path(settings.milvus_uri)))  # spawned here, in the main thread
+    if app[SHARED] is not None:
+        # one of several processes on one port: listen only once ready, or the kernel would hand this one
+        # connections it can only refuse (503) while its models load
+        asyncio.run(start_waiting_for_endpoint(app[SERVICES]))
     app[LISTEN_URL] = f"http://{host}:{port}/"
     logger.info("starting on http://%s:%d/ (data in %s); loading models and stores", host, port, settings.data_dir)
-    web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE)
+    # several processes on PostgreSQL listen on one port: the kernel spreads connections among them
+    web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE,
+                reuse_port=app[SHARED] is not None)
 
 
 def dump_openapi() -> str:

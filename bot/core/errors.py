@@ -23,6 +23,10 @@ class StoreBusyError(SupportbotError):
     """The embedded Milvus Lite store is held by another process (usually `supportbot serve`)."""
 
 
+class StoreUnavailableError(SupportbotError):
+    """A Milvus endpoint this process does not own does not answer (`serve` waits for it, /readyz 503)."""
+
+
 class StageError(SupportbotError):
     """A pipeline stage failed; the pipeline apologises and hands off."""
 

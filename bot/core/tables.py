@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Index, insert
+from sqlalchemy import Engine, Index, insert, text
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, select
 
 
@@ -59,15 +59,23 @@ class Conversation(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+ONE_ANSWER_INDEX = "ux_message_one_bot_reply"
+
+
 class StoredMessage(SQLModel, table=True):
     __tablename__ = "message"
-    __table_args__ = (UniqueConstraint("conversation_id", "client_id"),)
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "client_id"),
+        # one bot answer per customer message, whichever process wrote it (a process that stalled past
+        # its conversation's lease cannot add a second one: bot/engine/turns.py)
+        Index(ONE_ANSWER_INDEX, "reply_to", unique=True, sqlite_where=text("role = 'bot'"), postgresql_where=text("role = 'bot'")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: str = Field(index=True)
     client_id: str | None = None
     role: str  # customer | bot | agent | system
     text: str  # the redacted copy
-    status: str = "done"  # pending | done
+    status: str = Field(default="done", index=True)  # pending | done (indexed: processes look for pending ones every second)
     reply_to: int | None = Field(default=None, index=True)
     payload: str | None = None  # JSON of the reply (citations, outcome)
     # queued: still to be sent on the conversation's platform (Telegram, Slack) | sent. None: nothing to
@@ -130,6 +138,24 @@ class Usage(SQLModel, table=True):
     tokens_out: int = 0
     cost_usd: float = 0.0
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Lease(SQLModel, table=True):
+    """Work one process holds for a while (a conversation's turn, a timer's round): taken when free or
+    expired, renewed while held (bot/engine/leases.py). A process that dies loses it when it expires."""
+
+    name: str = Field(primary_key=True)
+    holder: str
+    expires_at: datetime = Field(index=True)
+
+
+class LimitHit(SQLModel, table=True):
+    """One counted hit of a client limit, for limits several processes share (bot/app/limit_table.py)."""
+
+    __tablename__ = "limit_hit"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True)
+    at: float  # seconds since the epoch: windows are seconds long, compared as numbers
 
 
 VAULT_PLACEHOLDER_INDEX = "ux_vault_conversation_placeholder"

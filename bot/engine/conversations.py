@@ -34,12 +34,14 @@ from bot.engine.rollout import RollbackWatch, RolloutBook, shadowed, staff_only
 from bot.engine.services import Services
 from bot.engine.streaming import CustomerStream
 from bot.core.events import Answered, Clarified, HandedOver, MessageStored, Rated
+from bot.engine.turns import ConversationTurns
 from policies.pii_patterns import Entity
 from policies.rollout import Route, route_for
 
 logger = logging.getLogger(__name__)
 
 Listener = Callable[[dict[str, Any]], Awaitable[None]]
+Forward = Callable[[str, int], Awaitable[None]]  # (conversation id, stored message id) to the other processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,8 @@ class _Inbound:
 
 class ConversationService(ConversationRecords):
     def __init__(
-        self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None
+        self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None,
+        turns: ConversationTurns | None = None, forward: Forward | None = None,
     ) -> None:
         super().__init__(services.engine)
         self._services = services
@@ -73,7 +76,11 @@ class ConversationService(ConversationRecords):
         self._inbound: Batcher[None, _Inbound, Loaded | Submitted] = Batcher(lambda _, items: self._store_and_load_many(items), max_batch=64)
         self._replies: Batcher[None, NewReply, dict[str, Any]] = Batcher(lambda _, replies: self._messages.add_replies_apart(replies), max_batch=64)
         self._privacy = ConversationPrivacy(services)
-        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # one message at a time per conversation: in this process, and across processes when they share
+        # PostgreSQL (bot/engine/turns.py: the conversation's lease)
+        self._locks = turns or ConversationTurns()
+        # messages for widget sockets held by other processes (bot/engine/relay.py); None: one process
+        self._forward = forward
         self._listeners: dict[str, set[Listener]] = defaultdict(set)
         self._global_listeners: list[Listener] = []
         self._delay = processing_delay  # test hook: widens the crash window on purpose
@@ -142,6 +149,19 @@ class ConversationService(ConversationRecords):
         """For channels and handoff relays that deliver messages to other places."""
         self._global_listeners.append(listener)
 
+    def listened(self, conversation_id: str) -> bool:
+        """Does a socket of this process follow the conversation?"""
+        return bool(self._listeners.get(conversation_id))
+
+    async def deliver_forwarded(self, conversation_id: str, message_id: int) -> None:
+        """A message another process stored, for this process's sockets on the conversation (bot/engine/relay.py)."""
+        if not self.listened(conversation_id):
+            return
+        message = await asyncio.to_thread(self._messages.message, conversation_id, message_id)
+        if message is not None:
+            shown = await self._privacy.for_customer_async(conversation_id, message)
+            await self.publish(conversation_id, {"type": "message", "message": shown})
+
     async def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
         for listener in list(self._listeners.get(conversation_id, ())):
             try:
@@ -206,7 +226,9 @@ class ConversationService(ConversationRecords):
         try:
             entities = await self._detect(conversation_id, text)
             lock = self._locks[conversation_id]
-            if lock.locked():  # answering an earlier message: store now, take a turn after it
+            # answering an earlier message: store now, take a turn after it. Processes sharing a database
+            # always store first: the turn may be another process's, and a message is acknowledged stored
+            if lock.locked() or self._locks.shared:
                 submitted = await asyncio.to_thread(
                     self.store_inbound, conversation_id=conversation_id, text=text, client_id=client_id, entities=entities
                 )
@@ -328,6 +350,12 @@ class ConversationService(ConversationRecords):
         try:
             reply = await self._replies.submit(None, new_reply)
         except Exception as exc:
+            # another process answered it meanwhile (it took the turn over while this one stalled past
+            # its lease; the one-answer index refused ours): the first answer stands
+            answered = await asyncio.to_thread(self._messages.load, conversation_id, inbound_id)
+            if answered.reply is not None:
+                logger.warning("message %d was answered by another process meanwhile; keeping that answer", inbound_id)
+                return answered.reply
             # the reply could not be stored (a payload or event the database refuses): the apology alone
             # is, and the message is done; only a database that takes nothing at all leaves it pending
             # (then the next start answers it, which is what a database outage needs)
@@ -422,6 +450,8 @@ class ConversationService(ConversationRecords):
         `redacted` keeps the stored copy for listeners that must not see it (staff relays)."""
         shown = await self._privacy.for_customer_async(conversation_id, message)
         await self.publish(conversation_id, {"type": "message", "message": shown})
+        if self._forward is not None and message.get("id") is not None:
+            await self._forward(conversation_id, int(message["id"]))
         for listener in self._global_listeners:
             await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
 

@@ -59,17 +59,19 @@ async def test_concurrent_questions_share_milvus_calls_and_each_gets_its_own_pas
     assert calls < 2 * len(QUESTIONS)  # one call per field for the questions that queued together
 
 
-def test_a_full_vector_cache_starts_over_without_losing_candidates(core: Services) -> None:
+def test_a_small_chunk_cache_stays_small_without_losing_candidates(core: Services) -> None:
     retriever = Retriever(store=core.store)
     vectors = core.embedder.embed(QUESTIONS)
     before = [[p.source for p in retriever.search(tenant="default", access_keys=["public"], vector=v, text=q)]
               for q, v in zip(QUESTIONS, vectors, strict=True)]
-    core.store._CHUNK_CACHE = 5  # type: ignore[misc]  # smaller than one search's candidates
+    bound = core.store.chunk_cache.max_chunks
+    core.store.chunk_cache.max_chunks = 5  # smaller than one search's candidates: misses are read from the store
     try:
         after = [[p.source for p in retriever.search(tenant="default", access_keys=["public"], vector=v, text=q)]
                  for q, v in zip(QUESTIONS, vectors, strict=True)]
+        assert len(core.store.chunk_cache) == 5
     finally:
-        del core.store._CHUNK_CACHE
+        core.store.chunk_cache.max_chunks = bound
     assert after == before
 
 

@@ -21,6 +21,7 @@ from bot.app.cli.eval import gate_exit, gate_options, judge_results
 from bot.app.cli.reports import audit, usage
 from bot.app.cli.rollout import rollout
 from bot.app.cli.staff import staff
+from bot.app.cli.vectors import vectors
 from bot.core.config import DEFAULT_TENANT, Settings
 
 
@@ -34,11 +35,14 @@ def _quiet_libraries() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
-def _services(*, sample: bool | None = None, redact: bool = True) -> Any:
+def _services(*, sample: bool | None = None, redact: bool = True, join_serve: bool = True) -> Any:
     from bot.app.composition import build_services
+    from knowledge.milvus_endpoint import Owner
 
     settings = load_settings()
     services = build_services(settings, redact=redact)
+    # while `serve` runs, its store process is used (knowledge/milvus_endpoint.py), unless told not to
+    services.store.join_owners = (Owner.STANDALONE, Owner.SERVE) if join_serve else (Owner.STANDALONE,)
     services.start(sample=sample)
     return services
 
@@ -58,6 +62,7 @@ main.add_command(audit)
 main.add_command(staff)
 main.add_command(db)
 main.add_command(rollout)
+main.add_command(vectors)
 
 
 @main.command()
@@ -91,7 +96,8 @@ def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool,
     settings = load_settings()
     settings.tenant(tenant)
     try:
-        services = _services()
+        # with the admin token, files go to the running server (it refreshes at once); without, through its store
+        services = _services(join_serve=not settings.admin_token)
     except StoreBusyError:
         if not settings.admin_token:
             raise

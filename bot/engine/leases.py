@@ -1,0 +1,98 @@
+"""Leases in the database: work one process holds for a while, taken over when its holder dies.
+
+A lease is a row (name, holder, expires_at). Taking it is one upsert that succeeds only when the row
+is free, expired or already ours, so two processes can never both hold it; the holder renews it
+while it works and deletes it when done. A process that is SIGKILLed leaves its rows to expire, and
+the next taker finds them expired. Used for a conversation's turn (bot/engine/turns.py) and for timers that
+must run once across processes (`run_alone`). Methods are synchronous: call them from a thread.
+
+Expiry compares the clocks of the processes that take leases: on one machine that is one clock; on
+several, keep them in sync (NTP) and the time to live well above their skew.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.core.tables import Lease
+
+logger = logging.getLogger(__name__)
+
+
+def process_name() -> str:
+    """This process among all that share the database: host, pid and a random part (a pid is reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class LeaseTable:
+    def __init__(self, *, engine: Engine, holder: str | None = None) -> None:
+        self._engine = engine
+        self.holder = holder or process_name()
+        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+
+    def take(self, name: str, *, ttl: float) -> bool:
+        """Hold `name` for `ttl` seconds if it is free, expired or ours already."""
+        now = datetime.now(UTC)
+        table = Lease.__table__  # type: ignore[attr-defined]
+        statement = self._insert(table).values(name=name, holder=self.holder, expires_at=now + timedelta(seconds=ttl))
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.name],
+            set_={"holder": statement.excluded.holder, "expires_at": statement.excluded.expires_at},
+            where=(table.c.holder == self.holder) | (table.c.expires_at < now),
+        ).returning(table.c.name)
+        with self._engine.begin() as conn:
+            return conn.execute(statement).first() is not None
+
+    def renew(self, name: str, *, ttl: float) -> bool:
+        """Extend our lease; False when it is no longer ours (it expired and another process took it)."""
+        table = Lease.__table__  # type: ignore[attr-defined]
+        with self._engine.begin() as conn:
+            done = conn.execute(
+                update(table).where(table.c.name == name, table.c.holder == self.holder)
+                .values(expires_at=datetime.now(UTC) + timedelta(seconds=ttl))
+            )
+            return done.rowcount == 1
+
+    def release(self, name: str) -> None:
+        table = Lease.__table__  # type: ignore[attr-defined]
+        with self._engine.begin() as conn:
+            conn.execute(delete(table).where(table.c.name == name, table.c.holder == self.holder))
+
+    def held(self, names: Iterable[str]) -> set[str]:
+        """Which of `names` some process holds now (not expired)."""
+        wanted = list(names)
+        if not wanted:
+            return set()
+        table = Lease.__table__  # type: ignore[attr-defined]
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(table.c.name).where(table.c.name.in_(wanted), table.c.expires_at >= datetime.now(UTC)))
+            return {row[0] for row in rows}
+
+
+async def run_alone(leases: LeaseTable, name: str, work: Callable[[], Awaitable[object]], *, every: float) -> None:
+    """Run `work` every `every` seconds in whichever one process holds the lease `name` (the handoff
+    timers, the vault purge): the others only keep trying to take it, so a holder that dies is
+    replaced within two rounds. At start too, as the single-process loops do."""
+    ttl = 2 * every + 5  # a round may run long; a live holder renews before the next one
+    while True:
+        try:
+            mine = await asyncio.to_thread(leases.take, f"timer:{name}", ttl=ttl)
+        except SQLAlchemyError:  # the database is away: nobody runs the round now, the next try decides
+            logger.warning("could not take the %s lease; trying again later", name)
+            mine = False
+        if mine:
+            try:
+                await work()
+            except Exception:
+                logger.exception("%s failed; trying again later", name)
+        await asyncio.sleep(every)

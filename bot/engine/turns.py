@@ -1,0 +1,124 @@
+"""A conversation's turn: one message answered at a time, in order, in this process and across processes.
+
+In one process a FIFO `asyncio.Lock` per conversation is the whole story (SQLite, the default). With
+processes sharing PostgreSQL, the holder of the local lock also takes the conversation's lease
+(bot/engine/leases.py) before it loads or answers anything, and renews it while it works: whichever process
+holds it answers the conversation's pending messages oldest first (`ConversationService` loads the
+earlier pending ones under the turn), and the others wait for it. A message whose process died
+stays pending with an expiring lease; the next turn taken on that conversation (a new message, or
+the sweeper in bot/app/processes.py) answers it. A message already answered is found with its reply
+under the turn and never answered twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.engine.leases import LeaseTable
+
+logger = logging.getLogger(__name__)
+
+# seconds a dead process's conversations wait before another process takes them over (renewed every
+# third of it: a database round trip per answering conversation every 2 s)
+LEASE_TTL = 6.0
+_POLL_FIRST, _POLL_MOST = 0.02, 0.25  # seconds between tries for a lease another process holds
+
+
+def lease_name(conversation_id: str) -> str:
+    return f"conversation:{conversation_id}"
+
+
+class Turn:
+    """`async with turn:` holds the conversation; `locked()` tells whether this process holds or waits for it."""
+
+    __slots__ = ("_conversation_id", "_leases", "_lock", "_renewal", "_ttl")
+
+    def __init__(self, conversation_id: str, *, leases: LeaseTable | None, ttl: float) -> None:
+        self._conversation_id = conversation_id
+        self._lock = asyncio.Lock()
+        self._leases = leases
+        self._ttl = ttl
+        self._renewal: asyncio.Task[None] | None = None
+
+    def locked(self) -> bool:
+        return self._lock.locked()
+
+    async def __aenter__(self) -> Self:
+        await self._lock.acquire()
+        if self._leases is None:
+            return self
+        try:
+            await self._take()
+        except BaseException:
+            self._lock.release()
+            raise
+        self._renewal = asyncio.create_task(self._renew())
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        try:
+            if self._leases is not None:
+                if self._renewal is not None:
+                    self._renewal.cancel()
+                    self._renewal = None
+                try:
+                    await asyncio.to_thread(self._leases.release, lease_name(self._conversation_id))
+                except SQLAlchemyError:  # the lease expires by itself; the next taker finds it free then
+                    logger.warning("could not release the lease of conversation %s", self._conversation_id)
+        finally:
+            self._lock.release()
+
+    async def _take(self) -> None:
+        assert self._leases is not None
+        name, wait = lease_name(self._conversation_id), _POLL_FIRST
+        while True:
+            try:
+                if await asyncio.to_thread(self._leases.take, name, ttl=self._ttl):
+                    return
+            except SQLAlchemyError:  # the database is away for a moment: keep trying, the message is stored
+                logger.warning("could not take the lease of conversation %s; trying again", self._conversation_id)
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, _POLL_MOST)
+
+    async def _renew(self) -> None:
+        assert self._leases is not None
+        name = lease_name(self._conversation_id)
+        while True:
+            await asyncio.sleep(self._ttl / 3)
+            try:
+                if not await asyncio.to_thread(self._leases.renew, name, ttl=self._ttl):
+                    # we stalled past the time to live and another process took over: it answers from the
+                    # stored state, and what we write next finds the reply already there
+                    logger.error("lost the lease of conversation %s to another process", self._conversation_id)
+                    return
+            except SQLAlchemyError:
+                logger.warning("could not renew the lease of conversation %s", self._conversation_id)
+
+
+class ConversationTurns:
+    """`turns[conversation_id]`: that conversation's `Turn` (what `defaultdict(asyncio.Lock)` was)."""
+
+    def __init__(self, *, leases: LeaseTable | None = None, ttl: float = LEASE_TTL) -> None:
+        self.leases = leases
+        self.ttl = ttl
+        self._turns: dict[str, Turn] = {}  # grows with conversations, as the per-conversation locks did
+
+    def __getitem__(self, conversation_id: str) -> Turn:
+        turn = self._turns.get(conversation_id)
+        if turn is None:
+            turn = self._turns[conversation_id] = Turn(conversation_id, leases=self.leases, ttl=self.ttl)
+        return turn
+
+    @property
+    def shared(self) -> bool:
+        """Turns are leases other processes see (not only this process's locks)."""
+        return self.leases is not None
+
+    def busy(self, conversation_id: str) -> bool:
+        turn = self._turns.get(conversation_id)
+        return turn is not None and turn.locked()

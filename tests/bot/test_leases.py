@@ -1,0 +1,102 @@
+"""Leases, the shared limit table and timers that run once, on the run's database (SQLite, or
+PostgreSQL with SUPPORTBOT_TEST_DATABASE=postgresql): two holders stand for two processes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.core.database import open_database
+from bot.engine.leases import LeaseTable, run_alone
+from bot.app.limit_table import TableLimitStore
+from bot.engine.turns import ConversationTurns
+from tests.databases import database_url
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    engine = open_database(database_url(tmp_path / "leases.db"), upgrade=True)
+    yield engine  # type: ignore[misc]
+    engine.dispose()
+
+
+def test_one_holder_at_a_time_and_an_expired_lease_is_taken_over(engine: Engine) -> None:
+    one, two = LeaseTable(engine=engine, holder="one"), LeaseTable(engine=engine, holder="two")
+    assert one.take("job", ttl=0.5)
+    assert not two.take("job", ttl=0.5)
+    assert one.take("job", ttl=0.5)  # ours already: renewed
+    assert two.held(["job", "other"]) == {"job"}
+    time.sleep(0.7)  # "one" died without releasing
+    assert two.held(["job"]) == set()
+    assert two.take("job", ttl=5)
+    assert not one.renew("job", ttl=5)  # it knows it lost it
+    two.release("job")
+    assert one.take("job", ttl=5)
+
+
+async def test_a_conversation_turn_is_held_by_one_process_and_waited_for_by_the_other(engine: Engine) -> None:
+    first, second = ConversationTurns(leases=LeaseTable(engine=engine, holder="p1")), ConversationTurns(leases=LeaseTable(engine=engine, holder="p2"))
+    order: list[str] = []
+
+    async def hold(turns: ConversationTurns, name: str, pause: float) -> None:
+        async with turns["c1"]:
+            order.append(f"{name} in")
+            await asyncio.sleep(pause)
+            order.append(f"{name} out")
+
+    await asyncio.gather(hold(first, "p1", 0.5), asyncio.sleep(0.1))
+    task_one = asyncio.create_task(hold(first, "p1", 0.5))
+    await asyncio.sleep(0.1)
+    await asyncio.gather(task_one, hold(second, "p2", 0.0))
+    assert order == ["p1 in", "p1 out", "p1 in", "p1 out", "p2 in", "p2 out"]
+
+
+async def test_a_limit_counts_hits_from_every_process(engine: Engine) -> None:
+    now = [1000.0]
+    stores = [TableLimitStore(engine=engine, clock=lambda: now[0]) for _ in range(2)]
+    waits = await asyncio.gather(*(stores[n % 2].hit("message:address:10.0.0.1", limit=5, window=60) for n in range(12)))
+    assert sum(1 for w in waits if w == 0.0) == 5
+    assert all(0 < w <= 60 for w in waits if w)
+    now[0] += 61  # the window has passed
+    assert await stores[1].hit("message:address:10.0.0.1", limit=5, window=60) == 0.0
+
+
+async def test_a_timer_runs_in_one_process_and_moves_when_its_holder_stops(engine: Engine) -> None:
+    runs: list[str] = []
+
+    def work(name: str):  # type: ignore[no-untyped-def]
+        async def tick() -> None:
+            runs.append(name)
+
+        return tick
+
+    one = asyncio.create_task(run_alone(LeaseTable(engine=engine, holder="one"), "tick", work("one"), every=0.1))
+    await asyncio.sleep(0.05)
+    two = asyncio.create_task(run_alone(LeaseTable(engine=engine, holder="two"), "tick", work("two"), every=0.1))
+    await asyncio.sleep(1.0)
+    assert runs and set(runs) == {"one"}  # never both
+    one.cancel()  # killed: its lease (2 x 0.1 + 5 s) expires, then "two" takes the rounds over
+    await asyncio.sleep(6.0)
+    two.cancel()
+    await asyncio.gather(one, two, return_exceptions=True)
+    assert runs[-1] == "two" and "one" not in runs[runs.index("two"):]
+
+
+def test_a_message_gets_one_bot_answer_whoever_writes_it(engine: Engine) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.engine.messages import MessageStore, NewReply
+
+    messages = MessageStore(engine)
+    inbound = messages.add("c1", role="customer", text="hello", status="pending")
+    assert inbound is not None
+    reply = NewReply("c1", int(inbound["id"]), "first answer", {"outcome": "answer"}, (), "default", None)
+    messages.add_replies([reply])
+    with pytest.raises(IntegrityError):  # a second process's answer to the same message
+        messages.add_replies([reply])
+    messages.add("c1", role="system", text="thanks", reply_to=int(inbound["id"]))  # other messages may refer to it
+    assert [m["text"] for m in messages.history("c1")] == ["hello", "first answer", "thanks"]
