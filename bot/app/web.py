@@ -263,7 +263,7 @@ def build_app(
     register_learning_admin(app, get_services=lambda: services, token=settings.admin_token)
     register_rollout_admin(app, book=conversations.rollout, tenants=list(settings.tenants), token=settings.admin_token)
     conversations.grader = online_grader(services)
-    register_quality_admin(app, engine=services.engine, token=settings.admin_token)
+    register_quality_admin(app, engine=services.engine, token=settings.admin_token, embedder=services.embedder)
     conversations.on_step_back = lambda tenant, reason: tell_staff_of_step_back(handoff, settings, tenant=tenant, reason=reason)
     app.cleanup_ctx.append(lifecycle)
     return app

@@ -60,7 +60,7 @@ async def resolved_handoff(client: TestClient, alice: Staff, reply: str) -> int:
 
 
 def textarea(page: str, name: str) -> str:
-    found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
+    found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.DOTALL)
     assert found, f"no {name} field on the page"
     return html.unescape(found.group(1))
 
@@ -128,12 +128,12 @@ async def test_an_entry_that_fails_the_release_gate_stays_out_and_the_page_says_
     # a wrong entry that takes over a question the knowledge base answers right
     await alice.post(f"/console/handoffs/{handoff_id}/propose",
                      {"csrf": token, "question": "how do I reset my password?", "answer": "Ask your office manager to reset your password."})
-    proposal = [p for p in await proposals(client) if p["status"] == "proposed"][0]
+    proposal = next(p for p in await proposals(client) if p["status"] == "proposed")
     done = await client.post(f"/admin/proposals/{proposal['id']}/approve", headers=ADMIN)
     page = await done.text()
     assert "failed_gate" in page and "answered_right" in page and "before-faq" in page
-    after = [p for p in await proposals(client) if p["id"] == proposal["id"]][0]
+    after = next(p for p in await proposals(client) if p["id"] == proposal["id"])
     assert after["status"] == "failed_gate" and "kept out of the knowledge base" in str(after["note"])
     assert f"faq/proposal-{proposal['id']}.md" not in sources(client)
     rejected = await client.post(f"/admin/proposals/{proposal['id']}/reject", headers=ADMIN)
-    assert rejected.status == 200 and [p for p in await proposals(client) if p["id"] == proposal["id"]][0]["status"] == "rejected"
+    assert rejected.status == 200 and next(p for p in await proposals(client) if p["id"] == proposal["id"])["status"] == "rejected"
