@@ -20,7 +20,6 @@ from sqlmodel import Session, col, select
 from bot.app.admin_charts import line_chart
 from bot.core.tables import AuditEvent, Handoff, Usage
 
-
 BUCKET_MS = 5
 
 

@@ -1,7 +1,7 @@
 """Learning from staff in headless Chromium against `supportbot serve`: a customer asks for a person,
 staff claim, answer and resolve in /console, propose the exchange as a FAQ entry (prefilled, edited),
-and an operator approves it on /admin/proposals; the entry is then what the bot answers with.
-Screenshots of the proposal form and the proposals page are kept in artifacts/."""
+and an operator approves it on /admin/proposals; the entry is then what the bot answers with. The
+/admin dashboard draws its charts over time. Screenshots of the three pages are kept in artifacts/."""
 
 from __future__ import annotations
 
@@ -87,6 +87,15 @@ def test_staff_propose_a_faq_entry_and_an_operator_approves_it(server: str, brow
         operator.locator(".message", has_text="approved").wait_for(timeout=120_000)
         assert "no stored evaluation run" in operator.locator(".message").inner_text()
         operator.screenshot(path=str(ARTIFACTS / "admin-faq-proposals.png"), full_page=True)
+        # the dashboard's charts over time: drawn, sized, with today's claim and latency points
+        operator.goto(f"{server}/admin")
+        charts = operator.locator("section.trends svg.chart")
+        assert charts.count() == 3
+        for n in range(3):
+            box = charts.nth(n).bounding_box()
+            assert box is not None and box["width"] > 300 and box["height"] > 100
+        assert operator.locator("section.trends svg.chart circle.point").count() >= 3  # time to claim, p50, p99 today
+        operator.screenshot(path=str(ARTIFACTS / "admin-dashboard.png"), full_page=True)
     finally:
         staff.context.close()
         operator.context.close()
