@@ -1,21 +1,20 @@
 """Approving a FAQ entry staff proposed (handoff/faq_proposals.py): the release gate, then the knowledge base.
 
-The entry is ingested as the Markdown document `faq/proposal-<id>.md`, then the tenant's latest stored
-evaluation run (`supportbot eval CASES --tenant T --save RUN`) is run again on its cases file and
-compared with it (bot/engine/release_gate.py, the margins of `SUPPORTBOT_GATE_MARGINS`). A run that
-drops a figure beyond its margin takes the document out again and the proposal is marked
-`failed_gate` with the figures and the cases that changed. Without a stored run there is nothing
-to compare with: the entry is ingested and the note says it was not gated. A cases file the server
-cannot read leaves the proposal waiting, out of the knowledge base, with the reason.
-
-The entry is in the knowledge base while the gate runs (seconds for a few hundred cases): a customer
-asking then may see it. Gating it under an access group only the gate's identity holds would close
-that window; it needs the access policy to trust the gate's claimed group (not done yet).
+The entry is ingested as the Markdown document `faq/proposal-<id>.md` under an access group of its
+own (random, held by no customer), and the tenant's latest stored evaluation run (`supportbot eval
+CASES --tenant T --save RUN`) is run again on its cases file by an identity that holds that group
+besides the tenant's default ones, then compared with it (bot/engine/release_gate.py, the margins of
+`SUPPORTBOT_GATE_MARGINS`). So customers never see an entry before it passed. A pass ingests it again
+for everyone; a run that drops a figure beyond its margin takes it out and the proposal is marked
+`failed_gate` with the figures and the cases that got worse. Without a stored run there is nothing
+to compare with: the entry is ingested for everyone and the note says it was not gated. A cases file
+the server cannot read leaves the proposal waiting, out of the knowledge base, with the reason.
 """
 
 from __future__ import annotations
 
 import asyncio
+import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -45,13 +44,14 @@ def markdown_of(proposal: FaqProposal) -> str:
     return f"# {proposal.question.splitlines()[0] if proposal.question else 'Question'}\n\n{proposal.question}\n\n{proposal.answer}\n"
 
 
-async def _ingest(services: Services, proposal: FaqProposal) -> None:
+async def _ingest(services: Services, proposal: FaqProposal, *, groups: tuple[str, ...] = ()) -> None:
     folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="supportbot-faq-"))
     try:
         path = folder / source_of(int(proposal.id or 0))
         path.parent.mkdir(parents=True)
         path.write_text(markdown_of(proposal), encoding="utf-8")
-        await asyncio.to_thread(services.ingestor.ingest, [path], tenant=proposal.tenant, display_base=folder, within=folder)
+        await asyncio.to_thread(services.ingestor.ingest, [path], tenant=proposal.tenant, groups=list(groups), display_base=folder,
+                                within=folder)
     finally:
         await asyncio.to_thread(shutil.rmtree, folder, True)
     await asyncio.to_thread(services.after_ingest, proposal.tenant)
@@ -86,12 +86,14 @@ async def approve(services: Services, book: ProposalBook, proposal_id: int) -> D
             decision = Decision(status="proposed", note=f"the release gate could not run (run {baseline.name!r}): {exc}; not ingested")
             await asyncio.to_thread(book.decide_note, proposal_id, note=decision.note)
             return decision
-    await _ingest(services, proposal)
     if baseline is None or cases is None:
+        await _ingest(services, proposal)
         decision = Decision(status="approved", note=f"tenant {proposal.tenant!r} has no stored evaluation run to gate against "
                             "(supportbot eval CASES --save RUN stores one): ingested without the release gate")
     else:
-        identity = Identity(tenant=proposal.tenant, channel="cli")
+        gate_group = f"faq-gate-{secrets.token_hex(8)}"  # only the gate's identity holds it: customers see nothing yet
+        await _ingest(services, proposal, groups=(gate_group,))
+        identity = Identity(tenant=proposal.tenant, groups=(gate_group,), channel="cli")
         try:
             results = await run_cases(cases, lambda q: services.assistant.ask(q, identity=identity))
         except BaseException:
@@ -100,7 +102,9 @@ async def approve(services: Services, book: ProposalBook, proposal_id: int) -> D
         rows = case_rows(cases, results)
         result = compare(baseline_name=baseline.name, baseline=baseline.figures, current=figures(rows),
                          margins=services.settings.gate_margins, baseline_rows=baseline.rows, current_rows=rows)
-        if not result.passed:
+        if result.passed:
+            await _ingest(services, proposal)  # now for everyone
+        else:
             await _take_out(services, proposal)
         decision = Decision(status="approved" if result.passed else "failed_gate",
                             note=describe(result) + ("" if result.passed else "; kept out of the knowledge base"))

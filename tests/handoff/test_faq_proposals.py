@@ -137,3 +137,15 @@ async def test_an_entry_that_fails_the_release_gate_stays_out_and_the_page_says_
     assert f"faq/proposal-{proposal['id']}.md" not in sources(client)
     rejected = await client.post(f"/admin/proposals/{proposal['id']}/reject", headers=ADMIN)
     assert rejected.status == 200 and next(p for p in await proposals(client) if p["id"] == proposal["id"])["status"] == "rejected"
+    # an entry on a question the cases do not cover passes the same gate and is then there for everyone
+    handoff_id = await resolved_handoff(client, alice, "Yes: choose Invoice at checkout and pay by bank transfer.")
+    token = await alice.csrf(f"/console/handoffs/{handoff_id}")
+    await alice.post(f"/console/handoffs/{handoff_id}/propose",
+                     {"csrf": token, "question": "Can I pay the annual plan by bank transfer?",
+                      "answer": "Yes: choose Invoice at checkout and pay by bank transfer within 30 days."})
+    good = next(p for p in await proposals(client) if p["status"] == "proposed")
+    page = await (await client.post(f"/admin/proposals/{good['id']}/approve", headers=ADMIN)).text()
+    assert "passed" in page
+    assert next(p for p in await proposals(client) if p["id"] == good["id"])["status"] == "approved"
+    answer = await services.assistant.ask("Can I pay for the annual plan with a bank transfer?", identity=Identity(tenant="default"))
+    assert f"faq/proposal-{good['id']}.md" in [c.source for c in answer.citations]
