@@ -275,10 +275,10 @@ def build_console(settings: Settings, *, handoff: HandoffService, services: Serv
     if directory.count() == 0:
         logger.warning("the staff console (/console) has no accounts yet: add one with `supportbot staff add --tenant %s NAME`",
                        next(iter(settings.tenants)))
-    learning = {}
-    if services is not None:  # resolved handoffs can be proposed as FAQ entries (bot/app/admin_learning.py approves them)
-        learning = {"proposals": ProposalBook(services.engine), "redact": redact_for(services)}
-    return WebConsole(handoff=handoff, directory=directory, secret=load_secret(settings), tenants=list(settings.tenants), **learning)
+    # with the services, resolved handoffs can be proposed as FAQ entries (bot/app/admin_learning.py approves them)
+    return WebConsole(handoff=handoff, directory=directory, secret=load_secret(settings), tenants=list(settings.tenants),
+                      proposals=ProposalBook(services.engine) if services is not None else None,
+                      redact=redact_for(services) if services is not None else None)
 
 
 def run(settings: Settings, *, host: str, port: int) -> None:
