@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert
 
 from bot.app.admin_quality import quality_figures, render_quality
+from bot.app.admin_trends import render_trends, trend_figures
 from bot.core.database import open_database
 from bot.core.ops_tables import AnswerGrade
 from bot.core.tables import AuditEvent, Handoff
@@ -98,6 +99,13 @@ def main() -> int:
                     times.append((time.perf_counter() - t0) * 1000)
                 times.sort()
                 print(f"  /admin/quality?days=90{'&tenant=' + scope if scope else ''}: p50 {times[14]:.0f} ms  p95 {times[28]:.0f} ms")
+                times = []
+                for _ in range(30):  # the /admin dashboard's charts over time (bot/app/admin_trends.py)
+                    t0 = time.perf_counter()
+                    render_trends(trend_figures(engine, days=90, tenant=scope, now=now))
+                    times.append((time.perf_counter() - t0) * 1000)
+                times.sort()
+                print(f"  /admin charts over time, 90 days{', ' + scope if scope else ''}: p50 {times[14]:.0f} ms  p95 {times[28]:.0f} ms")
         finally:
             engine.dispose()
             if database is not None:

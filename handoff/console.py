@@ -23,13 +23,17 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
-from handoff.console_pages import handoff_page, not_found_page, queue_page, queue_rows, sign_in_page, status_text, transcript_rows
+from handoff.console_pages import (
+    handoff_page, not_found_page, proposal_form, queue_page, queue_rows, sign_in_page, status_text, transcript_rows,
+)
 from handoff.console_session import COOKIE, Session, Sessions, is_https
 from bot.core.desk import StaffAction, StaffMember
+from bot.core.errors import InputError
+from handoff.faq_proposals import RESOLVED, ProposalBook, prefill
 from handoff.service import HandoffService
 from handoff.staff_accounts import StaffAccount, StaffDirectory
 
@@ -49,18 +53,22 @@ HEADERS = {
     "Cache-Control": "no-store",
 }
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Redact = Callable[[str, str], Awaitable[str]]  # (text, tenant) -> the text with personal data replaced
 
 
 class WebConsole:
     def __init__(
         self, *, handoff: HandoffService, directory: StaffDirectory, secret: bytes, tenants: list[str],
-        failed_sign_in_delay: float = FAILED_SIGN_IN_DELAY,
+        failed_sign_in_delay: float = FAILED_SIGN_IN_DELAY, proposals: ProposalBook | None = None, redact: Redact | None = None,
     ) -> None:
+        """`proposals` and `redact`: resolved handoffs can be proposed as FAQ entries (both needed)."""
         self._handoff = handoff
         self._directory = directory
         self._sessions = Sessions(secret)
         self._tenants = tenants
         self._delay = failed_sign_in_delay
+        self._proposals = proposals if redact is not None else None
+        self._redact = redact
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -72,6 +80,7 @@ class WebConsole:
             web.get("/console/handoffs/{id:\\d+}", self._handoff_page),
             web.post("/console/handoffs/{id:\\d+}/act", self._act),
             web.post("/console/handoffs/{id:\\d+}/reply", self._reply),
+            web.post("/console/handoffs/{id:\\d+}/propose", self._propose),
             web.get("/console/api/queue", self._queue_json),
             web.get("/console/api/handoffs/{id:\\d+}", self._handoff_json),
             web.get("/console/static/console.js", _static("console.js", "application/javascript; charset=utf-8")),
@@ -178,7 +187,17 @@ class WebConsole:
         if handoff is None:
             return self._html(not_found_page(account=account, csrf=csrf), status=404)
         packet, messages = await self._handoff.staff_view(handoff)
-        return self._html(handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages))
+        extra = await self._proposal_section(handoff, csrf=csrf, error=request.query.get("error"))
+        return self._html(handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages, extra=extra))
+
+    async def _proposal_section(self, handoff: Any, *, csrf: str, error: str | None) -> str:
+        """A resolved handoff's "propose as FAQ entry" form, prefilled from the redacted transcript
+        (not the one staff see, which may show the customer's own values)."""
+        if self._proposals is None or handoff.status not in RESOLVED:
+            return ""
+        redacted = await self._handoff.redacted_history(handoff)
+        earlier = await asyncio.to_thread(self._proposals.of_handoff, int(handoff.id))
+        return proposal_form(handoff_id=int(handoff.id), csrf=csrf, prefill=prefill(redacted), earlier=earlier, error=error)
 
     async def _handoff_json(self, request: web.Request) -> web.Response:
         account = self._account(self._session(request))
@@ -221,6 +240,26 @@ class WebConsole:
         client_id = f"console-{form.get('client_id') or secrets.token_hex(8)}"
         await self._handoff.reply(handoff.id, staff=self._staff(account), text=text, client_id=client_id)
         raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}", headers=HEADERS)
+
+
+    async def _propose(self, request: web.Request) -> web.Response:
+        session, account = await self._signed_in(request)
+        form = await self._form(request, session)
+        handoff = await self._own(request, account)
+        if handoff is None or self._proposals is None or self._redact is None:
+            return self._html(not_found_page(account=account, csrf=self._sessions.csrf_token(session)), status=404)
+        page = f"/console/handoffs/{handoff.id}"
+        if handoff.status not in RESOLVED:
+            raise web.HTTPSeeOther(f"{page}?error=" + quote("only a resolved handoff can be proposed as a FAQ entry"), headers=HEADERS)
+        # redacted again: an edit may have typed a name, an e-mail or an address back in
+        question = await self._redact(form.get("question", ""), account.tenant)
+        answer = await self._redact(form.get("answer", ""), account.tenant)
+        try:
+            await asyncio.to_thread(self._proposals.propose, tenant=account.tenant, handoff_id=int(handoff.id), question=question,
+                                    answer=answer, by=account.display_name)
+        except InputError as exc:
+            raise web.HTTPSeeOther(f"{page}?error=" + quote(str(exc)), headers=HEADERS) from None
+        raise web.HTTPSeeOther(f"{page}#proposals", headers=HEADERS)
 
 
 def _static(name: str, content_type: str) -> Handler:

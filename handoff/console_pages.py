@@ -9,9 +9,11 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
+from bot.core.ops_tables import FaqProposal
 from bot.core.tables import Handoff
 from bot.core.desk import STATUS_TEXT, StaffAction
 from bot.core.packet import Packet
+from handoff.faq_proposals import Prefill
 from handoff.records import OPEN, aware
 from handoff.staff_accounts import StaffAccount
 
@@ -127,7 +129,7 @@ def _message(row: dict[str, Any]) -> str:
     )
 
 
-def handoff_page(*, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[dict[str, Any]]) -> str:
+def handoff_page(*, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[dict[str, Any]], extra: str = "") -> str:
     hid = int(handoff.id or 0)
     attempts = "".join(
         f"<li>{escape(a.text)} <small>({escape(str(a.outcome))}, confidence {escape(str(a.confidence))})</small>"
@@ -166,9 +168,31 @@ def handoff_page(*, account: StaffAccount, csrf: str, handoff: Handoff, packet: 
         f'<dt>Draft reply</dt><dd class="draft">{escape(packet.draft)}</dd></dl>{actions}</article>'
         f'<section class="transcript" aria-labelledby="transcript-h"><h2 id="transcript-h">Conversation</h2>'
         f'<ol id="transcript" role="log" aria-live="polite">{"".join(map(_message, transcript_rows(messages)))}</ol>{reply}</section>'
+        f"{extra}"
     )
     data = f' data-page="handoff" data-handoff="{hid}" data-status="{escape(handoff.status)}"'
     return _page(f"Handoff #{hid}", body, account=account, csrf=csrf, data=data)
+
+
+def proposal_form(*, handoff_id: int, csrf: str, prefill: Prefill, earlier: Sequence[FaqProposal], error: str | None) -> str:
+    """A resolved handoff's exchange as a proposed FAQ entry: prefilled (redacted), edited, sent to the operator."""
+    done = "".join(
+        f'<li class="proposal {escape(p.status)}">#{int(p.id or 0)} {escape(p.question[:80])} · <b>{escape(p.status)}</b>'
+        + (f" · {escape(p.note[:200])}" if p.note else "") + "</li>"
+        for p in earlier
+    )
+    problem = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
+    return (
+        '<section class="proposals" id="proposals" aria-labelledby="proposals-h"><h2 id="proposals-h">Propose as a FAQ entry</h2>'
+        f"{problem}" + (f'<ul class="earlier">{done}</ul>' if done else "")
+        + f'<form class="propose" method="post" action="/console/handoffs/{handoff_id}/propose">{_csrf(csrf)}'
+        '<p class="hint">Personal data shows as placeholders and is removed again when you send; an operator approves the entry.</p>'
+        f'<label for="faq-question">Question</label><textarea id="faq-question" name="question" rows="2" required maxlength="500">'
+        f"{escape(prefill.question)}</textarea>"
+        f'<label for="faq-answer">Answer</label><textarea id="faq-answer" name="answer" rows="5" required maxlength="4000">'
+        f"{escape(prefill.answer)}</textarea>"
+        '<button type="submit">Propose FAQ entry</button></form></section>'
+    )
 
 
 def not_found_page(*, account: StaffAccount, csrf: str) -> str:

@@ -171,6 +171,10 @@ class HandoffService:
             messages = [{**m, "text": await asyncio.to_thread(restore, handoff.conversation_id, m["text"])} for m in messages]
         return packet, messages
 
+    async def redacted_history(self, handoff: Handoff) -> list[dict[str, Any]]:
+        """The conversation as stored: placeholders for personal data, whatever the tenant lets staff see."""
+        return await asyncio.to_thread(self._conversations.history, handoff.conversation_id, for_customer=False)
+
     async def _announce(self, handoff: Handoff, *, reminder: bool = False) -> bool:
         """Post the card (or a reminder) once. `escalate` and the timer's `tick` may both come here for
         the same handoff (a tick while the first card is on its way): under the conversation's lock, the

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.links import safe_url
 from bot.core.tables import Document, Tenant, utcnow
@@ -156,6 +156,15 @@ class Ingestor:
         logger.warning("skipped %s: %s", name, reason)
         if on_skip:
             on_skip(name, reason)
+
+    def remove_sources(self, *, tenant: str, sources: Sequence[str]) -> int:
+        """Take these documents (by source, as ingested) out of the tenant's knowledge base."""
+        with Session(self._engine) as session:
+            docs = list(session.exec(select(Document).where(Document.tenant == tenant, col(Document.source).in_(list(sources)))))
+        removed = self._remove(tenant, docs)
+        if removed:
+            self._store.flush()
+        return removed
 
     def _remove(self, tenant: str, docs: Sequence[Document]) -> int:
         if not docs:

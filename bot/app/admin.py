@@ -25,6 +25,7 @@ from aiohttp import web
 from sqlmodel import Session, col, select
 
 from bot.app.admin_ingest import handle_ingest
+from bot.app.admin_trends import render_trends, trend_figures
 from bot.app.composition import Services
 from bot.core.tables import AuditEvent, Conversation, Handoff
 from bot.core.clock import utc
@@ -159,7 +160,8 @@ def _table(rows: list[list[Any]], header: list[str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body or '<tr><td>none</td></tr>'}</tbody></table>"
 
 
-def render_dashboard(stats: dict[str, Any]) -> str:
+def render_dashboard(stats: dict[str, Any], *, trends: str = "") -> str:
+    """`trends`: the charts over time (bot/app/admin_trends.py), shown under the cards."""
     def pct(v: float | None) -> str:
         return "–" if v is None else f"{v:.0%}"
 
@@ -185,9 +187,11 @@ main{{padding:24px;max-width:1100px;margin:auto}}.cards{{display:grid;grid-templ
 .card{{background:#fff;border-radius:10px;padding:14px;box-shadow:0 1px 2px #0001}}.card b{{display:block;font-size:24px}}.card span{{color:#5b6478}}
 section{{background:#fff;border-radius:10px;padding:16px;margin-top:16px;box-shadow:0 1px 2px #0001}}table{{border-collapse:collapse;width:100%}}
 td,th{{text-align:left;padding:6px 8px;border-bottom:1px solid #eceef2}}.chart{{display:flex;gap:6px;align-items:flex-end;height:140px}}
-.bar{{flex:1;display:flex;flex-direction:column;justify-content:flex-end;height:100%;text-align:center}}.bar span{{background:#3b6ef5;border-radius:4px 4px 0 0;display:block}}
+svg.chart{{width:100%;height:auto;margin:8px 0}}.bar{{flex:1;display:flex;flex-direction:column;justify-content:flex-end;height:100%;text-align:center}}.bar span{{background:#3b6ef5;border-radius:4px 4px 0 0;display:block}}
 </style></head><body><header><strong>supportbot</strong> · admin · last {stats['days']} days</header><main>
 <div class="cards">{card_html}</div>
+<p><a href="/admin/quality">answer quality and help center to-do</a> · <a href="/admin/proposals">FAQ proposals</a> · <a href="/admin/rollout">rollout</a></p>
+{trends}
 <section><h2>Messages per day</h2><div class="chart" role="img" aria-label="messages per day">{bars}</div></section>
 <section><h2>Handoff queue</h2>{_table([[q['conversation_id'], q['tenant'], q['channel'], q['state'], q['reason'] or '', q['topic'] or '', q['claimed_by'] or '', q['since']] for q in stats['queue']], ['conversation', 'tenant', 'channel', 'state', 'reason', 'topic', 'claimed by', 'since'])}</section>
 <section><h2>Tenants</h2>{_table([[t, c.get('answer', 0), c.get('handoff', 0), stats['cost_usd'].get(t, 0.0)] for t, c in stats['per_tenant'].items()], ['tenant', 'answered', 'handed off', 'cost (USD)'])}</section>
@@ -217,9 +221,11 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
 
     async def dashboard(request: web.Request) -> web.Response:
         guard(request)
-        stats = await asyncio.to_thread(collect_stats, get_services(), days=parse_days(request))
+        days = parse_days(request)
+        stats = await asyncio.to_thread(collect_stats, get_services(), days=days)
+        trends = await asyncio.to_thread(trend_figures, get_services().engine, days=min(days, 366))
         # the page shows personal-ish figures: no caching, and the ?token= URL goes to no other site
-        response = web.Response(text=render_dashboard(stats), content_type="text/html",
+        response = web.Response(text=render_dashboard(stats, trends=render_trends(trends)), content_type="text/html",
                                 headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
         if "token" in request.query:
             # Secure even on plain http: browsers keep Secure cookies for http://localhost, and a

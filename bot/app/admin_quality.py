@@ -20,7 +20,9 @@ from sqlmodel import Session, col, select
 from bot.app.admin import _authorized
 from bot.app.admin_charts import bar_chart, line_chart
 from bot.core.ops_tables import AnswerGrade, EvalRun
+from bot.core.ports import Embedder
 from bot.core.tables import AuditEvent, Handoff
+from bot.engine.help_todo import TodoItem, todo_list
 
 
 def _day(value: Any) -> str:
@@ -80,6 +82,19 @@ def quality_figures(engine: Engine, *, days: int, tenant: str | None = None, now
     }
 
 
+def render_todo(items: list[dict[str, Any]]) -> str:
+    """The help center's to-do list: what people were asked most often that the knowledge base could not answer."""
+    rows = "".join(
+        f"<tr><td>{int(item['handoffs'])}</td><td>{html.escape(item['question'])}"
+        + (f"<br><small>also: {html.escape(' · '.join(item['wordings']))}</small>" if item["wordings"] else "")
+        + f"</td><td>{html.escape(', '.join(item['tenants']))}</td></tr>"
+        for item in items)
+    return ('<h2 id="todo">Help center to-do: questions handed over without an answer</h2>'
+            "<p><small>Handoffs because the knowledge base had no answer or too little confidence, grouped by meaning "
+            "(redacted text).</small></p><table class=\"todo\"><tr><th>handoffs</th><th>question</th><th>tenants</th></tr>"
+            + (rows or "<tr><td colspan=3>nothing yet</td></tr>") + "</table>")
+
+
 def render_quality(figures: dict[str, Any]) -> str:
     days = figures["days"]
     charts = [
@@ -99,16 +114,24 @@ def render_quality(figures: dict[str, Any]) -> str:
     return ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>supportbot quality</title><style>'
             "body{font:15px/1.5 system-ui,sans-serif;margin:24px;max-width:900px}svg.chart{width:100%;height:auto;background:#fff;"
             "border:1px solid #e5e7eb;border-radius:8px;margin:8px 0}td,th{padding:4px 8px;border-bottom:1px solid #eee;text-align:left}"
-            '</style></head><body><h1>Answer quality</h1><p><a href="/admin">dashboard</a> · <a href="/admin/rollout">rollout</a></p>'
+            '</style></head><body><h1>Answer quality</h1><p><a href="/admin">dashboard</a> · <a href="/admin/rollout">rollout</a> · <a href="/admin/proposals">FAQ proposals</a> · <a href="#todo">help center to-do</a></p>'
             + "".join(charts)
             + "<h2>Evaluation runs (release gate)</h2><table><tr><th>tenant</th><th>run</th><th>at</th><th>right</th><th>wrong</th>"
               "<th>off-topic answered</th><th>handoff recall</th><th>mean grade</th></tr>" + (rows or "<tr><td>none yet</td></tr>")
-            + "</table></body></html>")
+            + "</table>" + (render_todo(figures["todo"]) if "todo" in figures else "") + "</body></html>")
 
 
-def register_quality_admin(app: web.Application, *, engine: Engine, token: str | None) -> None:
+def register_quality_admin(app: web.Application, *, engine: Engine, token: str | None, embedder: Embedder | None = None) -> None:
+    """`embedder`: the app's own, to group the to-do list's questions by meaning (no list without it)."""
     if not token:
         return
+
+    def gathered(days: int, tenant: str | None) -> dict[str, Any]:
+        figures = quality_figures(engine, days=days, tenant=tenant)
+        if embedder is not None:
+            items: list[TodoItem] = todo_list(engine, embedder, days=days, tenant=tenant)
+            figures["todo"] = [item.to_json() for item in items]
+        return figures
 
     def guard(request: web.Request) -> tuple[int, str | None]:
         if not _authorized(request, token):
@@ -123,13 +146,13 @@ def register_quality_admin(app: web.Application, *, engine: Engine, token: str |
 
     async def page(request: web.Request) -> web.Response:
         days, tenant = guard(request)
-        figures = await asyncio.to_thread(quality_figures, engine, days=days, tenant=tenant)
+        figures = await asyncio.to_thread(gathered, days, tenant)
         return web.Response(text=render_quality(figures), content_type="text/html",
                             headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
     async def api(request: web.Request) -> web.Response:
         days, tenant = guard(request)
-        return web.json_response(await asyncio.to_thread(quality_figures, engine, days=days, tenant=tenant))
+        return web.json_response(await asyncio.to_thread(gathered, days, tenant))
 
     app.router.add_get("/admin/quality", page)
     app.router.add_get("/api/v1/admin/quality", api)

@@ -19,6 +19,8 @@ from aiohttp import web
 from bot.app.admin import register_admin
 from bot.app.admin_rollout import register_rollout_admin
 from bot.app.admin_quality import register_quality_admin
+from bot.app.admin_learning import redact_for, register_learning_admin
+from handoff.faq_proposals import ProposalBook
 from bot.engine.online_grading import online_grader
 from bot.app.rollout_notice import tell_staff_of_step_back
 from bot.app.api import ConversationApi, RateLimiter
@@ -257,22 +259,26 @@ def build_app(
     dispatcher = Dispatcher(conversations=conversations, audit=services.audit.record)
     app[DISPATCHER] = dispatcher
     app[CHANNELS] = setup_channels(app, settings=settings, dispatcher=dispatcher, handoff=handoff)
-    app.add_routes(build_console(settings, handoff=handoff).routes())
+    app.add_routes(build_console(settings, handoff=handoff, services=services).routes())
+    register_learning_admin(app, get_services=lambda: services, token=settings.admin_token)
     register_rollout_admin(app, book=conversations.rollout, tenants=list(settings.tenants), token=settings.admin_token)
     conversations.grader = online_grader(services)
-    register_quality_admin(app, engine=services.engine, token=settings.admin_token)
+    register_quality_admin(app, engine=services.engine, token=settings.admin_token, embedder=services.embedder)
     conversations.on_step_back = lambda tenant, reason: tell_staff_of_step_back(handoff, settings, tenant=tenant, reason=reason)
     app.cleanup_ctx.append(lifecycle)
     return app
 
 
-def build_console(settings: Settings, *, handoff: HandoffService) -> WebConsole:
+def build_console(settings: Settings, *, handoff: HandoffService, services: Services | None = None) -> WebConsole:
     """The built-in staff desk at /console: the only one when Slack is not configured, beside it when it is."""
     directory = StaffDirectory(settings=settings)  # a malformed account in the tenants file stops the start here
     if directory.count() == 0:
         logger.warning("the staff console (/console) has no accounts yet: add one with `supportbot staff add --tenant %s NAME`",
                        next(iter(settings.tenants)))
-    return WebConsole(handoff=handoff, directory=directory, secret=load_secret(settings), tenants=list(settings.tenants))
+    # with the services, resolved handoffs can be proposed as FAQ entries (bot/app/admin_learning.py approves them)
+    return WebConsole(handoff=handoff, directory=directory, secret=load_secret(settings), tenants=list(settings.tenants),
+                      proposals=ProposalBook(services.engine) if services is not None else None,
+                      redact=redact_for(services) if services is not None else None)
 
 
 def run(settings: Settings, *, host: str, port: int) -> None:

@@ -60,3 +60,21 @@ class AnswerGrade(SQLModel, table=True):
     helpful: bool | None = None
     handoff_after: bool = False
     created_at: datetime = Field(default_factory=_now, index=True)
+
+
+class FaqProposal(SQLModel, table=True):
+    """A FAQ entry staff proposed from a resolved handoff (issue #18, learning from staff): redacted
+    question and answer, waiting for an operator; approved ones are in the knowledge base as
+    `faq/proposal-<id>.md`, rejected ones and those that failed the release gate stay out (`note` says why)."""
+
+    __tablename__ = "faq_proposal"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(index=True)
+    handoff_id: int = Field(index=True)
+    question: str
+    answer: str
+    status: str = Field(default="proposed", index=True)  # proposed | approved | rejected | failed_gate
+    proposed_by: str = ""
+    note: str = ""  # the gate's verdict, or why it could not run
+    created_at: datetime = Field(default_factory=_now)
+    decided_at: datetime | None = None

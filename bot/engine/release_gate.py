@@ -178,6 +178,7 @@ class StoredRun:
     figures: dict[str, Any]
     rows: list[dict[str, Any]]
     config: dict[str, Any]
+    cases_file: str = ""
 
 
 class RunStore:
@@ -206,7 +207,16 @@ class RunStore:
                 known = ", ".join(self.names(tenant=tenant)) or "none"
                 raise InputError(f"tenant {tenant!r} has no stored run named {name!r} (stored: {known})")
             return StoredRun(name=row.name, tenant=row.tenant, figures=json.loads(row.figures), rows=json.loads(row.cases),
-                             config=json.loads(row.config))
+                             config=json.loads(row.config), cases_file=row.cases_file)
+
+    def latest(self, *, tenant: str) -> StoredRun | None:
+        """The tenant's most recently stored run: the baseline an approval in /admin is gated against."""
+        with Session(self._engine) as session:
+            row = session.exec(select(EvalRun).where(EvalRun.tenant == tenant).order_by(EvalRun.id.desc())).first()  # type: ignore[union-attr]
+        if row is None:
+            return None
+        return StoredRun(name=row.name, tenant=row.tenant, figures=json.loads(row.figures), rows=json.loads(row.cases),
+                         config=json.loads(row.config), cases_file=row.cases_file)
 
     def names(self, *, tenant: str) -> list[str]:
         with Session(self._engine) as session:

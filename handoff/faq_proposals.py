@@ -1,0 +1,104 @@
+"""FAQ entries proposed from resolved handoffs (issue #18, learning from staff).
+
+Staff turn a resolved exchange into a question and an answer in the desk; an operator approves or
+rejects it in /admin (bot/app/admin_learning.py), where approval runs the release gate first. Only
+redacted text is stored: the prefill comes from the stored (redacted) transcript, and what staff
+submit is redacted again, since an edit may bring a name or an address back in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from bot.core.errors import InputError
+from bot.core.ops_tables import FaqProposal
+
+MAX_QUESTION = 500
+MAX_ANSWER = 4000
+DECIDED = ("approved", "rejected", "failed_gate")
+RESOLVED = ("resolved", "rated")  # handoffs whose exchange staff may propose (rated: resolved, then rated)
+
+
+@dataclass(frozen=True, slots=True)
+class Prefill:
+    question: str
+    answer: str
+
+
+def prefill(messages: Sequence[dict[str, Any]]) -> Prefill:
+    """The customer's words as the question and staff's replies as the answer, as staff edit them.
+    The bot's own attempts are left out: they are what did not answer the question."""
+    question = "\n".join(m["text"].strip() for m in messages if m.get("role") == "customer" and m.get("text", "").strip())
+    answer = "\n\n".join(m["text"].strip() for m in messages if m.get("role") == "agent" and m.get("text", "").strip())
+    return Prefill(question=question[:MAX_QUESTION], answer=answer[:MAX_ANSWER])
+
+
+def checked(*, question: str, answer: str) -> tuple[str, str]:
+    question, answer = question.strip(), answer.strip()
+    if not question or len(question) > MAX_QUESTION:
+        raise InputError(f"a proposed question has 1 to {MAX_QUESTION} characters")
+    if not answer or len(answer) > MAX_ANSWER:
+        raise InputError(f"a proposed answer has 1 to {MAX_ANSWER} characters")
+    return question, answer
+
+
+class ProposalBook:
+    """The `faq_proposal` table."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def propose(self, *, tenant: str, handoff_id: int, question: str, answer: str, by: str) -> int:
+        question, answer = checked(question=question, answer=answer)
+        row = FaqProposal(tenant=tenant, handoff_id=handoff_id, question=question, answer=answer, proposed_by=by)
+        with Session(self._engine) as session:
+            session.add(row)
+            session.commit()
+            session.refresh(row)
+            return int(row.id or 0)
+
+    def get(self, proposal_id: int) -> FaqProposal | None:
+        with Session(self._engine) as session:
+            return session.get(FaqProposal, proposal_id)
+
+    def of_handoff(self, handoff_id: int) -> list[FaqProposal]:
+        with Session(self._engine) as session:
+            return list(session.exec(select(FaqProposal).where(FaqProposal.handoff_id == handoff_id).order_by(col(FaqProposal.id))))
+
+    def listing(self, *, tenant: str | None = None, limit: int = 200) -> list[FaqProposal]:
+        """Waiting ones first (oldest first), then the latest decided."""
+        with Session(self._engine) as session:
+            query = select(FaqProposal)
+            if tenant:
+                query = query.where(FaqProposal.tenant == tenant)
+            waiting = list(session.exec(query.where(FaqProposal.status == "proposed").order_by(col(FaqProposal.id)).limit(limit)))
+            decided = list(session.exec(query.where(FaqProposal.status != "proposed").order_by(col(FaqProposal.id).desc()).limit(limit)))
+            return waiting + decided
+
+    def decide(self, proposal_id: int, *, status: str, note: str = "") -> FaqProposal:
+        if status not in DECIDED:
+            raise InputError(f"unknown decision {status!r}")
+        with Session(self._engine) as session:
+            row = session.get(FaqProposal, proposal_id)
+            if row is None:
+                raise InputError(f"no FAQ proposal #{proposal_id}")
+            row.status, row.note, row.decided_at = status, note, datetime.now(UTC)
+            session.add(row)
+            session.commit()
+            session.refresh(row)
+            return row
+
+    def decide_note(self, proposal_id: int, *, note: str) -> None:
+        """Why a proposal is still waiting (the gate could not run)."""
+        with Session(self._engine) as session:
+            row = session.get(FaqProposal, proposal_id)
+            if row is not None:
+                row.note = note
+                session.add(row)
+                session.commit()

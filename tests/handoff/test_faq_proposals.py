@@ -1,0 +1,151 @@
+"""Learning from staff (issue #18): a resolved handoff proposed as a FAQ entry in the console
+(prefilled, redacted, edited, CSRF), approved or rejected in /admin/proposals, where approval runs
+the release gate against the tenant's stored run and ingests the entry, or keeps it out and says why."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import Session, select
+
+from bot.app.web import READY, SERVICES, build_app
+from bot.core.records import Identity
+from bot.core.tables import Document
+from bot.engine.evaluation import load_cases, run_cases
+from bot.engine.release_gate import RunStore, case_rows, figures
+from handoff.staff_accounts import hash_password
+from tests.conftest import make_settings
+from tests.handoff.test_console import ALICE_PASSWORD, Staff, hand_over
+
+TOKEN = "admin-secret-for-proposals"
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
+    tenants = tmp_path_factory.mktemp("faq-tenants") / "tenants.toml"
+    tenants.write_text(
+        '[tenants.default.widget]\nkeys = ["demo"]\n'
+        f'[tenants.default.staff.alice]\npassword_hash = "{hash_password(ALICE_PASSWORD)}"\ndisplay_name = "Alice"\n'
+    )
+    settings = make_settings(tmp_path_factory.mktemp("faq"), SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_ADMIN_TOKEN=TOKEN)
+    app = build_app(settings)
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=180)
+        yield client
+
+
+@pytest.fixture
+async def alice(client: TestClient) -> AsyncIterator[Staff]:
+    staff = Staff(client)
+    assert (await staff.sign_in(tenant="default", name="alice", password=ALICE_PASSWORD)).status == 303
+    yield staff
+    await staff.close()
+
+
+async def resolved_handoff(client: TestClient, alice: Staff, reply: str) -> int:
+    _, _, ws, _, handoff_id = await hand_over(client)
+    await alice.act(handoff_id, "claim")
+    assert (await alice.reply(handoff_id, reply)).status == 303
+    await alice.act(handoff_id, "resolve")
+    await ws.close()
+    return handoff_id
+
+
+def textarea(page: str, name: str) -> str:
+    found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.DOTALL)
+    assert found, f"no {name} field on the page"
+    return html.unescape(found.group(1))
+
+
+def sources(client: TestClient) -> set[str]:
+    with Session(client.app[SERVICES].engine) as session:
+        return {d.source for d in session.exec(select(Document))}
+
+
+async def proposals(client: TestClient) -> list[dict[str, object]]:
+    return list((await (await client.get("/api/v1/admin/proposals", headers=ADMIN)).json())["proposals"])
+
+
+async def test_a_resolved_exchange_becomes_a_redacted_proposal_an_operator_approves_into_the_knowledge_base(
+    client: TestClient, alice: Staff,
+) -> None:
+    handoff_id = await resolved_handoff(client, alice, "Open Settings, then Export, and choose Download workspace. "
+                                                       "Write to jane.doe@example.com if it fails.")
+    page = await (await alice.get(f"/console/handoffs/{handoff_id}")).text()
+    question, answer = textarea(page, "question"), textarea(page, "answer")
+    assert "export my workspace" in question and "I want to talk to a person" in question
+    assert "Download workspace" in answer and "jane.doe@example.com" not in answer  # prefilled from the redacted transcript
+    # without the CSRF token: refused, nothing stored
+    assert (await alice.post(f"/console/handoffs/{handoff_id}/propose", {"question": "q", "answer": "a"})).status == 403
+    token = await alice.csrf(f"/console/handoffs/{handoff_id}")
+    empty = await alice.post(f"/console/handoffs/{handoff_id}/propose", {"csrf": token, "question": "  ", "answer": answer})
+    assert empty.status == 303 and "error=" in empty.headers["Location"]
+    assert await proposals(client) == []
+    # staff edit it, and type a phone number back in: stored without it
+    edited = answer + " Or call Jane Doe on +1 415 555 0134."
+    sent = await alice.post(f"/console/handoffs/{handoff_id}/propose",
+                            {"csrf": token, "question": "How do I export my workspace?", "answer": edited})
+    assert sent.status == 303
+    [proposal] = await proposals(client)
+    assert proposal["status"] == "proposed" and proposal["proposed_by"] == "Alice"
+    assert "555 0134" not in str(proposal["answer"]) and "Download workspace" in str(proposal["answer"])
+    assert "How do I export my workspace?" in await (await alice.get(f"/console/handoffs/{handoff_id}")).text()
+    # /admin: the token is needed; approval without a stored run says so and ingests
+    assert (await client.get("/admin/proposals")).status == 401
+    listed = await (await client.get("/admin/proposals", headers=ADMIN)).text()
+    assert "How do I export my workspace?" in listed and "Approve" in listed
+    done = await client.post(f"/admin/proposals/{proposal['id']}/approve", headers=ADMIN, allow_redirects=False)
+    assert done.status == 303
+    [after] = await proposals(client)
+    assert after["status"] == "approved" and "no stored evaluation run" in str(after["note"])
+    assert f"faq/proposal-{proposal['id']}.md" in sources(client)
+    again = await client.post(f"/admin/proposals/{proposal['id']}/approve", headers=ADMIN, allow_redirects=False)
+    assert "already approved" in again.headers["Location"].replace("%20", " ")
+
+
+async def test_an_entry_that_fails_the_release_gate_stays_out_and_the_page_says_why(client: TestClient, alice: Staff,
+                                                                                     tmp_path: Path) -> None:
+    services = client.app[SERVICES]
+    cases_file = tmp_path / "cases.jsonl"
+    cases_file.write_text(json.dumps({"question": "how do I reset my password?", "expect": "answer",
+                                      "sources": ["sample_kb/reset-your-password.md", "sample_kb/faq.csv#faq-010"]}) + "\n")
+    cases = load_cases(cases_file)
+    results = await run_cases(cases, lambda q: services.assistant.ask(q, identity=Identity(tenant="default")))
+    rows = case_rows(cases, results)
+    assert rows[0]["verdict"] == "right"
+    await asyncio.to_thread(RunStore(services.engine).save, tenant="default", name="before-faq", cases_file=str(cases_file),
+                            config={}, figures=figures(rows), rows=rows)
+    handoff_id = await resolved_handoff(client, alice, "Ask your office manager.")
+    token = await alice.csrf(f"/console/handoffs/{handoff_id}")
+    # a wrong entry that takes over a question the knowledge base answers right
+    await alice.post(f"/console/handoffs/{handoff_id}/propose",
+                     {"csrf": token, "question": "how do I reset my password?", "answer": "Ask your office manager to reset your password."})
+    proposal = next(p for p in await proposals(client) if p["status"] == "proposed")
+    done = await client.post(f"/admin/proposals/{proposal['id']}/approve", headers=ADMIN)
+    page = await done.text()
+    assert "failed_gate" in page and "answered_right" in page and "before-faq" in page
+    after = next(p for p in await proposals(client) if p["id"] == proposal["id"])
+    assert after["status"] == "failed_gate" and "kept out of the knowledge base" in str(after["note"])
+    assert f"faq/proposal-{proposal['id']}.md" not in sources(client)
+    rejected = await client.post(f"/admin/proposals/{proposal['id']}/reject", headers=ADMIN)
+    assert rejected.status == 200 and next(p for p in await proposals(client) if p["id"] == proposal["id"])["status"] == "rejected"
+    # an entry on a question the cases do not cover passes the same gate and is then there for everyone
+    handoff_id = await resolved_handoff(client, alice, "Yes: choose Invoice at checkout and pay by bank transfer.")
+    token = await alice.csrf(f"/console/handoffs/{handoff_id}")
+    await alice.post(f"/console/handoffs/{handoff_id}/propose",
+                     {"csrf": token, "question": "Can I pay the annual plan by bank transfer?",
+                      "answer": "Yes: choose Invoice at checkout and pay by bank transfer within 30 days."})
+    good = next(p for p in await proposals(client) if p["status"] == "proposed")
+    page = await (await client.post(f"/admin/proposals/{good['id']}/approve", headers=ADMIN)).text()
+    assert "passed" in page
+    assert next(p for p in await proposals(client) if p["id"] == good["id"])["status"] == "approved"
+    answer = await services.assistant.ask("Can I pay for the annual plan with a bank transfer?", identity=Identity(tenant="default"))
+    assert f"faq/proposal-{good['id']}.md" in [c.source for c in answer.citations]
