@@ -156,7 +156,9 @@ async def test_an_answer_in_the_customers_language_from_english_passages_is_sent
     """The words can't be checked against passages in another language; the citations still are."""
     for server in servers:
         server.replies += ["Haz clic en «Forgot password?» en la página de inicio de sesión y te enviaremos un enlace por correo. [1]"]
-    result = await services.assistant.ask("¿Cómo puedo hacer un reset de mi password? No puedo entrar en mi cuenta", identity=who())
+    # a question the gate is sure of (this is about the answer's language, not the gate: with the defaults
+    # chosen for knowledge bases never tuned on, "… No puedo entrar en mi cuenta" is handed over at 0.79)
+    result = await services.assistant.ask("¿Cómo hago un reset de mi password?", identity=who())
     assert result.outcome.value == "answer", result.details
     assert result.answer.startswith("Haz clic en") and result.route in ("local", "remote")
 
