@@ -33,9 +33,9 @@ from enum import StrEnum
 from typing import Any
 
 from bot.core.config import Thresholds
+from bot.core.passages import Passage
 from knowledge.profile import NEAR_DUPLICATE, Profile
 from knowledge.profile import kin as kin_of
-from knowledge.retrieval import Passage
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from typing import Any
 from bot.core.errors import ConfigError
 from bot.core.config_source import SettingsSource
 from bot.core.config_schema import ROLLOUT_STAGES, check_tenant
+from bot.core.pii_kinds import ALL_KINDS
 
 DEFAULT_TENANT = "default"
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -210,8 +211,6 @@ def _unknown_keys(data: Mapping[str, Any], known: frozenset[str], where: str) ->
 
 def _pii_kinds(name: str, value: Any) -> tuple[str, ...] | None:
     """None (the key absent) redacts every kind; a kind we don't detect is an error, not "redact nothing of it"."""
-    from policies.pii_patterns import ALL_KINDS
-
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(k, str) for k in value):

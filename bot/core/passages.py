@@ -1,0 +1,72 @@
+"""The records retrieval hands on: a chunk of a document and a retrieved passage of it.
+
+They live in the ground layer because the knowledge adapter makes them and others read them: the
+confidence gate (policies/confidence.py), the router (policies/routing.py) and the turn
+(bot/core/records.py). knowledge/chunking.py and knowledge/retrieval.py re-export them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n{2,}|\n(?=[-*\d])")
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    id: str
+    doc_id: str
+    source: str
+    title: str
+    url: str | None
+    heading: str  # heading path joined with " › "
+    text: str
+    position: int
+
+    @property
+    def embed_text(self) -> str:
+        """What the dense vector sees: title and heading give short passages their topic."""
+        parts = [self.title]
+        if self.heading:
+            parts.append(self.heading)
+        parts.append(self.text)
+        return "\n".join(parts)
+
+    @property
+    def heading_text(self) -> str:
+        return f"{self.title} › {self.heading}" if self.heading else self.title
+
+    @property
+    def lead_text(self) -> str:
+        """What the lead vector sees: the title and heading with the passage's first sentence, which in
+        an FAQ answer or a help section usually says what the passage is about in other words."""
+        first = SENTENCE_END.split(self.text.strip(), maxsplit=1)[0].strip()
+        return f"{self.heading_text}\n{first}" if first else self.heading_text
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    chunk: Chunk
+    score: float  # rank agreement, 0..1 relative to a passage first in every list
+    dense: float
+    title: float
+    lexical: float
+    lead: float = 0.0
+    # the ordering score (weighted cosines and scaled BM25): the gap between two documents' values is
+    # what says whether the evidence is split between them (policies/confidence.py)
+    relevance: float = 0.0
+    coverage: float = 0.0  # `coverage`
+    named: float = 0.0  # `name_coverage`
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # the chunk's dense vector (`Hit.vector`)
+
+    @property
+    def source(self) -> str:
+        return self.chunk.source
+
+    @property
+    def similarity(self) -> float:
+        """Best cosine of the question to this passage (body or title)."""
+        return max(self.dense, self.title)
