@@ -34,6 +34,7 @@ from bot.engine.rollout import RollbackWatch, RolloutBook, shadowed, staff_only
 from bot.engine.services import Services
 from bot.engine.streaming import CustomerStream
 from bot.core.events import Answered, Clarified, HandedOver, MessageStored, Rated
+from bot.core.late import Late
 from bot.engine.turns import ConversationTurns
 from policies.pii_patterns import Entity
 from policies.rollout import Route, route_for
@@ -66,6 +67,7 @@ class ConversationService(ConversationRecords):
     def __init__(
         self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None,
         turns: ConversationTurns | None = None, forward: Forward | None = None,
+        handoff: Late[Any] | None = None, grader: Any = None, on_step_back: Callable[[str, str], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(services.engine)
         self._services = services
@@ -89,8 +91,9 @@ class ConversationService(ConversationRecords):
         # search embeds it (bot/engine/stages.py EmbedStage), never stored, logged or sent; after a restart
         # the stored, redacted text is all there is
         self._originals: dict[int, str] = {}
-        # set by the composition root when handoff is on (handoff.service.HandoffService)
-        self.handoff: Any = None
+        # the handoff service (handoff.service.HandoffService), which needs this service too: the
+        # composition root fills the slot once both exist; empty when handoff is off
+        self._handoff: Late[Any] = handoff or Late("the handoff service")
         # (channel, tenant) -> whether a sender pushes its messages to a platform (set by bot.engine.dispatch):
         # those messages are stored `delivery="queued"` until the sender marks them sent
         self.pushed: Callable[[str, str], bool] = lambda channel, tenant: False
@@ -99,9 +102,14 @@ class ConversationService(ConversationRecords):
         self._rollback = RollbackWatch(engine=services.engine, book=self.rollout, settings=services.settings,
                                        every=services.settings.rollback_check_seconds)
         # told when a tenant was stepped back to shadow (the composition root tells staff)
-        self.on_step_back: Callable[[str, str], Awaitable[None]] | None = None
-        # grades a sample of answers in the background (bot/engine/online_grading.py), set by the composition root
-        self.grader: Any = None
+        self.on_step_back = on_step_back
+        # grades a sample of answers in the background (bot/engine/online_grading.py); None: no grading
+        self.grader = grader
+
+    @property
+    def handoff(self) -> Any:
+        """The handoff service, or None when handoff is off (or not connected yet)."""
+        return self._handoff.get()
 
     # conversations -------------------------------------------------------------------------
     @property
