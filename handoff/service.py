@@ -31,6 +31,7 @@ from bot.core.records import HandoffReason
 from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
 from bot.core.events import Claimed, EventBus, Resolved, ReturnedToBot, StaffReplied
 from bot.core.desk import DeskThread, StaffAction, StaffDesk, StaffMember
+from bot.core.late import Late
 from bot.core.packet import Packet, build_packet
 from handoff.summary import HandoffSummarizer
 from bot.core.handoff_policy import HandoffPolicy, policy_from
@@ -55,6 +56,7 @@ class HandoffService:
         self, *, engine: Engine, settings: Settings, conversations: ConversationService, audit: AuditLog,
         topics: TopicDetector | None = None, now: Callable[[], datetime] = utcnow,
         observe: Callable[..., None] | None = None, summarizer: HandoffSummarizer | None = None, events: EventBus | None = None,
+        desk: Late[StaffDesk] | None = None,
     ) -> None:
         """`observe(step, reason=..., waited_seconds=..., error=...)`: metrics hook (bot.app.metrics.Metrics.handoff)."""
         self._observe = observe or (lambda *a, **k: None)
@@ -66,13 +68,19 @@ class HandoffService:
         self._audit = audit
         self._topics = topics
         self._now = now
-        self.desk: StaffDesk | None = None
+        # the Slack desk, whose buttons call this service: the composition root fills the slot once it
+        # exists (bot/app/channel_setup.py); empty without Slack (the web console reads the queue itself)
+        self._desk: Late[StaffDesk] = desk or Late("the staff desk")
         self._policies: dict[str, HandoffPolicy] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._posts = ThreadPosts(
             records=self._records, desk=lambda: self.desk, conversations=conversations, audit=audit,
             policy=self.policy, now=now, observe=self._observe,
         )
+
+    @property
+    def desk(self) -> StaffDesk | None:
+        return self._desk.get()
 
     # state -----------------------------------------------------------------------------------
     def policy(self, tenant: str) -> HandoffPolicy:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
-from dataclasses import dataclass
 
+from bot.core.passages import SENTENCE_END as _SENTENCE_END
+# the chunk record lives in the ground layer (the confidence gate and the turn read it); re-exported here
+from bot.core.passages import Chunk as Chunk
 from knowledge.loaders import SourceDoc
 
 # Chunking parameters, and the texts a chunk's vectors see, are part of what a chunk *is*: change
@@ -14,40 +15,6 @@ CHUNKER_VERSION = "2"
 MAX_CHARS = 900
 OVERLAP_CHARS = 150
 MIN_CHARS = 200  # sections shorter than this merge into the next one under the same top heading
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n{2,}|\n(?=[-*\d])")
-
-
-@dataclass(frozen=True, slots=True)
-class Chunk:
-    id: str
-    doc_id: str
-    source: str
-    title: str
-    url: str | None
-    heading: str  # heading path joined with " › "
-    text: str
-    position: int
-
-    @property
-    def embed_text(self) -> str:
-        """What the dense vector sees: title and heading give short passages their topic."""
-        parts = [self.title]
-        if self.heading:
-            parts.append(self.heading)
-        parts.append(self.text)
-        return "\n".join(parts)
-
-    @property
-    def heading_text(self) -> str:
-        return f"{self.title} › {self.heading}" if self.heading else self.title
-
-    @property
-    def lead_text(self) -> str:
-        """What the lead vector sees: the title and heading with the passage's first sentence, which in
-        an FAQ answer or a help section usually says what the passage is about in other words."""
-        first = _SENTENCE_END.split(self.text.strip(), maxsplit=1)[0].strip()
-        return f"{self.heading_text}\n{first}" if first else self.heading_text
 
 
 def chunk_id_for(*, doc_id: str, position: int, title: str, url: str | None, heading: str, text: str) -> str:

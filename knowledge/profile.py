@@ -21,56 +21,16 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge.chunking import Chunk
-from knowledge.retrieval import Passage
+# the profile record and how alike passages are live in the ground layer (policies/confidence.py
+# reads them); re-exported here
+from bot.core.passages import NEAR_DUPLICATE as NEAR_DUPLICATE, Passage, Profile as Profile
+from bot.core.passages import kin as kin, same_article as same_article
 from knowledge.vocabulary import Scope, scope_of
 
 PROBES = 100
-# two chunks whose dense vectors are this alike say the same thing (an FAQ row and its article);
-# chosen on the TUNE split with bench/bench_answers.py
-NEAR_DUPLICATE = 0.8
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    background: float = 0.0  # median ordering score of the best other, different document for a title asked as a question
-    spread: float = 0.0  # its interquartile range
-    probes: int = 0
-
-
-def same_article(a: Chunk, b: Chunk) -> bool:
-    """The same document, or an FAQ row and the article of the knowledge base it links to.
-
-    A row of a table (its source has a "#row" part) whose URL is the URL of a whole document (a file)
-    summarises that document: in the sample help center, "Is there a free trial?" and the plans
-    article. Rows that merely share a URL with each other are different answers (COVID-QA: 36 rows
-    link to one CDC page)."""
-    if a.doc_id == b.doc_id:
-        return True
-    if not a.url or a.url != b.url:
-        return False
-    return "#" not in a.source or "#" not in b.source
-
-
-def kin(passages: Sequence[Passage]) -> tuple[float, ...]:
-    """How alike each passage is to the first: 1.0 for the same article (`same_article`), else the
-    cosine of their chunks (0.0 without vectors)."""
-    if not passages:
-        return ()
-    top = passages[0]
-
-    def alike(p: Passage) -> float:
-        if same_article(p.chunk, top.chunk):
-            return 1.0
-        return float(p.vector @ top.vector) if p.vector is not None and top.vector is not None else 0.0
-
-    return tuple(alike(p) for p in passages)
-
-
 
 
 class TenantProfiles:

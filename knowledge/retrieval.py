@@ -41,12 +41,13 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from bot.core.batching import Batcher
-from knowledge.chunking import Chunk
+# the passage record lives in the ground layer (the confidence gate and the turn read it); re-exported here
+from bot.core.passages import Passage as Passage
 from knowledge.store import BLEND_DENSE, BLEND_LEAD, BLEND_TITLE, Hit, MilvusStore
 from knowledge.vocabulary import PROPER, content_stems
 
@@ -68,31 +69,6 @@ class FusionWeights:
     order_coverage: float = 0.15
     # the share of the words the question writes like names that the chunk contains (`name_coverage`)
     order_names: float = 0.25
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    chunk: Chunk
-    score: float  # rank agreement, 0..1 relative to a passage first in every list
-    dense: float
-    title: float
-    lexical: float
-    lead: float = 0.0
-    # the ordering score (weighted cosines and scaled BM25): the gap between two documents' values is
-    # what says whether the evidence is split between them (policies/confidence.py)
-    relevance: float = 0.0
-    coverage: float = 0.0  # `coverage`
-    named: float = 0.0  # `name_coverage`
-    vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # the chunk's dense vector (`Hit.vector`)
-
-    @property
-    def source(self) -> str:
-        return self.chunk.source
-
-    @property
-    def similarity(self) -> float:
-        """Best cosine of the question to this passage (body or title)."""
-        return max(self.dense, self.title)
 
 
 def _ranks(values: Sequence[float]) -> list[int]:

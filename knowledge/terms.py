@@ -34,7 +34,7 @@ def _words(text: str) -> list[str]:
 
 
 def _first_names() -> frozenset[str]:
-    from policies.name_words import Names
+    from bot.core.first_names import Names
 
     return Names.first_names()
 

@@ -9,28 +9,17 @@ else. `unknown_terms` lists such words; near-misses of known words (typos) don't
 from __future__ import annotations
 
 import difflib
-import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
-from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+# the list lives in the ground layer (the language check and the name rules read it too); re-exported here
+from bot.core.common_words import TOKENIZER as TOKENIZER, common_words as common_words
+
 PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z0-9]*[a-z0-9][A-Za-z0-9]*|[A-Z]{3,})\b")
 WORD = re.compile(r"[a-z][a-z0-9'’-]*[a-z0-9]|[a-z]")
-TOKENIZER = Path(__file__).resolve().parent / "models" / "all-MiniLM-L6-v2" / "tokenizer.json"
-
-
-@cache
-def common_words() -> frozenset[str]:
-    """Whole-word entries of the embedding model's WordPiece vocabulary (~20k common English words)."""
-    try:
-        vocab = json.loads(TOKENIZER.read_text(encoding="utf-8"))["model"]["vocab"]
-    except (OSError, KeyError, ValueError):
-        return frozenset()
-    return frozenset(w for w in vocab if w.isalpha() and not w.startswith("##"))
 
 
 def words(text: str) -> set[str]:

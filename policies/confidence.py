@@ -33,9 +33,8 @@ from enum import StrEnum
 from typing import Any
 
 from bot.core.config import Thresholds
-from knowledge.profile import NEAR_DUPLICATE, Profile
-from knowledge.profile import kin as kin_of
-from knowledge.retrieval import Passage
+from bot.core.passages import NEAR_DUPLICATE, Passage, Profile
+from bot.core.passages import kin as kin_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +49,10 @@ class Evidence:
     lead: float = 0.0
     unknown_names: int = 0
     unknown_words: int = 0
-    # cosine of each of those documents' chunk to the top one's (knowledge/profile.py `kin`): near 1,
+    # cosine of each of those documents' chunk to the top one's (bot/core/passages.py `kin`): near 1,
     # the two say the same thing (an FAQ row and its article) and their closeness splits nothing
     kin: tuple[float, ...] = ()
-    # the knowledge base's own levels (knowledge/profile.py `Profile`)
+    # the knowledge base's own levels (bot/core/passages.py `Profile`)
     background: float = 0.0
     spread: float = 0.0
     # probability that one of the documents close to the top is the right one (see `choices`)
@@ -123,7 +122,7 @@ def distinct_gaps(relevance: Sequence[float], kin: Sequence[float], *, near: flo
     return first, second
 
 
-# `kin` of a document of the same article as the top one (knowledge/profile.py `same_article`)
+# `kin` of a document of the same article as the top one (bot/core/passages.py `same_article`)
 SAME_ARTICLE = 0.999
 
 

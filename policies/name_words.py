@@ -17,11 +17,14 @@ people and places in their own script, rarely anything else).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import threading
 from importlib import resources
 
+# the first-name list lives in the ground layer (knowledge/terms.py reads it too); re-exported here
+from bot.core.first_names import NOT_NAMES as NOT_NAMES, Names as Names
 from policies.pii_patterns import UPPER
 
 OTHER_SCRIPT = re.compile(r"^[Α-ΩΆ-Ώα-ωά-ώА-Яа-яЁё]+$")
@@ -87,7 +90,7 @@ def _webster() -> tuple[set[str], set[str]]:
 
 
 def _vocabulary() -> frozenset[str]:
-    from knowledge.vocabulary import common_words
+    from bot.core.common_words import common_words
 
     return common_words()
 
@@ -306,43 +309,18 @@ def unknown_word(word: str) -> bool:
     if len(w) < 3 or not w.isalpha() or w.isascii() or not w[0].isupper() or any(c.isupper() for c in w[1:]):
         return False
     low = w.lower()
+    if low in _foreign_function_words():
+        return False  # "¿Dónde …?", "Für …", "Même …": a question word of another language opens the sentence
     return low not in NameWords.english() and low not in NameWords.proper() and low not in _vocabulary() and not ordinary(low)
 
 
-# capitalised words that are first names in some country but ordinary words in a support chat
-NOT_NAMES = frozenset(
-    """i a an the my your our this that it we you he she they me us hi hello hey dear thanks thank please yes no ok okay i'd i'm i'll i've
-    will may june april august mark bill grace hope joy faith rose summer page chase chance sunny honey love
-    gold silver premium pro basic free freemium standard plus business team help support order account card
-    monday tuesday wednesday thursday friday saturday sunday january february march july september october november december
-    can could would should what when where why how who which if as at by for from in into of on or to with
-    mac macbook chrome safari edge firefox windows linux android iphone ipad pixel galaxy alexa siri opera""".split()
-)
+@functools.cache
+def _foreign_function_words() -> frozenset[str]:
+    """The function words (spaCy's stop words) of the languages customers most often write in besides English."""
+    from spacy.lang.de.stop_words import STOP_WORDS as DE
+    from spacy.lang.es.stop_words import STOP_WORDS as ES
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+    from spacy.lang.it.stop_words import STOP_WORDS as IT
+    from spacy.lang.pt.stop_words import STOP_WORDS as PT
 
-
-class Names:
-    """First names from many countries (gender-guesser's list, ~45k names), loaded once."""
-
-    _names: frozenset[str] | None = None
-    _lock = threading.Lock()
-
-    @classmethod
-    def first_names(cls) -> frozenset[str]:
-        if cls._names is None:
-            with cls._lock:
-                if cls._names is None:
-                    cls._names = frozenset(_load_first_names())
-        return cls._names
-
-
-def _load_first_names() -> set[str]:
-    try:
-        from gender_guesser.detector import Detector
-    except ImportError:
-        return set()
-    names = set()
-    for name in Detector(case_sensitive=False).names:
-        for part in name.replace("+", " ").replace("-", " ").split():
-            if len(part) > 2 and part.lower() not in NOT_NAMES:
-                names.add(part.lower())
-    return names
+    return frozenset().union(DE, ES, FR, IT, PT)

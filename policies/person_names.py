@@ -47,7 +47,7 @@ def may_hold_a_name(text: str) -> bool:
 
 
 def _common_words() -> frozenset[str]:
-    from knowledge.vocabulary import common_words
+    from bot.core.common_words import common_words
 
     return common_words()
 

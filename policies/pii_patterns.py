@@ -18,17 +18,12 @@ from typing import Protocol
 
 import phonenumbers
 
+# the kinds live in the ground layer (configuration checks a tenant's list against them); re-exported here
+from bot.core.pii_kinds import ALL_KINDS as ALL_KINDS, CREDIT_CARD as CREDIT_CARD, EMAIL as EMAIL, IBAN as IBAN
+from bot.core.pii_kinds import IP_ADDRESS as IP_ADDRESS, PERSON as PERSON, PHONE as PHONE
+from bot.core.pii_kinds import STREET_ADDRESS as STREET_ADDRESS, US_SSN as US_SSN
 from policies import street_words
 
-PERSON = "PERSON"
-EMAIL = "EMAIL"
-PHONE = "PHONE"
-CREDIT_CARD = "CREDIT_CARD"
-IBAN = "IBAN"
-US_SSN = "US_SSN"
-IP_ADDRESS = "IP_ADDRESS"
-STREET_ADDRESS = "STREET_ADDRESS"
-ALL_KINDS: frozenset[str] = frozenset({PERSON, EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, STREET_ADDRESS})
 # when two detections overlap, the more specific (validated) one wins
 PRIORITY = {EMAIL: 0, IBAN: 1, CREDIT_CARD: 2, US_SSN: 3, IP_ADDRESS: 4, PHONE: 5, STREET_ADDRESS: 6, PERSON: 7}
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.engine.pipeline import Turn
 from bot.core.config import Settings
 from bot.core.ports import Embedder
+from bot.core.records import Turn
 
 EXTRACTIVE, LOCAL, REMOTE = "extractive", "local", "remote"
 LONG_QUESTION_CHARS = 240

@@ -15,6 +15,8 @@ from aiohttp import web
 from bot.engine.dispatch import Dispatcher
 from bot.core.errors import ConfigError
 from bot.core.config import Settings
+from bot.core.desk import StaffDesk
+from bot.core.late import Late
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +44,15 @@ def telegram_bots(settings: Settings) -> dict[str, tuple[str, str | None]]:
     return bots
 
 
-def setup_channels(app: web.Application, *, settings: Settings, dispatcher: Dispatcher, handoff: Any = None) -> ChannelSet:
+def setup_channels(
+    app: web.Application, *, settings: Settings, dispatcher: Dispatcher, handoff: Any = None, desk: Late[StaffDesk] | None = None
+) -> ChannelSet:
+    """`desk`: the handoff service's staff-desk slot, filled with the Slack desk when Slack is configured."""
     channels = ChannelSet()
     if settings.slack_bot_token and handoff is not None:
-        setup_slack(app, settings=settings, dispatcher=dispatcher, handoff=handoff, channels=channels)
+        if desk is None:
+            raise ValueError("Slack staff handoff needs the handoff service's desk slot (desk=)")
+        setup_slack(app, settings=settings, dispatcher=dispatcher, handoff=handoff, desk=desk, channels=channels)
     bots = telegram_bots(settings)
     if bots:
         from channels.telegram import TelegramChannel, forbidden
@@ -79,7 +86,9 @@ def setup_channels(app: web.Application, *, settings: Settings, dispatcher: Disp
     return channels
 
 
-def setup_slack(app: web.Application, *, settings: Settings, dispatcher: Dispatcher, handoff: Any, channels: ChannelSet) -> None:
+def setup_slack(
+    app: web.Application, *, settings: Settings, dispatcher: Dispatcher, handoff: Any, desk: Late[StaffDesk], channels: ChannelSet
+) -> None:
     """One bolt app for the staff handoff channel and Slack customers, at /slack/events (or Socket Mode)."""
     from channels.slack_staff import SlackApp
 
@@ -87,7 +96,7 @@ def setup_slack(app: web.Application, *, settings: Settings, dispatcher: Dispatc
         logger.warning("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET nor SLACK_APP_TOKEN: Slack events are off")
         return
     slack = SlackApp(settings=settings, handoff=handoff, dispatcher=dispatcher)
-    handoff.desk = slack.desk
+    desk.fill(slack.desk)
     dispatcher.register(slack.customers)
     channels.slack = slack
     channels.starters.append(slack.identity.start)

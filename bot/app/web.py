@@ -48,6 +48,8 @@ from bot.app.processes import SharedProcesses, shared_processes
 from bot.app.processes import background as shared_background
 from bot.app.composition import Services, build_services, connect_listeners
 from bot.core.config import Settings
+from bot.core.desk import StaffDesk
+from bot.core.late import Late
 from bot.app.vector_endpoint import start_waiting_for_endpoint, watch_endpoint
 from handoff.console import WebConsole
 from handoff.service import HandoffService
@@ -209,11 +211,17 @@ def build_app(
     services = build_services(settings)
     app_metrics = Metrics()
     shared = shared_processes(services.engine)  # PostgreSQL: one of several processes; SQLite: None, the only one
+    # the conversation and handoff services need each other, and so do the handoff service and the Slack
+    # desk: the one built first gets a slot, filled below once the other exists (bot/core/late.py)
+    handoff_slot: Late[HandoffService] = Late("the handoff service")
+    desk: Late[StaffDesk] = Late("the staff desk")
     conversations = ConversationService(
         services=services,
         processing_delay=settings.processing_delay if processing_delay is None else processing_delay,
         on_result=lambda result, channel: app_metrics.observe(result, channel=channel),
         turns=shared.turns if shared else None, forward=shared.relay.send if shared else None,
+        handoff=handoff_slot, grader=online_grader(services),
+        on_step_back=lambda tenant, reason: tell_staff_of_step_back(handoff_slot.get(), settings, tenant=tenant, reason=reason),
     )
     if shared is not None:
         shared.relay.on_message(conversations.deliver_forwarded)
@@ -252,19 +260,17 @@ def build_app(
         engine=services.engine, settings=settings, conversations=conversations, audit=services.audit,
         topics=TopicDetector(embedder=services.embedder, settings=settings), observe=app_metrics.handoff,
         summarizer=HandoffSummarizer(models=services.models, budget=services.budget, settings=settings) if services.models else None,
-        events=services.events,
+        events=services.events, desk=desk,
     )
-    conversations.handoff = handoff
+    handoff_slot.fill(handoff)
     app[HANDOFF] = handoff
     dispatcher = Dispatcher(conversations=conversations, audit=services.audit.record)
     app[DISPATCHER] = dispatcher
-    app[CHANNELS] = setup_channels(app, settings=settings, dispatcher=dispatcher, handoff=handoff)
+    app[CHANNELS] = setup_channels(app, settings=settings, dispatcher=dispatcher, handoff=handoff, desk=desk)
     app.add_routes(build_console(settings, handoff=handoff, services=services).routes())
     register_learning_admin(app, get_services=lambda: services, token=settings.admin_token)
     register_rollout_admin(app, book=conversations.rollout, tenants=list(settings.tenants), token=settings.admin_token)
-    conversations.grader = online_grader(services)
     register_quality_admin(app, engine=services.engine, token=settings.admin_token, embedder=services.embedder)
-    conversations.on_step_back = lambda tenant, reason: tell_staff_of_step_back(handoff, settings, tenant=tenant, reason=reason)
     app.cleanup_ctx.append(lifecycle)
     return app
 

@@ -61,7 +61,7 @@ def looks_english(text: str) -> bool:
     """Whether `text` reads as English to the bundled embedding model: told English, or, when too short
     to tell ("SSO setup?", "Rechnung?"), at least half of its words whole words of the model's English
     vocabulary. Text without words counts as English."""
-    from knowledge.vocabulary import common_words
+    from bot.core.common_words import common_words
 
     told = telling_language(text)
     if told is not None:

@@ -1,5 +1,6 @@
 """Records shared across layers (frozen, slotted): a turn's outcome, handoff reason, answer, citations and
-the customer's identity; what a model answered and what it cost.
+the customer's identity; what a model answered and what it cost; and the turn itself (mutable: the
+pipeline's stages fill it in, policies/routing.py reads it).
 
 Channel records live beside the channel port (bot/core/channel.py), handoff records beside the staff
 desk port (bot/core/desk.py, bot/core/packet.py); domain events in bot/core/events.py.
@@ -7,9 +8,13 @@ desk port (bot/core/desk.py, bot/core/packet.py); domain events in bot/core/even
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+import numpy as np
+
+from bot.core.passages import Passage
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +83,33 @@ class Identity:
     user: str | None = None
     groups: tuple[str, ...] = ()
     channel: str = "cli"
+
+
+@dataclass(slots=True)
+class Turn:
+    """One customer message on its way through the pipeline; stages fill it in."""
+
+    identity: Identity
+    text: str
+    conversation_id: str | None = None
+    redacted: str = ""
+    entity_counts: dict[str, int] = field(default_factory=dict)
+    vector: np.ndarray | None = None
+    access_keys: list[str] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    answer: Answer | None = None
+    options: tuple[Option, ...] = ()
+    # the customer chose this source among the options offered: answer from it (bot/engine/conversations.py)
+    chosen_source: str | None = None
+    confidence: float = 0.0
+    outcome: Outcome | None = None
+    handoff_reason: HandoffReason | None = None
+    route: str = "none"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def stop(self, outcome: Outcome, *, reason: HandoffReason | None = None) -> None:
+        self.outcome = outcome
+        self.handoff_reason = reason
+        if outcome is Outcome.HANDOFF:
+            self.route = "handoff"

@@ -6,7 +6,8 @@ copy never holds personal data; the customer's own values are put back only in w
 customer (bot/engine/personal_data.py). The reply is written and the inbound marked `done` in one transaction
 (bot/engine/messages.py holds the message table's reads and writes). Messages are processed one at a time
 per conversation (a FIFO lock each). At start, pending messages left by a
-crash are answered, oldest first. Listeners (widget sockets, channel senders) get every new message.
+crash are answered, oldest first. Listeners (widget sockets, channel senders) get every new message
+(bot/engine/delivery.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bot.core import texts
 from bot.engine.assistant import AskResult, handoff_notice
 from bot.core.batching import Batcher
 from bot.engine.conversation_records import ConversationRecords
+from bot.engine.delivery import ConversationDelivery, Forward
 from bot.core.language import ENGLISH, conversation_language
 from bot.engine.messages import Loaded, MessageStore, NewInbound, NewReply
 from bot.engine.personal_data import ConversationPrivacy
@@ -34,14 +36,13 @@ from bot.engine.rollout import RollbackWatch, RolloutBook, shadowed, staff_only
 from bot.engine.services import Services
 from bot.engine.streaming import CustomerStream
 from bot.core.events import Answered, Clarified, HandedOver, MessageStored, Rated
+from bot.core.late import Late
 from bot.engine.turns import ConversationTurns
 from policies.pii_patterns import Entity
 from policies.rollout import Route, route_for
 
 logger = logging.getLogger(__name__)
 
-Listener = Callable[[dict[str, Any]], Awaitable[None]]
-Forward = Callable[[str, int], Awaitable[None]]  # (conversation id, stored message id) to the other processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +63,11 @@ class _Inbound:
 
 
 
-class ConversationService(ConversationRecords):
+class ConversationService(ConversationRecords, ConversationDelivery):
     def __init__(
         self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None,
         turns: ConversationTurns | None = None, forward: Forward | None = None,
+        handoff: Late[Any] | None = None, grader: Any = None, on_step_back: Callable[[str, str], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(services.engine)
         self._services = services
@@ -76,32 +78,32 @@ class ConversationService(ConversationRecords):
         self._inbound: Batcher[None, _Inbound, Loaded | Submitted] = Batcher(lambda _, items: self._store_and_load_many(items), max_batch=64)
         self._replies: Batcher[None, NewReply, dict[str, Any]] = Batcher(lambda _, replies: self._messages.add_replies_apart(replies), max_batch=64)
         self._privacy = ConversationPrivacy(services)
+        ConversationDelivery.__init__(self, messages=self._messages, privacy=self._privacy, forward=forward)
         # one message at a time per conversation: in this process, and across processes when they share
         # PostgreSQL (bot/engine/turns.py: the conversation's lease)
         self._locks = turns or ConversationTurns()
-        # messages for widget sockets held by other processes (bot/engine/relay.py); None: one process
-        self._forward = forward
-        self._listeners: dict[str, set[Listener]] = defaultdict(set)
-        self._global_listeners: list[Listener] = []
         self._delay = processing_delay  # test hook: widens the crash window on purpose
         self._tasks: set[asyncio.Task[Any]] = set()
         # inbound id -> the message as the customer typed it, while this process answers it: only the
         # search embeds it (bot/engine/stages.py EmbedStage), never stored, logged or sent; after a restart
         # the stored, redacted text is all there is
         self._originals: dict[int, str] = {}
-        # set by the composition root when handoff is on (handoff.service.HandoffService)
-        self.handoff: Any = None
-        # (channel, tenant) -> whether a sender pushes its messages to a platform (set by bot.engine.dispatch):
-        # those messages are stored `delivery="queued"` until the sender marks them sent
-        self.pushed: Callable[[str, str], bool] = lambda channel, tenant: False
+        # the handoff service (handoff.service.HandoffService), which needs this service too: the
+        # composition root fills the slot once both exist; empty when handoff is off
+        self._handoff: Late[Any] = handoff or Late("the handoff service")
         # each tenant's rollout stage, read from the database every half second at most (bot/engine/rollout.py)
         self.rollout = RolloutBook(engine=services.engine, settings=services.settings)
         self._rollback = RollbackWatch(engine=services.engine, book=self.rollout, settings=services.settings,
                                        every=services.settings.rollback_check_seconds)
         # told when a tenant was stepped back to shadow (the composition root tells staff)
-        self.on_step_back: Callable[[str, str], Awaitable[None]] | None = None
-        # grades a sample of answers in the background (bot/engine/online_grading.py), set by the composition root
-        self.grader: Any = None
+        self.on_step_back = on_step_back
+        # grades a sample of answers in the background (bot/engine/online_grading.py); None: no grading
+        self.grader = grader
+
+    @property
+    def handoff(self) -> Any:
+        """The handoff service, or None when handoff is off (or not connected yet)."""
+        return self._handoff.get()
 
     # conversations -------------------------------------------------------------------------
     @property
@@ -139,35 +141,6 @@ class ConversationService(ConversationRecords):
     async def _detect(self, conversation_id: str, text: str) -> list[Entity] | None:
         party = await self.find(conversation_id)
         return await self._privacy.detect(party.tenant if party else None, text)
-
-    # listeners -----------------------------------------------------------------------------
-    def subscribe(self, conversation_id: str, listener: Listener) -> Callable[[], None]:
-        self._listeners[conversation_id].add(listener)
-        return lambda: self._listeners[conversation_id].discard(listener)
-
-    def on_every_message(self, listener: Listener) -> None:
-        """For channels and handoff relays that deliver messages to other places."""
-        self._global_listeners.append(listener)
-
-    def listened(self, conversation_id: str) -> bool:
-        """Does a socket of this process follow the conversation?"""
-        return bool(self._listeners.get(conversation_id))
-
-    async def deliver_forwarded(self, conversation_id: str, message_id: int) -> None:
-        """A message another process stored, for this process's sockets on the conversation (bot/engine/relay.py)."""
-        if not self.listened(conversation_id):
-            return
-        message = await asyncio.to_thread(self._messages.message, conversation_id, message_id)
-        if message is not None:
-            shown = await self._privacy.for_customer_async(conversation_id, message)
-            await self.publish(conversation_id, {"type": "message", "message": shown})
-
-    async def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
-        for listener in list(self._listeners.get(conversation_id, ())):
-            try:
-                await listener(event)
-            except Exception:  # a dead socket must not stop the others
-                logger.warning("a listener of conversation %s failed", conversation_id)
 
     # inbound -------------------------------------------------------------------------------
     def store_inbound(self, *, conversation_id: str, text: str, client_id: str | None, entities: list[Entity] | None = None) -> Submitted:
@@ -438,23 +411,6 @@ class ConversationService(ConversationRecords):
             await asyncio.to_thread(self.handoff.reopen_for_bot, conversation.id)
         return None
 
-    def _delivery(self, party: Any) -> str | None:
-        return "queued" if party is not None and self.pushed(party.channel, party.tenant) else None
-
-    def mark_sent(self, message_id: int) -> None:
-        """A platform channel sent this message: `recover` won't send it again."""
-        self._messages.mark_sent(message_id)
-
-    async def _deliver(self, conversation_id: str, message: dict[str, Any]) -> None:
-        """Widget sockets and channel senders reach the customer: they get the restored text;
-        `redacted` keeps the stored copy for listeners that must not see it (staff relays)."""
-        shown = await self._privacy.for_customer_async(conversation_id, message)
-        await self.publish(conversation_id, {"type": "message", "message": shown})
-        if self._forward is not None and message.get("id") is not None:
-            await self._forward(conversation_id, int(message["id"]))
-        for listener in self._global_listeners:
-            await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
-
     async def post_message(
         self, conversation_id: str, *, role: str, text: str, author: str | None = None, client_id: str | None = None,
         redact: bool = False, payload: dict[str, Any] | None = None, reply_to: int | None = None,
@@ -492,13 +448,7 @@ class ConversationService(ConversationRecords):
         async def drain(conversation_id: str, ids: list[int]) -> None:
             if conversation_id in unsent:
                 async with self._locks[conversation_id]:  # before any newer answer of this conversation
-                    for message in unsent[conversation_id]:
-                        try:
-                            shown = await self._privacy.for_customer_async(conversation_id, message)
-                            for listener in self._global_listeners:  # the channel senders; widget sockets read the store
-                                await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
-                        except Exception:
-                            logger.exception("could not resend message %s", message.get("id"))
+                    await self._resend(conversation_id, unsent[conversation_id])
             for inbound_id in ids:
                 try:
                     await self.process(conversation_id, inbound_id)

@@ -12,48 +12,14 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import numpy as np
+from typing import Protocol
 
 from bot.core.errors import error_kind, safe_traceback
 # the records of a turn live in the ground layer (policies read them); re-exported here
 from bot.core.records import Answer as Answer, Citation as Citation, HandoffReason as HandoffReason, Identity as Identity
-from bot.core.records import Option as Option, Outcome as Outcome
-from knowledge.retrieval import Passage
+from bot.core.records import Option as Option, Outcome as Outcome, Turn as Turn
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class Turn:
-    """One customer message on its way through the pipeline; stages fill it in."""
-
-    identity: Identity
-    text: str
-    conversation_id: str | None = None
-    redacted: str = ""
-    entity_counts: dict[str, int] = field(default_factory=dict)
-    vector: np.ndarray | None = None
-    access_keys: list[str] = field(default_factory=list)
-    passages: list[Passage] = field(default_factory=list)
-    answer: Answer | None = None
-    options: tuple[Option, ...] = ()
-    # the customer chose this source among the options offered: answer from it (bot/engine/conversations.py)
-    chosen_source: str | None = None
-    confidence: float = 0.0
-    outcome: Outcome | None = None
-    handoff_reason: HandoffReason | None = None
-    route: str = "none"
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    notes: dict[str, Any] = field(default_factory=dict)
-
-    def stop(self, outcome: Outcome, *, reason: HandoffReason | None = None) -> None:
-        self.outcome = outcome
-        self.handoff_reason = reason
-        if outcome is Outcome.HANDOFF:
-            self.route = "handoff"
 
 
 class Stage(Protocol):

@@ -140,7 +140,7 @@ async def test_admin_ingest_takes_uploaded_files_under_the_names_given(ingest_cl
 
 async def test_cli_ingest_through_the_server_uploads_the_files(ingest_client: tuple[TestClient, Services, Path],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.app.cli.main import _ingest_through_server
+    from bot.app.cli.ingest import _ingest_through_server
 
     client, services, tmp = ingest_client
     docs = tmp / "work" / "docs"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from bot.core.errors import StageError
+from bot.core.late import Late
 from bot.engine.pipeline import HandoffReason, Identity, Outcome, Pipeline, Turn
 
 
@@ -189,14 +190,15 @@ async def test_a_turn_that_fails_is_answered_handed_over_counted_and_never_left_
 
     metrics = Metrics()
     services = dataclasses.replace(core, assistant=Assistant(settings=core.settings, pipeline=Pipeline([Buggy()]), pseudonym_key=b"k"))
-    conversations = ConversationService(services=services, on_result=lambda result, channel: metrics.observe(result, channel=channel))
     escalated: list[str] = []
 
     class People:
         async def escalate(self, conversation_id: str, *, reason: str, topic: str | None = None, draft: str | None = None) -> None:
             escalated.append(reason)
 
-    conversations.handoff = People()
+    conversations = ConversationService(
+        services=services, on_result=lambda result, channel: metrics.observe(result, channel=channel), handoff=Late("people", People()),
+    )
     conversation = conversations.create(tenant="default", channel="widget")
     reply, _ = await conversations.submit(conversation_id=conversation.id, text="why was I charged twice?", client_id=None)
     assert reply["outcome"] == "handoff" and reply["handoff_reason"] == "error"

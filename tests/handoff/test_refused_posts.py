@@ -26,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import inspect
 
 from bot.core.database import downgrade, open_database
+from bot.core.late import Late
 from bot.app.metrics import Metrics
 from bot.core.tables import utcnow
 from bot.app.web import CONVERSATIONS, READY, SERVICES, SETTINGS, build_app
@@ -79,8 +80,8 @@ def staff_on(app: web.Application, slack: FakeSlackApi, clock: Clock) -> Staff:
     service = HandoffService(
         engine=app[SERVICES].engine, settings=app[SETTINGS], conversations=app[CONVERSATIONS], audit=app[SERVICES].audit,
         now=clock, observe=metrics.handoff,
+        desk=Late("the staff desk", SlackStaffDesk(client=AsyncWebClient(token="xoxb-test", base_url=slack.base_url))),
     )
-    service.desk = SlackStaffDesk(client=AsyncWebClient(token="xoxb-test", base_url=slack.base_url))
     return Staff(service, clock, metrics, HandoffRecords(app[SERVICES].engine, now=clock))
 
 

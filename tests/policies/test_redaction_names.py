@@ -104,6 +104,7 @@ def test_phone_numbers_in_other_formats_are_redacted(redactor: SpacyRedactor, te
         "i wanna know how many days i have left",
         "Please play the song that goes doo doo doo",  # a refrain, not a first name and a surname
         "My order number is 12345678, where is it?",  # a bare number named as an order
+        "¿Dónde cambio mi clave de acceso?",  # another language's question word opens the sentence
     ],
 )
 def test_ordinary_words_are_kept(redactor: SpacyRedactor, text: str) -> None:

@@ -1,4 +1,5 @@
-"""What every `supportbot` command shares: user errors as one clear line, no traceback."""
+"""What every `supportbot` command shares: user errors as one clear line, no traceback; the settings,
+the services (`open_services`) and the asker's identity (`identity_of`)."""
 
 from __future__ import annotations
 
@@ -34,3 +35,27 @@ def load_settings(*, default_level: str = "WARNING") -> Settings:
     settings = Settings.from_env()
     configure_logging(level=settings.log_level or default_level, log_format=settings.log_format)
     return settings
+
+
+def open_services(*, sample: bool | None = None, redact: bool = True, join_serve: bool = True) -> Any:
+    """The composition root's services, started, for a command that works on the knowledge base or answers."""
+    from bot.app.composition import build_services
+    from knowledge.milvus_endpoint import Owner
+
+    settings = load_settings()
+    services = build_services(settings, redact=redact)
+    # while `serve` runs, its store process is used (knowledge/milvus_endpoint.py), unless told not to
+    services.store.join_owners = (Owner.STANDALONE, Owner.SERVE) if join_serve else (Owner.STANDALONE,)
+    services.start(sample=sample)
+    return services
+
+
+def groups_of(value: str | None) -> tuple[str, ...]:
+    return tuple(g.strip() for g in (value or "").split(",") if g.strip())
+
+
+def identity_of(*, tenant: str, user: str | None, groups: str | None) -> Any:
+    """Who asks from the command line; `groups` comma-separated."""
+    from bot.engine.pipeline import Identity
+
+    return Identity(tenant=tenant, user=user, groups=groups_of(groups), channel="cli")

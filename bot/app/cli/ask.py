@@ -1,0 +1,89 @@
+"""`supportbot ask`: one question (or one per line of standard input) through the whole pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+import click
+
+from bot.app.cli.common import friendly, identity_of, open_services
+from bot.core.config import DEFAULT_TENANT
+
+
+@click.command()
+@click.argument("question", required=False)
+@click.option("--tenant", default=DEFAULT_TENANT, show_default=True)
+@click.option("--user", default=None)
+@click.option("--groups", default=None, help="access groups of the asker, comma-separated")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@friendly
+def ask(question: str | None, tenant: str, user: str | None, groups: str | None, as_json: bool) -> None:
+    """Ask one question, or many on standard input: one per line, as plain text or as a JSON object
+    {"question", "user"?, "groups"?, "id"?}; one JSON object out per line (with the "id" given)."""
+    from bot.core.errors import InputError
+
+    services = open_services()
+    identity = identity_of(tenant=tenant, user=user, groups=groups)
+    services.settings.tenant(tenant)
+
+    async def one(text: str, asker: Any = identity, echo: dict[str, Any] | None = None) -> None:
+        result = await services.assistant.ask(text, identity=asker)
+        if as_json or question is None:
+            click.echo(json.dumps({**(echo or {}), **result.to_json()}, ensure_ascii=False))
+        else:
+            click.echo(result.answer)
+            for n, option in enumerate(result.options, 1):
+                click.echo(f"  {n}. {option.title} ({option.source})")
+            if result.outcome.value == "handoff":
+                click.echo(f"\n[handoff: {result.handoff_reason.value if result.handoff_reason else '-'}]")
+
+    async def many() -> None:
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            if not text.strip():
+                continue
+            echo: dict[str, Any] = {}
+            try:
+                data = _json_line(text)
+                echo = {"id": data["id"]} if isinstance(data, dict) and "id" in data else {}
+                question_text, asker = _stdin_question(text, data, identity)
+                await one(question_text, asker, echo)
+            except InputError as exc:
+                click.echo(json.dumps({**echo, "question": text[:200], "error": str(exc)}, ensure_ascii=False))
+            sys.stdout.flush()
+
+    try:
+        asyncio.run(one(question) if question is not None else many())
+    finally:
+        services.close()
+
+
+def _json_line(line: str) -> Any:
+    """A line of `ask`'s standard input read as JSON when it looks like an object, else None (plain text)."""
+    from bot.core.errors import InputError
+
+    if not line.lstrip().startswith("{"):
+        return None
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not a JSON object ({exc.msg} at column {exc.colno}); send plain text or {{\"question\": ...}}") from exc
+
+
+def _stdin_question(line: str, data: Any, identity: Any) -> tuple[str, Any]:
+    """The question and the asker of one line of `ask`'s standard input: the line itself, or a JSON
+    object `{"question", "user"?, "groups"?, "id"?}` (the caller copies its "id" into the answer line)."""
+    from bot.core.errors import InputError
+
+    if data is None:
+        return line, identity
+    if not isinstance(data, dict) or not isinstance(data.get("question"), str):
+        raise InputError('a JSON line needs a "question" string')
+    if "user" not in data and "groups" not in data:
+        return data["question"], identity
+    groups = data.get("groups", list(identity.groups))
+    groups = ",".join(str(g) for g in groups) if isinstance(groups, list) else groups
+    return data["question"], identity_of(tenant=identity.tenant, user=data.get("user", identity.user), groups=groups)

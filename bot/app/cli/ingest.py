@@ -1,0 +1,132 @@
+"""`supportbot ingest`: load files into a tenant's knowledge base, here or through a running server."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from bot.app.cli.common import friendly, groups_of, load_settings, open_services
+from bot.core.config import Settings
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--tenant", required=True, help="tenant whose knowledge base receives the files")
+@click.option("--groups", default=None, help="access groups, comma-separated (default: public)")
+@click.option("--prune", is_flag=True, help="remove documents whose files vanished from PATHS")
+@click.option("--question-column", default="question", show_default=True)
+@click.option("--answer-column", default="answer", show_default=True)
+@click.option("--id-column", default="id", show_default=True)
+@click.option("--url-column", default="url", show_default=True)
+@friendly
+def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool, question_column: str,
+           answer_column: str, id_column: str, url_column: str) -> None:
+    """Ingest Markdown, HTML, text, PDF files and FAQ tables (CSV/JSONL)."""
+    from bot.core.errors import StoreBusyError
+    from knowledge.loaders import FaqColumns
+
+    settings = load_settings()
+    settings.tenant(tenant)
+    try:
+        # with the admin token, files go to the running server (it refreshes at once); without, through its store
+        services = open_services(join_serve=not settings.admin_token)
+    except StoreBusyError:
+        if not settings.admin_token:
+            raise
+        columns = {"question_column": question_column, "answer_column": answer_column, "id_column": id_column, "url_column": url_column}
+        _ingest_through_server(settings, paths=paths, tenant=tenant, groups=groups_of(groups), prune=prune, columns=columns)
+        return
+    report = services.ingestor.ingest(
+        list(paths), tenant=tenant, groups=groups_of(groups), prune=prune, progress=True,
+        columns=FaqColumns(question=question_column, answer=answer_column, id=id_column, url=url_column),
+        on_skip=lambda name, reason: click.echo(f"skipped {name}: {reason}", err=True),
+    )
+    services.close()
+    click.echo(
+        f"{tenant}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.removed} removed, {len(report.skipped)} skipped; {report.chunks} chunks in {report.seconds:.1f}s"
+    )
+    if report.skipped and not (report.added or report.updated or report.unchanged):
+        sys.exit(1)
+
+
+def _ingest_through_server(settings: Settings, *, paths: tuple[str, ...], tenant: str, groups: tuple[str, ...], prune: bool,
+                           columns: dict[str, str] | None = None) -> None:
+    """The running server holds the store: upload the files to it (it reads no paths of its own).
+
+    Each file goes under its path as given (`kb/billing.md`), which becomes its `source`, as when
+    ingesting locally; files of types ingest doesn't read are reported here and not sent.
+    """
+    import urllib.error
+    import urllib.request
+
+    from bot.core.errors import StoreBusyError
+
+    fields, files, skipped = _upload_plan(paths, tenant=tenant, groups=groups, prune=prune, columns=columns or {})
+    for name, reason in skipped:
+        click.echo(f"skipped {name}: {reason}", err=True)
+    body, content_type = _multipart(fields, files)
+    request = urllib.request.Request(
+        settings.server_url.rstrip("/") + "/api/v1/admin/ingest", data=body, method="POST",
+        headers={"Authorization": f"Bearer {settings.admin_token}", "Content-Type": content_type},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=3600) as response:
+            report = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace")[:500]
+        raise click.ClickException(f"the server refused the ingest ({exc.code}): {detail}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise StoreBusyError(f"the store is held by another process and the server at {settings.server_url} did not take the work ({exc})") from None
+    for item in report["skipped"]:
+        click.echo(f"skipped {item['path']}: {item['reason']}", err=True)
+    click.echo(
+        f"{tenant} (through the server): {report['added']} added, {report['updated']} updated, {report['unchanged']} unchanged, "
+        f"{report['removed']} removed, {len(report['skipped']) + len(skipped)} skipped; {report['chunks']} chunks in {report['seconds']:.1f}s"
+    )
+
+
+def _upload_plan(paths: tuple[str, ...], *, tenant: str, groups: tuple[str, ...], prune: bool,
+                 columns: dict[str, str]) -> tuple[list[tuple[str, str]], list[tuple[str, Path]], list[tuple[str, str]]]:
+    """The form fields, the files (name as given, local path) and what is skipped here, as the
+    ingester walks folders (knowledge/ingest.py): hidden files left out, other types reported."""
+    from knowledge.loaders import TEXT_SUFFIXES
+
+    fields = [("tenant", tenant), ("groups", ",".join(groups)), ("prune", "true" if prune else "false"), *columns.items()]
+    files: list[tuple[str, Path]] = []
+    skipped: list[tuple[str, str]] = []
+    for given in paths:
+        root, shown = Path(given), os.path.normpath(given)
+        fields.append(("path", shown))  # a path that doesn't exist is reported by the server, like any other
+        if root.is_file():
+            files.append((shown, root))
+        elif root.is_dir():
+            for file in sorted(p for p in root.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)):
+                name = os.path.join(shown, str(file.relative_to(root)))
+                if file.suffix.lower() in TEXT_SUFFIXES:
+                    files.append((name, file))
+                else:
+                    skipped.append((name, f"unsupported file type {file.suffix or '(none)'}"))
+    return fields, files, skipped
+
+
+def _multipart(fields: list[tuple[str, str]], files: list[tuple[str, Path]]) -> tuple[bytes, str]:
+    """A multipart/form-data body (the standard library has no encoder): text fields, then the files."""
+    import uuid
+    from urllib.parse import quote
+
+    boundary = uuid.uuid4().hex
+    out = bytearray()
+    for name, value in fields:
+        out += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value.encode() + b"\r\n"
+    for name, path in files:
+        # RFC 7578/5987: a name with any character is carried percent-encoded in filename*
+        disposition = f"form-data; name=\"file\"; filename*=utf-8''{quote(name, safe='')}"
+        out += f"--{boundary}\r\nContent-Disposition: {disposition}\r\nContent-Type: application/octet-stream\r\n\r\n".encode()
+        out += path.read_bytes() + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return bytes(out), f"multipart/form-data; boundary={boundary}"

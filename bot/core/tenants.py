@@ -1,0 +1,263 @@
+"""The tenants file: each tenant's section checked and parsed once into a `TenantConfig`.
+
+TOML, with `include = [...]` of further files merged in; unknown keys and wrong values are errors
+that name the tenant and the key. bot/core/config.py reads the file through `load_tenants` and
+re-exports these records.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from bot.core.config_schema import ROLLOUT_STAGES, check_tenant
+from bot.core.errors import ConfigError
+from bot.core.pii_kinds import ALL_KINDS
+
+DEFAULT_TENANT = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Confidence-gate thresholds; calibrate them with `supportbot eval --calibrate`. The defaults were
+    chosen on the TUNE split of three evaluation knowledge bases (bench/bench_answers.py), holding
+    answered-wrong within 0.05 on each of them. Fitted the same way on two, they keep it on the third
+    help center (sample, Bitext) but not on a held-out FAQ of near-duplicate questions (COVID-QA:
+    0.070; the same script's leave-one-KB-out figures): such a tenant should run
+    `supportbot eval --calibrate` on its own cases."""
+
+    # best question/answer cosine below this is "the knowledge base does not cover it"
+    min_dense: float = 0.40
+    # calibrated probability that the top document is right (policies/confidence.py) needed to answer
+    min_confidence: float = 0.825
+    # below that: ask which of the documents within `clarify_gap` (ordering score) of the top one the
+    # customer means, when the probability that one of them is right reaches `min_choice_confidence`
+    min_choice_confidence: float = 0.4
+    clarify_gap: float = 0.06
+    # similarity to "I want a person" examples minus similarity to ordinary requests
+    human_request_margin: float = 0.04
+    human_request_min: float = 0.55
+
+
+@dataclass(frozen=True, slots=True)
+class Rollout:
+    """`[tenants.x.rollout]`: how far the bot is trusted with this tenant's customers.
+
+    off: people answer everything; shadow: the bot drafts for staff, customers get people; beta: the
+    bot answers identities in `beta_groups`; percent: it answers `percent` of conversations; on: all.
+    The stage a tenant starts with: `supportbot rollout` and /admin/rollout change it at run time
+    (stored in the database, which then wins; bot/engine/rollout.py, policies/rollout.py).
+    """
+
+    stage: str = "on"  # one of ROLLOUT_STAGES
+    percent: float = 100.0
+    beta_groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TenantConfig:
+    name: str
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    # extra example phrases that mean "let me talk to a person" for this tenant
+    human_request_examples: tuple[str, ...] = ()
+    # access groups every identity of this tenant has (documents without groups are "public")
+    default_groups: tuple[str, ...] = ("public",)
+    # identity -> groups, for identities known in the tenants file
+    users: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # channel -> address on it (a Slack channel id, a Telegram chat id) -> the groups of everyone there
+    channel_groups: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    # which PII kinds to redact; None = all
+    pii_kinds: tuple[str, ...] | None = None
+    widget_keys: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
+    # the bot's own texts (bot/core/texts.py) in this language when a customer's can't be told ("SSO?")
+    language: str = "en"
+    rollout: Rollout = field(default_factory=Rollout)
+    # words redaction never takes for a name or an address (besides the knowledge base's own terms)
+    keep_terms: tuple[str, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def channel_groups_for(self, channel: str, address: str | None) -> tuple[str, ...]:
+        """The groups the tenants file gives everyone in one place (a B2B customer's shared Slack channel)."""
+        return self.channel_groups.get(channel, {}).get(address or "", ()) if address else ()
+
+    def groups_for(self, user: str | None, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+        groups = set(self.default_groups) | set(extra)
+        if user is not None:
+            groups |= set(self.users.get(user, ()))
+        return tuple(sorted(groups))
+
+
+def _thresholds(data: Mapping[str, Any]) -> Thresholds:
+    known = {f.name for f in fields(Thresholds)}
+    if not isinstance(data, dict):
+        raise ConfigError(f"thresholds must be a table of numbers, not {data!r}")
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"unknown threshold(s) {sorted(unknown)}; known: {sorted(known)}")
+    for key, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"threshold {key} must be a number, not {value!r}")
+    return Thresholds(**{k: float(v) for k, v in data.items()})
+
+
+# what a [tenants.<name>] table may hold (DESIGN.md, "Settings"; README's sample tenants file): a
+# misspelt key would otherwise be ignored and its policy silently not applied. The types of the
+# tables' own keys are in bot/core/config_schema.py.
+TENANT_KEYS = frozenset({
+    "thresholds", "human_request_examples", "default_groups", "users", "pii_kinds", "widget", "slack", "telegram",
+    "routing", "budget", "handoff", "rollout", "channel_groups", "language", "privacy",
+    "staff",  # web console accounts (handoff/staff_accounts.py checks them)
+})
+# keys once accepted that never did anything: refused with what to use instead
+RETIRED_TENANT_KEYS = {
+    "channels": "a tenant's channels are its [tenants.<name>.widget], [tenants.<name>.slack] and [tenants.<name>.telegram] tables",
+}
+PRIVACY_KEYS = frozenset({"keep_terms"})
+GROUP_CHANNELS = frozenset({"slack", "telegram"})  # where an address (channel or chat) is shared by several people
+WIDGET_KEYS = frozenset({"keys", "allowed_origins", "jwt_secret", "jwt_public_key"})
+
+
+def _unknown_keys(data: Mapping[str, Any], known: frozenset[str], where: str) -> None:
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"unknown key(s) {', '.join(map(repr, unknown))} in {where}; known: {', '.join(sorted(known))}")
+
+
+def _pii_kinds(name: str, value: Any) -> tuple[str, ...] | None:
+    """None (the key absent) redacts every kind; a kind we don't detect is an error, not "redact nothing of it"."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
+        raise ConfigError(f"tenant {name!r}: pii_kinds must be a list of kind names ({', '.join(sorted(ALL_KINDS))})")
+    unknown = sorted(set(value) - ALL_KINDS)
+    if unknown:
+        raise ConfigError(f"tenant {name!r}: unknown pii_kinds {', '.join(map(repr, unknown))}; known: {', '.join(sorted(ALL_KINDS))}")
+    return tuple(value)
+
+
+def _groups(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(g, str) and g for g in value):
+        raise ConfigError(f"{where} must be a list of group names")
+    return tuple(value)
+
+
+def _channel_groups(name: str, data: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    """`[tenants.acme.channel_groups.slack]` `C0SHARED = ["enterprise"]`: everyone writing there has the groups."""
+    where = f"[tenants.{name}.channel_groups]"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a table of channels")
+    _unknown_keys(data, GROUP_CHANNELS, where)
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for channel, places in data.items():
+        if not isinstance(places, dict):
+            raise ConfigError(f"{where[:-1]}.{channel}] must map addresses to lists of groups")
+        out[channel] = {str(address): _groups(groups, f"{where[:-1]}.{channel}] {address!r}") for address, groups in places.items()}
+    return out
+
+
+def _language(name: str, value: Any) -> str:
+    from bot.core.language import LANGUAGES
+
+    if value not in LANGUAGES:
+        raise ConfigError(f"tenant {name!r}: language must be one of {', '.join(sorted(LANGUAGES))}, not {value!r}")
+    return str(value)
+
+
+def _rollout(data: Mapping[str, Any]) -> Rollout:
+    stage = str(data.get("stage", "on"))
+    assert stage in ROLLOUT_STAGES  # checked by check_tenant
+    return Rollout(stage=stage, percent=float(data.get("percent", 100.0)), beta_groups=tuple(data.get("beta_groups", ())))
+
+
+def _keep_terms(name: str, data: Any) -> tuple[str, ...]:
+    """`[tenants.X.privacy] keep_terms = ["Paperkite", "Row"]`: each a non-empty string."""
+    where = f"[tenants.{name}.privacy]"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a table")
+    _unknown_keys(data, PRIVACY_KEYS, where)
+    terms = data.get("keep_terms", [])
+    if not isinstance(terms, list):
+        raise ConfigError(f"{where} keep_terms must be a list of strings, not {type(terms).__name__}")
+    for i, term in enumerate(terms):
+        if not isinstance(term, str) or not term.strip():
+            raise ConfigError(f"{where} keep_terms[{i}] must be a non-empty string, not {term!r}")
+    return tuple(t.strip() for t in terms)
+
+
+def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
+    if not isinstance(data, dict):
+        raise ConfigError(f"[tenants.{name}] must be a table, not {data!r}")
+    for key, instead in RETIRED_TENANT_KEYS.items():
+        if key in data:
+            raise ConfigError(f"unknown key {key!r} in [tenants.{name}]: {instead}")
+    _unknown_keys(data, TENANT_KEYS, f"[tenants.{name}]")
+    check_tenant(name, data)
+    widget = data.get("widget", {})
+    _unknown_keys(widget, WIDGET_KEYS, f"[tenants.{name}.widget]")
+    users = {str(k): tuple(v) for k, v in data.get("users", {}).items()}
+    return TenantConfig(
+        name=name,
+        thresholds=_thresholds(data.get("thresholds", {})),
+        human_request_examples=tuple(data.get("human_request_examples", ())),
+        default_groups=tuple(data.get("default_groups", ("public",))),
+        users=users,
+        channel_groups=_channel_groups(name, data.get("channel_groups", {})),
+        pii_kinds=_pii_kinds(name, data.get("pii_kinds")),
+        widget_keys=tuple(widget.get("keys", ())),
+        allowed_origins=tuple(widget.get("allowed_origins", ())),
+        language=_language(name, data.get("language", "en")),
+        rollout=_rollout(data.get("rollout", {})),
+        keep_terms=_keep_terms(name, data.get("privacy", {})),
+        raw=dict(data),
+    )
+
+
+def _read_toml(path: Path, what: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{what} {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{what} {path} is not valid TOML: {exc}") from None
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """`extra`'s tables merged into `base`'s, key by key; the including file's own values win."""
+    out = dict(extra)
+    for key, value in base.items():
+        out[key] = _merge(value, out[key]) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _with_includes(data: dict[str, Any], path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """`include = ["thresholds.toml", ...]` at the top of a tenants file: those files (paths relative
+    to it) are read first and merged under it, e.g. the thresholds `supportbot eval --calibrate` writes."""
+    includes = data.pop("include", [])
+    if isinstance(includes, str):
+        includes = [includes]
+    if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
+        raise ConfigError(f"tenants file {path}: include must be a file name or a list of them")
+    merged: dict[str, Any] = {}
+    for name in includes:
+        included = (path.parent / name).resolve()
+        if included in seen:
+            raise ConfigError(f"tenants file {path}: including {name} again makes a loop")
+        merged = _merge(_with_includes(_read_toml(included, f"included file (from {path})"), included, (*seen, included)), merged)
+    return _merge(data, merged)
+
+
+def load_tenants(path: Path | None) -> dict[str, TenantConfig]:
+    if path is None:
+        return {DEFAULT_TENANT: TenantConfig(name=DEFAULT_TENANT, widget_keys=("demo",))}
+    data = _with_includes(_read_toml(path, "tenants file"), path.resolve(), (path.resolve(),))
+    tenants = data.get("tenants", {})
+    if not isinstance(tenants, dict) or not tenants:
+        raise ConfigError(f"tenants file {path} defines no [tenants.<name>] table")
+    try:
+        return {str(name): _tenant(str(name), body) for name, body in tenants.items()}
+    except ConfigError as exc:
+        raise ConfigError(f"tenants file {path}: {exc}") from None

@@ -1,0 +1,95 @@
+"""Who hears of a conversation's messages: widget sockets of this process (`subscribe`), channel senders
+(`on_every_message`), and the other processes' sockets (`Forward`, bot/engine/relay.py).
+
+A message reaches listeners with the customer's own values put back (bot/engine/personal_data.py);
+`redacted` keeps the stored copy for listeners that must not see them (staff relays). A message for a
+platform channel that pushes (`pushed`) is stored `delivery="queued"` until its sender marks it sent,
+so a crash or an outage resends it (`_resend`, from ConversationService.recover).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.engine.messages import MessageStore
+from bot.engine.personal_data import ConversationPrivacy
+
+logger = logging.getLogger("bot.engine.conversations")  # the name these lines were always logged under
+
+Listener = Callable[[dict[str, Any]], Awaitable[None]]
+Forward = Callable[[str, int], Awaitable[None]]  # (conversation id, stored message id) to the other processes
+
+
+class ConversationDelivery:
+    """The delivery half of bot/engine/conversations.py `ConversationService`, which inherits it."""
+
+    def __init__(self, *, messages: MessageStore, privacy: ConversationPrivacy, forward: Forward | None) -> None:
+        self._messages = messages
+        self._privacy = privacy
+        # messages for widget sockets held by other processes (bot/engine/relay.py); None: one process
+        self._forward = forward
+        self._listeners: dict[str, set[Listener]] = defaultdict(set)
+        self._global_listeners: list[Listener] = []
+        # (channel, tenant) -> whether a sender pushes its messages to a platform (set by bot.engine.dispatch):
+        # those messages are stored `delivery="queued"` until the sender marks them sent
+        self.pushed: Callable[[str, str], bool] = lambda channel, tenant: False
+
+    # listeners -----------------------------------------------------------------------------
+    def subscribe(self, conversation_id: str, listener: Listener) -> Callable[[], None]:
+        self._listeners[conversation_id].add(listener)
+        return lambda: self._listeners[conversation_id].discard(listener)
+
+    def on_every_message(self, listener: Listener) -> None:
+        """For channels and handoff relays that deliver messages to other places."""
+        self._global_listeners.append(listener)
+
+    def listened(self, conversation_id: str) -> bool:
+        """Does a socket of this process follow the conversation?"""
+        return bool(self._listeners.get(conversation_id))
+
+    async def deliver_forwarded(self, conversation_id: str, message_id: int) -> None:
+        """A message another process stored, for this process's sockets on the conversation (bot/engine/relay.py)."""
+        if not self.listened(conversation_id):
+            return
+        message = await asyncio.to_thread(self._messages.message, conversation_id, message_id)
+        if message is not None:
+            shown = await self._privacy.for_customer_async(conversation_id, message)
+            await self.publish(conversation_id, {"type": "message", "message": shown})
+
+    async def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
+        for listener in list(self._listeners.get(conversation_id, ())):
+            try:
+                await listener(event)
+            except Exception:  # a dead socket must not stop the others
+                logger.warning("a listener of conversation %s failed", conversation_id)
+
+    def _delivery(self, party: Any) -> str | None:
+        return "queued" if party is not None and self.pushed(party.channel, party.tenant) else None
+
+    def mark_sent(self, message_id: int) -> None:
+        """A platform channel sent this message: `recover` won't send it again."""
+        self._messages.mark_sent(message_id)
+
+    async def _deliver(self, conversation_id: str, message: dict[str, Any]) -> None:
+        """Widget sockets and channel senders reach the customer: they get the restored text;
+        `redacted` keeps the stored copy for listeners that must not see it (staff relays)."""
+        shown = await self._privacy.for_customer_async(conversation_id, message)
+        await self.publish(conversation_id, {"type": "message", "message": shown})
+        if self._forward is not None and message.get("id") is not None:
+            await self._forward(conversation_id, int(message["id"]))
+        for listener in self._global_listeners:
+            await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
+
+    async def _resend(self, conversation_id: str, messages: list[dict[str, Any]]) -> None:
+        """What a crash (or a platform outage) left unsent, to the channel senders; widget sockets read the store."""
+        for message in messages:
+            try:
+                shown = await self._privacy.for_customer_async(conversation_id, message)
+                for listener in self._global_listeners:
+                    await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
+            except Exception:
+                logger.exception("could not resend message %s", message.get("id"))
