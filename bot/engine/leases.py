@@ -84,15 +84,23 @@ async def run_alone(leases: LeaseTable, name: str, work: Callable[[], Awaitable[
     timers, the vault purge): the others only keep trying to take it, so a holder that dies is
     replaced within two rounds. At start too, as the single-process loops do."""
     ttl = 2 * every + 5  # a round may run long; a live holder renews before the next one
-    while True:
-        try:
-            mine = await asyncio.to_thread(leases.take, f"timer:{name}", ttl=ttl)
-        except SQLAlchemyError:  # the database is away: nobody runs the round now, the next try decides
-            logger.warning("could not take the %s lease; trying again later", name)
-            mine = False
-        if mine:
+    mine = False
+    try:
+        while True:
             try:
-                await work()
-            except Exception:
-                logger.exception("%s failed; trying again later", name)
-        await asyncio.sleep(every)
+                mine = await asyncio.to_thread(leases.take, f"timer:{name}", ttl=ttl)
+            except SQLAlchemyError:  # the database is away: nobody runs the round now, the next try decides
+                logger.warning("could not take the %s lease; trying again later", name)
+                mine = False
+            if mine:
+                try:
+                    await work()
+                except Exception:
+                    logger.exception("%s failed; trying again later", name)
+            await asyncio.sleep(every)
+    finally:
+        if mine:  # stopping: hand the timer over now, not when the lease runs out (a restart's first round runs at once)
+            try:
+                await asyncio.shield(asyncio.to_thread(leases.release, f"timer:{name}"))
+            except (SQLAlchemyError, asyncio.CancelledError):
+                logger.warning("could not release the %s lease; it runs out in %.0f s", name, ttl)
