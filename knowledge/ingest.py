@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot.core.database import exclusive
 from bot.core.links import safe_url
 from bot.core.tables import Document, Tenant, utcnow
 from knowledge.chunking import CHUNKER_VERSION, Chunk, chunk_document, doc_id_for
@@ -85,7 +86,30 @@ class Ingestor:
         on_skip: Callable[[str, str], None] | None = None,
         within: Path | None = None,
     ) -> IngestReport:
-        """`within`: read no file whose real path (symbolic links followed) lies outside this folder."""
+        """`within`: read no file whose real path (symbolic links followed) lies outside this folder.
+
+        One ingest of a tenant at a time across processes (two `serve` starting at once on an empty store
+        both ingest the sample; `ingest` from the CLI while `serve` runs): the second waits, then finds the
+        documents unchanged instead of adding them twice."""
+        with self._engine.connect() as conn, exclusive(conn, name=f"ingest:{tenant}"):
+            return self._ingest(
+                paths, tenant=tenant, groups=groups, prune=prune, columns=columns, display_base=display_base,
+                progress=progress, on_skip=on_skip, within=within,
+            )
+
+    def _ingest(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        tenant: str,
+        groups: Sequence[str],
+        prune: bool,
+        columns: FaqColumns,
+        display_base: Path | None,
+        progress: bool,
+        on_skip: Callable[[str, str], None] | None,
+        within: Path | None,
+    ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         access = access_key(groups)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import logging
 import re
 from collections.abc import Iterator
@@ -138,24 +139,28 @@ def layout_revision(conn: Connection) -> str | None:
 
 
 @contextlib.contextmanager
-def migration_lock(conn: Connection) -> Iterator[None]:
-    """Held while one process migrates: others wait, then find the work done."""
+def exclusive(conn: Connection, *, name: str = "migrate") -> Iterator[None]:
+    """Held by one process at a time across every process sharing the database: others wait, then find
+    the work done. PostgreSQL: a session advisory lock on the name; SQLite: a lock file beside the database."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _ADVISORY_KEY})
+        key = {"key": _ADVISORY_KEY} if name == "migrate" else {"key": name}
+        lock = "pg_advisory_lock(:key)" if name == "migrate" else "pg_advisory_lock(hashtextextended(:key, 0))"
+        conn.execute(text(f"SELECT {lock}"), key)
         conn.commit()  # the lock is the session's: it outlives this transaction
         try:
             yield
         finally:
             if conn.in_transaction():
                 conn.rollback()
-            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _ADVISORY_KEY})
+            conn.execute(text(f"SELECT {lock.replace('_lock(', '_unlock(')}"), key)
             conn.commit()
         return
     database = conn.engine.url.database if conn.dialect.name == "sqlite" else None
     if not database or database == ":memory:":
         yield
         return
-    with open(f"{database}.migrating", "a+b") as handle:
+    suffix = "migrating" if name == "migrate" else hashlib.sha1(name.encode()).hexdigest()[:12] + ".lock"
+    with open(f"{database}.{suffix}", "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -184,7 +189,7 @@ def _adopt(conn: Connection, config: Config, *, to: str) -> None:
 
 def upgrade(engine: Engine, *, to: str = "head") -> tuple[str | None, str | None]:
     """Bring the schema to `to` under the migration lock. Returns (revision before, revision after)."""
-    with engine.connect() as conn, migration_lock(conn):
+    with engine.connect() as conn, exclusive(conn):
         config = _config(conn)
         before = current(conn)
         _check_known(before)
@@ -196,7 +201,7 @@ def upgrade(engine: Engine, *, to: str = "head") -> tuple[str | None, str | None
 
 
 def downgrade(engine: Engine, *, to: str) -> tuple[str | None, str | None]:
-    with engine.connect() as conn, migration_lock(conn):
+    with engine.connect() as conn, exclusive(conn):
         config = _config(conn)
         before = current(conn)
         _check_known(before)

@@ -155,3 +155,20 @@ def test_a_store_embedded_under_other_model_settings_is_re_embedded(make_service
     again = services.ingestor.ingest([kb], tenant="default")
     assert (again.updated, again.unchanged) == (3, 0)
     assert services.ingestor.ingest([kb], tenant="default").unchanged == 3
+
+
+async def test_two_ingests_of_one_tenant_at_once_add_each_document_once(make_services: Callable[..., Services], tmp_path: Path) -> None:
+    """Two processes starting at once on an empty store both ingest the sample; `ingest` from the CLI can
+    run while `serve` does. Here two threads race on one database: the second waits and finds it done."""
+    import asyncio
+
+    services = make_services()
+    kb = write_kb(tmp_path / "kb")
+    reports = await asyncio.gather(
+        asyncio.to_thread(services.ingestor.ingest, [kb], tenant="default"),
+        asyncio.to_thread(services.ingestor.ingest, [kb], tenant="default"),
+    )
+    assert sorted((r.added, r.unchanged) for r in reports) == [(0, 3), (3, 0)]
+    alone = make_services()
+    alone.ingestor.ingest([kb], tenant="default")
+    assert services.store.count(tenant="default") == alone.store.count(tenant="default")
