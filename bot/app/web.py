@@ -241,7 +241,7 @@ def build_app(
     api = ConversationApi(
         settings=settings, conversations=conversations, metrics=app_metrics,
         tokens=Tokens([load_secret(settings), *(key.encode() for key in settings.old_secret_keys)], ttl=settings.token_ttl_hours * 3600),
-        limiter=RateLimiter(interval=60.0 / settings.rate_limit_per_minute),
+        limiter=RateLimiter(interval=60.0 / settings.rate_limit_per_minute, store=shared.limits if shared else MemoryLimitStore()),
         client_limiter=ClientLimiter(limits=settings.limits, store=shared.limits if shared else MemoryLimitStore()),
     )
     app.add_routes(api.routes())
