@@ -52,6 +52,7 @@ from bot.core.desk import StaffDesk
 from bot.core.late import Late
 from bot.app.vector_endpoint import start_waiting_for_endpoint, watch_endpoint
 from handoff.console import WebConsole
+from handoff.console_notices import StepBackNotices
 from handoff.service import HandoffService
 from handoff.summary import HandoffSummarizer
 from handoff.staff_accounts import StaffDirectory
@@ -222,7 +223,8 @@ def build_app(
         turns=shared.turns if shared else None, forward=shared.relay.send if shared else None,
         forward_live=shared.relay.send_live if shared else None,
         handoff=handoff_slot, grader=online_grader(services),
-        on_step_back=lambda tenant, reason: tell_staff_of_step_back(handoff_slot.get(), settings, tenant=tenant, reason=reason),
+        on_step_back=lambda tenant, reason: tell_staff_of_step_back(handoff_slot.get(), settings, tenant=tenant, reason=reason,
+                                                                    audit=services.audit.record),
     )
     if shared is not None:
         shared.relay.on_message(conversations.deliver_forwarded)
@@ -287,7 +289,8 @@ def build_console(settings: Settings, *, handoff: HandoffService, services: Serv
     # with the services, resolved handoffs can be proposed as FAQ entries (bot/app/admin_learning.py approves them)
     return WebConsole(handoff=handoff, directory=directory, secret=load_secret(settings), tenants=list(settings.tenants),
                       proposals=ProposalBook(services.engine) if services is not None else None,
-                      redact=redact_for(services) if services is not None else None)
+                      redact=redact_for(services) if services is not None else None,
+                      notices=StepBackNotices(services.engine) if services is not None else None)
 
 
 def run(settings: Settings, *, host: str, port: int) -> None:
