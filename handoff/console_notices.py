@@ -41,7 +41,7 @@ class StepBackNotices:
         """The tenant's latest automatic step back, unless staff acknowledged it (or a later one)."""
         with Session(self._engine) as session:
             rows = session.exec(
-                select(AuditEvent).where(AuditEvent.tenant == tenant, AuditEvent.conversation_id == None,  # noqa: E711 - SQL IS NULL
+                select(AuditEvent).where(AuditEvent.tenant == tenant, col(AuditEvent.conversation_id).is_(None),
                                          col(AuditEvent.kind).in_(("rollout_changed", ACKNOWLEDGED)))
                 .order_by(col(AuditEvent.id).desc()).limit(50)
             )

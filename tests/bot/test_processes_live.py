@@ -27,7 +27,7 @@ from bot.engine.relay import PostgresRelay, merged
 from handoff.staff_accounts import hash_password
 from tests.bot.test_processes import _environ, _start, create, send
 from tests.bot.test_restart import free_port, wait_ready
-from tests.databases import DEFAULT_SERVER, PostgresDatabases
+from tests.databases import DEFAULT_SERVER, POSTGRES, PostgresDatabases
 from tests.fakes.loopback import started
 from tests.fakes.model_servers import FakeOllama
 
@@ -47,6 +47,19 @@ class SlowOllama(FakeOllama):
         return text, delay
 
 
+# one maker of databases for the module (names count up per maker: two makers in one process would clash),
+# the run's own when the whole run is on PostgreSQL
+DATABASES = POSTGRES or PostgresDatabases(DEFAULT_SERVER)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def databases() -> Iterator[PostgresDatabases]:
+    """Set up first, so dropped last: after the cluster's processes stopped."""
+    yield DATABASES
+    if DATABASES is not POSTGRES:
+        DATABASES.drop_all()
+
+
 @dataclass
 class Cluster:
     a: str
@@ -56,9 +69,8 @@ class Cluster:
 
 @pytest.fixture(scope="module")
 async def cluster(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Cluster]:
-    databases = PostgresDatabases(DEFAULT_SERVER)
     root = tmp_path_factory.mktemp("live")
-    url = databases.url_for(str(root))
+    url = DATABASES.url_for(str(root))
     tenants = root / "tenants.toml"
     tenants.write_text(
         '[tenants.default.widget]\nkeys = ["demo"]\n'
@@ -91,7 +103,6 @@ async def cluster(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Clu
                     await asyncio.to_thread(process.wait, timeout=10)
                 except subprocess.TimeoutExpired:
                     process.kill()
-            databases.drop_all()
 
 
 async def events_until_reply(ws: aiohttp.ClientWebSocketResponse, *, timeout: float = 30) -> list[tuple[float, dict[str, Any]]]:
@@ -231,12 +242,8 @@ async def test_a_conversations_burst_limit_holds_whichever_process_each_message_
 
 
 @pytest.fixture
-def conninfo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    databases = PostgresDatabases(DEFAULT_SERVER)
-    try:
-        yield databases.url_for(str(tmp_path_factory.mktemp("relay")))
-    finally:
-        databases.drop_all()
+def conninfo(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return DATABASES.url_for(str(tmp_path_factory.mktemp("relay")))
 
 
 async def test_live_events_reach_the_other_relay_in_order_with_neighbouring_tokens_as_one(conninfo: str) -> None:

@@ -22,7 +22,17 @@ from bot.app.web import HANDOFF, READY, build_app
 from tests.conftest import SHARED_DATA, make_settings
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import TEAM, FakeSlackApi, sign
-from tests.handoff.slack_steps import SECRET, STAFF, action, block_actions, button_value, card_for, slack_post, staff_message, widget
+from tests.handoff.slack_steps import (
+    SECRET,
+    STAFF,
+    action,
+    block_actions,
+    button_value,
+    card_for,
+    slack_post,
+    staff_message,
+    widget,
+)
 
 TOKEN = "admin-token-for-slack-proposals"
 REPLY = "Open Settings, then Export, and choose Download workspace. It arrives as a zip file."
@@ -95,7 +105,7 @@ async def resolved(client: TestClient, slack: FakeSlackApi) -> tuple[int, str]:
     assert await action(client, "handoff_claim", str(handoff_id)) == 200
     await until(lambda: client.app[HANDOFF].get(handoff_id).status == "claimed")
     assert await staff_message(client, thread_ts=card, text=REPLY, ts=f"{time.time():.6f}") == 200
-    await until(lambda: [m for m in client.app[HANDOFF]._conversations.history(client.app[HANDOFF].get(handoff_id).conversation_id)  # noqa: SLF001
+    await until(lambda: [m for m in client.app[HANDOFF]._conversations.history(client.app[HANDOFF].get(handoff_id).conversation_id)
                          if m["role"] == "agent"])
     assert await action(client, "handoff_resolve", str(handoff_id)) == 200
     await until(lambda: client.app[HANDOFF].get(handoff_id).status == "resolved")
