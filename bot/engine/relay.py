@@ -12,9 +12,9 @@ which the receiver puts back): without them a customer whose socket is on anothe
 nothing until the whole reply came, while one on the answering process read it as it was written.
 Tokens are not worth a round trip each: while one batch is being written the next ones gather, and
 neighbouring tokens of one conversation go as one notification (a model writes 20-100 tokens a
-second; a batch of notifications is one round trip in a pipeline). Everything goes out in the order
-it was sent, on one connection, so a socket elsewhere gets the tokens before the stored reply that
-replaces them (the widget drops its streaming bubble when the reply comes).
+second; a batch of notifications is one round trip in a pipeline). A conversation's events go out in
+the order they were sent, on one connection, so a socket elsewhere gets the tokens before the stored
+reply that replaces them (the widget drops its streaming bubble when the reply comes).
 
 Each process keeps one connection listening and one sending (psycopg's async connections, no extra
 part to run); both reconnect after a database restart or `pg_terminate_backend`. A notification sent
@@ -38,7 +38,7 @@ LIVE_KINDS = frozenset({"typing", "token", "retract"})  # what `send_live` carri
 _RETRY_MOST = 5.0
 _MAX_PAYLOAD = 7000  # bytes; PostgreSQL refuses a payload of 8000 or more
 _MAX_QUEUED = 10_000  # live events waiting for the database; past that they are dropped
-_MAX_BATCH = 200
+_MAX_BATCH = 1000
 
 Handler = Callable[[str, int], Awaitable[None]]
 LiveHandler = Callable[[str, dict[str, Any]], Awaitable[None]]
@@ -49,9 +49,13 @@ def _payload(data: dict[str, Any]) -> str:
 
 
 def merged(items: list[dict[str, Any]]) -> list[str]:
-    """The payloads of a batch, in order, with neighbouring tokens of one conversation as one."""
-    out: list[dict[str, Any]] = []
+    """The payloads of a batch, in order within each conversation (only that order is seen by anyone),
+    with a conversation's neighbouring tokens as one."""
+    by_conversation: dict[str, list[dict[str, Any]]] = {}
     for item in items:
+        by_conversation.setdefault(item["c"], []).append(item)
+    out: list[dict[str, Any]] = []
+    for item in (item for group in by_conversation.values() for item in group):
         last = out[-1] if out else None
         event, before = item.get("e"), (last or {}).get("e")
         if (last is not None and event and before and event.get("type") == before.get("type") == "token"
