@@ -1,14 +1,16 @@
-"""The staff desk in Slack: a handoff's Block Kit card (Claim, Resolve, Return to bot, Send draft) in
-the staff channel, its thread, and what is posted there. Slack's answers are sorted here into
+"""The staff desk in Slack: a handoff's Block Kit card (Claim, Resolve, Return to bot, Send draft; once
+resolved, Propose as FAQ, which opens `proposal_view`) in the staff channel, its thread, and what is
+posted there. Slack's answers are sorted here into
 "not now" (`StaffDeskBusy`, retried later) and "never" (`StaffPostRefused`)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -26,6 +28,25 @@ logger = logging.getLogger(__name__)
 FetchFile = Callable[..., Awaitable[FileContent]]  # (channel=, tenant=, attachment=): `Dispatcher.fetch_file`
 # Slack's error codes that say "not now" rather than "never"; any other code refuses the post for good
 TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+RESOLVED = ("resolved", "rated")  # a card with "Propose as FAQ" (handoff/faq_proposals.py RESOLVED)
+PROPOSE_ACTION = "faq_propose"
+PROPOSAL_VIEW = "faq_proposal"  # the modal's callback_id
+# Slack's plain_text_input takes at most 3000 characters (the proposal table takes 4000 for an answer)
+MAX_QUESTION, MAX_ANSWER = 500, 3000
+
+
+class Draft(Protocol):
+    question: str
+    answer: str
+
+
+class FaqProposals(Protocol):
+    """A resolved handoff's exchange as a proposed FAQ entry (handoff/faq_proposals.py `DeskProposals`):
+    the handoff is named by its card (channel and message ts); InputError says why it can't be."""
+
+    async def draft(self, handoff_id: int, *, place: str, thread: str) -> Draft: ...
+
+    async def propose(self, handoff_id: int, *, place: str, thread: str, question: str, answer: str, by: str) -> int: ...
 
 
 _escape = escape_angles  # Slack reads `<...>` as a link or mention: a placeholder like <EMAIL_1> must show as written
@@ -55,7 +76,7 @@ def _slack_answers() -> Iterator[None]:
         raise StaffPostRefused(error) from exc
 
 
-def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None) -> list[dict[str, Any]]:
+def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None, proposals: bool = False) -> list[dict[str, Any]]:
     status = STATUS_TEXT.get(handoff.status, handoff.status)
     if handoff.status == "claimed" and handoff.claimed_by:
         when = handoff.claimed_at.strftime("%H:%M UTC") if isinstance(handoff.claimed_at, datetime) else ""
@@ -91,7 +112,35 @@ def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None
             {"type": "button", "text": {"type": "plain_text", "text": "Return to bot"}, "action_id": "handoff_return", "value": str(handoff.id)},
         ]
         blocks.append({"type": "actions", "block_id": "handoff_actions", "elements": buttons})
+    elif proposals and handoff.status in RESOLVED:
+        button = {"type": "button", "text": {"type": "plain_text", "text": "Propose as FAQ"}, "action_id": PROPOSE_ACTION, "value": str(handoff.id)}
+        blocks.append({"type": "actions", "block_id": "handoff_learning", "elements": [button]})
     return blocks
+
+
+def _text_input(block_id: str, label: str, value: str, *, max_length: int, lines: bool) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": "text", "multiline": lines, "max_length": max_length}
+    if value:  # Slack refuses an empty initial_value
+        element["initial_value"] = value[:max_length]
+    return {"type": "input", "block_id": block_id, "label": {"type": "plain_text", "text": label}, "element": element}
+
+
+def proposal_view(*, handoff_id: int, place: str, thread: str, draft: Draft) -> dict[str, Any]:
+    """The "Propose as FAQ" modal: the redacted question and staff's answer, to edit. The card it came
+    from rides along in private_metadata (Slack hands it back unchanged on submit; checked again there)."""
+    hint = ("Personal data shows as placeholders such as <EMAIL_1> and is removed again when you submit. "
+            "An operator approves the entry in /admin before customers see it.")
+    return {
+        "type": "modal", "callback_id": PROPOSAL_VIEW,
+        "private_metadata": json.dumps({"handoff": handoff_id, "place": place, "thread": thread}),
+        "title": {"type": "plain_text", "text": f"FAQ from handoff #{handoff_id}"[:24]},
+        "submit": {"type": "plain_text", "text": "Propose"}, "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {"type": "context", "elements": [{"type": "plain_text", "text": hint}]},
+            _text_input("question", "Question", draft.question, max_length=MAX_QUESTION, lines=True),
+            _text_input("answer", "Answer", draft.answer, max_length=MAX_ANSWER, lines=True),
+        ],
+    }
 
 
 def transcript_text(packet: Packet) -> str:
@@ -104,9 +153,11 @@ class SlackStaffDesk:
 
     name = "Slack"
 
-    def __init__(self, *, client: AsyncWebClient, fetch_file: FetchFile | None = None) -> None:
+    def __init__(self, *, client: AsyncWebClient, fetch_file: FetchFile | None = None, proposals: bool = False) -> None:
+        """`proposals`: a resolved handoff's card offers "Propose as FAQ" (handled by channels/slack_staff.py)."""
         self._client = client
         self._fetch_file = fetch_file
+        self._proposals = proposals
 
     async def announce(self, handoff: Handoff, packet: Packet, *, position: int, reminder: bool = False) -> DeskThread:
         channel = handoff.staff_channel or ""
@@ -130,7 +181,8 @@ class SlackStaffDesk:
     async def update_card(self, handoff: Handoff, packet: Packet) -> None:
         with _slack_answers():
             await self._client.chat_update(
-                channel=handoff.staff_channel or "", ts=handoff.thread_ts or "", text=f"Handoff #{handoff.id}: {packet.intent}", blocks=card_blocks(handoff, packet)
+                channel=handoff.staff_channel or "", ts=handoff.thread_ts or "", text=f"Handoff #{handoff.id}: {packet.intent}",
+                blocks=card_blocks(handoff, packet, proposals=self._proposals),
             )
 
     async def post_in_thread(self, handoff: Handoff, text: str) -> None:

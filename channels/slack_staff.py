@@ -1,7 +1,9 @@
 """The Slack side: one slack-bolt app at `/slack/events` for staff handoff threads and Slack customers.
 
 Staff: each handoff opens a thread in the staff channel with a Block Kit card (Claim, Resolve, Return
-to bot, Send draft; posted by channels/slack_desk.py). Claiming updates the card; anything staff write in the thread reaches the
+to bot, Send draft; posted by channels/slack_desk.py). A resolved handoff's card offers "Propose as FAQ":
+a modal (views.open) prefilled with the redacted question and staff's answer, which staff edit and
+submit (view_submission) as a FAQ proposal an operator approves in /admin. Claiming updates the card; anything staff write in the thread reaches the
 customer on their channel; customer messages appear in the thread. Slack retries are harmless (every
 relayed message is deduplicated by its Slack ts); what staff type reaches customers as plain text
 (Slack's markup undone). Requests are verified with the signing secret over the raw body (401 for
@@ -15,6 +17,7 @@ them) go to the dispatcher as normalized messages (channels/slack.py).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import time
@@ -33,7 +36,8 @@ from channels import slack_payloads
 from bot.core.channel import ConversationRef, InboundMessage
 from channels.slack import SlackCustomerChannel, mentioned_users, plain_text
 from bot.core.desk import StaffAction, StaffMember
-from channels.slack_desk import SlackStaffDesk
+from bot.core.errors import InputError
+from channels.slack_desk import PROPOSAL_VIEW, PROPOSE_ACTION, FaqProposals, SlackStaffDesk, proposal_view
 
 if TYPE_CHECKING:
     from bot.core.ports import Inbox as Dispatcher, StaffActions as HandoffService
@@ -126,7 +130,7 @@ class BotIdentity:
 class SlackApp:
     """The bolt app and its routes; built by the composition root when Slack is configured."""
 
-    def __init__(self, *, settings: Settings, handoff: HandoffService, dispatcher: Dispatcher) -> None:
+    def __init__(self, *, settings: Settings, handoff: HandoffService, dispatcher: Dispatcher, proposals: FaqProposals | None = None) -> None:
         self.client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
         self.identity = BotIdentity(client=self.client)
         # process_before_response: a message is stored before Slack hears 200 (or, in Socket Mode, its
@@ -144,7 +148,8 @@ class SlackApp:
             client=AsyncWebClient(base_url=settings.slack_api_url), authorize=self.identity.authorizer(),
             request_verification_enabled=False, process_before_response=True,
         )
-        self.desk = SlackStaffDesk(client=self.client, fetch_file=dispatcher.fetch_file)
+        self.desk = SlackStaffDesk(client=self.client, fetch_file=dispatcher.fetch_file, proposals=proposals is not None)
+        self._proposals = proposals
         self.customers = SlackCustomerChannel(client=self.client, known_thread=dispatcher.knows)
         self._settings = settings
         self._handoff = handoff
@@ -179,6 +184,11 @@ class SlackApp:
         # summary may take longer than the 3 s Slack gives a click. Messages are stored before the ack.
         bolt.action(re.compile(rf"^handoff_({'|'.join(StaffAction)})$"))(ack=self._ack, lazy=[self._on_handoff_action])
         bolt.action(re.compile(r"^customer_"))(ack=self._ack, lazy=[self._on_customer_action])
+        if self._proposals is not None:
+            # the modal opens after the ack (Slack's trigger_id stays good for 3 s); its submission is
+            # answered in the response itself, since that is how a modal shows what is wrong with a field
+            bolt.action(PROPOSE_ACTION)(ack=self._ack, lazy=[self._on_propose])
+            bolt.view(PROPOSAL_VIEW)(self._on_proposal)
         bolt.action(re.compile(r".*"))(ack=self._ack, lazy=[self._on_unknown_action])
         bolt.event("message")(self._on_message)
         bolt.event("app_mention")(self._on_message)
@@ -217,6 +227,45 @@ class SlackApp:
                 text="", command=action["action_id"].removeprefix("customer_"), payload=action.get("value"),
             )
         )
+
+    async def _on_propose(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """"Propose as FAQ" on a card: the modal, prefilled, for the handoff of the card clicked (only)."""
+        assert self._proposals is not None
+        place = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
+        thread = str((body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts") or "")
+        try:
+            handoff_id = int(action.get("value") or 0)
+            draft = await self._proposals.draft(handoff_id, place=place, thread=thread)
+        except (ValueError, InputError) as exc:
+            await self._ephemeral(body, f"This can't be proposed as a FAQ entry: {exc}.")
+            return
+        view = proposal_view(handoff_id=handoff_id, place=place, thread=thread, draft=draft)
+        await self.client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
+
+    async def _on_proposal(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The modal submitted: a proposal, or the modal again with what is wrong under the field."""
+        assert self._proposals is not None
+        values = (view.get("state") or {}).get("values") or {}
+        question, answer = (str(((values.get(block) or {}).get("text") or {}).get("value") or "") for block in ("question", "answer"))
+        try:
+            card = json.loads(view.get("private_metadata") or "{}")
+            handoff_id, place, thread = int(card["handoff"]), str(card["place"]), str(card["thread"])
+        except (ValueError, KeyError, TypeError):
+            await ack(response_action="errors", errors={"question": "This form is not from a handoff's card."})
+            return
+        user = str((body.get("user") or {}).get("id") or "")
+        try:
+            proposal = await self._proposals.propose(handoff_id, place=place, thread=thread, question=question, answer=answer,
+                                                     by=await self._name(user))
+        except InputError as exc:
+            await ack(response_action="errors", errors={"answer" if "answer" in str(exc) else "question": f"{str(exc).capitalize()}."})
+            return
+        await ack()
+        try:  # everyone on the handoff sees it was proposed (best effort: the proposal is stored either way)
+            await self.client.chat_postMessage(channel=place, thread_ts=thread, text=(
+                f"{await self._name(user)} proposed this exchange as FAQ entry #{proposal}; an operator reviews it in /admin."))
+        except Exception as exc:
+            logger.warning("could not tell the handoff thread of FAQ proposal %s (%s)", proposal, type(exc).__name__)
 
     async def _on_unknown_action(self, body: dict[str, Any]) -> None:
         await self._ephemeral(body, "Sorry, I don't know what to do with that button. It may be from an older version of this app.")

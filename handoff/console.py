@@ -27,8 +27,9 @@ from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
+from handoff.console_notices import StepBackNotices
 from handoff.console_pages import (
-    handoff_page, not_found_page, proposal_form, queue_page, queue_rows, sign_in_page, status_text, transcript_rows,
+    handoff_page, not_found_page, notice_row, proposal_form, queue_page, queue_rows, sign_in_page, status_text, transcript_rows,
 )
 from handoff.console_session import COOKIE, Session, Sessions, is_https
 from bot.core.desk import StaffAction, StaffMember
@@ -60,8 +61,10 @@ class WebConsole:
     def __init__(
         self, *, handoff: HandoffService, directory: StaffDirectory, secret: bytes, tenants: list[str],
         failed_sign_in_delay: float = FAILED_SIGN_IN_DELAY, proposals: ProposalBook | None = None, redact: Redact | None = None,
+        notices: StepBackNotices | None = None,
     ) -> None:
-        """`proposals` and `redact`: resolved handoffs can be proposed as FAQ entries (both needed)."""
+        """`proposals` and `redact`: resolved handoffs can be proposed as FAQ entries (both needed).
+        `notices`: the queue shows the tenant's automatic step back to shadow until staff acknowledge it."""
         self._handoff = handoff
         self._directory = directory
         self._sessions = Sessions(secret)
@@ -69,6 +72,7 @@ class WebConsole:
         self._delay = failed_sign_in_delay
         self._proposals = proposals if redact is not None else None
         self._redact = redact
+        self._notices = notices
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -81,6 +85,7 @@ class WebConsole:
             web.post("/console/handoffs/{id:\\d+}/act", self._act),
             web.post("/console/handoffs/{id:\\d+}/reply", self._reply),
             web.post("/console/handoffs/{id:\\d+}/propose", self._propose),
+            web.post("/console/notices/{id:\\d+}/acknowledge", self._acknowledge),
             web.get("/console/api/queue", self._queue_json),
             web.get("/console/api/handoffs/{id:\\d+}", self._handoff_json),
             web.get("/console/static/console.js", _static("console.js", "application/javascript; charset=utf-8")),
@@ -164,15 +169,30 @@ class WebConsole:
         packets = {h.id or 0: self._handoff.packet(h) for h in handoffs}
         return queue_rows(handoffs, packets, datetime.now(UTC))
 
+    async def _notice(self, account: StaffAccount) -> dict[str, Any] | None:
+        if self._notices is None:
+            return None
+        return notice_row(await asyncio.to_thread(self._notices.pending, account.tenant))
+
     async def _queue(self, request: web.Request) -> web.Response:
         session, account = await self._signed_in(request)
-        return self._html(queue_page(account=account, csrf=self._sessions.csrf_token(session), rows=await self._rows(account)))
+        page = queue_page(account=account, csrf=self._sessions.csrf_token(session), rows=await self._rows(account), notice=await self._notice(account))
+        return self._html(page)
 
     async def _queue_json(self, request: web.Request) -> web.Response:
         account = self._account(self._session(request))
         if account is None:
             return web.json_response({"error": "sign in"}, status=401, headers=HEADERS)
-        return web.json_response({"handoffs": await self._rows(account)}, headers=HEADERS)
+        return web.json_response({"handoffs": await self._rows(account), "notice": await self._notice(account)}, headers=HEADERS)
+
+    async def _acknowledge(self, request: web.Request) -> web.Response:
+        """"Got it" on the step-back banner: gone for the tenant's staff, and audited with who. Another
+        tenant's notice (or one acknowledged already) changes nothing."""
+        session, account = await self._signed_in(request)
+        await self._form(request, session)
+        if self._notices is not None:
+            await asyncio.to_thread(self._notices.acknowledge, account.tenant, int(request.match_info["id"]), by=account.display_name)
+        raise web.HTTPSeeOther("/console", headers=HEADERS)
 
     # one handoff --------------------------------------------------------------------------------
     async def _own(self, request: web.Request, account: StaffAccount) -> Any:

@@ -13,6 +13,7 @@ from bot.core.ops_tables import FaqProposal
 from bot.core.tables import Handoff
 from bot.core.desk import STATUS_TEXT, StaffAction
 from bot.core.packet import Packet
+from handoff.console_notices import StepBack
 from handoff.faq_proposals import Prefill
 from handoff.records import OPEN, aware
 from handoff.staff_accounts import StaffAccount
@@ -102,11 +103,30 @@ def _queue_row(row: dict[str, Any]) -> str:
     )
 
 
-def queue_page(*, account: StaffAccount, csrf: str, rows: list[dict[str, Any]]) -> str:
+def notice_row(step: StepBack | None) -> dict[str, Any] | None:
+    """The step-back banner as console.js renders it (and the page, the same way)."""
+    if step is None:
+        return None
+    return {"id": step.id, "at": f"{aware(step.at):%Y-%m-%d %H:%M} UTC", "reason": step.reason}
+
+
+def _notice(notice: dict[str, Any] | None, csrf: str) -> str:
+    if notice is None:
+        return '<div id="notice"></div>'
+    return (
+        f'<div id="notice"><section class="notice" role="alert" data-step="{int(notice["id"])}"><h2>The bot was stepped back to shadow</h2>'
+        f'<p>At {escape(notice["at"])}: {escape(notice["reason"])}. Until an operator sets it again (/admin/rollout or '
+        '<code>supportbot rollout</code>), the bot only drafts: every customer comes to you, with the draft on the card.</p>'
+        f'<form method="post" action="/console/notices/{int(notice["id"])}/acknowledge">{_csrf(csrf)}'
+        '<button type="submit">Got it</button></form></section></div>'
+    )
+
+
+def queue_page(*, account: StaffAccount, csrf: str, rows: list[dict[str, Any]], notice: dict[str, Any] | None = None) -> str:
     active = [r for r in rows if r["active"]]
     closed = [r for r in rows if not r["active"]][:20]
     body = (
-        f'<h1>Handoffs</h1><section aria-labelledby="open-h"><h2 id="open-h">Open</h2>'
+        f'{_notice(notice, csrf)}<h1>Handoffs</h1><section aria-labelledby="open-h"><h2 id="open-h">Open</h2>'
         f'<ul id="queue" class="queue" aria-live="polite">{"".join(map(_queue_row, active)) or "<li class=empty>Nobody is waiting.</li>"}</ul></section>'
         f'<section aria-labelledby="closed-h"><h2 id="closed-h">Recently closed</h2>'
         f'<ul id="closed" class="queue">{"".join(map(_queue_row, closed)) or "<li class=empty>None yet.</li>"}</ul></section>'

@@ -1,6 +1,7 @@
 """FAQ entries proposed from resolved handoffs (issue #18, learning from staff).
 
-Staff turn a resolved exchange into a question and an answer in the desk; an operator approves or
+Staff turn a resolved exchange into a question and an answer in the desk (the console's form, or the
+Slack card's "Propose as FAQ" modal through `DeskProposals`); an operator approves or
 rejects it in /admin (bot/app/admin_learning.py), where approval runs the release gate first. Only
 redacted text is stored: the prefill comes from the stored (redacted) transcript, and what staff
 submit is redacted again, since an edit may bring a name or an address back in.
@@ -8,7 +9,8 @@ submit is redacted again, since an edit may bring a name or an address back in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -102,3 +104,39 @@ class ProposalBook:
                 row.note = note
                 session.add(row)
                 session.commit()
+
+
+Redact = Callable[[str, str], Awaitable[str]]  # (text, tenant) -> the text with personal data replaced
+
+
+class DeskProposals:
+    """Proposals from a desk that knows a handoff by its card (the Slack desk): the card's place and
+    thread stand for the console's "your tenant's handoff" check. A handoff is proposed only from its
+    own card, only once resolved, under its own tenant (never one a payload names), redacted again."""
+
+    def __init__(self, *, book: ProposalBook, handoff: Any, redact: Redact) -> None:
+        self._book = book
+        self._handoff = handoff  # handoff.service.HandoffService: get, redacted_history
+        self._redact = redact
+
+    async def _own(self, handoff_id: int, *, place: str, thread: str) -> Any:
+        handoff = await asyncio.to_thread(self._handoff.get, handoff_id)
+        if handoff is None or not place or not thread or (handoff.staff_channel, handoff.thread_ts) != (place, thread):
+            raise InputError("that handoff is not on this card")
+        if handoff.status not in RESOLVED:
+            raise InputError("only a resolved handoff can be proposed as a FAQ entry")
+        return handoff
+
+    async def draft(self, handoff_id: int, *, place: str, thread: str) -> Prefill:
+        """The prefill from the stored (redacted) transcript; InputError when not from its card or not resolved."""
+        handoff = await self._own(handoff_id, place=place, thread=thread)
+        return prefill(await self._handoff.redacted_history(handoff))
+
+    async def propose(self, handoff_id: int, *, place: str, thread: str, question: str, answer: str, by: str) -> int:
+        """The new proposal's id; InputError (saying why) when it can't be."""
+        handoff = await self._own(handoff_id, place=place, thread=thread)
+        question, answer = checked(question=question, answer=answer)  # before redacting: no 100 kB through spaCy
+        # redacted again: an edit may have typed a name, an e-mail or an address back in
+        question, answer = await self._redact(question, handoff.tenant), await self._redact(answer, handoff.tenant)
+        return await asyncio.to_thread(self._book.propose, tenant=handoff.tenant, handoff_id=int(handoff.id), question=question,
+                                       answer=answer, by=by)

@@ -13,14 +13,12 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from bot.engine.conversations import ConversationService
-from bot.app.limits import Action, ClientLimiter, LimitExceeded, client_address
+from bot.app.limits import Action, ClientLimiter, LimitExceeded, RateLimiter, client_address
 from bot.app.metrics import Metrics
 from bot.core.config import Settings, TenantConfig
 from bot.app.tokens import Tokens
@@ -47,26 +45,6 @@ def error(status: int, message: str, **headers: str) -> web.HTTPException:
     if status == 413:
         return web.HTTPRequestEntityTooLarge(max_size=0, actual_size=0, text=json.dumps({"error": message}), content_type="application/json")
     return classes[status](text=json.dumps({"error": message}), content_type="application/json", headers=headers or None)
-
-
-@dataclass(slots=True)
-class RateLimiter:
-    """A token bucket per conversation: `burst` messages at once, then one every `interval` s."""
-
-    burst: int = 8
-    interval: float = 1.0
-    _state: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-    def take(self, key: str) -> float:
-        """0 if allowed, else the seconds to wait."""
-        now = time.monotonic()
-        tokens, last = self._state.get(key, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - last) / self.interval)
-        if tokens < 1:
-            self._state[key] = (tokens, now)
-            return (1 - tokens) * self.interval
-        self._state[key] = (tokens - 1, now)
-        return 0.0
 
 
 def tenant_for_widget_key(settings: Settings, key: str | None) -> TenantConfig:
@@ -220,7 +198,7 @@ class ConversationApi:
         if len(text) > limit:
             raise error(413, f"the message is {len(text)} characters long; the limit is {limit} characters")
         client_id = _string(body, "client_message_id", max_chars=MAX_KEY_CHARS)
-        wait = self._limiter.take(conversation.id)
+        wait = await self._limiter.take(conversation.id)  # per conversation, across processes (bot/app/limits.py)
         if wait:
             self._metrics.rejected.labels(status="429").inc()
             raise error(429, "too many messages; please wait a moment", **{"Retry-After": str(max(1, round(wait)))})

@@ -45,14 +45,16 @@ def telegram_bots(settings: Settings) -> dict[str, tuple[str, str | None]]:
 
 
 def setup_channels(
-    app: web.Application, *, settings: Settings, dispatcher: Dispatcher, handoff: Any = None, desk: Late[StaffDesk] | None = None
+    app: web.Application, *, settings: Settings, dispatcher: Dispatcher, handoff: Any = None, desk: Late[StaffDesk] | None = None,
+    proposals: Any = None,
 ) -> ChannelSet:
-    """`desk`: the handoff service's staff-desk slot, filled with the Slack desk when Slack is configured."""
+    """`desk`: the handoff service's staff-desk slot, filled with the Slack desk when Slack is configured.
+    `proposals` (handoff/faq_proposals.py `DeskProposals`): resolved handoffs' cards offer "Propose as FAQ"."""
     channels = ChannelSet()
     if settings.slack_bot_token and handoff is not None:
         if desk is None:
             raise ValueError("Slack staff handoff needs the handoff service's desk slot (desk=)")
-        setup_slack(app, settings=settings, dispatcher=dispatcher, handoff=handoff, desk=desk, channels=channels)
+        setup_slack(app, settings=settings, dispatcher=dispatcher, handoff=handoff, desk=desk, channels=channels, proposals=proposals)
     bots = telegram_bots(settings)
     if bots:
         from channels.telegram import TelegramChannel, forbidden
@@ -87,7 +89,8 @@ def setup_channels(
 
 
 def setup_slack(
-    app: web.Application, *, settings: Settings, dispatcher: Dispatcher, handoff: Any, desk: Late[StaffDesk], channels: ChannelSet
+    app: web.Application, *, settings: Settings, dispatcher: Dispatcher, handoff: Any, desk: Late[StaffDesk], channels: ChannelSet,
+    proposals: Any = None,
 ) -> None:
     """One bolt app for the staff handoff channel and Slack customers, at /slack/events (or Socket Mode)."""
     from channels.slack_staff import SlackApp
@@ -95,7 +98,7 @@ def setup_slack(
     if not settings.slack_signing_secret and not settings.slack_app_token:
         logger.warning("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET nor SLACK_APP_TOKEN: Slack events are off")
         return
-    slack = SlackApp(settings=settings, handoff=handoff, dispatcher=dispatcher)
+    slack = SlackApp(settings=settings, handoff=handoff, dispatcher=dispatcher, proposals=proposals)
     desk.fill(slack.desk)
     dispatcher.register(slack.customers)
     channels.slack = slack

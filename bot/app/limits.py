@@ -1,11 +1,14 @@
 """Limits per client: how many conversations, messages, feedback posts and handoff requests one client
 address, and one widget key, may make in a window (settings: `ClientLimits`), plus an hourly message
-budget for anonymous widget visitors, who have no per-user budget.
+budget for anonymous widget visitors, who have no per-user budget; and `RateLimiter`, the burst limit
+of one conversation (a few messages at once, then a steady rate).
 
-Each limit is a sliding window (at most `limit` hits in any `window` seconds, never twice that across
-a window's edge as a token bucket would allow). The counts live behind `LimitStore`, so several
-processes can later share them (a table or Redis with the same `hit`); `MemoryLimitStore` is the one
-for a single process and the tests.
+Each client limit is a sliding window (at most `limit` hits in any `window` seconds, never twice that
+across a window's edge as a token bucket would allow). A conversation's burst limit is a token bucket
+(kept as its "theoretical arrival time", GCRA: one number per key). Both live behind `LimitStore`:
+`MemoryLimitStore` for a single process and the tests, `TableLimitStore` (bot/app/limit_table.py) for
+several processes on PostgreSQL, where a customer whose messages reach different processes is held to
+one count.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import ipaddress
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
@@ -42,6 +45,22 @@ class LimitStore(Protocol):
         count nothing and return the seconds until one is allowed."""
         ...
 
+    async def take(self, key: str, *, burst: int, interval: float) -> float:
+        """Take one token of `key`'s bucket (`burst` tokens, one more every `interval` s): 0.0. Else
+        take nothing and return the seconds until a token is there."""
+        ...
+
+
+def next_arrival(tat: float | None, now: float, *, burst: int, interval: float) -> tuple[float, float]:
+    """GCRA, a token bucket kept as one number: the time the bucket would be full again (`tat`). A
+    message is let through while `tat` is no more than `burst - 1` intervals ahead of now. Returns
+    (the wait, 0.0 when let through; the new `tat`)."""
+    tat = max(tat if tat is not None else now, now)
+    ahead = tat - now - (burst - 1) * interval
+    if ahead > 0:
+        return max(ahead, 0.001), tat
+    return 0.0, tat + interval
+
 
 class MemoryLimitStore:
     """Hit times per key, in this process. Keys unused longest are forgotten past `max_keys`, so a flood
@@ -49,6 +68,7 @@ class MemoryLimitStore:
 
     def __init__(self, *, max_keys: int = 200_000, clock: Callable[[], float] = time.monotonic) -> None:
         self._hits: OrderedDict[str, deque[float]] = OrderedDict()
+        self._arrivals: OrderedDict[str, float] = OrderedDict()
         self._max_keys = max_keys
         self._clock = clock
 
@@ -66,6 +86,29 @@ class MemoryLimitStore:
             return max(hits[0] + window - now, 0.001)
         hits.append(now)
         return 0.0
+
+    async def take(self, key: str, *, burst: int, interval: float) -> float:
+        wait, tat = next_arrival(self._arrivals.get(key), self._clock(), burst=burst, interval=interval)
+        if not wait:
+            self._arrivals[key] = tat
+            self._arrivals.move_to_end(key)
+            if len(self._arrivals) > self._max_keys:
+                self._arrivals.popitem(last=False)
+        return wait
+
+
+@dataclass(slots=True)
+class RateLimiter:
+    """A conversation's burst limit: `burst` messages at once, then one every `interval` s. Counted in
+    `store`: on PostgreSQL the limit table, so it holds whichever process each message reaches."""
+
+    burst: int = 8
+    interval: float = 1.0
+    store: LimitStore = field(default_factory=lambda: MemoryLimitStore())
+
+    async def take(self, conversation_id: str) -> float:
+        """0.0 if the message may go, else the seconds to wait."""
+        return await self.store.take(f"burst:{conversation_id}", burst=self.burst, interval=self.interval)
 
 
 def client_address(remote: str | None, forwarded_for: str | None, *, trust_forwarded: bool) -> str:

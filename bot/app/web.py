@@ -20,7 +20,7 @@ from bot.app.admin import register_admin
 from bot.app.admin_rollout import register_rollout_admin
 from bot.app.admin_quality import register_quality_admin
 from bot.app.admin_learning import redact_for, register_learning_admin
-from handoff.faq_proposals import ProposalBook
+from handoff.faq_proposals import DeskProposals, ProposalBook
 from bot.engine.online_grading import online_grader
 from bot.app.rollout_notice import tell_staff_of_step_back
 from bot.app.api import ConversationApi, RateLimiter
@@ -52,6 +52,7 @@ from bot.core.desk import StaffDesk
 from bot.core.late import Late
 from bot.app.vector_endpoint import start_waiting_for_endpoint, watch_endpoint
 from handoff.console import WebConsole
+from handoff.console_notices import StepBackNotices
 from handoff.service import HandoffService
 from handoff.summary import HandoffSummarizer
 from handoff.staff_accounts import StaffDirectory
@@ -220,11 +221,14 @@ def build_app(
         processing_delay=settings.processing_delay if processing_delay is None else processing_delay,
         on_result=lambda result, channel: app_metrics.observe(result, channel=channel),
         turns=shared.turns if shared else None, forward=shared.relay.send if shared else None,
+        forward_live=shared.relay.send_live if shared else None,
         handoff=handoff_slot, grader=online_grader(services),
-        on_step_back=lambda tenant, reason: tell_staff_of_step_back(handoff_slot.get(), settings, tenant=tenant, reason=reason),
+        on_step_back=lambda tenant, reason: tell_staff_of_step_back(handoff_slot.get(), settings, tenant=tenant, reason=reason,
+                                                                    audit=services.audit.record),
     )
     if shared is not None:
         shared.relay.on_message(conversations.deliver_forwarded)
+        shared.relay.on_live(conversations.deliver_live)
     app[SHARED] = shared
     app[SETTINGS] = settings
     app[SERVICES] = services
@@ -241,7 +245,7 @@ def build_app(
     api = ConversationApi(
         settings=settings, conversations=conversations, metrics=app_metrics,
         tokens=Tokens([load_secret(settings), *(key.encode() for key in settings.old_secret_keys)], ttl=settings.token_ttl_hours * 3600),
-        limiter=RateLimiter(interval=60.0 / settings.rate_limit_per_minute),
+        limiter=RateLimiter(interval=60.0 / settings.rate_limit_per_minute, store=shared.limits if shared else MemoryLimitStore()),
         client_limiter=ClientLimiter(limits=settings.limits, store=shared.limits if shared else MemoryLimitStore()),
     )
     app.add_routes(api.routes())
@@ -266,7 +270,8 @@ def build_app(
     app[HANDOFF] = handoff
     dispatcher = Dispatcher(conversations=conversations, audit=services.audit.record)
     app[DISPATCHER] = dispatcher
-    app[CHANNELS] = setup_channels(app, settings=settings, dispatcher=dispatcher, handoff=handoff, desk=desk)
+    proposals = DeskProposals(book=ProposalBook(services.engine), handoff=handoff, redact=redact_for(services))  # the Slack card's
+    app[CHANNELS] = setup_channels(app, settings=settings, dispatcher=dispatcher, handoff=handoff, desk=desk, proposals=proposals)
     app.add_routes(build_console(settings, handoff=handoff, services=services).routes())
     register_learning_admin(app, get_services=lambda: services, token=settings.admin_token)
     register_rollout_admin(app, book=conversations.rollout, tenants=list(settings.tenants), token=settings.admin_token)
@@ -284,7 +289,8 @@ def build_console(settings: Settings, *, handoff: HandoffService, services: Serv
     # with the services, resolved handoffs can be proposed as FAQ entries (bot/app/admin_learning.py approves them)
     return WebConsole(handoff=handoff, directory=directory, secret=load_secret(settings), tenants=list(settings.tenants),
                       proposals=ProposalBook(services.engine) if services is not None else None,
-                      redact=redact_for(services) if services is not None else None)
+                      redact=redact_for(services) if services is not None else None,
+                      notices=StepBackNotices(services.engine) if services is not None else None)
 
 
 def run(settings: Settings, *, host: str, port: int) -> None:

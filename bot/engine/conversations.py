@@ -26,7 +26,7 @@ from bot.core import texts
 from bot.engine.assistant import AskResult, handoff_notice
 from bot.core.batching import Batcher
 from bot.engine.conversation_records import ConversationRecords
-from bot.engine.delivery import ConversationDelivery, Forward
+from bot.engine.delivery import ConversationDelivery, Forward, ForwardLive
 from bot.core.language import ENGLISH, conversation_language
 from bot.engine.messages import Loaded, MessageStore, NewInbound, NewReply
 from bot.engine.personal_data import ConversationPrivacy
@@ -66,7 +66,7 @@ class _Inbound:
 class ConversationService(ConversationRecords, ConversationDelivery):
     def __init__(
         self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None,
-        turns: ConversationTurns | None = None, forward: Forward | None = None,
+        turns: ConversationTurns | None = None, forward: Forward | None = None, forward_live: ForwardLive | None = None,
         handoff: Late[Any] | None = None, grader: Any = None, on_step_back: Callable[[str, str], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(services.engine)
@@ -78,7 +78,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
         self._inbound: Batcher[None, _Inbound, Loaded | Submitted] = Batcher(lambda _, items: self._store_and_load_many(items), max_batch=64)
         self._replies: Batcher[None, NewReply, dict[str, Any]] = Batcher(lambda _, replies: self._messages.add_replies_apart(replies), max_batch=64)
         self._privacy = ConversationPrivacy(services)
-        ConversationDelivery.__init__(self, messages=self._messages, privacy=self._privacy, forward=forward)
+        ConversationDelivery.__init__(self, messages=self._messages, privacy=self._privacy, forward=forward, forward_live=forward_live)
         # one message at a time per conversation: in this process, and across processes when they share
         # PostgreSQL (bot/engine/turns.py: the conversation's lease)
         self._locks = turns or ConversationTurns()
@@ -212,7 +212,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
                     if party is not None:
                         await self._services.events.publish(MessageStored(
                             tenant=party.tenant, conversation_id=conversation_id, message_id=submitted.inbound_id, channel=party.channel))
-                    await self.publish(conversation_id, {"type": "typing"})
+                    await self.typing(conversation_id)
                 try:
                     return await self.process(conversation_id, submitted.inbound_id)
                 finally:
@@ -229,7 +229,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
                     tenant=party.tenant, conversation_id=conversation_id, message_id=inbound_id, channel=party.channel))
                 self._originals[inbound_id] = text
                 try:
-                    await self.publish(conversation_id, {"type": "typing"})
+                    await self.typing(conversation_id)
                     return await self._answer_in_order(conversation_id, inbound_id, result)
                 finally:
                     self._originals.pop(inbound_id, None)
@@ -286,7 +286,8 @@ class ConversationService(ConversationRecords, ConversationDelivery):
             counts = json.loads(inbound.payload).get("entities", {}) if inbound.payload else {}
             # streamed tokens show the customer's own values and can be taken back (bot/engine/streaming.py)
             on_token = CustomerStream(publish=lambda event: self.publish(conversation_id, event),
-                                      restore=lambda text: asyncio.to_thread(self._privacy.restore, conversation_id, text))
+                                      restore=lambda text: asyncio.to_thread(self._privacy.restore, conversation_id, text),
+                                      share=lambda event: self.share_live(conversation_id, event))
 
             history = await asyncio.to_thread(self._messages.recent, conversation_id, before=int(inbound.id)) if self._services.models else None
             # one of the articles a clarification offered (the offer is the stored reply: it survives restarts)

@@ -1,5 +1,6 @@
 """Who hears of a conversation's messages: widget sockets of this process (`subscribe`), channel senders
-(`on_every_message`), and the other processes' sockets (`Forward`, bot/engine/relay.py).
+(`on_every_message`), and the other processes' sockets (`Forward` for stored messages, `ForwardLive` for
+the live events of an answer being written: typing, streamed tokens, a retract; bot/engine/relay.py).
 
 A message reaches listeners with the customer's own values put back (bot/engine/personal_data.py);
 `redacted` keeps the stored copy for listeners that must not see them (staff relays). A message for a
@@ -17,21 +18,27 @@ from typing import Any
 
 from bot.engine.messages import MessageStore
 from bot.engine.personal_data import ConversationPrivacy
+from bot.engine.relay import LIVE_KINDS
+from policies.pii_patterns import PLACEHOLDER_RE
 
 logger = logging.getLogger("bot.engine.conversations")  # the name these lines were always logged under
 
 Listener = Callable[[dict[str, Any]], Awaitable[None]]
 Forward = Callable[[str, int], Awaitable[None]]  # (conversation id, stored message id) to the other processes
+ForwardLive = Callable[[str, dict[str, Any]], None]  # (conversation id, a live event with redacted text): never waits
 
 
 class ConversationDelivery:
     """The delivery half of bot/engine/conversations.py `ConversationService`, which inherits it."""
 
-    def __init__(self, *, messages: MessageStore, privacy: ConversationPrivacy, forward: Forward | None) -> None:
+    def __init__(
+        self, *, messages: MessageStore, privacy: ConversationPrivacy, forward: Forward | None, forward_live: ForwardLive | None = None,
+    ) -> None:
         self._messages = messages
         self._privacy = privacy
-        # messages for widget sockets held by other processes (bot/engine/relay.py); None: one process
+        # messages and live events for widget sockets held by other processes (bot/engine/relay.py); None: one process
         self._forward = forward
+        self._forward_live = forward_live
         self._listeners: dict[str, set[Listener]] = defaultdict(set)
         self._global_listeners: list[Listener] = []
         # (channel, tenant) -> whether a sender pushes its messages to a platform (set by bot.engine.dispatch):
@@ -59,6 +66,29 @@ class ConversationDelivery:
         if message is not None:
             shown = await self._privacy.for_customer_async(conversation_id, message)
             await self.publish(conversation_id, {"type": "message", "message": shown})
+
+    def share_live(self, conversation_id: str, event: dict[str, Any]) -> None:
+        """A live event (redacted text only) for the other processes' sockets on the conversation."""
+        if self._forward_live is not None:
+            self._forward_live(conversation_id, event)
+
+    async def typing(self, conversation_id: str) -> None:
+        """The bot is writing: for the sockets of every process."""
+        await self.publish(conversation_id, {"type": "typing"})
+        self.share_live(conversation_id, {"type": "typing"})
+
+    async def deliver_live(self, conversation_id: str, event: dict[str, Any]) -> None:
+        """Another process's live event, for this process's sockets: tokens with the customer's own values put back."""
+        if not self.listened(conversation_id) or event.get("type") not in LIVE_KINDS:
+            return
+        if event["type"] == "token":
+            text = str(event.get("text") or "")
+            if PLACEHOLDER_RE.search(text):
+                text = await asyncio.to_thread(self._privacy.restore, conversation_id, text)
+            event = {"type": "token", "text": text}
+        else:
+            event = {"type": event["type"]}
+        await self.publish(conversation_id, event)
 
     async def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
         for listener in list(self._listeners.get(conversation_id, ())):

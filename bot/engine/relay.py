@@ -1,16 +1,26 @@
-"""Messages for widget sockets that another process holds, through PostgreSQL LISTEN/NOTIFY.
+"""What widget sockets held by another process must hear, through PostgreSQL LISTEN/NOTIFY.
 
 A customer's WebSocket lives in one process; their next message may be answered by another (any
 process takes any request). The process that stores a message for the customer notifies the
 others with the conversation and the message id, never its text: the receiver that holds a socket on
 that conversation reads the stored (redacted) message and restores it for the customer as it would
-its own, so no personal data passes through the notification. Live tokens of a streamed answer stay
-in the answering process; sockets elsewhere get the whole message when it is stored.
+its own, so no personal data passes through the notification.
+
+The live events of an answer being written (`send_live`: "typing", the streamed tokens, a "retract")
+are relayed too, as the redacted text the model wrote (placeholders, never the customer's values,
+which the receiver puts back): without them a customer whose socket is on another process saw
+nothing until the whole reply came, while one on the answering process read it as it was written.
+Tokens are not worth a round trip each: while one batch is being written the next ones gather, and
+neighbouring tokens of one conversation go as one notification (a model writes 20-100 tokens a
+second; a batch of notifications is one round trip in a pipeline). A conversation's events go out in
+the order they were sent, on one connection, so a socket elsewhere gets the tokens before the stored
+reply that replaces them (the widget drops its streaming bubble when the reply comes).
 
 Each process keeps one connection listening and one sending (psycopg's async connections, no extra
 part to run); both reconnect after a database restart or `pg_terminate_backend`. A notification sent
 while a listener is reconnecting is lost for that socket, and the widget reads the conversation again
-when its socket reconnects, as it does after any drop.
+when its socket reconnects, as it does after any drop. Live events are dropped, never queued without
+bound, while the database is away (the stored reply still reaches the socket).
 """
 
 from __future__ import annotations
@@ -19,13 +29,50 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "supportbot_messages"
+LIVE_KINDS = frozenset({"typing", "token", "retract"})  # what `send_live` carries; anything else is refused
 _RETRY_MOST = 5.0
+_MAX_PAYLOAD = 7000  # bytes; PostgreSQL refuses a payload of 8000 or more
+_MAX_QUEUED = 10_000  # live events waiting for the database; past that they are dropped
+_MAX_BATCH = 1000
 
 Handler = Callable[[str, int], Awaitable[None]]
+LiveHandler = Callable[[str, dict[str, Any]], Awaitable[None]]
+
+
+def _payload(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def merged(items: list[dict[str, Any]]) -> list[str]:
+    """The payloads of a batch, in order within each conversation (only that order is seen by anyone),
+    with a conversation's neighbouring tokens as one."""
+    by_conversation: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        by_conversation.setdefault(item["c"], []).append(item)
+    out: list[dict[str, Any]] = []
+    for item in (item for group in by_conversation.values() for item in group):
+        last = out[-1] if out else None
+        event, before = item.get("e"), (last or {}).get("e")
+        if (last is not None and event and before and event.get("type") == before.get("type") == "token"
+                and item["c"] == last["c"]):
+            joined = {**last, "e": {"type": "token", "text": before["text"] + event["text"]}}
+            if len(_payload(joined).encode()) <= _MAX_PAYLOAD:
+                out[-1] = joined
+                continue
+        out.append(item)
+    payloads = []
+    for item in out:
+        payload = _payload(item)
+        if len(payload.encode()) > _MAX_PAYLOAD:  # one token that long: the stored reply still comes
+            logger.warning("a live event too long to relay was dropped")
+            continue
+        payloads.append(payload)
+    return payloads
 
 
 class PostgresRelay:
@@ -33,31 +80,77 @@ class PostgresRelay:
         self._conninfo = conninfo
         self._origin = origin
         self._handlers: list[Handler] = []
-        self._sender = None  # psycopg.AsyncConnection, opened on first use
-        self._send_lock = asyncio.Lock()
+        self._live_handlers: list[LiveHandler] = []
+        self._sender: Any = None  # psycopg.AsyncConnection, opened on first use
+        self._queue: asyncio.Queue[tuple[dict[str, Any], asyncio.Future[None] | None]] | None = None
+        self._writer: asyncio.Task[None] | None = None
+        self._dropped = 0
         self.listening = asyncio.Event()  # set while the listener is connected (tests wait for it)
 
     def on_message(self, handler: Handler) -> None:
         self._handlers.append(handler)
 
+    def on_live(self, handler: LiveHandler) -> None:
+        self._live_handlers.append(handler)
+
     async def send(self, conversation_id: str, message_id: int) -> None:
-        """Tell the other processes; a database that is away loses the notification, never the message."""
+        """Tell the other processes, after whatever was sent before; returns once written (or given up:
+        a database that is away loses the notification, never the message)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._enqueue({"o": self._origin, "c": conversation_id, "m": message_id}, done)
+        await done
+
+    def send_live(self, conversation_id: str, event: dict[str, Any]) -> None:
+        """A live event (`LIVE_KINDS`, redacted text only) for sockets elsewhere; never waits."""
+        if event.get("type") not in LIVE_KINDS:
+            raise ValueError(f"not a live event: {event.get('type')!r}")
+        self._enqueue({"o": self._origin, "c": conversation_id, "e": event}, None)
+
+    def _enqueue(self, item: dict[str, Any], done: asyncio.Future[None] | None) -> None:
+        if self._queue is None:
+            self._queue = asyncio.Queue()
+        if done is None and self._queue.qsize() >= _MAX_QUEUED:
+            self._dropped += 1
+            if self._dropped in (1, 100, 10_000):
+                logger.warning("%d live events dropped: the database is not keeping up", self._dropped)
+            return
+        self._queue.put_nowait((item, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write())
+
+    async def _write(self) -> None:
+        """Until cancelled: each batch of what was sent, in order, in one round trip."""
+        assert self._queue is not None
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < _MAX_BATCH and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._notify(merged([item for item, _ in batch]))
+            except Exception:  # never leave a sender waiting on a writer that died
+                logger.exception("relaying to the other processes failed")
+            finally:
+                for _, done in batch:
+                    if done is not None and not done.done():
+                        done.set_result(None)
+
+    async def _notify(self, payloads: list[str]) -> None:
         import psycopg
 
-        payload = json.dumps({"o": self._origin, "c": conversation_id, "m": message_id})
-        async with self._send_lock:
-            for attempt in range(2):  # a connection the server dropped is found dead on use: once more on a new one
-                try:
-                    if self._sender is None or self._sender.closed:
-                        self._sender = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True, connect_timeout=5)
-                    await self._sender.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
-                    return
-                except psycopg.Error:
-                    if self._sender is not None:
-                        await self._sender.close()
-                    self._sender = None
-                    if attempt:
-                        logger.warning("could not notify the other processes of a message")
+        for attempt in range(2):  # a connection the server dropped is found dead on use: once more on a new one
+            try:
+                if self._sender is None or self._sender.closed:
+                    self._sender = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True, connect_timeout=5)
+                async with self._sender.pipeline():
+                    for payload in payloads:
+                        await self._sender.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+                return
+            except psycopg.Error:
+                if self._sender is not None:
+                    await self._sender.close()
+                self._sender = None
+                if attempt:
+                    logger.warning("could not notify the other processes of %d events", len(payloads))
 
     async def listen(self) -> None:
         """Run until cancelled: hand each other process's message to the handlers."""
@@ -81,19 +174,33 @@ class PostgresRelay:
     async def _handle(self, payload: str) -> None:
         try:
             data = json.loads(payload)
-            origin, conversation_id, message_id = str(data["o"]), str(data["c"]), int(data["m"])
+            origin, conversation_id = str(data["o"]), str(data["c"])
+            message_id = int(data["m"]) if "m" in data else None
+            event = data.get("e")
+            if message_id is None and not (isinstance(event, dict) and event.get("type") in LIVE_KINDS):
+                raise ValueError("neither a message nor a live event")
         except (ValueError, KeyError, TypeError):
             logger.warning("ignored a malformed notification on %s", CHANNEL)
             return
         if origin == self._origin:
             return
-        for handler in self._handlers:
+        calls = ([handler(conversation_id, message_id) for handler in self._handlers] if message_id is not None
+                 else [handler(conversation_id, event) for handler in self._live_handlers])
+        for call in calls:
             try:
-                await handler(conversation_id, message_id)
+                await call
             except Exception:  # one socket's trouble must not stop the relay
                 logger.exception("delivering another process's message failed")
 
     async def close(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+            await asyncio.gather(self._writer, return_exceptions=True)
+            self._writer = None
+        while self._queue is not None and not self._queue.empty():  # nobody waits for what was not written
+            _, done = self._queue.get_nowait()
+            if done is not None and not done.done():
+                done.set_result(None)
         if self._sender is not None:
             await self._sender.close()
             self._sender = None

@@ -9,7 +9,9 @@ collect).
 
 The model sees placeholders (`<PERSON_1>`), the customer sees their own values: `CustomerStream`
 restores them in streamed text as in the final reply, holding back a partial `<PERS` until the
-placeholder is complete, so a placeholder is never shown half restored.
+placeholder is complete, so a placeholder is never shown half restored. Sockets of the conversation
+held by other processes get the same tokens through `share`, as the model wrote them (placeholders
+whole, nothing restored: the receiving process restores them, bot/engine/relay.py).
 """
 
 from __future__ import annotations
@@ -53,9 +55,13 @@ class PlaceholderBuffer:
 class CustomerStream:
     """The token sink of one conversation: restored tokens and retractions published to its listeners."""
 
-    def __init__(self, *, publish: Callable[[dict[str, Any]], Awaitable[None]], restore: Callable[[str], Awaitable[str]]) -> None:
+    def __init__(
+        self, *, publish: Callable[[dict[str, Any]], Awaitable[None]], restore: Callable[[str], Awaitable[str]],
+        share: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
         self._publish = publish
         self._restore = restore
+        self._share = share
         self._buffer = PlaceholderBuffer()
         self.shown = ""  # what the customer sees now (tests, logs of lengths only)
 
@@ -63,6 +69,8 @@ class CustomerStream:
         ready = self._buffer.feed(token)
         if not ready:
             return
+        if self._share is not None:
+            self._share({"type": "token", "text": ready})
         if PLACEHOLDER_RE.search(ready):
             ready = await self._restore(ready)
         self.shown += ready
@@ -71,4 +79,6 @@ class CustomerStream:
     async def retract(self) -> None:
         self._buffer.clear()
         self.shown = ""
+        if self._share is not None:
+            self._share({"type": "retract"})
         await self._publish({"type": "retract"})

@@ -37,8 +37,36 @@
     list.replaceChildren.apply(list, rows.length ? rows.map(queueRow) : [el("li", "empty", empty)]);
   }
 
+  // the step-back banner (handoff/console_pages.py `_notice`, built the same way): shown while the
+  // tenant's latest automatic step back to shadow is not acknowledged, by whichever process stepped it
+  function notice(data) {
+    var box = document.getElementById("notice");
+    var shown = box && box.firstElementChild;
+    if (!box || (shown ? shown.getAttribute("data-step") : null) === (data ? String(data.id) : null)) { return; }
+    if (!data) { box.replaceChildren(); return; }
+    var csrf = document.querySelector('input[name="csrf"]');
+    var section = el("section", "notice");
+    section.setAttribute("role", "alert");
+    section.setAttribute("data-step", String(data.id));
+    section.appendChild(el("h2", "", "The bot was stepped back to shadow"));
+    section.appendChild(el("p", "", "At " + data.at + ": " + data.reason + ". Until an operator sets it again (/admin/rollout or " +
+      "supportbot rollout), the bot only drafts: every customer comes to you, with the draft on the card."));
+    var form = el("form");
+    form.method = "post";
+    form.action = "/console/notices/" + data.id + "/acknowledge";
+    var token = el("input");
+    token.type = "hidden"; token.name = "csrf"; token.value = csrf ? csrf.value : "";
+    form.appendChild(token);
+    var button = el("button", "", "Got it");
+    button.type = "submit";
+    form.appendChild(button);
+    section.appendChild(form);
+    box.replaceChildren(section);
+  }
+
   function pollQueue() {
     get("/console/api/queue").then(function (data) {
+      notice(data.notice);
       var active = data.handoffs.filter(function (h) { return h.active; });
       var closed = data.handoffs.filter(function (h) { return !h.active; }).slice(0, 20);
       fill(document.getElementById("queue"), active, "Nobody is waiting.");

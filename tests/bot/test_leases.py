@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -13,6 +14,7 @@ from sqlalchemy import Engine
 from bot.core.database import open_database
 from bot.engine.leases import LeaseTable, run_alone
 from bot.app.limit_table import TableLimitStore
+from bot.app.limits import MemoryLimitStore, RateLimiter
 from bot.engine.turns import ConversationTurns
 from tests.databases import database_url
 
@@ -63,6 +65,24 @@ async def test_a_limit_counts_hits_from_every_process(engine: Engine) -> None:
     assert all(0 < w <= 60 for w in waits if w)
     now[0] += 61  # the window has passed
     assert await stores[1].hit("message:address:10.0.0.1", limit=5, window=60) == 0.0
+
+
+@pytest.mark.parametrize("kind", ["table", "memory"])
+async def test_a_conversations_burst_is_one_bucket_for_every_process(engine: Engine, kind: str) -> None:
+    """8 messages at once, then one a second, whichever process takes each (the memory store is the one
+    process of SQLite: the same answers)."""
+    now = [1000.0]
+    if kind == "table":
+        stores: list[Any] = [TableLimitStore(engine=engine, clock=lambda: now[0]) for _ in range(2)]
+    else:
+        stores = [MemoryLimitStore(clock=lambda: now[0])] * 2
+    limiters = [RateLimiter(burst=8, interval=1.0, store=store) for store in stores]
+    waits = await asyncio.gather(*(limiters[n % 2].take("c1") for n in range(12)))
+    assert sum(1 for w in waits if w == 0.0) == 8
+    assert all(w == pytest.approx(1.0) for w in waits if w)  # the next token comes in a second
+    assert await limiters[0].take("c2") == 0.0  # another conversation has its own bucket
+    now[0] += 2.5  # two tokens back (and a half)
+    assert [await limiters[n % 2].take("c1") for n in range(3)] == [0.0, 0.0, pytest.approx(0.5)]
 
 
 async def test_a_timer_runs_in_one_process_and_moves_when_its_holder_stops(engine: Engine) -> None:

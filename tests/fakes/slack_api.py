@@ -107,6 +107,9 @@ class FakeSlackApi(LoopbackServer):
                 self.files.append(record)
                 done.append({"id": f["id"], "name": slot["filename"], "title": f.get("title"), "size": len(slot["data"])})
             return {"ok": True, "files": done}
+        if method == "views.open":  # the modal as Slack shows it: the view sent, with its id
+            view = json.loads(args["view"]) if isinstance(args.get("view"), str) else dict(args.get("view") or {})
+            return {"ok": True, "view": {**view, "id": f"V{next(self._ts)}", "state": {"values": {}}}}
         if method == "users.info":
             name, real, display = USERS.get(str(args.get("user")), ("someone", "Someone", ""))
             return {"ok": True, "user": {"id": args.get("user"), "name": name, "real_name": real, "profile": {"display_name": display}}}
