@@ -8,6 +8,7 @@ which database it is.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 _NAME = re.compile(r"^sbt_(\d+)_\d+$")
+_SEQUENCE = itertools.count()
 
 
 def _server_url() -> str | None:
@@ -52,7 +54,7 @@ class PostgresDatabases:
             return self._made[key]
         if self._unreachable is not None:
             pytest.skip(self._unreachable)
-        name = f"sbt_{os.getpid()}_{len(self._made)}"
+        name = f"sbt_{os.getpid()}_{next(_SEQUENCE)}"  # unique across instances of one run
         import psycopg
 
         try:
