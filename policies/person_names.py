@@ -13,8 +13,10 @@ import re
 from policies.name_words import (
     NOT_NAMES,
     Names,
+    NameWords,
     lexicon_spans,
     listed_names,
+    plain,
     titled_lowercase,
     unknown_word,
 )
@@ -72,7 +74,8 @@ NAME_CUE_STRONG = re.compile(
     r"\bnamed|\bsaid|\bsays|\basked|\btold|\breplied|\bname(?: on the (?:account|card))?\?\s*(?:[^\W\d_]+:)?|"
     r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
     r"\bdirected by:?|\bwritten by:?|\bfounders?:?|\b(?:change|correct|update|rename)\w* (?:it|my name|the name|his name|her name) to|"
-    r"['’]s name|\bunder (?:the )?name|"
+    r"['’]s name|\bunder (?:the )?name|\bnamed (?:him|her|them)|"
+    r"\b(?:mother|father|grandmother|grandfather|son|daughter|kid|sister|brother|wife|husband|aunt|uncle|cousin) (?:was|is) (?:called|named)|"
     r"\b(?:player|producer|commenter|songwriter|singer|actor|actress|starring|featuring|tribute to|assistant to|ex-[^\W\d_]+))\s*$",
     re.I,
 )
@@ -118,6 +121,9 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         # else a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
     for m in NAME_RUN.finditer(text):
         start, words = _without_leading_words(text, m.start(), m.group().split())
+        if len(words) > 1 and text[max(0, start - 3) : start].lower() == "ex-":
+            start = text.index(words[1], start + len(words[0]))  # "by ex-Zombie Quillon": the band is no part of the name
+            words = words[1:]
         if not words:
             continue
         if len(words) == 1 and words[0].isupper() and len(words[0]) <= 4:
@@ -138,8 +144,17 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         if possessive and POSSESSIVE_PERSONAL.match(text, end - 2) and not _common(words[0][:-2]):
             strong.append((start, end - 2))  # "Quillon's kid"
         elif NAME_CUE_STRONG.search(before) or title:
-            if first not in NOT_NAMES and (not SAID.search(before) or known or not _common(words[0])):
-                strong.append((start, end))  # "My name is Quillon", "What's your last name? Dornacre", "says Vesketh"
+            listed = _listed_name(words[-1])
+            if (first not in NOT_NAMES or (len(words) > 1 and listed)) and (
+                not SAID.search(before) or known or not _common(words[0]) or (listed and QUOTE_END.match(text, end))
+            ):
+                strong.append((start, end))  # "My name is Quillon", "What's your last name? Dornacre", "says Vesketh", "Directed By: April Dornacre"
+        elif len(words) == 1 and text[:start].endswith(", ") and re.match(r"[!?]", text[end:]) and not _common(words[0]) \
+                and first not in NOT_NAMES and not _sentence_start(text, start):
+            strong.append((start, end))  # "Don't go to town, Quillon!": someone spoken to
+        elif re.search(r"\bthe\s+$", before, re.I) and WORK_AFTER.match(text, end) and all(
+                _listed_name(w) or unknown_word(w) for w in words) and first not in NOT_NAMES:
+            strong.append((start, end))  # "Unlike the Vesketh novel": who wrote it
         elif len(words) == 1 and VOCATIVE.match(text, end) and first not in _common_words() and first not in NOT_NAMES:
             strong.append((start, end))  # "Quillon, can I please speak to your boss?"
         elif len(words) <= 3 and PERSON_VERB.match(text, end) and not any(_common(w) or w.lower() in NOT_NAMES for w in words):
@@ -188,6 +203,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     spans = strong + [(s, e) for s, e in weak if not a_thing(
         text, s, e, things=things, persons=persons, nationalities=nationalities, common=_common,
         declared=declared_name(text, s) or bool(NAME_CUE_STRONG.search(text[max(0, s - 30) : s])))]
+    spans = _grown(spans, text, cased=cased)
     spans = _with_titles(spans, text)
     spans += _same_names(spans, text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
@@ -200,6 +216,19 @@ ROLE_AFTER = re.compile(
     re.IGNORECASE,
 )
 SAID = re.compile(r"\b(?:said|says|asked|told|replied)\s*$", re.I)
+# after "says Vesketh": the quote's attribution ends ("says Young.", "says Young in an interview")
+QUOTE_END = re.compile(r"\s*(?:[.!?,;]|$|\s+in\b)")
+# a work called by its author's name: "the Vesketh novel", "the Quillon biography"
+WORK_AFTER = re.compile(
+    r"\s+(?:novel|novels|book|books|biography|memoir|poem|poems|play|painting|song|songs|album|albums|film|films|movie|movies|"
+    r"recording|recordings|lyrics|interview|quote|estate)\b", re.I
+)
+
+
+def _listed_name(word: str) -> bool:
+    """A first name or a surname of the lists, even one that is an ordinary word too ("Young", "Bonnet")."""
+    w = word.lower().strip(".,'’")
+    return len(w) > 2 and (w in Names.first_names() or w in NameWords.surnames()) and w not in NOT_NAMES
 LEADING = frozenset(
     "hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please "
     "i i'm i’m im i'd i've it's that's he's she's "
@@ -276,7 +305,9 @@ LOWER_CUED = re.compile(
 )
 # weaker cues: the word after them is a name only when it is no ordinary word ("this is hyuuma t. maida")
 LOWER_CUED_WEAK = re.compile(
-    r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,|"
+    r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,|\bsaid|\bsays|\bnamed (?:him|her|them)|"
+    r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
+    r"\b(?:mother|father|grandmother|grandfather|son|daughter|kid|sister|brother|wife|husband) (?:was|is) (?:called|named)|"
     r"\bdirected by|\bwritten by|\bplayer|\bproducer|\bsongwriter)"
     r"\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
 )
@@ -312,6 +343,39 @@ def _verb_follows(text: str, end: int) -> bool:
 def _sentence_start(text: str, index: int) -> bool:
     before = text[:index].rstrip()
     return not before or before[-1] in ".!?:\n\"“"
+
+
+PARTICLES = r"(?:(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ten|ter|bin|ibn|al|el)\s+){0,3}"
+NEXT_NAME_WORD = re.compile(rf"\s({PARTICLES}[^\W\d_][\w'’-]*|[^\W\d_]\.)(?=[\s.,;:!?)\"”'’]|$)")
+PREVIOUS_NAME_WORD = re.compile(rf"(?<![\w'’-])({NAME_WORD})\s$")
+
+
+def _grown(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple[int, int]]:
+    """A found name takes in the name words right next to it: "Oliwier [Nowotny]", "[Quinn D.] van den Velden",
+    "[gabriela] mendoza" (a surname of the lists after a first name in lower case)."""
+    out = []
+    for start, end in spans:
+        while (m := NEXT_NAME_WORD.match(text, end)) and _grows(m.group(1), cased=cased):
+            end = m.end()
+        if cased:
+            while (m := PREVIOUS_NAME_WORD.search(text[max(0, start - 40) : start])) and _grows(m.group(1), cased=True, before=True):
+                start -= len(m.group())
+        while end > start and text[end - 1] == "." and not re.search(r"(?:^|\s)[^\W\d_]\.$", text[start:end]):
+            end -= 1
+        out.append((start, end))
+    return out
+
+
+def _grows(piece: str, *, cased: bool, before: bool = False) -> bool:
+    word = piece.split()[-1]
+    if len(word.rstrip(".")) == 1:  # an initial: "Oria K."
+        return word.endswith(".") and (word[0].isupper() or not cased)
+    low = word.lower().strip("'’")
+    if low in NOT_NAMES or low in _stop_words() or low in LEADING or re.search(r"['’]s$", word):
+        return False
+    if cased:
+        return word[0].isupper() and not word.isupper() and (_listed_name(word) and not before or unknown_word(word) or not _common(word))
+    return _listed_name(word) and not plain(word)
 
 
 def _with_titles(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
