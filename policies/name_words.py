@@ -327,6 +327,11 @@ def unknown_word(word: str) -> bool:
     return low not in NameWords.english() and low not in NameWords.proper() and low not in _vocabulary() and not ordinary(low)
 
 
+def foreign_function_word(word: str) -> bool:
+    """"Meine", "Kann", "Sie": a function word of German, Spanish, French, Italian or Portuguese."""
+    return word.lower().strip(".,'’") in _foreign_function_words()
+
+
 @functools.cache
 def _foreign_function_words() -> frozenset[str]:
     """The function words (spaCy's stop words) of the languages customers most often write in besides English."""
