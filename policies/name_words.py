@@ -125,7 +125,7 @@ def ordinary(word: str) -> bool:
 def plain(word: str) -> bool:
     """Where the words around already say a name may follow (a list of names, a title, a name next to it):
     a name of the lists is an ordinary word only when it is one in a chat too, i.e. Webster's lists it in
-    lower case and it is common enough for the embedding model's vocabulary ("grant", "young", "lane").
+    lower case and it is common enough for the embedding model's vocabulary ("grant", "lane", "baker").
     Webster's alone also lists "aurelia" and "paca", the vocabulary alone "patel" and "watson"."""
     w = word.lower().strip(".,'’")
     if w in _first_names() or w in NameWords.surnames():

@@ -227,7 +227,7 @@ ROLE_AFTER = re.compile(
     re.IGNORECASE,
 )
 SAID = re.compile(r"\b(?:said|says|asked|told|replied)\s*$", re.I)
-# after "says Vesketh": the quote's attribution ends ("says Young.", "says Young in an interview")
+# after "says Vesketh": the quote's attribution ends ("says Carpenter.", "says Carpenter in an interview")
 QUOTE_END = re.compile(r"\s*(?:[.!?,;]|$|\s+in\b)")
 # a work called by its author's name: "the Vesketh novel", "the Quillon biography"
 WORK_AFTER = re.compile(
@@ -248,6 +248,8 @@ def _name_pairs(text: str, *, cased: bool) -> list[tuple[int, int]]:
         first, last = m.group(1), m.group(2)
         if cased and not (_is_cap(first) and _is_cap(last)):
             continue
+        if not cased and re.search(r"\b(?:to|in|from|at|near|into|via|visit|visiting|around|of|san|santa|los|las)\s+$", text[max(0, m.start() - 12) : m.start()]):
+            continue  # "going to san jose", "be in hong kong": places (written capitalised, the model tells them)
         firsts = first.lower().split("-")
         surname = last.split("-")[-1]
         rare_surname = not ordinary(surname)  # "Nilsson": no dictionary knows it, so "Beth" before it is a name too
