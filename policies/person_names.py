@@ -157,7 +157,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
                 and first not in NOT_NAMES and not _sentence_start(text, start):
             strong.append((start, end))  # "Don't go to town, Quillon!": someone spoken to
         elif re.search(r"\bthe\s+$", before, re.I) and WORK_AFTER.match(text, end) and all(
-                _listed_name(w) or unknown_word(w) for w in words) and first not in NOT_NAMES:
+                _listed_name(w) or not _common(w) for w in words) and first not in NOT_NAMES:
             strong.append((start, end))  # "Unlike the Vesketh novel": who wrote it
         elif len(words) == 1 and VOCATIVE.match(text, end) and first not in _common_words() and first not in NOT_NAMES:
             strong.append((start, end))  # "Quillon, can I please speak to your boss?"
@@ -167,7 +167,12 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             weak.append((start, end))
         elif cue and len(words) > 1 and all(w.rstrip(".").lower() not in NOT_NAMES for w in words):
             weak.append((start, end))
-        elif len(words) <= 3 and all(_name_like(w) for w in words) and (_verb_follows(text, end) or _spoken_of(text, end)):
+        elif len(words) <= 2 and PERIOD_BEFORE.search(before) and re.match(r"[?!.]", text[end:]) and all(_name_like(w) or not _common(w) for w in words):
+            strong.append((start, end))  # "than early Vesketh?"
+        elif len(words) <= 3 and all(_name_like(w) or (not _common(w) and w.lower() not in NOT_NAMES) for w in words) and _sentence_start(text, start) \
+                and _spoken_of(text, end):
+            strong.append((start, end))  # "Dornacre began writing, publishing her first story"
+        elif len(words) <= 3 and all(_name_like(w) for w in words) and _verb_follows(text, end):
             weak.append((start, end))  # "Vesketh was influenced by", "Vesketh began writing, publishing her first story"
     speakers = [m for m in SPEAKER.finditer(text) if m.group(1).lower() not in NOT_SPEAKERS]
     for m in speakers:  # chat transcripts: "Ana: What a wife." (a known name, or two speakers or more)
@@ -231,9 +236,10 @@ SAID = re.compile(r"\b(?:said|says|asked|told|replied)\s*$", re.I)
 QUOTE_END = re.compile(r"\s*(?:[.!?,;]|$|\s+in\b)")
 # a work called by its author's name: "the Vesketh novel", "the Quillon biography"
 WORK_AFTER = re.compile(
-    r"\s+(?:novel|novels|book|books|biography|memoir|poem|poems|play|painting|song|songs|album|albums|film|films|movie|movies|"
-    r"recording|recordings|lyrics|interview|quote|estate)\b", re.I
+    r"\s+(?:novel|novels|biography|memoir|memoirs|poem|poems|painting|paintings|estate)\b", re.I
 )
+# "than early Vesketh?", "late Quillon": an artist's period
+PERIOD_BEFORE = re.compile(r"\b(?:early|late)\s+$")
 
 
 PAIR_WORD = r"[^\W\d_][^\W\d_]*(?:-[^\W\d_]+)?"
@@ -382,8 +388,8 @@ LOWER_CUED_WEAK = re.compile(
     r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,|\bsaid|\bsays|\bnamed (?:him|her|them)|"
     r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
     r"\b(?:mother|father|grandmother|grandfather|son|daughter|kid|sister|brother|wife|husband) (?:was|is) (?:called|named)|"
-    r"\bdirected by|\bwritten by|\bplayer|\bproducer|\bsongwriter)"
-    r"\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
+    r"\bdirected by|\bwritten by|\bplayer|\bproducer|\bsongwriter|\buser|\bcustomer|\bname)"
+    r":?\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
 )
 SIGNATURE_LINE = re.compile(r"\A[>\s]*([^\W\d_][\w'’-]+(?: [^\W\d_]\.?)?(?: [^\W\d_][\w'’-]+){1,2})[ \t]*\n")
 

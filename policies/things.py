@@ -58,7 +58,7 @@ def a_thing(
         return True  # "Bank of America", "University of Texas": part of what a thing is called
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):
         return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
-    if (len(words) > 1 and words[0].lower() in first_names and (surname(words[-1]) or not plain(words[-1])) and not any(c.isdigit() for c in text[start:end])
+    if (len(words) > 1 and words[0].lower() in first_names and (surname(words[-1]) or not plain(words[-1]) or not plain(words[0])) and not any(c.isdigit() for c in text[start:end])
             and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
         return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows
     for w in words:
