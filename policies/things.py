@@ -32,6 +32,11 @@ THING_AFTER = re.compile(
     r"device|devices|model|firmware|update|license|licence|membership|pass|order|orders|delivery|product|products|service|platform|tool)\b",
     re.I,
 )
+# a place or a building named after a person
+NAMED_AFTER = re.compile(
+    r"\s+(?:bridge|tunnel|airport|park|hospital|university|college|school|station|museum|stadium|arena|memorial|library|"
+    r"boulevard|highway|expressway|square|center|centre|building|tower|institute|foundation|award|prize)\b", re.I
+)
 VERSION_AFTER = re.compile(r"[ \t]+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
 PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
 NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
@@ -54,6 +59,8 @@ def a_thing(
     if not words:
         return False
     first_names = Names.first_names()
+    if NAMED_AFTER.match(text, end):
+        return True  # "the George Vesketh bridge", "Quillon Memorial Hospital": a place named after someone
     if re.search(r"\b[A-Z][\w'’&.-]* (?:of|de|del|do|da) $", text[max(0, start - 40) : start]):
         return True  # "Bank of America", "University of Texas": part of what a thing is called
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):

@@ -149,6 +149,8 @@ def test_a_name_in_context_is_redacted(redactor: SpacyRedactor, text: str, name:
         "can u shipp my order to Valencia next week",
         # places written in lower case that look like a first name and a surname
         "is the store in hong kong open on sundays",
+        # a place named after someone
+        "how busy is the tomasz kowalczyk bridge at rush hour",
     ],
 )
 def test_ordinary_words_of_other_languages_and_places_are_kept(redactor: SpacyRedactor, text: str) -> None:
