@@ -12,9 +12,9 @@ import re
 
 from policies.name_words import (
     NOT_NAMES,
-    foreign_function_word,
     Names,
     NameWords,
+    foreign_function_word,
     lexicon_spans,
     listed_names,
     ordinary,
@@ -62,7 +62,7 @@ def mask_placeholders(text: str) -> str:
 
 
 # titles of English and of the other languages customers write in: "Herr Bauer", "Sra. Pérez", "Mme Leroy"
-NAME_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|sir|madam|herr|herrn|frau|sr|sra|srta|señor|señora|mme|mlle|sig|sig\.ra|signor|signora)\.?\s+$", re.I)
+NAME_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|sir|madam|herr|herrn|frau|sr|sra|srta|señor|señora|mme|mlle|sig|sig\.ra|signor|signora)\.?\s+$", re.IGNORECASE)
 # words right before a name: "my name is Quillon", "my kid Bramwen", "Directed By: Oria T. Vesketh"
 NAME_CUE = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bthanks,?|"
@@ -156,7 +156,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         elif len(words) == 1 and text[:start].endswith(", ") and re.match(r"[!?]", text[end:]) and not _common(words[0]) \
                 and first not in NOT_NAMES and not _sentence_start(text, start):
             strong.append((start, end))  # "Don't go to town, Quillon!": someone spoken to
-        elif re.search(r"\bthe\s+$", before, re.I) and WORK_AFTER.match(text, end) and all(
+        elif re.search(r"\bthe\s+$", before, re.IGNORECASE) and WORK_AFTER.match(text, end) and all(
                 _listed_name(w) or not _common(w) for w in words) and first not in NOT_NAMES:
             strong.append((start, end))  # "Unlike the Vesketh novel": who wrote it
         elif len(words) == 1 and VOCATIVE.match(text, end) and first not in _common_words() and first not in NOT_NAMES:
@@ -236,7 +236,7 @@ SAID = re.compile(r"\b(?:said|says|asked|told|replied)\s*$", re.I)
 QUOTE_END = re.compile(r"\s*(?:[.!?,;]|$|\s+in\b)")
 # a work called by its author's name: "the Vesketh novel", "the Quillon biography"
 WORK_AFTER = re.compile(
-    r"\s+(?:novel|novels|biography|memoir|memoirs|poem|poems|painting|paintings|estate)\b", re.I
+    r"\s+(?:novel|novels|biography|memoir|memoirs|poem|poems|painting|paintings|estate)\b", re.IGNORECASE
 )
 # "than early Vesketh?", "late Quillon": an artist's period
 PERIOD_BEFORE = re.compile(r"\b(?:early|late)\s+$")

@@ -35,7 +35,7 @@ THING_AFTER = re.compile(
 # a place or a building named after a person
 NAMED_AFTER = re.compile(
     r"\s+(?:bridge|tunnel|airport|park|hospital|university|college|school|station|museum|stadium|arena|memorial|library|"
-    r"boulevard|highway|expressway|square|center|centre|building|tower|institute|foundation|award|prize)\b", re.I
+    r"boulevard|highway|expressway|square|center|centre|building|tower|institute|foundation|award|prize)\b", re.IGNORECASE
 )
 VERSION_AFTER = re.compile(r"[ \t]+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
 PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
