@@ -122,6 +122,17 @@ def ordinary(word: str) -> bool:
     return w in _vocabulary() and w not in NameWords.proper() and w not in _first_names()
 
 
+def plain(word: str) -> bool:
+    """Where the words around already say a name may follow (a list of names, a title, a name next to it):
+    a name of the lists is an ordinary word only when it is one in a chat too, i.e. Webster's lists it in
+    lower case and it is common enough for the embedding model's vocabulary ("grant", "lane", "baker").
+    Webster's alone also lists "aurelia" and "paca", the vocabulary alone "patel" and "watson"."""
+    w = word.lower().strip(".,'’")
+    if w in _first_names() or w in NameWords.surnames():
+        return w in _stop_words() or (w in NameWords.english() and w in _vocabulary())
+    return ordinary(w)
+
+
 def other_script(word: str) -> bool:
     return OTHER_SCRIPT.match(word.strip(".,'’")) is not None
 
@@ -253,6 +264,8 @@ def addressee_spans(text: str, street_starts: list[int], *, not_names: frozenset
 
 
 LIST_ITEM = r"[^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*)?"
+# an item's second word that joins the list's last item ("aurelia and rosalía"): no part of the item
+LIST_JOINER_AFTER = re.compile(r" (?:and|or|και|y|e|und|et|en|og|och|ja|és|i|a|ve)$")
 ANY_LIST = re.compile(rf"(?<![\w'’-])({LIST_ITEM}(?:, {LIST_ITEM}){{1,}},? (?:and|or|&|και|y|e|und|et|en|og|och|ja|és|i|a|ve) {LIST_ITEM})(?![\w'’-])")
 LOWER_TITLED = re.compile(
     r"\b(?:mr|mrs|ms|dr|prof)\.?\s+((?:(?:van|von|de|der|den|da|di|le|la)\s+){0,2}[^\W\d_][\w'’-]+"
@@ -266,13 +279,13 @@ def listed_names(text: str) -> list[tuple[int, int]]:
     bram, quill, vesk, dorna and tamsin", "founders: Oria, Bram and Vesketh"."""
     out = []
     for m in ANY_LIST.finditer(text):
-        items = [(i.start(), i.end()) for i in re.finditer(LIST_ITEM, m.group(1))]
+        items = [(i.start(), i.start() + len(LIST_JOINER_AFTER.sub("", i.group()))) for i in re.finditer(LIST_ITEM, m.group(1))]
         if len(items) < 3:
             continue
         firsts = 0
         for a, b in items:
             word = m.group(1)[a:b].split()[0]
-            if other_script(word) or (word.lower() in _first_names() and word.lower() not in NameWords.english()):
+            if other_script(word) or (word.lower() in _first_names() and not plain(word)):
                 firsts += 1
         if firsts * 3 >= len(items) * 2:
             out += [(m.start(1) + a, m.start(1) + b) for a, b in items]
@@ -293,7 +306,7 @@ def titled_lowercase(text: str) -> list[tuple[int, int]]:
                 break
         while len(keep) > 1 and initial(keep[-1]):
             keep.pop()
-        if ordinary(words[0]) and words[0].lower() not in NAME_PARTICLES:
+        if plain(words[0]) and words[0].lower() not in NAME_PARTICLES:
             continue  # "mr accountant", "mrs congeniality": a title before an ordinary word is a joke or a role
         out.append((m.start(1), m.start(1) + len(" ".join(keep))))
     return out
@@ -312,6 +325,11 @@ def unknown_word(word: str) -> bool:
     if low in _foreign_function_words():
         return False  # "¿Dónde …?", "Für …", "Même …": a question word of another language opens the sentence
     return low not in NameWords.english() and low not in NameWords.proper() and low not in _vocabulary() and not ordinary(low)
+
+
+def foreign_function_word(word: str) -> bool:
+    """"Meine", "Kann", "Sie": a function word of German, Spanish, French, Italian or Portuguese."""
+    return word.lower().strip(".,'’") in _foreign_function_words()
 
 
 @functools.cache

@@ -13,8 +13,12 @@ import re
 from policies.name_words import (
     NOT_NAMES,
     Names,
+    NameWords,
+    foreign_function_word,
     lexicon_spans,
     listed_names,
+    ordinary,
+    plain,
     titled_lowercase,
     unknown_word,
 )
@@ -57,7 +61,8 @@ def mask_placeholders(text: str) -> str:
     return PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), text)
 
 
-NAME_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|sir|madam)\.?\s+$", re.I)
+# titles of English and of the other languages customers write in: "Herr Bauer", "Sra. Pérez", "Mme Leroy"
+NAME_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|sir|madam|herr|herrn|frau|sr|sra|srta|señor|señora|mme|mlle|sig|sig\.ra|signor|signora)\.?\s+$", re.IGNORECASE)
 # words right before a name: "my name is Quillon", "my kid Bramwen", "Directed By: Oria T. Vesketh"
 NAME_CUE = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bthanks,?|"
@@ -72,7 +77,8 @@ NAME_CUE_STRONG = re.compile(
     r"\bnamed|\bsaid|\bsays|\basked|\btold|\breplied|\bname(?: on the (?:account|card))?\?\s*(?:[^\W\d_]+:)?|"
     r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
     r"\bdirected by:?|\bwritten by:?|\bfounders?:?|\b(?:change|correct|update|rename)\w* (?:it|my name|the name|his name|her name) to|"
-    r"['’]s name|\bunder (?:the )?name|"
+    r"['’]s name|\bunder (?:the )?name|\bnamed (?:him|her|them)|"
+    r"\b(?:mother|father|grandmother|grandfather|son|daughter|kid|sister|brother|wife|husband|aunt|uncle|cousin) (?:was|is) (?:called|named)|"
     r"\b(?:player|producer|commenter|songwriter|singer|actor|actress|starring|featuring|tribute to|assistant to|ex-[^\W\d_]+))\s*$",
     re.I,
 )
@@ -106,18 +112,22 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             continue
         if len(words) == 1 and (words[0].lower() in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4)):
             continue  # "ETA", "PIN": acronyms
-        start = ent.start_char
+        start, words = _without_foreign_lead(text, ent.start_char, words)
         if NAME_CUE_STRONG.search(text[max(0, start - 30) : start]) or NAME_TITLE.search(text[max(0, start - 8) : start]) or _in_named_list(text, start):
-            strong.append((ent.start_char, ent.end_char))
+            strong.append((start, ent.end_char))
         elif not cased:
             continue  # in a message all in lower case the model guesses ("olf", "yup"): the name lists decide
         elif len(words) > 1 or words[0].strip(".,'’").lower() in first_names or re.match(r"'s\b| is\b| was\b| said\b", text[ent.end_char :]):
-            weak.append((ent.start_char, ent.end_char))
+            weak.append((start, ent.end_char))
         elif unknown_word(words[0]) and not _sentence_start(text, start):
-            weak.append((ent.start_char, ent.end_char))  # "Why is Quillor so impulsive?": no word of any dictionary
+            weak.append((start, ent.end_char))  # "Why is Quillor so impulsive?": no word of any dictionary
         # else a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
     for m in NAME_RUN.finditer(text):
         start, words = _without_leading_words(text, m.start(), m.group().split())
+        start, words = _without_foreign_lead(text, start, words)
+        if len(words) > 1 and text[max(0, start - 3) : start].lower() == "ex-":
+            start = text.index(words[1], start + len(words[0]))  # "by ex-Zombie Quillon": the band is no part of the name
+            words = words[1:]
         if not words:
             continue
         if len(words) == 1 and words[0].isupper() and len(words[0]) <= 4:
@@ -138,8 +148,17 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         if possessive and POSSESSIVE_PERSONAL.match(text, end - 2) and not _common(words[0][:-2]):
             strong.append((start, end - 2))  # "Quillon's kid"
         elif NAME_CUE_STRONG.search(before) or title:
-            if first not in NOT_NAMES and (not SAID.search(before) or known or not _common(words[0])):
-                strong.append((start, end))  # "My name is Quillon", "What's your last name? Dornacre", "says Vesketh"
+            listed = _listed_name(words[-1])
+            if (first not in NOT_NAMES or (len(words) > 1 and listed)) and (
+                not SAID.search(before) or known or not _common(words[0]) or (listed and QUOTE_END.match(text, end))
+            ):
+                strong.append((start, end))  # "My name is Quillon", "What's your last name? Dornacre", "says Vesketh", "Directed By: April Dornacre"
+        elif len(words) == 1 and text[:start].endswith(", ") and re.match(r"[!?]", text[end:]) and not _common(words[0]) \
+                and first not in NOT_NAMES and not _sentence_start(text, start):
+            strong.append((start, end))  # "Don't go to town, Quillon!": someone spoken to
+        elif re.search(r"\bthe\s+$", before, re.IGNORECASE) and WORK_AFTER.match(text, end) and all(
+                _listed_name(w) or not _common(w) for w in words) and first not in NOT_NAMES:
+            strong.append((start, end))  # "Unlike the Vesketh novel": who wrote it
         elif len(words) == 1 and VOCATIVE.match(text, end) and first not in _common_words() and first not in NOT_NAMES:
             strong.append((start, end))  # "Quillon, can I please speak to your boss?"
         elif len(words) <= 3 and PERSON_VERB.match(text, end) and not any(_common(w) or w.lower() in NOT_NAMES for w in words):
@@ -148,6 +167,13 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             weak.append((start, end))
         elif cue and len(words) > 1 and all(w.rstrip(".").lower() not in NOT_NAMES for w in words):
             weak.append((start, end))
+        elif len(words) <= 2 and PERIOD_BEFORE.search(before) and re.match(r"[?!.]", text[end:]) and all(_name_like(w) or not _common(w) for w in words):
+            strong.append((start, end))  # "than early Vesketh?"
+        elif len(words) <= 3 and all(_name_like(w) or (not _common(w) and w.lower() not in NOT_NAMES) for w in words) and _sentence_start(text, start) \
+                and _spoken_of(text, end):
+            strong.append((start, end))  # "Dornacre began writing, publishing her first story"
+        elif len(words) <= 3 and all(_name_like(w) for w in words) and _verb_follows(text, end):
+            weak.append((start, end))  # "Vesketh was influenced by", "Vesketh began writing, publishing her first story"
     speakers = [m for m in SPEAKER.finditer(text) if m.group(1).lower() not in NOT_SPEAKERS]
     for m in speakers:  # chat transcripts: "Ana: What a wife." (a known name, or two speakers or more)
         if (m.group(1).lower() in first_names and _is_cap(m.group(1))) or len({s.group(1).lower() for s in speakers}) >= 2:
@@ -185,9 +211,15 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     things = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in THING_LABELS]
     persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     nationalities = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("NORP", "LANGUAGE")]
+    weak += _name_pairs(text, cased=cased)
+    if weak and cased and _foreign(text):
+        # in German every noun is capitalised, and the English model takes "Rechnung" or "Meine Pläne" for a
+        # person: in a message in another language, only a name of the lists vouches for a name without a cue
+        weak = [(s, e) for s, e in weak if any(_listed_name(w) and not plain(w) and not foreign_function_word(w) for w in text[s:e].split())]
     spans = strong + [(s, e) for s, e in weak if not a_thing(
         text, s, e, things=things, persons=persons, nationalities=nationalities, common=_common,
         declared=declared_name(text, s) or bool(NAME_CUE_STRONG.search(text[max(0, s - 30) : s])))]
+    spans = _grown(spans, text, cased=cased)
     spans = _with_titles(spans, text)
     spans += _same_names(spans, text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
@@ -200,12 +232,89 @@ ROLE_AFTER = re.compile(
     re.IGNORECASE,
 )
 SAID = re.compile(r"\b(?:said|says|asked|told|replied)\s*$", re.I)
+# after "says Vesketh": the quote's attribution ends ("says Carpenter.", "says Carpenter in an interview")
+QUOTE_END = re.compile(r"\s*(?:[.!?,;]|$|\s+in\b)")
+# a work called by its author's name: "the Vesketh novel", "the Quillon biography"
+WORK_AFTER = re.compile(
+    r"\s+(?:novel|novels|biography|memoir|memoirs|poem|poems|painting|paintings|estate)\b", re.IGNORECASE
+)
+# "than early Vesketh?", "late Quillon": an artist's period
+PERIOD_BEFORE = re.compile(r"\b(?:early|late)\s+$")
+
+
+PAIR_WORD = r"[^\W\d_][^\W\d_]*(?:-[^\W\d_]+)?"
+NAME_PAIR = re.compile(rf"(?<![\w'’-])({PAIR_WORD})(?: [^\W\d_]\.)? ({PAIR_WORD})(?![\w'’-])")
+
+
+def _name_pairs(text: str, *, cased: bool) -> list[tuple[int, int]]:
+    """A first name of the lists then a surname of the lists, neither an ordinary word in a chat ("Oliver N.
+    Ebert", "beth nilsson"): a person, even when the dictionaries know one of the two as a rare word."""
+    out = []
+    for m in NAME_PAIR.finditer(text):
+        first, last = m.group(1), m.group(2)
+        if cased and not (_is_cap(first) and _is_cap(last)):
+            continue
+        if not cased and re.search(r"\b(?:to|in|from|at|near|into|via|visit|visiting|around|of|san|santa|los|las)\s+$", text[max(0, m.start() - 12) : m.start()]):
+            continue  # "going to san jose", "be in hong kong": places (written capitalised, the model tells them)
+        firsts = first.lower().split("-")
+        surname = last.split("-")[-1]
+        rare_surname = not ordinary(surname)  # "Nilsson": no dictionary knows it, so "Beth" before it is a name too
+        if all(f in Names.first_names() and (rare_surname or not plain(f)) and f not in LEADING for f in firsts) \
+                and _listed_name(surname) and not plain(surname):
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _name_like(word: str) -> bool:
+    """A surname or first name of the lists that is no ordinary word in a chat, or a word no dictionary knows."""
+    w = word.rstrip(".,'’")
+    return w.lower() not in NOT_NAMES and ((_listed_name(w) and not plain(w)) or unknown_word(w))
+
+
+# what the rest of a sentence says of a person: "began writing as a teenager, publishing her first story"
+SPOKEN_OF = re.compile(r" [a-z][^.!?\n]{0,80}?\b(?:she|he|her|his|him|herself|himself|person)\b")
+
+
+def _spoken_of(text: str, end: int) -> bool:
+    return SPOKEN_OF.match(text, end) is not None
+
+
+def _foreign(text: str) -> bool:
+    """Whether the message is clearly in another language than English (bot/core/language.py's guess)."""
+    from bot.core.language import ENGLISH, telling_language
+
+    return telling_language(text) not in (None, ENGLISH)
+
+
+def _listed_name(word: str) -> bool:
+    """A first name or a surname of the lists, even one that is an ordinary word too ("Bonnet", "Riddle")."""
+    w = word.lower().strip(".,'’")
+    return len(w) > 2 and (w in Names.first_names() or w in NameWords.surnames()) and w not in NOT_NAMES
 LEADING = frozenset(
     "hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please "
     "i i'm i’m im i'd i've it's that's he's she's "
     # a role before a name ("Producer Oria Vesketh explained"): NAME_CUE_STRONG then sees the role
     "producer director singer actor actress writer author composer player coach president ceo manager doctor professor".split()
 )
+
+
+TITLE_WORDS = frozenset("herr herrn frau sr sra srta señor señora mme mlle signor signora".split())
+
+
+def _without_foreign_lead(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
+    """"Können Sie Frau Öztürk", "ich bin Quillon": another language's function words and titles before a
+    name are no part of it (a title is put back by `_with_titles`). Particles stay ("de Vries")."""
+    while len(words) > 1 and (
+        (foreign_function_word(words[0]) and words[0].lower() not in NAME_PARTICLES_KEPT) or words[0].lower().rstrip(".") in TITLE_WORDS
+    ):
+        start = text.index(words[0], start) + len(words[0])
+        start += len(text[start:]) - len(text[start:].lstrip())
+        words = words[1:]
+    return start, words
+
+
+# particles that are function words too but open a surname: "de Vries", "van Dijk", "da Silva"
+NAME_PARTICLES_KEPT = frozenset("de del della da das dos do di du la le van von der den ten ter".split())
 
 
 def _without_leading_words(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
@@ -276,9 +385,11 @@ LOWER_CUED = re.compile(
 )
 # weaker cues: the word after them is a name only when it is no ordinary word ("this is hyuuma t. maida")
 LOWER_CUED_WEAK = re.compile(
-    r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,|"
-    r"\bdirected by|\bwritten by|\bplayer|\bproducer|\bsongwriter)"
-    r"\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
+    r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,|\bsaid|\bsays|\bnamed (?:him|her|them)|"
+    r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
+    r"\b(?:mother|father|grandmother|grandfather|son|daughter|kid|sister|brother|wife|husband) (?:was|is) (?:called|named)|"
+    r"\bdirected by|\bwritten by|\bplayer|\bproducer|\bsongwriter|\buser(?=:)|\bcustomer(?=:)|\bname(?=:)|\bunder (?:the |my )?name|\bby the name)"
+    r":?\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
 )
 SIGNATURE_LINE = re.compile(r"\A[>\s]*([^\W\d_][\w'’-]+(?: [^\W\d_]\.?)?(?: [^\W\d_][\w'’-]+){1,2})[ \t]*\n")
 
@@ -312,6 +423,40 @@ def _verb_follows(text: str, end: int) -> bool:
 def _sentence_start(text: str, index: int) -> bool:
     before = text[:index].rstrip()
     return not before or before[-1] in ".!?:\n\"“"
+
+
+PARTICLES = r"(?:(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ten|ter|bin|ibn|al|el)\s+){0,3}"
+NEXT_NAME_WORD = re.compile(rf"\s({PARTICLES}[^\W\d_][\w'’-]*|[^\W\d_]\.)(?=[\s.,;:!?)\"”'’]|$)")
+PREVIOUS_NAME_WORD = re.compile(rf"(?<![\w'’-])({NAME_WORD})\s$")
+
+
+def _grown(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple[int, int]]:
+    """A found name takes in the name words right next to it: "Oliwier [Nowotny]", "[Quinn D.] van den Velden",
+    "[gabriela] mendoza" (a surname of the lists after a first name in lower case)."""
+    out = []
+    for start, end in spans:
+        while (m := NEXT_NAME_WORD.match(text, end)) and _grows(m.group(1), cased=cased):
+            end = m.end()
+        if cased:
+            while (m := PREVIOUS_NAME_WORD.search(text[max(0, start - 40) : start])) and _grows(m.group(1), cased=True, before=True) \
+                    and not _sentence_start(text, start - len(m.group())):
+                start -= len(m.group())
+        while end > start and text[end - 1] == "." and not re.search(r"(?:^|\s)[^\W\d_]\.$", text[start:end]):
+            end -= 1
+        out.append((start, end))
+    return out
+
+
+def _grows(piece: str, *, cased: bool, before: bool = False) -> bool:
+    word = piece.split()[-1]
+    if len(word.rstrip(".")) == 1:  # an initial: "Oria K."
+        return word.endswith(".") and (word[0].isupper() or not cased)
+    low = word.lower().strip("'’")
+    if low in NOT_NAMES or low in _stop_words() or low in LEADING or foreign_function_word(low) or re.search(r"['’]s$", word):
+        return False
+    if cased:
+        return word[0].isupper() and not word.isupper() and (_listed_name(word) and not before or unknown_word(word) or not _common(word))
+    return _listed_name(word) and not plain(word)
 
 
 def _with_titles(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from policies.name_words import Names, name_word, surname, unknown_word
+from policies.name_words import Names, name_word, plain, surname, unknown_word
 
 # what a product, a service or a place is called, rather than a person
 THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
@@ -18,7 +18,9 @@ THING_CONTEXT = re.compile(
     r"log(?:ged)? ?in|sign(?:ed)? ?in|import(?:s|ed|ing)?|export(?:s|ed|ing)?|migrat\w*|upload(?:s|ed|ing)?|install(?:s|ed|ing)?|"
     r"deploy(?:s|ed|ing)?|embed(?:s|ded|ding)?|use|uses|using|used|via|switch(?:ed|ing)?|upgrad\w*|downgrad\w*|subscrib\w*|"
     r"run(?:s|ning)?|open(?:s|ed|ing)?|enable|disable|stream(?:s|ed|ing)?|cancel(?:l?ed)?|buy|bought|order(?:ed)?|redeem|"
-    r"deliver(?:s|ed|ing|y)?|ship(?:s|ped|ping)?|travel(?:l?ing)?|fly(?:ing)?|flights?)"
+    r"deliver(?:s|ed|ing|y)?|ship(?:s|ped|ping)?|travel(?:l?ing)?|fly(?:ing)?|flights?|"
+    # the same words mistyped: "udeliver to X", "shippinh to X"
+    r"\w?deliver\w*|ship\w+)"
     r"(?!\s+(?:me|us|him|her|them)\b)(?:\s+[\w'’]+){0,2}?(?:\s+(?:with|to|from|into|in|on|onto|for|through))?"
     r"(?:\s+(?:the|my|our|your|their|a|an|this|that))?\s+$",
     re.I,
@@ -29,6 +31,11 @@ THING_AFTER = re.compile(
     r"store|edition|version|server|cloud|workspace|login|sign-?in|channel|bot|widget|feed|points|rewards|gift|card|cards|"
     r"device|devices|model|firmware|update|license|licence|membership|pass|order|orders|delivery|product|products|service|platform|tool)\b",
     re.I,
+)
+# a place or a building named after a person
+NAMED_AFTER = re.compile(
+    r"\s+(?:bridge|tunnel|airport|park|hospital|university|college|school|station|museum|stadium|arena|memorial|library|"
+    r"boulevard|highway|expressway|square|center|centre|building|tower|institute|foundation|award|prize)\b", re.IGNORECASE
 )
 VERSION_AFTER = re.compile(r"[ \t]+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
 PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
@@ -52,11 +59,13 @@ def a_thing(
     if not words:
         return False
     first_names = Names.first_names()
+    if NAMED_AFTER.match(text, end):
+        return True  # "the George Vesketh bridge", "Quillon Memorial Hospital": a place named after someone
     if re.search(r"\b[A-Z][\w'’&.-]* (?:of|de|del|do|da) $", text[max(0, start - 40) : start]):
         return True  # "Bank of America", "University of Texas": part of what a thing is called
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):
         return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
-    if (len(words) > 1 and words[0].lower() in first_names and surname(words[-1]) and not any(c.isdigit() for c in text[start:end])
+    if (len(words) > 1 and words[0].lower() in first_names and (surname(words[-1]) or not plain(words[-1]) or not plain(words[0])) and not any(c.isdigit() for c in text[start:end])
             and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
         return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows
     for w in words:
@@ -72,6 +81,8 @@ def a_thing(
     place_before = PLACE_BEFORE.search(text[max(0, start - 12) : start])
     if place_before and place_before.group().lower().startswith("of") and words[0].lower() in first_names:
         place_before = None  # "the true gender of Oria": "of" before a first name is no place
+    if labelled and len(words) == 1 and plain(words[0]):
+        return True  # "infected by Corona": the model calls it a place or a thing, and it is an ordinary word too
     if labelled and (not known_first or (len(words) == 1 and place_before)):
         # the model calls it an organisation, a product or a place, not a person; the small model often
         # says so of real names too, so a first name stands unless a place word comes before ("deliver to Valencia")

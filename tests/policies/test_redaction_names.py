@@ -110,3 +110,49 @@ def test_phone_numbers_in_other_formats_are_redacted(redactor: SpacyRedactor, te
 def test_ordinary_words_are_kept(redactor: SpacyRedactor, text: str) -> None:
     result = redactor.redact_sync(text)
     assert result.redacted == text, result.entities
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a quote's attribution: the surname is an ordinary word too
+        ('"We are glad the outage is over," says Carpenter.', "Carpenter"),
+        # someone spoken to at the end of a sentence
+        ("Don't go to town, Quillor!", "Quillor"),
+        # someone named
+        ("She named him Dornacre", "Dornacre"),
+        # a work called by its author
+        ("Unlike the Kowalczyk novel, the film is short.", "Kowalczyk"),
+        # a name next to a name the model found takes in the surname and the particles
+        ("Please add Ingrid K. van der Dornacre as guardian", "Ingrid K. van der Dornacre"),
+        # someone of the family, written in lower case
+        ("i would like to remove my kid ingrid from the account", "ingrid"),
+        # a first name and a surname of the lists, in a message in German: the title and the function words stay
+        ("Können Sie Frau Kowalczyk anrufen?", "Kowalczyk"),
+    ],
+)
+def test_a_name_in_context_is_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
+    result = redactor.redact_sync(text)
+    assert name not in result.redacted, result.redacted
+    assert "Können Sie" in result.redacted or "Können" not in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # German capitalises every noun: "Konto", "Rechnung" and "Pläne" are no names
+        "Kann ich mein Konto löschen? Meine Pläne haben sich geändert.",
+        "Wo finde ich die Rechnung für Mai?",
+        # an ordinary word the model calls a place or a thing, though some people are called so
+        "Is the office closed because of Corona?",
+        # a city after a mistyped delivery word
+        "can u shipp my order to Valencia next week",
+        # places written in lower case that look like a first name and a surname
+        "is the store in hong kong open on sundays",
+        # a place named after someone
+        "how busy is the tomasz kowalczyk bridge at rush hour",
+    ],
+)
+def test_ordinary_words_of_other_languages_and_places_are_kept(redactor: SpacyRedactor, text: str) -> None:
+    result = redactor.redact_sync(text)
+    assert result.redacted == text, result.entities
