@@ -72,15 +72,17 @@ class TenantProfiles:
             return Profile()
         texts = [titles[d] for d in docs]
         found = self._search(tenant, keys, self._embed(texts), texts)
-        levels = []
+        levels, own_levels = [], []
         for doc, passages in zip(docs, found, strict=True):
             own = [p for p in passages if p.chunk.doc_id == doc][:1]
             others = [p for p in passages if p.chunk.doc_id != doc]
             if own:
+                own_levels.append(own[0].relevance)
                 others = [p for p in others if kin([own[0], p])[1] < NEAR_DUPLICATE]
             if others:
                 levels.append(others[0].relevance)
         if len(levels) < 3:
             return Profile()
         q1, median, q3 = np.percentile(levels, [25, 50, 75])
-        return Profile(background=float(median), spread=float(q3 - q1), probes=len(levels))
+        foreground = float(np.median(own_levels)) if len(own_levels) >= 3 else 0.0
+        return Profile(background=float(median), spread=float(q3 - q1), foreground=foreground, probes=len(levels))

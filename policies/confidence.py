@@ -55,6 +55,7 @@ class Evidence:
     # the knowledge base's own levels (bot/core/passages.py `Profile`)
     background: float = 0.0
     spread: float = 0.0
+    foreground: float = 0.0
     # probability that one of the documents close to the top is the right one (see `choices`)
     choice_confidence: float = 0.0
     # the share of the question's distinctive words (and of its name-like words) each of those documents
@@ -77,7 +78,7 @@ class Evidence:
         }
         data.update(relevance=[round(r, 4) for r in self.relevance], kin=[round(k, 4) for k in self.kin],
                     coverage=[round(c, 4) for c in self.coverage], named=[round(c, 4) for c in self.named],
-                    background=round(self.background, 4), spread=round(self.spread, 4), unknown_names=self.unknown_names, unknown_words=self.unknown_words,
+                    background=round(self.background, 4), spread=round(self.spread, 4), foreground=round(self.foreground, 4), unknown_names=self.unknown_names, unknown_words=self.unknown_words,
                     capped=self.capped)
         return data
 
@@ -89,7 +90,7 @@ class Evidence:
             confidence=data["confidence"], relevance=tuple(data["relevance"]), lead=data["lead"], unknown_names=data["unknown_names"],
             unknown_words=data["unknown_words"], choice_confidence=data["choice_confidence"], capped=data["capped"],
             kin=tuple(data.get("kin", ())), coverage=tuple(data.get("coverage", ())), named=tuple(data.get("named", ())),
-            background=data.get("background", 0.0), spread=data.get("spread", 0.0),
+            background=data.get("background", 0.0), spread=data.get("spread", 0.0), foreground=data.get("foreground", 0.0),
         )
 
 
@@ -199,6 +200,7 @@ def assess(
         relevance=tuple(p.relevance for p in shown), kin=kin_of(shown), coverage=tuple(p.coverage for p in shown),
         named=tuple(p.named for p in shown), lead=top.lead, unknown_names=unknown_names,
         unknown_words=unknown_words, background=profile.background, spread=profile.spread,
+        foreground=profile.foreground,
     )
     values = features(evidence)
     support = max(0.0, min(1.0, answer_support))
