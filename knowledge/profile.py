@@ -8,7 +8,9 @@ every document's title is asked as a question (up to `PROBES` documents), and th
 *other* document that is neither a near-duplicate of the asked one nor part of the same article
 (`same_article`: an FAQ row and the article it links to) give the level a wrong answer reaches
 here (`background`, the median) and how much it varies (`spread`, the interquartile range).
-policies/confidence.py reads the question's scores relative to them.
+policies/confidence.py reads the question's scores relative to `spread`. The median score of the
+asked document itself (`foreground`, the level a right answer reaches here) is kept in the evidence
+for bench/bench_answers_variants.py; no decision reads it (gaps in its units gained nothing).
 
 Measured at start and again after an ingest for what an unnamed customer of each tenant may read
 (bot/app/composition.py `warm_profiles`, `after_ingest`), and on first use for any other scope (a customer
