@@ -11,6 +11,11 @@ The variant named `shipped` is what knowledge/retrieval.py does. Chosen here on 
 then top-3): coverage 0.15 with BM25 0.1 (0.822 / 0.951; 0.1 and 0.2 tie), then names 0.25 (0.825 /
 0.954). Also measured, in a scratch copy of `coverage` (not kept): the title and headings only, the
 title with the first sentence, and log IDF instead of 1/df: all below the whole chunk with 1/df on TUNE.
+Later (2026-12-02, a scratch ranker over `--hits`, not kept): the question's name-like words found in
+the title and headings, added to the shipped ordering at 0.1 / 0.25 / 0.5: TUNE top-1 0.827 -> 0.824
+(REPORT 0.798 -> 0.801); the order weights of the dense, title and lead cosines (0.25-1.0 each, 27
+points): none above the shipped 0.5 / 0.75 / 0.75 on TUNE (0.827 / 0.954). "Does Paperkite sync with
+Google Drive?" keeps the FAQ row on offline sync first (the Drive article never says "sync").
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ every document's title is asked as a question (up to `PROBES` documents), and th
 *other* document that is neither a near-duplicate of the asked one nor part of the same article
 (`same_article`: an FAQ row and the article it links to) give the level a wrong answer reaches
 here (`background`, the median) and how much it varies (`spread`, the interquartile range).
-policies/confidence.py reads the question's scores relative to them.
+policies/confidence.py reads the question's scores relative to `spread`. The median score of the
+asked document itself (`foreground`, the level a right answer reaches here) is kept in the evidence
+for bench/bench_answers_variants.py; no decision reads it (gaps in its units gained nothing).
 
 Measured at start and again after an ingest for what an unnamed customer of each tenant may read
 (bot/app/composition.py `warm_profiles`, `after_ingest`), and on first use for any other scope (a customer
@@ -72,15 +74,17 @@ class TenantProfiles:
             return Profile()
         texts = [titles[d] for d in docs]
         found = self._search(tenant, keys, self._embed(texts), texts)
-        levels = []
+        levels, own_levels = [], []
         for doc, passages in zip(docs, found, strict=True):
             own = [p for p in passages if p.chunk.doc_id == doc][:1]
             others = [p for p in passages if p.chunk.doc_id != doc]
             if own:
+                own_levels.append(own[0].relevance)
                 others = [p for p in others if kin([own[0], p])[1] < NEAR_DUPLICATE]
             if others:
                 levels.append(others[0].relevance)
         if len(levels) < 3:
             return Profile()
         q1, median, q3 = np.percentile(levels, [25, 50, 75])
-        return Profile(background=float(median), spread=float(q3 - q1), probes=len(levels))
+        foreground = float(np.median(own_levels)) if len(own_levels) >= 3 else 0.0
+        return Profile(background=float(median), spread=float(q3 - q1), foreground=foreground, probes=len(levels))

@@ -84,6 +84,8 @@ NEAR_DUPLICATE = 0.8
 class Profile:
     background: float = 0.0  # median ordering score of the best other, different document for a title asked as a question
     spread: float = 0.0  # its interquartile range
+    # median ordering score of the asked document itself (a right answer's level here; 0: not measured)
+    foreground: float = 0.0
     probes: int = 0
 
 

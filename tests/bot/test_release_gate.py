@@ -111,7 +111,8 @@ def test_a_lowered_threshold_fails_the_gate_against_the_tenants_own_run(tmp_path
                   SUPPORTBOT_TENANTS_FILE=str(worse))
     assert lowered.returncode == 1, lowered.stderr
     assert "release gate against 'before': FAILED" in lowered.stdout
-    assert "dropped  answered_wrong" in lowered.stdout or "dropped  offtopic_answered" in lowered.stdout
+    # a safety figure drops: wrong answers, off-topic answers, or a request for a person answered instead
+    assert any(f"dropped  {name}" in lowered.stdout for name in ("answered_wrong", "offtopic_answered", "handoff_recall"))
     changed = [line for line in lowered.stdout.splitlines() if line.startswith("    worse ")]
     assert changed and all(" -> " in line and ": " in line for line in changed)
     print(lowered.stdout[lowered.stdout.index("gate figures"):])  # the figure for the report (pytest -s)
