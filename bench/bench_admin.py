@@ -119,6 +119,8 @@ def generate(engine: Any, *, tenants: int, days: int, per_day: int, now: datetim
                                                       "data": json.dumps({"score": rng.randrange(1, 6)})})
         with engine.begin() as conn:
             for model, batch in table.items():
+                keys = {k for row in batch for k in row}
+                batch = [{k: row.get(k) for k in keys} for row in batch]  # one statement shape for executemany
                 for n in range(0, len(batch), 5000):
                     conn.execute(insert(model), batch[n:n + 5000])
                 rows += len(batch)
@@ -186,7 +188,7 @@ def main() -> int:
                 _timed(f"/admin?days=90{'&tenant=' + scope if scope else ''} ({'rollup' if page else 'before: events loaded'})", build, args.runs)
             listing = getattr(admin, "conversation_list_html", None)
             if listing is not None:
-                for query in ({"tenant": "tenant3"}, {"tenant": "tenant3", "q": "invoice"}, {"tenant": "tenant3", "outcome": "handoff", "page": "5"}):
+                for query in ({"tenant": "tenant3"}, {"tenant": "tenant3", "q": "invoice"}, {"tenant": "tenant3", "outcome": "handed_over", "page": "5"}):
                     _timed(f"/admin/conversations {query}", lambda q=query: listing(services, query=q, now=now), args.runs)
         finally:
             engine.dispose()

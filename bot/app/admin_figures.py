@@ -1,0 +1,266 @@
+"""/admin's figures over a window of days, from the daily rollup (bot/app/admin_rollup.py) plus the
+last minutes counted live, and from aggregate queries on the handoff table (claims and resolutions
+change after the day they began, so they are not rolled up). Nothing loads every event.
+
+Percentiles (latency, minutes to claim) are read off bucket counts: each is its bucket's upper edge,
+at most a bucket above the exact value, never below it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import threading
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, Integer, cast, func, select
+
+from bot.app.admin_rollup import (
+    BUCKET_MS,
+    MARKER,
+    DayFigures,
+    Span,
+    day_bounds,
+    first_event,
+    markers,
+    refresh,
+    span_figures,
+)
+from bot.core.admin_tables import AdminDay, AdminUserDay
+from bot.core.tables import Conversation, Handoff
+
+CLAIM_BUCKET_MIN = 1.0  # minutes to claim, in one-minute buckets
+TOP_USERS = 20
+
+
+def quantile(counts: Counter[int], q: float, *, width: float) -> float | None:
+    """The nearest-rank `q` quantile (as bot/core/stats.py's percentile) of bucketed values: its bucket's upper edge."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    rank = min(total - 1, max(0, round(q * (total - 1))))
+    seen = 0
+    for bucket in sorted(counts):
+        seen += counts[bucket]
+        if seen > rank:
+            return float((bucket + 1) * width)
+    return float((max(counts) + 1) * width)
+
+
+def window_days(*, days: int, now: datetime) -> list[str]:
+    start = (now - timedelta(days=days)).date()
+    return [(start + timedelta(days=n + 1)).isoformat() for n in range(days)]
+
+
+def _add(into: dict[Any, Any], counts: dict[Any, Any]) -> None:
+    for k, v in counts.items():
+        into[k] = into.get(k, 0) + v
+
+
+def _rolled(engine: Engine, *, key: bytes, day_list: list[str], tenant: str | None, now: datetime
+            ) -> tuple[dict[str, DayFigures], dict[str, DayFigures], dict[str, dict[str, tuple[int, float]]], Span, list[str]]:
+    """Per day (all tenants of the scope together) and per tenant, from the rollup's rows plus what is
+    newer than each day's marker counted from the tables; and the live span (for its users)."""
+    first = first_event(engine)
+    refresh(engine, key=key, days=day_list, now=now, first=first)
+    per_day: dict[str, DayFigures] = defaultdict(DayFigures)
+    per_tenant: dict[str, DayFigures] = defaultdict(DayFigures)
+    spend: dict[str, dict[str, tuple[int, float]]] = defaultdict(dict)  # tenant -> day -> (model calls, USD)
+    live = Span()
+    with engine.connect() as conn:
+        query = select(AdminDay.day, AdminDay.tenant, AdminDay.figures).where(AdminDay.day >= day_list[0], AdminDay.tenant != MARKER)
+        for d, t, text in conn.execute(query.where(AdminDay.tenant == tenant) if tenant else query):
+            # plain dict sums, not a DayFigures per row: 900 rows of 90 days are read on every page
+            data, day, whole = json.loads(text), per_day[d], per_tenant[t]
+            for name in ("outcomes", "routes", "reasons", "feedback", "counts"):
+                _add(getattr(day, name), data[name])
+            _add(day.latency, {int(k): v for k, v in data["latency"].items()})
+            _add(day.ratings, {int(k): v for k, v in data["ratings"].items()})
+            day.cost_usd += data["cost_usd"]
+            _add(whole.outcomes, data["outcomes"])
+            _add(whole.counts, data["counts"])
+            whole.cost_usd += data["cost_usd"]
+            if data["counts"].get("calls"):
+                spend[t][d] = (data["counts"]["calls"], data["cost_usd"])
+        folded = markers(engine, first=day_list[0])  # as refresh left them (or another process since)
+        closed = [d for d in day_list if folded.get(d) == day_bounds(d)[1]]
+        for day in day_list:
+            start, end = day_bounds(day)
+            since, until = folded.get(day, start), min(end, now)
+            if first is not None and end > first and since < until:
+                span = span_figures(conn, engine, start=since, end=until, key=key, tenant=tenant)
+                for (d, t), figures in span.days.items():
+                    per_day[d].add(figures)
+                    per_tenant[t].add(figures)
+                    if figures.counts.get("calls"):
+                        calls, cost = spend[t].get(d, (0, 0.0))
+                        spend[t][d] = (calls + figures.counts["calls"], cost + figures.cost_usd)
+                for k, row in span.users.items():
+                    live.users[k] = [a + b for a, b in zip(live.users[k], row, strict=True)]
+    return per_day, per_tenant, spend, live, closed
+
+
+class UserTotals:
+    """Messages and spend per (tenant, user) over the closed days of a window, kept in memory until a
+    day closes: summing the per-user rows of 90 days is the one figure whose cost grows with the number
+    of users, so it is done once per day and scope, and the open days (today) are added on each read."""
+
+    def __init__(self, *, size: int = 16) -> None:
+        self._size = size
+        self._kept: dict[tuple[str | None, str, str], dict[tuple[str, str], list[float]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, engine: Engine, *, tenant: str | None, days: list[str], closed: list[str]) -> dict[tuple[str, str], list[float]]:
+        """Totals over `closed` days (keyed by the window's first and last closed day) plus the other days of `days`."""
+        cache_key = (tenant, str(engine.url), f"{closed[0]}..{closed[-1]}/{len(closed)}" if closed else "")
+        with self._lock:
+            kept = self._kept.get(cache_key)
+        if kept is None:
+            kept = self._sum(engine, tenant=tenant, days=closed)
+            with self._lock:
+                if len(self._kept) >= self._size:
+                    self._kept.pop(next(iter(self._kept)))
+                self._kept[cache_key] = kept
+        totals: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
+        totals.update({k: list(v) for k, v in kept.items()})
+        for k, (m, c) in self._sum(engine, tenant=tenant, days=[d for d in days if d not in set(closed)]).items():
+            totals[k][0] += m
+            totals[k][1] += c
+        return totals
+
+    @staticmethod
+    def _sum(engine: Engine, *, tenant: str | None, days: list[str]) -> dict[tuple[str, str], list[float]]:
+        if not days:
+            return {}
+        query = (select(AdminUserDay.tenant, AdminUserDay.user, func.sum(AdminUserDay.messages), func.sum(AdminUserDay.cost_usd))
+                 .where(AdminUserDay.day >= days[0], AdminUserDay.day <= days[-1]).group_by(AdminUserDay.tenant, AdminUserDay.user))
+        if len(days) < 3:
+            query = query.where(AdminUserDay.day.in_(days))  # on the day index: today's rows only
+        with engine.connect() as conn:
+            return {(t, u): [int(m or 0), float(c or 0.0)] for t, u, m, c in conn.execute(
+                query.where(AdminUserDay.tenant == tenant) if tenant else query)}
+
+
+USER_TOTALS = UserTotals()
+
+
+def _users(engine: Engine, *, days: list[str], closed: list[str], tenant: str | None, live: Span
+           ) -> tuple[list[tuple[str, int]], dict[str, float]]:
+    """The most active users (messages) and the biggest spenders (USD) of the window, as `tenant/pseudonym`."""
+    totals = USER_TOTALS.get(engine, tenant=tenant, days=days, closed=closed)
+    for (_, t, u), (m, _, c) in live.users.items():
+        totals[(t, u)][0] += int(m)
+        totals[(t, u)][1] += c
+    active = heapq.nlargest(TOP_USERS, ((f"{t}/{u}", int(v[0])) for (t, u), v in totals.items() if v[0]), key=lambda kv: kv[1])
+    spend = heapq.nlargest(10, ((f"{t}/{u}", round(v[1], 6)) for (t, u), v in totals.items() if v[1] > 0), key=lambda kv: kv[1])
+    return active, dict(spend)
+
+
+def _handoffs(engine: Engine, *, since: datetime, tenant: str | None) -> tuple[dict[str, list[float]], Counter[int], int, int]:
+    """Per day [claimed, minutes to claim summed, resolved, minutes to resolve summed], claim buckets, total, claimed."""
+    sqlite = engine.dialect.name == "sqlite"
+
+    def minutes(later: Any, earlier: Any) -> Any:
+        if sqlite:
+            return (func.julianday(later) - func.julianday(earlier)) * 1440.0
+        return func.extract("epoch", later - earlier) / 60.0
+
+    waited, resolved = minutes(Handoff.claimed_at, Handoff.created_at), minutes(Handoff.closed_at, Handoff.claimed_at)
+    day = func.substr(Handoff.created_at, 1, 10) if sqlite else func.date(Handoff.created_at)
+    bucket = cast(waited / CLAIM_BUCKET_MIN, Integer) if sqlite else func.floor(waited / CLAIM_BUCKET_MIN)
+    query = (select(day, bucket, func.count(), func.count(Handoff.claimed_at), func.sum(waited), func.count(Handoff.closed_at), func.sum(resolved))
+             .where(Handoff.created_at >= since).group_by(day, bucket))
+    per_day: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0, 0.0])
+    buckets: Counter[int] = Counter()
+    total = claimed = 0
+    with engine.connect() as conn:
+        for d, b, n, c, w, r, rw in conn.execute(query.where(Handoff.tenant == tenant) if tenant else query):
+            total += n
+            if b is None:
+                continue  # not claimed (yet)
+            row = per_day[str(d)[:10]]
+            row[0] += c
+            row[1] += float(w or 0.0)
+            row[2] += r
+            row[3] += float(rw or 0.0)
+            buckets[max(0, int(b))] += c
+            claimed += c
+    return per_day, buckets, total, claimed
+
+
+def _queue(engine: Engine, *, tenant: str | None) -> list[dict[str, Any]]:
+    """Conversations with people now (on the state index), with their latest handoff."""
+    with engine.connect() as conn:
+        query = select(Conversation).where(Conversation.state.in_(["waiting_for_human", "with_human"])).order_by(Conversation.updated_at)
+        waiting = list(conn.execute(query.where(Conversation.tenant == tenant) if tenant else query).mappings())
+        current: dict[str, Any] = {}
+        ids = [c["id"] for c in waiting]
+        for n in range(0, len(ids), 500):
+            for h in conn.execute(select(Handoff).where(Handoff.conversation_id.in_(ids[n:n + 500])).order_by(Handoff.id)).mappings():
+                current[h["conversation_id"]] = h
+    return [{"conversation_id": c["id"], "tenant": c["tenant"], "channel": c["channel"], "state": c["state"],
+             "since": c["updated_at"].isoformat(), "reason": current[c["id"]]["reason"] if c["id"] in current else None,
+             "topic": current[c["id"]]["topic"] if c["id"] in current else None,
+             "claimed_by": current[c["id"]]["claimed_by"] if c["id"] in current else None} for c in waiting]
+
+
+def dashboard_figures(engine: Engine, *, key: bytes, days: int, tenant: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """The /admin page's and /api/v1/admin/stats' figures (the keys collect_stats always had, and the charts' series)."""
+    now = now or datetime.now(UTC)
+    day_list = window_days(days=days, now=now)
+    per_day, per_tenant, spend_days, live, closed = _rolled(engine, key=key, day_list=day_list, tenant=tenant, now=now)
+    everything = DayFigures()
+    for figures in per_day.values():
+        everything.add(figures)
+    active, user_spend = _users(engine, days=day_list, closed=closed, tenant=tenant, live=live)
+    claims, claim_buckets, handoff_total, claimed = _handoffs(engine, since=datetime.fromisoformat(day_list[0]).replace(tzinfo=UTC), tenant=tenant)
+    total = sum(everything.outcomes.values())
+    answered = everything.outcomes.get("answer", 0)
+    ratings = sum(everything.ratings.values())
+
+    def series(pick: Any) -> list[Any]:
+        return [pick(per_day[d]) if d in per_day else None for d in day_list]
+
+    return {
+        "days": days,
+        "day_list": day_list,
+        "messages": total,
+        "answer_rate": round(answered / total, 4) if total else None,
+        "handoff_rate": round((total - answered) / total, 4) if total else None,
+        "latency_ms": {"p50": quantile(everything.latency, 0.5, width=BUCKET_MS) or 0.0,
+                       "p95": quantile(everything.latency, 0.95, width=BUCKET_MS) or 0.0},
+        "routes": dict(everything.routes),
+        "handoff_reasons": dict(everything.reasons.most_common()),
+        "per_day": {d: dict(per_day[d].outcomes) for d in day_list if d in per_day and per_day[d].outcomes},
+        "per_tenant": {t: dict(f.outcomes) for t, f in sorted(per_tenant.items()) if f.outcomes},
+        "top_users": active,
+        "cost_usd": {t: round(f.cost_usd, 6) for t, f in sorted(per_tenant.items()) if f.counts.get("calls")},
+        "spend": {t: {"cost_usd": round(per_tenant[t].cost_usd, 6), "calls": per_tenant[t].counts.get("calls", 0),
+                      "days": {d: {"cost_usd": round(c, 6), "calls": n} for d, (n, c) in sorted(v.items()) if n}}
+                  for t, v in sorted(spend_days.items()) if per_tenant[t].counts.get("calls")},
+        "spend_per_user": user_spend,
+        "queue": _queue(engine, tenant=tenant),
+        "handoffs": {
+            "total": handoff_total,
+            "claimed": claimed,
+            "minutes_to_claim": {"p50": quantile(claim_buckets, 0.5, width=CLAIM_BUCKET_MIN) or 0.0,
+                                 "p95": quantile(claim_buckets, 0.95, width=CLAIM_BUCKET_MIN) or 0.0},
+            "rating_mean": round(sum(s * n for s, n in everything.ratings.items()) / ratings, 2) if ratings else None,
+            "ratings": ratings,
+        },
+        "trends": {
+            "days": day_list,
+            "automation": series(lambda f: round(1 - f.counts["handed_over"] / f.counts["conversations"], 4) if f.counts["conversations"] else None),
+            "minutes_to_claim": [round(claims[d][1] / claims[d][0], 2) if claims.get(d) and claims[d][0] else None for d in day_list],
+            "minutes_to_resolve": [round(claims[d][3] / claims[d][2], 2) if claims.get(d) and claims[d][2] else None for d in day_list],
+            "latency_p50": series(lambda f: quantile(f.latency, 0.5, width=BUCKET_MS)),
+            "latency_p99": series(lambda f: quantile(f.latency, 0.99, width=BUCKET_MS)),
+            "spend": {t: [round(v[d][1], 6) if d in v else 0.0 for d in day_list] for t, v in sorted(spend_days.items())
+                      if per_tenant[t].counts.get("calls")},
+            "helpful": series(lambda f: f.feedback.get("helpful", 0)),
+            "not_helpful": series(lambda f: f.feedback.get("not_helpful", 0)),
+            "rating": series(lambda f: round(sum(s * n for s, n in f.ratings.items()) / sum(f.ratings.values()), 2) if f.ratings else None),
+        },
+    }
