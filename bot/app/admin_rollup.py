@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Float, Integer, and_, cast, func, select, update
+from sqlalchemy import Engine, Float, Integer, and_, cast, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -83,9 +83,11 @@ def _day_of(engine: Engine, column: Any) -> Any:
 
 
 def _field(engine: Engine, name: str) -> Any:
+    # the key as a literal (our own constant names), not a bound parameter: PostgreSQL matches a GROUP BY
+    # expression to the selected one by its text, and each bound parameter would get a name of its own
     if engine.dialect.name == "sqlite":
-        return func.json_extract(AuditEvent.data, f"$.{name}")
-    return cast(AuditEvent.data, JSONB)[name].astext
+        return func.json_extract(AuditEvent.data, literal_column(f"'$.{name}'"))
+    return cast(AuditEvent.data, JSONB).op("->>")(literal_column(f"'{name}'"))
 
 
 def _day(value: Any) -> str:
