@@ -121,7 +121,7 @@ def render_dashboard(stats: dict[str, Any], *, trends: str = "") -> str:
     cards = [
         ("Messages", str(stats["messages"])), ("Answered", pct(stats["answer_rate"])), ("Handed off", pct(stats["handoff_rate"])),
         ("Latency p50", f"{stats['latency_ms']['p50']:.0f} ms"), ("Latency p95", f"{stats['latency_ms']['p95']:.0f} ms"),
-        ("In queue", str(len(stats["queue"]))),
+        ("In queue", str(stats.get("queue_total", len(stats["queue"])))),
         ("Claimed in (p50)", f"{stats['handoffs']['minutes_to_claim']['p50']:.1f} min"),
         ("Rating", "–" if stats["handoffs"]["rating_mean"] is None else f"{stats['handoffs']['rating_mean']:.1f} / 5"),
     ]
@@ -149,12 +149,11 @@ svg.chart{{width:100%;height:auto;margin:8px 0}}.bar{{flex:1;display:flex;flex-d
 
 
 def _spend_rows(spend: dict[str, Any]) -> list[list[Any]]:
-    rows = []
-    for tenant, data in spend.items():
-        for day, spent in data["days"].items():
-            rows.append([day, tenant, f"{spent['cost_usd']:.4f}", spent["calls"]])
-    rows = sorted(sorted(rows, key=lambda row: row[1]), key=lambda row: row[0], reverse=True)  # newest day first
-    return rows[:60]  # the chart shows the whole window; the table the latest days
+    """The latest 60 (day, tenant) rows, newest day first (the chart above shows the whole window)."""
+    rows = [(day, tenant, spent) for tenant, data in spend.items() for day, spent in data["days"].items()]
+    rows.sort(key=lambda row: row[1])
+    rows.sort(key=lambda row: row[0], reverse=True)
+    return [[day, tenant, f"{spent['cost_usd']:.4f}", spent["calls"]] for day, tenant, spent in rows[:60]]
 
 
 def register_admin(app: web.Application, *, get_services: Callable[[], Services], token: str | None) -> None:

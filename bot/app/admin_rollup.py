@@ -45,6 +45,9 @@ from bot.core.tables import AuditEvent, Conversation, Handoff, Usage
 from bot.engine.assistant import pseudonym
 
 SETTLE = timedelta(minutes=10)
+# a handoff's claim and resolution are written on its row later: its day's figures are kept once it is a
+# week old (a claim or resolution later than that is not in that day's figures)
+HANDOFF_SETTLE = timedelta(days=7)
 BUCKET_MS = 5  # latency buckets, as bot/app/admin_trends.py's
 
 

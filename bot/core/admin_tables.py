@@ -34,3 +34,14 @@ class AdminUserDay(SQLModel, table=True):
     messages: int = 0
     calls: int = 0
     cost_usd: float = 0.0
+
+
+class AdminHandoffDay(SQLModel, table=True):
+    """Per UTC day and tenant, the handoffs begun that day: how many, claimed and resolved with the
+    minutes it took, and the claims per minute bucket (JSON). Written once the day is a week old
+    (bot/app/admin_rollup.py HANDOFF_SETTLE): claims and resolutions change a handoff's row until then."""
+
+    __tablename__ = "admin_handoff_day"
+    day: str = Field(primary_key=True)
+    tenant: str = Field(primary_key=True)  # MARKER: the day is folded
+    figures: str = "{}"

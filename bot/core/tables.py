@@ -249,4 +249,4 @@ class AuditLog:
 
 # the operations tables (bot/core/ops_tables.py) on the same metadata, for create_all and the migrations
 from bot.core.ops_tables import AnswerGrade, EvalRun, RolloutState  # noqa: F401
-from bot.core.admin_tables import AdminDay, AdminUserDay  # noqa: F401,E402
+from bot.core.admin_tables import AdminDay, AdminHandoffDay, AdminUserDay  # noqa: F401,E402

@@ -97,3 +97,21 @@ def test_folding_again_or_from_two_threads_counts_nothing_twice(engine: Engine) 
     # an hour later more of today has settled: it is added once, and the live minute is still counted once
     later = dashboard_figures(engine, key=KEY, days=7, now=NOW + timedelta(hours=1))
     assert later["messages"] == 36 and later["per_tenant"]["b"] == {"answer": 11}
+
+
+def test_week_old_handoffs_are_kept_once_and_newer_ones_read_from_their_rows(engine: Engine) -> None:
+    old = NOW - timedelta(days=9)
+    with Session(engine) as session:
+        session.add(Handoff(conversation_id="old", tenant="b", reason="policy", status="resolved", created_at=old,
+                            claimed_at=old + timedelta(minutes=3), closed_at=old + timedelta(minutes=13)))
+        session.commit()
+    for _ in range(2):  # the second read finds the week-old day folded, and counts it once
+        stats = dashboard_figures(engine, key=KEY, days=14, now=NOW)
+        assert stats["handoffs"]["total"] == 6 and stats["handoffs"]["claimed"] == 6
+        assert stats["trends"]["minutes_to_claim"][-10] == 3.0 and stats["trends"]["minutes_to_resolve"][-10] == 10.0
+    with Session(engine) as session:  # a later claim of a recent handoff is seen at once
+        recent = session.exec(select(Handoff).where(Handoff.conversation_id == "conv-a-0")).one()[0]
+        recent.claimed_at = recent.created_at + timedelta(minutes=20)
+        session.add(recent)
+        session.commit()
+    assert dashboard_figures(engine, key=KEY, days=14, now=NOW)["trends"]["minutes_to_claim"][-1] == 20.0

@@ -1,4 +1,4 @@
-"""admin_day and admin_user_day (the dashboard's daily rollup); indexes for /admin: audit events by
+"""admin_day, admin_user_day and admin_handoff_day (the dashboard's daily rollup); indexes for /admin: audit events by
 kind and time, conversations by state, by time and by tenant and time
 
 Revision ID: 0016_admin_speed
@@ -41,6 +41,12 @@ def upgrade() -> None:
     sa.Column('cost_usd', sa.Float(), nullable=False),
     sa.PrimaryKeyConstraint('tenant', 'user', 'day')
     )
+    op.create_table('admin_handoff_day',
+    sa.Column('day', sa.String(), nullable=False),
+    sa.Column('tenant', sa.String(), nullable=False),
+    sa.Column('figures', sa.String(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'tenant')
+    )
     with op.batch_alter_table('admin_user_day', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_admin_user_day_day'), ['day'], unique=False)
     with op.batch_alter_table('auditevent', schema=None) as batch_op:
@@ -61,4 +67,5 @@ def downgrade() -> None:
     with op.batch_alter_table('admin_user_day', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_admin_user_day_day'))
     op.drop_table('admin_user_day')
+    op.drop_table('admin_handoff_day')
     op.drop_table('admin_day')
