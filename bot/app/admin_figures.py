@@ -31,6 +31,7 @@ from bot.app.admin_rollup import (
     span_figures,
 )
 from bot.core.admin_tables import AdminDay, AdminHandoffDay, AdminUserDay
+from bot.core.ops_tables import AnswerGrade, EvalRun
 from bot.core.tables import Conversation, Handoff
 
 CLAIM_BUCKET_MIN = 1.0  # minutes to claim, in one-minute buckets
@@ -241,6 +242,22 @@ def fold_handoffs(engine: Engine, *, days: list[str], now: datetime) -> list[str
     return sorted(done)
 
 
+def _graded(engine: Engine, *, day_list: list[str], tenant: str | None) -> dict[str, list[float | None]]:
+    """Per day: the mean local grade of the live answers graded (answer_grade), and the answered right /
+    wrong shares of the release gate's runs stored that day (eval_run; the day's last run)."""
+    since = day_bounds(day_list[0])[0]
+    sqlite = engine.dialect.name == "sqlite"
+    day = func.substr(AnswerGrade.created_at, 1, 10) if sqlite else func.date(AnswerGrade.created_at)
+    query = select(day, func.avg(AnswerGrade.score)).where(AnswerGrade.created_at >= since).group_by(day)
+    runs = select(EvalRun.created_at, EvalRun.figures).where(EvalRun.created_at >= since).order_by(EvalRun.id)
+    with engine.connect() as conn:
+        grades = {str(d)[:10]: float(m) for d, m in conn.execute(query.where(AnswerGrade.tenant == tenant) if tenant else query) if m is not None}
+        gate = {r.created_at.isoformat()[:10]: json.loads(r.figures) for r in conn.execute(runs.where(EvalRun.tenant == tenant) if tenant else runs)}
+    return {"mean_grade": [round(grades[d], 4) if d in grades else None for d in day_list],
+            "answered_right": [gate[d].get("answered_right") if d in gate else None for d in day_list],
+            "answered_wrong": [gate[d].get("answered_wrong") if d in gate else None for d in day_list]}
+
+
 def _queue(engine: Engine, *, tenant: str | None) -> tuple[list[dict[str, Any]], int]:
     """The QUEUE_ROWS longest-waiting conversations with people now (on the state index), with their
     latest handoff, and how many there are in all."""
@@ -317,6 +334,7 @@ def dashboard_figures(engine: Engine, *, key: bytes, days: int, tenant: str | No
                       if per_tenant[t].counts.get("calls")},
             "helpful": series(lambda f: f.feedback.get("helpful", 0)),
             "not_helpful": series(lambda f: f.feedback.get("not_helpful", 0)),
+            **_graded(engine, day_list=day_list, tenant=tenant),
             "rating": series(lambda f: round(sum(s * n for s, n in f.ratings.items()) / sum(f.ratings.values()), 2) if f.ratings else None),
         },
     }

@@ -114,4 +114,10 @@ def render_trends(figures: dict[str, Any], *, per_user: dict[str, float] | None 
                                  y_label="answers"))
         charts.append(line_chart(title="Rating after a handoff (mean per day)", days=days, series={"rating": figures["rating"]},
                                  y_label="1..5", y_max=5.0))
+    if "answered_right" in figures:
+        charts.append(line_chart(title="Answered right / wrong (release gate runs, share of answerable cases)", days=days,
+                                 series={"right": figures["answered_right"], "wrong": figures["answered_wrong"]},
+                                 y_label="share", y_max=1.0, percent=True))
+        charts.append(line_chart(title="Live answers graded: mean local grade", days=days, series={"grade": figures["mean_grade"]},
+                                 y_label="0..1", y_max=1.0))
     return '<section class="trends"><h2>Over time</h2>' + "".join(charts) + "</section>"
