@@ -63,20 +63,20 @@ def _add(into: dict[Any, Any], counts: dict[Any, Any]) -> None:
         into[k] = into.get(k, 0) + v
 
 
-def _rolled(engine: Engine, *, key: bytes, day_list: list[str], tenant: str | None, now: datetime
-            ) -> tuple[dict[str, DayFigures], dict[str, DayFigures], dict[str, dict[str, tuple[int, float]]], Span, list[str]]:
-    """Per day (all tenants of the scope together) and per tenant, from the rollup's rows plus what is
-    newer than each day's marker counted from the tables; and the live span (for its users)."""
-    first = first_event(engine)
-    refresh(engine, key=key, days=day_list, now=now, first=first)
+Merged = tuple[dict[str, DayFigures], dict[str, DayFigures], dict[str, dict[str, tuple[int, float]]]]
+
+
+def _merge_rows(engine: Engine, *, days: list[str], tenant: str | None) -> Merged:
+    """The rollup's rows of `days` summed per day (the scope's tenants together) and per tenant, and
+    (model calls, USD) per tenant and day. Plain dict sums, not a DayFigures per row."""
     per_day: dict[str, DayFigures] = defaultdict(DayFigures)
     per_tenant: dict[str, DayFigures] = defaultdict(DayFigures)
-    spend: dict[str, dict[str, tuple[int, float]]] = defaultdict(dict)  # tenant -> day -> (model calls, USD)
-    live = Span()
+    spend: dict[str, dict[str, tuple[int, float]]] = defaultdict(dict)
+    if not days:
+        return per_day, per_tenant, spend
+    query = select(AdminDay.day, AdminDay.tenant, AdminDay.figures).where(AdminDay.day.in_(days), AdminDay.tenant != MARKER)
     with engine.connect() as conn:
-        query = select(AdminDay.day, AdminDay.tenant, AdminDay.figures).where(AdminDay.day >= day_list[0], AdminDay.tenant != MARKER)
         for d, t, text in conn.execute(query.where(AdminDay.tenant == tenant) if tenant else query):
-            # plain dict sums, not a DayFigures per row: 900 rows of 90 days are read on every page
             data, day, whole = json.loads(text), per_day[d], per_tenant[t]
             for name in ("outcomes", "routes", "reasons", "feedback", "counts"):
                 _add(getattr(day, name), data[name])
@@ -88,14 +88,36 @@ def _rolled(engine: Engine, *, key: bytes, day_list: list[str], tenant: str | No
             whole.cost_usd += data["cost_usd"]
             if data["counts"].get("calls"):
                 spend[t][d] = (data["counts"]["calls"], data["cost_usd"])
-        folded = markers(engine, first=day_list[0])  # as refresh left them (or another process since)
-        closed = [d for d in day_list if folded.get(d) == day_bounds(d)[1]]
+    return per_day, per_tenant, spend
+
+
+def _rolled(engine: Engine, *, key: bytes, day_list: list[str], tenant: str | None, now: datetime
+            ) -> tuple[dict[str, DayFigures], dict[str, DayFigures], dict[str, dict[str, tuple[int, float]]], Span, list[str]]:
+    """Per day (all tenants of the scope together) and per tenant, from the rollup's rows plus what is
+    newer than each day's marker counted from the tables; the live span (for its users); the closed days.
+    The closed days' sums are kept in memory (CLOSED_DAYS) until another day closes: their rows no longer change."""
+    first = first_event(engine)
+    refresh(engine, key=key, days=day_list, now=now, first=first)
+    folded = markers(engine, first=day_list[0])  # as refresh left them (or another process since)
+    closed = [d for d in day_list if folded.get(d) == day_bounds(d)[1]]
+    kept = CLOSED_DAYS.get((str(engine.url), tenant, "days", *_closed_key(closed)), lambda: _merge_rows(engine, days=closed, tenant=tenant))
+    per_day, per_tenant, spend = _merge_rows(engine, days=[d for d in day_list if d not in set(closed)], tenant=tenant)
+    for d, figures in kept[0].items():
+        per_day[d] = figures  # closed days are not open days: no key is in both; read only below
+    for t, figures in kept[1].items():
+        per_tenant[t].add(figures)
+    for t, days in kept[2].items():
+        spend[t].update(days)
+    live = Span()
+    with engine.connect() as conn:
         for day in day_list:
             start, end = day_bounds(day)
             since, until = folded.get(day, start), min(end, now)
             if first is not None and end > first and since < until:
                 span = span_figures(conn, engine, start=since, end=until, key=key, tenant=tenant)
                 for (d, t), figures in span.days.items():
+                    if d not in per_day or d in kept[0]:
+                        per_day[d] = DayFigures() if d not in per_day else _copy(per_day[d])
                     per_day[d].add(figures)
                     per_tenant[t].add(figures)
                     if figures.counts.get("calls"):
@@ -106,52 +128,64 @@ def _rolled(engine: Engine, *, key: bytes, day_list: list[str], tenant: str | No
     return per_day, per_tenant, spend, live, closed
 
 
-class UserTotals:
-    """Messages and spend per (tenant, user) over the closed days of a window, kept in memory until a
-    day closes: summing the per-user rows of 90 days is the one figure whose cost grows with the number
-    of users, so it is done once per day and scope, and the open days (today) are added on each read."""
+def _copy(figures: DayFigures) -> DayFigures:
+    out = DayFigures()
+    out.add(figures)
+    return out
 
-    def __init__(self, *, size: int = 16) -> None:
+
+def _closed_key(closed: list[str]) -> tuple[str, str, int]:
+    return (closed[0], closed[-1], len(closed)) if closed else ("", "", 0)
+
+
+class ClosedDays:
+    """Sums over the closed days of a window, kept in memory (a few, the latest used last) until a day
+    closes and the key changes: the rows of closed days are written once, so the sums stay right."""
+
+    def __init__(self, *, size: int = 32) -> None:
         self._size = size
-        self._kept: dict[tuple[str | None, str, str], dict[tuple[str, str], list[float]]] = {}
+        self._kept: dict[tuple[Any, ...], Any] = {}
         self._lock = threading.Lock()
 
-    def get(self, engine: Engine, *, tenant: str | None, days: list[str], closed: list[str]) -> dict[tuple[str, str], list[float]]:
-        """Totals over `closed` days (keyed by the window's first and last closed day) plus the other days of `days`."""
-        cache_key = (tenant, str(engine.url), f"{closed[0]}..{closed[-1]}/{len(closed)}" if closed else "")
+    def get(self, key: tuple[Any, ...], compute: Any) -> Any:
         with self._lock:
-            kept = self._kept.get(cache_key)
-        if kept is None:
-            kept = self._sum(engine, tenant=tenant, days=closed)
-            with self._lock:
-                if len(self._kept) >= self._size:
-                    self._kept.pop(next(iter(self._kept)))
-                self._kept[cache_key] = kept
-        totals: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
-        totals.update({k: list(v) for k, v in kept.items()})
-        for k, (m, c) in self._sum(engine, tenant=tenant, days=[d for d in days if d not in set(closed)]).items():
-            totals[k][0] += m
-            totals[k][1] += c
-        return totals
-
-    @staticmethod
-    def _sum(engine: Engine, *, tenant: str | None, days: list[str]) -> dict[tuple[str, str], list[float]]:
-        if not days:
-            return {}
-        query = (select(AdminUserDay.tenant, AdminUserDay.user, func.sum(AdminUserDay.messages), func.sum(AdminUserDay.cost_usd))
-                 .where(AdminUserDay.day.in_(days)).group_by(AdminUserDay.tenant, AdminUserDay.user))
-        with engine.connect() as conn:
-            return {(t, u): [int(m or 0), float(c or 0.0)] for t, u, m, c in conn.execute(
-                query.where(AdminUserDay.tenant == tenant) if tenant else query)}
+            if key in self._kept:
+                self._kept[key] = self._kept.pop(key)
+                return self._kept[key]
+        value = compute()
+        with self._lock:
+            while len(self._kept) >= self._size:
+                self._kept.pop(next(iter(self._kept)))
+            self._kept[key] = value
+        return value
 
 
-USER_TOTALS = UserTotals()
+CLOSED_DAYS = ClosedDays()
+
+
+def _user_sums(engine: Engine, *, tenant: str | None, days: list[str]) -> dict[tuple[str, str], list[float]]:
+    """Messages and spend per (tenant, user) over `days`: the one figure whose cost grows with the number of users."""
+    if not days:
+        return {}
+    query = (select(AdminUserDay.tenant, AdminUserDay.user, func.sum(AdminUserDay.messages), func.sum(AdminUserDay.cost_usd))
+             .where(AdminUserDay.day.in_(days)).group_by(AdminUserDay.tenant, AdminUserDay.user))
+    with engine.connect() as conn:
+        return {(t, u): [int(m or 0), float(c or 0.0)] for t, u, m, c in conn.execute(
+            query.where(AdminUserDay.tenant == tenant) if tenant else query)}
+
+
+
 
 
 def _users(engine: Engine, *, days: list[str], closed: list[str], tenant: str | None, live: Span
            ) -> tuple[list[tuple[str, int]], dict[str, float]]:
     """The most active users (messages) and the biggest spenders (USD) of the window, as `tenant/pseudonym`."""
-    totals = USER_TOTALS.get(engine, tenant=tenant, days=days, closed=closed)
+    kept = CLOSED_DAYS.get((str(engine.url), tenant, "users", *_closed_key(closed)), lambda: _user_sums(engine, tenant=tenant, days=closed))
+    totals: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
+    totals.update({k: list(v) for k, v in kept.items()})
+    for k, (m, c) in _user_sums(engine, tenant=tenant, days=[d for d in days if d not in set(closed)]).items():
+        totals[k][0] += m
+        totals[k][1] += c
     for (_, t, u), (m, _, c) in live.users.items():
         totals[(t, u)][0] += int(m)
         totals[(t, u)][1] += c
