@@ -15,8 +15,9 @@ import hashlib
 import hmac
 import html
 import json
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
 
@@ -31,9 +32,12 @@ from bot.app.composition import Services
 from bot.core.config import load_secret
 from bot.engine.assistant import audit_key
 
+logger = logging.getLogger(__name__)
+
 COOKIE = "supportbot_admin"
 SESSION_SECONDS = 12 * 3600
 MAX_DAYS = 3650
+WARM_DAYS = 90
 
 
 def _session_mac(token: str, expires: int) -> str:
@@ -192,6 +196,21 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
         guard(request)
         return await handle_ingest(request, get_services())
 
+    async def warm_rollup(app: web.Application) -> AsyncIterator[None]:
+        """Fold the last WARM_DAYS days into the rollup in the background at start, so that the first page
+        after an upgrade (or a quiet day) does not fold 90 days of history while the operator waits."""
+        def fold() -> None:
+            try:
+                collect_stats(get_services(), days=WARM_DAYS)
+            except Exception:  # a dashboard warm-up never stops the server; the page folds what is left
+                logger.exception("admin: folding the dashboard's history at start failed")
+
+        task = asyncio.create_task(asyncio.to_thread(fold))
+        yield
+        if not task.done():
+            task.cancel()
+
+    app.cleanup_ctx.append(warm_rollup)
     register_conversation_pages(app, get_services=get_services, guard=guard, key=pseudonym_key)
     app.router.add_get("/admin", dashboard)
     app.router.add_get("/api/v1/admin/stats", stats)
