@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, exists, select
+from sqlalchemy import Engine, and_, exists, func, select
 
 from bot.core.tables import AuditEvent, Conversation, Handoff, StoredMessage
 from bot.engine.assistant import pseudonym
@@ -102,6 +102,13 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
+def _kind_is(kind: str) -> Any:
+    """`kind = ?` that no index answers: with a conversation's id in the same WHERE, SQLite (no ANALYZE
+    statistics) otherwise picks the (kind, created_at) index and reads every outcome of every conversation
+    (3.4 s for a page, 90 days x 10 tenants) instead of the conversation's few events."""
+    return func.lower(AuditEvent.kind) == kind
+
+
 def list_conversations(engine: Engine, query: ListQuery, *, key: bytes) -> dict[str, Any]:
     """One page of the tenant's conversations, newest first, and whether there is a next page."""
     c = Conversation
@@ -122,8 +129,7 @@ def list_conversations(engine: Engine, query: ListQuery, *, key: bytes) -> dict[
     elif query.outcome == "bot_only":
         where.append(~handed)
     elif query.outcome is not None:
-        where.append(exists().where(AuditEvent.conversation_id == c.id, AuditEvent.kind == "outcome",
-                                    AuditEvent.data.like(OUTCOMES[query.outcome])))
+        where.append(exists().where(AuditEvent.conversation_id == c.id, _kind_is("outcome"), AuditEvent.data.like(OUTCOMES[query.outcome])))
     statement = (select(c.id, c.channel, c.state, c.user, c.created_at, c.updated_at).where(and_(*where))
                  .order_by(c.created_at.desc(), c.id.desc()).limit(PAGE_SIZE + 1).offset((query.page - 1) * PAGE_SIZE))
     with engine.connect() as conn:
@@ -140,7 +146,7 @@ def list_conversations(engine: Engine, query: ListQuery, *, key: bytes) -> dict[
                                           .order_by(StoredMessage.id)):
                 first_words.setdefault(cid, text)
             for cid, data in conn.execute(select(AuditEvent.conversation_id, AuditEvent.data)
-                                          .where(AuditEvent.conversation_id.in_(ids), AuditEvent.kind == "outcome").order_by(AuditEvent.id)):
+                                          .where(AuditEvent.conversation_id.in_(ids), _kind_is("outcome")).order_by(AuditEvent.id)):
                 outcomes.setdefault(cid, []).append(str(json.loads(data).get("outcome", "?")))
             for cid, reason in conn.execute(select(Handoff.conversation_id, Handoff.reason).where(Handoff.conversation_id.in_(ids))
                                             .order_by(Handoff.id)):

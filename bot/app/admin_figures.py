@@ -177,18 +177,34 @@ def _user_sums(engine: Engine, *, tenant: str | None, days: list[str]) -> dict[t
 
 
 
+def _ranked(engine: Engine, *, tenant: str | None, days: list[str]) -> tuple[dict[tuple[str, str], list[float]], list[Any], list[Any]]:
+    """The closed days' sums per user, and the users ranked by messages and by spend (kept per day in CLOSED_DAYS)."""
+    sums = _user_sums(engine, tenant=tenant, days=days)
+    return sums, sorted(sums, key=lambda k: -sums[k][0]), sorted(sums, key=lambda k: -sums[k][1])
+
+
 def _users(engine: Engine, *, days: list[str], closed: list[str], tenant: str | None, live: Span
            ) -> tuple[list[tuple[str, int]], dict[str, float]]:
-    """The most active users (messages) and the biggest spenders (USD) of the window, as `tenant/pseudonym`."""
-    kept = CLOSED_DAYS.get((str(engine.url), tenant, "users", *_closed_key(closed)), lambda: _user_sums(engine, tenant=tenant, days=closed))
-    totals: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
-    totals.update({k: list(v) for k, v in kept.items()})
+    """The most active users (messages) and the biggest spenders (USD) of the window, as `tenant/pseudonym`.
+    The closed days' ranking is kept; the K users of the open days can only move up, so a user outside the
+    closed days' first N + K cannot enter the top N: only those and the open days' users are summed."""
+    sums, by_messages, by_cost = CLOSED_DAYS.get((str(engine.url), tenant, "users", *_closed_key(closed)),
+                                                  lambda: _ranked(engine, tenant=tenant, days=closed))
+    recent: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
     for k, (m, c) in _user_sums(engine, tenant=tenant, days=[d for d in days if d not in set(closed)]).items():
-        totals[k][0] += m
-        totals[k][1] += c
+        recent[k][0] += m
+        recent[k][1] += c
     for (_, t, u), (m, _, c) in live.users.items():
-        totals[(t, u)][0] += int(m)
-        totals[(t, u)][1] += c
+        recent[(t, u)][0] += int(m)
+        recent[(t, u)][1] += c
+
+    def total(k: tuple[str, str]) -> list[float]:
+        before, now = sums.get(k, [0, 0.0]), recent.get(k, [0, 0.0])
+        return [before[0] + now[0], before[1] + now[1]]
+
+    reach = len(recent)
+    candidates = {*by_messages[:TOP_USERS + reach], *by_cost[:10 + reach], *recent}
+    totals = {k: total(k) for k in candidates}
     active = heapq.nlargest(TOP_USERS, ((f"{t}/{u}", int(v[0])) for (t, u), v in totals.items() if v[0]), key=lambda kv: kv[1])
     spend = heapq.nlargest(10, ((f"{t}/{u}", round(v[1], 6)) for (t, u), v in totals.items() if v[1] > 0), key=lambda kv: kv[1])
     return active, dict(spend)
