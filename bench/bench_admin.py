@@ -14,6 +14,10 @@ Then the /admin page (figures and HTML, as its handler builds it) is built `--ru
 tenants and for one tenant, and the conversation list (first page, and a text search) likewise;
 p50 / p95 printed. The first build after generation is printed apart (it folds the closed days
 into the daily rollup once, when the page has one).
+
+Before the rollup (a tree without `bot.app.admin.dashboard_html`, e.g. `git archive 3a33862` with this
+file copied in, run from there) it times the old handler: collect_stats loading every outcome event
+and every model call, then the charts' aggregate queries.
 """
 
 from __future__ import annotations
