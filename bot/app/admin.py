@@ -15,25 +15,29 @@ import hashlib
 import hmac
 import html
 import json
+import logging
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from sqlmodel import Session, col, select
 
+from bot.app.admin_conversation_pages import conversation_list_html as _list_html
+from bot.app.admin_conversation_pages import register_conversation_pages
+from bot.app.admin_figures import dashboard_figures
 from bot.app.admin_ingest import handle_ingest
-from bot.app.admin_trends import render_trends, trend_figures
+from bot.app.admin_trends import render_trends
 from bot.app.composition import Services
-from bot.core.tables import AuditEvent, Conversation, Handoff
-from bot.core.clock import utc
-from bot.core.stats import percentile
+from bot.core.config import load_secret
+from bot.engine.assistant import audit_key
+
+logger = logging.getLogger(__name__)
 
 COOKIE = "supportbot_admin"
 SESSION_SECONDS = 12 * 3600
 MAX_DAYS = 3650
+WARM_DAYS = 90
 
 
 def _session_mac(token: str, expires: int) -> str:
@@ -79,79 +83,25 @@ def parse_tenant(request: web.Request, services: Services) -> str | None:
     return tenant
 
 
-_percentile = percentile
+def pseudonym_key(services: Services) -> bytes:
+    """The audit trail's pseudonym key (bot/engine/assistant.py): per-user figures name users as the trail does."""
+    return audit_key(load_secret(services.settings))
 
 
-def collect_stats(services: Services, *, days: int = 14, tenant: str | None = None) -> dict[str, Any]:
-    since = datetime.now(UTC) - timedelta(days=days)
-    with Session(services.engine) as session:
-        query = select(AuditEvent).where(AuditEvent.kind == "outcome", col(AuditEvent.created_at) >= since)
-        if tenant:
-            query = query.where(AuditEvent.tenant == tenant)
-        events = list(session.exec(query))
-        waiting = list(session.exec(select(Conversation).where(col(Conversation.state).in_(["waiting_for_human", "with_human"]))))
-        handoffs = list(session.exec(select(Handoff).where(col(Handoff.created_at) >= since)))
-        ratings = [json.loads(e.data).get("score") for e in session.exec(
-            select(AuditEvent).where(AuditEvent.kind == "rating", col(AuditEvent.created_at) >= since)
-        )]
-    current = {h.conversation_id: h for h in sorted(handoffs, key=lambda h: h.id or 0)}
-    claim_minutes = [
-        (_utc(h.claimed_at) - _utc(h.created_at)).total_seconds() / 60 for h in handoffs if h.claimed_at is not None
-    ]
-    per_day: dict[str, Counter[str]] = defaultdict(Counter)
-    per_tenant: dict[str, Counter[str]] = defaultdict(Counter)
-    per_user: Counter[str] = Counter()
-    latencies: list[float] = []
-    routes: Counter[str] = Counter()
-    reasons: Counter[str] = Counter()
-    for event in events:
-        data = json.loads(event.data)
-        day = event.created_at.strftime("%Y-%m-%d")
-        outcome = data.get("outcome", "?")
-        per_day[day][outcome] += 1
-        per_tenant[event.tenant][outcome] += 1
-        per_user[f"{event.tenant}/{data.get('user') or '-'}"] += 1
-        routes[data.get("route", "?")] += 1
-        if data.get("handoff_reason"):
-            reasons[data["handoff_reason"]] += 1
-        if "latency_ms" in data:
-            latencies.append(float(data["latency_ms"]))
-    spend = services.budget.report(since=since, tenant=tenant or None)
-    total = len(events)
-    answered = sum(c["answer"] for c in per_tenant.values())
-    return {
-        "days": days,
-        "messages": total,
-        "answer_rate": round(answered / total, 4) if total else None,
-        "handoff_rate": round((total - answered) / total, 4) if total else None,
-        "latency_ms": {"p50": _percentile(latencies, 0.5), "p95": _percentile(latencies, 0.95)},
-        "routes": dict(routes),
-        "handoff_reasons": dict(reasons),
-        "per_day": {d: dict(c) for d, c in sorted(per_day.items())},
-        "per_tenant": {t: dict(c) for t, c in sorted(per_tenant.items())},
-        "top_users": per_user.most_common(20),
-        "cost_usd": {t: v["cost_usd"] for t, v in spend.items()},
-        # per tenant: total, per tier, per user and per day (with each day's users)
-        "spend": spend,
-        "queue": [
-            {"conversation_id": c.id, "tenant": c.tenant, "channel": c.channel, "state": c.state, "since": c.updated_at.isoformat(),
-             "reason": current[c.id].reason if c.id in current else None, "topic": current[c.id].topic if c.id in current else None,
-             "claimed_by": current[c.id].claimed_by if c.id in current else None}
-            for c in sorted(waiting, key=lambda c: c.updated_at)
-        ],
-        "handoffs": {
-            "total": len(handoffs),
-            "claimed": len(claim_minutes),
-            "minutes_to_claim": {"p50": round(_percentile(claim_minutes, 0.5), 2), "p95": round(_percentile(claim_minutes, 0.95), 2)},
-            "rating_mean": round(sum(ratings) / len(ratings), 2) if ratings else None,
-            "ratings": len(ratings),
-        },
-    }
+def collect_stats(services: Services, *, days: int = 14, tenant: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """The dashboard's figures from the daily rollup and aggregate queries (bot/app/admin_figures.py)."""
+    return dashboard_figures(services.engine, key=pseudonym_key(services), days=days, tenant=tenant, now=now)
 
 
-def _utc(moment: datetime | None) -> datetime:
-    assert moment is not None
-    return utc(moment)
+def dashboard_html(services: Services, *, days: int = 14, tenant: str | None = None, now: datetime | None = None) -> str:
+    """The whole /admin page (what the handler sends, and what bench/bench_admin.py times). Synchronous."""
+    stats = collect_stats(services, days=days, tenant=tenant, now=now)
+    return render_dashboard(stats, trends=render_trends(stats["trends"], per_user=stats["spend_per_user"], reasons=stats["handoff_reasons"]))
+
+
+def conversation_list_html(services: Services, *, query: dict[str, str], now: datetime | None = None) -> str:
+    """/admin/conversations for these parameters (bench/bench_admin.py times it). Synchronous."""
+    return _list_html(services, query=query, key=pseudonym_key(services))
 
 
 def _table(rows: list[list[Any]], header: list[str]) -> str:
@@ -175,7 +125,7 @@ def render_dashboard(stats: dict[str, Any], *, trends: str = "") -> str:
     cards = [
         ("Messages", str(stats["messages"])), ("Answered", pct(stats["answer_rate"])), ("Handed off", pct(stats["handoff_rate"])),
         ("Latency p50", f"{stats['latency_ms']['p50']:.0f} ms"), ("Latency p95", f"{stats['latency_ms']['p95']:.0f} ms"),
-        ("In queue", str(len(stats["queue"]))),
+        ("In queue", str(stats.get("queue_total", len(stats["queue"])))),
         ("Claimed in (p50)", f"{stats['handoffs']['minutes_to_claim']['p50']:.1f} min"),
         ("Rating", "–" if stats["handoffs"]["rating_mean"] is None else f"{stats['handoffs']['rating_mean']:.1f} / 5"),
     ]
@@ -190,24 +140,24 @@ td,th{{text-align:left;padding:6px 8px;border-bottom:1px solid #eceef2}}.chart{{
 svg.chart{{width:100%;height:auto;margin:8px 0}}.bar{{flex:1;display:flex;flex-direction:column;justify-content:flex-end;height:100%;text-align:center}}.bar span{{background:#3b6ef5;border-radius:4px 4px 0 0;display:block}}
 </style></head><body><header><strong>supportbot</strong> · admin · last {stats['days']} days</header><main>
 <div class="cards">{card_html}</div>
-<p><a href="/admin/quality">answer quality and help center to-do</a> · <a href="/admin/proposals">FAQ proposals</a> · <a href="/admin/rollout">rollout</a></p>
+<p><a href="/admin/conversations">conversations</a> · <a href="/admin/quality">answer quality and help center to-do</a> · <a href="/admin/proposals">FAQ proposals</a> · <a href="/admin/rollout">rollout</a></p>
 {trends}
 <section><h2>Messages per day</h2><div class="chart" role="img" aria-label="messages per day">{bars}</div></section>
 <section><h2>Handoff queue</h2>{_table([[q['conversation_id'], q['tenant'], q['channel'], q['state'], q['reason'] or '', q['topic'] or '', q['claimed_by'] or '', q['since']] for q in stats['queue']], ['conversation', 'tenant', 'channel', 'state', 'reason', 'topic', 'claimed by', 'since'])}</section>
 <section><h2>Tenants</h2>{_table([[t, c.get('answer', 0), c.get('handoff', 0), stats['cost_usd'].get(t, 0.0)] for t, c in stats['per_tenant'].items()], ['tenant', 'answered', 'handed off', 'cost (USD)'])}</section>
-<section><h2>Model spend per day</h2>{_table(_spend_rows(stats['spend']), ['day', 'tenant', 'cost (USD)', 'model calls', 'top users (USD)'])}</section>
+<section><h2>Model spend per day</h2>{_table(_spend_rows(stats['spend']), ['day', 'tenant', 'cost (USD)', 'model calls'])}</section>
+<section><h2>Model spend per user</h2>{_table([[u, f'{c:.4f}'] for u, c in stats.get('spend_per_user', {}).items()], ['tenant/user (pseudonym)', 'cost (USD)'])}</section>
 <section><h2>Routes and handoff reasons</h2>{_table([[k, v] for k, v in {**stats['routes'], **{'reason: ' + r: n for r, n in stats['handoff_reasons'].items()}}.items()], ['what', 'count'])}</section>
 <section><h2>Most active users</h2>{_table([[u, n] for u, n in stats['top_users']], ['tenant/user (pseudonym)', 'messages'])}</section>
 </main></body></html>"""
 
 
 def _spend_rows(spend: dict[str, Any]) -> list[list[Any]]:
-    rows = []
-    for tenant, data in spend.items():
-        for day, spent in data["days"].items():
-            top = sorted(spent["users"].items(), key=lambda kv: -kv[1])[:3]
-            rows.append([day, tenant, f"{spent['cost_usd']:.4f}", spent["calls"], ", ".join(f"{u} {c:.4f}" for u, c in top)])
-    return sorted(sorted(rows, key=lambda row: row[1]), key=lambda row: row[0], reverse=True)  # newest day first
+    """The latest 60 (day, tenant) rows, newest day first (the chart above shows the whole window)."""
+    rows = [(day, tenant, spent) for tenant, data in spend.items() for day, spent in data["days"].items()]
+    rows.sort(key=lambda row: row[1])
+    rows.sort(key=lambda row: row[0], reverse=True)
+    return [[day, tenant, f"{spent['cost_usd']:.4f}", spent["calls"]] for day, tenant, spent in rows[:60]]
 
 
 def register_admin(app: web.Application, *, get_services: Callable[[], Services], token: str | None) -> None:
@@ -222,10 +172,10 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
     async def dashboard(request: web.Request) -> web.Response:
         guard(request)
         days = parse_days(request)
-        stats = await asyncio.to_thread(collect_stats, get_services(), days=days)
-        trends = await asyncio.to_thread(trend_figures, get_services().engine, days=min(days, 366))
+        services = get_services()
+        page = await asyncio.to_thread(dashboard_html, services, days=min(days, 366), tenant=parse_tenant(request, services))
         # the page shows personal-ish figures: no caching, and the ?token= URL goes to no other site
-        response = web.Response(text=render_dashboard(stats, trends=render_trends(trends)), content_type="text/html",
+        response = web.Response(text=page, content_type="text/html",
                                 headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
         if "token" in request.query:
             # Secure even on plain http: browsers keep Secure cookies for http://localhost, and a
@@ -238,6 +188,7 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
         guard(request)
         services = get_services()
         data = await asyncio.to_thread(collect_stats, services, days=parse_days(request), tenant=parse_tenant(request, services))
+        data.pop("trends", None)
         return web.json_response(data)
 
     async def ingest(request: web.Request) -> web.Response:
@@ -245,6 +196,22 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
         guard(request)
         return await handle_ingest(request, get_services())
 
+    async def warm_rollup(app: web.Application) -> AsyncIterator[None]:
+        """Fold the last WARM_DAYS days into the rollup in the background at start, so that the first page
+        after an upgrade (or a quiet day) does not fold 90 days of history while the operator waits."""
+        def fold() -> None:
+            try:
+                collect_stats(get_services(), days=WARM_DAYS)
+            except Exception:  # a dashboard warm-up never stops the server; the page folds what is left
+                logger.exception("admin: folding the dashboard's history at start failed")
+
+        task = asyncio.create_task(asyncio.to_thread(fold))
+        yield
+        if not task.done():
+            task.cancel()
+
+    app.cleanup_ctx.append(warm_rollup)
+    register_conversation_pages(app, get_services=get_services, guard=guard, key=pseudonym_key)
     app.router.add_get("/admin", dashboard)
     app.router.add_get("/api/v1/admin/stats", stats)
     app.router.add_post("/api/v1/admin/ingest", ingest)

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, Float, Integer, cast, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, col, select
 
-from bot.app.admin_charts import line_chart
+from bot.app.admin_charts import bar_chart, line_chart
 from bot.core.tables import AuditEvent, Handoff, Usage
 
 BUCKET_MS = 5
@@ -85,14 +85,39 @@ def _quantile(counts: dict[int, int], q: float) -> float:
     return float((max(counts) + 1) * BUCKET_MS)
 
 
-def render_trends(figures: dict[str, Any]) -> str:
+def render_trends(figures: dict[str, Any], *, per_user: dict[str, float] | None = None, reasons: dict[str, int] | None = None) -> str:
+    """The charts over time; with the dashboard's figures (bot/app/admin_figures.py) also automation,
+    resolution after handoff, feedback and ratings, and bars of spend per user and handoffs by reason."""
     days = figures["days"]
-    charts = [
-        line_chart(title="Minutes from handoff to claim (mean per day)", days=days, series={"minutes": figures["minutes_to_claim"]},
-                   y_label="minutes"),
+    charts = []
+    if "automation" in figures:
+        charts.append(line_chart(title="Automation rate (conversations without a person)", days=days, series={"automated": figures["automation"]},
+                                 y_label="share", y_max=1.0, percent=True))
+    claim = {"to claim": figures["minutes_to_claim"]}
+    if "minutes_to_resolve" in figures:
+        claim["claim to resolve"] = figures["minutes_to_resolve"]
+    charts += [
+        line_chart(title="Minutes from handoff to claim (mean per day)" + (" and to resolution" if len(claim) > 1 else ""), days=days,
+                   series=claim, y_label="minutes"),
         line_chart(title="Answer latency", days=days, series={"p50": figures["latency_p50"], "p99": figures["latency_p99"]},
                    y_label="ms"),
         line_chart(title="Model spend per tenant", days=days, series=figures["spend"] or {"no spend": [0.0] * len(days)},
                    y_label="USD per day"),
     ]
+    if per_user is not None:
+        charts.append(bar_chart(title="Model spend per user (top 10, pseudonyms)", bars={u: round(c, 4) for u, c in per_user.items()},
+                                x_label="USD over the window"))
+    if reasons is not None:
+        charts.append(bar_chart(title="Handoffs by reason", bars=reasons, x_label="handoffs"))
+    if "helpful" in figures:
+        charts.append(line_chart(title="Customer feedback", days=days, series={"helpful": figures["helpful"], "not helpful": figures["not_helpful"]},
+                                 y_label="answers"))
+        charts.append(line_chart(title="Rating after a handoff (mean per day)", days=days, series={"rating": figures["rating"]},
+                                 y_label="1..5", y_max=5.0))
+    if "answered_right" in figures:
+        charts.append(line_chart(title="Answered right / wrong (release gate runs, share of answerable cases)", days=days,
+                                 series={"right": figures["answered_right"], "wrong": figures["answered_wrong"]},
+                                 y_label="share", y_max=1.0, percent=True))
+        charts.append(line_chart(title="Live answers graded: mean local grade", days=days, series={"grade": figures["mean_grade"]},
+                                 y_label="0..1", y_max=1.0))
     return '<section class="trends"><h2>Over time</h2>' + "".join(charts) + "</section>"

@@ -42,6 +42,8 @@ class Document(SQLModel, table=True):
 
 
 class Conversation(SQLModel, table=True):
+    # the admin's conversation list reads a tenant's newest first (bot/app/admin_conversations.py)
+    __table_args__ = (Index("ix_conversation_tenant_created_at", "tenant", "created_at"),)
     id: str = Field(primary_key=True)
     tenant: str = Field(index=True)
     channel: str = "cli"
@@ -51,11 +53,11 @@ class Conversation(SQLModel, table=True):
     groups: str | None = None
     address: str | None = None  # where the conversation lives on its platform (chat id, channel id)
     thread: str | None = None
-    state: str = "bot"
+    state: str = Field(default="bot", index=True)  # indexed: /admin's queue is the conversations with people
     # the platform message an answer is being streamed into (a Telegram message id): after a crash the
     # answer is edited into it instead of sent again under the fragment. None once the answer arrived.
     streaming: str | None = None
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
 
 
@@ -185,6 +187,8 @@ class VaultEntry(SQLModel, table=True):
 class AuditEvent(SQLModel, table=True):
     """Append-only; never holds raw personal data (texts are redacted before they get here)."""
 
+    # the dashboard's rollup and the rollout window count one kind over a time range (bot/app/admin_rollup.py)
+    __table_args__ = (Index("ix_auditevent_kind_created_at", "kind", "created_at"),)
     id: int | None = Field(default=None, primary_key=True)
     tenant: str = Field(index=True)
     conversation_id: str | None = Field(default=None, index=True)
@@ -245,3 +249,4 @@ class AuditLog:
 
 # the operations tables (bot/core/ops_tables.py) on the same metadata, for create_all and the migrations
 from bot.core.ops_tables import AnswerGrade, EvalRun, RolloutState  # noqa: F401
+from bot.core.admin_tables import AdminDay, AdminHandoffDay, AdminUserDay  # noqa: F401,E402
