@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0016_admin_speed'
+revision = '0016'
 down_revision = '0015'
 branch_labels = None
 depends_on = None
