@@ -1,7 +1,7 @@
 """admin_day, admin_user_day and admin_handoff_day (the dashboard's daily rollup); indexes for /admin: audit events by
 kind and time, conversations by state, by time and by tenant and time
 
-Revision ID: 0016_admin_speed
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-02 06:00:00.000000
 """
