@@ -34,9 +34,9 @@ from bot.core.desk import DeskThread, StaffAction, StaffDesk, StaffMember
 from bot.core.late import Late
 from bot.core.packet import Packet, build_packet
 from handoff.summary import HandoffSummarizer
-from bot.core.handoff_policy import HandoffPolicy, policy_from
-from handoff.records import OPEN, HandoffRecords, aware, packet_of
-from bot.core.handoff_states import HUMAN_OWNED, State
+from bot.core.handoff_policy import HandoffPolicy
+from handoff.records import HandoffRecords, aware, packet_of
+from bot.core.handoff_states import ACTIVE, HUMAN_OWNED, UNCLAIMED, HandoffStatus, State
 # the errors a `StaffDesk` raises, importable from here too (channels/slack_staff.py does)
 from handoff.thread_posts import StaffPostRefused, ThreadPosts
 from policies.pii_patterns import EMAIL
@@ -71,7 +71,6 @@ class HandoffService:
         # the Slack desk, whose buttons call this service: the composition root fills the slot once it
         # exists (bot/app/channel_setup.py); empty without Slack (the web console reads the queue itself)
         self._desk: Late[StaffDesk] = desk or Late("the staff desk")
-        self._policies: dict[str, HandoffPolicy] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._posts = ThreadPosts(
             records=self._records, desk=lambda: self.desk, conversations=conversations, audit=audit,
@@ -84,9 +83,7 @@ class HandoffService:
 
     # state -----------------------------------------------------------------------------------
     def policy(self, tenant: str) -> HandoffPolicy:
-        if tenant not in self._policies:
-            self._policies[tenant] = policy_from(self._settings.tenant(tenant).raw)
-        return self._policies[tenant]
+        return self._settings.tenant(tenant).handoff
 
     def state(self, conversation_id: str) -> State:
         conversation = self._conversations.get(conversation_id)
@@ -189,7 +186,7 @@ class HandoffService:
         one that comes second sees the card stored and posts nothing."""
         async with self._lock(handoff.conversation_id):
             fresh = await asyncio.to_thread(self.get, handoff.id or 0)
-            if fresh is None or (fresh.status != "queued" if not reminder else fresh.announced_at != handoff.announced_at):
+            if fresh is None or (fresh.status != HandoffStatus.QUEUED if not reminder else fresh.announced_at != handoff.announced_at):
                 return False
             return await self._post_card(fresh, reminder=reminder)
 
@@ -222,7 +219,7 @@ class HandoffService:
         # saved at once, with the transcript and the card's files opening the thread (before what was
         # relayed while it was queued): whatever fails next, the card is not posted a second time
         first = [("note", self.desk.transcript(packet))] + [("file", json.dumps(f)) for f in packet.attachments]
-        handoff = await asyncio.to_thread(self._records.open_thread, handoff, first=first, **changes, status="open", staff_channel=thread.place, thread_ts=thread.thread)
+        handoff = await asyncio.to_thread(self._records.open_thread, handoff, first=first, **changes, status=HandoffStatus.OPEN, staff_channel=thread.place, thread_ts=thread.thread)
         self._posts.flush_soon(handoff)  # in a task: fetching and uploading files takes a while
         return True
 
@@ -231,7 +228,7 @@ class HandoffService:
         their messages (when the card is not posted yet, right after it and its transcript)."""
         handoff = await asyncio.to_thread(self.current, conversation_id)
         conversation = await asyncio.to_thread(self._conversations.get, conversation_id)
-        if handoff is None or conversation is None or handoff.status not in (*OPEN, "claimed"):
+        if handoff is None or conversation is None or handoff.status not in ACTIVE:
             return
         for item in files:  # one post each: a file Slack took is not uploaded again when a later one fails
             await asyncio.to_thread(self._records.add_post, handoff.id or 0, kind="file", body=json.dumps({**item, "channel": conversation.channel}))
@@ -287,10 +284,10 @@ class HandoffService:
 
     async def claim(self, handoff_id: int, *, staff: str, staff_name: str | None = None) -> Handoff | None:
         handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in OPEN:
+        if handoff is None or handoff.status not in UNCLAIMED:
             return handoff
         async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._records.save, handoff, status="claimed", claimed_by=staff_name or staff, claimed_at=self._now())
+            handoff = await asyncio.to_thread(self._records.save, handoff, status=HandoffStatus.CLAIMED, claimed_by=staff_name or staff, claimed_at=self._now())
             self._observe("claimed", reason=handoff.reason, waited_seconds=(self._now() - aware(handoff.created_at)).total_seconds())  # type: ignore[operator]
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.WITH_HUMAN, actor=f"staff:{staff}", handoff=handoff_id)
         await self._events.publish(Claimed(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
@@ -310,9 +307,9 @@ class HandoffService:
         desk than the one holding the staff thread (the console beside Slack), it is posted in that
         thread too, so everyone on the handoff sees it. A repeated `client_id` (a retry) does nothing."""
         handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in (*OPEN, "claimed"):
+        if handoff is None or handoff.status not in ACTIVE:
             return False
-        if handoff.status in OPEN:
+        if handoff.status in UNCLAIMED:
             await self.claim(handoff.id or 0, staff=staff.id, staff_name=staff.name)
         posted = await self._conversations.post_message(
             handoff.conversation_id, role="agent", text=text, author=staff.name or "Support team", client_id=client_id, redact=True
@@ -344,10 +341,10 @@ class HandoffService:
 
     async def resolve(self, handoff_id: int, *, staff: str) -> Handoff | None:
         handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in (*OPEN, "claimed"):
+        if handoff is None or handoff.status not in ACTIVE:
             return handoff
         async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._records.save, handoff, status="resolved", closed_at=self._now())
+            handoff = await asyncio.to_thread(self._records.save, handoff, status=HandoffStatus.RESOLVED, closed_at=self._now())
             self._observe("resolved", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.CLOSED, actor=f"staff:{staff}", handoff=handoff_id)
         await self._events.publish(Resolved(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
@@ -357,10 +354,10 @@ class HandoffService:
 
     async def return_to_bot(self, handoff_id: int, *, staff: str) -> Handoff | None:
         handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in (*OPEN, "claimed"):
+        if handoff is None or handoff.status not in ACTIVE:
             return handoff
         async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._records.save, handoff, status="returned", closed_at=self._now())
+            handoff = await asyncio.to_thread(self._records.save, handoff, status=HandoffStatus.RETURNED, closed_at=self._now())
             self._observe("returned", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.BOT, actor=f"staff:{staff}", handoff=handoff_id)
         await self._events.publish(ReturnedToBot(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
@@ -381,10 +378,10 @@ class HandoffService:
         """A closed conversation's next message "1".."5" is the rating asked for; returns it, or None."""
         handoff = self.current(conversation_id)
         stripped = text.strip().rstrip("!.")
-        if handoff is None or handoff.status != "resolved" or stripped not in {"1", "2", "3", "4", "5"}:
+        if handoff is None or handoff.status != HandoffStatus.RESOLVED or stripped not in {"1", "2", "3", "4", "5"}:
             return None
         self._audit.record(tenant=handoff.tenant, conversation_id=conversation_id, kind="rating", handoff=handoff.id, score=int(stripped))
-        self._records.save(handoff, status="rated")
+        self._records.save(handoff, status=HandoffStatus.RATED)
         return int(stripped)
 
     def reopen_for_bot(self, conversation_id: str) -> None:
@@ -414,7 +411,7 @@ class HandoffService:
         for handoff in await asyncio.to_thread(self._records.waiting):
             if self._posts.paused(handoff):
                 continue
-            if handoff.status == "queued":
+            if handoff.status == HandoffStatus.QUEUED:
                 await self._announce(handoff)
             elif handoff.announced_at is not None and now - aware(handoff.announced_at) >= self.policy(handoff.tenant).reannounce_after:  # type: ignore[operator]
                 await self._announce(handoff, reminder=True)

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from bot.app.admin_ingest import handle_ingest
 from bot.app.admin_trends import render_trends, trend_figures
 from bot.app.composition import Services
+from bot.core.handoff_states import HUMAN_OWNED
 from bot.core.tables import AuditEvent, Conversation, Handoff
 from bot.core.clock import utc
 from bot.core.stats import percentile
@@ -89,7 +90,7 @@ def collect_stats(services: Services, *, days: int = 14, tenant: str | None = No
         if tenant:
             query = query.where(AuditEvent.tenant == tenant)
         events = list(session.exec(query))
-        waiting = list(session.exec(select(Conversation).where(col(Conversation.state).in_(["waiting_for_human", "with_human"]))))
+        waiting = list(session.exec(select(Conversation).where(col(Conversation.state).in_(HUMAN_OWNED))))
         handoffs = list(session.exec(select(Handoff).where(col(Handoff.created_at) >= since)))
         ratings = [json.loads(e.data).get("score") for e in session.exec(
             select(AuditEvent).where(AuditEvent.kind == "rating", col(AuditEvent.created_at) >= since)

@@ -26,6 +26,7 @@ from bot.core import texts
 from bot.engine.assistant import AskResult, handoff_notice
 from bot.core.batching import Batcher
 from bot.engine.conversation_records import ConversationRecords
+from bot.engine.channel_registry import ChannelRegistry
 from bot.engine.delivery import ConversationDelivery, Forward
 from bot.core.language import ENGLISH, conversation_language
 from bot.engine.messages import Loaded, MessageStore, NewInbound, NewReply
@@ -36,6 +37,7 @@ from bot.engine.rollout import RollbackWatch, RolloutBook, shadowed, staff_only
 from bot.engine.services import Services
 from bot.engine.streaming import CustomerStream
 from bot.core.events import Answered, Clarified, HandedOver, MessageStored, Rated
+from bot.core.handoff_states import HUMAN_OWNED, State
 from bot.core.late import Late
 from bot.engine.turns import ConversationTurns
 from policies.pii_patterns import Entity
@@ -68,6 +70,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
         self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None,
         turns: ConversationTurns | None = None, forward: Forward | None = None,
         handoff: Late[Any] | None = None, grader: Any = None, on_step_back: Callable[[str, str], Awaitable[None]] | None = None,
+        channels: ChannelRegistry | None = None,
     ) -> None:
         super().__init__(services.engine)
         self._services = services
@@ -78,7 +81,10 @@ class ConversationService(ConversationRecords, ConversationDelivery):
         self._inbound: Batcher[None, _Inbound, Loaded | Submitted] = Batcher(lambda _, items: self._store_and_load_many(items), max_batch=64)
         self._replies: Batcher[None, NewReply, dict[str, Any]] = Batcher(lambda _, replies: self._messages.add_replies_apart(replies), max_batch=64)
         self._privacy = ConversationPrivacy(services)
-        ConversationDelivery.__init__(self, messages=self._messages, privacy=self._privacy, forward=forward)
+        # `channels`: the dispatcher's (the composition root passes the same registry to both); none: no
+        # platform channel, every reply is read from the store (the widget, the CLI, tests)
+        self.channels = channels or ChannelRegistry()
+        ConversationDelivery.__init__(self, messages=self._messages, privacy=self._privacy, forward=forward, channels=self.channels)
         # one message at a time per conversation: in this process, and across processes when they share
         # PostgreSQL (bot/engine/turns.py: the conversation's lease)
         self._locks = turns or ConversationTurns()
@@ -269,7 +275,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
         if self._delay:
             await asyncio.sleep(self._delay)
         # a pending message of a conversation the bot owns (nearly all): nothing for people to do
-        if self.handoff is not None and (inbound.status == "done" or conversation.state != "bot"):
+        if self.handoff is not None and (inbound.status == "done" or conversation.state != State.BOT):
             handled = await self._human_side(conversation, inbound)
             if handled is not None:
                 return handled
@@ -389,8 +395,6 @@ class ConversationService(ConversationRecords, ConversationDelivery):
 
     async def _human_side(self, conversation: Any, inbound: Any) -> dict[str, Any] | None:
         """People own the conversation: relay, don't answer. Just resolved: the rating asked for."""
-        from bot.core.handoff_states import HUMAN_OWNED, State
-
         state = State(conversation.state)
         inbound_id = int(inbound.id or 0)
         if inbound.status == "done":  # relayed (or rated) already: a repeated delivery reaches people once
