@@ -56,12 +56,12 @@ async def model_summary(model: ChatModel, messages: Sequence[dict[str, Any]]) ->
 
 
 class HandoffSummarizer:
-    def __init__(self, *, models: Mapping[str, ChatModel], budget: BudgetBook, settings: Settings) -> None:
+    def __init__(self, *, models: Mapping[Tier, ChatModel], budget: BudgetBook, settings: Settings) -> None:
         self._models = dict(models)
         self._budget = budget
         self._settings = settings
 
-    def tiers(self, *, tenant: str, user: str | None) -> list[str]:
+    def tiers(self, *, tenant: str, user: str | None) -> list[Tier]:
         """The tiers that may summarize this tenant's conversation now, cheapest first."""
         policy = self._settings.tenant(tenant).routing
         allowed = [Tier.LOCAL] if policy.never_remote or policy.remote_groups else [Tier.LOCAL, Tier.REMOTE]

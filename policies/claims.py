@@ -28,7 +28,7 @@ def verify_visitor_token(token: str, *, tenant: TenantConfig) -> VisitorClaims:
     secret, public_key = tenant.widget.jwt_secret, tenant.widget.jwt_public_key
     if not secret and not public_key:
         raise InvalidClaims(f"tenant {tenant.name!r} does not accept signed visitor claims")
-    key, algorithms = (public_key, ["RS256", "ES256"]) if public_key else (secret, ["HS256"])
+    key, algorithms = (public_key, ["RS256", "ES256"]) if public_key else (secret or "", ["HS256"])
     try:
         data = jwt.decode(token, key, algorithms=algorithms, options={"require": ["exp"]}, leeway=30)
     except jwt.PyJWTError as exc:

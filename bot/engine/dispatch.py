@@ -239,7 +239,7 @@ class Dispatcher:
         ref = self._refs.get(conversation_id)
         if ref is None:
             party = await self._conversations.find(conversation_id)  # in memory once seen
-            if party is None or not self._has_channel(party.channel, party.tenant):
+            if party is None or not self._channels.pushes(party.channel, party.tenant):
                 return  # the widget reads replies over its own socket
             ref = await asyncio.to_thread(self._ref_from_store, conversation_id)
         if ref is None or self._channel(ref) is None:
