@@ -56,7 +56,7 @@ class BudgetBook:
     def record(self, reply: ModelReply, *, tenant: str, user: str | None, conversation_id: str | None) -> float:
         cost = self.price(reply)
         with Session(self._engine) as session:
-            session.add(Usage(tenant=tenant, user=user, conversation_id=conversation_id, tier=str(reply.tier), model=reply.model,
+            session.add(Usage(tenant=tenant, user=user, conversation_id=conversation_id, tier=reply.tier, model=reply.model,
                               tokens_in=reply.tokens_in, tokens_out=reply.tokens_out, cost_usd=cost, created_at=self._clock()))
             session.commit()
         return cost

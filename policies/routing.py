@@ -68,7 +68,7 @@ class Route:
     handoff: bool = False
 
     def to_json(self) -> dict[str, object]:
-        data: dict[str, object] = {"tier": self.tier.value, "reasons": list(self.reasons), "difficulty": round(self.difficulty, 4)}
+        data: dict[str, object] = {"tier": str(self.tier), "reasons": list(self.reasons), "difficulty": round(self.difficulty, 4)}
         if self.handoff:
             data["handoff"] = True
         return data

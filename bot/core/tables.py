@@ -18,6 +18,7 @@ from sqlmodel import Field, Session, SQLModel, UniqueConstraint, select
 from sqlmodel.sql.sqltypes import AutoString
 
 from bot.core.handoff_states import HandoffStatus, State
+from bot.core.tiers import Tier
 
 
 def utcnow() -> datetime:
@@ -154,7 +155,7 @@ class Usage(SQLModel, table=True):
     tenant: str = Field(index=True)
     user: str | None = Field(default=None, index=True)
     conversation_id: str | None = None
-    tier: str  # a Tier's value (bot/core/records.py): local | remote
+    tier: Tier = Field(sa_type=EnumText(Tier))  # local | remote
     model: str
     tokens_in: int = 0
     tokens_out: int = 0
