@@ -11,8 +11,8 @@ from typing import Any
 
 from bot.core.ops_tables import FaqProposal
 from bot.core.tables import Handoff
-from bot.core.desk import ACTION_LABELS as ACTION_LABELS, STATUS_TEXT, StaffAction
-from bot.core.handoff_states import ACTIVE as ACTIVE, HandoffStatus
+from bot.core.desk import ACTION_LABELS, STATUS_TEXT, StaffAction
+from bot.core.handoff_states import ACTIVE, HandoffStatus
 from bot.core.packet import Packet
 from handoff.faq_proposals import Prefill
 from handoff.records import aware

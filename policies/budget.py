@@ -29,7 +29,6 @@ from sqlmodel import Session, col, select
 from bot.core.records import ModelReply, Tier
 from bot.core.config import Settings
 from bot.core.tables import Usage
-from bot.core.tenant_sections import PERIODS as PERIODS, Budget as Budget  # the tenant's [budget] section, parsed at load
 
 DEFAULT_REMOTE_PRICE = (0.0005, 0.0015)
 

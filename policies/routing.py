@@ -8,7 +8,7 @@ Signals, all cheap (the question's embedding is already computed):
 - difficulty: the question's similarity to example hard questions (troubleshooting, comparisons,
   "why", several steps) against example easy ones, plus length and several questions in one;
   a tenant adds its own `hard_examples` and `easy_examples`;
-- tenant policy (`[tenants.x.routing]`): `never_remote = true`, `remote_groups = ["enterprise"]`
+- tenant policy (`[tenants.x.routing]`, read once into `tenant.routing`, bot/core/tenant_sections.py): `never_remote = true`, `remote_groups = ["enterprise"]`
   (only these access groups, e.g. a plan, may use the remote tier), `prefer = "local"|"remote"`;
 - budget left: over budget steps down remote → local → extractive; where the extractive answer has
   nothing to say the confidence gate hands off.
@@ -25,7 +25,6 @@ import numpy as np
 from bot.core.config import Settings
 from bot.core.ports import Embedder
 from bot.core.records import Tier, Turn
-from bot.core.tenant_sections import RoutingPolicy as RoutingPolicy  # the tenant's [routing] section, parsed at load
 
 EXTRACTIVE, LOCAL, REMOTE = Tier.EXTRACTIVE, Tier.LOCAL, Tier.REMOTE
 LONG_QUESTION_CHARS = 240
