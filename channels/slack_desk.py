@@ -18,7 +18,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.errors import InputError
 from bot.core.tables import Handoff
 from bot.core.channel import Attachment, FileContent
-from bot.core.desk import STATUS_TEXT, DeskThread
+from bot.core.desk import ACTION_LABELS, STATUS_TEXT, DeskThread, StaffAction
+from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus
 from bot.core.packet import Packet
 from bot.core.desk import StaffDeskBusy, StaffPostRefused
 from bot.core.text import escape_angles
@@ -78,10 +79,10 @@ def _slack_answers() -> Iterator[None]:
 
 def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None, proposals: bool = False) -> list[dict[str, Any]]:
     status = STATUS_TEXT.get(handoff.status, handoff.status)
-    if handoff.status == "claimed" and handoff.claimed_by:
+    if handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by:
         when = handoff.claimed_at.strftime("%H:%M UTC") if isinstance(handoff.claimed_at, datetime) else ""
         status = f"Claimed by {handoff.claimed_by} at {when}".strip()
-    elif position is not None and handoff.status in ("queued", "open"):
+    elif position is not None and handoff.status in UNCLAIMED:
         status = f"{status} · number {position} in the queue"
     attempts = "\n".join(
         f"• {a.text[:200]} ({a.outcome}, confidence {a.confidence})"
@@ -102,14 +103,12 @@ def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None
     if packet.attachments:
         files = ", ".join(f"{a.get('kind')} ({a.get('channel')} file {a.get('file_id')})" for a in packet.attachments)
         blocks.insert(len(blocks) - 1, {"type": "context", "elements": [_mrkdwn(f"Files from the customer: {files}")]})
-    if handoff.status in ("queued", "open", "claimed"):
-        buttons = []
-        if handoff.status != "claimed":
-            buttons.append({"type": "button", "style": "primary", "text": {"type": "plain_text", "text": "Claim"}, "action_id": "handoff_claim", "value": str(handoff.id)})
-        buttons += [
-            {"type": "button", "text": {"type": "plain_text", "text": "Send draft"}, "action_id": "handoff_draft", "value": str(handoff.id)},
-            {"type": "button", "text": {"type": "plain_text", "text": "Resolve"}, "action_id": "handoff_resolve", "value": str(handoff.id)},
-            {"type": "button", "text": {"type": "plain_text", "text": "Return to bot"}, "action_id": "handoff_return", "value": str(handoff.id)},
+    if handoff.status in ACTIVE:
+        # action ids `handoff_<action>`: channels/slack_staff.py turns them back into StaffAction
+        buttons = [
+            {"type": "button", **({"style": "primary"} if action is StaffAction.CLAIM else {}),
+             "text": {"type": "plain_text", "text": label}, "action_id": f"handoff_{action.value}", "value": str(handoff.id)}
+            for action, label in ACTION_LABELS.items() if action is not StaffAction.CLAIM or handoff.status != HandoffStatus.CLAIMED
         ]
         blocks.append({"type": "actions", "block_id": "handoff_actions", "elements": buttons})
     elif proposals and handoff.status in RESOLVED:

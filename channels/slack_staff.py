@@ -46,11 +46,9 @@ logger = logging.getLogger(__name__)
 
 
 def staff_channels(settings: Settings) -> set[str]:
-    from bot.core.handoff_policy import policy_from
-
     channels = {settings.handoff_channel} if settings.handoff_channel else set()
     for tenant in settings.tenants.values():
-        channels |= {t.channel for t in policy_from(tenant.raw).topics if t.channel}
+        channels |= {t.channel for t in tenant.handoff.topics if t.channel}
     return channels
 
 
@@ -60,7 +58,7 @@ def tenant_for_team(settings: Settings, *team_ids: str | None) -> str | None:
     event's `user_team`, not the workspace the app is installed in. A workspace nobody claims goes to
     `default` (or the only tenant) only while no tenant is bound to a workspace: once tenants are,
     a stranger's workspace must not read any tenant's help center."""
-    bound = {str(t.raw.get("slack", {}).get("team_id", "")): name for name, t in settings.tenants.items() if t.raw.get("slack", {}).get("team_id")}
+    bound = {t.slack.team_id: name for name, t in settings.tenants.items() if t.slack.team_id}
     for team_id in team_ids:
         if team_id and team_id in bound:
             return bound[team_id]

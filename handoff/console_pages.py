@@ -11,17 +11,14 @@ from typing import Any
 
 from bot.core.ops_tables import FaqProposal
 from bot.core.tables import Handoff
-from bot.core.desk import STATUS_TEXT, StaffAction
+from bot.core.desk import ACTION_LABELS, STATUS_TEXT, StaffAction
+from bot.core.handoff_states import ACTIVE, HandoffStatus
 from bot.core.packet import Packet
 from handoff.console_notices import StepBack
 from handoff.faq_proposals import Prefill
-from handoff.records import OPEN, aware
+from handoff.records import aware
 from handoff.staff_accounts import StaffAccount
 
-ACTION_LABELS = {
-    StaffAction.CLAIM: "Claim", StaffAction.DRAFT: "Send draft", StaffAction.RESOLVE: "Resolve", StaffAction.RETURN: "Return to bot",
-}
-ACTIVE = (*OPEN, "claimed")
 
 
 def _page(title: str, body: str, *, account: StaffAccount | None = None, csrf: str = "", data: str = "") -> str:
@@ -49,7 +46,7 @@ def _csrf(token: str) -> str:
 
 def status_text(handoff: Handoff) -> str:
     status = STATUS_TEXT.get(handoff.status, handoff.status)
-    if handoff.status == "claimed" and handoff.claimed_by:
+    if handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by:
         status = f"Claimed by {handoff.claimed_by}"
     return status
 
@@ -161,7 +158,7 @@ def handoff_page(*, account: StaffAccount, csrf: str, handoff: Handoff, packet: 
     files = ", ".join(f"{a.get('kind')} ({a.get('channel')} file {a.get('file_id')})" for a in packet.attachments)
     actions = ""
     if handoff.status in ACTIVE:
-        shown = [a for a in StaffAction if a is not StaffAction.CLAIM or handoff.status != "claimed"]
+        shown = [a for a in StaffAction if a is not StaffAction.CLAIM or handoff.status != HandoffStatus.CLAIMED]
         buttons = "".join(
             f'<form method="post" action="/console/handoffs/{hid}/act">{_csrf(csrf)}<input type="hidden" name="action" value="{a.value}">'
             f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}"><button type="submit" class="{a.value}">{ACTION_LABELS[a]}</button></form>'

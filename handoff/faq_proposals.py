@@ -19,12 +19,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.core.errors import InputError
+from bot.core.handoff_states import SETTLED
 from bot.core.ops_tables import FaqProposal
 
 MAX_QUESTION = 500
 MAX_ANSWER = 4000
 DECIDED = ("approved", "rejected", "failed_gate")
-RESOLVED = ("resolved", "rated")  # handoffs whose exchange staff may propose (rated: resolved, then rated)
+RESOLVED = SETTLED  # handoffs whose exchange staff may propose (rated: resolved, then rated)
 
 
 @dataclass(frozen=True, slots=True)

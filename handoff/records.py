@@ -16,10 +16,10 @@ from sqlmodel import Session, col, select
 
 from bot.core.tables import Conversation, Handoff, StaffPost
 from bot.core.packet import Attempt, Packet
-from bot.core.handoff_states import State, check
+from bot.core.handoff_states import UNCLAIMED, State, check
 from bot.core.clock import utc
 
-OPEN = ("queued", "open")  # waiting for someone to claim
+OPEN = UNCLAIMED  # waiting for someone to claim (bot/core/handoff_states.py)
 FAILED = "failed:"  # a post Slack refused for good: its kind becomes "failed:<kind>:<Slack's error>", never posted
 DEFAULT_CLAIM_MINUTES = 5.0
 

@@ -6,16 +6,12 @@ Slack staff channel, channels/slack_staff.py); when it is missing or down, hando
 are announced by `tick()` once it is back, and the customer is told a person will follow up anyway.
 Every post to a staff thread (the transcript, relayed customer messages and files) goes through its
 stored, ordered queue (`ThreadPosts`, handoff/thread_posts.py); a card that was posted is never posted again.
-A card Slack refuses for good (`StaffPostRefused`: e.g. an archived channel) is not retried on every
-tick but every `CARD_RETRY_AFTER` (also across a restart: the pause is stored with the handoff), as an
-operator may fix the channel; it is logged, audited and counted (supportbot_handoff_post_failures_total)
-like a refused thread post.
+The card itself (announcing it, reminders, updates, the timers that retry) is handoff/cards.py's.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import logging
 import re
@@ -30,15 +26,16 @@ from bot.core.config import Settings
 from bot.core.records import HandoffReason
 from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
 from bot.core.events import Claimed, EventBus, Resolved, ReturnedToBot, StaffReplied
-from bot.core.desk import DeskThread, StaffAction, StaffDesk, StaffMember
+from bot.core.desk import StaffAction, StaffDesk, StaffMember
 from bot.core.late import Late
 from bot.core.packet import Packet, build_packet
 from handoff.summary import HandoffSummarizer
-from bot.core.handoff_policy import HandoffPolicy, policy_from
-from handoff.records import OPEN, HandoffRecords, aware, packet_of
-from bot.core.handoff_states import HUMAN_OWNED, State
+from bot.core.handoff_policy import HandoffPolicy
+from handoff.records import HandoffRecords, aware, packet_of
+from bot.core.handoff_states import ACTIVE, HUMAN_OWNED, UNCLAIMED, HandoffStatus, State
 # the errors a `StaffDesk` raises, importable from here too (channels/slack_staff.py does)
-from handoff.thread_posts import StaffPostRefused, ThreadPosts
+from handoff.thread_posts import StaffPostRefused as StaffPostRefused, ThreadPosts
+from handoff.cards import HandoffCards
 from policies.pii_patterns import EMAIL
 
 if TYPE_CHECKING:
@@ -48,7 +45,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 EMAIL_PLACEHOLDER = re.compile(rf"<{EMAIL}_\d+>")  # an address the customer left, as stored (redacted)
-CARD_RETRY_AFTER = timedelta(minutes=10)  # a card Slack refused for good: tried again this often, not every tick
 
 
 class HandoffService:
@@ -71,11 +67,14 @@ class HandoffService:
         # the Slack desk, whose buttons call this service: the composition root fills the slot once it
         # exists (bot/app/channel_setup.py); empty without Slack (the web console reads the queue itself)
         self._desk: Late[StaffDesk] = desk or Late("the staff desk")
-        self._policies: dict[str, HandoffPolicy] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._posts = ThreadPosts(
             records=self._records, desk=lambda: self.desk, conversations=conversations, audit=audit,
             policy=self.policy, now=now, observe=self._observe,
+        )
+        self._cards = HandoffCards(
+            records=self._records, desk=lambda: self.desk, posts=self._posts, conversations=conversations, audit=audit,
+            policy=self.policy, lock=self._lock, now=now,
         )
 
     @property
@@ -84,9 +83,7 @@ class HandoffService:
 
     # state -----------------------------------------------------------------------------------
     def policy(self, tenant: str) -> HandoffPolicy:
-        if tenant not in self._policies:
-            self._policies[tenant] = policy_from(self._settings.tenant(tenant).raw)
-        return self._policies[tenant]
+        return self._settings.tenant(tenant).handoff
 
     def state(self, conversation_id: str) -> State:
         conversation = self._conversations.get(conversation_id)
@@ -145,7 +142,7 @@ class HandoffService:
                 if summary:
                     packet.summary = summary
             handoff = await asyncio.to_thread(self._create, conversation, reason, topic, packet)
-        await self._announce(handoff)
+        await self._cards.announce(handoff)
         await self._tell_customer(handoff)
         return handoff
 
@@ -172,7 +169,7 @@ class HandoffService:
     async def staff_view(self, handoff: Handoff) -> tuple[Packet, list[dict[str, Any]]]:
         """The card and the whole conversation as staff may see them: redacted, or with the customer's
         own values where the tenant's policy lets staff see personal data (as the Slack thread shows them)."""
-        packet = await self._staff_packet(handoff)
+        packet = await self._cards.staff_packet(handoff)
         messages = await asyncio.to_thread(self._conversations.history, handoff.conversation_id, for_customer=False)
         if self.policy(handoff.tenant).staff_sees_pii:
             restore = self._conversations.restore
@@ -183,70 +180,16 @@ class HandoffService:
         """The conversation as stored: placeholders for personal data, whatever the tenant lets staff see."""
         return await asyncio.to_thread(self._conversations.history, handoff.conversation_id, for_customer=False)
 
-    async def _announce(self, handoff: Handoff, *, reminder: bool = False) -> bool:
-        """Post the card (or a reminder) once. `escalate` and the timer's `tick` may both come here for
-        the same handoff (a tick while the first card is on its way): under the conversation's lock, the
-        one that comes second sees the card stored and posts nothing."""
-        async with self._lock(handoff.conversation_id):
-            fresh = await asyncio.to_thread(self.get, handoff.id or 0)
-            if fresh is None or (fresh.status != "queued" if not reminder else fresh.announced_at != handoff.announced_at):
-                return False
-            return await self._post_card(fresh, reminder=reminder)
-
-    async def _post_card(self, handoff: Handoff, *, reminder: bool) -> bool:
-        if self.desk is None or not handoff.staff_channel:
-            return False
-        position, _ = await asyncio.to_thread(self.queue_position, handoff)
-        packet = await self._staff_packet(handoff)
-        try:
-            thread: DeskThread = await self.desk.announce(handoff, packet, position=position, reminder=reminder)
-        except StaffPostRefused as exc:  # e.g. an archived channel: people must fix it, tried again less often
-            logger.error(
-                "Slack refused the %s of handoff %s in channel %s (%s); trying again every %d minutes",
-                "reminder" if reminder else "card", handoff.id, handoff.staff_channel, exc.error, CARD_RETRY_AFTER.total_seconds() // 60,
-            )
-            await self._posts.pause(handoff, until=self._now() + CARD_RETRY_AFTER)
-            await asyncio.to_thread(self._records.save, handoff, attempts=handoff.attempts + 1)
-            await self._posts.refused(handoff, "reminder" if reminder else "card", exc.error)
-            return False
-        except Exception as exc:  # Slack down: stay queued, `tick` tries again
-            logger.warning("could not announce handoff %s (%s); it stays queued", handoff.id, type(exc).__name__)
-            await self._posts.wait_if_asked(handoff, exc)
-            await asyncio.to_thread(self._records.save, handoff, attempts=handoff.attempts + 1)
-            return False
-        # Slack took it: a pause (a refused card, a Retry-After) is over, stored with the rest
-        changes: dict[str, Any] = {"announced_at": self._now(), "attempts": handoff.attempts + 1, "not_before": None}
-        if reminder:
-            await asyncio.to_thread(self._records.save, handoff, **changes)
-            return True
-        # saved at once, with the transcript and the card's files opening the thread (before what was
-        # relayed while it was queued): whatever fails next, the card is not posted a second time
-        first = [("note", self.desk.transcript(packet))] + [("file", json.dumps(f)) for f in packet.attachments]
-        handoff = await asyncio.to_thread(self._records.open_thread, handoff, first=first, **changes, status="open", staff_channel=thread.place, thread_ts=thread.thread)
-        self._posts.flush_soon(handoff)  # in a task: fetching and uploading files takes a while
-        return True
-
     async def share_files(self, conversation_id: str, files: list[dict[str, Any]]) -> None:
         """Files a customer sent while people own the conversation: into its staff thread, in order with
         their messages (when the card is not posted yet, right after it and its transcript)."""
         handoff = await asyncio.to_thread(self.current, conversation_id)
         conversation = await asyncio.to_thread(self._conversations.get, conversation_id)
-        if handoff is None or conversation is None or handoff.status not in (*OPEN, "claimed"):
+        if handoff is None or conversation is None or handoff.status not in ACTIVE:
             return
         for item in files:  # one post each: a file Slack took is not uploaded again when a later one fails
             await asyncio.to_thread(self._records.add_post, handoff.id or 0, kind="file", body=json.dumps({**item, "channel": conversation.channel}))
         await self._posts.flush(handoff)
-
-    async def _staff_packet(self, handoff: Handoff) -> Packet:
-        """The packet as staff see it: with the contact the customer left, shown as policy allows."""
-        packet = self.packet(handoff)
-        if handoff.contact:
-            if self.policy(handoff.tenant).staff_sees_pii:  # decrypted for this display only, never stored in clear
-                shown = await asyncio.to_thread(self._conversations.restore, handoff.conversation_id, handoff.contact)
-            else:
-                shown = f"{handoff.contact} (an e-mail address, hidden by policy)"
-            packet = dataclasses.replace(packet, customer={**packet.customer, "contact": shown})
-        return packet
 
     async def _tell_customer(self, handoff: Handoff) -> None:
         policy = self.policy(handoff.tenant)
@@ -279,22 +222,22 @@ class HandoffService:
             if self.policy(handoff.tenant).staff_sees_pii:  # stored as the placeholder, shown restored
                 await self._posts.add(handoff, f"*Contact for a reply:* {handoff.contact}", kind="said")
             else:
-                packet = await self._staff_packet(handoff)
+                packet = await self._cards.staff_packet(handoff)
                 await self._posts.add(handoff, f"*Contact for a reply:* {packet.customer['contact']}")
-            await self._update_card(handoff)
+            await self._cards.update_card(handoff)
             # stored with the placeholder; the customer sees their own address again
             await self._say(conversation_id, "contact_kept", address=address.group(0))
 
     async def claim(self, handoff_id: int, *, staff: str, staff_name: str | None = None) -> Handoff | None:
         handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in OPEN:
+        if handoff is None or handoff.status not in UNCLAIMED:
             return handoff
         async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._records.save, handoff, status="claimed", claimed_by=staff_name or staff, claimed_at=self._now())
+            handoff = await asyncio.to_thread(self._records.save, handoff, status=HandoffStatus.CLAIMED, claimed_by=staff_name or staff, claimed_at=self._now())
             self._observe("claimed", reason=handoff.reason, waited_seconds=(self._now() - aware(handoff.created_at)).total_seconds())  # type: ignore[operator]
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.WITH_HUMAN, actor=f"staff:{staff}", handoff=handoff_id)
         await self._events.publish(Claimed(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
-        await self._update_card(handoff)
+        await self._cards.update_card(handoff)
         if staff_name:
             await self._say(handoff.conversation_id, "joined", name=staff_name)
         else:
@@ -310,9 +253,9 @@ class HandoffService:
         desk than the one holding the staff thread (the console beside Slack), it is posted in that
         thread too, so everyone on the handoff sees it. A repeated `client_id` (a retry) does nothing."""
         handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in (*OPEN, "claimed"):
+        if handoff is None or handoff.status not in ACTIVE:
             return False
-        if handoff.status in OPEN:
+        if handoff.status in UNCLAIMED:
             await self.claim(handoff.id or 0, staff=staff.id, staff_name=staff.name)
         posted = await self._conversations.post_message(
             handoff.conversation_id, role="agent", text=text, author=staff.name or "Support team", client_id=client_id, redact=True
@@ -344,47 +287,39 @@ class HandoffService:
 
     async def resolve(self, handoff_id: int, *, staff: str) -> Handoff | None:
         handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in (*OPEN, "claimed"):
+        if handoff is None or handoff.status not in ACTIVE:
             return handoff
         async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._records.save, handoff, status="resolved", closed_at=self._now())
+            handoff = await asyncio.to_thread(self._records.save, handoff, status=HandoffStatus.RESOLVED, closed_at=self._now())
             self._observe("resolved", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.CLOSED, actor=f"staff:{staff}", handoff=handoff_id)
         await self._events.publish(Resolved(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
-        await self._update_card(handoff)
+        await self._cards.update_card(handoff)
         await self._say(handoff.conversation_id, "rating_prompt", payload={"rating_request": True})
         return handoff
 
     async def return_to_bot(self, handoff_id: int, *, staff: str) -> Handoff | None:
         handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in (*OPEN, "claimed"):
+        if handoff is None or handoff.status not in ACTIVE:
             return handoff
         async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._records.save, handoff, status="returned", closed_at=self._now())
+            handoff = await asyncio.to_thread(self._records.save, handoff, status=HandoffStatus.RETURNED, closed_at=self._now())
             self._observe("returned", reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.BOT, actor=f"staff:{staff}", handoff=handoff_id)
         await self._events.publish(ReturnedToBot(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
-        await self._update_card(handoff)
+        await self._cards.update_card(handoff)
         await self._say(handoff.conversation_id, "back_to_bot")
         return handoff
-
-    async def _update_card(self, handoff: Handoff) -> None:
-        if self.desk is None or not handoff.thread_ts:
-            return
-        try:
-            await self.desk.update_card(handoff, await self._staff_packet(handoff))
-        except Exception as exc:
-            logger.warning("could not update the card of handoff %s (%s)", handoff.id, type(exc).__name__)
 
     # after a resolution, and feedback --------------------------------------------------------------
     def take_rating(self, conversation_id: str, text: str) -> int | None:
         """A closed conversation's next message "1".."5" is the rating asked for; returns it, or None."""
         handoff = self.current(conversation_id)
         stripped = text.strip().rstrip("!.")
-        if handoff is None or handoff.status != "resolved" or stripped not in {"1", "2", "3", "4", "5"}:
+        if handoff is None or handoff.status != HandoffStatus.RESOLVED or stripped not in {"1", "2", "3", "4", "5"}:
             return None
         self._audit.record(tenant=handoff.tenant, conversation_id=conversation_id, kind="rating", handoff=handoff.id, score=int(stripped))
-        self._records.save(handoff, status="rated")
+        self._records.save(handoff, status=HandoffStatus.RATED)
         return int(stripped)
 
     def reopen_for_bot(self, conversation_id: str) -> None:
@@ -406,29 +341,11 @@ class HandoffService:
         handoff = self.current(conversation_id)
         return aware(handoff.closed_at) if handoff is not None else None
 
-    # timers -------------------------------------------------------------------------------------
+    # timers (handoff/cards.py) ----------------------------------------------------------------------
     async def tick(self) -> None:
-        """Announce what Slack could not take before, then post what waits for threads (also what a
-        previous run left: the first tick runs at start); remind staff of handoffs nobody claimed."""
-        now = self._now()
-        for handoff in await asyncio.to_thread(self._records.waiting):
-            if self._posts.paused(handoff):
-                continue
-            if handoff.status == "queued":
-                await self._announce(handoff)
-            elif handoff.announced_at is not None and now - aware(handoff.announced_at) >= self.policy(handoff.tenant).reannounce_after:  # type: ignore[operator]
-                await self._announce(handoff, reminder=True)
-                await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="handoff_reminder", handoff=handoff.id)
-        for handoff_id in await asyncio.to_thread(self._records.unposted):
-            handoff = await asyncio.to_thread(self.get, handoff_id)
-            if handoff is not None:
-                await self._posts.flush(handoff)
+        """Announce what the desk could not take before, post what waits for threads, remind staff of
+        handoffs nobody claimed."""
+        await self._cards.tick()
 
     async def run_timers(self, every: timedelta = timedelta(seconds=30)) -> None:
-        """At start too: a restart during a Slack outage leaves cards and thread posts to send."""
-        while True:
-            try:
-                await self.tick()
-            except Exception:
-                logger.exception("handoff timers failed; trying again later")
-            await asyncio.sleep(every.total_seconds())
+        await self._cards.run_timers(every)

@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import secrets
 import threading
 import tomllib
@@ -24,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.core.errors import ConfigError, InputError
+from bot.core.errors import InputError
 from bot.core.config import Settings
+from bot.core.tenant_sections import STAFF_NAME, StaffEntry, scrypt_parts, staff_from
 
 STAFF_FILE = "staff.toml"
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-ACCOUNT_KEYS = frozenset({"password_hash", "display_name"})
+NAME = STAFF_NAME
 # scrypt's cost: one of OWASP's equivalent minimums for password storage (N=2**14, r=8, p=5: 16 MiB,
 # a few hundred milliseconds of one core); each hash keeps its own parameters, so raising them later
 # leaves existing hashes valid
@@ -58,10 +57,8 @@ def hash_password(password: str) -> str:
 
 
 def _parsed(encoded: str) -> tuple[int, int, int, bytes, bytes]:
-    scheme, n, r, p, salt, digest = encoded.split("$")
-    if scheme != "scrypt":
-        raise ValueError(scheme)
-    return int(n), int(r), int(p), _unb64(salt), _unb64(digest)
+    n, r, p, salt, digest = scrypt_parts(encoded)
+    return n, r, p, _unb64(salt), _unb64(digest)
 
 
 def verify_password(password: str, encoded: str) -> bool:
@@ -90,24 +87,8 @@ class StaffAccount:
         return f"console:{self.tenant}:{self.name}"
 
 
-def _accounts(tenant: str, table: Any, where: str) -> dict[tuple[str, str], StaffAccount]:
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table of staff accounts ([tenants.{tenant}.staff.<name>])")
-    found: dict[tuple[str, str], StaffAccount] = {}
-    for name, body in table.items():
-        place = f"[tenants.{tenant}.staff.{name}] in {where}"
-        if not NAME.match(str(name)) or not isinstance(body, dict):
-            raise ConfigError(f"{place}: a staff account is a table named with letters, digits, '.', '_' or '-'")
-        unknown = sorted(set(body) - ACCOUNT_KEYS)
-        if unknown:
-            raise ConfigError(f"{place}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(ACCOUNT_KEYS))}")
-        encoded = body.get("password_hash")
-        try:
-            _parsed(str(encoded))
-        except ValueError:
-            raise ConfigError(f"{place}: password_hash must be a hash from `supportbot staff hash` (scrypt$...)") from None
-        found[(tenant, str(name))] = StaffAccount(tenant, str(name), str(body.get("display_name") or name), str(encoded))
-    return found
+def _accounts(tenant: str, entries: Mapping[str, StaffEntry]) -> dict[tuple[str, str], StaffAccount]:
+    return {(tenant, e.name): StaffAccount(tenant, e.name, e.display_name, e.password_hash) for e in entries.values()}
 
 
 class StaffDirectory:
@@ -118,7 +99,7 @@ class StaffDirectory:
         self._path = path or settings.data_dir / STAFF_FILE
         self._configured: dict[tuple[str, str], StaffAccount] = {}
         for name, tenant in settings.tenants.items():
-            self._configured |= _accounts(name, tenant.raw.get("staff", {}), "the tenants file")
+            self._configured |= _accounts(name, tenant.staff)  # checked when the tenants file loaded
         self._from_file: dict[tuple[str, str], StaffAccount] = {}
         self._stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
@@ -139,7 +120,7 @@ class StaffDirectory:
             found: dict[tuple[str, str], StaffAccount] = {}
             for tenant, body in (data.get("tenants") or {}).items():
                 if tenant in self._tenants:  # a tenant since removed from the tenants file has no staff
-                    found |= _accounts(str(tenant), (body or {}).get("staff", {}), str(self._path))
+                    found |= _accounts(str(tenant), staff_from(str(tenant), (body or {}).get("staff", {}), str(self._path)))
             self._from_file, self._stamp = found, stamp
 
     def find(self, tenant: str, name: str) -> StaffAccount | None:

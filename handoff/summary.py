@@ -21,7 +21,7 @@ from bot.core.errors import ModelError
 from bot.core.ports import ChatModel
 from bot.core.records import ModelReply
 from bot.core.config import Settings
-from policies.routing import LOCAL, REMOTE, policy_for
+from bot.core.records import Tier
 
 if TYPE_CHECKING:
     from policies.budget import BudgetBook
@@ -56,15 +56,15 @@ async def model_summary(model: ChatModel, messages: Sequence[dict[str, Any]]) ->
 
 
 class HandoffSummarizer:
-    def __init__(self, *, models: Mapping[str, ChatModel], budget: BudgetBook, settings: Settings) -> None:
+    def __init__(self, *, models: Mapping[Tier, ChatModel], budget: BudgetBook, settings: Settings) -> None:
         self._models = dict(models)
         self._budget = budget
         self._settings = settings
 
-    def tiers(self, *, tenant: str, user: str | None) -> list[str]:
+    def tiers(self, *, tenant: str, user: str | None) -> list[Tier]:
         """The tiers that may summarize this tenant's conversation now, cheapest first."""
-        policy = policy_for(self._settings.tenant(tenant).raw)
-        allowed = [LOCAL] if policy.never_remote or policy.remote_groups else [LOCAL, REMOTE]
+        policy = self._settings.tenant(tenant).routing
+        allowed = [Tier.LOCAL] if policy.never_remote or policy.remote_groups else [Tier.LOCAL, Tier.REMOTE]
         return [t for t in allowed if t in self._models and self._budget.allows(t, tenant=tenant, user=user)]
 
     async def summarize(self, messages: Sequence[dict[str, Any]], *, tenant: str, user: str | None, conversation_id: str) -> str | None:

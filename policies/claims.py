@@ -8,8 +8,6 @@ access groups, `sub` the user id. Anything the token does not prove is not trust
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 import jwt
 
 from bot.core.errors import InputError
@@ -27,12 +25,10 @@ class VisitorClaims:
 
 
 def verify_visitor_token(token: str, *, tenant: TenantConfig) -> VisitorClaims:
-    widget: dict[str, Any] = dict(tenant.raw.get("widget", {}))
-    secret = widget.get("jwt_secret")
-    public_key = widget.get("jwt_public_key")
+    secret, public_key = tenant.widget.jwt_secret, tenant.widget.jwt_public_key
     if not secret and not public_key:
         raise InvalidClaims(f"tenant {tenant.name!r} does not accept signed visitor claims")
-    key, algorithms = (public_key, ["RS256", "ES256"]) if public_key else (secret, ["HS256"])
+    key, algorithms = (public_key, ["RS256", "ES256"]) if public_key else (secret or "", ["HS256"])
     try:
         data = jwt.decode(token, key, algorithms=algorithms, options={"require": ["exp"]}, leeway=30)
     except jwt.PyJWTError as exc:

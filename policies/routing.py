@@ -8,7 +8,7 @@ Signals, all cheap (the question's embedding is already computed):
 - difficulty: the question's similarity to example hard questions (troubleshooting, comparisons,
   "why", several steps) against example easy ones, plus length and several questions in one;
   a tenant adds its own `hard_examples` and `easy_examples`;
-- tenant policy (`[tenants.x.routing]`): `never_remote = true`, `remote_groups = ["enterprise"]`
+- tenant policy (`[tenants.x.routing]`, read once into `tenant.routing`, bot/core/tenant_sections.py): `never_remote = true`, `remote_groups = ["enterprise"]`
   (only these access groups, e.g. a plan, may use the remote tier), `prefer = "local"|"remote"`;
 - budget left: over budget steps down remote → local → extractive; where the extractive answer has
   nothing to say the confidence gate hands off.
@@ -18,15 +18,15 @@ Nothing a customer, a document or a model says can change the route: it is compu
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from bot.core.config import Settings
 from bot.core.ports import Embedder
-from bot.core.records import Turn
+from bot.core.records import Tier, Turn
 
-EXTRACTIVE, LOCAL, REMOTE = "extractive", "local", "remote"
+EXTRACTIVE, LOCAL, REMOTE = Tier.EXTRACTIVE, Tier.LOCAL, Tier.REMOTE
 LONG_QUESTION_CHARS = 240
 ORDER = (REMOTE, LOCAL, EXTRACTIVE)
 
@@ -61,45 +61,25 @@ class Route:
     """`tier` is what answers (no model for extractive); `handoff`: the evidence is too weak for any
     answer, so no model is paid for and the turn goes to a person."""
 
-    tier: str
+    tier: Tier
     reasons: tuple[str, ...]
     difficulty: float = 0.0
     handoff: bool = False
 
     def to_json(self) -> dict[str, object]:
-        data: dict[str, object] = {"tier": self.tier, "reasons": list(self.reasons), "difficulty": round(self.difficulty, 4)}
+        data: dict[str, object] = {"tier": str(self.tier), "reasons": list(self.reasons), "difficulty": round(self.difficulty, 4)}
         if self.handoff:
             data["handoff"] = True
         return data
 
 
-@dataclass(frozen=True, slots=True)
-class RoutingPolicy:
-    never_remote: bool = False
-    remote_groups: tuple[str, ...] = ()
-    prefer: str | None = None
-    hard_examples: tuple[str, ...] = field(default_factory=tuple)
-    easy_examples: tuple[str, ...] = field(default_factory=tuple)
-
-
-def policy_for(raw: object) -> RoutingPolicy:
-    data = dict(getattr(raw, "get", lambda *_: {})("routing", {}) or {})
-    return RoutingPolicy(
-        never_remote=bool(data.get("never_remote", False)),
-        remote_groups=tuple(map(str, data.get("remote_groups", ()))),
-        prefer=data.get("prefer"),
-        hard_examples=tuple(map(str, data.get("hard_examples", ()))),
-        easy_examples=tuple(map(str, data.get("easy_examples", ()))),
-    )
-
-
 class Router:
     HARD_MARGIN = 0.02
 
-    def __init__(self, *, embedder: Embedder, settings: Settings, tiers: Sequence[str]) -> None:
+    def __init__(self, *, embedder: Embedder, settings: Settings, tiers: Sequence[Tier]) -> None:
         self._embedder = embedder
         self._settings = settings
-        self._tiers = set(tiers) | {EXTRACTIVE}
+        self._tiers = {Tier(t) for t in tiers} | {EXTRACTIVE}
         self._hard: np.ndarray | None = None
         self._easy: np.ndarray | None = None
         self._tenant_hard: dict[str, np.ndarray] = {}
@@ -110,7 +90,7 @@ class Router:
             self._hard = self._embedder.embed(list(HARD_EXAMPLES))
             self._easy = self._embedder.embed(list(EASY_EXAMPLES))
             for name, tenant in self._settings.tenants.items():
-                policy = policy_for(tenant.raw)
+                policy = tenant.routing
                 if policy.hard_examples:
                     self._tenant_hard[name] = self._embedder.embed(list(policy.hard_examples))
                 if policy.easy_examples:
@@ -135,11 +115,11 @@ class Router:
             reasons.append("several questions")
         return score, reasons
 
-    def decide(self, turn: Turn, *, affordable: Callable[[str], bool]) -> Route:
+    def decide(self, turn: Turn, *, affordable: Callable[[Tier], bool]) -> Route:
         if self._tiers == {EXTRACTIVE}:
             return Route(EXTRACTIVE, ("no model configured",))
         tenant = self._settings.tenant(turn.identity.tenant)
-        policy = policy_for(tenant.raw)
+        policy = tenant.routing
         top = turn.passages[0] if turn.passages else None
         if top is None:
             return Route(EXTRACTIVE, ("weak evidence: no passage found",), handoff=True)

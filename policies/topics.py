@@ -14,7 +14,7 @@ import threading
 import numpy as np
 
 from bot.core.config import Settings
-from bot.core.handoff_policy import Topic, policy_from
+from bot.core.handoff_policy import Topic
 from bot.core.ports import Embedder
 
 MIN_SIMILARITY = 0.55
@@ -30,7 +30,7 @@ class TopicDetector:
     def _topics(self, tenant: str) -> list[tuple[Topic, np.ndarray]]:
         with self._lock:
             if tenant not in self._vectors:
-                policy = policy_from(self._settings.tenant(tenant).raw)
+                policy = self._settings.tenant(tenant).handoff
                 self._vectors[tenant] = [(t, self._embedder.embed(list(t.examples))) for t in policy.topics if t.examples]
             return self._vectors[tenant]
 

@@ -21,6 +21,7 @@ from bot.engine.conversations import ConversationService
 from bot.app.limits import Action, ClientLimiter, LimitExceeded, RateLimiter, client_address
 from bot.app.metrics import Metrics
 from bot.core.config import Settings, TenantConfig
+from bot.core.handoff_states import HUMAN_OWNED, State
 from bot.app.tokens import Tokens
 
 TENANT = web.RequestKey("tenant", TenantConfig)  # the tenant a call turned out to be for (bot/app/cors.py reads it)
@@ -246,12 +247,12 @@ class ConversationApi:
         conversation = await self._authorize(request)
         if conversation.id in self._handoff_requests:  # the first request is being handled: no copy
             current = await asyncio.to_thread(self._conversations.get, conversation.id)
-            return web.json_response({"message_id": None, "reply": None, "relayed": False, "state": current.state if current else "bot"})
+            return web.json_response({"message_id": None, "reply": None, "relayed": False, "state": current.state if current else State.BOT})
         self._handoff_requests.add(conversation.id)
         try:
             current = await asyncio.to_thread(self._conversations.get, conversation.id)
-            state = current.state if current is not None else "bot"
-            if state in ("waiting_for_human", "with_human"):
+            state = current.state if current is not None else State.BOT
+            if state in HUMAN_OWNED:
                 return web.json_response({"message_id": None, "reply": None, "relayed": False, "state": state})
             # counted only when it would reach staff: asking again while waiting costs nobody anything
             await self._limit(request, Action.HANDOFF, widget_key=self._tenant_key(conversation))
@@ -275,7 +276,7 @@ class ConversationApi:
         unsubscribe = self._conversations.subscribe(conversation.id, send)
         try:
             current = await asyncio.to_thread(self._conversations.get, conversation.id)
-            await ws.send_json({"type": "state", "state": current.state if current else "bot"})
+            await ws.send_json({"type": "state", "state": current.state if current else State.BOT})
             async for message in ws:  # the widget only listens; pings keep it alive
                 if message.type == WSMsgType.ERROR:
                     break

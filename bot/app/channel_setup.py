@@ -34,9 +34,9 @@ def telegram_bots(settings: Settings) -> dict[str, tuple[str, str | None]]:
     TELEGRAM_BOT_TOKEN serves `default` (or the only tenant)."""
     bots: dict[str, tuple[str, str | None]] = {}
     for name, tenant in settings.tenants.items():
-        own = dict(tenant.raw.get("telegram", {}))
-        if own.get("bot_token"):
-            bots[name] = (str(own["bot_token"]), own.get("webhook_secret") or settings.telegram_webhook_secret)
+        own = tenant.telegram
+        if own.bot_token:
+            bots[name] = (own.bot_token, own.webhook_secret or settings.telegram_webhook_secret)
     if settings.telegram_bot_token:
         target = "default" if "default" in settings.tenants else (next(iter(settings.tenants)) if len(settings.tenants) == 1 else None)
         if target and target not in bots:

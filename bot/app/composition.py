@@ -35,6 +35,7 @@ from bot.engine.stages import (
     RetrieveStage,
 )
 from bot.core.database import open_database
+from bot.core.records import Tier
 from bot.core.tables import AuditLog
 from bot.engine.services import SAMPLE_KB as SAMPLE_KB, Services
 from knowledge.embedding import FastEmbedder
@@ -89,13 +90,13 @@ def build_pipeline(
     return Pipeline(stages)
 
 
-def build_models(settings: Settings) -> dict[str, ChatModel]:
+def build_models(settings: Settings) -> dict[Tier, ChatModel]:
     """The configured model tiers; none configured: extractive answers only."""
-    models: dict[str, ChatModel] = {}
+    models: dict[Tier, ChatModel] = {}
     if settings.local_model:
-        models["local"] = OllamaModel(host=settings.ollama_host, model=settings.local_model, timeout=settings.model_timeout)
+        models[Tier.LOCAL] = OllamaModel(host=settings.ollama_host, model=settings.local_model, timeout=settings.model_timeout)
     if settings.remote_model:
-        models["remote"] = OpenAIModel(
+        models[Tier.REMOTE] = OpenAIModel(
             base_url=settings.openai_base_url, api_key=settings.openai_api_key, model=settings.remote_model, timeout=settings.model_timeout
         )
     return models

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from aiohttp import WSCloseCode, web
 
 from bot.core.config import Settings
+from bot.core.tiers import Tier
 
 logger = logging.getLogger("bot.serve")
 
@@ -27,10 +28,10 @@ SOCKET_CLOSE_WAIT = 1.0  # seconds a closing socket may take to answer our close
 
 
 # start-up --------------------------------------------------------------------------------------
-def startup_summary(*, settings: Settings, url: str | None, models: Mapping[str, Any], desks: Iterable[str]) -> tuple[str, dict[str, Any]]:
+def startup_summary(*, settings: Settings, url: str | None, models: Mapping[Tier, Any], desks: Iterable[str]) -> tuple[str, dict[str, Any]]:
     """One line for people and the same as fields for a log pipeline. Names, never secrets: model
     names and tiers, not their URLs or keys; the Slack channel id, not the token."""
-    tiers = ["extractive"] + [f"{tier} ({getattr(model, 'model', '?')})" for tier, model in sorted(models.items())]
+    tiers = [Tier.EXTRACTIVE.value] + [f"{tier} ({getattr(model, 'model', '?')})" for tier, model in sorted(models.items())]
     desk_list = list(desks)
     fields = {
         "url": url, "data_dir": str(settings.data_dir), "tenants": sorted(settings.tenants),

@@ -30,6 +30,7 @@ from bot.app.limits import ClientLimiter, MemoryLimitStore
 from bot.core.config import load_secret
 from bot.app.tokens import Tokens
 from bot.app.channel_setup import ChannelSet, setup_channels
+from bot.engine.channel_registry import ChannelRegistry
 from bot.engine.conversations import ConversationService
 from bot.engine.dispatch import Dispatcher
 from bot.app.metrics import Metrics
@@ -225,6 +226,7 @@ def build_app(
         handoff=handoff_slot, grader=online_grader(services),
         on_step_back=lambda tenant, reason: tell_staff_of_step_back(handoff_slot.get(), settings, tenant=tenant, reason=reason,
                                                                     audit=services.audit.record),
+        channels=ChannelRegistry(),  # the dispatcher below registers the platform channels in it
     )
     if shared is not None:
         shared.relay.on_message(conversations.deliver_forwarded)

@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.core.errors import ConfigError
 from bot.core.config_source import SettingsSource
+from bot.core.tiers import Tier
 # the tenants file's records and reader (bot/core/tenants.py); re-exported here, where callers always found them
 from bot.core.tenants import TENANT_KEYS as TENANT_KEYS, Rollout as Rollout, TenantConfig, Thresholds as Thresholds
 from bot.core.tenants import DEFAULT_TENANT as DEFAULT_TENANT, load_tenants
@@ -161,7 +162,7 @@ class Settings:
     # operations (issue #18): the release gate's margins (bot/engine/release_gate.py); the judge model
     gate_margins: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_GATE_MARGINS))
     judge_model: str | None = None
-    judge_tier: str = "remote"  # whose client the judge goes through: local (Ollama) or remote (OpenAI-compatible)
+    judge_tier: Tier = Tier.REMOTE  # whose client the judge goes through: local (Ollama) or remote (OpenAI-compatible)
     # rollout (bot/engine/rollout.py): step a tenant back to shadow when, over the window, this share of answers
     # is marked not helpful or this share of messages ends in an error (from `rollback_min_answers` on)
     rollback_window_seconds: float = 3600.0
@@ -243,7 +244,7 @@ class Settings:
             rollback_error_rate=env.number("SUPPORTBOT_ROLLBACK_ERROR_RATE", 0.1),
             grade_sample=env.typed("SUPPORTBOT_GRADE_SAMPLE", _share) if env.get("SUPPORTBOT_GRADE_SAMPLE") is not None else 0.1,
             rollback_check_seconds=env.number("SUPPORTBOT_ROLLBACK_CHECK_SECONDS", 10.0, zero=True),
-            judge_tier=env.typed("SUPPORTBOT_JUDGE_TIER", lambda v: _one_of(v.lower(), ("local", "remote"))) or "remote",
+            judge_tier=Tier(env.typed("SUPPORTBOT_JUDGE_TIER", lambda v: _one_of(v.lower(), (Tier.LOCAL, Tier.REMOTE))) or Tier.REMOTE),
             old_secret_keys=tuple(k.strip() for k in (get("SUPPORTBOT_OLD_SECRET_KEYS") or "").split(",") if k.strip()),
         )
         env.refuse_unknown_file_keys()

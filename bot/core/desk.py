@@ -14,14 +14,15 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.core.errors import SupportbotError
+from bot.core.handoff_states import HandoffStatus
 from bot.core.tables import Handoff
 from bot.core.packet import Packet
 
 
 # a handoff's status as every desk shows it
 STATUS_TEXT = {
-    "queued": "Waiting to be claimed", "open": "Waiting to be claimed", "claimed": "Claimed", "resolved": "Resolved",
-    "returned": "Returned to the bot", "rated": "Resolved",
+    HandoffStatus.QUEUED: "Waiting to be claimed", HandoffStatus.OPEN: "Waiting to be claimed", HandoffStatus.CLAIMED: "Claimed",
+    HandoffStatus.RESOLVED: "Resolved", HandoffStatus.RETURNED: "Returned to the bot", HandoffStatus.RATED: "Resolved",
 }
 
 
@@ -32,6 +33,12 @@ class StaffAction(StrEnum):
     DRAFT = "draft"  # send the packet's draft reply to the customer
     RESOLVE = "resolve"
     RETURN = "return"  # back to the bot
+
+
+# each action's button, in the order every desk shows them
+ACTION_LABELS = {
+    StaffAction.CLAIM: "Claim", StaffAction.DRAFT: "Send draft", StaffAction.RESOLVE: "Resolve", StaffAction.RETURN: "Return to bot",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,6 @@
-"""Who owns a conversation: `bot → waiting_for_human → with_human → bot | closed`."""
+"""Who owns a conversation (`State`: `bot → waiting_for_human → with_human → bot | closed`) and where
+one handoff to people stands (`HandoffStatus`: `queued → open → claimed → resolved → rated`, or
+`returned` to the bot). Both are stored as these values, so they never change."""
 
 from __future__ import annotations
 
@@ -23,6 +25,20 @@ ALLOWED: dict[State, frozenset[State]] = {
 }
 
 HUMAN_OWNED = frozenset({State.WAITING, State.WITH_HUMAN})
+
+
+class HandoffStatus(StrEnum):
+    QUEUED = "queued"  # not yet announced to staff
+    OPEN = "open"  # its card is on a staff desk
+    CLAIMED = "claimed"
+    RESOLVED = "resolved"
+    RETURNED = "returned"  # given back to the bot
+    RATED = "rated"  # resolved, then rated by the customer
+
+
+UNCLAIMED = (HandoffStatus.QUEUED, HandoffStatus.OPEN)  # waiting for someone to claim
+ACTIVE = (*UNCLAIMED, HandoffStatus.CLAIMED)  # staff may still act on it
+SETTLED = (HandoffStatus.RESOLVED, HandoffStatus.RATED)  # resolved by staff (rated or not)
 
 
 class TransitionError(InputError):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from bot.core.records import ModelReply
+from bot.core.tiers import Tier
 
 if TYPE_CHECKING:
     from bot.core.channel import Attachment, ConversationRef, FileContent, InboundMessage
@@ -40,7 +41,7 @@ class Embedder(Protocol):
 class ChatModel(Protocol):
     """A generative model client (bot/engine/models.py: Ollama, any OpenAI-compatible API)."""
 
-    tier: str
+    tier: Tier
     model: str
 
     async def chat(self, messages: Sequence[dict[str, str]], *, on_token: OnToken | None = None) -> ModelReply: ...

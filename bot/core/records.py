@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from bot.core.passages import Passage
+from bot.core.tiers import Tier as Tier  # re-exported: records name it
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +24,7 @@ class ModelReply:
     tokens_in: int
     tokens_out: int
     model: str
-    tier: str
+    tier: Tier
     seconds: float
     first_token_seconds: float | None = None
 

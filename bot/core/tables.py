@@ -9,14 +9,38 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Engine, Index, insert, text
+from sqlalchemy import Dialect, Engine, Index, insert, text
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, select
+from sqlmodel.sql.sqltypes import AutoString
+
+from bot.core.handoff_states import HandoffStatus, State
+from bot.core.tiers import Tier
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class EnumText(TypeDecorator[StrEnum]):
+    """A `StrEnum` stored as its value in the plain string column it always had (no migration): rows
+    read back as the enum, and a value outside it is refused when written, not found later."""
+
+    impl = AutoString
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum]) -> None:
+        super().__init__()
+        self._enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self._enum(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> StrEnum | None:
+        return None if value is None else self._enum(value)
 
 
 class Tenant(SQLModel, table=True):
@@ -53,7 +77,8 @@ class Conversation(SQLModel, table=True):
     groups: str | None = None
     address: str | None = None  # where the conversation lives on its platform (chat id, channel id)
     thread: str | None = None
-    state: str = Field(default="bot", index=True)  # indexed: /admin's queue is the conversations with people
+    # who owns it (bot/core/handoff_states.py); indexed: /admin's queue is the conversations with people
+    state: State = Field(default=State.BOT, sa_type=EnumText(State), index=True)
     # the platform message an answer is being streamed into (a Telegram message id): after a crash the
     # answer is edited into it instead of sent again under the fragment. None once the answer arrived.
     streaming: str | None = None
@@ -94,8 +119,7 @@ class Handoff(SQLModel, table=True):
     tenant: str = Field(index=True)
     reason: str
     topic: str | None = None
-    # queued (not yet announced) | open (card posted) | claimed | resolved | returned
-    status: str = Field(default="queued", index=True)
+    status: HandoffStatus = Field(default=HandoffStatus.QUEUED, index=True, sa_type=EnumText(HandoffStatus))
     staff_channel: str | None = None
     thread_ts: str | None = None  # the card's ts: the staff thread
     claimed_by: str | None = None
@@ -134,7 +158,7 @@ class Usage(SQLModel, table=True):
     tenant: str = Field(index=True)
     user: str | None = Field(default=None, index=True)
     conversation_id: str | None = None
-    tier: str  # local | remote
+    tier: Tier = Field(sa_type=EnumText(Tier))  # local | remote
     model: str
     tokens_in: int = 0
     tokens_out: int = 0

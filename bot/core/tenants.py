@@ -15,7 +15,12 @@ from typing import Any
 
 from bot.core.config_schema import ROLLOUT_STAGES, check_tenant
 from bot.core.errors import ConfigError
+from bot.core.handoff_policy import HandoffPolicy, policy_from
 from bot.core.pii_kinds import ALL_KINDS
+from bot.core.tenant_sections import (
+    Budget, RoutingPolicy, SlackSection, StaffEntry, TelegramSection, WidgetSection,
+    budget_from, routing_from, slack_from, staff_from, telegram_from, widget_from,
+)
 
 DEFAULT_TENANT = "default"
 
@@ -70,14 +75,27 @@ class TenantConfig:
     channel_groups: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     # which PII kinds to redact; None = all
     pii_kinds: tuple[str, ...] | None = None
-    widget_keys: tuple[str, ...] = ()
-    allowed_origins: tuple[str, ...] = ()
     # the bot's own texts (bot/core/texts.py) in this language when a customer's can't be told ("SSO?")
     language: str = "en"
     rollout: Rollout = field(default_factory=Rollout)
     # words redaction never takes for a name or an address (besides the knowledge base's own terms)
     keep_terms: tuple[str, ...] = ()
-    raw: Mapping[str, Any] = field(default_factory=dict)
+    # the sections, parsed once (bot/core/tenant_sections.py); nothing reads the TOML table itself
+    routing: RoutingPolicy = field(default_factory=RoutingPolicy)
+    budget: Budget = field(default_factory=Budget)
+    handoff: HandoffPolicy = field(default_factory=HandoffPolicy)
+    widget: WidgetSection = field(default_factory=WidgetSection)
+    telegram: TelegramSection = field(default_factory=TelegramSection)
+    slack: SlackSection = field(default_factory=SlackSection)
+    staff: Mapping[str, StaffEntry] = field(default_factory=dict)
+
+    @property
+    def widget_keys(self) -> tuple[str, ...]:
+        return self.widget.keys
+
+    @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        return self.widget.allowed_origins
 
     def channel_groups_for(self, channel: str, address: str | None) -> tuple[str, ...]:
         """The groups the tenants file gives everyone in one place (a B2B customer's shared Slack channel)."""
@@ -198,6 +216,10 @@ def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
     widget = data.get("widget", {})
     _unknown_keys(widget, WIDGET_KEYS, f"[tenants.{name}.widget]")
     users = {str(k): tuple(v) for k, v in data.get("users", {}).items()}
+    try:
+        routing, budget, handoff = routing_from(data.get("routing", {})), budget_from(data.get("budget", {})), policy_from(data)
+    except ConfigError as exc:
+        raise ConfigError(f"tenant {name!r}: {exc}") from None
     return TenantConfig(
         name=name,
         thresholds=_thresholds(data.get("thresholds", {})),
@@ -206,12 +228,16 @@ def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
         users=users,
         channel_groups=_channel_groups(name, data.get("channel_groups", {})),
         pii_kinds=_pii_kinds(name, data.get("pii_kinds")),
-        widget_keys=tuple(widget.get("keys", ())),
-        allowed_origins=tuple(widget.get("allowed_origins", ())),
+        widget=widget_from(widget),
+        staff=staff_from(name, data.get("staff", {}), "the tenants file"),
         language=_language(name, data.get("language", "en")),
         rollout=_rollout(data.get("rollout", {})),
         keep_terms=_keep_terms(name, data.get("privacy", {})),
-        raw=dict(data),
+        routing=routing,
+        budget=budget,
+        handoff=handoff,
+        telegram=telegram_from(data.get("telegram", {})),
+        slack=slack_from(data.get("slack", {})),
     )
 
 
@@ -251,7 +277,7 @@ def _with_includes(data: dict[str, Any], path: Path, seen: tuple[Path, ...] = ()
 
 def load_tenants(path: Path | None) -> dict[str, TenantConfig]:
     if path is None:
-        return {DEFAULT_TENANT: TenantConfig(name=DEFAULT_TENANT, widget_keys=("demo",))}
+        return {DEFAULT_TENANT: TenantConfig(name=DEFAULT_TENANT, widget=WidgetSection(keys=("demo",)))}
     data = _with_includes(_read_toml(path, "tenants file"), path.resolve(), (path.resolve(),))
     tenants = data.get("tenants", {})
     if not isinstance(tenants, dict) or not tenants:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from bot.core import texts
 from bot.core.language import ENGLISH, telling_language
+from bot.core.records import Tier
 from bot.engine.pipeline import Answer, Citation
 from knowledge.retrieval import Passage
 
@@ -94,7 +95,7 @@ def citation_for(passage: Passage) -> Citation:
 
 
 class ExtractiveAnswerer:
-    route = "extractive"
+    route = Tier.EXTRACTIVE
 
     def answer(self, question: str, passages: Sequence[Passage]) -> Answer | None:
         if not passages:

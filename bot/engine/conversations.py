@@ -18,17 +18,18 @@ import json
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.core import texts
 from bot.engine.assistant import AskResult, handoff_notice
 from bot.core.batching import Batcher
 from bot.engine.conversation_records import ConversationRecords
+from bot.engine.channel_registry import ChannelRegistry
 from bot.engine.delivery import ConversationDelivery, Forward, ForwardLive
 from bot.core.language import ENGLISH, conversation_language
-from bot.engine.messages import Loaded, MessageStore, NewInbound, NewReply
+from bot.engine.inbound import InboundStore, Submitted, PendingInbound
+from bot.engine.messages import Loaded, MessageStore, NewReply
 from bot.engine.personal_data import ConversationPrivacy
 from bot.core.errors import error_kind, safe_traceback
 from bot.engine.pipeline import HandoffReason, Identity, Outcome
@@ -36,6 +37,7 @@ from bot.engine.rollout import RollbackWatch, RolloutBook, shadowed, staff_only
 from bot.engine.services import Services
 from bot.engine.streaming import CustomerStream
 from bot.core.events import Answered, Clarified, HandedOver, MessageStored, Rated
+from bot.core.handoff_states import HUMAN_OWNED, State
 from bot.core.late import Late
 from bot.engine.turns import ConversationTurns
 from policies.pii_patterns import Entity
@@ -44,30 +46,12 @@ from policies.rollout import Route, route_for
 logger = logging.getLogger(__name__)
 
 
-
-@dataclass(frozen=True, slots=True)
-class Submitted:
-    inbound_id: int
-    duplicate: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Inbound:
-    """A customer's message for the holder of its conversation's lock to store (`_store_and_load`)."""
-
-    conversation_id: str
-    text: str
-    client_id: str | None
-    entities: list[Entity] | None
-
-
-
-
 class ConversationService(ConversationRecords, ConversationDelivery):
     def __init__(
         self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None,
         turns: ConversationTurns | None = None, forward: Forward | None = None, forward_live: ForwardLive | None = None,
         handoff: Late[Any] | None = None, grader: Any = None, on_step_back: Callable[[str, str], Awaitable[None]] | None = None,
+        channels: ChannelRegistry | None = None,
     ) -> None:
         super().__init__(services.engine)
         self._services = services
@@ -75,10 +59,16 @@ class ConversationService(ConversationRecords, ConversationDelivery):
         self._messages = MessageStore(services.engine)
         # messages of concurrent conversations (a redaction batch's come out together) are stored in
         # one transaction and one thread hop; so are their replies (a search batch's answers)
-        self._inbound: Batcher[None, _Inbound, Loaded | Submitted] = Batcher(lambda _, items: self._store_and_load_many(items), max_batch=64)
+        self._inbound: Batcher[None, PendingInbound, Loaded | Submitted] = Batcher(lambda _, items: self._store.store_and_load_many(items), max_batch=64)
         self._replies: Batcher[None, NewReply, dict[str, Any]] = Batcher(lambda _, replies: self._messages.add_replies_apart(replies), max_batch=64)
         self._privacy = ConversationPrivacy(services)
-        ConversationDelivery.__init__(self, messages=self._messages, privacy=self._privacy, forward=forward, forward_live=forward_live)
+        self._store = InboundStore(messages=self._messages, privacy=self._privacy, tenant_of=self._tenant_of)
+        # `channels`: the dispatcher's (the composition root passes the same registry to both); none: no
+        # platform channel, every reply is read from the store (the widget, the CLI, tests)
+        self.channels = channels or ChannelRegistry()
+        ConversationDelivery.__init__(
+            self, messages=self._messages, privacy=self._privacy, forward=forward, channels=self.channels, forward_live=forward_live,
+        )
         # one message at a time per conversation: in this process, and across processes when they share
         # PostgreSQL (bot/engine/turns.py: the conversation's lease)
         self._locks = turns or ConversationTurns()
@@ -134,56 +124,18 @@ class ConversationService(ConversationRecords, ConversationDelivery):
         """For a customer's eyes only (staff replies relayed to them)."""
         return self._privacy.restore(conversation_id, text)
 
-    def _redact(self, conversation_id: str, text: str, entities: list[Entity] | None = None) -> tuple[str, dict[str, int]]:
+    def _tenant_of(self, conversation_id: str) -> str | None:
         party = self.party(conversation_id)
-        return self._privacy.redact(conversation_id, party.tenant if party else None, text, entities)
+        return party.tenant if party else None
 
     async def _detect(self, conversation_id: str, text: str) -> list[Entity] | None:
         party = await self.find(conversation_id)
         return await self._privacy.detect(party.tenant if party else None, text)
 
-    # inbound -------------------------------------------------------------------------------
+    # inbound (stored by bot/engine/inbound.py) ---------------------------------------------------
     def store_inbound(self, *, conversation_id: str, text: str, client_id: str | None, entities: list[Entity] | None = None) -> Submitted:
         """Durably accept a customer message; a repeated client id returns the first one."""
-        redacted, counts = self._redact(conversation_id, text, entities)
-        stored = self._messages.add(
-            conversation_id, role="customer", text=redacted, status="pending", client_id=client_id,
-            payload={"entities": counts} if counts else None,
-        )
-        if stored is None:  # the client id is stored already: a retry, or a concurrent duplicate
-            return self._duplicate(conversation_id, client_id)
-        return Submitted(inbound_id=int(stored["id"]), duplicate=False)
-
-    def _duplicate(self, conversation_id: str, client_id: str | None) -> Submitted:
-        found = self._messages.by_client_id(conversation_id, client_id or "")
-        assert found is not None
-        return Submitted(inbound_id=found, duplicate=True)
-
-    def _store_and_load(self, conversation_id: str, text: str, client_id: str | None, entities: list[Entity] | None) -> Loaded | Submitted:
-        """`store_inbound` and `MessageStore.load` in one go, for the holder of the conversation's lock."""
-        redacted, counts = self._redact(conversation_id, text, entities)
-        loaded = self._messages.add_and_load(conversation_id, text=redacted, client_id=client_id, payload={"entities": counts} if counts else None)
-        return loaded if loaded is not None else self._duplicate(conversation_id, client_id)
-
-    def _store_and_load_many(self, items: Sequence[_Inbound]) -> list[Loaded | Submitted | BaseException]:
-        """`_store_and_load` for several conversations at once; one at a time when the batch fails (a
-        duplicate client id among them, say), so each caller hears only of its own message."""
-        if len(items) > 1:
-            try:
-                inbounds = []
-                for item in items:
-                    redacted, counts = self._redact(item.conversation_id, item.text, item.entities)
-                    inbounds.append(NewInbound(item.conversation_id, redacted, item.client_id, {"entities": counts} if counts else None))
-                return list(self._messages.add_and_load_many(inbounds))
-            except Exception:
-                logger.debug("a batch of inbound messages went one at a time", exc_info=True)
-        results: list[Loaded | Submitted | BaseException] = []
-        for item in items:
-            try:
-                results.append(self._store_and_load(item.conversation_id, item.text, item.client_id, item.entities))
-            except Exception as exc:
-                results.append(exc)
-        return results
+        return self._store.store(conversation_id=conversation_id, text=text, client_id=client_id, entities=entities)
 
     async def accept(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[Submitted, asyncio.Task[dict[str, Any]]]:
         """Store a customer message durably and start answering it in order. Returns once it is
@@ -218,7 +170,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
                 finally:
                     self._originals.pop(submitted.inbound_id, None)
             async with lock:  # nobody is answering this conversation: store and load in one trip
-                result = await self._inbound.submit(None, _Inbound(conversation_id, text, client_id, entities))
+                result = await self._inbound.submit(None, PendingInbound(conversation_id, text, client_id, entities))
                 if isinstance(result, Submitted):  # a duplicate: its first reply, when it has one
                     stored.set_result(result)
                     return await self._process_one(conversation_id, result.inbound_id)
@@ -269,7 +221,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
         if self._delay:
             await asyncio.sleep(self._delay)
         # a pending message of a conversation the bot owns (nearly all): nothing for people to do
-        if self.handoff is not None and (inbound.status == "done" or conversation.state != "bot"):
+        if self.handoff is not None and (inbound.status == "done" or conversation.state != State.BOT):
             handled = await self._human_side(conversation, inbound)
             if handled is not None:
                 return handled
@@ -363,16 +315,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
 
     def _watch(self, tenant: str) -> None:
         """In the background (never delaying the reply): step the tenant back to shadow if its rates say so."""
-        async def check() -> None:
-            try:
-                reason = await asyncio.to_thread(self._rollback.check, tenant)
-            except Exception as exc:  # noqa: BLE001 - a check that fails must not take a conversation down
-                logger.error("the rollback check of a tenant failed: %s", error_kind(exc))
-                return
-            if reason is not None and self.on_step_back is not None:
-                await self.on_step_back(tenant, reason)
-
-        task = asyncio.create_task(check())
+        task = asyncio.create_task(self._rollback.watch(tenant, on_step_back=self.on_step_back))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -390,8 +333,6 @@ class ConversationService(ConversationRecords, ConversationDelivery):
 
     async def _human_side(self, conversation: Any, inbound: Any) -> dict[str, Any] | None:
         """People own the conversation: relay, don't answer. Just resolved: the rating asked for."""
-        from bot.core.handoff_states import HUMAN_OWNED, State
-
         state = State(conversation.state)
         inbound_id = int(inbound.id or 0)
         if inbound.status == "done":  # relayed (or rated) already: a repeated delivery reaches people once
@@ -422,7 +363,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
         def store() -> dict[str, Any] | None:
             if client_id and self._messages.by_client_id(conversation_id, client_id) is not None:
                 return None
-            stored_text = self._redact(conversation_id, text)[0] if redact else text
+            stored_text = self._store.redact(conversation_id, text)[0] if redact else text
             data = {**(payload or {}), **({"author": author} if author else {})}
             return self._messages.add(
                 conversation_id, role=role, text=stored_text, client_id=client_id, reply_to=reply_to, payload=data,

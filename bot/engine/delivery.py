@@ -4,7 +4,7 @@ the live events of an answer being written: typing, streamed tokens, a retract; 
 
 A message reaches listeners with the customer's own values put back (bot/engine/personal_data.py);
 `redacted` keeps the stored copy for listeners that must not see them (staff relays). A message for a
-platform channel that pushes (`pushed`) is stored `delivery="queued"` until its sender marks it sent,
+platform channel that pushes (`ChannelRegistry.pushes`) is stored `delivery="queued"` until its sender marks it sent,
 so a crash or an outage resends it (`_resend`, from ConversationService.recover).
 """
 
@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.engine.channel_registry import ChannelRegistry
 from bot.engine.messages import MessageStore
 from bot.engine.personal_data import ConversationPrivacy
 from bot.engine.relay import LIVE_KINDS
@@ -32,7 +33,8 @@ class ConversationDelivery:
     """The delivery half of bot/engine/conversations.py `ConversationService`, which inherits it."""
 
     def __init__(
-        self, *, messages: MessageStore, privacy: ConversationPrivacy, forward: Forward | None, forward_live: ForwardLive | None = None,
+        self, *, messages: MessageStore, privacy: ConversationPrivacy, forward: Forward | None, channels: ChannelRegistry,
+        forward_live: ForwardLive | None = None,
     ) -> None:
         self._messages = messages
         self._privacy = privacy
@@ -41,9 +43,9 @@ class ConversationDelivery:
         self._forward_live = forward_live
         self._listeners: dict[str, set[Listener]] = defaultdict(set)
         self._global_listeners: list[Listener] = []
-        # (channel, tenant) -> whether a sender pushes its messages to a platform (set by bot.engine.dispatch):
-        # those messages are stored `delivery="queued"` until the sender marks them sent
-        self.pushed: Callable[[str, str], bool] = lambda channel, tenant: False
+        # the platform channels (shared with bot/engine/dispatch.py): messages a sender pushes to a platform
+        # are stored `delivery="queued"` until it marks them sent
+        self._channels = channels
 
     # listeners -----------------------------------------------------------------------------
     def subscribe(self, conversation_id: str, listener: Listener) -> Callable[[], None]:
@@ -98,7 +100,7 @@ class ConversationDelivery:
                 logger.warning("a listener of conversation %s failed", conversation_id)
 
     def _delivery(self, party: Any) -> str | None:
-        return "queued" if party is not None and self.pushed(party.channel, party.tenant) else None
+        return "queued" if party is not None and self._channels.pushes(party.channel, party.tenant) else None
 
     def mark_sent(self, message_id: int) -> None:
         """A platform channel sent this message: `recover` won't send it again."""

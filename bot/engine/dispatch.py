@@ -45,10 +45,12 @@ def conversation_id_for(ref: ConversationRef) -> str:
 
 class Dispatcher:
     def __init__(self, *, conversations: ConversationService, audit: Callable[..., None], retry_wait: wait_base = RETRY_WAIT) -> None:
+        """Sends through the conversation service's channel registry (`conversations.channels`), which the
+        composition root gave it at construction: what registers here is what it treats as pushed."""
         self._conversations = conversations
         self._audit = audit
         self._outbox = Outbox(channel_for=self._channel, mark_sent=conversations.mark_sent, retry_wait=retry_wait)
-        self._channels: dict[tuple[str, str | None], Channel] = {}
+        self._channels = conversations.channels
         self._refs: dict[str, ConversationRef] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._token_feeds: dict[str, Callable[[], None]] = {}  # conversation -> unsubscribe
@@ -64,17 +66,13 @@ class Dispatcher:
             "none": self._human,  # "none of these": a person
         }
         conversations.on_every_message(self._deliver)
-        conversations.pushed = self._has_channel
 
     def register(self, channel: Channel, *, tenant: str | None = None) -> None:
         """A channel for one tenant (e.g. that tenant's Telegram bot), or for all when tenant is None."""
-        self._channels[(channel.name, tenant)] = channel
-
-    def _has_channel(self, channel: str, tenant: str) -> bool:
-        return (channel, tenant) in self._channels or (channel, None) in self._channels
+        self._channels.register(channel, tenant=tenant)
 
     def _channel(self, ref: ConversationRef) -> Channel | None:
-        return self._channels.get((ref.channel, ref.tenant)) or self._channels.get((ref.channel, None))
+        return self._channels.get(ref.channel, ref.tenant)
 
     async def knows(self, ref: ConversationRef) -> bool:
         """Is there a conversation for `ref` already (a Slack thread the bot answers in)?"""
@@ -145,7 +143,7 @@ class Dispatcher:
     async def fetch_file(self, *, channel: str, tenant: str, attachment: Attachment) -> FileContent:
         """A customer's file from the channel it came on, e.g. for the staff thread. `InputError` when
         that channel can't hand files out (or not this one)."""
-        fetch = getattr(self._channels.get((channel, tenant)) or self._channels.get((channel, None)), "fetch_file", None)
+        fetch = getattr(self._channels.get(channel, tenant), "fetch_file", None)
         if fetch is None:
             raise InputError(f"files sent on {channel} can't be fetched")
         content: FileContent = await fetch(attachment)
@@ -241,7 +239,7 @@ class Dispatcher:
         ref = self._refs.get(conversation_id)
         if ref is None:
             party = await self._conversations.find(conversation_id)  # in memory once seen
-            if party is None or not self._has_channel(party.channel, party.tenant):
+            if party is None or not self._channels.pushes(party.channel, party.tenant):
                 return  # the widget reads replies over its own socket
             ref = await asyncio.to_thread(self._ref_from_store, conversation_id)
         if ref is None or self._channel(ref) is None:

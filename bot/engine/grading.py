@@ -22,7 +22,7 @@ from typing import Any
 from bot.core.errors import ModelError
 from bot.engine.models import ChatModel, ModelReply, OllamaModel, OpenAIModel
 from bot.core.config import Settings
-from policies.routing import policy_for
+from bot.core.records import Tier
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def judge_model(settings: Settings) -> ChatModel | None:
     """The judge's client on the configured tier, or None when no judge is configured."""
     if not settings.judge_model:
         return None
-    if settings.judge_tier == "local":
+    if settings.judge_tier == Tier.LOCAL:
         return OllamaModel(host=settings.ollama_host, model=settings.judge_model, timeout=settings.model_timeout)
     return OpenAIModel(base_url=settings.openai_base_url, api_key=settings.openai_api_key, model=settings.judge_model,
                        timeout=settings.model_timeout)
@@ -105,7 +105,7 @@ class Judge:
     async def grade(self, *, tenant: str, question: str, answer: str, passages: Mapping[str, str], cited: Sequence[str],
                     user: str | None = None, conversation_id: str | None = None) -> JudgeGrade:
         tier = self._model.tier
-        if tier == "remote" and policy_for(self._settings.tenant(tenant).raw).never_remote:
+        if tier == Tier.REMOTE and self._settings.tenant(tenant).routing.never_remote:
             return self._skip("never_remote")
         if not await asyncio.to_thread(self._budget.allows, tier, tenant=tenant, user=user):
             return self._skip("over_budget")

@@ -21,7 +21,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 from bot.core.errors import ModelError as ModelError  # re-exported: the one model error (bot/core/errors.py)
 from bot.engine.streaming import retract
 from bot.core.ports import ChatModel as ChatModel, OnToken as OnToken  # re-exported: the ports live in bot/core
-from bot.core.records import ModelReply as ModelReply
+from bot.core.records import ModelReply as ModelReply, Tier
 
 MAX_TOKENS = 400  # a support answer is short; a model that rambles is cut off
 
@@ -99,7 +99,7 @@ def _transient(exc: BaseException) -> bool:
 class _Guarded:
     """Retries and the circuit breaker around one provider's call."""
 
-    tier = "model"
+    tier: Tier  # each client's class says which
     model = ""
 
     def __init__(self, *, attempts: int = 2, breaker: CircuitBreaker | None = None, deadline: float | None = None) -> None:
@@ -139,7 +139,7 @@ class _Guarded:
 class OpenAIModel(_Guarded):
     """The remote tier: any server speaking OpenAI's chat completions API, streamed (SSE)."""
 
-    tier = "remote"
+    tier = Tier.REMOTE
 
     def __init__(self, *, base_url: str | None, api_key: str | None, model: str, timeout: float = 30.0, **kw: Any) -> None:
         super().__init__(**{"deadline": timeout, **kw})
@@ -181,7 +181,7 @@ class OpenAIModel(_Guarded):
 class OllamaModel(_Guarded):
     """The local tier: an Ollama server (`/api/chat`, NDJSON streaming)."""
 
-    tier = "local"
+    tier = Tier.LOCAL
 
     def __init__(self, *, host: str | None, model: str, timeout: float = 30.0, **kw: Any) -> None:
         super().__init__(**{"deadline": timeout, **kw})

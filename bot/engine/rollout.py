@@ -14,10 +14,11 @@ every process answered counts.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from bot.engine.assistant import AskResult
 from bot.core.ops_tables import RolloutState
 from bot.engine.pipeline import HandoffReason, Outcome
 from bot.core.config import Settings
+from bot.core.errors import error_kind
 from bot.core.tables import AuditEvent, write_events
 from policies.rollout import RolloutPolicy, Route, Stage, checked, route_for
 
@@ -176,3 +178,14 @@ class RollbackWatch:
         self._book.set(tenant=tenant, stage=Stage.SHADOW.value, by="automatic step back", reason=reason)
         logger.warning("tenant %s stepped back to shadow: %s", tenant, reason)
         return reason
+
+    async def watch(self, tenant: str, *, on_step_back: Callable[[str, str], Awaitable[None]] | None) -> None:
+        """`check` off the event loop (run it in a task: it never delays a reply); a step back is told
+        to `on_step_back(tenant, reason)`. Never raises: a check that fails must not take a conversation down."""
+        try:
+            reason = await asyncio.to_thread(self.check, tenant)
+        except Exception as exc:  # noqa: BLE001
+            logging.getLogger("bot.engine.conversations").error("the rollback check of a tenant failed: %s", error_kind(exc))
+            return
+        if reason is not None and on_step_back is not None:
+            await on_step_back(tenant, reason)

@@ -17,6 +17,7 @@ from bot.core import language
 from bot.core.config import DEFAULT_TENANT, Settings
 from bot.core.events import EventBus
 from bot.core.ports import ChatModel
+from bot.core.records import Tier
 from bot.core.tables import AuditLog
 from bot.engine.assistant import Assistant
 from bot.engine.pipeline import Pipeline
@@ -47,7 +48,7 @@ class Services:
     redactor: Any | None
     vault: Vault
     budget: BudgetBook
-    models: dict[str, ChatModel]
+    models: dict[Tier, ChatModel]
     profiles: TenantProfiles | None = None
     started: bool = False
     # domain events (bot/core/events.py): the engine publishes the customer side, handoff/ the staff side

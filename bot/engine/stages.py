@@ -14,6 +14,7 @@ from bot.core.batching import Batcher
 from bot.engine.generation import GroundedGenerator
 from bot.engine.models import ChatModel, ModelError, ModelReply
 from bot.engine.pipeline import HandoffReason, Option, Outcome, Turn
+from bot.core.records import Tier
 from bot.core.config import Settings
 from knowledge.embedding import Embedder
 from knowledge.profile import TenantProfiles
@@ -159,7 +160,7 @@ class GenerateStage:
 
     name = "generate"
 
-    def __init__(self, *, router: Router, models: Mapping[str, ChatModel], budget: BudgetBook, generator: GroundedGenerator) -> None:
+    def __init__(self, *, router: Router, models: Mapping[Tier, ChatModel], budget: BudgetBook, generator: GroundedGenerator) -> None:
         self._router = router
         self._models = dict(models)
         self._budget = budget
@@ -173,13 +174,13 @@ class GenerateStage:
             return
         tenant, user = turn.identity.tenant, turn.identity.user
 
-        def affordable(tier: str) -> bool:
+        def affordable(tier: Tier) -> bool:
             return self._budget.allows(tier, tenant=tenant, user=user)
 
         route = await asyncio.to_thread(self._router.decide, turn, affordable=affordable)
         turn.notes["routing"] = route.to_json()
         turn.route = route.tier
-        if route.tier == "extractive":
+        if route.tier == Tier.EXTRACTIVE:
             return
         costs: list[float] = []
 
@@ -190,7 +191,7 @@ class GenerateStage:
                  "seconds": round(reply.seconds, 3), "first_token_seconds": reply.first_token_seconds, "cost_usd": costs[-1]}
             )
 
-        order = ["remote", "local"][["remote", "local"].index(route.tier):]
+        order = [Tier.REMOTE, Tier.LOCAL][[Tier.REMOTE, Tier.LOCAL].index(route.tier):]
         try:
             for tier in order:
                 model = self._models.get(tier)
@@ -202,7 +203,7 @@ class GenerateStage:
                     return
                 except ModelError as exc:
                     turn.notes.setdefault("model_failures", []).append({"tier": tier, "error": str(exc)})
-            turn.route = "extractive"  # every model tier failed: the knowledge base answers
+            turn.route = Tier.EXTRACTIVE  # every model tier failed: the knowledge base answers
         finally:
             turn.notes["cost_usd"] = round(sum(costs), 6)
 

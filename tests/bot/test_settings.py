@@ -183,7 +183,7 @@ def test_the_readme_tenants_file_is_valid(tmp_path: Path) -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     sample = readme.split("A tenants file", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
     acme = tenants(tmp_path, sample).tenant("acme")
-    assert acme.raw["routing"]["never_remote"] is False and acme.rollout.stage == "on"
+    assert acme.routing.never_remote is False and acme.rollout.stage == "on"
 
 
 @pytest.mark.parametrize(("body", "expected"), [

@@ -6,9 +6,10 @@ import jwt
 import pytest
 
 from bot.core.config import TenantConfig
+from bot.core.tenant_sections import WidgetSection
 from policies.claims import InvalidClaims, verify_visitor_token
 
-TENANT = TenantConfig(name="acme", raw={"widget": {"jwt_secret": "s3cret-s3cret-s3cret-s3cret-s3cret"}})
+TENANT = TenantConfig(name="acme", widget=WidgetSection(jwt_secret="s3cret-s3cret-s3cret-s3cret-s3cret"))
 
 
 def token(claims: dict[str, object], secret: str = "s3cret-s3cret-s3cret-s3cret-s3cret") -> str:
