@@ -57,6 +57,7 @@ class Figures:
     handoffs: int
     p50: float
     p99: float
+    unsent: int = 0  # open loop: arrivals that found every conversation waiting (the server far behind)
 
     @property
     def rate(self) -> float:
@@ -158,8 +159,8 @@ async def offered(base: str, questions: list[str], *, rate: float, seconds: floa
             tasks.add(task)
             task.add_done_callback(tasks.discard)
         await asyncio.gather(*tasks)
-        load.errors += backlog
-        return load.figures(time.perf_counter() - started)
+        figures = load.figures(time.perf_counter() - started)
+        return Figures(figures.replies, figures.seconds, figures.errors, figures.handoffs, figures.p50, figures.p99, unsent=backlog)
 
 
 async def wait_all_ready(base: str, logs: list[Path], *, timeout: float = 600) -> None:
@@ -193,7 +194,7 @@ async def measure(name: str, base: str, questions: list[str], args: argparse.Nam
     at_rate = await offered(base, questions, rate=args.rate, seconds=args.seconds, conversations=args.conversations)
     most = await saturated(base, questions, customers=args.customers, seconds=args.seconds)
     print(f"{name:<24} offered {args.rate:.0f}/s: carried {at_rate.rate:6.1f}/s p50 {at_rate.p50:6.1f} ms p99 {at_rate.p99:7.1f} ms "
-          f"({at_rate.errors} errors) | saturated: {most.rate:6.1f}/s p50 {most.p50:6.1f} ms p99 {most.p99:7.1f} ms "
+          f"({at_rate.errors} errors, {at_rate.unsent} not sent) | saturated: {most.rate:6.1f}/s p50 {most.p50:6.1f} ms p99 {most.p99:7.1f} ms "
           f"({most.errors} errors, {most.handoffs + at_rate.handoffs} handoffs)", flush=True)
     return at_rate, most
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Index, insert, text
+from sqlalchemy import BigInteger, Engine, Index, insert, text
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, select
 
 
@@ -149,13 +149,14 @@ class Lease(SQLModel, table=True):
     expires_at: datetime = Field(index=True)
 
 
-class LimitHit(SQLModel, table=True):
-    """One counted hit of a client limit, for limits several processes share (bot/app/limit_table.py)."""
+class LimitCount(SQLModel, table=True):
+    """Hits of a client limit counted per tenth of its window, for limits several processes share
+    (bot/app/limit_table.py): a key has at most eleven rows, whatever the traffic."""
 
-    __tablename__ = "limit_hit"
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(index=True)
-    at: float  # seconds since the epoch: windows are seconds long, compared as numbers
+    __tablename__ = "limit_count"
+    key: str = Field(primary_key=True)
+    bucket: int = Field(primary_key=True, sa_type=BigInteger)  # the bucket's start, ms since the epoch
+    n: int = 0
 
 
 VAULT_PLACEHOLDER_INDEX = "ux_vault_conversation_placeholder"
