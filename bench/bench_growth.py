@@ -19,6 +19,12 @@ For each configuration, a fresh data dir (SQLite and the embedded Milvus Lite st
 - RSS of the serve process after the asks (the chunk cache is bounded: knowledge/chunk_cache.py) and
   of its Milvus Lite child, which holds the store's index.
 Goal (issue #17): from 1k to 100k chunks, `ask` p99 at most 2x and RSS per process at most +300 MB.
+
+Measured 2026-12-02 on this 2-core machine shared with five other sessions (load average ~12),
+`--sizes 1000,10000 --tenants 100 --per-tenant 100 --asks 300`, SQLite:
+  1k chunks:  ingest 11.8 chunks/s, store 15.3 MB, ask p50 60 ms p99 173 ms, RSS serve 595 MB + Milvus child 236 MB
+  10k chunks: ingest  6.1 chunks/s, store 131 MB,  ask p50 1017 ms p99 2500 ms, RSS serve 727 MB + Milvus child 564 MB
+From 1k to 10k p99 grew 14x (goal for 1k -> 100k: 2x) and RSS +132 MB serve, +328 MB Milvus child.
 """
 
 from __future__ import annotations

@@ -22,6 +22,18 @@ process of its own); then PostgreSQL with one shared Milvus endpoint (`supportbo
 help center). The load generator shares the machine's cores with the servers, as it must on loopback.
 Prints the ratio "2 processes on PostgreSQL / 1 process on SQLite" (saturated; goal >= 0.8) and p99 at
 the offered rate (goal <= 150 ms).
+
+Measured 2026-12-02 on this 2-core machine while five other sessions ran tests and benchmarks (load
+average ~12: absolute figures are low; only ratios within one run mean much), `--seconds 15`:
+  SQLite 1 process: saturated 68.8 msg/s (p50 452 ms, p99 839 ms); at 150/s offered it carried 77/s
+  PostgreSQL 1 / 2 / 3 processes: saturated 21.2 / 18.3 / 22.2 msg/s; at 150/s offered 23 / 20 / 23/s
+  2 processes on PostgreSQL / 1 on SQLite: 0.27 (goal >= 0.8: not met); p99 at 150/s offered: none
+  carried the load, so p99 is the backlog's (seconds; goal <= 150 ms: not met).
+Throughput on PostgreSQL does not grow with processes: the bottleneck is shared. The first one found
+was the limit table (bot/app/limit_table.py: a row per hit counted under the key's lock, ~30% of a
+process's samples, now one statement); before that fix the same run gave 0.31-0.35. What is left is
+waiting on PostgreSQL (py-spy: psycopg's Connection.wait ~40% of a process's samples,
+HandoffRecords.get ~27% in one 15 s sample).
 """
 
 from __future__ import annotations
