@@ -24,6 +24,7 @@ Measured 2026-12-02 on this 2-core machine shared with five other sessions (load
 `--sizes 1000,10000 --tenants 100 --per-tenant 100 --asks 300`, SQLite:
   1k chunks:  ingest 11.8 chunks/s, store 15.3 MB, ask p50 60 ms p99 173 ms, RSS serve 595 MB + Milvus child 236 MB
   10k chunks: ingest  6.1 chunks/s, store 131 MB,  ask p50 1017 ms p99 2500 ms, RSS serve 727 MB + Milvus child 564 MB
+  100 tenants x 100 chunks: ingest 20.2 chunks/s, store 160 MB, ask p50 185 ms p99 456 ms, RSS serve 680 MB + Milvus child 550 MB
 From 1k to 10k p99 grew 14x (goal for 1k -> 100k: 2x) and RSS +132 MB serve, +328 MB Milvus child.
 """
 
