@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Dialect, Engine, Index, insert, text
+from sqlalchemy import BigInteger, Dialect, Engine, Index, insert, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, select
 from sqlmodel.sql.sqltypes import AutoString
@@ -175,13 +175,23 @@ class Lease(SQLModel, table=True):
     expires_at: datetime = Field(index=True)
 
 
-class LimitHit(SQLModel, table=True):
-    """One counted hit of a client limit, for limits several processes share (bot/app/limit_table.py)."""
+class LimitCount(SQLModel, table=True):
+    """Hits of a client limit counted per tenth of its window, for limits several processes share
+    (bot/app/limit_table.py): a key has at most eleven rows, whatever the traffic."""
 
-    __tablename__ = "limit_hit"
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(index=True)
-    at: float  # seconds since the epoch: windows are seconds long, compared as numbers
+    __tablename__ = "limit_count"
+    key: str = Field(primary_key=True)
+    bucket: int = Field(primary_key=True, sa_type=BigInteger)  # the bucket's start, ms since the epoch
+    n: int = 0
+
+
+class LimitBurst(SQLModel, table=True):
+    """A conversation's burst limit as a token bucket (GCRA): one row per key holding the bucket's
+    "theoretical arrival time" (bot/app/limit_table.py); a time in the past is a full bucket."""
+
+    __tablename__ = "limit_burst"
+    key: str = Field(primary_key=True)
+    tat: float  # seconds since the epoch
 
 
 VAULT_PLACEHOLDER_INDEX = "ux_vault_conversation_placeholder"
@@ -272,5 +282,5 @@ class AuditLog:
 
 
 # the operations tables (bot/core/ops_tables.py) on the same metadata, for create_all and the migrations
-from bot.core.ops_tables import AnswerGrade, EvalRun, RolloutState  # noqa: F401
 from bot.core.admin_tables import AdminDay, AdminHandoffDay, AdminUserDay  # noqa: F401,E402
+from bot.core.ops_tables import AnswerGrade, EvalRun, RolloutState  # noqa: F401

@@ -188,7 +188,8 @@ async def test_one_address_cannot_create_more_conversations_than_the_limit(clien
                                        for _ in range(12)))
     assert sorted(r.status for r in responses) == [201] * 4 + [429] * 8
     limited = next(r for r in responses if r.status == 429)
-    assert 1 <= int(limited.headers["Retry-After"]) <= 60 and "error" in await limited.json()
+    # up to the window (60 s); on PostgreSQL hits are counted per tenth of it, so up to 66 s
+    assert 1 <= int(limited.headers["Retry-After"]) <= 66 and "error" in await limited.json()
 
 
 async def test_the_widget_key_limit_holds_across_addresses(client: TestClient) -> None:

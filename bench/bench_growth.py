@@ -1,0 +1,298 @@
+"""Knowledge bases that grow: ingest rate, `ask` latency, RSS per serve process and store size on disk
+with a generated corpus of 1k, 10k, 100k chunks in one tenant, and with many tenants of 100 chunks.
+
+    python bench/bench_growth.py [--sizes 1000,10000,100000] [--tenants 1000 --per-tenant 100] [--asks 300]
+
+The corpus is generated (quality is not the point): question/answer rows taken from the sample help
+center (knowledge/sample_kb: each article's paragraphs), COVID-QA and Bitext (under /work/shared/data),
+replicated and varied (a product, edition and reference number woven into each copy, so every row is
+its own content: chunk ids are content hashes, and a copy left identical would be stored once). One
+row is one FAQ entry of one chunk (answers cut at a sentence within ~600 characters).
+
+For each configuration, a fresh data dir (SQLite and the embedded Milvus Lite store, or `--postgres`):
+- ingest: every row through the product's ingestor (load, chunk, body/title/lead vectors, Milvus,
+  database) in this process; chunks per second over the whole ingest;
+- store size: the data dir on disk after ingest, the model cache left out (database + Milvus store);
+- `supportbot serve` started on it (its start-up time is printed: it reads each tenant's vocabulary);
+  then `--asks` widget questions (varied copies of ingested rows' questions, 4 customers at a time,
+  each question in a new conversation of a random tenant): p50/p99 of the reply;
+- RSS of the serve process after the asks (the chunk cache is bounded: knowledge/chunk_cache.py) and
+  of its Milvus Lite child, which holds the store's index.
+Goal (issue #17): from 1k to 100k chunks, `ask` p99 at most 2x and RSS per process at most +300 MB.
+
+Measured 2026-12-02 on this 2-core machine shared with five other sessions (load average ~12),
+`--sizes 1000,10000 --tenants 100 --per-tenant 100 --asks 300`, SQLite:
+  1k chunks:  ingest 11.8 chunks/s, store 15.3 MB, ask p50 60 ms p99 173 ms, RSS serve 595 MB + Milvus child 236 MB
+  10k chunks: ingest  6.1 chunks/s, store 131 MB,  ask p50 1017 ms p99 2500 ms, RSS serve 727 MB + Milvus child 564 MB
+  100 tenants x 100 chunks: ingest 20.2 chunks/s, store 160 MB, ask p50 185 ms p99 456 ms, RSS serve 680 MB + Milvus child 550 MB
+From 1k to 10k p99 grew 14x (goal for 1k -> 100k: 2x) and RSS +132 MB serve, +328 MB Milvus child.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import aiohttp
+
+from bench.bench_faults import environ, start
+from bench.datasets import BITEXT_CSV, COVID_DIR
+from tests.bot.test_restart import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+PRODUCTS = ["Paperkite", "Kitebase", "Papernest", "Inkwell", "Foldwise", "Quillbox", "Sheetline", "Notara"]
+EDITIONS = ["Starter", "Team", "Business", "Enterprise", "Education", "Nonprofit"]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    question: str
+    answer: str
+
+
+def _short(text: str, limit: int = 600) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(". ", 0, limit)
+    return text[: cut + 1] if cut > 100 else text[:limit]
+
+
+def base_rows() -> list[Row]:
+    rows: list[Row] = []
+    for path in sorted((ROOT / "knowledge" / "sample_kb").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        title = next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")), path.stem)
+        for paragraph in re.split(r"\n\s*\n", text):
+            if not paragraph.startswith("#") and len(paragraph) > 80:
+                rows.append(Row(f"{title}?", _short(paragraph)))
+    with (COVID_DIR / "faq_covidbert.csv").open(encoding="utf-8") as f:
+        rows += [Row(r["question"], _short(r["answer"])) for r in csv.DictReader(f) if r["question"] and r["answer"]]
+    with BITEXT_CSV.open(encoding="utf-8") as f:
+        seen: set[str] = set()
+        for r in csv.DictReader(f):
+            if r["instruction"] not in seen:
+                seen.add(r["instruction"])
+                rows.append(Row(r["instruction"], _short(re.sub(r"\{\{[^}]*\}\}", "the account page", r["response"]))))
+    return rows
+
+
+def varied(base: list[Row], index: int) -> Row:
+    """Row `index` of the endless corpus: a base row with a product, edition and reference of its own."""
+    row = base[index % len(base)]
+    copy = index // len(base)
+    product, edition = PRODUCTS[copy % len(PRODUCTS)], EDITIONS[(copy // len(PRODUCTS)) % len(EDITIONS)]
+    return Row(f"{row.question} ({product} {edition})" if copy else row.question,
+               f"{row.answer} This applies to {product} {edition}, reference {index:07d}.")
+
+
+def write_rows(path: Path, rows: list[Row]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for n, row in enumerate(rows):
+            f.write(json.dumps({"id": f"r{n}", "question": row.question, "answer": row.answer}) + "\n")
+
+
+def size_on_disk(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and "models" not in p.relative_to(folder).parts)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in found.read_text().split()] if found.exists() else []
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+def ingest(data_dir: Path, tenants_file: Path, corpus: dict[str, Path], env: dict[str, str]) -> tuple[int, float]:
+    """Every tenant's file through the product's ingestor, in a process of its own (the embedded Milvus
+    Lite keeps its lock on the store for as long as the process that opened it lives): (chunks, seconds)."""
+    listing = data_dir.parent / "corpus.json"
+    listing.write_text(json.dumps({tenant: str(path) for tenant, path in corpus.items()}))
+    done = subprocess.run(
+        [sys.executable, __file__, "--ingest-into", str(data_dir), "--tenants-file", str(tenants_file), "--corpus", str(listing)],
+        env=environ(data_dir, **(env | {"SUPPORTBOT_TENANTS_FILE": str(tenants_file)})), capture_output=True, text=True, check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"ingest failed: {done.stderr[-2000:]}")
+    chunks, seconds = json.loads(done.stdout.strip().splitlines()[-1])
+    return int(chunks), float(seconds)
+
+
+def ingest_here(data_dir: Path, tenants_file: Path, listing: Path) -> None:
+    from bot.app.composition import build_services
+    from bot.core.config import Settings
+
+    corpus = {tenant: Path(path) for tenant, path in json.loads(listing.read_text()).items()}
+    settings = Settings.from_env({**os.environ, "SUPPORTBOT_DATA_DIR": str(data_dir), "SUPPORTBOT_TENANTS_FILE": str(tenants_file)})
+    services = build_services(settings, redact=False)
+    services.start()
+    try:
+        chunks = 0
+        started = time.perf_counter()
+        for tenant, path in corpus.items():
+            chunks += services.ingestor.ingest([path], tenant=tenant, display_base=path.parent).chunks
+        print(json.dumps([chunks, time.perf_counter() - started]))
+    finally:
+        services.close()
+
+
+async def ask(base: str, questions: list[tuple[str, str]], *, concurrency: int = 4) -> tuple[list[float], int]:
+    """(reply latencies in ms, errors) for each (widget key, question), `concurrency` at a time."""
+    latencies: list[float] = []
+    errors = 0
+    queue = list(questions)
+    async with aiohttp.ClientSession() as http:
+
+        async def customer() -> None:
+            nonlocal errors
+            while queue:
+                key, question = queue.pop()
+                async with http.post(f"{base}/api/v1/conversations", json={"widget_key": key}) as response:
+                    created = await response.json()
+                started = time.perf_counter()
+                async with http.post(f"{base}/api/v1/conversations/{created['conversation_id']}/messages", json={"text": question},
+                                     headers={"Authorization": f"Bearer {created['token']}"}) as response:
+                    await response.read()
+                if response.status != 200:
+                    errors += 1
+                    continue
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        await asyncio.gather(*(customer() for _ in range(concurrency)))
+    return latencies, errors
+
+
+async def wait_ready(base: str, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < deadline:
+            try:
+                async with http.get(f"{base}/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.5)
+    raise RuntimeError(f"serve not ready after {timeout:.0f} s; see {log}")
+
+
+def measure(name: str, corpus_rows: dict[str, list[Row]], args: argparse.Namespace, root: Path, env: dict[str, str]) -> None:
+    work = root / re.sub(r"\W+", "-", name)
+    (work / "corpus").mkdir(parents=True)
+    tenants_file = work / "tenants.toml"
+    tenants_file.write_text("".join(f'[tenants.{t}]\n[tenants.{t}.widget]\nkeys = ["{t}"]\n' for t in corpus_rows))
+    corpus = {}
+    for tenant, rows in corpus_rows.items():
+        corpus[tenant] = work / "corpus" / f"{tenant}.jsonl"
+        write_rows(corpus[tenant], rows)
+    data_dir = work / "data"
+    models = root / "models"  # one model cache for every configuration (kept out of the store size)
+    data_dir.mkdir()
+    (data_dir / "models").symlink_to(models)
+    chunks, seconds = ingest(data_dir, tenants_file, corpus, env)
+    stored = size_on_disk(data_dir)
+    port = free_port()
+    serve_env = environ(data_dir, **(env | {"SUPPORTBOT_TENANTS_FILE": str(tenants_file)}))
+    started = time.monotonic()
+    server = start(["serve", "--port", str(port)], serve_env, work / "serve.log")
+    try:
+        base = f"http://127.0.0.1:{port}"
+        asyncio.run(wait_ready(base, work / "serve.log", timeout=args.start_timeout))
+        start_seconds = time.monotonic() - started
+        rng = random.Random(5)
+        tenants = list(corpus_rows)
+
+        def question() -> tuple[str, str]:
+            tenant = rng.choice(tenants)
+            return tenant, rng.choice(corpus_rows[tenant]).question
+
+        asyncio.run(ask(base, [question() for _ in range(20)]))  # warm-up
+        latencies, errors = asyncio.run(ask(base, [question() for _ in range(args.asks)]))
+        serve_rss = rss_mb(server.pid)
+        child_rss = sum(rss_mb(c) for c in children(server.pid))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    print(f"{name:<22} {chunks:7d} chunks | ingest {chunks / seconds:6.1f} chunks/s ({seconds:6.0f} s) | store {stored / 2**20:7.1f} MB | "
+          f"serve ready in {start_seconds:5.1f} s | ask p50 {pct(latencies, 50):6.1f} ms p99 {pct(latencies, 99):7.1f} ms "
+          f"({len(latencies)} asks, {errors} errors) | RSS serve {serve_rss:6.0f} MB, Milvus child {child_rss:6.0f} MB", flush=True)
+    if not args.keep:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="chunks in one tenant, comma-separated (e.g. 1000,10000,100000)")
+    parser.add_argument("--tenants", type=int, default=1000, help="tenants of the many-tenant configuration (0: skip it)")
+    parser.add_argument("--per-tenant", type=int, default=100)
+    parser.add_argument("--asks", type=int, default=300)
+    parser.add_argument("--start-timeout", type=float, default=1800)
+    parser.add_argument("--postgres", action="store_true", help="the database on the local PostgreSQL instead of SQLite")
+    parser.add_argument("--keep", action="store_true", help="keep the data dirs (printed) for a look afterwards")
+    parser.add_argument("--ingest-into", type=Path, help=argparse.SUPPRESS)  # the ingest's own process
+    parser.add_argument("--tenants-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.ingest_into:
+        ingest_here(args.ingest_into, args.tenants_file, args.corpus)
+        return
+    base = base_rows()
+    root = Path(tempfile.mkdtemp(prefix="bench-growth-"))
+    (root / "models").mkdir()
+    print(f"{len(base)} base rows; work under {root}", flush=True)
+    databases = None
+    if args.postgres:
+        from tests.databases import DEFAULT_SERVER, PostgresDatabases
+
+        databases = PostgresDatabases(DEFAULT_SERVER)
+    configurations: list[tuple[str, dict[str, list[Row]]]] = [
+        (f"1 tenant x {n}", {"big": [varied(base, i) for i in range(n)]}) for n in (int(s) for s in args.sizes.split(",") if s)
+    ]
+    if args.tenants:
+        configurations.append((f"{args.tenants} tenants x {args.per_tenant}", {
+            f"t{t:04d}": [varied(base, t * args.per_tenant + i) for i in range(args.per_tenant)] for t in range(args.tenants)
+        }))
+    try:
+        for name, rows in configurations:
+            env = {"SUPPORTBOT_SAMPLE_KB": "0"}
+            if databases is not None:
+                env |= {"SUPPORTBOT_DATABASE_URL": databases.url_for(str(root / name)), "SUPPORTBOT_DATABASE_UPGRADE": "1"}
+            measure(name, rows, args, root, env)
+    finally:
+        if databases is not None:
+            databases.drop_all()
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
