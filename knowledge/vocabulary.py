@@ -13,13 +13,15 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 # the list lives in the ground layer (the language check and the name rules read it too); re-exported here
-from bot.core.common_words import TOKENIZER as TOKENIZER, common_words as common_words
+from bot.core.common_words import TOKENIZER as TOKENIZER
+from bot.core.common_words import common_words as common_words
+from bot.core.words import stems, stop_words
 
 PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z0-9]*[a-z0-9][A-Za-z0-9]*|[A-Z]{3,})\b")
 WORD = re.compile(r"[a-z][a-z0-9'’-]*[a-z0-9]|[a-z]")
+
+STOP = stop_words()
 
 
 def words(text: str) -> set[str]:
@@ -28,18 +30,10 @@ def words(text: str) -> set[str]:
     return found | {part for w in found if "-" in w for part in w.split("-") if part}
 
 
-def _stems(word: str) -> set[str]:
-    out = {word, word.replace("’", "'").split("'")[0]}
-    for suffix in ("ies", "es", "s", "ed", "ing", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            out.add(word[: -len(suffix)])
-    return out
-
-
 def content_stems(text: str) -> dict[str, frozenset[str]]:
     """The content words of a text (3+ letters, no English function word), each with its stems: two
     words match when their stems meet ("syncs", "sync")."""
-    return {w: frozenset(_stems(w)) for w in words(text) if len(w) >= 3 and w not in STOP_WORDS}
+    return {w: frozenset(stems(w)) for w in words(text) if len(w) >= 3 and w not in STOP}
 
 
 Scope = tuple[str, tuple[str, ...]]  # (tenant, the access keys an asker may read)
@@ -108,12 +102,12 @@ class TenantVocabulary:
         names = {m.group(1).lower() for m in PROPER.finditer(text)}
         unknown = []
         for word in sorted(words(text)):
-            if len(word) < 4 or word in STOP_WORDS or "'" in word or "’" in word or any(s in known for s in _stems(word)):
+            if len(word) < 4 or word in STOP or "'" in word or "’" in word or any(s in known for s in stems(word)):
                 continue
             parts = [p for p in word.split("-") if p]
-            if all(p in common or p in known or p in STOP_WORDS for p in parts) or word.replace("-", "") in common:
+            if all(p in common or p in known or p in STOP for p in parts) or word.replace("-", "") in common:
                 continue
-            if word.endswith("nt") and (word[:-1] in common or word[:-1] in STOP_WORDS or word[:-2] in common):
+            if word.endswith("nt") and (word[:-1] in common or word[:-1] in STOP or word[:-2] in common):
                 continue  # "cant", "wont", "isnt"
             if len(word) >= 6 and self._is_typo(word, scope=scope, known=known):
                 continue  # a typo of a word the knowledge base uses

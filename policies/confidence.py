@@ -24,7 +24,6 @@ Evidence, all from retrieval (plus the model's own signals when a model answered
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Sequence
@@ -35,6 +34,7 @@ from typing import Any
 from bot.core.config import Thresholds
 from bot.core.passages import NEAR_DUPLICATE, Passage, Profile
 from bot.core.passages import kin as kin_of
+from bot.core.words import ENGLISH, OTHER_LANGUAGES, prefix, stop_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,21 +261,8 @@ def decide(evidence: Evidence, thresholds: Thresholds) -> tuple[Verdict, tuple[i
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
 
-@functools.cache
-def _stop_words() -> frozenset[str]:
-    """Function words of the languages the bot's own texts come in (spaCy's lists)."""
-    from spacy.lang.de.stop_words import STOP_WORDS as DE
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.es.stop_words import STOP_WORDS as ES
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-    from spacy.lang.it.stop_words import STOP_WORDS as IT
-    from spacy.lang.pt.stop_words import STOP_WORDS as PT
-
-    return frozenset().union(DE, EN, ES, FR, IT, PT)
-
-
 def _content_words(text: str) -> set[str]:
-    stop = _stop_words()
+    stop = stop_words(ENGLISH + OTHER_LANGUAGES)  # the bot's own texts come in these languages
     return {w for w in (m.lower() for m in _WORD.findall(text)) if w not in stop}
 
 
@@ -286,8 +273,8 @@ def shares_words(question: str, passage: str) -> bool:
     if not asked:
         return False
     found = _content_words(passage)
-    stems = {w[:5] for w in found if len(w) >= 5}
-    return any(w in found or (len(w) >= 5 and w[:5] in stems) for w in asked)
+    stems = {prefix(w) for w in found if len(w) >= 5}
+    return any(w in found or (len(w) >= 5 and prefix(w) in stems) for w in asked)
 
 
 def should_answer(evidence: Evidence, thresholds: Thresholds) -> bool:

@@ -9,11 +9,12 @@ from the wrong article is "supported" by it, which is why `relevance` is kept be
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from bot.core.words import prefix, stop_words
 
 _WORD = re.compile(r"[^\W\d_]{3,}|\d+", re.UNICODE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -21,20 +22,13 @@ SUPPORTED = 0.6  # a sentence with at least this share of its content words in t
 _PREFIX = 5  # inflections: the same first five letters count ("refunds", "refunded")
 
 
-@functools.cache
-def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
-
-
 def content_words(text: str) -> list[str]:
-    stop = _stop_words()
+    stop = stop_words()
     return [w for w in (m.lower() for m in _WORD.findall(text)) if w not in stop]
 
 
 def _key(word: str) -> str:
-    return word[:_PREFIX]
+    return prefix(word, _PREFIX)
 
 
 def sentences(text: str) -> list[str]:

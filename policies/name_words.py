@@ -17,14 +17,16 @@ people and places in their own script, rarely anything else).
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 import threading
 from importlib import resources
 
+from bot.core.first_names import NOT_NAMES as NOT_NAMES
+from bot.core.first_names import Names as Names
+
 # the first-name list lives in the ground layer (knowledge/terms.py reads it too); re-exported here
-from bot.core.first_names import NOT_NAMES as NOT_NAMES, Names as Names
+from bot.core.words import OTHER_LANGUAGES, stop_words
 from policies.pii_patterns import UPPER
 
 OTHER_SCRIPT = re.compile(r"^[Α-ΩΆ-Ώα-ωά-ώА-Яа-яЁё]+$")
@@ -100,9 +102,7 @@ def _first_names() -> frozenset[str]:
 
 
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
+    return stop_words()
 
 
 INFLECTION = re.compile(r"(?:s|es|ed|d|ing|er|est|ier|iest|ies|ly)$")
@@ -332,13 +332,6 @@ def foreign_function_word(word: str) -> bool:
     return word.lower().strip(".,'’") in _foreign_function_words()
 
 
-@functools.cache
 def _foreign_function_words() -> frozenset[str]:
     """The function words (spaCy's stop words) of the languages customers most often write in besides English."""
-    from spacy.lang.de.stop_words import STOP_WORDS as DE
-    from spacy.lang.es.stop_words import STOP_WORDS as ES
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-    from spacy.lang.it.stop_words import STOP_WORDS as IT
-    from spacy.lang.pt.stop_words import STOP_WORDS as PT
-
-    return frozenset().union(DE, ES, FR, IT, PT)
+    return stop_words(OTHER_LANGUAGES)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core.words import stop_words
 from policies.name_words import (
     NOT_NAMES,
     Names,
@@ -406,9 +407,7 @@ def _signature(text: str) -> list[tuple[int, int]]:
 
 
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
+    return stop_words()
 
 
 def _verb_follows(text: str, end: int) -> bool:

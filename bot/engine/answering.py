@@ -12,28 +12,20 @@ from collections.abc import Sequence
 from bot.core import texts
 from bot.core.language import ENGLISH, telling_language
 from bot.core.records import Tier
+from bot.core.words import stem, stop_words
 from bot.engine.pipeline import Answer, Citation
 from knowledge.retrieval import Passage
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+")
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    "a an the and or but if of to in on at for with by from as is are was were be been being do does did "
-    "i me my we our you your it its this that these those can could should would will how what when where "
-    "which who why there here please hi hello thanks thank want need get have has had so not no any some".split()
-)
+# what customers say around a question besides a language's function words
+_CHATTER = frozenset("hi hello thanks thank please want need get".split())
+_STOP = stop_words() | _CHATTER
 MAX_ANSWER_CHARS = 480
 
 
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
 def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP}
+    return {stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP}
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+")
