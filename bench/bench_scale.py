@@ -34,6 +34,15 @@ was the limit table (bot/app/limit_table.py: a row per hit counted under the key
 process's samples, now one statement); before that fix the same run gave 0.31-0.35. What is left is
 waiting on PostgreSQL (py-spy: psycopg's Connection.wait ~40% of a process's samples,
 HandoffRecords.get ~27% in one 15 s sample).
+Second fix (branch pgscale): without Slack, the handoff timers read every waiting handoff each 30 s tick and
+one more per escalation or relayed message, for nothing to post (handoff/cards.py, thread_posts.py: no read
+now); the queue position's latest claims scanned every handoff per escalation (0.8 ms at 8000 handoffs, 0.03 ms
+with the index of revision 0018). Same machine under the same load, `--seconds 10 --processes 2`:
+  before (main): SQLite 71.6 msg/s; PostgreSQL 1 / 2 processes 31.5 / 25.1; ratio 0.35
+  after:         SQLite 78.5 / 88.2 msg/s; PostgreSQL 1 / 2 processes 35.3 / 31.7 and 27.6 / 31.2; ratio 0.40 and 0.35
+PostgreSQL's 2 processes carry ~25% more, but the ratio is within run-to-run noise: the handoff reads were not
+what dominates. Left to find: the round trips per message (every checkout pings first, pool_pre_ping, and
+each read is BEGIN, SELECT, ROLLBACK: count them per message).
 """
 
 from __future__ import annotations

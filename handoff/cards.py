@@ -53,6 +53,8 @@ class HandoffCards:
         """Post the card (or a reminder) once. `escalate` and the timer's `tick` may both come here for
         the same handoff (a tick while the first card is on its way): under the conversation's lock, the
         one that comes second sees the card stored and posts nothing."""
+        if self._desk() is None:  # nowhere to post (no Slack): not even a read, on every escalation
+            return False
         async with self._lock(handoff.conversation_id):
             fresh = await asyncio.to_thread(self._records.get, handoff.id or 0)
             if fresh is None or (fresh.status != HandoffStatus.QUEUED if not reminder else fresh.announced_at != handoff.announced_at):
@@ -116,6 +118,11 @@ class HandoffCards:
     async def tick(self) -> None:
         """Announce what Slack could not take before, then post what waits for threads (also what a
         previous run left: the first tick runs at start); remind staff of handoffs nobody claimed."""
+        if self._desk() is None:
+            # without Slack nothing here can be posted; the queue only grows (the web console reads it),
+            # and a read per waiting handoff every tick took the thread pool and the database from the
+            # customers' messages (bench/bench_scale.py on PostgreSQL)
+            return
         now = self._now()
         for handoff in await asyncio.to_thread(self._records.waiting):
             if self._posts.paused(handoff):

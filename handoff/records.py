@@ -45,7 +45,7 @@ _UNPOSTED = select(StaffPost.handoff_id).where(*_WAITING).distinct()
 _MARK_POSTED = update(StaffPost).where(col(StaffPost.id) == bindparam("b_post")).values(posted_at=bindparam("b_now"))
 _RECENT_CLAIMS = (
     select(Handoff.claimed_at, Handoff.created_at).where(Handoff.tenant == bindparam("b_tenant"), col(Handoff.claimed_at).is_not(None))
-    .order_by(col(Handoff.id).desc()).limit(20)
+    .order_by(col(Handoff.claimed_at).desc()).limit(20)  # read newest first from ix_handoff_tenant_claimed_at
 )
 
 

@@ -71,6 +71,8 @@ class ThreadPosts:
         """Post the handoff's waiting thread posts in order, one at a time (the lock keeps them in order
         and each posted once); stop at the first Slack can't take now (`tick` goes on later), skip one it refuses for good."""
         key = handoff.id or 0
+        if self._desk() is None:  # no Slack: the posts wait stored (a read here ran for every message to a waiting handoff)
+            return
         async with self._thread_locks.setdefault(key, asyncio.Lock()):
             handoff = await asyncio.to_thread(self._records.get, key) or handoff  # the thread may have opened meanwhile
             if self._desk() is None or not handoff.thread_ts or self.paused(handoff):

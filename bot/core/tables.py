@@ -114,6 +114,12 @@ class StoredMessage(SQLModel, table=True):
 class Handoff(SQLModel, table=True):
     """One escalation of one conversation to people, and its Slack thread."""
 
+    # a customer's place in the queue, on every escalation (handoff/records.py queue_position): the tenant's
+    # waiting handoffs up to one (read from the index alone) and its latest claims
+    __table_args__ = (
+        Index("ix_handoff_tenant_status_id", "tenant", "status", "id"),
+        Index("ix_handoff_tenant_claimed_at", "tenant", "claimed_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: str = Field(index=True)
     tenant: str = Field(index=True)

@@ -7,6 +7,8 @@ a database from before they were stored.
 
 The app runs without Slack (its handoffs stay queued with their posts stored); a handoff service on the
 same database, with a clock the test moves and the real slack_sdk client, posts them to the loopback Slack.
+Without Slack a tick reads nothing, however many handoffs wait (a read per waiting handoff every tick,
+and one per escalation, took the database from the customers' messages: issue #17).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import inspect
+from sqlalchemy import Engine, event, inspect
 
 from bot.core.database import downgrade, open_database
 from bot.core.late import Late
@@ -273,3 +276,38 @@ def test_an_existing_database_gains_the_pause_column_and_its_handoffs_are_not_pa
     records.save(handoff, not_before=clock() + timedelta(minutes=10))
     stored = records.get(handoff.id or 0)
     assert stored is not None and stored.not_before is not None and stored.attempts == 3
+
+
+@contextmanager
+def statements_sent(engine: Engine) -> Iterator[list[str]]:
+    sent: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+async def test_without_slack_a_tick_reads_nothing_and_a_start_with_slack_posts_the_card_and_the_words(
+    client: TestClient, slack: FakeSlackApi, staff: Staff
+) -> None:
+    app = client.app
+    conversation, auth, _, handoff_id = await escalated(client, staff)
+    await say(client, conversation, auth, "still waiting, the export says error 42")  # relayed: stored for the thread
+    deskless = HandoffService(
+        engine=app[SERVICES].engine, settings=app[SETTINGS], conversations=app[CONVERSATIONS], audit=app[SERVICES].audit, now=staff.clock,
+    )
+    with statements_sent(app[SERVICES].engine) as sent:
+        await deskless.tick()
+    assert sent == []
+    waiting = staff.records.get(handoff_id)
+    assert waiting is not None and waiting.status == "queued"
+
+    await staff.service.tick()  # a start with Slack
+    handoff = staff.records.get(handoff_id)
+    assert handoff is not None and handoff.status == "open" and handoff.thread_ts
+    assert any("error 42" in text for text in taken_in_thread(slack, handoff.thread_ts))
