@@ -38,6 +38,20 @@ def content_stems(text: str) -> dict[str, frozenset[str]]:
 
 Scope = tuple[str, tuple[str, ...]]  # (tenant, the access keys an asker may read)
 
+TYPO_CUTOFF = 0.85  # difflib ratio of a word to a known word above which it is a typo of it
+
+
+def _by_length(known: frozenset[str]) -> dict[int, tuple[str, ...]]:
+    out: dict[int, list[str]] = {}
+    for word in known:
+        out.setdefault(len(word), []).append(word)
+    return {n: tuple(sorted(group)) for n, group in out.items()}
+
+
+def _length_fits(a: int, b: int, cutoff: float = TYPO_CUTOFF) -> bool:
+    """difflib's `real_quick_ratio` bound, the same expression: words whose lengths fail it never match."""
+    return 2.0 * min(a, b) / (a + b) >= cutoff
+
 
 def scope_of(tenant: str, access_keys: Iterable[str]) -> Scope:
     """The key of what is cached per tenant and set of access keys (here and in knowledge/profile.py)."""
@@ -53,6 +67,9 @@ class TenantVocabulary:
         self._load = load  # (tenant, access keys) -> the readable chunks' texts (titles, headings, bodies)
         self._words: dict[Scope, frozenset[str]] = {}
         self._near: dict[Scope, dict[str, bool]] = {}  # scope -> word -> close to a known word (a typo)
+        # scope -> word length -> the known words of that length: a typo is only looked for among
+        # words of a length that can match, not the whole vocabulary (which grows with the KB)
+        self._lengths: dict[Scope, dict[int, tuple[str, ...]]] = {}
         self._lock = threading.Lock()
 
     def refresh(self, tenant: str | None = None) -> None:
@@ -60,6 +77,7 @@ class TenantVocabulary:
             for scope in [s for s in self._words if tenant is None or s[0] == tenant]:
                 self._words.pop(scope, None)
                 self._near.pop(scope, None)
+                self._lengths.pop(scope, None)
 
     def is_cached(self, tenant: str, access_keys: Iterable[str]) -> bool:
         with self._lock:
@@ -74,18 +92,26 @@ class TenantVocabulary:
                 for text in self._load(*scope):
                     found |= words(text)
             cached = frozenset(found)
+            lengths = _by_length(cached)
             with self._lock:
                 self._words[scope] = cached
                 self._near.setdefault(scope, {})
+                self._lengths[scope] = lengths
         return cached
 
     def _is_typo(self, word: str, *, scope: Scope, known: frozenset[str]) -> bool:
-        """Fuzzy matching scans the whole vocabulary: remembered per word (questions repeat words)."""
+        """Fuzzy matching against the known words of a length that can match (difflib would drop the
+        others on its first, length-only test: the answer is the same), remembered per word
+        (questions repeat words). Scanning the whole vocabulary cost a question ~2 us per known word."""
         with self._lock:
             near = self._near.setdefault(scope, {})
+            lengths = self._lengths.get(scope)
         found = near.get(word)
         if found is None:
-            found = bool(difflib.get_close_matches(word, known, n=1, cutoff=0.85))
+            if lengths is None:  # `known` did not come from `_known_words` (refreshed meanwhile)
+                lengths = _by_length(known)
+            candidates = [w for n, group in lengths.items() if _length_fits(n, len(word)) for w in group]
+            found = bool(difflib.get_close_matches(word, candidates, n=1, cutoff=TYPO_CUTOFF))
             if len(near) > 50_000:
                 near.clear()
             near[word] = found

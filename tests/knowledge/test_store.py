@@ -75,6 +75,22 @@ def test_a_small_chunk_cache_stays_small_without_losing_candidates(core: Service
     assert after == before
 
 
+
+def test_chunks_read_by_id_are_only_those_the_scope_may_read(core: Services) -> None:
+    """Chunks are read by their id alone (Milvus Lite scans every row for a richer filter): the tenant
+    and access keys are still checked on what comes back."""
+    vector = core.embedder.embed(QUESTIONS[:1])[0]
+    ids = {p.chunk.id for p in Retriever(store=core.store).search(tenant="default", access_keys=["public"], vector=vector, text=QUESTIONS[0])}
+    assert ids
+    bound = core.store.chunk_cache.max_chunks
+    core.store.chunk_cache.max_chunks = 0  # every read goes to the store
+    try:
+        assert set(core.store._load(ids, tenant="default", access_keys=["public"])) == ids
+        assert core.store._load(ids, tenant="other", access_keys=["public"]) == {}
+        assert core.store._load(ids, tenant="default", access_keys=["staff"]) == {}
+    finally:
+        core.store.chunk_cache.max_chunks = bound
+
 def _old_schema(client: object, dim: int, name: str = OLD_COLLECTION) -> None:
     """The collection as versions before the blended vector created it (`chunks_v2` adds the blend,
     `chunks_v3` the lead vector)."""
