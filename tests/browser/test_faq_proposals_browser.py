@@ -90,8 +90,8 @@ def test_staff_propose_a_faq_entry_and_an_operator_approves_it(server: str, brow
         # the dashboard's charts over time: drawn, sized, with today's claim and latency points
         operator.goto(f"{server}/admin")
         charts = operator.locator("section.trends svg.chart")
-        assert charts.count() == 3
-        for n in range(3):
+        assert charts.count() >= 3  # automation, claim time, latency, spend, grades… (bot/app/admin_charts.py)
+        for n in range(charts.count()):
             box = charts.nth(n).bounding_box()
             assert box is not None and box["width"] > 300 and box["height"] > 100
         assert operator.locator("section.trends svg.chart circle.point").count() >= 3  # time to claim, p50, p99 today
