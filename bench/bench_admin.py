@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert
 
+from bench.scratch_db import scratch_database
 from bot.app import admin
 from bot.core.config import Settings
 from bot.core.database import open_database
@@ -166,48 +167,38 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         (folder / "tenants.toml").write_text("".join(f"[tenants.tenant{t}]\n" for t in range(10)))
-        database = None
-        if args.postgres:
-            import psycopg
-
-            database = f"supportbot_admin_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{database}"')  # type: ignore[arg-type]
-            url = f"postgresql://postgres@127.0.0.1:5432/{database}"
-        else:
-            url = f"sqlite:///{scratch}/bench.db"
-        settings = Settings.from_env({"SUPPORTBOT_DATA_DIR": str(folder), "SUPPORTBOT_TENANTS_FILE": str(folder / "tenants.toml"),
-                                      "SUPPORTBOT_DATABASE_URL": url})
-        engine = open_database(url, upgrade=True)
-        services = SimpleNamespace(engine=engine, settings=settings, budget=BudgetBook(engine=engine, settings=settings), pseudonym_key=KEY)
-        try:
-            started = time.perf_counter()
-            rows = generate(engine, tenants=10, days=90, per_day=args.per_day, now=now)
-            print(f"{'PostgreSQL' if args.postgres else 'SQLite'}: {rows} rows generated in {time.perf_counter() - started:.1f}s")
-            page = getattr(admin, "dashboard_html", None)
-            for scope in (None, "tenant3"):
-                def build(scope: str | None = scope) -> object:
-                    if page is None:
-                        return _legacy_page(services, days=90, tenant=scope, now=now)
-                    return page(services, days=90, tenant=scope, now=now)
-
-                if scope is None:
-                    t0 = time.perf_counter()
-                    build()
-                    print(f"  first build after generation: {(time.perf_counter() - t0) * 1000:.0f} ms")
-                _timed(f"/admin?days=90{'&tenant=' + scope if scope else ''} ({'rollup' if page else 'before: events loaded'})", build, args.runs)
-            listing = getattr(admin, "conversation_list_html", None)
-            if listing is not None:
-                for query in ({"tenant": "tenant3"}, {"tenant": "tenant3", "q": "invoice"}, {"tenant": "tenant3", "outcome": "handed_over", "page": "5"}):
-                    _timed(f"/admin/conversations {query}", lambda q=query: listing(services, query=q, now=now), args.runs)
-        finally:
-            engine.dispose()
-            if database is not None:
-                import psycopg
-
-                with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')  # type: ignore[arg-type]
+        with scratch_database(scratch=scratch, postgres=args.postgres, prefix="supportbot_admin") as url:
+            _measure(args, folder=folder, url=url, now=now)
     return 0
+
+
+def _measure(args: argparse.Namespace, *, folder: Path, url: str, now: datetime) -> None:
+    settings = Settings.from_env({"SUPPORTBOT_DATA_DIR": str(folder), "SUPPORTBOT_TENANTS_FILE": str(folder / "tenants.toml"),
+                                  "SUPPORTBOT_DATABASE_URL": url})
+    engine = open_database(url, upgrade=True)
+    services = SimpleNamespace(engine=engine, settings=settings, budget=BudgetBook(engine=engine, settings=settings), pseudonym_key=KEY)
+    try:
+        started = time.perf_counter()
+        rows = generate(engine, tenants=10, days=90, per_day=args.per_day, now=now)
+        print(f"{'PostgreSQL' if args.postgres else 'SQLite'}: {rows} rows generated in {time.perf_counter() - started:.1f}s")
+        page = getattr(admin, "dashboard_html", None)
+        for scope in (None, "tenant3"):
+            def build(scope: str | None = scope) -> object:
+                if page is None:
+                    return _legacy_page(services, days=90, tenant=scope, now=now)
+                return page(services, days=90, tenant=scope, now=now)
+
+            if scope is None:
+                t0 = time.perf_counter()
+                build()
+                print(f"  first build after generation: {(time.perf_counter() - t0) * 1000:.0f} ms")
+            _timed(f"/admin?days=90{'&tenant=' + scope if scope else ''} ({'rollup' if page else 'before: events loaded'})", build, args.runs)
+        listing = getattr(admin, "conversation_list_html", None)
+        if listing is not None:
+            for query in ({"tenant": "tenant3"}, {"tenant": "tenant3", "q": "invoice"}, {"tenant": "tenant3", "outcome": "handed_over", "page": "5"}):
+                _timed(f"/admin/conversations {query}", lambda q=query: listing(services, query=q, now=now), args.runs)
+    finally:
+        engine.dispose()
 
 
 if __name__ == "__main__":

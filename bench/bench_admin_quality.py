@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert
 
+from bench.scratch_db import scratch_database
 from bot.app.admin_quality import quality_figures, render_quality
 from bot.app.admin_trends import render_trends, trend_figures
 from bot.core.database import open_database
@@ -76,43 +77,29 @@ def main() -> int:
     args = parser.parse_args()
     now = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as scratch:
-        database = None
-        if args.postgres:
-            import psycopg
-
-            database = f"supportbot_quality_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{database}"')  # type: ignore[arg-type]
-            url = f"postgresql://postgres@127.0.0.1:5432/{database}"
-        else:
-            url = f"sqlite:///{scratch}/bench.db"
-        engine = open_database(url, upgrade=True)
-        try:
-            started = time.perf_counter()
-            rows = generate(engine, tenants=10, days=90, per_day=args.per_day, now=now)
-            print(f"{'PostgreSQL' if args.postgres else 'SQLite'}: {rows} rows generated in {time.perf_counter() - started:.1f}s")
-            for scope in (None, "tenant3"):
-                times = []
-                for _ in range(30):
-                    t0 = time.perf_counter()
-                    render_quality(quality_figures(engine, days=90, tenant=scope, now=now))
-                    times.append((time.perf_counter() - t0) * 1000)
-                times.sort()
-                print(f"  /admin/quality?days=90{'&tenant=' + scope if scope else ''}: p50 {times[14]:.0f} ms  p95 {times[28]:.0f} ms")
-                times = []
-                for _ in range(30):  # the /admin dashboard's charts over time (bot/app/admin_trends.py)
-                    t0 = time.perf_counter()
-                    render_trends(trend_figures(engine, days=90, tenant=scope, now=now))
-                    times.append((time.perf_counter() - t0) * 1000)
-                times.sort()
-                print(f"  /admin charts over time, 90 days{', ' + scope if scope else ''}: p50 {times[14]:.0f} ms  p95 {times[28]:.0f} ms")
-        finally:
-            engine.dispose()
-            if database is not None:
-                import psycopg
-
-                with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')  # type: ignore[arg-type]
+        with scratch_database(scratch=scratch, postgres=args.postgres, prefix="supportbot_quality") as url:
+            engine = open_database(url, upgrade=True)
+            try:
+                started = time.perf_counter()
+                rows = generate(engine, tenants=10, days=90, per_day=args.per_day, now=now)
+                print(f"{'PostgreSQL' if args.postgres else 'SQLite'}: {rows} rows generated in {time.perf_counter() - started:.1f}s")
+                for scope in (None, "tenant3"):
+                    times = []
+                    for _ in range(30):
+                        t0 = time.perf_counter()
+                        render_quality(quality_figures(engine, days=90, tenant=scope, now=now))
+                        times.append((time.perf_counter() - t0) * 1000)
+                    times.sort()
+                    print(f"  /admin/quality?days=90{'&tenant=' + scope if scope else ''}: p50 {times[14]:.0f} ms  p95 {times[28]:.0f} ms")
+                    times = []
+                    for _ in range(30):  # the /admin dashboard's charts over time (bot/app/admin_trends.py)
+                        t0 = time.perf_counter()
+                        render_trends(trend_figures(engine, days=90, tenant=scope, now=now))
+                        times.append((time.perf_counter() - t0) * 1000)
+                    times.sort()
+                    print(f"  /admin charts over time, 90 days{', ' + scope if scope else ''}: p50 {times[14]:.0f} ms  p95 {times[28]:.0f} ms")
+            finally:
+                engine.dispose()
     return 0
 
 
