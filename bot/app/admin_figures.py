@@ -32,25 +32,12 @@ from bot.app.admin_rollup import (
 )
 from bot.core.admin_tables import AdminDay, AdminHandoffDay, AdminUserDay
 from bot.core.ops_tables import AnswerGrade, EvalRun
+from bot.core.stats import bucket_quantile as quantile
 from bot.core.tables import Conversation, Handoff
 
 CLAIM_BUCKET_MIN = 1.0  # minutes to claim, in one-minute buckets
 TOP_USERS = 20
 QUEUE_ROWS = 200  # the table's rows; the card counts them all
-
-
-def quantile(counts: Counter[int], q: float, *, width: float) -> float | None:
-    """The nearest-rank `q` quantile (as bot/core/stats.py's percentile) of bucketed values: its bucket's upper edge."""
-    total = sum(counts.values())
-    if not total:
-        return None
-    rank = min(total - 1, max(0, round(q * (total - 1))))
-    seen = 0
-    for bucket in sorted(counts):
-        seen += counts[bucket]
-        if seen > rank:
-            return float((bucket + 1) * width)
-    return float((max(counts) + 1) * width)
 
 
 def window_days(*, days: int, now: datetime) -> list[str]:
@@ -172,8 +159,6 @@ def _user_sums(engine: Engine, *, tenant: str | None, days: list[str]) -> dict[t
     with engine.connect() as conn:
         return {(t, u): [int(m or 0), float(c or 0.0)] for t, u, m, c in conn.execute(
             query.where(AdminUserDay.tenant == tenant) if tenant else query)}
-
-
 
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, col, select
 
 from bot.app.admin_charts import bar_chart, line_chart
+from bot.core.stats import bucket_quantile
 from bot.core.tables import AuditEvent, Handoff, Usage
 
 BUCKET_MS = 5
@@ -67,22 +68,12 @@ def trend_figures(engine: Engine, *, days: int, tenant: str | None = None, now: 
     return {
         "days": day_list,
         "minutes_to_claim": [round(by_claim[d], 2) if d in by_claim else None for d in day_list],
-        "latency_p50": [_quantile(per_day[d], 0.5) if per_day.get(d) else None for d in day_list],
-        "latency_p99": [_quantile(per_day[d], 0.99) if per_day.get(d) else None for d in day_list],
+        "latency_p50": [bucket_quantile(per_day[d], 0.5, width=BUCKET_MS) if per_day.get(d) else None for d in day_list],
+        "latency_p99": [bucket_quantile(per_day[d], 0.99, width=BUCKET_MS) if per_day.get(d) else None for d in day_list],
         "spend": {t: [round(v.get(d, 0.0), 6) for d in day_list] for t, v in sorted(per_tenant.items())},
     }
 
 
-def _quantile(counts: dict[int, int], q: float) -> float:
-    """The nearest-rank `q` quantile (as bot/core/stats.py's percentile) of bucketed values: its bucket's upper edge."""
-    total = sum(counts.values())
-    rank = min(total - 1, max(0, round(q * (total - 1))))
-    seen = 0
-    for bucket in sorted(counts):
-        seen += counts[bucket]
-        if seen > rank:
-            return float((bucket + 1) * BUCKET_MS)
-    return float((max(counts) + 1) * BUCKET_MS)
 
 
 def render_trends(figures: dict[str, Any], *, per_user: dict[str, float] | None = None, reasons: dict[str, int] | None = None) -> str:
