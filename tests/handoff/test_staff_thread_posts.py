@@ -141,9 +141,12 @@ async def test_a_file_sent_before_the_card_could_be_posted_is_uploaded_in_the_th
             uploaded = await until(lambda: [f for f in slack.files if f["data"] == telegram.files[file_id]], timeout=30)
             handoff = client.app[HANDOFF].get(handoff.id)
             assert uploaded[0]["thread_ts"] == handoff.thread_ts and uploaded[0]["channel"] == STAFF
-            calls = [(name, args) for name, args in slack.calls[restarted_at:] if name in ("chat.postMessage", "files.completeUploadExternal")]
             # the card and the transcript open the thread; the note of the document and the file itself
-            # follow (in either order: the note goes through the inbox, the file through its own task)
+            # follow (in either order: the note goes through the inbox, the file through its own task, so
+            # the note may still be on its way when the file is there)
+            calls = await until(lambda: (found := [
+                (name, args) for name, args in slack.calls[restarted_at:] if name in ("chat.postMessage", "files.completeUploadExternal")
+            ]) and len(found) >= 4 and found, timeout=30)
             assert [name for name, _ in calls[:2]] == ["chat.postMessage"] * 2
             assert sorted(name for name, _ in calls[2:]) == ["chat.postMessage", "files.completeUploadExternal"]
             card, transcript = (args for _, args in calls[:2])
