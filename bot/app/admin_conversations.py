@@ -8,8 +8,10 @@ who claimed it, staff replies, the resolution, and the rollout changes of the te
 Only what is stored: message texts are the redacted copies (placeholders such as <EMAIL_1>), users are
 the audit trail's pseudonyms, and the vault is never opened. One page is one query with LIMIT/OFFSET
 (the newest first, on the (tenant, created_at) index) plus queries for that page's 25 rows; the text
-search is a LIKE over the stored text of the tenant's conversations, read newest first until the page
-is full. Bad parameters are a JSON 400 naming the parameter. The admin token is one for all tenants
+search is a LIKE over the stored text: on PostgreSQL a trigram index (pg_trgm, revision 0019) finds the
+messages that have the word, on SQLite the tenant's conversations are read newest first until the page is
+full (`python bench/bench_admin.py --postgres`: a word no message has, 298/344 -> 5/8 ms p50/p95 over 400k
+messages; a common word ~10 ms either way). Bad parameters are a JSON 400 naming the parameter. The admin token is one for all tenants
 (bot/app/admin.py): `tenant` scopes what is shown, it is not a permission.
 """
 

@@ -49,6 +49,18 @@ def engine_url(url: str) -> URL:
     return parsed
 
 
+def made_here(dialect: str) -> Any:
+    """Alembic's `include_object` for a database of `dialect`: leaves out what the models create only on
+    another database (an index with `ddl_if(dialect=...)`, such as PostgreSQL's trigram search index),
+    which autogenerate would otherwise report as missing."""
+
+    def include(obj: Any, _name: str | None, _kind: str, _reflected: bool, _compare_to: Any) -> bool:
+        only = getattr(obj, "_ddl_if", None)
+        return only is None or only.dialect is None or only.dialect == dialect
+
+    return include
+
+
 def shown(url: str | URL) -> str:
     """A URL fit for messages and logs: the password masked."""
     return make_url(url).render_as_string(hide_password=True)

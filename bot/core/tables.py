@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Dialect, Engine, Index, insert, text
+from sqlalchemy import DDL, BigInteger, Dialect, Engine, Index, event, insert, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, select
 from sqlmodel.sql.sqltypes import AutoString
@@ -87,6 +87,7 @@ class Conversation(SQLModel, table=True):
 
 
 ONE_ANSWER_INDEX = "ux_message_one_bot_reply"
+TEXT_SEARCH_INDEX = "ix_message_text_trgm"
 
 
 class StoredMessage(SQLModel, table=True):
@@ -96,6 +97,10 @@ class StoredMessage(SQLModel, table=True):
         # one bot answer per customer message, whichever process wrote it (a process that stalled past
         # its conversation's lease cannot add a second one: bot/engine/turns.py)
         Index(ONE_ANSWER_INDEX, "reply_to", unique=True, sqlite_where=text("role = 'bot'"), postgresql_where=text("role = 'bot'")),
+        # /admin/conversations' word search (`text ILIKE '%word%'`): on PostgreSQL a trigram index answers it
+        # instead of reading every message (a word no message has: 142 ms -> 0.1 ms over 400k messages);
+        # SQLite has no such index and reads the tenant's conversations newest first
+        Index(TEXT_SEARCH_INDEX, "text", postgresql_using="gin", postgresql_ops={"text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: str = Field(index=True)
@@ -109,6 +114,11 @@ class StoredMessage(SQLModel, table=True):
     # send (customer messages; widget replies, which the widget reads from the store; rows older than this column)
     delivery: str | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# the trigram operators the search index uses (pg_trgm ships with PostgreSQL and is a trusted extension: the
+# database's owner may create it); revision 0019 does the same for existing databases
+event.listen(StoredMessage.__table__, "before_create", DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 
 
 class Handoff(SQLModel, table=True):

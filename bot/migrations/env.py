@@ -8,6 +8,8 @@ from alembic import context
 from sqlalchemy import MetaData
 from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
+from bot.core.database import made_here
+
 
 def _render_item(kind: str, obj: Any, autogen_context: Any) -> str | bool:
     # sqlmodel's types are plain SQL types underneath (AutoString a VARCHAR, UTCDateTime a timestamp with
@@ -37,6 +39,7 @@ context.configure(
     render_as_batch=True,  # SQLite alters a table by copying it; PostgreSQL alters in place
     render_item=_render_item,
     compare_type=True,
+    include_object=made_here(connection.dialect.name),
 )
 with context.begin_transaction():
     context.run_migrations()
