@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger("knowledge.store")  # the name these lines were always logged under
 
 _ENDPOINT_TIMEOUT = 5.0  # seconds a Milvus endpoint has to connect or answer a probe
+# pymilvus pings every 10 s even with no call open; Milvus Lite's gRPC server (gRPC's defaults: such pings
+# not permitted) answers an idle connection's pings with GOAWAY "too_many_pings", which gRPC logged to
+# stderr after ~2 idle minutes. Pings only while a call is open: a dead connection still shows on the next call.
+GRPC_OPTIONS = {"grpc.keepalive_permit_without_calls": False}
 
 
 def _is_local(uri: str) -> bool:
@@ -72,7 +76,7 @@ class MilvusConnection:
             library.propagate = True
         if self._child is not None:
             self._child.wait_ready()
-            self._client = MilvusClient(self._child.uri)
+            self._client = MilvusClient(self._child.uri, grpc_options=GRPC_OPTIONS)
             self._ensure_collection()
             return
         local = self._endpoint is None
@@ -93,7 +97,7 @@ class MilvusConnection:
         if local:
             Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._client = MilvusClient(self.uri)
+            self._client = MilvusClient(self.uri, grpc_options=GRPC_OPTIONS)
         except MilvusException as exc:
             if local and "open local milvus failed" in str(exc).lower():
                 raise StoreBusyError(
@@ -110,7 +114,7 @@ class MilvusConnection:
 
         assert self._endpoint is not None
         try:
-            self._client = MilvusClient(self._endpoint, timeout=_ENDPOINT_TIMEOUT)
+            self._client = MilvusClient(self._endpoint, timeout=_ENDPOINT_TIMEOUT, grpc_options=GRPC_OPTIONS)
             self._ensure_collection()
         except MilvusException as exc:
             self._client = None
@@ -169,7 +173,7 @@ class MilvusConnection:
 
         assert self._child is not None
         self._child.wait_ready()
-        old, self._client = self._client, MilvusClient(self._child.uri, dedicated=True)
+        old, self._client = self._client, MilvusClient(self._child.uri, dedicated=True, grpc_options=GRPC_OPTIONS)
         self._ensure_collection()  # a new Milvus Lite process has the collections on disk, not loaded
         self._reconnecting = False
         try:
