@@ -1,0 +1,90 @@
+"""A knowledge base's own probe questions: what a tenant without an evaluation set could ask itself.
+
+Used by bench/bench_answers.py `--probes` to measure whether thresholds set on a knowledge base's
+own probes (no customer question, no label from anyone) carry to its real questions. From each
+document: its title, each heading of its sections, and the first sentence of its first passage,
+each labelled with the document it came from; plus `OFF_TOPIC`, general questions written for this
+bench (no data set's text), asked of every knowledge base.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.passages import SENTENCE_END
+
+# written for this bench: everyday requests no customer-support knowledge base answers
+OFF_TOPIC = (
+    "What's the weather going to be like this weekend?",
+    "Can you recommend a good pasta recipe for dinner?",
+    "Who won the football match last night?",
+    "How tall is the Eiffel Tower?",
+    "Tell me a joke about cats",
+    "What's the capital of Australia?",
+    "How do I change a flat tire on my bike?",
+    "What time is sunset today?",
+    "Translate 'good morning' into Italian",
+    "How many calories are in a banana?",
+    "What's a good name for a golden retriever puppy?",
+    "How do I get red wine out of a carpet?",
+    "Recommend a science fiction novel",
+    "How long should I boil an egg?",
+    "What is the square root of 144?",
+    "Which planet is closest to the sun?",
+    "Set an alarm for 6 am",
+    "What's the best way to learn the guitar?",
+    "How do I repot a cactus?",
+    "Write a short poem about the sea",
+    "When was the printing press invented?",
+    "How far is the moon from the earth?",
+    "What should I pack for a hiking trip?",
+    "Is it going to rain tomorrow morning?",
+    "How do you make cold brew coffee?",
+    "Who painted the Mona Lisa?",
+    "What's the tallest mountain in Africa?",
+    "How do I tie a bow tie?",
+    "Suggest a board game for four players",
+    "What's the difference between a crocodile and an alligator?",
+    "How do I train my dog to sit?",
+    "What movies are playing this weekend?",
+    "How many players are on a basketball team?",
+    "Give me a fun fact about octopuses",
+    "What's the exchange rate of yen to euro?",
+    "How do I make sourdough starter?",
+    "What's the best time of year to visit Norway?",
+    "Convert 30 degrees Celsius to Fahrenheit",
+    "How do I fold a paper airplane?",
+    "Who wrote Pride and Prejudice?",
+)
+
+
+def _first_sentence(text: str) -> str:
+    return SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
+
+
+def kb_probes(store: Any, *, tenant: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(kind, question, right sources) for every probe of this tenant's knowledge base.
+
+    Reads the store's rows directly (a bench, not the product: no store method lists every chunk)."""
+    from knowledge.store import EVERY_ACCESS_KEY, _scope
+    from knowledge.store_schema import DATA_COLLECTION
+
+    rows = store._client.query(DATA_COLLECTION, filter=_scope(tenant=tenant, access_keys=EVERY_ACCESS_KEY),
+                               output_fields=["source", "title", "heading", "text", "position"], limit=16384)
+    seen: set[tuple[str, str]] = set()
+    probes: list[tuple[str, str, tuple[str, ...]]] = []
+
+    def add(kind: str, question: str, source: str) -> None:
+        question = " ".join(question.split())
+        if len(question) >= 8 and (question.lower(), source) not in seen:
+            seen.add((question.lower(), source))
+            probes.append((kind, question, (source,)))
+
+    for row in sorted(rows, key=lambda r: (r["source"], r["position"])):
+        add("probe_title", row["title"], row["source"])
+        if row["heading"]:
+            add("probe_heading", row["heading"].split(" › ")[-1], row["source"])
+        if row["position"] == 0:
+            add("probe_lead", _first_sentence(row["text"]), row["source"])
+    probes += [("probe_offtopic", q, ()) for q in OFF_TOPIC]
+    return probes
