@@ -88,3 +88,59 @@ def kb_probes(store: Any, *, tenant: str) -> list[tuple[str, str, tuple[str, ...
             add("probe_lead", _first_sentence(row["text"]), row["source"])
     probes += [("probe_offtopic", q, ()) for q in OFF_TOPIC]
     return probes
+
+
+# thresholds from a knowledge base's own probes -----------------------------------------------
+PROBE_SETS = {
+    "all": ("probe_title", "probe_heading", "probe_lead", "probe_offtopic"),
+    "lead": ("probe_lead", "probe_offtopic"),
+    "title": ("probe_title", "probe_offtopic"),
+}
+
+
+def as_cases(probes: list[dict[str, Any]], *, kb: str, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Probe records as TUNE cases of a knowledge base of their own ("probe:<kb>")."""
+    return [p | {"kb": f"probe:{kb}", "kind": "offtopic" if p["kind"] == "probe_offtopic" else "answer", "split": "tune"}
+            for p in probes if p["kb"] == kb and p["kind"] in kinds]
+
+
+def main() -> int:
+    """python bench/answers_probes.py RECORDS PROBES: thresholds set on each KB's own probes, scored held out and on REPORT."""
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import bench.answers_fit as fitting
+    import bench.bench_answers as answers
+
+    records, probes = (json.loads(Path(p).read_text()) for p in sys.argv[1:3])
+    print("right / wrong / clarified / off-topic answered; models fitted as shipped, thresholds as said")
+    for name, kinds in PROBE_SETS.items():
+        for rule in ("probes only", "others' TUNE + probes"):
+            def thresholds(tune: list[dict[str, Any]], kb: str, answer: Any, choice: Any, *, kinds: tuple[str, ...] = kinds,
+                           alone: bool = rule == "probes only") -> Any:
+                own = as_cases(probes, kb=kb, kinds=kinds)
+                return fitting.choose_thresholds(own if alone else [*tune, *own], answer, choice)
+
+            held, report = [], []
+            for kb in answers.KBS:
+                others = [r for r in records if r["kb"] != kb and r["split"] == "tune"]
+                answer, choice, _ = fitting.fit(others)
+                t = thresholds(others, kb, answer, choice)
+                held += [(r, answers.replay(r, answer=answer, choice=choice, thresholds=t)) for r in records if r["kb"] == kb]
+            tune = [r for r in records if r["split"] == "tune"]
+            answer, choice = fitting.fit_models(tune)
+            for kb in answers.KBS:
+                t = thresholds([r for r in tune if r["kb"] != kb], kb, answer, choice)
+                report += [(r, answers.replay(r, answer=answer, choice=choice, thresholds=t)) for r in records
+                           if r["kb"] == kb and r["split"] == "report"]
+            f, g = answers.figures(held), answers.figures(report)
+            row = " / ".join(f"{x[k]:.3f}" for x in (f,) for k in ("right", "wrong", "clarified", "offtopic_answered"))
+            row2 = " / ".join(f"{g[k]:.3f}" for k in ("right", "wrong", "clarified", "offtopic_answered"))
+            print(f"  {name:<6} {rule:<22} held out {row}   REPORT {row2}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
