@@ -262,6 +262,8 @@ def score(records: Records) -> dict[str, Any]:
 
     out: dict[str, Any] = {held: answers.figures((r, replayed(r, fits[held])) for r in records if r["kb"] == held) for held in answers.KBS}
     out["held out"] = answers.figures((r, replayed(r, fits[r["kb"]])) for r in records)
+    # what a choice between variants may be made on: each KB's TUNE cases, from the fit on the other two's TUNE
+    out["TUNE held out"] = answers.figures((r, replayed(r, fits[r["kb"]])) for r in records if r["split"] == "tune")
     tuned = fitting.fit([r for r in records if r["split"] == "tune"])
     out["REPORT"] = answers.figures((r, replayed(r, tuned)) for r in records if r["split"] == "report")
     return out
@@ -273,7 +275,8 @@ def main() -> int:
     parser.add_argument("names", nargs="*", help=f"variants (default all): {', '.join(VARIANTS)}")
     args = parser.parse_args()
     records = json.loads(args.records.read_text())
-    print("right / wrong / clarified / off-topic answered: each KB held out, pooled held out, then fitted on TUNE and scored on REPORT")
+    print("right / wrong / clarified / off-topic answered: each KB held out, pooled held out, the held-out KBs' TUNE cases only "
+          "(what to choose on), then fitted on TUNE and scored on REPORT")
     for name in args.names or VARIANTS:
         with patched(*VARIANTS[name]):
             try:
