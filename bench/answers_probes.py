@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from bot.core.passages import SENTENCE_END
 
 # written for this bench: everyday requests no customer-support knowledge base answers
@@ -93,6 +95,7 @@ def kb_probes(store: Any, *, tenant: str) -> list[tuple[str, str, tuple[str, ...
 # thresholds from a knowledge base's own probes -----------------------------------------------
 PROBE_SETS = {
     "all": ("probe_title", "probe_heading", "probe_lead", "probe_offtopic"),
+    # (probe_offtopic in each: the thresholds' off-topic constraint needs them; probe_gaps skips them, no evidence of a right document)
     "lead": ("probe_lead", "probe_offtopic"),
     "title": ("probe_title", "probe_offtopic"),
 }
@@ -102,6 +105,43 @@ def as_cases(probes: list[dict[str, Any]], *, kb: str, kinds: tuple[str, ...]) -
     """Probe records as TUNE cases of a knowledge base of their own ("probe:<kb>")."""
     return [p | {"kb": f"probe:{kb}", "kind": "offtopic" if p["kind"] == "probe_offtopic" else "answer", "split": "tune"}
             for p in probes if p["kb"] == kb and p["kind"] in kinds]
+
+
+def probe_gaps(probes: list[dict[str, Any]], *, kb: str, kinds: tuple[str, ...]) -> list[float]:
+    """For each probe of this KB: how far the top document is ahead of the first document of another
+    article (ordering score), as policies/confidence.py `features` reads it: how close the next
+    article runs in this knowledge base when a question is about one of its documents."""
+    from policies.confidence import SAME_ARTICLE, Evidence, distinct_gaps
+
+    gaps = []
+    for p in probes:
+        if p["kb"] == kb and p["kind"] in kinds and p["kind"] != "probe_offtopic" and p["evidence"] and p["evidence"]["relevance"]:
+            e = Evidence.from_json(p["evidence"])
+            gaps.append(distinct_gaps(e.relevance, e.kin, near=SAME_ARTICLE)[0])
+    return gaps
+
+
+# the probe statistics tried as the unit of `clarify_gap` (instead of raw ordering score)
+GAP_UNITS = {"median": lambda g: float(np.median(g)), "q25": lambda g: float(np.percentile(g, 25))}
+GAP_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5, 2.0)
+
+
+def gap_units(records: list[dict[str, Any]], probes: list[dict[str, Any]]) -> None:
+    """`clarify_gap` in units of a statistic of each KB's own probe gaps (`probe_gaps`): a KB whose next
+    article runs close (an FAQ of near-duplicates) offers fewer, one whose articles stand apart more."""
+    import bench.answers_fit as fitting
+    import bench.bench_answers_variants as variants
+
+    kb_of_spread = {r["evidence"]["spread"]: r["kb"] for r in records if r["evidence"]}  # one profile per KB in a recording
+    for kinds_name, kinds in PROBE_SETS.items():
+        for unit_name, unit in GAP_UNITS.items():
+            units = {kb: unit(probe_gaps(probes, kb=kb, kinds=kinds)) for kb in {r["kb"] for r in records}}
+            changes = (*variants._with_choices(lambda e, units=units: units[kb_of_spread[e.spread]]), (fitting, "GAPS", GAP_GRID))
+            with variants.patched(*changes):
+                rows = variants.score(records)
+            units_shown = ", ".join(f"{kb} {u:.3f}" for kb, u in sorted(units.items()))
+            print(f"  gap unit: {unit_name} of {kinds_name} probes ({units_shown})")
+            print("    " + "   ".join(f"{k}: {variants._row(f)}" for k, f in rows.items()), flush=True)
 
 
 def main() -> int:
@@ -139,6 +179,8 @@ def main() -> int:
             row = " / ".join(f"{x[k]:.3f}" for x in (f,) for k in ("right", "wrong", "clarified", "offtopic_answered"))
             row2 = " / ".join(f"{g[k]:.3f}" for k in ("right", "wrong", "clarified", "offtopic_answered"))
             print(f"  {name:<6} {rule:<22} held out {row}   REPORT {row2}")
+    print("clarify_gap in units of the KB's own probe gaps (right / wrong / clarified / off-topic answered, as bench/bench_answers_variants.py):")
+    gap_units(records, probes)
     return 0
 
 
