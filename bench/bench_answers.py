@@ -1,6 +1,11 @@
 """Answered right, answered wrong, clarified, handed over: on three knowledge bases, tuned on one split, reported on another.
 
-    python bench/bench_answers.py [--fit] [--records FILE] [--json]
+    python bench/bench_answers.py [--fit] [--records FILE [--probes FILE]] [--json]
+
+`--probes FILE` (when the records are being written): each knowledge base is also asked its own
+probe questions (bench/answers_probes.py: titles, headings, lead sentences, general off-topic
+questions written for the bench), kept apart from the cases, for the self-calibration experiments
+of bench/answers_probes.py.
 
 Knowledge bases (built from ../shared/data into a throwaway data dir, nothing copied into the repo):
 - `sample`: the sample help center (knowledge/sample_kb), cases bench/cases/sample_kb.jsonl (its

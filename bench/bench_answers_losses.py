@@ -11,6 +11,15 @@ gate's inputs (policies/confidence.py `features`) and the model's probability, a
 answered-right, answered-wrong and handed-over-though-first-was-right questions and the off-topic
 ones answered: what a better-separated input would have to tell apart. `--variant` takes a name of
 bench/bench_answers_variants.py `VARIANTS` (default: the shipped gate).
+
+Measured 2026-12-02 on the records of the pipeline on main that day (held out pooled right 0.696):
+of the 714 answerable questions, 101 (0.141) were handed over although the right article was first
+(sample 21 of 70, COVID-QA 34 of 244, Bitext 46 of 400) and 51 (0.071) although it was second or
+third; 23 of the 26 wrong answers had the right article second or third. Medians of the inputs:
+answered right agreement 0.97, gap to the next article 1.18 spreads, confidence 0.91; answered wrong
+0.96, 0.59, 0.78; handed over though first was right 0.81, 0.34, 0.24; off-topic answered 0.92, 0.87,
+0.71. A wrong answer looks like a right one with a smaller gap; a lost right one looks like an
+off-topic question (sample: agreement 0.85 against 0.74, gaps 0.31-0.49 against 0.13-0.22 spreads).
 """
 
 from __future__ import annotations

@@ -24,6 +24,21 @@ held out pooled and REPORT as right / wrong / clarified; the shipped gate: held 
     pooled-clarified 0.737 / 0.036 / 0.153   0.689 / 0.025 / 0.103   clarified <= 0.15 on the KBs' mean, not on each
     agreement-offer  0.692 / 0.036 / 0.104   0.631 / 0.025 / 0.039   any gap when the three searches agree (>= 0.9)
 
+Measured 2026-12-02 (second round, records of the pipeline on main that day: held out 0.696 / 0.036 /
+0.111, REPORT replayed 0.636 / 0.028 / 0.069 from a fresh fit; a column "TUNE held out" now gives each
+KB's TUNE cases from the fit on the other two KBs' TUNE, the carry-over figure a choice may be made
+on: shipped 0.678 / 0.042 / 0.096):
+
+    variant            TUNE held out           held out                REPORT
+    close-clarify      0.712 / 0.054 / 0.121   0.726 / 0.043 / 0.125   0.736 / 0.025 / 0.158   clarify instead of answering when another
+                                                                                               article is within CLOSE_GAPS x spread (chosen on TUNE)
+Not adopted: on TUNE held out its wrong is 0.054 (over 0.05), held-out COVID-QA wrong 0.057 and
+clarified 0.271, REPORT clarified 0.158. Measured the same way elsewhere (not adopted either):
+bench/answers_sentence_margin.py (the top document's best sentence cosine minus the next two's:
+TUNE held out 0.703 / 0.045 / 0.124, held out 0.713 / 0.036 / 0.132 with COVID-QA clarified 0.295,
+REPORT 0.631 / 0.025; the word-coverage margin: wrong 0.054 on TUNE held out) and bench/answers_probes.py
+(thresholds from each KB's own probe questions; `clarify_gap` in units of its probes' gaps).
+
 None is adopted: within noise of the shipped gate (+-0.01, a few cases per KB), or right gained by
 clarifying beyond the goal (pooled-clarified: held-out COVID-QA clarified 0.291, pooled 0.153).
 Measured the same way on the gate before it (eight inputs, with the height over the background),
