@@ -1,6 +1,11 @@
 """Answered right, answered wrong, clarified, handed over: on three knowledge bases, tuned on one split, reported on another.
 
-    python bench/bench_answers.py [--fit] [--records FILE] [--json]
+    python bench/bench_answers.py [--fit] [--records FILE [--probes FILE]] [--json]
+
+`--probes FILE` (when the records are being written): each knowledge base is also asked its own
+probe questions (bench/answers_probes.py: titles, headings, lead sentences, general off-topic
+questions written for the bench), kept apart from the cases, for the self-calibration experiments
+of bench/answers_probes.py.
 
 Knowledge bases (built from ../shared/data into a throwaway data dir, nothing copied into the repo):
 - `sample`: the sample help center (knowledge/sample_kb), cases bench/cases/sample_kb.jsonl (its
@@ -109,8 +114,9 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.answers_fit import fit  # noqa: E402
-from bench.datasets import (  # noqa: E402
+from bench.answers_fit import fit
+from bench.answers_probes import kb_probes
+from bench.datasets import (
     clinc_out_of_scope,
     covid_questions,
     sample_cases,
@@ -118,8 +124,16 @@ from bench.datasets import (  # noqa: E402
     write_bitext_kb,
     write_covid_kb,
 )
-from bot.core.config import Thresholds  # noqa: E402
-from policies.confidence import ANSWER_MODEL, CHOICE_MODEL, Evidence, LogisticModel, Verdict, decide, features  # noqa: E402
+from bot.core.config import Thresholds
+from policies.confidence import (
+    ANSWER_MODEL,
+    CHOICE_MODEL,
+    Evidence,
+    LogisticModel,
+    Verdict,
+    decide,
+    features,
+)
 
 TENANTS = "[tenants.default]\n[tenants.covid]\n[tenants.bitext]\n"
 KB_TENANT = {"sample": "default", "covid": "covid", "bitext": "bitext"}
@@ -171,10 +185,12 @@ def build_cases(folder: Path) -> tuple[list[BenchCase], dict[str, Path]]:
     return cases, {"covid": covid_kb, "bitext": bitext_kb}
 
 
-async def record(folder: Path) -> list[dict[str, Any]]:
-    from bot.engine.pipeline import Identity
+async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Every case asked through the pipeline; with `probes`, the knowledge bases' own probe questions
+    are asked as well and their results go there (kinds "probe" and "probe_offtopic")."""
     from bot.app.composition import build_services
     from bot.core.config import Settings
+    from bot.engine.pipeline import Identity
 
     cases, kbs = build_cases(folder / "kb")
     (folder / "tenants.toml").write_text(TENANTS, encoding="utf-8")
@@ -186,15 +202,18 @@ async def record(folder: Path) -> list[dict[str, Any]]:
             services.ingestor.ingest([kbs[tenant]], tenant=tenant, display_base=kbs[tenant].parent)
             services.after_ingest(tenant)
         records = []
+        if probes is not None:  # the knowledge bases' own probe questions (bench/answers_probes.py), asked after the cases
+            cases = [*cases, *(BenchCase(kb, kind, q, s) for kb in KBS for kind, q, s in kb_probes(services.store, tenant=KB_TENANT[kb]))]
         for case in cases:
             result = await services.assistant.ask(case.question, identity=Identity(tenant=KB_TENANT[case.kb], user="bench", channel="bench"))
-            records.append({
+            record = {
                 "kb": case.kb, "kind": case.kind, "question": case.question, "sources": list(case.sources), "split": case.split,
                 "outcome": result.outcome.value, "reason": result.handoff_reason.value if result.handoff_reason else None,
                 "cited": result.citations[0].source if result.citations else None, "options": [o.source for o in result.options],
                 "retrieved": result.details.get("retrieved", []), "evidence": result.details.get("evidence"),
                 "latency_ms": round(result.latency_ms, 2),
-            })
+            }
+            (probes if probes is not None and case.kind.startswith("probe") else records).append(record)
         return records
     finally:
         services.close()
@@ -285,6 +304,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="fit models and thresholds on TUNE and print them (for the code)")
     parser.add_argument("--records", type=Path, default=None, help="reuse (or write) the per-case results here")
+    parser.add_argument("--probes", type=Path, default=None, help="with --records being written: ask the KBs' probe questions too, keep them here")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if missing := shared_data_missing():
@@ -295,7 +315,10 @@ def main() -> int:
         records = json.loads(args.records.read_text())
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            records = asyncio.run(record(Path(tmp)))
+            probes: list[dict[str, Any]] | None = [] if args.probes else None
+            records = asyncio.run(record(Path(tmp), probes=probes))
+            if args.probes:
+                args.probes.write_text(json.dumps(probes))
         if args.records:
             args.records.write_text(json.dumps(records))
     out: dict[str, Any] = {"goals": GOALS}
