@@ -12,7 +12,8 @@ its span lies inside a redacted span. Three sets:
   street types and context rules of policies/name_words.py were chosen on seeds 11-20 and the tune halves).
 
 Ordinary messages (no personal data meant in them): Bitext requests, COVID-QA questions, promptfoo's
-peer tickets, the sample KB's evaluation questions, CLINC150, and bench/ordinary/software_questions.txt.
+peer tickets, the sample KB's evaluation questions, CLINC150, bench/ordinary/software_questions.txt and
+bench/ordinary/brand_questions.txt (brand, product and service names made of ordinary words or of people's names).
 Every changed message counts, whatever was redacted (a real name in an ordinary message counts too),
 and every one is printed. Each set is split by position the same way (even = tune, odd = report).
 The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article per intent from its
