@@ -8,7 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from policies.name_words import Names, name_word, plain, surname, unknown_word
+from policies.name_words import (
+    Names,
+    NameWords,
+    name_word,
+    plain,
+    surname,
+    unknown_word,
+)
 
 # what a product, a service or a place is called, rather than a person
 THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
@@ -59,6 +66,10 @@ def a_thing(
     if not words:
         return False
     first_names = Names.first_names()
+    if len(words) > 1 and product_word(words[-1]) and not re.search(r"\n|['’]s\b|\b[A-Z]\.", text[start:end]):
+        # "Adobe Acrobat", "Royal Mail", "Meta Ads Manager": what a product or a service is called ends on an
+        # ordinary word; not over a line, a possessive or an initial ("Dagny D. Dam", "Vesketh's Cautionary Tales")
+        return True
     if NAMED_AFTER.match(text, end):
         return True  # "the George Vesketh bridge", "Quillon Memorial Hospital": a place named after someone
     if re.search(r"\b[A-Z][\w'’&.-]* (?:of|de|del|do|da) $", text[max(0, start - 40) : start]):
@@ -90,3 +101,11 @@ def a_thing(
     if len(words) > 1 and not known_first and common(words[-1]):
         return True  # "Focus Mode", "Confluence Cloud", "Meta Ads Manager": a name and a common noun
     return False
+
+
+def product_word(word: str) -> bool:
+    """An ordinary word that ends what a product or a service is called ("Mail", "Thermostat", "Manager",
+    "Controls"), rather than a surname: a word of the dictionaries that is not one of the Census's frequent
+    surnames ("Baker", "Hill", "Rose" stay surnames)."""
+    w = word.lower()
+    return len(w) > 2 and w.isalpha() and plain(w) and w not in NameWords.frequent_surnames()
