@@ -24,7 +24,7 @@ THING_CONTEXT = re.compile(
     r"\b(?:sync(?:s|ed|ing)?|integrat\w*|compatible|works?|working|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|pay(?:s|ing)?|paid|"
     r"log(?:ged)? ?in|sign(?:ed)? ?in|import(?:s|ed|ing)?|export(?:s|ed|ing)?|migrat\w*|upload(?:s|ed|ing)?|install(?:s|ed|ing)?|"
     r"deploy(?:s|ed|ing)?|embed(?:s|ded|ding)?|use|uses|using|used|via|switch(?:ed|ing)?|upgrad\w*|downgrad\w*|subscrib\w*|"
-    r"run(?:s|ning)?|open(?:s|ed|ing)?|enable|disable|stream(?:s|ed|ing)?|cancel(?:l?ed)?|buy|bought|order(?:ed)?|redeem|"
+    r"run(?:s|ning)?|open(?:s|ed|ing)?|support(?:s|ed|ing)?|enable|disable|stream(?:s|ed|ing)?|cancel(?:l?ed)?|buy|bought|order(?:ed)?|redeem|"
     r"deliver(?:s|ed|ing|y)?|ship(?:s|ped|ping)?|travel(?:l?ing)?|fly(?:ing)?|flights?|"
     # the same words mistyped: "udeliver to X", "shippinh to X"
     r"\w?deliver\w*|ship\w+)"
@@ -45,6 +45,8 @@ NAMED_AFTER = re.compile(
     r"boulevard|highway|expressway|square|center|centre|building|tower|institute|foundation|award|prize)\b", re.IGNORECASE
 )
 VERSION_AFTER = re.compile(r"[ \t]+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
+# "Is X supported?", "X compatible with": said of a product, never of a person, whatever its words
+SUPPORTED_AFTER = re.compile(r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|fully)\s+)*(?:supported|compatible)\b", re.IGNORECASE)
 THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
 NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
@@ -75,6 +77,8 @@ def a_thing(
         return True  # "the George Vesketh bridge", "Quillon Memorial Hospital": a place named after someone
     if re.search(r"\b[A-Z][\w'’&.-]* (?:of|de|del|do|da) $", text[max(0, start - 40) : start]):
         return True  # "Bank of America", "University of Texas": part of what a thing is called
+    if SUPPORTED_AFTER.match(text, end):
+        return True
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):
         return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
     if (len(words) > 1 and words[0].lower() in first_names and (surname(words[-1]) or not plain(words[-1]) or not plain(words[0])) and not any(c.isdigit() for c in text[start:end])
