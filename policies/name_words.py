@@ -148,6 +148,19 @@ def plain(word: str) -> bool:
     return ordinary(w)
 
 
+def product_word(word: str) -> bool:
+    """An ordinary word that is not one of the Census's frequent surnames: the end of what a product or a
+    service is called ("Mail", "Thermostat", "Manager", "Hue"), where "Baker", "Hill" and "Rose" stay surnames."""
+    w = word.lower()
+    return len(w) > 2 and w.isalpha() and plain(w) and w not in NameWords.frequent_surnames()
+
+
+def not_a_name(word: str) -> bool:
+    """A product word that is no first name either: after "call me" or "my name is", "dad" and "going" are
+    no names, "Ruby" and "Lord" are."""
+    return product_word(word) and word.lower() not in _first_names()
+
+
 def other_script(word: str) -> bool:
     return OTHER_SCRIPT.match(word.strip(".,'’")) is not None
 

@@ -18,6 +18,7 @@ from policies.name_words import (
     foreign_function_word,
     lexicon_spans,
     listed_names,
+    not_a_name,
     ordinary,
     plain,
     titled_lowercase,
@@ -182,6 +183,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     cued = [(m, True) for m in LOWER_CUED.finditer(text)] + [(m, False) for m in LOWER_CUED_WEAK.finditer(text)]
     for m, sure in cued:  # "my name is quillon", "call me bramwen", "maiden name is vesketh"; "this is quillon t. vesketh"
         words = m.group(1).split()
+        if sure and not_a_name(words[0]):
+            continue  # "my name is going to be ...", "call me dad": an ordinary word, not a name
         if not sure and (
             _common(words[0]) or words[0].lower() in _stop_words() or _is_cap(words[0]) or re.search(r"['’]", words[0])
             or (words[0].lower() not in Names.first_names() and (len(words) < 2 or _common(words[-1])))

@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 
 from policies.name_words import (
     Names,
-    NameWords,
     name_word,
     plain,
+    product_word,
     surname,
     unknown_word,
 )
@@ -109,10 +109,3 @@ def a_thing(
         return True  # "Focus Mode", "Confluence Cloud", "Meta Ads Manager": a name and a common noun
     return False
 
-
-def product_word(word: str) -> bool:
-    """An ordinary word that ends what a product or a service is called ("Mail", "Thermostat", "Manager",
-    "Controls"), rather than a surname: a word of the dictionaries that is not one of the Census's frequent
-    surnames ("Baker", "Hill", "Rose" stay surnames)."""
-    w = word.lower()
-    return len(w) > 2 and w.isalpha() and plain(w) and w not in NameWords.frequent_surnames()
