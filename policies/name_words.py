@@ -61,7 +61,7 @@ class NameWords:
 
     @classmethod
     def frequent_surnames(cls) -> frozenset[str]:
-        """The Census table's most frequent surnames ("Baker", "Hill", "Rose"): an ordinary word among them
+        """The Census table's most frequent surnames ("Stone", "Wood", "Rose"): an ordinary word among them
         after a first name is still most likely a surname; one further down ("Mail", "Hue") rather a product's."""
         cls.surnames()
         return cls._frequent or frozenset()
@@ -150,7 +150,7 @@ def plain(word: str) -> bool:
 
 def product_word(word: str) -> bool:
     """An ordinary word that is not one of the Census's frequent surnames: the end of what a product or a
-    service is called ("Mail", "Thermostat", "Manager", "Hue"), where "Baker", "Hill" and "Rose" stay surnames."""
+    service is called ("Mail", "Thermostat", "Manager", "Hue"), where "Stone", "Wood" and "Rose" stay surnames."""
     w = word.lower()
     return len(w) > 2 and w.isalpha() and plain(w) and w not in NameWords.frequent_surnames()
 
