@@ -83,6 +83,7 @@ CLINC_JSON = SHARED_DATA / "clinc150" / "data_full.json"
 PEER_DIR = SHARED_DATA / "peer" / "promptfoo"
 PII_TEMPLATES = SHARED_DATA / "pii" / "presidio_evaluator_data_generator_raw_data_templates.txt"
 SOFTWARE_QUESTIONS = Path(__file__).resolve().parent / "ordinary" / "software_questions.txt"
+BRAND_QUESTIONS = Path(__file__).resolve().parent / "ordinary" / "brand_questions.txt"
 
 
 def presidio_records(half: str | None = None) -> list[dict]:
@@ -119,9 +120,9 @@ def clinc_requests() -> list[str]:
     return [text for split in data.values() for text, _ in split]
 
 
-def software_questions() -> list[str]:
+def software_questions(path: Path = SOFTWARE_QUESTIONS) -> list[str]:
     """Questions about real software products and services, written for this project."""
-    lines = SOFTWARE_QUESTIONS.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -134,6 +135,7 @@ def ordinary_messages() -> dict[str, list[str]]:
         "sample_kb": [c.question for c in sample_cases()],
         "clinc150": clinc_requests(),
         "software": software_questions(),
+        "brands": software_questions(BRAND_QUESTIONS),
     }
 
 

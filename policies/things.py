@@ -8,7 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from policies.name_words import Names, name_word, plain, surname, unknown_word
+from policies.name_words import (
+    Names,
+    name_word,
+    plain,
+    product_word,
+    surname,
+    unknown_word,
+)
 
 # what a product, a service or a place is called, rather than a person
 THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
@@ -17,7 +24,7 @@ THING_CONTEXT = re.compile(
     r"\b(?:sync(?:s|ed|ing)?|integrat\w*|compatible|works?|working|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|pay(?:s|ing)?|paid|"
     r"log(?:ged)? ?in|sign(?:ed)? ?in|import(?:s|ed|ing)?|export(?:s|ed|ing)?|migrat\w*|upload(?:s|ed|ing)?|install(?:s|ed|ing)?|"
     r"deploy(?:s|ed|ing)?|embed(?:s|ded|ding)?|use|uses|using|used|via|switch(?:ed|ing)?|upgrad\w*|downgrad\w*|subscrib\w*|"
-    r"run(?:s|ning)?|open(?:s|ed|ing)?|enable|disable|stream(?:s|ed|ing)?|cancel(?:l?ed)?|buy|bought|order(?:ed)?|redeem|"
+    r"run(?:s|ning)?|open(?:s|ed|ing)?|support(?:s|ed|ing)?|enable|disable|stream(?:s|ed|ing)?|cancel(?:l?ed)?|buy|bought|order(?:ed)?|redeem|"
     r"deliver(?:s|ed|ing|y)?|ship(?:s|ped|ping)?|travel(?:l?ing)?|fly(?:ing)?|flights?|"
     # the same words mistyped: "udeliver to X", "shippinh to X"
     r"\w?deliver\w*|ship\w+)"
@@ -38,6 +45,9 @@ NAMED_AFTER = re.compile(
     r"boulevard|highway|expressway|square|center|centre|building|tower|institute|foundation|award|prize)\b", re.IGNORECASE
 )
 VERSION_AFTER = re.compile(r"[ \t]+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
+# "Is X supported?", "X compatible with": said of a product, never of a person, whatever its words
+SUPPORTED_AFTER = re.compile(r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|fully)\s+)*(?:supported|compatible)\b", re.IGNORECASE)
+THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
 NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
 
@@ -59,15 +69,23 @@ def a_thing(
     if not words:
         return False
     first_names = Names.first_names()
+    if len(words) > 1 and product_word(words[-1]) and not re.search(r"\n|['’]s\b|\b[A-Z]\.", text[start:end]):
+        # "Adobe Acrobat", "Royal Mail", "Meta Ads Manager": what a product or a service is called ends on an
+        # ordinary word; not over a line, a possessive or an initial ("Dagny D. Dam", "Vesketh's Cautionary Tales")
+        return True
     if NAMED_AFTER.match(text, end):
         return True  # "the George Vesketh bridge", "Quillon Memorial Hospital": a place named after someone
     if re.search(r"\b[A-Z][\w'’&.-]* (?:of|de|del|do|da) $", text[max(0, start - 40) : start]):
         return True  # "Bank of America", "University of Texas": part of what a thing is called
+    if SUPPORTED_AFTER.match(text, end):
+        return True
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):
         return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
     if (len(words) > 1 and words[0].lower() in first_names and (surname(words[-1]) or not plain(words[-1]) or not plain(words[0])) and not any(c.isdigit() for c in text[start:end])
             and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
         return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows
+    if THE_BEFORE.search(text[max(0, start - 5) : start]):
+        return True  # "the Domino's tracker": a person's name takes no article
     for w in words:
         if any(c.isdigit() for c in w) or re.match(r"^[A-Z]{2,}", w) or (re.search(r"[a-z][A-Z]", w) and not NAME_PREFIX.match(w)):
             return True  # "YouTube", "iOS", "MX Keys", "5th Gen"
@@ -90,3 +108,4 @@ def a_thing(
     if len(words) > 1 and not known_first and common(words[-1]):
         return True  # "Focus Mode", "Confluence Cloud", "Meta Ads Manager": a name and a common noun
     return False
+

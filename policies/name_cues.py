@@ -1,0 +1,280 @@
+"""Words around a name: what says that a name follows or was meant ("my name is", a title, a greeting,
+a signature, a transcript speaker, a list of founders), what is said of a person after one, and where
+the spaCy model must look at all (`may_hold_a_name`).
+
+Split from policies/person_names.py, whose `people` weighs this evidence; policies/redaction.py asks
+`may_hold_a_name`, `mask_placeholders` and `declared_name` directly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.words import stop_words
+from policies.name_words import (
+    NOT_NAMES,
+    Names,
+    NameWords,
+    lexicon_spans,
+    listed_names,
+    plain,
+    titled_lowercase,
+    unknown_word,
+)
+from policies.pii_patterns import EMAIL_RE, NANP_PHONE, PLACEHOLDER_RE, UPPER
+
+CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
+
+
+def may_hold_a_name(text: str) -> bool:
+    if LOWER_CUED.search(text) or LOWER_CUED_WEAK.search(text) or SIGNATURE_LINE.match(text) or len(SPEAKER.findall(text)) >= 2:
+        return True
+    for m in CAPITALISED.finditer(mask_placeholders(text)):
+        word = m.group()
+        if word == "I" or (word.isupper() and len(word) <= 4):
+            continue  # "I", "FAQ", "2FA"
+        if not sentence_start(text, m.start()) or word.lower() in Names.first_names() or word.lower() not in common_word_set():
+            return True
+    # all in lower case: the model only where the name lists see a name (the model alone tags "olf", "yup")
+    return not any(c.isupper() for c in text) and bool(
+        lexicon_spans(text, not_names=NOT_NAMES) or lowercase_names(text, in_context=True) or titled_lowercase(text) or listed_names(text)
+    )
+
+
+def common_word_set() -> frozenset[str]:
+    from bot.core.common_words import common_words
+
+    return common_words()
+
+
+def mask_placeholders(text: str) -> str:
+    # keep offsets; stop NER from reading "<PERSON_1>" as a name
+    return PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), text)
+
+
+# titles of English and of the other languages customers write in: "Herr Bauer", "Sra. Pérez", "Mme Leroy"
+NAME_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|sir|madam|herr|herrn|frau|sr|sra|srta|señor|señora|mme|mlle|sig|sig\.ra|signor|signora)\.?\s+$", re.IGNORECASE)
+
+
+# words right before a name: "my name is Quillon", "my kid Bramwen", "Directed By: Oria T. Vesketh"
+NAME_CUE = re.compile(
+    r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bthanks,?|"
+    r"\b(?:my|our) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
+    r"\bdirected by:?|\bwritten by:?|\bby|\bunder|\bwith|\bfrom|\bto|\bdear|\bhi|\bhello|\bcontact)\s*$",
+    re.I,
+)
+
+
+NAME_WORD = rf"[{UPPER}][^\W\d_]*(?:['’-][^\W\d_]+)*"  # letters only: "GB82" is no name
+
+
+# cues strong enough to take a lone unknown capitalised word for a name
+NAME_CUE_STRONG = re.compile(
+    r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalls? me|\bsigned|\bregards,?|\bdear|\bhi|\bhey|\bhello|\blast name\??|"
+    r"\bnamed|\bsaid|\bsays|\basked|\btold|\breplied|\bname(?: on the (?:account|card))?\?\s*(?:[^\W\d_]+:)?|"
+    r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
+    r"\bdirected by:?|\bwritten by:?|\bfounders?:?|\b(?:change|correct|update|rename)\w* (?:it|my name|the name|his name|her name) to|"
+    r"['’]s name|\bunder (?:the )?name|\bnamed (?:him|her|them)|"
+    r"\b(?:mother|father|grandmother|grandfather|son|daughter|kid|sister|brother|wife|husband|aunt|uncle|cousin) (?:was|is) (?:called|named)|"
+    r"\b(?:player|producer|commenter|songwriter|singer|actor|actress|starring|featuring|tribute to|assistant to|ex-[^\W\d_]+))\s*$",
+    re.I,
+)
+
+
+# "Quillon's kid", "Vesketh's address": someone's family or personal details
+POSSESSIVE_PERSONAL = re.compile(
+    r"['’]s (?:kid|kids|son|daughter|wife|husband|partner|mother|father|mom|dad|brother|sister|family|address|birthday|phone)\b", re.I
+)
+
+
+# a sentence's first word that is no ordinary word, then what people do: "Quillon spent a year", "Bramwen had given"
+PERSON_VERB = re.compile(r" (?:had given|spent|lives|lived|shouted|is from|from \S+ is the)\b")
+
+
+SPEAKER = re.compile(r"^([^\W\d_][\w'’-]*):", re.M)
+
+
+def is_cap(word: str) -> bool:
+    return bool(word) and word[0].isupper()
+
+
+# what a person is made on an account: "add X as a beneficiary", "X as guardian"
+ROLE_AFTER = re.compile(
+    r"\s+as (?:an? |the |my |our )?(?:beneficiary|beneficiaries|guardian|co-?signer|co-?owner|joint (?:owner|holder)|authori[sz]ed user|"
+    r"next of kin|emergency contact|dependent|dependant|nominee|executor|trustee|power of attorney)\b",
+    re.IGNORECASE,
+)
+
+
+SAID = re.compile(r"\b(?:said|says|asked|told|replied)\s*$", re.I)
+
+
+# after "says Vesketh": the quote's attribution ends ("says Carpenter.", "says Carpenter in an interview")
+QUOTE_END = re.compile(r"\s*(?:[.!?,;]|$|\s+in\b)")
+
+
+# a work called by its author's name: "the Vesketh novel", "the Quillon biography"
+WORK_AFTER = re.compile(
+    r"\s+(?:novel|novels|biography|memoir|memoirs|poem|poems|painting|paintings|estate)\b", re.IGNORECASE
+)
+
+
+# "than early Vesketh?", "late Quillon": an artist's period
+PERIOD_BEFORE = re.compile(r"\b(?:early|late)\s+$")
+
+
+def name_like(word: str) -> bool:
+    """A surname or first name of the lists that is no ordinary word in a chat, or a word no dictionary knows."""
+    w = word.rstrip(".,'’")
+    return w.lower() not in NOT_NAMES and ((listed_name(w) and not plain(w)) or unknown_word(w))
+
+
+# what the rest of a sentence says of a person: "began writing as a teenager, publishing her first story"
+SPOKEN_OF = re.compile(r" [a-z][^.!?\n]{0,80}?\b(?:she|he|her|his|him|herself|himself|person)\b")
+
+
+def spoken_of(text: str, end: int) -> bool:
+    return SPOKEN_OF.match(text, end) is not None
+
+
+def foreign(text: str) -> bool:
+    """Whether the message is clearly in another language than English (bot/core/language.py's guess)."""
+    from bot.core.language import ENGLISH, telling_language
+
+    return telling_language(text) not in (None, ENGLISH)
+
+
+def listed_name(word: str) -> bool:
+    """A first name or a surname of the lists, even one that is an ordinary word too ("Bonnet", "Riddle")."""
+    w = word.lower().strip(".,'’")
+    return len(w) > 2 and (w in Names.first_names() or w in NameWords.surnames()) and w not in NOT_NAMES
+
+
+# what is said of a person right after a name written in lower case: "oria is very reliable", "bram had given"
+LOWER_PERSON_AFTER = re.compile(
+    r"(?:['’]s (?:kid|son|daughter|wife|husband|mother|father|family|address|phone)|,? (?:had|has|shouted|said|says|told|asked|"
+    r"lives|lived|wrote|began|is very|is a very|is from|was born|and i|just has|can i|could i|would you|please|"
+    r"shouted|yelled|flew|spent|is so|was so|is such|has been))\b"
+)
+
+
+# what is said of a person right before a name written in lower case: "shouted at eija", "she named him oria"
+LOWER_PERSON_BEFORE = re.compile(r"\b(?:named (?:him|her)|(?:shouted|yelled|spoke|talked|said|wrote|given|gave|speak|talk) (?:at|to)|why is)\s+$")
+
+
+def lowercase_names(text: str, *, in_context: bool = False) -> list[tuple[int, int]]:
+    """In a message written all in lower case, a first name that is no ordinary word, with the surname
+    after it when that is no ordinary word either: "add xiuying yu as a beneficiary". `in_context`: a lone
+    first name only where the words around speak of a person ("my kid oria", "bram is very reliable"),
+    as such messages also hold typos and shop names ("olf", "jiro")."""
+    out = []
+    first_names = Names.first_names()
+    tokens = list(re.finditer(r"[^\W\d_][\w'’-]*", text))
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].group().lower()
+        if word in first_names and word not in NOT_NAMES and word not in stop_words() and not common(word, first_names_count=True):
+            end = tokens[i].end()
+            j = i + 1
+            while j < len(tokens) and j <= i + 2 and text[tokens[j - 1].end() : tokens[j].start()] in (" ", ". ") and (
+                (len(tokens[j].group()) == 1 and tokens[j].group() != "i") or (tokens[j].group() not in stop_words() and not common(tokens[j].group(), first_names_count=True))
+            ):
+                end = tokens[j].end()
+                j += 1
+            lone = j == i + 1
+            if not (in_context and lone) or NAME_CUE_STRONG.search(text[max(0, tokens[i].start() - 30) : tokens[i].start()]) or \
+                    LOWER_PERSON_AFTER.match(text, end) or LOWER_PERSON_BEFORE.search(text[max(0, tokens[i].start() - 20) : tokens[i].start()]):
+                out.append((tokens[i].start(), end))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def common(word: str, *, first_names_count: bool = False) -> bool:
+    """An ordinary English word (the embedding model's whole-word vocabulary), not a first name
+    (unless `first_names_count`: then "mark", "bill" and "grace" are ordinary too)."""
+    w = word.lower().strip(".,'’")
+    common = common_word_set()
+    if not first_names_count and w in Names.first_names():
+        return False
+    return w in common or (w.endswith("s") and w[:-1] in common)
+
+
+VOCATIVE = re.compile(r", (?:can|could|would|will|please|I|we|you|do|are)\b")
+
+
+NOT_SPEAKERS = frozenset("bot user customer agent note subject re fw from to cc date time phone e-mail email website address q a".split())
+
+
+LOWER_CUED = re.compile(
+    r"(?i:\bmy name is|\bcalls? me|\bmaiden name is|\blast name(?: is|\?)|\bfirst name(?: is|\?)|\bfollow up with)"
+    r"\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
+)
+
+
+# weaker cues: the word after them is a name only when it is no ordinary word ("this is hyuuma t. maida")
+LOWER_CUED_WEAK = re.compile(
+    r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,|\bsaid|\bsays|\bnamed (?:him|her|them)|"
+    r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
+    r"\b(?:mother|father|grandmother|grandfather|son|daughter|kid|sister|brother|wife|husband) (?:was|is) (?:called|named)|"
+    r"\bdirected by|\bwritten by|\bplayer|\bproducer|\bsongwriter|\buser(?=:)|\bcustomer(?=:)|\bname(?=:)|\bunder (?:the |my )?name|\bby the name)"
+    r":?\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
+)
+
+
+SIGNATURE_LINE = re.compile(r"\A[>\s]*([^\W\d_][\w'’-]+(?: [^\W\d_]\.?)?(?: [^\W\d_][\w'’-]+){1,2})[ \t]*\n")
+
+
+def signature(text: str) -> list[tuple[int, int]]:
+    """A signature block: a first line of two or three words above contact details is a name."""
+    m = SIGNATURE_LINE.match(text)
+    if m is None or not (EMAIL_RE.search(text) or NANP_PHONE.search(text) or re.search(r"\+\d|\b(?:phone|box|suite|apt|avenue|street)\b", text, re.I)):
+        return []
+    name = m.group(1)
+    if any(w.lower() in NOT_NAMES or w.lower() in stop_words() for w in name.split()):
+        return []
+    return [(i.start(), i.end()) for i in re.finditer(re.escape(name), text)]
+
+
+def verb_follows(text: str, end: int) -> bool:
+    """"Quillon shouted", "Bramwen is": a sentence-initial first name followed by a lowercase word."""
+    following = text[end:]
+    return (
+        re.match(r"(?:'s)? (?:is|was|has|had|will|said|says|shouted|asked|told|lives|works|called|wrote|began|and)\b", following) is not None
+        or re.match(r", (?:can|could|would|will|please|I|we|you|do|are)\b", following) is not None  # "Quillon, can I ..."
+    )
+
+
+def sentence_start(text: str, index: int) -> bool:
+    before = text[:index].rstrip()
+    return not before or before[-1] in ".!?:\n\"“"
+
+
+def in_named_list(text: str, index: int) -> bool:
+    """Inside a list that the words around call people: "founders: A, B and C", "A and B were engineers"."""
+    for m in LIST_OF_NAMES.finditer(text):
+        if m.start() <= index < m.end():
+            return bool(NAME_CUE_STRONG.search(text[max(0, m.start() - 30) : m.start()])
+                        or re.match(r" (?:were|are|have|had|both|together)\b", text[m.end():]))
+    return False
+
+
+LIST_OF_NAMES = re.compile(rf"{NAME_WORD}(?:, {NAME_WORD})*,? (?:and|or|&) {NAME_WORD}")
+
+
+# the message says this is someone's name: the customer's own, a title, a greeting, a signature
+DECLARED = re.compile(
+    r"(?:\bmy name is|\bname:|\bname is|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bthanks,?|\bcheers,?|\bdear|"
+    r"\b(?:mr|mrs|ms|miss|dr|prof)\.?|\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager))"
+    r"\s*$",
+    re.I,
+)
+
+
+def declared_name(text: str, start: int) -> bool:
+    """Whether the words before `start` say a name follows, or it opens a signature block."""
+    if DECLARED.search(text[max(0, start - 30) : start]):
+        return True
+    m = SIGNATURE_LINE.match(text)
+    return m is not None and m.start(1) <= start < m.end(1) and bool(signature(text))
