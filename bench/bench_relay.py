@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import time
 
+from bot.core.messages import LiveEvent, LiveKind
 from bot.engine.relay import PostgresRelay
 
 
@@ -30,7 +31,7 @@ async def run(*, database: str, conversations: int, tokens: int, every: float) -
     sender, receiver = PostgresRelay(conninfo=database, origin="sender"), PostgresRelay(conninfo=database, origin="receiver")
     heard = {"live": 0, "replies": 0}
 
-    async def live(_: str, __: dict[str, object]) -> None:
+    async def live(_: str, __: LiveEvent) -> None:
         heard["live"] += 1
 
     async def reply(_: str, __: int) -> None:
@@ -42,9 +43,9 @@ async def run(*, database: str, conversations: int, tokens: int, every: float) -
     await asyncio.wait_for(receiver.listening.wait(), 10)
 
     async def conversation(n: int) -> None:
-        sender.send_live(f"c{n}", {"type": "typing"})
+        sender.send_live(f"c{n}", LiveEvent(LiveKind.TYPING))
         for t in range(tokens):
-            sender.send_live(f"c{n}", {"type": "token", "text": f"word{t} "})
+            sender.send_live(f"c{n}", LiveEvent.token(f"word{t} "))
             await asyncio.sleep(every)
         await sender.send(f"c{n}", n)
 

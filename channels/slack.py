@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core import texts
 from bot.core.links import absolute_url
 from bot.core.channel import Attachment, Button, ConversationRef, InboundMessage, Reply
+from bot.core.messages import Role
 from bot.core.text import escape_angles
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def normalize_event(
 
 def blocks_for(reply: Reply) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
-    text = reply.text if reply.role != "agent" or not reply.author else f"*{reply.author}*: {reply.text}"
+    text = reply.text if reply.role != Role.AGENT or not reply.author else f"*{reply.author}*: {reply.text}"
     for start in range(0, max(len(text), 1), MAX_TEXT):
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _escape(text[start : start + MAX_TEXT]) or " "}})
     if reply.citations:

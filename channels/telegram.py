@@ -27,6 +27,7 @@ from bot.core.text import split_message
 from bot.core.errors import InputError
 from bot.core.links import absolute_url
 from bot.core.channel import Attachment, Button, ConversationRef, FileContent, InboundMessage, Reply
+from bot.core.messages import Role
 from channels.json_payloads import storable
 from channels.telegram_stream import LiveAnswers
 
@@ -58,7 +59,7 @@ async def set_webhook(*, token: str, api_url: str, url: str, secret: str) -> Non
 
 def render_html(reply: Reply) -> str:
     text = html.escape(reply.text)
-    if reply.author and reply.role == "agent":
+    if reply.author and reply.role == Role.AGENT:
         text = f"<b>{html.escape(reply.author)}</b>: {text}"
     # only a safe absolute http(s) URL becomes a link (bot/core/links.py): a stored URL may predate the
     # check at ingest, and Telegram can't resolve a link relative to the help site
@@ -299,7 +300,7 @@ class TelegramChannel:
 
     async def send(self, ref: ConversationRef, reply: Reply) -> None:
         live = self._live.take(ref)
-        if live is not None and live.message is not None and reply.role == "bot":
+        if live is not None and live.message is not None and reply.role == Role.BOT:
             try:  # the streamed message becomes the final answer
                 await self._live.finish(ref, live, split_message(render_html(reply)), markup=keyboard(reply.buttons))
                 return

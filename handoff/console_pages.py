@@ -13,6 +13,7 @@ from bot.core.ops_tables import FaqProposal
 from bot.core.tables import Handoff
 from bot.core.desk import ACTION_LABELS, STATUS_TEXT, StaffAction
 from bot.core.handoff_states import ACTIVE, HandoffStatus
+from bot.core.messages import Message
 from bot.core.packet import Packet
 from handoff.console_notices import StepBack
 from handoff.faq_proposals import Prefill
@@ -131,9 +132,10 @@ def queue_page(*, account: StaffAccount, csrf: str, rows: list[dict[str, Any]], 
     return _page("Handoffs", body, account=account, csrf=csrf, data=' data-page="queue"')
 
 
-def transcript_rows(messages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def transcript_rows(messages: Sequence[Message]) -> list[dict[str, Any]]:
+    """The transcript as the console's page and its JSON show it (hours:minutes of the stored time)."""
     return [
-        {"id": m.get("id"), "role": m.get("role", ""), "author": m.get("author"), "text": m.get("text", ""), "at": str(m.get("created_at", ""))[11:16]}
+        {"id": m.id, "role": m.role.value, "author": m.author, "text": m.text, "at": m.created_at.isoformat()[11:16]}
         for m in messages
     ]
 
@@ -146,7 +148,7 @@ def _message(row: dict[str, Any]) -> str:
     )
 
 
-def handoff_page(*, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[dict[str, Any]], extra: str = "") -> str:
+def handoff_page(*, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[Message], extra: str = "") -> str:
     hid = int(handoff.id or 0)
     attempts = "".join(
         f"<li>{escape(a.text)} <small>({escape(str(a.outcome))}, confidence {escape(str(a.confidence))})</small>"

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.errors import InputError
 from bot.core.handoff_states import SETTLED
+from bot.core.messages import Message, Role
 from bot.core.ops_tables import FaqProposal
 
 MAX_QUESTION = 500
@@ -34,11 +35,11 @@ class Prefill:
     answer: str
 
 
-def prefill(messages: Sequence[dict[str, Any]]) -> Prefill:
+def prefill(messages: Sequence[Message]) -> Prefill:
     """The customer's words as the question and staff's replies as the answer, as staff edit them.
     The bot's own attempts are left out: they are what did not answer the question."""
-    question = "\n".join(m["text"].strip() for m in messages if m.get("role") == "customer" and m.get("text", "").strip())
-    answer = "\n\n".join(m["text"].strip() for m in messages if m.get("role") == "agent" and m.get("text", "").strip())
+    question = "\n".join(m.text.strip() for m in messages if m.role is Role.CUSTOMER and m.text.strip())
+    answer = "\n\n".join(m.text.strip() for m in messages if m.role is Role.AGENT and m.text.strip())
     return Prefill(question=question[:MAX_QUESTION], answer=answer[:MAX_ANSWER])
 
 

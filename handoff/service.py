@@ -28,6 +28,7 @@ from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
 from bot.core.events import Claimed, EventBus, Resolved, ReturnedToBot, StaffReplied
 from bot.core.desk import StaffAction, StaffDesk, StaffMember
 from bot.core.late import Late
+from bot.core.messages import Message, Role
 from bot.core.packet import Packet, build_packet
 from handoff.summary import HandoffSummarizer
 from bot.core.handoff_policy import HandoffPolicy
@@ -121,7 +122,7 @@ class HandoffService:
                 return None
             messages = await asyncio.to_thread(self._conversations.history, conversation_id, for_customer=False)
             if topic is None and self._topics is not None:
-                said = [m["text"] for m in messages if m["role"] == "customer"]
+                said = [m.text for m in messages if m.role is Role.CUSTOMER]
                 if said:
                     topic = await asyncio.to_thread(self._topics.detect_text, " ".join(said[-3:]), tenant=conversation.tenant)
             policy = self.policy(conversation.tenant)
@@ -166,17 +167,17 @@ class HandoffService:
         """A tenant's handoffs, newest first: for desks that read the queue (the web console)."""
         return self._records.of_tenant(tenant)
 
-    async def staff_view(self, handoff: Handoff) -> tuple[Packet, list[dict[str, Any]]]:
+    async def staff_view(self, handoff: Handoff) -> tuple[Packet, list[Message]]:
         """The card and the whole conversation as staff may see them: redacted, or with the customer's
         own values where the tenant's policy lets staff see personal data (as the Slack thread shows them)."""
         packet = await self._cards.staff_packet(handoff)
         messages = await asyncio.to_thread(self._conversations.history, handoff.conversation_id, for_customer=False)
         if self.policy(handoff.tenant).staff_sees_pii:
             restore = self._conversations.restore
-            messages = [{**m, "text": await asyncio.to_thread(restore, handoff.conversation_id, m["text"])} for m in messages]
+            messages = [m.with_text(await asyncio.to_thread(restore, handoff.conversation_id, m.text)) for m in messages]
         return packet, messages
 
-    async def redacted_history(self, handoff: Handoff) -> list[dict[str, Any]]:
+    async def redacted_history(self, handoff: Handoff) -> list[Message]:
         """The conversation as stored: placeholders for personal data, whatever the tenant lets staff see."""
         return await asyncio.to_thread(self._conversations.history, handoff.conversation_id, for_customer=False)
 
@@ -200,12 +201,14 @@ class HandoffService:
         else:
             position, minutes = await asyncio.to_thread(self.queue_position, handoff)
             text = texts.text("queue_position", lang, position=position, wait=texts.wait_minutes(minutes, lang))
-        await self._conversations.post_message(handoff.conversation_id, role="system", text=text)
+        await self._conversations.post_message(handoff.conversation_id, role=Role.SYSTEM, text=text)
 
-    async def _say(self, conversation_id: str, key: str, *, payload: dict[str, Any] | None = None, **fields: str) -> None:
+    async def _say(self, conversation_id: str, key: str, *, rating_request: bool = False, **fields: str) -> None:
         """One of the bot's own texts (bot/core/texts.py) to the customer, in their language."""
         lang = await asyncio.to_thread(self._conversations.language, conversation_id)
-        await self._conversations.post_message(conversation_id, role="system", text=texts.text(key, lang, **fields), payload=payload)
+        await self._conversations.post_message(
+            conversation_id, role=Role.SYSTEM, text=texts.text(key, lang, **fields), rating_request=rating_request,
+        )
 
     # while people own the conversation -----------------------------------------------------------
     async def relay_customer(self, conversation_id: str, text: str) -> None:
@@ -258,14 +261,14 @@ class HandoffService:
         if handoff.status in UNCLAIMED:
             await self.claim(handoff.id or 0, staff=staff.id, staff_name=staff.name)
         posted = await self._conversations.post_message(
-            handoff.conversation_id, role="agent", text=text, author=staff.name or "Support team", client_id=client_id, redact=True
+            handoff.conversation_id, role=Role.AGENT, text=text, author=staff.name or "Support team", client_id=client_id, redact=True
         )
-        if posted.get("duplicate"):  # Slack sent the same reply again: it reached the customer once, and is audited once
+        if posted is None:  # Slack sent the same reply again: it reached the customer once, and is audited once
             return True
         await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="staff_reply", staff=staff.id)
         await self._events.publish(StaffReplied(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff.id or 0, staff=staff.id))
         if staff.desk != getattr(self.desk, "name", None) and self.desk is not None:  # stored redacted, as every thread post
-            await self._posts.add(handoff, f"*{staff.name or staff.id} ({staff.desk}):* {posted['text']}")
+            await self._posts.add(handoff, f"*{staff.name or staff.id} ({staff.desk}):* {posted.text}")
         return True
 
     async def act(self, action: StaffAction, handoff_id: int, *, staff: StaffMember, client_id: str) -> Handoff | None:
@@ -295,7 +298,7 @@ class HandoffService:
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.CLOSED, actor=f"staff:{staff}", handoff=handoff_id)
         await self._events.publish(Resolved(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
         await self._cards.update_card(handoff)
-        await self._say(handoff.conversation_id, "rating_prompt", payload={"rating_request": True})
+        await self._say(handoff.conversation_id, "rating_prompt", rating_request=True)
         return handoff
 
     async def return_to_bot(self, handoff_id: int, *, staff: str) -> Handoff | None:

@@ -22,6 +22,8 @@ from bot.app.limits import Action, ClientLimiter, LimitExceeded, RateLimiter, cl
 from bot.app.metrics import Metrics
 from bot.core.config import Settings, TenantConfig
 from bot.core.handoff_states import HUMAN_OWNED, State
+from bot.core.messages import ConversationEvent, Message, Relayed, Role
+from bot.core.records import Outcome
 from bot.app.tokens import Tokens
 
 TENANT = web.RequestKey("tenant", TenantConfig)  # the tenant a call turned out to be for (bot/app/cors.py reads it)
@@ -211,7 +213,7 @@ class ConversationApi:
     async def list_messages(self, request: web.Request) -> web.Response:
         conversation = await self._authorize(request)
         messages = await asyncio.to_thread(self._conversations.history, conversation.id)
-        return web.json_response({"messages": messages})
+        return web.json_response({"messages": [m.to_json() for m in messages]})
 
     async def feedback(self, request: web.Request) -> web.Response:
         """Recorded once per answer; "not helpful" counts towards a handoff only for a real answer."""
@@ -224,8 +226,8 @@ class ConversationApi:
             raise error(400, "message_id must be the id (a positive integer) of one of the bot's answers")
         await self._limit(request, Action.FEEDBACK, widget_key=self._tenant_key(conversation))
         history = await asyncio.to_thread(self._conversations.history, conversation.id, for_customer=False)
-        answer = next((m for m in history if m.get("id") == message_id), None)
-        if answer is None or answer.get("role") != "bot" or answer.get("outcome") != "answer":
+        answer = next((m for m in history if m.id == message_id), None)
+        if answer is None or answer.role is not Role.BOT or answer.outcome is not Outcome.ANSWER:
             raise error(404, "no answer of the bot in this conversation has that message_id")
         services = self._conversations._services  # noqa: SLF001 - the audit log lives there
         events = await asyncio.to_thread(services.audit.events, conversation_id=conversation.id)
@@ -269,9 +271,9 @@ class ConversationApi:
         await ws.prepare(request)
         self._metrics.sockets.inc()
 
-        async def send(event: dict[str, Any]) -> None:
+        async def send(event: ConversationEvent) -> None:
             if not ws.closed:
-                await ws.send_json(event)
+                await ws.send_json(event.to_json())
 
         unsubscribe = self._conversations.subscribe(conversation.id, send)
         try:
@@ -286,7 +288,7 @@ class ConversationApi:
         return ws
 
 
-def _reply_response(reply: dict[str, Any]) -> web.Response:
-    if reply.get("relayed"):  # people own the conversation: the message went to them, no bot reply
-        return web.json_response({"message_id": None, "reply": None, "relayed": True, "state": reply.get("state")})
-    return web.json_response({"message_id": reply.get("id"), "reply": {**reply, "message_id": reply.get("id")}, "relayed": False})
+def _reply_response(reply: Message | Relayed) -> web.Response:
+    if isinstance(reply, Relayed):  # people own the conversation: the message went to them, no bot reply
+        return web.json_response({"message_id": None, "reply": None, "relayed": True, "state": reply.state.value})
+    return web.json_response({"message_id": reply.id, "reply": {**reply.to_json(), "message_id": reply.id}, "relayed": False})

@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.engine.leases import LeaseTable, run_alone
 from bot.app.limit_table import TableLimitStore
 from bot.engine.relay import PostgresRelay
+from bot.core.messages import Message, Relayed
 from bot.core.tables import StoredMessage
 from bot.engine.turns import LEASE_TTL, ConversationTurns, lease_name
 
@@ -61,7 +62,7 @@ def shared_processes(engine: Engine, *, ttl: float = LEASE_TTL) -> SharedProcess
 
 
 class Answering(Protocol):
-    async def process(self, conversation_id: str, inbound_id: int) -> dict[str, Any]: ...
+    async def process(self, conversation_id: str, inbound_id: int) -> Message | Relayed: ...
 
 
 def orphans(engine: Engine, leases: LeaseTable, *, older_than: float) -> list[tuple[str, int]]:

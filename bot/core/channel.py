@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.core.messages import Role
+
 
 @dataclass(frozen=True, slots=True)
 class ConversationRef:
@@ -67,7 +69,7 @@ class Reply:
     text: str
     citations: tuple[Link, ...] = ()
     buttons: tuple[Button, ...] = ()
-    role: str = "bot"  # "bot" | "agent" | "system"
+    role: Role = Role.BOT  # bot, agent (staff: `author` is their name) or system
     author: str | None = None
     reply_to: str | None = None  # the inbound platform id this answers
     extra: dict[str, str] = field(default_factory=dict)

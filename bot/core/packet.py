@@ -7,9 +7,11 @@ escalated, who the customer is as far as policy allows, the redacted transcript,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bot.core.messages import Message, Role
 from bot.core.records import HandoffReason
 
 # what staff read for each reason: the one vocabulary of reasons is `HandoffReason`
@@ -57,20 +59,20 @@ def _line(text: str, limit: int = 160) -> str:
 
 
 def build_packet(
-    *, messages: list[dict[str, Any]], reason: str, topic: str | None, customer: dict[str, Any], draft_hint: str | None = None,
+    *, messages: Sequence[Message], reason: str, topic: str | None, customer: dict[str, Any], draft_hint: str | None = None,
     mention: str | None = None, attachments: list[dict[str, Any]] | None = None,
 ) -> Packet:
     """`messages`: the conversation's stored messages (redacted), oldest first."""
-    said = [m["text"] for m in messages if m.get("role") == "customer" and m.get("text")]
+    said = [m.text for m in messages if m.role is Role.CUSTOMER and m.text]
     question = next((t for t in reversed(said) if "person" not in t.lower() or len(said) == 1), said[-1] if said else "")
     if reason == "customer_request" and len(said) > 1:
         # "agent please" is not the intent: what they asked before it is
         question = said[-2]
     attempts = [
-        Attempt(text=_line(m["text"], 300), outcome=m.get("outcome"), confidence=m.get("confidence"),
-                sources=[{"title": c.get("title"), "source": c.get("source"), "score": c.get("score")} for c in m.get("citations") or ()])
+        Attempt(text=_line(m.text, 300), outcome=str(m.outcome) if m.outcome is not None else None, confidence=m.confidence,
+                sources=[{"title": c.title, "source": c.source, "score": c.score} for c in m.citations or ()])
         for m in messages
-        if m.get("role") == "bot"
+        if m.role is Role.BOT
     ][-3:]
     answered = [a for a in attempts if a.outcome == "answer"]
     draft = draft_hint or (
@@ -85,7 +87,7 @@ def build_packet(
         topic=topic,
         customer=customer,
         attempts=attempts,
-        transcript=[{"role": m.get("role", ""), "text": _line(m.get("text", ""), 500)} for m in messages][-MAX_TRANSCRIPT:],
+        transcript=[{"role": m.role.value, "text": _line(m.text, 500)} for m in messages][-MAX_TRANSCRIPT:],
         draft=draft,
         mention=mention,
         attachments=list(attachments or []),

@@ -8,7 +8,7 @@ the composition root (bot/app/composition.py).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from bot.core.tiers import Tier
 if TYPE_CHECKING:
     from bot.core.channel import Attachment, ConversationRef, FileContent, InboundMessage
     from bot.core.desk import StaffAction, StaffMember
+    from bot.core.messages import Message, Role
     from bot.core.tables import Conversation, Handoff
 
 OnToken = Callable[[str], Awaitable[None]]
@@ -54,16 +55,18 @@ class Conversations(Protocol):
 
     def get(self, conversation_id: str) -> Conversation | None: ...
 
-    def history(self, conversation_id: str, *, for_customer: bool = True) -> list[dict[str, Any]]: ...
+    def history(self, conversation_id: str, *, for_customer: bool = True) -> list[Message]: ...
 
     def language(self, conversation_id: str) -> str: ...
 
     def restore(self, conversation_id: str, text: str) -> str: ...
 
     async def post_message(
-        self, conversation_id: str, *, role: str, text: str, author: str | None = None, client_id: str | None = None,
-        redact: bool = False, payload: dict[str, Any] | None = None, reply_to: int | None = None,
-    ) -> dict[str, Any]: ...
+        self, conversation_id: str, *, role: Role, text: str, author: str | None = None, client_id: str | None = None,
+        redact: bool = False, buttons: Sequence[str] = (), rating_request: bool = False, reply_to: int | None = None,
+    ) -> Message | None:
+        """Stored and delivered to the customer; None when `client_id` was posted before (nothing is sent again)."""
+        ...
 
 
 class Inbox(Protocol):

@@ -18,7 +18,7 @@ import json
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from bot.core import texts
@@ -32,13 +32,14 @@ from bot.engine.inbound import InboundStore, Submitted, PendingInbound
 from bot.engine.messages import Loaded, MessageStore, NewReply
 from bot.engine.personal_data import ConversationPrivacy
 from bot.core.errors import error_kind, safe_traceback
-from bot.engine.pipeline import HandoffReason, Identity, Outcome
+from bot.engine.pipeline import Citation, HandoffReason, Identity, Outcome
 from bot.engine.rollout import RollbackWatch, RolloutBook, shadowed, staff_only
 from bot.engine.services import Services
 from bot.engine.streaming import CustomerStream
 from bot.core.events import Answered, Clarified, HandedOver, MessageStored, Rated
 from bot.core.handoff_states import HUMAN_OWNED, State
 from bot.core.late import Late
+from bot.core.messages import Message, Relayed, Role
 from bot.engine.turns import ConversationTurns
 from policies.pii_patterns import Entity
 from policies.rollout import Route, route_for
@@ -60,7 +61,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
         # messages of concurrent conversations (a redaction batch's come out together) are stored in
         # one transaction and one thread hop; so are their replies (a search batch's answers)
         self._inbound: Batcher[None, PendingInbound, Loaded | Submitted] = Batcher(lambda _, items: self._store.store_and_load_many(items), max_batch=64)
-        self._replies: Batcher[None, NewReply, dict[str, Any]] = Batcher(lambda _, replies: self._messages.add_replies_apart(replies), max_batch=64)
+        self._replies: Batcher[None, NewReply, Message] = Batcher(lambda _, replies: self._messages.add_replies_apart(replies), max_batch=64)
         self._privacy = ConversationPrivacy(services)
         self._store = InboundStore(messages=self._messages, privacy=self._privacy, tenant_of=self._tenant_of)
         # `channels`: the dispatcher's (the composition root passes the same registry to both); none: no
@@ -100,11 +101,11 @@ class ConversationService(ConversationRecords, ConversationDelivery):
     def max_chars(self) -> int:
         return self._services.settings.max_question_chars
 
-    def history(self, conversation_id: str, *, for_customer: bool = True) -> list[dict[str, Any]]:
+    def history(self, conversation_id: str, *, for_customer: bool = True) -> list[Message]:
         messages = self._messages.history(conversation_id)
         return [self._privacy.for_customer(conversation_id, m) for m in messages] if for_customer else messages
 
-    def stored_message(self, conversation_id: str, message_id: int) -> dict[str, Any] | None:
+    def stored_message(self, conversation_id: str, message_id: int) -> Message | None:
         """One message of this conversation as stored (redacted); None when it is not this conversation's."""
         return self._messages.message(conversation_id, message_id)
 
@@ -137,7 +138,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
         """Durably accept a customer message; a repeated client id returns the first one."""
         return self._store.store(conversation_id=conversation_id, text=text, client_id=client_id, entities=entities)
 
-    async def accept(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[Submitted, asyncio.Task[dict[str, Any]]]:
+    async def accept(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[Submitted, asyncio.Task[Message | Relayed]]:
         """Store a customer message durably and start answering it in order. Returns once it is
         stored, with the task that answers it (a duplicate's task gives the first reply)."""
         stored: asyncio.Future[Submitted] = asyncio.get_running_loop().create_future()
@@ -147,7 +148,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
         task.add_done_callback(self._tasks.discard)
         return await asyncio.shield(stored), task
 
-    async def _store_then_process(self, conversation_id: str, text: str, client_id: str | None, stored: asyncio.Future[Submitted]) -> dict[str, Any]:
+    async def _store_then_process(self, conversation_id: str, text: str, client_id: str | None, stored: asyncio.Future[Submitted]) -> Message | Relayed:
         try:
             entities = await self._detect(conversation_id, text)
             lock = self._locks[conversation_id]
@@ -193,25 +194,28 @@ class ConversationService(ConversationRecords, ConversationDelivery):
                     stored.set_exception(exc)
             raise
 
-    async def submit(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[dict[str, Any], bool]:
-        """Store, then answer in order. Returns (the bot's reply message, whether it was a duplicate)."""
+    async def submit(self, *, conversation_id: str, text: str, client_id: str | None) -> tuple[Message | Relayed, bool]:
+        """Store, then answer in order. Returns (the bot's reply message, or `Relayed` when people own the
+        conversation; whether it was a duplicate)."""
         submitted, task = await self.accept(conversation_id=conversation_id, text=text, client_id=client_id)
         reply = await asyncio.shield(task)
+        if isinstance(reply, Relayed):
+            return reply, submitted.duplicate
         return await self._privacy.for_customer_async(conversation_id, reply), submitted.duplicate
 
-    async def process(self, conversation_id: str, inbound_id: int) -> dict[str, Any]:
+    async def process(self, conversation_id: str, inbound_id: int) -> Message | Relayed:
         async with self._locks[conversation_id]:
             # answer in the order messages were stored, whichever request got the lock first
             loaded = await asyncio.to_thread(self._messages.load, conversation_id, inbound_id, earlier=True)
             return await self._answer_in_order(conversation_id, inbound_id, loaded)
 
-    async def _answer_in_order(self, conversation_id: str, inbound_id: int, loaded: Loaded) -> dict[str, Any]:
+    async def _answer_in_order(self, conversation_id: str, inbound_id: int, loaded: Loaded) -> Message | Relayed:
         """Messages stored before this one and still pending go first (for the lock's holder)."""
         for earlier in loaded.earlier:
             await self._process_one(conversation_id, earlier)
         return await self._process_one(conversation_id, inbound_id, loaded=None if loaded.earlier else loaded)
 
-    async def _process_one(self, conversation_id: str, inbound_id: int, *, loaded: Loaded | None = None) -> dict[str, Any]:
+    async def _process_one(self, conversation_id: str, inbound_id: int, *, loaded: Loaded | None = None) -> Message | Relayed:
         if loaded is None:
             loaded = await asyncio.to_thread(self._messages.load, conversation_id, inbound_id)
         if loaded.reply is not None:
@@ -290,7 +294,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
             reply = (await asyncio.to_thread(self._messages.add_replies, [apology]))[0]
         if self._on_result is not None:  # counted once the turn's reply is stored, as it was answered
             self._on_result(result, conversation.channel)
-        await self._published(result, tenant=conversation.tenant, conversation_id=conversation_id, message_id=int(reply.get("id") or 0))
+        await self._published(result, tenant=conversation.tenant, conversation_id=conversation_id, message_id=reply.id)
         await self._deliver(conversation_id, reply)
         if self.grader is not None:  # schedules, never waits
             self.grader.after_reply(drafted if draft is not None and drafted is not None else result, reply=reply, conversation_id=conversation_id, tenant=conversation.tenant, user=conversation.user)
@@ -331,56 +335,71 @@ class ConversationService(ConversationRecords, ConversationDelivery):
             events=(("outcome", {"outcome": "handoff", "route": "handoff", "handoff_reason": reason.value, "error": error_kind(exc)}),),
         )
 
-    async def _human_side(self, conversation: Any, inbound: Any) -> dict[str, Any] | None:
+    async def _human_side(self, conversation: Any, inbound: Any) -> Message | Relayed | None:
         """People own the conversation: relay, don't answer. Just resolved: the rating asked for."""
         state = State(conversation.state)
         inbound_id = int(inbound.id or 0)
         if inbound.status == "done":  # relayed (or rated) already: a repeated delivery reaches people once
-            return {"relayed": True, "state": state.value}
+            return Relayed(state)
         if state in HUMAN_OWNED:
             # queued for the staff thread (durably) before the message counts as handled: a crash in
             # between relays it once more rather than never
             await self.handoff.relay_customer(conversation.id, inbound.text)
             await asyncio.to_thread(self._messages.mark_done, inbound_id)
-            return {"relayed": True, "state": state.value}
+            return Relayed(state)
         if state is State.CLOSED:
             rating = await asyncio.to_thread(self.handoff.take_rating, conversation.id, inbound.text)
             if rating is not None:
                 await asyncio.to_thread(self._messages.mark_done, inbound_id)
                 await self._services.events.publish(Rated(tenant=conversation.tenant, conversation_id=conversation.id, rating=int(rating)))
                 thanks = texts.text("rating_thanks", await asyncio.to_thread(self.language, conversation.id))
-                return await self.post_message(conversation.id, role="system", text=thanks, reply_to=inbound_id)
+                posted = await self.post_message(conversation.id, role=Role.SYSTEM, text=thanks, reply_to=inbound_id)
+                assert posted is not None  # no client id: never a duplicate
+                return posted
             await asyncio.to_thread(self.handoff.reopen_for_bot, conversation.id)
         return None
 
     async def post_message(
-        self, conversation_id: str, *, role: str, text: str, author: str | None = None, client_id: str | None = None,
-        redact: bool = False, payload: dict[str, Any] | None = None, reply_to: int | None = None,
-    ) -> dict[str, Any]:
-        """A message from staff or the system, stored (redacted when `redact`) and pushed to the customer.
-        A repeated `client_id` (a platform retry) stores and sends nothing again."""
+        self, conversation_id: str, *, role: Role, text: str, author: str | None = None, client_id: str | None = None,
+        redact: bool = False, buttons: Sequence[str] = (), rating_request: bool = False, reply_to: int | None = None,
+        outcome: Outcome | None = None, citations: Sequence[Citation] = (),
+    ) -> Message | None:
+        """A message from staff or the system, stored (redacted when `redact`) and pushed to the customer;
+        `buttons`: actions offered under it, `rating_request`: it asks for a rating; `outcome` and
+        `citations`: an answer written elsewhere, shown as the bot's are. A repeated `client_id` (a
+        platform retry) stores and sends nothing again: None."""
 
-        def store() -> dict[str, Any] | None:
+        def store() -> Message | None:
             if client_id and self._messages.by_client_id(conversation_id, client_id) is not None:
                 return None
             stored_text = self._store.redact(conversation_id, text)[0] if redact else text
-            data = {**(payload or {}), **({"author": author} if author else {})}
+            # the stored payload, as it always was (bot/core/messages.py `Message.from_row` reads it)
+            data: dict[str, Any] = {}
+            if citations:
+                data["citations"] = [c.to_json() for c in citations]
+            if outcome is not None:
+                data["outcome"] = outcome.value
+            if buttons:
+                data["buttons"] = list(buttons)
+            if rating_request:
+                data["rating_request"] = True
+            if author:
+                data["author"] = author
             return self._messages.add(
                 conversation_id, role=role, text=stored_text, client_id=client_id, reply_to=reply_to, payload=data,
                 delivery=self._delivery(self.party(conversation_id)),
             )
 
         message = await asyncio.to_thread(store)
-        if message is None:
-            return {"duplicate": True}
-        await self._deliver(conversation_id, message)
+        if message is not None:
+            await self._deliver(conversation_id, message)
         return message
 
     # recovery ------------------------------------------------------------------------------
     async def recover(self) -> int:
         """Send what a crash (or a platform outage) left unsent, then answer what it left unanswered:
         in order per conversation, conversations in parallel. Returns how many were answered."""
-        unsent: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        unsent: dict[str, list[Message]] = defaultdict(list)
         for conversation_id, message in await asyncio.to_thread(self._messages.undelivered):
             unsent[conversation_id].append(message)
         by_conversation: dict[str, list[int]] = defaultdict(list)

@@ -16,17 +16,18 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.core.messages import ConversationEvent, LiveEvent, LiveKind, Message, OutboundMessage, Posted
 from bot.engine.channel_registry import ChannelRegistry
 from bot.engine.messages import MessageStore
 from bot.engine.personal_data import ConversationPrivacy
-from bot.engine.relay import LIVE_KINDS
 from policies.pii_patterns import PLACEHOLDER_RE
 
 logger = logging.getLogger("bot.engine.conversations")  # the name these lines were always logged under
 
-Listener = Callable[[dict[str, Any]], Awaitable[None]]
+Listener = Callable[[ConversationEvent], Awaitable[None]]  # widget sockets of a conversation
+Sender = Callable[[OutboundMessage], Awaitable[None]]  # channel senders: every conversation's messages
 Forward = Callable[[str, int], Awaitable[None]]  # (conversation id, stored message id) to the other processes
-ForwardLive = Callable[[str, dict[str, Any]], None]  # (conversation id, a live event with redacted text): never waits
+ForwardLive = Callable[[str, LiveEvent], None]  # (conversation id, a live event with redacted text): never waits
 
 
 class ConversationDelivery:
@@ -42,7 +43,7 @@ class ConversationDelivery:
         self._forward = forward
         self._forward_live = forward_live
         self._listeners: dict[str, set[Listener]] = defaultdict(set)
-        self._global_listeners: list[Listener] = []
+        self._global_listeners: list[Sender] = []
         # the platform channels (shared with bot/engine/dispatch.py): messages a sender pushes to a platform
         # are stored `delivery="queued"` until it marks them sent
         self._channels = channels
@@ -52,7 +53,7 @@ class ConversationDelivery:
         self._listeners[conversation_id].add(listener)
         return lambda: self._listeners[conversation_id].discard(listener)
 
-    def on_every_message(self, listener: Listener) -> None:
+    def on_every_message(self, listener: Sender) -> None:
         """For channels and handoff relays that deliver messages to other places."""
         self._global_listeners.append(listener)
 
@@ -67,32 +68,27 @@ class ConversationDelivery:
         message = await asyncio.to_thread(self._messages.message, conversation_id, message_id)
         if message is not None:
             shown = await self._privacy.for_customer_async(conversation_id, message)
-            await self.publish(conversation_id, {"type": "message", "message": shown})
+            await self.publish(conversation_id, Posted(shown))
 
-    def share_live(self, conversation_id: str, event: dict[str, Any]) -> None:
+    def share_live(self, conversation_id: str, event: LiveEvent) -> None:
         """A live event (redacted text only) for the other processes' sockets on the conversation."""
         if self._forward_live is not None:
             self._forward_live(conversation_id, event)
 
     async def typing(self, conversation_id: str) -> None:
         """The bot is writing: for the sockets of every process."""
-        await self.publish(conversation_id, {"type": "typing"})
-        self.share_live(conversation_id, {"type": "typing"})
+        await self.publish(conversation_id, LiveEvent(LiveKind.TYPING))
+        self.share_live(conversation_id, LiveEvent(LiveKind.TYPING))
 
-    async def deliver_live(self, conversation_id: str, event: dict[str, Any]) -> None:
+    async def deliver_live(self, conversation_id: str, event: LiveEvent) -> None:
         """Another process's live event, for this process's sockets: tokens with the customer's own values put back."""
-        if not self.listened(conversation_id) or event.get("type") not in LIVE_KINDS:
+        if not self.listened(conversation_id):
             return
-        if event["type"] == "token":
-            text = str(event.get("text") or "")
-            if PLACEHOLDER_RE.search(text):
-                text = await asyncio.to_thread(self._privacy.restore, conversation_id, text)
-            event = {"type": "token", "text": text}
-        else:
-            event = {"type": event["type"]}
+        if event.kind is LiveKind.TOKEN and PLACEHOLDER_RE.search(event.text):
+            event = LiveEvent.token(await asyncio.to_thread(self._privacy.restore, conversation_id, event.text))
         await self.publish(conversation_id, event)
 
-    async def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
+    async def publish(self, conversation_id: str, event: ConversationEvent) -> None:
         for listener in list(self._listeners.get(conversation_id, ())):
             try:
                 await listener(event)
@@ -106,22 +102,22 @@ class ConversationDelivery:
         """A platform channel sent this message: `recover` won't send it again."""
         self._messages.mark_sent(message_id)
 
-    async def _deliver(self, conversation_id: str, message: dict[str, Any]) -> None:
+    async def _deliver(self, conversation_id: str, message: Message) -> None:
         """Widget sockets and channel senders reach the customer: they get the restored text;
         `redacted` keeps the stored copy for listeners that must not see it (staff relays)."""
         shown = await self._privacy.for_customer_async(conversation_id, message)
-        await self.publish(conversation_id, {"type": "message", "message": shown})
-        if self._forward is not None and message.get("id") is not None:
-            await self._forward(conversation_id, int(message["id"]))
+        await self.publish(conversation_id, Posted(shown))
+        if self._forward is not None:
+            await self._forward(conversation_id, message.id)
         for listener in self._global_listeners:
-            await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
+            await listener(OutboundMessage(conversation_id, shown=shown, redacted=message))
 
-    async def _resend(self, conversation_id: str, messages: list[dict[str, Any]]) -> None:
+    async def _resend(self, conversation_id: str, messages: list[Message]) -> None:
         """What a crash (or a platform outage) left unsent, to the channel senders; widget sockets read the store."""
         for message in messages:
             try:
                 shown = await self._privacy.for_customer_async(conversation_id, message)
                 for listener in self._global_listeners:
-                    await listener({"conversation_id": conversation_id, "message": shown, "redacted": message})
+                    await listener(OutboundMessage(conversation_id, shown=shown, redacted=message))
             except Exception:
-                logger.exception("could not resend message %s", message.get("id"))
+                logger.exception("could not resend message %s", message.id)

@@ -27,6 +27,8 @@ from bot.core.errors import InputError
 from bot.core.language import telling_language
 from bot.engine.outbox import RETRY_WAIT, Outbox, Outgoing
 from bot.core.channel import Attachment, Button, Channel, ConversationRef, FileContent, InboundMessage, Link, Reply
+from bot.core.messages import ConversationEvent, LiveEvent, LiveKind, OutboundMessage, Role
+from bot.core.records import Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -163,9 +165,9 @@ class Dispatcher:
         """The bot's answer to a command, file or button: stored under the inbound's platform id (so a
         repeated delivery is answered once) and sent like any reply. False for a repeat."""
         message = await self._conversations.post_message(
-            conversation_id, role="system", text=text, client_id=inbound.platform_id, payload={"buttons": list(buttons)} if buttons else None,
+            conversation_id, role=Role.SYSTEM, text=text, client_id=inbound.platform_id, buttons=buttons,
         )
-        if message.get("duplicate"):
+        if message is None:
             logger.info("duplicate delivery %s ignored", inbound.platform_id)
             return False
         return True
@@ -180,13 +182,15 @@ class Dispatcher:
 
         retract = getattr(channel, "retract", None)
 
-        async def feed(event: dict[str, Any]) -> None:
-            if event.get("type") == "token":
-                message = await push(ref, event["text"])
+        async def feed(event: ConversationEvent) -> None:
+            if not isinstance(event, LiveEvent):
+                return
+            if event.kind is LiveKind.TOKEN:
+                message = await push(ref, event.text)
                 if message is not None:  # remembered: after a crash the answer is edited into it (`_streamed`)
                     await asyncio.to_thread(self._conversations.set_streaming, conversation_id, message)
                     self._streaming.add(conversation_id)
-            elif event.get("type") == "retract" and retract is not None:
+            elif event.kind is LiveKind.RETRACT and retract is not None:
                 await retract(ref)  # unchecked model text taken back (bot/engine/streaming.py)
 
         self._token_feeds[conversation_id] = self._conversations.subscribe(conversation_id, feed)
@@ -218,9 +222,9 @@ class Dispatcher:
         if not (message_id.isdigit() and index.isdigit()):
             return
         message = await asyncio.to_thread(self._conversations.stored_message, conversation_id, int(message_id))
-        options = (message or {}).get("options") or []
+        options = (message.options if message is not None else None) or ()
         if int(index) < len(options):
-            await self._submit(conversation_id, options[int(index)]["title"], inbound.platform_id)
+            await self._submit(conversation_id, options[int(index)].title, inbound.platform_id)
 
     async def _feedback(self, inbound: InboundMessage, conversation_id: str) -> None:
         helpful = inbound.command == "helpful"
@@ -233,9 +237,9 @@ class Dispatcher:
             await self._conversations.handoff.feedback(conversation_id, helpful=helpful)
 
     # outbound ------------------------------------------------------------------------------
-    async def _deliver(self, event: dict[str, Any]) -> None:
+    async def _deliver(self, event: OutboundMessage) -> None:
         """A reply (or staff message) stored for a conversation: send it on that conversation's channel."""
-        conversation_id = event["conversation_id"]
+        conversation_id = event.conversation_id
         ref = self._refs.get(conversation_id)
         if ref is None:
             party = await self._conversations.find(conversation_id)  # in memory once seen
@@ -244,28 +248,27 @@ class Dispatcher:
             ref = await asyncio.to_thread(self._ref_from_store, conversation_id)
         if ref is None or self._channel(ref) is None:
             return
-        message = event["message"]
-        if message.get("role") == "bot" and conversation_id in self._token_feeds:
+        message = event.shown
+        if message.role is Role.BOT and conversation_id in self._token_feeds:
             self._token_feeds.pop(conversation_id)()  # the answer is complete
-        citations = tuple(Link(title=c["title"], url=c.get("url")) for c in message.get("citations") or ())
-        actions = message.get("buttons") or (FEEDBACK_ACTIONS if message.get("outcome") == "answer" else [])
+        citations = tuple(Link(title=c.title, url=c.url) for c in message.citations or ())
+        actions = message.buttons or (FEEDBACK_ACTIONS if message.outcome is Outcome.ANSWER else ())
         # the buttons (and a channel's own labels, e.g. Slack's "Sources") speak the language of the message they are under
-        lang = telling_language(message["text"]) or self._conversations.tenant_language(ref.tenant)
-        message_ref = str(message.get("id") or "")
+        lang = telling_language(message.text) or self._conversations.tenant_language(ref.tenant)
+        message_ref = str(message.id or "")
         buttons = tuple(Button(texts.text(f"button_{a}", lang), a, message_ref) for a in FEEDBACK_ACTIONS if a in actions)
-        if message.get("outcome") == "clarify":  # an article each, then "none of these" (a person)
-            buttons = tuple(Button(o["title"], "choose", f"{message_ref}:{n}") for n, o in enumerate(message.get("options") or ()))
+        if message.outcome is Outcome.CLARIFY:  # an article each, then "none of these" (a person)
+            buttons = tuple(Button(o.title, "choose", f"{message_ref}:{n}") for n, o in enumerate(message.options or ()))
             buttons += (Button(texts.text("button_none", lang), "none", message_ref),)
         streamed = await self._streamed(conversation_id, ref)
         resume = getattr(self._channel(ref), "resume_stream", None)
-        if streamed and resume is not None and message.get("role") == "bot":
+        if streamed and resume is not None and message.role is Role.BOT:
             resume(ref, streamed)  # the answer goes into the fragment a crash left, not under it
         reply = Reply(
-            text=message["text"], citations=citations, buttons=buttons, role=message.get("role", "bot"), author=message.get("author"), lang=lang,
+            text=message.text, citations=citations, buttons=buttons, role=message.role, author=message.author, lang=lang,
         )
-        message_id = message.get("id")
-        await self._outbox.send(conversation_id, Outgoing(ref, reply, int(message_id) if message_id is not None else None))
-        if streamed or (message.get("role") == "bot" and conversation_id in self._streaming):
+        await self._outbox.send(conversation_id, Outgoing(ref, reply, message.id))
+        if streamed or (message.role is Role.BOT and conversation_id in self._streaming):
             self._streaming.discard(conversation_id)
             await asyncio.to_thread(self._conversations.set_streaming, conversation_id, None)  # the answer is in
 

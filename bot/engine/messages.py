@@ -17,6 +17,7 @@ from sqlalchemy import Engine, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from bot.core.messages import Message
 from bot.core.tables import Conversation, StoredMessage, event_rows, insert_events, utcnow
 
 _BY_CLIENT_ID = select(StoredMessage.id).where(
@@ -51,17 +52,6 @@ _MARK_DONE = update(StoredMessage).where(col(StoredMessage.id) == bindparam("b_m
 _UNDELIVERED = select(StoredMessage).where(StoredMessage.delivery == "queued").order_by(col(StoredMessage.id))
 _MARK_SENT = update(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message")).values(delivery="sent")
 _TOUCH = update(Conversation).where(col(Conversation.id) == bindparam("b_conversation")).values(updated_at=bindparam("b_now"))
-
-
-def message_json(message: Any) -> dict[str, Any]:
-    """A stored message (model or row) as the API and listeners see it."""
-    data: dict[str, Any] = {"id": message.id, "role": message.role, "text": message.text, "created_at": message.created_at.isoformat()}
-    if message.reply_to is not None:
-        data["reply_to"] = message.reply_to
-    if message.payload:
-        payload = json.loads(message.payload)
-        data.update({k: payload[k] for k in ("citations", "outcome", "handoff_reason", "confidence", "route", "author", "rating_request", "buttons", "options") if k in payload})
-    return data
 
 
 def _row(
@@ -101,7 +91,7 @@ class Loaded:
     """Everything processing one inbound message needs from the database."""
 
     earlier: list[int]  # pending messages of the conversation stored before this one
-    reply: dict[str, Any] | None  # already answered (a duplicate, or recovery after the answer was stored)
+    reply: Message | None  # already answered (a duplicate, or recovery after the answer was stored)
     inbound: Any  # a row of the message table (reads like StoredMessage)
     conversation: Any  # a row of the conversation table
 
@@ -117,7 +107,7 @@ class MessageStore:
     def add(
         self, conversation_id: str, *, role: str, text: str, status: str = "done", client_id: str | None = None,
         reply_to: int | None = None, payload: dict[str, Any] | None = None, delivery: str | None = None,
-    ) -> dict[str, Any] | None:
+    ) -> Message | None:
         """Store one message; None when its client id is already stored (a retry or a race).
         `delivery="queued"`: a platform channel must still send it (see `undelivered`)."""
         values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload, delivery=delivery)
@@ -128,7 +118,7 @@ class MessageStore:
             if client_id is None:
                 raise
             return None
-        return message_json(SimpleNamespace(id=message_id, **values))
+        return Message.from_row(SimpleNamespace(id=message_id, **values))
 
     def add_and_load(self, conversation_id: str, *, text: str, client_id: str | None, payload: dict[str, Any] | None) -> Loaded | None:
         """Store a customer's message (pending) and read what processing it needs, on one connection:
@@ -166,7 +156,7 @@ class MessageStore:
             for message_id, row in zip(message_ids, rows, strict=True)
         ]
 
-    def add_replies(self, replies: Sequence[NewReply]) -> list[dict[str, Any]]:
+    def add_replies(self, replies: Sequence[NewReply]) -> list[Message]:
         """Replies of several conversations in one transaction, each with its inbound marked done and
         its audit events (concurrent conversations' replies share the statements and the commit)."""
         rows = [_row(r.conversation_id, role="bot", text=r.text, status="done", reply_to=r.inbound_id, payload=r.payload, delivery=r.delivery)
@@ -181,16 +171,16 @@ class MessageStore:
             conn.execute(_MARK_DONE, [{"b_message": r.inbound_id} for r in replies])
             conn.execute(_TOUCH, [{"b_conversation": r.conversation_id, "b_now": row["created_at"]} for r, row in zip(replies, rows, strict=True)])
             insert_events(conn, audit)
-        return [message_json(SimpleNamespace(id=reply_id, **row)) for reply_id, row in zip(ids, rows, strict=True)]
+        return [Message.from_row(SimpleNamespace(id=reply_id, **row)) for reply_id, row in zip(ids, rows, strict=True)]
 
-    def add_replies_apart(self, replies: Sequence[NewReply]) -> list[dict[str, Any] | BaseException]:
+    def add_replies_apart(self, replies: Sequence[NewReply]) -> list[Message | BaseException]:
         """`add_replies` in one transaction; if it fails, each reply alone, so one bad reply fails only its own turn."""
         try:
             return list(self.add_replies(replies))
         except Exception as exc:
             if len(replies) == 1:
                 return [exc]
-        results: list[dict[str, Any] | BaseException] = []
+        results: list[Message | BaseException] = []
         for reply in replies:
             try:
                 results.extend(self.add_replies([reply]))
@@ -209,14 +199,14 @@ class MessageStore:
                 pending = list(conn.execute(_PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": inbound_id}).scalars())
             reply = conn.execute(_REPLY_TO, {"b_message": inbound_id}).first()
             if reply is not None:
-                return Loaded(pending, message_json(reply), None, None)
+                return Loaded(pending, Message.from_row(reply), None, None)
             inbound = conn.execute(_MESSAGE, {"b_message": inbound_id}).first()
             conversation = conn.execute(_CONVERSATION, {"b_conversation": conversation_id}).first()
             return Loaded(pending, None, inbound, conversation)
 
-    def history(self, conversation_id: str) -> list[dict[str, Any]]:
+    def history(self, conversation_id: str) -> list[Message]:
         with self._engine.connect() as conn:
-            return [message_json(m) for m in conn.execute(_HISTORY, {"b_conversation": conversation_id})]
+            return [Message.from_row(m) for m in conn.execute(_HISTORY, {"b_conversation": conversation_id})]
 
     def recent(self, conversation_id: str, *, before: int, limit: int = 10) -> list[dict[str, str]]:
         """The conversation before a message (redacted, as stored), oldest first, for a model's context."""
@@ -224,11 +214,11 @@ class MessageStore:
             rows = conn.execute(_RECENT, {"b_conversation": conversation_id, "b_message": before, "b_limit": limit}).all()
         return [{"role": m.role, "text": m.text} for m in reversed(rows)]
 
-    def message(self, conversation_id: str, message_id: int) -> dict[str, Any] | None:
+    def message(self, conversation_id: str, message_id: int) -> Message | None:
         """One stored message of this conversation (None: no such message here)."""
         with self._engine.connect() as conn:
             row = conn.execute(_MESSAGE, {"b_message": message_id}).first()
-        return message_json(row) if row is not None and row.conversation_id == conversation_id else None
+        return Message.from_row(row) if row is not None and row.conversation_id == conversation_id else None
 
     def choice(self, conversation_id: str, *, inbound_id: int, text: str) -> tuple[str, str] | None:
         """(the question asked, the source chosen) when this message picks one of the articles the
@@ -251,10 +241,10 @@ class MessageStore:
         with self._engine.connect() as conn:
             return list(conn.execute(_SAID, {"b_conversation": conversation_id, "b_limit": limit}).scalars())
 
-    def undelivered(self) -> list[tuple[str, dict[str, Any]]]:
+    def undelivered(self) -> list[tuple[str, Message]]:
         """(conversation, message) of every message a platform channel has yet to send, oldest first."""
         with self._engine.connect() as conn:
-            return [(row.conversation_id, message_json(row)) for row in conn.execute(_UNDELIVERED)]
+            return [(row.conversation_id, Message.from_row(row)) for row in conn.execute(_UNDELIVERED)]
 
     def mark_sent(self, message_id: int) -> None:
         with self._engine.begin() as conn:

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from bot.engine.assistant import AskResult
+from bot.core.messages import Message
 from bot.core.ops_tables import AnswerGrade
 from bot.engine.release_gate import local_grade
 
@@ -42,7 +43,7 @@ class OnlineGrader:
         self._tasks: set[asyncio.Task[None]] = set()
         self.failures = 0
 
-    def after_reply(self, result: AskResult, *, reply: dict[str, Any], conversation_id: str, tenant: str, user: str | None) -> None:
+    def after_reply(self, result: AskResult, *, reply: Message, conversation_id: str, tenant: str, user: str | None) -> None:
         """Non-blocking: schedules the work and returns."""
         task = asyncio.create_task(self._after(result, reply=reply, conversation_id=conversation_id, tenant=tenant, user=user))
         self._tasks.add(task)
@@ -53,12 +54,12 @@ class OnlineGrader:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _after(self, result: AskResult, *, reply: dict[str, Any], conversation_id: str, tenant: str, user: str | None) -> None:
+    async def _after(self, result: AskResult, *, reply: Message, conversation_id: str, tenant: str, user: str | None) -> None:
         try:
             if result.outcome.value == "handoff":
                 await asyncio.to_thread(self._mark_handoff_after, conversation_id)
-            message_id = reply.get("id")
-            if result.outcome.value != "answer" or not isinstance(message_id, int) or not sampled(message_id, self._share):
+            message_id = reply.id
+            if result.outcome.value != "answer" or not sampled(message_id, self._share):
                 return
             grade = await asyncio.to_thread(local_grade, result)
             if grade is None:

@@ -10,8 +10,8 @@ are redacted is a tenant setting.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
+from bot.core.messages import Message
 from bot.engine.services import Services
 from policies.pii_patterns import PLACEHOLDER_RE, Entity
 from policies.redaction import redaction_of
@@ -49,14 +49,13 @@ class ConversationPrivacy:
         """The customer's own values back in place of their placeholders (synchronous: the vault is a database)."""
         return self._services.vault.conversation(conversation_id).restore(text)
 
-    def for_customer(self, conversation_id: str, message: dict[str, Any]) -> dict[str, Any]:
+    def for_customer(self, conversation_id: str, message: Message) -> Message:
         """A message as its customer sees it: their own values restored."""
-        if not PLACEHOLDER_RE.search(message.get("text", "")):
+        if not PLACEHOLDER_RE.search(message.text):
             return message
-        restored = self.restore(conversation_id, message.get("text", ""))
-        return message if restored == message.get("text") else {**message, "text": restored}
+        return message.with_text(self.restore(conversation_id, message.text))
 
-    async def for_customer_async(self, conversation_id: str, message: dict[str, Any]) -> dict[str, Any]:
-        if not PLACEHOLDER_RE.search(message.get("text", "")):  # nothing to restore: no thread, no vault
+    async def for_customer_async(self, conversation_id: str, message: Message) -> Message:
+        if not PLACEHOLDER_RE.search(message.text):  # nothing to restore: no thread, no vault
             return message
         return await asyncio.to_thread(self.for_customer, conversation_id, message)

@@ -31,17 +31,18 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.core.messages import LiveEvent
+
 logger = logging.getLogger(__name__)
 
 CHANNEL = "supportbot_messages"
-LIVE_KINDS = frozenset({"typing", "token", "retract"})  # what `send_live` carries; anything else is refused
 _RETRY_MOST = 5.0
 _MAX_PAYLOAD = 7000  # bytes; PostgreSQL refuses a payload of 8000 or more
 _MAX_QUEUED = 10_000  # live events waiting for the database; past that they are dropped
 _MAX_BATCH = 1000
 
 Handler = Callable[[str, int], Awaitable[None]]
-LiveHandler = Callable[[str, dict[str, Any]], Awaitable[None]]
+LiveHandler = Callable[[str, LiveEvent], Awaitable[None]]
 
 
 def _payload(data: dict[str, Any]) -> str:
@@ -100,11 +101,9 @@ class PostgresRelay:
         self._enqueue({"o": self._origin, "c": conversation_id, "m": message_id}, done)
         await done
 
-    def send_live(self, conversation_id: str, event: dict[str, Any]) -> None:
-        """A live event (`LIVE_KINDS`, redacted text only) for sockets elsewhere; never waits."""
-        if event.get("type") not in LIVE_KINDS:
-            raise ValueError(f"not a live event: {event.get('type')!r}")
-        self._enqueue({"o": self._origin, "c": conversation_id, "e": event}, None)
+    def send_live(self, conversation_id: str, event: LiveEvent) -> None:
+        """A live event (redacted text only) for sockets elsewhere; never waits."""
+        self._enqueue({"o": self._origin, "c": conversation_id, "e": event.to_json()}, None)
 
     def _enqueue(self, item: dict[str, Any], done: asyncio.Future[None] | None) -> None:
         if self._queue is None:
@@ -176,16 +175,15 @@ class PostgresRelay:
             data = json.loads(payload)
             origin, conversation_id = str(data["o"]), str(data["c"])
             message_id = int(data["m"]) if "m" in data else None
-            event = data.get("e")
-            if message_id is None and not (isinstance(event, dict) and event.get("type") in LIVE_KINDS):
-                raise ValueError("neither a message nor a live event")
+            # a stored message goes by its id; anything else must be a live event (ValueError: neither)
+            event = LiveEvent.from_json(data.get("e")) if message_id is None else None
         except (ValueError, KeyError, TypeError):
             logger.warning("ignored a malformed notification on %s", CHANNEL)
             return
         if origin == self._origin:
             return
-        calls = ([handler(conversation_id, message_id) for handler in self._handlers] if message_id is not None
-                 else [handler(conversation_id, event) for handler in self._live_handlers])
+        calls = ([handler(conversation_id, event) for handler in self._live_handlers] if event is not None
+                 else [handler(conversation_id, message_id) for handler in self._handlers if message_id is not None])
         for call in calls:
             try:
                 await call

@@ -20,6 +20,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.core.messages import ConversationEvent, LiveEvent, LiveKind
 from policies.pii_patterns import PLACEHOLDER_RE
 
 MAX_PLACEHOLDER = 40  # longer than any `<KIND_n>`: the `<` was just text
@@ -56,8 +57,8 @@ class CustomerStream:
     """The token sink of one conversation: restored tokens and retractions published to its listeners."""
 
     def __init__(
-        self, *, publish: Callable[[dict[str, Any]], Awaitable[None]], restore: Callable[[str], Awaitable[str]],
-        share: Callable[[dict[str, Any]], None] | None = None,
+        self, *, publish: Callable[[ConversationEvent], Awaitable[None]], restore: Callable[[str], Awaitable[str]],
+        share: Callable[[LiveEvent], None] | None = None,
     ) -> None:
         self._publish = publish
         self._restore = restore
@@ -70,15 +71,15 @@ class CustomerStream:
         if not ready:
             return
         if self._share is not None:
-            self._share({"type": "token", "text": ready})
+            self._share(LiveEvent.token(ready))
         if PLACEHOLDER_RE.search(ready):
             ready = await self._restore(ready)
         self.shown += ready
-        await self._publish({"type": "token", "text": ready})
+        await self._publish(LiveEvent.token(ready))
 
     async def retract(self) -> None:
         self._buffer.clear()
         self.shown = ""
         if self._share is not None:
-            self._share({"type": "retract"})
-        await self._publish({"type": "retract"})
+            self._share(LiveEvent(LiveKind.RETRACT))
+        await self._publish(LiveEvent(LiveKind.RETRACT))

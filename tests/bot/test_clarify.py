@@ -122,7 +122,7 @@ async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: 
         conversations = ConversationService(services=before)
         conversation = conversations.create(tenant="default", channel="widget", user="visitor", conversation_id="restart-1")
         offer, _ = await conversations.submit(conversation_id=conversation.id, text=QUESTION, client_id="q1")
-        assert offer["outcome"] == "clarify" and len(offer["options"]) >= 2
+        assert offer.outcome == "clarify" and len(offer.options) >= 2
     finally:
         before.close()
     after = build_services(settings)
@@ -131,9 +131,9 @@ async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: 
         assert after.profiles is not None
         measured = after.profiles.cached("default", keys(after))
         assert measured is not None and measured.probes > 0
-        pick = offer["options"][1]
-        answer, _ = await ConversationService(services=after).submit(conversation_id="restart-1", text=pick["title"], client_id="q2")
-        assert answer["outcome"] == "answer" and answer["citations"][0]["source"] == pick["source"]
+        pick = offer.options[1]
+        answer, _ = await ConversationService(services=after).submit(conversation_id="restart-1", text=pick.title, client_id="q2")
+        assert answer.outcome == "answer" and answer.citations[0].source == pick.source
         docs = tmp_path / "docs"
         docs.mkdir()
         (docs / "webhooks.md").write_text("# Webhooks\n\nSend page events to your own server: Settings → Integrations → Webhooks.\n")

@@ -86,8 +86,8 @@ def test_the_oldest_released_layout_upgrades_to_head_with_its_rows_and_downgrade
     assert _tables(engine) == set(SQLModel.metadata.tables)
     store = MessageStore(engine)
     history = store.history("c1")
-    assert [(m["role"], m["text"]) for m in history] == [("customer", "how do I reset my password?"), ("bot", "Open Settings.")]
-    assert history[1]["outcome"] == "answered" and history[0]["created_at"].startswith("2026-11-01T09:00:00")
+    assert [(m.role, m.text) for m in history] == [("customer", "how do I reset my password?"), ("bot", "Open Settings.")]
+    assert history[1].outcome == "answered" and history[0].to_json()["created_at"].startswith("2026-11-01T09:00:00")
     assert store.undelivered() == []  # old replies were sent long ago: the delivery column is empty for them
     reply = store.add("c1", role="bot", text="a new answer", delivery="queued", client_id="k2")
     assert reply is not None and store.add("c1", role="bot", text="again", client_id="k2") is None  # the unique pair still holds
@@ -133,7 +133,7 @@ def test_a_database_made_before_migrations_is_stamped_by_its_layout_then_upgrade
 
     opened = open_database(url, upgrade=True)
     assert _revision(opened) == head()
-    assert [m["text"] for m in MessageStore(opened).history("c1")] == ["how do I reset my password?", "Open Settings."]
+    assert [m.text for m in MessageStore(opened).history("c1")] == ["how do I reset my password?", "Open Settings."]
     assert "ux_vault_conversation_placeholder" in {i["name"] for i in inspect(opened).get_indexes("vault")}
     opened.dispose()
 
@@ -221,6 +221,7 @@ def test_times_are_utc_whatever_the_postgresql_servers_time_zone(tmp_path: Path)
     stored = store.add("c1", role="customer", text="hello")
     assert stored is not None
     [message] = store.history("c1")
-    assert message["created_at"] == stored["created_at"] and message["created_at"].endswith("+00:00")
-    assert abs((datetime.fromisoformat(message["created_at"]) - before).total_seconds()) < 60
+    at = message.to_json()["created_at"]  # as the API shows it
+    assert at == stored.to_json()["created_at"] and at.endswith("+00:00")
+    assert abs((datetime.fromisoformat(at) - before).total_seconds()) < 60
     engine.dispose()

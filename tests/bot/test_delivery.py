@@ -175,8 +175,9 @@ def test_an_existing_database_gains_the_delivery_column_and_old_replies_are_not_
     assert store.undelivered() == []  # sent long ago: nothing to send again
     queued = store.add("c1", role="bot", text="a new answer", delivery="queued")
     assert queued is not None
-    assert [m["text"] for _, m in store.undelivered()] == ["a new answer"]
-    store.mark_sent(queued["id"])
+    assert [m.text for _, m in store.undelivered()] == ["a new answer"]
+    assert queued is not None
+    store.mark_sent(queued.id)
     assert store.undelivered() == []
 
 

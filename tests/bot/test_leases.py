@@ -132,9 +132,9 @@ def test_a_message_gets_one_bot_answer_whoever_writes_it(engine: Engine) -> None
     messages = MessageStore(engine)
     inbound = messages.add("c1", role="customer", text="hello", status="pending")
     assert inbound is not None
-    reply = NewReply("c1", int(inbound["id"]), "first answer", {"outcome": "answer"}, (), "default", None)
+    reply = NewReply("c1", inbound.id, "first answer", {"outcome": "answer"}, (), "default", None)
     messages.add_replies([reply])
     with pytest.raises(IntegrityError):  # a second process's answer to the same message
         messages.add_replies([reply])
-    messages.add("c1", role="system", text="thanks", reply_to=int(inbound["id"]))  # other messages may refer to it
-    assert [m["text"] for m in messages.history("c1")] == ["hello", "first answer", "thanks"]
+    messages.add("c1", role="system", text="thanks", reply_to=inbound.id)  # other messages may refer to it
+    assert [m.text for m in messages.history("c1")] == ["hello", "first answer", "thanks"]

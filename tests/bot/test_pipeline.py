@@ -201,8 +201,8 @@ async def test_a_turn_that_fails_is_answered_handed_over_counted_and_never_left_
     )
     conversation = conversations.create(tenant="default", channel="widget")
     reply, _ = await conversations.submit(conversation_id=conversation.id, text="why was I charged twice?", client_id=None)
-    assert reply["outcome"] == "handoff" and reply["handoff_reason"] == "error"
-    assert reply["text"].startswith("Sorry, something went wrong on our side")
+    assert reply.outcome == "handoff" and reply.handoff_reason == "error"
+    assert reply.text.startswith("Sorry, something went wrong on our side")
     assert escalated == ["error"]
 
     # one left pending by a crash is answered at the next start, once: the one after finds nothing to do

@@ -23,6 +23,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.core.messages import LiveEvent, LiveKind
 from bot.engine.relay import PostgresRelay, merged
 from handoff.staff_accounts import hash_password
 from tests.bot.test_processes import _environ, _start, create, send
@@ -255,19 +256,19 @@ async def test_live_events_reach_the_other_relay_in_order_with_neighbouring_toke
     async def message(conversation: str, message_id: int) -> None:
         heard.append(("message", message_id))
 
-    async def live(conversation: str, event: dict[str, Any]) -> None:
-        heard.append((event["type"], event.get("text")))
+    async def live(conversation: str, event: LiveEvent) -> None:
+        heard.append((event.kind.value, event.text))
 
     two.on_message(message)
     two.on_live(live)
     listener = asyncio.ensure_future(two.listen())
     try:
         await asyncio.wait_for(two.listening.wait(), 10)
-        one.send_live("c1", {"type": "typing"})
+        one.send_live("c1", LiveEvent(LiveKind.TYPING))
         for word in ["Click ", "Forgot ", "password? ", "<EMAIL_1>"]:
-            one.send_live("c1", {"type": "token", "text": word})
-        one.send_live("c1", {"type": "retract"})
-        one.send_live("c1", {"type": "token", "text": "Again."})
+            one.send_live("c1", LiveEvent.token(word))
+        one.send_live("c1", LiveEvent(LiveKind.RETRACT))
+        one.send_live("c1", LiveEvent.token("Again."))
         await one.send("c1", 42)
         deadline = time.monotonic() + 5
         while not heard or heard[-1] != ("message", 42):
@@ -282,6 +283,6 @@ async def test_live_events_reach_the_other_relay_in_order_with_neighbouring_toke
     kinds = [kind for kind, _ in heard]
     assert kinds.index("typing") < kinds.index("token") < kinds.index("retract") < len(kinds) - 2 and kinds[-1] == "message"
     assert kinds.count("token") < 5  # neighbours went together
-    with pytest.raises(ValueError):
-        one.send_live("c1", {"type": "message", "text": "a stored message goes by its id, never as text"})
+    with pytest.raises(ValueError):  # a stored message goes by its id, never as text: no live event carries one
+        LiveEvent.from_json({"type": "message", "text": "a stored message goes by its id, never as text"})
     assert len(merged([{"o": "x", "c": "c1", "e": {"type": "token", "text": "é" * 3000}}] * 3)) == 3  # each under PostgreSQL's limit

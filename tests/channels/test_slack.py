@@ -15,6 +15,8 @@ from aiohttp.test_utils import TestClient
 from bot.engine.dispatch import conversation_id_for
 from bot.app.web import CONVERSATIONS, DISPATCHER
 from bot.core.channel import ConversationRef
+from bot.core.messages import Role
+from bot.core.records import Citation, Outcome
 from tests.fakes.chat_app import bolt_payload, slack_dm
 from tests.fakes.loopback import until
 from tests.fakes.slack_api import BOT_USER, FakeSlackApi, sign
@@ -225,8 +227,8 @@ async def test_an_answers_sources_label_speaks_the_language_of_the_answer(
     await client.app[DISPATCHER].drain()
     conversation = conversation_id_for(ConversationRef(channel="slack", tenant="default", address="D2030", thread=body["event"]["ts"]))
     answer = "Puedes cambiar tu contraseña en la página de tu cuenta y elegir una nueva."
-    citations = [{"title": "Restablecer la contraseña", "url": "https://help.example/es/contrasena"}]
-    await client.app[CONVERSATIONS].post_message(conversation, role="bot", text=answer, payload={"citations": citations, "outcome": "answer"})
+    citations = [Citation(source="es/contrasena.md", title="Restablecer la contraseña", url="https://help.example/es/contrasena", score=0.9)]
+    await client.app[CONVERSATIONS].post_message(conversation, role=Role.BOT, text=answer, citations=citations, outcome=Outcome.ANSWER)
     sent = await until(lambda: [m for m in posted(slack, "D2030") if m["text"] == answer])
     context = [b for b in sent[0]["blocks"] if b["type"] == "context"]
     assert context[0]["elements"][0]["text"] == "Fuentes: <https://help.example/es/contrasena|Restablecer la contraseña>"

@@ -19,6 +19,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.core import texts
 from bot.app.web import CONVERSATIONS, DISPATCHER, HANDOFF
 from bot.core.channel import Button, Link, Reply
+from bot.core.messages import Role
 from channels.telegram import MAX_TEXT, render_html, split_message
 from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
 from tests.conftest import make_settings
@@ -247,7 +248,7 @@ async def test_the_bots_own_texts_follow_the_customers_language(client: TestClie
     # buttons speak the language of the message they are under
     conversation = _conversation_of(2540)
     note = texts.text("attachment_note", "es", ask=texts.ask_for_a_person("telegram", "es"))
-    await client.app[CONVERSATIONS].post_message(conversation, role="system", text=note, payload={"buttons": ["human"]})
+    await client.app[CONVERSATIONS].post_message(conversation, role=Role.SYSTEM, text=note, buttons=["human"])
     sent = await until(lambda: [m for m in sent_to(telegram, 2540) if m.get("reply_markup")])
     assert [b["text"] for row in sent[-1]["reply_markup"]["inline_keyboard"] for b in row] == ["Hablar con una persona"]
 

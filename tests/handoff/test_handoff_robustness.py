@@ -117,14 +117,14 @@ async def test_a_staff_reply_and_a_slack_customer_message_are_stored_when_slack_
     assert inbound is not None
     dm = conversation_id_for(inbound.ref)
     stored = conversations.history(dm, for_customer=False)  # on purpose without yielding: what is there now
-    assert [m["text"] for m in stored if m["role"] == "customer"] == ["I was charged twice, can I talk to a person?"]
+    assert [m.text for m in stored if m.role == "customer"] == ["I was charged twice, can I talk to a person?"]
 
     # the billing topic's channel gets the card; a staff reply there reaches the customer's DM thread
     handoff = await until(lambda: (h := client.app[HANDOFF].current(dm)) is not None and h.thread_ts and h, timeout=30)
     assert handoff.staff_channel == "CBILLING" and cards_of(slack, handoff.id)[0]["channel"] == "CBILLING"
     assert await staff_message(client, thread_ts=handoff.thread_ts, text="Refund is on its way.", ts="7002.000001", channel="CBILLING") == 200
     stored = conversations.history(dm, for_customer=False)
-    assert [m["text"] for m in stored if m["role"] == "agent"] == ["Refund is on its way."]  # stored before the 200
+    assert [m.text for m in stored if m.role == "agent"] == ["Refund is on its way."]  # stored before the 200
     sent = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("channel") == "D7001" and "Refund is on its way." in json.dumps(a)])
     assert sent[-1]["thread_ts"] == "7001.000100"
 

@@ -106,7 +106,7 @@ async def resolved(client: TestClient, slack: FakeSlackApi) -> tuple[int, str]:
     await until(lambda: client.app[HANDOFF].get(handoff_id).status == "claimed")
     assert await staff_message(client, thread_ts=card, text=REPLY, ts=f"{time.time():.6f}") == 200
     await until(lambda: [m for m in client.app[HANDOFF]._conversations.history(client.app[HANDOFF].get(handoff_id).conversation_id)
-                         if m["role"] == "agent"])
+                         if m.role == "agent"])
     assert await action(client, "handoff_resolve", str(handoff_id)) == 200
     await until(lambda: client.app[HANDOFF].get(handoff_id).status == "resolved")
     return handoff_id, card

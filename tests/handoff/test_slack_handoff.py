@@ -271,13 +271,18 @@ def test_business_hours_and_the_next_opening() -> None:
 
 
 def test_the_packet_states_the_intent_before_the_request_for_a_person() -> None:
-    from bot.core.packet import build_packet
+    from datetime import UTC, datetime
 
+    from bot.core.messages import Message, Role
+    from bot.core.packet import build_packet
+    from bot.core.records import Citation, Outcome
+
+    at = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
     messages = [
-        {"role": "customer", "text": "my export to PDF is stuck at 99%"},
-        {"role": "bot", "text": "To export a page, open the menu...", "outcome": "answer", "confidence": 0.61,
-         "citations": [{"title": "Export your data", "source": "sample_kb/export-your-data.md", "score": 0.61}]},
-        {"role": "customer", "text": "that didn't work, agent please"},
+        Message(id=1, role=Role.CUSTOMER, text="my export to PDF is stuck at 99%", created_at=at),
+        Message(id=2, role=Role.BOT, text="To export a page, open the menu...", created_at=at, outcome=Outcome.ANSWER, confidence=0.61,
+                citations=(Citation(title="Export your data", source="sample_kb/export-your-data.md", url=None, score=0.61),)),
+        Message(id=3, role=Role.CUSTOMER, text="that didn't work, agent please", created_at=at),
     ]
     packet = build_packet(messages=messages, reason="customer_request", topic=None, customer={"channel": "widget"})
     assert packet.intent == "my export to PDF is stuck at 99%"
@@ -328,7 +333,7 @@ async def test_socket_mode_receives_events_without_a_public_url(slack: FakeSlack
         inbound = normalize_event(body["event"], tenant="default", bot_user_id=None, staff_channel=None)
         assert inbound is not None
         stored = app[CONVERSATIONS].history(conversation_id_for(inbound.ref), for_customer=False)
-        assert [m["text"] for m in stored if m["role"] == "customer"] == ["How do I turn on two-factor authentication?"]
+        assert [m.text for m in stored if m.role == "customer"] == ["How do I turn on two-factor authentication?"]
         reply = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("channel") == "D9001"], timeout=20)
         await app[DISPATCHER].drain()
     assert reply[0]["thread_ts"] == "9001.000100" and "Sources:" in json.dumps(reply[0]["blocks"])

@@ -241,13 +241,18 @@ def test_usage_reports_spend_and_tier_shares(services: Services) -> None:
 
 
 async def test_a_model_writes_the_staff_summary_from_the_redacted_transcript(servers: tuple[FakeOllama, FakeOpenAI]) -> None:
+    from datetime import UTC, datetime
+
+    from bot.core.messages import Message, Role
     from bot.engine.models import OllamaModel
     from handoff.summary import model_summary
 
     ollama, _ = servers
     ollama.replies += ["The customer <PERSON_1> cannot export a workspace to PDF; retrying did not help."]
-    messages = [{"role": "customer", "text": "I'm <PERSON_1>, export to PDF is stuck at 99%"}, {"role": "bot", "text": "Try again..."},
-                {"role": "customer", "text": "tried twice, agent please"}]
+    at = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    messages = [Message(id=1, role=Role.CUSTOMER, text="I'm <PERSON_1>, export to PDF is stuck at 99%", created_at=at),
+                Message(id=2, role=Role.BOT, text="Try again...", created_at=at),
+                Message(id=3, role=Role.CUSTOMER, text="tried twice, agent please", created_at=at)]
     summary = await model_summary(OllamaModel(host=ollama.url, model="qwen2.5:0.5b"), messages)
     assert summary == "The customer <PERSON_1> cannot export a workspace to PDF; retrying did not help."
     assert "export to PDF is stuck" in ollama.requests[0]["messages"][1]["content"]

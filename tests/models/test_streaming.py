@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.core.messages import ConversationEvent, LiveEvent, LiveKind
 from bot.engine.streaming import CustomerStream, PlaceholderBuffer
 from bot.app.web import READY, build_app
 from tests.conftest import make_settings
@@ -140,9 +141,9 @@ async def test_streamed_tokens_show_the_customers_own_values_never_placeholders(
 
 
 async def test_a_placeholder_split_across_tokens_is_restored_whole() -> None:
-    published: list[dict[str, Any]] = []
+    published: list[ConversationEvent] = []
 
-    async def publish(event: dict[str, Any]) -> None:
+    async def publish(event: ConversationEvent) -> None:
         published.append(event)
 
     async def restore(text: str) -> str:
@@ -151,10 +152,10 @@ async def test_a_placeholder_split_across_tokens_is_restored_whole() -> None:
     stream = CustomerStream(publish=publish, restore=restore)
     for token in ["Hi <", "PERS", "ON_", "1>, a < b and <3 ", "[1]"]:
         await stream(token)
-    texts = [e["text"] for e in published]
+    texts = [e.text for e in published if isinstance(e, LiveEvent)]
     assert "".join(texts) == "Hi Maria Lopez, a < b and <3 [1]" and not any("<P" in t for t in texts)
     await stream.retract()
-    assert published[-1] == {"type": "retract"} and stream.shown == ""
+    assert published[-1] == LiveEvent(LiveKind.RETRACT) and stream.shown == ""
     buffer = PlaceholderBuffer()
     assert buffer.feed("x <EMAIL") == "x " and buffer.feed("_1>") == "<EMAIL_1>"
 

@@ -113,10 +113,10 @@ async def test_the_tenants_file_gives_groups_to_everyone_in_a_shared_channel(ser
     for channel_id in ("C0BILLING", "C0GENERAL"):
         conversation = conversations.create(tenant="acme", channel="slack", user="U-someone", address=channel_id, conversation_id=f"slack-{channel_id}")
         replies[channel_id], _ = await conversations.submit(conversation_id=conversation.id, text=QUESTIONS[0], client_id=None)
-    assert replies["C0BILLING"]["citations"][0]["source"].endswith("refund-override.md")
-    assert "ZEBRA-42" in replies["C0BILLING"]["text"]
-    assert not any("refund-override" in c["source"] for c in replies["C0GENERAL"]["citations"])
-    assert "ZEBRA-42" not in replies["C0GENERAL"]["text"]
+    assert replies["C0BILLING"].citations[0].source.endswith("refund-override.md")
+    assert "ZEBRA-42" in replies["C0BILLING"].text
+    assert not any("refund-override" in c.source for c in replies["C0GENERAL"].citations)
+    assert "ZEBRA-42" not in replies["C0GENERAL"].text
 
 # --- signed visitor claims, over HTTP as the widget sends them --------------------------------
 JWT_SECRET = "acme-widget-secret-acme-widget-secret"
