@@ -53,7 +53,7 @@ class InboundStore:
         )
         if stored is None:  # the client id is stored already: a retry, or a concurrent duplicate
             return self._duplicate(conversation_id, client_id)
-        return Submitted(inbound_id=int(stored["id"]), duplicate=False)
+        return Submitted(inbound_id=stored.id, duplicate=False)
 
     def _duplicate(self, conversation_id: str, client_id: str | None) -> Submitted:
         found = self._messages.by_client_id(conversation_id, client_id or "")
