@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Protocol
@@ -17,9 +17,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.errors import InputError
 from bot.core.tables import Handoff
-from bot.core.channel import Attachment, FileContent
+from bot.core.channel import CustomerFile, FileContent
 from bot.core.desk import ACTION_LABELS, STATUS_TEXT, DeskThread, StaffAction
-from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus
+from bot.core.handoff_states import ACTIVE, SETTLED, UNCLAIMED, HandoffStatus
 from bot.core.packet import Packet
 from bot.core.desk import StaffDeskBusy, StaffPostRefused
 from bot.core.text import escape_angles
@@ -29,7 +29,6 @@ logger = logging.getLogger(__name__)
 FetchFile = Callable[..., Awaitable[FileContent]]  # (channel=, tenant=, attachment=): `Dispatcher.fetch_file`
 # Slack's error codes that say "not now" rather than "never"; any other code refuses the post for good
 TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
-RESOLVED = ("resolved", "rated")  # a card with "Propose as FAQ" (handoff/faq_proposals.py RESOLVED)
 PROPOSE_ACTION = "faq_propose"
 PROPOSAL_VIEW = "faq_proposal"  # the modal's callback_id
 # Slack's plain_text_input takes at most 3000 characters (the proposal table takes 4000 for an answer)
@@ -111,7 +110,7 @@ def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None
             for action, label in ACTION_LABELS.items() if action is not StaffAction.CLAIM or handoff.status != HandoffStatus.CLAIMED
         ]
         blocks.append({"type": "actions", "block_id": "handoff_actions", "elements": buttons})
-    elif proposals and handoff.status in RESOLVED:
+    elif proposals and handoff.status in SETTLED:  # a card with "Propose as FAQ" (handoff/faq_proposals.py)
         button = {"type": "button", "text": {"type": "plain_text", "text": "Propose as FAQ"}, "action_id": PROPOSE_ACTION, "value": str(handoff.id)}
         blocks.append({"type": "actions", "block_id": "handoff_learning", "elements": [button]})
     return blocks
@@ -194,17 +193,17 @@ class SlackStaffDesk:
         """A notice for the whole staff channel, outside any handoff (a rollout step back)."""
         await self._client.chat_postMessage(channel=channel, text=_escape(text), unfurl_links=False)
 
-    async def share_files(self, handoff: Handoff, files: list[dict[str, Any]]) -> None:
+    async def share_files(self, handoff: Handoff, files: Sequence[CustomerFile]) -> None:
         """Each file fetched from the customer's channel and uploaded into the thread (files.getUploadURLExternal,
         the upload, files.completeUploadExternal). One that can't be (too large, a channel that can't
         hand files out, Slack refusing) is named in the thread instead, with why; the card lists them all."""
         for item in files:
-            kind, file_id = str(item.get("kind") or "file"), item.get("file_id")
-            attachment = Attachment(kind=kind, name=item.get("name"), file_id=file_id, size=item.get("size"))
+            attachment = item.attachment
+            kind, file_id = attachment.kind, attachment.file_id
             try:
                 if self._fetch_file is None:
                     raise InputError("files can't be fetched here")
-                content = await self._fetch_file(channel=str(item.get("channel") or ""), tenant=handoff.tenant, attachment=attachment)
+                content = await self._fetch_file(channel=item.channel, tenant=handoff.tenant, attachment=attachment)
                 await self._client.files_upload_v2(
                     channel=handoff.staff_channel or "", thread_ts=handoff.thread_ts, file=content.data, filename=content.name,
                     title=f"{kind} from the customer",
@@ -215,4 +214,4 @@ class SlackStaffDesk:
             except Exception as exc:
                 logger.warning("uploading a customer's file to handoff %s failed (%s)", handoff.id, type(exc).__name__)
                 why = f"the upload failed ({type(exc).__name__})"
-            await self.post_in_thread(handoff, f"File from the customer: {kind} ({item.get('channel')} file {file_id}), not attached: {why}")
+            await self.post_in_thread(handoff, f"File from the customer: {kind} ({item.channel} file {file_id}), not attached: {why}")

@@ -15,7 +15,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from bot.core.records import HandoffReason
 from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
 from bot.core.events import Claimed, EventBus, Resolved, ReturnedToBot, StaffReplied
 from bot.core.desk import StaffAction, StaffDesk, StaffMember
+from bot.core.channel import Attachment, CustomerFile
 from bot.core.late import Late
 from bot.core.messages import Message, Role
 from bot.core.packet import Packet, build_packet
@@ -113,7 +114,7 @@ class HandoffService:
         return self._locks.setdefault(conversation_id, asyncio.Lock())
 
     # escalation --------------------------------------------------------------------------------
-    async def escalate(self, conversation_id: str, *, reason: str, topic: str | None = None, draft: str | None = None) -> Handoff | None:
+    async def escalate(self, conversation_id: str, *, reason: HandoffReason, topic: str | None = None, draft: str | None = None) -> Handoff | None:
         """Hand the conversation to people (once: a conversation already with people stays as it is).
         `draft`: the bot's own answer, shown to staff as the card's draft (rollout stage shadow)."""
         async with self._lock(conversation_id):
@@ -147,17 +148,17 @@ class HandoffService:
         await self._tell_customer(handoff)
         return handoff
 
-    def _create(self, conversation: Conversation, reason: str, topic: str | None, packet: Packet) -> Handoff:
+    def _create(self, conversation: Conversation, reason: HandoffReason, topic: str | None, packet: Packet) -> Handoff:
         topic_conf = self.policy(conversation.tenant).topic(topic)
         handoff = Handoff(
-            conversation_id=conversation.id, tenant=conversation.tenant, reason=reason, topic=topic,
+            conversation_id=conversation.id, tenant=conversation.tenant, reason=reason.value, topic=topic,
             staff_channel=(topic_conf.channel if topic_conf and topic_conf.channel else self._settings.handoff_channel),
             packet=json.dumps(packet.to_json()), created_at=self._now(),
         )
         handoff = self._records.add(handoff)
-        self._audit.record(tenant=conversation.tenant, conversation_id=conversation.id, kind="handoff", reason=reason, topic=topic, handoff=handoff.id)
-        self._observe("escalated", reason=reason)
-        self._set_state(conversation.id, State.WAITING, actor="bot", reason=reason, handoff=handoff.id)
+        self._audit.record(tenant=conversation.tenant, conversation_id=conversation.id, kind="handoff", reason=reason.value, topic=topic, handoff=handoff.id)
+        self._observe("escalated", reason=reason.value)
+        self._set_state(conversation.id, State.WAITING, actor="bot", reason=reason.value, handoff=handoff.id)
         return handoff
 
     def packet(self, handoff: Handoff) -> Packet:
@@ -181,7 +182,7 @@ class HandoffService:
         """The conversation as stored: placeholders for personal data, whatever the tenant lets staff see."""
         return await asyncio.to_thread(self._conversations.history, handoff.conversation_id, for_customer=False)
 
-    async def share_files(self, conversation_id: str, files: list[dict[str, Any]]) -> None:
+    async def share_files(self, conversation_id: str, files: Sequence[Attachment]) -> None:
         """Files a customer sent while people own the conversation: into its staff thread, in order with
         their messages (when the card is not posted yet, right after it and its transcript)."""
         handoff = await asyncio.to_thread(self.current, conversation_id)
@@ -189,7 +190,8 @@ class HandoffService:
         if handoff is None or conversation is None or handoff.status not in ACTIVE:
             return
         for item in files:  # one post each: a file Slack took is not uploaded again when a later one fails
-            await asyncio.to_thread(self._records.add_post, handoff.id or 0, kind="file", body=json.dumps({**item, "channel": conversation.channel}))
+            body = json.dumps(CustomerFile(channel=conversation.channel, attachment=item).to_json())
+            await asyncio.to_thread(self._records.add_post, handoff.id or 0, kind="file", body=body)
         await self._posts.flush(handoff)
 
     async def _tell_customer(self, handoff: Handoff) -> None:
@@ -337,7 +339,7 @@ class HandoffService:
         events = await asyncio.to_thread(self._audit.events, conversation_id=conversation_id)
         unhappy = [e for e in events if e.kind == "feedback" and json.loads(e.data).get("helpful") is False and (since is None or aware(e.created_at) >= since)]
         if len(unhappy) >= 2:
-            return await self.escalate(conversation_id, reason=HandoffReason.NOT_HELPFUL.value)
+            return await self.escalate(conversation_id, reason=HandoffReason.NOT_HELPFUL)
         return None
 
     def _bot_since(self, conversation_id: str) -> datetime | None:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.core.channel import CustomerFile
 from bot.core.tables import AuditLog, Handoff
 from bot.core.handoff_policy import HandoffPolicy
 from handoff.records import HandoffRecords, aware
@@ -127,7 +128,7 @@ class ThreadPosts:
         assert desk is not None
         if kind == "file":
             # the desk names a file it can't fetch or upload in the thread instead; only a refused post raises
-            await desk.share_files(handoff, [json.loads(body)])
+            await desk.share_files(handoff, [CustomerFile.from_json(json.loads(body))])
             return
         if kind == "said" and self._policy(handoff.tenant).staff_sees_pii:  # restored for this post only, stored redacted
             body = await asyncio.to_thread(self._conversations.restore, handoff.conversation_id, body)

@@ -11,9 +11,10 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from bot.core.tiers import Tier
 from bot.engine.assistant import AskResult
 
-PROVIDERS = {"local": "ollama", "remote": "openai"}
+PROVIDERS = {Tier.LOCAL: "ollama", Tier.REMOTE: "openai"}  # keyed by the tiers' values too (a StrEnum hashes as its value)
 BREAKER_STATES = ("closed", "half_open", "open")
 
 

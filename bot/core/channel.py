@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.core.messages import Role
 
@@ -29,6 +29,28 @@ class Attachment:
     name: str | None = None
     file_id: str | None = None
     size: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """As the audit trail records a customer's file."""
+        return {"kind": self.kind, "name": self.name, "file_id": self.file_id, "size": self.size}
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFile:
+    """A file a customer sent, for a staff thread: what it is and the channel that can fetch it
+    (`Inbox.fetch_file`). Stored as its JSON in the thread's queue of posts and in the handoff's packet."""
+
+    channel: str
+    attachment: Attachment
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CustomerFile:
+        return cls(channel=str(data.get("channel") or ""), attachment=Attachment(
+            kind=str(data.get("kind") or "file"), name=data.get("name"), file_id=data.get("file_id"), size=data.get("size"),
+        ))
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.attachment.to_json(), "channel": self.channel}
 
 
 @dataclass(frozen=True, slots=True)

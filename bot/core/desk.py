@@ -9,10 +9,12 @@ with a `StaffAction` and a `StaffMember`, so a claim in one desk shows in the ot
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
+from bot.core.channel import CustomerFile
 from bot.core.errors import SupportbotError
 from bot.core.handoff_states import HandoffStatus
 from bot.core.tables import Handoff
@@ -78,8 +80,8 @@ class StaffDesk(Protocol):
 
     async def post_in_thread(self, handoff: Handoff, text: str) -> None: ...
 
-    async def share_files(self, handoff: Handoff, files: list[dict[str, Any]]) -> None:
-        """The customer's files (as in `Packet.attachments`) into the thread, each as well as it can."""
+    async def share_files(self, handoff: Handoff, files: Sequence[CustomerFile]) -> None:
+        """The customer's files into the thread, each as well as it can."""
         ...
 
 

@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 from bot.core.handoff_states import State
 from bot.core.records import Citation, HandoffReason, Option, Outcome
 
-
 E = TypeVar("E", bound=StrEnum)
 
 

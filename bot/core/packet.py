@@ -15,7 +15,7 @@ from bot.core.messages import Message, Role
 from bot.core.records import HandoffReason
 
 # what staff read for each reason: the one vocabulary of reasons is `HandoffReason`
-REASONS: dict[str, str] = {
+REASONS: dict[HandoffReason, str] = {
     HandoffReason.CUSTOMER_REQUEST: "the customer asked for a person",
     HandoffReason.NO_ANSWER: "the help center does not cover this",
     HandoffReason.LOW_CONFIDENCE: "the bot was not confident in its answer",
@@ -59,13 +59,13 @@ def _line(text: str, limit: int = 160) -> str:
 
 
 def build_packet(
-    *, messages: Sequence[Message], reason: str, topic: str | None, customer: dict[str, Any], draft_hint: str | None = None,
+    *, messages: Sequence[Message], reason: HandoffReason, topic: str | None, customer: dict[str, Any], draft_hint: str | None = None,
     mention: str | None = None, attachments: list[dict[str, Any]] | None = None,
 ) -> Packet:
     """`messages`: the conversation's stored messages (redacted), oldest first."""
     said = [m.text for m in messages if m.role is Role.CUSTOMER and m.text]
     question = next((t for t in reversed(said) if "person" not in t.lower() or len(said) == 1), said[-1] if said else "")
-    if reason == "customer_request" and len(said) > 1:
+    if reason is HandoffReason.CUSTOMER_REQUEST and len(said) > 1:
         # "agent please" is not the intent: what they asked before it is
         question = said[-2]
     attempts = [
@@ -80,8 +80,8 @@ def build_packet(
     )
     summary = " / ".join(_line(t, 120) for t in said[-3:]) or "(no message yet)"
     return Packet(
-        reason=reason,
-        reason_text=REASONS.get(reason, reason),
+        reason=reason.value,
+        reason_text=REASONS.get(reason, reason.value),
         intent=(f"[{topic}] " if topic else "") + _line(question or "(no question)"),
         summary=f"The customer wrote {len(said)} message(s): {summary}",
         topic=topic,

@@ -300,7 +300,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
             self.grader.after_reply(drafted if draft is not None and drafted is not None else result, reply=reply, conversation_id=conversation_id, tenant=conversation.tenant, user=conversation.user)
         if self.handoff is not None and result.handoff_reason is not None:
             try:
-                await self.handoff.escalate(conversation_id, reason=result.handoff_reason.value, topic=result.details.get("topic"), draft=draft)
+                await self.handoff.escalate(conversation_id, reason=result.handoff_reason, topic=result.details.get("topic"), draft=draft)
             except Exception as exc:  # the reply is out and the message done: logged, not raised to the channel
                 logger.error("conversation %s could not be handed over: %s\n%s", conversation_id, error_kind(exc), safe_traceback(exc))
         self._watch(conversation.tenant)

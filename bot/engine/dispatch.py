@@ -130,17 +130,17 @@ class Dispatcher:
         handoff = self._conversations.handoff
         if with_people is None:
             with_people = handoff is not None and await asyncio.to_thread(handoff.with_people, conversation_id)
-        files = await self._record_files(inbound, conversation_id)
+        await self._record_files(inbound, conversation_id)
         if with_people and handoff is not None:  # into the staff thread, in a task: downloads and uploads take a while
-            task = asyncio.create_task(handoff.share_files(conversation_id, files))
+            task = asyncio.create_task(handoff.share_files(conversation_id, inbound.attachments))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _record_files(self, inbound: InboundMessage, conversation_id: str) -> list[dict[str, Any]]:
+    async def _record_files(self, inbound: InboundMessage, conversation_id: str) -> None:
+        """In the audit trail: a handoff's card lists them (handoff/service.py `escalate`)."""
         kinds = sorted({a.kind for a in inbound.attachments})
-        files = [{"kind": a.kind, "name": a.name, "file_id": a.file_id, "size": a.size} for a in inbound.attachments]
+        files = [a.to_json() for a in inbound.attachments]
         await asyncio.to_thread(self._audit, tenant=inbound.ref.tenant, conversation_id=conversation_id, kind="attachment", kinds=kinds, files=files)
-        return files
 
     async def fetch_file(self, *, channel: str, tenant: str, attachment: Attachment) -> FileContent:
         """A customer's file from the channel it came on, e.g. for the staff thread. `InputError` when

@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.engine.assistant import AskResult
 from bot.core.errors import InputError
+from bot.core.records import HandoffReason
 from bot.core.config import Thresholds
 from policies.confidence import Evidence, Verdict, decide
 from bot.core.stats import percentile
@@ -135,7 +136,7 @@ def score(cases: Sequence[EvalCase], results: Sequence[AskResult], *, thresholds
 
 def calibrate(pairs: Sequence[tuple[EvalCase, AskResult]]) -> dict[str, Any]:
     """Sweep `min_confidence` over the cases whose handoff was not a customer request."""
-    scored = [(c.expect == "answer", r.confidence) for c, r in pairs if r.handoff_reason is None or r.handoff_reason.value != "customer_request"]
+    scored = [(c.expect == "answer", r.confidence) for c, r in pairs if r.handoff_reason is not HandoffReason.CUSTOMER_REQUEST]
     if not scored or all(a for a, _ in scored) or not any(a for a, _ in scored):
         return {}
     best: tuple[float, float] = (-1.0, 0.0)
@@ -167,10 +168,11 @@ async def run_cases(
 
 
 # risk and coverage ---------------------------------------------------------------------------
-def _kind(case: EvalCase) -> str:
+def kind_of(case: EvalCase) -> str:
+    """What a case asks of the bot: an answer, a person (the customer asked for one), or to decline (off topic)."""
     if case.expect == "answer":
         return "answer"
-    return "person" if case.reason == "customer_request" else "offtopic"
+    return "person" if case.reason == HandoffReason.CUSTOMER_REQUEST else "offtopic"
 
 
 def replayed(result: AskResult, thresholds: Thresholds) -> tuple[str, list[str]]:
@@ -190,8 +192,8 @@ def replayed(result: AskResult, thresholds: Thresholds) -> tuple[str, list[str]]
 def shares(pairs: Sequence[tuple[EvalCase, tuple[str, list[str]]]]) -> dict[str, Any]:
     """Answerable: right (an answer from a right source, or a clarification offering one; without
     `sources` any answer counts), wrong, clarified, handed over; off-topic: not handed over."""
-    answerable = [(c, o) for c, o in pairs if _kind(c) == "answer"]
-    offtopic = [(c, o) for c, o in pairs if _kind(c) == "offtopic"]
+    answerable = [(c, o) for c, o in pairs if kind_of(c) == "answer"]
+    offtopic = [(c, o) for c, o in pairs if kind_of(c) == "offtopic"]
 
     def right(case: EvalCase, outcome: tuple[str, list[str]]) -> bool:
         return outcome[0] in ("answer", "clarify") and (not case.sources or bool(set(outcome[1]) & set(case.sources)))
@@ -230,8 +232,8 @@ def within(count: int, total: int, bound: float) -> bool:
 
 def _counts(pairs: Sequence[tuple[EvalCase, tuple[str, list[str]]]]) -> dict[str, int]:
     got = shares(pairs)
-    answerable = sum(1 for c, _ in pairs if _kind(c) == "answer")
-    offtopic = sum(1 for c, _ in pairs if _kind(c) == "offtopic")
+    answerable = sum(1 for c, _ in pairs if kind_of(c) == "answer")
+    offtopic = sum(1 for c, _ in pairs if kind_of(c) == "offtopic")
     return {
         "answerable": answerable, "offtopic": offtopic,
         **{k: round((got[k] or 0) * n) for k, n in (("right", answerable), ("wrong", answerable), ("clarified", answerable),

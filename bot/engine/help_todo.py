@@ -22,9 +22,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, col, select
 
 from bot.core.ports import Embedder
+from bot.core.records import HandoffReason
 from bot.core.tables import Handoff
 
-REASONS = ("no_answer", "low_confidence")
+REASONS = (HandoffReason.NO_ANSWER.value, HandoffReason.LOW_CONFIDENCE.value)
 MAX_DISTINCT = 300  # the most frequent distinct wordings embedded per page view (about a second on one core)
 # cosine of all-MiniLM-L6-v2 (the bundled model) from which two questions are counted as one to-do;
 # chosen on CLINC150 train intents (best pairwise F1, bench/bench_todo_clusters.py): held-out precision 0.71, recall 0.69

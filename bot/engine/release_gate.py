@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from bot.engine.assistant import AskResult
 from bot.core.errors import InputError
-from bot.engine.evaluation import EvalCase
+from bot.engine.evaluation import EvalCase, kind_of
 from bot.core.ops_tables import EvalRun
 from policies.grading import LocalGrade, grade_answer
 
@@ -31,12 +31,6 @@ FIGURES: dict[str, bool] = {
 # a verdict's rank: a change to a lower rank is a regression ("right" -> "clarified" -> "handed_over" -> "wrong")
 _RANK = {"right": 3, "clarified": 2, "handed_over": 1, "wrong": 0, "handed_over_ok": 1, "answered_offtopic": 0,
          "answered_person": 0}
-
-
-def kind_of(case: EvalCase) -> str:
-    if case.expect == "answer":
-        return "answer"
-    return "person" if case.reason == "customer_request" else "offtopic"
 
 
 def cited_sources(result: AskResult) -> list[str]:

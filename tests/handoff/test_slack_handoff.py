@@ -275,7 +275,7 @@ def test_the_packet_states_the_intent_before_the_request_for_a_person() -> None:
 
     from bot.core.messages import Message, Role
     from bot.core.packet import build_packet
-    from bot.core.records import Citation, Outcome
+    from bot.core.records import Citation, HandoffReason, Outcome
 
     at = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
     messages = [
@@ -284,7 +284,7 @@ def test_the_packet_states_the_intent_before_the_request_for_a_person() -> None:
                 citations=(Citation(title="Export your data", source="sample_kb/export-your-data.md", url=None, score=0.61),)),
         Message(id=3, role=Role.CUSTOMER, text="that didn't work, agent please", created_at=at),
     ]
-    packet = build_packet(messages=messages, reason="customer_request", topic=None, customer={"channel": "widget"})
+    packet = build_packet(messages=messages, reason=HandoffReason.CUSTOMER_REQUEST, topic=None, customer={"channel": "widget"})
     assert packet.intent == "my export to PDF is stuck at 99%"
     assert packet.attempts[0].sources[0]["source"] == "sample_kb/export-your-data.md"
     assert packet.draft.startswith("Hi, thanks for waiting. To export a page")
