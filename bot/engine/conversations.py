@@ -386,7 +386,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
             if author:
                 data["author"] = author
             return self._messages.add(
-                conversation_id, role=role, text=stored_text, client_id=client_id, reply_to=reply_to, payload=data,
+                conversation_id, role=Role(role).value, text=stored_text, client_id=client_id, reply_to=reply_to, payload=data,
                 delivery=self._delivery(self.party(conversation_id)),
             )
 
