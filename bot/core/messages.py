@@ -152,7 +152,7 @@ class LiveEvent:
         """ValueError (TypeError: not an object) for anything but a live event: a relayed notification is checked, not trusted."""
         if not isinstance(data, dict):
             raise TypeError("a live event is a JSON object")
-        kind = LiveKind(data.get("type"))
+        kind = LiveKind(str(data.get("type")))
         return cls(kind, str(data.get("text") or "")) if kind is LiveKind.TOKEN else cls(kind)
 
     def to_json(self) -> dict[str, str]:
