@@ -21,7 +21,6 @@ from bot.core.errors import SupportbotError
 from bot.engine.rollout import RolloutBook
 from policies.rollout import Stage
 
-
 BODY_BYTES = 64 * 1024
 
 
