@@ -44,6 +44,7 @@ STATIC = Path(__file__).resolve().parent / "console_static"
 DESK = "web console"
 FAILED_SIGN_IN_DELAY = 1.0  # seconds before a failed sign-in is answered: guessing passwords is slow
 MAX_REPLY = 4000
+MAX_ROW_ID = 2**63 - 1  # the largest id a database row can have (SQLite and PostgreSQL bigint)
 SIGN_IN = "/console/sign-in"
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -191,13 +192,16 @@ class WebConsole:
         session, account = await self._signed_in(request)
         await self._form(request, session)
         if self._notices is not None:
-            await asyncio.to_thread(self._notices.acknowledge, account.tenant, int(request.match_info["id"]), by=account.display_name)
+            notice_id = _row_id(request)
+            if notice_id is not None:
+                await asyncio.to_thread(self._notices.acknowledge, account.tenant, notice_id, by=account.display_name)
         raise web.HTTPSeeOther("/console", headers=HEADERS)
 
     # one handoff --------------------------------------------------------------------------------
     async def _own(self, request: web.Request, account: StaffAccount) -> Any:
         """The handoff of the URL when it is the staff member's tenant's; None (shown as not found) otherwise."""
-        handoff = await asyncio.to_thread(self._handoff.get, int(request.match_info["id"]))
+        handoff_id = _row_id(request)
+        handoff = None if handoff_id is None else await asyncio.to_thread(self._handoff.get, handoff_id)
         return handoff if handoff is not None and handoff.tenant == account.tenant else None
 
     async def _handoff_page(self, request: web.Request) -> web.Response:
@@ -280,6 +284,13 @@ class WebConsole:
         except InputError as exc:
             raise web.HTTPSeeOther(f"{page}?error=" + quote(str(exc)), headers=HEADERS) from None
         raise web.HTTPSeeOther(f"{page}#proposals", headers=HEADERS)
+
+
+def _row_id(request: web.Request) -> int | None:
+    """The URL's id (the route takes digits only), or None when no row can have it: the database
+    driver would refuse a number that large (a 500) instead of finding nothing."""
+    value = int(request.match_info["id"])
+    return value if value <= MAX_ROW_ID else None
 
 
 def _static(name: str, content_type: str) -> Handler:

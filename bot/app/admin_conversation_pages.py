@@ -1,7 +1,8 @@
 """The pages and routes of /admin/conversations (the queries are in bot/app/admin_conversations.py).
 
 Behind the admin token as every /admin page (bearer token, or the /admin session cookie); bad
-parameters answer a JSON 400 naming what was wrong, an unknown conversation a JSON 404.
+parameters answer a JSON 400 naming what was wrong, an unknown conversation a JSON 404. The list page
+without a tenant (the dashboard's link) lists the tenants to pick from when there are several.
 """
 
 from __future__ import annotations
@@ -119,6 +120,11 @@ def register_conversation_pages(app: web.Application, *, get_services: Callable[
     async def listing(request: web.Request, *, as_json: bool) -> web.Response:
         guard(request)
         services = get_services()
+        tenants = sorted(services.settings.tenants)
+        if not as_json and not request.query.get("tenant") and len(tenants) > 1:  # the dashboard's link: pick one
+            links = "".join(f'<li><a href="/admin/conversations?{html.escape(urlencode({"tenant": t}))}">{html.escape(t)}</a></li>' for t in tenants)
+            return _page("supportbot conversations", f'<h1>Conversations</h1><p><a href="/admin">dashboard</a></p>'
+                                                     f"<p>Whose conversations?</p><ul class=\"tenants\">{links}</ul>")
         query = query_of(request, services)
         found = await asyncio.to_thread(list_conversations, services.engine, query, key=key(services))
         if as_json:

@@ -89,7 +89,8 @@ def register_learning_admin(app: web.Application, *, get_services: Callable[[], 
 
     app.router.add_get("/admin/proposals", page)
     app.router.add_get("/api/v1/admin/proposals", listing)
-    app.router.add_post("/admin/proposals/{id:\\d+}/{verb:approve|reject}", decide)
+    # at most 18 digits: every row id fits (a longer number is a 404, not a 500 from the database driver)
+    app.router.add_post("/admin/proposals/{id:\\d{1,18}}/{verb:approve|reject}", decide)
 
 
 def render_proposals(rows: list[dict[str, Any]], *, message: str | None) -> str:

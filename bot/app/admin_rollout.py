@@ -16,9 +16,12 @@ from typing import Any
 from aiohttp import web
 
 from bot.app.admin import _authorized
+from bot.app.api import read_json
 from bot.core.errors import SupportbotError
 from bot.engine.rollout import RolloutBook
 from policies.rollout import Stage
+
+BODY_BYTES = 64 * 1024
 
 
 def register_rollout_admin(app: web.Application, *, book: RolloutBook, tenants: list[str], token: str | None) -> None:
@@ -51,18 +54,18 @@ def register_rollout_admin(app: web.Application, *, book: RolloutBook, tenants: 
         guard(request)
         tenant = request.match_info["tenant"]
         is_form = request.content_type != "application/json"
-        try:
-            data: Any = dict(await request.post()) if is_form else await request.json()
-        except json.JSONDecodeError:
-            raise web.HTTPBadRequest(text=json.dumps({"error": "the body is not JSON"}), content_type="application/json") from None
-        if not isinstance(data, dict):
-            raise web.HTTPBadRequest(text=json.dumps({"error": "send a JSON object"}), content_type="application/json")
+        # any bytes (deep nesting, bad UTF-8, not an object) are a clear 400 (bot/app/api.py)
+        data: Any = dict(await request.post()) if is_form else await read_json(request, max_bytes=BODY_BYTES)
         try:
             percent = None if data.get("percent") in (None, "") else float(data["percent"])
         except (TypeError, ValueError):
             percent = float("nan")  # refused below with the tenant named
         beta = data.get("beta") or []
-        beta = beta.split(",") if isinstance(beta, str) else [str(b) for b in beta]
+        if not isinstance(beta, str) and not (isinstance(beta, list) and all(isinstance(b, str) for b in beta)):
+            raise web.HTTPBadRequest(text=json.dumps({"error": f"tenant {tenant[:100]!r}: beta must be a list of identities and "
+                                                                "access groups (or one comma-separated string)"}),
+                                     content_type="application/json")
+        beta = beta.split(",") if isinstance(beta, str) else beta
         try:
             policy = await asyncio.to_thread(book.set, tenant=tenant, stage=str(data.get("stage", "")), percent=percent, beta=beta,
                                              by="admin", reason=str(data.get("reason", "")))

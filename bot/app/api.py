@@ -195,7 +195,11 @@ class ConversationApi:
         # JSON may spell one character in up to 12 bytes (a surrogate pair of \u escapes)
         body = await read_json(request, max_bytes=limit * 12 + 4096)
         text = body.get("text")
-        if not isinstance(text, str) or is_blank(text):
+        if "text" not in body:
+            raise error(400, 'the message is missing: send {"text": "..."}')
+        if not isinstance(text, str):
+            raise error(400, "text must be a string")
+        if is_blank(text):
             raise error(400, "the message is empty")
         text = _CONTROL.sub("", text).strip()
         if len(text) > limit:

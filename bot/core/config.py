@@ -193,6 +193,7 @@ class Settings:
 
         data_dir = Path(get("SUPPORTBOT_DATA_DIR") or "./data").resolve()
         tenants_file = get("SUPPORTBOT_TENANTS_FILE")
+        host, port = get("SUPPORTBOT_HOST") or DEFAULT_HOST, env.whole("SUPPORTBOT_PORT", DEFAULT_PORT, high=65535)
         settings = cls(
             data_dir=data_dir,
             database_url=(database_url := get("SUPPORTBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'supportbot.db'}"),
@@ -225,10 +226,12 @@ class Settings:
             vault_ttl_hours=env.number("SUPPORTBOT_VAULT_TTL_HOURS", 24 * 30),
             max_question_chars=env.whole("SUPPORTBOT_MAX_QUESTION_CHARS", DEFAULT_MAX_QUESTION_CHARS),
             load_sample_kb=env.flag("SUPPORTBOT_SAMPLE_KB", True),
-            server_url=get("SUPPORTBOT_SERVER_URL") or "http://127.0.0.1:8080",
+            # where this machine's `serve` listens unless told otherwise: a CLI started with the
+            # settings `serve` got (SUPPORTBOT_PORT=9000) finds it
+            server_url=get("SUPPORTBOT_SERVER_URL") or _local_url(host, port),
             ingest_root=Path(root).resolve() if (root := get("SUPPORTBOT_INGEST_ROOT")) else None,
-            host=get("SUPPORTBOT_HOST") or DEFAULT_HOST,
-            port=env.whole("SUPPORTBOT_PORT", DEFAULT_PORT, high=65535),
+            host=host,
+            port=port,
             log_level=env.typed("SUPPORTBOT_LOG_LEVEL", lambda v: _one_of(v.upper(), LOG_LEVELS)),
             log_format=env.typed("SUPPORTBOT_LOG_FORMAT", lambda v: _one_of(v.lower(), LOG_FORMATS)) or "text",
             body_timeout=env.number("SUPPORTBOT_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT),
@@ -255,6 +258,13 @@ class Settings:
 # of the cases (one case of 50 is 0.02) and the mean local grade (0..1)
 DEFAULT_GATE_MARGINS = {"answered_right": 0.02, "answered_wrong": 0.02, "offtopic_answered": 0.02, "handoff_recall": 0.02,
                         "mean_grade": 0.05}
+
+
+def _local_url(host: str, port: int) -> str:
+    """How a process on this machine reaches a `serve` listening on host:port (any address: loopback)."""
+    if host in {"", "0.0.0.0", "::", "*"}:
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _share(value: str) -> float:

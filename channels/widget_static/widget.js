@@ -203,7 +203,7 @@
   }
 
   var rendered = {};
-  function render(message) {
+  function render(message, answered) {
     if (message.id != null && rendered[message.id]) return;
     if (message.id != null) rendered[message.id] = true;
     showTyping(false);
@@ -223,7 +223,7 @@
     }
     if (message.role === "bot" && message.outcome === "answer" && message.id != null) bubble.appendChild(feedback(message.id));
     if (message.role === "bot" && message.outcome === "clarify" && (message.options || []).length) bubble.appendChild(choices(message.options));
-    if (message.rating_request) bubble.appendChild(rating());
+    if (message.rating_request && !answered) bubble.appendChild(rating());
     log.appendChild(bubble); log.scrollTop = log.scrollHeight;
   }
 
@@ -322,7 +322,13 @@
   function restore() {
     try { state.conv = JSON.parse(localStorage.getItem(STORE) || "null"); } catch (e) { state.conv = null; }
     if (!state.conv) return;
-    api("GET", "/messages").then(function (data) { data.messages.forEach(render); connect(); }).catch(function (e) {
+    // a rating prompt the customer wrote after (their rating, or anything else) gets no buttons again
+    api("GET", "/messages").then(function (data) {
+      data.messages.forEach(function (m, i) {
+        render(m, data.messages.slice(i + 1).some(function (later) { return later.role === "customer"; }));
+      });
+      connect();
+    }).catch(function (e) {
       if (e.status === 401 || e.status === 404) { localStorage.removeItem(STORE); state.conv = null; }
     });
   }

@@ -90,12 +90,22 @@ async def test_the_transcript_shows_placeholders_and_the_audit_trail_never_the_v
     ({"tenant": "default", "from": "2026-13-01"}, "from"),
     ({"tenant": "default", "from": "2026-11-02", "to": "2026-11-01"}, "after"),
     ({"tenant": "default", "channel": "<script>"}, "channel"),
-    ({}, "tenant is required"),
 ])
 async def test_bad_parameters_are_a_clear_400(client: TestClient, params: dict[str, str], says: str) -> None:
     for path in ("/api/v1/admin/conversations", "/admin/conversations"):
         response = await client.get(path, params=params, headers=AUTH)
         assert response.status == 400 and says in (await response.json())["error"]
+
+
+async def test_the_dashboards_link_to_the_list_lets_the_operator_pick_a_tenant(client: TestClient) -> None:
+    dashboard = await (await client.get("/admin", headers=AUTH)).text()
+    assert 'href="/admin/conversations"' in dashboard
+    page = await client.get("/admin/conversations", headers=AUTH)  # several tenants, none chosen: a page, not an error
+    assert page.status == 200 and page.content_type == "text/html"
+    html = await page.text()
+    assert 'href="/admin/conversations?tenant=acme"' in html and 'href="/admin/conversations?tenant=default"' in html
+    api = await client.get("/api/v1/admin/conversations", headers=AUTH)  # the API still names the missing parameter
+    assert api.status == 400 and "tenant is required" in (await api.json())["error"]
 
 
 async def test_the_list_and_transcripts_need_the_admin_token(client: TestClient) -> None:

@@ -182,6 +182,14 @@ async def test_text_of_invisible_characters_is_empty(client: TestClient, text: s
     assert response.status == 400 and (await response.json())["error"] == "the message is empty"
 
 
+@pytest.mark.parametrize(("body", "says"), [({}, "the message is missing"), ({"text": 5}, "text must be a string"),
+                                            ({"text": None}, "text must be a string"), ({"text": ["hi"]}, "text must be a string")])
+async def test_a_missing_or_mistyped_text_is_named_not_called_empty(client: TestClient, body: dict[str, object], says: str) -> None:
+    conversation, auth = await start(client, "10.3.0.4")
+    response = await client.post(f"/api/v1/conversations/{conversation}/messages", json=body, headers=auth)
+    assert response.status == 400 and (await response.json())["error"].startswith(says)
+
+
 # 4. per-client limits -------------------------------------------------------------------------------------
 async def test_one_address_cannot_create_more_conversations_than_the_limit(client: TestClient) -> None:
     responses = await asyncio.gather(*(client.post("/api/v1/conversations", json={"widget_key": "k3"}, headers=at("10.4.0.1"))

@@ -116,6 +116,12 @@ async def test_bad_stages_are_refused_with_the_tenant_named_and_change_nothing(c
     assert response.status == 400 and "tenant 'default'" in (await response.json())["error"]
     assert (await client.post("/api/v1/admin/rollout/nope", json={"stage": "on"}, headers=ADMIN)).status == 400
     assert (await client.post("/api/v1/admin/rollout/default", json={"stage": "off"})).status == 401
+    for body in ({"stage": "beta", "beta": 5}, {"stage": "beta", "beta": [{"group": "vip"}]}):
+        response = await client.post("/api/v1/admin/rollout/default", json=body, headers=ADMIN)
+        assert response.status == 400 and "tenant 'default': beta must be" in (await response.json())["error"]
+    for raw in ("[" * 30_000 + "]" * 30_000, '{"stage": "\xff"}'.encode("latin-1"), "[]", "{"):
+        response = await client.post("/api/v1/admin/rollout/default", data=raw, headers={**ADMIN, "Content-Type": "application/json"})
+        assert response.status == 400 and "error" in await response.json()
     listing = await (await client.get("/api/v1/admin/rollout", headers=ADMIN)).json()
     assert listing["tenants"][0]["stage"] == "on"
 

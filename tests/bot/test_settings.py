@@ -221,3 +221,14 @@ def test_a_missing_or_looping_include_stops_the_start_with_the_file_named(tmp_pa
     tenants.write_text('include = [1]\n[tenants.acme]\n')
     with pytest.raises(ConfigError, match="include must be"):
         load_tenants(tenants)
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, "http://127.0.0.1:8080"),
+    ({"SUPPORTBOT_PORT": "9000"}, "http://127.0.0.1:9000"),  # the port `serve` was given in the same settings
+    ({"SUPPORTBOT_HOST": "0.0.0.0", "SUPPORTBOT_PORT": "9000"}, "http://127.0.0.1:9000"),
+    ({"SUPPORTBOT_HOST": "::1"}, "http://[::1]:8080"),
+    ({"SUPPORTBOT_PORT": "9000", "SUPPORTBOT_SERVER_URL": "http://bot.internal:7000"}, "http://bot.internal:7000"),
+])
+def test_cli_commands_find_serve_where_the_settings_put_it(tmp_path: Path, env: dict[str, str], expected: str) -> None:
+    assert Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), **env}).server_url == expected

@@ -46,6 +46,7 @@ async def test_health_readiness_page_and_widget(client: TestClient) -> None:
     assert page.status == 200 and 'src="/widget.js"' in await page.text()
     script = await client.get("/widget.js")
     assert script.status == 200 and "javascript" in script.headers["Content-Type"]
+    assert (await client.get("/favicon.ico")).status == 204  # browsers ask for it on every page: no 404 in their console
 
 
 async def test_a_question_gets_an_answer_with_citations_and_history(client: TestClient) -> None:

@@ -76,6 +76,16 @@ def test_widget_customer_to_console_staff_and_back(server: str, browser: object)
         staff.locator("#status", has_text="Resolved").wait_for(timeout=30_000)
         log.get_by_text("How did we do?", exact=False).wait_for(timeout=30_000)
         assert staff.get_by_role("button", name="Send reply").count() == 0
+
+        # the customer rates; back on the page later, the prompt is not offered again
+        customer.get_by_role("button", name="Rate 4 of 5").click()
+        log.get_by_text("Thanks for rating", exact=False).wait_for(timeout=30_000)
+        customer.reload()
+        customer.get_by_role("button", name="Open support chat").click()
+        log = customer.get_by_role("log", name="Conversation")
+        log.get_by_text("How did we do?", exact=False).wait_for(timeout=30_000)
+        log.get_by_text("Thanks for rating", exact=False).wait_for(timeout=30_000)
+        assert customer.get_by_role("button", name="Rate 4 of 5").count() == 0
     finally:
         customer_context.close()
         staff_context.close()

@@ -178,6 +178,16 @@ async def test_a_form_post_without_the_csrf_token_is_refused(client: TestClient,
     await ws.close()
 
 
+async def test_an_id_too_large_for_any_row_is_not_found_not_an_error(alice: Staff) -> None:
+    huge = "9" * 30
+    assert (await alice.get(f"/console/handoffs/{huge}")).status == 404
+    assert (await alice.get(f"/console/api/handoffs/{huge}")).status == 404
+    assert (await alice.act(huge, "claim")).status == 404
+    assert (await alice.reply(huge, "hello")).status == 404
+    token = await alice.csrf("/console")
+    assert (await alice.post(f"/console/notices/{huge}/acknowledge", {"csrf": token})).status == 303  # nothing to acknowledge
+
+
 async def test_staff_of_one_tenant_cannot_see_claim_or_answer_anothers_handoff(client: TestClient, alice: Staff, bob: Staff) -> None:
     conversation, _, ws, heard, handoff_id = await hand_over(client)  # a `default` customer
     queue = await (await bob.get("/console/api/queue")).json()

@@ -111,6 +111,13 @@ async def test_a_resolved_exchange_becomes_a_redacted_proposal_an_operator_appro
     assert "already approved" in again.headers["Location"].replace("%20", " ")
 
 
+async def test_an_unknown_proposal_id_is_a_clear_answer_however_large(client: TestClient) -> None:
+    unknown = await client.post("/admin/proposals/999999/approve?json", headers=ADMIN)
+    assert unknown.status == 200 and "no FAQ proposal #999999" in (await unknown.json())["message"]
+    huge = await client.post(f"/admin/proposals/{'9' * 30}/approve", headers=ADMIN, allow_redirects=False)
+    assert huge.status == 404 and "error" in await huge.json()
+
+
 async def test_an_entry_that_fails_the_release_gate_stays_out_and_the_page_says_why(client: TestClient, alice: Staff,
                                                                                      tmp_path: Path) -> None:
     services = client.app[SERVICES]
