@@ -35,6 +35,16 @@ class EvalCase:
     reason: str | None = None
 
 
+def _strings(case: dict[str, Any], key: str) -> tuple[str, ...]:
+    """A case's list of strings (absent: none). A bare string is refused, not read as its characters."""
+    value = case.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{key} must be a list of strings, e.g. [\"docs/reset.md\"]")
+    return tuple(value)
+
+
 def load_cases(path: Path) -> list[EvalCase]:
     cases = []
     try:
@@ -53,8 +63,8 @@ def load_cases(path: Path) -> list[EvalCase]:
                 EvalCase(
                     question=str(d["question"]),
                     expect=expect,
-                    sources=tuple(d.get("sources") or ()),
-                    answer_contains=tuple(d.get("answer_contains") or ()),
+                    sources=_strings(d, "sources"),
+                    answer_contains=_strings(d, "answer_contains"),
                     reason=d.get("reason"),
                 )
             )

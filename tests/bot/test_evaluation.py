@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from bot.engine.assistant import AskResult
-from bot.engine.evaluation import EvalCase, calibrate_thresholds, risk_coverage, score, shares, thresholds_toml, within
+from bot.core.errors import InputError
+from bot.engine.evaluation import EvalCase, calibrate_thresholds, load_cases, risk_coverage, score, shares, thresholds_toml, within
 from bot.engine.pipeline import HandoffReason, Outcome
 from bot.core.config import Thresholds
 from policies.confidence import Evidence
@@ -87,3 +91,14 @@ def test_one_off_topic_case_of_17_does_not_force_an_extreme_threshold() -> None:
     # two of 17 are more than the tolerance: only a threshold above both is left, answering none
     two = calibrate_thresholds(_sweep_cases(2), thresholds=BASE, max_wrong=0.05)
     assert two is not None and two[0].min_confidence > 0.96 and two[1]["right"] == 0.0 and "tolerated" not in two[1]
+
+
+def test_a_case_whose_sources_is_a_string_is_refused_naming_the_line(tmp_path: Path) -> None:
+    # read as its characters, "sources": "a.md" scored every answer wrong and `eval` exited 0
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"question": "q1", "expect": "answer", "sources": ["a.md"]}\n'
+                     '{"question": "q2", "expect": "answer", "sources": "a.md"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"cases.jsonl:2: .*sources must be a list of strings"):
+        load_cases(cases)
+    cases.write_text('{"question": "q1", "expect": "answer", "sources": ["a.md"], "answer_contains": ["Settings"]}\n', encoding="utf-8")
+    assert load_cases(cases)[0].sources == ("a.md",) and load_cases(cases)[0].answer_contains == ("Settings",)
