@@ -50,6 +50,7 @@ from bot.app.processes import background as shared_background
 from bot.app.composition import Services, build_services, connect_listeners
 from bot.core.config import Settings
 from bot.core.desk import StaffDesk
+from bot.core.errors import error_kind, safe_traceback
 from bot.core.late import Late
 from bot.app.vector_endpoint import start_waiting_for_endpoint, watch_endpoint
 from handoff.console import WebConsole
@@ -155,8 +156,13 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         for start_channel in app[CHANNELS].starters:
             try:
                 await start_channel()
-            except Exception:  # a platform being down must not keep the widget from serving
-                logger.exception("a channel failed to start; it will retry on use")
+            except Exception as exc:  # a platform being down must not keep the widget from serving
+                # one line naming the channel and the kind of failure (a platform's message can quote
+                # its URL, token and all); the frames at DEBUG
+                owner = getattr(start_channel, "__self__", None)
+                name = type(owner).__name__ if owner is not None else getattr(start_channel, "__qualname__", "a channel")
+                logger.error("%s failed to start (%s); it will retry on use", name, error_kind(exc))
+                logger.debug("%s", safe_traceback(exc))
         # Everything loaded so far (spaCy, the models, the clients) lives as long as the process. Left
         # to the collector, each full collection walked it all with the GIL held: 145-167 ms stalls,
         # every few seconds under load, that every waiting customer felt (bench_http: paced p99 242 ms
