@@ -53,4 +53,7 @@ def configure_logging(*, level: str, log_format: str = "text") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # Alembic says "Context impl SQLiteImpl." and "Will assume non-transactional DDL." at every start;
+    # ours says what changed ("upgraded the database schema from 0018 to 0019"). Its lines at DEBUG only.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if root.getEffectiveLevel() <= logging.DEBUG else logging.WARNING)
     logging.captureWarnings(True)  # Python warnings as records in the same format, not raw stderr lines

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,17 @@ def test_text_is_the_default_and_json_is_asked_for(restore_root: None, capsys: p
     assert plain.endswith("INFO bot.test: plain 1")
     assert json.loads(structured)["tenant"] == "acme"
     assert len(logging.getLogger().handlers) == 1
+
+
+def test_a_start_logs_only_our_line_about_the_schema_not_alembics(restore_root: None, capsys: pytest.CaptureFixture[str],
+                                                                 tmp_path: Path) -> None:
+    from bot.core.database import open_database
+
+    configure_logging(level="INFO")
+    open_database(f"sqlite:///{tmp_path}/a.db").dispose()  # created at head
+    open_database(f"sqlite:///{tmp_path}/a.db").dispose()  # opened again: nothing to say
+    lines = capsys.readouterr().err.splitlines()
+    assert [line for line in lines if "alembic" in line] == []
+    assert sum("created the database schema at revision" in line for line in lines) == 1
+    configure_logging(level="DEBUG")
+    assert logging.getLogger("alembic").getEffectiveLevel() == logging.DEBUG
