@@ -221,7 +221,7 @@
       });
       bubble.appendChild(box);
     }
-    if (message.role === "bot" && message.outcome === "answer" && message.id != null) bubble.appendChild(feedback(message.id));
+    if (message.role === "bot" && message.outcome === "answer" && message.id != null && voted().indexOf(message.id) < 0) bubble.appendChild(feedback(message.id));
     if (message.role === "bot" && message.outcome === "clarify" && (message.options || []).length) bubble.appendChild(choices(message.options));
     if (message.rating_request && !answered) bubble.appendChild(rating());
     log.appendChild(bubble); log.scrollTop = log.scrollHeight;
@@ -252,12 +252,19 @@
     return row;
   }
 
+  // the answers this browser has voted on (the server keeps the first vote): no Yes/No again after a reload
+  var VOTED = STORE + ":voted";
+  function voted() { try { return JSON.parse(localStorage.getItem(VOTED) || "[]"); } catch (e) { return []; } }
+  function remember(id) {
+    var ids = voted(); if (ids.indexOf(id) < 0) ids.push(id);
+    try { localStorage.setItem(VOTED, JSON.stringify(ids.slice(-200))); } catch (e) { /* storage full or off: buttons may come back */ }
+  }
   function feedback(id) {
     var row = el("div", "feedback"); row.appendChild(el("span", null, t("helpful")));
     [[t("yes"), true], [t("no"), false]].forEach(function (pair) {
       var b = el("button", null, pair[0]); b.type = "button"; b.setAttribute("aria-label", t(pair[1] ? "wasHelpful" : "wasNotHelpful"));
       b.addEventListener("click", function () {
-        api("POST", "/feedback", { message_id: id, helpful: pair[1] }).then(function () { row.textContent = t("thanks"); });
+        api("POST", "/feedback", { message_id: id, helpful: pair[1] }).then(function () { remember(id); row.textContent = t("thanks"); });
       });
       row.appendChild(b);
     });

@@ -29,7 +29,9 @@ def test_ask_see_the_answer_with_its_source_then_ask_for_a_person(server: str, b
     source.wait_for(timeout=30_000)
     assert source.get_attribute("href").startswith("https://help.paperkite.example/")
     assert "password" in log.locator(".msg.bot").first.inner_text().lower()
-    assert log.get_by_role("button", name="Answer was helpful").count() >= 1
+    assert log.get_by_role("button", name="Answer was helpful").count() == 1
+    log.get_by_role("button", name="Answer was helpful").click()
+    log.get_by_text("Thanks", exact=False).first.wait_for(timeout=10_000)
 
     page.get_by_role("button", name="Talk to a person").click()
     notice = log.get_by_text("passing you to a person", exact=False)
@@ -42,6 +44,8 @@ def test_ask_see_the_answer_with_its_source_then_ask_for_a_person(server: str, b
     page.reload()
     page.get_by_role("button", name="Open support chat").click()
     page.get_by_role("log", name="Conversation").get_by_text("passing you to a person", exact=False).wait_for(timeout=30_000)
+    # the answer voted on before the reload asks no more
+    assert page.get_by_role("log", name="Conversation").get_by_role("button", name="Answer was helpful").count() == 0
     page.close()
 
 
