@@ -210,10 +210,23 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
-async def measure(name: str, base: str, questions: list[str], args: argparse.Namespace) -> tuple[Figures, Figures]:
+async def database_counts(base: str) -> dict[str, float]:
+    """The `supportbot_database_*` counters of the process that answers this call (bot/app/metrics.py)."""
+    async with session() as http, http.get(f"{base}/metrics") as response:
+        body = await response.text()
+    return {line.split()[0].removeprefix("supportbot_database_").removesuffix("_total"): float(line.split()[1])
+            for line in body.splitlines() if line.startswith("supportbot_database_") and line.split()[0].endswith("_total")}
+
+
+async def measure(name: str, base: str, questions: list[str], args: argparse.Namespace, *, one: bool) -> tuple[Figures, Figures]:
     await saturated(base, questions, customers=8, seconds=args.warmup)
     at_rate = await offered(base, questions, rate=args.rate, seconds=args.seconds, conversations=args.conversations)
+    before = await database_counts(base) if one else {}
     most = await saturated(base, questions, customers=args.customers, seconds=args.seconds)
+    if one:  # one process: /metrics is the one answering; every database call of the load, conversations opened included
+        after = await database_counts(base)
+        calls = {key: (after[key] - before.get(key, 0)) / max(1, most.replies) for key in after}
+        print(f"{name:<24} database calls per message (saturated load): " + ", ".join(f"{v:.1f} {k}" for k, v in sorted(calls.items())), flush=True)
     print(f"{name:<24} offered {args.rate:.0f}/s: carried {at_rate.rate:6.1f}/s p50 {at_rate.p50:6.1f} ms p99 {at_rate.p99:7.1f} ms "
           f"({at_rate.errors} errors, {at_rate.unsent} not sent) | saturated: {most.rate:6.1f}/s p50 {most.p50:6.1f} ms p99 {most.p99:7.1f} ms "
           f"({most.errors} errors, {most.handoffs + at_rate.handoffs} handoffs)", flush=True)
@@ -234,7 +247,7 @@ async def run(args: argparse.Namespace) -> None:
         server = start(["serve", "--port", str(port)], env, root / "sqlite.log")
         try:
             await wait_all_ready(base, [root / "sqlite.log"])
-            results["sqlite 1"] = await measure("SQLite, 1 process", base, questions, args)
+            results["sqlite 1"] = await measure("SQLite, 1 process", base, questions, args, one=True)
         finally:
             stop([server])
 
@@ -249,7 +262,7 @@ async def run(args: argparse.Namespace) -> None:
         for n in range(1, args.processes + 1):
             servers.append(start(["serve", "--port", str(port)], env, root / f"pg{n}.log"))
             await wait_all_ready(base, [root / f"pg{i}.log" for i in range(1, n + 1)])
-            results[f"pg {n}"] = await measure(f"PostgreSQL, {n} process{'es' if n > 1 else ''}", base, questions, args)
+            results[f"pg {n}"] = await measure(f"PostgreSQL, {n} process{'es' if n > 1 else ''}", base, questions, args, one=n == 1)
     finally:
         stop([*servers, vectors])
         databases.drop_all()

@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import logging
 import re
+import weakref
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,7 @@ from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import Pool
 from sqlmodel import SQLModel
 
 from bot.core.errors import DatabaseError
@@ -62,6 +64,42 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class DatabaseCalls:
+    """What an engine asked of its database, counted as it goes (`supportbot_database_*` metrics; the
+    statements per message of bench/bench_scale.py): statements executed (an executemany is one),
+    transactions begun (on PostgreSQL each is two more round trips, BEGIN and COMMIT or ROLLBACK) and
+    connections checked out of the pool."""
+
+    __slots__ = ("checkouts", "statements", "transactions")
+
+    def __init__(self) -> None:
+        self.statements = 0
+        self.transactions = 0
+        self.checkouts = 0
+
+    def attach(self, engine: Engine) -> None:
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", self._begin)
+        event.listen(engine.pool, "checkout", self._checkout)
+
+    def _statement(self, *_: Any) -> None:
+        self.statements += 1
+
+    def _begin(self, *_: Any) -> None:
+        self.transactions += 1
+
+    def _checkout(self, *_: Any) -> None:
+        self.checkouts += 1
+
+
+_CALLS: weakref.WeakKeyDictionary[Pool, DatabaseCalls] = weakref.WeakKeyDictionary()
+
+
+def calls(engine: Engine) -> DatabaseCalls:
+    """The counts of `make_engine`'s engines (and of any engine sharing their pool); zeros for another engine."""
+    return _CALLS.get(engine.pool) or DatabaseCalls()
+
+
 def make_engine(url: str) -> Engine:
     parsed = engine_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -69,9 +107,12 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    connect_args = {"connect_timeout": _CONNECT_TIMEOUT} if parsed.get_backend_name() == "postgresql" else {}
-    return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    else:
+        connect_args = {"connect_timeout": _CONNECT_TIMEOUT} if parsed.get_backend_name() == "postgresql" else {}
+        engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    counts = _CALLS[engine.pool] = DatabaseCalls()
+    counts.attach(engine)
+    return engine
 
 
 def reach(engine: Engine) -> None:
