@@ -160,7 +160,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
                 stored.set_result(submitted)
                 if not submitted.duplicate:
                     self._originals[submitted.inbound_id] = text
-                    party = await asyncio.to_thread(self.get, conversation_id)
+                    party = await self.find(conversation_id)  # in memory since `_detect`
                     if party is not None:
                         await self._services.events.publish(MessageStored(
                             tenant=party.tenant, conversation_id=conversation_id, message_id=submitted.inbound_id, channel=party.channel))
