@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine, delete, text
 
-from bot.app.limits import next_arrival
+from bot.app.limits import Hit, next_arrival
 from bot.core.tables import LimitBurst, LimitCount
 
 _LONGEST_WINDOW = 24 * 3600.0  # `sweep` keeps a day of counts: no limit's window is longer
@@ -64,19 +64,28 @@ class TableLimitStore:
     async def hit(self, key: str, *, limit: int, window: float) -> float:
         return await asyncio.to_thread(self._hit, key, limit, window)
 
+    async def hit_each(self, hits: Sequence[Hit]) -> tuple[int, float]:
+        return await asyncio.to_thread(self._hit_each, hits)
+
     def _hit(self, key: str, limit: int, window: float) -> float:
-        now = self._clock()
-        width = window / BUCKETS
-        index = int(now // width)
-        # buckets are named by their start, in ms; the oldest counted one still overlaps (now - window, now]
-        bounds = {"key": key, "current": round(index * width * 1000), "first": round((index - BUCKETS) * width * 1000), "limit": limit}
+        return self._hit_each([Hit(key, limit, window)])[1]
+
+    def _hit_each(self, hits: Sequence[Hit]) -> tuple[int, float]:
         with self._engine.connect() as conn:
-            if conn.execute(_HIT, bounds).first() is not None:
-                return 0.0
-            oldest = conn.execute(_OLDEST, bounds).scalar()
-        if oldest is None:  # a limit of 0
-            return window
-        return max(oldest / 1000 + width + window - now, 0.001)  # when the oldest bucket has left the window
+            for position, hit in enumerate(hits):
+                now = self._clock()
+                width = hit.window / BUCKETS
+                index = int(now // width)
+                # buckets are named by their start, in ms; the oldest counted one still overlaps (now - window, now]
+                bounds = {"key": hit.key, "current": round(index * width * 1000), "first": round((index - BUCKETS) * width * 1000),
+                          "limit": hit.limit}
+                if conn.execute(_HIT, bounds).first() is not None:
+                    continue
+                oldest = conn.execute(_OLDEST, bounds).scalar()
+                if oldest is None:  # a limit of 0
+                    return position, hit.window
+                return position, max(oldest / 1000 + width + hit.window - now, 0.001)  # when the oldest bucket has left the window
+        return -1, 0.0
 
     async def take(self, key: str, *, burst: int, interval: float) -> float:
         return await asyncio.to_thread(self._take, key, burst, interval)
