@@ -106,7 +106,7 @@ def calls(engine: Engine) -> DatabaseCalls:
 _IDLE_PING = 2.0  # seconds a pooled connection rests before its next checkout pings it
 
 
-def _ping_when_idle(engine: Engine) -> None:
+def _ping_when_idle(engine: Engine, *, after: float) -> None:
     """Ping a connection on checkout only when it rested in the pool for a while (a database restarted
     or a connection cut while the process was quiet is found there, and the pool takes a new one).
     `pool_pre_ping` pinged on every checkout: a round trip more for each of a message's database calls.
@@ -119,7 +119,7 @@ def _ping_when_idle(engine: Engine) -> None:
 
     def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         rested = time.monotonic() - record.info.get("returned_at", time.monotonic())
-        if rested < _IDLE_PING:
+        if rested < after:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
@@ -153,7 +153,8 @@ def again_if_disconnected(work: Callable[[], T]) -> T:
         return work()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, idle_ping: float = _IDLE_PING) -> Engine:
+    """`idle_ping`: PostgreSQL's pooled connections are pinged on checkout after resting this long (seconds)."""
     parsed = engine_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -163,7 +164,7 @@ def make_engine(url: str) -> Engine:
     else:
         connect_args = {"connect_timeout": _CONNECT_TIMEOUT} if parsed.get_backend_name() == "postgresql" else {}
         engine = create_engine(parsed, connect_args=connect_args)
-        _ping_when_idle(engine)
+        _ping_when_idle(engine, after=idle_ping)
     counts = _CALLS[engine.pool] = DatabaseCalls()
     counts.attach(engine)
     return engine
