@@ -43,6 +43,25 @@ with the index of revision 0018). Same machine under the same load, `--seconds 1
 PostgreSQL's 2 processes carry ~25% more, but the ratio is within run-to-run noise: the handoff reads were not
 what dominates. Left to find: the round trips per message (every checkout pings first, pool_pre_ping, and
 each read is BEGIN, SELECT, ROLLBACK: count them per message).
+Third change (branch pgpath): the round trips per message, counted by the engine's own events
+(bot/core/database.py `DatabaseCalls`, served as supportbot_database_* on /metrics; printed per message
+for each one-process configuration under the saturated load, the conversations it opens included). On
+PostgreSQL before: 22.0 statements, 15.1 transactions (each a BEGIN and a COMMIT or ROLLBACK more) and
+15.1 checkouts, each pinged (pool_pre_ping): about 67 round trips a message. After: 18.5 statements,
+1.1 transactions, 10.7 checkouts, a ping only for a connection that rested 2 s: about 21 (reads and single statements
+without BEGIN/COMMIT, the burst limit one upsert, an escalation one transaction, no read of what was just
+written). Interleaved runs on the same machine, `--seconds 10 --processes 2`, saturated msg/s (the
+first two "after" runs without the last change, the client limits and the turn's reads in one hop each):
+  before: SQLite 74.1 / 77.7 / 90.3; PostgreSQL 1 process 36.5 / 34.4 / 31.7, 2 processes 31.8 / 30.7 / 32.6;
+          ratio 0.43 / 0.39 / 0.36
+  after:  SQLite 87.6 / 81.4 / 108.6; PostgreSQL 1 process 35.4 / 46.4 / 44.8, 2 processes 36.1 / 23.6 / 43.9;
+          ratio 0.41 / 0.29 / 0.40
+Throughput did not follow the round trips (a third of them left): they are not what bounds it here. The
+stage histograms of one run (supportbot_stage_seconds over the whole run, one process each) put a
+message's time in the pipeline's embed and retrieve stages (their batch queues), the retrieve stage
+slower through the shared `vectors serve` endpoint (264 ms mean against 153 ms with SQLite's own Milvus
+Lite child, at half the load); the event loop was idle ~70% of its samples (py-spy). Next to look at:
+the shared Milvus Lite endpoint (one server for every process) and the embedder's share of two cores.
 """
 
 from __future__ import annotations
