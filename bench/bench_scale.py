@@ -43,6 +43,25 @@ with the index of revision 0018). Same machine under the same load, `--seconds 1
 PostgreSQL's 2 processes carry ~25% more, but the ratio is within run-to-run noise: the handoff reads were not
 what dominates. Left to find: the round trips per message (every checkout pings first, pool_pre_ping, and
 each read is BEGIN, SELECT, ROLLBACK: count them per message).
+Third change (branch pgpath): the round trips per message, counted by the engine's own events
+(bot/core/database.py `DatabaseCalls`, served as supportbot_database_* on /metrics; printed per message
+for each one-process configuration under the saturated load, the conversations it opens included). On
+PostgreSQL before: 22.0 statements, 15.1 transactions (each a BEGIN and a COMMIT or ROLLBACK more) and
+15.1 checkouts, each pinged (pool_pre_ping): about 67 round trips a message. After: 18.5 statements,
+1.1 transactions, 10.7 checkouts, a ping only for a connection that rested 2 s: about 21 (reads and single statements
+without BEGIN/COMMIT, the burst limit one upsert, an escalation one transaction, no read of what was just
+written). Interleaved runs on the same machine, `--seconds 10 --processes 2`, saturated msg/s (the
+first two "after" runs without the last change, the client limits and the turn's reads in one hop each):
+  before: SQLite 74.1 / 77.7 / 90.3; PostgreSQL 1 process 36.5 / 34.4 / 31.7, 2 processes 31.8 / 30.7 / 32.6;
+          ratio 0.43 / 0.39 / 0.36
+  after:  SQLite 87.6 / 81.4 / 108.6; PostgreSQL 1 process 35.4 / 46.4 / 44.8, 2 processes 36.1 / 23.6 / 43.9;
+          ratio 0.41 / 0.29 / 0.40
+Throughput did not follow the round trips (a third of them left): they are not what bounds it here. The
+stage histograms of one run (supportbot_stage_seconds over the whole run, one process each) put a
+message's time in the pipeline's embed and retrieve stages (their batch queues), the retrieve stage
+slower through the shared `vectors serve` endpoint (264 ms mean against 153 ms with SQLite's own Milvus
+Lite child, at half the load); the event loop was idle ~70% of its samples (py-spy). Next to look at:
+the shared Milvus Lite endpoint (one server for every process) and the embedder's share of two cores.
 """
 
 from __future__ import annotations
@@ -210,10 +229,23 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
-async def measure(name: str, base: str, questions: list[str], args: argparse.Namespace) -> tuple[Figures, Figures]:
+async def database_counts(base: str) -> dict[str, float]:
+    """The `supportbot_database_*` counters of the process that answers this call (bot/app/metrics.py)."""
+    async with session() as http, http.get(f"{base}/metrics") as response:
+        body = await response.text()
+    return {line.split()[0].removeprefix("supportbot_database_").removesuffix("_total"): float(line.split()[1])
+            for line in body.splitlines() if line.startswith("supportbot_database_") and line.split()[0].endswith("_total")}
+
+
+async def measure(name: str, base: str, questions: list[str], args: argparse.Namespace, *, one: bool) -> tuple[Figures, Figures]:
     await saturated(base, questions, customers=8, seconds=args.warmup)
     at_rate = await offered(base, questions, rate=args.rate, seconds=args.seconds, conversations=args.conversations)
+    before = await database_counts(base) if one else {}
     most = await saturated(base, questions, customers=args.customers, seconds=args.seconds)
+    if one:  # one process: /metrics is the one answering; every database call of the load, conversations opened included
+        after = await database_counts(base)
+        calls = {key: (after[key] - before.get(key, 0)) / max(1, most.replies) for key in after}
+        print(f"{name:<24} database calls per message (saturated load): " + ", ".join(f"{v:.1f} {k}" for k, v in sorted(calls.items())), flush=True)
     print(f"{name:<24} offered {args.rate:.0f}/s: carried {at_rate.rate:6.1f}/s p50 {at_rate.p50:6.1f} ms p99 {at_rate.p99:7.1f} ms "
           f"({at_rate.errors} errors, {at_rate.unsent} not sent) | saturated: {most.rate:6.1f}/s p50 {most.p50:6.1f} ms p99 {most.p99:7.1f} ms "
           f"({most.errors} errors, {most.handoffs + at_rate.handoffs} handoffs)", flush=True)
@@ -234,7 +266,7 @@ async def run(args: argparse.Namespace) -> None:
         server = start(["serve", "--port", str(port)], env, root / "sqlite.log")
         try:
             await wait_all_ready(base, [root / "sqlite.log"])
-            results["sqlite 1"] = await measure("SQLite, 1 process", base, questions, args)
+            results["sqlite 1"] = await measure("SQLite, 1 process", base, questions, args, one=True)
         finally:
             stop([server])
 
@@ -249,7 +281,7 @@ async def run(args: argparse.Namespace) -> None:
         for n in range(1, args.processes + 1):
             servers.append(start(["serve", "--port", str(port)], env, root / f"pg{n}.log"))
             await wait_all_ready(base, [root / f"pg{i}.log" for i in range(1, n + 1)])
-            results[f"pg {n}"] = await measure(f"PostgreSQL, {n} process{'es' if n > 1 else ''}", base, questions, args)
+            results[f"pg {n}"] = await measure(f"PostgreSQL, {n} process{'es' if n > 1 else ''}", base, questions, args, one=n == 1)
     finally:
         stop([*servers, vectors])
         databases.drop_all()

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
-from bot.core.tables import Conversation, Handoff, StaffPost
+from bot.core.database import autocommit
+from bot.core.tables import Conversation, Handoff, StaffPost, write_events
 from bot.core.packet import Attempt, Packet
 from bot.core.handoff_states import UNCLAIMED, State, check
 from bot.core.clock import utc
@@ -63,6 +64,7 @@ def packet_of(handoff: Handoff) -> Packet:
 class HandoffRecords:
     def __init__(self, engine: Engine, *, now: Callable[[], datetime]) -> None:
         self._engine = engine
+        self._single = autocommit(engine)  # reads: on PostgreSQL without BEGIN and ROLLBACK around them
         self._now = now
 
     def set_state(self, conversation_id: str, target: State) -> tuple[str, str] | None:
@@ -76,6 +78,23 @@ class HandoffRecords:
             conn.execute(_SET_STATE, {"b_conversation": conversation_id, "b_state": target.value, "b_now": self._now()})
             return row.state, row.tenant
 
+    def open(self, handoff: Handoff, *, actor: str) -> Handoff:
+        """Store a new handoff, move its conversation to waiting and write both audit events (the
+        handoff's, and the state change's when it changed), in one transaction: they were three, and a
+        crash between them could leave a handoff whose conversation the bot still answered."""
+        values = handoff.model_dump(exclude={"id"})
+        with self._engine.begin() as conn:
+            handoff.id = conn.execute(_INSERT_HANDOFF, values).inserted_primary_key[0]
+            events: list[tuple[str, dict[str, Any]]] = [("handoff", {"reason": handoff.reason, "topic": handoff.topic, "handoff": handoff.id})]
+            row = conn.execute(_STATE, {"b_conversation": handoff.conversation_id}).first()
+            if row is not None and row.state != State.WAITING.value:
+                check(row.state, State.WAITING)
+                conn.execute(_SET_STATE, {"b_conversation": handoff.conversation_id, "b_state": State.WAITING.value, "b_now": self._now()})
+                events.append(("state", {"before": row.state, "after": State.WAITING.value, "actor": actor, "reason": handoff.reason,
+                                         "handoff": handoff.id}))
+            write_events(conn, events, tenant=handoff.tenant, conversation_id=handoff.conversation_id)
+        return handoff
+
     def add(self, handoff: Handoff) -> Handoff:
         values = handoff.model_dump(exclude={"id"})
         with self._engine.begin() as conn:
@@ -83,27 +102,27 @@ class HandoffRecords:
         return handoff
 
     def current(self, conversation_id: str) -> Handoff | None:
-        with Session(self._engine) as session:
+        with Session(self._single) as session:
             return session.exec(
                 select(Handoff).where(Handoff.conversation_id == conversation_id).order_by(col(Handoff.id).desc())
             ).first()
 
     def get(self, handoff_id: int) -> Handoff | None:
-        with Session(self._engine) as session:
+        with Session(self._single) as session:
             return session.get(Handoff, handoff_id)
 
     def by_thread(self, thread_ts: str) -> Handoff | None:
-        with Session(self._engine) as session:
+        with Session(self._single) as session:
             return session.exec(select(Handoff).where(Handoff.thread_ts == thread_ts)).first()
 
     def waiting(self) -> list[Handoff]:
         """Handoffs nobody has claimed yet, of every tenant."""
-        with Session(self._engine) as session:
+        with Session(self._single) as session:
             return list(session.exec(select(Handoff).where(col(Handoff.status).in_(OPEN))).all())
 
     def of_tenant(self, tenant: str, *, limit: int = 200) -> list[Handoff]:
         """The tenant's latest handoffs, newest first (a desk's queue: the open ones, then the rest)."""
-        with Session(self._engine) as session:
+        with Session(self._single) as session:
             return list(session.exec(select(Handoff).where(Handoff.tenant == tenant).order_by(col(Handoff.id).desc()).limit(limit)).all())
 
     def save(self, handoff: Handoff, **changes: Any) -> Handoff:
@@ -136,7 +155,7 @@ class HandoffRecords:
 
     def next_post(self, handoff_id: int) -> tuple[int, str, str] | None:
         """(post id, kind, body) of the oldest post Slack has not taken yet."""
-        with self._engine.connect() as conn:
+        with self._single.connect() as conn:
             row = conn.execute(_NEXT_POST, {"b_handoff": handoff_id}).first()
         return (row.id, row.kind, row.body) if row is not None else None
 
@@ -167,7 +186,7 @@ class HandoffRecords:
 
     def failed_posts(self, handoff_id: int) -> list[tuple[str, str]]:
         """(kind, Slack's error) of the handoff's posts Slack refused for good, in order."""
-        with Session(self._engine) as session:
+        with Session(self._single) as session:
             rows = session.exec(
                 select(StaffPost.kind).where(StaffPost.handoff_id == handoff_id, col(StaffPost.kind).like(f"{FAILED}%"))
                 .order_by(col(StaffPost.position), col(StaffPost.id))
@@ -176,12 +195,12 @@ class HandoffRecords:
 
     def unposted(self) -> list[int]:
         """Handoffs with posts still waiting for their thread (e.g. left by a run that stopped during an outage)."""
-        with self._engine.connect() as conn:
+        with self._single.connect() as conn:
             return [row.handoff_id for row in conn.execute(_UNPOSTED)]
 
     def queue_position(self, handoff: Handoff) -> tuple[int, int]:
         """(place in the tenant's queue, estimated wait in minutes from recent claim times)."""
-        with self._engine.connect() as conn:
+        with self._single.connect() as conn:
             ahead = conn.execute(_AHEAD, {"b_tenant": handoff.tenant, "b_handoff": handoff.id or 0}).scalar_one()
             recent = conn.execute(_RECENT_CLAIMS, {"b_tenant": handoff.tenant}).all()
         waits = [((aware(h.claimed_at) - aware(h.created_at)).total_seconds() / 60) for h in recent if h.claimed_at and h.created_at]  # type: ignore[operator]

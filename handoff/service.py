@@ -155,10 +155,8 @@ class HandoffService:
             staff_channel=(topic_conf.channel if topic_conf and topic_conf.channel else self._settings.handoff_channel),
             packet=json.dumps(packet.to_json()), created_at=self._now(),
         )
-        handoff = self._records.add(handoff)
-        self._audit.record(tenant=conversation.tenant, conversation_id=conversation.id, kind="handoff", reason=reason.value, topic=topic, handoff=handoff.id)
+        handoff = self._records.open(handoff, actor="bot")  # with the conversation's state and the audit events
         self._observe("escalated", reason=reason.value)
-        self._set_state(conversation.id, State.WAITING, actor="bot", reason=reason.value, handoff=handoff.id)
         return handoff
 
     def packet(self, handoff: Handoff) -> Packet:

@@ -14,23 +14,20 @@ bucket behind). A hit leaves the count up to a tenth of the window later than `M
 it go, never earlier.
 
 A conversation's burst limit (`take`, a token bucket as GCRA) is one row per key in `limit_burst`
-holding the bucket's "theoretical arrival time", read and moved under an advisory lock on the key (a
-conversation's messages are few, so that lock is never a line); a time in the past is a full bucket,
-so `sweep` may delete it.
+holding the bucket's "theoretical arrival time", moved on by one conditional upsert as the counts are
+(it was read and written under an advisory lock on the key: five round trips a message); a time in the
+past is a full bucket, so `sweep` may delete it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import Engine, delete, insert, select, text, update
+from sqlalchemy import Engine, delete, text
 
-from bot.app.limits import next_arrival
+from bot.app.limits import Hit, next_arrival
 from bot.core.tables import LimitBurst, LimitCount
 
 _LONGEST_WINDOW = 24 * 3600.0  # `sweep` keeps a day of counts: no limit's window is longer
@@ -45,63 +42,62 @@ _HIT = text(
     f"ON CONFLICT (key, bucket) DO UPDATE SET n = limit_count.n + 1 WHERE limit_count.n + {_OLDER} < :limit "
     "RETURNING n"
 )
+# a conversation's burst (GCRA, as `next_arrival`): the bucket moved on when it has room, in one statement;
+# the conflict path's condition is evaluated on the row's latest version under its lock, so two processes
+# can't both take the last place. RETURNING gives a row when the message may go
+_TAT_NOW = "CASE WHEN limit_burst.tat > :now THEN limit_burst.tat ELSE :now END"
+_TAKE = text(
+    "INSERT INTO limit_burst (key, tat) SELECT CAST(:key AS VARCHAR), CAST(:first AS FLOAT) WHERE :burst >= 1 "
+    f"ON CONFLICT (key) DO UPDATE SET tat = {_TAT_NOW} + :interval WHERE {_TAT_NOW} - :now <= (:burst - 1) * :interval "
+    "RETURNING tat"
+)
+_TAT = text("SELECT tat FROM limit_burst WHERE key = :key")
 _OLDEST = text("SELECT min(bucket) FROM limit_count WHERE key = :key AND bucket >= :first AND n > 0")
 
 
 class TableLimitStore:
-    _local = threading.Lock()  # where there is no advisory lock (SQLite: one process), its threads take turns
-
     def __init__(self, *, engine: Engine, clock: Callable[[], float] = time.time) -> None:
         # each hit is one statement: committed as it runs, so no lock outlives it
         self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._transactions = engine
-        self._postgres = engine.dialect.name == "postgresql"
         self._clock = clock
-
-    @contextmanager
-    def _turn(self, key: str) -> Iterator[Any]:
-        """A transaction in which this key is ours alone: on PostgreSQL under an advisory lock on it, held
-        until the transaction ends, so two processes can't both take the last place."""
-        if self._postgres:
-            with self._transactions.begin() as conn:
-                conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 17))"), {"key": key})
-                yield conn
-            return
-        with self._local, self._transactions.begin() as conn:
-            yield conn
 
     async def hit(self, key: str, *, limit: int, window: float) -> float:
         return await asyncio.to_thread(self._hit, key, limit, window)
 
+    async def hit_each(self, hits: Sequence[Hit]) -> tuple[int, float]:
+        return await asyncio.to_thread(self._hit_each, hits)
+
     def _hit(self, key: str, limit: int, window: float) -> float:
-        now = self._clock()
-        width = window / BUCKETS
-        index = int(now // width)
-        # buckets are named by their start, in ms; the oldest counted one still overlaps (now - window, now]
-        bounds = {"key": key, "current": round(index * width * 1000), "first": round((index - BUCKETS) * width * 1000), "limit": limit}
+        return self._hit_each([Hit(key, limit, window)])[1]
+
+    def _hit_each(self, hits: Sequence[Hit]) -> tuple[int, float]:
         with self._engine.connect() as conn:
-            if conn.execute(_HIT, bounds).first() is not None:
-                return 0.0
-            oldest = conn.execute(_OLDEST, bounds).scalar()
-        if oldest is None:  # a limit of 0
-            return window
-        return max(oldest / 1000 + width + window - now, 0.001)  # when the oldest bucket has left the window
+            for position, hit in enumerate(hits):
+                now = self._clock()
+                width = hit.window / BUCKETS
+                index = int(now // width)
+                # buckets are named by their start, in ms; the oldest counted one still overlaps (now - window, now]
+                bounds = {"key": hit.key, "current": round(index * width * 1000), "first": round((index - BUCKETS) * width * 1000),
+                          "limit": hit.limit}
+                if conn.execute(_HIT, bounds).first() is not None:
+                    continue
+                oldest = conn.execute(_OLDEST, bounds).scalar()
+                if oldest is None:  # a limit of 0
+                    return position, hit.window
+                return position, max(oldest / 1000 + width + hit.window - now, 0.001)  # when the oldest bucket has left the window
+        return -1, 0.0
 
     async def take(self, key: str, *, burst: int, interval: float) -> float:
         return await asyncio.to_thread(self._take, key, burst, interval)
 
     def _take(self, key: str, burst: int, interval: float) -> float:
-        table = LimitBurst.__table__  # type: ignore[attr-defined]
-        with self._turn(key) as conn:
-            row = conn.execute(select(table.c.tat).where(table.c.key == key)).first()
-            wait, tat = next_arrival(float(row.tat) if row is not None else None, self._clock(), burst=burst, interval=interval)
-            if wait:
-                return wait
-            if row is None:
-                conn.execute(insert(table).values(key=key, tat=tat))
-            else:
-                conn.execute(update(table).where(table.c.key == key).values(tat=tat))
-            return 0.0
+        now = self._clock()
+        values = {"key": key, "now": now, "interval": interval, "burst": burst, "first": now + interval}
+        with self._engine.begin() as conn:  # one statement, committed as it runs
+            if conn.execute(_TAKE, values).first() is not None:
+                return 0.0
+            tat = conn.execute(_TAT, values).scalar()
+        return next_arrival(float(tat) if tat is not None else None, now, burst=burst, interval=interval)[0] or 0.001
 
     def sweep(self) -> int:
         """Delete counts older than any window and buckets long full (keys nobody hits again keep none

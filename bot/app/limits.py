@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -39,10 +39,24 @@ class LimitExceeded(Exception):
     retry_after: float
 
 
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One count `LimitStore.hit_each` takes: `key` may have `limit` hits in `window` seconds."""
+
+    key: str
+    limit: int
+    window: float
+
+
 class LimitStore(Protocol):
     async def hit(self, key: str, *, limit: int, window: float) -> float:
         """Count one hit for `key` if fewer than `limit` happened in the last `window` s: 0.0. Else
         count nothing and return the seconds until one is allowed."""
+        ...
+
+    async def hit_each(self, hits: Sequence[Hit]) -> tuple[int, float]:
+        """`hit` for each in order, stopping at the first refused: (its index, its wait), or (-1, 0.0)
+        when every one was counted. The ones after a refused hit are not counted."""
         ...
 
     async def take(self, key: str, *, burst: int, interval: float) -> float:
@@ -86,6 +100,13 @@ class MemoryLimitStore:
             return max(hits[0] + window - now, 0.001)
         hits.append(now)
         return 0.0
+
+    async def hit_each(self, hits: Sequence[Hit]) -> tuple[int, float]:
+        for index, hit in enumerate(hits):
+            wait = await self.hit(hit.key, limit=hit.limit, window=hit.window)
+            if wait:
+                return index, wait
+        return -1, 0.0
 
     async def take(self, key: str, *, burst: int, interval: float) -> float:
         wait, tat = next_arrival(self._arrivals.get(key), self._clock(), burst=burst, interval=interval)
@@ -151,7 +172,7 @@ class ClientLimiter:
         checks = [(f"{action}:address:{address}", per_address, "address"), (f"{action}:key:{widget_key}", per_key, "widget key")]
         if anonymous and action is Action.MESSAGE:
             checks.append((f"anonymous:{address}", self._limits.anonymous_messages, "anonymous visitor budget"))
-        for key, rate, scope in checks:
-            wait = await self._store.hit(key, limit=rate.limit, window=rate.window)
-            if wait:
-                raise LimitExceeded(scope=scope, retry_after=wait)
+        # in one go: on the limit table, one thread hop and one connection for all of them
+        refused, wait = await self._store.hit_each([Hit(key, rate.limit, rate.window) for key, rate, _ in checks])
+        if refused >= 0:
+            raise LimitExceeded(scope=checks[refused][2], retry_after=wait)

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
 
+from bot.core.database import DatabaseCalls
 from bot.core.tiers import Tier
 from bot.engine.assistant import AskResult
 
@@ -82,6 +84,10 @@ class Metrics:
         self.events = Counter("supportbot_domain_events_total", "Domain events published (bot/core/events.py), by kind", ["kind"], registry=self.registry)
         self.ratings = Counter("supportbot_handoff_ratings_total", "Customers' ratings of the help they had from people", ["rating"], registry=self.registry)
 
+    def watch_database(self, counts: DatabaseCalls) -> None:
+        """The database engine's counts (bot/core/database.py), read when scraped."""
+        self.registry.register(_DatabaseCollector(counts))
+
     async def on_event(self, event: object) -> None:
         """A listener of every domain event (subscribed in bot/app/composition.py): counted by kind."""
         self._child(self.events, type(event).__name__).inc()
@@ -144,3 +150,18 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class _DatabaseCollector:
+    """Counters kept by the engine's events, not by prometheus_client (a statement costs one `+= 1`)."""
+
+    def __init__(self, counts: DatabaseCalls) -> None:
+        self._counts = counts
+
+    def collect(self) -> Any:
+        for name, help_text, value in (
+            ("statements", "SQL statements executed (an executemany is one)", self._counts.statements),
+            ("transactions", "Transactions begun", self._counts.transactions),
+            ("checkouts", "Connections checked out of the pool", self._counts.checkouts),
+        ):
+            yield CounterMetricFamily(f"supportbot_database_{name}", help_text, value=value)

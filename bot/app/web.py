@@ -49,6 +49,7 @@ from bot.app.processes import SharedProcesses, shared_processes
 from bot.app.processes import background as shared_background
 from bot.app.composition import Services, build_services, connect_listeners
 from bot.core.config import Settings
+from bot.core.database import calls
 from bot.core.desk import StaffDesk
 from bot.core.errors import error_kind, safe_traceback
 from bot.core.late import Late
@@ -223,6 +224,7 @@ def build_app(
     )
     services = build_services(settings)
     app_metrics = Metrics()
+    app_metrics.watch_database(calls(services.engine))
     shared = shared_processes(services.engine)  # PostgreSQL: one of several processes; SQLite: None, the only one
     # the conversation and handoff services need each other, and so do the handoff service and the Slack
     # desk: the one built first gets a slot, filled below once the other exists (bot/core/late.py)

@@ -15,10 +15,12 @@ import fcntl
 import hashlib
 import logging
 import re
-from collections.abc import Iterator
+import time
+import weakref
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -28,12 +30,14 @@ from alembic.script.revision import ResolutionError
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.pool import Pool
 from sqlmodel import SQLModel
 
 from bot.core.errors import DatabaseError
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 # pg_advisory_lock's key for "a process is migrating this database" (any constant; 'sbot' in ASCII)
@@ -74,16 +78,108 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+class DatabaseCalls:
+    """What an engine asked of its database, counted as it goes (`supportbot_database_*` metrics; the
+    statements per message of bench/bench_scale.py): statements executed (an executemany is one),
+    transactions begun (on PostgreSQL each is two more round trips, BEGIN and COMMIT or ROLLBACK) and
+    connections checked out of the pool."""
+
+    __slots__ = ("checkouts", "statements", "transactions")
+
+    def __init__(self) -> None:
+        self.statements = 0
+        self.transactions = 0
+        self.checkouts = 0
+
+    def attach(self, engine: Engine) -> None:
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", self._begin)
+        event.listen(engine.pool, "checkout", self._checkout)
+
+    def _statement(self, *_: Any) -> None:
+        self.statements += 1
+
+    def _begin(self, conn: Connection) -> None:
+        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":  # no BEGIN is sent for those
+            self.transactions += 1
+
+    def _checkout(self, *_: Any) -> None:
+        self.checkouts += 1
+
+
+_CALLS: weakref.WeakKeyDictionary[Pool, DatabaseCalls] = weakref.WeakKeyDictionary()
+
+
+def calls(engine: Engine) -> DatabaseCalls:
+    """The counts of `make_engine`'s engines (and of any engine sharing their pool); zeros for another engine."""
+    return _CALLS.get(engine.pool) or DatabaseCalls()
+
+
+_IDLE_PING = 2.0  # seconds a pooled connection rests before its next checkout pings it
+
+
+def _ping_when_idle(engine: Engine, *, after: float) -> None:
+    """Ping a connection on checkout only when it rested in the pool for a while (a database restarted
+    or a connection cut while the process was quiet is found there, and the pool takes a new one).
+    `pool_pre_ping` pinged on every checkout: a round trip more for each of a message's database calls.
+    A connection cut while in use (`pg_terminate_backend`) fails its statement either way; SQLAlchemy
+    then takes it for a disconnect and recycles every connection pooled before it, and the callers on
+    the message path try again (`again_if_disconnected`) or leave the message pending for the sweeper."""
+
+    def returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        rested = time.monotonic() - record.info.get("returned_at", time.monotonic())
+        if rested < after:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the driver's own error for a dead connection, whatever its class
+            raise DisconnectionError(f"a pooled connection was gone: {exc}") from exc
+
+    event.listen(engine.pool, "checkin", returned)
+    event.listen(engine.pool, "checkout", checkout)
+
+
+def autocommit(engine: Engine) -> Engine:
+    """The engine for a single statement or reads, on PostgreSQL without BEGIN and COMMIT (or ROLLBACK)
+    around them: two round trips less each. A single statement is atomic by itself, and under READ
+    COMMITTED each statement of a transaction takes its own snapshot anyway, so reads see nothing
+    different. SQLite: the engine itself (pysqlite begins only before writes)."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def again_if_disconnected(work: Callable[[], T]) -> T:
+    """`work()`, once more when its connection turned out dead (cut by `pg_terminate_backend` or a
+    restart: SQLAlchemy has recycled the pool by then). For work that is safe to repeat: reads, and
+    writes a unique constraint keeps from happening twice."""
+    try:
+        return work()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        logger.warning("a database connection was gone; trying once more on a new one")
+        return work()
+
+
+def make_engine(url: str, *, idle_ping: float = _IDLE_PING) -> Engine:
+    """`idle_ping`: PostgreSQL's pooled connections are pinged on checkout after resting this long (seconds)."""
     parsed = engine_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    connect_args = {"connect_timeout": _CONNECT_TIMEOUT} if parsed.get_backend_name() == "postgresql" else {}
-    return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    else:
+        connect_args = {"connect_timeout": _CONNECT_TIMEOUT} if parsed.get_backend_name() == "postgresql" else {}
+        engine = create_engine(parsed, connect_args=connect_args)
+        _ping_when_idle(engine, after=idle_ping)
+    counts = _CALLS[engine.pool] = DatabaseCalls()
+    counts.attach(engine)
+    return engine
 
 
 def reach(engine: Engine) -> None:

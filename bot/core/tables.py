@@ -17,6 +17,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, select
 from sqlmodel.sql.sqltypes import AutoString
 
+from bot.core.database import autocommit
 from bot.core.handoff_states import HandoffStatus, State
 from bot.core.tiers import Tier
 
@@ -288,7 +289,7 @@ class AuditLog:
             write_events(conn, events, tenant=tenant, conversation_id=conversation_id)
 
     def events(self, *, conversation_id: str) -> list[AuditEvent]:
-        with Session(self._engine) as session:
+        with Session(autocommit(self._engine)) as session:  # a read: on PostgreSQL without BEGIN and ROLLBACK
             query = (
                 select(AuditEvent)
                 .where(AuditEvent.conversation_id == conversation_id)

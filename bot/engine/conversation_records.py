@@ -13,6 +13,7 @@ from sqlalchemy import Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from bot.core.database import autocommit
 from bot.core.tables import Conversation, utcnow
 
 
@@ -33,6 +34,7 @@ _INSERT_CONVERSATION = insert(Conversation)
 class ConversationRecords:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._single = autocommit(engine)  # every call here is one statement
         self._parties: OrderedDict[str, Party] = OrderedDict()
 
     def create(
@@ -46,7 +48,7 @@ class ConversationRecords:
                   "thread": thread, "state": "bot", "created_at": now, "updated_at": now,
                   "groups": ",".join(sorted(set(groups))) or None}
         try:
-            with self._engine.begin() as conn:  # Core, not the ORM: a widget visitor's first request pays for this
+            with self._single.begin() as conn:  # Core, not the ORM: a widget visitor's first request pays for this
                 conn.execute(_INSERT_CONVERSATION, values)
         except IntegrityError:
             existing = self.get(values["id"])
@@ -58,7 +60,7 @@ class ConversationRecords:
         return conversation
 
     def get(self, conversation_id: str) -> Conversation | None:
-        with Session(self._engine) as session:
+        with Session(self._single) as session:
             conversation = session.get(Conversation, conversation_id)
         if conversation is not None:
             self._remember(conversation)
@@ -66,7 +68,7 @@ class ConversationRecords:
 
     def set_streaming(self, conversation_id: str, message: str | None) -> None:
         """The platform message an answer is being streamed into (None: the answer was delivered)."""
-        with self._engine.begin() as conn:
+        with self._single.begin() as conn:
             conn.execute(update(Conversation).where(col(Conversation.id) == conversation_id).values(streaming=message))
 
     def _remember(self, conversation: Conversation) -> Party:

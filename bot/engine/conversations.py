@@ -161,7 +161,7 @@ class ConversationService(ConversationRecords, ConversationDelivery):
                 stored.set_result(submitted)
                 if not submitted.duplicate:
                     self._originals[submitted.inbound_id] = text
-                    party = await asyncio.to_thread(self.get, conversation_id)
+                    party = await self.find(conversation_id)  # in memory since `_detect`
                     if party is not None:
                         await self._services.events.publish(MessageStored(
                             tenant=party.tenant, conversation_id=conversation_id, message_id=submitted.inbound_id, channel=party.channel))
@@ -245,12 +245,16 @@ class ConversationService(ConversationRecords, ConversationDelivery):
                                       restore=lambda text: asyncio.to_thread(self._privacy.restore, conversation_id, text),
                                       share=lambda event: self.share_live(conversation_id, event))
 
-            history = await asyncio.to_thread(self._messages.recent, conversation_id, before=int(inbound.id)) if self._services.models else None
-            # one of the articles a clarification offered (the offer is the stored reply: it survives restarts)
-            choice = await asyncio.to_thread(self._messages.choice, conversation_id, inbound_id=int(inbound.id), text=inbound.text)
+            def context() -> tuple[list[dict[str, str]] | None, tuple[str, str] | None, Any]:
+                """What the turn reads before answering, in one thread hop."""
+                history = self._messages.recent(conversation_id, before=int(inbound.id)) if self._services.models else None
+                # one of the articles a clarification offered (the offer is the stored reply: it survives restarts)
+                choice = self._messages.choice(conversation_id, inbound_id=int(inbound.id), text=inbound.text)
+                return history, choice, self.rollout.current(conversation.tenant)
+
+            history, choice, stage = await asyncio.to_thread(context)
             question, chosen = choice if choice is not None else (inbound.text, None)
             typed = self._originals.pop(inbound_id, None)
-            stage = await asyncio.to_thread(self.rollout.current, conversation.tenant)
             route = route_for(stage, tenant=conversation.tenant, customer=conversation.user or conversation_id, user=conversation.user,
                               groups=groups)
             notice = handoff_notice(HandoffReason.POLICY, question=inbound.text, default=self.tenant_language(conversation.tenant))

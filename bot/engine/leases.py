@@ -24,6 +24,7 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.core.database import autocommit
 from bot.core.tables import Lease
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,8 @@ def process_name() -> str:
 
 class LeaseTable:
     def __init__(self, *, engine: Engine, holder: str | None = None) -> None:
-        self._engine = engine
+        # every call is one statement: on PostgreSQL no BEGIN or COMMIT is sent (`begin()` below commits SQLite's)
+        self._engine = autocommit(engine)
         self.holder = holder or process_name()
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from bot.core.database import again_if_disconnected, autocommit
 from bot.core.messages import Message
 from bot.core.tables import Conversation, StoredMessage, event_rows, insert_events, utcnow
 
@@ -98,10 +99,11 @@ class Loaded:
 
 class MessageStore:
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+        self._engine = engine  # for transactions of several statements
+        self._single = autocommit(engine)  # for reads and one-statement writes: no BEGIN, COMMIT or ROLLBACK on PostgreSQL
 
     def by_client_id(self, conversation_id: str, client_id: str) -> int | None:
-        with self._engine.connect() as conn:
+        with self._single.connect() as conn:
             return conn.execute(_BY_CLIENT_ID, {"b_conversation": conversation_id, "b_client": client_id}).scalar()
 
     def add(
@@ -112,7 +114,7 @@ class MessageStore:
         `delivery="queued"`: a platform channel must still send it (see `undelivered`)."""
         values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload, delivery=delivery)
         try:
-            with self._engine.begin() as conn:
+            with self._single.begin() as conn:
                 message_id = conn.execute(_INSERT, values).inserted_primary_key[0]
         except IntegrityError:
             if client_id is None:
@@ -124,16 +126,15 @@ class MessageStore:
         """Store a customer's message (pending) and read what processing it needs, on one connection:
         for a caller that holds the conversation's processing lock. None when the client id is stored."""
         values = _row(conversation_id, role="customer", text=text, status="pending", client_id=client_id, payload=payload)
-        with self._engine.connect() as conn:
-            try:
-                with conn.begin():
-                    message_id = conn.execute(_INSERT, values).inserted_primary_key[0]
-            except IntegrityError:
-                if client_id is None:
-                    raise
-                return None
-            pending = list(conn.execute(_PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": message_id}).scalars())
-            conversation = conn.execute(_CONVERSATION, {"b_conversation": conversation_id}).first()
+        try:
+            with self._engine.begin() as conn:  # the reads in the writing transaction: one BEGIN and COMMIT for all
+                message_id = conn.execute(_INSERT, values).inserted_primary_key[0]
+                pending = list(conn.execute(_PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": message_id}).scalars())
+                conversation = conn.execute(_CONVERSATION, {"b_conversation": conversation_id}).first()
+        except IntegrityError:
+            if client_id is None:
+                raise
+            return None
         return Loaded(pending, None, SimpleNamespace(id=message_id, **values), conversation)
 
     def add_and_load_many(self, inbounds: Sequence[NewInbound]) -> list[Loaded]:
@@ -143,9 +144,8 @@ class MessageStore:
         rows = [_row(i.conversation_id, role="customer", text=i.text, status="pending", client_id=i.client_id, payload=i.payload)
                 for i in inbounds]
         ids = {i.conversation_id for i in inbounds}
-        with self._engine.connect() as conn:
-            with conn.begin():
-                message_ids = list(conn.execute(_INSERT_MANY, rows).scalars())
+        with self._engine.begin() as conn:  # the reads in the writing transaction: one BEGIN and COMMIT for all
+            message_ids = list(conn.execute(_INSERT_MANY, rows).scalars())
             pending: dict[str, list[int]] = {}
             for row in conn.execute(_PENDING_OF, {"b_conversations": list(ids)}):
                 pending.setdefault(row.conversation_id, []).append(int(row.id))
@@ -174,9 +174,11 @@ class MessageStore:
         return [Message.from_row(SimpleNamespace(id=reply_id, **row)) for reply_id, row in zip(ids, rows, strict=True)]
 
     def add_replies_apart(self, replies: Sequence[NewReply]) -> list[Message | BaseException]:
-        """`add_replies` in one transaction; if it fails, each reply alone, so one bad reply fails only its own turn."""
+        """`add_replies` in one transaction; if it fails, each reply alone, so one bad reply fails only its own turn.
+        A connection found dead is tried once more: a reply can't be stored twice (one answer per message,
+        a unique index), so a commit that went through unheard makes the retry fail, and the caller finds the reply."""
         try:
-            return list(self.add_replies(replies))
+            return list(again_if_disconnected(lambda: self.add_replies(replies)))
         except Exception as exc:
             if len(replies) == 1:
                 return [exc]
@@ -189,11 +191,11 @@ class MessageStore:
         return results
 
     def mark_done(self, inbound_id: int) -> None:
-        with self._engine.begin() as conn:
+        with self._single.begin() as conn:
             conn.execute(_MARK_DONE, {"b_message": inbound_id})
 
     def load(self, conversation_id: str, inbound_id: int, *, earlier: bool = False) -> Loaded:
-        with self._engine.connect() as conn:
+        with self._single.connect() as conn:
             pending: list[int] = []
             if earlier:
                 pending = list(conn.execute(_PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": inbound_id}).scalars())
@@ -205,18 +207,18 @@ class MessageStore:
             return Loaded(pending, None, inbound, conversation)
 
     def history(self, conversation_id: str) -> list[Message]:
-        with self._engine.connect() as conn:
+        with self._single.connect() as conn:
             return [Message.from_row(m) for m in conn.execute(_HISTORY, {"b_conversation": conversation_id})]
 
     def recent(self, conversation_id: str, *, before: int, limit: int = 10) -> list[dict[str, str]]:
         """The conversation before a message (redacted, as stored), oldest first, for a model's context."""
-        with self._engine.connect() as conn:
+        with self._single.connect() as conn:
             rows = conn.execute(_RECENT, {"b_conversation": conversation_id, "b_message": before, "b_limit": limit}).all()
         return [{"role": m.role, "text": m.text} for m in reversed(rows)]
 
     def message(self, conversation_id: str, message_id: int) -> Message | None:
         """One stored message of this conversation (None: no such message here)."""
-        with self._engine.connect() as conn:
+        with self._single.connect() as conn:
             row = conn.execute(_MESSAGE, {"b_message": message_id}).first()
         return Message.from_row(row) if row is not None and row.conversation_id == conversation_id else None
 
@@ -224,7 +226,7 @@ class MessageStore:
         """(the question asked, the source chosen) when this message picks one of the articles the
         bot's latest reply before it offered (a clarification): by its title, as its button says,
         or by its number. None for anything else."""
-        with self._engine.connect() as conn:
+        with self._single.connect() as conn:
             last = conn.execute(_LAST_BOT, {"b_conversation": conversation_id, "b_message": inbound_id}).first()
             if last is None or not last.payload or last.reply_to is None:
                 return None
@@ -238,19 +240,19 @@ class MessageStore:
 
     def said(self, conversation_id: str, *, limit: int = 10) -> list[str]:
         """The customer's latest messages (redacted, as stored), newest first: what their language is guessed from."""
-        with self._engine.connect() as conn:
+        with self._single.connect() as conn:
             return list(conn.execute(_SAID, {"b_conversation": conversation_id, "b_limit": limit}).scalars())
 
     def undelivered(self) -> list[tuple[str, Message]]:
         """(conversation, message) of every message a platform channel has yet to send, oldest first."""
-        with self._engine.connect() as conn:
+        with self._single.connect() as conn:
             return [(row.conversation_id, Message.from_row(row)) for row in conn.execute(_UNDELIVERED)]
 
     def mark_sent(self, message_id: int) -> None:
-        with self._engine.begin() as conn:
+        with self._single.begin() as conn:
             conn.execute(_MARK_SENT, {"b_message": message_id})
 
     def pending(self) -> list[tuple[str, int]]:
         """(conversation, message) of every message stored but not yet answered, oldest first."""
-        with self._engine.connect() as conn:
+        with self._single.connect() as conn:
             return [(row.conversation_id, int(row.id)) for row in conn.execute(_ALL_PENDING)]

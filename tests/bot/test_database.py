@@ -4,6 +4,7 @@ SUPPORTBOT_TEST_DATABASE=postgresql, on a fresh PostgreSQL database per test."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -14,10 +15,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from bot.app.cli.main import main
 from bot.core.database import (
+    again_if_disconnected,
     current,
     describe,
     downgrade,
@@ -225,3 +228,42 @@ def test_times_are_utc_whatever_the_postgresql_servers_time_zone(tmp_path: Path)
     assert at == stored.to_json()["created_at"] and at.endswith("+00:00")
     assert abs((datetime.fromisoformat(at) - before).total_seconds()) < 60
     engine.dispose()
+
+
+@pytest.mark.skipif(not on_postgres(), reason="PostgreSQL only: a server that cuts connections (pg_terminate_backend)")
+def test_a_connection_the_server_cut_is_replaced_silently_after_a_rest_and_on_a_second_try_right_after_use(url: str) -> None:
+    """No ping on every checkout: a connection cut right after its last use fails its next statement,
+    and `again_if_disconnected` runs the work once more on a new one; one that rested is pinged first."""
+    engine, admin = make_engine(url, idle_ping=0.3), make_engine(url)
+
+    def backend() -> int:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+    def cut(pid: int) -> None:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            while conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}).scalar_one():
+                time.sleep(0.02)
+
+    try:
+        first = backend()
+        cut(first)
+        time.sleep(0.5)  # rested past idle_ping: pinged on checkout, found dead, replaced
+        second = backend()
+        assert second != first
+        cut(second)  # and used again at once: no ping, the statement fails, the work runs again
+        tries: list[int] = []
+
+        def work() -> int:
+            tries.append(1)
+            return backend()
+
+        third = again_if_disconnected(work)
+        assert len(tries) == 2 and third not in (first, second)
+        cut(third)
+        with pytest.raises(DBAPIError):  # without it, the caller hears of the cut (the message path retries or leaves it pending)
+            backend()
+    finally:
+        engine.dispose()
+        admin.dispose()

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from bot.core.database import open_database
 from bot.engine.leases import LeaseTable, run_alone
 from bot.app.limit_table import TableLimitStore
-from bot.app.limits import MemoryLimitStore, RateLimiter
+from bot.app.limits import Hit, MemoryLimitStore, RateLimiter
 from bot.engine.turns import ConversationTurns
 from tests.databases import database_url
 
@@ -83,6 +83,18 @@ async def test_a_limit_holds_under_steady_traffic_and_lets_the_next_window_in(en
             counted.append(now[0])
     assert all(sum(1 for t in counted if start <= t < start + 60) <= 30 for start in range(5000, 5121))
     assert 80 <= len(counted) <= 90
+
+
+@pytest.mark.parametrize("kind", ["table", "memory"])
+async def test_several_limits_in_one_go_stop_at_the_first_refused_and_count_nothing_after_it(engine: Engine, kind: str) -> None:
+    now = [1000.0]
+    store: Any = TableLimitStore(engine=engine, clock=lambda: now[0]) if kind == "table" else MemoryLimitStore(clock=lambda: now[0])
+    hits = [Hit("a", 5, 60), Hit("b", 2, 60), Hit("c", 5, 60)]
+    assert [await store.hit_each(hits) for _ in range(2)] == [(-1, 0.0), (-1, 0.0)]
+    refused, wait = await store.hit_each(hits)
+    assert refused == 1 and 0 < wait <= 66  # "b" is full: "a" was counted, "c" was not
+    assert await store.hit("a", limit=3, window=60) > 0  # three of "a" counted: two rounds and the refused one's
+    assert await store.hit("c", limit=3, window=60) == 0.0  # two of "c" only
 
 
 @pytest.mark.parametrize("kind", ["table", "memory"])
