@@ -226,6 +226,18 @@ def measure(name: str, corpus_rows: dict[str, list[Row]], args: argparse.Namespa
     (data_dir / "models").symlink_to(models)
     chunks, seconds = ingest(data_dir, tenants_file, corpus, env)
     stored = size_on_disk(data_dir)
+    start_seconds, latencies, errors, serve_rss, child_rss = serve_and_ask(work, corpus_rows, args, env)
+    print(f"{name:<22} {chunks:7d} chunks | ingest {chunks / seconds:6.1f} chunks/s ({seconds:6.0f} s) | store {stored / 2**20:7.1f} MB | "
+          f"serve ready in {start_seconds:5.1f} s | ask p50 {pct(latencies, 50):6.1f} ms p99 {pct(latencies, 99):7.1f} ms "
+          f"({len(latencies)} asks, {errors} errors) | RSS serve {serve_rss:6.0f} MB, Milvus child {child_rss:6.0f} MB", flush=True)
+    if not args.keep:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def serve_and_ask(work: Path, corpus_rows: dict[str, list[Row]], args: argparse.Namespace, env: dict[str, str]) -> tuple[float, list[float], int, float, float]:
+    """`supportbot serve` on the configuration's data dir, `--asks` questions: (seconds to ready, latencies
+    in ms, errors, RSS of serve and of its Milvus child in MB)."""
+    data_dir, tenants_file = work / "data", work / "tenants.toml"
     port = free_port()
     serve_env = environ(data_dir, **(env | {"SUPPORTBOT_TENANTS_FILE": str(tenants_file)}))
     started = time.monotonic()
@@ -251,11 +263,19 @@ def measure(name: str, corpus_rows: dict[str, list[Row]], args: argparse.Namespa
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-    print(f"{name:<22} {chunks:7d} chunks | ingest {chunks / seconds:6.1f} chunks/s ({seconds:6.0f} s) | store {stored / 2**20:7.1f} MB | "
+    return start_seconds, latencies, errors, serve_rss, child_rss
+
+
+def asks_again(work: Path, args: argparse.Namespace) -> None:
+    """`--asks-on`: serve and ask again on a configuration `--keep` left (same store, this tree's code)."""
+    corpus_rows = {
+        path.stem: [Row(r["question"], r["answer"]) for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())]
+        for path in sorted((work / "corpus").glob("*.jsonl"))
+    }
+    start_seconds, latencies, errors, serve_rss, child_rss = serve_and_ask(work, corpus_rows, args, {"SUPPORTBOT_SAMPLE_KB": "0"})
+    print(f"{work.name:<22} {sum(map(len, corpus_rows.values())):7d} chunks | store {size_on_disk(work / 'data') / 2**20:7.1f} MB | "
           f"serve ready in {start_seconds:5.1f} s | ask p50 {pct(latencies, 50):6.1f} ms p99 {pct(latencies, 99):7.1f} ms "
           f"({len(latencies)} asks, {errors} errors) | RSS serve {serve_rss:6.0f} MB, Milvus child {child_rss:6.0f} MB", flush=True)
-    if not args.keep:
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def main() -> None:
@@ -267,12 +287,16 @@ def main() -> None:
     parser.add_argument("--start-timeout", type=float, default=1800)
     parser.add_argument("--postgres", action="store_true", help="the database on the local PostgreSQL instead of SQLite")
     parser.add_argument("--keep", action="store_true", help="keep the data dirs (printed) for a look afterwards")
+    parser.add_argument("--asks-on", type=Path, help="only serve and ask, on a configuration dir --keep left (e.g. another tree's code on the same store)")
     parser.add_argument("--ingest-into", type=Path, help=argparse.SUPPRESS)  # the ingest's own process
     parser.add_argument("--tenants-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ingest_into:
         ingest_here(args.ingest_into, args.tenants_file, args.corpus)
+        return
+    if args.asks_on:
+        asks_again(args.asks_on, args)
         return
     base = base_rows()
     root = Path(tempfile.mkdtemp(prefix="bench-growth-"))
