@@ -360,7 +360,41 @@ def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
     store.close()
     for tenant, asked in questions.items():
         write_rows(target / "corpus" / f"{tenant}.jsonl", asked)
+    if not tenants:  # one tenant: the source's questions (every one of them is in the copy)
+        shutil.copy(source / "corpus" / "big.jsonl", target / "corpus" / "big.jsonl")
+    register_documents(source, target)
     print(f"replicated {len(rows)} chunks x {factor} into {n} chunks, {len(names)} tenants: {target}", flush=True)
+
+
+def register_documents(source: Path, target: Path) -> None:
+    """The database's registry of documents for a replicated store (a tenant's access keys come from
+    it: without rows, nothing is searched): the source's database, with one row per stored document."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from pymilvus import MilvusClient
+
+    from knowledge.store_schema import DATA_COLLECTION
+
+    client = MilvusClient(str(target / "data" / "milvus.db"))
+    client.load_collection(DATA_COLLECTION)
+    iterator = client.query_iterator(DATA_COLLECTION, batch_size=5000, filter="", output_fields=["tenant", "doc_id", "source", "title"])
+    docs: dict[tuple[str, str], dict] = {}
+    while page := iterator.next():
+        for r in page:
+            docs[(r["tenant"], r["doc_id"])] = r
+    iterator.close()
+    client.close()
+    shutil.copy(source / "data" / "supportbot.db", target / "data" / "supportbot.db")
+    with sqlite3.connect(target / "data" / "supportbot.db") as db:
+        db.execute("DELETE FROM document")
+        now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
+        db.executemany(
+            "INSERT INTO document (tenant, source, doc_id, content_hash, groups, title, url, chunk_count, version, updated_at) "
+            "VALUES (?, ?, ?, 'replicated', 'public', ?, NULL, 1, 1, ?)",
+            [(t, f"{r['source']}#{d}", d, r["title"], now) for (t, d), r in docs.items()],
+        )
+        db.executemany("INSERT OR IGNORE INTO tenant (name, created_at) VALUES (?, ?)", [(t, now) for t in {t for t, _ in docs}])
 
 
 def _write_batches(store: object, batch: dict) -> None:
