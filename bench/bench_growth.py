@@ -68,6 +68,24 @@ efConstruction 200) ef 64: 7.7 ms, recall@10 0.9997. But Lite filters HNSW by an
 partition holding many tenants: the same rows dealt to 100 tenants, ef 64 recall@10 0.980 (12.9 ms vs
 FLAT 13.1), ef 128 0.9993; dealt to 1,000 tenants, recall@10 0.535 at ef 64 and 0.740 at ef 128. One
 index serves every tenant of a collection, so HNSW would lose most of a small tenant's answers.
+
+100k chunks, by `--replicate` (the 10k store above x 10, same vectors, a sentence of its own per copy,
+documents registered; no embedder, so no ingest rate), the 10k run's questions, back to back:
+  100k chunks, one tenant: main p50 5024 ms p99 12339 ms (100 asks) -> growth p50 994 ms p99 2078 ms
+  (200 asks); store 1.27 GB; RSS serve 799 / 745 MB, Milvus child 2835 / 2875 MB.
+One BM25 search at 100k (30 questions, in-process): library 975-1540 ms, vectorised 82-107 ms,
+identical results. Against the goal (1k -> 100k: p99 at most 2x, RSS per process +300 MB), on
+growth's code: p99 93 ms -> 2078 ms (22x), serve 595 -> 745 MB (+150 MB, within), Milvus child
+224 MB -> 2.9 GB: Milvus Lite keeps every segment's columns and vectors in its process (the data
+collection holds the three 384-float views of every chunk and a FLAT "index" file duplicating each).
+What still grows per question in Lite at 100k: the dense search copies the tenant's partition's
+vectors per call and loops over its rows in Python, the BM25 postings of common words (this corpus
+weaves 8 product names into every row, so a question's product name matches 1/8 of the store), the
+filter evaluation. A Milvus server (SUPPORTBOT_MILVUS_URI) is the way past that; not measured here.
+1,000 tenants x 100 (`--replicate ... --factor 10 --tenants 1000`): `serve` did not become ready in
+11 minutes: its start measures every tenant (Pipeline.warm_up -> the redaction terms of each tenant,
+`MilvusStore.chunk_parts`, a filtered scan of the whole store per tenant; then `warm_profiles`, 100
+titles embedded and searched per tenant), so start time is tenants x store size. Not fixed here.
 """
 
 from __future__ import annotations
