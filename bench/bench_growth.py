@@ -84,7 +84,7 @@ weaves 8 product names into every row, so a question's product name matches 1/8 
 filter evaluation. A Milvus server (SUPPORTBOT_MILVUS_URI) is the way past that; not measured here.
 1,000 tenants x 100 (`--replicate ... --factor 10 --tenants 1000`): `serve` did not become ready in
 11 minutes: its start measures every tenant (Pipeline.warm_up -> the redaction terms of each tenant,
-`MilvusStore.chunk_parts`, a filtered scan of the whole store per tenant; then `warm_profiles`, 100
+`MilvusStore.chunk_parts`, one filtered query of the store per tenant; then `warm_profiles`, 100
 titles embedded and searched per tenant), so start time is tenants x store size. Not fixed here.
 """
 
