@@ -35,6 +35,57 @@ per tenant until an ingest). What grew: Milvus Lite's FLAT search of the blended
 questions, random vectors: ~2.5 ms at 1k chunks, 26-140 ms at 10k), and the read of missing chunks by
 id within the scope, which Lite answered by scanning every row (34-43 ms at 10k vs 8 ms by id alone:
 now by id, the scope checked on the rows, knowledge/store.py `_in_scope`). BM25 stayed at 3-7 ms.
+
+Second pass (2026-12-02, branch growth; same 2-core machine, load average 7-13 throughout):
+Ingest is the embedder. py-spy of the ingest at 1k chunks, and a timed ingest of 4,000 chunks (per batch
+of 256: embedding vs writing to Milvus): 372.7 s of 385 s embedding (97%), 7.8 s writing (2%), the
+rest (loading, chunking, the database, the final flush) ~5 s; the write time per batch did not grow
+(0.2-0.4 s from the first batch to the last). Each chunk is three ONNX calls (body, title, lead) of
+one text each (knowledge/embedding.py CALL_BATCH = 1: batching changes the int8 model's vectors),
+already batched across documents and sorted by length; nothing per document or per chunk grows with
+the store. So the rate follows the machine's load: 15.4 chunks/s at 1k, 10.4 at 4k, 8.2 at 10k
+(`--sizes 10000 --tenants 0 --asks 300 --keep` on main's code: 1213 s) with batches of 256 taking
+7 to 56 s as the other sessions' load came and went. 100k chunks (one tenant or 1,000 x 100) would
+have taken 1-3.5 hours of embedding here: not run (see `--replicate`).
+
+What grew per question: Milvus Lite 3's BM25 search walks every posting of every question word in
+Python (py-spy of the Milvus child during the asks at 4k: 20% of its samples in
+`SparseInvertedIndex.search`, 2.5% in the dense search). knowledge/lite_bm25.py computes the same
+scores per posting list with numpy (bit for bit, same order; tests/knowledge/test_lite_bm25.py): one
+BM25 search at 4k chunks 72-95 ms -> 8.7 ms (200 questions, identical ids and distances). Before/after
+on the same kept stores, back to back (`--asks-on DIR --asks 200`, main's code vs growth's):
+  1k chunks:  p50 50.5 -> 44.8 ms, p99 108.7 -> 93.4 ms; RSS serve 619 / 595 MB, child 224 / 224 MB
+  4k chunks:  p50 383 -> 187 ms, p99 1552 -> 956 ms (100 asks, load ~10)
+  10k chunks: p50 254 -> 154 ms, p99 656 -> 352 ms; RSS serve 713 / 710 MB, child 538 / 549 MB
+At 10k after the change the child's time is the dense search (23% of its samples: Lite copies the
+segment's vectors for every search, `BruteForceIndex.search`, and loops over every row in Python to
+build the mask), the sparse search's filter and bookkeeping (9%) and BM25 itself (3.6%).
+
+The index of the blended vector stays FLAT. HNSW (faiss, which milvus-lite 3.2.2 uses when faiss-cpu
+is installed; it is) measured with bench/bench_index_recall.py on the 10k store's real vectors and 300
+embedded questions (seed 2), one BLAS thread: one tenant, FLAT 17.6 ms per search, HNSW (M 16,
+efConstruction 200) ef 64: 7.7 ms, recall@10 0.9997. But Lite filters HNSW by an id selector inside a
+partition holding many tenants: the same rows dealt to 100 tenants, ef 64 recall@10 0.980 (12.9 ms vs
+FLAT 13.1), ef 128 0.9993; dealt to 1,000 tenants, recall@10 0.535 at ef 64 and 0.740 at ef 128. One
+index serves every tenant of a collection, so HNSW would lose most of a small tenant's answers.
+
+100k chunks, by `--replicate` (the 10k store above x 10, same vectors, a sentence of its own per copy,
+documents registered; no embedder, so no ingest rate), the 10k run's questions, back to back:
+  100k chunks, one tenant: main p50 5024 ms p99 12339 ms (100 asks) -> growth p50 994 ms p99 2078 ms
+  (200 asks); store 1.27 GB; RSS serve 799 / 745 MB, Milvus child 2835 / 2875 MB.
+One BM25 search at 100k (30 questions, in-process): library 975-1540 ms, vectorised 82-107 ms,
+identical results. Against the goal (1k -> 100k: p99 at most 2x, RSS per process +300 MB), on
+growth's code: p99 93 ms -> 2078 ms (22x), serve 595 -> 745 MB (+150 MB, within), Milvus child
+224 MB -> 2.9 GB: Milvus Lite keeps every segment's columns and vectors in its process (the data
+collection holds the three 384-float views of every chunk and a FLAT "index" file duplicating each).
+What still grows per question in Lite at 100k: the dense search copies the tenant's partition's
+vectors per call and loops over its rows in Python, the BM25 postings of common words (this corpus
+weaves 8 product names into every row, so a question's product name matches 1/8 of the store), the
+filter evaluation. A Milvus server (SUPPORTBOT_MILVUS_URI) is the way past that; not measured here.
+1,000 tenants x 100 (`--replicate ... --factor 10 --tenants 1000`): `serve` did not become ready in
+11 minutes: its start measures every tenant (Pipeline.warm_up -> the redaction terms of each tenant,
+`MilvusStore.chunk_parts`, one filtered query of the store per tenant; then `warm_profiles`, 100
+titles embedded and searched per tenant), so start time is tenants x store size. Not fixed here.
 """
 
 from __future__ import annotations
@@ -226,6 +277,18 @@ def measure(name: str, corpus_rows: dict[str, list[Row]], args: argparse.Namespa
     (data_dir / "models").symlink_to(models)
     chunks, seconds = ingest(data_dir, tenants_file, corpus, env)
     stored = size_on_disk(data_dir)
+    start_seconds, latencies, errors, serve_rss, child_rss = serve_and_ask(work, corpus_rows, args, env)
+    print(f"{name:<22} {chunks:7d} chunks | ingest {chunks / seconds:6.1f} chunks/s ({seconds:6.0f} s) | store {stored / 2**20:7.1f} MB | "
+          f"serve ready in {start_seconds:5.1f} s | ask p50 {pct(latencies, 50):6.1f} ms p99 {pct(latencies, 99):7.1f} ms "
+          f"({len(latencies)} asks, {errors} errors) | RSS serve {serve_rss:6.0f} MB, Milvus child {child_rss:6.0f} MB", flush=True)
+    if not args.keep:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def serve_and_ask(work: Path, corpus_rows: dict[str, list[Row]], args: argparse.Namespace, env: dict[str, str]) -> tuple[float, list[float], int, float, float]:
+    """`supportbot serve` on the configuration's data dir, `--asks` questions: (seconds to ready, latencies
+    in ms, errors, RSS of serve and of its Milvus child in MB)."""
+    data_dir, tenants_file = work / "data", work / "tenants.toml"
     port = free_port()
     serve_env = environ(data_dir, **(env | {"SUPPORTBOT_TENANTS_FILE": str(tenants_file)}))
     started = time.monotonic()
@@ -251,11 +314,114 @@ def measure(name: str, corpus_rows: dict[str, list[Row]], args: argparse.Namespa
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-    print(f"{name:<22} {chunks:7d} chunks | ingest {chunks / seconds:6.1f} chunks/s ({seconds:6.0f} s) | store {stored / 2**20:7.1f} MB | "
+    return start_seconds, latencies, errors, serve_rss, child_rss
+
+
+def asks_again(work: Path, args: argparse.Namespace) -> None:
+    """`--asks-on`: serve and ask again on a configuration `--keep` left (same store, this tree's code)."""
+    corpus_rows = {
+        path.stem: [Row(r["question"], r["answer"]) for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())]
+        for path in sorted((work / "corpus").glob("*.jsonl"))
+    }
+    start_seconds, latencies, errors, serve_rss, child_rss = serve_and_ask(work, corpus_rows, args, {"SUPPORTBOT_SAMPLE_KB": "0"})
+    print(f"{work.name:<22} {sum(map(len, corpus_rows.values())):7d} chunks | store {size_on_disk(work / 'data') / 2**20:7.1f} MB | "
           f"serve ready in {start_seconds:5.1f} s | ask p50 {pct(latencies, 50):6.1f} ms p99 {pct(latencies, 99):7.1f} ms "
           f"({len(latencies)} asks, {errors} errors) | RSS serve {serve_rss:6.0f} MB, Milvus child {child_rss:6.0f} MB", flush=True)
-    if not args.keep:
-        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
+    """`--replicate`: a store of `factor` times the chunks of a kept configuration `source` without the
+    embedder (which sets the ingest rate: 8-25 chunks/s on this loaded machine, so 100k chunks would
+    take hours): every chunk copied `factor` times with its own id, document and a sentence of its own
+    (so BM25 sees `factor` times the postings), with the same vectors, through the product's store.
+    Dealt out to `tenants` tenants (row i to tenant i mod N) when given, else one tenant. For `ask`
+    latency and memory at a size the ingest can't reach today; it measures no ingest rate."""
+    import numpy as np
+    from pymilvus import MilvusClient
+
+    from knowledge.chunking import Chunk
+    from knowledge.store import MilvusStore
+    from knowledge.store_schema import DATA_COLLECTION, OWNER, SHOWN, VECTORS
+
+    client = MilvusClient(str(source / "data" / "milvus.db"))
+    client.load_collection(DATA_COLLECTION)
+    iterator = client.query_iterator(DATA_COLLECTION, batch_size=2000, filter="", output_fields=[*OWNER, *SHOWN, *VECTORS])
+    rows: list[dict] = []
+    while page := iterator.next():
+        rows.extend(page)
+    iterator.close()
+    client.close()
+    (target / "corpus").mkdir(parents=True)
+    (target / "data").mkdir()
+    (target / "data" / "models").symlink_to((source / "data" / "models").resolve())
+    names = [f"t{t:04d}" for t in range(tenants)] if tenants else ["big"]
+    (target / "tenants.toml").write_text("".join(f'[tenants.{t}]\n[tenants.{t}.widget]\nkeys = ["{t}"]\n' for t in names))
+    store = MilvusStore(uri=str(target / "data" / "milvus.db"))
+    store.open()
+    questions: dict[str, list[Row]] = {t: [] for t in names}
+    batch: dict[str, list[tuple[Chunk, np.ndarray]]] = {}
+    n = 0
+    for copy in range(factor):
+        for row in rows:
+            tenant = names[n % len(names)]
+            n += 1
+            suffix = f" Copy {copy}." if copy else ""
+            chunk = Chunk(id=f"{row['id'][:40]}-{copy}", doc_id=f"{row['doc_id'][:40]}-{copy}", source=row["source"], title=row["title"],
+                          url=row["url"] or None, heading=row["heading"], text=row["text"] + suffix, position=int(row["position"]))
+            batch.setdefault(tenant, []).append((chunk, np.asarray([row[k] for k in VECTORS], dtype=np.float32)))
+            if len(questions[tenant]) < 200:
+                questions[tenant].append(Row(row["title"], row["text"]))
+            if sum(map(len, batch.values())) >= 2000:
+                _write_batches(store, batch)
+    _write_batches(store, batch)
+    store.flush()
+    store.close()
+    for tenant, asked in questions.items():
+        write_rows(target / "corpus" / f"{tenant}.jsonl", asked)
+    if not tenants:  # one tenant: the source's questions (every one of them is in the copy)
+        shutil.copy(source / "corpus" / "big.jsonl", target / "corpus" / "big.jsonl")
+    register_documents(source, target)
+    print(f"replicated {len(rows)} chunks x {factor} into {n} chunks, {len(names)} tenants: {target}", flush=True)
+
+
+def register_documents(source: Path, target: Path) -> None:
+    """The database's registry of documents for a replicated store (a tenant's access keys come from
+    it: without rows, nothing is searched): the source's database, with one row per stored document."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from pymilvus import MilvusClient
+
+    from knowledge.store_schema import DATA_COLLECTION
+
+    client = MilvusClient(str(target / "data" / "milvus.db"))
+    client.load_collection(DATA_COLLECTION)
+    iterator = client.query_iterator(DATA_COLLECTION, batch_size=5000, filter="", output_fields=["tenant", "doc_id", "source", "title"])
+    docs: dict[tuple[str, str], dict] = {}
+    while page := iterator.next():
+        for r in page:
+            docs[(r["tenant"], r["doc_id"])] = r
+    iterator.close()
+    client.close()
+    shutil.copy(source / "data" / "supportbot.db", target / "data" / "supportbot.db")
+    with sqlite3.connect(target / "data" / "supportbot.db") as db:
+        db.execute("DELETE FROM document")
+        now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
+        db.executemany(
+            "INSERT INTO document (tenant, source, doc_id, content_hash, groups, title, url, chunk_count, version, updated_at) "
+            "VALUES (?, ?, ?, 'replicated', 'public', ?, NULL, 1, 1, ?)",
+            [(t, f"{r['source']}#{d}", d, r["title"], now) for (t, d), r in docs.items()],
+        )
+        db.executemany("INSERT OR IGNORE INTO tenant (name, created_at) VALUES (?, ?)", [(t, now) for t in {t for t, _ in docs}])
+
+
+def _write_batches(store: object, batch: dict) -> None:
+    import numpy as np
+
+    for tenant, entries in batch.items():
+        views = np.stack([v for _, v in entries])
+        store.insert(tenant=tenant, access="public", chunks=[c for c, _ in entries], dense=views[:, 0], title_dense=views[:, 1], lead_dense=views[:, 2])  # type: ignore[attr-defined]
+    batch.clear()
 
 
 def main() -> None:
@@ -267,12 +433,22 @@ def main() -> None:
     parser.add_argument("--start-timeout", type=float, default=1800)
     parser.add_argument("--postgres", action="store_true", help="the database on the local PostgreSQL instead of SQLite")
     parser.add_argument("--keep", action="store_true", help="keep the data dirs (printed) for a look afterwards")
+    parser.add_argument("--asks-on", type=Path, help="only serve and ask, on a configuration dir --keep left (e.g. another tree's code on the same store)")
+    parser.add_argument("--replicate", nargs=2, type=Path, metavar=("KEPT", "TARGET"),
+                        help="build TARGET from the kept configuration KEPT, --factor times its chunks (no embedder; see `replicate`)")
+    parser.add_argument("--factor", type=int, default=10)
     parser.add_argument("--ingest-into", type=Path, help=argparse.SUPPRESS)  # the ingest's own process
     parser.add_argument("--tenants-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ingest_into:
         ingest_here(args.ingest_into, args.tenants_file, args.corpus)
+        return
+    if args.asks_on:
+        asks_again(args.asks_on, args)
+        return
+    if args.replicate:
+        replicate(*args.replicate, factor=args.factor, tenants=args.tenants if "--tenants" in sys.argv else 0)
         return
     base = base_rows()
     root = Path(tempfile.mkdtemp(prefix="bench-growth-"))

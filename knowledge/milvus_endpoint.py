@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from knowledge import lite_bm25
+
 logger = logging.getLogger(__name__)
 
 
@@ -124,6 +126,7 @@ def serve(*, store: Path, host: str, port: int) -> int:
     from milvus_lite.exceptions import DataDirLockedError
 
     logging.getLogger("grpc._server").setLevel(logging.CRITICAL)  # see MilvusStore.open
+    lite_bm25.install()
     signal.signal(signal.SIGTERM, _interrupt)
     store.parent.mkdir(parents=True, exist_ok=True)
     # clients on this machine connect over loopback even when the server listens on every address

@@ -1,0 +1,118 @@
+"""Milvus Lite 3's BM25 search, the same scores computed per posting list instead of per posting.
+
+Milvus Lite 3 is written in Python, and its BM25 search (`SparseInvertedIndex.search`) walks every
+posting of every query word one at a time in Python. Its cost is the number of chunks that contain
+the question's words, so it grows with the knowledge base: at 4,000 chunks in one tenant it was the
+largest part of the store's time per question (py-spy of the Milvus child under `bench/bench_growth.py`
+asks), and one search took 72-95 ms at 4,000 chunks and 1-1.5 s at 100,000 on a loaded 2-core machine
+(8.7 ms and 82-107 ms here; bench/bench_growth.py's docstring). Here each posting list becomes two arrays
+(chunk, term frequency) on first use and a word is scored for all its chunks at once with numpy.
+
+The scores are the library's, bit for bit, and so is the order: the library mixes Python floats and
+numpy float32 scalars, which numpy (NEP 50) computes in float32; the same operations in the same
+order on float32 arrays give the same values, and ties keep the order in which chunks were first
+scored (Python's `sorted(..., reverse=True)` is stable; so is the sort here). tests/knowledge/
+test_lite_bm25.py compares both on a real index.
+
+Milvus Lite has no hook for this, so `install` replaces the method on the class, only for the
+versions whose search it was checked against (anything else keeps the library's own). A Milvus
+server (`SUPPORTBOT_MILVUS_URI=http://...`) has its own BM25 in C++ and needs none of this.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+CHECKED_VERSIONS = frozenset({"3.2.2"})  # milvus-lite versions whose SparseInvertedIndex.search this reproduces
+
+
+def _arrays(index: Any, term: int) -> tuple[np.ndarray, np.ndarray]:
+    """A posting list as (chunk positions, term frequencies), made once per index and word (an index
+    is built once per segment and never changed: a new segment gets a new index)."""
+    cache: dict[int, tuple[np.ndarray, np.ndarray]] | None = getattr(index, "_supportbot_arrays", None)
+    if cache is None:
+        cache = {}
+        index._supportbot_arrays = cache
+    found = cache.get(term)
+    if found is None:
+        posting = index._posting_lists[term]
+        found = (np.fromiter((p[0] for p in posting), dtype=np.int64, count=len(posting)),
+                 np.fromiter((p[1] for p in posting), dtype=np.float64, count=len(posting)))
+        cache[term] = found
+    return found
+
+
+def search(self: Any, query_sparse_vectors: list[dict[int, float]], top_k: int, valid_mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`SparseInvertedIndex.search` (milvus_lite/index/sparse_inverted.py), vectorised per word."""
+    from milvus_lite.index.sparse_common import empty_results, validate_mask
+
+    valid_mask = validate_mask(valid_mask, len(self._doc_lengths))
+    nq = len(query_sparse_vectors)
+    all_ids, all_dists = empty_results(nq, top_k)
+    if self.doc_count == 0:
+        return all_ids, all_dists
+    n_docs = self.doc_count
+    k1, b = self.k1, self.b
+    avgdl = self.avgdl if self.avgdl > 0 else 1.0
+    lengths = self._doc_lengths
+    for qi in range(nq):
+        query_terms = query_sparse_vectors[qi]
+        if not query_terms:
+            continue
+        scores: np.ndarray | None = None
+        seen = np.zeros(len(lengths), dtype=bool)
+        order: list[np.ndarray] = []  # chunks in the order they were first scored (the library's dict order)
+        for term_hash, query_weight in query_terms.items():
+            if not self._posting_lists.get(term_hash):
+                continue
+            df = self._df[term_hash]
+            idf = math.log((n_docs - df + 0.5) / (df + 0.5) + 1.0)
+            ids, tfs = _arrays(self, term_hash)
+            if valid_mask is not None:
+                keep = valid_mask[ids]
+                ids, tfs = ids[keep], tfs[keep]
+            if not len(ids):
+                continue
+            # the library's expression, operation for operation: a Python float `tf` meets float32 `dl`
+            dl = lengths[ids]
+            tf_norm = (tfs * (k1 + 1.0)).astype(np.float32) / (tfs.astype(np.float32) + k1 * (1.0 - b + b * dl / avgdl))
+            contribution = idf * tf_norm * query_weight
+            if scores is None:
+                scores = np.zeros(len(lengths), dtype=contribution.dtype)
+            elif contribution.dtype != scores.dtype:
+                scores = scores.astype(np.result_type(scores, contribution))
+            scores[ids] += contribution
+            new = ids[~seen[ids]]
+            seen[new] = True
+            order.append(new)
+        if scores is None or not order:
+            continue
+        candidates = np.concatenate(order)
+        ranked = candidates[np.argsort(-scores[candidates], kind="stable")][:top_k]
+        all_ids[qi, : len(ranked)] = ranked
+        all_dists[qi, : len(ranked)] = -scores[ranked]
+    return all_ids, all_dists
+
+
+def install() -> bool:
+    """Use `search` for Milvus Lite's BM25 in this process (the one that runs Milvus Lite: `serve`'s
+    child, `vectors serve`, or a CLI command with the store in-process). False, and the library's
+    own search, for a version it was not checked against."""
+    try:
+        from milvus_lite import __version__
+        from milvus_lite.index.sparse_inverted import SparseInvertedIndex
+    except ImportError:
+        return False
+    if __version__ not in CHECKED_VERSIONS:
+        logger.info("milvus-lite %s: its own BM25 search is used (checked: %s)", __version__, ", ".join(sorted(CHECKED_VERSIONS)))
+        return False
+    if SparseInvertedIndex.search is not search:
+        SparseInvertedIndex._library_search = SparseInvertedIndex.search
+        SparseInvertedIndex.search = search
+    return True
