@@ -177,9 +177,10 @@ class Ingestor:
     @staticmethod
     def _skip(report: IngestReport, name: str, reason: str, on_skip: Callable[[str, str], None] | None) -> None:
         report.skipped.append((name, reason))
-        logger.warning("skipped %s: %s", name, reason)
         if on_skip:
-            on_skip(name, reason)
+            on_skip(name, reason)  # the caller says it (the CLI prints each skip): not twice
+        else:
+            logger.warning("skipped %s: %s", name, reason)
 
     def remove_sources(self, *, tenant: str, sources: Sequence[str]) -> int:
         """Take these documents (by source, as ingested) out of the tenant's knowledge base."""

@@ -92,6 +92,18 @@ def test_unreadable_files_are_reported_by_name_and_the_rest_ingested(make_servic
     assert report.added == 3
 
 
+def test_a_skip_is_said_once_by_whoever_asked_to_hear_it(make_services: Callable[..., Services], tmp_path: Path,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    # the CLI prints each skip; logged as well, every skipped file was on the terminal twice
+    services = make_services()
+    heard: list[str] = []
+    with caplog.at_level("WARNING", logger="knowledge.ingest"):
+        services.ingestor.ingest([tmp_path / "missing"], tenant="default", on_skip=lambda name, reason: heard.append(name))
+        assert len(heard) == 1 and not [r for r in caplog.records if "skipped" in r.getMessage()]
+        services.ingestor.ingest([tmp_path / "missing"], tenant="default")  # no one listening: logged
+        assert len([r for r in caplog.records if "skipped" in r.getMessage()]) == 1
+
+
 async def test_restricted_documents_are_only_cited_to_their_group(make_services: Callable[..., Services], tmp_path: Path) -> None:
     services = make_services()
     kb = tmp_path / "admin"
