@@ -12,16 +12,16 @@ policies/confidence.py reads the question's scores relative to `spread`. The med
 asked document itself (`foreground`, the level a right answer reaches here) is kept in the evidence
 for bench/bench_answers_variants.py; no decision reads it (gaps in its units gained nothing).
 
-Measured at start and again after an ingest for what an unnamed customer of each tenant may read
-(bot/app/composition.py `warm_profiles`, `after_ingest`), and on first use for any other scope (a customer
-with more groups); forgotten after an ingest (`refresh`, an `AccessPolicy.on_refresh` listener). It
-costs one embedding batch and one search batch (~0.3 s for 100 titles).
+Measured on a scope's first question (not at start: measuring every tenant there made the start grow
+with tenants x store size, issue #17), and again right after an ingest for what an unnamed customer of
+the ingested tenant may read (bot/engine/services.py `after_ingest`); forgotten after an ingest
+(`refresh`, an `AccessPolicy.on_refresh` listener), and never kept if measured while an ingest landed
+(knowledge/tenant_cache.py). It costs one embedding batch and one search batch (~0.3 s for 100 titles).
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -30,6 +30,7 @@ import numpy as np
 # reads them); re-exported here
 from bot.core.passages import NEAR_DUPLICATE as NEAR_DUPLICATE, Passage, Profile as Profile
 from bot.core.passages import kin as kin, same_article as same_article
+from knowledge.tenant_cache import TenantCache
 from knowledge.vocabulary import Scope, scope_of
 
 PROBES = 100
@@ -43,27 +44,18 @@ class TenantProfiles:
         self._titles = titles  # (tenant, access keys) -> doc_id -> title
         self._embed = embed
         self._search = search  # (tenant, access keys, vectors, texts) -> passages per question, best per document
-        self._profiles: dict[Scope, Profile] = {}
-        self._lock = threading.Lock()
+        self._profiles: TenantCache[Scope, Profile] = TenantCache(tenant_of=lambda scope: scope[0])
 
     def refresh(self, tenant: str | None = None) -> None:
-        with self._lock:
-            for scope in [s for s in self._profiles if tenant is None or s[0] == tenant]:
-                self._profiles.pop(scope, None)
+        self._profiles.forget(tenant)
 
     def cached(self, tenant: str, access_keys: Iterable[str]) -> Profile | None:
-        with self._lock:
-            return self._profiles.get(scope_of(tenant, access_keys))
+        return self._profiles.cached(scope_of(tenant, access_keys))
 
     def get(self, tenant: str, access_keys: Iterable[str]) -> Profile:
-        """Synchronous (embedding, Milvus); run it in a thread."""
+        """Synchronous (embedding, Milvus); run it in a thread. Concurrent first questions of one scope measure once."""
         scope = scope_of(tenant, access_keys)
-        found = self.cached(*scope)
-        if found is None:
-            found = self._measure(scope)
-            with self._lock:
-                self._profiles[scope] = found
-        return found
+        return self._profiles.get(scope, lambda: self._measure(scope))
 
     def _measure(self, scope: Scope) -> Profile:
         tenant, keys = scope

@@ -3,7 +3,7 @@
 Redaction must not take "Paperkite", "Google Drive" or "Row" for a person or an address when the
 tenant's own help center uses them (policies/redaction.py keeps such terms unless the message itself
 says it is a name or an address). The terms come from the knowledge base, built when a tenant is
-first redacted for and again after each ingest:
+first redacted for (not at start) and again after each ingest:
 - every word of a title or a heading ("Google Drive integration", "Import from Trello and Asana");
 - capitalised words and runs of them inside the text ("sync with Google Drive", "Paperkite Pro"),
   and mixed-case words ("iPhone", "GitHub"), when they recur (twice or more in the knowledge base);
@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+
+from knowledge.tenant_cache import TenantCache
 
 logger = logging.getLogger(__name__)
 
@@ -65,38 +66,29 @@ def terms_of(chunks: Iterable[tuple[str, str, str]], *, min_count: int = 2) -> f
 
 
 class TenantTerms:
-    """Terms per tenant, built on first use from the knowledge base and rebuilt after an ingest (`refresh`)."""
+    """Terms per tenant, built on the tenant's first message from its knowledge base (not at start: that
+    grew with the number of tenants) and again after an ingest (`refresh`); knowledge/tenant_cache.py."""
 
     def __init__(
         self, *, load: Callable[[str], list[tuple[str, str, str]]], keep: Callable[[str], Iterable[str]] = lambda _: ()
     ) -> None:
         self._load = load  # tenant -> every chunk's (title, heading, text)
         self._keep = keep  # tenant -> its keep_terms
-        self._terms: dict[str, frozenset[str]] = {}
-        self._lock = threading.Lock()
+        self._terms: TenantCache[str, frozenset[str]] = TenantCache(tenant_of=lambda tenant: tenant)
 
     def refresh(self, tenant: str | None = None) -> None:
-        with self._lock:
-            if tenant is None:
-                self._terms.clear()
-            else:
-                self._terms.pop(tenant, None)
+        self._terms.forget(tenant)
 
     def is_cached(self, tenant: str) -> bool:
-        with self._lock:
-            return tenant in self._terms
+        return self._terms.cached(tenant) is not None
+
+    def _kept(self, tenant: str) -> frozenset[str]:
+        return frozenset(" ".join(t.lower().split()) for t in self._keep(tenant)) - {""}
 
     def for_tenant(self, tenant: str) -> frozenset[str]:
-        with self._lock:
-            cached = self._terms.get(tenant)
-        if cached is None:
-            kept = frozenset(" ".join(t.lower().split()) for t in self._keep(tenant)) - {""}
-            try:
-                chunks = self._load(tenant)
-            except Exception:  # no knowledge base yet (or the store is away): the kept terms, and try again next time
-                logger.warning("the terms of tenant %s could not be read from the knowledge base", tenant, exc_info=True)
-                return kept
-            cached = terms_of(chunks) | kept
-            with self._lock:
-                self._terms[tenant] = cached
-        return cached
+        """Synchronous (a store query on first use): called from the redactor's batch thread."""
+        try:
+            return self._terms.get(tenant, lambda: terms_of(self._load(tenant)) | self._kept(tenant))
+        except Exception:  # no knowledge base yet (or the store is away): the kept terms, and try again next time
+            logger.warning("the terms of tenant %s could not be read from the knowledge base", tenant, exc_info=True)
+            return self._kept(tenant)

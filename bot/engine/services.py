@@ -65,22 +65,22 @@ class Services:
         self.vault.purge_expired()
         if self.settings.load_sample_kb if sample is None else sample:
             self.ingest_sample()
-        self.warm_profiles()
+        # nothing is measured per tenant here (terms, levels): each tenant's on its first question, so
+        # the start does not grow with the number of tenants (knowledge/tenant_cache.py, issue #17)
         self.started = True
 
-    def warm_profiles(self, tenant: str | None = None) -> None:
+    def warm_profile(self, tenant: str) -> None:
         """Measure the knowledge base's own levels (knowledge/profile.py) for what an unnamed customer of
-        each tenant (or this one) may read, so the first question does not wait for it. Synchronous."""
+        the tenant may read, so its next question does not wait for it. Synchronous."""
         if self.profiles is None:
             return
-        for name in [tenant] if tenant is not None else list(self.settings.tenants):
-            keys, _ = self.access.access_keys(tenant=name, groups=self.settings.tenant(name).groups_for(None))
-            self.profiles.get(name, keys)
+        keys, _ = self.access.access_keys(tenant=tenant, groups=self.settings.tenant(tenant).groups_for(None))
+        self.profiles.get(tenant, keys)
 
     def after_ingest(self, tenant: str) -> None:
         """Forget what was cached about the tenant's documents and measure its levels again. Synchronous."""
         self.access.refresh(tenant)
-        self.warm_profiles(tenant)
+        self.warm_profile(tenant)
 
     def ingest_sample(self) -> IngestReport | None:
         if DEFAULT_TENANT not in self.settings.tenants or not SAMPLE_KB.is_dir():

@@ -46,10 +46,8 @@ class RedactStage:
         warm = getattr(self._redactor, "warm_up", None)
         if warm:
             warm()
-        terms_of = getattr(self._redactor, "terms_of", None)
-        if terms_of:  # each tenant's terms from its knowledge base, not on its first customer's turn
-            for tenant in self._settings.tenants:
-                terms_of(tenant)
+        # each tenant's terms (knowledge/terms.py) are read on its first message, not here: a start that
+        # read every tenant's knowledge base grew with the number of tenants (issue #17)
 
     async def run(self, turn: Turn) -> None:
         if turn.redacted:  # redacted before it was stored (durable conversations)

@@ -104,8 +104,8 @@ async def test_none_of_these_hands_over_to_a_person(client: TestClient) -> None:
 
 async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: Path) -> None:
     """The offer is the stored reply: a new process (same data dir) answers the option chosen from
-    the article offered. Each start measures the knowledge base's levels before any question, and
-    an ingest measures them again."""
+    the article offered. An ingest measures the knowledge base's levels; a start measures none (it
+    would grow with the tenants), the first question does, and finds the same levels."""
     from bot.engine.conversations import ConversationService
     from bot.app.composition import build_services
 
@@ -118,7 +118,9 @@ async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: 
     before = build_services(settings)
     try:
         await asyncio.to_thread(before.start)
-        assert before.profiles is not None and before.profiles.cached("default", keys(before)) is not None
+        assert before.profiles is not None
+        ingested = before.profiles.cached("default", keys(before))  # the sample ingested at start, measured
+        assert ingested is not None and ingested.probes > 0
         conversations = ConversationService(services=before)
         conversation = conversations.create(tenant="default", channel="widget", user="visitor", conversation_id="restart-1")
         offer, _ = await conversations.submit(conversation_id=conversation.id, text=QUESTION, client_id="q1")
@@ -128,12 +130,12 @@ async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: 
     after = build_services(settings)
     try:
         await asyncio.to_thread(after.start)
-        assert after.profiles is not None
-        measured = after.profiles.cached("default", keys(after))
-        assert measured is not None and measured.probes > 0
+        assert after.profiles is not None and after.profiles.cached("default", keys(after)) is None
         pick = offer.options[1]
         answer, _ = await ConversationService(services=after).submit(conversation_id="restart-1", text=pick.title, client_id="q2")
         assert answer.outcome == "answer" and answer.citations[0].source == pick.source
+        measured = after.profiles.cached("default", keys(after))
+        assert measured == ingested  # measured on the first question, the same levels as at the ingest
         docs = tmp_path / "docs"
         docs.mkdir()
         (docs / "webhooks.md").write_text("# Webhooks\n\nSend page events to your own server: Settings → Integrations → Webhooks.\n")

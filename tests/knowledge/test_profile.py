@@ -86,3 +86,38 @@ def test_too_few_documents_or_no_access_give_the_neutral_profile() -> None:
     assert profiles.get("acme", ["public"]) == Profile() and calls == []
     profiles, calls = _profiles({"a.md": [], "b.md": [], "c.md": []})
     assert profiles.get("acme", []) == Profile() and calls == []  # no access keys: nothing readable, nothing searched
+
+
+def test_a_question_after_a_reingest_is_judged_by_the_new_knowledge_base_and_each_tenant_by_its_own() -> None:
+    """An ingest lands while the levels are being measured for a first question: that measurement is
+    made again, not kept; the next question reads the new levels; another tenant keeps its own."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    v, w = [1.0, 0.0], [0.0, 1.0]
+    low = {d: [passage(d, 1.8, v), passage(o, 0.5, w)] for d, o in [("a.md", "b.md"), ("b.md", "c.md"), ("c.md", "a.md")]}
+    high = {d: [passage(d, 1.8, v), passage(o, 1.5, w)] for d, o in [("a.md", "b.md"), ("b.md", "c.md"), ("c.md", "a.md")]}
+    kb = {"acme": low, "globex": high}
+    searching, ingested = threading.Event(), threading.Event()
+
+    def search(tenant: str, keys: Sequence[str], vectors: np.ndarray, texts: Sequence[str]) -> list[list[Passage]]:
+        found = [kb[tenant][t] for t in texts]
+        if tenant == "acme" and not searching.is_set():
+            searching.set()
+            ingested.wait(5)
+        return found
+
+    profiles = TenantProfiles(titles=lambda tenant, keys: {d: d for d in kb[tenant]}, embed=lambda texts: np.zeros((len(texts), 2)),
+                              search=search)
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(profiles.get, "acme", ["public"])
+        assert searching.wait(5)
+        kb["acme"] = high  # the re-ingest: acme's articles now run as close as globex's
+        profiles.refresh("acme")
+        ingested.set()
+        assert first.result(timeout=5).background == 1.5
+    assert profiles.get("acme", ["public"]).background == 1.5 and profiles.cached("acme", ["public"]).background == 1.5
+    assert profiles.get("globex", ["public"]).background == 1.5
+    kb["globex"] = low
+    profiles.refresh("globex")
+    assert profiles.get("globex", ["public"]).background == 0.5 and profiles.get("acme", ["public"]).background == 1.5

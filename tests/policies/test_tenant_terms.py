@@ -97,3 +97,35 @@ async def test_the_pipeline_keeps_the_sample_help_centers_words(core: Services) 
     assert any(source.endswith("google-drive-integration.md") for source in result.details["retrieved"])
     redacted = await core.redactor.redact("Does Paperkite sync with Google Drive?", tenant="default")
     assert redacted.redacted == "Does Paperkite sync with Google Drive?"
+
+
+def test_terms_are_read_on_first_use_once_per_tenant_and_never_from_before_a_reingest() -> None:
+    """The terms of the knowledge base as `terms_of` finds them, plus keep_terms; read once however
+    many ask at once; an ingest landing while they are read has them read again, per tenant."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    kb = {"acme": KB, "globex": [("Widgets", "", "Frobnitz Pro pairs with Frobnitz Pro Max.")]}
+    reading, ingested = threading.Event(), threading.Event()
+    loads: list[str] = []
+
+    def load(tenant: str) -> list[tuple[str, str, str]]:
+        loads.append(tenant)
+        chunks = kb[tenant]
+        if tenant == "acme" and len(loads) == 1:
+            reading.set()
+            ingested.wait(5)
+        return chunks
+
+    terms = TenantTerms(load=load, keep=lambda tenant: ["Orbly"] if tenant == "acme" else [])
+    assert not terms.is_cached("acme") and loads == []  # nothing read before it is asked for
+    with ThreadPoolExecutor(4) as pool:
+        first = [pool.submit(terms.for_tenant, "acme") for _ in range(3)]
+        assert reading.wait(5)
+        kb["acme"] = [*KB, ("Quorbit export", "", "Export to Quorbit.")]  # the re-ingest
+        terms.refresh("acme")
+        ingested.set()
+        found = {f.result(timeout=5) for f in first}
+    assert found == {terms_of(kb["acme"]) | {"orbly"}} and "quorbit" in terms.for_tenant("acme")
+    assert loads == ["acme", "acme"]  # three first asks: one read, made again once for the ingest
+    assert terms.for_tenant("globex") == terms_of(kb["globex"]) and "quorbit" not in terms.for_tenant("globex")
