@@ -13,8 +13,9 @@ For each configuration, a fresh data dir (SQLite and the embedded Milvus Lite st
 - ingest: every row through the product's ingestor (load, chunk, body/title/lead vectors, Milvus,
   database) in this process; chunks per second over the whole ingest;
 - store size: the data dir on disk after ingest, the model cache left out (database + Milvus store);
-- `supportbot serve` started on it (its start-up time is printed: it reads each tenant's vocabulary);
-  then `--asks` widget questions (varied copies of ingested rows' questions, 4 customers at a time,
+- `supportbot serve` started on it (its start-up time to /readyz is printed); the first question of
+  `FIRSTS` tenants, one at a time, and then their second (a tenant's terms and levels are read from
+  its knowledge base on its first question); then `--asks` widget questions (varied copies of ingested rows' questions, 4 customers at a time,
   each question in a new conversation of a random tenant): p50/p99 of the reply;
 - RSS of the serve process after the asks (the chunk cache is bounded: knowledge/chunk_cache.py) and
   of its Milvus Lite child, which holds the store's index.
@@ -105,6 +106,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -116,6 +118,7 @@ from bench.datasets import BITEXT_CSV, COVID_DIR
 from tests.bot.test_restart import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
+FIRSTS = 10  # tenants whose first and second questions are timed, one at a time
 PRODUCTS = ["Paperkite", "Kitebase", "Papernest", "Inkwell", "Foldwise", "Quillbox", "Sheetline", "Notara"]
 EDITIONS = ["Starter", "Team", "Business", "Enterprise", "Education", "Nonprofit"]
 
@@ -277,17 +280,26 @@ def measure(name: str, corpus_rows: dict[str, list[Row]], args: argparse.Namespa
     (data_dir / "models").symlink_to(models)
     chunks, seconds = ingest(data_dir, tenants_file, corpus, env)
     stored = size_on_disk(data_dir)
-    start_seconds, latencies, errors, serve_rss, child_rss = serve_and_ask(work, corpus_rows, args, env)
+    served = serve_and_ask(work, corpus_rows, args, env)
     print(f"{name:<22} {chunks:7d} chunks | ingest {chunks / seconds:6.1f} chunks/s ({seconds:6.0f} s) | store {stored / 2**20:7.1f} MB | "
-          f"serve ready in {start_seconds:5.1f} s | ask p50 {pct(latencies, 50):6.1f} ms p99 {pct(latencies, 99):7.1f} ms "
-          f"({len(latencies)} asks, {errors} errors) | RSS serve {serve_rss:6.0f} MB, Milvus child {child_rss:6.0f} MB", flush=True)
+          f"{served_line(served)}", flush=True)
     if not args.keep:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def serve_and_ask(work: Path, corpus_rows: dict[str, list[Row]], args: argparse.Namespace, env: dict[str, str]) -> tuple[float, list[float], int, float, float]:
-    """`supportbot serve` on the configuration's data dir, `--asks` questions: (seconds to ready, latencies
-    in ms, errors, RSS of serve and of its Milvus child in MB)."""
+class Served(NamedTuple):
+    start_seconds: float  # from the process's start to /readyz 200
+    latencies: list[float]  # ms, of the `--asks` questions
+    errors: int
+    serve_rss: float  # MB
+    child_rss: float  # MB, the Milvus Lite child
+    first_ms: list[float]  # a tenant's first question, one at a time
+    second_ms: list[float]  # the same tenants' second question
+
+
+def serve_and_ask(work: Path, corpus_rows: dict[str, list[Row]], args: argparse.Namespace, env: dict[str, str]) -> Served:
+    """`supportbot serve` on the configuration's data dir, a few tenants' first and second questions,
+    then `--asks` questions."""
     data_dir, tenants_file = work / "data", work / "tenants.toml"
     port = free_port()
     serve_env = environ(data_dir, **(env | {"SUPPORTBOT_TENANTS_FILE": str(tenants_file)}))
@@ -300,10 +312,15 @@ def serve_and_ask(work: Path, corpus_rows: dict[str, list[Row]], args: argparse.
         rng = random.Random(5)
         tenants = list(corpus_rows)
 
-        def question() -> tuple[str, str]:
-            tenant = rng.choice(tenants)
+        def question(tenant: str | None = None) -> tuple[str, str]:
+            tenant = tenant or rng.choice(tenants)
             return tenant, rng.choice(corpus_rows[tenant]).question
 
+        # a tenant's first question (what it reads of its knowledge base is measured then), one at a
+        # time, then its second: before any other question, so no tenant of these was asked yet
+        firsts = rng.sample(tenants, min(len(tenants), FIRSTS))
+        first_ms = [asyncio.run(ask(base, [question(t)], concurrency=1))[0][0] for t in firsts]
+        second_ms = [asyncio.run(ask(base, [question(t)], concurrency=1))[0][0] for t in firsts]
         asyncio.run(ask(base, [question() for _ in range(20)]))  # warm-up
         latencies, errors = asyncio.run(ask(base, [question() for _ in range(args.asks)]))
         serve_rss = rss_mb(server.pid)
@@ -314,7 +331,15 @@ def serve_and_ask(work: Path, corpus_rows: dict[str, list[Row]], args: argparse.
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-    return start_seconds, latencies, errors, serve_rss, child_rss
+    return Served(start_seconds, latencies, errors, serve_rss, child_rss, first_ms, second_ms)
+
+
+def served_line(served: Served) -> str:
+    return (f"serve ready in {served.start_seconds:5.1f} s | first question of a tenant p50 {pct(served.first_ms, 50):6.1f} ms "
+            f"max {max(served.first_ms):6.1f} ms, its second p50 {pct(served.second_ms, 50):6.1f} ms ({len(served.first_ms)} tenants, "
+            f"one at a time) | ask p50 {pct(served.latencies, 50):6.1f} ms p99 {pct(served.latencies, 99):7.1f} ms "
+            f"({len(served.latencies)} asks, {served.errors} errors) | RSS serve {served.serve_rss:6.0f} MB, "
+            f"Milvus child {served.child_rss:6.0f} MB")
 
 
 def asks_again(work: Path, args: argparse.Namespace) -> None:
@@ -323,10 +348,9 @@ def asks_again(work: Path, args: argparse.Namespace) -> None:
         path.stem: [Row(r["question"], r["answer"]) for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())]
         for path in sorted((work / "corpus").glob("*.jsonl"))
     }
-    start_seconds, latencies, errors, serve_rss, child_rss = serve_and_ask(work, corpus_rows, args, {"SUPPORTBOT_SAMPLE_KB": "0"})
+    served = serve_and_ask(work, corpus_rows, args, {"SUPPORTBOT_SAMPLE_KB": "0"})
     print(f"{work.name:<22} {sum(map(len, corpus_rows.values())):7d} chunks | store {size_on_disk(work / 'data') / 2**20:7.1f} MB | "
-          f"serve ready in {start_seconds:5.1f} s | ask p50 {pct(latencies, 50):6.1f} ms p99 {pct(latencies, 99):7.1f} ms "
-          f"({len(latencies)} asks, {errors} errors) | RSS serve {serve_rss:6.0f} MB, Milvus child {child_rss:6.0f} MB", flush=True)
+          f"{served_line(served)}", flush=True)
 
 
 def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:

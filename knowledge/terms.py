@@ -15,6 +15,7 @@ Terms are lower-cased single words and phrases.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections import Counter
@@ -92,3 +93,10 @@ class TenantTerms:
         except Exception:  # no knowledge base yet (or the store is away): the kept terms, and try again next time
             logger.warning("the terms of tenant %s could not be read from the knowledge base", tenant, exc_info=True)
             return self._kept(tenant)
+
+
+async def read_terms(terms: TenantTerms | None, tenant: str | None) -> None:
+    """A tenant's terms read in a thread of their own on its first message, before redaction asks for
+    them: the redactor's one batch thread would otherwise read the store while every tenant's messages wait."""
+    if terms is not None and tenant is not None and not terms.is_cached(tenant):
+        await asyncio.to_thread(terms.for_tenant, tenant)

@@ -73,10 +73,11 @@ def _redactor(settings: Settings) -> Any:
 def build_pipeline(
     *, settings: Settings, embedder: FastEmbedder, retriever: Retriever, access: AccessPolicy, redactor: Any | None,
     vocabulary: TenantVocabulary | None = None, profiles: TenantProfiles | None = None, generate: Stage | None = None,
+    terms: TenantTerms | None = None,
 ) -> Pipeline:
     stages: list[Stage] = []
     if redactor is not None:
-        stages.append(RedactStage(redactor=redactor, settings=settings))
+        stages.append(RedactStage(redactor=redactor, settings=settings, terms=terms))
     stages += [
         EmbedStage(embedder=embedder),
         HumanRequestStage(detector=HumanRequestDetector(embedder=embedder), settings=settings),
@@ -111,6 +112,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     retriever = Retriever(store=store)
     vocabulary = TenantVocabulary(load=lambda tenant, access_keys: store.texts(tenant=tenant, access_keys=access_keys))
     access.on_refresh(vocabulary.refresh)
+    terms = None
     if redactor is not None:  # the knowledge base's own words are no names or addresses (knowledge/terms.py)
         terms = TenantTerms(load=lambda tenant: store.chunk_parts(tenant=tenant), keep=lambda tenant: _keep_terms(settings, tenant))
         access.on_refresh(terms.refresh)
@@ -129,7 +131,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     )
     pipeline = build_pipeline(
         settings=settings, embedder=embedder, retriever=retriever, access=access, redactor=redactor, vocabulary=vocabulary,
-        profiles=profiles, generate=generate,
+        profiles=profiles, generate=generate, terms=terms,
     )
     audit = AuditLog(engine)
     secret = load_secret(settings)
@@ -148,6 +150,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         budget=budget,
         models=models,
         profiles=profiles,
+        terms=terms,
     )
 
 

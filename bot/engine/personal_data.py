@@ -13,6 +13,7 @@ import asyncio
 
 from bot.core.messages import Message
 from bot.engine.services import Services
+from knowledge.terms import read_terms
 from policies.pii_patterns import PLACEHOLDER_RE, Entity
 from policies.redaction import redaction_of
 
@@ -30,6 +31,7 @@ class ConversationPrivacy:
         redactor = self._services.redactor
         if redactor is None or tenant is None:
             return None
+        await read_terms(self._services.terms, tenant)
         return await redactor.detect(text, self._kinds(tenant), tenant=tenant)
 
     def redact(self, conversation_id: str, tenant: str | None, text: str, entities: list[Entity] | None = None) -> tuple[str, dict[str, int]]:

@@ -25,6 +25,7 @@ from knowledge.embedding import FastEmbedder
 from knowledge.ingest import IngestReport, Ingestor
 from knowledge.profile import TenantProfiles
 from knowledge.store import MilvusStore
+from knowledge.terms import TenantTerms
 from policies.budget import BudgetBook
 from policies.permissions import AccessPolicy
 from policies.vault import Vault
@@ -50,6 +51,7 @@ class Services:
     budget: BudgetBook
     models: dict[Tier, ChatModel]
     profiles: TenantProfiles | None = None
+    terms: TenantTerms | None = None  # the redaction terms of each tenant (knowledge/terms.py), with a redactor
     started: bool = False
     # domain events (bot/core/events.py): the engine publishes the customer side, handoff/ the staff side
     events: EventBus = field(default_factory=EventBus)

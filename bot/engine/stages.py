@@ -18,6 +18,7 @@ from bot.core.records import Tier
 from bot.core.config import Settings
 from knowledge.embedding import Embedder
 from knowledge.profile import TenantProfiles
+from knowledge.terms import TenantTerms, read_terms
 from knowledge.retrieval import Retriever, SearchBatcher
 from knowledge.vocabulary import TenantVocabulary
 from policies.budget import BudgetBook
@@ -38,9 +39,10 @@ class RedactStage:
 
     name = "redact"
 
-    def __init__(self, *, redactor: Redactor, settings: Settings) -> None:
+    def __init__(self, *, redactor: Redactor, settings: Settings, terms: TenantTerms | None = None) -> None:
         self._redactor = redactor
         self._settings = settings
+        self._terms = terms
 
     def warm_up(self) -> None:
         warm = getattr(self._redactor, "warm_up", None)
@@ -53,6 +55,7 @@ class RedactStage:
         if turn.redacted:  # redacted before it was stored (durable conversations)
             return
         kinds = self._settings.tenant(turn.identity.tenant).pii_kinds
+        await read_terms(self._terms, turn.identity.tenant)
         result = await self._redactor.redact(
             turn.text, vault=turn.notes.get("vault"), kinds=frozenset(kinds) if kinds is not None else None, tenant=turn.identity.tenant
         )
