@@ -86,7 +86,19 @@ filter evaluation. A Milvus server (SUPPORTBOT_MILVUS_URI) is the way past that;
 1,000 tenants x 100 (`--replicate ... --factor 10 --tenants 1000`): `serve` did not become ready in
 11 minutes: its start measures every tenant (Pipeline.warm_up -> the redaction terms of each tenant,
 `MilvusStore.chunk_parts`, one filtered query of the store per tenant; then `warm_profiles`, 100
-titles embedded and searched per tenant), so start time is tenants x store size. Not fixed here.
+titles embedded and searched per tenant), so start time is tenants x store size.
+Fixed on branch tenants: nothing is measured per tenant at start; a tenant's terms and levels are
+measured on its first question (knowledge/tenant_cache.py) and again after an ingest. Before (main
+a2ec446) / after, back to back per configuration, 2026-12-02 10:37-10:40 UTC, load average 1.9-3.2,
+stores from `--replicate` of a kept 120-chunk configuration (12 chunks a tenant, or 100 for 60x100),
+`--asks-on DIR --asks 20`:
+  50 tenants x 12:   ready  9.3 -> 6.6 s; first question of a tenant p50  21 ->  69 ms (max  48 -> 294), second 14 -> 13 ms
+  200 tenants x 12:  ready 17.1 -> 6.8 s; first question of a tenant p50  25 ->  77 ms (max  50 -> 321), second 14 -> 13 ms
+  500 tenants x 12:  ready 41.9 -> 6.8 s; first question of a tenant p50  31 ->  93 ms (max  78 -> 459), second 17 -> 18 ms
+  60 tenants x 100:  ready 26.4 -> 7.2 s; first question of a tenant p50  41 -> 400 ms (max  73 -> 887), second 26 -> 25 ms
+The price: a tenant's first question after each start measures its knowledge base (~100 titles
+embedded one at a time and searched for a 100-chunk tenant); `ask` p50 with 4 customers on random,
+mostly not yet asked tenants 88 -> 610 ms at 60 x 100. Not kept across restarts (no table yet).
 """
 
 from __future__ import annotations
