@@ -104,8 +104,9 @@ async def test_none_of_these_hands_over_to_a_person(client: TestClient) -> None:
 
 async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: Path) -> None:
     """The offer is the stored reply: a new process (same data dir) answers the option chosen from
-    the article offered. An ingest measures the knowledge base's levels; a start measures none (it
-    would grow with the tenants), the first question does, and finds the same levels."""
+    the article offered. An ingest measures the knowledge base's levels; a start measures none, nor
+    the terms redaction keeps (it would grow with the tenants): the first question does, and finds
+    the same."""
     from bot.engine.conversations import ConversationService
     from bot.app.composition import build_services
 
@@ -125,17 +126,21 @@ async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: 
         conversation = conversations.create(tenant="default", channel="widget", user="visitor", conversation_id="restart-1")
         offer, _ = await conversations.submit(conversation_id=conversation.id, text=QUESTION, client_id="q1")
         assert offer.outcome == "clarify" and len(offer.options) >= 2
+        assert before.terms is not None and before.terms.is_cached("default")  # read for the message's redaction
+        terms = before.terms.for_tenant("default")
     finally:
         before.close()
     after = build_services(settings)
     try:
         await asyncio.to_thread(after.start)
         assert after.profiles is not None and after.profiles.cached("default", keys(after)) is None
+        assert after.terms is not None and not after.terms.is_cached("default")
         pick = offer.options[1]
         answer, _ = await ConversationService(services=after).submit(conversation_id="restart-1", text=pick.title, client_id="q2")
         assert answer.outcome == "answer" and answer.citations[0].source == pick.source
         measured = after.profiles.cached("default", keys(after))
         assert measured == ingested  # measured on the first question, the same levels as at the ingest
+        assert after.terms.is_cached("default") and after.terms.for_tenant("default") == terms
         docs = tmp_path / "docs"
         docs.mkdir()
         (docs / "webhooks.md").write_text("# Webhooks\n\nSend page events to your own server: Settings → Integrations → Webhooks.\n")
