@@ -95,6 +95,8 @@ stores from `--replicate` of a kept 120-chunk configuration (12 chunks a tenant,
   50 tenants x 12:   ready  9.3 -> 6.6 s; first question of a tenant p50  21 ->  69 ms (max  48 -> 294), second 14 -> 13 ms
   200 tenants x 12:  ready 17.1 -> 6.8 s; first question of a tenant p50  25 ->  77 ms (max  50 -> 321), second 14 -> 13 ms
   500 tenants x 12:  ready 41.9 -> 6.8 s; first question of a tenant p50  31 ->  93 ms (max  78 -> 459), second 17 -> 18 ms
+  1000 tenants x 12: ready 114.9 -> 7.9 s; first question of a tenant p50  51 -> 140 ms (max 114 -> 602), second 24 -> 28 ms
+                     (10:44-10:47 UTC, load average 1.9-3.6)
   60 tenants x 100:  ready 26.4 -> 7.2 s; first question of a tenant p50  41 -> 400 ms (max  73 -> 887), second 26 -> 25 ms
 The price: a tenant's first question after each start measures its knowledge base (~100 titles
 embedded one at a time and searched for a 100-chunk tenant); `ask` p50 with 4 customers on random,
