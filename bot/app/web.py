@@ -176,6 +176,7 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
             desks=staff_desks(app, settings=app[SETTINGS], slack_on=app[CHANNELS].slack is not None),
         )
         logger.info("%s", line, extra=fields)
+        app[BACKGROUND].append(asyncio.create_task(services.warm_tenants()))  # ready first, then measure the tenants
         app[BACKGROUND].append(asyncio.create_task(watch_store(services.store)))
         app[BACKGROUND].append(asyncio.create_task(watch_endpoint(services.store)))
         # documents ingested by another process (a second serve, `supportbot ingest` on the shared store)

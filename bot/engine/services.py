@@ -6,6 +6,7 @@ sample knowledge base for the `default` tenant.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlalchemy import Engine
 
 from bot.core import language
 from bot.core.config import DEFAULT_TENANT, Settings
+from bot.core.errors import error_kind
 from bot.core.events import EventBus
 from bot.core.ports import ChatModel
 from bot.core.records import Tier
@@ -78,6 +80,21 @@ class Services:
             return
         keys, _ = self.access.access_keys(tenant=tenant, groups=self.settings.tenant(tenant).groups_for(None))
         self.profiles.get(tenant, keys)
+
+    async def warm_tenants(self) -> None:
+        """After the start, in the background (serve): each tenant's terms and levels measured one tenant at
+        a time, so that most first questions find them ready instead of measuring (~0.4 s for a tenant of
+        100 chunks). A tenant asked meanwhile measures its own: the cache makes it once either way."""
+        for tenant in list(self.settings.tenants):
+            try:
+                await asyncio.to_thread(self._warm, tenant)
+            except Exception as exc:  # its first question measures it again, and says why if it fails
+                logger.warning("measuring tenant %s in the background failed (%s)", tenant, error_kind(exc))
+
+    def _warm(self, tenant: str) -> None:
+        if self.terms is not None:
+            self.terms.for_tenant(tenant)
+        self.warm_profile(tenant)
 
     def after_ingest(self, tenant: str) -> None:
         """Forget what was cached about the tenant's documents and measure its levels again. Synchronous."""

@@ -150,3 +150,23 @@ async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: 
         assert again is not None and again is not measured
     finally:
         after.close()
+
+
+async def test_a_served_process_measures_its_tenants_in_the_background_after_the_start(tmp_path: Path) -> None:
+    """Ready without measuring any tenant, then each measured in the background (serve calls
+    warm_tenants once it is ready), so a tenant's first question need not wait for it."""
+    from bot.app.composition import build_services
+
+    settings = make_settings(tmp_path / "data", SUPPORTBOT_TENANTS_FILE=tenants_file(tmp_path), SUPPORTBOT_SAMPLE_KB="1")
+    services = build_services(settings)
+    try:
+        await asyncio.to_thread(services.start)  # the sample ingested (and measured by that): forgotten again
+        assert services.profiles is not None and services.terms is not None
+        services.profiles.refresh("default")
+        services.terms.refresh("default")
+        keys = services.access.access_keys(tenant="default", groups=settings.tenant("default").groups_for(None))[0]
+        assert not services.terms.is_cached("default") and services.profiles.cached("default", keys) is None
+        await services.warm_tenants()
+        assert services.terms.is_cached("default") and services.profiles.cached("default", keys) is not None
+    finally:
+        services.close()
