@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
-from bot.core.database import autocommit
+from bot.core.autocommit import autocommit
 from bot.core.tables import Conversation, Handoff, StaffPost, write_events
 from bot.core.packet import Attempt, Packet
 from bot.core.handoff_states import UNCLAIMED, State, check

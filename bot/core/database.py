@@ -142,16 +142,6 @@ def _ping_when_idle(engine: Engine, *, after: float) -> None:
     event.listen(engine.pool, "checkout", checkout)
 
 
-def autocommit(engine: Engine) -> Engine:
-    """The engine for a single statement or reads, on PostgreSQL without BEGIN and COMMIT (or ROLLBACK)
-    around them: two round trips less each. A single statement is atomic by itself, and under READ
-    COMMITTED each statement of a transaction takes its own snapshot anyway, so reads see nothing
-    different. SQLite: the engine itself (pysqlite begins only before writes)."""
-    if engine.dialect.name != "postgresql":
-        return engine
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
-
-
 def again_if_disconnected(work: Callable[[], T]) -> T:
     """`work()`, once more when its connection turned out dead (cut by `pg_terminate_backend` or a
     restart: SQLAlchemy has recycled the pool by then). For work that is safe to repeat: reads, and

@@ -17,7 +17,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, select
 from sqlmodel.sql.sqltypes import AutoString
 
-from bot.core.database import autocommit
+from bot.core.autocommit import autocommit
 from bot.core.handoff_states import HandoffStatus, State
 from bot.core.tiers import Tier
 

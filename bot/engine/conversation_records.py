@@ -13,7 +13,7 @@ from sqlalchemy import Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot.core.database import autocommit
+from bot.core.autocommit import autocommit
 from bot.core.tables import Conversation, utcnow
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.core.database import autocommit
+from bot.core.autocommit import autocommit
 from bot.core.tables import Lease
 
 logger = logging.getLogger(__name__)

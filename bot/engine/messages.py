@@ -17,7 +17,8 @@ from sqlalchemy import Engine, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from bot.core.database import again_if_disconnected, autocommit
+from bot.core.autocommit import autocommit
+from bot.core.database import again_if_disconnected
 from bot.core.messages import Message
 from bot.core.tables import Conversation, StoredMessage, event_rows, insert_events, utcnow
 
