@@ -66,6 +66,10 @@ def register_rollout_admin(app: web.Application, *, book: RolloutBook, tenants: 
                                                                 "access groups (or one comma-separated string)"}),
                                      content_type="application/json")
         beta = beta.split(",") if isinstance(beta, str) else beta
+        for key in ("stage", "reason"):
+            if not isinstance(data.get(key, ""), str):
+                raise web.HTTPBadRequest(text=json.dumps({"error": f"tenant {tenant[:100]!r}: {key} must be a string"}),
+                                         content_type="application/json")
         try:
             policy = await asyncio.to_thread(book.set, tenant=tenant, stage=str(data.get("stage", "")), percent=percent, beta=beta,
                                              by="admin", reason=str(data.get("reason", "")))

@@ -119,6 +119,9 @@ async def test_bad_stages_are_refused_with_the_tenant_named_and_change_nothing(c
     for body in ({"stage": "beta", "beta": 5}, {"stage": "beta", "beta": [{"group": "vip"}]}):
         response = await client.post("/api/v1/admin/rollout/default", json=body, headers=ADMIN)
         assert response.status == 400 and "tenant 'default': beta must be" in (await response.json())["error"]
+    for body in ({"stage": "off", "reason": 5}, {"stage": ["off"]}):  # not written down as "5", nor "['off']"
+        response = await client.post("/api/v1/admin/rollout/default", json=body, headers=ADMIN)
+        assert response.status == 400 and "must be a string" in (await response.json())["error"]
     for raw in ("[" * 30_000 + "]" * 30_000, '{"stage": "\xff"}'.encode("latin-1"), "[]", "{"):
         response = await client.post("/api/v1/admin/rollout/default", data=raw, headers={**ADMIN, "Content-Type": "application/json"})
         assert response.status == 400 and "error" in await response.json()
