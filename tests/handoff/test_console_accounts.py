@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,16 @@ def test_a_session_cookie_is_signed_and_expires() -> None:
     assert sessions.csrf_ok(session, sessions.csrf_token(session)) and not sessions.csrf_ok(sessions.anonymous(), sessions.csrf_token(session))
     now[0] += 61
     assert sessions.decode(cookie) is None
+
+
+def test_a_password_piped_in_without_the_flag_is_told_to_use_it(tmp_path: Path) -> None:
+    # the prompt read the piped line, asked for it again, and ended in "Aborted!"
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_TENANTS_FILE": str(tmp_path / "tenants.toml")}
+    (tmp_path / "tenants.toml").write_text("[tenants.default]\n")
+    ran = subprocess.run([sys.executable, "-m", "bot.app.cli.main", "staff", "add", "alice"], input="alice password 1\n",
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert ran.returncode == 2 and "--password-stdin" in ran.stderr and "Aborted" not in ran.stderr
+    assert "alice" not in (tmp_path / "tenants.toml").read_text()

@@ -13,6 +13,8 @@ from bot.core.config import DEFAULT_TENANT, Settings
 def _password(from_stdin: bool) -> str:
     if from_stdin:  # for scripts: the first line of standard input
         return sys.stdin.readline().rstrip("\n")
+    if not sys.stdin.isatty():  # piped in without the flag: a prompt would read it, ask again, and abort
+        raise click.UsageError("standard input is not a terminal: pass --password-stdin to read the password from it")
     return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
