@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import posixpath
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -58,6 +60,21 @@ class _Pending:
     doc: SourceDoc
     digest: str
     existing: Document | None
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:$")
+
+
+def source_name(given: str) -> str | None:
+    """A path as given to ingest, as the `source` its documents are stored and cited under: `/`, `\\`,
+    `.`, `..` and drive letters dropped (`/srv/kb/billing.md` -> `srv/kb/billing.md`), so the same files
+    get the same sources whether ingested here or uploaded through the server (bot/app/admin_ingest.py,
+    which writes uploads under these names), and no server path shows in a citation. None if nothing
+    is left (`/`, `..`)."""
+    parts = [p for p in posixpath.normpath(given.replace("\\", "/")).split("/") if p not in {"", ".", ".."} and not _DRIVE.match(p)]
+    if not parts or any("\x00" in p for p in parts):
+        return None
+    return "/".join(parts)
 
 
 def _walk(path: Path) -> list[Path]:
@@ -123,7 +140,8 @@ class Ingestor:
             existing = {d.source: d for d in session.exec(select(Document).where(Document.tenant == tenant))}
         for given in paths:
             root = Path(given)
-            display_root = os.path.relpath(root, display_base) if display_base else os.path.normpath(str(given))
+            display_root = (os.path.relpath(root, display_base) if display_base
+                            else source_name(str(given)) or os.path.normpath(str(given)))
             roots.append(display_root)
             if not root.exists():
                 self._skip(report, display_root, "no such file or directory", on_skip)

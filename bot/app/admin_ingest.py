@@ -16,7 +16,6 @@ Anything else is a 400 (413 for uploads over MAX_UPLOAD_BYTES), never a 500.
 from __future__ import annotations
 
 import asyncio
-import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -29,13 +28,12 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.core.errors import ConfigError
 from bot.app.composition import Services
-from knowledge.ingest import IngestReport
+from knowledge.ingest import IngestReport, source_name
 from knowledge.loaders import FaqColumns
 
 MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 MAX_FILES = 20_000
 _COLUMNS = {"question_column": "question", "answer_column": "answer", "id_column": "id", "url_column": "url"}
-_DRIVE = re.compile(r"^[A-Za-z]:$")
 # what aiohttp's multipart reader raises on a broken body (RuntimeError: a bad boundary), and OSError
 # for a name the file system refuses
 _BROKEN = (ValueError, RuntimeError, AssertionError, OSError, HttpProcessingError)
@@ -49,14 +47,6 @@ class IngestRequestError(Exception):
 
 def _error(message: str, status: int = 400) -> web.Response:
     return web.json_response({"error": message}, status=status)
-
-
-def safe_name(name: str) -> str | None:
-    """A client's path as a relative name inside the upload folder, or None if nothing is left."""
-    parts = [p for p in name.replace("\\", "/").split("/") if p not in {"", ".", ".."} and not _DRIVE.match(p)]
-    if not parts or any("\x00" in p for p in parts):
-        return None
-    return "/".join(parts)
 
 
 async def handle_ingest(request: web.Request, services: Services) -> web.Response:
@@ -154,7 +144,7 @@ async def _read_upload(request: web.Request, folder: Path) -> _Job:
                 given = part.filename or ""
                 if "filename*" not in part.headers.get("Content-Disposition", ""):
                     given = unquote(given)  # aiohttp's and browsers' clients percent-encode a plain filename
-                name = safe_name(given)
+                name = source_name(given)
                 if name is None:
                     raise IngestRequestError("every file needs a file name (the path as given to ingest)")
                 if len(names) >= MAX_FILES:
@@ -182,7 +172,7 @@ async def _read_upload(request: web.Request, folder: Path) -> _Job:
         raise IngestRequestError('a "tenant" field is required')
     groups = [g.strip() for value in fields.get("groups", []) for g in value.split(",") if g.strip()]
     prune = (fields.get("prune") or ["false"])[0].lower() in {"1", "true", "yes", "on"}
-    roots = [safe_name(p) for p in fields.get("path", [])] or names
+    roots = [source_name(p) for p in fields.get("path", [])] or names
     if not names and not roots:
         raise IngestRequestError("no files uploaded")
     columns = {k: (fields.get(k) or [v])[0] for k, v in _COLUMNS.items()}

@@ -22,6 +22,7 @@ from bot.engine.assistant import AskResult
 from bot.core.errors import InputError
 from bot.core.records import HandoffReason
 from bot.core.config import Thresholds
+from knowledge.ingest import source_name
 from policies.confidence import Evidence, Verdict, decide
 from bot.core.stats import percentile
 
@@ -45,6 +46,15 @@ def _strings(case: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _as_stored(source: str) -> str:
+    """A case's source as ingest stores it: a path given absolute (`/srv/kb/plan.md`, as it was passed
+    to `supportbot ingest`) loses its leading `/` as the document's source did (knowledge/ingest.py
+    `source_name`); other names are compared as written."""
+    if source.startswith(("/", "\\")) or source[1:3] in (":/", ":\\"):
+        return source_name(source) or source
+    return source
+
+
 def load_cases(path: Path) -> list[EvalCase]:
     cases = []
     try:
@@ -63,7 +73,7 @@ def load_cases(path: Path) -> list[EvalCase]:
                 EvalCase(
                     question=str(d["question"]),
                     expect=expect,
-                    sources=_strings(d, "sources"),
+                    sources=tuple(_as_stored(s) for s in _strings(d, "sources")),
                     answer_contains=_strings(d, "answer_contains"),
                     reason=d.get("reason"),
                 )

@@ -128,7 +128,8 @@ async def test_admin_ingest_takes_uploaded_files_under_the_names_given(ingest_cl
     report = await response.json()
     assert response.status == 200, report
     sources = _sources(services)
-    assert sources == ["kb/etc/escape.md", "kb/faq.csv#row-1", "kb/invoices.md"], report  # ".." dropped: inside the upload
+    # ".." dropped: the third file lands inside the upload as etc/escape.md, outside the path "kb" asked for
+    assert sources == ["kb/faq.csv#row-1", "kb/invoices.md"], report
     with Session(services.engine) as session:
         assert all(d.url is None for d in session.exec(select(Document)))
     bad = aiohttp.FormData()
@@ -154,3 +155,21 @@ async def test_cli_ingest_through_the_server_uploads_the_files(ingest_client: tu
     (docs / "setup.md").unlink()
     await asyncio.to_thread(_ingest_through_server, settings, paths=("docs",), tenant="default", groups=(), prune=True)
     assert _sources(services) == []
+
+
+async def test_an_absolute_path_gets_the_same_sources_locally_and_through_the_server(
+        ingest_client: tuple[TestClient, Services, Path]) -> None:
+    """The same folder ingested once through the running server and once here is one set of
+    documents, not two (the upload used to drop the leading `/` that a local ingest kept)."""
+    from bot.app.cli.ingest import _ingest_through_server
+
+    client, services, tmp = ingest_client
+    docs = (tmp / "abs" / "docs").resolve()
+    docs.mkdir(parents=True)
+    (docs / "setup.md").write_text("# Setup\n\nInstall the app.\n")
+    settings = services.settings.with_overrides(server_url=str(client.make_url("/")))
+    await asyncio.to_thread(_ingest_through_server, settings, paths=(str(docs),), tenant="default", groups=(), prune=False)
+    uploaded = _sources(services)
+    local = await asyncio.to_thread(services.ingestor.ingest, [docs], tenant="default")
+    assert (local.added, local.unchanged) == (0, 1)
+    assert _sources(services) == uploaded == [str(docs / "setup.md").lstrip("/")]
