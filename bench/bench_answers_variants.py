@@ -249,6 +249,23 @@ def _close_thresholds(records: Records, answer: Any, choice: Any) -> Thresholds:
 _shipped_thresholds = fitting.choose_thresholds
 
 
+def _views(e: Evidence) -> list[tuple[float, ...]]:
+    """The top three documents' views (body, title and lead cosines, relative BM25; `Evidence.views`)."""
+    return [*e.views, *[(0.0, 0.0, 0.0, 0.0)] * 3][:3]
+
+
+def _view_gaps(e: Evidence) -> list[float]:
+    """The shipped inputs and, per view, the top document's lead over the better of the next two, in spreads."""
+    top, *rest = _views(e)
+    return _features(e) + [(top[k] - max(r[k] for r in rest)) / _spread(e) for k in range(4)]
+
+
+def _views_won(e: Evidence) -> list[float]:
+    """The shipped inputs and in how many of the four views the top document is ahead of the next two."""
+    top, *rest = _views(e)
+    return _features(e) + [float(sum(top[k] >= max(r[k] for r in rest) for k in range(4)))]
+
+
 WIDE_CHOICE = np.round(np.arange(0.10, 1.0, 0.025), 3)
 VARIANTS: dict[str, tuple[tuple[Any, str, Any], ...]] = {
     "shipped": (),
@@ -262,6 +279,13 @@ VARIANTS: dict[str, tuple[tuple[Any, str, Any], ...]] = {
     "pooled-clarified": ((fitting, "choose_thresholds", _pooled_clarified),),
     "agreement-offer": ((confidence, "choices", _agreement_offer), (fitting, "choices", _agreement_offer)),
     "close-clarify": ((fitting, "choose_thresholds", _close_thresholds), (answers, "decide", _close_decide)),
+    "view-gaps": _with_features(_view_gaps),
+    "views-won": _with_features(_views_won),
+    # close-clarify fitted to answered wrong <= 0.045 on each KB's TUNE cases (its held-out wrong ran over 0.05)
+    "close-clarify-045": ((fitting, "choose_thresholds", _close_thresholds), (answers, "decide", _close_decide),
+                          (fitting, "TARGETS", fitting.TARGETS | {"wrong": 0.045})),
+    "close-clarify-won": ((fitting, "choose_thresholds", _close_thresholds), (answers, "decide", _close_decide),
+                          *_with_features(_views_won)),
 }
 
 
