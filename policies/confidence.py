@@ -66,7 +66,8 @@ class Evidence:
     coverage: tuple[float, ...] = ()
     named: tuple[float, ...] = ()
     # each of those documents' cosines to the question (body, title, lead) and its BM25 relative to the
-    # best candidate's: what the ordering score sums, view by view
+    # best candidate's: what the ordering score sums, view by view. No decision reads them: as model
+    # inputs they gained nothing on the TUNE split (bench/bench_answers_variants.py `view-gaps`, `views-won`)
     views: tuple[tuple[float, ...], ...] = ()
     capped: bool = False  # the model said "not in the passages", or a wordless question: never answered
 
