@@ -96,7 +96,8 @@ off-topic 0.032; held out 0.686 / 0.035 / 0.112 / 0.028 (sample 0.600, COVID-QA 
 those records for issue #15 and not adopted (each chosen or rejected on the TUNE split): inputs
 from each document's views and close-clarify with a tighter wrong target
 (bench/bench_answers_variants.py), document-level scores over a document's chunks and typos
-corrected to the knowledge base's own words before the search (bench/bench_retrieval_kbs.py). The thresholds are bound by answered wrong on COVID-QA or Bitext,
+corrected to the knowledge base's own words before the search, a second encoder's cosine
+(bench/bench_retrieval_kbs.py). The thresholds are bound by answered wrong on COVID-QA or Bitext,
 not by off-topic questions.
 
 Printed: the pipeline as shipped on REPORT (per KB and all), the same on TUNE (a training score,

