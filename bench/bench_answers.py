@@ -89,6 +89,17 @@ clarified (0.230: thresholds fitted on the two help centers clarify an FAQ of ne
 than on them); the sample help center's REPORT off-topic answered (0.060, 7 of 116; 0.052 before).
 A tenant with an evaluation set should calibrate its own.
 
+Recorded again on main at d1395ca (2026-12-02, same command; models and thresholds unchanged, the
+changes since were elsewhere in the pipeline): REPORT pooled 0.653 / 0.025 / clarified 0.072 /
+off-topic 0.032; held out 0.686 / 0.035 / 0.112 / 0.028 (sample 0.600, COVID-QA 0.647 with clarified
+0.230, Bitext 0.725); TUNE 0.661 / 0.034 / 0.076 / 0.017; replay agrees on 100%. Levers measured on
+those records for issue #15 and not adopted (each chosen or rejected on the TUNE split): inputs
+from each document's views and close-clarify with a tighter wrong target
+(bench/bench_answers_variants.py), document-level scores over a document's chunks and typos
+corrected to the knowledge base's own words before the search, a second encoder's cosine
+(bench/bench_retrieval_kbs.py). The thresholds are bound by answered wrong on COVID-QA or Bitext,
+not by off-topic questions.
+
 Printed: the pipeline as shipped on REPORT (per KB and all), the same on TUNE (a training score,
 labelled so), and the leave-one-KB-out figures. `--records FILE` keeps the per-case results
 (JSON) so `--fit` can be rerun without asking every question again.

@@ -20,6 +20,23 @@ answered right agreement 0.97, gap to the next article 1.18 spreads, confidence 
 0.96, 0.59, 0.78; handed over though first was right 0.81, 0.34, 0.24; off-topic answered 0.92, 0.87,
 0.71. A wrong answer looks like a right one with a smaller gap; a lost right one looks like an
 off-topic question (sample: agreement 0.85 against 0.74, gaps 0.31-0.49 against 0.13-0.22 spreads).
+
+`--separation` (added 2026-12-02, issue #15): within each KB's TUNE cases that reach the gate, how
+well a quantity tells a right top document from a wrong one, and from an off-topic question (AUC:
+the chance a right case scores above the other), `python bench/bench_answers_losses.py R.json
+--separation` on the records of main that day (bench/bench_answers.py --records R.json):
+
+    quantity                  right vs wrong (sample / COVID-QA / Bitext)   right vs off-topic
+    the shipped confidence    1.00 (1 wrong) / 0.72 / 0.82                  0.92 / 0.92 / 0.95
+    gap to the next article   0.97 / 0.73 / 0.84                            0.87 / 0.81 / 0.91
+    raw best cosine           0.35 / 0.60 / 0.75                            0.96 / 1.00 / 0.99
+    height over background    0.84 / 0.62 / 0.74                            0.98 / 1.00 / 0.99
+
+Within one KB the levels (raw cosine, height) tell off-topic questions apart almost perfectly (they
+were dropped as inputs because their levels do not carry from one KB to another), but the
+thresholds are bound by wrong answers, and for right against wrong no recorded quantity does better
+than the gap to the next article, which the confidence already reads: what is left to gain there is
+in the ordering itself (a better top document), not in the gate.
 """
 
 from __future__ import annotations
@@ -38,7 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import bench.answers_fit as fitting
 import bench.bench_answers as answers
 import bench.bench_answers_variants as variants
-from policies.confidence import FEATURES
+from policies.confidence import ANSWER_MODEL, FEATURES, SAME_ARTICLE, Evidence, distinct_gaps, features
 
 Records = list[dict[str, Any]]
 
@@ -89,12 +106,46 @@ def losses(records: Records) -> dict[str, Any]:
     return out
 
 
+def _auc(pos: list[float], neg: list[float]) -> float:
+    if not pos or not neg:
+        return float("nan")
+    a, b = np.array(pos)[:, None], np.array(neg)[None, :]
+    return float((a > b).mean() + 0.5 * (a == b).mean())
+
+
+SEPARATING: dict[str, Any] = {
+    "the shipped confidence": lambda e: ANSWER_MODEL.probability(features(e)),
+    "gap to the next article": lambda e: distinct_gaps(e.relevance, e.kin, near=SAME_ARTICLE)[0],
+    "raw best cosine": lambda e: e.similarity,
+    "height over background": lambda e: e.relevance[0] - e.background,
+}
+
+
+def separation(records: Records) -> None:
+    """Within each KB's TUNE cases that reach the gate: AUC of right top document against wrong, and against off-topic."""
+    for kb in answers.KBS:
+        print(f"== {kb} (TUNE)")
+        gated = [r for r in records if r["kb"] == kb and r["split"] == "tune" and r["kind"] != "person" and r["evidence"]
+                 and r["evidence"]["relevance"] and not r["evidence"]["capped"]]
+        for name, value in SEPARATING.items():
+            right, wrong, off = [], [], []
+            for r in gated:
+                v = value(Evidence.from_json(r["evidence"]))
+                (off if r["kind"] == "offtopic" else right if fitting._hit(r, r["retrieved"][:1]) else wrong).append(v)
+            print(f"  {name:<26} right vs wrong {_auc(right, wrong):.2f}  right vs off-topic {_auc(right, off):.2f}"
+                  f"  (n {len(right)} / {len(wrong)} / {len(off)})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("records", type=Path)
     parser.add_argument("--variant", default="shipped", choices=list(variants.VARIANTS))
+    parser.add_argument("--separation", action="store_true", help="print the within-KB AUCs of the docstring instead")
     args = parser.parse_args()
     records = json.loads(args.records.read_text())
+    if args.separation:
+        separation(records)
+        return 0
     with variants.patched(*variants.VARIANTS[args.variant]):
         out = losses(records)
     for kb in answers.KBS:

