@@ -75,6 +75,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,6 +230,41 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of one process (all its threads) so far; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def with_children(pids: list[int]) -> list[int]:
+    """These processes and their children (the Milvus Lite child of the SQLite configuration's `serve`)."""
+    found = list(pids)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) in pids:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def backends(url: str) -> list[int]:
+    """The PostgreSQL server processes serving this database's connections (the pools keep them open)."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def cpu_by_part(parts: dict[str, list[int]]) -> dict[str, float]:
+    return {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in parts.items()}
+
+
 async def database_counts(base: str) -> dict[str, float]:
     """The `supportbot_database_*` counters of the process that answers this call (bot/app/metrics.py)."""
     async with session() as http, http.get(f"{base}/metrics") as response:
@@ -237,11 +273,20 @@ async def database_counts(base: str) -> dict[str, float]:
             for line in body.splitlines() if line.startswith("supportbot_database_") and line.split()[0].endswith("_total")}
 
 
-async def measure(name: str, base: str, questions: list[str], args: argparse.Namespace, *, one: bool) -> tuple[Figures, Figures]:
+async def measure(
+    name: str, base: str, questions: list[str], args: argparse.Namespace, *, one: bool, parts: Callable[[], dict[str, list[int]]]
+) -> tuple[Figures, Figures, float]:
+    """Figures at the offered rate, saturated, and the CPU milliseconds per message under the saturated
+    load (every process of the configuration: `parts`, read once the load is on)."""
     await saturated(base, questions, customers=8, seconds=args.warmup)
     at_rate = await offered(base, questions, rate=args.rate, seconds=args.seconds, conversations=args.conversations)
     before = await database_counts(base) if one else {}
+    processes = parts()
+    cpu_before = cpu_by_part(processes)
     most = await saturated(base, questions, customers=args.customers, seconds=args.seconds)
+    cpu = {part: (seconds - cpu_before[part]) * 1000 / max(1, most.replies) for part, seconds in cpu_by_part(processes).items()}
+    print(f"{name:<24} CPU per message (saturated load): " + ", ".join(f"{part} {ms:.1f} ms" for part, ms in cpu.items())
+          + f"; total {sum(cpu.values()):.1f} ms", flush=True)
     if one:  # one process: /metrics is the one answering; every database call of the load, conversations opened included
         after = await database_counts(base)
         calls = {key: (after[key] - before.get(key, 0)) / max(1, most.replies) for key in after}
@@ -249,13 +294,13 @@ async def measure(name: str, base: str, questions: list[str], args: argparse.Nam
     print(f"{name:<24} offered {args.rate:.0f}/s: carried {at_rate.rate:6.1f}/s p50 {at_rate.p50:6.1f} ms p99 {at_rate.p99:7.1f} ms "
           f"({at_rate.errors} errors, {at_rate.unsent} not sent) | saturated: {most.rate:6.1f}/s p50 {most.p50:6.1f} ms p99 {most.p99:7.1f} ms "
           f"({most.errors} errors, {most.handoffs + at_rate.handoffs} handoffs)", flush=True)
-    return at_rate, most
+    return at_rate, most, sum(cpu.values())
 
 
 async def run(args: argparse.Namespace) -> None:
     questions = [c.question for c in sample_cases() if c.expect == "answer"]
     root = Path(tempfile.mkdtemp(prefix="bench-scale-"))
-    results: dict[str, tuple[Figures, Figures]] = {}
+    results: dict[str, tuple[Figures, Figures, float]] = {}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     print(f"{args.seconds:.0f} s per load; offered {args.rate:.0f} msg/s over {args.conversations} conversations; "
@@ -266,7 +311,8 @@ async def run(args: argparse.Namespace) -> None:
         server = start(["serve", "--port", str(port)], env, root / "sqlite.log")
         try:
             await wait_all_ready(base, [root / "sqlite.log"])
-            results["sqlite 1"] = await measure("SQLite, 1 process", base, questions, args, one=True)
+            results["sqlite 1"] = await measure("SQLite, 1 process", base, questions, args, one=True,
+                                                parts=lambda: {"serve and its Milvus Lite": with_children([server.pid])})
         finally:
             stop([server])
 
@@ -281,15 +327,18 @@ async def run(args: argparse.Namespace) -> None:
         for n in range(1, args.processes + 1):
             servers.append(start(["serve", "--port", str(port)], env, root / f"pg{n}.log"))
             await wait_all_ready(base, [root / f"pg{i}.log" for i in range(1, n + 1)])
-            results[f"pg {n}"] = await measure(f"PostgreSQL, {n} process{'es' if n > 1 else ''}", base, questions, args, one=n == 1)
+            results[f"pg {n}"] = await measure(
+                f"PostgreSQL, {n} process{'es' if n > 1 else ''}", base, questions, args, one=n == 1,
+                parts=lambda: {"serve": [s.pid for s in servers], "vectors serve": [vectors.pid], "postgres": backends(url)})
     finally:
         stop([*servers, vectors])
         databases.drop_all()
 
     if "sqlite 1" in results and "pg 2" in results:
         ratio = results["pg 2"][1].rate / results["sqlite 1"][1].rate
-        print(f"saturated throughput, 2 processes on PostgreSQL / 1 process on SQLite: {ratio:.2f} (goal >= 0.8)")
-    for key, (at_rate, _) in results.items():
+        print(f"saturated throughput, 2 processes on PostgreSQL / 1 process on SQLite: {ratio:.2f} (goal >= 0.8); "
+              f"CPU per message, SQLite / PostgreSQL 2 processes: {results['sqlite 1'][2] / results['pg 2'][2]:.2f}")
+    for key, (at_rate, _, _) in results.items():
         print(f"p99 at {args.rate:.0f} msg/s offered, {key}: {at_rate.p99:.0f} ms (goal <= 150 ms; carried {at_rate.rate:.0f}/s)")
 
 
