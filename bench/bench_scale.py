@@ -21,7 +21,8 @@ process of its own); then PostgreSQL with one shared Milvus endpoint (`supportbo
 1, 2, ... `--processes` processes (started one after another on one database: the first ingests the
 help center). The load generator shares the machine's cores with the servers, as it must on loopback.
 Prints the ratio "2 processes on PostgreSQL / 1 process on SQLite" (saturated; goal >= 0.8) and p99 at
-the offered rate (goal <= 150 ms).
+the offered rate (goal <= 150 ms), and for each configuration the CPU milliseconds per message of its
+processes under the saturated load (serve, `vectors serve`, the database's PostgreSQL backends).
 
 Measured 2026-12-02 on this 2-core machine while five other sessions ran tests and benchmarks (load
 average ~12: absolute figures are low; only ratios within one run mean much), `--seconds 15`:
@@ -62,6 +63,44 @@ message's time in the pipeline's embed and retrieve stages (their batch queues),
 slower through the shared `vectors serve` endpoint (264 ms mean against 153 ms with SQLite's own Milvus
 Lite child, at half the load); the event loop was idle ~70% of its samples (py-spy). Next to look at:
 the shared Milvus Lite endpoint (one server for every process) and the embedder's share of two cores.
+Fourth look (branch pgthroughput, 2026-12-02): what bounds PostgreSQL here is CPU per message, not waiting
+on anything. Under the saturated load each configuration burns about the same share of this shared
+machine (~0.9-1 core: the /proc CPU time of every process it runs), so messages/s ~ that share / CPU per
+message, and the ratio above follows the CPU ratio. Per message, one process each, saturated (six scratch
+runs of one configuration at a time, 10-12 s): SQLite: serve 14.7-17.0 ms and its Milvus Lite child
+2.5-2.9 ms, ~17-20 ms. PostgreSQL: serve 24.8-31.3 ms, `vectors serve` 4.6-5.6 ms, the database's
+backends 4.3-5.9 ms, ~35-42 ms: twice as much. The retrieve stage's 264 ms against 153 above is queueing
+in a process short of CPU, not the endpoint (the Milvus side costs 5 ms of CPU a message against the
+child's 2.5). Where a PostgreSQL serve's CPU goes (perf record -F 299 over 12 s of the load): CPython's
+interpreter 58%, onnxruntime (the embedder) 16%, the kernel 12%, libc 4%, libpq and psycopg's C parts
+2.5%, gRPC 1.5%: Python code, no native hotspot. GIL-held time per reply (py-spy --gil) against SQLite,
+11.8 -> 16.5 ms; what PostgreSQL adds is database statements: the relay's NOTIFY +1.0 ms, the limit
+table's counts +0.9 and bursts +0.6, MessageStore.load +0.9 and add +0.7, the replies' write +0.35, the
+leases +0.3. A statement costs the client 0.25-0.65 ms of CPU through SQLAlchemy against 0.08 ms through
+psycopg alone (`select 1`), and a message makes 18.6 of them on PostgreSQL against 8.5 on SQLite (which
+keeps the limits, the turn and the relay in memory). The statements of one process's 131 turns, per
+turn: limit_count 4.2, message reads 3.3 and writes 1.7, conversation reads 1.3, lease 2.3 (take,
+release, a renew each 2 s), limit_burst 1.0, audit 0.7, the handoff's five on each escalation.
+Fixed: the lease upsert was built anew on every turn (bot/engine/leases.py, now once): client CPU
+a take 1.58 -> 0.77 ms, renew 1.08 -> 0.65, release 0.38 -> 0.25 (best of 3 x 1500 calls on PostgreSQL).
+Interleaved runs on the same machine, `--seconds 10 --processes 2`, main's code with this bench, then
+the branch (CPU per message under the saturated load: serve processes, and `vectors serve`; the
+PostgreSQL backends' figure printed in these runs was wrong, pids of closed pool connections, fixed since):
+  main:   SQLite 50.2 / 47.8 msg/s, 17.6 / 17.7 ms; PostgreSQL 1 process 19.1 / 22.4 msg/s, serve 29.7 / 26.8 ms,
+          vectors 4.7 / 4.5 ms; 2 processes 26.5 / 13.6 msg/s, serve 28.0 / 37.6 ms; ratio 0.53 / 0.29
+  branch: SQLite 58.1 / 46.8 msg/s, 15.4 / 18.8 ms; PostgreSQL 1 process 26.2 / 26.9 msg/s, serve 28.7 / 25.5 ms,
+          vectors 4.8 / 4.3 ms; 2 processes 30.8 / 22.8 msg/s, serve 28.8 / 27.8 ms; ratio 0.53 / 0.49
+          (the last run counted the backends right: PostgreSQL 1 process 33.9 ms a message in all, 2 processes
+          38.7, against SQLite 18.8: CPU ratio 0.49, the same as the throughput ratio)
+The lease fix is about 1.5 ms of a message's ~30: below what these runs resolve. Ruled out on the way:
+the endpoint's BLAS threads (OpenBLAS is 3.6% of `vectors serve`'s samples; one thread: 4.8 against 5.1
+ms a message), connection churn (pg_stat_database.sessions: 5 new sessions in 25 s of load), the
+embedder (the same ONNX work per message in both configurations; its batcher already gathers concurrent
+questions into one thread hop, and each text stays one ONNX call so that its vector does not depend on
+its neighbours, knowledge/embedding.py). Left for 0.8: PostgreSQL's CPU per message within 1.25x of
+SQLite's, from 2x today: fewer statements per message (a request's limit counts in one statement, the
+turn's lease taken with the inbound write, the relay's NOTIFY: 1 ms of GIL a reply), and the hot
+statements on psycopg directly (a third to a sixth of the client CPU of each).
 """
 
 from __future__ import annotations
@@ -75,6 +114,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,6 +269,47 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of one process (all its threads) so far; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def with_children(pids: list[int]) -> list[int]:
+    """These processes and their children (the Milvus Lite child of the SQLite configuration's `serve`)."""
+    found = list(pids)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) in pids:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def backends(url: str) -> list[int]:
+    """The PostgreSQL server processes serving this database's connections (the pools keep them open)."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def cpu_by_pid(parts: dict[str, list[int]]) -> dict[str, dict[int, float]]:
+    return {name: {pid: cpu_seconds(pid) for pid in pids} for name, pids in parts.items()}
+
+
+def cpu_spent(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+    """CPU seconds per part between two readings, over the processes alive at the second (one started
+    meanwhile counts whole; a database backend closed meanwhile, an overflow connection of a pool, is lost)."""
+    return {name: sum(seconds - before.get(name, {}).get(pid, 0.0) for pid, seconds in pids.items()) for name, pids in after.items()}
+
+
 async def database_counts(base: str) -> dict[str, float]:
     """The `supportbot_database_*` counters of the process that answers this call (bot/app/metrics.py)."""
     async with session() as http, http.get(f"{base}/metrics") as response:
@@ -237,11 +318,19 @@ async def database_counts(base: str) -> dict[str, float]:
             for line in body.splitlines() if line.startswith("supportbot_database_") and line.split()[0].endswith("_total")}
 
 
-async def measure(name: str, base: str, questions: list[str], args: argparse.Namespace, *, one: bool) -> tuple[Figures, Figures]:
+async def measure(
+    name: str, base: str, questions: list[str], args: argparse.Namespace, *, one: bool, parts: Callable[[], dict[str, list[int]]]
+) -> tuple[Figures, Figures, float]:
+    """Figures at the offered rate, saturated, and the CPU milliseconds per message under the saturated
+    load (every process of the configuration: `parts`, read once the load is on)."""
     await saturated(base, questions, customers=8, seconds=args.warmup)
     at_rate = await offered(base, questions, rate=args.rate, seconds=args.seconds, conversations=args.conversations)
     before = await database_counts(base) if one else {}
+    cpu_before = cpu_by_pid(parts())
     most = await saturated(base, questions, customers=args.customers, seconds=args.seconds)
+    cpu = {part: seconds * 1000 / max(1, most.replies) for part, seconds in cpu_spent(cpu_before, cpu_by_pid(parts())).items()}
+    print(f"{name:<24} CPU per message (saturated load): " + ", ".join(f"{part} {ms:.1f} ms" for part, ms in cpu.items())
+          + f"; total {sum(cpu.values()):.1f} ms", flush=True)
     if one:  # one process: /metrics is the one answering; every database call of the load, conversations opened included
         after = await database_counts(base)
         calls = {key: (after[key] - before.get(key, 0)) / max(1, most.replies) for key in after}
@@ -249,13 +338,13 @@ async def measure(name: str, base: str, questions: list[str], args: argparse.Nam
     print(f"{name:<24} offered {args.rate:.0f}/s: carried {at_rate.rate:6.1f}/s p50 {at_rate.p50:6.1f} ms p99 {at_rate.p99:7.1f} ms "
           f"({at_rate.errors} errors, {at_rate.unsent} not sent) | saturated: {most.rate:6.1f}/s p50 {most.p50:6.1f} ms p99 {most.p99:7.1f} ms "
           f"({most.errors} errors, {most.handoffs + at_rate.handoffs} handoffs)", flush=True)
-    return at_rate, most
+    return at_rate, most, sum(cpu.values())
 
 
 async def run(args: argparse.Namespace) -> None:
     questions = [c.question for c in sample_cases() if c.expect == "answer"]
     root = Path(tempfile.mkdtemp(prefix="bench-scale-"))
-    results: dict[str, tuple[Figures, Figures]] = {}
+    results: dict[str, tuple[Figures, Figures, float]] = {}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     print(f"{args.seconds:.0f} s per load; offered {args.rate:.0f} msg/s over {args.conversations} conversations; "
@@ -266,7 +355,8 @@ async def run(args: argparse.Namespace) -> None:
         server = start(["serve", "--port", str(port)], env, root / "sqlite.log")
         try:
             await wait_all_ready(base, [root / "sqlite.log"])
-            results["sqlite 1"] = await measure("SQLite, 1 process", base, questions, args, one=True)
+            results["sqlite 1"] = await measure("SQLite, 1 process", base, questions, args, one=True,
+                                                parts=lambda: {"serve and its Milvus Lite": with_children([server.pid])})
         finally:
             stop([server])
 
@@ -281,15 +371,18 @@ async def run(args: argparse.Namespace) -> None:
         for n in range(1, args.processes + 1):
             servers.append(start(["serve", "--port", str(port)], env, root / f"pg{n}.log"))
             await wait_all_ready(base, [root / f"pg{i}.log" for i in range(1, n + 1)])
-            results[f"pg {n}"] = await measure(f"PostgreSQL, {n} process{'es' if n > 1 else ''}", base, questions, args, one=n == 1)
+            results[f"pg {n}"] = await measure(
+                f"PostgreSQL, {n} process{'es' if n > 1 else ''}", base, questions, args, one=n == 1,
+                parts=lambda: {"serve": [s.pid for s in servers], "vectors serve": [vectors.pid], "postgres": backends(url)})
     finally:
         stop([*servers, vectors])
         databases.drop_all()
 
     if "sqlite 1" in results and "pg 2" in results:
         ratio = results["pg 2"][1].rate / results["sqlite 1"][1].rate
-        print(f"saturated throughput, 2 processes on PostgreSQL / 1 process on SQLite: {ratio:.2f} (goal >= 0.8)")
-    for key, (at_rate, _) in results.items():
+        print(f"saturated throughput, 2 processes on PostgreSQL / 1 process on SQLite: {ratio:.2f} (goal >= 0.8); "
+              f"CPU per message, SQLite / PostgreSQL 2 processes: {results['sqlite 1'][2] / results['pg 2'][2]:.2f}")
+    for key, (at_rate, _, _) in results.items():
         print(f"p99 at {args.rate:.0f} msg/s offered, {key}: {at_rate.p99:.0f} ms (goal <= 150 ms; carried {at_rate.rate:.0f}/s)")
 
 

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -40,35 +40,36 @@ class LeaseTable:
         # every call is one statement: on PostgreSQL no BEGIN or COMMIT is sent (`begin()` below commits SQLite's)
         self._engine = autocommit(engine)
         self.holder = holder or process_name()
-        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        # each statement built once, its values bound per call: building the upsert for every turn cost more
+        # CPU than sending it (1.6 ms a take on PostgreSQL, a third of a turn's lease work; bench/bench_scale.py)
+        table = Lease.__table__  # type: ignore[attr-defined]
+        insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        take = insert(table).values(name=bindparam("b_name"), holder=bindparam("b_holder"), expires_at=bindparam("b_expires"))
+        self._take = take.on_conflict_do_update(
+            index_elements=[table.c.name],
+            set_={"holder": take.excluded.holder, "expires_at": take.excluded.expires_at},
+            where=(table.c.holder == bindparam("b_holder")) | (table.c.expires_at < bindparam("b_now")),
+        ).returning(table.c.name)
+        mine = (table.c.name == bindparam("b_name")) & (table.c.holder == bindparam("b_holder"))
+        self._renew = update(table).where(mine).values(expires_at=bindparam("b_expires"))
+        self._release = delete(table).where(mine)
 
     def take(self, name: str, *, ttl: float) -> bool:
         """Hold `name` for `ttl` seconds if it is free, expired or ours already."""
         now = datetime.now(UTC)
-        table = Lease.__table__  # type: ignore[attr-defined]
-        statement = self._insert(table).values(name=name, holder=self.holder, expires_at=now + timedelta(seconds=ttl))
-        statement = statement.on_conflict_do_update(
-            index_elements=[table.c.name],
-            set_={"holder": statement.excluded.holder, "expires_at": statement.excluded.expires_at},
-            where=(table.c.holder == self.holder) | (table.c.expires_at < now),
-        ).returning(table.c.name)
+        values = {"b_name": name, "b_holder": self.holder, "b_expires": now + timedelta(seconds=ttl), "b_now": now}
         with self._engine.begin() as conn:
-            return conn.execute(statement).first() is not None
+            return conn.execute(self._take, values).first() is not None
 
     def renew(self, name: str, *, ttl: float) -> bool:
         """Extend our lease; False when it is no longer ours (it expired and another process took it)."""
-        table = Lease.__table__  # type: ignore[attr-defined]
+        values = {"b_name": name, "b_holder": self.holder, "b_expires": datetime.now(UTC) + timedelta(seconds=ttl)}
         with self._engine.begin() as conn:
-            done = conn.execute(
-                update(table).where(table.c.name == name, table.c.holder == self.holder)
-                .values(expires_at=datetime.now(UTC) + timedelta(seconds=ttl))
-            )
-            return done.rowcount == 1
+            return conn.execute(self._renew, values).rowcount == 1
 
     def release(self, name: str) -> None:
-        table = Lease.__table__  # type: ignore[attr-defined]
         with self._engine.begin() as conn:
-            conn.execute(delete(table).where(table.c.name == name, table.c.holder == self.holder))
+            conn.execute(self._release, {"b_name": name, "b_holder": self.holder})
 
     def held(self, names: Iterable[str]) -> set[str]:
         """Which of `names` some process holds now (not expired)."""
