@@ -152,7 +152,6 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
         re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:(?i:street)|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)\b"),
         # military and post boxes: "PSC 1234, Box 5678", "P.O. Box 12", "Postbox 21"
         re.compile(rf"\b(?:{_alternatives(street_words.MILITARY_POST)})\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}|\b(?:P\.?\s?O\.?\s?Box|{_alternatives(street_words.POST_BOX)})\s+\d{{1,6}}", re.I),
-        re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b"),  # not "#12588": an invoice
         # "the corner of X and Y"
         re.compile(rf"(?:\bthe )?\bcorner of\s+(?:[\w'’.-]+\s+){{0,4}}?(?:and|&)\s+(?:{CAP_WORDS}|[\w'’-]+(?: [\w'’-]+)?)", re.I),
         # "lives on Estrada Exemplo", "the north side of rue Quillon Vesketh": a street type first, no number
@@ -202,6 +201,13 @@ LINE_ABOVE = re.compile(
     rf"(?:^|\n)[ \t>?]*((?:\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,5}})?\.?\s+)?(?:{CAP_WORDS})(?:,?\s+{HOUSE})?)[ \t]*,?\n[ \t>?]*$"
 )
 UNIT_START = re.compile(rf"{UNIT}|(?:{POSTCODE})\b")
+# a flat, suite or room number ("Apt. 401", "Suite 5"; not "#12588": an invoice): part of an address only
+# next to a street or with a place after it; alone ("join Room 12", "Floor 3 is not loading") it names no one
+UNIT_NEAR_STREET = re.compile(r"[^\w\n]*\n?[^\w\n]*")
+# the line above opens with a house number and a word, as a street line does ("876 pod srázem 605\n apt. 712")
+STREET_LINE_ABOVE = re.compile(r"(?:^|\n)[^\w\n]*\d{1,5}[A-Za-z]?[ \t]+[^\W\d_][^\n]*\n[^\w\n]*$")
+UNIT_THEN_HOUSE = re.compile(r",?[ \t]+\d{1,5}[A-Za-z]?\b")
+LONE_UNIT = re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b")
 HOUSE_BEFORE = re.compile(r"(?<![\w.,:-])\d{1,5}[A-Za-z]?\.?[ \t]+$")  # "8 24/29 Quillon Estate", "240. Minta utca"
 
 
@@ -307,8 +313,10 @@ def _phones(text: str) -> list[Entity]:
 
 def _addresses(text: str) -> list[Entity]:
     spans: list[tuple[int, int]] = []
+    units: list[tuple[int, int]] = []
     cased = any(c.isupper() for c in text)
     found = [m for regex in (STREET_PATTERNS + PLACED_STREETS if cased else LOWER_STREET_PATTERNS) for m in regex.finditer(text)]
+    found += list(LONE_UNIT.finditer(text))
     if cased:
         for cue in ADDRESS_CUE.finditer(text):
             m = CUED_STREET.match(text, cue.end() + len(text[cue.end():]) - len(text[cue.end():].lstrip()))
@@ -332,7 +340,12 @@ def _addresses(text: str) -> list[Entity]:
             if tail is None:
                 break
             end = tail.end()
-        spans.append((start, end))
+        (units if m.re is LONE_UNIT and (start, end) == m.span() else spans).append((start, end))
+    # a unit alone is a room or a floor ("join Room 12"), not an address: it stays only on a street's line or
+    # the line after it, quote marks between ("38 Esimerkkikatu\n> Apt. 401"), below a line that opens with a
+    # house number, or before a house number ("apt. 549 81 ...")
+    spans += [(s, e) for s, e in units if UNIT_THEN_HOUSE.match(text, e) or STREET_LINE_ABOVE.search(text, 0, s) or any(
+        UNIT_NEAR_STREET.fullmatch(text, b, s) or UNIT_NEAR_STREET.fullmatch(text, e, a) for a, b in spans)]
     return [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in _union(spans, text)]
 
 
