@@ -204,9 +204,10 @@ UNIT_START = re.compile(rf"{UNIT}|(?:{POSTCODE})\b")
 # a flat, suite or room number ("Apt. 401", "Suite 5"; not "#12588": an invoice): part of an address only
 # next to a street or with a place after it; alone ("join Room 12", "Floor 3 is not loading") it names no one
 UNIT_NEAR_STREET = re.compile(r"[^\w\n]*\n?[^\w\n]*")
-# the line above opens with a house number and a word, as a street line does ("876 pod srázem 605\n apt. 712")
-STREET_LINE_ABOVE = re.compile(r"(?:^|\n)[^\w\n]*\d{1,5}[A-Za-z]?[ \t]+[^\W\d_][^\n]*\n[^\w\n]*$")
 UNIT_THEN_HOUSE = re.compile(r",?[ \t]+\d{1,5}[A-Za-z]?\b")
+# a line of a written address opens with a number and words ("36-20 bachmannallee", "246 12 atkins foreshore")
+LINE_OPENING = re.compile(r"(?:^|\n)[^\w\n]*", re.M)
+NUMBERED_LINE = re.compile(r"(?:^|\n)[^\w\n]*\d[\d/.-]*(?:[ \t,]+\d[\d/.-]*)*,?[ \t]+[^\W\d_][^\n]*\n?[^\n]*$")
 LONE_UNIT = re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b")
 HOUSE_BEFORE = re.compile(r"(?<![\w.,:-])\d{1,5}[A-Za-z]?\.?[ \t]+$")  # "8 24/29 Quillon Estate", "240. Minta utca"
 
@@ -341,12 +342,29 @@ def _addresses(text: str) -> list[Entity]:
                 break
             end = tail.end()
         (units if m.re is LONE_UNIT and (start, end) == m.span() else spans).append((start, end))
-    # a unit alone is a room or a floor ("join Room 12"), not an address: it stays only on a street's line or
-    # the line after it, quote marks between ("38 Esimerkkikatu\n> Apt. 401"), below a line that opens with a
-    # house number, or before a house number ("apt. 549 81 ...")
-    spans += [(s, e) for s, e in units if UNIT_THEN_HOUSE.match(text, e) or STREET_LINE_ABOVE.search(text, 0, s) or any(
-        UNIT_NEAR_STREET.fullmatch(text, b, s) or UNIT_NEAR_STREET.fullmatch(text, e, a) for a, b in spans)]
+    spans += [(s, e) for s, e in units if _unit_of_address(text, s, e, spans)]
     return [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in _union(spans, text)]
+
+
+def _unit_of_address(text: str, start: int, end: int, streets: list[tuple[int, int]]) -> bool:
+    """Whether a flat, suite or room number found alone is part of a written address: a unit alone is a room
+    or a floor ("join Room 12", "Floor 3 is not loading"). It is one on a street's line or the line after it
+    ("38 Esimerkkikatu\n> Apt. 401"), before a house number ("apt. 549 81 składowa"), and in a message of
+    several lines, on a line of its own, or below or on a line that opens with a number and words or a unit."""
+    if UNIT_THEN_HOUSE.match(text, end) or any(
+        UNIT_NEAR_STREET.fullmatch(text, b, start) or UNIT_NEAR_STREET.fullmatch(text, end, a) for a, b in streets
+    ):
+        return True
+    if "\n" not in text.strip():
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if not re.search(r"\w", text[line_start:start] + text[end : len(text) if line_end < 0 else line_end]):
+        return True  # a line of its own: " suite 686"
+    above = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+    return NUMBERED_LINE.search(text[above:start]) is not None or any(
+        m.end() < start and LONE_UNIT.match(text, m.end()) for m in LINE_OPENING.finditer(text, above, start)
+    )
 
 
 def _union(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
