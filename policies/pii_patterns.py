@@ -201,12 +201,12 @@ LINE_ABOVE = re.compile(
     rf"(?:^|\n)[ \t>?]*((?:\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,5}})?\.?\s+)?(?:{CAP_WORDS})(?:,?\s+{HOUSE})?)[ \t]*,?\n[ \t>?]*$"
 )
 UNIT_START = re.compile(rf"{UNIT}|(?:{POSTCODE})\b")
-# a flat, suite or room number ("Apt. 401", "Suite 5"; not "#12588": an invoice): part of an address only
-# next to a street or with a place after it; alone ("join Room 12", "Floor 3 is not loading") it names no one
+# a flat, suite or room number ("Apt. 401", "Suite 5"; not "#12588": an invoice): an address only where
+# `_unit_of_address` finds it in one; alone ("join Room 12", "Floor 3 is not loading") it names no one
 UNIT_NEAR_STREET = re.compile(r"[^\w\n]*\n?[^\w\n]*")
 UNIT_THEN_HOUSE = re.compile(r",?[ \t]+\d{1,5}[A-Za-z]?\b")
-# a line of a written address opens with a number and words ("36-20 bachmannallee", "246 12 atkins foreshore")
 LINE_OPENING = re.compile(r"(?:^|\n)[^\w\n]*", re.M)
+# a line of a written address opens with a number and words ("36-20 beispielallee", "246 12 quillon foreshore")
 NUMBERED_LINE = re.compile(r"(?:^|\n)[^\w\n]*\d[\d/.-]*(?:[ \t,]+\d[\d/.-]*)*,?[ \t]+[^\W\d_][^\n]*\n?[^\n]*$")
 LONE_UNIT = re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b")
 HOUSE_BEFORE = re.compile(r"(?<![\w.,:-])\d{1,5}[A-Za-z]?\.?[ \t]+$")  # "8 24/29 Quillon Estate", "240. Minta utca"
@@ -347,12 +347,12 @@ def _addresses(text: str) -> list[Entity]:
 
 
 def _unit_of_address(text: str, start: int, end: int, streets: list[tuple[int, int]]) -> bool:
-    """Whether a flat, suite or room number found alone is part of a written address: a unit alone is a room
-    or a floor ("join Room 12", "Floor 3 is not loading"). It is one on a street's line or the line after it
-    ("38 Esimerkkikatu\n> Apt. 401"), before a house number ("apt. 549 81 składowa"), and in a message of
-    several lines, on a line of its own, or below or on a line that opens with a number and words or a unit."""
+    """Whether a flat, suite or room number found alone is part of a written address (alone it is a room or a
+    floor): inside or next to a street ("h.no. 12, Udaharan Marg"), on the line after it ("38 Esimerkkikatu\n>
+    Apt. 401"), before a house number ("apt. 5 81 przykładowa"); in a message of several lines, also on a line of
+    its own, or on or below a line that opens with a number and words or with a unit."""
     if UNIT_THEN_HOUSE.match(text, end) or any(
-        UNIT_NEAR_STREET.fullmatch(text, b, start) or UNIT_NEAR_STREET.fullmatch(text, end, a) for a, b in streets
+        (a < end and start < b) or UNIT_NEAR_STREET.fullmatch(text, b, start) or UNIT_NEAR_STREET.fullmatch(text, end, a) for a, b in streets
     ):
         return True
     if "\n" not in text.strip():
@@ -360,7 +360,7 @@ def _unit_of_address(text: str, start: int, end: int, streets: list[tuple[int, i
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     if not re.search(r"\w", text[line_start:start] + text[end : len(text) if line_end < 0 else line_end]):
-        return True  # a line of its own: " suite 686"
+        return True  # a line of its own: "\n suite 6\n"
     above = text.rfind("\n", 0, max(0, line_start - 1)) + 1
     return NUMBERED_LINE.search(text[above:start]) is not None or any(
         m.end() < start and LONE_UNIT.match(text, m.end()) for m in LINE_OPENING.finditer(text, above, start)
