@@ -56,6 +56,8 @@ def test_ordinary_questions_are_unchanged(redactor: SpacyRedactor, text: str) ->
         # a person after "to", whatever follows
         ("I sent it to Ruby on Monday 3 times", ["Ruby"]),
         ("please forward it to tova lindqvist today", ["tova", "lindqvist"]),
+        # "at" after what is said to someone: a person, not a place
+        ("my manager yelled at tova lindqvist about the refund", ["tova", "lindqvist"]),
     ],
 )
 def test_personal_data_next_to_the_same_words_is_still_redacted(redactor: SpacyRedactor, text: str, values: list[str]) -> None:
