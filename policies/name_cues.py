@@ -162,6 +162,11 @@ LOWER_PERSON_AFTER = re.compile(
 LOWER_PERSON_BEFORE = re.compile(r"\b(?:named (?:him|her)|(?:shouted|yelled|spoke|talked|said|wrote|given|gave|speak|talk) (?:at|to)|why is)\s+$")
 
 
+# where a place follows rather than a person ("at", "in", "near"; not "to" or "from": "send it to oria"),
+# unless what is said says a person ("shouted at oria": LOWER_PERSON_BEFORE)
+PLACE_WORD_BEFORE = re.compile(r"\b(?:at|in|near|around|visiting)\s+$")
+
+
 def lowercase_names(text: str, *, in_context: bool = False) -> list[tuple[int, int]]:
     """In a message written all in lower case, a first name that is no ordinary word, with the surname
     after it when that is no ordinary word either: "add xiuying yu as a beneficiary". `in_context`: a lone
@@ -182,6 +187,12 @@ def lowercase_names(text: str, *, in_context: bool = False) -> list[tuple[int, i
                 end = tokens[j].end()
                 j += 1
             lone = j == i + 1
+            if PLACE_WORD_BEFORE.search(text[max(0, tokens[i].start() - 12) : tokens[i].start()]) and not (
+                NAME_CUE_STRONG.search(text[max(0, tokens[i].start() - 30) : tokens[i].start()])
+                or LOWER_PERSON_BEFORE.search(text[max(0, tokens[i].start() - 20) : tokens[i].start()])
+            ):
+                i = j  # "a table at itta bena", "rated at hun lee's": a restaurant or a place
+                continue
             if not (in_context and lone) or NAME_CUE_STRONG.search(text[max(0, tokens[i].start() - 30) : tokens[i].start()]) or \
                     LOWER_PERSON_AFTER.match(text, end) or LOWER_PERSON_BEFORE.search(text[max(0, tokens[i].start() - 20) : tokens[i].start()]):
                 out.append((tokens[i].start(), end))

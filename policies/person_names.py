@@ -57,7 +57,7 @@ from policies.name_words import (
     unknown_word,
 )
 from policies.pii_patterns import PERSON, UPPER, Entity
-from policies.things import THING_LABELS, a_thing
+from policies.things import THING_LABELS, a_business, a_thing
 
 GREEK_WORD = re.compile(r"[Α-ΩΆ-Ώ][α-ωά-ώ]+")
 
@@ -192,6 +192,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         text, s, e, things=things, persons=persons, nationalities=nationalities, common=common,
         declared=declared_name(text, s) or bool(NAME_CUE_STRONG.search(text[max(0, s - 30) : s])))]
     spans = _grown(spans, text, cased=cased)
+    spans = [(s, e) for s, e in spans if not a_business(text, s, e) or NAME_CUE_STRONG.search(text[max(0, s - 30) : s])]
     spans = _with_titles(spans, text)
     spans += _same_names(spans, text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]

@@ -152,7 +152,6 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
         re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:(?i:street)|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)\b"),
         # military and post boxes: "PSC 1234, Box 5678", "P.O. Box 12", "Postbox 21"
         re.compile(rf"\b(?:{_alternatives(street_words.MILITARY_POST)})\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}|\b(?:P\.?\s?O\.?\s?Box|{_alternatives(street_words.POST_BOX)})\s+\d{{1,6}}", re.I),
-        re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b"),  # not "#12588": an invoice
         # "the corner of X and Y"
         re.compile(rf"(?:\bthe )?\bcorner of\s+(?:[\w'’.-]+\s+){{0,4}}?(?:and|&)\s+(?:{CAP_WORDS}|[\w'’-]+(?: [\w'’-]+)?)", re.I),
         # "lives on Estrada Exemplo", "the north side of rue Quillon Vesketh": a street type first, no number
@@ -202,6 +201,14 @@ LINE_ABOVE = re.compile(
     rf"(?:^|\n)[ \t>?]*((?:\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,5}})?\.?\s+)?(?:{CAP_WORDS})(?:,?\s+{HOUSE})?)[ \t]*,?\n[ \t>?]*$"
 )
 UNIT_START = re.compile(rf"{UNIT}|(?:{POSTCODE})\b")
+# a flat, suite or room number ("Apt. 401", "Suite 5"; not "#12588": an invoice): an address only where
+# `_unit_of_address` finds it in one; alone ("join Room 12", "Floor 3 is not loading") it names no one
+UNIT_NEAR_STREET = re.compile(r"[^\w\n]*\n?[^\w\n]*")
+UNIT_THEN_HOUSE = re.compile(r",?[ \t]+\d{1,5}[A-Za-z]?\b")
+LINE_OPENING = re.compile(r"(?:^|\n)[^\w\n]*", re.M)
+# a line of a written address opens with a number and words ("36-20 beispielallee", "246 12 quillon foreshore")
+NUMBERED_LINE = re.compile(r"(?:^|\n)[^\w\n]*\d[\d/.-]*(?:[ \t,]+\d[\d/.-]*)*,?[ \t]+[^\W\d_][^\n]*\n?[^\n]*$")
+LONE_UNIT = re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b")
 HOUSE_BEFORE = re.compile(r"(?<![\w.,:-])\d{1,5}[A-Za-z]?\.?[ \t]+$")  # "8 24/29 Quillon Estate", "240. Minta utca"
 
 
@@ -307,8 +314,10 @@ def _phones(text: str) -> list[Entity]:
 
 def _addresses(text: str) -> list[Entity]:
     spans: list[tuple[int, int]] = []
+    units: list[tuple[int, int]] = []
     cased = any(c.isupper() for c in text)
     found = [m for regex in (STREET_PATTERNS + PLACED_STREETS if cased else LOWER_STREET_PATTERNS) for m in regex.finditer(text)]
+    found += list(LONE_UNIT.finditer(text))
     if cased:
         for cue in ADDRESS_CUE.finditer(text):
             m = CUED_STREET.match(text, cue.end() + len(text[cue.end():]) - len(text[cue.end():].lstrip()))
@@ -332,8 +341,30 @@ def _addresses(text: str) -> list[Entity]:
             if tail is None:
                 break
             end = tail.end()
-        spans.append((start, end))
+        (units if m.re is LONE_UNIT and (start, end) == m.span() else spans).append((start, end))
+    spans += [(s, e) for s, e in units if _unit_of_address(text, s, e, spans)]
     return [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in _union(spans, text)]
+
+
+def _unit_of_address(text: str, start: int, end: int, streets: list[tuple[int, int]]) -> bool:
+    """Whether a flat, suite or room number found alone is part of a written address (alone it is a room or a
+    floor): inside or next to a street ("h.no. 12, Udaharan Marg"), on the line after it ("38 Esimerkkikatu\n>
+    Apt. 401"), before a house number ("apt. 5 81 przykładowa"); in a message of several lines, also on a line of
+    its own, or on or below a line that opens with a number and words or with a unit."""
+    if UNIT_THEN_HOUSE.match(text, end) or any(
+        (a < end and start < b) or UNIT_NEAR_STREET.fullmatch(text, b, start) or UNIT_NEAR_STREET.fullmatch(text, end, a) for a, b in streets
+    ):
+        return True
+    if "\n" not in text.strip():
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if not re.search(r"\w", text[line_start:start] + text[end : len(text) if line_end < 0 else line_end]):
+        return True  # a line of its own: "\n suite 6\n"
+    above = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+    return NUMBERED_LINE.search(text[above:start]) is not None or any(
+        m.end() < start and LONE_UNIT.match(text, m.end()) for m in LINE_OPENING.finditer(text, above, start)
+    )
 
 
 def _union(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:

@@ -44,7 +44,14 @@ NAMED_AFTER = re.compile(
     r"\s+(?:bridge|tunnel|airport|park|hospital|university|college|school|station|museum|stadium|arena|memorial|library|"
     r"boulevard|highway|expressway|square|center|centre|building|tower|institute|foundation|award|prize)\b", re.IGNORECASE
 )
-VERSION_AFTER = re.compile(r"[ \t]+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
+# a restaurant or a shop named after its owner: "Mr Joe's Pizza", "at Hun Lee's Kitchen", "Rosa's Cantina"
+BUSINESS_AFTER = re.compile(
+    r"(?:['’]?s)?\s+(?:pizza|pizzeria|trattoria|restaurant|cafe|café|coffee|bakery|diner|grill|bistro|steakhouse|kitchen|deli|"
+    r"pub|tavern|brewery|cantina|taqueria|burgers?|tacos|sushi|bbq|bagels|donuts|noodles?)\b",
+    re.IGNORECASE,
+)
+TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|dr)\.?\s+$", re.IGNORECASE)
+VERSION_AFTER = re.compile(r"(?: (?:on|for) (?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[A-Z][\w.+-]*)?[ \t]+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")  # "Fedora 39", "Ruby on Rails 7"
 # "Is X supported?", "X compatible with": said of a product, never of a person, whatever its words
 SUPPORTED_AFTER = re.compile(r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|fully)\s+)*(?:supported|compatible)\b", re.IGNORECASE)
 THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
@@ -109,3 +116,14 @@ def a_thing(
         return True  # "Focus Mode", "Confluence Cloud", "Meta Ads Manager": a name and a common noun
     return False
 
+
+def a_business(text: str, start: int, end: int) -> bool:
+    """Whether a name is what a restaurant or a shop is called ("is mr joes pizza open", "Rosa's Cantina"):
+    asked of every name, found with a title too, unless the message says it is someone's ("under the name")."""
+    words = text[start:end].split()
+    if len(words) > 1 and BUSINESS_AFTER.fullmatch(" " + words[-1]):
+        return True  # "Rosa's Cantina"
+    # "Joe's Pizza", "mr joes pizza"; not "Oria Vesketh grill order", a person's name before an ordinary word
+    possessive = re.search(r"['’]s$", words[-1]) is not None or text[end : end + 2] in ("'s", "’s")
+    titled = words[-1].endswith("s") and TITLE_BEFORE.search(text[max(0, start - 6) : start]) is not None
+    return (possessive or titled) and BUSINESS_AFTER.match(text, end) is not None
