@@ -94,7 +94,11 @@ def search(self: Any, query_sparse_vectors: list[dict[int, float]], top_k: int, 
         if scores is None or not order:
             continue
         candidates = np.concatenate(order)
-        ranked = candidates[np.argsort(-scores[candidates], kind="stable")][:top_k]
+        found = scores[candidates]
+        if len(found) > top_k:  # only those at or above the k-th best score can rank: a stable sort of them keeps the order
+            keep = found >= np.partition(found, len(found) - top_k)[len(found) - top_k]
+            candidates, found = candidates[keep], found[keep]
+        ranked = candidates[np.argsort(-found, kind="stable")][:top_k]
         all_ids[qi, : len(ranked)] = ranked
         all_dists[qi, : len(ranked)] = -scores[ranked]
     return all_ids, all_dists

@@ -15,6 +15,7 @@ from knowledge.chunking import Chunk
 from knowledge.store import COLLECTION, DENSE_COLLECTION, MilvusStore
 
 SAMPLE_KB = Path(__file__).resolve().parents[2] / "knowledge" / "sample_kb"
+# globex is alone in its partition (every row searched: no mask); acme's keys split its rows
 SCOPES = (("acme", ["public"]), ("acme", ["public", "staff"]), ("globex", ["public"]))
 QUESTIONS = ["how do I reset my password?", "can I export my data to CSV on the Team plan?", "invite people", "xyzzy plugh"]
 
@@ -50,20 +51,23 @@ def _answers(store: MilvusStore) -> list[list[tuple[str, float]]]:
 
 def test_cached_live_rows_give_the_library_s_hits_before_and_after_the_store_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from milvus_lite.engine import collection
+    from milvus_lite.index.brute_force import BruteForceIndex
 
     lite_bm25.install()
     if not lite_live.install():
         pytest.skip("an installed milvus-lite this was not checked against keeps its own search paths")
-    cached = (collection.execute_search_with_index, collection.Collection._search_sparse)
-    library = (collection.execute_search_with_index._supportbot_library, collection.Collection._search_sparse._supportbot_library)
+    cached = (collection.execute_search_with_index, collection.Collection._search_sparse, BruteForceIndex.search)
+    library = tuple(patched._supportbot_library for patched in cached)  # type: ignore[attr-defined]
 
     def both() -> tuple[list, list]:
         ours = _answers(store)
         monkeypatch.setattr(collection, "execute_search_with_index", library[0])
         monkeypatch.setattr(collection.Collection, "_search_sparse", library[1])
+        monkeypatch.setattr(BruteForceIndex, "search", library[2])
         own = _answers(store)
         monkeypatch.setattr(collection, "execute_search_with_index", cached[0])
         monkeypatch.setattr(collection.Collection, "_search_sparse", cached[1])
+        monkeypatch.setattr(BruteForceIndex, "search", cached[2])
         return ours, own
 
     lite_live._live.clear()
