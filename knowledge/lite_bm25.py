@@ -41,9 +41,8 @@ def _arrays(index: Any, term: int) -> tuple[np.ndarray, np.ndarray]:
         index._supportbot_arrays = cache
     found = cache.get(term)
     if found is None:
-        posting = index._posting_lists[term]
-        found = (np.fromiter((p[0] for p in posting), dtype=np.int64, count=len(posting)),
-                 np.fromiter((p[1] for p in posting), dtype=np.float64, count=len(posting)))
+        pairs = np.array(index._posting_lists[term], dtype=np.float64).reshape(-1, 2)  # (chunk, tf): exact in float64
+        found = (pairs[:, 0].astype(np.int64), pairs[:, 1].copy())
         cache[term] = found
     return found
 
