@@ -1,4 +1,4 @@
-"""Milvus Lite 3's searches and queries without a walk over every stored row in Python per call.
+"""Milvus Lite 3's searches without a walk over every stored row in Python per search.
 
 Milvus Lite 3 is written in Python. Before it scores anything, each dense and each BM25 search
 decides which rows of every segment are live: for every row of the collection, in a Python loop,
@@ -154,7 +154,6 @@ def _sparse_search(library: Any) -> Any:
         compiled_filter = self._compile_filter(expr, timezone=timezone) if expr else None
         indexed_filter_plan = self._indexed_filter_plan(compiled_filter)
         segments, delta = self._read_snapshot()
-        segments = [s for s in segments if s.num_rows > 0]
         live = live_masks(segments, delta)
         candidates: list[list[tuple[float, Any, int, Any]]] = [[] for _ in range(nq)]
         for segment, alive in zip(segments, live, strict=True):
@@ -191,44 +190,6 @@ def _sparse_search(library: Any) -> Any:
 
     search._supportbot_library = library  # type: ignore[attr-defined]
     return search
-
-
-def _query(library: Any) -> Any:
-    """`Collection.query` (milvus_lite/engine/collection.py) with the live rows cached. The library
-    also gathers every row's id, version and vector of every segment before it reads a row (a
-    minute for a tenant's whole knowledge base at 100,000 chunks: knowledge/tenant_cache.py reads it
-    on a tenant's first question). Same rows in the same order (segments in order, rows in order)."""
-
-    def query(
-        self: Any, expr: str | None = None, output_fields: list[str] | None = None, partition_names: list[str] | None = None,
-        limit: int | None = None, offset: int = 0, timezone: str | None = None, order_by_pk: bool = False,
-    ) -> list[dict[str, Any]]:
-        if order_by_pk or not isinstance(expr, str | None) or not _settled(self._memtable, partition_names):
-            return library(self, expr=expr, output_fields=output_fields, partition_names=partition_names, limit=limit, offset=offset,
-                           timezone=timezone, order_by_pk=order_by_pk)
-        from milvus_lite.engine.projection import build_projection_plan, project_record
-        from milvus_lite.search.indexed_filter import evaluate_segment_filter
-
-        self._require_loaded()
-        compiled_filter = self._compile_filter(expr, timezone=timezone) if expr else None
-        projection_plan = build_projection_plan(output_fields, self._schema, api_kind="query")
-        indexed_filter_plan = self._indexed_filter_plan(compiled_filter)
-        segments, delta = self._read_snapshot()
-        segments = [s for s in segments if s.num_rows > 0]
-        masks = live_masks(segments, delta)
-        if compiled_filter is not None:
-            masks = [alive & evaluate_segment_filter(s, compiled_filter, indexed_filter_plan) for s, alive in zip(segments, masks, strict=True)]
-        end = offset + limit if limit is not None else None
-        out: list[dict[str, Any]] = []
-        for segment, mask in zip(segments, masks, strict=True):
-            for row in np.flatnonzero(mask).tolist():
-                out.append(project_record(segment.row_to_dict(row), self._schema, projection_plan))
-                if end is not None and len(out) >= end:
-                    return out[offset:]
-        return out[offset:]
-
-    query._supportbot_library = library  # type: ignore[attr-defined]
-    return query
 
 
 def _flat_search(library: Any) -> Any:
@@ -269,7 +230,7 @@ def _flat_search(library: Any) -> Any:
 
 
 def install() -> bool:
-    """Use the cached live rows for Milvus Lite's dense and BM25 searches and its queries in this process (the one
+    """Use the cached live rows for Milvus Lite's dense and BM25 searches in this process (the one
     that runs Milvus Lite). False, and the library's own searches, for a version it was not checked against."""
     try:
         from milvus_lite import __version__
@@ -284,8 +245,6 @@ def install() -> bool:
         collection.execute_search_with_index = _dense_search(collection.execute_search_with_index)
     if not hasattr(BruteForceIndex.search, "_supportbot_library"):
         BruteForceIndex.search = _flat_search(BruteForceIndex.search)
-    if not hasattr(collection.Collection.query, "_supportbot_library"):
-        collection.Collection.query = _query(collection.Collection.query)
     if not hasattr(collection.Collection._search_sparse, "_supportbot_library"):
         collection.Collection._search_sparse = _sparse_search(collection.Collection._search_sparse)
     return True

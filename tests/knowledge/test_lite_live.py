@@ -1,5 +1,5 @@
 """Milvus Lite's searches with the live rows cached (knowledge/lite_live.py): the same hits, distances
-and order as the library's own dense and BM25 searches (and the same rows from its queries), on the product's collections, with tenants,
+and order as the library's own dense and BM25 searches, on the product's collections, with tenants,
 access keys, replaced and deleted chunks, and again after the store changes."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from knowledge import lite_bm25, lite_live
 from knowledge.chunking import Chunk
-from knowledge.store import COLLECTION, DATA_COLLECTION, DENSE_COLLECTION, MilvusStore
+from knowledge.store import COLLECTION, DENSE_COLLECTION, MilvusStore
 
 SAMPLE_KB = Path(__file__).resolve().parents[2] / "knowledge" / "sample_kb"
 # globex is alone in its partition (every row searched: no mask); acme's keys split its rows
@@ -46,9 +46,6 @@ def _answers(store: MilvusStore) -> list[list[tuple[str, float]]]:
             store._client.search(DENSE_COLLECTION, data=vectors, anns_field="blend", limit=30, filter=scope, output_fields=["id", "doc_id"]),
         ):
             found += [[(h["id"], h["distance"], h["entity"].get("doc_id")) for h in per_question] for per_question in hits]
-        rows = store._client.query(DATA_COLLECTION, filter=scope, output_fields=["id", "text", "title_dense"], limit=150)
-        found.append([(r["id"], r["text"], r["title_dense"]) for r in rows])
-        found.append([(r["id"], 0.0, None) for r in store._client.query(COLLECTION, filter=scope, output_fields=["id"], limit=1000)])
     return found
 
 
@@ -59,7 +56,7 @@ def test_cached_live_rows_give_the_library_s_hits_before_and_after_the_store_cha
     lite_bm25.install()
     if not lite_live.install():
         pytest.skip("an installed milvus-lite this was not checked against keeps its own search paths")
-    cached = (collection.execute_search_with_index, collection.Collection._search_sparse, BruteForceIndex.search, collection.Collection.query)
+    cached = (collection.execute_search_with_index, collection.Collection._search_sparse, BruteForceIndex.search)
     library = tuple(patched._supportbot_library for patched in cached)  # type: ignore[attr-defined]
 
     def both() -> tuple[list, list]:
@@ -67,12 +64,10 @@ def test_cached_live_rows_give_the_library_s_hits_before_and_after_the_store_cha
         monkeypatch.setattr(collection, "execute_search_with_index", library[0])
         monkeypatch.setattr(collection.Collection, "_search_sparse", library[1])
         monkeypatch.setattr(BruteForceIndex, "search", library[2])
-        monkeypatch.setattr(collection.Collection, "query", library[3])
         own = _answers(store)
         monkeypatch.setattr(collection, "execute_search_with_index", cached[0])
         monkeypatch.setattr(collection.Collection, "_search_sparse", cached[1])
         monkeypatch.setattr(BruteForceIndex, "search", cached[2])
-        monkeypatch.setattr(collection.Collection, "query", cached[3])
         return ours, own
 
     lite_live._live.clear()
