@@ -101,6 +101,48 @@ stores from `--replicate` of a kept 120-chunk configuration (12 chunks a tenant,
 The price: a tenant's first question after each start measures its knowledge base (~100 titles
 embedded one at a time and searched for a 100-chunk tenant); `ask` p50 with 4 customers on random,
 mostly not yet asked tenants 88 -> 610 ms at 60 x 100. Not kept across restarts (no table yet).
+
+Third pass (2026-12-02 14:03-15:10 UTC, branch growth2; load average 6-14 on the 2 cores throughout).
+Where a question's Milvus Lite time went at 100k chunks in one tenant (`python bench/bench_lite_search.py
+DIR --questions 30` at 1k, `--questions 20` at 100k: the three calls of `MilvusStore.search_many`
+in-process, p50 thread CPU, warm): the library
+walked every row of the collection in Python per search, twice (the newest version of each id, then
+each row's tombstone check: `execute_search_with_index`, `Collection._search_sparse`), and its FLAT
+search copied every vector (`vectors[arange(N)]`, 150 MB) before the product. knowledge/lite_live.py
+keeps which rows are live per state of the store (segment files + tombstones; the library's path while
+anything is unflushed) and searches the vectors in place; same ids, distances and order (tests/knowledge/
+test_lite_live.py; identical on the 1k and 100k stores below). Milvus Lite's own paths -> this tree:
+  1k chunks:   dense 1.9 -> 1.4 ms, BM25 3.7 -> 1.4 ms, read by id 2.0 / 3.4 ms (not changed: noise)
+  100k chunks: dense 227 -> 23 ms, BM25 521 -> 9 ms with its words' posting lists warm (92 ms on their
+               first use: each list becomes arrays once, knowledge/lite_bm25.py), read by id 4.4 / 4.6 ms
+(main had lite_bm25 already: at 100k its BM25 cost 226 ms of CPU per search, mostly the row walk.)
+Reading a tenant's whole knowledge base (the query of `chunk_parts`, 16,384 rows) costs ~1.1 s of CPU
+at 100k either way: a version of the query path with the live rows cached was slower (1.4 s; reverted).
+Stores: `--sizes 1000 --tenants 10 --per-tenant 100 --asks 50 --keep` (1k chunks in one tenant:
+ingest 6.0 chunks/s; 10 tenants x 100: 3.8 chunks/s, same run), then `--replicate KEPT/1-tenant-x-1000
+TARGET --factor 100` (100k chunks, one tenant: 1.28 GB) and `--factor 100 --tenants 1000` (1,000
+tenants x 100 chunks). Serve and ask on each, main's code (d1395ca) then this tree's, back to back,
+`--asks-on DIR --asks 200`:
+  1k chunks:   main p50   77 ms p99  147 ms | growth2 p50  79 ms p99 168 ms; RSS serve 591 / 589 MB, Milvus child 217 / 213 MB
+  100k chunks: main p50 1836 ms p99 4308 ms | growth2 p50 317 ms p99 660 ms; RSS serve 738 / 724 MB, Milvus child 3349 / 3328 MB
+  (a tenant's first question at 100k, which measures its knowledge base: 61 s / 56 s)
+  1,000 tenants x 100 (store 821 MB): main: the first question of the first tenant not answered after
+    4 min 46 s (its knowledge base measured through searches that each walked all 100k rows; stopped).
+    growth2: ready 30.7 s; a tenant's first question p50 14.4 s (max 39.8 s), its second p50 313 ms; ask
+    p50 18.2 s p99 51.0 s: 200 questions on random tenants of 1,000 are almost all a tenant's first,
+    each measuring its knowledge base (100 titles embedded and searched, its chunks read), with 4 at a
+    time; RSS serve 635 MB, Milvus child 2619 MB.
+Against the goal (1k -> 100k, p99 at most 2x, RSS per process at most +300 MB), in this run: p99 168 ->
+660 ms (3.9x; main 29x), serve 589 -> 724 MB (+135 MB), Milvus child 213 MB -> 3.3 GB. What is left
+per question at 100k: the FLAT search's product over every vector of the tenant (~20 ms CPU, exact;
+the 1,000-tenant figures of bench_index_recall.py rule HNSW out), the first use of each word's posting
+list, and queueing behind them in the one Milvus Lite process under 4 concurrent customers; the
+filter (Arrow, over every row of every partition: Lite does not prune partitions by the partition key)
+costs a few ms. A tenant's first question after a start measures its knowledge base (100 titles
+embedded and searched, and its chunks read): about a minute at 100k chunks in one tenant. The child's
+memory is Milvus Lite holding every segment's columns and index files in its process; a Milvus server
+(SUPPORTBOT_MILVUS_URI) needs none of this. Ingest of 1,000 tenants x 100 through the embedder was not
+run: at the 3.8-6 chunks/s of this run, 100k chunks is 5-7 hours of embedding.
 """
 
 from __future__ import annotations

@@ -41,9 +41,8 @@ def _arrays(index: Any, term: int) -> tuple[np.ndarray, np.ndarray]:
         index._supportbot_arrays = cache
     found = cache.get(term)
     if found is None:
-        posting = index._posting_lists[term]
-        found = (np.fromiter((p[0] for p in posting), dtype=np.int64, count=len(posting)),
-                 np.fromiter((p[1] for p in posting), dtype=np.float64, count=len(posting)))
+        pairs = np.array(index._posting_lists[term], dtype=np.float64).reshape(-1, 2)  # (chunk, tf): exact in float64
+        found = (pairs[:, 0].astype(np.int64), pairs[:, 1].copy())
         cache[term] = found
     return found
 
@@ -94,7 +93,11 @@ def search(self: Any, query_sparse_vectors: list[dict[int, float]], top_k: int, 
         if scores is None or not order:
             continue
         candidates = np.concatenate(order)
-        ranked = candidates[np.argsort(-scores[candidates], kind="stable")][:top_k]
+        found = scores[candidates]
+        if len(found) > top_k:  # only those at or above the k-th best score can rank: a stable sort of them keeps the order
+            keep = found >= np.partition(found, len(found) - top_k)[len(found) - top_k]
+            candidates, found = candidates[keep], found[keep]
+        ranked = candidates[np.argsort(-found, kind="stable")][:top_k]
         all_ids[qi, : len(ranked)] = ranked
         all_dists[qi, : len(ranked)] = -scores[ranked]
     return all_ids, all_dists
