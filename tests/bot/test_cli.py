@@ -70,12 +70,33 @@ def test_ask_takes_json_objects_on_stdin_and_echoes_their_id(data_dir: Path) -> 
     assert "not a JSON object" in results[4]["error"]
 
 
+def test_ask_answers_a_wrongly_typed_or_undecodable_stdin_line_with_its_error_and_goes_on(data_dir: Path) -> None:
+    lines = [
+        json.dumps({"id": 1, "question": "How do I reset my password?", "groups": {"public": True}}),
+        json.dumps({"id": 2, "question": "How do I reset my password?", "user": 42}),
+        json.dumps({"id": 3, "question": "How do I reset my password?", "groups": [1, None]}),
+        "bad bytes \udcff reset my password",
+        json.dumps({"id": 5, "question": "How do I reset my password?", "groups": ["public"]}),
+    ]
+    out = run(["ask"], data_dir=data_dir, stdin="\n".join(lines) + "\n", PYTHONIOENCODING="utf-8:surrogateescape")
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    results = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r.get("id") for r in results] == [1, 2, 3, None, 5]
+    assert '"groups" must be a list of strings' in results[0]["error"]
+    assert '"user" must be a string' in results[1]["error"]
+    assert '"groups" must be a list of strings' in results[2]["error"]
+    assert "not valid UTF-8" in results[3]["error"]
+    assert results[4]["outcome"] == "answer"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["ask", "   "], "empty"),
         (["ask", "hello", "--tenant", "nope"], "unknown tenant 'nope'"),
         (["ingest", "/nonexistent/folder", "--tenant", "default"], "no such file"),
+        (["ask", "bad bytes \udcff"], "not valid UTF-8"),
     ],
 )
 def test_user_errors_are_one_clear_line_without_traceback(data_dir: Path, args: list[str], message: str) -> None:
