@@ -78,10 +78,12 @@ def test_ask_answers_a_wrongly_typed_or_undecodable_stdin_line_with_its_error_an
         "bad bytes \udcff reset my password",
         json.dumps({"id": 5, "question": "How do I reset my password?", "groups": ["public"]}),
     ]
-    out = run(["ask"], data_dir=data_dir, stdin="\n".join(lines) + "\n", PYTHONIOENCODING="utf-8:surrogateescape")
+    stdin = ("\n".join(lines) + "\n").encode("utf-8", "surrogateescape")  # the fourth line holds the byte 0xff
+    environ = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SUPPORTBOT_DATA_DIR": str(data_dir), **database_env(data_dir)}
+    out = subprocess.run([str(SUPPORTBOT), "ask"], input=stdin, capture_output=True, timeout=300, env=environ)
     assert out.returncode == 0, out.stderr
-    assert "Traceback" not in out.stderr
-    results = [json.loads(line) for line in out.stdout.splitlines()]
+    assert b"Traceback" not in out.stderr
+    results = [json.loads(line) for line in out.stdout.decode("utf-8", "replace").splitlines()]
     assert [r.get("id") for r in results] == [1, 2, 3, None, 5]
     assert '"groups" must be a list of strings' in results[0]["error"]
     assert '"user" must be a string' in results[1]["error"]
