@@ -99,6 +99,7 @@ def test_ask_answers_a_wrongly_typed_or_undecodable_stdin_line_with_its_error_an
         (["ask", "hello", "--tenant", "nope"], "unknown tenant 'nope'"),
         (["ingest", "/nonexistent/folder", "--tenant", "default"], "no such file"),
         (["ask", "bad bytes \udcff"], "not valid UTF-8"),
+        (["db", "downgrade", "abc"], "Can't locate revision identified by 'abc'"),
     ],
 )
 def test_user_errors_are_one_clear_line_without_traceback(data_dir: Path, args: list[str], message: str) -> None:

@@ -41,6 +41,8 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
     thresholds = services.settings.tenant(tenant).thresholds
     identity = identity_of(tenant=tenant, user=user, groups=groups)
     try:
+        if save or baseline:  # a mistyped baseline or a name taken: said before the cases run (and the judge is paid)
+            _check_run_names(services.engine, tenant=tenant, save=save, baseline=baseline)
         results = asyncio.run(run_cases(cases, lambda q: services.assistant.ask(q, identity=identity)))
         judged = judge_results(services, tenant=tenant, results=results) if save or baseline else None
     finally:
@@ -97,3 +99,14 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
             click.echo(f"note: {', '.join(shares['tolerated'])} above the bound by one case, tolerated on so few cases "
                        "(a bound is exact from 1/bound cases on); more cases give firmer thresholds")
     gate_exit(gate())
+
+
+def _check_run_names(engine: Any, *, tenant: str, save: str | None, baseline: str | None) -> None:
+    from bot.core.errors import InputError
+    from bot.engine.release_gate import RunStore
+
+    store = RunStore(engine)
+    if baseline:
+        store.load(tenant=tenant, name=baseline)
+    if save and save in store.names(tenant=tenant):
+        raise InputError(f"tenant {tenant!r} already has a run named {save!r}; save under another name")
