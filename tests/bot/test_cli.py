@@ -92,6 +92,17 @@ def test_ask_answers_a_wrongly_typed_or_undecodable_stdin_line_with_its_error_an
     assert results[4]["outcome"] == "answer"
 
 
+def test_a_mistyped_tenant_is_refused_before_the_store_is_opened(tmp_path: Path) -> None:
+    # before: `ask` and `eval` loaded the models and opened (on a fresh data dir: created) the store
+    # first, racing a `serve` that was starting on the same data dir
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"question": "q", "expect": "answer"}\n', encoding="utf-8")
+    for args in (["ask", "hello", "--tenant", "nope"], ["eval", str(cases), "--tenant", "nope"]):
+        out = run(args, data_dir=tmp_path / "data")
+        assert out.returncode == 2 and "unknown tenant 'nope'" in out.stderr
+        assert not (tmp_path / "data" / "milvus.db").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from bot.app.cli.common import friendly, identity_of, open_services
+from bot.app.cli.common import friendly, identity_of, load_settings, open_services
 from bot.core.config import DEFAULT_TENANT
 
 
@@ -27,9 +27,9 @@ def ask(question: str | None, tenant: str, user: str | None, groups: str | None,
 
     if question is not None:
         question = _readable(question)
+    load_settings().tenant(tenant)  # a mistyped tenant is said at once, before the models and the store load
     services = open_services()
     identity = identity_of(tenant=tenant, user=user, groups=groups)
-    services.settings.tenant(tenant)
 
     async def one(text: str, asker: Any = identity, echo: dict[str, Any] | None = None) -> None:
         result = await services.assistant.ask(text, identity=asker)

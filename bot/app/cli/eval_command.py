@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from bot.app.cli.common import friendly, identity_of, open_services
+from bot.app.cli.common import friendly, identity_of, load_settings, open_services
 from bot.app.cli.eval import gate_exit, gate_options, judge_results
 from bot.core.config import DEFAULT_TENANT
 
@@ -37,6 +37,7 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
     from bot.engine.evaluation import calibrate_thresholds, load_cases, run_cases, score, thresholds_toml
 
     cases = load_cases(cases_file)
+    load_settings().tenant(tenant)  # a mistyped tenant is said at once, before the models and the store load
     services = open_services()
     thresholds = services.settings.tenant(tenant).thresholds
     identity = identity_of(tenant=tenant, user=user, groups=groups)
