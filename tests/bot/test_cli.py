@@ -191,3 +191,13 @@ def test_audit_of_an_unknown_conversation_is_a_clear_error(data_dir: Path) -> No
     assert out.returncode == 2
     assert "unknown conversation 'no-such-conversation'" in out.stderr
     assert out.stdout == "" and "Traceback" not in out.stderr
+
+
+def test_eval_calibrate_into_a_folder_that_does_not_exist_says_so(data_dir: Path, tmp_path: Path) -> None:
+    # before: an OSError traceback at the end of the run
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"question": "How do I reset my password?", "expect": "answer"}\n', encoding="utf-8")
+    target = tmp_path / "missing" / "thresholds.toml"
+    out = run(["eval", str(cases), "--calibrate", "--max-wrong", "1", "--max-clarified", "1", "--output", str(target)], data_dir=data_dir)
+    assert out.returncode == 1 and f"cannot write the thresholds to {target}: No such file or directory" in out.stderr
+    assert "Traceback" not in out.stderr

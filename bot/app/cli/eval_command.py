@@ -68,7 +68,10 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
         calibrated, shares = found
         output = output or Path(f"thresholds-{tenant}.toml")
         note = f"written by `supportbot eval {cases_file} --tenant {tenant} --calibrate --max-wrong {max_wrong}`: {json.dumps(shares)}"
-        output.write_text(thresholds_toml(tenant, calibrated, note=note), encoding="utf-8")
+        try:
+            output.write_text(thresholds_toml(tenant, calibrated, note=note), encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write the thresholds to {output}: {exc.strerror}") from None
     if as_json:
         data = report.to_json()
         if calibrated is not None:
