@@ -122,7 +122,10 @@ class WebConsole:
         origin = request.headers.get("Origin")
         if origin and origin != "null" and urlsplit(origin).netloc != request.host:
             raise web.HTTPForbidden(text="cross-origin form refused", headers=HEADERS)
-        form = {k: str(v) for k, v in (await request.post()).items()}
+        try:
+            form = {k: str(v) for k, v in (await request.post()).items()}
+        except ValueError:  # bytes that are not UTF-8, a broken multipart body: the browser never sends them
+            raise web.HTTPBadRequest(text="the form could not be read (not UTF-8 form data)", headers=HEADERS) from None
         if not self._sessions.csrf_ok(session, form.get("csrf")):
             raise web.HTTPForbidden(text="the form's CSRF token is missing or out of date: reload the page and try again", headers=HEADERS)
         return form

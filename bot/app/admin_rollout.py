@@ -55,7 +55,11 @@ def register_rollout_admin(app: web.Application, *, book: RolloutBook, tenants: 
         tenant = request.match_info["tenant"]
         is_form = request.content_type != "application/json"
         # any bytes (deep nesting, bad UTF-8, not an object) are a clear 400 (bot/app/api.py)
-        data: Any = dict(await request.post()) if is_form else await read_json(request, max_bytes=BODY_BYTES)
+        try:
+            data: Any = dict(await request.post()) if is_form else await read_json(request, max_bytes=BODY_BYTES)
+        except ValueError:  # a form body that is not UTF-8 (or a broken multipart one)
+            raise web.HTTPBadRequest(text=json.dumps({"error": "the form could not be read (not UTF-8 form data)"}),
+                                     content_type="application/json") from None
         try:
             percent = None if data.get("percent") in (None, "") else float(data["percent"])
         except (TypeError, ValueError):

@@ -153,7 +153,12 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         logger.warning("%s", warning)
 
     async def start() -> None:
-        await start_waiting_for_endpoint(services)  # an unreachable Milvus endpoint: 503 until it answers
+        try:
+            await start_waiting_for_endpoint(services)  # an unreachable Milvus endpoint: 503 until it answers
+        except Exception:
+            # else the task ends unseen and the server answers 503 for ever with nothing in the log
+            logger.exception("the start failed: /readyz stays 503; fix the cause above and start again")
+            raise
         for start_channel in app[CHANNELS].starters:
             try:
                 await start_channel()

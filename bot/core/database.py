@@ -160,7 +160,12 @@ def make_engine(url: str, *, idle_ping: float = _IDLE_PING) -> Engine:
     parsed = engine_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # SUPPORTBOT_DATA_DIR naming a file, or a folder nobody may write
+                why = "a file, not a folder" if folder.is_file() else exc.strerror
+                raise DatabaseError(f"cannot use {folder} for the database ({why}): check SUPPORTBOT_DATA_DIR") from None
         engine = create_engine(parsed, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:

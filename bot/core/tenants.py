@@ -118,6 +118,9 @@ def _thresholds(data: Mapping[str, Any]) -> Thresholds:
     for key, value in data.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"threshold {key} must be a number, not {value!r}")
+        # probabilities and a gap between scores of 0-1: 1.5 (a slip for 0.15) would never answer
+        if not 0 <= value <= 1:
+            raise ConfigError(f"threshold {key} must be from 0 to 1, not {value!r}")
     return Thresholds(**{k: float(v) for k, v in data.items()})
 
 
@@ -246,6 +249,10 @@ def _read_toml(path: Path, what: str) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{what} {path} does not exist") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{what} {path} is not UTF-8 text (TOML is)") from None
+    except OSError as exc:  # a folder, no permission
+        raise ConfigError(f"{what} {path} cannot be read: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{what} {path} is not valid TOML: {exc}") from None
 
@@ -283,6 +290,13 @@ def load_tenants(path: Path | None) -> dict[str, TenantConfig]:
     if not isinstance(tenants, dict) or not tenants:
         raise ConfigError(f"tenants file {path} defines no [tenants.<name>] table")
     try:
-        return {str(name): _tenant(str(name), body) for name, body in tenants.items()}
+        loaded = {str(name): _tenant(str(name), body) for name, body in tenants.items()}
     except ConfigError as exc:
         raise ConfigError(f"tenants file {path}: {exc}") from None
+    owners: dict[str, str] = {}
+    for tenant in loaded.values():  # a key shared by two tenants would open the first one's conversations
+        for key in tenant.widget_keys:
+            if key in owners:
+                raise ConfigError(f"tenants file {path}: widget key {key!r} is listed by both tenant {owners[key]!r} and tenant {tenant.name!r}")
+            owners[key] = tenant.name
+    return loaded

@@ -61,24 +61,34 @@ def load_cases(path: Path) -> list[EvalCase]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text: a cases file is JSON lines") from None
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             d = json.loads(line)
-            expect = d["expect"]
+            if not isinstance(d, dict):
+                raise ValueError('a case is a JSON object, e.g. {"question": "...", "expect": "answer"}')
+            expect, question, reason = d.get("expect"), d.get("question"), d.get("reason")
             if expect not in {"answer", "handoff"}:
                 raise ValueError("expect must be 'answer' or 'handoff'")
+            # a number or null would be asked as "5" or "None" and scored as if meant
+            if not isinstance(question, str) or not question.strip():
+                raise ValueError("question must be a non-empty string")
+            # a misspelt reason would silently turn a request for a person into an off-topic case
+            if reason is not None and reason not in {r.value for r in HandoffReason}:
+                raise ValueError(f"reason must be one of {', '.join(r.value for r in HandoffReason)}")
             cases.append(
                 EvalCase(
-                    question=str(d["question"]),
+                    question=question,
                     expect=expect,
                     sources=tuple(_as_stored(s) for s in _strings(d, "sources")),
                     answer_contains=_strings(d, "answer_contains"),
-                    reason=d.get("reason"),
+                    reason=reason,
                 )
             )
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        except (json.JSONDecodeError, TypeError, ValueError) as exc:
             raise InputError(f"{path}:{n}: not a valid case ({exc})") from None
     if not cases:
         raise InputError(f"{path} holds no cases")

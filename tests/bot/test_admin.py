@@ -157,6 +157,19 @@ async def test_cli_ingest_through_the_server_uploads_the_files(ingest_client: tu
     assert _sources(services) == []
 
 
+async def test_cli_ingest_through_the_server_of_a_mistyped_path_fails_as_a_local_ingest_does(
+        ingest_client: tuple[TestClient, Services, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.app.cli.ingest import _ingest_through_server
+
+    client, services, tmp = ingest_client
+    monkeypatch.chdir(tmp)
+    settings = services.settings.with_overrides(server_url=str(client.make_url("/")))
+    with pytest.raises(SystemExit) as exit_:
+        await asyncio.to_thread(_ingest_through_server, settings, paths=("dcos",), tenant="default", groups=(), prune=False)
+    assert exit_.value.code == 1  # a script (or CI step) that ingests nothing must not go on as if it had
+    assert "skipped dcos" in capsys.readouterr().err
+
+
 async def test_an_absolute_path_gets_the_same_sources_locally_and_through_the_server(
         ingest_client: tuple[TestClient, Services, Path]) -> None:
     """The same folder ingested once through the running server and once here is one set of

@@ -70,12 +70,47 @@ def test_ask_takes_json_objects_on_stdin_and_echoes_their_id(data_dir: Path) -> 
     assert "not a JSON object" in results[4]["error"]
 
 
+def test_ask_answers_a_wrongly_typed_or_undecodable_stdin_line_with_its_error_and_goes_on(data_dir: Path) -> None:
+    lines = [
+        json.dumps({"id": 1, "question": "How do I reset my password?", "groups": {"public": True}}),
+        json.dumps({"id": 2, "question": "How do I reset my password?", "user": 42}),
+        json.dumps({"id": 3, "question": "How do I reset my password?", "groups": [1, None]}),
+        "bad bytes \udcff reset my password",
+        json.dumps({"id": 5, "question": "How do I reset my password?", "groups": ["public"]}),
+    ]
+    stdin = ("\n".join(lines) + "\n").encode("utf-8", "surrogateescape")  # the fourth line holds the byte 0xff
+    environ = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SUPPORTBOT_DATA_DIR": str(data_dir), **database_env(data_dir)}
+    out = subprocess.run([str(SUPPORTBOT), "ask"], input=stdin, capture_output=True, timeout=300, env=environ)
+    assert out.returncode == 0, out.stderr
+    assert b"Traceback" not in out.stderr
+    results = [json.loads(line) for line in out.stdout.decode("utf-8", "replace").splitlines()]
+    assert [r.get("id") for r in results] == [1, 2, 3, None, 5]
+    assert '"groups" must be a list of strings' in results[0]["error"]
+    assert '"user" must be a string' in results[1]["error"]
+    assert '"groups" must be a list of strings' in results[2]["error"]
+    assert "not valid UTF-8" in results[3]["error"]
+    assert results[4]["outcome"] == "answer"
+
+
+def test_a_mistyped_tenant_is_refused_before_the_store_is_opened(tmp_path: Path) -> None:
+    # before: `ask` and `eval` loaded the models and opened (on a fresh data dir: created) the store
+    # first, racing a `serve` that was starting on the same data dir
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"question": "q", "expect": "answer"}\n', encoding="utf-8")
+    for args in (["ask", "hello", "--tenant", "nope"], ["eval", str(cases), "--tenant", "nope"]):
+        out = run(args, data_dir=tmp_path / "data")
+        assert out.returncode == 2 and "unknown tenant 'nope'" in out.stderr
+        assert not (tmp_path / "data" / "milvus.db").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["ask", "   "], "empty"),
         (["ask", "hello", "--tenant", "nope"], "unknown tenant 'nope'"),
         (["ingest", "/nonexistent/folder", "--tenant", "default"], "no such file"),
+        (["ask", "bad bytes \udcff"], "not valid UTF-8"),
+        (["db", "downgrade", "abc"], "Can't locate revision identified by 'abc'"),
     ],
 )
 def test_user_errors_are_one_clear_line_without_traceback(data_dir: Path, args: list[str], message: str) -> None:
@@ -156,3 +191,13 @@ def test_audit_of_an_unknown_conversation_is_a_clear_error(data_dir: Path) -> No
     assert out.returncode == 2
     assert "unknown conversation 'no-such-conversation'" in out.stderr
     assert out.stdout == "" and "Traceback" not in out.stderr
+
+
+def test_eval_calibrate_into_a_folder_that_does_not_exist_says_so(data_dir: Path, tmp_path: Path) -> None:
+    # before: an OSError traceback at the end of the run
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"question": "How do I reset my password?", "expect": "answer"}\n', encoding="utf-8")
+    target = tmp_path / "missing" / "thresholds.toml"
+    out = run(["eval", str(cases), "--calibrate", "--max-wrong", "1", "--max-clarified", "1", "--output", str(target)], data_dir=data_dir)
+    assert out.returncode == 1 and f"cannot write the thresholds to {target}: No such file or directory" in out.stderr
+    assert "Traceback" not in out.stderr

@@ -267,3 +267,11 @@ def test_a_connection_the_server_cut_is_replaced_silently_after_a_rest_and_on_a_
     finally:
         engine.dispose()
         admin.dispose()
+
+
+def test_a_data_dir_that_is_a_file_is_named_not_a_traceback(tmp_path: Path) -> None:
+    # before: FileExistsError from mkdir, a traceback for every command
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("oops")
+    with pytest.raises(DatabaseError, match=r"cannot use .*data for the database \(a file, not a folder\): check SUPPORTBOT_DATA_DIR"):
+        make_engine(f"sqlite:///{not_a_folder / 'supportbot.db'}")

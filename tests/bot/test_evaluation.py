@@ -93,6 +93,27 @@ def test_one_off_topic_case_of_17_does_not_force_an_extreme_threshold() -> None:
     assert two is not None and two[0].min_confidence > 0.96 and two[1]["right"] == 0.0 and "tolerated" not in two[1]
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"question": 5, "expect": "answer"}\n', r"cases.jsonl:1: .*question must be a non-empty string"),
+        (b'{"question": null, "expect": "handoff"}\n', r"cases.jsonl:1: .*question must be a non-empty string"),
+        (b'{"expect": "answer"}\n', r"cases.jsonl:1: .*question must be a non-empty string"),
+        (b'{"question": "q"}\n', r"cases.jsonl:1: .*expect must be"),
+        (b'["q", "answer"]\n', r"cases.jsonl:1: .*a case is a JSON object"),
+        (b'{"question": "agent!", "expect": "handoff", "reason": "customer-request"}\n', r"cases.jsonl:1: .*reason must be one of .*customer_request"),
+        (b"\xff\xfe\x00\x01", r"cases.jsonl is not UTF-8 text"),
+    ],
+)
+def test_a_case_file_with_a_mistake_is_refused_with_a_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    # before: a number or null was asked as "5" or "None", a misspelt reason made a request for a
+    # person count as off-topic, and a binary file ended in a UnicodeDecodeError traceback
+    cases = tmp_path / "cases.jsonl"
+    cases.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        load_cases(cases)
+
+
 def test_a_case_whose_sources_is_a_string_is_refused_naming_the_line(tmp_path: Path) -> None:
     # read as its characters, "sources": "a.md" scored every answer wrong and `eval` exited 0
     cases = tmp_path / "cases.jsonl"

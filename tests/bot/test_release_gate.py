@@ -119,6 +119,9 @@ def test_a_lowered_threshold_fails_the_gate_against_the_tenants_own_run(tmp_path
 
     unknown = run(["eval", str(cases), "--tenant", "default", "--baseline", "nope"], data_dir=data_dir, SUPPORTBOT_TENANTS_FILE=str(own))
     assert unknown.returncode == 2 and "no stored run named 'nope' (stored: before, lowered)" in unknown.stderr
+    assert "hit_at_1" not in unknown.stdout  # refused before the cases ran, not after a whole run
+    taken = run(["eval", str(cases), "--tenant", "default", "--save", "before"], data_dir=data_dir, SUPPORTBOT_TENANTS_FILE=str(own))
+    assert taken.returncode == 2 and "already has a run named 'before'" in taken.stderr and "hit_at_1" not in taken.stdout
 
 
 @pytest.mark.skipif(not SUPPORTBOT.exists(), reason="supportbot console script not installed in this environment")

@@ -125,6 +125,9 @@ async def test_bad_stages_are_refused_with_the_tenant_named_and_change_nothing(c
     for raw in ("[" * 30_000 + "]" * 30_000, '{"stage": "\xff"}'.encode("latin-1"), "[]", "{"):
         response = await client.post("/api/v1/admin/rollout/default", data=raw, headers={**ADMIN, "Content-Type": "application/json"})
         assert response.status == 400 and "error" in await response.json()
+    # a form body that is not UTF-8: before, the form parser's UnicodeDecodeError was a 500
+    response = await client.post("/api/v1/admin/rollout/default", data=b"stage=\xd0off", headers={**ADMIN, "Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status == 400 and "not UTF-8" in (await response.json())["error"]
     listing = await (await client.get("/api/v1/admin/rollout", headers=ADMIN)).json()
     assert listing["tenants"][0]["stage"] == "on"
 

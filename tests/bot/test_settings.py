@@ -39,6 +39,9 @@ def test_tenants_file_sets_thresholds_groups_and_widget(tmp_path: Path) -> None:
         ("[tenants.a.thresholds]\nmin_confidance = 0.5\n", "unknown threshold"),
         ("not toml at all [", "not valid TOML"),
         ("[other]\nx = 1\n", "defines no"),
+        ("[tenants.a.thresholds]\nmin_confidence = 1.5\n", "threshold min_confidence must be from 0 to 1, not 1.5"),
+        ("[tenants.a.thresholds]\nclarify_gap = -0.1\n", "threshold clarify_gap must be from 0 to 1"),
+        ('[tenants.a.widget]\nkeys = ["k"]\n[tenants.b.widget]\nkeys = ["k"]\n', "widget key 'k' is listed by both tenant 'a' and tenant 'b'"),
     ],
 )
 def test_bad_tenants_file_fails_loudly_at_start(tmp_path: Path, content: str, message: str) -> None:
@@ -46,6 +49,15 @@ def test_bad_tenants_file_fails_loudly_at_start(tmp_path: Path, content: str, me
     path.write_text(content)
     with pytest.raises(ConfigError, match=message):
         Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_TENANTS_FILE": str(path)})
+
+
+def test_a_tenants_file_that_is_a_folder_or_binary_is_named_without_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot be read"):
+        Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_TENANTS_FILE": str(tmp_path)})
+    binary = tmp_path / "tenants.toml"
+    binary.write_bytes(b"\xff\xfe\x00[tenants.a]")
+    with pytest.raises(ConfigError, match="is not UTF-8 text"):
+        Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_TENANTS_FILE": str(binary)})
 
 
 def test_missing_tenants_file_is_named(tmp_path: Path) -> None:

@@ -224,3 +224,26 @@ async def test_fuzzed_calls_of_every_endpoint_get_json_and_never_a_server_error(
         assert response.content_type == "application/json"
         data = await response.json()
         assert "error" in data if response.status >= 400 else isinstance(data, dict)
+
+
+async def test_a_start_that_fails_says_so_in_the_log_instead_of_staying_unready_in_silence(
+        tmp_path_factory: pytest.TempPathFactory, caplog: pytest.LogCaptureFixture) -> None:
+    from bot.app.web import SERVICES, STARTUP
+
+    app = build_app(make_settings(tmp_path_factory.mktemp("web-broken")))
+
+    class BrokenStart:  # the real services, but their start fails as a store that lost a collection did
+        def __init__(self, services: object) -> None:
+            self._services = services
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._services, name)
+
+        def start(self, **_: object) -> None:
+            raise RuntimeError("collection 'chunks' does not exist")
+
+    app[SERVICES] = BrokenStart(app[SERVICES])  # type: ignore[assignment]
+    async with TestClient(TestServer(app)) as broken:
+        await asyncio.gather(app[STARTUP], return_exceptions=True)
+        assert (await broken.get("/readyz")).status == 503
+    assert "the start failed" in caplog.text and "chunks' does not exist" in caplog.text

@@ -178,6 +178,12 @@ async def test_a_form_post_without_the_csrf_token_is_refused(client: TestClient,
     await ws.close()
 
 
+async def test_a_sign_in_body_that_is_not_utf8_form_data_is_a_clear_400(client: TestClient) -> None:
+    # before, the form parser's UnicodeDecodeError was answered 500
+    response = await client.post("/console/sign-in", data=b"name=\xd0\xff&password=x", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status == 400 and "not UTF-8 form data" in await response.text()
+
+
 async def test_an_id_too_large_for_any_row_is_not_found_not_an_error(alice: Staff) -> None:
     huge = "9" * 30
     assert (await alice.get(f"/console/handoffs/{huge}")).status == 404

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from bot.app.cli.common import friendly, identity_of, open_services
+from bot.app.cli.common import friendly, identity_of, load_settings, open_services
 from bot.core.config import DEFAULT_TENANT
 
 
@@ -25,9 +25,11 @@ def ask(question: str | None, tenant: str, user: str | None, groups: str | None,
     {"question", "user"?, "groups"?, "id"?}; one JSON object out per line (with the "id" given)."""
     from bot.core.errors import InputError
 
+    if question is not None:
+        question = _readable(question)
+    load_settings().tenant(tenant)  # a mistyped tenant is said at once, before the models and the store load
     services = open_services()
     identity = identity_of(tenant=tenant, user=user, groups=groups)
-    services.settings.tenant(tenant)
 
     async def one(text: str, asker: Any = identity, echo: dict[str, Any] | None = None) -> None:
         result = await services.assistant.ask(text, identity=asker)
@@ -79,11 +81,28 @@ def _stdin_question(line: str, data: Any, identity: Any) -> tuple[str, Any]:
     from bot.core.errors import InputError
 
     if data is None:
-        return line, identity
+        return _readable(line), identity
     if not isinstance(data, dict) or not isinstance(data.get("question"), str):
         raise InputError('a JSON line needs a "question" string')
     if "user" not in data and "groups" not in data:
-        return data["question"], identity
-    groups = data.get("groups", list(identity.groups))
-    groups = ",".join(str(g) for g in groups) if isinstance(groups, list) else groups
-    return data["question"], identity_of(tenant=identity.tenant, user=data.get("user", identity.user), groups=groups)
+        return _readable(data["question"]), identity
+    user, groups = data.get("user", identity.user), data.get("groups", list(identity.groups))
+    if user is not None and not isinstance(user, str):
+        raise InputError('"user" must be a string')
+    if isinstance(groups, list) and all(isinstance(g, str) for g in groups):
+        groups = ",".join(groups)
+    elif not isinstance(groups, str):
+        raise InputError('"groups" must be a list of strings (or one comma-separated string)')
+    return _readable(data["question"]), identity_of(tenant=identity.tenant, user=user, groups=groups)
+
+
+def _readable(text: str) -> str:
+    """The question, refused when it holds bytes that are not UTF-8 (Python reads them as lone
+    surrogates, which no model or store can take: the answer would be an apology and a handoff)."""
+    from bot.core.errors import InputError
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("the question is not valid UTF-8 text") from None
+    return text

@@ -7,6 +7,7 @@ takes the migration lock, so a second runner waits and then finds nothing to do.
 from __future__ import annotations
 
 import click
+from alembic.util.exc import CommandError
 
 from bot.app.cli.common import friendly, load_settings
 
@@ -17,6 +18,13 @@ def _engine():  # type: ignore[no-untyped-def]
     engine = make_engine(load_settings().database_url)
     reach(engine)
     return engine
+
+
+def _refused(exc: Exception) -> Exception:
+    """Alembic's refusal of a revision (`abc`, `-9` past the first one) as one line, not a traceback."""
+    from bot.core.errors import InputError
+
+    return InputError(f"{exc}; `supportbot db current` shows where the database is")
 
 
 @click.group()
@@ -35,6 +43,8 @@ def upgrade(revision: str) -> None:
     engine = _engine()
     try:
         before, after = run_upgrade(engine, to=revision)
+    except CommandError as exc:
+        raise _refused(exc) from None
     finally:
         engine.dispose()
     if before == after:
@@ -67,6 +77,8 @@ def downgrade(revision: str) -> None:
     engine = _engine()
     try:
         before, after = run_downgrade(engine, to=revision)
+    except CommandError as exc:
+        raise _refused(exc) from None
     finally:
         engine.dispose()
     click.echo(f"{shown(engine.url)}: downgraded from {before} to {after or 'nothing'}")

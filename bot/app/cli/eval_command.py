@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from bot.app.cli.common import friendly, identity_of, open_services
+from bot.app.cli.common import friendly, identity_of, load_settings, open_services
 from bot.app.cli.eval import gate_exit, gate_options, judge_results
 from bot.core.config import DEFAULT_TENANT
 
@@ -37,10 +37,13 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
     from bot.engine.evaluation import calibrate_thresholds, load_cases, run_cases, score, thresholds_toml
 
     cases = load_cases(cases_file)
+    load_settings().tenant(tenant)  # a mistyped tenant is said at once, before the models and the store load
     services = open_services()
     thresholds = services.settings.tenant(tenant).thresholds
     identity = identity_of(tenant=tenant, user=user, groups=groups)
     try:
+        if save or baseline:  # a mistyped baseline or a name taken: said before the cases run (and the judge is paid)
+            _check_run_names(services.engine, tenant=tenant, save=save, baseline=baseline)
         results = asyncio.run(run_cases(cases, lambda q: services.assistant.ask(q, identity=identity)))
         judged = judge_results(services, tenant=tenant, results=results) if save or baseline else None
     finally:
@@ -65,7 +68,10 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
         calibrated, shares = found
         output = output or Path(f"thresholds-{tenant}.toml")
         note = f"written by `supportbot eval {cases_file} --tenant {tenant} --calibrate --max-wrong {max_wrong}`: {json.dumps(shares)}"
-        output.write_text(thresholds_toml(tenant, calibrated, note=note), encoding="utf-8")
+        try:
+            output.write_text(thresholds_toml(tenant, calibrated, note=note), encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write the thresholds to {output}: {exc.strerror}") from None
     if as_json:
         data = report.to_json()
         if calibrated is not None:
@@ -97,3 +103,14 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
             click.echo(f"note: {', '.join(shares['tolerated'])} above the bound by one case, tolerated on so few cases "
                        "(a bound is exact from 1/bound cases on); more cases give firmer thresholds")
     gate_exit(gate())
+
+
+def _check_run_names(engine: Any, *, tenant: str, save: str | None, baseline: str | None) -> None:
+    from bot.core.errors import InputError
+    from bot.engine.release_gate import RunStore
+
+    store = RunStore(engine)
+    if baseline:
+        store.load(tenant=tenant, name=baseline)
+    if save and save in store.names(tenant=tenant):
+        raise InputError(f"tenant {tenant!r} already has a run named {save!r}; save under another name")

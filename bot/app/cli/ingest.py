@@ -88,6 +88,9 @@ def _ingest_through_server(settings: Settings, *, paths: tuple[str, ...], tenant
         f"{tenant} (through the server): {report['added']} added, {report['updated']} updated, {report['unchanged']} unchanged, "
         f"{report['removed']} removed, {len(report['skipped']) + len(skipped)} skipped; {report['chunks']} chunks in {report['seconds']:.1f}s"
     )
+    # as a local ingest: nothing taken (a mistyped path, only unsupported files) is a failure for scripts
+    if (report["skipped"] or skipped) and not (report["added"] or report["updated"] or report["unchanged"] or report["removed"]):
+        sys.exit(1)
 
 
 def _upload_plan(paths: tuple[str, ...], *, tenant: str, groups: tuple[str, ...], prune: bool,
