@@ -179,7 +179,11 @@
   var host = el("div"); host.id = "supportbot-widget";
   var root = host.attachShadow({ mode: "open" });
   var style = el("style"); style.textContent = CSS; root.appendChild(style);
-  var launcher = el("button", "launcher", "💬");
+  // the icon drawn, not an emoji: a machine without a colour-emoji font shows an emoji as an empty box
+  var CHAT_ICON = '<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">' +
+    '<path fill="currentColor" d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H10l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>';
+  var launcher = el("button", "launcher");
+  launcher.innerHTML = CHAT_ICON;
   launcher.setAttribute("aria-label", t("open")); launcher.setAttribute("aria-expanded", "false");
   var panel = el("section", "panel"); panel.setAttribute("role", "dialog"); panel.setAttribute("aria-label", t("dialog"));
   var header = el("header"); var title = el("h2", null, t("title")); var close = el("button", null, "×");
@@ -358,7 +362,7 @@
 
   function setOpen(open) {
     state.open = open; panel.classList.toggle("open", open); launcher.classList.toggle("hidden", open);
-    launcher.setAttribute("aria-expanded", String(open)); launcher.textContent = open ? "×" : "💬";
+    launcher.setAttribute("aria-expanded", String(open)); if (open) launcher.textContent = "×"; else launcher.innerHTML = CHAT_ICON;
     launcher.setAttribute("aria-label", t(open ? "closePanel" : "open"));
     if (open) { if (!log.childElementCount) system(t("greeting")); input.focus(); }
     else launcher.focus();

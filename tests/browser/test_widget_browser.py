@@ -49,6 +49,23 @@ def test_ask_see_the_answer_with_its_source_then_ask_for_a_person(server: str, b
     page.close()
 
 
+def test_the_launcher_shows_a_drawn_icon_on_a_machine_without_emoji_fonts(server: str, browser: object) -> None:
+    """The launcher was an emoji, an empty box where no colour-emoji font is installed (this machine's
+    Chromium): it is a drawn icon, there before opening and back after closing."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    launcher = page.get_by_role("button", name="Open support chat")
+    icon = launcher.locator("svg")
+    box = icon.bounding_box()
+    assert box is not None and box["width"] >= 20 and box["height"] >= 20
+    assert launcher.inner_text().strip() == ""  # no glyph that might not render
+    launcher.click()
+    page.get_by_role("textbox", name="Your message").wait_for()
+    page.get_by_role("button", name="Close support chat").first.click()
+    assert page.get_by_role("button", name="Open support chat").locator("svg").count() == 1
+    page.close()
+
+
 def test_usable_at_phone_width(server: str, browser: object) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 700}, is_mobile=True)  # type: ignore[attr-defined]
     page.goto(server + "/")
