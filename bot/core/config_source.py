@@ -36,7 +36,8 @@ class SettingsSource:
         path = Path(env.get("SUPPORTBOT_CONFIG") or "supportbot.toml")
         if not path.is_file():
             if env.get("SUPPORTBOT_CONFIG"):
-                raise ConfigError(f"settings file {path} (SUPPORTBOT_CONFIG) does not exist")
+                problem = "is a folder, not a file" if path.is_dir() else "does not exist"
+                raise ConfigError(f"settings file {path} (SUPPORTBOT_CONFIG) {problem}")
             return cls(env)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))

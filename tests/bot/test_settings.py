@@ -60,6 +60,13 @@ def test_a_tenants_file_that_is_a_folder_or_binary_is_named_without_a_traceback(
         Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_TENANTS_FILE": str(binary)})
 
 
+def test_a_settings_file_that_is_missing_or_a_folder_says_which(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"nope.toml \(SUPPORTBOT_CONFIG\) does not exist"):
+        Settings.from_env({"SUPPORTBOT_CONFIG": str(tmp_path / "nope.toml"), "SUPPORTBOT_DATA_DIR": str(tmp_path)})
+    with pytest.raises(ConfigError, match=r"\(SUPPORTBOT_CONFIG\) is a folder, not a file"):
+        Settings.from_env({"SUPPORTBOT_CONFIG": str(tmp_path), "SUPPORTBOT_DATA_DIR": str(tmp_path)})
+
+
 def test_missing_tenants_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         Settings.from_env({"SUPPORTBOT_TENANTS_FILE": str(tmp_path / "nope.toml")})
