@@ -56,4 +56,7 @@ def configure_logging(*, level: str, log_format: str = "text") -> None:
     # Alembic says "Context impl SQLiteImpl." and "Will assume non-transactional DDL." at every start;
     # ours says what changed ("upgraded the database schema from 0018 to 0019"). Its lines at DEBUG only.
     logging.getLogger("alembic").setLevel(logging.DEBUG if root.getEffectiveLevel() <= logging.DEBUG else logging.WARNING)
+    # pypdf warns about a broken file ("invalid pdf header", "EOF marker not found") before ingest's own
+    # one line names the file and why it was skipped (knowledge/loaders.py): its lines at DEBUG only.
+    logging.getLogger("pypdf").setLevel(logging.DEBUG if root.getEffectiveLevel() <= logging.DEBUG else logging.ERROR)
     logging.captureWarnings(True)  # Python warnings as records in the same format, not raw stderr lines

@@ -145,6 +145,18 @@ def test_ingest_then_eval_reports_hit_rates(tmp_path: Path) -> None:
     assert report["latency_ms"]["p50"] > 0
 
 
+def test_a_broken_pdf_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    """pypdf's own warnings ("invalid pdf header", "EOF marker not found") came first, unasked."""
+    broken = tmp_path / "manual.pdf"
+    broken.write_bytes(b"not a pdf at all")
+    out = run(["ingest", str(broken), "--tenant", "default"], data_dir=tmp_path / "data", SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 1, out.stderr
+    lines = out.stderr.splitlines()
+    named = [line for line in lines if "manual.pdf" in line]
+    assert len(named) == 1 and named[0].startswith(f"skipped {str(broken).lstrip('/')}: unreadable PDF"), out.stderr
+    assert not [line for line in lines if "pypdf" in line], out.stderr
+
+
 def test_redact_writes_json_lines_by_default(data_dir: Path) -> None:
     out = run(["redact"], data_dir=data_dir, stdin="mail me at maria.lopez@example.com\nhow do I export my data?\n")
     assert out.returncode == 0, out.stderr
