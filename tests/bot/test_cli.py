@@ -206,10 +206,14 @@ def test_audit_of_an_unknown_conversation_is_a_clear_error(data_dir: Path) -> No
 
 
 def test_eval_calibrate_into_a_folder_that_does_not_exist_says_so(data_dir: Path, tmp_path: Path) -> None:
-    # before: an OSError traceback at the end of the run
+    # before: an OSError traceback at the end of the run; now said before any case runs (nothing printed of a run)
     cases = tmp_path / "cases.jsonl"
     cases.write_text('{"question": "How do I reset my password?", "expect": "answer"}\n', encoding="utf-8")
     target = tmp_path / "missing" / "thresholds.toml"
     out = run(["eval", str(cases), "--calibrate", "--max-wrong", "1", "--max-clarified", "1", "--output", str(target)], data_dir=data_dir)
-    assert out.returncode == 1 and f"cannot write the thresholds to {target}: No such file or directory" in out.stderr
-    assert "Traceback" not in out.stderr
+    assert out.returncode == 1 and f"cannot write the thresholds to {target}: no folder {target.parent}" in out.stderr
+    assert "Traceback" not in out.stderr and out.stdout == ""
+    target.parent.mkdir()
+    out = run(["eval", str(cases), "--calibrate", "--max-wrong", "1", "--max-clarified", "1", "--output", str(target)], data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    assert "[tenants.\"default\".thresholds]" in target.read_text(encoding="utf-8") and f"-> {target}" in out.stdout

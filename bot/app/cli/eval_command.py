@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
 
     cases = load_cases(cases_file)
     load_settings().tenant(tenant)  # a mistyped tenant is said at once, before the models and the store load
+    if calibrate:  # likewise a thresholds file that could not be written: said before the cases run, not after
+        _check_writable(output or Path(f"thresholds-{tenant}.toml"))
     services = open_services()
     thresholds = services.settings.tenant(tenant).thresholds
     identity = identity_of(tenant=tenant, user=user, groups=groups)
@@ -103,6 +106,16 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
             click.echo(f"note: {', '.join(shares['tolerated'])} above the bound by one case, tolerated on so few cases "
                        "(a bound is exact from 1/bound cases on); more cases give firmer thresholds")
     gate_exit(gate())
+
+
+def _check_writable(output: Path) -> None:
+    folder = output.parent if str(output.parent) else Path(".")
+    if output.is_dir():
+        raise click.ClickException(f"cannot write the thresholds to {output}: it is a folder")
+    if not folder.is_dir():
+        raise click.ClickException(f"cannot write the thresholds to {output}: no folder {folder}")
+    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise click.ClickException(f"cannot write the thresholds to {output}: permission denied")
 
 
 def _check_run_names(engine: Any, *, tenant: str, save: str | None, baseline: str | None) -> None:
