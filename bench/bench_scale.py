@@ -101,6 +101,14 @@ its neighbours, knowledge/embedding.py). Left for 0.8: PostgreSQL's CPU per mess
 SQLite's, from 2x today: fewer statements per message (a request's limit counts in one statement, the
 turn's lease taken with the inbound write, the relay's NOTIFY: 1 ms of GIL a reply), and the hot
 statements on psycopg directly (a third to a sixth of the client CPU of each).
+A request's limit counts in one statement (branch pgcpu, 2026-12-02; bot/app/limit_table.py: on
+PostgreSQL the two or three keys of a request are chained data-modifying CTEs, SQLite keeps a statement
+a key): one `hit_each` of a message's three keys 3 -> 1 statements, client CPU 1.11 -> 0.77 ms (best of
+3 x 1000 calls, a scratch script on PostgreSQL). `--processes 1 --seconds 10`, main then the branch, twice,
+saturated load: PostgreSQL statements a message 18.4 / 18.4 -> 15.9 / 16.0 (SQLite 8.3-8.5 throughout);
+CPU a message in all 37.8 / 26.4 -> 26.6 / 22.5 ms, 28.8 / 35.4 -> 45.2 / 48.8 msg/s, against SQLite's
+17.0 / 14.8 and 18.4 / 16.2 ms in the same runs: the saving (~0.35 ms of client CPU) is far below what
+these runs resolve on this shared machine; the statement count is the figure that holds.
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ twice: the increment of the current bucket is conditional (`ON CONFLICT DO UPDAT
 PostgreSQL evaluates that condition on the row's latest version under its row lock. The older buckets
 are read in the statement's snapshot; nobody writes them any more (but a process whose clock lags a
 bucket behind). A hit leaves the count up to a tenth of the window later than `MemoryLimitStore` lets
-it go, never earlier.
+it go, never earlier. On PostgreSQL a request's hits (two or three keys) are one statement together, a
+data-modifying CTE each, run only when the one before it counted: a statement costs the client more CPU
+than the database its work (bench/bench_scale.py). SQLite has no such CTE and runs them one by one.
 
 A conversation's burst limit (`take`, a token bucket as GCRA) is one row per key in `limit_burst`
 holding the bucket's "theoretical arrival time", moved on by one conditional upsert as the counts are
@@ -25,7 +27,7 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Engine, delete, text
+from sqlalchemy import Connection, Engine, TextClause, delete, text
 
 from bot.app.limits import Hit, next_arrival
 from bot.core.tables import LimitBurst, LimitCount
@@ -52,6 +54,28 @@ _TAKE = text(
     "RETURNING tat"
 )
 _TAT = text("SELECT tat FROM limit_burst WHERE key = :key")
+
+
+def _hits_statement(count: int) -> TextClause:
+    """PostgreSQL: `count` hits as `_HIT` in one statement, each a data-modifying CTE run only when the one
+    before it counted; it returns how many were counted, so the first refused is that index. Hit i's
+    parameters are suffixed with i. Only for distinct keys: each CTE reads the statement's snapshot, so a
+    key counted twice would not see its own first count as the loop does."""
+    ctes = []
+    for i in range(count):
+        older = _OLDER.replace(":key", f":key{i}").replace(":first", f":first{i}").replace(":current", f":current{i}")
+        after = f" AND EXISTS (SELECT 1 FROM h{i - 1})" if i else ""
+        ctes.append(
+            f"h{i} AS (INSERT INTO limit_count (key, bucket, n) SELECT CAST(:key{i} AS VARCHAR), CAST(:current{i} AS BIGINT), 1 "
+            f"WHERE {older} < :limit{i}{after} "
+            f"ON CONFLICT (key, bucket) DO UPDATE SET n = limit_count.n + 1 WHERE limit_count.n + {older} < :limit{i} "
+            "RETURNING n)"
+        )
+    counted = " + ".join(f"(SELECT count(*) FROM h{i})" for i in range(count))
+    return text(f"WITH {', '.join(ctes)} SELECT {counted}")
+
+
+_HITS = {count: _hits_statement(count) for count in range(2, 5)}  # a request checks two or three keys
 _OLDEST = text("SELECT min(bucket) FROM limit_count WHERE key = :key AND bucket >= :first AND n > 0")
 
 
@@ -60,6 +84,7 @@ class TableLimitStore:
         # each hit is one statement: committed as it runs, so no lock outlives it
         self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._clock = clock
+        self._together = engine.dialect.name == "postgresql"  # SQLite has no data-modifying CTE: a statement a hit
 
     async def hit(self, key: str, *, limit: int, window: float) -> float:
         return await asyncio.to_thread(self._hit, key, limit, window)
@@ -70,22 +95,40 @@ class TableLimitStore:
     def _hit(self, key: str, limit: int, window: float) -> float:
         return self._hit_each([Hit(key, limit, window)])[1]
 
+    def _bounds(self, hit: Hit) -> tuple[dict[str, object], float]:
+        """The parameters of `_HIT` for `hit` now, and the current time."""
+        now = self._clock()
+        width = hit.window / BUCKETS
+        index = int(now // width)
+        # buckets are named by their start, in ms; the oldest counted one still overlaps (now - window, now]
+        return {"key": hit.key, "current": round(index * width * 1000), "first": round((index - BUCKETS) * width * 1000),
+                "limit": hit.limit}, now
+
     def _hit_each(self, hits: Sequence[Hit]) -> tuple[int, float]:
         with self._engine.connect() as conn:
+            statement = _HITS.get(len(hits)) if self._together else None
+            if statement is not None and len({hit.key for hit in hits}) == len(hits):
+                # PostgreSQL, distinct keys: all of them in one statement (a statement costs the client more CPU
+                # than the database its work, bench/bench_scale.py)
+                bounds = [self._bounds(hit) for hit in hits]
+                values = {f"{name}{i}": value for i, (hit_bounds, _) in enumerate(bounds) for name, value in hit_bounds.items()}
+                position = conn.execute(statement, values).scalar_one()
+                if position == len(hits):
+                    return -1, 0.0
+                return position, self._wait(conn, hits[position], *bounds[position])
             for position, hit in enumerate(hits):
-                now = self._clock()
-                width = hit.window / BUCKETS
-                index = int(now // width)
-                # buckets are named by their start, in ms; the oldest counted one still overlaps (now - window, now]
-                bounds = {"key": hit.key, "current": round(index * width * 1000), "first": round((index - BUCKETS) * width * 1000),
-                          "limit": hit.limit}
-                if conn.execute(_HIT, bounds).first() is not None:
-                    continue
-                oldest = conn.execute(_OLDEST, bounds).scalar()
-                if oldest is None:  # a limit of 0
-                    return position, hit.window
-                return position, max(oldest / 1000 + width + hit.window - now, 0.001)  # when the oldest bucket has left the window
+                hit_bounds, now = self._bounds(hit)
+                if conn.execute(_HIT, hit_bounds).first() is None:
+                    return position, self._wait(conn, hit, hit_bounds, now)
         return -1, 0.0
+
+    @staticmethod
+    def _wait(conn: Connection, hit: Hit, bounds: dict[str, object], now: float) -> float:
+        """Seconds until refused `hit` may count: when the oldest bucket it counted has left the window."""
+        oldest = conn.execute(_OLDEST, bounds).scalar()
+        if oldest is None:  # a limit of 0
+            return hit.window
+        return max(oldest / 1000 + hit.window / BUCKETS + hit.window - now, 0.001)
 
     async def take(self, key: str, *, burst: int, interval: float) -> float:
         return await asyncio.to_thread(self._take, key, burst, interval)

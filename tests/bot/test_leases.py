@@ -97,6 +97,26 @@ async def test_several_limits_in_one_go_stop_at_the_first_refused_and_count_noth
     assert await store.hit("c", limit=3, window=60) == 0.0  # two of "c" only
 
 
+async def test_several_limits_in_one_go_from_every_process_count_a_shared_key_once_each(engine: Engine) -> None:
+    """Requests of different addresses under one widget key, through two processes at once: the key's
+    limit holds, and a refused request counted its own address only."""
+    now = [1000.0]
+    stores = [TableLimitStore(engine=engine, clock=lambda: now[0]) for _ in range(2)]
+    results = await asyncio.gather(
+        *(stores[n % 2].hit_each([Hit(f"address:{n}", 5, 60), Hit("key:demo", 5, 60), Hit(f"anonymous:{n}", 5, 60)]) for n in range(12))
+    )
+    assert sorted(position for position, _ in results) == [-1] * 5 + [1] * 7
+    assert await stores[0].hit("key:demo", limit=6, window=60) == 0.0  # five counted before, no more
+    for n, (position, _) in enumerate(results):  # the third key counted only where the request was
+        assert (await stores[1].hit(f"anonymous:{n}", limit=1, window=60) == 0.0) is (position == 1)
+
+
+async def test_the_same_key_twice_in_one_go_sees_its_first_count(engine: Engine) -> None:
+    store = TableLimitStore(engine=engine, clock=lambda: 1000.0)
+    refused, wait = await store.hit_each([Hit("a", 1, 60), Hit("a", 1, 60)])
+    assert refused == 1 and 0 < wait <= 66
+
+
 @pytest.mark.parametrize("kind", ["table", "memory"])
 async def test_a_conversations_burst_is_one_bucket_for_every_process(engine: Engine, kind: str) -> None:
     """8 messages at once, then one a second, whichever process takes each (the memory store is the one
