@@ -118,8 +118,13 @@ def _thresholds(data: Mapping[str, Any]) -> Thresholds:
     for key, value in data.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"threshold {key} must be a number, not {value!r}")
-        # probabilities and a gap between scores of 0-1: 1.5 (a slip for 0.15) would never answer
-        if not 0 <= value <= 1:
+        # a gap between ordering scores (knowledge/retrieval.py: a weighted sum that can pass 1) is any size
+        # from 0: a large one offers every close article; the others are probabilities and cosines, where
+        # 1.5 (a slip for 0.15) would never answer
+        if key == "clarify_gap":
+            if value < 0:
+                raise ConfigError(f"threshold clarify_gap must be 0 or more, not {value!r}")
+        elif not 0 <= value <= 1:
             raise ConfigError(f"threshold {key} must be from 0 to 1, not {value!r}")
     return Thresholds(**{k: float(v) for k, v in data.items()})
 

@@ -40,7 +40,7 @@ def test_tenants_file_sets_thresholds_groups_and_widget(tmp_path: Path) -> None:
         ("not toml at all [", "not valid TOML"),
         ("[other]\nx = 1\n", "defines no"),
         ("[tenants.a.thresholds]\nmin_confidence = 1.5\n", "threshold min_confidence must be from 0 to 1, not 1.5"),
-        ("[tenants.a.thresholds]\nclarify_gap = -0.1\n", "threshold clarify_gap must be from 0 to 1"),
+        ("[tenants.a.thresholds]\nclarify_gap = -0.1\n", "threshold clarify_gap must be 0 or more"),
         ('[tenants.a.widget]\nkeys = ["k"]\n[tenants.b.widget]\nkeys = ["k"]\n', "widget key 'k' is listed by both tenant 'a' and tenant 'b'"),
     ],
 )
