@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from bot.core.errors import ConfigError, StoreBusyError
-from knowledge import lite_bm25, lite_live
+from knowledge import lite_patches
 from knowledge.milvus_endpoint import Owner, advertise, withdraw
 
 logger = logging.getLogger(__name__)
@@ -164,8 +164,7 @@ def main(argv: list[str]) -> int:
     from milvus_lite.adapter.grpc.server import run_server
     from milvus_lite.exceptions import DataDirLockedError
 
-    lite_bm25.install()
-    lite_live.install()
+    lite_patches.install()
     try:
         run_server(data_dir=data_dir, host="127.0.0.1", port=port)
     except DataDirLockedError as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.core.errors import ConfigError, StoreBusyError, StoreUnavailableError
-from knowledge import lite_bm25, lite_live
+from knowledge import lite_patches
 from knowledge.milvus_endpoint import Owner, advertised
 
 if TYPE_CHECKING:
@@ -97,8 +97,7 @@ class MilvusConnection:
         logging.getLogger("milvus_lite.server_manager").setLevel(logging.CRITICAL)
         if local:
             Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
-            lite_bm25.install()  # Milvus Lite runs in this process
-            lite_live.install()
+            lite_patches.install()  # Milvus Lite runs in this process
         try:
             self._client = MilvusClient(self.uri, grpc_options=GRPC_OPTIONS)
         except MilvusException as exc:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from knowledge import lite_bm25, lite_live
+from knowledge import lite_patches
 
 logger = logging.getLogger(__name__)
 
@@ -126,8 +126,7 @@ def serve(*, store: Path, host: str, port: int) -> int:
     from milvus_lite.exceptions import DataDirLockedError
 
     logging.getLogger("grpc._server").setLevel(logging.CRITICAL)  # see MilvusStore.open
-    lite_bm25.install()
-    lite_live.install()
+    lite_patches.install()
     signal.signal(signal.SIGTERM, _interrupt)
     store.parent.mkdir(parents=True, exist_ok=True)
     # clients on this machine connect over loopback even when the server listens on every address
