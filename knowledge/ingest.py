@@ -169,6 +169,12 @@ class Ingestor:
                     stale = [s for s in existing if s.startswith(name + "#") and s not in current]
                     report.removed += self._remove(tenant, [existing.pop(s) for s in stale])
                 for doc in docs:
+                    if not any(section.text.strip() for section in doc.sections):
+                        # nothing to answer from: said, not counted as added; an earlier version goes
+                        self._skip(report, doc.source, "no text to answer from", on_skip)
+                        if doc.source in existing:
+                            report.removed += self._remove(tenant, [existing.pop(doc.source)])
+                        continue
                     seen.add(doc.source)
                     digest = self._digest(doc, access)
                     old = existing.get(doc.source)

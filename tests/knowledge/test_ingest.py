@@ -92,6 +92,24 @@ def test_unreadable_files_are_reported_by_name_and_the_rest_ingested(make_servic
     assert report.added == 3
 
 
+async def test_an_empty_file_is_skipped_and_an_emptied_one_no_longer_answers(make_services: Callable[..., Services],
+                                                                            tmp_path: Path) -> None:
+    # an empty file was reported "added" with no chunks: the operator thought it was answerable
+    services = make_services()
+    kb = write_kb(tmp_path / "kb")
+    (kb / "draft.md").write_text("")
+    report = services.ingestor.ingest([kb], tenant="default")
+    assert report.added == 3
+    assert [(Path(name).name, reason) for name, reason in report.skipped] == [("draft.md", "no text to answer from")]
+
+    (kb / "plan.md").write_text("# Change your plan\n\n")  # the article emptied: its old text must not answer
+    emptied = services.ingestor.ingest([kb], tenant="default")
+    assert (emptied.removed, emptied.unchanged) == (1, 2)
+    assert {Path(name).name for name, _ in emptied.skipped} == {"draft.md", "plan.md"}
+    result = await ask(services, "How do I upgrade my plan?")
+    assert "pro rata" not in (result.answer or "")
+
+
 def test_a_skip_is_said_once_by_whoever_asked_to_hear_it(make_services: Callable[..., Services], tmp_path: Path,
                                                          caplog: pytest.LogCaptureFixture) -> None:
     # the CLI prints each skip; logged as well, every skipped file was on the terminal twice
