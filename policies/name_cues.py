@@ -21,7 +21,8 @@ from policies.name_words import (
     titled_lowercase,
     unknown_word,
 )
-from policies.pii_patterns import EMAIL_RE, NANP_PHONE, PLACEHOLDER_RE, UPPER
+from policies.pii_patterns import EMAIL_RE, NANP_PHONE, UPPER
+from policies.placeholders import PLACEHOLDER_RE
 
 CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
 
