@@ -7,7 +7,7 @@ Three detectors, merged (policies/placeholders.py):
   that follow) — policies/street_addresses.py;
 - spaCy NER for person names (the model name is a setting), checked and extended by context
   rules — policies/person_names.py, policies/name_cues.py — and by general name lists (Census surnames, first names,
-  Webster's proper names; policies/name_words.py), with products and places told apart in
+  Webster's proper names; policies/name_words.py, policies/name_spans.py), with products and places told apart in
   policies/things.py; the name line above a street line is the addressee.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 
 from bot.core.batching import Batcher
 from policies.name_cues import declared_name, mask_placeholders, may_hold_a_name
-from policies.name_words import NOT_NAMES, NameWords, addressee_spans
+from policies.name_spans import addressee_spans
+from policies.name_words import NOT_NAMES, NameWords
 from policies.person_names import people
 from policies.pii_patterns import (
     ALL_KINDS,
