@@ -20,7 +20,8 @@ from bot.core import texts
 from bot.app.web import CONVERSATIONS, DISPATCHER, HANDOFF
 from bot.core.channel import Button, Link, Reply
 from bot.core.messages import Role
-from channels.telegram import MAX_TEXT, render_html, split_message
+from channels.telegram import render_html, split_message
+from channels.telegram_updates import MAX_TEXT
 from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
 from tests.conftest import make_settings
 from tests.fakes.loopback import until
