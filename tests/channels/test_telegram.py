@@ -510,7 +510,7 @@ async def test_streamed_answers_edit_one_message_at_most_once_a_second(fakes: tu
 def test_workspaces_and_bots_map_to_tenants(tmp_path: Path) -> None:
     from bot.app.channel_setup import telegram_bots
     from bot.core.config import Settings
-    from channels.slack_staff import tenant_for_team
+    from channels.slack_workspaces import tenant_for_team
 
     tenants = tmp_path / "tenants.toml"
     tenants.write_text(
