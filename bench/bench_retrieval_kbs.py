@@ -61,7 +61,7 @@ Collected = list[tuple[BenchCase, list[Hit]]]
 def collect(folder: Path) -> Collected:
     from bot.app.composition import build_services
     from bot.core.config import Settings
-    from policies.pii_patterns import PLACEHOLDER_RE
+    from policies.placeholders import PLACEHOLDER_RE
 
     cases, kbs = build_cases(folder / "kb")
     cases = [c for c in cases if c.kind == "answer"]

@@ -9,9 +9,10 @@ relayed message is deduplicated by its Slack ts); what staff type reaches custom
 (Slack's markup undone). Requests are verified with the signing secret over the raw body (401 for
 forged or stale signatures), and a signed body bolt could not read is a 400, never a 500
 (channels/slack_payloads.py). A customer message is stored even while Slack's Web API is
-unreachable (BotIdentity). Socket Mode is used when SLACK_APP_TOKEN is set.
+unreachable (BotIdentity, channels/slack_identity.py). Socket Mode is used when SLACK_APP_TOKEN is set.
 Customers: DMs, mentions and messages in threads that already are conversations (the dispatcher knows
-them) go to the dispatcher as normalized messages (channels/slack.py).
+them) go to the dispatcher as normalized messages (channels/slack.py), the tenant told by their workspace
+(channels/slack_workspaces.py).
 """
 
 from __future__ import annotations
@@ -20,14 +21,12 @@ import asyncio
 import json
 import logging
 import re
-import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -38,91 +37,13 @@ from channels.slack import SlackCustomerChannel, mentioned_users, plain_text
 from bot.core.desk import StaffAction, StaffMember
 from bot.core.errors import InputError
 from channels.slack_desk import PROPOSAL_VIEW, PROPOSE_ACTION, FaqProposals, SlackStaffDesk, proposal_view
+from channels.slack_identity import BotIdentity
+from channels.slack_workspaces import staff_channels, tenant_for_team
 
 if TYPE_CHECKING:
     from bot.core.ports import Inbox as Dispatcher, StaffActions as HandoffService
 
 logger = logging.getLogger(__name__)
-
-
-def staff_channels(settings: Settings) -> set[str]:
-    channels = {settings.handoff_channel} if settings.handoff_channel else set()
-    for tenant in settings.tenants.values():
-        channels |= {t.channel for t in tenant.handoff.topics if t.channel}
-    return channels
-
-
-def tenant_for_team(settings: Settings, *team_ids: str | None) -> str | None:
-    """The tenant of the first given Slack workspace a tenant claims (`[tenants.x.slack] team_id`).
-    Pass the most specific team first: in a shared channel the customer's own workspace is the
-    event's `user_team`, not the workspace the app is installed in. A workspace nobody claims goes to
-    `default` (or the only tenant) only while no tenant is bound to a workspace: once tenants are,
-    a stranger's workspace must not read any tenant's help center."""
-    bound = {t.slack.team_id: name for name, t in settings.tenants.items() if t.slack.team_id}
-    for team_id in team_ids:
-        if team_id and team_id in bound:
-            return bound[team_id]
-    if bound:
-        return None
-    return "default" if "default" in settings.tenants else (next(iter(settings.tenants)) if len(settings.tenants) == 1 else None)
-
-
-class BotIdentity:
-    """Who the app is on Slack (auth.test: its user and bot ids), asked in the background and kept.
-
-    Bolt's authorization step needs it for every event; asking Slack there made a Slack outage a
-    500 for every customer message. Until Slack has answered, events go through without the ids:
-    the app's own messages are still told apart by their `bot_id`, and a mention in a known thread
-    that arrives twice (as `message` and `app_mention`) has one client_msg_id, so it is stored once.
-    """
-
-    RETRY_SECONDS = 30.0
-    TIMEOUT_SECONDS = 10.0
-
-    def __init__(self, *, client: AsyncWebClient) -> None:
-        self._client = client
-        self.user_id: str | None = None
-        self.bot_id: str | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._asked_at = float("-inf")
-
-    def refresh(self) -> None:
-        """Ask Slack in the background, unless it answered already or was asked recently."""
-        if self.user_id is not None or (self._task is not None and not self._task.done()):
-            return
-        if time.monotonic() - self._asked_at < self.RETRY_SECONDS:
-            return
-        self._asked_at = time.monotonic()
-        self._task = asyncio.get_running_loop().create_task(self._ask())
-
-    async def _ask(self) -> None:
-        try:
-            answer = await asyncio.wait_for(self._client.auth_test(), self.TIMEOUT_SECONDS)
-        except Exception as exc:  # unreachable, refused, a timeout, an error answer: ask again later
-            logger.warning("Slack's auth.test failed (%s); events are stored meanwhile, replies wait for Slack", type(exc).__name__)
-            return
-        self.user_id, self.bot_id = answer.get("user_id"), answer.get("bot_id")
-
-    async def start(self) -> None:
-        self.refresh()
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-
-    def authorizer(self) -> Callable[..., Awaitable[AuthorizeResult]]:
-        """bolt's `authorize` function, which never waits for Slack. A plain function, not a method:
-        bolt passes arguments by parameter name and would take `self` for one."""
-
-        async def authorize(enterprise_id: str | None, team_id: str | None, user_id: str | None) -> AuthorizeResult:
-            self.refresh()
-            return AuthorizeResult(
-                enterprise_id=enterprise_id, team_id=team_id, user_id=user_id,
-                bot_token=self._client.token, bot_user_id=self.user_id, bot_id=self.bot_id,
-            )
-
-        return authorize
 
 
 class SlackApp:

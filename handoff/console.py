@@ -9,51 +9,37 @@ endpoints: that works the same with several web processes behind a load balancer
 shared in memory.
 
 Staff see only their own tenant's handoffs: another tenant's is "not found", for every page and
-action. A request without a session is sent to sign-in (the JSON endpoints answer 401); every form
-post carries the session's CSRF token (refused with 403 without it, or from another origin); a wrong
-password and an unknown name get the same answer after the same delay.
+action. A request without a session is sent to sign-in (the JSON endpoints answer 401); sessions, the
+CSRF-checked forms and the sign-in pages are handoff/console_sign_in.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from aiohttp import web
 
 from handoff.console_notices import StepBackNotices
 from handoff.console_pages import (
-    handoff_page, not_found_page, notice_row, proposal_form, queue_page, queue_rows, sign_in_page, status_text, transcript_rows,
+    handoff_page, not_found_page, notice_row, proposal_form, queue_page, queue_rows, status_text, transcript_rows,
 )
-from handoff.console_session import COOKIE, Session, Sessions, is_https
+from handoff.console_sign_in import FAILED_SIGN_IN_DELAY, HEADERS, SIGN_IN, ConsoleSignIn
 from bot.core.desk import StaffAction, StaffMember
 from bot.core.errors import InputError
 from handoff.faq_proposals import RESOLVED, ProposalBook, prefill
 from handoff.service import HandoffService
 from handoff.staff_accounts import StaffAccount, StaffDirectory
 
-logger = logging.getLogger(__name__)
-
 STATIC = Path(__file__).resolve().parent / "console_static"
 DESK = "web console"
-FAILED_SIGN_IN_DELAY = 1.0  # seconds before a failed sign-in is answered: guessing passwords is slow
 MAX_REPLY = 4000
 MAX_ROW_ID = 2**63 - 1  # the largest id a database row can have (SQLite and PostgreSQL bigint)
-SIGN_IN = "/console/sign-in"
-HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-store",
-}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Redact = Callable[[str, str], Awaitable[str]]  # (text, tenant) -> the text with personal data replaced
 
@@ -67,10 +53,7 @@ class WebConsole:
         """`proposals` and `redact`: resolved handoffs can be proposed as FAQ entries (both needed).
         `notices`: the queue shows the tenant's automatic step back to shadow until staff acknowledge it."""
         self._handoff = handoff
-        self._directory = directory
-        self._sessions = Sessions(secret)
-        self._tenants = tenants
-        self._delay = failed_sign_in_delay
+        self._gate = ConsoleSignIn(directory=directory, secret=secret, tenants=tenants, failed_sign_in_delay=failed_sign_in_delay)
         self._proposals = proposals if redact is not None else None
         self._redact = redact
         self._notices = notices
@@ -79,9 +62,9 @@ class WebConsole:
         return [
             web.get("/console", self._queue),
             web.get("/console/", self._queue),
-            web.get(SIGN_IN, self._sign_in_form),
-            web.post(SIGN_IN, self._sign_in),
-            web.post("/console/sign-out", self._sign_out),
+            web.get(SIGN_IN, self._gate.sign_in_form),
+            web.post(SIGN_IN, self._gate.sign_in),
+            web.post("/console/sign-out", self._gate.sign_out),
             web.get("/console/handoffs/{id:\\d+}", self._handoff_page),
             web.post("/console/handoffs/{id:\\d+}/act", self._act),
             web.post("/console/handoffs/{id:\\d+}/reply", self._reply),
@@ -92,80 +75,6 @@ class WebConsole:
             web.get("/console/static/console.js", _static("console.js", "application/javascript; charset=utf-8")),
             web.get("/console/static/console.css", _static("console.css", "text/css; charset=utf-8")),
         ]
-
-    # sessions -----------------------------------------------------------------------------------
-    def _session(self, request: web.Request) -> Session | None:
-        return self._sessions.decode(request.cookies.get(COOKIE))
-
-    def _account(self, session: Session | None) -> StaffAccount | None:
-        """The signed-in account, while it exists with the password the session was signed in with."""
-        if session is None or not session.signed_in:
-            return None
-        account = self._directory.find(session.tenant or "", session.staff or "")
-        return account if account is not None and account.fingerprint == session.fingerprint else None
-
-    def _html(self, text: str, *, status: int = 200, session: Session | None = None, request: web.Request | None = None) -> web.Response:
-        response = web.Response(text=text, status=status, content_type="text/html", headers=HEADERS)
-        if session is not None and request is not None:
-            self._sessions.set_cookie(response, session, secure=is_https(request))
-        return response
-
-    async def _signed_in(self, request: web.Request) -> tuple[Session, StaffAccount]:
-        session = self._session(request)
-        account = self._account(session)
-        if session is None or account is None:
-            raise web.HTTPSeeOther(SIGN_IN, headers=HEADERS)
-        return session, account
-
-    async def _form(self, request: web.Request, session: Session | None) -> dict[str, str]:
-        """The posted form, once its CSRF token (and, when the browser says, its origin) checks out."""
-        origin = request.headers.get("Origin")
-        if origin and origin != "null" and urlsplit(origin).netloc != request.host:
-            raise web.HTTPForbidden(text="cross-origin form refused", headers=HEADERS)
-        try:
-            form = {k: str(v) for k, v in (await request.post()).items()}
-        except ValueError:  # bytes that are not UTF-8, a broken multipart body: the browser never sends them
-            raise web.HTTPBadRequest(text="the form could not be read (not UTF-8 form data)", headers=HEADERS) from None
-        if not self._sessions.csrf_ok(session, form.get("csrf")):
-            raise web.HTTPForbidden(text="the form's CSRF token is missing or out of date: reload the page and try again", headers=HEADERS)
-        return form
-
-    # sign-in ------------------------------------------------------------------------------------
-    async def _sign_in_form(self, request: web.Request) -> web.Response:
-        session = self._session(request)
-        if self._account(session) is not None:
-            raise web.HTTPSeeOther("/console", headers=HEADERS)
-        if session is None or session.signed_in:  # a visitor without one (or with an outdated account) gets a fresh one
-            session = self._sessions.anonymous()
-        return await self._sign_in_answer(request, session)
-
-    async def _sign_in_answer(self, request: web.Request, session: Session, *, status: int = 200, **fields: Any) -> web.Response:
-        no_staff = await asyncio.to_thread(self._directory.count) == 0
-        page = sign_in_page(csrf=self._sessions.csrf_token(session), tenants=self._tenants, no_staff=no_staff, **fields)
-        return self._html(page, status=status, session=session, request=request)
-
-    async def _sign_in(self, request: web.Request) -> web.Response:
-        session = self._session(request)
-        form = await self._form(request, session)
-        assert session is not None
-        tenant, name, password = form.get("tenant", ""), form.get("name", "").strip(), form.get("password", "")
-        account = await asyncio.to_thread(self._directory.verify, tenant, name, password)
-        if account is None:
-            # the same words, status and delay for an unknown team or name and a wrong password
-            logger.info("a console sign-in failed")
-            await asyncio.sleep(self._delay)
-            return await self._sign_in_answer(request, session, status=401, tenant=tenant, name=name, error="Wrong name or password.")
-        signed = self._sessions.signed_in(tenant=account.tenant, staff=account.name, fingerprint=account.fingerprint)
-        response = web.HTTPSeeOther("/console", headers=HEADERS)
-        self._sessions.set_cookie(response, signed, secure=is_https(request))
-        raise response
-
-    async def _sign_out(self, request: web.Request) -> web.Response:
-        session = self._session(request)
-        await self._form(request, session)
-        response = web.HTTPSeeOther(SIGN_IN, headers=HEADERS)
-        self._sessions.clear_cookie(response)
-        raise response
 
     # the queue ----------------------------------------------------------------------------------
     async def _rows(self, account: StaffAccount) -> list[dict[str, Any]]:
@@ -179,12 +88,12 @@ class WebConsole:
         return notice_row(await asyncio.to_thread(self._notices.pending, account.tenant))
 
     async def _queue(self, request: web.Request) -> web.Response:
-        session, account = await self._signed_in(request)
-        page = queue_page(account=account, csrf=self._sessions.csrf_token(session), rows=await self._rows(account), notice=await self._notice(account))
-        return self._html(page)
+        session, account = await self._gate.signed_in(request)
+        page = queue_page(account=account, csrf=self._gate.sessions.csrf_token(session), rows=await self._rows(account), notice=await self._notice(account))
+        return self._gate.html(page)
 
     async def _queue_json(self, request: web.Request) -> web.Response:
-        account = self._account(self._session(request))
+        account = self._gate.account(self._gate.session(request))
         if account is None:
             return web.json_response({"error": "sign in"}, status=401, headers=HEADERS)
         return web.json_response({"handoffs": await self._rows(account), "notice": await self._notice(account)}, headers=HEADERS)
@@ -192,8 +101,8 @@ class WebConsole:
     async def _acknowledge(self, request: web.Request) -> web.Response:
         """"Got it" on the step-back banner: gone for the tenant's staff, and audited with who. Another
         tenant's notice (or one acknowledged already) changes nothing."""
-        session, account = await self._signed_in(request)
-        await self._form(request, session)
+        session, account = await self._gate.signed_in(request)
+        await self._gate.form(request, session)
         if self._notices is not None:
             notice_id = _row_id(request)
             if notice_id is not None:
@@ -208,14 +117,14 @@ class WebConsole:
         return handoff if handoff is not None and handoff.tenant == account.tenant else None
 
     async def _handoff_page(self, request: web.Request) -> web.Response:
-        session, account = await self._signed_in(request)
-        csrf = self._sessions.csrf_token(session)
+        session, account = await self._gate.signed_in(request)
+        csrf = self._gate.sessions.csrf_token(session)
         handoff = await self._own(request, account)
         if handoff is None:
-            return self._html(not_found_page(account=account, csrf=csrf), status=404)
+            return self._gate.html(not_found_page(account=account, csrf=csrf), status=404)
         packet, messages = await self._handoff.staff_view(handoff)
         extra = await self._proposal_section(handoff, csrf=csrf, error=request.query.get("error"))
-        return self._html(handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages, extra=extra))
+        return self._gate.html(handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages, extra=extra))
 
     async def _proposal_section(self, handoff: Any, *, csrf: str, error: str | None) -> str:
         """A resolved handoff's "propose as FAQ entry" form, prefilled from the redacted transcript
@@ -227,7 +136,7 @@ class WebConsole:
         return proposal_form(handoff_id=int(handoff.id), csrf=csrf, prefill=prefill(redacted), earlier=earlier, error=error)
 
     async def _handoff_json(self, request: web.Request) -> web.Response:
-        account = self._account(self._session(request))
+        account = self._gate.account(self._gate.session(request))
         if account is None:
             return web.json_response({"error": "sign in"}, status=401, headers=HEADERS)
         handoff = await self._own(request, account)
@@ -241,25 +150,25 @@ class WebConsole:
         return StaffMember(id=account.staff_id, name=account.display_name, desk=DESK)
 
     async def _act(self, request: web.Request) -> web.Response:
-        session, account = await self._signed_in(request)
-        form = await self._form(request, session)
+        session, account = await self._gate.signed_in(request)
+        form = await self._gate.form(request, session)
         handoff = await self._own(request, account)
         try:
             action = StaffAction(form.get("action", ""))
         except ValueError:
             raise web.HTTPBadRequest(text="unknown action", headers=HEADERS) from None
         if handoff is None:
-            return self._html(not_found_page(account=account, csrf=self._sessions.csrf_token(session)), status=404)
+            return self._gate.html(not_found_page(account=account, csrf=self._gate.sessions.csrf_token(session)), status=404)
         client_id = f"console-{form.get('client_id') or secrets.token_hex(8)}"
         await self._handoff.act(action, handoff.id, staff=self._staff(account), client_id=client_id)
         raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}", headers=HEADERS)
 
     async def _reply(self, request: web.Request) -> web.Response:
-        session, account = await self._signed_in(request)
-        form = await self._form(request, session)
+        session, account = await self._gate.signed_in(request)
+        form = await self._gate.form(request, session)
         handoff = await self._own(request, account)
         if handoff is None:
-            return self._html(not_found_page(account=account, csrf=self._sessions.csrf_token(session)), status=404)
+            return self._gate.html(not_found_page(account=account, csrf=self._gate.sessions.csrf_token(session)), status=404)
         text = form.get("text", "").strip()
         if not text or len(text) > MAX_REPLY:
             raise web.HTTPBadRequest(text=f"a reply has 1 to {MAX_REPLY} characters", headers=HEADERS)
@@ -270,11 +179,11 @@ class WebConsole:
 
 
     async def _propose(self, request: web.Request) -> web.Response:
-        session, account = await self._signed_in(request)
-        form = await self._form(request, session)
+        session, account = await self._gate.signed_in(request)
+        form = await self._gate.form(request, session)
         handoff = await self._own(request, account)
         if handoff is None or self._proposals is None or self._redact is None:
-            return self._html(not_found_page(account=account, csrf=self._sessions.csrf_token(session)), status=404)
+            return self._gate.html(not_found_page(account=account, csrf=self._gate.sessions.csrf_token(session)), status=404)
         page = f"/console/handoffs/{handoff.id}"
         if handoff.status not in RESOLVED:
             raise web.HTTPSeeOther(f"{page}?error=" + quote("only a resolved handoff can be proposed as a FAQ entry"), headers=HEADERS)

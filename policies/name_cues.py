@@ -11,17 +11,16 @@ from __future__ import annotations
 import re
 
 from bot.core.words import stop_words
+from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import (
     NOT_NAMES,
     Names,
     NameWords,
-    lexicon_spans,
-    listed_names,
     plain,
-    titled_lowercase,
     unknown_word,
 )
-from policies.pii_patterns import EMAIL_RE, NANP_PHONE, PLACEHOLDER_RE, UPPER
+from policies.pii_patterns import EMAIL_RE, NANP_PHONE, UPPER
+from policies.placeholders import PLACEHOLDER_RE
 
 CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
 

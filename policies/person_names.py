@@ -44,16 +44,14 @@ from policies.name_cues import (
     spoken_of,
     verb_follows,
 )
+from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import (
     NOT_NAMES,
     Names,
     foreign_function_word,
-    lexicon_spans,
-    listed_names,
     not_a_name,
     ordinary,
     plain,
-    titled_lowercase,
     unknown_word,
 )
 from policies.pii_patterns import PERSON, UPPER, Entity

@@ -1,20 +1,15 @@
-"""Pattern detectors for personal data, and how found entities become placeholders.
+"""Validated pattern detectors for personal data, and the `Entity` every detector reports.
 
-Validated patterns: e-mail, phone numbers (`phonenumbers`, several regions), payment cards (Luhn),
-IBAN (mod-97), US SSN, IP addresses (`ipaddress`), street addresses (house number + street word,
-continued over the city / postcode / country lines that follow). `merge` joins these with the
-person names of policies/person_names.py; `apply` writes the placeholders.
+E-mail, phone numbers (`phonenumbers`, several regions), payment cards (Luhn), IBAN (mod-97), US SSN,
+IP addresses (`ipaddress`). Street addresses are policies/street_addresses.py, person names
+policies/person_names.py; policies/placeholders.py merges what they all found and writes the placeholders.
 """
-
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
 
 import phonenumbers
 
@@ -22,12 +17,7 @@ import phonenumbers
 from bot.core.pii_kinds import ALL_KINDS as ALL_KINDS, CREDIT_CARD as CREDIT_CARD, EMAIL as EMAIL, IBAN as IBAN
 from bot.core.pii_kinds import IP_ADDRESS as IP_ADDRESS, PERSON as PERSON, PHONE as PHONE
 from bot.core.pii_kinds import STREET_ADDRESS as STREET_ADDRESS, US_SSN as US_SSN
-from policies import street_words
 
-# when two detections overlap, the more specific (validated) one wins
-PRIORITY = {EMAIL: 0, IBAN: 1, CREDIT_CARD: 2, US_SSN: 3, IP_ADDRESS: 4, PHONE: 5, STREET_ADDRESS: 6, PERSON: 7}
-
-PLACEHOLDER_RE = re.compile(r"<([A-Z_]+)_(\d+)>")
 PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "AU")
 PHONE_CONTEXT = re.compile(
     r"\b(?:call|calling|phone|tel|telephone|mobile|cell|number|reach|contact|fax|whatsapp|sms|text me|texts|messages?|answering|dial|ring|registered)\b", re.I
@@ -43,51 +33,6 @@ class Entity:
 
     def to_json(self) -> dict[str, object]:
         return {"type": self.kind, "start": self.start, "end": self.end}
-
-
-@dataclass(slots=True)
-class Redaction:
-    text: str
-    redacted: str
-    entities: list[Entity] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        return dict(Counter(e.kind for e in self.entities))
-
-    def to_json(self) -> dict[str, object]:
-        return {"text": self.text, "redacted": self.redacted, "entities": [e.to_json() for e in self.entities]}
-
-
-class Numbering(Protocol):
-    """Gives each (kind, value) its placeholder; a conversation's vault implements it."""
-
-    def placeholder(self, kind: str, value: str) -> str: ...
-
-
-class LocalNumbering:
-    """Numbering for one message when there is no conversation (CLI, evaluation)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[tuple[str, str], str] = {}
-        self._next: Counter[str] = Counter()
-
-    def placeholder(self, kind: str, value: str) -> str:
-        key = (kind, normalize(kind, value))
-        if key not in self._seen:
-            self._next[kind] += 1
-            self._seen[key] = f"<{kind}_{self._next[kind]}>"
-        return self._seen[key]
-
-
-def normalize(kind: str, value: str) -> str:
-    """The same value written differently gets the same placeholder."""
-    if kind in {PHONE, CREDIT_CARD, US_SSN}:
-        return re.sub(r"\D", "", value)
-    if kind == IBAN:
-        return re.sub(r"\s", "", value).upper()
-    if kind == EMAIL:
-        return value.lower()
-    return " ".join(value.split()).lower()
 
 
 # --- validated patterns --------------------------------------------------------------------
@@ -112,104 +57,8 @@ SSN_CONTEXT = re.compile(r"\b(?:ssn|social security|social-security|tax id|taxpa
 IPV4_RE = re.compile(r"(?<!\w)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
 IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
-def _alternatives(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
-TYPE_AFTER = _alternatives(street_words.TYPE_AFTER)
-TYPE_FIRST = _alternatives(street_words.TYPE_FIRST)
-COMPOUND = _alternatives(street_words.COMPOUND_ENDINGS)
+# the capital letters of the scripts the name and address patterns read
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я"
-CAP_WORD = rf"[{UPPER}][\w'’.-]*"
-PARTICLE = r"(?:de|del|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan)"
-# "San Clara de la Montaña", "Týn nad Vltavou": up to two particles between capitalised words
-CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -]){{0,2}}{CAP_WORD}){{0,3}}"
-HOUSE = r"\d{1,5}(?:[/-]\d{1,5})?[A-Za-z]?\b"  # "12", "221B", "04/82", "96-25"
-UNIT = rf"(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?|#)\s*\d+[A-Za-z]?"
-# a word of a street's name: capitalised, or a particle; in a message written all in lower case, any
-# word that is no function word ("185 willis parade")
-NAME_CAP = rf"(?:[{UPPER}0-9][\w'’.-]*|{PARTICLE})"
-NAME_ANY = rf"(?:{NAME_CAP}|(?-i:(?!(?:for|and|with|from|into|your|our|my|the|this|that|at|to|in|on|by|please|how|move|close)\b)[a-zà-öø-ÿā-ž][\w'’-]{{2,}}))"
-NOT_A_STREET_NAME = r"(?!(?:I|Please|How|What|Why|When|Where|Can|Could|Would|Do|Does|Is|Are|The|My|Our|Your|Move|Close)\b)"
-
-
-def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Pattern[str]]:
-    return [
-        # "12 Sample Street", "221B Example St.", "18 Quillon Parade", "370 12 Third Avenue": number, name, type
-        re.compile(rf"(?<![:.])\b\d{{1,6}}[A-Za-z]?(?:[/-]\d{{1,5}})?,?\s+(?:{name_part}\s+){{1,4}}?(?i:{TYPE_AFTER})\b\.?"),
-        # "Rua do Exemplo 16", "ul. Przykładowa 04/82", "Calle Ejemplo, 5", "Via Esempio 12": type, name, number
-        re.compile(rf"(?<![\w.])(?i:{TYPE_FIRST})\.?\s+(?:{name_part}[ ,]+){{1,4}}?{HOUSE}"),
-        # "Esimerkkikatu 25", "Beispielstraße 5", "Muster-Beispiel-Straße 31/69": a one-word street name and a number
-        re.compile(rf"\b[^\W\d_]{{2,}}(?:-[^\W\d_]+)*(?i:{COMPOUND})\.?\s+{HOUSE}"),
-        # "Minta utca 125", "Muster Strasse 89", "Udaharan Marg 12": name, type, number
-        re.compile(rf"\b{head}(?:\s+(?:{name_part})){{0,2}}\s+(?i:{type_after})\.?,?\s+{HOUSE}"),
-        # "889 Incrocio Esempio", "12 rue de la Paix": number, type, name
-        re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?i:{TYPE_FIRST})\.?\s+(?:{PARTICLE}\s+)*{CAP_WORD}(?:\s+(?:{PARTICLE}\s+)*{CAP_WORD}){{0,3}}"),
-        # "6750 Esimerkkikatu 25", "19902 Příkladová 1394": number, word(s), number
-        re.compile(rf"\b\d{{2,6}}\s+(?![A-Z]{{2,}}\b)[{UPPER}][\w'’.-]+(?:\s+(?!(?:for|of|to|in|on|at|and|or|per|from|with)\b)[^\W\d_][\w'’.-]+){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b(?!-)"),
-        # "lives on Quillon Fort Street", "the corner of Vesketh Gateway St.": a named street with no number, where
-        # the words before say it is a place
-        re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:(?i:street)|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)\b"),
-        # military and post boxes: "PSC 1234, Box 5678", "P.O. Box 12", "Postbox 21"
-        re.compile(rf"\b(?:{_alternatives(street_words.MILITARY_POST)})\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}|\b(?:P\.?\s?O\.?\s?Box|{_alternatives(street_words.POST_BOX)})\s+\d{{1,6}}", re.I),
-        # "the corner of X and Y"
-        re.compile(rf"(?:\bthe )?\bcorner of\s+(?:[\w'’.-]+\s+){{0,4}}?(?:and|&)\s+(?:{CAP_WORDS}|[\w'’-]+(?: [\w'’-]+)?)", re.I),
-        # "lives on Estrada Exemplo", "the north side of rue Quillon Vesketh": a street type first, no number
-        re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?!(?:via|al|os|int|bd|av|ul)\b)(?i:{TYPE_FIRST})\.?\s+(?:{PARTICLE}\s+)*{CAP_WORD}(?:\s+(?:{PARTICLE}\s+)*{CAP_WORD}){{0,3}}"),
-    ]
-
-
-# the structure of a postal address, whatever its street is called: a street line (a house number before
-# or after the street's words) and, on the next line or two, a place with its postcode
-PLACE_LINE = rf"(?:{CAP_WORDS},?\s+(?:[A-Z]{{2,3}},?\s+)?(?:{{postcode}})|(?:[A-Z]{{1,2}}\s+)?(?:{{postcode}}),?\s+{CAP_WORD})"
-STREET_LINE_THEN_PLACE = [
-    # "9 Quillon Link\nBramwen Vale, NT, 2920", "88 Vesketh Fall\nEast Dornacre\nN6 5LN"
-    rf"\b\d{{1,5}}[A-Za-z]?,?\s+{CAP_WORDS}[ \t]*(?:,[ \t]*)?\n(?:[ \t>]*{CAP_WORDS}[ \t]*\n)?[ \t>]*{PLACE_LINE}",
-    # "Příkladová 38\n357 59 Ukázkov", "Fazenda Exemplo, 990\nBairro\n42066-938 Quillonópolis", "Παράδειγμα 6,\n54838 Πόλη"
-    rf"{NOT_A_STREET_NAME}{CAP_WORD}(?:[ -](?:{PARTICLE}[ -])?{CAP_WORD}){{0,3}},?\s+{HOUSE}[ \t]*,?[ \t]*\n(?:[ \t>]*{CAP_WORDS}[ \t]*\n)?[ \t>]*{PLACE_LINE}",
-]
-# words before an address: the number and word(s) after them are a street ("lives at 497 Przykładowa, Miasto")
-ADDRESS_CUE = re.compile(
-    r"(?:\blives? (?:at|on|in)|\baddress(?:es)?(?: is| to)?:?|\blocated at|\boffice is at|\bmeet (?:me|you) at|\bsent to|\btaxi to|\bstop at)\s*",
-    re.I,
-)
-CUED_STREET = re.compile(rf"\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,5}})?\.?,?\s+{CAP_WORDS}(?:\s+{HOUSE})?(?=\s*(?:,|\n|$))")
-
-
-STREET_PATTERNS = _street_patterns(NAME_CAP, NOT_A_STREET_NAME + CAP_WORD, f"{TYPE_AFTER}|{COMPOUND}")
-# "Oria-Vesketh-Allee 559", "Quillon-Bramwen-Gasse": a street named after someone, joined by hyphens
-STREET_PATTERNS.append(re.compile(rf"\b[{UPPER}][^\W\d_]+(?:-[{UPPER}][^\W\d_]+)*-(?:{COMPOUND})\b\.?(?:\s+{HOUSE})?", re.I))
-# all in lower case ("185 willis parade", "soproni utca 125"), where an English street word after
-# ordinary words ("move row 500", "close 2") must not make an address
-LOWER_STREET_PATTERNS = _street_patterns(NAME_ANY, NAME_ANY, f"{_alternatives(street_words.FOREIGN_TYPE_AFTER)}|{COMPOUND}")
-POSTCODE = r"(?:[A-Z]{1,2}-)?\d{4,6}(?:-\d{3,4})?|\d{8}\b|\d{2}-\d{3}|\d{3} \d{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}\b|[A-Z]\d[A-Z] ?\d[A-Z]\d"
-ADDRESS_TAIL = re.compile(
-    # what may follow a street line: unit, city, state or region code, postcode, country
-    rf"\.?(?:\s*(?:,|\n)[\s>]*|\s+)(?:{UNIT}|(?:{POSTCODE})(?:,?\s+{CAP_WORDS})?|{CAP_WORDS}(?:[- ](?:{POSTCODE}))?|[A-Z]{{2,3}}|\((?:{CAP_WORDS}|[A-Z]{{2}})\)|(?:APO|FPO|DPO) A[AEP] \d{{5}}|/ [A-Z]{{2}}\b)"
-    # a second number after the house number, on the same line ("Calle Quillon 712 661": the interior)
-    rf"|[ \t]+\d{{1,5}}[A-Za-z]?\b(?![.,]?\d)",
-)
-# in a message all in lower case: a unit, or a postcode line with its place ("\nh-5644 vesketh", ", 11678 quillonby")
-LOWER_ADDRESS_TAIL = re.compile(
-    rf"\.?(?:\s*,\s*|[ \t]*\n[\s>]*)(?:{UNIT}|(?:[a-z]{{1,2}}-)?\d{{2,6}}(?:[- ]\d{{2,4}})?(?:[ ,]+[^\W\d_][\w'’-]*){{0,3}})"
-)
-ADDRESS_HEAD = re.compile(rf"(?:{CAP_WORD} ){{1,2}}$")
-MAX_ADDRESS_TAIL = 6
-PLACED_STREETS = [re.compile(p.replace("{postcode}", POSTCODE)) for p in STREET_LINE_THEN_PLACE]
-# a street line right above the line found ("> 38 Esimerkkikatu\n> Apt. 401", "Příkladová 76\nSuite 5"), quote marks before each
-LINE_ABOVE = re.compile(
-    rf"(?:^|\n)[ \t>?]*((?:\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,5}})?\.?\s+)?(?:{CAP_WORDS})(?:,?\s+{HOUSE})?)[ \t]*,?\n[ \t>?]*$"
-)
-UNIT_START = re.compile(rf"{UNIT}|(?:{POSTCODE})\b")
-# a flat, suite or room number ("Apt. 401", "Suite 5"; not "#12588": an invoice): an address only where
-# `_unit_of_address` finds it in one; alone ("join Room 12", "Floor 3 is not loading") it names no one
-UNIT_NEAR_STREET = re.compile(r"[^\w\n]*\n?[^\w\n]*")
-UNIT_THEN_HOUSE = re.compile(r",?[ \t]+\d{1,5}[A-Za-z]?\b")
-LINE_OPENING = re.compile(r"(?:^|\n)[^\w\n]*", re.M)
-# a line of a written address opens with a number and words ("36-20 beispielallee", "246 12 quillon foreshore")
-NUMBERED_LINE = re.compile(r"(?:^|\n)[^\w\n]*\d[\d/.-]*(?:[ \t,]+\d[\d/.-]*)*,?[ \t]+[^\W\d_][^\n]*\n?[^\n]*$")
-LONE_UNIT = re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b")
-HOUSE_BEFORE = re.compile(r"(?<![\w.,:-])\d{1,5}[A-Za-z]?\.?[ \t]+$")  # "8 24/29 Quillon Estate", "240. Minta utca"
 
 
 def luhn_ok(digits: str) -> bool:
@@ -238,6 +87,7 @@ def _ssn_ok(area: str, group: str, serial: str) -> bool:
 
 
 def pattern_entities(text: str, kinds: frozenset[str]) -> list[Entity]:
+    """The validated kinds among `kinds` found in the text (street addresses: policies/street_addresses.py)."""
     found: list[Entity] = []
 
     def add(kind: str, start: int, end: int) -> None:
@@ -273,8 +123,6 @@ def pattern_entities(text: str, kinds: frozenset[str]) -> list[Entity]:
                 add(IP_ADDRESS, m.start(), m.start() + len(value))
     if PHONE in kinds and sum(ch.isdigit() for ch in text) >= 6:
         found.extend(_phones(text))
-    if STREET_ADDRESS in kinds:  # with or without a number: "lives on Quillonská street"
-        found.extend(_addresses(text))
     return found
 
 
@@ -310,116 +158,3 @@ def _phones(text: str) -> list[Entity]:
         if len(digits) >= 7 and (formatted or context) and not inside_longer_number and not (named and not context):
             out.append(Entity(PHONE, start, end, raw))
     return out
-
-
-def _addresses(text: str) -> list[Entity]:
-    spans: list[tuple[int, int]] = []
-    units: list[tuple[int, int]] = []
-    cased = any(c.isupper() for c in text)
-    found = [m for regex in (STREET_PATTERNS + PLACED_STREETS if cased else LOWER_STREET_PATTERNS) for m in regex.finditer(text)]
-    found += list(LONE_UNIT.finditer(text))
-    if cased:
-        for cue in ADDRESS_CUE.finditer(text):
-            m = CUED_STREET.match(text, cue.end() + len(text[cue.end():]) - len(text[cue.end():].lstrip()))
-            if m:
-                found.append(m)
-    for m in found:
-        start, end = m.start(), m.end()
-        before = HOUSE_BEFORE.search(text, max(0, start - 8), start)
-        if before:
-            start = before.start()
-        above = LINE_ABOVE.search(text, max(0, start - 80), start)
-        if above and any(c.isdigit() for c in above.group(1)) and (text[start].isdigit() or UNIT_START.match(text, start)):
-            start = above.start(1)
-        if text[start].isalpha():
-            # "Muster Strasse 89": the capitalised words before a street word belong to it
-            head = ADDRESS_HEAD.search(text, max(0, start - 40), start)
-            if head and "\n" not in head.group():
-                start = head.start()
-        for _ in range(MAX_ADDRESS_TAIL):
-            tail = ADDRESS_TAIL.match(text, end) if cased else LOWER_ADDRESS_TAIL.match(text, end)
-            if tail is None:
-                break
-            end = tail.end()
-        (units if m.re is LONE_UNIT and (start, end) == m.span() else spans).append((start, end))
-    spans += [(s, e) for s, e in units if _unit_of_address(text, s, e, spans)]
-    return [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in _union(spans, text)]
-
-
-def _unit_of_address(text: str, start: int, end: int, streets: list[tuple[int, int]]) -> bool:
-    """Whether a flat, suite or room number found alone is part of a written address (alone it is a room or a
-    floor): inside or next to a street ("h.no. 12, Udaharan Marg"), on the line after it ("38 Esimerkkikatu\n>
-    Apt. 401"), before a house number ("apt. 5 81 przykładowa"); in a message of several lines, also on a line of
-    its own, or on or below a line that opens with a number and words or with a unit."""
-    if UNIT_THEN_HOUSE.match(text, end) or any(
-        (a < end and start < b) or UNIT_NEAR_STREET.fullmatch(text, b, start) or UNIT_NEAR_STREET.fullmatch(text, end, a) for a, b in streets
-    ):
-        return True
-    if "\n" not in text.strip():
-        return False
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    if not re.search(r"\w", text[line_start:start] + text[end : len(text) if line_end < 0 else line_end]):
-        return True  # a line of its own: "\n suite 6\n"
-    above = text.rfind("\n", 0, max(0, line_start - 1)) + 1
-    return NUMBERED_LINE.search(text[above:start]) is not None or any(
-        m.end() < start and LONE_UNIT.match(text, m.end()) for m in LINE_OPENING.finditer(text, above, start)
-    )
-
-
-def _union(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Overlapping or touching spans (only spaces, commas or line breaks between) become one."""
-    out: list[list[int]] = []
-    for start, end in sorted(spans):
-        if out and (start <= out[-1][1] or not text[out[-1][1] : start].strip(" ,\n")):
-            out[-1][1] = max(out[-1][1], end)
-        else:
-            out.append([start, end])
-    return [(s, e) for s, e in out]
-
-
-# --- merging ---------------------------------------------------------------------------------
-def merge(entities: Iterable[Entity], text: str) -> list[Entity]:
-    """Non-overlapping entities, the more specific kind first, then the longer span."""
-    protected = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
-    entities = list(entities)
-    addresses = [e for e in entities if e.kind == STREET_ADDRESS]
-    entities = [
-        e for e in entities
-        if not (e.kind == PHONE and not e.text.startswith("+") and any(a.start <= e.start and e.end <= a.end for a in addresses))
-    ]
-    chosen: list[Entity] = []
-    for e in sorted(entities, key=lambda e: (PRIORITY.get(e.kind, 9), -(e.end - e.start), e.start)):
-        start, end = _trim(text, e.start, e.end)
-        if start >= end or any(s < end and start < t for s, t in protected):
-            continue
-        overlapping = [c for c in chosen if c.start < end and start < c.end]
-        if overlapping and e.kind == STREET_ADDRESS and start < min(c.start for c in overlapping):
-            # an address whose tail ran into a phone number below it keeps its lines above the number
-            start, end = _trim(text, start, min(c.start for c in overlapping))
-            overlapping = [] if start < end else overlapping
-        if overlapping:
-            continue
-        chosen.append(Entity(e.kind, start, end, text[start:end]))
-    chosen.sort(key=lambda e: e.start)
-    return chosen
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and not text[start].isalnum() and text[start] not in "+(<#":
-        start += 1
-    while end > start and not text[end - 1].isalnum() and text[end - 1] not in ").":
-        end -= 1
-    while end > start and text[end - 1] in ".,":
-        end -= 1
-    return start, end
-
-
-def apply(text: str, entities: Sequence[Entity], numbering: Numbering) -> str:
-    parts, last = [], 0
-    for e in entities:
-        parts.append(text[last : e.start])
-        parts.append(numbering.placeholder(e.kind, e.text))
-        last = e.end
-    parts.append(text[last:])
-    return "".join(parts)

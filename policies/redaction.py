@@ -1,12 +1,13 @@
 """Redaction: personal data becomes typed placeholders before anything else sees the text.
 
-Two detectors, merged:
+Three detectors, merged (policies/placeholders.py):
 - validated patterns: e-mail, phone numbers (`phonenumbers`, several regions), payment cards (Luhn),
-  IBAN (mod-97), US SSN, IP addresses (`ipaddress`), street addresses (house number + street word,
-  continued over the city / postcode / country lines that follow) — policies/pii_patterns.py;
+  IBAN (mod-97), US SSN, IP addresses (`ipaddress`) — policies/pii_patterns.py;
+- street addresses (house number + street word, continued over the city / postcode / country lines
+  that follow) — policies/street_addresses.py;
 - spaCy NER for person names (the model name is a setting), checked and extended by context
   rules — policies/person_names.py, policies/name_cues.py — and by general name lists (Census surnames, first names,
-  Webster's proper names; policies/name_words.py), with products and places told apart in
+  Webster's proper names; policies/name_words.py, policies/name_spans.py), with products and places told apart in
   policies/things.py; the name line above a street line is the addressee.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
@@ -24,27 +25,40 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 
 from bot.core.batching import Batcher
 from policies.name_cues import declared_name, mask_placeholders, may_hold_a_name
-from policies.name_words import NOT_NAMES, NameWords, addressee_spans
+from policies.name_spans import addressee_spans
+from policies.name_words import NOT_NAMES, NameWords
 from policies.person_names import people
 from policies.pii_patterns import (
     ALL_KINDS,
     PERSON,
     STREET_ADDRESS,
     Entity,
-    LocalNumbering,
-    Numbering,
-    Redaction,
-    apply,
-    merge,
     pattern_entities,
 )
+from policies.placeholders import LocalNumbering, Numbering, apply, merge
+from policies.street_addresses import address_entities
 
 Terms = Callable[[str], Collection[str]]  # tenant -> its lower-cased terms and phrases
 NO_TERMS: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Redaction:
+    text: str
+    redacted: str
+    entities: list[Entity] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(e.kind for e in self.entities))
+
+    def to_json(self) -> dict[str, object]:
+        return {"text": self.text, "redacted": self.redacted, "entities": [e.to_json() for e in self.entities]}
 
 
 class SpacyRedactor:
@@ -84,7 +98,7 @@ class SpacyRedactor:
     def detect_batch(
         self, texts: Sequence[str], kinds: frozenset[str] = ALL_KINDS, *, keep: Collection[str] = NO_TERMS
     ) -> list[list[Entity]]:
-        results = [pattern_entities(t, kinds) for t in texts]
+        results = [pattern_entities(t, kinds) + (address_entities(t) if STREET_ADDRESS in kinds else []) for t in texts]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 streets = [e.start for e in found if e.kind == STREET_ADDRESS]

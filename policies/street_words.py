@@ -2,7 +2,7 @@
 
 General address vocabulary (postal suffix lists such as the USPS's, and the common street types of
 European, Latin American, Indian and Turkish addresses), not taken from any evaluation file.
-Imports nothing: policies/pii_patterns.py builds its address patterns from these.
+Imports nothing: policies/street_addresses.py builds its address patterns from these.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.core.tables import VaultEntry, utcnow
-from policies.pii_patterns import PLACEHOLDER_RE, normalize
+from policies.placeholders import PLACEHOLDER_RE, normalize
 from bot.core.clock import utc
 
 logger = logging.getLogger(__name__)

@@ -72,7 +72,7 @@ class TelegramSection:
 
 @dataclass(frozen=True, slots=True)
 class SlackSection:
-    """`[tenants.x.slack]`: the Slack workspace whose customers are this tenant's (channels/slack_staff.py)."""
+    """`[tenants.x.slack]`: the Slack workspace whose customers are this tenant's (channels/slack_workspaces.py)."""
 
     team_id: str | None = None
 

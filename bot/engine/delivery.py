@@ -20,7 +20,7 @@ from bot.core.messages import ConversationEvent, LiveEvent, LiveKind, Message, O
 from bot.engine.channel_registry import ChannelRegistry
 from bot.engine.messages import MessageStore
 from bot.engine.personal_data import ConversationPrivacy
-from policies.pii_patterns import PLACEHOLDER_RE
+from policies.placeholders import PLACEHOLDER_RE
 
 logger = logging.getLogger("bot.engine.conversations")  # the name these lines were always logged under
 

@@ -14,7 +14,8 @@ import asyncio
 from bot.core.messages import Message
 from bot.engine.services import Services
 from knowledge.terms import read_terms
-from policies.pii_patterns import PLACEHOLDER_RE, Entity
+from policies.pii_patterns import Entity
+from policies.placeholders import PLACEHOLDER_RE
 from policies.redaction import redaction_of
 
 

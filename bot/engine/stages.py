@@ -25,7 +25,7 @@ from policies.budget import BudgetBook
 from policies.confidence import Verdict, assess, decide, shares_words
 from policies.intent import HumanRequestDetector
 from policies.permissions import AccessPolicy
-from policies.pii_patterns import PLACEHOLDER_RE
+from policies.placeholders import PLACEHOLDER_RE
 from policies.routing import Router
 from policies.topics import TopicDetector
 

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.core.messages import ConversationEvent, LiveEvent, LiveKind
-from policies.pii_patterns import PLACEHOLDER_RE
+from policies.placeholders import PLACEHOLDER_RE
 
 MAX_PLACEHOLDER = 40  # longer than any `<KIND_n>`: the `<` was just text
 _PARTIAL = re.compile(r"<[A-Z_0-9]*\Z")

@@ -20,7 +20,8 @@ from bot.core import texts
 from bot.app.web import CONVERSATIONS, DISPATCHER, HANDOFF
 from bot.core.channel import Button, Link, Reply
 from bot.core.messages import Role
-from channels.telegram import MAX_TEXT, render_html, split_message
+from channels.telegram import render_html, split_message
+from channels.telegram_updates import MAX_TEXT
 from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
 from tests.conftest import make_settings
 from tests.fakes.loopback import until
@@ -509,7 +510,7 @@ async def test_streamed_answers_edit_one_message_at_most_once_a_second(fakes: tu
 def test_workspaces_and_bots_map_to_tenants(tmp_path: Path) -> None:
     from bot.app.channel_setup import telegram_bots
     from bot.core.config import Settings
-    from channels.slack_staff import tenant_for_team
+    from channels.slack_workspaces import tenant_for_team
 
     tenants = tmp_path / "tenants.toml"
     tenants.write_text(

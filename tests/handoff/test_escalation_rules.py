@@ -11,7 +11,7 @@ from bot.engine.pipeline import Answer, HandoffReason, Identity, Turn
 from bot.core.config import Settings
 from bot.engine.stages import ConfidenceStage
 from bot.core.handoff_policy import amounts, policy_from
-from channels.slack_staff import tenant_for_team
+from channels.slack_workspaces import tenant_for_team
 from knowledge.chunking import Chunk
 from knowledge.retrieval import Passage
 

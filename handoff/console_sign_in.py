@@ -1,0 +1,117 @@
+"""Who is at the web console (handoff/console.py): the session cookie and the account it signed in
+(handoff/console_session.py), the CSRF-checked form every post carries, and the sign-in and sign-out pages.
+
+A request without a session is sent to sign-in; every form post carries the session's CSRF token
+(refused with 403 without it, or from another origin); a wrong password and an unknown name get the
+same answer after the same delay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from handoff.console_pages import sign_in_page
+from handoff.console_session import COOKIE, Session, Sessions, is_https
+from handoff.staff_accounts import StaffAccount, StaffDirectory
+
+logger = logging.getLogger("handoff.console")  # the name these lines were always logged under
+
+FAILED_SIGN_IN_DELAY = 1.0  # seconds before a failed sign-in is answered: guessing passwords is slow
+SIGN_IN = "/console/sign-in"
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+class ConsoleSignIn:
+    """The console's sessions and sign-in; `WebConsole` asks it who is signed in before every page and post."""
+
+    def __init__(self, *, directory: StaffDirectory, secret: bytes, tenants: list[str], failed_sign_in_delay: float = FAILED_SIGN_IN_DELAY) -> None:
+        self._directory = directory
+        self.sessions = Sessions(secret)
+        self._tenants = tenants
+        self._delay = failed_sign_in_delay
+
+    # sessions -----------------------------------------------------------------------------------
+    def session(self, request: web.Request) -> Session | None:
+        return self.sessions.decode(request.cookies.get(COOKIE))
+
+    def account(self, session: Session | None) -> StaffAccount | None:
+        """The signed-in account, while it exists with the password the session was signed in with."""
+        if session is None or not session.signed_in:
+            return None
+        account = self._directory.find(session.tenant or "", session.staff or "")
+        return account if account is not None and account.fingerprint == session.fingerprint else None
+
+    def html(self, text: str, *, status: int = 200, session: Session | None = None, request: web.Request | None = None) -> web.Response:
+        response = web.Response(text=text, status=status, content_type="text/html", headers=HEADERS)
+        if session is not None and request is not None:
+            self.sessions.set_cookie(response, session, secure=is_https(request))
+        return response
+
+    async def signed_in(self, request: web.Request) -> tuple[Session, StaffAccount]:
+        session = self.session(request)
+        account = self.account(session)
+        if session is None or account is None:
+            raise web.HTTPSeeOther(SIGN_IN, headers=HEADERS)
+        return session, account
+
+    async def form(self, request: web.Request, session: Session | None) -> dict[str, str]:
+        """The posted form, once its CSRF token (and, when the browser says, its origin) checks out."""
+        origin = request.headers.get("Origin")
+        if origin and origin != "null" and urlsplit(origin).netloc != request.host:
+            raise web.HTTPForbidden(text="cross-origin form refused", headers=HEADERS)
+        try:
+            form = {k: str(v) for k, v in (await request.post()).items()}
+        except ValueError:  # bytes that are not UTF-8, a broken multipart body: the browser never sends them
+            raise web.HTTPBadRequest(text="the form could not be read (not UTF-8 form data)", headers=HEADERS) from None
+        if not self.sessions.csrf_ok(session, form.get("csrf")):
+            raise web.HTTPForbidden(text="the form's CSRF token is missing or out of date: reload the page and try again", headers=HEADERS)
+        return form
+
+    # sign-in ------------------------------------------------------------------------------------
+    async def sign_in_form(self, request: web.Request) -> web.Response:
+        session = self.session(request)
+        if self.account(session) is not None:
+            raise web.HTTPSeeOther("/console", headers=HEADERS)
+        if session is None or session.signed_in:  # a visitor without one (or with an outdated account) gets a fresh one
+            session = self.sessions.anonymous()
+        return await self._sign_in_answer(request, session)
+
+    async def _sign_in_answer(self, request: web.Request, session: Session, *, status: int = 200, **fields: Any) -> web.Response:
+        no_staff = await asyncio.to_thread(self._directory.count) == 0
+        page = sign_in_page(csrf=self.sessions.csrf_token(session), tenants=self._tenants, no_staff=no_staff, **fields)
+        return self.html(page, status=status, session=session, request=request)
+
+    async def sign_in(self, request: web.Request) -> web.Response:
+        session = self.session(request)
+        form = await self.form(request, session)
+        assert session is not None
+        tenant, name, password = form.get("tenant", ""), form.get("name", "").strip(), form.get("password", "")
+        account = await asyncio.to_thread(self._directory.verify, tenant, name, password)
+        if account is None:
+            # the same words, status and delay for an unknown team or name and a wrong password
+            logger.info("a console sign-in failed")
+            await asyncio.sleep(self._delay)
+            return await self._sign_in_answer(request, session, status=401, tenant=tenant, name=name, error="Wrong name or password.")
+        signed = self.sessions.signed_in(tenant=account.tenant, staff=account.name, fingerprint=account.fingerprint)
+        response = web.HTTPSeeOther("/console", headers=HEADERS)
+        self.sessions.set_cookie(response, signed, secure=is_https(request))
+        raise response
+
+    async def sign_out(self, request: web.Request) -> web.Response:
+        session = self.session(request)
+        await self.form(request, session)
+        response = web.HTTPSeeOther(SIGN_IN, headers=HEADERS)
+        self.sessions.clear_cookie(response)
+        raise response
