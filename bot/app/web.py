@@ -7,9 +7,11 @@ messages left unanswered by a crash are answered. API calls before that get 503 
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import json
 import logging
+import os
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -51,7 +53,7 @@ from bot.app.composition import Services, build_services, connect_listeners
 from bot.core.config import Settings
 from bot.core.database import calls
 from bot.core.desk import StaffDesk
-from bot.core.errors import error_kind, safe_traceback
+from bot.core.errors import ConfigError, error_kind, safe_traceback
 from bot.core.late import Late
 from bot.app.vector_endpoint import start_waiting_for_endpoint, watch_endpoint
 from handoff.console import WebConsole
@@ -340,8 +342,14 @@ def run(settings: Settings, *, host: str, port: int) -> None:
     app[LISTEN_URL] = f"http://{host}:{port}/"
     logger.info("starting on http://%s:%d/ (data in %s); loading models and stores", host, port, settings.data_dir)
     # several processes on PostgreSQL listen on one port: the kernel spreads connections among them
-    web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE,
-                reuse_port=app[SHARED] is not None)
+    try:
+        web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE,
+                    reuse_port=app[SHARED] is not None)
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise
+        raise ConfigError(f"cannot listen on {host}:{port}: {os.strerror(exc.errno).lower()} "
+                          "(another process? choose another with --port or SUPPORTBOT_PORT)") from None
 
 
 def dump_openapi() -> str:
