@@ -15,6 +15,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from bot.core.errors import ConfigError
 from bot.core.config_source import SettingsSource
 from bot.core.tiers import Tier
@@ -196,7 +199,7 @@ class Settings:
         host, port = get("SUPPORTBOT_HOST") or DEFAULT_HOST, env.whole("SUPPORTBOT_PORT", DEFAULT_PORT, high=65535)
         settings = cls(
             data_dir=data_dir,
-            database_url=(database_url := get("SUPPORTBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'supportbot.db'}"),
+            database_url=(database_url := _database_url(env) or f"sqlite:///{data_dir / 'supportbot.db'}"),
             database_upgrade=env.flag("SUPPORTBOT_DATABASE_UPGRADE", database_url.startswith("sqlite")),
             milvus_uri=get("SUPPORTBOT_MILVUS_URI") or str(data_dir / "milvus.db"),
             tenants=load_tenants(Path(tenants_file) if tenants_file else None),
@@ -302,3 +305,25 @@ def load_secret(settings: Settings) -> bytes:
         return path.read_text().strip().encode()
     except OSError as exc:
         raise ConfigError(f"cannot keep the token secret in {path}: {exc}; set SUPPORTBOT_SECRET_KEY") from None
+
+
+_DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg",), "postgres": ("psycopg",)}  # the drivers installed
+
+
+def _database_url(env: SettingsSource) -> str | None:
+    """SUPPORTBOT_DATABASE_URL, refused at start when it is no URL or names a database or driver that is not
+    installed (else a traceback from deep in SQLAlchemy); the message never quotes it, as it holds a password."""
+    name, value = "SUPPORTBOT_DATABASE_URL", env.get("SUPPORTBOT_DATABASE_URL")
+    if value is None:
+        return None
+    form = "sqlite:///path/to/file.db or postgresql://user:password@host:5432/db"
+    try:
+        parsed = make_url(value)
+    except (ArgumentError, ValueError):
+        raise ConfigError(f"{name} {env.where(name)} is not a database URL: write it as {form}") from None
+    backend, _, driver = parsed.drivername.partition("+")  # not get_driver_name(): it loads the dialect ("postgres" has none)
+    if backend not in _DRIVERS:
+        raise ConfigError(f"{name} {env.where(name)} names a {backend} database; supportbot uses {form}")
+    if driver and driver not in _DRIVERS[backend]:
+        raise ConfigError(f"{name} {env.where(name)} names the driver {driver}, which is not installed; write it as {form}")
+    return value

@@ -137,6 +137,26 @@ def test_a_bad_value_in_the_environment_says_so(tmp_path: Path) -> None:
         Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_PORT": "abc"})
 
 
+@pytest.mark.parametrize(("url", "message"), [
+    ("notaurl", "is not a database URL"),
+    ("postgresql://bob:pw-never-shown@127.0.0.1:abc/db", "is not a database URL"),
+    ("mysql://bob:pw-never-shown@db.example/support", "names a mysql database"),
+    ("postgresql+asyncpg://bob:pw-never-shown@db.example/support", "names the driver asyncpg"),
+])
+def test_a_database_url_supportbot_cannot_use_is_named_without_its_password(tmp_path: Path, url: str, message: str) -> None:
+    # before: SQLAlchemy's ArgumentError, int()'s ValueError or ModuleNotFoundError('MySQLdb') tracebacks
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_DATABASE_URL": url})
+    text = str(caught.value)
+    assert text.startswith("SUPPORTBOT_DATABASE_URL in the environment ") and message in text, text
+    assert "pw-never-shown" not in text and "postgresql://user:password@host:5432/db" in text, text
+
+
+@pytest.mark.parametrize("url", ["postgres://bob@db.example/support", "postgresql+psycopg://bob@db.example/support", "sqlite:////srv/s.db"])
+def test_the_database_urls_supportbot_speaks_are_taken(tmp_path: Path, url: str) -> None:
+    assert Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_DATABASE_URL": url}).database_url == url
+
+
 @pytest.mark.parametrize(("body", "message"), [
     ("SUPPORTBOT_SAMPLE_KBB = false\n", "unknown setting(s) 'SUPPORTBOT_SAMPLE_KBB' in"),
     ("not toml [", "is not valid TOML"),
