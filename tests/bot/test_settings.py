@@ -152,6 +152,16 @@ def test_a_database_url_supportbot_cannot_use_is_named_without_its_password(tmp_
     assert "pw-never-shown" not in text and "postgresql://user:password@host:5432/db" in text, text
 
 
+@pytest.mark.parametrize("uri", ["http://127.0.0.1:abc", "http://:19530", "http://milvus.example:99999", "https://"])
+def test_a_milvus_address_without_a_host_or_a_port_number_is_named(tmp_path: Path, uri: str) -> None:
+    # before: "http://127.0.0.1:abc" was pymilvus's ValueError traceback at the first search
+    with pytest.raises(ConfigError, match=re.escape(f"SUPPORTBOT_MILVUS_URI in the environment must be a server's address such as "
+                                                    f"http://host:19530, or a local path, got {uri!r}")):
+        Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_MILVUS_URI": uri})
+    for taken in ("http://milvus.example:19530", "https://milvus.example", "http://[::1]:19530", str(tmp_path / "m.db")):
+        assert Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_MILVUS_URI": taken}).milvus_uri == taken
+
+
 @pytest.mark.parametrize("url", ["postgres://bob@db.example/support", "postgresql+psycopg://bob@db.example/support", "sqlite:////srv/s.db"])
 def test_the_database_urls_supportbot_speaks_are_taken(tmp_path: Path, url: str) -> None:
     assert Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_DATABASE_URL": url}).database_url == url
