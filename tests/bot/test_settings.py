@@ -281,3 +281,18 @@ def test_a_missing_or_looping_include_stops_the_start_with_the_file_named(tmp_pa
 ])
 def test_cli_commands_find_serve_where_the_settings_put_it(tmp_path: Path, env: dict[str, str], expected: str) -> None:
     assert Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), **env}).server_url == expected
+
+
+def test_a_bad_keep_term_is_named_with_the_file_it_is_in_included_or_not(tmp_path: Path) -> None:
+    # before: a bad value in an included file was reported against the including file, which does not hold it
+    (tmp_path / "privacy.toml").write_text("[tenants.acme.privacy]\nkeep_terms = [1]\n")
+    main = tmp_path / "tenants.toml"
+    main.write_text('include = ["privacy.toml"]\n[tenants.acme]\nlanguage = "en"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_tenants(main)
+    assert str(caught.value) == (f"included file (from {main}) {tmp_path / 'privacy.toml'}: "
+                                 "[tenants.acme.privacy] keep_terms[0] must be a non-empty string, not 1")
+    main.write_text('include = ["privacy.toml"]\n[tenants.acme.privacy]\nkeep_terms = ["Paperkite", 2]\n')  # its own values win
+    with pytest.raises(ConfigError) as caught:
+        load_tenants(main)
+    assert str(caught.value) == f"tenants file {main}: [tenants.acme.privacy] keep_terms[1] must be a non-empty string, not 2"
