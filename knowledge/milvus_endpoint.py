@@ -119,9 +119,34 @@ def _advertise_when_listening(store: Path, *, uri: str, owner: Owner) -> None:
     threading.Thread(target=wait_then_advertise, name="advertise", daemon=True).start()
 
 
+STORE_BUSY = 75  # the store is held by another process
+PORT_IN_USE = 98  # EADDRINUSE: something else listens on the port
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether another socket listens on host:port. gRPC binds with SO_REUSEPORT, so it would share the
+    port of another gRPC server (another store's `vectors serve`) without an error and split its clients
+    between the two stores; a plain bind (SO_REUSEADDR only) is refused by any listener."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError:
+        return False  # an unknown host is gRPC's to report
+    for family, kind, proto, _name, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError:
+                return True
+    return False
+
+
 def serve(*, store: Path, host: str, port: int) -> int:
-    """Run Milvus Lite's gRPC server on `store` in this process until SIGTERM or Ctrl-C; 75 when the
-    store is held by another process."""
+    """Run Milvus Lite's gRPC server on `store` in this process until SIGTERM or Ctrl-C; STORE_BUSY when
+    the store is held by another process, PORT_IN_USE when something else listens on the port."""
+    if port_in_use(host, port):
+        logger.error("port %s on %s is in use by another process", port, host)
+        return PORT_IN_USE
     from milvus_lite.adapter.grpc.server import run_server
     from milvus_lite.exceptions import DataDirLockedError
 
@@ -137,7 +162,7 @@ def serve(*, store: Path, host: str, port: int) -> int:
         run_server(data_dir=str(store), host=host, port=port)
     except DataDirLockedError as exc:
         logger.error("%s", exc)
-        return 75
+        return STORE_BUSY
     except KeyboardInterrupt:
         pass
     finally:

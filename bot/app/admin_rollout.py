@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import html
 import json
-from typing import Any
+from typing import Any, NoReturn
 
 from aiohttp import web
 
@@ -50,20 +50,28 @@ def register_rollout_admin(app: web.Application, *, book: RolloutBook, tenants: 
         guard(request)
         return web.json_response({"tenants": await asyncio.to_thread(state)})
 
+    def refuse(to_page: bool, message: str) -> NoReturn:
+        """Back to the page with the message shown (its form), or a 400 naming it (the API). Nothing changes."""
+        if to_page:
+            raise web.HTTPSeeOther(f"/admin/rollout?error={_quote(message)}")
+        raise web.HTTPBadRequest(text=json.dumps({"error": message}), content_type="application/json")
+
     async def change(request: web.Request) -> web.Response:
         guard(request)
         tenant = request.match_info["tenant"]
         is_form = request.content_type != "application/json"
+        to_page = is_form and not request.path.startswith("/api/")  # the API answers JSON, whatever it was sent
         # any bytes (deep nesting, bad UTF-8, not an object) are a clear 400 (bot/app/api.py)
         try:
             data: Any = dict(await request.post()) if is_form else await read_json(request, max_bytes=BODY_BYTES)
         except ValueError:  # a form body that is not UTF-8 (or a broken multipart one)
             raise web.HTTPBadRequest(text=json.dumps({"error": "the form could not be read (not UTF-8 form data)"}),
                                      content_type="application/json") from None
-        try:
-            percent = None if data.get("percent") in (None, "") else float(data["percent"])
-        except (TypeError, ValueError):
-            percent = float("nan")  # refused below with the tenant named
+        raw = data.get("percent")
+        percent = None if raw in (None, "") else _number(raw)
+        if percent is None and raw not in (None, ""):
+            shown = repr(raw[:40]) if isinstance(raw, str) else str(raw)[:40]
+            refuse(to_page, f"tenant {tenant[:100]!r}: percent must be a number from 0 to 100, not {shown}")
         beta = data.get("beta") or []
         if not isinstance(beta, str) and not (isinstance(beta, list) and all(isinstance(b, str) for b in beta)):
             raise web.HTTPBadRequest(text=json.dumps({"error": f"tenant {tenant[:100]!r}: beta must be a list of identities and "
@@ -78,10 +86,8 @@ def register_rollout_admin(app: web.Application, *, book: RolloutBook, tenants: 
             policy = await asyncio.to_thread(book.set, tenant=tenant, stage=str(data.get("stage", "")), percent=percent, beta=beta,
                                              by="admin", reason=str(data.get("reason", "")))
         except SupportbotError as exc:
-            if is_form:
-                raise web.HTTPSeeOther(f"/admin/rollout?error={_quote(str(exc))}") from None
-            raise web.HTTPBadRequest(text=json.dumps({"error": str(exc)}), content_type="application/json") from None
-        if is_form:
+            refuse(to_page, str(exc))
+        if to_page:
             raise web.HTTPSeeOther("/admin/rollout")
         return web.json_response({"tenant": tenant, "stage": policy.stage.value, "percent": policy.percent, "beta": list(policy.beta)})
 
@@ -89,6 +95,20 @@ def register_rollout_admin(app: web.Application, *, book: RolloutBook, tenants: 
     app.router.add_get("/api/v1/admin/rollout", listing)
     app.router.add_post("/admin/rollout/{tenant}", change)
     app.router.add_post("/api/v1/admin/rollout/{tenant}", change)
+
+
+def _number(value: Any) -> float | None:
+    """A percentage as JSON gives it (a number) or a form does (text); None for anything else, true included."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().removesuffix("%"))
+        except ValueError:
+            return None
+    return None
 
 
 def _quote(text: str) -> str:

@@ -7,14 +7,17 @@ messages left unanswered by a crash are answered. API calls before that get 503 
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import json
 import logging
+import os
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
 
 from bot.app.admin import register_admin
 from bot.app.admin_rollout import register_rollout_admin
@@ -51,7 +54,7 @@ from bot.app.composition import Services, build_services, connect_listeners
 from bot.core.config import Settings
 from bot.core.database import calls
 from bot.core.desk import StaffDesk
-from bot.core.errors import error_kind, safe_traceback
+from bot.core.errors import ConfigError, error_kind, safe_traceback
 from bot.core.late import Late
 from bot.app.vector_endpoint import start_waiting_for_endpoint, watch_endpoint
 from handoff.console import WebConsole
@@ -118,6 +121,12 @@ async def openapi(_: web.Request) -> web.Response:
     return web.json_response(OPENAPI)
 
 
+def _undecodable_body(record: logging.LogRecord) -> bool:
+    """aiohttp drains an unread body after the response and logs the decoding error it meets there as
+    "Unhandled exception" with a traceback; json_errors has answered it already (400), so that line goes."""
+    return not (record.exc_info and isinstance(record.exc_info[1], RequestPayloadError))
+
+
 @web.middleware
 async def json_errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
     """Every error is JSON `{"error": ...}` and a response (so the CORS middleware can mark it); an
@@ -135,6 +144,11 @@ async def json_errors(request: web.Request, handler: Callable[[web.Request], Awa
         message = (exc.text or exc.reason or "error").strip()
         message = message.split(": ", 1)[1] if message.startswith(f"{exc.status}: ") else message
         return web.json_response({"error": message}, status=exc.status, headers=headers)
+    except RequestPayloadError as exc:  # bytes the body reader cannot decode (a Content-Encoding they do not have)
+        reason = str(exc).strip().splitlines()[-1].strip() if str(exc).strip() else "broken body"
+        response = web.json_response({"error": f"the body could not be read ({reason})"}, status=400)
+        response.force_close()  # the rest of the body cannot be read either: no keep-alive (see _undecodable_body)
+        return response
     except Exception:
         logger.exception("unexpected error answering %s %s", request.method, request.path)
         return web.json_response({"error": "internal error; it has been logged"}, status=500)
@@ -225,6 +239,7 @@ def build_app(
     settings: Settings, *, processing_delay: float | None = None, vault_purge_every: float | None = None
 ) -> web.Application:
     cors = cors_middleware(paths=("/api/v1/conversations", "/api/v1/openapi.json"), tenants=settings.tenants.values())
+    logging.getLogger("aiohttp.server").addFilter(_undecodable_body)  # once: a filter is added only if not there yet
     app = web.Application(
         middlewares=[cors, json_errors, body_deadline(settings.body_timeout), not_before_ready], client_max_size=1024 * 1024
     )
@@ -340,8 +355,14 @@ def run(settings: Settings, *, host: str, port: int) -> None:
     app[LISTEN_URL] = f"http://{host}:{port}/"
     logger.info("starting on http://%s:%d/ (data in %s); loading models and stores", host, port, settings.data_dir)
     # several processes on PostgreSQL listen on one port: the kernel spreads connections among them
-    web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE,
-                reuse_port=app[SHARED] is not None)
+    try:
+        web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE,
+                    reuse_port=app[SHARED] is not None)
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise
+        raise ConfigError(f"cannot listen on {host}:{port}: {os.strerror(exc.errno).lower()} "
+                          "(another process? choose another with --port or SUPPORTBOT_PORT)") from None
 
 
 def dump_openapi() -> str:

@@ -14,6 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.core.errors import ConfigError
 from bot.core.config_source import SettingsSource
@@ -196,9 +200,9 @@ class Settings:
         host, port = get("SUPPORTBOT_HOST") or DEFAULT_HOST, env.whole("SUPPORTBOT_PORT", DEFAULT_PORT, high=65535)
         settings = cls(
             data_dir=data_dir,
-            database_url=(database_url := get("SUPPORTBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'supportbot.db'}"),
+            database_url=(database_url := _database_url(env) or f"sqlite:///{data_dir / 'supportbot.db'}"),
             database_upgrade=env.flag("SUPPORTBOT_DATABASE_UPGRADE", database_url.startswith("sqlite")),
-            milvus_uri=get("SUPPORTBOT_MILVUS_URI") or str(data_dir / "milvus.db"),
+            milvus_uri=_milvus_uri(env) or str(data_dir / "milvus.db"),
             tenants=load_tenants(Path(tenants_file) if tenants_file else None),
             admin_token=get("SUPPORTBOT_ADMIN_TOKEN"),
             embedding_model=get("SUPPORTBOT_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
@@ -302,3 +306,41 @@ def load_secret(settings: Settings) -> bytes:
         return path.read_text().strip().encode()
     except OSError as exc:
         raise ConfigError(f"cannot keep the token secret in {path}: {exc}; set SUPPORTBOT_SECRET_KEY") from None
+
+
+_DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg",), "postgres": ("psycopg",)}  # the drivers installed
+
+
+def _database_url(env: SettingsSource) -> str | None:
+    """SUPPORTBOT_DATABASE_URL, refused at start when it is no URL or names a database or driver that is not
+    installed (else a traceback from deep in SQLAlchemy); the message never quotes it, as it holds a password."""
+    name, value = "SUPPORTBOT_DATABASE_URL", env.get("SUPPORTBOT_DATABASE_URL")
+    if value is None:
+        return None
+    form = "sqlite:///path/to/file.db or postgresql://user:password@host:5432/db"
+    try:
+        parsed = make_url(value)
+    except (ArgumentError, ValueError):
+        raise ConfigError(f"{name} {env.where(name)} is not a database URL: write it as {form}") from None
+    backend, _, driver = parsed.drivername.partition("+")  # not get_driver_name(): it loads the dialect ("postgres" has none)
+    if backend not in _DRIVERS:
+        raise ConfigError(f"{name} {env.where(name)} names a {backend} database; supportbot uses {form}")
+    if driver and driver not in _DRIVERS[backend]:
+        raise ConfigError(f"{name} {env.where(name)} names the driver {driver}, which is not installed; write it as {form}")
+    return value
+
+
+def _milvus_uri(env: SettingsSource) -> str | None:
+    """SUPPORTBOT_MILVUS_URI: a server's address must have a host and a port that is a number (a port such as
+    `abc` was pymilvus's ValueError traceback at the first search); anything else is a local path."""
+    name, value = "SUPPORTBOT_MILVUS_URI", env.get("SUPPORTBOT_MILVUS_URI")
+    if value is None or not value.startswith(("http://", "https://", "tcp://")):
+        return value
+    try:
+        hostname = urlsplit(value).hostname
+        urlsplit(value).port  # noqa: B018 - a port that is no number (or above 65535) raises here
+    except ValueError:
+        hostname = None
+    if not hostname:
+        raise env.bad(name, "must be a server's address such as http://host:19530, or a local path")
+    return value

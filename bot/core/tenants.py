@@ -270,9 +270,11 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _with_includes(data: dict[str, Any], path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+def _with_includes(data: dict[str, Any], path: Path, seen: tuple[Path, ...] = (),
+                   read: list[tuple[Path, dict[str, Any]]] | None = None) -> dict[str, Any]:
     """`include = ["thresholds.toml", ...]` at the top of a tenants file: those files (paths relative
-    to it) are read first and merged under it, e.g. the thresholds `supportbot eval --calibrate` writes."""
+    to it) are read first and merged under it, e.g. the thresholds `supportbot eval --calibrate` writes.
+    `read` collects each included file with its own values (to name the file a bad value is in)."""
     includes = data.pop("include", [])
     if isinstance(includes, str):
         includes = [includes]
@@ -283,21 +285,46 @@ def _with_includes(data: dict[str, Any], path: Path, seen: tuple[Path, ...] = ()
         included = (path.parent / name).resolve()
         if included in seen:
             raise ConfigError(f"tenants file {path}: including {name} again makes a loop")
-        merged = _merge(_with_includes(_read_toml(included, f"included file (from {path})"), included, (*seen, included)), merged)
+        own = _read_toml(included, f"included file (from {path})")
+        if read is not None:
+            read.append((included, {k: v for k, v in own.items() if k != "include"}))
+        merged = _merge(_with_includes(own, included, (*seen, included), read), merged)
     return _merge(data, merged)
+
+
+def _where(name: str, problem: str, *, path: Path, main: dict[str, Any], included: list[tuple[Path, dict[str, Any]]]) -> str:
+    """The file whose own values for tenant `name` give `problem`: the including file's values win, so it
+    is asked first; a value that is wrong only in an included file is named with that file."""
+    for file, data in [(path, main), *included]:
+        body = data.get("tenants", {}).get(name) if isinstance(data.get("tenants"), dict) else None
+        if not isinstance(body, dict):
+            continue
+        try:
+            _tenant(name, body)
+        except ConfigError as exc:
+            if str(exc) == problem:
+                return "tenants file" if file == path else f"included file (from {path}) {file}"
+    return "tenants file"
 
 
 def load_tenants(path: Path | None) -> dict[str, TenantConfig]:
     if path is None:
         return {DEFAULT_TENANT: TenantConfig(name=DEFAULT_TENANT, widget=WidgetSection(keys=("demo",)))}
-    data = _with_includes(_read_toml(path, "tenants file"), path.resolve(), (path.resolve(),))
+    main = _read_toml(path, "tenants file")
+    included: list[tuple[Path, dict[str, Any]]] = []
+    data = _with_includes(dict(main), path.resolve(), (path.resolve(),), included)
     tenants = data.get("tenants", {})
     if not isinstance(tenants, dict) or not tenants:
         raise ConfigError(f"tenants file {path} defines no [tenants.<name>] table")
-    try:
-        loaded = {str(name): _tenant(str(name), body) for name, body in tenants.items()}
-    except ConfigError as exc:
-        raise ConfigError(f"tenants file {path}: {exc}") from None
+    loaded = {}
+    for name, body in tenants.items():
+        try:
+            loaded[str(name)] = _tenant(str(name), body)
+        except ConfigError as exc:
+            where = _where(str(name), str(exc), path=path.resolve(), main=main, included=included) if included else "tenants file"
+            if where == "tenants file":
+                raise ConfigError(f"tenants file {path}: {exc}") from None
+            raise ConfigError(f"{where}: {exc}") from None
     owners: dict[str, str] = {}
     for tenant in loaded.values():  # a key shared by two tenants would open the first one's conversations
         for key in tenant.widget_keys:

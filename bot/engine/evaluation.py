@@ -12,6 +12,7 @@ thresholds from it (`supportbot eval --calibrate --max-wrong 0.05`).
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -36,14 +37,26 @@ class EvalCase:
     reason: str | None = None
 
 
+_KEYS = ("question", "expect", "sources", "answer_contains", "reason")
+_EXAMPLES = {"sources": "docs/reset.md", "answer_contains": "two-factor"}
+
+
 def _strings(case: dict[str, Any], key: str) -> tuple[str, ...]:
     """A case's list of strings (absent: none). A bare string is refused, not read as its characters."""
     value = case.get(key)
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"{key} must be a list of strings, e.g. [\"docs/reset.md\"]")
+        raise ValueError(f"{key} must be a list of strings, e.g. [\"{_EXAMPLES[key]}\"]")
     return tuple(value)
+
+
+def _misspelt(case: dict[str, Any]) -> None:
+    """A key that is nearly one of a case's own ("source", "expected") was ignored, so the case was scored
+    without it; other keys (an id, a tag) are the file's own business and are left alone."""
+    for key in case:
+        if key not in _KEYS and (near := difflib.get_close_matches(key, _KEYS, n=1, cutoff=0.85)):
+            raise ValueError(f"unknown key {key!r} (did you mean {near[0]!r}?)")
 
 
 def _as_stored(source: str) -> str:
@@ -70,6 +83,7 @@ def load_cases(path: Path) -> list[EvalCase]:
             d = json.loads(line)
             if not isinstance(d, dict):
                 raise ValueError('a case is a JSON object, e.g. {"question": "...", "expect": "answer"}')
+            _misspelt(d)
             expect, question, reason = d.get("expect"), d.get("question"), d.get("reason")
             if expect not in {"answer", "handoff"}:
                 raise ValueError("expect must be 'answer' or 'handoff'")

@@ -123,3 +123,21 @@ def test_a_case_whose_sources_is_a_string_is_refused_naming_the_line(tmp_path: P
         load_cases(cases)
     cases.write_text('{"question": "q1", "expect": "answer", "sources": ["a.md"], "answer_contains": ["Settings"]}\n', encoding="utf-8")
     assert load_cases(cases)[0].sources == ("a.md",) and load_cases(cases)[0].answer_contains == ("Settings",)
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('{"question": "q", "expect": "answer", "source": ["a.md"]}', r"cases.jsonl:1: .*unknown key 'source' \(did you mean 'sources'\?\)"),
+    ('{"question": "q", "expect": "handoff", "reasons": "customer_request"}', r"cases.jsonl:1: .*unknown key 'reasons' \(did you mean 'reason'\?\)"),
+    ('{"question": "q", "expected": "answer"}', r"cases.jsonl:1: .*unknown key 'expected' \(did you mean 'expect'\?\)"),
+    ('{"question": "q", "expect": "answer", "answer_contains": [1]}', r"answer_contains must be a list of strings, e.g. \[\"two-factor\"\]"),
+])
+def test_a_misspelt_key_is_refused_naming_the_key_it_resembles(tmp_path: Path, line: str, message: str) -> None:
+    # before: "source" (no s) was ignored, so the case was scored without its articles and eval exited 0;
+    # answer_contains' error showed a file name as its example
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_cases(cases)
+    cases.write_text('{"question": "q", "expect": "answer", "id": 7, "kb": "sample", "split": "tune"}\n', encoding="utf-8")
+    assert load_cases(cases)[0].question == "q"  # other keys (an id, a tag) are the file's own business
+

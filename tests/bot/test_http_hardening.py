@@ -276,6 +276,23 @@ async def test_hostile_bodies_get_a_json_400_not_a_500(client: TestClient, raw: 
         assert response.content_type == "application/json"
 
 
+async def test_a_body_that_is_not_what_its_content_encoding_says_is_a_json_400(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    # before: "Can not decode content-encoding: gzip" from the body reader was a 500 (and a traceback)
+    import gzip
+
+    conversation, auth = await start(client, "10.6.0.9")
+    for url in (f"/api/v1/conversations/{conversation}/messages", f"/api/v1/conversations/{conversation}/feedback", "/api/v1/conversations"):
+        for encoding in ("gzip", "deflate"):
+            response = await client.post(url, data=b'{"text": "hi"}', headers={**auth, "Content-Type": "application/json", "Content-Encoding": encoding})
+            assert response.status == 400 and response.content_type == "application/json", (url, response.status, await response.text())
+            assert "could not be read" in (await response.json())["error"]
+    zipped = gzip.compress(json.dumps({"text": "how do I reset my password?"}).encode())
+    response = await client.post(f"/api/v1/conversations/{conversation}/messages", data=zipped,
+                                 headers={**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"})
+    assert response.status == 200, await response.text()  # a body that is what it says is read as ever
+    assert not [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]  # answered, so no traceback in the log
+
+
 async def test_non_string_fields_are_refused(client: TestClient) -> None:
     for body in ({"widget_key": ["demo"]}, {"widget_key": "demo", "visitor_token": 5}, {"widget_key": "demo", "visitor_token": {"a": 1}},
                  {"widget_key": "x" * 5000}):

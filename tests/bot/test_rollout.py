@@ -132,6 +132,27 @@ async def test_bad_stages_are_refused_with_the_tenant_named_and_change_nothing(c
     assert listing["tenants"][0]["stage"] == "on"
 
 
+async def test_a_percentage_that_is_no_number_or_negative_is_refused_as_given(client: TestClient) -> None:
+    # before: `rollout default -5` was click's "No such option '-5'"; JSON true was taken as 1 %, and
+    # "abc" was refused as "not nan"
+    refused = await asyncio.to_thread(_cli, client, "default", "-5")
+    assert refused.exit_code == 2 and "tenant 'default': a rollout percentage must be from 0 to 100, not -5" in refused.output  # type: ignore[attr-defined]
+    for percent, shown in ((True, "True"), ("abc", "'abc'"), ([50], "[50]"), ({"n": 5}, "{'n': 5}")):
+        response = await client.post("/api/v1/admin/rollout/default", json={"stage": "percent", "percent": percent}, headers=ADMIN)
+        error = (await response.json())["error"]
+        assert response.status == 400 and error == f"tenant 'default': percent must be a number from 0 to 100, not {shown}", error
+    form = {**ADMIN, "Content-Type": "application/x-www-form-urlencoded"}
+    response = await client.post("/admin/rollout/default", data="stage=percent&percent=abc", headers=form, allow_redirects=False)
+    assert response.status == 303 and "percent%20must%20be%20a%20number" in response.headers["Location"]  # the page says why
+    response = await client.post("/api/v1/admin/rollout/default", data="stage=percent&percent=abc", headers=form, allow_redirects=False)
+    assert response.status == 400 and "percent must be a number" in (await response.json())["error"]  # the API answers JSON
+    response = await client.post("/api/v1/admin/rollout/default", json={"stage": "percent", "percent": "30"}, headers=ADMIN)
+    assert response.status == 200 and (await response.json())["percent"] == 30.0  # a form sends numbers as text
+    listing = await (await client.get("/api/v1/admin/rollout", headers=ADMIN)).json()
+    assert listing["tenants"][0]["stage"] == "percent"
+    await client.post("/api/v1/admin/rollout/default", json={"stage": "on"}, headers=ADMIN)
+
+
 async def test_shadow_drafts_go_on_the_handoff_card_and_staff_can_send_them(client: TestClient) -> None:
     response = await client.post("/api/v1/admin/rollout/default", json={"stage": "shadow", "reason": "trial"}, headers=ADMIN)
     assert response.status == 200 and (await response.json())["stage"] == "shadow"

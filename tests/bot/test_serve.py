@@ -189,3 +189,19 @@ async def test_sigterm_with_an_open_websocket_exits_within_5_seconds(server: Ser
     assert time.monotonic() - started < 5.0
     assert status == 0
     assert not store_processes(server.data_dir)
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
+    # before: asyncio's "OSError: [Errno 98] error while attempting to bind" traceback, exit 1
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("SUPPORTBOT_", "SLACK_", "TELEGRAM_", "OLLAMA_", "OPENAI_"))}
+    environ |= {"PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
+                "SUPPORTBOT_DATA_DIR": str(tmp_path / "data"), "SUPPORTBOT_SAMPLE_KB": "false", "SUPPORTBOT_SECRET_KEY": "port-test"}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "bot.app.cli.main", "serve", "--port", str(port)], check=False, cwd=ROOT, env=environ,
+                              capture_output=True, timeout=240)
+    err = done.stderr.decode()
+    assert done.returncode == 2, err[-2000:]
+    assert f"error: cannot listen on 127.0.0.1:{port}: address already in use" in err and "Traceback" not in err, err[-2000:]

@@ -137,6 +137,36 @@ def test_a_bad_value_in_the_environment_says_so(tmp_path: Path) -> None:
         Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_PORT": "abc"})
 
 
+@pytest.mark.parametrize(("url", "message"), [
+    ("notaurl", "is not a database URL"),
+    ("postgresql://bob:pw-never-shown@127.0.0.1:abc/db", "is not a database URL"),
+    ("mysql://bob:pw-never-shown@db.example/support", "names a mysql database"),
+    ("postgresql+asyncpg://bob:pw-never-shown@db.example/support", "names the driver asyncpg"),
+])
+def test_a_database_url_supportbot_cannot_use_is_named_without_its_password(tmp_path: Path, url: str, message: str) -> None:
+    # before: SQLAlchemy's ArgumentError, int()'s ValueError or ModuleNotFoundError('MySQLdb') tracebacks
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_DATABASE_URL": url})
+    text = str(caught.value)
+    assert text.startswith("SUPPORTBOT_DATABASE_URL in the environment ") and message in text, text
+    assert "pw-never-shown" not in text and "postgresql://user:password@host:5432/db" in text, text
+
+
+@pytest.mark.parametrize("uri", ["http://127.0.0.1:abc", "http://:19530", "http://milvus.example:99999", "https://"])
+def test_a_milvus_address_without_a_host_or_a_port_number_is_named(tmp_path: Path, uri: str) -> None:
+    # before: "http://127.0.0.1:abc" was pymilvus's ValueError traceback at the first search
+    with pytest.raises(ConfigError, match=re.escape(f"SUPPORTBOT_MILVUS_URI in the environment must be a server's address such as "
+                                                    f"http://host:19530, or a local path, got {uri!r}")):
+        Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_MILVUS_URI": uri})
+    for taken in ("http://milvus.example:19530", "https://milvus.example", "http://[::1]:19530", str(tmp_path / "m.db")):
+        assert Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_MILVUS_URI": taken}).milvus_uri == taken
+
+
+@pytest.mark.parametrize("url", ["postgres://bob@db.example/support", "postgresql+psycopg://bob@db.example/support", "sqlite:////srv/s.db"])
+def test_the_database_urls_supportbot_speaks_are_taken(tmp_path: Path, url: str) -> None:
+    assert Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_DATABASE_URL": url}).database_url == url
+
+
 @pytest.mark.parametrize(("body", "message"), [
     ("SUPPORTBOT_SAMPLE_KBB = false\n", "unknown setting(s) 'SUPPORTBOT_SAMPLE_KBB' in"),
     ("not toml [", "is not valid TOML"),
@@ -251,3 +281,18 @@ def test_a_missing_or_looping_include_stops_the_start_with_the_file_named(tmp_pa
 ])
 def test_cli_commands_find_serve_where_the_settings_put_it(tmp_path: Path, env: dict[str, str], expected: str) -> None:
     assert Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), **env}).server_url == expected
+
+
+def test_a_bad_keep_term_is_named_with_the_file_it_is_in_included_or_not(tmp_path: Path) -> None:
+    # before: a bad value in an included file was reported against the including file, which does not hold it
+    (tmp_path / "privacy.toml").write_text("[tenants.acme.privacy]\nkeep_terms = [1]\n")
+    main = tmp_path / "tenants.toml"
+    main.write_text('include = ["privacy.toml"]\n[tenants.acme]\nlanguage = "en"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_tenants(main)
+    assert str(caught.value) == (f"included file (from {main}) {tmp_path / 'privacy.toml'}: "
+                                 "[tenants.acme.privacy] keep_terms[0] must be a non-empty string, not 1")
+    main.write_text('include = ["privacy.toml"]\n[tenants.acme.privacy]\nkeep_terms = ["Paperkite", 2]\n')  # its own values win
+    with pytest.raises(ConfigError) as caught:
+        load_tenants(main)
+    assert str(caught.value) == f"tenants file {main}: [tenants.acme.privacy] keep_terms[1] must be a non-empty string, not 2"

@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -144,3 +145,21 @@ async def test_serve_on_an_endpoint_it_does_not_own_waits_for_it_and_follows_its
         stop(server)
         if vectors is not None:
             stop(vectors)
+
+
+@pytest.mark.parametrize("reuse_port", [False, True], ids=["plain listener", "another gRPC-style listener"])
+def test_vectors_serve_on_a_port_in_use_says_so_and_does_not_share_it(tmp_path: Path, reuse_port: bool) -> None:
+    # before: a plain listener gave gRPC's "Failed to bind" traceback; one with SO_REUSEPORT (another store's
+    # `vectors serve`) was joined silently, and the kernel split that port's clients between two stores
+    with socket.socket() as taken:
+        if reuse_port:
+            taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "bot.app.cli.main", "vectors", "serve", "--port", str(port)], check=False, cwd=ROOT,
+                              env=environ(tmp_path / "data"), capture_output=True, timeout=120)
+    err = done.stderr.decode()
+    assert done.returncode == 2, err[-2000:]
+    assert f"port {port} on 127.0.0.1 is in use" in err and "Traceback" not in err, err[-2000:]
+    assert not endpoint_file(tmp_path / "data" / "milvus.db").exists()

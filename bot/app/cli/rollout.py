@@ -13,7 +13,7 @@ import click
 from bot.app.cli.common import friendly, load_settings
 
 
-@click.command()
+@click.command(context_settings={"ignore_unknown_options": True})  # `rollout acme -5`: a stage, refused naming the tenant
 @click.argument("tenant")
 @click.argument("stage", required=False)
 @click.option("--percent", type=float, default=None, help="stage percent: the share of customers (0-100) the bot answers")
