@@ -19,20 +19,29 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.errors import ModelError
-from bot.engine.models import ChatModel, ModelReply, OllamaModel, OpenAIModel
 from bot.core.config import Settings
+from bot.core.errors import ModelError
 from bot.core.records import Tier
+from bot.engine.models import ChatModel, ModelReply, OllamaModel, OpenAIModel
 
 logger = logging.getLogger(__name__)
 
 AXES = ("faithfulness", "relevance", "tone")
-_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
 SYSTEM = (
     "You grade one answer of a customer-support bot. Faithfulness: is every claim of the answer stated in the passages? "
     "Relevance: does it answer the question asked? Tone: is it polite, clear and fit for a customer? "
-    'Reply with one JSON object only: {"faithfulness": 1-5, "relevance": 1-5, "tone": 1-5, "reason": "one short line"}.'
+    'Reply with one JSON object only: {"reason": "one short line", "faithfulness": 1-5, "relevance": 1-5, "tone": 1-5}.'
 )
+# The same object as a JSON schema, sent as structured output: a server that supports it (OpenAI, vLLM,
+# llama.cpp's server, Ollama) constrains decoding to it, so a small judge cannot answer prose or a grade
+# out of range. The reason comes first: the model says why before it scores.
+GRADE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"reason": {"type": "string"},
+                   **{axis: {"type": "integer", "enum": [1, 2, 3, 4, 5]} for axis in AXES}},
+    "required": ["reason", *AXES],
+    "additionalProperties": False,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +59,12 @@ class JudgeGrade:
 
 
 def parse_grade(text: str) -> JudgeGrade | None:
-    """The first JSON object of the reply with three whole grades 1-5 and a reason; None for anything else."""
-    for match in _OBJECT.finditer(text):
+    """The first JSON object of the reply with three whole grades 1-5 and a reason; None for anything else.
+    Objects are read whole (a reason may hold braces), wherever they start: after prose, inside a code fence."""
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"\{", text):
         try:
-            data = json.loads(match.group(0))
+            data, _ = decoder.raw_decode(text, match.start())
         except json.JSONDecodeError:
             continue
         if not isinstance(data, dict):
@@ -116,7 +127,7 @@ class Judge:
                                                 f"<passages>\n{shown or '(none cited)'}\n</passages>"}]
         try:
             async with asyncio.timeout(self._timeout):
-                reply: ModelReply = await self._model.chat(messages)
+                reply: ModelReply = await self._model.chat(messages, schema=GRADE_SCHEMA)
         except TimeoutError:
             return self._skip("timeout")
         except ModelError as exc:
