@@ -94,6 +94,19 @@ def _timed_out(exc: BaseException | None) -> bool:
     return isinstance(exc, TimeoutError | httpx.TimeoutException | openai.APITimeoutError)
 
 
+def _refused(exc: BaseException | None) -> bool:
+    """Whether the server refused the request as such (400 or 422), as one without structured output may."""
+    import openai
+
+    if isinstance(exc, openai.BadRequestError | openai.UnprocessableEntityError):
+        return True
+    try:
+        import ollama
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, ollama.ResponseError) and exc.status_code in (400, 422)
+
+
 Redact = Callable[[str, str], str]  # (text, tenant) -> the text with personal data replaced by placeholders
 
 
@@ -106,8 +119,24 @@ class Judge:
         self._settings = settings
         self._redact = redact
         self._timeout = timeout
+        self._schema: Mapping[str, Any] | None = GRADE_SCHEMA  # dropped once the server is seen to refuse it
         self.graded = 0
         self.ungraded: Counter[str] = Counter()
+
+    async def _ask(self, messages: Sequence[dict[str, str]]) -> ModelReply:
+        """The judge's reply, in the grade's schema where the server takes one. A server that refuses
+        structured output (400/422) but answers without it is asked in words from then on."""
+        if self._schema is None:
+            return await self._model.chat(messages)
+        try:
+            return await self._model.chat(messages, schema=self._schema)
+        except ModelError as exc:
+            if not _refused(exc.__cause__):
+                raise
+            reply = await self._model.chat(messages)  # raises again when the request itself was the trouble
+            logger.warning("the judge's server refuses structured output; the grade's format is asked for in the prompt only")
+            self._schema = None
+            return reply
 
     def _skip(self, why: str) -> JudgeGrade:
         self.ungraded[why] += 1
@@ -127,7 +156,7 @@ class Judge:
                                                 f"<passages>\n{shown or '(none cited)'}\n</passages>"}]
         try:
             async with asyncio.timeout(self._timeout):
-                reply: ModelReply = await self._model.chat(messages, schema=GRADE_SCHEMA)
+                reply = await self._ask(messages)
         except TimeoutError:
             return self._skip("timeout")
         except ModelError as exc:

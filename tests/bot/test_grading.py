@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.config import Settings
 from bot.core.database import open_database
 from bot.engine.grading import Judge, judge_model, parse_grade
-from bot.core.config import Settings
 from policies.budget import BudgetBook
 from policies.grading import grade_answer
 from policies.redaction import SpacyRedactor
@@ -117,6 +117,25 @@ async def test_a_garbage_slow_failing_or_unaffordable_judge_leaves_the_answer_un
     assert len(openai.requests) == sent  # neither reached the model
     counted = {k: v - before.get(k, 0) for k, v in grader.ungraded.items()}
     assert counted == {"garbage": 1, "timeout": 1, "model_error": 1, "never_remote": 1, "over_budget": 1}
+
+
+async def test_a_server_without_structured_output_is_asked_in_words_and_still_grades(
+        servers: tuple[FakeOllama, FakeOpenAI], settings: Settings) -> None:
+    _, openai = servers
+    grader = Judge(model=judge_model(settings), budget=_Unlimited(), settings=settings, redact=lambda text, tenant: text, timeout=5)  # type: ignore[arg-type]
+    openai.refuse_structured_output = True
+    try:
+        openai.replies = ['{"reason": "as the passage says", "faithfulness": 4, "relevance": 5, "tone": 5}',
+                          '{"reason": "again", "faithfulness": 3, "relevance": 3, "tone": 4}']
+        sent = len(openai.requests)
+        first, second = await _grade(grader), await _grade(grader)
+    finally:
+        openai.refuse_structured_output = False
+    assert (first.faithfulness, second.faithfulness) == (4, 3) and grader.ungraded == {}  # type: ignore[attr-defined]
+    # refused once with the schema, then asked without it: the schema is not sent again
+    assert ["response_format" in body for body in openai.requests[sent:]] == [True, False, False]
+    openai.replies = [FAIL, FAIL]  # a 500, retried once
+    assert (await _grade(grader)).ungraded == "model_error"  # type: ignore[attr-defined]  # any other failure is still one
 
 
 async def test_a_judge_on_the_local_tier_sends_the_grade_schema_to_ollama(servers: tuple[FakeOllama, FakeOpenAI], tmp_path: Path) -> None:
