@@ -46,9 +46,9 @@ class ChatModel(Protocol):
     model: str
 
     async def chat(self, messages: Sequence[dict[str, str]], *, on_token: OnToken | None = None,
-                   schema: Mapping[str, Any] | None = None) -> ModelReply:
+                   schema: Mapping[str, Any] | None = None, max_tokens: int = 400) -> ModelReply:
         """`schema`: a JSON schema the reply must follow (structured output: the server constrains its
-        decoding to it, so even a small model answers a parsable object)."""
+        decoding to it, so even a small model answers a parsable object). `max_tokens`: where a reply is cut off."""
         ...
 
 

@@ -27,19 +27,25 @@ from bot.engine.models import ChatModel, ModelReply, OllamaModel, OpenAIModel
 logger = logging.getLogger(__name__)
 
 AXES = ("faithfulness", "relevance", "tone")
+# No sample object to fill in: a small model copies a sample's placeholder text and numbers verbatim.
 SYSTEM = (
-    "You grade one answer of a customer-support bot. Faithfulness: is every claim of the answer stated in the passages? "
-    "Relevance: does it answer the question asked? Tone: is it polite, clear and fit for a customer? "
-    'Reply with one JSON object only: {"reason": "one short line", "faithfulness": 1-5, "relevance": 1-5, "tone": 1-5}.'
+    "You grade one answer of a customer-support bot, each of three things from 1 (not at all) to 5 (fully). "
+    "faithfulness: is every claim of the answer stated in the passages? "
+    "relevance: does the answer give what the question asks for? An answer about another topic gets 1. "
+    "tone: is it polite, clear and fit for a customer? "
+    'Reply with one JSON object only, with the keys "faithfulness", "relevance" and "tone" (whole numbers 1-5) '
+    'and "reason" (one short line of your own words saying why).'
 )
+MAX_TOKENS = 120  # three grades and one line; a small model that loops in its reason is cut off early
 # The same object as a JSON schema, sent as structured output: a server that supports it (OpenAI, vLLM,
 # llama.cpp's server, Ollama) constrains decoding to it, so a small judge cannot answer prose or a grade
-# out of range. The reason comes first: the model says why before it scores.
+# out of range. The grades come first, so a reply cut off in a rambling reason still carries them. Only
+# the subset every provider takes (no length limits: OpenAI's strict mode refuses them).
 GRADE_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {"reason": {"type": "string"},
-                   **{axis: {"type": "integer", "enum": [1, 2, 3, 4, 5]} for axis in AXES}},
-    "required": ["reason", *AXES],
+    "properties": {**{axis: {"type": "integer", "enum": [1, 2, 3, 4, 5]} for axis in AXES},
+                   "reason": {"type": "string"}},
+    "required": [*AXES, "reason"],
     "additionalProperties": False,
 }
 
@@ -58,15 +64,24 @@ class JudgeGrade:
         return {"faithfulness": self.faithfulness, "relevance": self.relevance, "tone": self.tone, "reason": self.reason}
 
 
-def parse_grade(text: str) -> JudgeGrade | None:
-    """The first JSON object of the reply with three whole grades 1-5 and a reason; None for anything else.
-    Objects are read whole (a reason may hold braces), wherever they start: after prose, inside a code fence."""
-    decoder = json.JSONDecoder()
-    for match in re.finditer(r"\{", text):
+def _object_at(decoder: json.JSONDecoder, text: str, start: int) -> Any:
+    """The JSON value starting at `start`, or the object that runs to the end of the text closed (cut off
+    inside a string, or after a value); None when there is neither."""
+    for tail in ("", '"}', "}"):
         try:
-            data, _ = decoder.raw_decode(text, match.start())
+            return decoder.raw_decode(text[start:].rstrip() + tail)[0]
         except json.JSONDecodeError:
             continue
+    return None
+
+
+def parse_grade(text: str) -> JudgeGrade | None:
+    """The first JSON object of the reply with three whole grades 1-5 and a reason; None for anything else.
+    Objects are read whole (a reason may hold braces), wherever they start: after prose, inside a code fence;
+    an object cut off at the end of the reply (the token limit, in its reason) counts when its grades are whole."""
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"\{", text):
+        data = _object_at(decoder, text, match.start())
         if not isinstance(data, dict):
             continue
         grades = [data.get(axis) for axis in AXES]
@@ -127,13 +142,13 @@ class Judge:
         """The judge's reply, in the grade's schema where the server takes one. A server that refuses
         structured output (400/422) but answers without it is asked in words from then on."""
         if self._schema is None:
-            return await self._model.chat(messages)
+            return await self._model.chat(messages, max_tokens=MAX_TOKENS)
         try:
-            return await self._model.chat(messages, schema=self._schema)
+            return await self._model.chat(messages, schema=self._schema, max_tokens=MAX_TOKENS)
         except ModelError as exc:
             if not _refused(exc.__cause__):
                 raise
-            reply = await self._model.chat(messages)  # raises again when the request itself was the trouble
+            reply = await self._model.chat(messages, max_tokens=MAX_TOKENS)  # raises again when the request itself was the trouble
             logger.warning("the judge's server refuses structured output; the grade's format is asked for in the prompt only")
             self._schema = None
             return reply

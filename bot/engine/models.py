@@ -108,7 +108,7 @@ class _Guarded:
         self.breaker = breaker or CircuitBreaker()
 
     async def chat(self, messages: Sequence[dict[str, str]], *, on_token: OnToken | None = None,
-                   schema: Mapping[str, Any] | None = None) -> ModelReply:
+                   schema: Mapping[str, Any] | None = None, max_tokens: int = MAX_TOKENS) -> ModelReply:
         if not self.breaker.allow():
             raise ModelError(f"{self.tier} model is paused after repeated failures")
         try:
@@ -120,7 +120,7 @@ class _Guarded:
                     if attempt.retry_state.attempt_number > 1 and on_token is not None:
                         await retract(on_token)  # the broken attempt's tokens go before the retry's come
                     async with asyncio.timeout(self._deadline):
-                        reply = await self._call(messages, on_token, schema)
+                        reply = await self._call(messages, on_token, schema, max_tokens)
         except ModelError:
             self.breaker.failure()
             raise
@@ -134,7 +134,7 @@ class _Guarded:
         return reply
 
     async def _call(self, messages: Sequence[dict[str, str]], on_token: OnToken | None,
-                    schema: Mapping[str, Any] | None) -> ModelReply:
+                    schema: Mapping[str, Any] | None, max_tokens: int) -> ModelReply:
         raise NotImplementedError
 
 
@@ -151,7 +151,7 @@ class OpenAIModel(_Guarded):
         self._client = AsyncOpenAI(base_url=base_url, api_key=api_key or "unset", timeout=timeout, max_retries=0)
 
     async def _call(self, messages: Sequence[dict[str, str]], on_token: OnToken | None,
-                    schema: Mapping[str, Any] | None) -> ModelReply:
+                    schema: Mapping[str, Any] | None, max_tokens: int) -> ModelReply:
         started = time.perf_counter()
         first: float | None = None
         parts: list[str] = []
@@ -161,7 +161,7 @@ class OpenAIModel(_Guarded):
         if schema is not None:  # structured output (OpenAI, vLLM, llama.cpp's server, LM Studio, Ollama's /v1)
             extra["response_format"] = {"type": "json_schema", "json_schema": {"name": "reply", "strict": True, "schema": dict(schema)}}
         stream = await self._client.chat.completions.create(
-            model=self.model, messages=list(messages), stream=True, temperature=0.1, max_tokens=MAX_TOKENS,  # type: ignore[arg-type]
+            model=self.model, messages=list(messages), stream=True, temperature=0.1, max_tokens=max_tokens,  # type: ignore[arg-type]
             stream_options={"include_usage": True}, **extra,
         )
         async for chunk in stream:
@@ -197,14 +197,14 @@ class OllamaModel(_Guarded):
         self._client = AsyncClient(host=host, timeout=timeout)
 
     async def _call(self, messages: Sequence[dict[str, str]], on_token: OnToken | None,
-                    schema: Mapping[str, Any] | None) -> ModelReply:
+                    schema: Mapping[str, Any] | None, max_tokens: int) -> ModelReply:
         started = time.perf_counter()
         first: float | None = None
         parts: list[str] = []
         tokens_in = tokens_out = 0
         done = False
         async for chunk in await self._client.chat(model=self.model, messages=list(messages), stream=True,
-                                                   options={"temperature": 0.1, "num_predict": MAX_TOKENS},
+                                                   options={"temperature": 0.1, "num_predict": max_tokens},
                                                    format=dict(schema) if schema is not None else None):
             token = chunk.message.content if chunk.message else ""
             if token:

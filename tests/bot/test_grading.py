@@ -52,6 +52,10 @@ def test_a_grade_is_three_whole_numbers_1_to_5_and_anything_else_is_garbage() ->
     assert fenced is not None and (fenced.faithfulness, fenced.reason) == (4, "uses {Settings} as the passage says")
     second = parse_grade('{"faithfulness": 5, oops} then {"faithfulness": 2, "relevance": 3, "tone": 4, "reason": "partly"}')
     assert second is not None and (second.faithfulness, second.relevance, second.tone) == (2, 3, 4)
+    # cut off by the token limit while rambling in its reason: the grades it gave count, the reason is what came
+    cut = parse_grade('{\n"faithfulness": 5,\n"relevance": 2,\n"tone": 4,\n"reason": "the answer is about 1, 1, 1, 1, 1, 1')
+    assert cut is not None and (cut.faithfulness, cut.relevance, cut.tone, cut.reason) == (5, 2, 4, "the answer is about 1, 1, 1, 1, 1, 1")
+    assert parse_grade('{"faithfulness": 5, "relevance": 2, "to') is None  # a grade cut off is no grade
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +101,8 @@ async def test_the_judge_grades_through_the_openai_client_metered_and_redacted(
     assert "Reset password" in prompt  # the cited passage is what faithfulness is judged against
     # the grade's shape goes as structured output, so a server that supports it constrains a small judge to it
     schema = openai.requests[-1]["response_format"]["json_schema"]["schema"]
-    assert schema["required"] == ["reason", "faithfulness", "relevance", "tone"] and schema["properties"]["tone"]["enum"] == [1, 2, 3, 4, 5]
+    assert schema["required"] == ["faithfulness", "relevance", "tone", "reason"] and schema["properties"]["tone"]["enum"] == [1, 2, 3, 4, 5]
+    assert openai.requests[-1]["max_tokens"] <= 200  # three grades and a line: a judge that loops is cut off early
     from datetime import UTC, datetime, timedelta
     assert budget.spent(tenant="acme", since=datetime.now(UTC) - timedelta(minutes=1)) > 0  # metered like any model call
 
@@ -148,7 +153,8 @@ async def test_a_judge_on_the_local_tier_sends_the_grade_schema_to_ollama(server
     grade = await grader.grade(tenant="default", question="how do I reset my password?", answer="Open Settings.",
                                passages={"reset.md": PASSAGE}, cited=["reset.md"])
     assert (grade.faithfulness, grade.relevance, grade.tone) == (5, 4, 5)
-    assert ollama.requests[-1]["format"]["required"] == ["reason", "faithfulness", "relevance", "tone"]
+    assert ollama.requests[-1]["format"]["required"] == ["faithfulness", "relevance", "tone", "reason"]
+    assert ollama.requests[-1]["options"]["num_predict"] <= 200
 
 
 class _Unlimited:
