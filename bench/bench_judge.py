@@ -31,6 +31,11 @@ is chosen on the TUNE split by accuracy, and so is the local grader's relevance 
 rule (judge AND / OR local); agreement with the labels (accuracy, Cohen's kappa) is reported on the
 REPORT split, on the answers the judge graded. Answers the judge left ungraded (garbage, timeout, error)
 are counted and printed, by reason; so are seconds per judgment.
+
+Gemma 3 270M (Q4_K_M, llama-server on 2 shared cores; 200 answers, 2026-12-02): every answer graded (structured
+output), about 6 s a judgment, but its grades carry no signal: faithfulness 1 on all 200, relevance and tone
+(1, 1) or (2, 3) at the same rate for right and wrong answers; the rule chosen on TUNE is "always right", kappa
+0.000 on REPORT, where the local grader reaches kappa 0.553 on the same 94 answers. A model this small is no judge.
 """
 
 from __future__ import annotations
