@@ -25,6 +25,7 @@ import json
 import random
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +56,10 @@ def cases(folder: Path) -> tuple[list[dict[str, Any]], Path]:
 
 
 async def record(folder: Path) -> list[dict[str, Any]]:
-    from bot.engine.pipeline import Identity
-    from bot.engine.release_gate import local_grade
     from bot.app.composition import build_services
     from bot.core.config import Settings
+    from bot.engine.pipeline import Identity
+    from bot.engine.release_gate import local_grade
 
     todo, covid_kb = cases(folder / "kb")
     (folder / "tenants.toml").write_text(TENANTS, encoding="utf-8")
@@ -77,17 +78,38 @@ async def record(folder: Path) -> list[dict[str, Any]]:
             cited = [c.source for c in result.citations]
             label = case["kind"] == "answer" and bool(cited) and cited[0] in case["sources"]
             grade = local_grade(result)
+            texts = result.details.get("passage_texts") or {}
             records.append({**case, "split": split_of(case["kb"], case["question"]), "label_right": label, "cited": cited,
-                            "grade": grade.to_json() if grade else None})
+                            "grade": grade.to_json() if grade else None, "answer": result.answer,
+                            "passages": {source: texts[source] for source in cited if source in texts}})
         return records
     finally:
         services.close()
 
 
-def agreement(records: list[dict[str, Any]], threshold: float) -> dict[str, Any]:
-    tp = sum(1 for r in records if r["grade"]["relevance"] >= threshold and r["label_right"])
-    fp = sum(1 for r in records if r["grade"]["relevance"] >= threshold and not r["label_right"])
-    fn = sum(1 for r in records if r["grade"]["relevance"] < threshold and r["label_right"])
+def labelled_answers(path: Path | None) -> list[dict[str, Any]]:
+    """The labelled answers, recorded now or read back from `path` (written there when it does not exist yet)."""
+    if path and path.exists():
+        records = json.loads(path.read_text(encoding="utf-8"))
+    else:
+        with tempfile.TemporaryDirectory() as scratch:
+            records = asyncio.run(record(Path(scratch)))
+        if path:
+            path.write_text(json.dumps(records), encoding="utf-8")
+    return [r for r in records if r["grade"]]
+
+
+def agreement(records: list[dict[str, Any]], threshold: float | None = None, *,
+              says_right: Callable[[dict[str, Any]], bool] | None = None) -> dict[str, Any]:
+    """How far a call of "right" agrees with the labels: the local grader's relevance reaching `threshold`,
+    or any other rule (`says_right`, e.g. a judge's grade; bench/bench_judge.py)."""
+    if says_right is None:
+        assert threshold is not None
+        says_right = lambda r: r["grade"]["relevance"] >= threshold
+    called = [says_right(r) for r in records]
+    tp = sum(1 for r, c in zip(records, called, strict=True) if c and r["label_right"])
+    fp = sum(1 for r, c in zip(records, called, strict=True) if c and not r["label_right"])
+    fn = sum(1 for r, c in zip(records, called, strict=True) if not c and r["label_right"])
     tn = len(records) - tp - fp - fn
     n = len(records) or 1
     observed = (tp + tn) / n
@@ -106,14 +128,7 @@ def main() -> int:
     if (missing := shared_data_missing()) is not None:
         print(missing, file=sys.stderr)
         return 2
-    if args.records and args.records.exists():
-        records = json.loads(args.records.read_text(encoding="utf-8"))
-    else:
-        with tempfile.TemporaryDirectory() as scratch:
-            records = asyncio.run(record(Path(scratch)))
-        if args.records:
-            args.records.write_text(json.dumps(records), encoding="utf-8")
-    records = [r for r in records if r["grade"]]
+    records = labelled_answers(args.records)
     tune = [r for r in records if r["split"] == "tune"]
     report = [r for r in records if r["split"] == "report"]
     steps = [n / 20 for n in range(21)]

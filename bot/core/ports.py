@@ -7,8 +7,8 @@ the composition root (bot/app/composition.py).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -45,7 +45,11 @@ class ChatModel(Protocol):
     tier: Tier
     model: str
 
-    async def chat(self, messages: Sequence[dict[str, str]], *, on_token: OnToken | None = None) -> ModelReply: ...
+    async def chat(self, messages: Sequence[dict[str, str]], *, on_token: OnToken | None = None,
+                   schema: Mapping[str, Any] | None = None, max_tokens: int = 400) -> ModelReply:
+        """`schema`: a JSON schema the reply must follow (structured output: the server constrains its
+        decoding to it, so even a small model answers a parsable object). `max_tokens`: where a reply is cut off."""
+        ...
 
 
 class Conversations(Protocol):

@@ -19,20 +19,35 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.errors import ModelError
-from bot.engine.models import ChatModel, ModelReply, OllamaModel, OpenAIModel
 from bot.core.config import Settings
+from bot.core.errors import ModelError
 from bot.core.records import Tier
+from bot.engine.models import ChatModel, ModelReply, OllamaModel, OpenAIModel
 
 logger = logging.getLogger(__name__)
 
 AXES = ("faithfulness", "relevance", "tone")
-_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
+# No sample object to fill in: a small model copies a sample's placeholder text and numbers verbatim.
 SYSTEM = (
-    "You grade one answer of a customer-support bot. Faithfulness: is every claim of the answer stated in the passages? "
-    "Relevance: does it answer the question asked? Tone: is it polite, clear and fit for a customer? "
-    'Reply with one JSON object only: {"faithfulness": 1-5, "relevance": 1-5, "tone": 1-5, "reason": "one short line"}.'
+    "You grade one answer of a customer-support bot, each of three things from 1 (not at all) to 5 (fully). "
+    "faithfulness: is every claim of the answer stated in the passages? "
+    "relevance: does the answer give what the question asks for? An answer about another topic gets 1. "
+    "tone: is it polite, clear and fit for a customer? "
+    'Reply with one JSON object only, with the keys "faithfulness", "relevance" and "tone" (whole numbers 1-5) '
+    'and "reason" (one short line of your own words saying why).'
 )
+MAX_TOKENS = 120  # three grades and one line; a small model that loops in its reason is cut off early
+# The same object as a JSON schema, sent as structured output: a server that supports it (OpenAI, vLLM,
+# llama.cpp's server, Ollama) constrains decoding to it, so a small judge cannot answer prose or a grade
+# out of range. The grades come first, so a reply cut off in a rambling reason still carries them. Only
+# the subset every provider takes (no length limits: OpenAI's strict mode refuses them).
+GRADE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {**{axis: {"type": "integer", "enum": [1, 2, 3, 4, 5]} for axis in AXES},
+                   "reason": {"type": "string"}},
+    "required": [*AXES, "reason"],
+    "additionalProperties": False,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +64,24 @@ class JudgeGrade:
         return {"faithfulness": self.faithfulness, "relevance": self.relevance, "tone": self.tone, "reason": self.reason}
 
 
-def parse_grade(text: str) -> JudgeGrade | None:
-    """The first JSON object of the reply with three whole grades 1-5 and a reason; None for anything else."""
-    for match in _OBJECT.finditer(text):
+def _object_at(decoder: json.JSONDecoder, text: str, start: int) -> Any:
+    """The JSON value starting at `start`, or the object that runs to the end of the text closed (cut off
+    inside a string, or after a value); None when there is neither."""
+    for tail in ("", '"}', "}"):
         try:
-            data = json.loads(match.group(0))
+            return decoder.raw_decode(text[start:].rstrip() + tail)[0]
         except json.JSONDecodeError:
             continue
+    return None
+
+
+def parse_grade(text: str) -> JudgeGrade | None:
+    """The first JSON object of the reply with three whole grades 1-5 and a reason; None for anything else.
+    Objects are read whole (a reason may hold braces), wherever they start: after prose, inside a code fence;
+    an object cut off at the end of the reply (the token limit, in its reason) counts when its grades are whole."""
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"\{", text):
+        data = _object_at(decoder, text, match.start())
         if not isinstance(data, dict):
             continue
         grades = [data.get(axis) for axis in AXES]
@@ -83,6 +109,19 @@ def _timed_out(exc: BaseException | None) -> bool:
     return isinstance(exc, TimeoutError | httpx.TimeoutException | openai.APITimeoutError)
 
 
+def _refused(exc: BaseException | None) -> bool:
+    """Whether the server refused the request as such (400 or 422), as one without structured output may."""
+    import openai
+
+    if isinstance(exc, openai.BadRequestError | openai.UnprocessableEntityError):
+        return True
+    try:
+        import ollama
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, ollama.ResponseError) and exc.status_code in (400, 422)
+
+
 Redact = Callable[[str, str], str]  # (text, tenant) -> the text with personal data replaced by placeholders
 
 
@@ -95,8 +134,24 @@ class Judge:
         self._settings = settings
         self._redact = redact
         self._timeout = timeout
+        self._schema: Mapping[str, Any] | None = GRADE_SCHEMA  # dropped once the server is seen to refuse it
         self.graded = 0
         self.ungraded: Counter[str] = Counter()
+
+    async def _ask(self, messages: Sequence[dict[str, str]]) -> ModelReply:
+        """The judge's reply, in the grade's schema where the server takes one. A server that refuses
+        structured output (400/422) but answers without it is asked in words from then on."""
+        if self._schema is None:
+            return await self._model.chat(messages, max_tokens=MAX_TOKENS)
+        try:
+            return await self._model.chat(messages, schema=self._schema, max_tokens=MAX_TOKENS)
+        except ModelError as exc:
+            if not _refused(exc.__cause__):
+                raise
+            reply = await self._model.chat(messages, max_tokens=MAX_TOKENS)  # raises again when the request itself was the trouble
+            logger.warning("the judge's server refuses structured output; the grade's format is asked for in the prompt only")
+            self._schema = None
+            return reply
 
     def _skip(self, why: str) -> JudgeGrade:
         self.ungraded[why] += 1
@@ -116,7 +171,7 @@ class Judge:
                                                 f"<passages>\n{shown or '(none cited)'}\n</passages>"}]
         try:
             async with asyncio.timeout(self._timeout):
-                reply: ModelReply = await self._model.chat(messages)
+                reply = await self._ask(messages)
         except TimeoutError:
             return self._skip("timeout")
         except ModelError as exc:

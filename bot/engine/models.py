@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
@@ -107,7 +107,8 @@ class _Guarded:
         self._deadline = deadline
         self.breaker = breaker or CircuitBreaker()
 
-    async def chat(self, messages: Sequence[dict[str, str]], *, on_token: OnToken | None = None) -> ModelReply:
+    async def chat(self, messages: Sequence[dict[str, str]], *, on_token: OnToken | None = None,
+                   schema: Mapping[str, Any] | None = None, max_tokens: int = MAX_TOKENS) -> ModelReply:
         if not self.breaker.allow():
             raise ModelError(f"{self.tier} model is paused after repeated failures")
         try:
@@ -119,7 +120,7 @@ class _Guarded:
                     if attempt.retry_state.attempt_number > 1 and on_token is not None:
                         await retract(on_token)  # the broken attempt's tokens go before the retry's come
                     async with asyncio.timeout(self._deadline):
-                        reply = await self._call(messages, on_token)
+                        reply = await self._call(messages, on_token, schema, max_tokens)
         except ModelError:
             self.breaker.failure()
             raise
@@ -132,7 +133,8 @@ class _Guarded:
         self.breaker.success()
         return reply
 
-    async def _call(self, messages: Sequence[dict[str, str]], on_token: OnToken | None) -> ModelReply:
+    async def _call(self, messages: Sequence[dict[str, str]], on_token: OnToken | None,
+                    schema: Mapping[str, Any] | None, max_tokens: int) -> ModelReply:
         raise NotImplementedError
 
 
@@ -148,15 +150,19 @@ class OpenAIModel(_Guarded):
         self.model = model
         self._client = AsyncOpenAI(base_url=base_url, api_key=api_key or "unset", timeout=timeout, max_retries=0)
 
-    async def _call(self, messages: Sequence[dict[str, str]], on_token: OnToken | None) -> ModelReply:
+    async def _call(self, messages: Sequence[dict[str, str]], on_token: OnToken | None,
+                    schema: Mapping[str, Any] | None, max_tokens: int) -> ModelReply:
         started = time.perf_counter()
         first: float | None = None
         parts: list[str] = []
         usage: Any = None
         finished = False
+        extra: dict[str, Any] = {}
+        if schema is not None:  # structured output (OpenAI, vLLM, llama.cpp's server, LM Studio, Ollama's /v1)
+            extra["response_format"] = {"type": "json_schema", "json_schema": {"name": "reply", "strict": True, "schema": dict(schema)}}
         stream = await self._client.chat.completions.create(
-            model=self.model, messages=list(messages), stream=True, temperature=0.1, max_tokens=MAX_TOKENS,  # type: ignore[arg-type]
-            stream_options={"include_usage": True},
+            model=self.model, messages=list(messages), stream=True, temperature=0.1, max_tokens=max_tokens,  # type: ignore[arg-type]
+            stream_options={"include_usage": True}, **extra,
         )
         async for chunk in stream:
             if chunk.usage is not None:
@@ -190,13 +196,16 @@ class OllamaModel(_Guarded):
         self.model = model
         self._client = AsyncClient(host=host, timeout=timeout)
 
-    async def _call(self, messages: Sequence[dict[str, str]], on_token: OnToken | None) -> ModelReply:
+    async def _call(self, messages: Sequence[dict[str, str]], on_token: OnToken | None,
+                    schema: Mapping[str, Any] | None, max_tokens: int) -> ModelReply:
         started = time.perf_counter()
         first: float | None = None
         parts: list[str] = []
         tokens_in = tokens_out = 0
         done = False
-        async for chunk in await self._client.chat(model=self.model, messages=list(messages), stream=True, options={"temperature": 0.1, "num_predict": MAX_TOKENS}):
+        async for chunk in await self._client.chat(model=self.model, messages=list(messages), stream=True,
+                                                   options={"temperature": 0.1, "num_predict": max_tokens},
+                                                   format=dict(schema) if schema is not None else None):
             token = chunk.message.content if chunk.message else ""
             if token:
                 if first is None:

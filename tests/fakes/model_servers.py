@@ -25,7 +25,7 @@ FAIL = "__fail__"
 
 def grounded_default(messages: list[dict[str, Any]]) -> str:
     user = messages[-1]["content"]
-    match = re.search(r"<passages>\n\[1\] [^\n]*\n(.+?)(?:\n\n\[2\]|\n</passages>)", user, re.S)
+    match = re.search(r"<passages>\n\[1\] [^\n]*\n(.+?)(?:\n\n\[2\]|\n</passages>)", user, re.DOTALL)
     if not match:
         return "NOT_IN_PASSAGES"
     first = re.split(r"(?<=[.!?])\s", match.group(1).strip())[0]
@@ -39,6 +39,7 @@ class _Server(LoopbackServer):
         self.replies: list[Any] = []
         self.url = ""
         self.drip = 0.0
+        self.refuse_structured_output = False  # a server without structured output: 400 for a request that asks for it
 
     def _next(self, messages: list[dict[str, Any]]) -> tuple[str, float]:
         behaviour = self.replies.pop(0) if self.replies else None
@@ -72,6 +73,8 @@ class FakeOpenAI(_Server):
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
         self.requests.append(body)
+        if self.refuse_structured_output and "response_format" in body:
+            return web.json_response({"error": {"message": "response_format is not supported", "type": "invalid_request_error"}}, status=400)
         text, delay = self._next(body["messages"])
         if text == FAIL:
             return web.json_response({"error": {"message": "upstream exploded", "type": "server_error"}}, status=500)
