@@ -173,6 +173,14 @@ class Settings:
     rollback_min_answers: int = 20
     rollback_not_helpful: float = 0.3
     rollback_error_rate: float = 0.1
+    # ... or this share of the answers graded in the window (SUPPORTBOT_GRADE_SAMPLE) is graded low: the
+    # local grade's relevance under `rollback_low_relevance`, the grader's right/wrong cut-off chosen on the
+    # TUNE split by bench/bench_grading.py (0.35; REPORT kappa 0.55 against the labels). Not the judge's
+    # grades: how far a judge agrees depends on the model configured (Gemma 3 270M: kappa 0, bench_judge.py).
+    # With the grader's TUNE error rates (~0.1 of right answers graded low, ~0.6 of wrong ones), 0.3 graded
+    # low is about a third of the answers wrong.
+    rollback_low_grades: float = 0.3
+    rollback_low_relevance: float = 0.35
     rollback_check_seconds: float = 10.0  # how often one process checks a tenant (after its messages)
     grade_sample: float = 0.1  # the share of live answers graded in the background (bot/engine/online_grading.py)
 
@@ -249,6 +257,8 @@ class Settings:
             rollback_min_answers=env.whole("SUPPORTBOT_ROLLBACK_MIN_ANSWERS", 20),
             rollback_not_helpful=env.number("SUPPORTBOT_ROLLBACK_NOT_HELPFUL", 0.3),
             rollback_error_rate=env.number("SUPPORTBOT_ROLLBACK_ERROR_RATE", 0.1),
+            rollback_low_grades=env.typed("SUPPORTBOT_ROLLBACK_LOW_GRADES", _share) if env.get("SUPPORTBOT_ROLLBACK_LOW_GRADES") is not None else 0.3,
+            rollback_low_relevance=env.typed("SUPPORTBOT_ROLLBACK_LOW_RELEVANCE", _share) if env.get("SUPPORTBOT_ROLLBACK_LOW_RELEVANCE") is not None else 0.35,
             grade_sample=env.typed("SUPPORTBOT_GRADE_SAMPLE", _share) if env.get("SUPPORTBOT_GRADE_SAMPLE") is not None else 0.1,
             rollback_check_seconds=env.number("SUPPORTBOT_ROLLBACK_CHECK_SECONDS", 10.0, zero=True),
             judge_tier=Tier(env.typed("SUPPORTBOT_JUDGE_TIER", lambda v: _one_of(v.lower(), (Tier.LOCAL, Tier.REMOTE))) or Tier.REMOTE),

@@ -7,8 +7,9 @@ process). A tenant never set there has the tenants file's `[tenants.x.rollout]`.
 audited (kind `rollout_changed`: from, to, percent, by whom, why) in the same transaction.
 
 `RollbackWatch` steps a tenant back to `shadow` when, over a sliding window, the share of answers
-marked "not helpful" or the share of messages that ended in an error crosses its threshold
-(settings: SUPPORTBOT_ROLLBACK_*); counted from the audit trail with aggregate queries, so what
+marked "not helpful", the share of messages that ended in an error, or the share of the answers
+graded in the background (`answer_grade`) that were graded low crosses its threshold (settings:
+SUPPORTBOT_ROLLBACK_*); counted from the audit trail and the grades with aggregate queries, so what
 every process answered counts.
 """
 
@@ -23,11 +24,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, case, func
 from sqlmodel import Session, col, select
 
 from bot.engine.assistant import AskResult
-from bot.core.ops_tables import RolloutState
+from bot.core.ops_tables import AnswerGrade, RolloutState
 from bot.engine.pipeline import HandoffReason, Outcome
 from bot.core.config import Settings
 from bot.core.errors import error_kind
@@ -122,6 +123,8 @@ class WindowCounts:
     answers: int
     errors: int
     not_helpful: int
+    graded: int = 0  # answers graded in the background (bot/engine/online_grading.py)
+    graded_low: int = 0  # of them, graded low (relevance under `rollback_low_relevance`)
 
     @property
     def error_rate(self) -> float:
@@ -130,6 +133,10 @@ class WindowCounts:
     @property
     def not_helpful_rate(self) -> float:
         return self.not_helpful / self.answers if self.answers else 0.0
+
+    @property
+    def low_grade_rate(self) -> float:
+        return self.graded_low / self.graded if self.graded else 0.0
 
 
 class RollbackWatch:
@@ -155,8 +162,12 @@ class RollbackWatch:
                 return int(session.exec(query).one())
 
             # the audit rows are JSON written with sorted keys (bot/core/tables.py event_rows): '"key": value'
+            low = case((col(AnswerGrade.relevance) < self._settings.rollback_low_relevance, 1), else_=0)
+            graded, graded_low = session.exec(select(func.count(), func.coalesce(func.sum(low), 0))
+                                              .where(AnswerGrade.tenant == tenant, col(AnswerGrade.created_at) >= since)).one()
             return WindowCounts(outcomes=count("outcome"), answers=count("outcome", '%"outcome": "answer"%'),
-                                errors=count("outcome", '%"handoff_reason": "error"%'), not_helpful=count("feedback", '%"helpful": false%'))
+                                errors=count("outcome", '%"handoff_reason": "error"%'), not_helpful=count("feedback", '%"helpful": false%'),
+                                graded=int(graded), graded_low=int(graded_low))
 
     def check(self, tenant: str) -> str | None:
         """Step the tenant back to shadow when a rate crossed its threshold; the reason, or None. Synchronous."""
@@ -173,6 +184,8 @@ class RollbackWatch:
             reason = f"{n.not_helpful} of {n.answers} answers marked not helpful in the last {s.rollback_window_seconds:g} s"
         elif n.outcomes >= s.rollback_min_answers and n.error_rate >= s.rollback_error_rate:
             reason = f"{n.errors} of {n.outcomes} messages ended in an error in the last {s.rollback_window_seconds:g} s"
+        elif n.graded >= s.rollback_min_answers and n.low_grade_rate >= s.rollback_low_grades:
+            reason = f"{n.graded_low} of {n.graded} graded answers graded low in the last {s.rollback_window_seconds:g} s"
         if reason is None:
             return None
         self._book.set(tenant=tenant, stage=Stage.SHADOW.value, by="automatic step back", reason=reason)

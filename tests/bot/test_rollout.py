@@ -7,15 +7,17 @@ the tenant named, every change is audited, and bad rates step the tenant back to
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from click.testing import CliRunner
 
 from bot.app.cli.main import main
-from bot.core.errors import InputError
+from bot.core.errors import ConfigError, InputError
 from bot.app.web import CONVERSATIONS, HANDOFF, READY, build_app
 from bot.core.desk import StaffAction, StaffMember
 from policies.rollout import RolloutPolicy, Route, Stage, bucket, checked, route_for
@@ -205,3 +207,34 @@ async def test_not_helpful_answers_step_the_tenant_back_to_shadow_audited(fresh_
     change = book.changes(tenant="default", limit=1)[0]
     assert change["by"] == "automatic step back" and "answers marked not helpful" in change["reason"]
     await client.post("/api/v1/admin/rollout/default", json={"stage": "on"}, headers=ADMIN)
+
+
+async def test_answers_graded_low_in_the_background_step_the_tenant_back_to_shadow(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # every answer graded (SUPPORTBOT_GRADE_SAMPLE=1); a relevance cut-off above the scale (the setting
+    # takes 0..1, so set on the settings) makes each answer graded low
+    folder = tmp_path_factory.mktemp("graded")
+    tenants = folder / "tenants.toml"
+    tenants.write_text('[tenants.default.widget]\nkeys = ["demo"]\n')
+    env = {"SUPPORTBOT_TENANTS_FILE": str(tenants), "SUPPORTBOT_ADMIN_TOKEN": TOKEN, "SUPPORTBOT_ROLLBACK_MIN_ANSWERS": "2",
+           "SUPPORTBOT_ROLLBACK_CHECK_SECONDS": "0", "SUPPORTBOT_GRADE_SAMPLE": "1",
+           "SUPPORTBOT_ROLLBACK_LOW_GRADES": "0.5", **ROOMY}
+    app = build_app(dataclasses.replace(make_settings(folder / "data", **env), rollback_low_relevance=1.01))
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        book = client.app[CONVERSATIONS].rollout  # type: ignore[index]
+        for _ in range(2):
+            assert (await _ask(client))[2]["outcome"] == "answer"
+        assert book.current("default").stage is Stage.ON  # no feedback, no errors: only the grades can step it back
+        for _ in range(50):
+            await _ask(client)  # the check runs in the background after a message, once the grades are stored
+            if book.current("default").stage is Stage.SHADOW:
+                break
+            await asyncio.sleep(0.1)
+        assert book.current("default").stage is Stage.SHADOW
+        change = book.changes(tenant="default", limit=1)[0]
+        assert change["by"] == "automatic step back" and "graded answers graded low" in change["reason"]
+
+
+def test_grade_step_back_settings_are_shares() -> None:
+    with pytest.raises(ConfigError, match="SUPPORTBOT_ROLLBACK_LOW_GRADES"):
+        make_settings(Path("/tmp/unused-data-dir"), SUPPORTBOT_ROLLBACK_LOW_GRADES="1.5")
