@@ -109,6 +109,22 @@ saturated load: PostgreSQL statements a message 18.4 / 18.4 -> 15.9 / 16.0 (SQLi
 CPU a message in all 37.8 / 26.4 -> 26.6 / 22.5 ms, 28.8 / 35.4 -> 45.2 / 48.8 msg/s, against SQLite's
 17.0 / 14.8 and 18.4 / 16.2 ms in the same runs: the saving (~0.35 ms of client CPU) is far below what
 these runs resolve on this shared machine; the statement count is the figure that holds.
+Two statements fewer again (branch pgcpu2, 2026-12-02): on PostgreSQL `MessageStore.load` (the turn's read of
+its inbound message, conversation, reply and the pending ones before it) is one statement, a lateral join
+and an array, was four; a message's burst limit goes with its client counts (the burst upsert a
+data-modifying CTE the first count waits on), was a statement and a thread hop of its own. Where the
+rest went first (one process, saturated, per message): by thread, the event loop 3.5 ms against SQLite's
+1.9 and the six worker threads 12.5 against 7.2; `perf` by library, CPython's interpreter 8.7 ms against
+4.1, the kernel 2.5 against 1.3, onnxruntime 2.8 against 2.2 (the same work): the gap is Python code
+around each statement. `vectors serve` is not a bottleneck: 2.0-3.5 ms a message (0.12-0.17 of a core
+at 50 msg/s, its busiest thread ~3% of a core); a batch of questions is already two calls (dense and
+BM25), of which the scope filter's evaluation is a third. Main's code and the branch's, alternating
+in one period, `--processes 2 --seconds 10`, saturated:
+  main:   statements a message (1 process) 15.9 / 15.9; CPU a message 1 process 19.4 / 18.5 ms (serve 14.2 /
+          14.4), 2 processes 19.4 / 20.5 ms; SQLite 10.2 / 10.6 ms; ratio 0.59 / 0.57
+  branch: statements 11.8 / 11.8; 1 process 15.3 / 17.7 ms (serve 11.7 / 12.8), 2 processes 19.3 / 21.1 ms;
+          SQLite 9.3 / 10.1 ms; ratio 0.66 / 0.47
+The statement count holds; the CPU and throughput differences stay within these runs' noise.
 """
 
 from __future__ import annotations

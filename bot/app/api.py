@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from bot.engine.conversations import ConversationService
-from bot.app.limits import Action, ClientLimiter, LimitExceeded, RateLimiter, client_address
+from bot.app.limits import Action, BurstExceeded, ClientLimiter, LimitExceeded, RateLimiter, client_address
 from bot.app.metrics import Metrics
 from bot.core.config import Settings, TenantConfig
 from bot.core.handoff_states import HUMAN_OWNED, State
@@ -150,10 +150,18 @@ class ConversationApi:
         check_origin(request, tenant)
         return conversation
 
-    async def _limit(self, request: web.Request, action: Action, *, widget_key: str, anonymous: bool = False) -> None:
+    async def _limit(
+        self, request: web.Request, action: Action, *, widget_key: str, anonymous: bool = False, conversation_id: str | None = None,
+    ) -> None:
+        """The client limits of `action`; with `conversation_id`, that conversation's burst limit first
+        (on the limit table in the same statement: bot/app/limit_table.py)."""
         address = client_address(request.remote, request.headers.get("X-Forwarded-For"), trust_forwarded=self._settings.trust_forwarded_for)
         try:
-            await self._clients.check(action, address=address, widget_key=widget_key, anonymous=anonymous)
+            await self._clients.check(action, address=address, widget_key=widget_key, anonymous=anonymous,
+                                      burst=(self._limiter, conversation_id) if conversation_id is not None else None)
+        except BurstExceeded as exc:  # per conversation, across processes (bot/app/limits.py)
+            self._metrics.rejected.labels(status="429").inc()
+            raise error(429, "too many messages; please wait a moment", **{"Retry-After": str(max(1, round(exc.retry_after)))}) from None
         except LimitExceeded as exc:
             self._metrics.rejected.labels(status="429").inc()
             raise error(429, f"too many requests from this {exc.scope}; please wait a moment",
@@ -205,12 +213,8 @@ class ConversationApi:
         if len(text) > limit:
             raise error(413, f"the message is {len(text)} characters long; the limit is {limit} characters")
         client_id = _string(body, "client_message_id", max_chars=MAX_KEY_CHARS)
-        wait = await self._limiter.take(conversation.id)  # per conversation, across processes (bot/app/limits.py)
-        if wait:
-            self._metrics.rejected.labels(status="429").inc()
-            raise error(429, "too many messages; please wait a moment", **{"Retry-After": str(max(1, round(wait)))})
         await self._limit(request, Action.MESSAGE, widget_key=self._tenant_key(conversation),
-                          anonymous=conversation.channel == "widget" and conversation.user is None)
+                          anonymous=conversation.channel == "widget" and conversation.user is None, conversation_id=conversation.id)
         reply, _ = await self._conversations.submit(conversation_id=conversation.id, text=text, client_id=client_id)
         return _reply_response(reply)
 

@@ -56,26 +56,40 @@ _TAKE = text(
 _TAT = text("SELECT tat FROM limit_burst WHERE key = :key")
 
 
-def _hits_statement(count: int) -> TextClause:
-    """PostgreSQL: `count` hits as `_HIT` in one statement, each a data-modifying CTE run only when the one
-    before it counted; it returns how many were counted, so the first refused is that index. Hit i's
-    parameters are suffixed with i. Only for distinct keys: each CTE reads the statement's snapshot, so a
-    key counted twice would not see its own first count as the loop does."""
+def _hit_ctes(count: int, *, gate: str = "") -> tuple[str, str]:
+    """`count` hits as `_HIT`, each a data-modifying CTE (h0, h1, ...) run only when the one before it
+    counted, and the first only under `gate` (a condition); and the sum of their counts, which makes
+    the first refused that index. Hit i's parameters are suffixed with i. Only for distinct keys: each
+    CTE reads the statement's snapshot, so a key counted twice would not see its own first count as
+    the loop does."""
     ctes = []
     for i in range(count):
         older = _OLDER.replace(":key", f":key{i}").replace(":first", f":first{i}").replace(":current", f":current{i}")
-        after = f" AND EXISTS (SELECT 1 FROM h{i - 1})" if i else ""
+        after = f" AND EXISTS (SELECT 1 FROM h{i - 1})" if i else gate
         ctes.append(
             f"h{i} AS (INSERT INTO limit_count (key, bucket, n) SELECT CAST(:key{i} AS VARCHAR), CAST(:current{i} AS BIGINT), 1 "
             f"WHERE {older} < :limit{i}{after} "
             f"ON CONFLICT (key, bucket) DO UPDATE SET n = limit_count.n + 1 WHERE limit_count.n + {older} < :limit{i} "
             "RETURNING n)"
         )
-    counted = " + ".join(f"(SELECT count(*) FROM h{i})" for i in range(count))
-    return text(f"WITH {', '.join(ctes)} SELECT {counted}")
+    return ", ".join(ctes), " + ".join(f"(SELECT count(*) FROM h{i})" for i in range(count))
+
+
+def _hits_statement(count: int) -> TextClause:
+    """PostgreSQL: `count` hits in one statement (`_hit_ctes`); returns how many were counted."""
+    ctes, counted = _hit_ctes(count)
+    return text(f"WITH {ctes} SELECT {counted}")
+
+
+def _take_then_hits_statement(count: int) -> TextClause:
+    """PostgreSQL: `_TAKE` (a data-modifying CTE, b) and then `count` hits (`_hit_ctes`), the first
+    only when the take gave a token, in one statement. Returns (1 when it gave one, the hits counted)."""
+    ctes, counted = _hit_ctes(count, gate=" AND EXISTS (SELECT 1 FROM b)")
+    return text(f"WITH b AS ({_TAKE.text}), {ctes} SELECT (SELECT count(*) FROM b), {counted}")
 
 
 _HITS = {count: _hits_statement(count) for count in range(2, 5)}  # a request checks two or three keys
+_TAKE_THEN_HITS = {count: _take_then_hits_statement(count) for count in range(2, 5)}
 _OLDEST = text("SELECT min(bucket) FROM limit_count WHERE key = :key AND bucket >= :first AND n > 0")
 
 
@@ -133,14 +147,41 @@ class TableLimitStore:
     async def take(self, key: str, *, burst: int, interval: float) -> float:
         return await asyncio.to_thread(self._take, key, burst, interval)
 
+    async def take_then_hit_each(self, key: str, *, burst: int, interval: float, hits: Sequence[Hit]) -> tuple[float, int, float]:
+        return await asyncio.to_thread(self._take_then_hit_each, key, burst, interval, hits)
+
     def _take(self, key: str, burst: int, interval: float) -> float:
         now = self._clock()
         values = {"key": key, "now": now, "interval": interval, "burst": burst, "first": now + interval}
         with self._engine.begin() as conn:  # one statement, committed as it runs
             if conn.execute(_TAKE, values).first() is not None:
                 return 0.0
-            tat = conn.execute(_TAT, values).scalar()
+            return self._burst_wait(conn, values, now, burst, interval)
+
+    @staticmethod
+    def _burst_wait(conn: Connection, values: dict[str, object], now: float, burst: int, interval: float) -> float:
+        """Seconds until a refused take may have its token."""
+        tat = conn.execute(_TAT, values).scalar()
         return next_arrival(float(tat) if tat is not None else None, now, burst=burst, interval=interval)[0] or 0.001
+
+    def _take_then_hit_each(self, key: str, burst: int, interval: float, hits: Sequence[Hit]) -> tuple[float, int, float]:
+        statement = _TAKE_THEN_HITS.get(len(hits)) if self._together else None
+        if statement is None or len({hit.key for hit in hits}) != len(hits):
+            wait = self._take(key, burst, interval)
+            return (wait, -1, 0.0) if wait else (0.0, *self._hit_each(hits))
+        # PostgreSQL, distinct keys: the take and the counts in one statement (a statement costs the client
+        # more CPU than the database its work, bench/bench_scale.py)
+        now = self._clock()
+        values: dict[str, object] = {"key": key, "now": now, "interval": interval, "burst": burst, "first": now + interval}
+        bounds = [self._bounds(hit) for hit in hits]
+        values |= {f"{name}{i}": value for i, (hit_bounds, _) in enumerate(bounds) for name, value in hit_bounds.items()}
+        with self._engine.connect() as conn:
+            taken, position = conn.execute(statement, values).one()
+            if not taken:
+                return self._burst_wait(conn, values, now, burst, interval), -1, 0.0
+            if position == len(hits):
+                return 0.0, -1, 0.0
+            return 0.0, position, self._wait(conn, hits[position], *bounds[position])
 
     def sweep(self) -> int:
         """Delete counts older than any window and buckets long full (keys nobody hits again keep none

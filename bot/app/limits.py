@@ -40,6 +40,13 @@ class LimitExceeded(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class BurstExceeded(Exception):
+    """A conversation's burst limit refused a message: it may go in `retry_after` seconds."""
+
+    retry_after: float
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     """One count `LimitStore.hit_each` takes: `key` may have `limit` hits in `window` seconds."""
 
@@ -62,6 +69,11 @@ class LimitStore(Protocol):
     async def take(self, key: str, *, burst: int, interval: float) -> float:
         """Take one token of `key`'s bucket (`burst` tokens, one more every `interval` s): 0.0. Else
         take nothing and return the seconds until a token is there."""
+        ...
+
+    async def take_then_hit_each(self, key: str, *, burst: int, interval: float, hits: Sequence[Hit]) -> tuple[float, int, float]:
+        """`take`, then, only when it gave a token, `hit_each(hits)`: (take's wait, and hit_each's two
+        values, (-1, 0.0) when the take was refused)."""
         ...
 
 
@@ -108,6 +120,10 @@ class MemoryLimitStore:
                 return index, wait
         return -1, 0.0
 
+    async def take_then_hit_each(self, key: str, *, burst: int, interval: float, hits: Sequence[Hit]) -> tuple[float, int, float]:
+        wait = await self.take(key, burst=burst, interval=interval)
+        return (wait, -1, 0.0) if wait else (0.0, *await self.hit_each(hits))
+
     async def take(self, key: str, *, burst: int, interval: float) -> float:
         wait, tat = next_arrival(self._arrivals.get(key), self._clock(), burst=burst, interval=interval)
         if not wait:
@@ -129,7 +145,11 @@ class RateLimiter:
 
     async def take(self, conversation_id: str) -> float:
         """0.0 if the message may go, else the seconds to wait."""
-        return await self.store.take(f"burst:{conversation_id}", burst=self.burst, interval=self.interval)
+        return await self.store.take(self.key(conversation_id), burst=self.burst, interval=self.interval)
+
+    @staticmethod
+    def key(conversation_id: str) -> str:
+        return f"burst:{conversation_id}"
 
 
 def client_address(remote: str | None, forwarded_for: str | None, *, trust_forwarded: bool) -> str:
@@ -165,14 +185,30 @@ class ClientLimiter:
             Action.HANDOFF: (limits.handoffs_per_address, limits.handoffs_per_widget_key),
         }[action]
 
-    async def check(self, action: Action, *, address: str, widget_key: str, anonymous: bool = False) -> None:
+    async def check(
+        self, action: Action, *, address: str, widget_key: str, anonymous: bool = False, burst: tuple[RateLimiter, str] | None = None,
+    ) -> None:
         """Raise LimitExceeded when the address, the widget key (or, for an anonymous visitor's
-        message, the anonymous budget of the address) has had its share."""
+        message, the anonymous budget of the address) has had its share. `burst`: a conversation's
+        burst limit (the limiter, the conversation), taken first; its refusal raises BurstExceeded and
+        counts nothing more. On one store (the limit table) the burst and the counts go in one statement."""
         per_address, per_key = self._rates(action)
         checks = [(f"{action}:address:{address}", per_address, "address"), (f"{action}:key:{widget_key}", per_key, "widget key")]
         if anonymous and action is Action.MESSAGE:
             checks.append((f"anonymous:{address}", self._limits.anonymous_messages, "anonymous visitor budget"))
         # in one go: on the limit table, one thread hop and one connection for all of them
-        refused, wait = await self._store.hit_each([Hit(key, rate.limit, rate.window) for key, rate, _ in checks])
+        hits = [Hit(key, rate.limit, rate.window) for key, rate, _ in checks]
+        if burst is None:
+            refused, wait = await self._store.hit_each(hits)
+        else:
+            limiter, conversation_id = burst
+            if limiter.store is self._store:
+                taken, refused, wait = await self._store.take_then_hit_each(
+                    limiter.key(conversation_id), burst=limiter.burst, interval=limiter.interval, hits=hits)
+            else:  # each in its own store (one process's memory)
+                taken = await limiter.take(conversation_id)
+                refused, wait = (-1, 0.0) if taken else await self._store.hit_each(hits)
+            if taken:
+                raise BurstExceeded(retry_after=taken)
         if refused >= 0:
             raise LimitExceeded(scope=checks[refused][2], retry_after=wait)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, insert, update
+from sqlalchemy import Boolean, Engine, bindparam, func, insert, true, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -47,6 +48,37 @@ _LAST_BOT = select(StoredMessage).where(
 ).order_by(col(StoredMessage.id).desc()).limit(1)
 _CONVERSATION = select(Conversation).where(col(Conversation.id) == bindparam("b_conversation"))
 _INSERT = insert(StoredMessage)
+
+
+def _load_in_one() -> Any:
+    """PostgreSQL: `MessageStore.load`'s four reads as one statement (a statement costs the client more CPU
+    than the server its work, bench/bench_scale.py): the inbound message, its conversation, its reply
+    if it has one (a lateral join) and, when asked, the conversation's pending messages before it (an
+    array). Columns are labelled m_*, c_*, r_*; no row when the message is not stored."""
+    messages = StoredMessage.__table__  # type: ignore[attr-defined]
+    conversations = Conversation.__table__  # type: ignore[attr-defined]
+    inbound, conversation, earlier = messages.alias("m"), conversations.alias("c"), messages.alias("p")
+    reply = select(messages).where(messages.c.reply_to == bindparam("b_message")).limit(1).lateral("r")
+    pending = select(func.array_agg(aggregate_order_by(earlier.c.id, earlier.c.id))).where(
+        bindparam("b_earlier", type_=Boolean), earlier.c.conversation_id == bindparam("b_conversation"), earlier.c.status == "pending",
+        earlier.c.id < bindparam("b_message"),
+    ).scalar_subquery()
+    columns = ([c.label(f"m_{c.name}") for c in inbound.c] + [c.label(f"c_{c.name}") for c in conversation.c]
+               + [c.label(f"r_{c.name}") for c in reply.c] + [pending.label("pending")])
+    return (select(*columns).select_from(
+        inbound.outerjoin(conversation, conversation.c.id == bindparam("b_conversation")).outerjoin(reply, true()))
+        .where(inbound.c.id == bindparam("b_message")))
+
+
+_LOAD = _load_in_one()
+_MESSAGE_COLUMNS = tuple(c.name for c in StoredMessage.__table__.c)  # type: ignore[attr-defined]
+_CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.c)  # type: ignore[attr-defined]
+
+
+def _part(row: Any, prefix: str, names: tuple[str, ...]) -> SimpleNamespace | None:
+    """The m_/c_/r_ columns of a `_LOAD` row as a row of that table (None for an outer join's empty side)."""
+    mapping = row._mapping
+    return SimpleNamespace(**{name: mapping[prefix + name] for name in names}) if mapping[prefix + "id"] is not None else None
 # many rows in one execute, ids in the rows' order (SQLite runs it row by row: the statement's
 # setup, most of the cost, is paid once)
 _INSERT_MANY = insert(StoredMessage).returning(col(StoredMessage.id), sort_by_parameter_order=True)
@@ -102,6 +134,7 @@ class MessageStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine  # for transactions of several statements
         self._single = autocommit(engine)  # for reads and one-statement writes: no BEGIN, COMMIT or ROLLBACK on PostgreSQL
+        self._load_in_one = engine.dialect.name == "postgresql"  # SQLite has neither lateral joins nor arrays: a read each
 
     def by_client_id(self, conversation_id: str, client_id: str) -> int | None:
         with self._single.connect() as conn:
@@ -197,6 +230,15 @@ class MessageStore:
 
     def load(self, conversation_id: str, inbound_id: int, *, earlier: bool = False) -> Loaded:
         with self._single.connect() as conn:
+            if self._load_in_one:
+                row = conn.execute(_LOAD, {"b_conversation": conversation_id, "b_message": inbound_id, "b_earlier": earlier}).first()
+                if row is not None:
+                    pending = [int(p) for p in row.pending or ()]
+                    reply = _part(row, "r_", _MESSAGE_COLUMNS)
+                    if reply is not None:
+                        return Loaded(pending, Message.from_row(reply), None, None)
+                    return Loaded(pending, None, _part(row, "m_", _MESSAGE_COLUMNS), _part(row, "c_", _CONVERSATION_COLUMNS))
+                # not stored: the reads one by one, as below, say so as they always did
             pending: list[int] = []
             if earlier:
                 pending = list(conn.execute(_PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": inbound_id}).scalars())

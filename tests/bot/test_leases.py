@@ -14,7 +14,8 @@ from sqlalchemy import Engine
 from bot.core.database import open_database
 from bot.engine.leases import LeaseTable, run_alone
 from bot.app.limit_table import TableLimitStore
-from bot.app.limits import Hit, MemoryLimitStore, RateLimiter
+from bot.app.limits import Action, BurstExceeded, ClientLimiter, Hit, LimitExceeded, MemoryLimitStore, RateLimiter
+from bot.core.config import ClientLimits, Rate
 from bot.engine.turns import ConversationTurns
 from tests.databases import database_url
 
@@ -133,6 +134,33 @@ async def test_a_conversations_burst_is_one_bucket_for_every_process(engine: Eng
     assert await limiters[0].take("c2") == 0.0  # another conversation has its own bucket
     now[0] += 2.5  # two tokens back (and a half)
     assert [await limiters[n % 2].take("c1") for n in range(3)] == [0.0, 0.0, pytest.approx(0.5)]
+
+
+@pytest.mark.parametrize("kind", ["table", "memory"])
+async def test_a_message_refused_by_its_burst_counts_nowhere_and_one_refused_by_a_count_used_a_token(engine: Engine, kind: str) -> None:
+    """A message's burst and client counts in one go (one statement on the limit table): the burst is
+    taken first and its refusal counts nothing; a count's refusal leaves the burst's token taken, as
+    taking them one after the other did."""
+    now = [1000.0]
+    store: Any = TableLimitStore(engine=engine, clock=lambda: now[0]) if kind == "table" else MemoryLimitStore(clock=lambda: now[0])
+    limits = ClientLimits(messages_per_address=Rate(3, 60), messages_per_widget_key=Rate(100, 60), anonymous_messages=Rate(100, 3600))
+    clients, burst = ClientLimiter(limits=limits, store=store), RateLimiter(burst=2, interval=10.0, store=store)
+
+    async def send(address: str, conversation: str) -> str:
+        try:
+            await clients.check(Action.MESSAGE, address=address, widget_key="k", anonymous=True, burst=(burst, conversation))
+        except BurstExceeded as exc:
+            return f"burst {exc.retry_after:.0f}"
+        except LimitExceeded as exc:
+            return exc.scope
+        return "ok"
+
+    assert [await send("1.1.1.1", "c1") for _ in range(3)] == ["ok", "ok", "burst 10"]
+    # the refused third counted nowhere: this address has one message left of three
+    assert [await send("1.1.1.1", "c2") for _ in range(2)] == ["ok", "address"]
+    assert await send("2.2.2.2", "c2") == "burst 10"  # the message the address refused took c2's second token
+    now[0] += 10.0
+    assert await send("2.2.2.2", "c2") == "ok"
 
 
 async def test_a_timer_runs_in_one_process_and_moves_when_its_holder_stops(engine: Engine) -> None:
