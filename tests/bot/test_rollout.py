@@ -112,6 +112,10 @@ async def test_the_kill_switch_from_the_cli_holds_for_the_next_message_within_a_
 async def test_bad_stages_are_refused_with_the_tenant_named_and_change_nothing(client: TestClient) -> None:
     refused = await asyncio.to_thread(_cli, client, "default", "percent", "--percent", "150")
     assert refused.exit_code == 2 and "tenant 'default': a rollout percentage must be from 0 to 100, not 150" in refused.output  # type: ignore[attr-defined]
+    # an option the stage does not take was ignored: "rollout default on --percent 50" put everyone on the bot
+    for args, said in ((("on", "--percent", "50"), "--percent goes with stage 'percent'"), (("off", "--beta", "vip"), "--beta goes with stage 'beta'")):
+        refused = await asyncio.to_thread(_cli, client, "default", *args)
+        assert refused.exit_code == 2 and f"tenant 'default': {said}" in refused.output  # type: ignore[attr-defined]
     response = await client.post("/api/v1/admin/rollout/default", json={"stage": "everyone"}, headers=ADMIN)
     assert response.status == 400 and "tenant 'default': unknown rollout stage 'everyone'" in (await response.json())["error"]
     response = await client.post("/api/v1/admin/rollout/default", json={"stage": "percent", "percent": -5}, headers=ADMIN)

@@ -11,6 +11,7 @@ import getpass
 import click
 
 from bot.app.cli.common import friendly, load_settings
+from bot.core.errors import InputError
 
 
 @click.command(context_settings={"ignore_unknown_options": True})  # `rollout acme -5`: a stage, refused naming the tenant
@@ -35,6 +36,12 @@ def rollout(tenant: str, stage: str | None, percent: float | None, beta: str | N
             settings.tenant(tenant)
             policy = book.current(tenant)
         else:
+            named = stage.strip().lower()
+            if percent is not None and named != "percent":  # said and then ignored, the operator would believe it held
+                raise InputError(f"tenant {tenant!r}: --percent goes with stage 'percent' (or a bare number: "
+                                 f"`rollout {tenant} 25`), not {stage!r}")
+            if beta is not None and named != "beta":
+                raise InputError(f"tenant {tenant!r}: --beta goes with stage 'beta', not {stage!r}")
             members = [b for b in (beta or "").split(",") if b.strip()]
             policy = book.set(tenant=tenant, stage=stage, percent=percent, beta=members, by=by or _os_user(), reason=reason)
         click.echo(f"{tenant}: {policy.stage.value}" + (f" {policy.percent:g}%" if policy.stage.value == "percent" else "")
