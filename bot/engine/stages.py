@@ -142,13 +142,19 @@ class RetrieveStage:
     async def run(self, turn: Turn) -> None:
         assert turn.vector is not None
         chosen = turn.chosen_source
+        # the words searched for go to the store: the redacted ones, placeholders left out ("<PERSON_1>"
+        # would match "person")
+        words = PLACEHOLDER_RE.sub(" ", turn.redacted or turn.text)
+        if chosen is None and not any(ch.isalnum() for ch in words):
+            # nothing but personal data ("jane@example.com"): no question to search for, though the vector
+            # of the original text would find the articles about e-mail; no passages, so a person takes it
+            turn.passages = []
+            return
         passages = await self._batcher.search(
             tenant=turn.identity.tenant,
             access_keys=turn.access_keys,
             vector=turn.vector,
-            # the words searched for go to the store: the redacted ones, placeholders left out ("<PERSON_1>"
-            # would match "person")
-            text=PLACEHOLDER_RE.sub(" ", turn.redacted or turn.text),
+            text=words,
             limit=self._limit if chosen is None else CHOSEN_LIMIT,
         )
         # the customer picked one of the articles offered for this question: only that one answers

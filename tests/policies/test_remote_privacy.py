@@ -99,6 +99,8 @@ async def test_no_personal_value_reaches_the_remote_model(services: Services, se
     [
         "<PERSON_1>",
         "<EMAIL_1> <PHONE_2>",
+        "jane.doe@example.com",  # searched by its original's vector, it was offered the articles about e-mail
+        "+1 415 555 0132",
         "Destiny Ogasahara",
         "hyuuma t. maida",
         "1234567890",
