@@ -75,10 +75,11 @@ async def test_a_garbage_judge_leaves_the_grade_local_and_marks_it_ungraded(serv
     assert (await response.json())["reply"]["outcome"] == "answer"
     grader = client.app[CONVERSATIONS].grader  # type: ignore[index]
     await grader.drain()
-    latest = _grades(client)[-1]
+    grades = _grades(client)  # the module's client: an earlier test's grade may be there too
+    latest = grades[-1]
     assert json.loads(latest.judge or "{}") == {"ungraded": "garbage"} and latest.score > 0
     summary = await asyncio.to_thread(grader.summary, tenant="default", since=latest.created_at.replace(year=2000))
-    assert summary["graded"] == 2 and summary["mean_grade"] is not None
+    assert summary["graded"] == len(grades) and summary["mean_grade"] is not None
 
 
 async def test_the_quality_page_draws_the_grades_and_feedback_as_svg_charts(client: TestClient) -> None:
