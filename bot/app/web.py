@@ -55,6 +55,7 @@ from bot.core.config import Settings
 from bot.core.database import calls
 from bot.core.desk import StaffDesk
 from bot.core.errors import ConfigError, error_kind, safe_traceback
+from bot.core.events import Rated
 from bot.core.late import Late
 from bot.app.vector_endpoint import start_waiting_for_endpoint, watch_endpoint
 from handoff.console import WebConsole
@@ -271,6 +272,8 @@ def build_app(
     app[CONVERSATIONS] = conversations
     app[METRICS] = app_metrics
     connect_listeners(services.events, listeners=[app_metrics.on_event])
+    if conversations.grader is not None:
+        services.events.subscribe(Rated, conversations.grader.on_rated)
     app[READY] = asyncio.Event()
     app[BACKGROUND] = []
     app[SOCKETS] = weakref.WeakSet()

@@ -45,7 +45,8 @@ class RolloutState(SQLModel, table=True):
 
 class AnswerGrade(SQLModel, table=True):
     """A live answer graded in the background (a sample of them), with the customer's own signals
-    as they come: helpful or not, and whether the next message was handed to a person."""
+    as they come: helpful or not, whether the next message was handed to a person, and the rating
+    the customer then gave people's help."""
 
     __tablename__ = "answer_grade"
     id: int | None = Field(default=None, primary_key=True)
@@ -59,6 +60,7 @@ class AnswerGrade(SQLModel, table=True):
     judge: str | None = None  # JSON of the judge's grade, or {"ungraded": why}; None without a judge
     helpful: bool | None = None
     handoff_after: bool = False
+    rating: int | None = None  # 1-5: the customer's rating of people's help, when this answer was handed over
     created_at: datetime = Field(default_factory=_now, index=True)
 
 

@@ -5,8 +5,9 @@
 the same choice) a task grades it locally (policies/grading.py) and with the judge when one is
 configured (bot/engine/grading.py: redacted, metered, budgeted; ungraded when it fails), and stores the
 grade (table `answer_grade`). The customer's own signals are added to the row as they come:
-`signal_feedback` (helpful / not helpful) and `after_reply` of the next message (handed to a person
-right after the answer). Failures are logged, never raised to the conversation.
+`signal_feedback` (helpful / not helpful), `after_reply` of the next message (handed to a person
+right after the answer) and `signal_rating` (the customer's rating of people's help after that handoff,
+from the `Rated` event). Failures are logged, never raised to the conversation.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from bot.engine.assistant import AskResult
+from bot.core.events import Rated
 from bot.core.messages import Message
 from bot.core.ops_tables import AnswerGrade
 from bot.engine.release_gate import local_grade
@@ -97,6 +99,21 @@ class OnlineGrader:
         with Session(self._engine) as session:
             session.execute(update(AnswerGrade).where(col(AnswerGrade.message_id) == message_id).values(helpful=helpful))
             session.commit()
+
+    def signal_rating(self, *, conversation_id: str, rating: int) -> None:
+        """The customer's rating of people's help (after a resolved handoff), kept on the conversation's
+        last graded answer that was handed over and not yet rated. Synchronous."""
+        with Session(self._engine) as session:
+            latest = session.exec(select(AnswerGrade.id).where(AnswerGrade.conversation_id == conversation_id,
+                                                                col(AnswerGrade.handoff_after), col(AnswerGrade.rating).is_(None))
+                                  .order_by(col(AnswerGrade.id).desc()).limit(1)).first()
+            if latest is not None:
+                session.execute(update(AnswerGrade).where(col(AnswerGrade.id) == latest).values(rating=rating))
+                session.commit()
+
+    async def on_rated(self, event: Rated) -> None:
+        """The event bus's listener for `Rated` (bot/core/events.py)."""
+        await asyncio.to_thread(self.signal_rating, conversation_id=event.conversation_id, rating=event.rating)
 
     def summary(self, *, tenant: str, since: datetime) -> dict[str, Any]:
         """Aggregates for the dashboard: graded answers, mean local grade, and the grade by the customer's signal."""

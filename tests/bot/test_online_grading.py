@@ -13,7 +13,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import Session, select
 
 from bot.core.ops_tables import AnswerGrade
-from bot.app.web import CONVERSATIONS, READY, SERVICES, build_app
+from bot.app.web import CONVERSATIONS, HANDOFF, READY, SERVICES, build_app
+from bot.core.desk import StaffAction, StaffMember
 from tests.conftest import make_settings
 from tests.fakes.model_servers import FakeOllama, FakeOpenAI
 
@@ -62,7 +63,20 @@ async def test_an_answer_is_graded_after_the_reply_and_keeps_the_customers_signa
                       json={"text": "I want to talk to a real person", "client_message_id": "m2"})
     await grader.drain()
     [grade] = _grades(client)
-    assert grade.helpful is False and grade.handoff_after is True
+    assert grade.helpful is False and grade.handoff_after is True and grade.rating is None
+
+    # people helped; the customer's rating of that help is kept with the answer that was handed over
+    handoff_service = client.app[HANDOFF]  # type: ignore[index]
+    handoff = handoff_service.current(conversation)
+    staff = StaffMember(id="s1", name="Sam", desk="console")
+    await handoff_service.act(StaffAction.CLAIM, handoff.id, staff=staff, client_id="c1")
+    await handoff_service.act(StaffAction.RESOLVE, handoff.id, staff=staff, client_id="c2")
+    await client.post(f"/api/v1/conversations/{conversation}/messages", headers=auth, json={"text": "4", "client_message_id": "m3"})
+    for _ in range(50):
+        if _grades(client)[0].rating is not None:
+            break
+        await asyncio.sleep(0.1)
+    assert _grades(client)[0].rating == 4
 
 
 async def test_a_garbage_judge_leaves_the_grade_local_and_marks_it_ungraded(servers: tuple[FakeOllama, FakeOpenAI], client: TestClient) -> None:
