@@ -120,7 +120,6 @@ def _advertise_when_listening(store: Path, *, uri: str, owner: Owner) -> None:
 
 
 STORE_BUSY = 75  # the store is held by another process
-PORT_IN_USE = 98  # EADDRINUSE: something else listens on the port
 
 
 def port_in_use(host: str, port: int) -> bool:
@@ -143,10 +142,7 @@ def port_in_use(host: str, port: int) -> bool:
 
 def serve(*, store: Path, host: str, port: int) -> int:
     """Run Milvus Lite's gRPC server on `store` in this process until SIGTERM or Ctrl-C; STORE_BUSY when
-    the store is held by another process, PORT_IN_USE when something else listens on the port."""
-    if port_in_use(host, port):
-        logger.error("port %s on %s is in use by another process", port, host)
-        return PORT_IN_USE
+    the store is held by another process. The caller checks `port_in_use` first (gRPC would share the port)."""
     from milvus_lite.adapter.grpc.server import run_server
     from milvus_lite.exceptions import DataDirLockedError
 

@@ -74,9 +74,7 @@ def register_rollout_admin(app: web.Application, *, book: RolloutBook, tenants: 
             refuse(to_page, f"tenant {tenant[:100]!r}: percent must be a number from 0 to 100, not {shown}")
         beta = data.get("beta") or []
         if not isinstance(beta, str) and not (isinstance(beta, list) and all(isinstance(b, str) for b in beta)):
-            raise web.HTTPBadRequest(text=json.dumps({"error": f"tenant {tenant[:100]!r}: beta must be a list of identities and "
-                                                                "access groups (or one comma-separated string)"}),
-                                     content_type="application/json")
+            refuse(to_page, f"tenant {tenant[:100]!r}: beta must be a list of identities and access groups (or one comma-separated string)")
         beta = beta.split(",") if isinstance(beta, str) else beta
         for key in ("stage", "reason"):
             if not isinstance(data.get(key, ""), str):

@@ -206,6 +206,11 @@ class Settings:
         data_dir = Path(get("SUPPORTBOT_DATA_DIR") or "./data").resolve()
         tenants_file = get("SUPPORTBOT_TENANTS_FILE")
         host, port = get("SUPPORTBOT_HOST") or DEFAULT_HOST, env.whole("SUPPORTBOT_PORT", DEFAULT_PORT, high=65535)
+
+        def share(name: str, default: float) -> float:  # 0 is a share too: not `or default`
+            value = env.typed(name, _share)
+            return default if value is None else value
+
         settings = cls(
             data_dir=data_dir,
             database_url=(database_url := _database_url(env) or f"sqlite:///{data_dir / 'supportbot.db'}"),
@@ -257,9 +262,9 @@ class Settings:
             rollback_min_answers=env.whole("SUPPORTBOT_ROLLBACK_MIN_ANSWERS", 20),
             rollback_not_helpful=env.number("SUPPORTBOT_ROLLBACK_NOT_HELPFUL", 0.3),
             rollback_error_rate=env.number("SUPPORTBOT_ROLLBACK_ERROR_RATE", 0.1),
-            rollback_low_grades=env.typed("SUPPORTBOT_ROLLBACK_LOW_GRADES", _share) if env.get("SUPPORTBOT_ROLLBACK_LOW_GRADES") is not None else 0.3,
-            rollback_low_relevance=env.typed("SUPPORTBOT_ROLLBACK_LOW_RELEVANCE", _share) if env.get("SUPPORTBOT_ROLLBACK_LOW_RELEVANCE") is not None else 0.35,
-            grade_sample=env.typed("SUPPORTBOT_GRADE_SAMPLE", _share) if env.get("SUPPORTBOT_GRADE_SAMPLE") is not None else 0.1,
+            rollback_low_grades=share("SUPPORTBOT_ROLLBACK_LOW_GRADES", 0.3),
+            rollback_low_relevance=share("SUPPORTBOT_ROLLBACK_LOW_RELEVANCE", 0.35),
+            grade_sample=share("SUPPORTBOT_GRADE_SAMPLE", 0.1),
             rollback_check_seconds=env.number("SUPPORTBOT_ROLLBACK_CHECK_SECONDS", 10.0, zero=True),
             judge_tier=Tier(env.typed("SUPPORTBOT_JUDGE_TIER", lambda v: _one_of(v.lower(), (Tier.LOCAL, Tier.REMOTE))) or Tier.REMOTE),
             old_secret_keys=tuple(k.strip() for k in (get("SUPPORTBOT_OLD_SECRET_KEYS") or "").split(",") if k.strip()),
@@ -347,8 +352,9 @@ def _milvus_uri(env: SettingsSource) -> str | None:
     if value is None or not value.startswith(("http://", "https://", "tcp://")):
         return value
     try:
-        hostname = urlsplit(value).hostname
-        urlsplit(value).port  # noqa: B018 - a port that is no number (or above 65535) raises here
+        parts = urlsplit(value)
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - a port that is no number (or above 65535) raises here
     except ValueError:
         hostname = None
     if not hostname:

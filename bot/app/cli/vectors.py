@@ -27,7 +27,7 @@ def vectors() -> None:
 @friendly
 def serve_vectors(host: str, port: int) -> None:
     """Serve the data dir's Milvus Lite store over gRPC until stopped (Ctrl-C, SIGTERM)."""
-    from knowledge.milvus_endpoint import PORT_IN_USE, STORE_BUSY, port_in_use, serve
+    from knowledge.milvus_endpoint import STORE_BUSY, port_in_use, serve
 
     settings = load_settings(default_level="INFO")
     if not settings.milvus_is_local:
@@ -36,8 +36,5 @@ def serve_vectors(host: str, port: int) -> None:
     if port_in_use(host, port):
         raise ConfigError(f"port {port} on {host} is in use by another process: choose another with --port")
     click.echo(f"serving {store} at http://{host}:{port} (other hosts: SUPPORTBOT_MILVUS_URI=http://{host}:{port})", err=True)
-    code = serve(store=store, host=host, port=port)
-    if code == STORE_BUSY:
+    if serve(store=store, host=host, port=port) == STORE_BUSY:
         raise StoreBusyError(f"the knowledge store {store} is in use by another process (`supportbot serve`?): stop it first")
-    if code == PORT_IN_USE:
-        raise ConfigError(f"port {port} on {host} is in use by another process: choose another with --port")
