@@ -83,6 +83,10 @@ class TenantVocabulary:
         with self._lock:
             return scope_of(tenant, access_keys) in self._words
 
+    def warm(self, tenant: str, access_keys: Iterable[str]) -> None:
+        """Read the words of what `access_keys` may read now, before a question needs them. Synchronous."""
+        self._known_words(scope_of(tenant, access_keys))
+
     def _known_words(self, scope: Scope) -> frozenset[str]:
         with self._lock:
             cached = self._words.get(scope)

@@ -148,6 +148,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         redactor=redactor,
         vault=Vault(engine=engine, secret=secret, ttl=timedelta(hours=settings.vault_ttl_hours)),
         budget=budget,
+        vocabulary=vocabulary,
         models=models,
         profiles=profiles,
         terms=terms,

@@ -170,3 +170,35 @@ async def test_a_served_process_measures_its_tenants_in_the_background_after_the
         assert services.terms.is_cached("default") and services.profiles.cached("default", keys) is not None
     finally:
         services.close()
+
+
+async def test_the_first_question_after_an_ingest_does_not_wait_to_read_the_knowledge_base(tmp_path: Path) -> None:
+    """The ingest measures again what the next question reads (the tenant's terms for redaction, its words
+    for the gate, its levels): that question reads nothing more from the store. It used to read every
+    chunk twice, which after a 3 MB article kept the first customer waiting a second (ten after 30 MB)."""
+    from bot.app.composition import build_services
+
+    settings = make_settings(tmp_path / "data", SUPPORTBOT_TENANTS_FILE=tenants_file(tmp_path), SUPPORTBOT_SAMPLE_KB="1")
+    services = build_services(settings)
+    try:
+        await asyncio.to_thread(services.start)
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        (docs / "printing.md").write_text(
+            "# Printing a board\n\nTo print a Quillmark board on paper, open the board and choose File → Print, then pick "
+            "the paper size (A4 or Letter). A printed Quillmark board shows every card with its due date.\n"
+        )
+        await asyncio.to_thread(services.ingestor.ingest, [docs], tenant="default", display_base=tmp_path)
+        await asyncio.to_thread(services.after_ingest, "default")
+        reads: list[str] = []
+        store = services.store
+        chunk_parts, texts = store.chunk_parts, store.texts
+        store.chunk_parts = lambda **kw: reads.append("chunk_parts") or chunk_parts(**kw)  # type: ignore[method-assign]
+        store.texts = lambda **kw: reads.append("texts") or texts(**kw)  # type: ignore[method-assign]
+        result = await services.assistant.ask("How do I print a Quillmark board on paper?", identity=Identity(tenant="default", user="v"))
+        offered = [c.source for c in result.citations] + [o.source for o in result.options]
+        assert any("printing" in source for source in offered), result  # the new article, found
+        assert "Quillmark" in result.question  # the new article's own word is no name: the terms were read anew
+        assert reads == []
+    finally:
+        services.close()
