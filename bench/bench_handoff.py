@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 
 from bot.core.config import Settings  # noqa: E402
-from bot.app.web import HANDOFF, READY, build_app  # noqa: E402
+from bot.app.app_keys import HANDOFF, READY  # noqa: E402
+from bot.app.web import build_app
 from tests.fakes.slack_api import FakeSlackApi  # noqa: E402
 
 

@@ -7,6 +7,7 @@ are announced by `tick()` once it is back, and the customer is told a person wil
 Every post to a staff thread (the transcript, relayed customer messages and files) goes through its
 stored, ordered queue (`ThreadPosts`, handoff/thread_posts.py); a card that was posted is never posted again.
 The card itself (announcing it, reminders, updates, the timers that retry) is handoff/cards.py's.
+What staff do on a handoff from any desk (claim, reply, the draft, resolve, hand back) is handoff/staff_actions.py's.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from bot.core import texts
 from bot.core.config import Settings
 from bot.core.records import HandoffReason
 from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
-from bot.core.events import Claimed, EventBus, Resolved, ReturnedToBot, StaffReplied
-from bot.core.desk import StaffAction, StaffDesk, StaffMember
+from bot.core.events import EventBus
+from bot.core.desk import StaffDesk
 from bot.core.channel import Attachment, CustomerFile
 from bot.core.late import Late
 from bot.core.messages import Message, Role
@@ -34,10 +35,11 @@ from bot.core.packet import Packet, build_packet
 from handoff.summary import HandoffSummarizer
 from bot.core.handoff_policy import HandoffPolicy
 from handoff.records import HandoffRecords, aware, packet_of
-from bot.core.handoff_states import ACTIVE, HUMAN_OWNED, UNCLAIMED, HandoffStatus, State
+from bot.core.handoff_states import ACTIVE, HUMAN_OWNED, HandoffStatus, State
 # the errors a `StaffDesk` raises, importable from here too (channels/slack_staff.py does)
 from handoff.thread_posts import StaffPostRefused as StaffPostRefused, ThreadPosts
 from handoff.cards import HandoffCards
+from handoff.staff_actions import HandoffStaffActions
 from policies.pii_patterns import EMAIL
 
 if TYPE_CHECKING:
@@ -49,7 +51,7 @@ logger = logging.getLogger(__name__)
 EMAIL_PLACEHOLDER = re.compile(rf"<{EMAIL}_\d+>")  # an address the customer left, as stored (redacted)
 
 
-class HandoffService:
+class HandoffService(HandoffStaffActions):
     def __init__(
         self, *, engine: Engine, settings: Settings, conversations: ConversationService, audit: AuditLog,
         topics: TopicDetector | None = None, now: Callable[[], datetime] = utcnow,
@@ -230,89 +232,6 @@ class HandoffService:
             await self._cards.update_card(handoff)
             # stored with the placeholder; the customer sees their own address again
             await self._say(conversation_id, "contact_kept", address=address.group(0))
-
-    async def claim(self, handoff_id: int, *, staff: str, staff_name: str | None = None) -> Handoff | None:
-        handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in UNCLAIMED:
-            return handoff
-        async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._records.save, handoff, status=HandoffStatus.CLAIMED, claimed_by=staff_name or staff, claimed_at=self._now())
-            self._observe("claimed", reason=handoff.reason, waited_seconds=(self._now() - aware(handoff.created_at)).total_seconds())  # type: ignore[operator]
-            await asyncio.to_thread(self._set_state, handoff.conversation_id, State.WITH_HUMAN, actor=f"staff:{staff}", handoff=handoff_id)
-        await self._events.publish(Claimed(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
-        await self._cards.update_card(handoff)
-        if staff_name:
-            await self._say(handoff.conversation_id, "joined", name=staff_name)
-        else:
-            await self._say(handoff.conversation_id, "someone_joined")
-        return handoff
-
-    def by_desk_thread(self, thread: str) -> Handoff | None:
-        """The handoff whose staff thread a desk knows as `thread` (for Slack: a message's thread_ts)."""
-        return self._records.by_thread(thread)
-
-    async def reply(self, handoff_id: int, *, staff: StaffMember, text: str, client_id: str) -> bool:
-        """A staff message: to the customer, on their channel. Unclaimed? It claims. Written on another
-        desk than the one holding the staff thread (the console beside Slack), it is posted in that
-        thread too, so everyone on the handoff sees it. A repeated `client_id` (a retry) does nothing."""
-        handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in ACTIVE:
-            return False
-        if handoff.status in UNCLAIMED:
-            await self.claim(handoff.id or 0, staff=staff.id, staff_name=staff.name)
-        posted = await self._conversations.post_message(
-            handoff.conversation_id, role=Role.AGENT, text=text, author=staff.name or "Support team", client_id=client_id, redact=True
-        )
-        if posted is None:  # Slack sent the same reply again: it reached the customer once, and is audited once
-            return True
-        await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="staff_reply", staff=staff.id)
-        await self._events.publish(StaffReplied(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff.id or 0, staff=staff.id))
-        if staff.desk != getattr(self.desk, "name", None) and self.desk is not None:  # stored redacted, as every thread post
-            await self._posts.add(handoff, f"*{staff.name or staff.id} ({staff.desk}):* {posted.text}")
-        return True
-
-    async def act(self, action: StaffAction, handoff_id: int, *, staff: StaffMember, client_id: str) -> Handoff | None:
-        """One staff action from any desk. None when there is no such handoff; else the handoff as it is after."""
-        handlers = {
-            StaffAction.CLAIM: lambda: self.claim(handoff_id, staff=staff.id, staff_name=staff.name),
-            StaffAction.RESOLVE: lambda: self.resolve(handoff_id, staff=staff.id),
-            StaffAction.RETURN: lambda: self.return_to_bot(handoff_id, staff=staff.id),
-            StaffAction.DRAFT: lambda: self._send_draft(handoff_id, staff=staff, client_id=client_id),
-        }
-        return await handlers[action]()
-
-    async def _send_draft(self, handoff_id: int, *, staff: StaffMember, client_id: str) -> Handoff | None:
-        handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None:
-            return None
-        await self.reply(handoff_id, staff=staff, text=self.packet(handoff).draft, client_id=client_id)
-        return await asyncio.to_thread(self.get, handoff_id)
-
-    async def resolve(self, handoff_id: int, *, staff: str) -> Handoff | None:
-        handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in ACTIVE:
-            return handoff
-        async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._records.save, handoff, status=HandoffStatus.RESOLVED, closed_at=self._now())
-            self._observe("resolved", reason=handoff.reason)
-            await asyncio.to_thread(self._set_state, handoff.conversation_id, State.CLOSED, actor=f"staff:{staff}", handoff=handoff_id)
-        await self._events.publish(Resolved(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
-        await self._cards.update_card(handoff)
-        await self._say(handoff.conversation_id, "rating_prompt", rating_request=True)
-        return handoff
-
-    async def return_to_bot(self, handoff_id: int, *, staff: str) -> Handoff | None:
-        handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in ACTIVE:
-            return handoff
-        async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._records.save, handoff, status=HandoffStatus.RETURNED, closed_at=self._now())
-            self._observe("returned", reason=handoff.reason)
-            await asyncio.to_thread(self._set_state, handoff.conversation_id, State.BOT, actor=f"staff:{staff}", handoff=handoff_id)
-        await self._events.publish(ReturnedToBot(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
-        await self._cards.update_card(handoff)
-        await self._say(handoff.conversation_id, "back_to_bot")
-        return handoff
 
     # after a resolution, and feedback --------------------------------------------------------------
     def take_rating(self, conversation_id: str, text: str) -> int | None:

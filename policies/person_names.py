@@ -44,6 +44,14 @@ from policies.name_cues import (
     spoken_of,
     verb_follows,
 )
+from policies.name_extent import (
+    LEADING,
+    grown,
+    same_names,
+    with_titles,
+    without_foreign_lead,
+    without_leading_words,
+)
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import (
     NOT_NAMES,
@@ -80,7 +88,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             continue
         if len(words) == 1 and (words[0].lower() in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4)):
             continue  # "ETA", "PIN": acronyms
-        start, words = _without_foreign_lead(text, ent.start_char, words)
+        start, words = without_foreign_lead(text, ent.start_char, words)
         if NAME_CUE_STRONG.search(text[max(0, start - 30) : start]) or NAME_TITLE.search(text[max(0, start - 8) : start]) or in_named_list(text, start):
             strong.append((start, ent.end_char))
         elif not cased:
@@ -91,8 +99,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             weak.append((start, ent.end_char))  # "Why is Quillor so impulsive?": no word of any dictionary
         # else a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
     for m in NAME_RUN.finditer(text):
-        start, words = _without_leading_words(text, m.start(), m.group().split())
-        start, words = _without_foreign_lead(text, start, words)
+        start, words = without_leading_words(text, m.start(), m.group().split())
+        start, words = without_foreign_lead(text, start, words)
         if len(words) > 1 and text[max(0, start - 3) : start].lower() == "ex-":
             start = text.index(words[1], start + len(words[0]))  # "by ex-Zombie Quillon": the band is no part of the name
             words = words[1:]
@@ -189,10 +197,10 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     spans = strong + [(s, e) for s, e in weak if not a_thing(
         text, s, e, things=things, persons=persons, nationalities=nationalities, common=common,
         declared=declared_name(text, s) or bool(NAME_CUE_STRONG.search(text[max(0, s - 30) : s])))]
-    spans = _grown(spans, text, cased=cased)
+    spans = grown(spans, text, cased=cased)
     spans = [(s, e) for s, e in spans if not a_business(text, s, e) or NAME_CUE_STRONG.search(text[max(0, s - 30) : s])]
-    spans = _with_titles(spans, text)
-    spans += _same_names(spans, text)
+    spans = with_titles(spans, text)
+    spans += same_names(spans, text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
 
 
@@ -218,102 +226,4 @@ def _name_pairs(text: str, *, cased: bool) -> list[tuple[int, int]]:
         if all(f in Names.first_names() and (rare_surname or not plain(f)) and f not in LEADING for f in firsts) \
                 and listed_name(surname) and not plain(surname):
             out.append((m.start(), m.end()))
-    return out
-
-
-LEADING = frozenset(
-    "hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please "
-    "i i'm i’m im i'd i've it's that's he's she's "
-    # a role before a name ("Producer Oria Vesketh explained"): NAME_CUE_STRONG then sees the role
-    "producer director singer actor actress writer author composer player coach president ceo manager doctor professor".split()
-)
-
-
-TITLE_WORDS = frozenset("herr herrn frau sr sra srta señor señora mme mlle signor signora".split())
-
-
-def _without_foreign_lead(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
-    """"Können Sie Frau Öztürk", "ich bin Quillon": another language's function words and titles before a
-    name are no part of it (a title is put back by `_with_titles`). Particles stay ("de Vries")."""
-    while len(words) > 1 and (
-        (foreign_function_word(words[0]) and words[0].lower() not in NAME_PARTICLES_KEPT) or words[0].lower().rstrip(".") in TITLE_WORDS
-    ):
-        start = text.index(words[0], start) + len(words[0])
-        start += len(text[start:]) - len(text[start:].lstrip())
-        words = words[1:]
-    return start, words
-
-
-# particles that are function words too but open a surname: "de Vries", "van Dijk", "da Silva"
-NAME_PARTICLES_KEPT = frozenset("de del della da das dos do di du la le van von der den ten ter".split())
-
-
-def _without_leading_words(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
-    """"Hi Quillon", "Maybe Bramwen": a greeting or a sentence's first function word is no part of the name."""
-    while words and (words[0].lower().strip(",.") in LEADING or words[0].lower() in stop_words()):
-        start = text.index(words[0], start) + len(words[0])
-        start += len(text[start:]) - len(text[start:].lstrip())
-        words = words[1:]
-    return start, words
-
-
-PARTICLES = r"(?:(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ten|ter|bin|ibn|al|el)\s+){0,3}"
-
-
-NEXT_NAME_WORD = re.compile(rf"\s({PARTICLES}[^\W\d_][\w'’-]*|[^\W\d_]\.)(?=[\s.,;:!?)\"”'’]|$)")
-
-
-PREVIOUS_NAME_WORD = re.compile(rf"(?<![\w'’-])({NAME_WORD})\s$")
-
-
-def _grown(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple[int, int]]:
-    """A found name takes in the name words right next to it: "Oliwier [Nowotny]", "[Quinn D.] van den Velden",
-    "[gabriela] mendoza" (a surname of the lists after a first name in lower case)."""
-    out = []
-    for start, end in spans:
-        while (m := NEXT_NAME_WORD.match(text, end)) and _grows(m.group(1), cased=cased):
-            end = m.end()
-        if cased:
-            while (m := PREVIOUS_NAME_WORD.search(text[max(0, start - 40) : start])) and _grows(m.group(1), cased=True, before=True) \
-                    and not sentence_start(text, start - len(m.group())):
-                start -= len(m.group())
-        while end > start and text[end - 1] == "." and not re.search(r"(?:^|\s)[^\W\d_]\.$", text[start:end]):
-            end -= 1
-        out.append((start, end))
-    return out
-
-
-def _grows(piece: str, *, cased: bool, before: bool = False) -> bool:
-    word = piece.split()[-1]
-    if len(word.rstrip(".")) == 1:  # an initial: "Oria K."
-        return word.endswith(".") and (word[0].isupper() or not cased)
-    low = word.lower().strip("'’")
-    if low in NOT_NAMES or low in stop_words() or low in LEADING or foreign_function_word(low) or re.search(r"['’]s$", word):
-        return False
-    if cased:
-        return word[0].isupper() and not word.isupper() and (listed_name(word) and not before or unknown_word(word) or not common(word))
-    return listed_name(word) and not plain(word)
-
-
-def _with_titles(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    out = []
-    for start, end in spans:
-        title = NAME_TITLE.search(text[max(0, start - 8) : start])  # "Ms. Oria Vesketh": the title goes too
-        out.append((start - len(title.group()) if title else start, end))
-    return out
-
-
-def _same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """A name found once is redacted everywhere in the message ("Oria T. Vesketh ... early Vesketh"),
-    and so are the other capitalised items of a list that holds a name ("Vesketh, Quillon and Dornacre")."""
-    words = {w.strip(".,'’") for s, e in spans for w in text[s:e].split()}
-    words = {w for w in words if len(w) > 2 and is_cap(w) and w.isalpha() and not w.isupper() and w.lower() not in NOT_NAMES}
-    out = []
-    if words:
-        pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
-        out += [(m.start(), m.end()) for m in pattern.finditer(text)]
-    for m in LIST_OF_NAMES.finditer(text):
-        items = [(i.start(), i.end()) for i in re.finditer(NAME_WORD, m.group())]
-        if any(s <= m.start() + a < e for a, _ in items for s, e in spans):
-            out += [(m.start() + a, m.start() + b) for a, b in items if m.group()[a:b].lower() not in NOT_NAMES]
     return out

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from aiohttp import web
 
 from bot.app.admin import _authorized
-from bot.app.api import read_json
+from bot.app.request_checks import read_json
 from bot.core.errors import SupportbotError
 from bot.engine.rollout import RolloutBook
 from policies.rollout import Stage
@@ -61,7 +61,7 @@ def register_rollout_admin(app: web.Application, *, book: RolloutBook, tenants: 
         tenant = request.match_info["tenant"]
         is_form = request.content_type != "application/json"
         to_page = is_form and not request.path.startswith("/api/")  # the API answers JSON, whatever it was sent
-        # any bytes (deep nesting, bad UTF-8, not an object) are a clear 400 (bot/app/api.py)
+        # any bytes (deep nesting, bad UTF-8, not an object) are a clear 400 (bot/app/request_checks.py)
         try:
             data: Any = dict(await request.post()) if is_form else await read_json(request, max_bytes=BODY_BYTES)
         except ValueError:  # a form body that is not UTF-8 (or a broken multipart one)

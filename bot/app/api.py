@@ -12,101 +12,42 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.engine.conversations import ConversationService
-from bot.app.limits import Action, BurstExceeded, ClientLimiter, LimitExceeded, RateLimiter, client_address
+from bot.app.limits import (
+    Action,
+    BurstExceeded,
+    ClientLimiter,
+    LimitExceeded,
+    RateLimiter,
+    client_address,
+)
 from bot.app.metrics import Metrics
-from bot.core.config import Settings, TenantConfig
+from bot.app.request_checks import (
+    CONTROL,
+    MAX_ID,
+    MAX_KEY_CHARS,
+    MAX_VISITOR_TOKEN_CHARS,
+    TENANT,
+    check_origin,
+    error,
+    is_blank,
+    optional_string,
+    read_json,
+    tenant_for_widget_key,
+)
+from bot.app.tokens import Tokens
+from bot.core.config import Settings
 from bot.core.handoff_states import HUMAN_OWNED, State
 from bot.core.messages import ConversationEvent, Message, Relayed, Role
 from bot.core.records import Outcome
-from bot.app.tokens import Tokens
+from bot.engine.conversations import ConversationService
 
-TENANT = web.RequestKey("tenant", TenantConfig)  # the tenant a call turned out to be for (bot/app/cors.py reads it)
-MAX_ID = 2**63 - 1
-MAX_KEY_CHARS = 200  # widget keys and client message ids
-MAX_VISITOR_TOKEN_CHARS = 8192
 CREATE_BODY_BYTES = 16 * 1024
 FEEDBACK_BODY_BYTES = 1024
 HANDOFF_REQUEST = "I want to talk to a person"
-# characters that show nothing: text made only of these (and spaces) is empty
-_INVISIBLE = re.compile(r"[\s\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e"
-                        r"\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]+")
-# control characters (NUL among them: PostgreSQL refuses it in text) go before a message is stored
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]")
-
-
-def error(status: int, message: str, **headers: str) -> web.HTTPException:
-    classes: dict[int, type[web.HTTPException]] = {
-        400: web.HTTPBadRequest, 401: web.HTTPUnauthorized, 403: web.HTTPForbidden, 404: web.HTTPNotFound,
-        426: web.HTTPUpgradeRequired, 429: web.HTTPTooManyRequests,
-    }
-    if status == 413:
-        return web.HTTPRequestEntityTooLarge(max_size=0, actual_size=0, text=json.dumps({"error": message}), content_type="application/json")
-    return classes[status](text=json.dumps({"error": message}), content_type="application/json", headers=headers or None)
-
-
-def tenant_for_widget_key(settings: Settings, key: str | None) -> TenantConfig:
-    for tenant in settings.tenants.values():
-        if key and key in tenant.widget_keys:
-            return tenant
-    raise error(401, "unknown widget key")
-
-
-def origin_allowed(origin: str, allowed: tuple[str, ...]) -> bool:
-    return origin in allowed or "*" in allowed
-
-
-def check_origin(request: web.Request, tenant: TenantConfig) -> None:
-    origin = request.headers.get("Origin")
-    if origin and tenant.allowed_origins and not origin_allowed(origin, tenant.allowed_origins):
-        raise error(403, f"origin {origin[:200]} is not allowed for this widget")
-
-
-def is_blank(text: str) -> bool:
-    """Nothing a person could read: spaces, zero-width and control characters only."""
-    return not _INVISIBLE.sub("", text)
-
-
-async def read_json(request: web.Request, *, max_bytes: int) -> dict[str, Any]:
-    """The body as a JSON object, or a clear 400/413 (never a 500, whatever the bytes)."""
-    if request.content_length is not None and request.content_length > max_bytes:
-        raise error(413, f"the body is {request.content_length} bytes; the limit here is {max_bytes} bytes")
-    raw = await request.read()
-    if len(raw) > max_bytes:
-        raise error(413, f"the body is {len(raw)} bytes; the limit here is {max_bytes} bytes")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise error(400, "the body is not valid UTF-8") from None
-    try:
-        body = json.loads(text)
-        # a lone surrogate ("\ud800") parses but can be neither stored nor sent back
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except RecursionError:
-        raise error(400, "the body is nested too deeply") from None
-    except UnicodeError:
-        raise error(400, "the body holds text that is not valid Unicode (a lone surrogate)") from None
-    except ValueError:  # not JSON, or a number of more than 4,300 digits
-        raise error(400, "the body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise error(400, "the body must be a JSON object")
-    return body
-
-
-def _string(body: dict[str, Any], name: str, *, max_chars: int) -> str | None:
-    if name not in body:
-        return None
-    value = body[name]
-    if not isinstance(value, str):  # null too: an absent field is left out, not null
-        raise error(400, f"{name} must be a string")
-    if len(value) > max_chars:
-        raise error(400, f"{name} is longer than {max_chars} characters")
-    return value
 
 
 class ConversationApi:
@@ -169,8 +110,8 @@ class ConversationApi:
 
     async def create(self, request: web.Request) -> web.Response:
         body = await read_json(request, max_bytes=CREATE_BODY_BYTES) if request.can_read_body else {}
-        key = _string(body, "widget_key", max_chars=MAX_KEY_CHARS) or "demo"
-        visitor = _string(body, "visitor_token", max_chars=MAX_VISITOR_TOKEN_CHARS)
+        key = optional_string(body, "widget_key", max_chars=MAX_KEY_CHARS) or "demo"
+        visitor = optional_string(body, "visitor_token", max_chars=MAX_VISITOR_TOKEN_CHARS)
         tenant = tenant_for_widget_key(self._settings, key)
         request[TENANT] = tenant
         check_origin(request, tenant)
@@ -209,10 +150,10 @@ class ConversationApi:
             raise error(400, "text must be a string")
         if is_blank(text):
             raise error(400, "the message is empty")
-        text = _CONTROL.sub("", text).strip()
+        text = CONTROL.sub("", text).strip()
         if len(text) > limit:
             raise error(413, f"the message is {len(text)} characters long; the limit is {limit} characters")
-        client_id = _string(body, "client_message_id", max_chars=MAX_KEY_CHARS)
+        client_id = optional_string(body, "client_message_id", max_chars=MAX_KEY_CHARS)
         await self._limit(request, Action.MESSAGE, widget_key=self._tenant_key(conversation),
                           anonymous=conversation.channel == "widget" and conversation.user is None, conversation_id=conversation.id)
         reply, _ = await self._conversations.submit(conversation_id=conversation.id, text=text, client_id=client_id)

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
 
-from bot.app.api import TENANT, origin_allowed
+from bot.app.request_checks import TENANT, origin_allowed
 from bot.core.config import TenantConfig
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

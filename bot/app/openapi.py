@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.app.api import CREATE_BODY_BYTES, MAX_ID, MAX_KEY_CHARS, MAX_VISITOR_TOKEN_CHARS
+from bot.app.api import CREATE_BODY_BYTES
+from bot.app.request_checks import MAX_ID, MAX_KEY_CHARS, MAX_VISITOR_TOKEN_CHARS
 
 _RETRY = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer", "minimum": 1}}}
 _JSON_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}

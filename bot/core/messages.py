@@ -54,7 +54,7 @@ class Message:
     # staff and system messages
     author: str | None = None  # the staff member's name
     rating_request: bool = False  # "how did we do? 1-5" after a resolution
-    buttons: tuple[str, ...] = ()  # actions offered under it (bot/engine/dispatch.py FEEDBACK_ACTIONS)
+    buttons: tuple[str, ...] = ()  # actions offered under it (bot/engine/channel_replies.py FEEDBACK_ACTIONS)
 
     @classmethod
     def from_row(cls, row: Any) -> Message:

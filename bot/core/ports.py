@@ -84,8 +84,8 @@ class Inbox(Protocol):
 
 
 class StaffActions(Protocol):
-    """What a staff desk's adapter does for staff (handoff/service.py `HandoffService`): one action from
-    any desk, a reply to the customer, and the handoff a desk thread belongs to."""
+    """What a staff desk's adapter does for staff (handoff/staff_actions.py, which `HandoffService`
+    inherits): one action from any desk, a reply to the customer, and the handoff a desk thread belongs to."""
 
     def by_desk_thread(self, thread: str) -> Handoff | None: ...
 

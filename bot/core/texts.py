@@ -187,7 +187,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "it": "Grazie per avermelo detto. Se vuoi, {ask}.",
         "pt": "Obrigado por avisar. Se quiser, {ask}.",
     },
-    # the buttons under an answer or note (bot/engine/dispatch.py `FEEDBACK_ACTIONS`): short
+    # the buttons under an answer or note (bot/engine/channel_replies.py `FEEDBACK_ACTIONS`): short
     "button_helpful": {"en": "👍 Helpful", "de": "👍 Hilfreich", "fr": "👍 Utile", "es": "👍 Útil", "it": "👍 Utile", "pt": "👍 Útil"},
     "button_not_helpful": {
         "en": "👎 Not helpful", "de": "👎 Nicht hilfreich", "fr": "👎 Pas utile", "es": "👎 No me ayudó", "it": "👎 Non utile",

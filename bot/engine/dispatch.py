@@ -6,7 +6,8 @@ in order per conversation. Each platform conversation (a Telegram chat, a Slack 
 conversation id. Commands, files and buttons are handled here, one table for all channels; their
 replies are stored under the inbound's platform id too, so a repeated delivery is answered once.
 
-Replies go out through `bot/engine/outbox.py`: in order per conversation, exactly once, retried through
+Replies go out through `bot/engine/channel_replies.py` (`ChannelReplies`, which the dispatcher holds) and
+`bot/engine/outbox.py`: in order per conversation, exactly once, retried through
 platform outages.
 """
 
@@ -15,29 +16,31 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tenacity.wait import wait_base
 
 from bot.core import texts
-from bot.engine.conversations import ConversationService
+from bot.core.channel import (
+    Attachment,
+    Channel,
+    ConversationRef,
+    FileContent,
+    InboundMessage,
+)
 from bot.core.errors import InputError
 from bot.core.language import telling_language
-from bot.engine.outbox import RETRY_WAIT, Outbox, Outgoing
-from bot.core.channel import Attachment, Button, Channel, ConversationRef, FileContent, InboundMessage, Link, Reply
-from bot.core.messages import ConversationEvent, LiveEvent, LiveKind, OutboundMessage, Role
-from bot.core.records import Outcome
+from bot.core.messages import Role
+from bot.engine.channel_replies import ChannelReplies
+from bot.engine.conversations import ConversationService
+from bot.engine.outbox import RETRY_WAIT
 
 logger = logging.getLogger(__name__)
 
 # what a customer who sends /human alone (or presses the button) says: English, as the request
 # detector's examples are (policies/intent.py)
 HUMAN_REQUEST = "I want to talk to a person"
-# under an answer, in this order; each labelled "button_<action>" (bot/core/texts.py)
-FEEDBACK_ACTIONS = ("helpful", "not_helpful", "human")
-_CHECKED_MEMORY = 10_000  # conversations whose stored stream this process looked at
 
 
 def conversation_id_for(ref: ConversationRef) -> str:
@@ -51,13 +54,10 @@ class Dispatcher:
         composition root gave it at construction: what registers here is what it treats as pushed."""
         self._conversations = conversations
         self._audit = audit
-        self._outbox = Outbox(channel_for=self._channel, mark_sent=conversations.mark_sent, retry_wait=retry_wait)
         self._channels = conversations.channels
-        self._refs: dict[str, ConversationRef] = {}
+        self._refs: dict[str, ConversationRef] = {}  # shared with the replies: which platform conversation each one is
+        self._replies = ChannelReplies(conversations=conversations, refs=self._refs, retry_wait=retry_wait)
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._token_feeds: dict[str, Callable[[], None]] = {}  # conversation -> unsubscribe
-        self._streaming: set[str] = set()  # conversations this process streams an answer into (stored, see `_streamed`)
-        self._stream_checked: OrderedDict[str, None] = OrderedDict()  # conversations whose stored stream was looked at
         self._commands: dict[str, Callable[[InboundMessage, str], Awaitable[None]]] = {
             "start": self._start,
             "help": self._start,
@@ -67,14 +67,11 @@ class Dispatcher:
             "choose": self._choose,  # one of the articles a clarification offered (value "<message id>:<index>")
             "none": self._human,  # "none of these": a person
         }
-        conversations.on_every_message(self._deliver)
+        conversations.on_every_message(self._replies.deliver)
 
     def register(self, channel: Channel, *, tenant: str | None = None) -> None:
         """A channel for one tenant (e.g. that tenant's Telegram bot), or for all when tenant is None."""
         self._channels.register(channel, tenant=tenant)
-
-    def _channel(self, ref: ConversationRef) -> Channel | None:
-        return self._channels.get(ref.channel, ref.tenant)
 
     async def knows(self, ref: ConversationRef) -> bool:
         """Is there a conversation for `ref` already (a Slack thread the bot answers in)?"""
@@ -153,7 +150,7 @@ class Dispatcher:
 
     async def _submit(self, conversation_id: str, text: str, client_id: str | None) -> bool:
         """Into the durable inbox. False when the platform delivered this message before (answered once)."""
-        self._stream_tokens(conversation_id)  # before answering starts
+        self._replies.stream_tokens(conversation_id)  # before answering starts
         submitted, task = await self._conversations.accept(conversation_id=conversation_id, text=text, client_id=client_id)
         if submitted.duplicate:
             logger.info("duplicate delivery %s ignored", client_id)
@@ -171,29 +168,6 @@ class Dispatcher:
             logger.info("duplicate delivery %s ignored", inbound.platform_id)
             return False
         return True
-
-    def _stream_tokens(self, conversation_id: str) -> None:
-        """Channels that can show an answer as it is generated (Telegram edits) get the model's tokens."""
-        ref = self._refs.get(conversation_id)
-        channel = self._channel(ref) if ref is not None else None
-        push = getattr(channel, "push_token", None)
-        if push is None or ref is None or conversation_id in self._token_feeds:
-            return
-
-        retract = getattr(channel, "retract", None)
-
-        async def feed(event: ConversationEvent) -> None:
-            if not isinstance(event, LiveEvent):
-                return
-            if event.kind is LiveKind.TOKEN:
-                message = await push(ref, event.text)
-                if message is not None:  # remembered: after a crash the answer is edited into it (`_streamed`)
-                    await asyncio.to_thread(self._conversations.set_streaming, conversation_id, message)
-                    self._streaming.add(conversation_id)
-            elif event.kind is LiveKind.RETRACT and retract is not None:
-                await retract(ref)  # unchecked model text taken back (bot/engine/streaming.py)
-
-        self._token_feeds[conversation_id] = self._conversations.subscribe(conversation_id, feed)
 
     async def drain(self) -> None:
         """Wait for accepted messages to be answered (tests, shutdown). Sends retried after a platform
@@ -235,59 +209,3 @@ class Dispatcher:
         )
         if self._conversations.handoff is not None:
             await self._conversations.handoff.feedback(conversation_id, helpful=helpful)
-
-    # outbound ------------------------------------------------------------------------------
-    async def _deliver(self, event: OutboundMessage) -> None:
-        """A reply (or staff message) stored for a conversation: send it on that conversation's channel."""
-        conversation_id = event.conversation_id
-        ref = self._refs.get(conversation_id)
-        if ref is None:
-            party = await self._conversations.find(conversation_id)  # in memory once seen
-            if party is None or not self._channels.pushes(party.channel, party.tenant):
-                return  # the widget reads replies over its own socket
-            ref = await asyncio.to_thread(self._ref_from_store, conversation_id)
-        if ref is None or self._channel(ref) is None:
-            return
-        message = event.shown
-        if message.role is Role.BOT and conversation_id in self._token_feeds:
-            self._token_feeds.pop(conversation_id)()  # the answer is complete
-        citations = tuple(Link(title=c.title, url=c.url) for c in message.citations or ())
-        actions = message.buttons or (FEEDBACK_ACTIONS if message.outcome is Outcome.ANSWER else ())
-        # the buttons (and a channel's own labels, e.g. Slack's "Sources") speak the language of the message they are under
-        lang = telling_language(message.text) or self._conversations.tenant_language(ref.tenant)
-        message_ref = str(message.id or "")
-        buttons = tuple(Button(texts.text(f"button_{a}", lang), a, message_ref) for a in FEEDBACK_ACTIONS if a in actions)
-        if message.outcome is Outcome.CLARIFY:  # an article each, then "none of these" (a person)
-            buttons = tuple(Button(o.title, "choose", f"{message_ref}:{n}") for n, o in enumerate(message.options or ()))
-            buttons += (Button(texts.text("button_none", lang), "none", message_ref),)
-        streamed = await self._streamed(conversation_id, ref)
-        resume = getattr(self._channel(ref), "resume_stream", None)
-        if streamed and resume is not None and message.role is Role.BOT:
-            resume(ref, streamed)  # the answer goes into the fragment a crash left, not under it
-        reply = Reply(
-            text=message.text, citations=citations, buttons=buttons, role=message.role, author=message.author, lang=lang,
-        )
-        await self._outbox.send(conversation_id, Outgoing(ref, reply, message.id))
-        if streamed or (message.role is Role.BOT and conversation_id in self._streaming):
-            self._streaming.discard(conversation_id)
-            await asyncio.to_thread(self._conversations.set_streaming, conversation_id, None)  # the answer is in
-
-    async def _streamed(self, conversation_id: str, ref: ConversationRef) -> str | None:
-        """The message an answer was being streamed into when an earlier process died (a Telegram
-        message id), looked up once per conversation and process; None when there is none or this
-        process streams into it (the channel holds it then)."""
-        if conversation_id in self._stream_checked or conversation_id in self._streaming:
-            return None
-        if getattr(self._channel(ref), "resume_stream", None) is None:
-            return None
-        self._stream_checked[conversation_id] = None
-        if len(self._stream_checked) > _CHECKED_MEMORY:
-            self._stream_checked.popitem(last=False)
-        conversation = await asyncio.to_thread(self._conversations.get, conversation_id)
-        return conversation.streaming if conversation is not None else None
-
-    def _ref_from_store(self, conversation_id: str) -> ConversationRef | None:
-        conversation = self._conversations.get(conversation_id)
-        if conversation is None or not conversation.address:
-            return None
-        return ConversationRef(channel=conversation.channel, tenant=conversation.tenant, address=conversation.address, thread=conversation.thread)

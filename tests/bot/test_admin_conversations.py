@@ -12,7 +12,8 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app.web import READY, build_app
+from bot.app.app_keys import READY
+from bot.app.web import build_app
 from tests.conftest import make_settings
 
 ADMIN = "admin-conversations-secret"

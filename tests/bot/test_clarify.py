@@ -12,7 +12,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.engine.pipeline import Identity
 from bot.app.composition import Services
-from bot.app.web import READY, build_app
+from bot.app.app_keys import READY
+from bot.app.web import build_app
 from tests.conftest import make_settings
 
 # a tenant whose gate never trusts one article alone and always finds the first three close: every

@@ -20,7 +20,8 @@ from sqlalchemy import text
 from bot.core.database import downgrade, open_database
 from bot.engine.dispatch import conversation_id_for
 from bot.engine.messages import MessageStore
-from bot.app.web import DISPATCHER, HANDOFF, READY, build_app
+from bot.app.app_keys import DISPATCHER, HANDOFF, READY
+from bot.app.web import build_app
 from bot.core.channel import ConversationRef
 from tests.conftest import make_settings
 from tests.databases import database_url
@@ -272,7 +273,7 @@ async def test_saying_talk_to_a_person_on_slack_brings_a_person(
 async def test_an_answer_cut_off_mid_stream_is_finished_in_the_same_telegram_message_after_a_restart(tmp_path: Path) -> None:
     """The process dies while an answer is being streamed into a Telegram message: after the restart
     the answer is edited into that message, not sent as a second one under the fragment."""
-    from bot.app.web import CONVERSATIONS
+    from bot.app.app_keys import CONVERSATIONS
     from tests.fakes.model_servers import FakeOllama
 
     ollama, telegram = FakeOllama(), FakeTelegramApi()

@@ -18,7 +18,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app.limits import Action, ClientLimiter, LimitExceeded, MemoryLimitStore, client_address
 from bot.core.config import ClientLimits, Rate
 from bot.app.tokens import Tokens
-from bot.app.web import READY, build_app
+from bot.app.app_keys import READY
+from bot.app.web import build_app
 from tests.conftest import make_settings
 
 ACME = "https://help.acme.example"

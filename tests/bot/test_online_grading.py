@@ -13,7 +13,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import Session, select
 
 from bot.core.ops_tables import AnswerGrade
-from bot.app.web import CONVERSATIONS, HANDOFF, READY, SERVICES, build_app
+from bot.app.app_keys import CONVERSATIONS, HANDOFF, READY, SERVICES
+from bot.app.web import build_app
 from bot.core.desk import StaffAction, StaffMember
 from tests.conftest import make_settings
 from tests.fakes.model_servers import FakeOllama, FakeOpenAI

@@ -26,7 +26,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from bot.app.openapi import OPENAPI
-from bot.app.web import READY, build_app
+from bot.app.app_keys import READY
+from bot.app.web import build_app
 from tests.bot.test_restart import free_port
 from tests.conftest import make_settings
 

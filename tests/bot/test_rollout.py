@@ -18,7 +18,8 @@ from click.testing import CliRunner
 
 from bot.app.cli.main import main
 from bot.core.errors import ConfigError, InputError
-from bot.app.web import CONVERSATIONS, HANDOFF, READY, build_app
+from bot.app.app_keys import CONVERSATIONS, HANDOFF, READY
+from bot.app.web import build_app
 from bot.core.desk import StaffAction, StaffMember
 from policies.rollout import RolloutPolicy, Route, Stage, bucket, checked, route_for
 from tests.conftest import make_settings

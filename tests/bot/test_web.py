@@ -10,7 +10,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from bot.app.web import READY, build_app
+from bot.app.app_keys import READY
+from bot.app.web import build_app
 from tests.conftest import make_settings
 
 
@@ -228,7 +229,7 @@ async def test_fuzzed_calls_of_every_endpoint_get_json_and_never_a_server_error(
 
 async def test_a_start_that_fails_says_so_in_the_log_instead_of_staying_unready_in_silence(
         tmp_path_factory: pytest.TempPathFactory, caplog: pytest.LogCaptureFixture) -> None:
-    from bot.app.web import SERVICES, STARTUP
+    from bot.app.app_keys import SERVICES, STARTUP
 
     app = build_app(make_settings(tmp_path_factory.mktemp("web-broken")))
 

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app.web import DISPATCHER, READY, build_app
+from bot.app.app_keys import DISPATCHER, READY
+from bot.app.web import build_app
 from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
 from tests.channels.test_telegram import examples, post, sent_to, update_from  # noqa: F401 (a fixture)
 from tests.conftest import make_settings

@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from bot.engine.dispatch import conversation_id_for
-from bot.app.web import CONVERSATIONS, DISPATCHER
+from bot.app.app_keys import CONVERSATIONS, DISPATCHER
 from bot.core.channel import ConversationRef
 from bot.core.messages import Role
 from bot.core.records import Citation, Outcome

@@ -17,7 +17,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core import texts
-from bot.app.web import CONVERSATIONS, DISPATCHER, HANDOFF
+from bot.app.app_keys import CONVERSATIONS, DISPATCHER, HANDOFF
 from bot.core.channel import Button, Link, Reply
 from bot.core.messages import Role
 from channels.telegram import render_html, split_message
@@ -402,7 +402,8 @@ def test_a_webhook_without_a_secret_is_refused_at_start(tmp_path: Path) -> None:
 async def test_polling_switched_on_in_settings_answers_without_a_webhook(
     fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict, tmp_path: Path
 ) -> None:
-    from bot.app.web import READY, build_app
+    from bot.app.app_keys import READY
+    from bot.app.web import build_app
 
     telegram, _ = fakes
     deletes_before = len(telegram.of("deleteWebhook"))

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.app.web import DISPATCHER
+from bot.app.app_keys import DISPATCHER
 from tests.channels.conftest import WEBHOOK_SECRET
 from tests.fakes.chat_app import slack_dm
 from tests.fakes.slack_api import sign

@@ -13,7 +13,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app.web import READY, build_app
+from bot.app.app_keys import READY
+from bot.app.web import build_app
 from tests.conftest import make_settings
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi

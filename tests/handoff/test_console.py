@@ -15,7 +15,8 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app.web import HANDOFF, READY, build_app
+from bot.app.app_keys import HANDOFF, READY
+from bot.app.web import build_app
 from handoff.staff_accounts import add_account, hash_password
 from tests.conftest import make_settings
 from tests.fakes.loopback import started, until

@@ -12,7 +12,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import Session, col, select
 
-from bot.app.web import CONVERSATIONS, READY, SERVICES, build_app
+from bot.app.app_keys import CONVERSATIONS, READY, SERVICES
+from bot.app.web import build_app
 from bot.core.tables import AuditEvent
 from handoff.staff_accounts import hash_password
 from policies.rollout import Stage

@@ -15,7 +15,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import Session, select
 
-from bot.app.web import READY, SERVICES, build_app
+from bot.app.app_keys import READY, SERVICES
+from bot.app.web import build_app
 from bot.core.records import Identity
 from bot.core.tables import Document
 from bot.engine.evaluation import load_cases, run_cases

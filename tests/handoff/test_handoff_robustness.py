@@ -16,7 +16,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.engine.dispatch import conversation_id_for
-from bot.app.web import CONVERSATIONS, HANDOFF, READY, build_app
+from bot.app.app_keys import CONVERSATIONS, HANDOFF, READY
+from bot.app.web import build_app
 from channels.slack import normalize_event
 from tests.conftest import make_settings
 from tests.fakes.loopback import started, until

@@ -13,7 +13,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import Session, select
 
 from bot.core.tables import Usage
-from bot.app.web import HANDOFF, READY, SERVICES, build_app
+from bot.app.app_keys import HANDOFF, READY, SERVICES
+from bot.app.web import build_app
 from tests.conftest import make_settings
 from tests.fakes.loopback import started, until
 from tests.fakes.model_servers import FakeOpenAI

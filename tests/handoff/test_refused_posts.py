@@ -32,7 +32,8 @@ from bot.core.database import downgrade, open_database
 from bot.core.late import Late
 from bot.app.metrics import Metrics
 from bot.core.tables import utcnow
-from bot.app.web import CONVERSATIONS, READY, SERVICES, SETTINGS, build_app
+from bot.app.app_keys import CONVERSATIONS, READY, SERVICES, SETTINGS
+from bot.app.web import build_app
 from handoff.records import HandoffRecords
 from handoff.service import HandoffService
 from channels.slack_staff import SlackStaffDesk

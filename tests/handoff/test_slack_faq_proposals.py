@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app.web import HANDOFF, READY, build_app
+from bot.app.app_keys import HANDOFF, READY
+from bot.app.web import build_app
 from tests.conftest import SHARED_DATA, make_settings
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import TEAM, FakeSlackApi, sign

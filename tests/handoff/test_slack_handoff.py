@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app.web import HANDOFF, READY, build_app
+from bot.app.app_keys import HANDOFF, READY
+from bot.app.web import build_app
 from tests.conftest import make_settings
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import TEAM, FakeSlackApi, sign
@@ -312,7 +313,7 @@ async def test_send_draft_sends_the_drafted_reply_and_return_to_bot_hands_back(c
 
 async def test_socket_mode_receives_events_without_a_public_url(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory, shared_data: Any) -> None:
     from bot.engine.dispatch import conversation_id_for
-    from bot.app.web import CONVERSATIONS, DISPATCHER
+    from bot.app.app_keys import CONVERSATIONS, DISPATCHER
     from channels.slack import normalize_event
 
     settings = make_settings(

@@ -15,7 +15,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core.config import Settings
-from bot.app.web import HANDOFF, READY, build_app
+from bot.app.app_keys import HANDOFF, READY
+from bot.app.web import build_app
 from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
 from tests.channels.test_telegram import _conversation_of, post, update_from
 from tests.conftest import make_settings

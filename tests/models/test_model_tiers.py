@@ -265,7 +265,8 @@ async def test_the_widget_receives_model_tokens_as_they_come(servers: tuple[Fake
 
     from aiohttp.test_utils import TestClient, TestServer
 
-    from bot.app.web import READY, build_app
+    from bot.app.app_keys import READY
+    from bot.app.web import build_app
 
     ollama, _ = servers
     app = build_app(make_settings(tmp_path, OLLAMA_HOST=ollama.url, SUPPORTBOT_LOCAL_MODEL="qwen2.5:0.5b"))
@@ -293,7 +294,8 @@ async def telegram_chat(ollama: FakeOllama, data_dir: Path, *, chat: int) -> Fak
     """A Telegram customer asks SIMPLE through the real webhook; the loopback Bot API records what they saw."""
     from aiohttp.test_utils import TestClient, TestServer
 
-    from bot.app.web import DISPATCHER, READY, build_app
+    from bot.app.app_keys import DISPATCHER, READY
+    from bot.app.web import build_app
 
     telegram = FakeTelegramApi()
     await telegram.start()

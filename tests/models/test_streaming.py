@@ -14,7 +14,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core.messages import ConversationEvent, LiveEvent, LiveKind
 from bot.engine.streaming import CustomerStream, PlaceholderBuffer
-from bot.app.web import READY, build_app
+from bot.app.app_keys import READY
+from bot.app.web import build_app
 from tests.conftest import make_settings
 from tests.fakes.model_servers import FAIL, FakeOllama, FakeOpenAI
 

@@ -16,7 +16,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.engine.conversations import ConversationService
 from bot.engine.pipeline import Identity
 from bot.app.composition import Services
-from bot.app.web import READY, SERVICES, build_app
+from bot.app.app_keys import READY, SERVICES
+from bot.app.web import build_app
 from tests.conftest import make_settings
 
 PUBLIC = """# Refunds

@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 
 from bot.engine.pipeline import Identity
 from bot.core.tables import AuditEvent, StoredMessage
-from bot.app.web import READY, SERVICES, build_app
+from bot.app.app_keys import READY, SERVICES
+from bot.app.web import build_app
 from tests.conftest import make_settings
 from tests.databases import on_postgres, stored_bytes
 

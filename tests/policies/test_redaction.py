@@ -238,7 +238,8 @@ async def test_serve_purges_expired_values_while_it_runs(tmp_path: Path) -> None
     from sqlmodel import Session, select
 
     from bot.core.tables import VaultEntry
-    from bot.app.web import READY, SERVICES, build_app
+    from bot.app.app_keys import READY, SERVICES
+    from bot.app.web import build_app
     from tests.conftest import make_settings
 
     settings = make_settings(tmp_path, SUPPORTBOT_SAMPLE_KB="0", SUPPORTBOT_VAULT_TTL_HOURS="0.0002")  # 0.72 s

@@ -1,0 +1,119 @@
+"""How far a found name reaches: the words before it that are no part of it (a greeting, a sentence's
+function word, another language's function words and titles), the name words next to it it grows over
+("Oliwier [Nowotny]", "[Quinn D.] van den Velden"), its title, and the same name elsewhere in the message.
+
+Split from policies/person_names.py, whose `people` finds the names and calls these on what it found.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.words import stop_words
+from policies.name_cues import (
+    LIST_OF_NAMES,
+    NAME_TITLE,
+    NAME_WORD,
+    common,
+    is_cap,
+    listed_name,
+    sentence_start,
+)
+from policies.name_words import NOT_NAMES, foreign_function_word, plain, unknown_word
+
+LEADING = frozenset(
+    "hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please "
+    "i i'm i’m im i'd i've it's that's he's she's "
+    # a role before a name ("Producer Oria Vesketh explained"): NAME_CUE_STRONG then sees the role
+    "producer director singer actor actress writer author composer player coach president ceo manager doctor professor".split()
+)
+
+
+TITLE_WORDS = frozenset("herr herrn frau sr sra srta señor señora mme mlle signor signora".split())
+
+
+def without_foreign_lead(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
+    """"Können Sie Frau Öztürk", "ich bin Quillon": another language's function words and titles before a
+    name are no part of it (a title is put back by `with_titles`). Particles stay ("de Vries")."""
+    while len(words) > 1 and (
+        (foreign_function_word(words[0]) and words[0].lower() not in NAME_PARTICLES_KEPT) or words[0].lower().rstrip(".") in TITLE_WORDS
+    ):
+        start = text.index(words[0], start) + len(words[0])
+        start += len(text[start:]) - len(text[start:].lstrip())
+        words = words[1:]
+    return start, words
+
+
+# particles that are function words too but open a surname: "de Vries", "van Dijk", "da Silva"
+NAME_PARTICLES_KEPT = frozenset("de del della da das dos do di du la le van von der den ten ter".split())
+
+
+def without_leading_words(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
+    """"Hi Quillon", "Maybe Bramwen": a greeting or a sentence's first function word is no part of the name."""
+    while words and (words[0].lower().strip(",.") in LEADING or words[0].lower() in stop_words()):
+        start = text.index(words[0], start) + len(words[0])
+        start += len(text[start:]) - len(text[start:].lstrip())
+        words = words[1:]
+    return start, words
+
+
+PARTICLES = r"(?:(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ten|ter|bin|ibn|al|el)\s+){0,3}"
+
+
+NEXT_NAME_WORD = re.compile(rf"\s({PARTICLES}[^\W\d_][\w'’-]*|[^\W\d_]\.)(?=[\s.,;:!?)\"”'’]|$)")
+
+
+PREVIOUS_NAME_WORD = re.compile(rf"(?<![\w'’-])({NAME_WORD})\s$")
+
+
+def grown(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple[int, int]]:
+    """A found name takes in the name words right next to it: "Oliwier [Nowotny]", "[Quinn D.] van den Velden",
+    "[gabriela] mendoza" (a surname of the lists after a first name in lower case)."""
+    out = []
+    for start, end in spans:
+        while (m := NEXT_NAME_WORD.match(text, end)) and _grows(m.group(1), cased=cased):
+            end = m.end()
+        if cased:
+            while (m := PREVIOUS_NAME_WORD.search(text[max(0, start - 40) : start])) and _grows(m.group(1), cased=True, before=True) \
+                    and not sentence_start(text, start - len(m.group())):
+                start -= len(m.group())
+        while end > start and text[end - 1] == "." and not re.search(r"(?:^|\s)[^\W\d_]\.$", text[start:end]):
+            end -= 1
+        out.append((start, end))
+    return out
+
+
+def _grows(piece: str, *, cased: bool, before: bool = False) -> bool:
+    word = piece.split()[-1]
+    if len(word.rstrip(".")) == 1:  # an initial: "Oria K."
+        return word.endswith(".") and (word[0].isupper() or not cased)
+    low = word.lower().strip("'’")
+    if low in NOT_NAMES or low in stop_words() or low in LEADING or foreign_function_word(low) or re.search(r"['’]s$", word):
+        return False
+    if cased:
+        return word[0].isupper() and not word.isupper() and (listed_name(word) and not before or unknown_word(word) or not common(word))
+    return listed_name(word) and not plain(word)
+
+
+def with_titles(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    out = []
+    for start, end in spans:
+        title = NAME_TITLE.search(text[max(0, start - 8) : start])  # "Ms. Oria Vesketh": the title goes too
+        out.append((start - len(title.group()) if title else start, end))
+    return out
+
+
+def same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """A name found once is redacted everywhere in the message ("Oria T. Vesketh ... early Vesketh"),
+    and so are the other capitalised items of a list that holds a name ("Vesketh, Quillon and Dornacre")."""
+    words = {w.strip(".,'’") for s, e in spans for w in text[s:e].split()}
+    words = {w for w in words if len(w) > 2 and is_cap(w) and w.isalpha() and not w.isupper() and w.lower() not in NOT_NAMES}
+    out = []
+    if words:
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
+        out += [(m.start(), m.end()) for m in pattern.finditer(text)]
+    for m in LIST_OF_NAMES.finditer(text):
+        items = [(i.start(), i.end()) for i in re.finditer(NAME_WORD, m.group())]
+        if any(s <= m.start() + a < e for a, _ in items for s, e in spans):
+            out += [(m.start() + a, m.start() + b) for a, b in items if m.group()[a:b].lower() not in NOT_NAMES]
+    return out
