@@ -63,10 +63,17 @@ def _load_in_one() -> Any:
         bindparam("b_earlier", type_=Boolean), earlier.c.conversation_id == bindparam("b_conversation"), earlier.c.status == "pending",
         earlier.c.id < bindparam("b_message"),
     ).scalar_subquery()
+    # the bot's latest reply before the message, and the question it answered: what `Offer.choice` reads
+    previous = select(messages.c.payload, messages.c.reply_to).where(
+        messages.c.conversation_id == bindparam("b_conversation"), messages.c.role == "bot", messages.c.id < bindparam("b_message"),
+    ).order_by(messages.c.id.desc()).limit(1).lateral("b")
+    asked = messages.alias("q")
+    asked_text = select(asked.c.text).where(asked.c.id == previous.c.reply_to).scalar_subquery()
     columns = ([c.label(f"m_{c.name}") for c in inbound.c] + [c.label(f"c_{c.name}") for c in conversation.c]
-               + [c.label(f"r_{c.name}") for c in reply.c] + [pending.label("pending")])
+               + [c.label(f"r_{c.name}") for c in reply.c] + [pending.label("pending"), previous.c.payload.label("b_payload"),
+                                                              previous.c.reply_to.label("b_reply_to"), asked_text.label("b_asked")])
     return (select(*columns).select_from(
-        inbound.outerjoin(conversation, conversation.c.id == bindparam("b_conversation")).outerjoin(reply, true()))
+        inbound.outerjoin(conversation, conversation.c.id == bindparam("b_conversation")).outerjoin(reply, true()).outerjoin(previous, true()))
         .where(inbound.c.id == bindparam("b_message")))
 
 
@@ -120,6 +127,32 @@ class NewReply:
     delivery: str | None = None
 
 
+def _option(payload: str, text: str) -> dict[str, Any] | None:
+    """The one article of a clarification's options (a stored reply's payload) that `text` names, by
+    its title, as its button says, or by its number; None for anything else."""
+    options = json.loads(payload).get("options") or []
+    said = " ".join(text.split()).casefold().rstrip(".!")
+    chosen = [o for n, o in enumerate(options, 1) if said in (" ".join(o["title"].split()).casefold(), str(n))]
+    return chosen[0] if len(chosen) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """The bot's latest reply before a message (its payload and the message it answered), and that
+    message's text: what `MessageStore.choice` reads, read with the message on PostgreSQL."""
+
+    payload: str | None
+    reply_to: int | None
+    asked: str | None
+
+    def choice(self, text: str) -> tuple[str, str] | None:
+        """`MessageStore.choice` from what was read."""
+        if not self.payload or self.reply_to is None:
+            return None
+        option = _option(self.payload, text)
+        return (self.asked, option["source"]) if option is not None and self.asked is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class Loaded:
     """Everything processing one inbound message needs from the database."""
@@ -128,6 +161,8 @@ class Loaded:
     reply: Message | None  # already answered (a duplicate, or recovery after the answer was stored)
     inbound: Any  # a row of the message table (reads like StoredMessage)
     conversation: Any  # a row of the conversation table
+    offer: Offer | None = None  # read along (PostgreSQL's one-statement load): the latest reply before the inbound
+    offer_read: bool = False  # `offer` holds what was read (else `MessageStore.choice` reads it)
 
 
 class MessageStore:
@@ -237,7 +272,8 @@ class MessageStore:
                     reply = _part(row, "r_", _MESSAGE_COLUMNS)
                     if reply is not None:
                         return Loaded(pending, Message.from_row(reply), None, None)
-                    return Loaded(pending, None, _part(row, "m_", _MESSAGE_COLUMNS), _part(row, "c_", _CONVERSATION_COLUMNS))
+                    offer = Offer(row.b_payload, row.b_reply_to, row.b_asked) if row.b_payload is not None else None
+                    return Loaded(pending, None, _part(row, "m_", _MESSAGE_COLUMNS), _part(row, "c_", _CONVERSATION_COLUMNS), offer, True)
                 # not stored: the reads one by one, as below, say so as they always did
             pending: list[int] = []
             if earlier:
@@ -273,13 +309,11 @@ class MessageStore:
             last = conn.execute(_LAST_BOT, {"b_conversation": conversation_id, "b_message": inbound_id}).first()
             if last is None or not last.payload or last.reply_to is None:
                 return None
-            options = json.loads(last.payload).get("options") or []
-            said = " ".join(text.split()).casefold().rstrip(".!")
-            chosen = [o for n, o in enumerate(options, 1) if said in (" ".join(o["title"].split()).casefold(), str(n))]
-            if len(chosen) != 1:
+            option = _option(last.payload, text)
+            if option is None:
                 return None
             asked = conn.execute(_MESSAGE, {"b_message": last.reply_to}).first()
-        return (asked.text, chosen[0]["source"]) if asked is not None else None
+        return (asked.text, option["source"]) if asked is not None else None
 
     def said(self, conversation_id: str, *, limit: int = 10) -> list[str]:
         """The customer's latest messages (redacted, as stored), newest first: what their language is guessed from."""
