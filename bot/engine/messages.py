@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Boolean, Engine, bindparam, func, insert, true, update
+from sqlalchemy import Boolean, Engine, TextClause, bindparam, func, insert, text, true, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -21,7 +22,7 @@ from sqlmodel import col, select
 from bot.core.autocommit import autocommit
 from bot.core.database import again_if_disconnected
 from bot.core.messages import Message
-from bot.core.tables import Conversation, StoredMessage, event_rows, insert_events, utcnow
+from bot.core.tables import AuditEvent, Conversation, StoredMessage, event_rows, insert_events, utcnow
 
 _BY_CLIENT_ID = select(StoredMessage.id).where(
     StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.client_id == bindparam("b_client")
@@ -78,6 +79,51 @@ def _load_in_one() -> Any:
 
 
 _LOAD = _load_in_one()
+
+
+def _replies_in_one() -> TextClause:
+    """PostgreSQL: `add_replies`' four statements and their transaction as one statement (data-modifying
+    CTEs over arrays, a row of each per reply or event; a statement costs the client more CPU than the
+    server its work, bench/bench_scale.py): the replies, their inbounds marked done, their conversations
+    touched and the audit events, all or nothing as the transaction was. Rows go in in the order given;
+    returns (id, reply_to) of each reply (one reply per inbound: a unique index)."""
+    messages = StoredMessage.__table__  # type: ignore[attr-defined]
+    conversations = Conversation.__table__  # type: ignore[attr-defined]
+    audit = AuditEvent.__table__  # type: ignore[attr-defined]
+
+    def array(column: Any) -> str:
+        return f"{column.type.compile(dialect=postgresql.dialect())}[]"
+
+    m = messages.c
+    return text(f"""
+        WITH reply AS (
+            INSERT INTO {messages.name} (conversation_id, client_id, role, text, status, reply_to, payload, delivery, created_at)
+            SELECT v.c1, NULL, 'bot', v.c2, 'done', v.c3, v.c4, v.c5, v.c6
+            FROM unnest(CAST(:conversations AS {array(m.conversation_id)}), CAST(:texts AS {array(m.text)}),
+                        CAST(:inbounds AS {array(m.reply_to)}), CAST(:payloads AS {array(m.payload)}),
+                        CAST(:deliveries AS {array(m.delivery)}), CAST(:nows AS {array(m.created_at)}))
+                 WITH ORDINALITY AS v(c1, c2, c3, c4, c5, c6, n)
+            ORDER BY v.n
+            RETURNING id, reply_to
+        ), done AS (
+            UPDATE {messages.name} SET status = 'done' WHERE id = ANY(CAST(:inbounds AS {array(m.id)}))
+        ), touched AS (
+            UPDATE {conversations.name} SET updated_at = v.c2
+            FROM unnest(CAST(:conversations AS {array(conversations.c.id)}), CAST(:nows AS {array(conversations.c.updated_at)})) AS v(c1, c2)
+            WHERE {conversations.name}.id = v.c1
+        ), audit AS (
+            INSERT INTO {audit.name} (tenant, conversation_id, kind, data, created_at)
+            SELECT v.c1, v.c2, v.c3, v.c4, v.c5
+            FROM unnest(CAST(:e_tenants AS {array(audit.c.tenant)}), CAST(:e_conversations AS {array(audit.c.conversation_id)}),
+                        CAST(:e_kinds AS {array(audit.c.kind)}), CAST(:e_data AS {array(audit.c.data)}),
+                        CAST(:e_nows AS {array(audit.c.created_at)}))
+                 WITH ORDINALITY AS v(c1, c2, c3, c4, c5, n)
+            ORDER BY v.n
+        )
+        SELECT id, reply_to FROM reply""")
+
+
+_REPLIES = _replies_in_one()
 _MESSAGE_COLUMNS = tuple(c.name for c in StoredMessage.__table__.c)  # type: ignore[attr-defined]
 _CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.c)  # type: ignore[attr-defined]
 
@@ -169,7 +215,9 @@ class MessageStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine  # for transactions of several statements
         self._single = autocommit(engine)  # for reads and one-statement writes: no BEGIN, COMMIT or ROLLBACK on PostgreSQL
-        self._load_in_one = engine.dialect.name == "postgresql"  # SQLite has neither lateral joins nor arrays: a read each
+        # PostgreSQL: the load one statement, the replies' write one statement; SQLite has neither lateral
+        # joins, arrays nor data-modifying CTEs: a statement each
+        self._load_in_one = engine.dialect.name == "postgresql"
 
     def by_client_id(self, conversation_id: str, client_id: str) -> int | None:
         with self._single.connect() as conn:
@@ -232,6 +280,18 @@ class MessageStore:
                 for r in replies]
         audit = [e for r, row in zip(replies, rows, strict=True)
                  for e in event_rows(r.events, tenant=r.tenant, conversation_id=r.conversation_id, now=row["created_at"])]
+        if self._load_in_one:  # PostgreSQL: one statement, no transaction around it
+            values = {
+                "conversations": [row["conversation_id"] for row in rows], "texts": [row["text"] for row in rows],
+                "inbounds": [r.inbound_id for r in replies], "payloads": [row["payload"] for row in rows],
+                "deliveries": [row["delivery"] for row in rows], "nows": [row["created_at"] for row in rows],
+                "e_tenants": [e["tenant"] for e in audit], "e_conversations": [e["conversation_id"] for e in audit],
+                "e_kinds": [e["kind"] for e in audit], "e_data": [e["data"] for e in audit], "e_nows": [e["created_at"] for e in audit],
+            }
+            with self._single.connect() as conn:
+                by_inbound = {int(inbound): int(reply_id) for reply_id, inbound in conn.execute(_REPLIES, values)}
+            ids = [by_inbound[r.inbound_id] for r in replies]
+            return [Message.from_row(SimpleNamespace(id=reply_id, **row)) for reply_id, row in zip(ids, rows, strict=True)]
         with self._engine.begin() as conn:
             if len(rows) == 1:
                 ids = [conn.execute(_INSERT, rows[0]).inserted_primary_key[0]]
