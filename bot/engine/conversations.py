@@ -165,9 +165,10 @@ class ConversationService(ConversationRecords, ConversationDelivery):
 
             if self._locks.shared and not lock.locked():
                 # processes sharing a database always store first (the turn may be another process's, and a
-                # message is acknowledged stored): the write, the lease's first try and the load in one hop
+                # message is acknowledged stored): the write, the lease's first try and the load in one hop (on
+                # PostgreSQL the write and the lease one statement)
                 submitted, loaded = await lock.enter_with(
-                    lambda: self.store_inbound(conversation_id=conversation_id, text=text, client_id=client_id, entities=entities),
+                    lambda claim: self._store.store(conversation_id=conversation_id, text=text, client_id=client_id, entities=entities, claim=claim),
                     lambda submitted: self._messages.load(conversation_id, submitted.inbound_id, earlier=True),
                     meanwhile=acknowledge,
                 )

@@ -22,6 +22,7 @@ from sqlmodel import col, select
 from bot.core.autocommit import autocommit
 from bot.core.database import again_if_disconnected
 from bot.core.messages import Message
+from bot.engine.leases import Claim
 from bot.core.tables import AuditEvent, Conversation, StoredMessage, event_rows, insert_events, utcnow
 
 _BY_CLIENT_ID = select(StoredMessage.id).where(
@@ -218,6 +219,17 @@ class MessageStore:
         # PostgreSQL: the load one statement, the replies' write one statement; SQLite has neither lateral
         # joins, arrays nor data-modifying CTEs: a statement each
         self._load_in_one = engine.dialect.name == "postgresql"
+        self._claims: dict[int, Any] = {}  # id of a lease's take -> the insert taking it (`_claiming`)
+
+    def _claiming(self, take: Any) -> Any:
+        """The message's insert with a lease's take as a data-modifying CTE, returning the message's id
+        and whether the lease was taken; built once per lease statement."""
+        statement = self._claims.get(id(take))
+        if statement is None:
+            taken = take.cte("taken")
+            statement = _INSERT.add_cte(taken).returning(col(StoredMessage.id), select(func.count()).select_from(taken).scalar_subquery())
+            self._claims[id(take)] = statement
+        return statement
 
     def by_client_id(self, conversation_id: str, client_id: str) -> int | None:
         with self._single.connect() as conn:
@@ -225,14 +237,20 @@ class MessageStore:
 
     def add(
         self, conversation_id: str, *, role: str, text: str, status: str = "done", client_id: str | None = None,
-        reply_to: int | None = None, payload: dict[str, Any] | None = None, delivery: str | None = None,
+        reply_to: int | None = None, payload: dict[str, Any] | None = None, delivery: str | None = None, claim: Claim | None = None,
     ) -> Message | None:
         """Store one message; None when its client id is already stored (a retry or a race).
-        `delivery="queued"`: a platform channel must still send it (see `undelivered`)."""
+        `delivery="queued"`: a platform channel must still send it (see `undelivered`). `claim`: a lease
+        taken in the same statement on PostgreSQL (`claim.taken` says whether it was; a refused write
+        takes nothing); elsewhere left untried."""
         values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload, delivery=delivery)
         try:
             with self._single.begin() as conn:
-                message_id = conn.execute(_INSERT, values).inserted_primary_key[0]
+                if claim is not None and self._load_in_one:  # one statement: the lease's take a CTE of the insert
+                    message_id, taken = conn.execute(self._claiming(claim.statement), values | claim.values).one()
+                    claim.taken = bool(taken)
+                else:
+                    message_id = conn.execute(_INSERT, values).inserted_primary_key[0]
         except IntegrityError:
             if client_id is None:
                 raise

@@ -20,7 +20,7 @@ from typing import Self, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.engine.leases import LeaseTable
+from bot.engine.leases import Claim, LeaseTable
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class Turn:
         return self
 
     async def enter_with(
-        self, first: Callable[[], First], then: Callable[[First], Then], *, meanwhile: Callable[[First], Awaitable[None]],
+        self, first: Callable[[Claim | None], First], then: Callable[[First], Then], *, meanwhile: Callable[[First], Awaitable[None]],
     ) -> tuple[First, Then | None]:
         """Hold the turn as `async with` does (leave it with `__aexit__`), doing `first` before the lease is
         tried and `then(first's result)` once it is held, in the thread hop of the first try: a message's
@@ -73,14 +73,17 @@ class Turn:
         and on the event loop, bench/bench_scale.py). `meanwhile(first's result)` runs on the loop right
         after that hop, before any further try for the lease (a message is acknowledged stored while
         another process's turn goes on). The second value is None when the lease took more than one try,
-        or `then` failed: the caller does that work itself, under the turn. `first` failing leaves it free."""
+        or `then` failed: the caller does that work itself, under the turn. `first` failing leaves it free.
+        `first` gets the lease's `Claim` (None without leases): a write that takes it in its own statement
+        says so in `claim.taken`, and the lease is not tried again apart."""
         await self._lock.acquire()
         leases, name = self._leases, lease_name(self._conversation_id)
 
         def in_one_hop() -> tuple[First, bool, Then | None]:
-            done = first()  # raises: nothing taken
+            claim = leases.claim(name, ttl=self._ttl) if leases is not None else None
+            done = first(claim)  # raises: nothing taken
             try:
-                if leases is not None and not leases.take(name, ttl=self._ttl):
+                if claim is not None and leases is not None and not (claim.taken if claim.taken is not None else leases.take(name, ttl=self._ttl)):
                     return done, False, None
             except SQLAlchemyError:  # tried again below, as `_take` does
                 logger.warning("could not take the lease of conversation %s; trying again", self._conversation_id)

@@ -202,4 +202,4 @@ async def test_with_leases_a_chosen_option_is_answered_in_few_database_statement
     event.remove(services.engine, "before_cursor_execute", count)
     assert answer.outcome == "answer" and answer.citations[0].source == pick.source
     if services.engine.dialect.name == "postgresql":
-        assert len(statements) <= 5, statements
+        assert len(statements) <= 4, statements
