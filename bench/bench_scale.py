@@ -125,6 +125,28 @@ in one period, `--processes 2 --seconds 10`, saturated:
   branch: statements 11.8 / 11.8; 1 process 15.3 / 17.7 ms (serve 11.7 / 12.8), 2 processes 19.3 / 21.1 ms;
           SQLite 9.3 / 10.1 ms; ratio 0.66 / 0.47
 The statement count holds; the CPU and throughput differences stay within these runs' noise.
+Fewer statements and thread hops on the turn's path (branch pgfast, 2026-12-03; PostgreSQL with leases):
+a message's write takes its conversation's lease in the same statement (a data-modifying CTE) and its
+load follows in the same worker-thread hop (bot/engine/turns.py `Turn.enter_with`); the offer a
+clarification made is read with the load and the context hop skipped when nothing is left to read; the
+replies' write (insert, inbounds done, conversations touched, audit events) is one statement over arrays,
+was four in a transaction. The turn's database work alone (a scratch script, 1000 messages one after
+another on PostgreSQL, main's sequence of calls then the branch's, twice): 9 -> 4 statements, 6 -> 3
+thread hops, client CPU 4.83 / 6.67 -> 2.88 / 4.81 ms a message. `--processes 2 --seconds 10`, main and
+the branch alternating, saturated:
+  main:   statements a message (1 process) 11.9 / 11.9, checkouts 9.6 / 9.6, transactions 1.1 / 1.1; CPU a
+          message 1 process 24.8 / 26.1 ms (serve 17.0 / 18.8), 2 processes 31.1 / 30.0 ms (serve 22.6 / 22.0);
+          SQLite 62.2 / 73.4 msg/s at 15.6 / 13.3 ms; PostgreSQL 2 processes 40.1 / 46.0 msg/s; ratio 0.65 / 0.63
+  branch: statements 8.9 / 8.9, checkouts 7.7 / 7.6, transactions 0.8 / 0.7; 1 process 28.7 / 22.8 ms (serve
+          20.3 / 16.4), 2 processes 31.5 / 31.0 ms (serve 23.6 / 23.8); SQLite 33.3 / 76.7 msg/s at 16.7 / 13.3
+          ms; PostgreSQL 2 processes 36.8 / 36.7 msg/s; ratio 1.11 / 0.48 (the first run's SQLite phase was
+          starved by the other sessions: 33 msg/s; the ratio means nothing there)
+The statements and the ~2 ms of client CPU a message hold; throughput stays within these runs' noise. Seen
+on the way: a serve process spends more CPU a message with two processes than alone (~23 against ~17-19
+ms, main and branch alike): something grows with the processes, not found yet (a candidate: each
+process handles the other's NOTIFYs, bot/engine/relay.py). About a third of this load's messages are
+handed over (PostgreSQL, 1 process: 321 handoffs of ~880 messages), and an escalation is still ~9
+statements and four thread hops through the ORM (handoff/service.py `escalate`).
 """
 
 from __future__ import annotations

@@ -95,14 +95,22 @@ class ConversationAnswering:
                                       restore=lambda text: asyncio.to_thread(self._privacy.restore, conversation_id, text),
                                       share=lambda event: self.share_live(conversation_id, event))
 
+            offer, offer_read = loaded.offer, loaded.offer_read
+
             def context() -> tuple[list[dict[str, str]] | None, tuple[str, str] | None, Any]:
                 """What the turn reads before answering, in one thread hop."""
                 history = self._messages.recent(conversation_id, before=int(inbound.id)) if self._services.models else None
                 # one of the articles a clarification offered (the offer is the stored reply: it survives restarts)
-                choice = self._messages.choice(conversation_id, inbound_id=int(inbound.id), text=inbound.text)
+                choice = offer.choice(inbound.text) if offer is not None else None
+                if not offer_read:
+                    choice = self._messages.choice(conversation_id, inbound_id=int(inbound.id), text=inbound.text)
                 return history, choice, self.rollout.current(conversation.tenant)
 
-            history, choice, stage = await asyncio.to_thread(context)
+            cached = self.rollout.cached(conversation.tenant)
+            if cached is not None and offer_read and not self._services.models:  # nothing to read: no hop
+                history, choice, stage = None, offer.choice(inbound.text) if offer is not None else None, cached
+            else:
+                history, choice, stage = await asyncio.to_thread(context)
             question, chosen = choice if choice is not None else (inbound.text, None)
             typed = self._originals.pop(inbound_id, None)
             route = route_for(stage, tenant=conversation.tenant, customer=conversation.user or conversation_id, user=conversation.user,

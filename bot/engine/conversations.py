@@ -142,12 +142,8 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
         try:
             entities = await self._detect(conversation_id, text)
             lock = self._locks[conversation_id]
-            # answering an earlier message: store now, take a turn after it. Processes sharing a database
-            # always store first: the turn may be another process's, and a message is acknowledged stored
-            if lock.locked() or self._locks.shared:
-                submitted = await asyncio.to_thread(
-                    self.store_inbound, conversation_id=conversation_id, text=text, client_id=client_id, entities=entities
-                )
+
+            async def acknowledge(submitted: Submitted) -> None:
                 stored.set_result(submitted)
                 if not submitted.duplicate:
                     self._originals[submitted.inbound_id] = text
@@ -156,6 +152,29 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
                         await self._services.events.publish(MessageStored(
                             tenant=party.tenant, conversation_id=conversation_id, message_id=submitted.inbound_id, channel=party.channel))
                     await self.typing(conversation_id)
+
+            if self._locks.shared and not lock.locked():
+                # processes sharing a database always store first (the turn may be another process's, and a
+                # message is acknowledged stored): the write, the lease's first try and the load in one hop (on
+                # PostgreSQL the write and the lease one statement)
+                submitted, loaded = await lock.enter_with(
+                    lambda claim: self._store.store(conversation_id=conversation_id, text=text, client_id=client_id, entities=entities, claim=claim),
+                    lambda submitted: self._messages.load(conversation_id, submitted.inbound_id, earlier=True),
+                    meanwhile=acknowledge,
+                )
+                try:
+                    if loaded is None:
+                        loaded = await asyncio.to_thread(self._messages.load, conversation_id, submitted.inbound_id, earlier=True)
+                    return await self._answer_in_order(conversation_id, submitted.inbound_id, loaded)
+                finally:
+                    self._originals.pop(submitted.inbound_id, None)
+                    await lock.__aexit__(None, None, None)
+            # answering an earlier message: store now, take a turn after it
+            if lock.locked() or self._locks.shared:
+                submitted = await asyncio.to_thread(
+                    self.store_inbound, conversation_id=conversation_id, text=text, client_id=client_id, entities=entities
+                )
+                await acknowledge(submitted)
                 try:
                     return await self.process(conversation_id, submitted.inbound_id)
                 finally:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.engine.leases import Claim
 from bot.engine.messages import Loaded, MessageStore, NewInbound
 from bot.engine.personal_data import ConversationPrivacy
 from policies.pii_patterns import Entity
@@ -44,12 +45,15 @@ class InboundStore:
     def redact(self, conversation_id: str, text: str, entities: list[Entity] | None = None) -> tuple[str, dict[str, int]]:
         return self._privacy.redact(conversation_id, self._tenant_of(conversation_id), text, entities)
 
-    def store(self, *, conversation_id: str, text: str, client_id: str | None, entities: list[Entity] | None = None) -> Submitted:
-        """Durably accept a customer message; a repeated client id returns the first one."""
+    def store(
+        self, *, conversation_id: str, text: str, client_id: str | None, entities: list[Entity] | None = None, claim: Claim | None = None,
+    ) -> Submitted:
+        """Durably accept a customer message; a repeated client id returns the first one. `claim`: the
+        conversation's lease, taken in the same statement where the database can (`MessageStore.add`)."""
         redacted, counts = self.redact(conversation_id, text, entities)
         stored = self._messages.add(
             conversation_id, role="customer", text=redacted, status="pending", client_id=client_id,
-            payload={"entities": counts} if counts else None,
+            payload={"entities": counts} if counts else None, claim=claim,
         )
         if stored is None:  # the client id is stored already: a retry, or a concurrent duplicate
             return self._duplicate(conversation_id, client_id)

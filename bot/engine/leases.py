@@ -18,7 +18,9 @@ import os
 import socket
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,6 +35,16 @@ logger = logging.getLogger(__name__)
 def process_name() -> str:
     """This process among all that share the database: host, pid and a random part (a pid is reused)."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass(slots=True)
+class Claim:
+    """A lease to take in the statement of another write (`LeaseTable.claim`; PostgreSQL, where the take
+    can be a data-modifying CTE of it): the writer that takes it sets `taken`; None: not tried."""
+
+    statement: Any  # the take (an upsert returning a row when taken)
+    values: dict[str, Any]
+    taken: bool | None = None
 
 
 class LeaseTable:
@@ -60,6 +72,11 @@ class LeaseTable:
         values = {"b_name": name, "b_holder": self.holder, "b_expires": now + timedelta(seconds=ttl), "b_now": now}
         with self._engine.begin() as conn:
             return conn.execute(self._take, values).first() is not None
+
+    def claim(self, name: str, *, ttl: float) -> Claim:
+        """`take` for another write to do in its own statement (`Claim`); the same values as `take` binds."""
+        now = datetime.now(UTC)
+        return Claim(self._take, {"b_name": name, "b_holder": self.holder, "b_expires": now + timedelta(seconds=ttl), "b_now": now})
 
     def renew(self, name: str, *, ttl: float) -> bool:
         """Extend our lease; False when it is no longer ours (it expired and another process took it)."""

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Boolean, Engine, bindparam, func, insert, true, update
+from sqlalchemy import Boolean, Engine, TextClause, bindparam, func, insert, text, true, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -21,7 +22,8 @@ from sqlmodel import col, select
 from bot.core.autocommit import autocommit
 from bot.core.database import again_if_disconnected
 from bot.core.messages import Message
-from bot.core.tables import Conversation, StoredMessage, event_rows, insert_events, utcnow
+from bot.engine.leases import Claim
+from bot.core.tables import AuditEvent, Conversation, StoredMessage, event_rows, insert_events, utcnow
 
 _BY_CLIENT_ID = select(StoredMessage.id).where(
     StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.client_id == bindparam("b_client")
@@ -63,14 +65,66 @@ def _load_in_one() -> Any:
         bindparam("b_earlier", type_=Boolean), earlier.c.conversation_id == bindparam("b_conversation"), earlier.c.status == "pending",
         earlier.c.id < bindparam("b_message"),
     ).scalar_subquery()
+    # the bot's latest reply before the message, and the question it answered: what `Offer.choice` reads
+    previous = select(messages.c.payload, messages.c.reply_to).where(
+        messages.c.conversation_id == bindparam("b_conversation"), messages.c.role == "bot", messages.c.id < bindparam("b_message"),
+    ).order_by(messages.c.id.desc()).limit(1).lateral("b")
+    asked = messages.alias("q")
+    asked_text = select(asked.c.text).where(asked.c.id == previous.c.reply_to).scalar_subquery()
     columns = ([c.label(f"m_{c.name}") for c in inbound.c] + [c.label(f"c_{c.name}") for c in conversation.c]
-               + [c.label(f"r_{c.name}") for c in reply.c] + [pending.label("pending")])
+               + [c.label(f"r_{c.name}") for c in reply.c] + [pending.label("pending"), previous.c.payload.label("b_payload"),
+                                                              previous.c.reply_to.label("b_reply_to"), asked_text.label("b_asked")])
     return (select(*columns).select_from(
-        inbound.outerjoin(conversation, conversation.c.id == bindparam("b_conversation")).outerjoin(reply, true()))
+        inbound.outerjoin(conversation, conversation.c.id == bindparam("b_conversation")).outerjoin(reply, true()).outerjoin(previous, true()))
         .where(inbound.c.id == bindparam("b_message")))
 
 
 _LOAD = _load_in_one()
+
+
+def _replies_in_one() -> TextClause:
+    """PostgreSQL: `add_replies`' four statements and their transaction as one statement (data-modifying
+    CTEs over arrays, a row of each per reply or event; a statement costs the client more CPU than the
+    server its work, bench/bench_scale.py): the replies, their inbounds marked done, their conversations
+    touched and the audit events, all or nothing as the transaction was. Rows go in in the order given;
+    returns (id, reply_to) of each reply (one reply per inbound: a unique index)."""
+    messages = StoredMessage.__table__  # type: ignore[attr-defined]
+    conversations = Conversation.__table__  # type: ignore[attr-defined]
+    audit = AuditEvent.__table__  # type: ignore[attr-defined]
+
+    def array(column: Any) -> str:
+        return f"{column.type.compile(dialect=postgresql.dialect())}[]"
+
+    m = messages.c
+    return text(f"""
+        WITH reply AS (
+            INSERT INTO {messages.name} (conversation_id, client_id, role, text, status, reply_to, payload, delivery, created_at)
+            SELECT v.c1, NULL, 'bot', v.c2, 'done', v.c3, v.c4, v.c5, v.c6
+            FROM unnest(CAST(:conversations AS {array(m.conversation_id)}), CAST(:texts AS {array(m.text)}),
+                        CAST(:inbounds AS {array(m.reply_to)}), CAST(:payloads AS {array(m.payload)}),
+                        CAST(:deliveries AS {array(m.delivery)}), CAST(:nows AS {array(m.created_at)}))
+                 WITH ORDINALITY AS v(c1, c2, c3, c4, c5, c6, n)
+            ORDER BY v.n
+            RETURNING id, reply_to
+        ), done AS (
+            UPDATE {messages.name} SET status = 'done' WHERE id = ANY(CAST(:inbounds AS {array(m.id)}))
+        ), touched AS (
+            UPDATE {conversations.name} SET updated_at = v.c2
+            FROM unnest(CAST(:conversations AS {array(conversations.c.id)}), CAST(:nows AS {array(conversations.c.updated_at)})) AS v(c1, c2)
+            WHERE {conversations.name}.id = v.c1
+        ), audit AS (
+            INSERT INTO {audit.name} (tenant, conversation_id, kind, data, created_at)
+            SELECT v.c1, v.c2, v.c3, v.c4, v.c5
+            FROM unnest(CAST(:e_tenants AS {array(audit.c.tenant)}), CAST(:e_conversations AS {array(audit.c.conversation_id)}),
+                        CAST(:e_kinds AS {array(audit.c.kind)}), CAST(:e_data AS {array(audit.c.data)}),
+                        CAST(:e_nows AS {array(audit.c.created_at)}))
+                 WITH ORDINALITY AS v(c1, c2, c3, c4, c5, n)
+            ORDER BY v.n
+        )
+        SELECT id, reply_to FROM reply""")
+
+
+_REPLIES = _replies_in_one()
 _MESSAGE_COLUMNS = tuple(c.name for c in StoredMessage.__table__.c)  # type: ignore[attr-defined]
 _CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.c)  # type: ignore[attr-defined]
 
@@ -120,6 +174,32 @@ class NewReply:
     delivery: str | None = None
 
 
+def _option(payload: str, text: str) -> dict[str, Any] | None:
+    """The one article of a clarification's options (a stored reply's payload) that `text` names, by
+    its title, as its button says, or by its number; None for anything else."""
+    options = json.loads(payload).get("options") or []
+    said = " ".join(text.split()).casefold().rstrip(".!")
+    chosen = [o for n, o in enumerate(options, 1) if said in (" ".join(o["title"].split()).casefold(), str(n))]
+    return chosen[0] if len(chosen) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """The bot's latest reply before a message (its payload and the message it answered), and that
+    message's text: what `MessageStore.choice` reads, read with the message on PostgreSQL."""
+
+    payload: str | None
+    reply_to: int | None
+    asked: str | None
+
+    def choice(self, text: str) -> tuple[str, str] | None:
+        """`MessageStore.choice` from what was read."""
+        if not self.payload or self.reply_to is None:
+            return None
+        option = _option(self.payload, text)
+        return (self.asked, option["source"]) if option is not None and self.asked is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class Loaded:
     """Everything processing one inbound message needs from the database."""
@@ -128,13 +208,28 @@ class Loaded:
     reply: Message | None  # already answered (a duplicate, or recovery after the answer was stored)
     inbound: Any  # a row of the message table (reads like StoredMessage)
     conversation: Any  # a row of the conversation table
+    offer: Offer | None = None  # read along (PostgreSQL's one-statement load): the latest reply before the inbound
+    offer_read: bool = False  # `offer` holds what was read (else `MessageStore.choice` reads it)
 
 
 class MessageStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine  # for transactions of several statements
         self._single = autocommit(engine)  # for reads and one-statement writes: no BEGIN, COMMIT or ROLLBACK on PostgreSQL
-        self._load_in_one = engine.dialect.name == "postgresql"  # SQLite has neither lateral joins nor arrays: a read each
+        # PostgreSQL: the load one statement, the replies' write one statement; SQLite has neither lateral
+        # joins, arrays nor data-modifying CTEs: a statement each
+        self._load_in_one = engine.dialect.name == "postgresql"
+        self._claims: dict[int, Any] = {}  # id of a lease's take -> the insert taking it (`_claiming`)
+
+    def _claiming(self, take: Any) -> Any:
+        """The message's insert with a lease's take as a data-modifying CTE, returning the message's id
+        and whether the lease was taken; built once per lease statement."""
+        statement = self._claims.get(id(take))
+        if statement is None:
+            taken = take.cte("taken")
+            statement = _INSERT.add_cte(taken).returning(col(StoredMessage.id), select(func.count()).select_from(taken).scalar_subquery())
+            self._claims[id(take)] = statement
+        return statement
 
     def by_client_id(self, conversation_id: str, client_id: str) -> int | None:
         with self._single.connect() as conn:
@@ -142,14 +237,20 @@ class MessageStore:
 
     def add(
         self, conversation_id: str, *, role: str, text: str, status: str = "done", client_id: str | None = None,
-        reply_to: int | None = None, payload: dict[str, Any] | None = None, delivery: str | None = None,
+        reply_to: int | None = None, payload: dict[str, Any] | None = None, delivery: str | None = None, claim: Claim | None = None,
     ) -> Message | None:
         """Store one message; None when its client id is already stored (a retry or a race).
-        `delivery="queued"`: a platform channel must still send it (see `undelivered`)."""
+        `delivery="queued"`: a platform channel must still send it (see `undelivered`). `claim`: a lease
+        taken in the same statement on PostgreSQL (`claim.taken` says whether it was; a refused write
+        takes nothing); elsewhere left untried."""
         values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload, delivery=delivery)
         try:
             with self._single.begin() as conn:
-                message_id = conn.execute(_INSERT, values).inserted_primary_key[0]
+                if claim is not None and self._load_in_one:  # one statement: the lease's take a CTE of the insert
+                    message_id, taken = conn.execute(self._claiming(claim.statement), values | claim.values).one()
+                    claim.taken = bool(taken)
+                else:
+                    message_id = conn.execute(_INSERT, values).inserted_primary_key[0]
         except IntegrityError:
             if client_id is None:
                 raise
@@ -197,6 +298,18 @@ class MessageStore:
                 for r in replies]
         audit = [e for r, row in zip(replies, rows, strict=True)
                  for e in event_rows(r.events, tenant=r.tenant, conversation_id=r.conversation_id, now=row["created_at"])]
+        if self._load_in_one:  # PostgreSQL: one statement, no transaction around it
+            values = {
+                "conversations": [row["conversation_id"] for row in rows], "texts": [row["text"] for row in rows],
+                "inbounds": [r.inbound_id for r in replies], "payloads": [row["payload"] for row in rows],
+                "deliveries": [row["delivery"] for row in rows], "nows": [row["created_at"] for row in rows],
+                "e_tenants": [e["tenant"] for e in audit], "e_conversations": [e["conversation_id"] for e in audit],
+                "e_kinds": [e["kind"] for e in audit], "e_data": [e["data"] for e in audit], "e_nows": [e["created_at"] for e in audit],
+            }
+            with self._single.connect() as conn:
+                by_inbound = {int(inbound): int(reply_id) for reply_id, inbound in conn.execute(_REPLIES, values)}
+            ids = [by_inbound[r.inbound_id] for r in replies]
+            return [Message.from_row(SimpleNamespace(id=reply_id, **row)) for reply_id, row in zip(ids, rows, strict=True)]
         with self._engine.begin() as conn:
             if len(rows) == 1:
                 ids = [conn.execute(_INSERT, rows[0]).inserted_primary_key[0]]
@@ -237,7 +350,8 @@ class MessageStore:
                     reply = _part(row, "r_", _MESSAGE_COLUMNS)
                     if reply is not None:
                         return Loaded(pending, Message.from_row(reply), None, None)
-                    return Loaded(pending, None, _part(row, "m_", _MESSAGE_COLUMNS), _part(row, "c_", _CONVERSATION_COLUMNS))
+                    offer = Offer(row.b_payload, row.b_reply_to, row.b_asked) if row.b_payload is not None else None
+                    return Loaded(pending, None, _part(row, "m_", _MESSAGE_COLUMNS), _part(row, "c_", _CONVERSATION_COLUMNS), offer, True)
                 # not stored: the reads one by one, as below, say so as they always did
             pending: list[int] = []
             if earlier:
@@ -273,13 +387,11 @@ class MessageStore:
             last = conn.execute(_LAST_BOT, {"b_conversation": conversation_id, "b_message": inbound_id}).first()
             if last is None or not last.payload or last.reply_to is None:
                 return None
-            options = json.loads(last.payload).get("options") or []
-            said = " ".join(text.split()).casefold().rstrip(".!")
-            chosen = [o for n, o in enumerate(options, 1) if said in (" ".join(o["title"].split()).casefold(), str(n))]
-            if len(chosen) != 1:
+            option = _option(last.payload, text)
+            if option is None:
                 return None
             asked = conn.execute(_MESSAGE, {"b_message": last.reply_to}).first()
-        return (asked.text, chosen[0]["source"]) if asked is not None else None
+        return (asked.text, option["source"]) if asked is not None else None
 
     def said(self, conversation_id: str, *, limit: int = 10) -> list[str]:
         """The customer's latest messages (redacted, as stored), newest first: what their language is guessed from."""

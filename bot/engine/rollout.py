@@ -63,6 +63,12 @@ class RolloutBook:
         self._cache[tenant] = (now, policy)
         return policy
 
+    def cached(self, tenant: str) -> RolloutPolicy | None:
+        """What `current` returns without reading the database; None when that needs a read (call `current`
+        from a thread then). On the event loop: saves a message's turn a thread hop."""
+        cached = self._cache.get(tenant)
+        return cached[1] if cached is not None and self._clock() - cached[0] < self._ttl else None
+
     def route(self, *, tenant: str, customer: str, user: str | None, groups: Sequence[str]) -> Route:
         return route_for(self.current(tenant), tenant=tenant, customer=customer, user=user, groups=groups)
 

@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.engine.leases import LeaseTable
+from bot.engine.leases import Claim, LeaseTable
 
 logger = logging.getLogger(__name__)
+
+First = TypeVar("First")
+Then = TypeVar("Then")
 
 # seconds a dead process's conversations wait before another process takes them over (renewed every
 # third of it: a database round trip per answering conversation every 2 s)
@@ -59,6 +63,56 @@ class Turn:
             raise
         self._renewal = asyncio.create_task(self._renew())
         return self
+
+    async def enter_with(
+        self, first: Callable[[Claim | None], First], then: Callable[[First], Then], *, meanwhile: Callable[[First], Awaitable[None]],
+    ) -> tuple[First, Then | None]:
+        """Hold the turn as `async with` does (leave it with `__aexit__`), doing `first` before the lease is
+        tried and `then(first's result)` once it is held, in the thread hop of the first try: a message's
+        write, its lease and its load cost one hop, not three (each hop is Python work on a worker thread
+        and on the event loop, bench/bench_scale.py). `meanwhile(first's result)` runs on the loop right
+        after that hop, before any further try for the lease (a message is acknowledged stored while
+        another process's turn goes on). The second value is None when the lease took more than one try,
+        or `then` failed: the caller does that work itself, under the turn. `first` failing leaves it free.
+        `first` gets the lease's `Claim` (None without leases): a write that takes it in its own statement
+        says so in `claim.taken`, and the lease is not tried again apart."""
+        await self._lock.acquire()
+        leases, name = self._leases, lease_name(self._conversation_id)
+
+        def in_one_hop() -> tuple[First, bool, Then | None]:
+            claim = leases.claim(name, ttl=self._ttl) if leases is not None else None
+            done = first(claim)  # raises: nothing taken
+            try:
+                if claim is not None and leases is not None and not (claim.taken if claim.taken is not None else leases.take(name, ttl=self._ttl)):
+                    return done, False, None
+            except SQLAlchemyError:  # tried again below, as `_take` does
+                logger.warning("could not take the lease of conversation %s; trying again", self._conversation_id)
+                return done, False, None
+            try:
+                return done, True, then(done)
+            except Exception:  # done again by the caller under the turn, which then hears why
+                logger.debug("the work after taking the lease of conversation %s failed", self._conversation_id, exc_info=True)
+                return done, True, None
+
+        try:
+            done, taken, after = await asyncio.to_thread(in_one_hop)
+        except BaseException:
+            self._lock.release()
+            raise
+        if taken and leases is not None:
+            self._renewal = asyncio.create_task(self._renew())
+        try:
+            await meanwhile(done)
+            if not taken:
+                await self._take()
+                self._renewal = asyncio.create_task(self._renew())
+        except BaseException as exc:
+            if taken:
+                await self.__aexit__(type(exc), exc, exc.__traceback__)
+            else:
+                self._lock.release()
+            raise
+        return done, after
 
     async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         try:

@@ -203,3 +203,36 @@ async def test_the_first_question_after_an_ingest_does_not_wait_to_read_the_know
         assert reads == []
     finally:
         services.close()
+
+
+async def test_with_leases_a_chosen_option_is_answered_in_few_database_statements(
+    make_services: Callable[..., Services], tmp_path: Path
+) -> None:
+    """As `serve` runs on PostgreSQL (conversation turns are leases other processes see): the option
+    chosen from an offer is answered, and on PostgreSQL the turn costs the database 8 statements: the
+    message's write, the lease, the load (the offer read with it), the reply's four and the lease's
+    release (it was 10: the latest reply and its question were read apart)."""
+    from sqlalchemy import event
+
+    from bot.engine.conversations import ConversationService
+    from bot.engine.leases import LeaseTable
+    from bot.engine.turns import ConversationTurns
+
+    services = make_services(sample=True, SUPPORTBOT_TENANTS_FILE=tenants_file(tmp_path))
+    conversations = ConversationService(services=services, turns=ConversationTurns(leases=LeaseTable(engine=services.engine)))
+    conversation = conversations.create(tenant="default", channel="widget", user="visitor", conversation_id="leased-1")
+    offer, _ = await conversations.submit(conversation_id=conversation.id, text=QUESTION, client_id="q1")
+    assert offer.outcome == "clarify" and len(offer.options) >= 2
+    pick = offer.options[1]
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if "FROM auditevent" not in statement:  # the rollback watch of the first answer reads in the background
+            statements.append(statement)
+
+    event.listen(services.engine, "before_cursor_execute", count)
+    answer, _ = await conversations.submit(conversation_id=conversation.id, text=pick.title, client_id="q2")
+    event.remove(services.engine, "before_cursor_execute", count)
+    assert answer.outcome == "answer" and answer.citations[0].source == pick.source
+    if services.engine.dialect.name == "postgresql":
+        assert len(statements) <= 4, statements

@@ -198,3 +198,41 @@ def test_a_message_gets_one_bot_answer_whoever_writes_it(engine: Engine) -> None
         messages.add_replies([reply])
     messages.add("c1", role="system", text="thanks", reply_to=inbound.id)  # other messages may refer to it
     assert [m.text for m in messages.history("c1")] == ["hello", "first answer", "thanks"]
+
+
+
+def test_replies_written_together_are_all_stored_with_their_trail_or_none_is(engine: Engine) -> None:
+    """Replies of several conversations in one write (PostgreSQL: one statement): each inbound done,
+    each conversation touched at its reply's time, the audit events in the order given; one refused
+    (its message answered already) stores none of the others, which are then written alone."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.core.tables import AuditEvent
+    from bot.engine.conversation_records import ConversationRecords
+    from bot.engine.messages import MessageStore, NewReply
+
+    records, messages = ConversationRecords(engine), MessageStore(engine)
+    inbound = {}
+    for c in ("c1", "c2", "c3"):
+        records.create(tenant="default", channel="widget", conversation_id=c)
+        inbound[c] = messages.add(c, role="customer", text=f"hello {c}", status="pending")
+    first = NewReply("c1", inbound["c1"].id, "answer 1", {"outcome": "answer"}, (("a", {"n": 1}), ("b", {"n": 2})), "default", None)
+    second = NewReply("c2", inbound["c2"].id, "answer 2", {"outcome": "clarify"}, (), "default", "queued")
+    stored = messages.add_replies([first, second])
+    assert [(m.text, m.outcome) for m in stored] == [("answer 1", "answer"), ("answer 2", "clarify")]
+    assert [m.id for m in messages.history("c2")] == [inbound["c2"].id, stored[1].id]
+    assert messages.pending() == [("c3", inbound["c3"].id)]
+    assert [m.id for _, m in messages.undelivered()] == [stored[1].id]
+    touched = records.get("c1")
+    assert touched is not None and touched.updated_at.replace(tzinfo=None) == stored[0].created_at.replace(tzinfo=None)
+    with engine.connect() as conn:
+        trail = conn.execute(select(AuditEvent.kind, AuditEvent.conversation_id).order_by(AuditEvent.id)).all()
+    assert [tuple(t) for t in trail] == [("a", "c1"), ("b", "c1")]
+    third = NewReply("c3", inbound["c3"].id, "answer 3", {"outcome": "answer"}, (("c", {}),), "default", None)
+    with pytest.raises(IntegrityError):  # c1 is answered already: nothing of the write is kept
+        messages.add_replies([third, first])
+    assert messages.pending() == [("c3", inbound["c3"].id)] and len(messages.history("c3")) == 1
+    alone = messages.add_replies_apart([third, first])
+    assert not isinstance(alone[0], BaseException) and alone[0].text == "answer 3" and isinstance(alone[1], IntegrityError)
+    assert messages.pending() == []
