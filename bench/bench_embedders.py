@@ -44,6 +44,7 @@ only cosine 0.918 to float32 (0.755 per tensor, 0.916 with reduce_range); withou
     top-1 / top-3       TUNE: sample  covid   bitext  all          REPORT: sample  covid   bitext  all
     shipped MiniLM            0.970   0.723   0.859   0.823/0.957          0.865   0.744   0.821   0.799/0.953
     mpnet-q8                  0.970   0.731   0.874   0.835/0.989          0.838   0.808   0.846   0.832/0.967
+    mpnet float32 (retrieval only, --one, same day)  0.970 0.773 0.869 0.846/0.989 0.838 0.816 0.861 0.843/0.970
 
     leave one KB out         right  wrong  clarified  handed over  off-topic answered
     shipped MiniLM           0.686  0.035  0.112      0.254        0.028   (sample 0.600, covid 0.648, bitext 0.725)
@@ -55,6 +56,7 @@ only cosine 0.918 to float32 (0.755 per tensor, 0.916 with reduce_range); withou
     per stored chunk embedded (body; title/lead extra)   10.2 ms       67.6 ms
     start with the sample KB / ingest COVID-QA + Bitext  12.4 / 15.7 s 51.7 / 91.9 s
     model files / resident memory of one more copy       59 MB / 50 MB 267 MB / 181 MB
+    (float32: 30.6 ms per question, 103.9 ms per chunk, 439 MB of files, 199 MB resident)
     the whole bench_answers run (1,660 cases, builds)    59 s          225 s
 
 Scratch, not kept (TUNE chosen): the ordering's weights re-searched over mpnet-q8's candidates
