@@ -196,17 +196,22 @@ def build_cases(folder: Path) -> tuple[list[BenchCase], dict[str, Path]]:
     return cases, {"covid": covid_kb, "bitext": bitext_kb}
 
 
-async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, settings_env: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Every case asked through the pipeline; with `probes`, the knowledge bases' own probe questions
-    are asked as well and their results go there (kinds "probe" and "probe_offtopic")."""
+    are asked as well and their results go there (kinds "probe" and "probe_offtopic"). `settings_env`:
+    more settings for the bench's services (bench/bench_embedders.py: another embedding model)."""
     from bot.app.composition import build_services
     from bot.core.config import Settings
     from bot.engine.pipeline import Identity
 
     cases, kbs = build_cases(folder / "kb")
     (folder / "tenants.toml").write_text(TENANTS, encoding="utf-8")
-    settings = Settings.from_env({"SUPPORTBOT_DATA_DIR": str(folder / "data"), "SUPPORTBOT_TENANTS_FILE": str(folder / "tenants.toml")})
-    services = build_services(settings)
+    env = {"SUPPORTBOT_DATA_DIR": str(folder / "data"), "SUPPORTBOT_TENANTS_FILE": str(folder / "tenants.toml"), **(settings_env or {})}
+    services = build_services(Settings.from_env(env))
+    # the store's collections are made as wide as the embedder's vectors, which build_services reads
+    # before the model is loaded (384, MiniLM's): another model's width is known only once it is
+    services.embedder.warm_up()
+    services.store.dim = services.embedder.dim
     services.start()
     try:
         for tenant in ("covid", "bitext"):

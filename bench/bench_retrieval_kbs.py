@@ -43,6 +43,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -58,7 +59,10 @@ from knowledge.store import Hit  # noqa: E402
 Collected = list[tuple[BenchCase, list[Hit]]]
 
 
-def collect(folder: Path) -> Collected:
+def collect(folder: Path, *, settings_env: dict[str, str] | None = None, timings: dict[str, float] | None = None) -> Collected:
+    """The candidates of every answerable case. `settings_env`: more settings for the services
+    (bench/bench_embedders.py: another embedding model); `timings`: filled with the CPU seconds of
+    start-up with the sample KB, of ingesting COVID-QA and Bitext, and of embedding the questions."""
     from bot.app.composition import build_services
     from bot.core.config import Settings
     from policies.placeholders import PLACEHOLDER_RE
@@ -66,13 +70,23 @@ def collect(folder: Path) -> Collected:
     cases, kbs = build_cases(folder / "kb")
     cases = [c for c in cases if c.kind == "answer"]
     (folder / "tenants.toml").write_text(TENANTS, encoding="utf-8")
-    settings = Settings.from_env({"SUPPORTBOT_DATA_DIR": str(folder / "data"), "SUPPORTBOT_TENANTS_FILE": str(folder / "tenants.toml")})
-    services = build_services(settings)
+    env = {"SUPPORTBOT_DATA_DIR": str(folder / "data"), "SUPPORTBOT_TENANTS_FILE": str(folder / "tenants.toml"), **(settings_env or {})}
+    services = build_services(Settings.from_env(env))
+    # the store's collections are made as wide as the embedder's vectors, which build_services reads
+    # before the model is loaded (384, MiniLM's): another model's width is known only once it is
+    services.embedder.warm_up()
+    services.store.dim = services.embedder.dim
+    times = {} if timings is None else timings
+    clock = time.process_time()
     services.start()
+    times["start_cpu_s"] = time.process_time() - clock
     try:
+        clock = time.process_time()
         for tenant in ("covid", "bitext"):
             services.ingestor.ingest([kbs[tenant]], tenant=tenant, display_base=kbs[tenant].parent)
             services.after_ingest(tenant)
+        times["ingest_cpu_s"] = time.process_time() - clock
+        times["questions_cpu_s"] = 0.0
         out: Collected = []
         for kb in KBS:
             tenant = KB_TENANT[kb]
@@ -83,7 +97,9 @@ def collect(folder: Path) -> Collected:
             if services.redactor is not None:
                 asked = [r.redacted for r in services.redactor.redact_batch(asked, tenant=tenant)]
             texts = [PLACEHOLDER_RE.sub(" ", t) for t in asked]
+            clock = time.process_time()
             vectors = services.embedder.embed(texts)
+            times["questions_cpu_s"] += time.process_time() - clock
             found = services.store.search_many(tenant=tenant, access_keys=keys, vectors=vectors, texts=texts, limit=10)
             out += [(replace(c, question=t), hits) for c, t, hits in zip(mine, texts, found, strict=True)]
         return out
