@@ -33,7 +33,7 @@ def _is_local(uri: str) -> bool:
     return not uri.startswith(("http://", "https://", "tcp://"))
 
 
-def _shown(uri: str) -> str:
+def shown(uri: str) -> str:
     """The endpoint without credentials a URL may carry (user:password@host)."""
     scheme, _, rest = uri.partition("://")
     return f"{scheme}://{rest.rpartition('@')[2]}"
@@ -121,7 +121,7 @@ class MilvusConnection:
         except MilvusException as exc:
             self._client = None
             self._reachable = False
-            raise StoreUnavailableError(f"the Milvus endpoint {_shown(self._endpoint)} cannot be reached: {exc.message}") from None
+            raise StoreUnavailableError(f"the Milvus endpoint {shown(self._endpoint)} cannot be reached: {exc.message}") from None
         self._reachable = True
 
     @property
@@ -148,10 +148,10 @@ class MilvusConnection:
             self._client.list_collections(timeout=_ENDPOINT_TIMEOUT)
             if not self._reachable:
                 self._ensure_collection()
-                logger.warning("the Milvus endpoint %s answers again", _shown(self._endpoint))
+                logger.warning("the Milvus endpoint %s answers again", shown(self._endpoint))
         except MilvusException as exc:
             if self._reachable:
-                logger.error("the Milvus endpoint %s does not answer: %s", _shown(self._endpoint), exc.message)
+                logger.error("the Milvus endpoint %s does not answer: %s", shown(self._endpoint), exc.message)
             self._reachable = False
             return False
         self._reachable = True

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from bot.core.errors import StageError
+from bot.core.errors import ConfigError, StageError
 from knowledge.chunk_cache import ChunkCache, Entry
 from knowledge.chunking import Chunk
-from knowledge.milvus_connection import MilvusConnection
+from knowledge.milvus_connection import MilvusConnection, shown
 from knowledge.store_schema import (
     COLLECTION,
     COLLECTIONS,
@@ -30,6 +30,7 @@ from knowledge.store_schema import (
     VECTORS,
     create_collections,
     old_chunks,
+    stored_dim,
 )
 
 logger = logging.getLogger(__name__)
@@ -106,6 +107,12 @@ class MilvusStore(MilvusConnection):
             self._drop(reversed(old))  # the source last: a crash before then starts the copy over
             return
         if all(client.has_collection(name) for name in COLLECTIONS):
+            built = stored_dim(client)
+            if built is not None and built != self.dim:
+                raise ConfigError(
+                    f"the knowledge store {shown(self.uri)} holds {built}-dimension vectors, but the embedding model "
+                    f"gives {self.dim}: use the model it was built with, or a new SUPPORTBOT_DATA_DIR and ingest again"
+                )
             for name in COLLECTIONS:
                 client.load_collection(name)
             return

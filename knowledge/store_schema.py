@@ -31,6 +31,15 @@ SHOWN = ["source", "title", "url", "heading", "position", "text"]
 VECTORS = ["dense", "title_dense", "lead_dense"]  # what Hit's cosines are computed from
 
 
+def stored_dim(client: Any) -> int | None:
+    """The width of the dense vectors an existing store was built with (None if it cannot tell)."""
+    for field in client.describe_collection(DENSE_COLLECTION).get("fields", []):
+        if field.get("name") == "blend":
+            dim = (field.get("params") or {}).get("dim")
+            return int(dim) if dim is not None else None
+    return None
+
+
 def create_collections(client: Any, *, dim: int) -> None:
     """The three collections of a new store (or of one being upgraded)."""
     from pymilvus import DataType, Function, FunctionType

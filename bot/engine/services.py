@@ -66,6 +66,7 @@ class Services:
             return
         self.embedder.warm_up()
         language.warm_up()  # the assistant's handoff notices use it with any embedder
+        self.store.dim = self.embedder.dim  # the loaded model's width (the store was built before it loaded)
         self.store.open()
         self.pipeline.warm_up()
         self.vault.purge_expired()

@@ -51,3 +51,42 @@ def test_a_texts_vector_does_not_depend_on_what_is_embedded_beside_it(tmp_path: 
     alone = np.stack([embedder.embed([text])[0] for text in TEXTS])
     beside_a_long_one = embedder.embed([*TEXTS, "Invoices, refunds and plan changes, explained at length. " * 12])[: len(TEXTS)]
     assert np.array_equal(alone, beside_a_long_one)
+
+
+async def test_a_model_of_another_width_builds_its_store_and_an_old_store_refuses_it_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`SUPPORTBOT_EMBEDDING_MODEL` naming a model whose vectors are not 384 wide: the store is built with
+    the loaded model's width (it was built with 384 before the model loaded, and the first ingest failed:
+    "expected dim 384, got 768"). A store built by another model says so at start, naming both widths.
+    The wider model here is the bundled one with each vector written twice (768 numbers, the same cosines)."""
+    import numpy as np
+
+    from bot.app.composition import build_services
+    from bot.core.errors import ConfigError
+    from bot.core.records import Identity
+    from knowledge.embedding import FastEmbedder
+    from tests.conftest import make_settings
+
+    narrow = FastEmbedder.embed
+    monkeypatch.setattr(FastEmbedder, "embed", lambda self, texts: np.hstack([narrow(self, texts)] * 2) / np.sqrt(2))
+    settings = make_settings(tmp_path / "data")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "printing.md").write_text("# Printing a board\n\nTo print a board, open it and choose File → Print, then the paper size.\n")
+    services = build_services(settings)
+    try:
+        services.start(sample=False)
+        assert services.embedder.dim == 768
+        services.ingestor.ingest([docs], tenant="default", display_base=tmp_path)
+        services.after_ingest("default")
+        result = await services.assistant.ask("how do I print a board?", identity=Identity(tenant="default", user="v"))
+        offered = [c.source for c in result.citations] + [o.source for o in result.options]
+        assert offered and "printing" in offered[0], result
+    finally:
+        services.close()
+    monkeypatch.setattr(FastEmbedder, "embed", narrow)
+    again = build_services(settings)
+    try:
+        with pytest.raises(ConfigError, match="768-dimension vectors, but the embedding model gives 384"):
+            again.start(sample=False)
+    finally:
+        again.close()
