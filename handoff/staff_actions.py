@@ -104,27 +104,27 @@ class HandoffStaffActions:
         return await asyncio.to_thread(self.get, handoff_id)
 
     async def resolve(self, handoff_id: int, *, staff: str) -> Handoff | None:
-        handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in ACTIVE:
-            return handoff
-        async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._records.save, handoff, status=HandoffStatus.RESOLVED, closed_at=self._now())
-            self._observe("resolved", reason=handoff.reason)
-            await asyncio.to_thread(self._set_state, handoff.conversation_id, State.CLOSED, actor=f"staff:{staff}", handoff=handoff_id)
-        await self._events.publish(Resolved(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
-        await self._cards.update_card(handoff)
-        await self._say(handoff.conversation_id, "rating_prompt", rating_request=True)
-        return handoff
+        return await self._close(handoff_id, staff=staff, status=HandoffStatus.RESOLVED, state=State.CLOSED, event=Resolved,
+                                 observed="resolved", phrase="rating_prompt", rating_request=True)
 
     async def return_to_bot(self, handoff_id: int, *, staff: str) -> Handoff | None:
+        return await self._close(handoff_id, staff=staff, status=HandoffStatus.RETURNED, state=State.BOT, event=ReturnedToBot,
+                                 observed="returned", phrase="back_to_bot")
+
+    async def _close(
+        self, handoff_id: int, *, staff: str, status: HandoffStatus, state: State, event: type[Resolved] | type[ReturnedToBot],
+        observed: str, phrase: str, rating_request: bool = False,
+    ) -> Handoff | None:
+        """End an active handoff (resolved, or back to the bot): the record, the conversation's state, the
+        event, the staff card and the customer's notice. An ended or unknown one is returned as it is."""
         handoff = await asyncio.to_thread(self.get, handoff_id)
         if handoff is None or handoff.status not in ACTIVE:
             return handoff
         async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._records.save, handoff, status=HandoffStatus.RETURNED, closed_at=self._now())
-            self._observe("returned", reason=handoff.reason)
-            await asyncio.to_thread(self._set_state, handoff.conversation_id, State.BOT, actor=f"staff:{staff}", handoff=handoff_id)
-        await self._events.publish(ReturnedToBot(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
+            handoff = await asyncio.to_thread(self._records.save, handoff, status=status, closed_at=self._now())
+            self._observe(observed, reason=handoff.reason)
+            await asyncio.to_thread(self._set_state, handoff.conversation_id, state, actor=f"staff:{staff}", handoff=handoff_id)
+        await self._events.publish(event(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
         await self._cards.update_card(handoff)
-        await self._say(handoff.conversation_id, "back_to_bot")
+        await self._say(handoff.conversation_id, phrase, rating_request=rating_request)
         return handoff
