@@ -108,7 +108,10 @@ LINE_OPENING = re.compile(r"(?:^|\n)[^\w\n]*", re.M)
 # a line of a written address opens with a number and words ("36-20 beispielallee", "246 12 quillon foreshore")
 NUMBERED_LINE = re.compile(r"(?:^|\n)[^\w\n]*\d[\d/.-]*(?:[ \t,]+\d[\d/.-]*)*,?[ \t]+[^\W\d_][^\n]*\n?[^\n]*$")
 LONE_UNIT = re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b")
-HOUSE_BEFORE = re.compile(r"(?<![\w.,:-])\d{1,5}[A-Za-z]?\.?[ \t]+$")  # "8 24/29 Quillon Estate", "240. Minta utca"
+# "8 24/29 Quillon Estate", "240. Minta utca"; a building's number joined to the house's by a slash or a hyphen
+# ("11/20 pl. Rynek 347", "51-36 Quillon-Ring 1"), or two of them ("684 3 Vesketh Lane")
+HOUSE_BEFORE = re.compile(r"(?<![\w.,:/-])\d{1,5}[A-Za-z]?(?:\.?[ \t]+|[/-])$")
+MAX_HOUSES_BEFORE = 2
 
 
 def address_entities(text: str) -> list[Entity]:
@@ -125,8 +128,10 @@ def address_entities(text: str) -> list[Entity]:
                 found.append(m)
     for m in found:
         start, end = m.start(), m.end()
-        before = HOUSE_BEFORE.search(text, max(0, start - 8), start)
-        if before:
+        for _ in range(MAX_HOUSES_BEFORE):
+            before = HOUSE_BEFORE.search(text, max(0, start - 8), start)
+            if before is None:
+                break
             start = before.start()
         above = LINE_ABOVE.search(text, max(0, start - 80), start)
         if above and any(c.isdigit() for c in above.group(1)) and (text[start].isdigit() or UNIT_START.match(text, start)):
