@@ -62,10 +62,10 @@ COMPOUND_ENDINGS = (
     "veien gata gaten veg"
 ).split()
 
-# a unit inside a building: "Apt. 5", "Suite 838", "Depto. 532", "H.No. 12"
+# a unit inside a building: "Apt. 5", "Suite 838", "Depto. 532", "H.No. 12", "Level 8" (a floor: AS/NZS 4819)
 UNIT_WORDS = (
     "apt apartment suite ste unit floor fl room rm depto dpto departamento edif edificio interior int piso apto "
-    "appartamento piano scala interno wohnung whg etage lgh bte bus lok lokal casa h.no flat"
+    "appartamento piano scala interno wohnung whg etage lgh bte bus lok lokal casa h.no flat level lvl"
 ).split()
 
 # street words of TYPE_AFTER that are no English words: in a message written all in lower case these

@@ -272,9 +272,10 @@ async def test_serve_purges_expired_values_while_it_runs(tmp_path: Path) -> None
         ("He lives at 497 Przykładowa, Miasto", "He lives at <STREET_ADDRESS_1>"),
         ("Meet me at Oria-Vesketh-Allee 559", "Meet me at <STREET_ADDRESS_1>"),
         ("Quillon Vesketh\n> 38 Esimerkkikatu\n> Apt. 401\n> Kaupunki", "<PERSON_1>\n> <STREET_ADDRESS_1>"),
-        # a building's number joined to the house's before the street: all of it goes
+        # a building's number joined to the house's, or a floor, before the street: all of it goes
         ("He lives at 11/20 ul. Przykładowa 347", "He lives at <STREET_ADDRESS_1>"),
         ("The shop is at 51-36 Quillon-Ring 1, Dornstadt", "The shop is at <STREET_ADDRESS_1>"),
+        ("Our offices are located at Level 8 24 Quillon Lane\nBramwen Vale, VIC, 7533", "Our offices are located at <STREET_ADDRESS_1>"),
         # a phone number named by what is done with it
         ("I would like to stop receiving messages to 2025550143", "I would like to stop receiving messages to <PHONE_1>"),
     ],
