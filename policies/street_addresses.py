@@ -136,8 +136,9 @@ def address_entities(text: str) -> list[Entity]:
         above = LINE_ABOVE.search(text, max(0, start - 80), start)
         if above and any(c.isdigit() for c in above.group(1)) and (text[start].isdigit() or UNIT_START.match(text, start)):
             start = above.start(1)
-        if text[start].isalpha():
-            # "Muster Strasse 89": the capitalised words before a street word belong to it
+        if text[start].isalpha() and m.re is not LONE_UNIT:
+            # "Muster Strasse 89": the capitalised words before a street word belong to it (not before a unit
+            # alone: "Which floor 2 plan?" names no street)
             head = ADDRESS_HEAD.search(text, max(0, start - 40), start)
             if head and "\n" not in head.group():
                 start = head.start()

@@ -284,6 +284,10 @@ def test_addresses_and_phones_by_structure_and_context(redactor: SpacyRedactor, 
     assert redactor.redact_sync(text).redacted == expected
 
 
+@pytest.mark.parametrize("text", ["Which floor 2 plan should I pick?", "Which level 3 subscription includes backups?"])
+def test_a_floor_alone_after_a_capitalised_word_is_no_address(redactor: SpacyRedactor, text: str) -> None:
+    assert redactor.redact_sync(text).redacted == text
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
