@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core.first_names import Names
 from bot.core.words import stop_words
 from policies.name_cues import (
     LIST_OF_NAMES,
@@ -66,6 +67,12 @@ NEXT_NAME_WORD = re.compile(rf"\s({PARTICLES}[^\W\d_][\w'’-]*|[^\W\d_]\.)(?=[\
 PREVIOUS_NAME_WORD = re.compile(rf"(?<![\w'’-])({NAME_WORD})\s$")
 
 
+# the particles that open a surname, written in lower case before it: "van den [Pol]", "de la [Cruz]", "ten [Pas]",
+# "da [Rosa]"; then the first name before them ("[Willemine] ten Pas"). Not "do", "le", "la" alone: words of sentences
+PREVIOUS_PARTICLES = re.compile(r"(?<![\w'’-])(?:van|von|de|da|di|du|del|della|dos|das|ten|ter)(?: (?:der|den|de|la|las|los))? $")
+FIRST_NAME_BEFORE = re.compile(rf"(?<![\w'’-])({NAME_WORD}) $")
+
+
 def grown(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple[int, int]]:
     """A found name takes in the name words right next to it: "Oliwier [Nowotny]", "[Quinn D.] van den Velden",
     "[gabriela] mendoza" (a surname of the lists after a first name in lower case)."""
@@ -117,3 +124,18 @@ def same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]
         if any(s <= m.start() + a < e for a, _ in items for s, e in spans):
             out += [(m.start() + a, m.start() + b) for a, b in items if m.group()[a:b].lower() not in NOT_NAMES]
     return out
+
+
+def with_particles(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple[int, int]]:
+    """A surname found takes in the particles written before it and the first name before them: "Dr. van den
+    [Vesketh]", "starring da [Quillon]", "[Oria] ten [Vesketh]"."""
+    out = []
+    for start, end in spans:
+        if (m := PREVIOUS_PARTICLES.search(text, max(0, start - 12), start)) and (not cased or text[start].isupper()):
+            start = m.start()
+            first = FIRST_NAME_BEFORE.search(text, max(0, start - 30), start)
+            if first and first.group(1).lower() in Names.first_names() and first.group(1).lower() not in NOT_NAMES | LEADING | stop_words():
+                start = first.start()
+        out.append((start, end))
+    return out
+

@@ -125,6 +125,8 @@ def test_ordinary_words_are_kept(redactor: SpacyRedactor, text: str) -> None:
         ("Unlike the Kowalczyk novel, the film is short.", "Kowalczyk"),
         # a name next to a name the model found takes in the surname and the particles
         ("Please add Ingrid K. van der Dornacre as guardian", "Ingrid K. van der Dornacre"),
+        # the particles written before a surname found
+        ("The film was directed by Oria da Quillon and starring da Quillon", "da "),
         # someone of the family, written in lower case
         ("i would like to remove my kid ingrid from the account", "ingrid"),
         # a first name and a surname of the lists, in a message in German: the title and the function words stay
