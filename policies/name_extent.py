@@ -139,3 +139,16 @@ def with_particles(spans: list[tuple[int, int]], text: str, *, cased: bool) -> l
         out.append((start, end))
     return out
 
+
+BETWEEN_INITIAL = re.compile(r" [^\W\d_]\. ")
+
+
+def with_initials_between(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Two names found with a middle initial between them are one name, initial included: "[Oria] K. [Vesketh]"."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and BETWEEN_INITIAL.fullmatch(text, out[-1][1], start):
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out

@@ -48,6 +48,7 @@ from policies.name_extent import (
     LEADING,
     grown,
     same_names,
+    with_initials_between,
     with_particles,
     with_titles,
     without_foreign_lead,
@@ -202,7 +203,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     spans = [(s, e) for s, e in spans if not a_business(text, s, e) or NAME_CUE_STRONG.search(text[max(0, s - 30) : s])]
     spans = with_titles(spans, text)
     spans += same_names(spans, text)
-    spans = with_particles(spans, text, cased=cased)
+    spans = with_initials_between(with_particles(spans, text, cased=cased), text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
 
 

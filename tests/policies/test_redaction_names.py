@@ -127,6 +127,8 @@ def test_ordinary_words_are_kept(redactor: SpacyRedactor, text: str) -> None:
         ("Please add Ingrid K. van der Dornacre as guardian", "Ingrid K. van der Dornacre"),
         # the particles written before a surname found
         ("The film was directed by Oria da Quillon and starring da Quillon", "da "),
+        # a middle initial between two names found is part of the name
+        ("Mrs. Oria G. Vesketh Suite 670 5551 Quillon Station\nNorth Bramwen CO 10977", "G."),
         # someone of the family, written in lower case
         ("i would like to remove my kid ingrid from the account", "ingrid"),
         # a first name and a surname of the lists, in a message in German: the title and the function words stay
