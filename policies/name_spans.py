@@ -142,15 +142,20 @@ def titled_lowercase(text: str) -> list[tuple[int, int]]:
     out = []
     for m in LOWER_TITLED.finditer(text):
         words = m.group(1).split()
+        # a first name of the lists after the title: a surname of the lists after it is one even when it is an
+        # English word too ("mr. oria arroyo", "dr. sophia c. graham")
+        first_listed = words[0].lower() in Names.first_names()
         keep = [words[0]]
         for w in words[1:]:
-            if w.lower() in NAME_PARTICLES or initial(w) or (not ordinary(w) and len(w) > 1):
+            if w.lower() in NAME_PARTICLES or initial(w) or (not ordinary(w) and len(w) > 1) or (
+                first_listed and w.lower().strip(".,'’") in NameWords.surnames()
+            ):
                 keep.append(w)
             else:
                 break
         while len(keep) > 1 and initial(keep[-1]):
             keep.pop()
-        if plain(words[0]) and words[0].lower() not in NAME_PARTICLES:
+        if plain(words[0]) and words[0].lower() not in NAME_PARTICLES and not (first_listed and len(keep) > 1):
             continue  # "mr accountant", "mrs congeniality": a title before an ordinary word is a joke or a role
         out.append((m.start(1), m.start(1) + len(" ".join(keep))))
     return out

@@ -129,6 +129,10 @@ def test_ordinary_words_are_kept(redactor: SpacyRedactor, text: str) -> None:
         ("The film was directed by Oria da Quillon and starring da Quillon", "da "),
         # a middle initial between two names found is part of the name
         ("Mrs. Oria G. Vesketh Suite 670 5551 Quillon Station\nNorth Bramwen CO 10977", "G."),
+        # in lower case, a title then a first name of the lists: its surname goes too, even an English word
+        ("please correct the name to dr. sophia k. vesketh", "sophia"),
+        ("please correct the name to mrs. maria arroyo", "arroyo"),
+        ("please correct the name to mr. james graham", "graham"),
         # someone of the family, written in lower case
         ("i would like to remove my kid ingrid from the account", "ingrid"),
         # a first name and a surname of the lists, in a message in German: the title and the function words stay
