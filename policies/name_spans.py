@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.core.first_names import Names
+from bot.core.words import stop_words
 from policies.name_words import (
     NAME_PARTICLES,
     NameWords,
@@ -148,8 +149,8 @@ def titled_lowercase(text: str) -> list[tuple[int, int]]:
         keep = [words[0]]
         for w in words[1:]:
             if w.lower() in NAME_PARTICLES or initial(w) or (not ordinary(w) and len(w) > 1) or (
-                first_listed and w.lower().strip(".,'’") in NameWords.surnames()
-            ):
+                first_listed and w.lower().strip(".,'’") in NameWords.surnames() and w.lower() not in stop_words()
+            ):  # not "to", "so": function words that are surnames too ("ms alba to be informed")
                 keep.append(w)
             else:
                 break

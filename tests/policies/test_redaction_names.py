@@ -164,3 +164,8 @@ def test_a_name_in_context_is_redacted(redactor: SpacyRedactor, text: str, name:
 def test_ordinary_words_of_other_languages_and_places_are_kept(redactor: SpacyRedactor, text: str) -> None:
     result = redactor.redact_sync(text)
     assert result.redacted == text, result.entities
+
+
+def test_a_function_word_after_a_titled_lower_case_name_stays(redactor: SpacyRedactor) -> None:
+    # "to" is a surname of the Census list too: after "mrs. ingrid" it is still the sentence's word
+    assert redactor.redact_sync("please ask mrs. ingrid to call me back").redacted == "please ask <PERSON_1> to call me back"
