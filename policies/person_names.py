@@ -70,6 +70,8 @@ from policies.things import THING_LABELS, a_business, a_thing
 GREEK_WORD = re.compile(r"[Α-ΩΆ-Ώ][α-ωά-ώ]+")
 
 
+# Dutch, German and Portuguese particles (not "de", "la": words of Spanish and French places) then a surname
+PARTICLE_SURNAME = re.compile(rf"(?<![\w'’-])(?:van(?: (?:der|den|de))?|von|ten|ter|da|dos|das) ({NAME_WORD})")
 NAME_RUN = re.compile(rf"{NAME_WORD}(?:\s(?:[{UPPER}]\.?\s)?{NAME_WORD}){{0,3}}")
 
 
@@ -192,6 +194,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     nationalities = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("NORP", "LANGUAGE")]
     weak += _name_pairs(text, cased=cased)
+    if cased:  # "early van der Vesketh?", "starring da Quillon": particles in lower case open a surname
+        weak += [(m.start(), m.end()) for m in PARTICLE_SURNAME.finditer(text) if not common(m.group(1)) and m.group(1).lower() not in NOT_NAMES]
     if weak and cased and foreign(text):
         # in German every noun is capitalised, and the English model takes "Rechnung" or "Meine Pläne" for a
         # person: in a message in another language, only a name of the lists vouches for a name without a cue

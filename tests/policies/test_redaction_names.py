@@ -127,6 +127,8 @@ def test_ordinary_words_are_kept(redactor: SpacyRedactor, text: str) -> None:
         ("Please add Ingrid K. van der Dornacre as guardian", "Ingrid K. van der Dornacre"),
         # the particles written before a surname found
         ("The film was directed by Oria da Quillon and starring da Quillon", "da "),
+        # particles in lower case open a surname no list knows
+        ("Is there a better example of creativity than early van der Vesketh?", "Vesketh"),
         # a middle initial between two names found is part of the name
         ("Mrs. Oria G. Vesketh Suite 670 5551 Quillon Station\nNorth Bramwen CO 10977", "G."),
         # in lower case, a title then a first name of the lists: its surname goes too, even an English word
