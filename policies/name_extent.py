@@ -67,8 +67,8 @@ NEXT_NAME_WORD = re.compile(rf"\s({PARTICLES}[^\W\d_][\w'’-]*|[^\W\d_]\.)(?=[\
 PREVIOUS_NAME_WORD = re.compile(rf"(?<![\w'’-])({NAME_WORD})\s$")
 
 
-# the particles that open a surname, written in lower case before it: "van den [Pol]", "de la [Cruz]", "ten [Pas]",
-# "da [Rosa]"; then the first name before them ("[Willemine] ten Pas"). Not "do", "le", "la" alone: words of sentences
+# the particles that open a surname, written in lower case before it: "van den [Pol]", "de la [Cruz]", "ten [Berg]",
+# "da [Rosa]"; then the first name before them ("[Anneke] ten Berg"). Not "do", "le", "la" alone: words of sentences
 PREVIOUS_PARTICLES = re.compile(r"(?<![\w'’-])(?:van|von|de|da|di|du|del|della|dos|das|ten|ter)(?: (?:der|den|de|la|las|los))? $")
 FIRST_NAME_BEFORE = re.compile(rf"(?<![\w'’-])({NAME_WORD}) $")
 
