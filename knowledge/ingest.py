@@ -33,6 +33,11 @@ logger = logging.getLogger(__name__)
 
 EMBED_BATCH = 256
 
+# a document's text beyond which it is refused (said as a skip; an earlier version is kept): about a
+# 1,000-page manual, ~3,000 chunks. A help article is a few kilobytes; a bigger text is a dump (a
+# log, an export) that would ingest for minutes and crowd every search. Split it into articles.
+MAX_DOCUMENT_CHARS = 2_000_000
+
 
 def access_key(groups: Iterable[str]) -> str:
     """The canonical access key of a document: its groups, sorted. No groups means public."""
@@ -175,7 +180,12 @@ class Ingestor:
                         if doc.source in existing:
                             report.removed += self._remove(tenant, [existing.pop(doc.source)])
                         continue
-                    seen.add(doc.source)
+                    seen.add(doc.source)  # kept as it was when refused below: not pruned
+                    size = sum(len(section.text) for section in doc.sections)
+                    if size > MAX_DOCUMENT_CHARS:
+                        self._skip(report, doc.source, f"its text is {size / 1e6:.1f} million characters; a document may have "
+                                   f"{MAX_DOCUMENT_CHARS / 1e6:.0f} million at most: split it into articles", on_skip)
+                        continue
                     digest = self._digest(doc, access)
                     old = existing.get(doc.source)
                     if old is not None and old.content_hash == digest:

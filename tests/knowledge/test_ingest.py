@@ -110,6 +110,23 @@ async def test_an_empty_file_is_skipped_and_an_emptied_one_no_longer_answers(mak
     assert "pro rata" not in (result.answer or "")
 
 
+async def test_a_huge_document_is_refused_by_name_and_its_earlier_version_keeps_answering(
+        make_services: Callable[..., Services], tmp_path: Path) -> None:
+    # a 30 MB export uploaded as one article ingested for minutes and crowded every search
+    services = make_services()
+    kb = write_kb(tmp_path / "kb")
+    assert services.ingestor.ingest([kb], tenant="default").added == 3
+    line = "Upgrades are billed pro rata from the day you change your plan, and every seat is counted again. "
+    (kb / "plan.md").write_text("# Change your plan\n\n" + line * 25_000)  # 2.4 million characters
+    report = services.ingestor.ingest([kb], tenant="default", prune=True)
+    [(name, reason)] = report.skipped
+    assert Path(name).name == "plan.md"
+    assert "2.4 million characters" in reason and "split it into articles" in reason
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, 2)
+    result = await ask(services, "How do I upgrade my plan?")
+    assert any(Path(c.source).name == "plan.md" for c in result.citations)
+
+
 def test_a_skip_is_said_once_by_whoever_asked_to_hear_it(make_services: Callable[..., Services], tmp_path: Path,
                                                          caplog: pytest.LogCaptureFixture) -> None:
     # the CLI prints each skip; logged as well, every skipped file was on the terminal twice
