@@ -24,7 +24,8 @@ from bot.app.composition import Services
 from bot.core.errors import InputError
 from bot.core.ops_tables import FaqProposal
 from bot.core.records import Identity
-from bot.engine.evaluation import load_cases, run_cases
+from bot.engine.eval_cases import load_cases
+from bot.engine.evaluation import run_cases
 from bot.engine.release_gate import GateResult, RunStore, case_rows, compare, figures
 from handoff.faq_proposals import ProposalBook
 

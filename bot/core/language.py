@@ -18,6 +18,7 @@ from typing import Any
 ENGLISH = "en"
 LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese"}
 LANGUAGES = tuple(LANGUAGE_NAMES)
+NBSP = "\u00a0"  # French puts it before ? ! ; and : in the bot's texts (bot/core/texts.py)
 # the identifier's probability (among LANGUAGES) from which a text tells its language: at 0.8 none of
 # 3,583 English questions (COVID-QA paraphrases, Bitext requests, our eval cases) is taken for another
 # language (none at 0.7 either), and "Mi wifi se corta cada noche a las 23:00 mas o menos" (0.87) tells

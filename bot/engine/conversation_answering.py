@@ -23,7 +23,8 @@ from bot.core.events import Answered, Clarified, HandedOver, Rated
 from bot.core.handoff_states import HUMAN_OWNED, State
 from bot.core.messages import Message, Relayed, Role
 from bot.engine.assistant import AskResult, handoff_notice
-from bot.engine.messages import Loaded, MessageStore, NewReply
+from bot.engine.message_store_records import Loaded, NewReply
+from bot.engine.messages import MessageStore
 from bot.engine.personal_data import ConversationPrivacy
 from bot.engine.pipeline import HandoffReason, Identity, Outcome
 from bot.engine.rollout import RollbackWatch, RolloutBook, shadowed, staff_only

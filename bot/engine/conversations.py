@@ -28,7 +28,8 @@ from bot.engine.conversation_answering import ConversationAnswering
 from bot.engine.conversation_records import ConversationRecords
 from bot.engine.delivery import ConversationDelivery, Forward, ForwardLive
 from bot.engine.inbound import InboundStore, PendingInbound, Submitted
-from bot.engine.messages import Loaded, MessageStore, NewReply
+from bot.engine.message_store_records import Loaded, NewReply
+from bot.engine.messages import MessageStore
 from bot.engine.personal_data import ConversationPrivacy
 from bot.engine.pipeline import Citation, Outcome
 from bot.engine.rollout import RollbackWatch, RolloutBook

@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.engine.leases import Claim
-from bot.engine.messages import Loaded, MessageStore, NewInbound
+from bot.engine.message_store_records import Loaded, NewInbound
+from bot.engine.messages import MessageStore
 from bot.engine.personal_data import ConversationPrivacy
 from policies.pii_patterns import Entity
 

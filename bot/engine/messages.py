@@ -1,7 +1,6 @@
 """The message table of durable conversations: what `ConversationService` reads and writes per message.
 
-The per-message path uses SQLAlchemy Core statements built once, not the ORM: at a hundred messages
-a second the ORM's bookkeeping and per-call statement building were a fifth of the server's time.
+The per-message path runs statements built once (bot/engine/message_statements.py), not the ORM.
 Methods are synchronous (database I/O): call them from a thread.
 """
 
@@ -9,137 +8,32 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Boolean, Engine, TextClause, bindparam, func, insert, text, true, update
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot.core.autocommit import autocommit
 from bot.core.database import again_if_disconnected
 from bot.core.messages import Message
+from bot.core.tables import Conversation, StoredMessage, event_rows, insert_events, utcnow
 from bot.engine.leases import Claim
-from bot.core.tables import AuditEvent, Conversation, StoredMessage, event_rows, insert_events, utcnow
-
-_BY_CLIENT_ID = select(StoredMessage.id).where(
-    StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.client_id == bindparam("b_client")
+from bot.engine.message_statements import (
+    ALL_PENDING, BY_CLIENT_ID, CONVERSATION, CONVERSATIONS, HISTORY, INSERT, INSERT_MANY, LAST_BOT, LOAD, MARK_DONE, MARK_SENT, MESSAGE,
+    PENDING_BEFORE, PENDING_OF, RECENT, REPLIES, REPLY_TO, SAID, TOUCH, UNDELIVERED,
 )
-_PENDING_BEFORE = select(StoredMessage.id).where(
-    StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.status == "pending", col(StoredMessage.id) < bindparam("b_message")
-).order_by(col(StoredMessage.id))
-_PENDING_OF = select(StoredMessage.conversation_id, StoredMessage.id).where(
-    StoredMessage.status == "pending", col(StoredMessage.conversation_id).in_(bindparam("b_conversations", expanding=True))
-).order_by(col(StoredMessage.id))
-_CONVERSATIONS = select(Conversation).where(col(Conversation.id).in_(bindparam("b_conversations", expanding=True)))
-_ALL_PENDING = select(StoredMessage.conversation_id, StoredMessage.id).where(StoredMessage.status == "pending").order_by(col(StoredMessage.id))
-_REPLY_TO = select(StoredMessage).where(StoredMessage.reply_to == bindparam("b_message")).limit(1)
-_MESSAGE = select(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message"))
-_HISTORY = select(StoredMessage).where(StoredMessage.conversation_id == bindparam("b_conversation")).order_by(col(StoredMessage.id))
-_RECENT = select(StoredMessage).where(
-    StoredMessage.conversation_id == bindparam("b_conversation"), col(StoredMessage.id) < bindparam("b_message")
-).order_by(col(StoredMessage.id).desc()).limit(bindparam("b_limit"))
-_SAID = select(StoredMessage.text).where(
-    StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.role == "customer"
-).order_by(col(StoredMessage.id).desc()).limit(bindparam("b_limit"))
-_LAST_BOT = select(StoredMessage).where(
-    StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.role == "bot", col(StoredMessage.id) < bindparam("b_message")
-).order_by(col(StoredMessage.id).desc()).limit(1)
-_CONVERSATION = select(Conversation).where(col(Conversation.id) == bindparam("b_conversation"))
-_INSERT = insert(StoredMessage)
+from bot.engine.message_store_records import Loaded, NewInbound, NewReply, Offer, named_option
 
-
-def _load_in_one() -> Any:
-    """PostgreSQL: `MessageStore.load`'s four reads as one statement (a statement costs the client more CPU
-    than the server its work, bench/bench_scale.py): the inbound message, its conversation, its reply
-    if it has one (a lateral join) and, when asked, the conversation's pending messages before it (an
-    array). Columns are labelled m_*, c_*, r_*; no row when the message is not stored."""
-    messages = StoredMessage.__table__  # type: ignore[attr-defined]
-    conversations = Conversation.__table__  # type: ignore[attr-defined]
-    inbound, conversation, earlier = messages.alias("m"), conversations.alias("c"), messages.alias("p")
-    reply = select(messages).where(messages.c.reply_to == bindparam("b_message")).limit(1).lateral("r")
-    pending = select(func.array_agg(aggregate_order_by(earlier.c.id, earlier.c.id))).where(
-        bindparam("b_earlier", type_=Boolean), earlier.c.conversation_id == bindparam("b_conversation"), earlier.c.status == "pending",
-        earlier.c.id < bindparam("b_message"),
-    ).scalar_subquery()
-    # the bot's latest reply before the message, and the question it answered: what `Offer.choice` reads
-    previous = select(messages.c.payload, messages.c.reply_to).where(
-        messages.c.conversation_id == bindparam("b_conversation"), messages.c.role == "bot", messages.c.id < bindparam("b_message"),
-    ).order_by(messages.c.id.desc()).limit(1).lateral("b")
-    asked = messages.alias("q")
-    asked_text = select(asked.c.text).where(asked.c.id == previous.c.reply_to).scalar_subquery()
-    columns = ([c.label(f"m_{c.name}") for c in inbound.c] + [c.label(f"c_{c.name}") for c in conversation.c]
-               + [c.label(f"r_{c.name}") for c in reply.c] + [pending.label("pending"), previous.c.payload.label("b_payload"),
-                                                              previous.c.reply_to.label("b_reply_to"), asked_text.label("b_asked")])
-    return (select(*columns).select_from(
-        inbound.outerjoin(conversation, conversation.c.id == bindparam("b_conversation")).outerjoin(reply, true()).outerjoin(previous, true()))
-        .where(inbound.c.id == bindparam("b_message")))
-
-
-_LOAD = _load_in_one()
-
-
-def _replies_in_one() -> TextClause:
-    """PostgreSQL: `add_replies`' four statements and their transaction as one statement (data-modifying
-    CTEs over arrays, a row of each per reply or event; a statement costs the client more CPU than the
-    server its work, bench/bench_scale.py): the replies, their inbounds marked done, their conversations
-    touched and the audit events, all or nothing as the transaction was. Rows go in in the order given;
-    returns (id, reply_to) of each reply (one reply per inbound: a unique index)."""
-    messages = StoredMessage.__table__  # type: ignore[attr-defined]
-    conversations = Conversation.__table__  # type: ignore[attr-defined]
-    audit = AuditEvent.__table__  # type: ignore[attr-defined]
-
-    def array(column: Any) -> str:
-        return f"{column.type.compile(dialect=postgresql.dialect())}[]"
-
-    m = messages.c
-    return text(f"""
-        WITH reply AS (
-            INSERT INTO {messages.name} (conversation_id, client_id, role, text, status, reply_to, payload, delivery, created_at)
-            SELECT v.c1, NULL, 'bot', v.c2, 'done', v.c3, v.c4, v.c5, v.c6
-            FROM unnest(CAST(:conversations AS {array(m.conversation_id)}), CAST(:texts AS {array(m.text)}),
-                        CAST(:inbounds AS {array(m.reply_to)}), CAST(:payloads AS {array(m.payload)}),
-                        CAST(:deliveries AS {array(m.delivery)}), CAST(:nows AS {array(m.created_at)}))
-                 WITH ORDINALITY AS v(c1, c2, c3, c4, c5, c6, n)
-            ORDER BY v.n
-            RETURNING id, reply_to
-        ), done AS (
-            UPDATE {messages.name} SET status = 'done' WHERE id = ANY(CAST(:inbounds AS {array(m.id)}))
-        ), touched AS (
-            UPDATE {conversations.name} SET updated_at = v.c2
-            FROM unnest(CAST(:conversations AS {array(conversations.c.id)}), CAST(:nows AS {array(conversations.c.updated_at)})) AS v(c1, c2)
-            WHERE {conversations.name}.id = v.c1
-        ), audit AS (
-            INSERT INTO {audit.name} (tenant, conversation_id, kind, data, created_at)
-            SELECT v.c1, v.c2, v.c3, v.c4, v.c5
-            FROM unnest(CAST(:e_tenants AS {array(audit.c.tenant)}), CAST(:e_conversations AS {array(audit.c.conversation_id)}),
-                        CAST(:e_kinds AS {array(audit.c.kind)}), CAST(:e_data AS {array(audit.c.data)}),
-                        CAST(:e_nows AS {array(audit.c.created_at)}))
-                 WITH ORDINALITY AS v(c1, c2, c3, c4, c5, n)
-            ORDER BY v.n
-        )
-        SELECT id, reply_to FROM reply""")
-
-
-_REPLIES = _replies_in_one()
 _MESSAGE_COLUMNS = tuple(c.name for c in StoredMessage.__table__.c)  # type: ignore[attr-defined]
 _CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.c)  # type: ignore[attr-defined]
 
 
 def _part(row: Any, prefix: str, names: tuple[str, ...]) -> SimpleNamespace | None:
-    """The m_/c_/r_ columns of a `_LOAD` row as a row of that table (None for an outer join's empty side)."""
+    """The m_/c_/r_ columns of a `LOAD` row as a row of that table (None for an outer join's empty side)."""
     mapping = row._mapping
     return SimpleNamespace(**{name: mapping[prefix + name] for name in names}) if mapping[prefix + "id"] is not None else None
-# many rows in one execute, ids in the rows' order (SQLite runs it row by row: the statement's
-# setup, most of the cost, is paid once)
-_INSERT_MANY = insert(StoredMessage).returning(col(StoredMessage.id), sort_by_parameter_order=True)
-_MARK_DONE = update(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message")).values(status="done")
-_UNDELIVERED = select(StoredMessage).where(StoredMessage.delivery == "queued").order_by(col(StoredMessage.id))
-_MARK_SENT = update(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message")).values(delivery="sent")
-_TOUCH = update(Conversation).where(col(Conversation.id) == bindparam("b_conversation")).values(updated_at=bindparam("b_now"))
 
 
 def _row(
@@ -149,67 +43,6 @@ def _row(
     """The message table's columns for a new message."""
     return {"conversation_id": conversation_id, "client_id": client_id, "role": role, "text": text, "status": status,
             "reply_to": reply_to, "payload": json.dumps(payload) if payload else None, "delivery": delivery, "created_at": utcnow()}
-
-
-@dataclass(frozen=True, slots=True)
-class NewInbound:
-    """A customer's message to store pending (see `MessageStore.add_and_load_many`)."""
-
-    conversation_id: str
-    text: str  # redacted
-    client_id: str | None
-    payload: dict[str, Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class NewReply:
-    """The bot's reply to one inbound message, with the turn's audit events (see `MessageStore.add_replies`)."""
-
-    conversation_id: str
-    inbound_id: int
-    text: str
-    payload: dict[str, Any]
-    events: Sequence[tuple[str, dict[str, Any]]]
-    tenant: str
-    delivery: str | None = None
-
-
-def _option(payload: str, text: str) -> dict[str, Any] | None:
-    """The one article of a clarification's options (a stored reply's payload) that `text` names, by
-    its title, as its button says, or by its number; None for anything else."""
-    options = json.loads(payload).get("options") or []
-    said = " ".join(text.split()).casefold().rstrip(".!")
-    chosen = [o for n, o in enumerate(options, 1) if said in (" ".join(o["title"].split()).casefold(), str(n))]
-    return chosen[0] if len(chosen) == 1 else None
-
-
-@dataclass(frozen=True, slots=True)
-class Offer:
-    """The bot's latest reply before a message (its payload and the message it answered), and that
-    message's text: what `MessageStore.choice` reads, read with the message on PostgreSQL."""
-
-    payload: str | None
-    reply_to: int | None
-    asked: str | None
-
-    def choice(self, text: str) -> tuple[str, str] | None:
-        """`MessageStore.choice` from what was read."""
-        if not self.payload or self.reply_to is None:
-            return None
-        option = _option(self.payload, text)
-        return (self.asked, option["source"]) if option is not None and self.asked is not None else None
-
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """Everything processing one inbound message needs from the database."""
-
-    earlier: list[int]  # pending messages of the conversation stored before this one
-    reply: Message | None  # already answered (a duplicate, or recovery after the answer was stored)
-    inbound: Any  # a row of the message table (reads like StoredMessage)
-    conversation: Any  # a row of the conversation table
-    offer: Offer | None = None  # read along (PostgreSQL's one-statement load): the latest reply before the inbound
-    offer_read: bool = False  # `offer` holds what was read (else `MessageStore.choice` reads it)
 
 
 class MessageStore:
@@ -227,13 +60,13 @@ class MessageStore:
         statement = self._claims.get(id(take))
         if statement is None:
             taken = take.cte("taken")
-            statement = _INSERT.add_cte(taken).returning(col(StoredMessage.id), select(func.count()).select_from(taken).scalar_subquery())
+            statement = INSERT.add_cte(taken).returning(col(StoredMessage.id), select(func.count()).select_from(taken).scalar_subquery())
             self._claims[id(take)] = statement
         return statement
 
     def by_client_id(self, conversation_id: str, client_id: str) -> int | None:
         with self._single.connect() as conn:
-            return conn.execute(_BY_CLIENT_ID, {"b_conversation": conversation_id, "b_client": client_id}).scalar()
+            return conn.execute(BY_CLIENT_ID, {"b_conversation": conversation_id, "b_client": client_id}).scalar()
 
     def add(
         self, conversation_id: str, *, role: str, text: str, status: str = "done", client_id: str | None = None,
@@ -250,7 +83,7 @@ class MessageStore:
                     message_id, taken = conn.execute(self._claiming(claim.statement), values | claim.values).one()
                     claim.taken = bool(taken)
                 else:
-                    message_id = conn.execute(_INSERT, values).inserted_primary_key[0]
+                    message_id = conn.execute(INSERT, values).inserted_primary_key[0]
         except IntegrityError:
             if client_id is None:
                 raise
@@ -263,9 +96,9 @@ class MessageStore:
         values = _row(conversation_id, role="customer", text=text, status="pending", client_id=client_id, payload=payload)
         try:
             with self._engine.begin() as conn:  # the reads in the writing transaction: one BEGIN and COMMIT for all
-                message_id = conn.execute(_INSERT, values).inserted_primary_key[0]
-                pending = list(conn.execute(_PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": message_id}).scalars())
-                conversation = conn.execute(_CONVERSATION, {"b_conversation": conversation_id}).first()
+                message_id = conn.execute(INSERT, values).inserted_primary_key[0]
+                pending = list(conn.execute(PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": message_id}).scalars())
+                conversation = conn.execute(CONVERSATION, {"b_conversation": conversation_id}).first()
         except IntegrityError:
             if client_id is None:
                 raise
@@ -280,11 +113,11 @@ class MessageStore:
                 for i in inbounds]
         ids = {i.conversation_id for i in inbounds}
         with self._engine.begin() as conn:  # the reads in the writing transaction: one BEGIN and COMMIT for all
-            message_ids = list(conn.execute(_INSERT_MANY, rows).scalars())
+            message_ids = list(conn.execute(INSERT_MANY, rows).scalars())
             pending: dict[str, list[int]] = {}
-            for row in conn.execute(_PENDING_OF, {"b_conversations": list(ids)}):
+            for row in conn.execute(PENDING_OF, {"b_conversations": list(ids)}):
                 pending.setdefault(row.conversation_id, []).append(int(row.id))
-            conversations = {row.id: row for row in conn.execute(_CONVERSATIONS, {"b_conversations": list(ids)})}
+            conversations = {row.id: row for row in conn.execute(CONVERSATIONS, {"b_conversations": list(ids)})}
         return [
             Loaded([p for p in pending.get(row["conversation_id"], ()) if p < message_id], None, SimpleNamespace(id=message_id, **row),
                    conversations.get(row["conversation_id"]))
@@ -307,16 +140,16 @@ class MessageStore:
                 "e_kinds": [e["kind"] for e in audit], "e_data": [e["data"] for e in audit], "e_nows": [e["created_at"] for e in audit],
             }
             with self._single.connect() as conn:
-                by_inbound = {int(inbound): int(reply_id) for reply_id, inbound in conn.execute(_REPLIES, values)}
+                by_inbound = {int(inbound): int(reply_id) for reply_id, inbound in conn.execute(REPLIES, values)}
             ids = [by_inbound[r.inbound_id] for r in replies]
             return [Message.from_row(SimpleNamespace(id=reply_id, **row)) for reply_id, row in zip(ids, rows, strict=True)]
         with self._engine.begin() as conn:
             if len(rows) == 1:
-                ids = [conn.execute(_INSERT, rows[0]).inserted_primary_key[0]]
+                ids = [conn.execute(INSERT, rows[0]).inserted_primary_key[0]]
             else:
-                ids = list(conn.execute(_INSERT_MANY, rows).scalars())
-            conn.execute(_MARK_DONE, [{"b_message": r.inbound_id} for r in replies])
-            conn.execute(_TOUCH, [{"b_conversation": r.conversation_id, "b_now": row["created_at"]} for r, row in zip(replies, rows, strict=True)])
+                ids = list(conn.execute(INSERT_MANY, rows).scalars())
+            conn.execute(MARK_DONE, [{"b_message": r.inbound_id} for r in replies])
+            conn.execute(TOUCH, [{"b_conversation": r.conversation_id, "b_now": row["created_at"]} for r, row in zip(replies, rows, strict=True)])
             insert_events(conn, audit)
         return [Message.from_row(SimpleNamespace(id=reply_id, **row)) for reply_id, row in zip(ids, rows, strict=True)]
 
@@ -339,12 +172,12 @@ class MessageStore:
 
     def mark_done(self, inbound_id: int) -> None:
         with self._single.begin() as conn:
-            conn.execute(_MARK_DONE, {"b_message": inbound_id})
+            conn.execute(MARK_DONE, {"b_message": inbound_id})
 
     def load(self, conversation_id: str, inbound_id: int, *, earlier: bool = False) -> Loaded:
         with self._single.connect() as conn:
             if self._load_in_one:
-                row = conn.execute(_LOAD, {"b_conversation": conversation_id, "b_message": inbound_id, "b_earlier": earlier}).first()
+                row = conn.execute(LOAD, {"b_conversation": conversation_id, "b_message": inbound_id, "b_earlier": earlier}).first()
                 if row is not None:
                     pending = [int(p) for p in row.pending or ()]
                     reply = _part(row, "r_", _MESSAGE_COLUMNS)
@@ -355,28 +188,28 @@ class MessageStore:
                 # not stored: the reads one by one, as below, say so as they always did
             pending: list[int] = []
             if earlier:
-                pending = list(conn.execute(_PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": inbound_id}).scalars())
-            reply = conn.execute(_REPLY_TO, {"b_message": inbound_id}).first()
+                pending = list(conn.execute(PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": inbound_id}).scalars())
+            reply = conn.execute(REPLY_TO, {"b_message": inbound_id}).first()
             if reply is not None:
                 return Loaded(pending, Message.from_row(reply), None, None)
-            inbound = conn.execute(_MESSAGE, {"b_message": inbound_id}).first()
-            conversation = conn.execute(_CONVERSATION, {"b_conversation": conversation_id}).first()
+            inbound = conn.execute(MESSAGE, {"b_message": inbound_id}).first()
+            conversation = conn.execute(CONVERSATION, {"b_conversation": conversation_id}).first()
             return Loaded(pending, None, inbound, conversation)
 
     def history(self, conversation_id: str) -> list[Message]:
         with self._single.connect() as conn:
-            return [Message.from_row(m) for m in conn.execute(_HISTORY, {"b_conversation": conversation_id})]
+            return [Message.from_row(m) for m in conn.execute(HISTORY, {"b_conversation": conversation_id})]
 
     def recent(self, conversation_id: str, *, before: int, limit: int = 10) -> list[dict[str, str]]:
         """The conversation before a message (redacted, as stored), oldest first, for a model's context."""
         with self._single.connect() as conn:
-            rows = conn.execute(_RECENT, {"b_conversation": conversation_id, "b_message": before, "b_limit": limit}).all()
+            rows = conn.execute(RECENT, {"b_conversation": conversation_id, "b_message": before, "b_limit": limit}).all()
         return [{"role": m.role, "text": m.text} for m in reversed(rows)]
 
     def message(self, conversation_id: str, message_id: int) -> Message | None:
         """One stored message of this conversation (None: no such message here)."""
         with self._single.connect() as conn:
-            row = conn.execute(_MESSAGE, {"b_message": message_id}).first()
+            row = conn.execute(MESSAGE, {"b_message": message_id}).first()
         return Message.from_row(row) if row is not None and row.conversation_id == conversation_id else None
 
     def choice(self, conversation_id: str, *, inbound_id: int, text: str) -> tuple[str, str] | None:
@@ -384,30 +217,30 @@ class MessageStore:
         bot's latest reply before it offered (a clarification): by its title, as its button says,
         or by its number. None for anything else."""
         with self._single.connect() as conn:
-            last = conn.execute(_LAST_BOT, {"b_conversation": conversation_id, "b_message": inbound_id}).first()
+            last = conn.execute(LAST_BOT, {"b_conversation": conversation_id, "b_message": inbound_id}).first()
             if last is None or not last.payload or last.reply_to is None:
                 return None
-            option = _option(last.payload, text)
+            option = named_option(last.payload, text)
             if option is None:
                 return None
-            asked = conn.execute(_MESSAGE, {"b_message": last.reply_to}).first()
+            asked = conn.execute(MESSAGE, {"b_message": last.reply_to}).first()
         return (asked.text, option["source"]) if asked is not None else None
 
     def said(self, conversation_id: str, *, limit: int = 10) -> list[str]:
         """The customer's latest messages (redacted, as stored), newest first: what their language is guessed from."""
         with self._single.connect() as conn:
-            return list(conn.execute(_SAID, {"b_conversation": conversation_id, "b_limit": limit}).scalars())
+            return list(conn.execute(SAID, {"b_conversation": conversation_id, "b_limit": limit}).scalars())
 
     def undelivered(self) -> list[tuple[str, Message]]:
         """(conversation, message) of every message a platform channel has yet to send, oldest first."""
         with self._single.connect() as conn:
-            return [(row.conversation_id, Message.from_row(row)) for row in conn.execute(_UNDELIVERED)]
+            return [(row.conversation_id, Message.from_row(row)) for row in conn.execute(UNDELIVERED)]
 
     def mark_sent(self, message_id: int) -> None:
         with self._single.begin() as conn:
-            conn.execute(_MARK_SENT, {"b_message": message_id})
+            conn.execute(MARK_SENT, {"b_message": message_id})
 
     def pending(self) -> list[tuple[str, int]]:
         """(conversation, message) of every message stored but not yet answered, oldest first."""
         with self._single.connect() as conn:
-            return [(row.conversation_id, int(row.id)) for row in conn.execute(_ALL_PENDING)]
+            return [(row.conversation_id, int(row.id)) for row in conn.execute(ALL_PENDING)]

@@ -20,7 +20,8 @@ from sqlmodel import Session, select
 
 from bot.engine.assistant import AskResult
 from bot.core.errors import InputError
-from bot.engine.evaluation import EvalCase, kind_of
+from bot.engine.eval_cases import EvalCase
+from bot.engine.evaluation import kind_of
 from bot.core.ops_tables import EvalRun
 from policies.grading import LocalGrade, grade_answer
 

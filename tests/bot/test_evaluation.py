@@ -10,7 +10,8 @@ import pytest
 
 from bot.engine.assistant import AskResult
 from bot.core.errors import InputError
-from bot.engine.evaluation import EvalCase, calibrate_thresholds, load_cases, risk_coverage, score, shares, thresholds_toml, within
+from bot.engine.eval_cases import EvalCase, load_cases
+from bot.engine.evaluation import calibrate_thresholds, risk_coverage, score, shares, thresholds_toml, within
 from bot.engine.pipeline import HandoffReason, Outcome
 from bot.core.config import Thresholds
 from policies.confidence import Evidence

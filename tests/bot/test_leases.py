@@ -187,7 +187,8 @@ async def test_a_timer_runs_in_one_process_and_moves_when_its_holder_stops(engin
 def test_a_message_gets_one_bot_answer_whoever_writes_it(engine: Engine) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from bot.engine.messages import MessageStore, NewReply
+    from bot.engine.message_store_records import NewReply
+    from bot.engine.messages import MessageStore
 
     messages = MessageStore(engine)
     inbound = messages.add("c1", role="customer", text="hello", status="pending")
@@ -210,7 +211,8 @@ def test_replies_written_together_are_all_stored_with_their_trail_or_none_is(eng
 
     from bot.core.tables import AuditEvent
     from bot.engine.conversation_records import ConversationRecords
-    from bot.engine.messages import MessageStore, NewReply
+    from bot.engine.message_store_records import NewReply
+    from bot.engine.messages import MessageStore
 
     records, messages = ConversationRecords(engine), MessageStore(engine)
     inbound = {}

@@ -17,7 +17,7 @@ import pytest
 from bot.engine.assistant import AskResult
 from bot.core.database import open_database
 from bot.core.errors import InputError
-from bot.engine.evaluation import EvalCase
+from bot.engine.eval_cases import EvalCase
 from bot.engine.pipeline import Citation, HandoffReason, Outcome
 from bot.engine.release_gate import RunStore, case_rows, compare, figures
 from bot.core.config import DEFAULT_GATE_MARGINS

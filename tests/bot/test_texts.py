@@ -12,7 +12,8 @@ import pytest
 
 from bot.core.language import LANGUAGES, conversation_language
 from bot.engine.pipeline import HandoffReason
-from bot.core.texts import TEXTS, WEEKDAYS, ask_for_a_person, offline_notice, text, wait_minutes
+from bot.core.handoff_texts import WEEKDAYS
+from bot.core.texts import TEXTS, ask_for_a_person, offline_notice, text, wait_minutes
 
 
 def _fields(template: str) -> set[str]:

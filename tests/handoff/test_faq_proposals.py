@@ -19,7 +19,8 @@ from bot.app.app_keys import READY, SERVICES
 from bot.app.web import build_app
 from bot.core.records import Identity
 from bot.core.tables import Document
-from bot.engine.evaluation import load_cases, run_cases
+from bot.engine.eval_cases import load_cases
+from bot.engine.evaluation import run_cases
 from bot.engine.release_gate import RunStore, case_rows, figures
 from handoff.staff_accounts import hash_password
 from tests.conftest import make_settings

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from bot.engine.assistant import AskResult
-from bot.engine.evaluation import EvalCase
+from bot.engine.eval_cases import EvalCase
 from bot.core.config import Settings, Thresholds
 
 F = TypeVar("F", bound=Callable[..., Any])

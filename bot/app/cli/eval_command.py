@@ -35,7 +35,8 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
           max_clarified: float, output: Path | None, save: str | None, baseline: str | None) -> None:
     """Score the pipeline on CASES.jsonl: retrieval hits, answer/handoff precision and recall, latency,
     and a risk-coverage table (right, wrong, clarified, handed over, off-topic answered per threshold)."""
-    from bot.engine.evaluation import calibrate_thresholds, load_cases, run_cases, score, thresholds_toml
+    from bot.engine.eval_cases import load_cases
+    from bot.engine.evaluation import calibrate_thresholds, run_cases, score, thresholds_toml
 
     cases = load_cases(cases_file)
     load_settings().tenant(tenant)  # a mistyped tenant is said at once, before the models and the store load

@@ -1,0 +1,126 @@
+"""The statements of bot/engine/messages.py's `MessageStore`, built once at import.
+
+The per-message path uses SQLAlchemy Core statements built once, not the ORM: at a hundred messages
+a second the ORM's bookkeeping and per-call statement building were a fifth of the server's time.
+On PostgreSQL the load and the replies' write are one statement each (`LOAD`, `REPLIES`); on SQLite
+the statements they stand for run one by one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean, TextClause, bindparam, func, insert, text, true, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlmodel import col, select
+
+from bot.core.tables import AuditEvent, Conversation, StoredMessage
+
+BY_CLIENT_ID = select(StoredMessage.id).where(
+    StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.client_id == bindparam("b_client")
+)
+PENDING_BEFORE = select(StoredMessage.id).where(
+    StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.status == "pending", col(StoredMessage.id) < bindparam("b_message")
+).order_by(col(StoredMessage.id))
+PENDING_OF = select(StoredMessage.conversation_id, StoredMessage.id).where(
+    StoredMessage.status == "pending", col(StoredMessage.conversation_id).in_(bindparam("b_conversations", expanding=True))
+).order_by(col(StoredMessage.id))
+CONVERSATIONS = select(Conversation).where(col(Conversation.id).in_(bindparam("b_conversations", expanding=True)))
+ALL_PENDING = select(StoredMessage.conversation_id, StoredMessage.id).where(StoredMessage.status == "pending").order_by(col(StoredMessage.id))
+REPLY_TO = select(StoredMessage).where(StoredMessage.reply_to == bindparam("b_message")).limit(1)
+MESSAGE = select(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message"))
+HISTORY = select(StoredMessage).where(StoredMessage.conversation_id == bindparam("b_conversation")).order_by(col(StoredMessage.id))
+RECENT = select(StoredMessage).where(
+    StoredMessage.conversation_id == bindparam("b_conversation"), col(StoredMessage.id) < bindparam("b_message")
+).order_by(col(StoredMessage.id).desc()).limit(bindparam("b_limit"))
+SAID = select(StoredMessage.text).where(
+    StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.role == "customer"
+).order_by(col(StoredMessage.id).desc()).limit(bindparam("b_limit"))
+LAST_BOT = select(StoredMessage).where(
+    StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.role == "bot", col(StoredMessage.id) < bindparam("b_message")
+).order_by(col(StoredMessage.id).desc()).limit(1)
+CONVERSATION = select(Conversation).where(col(Conversation.id) == bindparam("b_conversation"))
+INSERT = insert(StoredMessage)
+# many rows in one execute, ids in the rows' order (SQLite runs it row by row: the statement's
+# setup, most of the cost, is paid once)
+INSERT_MANY = insert(StoredMessage).returning(col(StoredMessage.id), sort_by_parameter_order=True)
+MARK_DONE = update(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message")).values(status="done")
+UNDELIVERED = select(StoredMessage).where(StoredMessage.delivery == "queued").order_by(col(StoredMessage.id))
+MARK_SENT = update(StoredMessage).where(col(StoredMessage.id) == bindparam("b_message")).values(delivery="sent")
+TOUCH = update(Conversation).where(col(Conversation.id) == bindparam("b_conversation")).values(updated_at=bindparam("b_now"))
+
+
+def _load_in_one() -> Any:
+    """PostgreSQL: `MessageStore.load`'s four reads as one statement (a statement costs the client more CPU
+    than the server its work, bench/bench_scale.py): the inbound message, its conversation, its reply
+    if it has one (a lateral join) and, when asked, the conversation's pending messages before it (an
+    array). Columns are labelled m_*, c_*, r_*; no row when the message is not stored."""
+    messages = StoredMessage.__table__  # type: ignore[attr-defined]
+    conversations = Conversation.__table__  # type: ignore[attr-defined]
+    inbound, conversation, earlier = messages.alias("m"), conversations.alias("c"), messages.alias("p")
+    reply = select(messages).where(messages.c.reply_to == bindparam("b_message")).limit(1).lateral("r")
+    pending = select(func.array_agg(aggregate_order_by(earlier.c.id, earlier.c.id))).where(
+        bindparam("b_earlier", type_=Boolean), earlier.c.conversation_id == bindparam("b_conversation"), earlier.c.status == "pending",
+        earlier.c.id < bindparam("b_message"),
+    ).scalar_subquery()
+    # the bot's latest reply before the message, and the question it answered: what `Offer.choice` reads
+    previous = select(messages.c.payload, messages.c.reply_to).where(
+        messages.c.conversation_id == bindparam("b_conversation"), messages.c.role == "bot", messages.c.id < bindparam("b_message"),
+    ).order_by(messages.c.id.desc()).limit(1).lateral("b")
+    asked = messages.alias("q")
+    asked_text = select(asked.c.text).where(asked.c.id == previous.c.reply_to).scalar_subquery()
+    columns = ([c.label(f"m_{c.name}") for c in inbound.c] + [c.label(f"c_{c.name}") for c in conversation.c]
+               + [c.label(f"r_{c.name}") for c in reply.c] + [pending.label("pending"), previous.c.payload.label("b_payload"),
+                                                              previous.c.reply_to.label("b_reply_to"), asked_text.label("b_asked")])
+    return (select(*columns).select_from(
+        inbound.outerjoin(conversation, conversation.c.id == bindparam("b_conversation")).outerjoin(reply, true()).outerjoin(previous, true()))
+        .where(inbound.c.id == bindparam("b_message")))
+
+
+LOAD = _load_in_one()
+
+
+def _replies_in_one() -> TextClause:
+    """PostgreSQL: `add_replies`' four statements and their transaction as one statement (data-modifying
+    CTEs over arrays, a row of each per reply or event; a statement costs the client more CPU than the
+    server its work, bench/bench_scale.py): the replies, their inbounds marked done, their conversations
+    touched and the audit events, all or nothing as the transaction was. Rows go in in the order given;
+    returns (id, reply_to) of each reply (one reply per inbound: a unique index)."""
+    messages = StoredMessage.__table__  # type: ignore[attr-defined]
+    conversations = Conversation.__table__  # type: ignore[attr-defined]
+    audit = AuditEvent.__table__  # type: ignore[attr-defined]
+
+    def array(column: Any) -> str:
+        return f"{column.type.compile(dialect=postgresql.dialect())}[]"
+
+    m = messages.c
+    return text(f"""
+        WITH reply AS (
+            INSERT INTO {messages.name} (conversation_id, client_id, role, text, status, reply_to, payload, delivery, created_at)
+            SELECT v.c1, NULL, 'bot', v.c2, 'done', v.c3, v.c4, v.c5, v.c6
+            FROM unnest(CAST(:conversations AS {array(m.conversation_id)}), CAST(:texts AS {array(m.text)}),
+                        CAST(:inbounds AS {array(m.reply_to)}), CAST(:payloads AS {array(m.payload)}),
+                        CAST(:deliveries AS {array(m.delivery)}), CAST(:nows AS {array(m.created_at)}))
+                 WITH ORDINALITY AS v(c1, c2, c3, c4, c5, c6, n)
+            ORDER BY v.n
+            RETURNING id, reply_to
+        ), done AS (
+            UPDATE {messages.name} SET status = 'done' WHERE id = ANY(CAST(:inbounds AS {array(m.id)}))
+        ), touched AS (
+            UPDATE {conversations.name} SET updated_at = v.c2
+            FROM unnest(CAST(:conversations AS {array(conversations.c.id)}), CAST(:nows AS {array(conversations.c.updated_at)})) AS v(c1, c2)
+            WHERE {conversations.name}.id = v.c1
+        ), audit AS (
+            INSERT INTO {audit.name} (tenant, conversation_id, kind, data, created_at)
+            SELECT v.c1, v.c2, v.c3, v.c4, v.c5
+            FROM unnest(CAST(:e_tenants AS {array(audit.c.tenant)}), CAST(:e_conversations AS {array(audit.c.conversation_id)}),
+                        CAST(:e_kinds AS {array(audit.c.kind)}), CAST(:e_data AS {array(audit.c.data)}),
+                        CAST(:e_nows AS {array(audit.c.created_at)}))
+                 WITH ORDINALITY AS v(c1, c2, c3, c4, c5, n)
+            ORDER BY v.n
+        )
+        SELECT id, reply_to FROM reply""")
+
+
+REPLIES = _replies_in_one()

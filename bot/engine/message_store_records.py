@@ -1,0 +1,73 @@
+"""What `MessageStore` (bot/engine/messages.py) takes and gives: the new messages it stores, what it
+reads for one inbound message, and the clarification's offer read along with it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.messages import Message
+
+
+@dataclass(frozen=True, slots=True)
+class NewInbound:
+    """A customer's message to store pending (see `MessageStore.add_and_load_many`)."""
+
+    conversation_id: str
+    text: str  # redacted
+    client_id: str | None
+    payload: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewReply:
+    """The bot's reply to one inbound message, with the turn's audit events (see `MessageStore.add_replies`)."""
+
+    conversation_id: str
+    inbound_id: int
+    text: str
+    payload: dict[str, Any]
+    events: Sequence[tuple[str, dict[str, Any]]]
+    tenant: str
+    delivery: str | None = None
+
+
+def named_option(payload: str, text: str) -> dict[str, Any] | None:
+    """The one article of a clarification's options (a stored reply's payload) that `text` names, by
+    its title, as its button says, or by its number; None for anything else."""
+    options = json.loads(payload).get("options") or []
+    said = " ".join(text.split()).casefold().rstrip(".!")
+    chosen = [o for n, o in enumerate(options, 1) if said in (" ".join(o["title"].split()).casefold(), str(n))]
+    return chosen[0] if len(chosen) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """The bot's latest reply before a message (its payload and the message it answered), and that
+    message's text: what `MessageStore.choice` reads, read with the message on PostgreSQL."""
+
+    payload: str | None
+    reply_to: int | None
+    asked: str | None
+
+    def choice(self, text: str) -> tuple[str, str] | None:
+        """`MessageStore.choice` from what was read."""
+        if not self.payload or self.reply_to is None:
+            return None
+        option = named_option(self.payload, text)
+        return (self.asked, option["source"]) if option is not None and self.asked is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """Everything processing one inbound message needs from the database."""
+
+    earlier: list[int]  # pending messages of the conversation stored before this one
+    reply: Message | None  # already answered (a duplicate, or recovery after the answer was stored)
+    inbound: Any  # a row of the message table (reads like StoredMessage)
+    conversation: Any  # a row of the conversation table
+    offer: Offer | None = None  # read along (PostgreSQL's one-statement load): the latest reply before the inbound
+    offer_read: bool = False  # `offer` holds what was read (else `MessageStore.choice` reads it)
