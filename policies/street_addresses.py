@@ -92,6 +92,14 @@ ADDRESS_TAIL = re.compile(
 LOWER_ADDRESS_TAIL = re.compile(
     rf"\.?(?:\s*,\s*|[ \t]*\n[\s>]*)(?:{UNIT}|(?:[a-z]{{1,2}}-)?\d{{2,6}}(?:[- ]\d{{2,4}})?(?:[ ,]+[^\W\d_][\w'’-]*){{0,3}})"
 )
+# a place line that ends a written address, in any case: its region code and postcode ("Westfield, NJ 07090",
+# "west field, nsw, 2000", "San Tomás los pinos, OAX 68000"), a postcode alone ("toledo, 45001"), a state after a
+# slash ("01000-000 Vila Serena / SP") or a province in brackets ("00100, roma (rm)"); what ends it lets the words
+# before be any words, and one line between the street and it ("Centro") is the district
+PLACE_TAIL = re.compile(
+    r"(?:[ \t]*,?[ \t]*\n[\s>]*(?:[^\n]{1,40}[ \t]*\n[\s>]*)?|[ \t]+)(?:\d[\d-]{3,9},?[ \t]+)?[^\W\d_][^\n\d,/()]{0,40}?"
+    r"(?:,[ \t]*[^\W\d_][\w.]{1,3}(?:[ \t][^\W\d_]{2,4}\.?)?,?[ \t]+\d{4,5}(?:-\d{3,4})?|,[ \t]*\d{5}|[ \t]/[ \t][A-Za-z]{2}|[ \t]\([A-Za-z]{2}\))(?![\w-])"
+)
 ADDRESS_HEAD = re.compile(rf"(?:{CAP_WORD} ){{1,2}}$")
 MAX_ADDRESS_TAIL = 6
 PLACED_STREETS = [re.compile(p.replace("{postcode}", POSTCODE)) for p in STREET_LINE_THEN_PLACE]
@@ -143,7 +151,7 @@ def address_entities(text: str) -> list[Entity]:
             if head and "\n" not in head.group():
                 start = head.start()
         for _ in range(MAX_ADDRESS_TAIL):
-            tail = ADDRESS_TAIL.match(text, end) if cased else LOWER_ADDRESS_TAIL.match(text, end)
+            tail = PLACE_TAIL.match(text, end) or (ADDRESS_TAIL if cased else LOWER_ADDRESS_TAIL).match(text, end)
             if tail is None:
                 break
             end = tail.end()

@@ -1,0 +1,32 @@
+"""Street addresses by structure (policies/street_addresses.py): the whole written address goes, its place lines too."""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.street_addresses import address_entities
+
+
+def streets(text: str) -> list[str]:
+    return [e.text for e in address_entities(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a place line that ends in a region code and a postcode, whatever the case of its words
+        ("Send it to Calle Roble 12 Interior 4\nSan Tomás los pinos, OAX 68000", "Calle Roble 12 Interior 4\nSan Tomás los pinos, OAX 68000"),
+        ("ship to 12 birch lane apt. 3\nwestfield, nj 07090 please", "12 birch lane apt. 3\nwestfield, nj 07090"),
+        ("ship to 12 birch lane\nwest field, nsw, 2000", "12 birch lane\nwest field, nsw, 2000"),
+        ("calle roble 12 piso 3 \ntoledo, 45001", "calle roble 12 piso 3 \ntoledo, 45001"),
+        # a state after a slash, below a district line; a province in brackets
+        ("Rua das Pedras, 12\nBairro Alto 2ª Seção\n01000000 Vila de Serena / SP", "Rua das Pedras, 12\nBairro Alto 2ª Seção\n01000000 Vila de Serena / SP"),
+        ("via roma, 3\n00100, roma (rm)", "via roma, 3\n00100, roma (rm)"),
+    ],
+)
+def test_the_place_line_below_a_street_goes_with_it(text: str, expected: str) -> None:
+    assert streets(text) == [expected]
+
+
+def test_a_region_code_and_postcode_far_along_the_sentence_are_not_taken() -> None:
+    assert streets("Our office is at 12 Main Street and we open at 9, on Monday, NY 10001 sorry") == ["12 Main Street"]
