@@ -55,12 +55,16 @@ TYPE_FIRST = (
 # endings of one-word street names in languages that write them together: "Esimerkkikatu", "Beispielstraße"
 COMPOUND_ENDINGS = (
     "straße strasse str weg gasse platz allee ring damm ufer pfad steig markt hof garten gärten "
-    "straat laan plein gracht kade singel dijk pad steeg "
+    "straat laan plein gracht kade singel dijk pad steeg dreef baan boulevard "
     "vej gade allé plads stræde torv vænge parken "
-    "gatan vägen gränd torg stigen backen "
+    "gatan vägen gränd torg torget stigen backen "
     "katu tie kuja polku väylä rinne kaari ranta bulevardi "
     "veien gata gaten veg"
 ).split()
+
+# endings of COMPOUND_ENDINGS that also end English words ("string", "notepad", "necktie", "blockade",
+# "brigade", "kindergarten"): such a word is a street only with its house number after it
+ENGLISH_WORD_ENDINGS = "ring pad tie kade gade garten hof".split()
 
 # a unit inside a building: "Apt. 5", "Suite 838", "Depto. 532", "H.No. 12", "Level 8" (a floor: AS/NZS 4819)
 UNIT_WORDS = (

@@ -30,3 +30,21 @@ def test_the_place_line_below_a_street_goes_with_it(text: str, expected: str) ->
 
 def test_a_region_code_and_postcode_far_along_the_sentence_are_not_taken() -> None:
     assert streets("Our office is at 12 Main Street and we open at 9, on Monday, NY 10001 sorry") == ["12 Main Street"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The shop is at 12 Birkenweg", "12 Birkenweg"),
+        ("the shop is at 7 lindengatan", "7 lindengatan"),
+        ("We met at 4 Kastanjedreef", "4 Kastanjedreef"),
+        ("He lives on the north side of Tammikuja.", "Tammikuja"),
+        ("He lives on Vogelbaan 3.", "Vogelbaan 3"),
+    ],
+)
+def test_a_one_word_street_with_its_number_before_or_after_a_place_word(text: str, expected: str) -> None:
+    assert streets(text) == [expected]
+
+
+def test_english_words_with_a_street_ending_are_no_streets() -> None:
+    assert streets("I have 2 strings attached and 3 kindergarten kids; at 5 offspring, on notepad") == []
