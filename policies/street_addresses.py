@@ -89,6 +89,14 @@ STREET_PATTERNS += ONE_WORD_STREETS
 # all in lower case ("185 willis parade", "soproni utca 125"), where an English street word after
 # ordinary words ("move row 500", "close 2") must not make an address
 LOWER_STREET_PATTERNS = _street_patterns(NAME_ANY, NAME_ANY, f"{_alternatives(street_words.FOREIGN_TYPE_AFTER)}|{COMPOUND}") + ONE_WORD_STREETS
+# in a message all in lower case: a line of words with a house number before or after them, when the next line is a
+# place line ("lipová 12\n345 67 horní ves", "12, rue des lilas\n75001 villeneuve", "7 wattle formation\nnorth ryde,
+# nsw, 2113"): the lower-case twin of PLACED_STREETS, whatever the street is called
+LOWER_PLACED_STREET = re.compile(
+    rf"(?<![\w.,/-])(?:\d{{1,5}}[a-z]?(?:[/-]\d{{1,5}})?,?[ \t]+{NAME_ANY}(?:[ \t-]+{NAME_ANY}){{0,3}}|{NAME_ANY}(?:[ \t-]+{NAME_ANY}){{0,2}},?[ \t]+{HOUSE})"
+    r"(?=[ \t]*,?[ \t]*\n[ \t>]*(?:(?:[a-z]{1,2}-)?\d{4,6}(?:-\d{3,4})?,?[ \t]+[^\W\d_]|\d{3} \d{2}[ \t]+[^\W\d_]"
+    r"|[^\W\d_][^\n\d,]{0,40},[ \t]*(?:[a-z.]{2,5},?[ \t]+)?\d{4,5}\b))"
+)
 POSTCODE = r"(?:[A-Z]{1,2}-)?\d{4,6}(?:-\d{3,4})?|\d{8}\b|\d{2}-\d{3}|\d{3} \d{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}\b|[A-Z]\d[A-Z] ?\d[A-Z]\d"
 ADDRESS_TAIL = re.compile(
     # what may follow a street line: unit, city, state or region code, postcode, country
@@ -135,7 +143,7 @@ def address_entities(text: str) -> list[Entity]:
     spans: list[tuple[int, int]] = []
     units: list[tuple[int, int]] = []
     cased = any(c.isupper() for c in text)
-    found = [m for regex in (STREET_PATTERNS + PLACED_STREETS if cased else LOWER_STREET_PATTERNS) for m in regex.finditer(text)]
+    found = [m for regex in (STREET_PATTERNS + PLACED_STREETS if cased else [*LOWER_STREET_PATTERNS, LOWER_PLACED_STREET]) for m in regex.finditer(text)]
     found += list(LONE_UNIT.finditer(text))
     if cased:
         for cue in ADDRESS_CUE.finditer(text):

@@ -48,3 +48,20 @@ def test_a_one_word_street_with_its_number_before_or_after_a_place_word(text: st
 
 def test_english_words_with_a_street_ending_are_no_streets() -> None:
     assert streets("I have 2 strings attached and 3 kindergarten kids; at 5 offspring, on notepad") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("meet me at 12, rue des lilas\n75001 villeneuve-sur-lot", "12, rue des lilas\n75001 villeneuve-sur-lot"),
+        ("send it to karl-heinz-allee 4/5\n12345 neustadt", "karl-heinz-allee 4/5\n12345 neustadt"),
+        ("my place: 7 wattle formation\nnorth ryde, nsw, 2113", "7 wattle formation\nnorth ryde, nsw, 2113"),
+    ],
+)
+def test_a_lower_case_street_line_above_a_place_line(text: str, expected: str) -> None:
+    assert streets(text) == [expected]
+
+
+@pytest.mark.parametrize("text", ["i ordered 3 chairs\nand 2 tables", "step 2 click save\n10 minutes later it failed"])
+def test_numbered_lines_with_no_place_line_below_are_no_streets(text: str) -> None:
+    assert streets(text) == []
