@@ -65,3 +65,14 @@ def test_a_lower_case_street_line_above_a_place_line(text: str, expected: str) -
 @pytest.mark.parametrize("text", ["i ordered 3 chairs\nand 2 tables", "step 2 click save\n10 minutes later it failed"])
 def test_numbered_lines_with_no_place_line_below_are_no_streets(text: str) -> None:
     assert streets(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pedestrians must enter on Lindqvist St. the first three months", "Lindqvist St."),
+        ("Pedestrians must enter on Barrow Hill St.", "Barrow Hill St."),
+    ],
+)
+def test_a_named_street_with_an_abbreviated_type_after_a_place_word(text: str, expected: str) -> None:
+    assert streets(text) == [expected]
