@@ -86,6 +86,13 @@ ONE_WORD_STREETS = [
     re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear )|(?<=\bin )){STREET_WORD}"),
 ]
 STREET_PATTERNS += ONE_WORD_STREETS
+UNMISTAKABLE = _alternatives(street_words.UNMISTAKABLE_TYPE_AFTER)
+STREET_PATTERNS += [
+    # "Kossuth lajos utca 12", "12. Kossuth utca": a street word no English sentence has, after a capitalised word and
+    # up to two more in any case, with its number after or (with or without a full stop) before
+    re.compile(rf"\b{NOT_A_STREET_NAME}{CAP_WORD}(?:\s+{NAME_ANY}){{0,2}}\s+(?i:{UNMISTAKABLE})\.?,?\s+{HOUSE}"),
+    re.compile(rf"(?<![\w.,/-])\d{{1,5}}\.?\s+{CAP_WORD}(?:\s+{NAME_ANY}){{0,2}}\s+(?i:{UNMISTAKABLE})(?!\w)"),
+]
 # all in lower case ("185 willis parade", "soproni utca 125"), where an English street word after
 # ordinary words ("move row 500", "close 2") must not make an address
 LOWER_STREET_PATTERNS = _street_patterns(NAME_ANY, NAME_ANY, f"{_alternatives(street_words.FOREIGN_TYPE_AFTER)}|{COMPOUND}") + ONE_WORD_STREETS

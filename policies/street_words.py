@@ -80,6 +80,15 @@ FOREIGN_TYPE_AFTER = (
     "gracht kade singel dijk vej gade allé plads gatan vägen gränd torg katu tie kuja polku veien gata"
 ).split()
 
+# street words of FOREIGN_TYPE_AFTER that are no English word or abbreviation (not "ring", "tie", "cd"): these mark a
+# street even after words in lower case ("Kossuth lajos utca 12") or after a house number with a full stop ("12. Kossuth
+# utca", as Hungarian writes it)
+UNMISTAKABLE_TYPE_AFTER = (
+    "utca út tér körút köz sétány fasor dűlő rakpart marg nagar chowk ganj gali sokak sokağı caddesi bulvarı mahallesi "
+    "allee straße strasse gasse platz laan straat plein gracht singel dijk vej allé plads gatan vägen gränd torg katu kuja "
+    "polku veien gata"
+).split()
+
 # military and post-office boxes of US addresses: "PSC 1234, Box 5678", "P.O. Box 12"
 MILITARY_POST = "PSC Unit USNS USNV USS CMR".split()
 POST_BOX = ["Postbox", "Post Office Box"]

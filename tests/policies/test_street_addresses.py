@@ -76,3 +76,18 @@ def test_numbered_lines_with_no_place_line_below_are_no_streets(text: str) -> No
 )
 def test_a_named_street_with_an_abbreviated_type_after_a_place_word(text: str, expected: str) -> None:
     assert streets(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Meet at 14. Bodzavirág utca", "14. Bodzavirág utca"),
+        ("He lives at Bodzavirág kerti utca 7.", "Bodzavirág kerti utca 7"),
+    ],
+)
+def test_a_street_word_no_english_sentence_has_after_lower_case_words_or_a_numbered_house(text: str, expected: str) -> None:
+    assert streets(text) == [expected]
+
+
+def test_an_english_word_among_the_foreign_street_words_needs_more() -> None:
+    assert streets("Give me a ring 5 minutes before") == []
