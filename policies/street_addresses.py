@@ -51,6 +51,9 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
         re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:(?i:street)|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)(?!\w)"),
         # military and post boxes: "PSC 1234, Box 5678", "P.O. Box 12", "Postbox 21"
         re.compile(rf"\b(?:{_alternatives(street_words.MILITARY_POST)})\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}|\b(?:P\.?\s?O\.?\s?Box|{_alternatives(street_words.POST_BOX)})\s+\d{{1,6}}", re.I),
+        # a ship's military post: "USNS Example\nFPO AE 12345", "uss example, fpo ap 12345" (the line of the post office
+        # says what the ship's name alone does not)
+        re.compile(rf"\b(?:{_alternatives(street_words.MILITARY_SHIPS)})\s+[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*)?,?[ \t]*\n?[ \t>]*(?:APO|FPO|DPO)\s+A[AEP]\s+\d{{5}}\b", re.I),
         # "the corner of X and Y"
         re.compile(rf"(?:\bthe )?\bcorner of\s+(?:[\w'’.-]+\s+){{0,4}}?(?:and|&)\s+(?:{CAP_WORDS}|[\w'’-]+(?: [\w'’-]+)?)", re.I),
         # "lives on Estrada Exemplo", "the north side of rue Quillon Vesketh": a street type first, no number
@@ -111,9 +114,10 @@ ADDRESS_TAIL = re.compile(
     # a second number after the house number, on the same line ("Calle Quillon 712 661": the interior)
     rf"|[ \t]+\d{{1,5}}[A-Za-z]?\b(?![.,]?\d)",
 )
-# in a message all in lower case: a unit, or a postcode line with its place ("\nh-5644 vesketh", ", 11678 quillonby")
+# in a message all in lower case: a unit, a military post office ("\ndpo ap 12345"), or a postcode line with its place
+# ("\nh-5644 vesketh", ", 11678 quillonby")
 LOWER_ADDRESS_TAIL = re.compile(
-    rf"\.?(?:\s*,\s*|[ \t]*\n[\s>]*)(?:{UNIT}|(?:[a-z]{{1,2}}-)?\d{{2,6}}(?:[- ]\d{{2,4}})?(?:[ ,]+[^\W\d_][\w'’-]*){{0,3}})"
+    rf"\.?(?:\s*,\s*|[ \t]*\n[\s>]*)(?:{UNIT}|(?:apo|fpo|dpo) a[aep] \d{{5}}|(?:[a-z]{{1,2}}-)?\d{{2,6}}(?:[- ]\d{{2,4}})?(?:[ ,]+[^\W\d_][\w'’-]*){{0,3}})"
 )
 # a place line that ends a written address, in any case: its region code and postcode ("Westfield, NJ 07090",
 # "west field, nsw, 2000", "San Tomás los pinos, OAX 68000"), a postcode alone ("toledo, 45001"), a state after a

@@ -92,3 +92,5 @@ UNMISTAKABLE_TYPE_AFTER = (
 # military and post-office boxes of US addresses: "PSC 1234, Box 5678", "P.O. Box 12"
 MILITARY_POST = "PSC Unit USNS USNV USS CMR".split()
 POST_BOX = ["Postbox", "Post Office Box"]
+# the prefixes of US ships' names, whose mail goes through a fleet post office: "USNS Example\nFPO AE 12345"
+MILITARY_SHIPS = "USNS USNV USS USCGC".split()

@@ -91,3 +91,15 @@ def test_a_street_word_no_english_sentence_has_after_lower_case_words_or_a_numbe
 
 def test_an_english_word_among_the_foreign_street_words_needs_more() -> None:
     assert streets("Give me a ring 5 minutes before") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Send it to USNS Quillon\nFPO AE 09123", "USNS Quillon\nFPO AE 09123"),
+        ("what is your address? it is uscgc vesketh\nfpo ap 96543", "uscgc vesketh\nfpo ap 96543"),
+        ("unit 4410 box 2231\ndpo ae 09876", "unit 4410 box 2231\ndpo ae 09876"),
+    ],
+)
+def test_a_military_post_address(text: str, expected: str) -> None:
+    assert streets(text) == [expected]
