@@ -64,13 +64,15 @@ PARTICLES = r"(?:(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ten|ter|bin|ib
 NEXT_NAME_WORD = re.compile(rf"\s({PARTICLES}[^\W\d_][\w'’-]*|[^\W\d_]\.)(?=[\s.,;:!?)\"”'’]|$)")
 
 
-PREVIOUS_NAME_WORD = re.compile(rf"(?<![\w'’-])({NAME_WORD})\s$")
+# \Z, not $: $ also matches before a last line break, and the name then grew by the wrong number of characters
+# ("Oria Vesketh\n\nQuillon Vale" made "esketh\n\nQuillon Vale" one span, leaving the "V" behind)
+PREVIOUS_NAME_WORD = re.compile(rf"(?<![\w'’-])({NAME_WORD})\s\Z")
 
 
 # the particles that open a surname, written in lower case before it: "van den [Pol]", "de la [Cruz]", "ten [Berg]",
 # "da [Rosa]"; then the first name before them ("[Anneke] ten Berg"). Not "do", "le", "la" alone: words of sentences
-PREVIOUS_PARTICLES = re.compile(r"(?<![\w'’-])(?:van|von|de|da|di|du|del|della|dos|das|ten|ter)(?: (?:der|den|de|la|las|los))? $")
-FIRST_NAME_BEFORE = re.compile(rf"(?<![\w'’-])({NAME_WORD}) $")
+PREVIOUS_PARTICLES = re.compile(r"(?<![\w'’-])(?:van|von|de|da|di|du|del|della|dos|das|ten|ter)(?: (?:der|den|de|la|las|los))? \Z")
+FIRST_NAME_BEFORE = re.compile(rf"(?<![\w'’-])({NAME_WORD}) \Z")
 
 
 def grown(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple[int, int]]:

@@ -47,10 +47,13 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
         # "6750 Esimerkkikatu 25", "19902 Příkladová 1394": number, word(s), number
         re.compile(rf"\b\d{{2,6}}\s+(?![A-Z]{{2,}}\b)[{UPPER}][\w'’.-]+(?:\s+(?!(?:for|of|to|in|on|at|and|or|per|from|with)\b)[^\W\d_][\w'’.-]+){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b(?!-)"),
         # "lives on Quillon Fort Street", "the corner of Vesketh Gateway St.": a named street with no number, where
-        # the words before say it is a place
-        re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:(?i:street)|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)\b"),
+        # the words before say it is a place (what follows the type is no letter: "St." then a space is one too)
+        re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:(?i:street)|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)(?!\w)"),
         # military and post boxes: "PSC 1234, Box 5678", "P.O. Box 12", "Postbox 21"
         re.compile(rf"\b(?:{_alternatives(street_words.MILITARY_POST)})\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}|\b(?:P\.?\s?O\.?\s?Box|{_alternatives(street_words.POST_BOX)})\s+\d{{1,6}}", re.I),
+        # a ship's military post: "USNS Example\nFPO AE 12345", "uss example, fpo ap 12345" (the line of the post office
+        # says what the ship's name alone does not)
+        re.compile(rf"\b(?:{_alternatives(street_words.MILITARY_SHIPS)})\s+[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*)?,?[ \t]*\n?[ \t>]*(?:APO|FPO|DPO)\s+A[AEP]\s+\d{{5}}\b", re.I),
         # "the corner of X and Y"
         re.compile(rf"(?:\bthe )?\bcorner of\s+(?:[\w'’.-]+\s+){{0,4}}?(?:and|&)\s+(?:{CAP_WORDS}|[\w'’-]+(?: [\w'’-]+)?)", re.I),
         # "lives on Estrada Exemplo", "the north side of rue Quillon Vesketh": a street type first, no number
@@ -78,9 +81,32 @@ CUED_STREET = re.compile(rf"\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,5}})?\.?,?\s+{CAP_WOR
 STREET_PATTERNS = _street_patterns(NAME_CAP, NOT_A_STREET_NAME + CAP_WORD, f"{TYPE_AFTER}|{COMPOUND}")
 # "Oria-Vesketh-Allee 559", "Quillon-Bramwen-Gasse": a street named after someone, joined by hyphens
 STREET_PATTERNS.append(re.compile(rf"\b[{UPPER}][^\W\d_]+(?:-[{UPPER}][^\W\d_]+)*-(?:{COMPOUND})\b\.?(?:\s+{HOUSE})?", re.I))
+# "at 12 Birkenweg", "lives on the north side of Tammikuja": a one-word street whose ending no English word has,
+# with its house number before it, or with none after a word that says it is a place
+STREET_WORD = rf"[^\W\d_]{{2,}}(?:-[^\W\d_]+)*(?i:{_alternatives([w for w in street_words.COMPOUND_ENDINGS if w not in street_words.ENGLISH_WORD_ENDINGS])})\b"
+ONE_WORD_STREETS = [
+    re.compile(rf"\b\d{{1,5}}[A-Za-z]?,?\s+{STREET_WORD}"),
+    re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear )|(?<=\bin )){STREET_WORD}"),
+]
+STREET_PATTERNS += ONE_WORD_STREETS
+UNMISTAKABLE = _alternatives(street_words.UNMISTAKABLE_TYPE_AFTER)
+STREET_PATTERNS += [
+    # "Kossuth lajos utca 12", "12. Kossuth utca": a street word no English sentence has, after a capitalised word and
+    # up to two more in any case, with its number after or (with or without a full stop) before
+    re.compile(rf"\b{NOT_A_STREET_NAME}{CAP_WORD}(?:\s+{NAME_ANY}){{0,2}}\s+(?i:{UNMISTAKABLE})\.?,?\s+{HOUSE}"),
+    re.compile(rf"(?<![\w.,/-])\d{{1,5}}\.?\s+{CAP_WORD}(?:\s+{NAME_ANY}){{0,2}}\s+(?i:{UNMISTAKABLE})(?!\w)"),
+]
 # all in lower case ("185 willis parade", "soproni utca 125"), where an English street word after
 # ordinary words ("move row 500", "close 2") must not make an address
-LOWER_STREET_PATTERNS = _street_patterns(NAME_ANY, NAME_ANY, f"{_alternatives(street_words.FOREIGN_TYPE_AFTER)}|{COMPOUND}")
+LOWER_STREET_PATTERNS = _street_patterns(NAME_ANY, NAME_ANY, f"{_alternatives(street_words.FOREIGN_TYPE_AFTER)}|{COMPOUND}") + ONE_WORD_STREETS
+# in a message all in lower case: a line of words with a house number before or after them, when the next line is a
+# place line ("lipová 12\n345 67 horní ves", "12, rue des lilas\n75001 villeneuve", "7 wattle formation\nnorth ryde,
+# nsw, 2113"): the lower-case twin of PLACED_STREETS, whatever the street is called
+LOWER_PLACED_STREET = re.compile(
+    rf"(?<![\w.,/-])(?:\d{{1,5}}[a-z]?(?:[/-]\d{{1,5}})?,?[ \t]+{NAME_ANY}(?:[ \t-]+{NAME_ANY}){{0,3}}|{NAME_ANY}(?:[ \t-]+{NAME_ANY}){{0,2}},?[ \t]+{HOUSE})"
+    r"(?=[ \t]*,?[ \t]*\n[ \t>]*(?:(?:[a-z]{1,2}-)?\d{4,6}(?:-\d{3,4})?,?[ \t]+[^\W\d_]|\d{3} \d{2}[ \t]+[^\W\d_]"
+    r"|[^\W\d_][^\n\d,]{0,40},[ \t]*(?:[a-z.]{2,5},?[ \t]+)?\d{4,5}\b))"
+)
 POSTCODE = r"(?:[A-Z]{1,2}-)?\d{4,6}(?:-\d{3,4})?|\d{8}\b|\d{2}-\d{3}|\d{3} \d{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}\b|[A-Z]\d[A-Z] ?\d[A-Z]\d"
 ADDRESS_TAIL = re.compile(
     # what may follow a street line: unit, city, state or region code, postcode, country
@@ -88,9 +114,18 @@ ADDRESS_TAIL = re.compile(
     # a second number after the house number, on the same line ("Calle Quillon 712 661": the interior)
     rf"|[ \t]+\d{{1,5}}[A-Za-z]?\b(?![.,]?\d)",
 )
-# in a message all in lower case: a unit, or a postcode line with its place ("\nh-5644 vesketh", ", 11678 quillonby")
+# in a message all in lower case: a unit, a military post office ("\ndpo ap 12345"), or a postcode line with its place
+# ("\nh-5644 vesketh", ", 11678 quillonby")
 LOWER_ADDRESS_TAIL = re.compile(
-    rf"\.?(?:\s*,\s*|[ \t]*\n[\s>]*)(?:{UNIT}|(?:[a-z]{{1,2}}-)?\d{{2,6}}(?:[- ]\d{{2,4}})?(?:[ ,]+[^\W\d_][\w'’-]*){{0,3}})"
+    rf"\.?(?:\s*,\s*|[ \t]*\n[\s>]*)(?:{UNIT}|(?:apo|fpo|dpo) a[aep] \d{{5}}|(?:[a-z]{{1,2}}-)?\d{{2,6}}(?:[- ]\d{{2,4}})?(?:[ ,]+[^\W\d_][\w'’-]*){{0,3}})"
+)
+# a place line that ends a written address, in any case: its region code and postcode ("Westfield, NJ 07090",
+# "west field, nsw, 2000", "San Tomás los pinos, OAX 68000"), a postcode alone ("toledo, 45001"), a state after a
+# slash ("01000-000 Vila Serena / SP") or a province in brackets ("00100, roma (rm)"); what ends it lets the words
+# before be any words, and one line between the street and it ("Centro") is the district
+PLACE_TAIL = re.compile(
+    r"(?:[ \t]*,?[ \t]*\n[\s>]*(?:[^\n]{1,40}[ \t]*\n[\s>]*)?|[ \t]+)(?:\d[\d-]{3,9},?[ \t]+)?[^\W\d_][^\n\d,/()]{0,40}?"
+    r"(?:,[ \t]*[^\W\d_][\w.]{1,3}(?:[ \t][^\W\d_]{2,4}\.?)?,?[ \t]+\d{4,5}(?:-\d{3,4})?|,[ \t]*\d{5}|[ \t]/[ \t][A-Za-z]{2}|[ \t]\([A-Za-z]{2}\))(?![\w-])"
 )
 ADDRESS_HEAD = re.compile(rf"(?:{CAP_WORD} ){{1,2}}$")
 MAX_ADDRESS_TAIL = 6
@@ -119,7 +154,7 @@ def address_entities(text: str) -> list[Entity]:
     spans: list[tuple[int, int]] = []
     units: list[tuple[int, int]] = []
     cased = any(c.isupper() for c in text)
-    found = [m for regex in (STREET_PATTERNS + PLACED_STREETS if cased else LOWER_STREET_PATTERNS) for m in regex.finditer(text)]
+    found = [m for regex in (STREET_PATTERNS + PLACED_STREETS if cased else [*LOWER_STREET_PATTERNS, LOWER_PLACED_STREET]) for m in regex.finditer(text)]
     found += list(LONE_UNIT.finditer(text))
     if cased:
         for cue in ADDRESS_CUE.finditer(text):
@@ -143,7 +178,7 @@ def address_entities(text: str) -> list[Entity]:
             if head and "\n" not in head.group():
                 start = head.start()
         for _ in range(MAX_ADDRESS_TAIL):
-            tail = ADDRESS_TAIL.match(text, end) if cased else LOWER_ADDRESS_TAIL.match(text, end)
+            tail = PLACE_TAIL.match(text, end) or (ADDRESS_TAIL if cased else LOWER_ADDRESS_TAIL).match(text, end)
             if tail is None:
                 break
             end = tail.end()

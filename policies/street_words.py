@@ -55,12 +55,16 @@ TYPE_FIRST = (
 # endings of one-word street names in languages that write them together: "Esimerkkikatu", "Beispielstraße"
 COMPOUND_ENDINGS = (
     "straße strasse str weg gasse platz allee ring damm ufer pfad steig markt hof garten gärten "
-    "straat laan plein gracht kade singel dijk pad steeg "
+    "straat laan plein gracht kade singel dijk pad steeg dreef baan boulevard "
     "vej gade allé plads stræde torv vænge parken "
-    "gatan vägen gränd torg stigen backen "
+    "gatan vägen gränd torg torget stigen backen "
     "katu tie kuja polku väylä rinne kaari ranta bulevardi "
     "veien gata gaten veg"
 ).split()
+
+# endings of COMPOUND_ENDINGS that also end English words ("string", "notepad", "necktie", "blockade",
+# "brigade", "kindergarten"): such a word is a street only with its house number after it
+ENGLISH_WORD_ENDINGS = "ring pad tie kade gade garten hof".split()
 
 # a unit inside a building: "Apt. 5", "Suite 838", "Depto. 532", "H.No. 12", "Level 8" (a floor: AS/NZS 4819)
 UNIT_WORDS = (
@@ -76,6 +80,17 @@ FOREIGN_TYPE_AFTER = (
     "gracht kade singel dijk vej gade allé plads gatan vägen gränd torg katu tie kuja polku veien gata"
 ).split()
 
+# street words of FOREIGN_TYPE_AFTER that are no English word or abbreviation (not "ring", "tie", "cd"): these mark a
+# street even after words in lower case ("Kossuth lajos utca 12") or after a house number with a full stop ("12. Kossuth
+# utca", as Hungarian writes it)
+UNMISTAKABLE_TYPE_AFTER = (
+    "utca út tér körút köz sétány fasor dűlő rakpart marg nagar chowk ganj gali sokak sokağı caddesi bulvarı mahallesi "
+    "allee straße strasse gasse platz laan straat plein gracht singel dijk vej allé plads gatan vägen gränd torg katu kuja "
+    "polku veien gata"
+).split()
+
 # military and post-office boxes of US addresses: "PSC 1234, Box 5678", "P.O. Box 12"
 MILITARY_POST = "PSC Unit USNS USNV USS CMR".split()
 POST_BOX = ["Postbox", "Post Office Box"]
+# the prefixes of US ships' names, whose mail goes through a fleet post office: "USNS Example\nFPO AE 12345"
+MILITARY_SHIPS = "USNS USNV USS USCGC".split()

@@ -26,7 +26,8 @@ def _allowed() -> frozenset[str]:
     structural = {
         w.lower()
         for words in (street_words.TYPE_AFTER, street_words.TYPE_FIRST, street_words.COMPOUND_ENDINGS, street_words.UNIT_WORDS,
-                      street_words.FOREIGN_TYPE_AFTER, street_words.MILITARY_POST, street_words.POST_BOX)
+                      street_words.FOREIGN_TYPE_AFTER, street_words.MILITARY_POST, street_words.MILITARY_SHIPS,
+                      street_words.POST_BOX)
         for phrase in words for w in phrase.split()
     }
     ordinary = {w for w in common_words() if w not in Names.first_names()}

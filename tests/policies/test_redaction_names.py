@@ -171,3 +171,10 @@ def test_ordinary_words_of_other_languages_and_places_are_kept(redactor: SpacyRe
 def test_a_function_word_after_a_titled_lower_case_name_stays(redactor: SpacyRedactor) -> None:
     # "to" is a surname of the Census list too: after "mrs. ingrid" it is still the sentence's word
     assert redactor.redact_sync("please ask mrs. ingrid to call me back").redacted == "please ask <PERSON_1> to call me back"
+
+
+def test_a_name_above_a_blank_line_keeps_its_first_letter(redactor: SpacyRedactor) -> None:
+    # a signature: the name, a blank line, the place; the name must not grow over the line breaks by a wrong count
+    result = redactor.redact_sync("Marta Lindqvist\n\nOstrava Nova\nNorway")
+    assert "Lindqvist" not in result.redacted and not any(e.text.startswith("indqvist") for e in result.entities)
+    assert result.redacted.startswith("<PERSON_1>\n\n")
