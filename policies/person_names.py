@@ -13,6 +13,8 @@ import re
 
 from bot.core.words import stop_words
 from policies.name_cues import (
+    KIN_CUE,
+    KIN_PERSON_NEXT,
     LIST_OF_NAMES,
     LOWER_CUED,
     LOWER_CUED_WEAK,
@@ -27,6 +29,7 @@ from policies.name_cues import (
     QUOTE_END,
     ROLE_AFTER,
     SAID,
+    SAID_WORD,
     SPEAKER,
     VOCATIVE,
     WORK_AFTER,
@@ -35,6 +38,8 @@ from policies.name_cues import (
     declared_name,
     foreign,
     in_named_list,
+    initialled_names,
+    introduced_here,
     is_cap,
     listed_name,
     lowercase_names,
@@ -165,9 +170,11 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             continue  # "my name is going to be ...", "call me dad": an ordinary word, not a name
         if not sure and (
             common(words[0]) or words[0].lower() in stop_words() or is_cap(words[0]) or re.search(r"['’]", words[0])
-            or (words[0].lower() not in Names.first_names() and (len(words) < 2 or common(words[-1])))
+            or (words[0].lower() not in Names.first_names() and (len(words) < 2 or common(words[-1]))
+                and not (KIN_CUE.match(m.group()) and KIN_PERSON_NEXT.match(text, m.start(1) + len(words[0]))))
+            or SAID_WORD.match(words[0])  # "my friend said it": "Said" is a first name, but not after a person
         ):
-            continue  # "this is urgent", "I'm famished", "thanks, you've": a word, not a name (capitalised ones are the model's)
+            continue  # "this is urgent", "I'm famished", "thanks, you've", "my friend said it": a word, not a name (capitalised ones are the model's)
         keep = words[:1]
         for w in words[1:]:  # initials, and a surname that is no ordinary word
             if len(w.rstrip(".")) == 1 or (w.lower() not in stop_words() and w.lower() not in NOT_NAMES and (sure or not common(w))):
@@ -179,6 +186,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         if words[0].lower() not in NOT_NAMES and words[0].lower() not in stop_words():
             strong.append((m.start(1), m.start(1) + len(" ".join(keep))))
     strong += signature(text)
+    strong += introduced_here(text) + initialled_names(text)
     strong += listed_names(text)
     if not cased:
         strong += titled_lowercase(text)

@@ -139,6 +139,14 @@ def test_ordinary_words_are_kept(redactor: SpacyRedactor, text: str) -> None:
         ("i would like to remove my kid ingrid from the account", "ingrid"),
         # a first name and a surname of the lists, in a message in German: the title and the function words stay
         ("Können Sie Frau Kowalczyk anrufen?", "Kowalczyk"),
+        # the writer saying who writes: a name before "here", after a greeting or opening the message
+        ("Hi, Bramwen here, my invoice is wrong", "Bramwen"),
+        ("Quillor here. The export keeps failing", "Quillor"),
+        ("hello, dornacre v. ostrowe here - the card was charged twice", "ostrowe"),
+        # a first name, a middle initial and a surname in lower case, with no cue
+        ("yesterday vesk j. orlanda called about ticket 4411", "orlanda"),
+        # someone of the family or the team, written in lower case, even a name no list knows
+        ("my colleague bramwen cannot log in", "bramwen"),
     ],
 )
 def test_a_name_in_context_is_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
