@@ -71,7 +71,7 @@ NAME_WORD = rf"[{UPPER}][^\W\d_]*(?:['’-][^\W\d_]+)*"  # letters only: "GB82" 
 # cues strong enough to take a lone unknown capitalised word for a name
 NAME_CUE_STRONG = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalls? me|\bsigned|\bregards,?|\bdear|\bhi|\bhey|\bhello|\blast name\??|"
-    r"\bnamed|\bsaid|\bsays|\basked|\btold|\breplied|\bname(?: on the (?:account|card))?\?\s*(?:[^\W\d_]+:)?|"
+    r"\bnamed|\bsaid|\bsays|\basked|\btold|\breplied|\bemailed|\be-mailed|\btexted|\bmessaged|\bphoned|\bpinged|\bname(?: on the (?:account|card))?\?\s*(?:[^\W\d_]+:)?|"
     r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
     r"\bdirected by:?|\bwritten by:?|\bfounders?:?|\b(?:change|correct|update|rename)\w* (?:it|my name|the name|his name|her name) to|"
     r"['’]s name|\bunder (?:the )?name|\bnamed (?:him|her|them)|"

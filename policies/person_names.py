@@ -58,6 +58,7 @@ from policies.name_extent import (
     with_titles,
     without_foreign_lead,
     without_leading_words,
+    without_opening_verb,
 )
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import (
@@ -98,18 +99,21 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         if len(words) == 1 and (words[0].lower() in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4)):
             continue  # "ETA", "PIN": acronyms
         start, words = without_foreign_lead(text, ent.start_char, words)
+        told = len(words)
+        start, words = without_opening_verb(text, start, words)  # what the model tagged after it stays its name
+        after_verb = len(words) < told
         if NAME_CUE_STRONG.search(text[max(0, start - 30) : start]) or NAME_TITLE.search(text[max(0, start - 8) : start]) or in_named_list(text, start):
             strong.append((start, ent.end_char))
         elif not cased:
             continue  # in a message all in lower case the model guesses ("olf", "yup"): the name lists decide
-        elif len(words) > 1 or words[0].strip(".,'’").lower() in first_names or re.match(r"'s\b| is\b| was\b| said\b", text[ent.end_char :]):
+        elif len(words) > 1 or after_verb or words[0].strip(".,'’").lower() in first_names or re.match(r"'s\b| is\b| was\b| said\b", text[ent.end_char :]):
             weak.append((start, ent.end_char))
         elif unknown_word(words[0]) and not sentence_start(text, start):
             weak.append((start, ent.end_char))  # "Why is Quillor so impulsive?": no word of any dictionary
         # else a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
     for m in NAME_RUN.finditer(text):
         start, words = without_leading_words(text, m.start(), m.group().split())
-        start, words = without_foreign_lead(text, start, words)
+        start, words = without_opening_verb(text, *without_foreign_lead(text, start, words))
         if len(words) > 1 and text[max(0, start - 3) : start].lower() == "ex-":
             start = text.index(words[1], start + len(words[0]))  # "by ex-Zombie Quillon": the band is no part of the name
             words = words[1:]

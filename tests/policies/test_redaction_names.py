@@ -147,6 +147,8 @@ def test_ordinary_words_are_kept(redactor: SpacyRedactor, text: str) -> None:
         ("yesterday vesk j. orlanda called about ticket 4411", "orlanda"),
         # someone of the family or the team, written in lower case, even a name no list knows
         ("my colleague bramwen cannot log in", "bramwen"),
+        # someone written to
+        ("Emailed Quillor twice, no answer", "Quillor"),
     ],
 )
 def test_a_name_in_context_is_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
@@ -179,3 +181,9 @@ def test_ordinary_words_of_other_languages_and_places_are_kept(redactor: SpacyRe
 def test_a_function_word_after_a_titled_lower_case_name_stays(redactor: SpacyRedactor) -> None:
     # "to" is a surname of the Census list too: after "mrs. ingrid" it is still the sentence's word
     assert redactor.redact_sync("please ask mrs. ingrid to call me back").redacted == "please ask <PERSON_1> to call me back"
+
+
+def test_a_sentence_s_opening_verb_is_no_part_of_the_name(redactor: SpacyRedactor) -> None:
+    # "Tasked" is capitalised only because it opens the sentence: it stays, the name after it goes
+    result = redactor.redact_sync("Reminded Przybylski about the refund")  # the model tags both words
+    assert result.redacted == "Reminded <PERSON_1> about the refund", result.entities
