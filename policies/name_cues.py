@@ -26,7 +26,8 @@ CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
 
 
 def may_hold_a_name(text: str) -> bool:
-    if LOWER_CUED.search(text) or LOWER_CUED_WEAK.search(text) or SIGNATURE_LINE.match(text) or len(SPEAKER.findall(text)) >= 2:
+    if LOWER_CUED.search(text) or LOWER_CUED_WEAK.search(text) or SIGNATURE_LINE.match(text) or len(SPEAKER.findall(text)) >= 2 \
+            or INTRODUCED_HERE.search(text) or INITIALLED.search(text):
         return True
     for m in CAPITALISED.finditer(mask_placeholders(text)):
         word = m.group()
@@ -70,7 +71,7 @@ NAME_WORD = rf"[{UPPER}][^\W\d_]*(?:['’-][^\W\d_]+)*"  # letters only: "GB82" 
 # cues strong enough to take a lone unknown capitalised word for a name
 NAME_CUE_STRONG = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalls? me|\bsigned|\bregards,?|\bdear|\bhi|\bhey|\bhello|\blast name\??|"
-    r"\bnamed|\bsaid|\bsays|\basked|\btold|\breplied|\bname(?: on the (?:account|card))?\?\s*(?:[^\W\d_]+:)?|"
+    r"\bnamed|\bsaid|\bsays|\basked|\btold|\breplied|\bemailed|\be-mailed|\btexted|\bmessaged|\bphoned|\bpinged|\bname(?: on the (?:account|card))?\?\s*(?:[^\W\d_]+:)?|"
     r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
     r"\bdirected by:?|\bwritten by:?|\bfounders?:?|\b(?:change|correct|update|rename)\w* (?:it|my name|the name|his name|her name) to|"
     r"['’]s name|\bunder (?:the )?name|\bnamed (?:him|her|them)|"
@@ -106,6 +107,7 @@ ROLE_AFTER = re.compile(
 
 
 SAID = re.compile(r"\b(?:said|says|asked|told|replied)\s*$", re.I)
+SAID_WORD = re.compile(r"(?:said|says|asked|told|replied)\Z", re.I)
 
 
 # after "says Vesketh": the quote's attribution ends ("says Carpenter.", "says Carpenter in an interview")
@@ -231,6 +233,47 @@ LOWER_CUED_WEAK = re.compile(
     r"\bdirected by|\bwritten by|\bplayer|\bproducer|\bsongwriter|\buser(?=:)|\bcustomer(?=:)|\bname(?=:)|\bunder (?:the |my )?name|\bby the name)"
     r":?\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
 )
+
+
+# the relations among the weak cues: after them a word no dictionary knows is a name even when it is
+# neither listed nor followed by another such word ("my colleague bramwen cannot log in")
+KIN_CUE = re.compile(r"(?i:(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager))")
+# ... when what follows is what a person does or is ("bramwen cannot log in", "bramwen and I"), not a
+# thing's next word or the end ("my kid playlist", "my boss gmail")
+KIN_PERSON_NEXT = re.compile(
+    r"(?:['’]s)? (?:can|cannot|can't|could|couldn't|will|won't|would|wouldn't|does|doesn't|did|didn't|is|isn't|was|wasn't|"
+    r"has|hasn't|had|and|who|wants|wanted|needs|needed|tried|says|said|told|asked|called|sent|paid|got|lost|left|forgot)\b",
+    re.I,
+)
+
+
+# a writer saying who is writing: "Bramwen here, my invoice is wrong", "hi, quillon t. vesketh here." At
+# the start of the message, of a sentence or after a greeting; "here" then ends the clause (not "here?")
+INTRODUCED_HERE = re.compile(
+    r"(?:\A|[.!?\n]\s*|\b(?i:hi|hello|hey|dear)[,!]?\s+)"
+    r"([^\W\d_][\w'’-]+(?: [^\W\d_]\.?(?= ))?(?: [^\W\d_][\w'’-]+)?) here(?=[,.!;:]|\s*\Z| [-–—])"
+)
+
+
+def introduced_here(text: str) -> list[tuple[int, int]]:
+    """The writer's own name before "here" (`INTRODUCED_HERE`), when no word of it is an ordinary word
+    ("Support here, we fixed it", "Everyone here" stay)."""
+    out = []
+    for m in INTRODUCED_HERE.finditer(text):
+        words = [w for w in m.group(1).split() if len(w.rstrip(".")) > 1]
+        if words and not any(common(w) or w.lower() in stop_words() or w.lower() in NOT_NAMES for w in words):
+            out.append((m.start(1), m.end(1)))
+    return out
+
+
+# a first name, a middle initial and a surname in lower case: "hyuuma t. maida called about my order"
+INITIALLED = re.compile(r"(?<![\w.'’-])([^\W\d_]{2,}) [^\W\d_]\. ([^\W\d_]{2,})(?![\w'’-])")
+
+
+def initialled_names(text: str) -> list[tuple[int, int]]:
+    """`INITIALLED` where neither word is an ordinary word ("plan b. then" is no name)."""
+    return [(m.start(), m.end()) for m in INITIALLED.finditer(text)
+            if not any(common(w) or w.lower() in stop_words() or w.lower() in NOT_NAMES for w in (m.group(1), m.group(2)))]
 
 
 SIGNATURE_LINE = re.compile(r"\A[>\s]*([^\W\d_][\w'’-]+(?: [^\W\d_]\.?)?(?: [^\W\d_][\w'’-]+){1,2})[ \t]*\n")

@@ -20,7 +20,7 @@ from policies.name_cues import (
     listed_name,
     sentence_start,
 )
-from policies.name_words import NOT_NAMES, foreign_function_word, plain, unknown_word
+from policies.name_words import NOT_NAMES, NameWords, foreign_function_word, ordinary, plain, unknown_word
 
 LEADING = frozenset(
     "hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please "
@@ -54,6 +54,19 @@ def without_leading_words(text: str, start: int, words: list[str]) -> tuple[int,
     while words and (words[0].lower().strip(",.") in LEADING or words[0].lower() in stop_words()):
         start = text.index(words[0], start) + len(words[0])
         start += len(text[start:]) - len(text[start:].lstrip())
+        words = words[1:]
+    return start, words
+
+
+def without_opening_verb(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
+    """"Reminded Quillor about the refund", "Emailed Quillor twice": the first word of a sentence is
+    capitalised as every first word is; a verb in the past ("-ed", an ordinary word no name list has:
+    not "Fred" or "Mildred") is no part of the name. Other ordinary words stay: "Mark", "Hope" and
+    words of other languages open names."""
+    first = words[0].lower() if words else ""
+    if len(words) > 1 and sentence_start(text, start) and len(first) > 4 and first.endswith("ed") and first.isalpha() \
+            and ordinary(first) and first not in Names.first_names() and first not in NameWords.surnames():
+        start = text.index(words[1], start + len(words[0]))
         words = words[1:]
     return start, words
 

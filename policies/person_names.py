@@ -13,6 +13,8 @@ import re
 
 from bot.core.words import stop_words
 from policies.name_cues import (
+    KIN_CUE,
+    KIN_PERSON_NEXT,
     LIST_OF_NAMES,
     LOWER_CUED,
     LOWER_CUED_WEAK,
@@ -27,6 +29,7 @@ from policies.name_cues import (
     QUOTE_END,
     ROLE_AFTER,
     SAID,
+    SAID_WORD,
     SPEAKER,
     VOCATIVE,
     WORK_AFTER,
@@ -35,6 +38,8 @@ from policies.name_cues import (
     declared_name,
     foreign,
     in_named_list,
+    initialled_names,
+    introduced_here,
     is_cap,
     listed_name,
     lowercase_names,
@@ -53,6 +58,7 @@ from policies.name_extent import (
     with_titles,
     without_foreign_lead,
     without_leading_words,
+    without_opening_verb,
 )
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import (
@@ -93,18 +99,21 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         if len(words) == 1 and (words[0].lower() in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4)):
             continue  # "ETA", "PIN": acronyms
         start, words = without_foreign_lead(text, ent.start_char, words)
+        told = len(words)
+        start, words = without_opening_verb(text, start, words)  # what the model tagged after it stays its name
+        after_verb = len(words) < told
         if NAME_CUE_STRONG.search(text[max(0, start - 30) : start]) or NAME_TITLE.search(text[max(0, start - 8) : start]) or in_named_list(text, start):
             strong.append((start, ent.end_char))
         elif not cased:
             continue  # in a message all in lower case the model guesses ("olf", "yup"): the name lists decide
-        elif len(words) > 1 or words[0].strip(".,'’").lower() in first_names or re.match(r"'s\b| is\b| was\b| said\b", text[ent.end_char :]):
+        elif len(words) > 1 or after_verb or words[0].strip(".,'’").lower() in first_names or re.match(r"'s\b| is\b| was\b| said\b", text[ent.end_char :]):
             weak.append((start, ent.end_char))
         elif unknown_word(words[0]) and not sentence_start(text, start):
             weak.append((start, ent.end_char))  # "Why is Quillor so impulsive?": no word of any dictionary
         # else a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
     for m in NAME_RUN.finditer(text):
         start, words = without_leading_words(text, m.start(), m.group().split())
-        start, words = without_foreign_lead(text, start, words)
+        start, words = without_opening_verb(text, *without_foreign_lead(text, start, words))
         if len(words) > 1 and text[max(0, start - 3) : start].lower() == "ex-":
             start = text.index(words[1], start + len(words[0]))  # "by ex-Zombie Quillon": the band is no part of the name
             words = words[1:]
@@ -165,9 +174,11 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             continue  # "my name is going to be ...", "call me dad": an ordinary word, not a name
         if not sure and (
             common(words[0]) or words[0].lower() in stop_words() or is_cap(words[0]) or re.search(r"['’]", words[0])
-            or (words[0].lower() not in Names.first_names() and (len(words) < 2 or common(words[-1])))
+            or (words[0].lower() not in Names.first_names() and (len(words) < 2 or common(words[-1]))
+                and not (KIN_CUE.match(m.group()) and KIN_PERSON_NEXT.match(text, m.start(1) + len(words[0]))))
+            or SAID_WORD.match(words[0])  # "my friend said it": "Said" is a first name, but not after a person
         ):
-            continue  # "this is urgent", "I'm famished", "thanks, you've": a word, not a name (capitalised ones are the model's)
+            continue  # "this is urgent", "I'm famished", "thanks, you've", "my friend said it": a word, not a name (capitalised ones are the model's)
         keep = words[:1]
         for w in words[1:]:  # initials, and a surname that is no ordinary word
             if len(w.rstrip(".")) == 1 or (w.lower() not in stop_words() and w.lower() not in NOT_NAMES and (sure or not common(w))):
@@ -179,6 +190,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         if words[0].lower() not in NOT_NAMES and words[0].lower() not in stop_words():
             strong.append((m.start(1), m.start(1) + len(" ".join(keep))))
     strong += signature(text)
+    strong += introduced_here(text) + initialled_names(text)
     strong += listed_names(text)
     if not cased:
         strong += titled_lowercase(text)

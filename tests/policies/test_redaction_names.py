@@ -139,6 +139,16 @@ def test_ordinary_words_are_kept(redactor: SpacyRedactor, text: str) -> None:
         ("i would like to remove my kid ingrid from the account", "ingrid"),
         # a first name and a surname of the lists, in a message in German: the title and the function words stay
         ("Können Sie Frau Kowalczyk anrufen?", "Kowalczyk"),
+        # the writer saying who writes: a name before "here", after a greeting or opening the message
+        ("Hi, Bramwen here, my invoice is wrong", "Bramwen"),
+        ("Quillor here. The export keeps failing", "Quillor"),
+        ("hello, dornacre v. ostrowe here - the card was charged twice", "ostrowe"),
+        # a first name, a middle initial and a surname in lower case, with no cue
+        ("yesterday vesk j. orlanda called about ticket 4411", "orlanda"),
+        # someone of the family or the team, written in lower case, even a name no list knows
+        ("my colleague bramwen cannot log in", "bramwen"),
+        # someone written to
+        ("Emailed Quillor twice, no answer", "Quillor"),
     ],
 )
 def test_a_name_in_context_is_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
@@ -178,3 +188,9 @@ def test_a_name_above_a_blank_line_keeps_its_first_letter(redactor: SpacyRedacto
     result = redactor.redact_sync("Marta Lindqvist\n\nOstrava Nova\nNorway")
     assert "Lindqvist" not in result.redacted and not any(e.text.startswith("indqvist") for e in result.entities)
     assert result.redacted.startswith("<PERSON_1>\n\n")
+
+
+def test_a_sentence_s_opening_verb_is_no_part_of_the_name(redactor: SpacyRedactor) -> None:
+    # "Reminded" is capitalised only because it opens the sentence: it stays, the name after it goes
+    result = redactor.redact_sync("Reminded Przybylski about the refund")  # the model tags both words
+    assert result.redacted == "Reminded <PERSON_1> about the refund", result.entities

@@ -35,6 +35,13 @@ def redactor() -> SpacyRedactor:
         "can i get a table for four at tova lindqvist at eight",
         # a product with its version after "on" or "for"
         "Does Ruby on Rails 7 work with the webhook library?",
+        # "here" after ordinary words, or as a question; a relation then a verb; an initial after a word
+        "Support here, we fixed the sync",
+        "Is Zapier here?",
+        "Anyone here? The board is empty",
+        "my friend said it works on the desktop app",
+        "my boss will approve the upgrade",
+        "i chose plan b. then the import failed",
     ],
 )
 def test_ordinary_questions_are_unchanged(redactor: SpacyRedactor, text: str) -> None:
