@@ -56,10 +56,14 @@ def mask_placeholders(text: str) -> str:
 NAME_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|sir|madam|herr|herrn|frau|sr|sra|srta|señor|señora|mme|mlle|sig|sig\.ra|signor|signora)\.?\s+$", re.IGNORECASE)
 
 
+# the people of one's family or work, after "my", "our", "his", "her": the words after them name someone
+RELATIONS = r"(?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)"
+
+
 # words right before a name: "my name is Quillon", "my kid Bramwen", "Directed By: Oria T. Vesketh"
 NAME_CUE = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bthanks,?|"
-    r"\b(?:my|our) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
+    rf"\b(?:my|our) {RELATIONS}|"
     r"\bdirected by:?|\bwritten by:?|\bby|\bunder|\bwith|\bfrom|\bto|\bdear|\bhi|\bhello|\bcontact)\s*$",
     re.I,
 )
@@ -72,7 +76,7 @@ NAME_WORD = rf"[{UPPER}][^\W\d_]*(?:['’-][^\W\d_]+)*"  # letters only: "GB82" 
 NAME_CUE_STRONG = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalls? me|\bsigned|\bregards,?|\bdear|\bhi|\bhey|\bhello|\blast name\??|"
     r"\bnamed|\bsaid|\bsays|\basked|\btold|\breplied|\bemailed|\be-mailed|\btexted|\bmessaged|\bphoned|\bpinged|\bname(?: on the (?:account|card))?\?\s*(?:[^\W\d_]+:)?|"
-    r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
+    rf"\b(?:my|our|his|her) {RELATIONS}|"
     r"\bdirected by:?|\bwritten by:?|\bfounders?:?|\b(?:change|correct|update|rename)\w* (?:it|my name|the name|his name|her name) to|"
     r"['’]s name|\bunder (?:the )?name|\bnamed (?:him|her|them)|"
     r"\b(?:mother|father|grandmother|grandfather|son|daughter|kid|sister|brother|wife|husband|aunt|uncle|cousin) (?:was|is) (?:called|named)|"
@@ -106,8 +110,9 @@ ROLE_AFTER = re.compile(
 )
 
 
-SAID = re.compile(r"\b(?:said|says|asked|told|replied)\s*$", re.I)
-SAID_WORD = re.compile(r"(?:said|says|asked|told|replied)\Z", re.I)
+SPEECH = r"(?:said|says|asked|told|replied)"
+SAID = re.compile(rf"\b{SPEECH}\s*$", re.I)
+SAID_WORD = re.compile(rf"{SPEECH}\Z", re.I)
 
 
 # after "says Vesketh": the quote's attribution ends ("says Carpenter.", "says Carpenter in an interview")
@@ -228,7 +233,7 @@ LOWER_CUED = re.compile(
 # weaker cues: the word after them is a name only when it is no ordinary word ("this is hyuuma t. maida")
 LOWER_CUED_WEAK = re.compile(
     r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,|\bsaid|\bsays|\bnamed (?:him|her|them)|"
-    r"\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)|"
+    rf"\b(?:my|our|his|her) {RELATIONS}|"
     r"\b(?:mother|father|grandmother|grandfather|son|daughter|kid|sister|brother|wife|husband) (?:was|is) (?:called|named)|"
     r"\bdirected by|\bwritten by|\bplayer|\bproducer|\bsongwriter|\buser(?=:)|\bcustomer(?=:)|\bname(?=:)|\bunder (?:the |my )?name|\bby the name)"
     r":?\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
@@ -237,7 +242,7 @@ LOWER_CUED_WEAK = re.compile(
 
 # the relations among the weak cues: after them a word no dictionary knows is a name even when it is
 # neither listed nor followed by another such word ("my colleague bramwen cannot log in")
-KIN_CUE = re.compile(r"(?i:(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager))")
+KIN_CUE = re.compile(rf"(?i:(?:my|our|his|her) {RELATIONS})")
 # ... when what follows is what a person does or is ("bramwen cannot log in", "bramwen and I"), not a
 # thing's next word or the end ("my kid playlist", "my boss gmail")
 KIN_PERSON_NEXT = re.compile(
@@ -245,6 +250,11 @@ KIN_PERSON_NEXT = re.compile(
     r"has|hasn't|had|and|who|wants|wanted|needs|needed|tried|says|said|told|asked|called|sent|paid|got|lost|left|forgot)\b",
     re.I,
 )
+
+
+def _plain_word(word: str) -> bool:
+    """An ordinary word, a function word or a word that is never a name: no part of a name the cues below find."""
+    return common(word) or word.lower() in stop_words() or word.lower() in NOT_NAMES
 
 
 # a writer saying who is writing: "Bramwen here, my invoice is wrong", "hi, quillon t. vesketh here." At
@@ -261,7 +271,7 @@ def introduced_here(text: str) -> list[tuple[int, int]]:
     out = []
     for m in INTRODUCED_HERE.finditer(text):
         words = [w for w in m.group(1).split() if len(w.rstrip(".")) > 1]
-        if words and not any(common(w) or w.lower() in stop_words() or w.lower() in NOT_NAMES for w in words):
+        if words and not any(map(_plain_word, words)):
             out.append((m.start(1), m.end(1)))
     return out
 
@@ -273,7 +283,7 @@ INITIALLED = re.compile(r"(?<![\w.'’-])([^\W\d_]{2,}) [^\W\d_]\. ([^\W\d_]{2,}
 def initialled_names(text: str) -> list[tuple[int, int]]:
     """`INITIALLED` where neither word is an ordinary word ("plan b. then" is no name)."""
     return [(m.start(), m.end()) for m in INITIALLED.finditer(text)
-            if not any(common(w) or w.lower() in stop_words() or w.lower() in NOT_NAMES for w in (m.group(1), m.group(2)))]
+            if not any(map(_plain_word, (m.group(1), m.group(2))))]
 
 
 SIGNATURE_LINE = re.compile(r"\A[>\s]*([^\W\d_][\w'’-]+(?: [^\W\d_]\.?)?(?: [^\W\d_][\w'’-]+){1,2})[ \t]*\n")
@@ -319,7 +329,7 @@ LIST_OF_NAMES = re.compile(rf"{NAME_WORD}(?:, {NAME_WORD})*,? (?:and|or|&) {NAME
 # the message says this is someone's name: the customer's own, a title, a greeting, a signature
 DECLARED = re.compile(
     r"(?:\bmy name is|\bname:|\bname is|\bi am|\bi'm|\bthis is|\bcall me|\bsigned|\bregards,?|\bthanks,?|\bcheers,?|\bdear|"
-    r"\b(?:mr|mrs|ms|miss|dr|prof)\.?|\b(?:my|our|his|her) (?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager))"
+    rf"\b(?:mr|mrs|ms|miss|dr|prof)\.?|\b(?:my|our|his|her) {RELATIONS})"
     r"\s*$",
     re.I,
 )
