@@ -21,8 +21,10 @@ from bot.core.config_values import DEFAULT_GATE_MARGINS
 from bot.core.errors import ConfigError
 from bot.core.config_source import SettingsSource
 from bot.core.tiers import Tier
-# the tenants file's records and reader (bot/core/tenants.py); re-exported here, where callers always found them
-from bot.core.tenants import TENANT_KEYS as TENANT_KEYS, Rollout as Rollout, TenantConfig, Thresholds as Thresholds
+# the tenants file's records and reader (bot/core/tenants.py) and its keys (bot/core/tenant_keys.py);
+# re-exported here, where callers always found them
+from bot.core.tenant_keys import TENANT_KEYS as TENANT_KEYS
+from bot.core.tenants import Rollout as Rollout, TenantConfig, Thresholds as Thresholds
 from bot.core.tenants import DEFAULT_TENANT as DEFAULT_TENANT, load_tenants
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
