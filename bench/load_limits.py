@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from bot.core.config import ClientLimits
+from bot.core.client_limits import ClientLimits
 
 UNLIMITED = "1000000"
 

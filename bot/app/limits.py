@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from bot.core.config import ClientLimits, Rate
+from bot.core.client_limits import ClientLimits, Rate
 
 
 class Action(StrEnum):

@@ -2,28 +2,29 @@
 bot/core/tenants.py.
 
 Everything else receives a `Settings` (or a `TenantConfig`) as an argument. Names are part of the
-external contract (DESIGN.md, "Settings").
+external contract (DESIGN.md, "Settings"). One value's parsing and checks are in bot/core/config_values.py,
+the per-client limits (`ClientLimits`) in bot/core/client_limits.py.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
+from bot.core import config_values
+from bot.core.client_limits import ClientLimits, client_limits
+from bot.core.config_values import DEFAULT_GATE_MARGINS
 from bot.core.errors import ConfigError
 from bot.core.config_source import SettingsSource
 from bot.core.tiers import Tier
-# the tenants file's records and reader (bot/core/tenants.py); re-exported here, where callers always found them
-from bot.core.tenants import TENANT_KEYS as TENANT_KEYS, Rollout as Rollout, TenantConfig, Thresholds as Thresholds
+# the tenants file's records and reader (bot/core/tenants.py) and its keys (bot/core/tenant_keys.py);
+# re-exported here, where callers always found them
+from bot.core.tenant_keys import TENANT_KEYS as TENANT_KEYS
+from bot.core.tenants import Rollout as Rollout, TenantConfig, Thresholds as Thresholds
 from bot.core.tenants import DEFAULT_TENANT as DEFAULT_TENANT, load_tenants
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -39,72 +40,6 @@ DEFAULT_BODY_TIMEOUT = 30.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
 DEFAULT_TOKEN_TTL_HOURS = 24 * 30
-
-
-@dataclass(frozen=True, slots=True)
-class Rate:
-    """At most `limit` calls in any `window` seconds."""
-
-    limit: int
-    window: float = 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class ClientLimits:
-    """Per client address and per widget key (bot/app/limits.py); SUPPORTBOT_LIMIT_<NAME> per minute
-    (the anonymous budget per hour). An office behind one NAT address is many visitors, hence the
-    room above what one person types."""
-
-    conversations_per_address: Rate = Rate(20)
-    messages_per_address: Rate = Rate(60)
-    feedback_per_address: Rate = Rate(30)
-    handoffs_per_address: Rate = Rate(5)
-    conversations_per_widget_key: Rate = Rate(1200)
-    messages_per_widget_key: Rate = Rate(6000)
-    feedback_per_widget_key: Rate = Rate(1200)
-    handoffs_per_widget_key: Rate = Rate(60)
-    # messages of conversations without a signed visitor (no per-user budget applies to them)
-    anonymous_messages: Rate = Rate(200, 3600.0)
-
-
-def _client_limits(get: Any) -> ClientLimits:
-    changes: dict[str, Rate] = {}
-    for item in fields(ClientLimits):
-        name = f"SUPPORTBOT_LIMIT_{item.name.upper()}"
-        value = get(name)
-        if value is None:
-            continue
-        try:
-            limit = int(value)
-        except ValueError:
-            raise ConfigError(f"{name} must be a whole number of calls, got {value!r}") from None
-        if limit < 1:
-            raise ConfigError(f"{name} must be at least 1, got {value!r}")
-        changes[item.name] = Rate(limit, item.default.window)  # type: ignore[union-attr]
-    return ClientLimits(**changes)
-
-
-def _prices(value: str | None) -> dict[str, tuple[float, float]]:
-    """`{"gpt-4o-mini": [0.00015, 0.0006], ...}`: USD per 1,000 tokens in and out."""
-    if not value:
-        return {}
-    try:
-        data = json.loads(value)
-        return {str(model): (float(pair[0]), float(pair[1])) for model, pair in data.items()}
-    except (ValueError, TypeError, IndexError, AttributeError):
-        raise ConfigError('SUPPORTBOT_PRICES must be JSON like {"model": [usd_per_1k_in, usd_per_1k_out]}') from None
-
-
-def _positive_float(value: str | None, name: str, default: float) -> float:
-    if value is None or value == "":
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {value!r}") from None
-    if number <= 0:
-        raise ConfigError(f"{name} must be positive, got {value!r}")
-    return number
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,14 +143,14 @@ class Settings:
         host, port = get("SUPPORTBOT_HOST") or DEFAULT_HOST, env.whole("SUPPORTBOT_PORT", DEFAULT_PORT, high=65535)
 
         def share(name: str, default: float) -> float:  # 0 is a share too: not `or default`
-            value = env.typed(name, _share)
+            value = env.typed(name, config_values.share)
             return default if value is None else value
 
         settings = cls(
             data_dir=data_dir,
-            database_url=(database_url := _database_url(env) or f"sqlite:///{data_dir / 'supportbot.db'}"),
+            database_url=(database_url := config_values.database_url(env) or f"sqlite:///{data_dir / 'supportbot.db'}"),
             database_upgrade=env.flag("SUPPORTBOT_DATABASE_UPGRADE", database_url.startswith("sqlite")),
-            milvus_uri=_milvus_uri(env) or str(data_dir / "milvus.db"),
+            milvus_uri=config_values.milvus_uri(env) or str(data_dir / "milvus.db"),
             tenants=load_tenants(Path(tenants_file) if tenants_file else None),
             admin_token=get("SUPPORTBOT_ADMIN_TOKEN"),
             embedding_model=get("SUPPORTBOT_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
@@ -233,7 +168,7 @@ class Settings:
             telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
             rate_limit_per_minute=env.number("SUPPORTBOT_RATE_LIMIT_PER_MINUTE", 60.0),
-            prices=env.typed("SUPPORTBOT_PRICES", _prices) or {},
+            prices=env.typed("SUPPORTBOT_PRICES", config_values.prices) or {},
             model_timeout=env.number("SUPPORTBOT_MODEL_TIMEOUT", 30.0),
             telegram_polling=env.flag("SUPPORTBOT_TELEGRAM_POLLING", False),
             milvus_process=env.flag("SUPPORTBOT_MILVUS_PROCESS", True),
@@ -245,18 +180,18 @@ class Settings:
             load_sample_kb=env.flag("SUPPORTBOT_SAMPLE_KB", True),
             # where this machine's `serve` listens unless told otherwise: a CLI started with the
             # settings `serve` got (SUPPORTBOT_PORT=9000) finds it
-            server_url=get("SUPPORTBOT_SERVER_URL") or _local_url(host, port),
+            server_url=get("SUPPORTBOT_SERVER_URL") or config_values.local_url(host, port),
             ingest_root=Path(root).resolve() if (root := get("SUPPORTBOT_INGEST_ROOT")) else None,
             host=host,
             port=port,
-            log_level=env.typed("SUPPORTBOT_LOG_LEVEL", lambda v: _one_of(v.upper(), LOG_LEVELS)),
-            log_format=env.typed("SUPPORTBOT_LOG_FORMAT", lambda v: _one_of(v.lower(), LOG_FORMATS)) or "text",
+            log_level=env.typed("SUPPORTBOT_LOG_LEVEL", lambda v: config_values.one_of(v.upper(), LOG_LEVELS)),
+            log_format=env.typed("SUPPORTBOT_LOG_FORMAT", lambda v: config_values.one_of(v.lower(), LOG_FORMATS)) or "text",
             body_timeout=env.number("SUPPORTBOT_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT),
             processing_delay=env.number("SUPPORTBOT_PROCESSING_DELAY", 0.0, zero=True),
-            limits=_client_limits(get),
+            limits=client_limits(get),
             trust_forwarded_for=env.flag("SUPPORTBOT_TRUST_FORWARDED_FOR", False),
             token_ttl_hours=env.number("SUPPORTBOT_TOKEN_TTL_HOURS", DEFAULT_TOKEN_TTL_HOURS),
-            gate_margins=env.typed("SUPPORTBOT_GATE_MARGINS", _gate_margins) or dict(DEFAULT_GATE_MARGINS),
+            gate_margins=env.typed("SUPPORTBOT_GATE_MARGINS", config_values.gate_margins) or dict(DEFAULT_GATE_MARGINS),
             judge_model=get("SUPPORTBOT_JUDGE_MODEL"),
             rollback_window_seconds=env.number("SUPPORTBOT_ROLLBACK_WINDOW_SECONDS", 3600.0),
             rollback_min_answers=env.whole("SUPPORTBOT_ROLLBACK_MIN_ANSWERS", 20),
@@ -266,47 +201,11 @@ class Settings:
             rollback_low_relevance=share("SUPPORTBOT_ROLLBACK_LOW_RELEVANCE", 0.35),
             grade_sample=share("SUPPORTBOT_GRADE_SAMPLE", 0.1),
             rollback_check_seconds=env.number("SUPPORTBOT_ROLLBACK_CHECK_SECONDS", 10.0, zero=True),
-            judge_tier=Tier(env.typed("SUPPORTBOT_JUDGE_TIER", lambda v: _one_of(v.lower(), (Tier.LOCAL, Tier.REMOTE))) or Tier.REMOTE),
+            judge_tier=Tier(env.typed("SUPPORTBOT_JUDGE_TIER", lambda v: config_values.one_of(v.lower(), (Tier.LOCAL, Tier.REMOTE))) or Tier.REMOTE),
             old_secret_keys=tuple(k.strip() for k in (get("SUPPORTBOT_OLD_SECRET_KEYS") or "").split(",") if k.strip()),
         )
         env.refuse_unknown_file_keys()
         return settings
-
-
-# how much worse than the baseline run a figure may get before `supportbot eval --baseline` fails: shares
-# of the cases (one case of 50 is 0.02) and the mean local grade (0..1)
-DEFAULT_GATE_MARGINS = {"answered_right": 0.02, "answered_wrong": 0.02, "offtopic_answered": 0.02, "handoff_recall": 0.02,
-                        "mean_grade": 0.05}
-
-
-def _local_url(host: str, port: int) -> str:
-    """How a process on this machine reaches a `serve` listening on host:port (any address: loopback)."""
-    if host in {"", "0.0.0.0", "::", "*"}:
-        host = "127.0.0.1"
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-
-
-def _share(value: str) -> float:
-    share = float(value)
-    if not 0 <= share <= 1:
-        raise ValueError("must be a share from 0 to 1")
-    return share
-
-
-def _gate_margins(value: str) -> dict[str, float]:
-    """SUPPORTBOT_GATE_MARGINS: JSON {"answered_right": 0.02, ...}; figures not named keep their default."""
-    data = json.loads(value)
-    if not isinstance(data, dict) or set(data) - set(DEFAULT_GATE_MARGINS):
-        raise ValueError(f"must be a JSON object with some of {', '.join(DEFAULT_GATE_MARGINS)}")
-    if not all(isinstance(v, int | float) and 0 <= v <= 1 for v in data.values()):
-        raise ValueError("each margin must be a number from 0 to 1")
-    return {**DEFAULT_GATE_MARGINS, **{k: float(v) for k, v in data.items()}}
-
-
-def _one_of(value: str, options: tuple[str, ...]) -> str:
-    if value not in options:
-        raise ValueError(f"must be one of {', '.join(options)}")
-    return value
 
 
 def load_secret(settings: Settings) -> bytes:
@@ -321,42 +220,3 @@ def load_secret(settings: Settings) -> bytes:
         return path.read_text().strip().encode()
     except OSError as exc:
         raise ConfigError(f"cannot keep the token secret in {path}: {exc}; set SUPPORTBOT_SECRET_KEY") from None
-
-
-_DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg",), "postgres": ("psycopg",)}  # the drivers installed
-
-
-def _database_url(env: SettingsSource) -> str | None:
-    """SUPPORTBOT_DATABASE_URL, refused at start when it is no URL or names a database or driver that is not
-    installed (else a traceback from deep in SQLAlchemy); the message never quotes it, as it holds a password."""
-    name, value = "SUPPORTBOT_DATABASE_URL", env.get("SUPPORTBOT_DATABASE_URL")
-    if value is None:
-        return None
-    form = "sqlite:///path/to/file.db or postgresql://user:password@host:5432/db"
-    try:
-        parsed = make_url(value)
-    except (ArgumentError, ValueError):
-        raise ConfigError(f"{name} {env.where(name)} is not a database URL: write it as {form}") from None
-    backend, _, driver = parsed.drivername.partition("+")  # not get_driver_name(): it loads the dialect ("postgres" has none)
-    if backend not in _DRIVERS:
-        raise ConfigError(f"{name} {env.where(name)} names a {backend} database; supportbot uses {form}")
-    if driver and driver not in _DRIVERS[backend]:
-        raise ConfigError(f"{name} {env.where(name)} names the driver {driver}, which is not installed; write it as {form}")
-    return value
-
-
-def _milvus_uri(env: SettingsSource) -> str | None:
-    """SUPPORTBOT_MILVUS_URI: a server's address must have a host and a port that is a number (a port such as
-    `abc` was pymilvus's ValueError traceback at the first search); anything else is a local path."""
-    name, value = "SUPPORTBOT_MILVUS_URI", env.get("SUPPORTBOT_MILVUS_URI")
-    if value is None or not value.startswith(("http://", "https://", "tcp://")):
-        return value
-    try:
-        parts = urlsplit(value)
-        hostname = parts.hostname
-        parts.port  # noqa: B018 - a port that is no number (or above 65535) raises here
-    except ValueError:
-        hostname = None
-    if not hostname:
-        raise env.bad(name, "must be a server's address such as http://host:19530, or a local path")
-    return value

@@ -124,7 +124,7 @@ SECTIONS: Mapping[str, Table] = {
 }
 # top-level keys of a tenant that are plain values
 VALUES: Mapping[str, Check] = {"human_request_examples": texts, "default_groups": texts}
-# the widget's keys are listed in bot/core/config.py (WIDGET_KEYS); these are the types of those we know
+# the widget's keys are listed in bot/core/tenant_keys.py (WIDGET_KEYS); these are the types of those we know
 WIDGET_VALUES: Mapping[str, Check] = {"keys": texts, "allowed_origins": texts, "jwt_secret": text, "jwt_public_key": text}
 
 

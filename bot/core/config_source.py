@@ -2,7 +2,8 @@
 the file SUPPORTBOT_CONFIG names), read with types. A bad value stops the start with one line naming
 the setting and where it was set; a name in the file that no setting reads is a typo, refused.
 
-Only bot/core/config.py uses this (the one place that reads the environment).
+Only bot/core/config.py (the one place that reads the environment) and the value readers it calls
+(bot/core/config_values.py) use this.
 """
 
 from __future__ import annotations

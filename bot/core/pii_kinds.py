@@ -1,6 +1,6 @@
 """The kinds of personal data the redactor finds: the names a tenant's `pii_kinds` may list.
 
-In the ground layer because configuration checks a tenant's list against them (bot/core/config.py)
+In the ground layer because configuration checks a tenant's list against them (bot/core/tenant_keys.py)
 and the detectors emit them (policies/pii_patterns.py, which re-exports them).
 """
 

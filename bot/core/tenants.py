@@ -1,26 +1,28 @@
 """The tenants file: each tenant's section checked and parsed once into a `TenantConfig`.
 
-TOML, with `include = [...]` of further files merged in; unknown keys and wrong values are errors
-that name the tenant and the key. bot/core/config.py reads the file through `load_tenants` and
-re-exports these records.
+TOML, with `include = [...]` of further files merged in (read by bot/core/tenants_file.py); unknown keys
+and wrong values are errors that name the tenant and the key (the plain keys' checks are in
+bot/core/tenant_keys.py), and the file the wrong value is in. bot/core/config.py reads the file through
+`load_tenants` and re-exports these records.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from bot.core import tenant_keys
 from bot.core.config_schema import ROLLOUT_STAGES, check_tenant
 from bot.core.errors import ConfigError
 from bot.core.handoff_policy import HandoffPolicy, policy_from
-from bot.core.pii_kinds import ALL_KINDS
+from bot.core.tenant_keys import RETIRED_TENANT_KEYS, TENANT_KEYS, WIDGET_KEYS
 from bot.core.tenant_sections import (
     Budget, RoutingPolicy, SlackSection, StaffEntry, TelegramSection, WidgetSection,
     budget_from, routing_from, slack_from, staff_from, telegram_from, widget_from,
 )
+from bot.core.tenants_file import read_toml, with_includes
 
 DEFAULT_TENANT = "default"
 
@@ -129,88 +131,10 @@ def _thresholds(data: Mapping[str, Any]) -> Thresholds:
     return Thresholds(**{k: float(v) for k, v in data.items()})
 
 
-# what a [tenants.<name>] table may hold (DESIGN.md, "Settings"; README's sample tenants file): a
-# misspelt key would otherwise be ignored and its policy silently not applied. The types of the
-# tables' own keys are in bot/core/config_schema.py.
-TENANT_KEYS = frozenset({
-    "thresholds", "human_request_examples", "default_groups", "users", "pii_kinds", "widget", "slack", "telegram",
-    "routing", "budget", "handoff", "rollout", "channel_groups", "language", "privacy",
-    "staff",  # web console accounts (handoff/staff_accounts.py checks them)
-})
-# keys once accepted that never did anything: refused with what to use instead
-RETIRED_TENANT_KEYS = {
-    "channels": "a tenant's channels are its [tenants.<name>.widget], [tenants.<name>.slack] and [tenants.<name>.telegram] tables",
-}
-PRIVACY_KEYS = frozenset({"keep_terms"})
-GROUP_CHANNELS = frozenset({"slack", "telegram"})  # where an address (channel or chat) is shared by several people
-WIDGET_KEYS = frozenset({"keys", "allowed_origins", "jwt_secret", "jwt_public_key"})
-
-
-def _unknown_keys(data: Mapping[str, Any], known: frozenset[str], where: str) -> None:
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"unknown key(s) {', '.join(map(repr, unknown))} in {where}; known: {', '.join(sorted(known))}")
-
-
-def _pii_kinds(name: str, value: Any) -> tuple[str, ...] | None:
-    """None (the key absent) redacts every kind; a kind we don't detect is an error, not "redact nothing of it"."""
-    if value is None:
-        return None
-    if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
-        raise ConfigError(f"tenant {name!r}: pii_kinds must be a list of kind names ({', '.join(sorted(ALL_KINDS))})")
-    unknown = sorted(set(value) - ALL_KINDS)
-    if unknown:
-        raise ConfigError(f"tenant {name!r}: unknown pii_kinds {', '.join(map(repr, unknown))}; known: {', '.join(sorted(ALL_KINDS))}")
-    return tuple(value)
-
-
-def _groups(value: Any, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(g, str) and g for g in value):
-        raise ConfigError(f"{where} must be a list of group names")
-    return tuple(value)
-
-
-def _channel_groups(name: str, data: Any) -> dict[str, dict[str, tuple[str, ...]]]:
-    """`[tenants.acme.channel_groups.slack]` `C0SHARED = ["enterprise"]`: everyone writing there has the groups."""
-    where = f"[tenants.{name}.channel_groups]"
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where} must be a table of channels")
-    _unknown_keys(data, GROUP_CHANNELS, where)
-    out: dict[str, dict[str, tuple[str, ...]]] = {}
-    for channel, places in data.items():
-        if not isinstance(places, dict):
-            raise ConfigError(f"{where[:-1]}.{channel}] must map addresses to lists of groups")
-        out[channel] = {str(address): _groups(groups, f"{where[:-1]}.{channel}] {address!r}") for address, groups in places.items()}
-    return out
-
-
-def _language(name: str, value: Any) -> str:
-    from bot.core.language import LANGUAGES
-
-    if value not in LANGUAGES:
-        raise ConfigError(f"tenant {name!r}: language must be one of {', '.join(sorted(LANGUAGES))}, not {value!r}")
-    return str(value)
-
-
 def _rollout(data: Mapping[str, Any]) -> Rollout:
     stage = str(data.get("stage", "on"))
     assert stage in ROLLOUT_STAGES  # checked by check_tenant
     return Rollout(stage=stage, percent=float(data.get("percent", 100.0)), beta_groups=tuple(data.get("beta_groups", ())))
-
-
-def _keep_terms(name: str, data: Any) -> tuple[str, ...]:
-    """`[tenants.X.privacy] keep_terms = ["Paperkite", "Row"]`: each a non-empty string."""
-    where = f"[tenants.{name}.privacy]"
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where} must be a table")
-    _unknown_keys(data, PRIVACY_KEYS, where)
-    terms = data.get("keep_terms", [])
-    if not isinstance(terms, list):
-        raise ConfigError(f"{where} keep_terms must be a list of strings, not {type(terms).__name__}")
-    for i, term in enumerate(terms):
-        if not isinstance(term, str) or not term.strip():
-            raise ConfigError(f"{where} keep_terms[{i}] must be a non-empty string, not {term!r}")
-    return tuple(t.strip() for t in terms)
 
 
 def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
@@ -219,10 +143,10 @@ def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
     for key, instead in RETIRED_TENANT_KEYS.items():
         if key in data:
             raise ConfigError(f"unknown key {key!r} in [tenants.{name}]: {instead}")
-    _unknown_keys(data, TENANT_KEYS, f"[tenants.{name}]")
+    tenant_keys.unknown_keys(data, TENANT_KEYS, f"[tenants.{name}]")
     check_tenant(name, data)
     widget = data.get("widget", {})
-    _unknown_keys(widget, WIDGET_KEYS, f"[tenants.{name}.widget]")
+    tenant_keys.unknown_keys(widget, WIDGET_KEYS, f"[tenants.{name}.widget]")
     users = {str(k): tuple(v) for k, v in data.get("users", {}).items()}
     try:
         routing, budget, handoff = routing_from(data.get("routing", {})), budget_from(data.get("budget", {})), policy_from(data)
@@ -234,62 +158,19 @@ def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
         human_request_examples=tuple(data.get("human_request_examples", ())),
         default_groups=tuple(data.get("default_groups", ("public",))),
         users=users,
-        channel_groups=_channel_groups(name, data.get("channel_groups", {})),
-        pii_kinds=_pii_kinds(name, data.get("pii_kinds")),
+        channel_groups=tenant_keys.channel_groups(name, data.get("channel_groups", {})),
+        pii_kinds=tenant_keys.pii_kinds(name, data.get("pii_kinds")),
         widget=widget_from(widget),
         staff=staff_from(name, data.get("staff", {}), "the tenants file"),
-        language=_language(name, data.get("language", "en")),
+        language=tenant_keys.language(name, data.get("language", "en")),
         rollout=_rollout(data.get("rollout", {})),
-        keep_terms=_keep_terms(name, data.get("privacy", {})),
+        keep_terms=tenant_keys.keep_terms(name, data.get("privacy", {})),
         routing=routing,
         budget=budget,
         handoff=handoff,
         telegram=telegram_from(data.get("telegram", {})),
         slack=slack_from(data.get("slack", {})),
     )
-
-
-def _read_toml(path: Path, what: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{what} {path} does not exist") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{what} {path} is not UTF-8 text (TOML is)") from None
-    except OSError as exc:  # a folder, no permission
-        raise ConfigError(f"{what} {path} cannot be read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{what} {path} is not valid TOML: {exc}") from None
-
-
-def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    """`extra`'s tables merged into `base`'s, key by key; the including file's own values win."""
-    out = dict(extra)
-    for key, value in base.items():
-        out[key] = _merge(value, out[key]) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
-
-
-def _with_includes(data: dict[str, Any], path: Path, seen: tuple[Path, ...] = (),
-                   read: list[tuple[Path, dict[str, Any]]] | None = None) -> dict[str, Any]:
-    """`include = ["thresholds.toml", ...]` at the top of a tenants file: those files (paths relative
-    to it) are read first and merged under it, e.g. the thresholds `supportbot eval --calibrate` writes.
-    `read` collects each included file with its own values (to name the file a bad value is in)."""
-    includes = data.pop("include", [])
-    if isinstance(includes, str):
-        includes = [includes]
-    if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
-        raise ConfigError(f"tenants file {path}: include must be a file name or a list of them")
-    merged: dict[str, Any] = {}
-    for name in includes:
-        included = (path.parent / name).resolve()
-        if included in seen:
-            raise ConfigError(f"tenants file {path}: including {name} again makes a loop")
-        own = _read_toml(included, f"included file (from {path})")
-        if read is not None:
-            read.append((included, {k: v for k, v in own.items() if k != "include"}))
-        merged = _merge(_with_includes(own, included, (*seen, included), read), merged)
-    return _merge(data, merged)
 
 
 def _where(name: str, problem: str, *, path: Path, main: dict[str, Any], included: list[tuple[Path, dict[str, Any]]]) -> str:
@@ -310,9 +191,9 @@ def _where(name: str, problem: str, *, path: Path, main: dict[str, Any], include
 def load_tenants(path: Path | None) -> dict[str, TenantConfig]:
     if path is None:
         return {DEFAULT_TENANT: TenantConfig(name=DEFAULT_TENANT, widget=WidgetSection(keys=("demo",)))}
-    main = _read_toml(path, "tenants file")
+    main = read_toml(path, "tenants file")
     included: list[tuple[Path, dict[str, Any]]] = []
-    data = _with_includes(dict(main), path.resolve(), (path.resolve(),), included)
+    data = with_includes(dict(main), path.resolve(), (path.resolve(),), included)
     tenants = data.get("tenants", {})
     if not isinstance(tenants, dict) or not tenants:
         raise ConfigError(f"tenants file {path} defines no [tenants.<name>] table")

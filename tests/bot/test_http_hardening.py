@@ -16,7 +16,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app.limits import Action, ClientLimiter, LimitExceeded, MemoryLimitStore, client_address
-from bot.core.config import ClientLimits, Rate
+from bot.core.client_limits import ClientLimits, Rate
 from bot.app.tokens import Tokens
 from bot.app.app_keys import READY
 from bot.app.web import build_app

@@ -15,7 +15,7 @@ from bot.core.database import open_database
 from bot.engine.leases import LeaseTable, run_alone
 from bot.app.limit_table import TableLimitStore
 from bot.app.limits import Action, BurstExceeded, ClientLimiter, Hit, LimitExceeded, MemoryLimitStore, RateLimiter
-from bot.core.config import ClientLimits, Rate
+from bot.core.client_limits import ClientLimits, Rate
 from bot.engine.turns import ConversationTurns
 from tests.databases import database_url
 

@@ -20,7 +20,7 @@ from bot.core.errors import InputError
 from bot.engine.eval_cases import EvalCase
 from bot.engine.pipeline import Citation, HandoffReason, Outcome
 from bot.engine.release_gate import RunStore, case_rows, compare, figures
-from bot.core.config import DEFAULT_GATE_MARGINS
+from bot.core.config_values import DEFAULT_GATE_MARGINS
 from tests.databases import database_env, database_url
 
 SUPPORTBOT = Path(sys.executable).parent / "supportbot"
