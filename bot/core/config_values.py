@@ -26,18 +26,6 @@ def prices(value: str | None) -> dict[str, tuple[float, float]]:
         raise ConfigError('SUPPORTBOT_PRICES must be JSON like {"model": [usd_per_1k_in, usd_per_1k_out]}') from None
 
 
-def _positive_float(value: str | None, name: str, default: float) -> float:
-    if value is None or value == "":
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {value!r}") from None
-    if number <= 0:
-        raise ConfigError(f"{name} must be positive, got {value!r}")
-    return number
-
-
 # how much worse than the baseline run a figure may get before `supportbot eval --baseline` fails: shares
 # of the cases (one case of 50 is 0.02) and the mean local grade (0..1)
 DEFAULT_GATE_MARGINS = {"answered_right": 0.02, "answered_wrong": 0.02, "offtopic_answered": 0.02, "handoff_recall": 0.02,
