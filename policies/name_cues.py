@@ -247,10 +247,10 @@ LOWER_CUED_WEAK = re.compile(
 # neither listed nor followed by another such word ("my colleague bramwen cannot log in")
 KIN_CUE = re.compile(rf"(?i:(?:my|our|his|her) {RELATIONS})")
 # ... when what follows is what a person does or is ("bramwen cannot log in", "bramwen and I"), not a
-# thing's next word or the end ("my kid playlist", "my boss gmail")
+# thing's next word or the end ("my kid playlist", "my boss gmail"); "remove my kid bramwen from the account"
 KIN_PERSON_NEXT = re.compile(
     r"(?:['’]s)? (?:can|cannot|can't|could|couldn't|will|won't|would|wouldn't|does|doesn't|did|didn't|is|isn't|was|wasn't|"
-    r"has|hasn't|had|and|who|wants|wanted|needs|needed|tried|says|said|told|asked|called|sent|paid|got|lost|left|forgot)\b",
+    r"has|hasn't|had|and|who|wants|wanted|needs|needed|tried|says|said|told|asked|called|sent|paid|got|lost|left|forgot|from)\b",
     re.I,
 )
 

@@ -94,8 +94,12 @@ APPOSITION = re.compile(
 )
 
 
-# a form's line: "name:    oria vesketh", "full name: li vesketh"
-NAME_FIELD = re.compile(r"^[ \t>]*(?:full |first |last |customer |contact |account holder |card ?holder )?name[ \t]*:[ \t]*(?=[^\W\d_])([^\n]{2,60}?)[ \t]*$", re.M)
+# a form's line: "name:    oria vesketh", "full name: li vesketh"; an address's first line: "billing address: oria vesketh"
+NAME_FIELD = re.compile(
+    r"^[ \t>]*(?:(?:full |first |last |customer |contact |account holder |card ?holder )?name|[\w ]{0,20}address|ship to|deliver to|attn\.?|recipient)"
+    r"[ \t]*:[ \t]*(?=[^\W\d_])([^\n]{2,60}?)[ \t]*$",
+    re.M,
+)
 
 
 def _field_value(value: str) -> bool:
