@@ -38,7 +38,7 @@ def without_foreign_lead(text: str, start: int, words: list[str]) -> tuple[int, 
     """"Können Sie Frau Öztürk", "ich bin Quillon": another language's function words and titles before a
     name are no part of it (a title is put back by `with_titles`). Particles stay ("de Vries")."""
     if NAME_TITLE.search(text[max(0, start - 8) : start]):
-        return start, words  # "this is Mr. Li Tian": after a title, every word is the name's
+        return start, words  # "this is Mr. Lo Vesketh": after a title, every word is the name's
     while len(words) > 1 and (
         (foreign_function_word(words[0]) and words[0].lower() not in NAME_PARTICLES_KEPT and not _first_name_kept(words)) or words[0].lower().rstrip(".") in TITLE_WORDS
     ):
@@ -62,9 +62,9 @@ def without_leading_words(text: str, start: int, words: list[str]) -> tuple[int,
 
 
 def _first_name_kept(words: list[str]) -> bool:
-    """"My name is Per G. Nordvik", "Per Håkansson": a capitalised first name that English has as a function
-    word too ("per") is the name's when a middle initial or a surname no dictionary knows follows it ("Per
-    Section 5", "Per GDPR" stay)."""
+    """"My name is Even K. Vesketh", "Even Håvesketh": a capitalised first name that English has as a function
+    word too ("even") is the name's when a middle initial or a surname no dictionary knows follows it ("Even
+    Microsoft", "Even so" stay)."""
     first, rest = words[0], words[1:]
     if not rest or not is_cap(first) or first.isupper() or first.lower() not in Names.first_names() or first.lower() in NOT_NAMES | LEADING:
         return False

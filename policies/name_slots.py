@@ -2,7 +2,7 @@
 "maybe it's under oria vesketh", "add oria vesketh as a beneficiary", "hi oria, my card ...".
 
 A customer writing all in lower case gives the model nothing to go by, and the name lists alone miss a
-name one of whose words is an English word too ("fang", "walsh", "newton"). Where the request itself
+name one of whose words is an English word too ("ruby", "baker", "lane"). Where the request itself
 says a name stands, a first name of the lists (or a word no dictionary knows) opening the slot and
 running to the end of the clause is taken, with the surname words after it. Ordinary requests of the
 same shape stay: "change it to dark mode", "it's under review", "add my wife as a beneficiary" (the slot
@@ -41,14 +41,14 @@ CLAUSE_END = re.compile(
 
 
 def _opens(word: str) -> bool:
-    """A first name of the lists, or a word no dictionary knows ("tindra"), that is no function word."""
+    """A first name of the lists, or a word no dictionary knows ("quillon"), that is no function word."""
     w = word.lower()
     return len(w) > 1 and w not in NOT_NAMES and w not in stop_words() and (w in Names.first_names() or not ordinary(w))
 
 
 def _opens_a_pair(word: str, following: str) -> bool:
-    """A word a chat never uses ("mihrab": Webster's lists it, the embedding model does not know it) before a
-    surname no dictionary has: "maybe it's under mihrab vesketh"."""
+    """A word a chat never uses ("quern": Webster's lists it, the embedding model does not know it) before a
+    surname no dictionary has: "maybe it's under quern vesketh"."""
     w = word.lower()
     return len(w) > 1 and w not in common_word_set() and w not in NOT_NAMES and w not in stop_words() and _continues(following) \
         and not ordinary(following) and len(following.rstrip(".")) > 1
@@ -94,7 +94,7 @@ APPOSITION = re.compile(
 )
 
 
-# a form's line: "name:    oria vesketh", "full name: li vesketh"; an address's first line: "billing address: oria vesketh"
+# a form's line: "name:    oria vesketh", "full name: lo vesketh"; an address's first line: "billing address: oria vesketh"
 NAME_FIELD = re.compile(
     r"^[ \t>]*(?:(?:full |first |last |customer |contact |account holder |card ?holder )?name|[\w ]{0,20}address|ship to|deliver to|attn\.?|recipient)"
     r"[ \t]*:[ \t]*(?=[^\W\d_])([^\n]{2,60}?)[ \t]*$",

@@ -123,13 +123,13 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         if len(words) == 1 and words[0].isupper() and len(words[0]) <= 4:
             continue  # "ETA", "PIN"
         if len(words) == 1 and NAME_TITLE.search(words[0] + ". ") and text.startswith(".", start + len(words[0])):
-            continue  # "this is Mr. Li Tian": the title is no name (`with_titles` puts it back before the name)
+            continue  # "this is Mr. Lo Vesketh": the title is no name (`with_titles` puts it back before the name)
         first = words[0].rstrip(".,'’").lower()
         end = m.end()
         before = text[max(0, start - 30) : start]
         title = NAME_TITLE.search(text[max(0, start - 8) : start])
         cue = NAME_CUE.search(before) or title
-        # a first name that is a function word too ("Per") is still here only when a surname follows (`without_leading_words`)
+        # a first name that is a function word too ("Even") is still here only when a surname follows (`without_leading_words`)
         known = first in first_names and first not in NOT_NAMES and (first not in stop_words() or len(words) > 1)
         if known and len(words) == 1 and re.search(r"\b(?:my|your|our|their|the|a|an|this|that)\s+$", text[max(0, start - 8) : start], re.I):
             known = False  # "my Mac", "the Opera app": a thing, not a person
