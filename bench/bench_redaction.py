@@ -20,6 +20,21 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
+Figures, 2026-12-03, branch names4 (before = main at bfcd05f, after = the branch; `python bench/bench_redaction.py
+--show all --seed 1000`, then `--seed 1001 --skip-ordinary --show none` and `--seed 1002 ...`; seeds 11-15 with `--misses
+PERSON --misses-in tune,unseen --skip-ordinary --show none`): names written in lower case in the slot a request leaves for
+one (policies/name_slots.py: "change it to X", "it's under X", "under my partner's name X", "add X as a beneficiary", a
+"name:" or "billing address:" form line, "hi X," with a first name no dictionary has, "X, the <role>, said"), a dotted
+title before a listed name that is an English word too ("ms. x"), "my kid X from"; a capitalised first name that English
+has as a function word ("Per", "Even") kept before an initial or a surname no dictionary knows; after a title every word
+is the name's, and "Mr" alone no name. Chosen on seeds 11-15's misses, the PII tune half and the ordinary tune half, and
+on sentences written for tests/policies/test_name_slots.py; the report half and seeds >= 1000 were only measured, once:
+- unseen seeds 1000/1001/1002, PERSON: 0.946/0.938/0.949 -> 0.946/0.942/0.952; STREET 0.945/0.949/0.935 (unchanged);
+  seeds 11-15 PERSON 0.945/0.945/0.951/0.959/0.939 -> 0.949/0.951/0.959/0.961/0.940;
+- PII tune half PERSON 0.969 -> 0.973, STREET 0.912; report half PERSON 0.971, STREET 0.890 (unchanged);
+- ordinary messages changed: tune 120 -> 121 ("change my name to <first name>": a name, so personal), report 146 -> 147
+  (the same kind: "please change my name to <first name>"); no other message changed (the --show all lists diffed).
+
 Figures, 2026-12-03, branch names3 merged after recall2 (same commands, on main with both): name cues from the
 leaks issue #15 reported (a name before "here" after a greeting or opening a sentence, "Hi, X here,"; a lower-case
 first name, middle initial and surname no dictionary knows, "x j. y called"; after my colleague/friend/boss/... a word no

@@ -35,9 +35,12 @@ def may_hold_a_name(text: str) -> bool:
             continue  # "I", "FAQ", "2FA"
         if not sentence_start(text, m.start()) or word.lower() in Names.first_names() or word.lower() not in common_word_set():
             return True
+    from policies.name_slots import slot_names  # it reads ROLE_AFTER of this module
+
     # all in lower case: the model only where the name lists see a name (the model alone tags "olf", "yup")
     return not any(c.isupper() for c in text) and bool(
         lexicon_spans(text, not_names=NOT_NAMES) or lowercase_names(text, in_context=True) or titled_lowercase(text) or listed_names(text)
+        or slot_names(text)
     )
 
 
@@ -244,10 +247,10 @@ LOWER_CUED_WEAK = re.compile(
 # neither listed nor followed by another such word ("my colleague bramwen cannot log in")
 KIN_CUE = re.compile(rf"(?i:(?:my|our|his|her) {RELATIONS})")
 # ... when what follows is what a person does or is ("bramwen cannot log in", "bramwen and I"), not a
-# thing's next word or the end ("my kid playlist", "my boss gmail")
+# thing's next word or the end ("my kid playlist", "my boss gmail"); "remove my kid bramwen from the account"
 KIN_PERSON_NEXT = re.compile(
     r"(?:['’]s)? (?:can|cannot|can't|could|couldn't|will|won't|would|wouldn't|does|doesn't|did|didn't|is|isn't|was|wasn't|"
-    r"has|hasn't|had|and|who|wants|wanted|needs|needed|tried|says|said|told|asked|called|sent|paid|got|lost|left|forgot)\b",
+    r"has|hasn't|had|and|who|wants|wanted|needs|needed|tried|says|said|told|asked|called|sent|paid|got|lost|left|forgot|from)\b",
     re.I,
 )
 

@@ -21,6 +21,7 @@ from policies.name_cues import (
     sentence_start,
 )
 from policies.name_words import NOT_NAMES, NameWords, foreign_function_word, ordinary, plain, unknown_word
+from policies.pii_patterns import UPPER
 
 LEADING = frozenset(
     "hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please "
@@ -36,8 +37,10 @@ TITLE_WORDS = frozenset("herr herrn frau sr sra srta señor señora mme mlle sig
 def without_foreign_lead(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
     """"Können Sie Frau Öztürk", "ich bin Quillon": another language's function words and titles before a
     name are no part of it (a title is put back by `with_titles`). Particles stay ("de Vries")."""
+    if NAME_TITLE.search(text[max(0, start - 8) : start]):
+        return start, words  # "this is Mr. Lo Vesketh": after a title, every word is the name's
     while len(words) > 1 and (
-        (foreign_function_word(words[0]) and words[0].lower() not in NAME_PARTICLES_KEPT) or words[0].lower().rstrip(".") in TITLE_WORDS
+        (foreign_function_word(words[0]) and words[0].lower() not in NAME_PARTICLES_KEPT and not _first_name_kept(words)) or words[0].lower().rstrip(".") in TITLE_WORDS
     ):
         start = text.index(words[0], start) + len(words[0])
         start += len(text[start:]) - len(text[start:].lstrip())
@@ -51,11 +54,24 @@ NAME_PARTICLES_KEPT = frozenset("de del della da das dos do di du la le van von 
 
 def without_leading_words(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
     """"Hi Quillon", "Maybe Bramwen": a greeting or a sentence's first function word is no part of the name."""
-    while words and (words[0].lower().strip(",.") in LEADING or words[0].lower() in stop_words()):
+    while words and (words[0].lower().strip(",.") in LEADING or (words[0].lower() in stop_words() and not _first_name_kept(words))):
         start = text.index(words[0], start) + len(words[0])
         start += len(text[start:]) - len(text[start:].lstrip())
         words = words[1:]
     return start, words
+
+
+def _first_name_kept(words: list[str]) -> bool:
+    """"My name is Even K. Vesketh", "Even Håvesketh": a capitalised first name that English has as a function
+    word too ("even") is the name's when a middle initial or a surname no dictionary knows follows it ("Even
+    Microsoft", "Even so" stay)."""
+    first, rest = words[0], words[1:]
+    if not rest or not is_cap(first) or first.isupper() or first.lower() not in Names.first_names() or first.lower() in NOT_NAMES | LEADING:
+        return False
+    following = rest[0].rstrip(",")
+    if re.fullmatch(rf"[{UPPER}]\.", following):
+        return True
+    return is_cap(following) and not following.isupper() and ((listed_name(following) and not plain(following)) or unknown_word(following))
 
 
 def without_opening_verb(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:

@@ -156,7 +156,9 @@ def titled_lowercase(text: str) -> list[tuple[int, int]]:
                 break
         while len(keep) > 1 and initial(keep[-1]):
             keep.pop()
-        if plain(words[0]) and words[0].lower() not in NAME_PARTICLES and not (first_listed and len(keep) > 1):
-            continue  # "mr accountant", "mrs congeniality": a title before an ordinary word is a joke or a role
+        dotted = re.search(r"\b(?:mr|mrs|ms)\.\s+$", text[max(0, m.start(1) - 6) : m.start(1)], re.IGNORECASE) is not None
+        listed = first_listed or words[0].lower().strip(".,'’") in NameWords.surnames()
+        if plain(words[0]) and words[0].lower() not in NAME_PARTICLES and not (first_listed and len(keep) > 1) and not (dotted and listed):
+            continue  # "mr accountant", "mrs congeniality": a title before an ordinary word is a joke or a role ("ms. baker" is a name)
         out.append((m.start(1), m.start(1) + len(" ".join(keep))))
     return out

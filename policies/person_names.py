@@ -60,6 +60,7 @@ from policies.name_extent import (
     without_leading_words,
     without_opening_verb,
 )
+from policies.name_slots import slot_names
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import (
     NOT_NAMES,
@@ -121,12 +122,15 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             continue
         if len(words) == 1 and words[0].isupper() and len(words[0]) <= 4:
             continue  # "ETA", "PIN"
+        if len(words) == 1 and NAME_TITLE.search(words[0] + ". ") and text.startswith(".", start + len(words[0])):
+            continue  # "this is Mr. Lo Vesketh": the title is no name (`with_titles` puts it back before the name)
         first = words[0].rstrip(".,'’").lower()
         end = m.end()
         before = text[max(0, start - 30) : start]
         title = NAME_TITLE.search(text[max(0, start - 8) : start])
         cue = NAME_CUE.search(before) or title
-        known = first in first_names and first not in NOT_NAMES and first not in stop_words()
+        # a first name that is a function word too ("Even") is still here only when a surname follows (`without_leading_words`)
+        known = first in first_names and first not in NOT_NAMES and (first not in stop_words() or len(words) > 1)
         if known and len(words) == 1 and re.search(r"\b(?:my|your|our|their|the|a|an|this|that)\s+$", text[max(0, start - 8) : start], re.I):
             known = False  # "my Mac", "the Opera app": a thing, not a person
         greek = len(words) > 1 and all(GREEK_WORD.fullmatch(w.rstrip(".,")) for w in words)
@@ -193,7 +197,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     strong += introduced_here(text) + initialled_names(text)
     strong += listed_names(text)
     if not cased:
-        strong += titled_lowercase(text)
+        strong += titled_lowercase(text) + slot_names(text)
     for m in LIST_OF_NAMES.finditer(text):  # "our 3 founders: A, B and C", "A and B were engineers"
         before = text[max(0, m.start() - 30) : m.start()]
         if NAME_CUE_STRONG.search(before) or re.match(r" (?:were|are|have|had|both|together)\b", text[m.end():]):
