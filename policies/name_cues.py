@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.core.words import stop_words
+from policies.name_slots import slot_names
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import (
     NOT_NAMES,
@@ -35,8 +36,6 @@ def may_hold_a_name(text: str) -> bool:
             continue  # "I", "FAQ", "2FA"
         if not sentence_start(text, m.start()) or word.lower() in Names.first_names() or word.lower() not in common_word_set():
             return True
-    from policies.name_slots import slot_names  # it reads ROLE_AFTER of this module
-
     # all in lower case: the model only where the name lists see a name (the model alone tags "olf", "yup")
     return not any(c.isupper() for c in text) and bool(
         lexicon_spans(text, not_names=NOT_NAMES) or lowercase_names(text, in_context=True) or titled_lowercase(text) or listed_names(text)
@@ -103,14 +102,6 @@ SPEAKER = re.compile(r"^([^\W\d_][\w'’-]*):", re.M)
 
 def is_cap(word: str) -> bool:
     return bool(word) and word[0].isupper()
-
-
-# what a person is made on an account: "add X as a beneficiary", "X as guardian"
-ROLE_AFTER = re.compile(
-    r"\s+as (?:an? |the |my |our )?(?:beneficiary|beneficiaries|guardian|co-?signer|co-?owner|joint (?:owner|holder)|authori[sz]ed user|"
-    r"next of kin|emergency contact|dependent|dependant|nominee|executor|trustee|power of attorney)\b",
-    re.IGNORECASE,
-)
 
 
 SPEECH = r"(?:said|says|asked|told|replied)"

@@ -13,10 +13,17 @@ from __future__ import annotations
 
 import re
 
+from bot.core.common_words import common_words
 from bot.core.first_names import NOT_NAMES, Names
 from bot.core.words import stop_words
-from policies.name_cues import ROLE_AFTER, common_word_set
 from policies.name_words import NAME_PARTICLES, NameWords, ordinary
+
+# what a person is made on an account: "add X as a beneficiary", "X as guardian"
+ROLE_AFTER = re.compile(
+    r"\s+as (?:an? |the |my |our )?(?:beneficiary|beneficiaries|guardian|co-?signer|co-?owner|joint (?:owner|holder)|authori[sz]ed user|"
+    r"next of kin|emergency contact|dependent|dependant|nominee|executor|trustee|power of attorney)\b",
+    re.IGNORECASE,
+)
 
 # what leaves a slot for a name right after it
 SLOT_CUE = re.compile(
@@ -50,7 +57,7 @@ def _opens_a_pair(word: str, following: str) -> bool:
     """A word a chat never uses ("quern": Webster's lists it, the embedding model does not know it) before a
     surname no dictionary has: "maybe it's under quern vesketh"."""
     w = word.lower()
-    return len(w) > 1 and w not in common_word_set() and w not in NOT_NAMES and w not in stop_words() and _continues(following) \
+    return len(w) > 1 and w not in common_words() and w not in NOT_NAMES and w not in stop_words() and _continues(following) \
         and not ordinary(following) and len(following.rstrip(".")) > 1
 
 

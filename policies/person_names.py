@@ -27,7 +27,6 @@ from policies.name_cues import (
     PERSON_VERB,
     POSSESSIVE_PERSONAL,
     QUOTE_END,
-    ROLE_AFTER,
     SAID,
     SAID_WORD,
     SPEAKER,
@@ -60,7 +59,7 @@ from policies.name_extent import (
     without_leading_words,
     without_opening_verb,
 )
-from policies.name_slots import slot_names
+from policies.name_slots import ROLE_AFTER, slot_names
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import (
     NOT_NAMES,
