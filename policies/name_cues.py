@@ -35,12 +35,13 @@ def may_hold_a_name(text: str) -> bool:
             continue  # "I", "FAQ", "2FA"
         if not sentence_start(text, m.start()) or word.lower() in Names.first_names() or word.lower() not in common_word_set():
             return True
+    from policies.name_extent import requested_pair  # it reads this module
     from policies.name_slots import slot_names  # it reads ROLE_AFTER of this module
 
     # all in lower case: the model only where the name lists see a name (the model alone tags "olf", "yup")
     return not any(c.isupper() for c in text) and bool(
         lexicon_spans(text, not_names=NOT_NAMES) or lowercase_names(text, in_context=True) or titled_lowercase(text) or listed_names(text)
-        or slot_names(text)
+        or slot_names(text) or requested_pair(text)
     )
 
 
