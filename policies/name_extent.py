@@ -79,6 +79,11 @@ def _first_name_kept(words: list[str]) -> bool:
 REQUEST_VERBS = frozenset("tell ask remind call email e-mail text message ping notify inform invite thank cc".split())
 
 
+def opens_request(text: str, start: int, word: str) -> bool:
+    """A request's verb opening a sentence ("Tell Oria ..."), not a first name after a title ("Ms. Ping Vesketh")."""
+    return word.lower() in REQUEST_VERBS and sentence_start(text, start) and not NAME_TITLE.search(text[max(0, start - 8) : start])
+
+
 def without_opening_verb(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
     """"Reminded Quillor about the refund", "Emailed Quillor twice": the first word of a sentence is
     capitalised as every first word is; a verb in the past ("-ed", an ordinary word no name list has:
@@ -87,7 +92,7 @@ def without_opening_verb(text: str, start: int, words: list[str]) -> tuple[int, 
     first = words[0].lower() if words else ""
     past = len(first) > 4 and first.endswith("ed") and first.isalpha() and ordinary(first) and first not in Names.first_names() \
         and first not in NameWords.surnames()
-    if len(words) > 1 and sentence_start(text, start) and (past or first in REQUEST_VERBS):
+    if len(words) > 1 and sentence_start(text, start) and (past or opens_request(text, start, first)):
         start = text.index(words[1], start + len(words[0]))
         words = words[1:]
     return start, words

@@ -51,9 +51,9 @@ from policies.name_cues import (
 )
 from policies.name_extent import (
     LEADING,
-    REQUEST_VERBS,
     grown,
     joined_after_request,
+    opens_request,
     requested_pair,
     same_names,
     with_initials_between,
@@ -270,7 +270,7 @@ def _name_pairs(text: str, *, cased: bool) -> list[tuple[int, int]]:
         first, last = m.group(1), m.group(2)
         if cased and not (is_cap(first) and is_cap(last)):
             continue
-        if first.lower() in REQUEST_VERBS and sentence_start(text, m.start()):
+        if opens_request(text, m.start(), first):
             continue  # "Tell Oria": "tell" is a first name too, but not at the head of a request
         if not cased and re.search(r"\b(?:to|in|from|at|near|into|via|visit|visiting|around|of|san|santa|los|las)\s+$", text[max(0, m.start() - 12) : m.start()]):
             continue  # "going to san jose", "be in hong kong": places (written capitalised, the model tells them)

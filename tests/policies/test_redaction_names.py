@@ -210,6 +210,8 @@ def test_a_sentence_s_opening_verb_is_no_part_of_the_name(redactor: SpacyRedacto
         ("tell oria vesketh and bramwen dornacre where i am", ["oria vesketh", "bramwen dornacre"]),
         ("tell ingrid and fatima where i am located", ["ingrid", "fatima"]),
         ("please ask ingrid and ruby to call me", ["ingrid", "ruby"]),
+        # after a title, a first name that is such a verb too is the name's
+        ("Ms. Ping Vesketh called about the refund", ["Ms. Ping Vesketh"]),
         # the name line above a street line stays a name, the street starts on its own line
         ("billing address: oria vesketh\n17 quillonby allé 5 suite 9\nbrammen", ["oria vesketh"]),
         ("Billing address: Oria Vesketh\nQuillon Strasse 12\nBramwen", ["Oria Vesketh"]),
