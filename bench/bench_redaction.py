@@ -20,6 +20,22 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
+Figures, 2026-12-03, branch names5 (before = main at 18dfe9b, after = the branch; `python bench/bench_redaction.py --show tune
+--seed 11` diffed, seeds 11-15 with `--skip-ordinary --show none` and seed 12's misses with `--misses PERSON` / `--misses
+STREET_ADDRESS --misses-in tune,unseen`; once at the end `--seed 1000 --skip-ordinary --show none`): after my colleague/friend/
+boss/... a first name that is an English word too ("mark", "bill", "will", "grace"; a function word only when what follows
+says a person) before a surname no dictionary knows; a request's opening verb ("tell", "ask", "remind", "email", ...; not
+after a title) no part of the name, and the name joined to a found one by "and" after it found too ("tell X and Y where i
+am"); a street's words on one line, so the name line above ("billing address: x y\n12 ...") stays a name. Chosen on
+sentences written for tests/policies/test_redaction_names.py, seeds 12-13's misses and the ordinary tune half; the report
+halves and seed 1000 were only measured:
+- unseen seed 1000: PERSON 0.946 -> 0.946, STREET 0.945 -> 0.945 (unchanged); seeds 11-15 PERSON 0.949/0.951/0.959/0.961/
+  0.940 -> 0.949/0.952/0.959/0.961/0.940, STREET unchanged; PII tune and report halves unchanged (PERSON 0.973/0.971,
+  STREET 0.912/0.890);
+- ordinary messages changed: tune 121 -> 122 (a CLINC150 request "tell <first name> and <first name> where i am" now
+  redacted, two real first names; the one of the same shape that lost "tell" now keeps it and loses both names), report
+  147 -> 146 (not looked at); no other tune message changed (the --show tune lists diffed).
+
 Figures, 2026-12-03, branch names4 (before = main at bfcd05f, after = the branch; `python bench/bench_redaction.py
 --show all --seed 1000`, then `--seed 1001 --skip-ordinary --show none` and `--seed 1002 ...`; seeds 11-15 with `--misses
 PERSON --misses-in tune,unseen --skip-ordinary --show none`): names written in lower case in the slot a request leaves for

@@ -1,9 +1,9 @@
 """Words around a name: what says that a name follows or was meant ("my name is", a title, a greeting,
-a signature, a transcript speaker, a list of founders), what is said of a person after one, and where
-the spaCy model must look at all (`may_hold_a_name`).
+a signature, a transcript speaker, a list of founders) and what is said of a person after one.
 
 Split from policies/person_names.py, whose `people` weighs this evidence; policies/redaction.py asks
-`may_hold_a_name`, `mask_placeholders` and `declared_name` directly.
+`mask_placeholders` and `declared_name` directly, and policies/name_presence.py where the spaCy model
+must look at all.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 
 from bot.core.words import stop_words
-from policies.name_slots import slot_names
-from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import (
     NOT_NAMES,
     Names,
@@ -24,23 +22,6 @@ from policies.pii_patterns import EMAIL_RE, NANP_PHONE, UPPER
 from policies.placeholders import PLACEHOLDER_RE
 
 CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
-
-
-def may_hold_a_name(text: str) -> bool:
-    if LOWER_CUED.search(text) or LOWER_CUED_WEAK.search(text) or SIGNATURE_LINE.match(text) or len(SPEAKER.findall(text)) >= 2 \
-            or INTRODUCED_HERE.search(text) or INITIALLED.search(text):
-        return True
-    for m in CAPITALISED.finditer(mask_placeholders(text)):
-        word = m.group()
-        if word == "I" or (word.isupper() and len(word) <= 4):
-            continue  # "I", "FAQ", "2FA"
-        if not sentence_start(text, m.start()) or word.lower() in Names.first_names() or word.lower() not in common_word_set():
-            return True
-    # all in lower case: the model only where the name lists see a name (the model alone tags "olf", "yup")
-    return not any(c.isupper() for c in text) and bool(
-        lexicon_spans(text, not_names=NOT_NAMES) or lowercase_names(text, in_context=True) or titled_lowercase(text) or listed_names(text)
-        or slot_names(text)
-    )
 
 
 def common_word_set() -> frozenset[str]:

@@ -74,14 +74,25 @@ def _first_name_kept(words: list[str]) -> bool:
     return is_cap(following) and not following.isupper() and ((listed_name(following) and not plain(following)) or unknown_word(following))
 
 
+# verbs that open a request about someone: "Tell Oria and Bramwen where I am", "Ask Quillor to call me" ("Tell" and
+# "Ping" are first names too, but not at the head of a request)
+REQUEST_VERBS = frozenset("tell ask remind call email e-mail text message ping notify inform invite thank cc".split())
+
+
+def opens_request(text: str, start: int, word: str) -> bool:
+    """A request's verb opening a sentence ("Tell Oria ..."), not a first name after a title ("Ms. Ping Vesketh")."""
+    return word.lower() in REQUEST_VERBS and sentence_start(text, start) and not NAME_TITLE.search(text[max(0, start - 8) : start])
+
+
 def without_opening_verb(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
     """"Reminded Quillor about the refund", "Emailed Quillor twice": the first word of a sentence is
     capitalised as every first word is; a verb in the past ("-ed", an ordinary word no name list has:
-    not "Fred" or "Mildred") is no part of the name. Other ordinary words stay: "Mark", "Hope" and
-    words of other languages open names."""
+    not "Fred" or "Mildred") or a verb opening a request ("Tell Quillor where I am") is no part of the
+    name. Other ordinary words stay: "Mark", "Hope" and words of other languages open names."""
     first = words[0].lower() if words else ""
-    if len(words) > 1 and sentence_start(text, start) and len(first) > 4 and first.endswith("ed") and first.isalpha() \
-            and ordinary(first) and first not in Names.first_names() and first not in NameWords.surnames():
+    past = len(first) > 4 and first.endswith("ed") and first.isalpha() and ordinary(first) and first not in Names.first_names() \
+        and first not in NameWords.surnames()
+    if len(words) > 1 and sentence_start(text, start) and (past or opens_request(text, start, first)):
         start = text.index(words[1], start + len(words[0]))
         words = words[1:]
     return start, words
@@ -182,4 +193,63 @@ def with_initials_between(spans: list[tuple[int, int]], text: str) -> list[tuple
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
             out.append((start, end))
+    return out
+
+
+# "Tell Oria and Bramwen where I am": a request's verb, a name found, then "and" and another
+OPENING_REQUEST = re.compile(rf"(?:\A|[.!?\n]\s*)(?:please\s+)?(?i:{'|'.join(sorted(REQUEST_VERBS))})\s+\Z")
+JOINED_NAME = re.compile(r",? and ([^\W\d_][\w'’-]*)((?: [^\W\d_][\w'’-]*\.?){0,2})")
+
+
+def joined_after_request(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """The second of two names joined by "and" after a request's opening verb, when the first was found:
+    "tell oria vesketh and bramwen where i am". It opens with a first name of the lists that is no ordinary
+    word or with a word no dictionary knows, written as the first is (both capitalised or neither), and takes
+    the name words after it; a first name of the lists may be an English word too ("tell oria and ruby"). "tell oria
+    and the team", "tell oria and sales" stay as they are."""
+    out = []
+    for start, end in spans:
+        m = JOINED_NAME.match(text, end)
+        if m is None or not OPENING_REQUEST.search(text, 0, start) or OPENING_REQUEST.search(text, 0, start).end() != start:
+            continue
+        first = m.group(1)
+        if is_cap(first) != is_cap(text[start:end]) or not (_first_name_joined(first) or (_joined_word(first) and not ordinary(first))):
+            continue
+        stop = m.end(1)
+        for w in re.finditer(r"[^\W\d_][\w'’-]*\.?", m.group(2)):
+            if not (len(w.group().rstrip(".")) == 1 and w.group().endswith(".")) and not _joined_word(w.group()):
+                break
+            stop = m.start(2) + w.end()
+        out.append((m.start(1), stop))
+    return out
+
+
+def _first_name_joined(word: str) -> bool:
+    """After a name and "and", a first name of the lists even when it is an English word too ("ruby", "jade")."""
+    low = word.lower()
+    return low in Names.first_names() and low not in REQUEST_VERBS and low not in stop_words() and low not in LEADING
+
+
+def _joined_word(word: str) -> bool:
+    low = word.lower().strip(".,'’")
+    if len(low) < 2 or low in NOT_NAMES or low in stop_words() or low in LEADING:
+        return False
+    return ((low in Names.first_names() or low in NameWords.surnames()) and not plain(low)) or not ordinary(low)
+
+
+REQUEST_THEN_NAME = re.compile(
+    rf"(?:\A|(?<=[.!?\n]))\s*(?:please\s+)?(?i:{'|'.join(sorted(REQUEST_VERBS))})\s+([^\W\d_][\w'’-]*)(?=,? and )"
+)
+
+
+def requested_pair(text: str) -> list[tuple[int, int]]:
+    """"tell ingrid and fatima where i am": after a request's opening verb, a first name of the lists that is no
+    ordinary word, joined by "and" to another name word (`joined_after_request` then finds that one). The first
+    name alone says too little ("call ruby", "text mom")."""
+    out = []
+    for m in REQUEST_THEN_NAME.finditer(text):
+        low = m.group(1).lower()
+        if low in Names.first_names() and not plain(low) and _joined_word(low) \
+                and joined_after_request([(m.start(1), m.end(1))], text):
+            out.append((m.start(1), m.end(1)))
     return out

@@ -1,6 +1,6 @@
 """Person names: what the spaCy model finds, checked and extended with the evidence around it.
 
-NER runs only where a name could be (policies/name_cues.py `may_hold_a_name`); its PERSON spans, the
+NER runs only where a name could be (policies/name_presence.py `may_hold_a_name`); its PERSON spans, the
 runs of capitalised words and the names of the lists are weighed with the words around them ("my name
 is ...", signatures above contact details, transcript speakers, vocatives, lists of founders; the cues
 live in policies/name_cues.py), then grown to the whole name. A name that only the model or a list
@@ -51,6 +51,9 @@ from policies.name_cues import (
 from policies.name_extent import (
     LEADING,
     grown,
+    joined_after_request,
+    opens_request,
+    requested_pair,
     same_names,
     with_initials_between,
     with_particles,
@@ -102,6 +105,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         told = len(words)
         start, words = without_opening_verb(text, start, words)  # what the model tagged after it stays its name
         after_verb = len(words) < told
+        if after_verb and all(common(w) or w.lower().strip(".,'’") in NOT_NAMES for w in words):
+            continue  # "Email Support and Billing": what is left after the verb is no name
         if NAME_CUE_STRONG.search(text[max(0, start - 30) : start]) or NAME_TITLE.search(text[max(0, start - 8) : start]) or in_named_list(text, start):
             strong.append((start, ent.end_char))
         elif not cased:
@@ -175,6 +180,9 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         words = m.group(1).split()
         if sure and not_a_name(words[0]):
             continue  # "my name is going to be ...", "call me dad": an ordinary word, not a name
+        if not sure and _kin_word_name(text, m, words):
+            strong.append((m.start(1), m.start(1) + len(" ".join(words))))
+            continue  # "my colleague mark vesketh cannot log in"
         if not sure and (
             common(words[0]) or words[0].lower() in stop_words() or is_cap(words[0]) or re.search(r"['’]", words[0])
             or (words[0].lower() not in Names.first_names() and (len(words) < 2 or common(words[-1]))
@@ -194,6 +202,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             strong.append((m.start(1), m.start(1) + len(" ".join(keep))))
     strong += signature(text)
     strong += introduced_here(text) + initialled_names(text)
+    strong += requested_pair(text)
     strong += listed_names(text)
     if not cased:
         strong += titled_lowercase(text) + slot_names(text)
@@ -219,11 +228,31 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         text, s, e, things=things, persons=persons, nationalities=nationalities, common=common,
         declared=declared_name(text, s) or bool(NAME_CUE_STRONG.search(text[max(0, s - 30) : s])))]
     spans = grown(spans, text, cased=cased)
+    spans += joined_after_request(spans, text)
     spans = [(s, e) for s, e in spans if not a_business(text, s, e) or NAME_CUE_STRONG.search(text[max(0, s - 30) : s])]
     spans = with_titles(spans, text)
     spans += same_names(spans, text)
     spans = with_initials_between(with_particles(spans, text, cased=cased), text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
+
+
+def _kin_word_name(text: str, m: re.Match[str], words: list[str]) -> bool:
+    """After my colleague/friend/boss/...: a first name of the lists that is an English word too ("mark", "bill",
+    "will", "grace"), then a surname no dictionary knows or a listed one that is no ordinary word: "my colleague mark
+    vesketh cannot log in". A function word ("will", "may") only when what follows the surname is what a person
+    does ("my boss will vesketh asked"), as "my colleague will zelle you" is a verb; "my colleague will send it",
+    "my friend bill pay" stay (an ordinary word follows)."""
+    if not (len(words) == 2 or (len(words) == 3 and re.fullmatch(r"[^\W\d_]\.", words[1]))) or not KIN_CUE.match(m.group()):
+        return False  # two words, or a middle initial between them: "mark t. vesketh"
+    first, last = words[0].lower(), words[-1].lower().strip(".,'’")
+    if first not in Names.word_first_names() or not last.isalpha() or last in NOT_NAMES or last in stop_words():
+        return False
+    if ordinary(last) and not (listed_name(last) and not plain(last)):
+        return False
+    end = m.start(1) + len(" ".join(words))
+    if first in stop_words():
+        return KIN_PERSON_NEXT.match(text, end) is not None
+    return True
 
 
 PAIR_WORD = r"[^\W\d_][^\W\d_]*(?:-[^\W\d_]+)?"
@@ -240,6 +269,8 @@ def _name_pairs(text: str, *, cased: bool) -> list[tuple[int, int]]:
         first, last = m.group(1), m.group(2)
         if cased and not (is_cap(first) and is_cap(last)):
             continue
+        if opens_request(text, m.start(), first):
+            continue  # "Tell Oria": "tell" is a first name too, but not at the head of a request
         if not cased and re.search(r"\b(?:to|in|from|at|near|into|via|visit|visiting|around|of|san|santa|los|las)\s+$", text[max(0, m.start() - 12) : m.start()]):
             continue  # "going to san jose", "be in hong kong": places (written capitalised, the model tells them)
         firsts = first.lower().split("-")

@@ -30,7 +30,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.batching import Batcher
-from policies.name_cues import declared_name, mask_placeholders, may_hold_a_name
+from policies.name_cues import declared_name, mask_placeholders
+from policies.name_presence import may_hold_a_name
 from policies.name_spans import addressee_spans
 from policies.name_words import NOT_NAMES, NameWords
 from policies.person_names import people

@@ -41,7 +41,8 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
         # "Esimerkkikatu 25", "Beispielstraße 5", "Muster-Beispiel-Straße 31/69": a one-word street name and a number
         re.compile(rf"\b[^\W\d_]{{2,}}(?:-[^\W\d_]+)*(?i:{COMPOUND})\.?\s+{HOUSE}"),
         # "Minta utca 125", "Muster Strasse 89", "Udaharan Marg 12": name, type, number
-        re.compile(rf"\b{head}(?:\s+(?:{name_part})){{0,2}}\s+(?i:{type_after})\.?,?\s+{HOUSE}"),
+        # (the street's words on one line: the name on the line above is no part of it)
+        re.compile(rf"\b{head}(?:[ \t]+(?:{name_part})){{0,2}}[ \t]+(?i:{type_after})\.?,?\s+{HOUSE}"),
         # "889 Incrocio Esempio", "12 rue de la Paix": number, type, name
         re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?i:{TYPE_FIRST})\.?\s+(?:{PARTICLE}\s+)*{CAP_WORD}(?:\s+(?:{PARTICLE}\s+)*{CAP_WORD}){{0,3}}"),
         # "6750 Esimerkkikatu 25", "19902 Příkladová 1394": number, word(s), number
@@ -93,7 +94,7 @@ UNMISTAKABLE = _alternatives(street_words.UNMISTAKABLE_TYPE_AFTER)
 STREET_PATTERNS += [
     # "Kossuth lajos utca 12", "12. Kossuth utca": a street word no English sentence has, after a capitalised word and
     # up to two more in any case, with its number after or (with or without a full stop) before
-    re.compile(rf"\b{NOT_A_STREET_NAME}{CAP_WORD}(?:\s+{NAME_ANY}){{0,2}}\s+(?i:{UNMISTAKABLE})\.?,?\s+{HOUSE}"),
+    re.compile(rf"\b{NOT_A_STREET_NAME}{CAP_WORD}(?:[ \t]+{NAME_ANY}){{0,2}}[ \t]+(?i:{UNMISTAKABLE})\.?,?\s+{HOUSE}"),
     re.compile(rf"(?<![\w.,/-])\d{{1,5}}\.?\s+{CAP_WORD}(?:\s+{NAME_ANY}){{0,2}}\s+(?i:{UNMISTAKABLE})(?!\w)"),
 ]
 # all in lower case ("185 willis parade", "soproni utca 125"), where an English street word after

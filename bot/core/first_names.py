@@ -26,15 +26,31 @@ class Names:
     """First names from many countries (gender-guesser's list, ~45k names), loaded once."""
 
     _names: frozenset[str] | None = None
+    _word_names: frozenset[str] | None = None
     _lock = threading.Lock()
 
     @classmethod
     def first_names(cls) -> frozenset[str]:
         if cls._names is None:
-            with cls._lock:
-                if cls._names is None:
-                    cls._names = frozenset(_load_first_names())
+            cls._load()
+        assert cls._names is not None
         return cls._names
+
+    @classmethod
+    def word_first_names(cls) -> frozenset[str]:
+        """The first names of the list left out of `first_names` as ordinary words ("mark", "bill", "will", "grace")."""
+        if cls._word_names is None:
+            cls._load()
+        assert cls._word_names is not None
+        return cls._word_names
+
+    @classmethod
+    def _load(cls) -> None:
+        with cls._lock:
+            if cls._names is None or cls._word_names is None:
+                names = _load_first_names()
+                cls._word_names = frozenset(names & NOT_NAMES)
+                cls._names = frozenset(names - NOT_NAMES)
 
 
 def _load_first_names() -> set[str]:
@@ -45,6 +61,6 @@ def _load_first_names() -> set[str]:
     names = set()
     for name in Detector(case_sensitive=False).names:
         for part in name.replace("+", " ").replace("-", " ").split():
-            if len(part) > 2 and part.lower() not in NOT_NAMES:
+            if len(part) > 2:
                 names.add(part.lower())
     return names

@@ -194,3 +194,53 @@ def test_a_sentence_s_opening_verb_is_no_part_of_the_name(redactor: SpacyRedacto
     # "Reminded" is capitalised only because it opens the sentence: it stays, the name after it goes
     result = redactor.redact_sync("Reminded Przybylski about the refund")  # the model tags both words
     assert result.redacted == "Reminded <PERSON_1> about the refund", result.entities
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # after my colleague/friend/boss: a first name that is an English word too, then a surname no dictionary knows
+        ("my colleague mark vesketh cannot log in", ["mark vesketh"]),
+        ("my friend grace quillon will call you tomorrow", ["grace quillon"]),
+        ("my colleague bill t. dornacre asked for a refund", ["bill t. dornacre"]),
+        # a function word as a first name only when what follows says a person
+        ("my boss will vesketh asked for the invoice", ["will vesketh"]),
+        # a request's opening verb is no part of the name, and the name joined to it by "and" goes too
+        ("Tell Oria and Bramwen where I am", ["Oria", "Bramwen"]),
+        ("tell oria vesketh and bramwen dornacre where i am", ["oria vesketh", "bramwen dornacre"]),
+        ("tell ingrid and fatima where i am located", ["ingrid", "fatima"]),
+        ("please ask ingrid and ruby to call me", ["ingrid", "ruby"]),
+        # after a title, a first name that is such a verb too is the name's
+        ("Ms. Ping Vesketh called about the refund", ["Ms. Ping Vesketh"]),
+        # the name line above a street line stays a name, the street starts on its own line
+        ("billing address: oria vesketh\n17 quillonby allé 5 suite 9\nbrammen", ["oria vesketh"]),
+        ("Billing address: Oria Vesketh\nQuillon Strasse 12\nBramwen", ["Oria Vesketh"]),
+    ],
+)
+def test_names_after_a_relation_a_request_or_above_a_street(redactor: SpacyRedactor, text: str, names: list[str]) -> None:
+    found = kinds(redactor, text).get("PERSON", [])
+    assert found == names, redactor.redact_sync(text).redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my colleague will send it",
+        "my friend bill pay is down again",
+        "my colleague mark the invoice as paid",
+        "my boss will zelle you the rest",
+        "my friend grace period ended",
+        "Tell me where my order is",
+        "tell sales and billing where i am",
+        "Email Support and Billing about it",
+        "Call Center hours?",
+        "ask the driver and the guide where i am",
+    ],
+)
+def test_ordinary_requests_and_relations_stay(redactor: SpacyRedactor, text: str) -> None:
+    assert redactor.redact_sync(text).redacted == text
+
+
+def test_a_street_below_a_line_of_ordinary_words_takes_none_of_them(redactor: SpacyRedactor) -> None:
+    result = redactor.redact_sync("my new address is below\n17 quillonby allé 5 suite 9\nbrammen")
+    assert [(e.kind, e.text) for e in result.entities] == [("STREET_ADDRESS", "17 quillonby allé 5 suite 9")], result.redacted

@@ -103,3 +103,16 @@ def test_an_english_word_among_the_foreign_street_words_needs_more() -> None:
 )
 def test_a_military_post_address(text: str, expected: str) -> None:
     assert streets(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a street's words are on one line: the name on the line above is no part of it
+        ("billing address: oria vesketh\n17 quillonby allé 5", "17 quillonby allé 5"),
+        ("ingrid dornacre\nquillon utca 12", "quillon utca 12"),
+        ("Billing address: Oria Vesketh\nQuillon Strasse 12", "Quillon Strasse 12"),
+    ],
+)
+def test_a_street_starts_on_its_own_line(text: str, expected: str) -> None:
+    assert streets(text) == [expected]
