@@ -144,6 +144,22 @@ def _grows(piece: str, *, cased: bool, before: bool = False) -> bool:
     return listed_name(word) and not plain(word)
 
 
+ENDS_IN_I = re.compile(r"\s+I(['’](?:m|ll|ve|d))?\Z")  # "I", "I'm"
+PRONOUN_NEXT = re.compile(r"(?:['’](?:m|ll|ve|d))?\s+[a-z]")  # "I said", "I'm sure": a word in lower case follows
+
+
+def without_pronoun(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """"Tell Oria I said hi", "Thanks Oria I will try": an "I" closing a name, with no full stop and a word in
+    lower case after it, is the writer, no initial of the name ("Oria I. Vesketh", "Oria I Vesketh" keep theirs)."""
+    out = []
+    for start, end in spans:
+        tail = ENDS_IN_I.search(text[start:end])
+        if tail and tail.start() > 0 and (tail.group(1) or PRONOUN_NEXT.match(text, end)):
+            end = start + tail.start()
+        out.append((start, end))
+    return out
+
+
 def with_titles(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     out = []
     for start, end in spans:

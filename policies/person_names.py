@@ -61,6 +61,7 @@ from policies.name_extent import (
     without_foreign_lead,
     without_leading_words,
     without_opening_verb,
+    without_pronoun,
 )
 from policies.name_slots import ROLE_AFTER, slot_names
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
@@ -232,7 +233,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     spans = [(s, e) for s, e in spans if not a_business(text, s, e) or NAME_CUE_STRONG.search(text[max(0, s - 30) : s])]
     spans = with_titles(spans, text)
     spans += same_names(spans, text)
-    spans = with_initials_between(with_particles(spans, text, cased=cased), text)
+    spans = without_pronoun(with_initials_between(with_particles(spans, text, cased=cased), text), text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
 
 

@@ -244,3 +244,22 @@ def test_ordinary_requests_and_relations_stay(redactor: SpacyRedactor, text: str
 def test_a_street_below_a_line_of_ordinary_words_takes_none_of_them(redactor: SpacyRedactor) -> None:
     result = redactor.redact_sync("my new address is below\n17 quillonby allé 5 suite 9\nbrammen")
     assert [(e.kind, e.text) for e in result.entities] == [("STREET_ADDRESS", "17 quillonby allé 5 suite 9")], result.redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Tell Oria I said hi", "Tell <PERSON_1> I said hi"),
+        ("Thanks Oria I will try again", "Thanks <PERSON_1> I will try again"),
+        ("Thanks Oria I'm sure it works", "Thanks <PERSON_1> I'm sure it works"),
+        ("Please tell Ingrid I called", "Please tell <PERSON_1> I called"),
+    ],
+)
+def test_the_writers_i_after_a_name_is_no_part_of_it(redactor: SpacyRedactor, text: str, kept: str) -> None:
+    """"I" after a name, with a word in lower case after it, is the one writing: the message keeps it."""
+    assert redactor.redact_sync(text).redacted == kept
+
+
+def test_a_middle_initial_i_stays_the_names(redactor: SpacyRedactor) -> None:
+    for text in ("Oria I. Vesketh called", "Oria I Vesketh called"):
+        assert redactor.redact_sync(text).redacted == "<PERSON_1> called"
