@@ -243,7 +243,11 @@ def test_a_connection_the_server_cut_is_replaced_silently_after_a_rest_and_on_a_
     def cut(pid: int) -> None:
         with admin.connect() as conn:
             conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-            while conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}).scalar_one():
+            deadline = time.monotonic() + 10
+            # pg_stat_activity is read once per transaction: without clearing its snapshot, a backend seen
+            # alive on the first look stays alive for the whole loop (this test once hung CI here)
+            while conn.execute(text("SELECT pg_stat_clear_snapshot(), count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}).one()[1]:
+                assert time.monotonic() < deadline, f"backend {pid} still there 10 s after pg_terminate_backend"
                 time.sleep(0.02)
 
     try:
