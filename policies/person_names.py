@@ -49,10 +49,8 @@ from policies.name_cues import (
     verb_follows,
 )
 from policies.name_extent import (
-    LEADING,
     grown,
     joined_after_request,
-    opens_request,
     requested_pair,
     same_names,
     with_initials_between,
@@ -63,6 +61,7 @@ from policies.name_extent import (
     without_opening_verb,
     without_pronoun,
 )
+from policies.name_pairs import kin_word_name, name_pairs
 from policies.name_slots import ROLE_AFTER, slot_names
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import (
@@ -70,7 +69,6 @@ from policies.name_words import (
     Names,
     foreign_function_word,
     not_a_name,
-    ordinary,
     plain,
     unknown_word,
 )
@@ -181,7 +179,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         words = m.group(1).split()
         if sure and not_a_name(words[0]):
             continue  # "my name is going to be ...", "call me dad": an ordinary word, not a name
-        if not sure and _kin_word_name(text, m, words):
+        if not sure and kin_word_name(text, m, words):
             strong.append((m.start(1), m.start(1) + len(" ".join(words))))
             continue  # "my colleague mark vesketh cannot log in"
         if not sure and (
@@ -218,7 +216,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     things = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in THING_LABELS]
     persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     nationalities = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("NORP", "LANGUAGE")]
-    weak += _name_pairs(text, cased=cased)
+    weak += name_pairs(text, cased=cased)
     if cased:  # "early van der Vesketh?", "starring da Quillon": particles in lower case open a surname
         weak += [(m.start(), m.end()) for m in PARTICLE_SURNAME.finditer(text) if not common(m.group(1)) and m.group(1).lower() not in NOT_NAMES]
     if weak and cased and foreign(text):
@@ -235,49 +233,3 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     spans += same_names(spans, text)
     spans = without_pronoun(with_initials_between(with_particles(spans, text, cased=cased), text), text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
-
-
-def _kin_word_name(text: str, m: re.Match[str], words: list[str]) -> bool:
-    """After my colleague/friend/boss/...: a first name of the lists that is an English word too ("mark", "bill",
-    "will", "grace"), then a surname no dictionary knows or a listed one that is no ordinary word: "my colleague mark
-    vesketh cannot log in". A function word ("will", "may") only when what follows the surname is what a person
-    does ("my boss will vesketh asked"), as "my colleague will zelle you" is a verb; "my colleague will send it",
-    "my friend bill pay" stay (an ordinary word follows)."""
-    if not (len(words) == 2 or (len(words) == 3 and re.fullmatch(r"[^\W\d_]\.", words[1]))) or not KIN_CUE.match(m.group()):
-        return False  # two words, or a middle initial between them: "mark t. vesketh"
-    first, last = words[0].lower(), words[-1].lower().strip(".,'’")
-    if first not in Names.word_first_names() or not last.isalpha() or last in NOT_NAMES or last in stop_words():
-        return False
-    if ordinary(last) and not (listed_name(last) and not plain(last)):
-        return False
-    end = m.start(1) + len(" ".join(words))
-    if first in stop_words():
-        return KIN_PERSON_NEXT.match(text, end) is not None
-    return True
-
-
-PAIR_WORD = r"[^\W\d_][^\W\d_]*(?:-[^\W\d_]+)?"
-
-
-NAME_PAIR = re.compile(rf"(?<![\w'’-])({PAIR_WORD})(?: [^\W\d_]\.)? ({PAIR_WORD})(?![\w'’-])")
-
-
-def _name_pairs(text: str, *, cased: bool) -> list[tuple[int, int]]:
-    """A first name of the lists then a surname of the lists, neither an ordinary word in a chat ("Oliver N.
-    Ebert", "beth nilsson"): a person, even when the dictionaries know one of the two as a rare word."""
-    out = []
-    for m in NAME_PAIR.finditer(text):
-        first, last = m.group(1), m.group(2)
-        if cased and not (is_cap(first) and is_cap(last)):
-            continue
-        if opens_request(text, m.start(), first):
-            continue  # "Tell Oria": "tell" is a first name too, but not at the head of a request
-        if not cased and re.search(r"\b(?:to|in|from|at|near|into|via|visit|visiting|around|of|san|santa|los|las)\s+$", text[max(0, m.start() - 12) : m.start()]):
-            continue  # "going to san jose", "be in hong kong": places (written capitalised, the model tells them)
-        firsts = first.lower().split("-")
-        surname = last.split("-")[-1]
-        rare_surname = not ordinary(surname)  # "Nilsson": no dictionary knows it, so "Beth" before it is a name too
-        if all(f in Names.first_names() and (rare_surname or not plain(f)) and f not in LEADING for f in firsts) \
-                and listed_name(surname) and not plain(surname):
-            out.append((m.start(), m.end()))
-    return out
