@@ -226,7 +226,8 @@ def joined_after_request(spans: list[tuple[int, int]], text: str) -> list[tuple[
     out = []
     for start, end in spans:
         m = JOINED_NAME.match(text, end)
-        if m is None or not OPENING_REQUEST.search(text, 0, start) or OPENING_REQUEST.search(text, 0, start).end() != start:
+        opening = OPENING_REQUEST.search(text, 0, start)
+        if m is None or opening is None or opening.end() != start:
             continue
         first = m.group(1)
         if is_cap(first) != is_cap(text[start:end]) or not (_first_name_joined(first) or (_joined_word(first) and not ordinary(first))):

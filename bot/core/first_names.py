@@ -25,32 +25,26 @@ NOT_NAMES = frozenset(
 class Names:
     """First names from many countries (gender-guesser's list, ~45k names), loaded once."""
 
-    _names: frozenset[str] | None = None
-    _word_names: frozenset[str] | None = None
+    _lists: tuple[frozenset[str], frozenset[str]] | None = None
     _lock = threading.Lock()
 
     @classmethod
     def first_names(cls) -> frozenset[str]:
-        if cls._names is None:
-            cls._load()
-        assert cls._names is not None
-        return cls._names
+        return cls._loaded()[0]
 
     @classmethod
     def word_first_names(cls) -> frozenset[str]:
         """The first names of the list left out of `first_names` as ordinary words ("mark", "bill", "will", "grace")."""
-        if cls._word_names is None:
-            cls._load()
-        assert cls._word_names is not None
-        return cls._word_names
+        return cls._loaded()[1]
 
     @classmethod
-    def _load(cls) -> None:
-        with cls._lock:
-            if cls._names is None or cls._word_names is None:
-                names = _load_first_names()
-                cls._word_names = frozenset(names & NOT_NAMES)
-                cls._names = frozenset(names - NOT_NAMES)
+    def _loaded(cls) -> tuple[frozenset[str], frozenset[str]]:
+        if cls._lists is None:
+            with cls._lock:
+                if cls._lists is None:
+                    names = _load_first_names()
+                    cls._lists = (frozenset(names - NOT_NAMES), frozenset(names & NOT_NAMES))
+        return cls._lists
 
 
 def _load_first_names() -> set[str]:
