@@ -273,6 +273,9 @@ def test_a_middle_initial_i_stays_the_names(redactor: SpacyRedactor) -> None:
         ("Thanks for the help, Tell Oria I said hi", "Thanks for the help, Tell <PERSON_1> I said hi"),
         ("Great; Tell Oria and Bramwen where I am", "Great; Tell <PERSON_1> and <PERSON_2> where I am"),
         ("All sorted, thanks; Ask Ingrid to call me", "All sorted, thanks; Ask <PERSON_1> to call me"),
+        ("Done; Email Oria Vesketh the invoice", "Done; Email <PERSON_1> the invoice"),
+        # a first name that is such a verb too, with what a person does after it, stays a name
+        ("Thanks; Ping is on leave until Monday", "Thanks; <PERSON_1> is on leave until Monday"),
     ],
 )
 def test_a_request_after_a_semicolon_or_a_comma_keeps_its_verb(redactor: SpacyRedactor, text: str, kept: str) -> None:
@@ -304,6 +307,7 @@ def test_only_a_name_joined_to_a_name_is_taken(redactor: SpacyRedactor, text: st
         "Ask Sales and Billing",
         "Thanks; Ask Sales and Billing to call me",
         "Great, email Support and Billing about it",
+        "Ok, Tell me when it ships",
     ],
 )
 def test_ordinary_requests_after_a_clause_stay(redactor: SpacyRedactor, text: str) -> None:
