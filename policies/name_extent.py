@@ -21,7 +21,14 @@ from policies.name_cues import (
     sentence_start,
     verb_follows,
 )
-from policies.name_words import NOT_NAMES, NameWords, foreign_function_word, ordinary, plain, unknown_word
+from policies.name_words import (
+    NOT_NAMES,
+    NameWords,
+    foreign_function_word,
+    ordinary,
+    plain,
+    unknown_word,
+)
 from policies.pii_patterns import UPPER
 
 LEADING = frozenset(
