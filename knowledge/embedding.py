@@ -9,7 +9,9 @@ goes through fastembed's normal hub download, for users who have network.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -49,16 +51,30 @@ def _assemble_bundled(cache_dir: Path, *, as_shipped: bool = False) -> Path | No
     if not link.exists():
         try:
             link.symlink_to(onnx)
+        except FileExistsError:
+            pass  # another process made it meanwhile
         except OSError:
-            shutil.copyfile(onnx, link)
+            _copy_whole(onnx, link)
     return target
+
+
+def _scratch(target: Path) -> Path:
+    """A name beside `target` that no other writer uses: processes sharing a cache (SUPPORTBOT_MODEL_CACHE,
+    parallel test workers) each write their own file, then rename it into place."""
+    return target.with_name(f".{target.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}{target.suffix}")
+
+
+def _copy_whole(source: Path, target: Path) -> None:
+    scratch = _scratch(target)
+    shutil.copyfile(source, scratch)
+    scratch.replace(target)  # a reader sees the whole file or none
 
 
 def _with_tokenizer(target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for name in _TOKENIZER_FILES:
         if not (target / name).is_file():
-            shutil.copyfile(_BUNDLED_FILES / name, target / name)
+            _copy_whole(_BUNDLED_FILES / name, target / name)
     return target
 
 
@@ -72,17 +88,16 @@ def _integer_kernels(source: Path, target: Path) -> bool:
     the vectors keep a mean cosine of 0.995 to the bundled model's, and bench/bench_quality.py moves by
     a few cases (COVID-QA top-1 0.734 -> 0.742, top-3 0.914 -> 0.910, Bitext person requests 0.975 ->
     0.963). Done once, a few seconds, into the model cache."""
+    folded, partial = _scratch(target.with_name("folded.onnx")), _scratch(target)
     try:
         import onnxruntime as ort
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         target.parent.mkdir(parents=True, exist_ok=True)
-        folded = target.with_name("folded.onnx")
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC  # constant folding: float weights
         options.optimized_model_filepath = str(folded)
         ort.InferenceSession(str(source), sess_options=options, providers=["CPUExecutionProvider"])
-        partial = target.with_name("model.onnx.partial")
         root = logging.getLogger()
         level = root.level
         root.setLevel(logging.ERROR)  # quantize_dynamic logs its advice to pre-process first on the root logger
@@ -91,11 +106,13 @@ def _integer_kernels(source: Path, target: Path) -> bool:
         finally:
             root.setLevel(level)
         partial.replace(target)  # whole or not at all
-        folded.unlink(missing_ok=True)
         return True
     except Exception as exc:  # no onnx package, a read-only cache...: the bundled file as it is
         logger.warning("embedding model kept as shipped (re-quantizing it failed: %s)", exc)
         return False
+    finally:
+        folded.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
 
 
 # Texts per ONNX call: one. The int8 model quantizes its activations per call (one scale for the

@@ -8,6 +8,8 @@ Loading models and opening Milvus Lite takes seconds, so `core` is built once pe
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -29,6 +31,23 @@ def make_settings(data_dir: Path, **env: str) -> Settings:
     if "SUPPORTBOT_DATABASE_URL" not in env:
         env = {**database_env(data_dir), **env}
     return Settings.from_env({"SUPPORTBOT_DATA_DIR": str(data_dir), **env})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One model cache for the whole run (SUPPORTBOT_MODEL_CACHE): re-quantizing the embedding model into
+    each test's fresh data dir cost every test that starts the product ~4-8 s. Made by the controlling
+    process, so parallel workers (pytest-xdist), and the servers tests start, inherit it."""
+    if "SUPPORTBOT_MODEL_CACHE" not in os.environ and not hasattr(config, "workerinput"):
+        os.environ["SUPPORTBOT_MODEL_CACHE"] = tempfile.mkdtemp(prefix="supportbot-test-models-")
+        config.stash[_MADE_CACHE] = os.environ["SUPPORTBOT_MODEL_CACHE"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if (made := config.stash.get(_MADE_CACHE, None)) is not None:
+        shutil.rmtree(made, ignore_errors=True)
+
+
+_MADE_CACHE = pytest.StashKey[str]()
 
 
 def pytest_report_header() -> str:

@@ -105,7 +105,7 @@ def build_models(settings: Settings) -> dict[Tier, ChatModel]:
 
 def build_services(settings: Settings, *, redact: bool = True) -> Services:
     engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
-    embedder = FastEmbedder(model=settings.embedding_model, cache_dir=settings.data_dir / "models", threads=settings.embed_threads)
+    embedder = FastEmbedder(model=settings.embedding_model, cache_dir=settings.model_cache or settings.data_dir / "models", threads=settings.embed_threads)
     store = MilvusStore(uri=settings.milvus_uri, dim=embedder.dim)
     access = AccessPolicy(engine=engine, settings=settings)
     redactor = _redactor(settings) if redact else None

@@ -81,6 +81,9 @@ class Settings:
     server_url: str = "http://127.0.0.1:8080"
     # the only folder whose files `POST /api/v1/admin/ingest` may read by path (else uploads only)
     ingest_root: Path | None = None
+    # where the embedding model's files are assembled (re-quantized once, knowledge/embedding.py); None: the data dir's
+    # `models` folder. Several data dirs (processes, test runs) may share one: its files are written whole or not at all
+    model_cache: Path | None = None
     # where `serve` listens unless --host/--port say otherwise
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
@@ -182,6 +185,7 @@ class Settings:
             # settings `serve` got (SUPPORTBOT_PORT=9000) finds it
             server_url=get("SUPPORTBOT_SERVER_URL") or config_values.local_url(host, port),
             ingest_root=Path(root).resolve() if (root := get("SUPPORTBOT_INGEST_ROOT")) else None,
+            model_cache=Path(cache).resolve() if (cache := get("SUPPORTBOT_MODEL_CACHE")) else None,
             host=host,
             port=port,
             log_level=env.typed("SUPPORTBOT_LOG_LEVEL", lambda v: config_values.one_of(v.upper(), LOG_LEVELS)),

@@ -90,3 +90,27 @@ async def test_a_model_of_another_width_builds_its_store_and_an_old_store_refuse
             again.start(sample=False)
     finally:
         again.close()
+
+
+def test_processes_sharing_one_model_cache_each_get_the_whole_model(tmp_path: Path) -> None:
+    """SUPPORTBOT_MODEL_CACHE shared by several processes starting at once (serve processes, parallel test
+    workers): each writes its own scratch files and renames them into place, so none reads a half-written
+    model or tokenizer, and the cache holds no scratch file afterwards. Four processes, one fresh cache."""
+    import subprocess
+    import sys
+
+    cache = tmp_path / "shared"
+    code = (
+        "import sys; from pathlib import Path; from knowledge.embedding import FastEmbedder; "
+        "e = FastEmbedder(cache_dir=Path(sys.argv[1])); e.warm_up(); print(e.fingerprint); print(repr(e.embed(['how do I reset my password?'])[0][:4].tolist()))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    runs = [subprocess.Popen([sys.executable, "-c", code, str(cache)], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(4)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), [err for _, err in outputs]
+    assert not any("kept as shipped" in err for _, err in outputs), [err for _, err in outputs]  # every one re-quantized or read it whole
+    assert len({out for out, _ in outputs}) == 1, outputs  # the same model and the same vector in each
+    assert outputs[0][0].split()[0].endswith("all-MiniLM-L6-v2-q8")
+    left = [p.name for p in cache.rglob("*") if p.name.startswith(".")]
+    assert not left, left
