@@ -30,6 +30,8 @@ def make_settings(data_dir: Path, **env: str) -> Settings:
     """Settings for a data dir; on PostgreSQL (SUPPORTBOT_TEST_DATABASE) with the data dir's own database."""
     if "SUPPORTBOT_DATABASE_URL" not in env:
         env = {**database_env(data_dir), **env}
+    if "SUPPORTBOT_MODEL_CACHE" in os.environ:  # the run's one model cache (`pytest_configure`), unless a test names its own
+        env = {"SUPPORTBOT_MODEL_CACHE": os.environ["SUPPORTBOT_MODEL_CACHE"], **env}
     return Settings.from_env({"SUPPORTBOT_DATA_DIR": str(data_dir), **env})
 
 
