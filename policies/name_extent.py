@@ -20,7 +20,15 @@ from policies.name_cues import (
     listed_name,
     sentence_start,
 )
-from policies.name_words import NOT_NAMES, NameWords, foreign_function_word, ordinary, plain, unknown_word
+from policies.name_words import (
+    NOT_NAMES,
+    NameWords,
+    foreign_function_word,
+    ordinary,
+    plain,
+    product_end_only,
+    unknown_word,
+)
 from policies.pii_patterns import UPPER
 
 LEADING = frozenset(
@@ -139,6 +147,8 @@ def _grows(piece: str, *, cased: bool, before: bool = False) -> bool:
     low = word.lower().strip("'’")
     if low in NOT_NAMES or low in stop_words() or low in LEADING or foreign_function_word(low) or re.search(r"['’]s$", word):
         return False
+    if cased and product_end_only(word):
+        return False  # "Jira [Work] Management", "Jira [Software]": the word that ends a product's name is no surname
     if cased:
         return word[0].isupper() and not word.isupper() and (listed_name(word) and not before or unknown_word(word) or not common(word))
     return listed_name(word) and not plain(word)
@@ -172,7 +182,9 @@ def same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]
     """A name found once is redacted everywhere in the message ("Oria T. Vesketh ... early Vesketh"),
     and so are the other capitalised items of a list that holds a name ("Vesketh, Quillon and Dornacre")."""
     words = {w.strip(".,'’") for s, e in spans for w in text[s:e].split()}
-    words = {w for w in words if len(w) > 2 and is_cap(w) and w.isalpha() and not w.isupper() and w.lower() not in NOT_NAMES}
+    # a product's word found inside a name ("my colleague Oria Work") is no name on its own elsewhere ("Work Management")
+    words = {w for w in words if len(w) > 2 and is_cap(w) and w.isalpha() and not w.isupper() and w.lower() not in NOT_NAMES
+             and not product_end_only(w)}
     out = []
     if words:
         pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
@@ -180,7 +192,8 @@ def same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]
     for m in LIST_OF_NAMES.finditer(text):
         items = [(i.start(), i.end()) for i in re.finditer(NAME_WORD, m.group())]
         if any(s <= m.start() + a < e for a, _ in items for s, e in spans):
-            out += [(m.start() + a, m.start() + b) for a, b in items if m.group()[a:b].lower() not in NOT_NAMES]
+            out += [(m.start() + a, m.start() + b) for a, b in items if m.group()[a:b].lower() not in NOT_NAMES
+                    and not product_end_only(m.group()[a:b])]  # "Jira Software and Jira Work": "Software" is no name
     return out
 
 
