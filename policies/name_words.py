@@ -166,9 +166,9 @@ EDITION_WORDS = frozenset(
 
 def product_end(word: str) -> bool:
     """A word that ends what a product or a service is called ("Jira Software", "Jira Work Management", "Jira
-    Cloud"): a `product_word` or an edition's word. Never a first name's surname by itself."""
+    Cloud"): a `product_word` that is no first name ("Mani", "Hope" are), or an edition's word."""
     w = word.strip(".,;:!?'’").lower()
-    return product_word(w) or w in EDITION_WORDS
+    return (product_word(w) and w not in _first_names()) or w in EDITION_WORDS
 
 
 def product_end_only(word: str) -> bool:
