@@ -128,7 +128,7 @@ def grown(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple
     "[gabriela] mendoza" (a surname of the lists after a first name in lower case)."""
     out = []
     for start, end in spans:
-        while (m := NEXT_NAME_WORD.match(text, end)) and _grows(m.group(1), cased=cased):
+        while (m := NEXT_NAME_WORD.match(text, end)) and _grows(m.group(1), cased=cased, name=text[start:end]):
             end = m.end()
         if cased:
             while (m := PREVIOUS_NAME_WORD.search(text[max(0, start - 40) : start])) and _grows(m.group(1), cased=True, before=True) \
@@ -140,15 +140,17 @@ def grown(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple
     return out
 
 
-def _grows(piece: str, *, cased: bool, before: bool = False) -> bool:
+def _grows(piece: str, *, cased: bool, before: bool = False, name: str = "") -> bool:
     word = piece.split()[-1]
     if len(word.rstrip(".")) == 1:  # an initial: "Oria K."
         return word.endswith(".") and (word[0].isupper() or not cased)
     low = word.lower().strip("'’")
     if low in NOT_NAMES or low in stop_words() or low in LEADING or foreign_function_word(low) or re.search(r"['’]s$", word):
         return False
-    if cased and product_end_only(word):
-        return False  # "Jira [Work] Management", "Jira [Software]": the word that ends a product's name is no surname
+    if cased and product_end_only(word) and not any(unknown_word(w) for w in name.split()):
+        # "Jira [Work] Management", "Jira [Software]": the word that ends a product's name is no surname, unless
+        # the name has letters English does not use, as products typed in English do not ("Sítio [Porto] St.")
+        return False
     if cased:
         return word[0].isupper() and not word.isupper() and (listed_name(word) and not before or unknown_word(word) or not common(word))
     return listed_name(word) and not plain(word)

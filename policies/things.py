@@ -97,8 +97,11 @@ def a_thing(
         # "Adobe Acrobat", "Royal Mail", "Meta Ads Manager": what a product or a service is called ends on an
         # ordinary word; not over a line, a possessive or an initial ("Dagny D. Dam", "Vesketh's Cautionary Tales")
         return True
-    if (m := PRODUCT_NEXT.match(text, end)) and product_end(m.group(1)) and not re.search(r"['’]s?$", text[start:end]):
-        return True  # "set up Jira Software", "Jira Work Management": the name is the first word of a product's
+    if (m := PRODUCT_NEXT.match(text, end)) and product_end(m.group(1)) and not re.search(r"['’]s?$", text[start:end]) \
+            and not any(unknown_word(w) for w in words):
+        # "set up Jira Software", "Jira Work Management": the name is the first word of a product's; not someone's
+        # ("Vesketh's Cautionary Tales"), nor a word with letters English does not use ("Sítio Porto St.")
+        return True
     if THING_APPOSITIVE.match(text, end):
         return True  # "Can Ada, our chatbot, hand off to Zendesk?"
     if (m := SYNCS_WITH.match(text, end)) and m.group(1).lower().strip(".,'’") not in first_names:
