@@ -71,6 +71,12 @@ THING_APPOSITIVE = re.compile(
     r"(?:virtual|ai|digital|voice) assistant)s?(?=\s*[,.;:!?)]|\s+(?:we|you|they|that|which)\b|\s*$)",
     re.IGNORECASE,
 )
+# someone asked, thanked or spoken to: a person, whatever word follows the name
+ASKED_BEFORE = re.compile(
+    r"\b(?:ask|tell|remind|call|email|e-mail|text|message|ping|notify|inform|invite|thank|cc|contact|meet|"
+    r"(?:speak|spoke|talk|talked|chat|chatted|work|worked) (?:to|with))\s+$",
+    re.IGNORECASE,
+)
 THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
 NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
@@ -98,9 +104,10 @@ def a_thing(
         # ordinary word; not over a line, a possessive or an initial ("Dagny D. Dam", "Vesketh's Cautionary Tales")
         return True
     if (m := PRODUCT_NEXT.match(text, end)) and product_end(m.group(1)) and not re.search(r"['’]s?$", text[start:end]) \
-            and not any(unknown_word(w) for w in words):
+            and not any(unknown_word(w) for w in words) and not ASKED_BEFORE.search(text[max(0, start - 30) : start]):
         # "set up Jira Software", "Jira Work Management": the name is the first word of a product's; not someone's
-        # ("Vesketh's Cautionary Tales"), nor a word with letters English does not use ("Sítio Porto St.")
+        # ("Vesketh's Cautionary Tales"), a word with letters English does not use ("Sítio Porto St."), or someone
+        # asked or spoken to ("Please ask Frank Manager to call me back")
         return True
     if THING_APPOSITIVE.match(text, end):
         return True  # "Can Ada, our chatbot, hand off to Zendesk?"
