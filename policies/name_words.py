@@ -173,7 +173,7 @@ def product_end(word: str) -> bool:
 
 def product_end_only(word: str) -> bool:
     """A `product_end` that is no first name either: "Work", "Software", "Cloud" neither grow a name nor stand for
-    one alone; "Hope", "Grace" and "Max" still may ("Oria and Hope", "Mary Grace")."""
+    one alone; "Hope", "Grace" and "Max" still may ("Oria and Hope", "Oria Grace")."""
     return product_end(word) and word.strip(".,;:!?'’").lower() not in _first_names()
 
 

@@ -107,7 +107,7 @@ def a_thing(
             and not any(unknown_word(w) for w in words) and not ASKED_BEFORE.search(text[max(0, start - 30) : start]):
         # "set up Jira Software", "Jira Work Management": the name is the first word of a product's; not someone's
         # ("Vesketh's Cautionary Tales"), a word with letters English does not use ("Sítio Porto St."), or someone
-        # asked or spoken to ("Please ask Frank Manager to call me back")
+        # asked or spoken to ("Please ask Oria Manager to call me back")
         return True
     if THING_APPOSITIVE.match(text, end):
         return True  # "Can Ada, our chatbot, hand off to Zendesk?"
