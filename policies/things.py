@@ -13,6 +13,7 @@ from policies.name_words import (
     name_word,
     plain,
     product_end,
+    product_end_only,
     product_word,
     surname,
     unknown_word,
@@ -99,7 +100,7 @@ def a_thing(
     if not words:
         return False
     first_names = Names.first_names()
-    if len(words) > 1 and (product_word(words[-1]) or product_end(words[-1])) and not re.search(r"\n|['’]s\b|\b[A-Z]\.", text[start:end]):
+    if len(words) > 1 and (product_word(words[-1]) or product_end_only(words[-1])) and not re.search(r"\n|['’]s\b|\b[A-Z]\.", text[start:end]):
         # "Adobe Acrobat", "Royal Mail", "Meta Ads Manager": what a product or a service is called ends on an
         # ordinary word; not over a line, a possessive or an initial ("Dagny D. Dam", "Vesketh's Cautionary Tales")
         return True
