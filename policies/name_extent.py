@@ -19,6 +19,7 @@ from policies.name_cues import (
     is_cap,
     listed_name,
     sentence_start,
+    verb_follows,
 )
 from policies.name_words import (
     NOT_NAMES,
@@ -87,9 +88,23 @@ def _first_name_kept(words: list[str]) -> bool:
 REQUEST_VERBS = frozenset("tell ask remind call email e-mail text message ping notify inform invite thank cc".split())
 
 
+def clause_start(text: str, index: int) -> bool:
+    """A sentence's start, or a clause's after a semicolon or a comma: a request opens either ("Thanks for the
+    help; Tell Oria I said hi", "Thanks, tell Oria I said hi")."""
+    return sentence_start(text, index) or text[:index].rstrip().endswith((";", ","))
+
+
 def opens_request(text: str, start: int, word: str) -> bool:
-    """A request's verb opening a sentence ("Tell Oria ..."), not a first name after a title ("Ms. Ping Vesketh")."""
-    return word.lower() in REQUEST_VERBS and sentence_start(text, start) and not NAME_TITLE.search(text[max(0, start - 8) : start])
+    """A request's verb opening a sentence or a clause ("Tell Oria ...", "Thanks; Tell Oria ..."), not a first name
+    after a title ("Ms. Ping Vesketh")."""
+    return word.lower() in REQUEST_VERBS and clause_start(text, start) and not NAME_TITLE.search(text[max(0, start - 8) : start])
+
+
+def lone_request_verb(text: str, start: int, word: str) -> bool:
+    """A request's verb found alone with words after it ("Thanks for the help; Tell support I said thanks"): the verb,
+    not someone called Tell ("Thanks, Ping!" ends with the name)."""
+    return opens_request(text, start, word) and re.match(r"\s+[^\W\d_]", text[start + len(word) :]) is not None \
+        and not verb_follows(text, start + len(word))  # "Ping is a very sympathetic person": a name
 
 
 def without_opening_verb(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
@@ -100,7 +115,7 @@ def without_opening_verb(text: str, start: int, words: list[str]) -> tuple[int, 
     first = words[0].lower() if words else ""
     past = len(first) > 4 and first.endswith("ed") and first.isalpha() and ordinary(first) and first not in Names.first_names() \
         and first not in NameWords.surnames()
-    if len(words) > 1 and sentence_start(text, start) and (past or opens_request(text, start, first)):
+    if len(words) > 1 and ((past and sentence_start(text, start)) or opens_request(text, start, first)):
         start = text.index(words[1], start + len(words[0]))
         words = words[1:]
     return start, words
@@ -132,7 +147,7 @@ def grown(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple
             end = m.end()
         if cased:
             while (m := PREVIOUS_NAME_WORD.search(text[max(0, start - 40) : start])) and _grows(m.group(1), cased=True, before=True) \
-                    and not sentence_start(text, start - len(m.group())):
+                    and not sentence_start(text, start - len(m.group())) and not opens_request(text, start - len(m.group()), m.group(1)):
                 start -= len(m.group())
         while end > start and text[end - 1] == "." and not re.search(r"(?:^|\s)[^\W\d_]\.$", text[start:end]):
             end -= 1
@@ -182,7 +197,11 @@ def with_titles(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]
 
 def same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """A name found once is redacted everywhere in the message ("Oria T. Vesketh ... early Vesketh"),
-    and so are the other capitalised items of a list that holds a name ("Vesketh, Quillon and Dornacre")."""
+    and so are the other capitalised items of a list that holds a name ("Vesketh, Quillon and Dornacre"); after a
+    request's verb, which may name a team as well as a person, only those that are names on their own ("Tell Oria
+    and Sales where I am" keeps "Sales"). Elsewhere a list of surnames that are words too ("Chapman, Jimenez and
+    Lee") is a list of names: every item of it goes (held to the request's test, every list lost items: 32 fewer
+    names redacted in the unseen sentences of seeds 11-12, PERSON recall 0.949 -> 0.948 and 0.952 -> 0.950)."""
     words = {w.strip(".,'’") for s, e in spans for w in text[s:e].split()}
     # a product's word found inside a name ("my colleague Oria Work") is no name on its own elsewhere ("Work Management")
     words = {w for w in words if len(w) > 2 and is_cap(w) and w.isalpha() and not w.isupper() and w.lower() not in NOT_NAMES
@@ -193,10 +212,20 @@ def same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]
         out += [(m.start(), m.end()) for m in pattern.finditer(text)]
     for m in LIST_OF_NAMES.finditer(text):
         items = [(i.start(), i.end()) for i in re.finditer(NAME_WORD, m.group())]
+        opening = OPENING_REQUEST.search(text, 0, m.start())
+        requested = opening is not None and opening.end() == m.start()
         if any(s <= m.start() + a < e for a, _ in items for s, e in spans):
-            out += [(m.start() + a, m.start() + b) for a, b in items if m.group()[a:b].lower() not in NOT_NAMES
+            out += [(m.start() + a, m.start() + b) for a, b in items
+                    if (_coordinated_name(m.group()[a:b]) if requested else m.group()[a:b].lower() not in NOT_NAMES)
                     and not product_end_only(m.group()[a:b])]  # "Jira Software and Jira Work": "Software" is no name
     return out
+
+
+def _coordinated_name(word: str) -> bool:
+    """After a request's verb, an item joined to a name is a name itself only when it is one on its own: a first
+    name of the lists or a word no chat uses ("Tell Oria and Ruby", "Tell Oria and Quillor"), not a department or an
+    ordinary noun ("Tell Oria and Sales where I am", "Ask Ingrid and Support")."""
+    return word.lower() not in NOT_NAMES and not common(word)
 
 
 def with_particles(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple[int, int]]:
@@ -228,7 +257,7 @@ def with_initials_between(spans: list[tuple[int, int]], text: str) -> list[tuple
 
 
 # "Tell Oria and Bramwen where I am": a request's verb, a name found, then "and" and another
-OPENING_REQUEST = re.compile(rf"(?:\A|[.!?\n]\s*)(?:please\s+)?(?i:{'|'.join(sorted(REQUEST_VERBS))})\s+\Z")
+OPENING_REQUEST = re.compile(rf"(?:\A|[.!?\n;,]\s*)(?:please\s+)?(?i:{'|'.join(sorted(REQUEST_VERBS))})\s+\Z")
 JOINED_NAME = re.compile(r",? and ([^\W\d_][\w'’-]*)((?: [^\W\d_][\w'’-]*\.?){0,2})")
 
 
@@ -270,7 +299,7 @@ def _joined_word(word: str) -> bool:
 
 
 REQUEST_THEN_NAME = re.compile(
-    rf"(?:\A|(?<=[.!?\n]))\s*(?:please\s+)?(?i:{'|'.join(sorted(REQUEST_VERBS))})\s+([^\W\d_][\w'’-]*)(?=,? and )"
+    rf"(?:\A|(?<=[.!?\n;,]))\s*(?:please\s+)?(?i:{'|'.join(sorted(REQUEST_VERBS))})\s+([^\W\d_][\w'’-]*)(?=,? and )"
 )
 
 

@@ -51,6 +51,7 @@ from policies.name_cues import (
 from policies.name_extent import (
     grown,
     joined_after_request,
+    lone_request_verb,
     requested_pair,
     same_names,
     with_initials_between,
@@ -101,6 +102,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         if len(words) == 1 and (words[0].lower() in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4)):
             continue  # "ETA", "PIN": acronyms
         start, words = without_foreign_lead(text, ent.start_char, words)
+        if len(words) == 1 and lone_request_verb(text, start, words[0]):
+            continue  # "Thanks for the help; Tell support I said thanks": the verb, no name
         told = len(words)
         start, words = without_opening_verb(text, start, words)  # what the model tagged after it stays its name
         after_verb = len(words) < told
@@ -116,13 +119,16 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             weak.append((start, ent.end_char))  # "Why is Quillor so impulsive?": no word of any dictionary
         # else a lone unknown word ("integrate with Salesforce", "my Gmail password"): a product, not a person
     for m in NAME_RUN.finditer(text):
-        start, words = without_leading_words(text, m.start(), m.group().split())
-        start, words = without_opening_verb(text, *without_foreign_lead(text, start, words))
+        start, words = without_foreign_lead(text, *without_leading_words(text, m.start(), m.group().split()))
+        told = len(words)
+        start, words = without_opening_verb(text, start, words)
+        if len(words) < told and all(common(w) or w.lower().strip(".,'’") in NOT_NAMES for w in words):
+            continue  # "Ask Sales and Billing": what is left after a request's verb is no name
         if len(words) > 1 and text[max(0, start - 3) : start].lower() == "ex-":
             start = text.index(words[1], start + len(words[0]))  # "by ex-Zombie Quillon": the band is no part of the name
             words = words[1:]
-        if not words:
-            continue
+        if not words or (len(words) == 1 and lone_request_verb(text, start, words[0])):
+            continue  # "Thanks for the help; Tell support I said thanks"
         if len(words) == 1 and words[0].isupper() and len(words[0]) <= 4:
             continue  # "ETA", "PIN"
         if len(words) == 1 and NAME_TITLE.search(words[0] + ". ") and text.startswith(".", start + len(words[0])):
@@ -179,6 +185,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         words = m.group(1).split()
         if sure and not_a_name(words[0]):
             continue  # "my name is going to be ...", "call me dad": an ordinary word, not a name
+        if lone_request_verb(text, m.start(1), words[0]):
+            continue  # "Thanks, tell Sales I said hi": a request after the thanks, no name signing it
         if not sure and kin_word_name(text, m, words):
             strong.append((m.start(1), m.start(1) + len(" ".join(words))))
             continue  # "my colleague mark vesketh cannot log in"

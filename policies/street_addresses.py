@@ -19,6 +19,7 @@ def _alternatives(words: list[str]) -> str:
 TYPE_AFTER = _alternatives(street_words.TYPE_AFTER)
 TYPE_FIRST = _alternatives(street_words.TYPE_FIRST)
 COMPOUND = _alternatives(street_words.COMPOUND_ENDINGS)
+FOREIGN_COMPOUND = _alternatives([w for w in street_words.COMPOUND_ENDINGS if w not in street_words.ENGLISH_WORD_ENDINGS])
 CAP_WORD = rf"[{UPPER}][\w'’.-]*"
 PARTICLE = r"(?:de|del|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan)"
 # "San Clara de la Montaña", "Týn nad Vltavou": up to two particles between capitalised words
@@ -39,7 +40,8 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
         # "Rua do Exemplo 16", "ul. Przykładowa 04/82", "Calle Ejemplo, 5", "Via Esempio 12": type, name, number
         re.compile(rf"(?<![\w.])(?i:{TYPE_FIRST})\.?\s+(?:{name_part}[ ,]+){{1,4}}?{HOUSE}"),
         # "Esimerkkikatu 25", "Beispielstraße 5", "Muster-Beispiel-Straße 31/69": a one-word street name and a number
-        re.compile(rf"\b[^\W\d_]{{2,}}(?:-[^\W\d_]+)*(?i:{COMPOUND})\.?\s+{HOUSE}"),
+        # (a hyphen before an ending no English word has too, in any case: "quillon-platz 98")
+        re.compile(rf"\b[^\W\d_]{{2,}}(?:-[^\W\d_]+)*(?:(?i:{COMPOUND})|-(?i:{FOREIGN_COMPOUND}))\.?\s+{HOUSE}"),
         # "Minta utca 125", "Muster Strasse 89", "Udaharan Marg 12": name, type, number
         # (the street's words on one line: the name on the line above is no part of it)
         re.compile(rf"\b{head}(?:[ \t]+(?:{name_part})){{0,2}}[ \t]+(?i:{type_after})\.?,?\s+{HOUSE}"),
@@ -84,7 +86,7 @@ STREET_PATTERNS = _street_patterns(NAME_CAP, NOT_A_STREET_NAME + CAP_WORD, f"{TY
 STREET_PATTERNS.append(re.compile(rf"\b[{UPPER}][^\W\d_]+(?:-[{UPPER}][^\W\d_]+)*-(?:{COMPOUND})\b\.?(?:\s+{HOUSE})?", re.I))
 # "at 12 Birkenweg", "lives on the north side of Tammikuja": a one-word street whose ending no English word has,
 # with its house number before it, or with none after a word that says it is a place
-STREET_WORD = rf"[^\W\d_]{{2,}}(?:-[^\W\d_]+)*(?i:{_alternatives([w for w in street_words.COMPOUND_ENDINGS if w not in street_words.ENGLISH_WORD_ENDINGS])})\b"
+STREET_WORD = rf"[^\W\d_]{{2,}}(?:-[^\W\d_]+)*-?(?i:{FOREIGN_COMPOUND})\b"
 ONE_WORD_STREETS = [
     re.compile(rf"\b\d{{1,5}}[A-Za-z]?,?\s+{STREET_WORD}"),
     re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear )|(?<=\bin )){STREET_WORD}"),
@@ -145,8 +147,9 @@ LINE_OPENING = re.compile(r"(?:^|\n)[^\w\n]*", re.M)
 NUMBERED_LINE = re.compile(r"(?:^|\n)[^\w\n]*\d[\d/.-]*(?:[ \t,]+\d[\d/.-]*)*,?[ \t]+[^\W\d_][^\n]*\n?[^\n]*$")
 LONE_UNIT = re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?)\s*\d+[A-Za-z]?\b")
 # "8 24/29 Quillon Estate", "240. Minta utca"; a building's number joined to the house's by a slash or a hyphen
-# ("11/20 pl. Rynek 347", "51-36 Quillon-Ring 1"), or two of them ("684 3 Vesketh Lane")
-HOUSE_BEFORE = re.compile(r"(?<![\w.,:/-])\d{1,5}[A-Za-z]?(?:\.?[ \t]+|[/-])$")
+# ("11/20 pl. Rynek 347", "51-36 Quillon-Ring 1"), or two of them ("684 3 Vesketh Lane"); a range of house numbers
+# before a street found from its name ("4-6 Quillon-Straße 98": the street starts at "4", not at its name)
+HOUSE_BEFORE = re.compile(r"(?<![\w.,:/-])\d{1,5}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?(?=[ \t]))?(?:\.?[ \t]+|[/-])$")
 MAX_HOUSES_BEFORE = 2
 
 

@@ -263,3 +263,52 @@ def test_the_writers_i_after_a_name_is_no_part_of_it(redactor: SpacyRedactor, te
 def test_a_middle_initial_i_stays_the_names(redactor: SpacyRedactor) -> None:
     for text in ("Oria I. Vesketh called", "Oria I Vesketh called"):
         assert redactor.redact_sync(text).redacted == "<PERSON_1> called"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a request after a semicolon or a comma keeps its verb as a request opening a sentence does
+        ("Thanks for the help; Tell Oria I said hi", "Thanks for the help; Tell <PERSON_1> I said hi"),
+        ("Thanks for the help, Tell Oria I said hi", "Thanks for the help, Tell <PERSON_1> I said hi"),
+        ("Great; Tell Oria and Bramwen where I am", "Great; Tell <PERSON_1> and <PERSON_2> where I am"),
+        ("All sorted, thanks; Ask Ingrid to call me", "All sorted, thanks; Ask <PERSON_1> to call me"),
+        ("Done; Email Oria Vesketh the invoice", "Done; Email <PERSON_1> the invoice"),
+        # a first name that is such a verb too, with what a person does after it, stays a name
+        ("Thanks; Ping is on leave until Monday", "Thanks; <PERSON_1> is on leave until Monday"),
+    ],
+)
+def test_a_request_after_a_semicolon_or_a_comma_keeps_its_verb(redactor: SpacyRedactor, text: str, kept: str) -> None:
+    assert redactor.redact_sync(text).redacted == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # joined to a name by "and", a department or an ordinary noun stays; a name on its own goes
+        ("Tell Oria and Sales where I am", ["Oria"]),
+        ("Tell Ingrid and Billing where I am", ["Ingrid"]),
+        ("Tell Oria and Marketing I said hi", ["Oria"]),
+        ("Tell Ingrid and Ruby where I am", ["Ingrid", "Ruby"]),
+        ("Tell Oria and Quillor where I am", ["Oria", "Quillor"]),
+    ],
+)
+def test_only_a_name_joined_to_a_name_is_taken(redactor: SpacyRedactor, text: str, names: list[str]) -> None:
+    found = kinds(redactor, text).get("PERSON", [])
+    assert sorted(found) == sorted(names), redactor.redact_sync(text).redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tell support I said thanks",
+        "Thanks for the help; Tell support I said thanks",
+        "Thanks, tell Sales I said hi",
+        "Ask Sales and Billing",
+        "Thanks; Ask Sales and Billing to call me",
+        "Great, email Support and Billing about it",
+        "Ok, Tell me when it ships",
+    ],
+)
+def test_ordinary_requests_after_a_clause_stay(redactor: SpacyRedactor, text: str) -> None:
+    assert redactor.redact_sync(text).redacted == text

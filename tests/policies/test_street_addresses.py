@@ -116,3 +116,32 @@ def test_a_military_post_address(text: str, expected: str) -> None:
 )
 def test_a_street_starts_on_its_own_line(text: str, expected: str) -> None:
     assert streets(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a range of house numbers, a street named with a hyphen before its German ending, and its number: one span
+        ("Please send it to 4-6 Vornelberg-straße 98", "4-6 Vornelberg-straße 98"),
+        ("Please send it to 4-6 Vornelberg-platz 98 thanks", "4-6 Vornelberg-platz 98"),
+        ("42-66 quellbrunn-platz 98", "42-66 quellbrunn-platz 98"),
+        ("my address is 12-14 vornelberg-weg 7", "12-14 vornelberg-weg 7"),
+        ("send it to 3-5 brammen-gasse 11 please", "3-5 brammen-gasse 11"),
+    ],
+)
+def test_a_house_number_range_and_a_hyphenated_street_are_one_address(text: str, expected: str) -> None:
+    assert streets(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see section 42-66",
+        "see sections 4-6 of the manual",
+        "my mouse-pad 2 is broken",
+        "the key-ring 3 came loose",
+        "pages 12-14 cover the setup",
+    ],
+)
+def test_ranges_and_hyphenated_words_with_numbers_are_no_streets(text: str) -> None:
+    assert streets(text) == []
