@@ -27,6 +27,7 @@ from policies.name_words import (
     foreign_function_word,
     ordinary,
     plain,
+    product_end_only,
     unknown_word,
 )
 from policies.pii_patterns import UPPER
@@ -142,7 +143,7 @@ def grown(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple
     "[gabriela] mendoza" (a surname of the lists after a first name in lower case)."""
     out = []
     for start, end in spans:
-        while (m := NEXT_NAME_WORD.match(text, end)) and _grows(m.group(1), cased=cased):
+        while (m := NEXT_NAME_WORD.match(text, end)) and _grows(m.group(1), cased=cased, name=text[start:end]):
             end = m.end()
         if cased:
             while (m := PREVIOUS_NAME_WORD.search(text[max(0, start - 40) : start])) and _grows(m.group(1), cased=True, before=True) \
@@ -154,12 +155,16 @@ def grown(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple
     return out
 
 
-def _grows(piece: str, *, cased: bool, before: bool = False) -> bool:
+def _grows(piece: str, *, cased: bool, before: bool = False, name: str = "") -> bool:
     word = piece.split()[-1]
     if len(word.rstrip(".")) == 1:  # an initial: "Oria K."
         return word.endswith(".") and (word[0].isupper() or not cased)
     low = word.lower().strip("'’")
     if low in NOT_NAMES or low in stop_words() or low in LEADING or foreign_function_word(low) or re.search(r"['’]s$", word):
+        return False
+    if cased and product_end_only(word) and not any(unknown_word(w) for w in name.split()):
+        # "Jira [Work] Management", "Jira [Software]": the word that ends a product's name is no surname, unless
+        # the name has letters English does not use, as products typed in English do not ("Sítio [Porto] St.")
         return False
     if cased:
         return word[0].isupper() and not word.isupper() and (listed_name(word) and not before or unknown_word(word) or not common(word))
@@ -198,7 +203,9 @@ def same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]
     Lee") is a list of names: every item of it goes (held to the request's test, every list lost items: 32 fewer
     names redacted in the unseen sentences of seeds 11-12, PERSON recall 0.949 -> 0.948 and 0.952 -> 0.950)."""
     words = {w.strip(".,'’") for s, e in spans for w in text[s:e].split()}
-    words = {w for w in words if len(w) > 2 and is_cap(w) and w.isalpha() and not w.isupper() and w.lower() not in NOT_NAMES}
+    # a product's word found inside a name ("my colleague Oria Work") is no name on its own elsewhere ("Work Management")
+    words = {w for w in words if len(w) > 2 and is_cap(w) and w.isalpha() and not w.isupper() and w.lower() not in NOT_NAMES
+             and not product_end_only(w)}
     out = []
     if words:
         pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
@@ -209,7 +216,8 @@ def same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]
         requested = opening is not None and opening.end() == m.start()
         if any(s <= m.start() + a < e for a, _ in items for s, e in spans):
             out += [(m.start() + a, m.start() + b) for a, b in items
-                    if (_coordinated_name(m.group()[a:b]) if requested else m.group()[a:b].lower() not in NOT_NAMES)]
+                    if (_coordinated_name(m.group()[a:b]) if requested else m.group()[a:b].lower() not in NOT_NAMES)
+                    and not product_end_only(m.group()[a:b])]  # "Jira Software and Jira Work": "Software" is no name
     return out
 
 

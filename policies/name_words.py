@@ -156,6 +156,27 @@ def product_word(word: str) -> bool:
     return len(w) > 2 and w.isalpha() and plain(w) and w not in NameWords.frequent_surnames()
 
 
+# the words that end what a product's edition is called ("Jira Cloud", "Figma App", "Roku Max", "Notion Mini") which
+# `product_word` misses: a frequent surname ("Cloud"), a first name ("Max") or no word of Webster's ("App", "Mini")
+EDITION_WORDS = frozenset(
+    "app apps cloud max mini lite online mobile desktop web suite server studio hub manager pro plus air ultra "
+    "premium enterprise edition express basic standard starter business team teams workspace".split()
+)
+
+
+def product_end(word: str) -> bool:
+    """A word that ends what a product or a service is called ("Jira Software", "Jira Work Management", "Jira
+    Cloud"): a `product_word` that is no first name ("Mani", "Hope" are), or an edition's word."""
+    w = word.strip(".,;:!?'’").lower()
+    return (product_word(w) and w not in _first_names()) or w in EDITION_WORDS
+
+
+def product_end_only(word: str) -> bool:
+    """A `product_end` that is no first name either: "Work", "Software", "Cloud" neither grow a name nor stand for
+    one alone; "Hope", "Grace" and "Max" still may ("Oria and Hope", "Oria Grace")."""
+    return product_end(word) and word.strip(".,;:!?'’").lower() not in _first_names()
+
+
 def not_a_name(word: str) -> bool:
     """A product word that is no first name either: after "call me" or "my name is", "dad" and "going" are
     no names, "Ruby" and "Lord" are."""
