@@ -18,13 +18,6 @@ from policies.redaction import SpacyRedactor
 from policies.vault import Vault
 
 
-@pytest.fixture(scope="module")
-def redactor() -> SpacyRedactor:
-    r = SpacyRedactor()
-    r.warm_up()
-    return r
-
-
 def test_each_kind_becomes_a_typed_placeholder(redactor: SpacyRedactor) -> None:
     text = (
         "Hi, I'm Anna Kowalski. Card 4111 1111 1111 1111, IBAN GB82 WEST 1234 5698 7654 32, SSN 536-22-1234, "

@@ -11,13 +11,6 @@ import pytest
 from policies.redaction import SpacyRedactor
 
 
-@pytest.fixture(scope="module")
-def redactor() -> SpacyRedactor:
-    r = SpacyRedactor()
-    r.warm_up()
-    return r
-
-
 def kinds(redactor: SpacyRedactor, text: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for e in redactor.redact_sync(text).entities:
