@@ -100,6 +100,17 @@ corrected to the knowledge base's own words before the search, a second encoder'
 (bench/bench_retrieval_kbs.py). The thresholds are bound by answered wrong on COVID-QA or Bitext,
 not by off-topic questions.
 
+The floor `min_dense` reads the passage's lead view too (2026-12-04, bot/core/passages.py `Passage.similarity`:
+body, title or lead, was body or title), chosen on TUNE from the records above: TUNE right 0.661 -> 0.667, each
+KB's TUNE from a fit on the other two 0.670 -> 0.675, wrong and off-topic answered unchanged. Recorded with it
+(same command): REPORT pooled 0.658 / 0.025 / clarified 0.078 / off-topic 0.032; held out 0.692 / 0.035 /
+0.118 / 0.028 (sample 0.600, COVID-QA 0.652 with clarified 0.234, Bitext 0.733). Looked at and not adopted,
+each on TUNE with the records above: the question's capitalised words the knowledge base never uses that
+Webster's does not list counted as unknown names (held out 0.677); chunks of 450 characters instead of 900,
+inside the embedder's 128 pieces (TUNE 0.644, held out 0.671); offering the top two or three different
+articles whenever the answer model is unsure but the choice model is not (TUNE right 0.735-0.788, but
+clarified 0.158-0.217 of answerable, and COVID-QA 0.29-0.37: past the 0.15 the issue allows).
+
 Printed: the pipeline as shipped on REPORT (per KB and all), the same on TUNE (a training score,
 labelled so), and the leave-one-KB-out figures. `--records FILE` keeps the per-case results
 (JSON) so `--fit` can be rerun without asking every question again.
