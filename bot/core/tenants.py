@@ -35,7 +35,8 @@ class Thresholds:
     (held-out wrong: sample 0.000, COVID-QA 0.037, Bitext 0.043; the same script's leave-one-KB-out
     figures); a tenant with its own cases should still run `supportbot eval --calibrate`."""
 
-    # best question/answer cosine below this is "the knowledge base does not cover it"
+    # best cosine of the question to the top passage (body, title or lead) below this is "the knowledge base does
+    # not cover it" (bot/core/passages.py `Passage.similarity`)
     min_dense: float = 0.40
     # calibrated probability that the top document is right (policies/confidence.py) needed to answer
     min_confidence: float = 0.55
