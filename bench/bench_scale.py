@@ -147,6 +147,14 @@ ms, main and branch alike): something grows with the processes, not found yet (a
 process handles the other's NOTIFYs, bot/engine/relay.py). About a third of this load's messages are
 handed over (PostgreSQL, 1 process: 321 handoffs of ~880 messages), and an escalation is still ~9
 statements and four thread hops through the ORM (handoff/service.py `escalate`).
+On a quiet machine (2026-12-04, load average ~1.5 before the run, nothing else running), `--processes 2 --seconds
+10`: SQLite 1 process saturated 100.5 msg/s at 13.3 ms of CPU a message (serve and its Milvus Lite child; 8.3
+statements); PostgreSQL 1 process 65.3 msg/s at 18.9 ms (serve 14.6, `vectors serve` 3.4, the backends 0.9; 8.8
+statements, 0.7 transactions), 2 processes 67.9 msg/s at 21.8 ms (serve 17.4, vectors 2.8, backends 1.5); ratio 0.68,
+CPU ratio 0.61. At 150/s offered none carried it (SQLite 125/s, PostgreSQL 70 and 77/s), so p99 is the backlog's
+(3.2-7.0 s). Each configuration's saturated load burns ~1.3-1.5 cores with the load generator on the rest: the
+ratio follows CPU a message. Left for 0.8: PostgreSQL's 21.8 ms within ~16.6, of which the second process's own
++2.8 ms a serve (17.4 against 14.6 alone) is the part not yet explained.
 """
 
 from __future__ import annotations
