@@ -2,7 +2,8 @@
 function word, another language's function words and titles), the name words next to it it grows over
 ("Oliwier [Nowotny]", "[Quinn D.] van den Velden"), its title, and the same name elsewhere in the message.
 
-Split from policies/person_names.py, whose `people` finds the names and calls these on what it found.
+Split from policies/person_names.py, whose `people` finds the names and calls these on what it found. What a
+request's verb does to a name next to it is policies/name_requests.py.
 """
 
 from __future__ import annotations
@@ -19,26 +20,17 @@ from policies.name_cues import (
     is_cap,
     listed_name,
     sentence_start,
-    verb_follows,
 )
+from policies.name_requests import OPENING_REQUEST, coordinated_name, opens_request
 from policies.name_words import (
+    LEADING,
     NOT_NAMES,
-    NameWords,
     foreign_function_word,
-    ordinary,
     plain,
     product_end_only,
     unknown_word,
 )
 from policies.pii_patterns import UPPER
-
-LEADING = frozenset(
-    "hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please "
-    "i i'm i’m im i'd i've it's that's he's she's "
-    # a role before a name ("Producer Oria Vesketh explained"): NAME_CUE_STRONG then sees the role
-    "producer director singer actor actress writer author composer player coach president ceo manager doctor professor".split()
-)
-
 
 TITLE_WORDS = frozenset("herr herrn frau sr sra srta señor señora mme mlle signor signora".split())
 
@@ -81,44 +73,6 @@ def _first_name_kept(words: list[str]) -> bool:
     if re.fullmatch(rf"[{UPPER}]\.", following):
         return True
     return is_cap(following) and not following.isupper() and ((listed_name(following) and not plain(following)) or unknown_word(following))
-
-
-# verbs that open a request about someone: "Tell Oria and Bramwen where I am", "Ask Quillor to call me" ("Tell" and
-# "Ping" are first names too, but not at the head of a request)
-REQUEST_VERBS = frozenset("tell ask remind call email e-mail text message ping notify inform invite thank cc".split())
-
-
-def clause_start(text: str, index: int) -> bool:
-    """A sentence's start, or a clause's after a semicolon or a comma: a request opens either ("Thanks for the
-    help; Tell Oria I said hi", "Thanks, tell Oria I said hi")."""
-    return sentence_start(text, index) or text[:index].rstrip().endswith((";", ","))
-
-
-def opens_request(text: str, start: int, word: str) -> bool:
-    """A request's verb opening a sentence or a clause ("Tell Oria ...", "Thanks; Tell Oria ..."), not a first name
-    after a title ("Ms. Ping Vesketh")."""
-    return word.lower() in REQUEST_VERBS and clause_start(text, start) and not NAME_TITLE.search(text[max(0, start - 8) : start])
-
-
-def lone_request_verb(text: str, start: int, word: str) -> bool:
-    """A request's verb found alone with words after it ("Thanks for the help; Tell support I said thanks"): the verb,
-    not someone called Tell ("Thanks, Ping!" ends with the name)."""
-    return opens_request(text, start, word) and re.match(r"\s+[^\W\d_]", text[start + len(word) :]) is not None \
-        and not verb_follows(text, start + len(word))  # "Ping is a very sympathetic person": a name
-
-
-def without_opening_verb(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
-    """"Reminded Quillor about the refund", "Emailed Quillor twice": the first word of a sentence is
-    capitalised as every first word is; a verb in the past ("-ed", an ordinary word no name list has:
-    not "Fred" or "Mildred") or a verb opening a request ("Tell Quillor where I am") is no part of the
-    name. Other ordinary words stay: "Mark", "Hope" and words of other languages open names."""
-    first = words[0].lower() if words else ""
-    past = len(first) > 4 and first.endswith("ed") and first.isalpha() and ordinary(first) and first not in Names.first_names() \
-        and first not in NameWords.surnames()
-    if len(words) > 1 and ((past and sentence_start(text, start)) or opens_request(text, start, first)):
-        start = text.index(words[1], start + len(words[0]))
-        words = words[1:]
-    return start, words
 
 
 PARTICLES = r"(?:(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ten|ter|bin|ibn|al|el)\s+){0,3}"
@@ -216,16 +170,9 @@ def same_names(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]
         requested = opening is not None and opening.end() == m.start()
         if any(s <= m.start() + a < e for a, _ in items for s, e in spans):
             out += [(m.start() + a, m.start() + b) for a, b in items
-                    if (_coordinated_name(m.group()[a:b]) if requested else m.group()[a:b].lower() not in NOT_NAMES)
+                    if (coordinated_name(m.group()[a:b]) if requested else m.group()[a:b].lower() not in NOT_NAMES)
                     and not product_end_only(m.group()[a:b])]  # "Jira Software and Jira Work": "Software" is no name
     return out
-
-
-def _coordinated_name(word: str) -> bool:
-    """After a request's verb, an item joined to a name is a name itself only when it is one on its own: a first
-    name of the lists or a word no chat uses ("Tell Oria and Ruby", "Tell Oria and Quillor"), not a department or an
-    ordinary noun ("Tell Oria and Sales where I am", "Ask Ingrid and Support")."""
-    return word.lower() not in NOT_NAMES and not common(word)
 
 
 def with_particles(spans: list[tuple[int, int]], text: str, *, cased: bool) -> list[tuple[int, int]]:
@@ -253,64 +200,4 @@ def with_initials_between(spans: list[tuple[int, int]], text: str) -> list[tuple
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
             out.append((start, end))
-    return out
-
-
-# "Tell Oria and Bramwen where I am": a request's verb, a name found, then "and" and another
-OPENING_REQUEST = re.compile(rf"(?:\A|[.!?\n;,]\s*)(?:please\s+)?(?i:{'|'.join(sorted(REQUEST_VERBS))})\s+\Z")
-JOINED_NAME = re.compile(r",? and ([^\W\d_][\w'’-]*)((?: [^\W\d_][\w'’-]*\.?){0,2})")
-
-
-def joined_after_request(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """The second of two names joined by "and" after a request's opening verb, when the first was found:
-    "tell oria vesketh and bramwen where i am". It opens with a first name of the lists that is no ordinary
-    word or with a word no dictionary knows, written as the first is (both capitalised or neither), and takes
-    the name words after it; a first name of the lists may be an English word too ("tell oria and ruby"). "tell oria
-    and the team", "tell oria and sales" stay as they are."""
-    out = []
-    for start, end in spans:
-        m = JOINED_NAME.match(text, end)
-        opening = OPENING_REQUEST.search(text, 0, start)
-        if m is None or opening is None or opening.end() != start:
-            continue
-        first = m.group(1)
-        if is_cap(first) != is_cap(text[start:end]) or not (_first_name_joined(first) or (_joined_word(first) and not ordinary(first))):
-            continue
-        stop = m.end(1)
-        for w in re.finditer(r"[^\W\d_][\w'’-]*\.?", m.group(2)):
-            if not (len(w.group().rstrip(".")) == 1 and w.group().endswith(".")) and not _joined_word(w.group()):
-                break
-            stop = m.start(2) + w.end()
-        out.append((m.start(1), stop))
-    return out
-
-
-def _first_name_joined(word: str) -> bool:
-    """After a name and "and", a first name of the lists even when it is an English word too ("ruby", "jade")."""
-    low = word.lower()
-    return low in Names.first_names() and low not in REQUEST_VERBS and low not in stop_words() and low not in LEADING
-
-
-def _joined_word(word: str) -> bool:
-    low = word.lower().strip(".,'’")
-    if len(low) < 2 or low in NOT_NAMES or low in stop_words() or low in LEADING:
-        return False
-    return ((low in Names.first_names() or low in NameWords.surnames()) and not plain(low)) or not ordinary(low)
-
-
-REQUEST_THEN_NAME = re.compile(
-    rf"(?:\A|(?<=[.!?\n;,]))\s*(?:please\s+)?(?i:{'|'.join(sorted(REQUEST_VERBS))})\s+([^\W\d_][\w'’-]*)(?=,? and )"
-)
-
-
-def requested_pair(text: str) -> list[tuple[int, int]]:
-    """"tell ingrid and fatima where i am": after a request's opening verb, a first name of the lists that is no
-    ordinary word, joined by "and" to another name word (`joined_after_request` then finds that one). The first
-    name alone says too little ("call ruby", "text mom")."""
-    out = []
-    for m in REQUEST_THEN_NAME.finditer(text):
-        low = m.group(1).lower()
-        if low in Names.first_names() and not plain(low) and _joined_word(low) \
-                and joined_after_request([(m.start(1), m.end(1))], text):
-            out.append((m.start(1), m.end(1)))
     return out

@@ -11,8 +11,8 @@ import re
 
 from bot.core.words import stop_words
 from policies.name_cues import KIN_CUE, KIN_PERSON_NEXT, is_cap, listed_name
-from policies.name_extent import LEADING, opens_request
-from policies.name_words import NOT_NAMES, Names, ordinary, plain
+from policies.name_requests import opens_request
+from policies.name_words import LEADING, NOT_NAMES, Names, ordinary, plain
 
 
 def kin_word_name(text: str, m: re.Match[str], words: list[str]) -> bool:

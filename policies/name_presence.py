@@ -20,7 +20,7 @@ from policies.name_cues import (
     mask_placeholders,
     sentence_start,
 )
-from policies.name_extent import requested_pair
+from policies.name_requests import requested_pair
 from policies.name_slots import slot_names
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import NOT_NAMES, Names

@@ -82,6 +82,15 @@ class NameWords:
         return cls._proper or frozenset()
 
 
+# words before a name that are no part of it: greetings, a sentence's function words, the writer, a role
+LEADING = frozenset(
+    "hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please "
+    "i i'm i’m im i'd i've it's that's he's she's "
+    # a role before a name ("Producer Oria Vesketh explained"): NAME_CUE_STRONG then sees the role
+    "producer director singer actor actress writer author composer player coach president ceo manager doctor professor".split()
+)
+
+
 # how many of the Census surnames, most frequent first, count as frequent (chosen on the tune halves)
 FREQUENT_SURNAMES = 5000
 

@@ -50,19 +50,21 @@ from policies.name_cues import (
 )
 from policies.name_extent import (
     grown,
-    joined_after_request,
-    lone_request_verb,
-    requested_pair,
     same_names,
     with_initials_between,
     with_particles,
     with_titles,
     without_foreign_lead,
     without_leading_words,
-    without_opening_verb,
     without_pronoun,
 )
 from policies.name_pairs import kin_word_name, name_pairs
+from policies.name_requests import (
+    joined_after_request,
+    lone_request_verb,
+    requested_pair,
+    without_opening_verb,
+)
 from policies.name_slots import ROLE_AFTER, slot_names
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import (
