@@ -86,6 +86,11 @@ PARTICLE_SURNAME = re.compile(rf"(?<![\w'’-])(?:van(?: (?:der|den|de))?|von|te
 NAME_RUN = re.compile(rf"{NAME_WORD}(?:\s(?:[{UPPER}]\.?\s)?{NAME_WORD}){{0,3}}")
 
 
+def _no_name(words: list[str]) -> bool:
+    """What a request's verb leaves is ordinary words only: "Email Support and Billing", "Ask Sales and Billing"."""
+    return all(common(w) or w.lower().strip(".,'’") in NOT_NAMES for w in words)
+
+
 def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per kind of evidence
     """Person names in `text`. `strong` spans come with words that say a name follows (a cue, a title,
     a greeting, a signature, a transcript speaker); `weak` ones only with the model or a first-name
@@ -109,7 +114,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         told = len(words)
         start, words = without_opening_verb(text, start, words)  # what the model tagged after it stays its name
         after_verb = len(words) < told
-        if after_verb and all(common(w) or w.lower().strip(".,'’") in NOT_NAMES for w in words):
+        if after_verb and _no_name(words):
             continue  # "Email Support and Billing": what is left after the verb is no name
         if NAME_CUE_STRONG.search(text[max(0, start - 30) : start]) or NAME_TITLE.search(text[max(0, start - 8) : start]) or in_named_list(text, start):
             strong.append((start, ent.end_char))
@@ -124,7 +129,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         start, words = without_foreign_lead(text, *without_leading_words(text, m.start(), m.group().split()))
         told = len(words)
         start, words = without_opening_verb(text, start, words)
-        if len(words) < told and all(common(w) or w.lower().strip(".,'’") in NOT_NAMES for w in words):
+        if len(words) < told and _no_name(words):
             continue  # "Ask Sales and Billing": what is left after a request's verb is no name
         if len(words) > 1 and text[max(0, start - 3) : start].lower() == "ex-":
             start = text.index(words[1], start + len(words[0]))  # "by ex-Zombie Quillon": the band is no part of the name
