@@ -120,10 +120,9 @@ class HandoffService(HandoffStaffActions):
         """Hand the conversation to people (once: a conversation already with people stays as it is).
         `draft`: the bot's own answer, shown to staff as the card's draft (rollout stage shadow)."""
         async with self._lock(conversation_id):
-            conversation = await asyncio.to_thread(self._conversations.get, conversation_id)
+            conversation, messages, files = await asyncio.to_thread(self._what_staff_need, conversation_id)
             if conversation is None or State(conversation.state) in HUMAN_OWNED:
                 return None
-            messages = await asyncio.to_thread(self._conversations.history, conversation_id, for_customer=False)
             if topic is None and self._topics is not None:
                 said = [m.text for m in messages if m.role is Role.CUSTOMER]
                 if said:
@@ -133,8 +132,6 @@ class HandoffService(HandoffStaffActions):
             if policy.staff_sees_pii:
                 customer["user"] = conversation.user
             topic_conf = policy.topic(topic)
-            events = await asyncio.to_thread(self._audit.events, conversation_id=conversation_id)
-            files = [f for e in events if e.kind == "attachment" for f in json.loads(e.data).get("files", [])]
             packet = build_packet(
                 messages=messages, reason=reason, topic=topic, customer=customer, mention=topic_conf.mention if topic_conf else None,
                 attachments=[{**f, "channel": conversation.channel} for f in files], draft_hint=draft,
@@ -253,11 +250,21 @@ class HandoffService(HandoffStaffActions):
         if helpful or self.state(conversation_id) in HUMAN_OWNED:
             return None
         since = await asyncio.to_thread(self._bot_since, conversation_id)
-        events = await asyncio.to_thread(self._audit.events, conversation_id=conversation_id)
-        unhappy = [e for e in events if e.kind == "feedback" and json.loads(e.data).get("helpful") is False and (since is None or aware(e.created_at) >= since)]
+        events = await asyncio.to_thread(self._audit.events, conversation_id=conversation_id, kind="feedback")
+        unhappy = [e for e in events if json.loads(e.data).get("helpful") is False and (since is None or aware(e.created_at) >= since)]
         if len(unhappy) >= 2:
             return await self.escalate(conversation_id, reason=HandoffReason.NOT_HELPFUL)
         return None
+
+    def _what_staff_need(self, conversation_id: str) -> tuple[Conversation | None, list[Message], list[dict[str, Any]]]:
+        """The conversation, its messages and the files the customer sent, in one thread hop (an
+        escalation's reads; nothing but the conversation when people own it already)."""
+        conversation = self._conversations.get(conversation_id)
+        if conversation is None or State(conversation.state) in HUMAN_OWNED:
+            return conversation, [], []
+        messages = self._conversations.history(conversation_id, for_customer=False)
+        events = self._audit.events(conversation_id=conversation_id, kind="attachment")
+        return conversation, messages, [f for e in events for f in json.loads(e.data).get("files", [])]
 
     def _bot_since(self, conversation_id: str) -> datetime | None:
         handoff = self.current(conversation_id)

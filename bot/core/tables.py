@@ -288,14 +288,14 @@ class AuditLog:
         with self._engine.begin() as conn:
             write_events(conn, events, tenant=tenant, conversation_id=conversation_id)
 
-    def events(self, *, conversation_id: str) -> list[AuditEvent]:
+    def events(self, *, conversation_id: str, kind: str | None = None) -> list[AuditEvent]:
+        """A conversation's events, oldest first; of one kind only with `kind` (a turn writes several
+        events, and a caller that wants one kind need not load every row)."""
         with Session(autocommit(self._engine)) as session:  # a read: on PostgreSQL without BEGIN and ROLLBACK
-            query = (
-                select(AuditEvent)
-                .where(AuditEvent.conversation_id == conversation_id)
-                .order_by(AuditEvent.id)  # type: ignore[arg-type]
-            )
-            return list(session.exec(query))
+            query = select(AuditEvent).where(AuditEvent.conversation_id == conversation_id)
+            if kind is not None:
+                query = query.where(AuditEvent.kind == kind)
+            return list(session.exec(query.order_by(AuditEvent.id)))  # type: ignore[arg-type]
 
 
 # the operations tables (bot/core/ops_tables.py) on the same metadata, for create_all and the migrations

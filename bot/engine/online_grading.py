@@ -22,10 +22,11 @@ from typing import Any
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from bot.engine.assistant import AskResult
+from bot.core.autocommit import autocommit
 from bot.core.events import Rated
 from bot.core.messages import Message
 from bot.core.ops_tables import AnswerGrade
+from bot.engine.assistant import AskResult
 from bot.engine.release_gate import local_grade
 
 logger = logging.getLogger(__name__)
@@ -85,14 +86,12 @@ class OnlineGrader:
             session.commit()
 
     def _mark_handoff_after(self, conversation_id: str) -> None:
+        """One statement (its latest recent grade, if any), on every handoff: no read and write in a transaction."""
         since = datetime.now(UTC) - HANDOFF_AFTER
-        with Session(self._engine) as session:
-            latest = session.exec(select(AnswerGrade.id).where(AnswerGrade.conversation_id == conversation_id,
-                                                                col(AnswerGrade.created_at) >= since)
-                                  .order_by(col(AnswerGrade.id).desc()).limit(1)).first()
-            if latest is not None:
-                session.execute(update(AnswerGrade).where(col(AnswerGrade.id) == latest).values(handoff_after=True))
-                session.commit()
+        latest = (select(AnswerGrade.id).where(AnswerGrade.conversation_id == conversation_id, col(AnswerGrade.created_at) >= since)
+                  .order_by(col(AnswerGrade.id).desc()).limit(1).scalar_subquery())
+        with autocommit(self._engine).begin() as connection:
+            connection.execute(update(AnswerGrade).where(col(AnswerGrade.id) == latest).values(handoff_after=True))
 
     def signal_feedback(self, *, message_id: int, helpful: bool) -> None:
         """The customer's verdict on an answer, kept beside its grade (when it was sampled). Synchronous."""

@@ -270,8 +270,11 @@ async def test_live_events_reach_the_other_relay_in_order_with_neighbouring_toke
         one.send_live("c1", LiveEvent(LiveKind.RETRACT))
         one.send_live("c1", LiveEvent.token("Again."))
         await one.send("c1", 42)
+        for event in (LiveEvent(LiveKind.TYPING), LiveEvent(LiveKind.RETRACT), LiveEvent(LiveKind.TYPING)):
+            one.send_live("c1", event)  # one batch, one statement: equal events are not one
+        await one.send("c1", 43)
         deadline = time.monotonic() + 5
-        while not heard or heard[-1] != ("message", 42):
+        while not heard or heard[-1] != ("message", 43):
             assert time.monotonic() < deadline, f"heard only {heard}"
             await asyncio.sleep(0.05)
     finally:
@@ -281,6 +284,8 @@ async def test_live_events_reach_the_other_relay_in_order_with_neighbouring_toke
     words = "".join(text for kind, text in heard if kind == "token")
     assert words == "Click Forgot password? <EMAIL_1>Again."
     kinds = [kind for kind, _ in heard]
+    assert kinds[-5:] == ["message", "typing", "retract", "typing", "message"]
+    kinds = kinds[:-4]
     assert kinds.index("typing") < kinds.index("token") < kinds.index("retract") < len(kinds) - 2 and kinds[-1] == "message"
     assert kinds.count("token") < 5  # neighbours went together
     with pytest.raises(ValueError):  # a stored message goes by its id, never as text: no live event carries one
