@@ -87,6 +87,14 @@ class ConversationRecords:
         conversation = self.get(conversation_id)
         return self._parties.get(conversation_id) if conversation is not None else None
 
+    def known_channel(self, conversation_id: str) -> str | None:
+        party = self._parties.get(conversation_id)
+        return party.channel if party is not None else None
+
+    async def _channel(self, conversation_id: str) -> str | None:
+        party = await self.find(conversation_id)
+        return party.channel if party is not None else None
+
     async def find(self, conversation_id: str) -> Party | None:
         party = self._parties.get(conversation_id)
         return party if party is not None else await asyncio.to_thread(self.party, conversation_id)

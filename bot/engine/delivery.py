@@ -28,6 +28,7 @@ Listener = Callable[[ConversationEvent], Awaitable[None]]  # widget sockets of a
 Sender = Callable[[OutboundMessage], Awaitable[None]]  # channel senders: every conversation's messages
 Forward = Callable[[str, int], Awaitable[None]]  # (conversation id, stored message id) to the other processes
 ForwardLive = Callable[[str, LiveEvent], None]  # (conversation id, a live event with redacted text): never waits
+SOCKET_CHANNEL = "widget"  # the one channel whose customers hold sockets (bot/app/api.py `stream`)
 
 
 class ConversationDelivery:
@@ -70,9 +71,20 @@ class ConversationDelivery:
             shown = await self._privacy.for_customer_async(conversation_id, message)
             await self.publish(conversation_id, Posted(shown))
 
+    def known_channel(self, conversation_id: str) -> str | None:
+        """The conversation's channel when known without a read (bot/engine/conversation_records.py
+        keeps the parties it has seen); None: not known."""
+        return None
+
+    def _sockets_possible(self, channel: str | None) -> bool:
+        """Only the widget's conversations have sockets (its stream takes the widget's conversation
+        token): a Telegram or Slack conversation's messages need not cross to the other processes,
+        whose listeners would parse each one for nothing."""
+        return channel in (None, SOCKET_CHANNEL)
+
     def share_live(self, conversation_id: str, event: LiveEvent) -> None:
         """A live event (redacted text only) for the other processes' sockets on the conversation."""
-        if self._forward_live is not None:
+        if self._forward_live is not None and self._sockets_possible(self.known_channel(conversation_id)):
             self._forward_live(conversation_id, event)
 
     async def typing(self, conversation_id: str) -> None:
@@ -95,6 +107,10 @@ class ConversationDelivery:
             except Exception:  # a dead socket must not stop the others
                 logger.warning("a listener of conversation %s failed", conversation_id)
 
+    async def _channel(self, conversation_id: str) -> str | None:
+        """The conversation's channel (bot/engine/conversation_records.py: from memory once seen); None here."""
+        return None
+
     def _delivery(self, party: Any) -> str | None:
         return "queued" if party is not None and self._channels.pushes(party.channel, party.tenant) else None
 
@@ -107,7 +123,7 @@ class ConversationDelivery:
         `redacted` keeps the stored copy for listeners that must not see it (staff relays)."""
         shown = await self._privacy.for_customer_async(conversation_id, message)
         await self.publish(conversation_id, Posted(shown))
-        if self._forward is not None:
+        if self._forward is not None and self._sockets_possible(await self._channel(conversation_id)):
             await self._forward(conversation_id, message.id)
         for listener in self._global_listeners:
             await listener(OutboundMessage(conversation_id, shown=shown, redacted=message))

@@ -23,7 +23,9 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.app.composition import Services
 from bot.core.messages import LiveEvent, LiveKind
+from bot.engine.conversations import ConversationService
 from bot.engine.relay import PostgresRelay, merged
 from handoff.staff_accounts import hash_password
 from tests.bot.test_processes import _environ, _start, create, send
@@ -291,3 +293,19 @@ async def test_live_events_reach_the_other_relay_in_order_with_neighbouring_toke
     with pytest.raises(ValueError):  # a stored message goes by its id, never as text: no live event carries one
         LiveEvent.from_json({"type": "message", "text": "a stored message goes by its id, never as text"})
     assert len(merged([{"o": "x", "c": "c1", "e": {"type": "token", "text": "é" * 3000}}] * 3)) == 3  # each under PostgreSQL's limit
+
+
+async def test_only_widget_conversations_are_relayed_to_the_other_processes(core: Services) -> None:
+    """Sockets are the widget's alone: a Telegram conversation's typing and reply are not sent to the
+    other processes (each would parse them for nothing); a widget conversation's are."""
+    stored: list[str] = []
+    live: list[str] = []
+
+    async def forward(conversation_id: str, message_id: int) -> None:
+        stored.append(conversation_id)
+
+    conversations = ConversationService(services=core, forward=forward, forward_live=lambda c, event: live.append(c))
+    for channel in ("telegram", "widget"):
+        conversations.create(tenant="default", channel=channel, user=None, address=f"{channel}-1", conversation_id=f"relayed-{channel}")
+        await conversations.submit(conversation_id=f"relayed-{channel}", text="how do I reset my password?", client_id=None)
+    assert set(stored) == {"relayed-widget"} and set(live) == {"relayed-widget"}
