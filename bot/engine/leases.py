@@ -17,7 +17,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -87,6 +87,13 @@ class LeaseTable:
     def release(self, name: str) -> None:
         with self._engine.begin() as conn:
             conn.execute(self._release, {"b_name": name, "b_holder": self.holder})
+
+    def release_many(self, names: Sequence[str]) -> list[None]:
+        """`release` of each name, in one statement (bot/engine/turns.py batches the turns that end together)."""
+        table = Lease.__table__  # type: ignore[attr-defined]
+        with self._engine.begin() as conn:
+            conn.execute(delete(table).where(table.c.name.in_(list(names)), table.c.holder == self.holder))
+        return [None] * len(names)
 
     def held(self, names: Iterable[str]) -> set[str]:
         """Which of `names` some process holds now (not expired)."""

@@ -20,6 +20,7 @@ from typing import Self, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.core.batching import Batcher
 from bot.engine.leases import Claim, LeaseTable
 
 logger = logging.getLogger(__name__)
@@ -40,14 +41,15 @@ def lease_name(conversation_id: str) -> str:
 class Turn:
     """`async with turn:` holds the conversation; `locked()` tells whether this process holds or waits for it."""
 
-    __slots__ = ("_conversation_id", "_leases", "_lock", "_renewal", "_ttl")
+    __slots__ = ("_conversation_id", "_leases", "_lock", "_releases", "_renewal", "_ttl")
 
-    def __init__(self, conversation_id: str, *, leases: LeaseTable | None, ttl: float) -> None:
+    def __init__(self, conversation_id: str, *, leases: LeaseTable | None, ttl: float, releases: Batcher[None, str, None] | None = None) -> None:
         self._conversation_id = conversation_id
         self._lock = asyncio.Lock()
         self._leases = leases
         self._ttl = ttl
         self._renewal: asyncio.Task[None] | None = None
+        self._releases = releases  # concurrent turns' releases in one statement (`ConversationTurns`)
 
     def locked(self) -> bool:
         return self._lock.locked()
@@ -121,7 +123,10 @@ class Turn:
                     self._renewal.cancel()
                     self._renewal = None
                 try:
-                    await asyncio.to_thread(self._leases.release, lease_name(self._conversation_id))
+                    if self._releases is not None:
+                        await self._releases.submit(None, lease_name(self._conversation_id))
+                    else:
+                        await asyncio.to_thread(self._leases.release, lease_name(self._conversation_id))
                 except SQLAlchemyError:  # the lease expires by itself; the next taker finds it free then
                     logger.warning("could not release the lease of conversation %s", self._conversation_id)
         finally:
@@ -161,11 +166,17 @@ class ConversationTurns:
         self.leases = leases
         self.ttl = ttl
         self._turns: dict[str, Turn] = {}  # grows with conversations, as the per-conversation locks did
+        # the turns that end while a release is being written go in the next one: one statement and one
+        # thread hop for all of them (a statement and a hop each was ~2% of a serve process's GIL time
+        # under bench/bench_scale.py's load, py-spy --gil)
+        self._releases: Batcher[None, str, None] | None = (
+            Batcher(lambda _, names: leases.release_many(names), max_batch=256) if leases is not None else None
+        )
 
     def __getitem__(self, conversation_id: str) -> Turn:
         turn = self._turns.get(conversation_id)
         if turn is None:
-            turn = self._turns[conversation_id] = Turn(conversation_id, leases=self.leases, ttl=self.ttl)
+            turn = self._turns[conversation_id] = Turn(conversation_id, leases=self.leases, ttl=self.ttl, releases=self._releases)
         return turn
 
     @property

@@ -58,6 +58,24 @@ async def test_a_conversation_turn_is_held_by_one_process_and_waited_for_by_the_
     assert order == ["p1 in", "p1 out", "p1 in", "p1 out", "p2 in", "p2 out"]
 
 
+async def test_turns_that_end_together_all_free_their_conversations_for_the_other_process(engine: Engine) -> None:
+    """Their releases go in one statement: every conversation is free at once, and only this process's
+    leases go (a conversation another process holds stays held)."""
+    mine, other = ConversationTurns(leases=LeaseTable(engine=engine, holder="p1")), LeaseTable(engine=engine, holder="p2")
+    assert other.take("conversation:c-theirs", ttl=30)
+
+    async def hold(conversation: str) -> None:
+        async with mine[conversation]:
+            await asyncio.sleep(0.05)
+
+    names = [f"c{n}" for n in range(40)]
+    await asyncio.gather(*(hold(n) for n in names))
+    assert other.held([f"conversation:{n}" for n in names] + ["conversation:c-theirs"]) == {"conversation:c-theirs"}
+    assert all(other.take(f"conversation:{n}", ttl=5) for n in names)
+    mine.leases.release_many(["conversation:c-theirs"])  # not p1's: stays
+    assert other.held(["conversation:c-theirs"]) == {"conversation:c-theirs"}
+
+
 async def test_a_limit_counts_hits_from_every_process(engine: Engine) -> None:
     now = [1000.0]
     stores = [TableLimitStore(engine=engine, clock=lambda: now[0]) for _ in range(2)]
