@@ -40,8 +40,12 @@ def warm_up() -> None:
     _identifier()
 
 
+@functools.lru_cache(maxsize=256)
 def telling_language(text: str) -> str | None:
-    """The language `text` is in, or None when it is too short or unclear to tell ("5", "ok", "SSO?")."""
+    """The language `text` is in, or None when it is too short or unclear to tell ("5", "ok", "SSO?").
+    Remembered for the last few texts: one message's text is asked about three times on its way (the
+    confidence gate, the extractive answer, the handoff notice), ~0.5 ms each, ~10% of a serve process's
+    GIL time under bench/bench_scale.py's load (py-spy --gil); the cache is memory only and small."""
     if not _WORD.search(text):
         return None
     language, probability = _identifier().classify(text)
