@@ -95,6 +95,14 @@ class LeaseTable:
             conn.execute(delete(table).where(table.c.name.in_(list(names)), table.c.holder == self.holder))
         return [None] * len(names)
 
+    def renew_many(self, names: Sequence[str], *, ttl: float) -> set[str]:
+        """`renew` of each name, in one statement; the names that are still ours (bot/engine/turns.py)."""
+        table = Lease.__table__  # type: ignore[attr-defined]
+        statement = (update(table).where(table.c.name.in_(list(names)), table.c.holder == self.holder)
+                     .values(expires_at=datetime.now(UTC) + timedelta(seconds=ttl)).returning(table.c.name))
+        with self._engine.begin() as conn:
+            return {row[0] for row in conn.execute(statement)}
+
     def held(self, names: Iterable[str]) -> set[str]:
         """Which of `names` some process holds now (not expired)."""
         wanted = list(names)

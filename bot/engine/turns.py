@@ -41,15 +41,15 @@ def lease_name(conversation_id: str) -> str:
 class Turn:
     """`async with turn:` holds the conversation; `locked()` tells whether this process holds or waits for it."""
 
-    __slots__ = ("_conversation_id", "_leases", "_lock", "_releases", "_renewal", "_ttl")
+    __slots__ = ("_conversation_id", "_keeper", "_leases", "_lock", "_ttl")
 
-    def __init__(self, conversation_id: str, *, leases: LeaseTable | None, ttl: float, releases: Batcher[None, str, None] | None = None) -> None:
+    def __init__(self, conversation_id: str, *, leases: LeaseTable | None, ttl: float, keeper: LeaseKeeper | None = None) -> None:
         self._conversation_id = conversation_id
         self._lock = asyncio.Lock()
         self._leases = leases
         self._ttl = ttl
-        self._renewal: asyncio.Task[None] | None = None
-        self._releases = releases  # concurrent turns' releases in one statement (`ConversationTurns`)
+        # renews the lease while the turn holds it and releases it after (`LeaseKeeper`)
+        self._keeper = keeper if keeper is not None or leases is None else LeaseKeeper(leases, ttl=ttl)
 
     def locked(self) -> bool:
         return self._lock.locked()
@@ -63,8 +63,12 @@ class Turn:
         except BaseException:
             self._lock.release()
             raise
-        self._renewal = asyncio.create_task(self._renew())
+        self._held()
         return self
+
+    def _held(self) -> None:
+        assert self._keeper is not None
+        self._keeper.hold(lease_name(self._conversation_id))
 
     async def enter_with(
         self, first: Callable[[Claim | None], First], then: Callable[[First], Then], *, meanwhile: Callable[[First], Awaitable[None]],
@@ -102,12 +106,12 @@ class Turn:
             self._lock.release()
             raise
         if taken and leases is not None:
-            self._renewal = asyncio.create_task(self._renew())
+            self._held()
         try:
             await meanwhile(done)
             if not taken:
                 await self._take()
-                self._renewal = asyncio.create_task(self._renew())
+                self._held()
         except BaseException as exc:
             if taken:
                 await self.__aexit__(type(exc), exc, exc.__traceback__)
@@ -118,15 +122,9 @@ class Turn:
 
     async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         try:
-            if self._leases is not None:
-                if self._renewal is not None:
-                    self._renewal.cancel()
-                    self._renewal = None
+            if self._keeper is not None:
                 try:
-                    if self._releases is not None:
-                        await self._releases.submit(None, lease_name(self._conversation_id))
-                    else:
-                        await asyncio.to_thread(self._leases.release, lease_name(self._conversation_id))
+                    await self._keeper.release(lease_name(self._conversation_id))
                 except SQLAlchemyError:  # the lease expires by itself; the next taker finds it free then
                     logger.warning("could not release the lease of conversation %s", self._conversation_id)
         finally:
@@ -144,19 +142,47 @@ class Turn:
             await asyncio.sleep(wait)
             wait = min(wait * 2, _POLL_MOST)
 
+
+class LeaseKeeper:
+    """This process's conversation leases while their turns hold them: one loop renews every one held,
+    each third of the time to live, in one statement, and the turns that end while a release is being
+    written release theirs in the next one. (A renewal task and a release statement per turn, each with
+    its thread hop, cost ~3.5% of a serve process's GIL time under bench/bench_scale.py's load, py-spy --gil.)"""
+
+    def __init__(self, leases: LeaseTable, *, ttl: float) -> None:
+        self._leases = leases
+        self._ttl = ttl
+        self._held: set[str] = set()
+        self._renewing: asyncio.Task[None] | None = None
+        self._releases: Batcher[None, str, None] = Batcher(lambda _, names: leases.release_many(names), max_batch=256)
+
+    def hold(self, name: str) -> None:
+        self._held.add(name)
+        if self._renewing is None:
+            self._renewing = asyncio.get_running_loop().create_task(self._renew())
+
+    async def release(self, name: str) -> None:
+        self._held.discard(name)
+        await self._releases.submit(None, name)
+
     async def _renew(self) -> None:
-        assert self._leases is not None
-        name = lease_name(self._conversation_id)
         while True:
             await asyncio.sleep(self._ttl / 3)
+            names = sorted(self._held)
+            if not names:  # nothing held: the next `hold` starts the loop again (no await between: no race)
+                self._renewing = None
+                return
             try:
-                if not await asyncio.to_thread(self._leases.renew, name, ttl=self._ttl):
+                kept = await asyncio.to_thread(self._leases.renew_many, names, ttl=self._ttl)
+            except SQLAlchemyError:
+                logger.warning("could not renew %d conversation leases", len(names))
+                continue
+            for name in names:
+                if name not in kept and name in self._held:
                     # we stalled past the time to live and another process took over: it answers from the
                     # stored state, and what we write next finds the reply already there
-                    logger.error("lost the lease of conversation %s to another process", self._conversation_id)
-                    return
-            except SQLAlchemyError:
-                logger.warning("could not renew the lease of conversation %s", self._conversation_id)
+                    self._held.discard(name)
+                    logger.error("lost the lease of conversation %s to another process", name.removeprefix("conversation:"))
 
 
 class ConversationTurns:
@@ -166,17 +192,12 @@ class ConversationTurns:
         self.leases = leases
         self.ttl = ttl
         self._turns: dict[str, Turn] = {}  # grows with conversations, as the per-conversation locks did
-        # the turns that end while a release is being written go in the next one: one statement and one
-        # thread hop for all of them (a statement and a hop each was ~2% of a serve process's GIL time
-        # under bench/bench_scale.py's load, py-spy --gil)
-        self._releases: Batcher[None, str, None] | None = (
-            Batcher(lambda _, names: leases.release_many(names), max_batch=256) if leases is not None else None
-        )
+        self._keeper = LeaseKeeper(leases, ttl=ttl) if leases is not None else None
 
     def __getitem__(self, conversation_id: str) -> Turn:
         turn = self._turns.get(conversation_id)
         if turn is None:
-            turn = self._turns[conversation_id] = Turn(conversation_id, leases=self.leases, ttl=self.ttl, releases=self._releases)
+            turn = self._turns[conversation_id] = Turn(conversation_id, leases=self.leases, ttl=self.ttl, keeper=self._keeper)
         return turn
 
     @property

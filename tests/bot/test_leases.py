@@ -4,12 +4,14 @@ PostgreSQL with SUPPORTBOT_TEST_DATABASE=postgresql): two holders stand for two 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from bot.core.database import open_database
 from bot.engine.leases import LeaseTable, run_alone
@@ -74,6 +76,41 @@ async def test_turns_that_end_together_all_free_their_conversations_for_the_othe
     assert all(other.take(f"conversation:{n}", ttl=5) for n in names)
     mine.leases.release_many(["conversation:c-theirs"])  # not p1's: stays
     assert other.held(["conversation:c-theirs"]) == {"conversation:c-theirs"}
+
+
+async def test_a_turn_longer_than_the_lease_keeps_it_and_one_taken_over_is_let_go_with_an_error(
+    engine: Engine, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """One loop renews every lease this process's turns hold: turns that outlast the time to live keep
+    their conversations from the other process; a lease the other process took while this one stalled
+    is reported once and not renewed again."""
+    mine, other = ConversationTurns(leases=LeaseTable(engine=engine, holder="p1"), ttl=0.6), LeaseTable(engine=engine, holder="p2")
+    checked: list[bool] = []
+
+    async def hold(conversation: str) -> None:
+        async with mine[conversation]:
+            await asyncio.sleep(2.0)
+
+    async def try_to_take() -> None:
+        for _ in range(4):  # up to ~1.2 s: twice the time to live
+            await asyncio.sleep(0.3)
+            checked.append(any(other.take(f"conversation:{n}", ttl=5) for n in ("a", "b")))
+
+    await asyncio.gather(hold("a"), hold("b"), try_to_take())
+    assert checked == [False] * 4
+    assert other.held(["conversation:a", "conversation:b"]) == set()  # released at the end
+
+    async def stalled() -> None:
+        async with mine["c"]:
+            with engine.begin() as conn:  # as if this process had stalled past the time to live
+                conn.execute(text("UPDATE lease SET expires_at = :past WHERE name = 'conversation:c'"), {"past": datetime(2000, 1, 1, tzinfo=UTC)})
+            assert other.take("conversation:c", ttl=30)
+            await asyncio.sleep(1.0)
+
+    with caplog.at_level(logging.ERROR, logger="bot.engine.turns"):
+        await stalled()
+    assert [r.getMessage() for r in caplog.records] == ["lost the lease of conversation c to another process"]
+    assert other.held(["conversation:c"]) == {"conversation:c"}  # its release left the other's lease alone
 
 
 async def test_a_limit_counts_hits_from_every_process(engine: Engine) -> None:
