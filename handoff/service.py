@@ -263,8 +263,8 @@ class HandoffService(HandoffStaffActions):
         if conversation is None or State(conversation.state) in HUMAN_OWNED:
             return conversation, [], []
         messages = self._conversations.history(conversation_id, for_customer=False)
-        events = self._audit.events(conversation_id=conversation_id, kind="attachment")
-        return conversation, messages, [f for e in events for f in json.loads(e.data).get("files", [])]
+        attached = self._audit.data_of(conversation_id=conversation_id, kind="attachment")
+        return conversation, messages, [f for data in attached for f in data.get("files", [])]
 
     def _bot_since(self, conversation_id: str) -> datetime | None:
         handoff = self.current(conversation_id)

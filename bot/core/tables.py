@@ -12,7 +12,17 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DDL, BigInteger, Dialect, Engine, Index, event, insert, text
+from sqlalchemy import (
+    DDL,
+    BigInteger,
+    Dialect,
+    Engine,
+    Index,
+    bindparam,
+    event,
+    insert,
+    text,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, select
 from sqlmodel.sql.sqltypes import AutoString
@@ -274,6 +284,11 @@ def insert_events(conn: Any, rows: list[dict[str, Any]]) -> None:
         conn.execute(_INSERT_AUDIT, rows)
 
 
+_AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
+_DATA_OF_KIND = (select(_AUDIT.c.data).where(_AUDIT.c.conversation_id == bindparam("c"), _AUDIT.c.kind == bindparam("k"))
+                 .order_by(_AUDIT.c.id))
+
+
 class AuditLog:
     """Writes audit events. Callers pass already-redacted data."""
 
@@ -296,6 +311,13 @@ class AuditLog:
             if kind is not None:
                 query = query.where(AuditEvent.kind == kind)
             return list(session.exec(query.order_by(AuditEvent.id)))  # type: ignore[arg-type]
+
+    def data_of(self, *, conversation_id: str, kind: str) -> list[dict[str, Any]]:
+        """The data of a conversation's events of one kind, oldest first: one statement built once (an
+        escalation reads the files the customer sent; the ORM query built per call cost more than its
+        round trip)."""
+        with autocommit(self._engine).connect() as conn:
+            return [json.loads(row[0]) for row in conn.execute(_DATA_OF_KIND, {"c": conversation_id, "k": kind})]
 
 
 # the operations tables (bot/core/ops_tables.py) on the same metadata, for create_all and the migrations

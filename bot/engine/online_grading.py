@@ -19,7 +19,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session, col, select
 
 from bot.core.autocommit import autocommit
@@ -36,6 +36,12 @@ HANDOFF_AFTER = timedelta(minutes=30)  # a handoff this soon after an answer cou
 def sampled(message_id: int, share: float) -> bool:
     digest = hashlib.sha256(f"grade\x00{message_id}".encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2**64 < share
+
+
+# built once (it runs on every handoff): the conversation's latest grade of the last HANDOFF_AFTER
+_LATEST_GRADE = (select(AnswerGrade.id).where(AnswerGrade.conversation_id == bindparam("c"), col(AnswerGrade.created_at) >= bindparam("since"))
+                 .order_by(col(AnswerGrade.id).desc()).limit(1).scalar_subquery())
+_MARK_HANDOFF_AFTER = update(AnswerGrade).where(col(AnswerGrade.id) == _LATEST_GRADE).values(handoff_after=True)
 
 
 class OnlineGrader:
@@ -87,11 +93,8 @@ class OnlineGrader:
 
     def _mark_handoff_after(self, conversation_id: str) -> None:
         """One statement (its latest recent grade, if any), on every handoff: no read and write in a transaction."""
-        since = datetime.now(UTC) - HANDOFF_AFTER
-        latest = (select(AnswerGrade.id).where(AnswerGrade.conversation_id == conversation_id, col(AnswerGrade.created_at) >= since)
-                  .order_by(col(AnswerGrade.id).desc()).limit(1).scalar_subquery())
         with autocommit(self._engine).begin() as connection:
-            connection.execute(update(AnswerGrade).where(col(AnswerGrade.id) == latest).values(handoff_after=True))
+            connection.execute(_MARK_HANDOFF_AFTER, {"c": conversation_id, "since": datetime.now(UTC) - HANDOFF_AFTER})
 
     def signal_feedback(self, *, message_id: int, helpful: bool) -> None:
         """The customer's verdict on an answer, kept beside its grade (when it was sampled). Synchronous."""
