@@ -290,7 +290,8 @@ class Ingestor:
         # the sentence windows (`Chunk.sentence_texts`), short too: one call, sorted by length
         windows = sorted({text for c in chunks for text in c.sentence_texts} - vectors.keys(), key=len)
         vectors.update(zip(windows, self._embedder.embed(windows), strict=True))
-        sentences = [np.stack([vectors[t] for t in c.sentence_texts]) if c.sentence_texts else np.zeros((0, dense.shape[1]), np.float32) for c in chunks]
+        none = np.zeros((0, dense.shape[1]), np.float32)
+        sentences = [np.stack([vectors[t] for t in c.sentence_texts]) if c.sentence_texts else none for c in chunks]
         self._store.insert(
             tenant=tenant, access=access, chunks=chunks, dense=dense, title_dense=title_dense, lead_dense=lead_dense, sentences=sentences
         )
