@@ -1,9 +1,11 @@
 """The chunks a process has shown lately, with their exact vectors: bounded, least recently used out.
 
 Searches return ids; the chunk and its vectors come from the store once and stay here while they are
-in use. An id names one content (`chunk_id_for`), so nothing kept can go stale: a miss is only a read
-from the store. Memory per process is bounded by `max_chunks` whatever the knowledge base's size (a
-chunk with its three 384-dimension vectors is about 5-8 kB: 20,000 are about 100-160 MB).
+in use. An id names one content (`chunk_id_for`), so nothing kept can go stale (but for the sentence
+windows of a chunk stored before them: the store drops an entry it writes again, `discard`): a miss
+is only a read from the store. Memory per process is bounded by `max_chunks` whatever the knowledge
+base's size (a chunk with its three 384-dimension vectors is about 5-8 kB, with its 3-12 sentence
+windows 10-25 kB: 20,000 are about 200-500 MB).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from knowledge.chunking import Chunk
 
 DEFAULT_MAX_CHUNKS = 20_000
 
-Entry = tuple[Chunk, np.ndarray]  # the chunk, and its [dense, title, lead] vectors
+Entry = tuple[Chunk, np.ndarray]  # the chunk, and its [dense, title, lead, *sentence windows] vectors
 
 
 class ChunkCache:
@@ -54,6 +56,10 @@ class ChunkCache:
         self._entries[chunk_id] = entry
         self._entries.move_to_end(chunk_id)
         self._trim()
+
+    def discard(self, ids: Iterable[str]) -> None:
+        for chunk_id in ids:
+            self._entries.pop(chunk_id, None)
 
     def _trim(self) -> None:
         while len(self._entries) > self._max:

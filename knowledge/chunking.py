@@ -10,8 +10,9 @@ from bot.core.passages import Chunk as Chunk
 from knowledge.loaders import SourceDoc
 
 # Chunking parameters, and the texts a chunk's vectors see, are part of what a chunk *is*: change
-# them and every document re-embeds. 2: the lead view (`Chunk.lead_text`).
-CHUNKER_VERSION = "2"
+# them and every document re-embeds. 2: the lead view (`Chunk.lead_text`); 3: the sentence windows
+# (`Chunk.sentence_texts`).
+CHUNKER_VERSION = "3"
 MAX_CHARS = 900
 OVERLAP_CHARS = 150
 MIN_CHARS = 200  # sections shorter than this merge into the next one under the same top heading

@@ -287,6 +287,13 @@ class Ingestor:
         vectors = dict(zip(short, self._embedder.embed(short), strict=True))
         title_dense = np.stack([vectors[c.heading_text] for c in chunks])
         lead_dense = np.stack([vectors[c.lead_text] for c in chunks])
-        self._store.insert(tenant=tenant, access=access, chunks=chunks, dense=dense, title_dense=title_dense, lead_dense=lead_dense)
+        # the sentence windows (`Chunk.sentence_texts`), short too: one call, sorted by length
+        windows = sorted({text for c in chunks for text in c.sentence_texts} - vectors.keys(), key=len)
+        vectors.update(zip(windows, self._embedder.embed(windows), strict=True))
+        none = np.zeros((0, dense.shape[1]), np.float32)
+        sentences = [np.stack([vectors[t] for t in c.sentence_texts]) if c.sentence_texts else none for c in chunks]
+        self._store.insert(
+            tenant=tenant, access=access, chunks=chunks, dense=dense, title_dense=title_dense, lead_dense=lead_dense, sentences=sentences
+        )
 
 

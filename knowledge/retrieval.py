@@ -149,7 +149,7 @@ def fuse(hits: Sequence[Hit], *, weights: FusionWeights = FusionWeights(), quest
         )
         ranked.append((relevance, Passage(
             chunk=h.chunk, score=score / best, dense=h.dense, title=h.title, lexical=h.lexical, lead=h.lead, relevance=relevance,
-            coverage=covered[i], named=named[i], vector=h.vector,
+            coverage=covered[i], named=named[i], vector=h.vector, sentence=h.sentence,
         )))
     ranked.sort(key=lambda rp: -rp[0])
     return [p for _, p in ranked]

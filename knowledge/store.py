@@ -25,6 +25,7 @@ from knowledge.store_schema import (
     DATA_COLLECTION,
     DENSE_COLLECTION,
     OLD_COLLECTIONS,
+    SENTENCE_COLLECTION,
     SHOWN,
     TEXT_LIMIT,
     VECTORS,
@@ -55,6 +56,9 @@ class Hit:
     # the chunk's own (dense) vector: how alike two candidates' contents are (an FAQ row and the
     # article saying the same thing), policies/confidence.py
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    # the best cosine(question, title and heading path with two consecutive sentences), `Chunk.sentence_texts`
+    # (0: the chunk was stored before sentence windows were, or has no text)
+    sentence: float = 0.0
 
 
 def _quote(value: str) -> str:
@@ -93,7 +97,7 @@ class MilvusStore(MilvusConnection):
 
     def __init__(self, *, uri: str, dim: int = 384) -> None:
         super().__init__(uri=uri, dim=dim)
-        self.chunk_cache = ChunkCache()  # chunk id -> (chunk, [dense, title, lead]), least recently used out
+        self.chunk_cache = ChunkCache()  # chunk id -> (chunk, [dense, title, lead, *sentence windows]), least recently used out
 
     def _ensure_collection(self) -> None:
         client = self._client
@@ -106,13 +110,17 @@ class MilvusStore(MilvusConnection):
             self._upgrade(old[0])
             self._drop(reversed(old))  # the source last: a crash before then starts the copy over
             return
-        if all(client.has_collection(name) for name in COLLECTIONS):
+        missing = [name for name in COLLECTIONS if not client.has_collection(name)]
+        if missing in ([], [SENTENCE_COLLECTION]):
             built = stored_dim(client)
             if built is not None and built != self.dim:
                 raise ConfigError(
                     f"the knowledge store {shown(self.uri)} holds {built}-dimension vectors, but the embedding model "
                     f"gives {self.dim}: use the model it was built with, or a new SUPPORTBOT_DATA_DIR and ingest again"
                 )
+            if missing:  # a store from before sentence windows: they come with the next ingest (`CHUNKER_VERSION`)
+                logger.info("the knowledge store has no sentence windows yet: the next ingest adds them")
+                create_collections(client, dim=self.dim, names=missing)
             for name in COLLECTIONS:
                 client.load_collection(name)
             return
@@ -136,15 +144,29 @@ class MilvusStore(MilvusConnection):
 
     # writes --------------------------------------------------------------------------------
     def insert(
-        self, *, tenant: str, access: str, chunks: Sequence[Chunk], dense: np.ndarray, title_dense: np.ndarray, lead_dense: np.ndarray
+        self, *, tenant: str, access: str, chunks: Sequence[Chunk], dense: np.ndarray, title_dense: np.ndarray, lead_dense: np.ndarray,
+        sentences: Sequence[np.ndarray] = (),
     ) -> None:
+        """`sentences`: for each chunk, the vectors of its `Chunk.sentence_texts` in order (none: no sentence view)."""
         if chunks:
-            self._write([(tenant, access)] * len(chunks), chunks, dense, title_dense, lead_dense)
+            self._write([(tenant, access)] * len(chunks), chunks, dense, title_dense, lead_dense, sentences)
+            # a chunk read before its sentence windows were written (a store being re-ingested) is read again
+            self.chunk_cache.discard(c.id for c in chunks)
 
-    def _write(self, owners: Sequence[tuple[str, str]], chunks: Sequence[Chunk], dense: np.ndarray, title: np.ndarray, lead: np.ndarray) -> None:
-        """The data first: a search that finds a chunk then finds what to show of it."""
+    def _write(
+        self, owners: Sequence[tuple[str, str]], chunks: Sequence[Chunk], dense: np.ndarray, title: np.ndarray, lead: np.ndarray,
+        sentences: Sequence[np.ndarray] = (),
+    ) -> None:
+        """The data first: a search that finds a chunk then finds what to show of it (and its sentence
+        windows before it: a chunk read finds all of them or, stored before them, none)."""
         blend = _blend(dense, title, lead)
         owner = [{"id": c.id, "tenant": t, "access": a, "doc_id": c.doc_id} for c, (t, a) in zip(chunks, owners, strict=True)]
+        windows = [
+            {**owner[i], "id": f"{c.id}:{n}", "sentence": vector.tolist()}
+            for i, (c, vectors) in enumerate(zip(chunks, sentences, strict=True)) for n, vector in enumerate(vectors)
+        ] if sentences else []
+        if windows:
+            self._client.upsert(SENTENCE_COLLECTION, windows)
         self._client.upsert(DATA_COLLECTION, [
             {
                 **owner[i], "source": c.source[:2048], "title": c.title[:1024], "url": (c.url or "")[:2048], "heading": c.heading[:1024],
@@ -237,16 +259,37 @@ class MilvusStore(MilvusConnection):
             return found
         by_id = f"id in [{', '.join(_quote(v) for v in missing)}]"  # the primary key only: see `_in_scope`
         rows = self._client.query(DATA_COLLECTION, filter=by_id, output_fields=["id", "tenant", "access", "doc_id", *SHOWN, *VECTORS], limit=len(missing))
+        chunks = []
         for row in rows:
             if not _in_scope(row, tenant=tenant, access_keys=access_keys):
                 continue
-            chunk = Chunk(
+            chunks.append((Chunk(
                 id=row["id"], doc_id=row["doc_id"], source=row["source"], title=row["title"], url=row["url"] or None,
                 heading=row["heading"], text=row["text"], position=int(row["position"]),
-            )
-            found[row["id"]] = (chunk, np.asarray([row[k] for k in VECTORS], dtype=np.float32))
-            self.chunk_cache.put(row["id"], found[row["id"]])
+            ), [row[k] for k in VECTORS]))
+        windows = self._windows([chunk for chunk, _ in chunks])
+        for chunk, views in chunks:
+            found[chunk.id] = (chunk, np.asarray([*views, *windows.get(chunk.id, ())], dtype=np.float32))
+            self.chunk_cache.put(chunk.id, found[chunk.id])
         return found
+
+    def _windows(self, chunks: Sequence[Chunk]) -> dict[str, list[list[float]]]:
+        """The stored sentence-window vectors of these chunks (already checked to be in scope), by chunk
+        id, in `Chunk.sentence_texts` order; a chunk stored before them has none. Read by primary key,
+        as the chunks are: the window ids follow from each chunk's own text."""
+        ids = [f"{c.id}:{n}" for c in chunks for n in range(len(c.sentence_texts))]
+        if not ids:
+            return {}
+        rows = self._client.query(
+            SENTENCE_COLLECTION, filter=f"id in [{', '.join(_quote(v) for v in ids)}]", output_fields=["id", "sentence"], limit=len(ids)
+        )
+        by_id = {row["id"]: row["sentence"] for row in rows}
+        out: dict[str, list[list[float]]] = {}
+        for c in chunks:
+            vectors = [by_id.get(f"{c.id}:{n}") for n in range(len(c.sentence_texts))]
+            if all(v is not None for v in vectors):  # all of them or, written before them, none
+                out[c.id] = vectors  # type: ignore[assignment]
+        return out
 
     def _hits(self, vector: np.ndarray, dense_ids: Sequence[str], words: Sequence[tuple[str, float]], *, found: dict[str, Entry]) -> list[Hit]:
         blend_rank = {chunk_id: rank for rank, chunk_id in enumerate(dense_ids)}
@@ -256,11 +299,13 @@ class MilvusStore(MilvusConnection):
         if not ids:
             return []
         entries = [found[i] for i in ids]
-        cosines = np.stack([views for _, views in entries]) @ vector  # (chunks, views)
+        # rows: dense, title, lead, then the sentence windows (as many as the chunk has, or none)
+        cosines = [views @ vector for _, views in entries]
         return [
             Hit(
-                chunk=chunk, dense=float(cosines[n, 0]), title=float(cosines[n, 1]), lead=float(cosines[n, 2]), lexical=bm25.get(chunk.id, 0.0),
+                chunk=chunk, dense=float(cos[0]), title=float(cos[1]), lead=float(cos[2]), lexical=bm25.get(chunk.id, 0.0),
                 blend_rank=blend_rank.get(chunk.id), lexical_rank=lexical_rank.get(chunk.id), vector=views[0],
+                sentence=float(cos[3:].max()) if len(cos) > 3 else 0.0,
             )
-            for n, (chunk, views) in enumerate(entries)
+            for (chunk, views), cos in zip(entries, cosines, strict=True)
         ]

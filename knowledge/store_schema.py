@@ -12,16 +12,22 @@ from knowledge.chunking import Chunk, chunk_id_for
 
 logger = logging.getLogger(__name__)
 
-# Three collections, one row per chunk in each, all with the tenant as partition key and the access
-# key and document beside it. Milvus Lite turns every column of every hit into Python objects,
-# whatever the search asks for, so the searched collections carry nothing a search doesn't need:
+# Three collections, one row per chunk in each (and a fourth, one row per sentence window), all with
+# the tenant as partition key and the access key and document beside it. Milvus Lite turns every
+# column of every hit into Python objects, whatever the search asks for, so the searched collections
+# carry nothing a search doesn't need:
 # with the three exact views beside the BM25 field, a BM25 search of 16 questions cost 23 ms in the
 # server against 16 ms without them. Searches return ids; what a hit shows and is scored with comes
 # from DATA_COLLECTION, once per chunk (ids name content, so it is kept in memory by id).
 COLLECTION = "chunks_v4"  # the words: BM25 over title, heading path and text
 DENSE_COLLECTION = "chunks_v4_dense"  # the blended vector the dense search ranks by
 DATA_COLLECTION = "chunks_v4_data"  # source, title, URL, heading, text and the dense, title and lead vectors
-COLLECTIONS = (COLLECTION, DENSE_COLLECTION, DATA_COLLECTION)
+# one row per sentence window of a chunk (`Chunk.sentence_texts`), id "<chunk id>:<n>": read by id with
+# the chunk, never searched. A store made before it gets it empty on open (`MilvusStore._ensure_collection`):
+# its chunks have no sentence view (the floor reads body, title and lead, as before) until the next
+# ingest, which re-embeds every document (`CHUNKER_VERSION` 3).
+SENTENCE_COLLECTION = "chunks_v4_sentences"
+COLLECTIONS = (COLLECTION, DENSE_COLLECTION, DATA_COLLECTION, SENTENCE_COLLECTION)
 # Earlier versions' collections, oldest first: "chunks" (no blend), "chunks_v2" (no lead vector),
 # "chunks_v3" (everything in one). One found on open is copied into the new ones, then dropped.
 OLD_COLLECTIONS = ("chunks", "chunks_v2", "chunks_v3")
@@ -40,11 +46,13 @@ def stored_dim(client: Any) -> int | None:
     return None
 
 
-def create_collections(client: Any, *, dim: int) -> None:
-    """The three collections of a new store (or of one being upgraded)."""
+def create_collections(client: Any, *, dim: int, names: Sequence[str] = COLLECTIONS) -> None:
+    """The collections of a new store (or of one being upgraded): all of them, or these."""
     from pymilvus import DataType, Function, FunctionType
 
     def collection(name: str, fields: Sequence[tuple[str, Any, dict[str, Any]]], indexes: Sequence[tuple[str, str, str]], *, bm25: bool = False) -> None:
+        if name not in names:
+            return
         schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
         schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
         schema.add_field("tenant", DataType.VARCHAR, max_length=128, is_partition_key=True)
@@ -95,6 +103,7 @@ def create_collections(client: Any, *, dim: int) -> None:
         ],
         [(name, "FLAT", "COSINE") for name in VECTORS],  # never searched, but Milvus loads only indexed vectors
     )
+    collection(SENTENCE_COLLECTION, [("sentence", DataType.FLOAT_VECTOR, vector)], [("sentence", "FLAT", "COSINE")])
 
 
 OldBatch = tuple[list[tuple[str, str]], list[Chunk], np.ndarray, np.ndarray, np.ndarray]  # owners, chunks, dense, title, lead

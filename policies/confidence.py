@@ -8,7 +8,8 @@ is reached (evidence split between near-duplicates, "how do X and Y differ"), el
 Both models and the default thresholds were chosen on a tune split only (bench/bench_answers.py).
 
 Evidence, all from retrieval (plus the model's own signals when a model answered):
-- similarity: the best cosine of the question to the top passage's body, title or lead (the floor `min_dense`);
+- similarity: the best cosine of the question to the top passage's body, title, lead or sentence windows
+  (the floor `min_dense`; bot/core/passages.py `Passage.similarity`);
 - agreement: how many of the three searches (dense, title, BM25) put that document first;
 - lexical: whether the question's words occur in the passage at all (BM25 > 0), relative to the best;
 - margin: how far the top document is ahead of the runner-up in fused score; gaps: how far it is

@@ -16,6 +16,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n{2,}|\n(?=[-*\d])")
+# sentence windows a chunk's sentence view keeps at most (`Chunk.sentence_texts`): a 900-character chunk
+# has about 4-12 sentences; a longer list pairs its lines without overlap, then stops here
+MAX_WINDOWS = 16
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences of a passage, a list's lines each one."""
+    out: list[str] = []
+    for unit in SENTENCE_END.split(text.strip()):
+        if unit and unit.strip():
+            out += [line.strip() for line in unit.split("\n") if line.strip()]
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +61,22 @@ class Chunk:
         first = SENTENCE_END.split(self.text.strip(), maxsplit=1)[0].strip()
         return f"{self.heading_text}\n{first}" if first else self.heading_text
 
+    @property
+    def sentence_texts(self) -> tuple[str, ...]:
+        """What the sentence vectors see: the title and heading with each two consecutive sentences of
+        the passage (one window per sentence but the last; a passage of one sentence, one window). A
+        question about one sentence deep inside a passage that covers several topics ("what can a read
+        only user do" of a page on users, roles, invitations and prices) is close to that sentence and
+        far from the passage's one body vector, which averages the topics and stops at 128 word pieces.
+        Windows of two with the heading were chosen on the TUNE split among one or two sentences, with or
+        without the heading (bench/bench_answers.py)."""
+        said = sentences_of(self.text)
+        if len(said) <= 1:
+            return (f"{self.heading_text}\n{said[0]}",) if said else ()
+        step = 1 if len(said) - 1 <= MAX_WINDOWS else 2
+        pairs = [" ".join(said[n : n + 2]) for n in range(0, len(said) - 1, step)]
+        return tuple(f"{self.heading_text}\n{pair}" for pair in pairs[:MAX_WINDOWS])
+
 
 @dataclass(frozen=True, slots=True)
 class Passage:
@@ -63,6 +91,7 @@ class Passage:
     relevance: float = 0.0
     coverage: float = 0.0  # `coverage`
     named: float = 0.0  # `name_coverage`
+    sentence: float = 0.0  # the best cosine of the question to one of the chunk's sentence windows (`Chunk.sentence_texts`)
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # the chunk's dense vector (`Hit.vector`)
 
     @property
@@ -71,14 +100,18 @@ class Passage:
 
     @property
     def similarity(self) -> float:
-        """Best cosine of the question to this passage: its body, its title, or its lead (title, heading and
-        first sentence, `Chunk.lead_text`). The lead counts since a question about one part of a short
-        article that covers several ("how much is the X plan" of a page on all plans and billing) is
-        closest to where that part starts, while the body's one vector averages the whole page (and stops at
-        128 word pieces). Chosen on the TUNE split (bench/bench_answers.py records, `min_dense` unchanged):
-        TUNE right 0.661 -> 0.667, each KB's TUNE from a fit on the other two 0.670 -> 0.675, answered wrong
-        and off-topic answered unchanged; reported: REPORT 0.653 -> 0.658, held out 0.686 -> 0.692."""
-        return max(self.dense, self.title, self.lead)
+        """Best cosine of the question to this passage: its body, its title, its lead (title, heading and
+        first sentence, `Chunk.lead_text`) or its best sentence window (`Chunk.sentence_texts`). The lead
+        counts since a question about one part of a short article that covers several ("how much is the X
+        plan" of a page on all plans and billing) is closest to where that part starts, while the body's one
+        vector averages the whole page (and stops at 128 word pieces). Chosen on the TUNE split
+        (bench/bench_answers.py records, `min_dense` unchanged): TUNE right 0.661 -> 0.667, each KB's TUNE
+        from a fit on the other two 0.670 -> 0.675, answered wrong and off-topic answered unchanged;
+        reported: REPORT 0.653 -> 0.658, held out 0.686 -> 0.692. The sentence windows count for the same
+        reason, deeper in the passage; chosen on TUNE the same way (2026-12-04): TUNE right 0.667 -> 0.678,
+        each KB's TUNE from a fit on the other two 0.675 -> 0.695, answered wrong unchanged (0.034; 0.040),
+        off-topic answered 0.017 -> 0.020; reported: REPORT 0.658 -> 0.661, held out 0.692 -> 0.706."""
+        return max(self.dense, self.title, self.lead, self.sentence)
 
 
 # two chunks whose dense vectors are this alike say the same thing (an FAQ row and its article);
