@@ -181,7 +181,8 @@ class MilvusStore(MilvusConnection):
     def delete_documents(self, *, tenant: str, doc_ids: Sequence[str]) -> None:
         if doc_ids:
             scope = _scope(tenant=tenant, access_keys=EVERY_ACCESS_KEY, field="doc_id", values=doc_ids)
-            for name in COLLECTIONS:  # the data last: a search never finds a chunk without it
+            # the data last: a search never finds a chunk without it (nor a chunk read without its windows)
+            for name in (COLLECTION, DENSE_COLLECTION, SENTENCE_COLLECTION, DATA_COLLECTION):
                 self._client.delete(name, filter=scope)
 
     def flush(self) -> None:
