@@ -132,11 +132,11 @@ REQUESTED_NEXT = re.compile(
     r"\s+(?:to [a-z]|(?i:i)\b|that\b|about\b|if\b|whether\b|when\b|where\b|why\b|how\b|the\b|my\b|we\b|our\b|for\b|know\b)"
 )
 # what follows a word no list knows only when it is someone: what a person does for the writer ("to call me back"), or
-# a sentence told ("I said hi", "that I'm late", "the invoice is ready"); a service is asked to act ("ask Klarna to
+# a sentence told ("I said hi", "we got it", "that I'm late", "the invoice is ready"); a service is asked to act ("ask Klarna to
 # refund me", "email Zendesk about the outage") as a person is, so that says nothing
 PERSON_NEXT = re.compile(
     r"\s+(?:to (?:call|ring|phone|email|e-mail|text|message|contact|get back to|meet|join|sign|approve|come|stop by|visit)\b"
-    r"|(?i:i)\b|that\b|know\b|(?:the|my|our|your|his|her|their) [a-z]+ (?:is|are|was|were|has|have|will)\b)"
+    r"|(?i:i)\b|(?:we|they|he|she) [a-z]|that\b|know\b|(?:the|my|our|your|his|her|their) [a-z]+ (?:is|are|was|were|has|have|will)\b)"
 )
 # in lower case the request says less: only "to <verb>" and "I said"
 REQUESTED_NEXT_LOWER = re.compile(r"\s+(?:to [a-z]|i (?:said|say)\b|that\b|about\b|if\b)")

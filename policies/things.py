@@ -87,7 +87,7 @@ THING_PREDICATE = re.compile(
     r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|now|already)\s+)*(?:an?|the|our|your|their|one of (?:the|your|our))\s+"
     r"(?:[\w-]+\s+){0,2}?(?:brand|company|store|shop|app|tool|product|service|platform|integration|bank|"
     r"marketplace|website|site|browser|plugin|plug-in|extension|payment method|device)s?"
-    r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:in|on|for|that|which|we|you|with|of|and|or|to|from|like|here|too|anymore)\b)",
+    r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:in|on|for|that|which|I|we|you|they|with|of|and|or|to|from|like|here|too|anymore)\b)",
     re.IGNORECASE,
 )
 THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)

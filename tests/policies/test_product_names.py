@@ -38,6 +38,7 @@ from policies.redaction import SpacyRedactor
         # said to be a brand, an app or a payment method, the noun ending its phrase
         "Is Nell Vesk a partner brand in the rewards program?",
         "Is Nell a supported app?",
+        "Is Nell an app I can install on Android?",
         "Is Nell still a supported payment method?",
     ],
 )

@@ -320,6 +320,7 @@ def test_ordinary_requests_after_a_clause_stay(redactor: SpacyRedactor, text: st
         ("Ask Bramwen to call me", "Ask <PERSON_1> to call me"),
         ("Can you ask Bramwen to call me?", "Can you ask <PERSON_1> to call me?"),
         ("Please text Quillor that I'm running late", "Please text <PERSON_1> that I'm running late"),
+        ("Thanks, tell Quillor we got the parcel", "Thanks, tell <PERSON_1> we got the parcel"),
         # all in lower case: a first name of the lists that is no English word
         ("ask oria to reset my password", "ask <PERSON_1> to reset my password"),
     ],
