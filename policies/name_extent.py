@@ -53,6 +53,15 @@ def without_foreign_lead(text: str, start: int, words: list[str]) -> tuple[int, 
 NAME_PARTICLES_KEPT = frozenset("de del della da das dos do di du la le van von der den ten ter".split())
 
 
+def without_article(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
+    """"Does the Luna Max support ...": the model sometimes tags the article before what it takes for a name; an
+    English function word in lower case is no part of a name (particles stay: "do Carmo", "de Vries")."""
+    while len(words) > 1 and words[0].islower() and words[0] in stop_words() and words[0] not in NAME_PARTICLES_KEPT:
+        start = text.index(words[1], start + len(words[0]))
+        words = words[1:]
+    return start, words
+
+
 def without_leading_words(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
     """"Hi Quillon", "Maybe Bramwen": a greeting or a sentence's first function word is no part of the name."""
     while words and (words[0].lower().strip(",.") in LEADING or (words[0].lower() in stop_words() and not _first_name_kept(words))):

@@ -20,7 +20,7 @@ from policies.name_cues import (
     mask_placeholders,
     sentence_start,
 )
-from policies.name_requests import requested_pair
+from policies.name_requests import requested_names, requested_pair
 from policies.name_slots import slot_names
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import NOT_NAMES, Names
@@ -39,5 +39,5 @@ def may_hold_a_name(text: str) -> bool:
     # all in lower case: the model only where the name lists see a name (the model alone tags "olf", "yup")
     return not any(c.isupper() for c in text) and bool(
         lexicon_spans(text, not_names=NOT_NAMES) or lowercase_names(text, in_context=True) or titled_lowercase(text) or listed_names(text)
-        or slot_names(text) or requested_pair(text)
+        or slot_names(text) or requested_pair(text) or requested_names(text)
     )

@@ -119,3 +119,48 @@ def requested_pair(text: str) -> list[tuple[int, int]]:
                 and joined_after_request([(m.start(1), m.end(1))], text):
             out.append((m.start(1), m.end(1)))
     return out
+
+
+# a request about someone opening a sentence or a clause, in any case, after a polite opening or none: "ask Bramwen
+# to call me", "thanks; tell Bramwen the invoice is ready", "Can you ask Bramwen to call me?"
+REQUESTED = re.compile(
+    rf"(?:\A|(?<=[.!?\n;,]))\s*(?i:(?:(?:please|pls|can you|could you|would you|will you)\s+)*(?:{'|'.join(sorted(REQUEST_VERBS))}))"
+    r"\s+([^\W\d_][\w'’-]*)"
+)
+# what follows a first name a request is about: "to call me", "I said hi", "the invoice is ready", "about the refund"
+REQUESTED_NEXT = re.compile(
+    r"\s+(?:to [a-z]|(?i:i)\b|that\b|about\b|if\b|whether\b|when\b|where\b|why\b|how\b|the\b|my\b|we\b|our\b|for\b|know\b)"
+)
+# what follows a word no list knows only when it is someone: what a person does for the writer ("to call me back"), or
+# a sentence told ("I said hi", "we got it", "that I'm late", "the invoice is ready"); a service is asked to act ("ask Klarna to
+# refund me", "email Zendesk about the outage") as a person is, so that says nothing
+PERSON_NEXT = re.compile(
+    r"\s+(?:to (?:call|ring|phone|email|e-mail|text|message|contact|get back to|meet|join|sign|approve|come|stop by|visit)\b"
+    r"|(?i:i)\b|(?:we|they|he|she) [a-z]|that\b|know\b|(?:the|my|our|your|his|her|their) [a-z]+ (?:is|are|was|were|has|have|will)\b)"
+)
+# in lower case the request says less: only "to <verb>" and "I said"
+REQUESTED_NEXT_LOWER = re.compile(r"\s+(?:to [a-z]|i (?:said|say)\b|that\b|about\b|if\b)")
+
+
+def requested_names(text: str) -> list[tuple[int, int]]:
+    """Someone a request opening a sentence or a clause is about: "ask Bramwen to call me", "thanks; tell Bramwen I said
+    hi", "ask oria to reset my password". Capitalised, a first name of the lists or a word no chat uses (the model and
+    the lists miss a name neither knows; such a word needs what only a person does after it, `PERSON_NEXT`); in lower
+    case, a first name of the lists that is no English word. Not a team or an ordinary word ("ask Sales to call me",
+    "tell mom to call me"), nor a product written as one ("ask HubSpot to sync")."""
+    out = []
+    for m in REQUESTED.finditer(text):
+        word = m.group(1)
+        low = word.lower().strip("'’")
+        if low in NOT_NAMES or low in stop_words() or low in LEADING or low in REQUEST_VERBS or len(low) < 2:
+            continue
+        if is_cap(word):
+            if word.isupper() or any(c.isupper() for c in word[1:]) or common(word):
+                continue
+            listed = low in Names.first_names() and not ordinary(low)
+            if not (REQUESTED_NEXT if listed else PERSON_NEXT).match(text, m.end(1)):
+                continue
+        elif not (low in Names.first_names() and not ordinary(low) and REQUESTED_NEXT_LOWER.match(text, m.end(1))):
+            continue
+        out.append((m.start(1), m.end(1)))
+    return out

@@ -54,6 +54,7 @@ from policies.name_extent import (
     with_initials_between,
     with_particles,
     with_titles,
+    without_article,
     without_foreign_lead,
     without_leading_words,
     without_pronoun,
@@ -62,6 +63,7 @@ from policies.name_pairs import kin_word_name, name_pairs
 from policies.name_requests import (
     joined_after_request,
     lone_request_verb,
+    requested_names,
     requested_pair,
     without_opening_verb,
 )
@@ -108,7 +110,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             continue
         if len(words) == 1 and (words[0].lower() in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4)):
             continue  # "ETA", "PIN": acronyms
-        start, words = without_foreign_lead(text, ent.start_char, words)
+        start, words = without_foreign_lead(text, *without_article(text, ent.start_char, words))
         if len(words) == 1 and lone_request_verb(text, start, words[0]):
             continue  # "Thanks for the help; Tell support I said thanks": the verb, no name
         told = len(words)
@@ -216,7 +218,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             strong.append((m.start(1), m.start(1) + len(" ".join(keep))))
     strong += signature(text)
     strong += introduced_here(text) + initialled_names(text)
-    strong += requested_pair(text)
+    strong += requested_pair(text) + requested_names(text)
     strong += listed_names(text)
     if not cased:
         strong += titled_lowercase(text) + slot_names(text)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from policies.name_words import (
+    EDITION_WORDS,
     Names,
     name_word,
     plain,
@@ -80,12 +81,34 @@ ASKED_BEFORE = re.compile(
     r"(?:speak|spoke|talk|talked|chat|chatted|work|worked) (?:to|with))\s+$",
     re.IGNORECASE,
 )
+# "Is Nell Vesketh a partner brand?", "Nell is a supported app": said to be a thing, the noun ending its phrase ("Oria is
+# a company director", "Is Oria the store manager?" stay people)
+THING_PREDICATE = re.compile(
+    r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|now|already)\s+)*(?:an?|the|our|your|their|one of (?:the|your|our))\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:brand|company|store|shop|app|tool|product|service|platform|integration|bank|"
+    r"marketplace|website|site|browser|plugin|plug-in|extension|payment method|device)s?"
+    r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:in|on|for|that|which|I|we|you|they|with|of|and|or|to|from|like|here|too|anymore)\b)",
+    re.IGNORECASE,
+)
 THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
 NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
 
 
-SPOKEN_TO = re.compile(r"\b(?:said|says|shouted|told|asked|wrote|spoke|talked|given|gave)(?: \S+)? (?:to|at)?\s*$", re.IGNORECASE)
+# "said Oria to Bram", "had given Quill": someone spoken or given to; not "said the Max plan" (an article opens a thing)
+SPOKEN_TO = re.compile(r"\b(?:said|says|shouted|told|asked|wrote|spoke|talked|given|gave)(?: (?!(?:the|a|an)\b)\S+)? (?:to|at)?\s*$", re.IGNORECASE)
+# "the Luna Max", "two Zeno Lite speakers", "my Hera Plus": a determiner or a number before an edition's name
+COUNTED_BEFORE = re.compile(
+    r"\b(?:the|a|an|my|our|your|their|this|that|these|those|new|old|two|three|four|five|six|\d+)\s+$", re.IGNORECASE
+)
+# what is said of a device or an edition, never of a person: "Luna Max support(s) Bluetooth", "Pearl Lite available in"
+PRODUCT_SAID = re.compile(
+    r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|really|actually|even)\s+)*"
+    r"(?:supports?|come(?:s)? with|available|waterproof|water-?resistant|in stock|out of stock|ships?|shipping|charg(?:e|es|er|ing)|"
+    r"pair(?:s|ed)?|batter(?:y|ies)|screen|speakers?|headphones?|earbuds?|camera|case|cable|remote|firmware|model|edition|version|"
+    r"tier|plan|bundle|worth)\b",
+    re.IGNORECASE,
+)
 
 
 def a_thing(
@@ -120,10 +143,14 @@ def a_thing(
         return True  # "the George Vesketh bridge", "Quillon Memorial Hospital": a place named after someone
     if re.search(r"\b[A-Z][\w'’&.-]* (?:of|de|del|do|da) $", text[max(0, start - 40) : start]):
         return True  # "Bank of America", "University of Texas": part of what a thing is called
-    if SUPPORTED_AFTER.match(text, end):
+    if SUPPORTED_AFTER.match(text, end) or THING_PREDICATE.match(text, _run_end(text, end)):
+        # "Is Ivy supported?", "Is Nell Vesketh a partner brand?" (said of the whole capitalised run: a first name
+        # the lists find alone grows over the words after it)
         return True
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):
         return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
+    if edition_product(text, start, end):
+        return True  # "Does the Luna Max support Bluetooth?"
     if (len(words) > 1 and words[0].lower() in first_names and (surname(words[-1]) or not plain(words[-1]) or not plain(words[0])) and not any(c.isdigit() for c in text[start:end])
             and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
         return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows
@@ -151,6 +178,37 @@ def a_thing(
     if len(words) > 1 and not known_first and common(words[-1]):
         return True  # "Focus Mode", "Confluence Cloud", "Meta Ads Manager": a name and a common noun
     return False
+
+
+CAPITALISED_NEXT = re.compile(r"[ \t]+[A-Z][a-z]+\b(?![’'-])")
+
+
+def _run_end(text: str, end: int) -> int:
+    """Where the capitalised words right after a found name end ("[Nell] Vesketh a brand": after "Vesketh")."""
+    for _ in range(2):
+        if not (m := CAPITALISED_NEXT.match(text, end)):
+            break
+        end = m.end()
+    return end
+
+
+EDITION_BEFORE = re.compile(r"(?<![\w'’-])[A-Z][a-z]+ \Z")
+
+
+def edition_product(text: str, start: int, end: int) -> bool:
+    """"Does the Luna Max support Bluetooth?", "two Zeno Lite speakers", "Is Pearl Lite available?": an edition's word
+    that is a first name too ("Max", "Lite") ends a product's name after a capitalised word when the message speaks of
+    a thing (an article or a number before it, what is said of a device after it). The edition's word found alone is
+    read with the word before it. "I met Oria Max yesterday", "Please ask Oria Max to call me" stay people."""
+    span = text[start:end]
+    if re.search(r"\n|['’]s\b|\b[A-Z]\.", span) or span.split()[-1].lower() not in EDITION_WORDS:
+        return False
+    if len(span.split()) == 1:
+        if not (m := EDITION_BEFORE.search(text, max(0, start - 30), start)):
+            return False
+        start = m.start()
+    return not ASKED_BEFORE.search(text[max(0, start - 30) : start]) and bool(
+        COUNTED_BEFORE.search(text[max(0, start - 8) : start]) or PRODUCT_SAID.match(text, end) or THING_AFTER.match(text, end))
 
 
 def a_business(text: str, start: int, end: int) -> bool:

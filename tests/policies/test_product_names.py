@@ -28,6 +28,18 @@ from policies.redaction import SpacyRedactor
         # said to be a thing by the words after its comma
         "Can Ivy, our chatbot, hand off to Zendesk?",
         "Nell, the app we use for scheduling, stopped sending reminders.",
+        # a first name then an edition's word that is a first name too ("Max", "Lite"), spoken of as a device: an
+        # article or a number before it, what a device does or is after it
+        "Does the Oria Max support Bluetooth 5.3?",
+        "Will the Nell Max ship before Christmas?",
+        "Is Nell Lite available in Europe?",
+        "Can I pair two Ivy Lite speakers together?",
+        "How do I reset my password on the Nell Lite app?",
+        # said to be a brand, an app or a payment method, the noun ending its phrase
+        "Is Nell Vesk a partner brand in the rewards program?",
+        "Is Nell a supported app?",
+        "Is Nell an app I can install on Android?",
+        "Is Nell still a supported payment method?",
     ],
 )
 def test_products_named_like_people_are_kept(redactor: SpacyRedactor, text: str) -> None:
@@ -62,6 +74,11 @@ def test_product_words_never_become_names(redactor: SpacyRedactor, text: str, wo
         ("Tom Stone set up our Jira Software account.", "Tom Stone"),
         # an edition's word that is a first name too ("Max") stays a surname after a first name
         ("I met Oria Max yesterday", "Oria Max"),
+        ("I spoke with Max yesterday about the refund.", "Max"),
+        ("Please ask Oria Max to send the invoice.", "Oria Max"),
+        # a thing's noun that goes on to a person's role
+        ("Oria Vesketh is a company director.", "Oria Vesketh"),
+        ("Is Oria the store manager?", "Oria"),
         # someone asked, before an ordinary word that could end a product's name
         ("Please ask Oria Manager to call me back", "Oria"),
         # a person who syncs with a person
@@ -76,3 +93,8 @@ def test_people_of_the_same_shape_are_still_redacted(redactor: SpacyRedactor, te
     result = redactor.redact_sync(text)
     for word in name.split():
         assert word not in result.redacted, result.redacted
+
+
+def test_a_plan_named_like_a_person_after_said_the_is_kept(redactor: SpacyRedactor) -> None:
+    # "said the Max plan": an article after the verb opens a thing, not someone spoken to
+    assert redactor.redact_sync("Oria said the Max plan was cheaper.").redacted == "<PERSON_1> said the Max plan was cheaper."

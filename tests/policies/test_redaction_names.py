@@ -305,3 +305,43 @@ def test_only_a_name_joined_to_a_name_is_taken(redactor: SpacyRedactor, text: st
 )
 def test_ordinary_requests_after_a_clause_stay(redactor: SpacyRedactor, text: str) -> None:
     assert redactor.redact_sync(text).redacted == text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a request in lower case after a semicolon or a comma: only the name goes, as when the verb is capitalised
+        ("thanks; tell oria i said hi", "thanks; tell <PERSON_1> i said hi"),
+        ("thanks, tell oria i said hi", "thanks, tell <PERSON_1> i said hi"),
+        # a name neither the model nor the lists know, after a request's verb in any case
+        ("ok thanks; tell Bramwen I said hi", "ok thanks; tell <PERSON_1> I said hi"),
+        ("Thanks; tell Bramwen the invoice is ready", "Thanks; tell <PERSON_1> the invoice is ready"),
+        ("ask Bramwen to call me", "ask <PERSON_1> to call me"),
+        ("Ask Bramwen to call me", "Ask <PERSON_1> to call me"),
+        ("Can you ask Bramwen to call me?", "Can you ask <PERSON_1> to call me?"),
+        ("Please text Quillor that I'm running late", "Please text <PERSON_1> that I'm running late"),
+        ("Thanks, tell Quillor we got the parcel", "Thanks, tell <PERSON_1> we got the parcel"),
+        # all in lower case: a first name of the lists that is no English word
+        ("ask oria to reset my password", "ask <PERSON_1> to reset my password"),
+    ],
+)
+def test_someone_a_request_is_about_is_redacted(redactor: SpacyRedactor, text: str, kept: str) -> None:
+    assert redactor.redact_sync(text).redacted == kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ask Sales to call me",
+        "tell mom to call me",
+        "ask support to reset my password",
+        "Ask HubSpot to sync my contacts",
+        "ask mark to call me",
+        "Thanks; tell Support the invoice is ready",
+        # a service a request asks to act, whose name no list knows: only what a person does says a person
+        "Ask Quillix to refund me",
+        "Can you ask Quillix to reverse the charge?",
+    ],
+)
+def test_a_request_about_a_team_or_a_product_stays(redactor: SpacyRedactor, text: str) -> None:
+    assert redactor.redact_sync(text).redacted == text
