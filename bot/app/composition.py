@@ -39,6 +39,7 @@ from bot.core.records import Tier
 from bot.core.tables import AuditLog
 from bot.engine.services import SAMPLE_KB as SAMPLE_KB, Services
 from knowledge.embedding import FastEmbedder
+from knowledge.vector_cache import CachedEmbedder
 from knowledge.ingest import Ingestor
 from knowledge.profile import TenantProfiles
 from knowledge.retrieval import Retriever
@@ -105,7 +106,8 @@ def build_models(settings: Settings) -> dict[Tier, ChatModel]:
 
 def build_services(settings: Settings, *, redact: bool = True) -> Services:
     engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
-    embedder = FastEmbedder(model=settings.embedding_model, cache_dir=settings.model_cache or settings.data_dir / "models", threads=settings.embed_threads)
+    models_dir = settings.model_cache or settings.data_dir / "models"
+    embedder = FastEmbedder(model=settings.embedding_model, cache_dir=models_dir, threads=settings.embed_threads)
     store = MilvusStore(uri=settings.milvus_uri, dim=embedder.dim)
     access = AccessPolicy(engine=engine, settings=settings)
     redactor = _redactor(settings) if redact else None
@@ -140,7 +142,8 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
         engine=engine,
         store=store,
         embedder=embedder,
-        ingestor=Ingestor(engine=engine, store=store, embedder=embedder),
+        # the knowledge base's texts only: questions go to `embedder` itself (knowledge/vector_cache.py)
+        ingestor=Ingestor(engine=engine, store=store, embedder=CachedEmbedder(embedder, models_dir) if settings.embed_cache else embedder),
         access=access,
         pipeline=pipeline,
         assistant=Assistant(settings=settings, pipeline=pipeline, audit=audit, pseudonym_key=audit_key(secret)),

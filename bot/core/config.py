@@ -84,6 +84,9 @@ class Settings:
     # where the embedding model's files are assembled (re-quantized once, knowledge/embedding.py); None: the data dir's
     # `models` folder. Several data dirs (processes, test runs) may share one: its files are written whole or not at all
     model_cache: Path | None = None
+    # ingest keeps the knowledge base's text vectors in the model cache and embeds only texts it has not
+    # seen (knowledge/vector_cache.py); never a customer's question
+    embed_cache: bool = True
     # where `serve` listens unless --host/--port say otherwise
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
@@ -186,6 +189,7 @@ class Settings:
             server_url=get("SUPPORTBOT_SERVER_URL") or config_values.local_url(host, port),
             ingest_root=Path(root).resolve() if (root := get("SUPPORTBOT_INGEST_ROOT")) else None,
             model_cache=Path(cache).resolve() if (cache := get("SUPPORTBOT_MODEL_CACHE")) else None,
+            embed_cache=env.flag("SUPPORTBOT_EMBED_CACHE", True),
             host=host,
             port=port,
             log_level=env.typed("SUPPORTBOT_LOG_LEVEL", lambda v: config_values.one_of(v.upper(), LOG_LEVELS)),
