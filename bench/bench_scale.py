@@ -155,6 +155,26 @@ CPU ratio 0.61. At 150/s offered none carried it (SQLite 125/s, PostgreSQL 70 an
 (3.2-7.0 s). Each configuration's saturated load burns ~1.3-1.5 cores with the load generator on the rest: the
 ratio follows CPU a message. Left for 0.8: PostgreSQL's 21.8 ms within ~16.6, of which the second process's own
 +2.8 ms a serve (17.4 against 14.6 alone) is the part not yet explained.
+Where a PostgreSQL serve process's GIL went under this load (py-spy --gil, 35-40 s of one process, 2026-12-04), and
+what changed: the relay's notifications ~6% (a pipeline of one pg_notify per event: now one statement over an array
+per batch, numbered so that PostgreSQL does not fold equal payloads of one transaction; a process's own skipped
+before parsing; Telegram and Slack conversations, which have no sockets, not relayed at all); py3langid ~10% (the
+same question's language told three times: now remembered, bot/core/language.py); the turn's lease release and a
+renewal task per turn ~3.5% (now one release statement for the turns that end together and one renewal loop for
+all held leases, bot/engine/turns.py LeaseKeeper); an escalation's reads (three hops, now one; the attachment
+events read by one statement built once). Statements a message 8.8 -> 8.2 (PostgreSQL), 8.3 (SQLite). On a quiet
+machine (load average 0.15 before the run), `--processes 2 --seconds 10`, main after these changes:
+  SQLite 1 process saturated 111.8 msg/s at 12.6 ms CPU a message (was 100.5 at 13.3); at 150/s offered it carried 139.5/s
+  PostgreSQL 1 process 71.5 msg/s at 18.1 ms (serve 14.3, vectors 3.1, backends 0.8; was 65.3 at 18.9)
+  PostgreSQL 2 processes 70.0 msg/s at 21.9 ms (serve 16.7, vectors 3.3, backends 1.9; was 67.9 at 21.8)
+  ratio 0.63 (was 0.68), CPU ratio 0.57: the language cache saves SQLite as much CPU as PostgreSQL, so the ratio,
+  which measures what coordination costs, fell while every configuration carried more.
+An A/B profile of one SQLite and one PostgreSQL process under the same load (py-spy --gil, shares scaled by each
+one's CPU a message) puts most of PostgreSQL's extra ~4 ms of serve CPU on the event loop thread (~9 ms a message
+against ~3.6): the relay's notify and listen ~1 ms, and the rest spread thin over asyncio's own work (more loop
+iterations, task and future callbacks, thread-hop completions: the limit table's and the turn's hops that SQLite,
+with its limits and turns in memory, does not make). Left for 0.8: that loop overhead and the second process's
++2.4 ms (16.7 against 14.3 a serve process).
 """
 
 from __future__ import annotations
