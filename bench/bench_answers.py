@@ -146,6 +146,12 @@ adopted (TUNE right with the shipped models / fitted on TUNE / each KB's TUNE fr
 - the windows as inputs of the two models (the top document's best window ahead of the next two's, in units of
   the KB's spread; whether the top document has the best window): fitted on TUNE 0.650-0.672, each KB's TUNE
   from the other two 0.627-0.703 with COVID-QA's wrong there 0.059-0.109 in most.
+- fewer windows, for the ingest's sake (on a quiet machine bench/bench_growth.py `--sizes 1000 --tenants 0`
+  ingested 68.5 chunks/s before the windows and 17.2 after): no window for a chunk of one or two sentences (its
+  lead and body see them) and pairs that do not overlap after the lead's sentence. Recorded (same command,
+  2026-12-04): TUNE 0.681 (against 0.678 with the windows as shipped), but the question the windows are for fails
+  (tests/knowledge/test_sentence_view.py: "what can a read only user do" of a page on roles reaches 0.397, under
+  the 0.40 floor, when its sentence is paired with the one before it): rejected on that, not on a figure.
 
 Printed: the pipeline as shipped on REPORT (per KB and all), the same on TUNE (a training score,
 labelled so), and the leave-one-KB-out figures. `--records FILE` keeps the per-case results
