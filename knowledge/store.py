@@ -1,22 +1,22 @@
-"""Chunks in Milvus (Lite on disk by default): dense, title and lead vectors, their blend and BM25.
+"""Chunks in Milvus (Lite on disk by default): dense, title and lead vectors, their blend and BM25,
+and each chunk's sentence windows. Writes, upkeep and searches here; what a search's hits are (the
+chunks read by id, their exact cosines) in knowledge/store_reads.py.
 
-Every query is filtered by tenant and access keys here, in `_scope` (or, for rows read by their
-ids, `_in_scope`), and nowhere else: callers cannot search without naming both. Methods are
+Every query is filtered by tenant and access keys, in `_scope` (or, for rows read by their ids,
+`_in_scope`; both in knowledge/store_reads.py), and nowhere else: callers cannot search without naming both. Methods are
 synchronous (pymilvus is); call them from a thread.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from bot.core.errors import ConfigError, StageError
-from knowledge.chunk_cache import ChunkCache, Entry
+from knowledge.chunk_cache import ChunkCache
 from knowledge.chunking import Chunk
 from knowledge.milvus_connection import MilvusConnection, shown
 from knowledge.store_schema import (
@@ -26,13 +26,16 @@ from knowledge.store_schema import (
     DENSE_COLLECTION,
     OLD_COLLECTIONS,
     SENTENCE_COLLECTION,
-    SHOWN,
     TEXT_LIMIT,
-    VECTORS,
     create_collections,
     old_chunks,
     stored_dim,
+    window_id,
 )
+# a search's hits and the scope of every query (re-exported: retrieval, tests and benches import them from here)
+from knowledge.store_reads import EVERY_ACCESS_KEY as EVERY_ACCESS_KEY
+from knowledge.store_reads import Hit as Hit
+from knowledge.store_reads import _scope, hits_of, load_entries
 
 logger = logging.getLogger(__name__)
 
@@ -44,51 +47,8 @@ BLEND_TITLE = 0.75
 BLEND_LEAD = 0.75
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    chunk: Chunk
-    dense: float  # cosine(question, chunk)
-    title: float  # cosine(question, title and heading path)
-    lead: float  # cosine(question, title and heading path with the chunk's first sentence)
-    lexical: float  # BM25, positive, larger is better
-    blend_rank: int | None  # rank in the blended-vector list
-    lexical_rank: int | None  # rank in the BM25 list
-    # the chunk's own (dense) vector: how alike two candidates' contents are (an FAQ row and the
-    # article saying the same thing), policies/confidence.py
-    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
-    # the best cosine(question, title and heading path with two consecutive sentences), `Chunk.sentence_texts`
-    # (0: the chunk was stored before sentence windows were, or has no text)
-    sentence: float = 0.0
-
-
-def _quote(value: str) -> str:
-    return json.dumps(value)  # a JSON string literal is a valid Milvus string literal
-
-
 def _blend(dense: np.ndarray, title: np.ndarray, lead: np.ndarray) -> np.ndarray:
     return (BLEND_DENSE * dense + BLEND_TITLE * title + BLEND_LEAD * lead).astype(np.float32)
-
-
-EVERY_ACCESS_KEY = None  # `_scope(access_keys=EVERY_ACCESS_KEY)`: upkeep (counting, deleting), never a reader's query
-
-
-def _scope(*, tenant: str, access_keys: Sequence[str] | None, field: str | None = None, values: Sequence[str] = ()) -> str:
-    """The filter of every query: the tenant always; the access keys a reader may read (none: nothing);
-    optionally `field in values` (the chunks or documents asked for) within that."""
-    scope = f"tenant == {_quote(tenant)}"
-    if access_keys is not EVERY_ACCESS_KEY:
-        scope += f" and access in [{', '.join(_quote(k) for k in sorted(set(access_keys)))}]"
-    if field is not None:
-        scope += f" and {field} in [{', '.join(_quote(v) for v in values)}]"
-    return scope
-
-
-def _in_scope(row: dict[str, Any], *, tenant: str, access_keys: Sequence[str]) -> bool:
-    """`_scope` for a row read by its primary key: Milvus Lite evaluates a filter that names more than
-    the key over every row of the collection, and a read of 30 chunks by id within the scope cost
-    34-43 ms at 10k chunks in one tenant against 8 ms by id alone (5.6 ms at 1k: it grew with the
-    knowledge base; issue #17). So such reads go by id, and the scope is checked here on what comes back."""
-    return row["tenant"] == tenant and row["access"] in set(access_keys)
 
 
 class MilvusStore(MilvusConnection):
@@ -162,7 +122,7 @@ class MilvusStore(MilvusConnection):
         blend = _blend(dense, title, lead)
         owner = [{"id": c.id, "tenant": t, "access": a, "doc_id": c.doc_id} for c, (t, a) in zip(chunks, owners, strict=True)]
         windows = [
-            {**owner[i], "id": f"{c.id}:{n}", "sentence": vector.tolist()}
+            {**owner[i], "id": window_id(c.id, n), "sentence": vector.tolist()}
             for i, (c, vectors) in enumerate(zip(chunks, sentences, strict=True)) for n, vector in enumerate(vectors)
         ] if sentences else []
         if windows:
@@ -250,63 +210,6 @@ class MilvusStore(MilvusConnection):
             ([hit["id"] for hit in blend[n]], [(hit["id"], abs(float(hit["distance"]))) for hit in lexical[n]])  # Lite reports BM25 negated
             for n in range(len(texts))
         ]
-        found = self._load({i for dense_ids, words in lists for i in (*dense_ids, *(i for i, _ in words))}, tenant=tenant, access_keys=access_keys)
-        return [self._hits(vectors[n], *lists[n], found=found) for n in range(len(texts))]
-
-    def _load(self, ids: set[str], *, tenant: str, access_keys: Sequence[str]) -> dict[str, Entry]:
-        """These chunks, from the cache or the store (what the store no longer has is left out)."""
-        found, missing = self.chunk_cache.take(ids)
-        if not missing:
-            return found
-        by_id = f"id in [{', '.join(_quote(v) for v in missing)}]"  # the primary key only: see `_in_scope`
-        rows = self._client.query(DATA_COLLECTION, filter=by_id, output_fields=["id", "tenant", "access", "doc_id", *SHOWN, *VECTORS], limit=len(missing))
-        chunks = []
-        for row in rows:
-            if not _in_scope(row, tenant=tenant, access_keys=access_keys):
-                continue
-            chunks.append((Chunk(
-                id=row["id"], doc_id=row["doc_id"], source=row["source"], title=row["title"], url=row["url"] or None,
-                heading=row["heading"], text=row["text"], position=int(row["position"]),
-            ), [row[k] for k in VECTORS]))
-        windows = self._windows([chunk for chunk, _ in chunks])
-        for chunk, views in chunks:
-            found[chunk.id] = (chunk, np.asarray([*views, *windows.get(chunk.id, ())], dtype=np.float32))
-            self.chunk_cache.put(chunk.id, found[chunk.id])
-        return found
-
-    def _windows(self, chunks: Sequence[Chunk]) -> dict[str, list[list[float]]]:
-        """The stored sentence-window vectors of these chunks (already checked to be in scope), by chunk
-        id, in `Chunk.sentence_texts` order; a chunk stored before them has none. Read by primary key,
-        as the chunks are: the window ids follow from each chunk's own text."""
-        ids = [f"{c.id}:{n}" for c in chunks for n in range(len(c.sentence_texts))]
-        if not ids:
-            return {}
-        rows = self._client.query(
-            SENTENCE_COLLECTION, filter=f"id in [{', '.join(_quote(v) for v in ids)}]", output_fields=["id", "sentence"], limit=len(ids)
-        )
-        by_id = {row["id"]: row["sentence"] for row in rows}
-        out: dict[str, list[list[float]]] = {}
-        for c in chunks:
-            vectors = [by_id.get(f"{c.id}:{n}") for n in range(len(c.sentence_texts))]
-            if all(v is not None for v in vectors):  # all of them or, written before them, none
-                out[c.id] = vectors  # type: ignore[assignment]
-        return out
-
-    def _hits(self, vector: np.ndarray, dense_ids: Sequence[str], words: Sequence[tuple[str, float]], *, found: dict[str, Entry]) -> list[Hit]:
-        blend_rank = {chunk_id: rank for rank, chunk_id in enumerate(dense_ids)}
-        lexical_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(words)}
-        bm25 = dict(words)
-        ids = [i for i in dict.fromkeys([*dense_ids, *bm25]) if i in found]  # a chunk deleted meanwhile is skipped
-        if not ids:
-            return []
-        entries = [found[i] for i in ids]
-        # rows: dense, title, lead, then the sentence windows (as many as the chunk has, or none)
-        cosines = [views @ vector for _, views in entries]
-        return [
-            Hit(
-                chunk=chunk, dense=float(cos[0]), title=float(cos[1]), lead=float(cos[2]), lexical=bm25.get(chunk.id, 0.0),
-                blend_rank=blend_rank.get(chunk.id), lexical_rank=lexical_rank.get(chunk.id), vector=views[0],
-                sentence=float(cos[3:].max()) if len(cos) > 3 else 0.0,
-            )
-            for (chunk, views), cos in zip(entries, cosines, strict=True)
-        ]
+        wanted = {i for dense_ids, words in lists for i in (*dense_ids, *(i for i, _ in words))}
+        found = load_entries(client, self.chunk_cache, wanted, tenant=tenant, access_keys=access_keys)
+        return [hits_of(vectors[n], *lists[n], found=found) for n in range(len(texts))]

@@ -31,6 +31,13 @@ COLLECTIONS = (COLLECTION, DENSE_COLLECTION, DATA_COLLECTION, SENTENCE_COLLECTIO
 # Earlier versions' collections, oldest first: "chunks" (no blend), "chunks_v2" (no lead vector),
 # "chunks_v3" (everything in one). One found on open is copied into the new ones, then dropped.
 OLD_COLLECTIONS = ("chunks", "chunks_v2", "chunks_v3")
+
+
+def window_id(chunk_id: str, n: int) -> str:
+    """The row of a chunk's `n`th sentence window in SENTENCE_COLLECTION."""
+    return f"{chunk_id}:{n}"
+
+
 TEXT_LIMIT = 8192
 OWNER = ["id", "tenant", "access", "doc_id"]  # in every collection: what scopes and deletes go by
 SHOWN = ["source", "title", "url", "heading", "position", "text"]

@@ -34,8 +34,11 @@ LEASE_TTL = 6.0
 _POLL_FIRST, _POLL_MOST = 0.02, 0.25  # seconds between tries for a lease another process holds
 
 
+_LEASE_PREFIX = "conversation:"
+
+
 def lease_name(conversation_id: str) -> str:
-    return f"conversation:{conversation_id}"
+    return f"{_LEASE_PREFIX}{conversation_id}"
 
 
 class Turn:
@@ -182,7 +185,7 @@ class LeaseKeeper:
                     # we stalled past the time to live and another process took over: it answers from the
                     # stored state, and what we write next finds the reply already there
                     self._held.discard(name)
-                    logger.error("lost the lease of conversation %s to another process", name.removeprefix("conversation:"))
+                    logger.error("lost the lease of conversation %s to another process", name.removeprefix(_LEASE_PREFIX))
 
 
 class ConversationTurns:

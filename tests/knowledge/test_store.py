@@ -14,6 +14,7 @@ import pytest
 from bot.app.composition import Services
 from knowledge.retrieval import Retriever, SearchBatcher
 from knowledge.store import COLLECTION, MilvusStore
+from knowledge.store_reads import load_entries
 
 OLD_COLLECTION = "chunks"  # the name versions before the blended vector used
 V2_COLLECTION = "chunks_v2"  # with the blended vector, before the lead vector
@@ -85,9 +86,9 @@ def test_chunks_read_by_id_are_only_those_the_scope_may_read(core: Services) -> 
     bound = core.store.chunk_cache.max_chunks
     core.store.chunk_cache.max_chunks = 0  # every read goes to the store
     try:
-        assert set(core.store._load(ids, tenant="default", access_keys=["public"])) == ids
-        assert core.store._load(ids, tenant="other", access_keys=["public"]) == {}
-        assert core.store._load(ids, tenant="default", access_keys=["staff"]) == {}
+        assert set(load_entries(core.store._client, core.store.chunk_cache, ids, tenant="default", access_keys=["public"])) == ids
+        assert load_entries(core.store._client, core.store.chunk_cache, ids, tenant="other", access_keys=["public"]) == {}
+        assert load_entries(core.store._client, core.store.chunk_cache, ids, tenant="default", access_keys=["staff"]) == {}
     finally:
         core.store.chunk_cache.max_chunks = bound
 
