@@ -7,7 +7,8 @@ are announced by `tick()` once it is back, and the customer is told a person wil
 Every post to a staff thread (the transcript, relayed customer messages and files) goes through its
 stored, ordered queue (`ThreadPosts`, handoff/thread_posts.py); a card that was posted is never posted again.
 The card itself (announcing it, reminders, updates, the timers that retry) is handoff/cards.py's.
-What staff do on a handoff from any desk (claim, reply, the draft, resolve, hand back) is handoff/staff_actions.py's.
+What staff do on a handoff from any desk (claim, reply, the draft, resolve, hand back) is handoff/staff_actions.py's;
+what the customer's messages, files, rating and feedback do around a handoff is handoff/customer_side.py's.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -28,19 +28,18 @@ from bot.core.records import HandoffReason
 from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
 from bot.core.events import EventBus
 from bot.core.desk import StaffDesk
-from bot.core.channel import Attachment, CustomerFile
 from bot.core.late import Late
 from bot.core.messages import Message, Role
 from bot.core.packet import Packet, build_packet
 from handoff.summary import HandoffSummarizer
 from bot.core.handoff_policy import HandoffPolicy
-from handoff.records import HandoffRecords, aware, packet_of
-from bot.core.handoff_states import ACTIVE, HUMAN_OWNED, HandoffStatus, State
+from handoff.records import HandoffRecords, packet_of
+from bot.core.handoff_states import HUMAN_OWNED, State
 # the errors a `StaffDesk` raises, importable from here too (channels/slack_staff.py does)
 from handoff.thread_posts import StaffPostRefused as StaffPostRefused, ThreadPosts
 from handoff.cards import HandoffCards
+from handoff.customer_side import HandoffCustomerSide
 from handoff.staff_actions import HandoffStaffActions
-from policies.pii_patterns import EMAIL
 
 if TYPE_CHECKING:
     from bot.core.ports import Conversations as ConversationService
@@ -48,10 +47,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-EMAIL_PLACEHOLDER = re.compile(rf"<{EMAIL}_\d+>")  # an address the customer left, as stored (redacted)
 
-
-class HandoffService(HandoffStaffActions):
+class HandoffService(HandoffStaffActions, HandoffCustomerSide):
     def __init__(
         self, *, engine: Engine, settings: Settings, conversations: ConversationService, audit: AuditLog,
         topics: TopicDetector | None = None, now: Callable[[], datetime] = utcnow,
@@ -147,6 +144,16 @@ class HandoffService(HandoffStaffActions):
         await self._tell_customer(handoff)
         return handoff
 
+    def _what_staff_need(self, conversation_id: str) -> tuple[Conversation | None, list[Message], list[dict[str, Any]]]:
+        """The conversation, its messages and the files the customer sent, in one thread hop (an
+        escalation's reads; nothing but the conversation when people own it already)."""
+        conversation = self._conversations.get(conversation_id)
+        if conversation is None or State(conversation.state) in HUMAN_OWNED:
+            return conversation, [], []
+        messages = self._conversations.history(conversation_id, for_customer=False)
+        attached = self._audit.data_of(conversation_id=conversation_id, kind="attachment")
+        return conversation, messages, [f for data in attached for f in data.get("files", [])]
+
     def _create(self, conversation: Conversation, reason: HandoffReason, topic: str | None, packet: Packet) -> Handoff:
         topic_conf = self.policy(conversation.tenant).topic(topic)
         handoff = Handoff(
@@ -179,18 +186,6 @@ class HandoffService(HandoffStaffActions):
         """The conversation as stored: placeholders for personal data, whatever the tenant lets staff see."""
         return await asyncio.to_thread(self._conversations.history, handoff.conversation_id, for_customer=False)
 
-    async def share_files(self, conversation_id: str, files: Sequence[Attachment]) -> None:
-        """Files a customer sent while people own the conversation: into its staff thread, in order with
-        their messages (when the card is not posted yet, right after it and its transcript)."""
-        handoff = await asyncio.to_thread(self.current, conversation_id)
-        conversation = await asyncio.to_thread(self._conversations.get, conversation_id)
-        if handoff is None or conversation is None or handoff.status not in ACTIVE:
-            return
-        for item in files:  # one post each: a file Slack took is not uploaded again when a later one fails
-            body = json.dumps(CustomerFile(channel=conversation.channel, attachment=item).to_json())
-            await asyncio.to_thread(self._records.add_post, handoff.id or 0, kind="file", body=body)
-        await self._posts.flush(handoff)
-
     async def _tell_customer(self, handoff: Handoff) -> None:
         policy = self.policy(handoff.tenant)
         now = self._now()
@@ -208,67 +203,6 @@ class HandoffService(HandoffStaffActions):
         await self._conversations.post_message(
             conversation_id, role=Role.SYSTEM, text=texts.text(key, lang, **fields), rating_request=rating_request,
         )
-
-    # while people own the conversation -----------------------------------------------------------
-    async def relay_customer(self, conversation_id: str, text: str) -> None:
-        """A customer message while people own the conversation: into the staff thread, not to the bot."""
-        handoff = await asyncio.to_thread(self.current, conversation_id)
-        if handoff is None:
-            return
-        await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=conversation_id, kind="relayed_to_staff", handoff=handoff.id)
-        await self._posts.add(handoff, f"*Customer:* {text}", kind="said")
-        address = EMAIL_PLACEHOLDER.search(text)
-        if address is not None and handoff.contact != address.group(0):  # e.g. left for a reply outside business hours
-            handoff = await asyncio.to_thread(self._records.save, handoff, contact=address.group(0))
-            await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=conversation_id, kind="contact_left", handoff=handoff.id)
-            if self.policy(handoff.tenant).staff_sees_pii:  # stored as the placeholder, shown restored
-                await self._posts.add(handoff, f"*Contact for a reply:* {handoff.contact}", kind="said")
-            else:
-                packet = await self._cards.staff_packet(handoff)
-                await self._posts.add(handoff, f"*Contact for a reply:* {packet.customer['contact']}")
-            await self._cards.update_card(handoff)
-            # stored with the placeholder; the customer sees their own address again
-            await self._say(conversation_id, "contact_kept", address=address.group(0))
-
-    # after a resolution, and feedback --------------------------------------------------------------
-    def take_rating(self, conversation_id: str, text: str) -> int | None:
-        """A closed conversation's next message "1".."5" is the rating asked for; returns it, or None."""
-        handoff = self.current(conversation_id)
-        stripped = text.strip().rstrip("!.")
-        if handoff is None or handoff.status != HandoffStatus.RESOLVED or stripped not in {"1", "2", "3", "4", "5"}:
-            return None
-        self._audit.record(tenant=handoff.tenant, conversation_id=conversation_id, kind="rating", handoff=handoff.id, score=int(stripped))
-        self._records.save(handoff, status=HandoffStatus.RATED)
-        return int(stripped)
-
-    def reopen_for_bot(self, conversation_id: str) -> None:
-        if self.state(conversation_id) is State.CLOSED:
-            self._set_state(conversation_id, State.BOT, actor="customer")
-
-    async def feedback(self, conversation_id: str, *, helpful: bool) -> Handoff | None:
-        """Two "not helpful" answers since the bot last took over: people take it from here."""
-        if helpful or self.state(conversation_id) in HUMAN_OWNED:
-            return None
-        since = await asyncio.to_thread(self._bot_since, conversation_id)
-        events = await asyncio.to_thread(self._audit.events, conversation_id=conversation_id, kind="feedback")
-        unhappy = [e for e in events if json.loads(e.data).get("helpful") is False and (since is None or aware(e.created_at) >= since)]
-        if len(unhappy) >= 2:
-            return await self.escalate(conversation_id, reason=HandoffReason.NOT_HELPFUL)
-        return None
-
-    def _what_staff_need(self, conversation_id: str) -> tuple[Conversation | None, list[Message], list[dict[str, Any]]]:
-        """The conversation, its messages and the files the customer sent, in one thread hop (an
-        escalation's reads; nothing but the conversation when people own it already)."""
-        conversation = self._conversations.get(conversation_id)
-        if conversation is None or State(conversation.state) in HUMAN_OWNED:
-            return conversation, [], []
-        messages = self._conversations.history(conversation_id, for_customer=False)
-        attached = self._audit.data_of(conversation_id=conversation_id, kind="attachment")
-        return conversation, messages, [f for data in attached for f in data.get("files", [])]
-
-    def _bot_since(self, conversation_id: str) -> datetime | None:
-        handoff = self.current(conversation_id)
-        return aware(handoff.closed_at) if handoff is not None else None
 
     # timers (handoff/cards.py) ----------------------------------------------------------------------
     async def tick(self) -> None:
