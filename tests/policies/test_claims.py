@@ -30,6 +30,9 @@ def test_signed_claims_give_user_and_groups() -> None:
         token({"groups": "billing-admins"}),
         jwt.encode({"exp": int(time.time()) + 60, "groups": ["x"]}, None, algorithm="none"),
     ],
+    # named, not by the tokens: they carry the time, and parallel workers collecting a second apart saw
+    # different test ids (pytest-xdist refused the run)
+    ids=["other-secret", "no-expiry", "groups-not-a-list", "unsigned"],
 )
 def test_forged_expired_or_malformed_claims_are_refused(bad: str) -> None:
     with pytest.raises(InvalidClaims):
