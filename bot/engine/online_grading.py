@@ -26,6 +26,7 @@ from bot.core.autocommit import autocommit
 from bot.core.events import Rated
 from bot.core.messages import Message
 from bot.core.ops_tables import AnswerGrade
+from bot.core.tables import AuditEvent, Handoff
 from bot.engine.assistant import AskResult
 from bot.engine.release_gate import local_grade
 
@@ -81,15 +82,27 @@ class OnlineGrader:
                 judged = json.dumps(verdict.to_json())
             row = AnswerGrade(message_id=message_id, conversation_id=conversation_id, tenant=tenant, score=grade.score, support=grade.support,
                               relevance=grade.relevance, citations_valid=grade.citations_valid, judge=judged)
-            await asyncio.to_thread(self._add, row)
+            await asyncio.to_thread(self._add, row, answered_at=reply.created_at)
         except Exception as exc:  # noqa: BLE001 - grading is a by-product: it never takes a conversation down
             self.failures += 1
             logger.error("grading an answer failed: %s", type(exc).__name__)
 
-    def _add(self, row: AnswerGrade) -> None:
+    def _add(self, row: AnswerGrade, *, answered_at: datetime) -> None:
+        """The grade, then the customer's signals that came while it was being made (the judge can take
+        seconds): the verdict on this answer and a handoff since. Committed first, so a signal that comes
+        after this read finds the row (`signal_feedback`, `_mark_handoff_after`)."""
         with Session(self._engine) as session:
             session.add(row)
             session.commit()
+            verdicts = session.exec(select(AuditEvent.data).where(AuditEvent.conversation_id == row.conversation_id,
+                                                                  AuditEvent.kind == "feedback")).all()
+            helpful = next((d["helpful"] for d in map(json.loads, verdicts) if d.get("message_id") == row.message_id), None)
+            handed_over = session.exec(select(Handoff.id).where(Handoff.conversation_id == row.conversation_id,
+                                                                col(Handoff.created_at) >= answered_at).limit(1)).first() is not None
+            if helpful is not None or handed_over:
+                values: dict[str, Any] = {"helpful": helpful} if helpful is not None else {}
+                session.execute(update(AnswerGrade).where(col(AnswerGrade.id) == row.id).values(**values, **({"handoff_after": True} if handed_over else {})))
+                session.commit()
 
     def _mark_handoff_after(self, conversation_id: str) -> None:
         """One statement (its latest recent grade, if any), on every handoff: no read and write in a transaction."""
