@@ -192,6 +192,31 @@ def not_a_name(word: str) -> bool:
     return product_word(word) and word.lower() not in _first_names()
 
 
+# how someone asks to be spoken to, a title rather than a name: "call me boss", "call me captain" (none of them a first
+# name of the lists: after "call me" those may be one)
+FORMS_OF_ADDRESS = frozenset("sir madam maam ma'am lord lady master mistress boss chief captain majesty highness champ dude bro sis".split())
+
+
+def form_of_address(word: str) -> bool:
+    return word.lower().strip(".,!?'’") in FORMS_OF_ADDRESS
+
+
+def compound_word(word: str) -> bool:
+    """A word made of two English words, no name: "Shortcuts", "Workspaces", "Playlists" (Webster's 1934 lists neither)."""
+    w = re.sub(r"(?:s|es)$", "", word.lower().strip(".,'’")) if len(word) > 5 else word.lower()
+    if not w.isalpha() or w in _first_names() or w in NameWords.surnames():
+        return False
+    english = NameWords.english()
+    return any(w[:i] in english and w[i:] in english for i in range(3, len(w) - 2))
+
+
+def joined_word(first: str, second: str) -> bool:
+    """Two words that make one English word written together, no first name or surname: "sun flower", "hot dog"; two
+    first names that make a third one written together stay."""
+    w = (first + second).lower().strip(".,'’")
+    return w.isalpha() and w in NameWords.english() and w not in _first_names() and w not in NameWords.surnames()
+
+
 def other_script(word: str) -> bool:
     return OTHER_SCRIPT.match(word.strip(".,'’")) is not None
 

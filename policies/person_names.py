@@ -73,6 +73,7 @@ from policies.name_words import (
     NOT_NAMES,
     Names,
     foreign_function_word,
+    form_of_address,
     not_a_name,
     plain,
     unknown_word,
@@ -85,6 +86,8 @@ GREEK_WORD = re.compile(r"[Α-ΩΆ-Ώ][α-ωά-ώ]+")
 
 # Dutch, German and Portuguese particles (not "de", "la": words of Spanish and French places) then a surname
 PARTICLE_SURNAME = re.compile(rf"(?<![\w'’-])(?:van(?: (?:der|den|de))?|von|ten|ter|da|dos|das) ({NAME_WORD})")
+# a preposition before a word makes it its object, not someone spoken to: "we're moving off Quillbox, can we ..."
+OBJECT_BEFORE = re.compile(r"\b(?:off|from|to|into|onto|with|on|in|at|via|for|by|of|over)\s+$", re.IGNORECASE)
 NAME_RUN = re.compile(rf"{NAME_WORD}(?:\s(?:[{UPPER}]\.?\s)?{NAME_WORD}){{0,3}}")
 
 
@@ -170,7 +173,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         elif re.search(r"\bthe\s+$", before, re.IGNORECASE) and WORK_AFTER.match(text, end) and all(
                 listed_name(w) or not common(w) for w in words) and first not in NOT_NAMES:
             strong.append((start, end))  # "Unlike the Vesketh novel": who wrote it
-        elif len(words) == 1 and VOCATIVE.match(text, end) and first not in common_word_set() and first not in NOT_NAMES:
+        elif len(words) == 1 and VOCATIVE.match(text, end) and first not in common_word_set() and first not in NOT_NAMES \
+                and not OBJECT_BEFORE.search(before):
             strong.append((start, end))  # "Quillon, can I please speak to your boss?"
         elif len(words) <= 3 and PERSON_VERB.match(text, end) and not any(common(w) or w.lower() in NOT_NAMES for w in words):
             strong.append((start, end))
@@ -194,6 +198,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         words = m.group(1).split()
         if sure and not_a_name(words[0]):
             continue  # "my name is going to be ...", "call me dad": an ordinary word, not a name
+        if re.match(r"(?i)calls? me\b", m.group()) and form_of_address(words[0]):
+            continue  # "call me boss", "just call me captain": how to be spoken to, not a name
         if lone_request_verb(text, m.start(1), words[0]):
             continue  # "Thanks, tell Sales I said hi": a request after the thanks, no name signing it
         if not sure and kin_word_name(text, m, words):

@@ -8,10 +8,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from policies.brands import BRANDS, brand_key
 from policies.name_words import (
     EDITION_WORDS,
     Names,
+    NameWords,
+    compound_word,
+    joined_word,
     name_word,
+    ordinary,
     plain,
     product_end,
     product_end_only,
@@ -27,6 +32,8 @@ THING_CONTEXT = re.compile(
     r"\b(?:sync(?:s|ed|ing)?|integrat\w*|compatible|works?|working|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|pay(?:s|ing)?|paid|"
     r"log(?:ged)? ?in|sign(?:ed)? ?in|import(?:s|ed|ing)?|export(?:s|ed|ing)?|migrat\w*|upload(?:s|ed|ing)?|install(?:s|ed|ing)?|"
     r"deploy(?:s|ed|ing)?|embed(?:s|ded|ding)?|use|uses|using|used|via|switch(?:ed|ing)?|upgrad\w*|downgrad\w*|subscrib\w*|"
+    # "moving off X", "we're leaving X for": a service left behind
+    r"mov(?:e|es|ed|ing) (?:off|away from)|leav(?:e|es|ing) (?:behind )?|"
     r"run(?:s|ning)?|open(?:s|ed|ing)?|support(?:s|ed|ing)?|enable|disable|stream(?:s|ed|ing)?|cancel(?:l?ed)?|buy|bought|order(?:ed)?|redeem|"
     r"deliver(?:s|ed|ing|y)?|ship(?:s|ped|ping)?|travel(?:l?ing)?|fly(?:ing)?|flights?|"
     # the same words mistyped: "udeliver to X", "shippinh to X"
@@ -51,6 +58,20 @@ NAMED_AFTER = re.compile(
 BUSINESS_AFTER = re.compile(
     r"(?:['’]?s)?\s+(?:pizza|pizzeria|trattoria|restaurant|cafe|café|coffee|bakery|diner|grill|bistro|steakhouse|kitchen|deli|"
     r"pub|tavern|brewery|cantina|taqueria|burgers?|tacos|sushi|bbq|bagels|donuts|noodles?)\b",
+    re.IGNORECASE,
+)
+# "Does Rosa's take cash?", "Can Bram's deliver?": a name's possessive asked to act is a shop ("Does Rosa's son take
+# the bus?" asks about someone's son: a noun after the possessive, then the verb)
+SHOP_ASKED = re.compile(r"\b(?:does|do|did|can|could|will|would|should)\s+$", re.IGNORECASE)
+SHOP_DOES = re.compile(
+    r"\s+(?:(?:still|also|really|ever|even|now)\s+)?(?:use|take|accept|have|offer|sell|serve|deliver|ship|"
+    r"open|close|carry|stock|make|price[- ]match|allow|let|honou?r|give|provide|charge|refund|require|do)\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
+# a place to eat or stay before its name: "a reservation for bar les quill", "a table at cafe oria", "hotel bramwen"
+BUSINESS_BEFORE = re.compile(
+    r"\b(?:(?:at|for|to|from|in) (?:the )?(?:bar|pub)|cafe|café|bistro|brasserie|trattoria|pizzeria|taverna|ristorante|"
+    r"restaurant|hotel|motel|hostel|inn)\s+$",
     re.IGNORECASE,
 )
 TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|dr)\.?\s+$", re.IGNORECASE)
@@ -90,6 +111,24 @@ THING_PREDICATE = re.compile(
     r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:in|on|for|that|which|I|we|you|they|with|of|and|or|to|from|like|here|too|anymore)\b)",
     re.IGNORECASE,
 )
+# "Tallow call recordings", "Orrin task notifications": a name right before what a tool keeps names the tool ("Oria's
+# call recordings" keep her possessive); not after a verb of giving ("send Oria invoices") or an auxiliary ("Can Oria
+# approve invoices?": the word after is her verb)
+TOOL_RECORDS = re.compile(
+    r"[ \t]+(?:(?![a-z]*(?:s|ed)\b)[a-z]+[ \t]+)?(?:recordings|notifications|reports|dashboards|invoices|tickets|logs|files|projects|"
+    r"boards|tasks|events|meetings|transcripts|notes|contacts|leads|deals|payouts|payments|transactions|subscriptions|webhooks|alerts|"
+    r"templates|workflows|forms|insights|analytics|metrics|integrations|settings|permissions|exports|imports|backups|snippets)\b(?!['’-])"
+)
+NOT_TOOL_BEFORE = re.compile(
+    r"\b(?:send|sent|give|gave|show|showed|email|e-mail|forward|mail|pass|hand|owe|pay|paid|bring|brought|get|got|text|ask|"
+    r"tell|cc|does|do|did|can|could|will|would|should|may|might|must|to|let|make|made|have|had)\s+$",
+    re.IGNORECASE,
+)
+# a dish asked about: "what ingredients i need for pollo asado", "a recipe for oria's pie" is about the pie
+DISH_BEFORE = re.compile(
+    r"\b(?:recipes?|ingredients|calories|nutrition(?:al)? (?:facts|value))\b(?:\s+[\w'’]+){0,4}?\s+(?:for|in|of|into|does|do)\s+$",
+    re.IGNORECASE,
+)
 THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
 NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
@@ -103,12 +142,72 @@ COUNTED_BEFORE = re.compile(
 )
 # what is said of a device or an edition, never of a person: "Luna Max support(s) Bluetooth", "Pearl Lite available in"
 PRODUCT_SAID = re.compile(
-    r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|really|actually|even)\s+)*"
-    r"(?:supports?|come(?:s)? with|available|waterproof|water-?resistant|in stock|out of stock|ships?|shipping|charg(?:e|es|er|ing)|"
+    r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|really|actually|even|won['’]t|doesn['’]t|didn['’]t|can['’]t|"
+    r"cannot|will|does|did|keeps?|stopped|no longer)\s+)*"
+    r"(?:supports?|(?:dis|re)?connect(?:s|ed|ing)?|boot(?:s|ed|ing)?|turn(?:s|ed)? on|power(?:s|ed)? on|come(?:s)? with|available|waterproof|water-?resistant|in stock|out of stock|ships?|shipping|charg(?:e|es|er|ing)|"
     r"pair(?:s|ed)?|batter(?:y|ies)|screen|speakers?|headphones?|earbuds?|camera|case|cable|remote|firmware|model|edition|version|"
     r"tier|plan|bundle|worth)\b",
     re.IGNORECASE,
 )
+
+
+# what a service does, never said of a person named like it: "Can Evri redeliver on Saturday?", "Does Chase refund the fee?"
+SERVICE_AFTER = re.compile(
+    r"(?:['’]s?)?\s+(?:(?:also|still|not|now|really|ever|usually|even)\s+)*"
+    r"(?:re-?deliver|deliver|ship|dispatch|sell|stock|refund|charge|accept|support|offer|integrate|sync|process)\w*\b",
+    re.IGNORECASE,
+)
+BRAND_TOKEN = re.compile(r"[^\W_][\w'’&.+*-]*")
+# small words inside a brand's name: "Bank of America", "Ben & Jerry's", "Jack in the Box"
+BRAND_JOINERS = frozenset("of & and de du la le el by the for in n on".split())
+
+
+def a_brand(text: str, start: int, end: int) -> bool:
+    """Whether a name found at start:end is a well-known brand's name or part of one (policies/brands.py): "Is Tim
+    Fargo a partner?", "Does Goldman Sachs accept the export?". A lone word that is a first name or a frequent
+    surname too ("Chase", "Otto", "Ford") only before what a service does ("Does Chase refund fees?"); never someone
+    asked or spoken to ("Please ask Ford to call me")."""
+    tokens = list(BRAND_TOKEN.finditer(text))
+    inside = [i for i, t in enumerate(tokens) if t.start() < end and start < t.end()]
+    if not inside:
+        return False
+    cased = any(c.isupper() for c in text)
+
+    def joins(i: int) -> bool:  # the word at i can be part of a brand's name with its neighbours
+        word = tokens[i].group()
+        return not cased or word[:1].isupper() or word[:1].isdigit() or word.lower() in BRAND_JOINERS
+
+    found: tuple[int, int] | None = None
+    for a in range(inside[0], max(-1, inside[0] - 3), -1):
+        if a < inside[0] and (not joins(a) or text[tokens[a].end() : tokens[a + 1].start()] != " "):
+            break
+        for b in range(inside[-1], min(len(tokens), inside[-1] + 4)):
+            if b > inside[-1] and (not joins(b) or text[tokens[b - 1].end() : tokens[b].start()] != " "):
+                break
+            if brand_key(text[tokens[a].start() : tokens[b].end()]) in BRANDS and (found is None or b - a > found[1] - found[0]):
+                found = (a, b)
+    if found is None:
+        return _brand_part(text, [tokens[i] for i in inside])
+    b_start, b_end = tokens[found[0]].start(), tokens[found[1]].end()
+    if ASKED_BEFORE.search(text[max(0, b_start - 30) : b_start]) or SPOKEN_TO.search(text[max(0, b_start - 40) : b_start]):
+        return False
+    if found[1] > found[0]:
+        return True  # "Wells Fargo", "Goldman Sachs": a brand's whole name of two words or more
+    stem = re.sub(r"['’]s?$", "", tokens[found[0]].group()).lower()
+    if stem not in Names.first_names() and stem not in NameWords.frequent_surnames():
+        return True  # "Gusto", "Zapier": no first name, no frequent surname
+    return SERVICE_AFTER.match(text, b_end) is not None
+
+
+def _brand_part(text: str, tokens: list[re.Match[str]]) -> bool:
+    """"Can Bixby Routines dim the lights?", "Zapier Tables": a brand no person is named like, then what one of its parts
+    is called (ordinary words, or English words written together)."""
+    if len(tokens) < 2 or brand_key(tokens[0].group()) not in BRANDS:
+        return False
+    stem = re.sub(r"['’]s?$", "", tokens[0].group()).lower()
+    if stem in Names.first_names() or stem in NameWords.frequent_surnames() or ASKED_BEFORE.search(text[max(0, tokens[0].start() - 30) : tokens[0].start()]):
+        return False
+    return all(ordinary(t.group()) or compound_word(t.group()) or t.group().lower() in EDITION_WORDS for t in tokens[1:])
 
 
 def a_thing(
@@ -120,6 +219,8 @@ def a_thing(
     Never when the message says it is a name ("my name is", a title, a greeting, a signature)."""
     if declared:
         return False
+    if a_brand(text, start, end):
+        return True  # "Is Wells Fargo a partner for rewards?", "Can Evri redeliver on Saturday?"
     words = [w.strip(".,'’") for w in text[start:end].split()]
     words = [w for w in words if w]
     if not words:
@@ -137,6 +238,12 @@ def a_thing(
         return True
     if THING_APPOSITIVE.match(text, end):
         return True  # "Can Ada, our chatbot, hand off to Zendesk?"
+    if len(words) == 2 and joined_word(*words):
+        return True  # "where does the sun flower grow": one word written in two
+    if DISH_BEFORE.search(text[max(0, start - 60) : start]):
+        return True  # "what ingredients i need for pollo asado"
+    if len(words) == 1 and TOOL_RECORDS.match(text, end) and not NOT_TOOL_BEFORE.search(text[max(0, start - 12) : start]):
+        return True  # "Can I see Tallow call recordings?"
     if (m := SYNCS_WITH.match(text, end)) and m.group(1).lower().strip(".,'’") not in first_names:
         return True  # "Does Clio sync with Outlook?"
     if NAMED_AFTER.match(text, end):
@@ -212,9 +319,16 @@ def edition_product(text: str, start: int, end: int) -> bool:
 
 
 def a_business(text: str, start: int, end: int) -> bool:
-    """Whether a name is what a restaurant or a shop is called ("is mr joes pizza open", "Rosa's Cantina"):
-    asked of every name, found with a title too, unless the message says it is someone's ("under the name")."""
+    """Whether a name is what a restaurant or a shop is called ("is mr joes pizza open", "Rosa's Cantina", "Does
+    Rosa's take cash?", "a table at bistro oria"): asked of every name, found with a title too, unless the message
+    says it is someone's ("under the name")."""
     words = text[start:end].split()
+    after = end + 2 if text[end : end + 2] in ("'s", "’s") else end + 1 if text[end : end + 1] in ("'", "’") else end
+    if SHOP_ASKED.search(text[max(0, start - 12) : start]) and SHOP_DOES.match(text, after) and (
+            after > end or re.search(r"['’]s?$|s['’]$", text[start:end])):
+        return True  # "Does Rosa's take cash?": what a name's possessive is asked to do, a shop does
+    if BUSINESS_BEFORE.search(text[max(0, start - 24) : start]):
+        return True  # "a reservation for bistro les quill", "at cafe oria"
     if len(words) > 1 and BUSINESS_AFTER.fullmatch(" " + words[-1]):
         return True  # "Rosa's Cantina"
     # "Joe's Pizza", "mr joes pizza"; not "Oria Vesketh grill order", a person's name before an ordinary word
