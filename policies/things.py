@@ -46,7 +46,10 @@ THING_CONTEXT = re.compile(
 THING_AFTER = re.compile(
     r"\s+(?:app|apps|account|accounts|integration|integrations|plugin|add-?on|extension|plan|subscription|api|sdk|connector|"
     r"store|edition|version|server|cloud|workspace|login|sign-?in|channel|bot|widget|feed|points|rewards|gift|card|cards|"
-    r"device|devices|model|firmware|update|license|licence|membership|pass|order|orders|delivery|product|products|service|platform|tool)\b",
+    r"device|devices|model|firmware|update|license|licence|membership|pass|order|orders|delivery|product|products|service|platform|tool|"
+    # "Is Gibson support open?", "the Quillon customer service line": who answers for a brand ("Does Oria support the change?" is hers)
+    r"support (?:team|hours|line|number|chat|phone|email|e-mail|page|site|portal|ticket|agents?|staff|is|was|open|closed)|"
+    r"customer (?:service|support|care)|help ?desk|helpline|hotline|warranty|website|outlets?|checkout)\b",
     re.I,
 )
 # a place or a building named after a person
@@ -62,7 +65,12 @@ BUSINESS_AFTER = re.compile(
 )
 # "Does Rosa's take cash?", "Can Bram's deliver?": a name's possessive asked to act is a shop ("Does Rosa's son take
 # the bus?" asks about someone's son: a noun after the possessive, then the verb)
-SHOP_ASKED = re.compile(r"\b(?:does|do|did|can|could|will|would|should)\s+$", re.IGNORECASE)
+SHOP_ASKED = re.compile(r"\b(?:does|do|did|can|could|will|would|should|is|are|was)\s+$", re.IGNORECASE)
+# "Is Rosa's open on Sunday?", "Is Bram's having a sale?": what a shop is or is doing
+SHOP_STATE = re.compile(
+    r"\s+(?:(?:still|also|now|really)\s+)?(?:open|closed|having|hiring|delivering|accepting|selling|offering|running|doing)\b",
+    re.IGNORECASE,
+)
 SHOP_DOES = re.compile(
     r"\s+(?:(?:still|also|really|ever|even|now)\s+)?(?:use|take|accept|have|offer|sell|serve|deliver|ship|"
     r"open|close|carry|stock|make|price[- ]match|allow|let|honou?r|give|provide|charge|refund|require|do)\b(?!\s+of\b)",
@@ -324,7 +332,8 @@ def a_business(text: str, start: int, end: int) -> bool:
     says it is someone's ("under the name")."""
     words = text[start:end].split()
     after = end + 2 if text[end : end + 2] in ("'s", "’s") else end + 1 if text[end : end + 1] in ("'", "’") else end
-    if SHOP_ASKED.search(text[max(0, start - 12) : start]) and SHOP_DOES.match(text, after) and (
+    if SHOP_ASKED.search(text[max(0, start - 12) : start]) and (SHOP_DOES if text[max(0, start - 4) : start].strip().lower() not in (
+            "is", "are", "was") else SHOP_STATE).match(text, after) and (
             after > end or re.search(r"['’]s?$|s['’]$", text[start:end])):
         return True  # "Does Rosa's take cash?": what a name's possessive is asked to do, a shop does
     if BUSINESS_BEFORE.search(text[max(0, start - 24) : start]):

@@ -29,8 +29,12 @@ from policies.redaction import SpacyRedactor
         "Does Marla's take gift cards?",
         "Can Rudy's deliver to my office?",
         "Does Tobias's have a drive-thru?",
+        "Is Marla's having a sale this weekend?",
+        "Is Rudy's open on Sunday?",
         # a place to eat before its name
         "reserve a table for 2 at bistro les amis",
+        # who answers for a brand
+        "Is Gibson support open on weekends?",
         # a name right before what a tool keeps
         "Why are Orrin task notifications late?",
         # a service left behind is no one spoken to
@@ -56,6 +60,10 @@ def test_brands_shops_and_tools_are_kept(redactor: SpacyRedactor, text: str) -> 
         # a noun after the possessive: someone's son, someone's package
         ("Does Marla's son use this card reader?", "Marla"),
         ("Did Benny's package arrive?", "Benny"),
+        ("Is Marla's phone off?", "Marla"),
+        ("Is Marla having lunch?", "Marla"),
+        # "support" as what someone does
+        ("Does Oria support the change?", "Oria"),
         # a person asked to do what a shop does, without the possessive
         ("Can Rudy deliver the papers to my office?", "Rudy"),
         # the word after a name that a tool's records could follow is the person's verb after an auxiliary

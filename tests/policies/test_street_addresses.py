@@ -145,3 +145,16 @@ def test_a_house_number_range_and_a_hyphenated_street_are_one_address(text: str,
 )
 def test_ranges_and_hyphenated_words_with_numbers_are_no_streets(text: str) -> None:
     assert streets(text) == []
+
+
+@pytest.mark.parametrize("text", ["Unit 4 of the course won't load", "I'm stuck on lesson 3 of the course", "Part 2 of the drive is missing"])
+def test_a_number_then_only_particles_before_a_street_word_is_no_street(text: str) -> None:
+    assert streets(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("She lives at 12 Avenue of the Americas", "12 Avenue of the Americas"), ("45 The Drive, Oxford", "45 The Drive, Oxford")],
+)
+def test_a_street_named_with_particles_after_a_word_is_still_one(text: str, expected: str) -> None:
+    assert expected in streets(text)
