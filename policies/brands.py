@@ -186,3 +186,5 @@ def _titles(source: str) -> list[str]:
 
 
 BRANDS = frozenset(brand_key(t) for t in _titles(SIMPLE_ICONS) + _titles(WRITTEN))
+# the carriers of WRITTEN: read with the parcel words of a message ("Hermes lost my parcel": a first name too)
+CARRIERS = frozenset(brand_key(t) for t in _titles(WRITTEN.split("# parcel carriers and postal services", 1)[1].split("\n#", 1)[0]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from policies.brands import BRANDS, brand_key
+from policies.brands import BRANDS, CARRIERS, brand_key
 from policies.name_words import (
     EDITION_WORDS,
     Names,
@@ -183,6 +183,11 @@ SERVICE_AFTER = re.compile(
     r"(?:re-?deliver|deliver|ship|dispatch|sell|stock|refund|charge|accept|support|offer|integrate|sync|process)\w*\b",
     re.IGNORECASE,
 )
+PARCEL_WORDS = re.compile(
+    r"\b(?:parcels?|packages?|deliver\w*|redeliver\w*|couriers?|tracking|track(?:ed)?|shipments?|shipping|shipped|drivers?|depot|"
+    r"collect(?:ed|ion)?|pick-?up|picked up|returns?|returned|label|postage|post office|sorting office|customs)\b",
+    re.IGNORECASE,
+)
 BRAND_TOKEN = re.compile(r"[^\W_][\w'’&.+*-]*")
 # small words inside a brand's name: "Bank of America", "Ben & Jerry's", "Jack in the Box"
 BRAND_JOINERS = frozenset("of & and de du la le el by the for in n on".split())
@@ -222,6 +227,8 @@ def a_brand(text: str, start: int, end: int) -> bool:
     stem = re.sub(r"['’]s?$", "", tokens[found[0]].group()).lower()
     if stem not in Names.first_names() and stem not in NameWords.frequent_surnames():
         return True  # "Gusto", "Zapier": no first name, no frequent surname
+    if brand_key(tokens[found[0]].group()) in CARRIERS and PARCEL_WORDS.search(text):
+        return True  # "Hermes lost my parcel": a carrier in a message about a parcel
     return SERVICE_AFTER.match(text, b_end) is not None
 
 

@@ -25,6 +25,9 @@ from policies.redaction import SpacyRedactor
         "Does Dell ship laptops to Ireland?",
         # ... and one that is a first name too
         "Does Otto deliver to Austria?",
+        # a carrier that is a first name too, in a message about a parcel
+        "Yamato lost my parcel",
+        "Why did Yamato return my package?",
         # a name's possessive asked to do what a shop does
         "Does Marla's take gift cards?",
         "Can Rudy's deliver to my office?",
@@ -84,6 +87,8 @@ def test_brands_shops_and_tools_are_kept(redactor: SpacyRedactor, text: str) -> 
         ("Ask Dell Quillon to send the form", "Dell Quillon"),
         ("Edward Vesketh accepted the quote", "Edward Vesketh"),
         ("Did Raymond call you back about the invoice?", "Raymond"),
+        ("Please ask Yamato to call me about the parcel", "Yamato"),
+        ("Yamato Vesketh signed for the package", "Yamato Vesketh"),
         # someone spoken to before "can": a vocative, not after a preposition
         ("Thanks for the help, Quillon, can you close the ticket?", "Quillon"),
         # an edition's word after a first name, with what a person does
