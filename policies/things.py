@@ -65,8 +65,9 @@ BUSINESS_AFTER = re.compile(
 )
 # "Does Rosa's take cash?", "Can Bram's deliver?": a name's possessive asked to act is a shop ("Does Rosa's son take
 # the bus?" asks about someone's son: a noun after the possessive, then the verb)
-SHOP_ASKED = re.compile(r"\b(?:does|do|did|can|could|will|would|should|is|are|was)\s+$", re.IGNORECASE)
+SHOP_ASKED = re.compile(r"\b(?:does|do|did|can|could|will|would|should)\s+$", re.IGNORECASE)
 # "Is Rosa's open on Sunday?", "Is Bram's having a sale?": what a shop is or is doing
+SHOP_ASKED_STATE = re.compile(r"\b(?:is|are|was)\s+$", re.IGNORECASE)
 SHOP_STATE = re.compile(
     r"\s+(?:(?:still|also|now|really)\s+)?(?:open|closed|having|hiring|delivering|accepting|selling|offering|running|doing)\b",
     re.IGNORECASE,
@@ -76,10 +77,11 @@ SHOP_DOES = re.compile(
     r"open|close|carry|stock|make|price[- ]match|allow|let|honou?r|give|provide|charge|refund|require|do)\b(?!\s+of\b)",
     re.IGNORECASE,
 )
-# a place to eat or stay before its name: "a reservation for bar les quill", "a table at cafe oria", "hotel bramwen"
+# a place to eat or stay, right after a preposition, before its name: "a reservation for bar les quill", "a table at cafe
+# oria", "stay at hotel bramwen" ("the restaurant Oria recommended" is what she did)
 BUSINESS_BEFORE = re.compile(
-    r"\b(?:(?:at|for|to|from|in) (?:the )?(?:bar|pub)|cafe|café|bistro|brasserie|trattoria|pizzeria|taverna|ristorante|"
-    r"restaurant|hotel|motel|hostel|inn)\s+$",
+    r"\b(?:at|for|to|from|in|of) (?:bar|pub|cafe|café|bistro|brasserie|trattoria|pizzeria|taverna|ristorante|restaurant|hotel|"
+    r"motel|hostel|inn)\s+$",
     re.IGNORECASE,
 )
 TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|dr)\.?\s+$", re.IGNORECASE)
@@ -194,7 +196,7 @@ BRAND_JOINERS = frozenset("of & and de du la le el by the for in n on".split())
 
 
 def a_brand(text: str, start: int, end: int) -> bool:
-    """Whether a name found at start:end is a well-known brand's name or part of one (policies/brands.py): "Is Tim
+    """Whether a name found at start:end is a well-known brand's name or part of one (policies/brands.py): "Is Wells
     Fargo a partner?", "Does Goldman Sachs accept the export?". A lone word that is a first name or a frequent
     surname too ("Chase", "Otto", "Ford") only before what a service does ("Does Chase refund fees?"); never someone
     asked or spoken to ("Please ask Ford to call me")."""
@@ -360,10 +362,10 @@ def a_business(text: str, start: int, end: int) -> bool:
     says it is someone's ("under the name")."""
     words = text[start:end].split()
     after = end + 2 if text[end : end + 2] in ("'s", "’s") else end + 1 if text[end : end + 1] in ("'", "’") else end
-    if SHOP_ASKED.search(text[max(0, start - 12) : start]) and (SHOP_DOES if text[max(0, start - 4) : start].strip().lower() not in (
-            "is", "are", "was") else SHOP_STATE).match(text, after) and (
-            after > end or re.search(r"['’]s?$|s['’]$", text[start:end])):
-        return True  # "Does Rosa's take cash?": what a name's possessive is asked to do, a shop does
+    owned = after > end or re.search(r"['’]s?$|s['’]$", text[start:end]) is not None
+    before = text[max(0, start - 12) : start]
+    if owned and ((SHOP_ASKED.search(before) and SHOP_DOES.match(text, after)) or (SHOP_ASKED_STATE.search(before) and SHOP_STATE.match(text, after))):
+        return True  # "Does Rosa's take cash?", "Is Rosa's open?": what a name's possessive is asked to do or be, a shop does or is
     if BUSINESS_BEFORE.search(text[max(0, start - 24) : start]):
         return True  # "a reservation for bistro les quill", "at cafe oria"
     if len(words) > 1 and BUSINESS_AFTER.fullmatch(" " + words[-1]):

@@ -82,6 +82,8 @@ def test_brands_shops_and_tools_are_kept(redactor: SpacyRedactor, text: str) -> 
         # a first name after a kin word, or after "call me", in a message that also books a table
         ("my friend josefina is coming at 7", "josefina"),
         ("please call me marisol", "marisol"),
+        # a place to eat before someone who did something, not after a preposition
+        ("the restaurant Oria recommended was great", "Oria"),
         # a brand's word that is a first name, asked or spoken to, or someone's surname
         ("Please ask Otto to call me back", "Otto"),
         ("Ask Dell Quillon to send the form", "Dell Quillon"),
