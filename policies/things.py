@@ -87,7 +87,11 @@ BUSINESS_BEFORE = re.compile(
 TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|dr)\.?\s+$", re.IGNORECASE)
 VERSION_AFTER = re.compile(r"(?: (?:on|for) (?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[A-Z][\w.+-]*)?[ \t]+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")  # "Fedora 39", "Ruby on Rails 7"
 # "Is X supported?", "X compatible with": said of a product, never of a person, whatever its words
-SUPPORTED_AFTER = re.compile(r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|fully)\s+)*(?:supported|compatible)\b", re.IGNORECASE)
+# ... or a business: "Is Jenny Vesk still in business?" ("in business school" is someone's)
+SUPPORTED_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|fully)\s+)*(?:supported\b|compatible\b|(?:in|out of) business(?=\s*(?:[?.!,;]|$)|\s+(?:anymore|now|today|yet)\b))",
+    re.IGNORECASE,
+)
 # "Jira Software", "Jira Work Management", "Roku Ultra": a capitalised word right after the name that ends what a
 # product is called (`product_end`); the model often tags only "Jira", or the first-name list finds it alone. With
 # SYNCS_WITH and THING_APPOSITIVE: PII tune half PERSON 220/226 and ordinary messages changed (tune 122) unchanged,
@@ -103,9 +107,11 @@ SYNCS_WITH = re.compile(
 THING_APPOSITIVE = re.compile(
     r",\s+(?:our|my|your|their|the|a|an)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:chat ?bot|bot|app|application|tool|software|platform|plug-?in|integration|crm|helpdesk|help desk|system|"
-    r"(?:virtual|ai|digital|voice) assistant)s?(?=\s*[,.;:!?)]|\s+(?:we|you|they|that|which)\b|\s*$)",
+    r"(?:virtual|ai|digital|voice) (?:assistant|helper|agent))s?(?=\s*[,.;:!?)]|\s+(?:we|you|they|that|which)\b|\s*$)",
     re.IGNORECASE,
 )
+# "Can Archie the bot reset my password?", "Is Hubert the virtual agent available?": a bot's name with what it is
+THING_EPITHET = re.compile(r"\s+the\s+(?:chat ?bot|bot|(?:virtual|ai|digital|voice) (?:assistant|helper|agent))\b", re.IGNORECASE)
 # someone asked, thanked or spoken to: a person, whatever word follows the name
 ASKED_BEFORE = re.compile(
     r"\b(?:ask|tell|remind|call|email|e-mail|text|message|ping|notify|inform|invite|thank|cc|contact|meet|"
@@ -271,7 +277,7 @@ def a_thing(
         # ("Vesketh's Cautionary Tales"), a word with letters English does not use ("Sítio Porto St."), or someone
         # asked or spoken to ("Please ask Oria Manager to call me back")
         return True
-    if THING_APPOSITIVE.match(text, end):
+    if THING_APPOSITIVE.match(text, end) or THING_EPITHET.match(text, end):
         return True  # "Can Ada, our chatbot, hand off to Zendesk?"
     if len(words) == 2 and joined_word(*words):
         return True  # "where does the sun flower grow": one word written in two

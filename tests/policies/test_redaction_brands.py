@@ -41,6 +41,11 @@ from policies.redaction import SpacyRedactor
         "reserve a table for 2 at bistro les amis",
         # who answers for a brand
         "Is Gibson support open on weekends?",
+        # a bot's name with what it is, and a business said to be one
+        "Can Archie the bot reset my password?",
+        "Is Hubert the virtual agent available 24/7?",
+        "Can Leo, the AI helper, draft replies?",
+        "Is Jenny Vesk still in business?",
         # a name right before what a tool keeps
         "Why are Orrin task notifications late?",
         # a service left behind is no one spoken to
@@ -72,6 +77,8 @@ def test_brands_shops_and_tools_are_kept(redactor: SpacyRedactor, text: str) -> 
         ("Oria Vesketh wine tasting is on Friday", "Oria Vesketh"),
         ("Tell Oria cookies are ready", "Oria"),
         ("Oria treats me well", "Oria"),
+        ("Oria, the agent, will call you back", "Oria"),
+        ("Oria Vesketh is still in business school", "Oria Vesketh"),
         # "support" as what someone does
         ("Does Oria support the change?", "Oria"),
         # a person asked to do what a shop does, without the possessive
