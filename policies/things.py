@@ -196,7 +196,7 @@ PARCEL_WORDS = re.compile(
     r"collect(?:ed|ion)?|pick-?up|picked up|returns?|returned|label|postage|post office|sorting office|customs)\b",
     re.IGNORECASE,
 )
-BRAND_TOKEN = re.compile(r"[^\W_][\w'’&.+*-]*")
+BRAND_TOKEN = re.compile(r"[^\W_][\w'’&.+*-]*|&")
 # small words inside a brand's name: "Bank of America", "Ben & Jerry's", "Jack in the Box"
 BRAND_JOINERS = frozenset("of & and de du la le el by the for in n on".split())
 

@@ -21,6 +21,7 @@ from policies.redaction import SpacyRedactor
         "Does Albert Heijn deliver on Sunday?",
         "Is Edward Jones a partner for rewards?",
         "Is El Corte Ingles open on Sunday?",
+        "Does Procter & Gamble make this detergent?",
         # a lone brand's word that is a surname, before what a service does
         "Does Dell ship laptops to Ireland?",
         # ... and one that is a first name too
@@ -98,6 +99,7 @@ def test_brands_shops_and_tools_are_kept(redactor: SpacyRedactor, text: str) -> 
         ("Did Raymond call you back about the invoice?", "Raymond"),
         ("Please ask Yamato to call me about the parcel", "Yamato"),
         ("Yamato Vesketh signed for the package", "Yamato Vesketh"),
+        ("Oria & Bram will sign the form", "Oria Bram"),
         # someone spoken to before "can": a vocative, not after a preposition
         ("Thanks for the help, Quillon, can you close the ticket?", "Quillon"),
         # an edition's word after a first name, with what a person does
