@@ -181,8 +181,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.answers_fit import fit
 from bench.answers_probes import kb_probes
 from bench.datasets import (
+    KB4_DIR,
     clinc_out_of_scope,
     covid_questions,
+    kb4_cases,
     sample_cases,
     shared_data_missing,
     write_bitext_kb,
@@ -199,9 +201,11 @@ from policies.confidence import (
     features,
 )
 
-TENANTS = "[tenants.default]\n[tenants.covid]\n[tenants.bitext]\n"
+TENANTS = "[tenants.default]\n[tenants.covid]\n[tenants.bitext]\n[tenants.kb4]\n"
 KB_TENANT = {"sample": "default", "covid": "covid", "bitext": "bitext"}
 KBS = tuple(KB_TENANT)
+# REPORT only: never in a fit (kept out of the records file, in its own file beside it: `report_only_path`)
+KB4 = "kb4"
 SEED = 15
 GOALS = {"right_min": 0.80, "wrong_max": 0.05, "offtopic_answered_max": 0.05, "person_handed_over_min": 0.97, "clarified_max": 0.15}
 
@@ -223,8 +227,17 @@ def split_of(kb: str, question: str) -> str:
     return "tune" if digest[0] % 2 == 0 else "report"
 
 
-def build_cases(folder: Path) -> tuple[list[BenchCase], dict[str, Path]]:
+def _shuffled_pools() -> tuple[random.Random, list[str], list[str]]:
+    """CLINC150's out-of-scope requests and the COVID-QA paraphrases, shuffled as the cases deal them."""
     rng = random.Random(SEED)
+    oos = clinc_out_of_scope()
+    rng.shuffle(oos)
+    covid_qs = covid_questions()
+    rng.shuffle(covid_qs)
+    return rng, oos, covid_qs
+
+
+def build_cases(folder: Path) -> tuple[list[BenchCase], dict[str, Path]]:
     covid_kb, covid = write_covid_kb(folder / "covid")
     bitext_kb, bitext, person = write_bitext_kb(folder / "bitext")
     cases = [BenchCase("covid", "answer", c.question, c.sources) for c in covid]
@@ -234,12 +247,9 @@ def build_cases(folder: Path) -> tuple[list[BenchCase], dict[str, Path]]:
     for c in sample:
         kind = "answer" if c.expect == "answer" else "person" if c.reason == "customer_request" else "offtopic"
         cases.append(BenchCase("sample", kind, c.question, c.sources))
-    oos = clinc_out_of_scope()
-    rng.shuffle(oos)
+    rng, oos, covid_qs = _shuffled_pools()
     for n, kb in enumerate(KBS):
         cases += [BenchCase(kb, "offtopic", q) for q in oos[n * 150 : (n + 1) * 150]]
-    covid_qs = covid_questions()
-    rng.shuffle(covid_qs)
     cases += [BenchCase("sample", "offtopic", q) for q in covid_qs[:80]]
     cases += [BenchCase("bitext", "offtopic", q) for q in covid_qs[80:160]]
     cases += [BenchCase("covid", "offtopic", c.question) for c in sample if c.expect == "answer"]
@@ -249,10 +259,37 @@ def build_cases(folder: Path) -> tuple[list[BenchCase], dict[str, Path]]:
     return cases, {"covid": covid_kb, "bitext": bitext_kb}
 
 
-async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, settings_env: dict[str, str] | None = None) -> list[dict[str, Any]]:
+# the off-topic questions asked of kb4 besides its own: CLINC150's next 150 out-of-scope requests and 80
+# COVID-QA paraphrases, none dealt to another KB (`origin` says which; its own figures count only "own")
+KB4_CLINC = slice(3 * 150, 4 * 150)
+KB4_COVID = slice(160, 240)
+
+
+def build_kb4_cases() -> list[tuple[BenchCase, str]]:
+    """(case, origin) for the report-only help center bench/kb4: its own cases, then the extra off-topic ones."""
+    cases = []
+    for c in kb4_cases():
+        kind = "answer" if c.expect == "answer" else "person" if c.reason == "customer_request" else "offtopic"
+        cases.append((BenchCase(KB4, kind, c.question, c.sources), "own"))
+    _, oos, covid_qs = _shuffled_pools()
+    cases += [(BenchCase(KB4, "offtopic", q), "clinc") for q in oos[KB4_CLINC]]
+    cases += [(BenchCase(KB4, "offtopic", q), "covid") for q in covid_qs[KB4_COVID]]
+    return cases
+
+
+def report_only_path(records: Path) -> Path:
+    """Where kb4's records are kept beside the three KBs' (R.json -> R.kb4.json): tools that fit on
+    every record of the file they are given (bench/bench_answers_variants.py) never see them."""
+    return records.with_name(f"{records.stem}.{KB4}{records.suffix}")
+
+
+async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, settings_env: dict[str, str] | None = None,
+                 report_only: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Every case asked through the pipeline; with `probes`, the knowledge bases' own probe questions
     are asked as well and their results go there (kinds "probe" and "probe_offtopic"). `settings_env`:
-    more settings for the bench's services (bench/bench_embedders.py: another embedding model)."""
+    more settings for the bench's services (bench/bench_embedders.py: another embedding model). With
+    `report_only`, bench/kb4 is ingested too and its cases' results go there (split "report", with
+    their `origin`), after the three KBs' (whose records are the same with or without it)."""
     from bot.app.composition import build_services
     from bot.core.config import Settings
     from bot.engine.pipeline import Identity
@@ -270,11 +307,19 @@ async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, se
         for tenant in ("covid", "bitext"):
             services.ingestor.ingest([kbs[tenant]], tenant=tenant, display_base=kbs[tenant].parent)
             services.after_ingest(tenant)
+        origins: dict[BenchCase, str] = {}
+        if report_only is not None:
+            services.ingestor.ingest([KB4_DIR], tenant=KB4, display_base=KB4_DIR.parent)
+            services.after_ingest(KB4)
+            origins = dict(build_kb4_cases())
+            cases = [*cases, *origins]
         records = []
         if probes is not None:  # the knowledge bases' own probe questions (bench/answers_probes.py), asked after the cases
-            cases = [*cases, *(BenchCase(kb, kind, q, s) for kb in KBS for kind, q, s in kb_probes(services.store, tenant=KB_TENANT[kb]))]
+            probed = (*KBS, KB4) if report_only is not None else KBS
+            cases = [*cases, *(BenchCase(kb, kind, q, s) for kb in probed for kind, q, s in kb_probes(services.store, tenant=KB_TENANT.get(kb, kb)))]
         for case in cases:
-            result = await services.assistant.ask(case.question, identity=Identity(tenant=KB_TENANT[case.kb], user="bench", channel="bench"))
+            tenant = KB_TENANT.get(case.kb, case.kb)
+            result = await services.assistant.ask(case.question, identity=Identity(tenant=tenant, user="bench", channel="bench"))
             record = {
                 "kb": case.kb, "kind": case.kind, "question": case.question, "sources": list(case.sources), "split": case.split,
                 "outcome": result.outcome.value, "reason": result.handoff_reason.value if result.handoff_reason else None,
@@ -282,7 +327,12 @@ async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, se
                 "retrieved": result.details.get("retrieved", []), "evidence": result.details.get("evidence"),
                 "latency_ms": round(result.latency_ms, 2),
             }
-            (probes if probes is not None and case.kind.startswith("probe") else records).append(record)
+            if case.kind.startswith("probe") and probes is not None:
+                probes.append(record)
+            elif case.kb == KB4 and report_only is not None:
+                report_only.append(record | {"split": "report", "origin": origins[case]})
+            else:
+                records.append(record)
         return records
     finally:
         services.close()
@@ -361,6 +411,56 @@ def figures(pairs: Iterable[tuple[dict[str, Any], tuple[str, list[str]]]]) -> di
     }
 
 
+def cause(rec: dict[str, Any], outcome: str, sources: list[str]) -> str | None:
+    """Why an answerable question was not answered right (None: it was): what the evidence shows."""
+    if rec["kind"] != "answer" or set(sources) & set(rec["sources"]):
+        return None
+    rank = next((n for n, s in enumerate(rec["retrieved"]) if s in rec["sources"]), None)
+    where = "not retrieved" if rank is None else f"{rank + 1}{'st' if rank == 0 else 'nd' if rank == 1 else 'rd' if rank == 2 else 'th'}"
+    e = rec["evidence"]
+    if outcome == "answer":
+        return f"wrong: another article first, the right one {where}" + (" (near-duplicate)" if rank in (1, 2) else "")
+    if outcome == "clarify":
+        return f"clarified without the right article (it was {where})"
+    if e is None:
+        return f"handed over before the gate ({rec['reason']})"
+    if not e["relevance"]:
+        return "handed over: nothing retrieved"
+    if e["capped"]:
+        return f"handed over: capped (unknown words or not covered), right article {where}"
+    if e["similarity"] < Thresholds().min_dense:
+        return f"handed over: under the floor min_dense, right article {where}"
+    return f"handed over: under min_confidence and no clarification, right article {where}"
+
+
+def print_failures(pairs: Iterable[tuple[dict[str, Any], tuple[str, list[str]]]]) -> None:
+    """The answerable questions not answered right, grouped by `cause`, with what was cited or offered; the off-topic ones not handed over."""
+    by_cause: dict[str, list[str]] = {}
+    for rec, (outcome, sources) in pairs:
+        why = cause(rec, outcome, sources)
+        if why:
+            got = f"-> {', '.join(sources)}" if sources else f"(top: {rec['retrieved'][0] if rec['retrieved'] else '-'})"
+            conf = f"conf {rec['evidence']['confidence']:.2f}/{rec['evidence']['choice_confidence']:.2f}" if rec["evidence"] else ""
+            by_cause.setdefault(why, []).append(f"{rec['question']!r} {got} [right: {', '.join(rec['sources'])}] {conf}")
+        elif rec["kind"] == "offtopic" and outcome != "handoff":
+            by_cause.setdefault(f"off-topic {'answered' if outcome == 'answer' else 'clarified'}", []).append(f"{rec['question']!r} -> {', '.join(sources)}")
+    for why, items in sorted(by_cause.items(), key=lambda kv: (not kv[0].startswith("wrong"), -len(kv[1]))):
+        print(f"  {why}: {len(items)}")
+        for item in items:
+            print(f"    {item}")
+
+
+def report_only_figures(kb4: list[dict[str, Any]], fits: dict[str, tuple[LogisticModel, LogisticModel, Thresholds]]) -> dict[str, Any]:
+    """kb4's figures on its own cases, as shipped and under each fit given (none of them saw kb4), and
+    the off-topic questions from elsewhere (CLINC150, COVID-QA) answered."""
+    own = [r for r in kb4 if r["origin"] == "own"]
+    rows = {"shipped": figures((r, shipped(r)) for r in own)}
+    for name, (answer, choice, t) in fits.items():
+        rows[name] = figures((r, replay(r, answer=answer, choice=choice, thresholds=t)) for r in own)
+    other = {origin: figures((r, shipped(r)) for r in kb4 if r["origin"] == origin)["offtopic_answered"] for origin in ("clinc", "covid")}
+    return {"rows": rows, "other_offtopic_answered_shipped": other}
+
+
 def print_table(title: str, rows: dict[str, dict[str, Any]]) -> None:
     print(f"== {title}")
     cols = ("answerable", "right", "wrong", "clarified", "handed_over", "offtopic", "offtopic_answered", "person", "person_handed_over")
@@ -375,21 +475,26 @@ def main() -> int:
     parser.add_argument("--records", type=Path, default=None, help="reuse (or write) the per-case results here")
     parser.add_argument("--probes", type=Path, default=None, help="with --records being written: ask the KBs' probe questions too, keep them here")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--failures", action="store_true", help="list kb4's answerable questions not answered right, by cause")
     args = parser.parse_args()
     if missing := shared_data_missing():
         print(missing, file=sys.stderr)
         return 2
     started = time.perf_counter()
+    kb4: list[dict[str, Any]] = []
     if args.records and args.records.exists():
         records = json.loads(args.records.read_text())
+        if report_only_path(args.records).exists():  # (records written before kb4 have none)
+            kb4 = json.loads(report_only_path(args.records).read_text())
     else:
         with tempfile.TemporaryDirectory() as tmp:
             probes: list[dict[str, Any]] | None = [] if args.probes else None
-            records = asyncio.run(record(Path(tmp), probes=probes))
+            records = asyncio.run(record(Path(tmp), probes=probes, report_only=kb4))
             if args.probes:
                 args.probes.write_text(json.dumps(probes))
         if args.records:
             args.records.write_text(json.dumps(records))
+            report_only_path(args.records).write_text(json.dumps(kb4))
     out: dict[str, Any] = {"goals": GOALS}
     for split in ("report", "tune"):
         rows = {kb: figures((r, shipped(r)) for r in records if r["split"] == split and r["kb"] == kb) for kb in KBS}
@@ -399,6 +504,9 @@ def main() -> int:
     shipped_thresholds = Thresholds()
     agree = sum(replay(r, answer=ANSWER_MODEL, choice=CHOICE_MODEL, thresholds=shipped_thresholds)[0] == r["outcome"] for r in records)
     out["replay_agrees_with_pipeline"] = round(agree / len(records), 4)
+    if kb4:
+        agree = sum(replay(r, answer=ANSWER_MODEL, choice=CHOICE_MODEL, thresholds=shipped_thresholds)[0] == r["outcome"] for r in kb4)
+        out["replay_agrees_with_pipeline_kb4"] = round(agree / len(kb4), 4)
     loko: dict[str, Any] = {}
     fits = {}
     for held in KBS:
@@ -408,6 +516,9 @@ def main() -> int:
     held_out = [(r, replay(r, answer=m[0], choice=m[1], thresholds=m[2])) for held, m in fits.items() for r in records if r["kb"] == held]
     loko["pooled"] = figures(held_out) | {"tuned": "-"}
     out["leave_one_kb_out"] = loko
+    if kb4:  # reported only: the shipped gate, a fit on all three KBs' TUNE, and each leave-one-out fit
+        on_three = fit([r for r in records if r["split"] == "tune"])
+        out[KB4] = report_only_figures(kb4, {"fit on 3 TUNE": on_three, **{f"fit w/o {held}": m for held, m in fits.items()}})
     latencies = sorted(r["latency_ms"] for r in records)
     out["latency_ms"] = {"p50": latencies[len(latencies) // 2], "p99": latencies[min(len(latencies) - 1, math.ceil(0.99 * len(latencies)) - 1)]}
     if args.fit:
@@ -429,6 +540,14 @@ def main() -> int:
     print_table("leave one KB out: tuned on the other two KBs' TUNE split, reported on all of this KB", loko)
     for kb, f in ((kb, f) for kb, f in loko.items() if kb in KBS):
         print(f"  {kb} held out, thresholds tuned: {f['tuned']}")
+    if kb4:
+        print_table(f"{KB4} (bench/kb4, REPORT only, never fitted on): its own cases as shipped, then replayed under fits on the other KBs' TUNE",
+                    out[KB4]["rows"])
+        print(f"  {KB4} off-topic answered as shipped, questions from elsewhere: {out[KB4]['other_offtopic_answered_shipped']}; "
+              f"replay agrees with the pipeline on {out['replay_agrees_with_pipeline_kb4']:.2%}")
+        if args.failures:
+            print(f"== {KB4} as shipped: answerable questions not answered right, by cause; off-topic questions not handed over")
+            print_failures((r, shipped(r)) for r in kb4 if r["origin"] == "own")
     if args.fit:
         print_table("fitted now on TUNE, replayed on REPORT", out["fitted_replayed_on_report"])
         print("fitted on TUNE (put into policies/confidence.py and bot/core/config.py):")
