@@ -19,6 +19,8 @@ DEFAULT = Identity(tenant="default", user="visitor", channel="test")
         ("How much does the Team plan cost?", "sample_kb/plans-and-pricing.md", "Team"),
         ("how do i reset my password", "sample_kb/reset-your-password.md", "password"),
         ("can I get my money back for the yearly plan?", "sample_kb/refund-policy.md", "refund"),
+        # a product name the help center itself mentions is no sign of another product
+        ("can I pay with paypal?", "sample_kb/download-invoices.md", "paypal"),
     ],
 )
 async def test_covered_questions_are_answered_from_the_right_article(core: Services, question: str, source: str, word: str) -> None:
@@ -34,6 +36,10 @@ async def test_covered_questions_are_answered_from_the_right_article(core: Servi
     "question",
     [
         "How do I reset my Gmail password?",  # close in meaning to a covered question, about another product
+        # other products whose names are common words to the embedding model, in any case (policies/product_names.py)
+        "how do i cancel my youtube premium?",
+        "How do I delete my TikTok account?",
+        "can I get a refund for my netflix plan",
         "Does Paperkite integrate with Salesforce?",
         "How long should I isolate after testing positive for COVID?",
         "asdfgh jkl qwerty",
