@@ -89,9 +89,10 @@ def build_pipeline(
     stages: list[Stage] = []
     if redactor is not None:
         stages.append(RedactStage(redactor=redactor, settings=settings, terms=terms))
+    embed = EmbedStage(embedder=embedder)
     stages += [
-        EmbedStage(embedder=embedder),
-        HumanRequestStage(detector=HumanRequestDetector(embedder=embedder), settings=settings),
+        embed,
+        HumanRequestStage(detector=HumanRequestDetector(embedder=embedder), settings=settings, vector_of=embed.vector_of),
         HumanOnlyStage(detector=TopicDetector(embedder=embedder, settings=settings)),
         PermissionStage(policy=access),
         RetrieveStage(retriever=retriever),
