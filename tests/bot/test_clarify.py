@@ -153,10 +153,14 @@ async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: 
         after.close()
 
 
-async def test_a_served_process_measures_its_tenants_in_the_background_after_the_start(tmp_path: Path) -> None:
-    """Ready without measuring any tenant, then each measured in the background (serve calls
-    warm_tenants once it is ready), so a tenant's first question need not wait for it."""
+async def test_a_served_process_measures_its_tenants_before_it_is_ready_within_a_budget_and_the_rest_after(tmp_path: Path) -> None:
+    """serve measures tenants for up to WARM_BEFORE_READY seconds before /readyz says ready (a deploy's first
+    questions need not wait), and those left in the background (1,000 tenants would hold the start)."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.app.app_keys import READY, SERVICES
     from bot.app.composition import build_services
+    from bot.app.web import build_app
 
     settings = make_settings(tmp_path / "data", SUPPORTBOT_TENANTS_FILE=tenants_file(tmp_path), SUPPORTBOT_SAMPLE_KB="1")
     services = build_services(settings)
@@ -167,10 +171,20 @@ async def test_a_served_process_measures_its_tenants_in_the_background_after_the
         services.terms.refresh("default")
         keys = services.access.access_keys(tenant="default", groups=settings.tenant("default").groups_for(None))[0]
         assert not services.terms.is_cached("default") and services.profiles.cached("default", keys) is None
-        await services.warm_tenants()
+        left = await services.warm_tenants(budget=0)  # no time: nothing measured, every tenant left
+        assert left == list(settings.tenants) and services.profiles.cached("default", keys) is None
+        assert await services.warm_tenants(left) == []
         assert services.terms.is_cached("default") and services.profiles.cached("default", keys) is not None
     finally:
         services.close()
+
+    # a later start on the same data dir ingests nothing (the sample is there already), so nothing is
+    # measured by an ingest: the start measures before it is ready
+    app = build_app(settings)
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        served = client.app[SERVICES]  # type: ignore[index]
+        assert served.terms.is_cached("default") and served.profiles.cached("default", keys) is not None
 
 
 async def test_the_first_question_after_an_ingest_does_not_wait_to_read_the_knowledge_base(tmp_path: Path) -> None:
