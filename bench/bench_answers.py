@@ -224,9 +224,9 @@ business account -> invoices), and 3 others (an exchange -> change an order, a t
 -> store credit). The other confused pairs held: refund / store credit (22 questions about one of them, the other
 never first, 19 right), standard / express (19, never first), cancel / return (25, never first), return / exchange
 (24, once first); their 3 wrong answers went to other articles. The 10 "what's the difference between X and Y" or
-"X or Y?" questions were all answered right, and 23 of the 27 questions naming two or three articles. kb5's spread (0.337) is the second smallest of the five KBs (kb4 0.537), so its gaps,
-in units of spread, read large: the opposite of kb4, where confidence was low and nearly nothing was answered
-wrong. Handed over (76): 28 with the right article first under `min_confidence` (median confidence 0.32, 7 at
+"X or Y?" questions were all answered right, and 23 of the 27 questions naming two or three articles. kb5's spread
+(0.337) is the second smallest of the five KBs (kb4 0.537), so its gaps, in units of spread, read large: the opposite
+of kb4, where confidence was low and nearly nothing was answered wrong. Handed over (76): 28 with the right article first under `min_confidence` (median confidence 0.32, 7 at
 0.40 or more), 19 with it 2nd to 5th or not retrieved, 28 under the floor `min_dense` (10 with the right article
 first; short or misspelled ones: "can I get it tomorrow", "cancle my oder pls", "do you take amex"), 1 capped
 ("giftcard balence"); 6 clarified without it. Off-topic answered: 3 about other companies' accounts that share a
