@@ -17,6 +17,9 @@ SAMPLE_CASES = Path(__file__).resolve().parent / "cases" / "sample_kb.jsonl"
 # a fourth help center written for the bench (an invented product), reported only, never fitted on
 KB4_DIR = Path(__file__).resolve().parent / "kb4"
 KB4_CASES = Path(__file__).resolve().parent / "cases" / "kb4.jsonl"
+# a fifth, of another kind (an invented electronics shop), written the same way, reported only
+KB5_DIR = Path(__file__).resolve().parent / "kb5"
+KB5_CASES = Path(__file__).resolve().parent / "cases" / "kb5.jsonl"
 COVID_KB_NAME = "covid_faq.jsonl"
 
 
@@ -84,6 +87,11 @@ def sample_cases(path: Path = SAMPLE_CASES) -> list[Case]:
 def kb4_cases() -> list[Case]:
     """The cases of bench/kb4 (`KB4_DIR`): sources "kb4/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
     return sample_cases(KB4_CASES)
+
+
+def kb5_cases() -> list[Case]:
+    """The cases of bench/kb5 (`KB5_DIR`): sources "kb5/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB5_CASES)
 
 
 # --- redaction material ------------------------------------------------------------------------
