@@ -75,9 +75,11 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         # every few seconds under load, that every waiting customer felt (bench_http: paced p99 242 ms
         # with them, 119 ms without). Frozen, a full collection takes 6-9 ms.
         # the tenants' terms and levels, so that the first questions after a start (a deploy behind a
-        # balancer) do not wait for them: up to WARM_BEFORE_READY seconds here, the rest in the background
-        # (1,000 tenants would hold the start for minutes, issue #17)
-        unmeasured = await services.warm_tenants(budget=WARM_BEFORE_READY)
+        # balancer) do not wait for them: waited for up to WARM_BEFORE_READY seconds, then they go on in
+        # the background (1,000 tenants, or one of 100k chunks, would hold the start for minutes, issue #17)
+        warming = asyncio.create_task(services.warm_tenants())
+        app[BACKGROUND].append(warming)
+        await asyncio.wait({warming}, timeout=WARM_BEFORE_READY)
         gc.collect()
         gc.freeze()
         app[READY].set()
@@ -86,8 +88,6 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
             desks=staff_desks(app, settings=app[SETTINGS], slack_on=app[CHANNELS].slack is not None),
         )
         logger.info("%s", line, extra=fields)
-        if unmeasured:
-            app[BACKGROUND].append(asyncio.create_task(services.warm_tenants(unmeasured)))
         app[BACKGROUND].append(asyncio.create_task(watch_store(services.store)))
         app[BACKGROUND].append(asyncio.create_task(watch_endpoint(services.store)))
         # documents ingested by another process (a second serve, `supportbot ingest` on the shared store)

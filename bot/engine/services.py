@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,23 +88,17 @@ class Services:
         if self.profiles is not None:
             self.profiles.get(tenant, keys)
 
-    async def warm_tenants(self, tenants: Sequence[str] | None = None, *, budget: float | None = None) -> list[str]:
+    async def warm_tenants(self) -> None:
         """Each tenant's terms and levels measured one tenant at a time, so that first questions find them ready
-        instead of measuring (~0.4 s for a tenant of 100 chunks, 1.3 s for one of 1,000). `serve` calls it
-        before it is ready with a `budget` of seconds (a tenant under way is finished), and again in the
-        background for the tenants left, which it returns. A tenant asked meanwhile measures its own: the
-        cache makes it once either way."""
-        left = list(self.settings.tenants if tenants is None else tenants)
-        deadline = None if budget is None else time.monotonic() + budget
-        while left:
-            if deadline is not None and time.monotonic() >= deadline:
-                return left
-            tenant = left.pop(0)
+        instead of measuring (~0.4 s for a tenant of 100 chunks, 1.3 s for one of 1,000). `serve` starts it
+        before it says it is ready and waits for it up to a budget (bot/app/lifecycle.py WARM_BEFORE_READY);
+        what is left goes on in the background. A tenant asked meanwhile measures its own: the cache makes it
+        once either way."""
+        for tenant in list(self.settings.tenants):
             try:
                 await asyncio.to_thread(self._warm, tenant)
             except Exception as exc:  # its first question measures it again, and says why if it fails
                 logger.warning("measuring tenant %s in the background failed (%s)", tenant, error_kind(exc))
-        return []
 
     def _warm(self, tenant: str) -> None:
         if self.terms is not None:
