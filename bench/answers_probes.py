@@ -23,6 +23,14 @@ records: held out 0.696 / 0.036 / 0.111 / 0.028, TUNE held out 0.678 / 0.042 / 0
   gain is 5 questions of 354, chosen among six statistics, and REPORT clarified goes over 0.15; it is
   the lever that looked most like carrying (the unit orders the KBs the way their own fits do: COVID-QA
   small, Bitext and the sample large), to be re-checked on a fourth knowledge base before it ships.
+  Re-checked 2026-12-04 on bench/kb4 (report only, never fitted on; bench/answers_kb4.py): fitted on the
+  three KBs' TUNE (gap 0.2 units; kb4's unit 0.615), kb4 right 0.667 -> 0.785, wrong 0.004 both,
+  clarified 0.059 -> 0.189 (over 0.15), off-topic answered 0.203 -> 0.266 (17 of 64). The right carries;
+  the clarified goal does not, as on REPORT. On the three KBs, records of the same day (the sentence
+  windows since): TUNE held out 0.695 / 0.040 / 0.110 against the shipped gate's 0.695 / 0.040 / 0.127 (its
+  TUNE gain is gone), held out 0.717 / 0.035 / 0.125 (shipped 0.706 / 0.035 / 0.133), REPORT 0.708 / 0.028 /
+  0.136. Thresholds from kb4's own probes alone: 0.881-0.896 right,
+  wrong 0.030, clarified 0.130-0.144, but off-topic answered 0.39-0.41: no more adoptable there.
 
 Measured 2026-12-03 on records of main at 82da443 (held out as shipped 0.686 / 0.035 / 0.112 / 0.028;
 `probe_targets`, `clarify_cap`; TUNE held out = each KB's TUNE cases under the fit on the other two):

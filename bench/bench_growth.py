@@ -150,6 +150,14 @@ of each chunk's pairs of consecutive sentences, embedded at ingest), on a quiet 
   after:  1k chunks ingest 17.2 chunks/s (58 s), store 39.5 MB, ask p50 51.7 ms p99 96.7 ms, RSS serve 643 MB + child 271 MB
 Ingest is ~4x slower (a chunk of these rows has 4-6 sentences: 3-5 windows, each longer than a lead) and the
 store 2.6x larger; asks are unchanged. A re-ingest embeds only texts it has not seen (knowledge/vector_cache.py).
+Ingest on every core (2026-12-04, knowledge/embedding.py `PARALLEL_FROM`: a long list is embedded by one call per
+core at once, one ONNX thread each, instead of one call with every core's threads; the same vectors). `--sizes 1000
+--tenants 0 --asks 30` with SUPPORTBOT_EMBED_CACHE=0, before and after, interleaved, on a machine shared with two
+helpers' benchmarks: ingest 10.9 / 10.3 -> 23.1 / 26.2 chunks/s. Then `--sizes 1000,10000 --tenants 0 --asks 200`
+(same load): 1k chunks ingest 27.7 chunks/s, ask p50 49 ms p99 101 ms, RSS serve 643 MB + child 249 MB; 10k chunks
+ingest 16.3 chunks/s (614 s), store 395 MB, ask p50 220 ms p99 536 ms, RSS serve 782 MB + child 801 MB. The 10k serve
+ran the start that measures its tenants before it is ready (bot/app/lifecycle.py WARM_BEFORE_READY): ready in 33 s
+(7 s at 1k), and the tenant's first question took 208 ms against 1,351 ms at 1k, where it still measured.
 """
 
 from __future__ import annotations

@@ -14,6 +14,12 @@ COVID_DIR = SHARED_DATA / "kb" / "covid_qa"
 BITEXT_CSV = SHARED_DATA / "kb" / "bitext_customer_support" / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
 PRESIDIO_JSON = SHARED_DATA / "pii" / "presidio_synth_dev.json"
 SAMPLE_CASES = Path(__file__).resolve().parent / "cases" / "sample_kb.jsonl"
+# a fourth help center written for the bench (an invented product), reported only, never fitted on
+KB4_DIR = Path(__file__).resolve().parent / "kb4"
+KB4_CASES = Path(__file__).resolve().parent / "cases" / "kb4.jsonl"
+# a fifth, of another kind (an invented electronics shop), written the same way, reported only
+KB5_DIR = Path(__file__).resolve().parent / "kb5"
+KB5_CASES = Path(__file__).resolve().parent / "cases" / "kb5.jsonl"
 COVID_KB_NAME = "covid_faq.jsonl"
 
 
@@ -69,13 +75,23 @@ def bitext_requests() -> list[tuple[str, str]]:
     return [(r["intent"], r["instruction"]) for r in rows]
 
 
-def sample_cases() -> list[Case]:
+def sample_cases(path: Path = SAMPLE_CASES) -> list[Case]:
     cases = []
-    for line in SAMPLE_CASES.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             d = json.loads(line)
             cases.append(Case(question=d["question"], expect=d["expect"], sources=tuple(d.get("sources", ())), reason=d.get("reason")))
     return cases
+
+
+def kb4_cases() -> list[Case]:
+    """The cases of bench/kb4 (`KB4_DIR`): sources "kb4/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB4_CASES)
+
+
+def kb5_cases() -> list[Case]:
+    """The cases of bench/kb5 (`KB5_DIR`): sources "kb5/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB5_CASES)
 
 
 # --- redaction material ------------------------------------------------------------------------

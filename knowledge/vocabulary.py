@@ -63,8 +63,11 @@ class TenantVocabulary:
     chunk, a guest's outcome (answered, or handed off for an unknown word) would tell which rare
     words restricted documents use."""
 
-    def __init__(self, *, load: Callable[[str, Sequence[str]], list[str]]) -> None:
+    def __init__(self, *, load: Callable[[str, Sequence[str]], list[str]], products: frozenset[str] = frozenset()) -> None:
         self._load = load  # (tenant, access keys) -> the readable chunks' texts (titles, headings, bodies)
+        # other companies' products (policies/product_names.py): unknown names when the knowledge base never
+        # mentions them, even where they are common words ("netflix") or written in lower case
+        self._products = products
         self._words: dict[Scope, frozenset[str]] = {}
         self._near: dict[Scope, dict[str, bool]] = {}  # scope -> word -> close to a known word (a typo)
         # scope -> word length -> the known words of that length: a typo is only looked for among
@@ -132,6 +135,11 @@ class TenantVocabulary:
         names = {m.group(1).lower() for m in PROPER.finditer(text)}
         unknown = []
         for word in sorted(words(text)):
+            product = word.removesuffix("'s").removesuffix("’s")
+            if product in self._products:
+                if product not in known and not any(s in known for s in stems(product)):
+                    unknown.append((product, True))
+                continue
             if len(word) < 4 or word in STOP or "'" in word or "’" in word or any(s in known for s in stems(word)):
                 continue
             parts = [p for p in word.split("-") if p]

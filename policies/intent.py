@@ -8,6 +8,7 @@ positives than to any negative by a margin. Tenants extend the positives in the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -90,6 +91,30 @@ ORDINARY_EXAMPLES: tuple[str, ...] = (
     "what's the weather tomorrow?",
     "asdf qwerty",
 )
+
+
+# A request for a person with a topic beside it ("let me talk to a human about a charge on my card", "this is
+# useless, get me a human being") embeds between the request and the topic, and the topic's ordinary examples
+# ("I got charged twice") win the margin. Such a message is also read clause by clause: a clause that names a
+# person and is a request on its own counts. Measured on bench/bench_answers.py's records (2026-12-04, the
+# detector and thresholds unchanged): TUNE +1 request found, REPORT +2, no answerable or off-topic question
+# of either taken for one; without the person word a clause such as "can I get some help" (from a question
+# about an item) was.
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,;.!?]+|\s-\s|\b(?:about|regarding|because|since|as|so)\b)\s*", re.I)
+_PERSON_WORD = re.compile(
+    r"\b(?:human|humans|person|people|agent|agents|representative|rep|operator|someone|somebody|anyone|anybody|staff|colleague|manager|team|support)\b",
+    re.I,
+)
+MAX_CLAUSES = 4
+
+
+def request_clauses(text: str) -> list[str]:
+    """The message's clauses that name a person, when the message is more than that one clause (at most
+    `MAX_CLAUSES`, the first ones)."""
+    clauses = [c.strip() for c in _CLAUSE_BREAK.split(text) if c and c.strip() and _PERSON_WORD.search(c)]
+    if clauses == [text.strip()]:
+        return []
+    return clauses[:MAX_CLAUSES]
 
 
 @dataclass(frozen=True, slots=True)

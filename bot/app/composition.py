@@ -8,47 +8,57 @@ stores) and, on the embedded defaults, ingests the sample knowledge base for the
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
-
-from bot.engine.answering import ExtractiveAnswerer
+from bot.core.config import Settings, load_secret
+from bot.core.database import open_database
 from bot.core.errors import ConfigError
 from bot.core.events import (
-    Answered, Clarified, Claimed, EventBus, HandedOver, MessageStored, Rated, Resolved, ReturnedToBot, StaffReplied,
+    Answered,
+    Claimed,
+    Clarified,
+    EventBus,
+    HandedOver,
+    MessageStored,
+    Rated,
+    Resolved,
+    ReturnedToBot,
+    StaffReplied,
 )
+from bot.core.records import Tier
+from bot.core.tables import AuditLog
+from bot.engine.answering import ExtractiveAnswerer
 from bot.engine.assistant import Assistant, audit_key
 from bot.engine.generation import GroundedGenerator
 from bot.engine.models import ChatModel, OllamaModel, OpenAIModel
 from bot.engine.pipeline import Pipeline, Stage
-from bot.core.config import Settings, load_secret
+from bot.engine.services import SAMPLE_KB as SAMPLE_KB
+from bot.engine.services import Services
 from bot.engine.stages import (
     AnswerStage,
-    HumanOnlyStage,
-    GenerateStage,
     ConfidenceStage,
     EmbedStage,
+    GenerateStage,
+    HumanOnlyStage,
     HumanRequestStage,
     PermissionStage,
     RedactStage,
     RetrieveStage,
 )
-from bot.core.database import open_database
-from bot.core.records import Tier
-from bot.core.tables import AuditLog
-from bot.engine.services import SAMPLE_KB as SAMPLE_KB, Services
 from knowledge.embedding import FastEmbedder
-from knowledge.vector_cache import CachedEmbedder
 from knowledge.ingest import Ingestor
 from knowledge.profile import TenantProfiles
 from knowledge.retrieval import Retriever
 from knowledge.store import MilvusStore
 from knowledge.terms import TenantTerms
+from knowledge.vector_cache import CachedEmbedder
 from knowledge.vocabulary import TenantVocabulary
-from policies.intent import HumanRequestDetector
 from policies.budget import BudgetBook
+from policies.intent import HumanRequestDetector
 from policies.permissions import AccessPolicy
+from policies.product_names import product_names
 from policies.routing import Router
 from policies.topics import TopicDetector
 from policies.vault import Vault
@@ -79,9 +89,10 @@ def build_pipeline(
     stages: list[Stage] = []
     if redactor is not None:
         stages.append(RedactStage(redactor=redactor, settings=settings, terms=terms))
+    embed = EmbedStage(embedder=embedder)
     stages += [
-        EmbedStage(embedder=embedder),
-        HumanRequestStage(detector=HumanRequestDetector(embedder=embedder), settings=settings),
+        embed,
+        HumanRequestStage(detector=HumanRequestDetector(embedder=embedder), settings=settings, vector_of=embed.vector_of),
         HumanOnlyStage(detector=TopicDetector(embedder=embedder, settings=settings)),
         PermissionStage(policy=access),
         RetrieveStage(retriever=retriever),
@@ -112,7 +123,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     access = AccessPolicy(engine=engine, settings=settings)
     redactor = _redactor(settings) if redact else None
     retriever = Retriever(store=store)
-    vocabulary = TenantVocabulary(load=lambda tenant, access_keys: store.texts(tenant=tenant, access_keys=access_keys))
+    vocabulary = TenantVocabulary(load=lambda tenant, access_keys: store.texts(tenant=tenant, access_keys=access_keys), products=product_names())
     access.on_refresh(vocabulary.refresh)
     terms = None
     if redactor is not None:  # the knowledge base's own words are no names or addresses (knowledge/terms.py)

@@ -45,6 +45,8 @@ SHUTDOWN_GRACE = 1.5
 SHUTDOWN_DRAIN = 1.0
 CHANNEL_STOP = 0.5
 
+WARM_BEFORE_READY = 10.0  # seconds of measuring tenants before /readyz says ready (bot/engine/services.py warm_tenants)
+
 
 async def lifecycle(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
@@ -72,6 +74,12 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         # to the collector, each full collection walked it all with the GIL held: 145-167 ms stalls,
         # every few seconds under load, that every waiting customer felt (bench_http: paced p99 242 ms
         # with them, 119 ms without). Frozen, a full collection takes 6-9 ms.
+        # the tenants' terms and levels, so that the first questions after a start (a deploy behind a
+        # balancer) do not wait for them: waited for up to WARM_BEFORE_READY seconds, then they go on in
+        # the background (1,000 tenants, or one of 100k chunks, would hold the start for minutes, issue #17)
+        warming = asyncio.create_task(services.warm_tenants())
+        app[BACKGROUND].append(warming)
+        await asyncio.wait({warming}, timeout=WARM_BEFORE_READY)
         gc.collect()
         gc.freeze()
         app[READY].set()
@@ -80,7 +88,6 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
             desks=staff_desks(app, settings=app[SETTINGS], slack_on=app[CHANNELS].slack is not None),
         )
         logger.info("%s", line, extra=fields)
-        app[BACKGROUND].append(asyncio.create_task(services.warm_tenants()))  # ready first, then measure the tenants
         app[BACKGROUND].append(asyncio.create_task(watch_store(services.store)))
         app[BACKGROUND].append(asyncio.create_task(watch_endpoint(services.store)))
         # documents ingested by another process (a second serve, `supportbot ingest` on the shared store)

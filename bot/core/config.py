@@ -69,8 +69,8 @@ class Settings:
     # model -> (USD per 1,000 tokens in, USD per 1,000 tokens out); SUPPORTBOT_PRICES as JSON
     prices: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     telegram_polling: bool = False  # long polling instead of the webhook (local use, no public URL)
-    # ONNX threads per embedding call: None = all cores (one question at a time: CLI, ingest);
-    # `serve` uses 1, as concurrent questions already keep the cores busy (two threads each contended)
+    # ONNX threads per embedding call: None = one, and a long list (an ingest's batch) spread over every
+    # core, a call per core (knowledge/embedding.py PARALLEL_FROM); `serve` uses 1 as well
     embed_threads: int | None = None
     milvus_process: bool = True  # `serve` runs a local Milvus Lite store in a child process (knowledge/milvus_child.py)
     secret_key: str | None = None

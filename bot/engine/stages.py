@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 import numpy as np
 
 from bot.core import language
-from bot.engine.answering import ExtractiveAnswerer
 from bot.core.batching import Batcher
+from bot.core.config import Settings
+from bot.core.records import Tier
+from bot.engine.answering import ExtractiveAnswerer
 from bot.engine.generation import GroundedGenerator
 from bot.engine.models import ChatModel, ModelError, ModelReply
 from bot.engine.pipeline import HandoffReason, Option, Outcome, Turn
-from bot.core.records import Tier
-from bot.core.config import Settings
 from knowledge.embedding import Embedder
 from knowledge.profile import TenantProfiles
-from knowledge.terms import TenantTerms, read_terms
 from knowledge.retrieval import Retriever, SearchBatcher
+from knowledge.terms import TenantTerms, read_terms
 from knowledge.vocabulary import TenantVocabulary
 from policies.budget import BudgetBook
 from policies.confidence import Verdict, assess, decide, shares_words
-from policies.intent import HumanRequestDetector
+from policies.intent import HumanRequestDetector, request_clauses
 from policies.permissions import AccessPolicy
 from policies.placeholders import PLACEHOLDER_RE
 from policies.routing import Router
@@ -81,13 +81,19 @@ class EmbedStage:
         # the search; what is stored, logged or sent to a model is the redacted text
         turn.vector = await self._batcher.submit(None, turn.text)
 
+    async def vector_of(self, text: str) -> np.ndarray:
+        """Another text's vector through the same batches (the request detector's clauses)."""
+        return await self._batcher.submit(None, text)
+
 
 class HumanRequestStage:
     name = "intent"
 
-    def __init__(self, *, detector: HumanRequestDetector, settings: Settings) -> None:
+    def __init__(self, *, detector: HumanRequestDetector, settings: Settings,
+                 vector_of: Callable[[str], Awaitable[np.ndarray]] | None = None) -> None:
         self._detector = detector
         self._settings = settings
+        self._vector_of = vector_of  # the clauses' vectors (policies/intent.py `request_clauses`)
 
     def warm_up(self) -> None:
         self._detector.warm_up()
@@ -104,6 +110,12 @@ class HumanRequestStage:
             min_margin=thresholds.human_request_margin,
         )
         turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4)}
+        if not found.is_request and self._vector_of is not None and (clauses := request_clauses(turn.text)):
+            vectors = await asyncio.gather(*(self._vector_of(clause) for clause in clauses))
+            found = next((f for f in (self._detector.detect(v, tenant=turn.identity.tenant, min_score=thresholds.human_request_min,
+                                                            min_margin=thresholds.human_request_margin) for v in vectors) if f.is_request), found)
+            if found.is_request:
+                turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4), "clause": True}
         if found.is_request:
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.CUSTOMER_REQUEST)
 

@@ -53,6 +53,19 @@ def test_a_texts_vector_does_not_depend_on_what_is_embedded_beside_it(tmp_path: 
     assert np.array_equal(alone, beside_a_long_one)
 
 
+def test_a_long_list_is_embedded_on_every_core_in_order_with_each_texts_own_vector(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ingest's batch is spread over parallel calls (one per core): every vector in its place, each the
+    same as the text's vector alone."""
+    monkeypatch.setattr(embedding, "usable_cores", lambda: 3)
+    embedder = FastEmbedder(cache_dir=tmp_path)
+    texts = [f"{text} ({n})" for n in range(10) for text in TEXTS]  # 40: past PARALLEL_FROM
+    assert len(texts) >= embedding.PARALLEL_FROM
+    together = embedder.embed(texts)
+    assert embedder._pool is not None and embedder._workers == 3  # noqa: SLF001 - it went the parallel way
+    alone = np.stack([embedder.embed([text])[0] for text in texts])
+    assert np.array_equal(alone, together)
+
+
 async def test_a_model_of_another_width_builds_its_store_and_an_old_store_refuses_it_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`SUPPORTBOT_EMBEDDING_MODEL` naming a model whose vectors are not 384 wide: the store is built with
     the loaded model's width (it was built with 384 before the model loaded, and the first ingest failed:

@@ -1,0 +1,60 @@
+"""Names of other companies' products and services, to notice a question about one of them.
+
+"How do I cancel my netflix subscription?" reads like "How do I cancel my subscription?", so similarity
+answers it from the tenant's own article. knowledge/vocabulary.py `unknown_terms` flags a word the
+tenant's knowledge base never uses, but not one that is a whole word of the embedding model's
+vocabulary: "netflix", "facebook" and "youtube" are, like any common word. A product name from this list
+that the knowledge base never mentions counts as an unknown *name* (the confidence model's
+`unknown_names` input), whatever its case: a tenant whose help center mentions Netflix (an integration,
+say) keeps answering about it.
+
+The names: the titles of the simple-icons project (release 16.36.0, redistributed on PyPI as
+`simple-icons-pack`; its data is CC0 1.0), in `simple_icons_titles.txt` beside this file, about 3,400
+brands. Kept: one-word titles of three or more letters that are no ordinary word (Webster's and GCIDE
+in lower case, policies/name_words.py, nor a word whose stem is one), no first name, and not in
+`ORDINARY` below: words in everyday use that Webster's 1934 and GCIDE lack, written for this list (file
+formats and protocols, "shortcut", "homepage"). Multi-word titles ("Google Calendar") are left out: their
+words are counted one by one ("google" is a common word, "calendar" too).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from bot.core.first_names import Names
+from bot.core.words import stems
+from policies.name_words import NameWords
+
+TITLES = Path(__file__).with_name("simple_icons_titles.txt")
+_ONE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
+
+# everyday words (formats, protocols, parts of a site or an app, abbreviations, places, planets, surnames)
+# that are also some project's title
+ORDINARY = frozenset("""
+abbott academia bim bluetooth box castro ccc chatbot crowdsource css csv cts daf diaspora doi dts dvc eac expo fauna
+gltf gplv3 helpdesk homepage html html5 ios jpeg json knowledgebase lazarus livechat loopback mega metro midi mini
+moq mqtt msi mta mtr ndr neptune nfc norwegian odin org pdf pdq pearson png pwa quicklook readme rss rtm saturn
+semver sepa serverless shortcut speedtest sst startpage statuspage stryker svg swr tangled tga timescale toml
+treehouse uml unicode ups vegas webassembly xml yaml
+""".split())
+
+
+@cache
+def product_names() -> frozenset[str]:
+    """Lower-cased one-word names of well-known products and services (see the module's docstring)."""
+    try:
+        titles = TITLES.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    english, first = NameWords.english(), Names.first_names()
+    found = set()
+    for title in titles:
+        if not _ONE_WORD.fullmatch(title) or len(title) < 3:
+            continue
+        word = title.lower()
+        if word in ORDINARY or word in english or word in first or any(s in english for s in stems(word)):
+            continue
+        found.add(word)
+    return frozenset(found)
