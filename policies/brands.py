@@ -2,9 +2,10 @@
 "Goldman Sachs", "Jenkins", "Ben & Jerry's"), read by policies/things.py `a_brand`.
 
 Two lists, neither taken from any evaluation file:
-- SIMPLE_ICONS: the titles of the simple-icons project (release 16.36.0, as redistributed on PyPI by
-  `simple-icons-pack`; the project's data is CC0), about 3,400 brands, kept where a word of the title is in the
-  first-name or the Census surname list (911 titles): the others no name rule takes for a person;
+- the titles of the simple-icons project (release 16.36.0, as redistributed on PyPI by `simple-icons-pack`; its
+  data is CC0) in policies/simple_icons_titles.txt, shared with policies/product_names.py: about 3,400 brands, kept
+  where a word of the title is in the first-name or the Census surname list and the title has at most four words
+  (911 titles): the others no name rule takes for a person;
 - WRITTEN: brands written for this list by kind (restaurant chains, shops, fashion, banks and payments, parcel
   carriers, software a customer names, assistants and devices, cars, hotels and airlines), the best known of
   each kind, with those named after people or made of ordinary words first.
@@ -16,107 +17,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from pathlib import Path
 
-SIMPLE_ICONS = """
-30 seconds of code | 365 Data Science | 4chan | 9GAG | A-Frame | AB Download Manager | ABB | AI Dungeon | ANA | ARAL
-| ARK Ecosystem | Abbott | Academia | Acer | AdAway | Ada | Advent Of Code | Agent Skills | Agora | Air Canada | Air
-China | Air France | Air India | Albert Heijn | Album of the Year | Alby | Aldi Nord | Aldi Süd | Alfred | Alibaba
-Cloud | Allegro | Alpine Linux | Alpine.js | American Airlines | American Express | Anki | Ant Design | Anta |
-Apache | Apache Airflow | Apache Ant | Apache Arrow | Apache Avro | Apache Cassandra | Apache CloudStack | Apache
-Cordova | Apache CouchDB | Apache DolphinScheduler | Apache Doris | Apache Druid | Apache ECharts | Apache Flink |
-Apache FreeMarker | Apache Groovy | Apache Guacamole | Apache HBase | Apache Hadoop | Apache Hive | Apache JMeter |
-Apache Kafka | Apache Kylin | Apache Lucene | Apache Maven | Apache NetBeans IDE | Apache NiFi | Apache OpenOffice |
-Apache PDFBox | Apache Parquet | Apache Pulsar | Apache RocketMQ | Apache Solr | Apache Spark | Apache Storm |
-Apache Superset | Apache Tomcat | Apollo GraphQL | App Store | Apple | Apple Arcade | Apple Music | Apple News |
-Apple Pay | Apple Podcasts | Apple TV | Arch Linux | Arduino | Argo | Arlo | Arm | Arm Keil | Artifact Hub | Aston
-Martin | Astra | Astro | Audi | Aurelia | Auth0 | Autodesk Maya | Axis Bank | BEM | BNB Chain | Babel | Babylon.js |
-Bambu Lab | Bank of America | Base UI | Basic Attention Token | Bata | Battle.net | Bazel | Beats | Beats by Dre |
-Bentley | Bento | Better Auth | Better Stack | Big Cartel | Bio Link | Bitcoin Cash | Black | Blender | Boehringer
-Ingelheim | Boeing | Bombardier | Boots | Bosch | Bose | Bower | Box | Brave | Breaker | Bricks | Bruno | Buddy |
-Buffer | Buhl | Bun | Burger King | Burp Suite | Burton | Buy Me A Coffee | Caddy | Cairo Graphics | Cairo Metro |
-Cal.com | Calibre-Web | Car Throttle | Cardano | Carlsberg Group | Carto | Cash App | Castro | Chai | Change
-Detection | Channel 4 | Charles | Chart.js | Chase | Chess.com | Chia Network | China Eastern Airlines | China
-Railway | China Southern Airlines | Chrome Web Store | Chrysler | Chupa Chups | Cinnamon | Circle | Cirrus CI |
-Cisco | Claris | Claude | Claude Code | Clerk | Clever Cloud | Cline | Cloud 66 | Cloud Foundry | Cloud Native Build
-| Cloudflare Pages | Co-op | Coca-Cola | Cockroach Labs | Coda | Code Climate | Code::Blocks | Coder | Codio |
-Commodore | Common Lisp | Common Workflow Language | Conan | Conda-Forge | Consul | Contactless Payment | Cooler
-Master | Copa Airlines | Coppel | Cora | Corona Engine | Corona Renderer | Counter-Strike | CountingWorks PRO |
-Craft CMS | Crayon | Create React App | Creative Commons | Crew United | Critical Role | Crystal | Custom Ink |
-Cypress | D-EDGE | D-Wave Systems | DOI | Dacia | Dark Reader | Dart | Darty | Das Erste | Dash | Dash0 | Dazhong
-Dianping | De'Longhi | Debrid-Link | Dell | Deno | Deno Deploy | Der Spiegel | Deutsche Bahn | Deutsche Bank |
-Deutsche Post | Deutsche Welle | Digi-Key Electronics | Docker | Dodo Payments | Dolby | Dolphin | Dota 2 | Douban
-Read | Drone | E.Leclerc | EA | ENS | Eagle | Eclipse Che | Eclipse IDE | Eclipse Jetty | Eclipse Vert.x | Edge
-Impulse | Eight Sleep | Elastic Cloud | Elastic Stack | Elk | Elm | Ember.js | Ente | Epic Games | Epson | Ericsson
-| European Union | Event Store | Every.org | FIRST | FOX | FRITZ! | Facebook Live | Faker | Falco | Falcon | Fantom
-| Favro | Fedora | Ferrari | Ferrari N.V. | Fig | Fila | File.io | Files | Fing | Firefly III | Fish Audio | Fizz |
-Flask | Flood | Flower | Fluent Bit | Fluke | Fly.io | Font Awesome | Ford | Fossa | Framer | Fresh | Frontend
-Mentor | Fuga Cloud | Furry Network | Fyle | GNU Bash | GNU Privacy Guard | Game Developer | Game Jolt | Game
-Science | Gatling | General Electric | General Motors | Gerrit | Ghost | Gin | Git for Windows | GitHub Pages |
-Gitter | Glance | Glass | Globus | Go | GoLand | Goldman Sachs | Google Apps Script | Google Calendar | Google Cast
-| Google Cloud | Google Cloud Composer | Google Cloud Spanner | Google Cloud Storage | Google Container Optimized OS
-| Google Fonts | Google Home | Google Jules | Google Keep | Google Lens | Google News | Google Pay | Google Pub/Sub
-| Google Scholar | Google Search Console | Google Sheets | Google Street View | Google Summer of Code | Google Tag
-Manager | Grab | Gradle | Gradle Play Publisher | Grand Frais | Greasy Fork | Greenhouse | Grid.ai | Guangzhou Metro
-| Guitar Pro | Gutenberg | HAL | HBO Max | HDFC Bank | HERE | HEY | Hack Club | Hack The Box | Hacker Noon | Harbor
-| Haskell | Have I Been Pwned | Headphone Zone | Hearth | Helly Hansen | Helm | Help Scout | Hermes | Heroic Games
-Launcher | Hetzner | Hi Bob | Hilton | Hilton Hotels & Resorts | Home Assistant | Home Assistant Community Store |
-Honda | Honey | Honor | Huawei | Hugging Face | Hugo | Humble Bundle | Hungry Jack's | ICICI Bank | IRIS | Image.sc
-| Immer | Indian Super League | Invoice Ninja | JET | JR Group | JSON Web Tokens | JUKE | Jaeger | Jameson | Jasmine
-| Jeep | Jenkins | Jio | Jira | Jira Software | John Deere | Joplin | Jordan | Julia | Juniper Networks | Just |
-Just Eat | Kali Linux | Kando | Kasa Smart | Katana | Keep a Changelog | Keeper | Khan Academy | Khronos Group | Kia
-| Kick | Kik | Kimi | Kingston Technology | Kirby | Kit | Ko-fi | Koa | Koc | Kodak | Konami | Kong | Kuma | LADA |
-LINE | LOT Polish Airlines | Laravel Nova | Last.fm | Lazarus | Leader Price | League of Legends | Legacy Games |
-Lemmy | Lemon Squeezy | Lens | Leroy Merlin | Les libraires | Less | Let's Encrypt | Li-Ning | Libera.Chat |
-LibreOffice Base | LibreOffice Impress | LibreOffice Math | LibreOffice Writer | LightBurn | Lightning | Linear |
-Lion Air | Lit | Locust | Longhorn | Looker | Loop | Loot Crate | Lua | Lucia | Lucid | Ludwig | Lydia | M5Stack |
-MAAS | MAN | MDN Web Docs | MEGA | MSI Business | MUI | Macy's | Magic | Mail.Ru | Major League Hacking | Malt |
-Marko | Marriott | Material for MkDocs | Matter.js | Max | Max-Planck-Gesellschaft | Maze | McAfee | McDonald's |
-McLaren | Mercado Pago | Merck | Messenger | Meta | Meta AI | Metro | Metro de Madrid | MinIO | Mini | Miro |
-Mistral AI | Mix | MobX-State-Tree | Mocha | Mock Service Worker | Model Context Protocol | Modin | Monica | Monzo |
-Moo | Moonshot AI | Moscow Metro | Mural | Métro de Paris | NASA | NEAR | NOW | Nano | Nano Stores | National Rail |
-Neo4j | Neptune | NetEase Cloud Music | Nette | Netto | New Balance | New Japan Pro-Wrestling | New Relic | New York
-Times | NextBillion.ai | Nike | Nim | Nissan | Node-RED | Norton | Note | Noun Project | O'Reilly | OWASP
-Dependency-Check | Octane Render | Octave | October CMS | Odin | Oh Dear | Omada Cloud | Opel | Open Source Hardware
-| Orange | Orchard Core | Ory | Otto | Overcast | POWERS | Packer | Paddy Power | Palo Alto Networks | Palo Alto
-Software | Pandora | Papers With Code | Parrot Security | Parse.ly | Peak Design | Pearson | Pelican | Penny | Percy
-| Perl | Pets at Home | Philips Hue | Phoenix Framework | Pi | Pi Network | Pi-hole | Piaggio Group | Picard
-Surgelés | Pine Script | Plane | Platform.sh | PlayStation Vita | Player FM | Player.me | Plume | Poe | Poly | Pond5
-| Pop!_OS | Porsche | Postman | Premier League | Presto | Pretzel | Private Division | Private Internet Access | Pro
-Tools | Product Hunt | Pronouns.page | Proto.io | Proton Calendar | Proton Mail | Puma | Qi | Quarto | Qubes OS |
-Quest | RAD Studio | ROOT | ROS | RStudio IDE | Radar | Radio France | Radix UI | Ram | Rancher | Rasa | Raspberry
-Pi | Ray | Razer | React Hook Form | React Query | React Table | Read the Docs | Read.cv | Reason | Reason Studios |
-Red | Red Bull | Red Candle Games | Red Hat | Red Hat Open Shift | Redux-Saga | Ren'Py | Renault | Render |
-Resurrection Remix OS | Revolt.chat | Rich | Rider | Rime | Ring | Riot Games | Ripple | Ritz Carlton | Roam
-Research | Rockstar Games | Rockwell Automation | Rocky Linux | Roll20 | Rolls-Royce | Rook | Roon | Root Me | Roots
-| Roots Bedrock | Roots Sage | Rossmann | Ruby | Ruby Sinatra | Ruby on Rails | Ruff | Rumble | Rust | Rye | SAP |
-SEAT | STARZ | SUSE | Safari | Sage | Sailfish OS | Sails.js | Salla | Salt Project | Sam's Club | Samsung Pay | San
-Francisco Municipal Railway | Sartorius | Sass | Sat.1 | Saturn | Sauce Labs | Scala | Schneider Electric |
-Scrutinizer CI | Sega | Semantic Scholar | Semantic Web | Semaphore CI | Server Fault | Session | Shadow | Shanghai
-Metro | Shell | Shelly | Shenzhen Metro | Shields.io | SiYuan | Siemens | Signal | Silver Airways | Simple Analytics
-| Simple Icons | Simple Icons CDN | Sina Weibo | Sketch | Sky | Smashing Magazine | Social Blade | Solana | Solid |
-Solus | SonarQube Cloud | SonarQube Server | SonarQube for IDE | Sony | Spark AR | Speaker Deck | Sphere Online
-Judge | Spine | Spring | Spring Boot | Spring Security | Spyder IDE | Square | Square Enix | Stack Exchange | Stack
-Overflow | Standard Resume | Star Trek | Starling Bank | Steam Deck | Steinberg | Stellar | Stencil | Stripe |
-Stryker | Subtitle Edit | Sui | Sumo Logic | Super User | Suzuki | Swagger | Swarm | Sway | Swift | São Paulo Metro
-| TED | THE FINALS | TON | TP-Link | TRAE | TUI | Taco Bell | Taichi Graphics | Taichi Lang | Take-Two Interactive
-Software | Tamiya | Tapas | Tata | Tata Consultancy Services | Tauri | Teal | Tencent Hy | Tesla | Testin | Tether |
-Thanos | The Algorithms | The Boring Company | The Conversation | The Guardian | The Irish Times | The Mighty | The
-Models Resource | The Movie Database | The North Face | The Odin Project | The Planetary Society | The Register |
-The Sounds Resource | The Spriters Resource | The StoryGraph | The Washington Post | The Weather Channel | Ticket
-Tailor | Tilda Publishing | Tina | Tinder | Toggl Track | Tokio | Tokyo Metro | Toll | Top.gg | Tor Browser | Tor
-Project | Tower | Toyota | Traefik Mesh | Transport for Ireland | Transport for London | Travis CI | Trello | Trend
-Micro | Triller | Trimble | Trino | Trip.com | Try It Online | Turso | U.S. News | Uber | Uber Eats | Ubuntu MATE |
-Under Armour | United Nations | Unity | Uphold | Uptime Kuma | V2EX | VEGAS | VLC media player | Vala | Valve |
-Vault | Vector Logo Zone | Vega | Vespa | Virgin | Virgin Atlantic | Virgin Media | Visa | Vite | Viva Wallet |
-Vivaldi | Vivino | Void Linux | Voron Design | Vue.js | Vulkan | W3Schools | WEB.DE | Warp | Wasmer | Wayland | Wear
-OS | Web Awesome | Web3.js | Welcome to the Jungle | Wells Fargo | Western Union | When I Work | Wikimedia Commons |
-Wine | Wire | Wise | Wish | Wix | Wolfram | Wolfram Language | Wolfram Mathematica | Woo | World Health Organization
-| Write.as | Xing | Yale | Yandex Cloud | Yarn | Yew | Yoast | YouTube Music | YouTube Shorts | Z.ai | Zaim | Zalo |
-Zara | Zed Industries | Zelle | Zen Browser | Zenn | Zhihu | Zilch | Zola | abuse.ch | addy.io | bat | boAt |
-boulanger | bunny.net | curl | daily.dev | data.ai | date-fns | dev.to | fish shell | levels.fyi | mail.com | miHoYo
-| monkey tie | nf-core | osu! | pino | pr.co | remark | reveal.js | roadmap.sh | scikit-learn | sharp | smart |
-start.gg | tado° | ty | vivo | what3words | Île-de-France Mobilités
-"""
+from bot.core.first_names import Names
+from policies.name_words import NameWords
+
+SIMPLE_ICONS = Path(__file__).with_name("simple_icons_titles.txt")
 
 WRITTEN = """
 # restaurants, coffee and food chains
@@ -185,6 +92,22 @@ def _titles(source: str) -> list[str]:
     return [t.strip() for t in " ".join(lines).split("|") if t.strip()]
 
 
-BRANDS = frozenset(brand_key(t) for t in _titles(SIMPLE_ICONS) + _titles(WRITTEN))
+def _named_icons() -> list[str]:
+    """The simple-icons titles of at most four words with a word of the first-name or the surname list."""
+    try:
+        titles = SIMPLE_ICONS.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    first, surnames = Names.first_names(), NameWords.surnames()
+    return [
+        t for t in titles
+        if len(t.split()) <= 4 and "|" not in t and any(w.lower() in first or w.lower() in surnames for w in re.findall(r"[^\W\d_]+", t))
+    ]
+
+
+@cache
+def brands() -> frozenset[str]:
+    """Every brand's key (`brand_key`), built on first use: the name lists load with the redactor's warm-up."""
+    return frozenset(brand_key(t) for t in _named_icons() + _titles(WRITTEN))
 # the carriers of WRITTEN: read with the parcel words of a message ("Hermes lost my parcel": a first name too)
 CARRIERS = frozenset(brand_key(t) for t in _titles(WRITTEN.split("# parcel carriers and postal services", 1)[1].split("\n#", 1)[0]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from policies.brands import BRANDS, CARRIERS, brand_key
+from policies.brands import CARRIERS, brand_key, brands
 from policies.name_words import (
     EDITION_WORDS,
     Names,
@@ -223,7 +223,7 @@ def a_brand(text: str, start: int, end: int) -> bool:
         for b in range(inside[-1], min(len(tokens), inside[-1] + 4)):
             if b > inside[-1] and (not joins(b) or text[tokens[b - 1].end() : tokens[b].start()] != " "):
                 break
-            if brand_key(text[tokens[a].start() : tokens[b].end()]) in BRANDS and (found is None or b - a > found[1] - found[0]):
+            if brand_key(text[tokens[a].start() : tokens[b].end()]) in brands() and (found is None or b - a > found[1] - found[0]):
                 found = (a, b)
     if found is None:
         return _brand_part(text, [tokens[i] for i in inside])
@@ -243,7 +243,7 @@ def a_brand(text: str, start: int, end: int) -> bool:
 def _brand_part(text: str, tokens: list[re.Match[str]]) -> bool:
     """"Can Bixby Routines dim the lights?", "Zapier Tables": a brand no person is named like, then what one of its parts
     is called (ordinary words, or English words written together)."""
-    if len(tokens) < 2 or brand_key(tokens[0].group()) not in BRANDS:
+    if len(tokens) < 2 or brand_key(tokens[0].group()) not in brands():
         return False
     stem = re.sub(r"['’]s?$", "", tokens[0].group()).lower()
     if stem in Names.first_names() or stem in NameWords.frequent_surnames() or ASKED_BEFORE.search(text[max(0, tokens[0].start() - 30) : tokens[0].start()]):
