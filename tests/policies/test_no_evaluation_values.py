@@ -2,10 +2,10 @@
 names "Yefremova" catches Yefremova, not the next customer's surname, and makes the file's recall
 a training score.
 
-policies/brands.py is left out: its brands (a public icon set's titles and brands written by kind) are named
-after people too ("Tim Hortons", "Wells Fargo"), so some of their words are surnames of the file; but a brand
-only ever keeps text that a name rule found (policies/things.py `a_brand`), so a word of the file there can lower
-the file's recall, never raise it."""
+policies/brands.py is checked too, but for the words of `IN_BRAND_NAMES`: its brands (a public icon set's titles
+and brands written by kind) are named after people too ("Johnson & Johnson", "Burger King", "Louis Vuitton"), so
+some of their words are names of the file; a brand only ever keeps text that a name rule found (policies/things.py
+`a_brand`), so such a word can lower the file's recall, never raise it. Any other word of the file there fails."""
 
 from __future__ import annotations
 
@@ -23,6 +23,13 @@ PII_FILE = Path(__file__).resolve().parents[3] / "shared" / "data" / "pii" / "pr
 POLICIES = Path(__file__).resolve().parents[2] / "policies"
 WORD = re.compile(r"[^\W\d_]{4,}")
 
+
+
+# first names and surnames of the file that are words of well-known brands' names in policies/brands.py
+# (Kimberly-Clark, Hugo Boss, Raymond James, Papa John's, Johnson & Johnson, Edward Jones, Kate Spade, Burger King,
+# Leon and Marcus (a restaurant chain and a bank, single words: brands only before what a service does),
+# Louis Vuitton, Mary Brown's, Michael Kors, Victoria's Secret)
+IN_BRAND_NAMES = {"clark", "hugo", "james", "john", "johnson", "jones", "kate", "king", "leon", "louis", "marcus", "mary", "michael", "victoria"}
 
 def _allowed() -> frozenset[str]:
     """Words that are part of how any address is written (street types, unit and box words, from
@@ -48,10 +55,10 @@ def test_no_person_or_address_word_of_the_pii_file_is_in_the_policies_code() -> 
                 values |= {w.lower() for w in WORD.findall(span["entity_value"])}
     allowed = _allowed()
     found = {}
-    for path in sorted(p for p in POLICIES.glob("*.py") if p.name != "brands.py"):
+    for path in sorted(POLICIES.glob("*.py")):
         code = re.sub(r"\bspacy\.lang\b", "", path.read_text(encoding="utf-8"))  # a module's name, not a surname
         words = {w.lower() for w in WORD.findall(code)}
-        leaked = sorted((words & values) - allowed)
+        leaked = sorted((words & values) - allowed - (IN_BRAND_NAMES if path.name == "brands.py" else set()))
         if leaked:
             found[path.name] = leaked
     assert not found, f"values of {PII_FILE.name} in the code: {found}"
