@@ -96,7 +96,7 @@ def test_a_lowered_threshold_fails_the_gate_against_the_tenants_own_run(tmp_path
     data_dir = tmp_path / "data"
     own, worse = tmp_path / "own.toml", tmp_path / "worse.toml"
     own.write_text("[tenants.default]\n")
-    worse.write_text("[tenants.default.thresholds]\nmin_confidence = 0.3\nmin_dense = 0.2\n")
+    worse.write_text("[tenants.default.thresholds]\nmin_confidence = 0.1\nmin_dense = 0.1\n")
 
     first = run(["eval", str(cases), "--tenant", "default", "--save", "before"], data_dir=data_dir, SUPPORTBOT_TENANTS_FILE=str(own))
     assert first.returncode == 0, first.stderr
