@@ -374,16 +374,17 @@ KB4_CLINC = slice(3 * 150, 4 * 150)
 KB4_COVID = slice(160, 240)
 
 
+def _own_cases(kb: str, cases: list[Any]) -> list[tuple[BenchCase, str]]:
+    """A report-only help center's own cases, each with its kind and the origin "own"."""
+    kinds = [("answer" if c.expect == "answer" else "person" if c.reason == "customer_request" else "offtopic") for c in cases]
+    return [(BenchCase(kb, kind, c.question, c.sources), "own") for c, kind in zip(cases, kinds, strict=True)]
+
+
 def build_kb4_cases() -> list[tuple[BenchCase, str]]:
     """(case, origin) for the report-only help center bench/kb4: its own cases, then the extra off-topic ones."""
-    cases = []
-    for c in kb4_cases():
-        kind = "answer" if c.expect == "answer" else "person" if c.reason == "customer_request" else "offtopic"
-        cases.append((BenchCase(KB4, kind, c.question, c.sources), "own"))
     _, oos, covid_qs = _shuffled_pools()
-    cases += [(BenchCase(KB4, "offtopic", q), "clinc") for q in oos[KB4_CLINC]]
-    cases += [(BenchCase(KB4, "offtopic", q), "covid") for q in covid_qs[KB4_COVID]]
-    return cases
+    return (_own_cases(KB4, kb4_cases()) + [(BenchCase(KB4, "offtopic", q), "clinc") for q in oos[KB4_CLINC]]
+            + [(BenchCase(KB4, "offtopic", q), "covid") for q in covid_qs[KB4_COVID]])
 
 
 # the off-topic questions asked of kb5 besides its own: CLINC150's next 150 out-of-scope requests (COVID-QA's
@@ -393,13 +394,8 @@ KB5_CLINC = slice(4 * 150, 5 * 150)
 
 def build_kb5_cases() -> list[tuple[BenchCase, str]]:
     """(case, origin) for the second report-only help center bench/kb5: its own cases, then CLINC150's."""
-    cases = []
-    for c in kb5_cases():
-        kind = "answer" if c.expect == "answer" else "person" if c.reason == "customer_request" else "offtopic"
-        cases.append((BenchCase(KB5, kind, c.question, c.sources), "own"))
     _, oos, _ = _shuffled_pools()
-    cases += [(BenchCase(KB5, "offtopic", q), "clinc") for q in oos[KB5_CLINC]]
-    return cases
+    return _own_cases(KB5, kb5_cases()) + [(BenchCase(KB5, "offtopic", q), "clinc") for q in oos[KB5_CLINC]]
 
 
 def report_only_path(records: Path, kb: str = KB4) -> Path:

@@ -1,0 +1,51 @@
+"""The evaluation help centers written for bench/bench_answers.py and reported only (bench/kb4, an invented
+time-tracking product; bench/kb5, an invented electronics shop) load as a tenant's articles would, and every
+case names an article that exists."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from knowledge.chunking import chunk_document
+from knowledge.loaders import load_file
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+SITES = {"kb4": "https://help.hourglen.example/", "kb5": "https://help.ampella.example/"}
+
+
+def _cases(kb: str) -> list[dict]:
+    return [json.loads(line) for line in (BENCH / "cases" / f"{kb}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("kb", sorted(SITES))
+def test_every_article_loads_with_a_title_a_link_and_sections(kb: str) -> None:
+    paths = sorted((BENCH / kb).glob("*.md"))
+    assert 20 <= len(paths) <= 30
+    for path in paths:
+        [doc] = load_file(path, source=f"{kb}/{path.name}")
+        assert doc.title == path.read_text(encoding="utf-8").splitlines()[0].removeprefix("# ")
+        assert doc.url and doc.url.startswith(SITES[kb])
+        assert len(doc.sections) >= 3, path.name
+        assert chunk_document(doc, tenant=kb), path.name
+
+
+@pytest.mark.parametrize("kb", sorted(SITES))
+def test_the_cases_point_at_their_articles_and_cover_the_three_kinds(kb: str) -> None:
+    cases = _cases(kb)
+    questions = [c["question"].lower() for c in cases]
+    assert len(set(questions)) == len(questions)
+    answerable = [c for c in cases if c["expect"] == "answer"]
+    assert len(answerable) >= 200
+    assert sum(c.get("reason") == "no_answer" for c in cases) >= 60
+    assert sum(c.get("reason") == "customer_request" for c in cases) >= 15
+    for case in answerable:
+        assert case["sources"], case
+        for source in case["sources"]:
+            assert source.startswith(f"{kb}/") and (BENCH / source).is_file(), source
+
+
+def test_kb5_asks_nothing_kb4_asks() -> None:
+    assert not {c["question"].lower() for c in _cases("kb4")} & {c["question"].lower() for c in _cases("kb5")}
