@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.pipeline import Identity
 from bot.app.composition import Services, build_services
+from bot.engine.pipeline import Identity
 from tests.conftest import make_settings
 from tests.fakes.model_servers import FAIL, FakeOllama, FakeOpenAI
 from tests.fakes.telegram_api import FakeTelegramApi
@@ -226,14 +226,19 @@ async def test_instructions_inside_documents_or_messages_change_no_decision(serv
     assert "555-0100" not in result.answer and openai.requests == []
 
 
-def test_usage_reports_spend_and_tier_shares(services: Services) -> None:
+async def test_usage_reports_spend_and_tier_shares(services: Services) -> None:
     import subprocess
     import sys
 
+    # its own answers on each route (xdist may run this test on a worker where the module's others did not run)
+    local = await services.assistant.ask(SIMPLE, identity=who())
+    faq = await services.assistant.ask("how do I reset my password?", identity=who())
+    remote = await services.assistant.ask(HARD, identity=who())
+    assert (local.route, faq.route, remote.details["routing"]["tier"]) == ("local", "extractive", "remote")
     env = {"SUPPORTBOT_DATA_DIR": str(services.settings.data_dir), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1",
            "SUPPORTBOT_DATABASE_URL": services.settings.database_url}
-    done = subprocess.run([sys.executable, "-m", "bot.app.cli.main", "usage", "--json"], capture_output=True, text=True, timeout=120,
-                          cwd=Path(__file__).resolve().parents[2], env=env)
+    done = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot.app.cli.main", "usage", "--json"], capture_output=True,
+                                   text=True, timeout=120, cwd=Path(__file__).resolve().parents[2], env=env)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)["tenants"]
     assert report["default"]["cost_usd"] > 0 and report["default"]["tiers"]["remote"] >= 1
