@@ -35,25 +35,31 @@ async def client(servers: tuple[FakeOllama, FakeOpenAI], tmp_path_factory: pytes
         yield client
 
 
-def _grades(client: TestClient) -> list[AnswerGrade]:
+def _grades(client: TestClient, *, of: int | None = None) -> list[AnswerGrade]:
+    """The grades in the module's data dir, oldest first; with `of`, only the grade of that answer (the module's
+    other tests grade answers of their own, and xdist or an order of its own may run them first)."""
+    query = select(AnswerGrade).order_by(AnswerGrade.id)  # type: ignore[arg-type]
+    if of is not None:
+        query = query.where(AnswerGrade.message_id == of)
     with Session(client.app[SERVICES].engine) as session:  # type: ignore[index]
-        return list(session.exec(select(AnswerGrade).order_by(AnswerGrade.id)))  # type: ignore[arg-type]
+        return list(session.exec(query))
 
 
 async def test_an_answer_is_graded_after_the_reply_and_keeps_the_customers_signals(
         servers: tuple[FakeOllama, FakeOpenAI], client: TestClient) -> None:
     _, openai = servers
     openai.replies = [("slow", 1.5, '{"faithfulness": 5, "relevance": 4, "tone": 5, "reason": "quotes the article"}')]
+    graded_before = len(_grades(client))
     data = await (await client.post("/api/v1/conversations", json={"widget_key": "demo"})).json()
     conversation, auth = data["conversation_id"], {"Authorization": f"Bearer {data['token']}"}
     response = await client.post(f"/api/v1/conversations/{conversation}/messages", headers=auth,
                                  json={"text": "How do I turn on two-factor authentication?", "client_message_id": "m1"})
     reply = (await response.json())["reply"]
     assert reply["outcome"] == "answer"
-    assert _grades(client) == []  # the customer has the reply while the judge is still at work
+    assert _grades(client, of=reply["id"]) == []  # the customer has the reply while the judge is still at work
     grader = client.app[CONVERSATIONS].grader  # type: ignore[index]
     await grader.drain()
-    [grade] = _grades(client)
+    [grade] = _grades(client, of=reply["id"])
     assert grade.message_id == reply["id"] and grade.citations_valid and 0 < grade.score <= 1
     assert json.loads(grade.judge or "{}") == {"faithfulness": 5, "relevance": 4, "tone": 5, "reason": "quotes the article"}
     assert "two-factor" in json.dumps(openai.requests[-1]).lower()
@@ -64,8 +70,9 @@ async def test_an_answer_is_graded_after_the_reply_and_keeps_the_customers_signa
     await client.post(f"/api/v1/conversations/{conversation}/messages", headers=auth,
                       json={"text": "I want to talk to a real person", "client_message_id": "m2"})
     await grader.drain()
-    [grade] = _grades(client)
+    [grade] = _grades(client, of=reply["id"])
     assert grade.helpful is False and grade.handoff_after is True and grade.rating is None
+    assert len(_grades(client)) == graded_before + 1  # the handoff notice is not an answer: not graded
 
     # people helped; the customer's rating of that help is kept with the answer that was handed over
     handoff_service = client.app[HANDOFF]  # type: ignore[index]
@@ -75,10 +82,10 @@ async def test_an_answer_is_graded_after_the_reply_and_keeps_the_customers_signa
     await handoff_service.act(StaffAction.RESOLVE, handoff.id, staff=staff, client_id="c2")
     await client.post(f"/api/v1/conversations/{conversation}/messages", headers=auth, json={"text": "4", "client_message_id": "m3"})
     for _ in range(50):
-        if _grades(client)[0].rating is not None:
+        if _grades(client, of=reply["id"])[0].rating is not None:
             break
         await asyncio.sleep(0.1)
-    assert _grades(client)[0].rating == 4
+    assert _grades(client, of=reply["id"])[0].rating == 4
 
 
 async def test_a_garbage_judge_leaves_the_grade_local_and_marks_it_ungraded(servers: tuple[FakeOllama, FakeOpenAI], client: TestClient) -> None:
@@ -88,11 +95,12 @@ async def test_a_garbage_judge_leaves_the_grade_local_and_marks_it_ungraded(serv
     auth = {"Authorization": f"Bearer {data['token']}"}
     response = await client.post(f"/api/v1/conversations/{data['conversation_id']}/messages", headers=auth,
                                  json={"text": "How do I reset my password?", "client_message_id": "m1"})
-    assert (await response.json())["reply"]["outcome"] == "answer"
+    reply = (await response.json())["reply"]
+    assert reply["outcome"] == "answer"
     grader = client.app[CONVERSATIONS].grader  # type: ignore[index]
     await grader.drain()
     grades = _grades(client)  # the module's client: an earlier test's grade may be there too
-    latest = grades[-1]
+    [latest] = _grades(client, of=reply["id"])
     assert json.loads(latest.judge or "{}") == {"ungraded": "garbage"} and latest.score > 0
     summary = await asyncio.to_thread(grader.summary, tenant="default", since=latest.created_at.replace(year=2000))
     assert summary["graded"] == len(grades) and summary["mean_grade"] is not None
