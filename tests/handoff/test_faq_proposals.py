@@ -72,8 +72,11 @@ def sources(client: TestClient) -> set[str]:
         return {d.source for d in session.exec(select(Document))}
 
 
-async def proposals(client: TestClient) -> list[dict[str, object]]:
-    return list((await (await client.get("/api/v1/admin/proposals", headers=ADMIN)).json())["proposals"])
+async def proposals(client: TestClient, *, of: int | None = None) -> list[dict[str, object]]:
+    """The proposals the admin API lists; with `of`, only those of that handoff (the module's other tests
+    propose entries of their own, and xdist or an order of its own may run them first)."""
+    listed = (await (await client.get("/api/v1/admin/proposals", headers=ADMIN)).json())["proposals"]
+    return [p for p in listed if of is None or p["handoff_id"] == of]
 
 
 async def test_a_resolved_exchange_becomes_a_redacted_proposal_an_operator_approves_into_the_knowledge_base(
@@ -90,13 +93,13 @@ async def test_a_resolved_exchange_becomes_a_redacted_proposal_an_operator_appro
     token = await alice.csrf(f"/console/handoffs/{handoff_id}")
     empty = await alice.post(f"/console/handoffs/{handoff_id}/propose", {"csrf": token, "question": "  ", "answer": answer})
     assert empty.status == 303 and "error=" in empty.headers["Location"]
-    assert await proposals(client) == []
+    assert await proposals(client, of=handoff_id) == []
     # staff edit it, and type a phone number back in: stored without it
     edited = answer + " Or call Jane Doe on +1 415 555 0134."
     sent = await alice.post(f"/console/handoffs/{handoff_id}/propose",
                             {"csrf": token, "question": "How do I export my workspace?", "answer": edited})
     assert sent.status == 303
-    [proposal] = await proposals(client)
+    [proposal] = await proposals(client, of=handoff_id)
     assert proposal["status"] == "proposed" and proposal["proposed_by"] == "Alice"
     assert "555 0134" not in str(proposal["answer"]) and "Download workspace" in str(proposal["answer"])
     assert "How do I export my workspace?" in await (await alice.get(f"/console/handoffs/{handoff_id}")).text()
@@ -104,10 +107,13 @@ async def test_a_resolved_exchange_becomes_a_redacted_proposal_an_operator_appro
     assert (await client.get("/admin/proposals")).status == 401
     listed = await (await client.get("/admin/proposals", headers=ADMIN)).text()
     assert "How do I export my workspace?" in listed and "Approve" in listed
+    # the module's release-gate test stores a run: when it ran first, this approval is gated against that run
+    baseline = RunStore(client.app[SERVICES].engine).latest(tenant="default")
     done = await client.post(f"/admin/proposals/{proposal['id']}/approve", headers=ADMIN, allow_redirects=False)
     assert done.status == 303
-    [after] = await proposals(client)
-    assert after["status"] == "approved" and "no stored evaluation run" in str(after["note"])
+    [after] = await proposals(client, of=handoff_id)
+    said = "no stored evaluation run" if baseline is None else f"release gate against run '{baseline.name}': passed"
+    assert after["status"] == "approved" and said in str(after["note"])
     assert f"faq/proposal-{proposal['id']}.md" in sources(client)
     again = await client.post(f"/admin/proposals/{proposal['id']}/approve", headers=ADMIN, allow_redirects=False)
     assert "already approved" in again.headers["Location"].replace("%20", " ")
@@ -137,7 +143,8 @@ async def test_an_entry_that_fails_the_release_gate_stays_out_and_the_page_says_
     # a wrong entry that takes over a question the knowledge base answers right
     await alice.post(f"/console/handoffs/{handoff_id}/propose",
                      {"csrf": token, "question": "how do I reset my password?", "answer": "Ask your office manager to reset your password."})
-    proposal = next(p for p in await proposals(client) if p["status"] == "proposed")
+    [proposal] = await proposals(client, of=handoff_id)
+    assert proposal["status"] == "proposed"
     done = await client.post(f"/admin/proposals/{proposal['id']}/approve", headers=ADMIN)
     page = await done.text()
     assert "failed_gate" in page and "answered_right" in page and "before-faq" in page
@@ -152,7 +159,8 @@ async def test_an_entry_that_fails_the_release_gate_stays_out_and_the_page_says_
     await alice.post(f"/console/handoffs/{handoff_id}/propose",
                      {"csrf": token, "question": "Can I pay the annual plan by bank transfer?",
                       "answer": "Yes: choose Invoice at checkout and pay by bank transfer within 30 days."})
-    good = next(p for p in await proposals(client) if p["status"] == "proposed")
+    [good] = await proposals(client, of=handoff_id)
+    assert good["status"] == "proposed"
     page = await (await client.post(f"/admin/proposals/{good['id']}/approve", headers=ADMIN)).text()
     assert "passed" in page
     assert next(p for p in await proposals(client) if p["id"] == good["id"])["status"] == "approved"
