@@ -19,8 +19,15 @@ from bot.app.web import build_app
 from tests.conftest import make_settings
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import TEAM, FakeSlackApi, sign
-from tests.handoff.slack_steps import SECRET, STAFF, action, button_value, card_for, staff_message, widget
-
+from tests.handoff.slack_steps import (
+    SECRET,
+    STAFF,
+    action,
+    button_value,
+    card_for,
+    staff_message,
+    widget,
+)
 
 
 @pytest.fixture(scope="module")
@@ -64,18 +71,20 @@ async def test_widget_customer_to_slack_staff_and_back(client: TestClient, slack
     text = json.dumps(card["blocks"])
     assert "export my workspace" in text and "the customer asked for a person" in text and "Claim" in text
     handoff_id = button_value(card, "handoff_claim")
+    # this card's thread (the module's other tests post cards, transcripts and card updates of their own)
+    thread = await until(lambda: (h := client.app[HANDOFF].current(conversation)) is not None and h.thread_ts)
     # the transcript goes in the thread, and the customer learns their place in the queue
-    assert await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") and "Transcript" in a.get("text", "")])
+    assert await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == thread and "Transcript" in a.get("text", "")])
     assert await until(lambda: [m for m in received if m["role"] == "system" and "in the queue" in m["text"]])
 
     # claim: the card shows who; the customer is told someone joined
     assert await action(client, "handoff_claim", handoff_id) == 200
-    update = await until(lambda: slack.of("chat.update"))
+    update = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread and "Claimed by" in json.dumps(u["blocks"])])
     assert "Claimed by Alice" in json.dumps(update[-1]["blocks"])
     assert await until(lambda: [m for m in received if "Alice" in m["text"] and "joined" in m["text"]])
 
     # staff reply in the thread reaches the customer; Slack's retry of the same event does not repeat it
-    thread = (await asyncio.to_thread(client.app[HANDOFF].current, conversation)).thread_ts
+    assert (await asyncio.to_thread(client.app[HANDOFF].current, conversation)).thread_ts == thread
     assert await staff_message(client, thread_ts=thread, text="Hi! I can export it for you today.", ts="2000.000001") == 200
     assert await staff_message(client, thread_ts=thread, text="Hi! I can export it for you today.", ts="2000.000001", retry="1") == 200
     agent = await until(lambda: [m for m in received if m["role"] == "agent"])
@@ -312,8 +321,8 @@ async def test_send_draft_sends_the_drafted_reply_and_return_to_bot_hands_back(c
 
 
 async def test_socket_mode_receives_events_without_a_public_url(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory, shared_data: Any) -> None:
-    from bot.engine.dispatch import conversation_id_for
     from bot.app.app_keys import CONVERSATIONS, DISPATCHER
+    from bot.engine.dispatch import conversation_id_for
     from channels.slack import normalize_event
 
     settings = make_settings(
