@@ -1,5 +1,5 @@
 """Well-known brands, services and products whose names the name lists could take for a person's ("Wells Fargo",
-"Goldman Sachs", "Jenkins", "Ben & Jerry's"), read by policies/things.py `a_brand`.
+"Goldman Sachs", "Jenkins", "Ben & Jerry's"), read by policies/businesses.py `a_brand`.
 
 Two lists, neither taken from any evaluation file:
 - the titles of the simple-icons project (release 16.36.0, as redistributed on PyPI by `simple-icons-pack`; its
@@ -9,7 +9,7 @@ Two lists, neither taken from any evaluation file:
 - WRITTEN: brands written for this list by kind (restaurant chains, shops, fashion, banks and payments, parcel
   carriers, software a customer names, assistants and devices, cars, hotels and airlines), the best known of
   each kind, with those named after people or made of ordinary words first.
-A brand here is a thing only where the words around do not say it is someone (policies/things.py): a lone word
+A brand here is a thing only where the words around do not say it is someone (policies/businesses.py): a lone word
 that is also a first name or a frequent surname ("Chase", "Otto", "Ford") only before what a service does.
 """
 

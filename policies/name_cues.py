@@ -85,6 +85,15 @@ def is_cap(word: str) -> bool:
     return bool(word) and word[0].isupper()
 
 
+# someone asked, thanked or spoken to: a person, whatever word follows the name
+ASKED_BEFORE = re.compile(
+    r"\b(?:ask|tell|remind|call|email|e-mail|text|message|ping|notify|inform|invite|thank|cc|contact|meet|"
+    r"(?:speak|spoke|talk|talked|chat|chatted|work|worked) (?:to|with))\s+$",
+    re.IGNORECASE,
+)
+# "said Oria to Bram", "had given Quill": someone spoken or given to; not "said the Max plan" (an article opens a thing)
+SPOKEN_TO = re.compile(r"\b(?:said|says|shouted|told|asked|wrote|spoke|talked|given|gave)(?: (?!(?:the|a|an)\b)\S+)? (?:to|at)?\s*$", re.IGNORECASE)
+
 SPEECH = r"(?:said|says|asked|told|replied)"
 SAID = re.compile(rf"\b{SPEECH}\s*$", re.I)
 SAID_WORD = re.compile(rf"{SPEECH}\Z", re.I)

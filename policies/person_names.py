@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.core.words import stop_words
+from policies.businesses import a_business
 from policies.name_cues import (
     KIN_CUE,
     KIN_PERSON_NEXT,
@@ -79,7 +80,7 @@ from policies.name_words import (
     unknown_word,
 )
 from policies.pii_patterns import PERSON, UPPER, Entity
-from policies.things import THING_LABELS, a_business, a_thing
+from policies.things import THING_LABELS, a_thing
 
 GREEK_WORD = re.compile(r"[Α-ΩΆ-Ώ][α-ωά-ώ]+")
 

@@ -8,7 +8,7 @@ Three detectors, merged (policies/placeholders.py):
 - spaCy NER for person names (the model name is a setting), checked and extended by context
   rules — policies/person_names.py, policies/name_cues.py — and by general name lists (Census surnames, first names,
   Webster's proper names; policies/name_words.py, policies/name_spans.py), with products and places told apart in
-  policies/things.py (well-known brands: policies/brands.py); the name line above a street line is the addressee.
+  policies/things.py (brands and shops: policies/businesses.py, the list in policies/brands.py); the name line above a street line is the addressee.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
 conversation because the numbering lives in the conversation's vault (policies/vault.py), which

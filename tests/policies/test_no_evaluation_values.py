@@ -4,7 +4,7 @@ a training score.
 
 policies/brands.py is checked too, but for the words of `IN_BRAND_NAMES`: its brands (a public icon set's titles
 and brands written by kind) are named after people too ("Johnson & Johnson", "Burger King", "Louis Vuitton"), so
-some of their words are names of the file; a brand only ever keeps text that a name rule found (policies/things.py
+some of their words are names of the file; a brand only ever keeps text that a name rule found (policies/businesses.py
 `a_brand`), so such a word can lower the file's recall, never raise it. Any other word of the file there fails."""
 
 from __future__ import annotations
