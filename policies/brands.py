@@ -92,12 +92,18 @@ def _titles(source: str) -> list[str]:
     return [t.strip() for t in " ".join(lines).split("|") if t.strip()]
 
 
+@cache
+def simple_icons_titles() -> tuple[str, ...]:
+    """The simple-icons titles, one a line (none when the file is missing); policies/product_names.py reads them too."""
+    try:
+        return tuple(t for t in SIMPLE_ICONS.read_text(encoding="utf-8").splitlines() if t.strip())
+    except OSError:
+        return ()
+
+
 def _named_icons() -> list[str]:
     """The simple-icons titles of at most four words with a word of the first-name or the surname list."""
-    try:
-        titles = SIMPLE_ICONS.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return []
+    titles = simple_icons_titles()
     first, surnames = Names.first_names(), NameWords.surnames()
     return [
         t for t in titles

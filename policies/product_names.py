@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
 from bot.core.first_names import Names
 from bot.core.words import stems
+from policies.brands import simple_icons_titles
 from policies.name_words import NameWords
 
-TITLES = Path(__file__).with_name("simple_icons_titles.txt")
 _ONE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 
 # everyday words (formats, protocols, parts of a site or an app, abbreviations, places, planets, surnames)
@@ -44,10 +43,7 @@ treehouse uml unicode ups vegas webassembly xml yaml
 @cache
 def product_names() -> frozenset[str]:
     """Lower-cased one-word names of well-known products and services (see the module's docstring)."""
-    try:
-        titles = TITLES.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return frozenset()
+    titles = simple_icons_titles()
     english, first = NameWords.english(), Names.first_names()
     found = set()
     for title in titles:

@@ -91,17 +91,21 @@ class OnlineGrader:
         """The grade, then the customer's signals that came while it was being made (the judge can take
         seconds): the verdict on this answer and a handoff since. Committed first, so a signal that comes
         after this read finds the row (`signal_feedback`, `_mark_handoff_after`)."""
+        conversation_id, message_id = row.conversation_id, row.message_id
         with Session(self._engine) as session:
             session.add(row)
             session.commit()
-            verdicts = session.exec(select(AuditEvent.data).where(AuditEvent.conversation_id == row.conversation_id,
+            verdicts = session.exec(select(AuditEvent.data).where(AuditEvent.conversation_id == conversation_id,
                                                                   AuditEvent.kind == "feedback")).all()
-            helpful = next((d["helpful"] for d in map(json.loads, verdicts) if d.get("message_id") == row.message_id), None)
-            handed_over = session.exec(select(Handoff.id).where(Handoff.conversation_id == row.conversation_id,
-                                                                col(Handoff.created_at) >= answered_at).limit(1)).first() is not None
-            if helpful is not None or handed_over:
-                values: dict[str, Any] = {"helpful": helpful} if helpful is not None else {}
-                session.execute(update(AnswerGrade).where(col(AnswerGrade.id) == row.id).values(**values, **({"handoff_after": True} if handed_over else {})))
+            signals: dict[str, Any] = {}
+            helpful = next((d["helpful"] for d in map(json.loads, verdicts) if d.get("message_id") == message_id), None)
+            if helpful is not None:
+                signals["helpful"] = helpful
+            if session.exec(select(Handoff.id).where(Handoff.conversation_id == conversation_id,
+                                                     col(Handoff.created_at) >= answered_at).limit(1)).first() is not None:
+                signals["handoff_after"] = True
+            if signals:
+                session.execute(update(AnswerGrade).where(col(AnswerGrade.id) == row.id).values(**signals))
                 session.commit()
 
     def _mark_handoff_after(self, conversation_id: str) -> None:

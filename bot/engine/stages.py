@@ -23,7 +23,7 @@ from knowledge.terms import TenantTerms, read_terms
 from knowledge.vocabulary import TenantVocabulary
 from policies.budget import BudgetBook
 from policies.confidence import Verdict, assess, decide, shares_words
-from policies.intent import HumanRequestDetector, request_clauses
+from policies.intent import HumanRequest, HumanRequestDetector, request_clauses
 from policies.permissions import AccessPolicy
 from policies.placeholders import PLACEHOLDER_RE
 from policies.routing import Router
@@ -103,19 +103,19 @@ class HumanRequestStage:
     async def run(self, turn: Turn) -> None:
         assert turn.vector is not None
         thresholds = self._settings.tenant(turn.identity.tenant).thresholds
-        found = self._detector.detect(
-            turn.vector,
-            tenant=turn.identity.tenant,
-            min_score=thresholds.human_request_min,
-            min_margin=thresholds.human_request_margin,
-        )
+
+        def detect(vector: np.ndarray) -> HumanRequest:
+            return self._detector.detect(vector, tenant=turn.identity.tenant, min_score=thresholds.human_request_min,
+                                         min_margin=thresholds.human_request_margin)
+
+        found = detect(turn.vector)
         turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4)}
         if not found.is_request and self._vector_of is not None and (clauses := request_clauses(turn.text)):
-            vectors = await asyncio.gather(*(self._vector_of(clause) for clause in clauses))
-            found = next((f for f in (self._detector.detect(v, tenant=turn.identity.tenant, min_score=thresholds.human_request_min,
-                                                            min_margin=thresholds.human_request_margin) for v in vectors) if f.is_request), found)
-            if found.is_request:
-                turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4), "clause": True}
+            for vector in await asyncio.gather(*(self._vector_of(clause) for clause in clauses)):
+                if (in_clause := detect(vector)).is_request:
+                    found = in_clause
+                    turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4), "clause": True}
+                    break
         if found.is_request:
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.CUSTOMER_REQUEST)
 
