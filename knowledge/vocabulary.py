@@ -145,9 +145,61 @@ class TenantVocabulary:
             parts = [p for p in word.split("-") if p]
             if all(p in common or p in known or p in STOP for p in parts) or word.replace("-", "") in common:
                 continue
-            if word.endswith("nt") and (word[:-1] in common or word[:-1] in STOP or word[:-2] in common):
-                continue  # "cant", "wont", "isnt"
+            if _contraction(word, common):
+                continue
             if len(word) >= 6 and self._is_typo(word, scope=scope, known=known):
                 continue  # a typo of a word the knowledge base uses
             unknown.append((word, word in names))
         return unknown
+
+    def respelled(self, text: str, *, tenant: str, access_keys: Iterable[str]) -> dict[str, str]:
+        """The question's misspellings of the knowledge base's own words, each with the word it uses
+        ("cancle" -> "cancel", "oder" -> "order", "retrun" -> "return"), against the words of the chunks
+        `access_keys` may read. A word counts when it is no word of the knowledge base (nor one of its
+        stems) and no common English word, has four letters or more, and exactly one word of the
+        knowledge base is one edit away from it (a letter added, dropped or changed, or two neighbours
+        swapped): with two, which one was meant is a guess.
+
+        Why: the embedding model cuts an unknown word into pieces that mean little ("cancle my oder pls"
+        reached none of a shop's articles on cancelling an order), and BM25 never matches it. The search
+        then runs on the words the knowledge base uses (the turn's pipeline: bot/engine/stages.py
+        `RespellStage`); what is stored, shown and logged stays as the customer wrote it."""
+        scope = scope_of(tenant, access_keys)
+        known = self._known_words(scope)
+        if not known:
+            return {}
+        common = common_words()
+        out: dict[str, str] = {}
+        for word in words(text):
+            if (len(word) < MIN_RESPELLED or not word.isalpha() or word in known or word in common or word in STOP
+                    or word in self._products or any(s in known for s in stems(word)) or _contraction(word, common)):
+                continue
+            near = _one_edit_away(word) & known
+            if len(near) == 1:
+                out[word] = near.pop()
+        return out
+
+
+def _contraction(word: str, common: frozenset[str]) -> bool:
+    """A contraction written without its apostrophe: "cant", "wont", "isnt" (not a misspelling of "want")."""
+    return word.endswith("nt") and (word[:-1] in common or word[:-1] in STOP or word[:-2] in common)
+
+
+# shorter words have too many neighbours one edit away ("hw": how, hi, hr) to tell which was meant
+MIN_RESPELLED = 4
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"  # what `WORD` reads a word's letters as
+
+
+def _one_edit_away(word: str) -> set[str]:
+    """Every string one edit from `word` (a letter dropped, swapped with the next, changed or added):
+    about 54 per letter, looked up in the known words. Generated per unknown word rather than indexed
+    per known word: an index of every known word's variants grows with the knowledge base, and unknown
+    words are few per question."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    dropped = {a + b[1:] for a, b in splits if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    changed = {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    added = {a + c + b for a, b in splits for c in LETTERS}
+    return (dropped | swapped | changed | added) - {word}

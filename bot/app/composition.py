@@ -45,6 +45,7 @@ from bot.engine.stages import (
     HumanRequestStage,
     PermissionStage,
     RedactStage,
+    RespellStage,
     RetrieveStage,
 )
 from knowledge.embedding import FastEmbedder
@@ -95,6 +96,7 @@ def build_pipeline(
         HumanRequestStage(detector=HumanRequestDetector(embedder=embedder), settings=settings, vector_of=embed.vector_of),
         HumanOnlyStage(detector=TopicDetector(embedder=embedder, settings=settings)),
         PermissionStage(policy=access),
+        *([RespellStage(vocabulary=vocabulary, vector_of=embed.vector_of)] if vocabulary is not None else []),
         RetrieveStage(retriever=retriever),
         *([generate] if generate is not None else []),
         AnswerStage(answerer=ExtractiveAnswerer()),

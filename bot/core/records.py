@@ -96,6 +96,9 @@ class Turn:
     redacted: str = ""
     entity_counts: dict[str, int] = field(default_factory=dict)
     vector: np.ndarray | None = None
+    # the words searched for, when they are not the redacted text's: its misspellings of the knowledge
+    # base's own words respelled (bot/engine/stages.py `RespellStage`); in memory only, never stored
+    searched: str = ""
     access_keys: list[str] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     answer: Answer | None = None

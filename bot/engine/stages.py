@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
@@ -141,6 +142,39 @@ class PermissionStage:
             turn.notes["hidden_access_keys"] = hidden
 
 
+class RespellStage:
+    """The question's misspellings of the knowledge base's own words respelled before the search
+    (knowledge/vocabulary.py `respelled`): the search's vector and words are the respelled question's.
+    Only the words of what this asker may read, so it runs after the permissions. What is stored,
+    logged and shown is the question as written (and redacted)."""
+
+    name = "respell"
+
+    def __init__(self, *, vocabulary: TenantVocabulary, vector_of: Callable[[str], Awaitable[np.ndarray]]) -> None:
+        self._vocabulary = vocabulary
+        self._vector_of = vector_of
+
+    async def run(self, turn: Turn) -> None:
+        if turn.chosen_source is not None:
+            return  # the customer picked an article: the question was searched already
+        tenant, keys = turn.identity.tenant, turn.access_keys
+        if self._vocabulary.is_cached(tenant, keys):
+            fixes = self._vocabulary.respelled(turn.text, tenant=tenant, access_keys=keys)
+        else:
+            fixes = await asyncio.to_thread(self._vocabulary.respelled, turn.text, tenant=tenant, access_keys=keys)
+        if not fixes:
+            return
+        turn.notes["respelled"] = len(fixes)  # how many words, not which: they are the customer's
+        turn.vector = await self._vector_of(respell(turn.text, fixes))
+        turn.searched = respell(turn.redacted or turn.text, fixes)
+
+
+def respell(text: str, fixes: dict[str, str]) -> str:
+    """`text` with each word of `fixes` (any case, whole words only) replaced by its respelling."""
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(fixes, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+    return pattern.sub(lambda m: fixes[m.group(1).lower()], text)
+
+
 CHOSEN_LIMIT = 10  # documents searched for the one a customer chose (it was among the first three)
 
 
@@ -156,7 +190,7 @@ class RetrieveStage:
         chosen = turn.chosen_source
         # the words searched for go to the store: the redacted ones, placeholders left out ("<PERSON_1>"
         # would match "person")
-        words = PLACEHOLDER_RE.sub(" ", turn.redacted or turn.text)
+        words = PLACEHOLDER_RE.sub(" ", turn.searched or turn.redacted or turn.text)
         if chosen is None and not any(ch.isalnum() for ch in words):
             # nothing but personal data ("jane@example.com"): no question to search for, though the vector
             # of the original text would find the articles about e-mail; no passages, so a person takes it
@@ -265,7 +299,7 @@ class ConfidenceStage:
         if self._vocabulary is not None and answer is not None:
             # only the words of what this asker may read: the outcome must not tell a guest which
             # words restricted documents use
-            text, tenant, keys = turn.redacted or turn.text, turn.identity.tenant, turn.access_keys
+            text, tenant, keys = turn.searched or turn.redacted or turn.text, turn.identity.tenant, turn.access_keys
             if self._vocabulary.is_cached(tenant, keys):  # set lookups, well under a millisecond
                 unknown = self._vocabulary.unknown_terms(text, tenant=tenant, access_keys=keys)
             else:
