@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 # the list lives in the ground layer (the language check and the name rules read it too); re-exported here
 from bot.core.common_words import TOKENIZER as TOKENIZER
 from bot.core.common_words import common_words as common_words
+from bot.core.common_words import is_dictionary_word
 from bot.core.words import stems, stop_words
 
 PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z0-9]*[a-z0-9][A-Za-z0-9]*|[A-Z]{3,})\b")
@@ -154,11 +155,15 @@ class TenantVocabulary:
 
     def respelled(self, text: str, *, tenant: str, access_keys: Iterable[str]) -> dict[str, str]:
         """The question's misspellings of the knowledge base's own words, each with the word it uses
-        ("cancle" -> "cancel", "oder" -> "order", "retrun" -> "return"), against the words of the chunks
+        ("cancle" -> "cancel", "retrun" -> "return"), or two words written as one ("tocheck" -> "to check"), against the words of the chunks
         `access_keys` may read. A word counts when it is no word of the knowledge base (nor one of its
         stems) and no common English word, has four letters or more, and exactly one word of the
         knowledge base is one edit away from it (a letter added, dropped or changed, or two neighbours
-        swapped): with two, which one was meant is a guess.
+        swapped): with two, which one was meant is a guess. With none, a word of seven letters or more
+        that no dictionary lists ("updating" is no "up dating") and is exactly one way two words of two letters or more, each a word of the knowledge base or a
+        common one, is split ("wifi" stays: a short word is more often a name than two words). A word
+        written like a name (capitalised inside a sentence) and another company's product are never
+        respelled: "Xero" is no misspelled "zero", and the confidence gate reads the respelled question.
 
         Why: the embedding model cuts an unknown word into pieces that mean little ("cancle my oder pls"
         reached none of a shop's articles on cancelling an order), and BM25 never matches it. The search
@@ -169,14 +174,18 @@ class TenantVocabulary:
         if not known:
             return {}
         common = common_words()
+        names = {m.group(1).lower() for m in PROPER.finditer(text)}  # "Xero" is a name, not a misspelled "zero"
         out: dict[str, str] = {}
         for word in words(text):
-            if (len(word) < MIN_RESPELLED or not word.isalpha() or word in known or word in common or word in STOP
+            if (word in names or len(word) < MIN_RESPELLED or not word.isalpha() or word in known or word in common or word in STOP
                     or word in self._products or any(s in known for s in stems(word)) or _contraction(word, common)):
                 continue
             near = _one_edit_away(word) & known
             if len(near) == 1:
                 out[word] = near.pop()
+            elif (not near and len(word) >= MIN_JOINED and not is_dictionary_word(word)
+                  and len(joined := _two_words(word, known | common)) == 1):
+                out[word] = joined[0]
         return out
 
 
@@ -187,6 +196,12 @@ def _contraction(word: str, common: frozenset[str]) -> bool:
 
 # shorter words have too many neighbours one edit away ("hw": how, hi, hr) to tell which was meant
 MIN_RESPELLED = 4
+MIN_JOINED = 7  # two words written as one: "tocheck", not "wifi" or "signin"
+
+
+def _two_words(word: str, known: frozenset[str]) -> list[str]:
+    """The ways `word` is two known words of two letters or more written without a space."""
+    return [f"{word[:i]} {word[i:]}" for i in range(2, len(word) - 1) if word[:i] in known and word[i:] in known]
 
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"  # what `WORD` reads a word's letters as

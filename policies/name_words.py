@@ -23,6 +23,7 @@ import re
 import threading
 from importlib import resources
 
+from bot.core.common_words import dictionary_words
 from bot.core.first_names import NOT_NAMES as NOT_NAMES
 from bot.core.first_names import Names as Names
 
@@ -105,14 +106,13 @@ def _census_surnames() -> list[str]:
 
 
 def _webster() -> tuple[set[str], set[str]]:
+    """(ordinary words, lower case; words Webster's writes capitalised and never lower case: names)."""
+    lower = set(dictionary_words())
     try:
         from english_words import get_english_words_set
     except ImportError:
-        return set(), set()
+        return lower, set()
     words = get_english_words_set(["web2"], lower=False, alpha=True)
-    # GCIDE (GNU's dictionary, GPL data, read not shipped) adds words Webster's 1934 lacks: "email", "pasta", "wanna"
-    newer = {w for w in get_english_words_set(["gcide"], lower=False, alpha=True) if w.islower()}
-    lower = {w for w in words if w.islower()} | newer
     return lower, {w.lower() for w in words if w[:1].isupper()} - lower
 
 

@@ -25,3 +25,39 @@ def common_words() -> frozenset[str]:
     except (OSError, KeyError, ValueError):
         return frozenset()
     return frozenset(w for w in vocab if w.isalpha() and not w.startswith("##"))
+
+
+@cache
+def dictionary_words() -> frozenset[str]:
+    """Ordinary English words, lower case: the lower-case entries of Webster's Second International (1934,
+    public domain) and of GCIDE (GNU's dictionary, which adds newer words: "email", "pasta"), from the
+    `english-words` package; empty when it is missing. Base forms mostly: `is_dictionary_word` reads
+    inflections too."""
+    try:
+        from english_words import get_english_words_set
+    except ImportError:
+        return frozenset()
+    web2 = get_english_words_set(["web2"], lower=False, alpha=True)
+    gcide = get_english_words_set(["gcide"], lower=False, alpha=True)
+    return frozenset(w for w in web2 | gcide if w.islower())
+
+
+# inflectional endings and what the base form may end in instead: "updating" -> "update",
+# "cancelling" -> "cancel", "modified" -> "modify"
+_INFLECTIONS = (("ing", ("", "e")), ("ed", ("", "e")), ("es", ("", "e")), ("s", ("",)), ("ies", ("y",)), ("ied", ("y",)),
+                ("er", ("", "e")), ("est", ("", "e")), ("ly", ("", "le")))
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether `word` (lower case) or a base form it inflects is in `dictionary_words`."""
+    known = dictionary_words()
+    if word in known:
+        return True
+    for ending, bases in _INFLECTIONS:
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            stem = word[: -len(ending)]
+            if any(stem + b in known for b in bases):
+                return True
+            if len(stem) >= 3 and stem[-1] == stem[-2] and stem[:-1] in known:  # "cancelling", "stopped"
+                return True
+    return False

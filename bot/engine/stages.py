@@ -299,6 +299,8 @@ class ConfidenceStage:
         if self._vocabulary is not None and answer is not None:
             # only the words of what this asker may read: the outcome must not tell a guest which
             # words restricted documents use
+            # as respelled for the search: a misspelling of the knowledge base's own word is no unknown word
+            # (another product's name is never respelled: knowledge/vocabulary.py `respelled`)
             text, tenant, keys = turn.searched or turn.redacted or turn.text, turn.identity.tenant, turn.access_keys
             if self._vocabulary.is_cached(tenant, keys):  # set lookups, well under a millisecond
                 unknown = self._vocabulary.unknown_terms(text, tenant=tenant, access_keys=keys)
