@@ -64,11 +64,14 @@ class TenantVocabulary:
     chunk, a guest's outcome (answered, or handed off for an unknown word) would tell which rare
     words restricted documents use."""
 
-    def __init__(self, *, load: Callable[[str, Sequence[str]], list[str]], products: frozenset[str] = frozenset()) -> None:
+    def __init__(self, *, load: Callable[[str, Sequence[str]], list[str]], products: frozenset[str] = frozenset(),
+                 product_words: frozenset[str] = frozenset()) -> None:
         self._load = load  # (tenant, access keys) -> the readable chunks' texts (titles, headings, bodies)
         # other companies' products (policies/product_names.py): unknown names when the knowledge base never
         # mentions them, even where they are common words ("netflix") or written in lower case
         self._products = products
+        # products named by an ordinary word ("Amazon", "Outlook"): unknown names only when written like one
+        self._product_words = product_words
         self._words: dict[Scope, frozenset[str]] = {}
         self._near: dict[Scope, dict[str, bool]] = {}  # scope -> word -> close to a known word (a typo)
         # scope -> word length -> the known words of that length: a typo is only looked for among
@@ -137,7 +140,7 @@ class TenantVocabulary:
         unknown = []
         for word in sorted(words(text)):
             product = word.removesuffix("'s").removesuffix("’s")
-            if product in self._products:
+            if product in self._products or (product in self._product_words and product in names):
                 if product not in known and not any(s in known for s in stems(product)):
                     unknown.append((product, True))
                 continue

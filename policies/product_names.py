@@ -15,6 +15,13 @@ in lower case, policies/name_words.py, nor a word whose stem is one), no first n
 `ORDINARY` below: words in everyday use that Webster's 1934 and GCIDE lack, written for this list (file
 formats and protocols, "shortcut", "homepage"). Multi-word titles ("Google Calendar") are left out: their
 words are counted one by one ("google" is a common word, "calendar" too).
+
+`product_words`: the one-word titles that *are* ordinary words ("Apple", "Zoom", "Stripe", "Google", about 500)
+count as unknown names only where the question writes them like a name, capitalised inside a sentence, and the
+knowledge base never uses them ("Can I pay with Stripe?" was answered from the sample help center's invoices
+article at 0.89; "my apple account" is no product). Recorded with `bench/bench_answers.py` (2026-12-05): no case of
+any set changed (TUNE, REPORT, kb4, kb5), so it costs nothing measured; one unknown name is not always enough
+("two-factor authentication on my Apple ID" falls from 0.98 to 0.65 and is still answered).
 """
 
 from __future__ import annotations
@@ -53,4 +60,23 @@ def product_names() -> frozenset[str]:
         if word in ORDINARY or word in english or word in first or any(s in english for s in stems(word)):
             continue
         found.add(word)
+    return frozenset(found)
+
+
+@cache
+def product_words() -> frozenset[str]:
+    """Lower-cased one-word product names that are also ordinary words ("amazon", "outlook", "zoom",
+    "stripe"): a product only where the question writes it like a name, capitalised inside a sentence
+    (knowledge/vocabulary.py `unknown_terms`). No first names ("Ruby", "Grace")."""
+    titles = simple_icons_titles()
+    english, first = NameWords.english(), Names.first_names()
+    found = set()
+    for title in titles:
+        if not _ONE_WORD.fullmatch(title) or len(title) < 3:
+            continue
+        word = title.lower()
+        if word in first or word in ORDINARY:
+            continue
+        if word in english or any(s in english for s in stems(word)):
+            found.add(word)
     return frozenset(found)

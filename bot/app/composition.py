@@ -59,7 +59,7 @@ from knowledge.vocabulary import TenantVocabulary
 from policies.budget import BudgetBook
 from policies.intent import HumanRequestDetector
 from policies.permissions import AccessPolicy
-from policies.product_names import product_names
+from policies.product_names import product_names, product_words
 from policies.routing import Router
 from policies.topics import TopicDetector
 from policies.vault import Vault
@@ -125,7 +125,8 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     access = AccessPolicy(engine=engine, settings=settings)
     redactor = _redactor(settings) if redact else None
     retriever = Retriever(store=store)
-    vocabulary = TenantVocabulary(load=lambda tenant, access_keys: store.texts(tenant=tenant, access_keys=access_keys), products=product_names())
+    vocabulary = TenantVocabulary(load=lambda tenant, access_keys: store.texts(tenant=tenant, access_keys=access_keys), products=product_names(),
+                                  product_words=product_words())
     access.on_refresh(vocabulary.refresh)
     terms = None
     if redactor is not None:  # the knowledge base's own words are no names or addresses (knowledge/terms.py)
