@@ -142,3 +142,25 @@ def test_the_widget_speaks_the_language_of_the_page(
     assert panel.get_by_role("button", name=human, exact=True).is_visible()
     assert panel.locator(".system").first.inner_text() == GREETINGS[expected]
     page.close()
+
+
+def test_a_message_too_long_to_send_stays_in_the_box_and_is_marked_unsent(server: str, browser: object) -> None:
+    """Found pasting a 24 KB log: the server refused it (413) and the widget said so, but the box was
+    emptied and the bubble read as sent, so the customer had to find and paste the log again."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.get_by_role("button", name="Open support chat").click()
+    box = page.get_by_role("textbox", name="Your message")
+    pasted = "my sync fails, here is the log: " + " | ".join(f"10:{n % 60:02d} ERROR sync failed (attempt {n})" for n in range(400))
+    box.fill(pasted)
+    box.press("Enter")
+    log = page.get_by_role("log", name="Conversation")
+    log.get_by_text("That message is too long: the message is", exact=False).wait_for(timeout=30_000)
+    assert box.input_value() == pasted
+    assert log.locator(".msg.customer.unsent").count() == 1
+    # a short message still goes, and is not marked
+    box.fill("how do I reset my password?")
+    box.press("Enter")
+    log.locator(".msg.bot").first.wait_for(timeout=30_000)
+    assert log.locator(".msg.customer.unsent").count() == 1 and box.input_value() == ""
+    page.close()
