@@ -162,6 +162,19 @@ def test_eval_names_the_cases_that_missed(data_dir: Path, tmp_path: Path) -> Non
     assert "top: sample_kb/" in listed[0] and listed[0].endswith("want: reset-your-password.md")
 
 
+def test_a_prune_that_dropped_a_vanished_file_succeeds(tmp_path: Path) -> None:
+    """The folder's one article deleted, an unreadable file left: the prune dropped the article and
+    exited 1 as if nothing had been done (through a running server the same prune exited 0)."""
+    data_dir, kb = tmp_path / "data", tmp_path / "kb"
+    kb.mkdir()
+    (kb / "shipping.md").write_text("# Shipping times\n\nStandard parcels arrive in 3 to 5 working days, express ones the next day.\n")
+    assert run(["ingest", str(kb), "--tenant", "default"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0").returncode == 0
+    (kb / "shipping.md").unlink()
+    (kb / "notes.json").write_text("{}")
+    out = run(["ingest", str(kb), "--tenant", "default", "--prune"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+    assert "1 removed" in out.stdout and out.returncode == 0, out.stdout + out.stderr
+
+
 def test_a_broken_pdf_is_one_line_naming_the_file(tmp_path: Path) -> None:
     """pypdf's own warnings ("invalid pdf header", "EOF marker not found") came first, unasked."""
     broken = tmp_path / "manual.pdf"
