@@ -384,8 +384,12 @@
   input.addEventListener("keydown", function (e) { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submit(input.value, true); } });
   human.addEventListener("click", function () {
     render({ role: "customer", text: t("human") }); showTyping(true);  // shown only: the server hears its own English request (bot/api.py)
-    ensureConversation().then(function () { return api("POST", "/handoff"); }).then(function (data) { if (data.reply) render(data.reply); else showTyping(false); })
-      .catch(function (e) { showTyping(false); system(explain(e)); });
+    // asked again while people already own the conversation: no new reply, so say where it stands
+    // (the press got no answer at all before)
+    ensureConversation().then(function () { return api("POST", "/handoff"); }).then(function (data) {
+      if (data.reply) { render(data.reply); return; }
+      showTyping(false); if (STATES[data.state]) { lastState = data.state; system(STATES[data.state]); }
+    }).catch(function (e) { showTyping(false); system(explain(e)); });
   });
   restore();
 })();

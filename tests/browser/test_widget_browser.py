@@ -164,3 +164,17 @@ def test_a_message_too_long_to_send_stays_in_the_box_and_is_marked_unsent(server
     log.locator(".msg.bot").first.wait_for(timeout=30_000)
     assert log.locator(".msg.customer.unsent").count() == 1 and box.input_value() == ""
     page.close()
+
+
+def test_asking_for_a_person_again_while_waiting_says_so(server: str, browser: object) -> None:
+    """The second press of "Talk to a person" (people already own the conversation) showed the
+    customer's "Talk to a person" and nothing after it: the server queues nothing more and sends no reply."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.get_by_role("button", name="Open support chat").click()
+    log = page.get_by_role("log", name="Conversation")
+    page.get_by_role("button", name="Talk to a person").click()
+    log.get_by_text("in the queue", exact=False).wait_for(timeout=30_000)
+    page.get_by_role("button", name="Talk to a person").click()
+    log.get_by_text("Waiting for a person from our support team", exact=False).wait_for(timeout=30_000)
+    page.close()
