@@ -213,7 +213,7 @@
     if (message.id != null) rendered[message.id] = true;
     showTyping(false);
     if (state.streaming && message.role === "bot") { state.streaming.remove(); state.streaming = null; }
-    var bubble = el("div", "msg " + (message.role || "bot"));
+    var bubble = el("div", "msg " + (message.role || "bot")); bubble.dir = "auto";  // a message in Arabic or Hebrew reads right to left
     if (message.role === "agent") bubble.appendChild(el("span", "author", message.author || t("team")));
     linkify(bubble, message.text || "");
     var cites = message.citations || [];

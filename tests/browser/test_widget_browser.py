@@ -178,3 +178,20 @@ def test_asking_for_a_person_again_while_waiting_says_so(server: str, browser: o
     page.get_by_role("button", name="Talk to a person").click()
     log.get_by_text("Waiting for a person from our support team", exact=False).wait_for(timeout=30_000)
     page.close()
+
+
+def test_a_message_in_arabic_reads_right_to_left(server: str, browser: object) -> None:
+    """Its bubble was laid out left to right, the question mark at the wrong end."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.get_by_role("button", name="Open support chat").click()
+    box = page.get_by_role("textbox", name="Your message")
+    box.fill("مرحبا، كيف أغير كلمة المرور؟")
+    box.press("Enter")
+    log = page.get_by_role("log", name="Conversation")
+    customer = log.locator(".msg.customer").first
+    customer.wait_for(timeout=30_000)
+    assert customer.evaluate("node => getComputedStyle(node).direction") == "rtl"
+    log.locator(".msg.bot").first.wait_for(timeout=30_000)
+    assert log.locator(".msg.bot").first.evaluate("node => getComputedStyle(node).direction") == "ltr"
+    page.close()
