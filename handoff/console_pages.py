@@ -9,17 +9,16 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from bot.core.ops_tables import FaqProposal
-from bot.core.tables import Handoff
 from bot.core.desk import ACTION_LABELS, STATUS_TEXT, StaffAction
 from bot.core.handoff_states import ACTIVE, HandoffStatus
 from bot.core.messages import Message
+from bot.core.ops_tables import FaqProposal
 from bot.core.packet import Packet
+from bot.core.tables import Handoff
 from handoff.console_notices import StepBack
 from handoff.faq_proposals import Prefill
 from handoff.records import aware
 from handoff.staff_accounts import StaffAccount
-
 
 
 def _page(title: str, body: str, *, account: StaffAccount | None = None, csrf: str = "", data: str = "") -> str:
@@ -144,7 +143,7 @@ def _message(row: dict[str, Any]) -> str:
     who = row["author"] or {"customer": "Customer", "bot": "Bot", "agent": "Staff", "system": "Notice"}.get(row["role"], row["role"])
     return (
         f'<li class="msg {escape(row["role"])}" data-id="{escape(str(row["id"]))}"><span class="who">{escape(who)}</span>'
-        f'<span class="at">{escape(row["at"])}</span><p>{escape(row["text"])}</p></li>'
+        f'<span class="at">{escape(row["at"])}</span><p dir="auto">{escape(row["text"])}</p></li>'
     )
 
 

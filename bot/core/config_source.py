@@ -8,6 +8,7 @@ Only bot/core/config.py (the one place that reads the environment) and the value
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import tomllib
@@ -109,8 +110,11 @@ class SettingsSource:
         """A name in the settings file that no setting reads is a typo, not a no-op."""
         unknown = sorted(k for k in self._from_file if k not in self._asked)
         if unknown:
+            # the known names are some seventy: the likely one first ("SUPPORTBOT_PROT": SUPPORTBOT_PORT)
+            meant = [m for k in unknown for m in difflib.get_close_matches(k, sorted(self._asked), n=1, cutoff=0.8)]
+            hint = f" (did you mean {', '.join(meant)}?)" if meant else ""
             raise ConfigError(
-                f"unknown setting(s) {', '.join(map(repr, unknown))} in {self._file}; known: {', '.join(sorted(self._asked))}"
+                f"unknown setting(s) {', '.join(map(repr, unknown))} in {self._file}{hint}; known: {', '.join(sorted(self._asked))}"
             )
 
 

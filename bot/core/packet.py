@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bot.core.messages import Message, Role
-from bot.core.records import HandoffReason
+from bot.core.records import HandoffReason, Outcome
 
 # what staff read for each reason: the one vocabulary of reasons is `HandoffReason`
 REASONS: dict[HandoffReason, str] = {
@@ -64,19 +64,17 @@ def build_packet(
 ) -> Packet:
     """`messages`: the conversation's stored messages (redacted), oldest first."""
     said = [m.text for m in messages if m.role is Role.CUSTOMER and m.text]
-    question = next((t for t in reversed(said) if "person" not in t.lower() or len(said) == 1), said[-1] if said else "")
-    if reason is HandoffReason.CUSTOMER_REQUEST and len(said) > 1:
-        # "agent please" is not the intent: what they asked before it is
-        question = said[-2]
+    asked = _asked(messages, reason)
+    question = asked.text if asked is not None else ""
     attempts = [
         Attempt(text=_line(m.text, 300), outcome=str(m.outcome) if m.outcome is not None else None, confidence=m.confidence,
                 sources=[{"title": c.title, "source": c.source, "score": c.score} for c in m.citations or ()])
         for m in messages
         if m.role is Role.BOT
     ][-3:]
-    answered = [a for a in attempts if a.outcome == "answer"]
+    answer = _answer_to(messages, asked, reason)
     draft = draft_hint or (
-        f"Hi, thanks for waiting. {answered[-1].text}" if answered else "Hi, thanks for waiting, I'm looking into this for you now."
+        f"Hi, thanks for waiting. {_line(answer.text, 300)}" if answer is not None else "Hi, thanks for waiting, I'm looking into this for you now."
     )
     summary = " / ".join(_line(t, 120) for t in said[-3:]) or "(no message yet)"
     return Packet(
@@ -92,3 +90,26 @@ def build_packet(
         mention=mention,
         attachments=list(attachments or []),
     )
+
+
+def _asked(messages: Sequence[Message], reason: HandoffReason) -> Message | None:
+    """The customer message the handoff is about: their latest, but not a request for a person when
+    they asked something before it ("agent please" is not the intent: what they asked before it is)."""
+    said = [m for m in messages if m.role is Role.CUSTOMER and m.text]
+    if not said:
+        return None
+    if reason is HandoffReason.CUSTOMER_REQUEST and len(said) > 1:
+        return said[-2]
+    return next((m for m in reversed(said) if "person" not in m.text.lower() or len(said) == 1), said[-1])
+
+
+def _answer_to(messages: Sequence[Message], asked: Message | None, reason: HandoffReason) -> Message | None:
+    """The bot's answer to the question the handoff is about, for the draft; None when there is none.
+
+    Only an answer given after that question: an answer to an earlier, other question ("how do I
+    download invoices?", then "why was I charged twice?", not covered) would be a wrong reply one
+    click away. Never when the customer said the answers did not help: sending them again is no reply."""
+    if asked is None or reason is HandoffReason.NOT_HELPFUL:
+        return None
+    after = messages[next(i for i, m in enumerate(messages) if m is asked) + 1:]
+    return next((m for m in reversed(after) if m.role is Role.BOT and m.outcome == Outcome.ANSWER), None)

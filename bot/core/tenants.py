@@ -19,8 +19,18 @@ from bot.core.errors import ConfigError
 from bot.core.handoff_policy import HandoffPolicy, policy_from
 from bot.core.tenant_keys import RETIRED_TENANT_KEYS, TENANT_KEYS, WIDGET_KEYS
 from bot.core.tenant_sections import (
-    Budget, RoutingPolicy, SlackSection, StaffEntry, TelegramSection, WidgetSection,
-    budget_from, routing_from, slack_from, staff_from, telegram_from, widget_from,
+    Budget,
+    RoutingPolicy,
+    SlackSection,
+    StaffEntry,
+    TelegramSection,
+    WidgetSection,
+    budget_from,
+    routing_from,
+    slack_from,
+    staff_from,
+    telegram_from,
+    widget_from,
 )
 from bot.core.tenants_file import read_toml, with_includes
 
@@ -111,24 +121,27 @@ class TenantConfig:
         return tuple(sorted(groups))
 
 
-def _thresholds(data: Mapping[str, Any]) -> Thresholds:
+def _thresholds(name: str, data: Mapping[str, Any]) -> Thresholds:
+    """A tenant's gate thresholds; a mistake names the table, so the tenant (several tenants' thresholds
+    files, written by `eval --calibrate`, may be included into one tenants file)."""
+    table = f"[tenants.{name}.thresholds]"
     known = {f.name for f in fields(Thresholds)}
     if not isinstance(data, dict):
-        raise ConfigError(f"thresholds must be a table of numbers, not {data!r}")
+        raise ConfigError(f"{table}: thresholds must be a table of numbers, not {data!r}")
     unknown = set(data) - known
     if unknown:
-        raise ConfigError(f"unknown threshold(s) {sorted(unknown)}; known: {sorted(known)}")
+        raise ConfigError(f"{table}: unknown threshold(s) {sorted(unknown)}; known: {sorted(known)}")
     for key, value in data.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"threshold {key} must be a number, not {value!r}")
+            raise ConfigError(f"{table}: threshold {key} must be a number, not {value!r}")
         # a gap between ordering scores (knowledge/retrieval.py: a weighted sum that can pass 1) is any size
         # from 0: a large one offers every close article; the others are probabilities and cosines, where
         # 1.5 (a slip for 0.15) would never answer
         if key == "clarify_gap":
             if value < 0:
-                raise ConfigError(f"threshold clarify_gap must be 0 or more, not {value!r}")
+                raise ConfigError(f"{table}: threshold clarify_gap must be 0 or more, not {value!r}")
         elif not 0 <= value <= 1:
-            raise ConfigError(f"threshold {key} must be from 0 to 1, not {value!r}")
+            raise ConfigError(f"{table}: threshold {key} must be from 0 to 1, not {value!r}")
     return Thresholds(**{k: float(v) for k, v in data.items()})
 
 
@@ -155,7 +168,7 @@ def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
         raise ConfigError(f"tenant {name!r}: {exc}") from None
     return TenantConfig(
         name=name,
-        thresholds=_thresholds(data.get("thresholds", {})),
+        thresholds=_thresholds(name, data.get("thresholds", {})),
         human_request_examples=tuple(data.get("human_request_examples", ())),
         default_groups=tuple(data.get("default_groups", ("public",))),
         users=users,

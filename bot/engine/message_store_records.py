@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.messages import Message
+from bot.core.texts import TEXTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +36,35 @@ class NewReply:
     delivery: str | None = None
 
 
+# what the "none of these" button asks (bot/app/api.py, bot/engine/dispatch.py): a person
+PERSON_REQUEST = "I want to talk to a person"
+NONE_OF_THESE = frozenset(label.casefold() for label in TEXTS["button_none"].values())
+
+
+def _said(text: str) -> str:
+    return " ".join(text.split()).casefold().rstrip(".!")
+
+
 def named_option(payload: str, text: str) -> dict[str, Any] | None:
     """The one article of a clarification's options (a stored reply's payload) that `text` names, by
     its title, as its button says, or by its number; None for anything else."""
     options = json.loads(payload).get("options") or []
-    said = " ".join(text.split()).casefold().rstrip(".!")
+    said = _said(text)
     chosen = [o for n, o in enumerate(options, 1) if said in (" ".join(o["title"].split()).casefold(), str(n))]
     return chosen[0] if len(chosen) == 1 else None
+
+
+def offered_choice(payload: str, asked: str | None, text: str) -> tuple[str, str | None] | None:
+    """(the question to answer, the source chosen) when `text` answers a clarification (a stored reply's
+    payload) by naming one of its articles, or, typed as its button says, "none of these": then the
+    question is a request for a person, as the button's is (it was searched as a question of its own,
+    and handed over as `no_answer`). None for anything else."""
+    option = named_option(payload, text)
+    if option is not None:
+        return (asked, option["source"]) if asked is not None else None
+    if json.loads(payload).get("options") and _said(text) in NONE_OF_THESE:
+        return PERSON_REQUEST, None
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +76,11 @@ class Offer:
     reply_to: int | None
     asked: str | None
 
-    def choice(self, text: str) -> tuple[str, str] | None:
+    def choice(self, text: str) -> tuple[str, str | None] | None:
         """`MessageStore.choice` from what was read."""
         if not self.payload or self.reply_to is None:
             return None
-        option = named_option(self.payload, text)
-        return (self.asked, option["source"]) if option is not None and self.asked is not None else None
+        return offered_choice(self.payload, self.asked, text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,13 +18,44 @@ from sqlmodel import col, select
 from bot.core.autocommit import autocommit
 from bot.core.database import again_if_disconnected
 from bot.core.messages import Message
-from bot.core.tables import Conversation, StoredMessage, event_rows, insert_events, utcnow
+from bot.core.tables import (
+    Conversation,
+    StoredMessage,
+    event_rows,
+    insert_events,
+    utcnow,
+)
 from bot.engine.leases import Claim
 from bot.engine.message_statements import (
-    ALL_PENDING, BY_CLIENT_ID, CONVERSATION, CONVERSATIONS, HISTORY, INSERT, INSERT_MANY, LAST_BOT, LOAD, MARK_DONE, MARK_SENT, MESSAGE,
-    PENDING_BEFORE, PENDING_OF, RECENT, REPLIES, REPLY_TO, SAID, TOUCH, UNDELIVERED,
+    ALL_PENDING,
+    BY_CLIENT_ID,
+    CONVERSATION,
+    CONVERSATIONS,
+    HISTORY,
+    INSERT,
+    INSERT_MANY,
+    LAST_BOT,
+    LOAD,
+    MARK_DONE,
+    MARK_SENT,
+    MESSAGE,
+    PENDING_BEFORE,
+    PENDING_OF,
+    RECENT,
+    REPLIES,
+    REPLY_TO,
+    SAID,
+    TOUCH,
+    UNDELIVERED,
 )
-from bot.engine.message_store_records import Loaded, NewInbound, NewReply, Offer, named_option
+from bot.engine.message_store_records import (
+    Loaded,
+    NewInbound,
+    NewReply,
+    Offer,
+    named_option,
+    offered_choice,
+)
 
 _MESSAGE_COLUMNS = tuple(c.name for c in StoredMessage.__table__.c)  # type: ignore[attr-defined]
 _CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.c)  # type: ignore[attr-defined]
@@ -212,19 +243,19 @@ class MessageStore:
             row = conn.execute(MESSAGE, {"b_message": message_id}).first()
         return Message.from_row(row) if row is not None and row.conversation_id == conversation_id else None
 
-    def choice(self, conversation_id: str, *, inbound_id: int, text: str) -> tuple[str, str] | None:
+    def choice(self, conversation_id: str, *, inbound_id: int, text: str) -> tuple[str, str | None] | None:
         """(the question asked, the source chosen) when this message picks one of the articles the
         bot's latest reply before it offered (a clarification): by its title, as its button says,
-        or by its number. None for anything else."""
+        or by its number; "none of these" typed is a request for a person (`offered_choice`). None for
+        anything else."""
         with self._single.connect() as conn:
             last = conn.execute(LAST_BOT, {"b_conversation": conversation_id, "b_message": inbound_id}).first()
             if last is None or not last.payload or last.reply_to is None:
                 return None
-            option = named_option(last.payload, text)
-            if option is None:
-                return None
+            if named_option(last.payload, text) is None:  # "none of these" typed, or no answer to the offer
+                return offered_choice(last.payload, None, text)
             asked = conn.execute(MESSAGE, {"b_message": last.reply_to}).first()
-        return (asked.text, option["source"]) if asked is not None else None
+        return offered_choice(last.payload, asked.text if asked is not None else None, text)
 
     def said(self, conversation_id: str, *, limit: int = 10) -> list[str]:
         """The customer's latest messages (redacted, as stored), newest first: what their language is guessed from."""

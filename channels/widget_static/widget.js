@@ -23,9 +23,9 @@
       wasHelpful: "Answer was helpful", wasNotHelpful: "Answer was not helpful", thanks: "Thanks for the feedback.",
       waiting: "Waiting for a person from our support team…", joined: "A person from our support team has joined.",
       closed: "This conversation is closed.", back: "You're back with the assistant.",
-      tooLong: "That message is too long. {detail}.", slowDown: "Please wait a moment before sending another message.",
+      tooLong: "That message is too long: {detail}.", slowDown: "Please wait a moment before sending another message.",
       starting: "We're just starting up. Please try again in a few seconds.",
-      failed: "Sorry, your message could not be sent. Please try again.",
+      failed: "Sorry, your message could not be sent. Please try again.", unsent: "Not sent",
       greeting: "Hi! Ask me anything about our product. I'll answer from our help center, or bring in a person."
     },
     de: {
@@ -39,7 +39,7 @@
       tooLong: "Diese Nachricht ist zu lang. Bitte kürzen Sie sie.",
       slowDown: "Bitte warten Sie einen Moment, bevor Sie eine weitere Nachricht senden.",
       starting: "Wir starten gerade. Bitte versuchen Sie es in ein paar Sekunden noch einmal.",
-      failed: "Entschuldigung, Ihre Nachricht konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.",
+      failed: "Entschuldigung, Ihre Nachricht konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.", unsent: "Nicht gesendet",
       greeting: "Hallo! Fragen Sie mich alles zu unserem Produkt. Ich antworte mithilfe unseres Hilfe-Centers oder hole eine Person dazu."
     },
     fr: {
@@ -53,7 +53,7 @@
       tooLong: "Ce message est trop long. Merci de le raccourcir.",
       slowDown: "Merci de patienter un instant avant d'envoyer un autre message.",
       starting: "Nous sommes en train de démarrer. Veuillez réessayer dans quelques secondes.",
-      failed: "Désolé, votre message n'a pas pu être envoyé. Veuillez réessayer.",
+      failed: "Désolé, votre message n'a pas pu être envoyé. Veuillez réessayer.", unsent: "Non envoyé",
       greeting: "Bonjour\u00a0! Posez-moi vos questions sur notre produit. Je réponds à l'aide de notre centre d'aide, ou je fais appel à une personne."
     },
     es: {
@@ -67,7 +67,7 @@
       tooLong: "Ese mensaje es demasiado largo. ¿Podrías acortarlo?",
       slowDown: "Espera un momento antes de enviar otro mensaje.",
       starting: "Estamos iniciando. Vuelve a intentarlo en unos segundos.",
-      failed: "Lo sentimos, no se pudo enviar tu mensaje. Inténtalo de nuevo.",
+      failed: "Lo sentimos, no se pudo enviar tu mensaje. Inténtalo de nuevo.", unsent: "No enviado",
       greeting: "¡Hola! Pregúntame lo que quieras sobre nuestro producto. Te respondo con la información de nuestro centro de ayuda o te paso con una persona."
     },
     it: {
@@ -81,7 +81,7 @@
       tooLong: "Questo messaggio è troppo lungo. Potresti accorciarlo?",
       slowDown: "Aspetta un momento prima di inviare un altro messaggio.",
       starting: "Ci stiamo avviando. Riprova tra qualche secondo.",
-      failed: "Ci scusiamo, non è stato possibile inviare il tuo messaggio. Riprova.",
+      failed: "Ci scusiamo, non è stato possibile inviare il tuo messaggio. Riprova.", unsent: "Non inviato",
       greeting: "Ciao! Chiedimi pure quello che vuoi sul nostro prodotto. Ti rispondo con le informazioni del nostro centro assistenza, oppure ti metto in contatto con una persona."
     },
     pt: {
@@ -95,7 +95,7 @@
       tooLong: "Essa mensagem é longa demais. Você poderia encurtá-la?",
       slowDown: "Aguarde um momento antes de enviar outra mensagem.",
       starting: "Estamos iniciando. Tente novamente em alguns segundos.",
-      failed: "Desculpe, não foi possível enviar sua mensagem. Tente novamente.",
+      failed: "Desculpe, não foi possível enviar sua mensagem. Tente novamente.", unsent: "Não enviada",
       greeting: "Olá! Pergunte o que quiser sobre o nosso produto. Respondo com base na nossa central de ajuda ou chamo uma pessoa."
     }
   };
@@ -130,6 +130,7 @@
     ".log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:10px;background:#f6f7fb}",
     ".msg{max-width:85%;padding:9px 12px;border-radius:12px;line-height:1.45;font-size:14px;white-space:pre-wrap;word-wrap:break-word}",
     ".customer{align-self:flex-end;background:#3157d5;color:#fff;border-bottom-right-radius:4px}",
+    ".customer.unsent{background:#fff;color:#1d2433;border:1px dashed #c0392b}",
     ".bot,.agent{align-self:flex-start;background:#fff;border:1px solid #e3e6ef;border-bottom-left-radius:4px}",
     ".agent{border-color:#1f9d55}.author{display:block;font-size:12px;font-weight:600;color:#1f9d55;margin-bottom:2px}",
     ".system{align-self:center;font-size:12.5px;color:#5b6478;background:#eceff7;border-radius:10px;padding:6px 10px;text-align:center}",
@@ -212,7 +213,7 @@
     if (message.id != null) rendered[message.id] = true;
     showTyping(false);
     if (state.streaming && message.role === "bot") { state.streaming.remove(); state.streaming = null; }
-    var bubble = el("div", "msg " + (message.role || "bot"));
+    var bubble = el("div", "msg " + (message.role || "bot")); bubble.dir = "auto";  // a message in Arabic or Hebrew reads right to left
     if (message.role === "agent") bubble.appendChild(el("span", "author", message.author || t("team")));
     linkify(bubble, message.text || "");
     var cites = message.citations || [];
@@ -229,6 +230,7 @@
     if (message.role === "bot" && message.outcome === "clarify" && (message.options || []).length) bubble.appendChild(choices(message.options));
     if (message.rating_request && !answered) bubble.appendChild(rating());
     log.appendChild(bubble); log.scrollTop = log.scrollHeight;
+    return bubble;
   }
 
   function rating() {
@@ -351,13 +353,20 @@
     return t("failed");
   }
 
-  function submit(text) {
+  // `typed`: the text came from the input box. When it was not sent (too long, too fast, a network
+  // error), its bubble is marked unsent and the text goes back into the box, to shorten or send again:
+  // a pasted log of 20 KB was gone, and its bubble read as sent.
+  function submit(text, typed) {
     text = text.trim(); if (!text) return;
     var clientId = (crypto.randomUUID && crypto.randomUUID()) || String(Date.now()) + Math.random();
-    render({ role: "customer", text: text }); showTyping(true); input.value = "";
+    var bubble = render({ role: "customer", text: text }); showTyping(true); if (typed) input.value = "";
     ensureConversation().then(function () { return api("POST", "/messages", { text: text, client_message_id: clientId }); })
       .then(function (data) { if (data.reply) render(data.reply); else showTyping(false); })
-      .catch(function (e) { showTyping(false); system(explain(e)); });
+      .catch(function (e) {
+        showTyping(false); system(explain(e));
+        if (bubble) { bubble.classList.add("unsent"); bubble.setAttribute("title", t("unsent")); }
+        if (typed && !input.value) { input.value = text; input.focus(); }
+      });
   }
 
   function setOpen(open) {
@@ -371,12 +380,16 @@
   launcher.addEventListener("click", function () { setOpen(!state.open); });
   close.addEventListener("click", function () { setOpen(false); });
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") setOpen(false); });
-  form.addEventListener("submit", function (e) { e.preventDefault(); submit(input.value); });
-  input.addEventListener("keydown", function (e) { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submit(input.value); } });
+  form.addEventListener("submit", function (e) { e.preventDefault(); submit(input.value, true); });
+  input.addEventListener("keydown", function (e) { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submit(input.value, true); } });
   human.addEventListener("click", function () {
     render({ role: "customer", text: t("human") }); showTyping(true);  // shown only: the server hears its own English request (bot/api.py)
-    ensureConversation().then(function () { return api("POST", "/handoff"); }).then(function (data) { if (data.reply) render(data.reply); else showTyping(false); })
-      .catch(function (e) { showTyping(false); system(explain(e)); });
+    // asked again while people already own the conversation: no new reply, so say where it stands
+    // (the press got no answer at all before)
+    ensureConversation().then(function () { return api("POST", "/handoff"); }).then(function (data) {
+      if (data.reply) { render(data.reply); return; }
+      showTyping(false); if (STATES[data.state]) { lastState = data.state; system(STATES[data.state]); }
+    }).catch(function (e) { showTyping(false); system(explain(e)); });
   });
   restore();
 })();

@@ -81,7 +81,7 @@
     li.setAttribute("data-id", String(row.id));
     li.appendChild(el("span", "who", row.author || NAMES[row.role] || row.role));
     li.appendChild(el("span", "at", row.at));
-    li.appendChild(el("p", "", row.text));
+    var text = el("p", "", row.text); text.dir = "auto"; li.appendChild(text);  // Arabic or Hebrew reads right to left
     return li;
   }
 

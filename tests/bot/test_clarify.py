@@ -103,6 +103,18 @@ async def test_none_of_these_hands_over_to_a_person(client: TestClient) -> None:
     assert reply["outcome"] == "handoff" and reply["handoff_reason"] == "customer_request"
 
 
+async def test_none_of_these_typed_hands_over_as_a_request_for_a_person(client: TestClient) -> None:
+    """Typed as the button says (on any channel), "none of these" was searched as a question and handed
+    over as `no_answer` ("I couldn't find this in our help center"), not as the customer's request."""
+    url, auth = await conversation(client)
+    await say(client, url, auth, QUESTION, "q1")
+    reply = await say(client, url, auth, "None of these", "q2")
+    assert reply["outcome"] == "handoff" and reply["handoff_reason"] == "customer_request"
+    # the same words with no offer before them are no answer to one
+    url, auth = await conversation(client)
+    assert (await say(client, url, auth, "none of these", "q1"))["handoff_reason"] != "customer_request"
+
+
 async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: Path) -> None:
     """The offer is the stored reply: a new process (same data dir) answers the option chosen from
     the article offered. An ingest measures the knowledge base's levels; a start measures none, nor

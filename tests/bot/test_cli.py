@@ -145,6 +145,36 @@ def test_ingest_then_eval_reports_hit_rates(tmp_path: Path) -> None:
     assert report["latency_ms"]["p50"] > 0
 
 
+def test_eval_names_the_cases_that_missed(data_dir: Path, tmp_path: Path) -> None:
+    """The text report gave figures only (hit_at_1 0.000): which case missed, and that its source was
+    mistyped (`reset-your-password.md`, not `sample_kb/...` as ingest named it), was in --json alone."""
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(
+        json.dumps({"question": "how do I reset my password?", "expect": "answer", "sources": ["reset-your-password.md"]}) + "\n"
+        + json.dumps({"question": "I want to talk to a person", "expect": "handoff", "reason": "customer_request"}) + "\n"
+    )
+    out = run(["eval", str(cases), "--tenant", "default"], data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    listed = out.stdout.split("failures (1):", 1)[1].splitlines()[1:]
+    assert len(listed) == 1, out.stdout
+    listed[0] = listed[0].strip()
+    assert listed[0].startswith("'how do I reset my password?': expected answer, got answer")
+    assert "top: sample_kb/" in listed[0] and listed[0].endswith("want: reset-your-password.md")
+
+
+def test_a_prune_that_dropped_a_vanished_file_succeeds(tmp_path: Path) -> None:
+    """The folder's one article deleted, an unreadable file left: the prune dropped the article and
+    exited 1 as if nothing had been done (through a running server the same prune exited 0)."""
+    data_dir, kb = tmp_path / "data", tmp_path / "kb"
+    kb.mkdir()
+    (kb / "shipping.md").write_text("# Shipping times\n\nStandard parcels arrive in 3 to 5 working days, express ones the next day.\n")
+    assert run(["ingest", str(kb), "--tenant", "default"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0").returncode == 0
+    (kb / "shipping.md").unlink()
+    (kb / "notes.json").write_text("{}")
+    out = run(["ingest", str(kb), "--tenant", "default", "--prune"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+    assert "1 removed" in out.stdout and out.returncode == 0, out.stdout + out.stderr
+
+
 def test_a_broken_pdf_is_one_line_naming_the_file(tmp_path: Path) -> None:
     """pypdf's own warnings ("invalid pdf header", "EOF marker not found") came first, unasked."""
     broken = tmp_path / "manual.pdf"
@@ -172,8 +202,8 @@ async def test_audit_exports_a_conversation_without_the_users_id(tmp_path: Path)
     """A widget visitor's id from signed claims may be their e-mail address: the trail names them by a pseudonym."""
     import asyncio
 
-    from bot.engine.conversations import ConversationService
     from bot.app.composition import build_services
+    from bot.engine.conversations import ConversationService
     from tests.conftest import make_settings
 
     data_dir = tmp_path / "data"

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.errors import ConfigError
 from bot.core.config import Rollout, Settings, load_tenants
+from bot.core.errors import ConfigError
 
 
 def test_defaults_live_in_the_data_dir(tmp_path: Path) -> None:
@@ -169,6 +169,8 @@ def test_the_database_urls_supportbot_speaks_are_taken(tmp_path: Path, url: str)
 
 @pytest.mark.parametrize(("body", "message"), [
     ("SUPPORTBOT_SAMPLE_KBB = false\n", "unknown setting(s) 'SUPPORTBOT_SAMPLE_KBB' in"),
+    # the likely name first, before the seventy known ones
+    ("SUPPORTBOT_PROT = 9000\n", "supportbot.toml (did you mean SUPPORTBOT_PORT?); known: "),
     ("not toml [", "is not valid TOML"),
 ])
 def test_a_settings_file_with_a_typo_is_refused(tmp_path: Path, body: str, message: str) -> None:

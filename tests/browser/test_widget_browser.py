@@ -142,3 +142,56 @@ def test_the_widget_speaks_the_language_of_the_page(
     assert panel.get_by_role("button", name=human, exact=True).is_visible()
     assert panel.locator(".system").first.inner_text() == GREETINGS[expected]
     page.close()
+
+
+def test_a_message_too_long_to_send_stays_in_the_box_and_is_marked_unsent(server: str, browser: object) -> None:
+    """Found pasting a 24 KB log: the server refused it (413) and the widget said so, but the box was
+    emptied and the bubble read as sent, so the customer had to find and paste the log again."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.get_by_role("button", name="Open support chat").click()
+    box = page.get_by_role("textbox", name="Your message")
+    pasted = "my sync fails, here is the log: " + " | ".join(f"10:{n % 60:02d} ERROR sync failed (attempt {n})" for n in range(400))
+    box.fill(pasted)
+    box.press("Enter")
+    log = page.get_by_role("log", name="Conversation")
+    log.get_by_text("That message is too long: the message is", exact=False).wait_for(timeout=30_000)
+    assert box.input_value() == pasted
+    assert log.locator(".msg.customer.unsent").count() == 1
+    # a short message still goes, and is not marked
+    box.fill("how do I reset my password?")
+    box.press("Enter")
+    log.locator(".msg.bot").first.wait_for(timeout=30_000)
+    assert log.locator(".msg.customer.unsent").count() == 1 and box.input_value() == ""
+    page.close()
+
+
+def test_asking_for_a_person_again_while_waiting_says_so(server: str, browser: object) -> None:
+    """The second press of "Talk to a person" (people already own the conversation) showed the
+    customer's "Talk to a person" and nothing after it: the server queues nothing more and sends no reply."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.get_by_role("button", name="Open support chat").click()
+    log = page.get_by_role("log", name="Conversation")
+    page.get_by_role("button", name="Talk to a person").click()
+    log.get_by_text("in the queue", exact=False).wait_for(timeout=30_000)
+    page.get_by_role("button", name="Talk to a person").click()
+    log.get_by_text("Waiting for a person from our support team", exact=False).wait_for(timeout=30_000)
+    page.close()
+
+
+def test_a_message_in_arabic_reads_right_to_left(server: str, browser: object) -> None:
+    """Its bubble was laid out left to right, the question mark at the wrong end."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.get_by_role("button", name="Open support chat").click()
+    box = page.get_by_role("textbox", name="Your message")
+    box.fill("مرحبا، كيف أغير كلمة المرور؟")
+    box.press("Enter")
+    log = page.get_by_role("log", name="Conversation")
+    customer = log.locator(".msg.customer").first
+    customer.wait_for(timeout=30_000)
+    assert customer.evaluate("node => getComputedStyle(node).direction") == "rtl"
+    log.locator(".msg.bot").first.wait_for(timeout=30_000)
+    assert log.locator(".msg.bot").first.evaluate("node => getComputedStyle(node).direction") == "ltr"
+    page.close()

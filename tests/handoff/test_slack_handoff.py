@@ -301,6 +301,37 @@ def test_the_packet_states_the_intent_before_the_request_for_a_person() -> None:
     assert [m["role"] for m in packet.transcript] == ["customer", "bot", "customer"]
 
 
+def test_the_draft_never_resends_an_answer_to_another_question() -> None:
+    """Found trying the console: "billing" answered from the invoices article, then a question the help
+    center does not cover; the draft was "Hi, thanks for waiting." and the invoices answer again, one
+    click ("Send draft") from the customer. Likewise after "not helpful, twice"."""
+    from datetime import UTC, datetime
+
+    from bot.core.messages import Message, Role
+    from bot.core.packet import build_packet
+    from bot.core.records import HandoffReason, Outcome
+
+    at = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    answered = [
+        Message(id=1, role=Role.CUSTOMER, text="how do I download my invoices?", created_at=at),
+        Message(id=2, role=Role.BOT, text="Open Settings, Billing, Invoices.", created_at=at, reply_to=1, outcome=Outcome.ANSWER, confidence=0.9),
+    ]
+    uncovered = [
+        *answered,
+        Message(id=3, role=Role.CUSTOMER, text="why was I charged twice this month?", created_at=at),
+        Message(id=4, role=Role.BOT, text="I couldn't find this in our help center.", created_at=at, reply_to=3, outcome=Outcome.HANDOFF),
+    ]
+    packet = build_packet(messages=uncovered, reason=HandoffReason.NO_ANSWER, topic=None, customer={"channel": "widget"})
+    assert packet.intent == "why was I charged twice this month?"
+    assert packet.draft == "Hi, thanks for waiting, I'm looking into this for you now."
+    unhelpful = build_packet(messages=answered, reason=HandoffReason.NOT_HELPFUL, topic=None, customer={"channel": "widget"})
+    assert "Open Settings" not in unhelpful.draft
+    # the answer to the question the handoff is about is still the draft
+    asked = build_packet(messages=[*answered, Message(id=3, role=Role.CUSTOMER, text="a person please", created_at=at)],
+                         reason=HandoffReason.CUSTOMER_REQUEST, topic=None, customer={"channel": "widget"})
+    assert asked.draft == "Hi, thanks for waiting. Open Settings, Billing, Invoices."
+
+
 async def test_send_draft_sends_the_drafted_reply_and_return_to_bot_hands_back(client: TestClient, slack: FakeSlackApi) -> None:
     conversation, auth, ws, received = await widget(client)
     await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "How do I turn on two-factor authentication?"}, headers=auth)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.errors import ConfigError
 from bot.app.composition import build_services
+from bot.core.errors import ConfigError
 from tests.conftest import make_settings
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -28,6 +28,10 @@ README = Path(__file__).resolve().parents[2] / "README.md"
         ('[tenants.acme.privacy]\nkeep_terms = ["Paperkite", 42]\n', "[tenants.acme.privacy] keep_terms[1] must be a non-empty string, not 42"),
         ('[tenants.acme.privacy]\nkeep_terms = "Paperkite"\n', "[tenants.acme.privacy] keep_terms must be a list of strings"),
         ('[tenants.acme.privacy]\nkeep_term = ["Paperkite"]\n', "unknown key(s) 'keep_term' in [tenants.acme.privacy]"),
+        ('[tenants.acme]\n[tenants.beta.thresholds]\nmin_confidence = 1.5\n',
+         "[tenants.beta.thresholds]: threshold min_confidence must be from 0 to 1, not 1.5"),
+        ('[tenants.acme]\n[tenants.beta.thresholds]\nmin_confidance = 0.5\n', "[tenants.beta.thresholds]: unknown threshold(s)"),
+        ('[tenants.beta]\nthresholds = 0.5\n', "[tenants.beta.thresholds]: thresholds must be a table"),
     ],
 )
 def test_a_mistake_in_the_tenants_file_stops_the_start_naming_tenant_and_key(tmp_path: Path, content: str, message: str) -> None:

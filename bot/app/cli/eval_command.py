@@ -36,7 +36,12 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
     """Score the pipeline on CASES.jsonl: retrieval hits, answer/handoff precision and recall, latency,
     and a risk-coverage table (right, wrong, clarified, handed over, off-topic answered per threshold)."""
     from bot.engine.eval_cases import load_cases
-    from bot.engine.evaluation import calibrate_thresholds, run_cases, score, thresholds_toml
+    from bot.engine.evaluation import (
+        calibrate_thresholds,
+        run_cases,
+        score,
+        thresholds_toml,
+    )
 
     cases = load_cases(cases_file)
     load_settings().tenant(tenant)  # a mistyped tenant is said at once, before the models and the store load
@@ -99,6 +104,7 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
     for row in report.risk_coverage:
         mark = " <- now" if abs(row["min_confidence"] - thresholds.min_confidence) < 0.025 else ""
         click.echo(f"  {row['min_confidence']:>14.2f}" + "".join(f"{'-' if row[c] is None else format(row[c], '.3f'):>18}" for c in columns) + mark)
+    _echo_failures(report.failures)
     if calibrated is not None:
         click.echo(f"calibrated: min_confidence {calibrated.min_confidence}, min_choice_confidence {calibrated.min_choice_confidence} "
                    f"-> {output}; expected on these cases: {shares}")
@@ -107,6 +113,20 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
             click.echo(f"note: {', '.join(shares['tolerated'])} above the bound by one case, tolerated on so few cases "
                        "(a bound is exact from 1/bound cases on); more cases give firmer thresholds")
     gate_exit(gate())
+
+
+def _echo_failures(failures: list[dict[str, Any]]) -> None:
+    """Which cases missed, and how: the figures alone (hit_at_1 0.8) leave a support lead guessing which
+    question to fix, or that a case names a source as `ingest` did not (`--json` has the same list)."""
+    if not failures:
+        return
+    click.echo(f"failures ({len(failures)}): answered other than expected, or not from one of the case's sources first:")
+    for failure in failures:
+        got = failure["got"] + (f" ({failure['reason']})" if failure["reason"] else "")
+        line = f"  {failure['question'][:100]!r}: expected {failure['expect']}, got {got}, confidence {failure['confidence']}"
+        if failure["want"]:
+            line += f"; top: {', '.join(failure['top']) or '-'}; want: {', '.join(failure['want'])}"
+        click.echo(line)
 
 
 def _check_writable(output: Path) -> None:

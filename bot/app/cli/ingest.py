@@ -50,7 +50,9 @@ def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool,
         f"{tenant}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{report.removed} removed, {len(report.skipped)} skipped; {report.chunks} chunks in {report.seconds:.1f}s"
     )
-    if report.skipped and not (report.added or report.updated or report.unchanged):
+    # nothing taken (a mistyped path, only unsupported files) is a failure for scripts; a prune that
+    # dropped vanished files did something, as through the server (below)
+    if report.skipped and not (report.added or report.updated or report.unchanged or report.removed):
         sys.exit(1)
 
 
