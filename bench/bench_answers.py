@@ -277,6 +277,13 @@ more embedding for a question with a misspelling, and ~0.1 ms per unknown word (
 Also tried, not adopted: long words (8+ letters, in no dictionary) matched to the one knowledge-base word within
 difflib's 0.85 ("infomration" -> "information", two edits): recorded, no case of any set changed.
 
+Pleasantries said back (2026-12-05, policies/pleasantries.py, bot/engine/stages.py `PleasantryStage`): a message that
+is only a greeting, a thank-you or a goodbye gets one in return, not a handoff ("thanks!" after an answer had been
+handed over as `no_answer`: a card in the staff queue for a thank-you). Recorded (same command): no case of the three
+KBs or kb4 changed; kb5's own off-topic answered 0.061 -> 0.091, both of the two more being such messages, which kb5
+lists as off-topic ("good morning!" -> "Hi! What can I help you with?", "ok bye" -> "Goodbye, ..."; no article cited).
+Counted as answered here, with no exclusion: the figure is what this command prints.
+
 Printed: the pipeline as shipped on REPORT (per KB and all), the same on TUNE (a training score,
 labelled so), the leave-one-KB-out figures, and kb4's and kb5's (with `--failures`, their misses by cause). `--records FILE` keeps the per-case results
 (JSON) so `--fit` can be rerun without asking every question again.

@@ -44,6 +44,7 @@ from bot.engine.stages import (
     HumanOnlyStage,
     HumanRequestStage,
     PermissionStage,
+    PleasantryStage,
     RedactStage,
     RespellStage,
     RetrieveStage,
@@ -92,6 +93,7 @@ def build_pipeline(
         stages.append(RedactStage(redactor=redactor, settings=settings, terms=terms))
     embed = EmbedStage(embedder=embedder)
     stages += [
+        PleasantryStage(),
         embed,
         HumanRequestStage(detector=HumanRequestDetector(embedder=embedder), settings=settings, vector_of=embed.vector_of),
         HumanOnlyStage(detector=TopicDetector(embedder=embedder, settings=settings)),

@@ -32,6 +32,31 @@ TEXTS: dict[str, dict[str, str]] = {
               "quello che vuoi, oppure {ask}.",
         "pt": "Olá! Respondo a perguntas com base na nossa central de ajuda, com links para saber mais. Pergunte o que quiser ou {ask}.",
     },
+    # a message that is only a greeting, a thank-you or a goodbye (policies/pleasantries.py)
+    "pleasantry_greeting": {
+        "en": "Hi! What can I help you with?",
+        "de": "Hallo! Wobei kann ich Ihnen helfen?",
+        "fr": f"Bonjour{NBSP}! Comment puis-je vous aider{NBSP}?",
+        "es": "¡Hola! ¿En qué puedo ayudarte?",
+        "it": "Ciao! Come posso aiutarti?",
+        "pt": "Olá! Em que posso ajudar?",
+    },
+    "pleasantry_thanks": {
+        "en": "You're welcome! Is there anything else I can help with?",
+        "de": "Gern geschehen! Kann ich Ihnen sonst noch helfen?",
+        "fr": f"Avec plaisir{NBSP}! Puis-je vous aider pour autre chose{NBSP}?",
+        "es": "¡De nada! ¿Puedo ayudarte con algo más?",
+        "it": "Prego! Posso aiutarti con qualcos'altro?",
+        "pt": "De nada! Posso ajudar com mais alguma coisa?",
+    },
+    "pleasantry_bye": {
+        "en": "Goodbye, and thanks for getting in touch!",
+        "de": "Auf Wiedersehen und danke für Ihre Nachricht!",
+        "fr": "Au revoir, et merci de nous avoir contactés !".replace(" !", f"{NBSP}!"),
+        "es": "¡Adiós, y gracias por escribirnos!",
+        "it": "Arrivederci, e grazie per averci scritto!",
+        "pt": "Até logo, e obrigado pelo contato!",
+    },
     "attachment_note": {
         "en": "Thanks, I've kept your file for our support team. I can only read text myself, so please tell me in a few words "
               "what the problem is, or {ask}.",

@@ -9,14 +9,14 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from bot.core import language
+from bot.core import language, texts
 from bot.core.batching import Batcher
 from bot.core.config import Settings
 from bot.core.records import Tier
 from bot.engine.answering import ExtractiveAnswerer
 from bot.engine.generation import GroundedGenerator
 from bot.engine.models import ChatModel, ModelError, ModelReply
-from bot.engine.pipeline import HandoffReason, Option, Outcome, Turn
+from bot.engine.pipeline import Answer, HandoffReason, Option, Outcome, Turn
 from knowledge.embedding import Embedder
 from knowledge.profile import TenantProfiles
 from knowledge.retrieval import Retriever, SearchBatcher
@@ -27,6 +27,7 @@ from policies.confidence import Verdict, assess, decide, shares_words
 from policies.intent import HumanRequest, HumanRequestDetector, request_clauses
 from policies.permissions import AccessPolicy
 from policies.placeholders import PLACEHOLDER_RE
+from policies.pleasantries import pleasantry
 from policies.routing import Router
 from policies.topics import TopicDetector
 
@@ -62,6 +63,25 @@ class RedactStage:
         )
         turn.redacted = result.redacted
         turn.entity_counts = result.counts()
+
+
+class PleasantryStage:
+    """A message that is only a greeting, a thank-you or a goodbye (policies/pleasantries.py) is said back,
+    in its language: no search, no person called for "thanks!"."""
+
+    name = "pleasantry"
+
+    async def run(self, turn: Turn) -> None:
+        if turn.chosen_source is not None or (found := pleasantry(turn.redacted or turn.text)) is None:
+            return
+        kind, lang = found
+        turn.answer = Answer(text=texts.text(f"pleasantry_{kind.value}", lang), citations=(), route=PLEASANTRY)
+        turn.confidence = 1.0
+        turn.stop(Outcome.ANSWER)
+        turn.route = PLEASANTRY
+
+
+PLEASANTRY = "pleasantry"  # the route of such a reply: no model, no article
 
 
 class EmbedStage:

@@ -104,3 +104,19 @@ async def test_two_customers_on_the_channel_get_their_own_replies(bot: tuple[Tes
     await channel.say("How do I cancel my subscription?", address="di")
     cy, di = await channel.next_reply(address="cy"), await channel.next_reply(address="di")
     assert "export" in cy.text.lower() and "cancel" in di.text.lower()
+
+
+async def test_thanks_after_an_answer_is_said_back_and_calls_no_person(bot: tuple[TestClient, MemoryChannel, list[Any]]) -> None:
+    """"thanks!" matched no article and was handed over as no_answer: a card in the staff queue for a thank-you."""
+    client, channel, events = bot
+    handoff = client.server.app[HANDOFF]
+    conversation = conversation_id_for(channel.ref("ed"))
+    answer = await channel.ask("How do I reset my password?", address="ed")
+    assert "password" in answer.text.lower()
+    for said, expected in (("thanks, that helped!", "You're welcome"), ("ok bye", "Goodbye"), ("hola", "¡Hola!")):
+        reply = await channel.ask(said, address="ed")
+        assert expected in reply.text, (said, reply.text)
+        assert not reply.citations
+    await until(lambda: kinds(events, conversation).count("Answered") >= 4)
+    assert "HandedOver" not in kinds(events, conversation)
+    assert await asyncio.to_thread(handoff.current, conversation) is None
