@@ -16,12 +16,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot.core.config import Thresholds
+from bot.core.records import HandoffReason
+from bot.core.stats import percentile
 from bot.engine.assistant import AskResult
 from bot.engine.eval_cases import EvalCase
-from bot.core.records import HandoffReason
-from bot.core.config import Thresholds
 from policies.confidence import Evidence, Verdict, decide
-from bot.core.stats import percentile
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
@@ -46,7 +46,6 @@ class EvalReport:
     contains_rate: float | None = None
     latency_ms: dict[str, float] = field(default_factory=dict)
     cost_usd: float = 0.0
-    calibration: dict[str, Any] = field(default_factory=dict)
     risk_coverage: list[dict[str, Any]] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
 
@@ -80,7 +79,6 @@ def score(cases: Sequence[EvalCase], results: Sequence[AskResult], *, thresholds
     latencies = [r.latency_ms for r in results]
     report.latency_ms = {f"p{q}": round(_percentile(latencies, q), 2) for q in (50, 90, 99)}
     report.cost_usd = round(sum(float(r.details.get("cost_usd", 0.0)) for r in results), 6)
-    report.calibration = calibrate(pairs)
     report.risk_coverage = risk_coverage(pairs, thresholds=thresholds or Thresholds())
     for c, r in pairs:
         wrong_outcome = r.outcome.value != c.expect
@@ -91,27 +89,6 @@ def score(cases: Sequence[EvalCase], results: Sequence[AskResult], *, thresholds
                  "top": r.details.get("retrieved", [])[:3], "want": list(c.sources), "confidence": round(r.confidence, 3)}
             )
     return report
-
-
-def calibrate(pairs: Sequence[tuple[EvalCase, AskResult]]) -> dict[str, Any]:
-    """Sweep `min_confidence` over the cases whose handoff was not a customer request."""
-    scored = [(c.expect == "answer", r.confidence) for c, r in pairs if r.handoff_reason is not HandoffReason.CUSTOMER_REQUEST]
-    if not scored or all(a for a, _ in scored) or not any(a for a, _ in scored):
-        return {}
-    best: tuple[float, float] = (-1.0, 0.0)
-    sweep = []
-    for step in range(30, 81, 2):
-        t = step / 100
-        tp = sum(1 for a, conf in scored if a and conf >= t)
-        fp = sum(1 for a, conf in scored if not a and conf >= t)
-        fn = sum(1 for a, conf in scored if a and conf < t)
-        precision = tp / (tp + fp) if tp + fp else 1.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f = 0.0 if precision + recall == 0 else (1.25 * precision * recall) / (0.25 * precision + recall)  # F0.5: precision first
-        sweep.append({"min_confidence": t, "precision": round(precision, 3), "recall": round(recall, 3)})
-        if f > best[0]:
-            best = (f, t)
-    return {"suggested_min_confidence": best[1], "sweep": sweep}
 
 
 async def run_cases(
