@@ -33,8 +33,8 @@ from bot.core.database import (
     upgrade,
 )
 from bot.core.errors import DatabaseError
-from bot.engine.messages import MessageStore
 from bot.core.tables import utcnow
+from bot.engine.messages import MessageStore
 from tests.conftest import make_settings
 from tests.databases import database_env, database_url, on_postgres
 
