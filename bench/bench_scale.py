@@ -196,11 +196,13 @@ counts): the listener looked like 4% of samples and costs ~0.05 ms a message. `-
 first on a quiet machine (load average 1.2) before the changes: SQLite 119.6 msg/s at 8.0 ms; PostgreSQL 1 process
 95.0 msg/s at 13.1 ms (serve 10.2, vectors 2.0, backends 0.8), 2 processes 79.2 msg/s at 15.4 ms (serve 12.3,
 vectors 2.2, backends 0.9); ratio 0.66, CPU ratio 0.52. Then the branch's base (53164a0) and the branch
-alternating, under the other session's load:
-  base:   SQLite 76.5 / 77.1 msg/s at 13.8 / 12.5 ms; PostgreSQL 1 process 20.9 / 24.6 ms (vectors 3.6 / 3.8),
-          2 processes 31.2 / 51.9 msg/s at 26.1 / 21.8 ms; ratio 0.41 / 0.67, CPU ratio 0.53 / 0.57
-  branch: SQLite 81.0 / 72.0 msg/s at 12.5 / 13.5 ms; PostgreSQL 1 process 24.6 / 19.8 ms (vectors 3.4 / 2.9),
-          2 processes 47.9 / 53.2 msg/s at 20.1 / 23.3 ms; ratio 0.59 / 0.74, CPU ratio 0.62 / 0.58
+alternating, three pairs (the third branch first), under the other session's load:
+  base:   SQLite 76.5 / 77.1 / 77.8 msg/s at 13.8 / 12.5 / 17.3 ms, 8.5 / 8.5 / 8.6 statements a message;
+          PostgreSQL 1 process 20.9 / 24.6 / 20.4 ms (vectors 3.6 / 3.8 / 3.6), 8.3 / 8.4 / 8.3 statements;
+          2 processes 31.2 / 51.9 / 47.7 msg/s at 26.1 / 21.8 / 23.5 ms; ratio 0.41 / 0.67 / 0.61, CPU ratio 0.53 / 0.57 / 0.73
+  branch: SQLite 81.0 / 72.0 / 87.3 msg/s at 12.5 / 13.5 / 11.0 ms, 8.2 / 8.2 / 8.1 statements a message;
+          PostgreSQL 1 process 24.6 / 19.8 / 21.1 ms (vectors 3.4 / 2.9 / 2.8), 8.0 / 8.1 / 8.0 statements;
+          2 processes 47.9 / 53.2 / 43.2 msg/s at 20.1 / 23.3 / 24.4 ms; ratio 0.59 / 0.74 / 0.49, CPU ratio 0.62 / 0.58 / 0.45
 The statement count holds; the CPU and throughput differences are within these runs' noise. Left for 0.8: the
 shared endpoint (Milvus Lite in Python, the same as the child but one for all processes; with two processes each
 batches half the questions, so more calls for the same messages: a candidate, not measured) and the second
