@@ -175,6 +175,38 @@ against ~3.6): the relay's notify and listen ~1 ms, and the rest spread thin ove
 iterations, task and future callbacks, thread-hop completions: the limit table's and the turn's hops that SQLite,
 with its limits and turns in memory, does not make). Left for 0.8: that loop overhead and the second process's
 +2.4 ms (16.7 against 14.3 a serve process).
+Fifth look (branch pgcpu, 2026-12-05, while another session ran tests and benchmarks: load average 3-12). Much of
+what PostgreSQL costs over SQLite is the shared vector endpoint, not the database: SQLite served by `vectors serve`
+instead of its own Milvus Lite child (this bench's saturated load, one process, 12 s, a scratch driver) cost 15.7 /
+16.5 / 15.1 / 12.9 / 14.3 ms a message (serve and the endpoint) against 9.1 / 13.6 / 9.8 with the child, and
+PostgreSQL with one process 16.0 in the same period; statements a message are about the same on both (8.0-8.5).
+Changed: arrays of text go to PostgreSQL as one literal string (bot/core/database.py `text_array`: the relay's
+NOTIFY, the replies' write), where psycopg dumped a list of str in Python with a regex substitution per element
+(the relay's statement 70 -> 23 us of client CPU, raw psycopg; py-spy --gil of one of two PostgreSQL serve
+processes under the saturated load: psycopg's query conversion 6.1% -> 1.1% of samples, the array dumper and its
+regex 4.1% -> 0, the relay's notify 5.7% -> 3.6%, the replies' write 3.0% -> 1.2%); an escalation's queue
+position is one statement, read with the customer's language in one thread hop (statements a message 8.3 / 8.4 ->
+8.0 / 8.1 on PostgreSQL, 8.5 -> 8.2 on SQLite); `vectors serve` runs with one BLAS thread as the child does
+(SQLite on the endpoint, interleaved: the endpoint 3.6 / 3.6 -> 2.1 / 1.8 ms a message; PostgreSQL with one
+process, three interleaved pairs under heavier load: 2.5 / 2.6 / 3.1 -> 2.5 / 3.4 / 2.8, no difference seen).
+Tried and dropped: the relay's listener reading libpq through one event-loop reader for the connection's life
+(psycopg's notifies() adds and removes one per wait): 27 -> 20 us of CPU per notification received, two or so a
+message. py-spy --gil overstates what runs in a process short of CPU (a thread preempted holding the GIL still
+counts): the listener looked like 4% of samples and costs ~0.05 ms a message. `--processes 2 --seconds 10`,
+first on a quiet machine (load average 1.2) before the changes: SQLite 119.6 msg/s at 8.0 ms; PostgreSQL 1 process
+95.0 msg/s at 13.1 ms (serve 10.2, vectors 2.0, backends 0.8), 2 processes 79.2 msg/s at 15.4 ms (serve 12.3,
+vectors 2.2, backends 0.9); ratio 0.66, CPU ratio 0.52. Then the branch's base (53164a0) and the branch
+alternating, three pairs (the third branch first), under the other session's load:
+  base:   SQLite 76.5 / 77.1 / 77.8 msg/s at 13.8 / 12.5 / 17.3 ms, 8.5 / 8.5 / 8.6 statements a message;
+          PostgreSQL 1 process 20.9 / 24.6 / 20.4 ms (vectors 3.6 / 3.8 / 3.6), 8.3 / 8.4 / 8.3 statements;
+          2 processes 31.2 / 51.9 / 47.7 msg/s at 26.1 / 21.8 / 23.5 ms; ratio 0.41 / 0.67 / 0.61, CPU ratio 0.53 / 0.57 / 0.73
+  branch: SQLite 81.0 / 72.0 / 87.3 msg/s at 12.5 / 13.5 / 11.0 ms, 8.2 / 8.2 / 8.1 statements a message;
+          PostgreSQL 1 process 24.6 / 19.8 / 21.1 ms (vectors 3.4 / 2.9 / 2.8), 8.0 / 8.1 / 8.0 statements;
+          2 processes 47.9 / 53.2 / 43.2 msg/s at 20.1 / 23.3 / 24.4 ms; ratio 0.59 / 0.74 / 0.49, CPU ratio 0.62 / 0.58 / 0.45
+The statement count holds; the CPU and throughput differences are within these runs' noise. Left for 0.8: the
+shared endpoint (Milvus Lite in Python, the same as the child but one for all processes; with two processes each
+batches half the questions, so more calls for the same messages: a candidate, not measured) and the second
+process's own extra.
 """
 
 from __future__ import annotations

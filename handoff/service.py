@@ -24,22 +24,24 @@ from sqlalchemy import Engine
 
 from bot.core import texts
 from bot.core.config import Settings
-from bot.core.records import HandoffReason
-from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
-from bot.core.events import EventBus
 from bot.core.desk import StaffDesk
+from bot.core.events import EventBus
+from bot.core.handoff_policy import HandoffPolicy
+from bot.core.handoff_states import HUMAN_OWNED, State
 from bot.core.late import Late
 from bot.core.messages import Message, Role
 from bot.core.packet import Packet, build_packet
-from handoff.summary import HandoffSummarizer
-from bot.core.handoff_policy import HandoffPolicy
-from handoff.records import HandoffRecords, packet_of
-from bot.core.handoff_states import HUMAN_OWNED, State
-# the errors a `StaffDesk` raises, importable from here too (channels/slack_staff.py does)
-from handoff.thread_posts import StaffPostRefused as StaffPostRefused, ThreadPosts
+from bot.core.records import HandoffReason
+from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
 from handoff.cards import HandoffCards
 from handoff.customer_side import HandoffCustomerSide
+from handoff.records import HandoffRecords, packet_of
 from handoff.staff_actions import HandoffStaffActions
+from handoff.summary import HandoffSummarizer
+
+# the errors a `StaffDesk` raises, importable from here too (channels/slack_staff.py does)
+from handoff.thread_posts import StaffPostRefused as StaffPostRefused
+from handoff.thread_posts import ThreadPosts
 
 if TYPE_CHECKING:
     from bot.core.ports import Conversations as ConversationService
@@ -189,11 +191,17 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
     async def _tell_customer(self, handoff: Handoff) -> None:
         policy = self.policy(handoff.tenant)
         now = self._now()
-        lang = await asyncio.to_thread(self._conversations.language, handoff.conversation_id)
-        if policy.hours is not None and not policy.hours.is_open(now):
+        closed = policy.hours is not None and not policy.hours.is_open(now)
+
+        def reads() -> tuple[str, tuple[int, int] | None]:  # both in one thread hop
+            return self._conversations.language(handoff.conversation_id), None if closed else self.queue_position(handoff)
+
+        lang, queue = await asyncio.to_thread(reads)
+        if queue is None:
+            assert policy.hours is not None
             text = texts.offline_notice(policy.hours.next_open(now), lang)
         else:
-            position, minutes = await asyncio.to_thread(self.queue_position, handoff)
+            position, minutes = queue
             text = texts.text("queue_position", lang, position=position, wait=texts.wait_minutes(minutes, lang))
         await self._conversations.post_message(handoff.conversation_id, role=Role.SYSTEM, text=text)
 

@@ -27,17 +27,13 @@ from pathlib import Path
 
 from bot.core.errors import ConfigError, StoreBusyError
 from knowledge import lite_patches
-from knowledge.milvus_endpoint import Owner, advertise, withdraw
+from knowledge.milvus_endpoint import ONE_BLAS_THREAD, Owner, advertise, withdraw
 
 logger = logging.getLogger(__name__)
 
 _LOCKED = 75  # the child's exit status when another process holds the store
 
 
-# Milvus Lite computes distances with numpy: for a batch of questions that is a matrix product, and
-# a multi-threaded OpenBLAS spins its idle threads between calls. One thread halved the child's CPU
-# per message under load (5.5 -> 2.4 ms, bench/bench_http.py with batched searches).
-_ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 class MilvusChild:
@@ -62,7 +58,7 @@ class MilvusChild:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "knowledge.milvus_child", str(os.getpid()), str(self.data_dir), str(self.port)],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=Path(__file__).resolve().parents[1],
-                env={**os.environ, **_ONE_BLAS_THREAD},
+                env={**os.environ, **ONE_BLAS_THREAD},
             )
 
     def wait_ready(self, timeout: float = 120.0) -> None:

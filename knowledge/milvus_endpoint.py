@@ -30,6 +30,14 @@ from knowledge import lite_patches
 logger = logging.getLogger(__name__)
 
 
+# Milvus Lite computes distances with numpy: for a batch of questions that is a matrix product, and
+# a multi-threaded OpenBLAS spins its idle threads between calls. One thread halved the child's CPU
+# per message under load (5.5 -> 2.4 ms, bench/bench_http.py with batched searches), and cut `vectors
+# serve`'s from 3.6 to 1.8-2.1 ms (bench/bench_scale.py's load, 2026-12-05). Read by OpenBLAS when
+# numpy loads: a process must have it in its environment from the start.
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 class Owner(StrEnum):
     STANDALONE = "standalone"  # `supportbot vectors serve`: for every process
     SERVE = "serve"  # the child of one `supportbot serve`: for CLI commands only

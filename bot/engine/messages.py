@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot.core.autocommit import autocommit
-from bot.core.database import again_if_disconnected
+from bot.core.database import again_if_disconnected, text_array
 from bot.core.messages import Message
 from bot.core.tables import (
     Conversation,
@@ -163,12 +163,15 @@ class MessageStore:
         audit = [e for r, row in zip(replies, rows, strict=True)
                  for e in event_rows(r.events, tenant=r.tenant, conversation_id=r.conversation_id, now=row["created_at"])]
         if self._load_in_one:  # PostgreSQL: one statement, no transaction around it
+            # the arrays of text as one literal string each (`text_array`: psycopg's own dumping of a list of
+            # str costs the client more than the rest of the statement)
             values = {
-                "conversations": [row["conversation_id"] for row in rows], "texts": [row["text"] for row in rows],
-                "inbounds": [r.inbound_id for r in replies], "payloads": [row["payload"] for row in rows],
-                "deliveries": [row["delivery"] for row in rows], "nows": [row["created_at"] for row in rows],
-                "e_tenants": [e["tenant"] for e in audit], "e_conversations": [e["conversation_id"] for e in audit],
-                "e_kinds": [e["kind"] for e in audit], "e_data": [e["data"] for e in audit], "e_nows": [e["created_at"] for e in audit],
+                "conversations": text_array(row["conversation_id"] for row in rows), "texts": text_array(row["text"] for row in rows),
+                "inbounds": [r.inbound_id for r in replies], "payloads": text_array(row["payload"] for row in rows),
+                "deliveries": text_array(row["delivery"] for row in rows), "nows": [row["created_at"] for row in rows],
+                "e_tenants": text_array(e["tenant"] for e in audit), "e_conversations": text_array(e["conversation_id"] for e in audit),
+                "e_kinds": text_array(e["kind"] for e in audit), "e_data": text_array(e["data"] for e in audit),
+                "e_nows": [e["created_at"] for e in audit],
             }
             with self._single.connect() as conn:
                 by_inbound = {int(inbound): int(reply_id) for reply_id, inbound in conn.execute(REPLIES, values)}

@@ -29,11 +29,12 @@ from bot.core.database import (
     made_here,
     make_engine,
     open_database,
+    text_array,
     upgrade,
 )
 from bot.core.errors import DatabaseError
-from bot.engine.messages import MessageStore
 from bot.core.tables import utcnow
+from bot.engine.messages import MessageStore
 from tests.conftest import make_settings
 from tests.databases import database_env, database_url, on_postgres
 
@@ -206,6 +207,16 @@ def test_a_postgresql_url_means_the_psycopg_driver() -> None:
     assert engine_url("postgres://u@db/support").drivername == "postgresql+psycopg"
     assert engine_url("postgresql+psycopg://u@db/support").drivername == "postgresql+psycopg"
     assert engine_url("sqlite:///x.db").drivername == "sqlite"
+
+
+@pytest.mark.skipif(not on_postgres(), reason="PostgreSQL only: arrays (SQLite has none)")
+def test_a_text_array_literal_reads_back_as_the_values_it_was_made_of(engine: Engine) -> None:
+    values = ['{"o":"p1","c":"c\\1","e":{"type":"token","text":"say \\"hi\\", {ok}"}}', None, "NULL", "", " spaced ", "a,b}", "é\nñ\t", "\\"]
+    with engine.connect() as conn:
+        read = conn.execute(text("SELECT x FROM unnest(CAST(:values AS VARCHAR[])) WITH ORDINALITY AS v(x, n) ORDER BY n"),
+                            {"values": text_array(values)}).scalars().all()
+        assert conn.execute(text("SELECT cardinality(CAST(:values AS TEXT[]))"), {"values": text_array([])}).scalar_one() == 0
+    assert read == values
 
 
 @pytest.mark.skipif(not on_postgres(), reason="PostgreSQL only: a server's time zone (SQLite has none)")

@@ -8,6 +8,8 @@ For development and tests: in production, a Milvus server (2.5+, for BM25) takes
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -29,6 +31,7 @@ def serve_vectors(host: str, port: int) -> None:
     """Serve the data dir's Milvus Lite store over gRPC until stopped (Ctrl-C, SIGTERM)."""
     from knowledge.milvus_endpoint import STORE_BUSY, port_in_use, serve
 
+    with_one_blas_thread()
     settings = load_settings(default_level="INFO")
     if not settings.milvus_is_local:
         raise ConfigError(f"SUPPORTBOT_MILVUS_URI names a server ({settings.milvus_uri}); `vectors serve` serves a local store")
@@ -38,3 +41,17 @@ def serve_vectors(host: str, port: int) -> None:
     click.echo(f"serving {store} at http://{host}:{port} (other hosts: SUPPORTBOT_MILVUS_URI=http://{host}:{port})", err=True)
     if serve(store=store, host=host, port=port) == STORE_BUSY:
         raise StoreBusyError(f"the knowledge store {store} is in use by another process (`supportbot serve`?): stop it first")
+
+
+def with_one_blas_thread() -> None:
+    """Run on as this same process (same pid, same arguments) with one BLAS thread, as the Milvus Lite
+    child of `serve` runs (knowledge/milvus_endpoint.py ONE_BLAS_THREAD: OpenBLAS's idle threads spin
+    between the searches' matrix products). numpy is loaded by now and OpenBLAS reads its threads at
+    load, hence the exec; a thread count the operator set is kept."""
+    from knowledge.milvus_endpoint import ONE_BLAS_THREAD
+
+    missing = {name: value for name, value in ONE_BLAS_THREAD.items() if name not in os.environ}
+    # after the exec none is missing: it happens once; and only for this command's own command line
+    # (never in a process that called the command in-process, such as a test's CliRunner)
+    if missing and {"vectors", "serve"} <= set(sys.argv[1:]):
+        os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], {**os.environ, **missing})
