@@ -43,7 +43,7 @@ WORDS: dict[str, dict[Pleasantry, frozenset[str]]] = {
     "es": {
         Pleasantry.THANKS: frozenset("gracias".split()),
         Pleasantry.BYE: frozenset("adiós adios chao luego".split()),
-        Pleasantry.GREETING: frozenset("hola buenos buenas días dias tardes noches".split()),
+        Pleasantry.GREETING: frozenset("hola buenos buenas días tardes noches".split()),
     },
     "it": {
         Pleasantry.THANKS: frozenset("grazie".split()),
@@ -79,9 +79,9 @@ def pleasantry(text: str) -> tuple[Pleasantry, str] | None:
     if not said or len(said) > MAX_WORDS:
         return None
     for kind in ORDER:
-        for lang, kinds in WORDS.items():
+        for language, kinds in WORDS.items():
             if any(w in kinds[kind] for w in said):
                 own = set().union(*kinds.values())
                 if all(w in own or w in WITH for w in said):
-                    return kind, lang
+                    return kind, language
     return None

@@ -50,17 +50,17 @@ treehouse uml unicode ups vegas webassembly xml yaml
 @cache
 def product_names() -> frozenset[str]:
     """Lower-cased one-word names of well-known products and services (see the module's docstring)."""
-    titles = simple_icons_titles()
     english, first = NameWords.english(), Names.first_names()
-    found = set()
-    for title in titles:
-        if not _ONE_WORD.fullmatch(title) or len(title) < 3:
-            continue
-        word = title.lower()
-        if word in ORDINARY or word in english or word in first or any(s in english for s in stems(word)):
-            continue
-        found.add(word)
-    return frozenset(found)
+    return frozenset(w for w in _one_word_titles() if not (w in ORDINARY or w in first or _ordinary(w, english)))
+
+
+def _one_word_titles() -> set[str]:
+    """The simple-icons titles of one word of three or more letters, lower-cased."""
+    return {t.lower() for t in simple_icons_titles() if _ONE_WORD.fullmatch(t) and len(t) >= 3}
+
+
+def _ordinary(word: str, english: frozenset[str]) -> bool:
+    return word in english or any(s in english for s in stems(word))
 
 
 @cache
@@ -68,15 +68,5 @@ def product_words() -> frozenset[str]:
     """Lower-cased one-word product names that are also ordinary words ("amazon", "outlook", "zoom",
     "stripe"): a product only where the question writes it like a name, capitalised inside a sentence
     (knowledge/vocabulary.py `unknown_terms`). No first names ("Ruby", "Grace")."""
-    titles = simple_icons_titles()
     english, first = NameWords.english(), Names.first_names()
-    found = set()
-    for title in titles:
-        if not _ONE_WORD.fullmatch(title) or len(title) < 3:
-            continue
-        word = title.lower()
-        if word in first or word in ORDINARY:
-            continue
-        if word in english or any(s in english for s in stems(word)):
-            found.add(word)
-    return frozenset(found)
+    return frozenset(w for w in _one_word_titles() if w not in first and w not in ORDINARY and _ordinary(w, english))

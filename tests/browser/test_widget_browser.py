@@ -5,6 +5,7 @@ a person and see the handoff notice; reload and find the conversation still ther
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,14 @@ from tests.browser.conftest import ARTIFACTS, serving
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serving({"SUPPORTBOT_DATA_DIR": str(tmp_path_factory.mktemp("browser"))}) as base:
         yield base
+
+
+def opened(browser: object, server: str) -> tuple[Any, Any, Any]:
+    """A desktop-sized page of the demo site with the chat open: (page, the message box, the conversation log)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.get_by_role("button", name="Open support chat").click()
+    return page, page.get_by_role("textbox", name="Your message"), page.get_by_role("log", name="Conversation")
 
 
 def test_ask_see_the_answer_with_its_source_then_ask_for_a_person(server: str, browser: object) -> None:
@@ -147,14 +156,10 @@ def test_the_widget_speaks_the_language_of_the_page(
 def test_a_message_too_long_to_send_stays_in_the_box_and_is_marked_unsent(server: str, browser: object) -> None:
     """Found pasting a 24 KB log: the server refused it (413) and the widget said so, but the box was
     emptied and the bubble read as sent, so the customer had to find and paste the log again."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
-    page.goto(server + "/")
-    page.get_by_role("button", name="Open support chat").click()
-    box = page.get_by_role("textbox", name="Your message")
+    page, box, log = opened(browser, server)
     pasted = "my sync fails, here is the log: " + " | ".join(f"10:{n % 60:02d} ERROR sync failed (attempt {n})" for n in range(400))
     box.fill(pasted)
     box.press("Enter")
-    log = page.get_by_role("log", name="Conversation")
     log.get_by_text("That message is too long: the message is", exact=False).wait_for(timeout=30_000)
     assert box.input_value() == pasted
     assert log.locator(".msg.customer.unsent").count() == 1
@@ -169,10 +174,7 @@ def test_a_message_too_long_to_send_stays_in_the_box_and_is_marked_unsent(server
 def test_asking_for_a_person_again_while_waiting_says_so(server: str, browser: object) -> None:
     """The second press of "Talk to a person" (people already own the conversation) showed the
     customer's "Talk to a person" and nothing after it: the server queues nothing more and sends no reply."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
-    page.goto(server + "/")
-    page.get_by_role("button", name="Open support chat").click()
-    log = page.get_by_role("log", name="Conversation")
+    page, _, log = opened(browser, server)
     page.get_by_role("button", name="Talk to a person").click()
     log.get_by_text("in the queue", exact=False).wait_for(timeout=30_000)
     page.get_by_role("button", name="Talk to a person").click()
@@ -182,13 +184,9 @@ def test_asking_for_a_person_again_while_waiting_says_so(server: str, browser: o
 
 def test_a_message_in_arabic_reads_right_to_left(server: str, browser: object) -> None:
     """Its bubble was laid out left to right, the question mark at the wrong end."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
-    page.goto(server + "/")
-    page.get_by_role("button", name="Open support chat").click()
-    box = page.get_by_role("textbox", name="Your message")
+    page, box, log = opened(browser, server)
     box.fill("مرحبا، كيف أغير كلمة المرور؟")
     box.press("Enter")
-    log = page.get_by_role("log", name="Conversation")
     customer = log.locator(".msg.customer").first
     customer.wait_for(timeout=30_000)
     assert customer.evaluate("node => getComputedStyle(node).direction") == "rtl"
