@@ -117,6 +117,48 @@ def request_clauses(text: str) -> list[str]:
     return clauses[:MAX_CLAUSES]
 
 
+# Requests for a person in the other languages the bot speaks (bot/core/texts.py). The embedding model reads
+# English only (all-MiniLM-L6-v2): any two Spanish texts score high against each other, so a Spanish example
+# would match every Spanish question. Instead, per language, a message asks for a person when it has a verb of
+# talking or being put through and a word for a person ("quiero hablar con una persona", "Ich möchte mit einem
+# Menschen sprechen", "je veux parler à un conseiller"). Found by a fresh user's pass: such requests were handed
+# over as `no_answer`, with "I couldn't find this" in their language instead of the notice that a person comes.
+_TALK = {
+    "es": "hablar habla hablo comunicarme contactar pasarme pásame pasame ponerme atienda",
+    "de": "sprechen reden verbinden verbinde chatten",
+    "fr": "parler parle passer contacter joindre",
+    "it": "parlare parlo passare contattare",
+    "pt": "falar falo conversar passar contatar",
+}
+_SOMEONE = {
+    "es": "persona humano humana agente asesor asesora operador operadora representante alguien empleado",
+    "de": "mensch menschen mitarbeiter mitarbeiterin person berater beraterin jemandem jemand kundendienst",
+    "fr": "humain humaine personne conseiller conseillère agent opérateur quelqu'un",
+    "it": "persona umano operatore operatrice qualcuno consulente",
+    "pt": "pessoa humano atendente agente alguém operador representante",
+}
+_WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+
+
+def asks_for_a_person_in_another_language(text: str) -> bool:
+    """Whether `text` asks for a person in Spanish, German, French, Italian or Portuguese (see above)."""
+    said = {w.casefold() for w in _WORDS.findall(text)}
+    return any(said & set(_TALK[lang].split()) and said & set(_SOMEONE[lang].split()) for lang in _TALK)
+
+
+# "I do NOT want to talk to a human, just tell me how to reset my password" is close to a request in meaning
+# and was handed over as one: a negated request, in the same clause, is none
+_NEGATED = re.compile(
+    r"\b(?:do\s+not|don'?t|dont|no\s+need\s+to|never)\s+(?:want|need|wish|have)?\s*(?:to\s+)?(?:talk|speak|chat|be\s+transferred)\b"
+    r"[^.!?,;]*\b(?:human|person|people|agent|someone|somebody|anyone|representative|operator)\b",
+    re.I,
+)
+
+
+def declines_a_person(text: str) -> bool:
+    return _NEGATED.search(text) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class HumanRequest:
     is_request: bool

@@ -24,7 +24,13 @@ from knowledge.terms import TenantTerms, read_terms
 from knowledge.vocabulary import TenantVocabulary
 from policies.budget import BudgetBook
 from policies.confidence import Verdict, assess, decide, shares_words
-from policies.intent import HumanRequest, HumanRequestDetector, request_clauses
+from policies.intent import (
+    HumanRequest,
+    HumanRequestDetector,
+    asks_for_a_person_in_another_language,
+    declines_a_person,
+    request_clauses,
+)
 from policies.permissions import AccessPolicy
 from policies.placeholders import PLACEHOLDER_RE
 from policies.pleasantries import pleasantry
@@ -129,6 +135,14 @@ class HumanRequestStage:
             return self._detector.detect(vector, tenant=turn.identity.tenant, min_score=thresholds.human_request_min,
                                          min_margin=thresholds.human_request_margin)
 
+        asked = turn.redacted or turn.text
+        if declines_a_person(asked):  # "I do NOT want to talk to a human, just tell me ..."
+            turn.notes["human_request"] = {"declined": True}
+            return
+        if asks_for_a_person_in_another_language(asked):  # the embedding model reads English only
+            turn.notes["human_request"] = {"other_language": True}
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.CUSTOMER_REQUEST)
+            return
         found = detect(turn.vector)
         turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4)}
         if not found.is_request and self._vector_of is not None and (clauses := request_clauses(turn.text)):

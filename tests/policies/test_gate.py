@@ -62,7 +62,9 @@ async def test_what_the_help_center_does_not_cover_is_handed_off_as_no_answer(co
     ["can I talk to someone?", "agent please", "could somebody from your team look at this with me", "i need a real person, the bot is not helping",
      # a request with a topic beside it, read clause by clause (policies/intent.py `request_clauses`)
      "let me speak to a human about my invoice, it shows the wrong amount", "ugh, nothing works. put me through to a real person",
-     "operator!!!"],
+     "operator!!!",
+     # in the other languages the bot speaks (policies/intent.py `asks_for_a_person_in_another_language`): were no_answer
+     "quiero hablar con una persona", "Ich möchte mit einem Menschen sprechen", "je veux parler à un conseiller"],
 )
 async def test_requests_for_a_person_are_recognised_by_meaning(core: Services, question: str) -> None:
     result = await core.assistant.ask(question, identity=DEFAULT)
@@ -72,6 +74,9 @@ async def test_requests_for_a_person_are_recognised_by_meaning(core: Services, q
 @pytest.mark.parametrize("question", [
     "how do I add a person to my workspace?", "what are your support hours?", "who can see my pages?",
     "my manager asked about the invoice, where do I download it?", "someone on my team can't log in, what should they do?",
+    # declined, not asked for (policies/intent.py `declines_a_person`): was a customer request
+    "I do NOT want to talk to a human, just tell me how to reset my password",
+    "¿Cómo restablezco mi contraseña?", "je veux parler de ma facture",
 ])
 async def test_questions_that_mention_people_are_not_requests_for_one(core: Services, question: str) -> None:
     result = await core.assistant.ask(question, identity=DEFAULT)
