@@ -134,8 +134,10 @@ def register_conversation_pages(app: web.Application, *, get_services: Callable[
     async def one(request: web.Request, *, as_json: bool) -> web.Response:
         guard(request)
         services = get_services()
-        tenant = request.query.get("tenant") or ""
-        if tenant not in services.settings.tenants:
+        tenants = list(services.settings.tenants)
+        # one tenant: it is the tenant, as the list takes it (`parse_query`)
+        tenant = request.query.get("tenant") or (tenants[0] if len(tenants) == 1 else "")
+        if tenant not in tenants:
             raise _bad(f"tenant is required and must be known, not {tenant[:100]!r}")
         conversation_id = request.match_info["conversation_id"]
         if len(conversation_id) > 100:

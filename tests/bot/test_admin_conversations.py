@@ -115,3 +115,14 @@ async def test_the_list_and_transcripts_need_the_admin_token(client: TestClient)
     assert (await client.get("/api/v1/admin/conversations/x", params={"tenant": "nowhere"}, headers=AUTH)).status == 400
     assert (await client.get("/api/v1/admin/conversations/" + "x" * 101, params={"tenant": "default"}, headers=AUTH)).status == 400
     assert (await client.get("/api/v1/admin/conversations/unknown", params={"tenant": "default"}, headers=AUTH)).status == 404
+
+
+async def test_with_one_tenant_the_transcript_needs_no_tenant_parameter(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The list took the only tenant as the tenant; the transcript answered 400 'tenant is required'."""
+    app = build_app(make_settings(tmp_path_factory.mktemp("one-tenant"), SUPPORTBOT_ADMIN_TOKEN=ADMIN))
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=300)
+        conversation = await say(client, "How do I export my data?")
+        response = await client.get(f"/api/v1/admin/conversations/{conversation}", headers=AUTH)
+        assert response.status == 200, await response.text()
+        assert (await response.json())["id"] == conversation
