@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app.composition import connect_listeners
 from bot.app.app_keys import DISPATCHER, HANDOFF, READY, SERVICES
+from bot.app.composition import connect_listeners
 from bot.app.web import build_app
 from bot.core.desk import StaffAction, StaffMember
 from bot.engine.dispatch import conversation_id_for

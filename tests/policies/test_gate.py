@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.pipeline import Identity
 from bot.app.composition import Services
+from bot.engine.pipeline import Identity
 
 DEFAULT = Identity(tenant="default", user="visitor", channel="test")
 
