@@ -143,7 +143,7 @@ _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 def asks_for_a_person_in_another_language(text: str) -> bool:
     """Whether `text` asks for a person in Spanish, German, French, Italian or Portuguese (see above)."""
     said = {w.casefold() for w in _WORDS.findall(text)}
-    return any(said & set(_TALK[lang].split()) and said & set(_SOMEONE[lang].split()) for lang in _TALK)
+    return any(said & set(_TALK[language].split()) and said & set(_SOMEONE[language].split()) for language in _TALK)
 
 
 # "I do NOT want to talk to a human, just tell me how to reset my password" is close to a request in meaning
