@@ -277,7 +277,7 @@ more embedding for a question with a misspelling, and ~0.1 ms per unknown word (
 Also tried, not adopted: long words (8+ letters, in no dictionary) matched to the one knowledge-base word within
 difflib's 0.85 ("infomration" -> "information", two edits): recorded, no case of any set changed.
 
-Pleasantries said back (2026-12-05, policies/pleasantries.py, bot/engine/stages.py `PleasantryStage`): a message that
+Pleasantries said back (2026-12-05, policies/pleasantries.py, bot/engine/message_stages.py `PleasantryStage`): a message that
 is only a greeting, a thank-you or a goodbye gets one in return, not a handoff ("thanks!" after an answer had been
 handed over as `no_answer`: a card in the staff queue for a thank-you). Recorded (same command): no case of the three
 KBs or kb4 changed; kb5's own off-topic answered 0.061 -> 0.091, both of the two more being such messages, which kb5

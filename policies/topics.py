@@ -2,7 +2,7 @@
 
 A tenant lists example phrases per topic (`[tenants.x.handoff.topics.<name>]`, see
 bot/core/handoff_policy.py). A message belongs to the topic whose examples it is closest to, if close enough.
-The engine's `HumanOnlyStage` (bot/engine/stages.py) stops the pipeline with a `policy` handoff for
+The engine's `HumanOnlyStage` (bot/engine/message_stages.py) stops the pipeline with a `policy` handoff for
 topics marked `human_only` (for a topic with `max_amount`, only when the message names a larger sum:
 "refunds over $100").
 """

@@ -32,6 +32,7 @@ from bot.core.tables import AuditLog
 from bot.engine.answering import ExtractiveAnswerer
 from bot.engine.assistant import Assistant, audit_key
 from bot.engine.generation import GroundedGenerator
+from bot.engine.message_stages import HumanOnlyStage, HumanRequestStage, PleasantryStage
 from bot.engine.models import ChatModel, OllamaModel, OpenAIModel
 from bot.engine.pipeline import Pipeline, Stage
 from bot.engine.services import SAMPLE_KB as SAMPLE_KB
@@ -41,10 +42,7 @@ from bot.engine.stages import (
     ConfidenceStage,
     EmbedStage,
     GenerateStage,
-    HumanOnlyStage,
-    HumanRequestStage,
     PermissionStage,
-    PleasantryStage,
     RedactStage,
     RespellStage,
     RetrieveStage,

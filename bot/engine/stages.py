@@ -1,4 +1,5 @@
-"""The pipeline's stages, in the order `build_pipeline` puts them."""
+"""The pipeline's stages, in the order `build_pipeline` puts them; those that read what the message itself asks
+for before any search (a pleasantry, a person, a topic kept for people) are in bot/engine/message_stages.py."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from bot.core import language, texts
+from bot.core import language
 from bot.core.batching import Batcher
 from bot.core.config import Settings
 from bot.core.records import Tier
 from bot.engine.answering import ExtractiveAnswerer
 from bot.engine.generation import GroundedGenerator
 from bot.engine.models import ChatModel, ModelError, ModelReply
-from bot.engine.pipeline import Answer, HandoffReason, Option, Outcome, Turn
+from bot.engine.pipeline import HandoffReason, Option, Outcome, Turn
 from knowledge.embedding import Embedder
 from knowledge.profile import TenantProfiles
 from knowledge.retrieval import Retriever, SearchBatcher
@@ -24,18 +25,9 @@ from knowledge.terms import TenantTerms, read_terms
 from knowledge.vocabulary import TenantVocabulary
 from policies.budget import BudgetBook
 from policies.confidence import Verdict, assess, decide, shares_words
-from policies.intent import (
-    HumanRequest,
-    HumanRequestDetector,
-    asks_for_a_person_in_another_language,
-    declines_a_person,
-    request_clauses,
-)
 from policies.permissions import AccessPolicy
 from policies.placeholders import PLACEHOLDER_RE
-from policies.pleasantries import pleasantry
 from policies.routing import Router
-from policies.topics import TopicDetector
 
 
 class Redactor(Protocol):
@@ -71,25 +63,6 @@ class RedactStage:
         turn.entity_counts = result.counts()
 
 
-class PleasantryStage:
-    """A message that is only a greeting, a thank-you or a goodbye (policies/pleasantries.py) is said back,
-    in its language: no search, no person called for "thanks!"."""
-
-    name = "pleasantry"
-
-    async def run(self, turn: Turn) -> None:
-        if turn.chosen_source is not None or (found := pleasantry(turn.redacted or turn.text)) is None:
-            return
-        kind, lang = found
-        turn.answer = Answer(text=texts.text(f"pleasantry_{kind.value}", lang), citations=(), route=PLEASANTRY)
-        turn.confidence = 1.0
-        turn.stop(Outcome.ANSWER)
-        turn.route = PLEASANTRY
-
-
-PLEASANTRY = "pleasantry"  # the route of such a reply: no model, no article
-
-
 class EmbedStage:
     name = "embed"
 
@@ -111,48 +84,6 @@ class EmbedStage:
     async def vector_of(self, text: str) -> np.ndarray:
         """Another text's vector through the same batches (the request detector's clauses)."""
         return await self._batcher.submit(None, text)
-
-
-class HumanRequestStage:
-    name = "intent"
-
-    def __init__(self, *, detector: HumanRequestDetector, settings: Settings,
-                 vector_of: Callable[[str], Awaitable[np.ndarray]] | None = None) -> None:
-        self._detector = detector
-        self._settings = settings
-        self._vector_of = vector_of  # the clauses' vectors (policies/intent.py `request_clauses`)
-
-    def warm_up(self) -> None:
-        self._detector.warm_up()
-        for name, tenant in self._settings.tenants.items():
-            self._detector.add_tenant_examples(name, tenant.human_request_examples)
-
-    async def run(self, turn: Turn) -> None:
-        assert turn.vector is not None
-        thresholds = self._settings.tenant(turn.identity.tenant).thresholds
-
-        def detect(vector: np.ndarray) -> HumanRequest:
-            return self._detector.detect(vector, tenant=turn.identity.tenant, min_score=thresholds.human_request_min,
-                                         min_margin=thresholds.human_request_margin)
-
-        asked = turn.redacted or turn.text
-        if declines_a_person(asked):  # "I do NOT want to talk to a human, just tell me ..."
-            turn.notes["human_request"] = {"declined": True}
-            return
-        if asks_for_a_person_in_another_language(asked):  # the embedding model reads English only
-            turn.notes["human_request"] = {"other_language": True}
-            turn.stop(Outcome.HANDOFF, reason=HandoffReason.CUSTOMER_REQUEST)
-            return
-        found = detect(turn.vector)
-        turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4)}
-        if not found.is_request and self._vector_of is not None and (clauses := request_clauses(turn.text)):
-            for vector in await asyncio.gather(*(self._vector_of(clause) for clause in clauses)):
-                if (in_clause := detect(vector)).is_request:
-                    found = in_clause
-                    turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4), "clause": True}
-                    break
-        if found.is_request:
-            turn.stop(Outcome.HANDOFF, reason=HandoffReason.CUSTOMER_REQUEST)
 
 
 class PermissionStage:
@@ -383,25 +314,3 @@ class ConfidenceStage:
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
         else:  # an answer from relevant passages that the gate does not trust enough
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.LOW_CONFIDENCE)
-
-
-class HumanOnlyStage:
-    """After the person-request check: topics a tenant reserves for people are never answered."""
-
-    name = "topic"
-
-    def __init__(self, *, detector: TopicDetector) -> None:
-        self._detector = detector
-
-    def warm_up(self) -> None:
-        self._detector.warm_up()
-
-    async def run(self, turn: Turn) -> None:
-        assert turn.vector is not None
-        topic, score = self._detector.detect(turn.vector, tenant=turn.identity.tenant)
-        if topic is None:
-            return
-        turn.notes["topic"] = topic.name
-        turn.notes["topic_score"] = round(score, 4)
-        if topic.for_people(turn.redacted or turn.text):
-            turn.stop(Outcome.HANDOFF, reason=HandoffReason.POLICY)

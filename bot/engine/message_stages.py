@@ -1,0 +1,106 @@
+"""The stages that read what the message itself asks for, before any search: a pleasantry said back, a
+request for a person, a topic a tenant keeps for people (`build_pipeline` puts them after redaction and
+the embedding; the search's stages are in bot/engine/stages.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import numpy as np
+
+from bot.core import texts
+from bot.core.config import Settings
+from bot.engine.pipeline import Answer, HandoffReason, Outcome, Turn
+from policies.intent import (
+    HumanRequest,
+    HumanRequestDetector,
+    asks_for_a_person_in_another_language,
+    declines_a_person,
+    request_clauses,
+)
+from policies.pleasantries import pleasantry
+from policies.topics import TopicDetector
+
+
+class PleasantryStage:
+    """A message that is only a greeting, a thank-you or a goodbye (policies/pleasantries.py) is said back,
+    in its language: no search, no person called for "thanks!"."""
+
+    name = "pleasantry"
+
+    async def run(self, turn: Turn) -> None:
+        if turn.chosen_source is not None or (found := pleasantry(turn.redacted or turn.text)) is None:
+            return
+        kind, lang = found
+        turn.answer = Answer(text=texts.text(f"pleasantry_{kind.value}", lang), citations=(), route=PLEASANTRY)
+        turn.confidence = 1.0
+        turn.stop(Outcome.ANSWER)
+        turn.route = PLEASANTRY
+
+
+PLEASANTRY = "pleasantry"  # the route of such a reply: no model, no article
+
+
+class HumanRequestStage:
+    name = "intent"
+
+    def __init__(self, *, detector: HumanRequestDetector, settings: Settings,
+                 vector_of: Callable[[str], Awaitable[np.ndarray]] | None = None) -> None:
+        self._detector = detector
+        self._settings = settings
+        self._vector_of = vector_of  # the clauses' vectors (policies/intent.py `request_clauses`)
+
+    def warm_up(self) -> None:
+        self._detector.warm_up()
+        for name, tenant in self._settings.tenants.items():
+            self._detector.add_tenant_examples(name, tenant.human_request_examples)
+
+    async def run(self, turn: Turn) -> None:
+        assert turn.vector is not None
+        thresholds = self._settings.tenant(turn.identity.tenant).thresholds
+
+        def detect(vector: np.ndarray) -> HumanRequest:
+            return self._detector.detect(vector, tenant=turn.identity.tenant, min_score=thresholds.human_request_min,
+                                         min_margin=thresholds.human_request_margin)
+
+        asked = turn.redacted or turn.text
+        if declines_a_person(asked):  # "I do NOT want to talk to a human, just tell me ..."
+            turn.notes["human_request"] = {"declined": True}
+            return
+        if asks_for_a_person_in_another_language(asked):  # the embedding model reads English only
+            turn.notes["human_request"] = {"other_language": True}
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.CUSTOMER_REQUEST)
+            return
+        found = detect(turn.vector)
+        turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4)}
+        if not found.is_request and self._vector_of is not None and (clauses := request_clauses(turn.text)):
+            for vector in await asyncio.gather(*(self._vector_of(clause) for clause in clauses)):
+                if (in_clause := detect(vector)).is_request:
+                    found = in_clause
+                    turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4), "clause": True}
+                    break
+        if found.is_request:
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.CUSTOMER_REQUEST)
+
+
+class HumanOnlyStage:
+    """After the person-request check: topics a tenant reserves for people are never answered."""
+
+    name = "topic"
+
+    def __init__(self, *, detector: TopicDetector) -> None:
+        self._detector = detector
+
+    def warm_up(self) -> None:
+        self._detector.warm_up()
+
+    async def run(self, turn: Turn) -> None:
+        assert turn.vector is not None
+        topic, score = self._detector.detect(turn.vector, tenant=turn.identity.tenant)
+        if topic is None:
+            return
+        turn.notes["topic"] = topic.name
+        turn.notes["topic_score"] = round(score, 4)
+        if topic.for_people(turn.redacted or turn.text):
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.POLICY)
