@@ -70,7 +70,7 @@ class TenantVocabulary:
         # other companies' products (policies/product_names.py): unknown names when the knowledge base never
         # mentions them, even where they are common words ("netflix") or written in lower case
         self._products = products
-        # products named by an ordinary word ("Amazon", "Outlook"): unknown names only when written like one
+        # products named by an ordinary word ("Apple", "Stripe"): unknown names only when written like one
         self._product_words = product_words
         self._words: dict[Scope, frozenset[str]] = {}
         self._near: dict[Scope, dict[str, bool]] = {}  # scope -> word -> close to a known word (a typo)
@@ -158,15 +158,18 @@ class TenantVocabulary:
 
     def respelled(self, text: str, *, tenant: str, access_keys: Iterable[str]) -> dict[str, str]:
         """The question's misspellings of the knowledge base's own words, each with the word it uses
-        ("cancle" -> "cancel", "retrun" -> "return"), or two words written as one ("tocheck" -> "to check"), against the words of the chunks
-        `access_keys` may read. A word counts when it is no word of the knowledge base (nor one of its
-        stems) and no common English word, has four letters or more, and exactly one word of the
-        knowledge base is one edit away from it (a letter added, dropped or changed, or two neighbours
-        swapped): with two, which one was meant is a guess. With none, a word of seven letters or more
-        that no dictionary lists ("updating" is no "up dating") and is exactly one way two words of two letters or more, each a word of the knowledge base or a
-        common one, is split ("wifi" stays: a short word is more often a name than two words). A word
-        written like a name (capitalised inside a sentence) and another company's product are never
-        respelled: "Xero" is no misspelled "zero", and the confidence gate reads the respelled question.
+        ("cancle" -> "cancel", "retrun" -> "return"), or two words written as one ("tocheck" -> "to
+        check"), against the words of the chunks `access_keys` may read.
+
+        A word counts when it is no word of the knowledge base (nor one of its stems) and no common
+        English word, has four letters or more, and exactly one word of the knowledge base is one edit
+        away from it (a letter added, dropped or changed, or two neighbours swapped): with two, which
+        one was meant is a guess. With none, a word of seven letters or more that no dictionary lists
+        ("updating" is no "up dating") and that is exactly one way two words of two letters or more,
+        each a word of the knowledge base or a common one, is split ("wifi" stays: a short word is more
+        often a name than two words). A word written like a name (capitalised inside a sentence) and
+        another company's product are never respelled: "Xero" is no misspelled "zero", and the
+        confidence gate reads the respelled question.
 
         Why: the embedding model cuts an unknown word into pieces that mean little ("cancle my oder pls"
         reached none of a shop's articles on cancelling an order), and BM25 never matches it. The search
@@ -187,7 +190,7 @@ class TenantVocabulary:
             if len(near) == 1:
                 out[word] = near.pop()
             elif (not near and len(word) >= MIN_JOINED and not is_dictionary_word(word)
-                  and len(joined := _two_words(word, known | common)) == 1):
+                  and len(joined := _two_words(word, lambda w: w in known or w in common)) == 1):
                 out[word] = joined[0]
         return out
 
@@ -202,9 +205,9 @@ MIN_RESPELLED = 4
 MIN_JOINED = 7  # two words written as one: "tocheck", not "wifi" or "signin"
 
 
-def _two_words(word: str, known: frozenset[str]) -> list[str]:
-    """The ways `word` is two known words of two letters or more written without a space."""
-    return [f"{word[:i]} {word[i:]}" for i in range(2, len(word) - 1) if word[:i] in known and word[i:] in known]
+def _two_words(word: str, is_word: Callable[[str], bool]) -> list[str]:
+    """The ways `word` is two words of two letters or more written without a space."""
+    return [f"{word[:i]} {word[i:]}" for i in range(2, len(word) - 1) if is_word(word[:i]) and is_word(word[i:])]
 
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"  # what `WORD` reads a word's letters as

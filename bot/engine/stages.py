@@ -12,6 +12,7 @@ import numpy as np
 
 from bot.core import language
 from bot.core.batching import Batcher
+from bot.core.common_words import dictionary_words
 from bot.core.config import Settings
 from bot.core.records import Tier
 from bot.engine.answering import ExtractiveAnswerer
@@ -118,6 +119,9 @@ class RespellStage:
     def __init__(self, *, vocabulary: TenantVocabulary, vector_of: Callable[[str], Awaitable[np.ndarray]]) -> None:
         self._vocabulary = vocabulary
         self._vector_of = vector_of
+
+    def warm_up(self) -> None:
+        dictionary_words()  # read once (~0.5 s), not on the event loop at a customer's first run-together word
 
     async def run(self, turn: Turn) -> None:
         if turn.chosen_source is not None:
