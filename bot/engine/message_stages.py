@@ -60,9 +60,9 @@ class HumanRequestStage:
         assert turn.vector is not None
         thresholds = self._settings.tenant(turn.identity.tenant).thresholds
 
-        def detect(vector: np.ndarray) -> HumanRequest:
+        def detect(vector: np.ndarray, text: str) -> HumanRequest:
             return self._detector.detect(vector, tenant=turn.identity.tenant, min_score=thresholds.human_request_min,
-                                         min_margin=thresholds.human_request_margin)
+                                         min_margin=thresholds.human_request_margin, text=text)
 
         asked = turn.redacted or turn.text
         if declines_a_person(asked):  # "I do NOT want to talk to a human, just tell me ..."
@@ -72,11 +72,11 @@ class HumanRequestStage:
             turn.notes["human_request"] = {"other_language": True}
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.CUSTOMER_REQUEST)
             return
-        found = detect(turn.vector)
+        found = detect(turn.vector, asked)
         turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4)}
         if not found.is_request and self._vector_of is not None and (clauses := request_clauses(turn.text)):
-            for vector in await asyncio.gather(*(self._vector_of(clause) for clause in clauses)):
-                if (in_clause := detect(vector)).is_request:
+            for clause, vector in zip(clauses, await asyncio.gather(*(self._vector_of(clause) for clause in clauses)), strict=True):
+                if (in_clause := detect(vector, clause)).is_request:
                     found = in_clause
                     turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4), "clause": True}
                     break

@@ -63,6 +63,9 @@ async def test_what_the_help_center_does_not_cover_is_handed_off_as_no_answer(co
      # a request with a topic beside it, read clause by clause (policies/intent.py `request_clauses`)
      "let me speak to a human about my invoice, it shows the wrong amount", "ugh, nothing works. put me through to a real person",
      "operator!!!",
+     # a person named with a way to reach them, under the detector's floor alone (policies/intent.py
+     # `names_a_person_to_reach`): were answered or handed over as low confidence
+     "could a human ring me tomorrow about the export", "is there somebody from your support who can help me set this up",
      # in the other languages the bot speaks (policies/intent.py `asks_for_a_person_in_another_language`): were no_answer
      "quiero hablar con una persona", "Ich möchte mit einem Menschen sprechen", "je veux parler à un conseiller"],
 )
@@ -74,6 +77,9 @@ async def test_requests_for_a_person_are_recognised_by_meaning(core: Services, q
 @pytest.mark.parametrize("question", [
     "how do I add a person to my workspace?", "what are your support hours?", "who can see my pages?",
     "my manager asked about the invoice, where do I download it?", "someone on my team can't log in, what should they do?",
+    # a person and a word of reaching or needing, but no request for one (`names_a_person_to_reach`'s lower
+    # floors): the detector still has to put them nearer a request than an ordinary question
+    "I need to add another person to my workspace", "need help giving an agent access to reports",
     # declined, not asked for (policies/intent.py `declines_a_person`): was a customer request
     "I do NOT want to talk to a human, just tell me how to reset my password",
     "¿Cómo restablezco mi contraseña?", "je veux parler de ma facture",
