@@ -80,7 +80,7 @@ shipped. Against the same fit without it (right / wrong / off-topic answered): R
 -> 0.625 / 0.017 / 0.022; kb4 0.711 / 0.015 / 0.188 -> 0.637 / 0.007 / 0.109; kb5 0.652 / 0.065 / 0.091 ->
 0.624 / 0.054 / 0.046; held out pooled 0.672 / 0.035 -> 0.650 / 0.039. It trades right answers for
 off-topic ones handed over at about one for one (kb4 and kb5: 14 of the 329 answered right have two such
-words or more, 10 of the 25 off-topic answered), so right, the first goal, falls everywhere but on one KB.
+words or more, 10 of the 25 off-topic answered), so right, the first goal, falls on every set.
 """
 
 from __future__ import annotations
