@@ -17,12 +17,12 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from bot.core.config import Settings
 from bot.core.errors import ModelError
+from bot.core.language import caseless_script
 from bot.core.messages import Message
 from bot.core.ports import ChatModel
-from bot.core.records import ModelReply
-from bot.core.config import Settings
-from bot.core.records import Tier
+from bot.core.records import ModelReply, Tier
 
 if TYPE_CHECKING:
     from policies.budget import BudgetBook
@@ -69,7 +69,10 @@ class HandoffSummarizer:
         return [t for t in allowed if t in self._models and self._budget.allows(t, tenant=tenant, user=user)]
 
     async def summarize(self, messages: Sequence[Message], *, tenant: str, user: str | None, conversation_id: str) -> str | None:
-        for tier in await asyncio.to_thread(self.tiers, tenant=tenant, user=user):
+        tiers = await asyncio.to_thread(self.tiers, tenant=tenant, user=user)
+        if any(caseless_script(m.text) for m in messages):  # names redaction cannot find (policies/routing.py)
+            tiers = [t for t in tiers if t != Tier.REMOTE]
+        for tier in tiers:
             reply = await _ask(self._models[tier], messages)
             if reply is None:
                 continue  # this tier failed: the next may do

@@ -11,7 +11,10 @@ Signals, all cheap (the question's embedding is already computed):
 - tenant policy (`[tenants.x.routing]`, read once into `tenant.routing`, bot/core/tenant_sections.py): `never_remote = true`, `remote_groups = ["enterprise"]`
   (only these access groups, e.g. a plan, may use the remote tier), `prefer = "local"|"remote"`;
 - budget left: over budget steps down remote → local → extractive; where the extractive answer has
-  nothing to say the confidence gate hands off.
+  nothing to say the confidence gate hands off;
+- privacy: a message with letters of a script that has no capitals (Arabic, Chinese, Hebrew...) is never
+  sent to the remote tier, whatever else says so: redaction cannot find the names in it
+  (bot/core/language.py `caseless_script`); the local model runs on the operator's own machines.
 Nothing a customer, a document or a model says can change the route: it is computed here.
 """
 
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.core.config import Settings
+from bot.core.language import caseless_script
 from bot.core.ports import Embedder
 from bot.core.records import Tier, Turn
 
@@ -142,7 +146,11 @@ class Router:
             tier, reasons = LOCAL, [*reasons, "tenant policy: never remote"]
         if tier == REMOTE and policy.remote_groups and not set(policy.remote_groups) & set(turn.notes.get("groups", ())):
             tier, reasons = LOCAL, [*reasons, "remote tier not in this customer's plan"]
-        remote_allowed = not policy.never_remote and (not policy.remote_groups or set(policy.remote_groups) & set(turn.notes.get("groups", ())))
+        unreadable = caseless_script(turn.text)
+        if tier == REMOTE and unreadable:
+            tier, reasons = LOCAL, [*reasons, f"never remote: redaction cannot read names in {unreadable.lower()} script"]
+        remote_allowed = not unreadable and not policy.never_remote and (
+            not policy.remote_groups or set(policy.remote_groups) & set(turn.notes.get("groups", ())))
         if tier == LOCAL and LOCAL not in self._tiers and REMOTE in self._tiers and remote_allowed:
             tier, reasons = REMOTE, [*reasons, "no local model configured"]
         for candidate in ORDER[ORDER.index(tier) :]:

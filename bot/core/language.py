@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -74,3 +75,20 @@ def looks_english(text: str) -> bool:
     words = [w.lower() for w in _WORD.findall(text)]
     known = common_words()
     return not words or sum(1 for w in words if w in known) >= len(words) / 2
+
+
+# Scripts written without capital letters (Arabic, Hebrew, Chinese, Japanese, Korean, Thai, Devanagari and
+# the other Indic scripts...): redaction finds names by the English spaCy model and by cues that read
+# capitals ("my name is Олег Петров" is found, "اسمي محمد أحمد" is not), so a name in such a script passes
+# it unchanged. Letters from U+0250 on: Latin, Greek and Cyrillic letters before or after it have case.
+_FIRST_CASELESS = 0x0250
+
+
+def caseless_script(text: str) -> str | None:
+    """The first script of `text` whose letters have no case ("ARABIC", "CJK", "HEBREW"), as Unicode names
+    it, or None: a message that redaction cannot read for names (policies/routing.py keeps it off the
+    remote model)."""
+    for ch in text:
+        if ord(ch) >= _FIRST_CASELESS and ch.isalpha() and ch.lower() == ch == ch.upper():
+            return unicodedata.name(ch, "UNKNOWN").split()[0]
+    return None

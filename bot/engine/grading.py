@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.core.config import Settings
 from bot.core.errors import ModelError
+from bot.core.language import caseless_script
 from bot.core.records import Tier
 from bot.engine.models import ChatModel, ModelReply, OllamaModel, OpenAIModel
 
@@ -56,7 +57,7 @@ class JudgeGrade:
     relevance: int | None = None
     tone: int | None = None
     reason: str = ""
-    ungraded: str | None = None  # why there is no grade: garbage | timeout | model_error | over_budget | never_remote
+    ungraded: str | None = None  # why there is no grade: garbage | timeout | model_error | over_budget | never_remote | unreadable_script
 
     def to_json(self) -> dict[str, Any]:
         if self.ungraded:
@@ -162,6 +163,8 @@ class Judge:
         tier = self._model.tier
         if tier == Tier.REMOTE and self._settings.tenant(tenant).routing.never_remote:
             return self._skip("never_remote")
+        if tier == Tier.REMOTE and (caseless_script(question) or caseless_script(answer)):
+            return self._skip("unreadable_script")  # names redaction cannot find (policies/routing.py)
         if not await asyncio.to_thread(self._budget.allows, tier, tenant=tenant, user=user):
             return self._skip("over_budget")
         asked, said = await asyncio.to_thread(lambda: (self._redact(question, tenant), self._redact(answer, tenant)))

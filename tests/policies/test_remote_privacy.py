@@ -114,3 +114,24 @@ async def test_odd_questions_get_an_answer_or_a_handoff(services: Services, text
     result = await services.assistant.ask(text, identity=Identity(tenant="default", user="u2", channel="test"), record=False)
     assert result.outcome in (Outcome.ANSWER, Outcome.HANDOFF)
     assert result.answer.strip()
+
+
+@pytest.mark.parametrize("text", [
+    "how do I cancel my subscription? I have to explain why to my colleague. شكرا، محمد عبد الرحمن",
+    "why does the sync fail when two people edit the same page at once? 田中 太郎より",
+])
+async def test_a_message_in_a_script_redaction_cannot_read_never_reaches_the_remote_model(
+        services: Services, servers: tuple[FakeOllama, FakeOpenAI], text: str) -> None:
+    """Redaction finds names by capitals and the English NER: an Arabic or Japanese signature passed it
+    unchanged and went, with the question, to the only model configured, the remote one. Now such a
+    message gets the extractive answer or a person (policies/routing.py `caseless_script`)."""
+    _, openai = servers
+    openai.requests.clear()
+    result = await services.assistant.ask(text, identity=Identity(tenant="default", user="u3", channel="test"), record=False)
+    assert result.outcome in (Outcome.ANSWER, Outcome.HANDOFF) and result.answer.strip()
+    sent = openai.everything_sent()
+    assert "محمد" not in sent and "田中" not in sent
+    # the same question signed in Latin letters is redacted and does reach it
+    await services.assistant.ask(text.split("?")[0] + "? Thanks, Olumide Adeyemi", identity=Identity(tenant="default", user="u3", channel="test"),
+                                 record=False)
+    assert openai.requests and "adeyemi" not in openai.everything_sent().lower()
