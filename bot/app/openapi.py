@@ -123,6 +123,8 @@ OPENAPI: dict[str, Any] = {
                 "id": {"type": "integer"}, "role": {"type": "string", "enum": ["customer", "bot", "agent", "system"]},
                 "text": {"type": "string"}, "created_at": {"type": "string"}, "reply_to": {"type": "integer"},
                 "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
+                "body": {"type": "string", "description": "an answer's text without the source line that ends it, for a client "
+                                                          "that shows `citations` itself (the widget); only when there is one"},
                 "outcome": {"type": "string", "enum": ["answer", "clarify", "handoff", "drop"]},
                 "handoff_reason": {"type": "string", "nullable": True}, "confidence": {"type": "number"},
                 "route": {"type": "string"}, "author": {"type": "string", "nullable": True}}},

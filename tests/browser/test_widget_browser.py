@@ -58,6 +58,33 @@ def test_ask_see_the_answer_with_its_source_then_ask_for_a_person(server: str, b
     page.close()
 
 
+def test_an_answer_shows_its_source_once_in_the_sources_box(server: str, browser: object) -> None:
+    """QA: the answer's text ended with "Source: <title> (<url>)" and the Sources box under it listed
+    the same article, so the customer read the source twice. Now once, in the box, a safe link; and
+    the same after a reload (the history)."""
+    page, box, log = opened(browser, server)
+    box.fill("how do I reset my password?")
+    box.press("Enter")
+    link = log.locator(".msg.bot .sources a").first
+    link.wait_for(timeout=30_000)
+
+    def once(answer: Any) -> None:
+        href, title = link.get_attribute("href"), link.inner_text()
+        assert href.startswith("https://help.paperkite.example/")
+        assert answer.locator(f'a[href="{href}"]').count() == 1  # the box's link, not one more in the text
+        assert "Source:" not in answer.inner_text() and answer.inner_text().count(title) == 1
+        assert "password" in answer.inner_text().lower()  # the answer itself is still there
+
+    once(log.locator(".msg.bot").first)
+    page.reload()
+    page.get_by_role("button", name="Open support chat").click()
+    log = page.get_by_role("log", name="Conversation")
+    link = log.locator(".msg.bot .sources a").first
+    link.wait_for(timeout=30_000)
+    once(log.locator(".msg.bot").first)
+    page.close()
+
+
 def test_the_launcher_shows_a_drawn_icon_on_a_machine_without_emoji_fonts(server: str, browser: object) -> None:
     """The launcher was an emoji, an empty box where no colour-emoji font is installed (this machine's
     Chromium): it is a drawn icon, there before opening and back after closing."""
