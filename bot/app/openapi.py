@@ -92,7 +92,8 @@ OPENAPI: dict[str, Any] = {
         },
         "/api/v1/conversations/{id}/handoff": {
             "parameters": _ID,
-            "post": {"summary": "Ask for a person (once: asking again while people own the conversation queues nothing)",
+            "post": {"summary": "Ask for a person (once: asking again while people own the conversation queues nothing; while "
+                                "it waits, the place and wait are told again, as a message, when they changed)",
                      "security": _AUTH, "responses": {"200": _POSTED, **_COMMON, "429": TOO_MANY}},
         },
         "/api/v1/conversations/{id}/stream": {

@@ -163,9 +163,9 @@ def text(key: str, lang: str, **fields: object) -> str:
     return variants.get(lang, variants[ENGLISH]).format(**fields)
 
 
-def wait_minutes(minutes: int, lang: str) -> str:
-    """"1 minute", "5 minutes": the queue text's {wait}."""
-    return text("minute" if minutes == 1 else "minutes", lang, n=minutes)
+def wait_phrase(kind: str, minutes: int, lang: str) -> str:
+    """"under 2 minutes", "about 5 minutes", "more than 30 minutes" (`kind`: under, about, over): the queue text's {wait}."""
+    return text(f"wait_{kind}", lang, n=minutes)
 
 
 def source_line(*, title: str, url: str | None, lang: str) -> str:

@@ -210,6 +210,22 @@ def test_asking_for_a_person_again_while_waiting_says_so(server: str, browser: o
     page.close()
 
 
+def test_the_queue_notice_invents_no_wait_before_staff_have_claimed_enough(server: str, browser: object) -> None:
+    """QA saw the estimated wait jump; part of it was a number made up (5 minutes a person) on a desk
+    nobody had claimed from yet. A new server has no claims: the customer reads their place and that a
+    person will reply, no minutes; asking again with nothing changed adds no second notice."""
+    page, _, log = opened(browser, server)
+    page.get_by_role("button", name="Talk to a person").click()
+    notice = log.get_by_text("in the queue", exact=False)
+    notice.wait_for(timeout=90_000)
+    assert "a person from our support team will reply here as soon as they can" in notice.inner_text()
+    assert "minute" not in log.inner_text()
+    page.get_by_role("button", name="Talk to a person").click()
+    log.get_by_text("Waiting for a person from our support team", exact=False).wait_for(timeout=90_000)
+    assert log.get_by_text("in the queue", exact=False).count() == 1
+    page.close()
+
+
 def test_a_message_in_arabic_reads_right_to_left(server: str, browser: object) -> None:
     """Its bubble was laid out left to right, the question mark at the wrong end."""
     page, box, log = opened(browser, server)
