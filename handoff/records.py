@@ -19,10 +19,10 @@ from bot.core.clock import utc
 from bot.core.handoff_states import UNCLAIMED, State, check
 from bot.core.packet import Attempt, Packet
 from bot.core.tables import Conversation, Handoff, StaffPost, write_events
+from handoff.wait_estimate import CLAIM_WINDOW, Wait, estimate, minutes_per_person
 
 OPEN = UNCLAIMED  # waiting for someone to claim (bot/core/handoff_states.py)
 FAILED = "failed:"  # a post Slack refused for good: its kind becomes "failed:<kind>:<Slack's error>", never posted
-DEFAULT_CLAIM_MINUTES = 5.0
 
 # statements built once: escalation is on the per-message path of every conversation that asks for a person
 _STATE = select(Conversation.state, Conversation.tenant).where(col(Conversation.id) == bindparam("b_conversation"))
@@ -46,7 +46,7 @@ _UNPOSTED = select(StaffPost.handoff_id).where(*_WAITING).distinct()
 _MARK_POSTED = update(StaffPost).where(col(StaffPost.id) == bindparam("b_post")).values(posted_at=bindparam("b_now"))
 _RECENT_CLAIMS = (
     select(Handoff.claimed_at, Handoff.created_at).where(Handoff.tenant == bindparam("b_tenant"), col(Handoff.claimed_at).is_not(None))
-    .order_by(col(Handoff.claimed_at).desc()).limit(20)  # read newest first from ix_handoff_tenant_claimed_at
+    .order_by(col(Handoff.claimed_at).desc()).limit(CLAIM_WINDOW)  # read newest first from ix_handoff_tenant_claimed_at
 )
 
 
@@ -210,12 +210,12 @@ class HandoffRecords:
         with self._single.connect() as conn:
             return [row.handoff_id for row in conn.execute(_UNPOSTED)]
 
-    def queue_position(self, handoff: Handoff) -> tuple[int, int]:
-        """(place in the tenant's queue, estimated wait in minutes from recent claim times)."""
+    def queue_position(self, handoff: Handoff) -> tuple[int, Wait | None]:
+        """(place in the tenant's queue, the wait to tell from its recent claims: None when they are too
+        few to say; handoff/wait_estimate.py says why it is a median, on a coarse scale)."""
         with self._single.connect() as conn:
             rows = conn.execute(_QUEUE, {"b_tenant": handoff.tenant, "b_handoff": handoff.id or 0}).all()
-        ahead, recent = rows[0].ahead, [row for row in rows if row.claimed_at is not None]
-        waits = [((aware(h.claimed_at) - aware(h.created_at)).total_seconds() / 60) for h in recent if h.claimed_at and h.created_at]  # type: ignore[operator]
-        per_person = sum(waits) / len(waits) if waits else DEFAULT_CLAIM_MINUTES
+        ahead = rows[0].ahead
+        claims = [(aware(row.created_at), aware(row.claimed_at)) for row in rows if row.claimed_at is not None and row.created_at is not None]
         position = max(1, ahead)
-        return position, max(1, round(position * per_person))
+        return position, estimate(position, minutes_per_person(claims, now=self._now()))  # type: ignore[arg-type]

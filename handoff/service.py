@@ -35,19 +35,22 @@ from bot.core.records import HandoffReason
 from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
 from handoff.cards import HandoffCards
 from handoff.customer_side import HandoffCustomerSide
-from handoff.records import HandoffRecords, packet_of
+from handoff.records import OPEN, HandoffRecords, packet_of
 from handoff.staff_actions import HandoffStaffActions
 from handoff.summary import HandoffSummarizer
 
 # the errors a `StaffDesk` raises, importable from here too (channels/slack_staff.py does)
 from handoff.thread_posts import StaffPostRefused as StaffPostRefused
 from handoff.thread_posts import ThreadPosts
+from handoff.wait_estimate import SCALE, Told, Wait, not_above
 
 if TYPE_CHECKING:
     from bot.core.ports import Conversations as ConversationService
     from policies.topics import TopicDetector
 
 logger = logging.getLogger(__name__)
+
+QUEUE_TOLD = "queue_told"  # audit kind: a customer was told their place and wait (handoff, position, rank: None when no estimate)
 
 
 class HandoffService(HandoffStaffActions, HandoffCustomerSide):
@@ -107,8 +110,8 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
     def get(self, handoff_id: int) -> Handoff | None:
         return self._records.get(handoff_id)
 
-    def queue_position(self, handoff: Handoff) -> tuple[int, int]:
-        """(place in the tenant's queue, estimated wait in minutes from recent claim times)."""
+    def queue_position(self, handoff: Handoff) -> tuple[int, Wait | None]:
+        """(place in the tenant's queue, the wait to tell from recent claims, None when too few: handoff/wait_estimate.py)."""
         return self._records.queue_position(handoff)
 
     def _lock(self, conversation_id: str) -> asyncio.Lock:
@@ -189,21 +192,58 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         return await asyncio.to_thread(self._conversations.history, handoff.conversation_id, for_customer=False)
 
     async def _tell_customer(self, handoff: Handoff) -> None:
+        await self._tell_queue(handoff, again=False)
+
+    async def tell_queue_again(self, conversation_id: str) -> bool:
+        """The customer asked for a person again while they wait (the widget's button): their place and
+        wait now, when either changed since they were last told (False: nothing new, nothing said). The
+        wait is never longer than told before while the place is no worse (wait_estimate.not_above)."""
+        handoff = await asyncio.to_thread(self.current, conversation_id)
+        if handoff is None or handoff.status not in OPEN:
+            return False
+        return await self._tell_queue(handoff, again=True)
+
+    async def _tell_queue(self, handoff: Handoff, *, again: bool) -> bool:
         policy = self.policy(handoff.tenant)
         now = self._now()
         closed = policy.hours is not None and not policy.hours.is_open(now)
+        if closed and again:
+            return False  # told when staff are back at the escalation; nothing has moved since
 
-        def reads() -> tuple[str, tuple[int, int] | None]:  # both in one thread hop
-            return self._conversations.language(handoff.conversation_id), None if closed else self.queue_position(handoff)
+        def reads() -> tuple[str, Told | None]:
+            """The customer's language and what to tell them, stored as told, in one thread hop (None: out of hours,
+            or nothing changed since they were last told)."""
+            lang = self._conversations.language(handoff.conversation_id)
+            if closed:
+                return lang, None
+            position, wait = self.queue_position(handoff)
+            before = self._told(handoff) if again else None  # the first notice: nothing told yet, nothing to read
+            wait = not_above(wait, position=position, told=before)
+            told = Told(position=position, rank=wait.rank if wait is not None else None)
+            if told == before:
+                return lang, None
+            self._audit.record(tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind=QUEUE_TOLD, handoff=handoff.id,
+                               position=told.position, rank=told.rank)
+            return lang, told
 
-        lang, queue = await asyncio.to_thread(reads)
-        if queue is None:
+        lang, told = await asyncio.to_thread(reads)
+        if told is None and not closed:
+            return False
+        if told is None:
             assert policy.hours is not None
             text = texts.offline_notice(policy.hours.next_open(now), lang)
+        elif told.rank is None:
+            text = texts.text("queue_position_no_estimate", lang, position=told.position)
         else:
-            position, minutes = queue
-            text = texts.text("queue_position", lang, position=position, wait=texts.wait_minutes(minutes, lang))
+            step = SCALE[told.rank][1]
+            text = texts.text("queue_position", lang, position=told.position, wait=texts.wait_phrase(step.kind, step.minutes, lang))
         await self._conversations.post_message(handoff.conversation_id, role=Role.SYSTEM, text=text)
+        return True
+
+    def _told(self, handoff: Handoff) -> Told | None:
+        """What the customer was last told about this handoff's place and wait (audited as QUEUE_TOLD)."""
+        told = [d for d in self._audit.data_of(conversation_id=handoff.conversation_id, kind=QUEUE_TOLD) if d.get("handoff") == handoff.id]
+        return Told(position=int(told[-1]["position"]), rank=told[-1].get("rank")) if told else None
 
     async def _say(self, conversation_id: str, key: str, *, rating_request: bool = False, **fields: str) -> None:
         """One of the bot's own texts (bot/core/texts.py) to the customer, in their language."""

@@ -204,6 +204,9 @@ class ConversationApi:
             current = await asyncio.to_thread(self._conversations.get, conversation.id)
             state = current.state if current is not None else State.BOT
             if state in HUMAN_OWNED:
+                if state == State.WAITING and self._conversations.handoff is not None:
+                    # asked again while waiting: their place and wait now, when either changed (a system message, on the socket)
+                    await self._conversations.handoff.tell_queue_again(conversation.id)
                 return web.json_response({"message_id": None, "reply": None, "relayed": False, "state": state})
             # counted only when it would reach staff: asking again while waiting costs nobody anything
             await self._limit(request, Action.HANDOFF, widget_key=self._tenant_key(conversation))

@@ -92,7 +92,8 @@ OPENAPI: dict[str, Any] = {
         },
         "/api/v1/conversations/{id}/handoff": {
             "parameters": _ID,
-            "post": {"summary": "Ask for a person (once: asking again while people own the conversation queues nothing)",
+            "post": {"summary": "Ask for a person (once: asking again while people own the conversation queues nothing; while "
+                                "it waits, the place and wait are told again, as a message, when they changed)",
                      "security": _AUTH, "responses": {"200": _POSTED, **_COMMON, "429": TOO_MANY}},
         },
         "/api/v1/conversations/{id}/stream": {
@@ -123,6 +124,8 @@ OPENAPI: dict[str, Any] = {
                 "id": {"type": "integer"}, "role": {"type": "string", "enum": ["customer", "bot", "agent", "system"]},
                 "text": {"type": "string"}, "created_at": {"type": "string"}, "reply_to": {"type": "integer"},
                 "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
+                "body": {"type": "string", "description": "an answer's text without the source line that ends it, for a client "
+                                                          "that shows `citations` itself (the widget); only when there is one"},
                 "outcome": {"type": "string", "enum": ["answer", "clarify", "handoff", "drop"]},
                 "handoff_reason": {"type": "string", "nullable": True}, "confidence": {"type": "number"},
                 "route": {"type": "string"}, "author": {"type": "string", "nullable": True}}},

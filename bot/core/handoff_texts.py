@@ -51,16 +51,30 @@ HANDOFF_TEXTS: dict[str, dict[str, str]] = {
         "pt": "Desculpe, algo deu errado do nosso lado. Passei sua pergunta para uma pessoa da nossa equipe de suporte.",
     },
     # while the conversation is handed off (handoff/service.py)
+    # {wait} is one of the wait_* texts, told only when recent claims support a number (handoff/wait_estimate.py);
+    # without one the customer is told their place alone
     "queue_position": {
-        "en": "You're number {position} in the queue; the estimated wait is about {wait}.",
-        "de": "Sie sind Nummer {position} in der Warteschlange; die geschätzte Wartezeit beträgt etwa {wait}.",
-        "fr": "Vous êtes en position {position} dans la file d'attente. Le temps d'attente estimé est d'environ {wait}.",
-        "es": "Estás en el puesto {position} de la cola; el tiempo de espera estimado es de aproximadamente {wait}.",
-        "it": "Sei in posizione {position} nella coda; l'attesa stimata è di circa {wait}.",
-        "pt": "Você está na posição {position} da fila; o tempo de espera estimado é de cerca de {wait}.",
+        "en": "You're number {position} in the queue; the estimated wait is {wait}.",
+        "de": "Sie sind Nummer {position} in der Warteschlange; die geschätzte Wartezeit beträgt {wait}.",
+        "fr": f"Vous êtes en position {{position}} dans la file d'attente. Temps d'attente estimé{NBSP}: {{wait}}.",
+        "es": "Estás en el puesto {position} de la cola; el tiempo de espera estimado es de {wait}.",
+        "it": "Sei in posizione {position} nella coda; l'attesa stimata è di {wait}.",
+        "pt": "Você está na posição {position} da fila; o tempo de espera estimado é de {wait}.",
     },
-    "minute": {"en": "{n} minute", "de": "{n} Minute", "fr": "{n} minute", "es": "{n} minuto", "it": "{n} minuto", "pt": "{n} minuto"},
-    "minutes": {"en": "{n} minutes", "de": "{n} Minuten", "fr": "{n} minutes", "es": "{n} minutos", "it": "{n} minuti", "pt": "{n} minutos"},
+    "queue_position_no_estimate": {
+        "en": "You're number {position} in the queue; a person from our support team will reply here as soon as they can.",
+        "de": "Sie sind Nummer {position} in der Warteschlange; eine Person aus unserem Support-Team antwortet Ihnen hier, sobald sie kann.",
+        "fr": "Vous êtes en position {position} dans la file d'attente. Une personne de notre équipe support vous répondra ici dès que possible.",
+        "es": "Estás en el puesto {position} de la cola; una persona de nuestro equipo de soporte te responderá aquí lo antes posible.",
+        "it": "Sei in posizione {position} nella coda; una persona del nostro team di supporto ti risponderà qui appena possibile.",
+        "pt": "Você está na posição {position} da fila; uma pessoa da nossa equipe de suporte vai responder aqui assim que puder.",
+    },
+    "wait_under": {"en": "under {n} minutes", "de": "weniger als {n} Minuten", "fr": "moins de {n} minutes", "es": "menos de {n} minutos",
+                   "it": "meno di {n} minuti", "pt": "menos de {n} minutos"},
+    "wait_about": {"en": "about {n} minutes", "de": "etwa {n} Minuten", "fr": "environ {n} minutes", "es": "unos {n} minutos",
+                   "it": "circa {n} minuti", "pt": "cerca de {n} minutos"},
+    "wait_over": {"en": "more than {n} minutes", "de": "mehr als {n} Minuten", "fr": "plus de {n} minutes", "es": "más de {n} minutos",
+                  "it": "più di {n} minuti", "pt": "mais de {n} minutos"},
     # {day} is a `WEEKDAYS` entry, with the article or preposition its language puts before it
     "offline": {
         "en": "Our support team is offline right now; they're back {day} at {time} ({zone}). Your request stays in the queue. "

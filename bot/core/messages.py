@@ -2,7 +2,7 @@
 
 A stored message row (bot/core/tables.py `StoredMessage`: its columns and the JSON of its `payload`)
 becomes one `Message` (`Message.from_row`), and `Message.to_json` gives back exactly what the API,
-the widget's socket and the listeners always got. Listeners of a conversation hear `ConversationEvent`s:
+the widget's socket and the listeners always got (plus an answer's "body": its text without the source line). Listeners of a conversation hear `ConversationEvent`s:
 a stored message (`Posted`) or a live event of an answer being written (`LiveEvent`: typing, a streamed
 token, a retract), each with the JSON the widget's socket and the relay between processes carry
 (bot/engine/relay.py). A channel sender hears each stored message as an `OutboundMessage`.
@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from bot.core.handoff_states import State
 from bot.core.records import Citation, HandoffReason, Option, Outcome
+from bot.core.texts import without_source_line
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -79,6 +80,12 @@ class Message:
             data["reply_to"] = self.reply_to
         if self.citations is not None:
             data["citations"] = [c.to_json() for c in self.citations]
+            # an extractive answer ends with its first citation's source line, which chat apps and staff
+            # read as text; "body" is the text without it, for a client that lists `citations` in a box
+            # of its own (the widget showed the source twice). Added beside "text", which stays as it was.
+            body = without_source_line(self.text, title=self.citations[0].title, url=self.citations[0].url) if self.citations else None
+            if body is not None:
+                data["body"] = body
         if self.outcome is not None:
             data["outcome"] = str(self.outcome)
         # a turn's result always carries its reason, null when it was not handed over

@@ -163,9 +163,27 @@ def text(key: str, lang: str, **fields: object) -> str:
     return variants.get(lang, variants[ENGLISH]).format(**fields)
 
 
-def wait_minutes(minutes: int, lang: str) -> str:
-    """"1 minute", "5 minutes": the queue text's {wait}."""
-    return text("minute" if minutes == 1 else "minutes", lang, n=minutes)
+def wait_phrase(kind: str, minutes: int, lang: str) -> str:
+    """"under 2 minutes", "about 5 minutes", "more than 30 minutes" (`kind`: under, about, over): the queue text's {wait}."""
+    return text(f"wait_{kind}", lang, n=minutes)
+
+
+def source_line(*, title: str, url: str | None, lang: str) -> str:
+    """"Source: <title> (<url>)": the line an extractive answer ends with (bot/engine/answering.py), built
+    here alone so that a client which lists the answer's citations itself can find it again
+    (`without_source_line`)."""
+    return text("source", lang, title=title) + (f" ({url})" if url else "")
+
+
+def without_source_line(answer: str, *, title: str, url: str | None) -> str | None:
+    """`answer` without the source line (in any language of the catalog) that ends it, or None when it
+    ends with none. The line names the answer's first citation: the widget shows the citations in a
+    box of its own and showed the source twice (bot/core/messages.py `Message.to_json`, "body")."""
+    for lang in TEXTS["source"]:
+        ending = "\n\n" + source_line(title=title, url=url, lang=lang)
+        if answer.endswith(ending) and len(answer) > len(ending):
+            return answer[: -len(ending)]
+    return None
 
 
 def offline_notice(back: datetime, lang: str) -> str:

@@ -97,10 +97,11 @@ class ExtractiveAnswerer:
         if not sentences:
             return None
         body = "\n".join(sentences) if any(_LIST_ITEM.match(s) for s in sentences) else " ".join(sentences)
-        link = f" ({top.chunk.url})" if top.chunk.url else ""
-        # the source line in the asker's language (the quoted sentences stay as the help center wrote them)
-        source = texts.text("source", telling_language(question) or ENGLISH, title=top.chunk.heading_text)
-        text = f"{body}\n\n{source}{link}"
+        # the source line in the asker's language (the quoted sentences stay as the help center wrote them);
+        # kept in the text, as chat apps and the staff transcript show it, and taken off again only for
+        # the widget, which lists the citations in a box of its own (texts.without_source_line)
+        source = texts.source_line(title=top.chunk.heading_text, url=top.chunk.url, lang=telling_language(question) or ENGLISH)
+        text = f"{body}\n\n{source}"
         citations = [citation_for(top)]
         # a second document is offered as further reading when it is nearly as good
         if len(passages) > 1 and passages[1].score >= 0.8 * top.score and passages[1].similarity >= 0.5:

@@ -215,8 +215,10 @@
     if (state.streaming && message.role === "bot") { state.streaming.remove(); state.streaming = null; }
     var bubble = el("div", "msg " + (message.role || "bot")); bubble.dir = "auto";  // a message in Arabic or Hebrew reads right to left
     if (message.role === "agent") bubble.appendChild(el("span", "author", message.author || t("team")));
-    linkify(bubble, message.text || "");
     var cites = message.citations || [];
+    // an answer's text ends with its source line, which the box below shows as links: its "body" is
+    // the text without that line (the source was shown twice)
+    linkify(bubble, (cites.length && typeof message.body === "string" ? message.body : message.text) || "");
     if (cites.length) {
       var box = el("div", "sources"); box.appendChild(el("strong", null, t("sources")));
       cites.forEach(function (c) {

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.language import LANGUAGES, conversation_language
-from bot.engine.pipeline import HandoffReason
 from bot.core.handoff_texts import WEEKDAYS
-from bot.core.texts import TEXTS, ask_for_a_person, offline_notice, text, wait_minutes
+from bot.core.language import LANGUAGES, conversation_language
+from bot.core.texts import TEXTS, ask_for_a_person, offline_notice, text, wait_phrase
+from bot.engine.pipeline import HandoffReason
 
 
 def _fields(template: str) -> set[str]:
@@ -41,10 +41,13 @@ def test_english_wording_is_kept_and_is_what_unknown_languages_get() -> None:
     assert text("too_long", "en", length=5000, limit=4000) == (
         "That message is too long for me (5000 characters; the limit is 4000). Could you shorten it?"
     )
-    assert text("queue_position", "en", position=2, wait=wait_minutes(1, "en")) == (
-        "You're number 2 in the queue; the estimated wait is about 1 minute."
+    assert text("queue_position", "en", position=2, wait=wait_phrase("about", 5, "en")) == (
+        "You're number 2 in the queue; the estimated wait is about 5 minutes."
     )
-    assert wait_minutes(5, "en") == "5 minutes" and wait_minutes(5, "de") == "5 Minuten"
+    assert wait_phrase("under", 2, "en") == "under 2 minutes" and wait_phrase("over", 30, "de") == "mehr als 30 Minuten"
+    assert text("queue_position_no_estimate", "en", position=1) == (
+        "You're number 1 in the queue; a person from our support team will reply here as soon as they can."
+    )
     assert text("feedback_sorry", "en", ask=ask_for_a_person("telegram", "en")) == "Thanks for telling me. You can also send /human to talk to a person."
     assert ask_for_a_person("widget", "en") == "ask for a person"
 

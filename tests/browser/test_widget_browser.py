@@ -58,6 +58,33 @@ def test_ask_see_the_answer_with_its_source_then_ask_for_a_person(server: str, b
     page.close()
 
 
+def test_an_answer_shows_its_source_once_in_the_sources_box(server: str, browser: object) -> None:
+    """QA: the answer's text ended with "Source: <title> (<url>)" and the Sources box under it listed
+    the same article, so the customer read the source twice. Now once, in the box, a safe link; and
+    the same after a reload (the history)."""
+    page, box, log = opened(browser, server)
+    box.fill("how do I reset my password?")
+    box.press("Enter")
+    link = log.locator(".msg.bot .sources a").first
+    link.wait_for(timeout=30_000)
+
+    def once(answer: Any) -> None:
+        href, title = link.get_attribute("href"), link.inner_text()
+        assert href.startswith("https://help.paperkite.example/")
+        assert answer.locator(f'a[href="{href}"]').count() == 1  # the box's link, not one more in the text
+        assert "Source:" not in answer.inner_text() and answer.inner_text().count(title) == 1
+        assert "password" in answer.inner_text().lower()  # the answer itself is still there
+
+    once(log.locator(".msg.bot").first)
+    page.reload()
+    page.get_by_role("button", name="Open support chat").click()
+    log = page.get_by_role("log", name="Conversation")
+    link = log.locator(".msg.bot .sources a").first
+    link.wait_for(timeout=30_000)
+    once(log.locator(".msg.bot").first)
+    page.close()
+
+
 def test_the_launcher_shows_a_drawn_icon_on_a_machine_without_emoji_fonts(server: str, browser: object) -> None:
     """The launcher was an emoji, an empty box where no colour-emoji font is installed (this machine's
     Chromium): it is a drawn icon, there before opening and back after closing."""
@@ -180,6 +207,22 @@ def test_asking_for_a_person_again_while_waiting_says_so(server: str, browser: o
     log.get_by_text("in the queue", exact=False).wait_for(timeout=90_000)
     page.get_by_role("button", name="Talk to a person").click()
     log.get_by_text("Waiting for a person from our support team", exact=False).wait_for(timeout=90_000)
+    page.close()
+
+
+def test_the_queue_notice_invents_no_wait_before_staff_have_claimed_enough(server: str, browser: object) -> None:
+    """QA saw the estimated wait jump; part of it was a number made up (5 minutes a person) on a desk
+    nobody had claimed from yet. A new server has no claims: the customer reads their place and that a
+    person will reply, no minutes; asking again with nothing changed adds no second notice."""
+    page, _, log = opened(browser, server)
+    page.get_by_role("button", name="Talk to a person").click()
+    notice = log.get_by_text("in the queue", exact=False)
+    notice.wait_for(timeout=90_000)
+    assert "a person from our support team will reply here as soon as they can" in notice.inner_text()
+    assert "minute" not in log.inner_text()
+    page.get_by_role("button", name="Talk to a person").click()
+    log.get_by_text("Waiting for a person from our support team", exact=False).wait_for(timeout=90_000)
+    assert log.get_by_text("in the queue", exact=False).count() == 1
     page.close()
 
 

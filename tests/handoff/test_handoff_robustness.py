@@ -15,14 +15,23 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.engine.dispatch import conversation_id_for
 from bot.app.app_keys import CONVERSATIONS, HANDOFF, READY
 from bot.app.web import build_app
+from bot.engine.dispatch import conversation_id_for
 from channels.slack import normalize_event
 from tests.conftest import make_settings
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import TEAM, FakeSlackApi
-from tests.handoff.slack_steps import SECRET, STAFF, action, button_value, card_for, slack_post, staff_message, widget
+from tests.handoff.slack_steps import (
+    SECRET,
+    STAFF,
+    action,
+    button_value,
+    card_for,
+    slack_post,
+    staff_message,
+    widget,
+)
 
 CLOSED_HOURS = 'business_hours = { days = "mon-fri", start = "00:00", end = "00:00", timezone = "Europe/Berlin" }\n'
 
@@ -133,7 +142,9 @@ async def test_a_staff_reply_and_a_slack_customer_message_are_stored_when_slack_
 async def test_states_are_audited_in_order_and_staff_see_the_claim_time_and_the_customer_the_wait(client: TestClient, slack: ThreadOutageSlack) -> None:
     conversation, auth, received, handoff = await escalated(client, slack)
     notice = await until(lambda: [m["text"] for m in received if "in the queue" in m["text"]])
-    assert re.search(r"number \d+ in the queue; the estimated wait is about \d+ minutes?\.", notice[0])
+    # no claims yet in this data dir: the place, and no invented wait (handoff/wait_estimate.py)
+    assert re.search(r"number \d+ in the queue; (the estimated wait is (under|about|more than) \d+ minutes|a person from our support team will reply here)",
+                     notice[0])
 
     assert await action(client, "handoff_claim", str(handoff.id)) == 200
     claimed = await until(lambda: (h := client.app[HANDOFF].get(handoff.id)) is not None and h.claimed_at and h)
