@@ -156,6 +156,19 @@ class TenantVocabulary:
             unknown.append((word, word in names))
         return unknown
 
+    def unknown_things(self, things: Iterable[str], *, tenant: str, access_keys: Iterable[str]) -> list[str]:
+        """Of `things` (names of organisations, products..., policies/redaction.py `named_things`), those
+        with a word of two letters or more that the chunks `access_keys` may read never use, nor any of
+        its stems, and that no dictionary lists in lower case ("Amazon", "Disney+" asked of a shop's help
+        center). A dictionary word is left out: spaCy calls a plan written with a capital an organisation
+        ("a Premium account", "my Gold account": Bitext's TUNE questions, whose help center never names
+        its plans, were handed over), and the product names among such words are policies/product_names.py's."""
+        known = self._known_words(scope_of(tenant, access_keys))
+        if not known:
+            return []
+        return [t for t in things if any(len(w) >= 2 and w not in known and not any(s in known for s in stems(w))
+                                         and not is_dictionary_word(w) for w in words(t.lower()))]
+
     def respelled(self, text: str, *, tenant: str, access_keys: Iterable[str]) -> dict[str, str]:
         """The question's misspellings of the knowledge base's own words, each with the word it uses
         ("cancle" -> "cancel", "retrun" -> "return"), or two words written as one ("tocheck" -> "to

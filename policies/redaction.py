@@ -118,6 +118,16 @@ class SpacyRedactor:
             merged = [[e for e in found if not tenant_term(e, text, keep)] for found, text in zip(merged, texts, strict=True)]
         return merged
 
+    def named_things(self, text: str) -> list[str]:
+        """The names of organisations, products, events, laws, buildings and works that `text` writes
+        with a capital ("a refund from Amazon", "my Disney+ subscription"), as spaCy reads them: another
+        company's name where the knowledge base never uses it (bot/engine/stages.py `ConfidenceStage`).
+        Only where `may_hold_a_name` (a capitalised word inside a sentence); placeholders masked first. Synchronous."""
+        if not may_hold_a_name(text):
+            return []
+        doc = self._load()(mask_placeholders(text))
+        return [e.text for e in doc.ents if e.label_ in OTHER_PARTIES and any(c.isupper() for c in e.text)]
+
     async def detect(self, text: str, kinds: frozenset[str] | None = None, *, tenant: str | None = None) -> list[Entity]:
         """The entities of one message, found together with whatever other messages wait meanwhile
         (spaCy costs about 0.6 ms a message alone, 0.35 ms in a batch of four)."""
@@ -149,6 +159,10 @@ class SpacyRedactor:
         return await asyncio.to_thread(self.redact_sync, text, vault=vault, kinds=kinds, tenant=tenant)
 
 
+# spaCy's labels for names of other parties than people and places: an organisation, a product, an event,
+# a law, a building, a work ("Amazon", "Disney+", "GDPR"). Not places, nationalities or languages: "do you
+# deliver to Canada?" asks about the tenant's own service, whether or not its help center names Canada.
+OTHER_PARTIES = frozenset({"ORG", "PRODUCT", "EVENT", "LAW", "FAC", "WORK_OF_ART"})
 TERM_WORD = re.compile(r"[^\W\d_][\w'’&+.-]*[^\W_]|[^\W\d_]")
 # an address that goes on to a place: "12 Row Street, Leeds", "Row 5\nBoston MA 02110"
 PLACE_AFTER_STREET = re.compile(r"\d.*?(?:,|\n)\s*\S|(?:,|\n)\s*.*\d", re.S)

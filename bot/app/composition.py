@@ -100,7 +100,8 @@ def build_pipeline(
         RetrieveStage(retriever=retriever),
         *([generate] if generate is not None else []),
         AnswerStage(answerer=ExtractiveAnswerer()),
-        ConfidenceStage(settings=settings, vocabulary=vocabulary, profiles=profiles, english_embedder=getattr(embedder, "english_only", False)),
+        ConfidenceStage(settings=settings, vocabulary=vocabulary, profiles=profiles, english_embedder=getattr(embedder, "english_only", False),
+                        named_things=getattr(redactor, "named_things", None)),
     ]
     return Pipeline(stages)
 
