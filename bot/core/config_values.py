@@ -28,8 +28,8 @@ def prices(value: str | None) -> dict[str, tuple[float, float]]:
 
 # how much worse than the baseline run a figure may get before `supportbot eval --baseline` fails: shares
 # of the cases (one case of 50 is 0.02) and the mean local grade (0..1)
-DEFAULT_GATE_MARGINS = {"answered_right": 0.02, "answered_wrong": 0.02, "offtopic_answered": 0.02, "handoff_recall": 0.02,
-                        "mean_grade": 0.05}
+DEFAULT_GATE_MARGINS = {"answered_right": 0.02, "answered_directly": 0.02, "answered_wrong": 0.02, "offtopic_answered": 0.02,
+                        "handoff_recall": 0.02, "mean_grade": 0.05}
 
 
 def share(value: str) -> float:

@@ -18,20 +18,26 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot.engine.assistant import AskResult
 from bot.core.errors import InputError
+from bot.core.ops_tables import EvalRun
+from bot.engine.assistant import AskResult
 from bot.engine.eval_cases import EvalCase
 from bot.engine.evaluation import kind_of
-from bot.core.ops_tables import EvalRun
 from policies.grading import LocalGrade, grade_answer
 
 # figure -> whether a higher value is better
 FIGURES: dict[str, bool] = {
-    "answered_right": True, "answered_wrong": False, "offtopic_answered": False, "handoff_recall": True, "mean_grade": True,
+    "answered_right": True, "answered_directly": True, "answered_wrong": False, "offtopic_answered": False, "handoff_recall": True,
+    "mean_grade": True,
 }
+# a right article offered among others instead of answered: "right" for the figures (a clarification that
+# offers the right article counts as right), but a case that went from answered to offered got worse (the
+# customer has to choose, from options one of which may be wrong): a wrong FAQ entry on a question answered
+# right made it a clarification between the two and passed the gate
+RIGHT_OFFERED = "right (offered)"
 # a verdict's rank: a change to a lower rank is a regression ("right" -> "clarified" -> "handed_over" -> "wrong")
 _RANK = {"right": 3, "clarified": 2, "handed_over": 1, "wrong": 0, "handed_over_ok": 1, "answered_offtopic": 0,
-         "answered_person": 0}
+         "answered_person": 0, RIGHT_OFFERED: 2.5}
 
 
 def cited_sources(result: AskResult) -> list[str]:
@@ -94,6 +100,8 @@ def figures(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {
         "cases": len(rows),
         "answered_right": _share(sum(r["verdict"] == "right" for r in answerable), len(answerable)),
+        # right without a choice to make: answered from a right article (`RIGHT_OFFERED` above)
+        "answered_directly": _share(sum(r["verdict"] == "right" and r["outcome"] == "answer" for r in answerable), len(answerable)),
         "answered_wrong": _share(sum(r["verdict"] == "wrong" for r in answerable), len(answerable)),
         "offtopic_answered": _share(sum(r["outcome"] != "handoff" for r in offtopic), len(offtopic)),
         "handoff_recall": _share(sum(r["outcome"] == "handoff" for r in to_people), len(to_people)),
@@ -159,11 +167,16 @@ def compare(*, baseline_name: str, baseline: Mapping[str, Any], current: Mapping
         if loss > margins[name] + 1e-9:
             drops.append(FigureDrop(figure=name, baseline=before, current=after, margin=margins[name]))
     now = {r["question"]: r for r in current_rows}
-    changed = [ChangedCase(question=r["question"], before=r["verdict"], after=now[r["question"]]["verdict"])
-               for r in baseline_rows if r["question"] in now and now[r["question"]]["verdict"] != r["verdict"]]
+    changed = [ChangedCase(question=r["question"], before=_shown(r), after=_shown(now[r["question"]]))
+               for r in baseline_rows if r["question"] in now and _shown(now[r["question"]]) != _shown(r)]
     changed.sort(key=lambda c: not c.worse)
     missing = sum(1 for r in baseline_rows if r["question"] not in now)
     return GateResult(baseline=baseline_name, drops=tuple(drops), changed=tuple(changed), missing=missing)
+
+
+def _shown(row: Mapping[str, Any]) -> str:
+    """A case's verdict as the gate compares it: a right one offered among others is `RIGHT_OFFERED`."""
+    return RIGHT_OFFERED if row["verdict"] == "right" and row.get("outcome") == "clarify" else str(row["verdict"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.assistant import AskResult
+from bot.core.config_values import DEFAULT_GATE_MARGINS
 from bot.core.database import open_database
 from bot.core.errors import InputError
+from bot.engine.assistant import AskResult
 from bot.engine.eval_cases import EvalCase
-from bot.engine.pipeline import Citation, HandoffReason, Outcome
+from bot.engine.pipeline import Citation, HandoffReason, Option, Outcome
 from bot.engine.release_gate import RunStore, case_rows, compare, figures
-from bot.core.config_values import DEFAULT_GATE_MARGINS
 from tests.databases import database_env, database_url
 
 SUPPORTBOT = Path(sys.executable).parent / "supportbot"
@@ -63,6 +63,23 @@ def test_a_worse_run_fails_on_the_figures_that_dropped_and_names_the_changed_cas
     loose = compare(baseline_name="g", baseline={"answered_wrong": 0.0}, current={"answered_wrong": 0.01},
                     margins=DEFAULT_GATE_MARGINS, baseline_rows=[], current_rows=[])
     assert loose.passed
+
+
+def test_a_question_answered_right_that_is_now_offered_among_choices_fails_the_gate() -> None:
+    """A wrong FAQ entry on a question answered right made it a clarification between the two: "right" for
+    answered_right (the right article is offered), so the gate passed it."""
+    clarified = AskResult(question="reset password", outcome=Outcome.CLARIFY, answer="Which one?", confidence=0.4, citations=(),
+                          route="extractive", handoff_reason=None, latency_ms=1.0,
+                          options=(Option(source="a.md", title="Reset"), Option(source="faq/proposal-1.md", title="Reset (staff)")),
+                          details={"retrieved": ["a.md", "faq/proposal-1.md"]})
+    good = case_rows(CASE_LIST, [_answer("reset password", "a.md"), _handoff("weather?"), _handoff("export data")])
+    offered = case_rows(CASE_LIST, [clarified, _handoff("weather?"), _handoff("export data")])
+    before, after = figures(good), figures(offered)
+    assert before["answered_right"] == after["answered_right"] == 0.5
+    assert (before["answered_directly"], after["answered_directly"]) == (0.5, 0.0)
+    gate = compare(baseline_name="good", baseline=before, current=after, margins=DEFAULT_GATE_MARGINS, baseline_rows=good, current_rows=offered)
+    assert not gate.passed and [d.figure for d in gate.drops] == ["answered_directly"]
+    assert [(c.question, c.before, c.after, c.worse) for c in gate.changed] == [("reset password", "right", "right (offered)", True)]
 
 
 def test_runs_are_stored_per_tenant_and_a_name_is_never_overwritten(tmp_path: Path) -> None:

@@ -147,7 +147,9 @@ async def test_an_entry_that_fails_the_release_gate_stays_out_and_the_page_says_
     assert proposal["status"] == "proposed"
     done = await client.post(f"/admin/proposals/{proposal['id']}/approve", headers=ADMIN)
     page = await done.text()
-    assert "failed_gate" in page and "answered_right" in page and "before-faq" in page
+    # answered from the wrong entry (answered_right drops) or offered beside it (answered_directly drops): which
+    # one depends on the entry's text, whose date changes the embedding a little; either fails the gate
+    assert "failed_gate" in page and "before-faq" in page and re.search(r"dropped answered_(right|directly)", page)
     after = next(p for p in await proposals(client) if p["id"] == proposal["id"])
     assert after["status"] == "failed_gate" and "kept out of the knowledge base" in str(after["note"])
     assert f"faq/proposal-{proposal['id']}.md" not in sources(client)
