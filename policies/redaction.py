@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
@@ -70,6 +70,9 @@ class SpacyRedactor:
         self._nlp = None
         self._lock = threading.Lock()
         self._terms = terms
+        # message text -> the other parties spaCy named in it, from the run that looked for people: the
+        # confidence gate asks for them a few milliseconds later (`named_things`), and the model need not run twice
+        self._things: OrderedDict[str, list[str]] = OrderedDict()
         self._batcher: Batcher[tuple[frozenset[str], str | None], str, list[Entity]] = Batcher(
             lambda key, texts: self.detect_batch(texts, key[0], keep=self.terms_of(key[1])), max_batch=max_batch
         )
@@ -113,20 +116,35 @@ class SpacyRedactor:
             masked = [mask_placeholders(texts[i]) for i in todo]
             for i, doc in zip(todo, nlp.pipe(masked, batch_size=64), strict=True):
                 results[i].extend(people(doc, texts[i]))
+                self._remember_things(texts[i], _other_parties(doc))
         merged = [merge(r, t) for r, t in zip(results, texts, strict=True)]
         if keep:
             merged = [[e for e in found if not tenant_term(e, text, keep)] for found, text in zip(merged, texts, strict=True)]
         return merged
 
-    def named_things(self, text: str) -> list[str]:
-        """The names of organisations, products, events, laws, buildings and works that `text` writes
-        with a capital ("a refund from Amazon", "my Disney+ subscription"), as spaCy reads them: another
-        company's name where the knowledge base never uses it (bot/engine/stages.py `ConfidenceStage`).
-        Only where `may_hold_a_name` (a capitalised word inside a sentence); placeholders masked first. Synchronous."""
+    def named_things(self, text: str, *, cached_only: bool = False) -> list[str] | None:
+        """The names of organisations, products, events, laws, buildings and works that `text` (as the
+        customer wrote it) writes with a capital ("a refund from Amazon", "my Disney+ subscription"), as
+        spaCy reads them: another company's name where the knowledge base never uses it (bot/engine/stages.py
+        `ConfidenceStage`). Only where `may_hold_a_name` (a capitalised word inside a sentence), as the
+        search for people; remembered from that search for the last `THINGS_KEPT` messages. `cached_only`:
+        None when it would take the model (call that from a thread)."""
+        with self._lock:
+            if (found := self._things.get(text)) is not None:
+                return found
         if not may_hold_a_name(text):
             return []
-        doc = self._load()(mask_placeholders(text))
-        return [e.text for e in doc.ents if e.label_ in OTHER_PARTIES and any(c.isupper() for c in e.text)]
+        if cached_only:
+            return None
+        found = _other_parties(self._load()(mask_placeholders(text)))
+        self._remember_things(text, found)
+        return found
+
+    def _remember_things(self, text: str, things: list[str]) -> None:
+        with self._lock:
+            self._things[text] = things
+            while len(self._things) > THINGS_KEPT:
+                self._things.popitem(last=False)
 
     async def detect(self, text: str, kinds: frozenset[str] | None = None, *, tenant: str | None = None) -> list[Entity]:
         """The entities of one message, found together with whatever other messages wait meanwhile
@@ -163,6 +181,11 @@ class SpacyRedactor:
 # a law, a building, a work ("Amazon", "Disney+", "GDPR"). Not places, nationalities or languages: "do you
 # deliver to Canada?" asks about the tenant's own service, whether or not its help center names Canada.
 OTHER_PARTIES = frozenset({"ORG", "PRODUCT", "EVENT", "LAW", "FAC", "WORK_OF_ART"})
+THINGS_KEPT = 1024  # messages whose other parties `SpacyRedactor.named_things` remembers
+
+
+def _other_parties(doc) -> list[str]:  # noqa: ANN001 - a spaCy Doc
+    return [e.text for e in doc.ents if e.label_ in OTHER_PARTIES and any(c.isupper() for c in e.text)]
 TERM_WORD = re.compile(r"[^\W\d_][\w'’&+.-]*[^\W_]|[^\W\d_]")
 # an address that goes on to a place: "12 Row Street, Leeds", "Row 5\nBoston MA 02110"
 PLACE_AFTER_STREET = re.compile(r"\d.*?(?:,|\n)\s*\S|(?:,|\n)\s*.*\d", re.S)

@@ -249,7 +249,7 @@ class ConfidenceStage:
 
     def __init__(
         self, *, settings: Settings, vocabulary: TenantVocabulary | None = None, profiles: TenantProfiles | None = None,
-        english_embedder: bool = False, named_things: Callable[[str], list[str]] | None = None,
+        english_embedder: bool = False, named_things: Callable[..., list[str] | None] | None = None,
     ) -> None:
         self._settings = settings
         self._vocabulary = vocabulary
@@ -285,7 +285,11 @@ class ConfidenceStage:
                 # TUNE's Bitext plans), off-topic answered kb4 0.172 -> 0.156, kb5 0.076 -> 0.045, no
                 # answerable question of any set changed; spaCy runs only on questions with a capital inside
                 counted = {word for word, name in unknown if name}
-                things = await asyncio.to_thread(self._named_things, text)
+                # read in the customer's own words, as redaction's search for people did (and remembered);
+                # only names of organisations and products are kept, never stored or logged
+                things = self._named_things(turn.text, cached_only=True)
+                if things is None:
+                    things = await asyncio.to_thread(self._named_things, turn.text) or []
                 unknown += [(thing, True) for thing in self._vocabulary.unknown_things(things, tenant=tenant, access_keys=keys)
                             if not counted & set(words(thing.lower()))]
             if unknown:
