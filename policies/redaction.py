@@ -23,6 +23,7 @@ it is one ("my name is ...", a title, a signature; an address with a place after
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import threading
 from collections import Counter, OrderedDict
@@ -70,9 +71,10 @@ class SpacyRedactor:
         self._nlp = None
         self._lock = threading.Lock()
         self._terms = terms
-        # message text -> the other parties spaCy named in it, from the run that looked for people: the
-        # confidence gate asks for them a few milliseconds later (`named_things`), and the model need not run twice
-        self._things: OrderedDict[str, list[str]] = OrderedDict()
+        # a message's digest -> the other parties spaCy named in it, from the run that looked for people: the
+        # confidence gate asks for them a few milliseconds later (`named_things`), and the model need not run
+        # twice. Keyed by digest: no customer's text is kept here
+        self._things: OrderedDict[bytes, list[str]] = OrderedDict()
         self._batcher: Batcher[tuple[frozenset[str], str | None], str, list[Entity]] = Batcher(
             lambda key, texts: self.detect_batch(texts, key[0], keep=self.terms_of(key[1])), max_batch=max_batch
         )
@@ -130,7 +132,7 @@ class SpacyRedactor:
         search for people; remembered from that search for the last `THINGS_KEPT` messages. `cached_only`:
         None when it would take the model (call that from a thread)."""
         with self._lock:
-            if (found := self._things.get(text)) is not None:
+            if (found := self._things.get(_digest(text))) is not None:
                 return found
         if not may_hold_a_name(text):
             return []
@@ -142,7 +144,7 @@ class SpacyRedactor:
 
     def _remember_things(self, text: str, things: list[str]) -> None:
         with self._lock:
-            self._things[text] = things
+            self._things[_digest(text)] = things
             while len(self._things) > THINGS_KEPT:
                 self._things.popitem(last=False)
 
@@ -182,6 +184,10 @@ class SpacyRedactor:
 # deliver to Canada?" asks about the tenant's own service, whether or not its help center names Canada.
 OTHER_PARTIES = frozenset({"ORG", "PRODUCT", "EVENT", "LAW", "FAC", "WORK_OF_ART"})
 THINGS_KEPT = 1024  # messages whose other parties `SpacyRedactor.named_things` remembers
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 def _other_parties(doc) -> list[str]:  # noqa: ANN001 - a spaCy Doc
