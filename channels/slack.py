@@ -20,8 +20,8 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import texts
-from bot.core.links import absolute_url
 from bot.core.channel import Attachment, Button, ConversationRef, InboundMessage, Reply
+from bot.core.links import absolute_url
 from bot.core.messages import Role
 from bot.core.text import escape_angles
 
@@ -88,7 +88,8 @@ def normalize_event(
 
 def blocks_for(reply: Reply) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
-    text = reply.text if reply.role != Role.AGENT or not reply.author else f"*{reply.author}*: {reply.text}"
+    said = reply.text_beside_citations  # the sources are listed below
+    text = said if reply.role != Role.AGENT or not reply.author else f"*{reply.author}*: {said}"
     for start in range(0, max(len(text), 1), MAX_TEXT):
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _escape(text[start : start + MAX_TEXT]) or " "}})
     if reply.citations:

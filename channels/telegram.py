@@ -23,11 +23,18 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
-from bot.core.text import split_message
+from bot.core.channel import (
+    Attachment,
+    Button,
+    ConversationRef,
+    FileContent,
+    InboundMessage,
+    Reply,
+)
 from bot.core.errors import InputError
 from bot.core.links import absolute_url
-from bot.core.channel import Attachment, Button, ConversationRef, FileContent, InboundMessage, Reply
 from bot.core.messages import Role
+from bot.core.text import split_message
 from channels.json_payloads import storable
 from channels.telegram_stream import LiveAnswers
 from channels.telegram_updates import MAX_TEXT, lenient, normalize
@@ -58,7 +65,7 @@ async def set_webhook(*, token: str, api_url: str, url: str, secret: str) -> Non
 
 
 def render_html(reply: Reply) -> str:
-    text = html.escape(reply.text)
+    text = html.escape(reply.text_beside_citations)  # the sources are listed below
     if reply.author and reply.role == Role.AGENT:
         text = f"<b>{html.escape(reply.author)}</b>: {text}"
     # only a safe absolute http(s) URL becomes a link (bot/core/links.py): a stored URL may predate the

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.core.messages import Role
+from bot.core.texts import without_source_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,15 @@ class Reply:
     reply_to: str | None = None  # the inbound platform id this answers
     extra: dict[str, str] = field(default_factory=dict)
     lang: str = "en"  # the language the text is in: labels a channel adds around it (e.g. "Sources") follow it
+
+    @property
+    def text_beside_citations(self) -> str:
+        """The text for a channel that lists `citations` itself (Slack's "Sources" line, Telegram's links):
+        without the "Source: …" line an extractive answer ends with, which said the first one again."""
+        if not self.citations:
+            return self.text
+        first = self.citations[0]
+        return without_source_line(self.text, title=first.title, url=first.url) or self.text
 
 
 class Channel(Protocol):

@@ -7,6 +7,7 @@ import asyncio
 import copy
 import html
 import json
+import re
 import time
 import urllib.parse
 from collections.abc import AsyncIterator
@@ -68,7 +69,8 @@ async def test_telegram_shows_an_inline_button_per_article_and_the_pressed_one_a
     picked = choose[1]
     assert await post(client, callback(examples, chat=chat, data=picked["callback_data"], n=1)) == 200
     answer = sent_to(telegram, chat)[-1]
-    assert answer is not offer and f"Source: {picked['text']}" in html.unescape(answer["text"])
+    # answered from the pressed article, listed once under the text (bot/core/channel.py `text_beside_citations`)
+    assert answer is not offer and f"• {picked['text']}" in re.sub(r"<[^>]+>", "", html.unescape(answer["text"]))
     # "none of these": a person
     assert await post(client, update_from(examples["Message with text"], text=QUESTION, chat=chat)) == 200
     none = sent_to(telegram, chat)[-1]["reply_markup"]["inline_keyboard"][-1][-1]

@@ -4,6 +4,8 @@ characters) or a site-relative one (the chat app has no help site to resolve it)
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.core.channel import Link, Reply
@@ -34,3 +36,16 @@ def test_safe_links_stay_links_and_cannot_break_out_of_slack_link_syntax() -> No
     sources = blocks_for(_reply("https://help.example/a?b=1|x&z"))[-1]["elements"][0]["text"]
     assert "<https://help.example/a?b=1%7Cx&amp;z|Refunds>" in sources
     assert '<a href="https://help.example/a?b=1">Refunds</a>' in render_html(_reply("https://help.example/a?b=1"))
+
+
+def test_a_chat_app_shows_an_extractive_answers_source_once() -> None:
+    """The answer's text ends with "Source: <title> (<url>)" and both chat apps list the citations under it."""
+    reply = Reply(text="Open Settings.\n\nSource: Refunds (https://help.example/refunds)",
+                  citations=(Link(title="Refunds", url="https://help.example/refunds"),))
+    slack = json.dumps(blocks_for(reply))
+    assert slack.count("Refunds") == 1 and "Source:" not in slack and "Open Settings." in slack
+    telegram = render_html(reply)
+    assert telegram.count("Refunds") == 1 and "Source:" not in telegram and telegram.startswith("Open Settings.")
+    # a text whose last line names another article, or no citation: shown as it is
+    other = Reply(text="Open Settings.\n\nSource: Billing", citations=(Link(title="Refunds", url=None),))
+    assert "Source: Billing" in render_html(other)

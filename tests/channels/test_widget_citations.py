@@ -1,8 +1,9 @@
 """An answer's sources, once per channel. An extractive answer's text ends with a "Source: <title>
 (<url>)" line; the widget also lists the answer's citations in a box of links, so its customers saw
 the source twice. The widget's payload (the API's reply, the socket, the history) carries the answer's
-"body" without that line beside the unchanged text; Telegram (and Slack, with the same text) keep the
-line, and so does the stored transcript staff read."""
+"body" without that line beside the unchanged text. Telegram and Slack list the citations as links of
+their own under the text, so they show the text without the line too (bot/core/channel.py
+`Reply.text_beside_citations`); the stored transcript staff read keeps it."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def text_update(shared_data: Path) -> dict[str, Any]:
     return next(row["update"] for row in rows if row["label"] == "Message with text")
 
 
-async def test_the_widget_gets_the_answer_without_its_source_line_and_telegram_keeps_it(
+async def test_the_widget_and_telegram_show_an_answers_source_once(
     client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], text_update: dict[str, Any]
 ) -> None:
     conversation, auth, ws, received = await widget(client)
@@ -56,13 +57,13 @@ async def test_the_widget_gets_the_answer_without_its_source_line_and_telegram_k
     assert stored[-1].text.endswith(line)
     await ws.close()
 
-    # Telegram renders no box: its customer sees the line, and the links under it, as before
+    # Telegram lists the sources as links under the text: the line said the first one again
     telegram, _ = fakes
     assert await post(client, update_from(text_update, text=QUESTION, chat=2301)) == 200
     sent = sent_to(telegram, 2301)
     assert len(sent) == 1
     shown = html.unescape(sent[0]["text"])
-    assert f"Source: {first['title']}" in shown and f'<a href="{first["url"]}">' in sent[0]["text"]
+    assert "Source:" not in shown and shown.count(first["title"]) == 1 and f'<a href="{first["url"]}">' in sent[0]["text"]
 
 
 def test_the_source_line_comes_off_in_every_language_and_nothing_else_does() -> None:
