@@ -314,7 +314,7 @@
     if (!state.conv || state.socket) return;
     var url = BASE.replace(/^http/, "ws") + "/api/v1/conversations/" + state.conv.conversation_id + "/stream?token=" + encodeURIComponent(state.conv.token);
     var ws = new WebSocket(url); state.socket = ws;
-    ws.onopen = function () { state.retry = 0; };
+    ws.onopen = function () { state.retry = 0; catchUp(); };
     ws.onmessage = function (event) {
       var data; try { data = JSON.parse(event.data); } catch (e) { return; }
       if (data.type === "typing") showTyping(true);
@@ -332,6 +332,19 @@
       state.socket = null; state.retry = Math.min(state.retry + 1, 6);
       setTimeout(connect, 500 * Math.pow(2, state.retry));  // reconnect with backoff
     };
+  }
+
+  // What the server said while the socket was not listening yet (or was down): the queue notice of a
+  // "Talk to a person" pressed first thing is posted while the new conversation's socket still opens, and
+  // was lost (seen only after a reload; a browser test waited for it in vain under CI's load). The
+  // customer's own messages are on screen already (without an id): only the others are caught up.
+  function catchUp() {
+    api("GET", "/messages").then(function (data) {
+      data.messages.forEach(function (m, i) {
+        if (m.role === "customer") return;
+        render(m, data.messages.slice(i + 1).some(function (later) { return later.role === "customer"; }));
+      });
+    }).catch(function () {});
   }
 
   function restore() {
