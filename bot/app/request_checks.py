@@ -90,4 +90,6 @@ def optional_string(body: dict[str, Any], name: str, *, max_chars: int) -> str |
         raise error(400, f"{name} must be a string")
     if len(value) > max_chars:
         raise error(400, f"{name} is longer than {max_chars} characters")
+    if CONTROL.search(value):  # an identifier or a token: a NUL in one was a 500 on PostgreSQL (text cannot hold it)
+        raise error(400, f"{name} holds a control character")
     return value

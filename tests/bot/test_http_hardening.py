@@ -191,6 +191,17 @@ async def test_a_missing_or_mistyped_text_is_named_not_called_empty(client: Test
     assert response.status == 400 and (await response.json())["error"].startswith(says)
 
 
+@pytest.mark.parametrize("client_id", ["a\u0000b", "\u0000", "id\u001b[31m"])
+async def test_a_client_message_id_with_a_control_character_is_a_clear_400(client: TestClient, client_id: str) -> None:
+    """schemathesis sent a NUL in client_message_id: PostgreSQL's text cannot hold one, and the answer was a 500."""
+    conversation, auth = await start(client, "10.3.0.5")
+    response = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "hello", "client_message_id": client_id},
+                                 headers=auth)
+    assert response.status == 400 and (await response.json())["error"] == "client_message_id holds a control character"
+    ok = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "hello", "client_message_id": "ab"}, headers=auth)
+    assert ok.status == 200
+
+
 # 4. per-client limits -------------------------------------------------------------------------------------
 async def test_one_address_cannot_create_more_conversations_than_the_limit(client: TestClient) -> None:
     responses = await asyncio.gather(*(client.post("/api/v1/conversations", json={"widget_key": "k3"}, headers=at("10.4.0.1"))
