@@ -192,6 +192,8 @@ def _digest(text: str) -> bytes:
 
 def _other_parties(doc) -> list[str]:  # noqa: ANN001 - a spaCy Doc
     return [e.text for e in doc.ents if e.label_ in OTHER_PARTIES and any(c.isupper() for c in e.text)]
+
+
 TERM_WORD = re.compile(r"[^\W\d_][\w'’&+.-]*[^\W_]|[^\W\d_]")
 # an address that goes on to a place: "12 Row Street, Leeds", "Row 5\nBoston MA 02110"
 PLACE_AFTER_STREET = re.compile(r"\d.*?(?:,|\n)\s*\S|(?:,|\n)\s*.*\d", re.S)

@@ -31,6 +31,7 @@ from bot.core.records import Tier
 from bot.core.tables import AuditLog
 from bot.engine.answering import ExtractiveAnswerer
 from bot.engine.assistant import Assistant, audit_key
+from bot.engine.confidence_stage import ConfidenceStage
 from bot.engine.generation import GroundedGenerator
 from bot.engine.message_stages import HumanOnlyStage, HumanRequestStage, PleasantryStage
 from bot.engine.models import ChatModel, OllamaModel, OpenAIModel
@@ -39,7 +40,6 @@ from bot.engine.services import SAMPLE_KB as SAMPLE_KB
 from bot.engine.services import Services
 from bot.engine.stages import (
     AnswerStage,
-    ConfidenceStage,
     EmbedStage,
     GenerateStage,
     PermissionStage,

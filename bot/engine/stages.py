@@ -1,5 +1,6 @@
 """The pipeline's stages, in the order `build_pipeline` puts them; those that read what the message itself asks
-for before any search (a pleasantry, a person, a topic kept for people) are in bot/engine/message_stages.py."""
+for before any search (a pleasantry, a person, a topic kept for people) are in bot/engine/message_stages.py,
+the confidence gate that ends the turn in bot/engine/confidence_stage.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from bot.core import language
 from bot.core.batching import Batcher
 from bot.core.common_words import dictionary_words
 from bot.core.config import Settings
@@ -18,14 +18,12 @@ from bot.core.records import Tier
 from bot.engine.answering import ExtractiveAnswerer
 from bot.engine.generation import GroundedGenerator
 from bot.engine.models import ChatModel, ModelError, ModelReply
-from bot.engine.pipeline import HandoffReason, Option, Outcome, Turn
+from bot.engine.pipeline import Turn
 from knowledge.embedding import Embedder
-from knowledge.profile import TenantProfiles
 from knowledge.retrieval import Retriever, SearchBatcher
 from knowledge.terms import TenantTerms, read_terms
-from knowledge.vocabulary import TenantVocabulary, words
+from knowledge.vocabulary import TenantVocabulary
 from policies.budget import BudgetBook
-from policies.confidence import Verdict, assess, decide, shares_words
 from policies.permissions import AccessPolicy
 from policies.placeholders import PLACEHOLDER_RE
 from policies.routing import Router
@@ -242,96 +240,3 @@ class AnswerStage:
         turn.answer = self._answerer.answer(turn.redacted or turn.text, turn.passages)
         if turn.answer is not None:
             turn.route = turn.answer.route
-
-
-class ConfidenceStage:
-    name = "confidence"
-
-    def __init__(
-        self, *, settings: Settings, vocabulary: TenantVocabulary | None = None, profiles: TenantProfiles | None = None,
-        english_embedder: bool = False, named_things: Callable[..., list[str] | None] | None = None,
-    ) -> None:
-        self._settings = settings
-        self._vocabulary = vocabulary
-        # the names of organisations, products... a question writes (policies/redaction.py `named_things`)
-        self._named_things = named_things
-        self._profiles = profiles
-        self._english_embedder = english_embedder  # then a question in another language needs shared words
-
-    def warm_up(self) -> None:
-        """The language identifier and the stop-word lists (1.8 s of imports), not on the first customer's turn."""
-        if self._english_embedder:
-            language.warm_up()
-            shares_words("warm", "up")
-
-    async def run(self, turn: Turn) -> None:
-        answer = turn.answer
-        unknown: list[tuple[str, bool]] = []
-        if self._vocabulary is not None and answer is not None:
-            # only the words of what this asker may read: the outcome must not tell a guest which
-            # words restricted documents use
-            # as respelled for the search: a misspelling of the knowledge base's own word is no unknown word
-            # (another product's name is never respelled: knowledge/vocabulary.py `respelled`)
-            text, tenant, keys = turn.searched or turn.redacted or turn.text, turn.identity.tenant, turn.access_keys
-            if self._vocabulary.is_cached(tenant, keys):  # set lookups, well under a millisecond
-                unknown = self._vocabulary.unknown_terms(text, tenant=tenant, access_keys=keys)
-            else:
-                unknown = await asyncio.to_thread(self._vocabulary.unknown_terms, text, tenant=tenant, access_keys=keys)
-            if self._named_things is not None:
-                # another company's name that the word lists miss ("a refund from Amazon", "my Disney+
-                # subscription": no product of policies/product_names.py, and common words) is one more
-                # unknown name, unless its words are counted already. Measured with bench/bench_answers.py
-                # (2026-12-05): TUNE and REPORT unchanged (the dictionary filter of `unknown_things` chosen on
-                # TUNE's Bitext plans), off-topic answered kb4 0.172 -> 0.156, kb5 0.076 -> 0.045, no
-                # answerable question of any set changed; spaCy runs only on questions with a capital inside
-                counted = {word for word, name in unknown if name}
-                # read in the customer's own words, as redaction's search for people did (and remembered);
-                # only names of organisations and products are kept, never stored or logged
-                things = self._named_things(turn.text, cached_only=True)
-                if things is None:
-                    things = await asyncio.to_thread(self._named_things, turn.text) or []
-                unknown += [(thing, True) for thing in self._vocabulary.unknown_things(things, tenant=tenant, access_keys=keys)
-                            if not counted & set(words(thing.lower()))]
-            if unknown:
-                turn.notes["unknown_terms"] = {"names": sum(1 for _, n in unknown if n), "words": sum(1 for _, n in unknown if not n)}
-        asked = turn.redacted or turn.text
-        wordless = (
-            self._english_embedder and bool(turn.passages) and not language.looks_english(asked)
-            and not shares_words(asked, f"{turn.passages[0].chunk.heading_text}\n{turn.passages[0].chunk.text}")
-        )
-        if wordless:
-            turn.notes["wordless"] = True  # a question in another language sharing no word with the passage
-        profile = None
-        if self._profiles is not None and turn.passages:
-            tenant, keys = turn.identity.tenant, turn.access_keys
-            profile = self._profiles.cached(tenant, keys) or await asyncio.to_thread(self._profiles.get, tenant, keys)
-        evidence = assess(
-            turn.passages,
-            profile=profile,
-            answer_support=answer.support if answer else 0.0,
-            not_in_sources=answer.not_in_sources if answer else False,
-            unknown_names=sum(1 for _, name in unknown if name),
-            unknown_words=sum(1 for _, name in unknown if not name),
-            wordless=wordless,
-        )
-        turn.confidence = evidence.confidence
-        turn.notes["evidence"] = evidence.to_json()
-        thresholds = self._settings.tenant(turn.identity.tenant).thresholds
-        verdict, picked = decide(evidence, thresholds)
-        if answer is None and turn.notes.get("model_failures"):  # models down and nothing to quote: sorry, a person
-            turn.stop(Outcome.HANDOFF, reason=HandoffReason.MODEL_FAILURE)
-        elif answer is not None and turn.chosen_source is not None and not answer.not_in_sources:
-            turn.stop(Outcome.ANSWER)  # the customer chose this article among the ones offered
-        elif turn.chosen_source is not None:  # the chosen article has nothing to say (or is gone): a person
-            turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
-        elif answer is not None and verdict is Verdict.ANSWER:
-            turn.stop(Outcome.ANSWER)
-        elif verdict is Verdict.CLARIFY:
-            # the evidence is split between a few articles: ask which one is meant
-            turn.options = tuple(Option(source=turn.passages[n].source, title=turn.passages[n].chunk.title) for n in picked)
-            turn.stop(Outcome.CLARIFY)
-        elif answer is None or answer.not_in_sources or wordless or evidence.similarity < thresholds.min_dense or any(name for _, name in unknown):
-            # nothing to say, or nothing relevant found (the question is about something else)
-            turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
-        else:  # an answer from relevant passages that the gate does not trust enough
-            turn.stop(Outcome.HANDOFF, reason=HandoffReason.LOW_CONFIDENCE)

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.errors import ConfigError
-from bot.engine.pipeline import Answer, HandoffReason, Identity, Turn
 from bot.core.config import Settings
-from bot.engine.stages import ConfidenceStage
+from bot.core.errors import ConfigError
 from bot.core.handoff_policy import amounts, policy_from
+from bot.engine.confidence_stage import ConfidenceStage
+from bot.engine.pipeline import Answer, HandoffReason, Identity, Turn
 from channels.slack_workspaces import tenant_for_team
 from knowledge.chunking import Chunk
 from knowledge.retrieval import Passage

@@ -369,7 +369,7 @@ async def test_the_circuit_breaker_pauses_a_failing_provider_and_tries_again_lat
 async def test_every_tier_down_and_nothing_to_quote_is_a_handoff_with_an_apology(services: Services) -> None:
     from bot.engine.assistant import handoff_notice
     from bot.engine.pipeline import HandoffReason, Turn
-    from bot.engine.stages import ConfidenceStage
+    from bot.engine.confidence_stage import ConfidenceStage
 
     turn = Turn(identity=who(), text="anything")
     turn.notes["model_failures"] = [{"tier": "local", "error": "down"}]
