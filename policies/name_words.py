@@ -87,6 +87,8 @@ class NameWords:
 LEADING = frozenset(
     "hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please "
     "i i'm i’m im i'd i've it's that's he's she's "
+    # greetings of other languages ("Hola, me llamo ...", "Bonjour, je m'appelle ...")
+    "hola bonjour bonsoir salut hallo servus moin ciao buongiorno olá hej hei merhaba namaste aloha "
     # a role before a name ("Producer Oria Vesketh explained"): NAME_CUE_STRONG then sees the role
     "producer director singer actor actress writer author composer player coach president ceo manager doctor professor".split()
 )

@@ -19,8 +19,17 @@ from bot.core.pii_kinds import IP_ADDRESS as IP_ADDRESS, PERSON as PERSON, PHONE
 from bot.core.pii_kinds import STREET_ADDRESS as STREET_ADDRESS, US_SSN as US_SSN
 
 PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "AU")
+# phoning spoken of in other languages: cased ones by word, the scripts without spaces between words
+# (Chinese, Japanese, Thai) or without case by the word alone ("电话13812345678": no word boundary there)
+PHONE_WORDS_ELSEWHERE = (
+    r"\b(?:tel[eé]fono|telefone|t[eé]l[eé]phone|telefon|telefonnummer|handy|handynummer|cellulare|celular|m[oó]vil|portable|"
+    r"телефон\w*|мобильн\w*|τηλ[eέ]φων\w*|κινητ\w*)\b|"
+    r"电话|電話|手机|手機|携帯|ケータイ|전화|핸드폰|휴대폰|연락처|هاتف|جوال|الجوال|موبايل|تلفن|موبایل|"
+    r"טלפון|נייד|फ़ोन|फोन|मोबाइल|โทร|เบอร์"
+)
 PHONE_CONTEXT = re.compile(
-    r"\b(?:call|calling|phone|tel|telephone|mobile|cell|number|reach|contact|fax|whatsapp|sms|text me|texts|messages?|answering|dial|ring|registered)\b", re.I
+    r"\b(?:call|calling|phone|tel|telephone|mobile|cell|number|reach|contact|fax|whatsapp|sms|text me|texts|messages?|answering|dial|ring|registered)\b|"
+    + PHONE_WORDS_ELSEWHERE, re.I
 )
 
 
@@ -47,9 +56,14 @@ NOT_A_CARD = re.compile(
 )
 NANP_PHONE = re.compile(r"(?<![\w-])(?:\+?\d{1,3}[-.\s])?\(?\d{3}\)?[-.\s]?\d{3}[-.\s]\d{4}(?![\w-])")
 # words about phoning itself (not "number", which orders and tickets have too)
-PHONE_WORDS = re.compile(r"\b(?:call|calling|phone|tel|telephone|mobile|cell|whatsapp|sms|text me|message|messages|dial|registered)\b", re.I)
+PHONE_WORDS = re.compile(
+    r"\b(?:call|calling|phone|tel|telephone|mobile|cell|whatsapp|sms|text me|message|messages|dial|registered)\b|" + PHONE_WORDS_ELSEWHERE, re.I
+)
 INTL_PHONE = re.compile(r"(?<![\w+])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d(?:[ .-]?\d){6,13}(?![\w-])")
-DIGIT_RUN = re.compile(r"(?<![\w+.,/-])\d{8,15}(?![\w-]|[.,]\d)")
+# letters that make a run of digits part of a code ("INV20240117"): those of the cased scripts; a Chinese or
+# Thai letter next to digits is the next word ("电话13812345678谢谢")
+CASED_LETTER = r"A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
+DIGIT_RUN = re.compile(rf"(?<![\d{CASED_LETTER}_+.,/-])\d{{8,15}}(?![\d{CASED_LETTER}_-]|[.,]\d)")
 SSN_RE = re.compile(r"(?<![\w-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\w-])")
 SSN_CONTEXT = re.compile(r"\b(?:ssn|social security|social-security|tax id|taxpayer)\b", re.I)
 # a full stop after the address ends the sentence ("my ip is 10.1.2.3."); a dot and a digit mean a
@@ -149,7 +163,7 @@ def _phones(text: str) -> list[Entity]:
         formatted = raw.startswith("+") or raw.startswith("(") or re.search(r"\d[\s.\-)]+\d", raw) is not None
         # the tail of a mistyped card number ("4111 1111 1111 1112") is no phone number
         inside_longer_number = re.search(r"\d{4}[ -]$", text[:start]) and re.fullmatch(r"\d{4}(?:[ -]\d{4})+", raw)
-        if start > 0 and (text[start - 1].isalnum() or (text[start - 1] == "-" and start > 1 and text[start - 2].isalnum())):
+        if start > 0 and (_joins(text[start - 1]) or (text[start - 1] == "-" and start > 1 and _joins(text[start - 2]))):
             continue  # the tail of a code: "INV-2024-0117", "1Z999AA10123456784"
         # "order 7731-2290": a number named as something else is a phone only where the text speaks of phoning
         named = NOT_A_CARD.search(text[max(0, start - 40) : start]) is not None
@@ -158,3 +172,8 @@ def _phones(text: str) -> list[Entity]:
         if len(digits) >= 7 and (formatted or context) and not inside_longer_number and not (named and not context):
             out.append(Entity(PHONE, start, end, raw))
     return out
+
+
+def _joins(ch: str) -> bool:
+    """Whether a character before a number makes it part of a code: a digit or a letter of a cased script."""
+    return ch.isdigit() or (ch.isalpha() and (ch.isascii() or ch.lower() != ch.upper()))

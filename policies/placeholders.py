@@ -6,6 +6,7 @@ with no conversation, by `LocalNumbering`; `PLACEHOLDER_RE` finds them again.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Protocol
@@ -91,11 +92,16 @@ def merge(entities: Iterable[Entity], text: str) -> list[Entity]:
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and not text[start].isalnum() and text[start] not in "+(<#":
         start += 1
-    while end > start and not text[end - 1].isalnum() and text[end - 1] not in ").":
+    # a vowel sign or tone mark ends a Devanagari or Thai name ("शर्मा", "ใจดี"): a mark, not punctuation
+    while end > start and not text[end - 1].isalnum() and text[end - 1] not in ")." and not _mark(text[end - 1]):
         end -= 1
     while end > start and text[end - 1] in ".,":
         end -= 1
     return start, end
+
+
+def _mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
 
 
 def apply(text: str, entities: Sequence[Entity], numbering: Numbering) -> str:

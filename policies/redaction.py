@@ -8,7 +8,8 @@ Three detectors, merged (policies/placeholders.py):
 - spaCy NER for person names (the model name is a setting), checked and extended by context
   rules — policies/person_names.py, policies/name_cues.py — and by general name lists (Census surnames, first names,
   Webster's proper names; policies/name_words.py, policies/name_spans.py), with products and places told apart in
-  policies/things.py (brands and shops: policies/businesses.py, the list in policies/brands.py); the name line above a street line is the addressee.
+  policies/things.py (brands and shops: policies/businesses.py, the list in policies/brands.py); the name line above a street line is the addressee;
+  in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
 conversation because the numbering lives in the conversation's vault (policies/vault.py), which
@@ -31,6 +32,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.batching import Batcher
+from bot.core.language import caseless_script
+from policies.caseless_names import caseless_names
 from policies.name_cues import declared_name, mask_placeholders
 from policies.name_presence import may_hold_a_name
 from policies.name_spans import addressee_spans
@@ -111,6 +114,9 @@ class SpacyRedactor:
                 if streets:  # the line above a street line is who lives there
                     found += [Entity(PERSON, s, e, text[s:e]) for s, e in addressee_spans(text, streets, not_names=NOT_NAMES)]
         if PERSON in kinds:
+            for text, found in zip(texts, results, strict=True):
+                if caseless_script(text):  # names the model and the capitals' cues cannot see
+                    found += caseless_names(text)
             nlp = self._load()
             # the model only runs where a name could be: a capitalised word that is not just the
             # first of a sentence (or is a known first name), so most support questions skip it

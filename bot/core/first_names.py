@@ -18,7 +18,8 @@ NOT_NAMES = frozenset(
     gold silver premium pro basic free freemium standard plus business team help support order account card
     monday tuesday wednesday thursday friday saturday sunday january february march july september october november december
     can could would should what when where why how who which if as at by for from in into of on or to with
-    mac macbook chrome safari edge firefox windows linux android iphone ipad pixel galaxy alexa siri opera""".split()
+    mac macbook chrome safari edge firefox windows linux android iphone ipad pixel galaxy alexa siri opera
+    hola bonjour bonsoir salut hallo servus moin ciao buongiorno olá hej hei merhaba namaste aloha""".split()
 )
 
 

@@ -79,8 +79,10 @@ def looks_english(text: str) -> bool:
 
 # Scripts written without capital letters (Arabic, Hebrew, Chinese, Japanese, Korean, Thai, Devanagari and
 # the other Indic scripts...): redaction finds names by the English spaCy model and by cues that read
-# capitals ("my name is Олег Петров" is found, "اسمي محمد أحمد" is not), so a name in such a script passes
-# it unchanged. Letters from U+0250 on: Latin, Greek and Cyrillic letters before or after it have case.
+# capitals ("my name is Олег Петров" is found); in these scripts only a name given after a cue of the
+# language ("اسمي محمد أحمد", "我叫王小明": policies/caseless_names.py), so a name said any other way (a
+# signature, a third person) passes it unchanged. Letters from U+0250 on: Latin, Greek and Cyrillic letters
+# before or after it have case.
 _FIRST_CASELESS = 0x0250
 
 

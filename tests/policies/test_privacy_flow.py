@@ -132,3 +132,25 @@ async def test_a_stored_conversation_searches_with_the_question_as_typed(app_cli
     with Session(services.engine) as session:
         stored = session.exec(select(StoredMessage).where(StoredMessage.conversation_id == conversation)).all()
     assert "Dropbox" not in json.dumps([m.model_dump(mode="json") for m in stored])
+
+
+async def test_a_name_given_in_a_script_without_capitals_is_stored_and_audited_redacted(
+    app_client: tuple[TestClient, Path],
+) -> None:
+    """"我叫王小明" passed redaction unchanged (the model and the cues read capitals) and was stored, audited
+    and shown to staff as typed; now the name and the phone number are placeholders there too."""
+    client, data = app_client
+    conversation, auth = await _conversation(client)
+    text = "你好，我叫王小明，电话13812345678，我的订单还没到"
+    response = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": text}, headers=auth)
+    assert response.status == 200, await response.text()
+    with Session(client.app[SERVICES].engine) as session:
+        stored = session.exec(select(StoredMessage).where(StoredMessage.conversation_id == conversation)).all()
+        events = session.exec(select(AuditEvent).where(AuditEvent.conversation_id == conversation)).all()
+    customer = next(m for m in stored if m.role == "customer")
+    assert customer.text == "你好，我叫<PERSON_1>，电话<PHONE_1>，我的订单还没到"
+    everything = json.dumps([m.model_dump(mode="json") for m in stored] + [e.model_dump(mode="json") for e in events], ensure_ascii=False)
+    assert "王小明" not in everything and "13812345678" not in everything
+    # the customer's own history still shows what they typed
+    history = await (await client.get(f"/api/v1/conversations/{conversation}/messages", headers=auth)).json()
+    assert history["messages"][0]["text"] == text
