@@ -57,17 +57,20 @@ def test_ask_takes_json_objects_on_stdin_and_echoes_their_id(data_dir: Path) -> 
         json.dumps({"id": 7, "question": "agent please", "user": "u-42"}),
         json.dumps({"id": "q3", "text": "no question field"}),
         '{"question": "broken',
+        json.dumps({"id": "q5", "question": "x" * 2100}),
     ]
     out = run(["ask"], data_dir=data_dir, stdin="\n".join(lines) + "\n")
     assert out.returncode == 0, out.stderr
     results = [json.loads(line) for line in out.stdout.splitlines()]
-    assert len(results) == 5
+    assert len(results) == 6
     assert results[0]["id"] == "q1" and results[0]["question"].startswith("How can I turn on")
     assert results[0]["outcome"] == "answer" and "two-factor" in results[0]["answer"].lower()
     assert "id" not in results[1] and results[1]["outcome"] == "answer"
     assert results[2]["id"] == 7 and results[2]["handoff_reason"] == "customer_request"
     assert results[3]["id"] == "q3" and '"question" string' in results[3]["error"]
     assert "not a JSON object" in results[4]["error"]
+    # a question over the limit: the error line names the question asked, not the JSON line around it
+    assert results[5]["id"] == "q5" and "limit is 2000" in results[5]["error"] and results[5]["question"] == "x" * 200
 
 
 def test_ask_answers_a_wrongly_typed_or_undecodable_stdin_line_with_its_error_and_goes_on(data_dir: Path) -> None:

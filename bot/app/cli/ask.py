@@ -48,13 +48,16 @@ def ask(question: str | None, tenant: str, user: str | None, groups: str | None,
             if not text.strip():
                 continue
             echo: dict[str, Any] = {}
+            asked = text  # what the error line names: the question of a JSON line, not the whole line
             try:
                 data = _json_line(text)
                 echo = {"id": data["id"]} if isinstance(data, dict) and "id" in data else {}
+                if isinstance(data, dict) and isinstance(data.get("question"), str):
+                    asked = data["question"]
                 question_text, asker = _stdin_question(text, data, identity)
                 await one(question_text, asker, echo)
             except InputError as exc:
-                click.echo(json.dumps({**echo, "question": text[:200], "error": str(exc)}, ensure_ascii=False))
+                click.echo(json.dumps({**echo, "question": asked[:200], "error": str(exc)}, ensure_ascii=False))
             sys.stdout.flush()
 
     try:
