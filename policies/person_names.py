@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.core.words import stop_words
-from policies.businesses import a_business
+from policies.businesses import a_brand, a_business
 from policies.name_cues import (
     KIN_CUE,
     KIN_PERSON_NEXT,
@@ -89,6 +89,7 @@ GREEK_WORD = re.compile(r"[Α-ΩΆ-Ώ][α-ωά-ώ]+")
 PARTICLE_SURNAME = re.compile(rf"(?<![\w'’-])(?:van(?: (?:der|den|de))?|von|ten|ter|da|dos|das) ({NAME_WORD})")
 # a preposition before a word makes it its object, not someone spoken to: "we're moving off Quillbox, can we ..."
 OBJECT_BEFORE = re.compile(r"\b(?:off|from|to|into|onto|with|on|in|at|via|for|by|of|over)\s+$", re.IGNORECASE)
+LONE_NAME = re.compile(rf"\s*([{UPPER}][\w'’-]+(?:\s+[{UPPER}][\w'’-]+){{1,2}})(?:\s+here)?\s*[.!]?\s*")
 NAME_RUN = re.compile(rf"{NAME_WORD}(?:\s(?:[{UPPER}]\.?\s)?{NAME_WORD}){{0,3}}")
 
 
@@ -190,6 +191,12 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             strong.append((start, end))  # "Dornacre began writing, publishing her first story"
         elif len(words) <= 3 and all(name_like(w) for w in words) and verb_follows(text, end):
             weak.append((start, end))  # "Vesketh was influenced by", "Vesketh began writing, publishing her first story"
+    lone = LONE_NAME.fullmatch(text)
+    if lone and not any(common(w) or w.lower().strip(".,") in NOT_NAMES for w in lone.group(1).split()) \
+            and not a_brand(text, *lone.span(1)) and not a_business(text, *lone.span(1)):
+        # a message that is only two or three capitalised words of no dictionary ("Olumide Adeyemi"): the customer's
+        # name, given first. The sentence's first word was left out as any sentence's capital, and "Olumide" stayed
+        strong.append(lone.span(1))
     speakers = [m for m in SPEAKER.finditer(text) if m.group(1).lower() not in NOT_SPEAKERS]
     for m in speakers:  # chat transcripts: "Ana: What a wife." (a known name, or two speakers or more)
         if (m.group(1).lower() in first_names and is_cap(m.group(1))) or len({s.group(1).lower() for s in speakers}) >= 2:

@@ -1,7 +1,7 @@
 """Is the message only a greeting, a thank-you or a goodbye? Then the bot says so back, and no person
 is called for it.
 
-"thanks!" after a good answer, or "hi" before the question, matched no article and was handed over as
+"thanks!" after a good answer, or "hi" (or "Hi, I'm Maria") before the question, matched no article and was handed over as
 `no_answer`: a customer told "I couldn't find this in our help center" for saying thank you, and a
 card in the staff queue with nothing to do. A message is a pleasantry when every word of it is a word
 of these lists (at most `MAX_WORDS`; a placeholder of redaction, "thanks <PERSON_1>", counts as one).
@@ -21,6 +21,7 @@ class Pleasantry(StrEnum):
     GREETING = "greeting"
     THANKS = "thanks"
     BYE = "bye"
+    INTRODUCTION = "introduction"  # "Hi, I'm <PERSON_1>", "my email is <EMAIL_1>": who they are, no question yet
 
 
 # per language: the words that make a message each kind, then words that may go with them
@@ -69,14 +70,48 @@ molte mille perfetto arrivederci buona
 muito obrigado até logo perfeito
 """.split())
 ORDER = (Pleasantry.THANKS, Pleasantry.BYE, Pleasantry.GREETING)  # "thanks, bye" is thanks; "hi, thanks" too
+# A customer who first says who they are ("Hi, this is Sam", "my name is Maria Lopez", their e-mail address
+# alone) was searched for it and handed to a person as `no_answer`: a card in the staff queue with no question on
+# it. A message that is only what redaction took out (a name, an e-mail address, a phone number), after a greeting
+# and one of these ways of saying who one is, is an introduction: the bot asks what it can do. Phrases, not a bag
+# of words: "is <PERSON_1> there?" and "call <PERSON_1>" ask for someone. (A name the tenant's own documents use
+# is no placeholder, policies/redaction.py, and is searched as any word.)
+INTRODUCING = {
+    "en": r"i\s*am|i'?m|im|this\s+is|it'?s|my\s+name\s+is|my\s+name'?s|name\s*:|(?:my\s+)?(?:e-?mail(?:\s+address)?|phone(?:\s+number)?|number|mobile|cell)(?:\s+is|\s*:)?",
+    "de": r"ich\s+bin|ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|hier\s+ist|meine\s+(?:e-?mail(?:-adresse)?|telefonnummer|nummer)\s+ist",
+    "fr": r"je\s+suis|je\s+m['’]appelle|moi\s+c['’]est|c['’]est|mon\s+nom\s+est|mon\s+(?:e-?mail|adresse\s+e-?mail|numéro)\s+est",
+    "es": r"soy|me\s+llamo|mi\s+nombre\s+es|habla|mi\s+(?:correo|email|teléfono|número)\s+es",
+    "it": r"sono|mi\s+chiamo|il\s+mio\s+nome\s+è|la\s+mia\s+e-?mail\s+è|il\s+mio\s+numero\s+è",
+    "pt": r"sou|me\s+chamo|meu\s+nome\s+é|meu\s+(?:e-?mail|telefone|número)\s+é",
+}
+HERE = {"en": "here", "de": "hier", "fr": "ici", "es": "aquí|aqui", "it": "qui", "pt": "aqui"}
+AND = {"en": "and", "de": "und", "fr": "et", "es": "y", "it": "e", "pt": "e"}
+# what an introduction is made of besides those words (redaction's kinds: policies/pii_patterns.py)
+INTRODUCED = ("PERSON", "EMAIL", "PHONE")
+
+
+def _introduction_pattern(language: str) -> re.Pattern[str]:
+    greetings = "|".join(sorted(WORDS[language][Pleasantry.GREETING] | WORDS["en"][Pleasantry.GREETING], key=len, reverse=True))
+    said = rf"(?:(?:{INTRODUCING[language]})\s*)?<(?:{'|'.join(INTRODUCED)})_\d+>"
+    return re.compile(
+        rf"\s*(?:(?:{greetings}|there|good)[\s,!.]+)*{said}(?:[\s,;/&]*(?:(?:{AND[language]})\s+)?{said})*"
+        rf"(?:\s+(?:{HERE[language]}))?[\s.!]*",
+        re.IGNORECASE,
+    )
+
+
+_INTRODUCTIONS = {language: _introduction_pattern(language) for language in INTRODUCING}
 MAX_WORDS = 8
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def pleasantry(text: str) -> tuple[Pleasantry, str] | None:
-    """(what kind, in which language) when the message is only a greeting, a thank-you or a goodbye."""
+    """(what kind, in which language) when the message is only a greeting, a thank-you, a goodbye or who the
+    customer is."""
     said = [w.casefold() for w in _WORD.findall(PLACEHOLDER_RE.sub(" ", text))]
-    if not said or len(said) > MAX_WORDS:
+    if not said:
+        return _introduction(text)
+    if len(said) > MAX_WORDS:
         return None
     for kind in ORDER:
         for language, kinds in WORDS.items():
@@ -84,4 +119,13 @@ def pleasantry(text: str) -> tuple[Pleasantry, str] | None:
                 own = set().union(*kinds.values())
                 if all(w in own or w in WITH for w in said):
                     return kind, language
+    return _introduction(text)
+
+
+def _introduction(text: str) -> tuple[Pleasantry, str] | None:
+    if "<" not in text:
+        return None
+    for language, pattern in _INTRODUCTIONS.items():
+        if pattern.fullmatch(text):
+            return Pleasantry.INTRODUCTION, language
     return None

@@ -49,6 +49,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "it": "Prego! Posso aiutarti con qualcos'altro?",
         "pt": "De nada! Posso ajudar com mais alguma coisa?",
     },
+    "pleasantry_introduction": {
+        "en": "Thanks! What can I help you with?",
+        "de": "Danke! Wobei kann ich Ihnen helfen?",
+        "fr": f"Merci{NBSP}! Comment puis-je vous aider{NBSP}?",
+        "es": "¡Gracias! ¿En qué puedo ayudarte?",
+        "it": "Grazie! Come posso aiutarti?",
+        "pt": "Obrigado! Em que posso ajudar?",
+    },
     "pleasantry_bye": {
         "en": "Goodbye, and thanks for getting in touch!",
         "de": "Auf Wiedersehen und danke für Ihre Nachricht!",

@@ -24,3 +24,23 @@ def test_pleasantries(text: str, kind: Pleasantry, lang: str) -> None:
 ])
 def test_messages_with_something_to_do_are_not(text: str) -> None:
     assert pleasantry(text) is None
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("<PERSON_1>", "en"), ("I'm <PERSON_1>", "en"), ("Hi, this is <PERSON_1>", "en"), ("my name is <PERSON_1>", "en"),
+    ("<EMAIL_1>", "en"), ("my email is <EMAIL_1>", "en"), ("<PERSON_1> here", "en"), ("good morning, <PERSON_1> here", "en"),
+    ("Hi there, I'm <PERSON_1> and my email is <EMAIL_1>", "en"), ("Hola, me llamo <PERSON_1>", "es"),
+    ("buenos días, soy <PERSON_1>", "es"), ("je m'appelle <PERSON_1>", "fr"), ("Hallo, ich heiße <PERSON_1>", "de"),
+])
+def test_saying_who_one_is_is_an_introduction(text: str, lang: str) -> None:
+    assert pleasantry(text) == (Pleasantry.INTRODUCTION, lang)
+
+
+@pytest.mark.parametrize("text", [
+    # asking for someone, or something to do beside the name
+    "is <PERSON_1> there?", "call <PERSON_1>", "talk to <PERSON_1>", "where is <PERSON_1>", "<PERSON_1> please", "<PERSON_1>?",
+    "<PERSON_1> can't log in", "<PERSON_1>, order 12345", "my card <CREDIT_CARD_1>", "I am here", "my name is wrong on the invoice",
+])
+def test_a_name_with_a_request_is_no_introduction(text: str) -> None:
+    found = pleasantry(text)
+    assert found is None or found[0] is not Pleasantry.INTRODUCTION

@@ -154,3 +154,19 @@ async def test_a_name_given_in_a_script_without_capitals_is_stored_and_audited_r
     # the customer's own history still shows what they typed
     history = await (await client.get(f"/api/v1/conversations/{conversation}/messages", headers=auth)).json()
     assert history["messages"][0]["text"] == text
+
+
+async def test_a_customer_who_only_says_who_they_are_is_asked_what_they_need(app_client: tuple[TestClient, Path]) -> None:
+    """"Hi, I'm Maria Lopez" was searched for and handed to a person as `no_answer`: a card in the staff queue
+    with no question on it."""
+    client, _ = app_client
+    for text in ("Hi, I'm Maria Lopez", "Olumide Adeyemi", "my email is maria.lopez@example.com"):
+        conversation, auth = await _conversation(client)
+        response = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": text}, headers=auth)
+        assert response.status == 200, await response.text()
+        reply = (await response.json())["reply"]
+        assert reply["outcome"] == "answer", (text, reply)
+        assert reply["text"] == "Thanks! What can I help you with?" and not reply.get("citations")
+        # and the question that follows is answered as any other
+        response = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "how do I reset my password?"}, headers=auth)
+        assert (await response.json())["reply"]["outcome"] == "answer"

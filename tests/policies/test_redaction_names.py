@@ -345,3 +345,14 @@ def test_someone_a_request_is_about_is_redacted(redactor: SpacyRedactor, text: s
 )
 def test_a_request_about_a_team_or_a_product_stays(redactor: SpacyRedactor, text: str) -> None:
     assert redactor.redact_sync(text).redacted == text
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    # a message that is only a name: its first word was left out as the capital any sentence starts with
+    ("Olumide Adeyemi", "<PERSON_1>"), ("Tunde Bakare", "<PERSON_1>"), ("Olumide Adeyemi here", "<PERSON_1> here"),
+    ("Hyuuma Ogasahara.", "<PERSON_1>."),
+    # two capitalised words of which one is a dictionary word or a brand: what a product is called
+    ("Google Drive", "Google Drive"), ("Wells Fargo", "Wells Fargo"), ("Zendesk Sunshine", "Zendesk Sunshine"),
+])
+def test_a_message_that_is_only_a_name_is_redacted_whole(redactor: SpacyRedactor, text: str, kept: str) -> None:
+    assert redactor.redact_sync(text).redacted == kept
