@@ -16,6 +16,7 @@ from bot.core.language import ENGLISH, telling_language
 from bot.engine.pipeline import Citation, HandoffReason, Identity, Option, Outcome, Pipeline, Turn
 from bot.core.config import Settings
 from bot.core.tables import AuditLog
+from policies.follow_ups import about, follow_up, with_context
 
 
 def handoff_notice(reason: HandoffReason, *, question: str, default: str = ENGLISH) -> str:
@@ -89,12 +90,14 @@ class Assistant:
     async def ask(
         self, text: str | None, *, identity: Identity, conversation_id: str | None = None, vault: Any = None,
         redacted: dict[str, int] | None = None, on_token: Any = None, history: list[dict[str, str]] | None = None,
-        record: bool = True, original: str | None = None, chosen_source: str | None = None,
+        record: bool = True, original: str | None = None, chosen_source: str | None = None, previous: str | None = None,
     ) -> AskResult:
         """`redacted`: the text is already redacted (entity counts by kind), as stored conversations are.
         `original`: with `redacted`, the message as typed, still in this process's memory: the search
         embeds it (as `ask` does), everything else sees the redacted text, and so does the result.
-        `chosen_source`: the customer chose this article among the options a clarification offered."""
+        `chosen_source`: the customer chose this article among the options a clarification offered.
+        `previous`: the conversation's previous question (redacted, as stored), which a follow-up ("and as
+        PDF?", policies/follow_ups.py) is searched with when searched alone it found nothing to answer."""
         started = time.perf_counter()
         question = self.validate(text, tenant=identity.tenant)
         typed = original.strip() if redacted is not None and original and original.strip() else None
@@ -108,15 +111,39 @@ class Assistant:
         if history:
             turn.notes["history"] = history
         await self._pipeline.run(turn)
+        followed = await self._as_follow_up(turn, previous) if previous and chosen_source is None else None
+        if followed is not None:
+            turn = followed
         latency = (time.perf_counter() - started) * 1000
         result = self._result(turn, latency)
-        if typed is not None:  # the result is stored, logged and shown to staff: the redacted question
+        if typed is not None or followed is not None:  # the result is stored, logged and shown to staff: the redacted question
             result = replace(result, question=question)
         if not record:
             return replace(result, events=tuple(self._events(turn, result)))
         if self._audit is not None:
             await asyncio.to_thread(self._record, turn, result)
         return result
+
+    async def _as_follow_up(self, turn: Turn, previous: str) -> Turn | None:
+        """The turn searched again with the previous question before it, when this one reads as its follow-up
+        and alone found nothing to answer; None when that finds nothing either (the first turn stands). Measured
+        with bench/bench_follow_ups.py."""
+        alone = turn.redacted or turn.text
+        if turn.outcome is not Outcome.HANDOFF or turn.handoff_reason not in (HandoffReason.NO_ANSWER, HandoffReason.LOW_CONFIDENCE) \
+                or not follow_up(alone):
+            return None
+        again = Turn(identity=turn.identity, text=with_context(previous, turn.text), conversation_id=turn.conversation_id)
+        again.redacted, again.entity_counts = with_context(previous, alone), dict(turn.entity_counts)
+        again.notes.update({k: v for k, v in turn.notes.items() if k in ("vault", "on_token", "history")})
+        await self._pipeline.run(again)
+        if again.outcome not in (Outcome.ANSWER, Outcome.CLARIFY) or not again.passages \
+                or not about(alone, f"{again.passages[0].chunk.heading_text}\n{again.passages[0].chunk.text}"):
+            return None
+        # what the customer wrote is this message; what answers it was found with the question before
+        again.text, again.redacted = turn.text, turn.redacted
+        again.notes["follow_up"] = True
+        again.timings_ms = {k: turn.timings_ms.get(k, 0.0) + again.timings_ms.get(k, 0.0) for k in {*turn.timings_ms, *again.timings_ms}}
+        return again
 
     def _result(self, turn: Turn, latency: float) -> AskResult:
         default = self._settings.tenant(turn.identity.tenant).language
@@ -170,5 +197,6 @@ class Assistant:
             "routing": turn.notes.get("routing"),
             "cost_usd": turn.notes.get("cost_usd", 0.0),
             "model_failures": turn.notes.get("model_failures"),
+            "follow_up": turn.notes.get("follow_up", False),  # searched with the question before it
         }))
         return events

@@ -31,6 +31,8 @@ from bot.engine.rollout import RollbackWatch, RolloutBook, shadowed, staff_only
 from bot.engine.services import Services
 from bot.engine.streaming import CustomerStream
 from bot.engine.turns import ConversationTurns
+from policies.follow_ups import follow_up
+from policies.pleasantries import pleasantry
 from policies.rollout import Route, route_for
 
 logger = logging.getLogger("bot.engine.conversations")  # the name these lines were always logged under
@@ -98,20 +100,23 @@ class ConversationAnswering:
 
             offer, offer_read = loaded.offer, loaded.offer_read
 
-            def context() -> tuple[list[dict[str, str]] | None, tuple[str, str] | None, Any]:
+            following = follow_up(inbound.text)  # "and as PDF?": the question before may be needed (policies/follow_ups.py)
+
+            def context() -> tuple[list[dict[str, str]] | None, tuple[str, str] | None, Any, str | None]:
                 """What the turn reads before answering, in one thread hop."""
-                history = self._messages.recent(conversation_id, before=int(inbound.id)) if self._services.models else None
+                recent = self._messages.recent(conversation_id, before=int(inbound.id)) if self._services.models or following else None
                 # one of the articles a clarification offered (the offer is the stored reply: it survives restarts)
                 choice = offer.choice(inbound.text) if offer is not None else None
                 if not offer_read:
                     choice = self._messages.choice(conversation_id, inbound_id=int(inbound.id), text=inbound.text)
-                return history, choice, self.rollout.current(conversation.tenant)
+                history = recent if self._services.models else None
+                return history, choice, self.rollout.current(conversation.tenant), previous_question(recent) if following else None
 
             cached = self.rollout.cached(conversation.tenant)
-            if cached is not None and offer_read and not self._services.models:  # nothing to read: no hop
-                history, choice, stage = None, offer.choice(inbound.text) if offer is not None else None, cached
+            if cached is not None and offer_read and not self._services.models and not following:  # nothing to read: no hop
+                history, choice, stage, previous = None, offer.choice(inbound.text) if offer is not None else None, cached, None
             else:
-                history, choice, stage = await asyncio.to_thread(context)
+                history, choice, stage, previous = await asyncio.to_thread(context)
             question, chosen = choice if choice is not None else (inbound.text, None)
             typed = self._originals.pop(inbound_id, None)
             route = route_for(stage, tenant=conversation.tenant, customer=conversation.user or conversation_id, user=conversation.user,
@@ -125,7 +130,7 @@ class ConversationAnswering:
                     on_token=on_token if route is Route.BOT else None,  # a shadow draft is for staff only
                     original=typed if choice is None else None,  # a choice asks the offer's question again, not the button's text
                     record=False,  # its audit events go in with the reply, in one transaction
-                    chosen_source=chosen,
+                    chosen_source=chosen, previous=previous,
                 )
                 if route is Route.SHADOW:
                     drafted = result  # graded as an answer would be (the draft is the bot's answer)
@@ -244,3 +249,14 @@ class ConversationAnswering:
 
         await asyncio.gather(*(drain(c, by_conversation.get(c, [])) for c in by_conversation.keys() | unsent.keys()))
         return sum(len(ids) for ids in by_conversation.values())
+
+
+def previous_question(recent: list[dict[str, str]] | None) -> str | None:
+    """The customer's last question before this message, when the bot replied to it last (a follow-up leans on
+    what the bot just answered; after staff or a notice it is a new start): greetings and introductions skipped."""
+    if not recent or recent[-1]["role"] != Role.BOT.value:
+        return None
+    for message in reversed(recent):
+        if message["role"] == Role.CUSTOMER.value and pleasantry(message["text"]) is None:
+            return message["text"]
+    return None
