@@ -45,12 +45,37 @@ def _said(text: str) -> str:
     return " ".join(text.split()).casefold().rstrip(".!")
 
 
+# an option named by its place ("the second one", "option 2", "la primera", "the last one"), in the languages of the
+# bot's own texts: "the second one" was searched as a question of its own and handed over as `no_answer`
+ORDINALS = {
+    **dict.fromkeys(("first", "1st", "primero", "primera", "primer", "premier", "première", "erste", "erster", "ersten", "primo", "prima",
+                     "primeiro", "primeira"), 1),
+    **dict.fromkeys(("second", "2nd", "segundo", "segunda", "deuxième", "seconde", "zweite", "zweiter", "zweiten", "secondo", "seconda"), 2),
+    **dict.fromkeys(("third", "3rd", "tercero", "tercera", "tercer", "troisième", "dritte", "dritter", "dritten", "terzo", "terza", "terceiro",
+                     "terceira"), 3),
+}
+LAST = frozenset(("last", "último", "última", "dernier", "dernière", "letzte", "letzter", "letzten", "ultimo", "ultima"))
+_FILLER = frozenset("the one option number no article please ok i want pick choose take it la le el il lo die der das den o a".split())
+
+
+def _place(said: str, count: int) -> int | None:
+    """The option's number (1-based) that `said` names by its place alone, or None."""
+    words = [w for w in said.replace("#", " ").replace(",", " ").split() if w not in _FILLER]
+    if len(words) != 1:
+        return None
+    word = words[0]
+    if word in LAST:
+        return count
+    return int(word) if word.isdigit() else ORDINALS.get(word)
+
+
 def named_option(payload: str, text: str) -> dict[str, Any] | None:
     """The one article of a clarification's options (a stored reply's payload) that `text` names, by
-    its title, as its button says, or by its number; None for anything else."""
+    its title, as its button says, or by its number or place ("2", "the second one"); None for anything else."""
     options = json.loads(payload).get("options") or []
     said = _said(text)
-    chosen = [o for n, o in enumerate(options, 1) if said in (" ".join(o["title"].split()).casefold(), str(n))]
+    place = _place(said, len(options))
+    chosen = [o for n, o in enumerate(options, 1) if said == " ".join(o["title"].split()).casefold() or n == place]
     return chosen[0] if len(chosen) == 1 else None
 
 

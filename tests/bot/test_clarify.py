@@ -94,6 +94,15 @@ async def test_an_option_can_be_chosen_by_its_number(client: TestClient) -> None
     assert answer["outcome"] == "answer" and answer["citations"][0]["source"] == offer["options"][0]["source"]
 
 
+@pytest.mark.parametrize(("said", "n"), [("the second one", 1), ("Option 1", 0), ("the last one", -1), ("la primera", 0)])
+async def test_an_option_can_be_chosen_by_its_place_in_words(client: TestClient, said: str, n: int) -> None:
+    """"the second one" was searched as a question of its own and handed to a person as `no_answer`."""
+    url, auth = await conversation(client)
+    offer = await say(client, url, auth, QUESTION, "q1")
+    answer = await say(client, url, auth, said, "q2")
+    assert answer["outcome"] == "answer" and answer["citations"][0]["source"] == offer["options"][n]["source"]
+
+
 async def test_none_of_these_hands_over_to_a_person(client: TestClient) -> None:
     url, auth = await conversation(client)
     await say(client, url, auth, QUESTION, "q1")
