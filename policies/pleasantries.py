@@ -22,6 +22,8 @@ class Pleasantry(StrEnum):
     THANKS = "thanks"
     BYE = "bye"
     INTRODUCTION = "introduction"  # "Hi, I'm <PERSON_1>", "my email is <EMAIL_1>": who they are, no question yet
+    ACKNOWLEDGED = "acknowledged"  # "ok", "got it", "great": the answer was read
+    YES = "yes"  # "yes", "sure": the customer has more to ask
 
 
 # per language: the words that make a message each kind, then words that may go with them
@@ -30,31 +32,43 @@ WORDS: dict[str, dict[Pleasantry, frozenset[str]]] = {
         Pleasantry.THANKS: frozenset("thanks thank thx ty tysm cheers appreciated appreciate".split()),
         Pleasantry.BYE: frozenset("bye goodbye cya later farewell".split()),
         Pleasantry.GREETING: frozenset("hi hello hey hiya howdy morning afternoon evening greetings yo".split()),
+        Pleasantry.ACKNOWLEDGED: frozenset("ok okay k kk got understood alright great cool perfect nice fine noted".split()),
+        Pleasantry.YES: frozenset("yes yeah yep yup sure please".split()),
     },
     "de": {
         Pleasantry.THANKS: frozenset("danke dankeschön vielen dank".split()),
         Pleasantry.BYE: frozenset("tschüss tschüs wiedersehen".split()),
         Pleasantry.GREETING: frozenset("hallo moin servus morgen tag abend".split()),
+        Pleasantry.ACKNOWLEDGED: frozenset("ok okay gut super verstanden alles klar prima".split()),
+        Pleasantry.YES: frozenset("ja jawohl klar".split()),
     },
     "fr": {
         Pleasantry.THANKS: frozenset("merci".split()),
         Pleasantry.BYE: frozenset("revoir bientôt".split()),
         Pleasantry.GREETING: frozenset("bonjour salut bonsoir coucou".split()),
+        Pleasantry.ACKNOWLEDGED: frozenset("ok d'accord daccord compris super parfait".split()),
+        Pleasantry.YES: frozenset("oui ouais".split()),
     },
     "es": {
         Pleasantry.THANKS: frozenset("gracias".split()),
         Pleasantry.BYE: frozenset("adiós adios chao luego".split()),
         Pleasantry.GREETING: frozenset("hola buenos buenas días tardes noches".split()),
+        Pleasantry.ACKNOWLEDGED: frozenset("ok vale entendido genial perfecto".split()),
+        Pleasantry.YES: frozenset("sí si claro".split()),
     },
     "it": {
         Pleasantry.THANKS: frozenset("grazie".split()),
         Pleasantry.BYE: frozenset("arrivederci".split()),
         Pleasantry.GREETING: frozenset("ciao buongiorno buonasera salve".split()),
+        Pleasantry.ACKNOWLEDGED: frozenset("ok okay capito perfetto va bene".split()),
+        Pleasantry.YES: frozenset("sì si certo".split()),
     },
     "pt": {
         Pleasantry.THANKS: frozenset("obrigado obrigada valeu".split()),
         Pleasantry.BYE: frozenset("tchau".split()),
         Pleasantry.GREETING: frozenset("olá ola oi bom boa dia tarde noite".split()),
+        Pleasantry.ACKNOWLEDGED: frozenset("ok beleza entendi perfeito certo".split()),
+        Pleasantry.YES: frozenset("sim claro".split()),
     },
 }
 # words that go with them in any of those languages ("thank you so much", "ok great, bye", "hi there",
@@ -62,14 +76,16 @@ WORDS: dict[str, dict[Pleasantry, frozenset[str]]] = {
 WITH = frozenset("""
 you so much very a lot all again for the help your that it was helped helpful great ok okay k cool nice perfect awesome
 good got thanks there everyone team and have day see soon then bot many lovely brilliant excellent super fine alright
-much appreciated sure understood
+much appreciated sure understood no
 sehr schönen schön auf gut danke super alles klar guten
 beaucoup au à bien parfait très ok
 muchas mil hasta perfecto vale genial muy bien
 molte mille perfetto arrivederci buona
 muito obrigado até logo perfeito
 """.split())
-ORDER = (Pleasantry.THANKS, Pleasantry.BYE, Pleasantry.GREETING)  # "thanks, bye" is thanks; "hi, thanks" too
+# "thanks, bye" is thanks; "hi, thanks" too; "ok thanks" is thanks, "ok" alone an acknowledgement. "ok", "great"
+# and "yes" alone were searched and handed to a person as `no_answer` ("I couldn't find this in our help center")
+ORDER = (Pleasantry.THANKS, Pleasantry.BYE, Pleasantry.GREETING, Pleasantry.YES, Pleasantry.ACKNOWLEDGED)
 # A customer who first says who they are ("Hi, this is Sam", "my name is Maria Lopez", their e-mail address
 # alone) was searched for it and handed to a person as `no_answer`: a card in the staff queue with no question on
 # it. A message that is only what redaction took out (a name, an e-mail address, a phone number), after a greeting
@@ -129,3 +145,30 @@ def _introduction(text: str) -> tuple[Pleasantry, str] | None:
         if pattern.fullmatch(text):
             return Pleasantry.INTRODUCTION, language
     return None
+
+
+# The customer says the answer did not help ("that didn't help", "not what I asked", "that's wrong"): it was
+# searched as a question and handed over as `no_answer` ("I couldn't find this in our help center"). Now a
+# person takes it, told why (HandoffReason.NOT_HELPFUL). The whole message must be the complaint: "that's wrong,
+# my invoice shows 3 seats" has something to look up.
+_UNHELPED = (
+    r"(?:that|this|it)?\s*(?:did ?n['’]?t|did not|does ?n['’]?t|does not|do ?n['’]?t|is ?n['’]?t|is not|was ?n['’]?t|was not|not)\s+"
+    r"(?:help(?:ful|ing)?|useful|answer(?:ing)? my question|work for me|what i (?:asked|meant|wanted|need(?:ed)?|(?:am|'?m|was) looking for)|it|right)|"
+    r"(?:that|this|it)(?:['’]s| is| was) (?:wrong|incorrect|useless|not it|not right|not helpful)|wrong answer|useless|"
+    r"you(?:['’]re| are) not helping|not helpful|no help|unhelpful|"
+    r"no me (?:ayud[oó]|sirve|sirvió)|no sirve|eso no es|no es eso|"
+    r"(?:[cç]a|cela) ne m['’]aide pas|pas utile|ce n['’]est pas [cç]a|"
+    r"(?:das )?hilft (?:mir )?nicht|hat (?:mir )?nicht geholfen|das ist falsch|"
+    r"non mi (?:aiuta|ha aiutato)|non (?:è|e) utile|"
+    r"n[aã]o (?:me )?ajudou|n[aã]o (?:é|e) isso"
+)
+UNHELPED = re.compile(
+    rf"\s*(?:(?:no|nope|nah|sorry|but|well|hmm+|ugh|um+|ok|okay|thanks|sadly|unfortunately)[\s,.!]+)*(?:{_UNHELPED})"
+    rf"(?:[\s,.!]+(?:at all|sorry|though|unfortunately|either|really|thanks))*[\s.!?]*",
+    re.IGNORECASE,
+)
+
+
+def unhelped(text: str) -> bool:
+    """Whether the message only says the bot's answer did not help."""
+    return len(text) <= 120 and UNHELPED.fullmatch(text) is not None

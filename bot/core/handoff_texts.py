@@ -145,9 +145,16 @@ HANDOFF_TEXTS: dict[str, dict[str, str]] = {
 }
 # the error notice says the same as the model failure one
 HANDOFF_TEXTS["handoff_error"] = HANDOFF_TEXTS["handoff_model_failure"]
-# never shown by the assistant (that handoff starts from a button press, answered by the dispatcher's own
-# text); here so every HandoffReason has a notice
-HANDOFF_TEXTS["handoff_not_helpful"] = HANDOFF_TEXTS["handoff_customer_request"]
+# the customer typed that the answer did not help ("that didn't help", policies/pleasantries.py `unhelped`); the
+# "not helpful" button's handoff is answered by the dispatcher's own text
+HANDOFF_TEXTS["handoff_not_helpful"] = {
+    "en": "Sorry that didn't help. I'm passing you to a person from our support team; they will reply here.",
+    "de": "Das tut mir leid. Ich verbinde Sie mit einer Person aus unserem Support-Team; sie antwortet Ihnen hier.",
+    "fr": "Désolé que cela ne vous ait pas aidé. Je vous passe une personne de notre équipe support, qui vous répondra ici.",
+    "es": "Siento que no te haya ayudado. Te paso con una persona de nuestro equipo de soporte; te responderá aquí.",
+    "it": "Mi dispiace che non ti sia stato utile. Ti passo a una persona del nostro team di supporto, che ti risponderà qui.",
+    "pt": "Desculpe, isso não ajudou. Vou passar você para uma pessoa da nossa equipe de suporte; ela vai responder aqui.",
+}
 
 # Monday first (`datetime.weekday()`), as the "offline" text puts them
 WEEKDAYS: dict[str, tuple[str, ...]] = {

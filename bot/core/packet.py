@@ -21,7 +21,7 @@ REASONS: dict[HandoffReason, str] = {
     HandoffReason.LOW_CONFIDENCE: "the bot was not confident in its answer",
     HandoffReason.POLICY: "this topic is handled by people",
     HandoffReason.MODEL_FAILURE: "the answer models failed",
-    HandoffReason.NOT_HELPFUL: "the customer said the answers did not help, twice",
+    HandoffReason.NOT_HELPFUL: "the customer said the answers did not help",
     HandoffReason.ERROR: "the bot hit an error",
 }
 MAX_TRANSCRIPT = 20

@@ -43,7 +43,7 @@ class HandoffReason(StrEnum):
     POLICY = "policy"
     MODEL_FAILURE = "model_failure"
     ERROR = "error"
-    NOT_HELPFUL = "not_helpful"  # the customer pressed "not helpful" twice (handoff/service.py)
+    NOT_HELPFUL = "not_helpful"  # the customer pressed "not helpful" twice (handoff/service.py), or typed it (policies/pleasantries.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "it": "Grazie! Come posso aiutarti?",
         "pt": "Obrigado! Em que posso ajudar?",
     },
+    "pleasantry_acknowledged": {
+        "en": "Is there anything else I can help with?",
+        "de": "Kann ich Ihnen sonst noch helfen?",
+        "fr": f"Puis-je vous aider pour autre chose{NBSP}?",
+        "es": "¿Puedo ayudarte con algo más?",
+        "it": "Posso aiutarti con qualcos'altro?",
+        "pt": "Posso ajudar com mais alguma coisa?",
+    },
+    "pleasantry_yes": {
+        "en": "Sure, what can I help you with?",
+        "de": "Gern, wobei kann ich Ihnen helfen?",
+        "fr": f"Bien sûr, comment puis-je vous aider{NBSP}?",
+        "es": "Claro, ¿en qué puedo ayudarte?",
+        "it": "Certo, come posso aiutarti?",
+        "pt": "Claro, em que posso ajudar?",
+    },
     "pleasantry_bye": {
         "en": "Goodbye, and thanks for getting in touch!",
         "de": "Auf Wiedersehen und danke für Ihre Nachricht!",

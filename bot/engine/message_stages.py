@@ -19,18 +19,25 @@ from policies.intent import (
     declines_a_person,
     request_clauses,
 )
-from policies.pleasantries import pleasantry
+from policies.pleasantries import pleasantry, unhelped
 from policies.topics import TopicDetector
 
 
 class PleasantryStage:
-    """A message that is only a greeting, a thank-you or a goodbye (policies/pleasantries.py) is said back,
-    in its language: no search, no person called for "thanks!"."""
+    """A message that is only a greeting, a thank-you, a goodbye, an "ok" or who the customer is
+    (policies/pleasantries.py) is said back, in its language: no search, no person called for "thanks!". One that
+    only says the answer did not help goes to a person as `not_helpful`."""
 
     name = "pleasantry"
 
     async def run(self, turn: Turn) -> None:
-        if turn.chosen_source is not None or (found := pleasantry(turn.redacted or turn.text)) is None:
+        if turn.chosen_source is not None:
+            return
+        said = turn.redacted or turn.text
+        if unhelped(said):  # "that didn't help": a person, told why, not a search for those words
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.NOT_HELPFUL)
+            return
+        if (found := pleasantry(said)) is None:
             return
         kind, lang = found
         turn.answer = Answer(text=texts.text(f"pleasantry_{kind.value}", lang), citations=(), route=PLEASANTRY)

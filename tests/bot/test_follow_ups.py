@@ -47,3 +47,19 @@ async def test_the_same_message_alone_or_off_topic_goes_to_a_person(client: Test
     assert alone["outcome"] == "handoff"
     _, weather = await _say(client, ["How do I export a page?", "and what's the weather tomorrow?"])
     assert weather["outcome"] == "handoff"  # not answered from the export article the first question found
+
+
+async def test_an_ok_is_said_back_and_the_follow_up_after_it_still_leans_on_the_question(client: TestClient) -> None:
+    """"ok" was searched and handed to a person as `no_answer`: the conversation went to the staff queue, and the
+    customer's next question was relayed to people instead of answered."""
+    first, ok, then = await _say(client, ["How do I export a page?", "ok", "and the whole workspace?"])
+    assert first["outcome"] == "answer"
+    assert ok["outcome"] == "answer" and ok["text"] == "Is there anything else I can help with?"
+    assert then["outcome"] == "answer" and then["citations"][0]["source"] == "sample_kb/export-your-data.md"
+
+
+async def test_saying_the_answer_did_not_help_goes_to_a_person_told_why(client: TestClient) -> None:
+    first, unhappy = await _say(client, ["How do I export a page?", "that didn't help"])
+    assert first["outcome"] == "answer"
+    assert unhappy["outcome"] == "handoff" and unhappy["handoff_reason"] == "not_helpful"
+    assert unhappy["text"].startswith("Sorry that didn't help.")

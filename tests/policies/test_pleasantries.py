@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies.pleasantries import Pleasantry, pleasantry
+from policies.pleasantries import Pleasantry, pleasantry, unhelped
 
 
 @pytest.mark.parametrize(("text", "kind", "lang"), [
@@ -19,7 +19,7 @@ def test_pleasantries(text: str, kind: Pleasantry, lang: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "Hello, my invoice is wrong", "thanks, but how do I export?", "Hi, I need help", "how are you", "ok", "great", "cancel", "",
+    "Hello, my invoice is wrong", "thanks, but how do I export?", "Hi, I need help", "how are you", "ok, and as PDF?", "great, but it fails", "cancel", "",
     "thanks " * 9, "hola, ¿cómo cambio mi contraseña?",
 ])
 def test_messages_with_something_to_do_are_not(text: str) -> None:
@@ -44,3 +44,27 @@ def test_saying_who_one_is_is_an_introduction(text: str, lang: str) -> None:
 def test_a_name_with_a_request_is_no_introduction(text: str) -> None:
     found = pleasantry(text)
     assert found is None or found[0] is not Pleasantry.INTRODUCTION
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("ok", Pleasantry.ACKNOWLEDGED), ("got it", Pleasantry.ACKNOWLEDGED), ("ok great", Pleasantry.ACKNOWLEDGED),
+    ("yes", Pleasantry.YES), ("yes please", Pleasantry.YES), ("ok thanks", Pleasantry.THANKS),
+])
+def test_an_ok_or_a_yes_alone_is_said_back(text: str, kind: Pleasantry) -> None:
+    """"ok", "great" and "yes" were searched and handed to a person as `no_answer`."""
+    assert pleasantry(text) == (kind, "en")
+
+
+@pytest.mark.parametrize("text", [
+    "that didn't help", "that didnt help", "no, that's wrong", "not what I asked", "Sorry but this doesn't answer my question",
+    "useless", "not helpful at all", "wrong answer", "no me ayudó", "das hilft nicht",
+])
+def test_saying_the_answer_did_not_help_is_unhelped(text: str) -> None:
+    assert unhelped(text)
+
+
+@pytest.mark.parametrize("text", [
+    "that's wrong, my invoice shows 3 seats", "it doesn't work", "the export doesn't work", "is this helpful for guests?", "help",
+])
+def test_a_problem_to_look_up_is_not(text: str) -> None:
+    assert not unhelped(text)
