@@ -85,6 +85,8 @@ async def test_requests_for_a_person_are_recognised_by_meaning(core: Services, q
     # declined, not asked for (policies/intent.py `declines_a_person`): was a customer request
     "I do NOT want to talk to a human, just tell me how to reset my password",
     "¿Cómo restablezco mi contraseña?", "je veux parler de ma facture",
+    # close in meaning to "can someone from support call me back?", but no one to reach: a refund question
+    "will I get money back?",
 ])
 async def test_questions_that_mention_people_are_not_requests_for_one(core: Services, question: str) -> None:
     result = await core.assistant.ask(question, identity=DEFAULT)
