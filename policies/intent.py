@@ -109,8 +109,8 @@ MAX_CLAUSES = 4
 # A request for a person says so: someone to reach, or reaching them. Close meaning alone took "will I get money
 # back?" for "can someone from support call me back?" (0.56 against the 0.55 floor), and a refund question went
 # to a person as `customer_request`. Chosen on bench/bench_answers.py's TUNE records (2026-12-06): of 73 requests
-# handed over as such none lacks one of these words; of 3 other questions taken for requests, one does ("want help
-# to submit feedback about ur company"). Recorded with it (same command): TUNE and REPORT each one answerable question
+# handed over as such none lacks one of these words; of 3 other questions taken for requests, one does (a request
+# to leave feedback). Recorded with it (same command): TUNE and REPORT each one answerable question
 # more answered right (Bitext "review"; right 0.686 -> 0.689 and 0.678 -> 0.681), every request for a person of every
 # set still handed over (1.00), kb4 and kb5 unchanged.
 REQUEST_WORD = re.compile(
