@@ -18,7 +18,13 @@ the conversation, and the off-topic ones answered.
 Chosen on TUNE (2026-12-06): the follow-up searched with the previous question is kept only when the passage it
 finds holds every subject word of the follow-up (`about`): right 0.500 -> 0.659, wrong 0.045 both, off-topic
 answered 0 both. Kept whatever the passage (no check): 0.795 right but 7 of the 8 off-topic follow-ups answered
-from the first question's article; half of the subject words: 0.705, 1 of 8 off-topic answered.
+from the first question's article; half of the subject words: 0.705, 1 of 8 off-topic answered. Reported: kb4
+right 0.600 -> 0.725, wrong 0 both, off-topic answered 0 both.
+Then (same day, found asking the sample help center by hand: "what if I lose my phone?" after a question on
+two-factor authentication, whose section is "Lost your phone?"): English irregular past forms count as their verb
+(`_IRREGULAR`): TUNE 0.659 -> 0.682, REPORT 0.725 unchanged, wrong and off-topic unchanged.
+Left: the passage checked is the one the search found best in its document; a follow-up whose words are in
+another section of the same article ("can they edit?" after "How do I invite a guest?") stays handed over.
 """
 
 from __future__ import annotations

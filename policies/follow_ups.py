@@ -73,5 +73,21 @@ def about(text: str, passage: str) -> bool:
     """Whether what the follow-up asks about is in the passage found with the question before: each of its
     subject words, inflected or not ("and the whole workspace?" after "How do I export a page?"; not "and
     what's the weather tomorrow?", which the previous question's article would answer otherwise)."""
-    said = {stem for w in _WORD.findall(passage.lower()) for stem in stems(w)}
-    return all(stems(w) & said for w in subject_words(text))
+    said = {stem for w in _WORD.findall(passage.lower()) for stem in stems(_base(w))}
+    return all(stems(_base(w)) & said for w in subject_words(text))
+
+
+# English verbs whose past forms no ending makes ("what if I lose my phone?" and a section "Lost your phone?")
+_IRREGULAR = {
+    past: base for base, forms in {
+        "lose": "lost", "pay": "paid", "buy": "bought", "send": "sent", "get": "got gotten", "forget": "forgot forgotten",
+        "find": "found", "leave": "left", "take": "took taken", "make": "made", "break": "broke broken", "see": "saw seen",
+        "give": "gave given", "choose": "chose chosen", "write": "wrote written", "run": "ran", "begin": "began begun",
+        "know": "knew known", "keep": "kept", "mean": "meant", "spend": "spent", "sell": "sold", "tell": "told",
+        "steal": "stole stolen", "hide": "hid hidden", "freeze": "froze frozen", "grow": "grew grown", "throw": "threw thrown",
+    }.items() for past in forms.split()
+}
+
+
+def _base(word: str) -> str:
+    return _IRREGULAR.get(word, word)

@@ -30,5 +30,6 @@ def test_the_passage_found_must_hold_what_the_follow_up_asks_about() -> None:
     assert about("and the whole workspace?", passage)
     assert about("what about as PDF?", passage)
     assert about("can I undo it?", "Undo a cancellation: reactivate before the period ends.")  # "undo" inflected or not
+    assert about("what if I lose my phone?", "Lost your phone?\nUse one of your backup codes to sign in.")  # an irregular past
     assert not about("and what's the weather tomorrow?", passage)
     assert not about("what about my Netflix account?", passage)
