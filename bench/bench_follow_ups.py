@@ -23,6 +23,9 @@ right 0.600 -> 0.725, wrong 0 both, off-topic answered 0 both.
 Then (same day, found asking the sample help center by hand: "what if I lose my phone?" after a question on
 two-factor authentication, whose section is "Lost your phone?"): English irregular past forms count as their verb
 (`_IRREGULAR`): TUNE 0.659 -> 0.682, REPORT 0.725 unchanged, wrong and off-topic unchanged.
+Then corrections ("no, I meant the whole workspace", searched with the question before even when they find an
+answer alone) and a question word alone ("how?"), found the same way: both sets' figures unchanged (none of
+their cases is either).
 Left: the passage checked is the one the search found best in its document; a follow-up whose words are in
 another section of the same article ("can they edit?" after "How do I invite a guest?") stays handed over.
 """

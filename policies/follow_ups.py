@@ -42,6 +42,19 @@ POINTING = re.compile(
     r"isso|isto|aquilo)\b",
     re.IGNORECASE,
 )
+# a question word alone ("how?", "why not?", "what do you mean?"): about the answer just given
+BARE = re.compile(
+    r"\s*(?:but\s+|and\s+|so\s+)?(?:how|why|where|when|which one|what do you mean|meaning|how so|why not|how exactly|where exactly|"
+    r"cómo|por qué|dónde|cuándo|comment|pourquoi|où|quand|wie|warum|wo|wann|come|perché|dove|quando|como|onde)\s*\?*\s*",
+    re.IGNORECASE,
+)
+# the customer corrects what the bot took the question for ("no, I meant the whole workspace"): the question before
+# is searched with it first, whatever this message finds alone
+CORRECTION = re.compile(
+    r"^\s*(?:(?:no|nope|sorry|oh|ah|well)[\s,.!]+)*(?:i\s+meant|i\s+mean|what\s+i\s+meant\s+(?:is|was)|i\s+was\s+(?:asking|talking)\s+about|"
+    r"i['’]?m\s+(?:asking|talking)\s+about|not\s+that[\s,.!]+)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+", re.UNICODE)
 # words of a follow-up that carry no subject of their own
 _CHATTER = frozenset("ok okay thanks thank great cool perfect alright please possible way work works can could".split())
@@ -49,18 +62,25 @@ _CHATTER = frozenset("ok okay thanks thank great cool perfect alright please pos
 
 def follow_up(text: str) -> bool:
     """Whether the message reads as a continuation of the question before it."""
-    if len(text) > 160 or text.count("?") > 1:
+    if len(text) > 160 or text.count("?") > 1 and not BARE.fullmatch(text):
         return False  # a long message, or several questions: one of its own
+    if BARE.fullmatch(text) or correction(text):
+        return True
     opens, points = OPENERS.search(text) is not None, POINTING.search(text) is not None
     if not (opens or points):
         return False
     return len(subject_words(text)) <= MAX_CONTENT_WORDS
 
 
+def correction(text: str) -> bool:
+    """Whether the message corrects what the bot took the previous question for ("no, I meant ...")."""
+    return CORRECTION.search(text) is not None and len(subject_words(text)) <= MAX_CONTENT_WORDS + 2
+
+
 def subject_words(text: str) -> list[str]:
     """The message's words that are neither function words, cue words nor chatter."""
     stop = stop_words(ENGLISH + OTHER_LANGUAGES) | _CHATTER
-    cue = {w.lower() for m in OPENERS.finditer(text) for w in m.group().split()}
+    cue = {w.lower().strip(",.!") for regex in (OPENERS, CORRECTION) for m in regex.finditer(text) for w in m.group().split()}
     return [w for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in stop and w not in cue and not POINTING.fullmatch(w)]
 
 
@@ -73,6 +93,8 @@ def about(text: str, passage: str) -> bool:
     """Whether what the follow-up asks about is in the passage found with the question before: each of its
     subject words, inflected or not ("and the whole workspace?" after "How do I export a page?"; not "and
     what's the weather tomorrow?", which the previous question's article would answer otherwise)."""
+    if BARE.fullmatch(text):
+        return True  # "how?": about whatever the question before was
     said = {stem for w in _WORD.findall(passage.lower()) for stem in stems(_base(w))}
     return all(stems(_base(w)) & said for w in subject_words(text))
 

@@ -13,10 +13,11 @@ from typing import Any
 from bot.core import texts
 from bot.core.errors import InputError
 from bot.core.language import ENGLISH, telling_language
+from bot.engine.message_stages import PLEASANTRY
 from bot.engine.pipeline import Citation, HandoffReason, Identity, Option, Outcome, Pipeline, Turn
 from bot.core.config import Settings
 from bot.core.tables import AuditLog
-from policies.follow_ups import about, follow_up, with_context
+from policies.follow_ups import about, correction, follow_up, with_context
 
 
 def handoff_notice(reason: HandoffReason, *, question: str, default: str = ENGLISH) -> str:
@@ -129,8 +130,10 @@ class Assistant:
         and alone found nothing to answer; None when that finds nothing either (the first turn stands). Measured
         with bench/bench_follow_ups.py."""
         alone = turn.redacted or turn.text
-        if turn.outcome is not Outcome.HANDOFF or turn.handoff_reason not in (HandoffReason.NO_ANSWER, HandoffReason.LOW_CONFIDENCE) \
-                or not follow_up(alone):
+        unanswered = turn.outcome is Outcome.HANDOFF and turn.handoff_reason in (HandoffReason.NO_ANSWER, HandoffReason.LOW_CONFIDENCE)
+        # "no, I meant the whole workspace": what it finds alone is what the customer just said was not meant
+        corrected = turn.outcome in (Outcome.ANSWER, Outcome.CLARIFY) and turn.route != PLEASANTRY and correction(alone)
+        if not (unanswered or corrected) or not follow_up(alone):
             return None
         again = Turn(identity=turn.identity, text=with_context(previous, turn.text), conversation_id=turn.conversation_id)
         again.redacted, again.entity_counts = with_context(previous, alone), dict(turn.entity_counts)

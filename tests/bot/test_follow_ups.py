@@ -63,3 +63,12 @@ async def test_saying_the_answer_did_not_help_goes_to_a_person_told_why(client: 
     assert first["outcome"] == "answer"
     assert unhappy["outcome"] == "handoff" and unhappy["handoff_reason"] == "not_helpful"
     assert unhappy["text"].startswith("Sorry that didn't help.")
+
+
+async def test_a_correction_is_searched_with_the_question_it_corrects(client: TestClient) -> None:
+    """"no, I meant the whole workspace" found an FAQ on belonging to several workspaces alone, and was answered
+    from it: what the customer had just said was not meant."""
+    first, corrected = await _say(client, ["How do I export a page?", "no, I meant the whole workspace"])
+    assert corrected["outcome"] == "answer"
+    assert corrected["citations"][0]["source"] == "sample_kb/export-your-data.md"
+    assert "workspace" in corrected["text"].lower() and corrected["text"] != first["text"]

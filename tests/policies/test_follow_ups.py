@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from policies.follow_ups import about, follow_up
+from policies.follow_ups import about, correction, follow_up
 
 
 @pytest.mark.parametrize("text", [
     "and on mobile?", "what about PDF?", "how long does it take?", "can I undo that?", "is it free?", "ok and on the iPad app?",
     "what if I cancel?", "y en el móvil?", "et sur mobile ?", "und als PDF?",
+    # a question word alone, and a correction of what the question was taken for
+    "how?", "why not?", "what do you mean?", "no, I meant the whole workspace", "sorry, I was asking about invoices",
 ])
 def test_short_messages_that_lean_on_the_question_before_are_follow_ups(text: str) -> None:
     assert follow_up(text)
@@ -33,3 +35,9 @@ def test_the_passage_found_must_hold_what_the_follow_up_asks_about() -> None:
     assert about("what if I lose my phone?", "Lost your phone?\nUse one of your backup codes to sign in.")  # an irregular past
     assert not about("and what's the weather tomorrow?", passage)
     assert not about("what about my Netflix account?", passage)
+
+
+def test_a_correction_says_what_was_meant_and_a_bare_question_word_asks_about_the_answer() -> None:
+    assert correction("no, I meant the whole workspace") and correction("I meant on mobile")
+    assert not correction("what does this mean?") and not correction("no") and not correction("How do I delete my account?")
+    assert about("how?", "anything at all")  # about whatever the question before was
