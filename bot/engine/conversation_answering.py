@@ -23,7 +23,7 @@ from bot.core.events import Answered, Clarified, HandedOver, Rated
 from bot.core.handoff_states import HUMAN_OWNED, State
 from bot.core.messages import Message, Relayed, Role
 from bot.engine.assistant import AskResult, handoff_notice
-from bot.engine.message_store_records import Loaded, NewReply
+from bot.engine.message_store_records import Loaded, NewReply, picks_by_place
 from bot.engine.messages import MessageStore
 from bot.engine.personal_data import ConversationPrivacy
 from bot.engine.pipeline import HandoffReason, Identity, Outcome
@@ -257,6 +257,7 @@ def previous_question(recent: list[dict[str, str]] | None) -> str | None:
     if not recent or recent[-1]["role"] != Role.BOT.value:
         return None
     for message in reversed(recent):
-        if message["role"] == Role.CUSTOMER.value and pleasantry(message["text"]) is None:
+        # an option picked by its place ("2", "the second one") says nothing of its own: the question before it does
+        if message["role"] == Role.CUSTOMER.value and pleasantry(message["text"]) is None and not picks_by_place(message["text"]):
             return message["text"]
     return None

@@ -58,6 +58,11 @@ LAST = frozenset(("last", "último", "última", "dernier", "dernière", "letzte"
 _FILLER = frozenset("the one option number no article please ok i want pick choose take it la le el il lo die der das den o a".split())
 
 
+def picks_by_place(text: str) -> bool:
+    """Whether `text` names an option by its place alone ("2", "the second one", "the last one")."""
+    return _place(_said(text), 3) is not None
+
+
 def _place(said: str, count: int) -> int | None:
     """The option's number (1-based) that `said` names by its place alone, or None."""
     words = [w for w in said.replace("#", " ").replace(",", " ").split() if w not in _FILLER]
