@@ -139,8 +139,14 @@ class Assistant:
         again.redacted, again.entity_counts = with_context(previous, alone), dict(turn.entity_counts)
         again.notes.update({k: v for k, v in turn.notes.items() if k in ("vault", "on_token", "history")})
         await self._pipeline.run(again)
-        if again.outcome not in (Outcome.ANSWER, Outcome.CLARIFY) or not again.passages \
-                or not about(alone, f"{again.passages[0].chunk.heading_text}\n{again.passages[0].chunk.text}"):
+        if again.outcome not in (Outcome.ANSWER, Outcome.CLARIFY) or not again.passages:
+            return None
+        # what the follow-up asks about is in the passage found, or, when every word of the two questions is the
+        # knowledge base's own, in the passages found together (another section of the article: "and with a link?")
+        top = again.passages[0]
+        found = about(alone, f"{top.chunk.heading_text}\n{top.chunk.text}") or (
+            not again.notes.get("unknown_terms") and about(alone, "\n".join(f"{p.chunk.heading_text}\n{p.chunk.text}" for p in again.passages)))
+        if not found:
             return None
         # what the customer wrote is this message; what answers it was found with the question before
         again.text, again.redacted = turn.text, turn.redacted
