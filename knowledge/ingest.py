@@ -216,6 +216,11 @@ class Ingestor:
         else:
             logger.warning("skipped %s: %s", name, reason)
 
+    def sources(self, *, tenant: str) -> set[str]:
+        """The sources of the tenant's documents, as ingest named them (what citations and eval cases name)."""
+        with Session(self._engine) as session:
+            return set(session.exec(select(Document.source).where(Document.tenant == tenant)))
+
     def remove_sources(self, *, tenant: str, sources: Sequence[str]) -> int:
         """Take these documents (by source, as ingested) out of the tenant's knowledge base."""
         with Session(self._engine) as session:
