@@ -142,7 +142,9 @@
     ".system{align-self:center;font-size:12.5px;color:#5b6478;background:#eceff7;border-radius:10px;padding:6px 10px;text-align:center}",
     ".msg a{color:#3157d5}.customer a{color:#fff}",
     ".sources{margin-top:8px;padding-top:6px;border-top:1px solid #eceef2;font-size:12.5px}",
-    ".sources a{display:block;margin-top:2px}",
+    // a source without a link (a help center ingested from files without `url`) is a span: one a line too
+    // ("SourcesJuniper room sensor › Prices" ran together before)
+    ".sources a,.sources span{display:block;margin-top:2px}",
     ".feedback{margin-top:6px;display:flex;gap:6px;align-items:center;font-size:12px;color:#5b6478}",
     ".choices{flex-wrap:wrap}",
     ".feedback button{border:1px solid #d5d9e4;background:#fff;border-radius:12px;padding:2px 9px;cursor:pointer;font-size:12px}",
