@@ -263,6 +263,16 @@ async def test_audit_exports_a_conversation_without_the_users_id(tmp_path: Path)
     assert len(users) == 1 and next(iter(users)).startswith("user-")  # the same person, followable, not named
 
 
+@pytest.mark.parametrize("days", ["1000000", "99999999999"])
+def test_usage_over_too_many_days_is_a_clear_error(data_dir: Path, days: str) -> None:
+    # before: OverflowError tracebacks ("date value out of range", "Python int too large to convert to C int")
+    out = run(["usage", "--days", days], data_dir=data_dir)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert f"Invalid value for '--days': {days} is not in the range 1<=x<=36500" in out.stderr
+    out = run(["usage", "--days", "36500", "--json"], data_dir=data_dir)
+    assert out.returncode == 0 and json.loads(out.stdout)["days"] == 36500, out.stderr
+
+
 def test_audit_of_an_unknown_conversation_is_a_clear_error(data_dir: Path) -> None:
     out = run(["audit", "--conversation", "no-such-conversation"], data_dir=data_dir)
     assert out.returncode == 2
