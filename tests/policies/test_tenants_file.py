@@ -50,6 +50,7 @@ def test_the_readme_sample_tenants_file_is_valid(tmp_path: Path) -> None:
     acme = make_settings(tmp_path, SUPPORTBOT_TENANTS_FILE=str(path)).tenant("acme")
     assert acme.pii_kinds is not None and "STREET_ADDRESS" in acme.pii_kinds
     assert acme.widget_keys == ("acme-public-key",)
+    assert acme.keep_terms == ("Savannah", "Reno")  # the documented way to keep a product word redaction took for a name
 
 
 def test_keep_terms_are_read(tmp_path: Path) -> None:
