@@ -49,6 +49,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "it": "Prego! Posso aiutarti con qualcos'altro?",
         "pt": "De nada! Posso ajudar com mais alguma coisa?",
     },
+    "pleasantry_ack": {  # "ok", "got it": what the customer does next is theirs to say
+        "en": "Is there anything else I can help with?",
+        "de": "Kann ich Ihnen sonst noch helfen?",
+        "fr": f"Puis-je vous aider pour autre chose{NBSP}?",
+        "es": "¿Puedo ayudarte con algo más?",
+        "it": "Posso aiutarti con qualcos'altro?",
+        "pt": "Posso ajudar com mais alguma coisa?",
+    },
     "pleasantry_bye": {
         "en": "Goodbye, and thanks for getting in touch!",
         "de": "Auf Wiedersehen und danke für Ihre Nachricht!",
