@@ -197,6 +197,22 @@ def test_eval_calibrate_needs_answerable_and_off_topic_cases(data_dir: Path, tmp
     assert "Traceback" not in out.stderr and out.stdout == "" and not target.exists()
 
 
+def test_ingesting_the_same_files_by_another_path_warns_of_the_copies(tmp_path: Path) -> None:
+    """The same folder given by another path (another working directory, a link) doubled every article
+    without a word; the warning names the copies and the fix."""
+    data_dir, kb = tmp_path / "data", tmp_path / "kb"
+    kb.mkdir()
+    (kb / "shipping.md").write_text("# Shipping times\n\nStandard parcels arrive in 3 to 5 working days, express ones the next day.\n")
+    (tmp_path / "link").symlink_to(kb, target_is_directory=True)
+    first = run(["ingest", str(kb), "--tenant", "default"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+    assert first.returncode == 0 and "warning" not in first.stderr, first.stderr
+    out = run(["ingest", str(tmp_path / "link"), "--tenant", "default"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 0 and "1 added" in out.stdout
+    old, new = (str(tmp_path / name / "shipping.md").lstrip("/") for name in ("kb", "link"))
+    assert "warning: 1 document(s) added with the same text as one ingested before under another source" in out.stderr
+    assert f"{new} = {old}" in out.stderr and "--prune" in out.stderr
+
+
 def test_a_prune_that_dropped_a_vanished_file_succeeds(tmp_path: Path) -> None:
     """The folder's one article deleted, an unreadable file left: the prune dropped the article and
     exited 1 as if nothing had been done (through a running server the same prune exited 0)."""
