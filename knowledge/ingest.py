@@ -54,6 +54,9 @@ class IngestReport:
     chunks: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    # (new source, the source of a document already there with the same text and groups): added all the
+    # same, but said: the same folder ingested from another working directory doubles every article
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def chunks_per_second(self) -> float:
@@ -143,6 +146,7 @@ class Ingestor:
                 session.add(Tenant(name=tenant))
                 session.commit()
             existing = {d.source: d for d in session.exec(select(Document).where(Document.tenant == tenant))}
+        same_text = {d.content_hash: s for s, d in existing.items()}
         for given in paths:
             root = Path(given)
             display_root = (os.path.relpath(root, display_base) if display_base
@@ -191,6 +195,8 @@ class Ingestor:
                     if old is not None and old.content_hash == digest:
                         report.unchanged += 1
                         continue
+                    if old is None and (twin := same_text.get(digest)) is not None and twin != doc.source:
+                        report.duplicates.append((doc.source, twin))
                     pending.append(_Pending(doc=doc, digest=digest, existing=old))
         self._index(pending, tenant=tenant, access=access, report=report, progress=progress)
         if prune:
@@ -215,6 +221,11 @@ class Ingestor:
             on_skip(name, reason)  # the caller says it (the CLI prints each skip): not twice
         else:
             logger.warning("skipped %s: %s", name, reason)
+
+    def sources(self, *, tenant: str) -> set[str]:
+        """The sources of the tenant's documents, as ingest named them (what citations and eval cases name)."""
+        with Session(self._engine) as session:
+            return set(session.exec(select(Document.source).where(Document.tenant == tenant)))
 
     def remove_sources(self, *, tenant: str, sources: Sequence[str]) -> int:
         """Take these documents (by source, as ingested) out of the tenant's knowledge base."""

@@ -192,7 +192,9 @@ def load_text(path: Path, source: str) -> SourceDoc:
     if lines and (match := _URL_LINE.match(lines[0])):
         url, lines = match.group(1), lines[1:]
     title = _title_from_name(path)
-    if lines and 0 < len(lines[0].strip()) <= 120 and (len(lines) == 1 or not lines[1].strip()):
+    # a short first line set apart is the title; a file of one line is its body ("no text to answer from"
+    # skipped a one-line note: its only line was taken for the title)
+    if len(lines) > 1 and 0 < len(lines[0].strip()) <= 120 and not lines[1].strip():
         title, lines = lines[0].strip(), lines[1:]
     body = "\n".join(lines).strip()
     return SourceDoc(source=source, title=title, url=_link(url, source), sections=(Section((), body),) if body else (), kind="article")
@@ -216,7 +218,8 @@ def load_pdf(path: Path, source: str) -> SourceDoc:
 
 def _faq_rows(path: Path) -> Iterator[dict[str, str]]:
     if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(io.StringIO(_read_text(path)))
+        text = _read_text(path)
+        reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
         for row in reader:
             yield {str(k).strip(): (v or "") for k, v in row.items() if k is not None}
         return
@@ -232,10 +235,32 @@ def _faq_rows(path: Path) -> Iterator[dict[str, str]]:
         yield {str(k): "" if v is None else str(v) for k, v in item.items()}
 
 
+def _delimiter(text: str) -> str:
+    """The CSV's separator, read from its header line: a comma, else a semicolon or a tab (a spreadsheet
+    saved with a European locale writes `question;answer`, which was one column and refused)."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    if "," in header:
+        return ","
+    return max((";", "\t"), key=header.count) if (";" in header or "\t" in header) else ","
+
+
+def _columns_of(row: dict[str, str], columns: FaqColumns) -> dict[str, str]:
+    """The row with its columns named as `columns` says, whatever their case: `Question,Answer` (as most
+    exports write them) was refused for want of `question` and `answer`."""
+    wanted = {name.casefold(): name for name in (columns.question, columns.answer, columns.id, columns.url)}
+    out = dict(row)
+    for key, value in row.items():
+        name = wanted.get(key.casefold())
+        if name is not None and name not in row:
+            out[name] = value
+    return out
+
+
 def load_faq(path: Path, source: str, columns: FaqColumns) -> list[SourceDoc]:
     docs: list[SourceDoc] = []
     seen: set[str] = set()
     for index, row in enumerate(_faq_rows(path), 1):
+        row = _columns_of(row, columns)
         if columns.question not in row or columns.answer not in row:
             raise UnsupportedFile(
                 f"no {columns.question!r} and {columns.answer!r} columns (found {sorted(row)[:8]}); "

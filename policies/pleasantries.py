@@ -46,7 +46,7 @@ WORDS: dict[str, dict[Pleasantry, frozenset[str]]] = {
         Pleasantry.THANKS: frozenset("merci".split()),
         Pleasantry.BYE: frozenset("revoir bientôt".split()),
         Pleasantry.GREETING: frozenset("bonjour salut bonsoir coucou".split()),
-        Pleasantry.ACKNOWLEDGED: frozenset("ok d'accord daccord compris super parfait".split()),
+        Pleasantry.ACKNOWLEDGED: frozenset("ok accord daccord compris super parfait".split()),
         Pleasantry.YES: frozenset("oui ouais".split()),
     },
     "es": {
@@ -71,16 +71,28 @@ WORDS: dict[str, dict[Pleasantry, frozenset[str]]] = {
         Pleasantry.YES: frozenset("sim claro".split()),
     },
 }
+# "no", "nothing": the answer to the bot's own "Is there anything else I can help with?" (the thanks
+# reply), said back as a goodbye. "no thanks" after it was handed over as `no_answer`, a staff card for
+# a customer who was done. After a clarification's offer the same words decline every article offered,
+# a request for a person as the "none of these" button is (bot/engine/message_store_records.py)
+DECLINE: dict[str, frozenset[str]] = {
+    "en": frozenset("no nope nah nothing none neither".split()),
+    "de": frozenset("nein nichts nö".split()),
+    "fr": frozenset("non rien".split()),
+    "es": frozenset("no nada".split()),
+    "it": frozenset("no niente nulla".split()),
+    "pt": frozenset("não nao nada".split()),
+}
 # words that go with them in any of those languages ("thank you so much", "ok great, bye", "hi there",
 # "vielen dank", "muchas gracias", "merci beaucoup", "au revoir", "hasta luego")
 WITH = frozenset("""
 you so much very a lot all again for the help your that it was helped helpful great ok okay k cool nice perfect awesome
 good got thanks there everyone team and have day see soon then bot many lovely brilliant excellent super fine alright
-much appreciated sure understood no
+much appreciated sure understood
 sehr schönen schön auf gut danke super alles klar guten
-beaucoup au à bien parfait très ok
+beaucoup au à bien parfait très ok d
 muchas mil hasta perfecto vale genial muy bien
-molte mille perfetto arrivederci buona
+molte mille perfetto arrivederci buona va bene
 muito obrigado até logo perfeito
 """.split())
 # "thanks, bye" is thanks; "hi, thanks" too; "ok thanks" is thanks, "ok" alone an acknowledgement. "ok", "great"
@@ -129,6 +141,8 @@ def pleasantry(text: str) -> tuple[Pleasantry, str] | None:
         return _introduction(text)
     if len(said) > MAX_WORDS:
         return None
+    if declines(text):
+        return Pleasantry.BYE, _declined_in(said)
     for kind in ORDER:
         for language, kinds in WORDS.items():
             if any(w in kinds[kind] for w in said):
@@ -145,6 +159,29 @@ def _introduction(text: str) -> tuple[Pleasantry, str] | None:
         if pattern.fullmatch(text):
             return Pleasantry.INTRODUCTION, language
     return None
+
+
+# what may go with a no: "no thank you", "nope, that's all", "no I'm fine", "nothing else for now". Not the
+# words of a verdict ("no good" says the answer did not help) nor of a greeting
+DECLINE_WITH = frozenset("thank you that s it all else for now i m fine set just really".split())
+
+
+def _declining(said: list[str], language: str) -> bool:
+    words = DECLINE[language]
+    kinds = WORDS[language]
+    return any(w in words for w in said) and all(
+        w in words or w in DECLINE_WITH or w in kinds[Pleasantry.THANKS] or w in kinds[Pleasantry.BYE] for w in said)
+
+
+def _declined_in(said: list[str]) -> str:
+    return next(language for language in DECLINE if _declining(said, language))
+
+
+def declines(text: str) -> bool:
+    """Whether the message only says no ("no", "no thanks", "nope, that's all", "nein danke"): no question in
+    it, at most `MAX_WORDS` words, each a no-word, a thank-you's, a goodbye's or one of `DECLINE_WITH`."""
+    said = [w.casefold() for w in _WORD.findall(PLACEHOLDER_RE.sub(" ", text))]
+    return bool(said) and len(said) <= MAX_WORDS and any(_declining(said, language) for language in DECLINE)
 
 
 # The customer says the answer did not help ("that didn't help", "not what I asked", "that's wrong"): it was

@@ -67,7 +67,8 @@ async def handle_ingest(request: web.Request, services: Services) -> web.Respons
         return _error(str(exc), exc.status)
     return web.json_response(
         {"added": report.added, "updated": report.updated, "unchanged": report.unchanged, "removed": report.removed,
-         "chunks": report.chunks, "skipped": [{"path": p, "reason": r} for p, r in report.skipped], "seconds": round(report.seconds, 2)}
+         "chunks": report.chunks, "skipped": [{"path": p, "reason": r} for p, r in report.skipped], "seconds": round(report.seconds, 2),
+         "duplicates": [{"path": p, "same_as": twin} for p, twin in report.duplicates]}
     )
 
 

@@ -9,9 +9,11 @@ knowledge store's process.
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any, Protocol
 
 from aiohttp import WSCloseCode, web
@@ -63,7 +65,37 @@ def startup_warnings(settings: Settings) -> list[str]:
             f"{settings.data_dir / 'secret.key'}; on an ephemeral disk a restart invalidates every token and the vault. "
             "Set SUPPORTBOT_SECRET_KEY to keep them."
         )
+    keys = [(key, tenant.name) for tenant in settings.tenants.values() for key in tenant.widget_keys]
+    if keys and DEMO_WIDGET_KEY not in dict(keys):
+        # a tenants file lists its own keys, so the demo page's chat said "please try again" to every message
+        key, name = keys[0]
+        warnings.append(
+            f"the demo page (/) chats with widget key {DEMO_WIDGET_KEY!r}, which no tenant of the tenants file has: "
+            f"open /?widget_key={key} to try tenant {name}'s widget on it, and embed "
+            f'<script src=".../widget.js" data-widget-key="{key}"> in your help site'
+        )
     return warnings
+
+
+DEMO_WIDGET_KEY = "demo"  # the key of the demo page at / (channels/widget_static/index.html), the default tenant's
+
+
+def demo_page(settings: Settings, page: Path) -> Handler:
+    """`GET /`: the demo help page. `?widget_key=KEY`, a key of the tenants file, puts that tenant's widget on
+    it instead of the default tenant's: with a tenants file of one's own the page was the only place to
+    try the widget, and its key was unknown. Any other value is ignored (never written into the page)."""
+    keys = {key for tenant in settings.tenants.values() for key in tenant.widget_keys}
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        key = request.query.get("widget_key")
+        headers = {"Cache-Control": "no-cache"}
+        if not key or key == DEMO_WIDGET_KEY or key not in keys:
+            return web.FileResponse(page, headers={"Content-Type": "text/html; charset=utf-8", **headers})
+        text = (await asyncio.to_thread(page.read_text, encoding="utf-8")).replace(
+            f'data-widget-key="{DEMO_WIDGET_KEY}"', f'data-widget-key="{html.escape(key, quote=True)}"', 1)
+        return web.Response(text=text, content_type="text/html", charset="utf-8", headers=headers)
+
+    return handler
 
 
 # shutdown: open WebSockets ---------------------------------------------------------------------

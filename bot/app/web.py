@@ -44,7 +44,13 @@ from bot.app.limits import ClientLimiter, MemoryLimitStore
 from bot.app.metrics import Metrics
 from bot.app.middlewares import json_errors, not_before_ready, undecodable_body
 from bot.app.openapi import OPENAPI
-from bot.app.operations import SOCKETS, body_deadline, close_sockets, track_socket
+from bot.app.operations import (
+    SOCKETS,
+    body_deadline,
+    close_sockets,
+    demo_page,
+    track_socket,
+)
 from bot.app.processes import shared_processes
 from bot.app.rollout_notice import tell_staff_of_step_back
 from bot.app.tokens import Tokens
@@ -160,7 +166,7 @@ def build_app(
             web.get("/readyz", readyz),
             web.get("/metrics", metrics),
             web.get("/api/v1/openapi.json", openapi),
-            web.get("/", static_file("index.html", "text/html; charset=utf-8")),
+            web.get("/", demo_page(settings, STATIC / "index.html")),
             web.get("/widget.js", static_file("widget.js", "application/javascript; charset=utf-8")),
             web.get("/favicon.ico", no_icon),
         ]

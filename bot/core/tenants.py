@@ -8,6 +8,7 @@ bot/core/tenant_keys.py), and the file the wrong value is in. bot/core/config.py
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -202,6 +203,9 @@ def _where(name: str, problem: str, *, path: Path, main: dict[str, Any], include
     return "tenants file"
 
 
+TENANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
 def load_tenants(path: Path | None) -> dict[str, TenantConfig]:
     if path is None:
         return {DEFAULT_TENANT: TenantConfig(name=DEFAULT_TENANT, widget=WidgetSection(keys=("demo",)))}
@@ -213,6 +217,11 @@ def load_tenants(path: Path | None) -> dict[str, TenantConfig]:
         raise ConfigError(f"tenants file {path} defines no [tenants.<name>] table")
     loaded = {}
     for name, body in tenants.items():
+        if not TENANT_NAME.fullmatch(str(name)):
+            # a name is part of URLs (/telegram/NAME/webhook) and of file names (thresholds-NAME.toml):
+            # "acme corp" or "a/b" was taken, and its Telegram webhook and calibrated thresholds file then failed
+            raise ConfigError(f"tenants file {path}: tenant name {str(name)!r} may have letters, digits, '.', '_' and '-' "
+                              "(at most 64, starting with a letter or digit)")
         try:
             loaded[str(name)] = _tenant(str(name), body)
         except ConfigError as exc:

@@ -97,3 +97,25 @@ def load_cases(path: Path) -> list[EvalCase]:
     if not cases:
         raise InputError(f"{path} holds no cases")
     return cases
+
+
+def unknown_sources(cases: list[EvalCase], known: set[str]) -> dict[str, str | None]:
+    """The cases' sources that no document of the tenant has, each with the ingested source it probably
+    means (None when none is near). `eco-drift.md` for `articles/eco-drift.md` (the file's name without
+    the folder given to `ingest`), or a path from another working directory, made every answer from the
+    right article count as wrong: hit rate 0 and, with `--calibrate`, thresholds fitted to false verdicts."""
+    missing: dict[str, str | None] = {}
+    for case in cases:
+        for source in case.sources:
+            if source in known or source in missing:
+                continue
+            tail = source.replace("\\", "/")
+            while tail.startswith("./"):
+                tail = tail[2:]
+            ends = sorted(k for k in known if k.endswith("/" + tail) or tail.endswith("/" + k))
+            if not ends:  # the same file name in another folder
+                name = tail.rsplit("/", 1)[-1]
+                ends = sorted(k for k in known if k.rsplit("/", 1)[-1] == name)
+            near = ends or difflib.get_close_matches(source, sorted(known), n=1, cutoff=0.8)
+            missing[source] = near[0] if len(near) == 1 else None
+    return missing

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.core.messages import Message
 from bot.core.texts import TEXTS
+from policies.pleasantries import declines
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,8 @@ def offered_choice(payload: str, asked: str | None, text: str) -> tuple[str, str
     option = named_option(payload, text)
     if option is not None:
         return (asked, option["source"]) if asked is not None else None
-    if json.loads(payload).get("options") and _said(text) in NONE_OF_THESE:
+    # "no" (or "neither", "nein") to "Which one do you mean?" declines them all, as the button does
+    if json.loads(payload).get("options") and (_said(text) in NONE_OF_THESE or declines(text)):
         return PERSON_REQUEST, None
     return None
 

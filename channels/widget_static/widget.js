@@ -26,6 +26,7 @@
       tooLong: "That message is too long: {detail}.", slowDown: "Please wait a moment before sending another message.",
       starting: "We're just starting up. Please try again in a few seconds.",
       failed: "Sorry, your message could not be sent. Please try again.", unsent: "Not sent",
+      unavailable: "Sorry, this chat is not available. Please use the other ways to contact us on this site.",
       greeting: "Hi! Ask me anything about our product. I'll answer from our help center, or bring in a person."
     },
     de: {
@@ -40,6 +41,7 @@
       slowDown: "Bitte warten Sie einen Moment, bevor Sie eine weitere Nachricht senden.",
       starting: "Wir starten gerade. Bitte versuchen Sie es in ein paar Sekunden noch einmal.",
       failed: "Entschuldigung, Ihre Nachricht konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.", unsent: "Nicht gesendet",
+      unavailable: "Entschuldigung, dieser Chat ist nicht verfügbar. Bitte nutzen Sie die anderen Kontaktwege auf dieser Seite.",
       greeting: "Hallo! Fragen Sie mich alles zu unserem Produkt. Ich antworte mithilfe unseres Hilfe-Centers oder hole eine Person dazu."
     },
     fr: {
@@ -54,6 +56,7 @@
       slowDown: "Merci de patienter un instant avant d'envoyer un autre message.",
       starting: "Nous sommes en train de démarrer. Veuillez réessayer dans quelques secondes.",
       failed: "Désolé, votre message n'a pas pu être envoyé. Veuillez réessayer.", unsent: "Non envoyé",
+      unavailable: "Désolé, ce chat n'est pas disponible. Merci d'utiliser les autres moyens de nous contacter sur ce site.",
       greeting: "Bonjour\u00a0! Posez-moi vos questions sur notre produit. Je réponds à l'aide de notre centre d'aide, ou je fais appel à une personne."
     },
     es: {
@@ -68,6 +71,7 @@
       slowDown: "Espera un momento antes de enviar otro mensaje.",
       starting: "Estamos iniciando. Vuelve a intentarlo en unos segundos.",
       failed: "Lo sentimos, no se pudo enviar tu mensaje. Inténtalo de nuevo.", unsent: "No enviado",
+      unavailable: "Lo sentimos, este chat no está disponible. Usa las otras formas de contacto de este sitio.",
       greeting: "¡Hola! Pregúntame lo que quieras sobre nuestro producto. Te respondo con la información de nuestro centro de ayuda o te paso con una persona."
     },
     it: {
@@ -82,6 +86,7 @@
       slowDown: "Aspetta un momento prima di inviare un altro messaggio.",
       starting: "Ci stiamo avviando. Riprova tra qualche secondo.",
       failed: "Ci scusiamo, non è stato possibile inviare il tuo messaggio. Riprova.", unsent: "Non inviato",
+      unavailable: "Ci scusiamo, questa chat non è disponibile. Usa gli altri modi per contattarci indicati su questo sito.",
       greeting: "Ciao! Chiedimi pure quello che vuoi sul nostro prodotto. Ti rispondo con le informazioni del nostro centro assistenza, oppure ti metto in contatto con una persona."
     },
     pt: {
@@ -96,6 +101,7 @@
       slowDown: "Aguarde um momento antes de enviar outra mensagem.",
       starting: "Estamos iniciando. Tente novamente em alguns segundos.",
       failed: "Desculpe, não foi possível enviar sua mensagem. Tente novamente.", unsent: "Não enviada",
+      unavailable: "Desculpe, este chat não está disponível. Use as outras formas de contato deste site.",
       greeting: "Olá! Pergunte o que quiser sobre o nosso produto. Respondo com base na nossa central de ajuda ou chamo uma pessoa."
     }
   };
@@ -136,7 +142,9 @@
     ".system{align-self:center;font-size:12.5px;color:#5b6478;background:#eceff7;border-radius:10px;padding:6px 10px;text-align:center}",
     ".msg a{color:#3157d5}.customer a{color:#fff}",
     ".sources{margin-top:8px;padding-top:6px;border-top:1px solid #eceef2;font-size:12.5px}",
-    ".sources a{display:block;margin-top:2px}",
+    // a source without a link (a help center ingested from files without `url`) is a span: one a line too
+    // ("SourcesJuniper room sensor › Prices" ran together before)
+    ".sources a,.sources span{display:block;margin-top:2px}",
     ".feedback{margin-top:6px;display:flex;gap:6px;align-items:center;font-size:12px;color:#5b6478}",
     ".choices{flex-wrap:wrap}",
     ".feedback button{border:1px solid #d5d9e4;background:#fff;border-radius:12px;padding:2px 9px;cursor:pointer;font-size:12px}",
@@ -307,6 +315,15 @@
     state.conv = null;
     return api("POST", "", VISITOR ? { widget_key: KEY, visitor_token: VISITOR } : { widget_key: KEY }).then(function (data) {
       state.conv = data; localStorage.setItem(STORE, JSON.stringify(data)); connect(); return data;
+    }, function (e) {
+      // the server knows no tenant with this key: trying again cannot help ("please try again" forever, on
+      // a page whose tenants file lacks it); the site's owner learns which key from the console
+      if (e.status === 401 && !state.conv) {
+        e.setup = true;
+        if (window.console) console.error("supportbot widget: the server refused a conversation for widget key " + JSON.stringify(KEY) +
+          " (" + e.message + "): data-widget-key must be a key of the tenants file ([tenants.NAME.widget] keys), and data-visitor-token valid");
+      }
+      throw e;
     });
   }
 
@@ -365,6 +382,7 @@
     if (e.status === 413) return t("tooLong", { detail: e.message });
     if (e.status === 429) return t("slowDown");
     if (e.status === 503) return t("starting");
+    if (e.setup) return t("unavailable");
     return t("failed");
   }
 

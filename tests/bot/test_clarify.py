@@ -122,6 +122,12 @@ async def test_none_of_these_typed_hands_over_as_a_request_for_a_person(client: 
     # the same words with no offer before them are no answer to one
     url, auth = await conversation(client)
     assert (await say(client, url, auth, "none of these", "q1"))["handoff_reason"] != "customer_request"
+    # "no" to "Which one do you mean?" declines them all too (elsewhere a no is a goodbye: tests/policies/test_pleasantries.py)
+    for n, said in enumerate(("no", "neither", "nein")):
+        url, auth = await conversation(client)
+        await say(client, url, auth, QUESTION, f"q{n}a")
+        reply = await say(client, url, auth, said, f"q{n}b")
+        assert reply["outcome"] == "handoff" and reply["handoff_reason"] == "customer_request", (said, reply)
 
 
 async def test_options_offered_before_a_restart_are_answered_after_it(tmp_path: Path) -> None:

@@ -163,6 +163,57 @@ def test_eval_names_the_cases_that_missed(data_dir: Path, tmp_path: Path) -> Non
     listed[0] = listed[0].strip()
     assert listed[0].startswith("'how do I reset my password?': expected answer, got answer")
     assert "top: sample_kb/" in listed[0] and listed[0].endswith("want: reset-your-password.md")
+    # said before the figures too, with the source meant (before: nothing but hit_at_1 0.000 and the line above)
+    assert "'reset-your-password.md' (did you mean 'sample_kb/reset-your-password.md'?)" in out.stderr
+
+
+def test_eval_calibrate_refuses_cases_naming_sources_no_document_has(data_dir: Path, tmp_path: Path) -> None:
+    """A case file written with the files' bare names scored every right answer wrong, and --calibrate
+    wrote thresholds fitted to those false verdicts (exit 0)."""
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(
+        json.dumps({"question": "how do I reset my password?", "expect": "answer", "sources": ["reset-your-password.md"]}) + "\n"
+        + json.dumps({"question": "what is the capital of France?", "expect": "handoff"}) + "\n"
+    )
+    target = tmp_path / "thresholds.toml"
+    out = run(["eval", str(cases), "--calibrate", "--output", str(target)], data_dir=data_dir)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "name no document of tenant 'default'" in out.stderr and "did you mean 'sample_kb/reset-your-password.md'?" in out.stderr
+    assert not target.exists() and "calibrated" not in out.stdout
+
+
+@pytest.mark.parametrize(("lines", "missing"), [
+    ([{"question": "How do I reset my password?", "expect": "answer"}], "add questions your help center does not answer"),
+    ([{"question": "what is the capital of France?", "expect": "handoff"},
+      {"question": "a person please", "expect": "handoff", "reason": "customer_request"}], "add questions your help center answers"),
+])
+def test_eval_calibrate_needs_answerable_and_off_topic_cases(data_dir: Path, tmp_path: Path, lines: list[dict[str, str]],
+                                                              missing: str) -> None:
+    """With answerable cases only nothing held the gate back: `--calibrate` wrote min_confidence 0.3, the
+    loosest it tries (the default is 0.55), and off-topic questions got answered; with off-topic ones only,
+    the same 0.3. Now refused before any case runs, saying which kind to add."""
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    target = tmp_path / "thresholds.toml"
+    out = run(["eval", str(cases), "--calibrate", "--output", str(target)], data_dir=data_dir)
+    assert out.returncode == 2 and "--calibrate needs both kinds of case" in out.stderr and missing in out.stderr
+    assert "Traceback" not in out.stderr and out.stdout == "" and not target.exists()
+
+
+def test_ingesting_the_same_files_by_another_path_warns_of_the_copies(tmp_path: Path) -> None:
+    """The same folder given by another path (another working directory, a link) doubled every article
+    without a word; the warning names the copies and the fix."""
+    data_dir, kb = tmp_path / "data", tmp_path / "kb"
+    kb.mkdir()
+    (kb / "shipping.md").write_text("# Shipping times\n\nStandard parcels arrive in 3 to 5 working days, express ones the next day.\n")
+    (tmp_path / "link").symlink_to(kb, target_is_directory=True)
+    first = run(["ingest", str(kb), "--tenant", "default"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+    assert first.returncode == 0 and "warning" not in first.stderr, first.stderr
+    out = run(["ingest", str(tmp_path / "link"), "--tenant", "default"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 0 and "1 added" in out.stdout
+    old, new = (str(tmp_path / name / "shipping.md").lstrip("/") for name in ("kb", "link"))
+    assert "warning: 1 document(s) added with the same text as one ingested before under another source" in out.stderr
+    assert f"{new} = {old}" in out.stderr and "--prune" in out.stderr
 
 
 def test_a_prune_that_dropped_a_vanished_file_succeeds(tmp_path: Path) -> None:
@@ -231,6 +282,16 @@ async def test_audit_exports_a_conversation_without_the_users_id(tmp_path: Path)
     assert len(users) == 1 and next(iter(users)).startswith("user-")  # the same person, followable, not named
 
 
+@pytest.mark.parametrize("days", ["1000000", "99999999999"])
+def test_usage_over_too_many_days_is_a_clear_error(data_dir: Path, days: str) -> None:
+    # before: OverflowError tracebacks ("date value out of range", "Python int too large to convert to C int")
+    out = run(["usage", "--days", days], data_dir=data_dir)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert f"Invalid value for '--days': {days} is not in the range 1<=x<=36500" in out.stderr
+    out = run(["usage", "--days", "36500", "--json"], data_dir=data_dir)
+    assert out.returncode == 0 and json.loads(out.stdout)["days"] == 36500, out.stderr
+
+
 def test_audit_of_an_unknown_conversation_is_a_clear_error(data_dir: Path) -> None:
     out = run(["audit", "--conversation", "no-such-conversation"], data_dir=data_dir)
     assert out.returncode == 2
@@ -241,7 +302,8 @@ def test_audit_of_an_unknown_conversation_is_a_clear_error(data_dir: Path) -> No
 def test_eval_calibrate_into_a_folder_that_does_not_exist_says_so(data_dir: Path, tmp_path: Path) -> None:
     # before: an OSError traceback at the end of the run; now said before any case runs (nothing printed of a run)
     cases = tmp_path / "cases.jsonl"
-    cases.write_text('{"question": "How do I reset my password?", "expect": "answer"}\n', encoding="utf-8")
+    cases.write_text('{"question": "How do I reset my password?", "expect": "answer"}\n'
+                     '{"question": "What is the capital of France?", "expect": "handoff"}\n', encoding="utf-8")
     target = tmp_path / "missing" / "thresholds.toml"
     out = run(["eval", str(cases), "--calibrate", "--max-wrong", "1", "--max-clarified", "1", "--output", str(target)], data_dir=data_dir)
     assert out.returncode == 1 and f"cannot write the thresholds to {target}: no folder {target.parent}" in out.stderr

@@ -10,7 +10,7 @@ import pytest
 
 from bot.engine.assistant import AskResult
 from bot.core.errors import InputError
-from bot.engine.eval_cases import EvalCase, load_cases
+from bot.engine.eval_cases import EvalCase, load_cases, unknown_sources
 from bot.engine.evaluation import calibrate_thresholds, risk_coverage, score, shares, thresholds_toml, within
 from bot.engine.pipeline import HandoffReason, Outcome
 from bot.core.config import Thresholds
@@ -64,6 +64,20 @@ def test_calibration_meets_the_bound_and_writes_an_includable_file() -> None:
     assert tomllib.loads(text)["tenants"]["acme"]["thresholds"]["min_confidence"] == chosen.min_confidence
     report = score([c for c, _ in CASES], [r for _, r in CASES], thresholds=BASE)
     assert len(report.risk_coverage) >= 10
+
+
+def test_among_equally_good_thresholds_calibration_keeps_the_nearest_to_the_tenants() -> None:
+    # every answerable case right and no off-topic one answered anywhere from 0.3 to 0.7: the first tried,
+    # the loosest (0.3), was written, so off-topic questions the cases missed were answered from then on
+    cases = [(EvalCase(f"q{n}", "answer", sources=("a.md",)), result(confidence=0.75 + n * 0.02, retrieved=["a.md", "b.md"]))
+             for n in range(10)]
+    cases += [(EvalCase(f"o{n}", "handoff"), result(confidence=0.1, retrieved=["c.md"])) for n in range(5)]
+    found = calibrate_thresholds(cases, thresholds=replace(BASE, min_confidence=0.55), max_wrong=0.05)
+    assert found is not None and found[1]["right"] == 1.0 and found[1]["offtopic_answered"] == 0.0
+    assert found[0].min_confidence == 0.55 and found[0].min_choice_confidence == 0.8
+    # a tenant already stricter stays there while the cases allow it, and comes down only as far as they need
+    assert calibrate_thresholds(cases, thresholds=replace(BASE, min_confidence=0.7), max_wrong=0.05)[0].min_confidence == 0.7
+    assert calibrate_thresholds(cases, thresholds=replace(BASE, min_confidence=0.9), max_wrong=0.05)[0].min_confidence == 0.75
 
 
 def test_a_bound_tolerates_one_case_only_below_one_over_the_bound_cases() -> None:
@@ -124,6 +138,20 @@ def test_a_case_whose_sources_is_a_string_is_refused_naming_the_line(tmp_path: P
         load_cases(cases)
     cases.write_text('{"question": "q1", "expect": "answer", "sources": ["a.md"], "answer_contains": ["Settings"]}\n', encoding="utf-8")
     assert load_cases(cases)[0].sources == ("a.md",) and load_cases(cases)[0].answer_contains == ("Settings",)
+
+
+def test_a_cases_source_unknown_to_the_tenant_is_named_with_the_source_meant() -> None:
+    known = {"articles/eco-drift.md", "articles/away-assist.md", "help/faq.csv#faq-03", "a/setup.md", "b/setup.md"}
+    cases = [EvalCase("q", "answer", sources=("eco-drift.md", "articles/away-assist.md")),
+             EvalCase("q2", "answer", sources=("tmp/kb/articles/eco-drift.md", "faq.csv#faq-3", "setup.md", "zzz.md"))]
+    assert unknown_sources(cases, known) == {
+        "eco-drift.md": "articles/eco-drift.md",             # the folder given to ingest left out
+        "tmp/kb/articles/eco-drift.md": "articles/eco-drift.md",  # ingested from another working directory
+        "faq.csv#faq-3": "help/faq.csv#faq-03",              # near by spelling
+        "setup.md": None,                                    # two files of that name: no guess
+        "zzz.md": None,
+    }
+    assert unknown_sources([EvalCase("q", "answer", sources=("articles/eco-drift.md",))], known) == {}
 
 
 @pytest.mark.parametrize(("line", "message"), [

@@ -38,3 +38,18 @@ def test_start_warns_of_a_missing_secret_key(tmp_path: Path) -> None:
     assert len(warnings) == 1
     assert warnings[0].startswith("SUPPORTBOT_SECRET_KEY is not set")
     assert startup_warnings(settings(tmp_path / "x", SUPPORTBOT_SECRET_KEY="k")) == []
+
+
+def test_start_says_how_to_try_the_widget_when_no_tenant_has_the_demo_pages_key(tmp_path: Path) -> None:
+    # a tenants file with its own tenant: the demo page at / chatted with key 'demo', refused by the server,
+    # and the widget said "please try again" to every message, with nothing in the log
+    own = settings(tmp_path, '[tenants.halden.widget]\nkeys = ["halden-key"]\n', SUPPORTBOT_SECRET_KEY="k")
+    warnings = startup_warnings(own)
+    assert len(warnings) == 1 and "no tenant of the tenants file has" in warnings[0]
+    assert "/?widget_key=halden-key" in warnings[0] and "tenant halden's widget" in warnings[0]
+    (tmp_path / "y").mkdir()
+    (tmp_path / "z").mkdir()
+    listed = settings(tmp_path / "y", '[tenants.default.widget]\nkeys = ["demo"]\n[tenants.halden.widget]\nkeys = ["h"]\n',
+                      SUPPORTBOT_SECRET_KEY="k")
+    assert startup_warnings(listed) == []
+    assert startup_warnings(settings(tmp_path / "z", '[tenants.slackonly]\n', SUPPORTBOT_SECRET_KEY="k")) == []  # no widget at all

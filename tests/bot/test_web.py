@@ -50,6 +50,17 @@ async def test_health_readiness_page_and_widget(client: TestClient) -> None:
     assert (await client.get("/favicon.ico")).status == 204  # browsers ask for it on every page: no 404 in their console
 
 
+async def test_the_demo_page_carries_a_tenants_widget_key_when_asked(client: TestClient) -> None:
+    """With a tenants file of one's own (no key 'demo'), the page at / was the only place to try the
+    widget and every message there got "please try again". `?widget_key=` puts a key of the tenants file
+    on it; a key the file does not list is never written into the page."""
+    page = await (await client.get("/", params={"widget_key": "locked-key"})).text()
+    assert 'data-widget-key="locked-key"' in page and 'data-widget-key="demo"' not in page
+    for other in ("nosuch", '"><script>alert(1)</script>', ""):
+        page = await (await client.get("/", params={"widget_key": other})).text()
+        assert 'data-widget-key="demo"' in page and "alert(1)" not in page
+
+
 async def test_a_question_gets_an_answer_with_citations_and_history(client: TestClient) -> None:
     conversation, auth = await start(client)
     response = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "How do I turn on 2FA?", "client_message_id": "m1"}, headers=auth)

@@ -135,6 +135,29 @@ def test_a_host_sites_signed_visitor_token_goes_with_the_new_conversation(server
     page.close()
 
 
+def test_a_widget_key_the_server_does_not_know_says_the_chat_is_unavailable(server: str, browser: object) -> None:
+    """A page whose key no tenant has (a tenants file without `default` and the demo page, or a typo in
+    the script tag) said "Sorry, your message could not be sent. Please try again." to every message;
+    retrying never helps. The customer is told the chat is not available, the site's owner (in the
+    browser's console) which key was refused."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    html = '<!doctype html><title>Help</title><main>Help</main><script src="/widget.js" data-widget-key="no-such-key"></script>'
+    page.route(server + "/typo", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
+    page.goto(server + "/typo")
+    page.get_by_role("button", name="Open support chat").click()
+    box = page.get_by_role("textbox", name="Your message")
+    box.fill("how do I reset my password?")
+    box.press("Enter")
+    log = page.get_by_role("log", name="Conversation")
+    log.get_by_text("this chat is not available", exact=False).wait_for(timeout=30_000)
+    assert log.get_by_text("Please try again", exact=False).count() == 0
+    assert box.input_value() == "how do I reset my password?"  # kept, as for any message not sent
+    assert any('widget key "no-such-key"' in e and "tenants file" in e for e in errors), errors
+    page.close()
+
+
 GREETINGS = {
     "en": "Hi! Ask me anything about our product. I'll answer from our help center, or bring in a person.",
     "es": "¡Hola! Pregúntame lo que quieras sobre nuestro producto. Te respondo con la información de nuestro centro de ayuda o te paso "

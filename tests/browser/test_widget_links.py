@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-
-
 WIDGET = Path(__file__).resolve().parents[2] / "channels" / "widget_static" / "widget.js"
 SITE = "https://help.acme.example"
 CITATIONS = [
@@ -23,6 +21,32 @@ CITATIONS = [
 
 
 def test_citation_links_are_http_or_site_relative_only(browser: object) -> None:
+    page = opened_with(browser, CITATIONS)
+    sources = page.get_by_role("log", name="Conversation").locator(".msg.bot .sources")
+    links = {a.inner_text(): a.get_attribute("href") for a in sources.locator("a").all()}
+    assert links == {"Absolute": "https://help.acme.example/refunds", "Relative": "https://help.acme.example/billing/invoices"}
+    shown = sources.inner_text()
+    for title in ("Script", "Upper", "Control", "Data", "VB"):
+        assert title in shown  # the title stays, as plain text
+    page.close()
+
+
+def test_sources_without_a_link_stand_each_on_a_line_of_their_own(browser: object) -> None:
+    """A help center ingested from files without `url` front matter cites titles without links: they were
+    inline, so the box read "SourcesJuniper room sensor › PricesThe Morgan plan" (seen on a new help center)."""
+    page = opened_with(browser, [{"source": "articles/juniper.md", "title": "Juniper room sensor › Prices", "url": None, "score": 0.9},
+                                 {"source": "articles/morgan.md", "title": "The Morgan plan", "url": None, "score": 0.8},
+                                 {"source": "f.md", "title": "Absolute", "url": "https://help.acme.example/refunds", "score": 0.6}])
+    sources = page.get_by_role("log", name="Conversation").locator(".msg.bot .sources")
+    boxes = [sources.locator(selector).bounding_box() for selector in ("strong", "span >> nth=0", "span >> nth=1", "a")]
+    for above, below in zip(boxes, boxes[1:]):
+        assert below["y"] >= above["y"] + above["height"] - 1, (above, below)  # each below the one before, none beside it
+    assert sources.inner_text().splitlines() == ["Sources", "Juniper room sensor › Prices", "The Morgan plan", "Absolute"]
+    page.close()
+
+
+def opened_with(browser: object, citations: list[dict[str, object]]) -> object:
+    """A help page with the widget, the API answered by routing: one answer citing `citations`, shown."""
     page = browser.new_page()  # type: ignore[attr-defined]
 
     def answer(route: object) -> None:
@@ -35,7 +59,7 @@ def test_citation_links_are_http_or_site_relative_only(browser: object) -> None:
         elif path == "/api/v1/conversations":
             body, kind = json.dumps({"conversation_id": "c1", "token": "t1"}), "application/json"
         elif path == "/api/v1/conversations/c1/messages":
-            reply = {"id": 2, "role": "bot", "outcome": "answer", "text": "Here you go.", "citations": CITATIONS}
+            reply = {"id": 2, "role": "bot", "outcome": "answer", "text": "Here you go.", "citations": citations}
             body, kind = json.dumps({"reply": reply}), "application/json"
         else:
             route.abort()  # type: ignore[attr-defined]
@@ -48,11 +72,5 @@ def test_citation_links_are_http_or_site_relative_only(browser: object) -> None:
     box = page.get_by_role("textbox", name="Your message")
     box.fill("refunds?")
     box.press("Enter")
-    sources = page.get_by_role("log", name="Conversation").locator(".msg.bot .sources")
-    sources.wait_for(timeout=15_000)
-    links = {a.inner_text(): a.get_attribute("href") for a in sources.locator("a").all()}
-    assert links == {"Absolute": "https://help.acme.example/refunds", "Relative": "https://help.acme.example/billing/invoices"}
-    shown = sources.inner_text()
-    for title in ("Script", "Upper", "Control", "Data", "VB"):
-        assert title in shown  # the title stays, as plain text
-    page.close()
+    page.get_by_role("log", name="Conversation").locator(".msg.bot .sources").wait_for(timeout=15_000)
+    return page

@@ -113,10 +113,13 @@ async def test_thanks_after_an_answer_is_said_back_and_calls_no_person(bot: tupl
     conversation = conversation_id_for(channel.ref("ed"))
     answer = await channel.ask("How do I reset my password?", address="ed")
     assert "password" in answer.text.lower()
-    for said, expected in (("thanks, that helped!", "You're welcome"), ("ok bye", "Goodbye"), ("hola", "¡Hola!")):
+    # "ok", and "no thanks" to the bot's own "Is there anything else I can help with?", were handed over as
+    # no_answer ("I couldn't find this in our help center"): a staff card for a customer who was done
+    for said, expected in (("thanks, that helped!", "You're welcome"), ("no thanks", "Goodbye"), ("ok", "anything else"),
+                           ("ok bye", "Goodbye"), ("hola", "¡Hola!")):
         reply = await channel.ask(said, address="ed")
         assert expected in reply.text, (said, reply.text)
         assert not reply.citations
-    await until(lambda: kinds(events, conversation).count("Answered") >= 4)
+    await until(lambda: kinds(events, conversation).count("Answered") >= 6)
     assert "HandedOver" not in kinds(events, conversation)
     assert await asyncio.to_thread(handoff.current, conversation) is None

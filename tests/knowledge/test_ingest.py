@@ -80,6 +80,22 @@ async def test_prune_removes_vanished_files_only_when_asked(make_services: Calla
     assert all("plan.md" not in c.source for c in result.citations)
 
 
+def test_the_same_files_under_another_path_are_added_and_reported_as_copies(make_services: Callable[..., Services],
+                                                                            tmp_path: Path) -> None:
+    """A source is the path as given: the help center ingested again from another working directory (here
+    through a link) was added a second time without a word, and answers cited both copies."""
+    services = make_services()
+    kb = write_kb(tmp_path / "kb")
+    first = services.ingestor.ingest([kb], tenant="default")
+    assert first.added == 3 and first.duplicates == []
+    (tmp_path / "again").symlink_to(kb, target_is_directory=True)
+    again = services.ingestor.ingest([tmp_path / "again"], tenant="default")
+    assert again.added == 3  # still added: two sources may hold one text on purpose
+    assert sorted((Path(new).parent.name, Path(old).parent.name, Path(new).name) for new, old in again.duplicates) == [
+        ("again", "kb", "faq.csv#q1"), ("again", "kb", "faq.csv#q2"), ("again", "kb", "plan.md")]
+    assert services.ingestor.ingest([tmp_path / "again"], tenant="default").duplicates == []  # unchanged: said once
+
+
 def test_unreadable_files_are_reported_by_name_and_the_rest_ingested(make_services: Callable[..., Services], tmp_path: Path) -> None:
     services = make_services()
     kb = write_kb(tmp_path / "kb")

@@ -88,6 +88,32 @@ def test_faq_csv_and_jsonl_rows_become_documents_with_ids(tmp_path: Path) -> Non
     assert docs[0].source == "faq.jsonl#row-1"
 
 
+@pytest.mark.parametrize("content", [
+    "Question,Answer,ID\nDoes Juniper blink?,Twice when paired.,j1\n",   # capitalised, as most exports write them
+    "question;answer;id\nDoes Juniper blink?;Twice when paired.;j1\n",   # a spreadsheet saved with a European locale
+    "\ufeffQUESTION\tANSWER\tId\nDoes Juniper blink?\tTwice when paired.\tj1\n",
+])
+def test_faq_columns_are_found_whatever_their_case_and_separator(tmp_path: Path, content: str) -> None:
+    # before: "no 'question' and 'answer' columns (found ['Answer', 'Question'])", and ['question;answer']
+    table = tmp_path / "faq.csv"
+    table.write_text(content, encoding="utf-8")
+    [doc] = load_file(table, "faq.csv")
+    assert (doc.source, doc.title, doc.sections[0].text) == ("faq.csv#j1", "Does Juniper blink?", "Twice when paired.")
+    table.write_text("question,answer,notes\n\"Is it loud; really?\",\"No; it is silent.\",x\n", encoding="utf-8")
+    assert load_file(table, "faq.csv")[0].sections[0].text == "No; it is silent."  # commas in the header: commas it is
+
+
+def test_a_text_file_of_one_line_is_its_body(tmp_path: Path) -> None:
+    # before: its one line was taken for the title and the file skipped with "no text to answer from"
+    note = tmp_path / "ridge-valve.txt"
+    note.write_text("The Ridge radiator valve (model RV-5) costs $59 and pairs with the Austin Hub.\n")
+    [doc] = load_file(note, "ridge-valve.txt")
+    assert doc.sections[0].text.startswith("The Ridge radiator valve") and doc.title == "Ridge valve"
+    note.write_text("Ridge valve prices\n\nThe Ridge radiator valve costs $59.\n")
+    [doc] = load_file(note, "ridge-valve.txt")
+    assert doc.title == "Ridge valve prices" and doc.sections[0].text == "The Ridge radiator valve costs $59."
+
+
 def test_faq_without_question_columns_names_the_flags(tmp_path: Path) -> None:
     table = tmp_path / "prices.csv"
     table.write_text("plan,price\nTeam,8\n")

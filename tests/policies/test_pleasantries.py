@@ -13,6 +13,11 @@ from policies.pleasantries import Pleasantry, pleasantry, unhelped
     ("ok great, bye", Pleasantry.BYE, "en"), ("hi there", Pleasantry.GREETING, "en"), ("good morning", Pleasantry.GREETING, "en"),
     ("muchas gracias", Pleasantry.THANKS, "es"), ("merci beaucoup", Pleasantry.THANKS, "fr"), ("vielen Dank!", Pleasantry.THANKS, "de"),
     ("Ciao", Pleasantry.GREETING, "it"), ("obrigado", Pleasantry.THANKS, "pt"),
+    # an acknowledgement, and a no to the bot's "anything else?": they were handed over as no_answer
+    ("ok", Pleasantry.ACKNOWLEDGED, "en"), ("great", Pleasantry.ACKNOWLEDGED, "en"), ("got it", Pleasantry.ACKNOWLEDGED, "en"), ("okay cool", Pleasantry.ACKNOWLEDGED, "en"),
+    ("d'accord", Pleasantry.ACKNOWLEDGED, "fr"), ("vale", Pleasantry.ACKNOWLEDGED, "es"), ("ok thanks", Pleasantry.THANKS, "en"),
+    ("no thanks", Pleasantry.BYE, "en"), ("no, that's all", Pleasantry.BYE, "en"), ("nope", Pleasantry.BYE, "en"),
+    ("nein danke", Pleasantry.BYE, "de"), ("no gracias", Pleasantry.BYE, "es"), ("non merci", Pleasantry.BYE, "fr"),
 ])
 def test_pleasantries(text: str, kind: Pleasantry, lang: str) -> None:
     assert pleasantry(text) == (kind, lang)
@@ -20,7 +25,8 @@ def test_pleasantries(text: str, kind: Pleasantry, lang: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "Hello, my invoice is wrong", "thanks, but how do I export?", "Hi, I need help", "how are you", "ok, and as PDF?", "great, but it fails", "cancel", "",
-    "thanks " * 9, "hola, ¿cómo cambio mi contraseña?",
+    "thanks " * 9, "hola, ¿cómo cambio mi contraseña?", "ok so how do I cancel", "is it ok", "not ok", "ok but the display is dark",
+    "no it does not work", "nothing works", "none of them work", "no, I want a person", "no good",
 ])
 def test_messages_with_something_to_do_are_not(text: str) -> None:
     assert pleasantry(text) is None

@@ -32,6 +32,9 @@ README = Path(__file__).resolve().parents[2] / "README.md"
          "[tenants.beta.thresholds]: threshold min_confidence must be from 0 to 1, not 1.5"),
         ('[tenants.acme]\n[tenants.beta.thresholds]\nmin_confidance = 0.5\n', "[tenants.beta.thresholds]: unknown threshold(s)"),
         ('[tenants.beta]\nthresholds = 0.5\n', "[tenants.beta.thresholds]: thresholds must be a table"),
+        # part of URLs and file names: "acme corp" and "a/b" were taken, and their Telegram webhook and thresholds file failed
+        ('[tenants."acme corp"]\n', "tenant name 'acme corp' may have letters, digits, '.', '_' and '-'"),
+        ('[tenants."a/../b"]\n', "tenant name 'a/../b' may have letters"),
     ],
 )
 def test_a_mistake_in_the_tenants_file_stops_the_start_naming_tenant_and_key(tmp_path: Path, content: str, message: str) -> None:
@@ -50,6 +53,7 @@ def test_the_readme_sample_tenants_file_is_valid(tmp_path: Path) -> None:
     acme = make_settings(tmp_path, SUPPORTBOT_TENANTS_FILE=str(path)).tenant("acme")
     assert acme.pii_kinds is not None and "STREET_ADDRESS" in acme.pii_kinds
     assert acme.widget_keys == ("acme-public-key",)
+    assert acme.keep_terms == ("Savannah", "Reno")  # the documented way to keep a product word redaction took for a name
 
 
 def test_keep_terms_are_read(tmp_path: Path) -> None:

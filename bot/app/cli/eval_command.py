@@ -46,11 +46,13 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
     cases = load_cases(cases_file)
     load_settings().tenant(tenant)  # a mistyped tenant is said at once, before the models and the store load
     if calibrate:  # likewise a thresholds file that could not be written: said before the cases run, not after
+        _check_calibration_cases(cases, cases_file=cases_file)
         _check_writable(output or Path(f"thresholds-{tenant}.toml"))
     services = open_services()
     thresholds = services.settings.tenant(tenant).thresholds
     identity = identity_of(tenant=tenant, user=user, groups=groups)
     try:
+        _check_sources(cases, known=services.ingestor.sources(tenant=tenant), tenant=tenant, calibrate=calibrate)
         if save or baseline:  # a mistyped baseline or a name taken: said before the cases run (and the judge is paid)
             _check_run_names(services.engine, tenant=tenant, save=save, baseline=baseline)
         results = asyncio.run(run_cases(cases, lambda q: services.assistant.ask(q, identity=identity)))
@@ -127,6 +129,45 @@ def _echo_failures(failures: list[dict[str, Any]]) -> None:
         if failure["want"]:
             line += f"; top: {', '.join(failure['top']) or '-'}; want: {', '.join(failure['want'])}"
         click.echo(line)
+
+
+def _check_calibration_cases(cases: list[Any], *, cases_file: Path) -> None:
+    """Calibration trades right answers against wrong ones and off-topic ones answered: with no off-topic
+    case nothing holds the gate back and it was set to its loosest (min_confidence 0.3, below the
+    default 0.55, so questions about other things got answered); with no answerable case there is nothing
+    to gain and it was set the same. Both kinds are needed."""
+    from bot.core.errors import InputError
+    from bot.engine.evaluation import kind_of
+
+    kinds = [kind_of(case) for case in cases]
+    answerable, offtopic = kinds.count("answer"), kinds.count("offtopic")
+    if answerable and offtopic:
+        return
+    raise InputError(
+        f"--calibrate needs both kinds of case, and {cases_file} has {answerable} answerable "
+        f"(\"expect\": \"answer\") and {offtopic} off-topic (\"expect\": \"handoff\" without \"reason\": \"customer_request\"): "
+        + ("add questions your help center does not answer, which the bot must hand over; without them nothing keeps "
+           "the thresholds from their loosest" if not offtopic else
+           "add questions your help center answers, with their sources; without them there is nothing to calibrate for"))
+
+
+def _check_sources(cases: list[Any], *, known: set[str], tenant: str, calibrate: bool) -> None:
+    """A case naming a source no document has is scored wrong whatever the bot answers: said before the
+    cases run, with the source meant where one is near; `--calibrate` would fit thresholds to those false
+    verdicts, so it stops."""
+    from bot.core.errors import InputError
+    from bot.engine.eval_cases import unknown_sources
+
+    missing = unknown_sources(cases, known)
+    if not missing:
+        return
+    lines = [f"  {source!r}" + (f" (did you mean {near!r}?)" if near else "") for source, near in missing.items()]
+    head = (f"{len(missing)} source(s) of the cases name no document of tenant {tenant!r} "
+            f"(sources are as `ingest` named them; `ask --json` shows them):")
+    if calibrate:
+        raise InputError("\n".join([head, *lines, "fix the cases before --calibrate: answers from the right article "
+                                              "would count as wrong and the thresholds would be fitted to that"]))
+    click.echo("\n".join(["warning: " + head, *lines]), err=True)
 
 
 def _check_writable(output: Path) -> None:

@@ -46,6 +46,7 @@ def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool,
         on_skip=lambda name, reason: click.echo(f"skipped {name}: {reason}", err=True),
     )
     services.close()
+    _echo_duplicates(report.duplicates)
     click.echo(
         f"{tenant}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{report.removed} removed, {len(report.skipped)} skipped; {report.chunks} chunks in {report.seconds:.1f}s"
@@ -86,6 +87,7 @@ def _ingest_through_server(settings: Settings, *, paths: tuple[str, ...], tenant
         raise StoreBusyError(f"the store is held by another process and the server at {settings.server_url} did not take the work ({exc})") from None
     for item in report["skipped"]:
         click.echo(f"skipped {item['path']}: {item['reason']}", err=True)
+    _echo_duplicates([(item["path"], item["same_as"]) for item in report.get("duplicates", [])])
     click.echo(
         f"{tenant} (through the server): {report['added']} added, {report['updated']} updated, {report['unchanged']} unchanged, "
         f"{report['removed']} removed, {len(report['skipped']) + len(skipped)} skipped; {report['chunks']} chunks in {report['seconds']:.1f}s"
@@ -93,6 +95,19 @@ def _ingest_through_server(settings: Settings, *, paths: tuple[str, ...], tenant
     # as a local ingest: nothing taken (a mistyped path, only unsupported files) is a failure for scripts
     if (report["skipped"] or skipped) and not (report["added"] or report["updated"] or report["unchanged"] or report["removed"]):
         sys.exit(1)
+
+
+def _echo_duplicates(duplicates: list[tuple[str, str]]) -> None:
+    """A document's `source` is its path as given, so the same folder ingested from another working
+    directory (`kb/faq.md`, then `/srv/kb/faq.md`) added every article again under a new name: the
+    customer's answer then cited both, and eval cases name only one. Said, with the fix."""
+    if not duplicates:
+        return
+    shown = "; ".join(f"{new} = {old}" for new, old in duplicates[:5]) + (f"; and {len(duplicates) - 5} more" if len(duplicates) > 5 else "")
+    click.echo(f"warning: {len(duplicates)} document(s) added with the same text as one ingested before under another source "
+               f"(the same files given by another path?): {shown}. A source is the path as given to ingest: ingest from "
+               "where you did before. To take these copies out, run this ingest again with --prune from a folder where "
+               "the paths you gave do not exist (a prune drops the documents whose files are gone)", err=True)
 
 
 def _upload_plan(paths: tuple[str, ...], *, tenant: str, groups: tuple[str, ...], prune: bool,

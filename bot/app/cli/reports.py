@@ -10,7 +10,8 @@ from bot.app.cli.common import friendly, load_settings
 
 
 @click.command()
-@click.option("--days", default=30, show_default=True, type=click.IntRange(min=1), help="how far back (at least 1)")
+# at most a century: a larger number ("everything", --days 99999999999) ended in an OverflowError traceback
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=1, max=36500), help="how far back (1 to 36500)")
 @click.option("--tenant", default=None, help="only this tenant")
 @click.option("--json", "as_json", is_flag=True)
 @friendly
@@ -71,11 +72,11 @@ def audit(conversation_id: str) -> None:
     """Export a conversation's audit trail as JSON lines."""
     from sqlmodel import Session
 
-    from bot.engine.assistant import PSEUDONYM_RE, audit_key, pseudonym
-    from bot.core.errors import InputError
     from bot.core.config import load_secret
     from bot.core.database import open_database
+    from bot.core.errors import InputError
     from bot.core.tables import AuditLog, Conversation
+    from bot.engine.assistant import PSEUDONYM_RE, audit_key, pseudonym
 
     settings = load_settings()
     engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
