@@ -147,7 +147,12 @@ def _message(row: dict[str, Any]) -> str:
     )
 
 
-def handoff_page(*, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[Message], extra: str = "") -> str:
+def handoff_page(
+    *, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[Message], extra: str = "",
+    unsent: str = "", problem: str | None = None,
+) -> str:
+    """`unsent` and `problem`: a reply that was not sent, and why; the text is kept for staff to send
+    again (in the reply box) or to copy (the handoff was closed meanwhile), never dropped."""
     hid = int(handoff.id or 0)
     attempts = "".join(
         f"<li>{escape(a.text)} <small>({escape(str(a.outcome))}, confidence {escape(str(a.confidence))})</small>"
@@ -166,14 +171,17 @@ def handoff_page(*, account: StaffAccount, csrf: str, handoff: Handoff, packet: 
             for a in shown
         )
         actions = f'<div class="actions" role="group" aria-label="Actions">{buttons}</div>'
-    reply = ""
+    reply = f'<p class="error" id="reply-problem" role="alert">{escape(problem)}</p>' if problem else ""
     if handoff.status in ACTIVE:
-        reply = (
+        reply += (
             f'<form class="reply" method="post" action="/console/handoffs/{hid}/reply">{_csrf(csrf)}'
             f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}">'
-            '<label for="reply-text">Reply to the customer</label><textarea id="reply-text" name="text" rows="3" required maxlength="4000"></textarea>'
-            '<button type="submit">Send reply</button></form>'
+            '<label for="reply-text">Reply to the customer</label><textarea id="reply-text" name="text" rows="3" required maxlength="4000">'
+            f"{escape(unsent)}</textarea><button type=\"submit\">Send reply</button></form>"
         )
+    elif unsent:
+        reply += ('<label for="unsent-text">Your reply (not sent)</label>'
+                  f'<textarea id="unsent-text" rows="3" readonly>{escape(unsent)}</textarea>')
     body = (
         f'<p><a href="/console">← All handoffs</a></p><article class="card" aria-labelledby="card-h">'
         f'<h1 id="card-h">Handoff #{hid}: {escape(packet.reason_text)}</h1>'

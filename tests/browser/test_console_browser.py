@@ -5,9 +5,13 @@ appears live in the console; staff resolve. Screenshots are kept under artifacts
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import urllib.request
+import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -89,3 +93,82 @@ def test_widget_customer_to_console_staff_and_back(server: str, browser: object)
     finally:
         customer_context.close()
         staff_context.close()
+
+
+def _call(url: str, body: dict[str, Any] | None = None, token: str | None = None) -> Any:
+    request = urllib.request.Request(url, data=None if body is None else json.dumps(body).encode(), headers={
+        "Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def _handed_over(server: str) -> tuple[str, str]:
+    """A widget customer who asked for a person: (conversation id, token)."""
+    created = _call(f"{server}/api/v1/conversations", {"widget_key": "demo"})
+    conversation, token = created["conversation_id"], created["token"]
+    reply = _call(f"{server}/api/v1/conversations/{conversation}/messages", {"text": "I want to talk to a person", "client_message_id": uuid.uuid4().hex}, token)
+    assert reply["reply"]["outcome"] == "handoff"
+    return conversation, token
+
+
+def _customer_sees(server: str, conversation: str, token: str) -> list[str]:
+    return [m["text"] for m in _call(f"{server}/api/v1/conversations/{conversation}/messages", token=token)["messages"]]
+
+
+def _signed_in(browser: object, server: str) -> Any:
+    page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()  # type: ignore[attr-defined]
+    page.goto(server + "/console")
+    page.get_by_label("Name").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("#queue").wait_for()
+    return page
+
+
+def _open_newest(page: Any, server: str) -> None:
+    page.goto(server + page.locator("#queue a").first.get_attribute("href"))
+
+
+def test_a_reply_to_a_handoff_resolved_meanwhile_is_kept_and_said_not_sent(server: str, browser: object) -> None:
+    """Two tabs on one handoff: the reply written in one while the other resolves was dropped without a word
+    (the page came back 'Resolved', the text gone, the customer never got it)."""
+    conversation, token = _handed_over(server)
+    writer, closer = _signed_in(browser, server), _signed_in(browser, server)
+    try:
+        _open_newest(writer, server)
+        _open_newest(closer, server)
+        writer.get_by_label("Reply to the customer").fill("Let me look at your invoice and come back to you.")
+        closer.get_by_role("button", name="Resolve").click()
+        closer.locator("#status", has_text="Resolved").wait_for(timeout=30_000)
+        writer.get_by_role("button", name="Send reply").click()
+        problem = writer.get_by_role("alert")
+        problem.wait_for(timeout=30_000)
+        assert "Not sent" in problem.inner_text() and "resolved" in problem.inner_text()
+        assert writer.get_by_label("Your reply (not sent)").input_value() == "Let me look at your invoice and come back to you."
+        assert not any("invoice" in text for text in _customer_sees(server, conversation, token))
+    finally:
+        writer.context.close()
+        closer.context.close()
+
+
+def test_a_long_reply_with_line_breaks_reaches_the_customer_and_an_empty_one_is_kept_with_a_reason(server: str, browser: object) -> None:
+    """The box allows 4000 characters counting a line break as one; the browser sends each as two, and a
+    long reply of many lines (within the box's limit) was refused with a bare JSON error, its text lost."""
+    conversation, token = _handed_over(server)
+    staff = _signed_in(browser, server)
+    try:
+        _open_newest(staff, server)
+        long = "\n".join(f"step {n}: check the setting and save it again" for n in range(1, 200))[:3990].strip()
+        staff.get_by_label("Reply to the customer").fill(long)
+        staff.get_by_role("button", name="Send reply").click()
+        staff.locator("#transcript .msg.agent", has_text="step 1: check").wait_for(timeout=30_000)
+        assert long in _customer_sees(server, conversation, token)
+
+        staff.get_by_label("Reply to the customer").fill("   \n  ")
+        staff.get_by_role("button", name="Send reply").click()
+        problem = staff.get_by_role("alert")
+        problem.wait_for(timeout=30_000)
+        assert "Not sent" in problem.inner_text()
+        assert staff.get_by_role("button", name="Send reply").count() == 1  # still on the handoff, ready to write again
+    finally:
+        staff.context.close()
