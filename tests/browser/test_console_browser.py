@@ -172,3 +172,22 @@ def test_a_long_reply_with_line_breaks_reaches_the_customer_and_an_empty_one_is_
         assert staff.get_by_role("button", name="Send reply").count() == 1  # still on the handoff, ready to write again
     finally:
         staff.context.close()
+
+
+def test_the_card_of_a_handoff_the_bot_was_unsure_of_shows_what_it_found(server: str, browser: object) -> None:
+    """'What the bot tried' showed only its notice ('I'm not sure enough to answer this...'): staff could not
+    see which articles it had found, with what scores, before it handed over."""
+    created = _call(f"{server}/api/v1/conversations", {"widget_key": "demo"})
+    question = {"text": "My card 4111 1111 1111 1111 was charged twice, can you refund?", "client_message_id": uuid.uuid4().hex}
+    reply = _call(f"{server}/api/v1/conversations/{created['conversation_id']}/messages", question, created["token"])["reply"]
+    assert reply["outcome"] == "handoff" and reply["handoff_reason"] != "customer_request", reply
+    staff = _signed_in(browser, server)
+    try:
+        staff.locator("#queue a", has_text="charged twice").first.click()
+        tried = staff.locator(".attempts")
+        assert "not sure" in tried.inner_text() or "couldn't find" in tried.inner_text()
+        found = tried.locator("ul li")
+        assert found.count() >= 1
+        assert "score 0." in found.first.inner_text() and "sample_kb/" in found.first.inner_text()
+    finally:
+        staff.context.close()
