@@ -192,7 +192,8 @@ class WebConsole:
             closed = await asyncio.to_thread(self._handoff.get, int(handoff.id))
             problem = f"Not sent: this handoff is {status_text(closed or handoff).lower()} now, so the customer would not get it."
             return await self._unsent(request, session, account, closed or handoff, text=text, problem=problem, status=409)
-        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}", headers=HEADERS)
+        # `sent`: console.js drops the draft it kept for this form only now (a sign-in or a refused form in between keeps it)
+        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}?sent={quote(form.get('client_id', '')[:64])}", headers=HEADERS)
 
     async def _unsent(
         self, request: web.Request, session: Any, account: StaffAccount, handoff: Any, *, text: str, problem: str, status: int,

@@ -105,10 +105,41 @@
   }
 
   if (page === "queue") { setTimeout(pollQueue, EVERY); }
+  // a reply being written is kept in this tab (sessionStorage) until the server says it was sent: an
+  // ended session sends the page to sign-in, a form refused (CSRF after signing in again) shows an error
+  // page, and either lost the text; it is back in the box when the handoff is opened again
+  var DRAFT = "supportbot-reply-" + body.getAttribute("data-handoff");
+  function keepDraft(reply) {
+    var form = reply.form;
+    var sent = new URLSearchParams(window.location.search).get("sent");
+    var kept = null;
+    try { kept = JSON.parse(window.sessionStorage.getItem(DRAFT) || "null"); } catch (e) { kept = null; }
+    if (kept && sent && kept.id === sent) { window.sessionStorage.removeItem(DRAFT); kept = null; }
+    if (sent) { window.history.replaceState(null, "", window.location.pathname); }
+    if (kept && kept.text && !reply.value) { reply.value = kept.text; }
+    function save() {
+      var id = form.querySelector('input[name="client_id"]').value;
+      if (reply.value) { window.sessionStorage.setItem(DRAFT, JSON.stringify({ id: id, text: reply.value })); }
+      else { window.sessionStorage.removeItem(DRAFT); }
+    }
+    reply.addEventListener("input", save);
+    form.addEventListener("submit", save);
+  }
+
+  var signOut = document.querySelector('form[action="/console/sign-out"]');
+  if (signOut) {  // nothing of what was written stays in the tab of someone who signed out
+    signOut.addEventListener("submit", function () {
+      Object.keys(window.sessionStorage).forEach(function (k) {
+        if (k.indexOf("supportbot-reply-") === 0) { window.sessionStorage.removeItem(k); }
+      });
+    });
+  }
+
   if (page === "handoff") {
     setTimeout(pollHandoff, EVERY);
     var reply = document.getElementById("reply-text");
     if (reply) {
+      keepDraft(reply);
       reply.addEventListener("keydown", function (event) {  // Ctrl/Cmd+Enter sends
         if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { reply.form.requestSubmit(); }
       });

@@ -191,3 +191,30 @@ def test_the_card_of_a_handoff_the_bot_was_unsure_of_shows_what_it_found(server:
         assert "score 0." in found.first.inner_text() and "sample_kb/" in found.first.inner_text()
     finally:
         staff.context.close()
+
+
+def test_a_reply_being_written_when_the_session_ends_is_back_in_the_box_after_signing_in(server: str, browser: object) -> None:
+    """The session ended (12 hours, a password change, a sign-out elsewhere) while a reply was being written:
+    the console's next poll sent the page to sign-in and the text was gone."""
+    conversation, token = _handed_over(server)
+    staff = _signed_in(browser, server)
+    try:
+        _open_newest(staff, server)
+        handoff = staff.url
+        staff.get_by_label("Reply to the customer").type("I have refunded the second charge.")
+        staff.context.clear_cookies()  # the session is over
+        staff.wait_for_url("**/console/sign-in", timeout=30_000)
+        staff.get_by_label("Name").fill("alice")
+        staff.get_by_label("Password").fill(PASSWORD)
+        staff.get_by_role("button", name="Sign in").click()
+        staff.locator("#queue").wait_for()
+        staff.goto(handoff)
+        box = staff.get_by_label("Reply to the customer")
+        assert box.input_value() == "I have refunded the second charge."
+        staff.get_by_role("button", name="Send reply").click()
+        staff.locator("#transcript .msg.agent", has_text="refunded the second charge").wait_for(timeout=30_000)
+        assert "I have refunded the second charge." in _customer_sees(server, conversation, token)
+        staff.goto(handoff)  # sent: not offered again
+        assert staff.get_by_label("Reply to the customer").input_value() == ""
+    finally:
+        staff.context.close()
