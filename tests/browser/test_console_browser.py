@@ -218,3 +218,21 @@ def test_a_reply_being_written_when_the_session_ends_is_back_in_the_box_after_si
         assert staff.get_by_label("Reply to the customer").input_value() == ""
     finally:
         staff.context.close()
+
+
+def test_staff_read_their_own_name_in_their_reply_and_the_customers_name_stays_hidden(server: str, browser: object) -> None:
+    """'Hi, alice here' was stored and shown to staff (console, Slack thread) as 'Hi, <PERSON_1> here': staff
+    could not tell whether the customer got a placeholder. The customer's name typed by staff stays redacted."""
+    conversation, token = _handed_over(server)
+    staff = _signed_in(browser, server)
+    try:
+        _open_newest(staff, server)
+        staff.get_by_label("Reply to the customer").fill("Hi, alice here. Maria Gonzalez, I will check your invoice now.")
+        staff.get_by_role("button", name="Send reply").click()
+        shown = staff.locator("#transcript .msg.agent", has_text="check your invoice")
+        shown.wait_for(timeout=30_000)
+        assert "Hi, alice here." in shown.inner_text()
+        assert "Maria" not in shown.inner_text() and "<PERSON_" in shown.inner_text()
+        assert "Hi, alice here. Maria Gonzalez, I will check your invoice now." in _customer_sees(server, conversation, token)
+    finally:
+        staff.context.close()
