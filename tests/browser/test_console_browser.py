@@ -236,3 +236,22 @@ def test_staff_read_their_own_name_in_their_reply_and_the_customers_name_stays_h
         assert "Hi, alice here. Maria Gonzalez, I will check your invoice now." in _customer_sees(server, conversation, token)
     finally:
         staff.context.close()
+
+
+def test_a_long_unbroken_link_from_the_customer_wraps_inside_the_card_and_the_transcript(server: str, browser: object) -> None:
+    """A 600-character link made the handoff page 5,800 pixels wide: the card and the message ran off the
+    screen and staff scrolled sideways to read the rest, or the buttons."""
+    created = _call(f"{server}/api/v1/conversations", {"widget_key": "demo"})
+    for text in ("my link https://example.com/" + "x" * 600 + " does not work", "I want to talk to a person"):
+        _call(f"{server}/api/v1/conversations/{created['conversation_id']}/messages", {"text": text, "client_message_id": uuid.uuid4().hex}, created["token"])
+    staff = _signed_in(browser, server)
+    try:
+        staff.locator("#queue a", has_text="my link").first.wait_for(timeout=30_000)
+        assert staff.evaluate("document.documentElement.scrollWidth") <= 1200
+        staff.locator("#queue a", has_text="my link").first.click()
+        staff.locator("#transcript .msg.customer", has_text="does not work").wait_for(timeout=30_000)
+        assert staff.evaluate("document.documentElement.scrollWidth") <= 1200
+        card = staff.locator(".card").bounding_box()
+        assert card is not None and card["x"] + card["width"] <= 1200
+    finally:
+        staff.context.close()
