@@ -134,7 +134,8 @@ def queue_page(*, account: StaffAccount, csrf: str, rows: list[dict[str, Any]], 
 def transcript_rows(messages: Sequence[Message]) -> list[dict[str, Any]]:
     """The transcript as the console's page and its JSON show it (hours:minutes of the stored time)."""
     return [
-        {"id": m.id, "role": m.role.value, "author": m.author, "text": m.text, "at": m.created_at.isoformat()[11:16]}
+        {"id": m.id, "role": m.role.value, "author": m.author, "text": m.text, "at": f"{aware(m.created_at):%H:%M} UTC",
+         "when": aware(m.created_at).isoformat()}  # type: ignore[union-attr]
         for m in messages
     ]
 
@@ -143,7 +144,7 @@ def _message(row: dict[str, Any]) -> str:
     who = row["author"] or {"customer": "Customer", "bot": "Bot", "agent": "Staff", "system": "Notice"}.get(row["role"], row["role"])
     return (
         f'<li class="msg {escape(row["role"])}" data-id="{escape(str(row["id"]))}"><span class="who">{escape(who)}</span>'
-        f'<span class="at">{escape(row["at"])}</span><p dir="auto">{escape(row["text"])}</p></li>'
+        f'<time class="at" datetime="{escape(row["when"])}">{escape(row["at"])}</time><p dir="auto">{escape(row["text"])}</p></li>'
     )
 
 

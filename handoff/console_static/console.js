@@ -76,11 +76,26 @@
 
   var NAMES = { customer: "Customer", bot: "Bot", agent: "Staff", system: "Notice" };
 
+  // the server writes times in UTC ("14:05 UTC"); staff read them on their own clock, with the day when it
+  // is not today (a handoff left overnight)
+  function localTime(node) {
+    var when = new Date(node.getAttribute("datetime"));
+    if (isNaN(when.getTime())) { return; }
+    var clock = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    var today = new Date().toDateString() === when.toDateString();
+    node.textContent = today ? clock : when.toLocaleDateString([], { day: "numeric", month: "short" }) + " " + clock;
+    node.title = when.toString();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("time.at[datetime]"), localTime);
+
   function message(row) {
     var li = el("li", "msg " + row.role);
     li.setAttribute("data-id", String(row.id));
     li.appendChild(el("span", "who", row.author || NAMES[row.role] || row.role));
-    li.appendChild(el("span", "at", row.at));
+    var at = el("time", "at", row.at);
+    at.setAttribute("datetime", row.when);
+    localTime(at);
+    li.appendChild(at);
     var text = el("p", "", row.text); text.dir = "auto"; li.appendChild(text);  // Arabic or Hebrew reads right to left
     return li;
   }

@@ -255,3 +255,25 @@ def test_a_long_unbroken_link_from_the_customer_wraps_inside_the_card_and_the_tr
         assert card is not None and card["x"] + card["width"] <= 1200
     finally:
         staff.context.close()
+
+
+def test_message_times_are_shown_on_the_staff_members_clock(server: str, browser: object) -> None:
+    """The transcript showed the server's UTC hours and minutes with nothing to say so: to staff in Berlin a
+    customer who wrote a minute ago seemed to have written an hour ago."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    _handed_over(server)
+    page = browser.new_context(viewport={"width": 1200, "height": 900}, timezone_id="Asia/Kolkata", locale="en-GB").new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(server + "/console")
+        page.get_by_label("Name").fill("alice")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.locator("#queue").wait_for()
+        _open_newest(page, server)
+        first = page.locator("#transcript .msg .at").first
+        written = datetime.fromisoformat(first.get_attribute("datetime")).astimezone(ZoneInfo("Asia/Kolkata"))
+        assert first.inner_text() == f"{written:%H:%M}"  # today, on the staff member's clock (UTC+5:30)
+    finally:
+        page.context.close()
