@@ -59,7 +59,10 @@ def _ago(moment: datetime | None, now: datetime) -> str:
     return "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
 
 
-def sign_in_page(*, csrf: str, tenants: Sequence[str], tenant: str = "", name: str = "", error: str | None = None, no_staff: bool = False) -> str:
+def sign_in_page(
+    *, csrf: str, tenants: Sequence[str], tenant: str = "", name: str = "", error: str | None = None, no_staff: bool = False,
+    next_page: str = "/console",
+) -> str:
     chosen = tenant or ("default" if "default" in tenants else tenants[0])
     if len(tenants) == 1:
         tenant_field = f'<input type="hidden" name="tenant" value="{escape(chosen)}">'
@@ -74,6 +77,7 @@ def sign_in_page(*, csrf: str, tenants: Sequence[str], tenant: str = "", name: s
     body = (
         '<section class="sign-in"><h1>Sign in</h1>'
         f'{problem}<form method="post" action="/console/sign-in">{_csrf(csrf)}{tenant_field}'
+        f'<input type="hidden" name="next" value="{escape(next_page)}">'
         f'<label>Name <input name="name" autocomplete="username" required value="{escape(name)}"></label>'
         '<label>Password <input name="password" type="password" autocomplete="current-password" required></label>'
         f'<button type="submit">Sign in</button></form>{hint}</section>'

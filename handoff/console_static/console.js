@@ -8,7 +8,10 @@
 
   function get(url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
-      if (r.status === 401) { window.location.assign("/console/sign-in"); throw new Error("signed out"); }
+      if (r.status === 401) {  // back to this handoff once signed in again (its reply, if any, is kept: keepDraft)
+        var here = page === "handoff" ? "?next=" + encodeURIComponent(window.location.pathname) : "";
+        window.location.assign("/console/sign-in" + here); throw new Error("signed out");
+      }
       if (!r.ok) { throw new Error("HTTP " + r.status); }
       return r.json();
     });

@@ -203,12 +203,11 @@ def test_a_reply_being_written_when_the_session_ends_is_back_in_the_box_after_si
         handoff = staff.url
         staff.get_by_label("Reply to the customer").type("I have refunded the second charge.")
         staff.context.clear_cookies()  # the session is over
-        staff.wait_for_url("**/console/sign-in", timeout=30_000)
+        staff.wait_for_url("**/console/sign-in?next=*", timeout=30_000)
         staff.get_by_label("Name").fill("alice")
         staff.get_by_label("Password").fill(PASSWORD)
         staff.get_by_role("button", name="Sign in").click()
-        staff.locator("#queue").wait_for()
-        staff.goto(handoff)
+        staff.wait_for_url(handoff)  # back on the handoff
         box = staff.get_by_label("Reply to the customer")
         assert box.input_value() == "I have refunded the second charge."
         staff.get_by_role("button", name="Send reply").click()
@@ -275,5 +274,34 @@ def test_message_times_are_shown_on_the_staff_members_clock(server: str, browser
         first = page.locator("#transcript .msg .at").first
         written = datetime.fromisoformat(first.get_attribute("datetime")).astimezone(ZoneInfo("Asia/Kolkata"))
         assert first.inner_text() == f"{written:%H:%M}"  # today, on the staff member's clock (UTC+5:30)
+    finally:
+        page.context.close()
+
+
+def test_a_handoffs_link_opened_without_a_session_opens_that_handoff_after_signing_in(server: str, browser: object) -> None:
+    """A link to a handoff (from Slack, a colleague, a bookmark) led to sign-in and then to the queue, where
+    staff had to find the handoff again. Only a handoff's page is returned to: no other path or site."""
+    _handed_over(server)
+    first = _signed_in(browser, server)
+    link = server + first.locator("#queue a").first.get_attribute("href")
+    first.context.close()
+    page = browser.new_context().new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(link)
+        assert "/console/sign-in?next=" in page.url
+        page.get_by_label("Name").fill("alice")
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("alert").wait_for()  # a wrong password keeps where to go
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(link)
+        assert page.locator(".card").count() == 1
+        page.context.clear_cookies()
+        page.goto(server + "/console/sign-in?next=//evil.example/console/handoffs/1")
+        page.get_by_label("Name").fill("alice")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(server + "/console")
     finally:
         page.context.close()

@@ -145,9 +145,9 @@ async def hand_over(client: TestClient, key: str = "demo") -> tuple[str, dict[st
 async def test_without_a_session_every_page_sends_to_sign_in(client: TestClient) -> None:
     visitor = Staff(client)
     try:
-        for path in ("/console", "/console/handoffs/1"):
+        for path, to in (("/console", "/console/sign-in"), ("/console/handoffs/1", "/console/sign-in?next=/console/handoffs/1")):
             response = await visitor.get(path)
-            assert response.status == 303 and response.headers["Location"] == "/console/sign-in"
+            assert response.status == 303 and response.headers["Location"] == to
         assert (await visitor.get("/console/api/queue")).status == 401
         assert (await visitor.post("/console/handoffs/1/act", {"action": "claim"})).status == 303
         page = await visitor.get("/console/sign-in")
