@@ -91,7 +91,7 @@ class HandoffCards:
         # saved at once, with the transcript and the card's files opening the thread (before what was
         # relayed while it was queued): whatever fails next, the card is not posted a second time
         first = [("note", desk.transcript(packet))] + [("file", json.dumps(f)) for f in packet.attachments]
-        handoff = await asyncio.to_thread(self._records.open_thread, handoff, first=first, **changes, status=HandoffStatus.OPEN, staff_channel=thread.place, thread_ts=thread.thread)
+        handoff = await asyncio.to_thread(self._records.open_thread, handoff, first=first, **changes, status=HandoffStatus.OPEN, status_from=(HandoffStatus.QUEUED,), staff_channel=thread.place, thread_ts=thread.thread)
         self._posts.flush_soon(handoff)  # in a task: fetching and uploading files takes a while
         return True
 

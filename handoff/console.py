@@ -25,13 +25,25 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from handoff.console_notices import StepBackNotices
-from handoff.console_pages import (
-    handoff_page, not_found_page, notice_row, proposal_form, queue_page, queue_rows, status_text, transcript_rows,
-)
-from handoff.console_sign_in import FAILED_SIGN_IN_DELAY, HEADERS, SIGN_IN, ConsoleSignIn
 from bot.core.desk import StaffAction, StaffMember
 from bot.core.errors import InputError
+from handoff.console_notices import StepBackNotices
+from handoff.console_pages import (
+    handoff_page,
+    not_found_page,
+    notice_row,
+    proposal_form,
+    queue_page,
+    queue_rows,
+    status_text,
+    transcript_rows,
+)
+from handoff.console_sign_in import (
+    FAILED_SIGN_IN_DELAY,
+    HEADERS,
+    SIGN_IN,
+    ConsoleSignIn,
+)
 from handoff.faq_proposals import RESOLVED, ProposalBook, prefill
 from handoff.service import HandoffService
 from handoff.staff_accounts import StaffAccount, StaffDirectory
@@ -169,13 +181,29 @@ class WebConsole:
         handoff = await self._own(request, account)
         if handoff is None:
             return self._gate.html(not_found_page(account=account, csrf=self._gate.sessions.csrf_token(session)), status=404)
-        text = form.get("text", "").strip()
+        # a browser sends each line break as CRLF but counts it as one character against the box's maxlength
+        text = form.get("text", "").replace("\r\n", "\n").strip()
         if not text or len(text) > MAX_REPLY:
-            raise web.HTTPBadRequest(text=f"a reply has 1 to {MAX_REPLY} characters", headers=HEADERS)
+            problem = f"Not sent: a reply has 1 to {MAX_REPLY} characters (this one has {len(text)})."
+            return await self._unsent(request, session, account, handoff, text=text, problem=problem, status=400)
         # the form's own id: a double click or a resent form reaches the customer once
         client_id = f"console-{form.get('client_id') or secrets.token_hex(8)}"
-        await self._handoff.reply(handoff.id, staff=self._staff(account), text=text, client_id=client_id)
-        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}", headers=HEADERS)
+        if not await self._handoff.reply(handoff.id, staff=self._staff(account), text=text, client_id=client_id):
+            closed = await asyncio.to_thread(self._handoff.get, int(handoff.id))
+            problem = f"Not sent: this handoff is {status_text(closed or handoff).lower()} now, so the customer would not get it."
+            return await self._unsent(request, session, account, closed or handoff, text=text, problem=problem, status=409)
+        # `sent`: console.js drops the draft it kept for this form only now (a sign-in or a refused form in between keeps it)
+        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}?sent={quote(form.get('client_id', '')[:64])}", headers=HEADERS)
+
+    async def _unsent(
+        self, request: web.Request, session: Any, account: StaffAccount, handoff: Any, *, text: str, problem: str, status: int,
+    ) -> web.Response:
+        """The handoff's page again, saying why the reply was not sent, with its text kept (a redirect would drop it)."""
+        csrf = self._gate.sessions.csrf_token(session)
+        packet, messages = await self._handoff.staff_view(handoff)
+        extra = await self._proposal_section(handoff, csrf=csrf, error=None)
+        page = handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages, extra=extra, unsent=text, problem=problem)
+        return self._gate.html(page, status=status)
 
 
     async def _propose(self, request: web.Request) -> web.Response:

@@ -59,7 +59,10 @@ def _ago(moment: datetime | None, now: datetime) -> str:
     return "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
 
 
-def sign_in_page(*, csrf: str, tenants: Sequence[str], tenant: str = "", name: str = "", error: str | None = None, no_staff: bool = False) -> str:
+def sign_in_page(
+    *, csrf: str, tenants: Sequence[str], tenant: str = "", name: str = "", error: str | None = None, no_staff: bool = False,
+    next_page: str = "/console",
+) -> str:
     chosen = tenant or ("default" if "default" in tenants else tenants[0])
     if len(tenants) == 1:
         tenant_field = f'<input type="hidden" name="tenant" value="{escape(chosen)}">'
@@ -74,6 +77,7 @@ def sign_in_page(*, csrf: str, tenants: Sequence[str], tenant: str = "", name: s
     body = (
         '<section class="sign-in"><h1>Sign in</h1>'
         f'{problem}<form method="post" action="/console/sign-in">{_csrf(csrf)}{tenant_field}'
+        f'<input type="hidden" name="next" value="{escape(next_page)}">'
         f'<label>Name <input name="name" autocomplete="username" required value="{escape(name)}"></label>'
         '<label>Password <input name="password" type="password" autocomplete="current-password" required></label>'
         f'<button type="submit">Sign in</button></form>{hint}</section>'
@@ -134,7 +138,8 @@ def queue_page(*, account: StaffAccount, csrf: str, rows: list[dict[str, Any]], 
 def transcript_rows(messages: Sequence[Message]) -> list[dict[str, Any]]:
     """The transcript as the console's page and its JSON show it (hours:minutes of the stored time)."""
     return [
-        {"id": m.id, "role": m.role.value, "author": m.author, "text": m.text, "at": m.created_at.isoformat()[11:16]}
+        {"id": m.id, "role": m.role.value, "author": m.author, "text": m.text, "at": f"{aware(m.created_at):%H:%M} UTC",
+         "when": aware(m.created_at).isoformat()}  # type: ignore[union-attr]
         for m in messages
     ]
 
@@ -143,11 +148,16 @@ def _message(row: dict[str, Any]) -> str:
     who = row["author"] or {"customer": "Customer", "bot": "Bot", "agent": "Staff", "system": "Notice"}.get(row["role"], row["role"])
     return (
         f'<li class="msg {escape(row["role"])}" data-id="{escape(str(row["id"]))}"><span class="who">{escape(who)}</span>'
-        f'<span class="at">{escape(row["at"])}</span><p dir="auto">{escape(row["text"])}</p></li>'
+        f'<time class="at" datetime="{escape(row["when"])}">{escape(row["at"])}</time><p dir="auto">{escape(row["text"])}</p></li>'
     )
 
 
-def handoff_page(*, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[Message], extra: str = "") -> str:
+def handoff_page(
+    *, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[Message], extra: str = "",
+    unsent: str = "", problem: str | None = None,
+) -> str:
+    """`unsent` and `problem`: a reply that was not sent, and why; the text is kept for staff to send
+    again (in the reply box) or to copy (the handoff was closed meanwhile), never dropped."""
     hid = int(handoff.id or 0)
     attempts = "".join(
         f"<li>{escape(a.text)} <small>({escape(str(a.outcome))}, confidence {escape(str(a.confidence))})</small>"
@@ -166,14 +176,17 @@ def handoff_page(*, account: StaffAccount, csrf: str, handoff: Handoff, packet: 
             for a in shown
         )
         actions = f'<div class="actions" role="group" aria-label="Actions">{buttons}</div>'
-    reply = ""
+    reply = f'<p class="error" id="reply-problem" role="alert">{escape(problem)}</p>' if problem else ""
     if handoff.status in ACTIVE:
-        reply = (
+        reply += (
             f'<form class="reply" method="post" action="/console/handoffs/{hid}/reply">{_csrf(csrf)}'
             f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}">'
-            '<label for="reply-text">Reply to the customer</label><textarea id="reply-text" name="text" rows="3" required maxlength="4000"></textarea>'
-            '<button type="submit">Send reply</button></form>'
+            '<label for="reply-text">Reply to the customer</label><textarea id="reply-text" name="text" rows="3" required maxlength="4000">'
+            f"{escape(unsent)}</textarea><button type=\"submit\">Send reply</button></form>"
         )
+    elif unsent:
+        reply += ('<label for="unsent-text">Your reply (not sent)</label>'
+                  f'<textarea id="unsent-text" rows="3" readonly>{escape(unsent)}</textarea>')
     body = (
         f'<p><a href="/console">← All handoffs</a></p><article class="card" aria-labelledby="card-h">'
         f'<h1 id="card-h">Handoff #{hid}: {escape(packet.reason_text)}</h1>'

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
@@ -23,6 +24,8 @@ logger = logging.getLogger("handoff.console")  # the name these lines were alway
 
 FAILED_SIGN_IN_DELAY = 1.0  # seconds before a failed sign-in is answered: guessing passwords is slow
 SIGN_IN = "/console/sign-in"
+# where sign-in may send staff back to: a handoff's page, nothing else (no other site, no other path)
+RETURN_TO = re.compile(r"/console/handoffs/\d{1,19}")
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
                                "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
@@ -63,7 +66,9 @@ class ConsoleSignIn:
         session = self.session(request)
         account = self.account(session)
         if session is None or account is None:
-            raise web.HTTPSeeOther(SIGN_IN, headers=HEADERS)
+            # a handoff's link (from Slack, a colleague, a bookmark) opens that handoff once signed in
+            back = request.path if request.method == "GET" and RETURN_TO.fullmatch(request.path) else None
+            raise web.HTTPSeeOther(f"{SIGN_IN}?next={quote(back)}" if back else SIGN_IN, headers=HEADERS)
         return session, account
 
     async def form(self, request: web.Request, session: Session | None) -> dict[str, str]:
@@ -82,11 +87,12 @@ class ConsoleSignIn:
     # sign-in ------------------------------------------------------------------------------------
     async def sign_in_form(self, request: web.Request) -> web.Response:
         session = self.session(request)
+        back = _return_to(request.query.get("next"))
         if self.account(session) is not None:
-            raise web.HTTPSeeOther("/console", headers=HEADERS)
+            raise web.HTTPSeeOther(back, headers=HEADERS)
         if session is None or session.signed_in:  # a visitor without one (or with an outdated account) gets a fresh one
             session = self.sessions.anonymous()
-        return await self._sign_in_answer(request, session)
+        return await self._sign_in_answer(request, session, next_page=back)
 
     async def _sign_in_answer(self, request: web.Request, session: Session, *, status: int = 200, **fields: Any) -> web.Response:
         no_staff = await asyncio.to_thread(self._directory.count) == 0
@@ -103,9 +109,10 @@ class ConsoleSignIn:
             # the same words, status and delay for an unknown team or name and a wrong password
             logger.info("a console sign-in failed")
             await asyncio.sleep(self._delay)
-            return await self._sign_in_answer(request, session, status=401, tenant=tenant, name=name, error="Wrong name or password.")
+            return await self._sign_in_answer(request, session, status=401, tenant=tenant, name=name, error="Wrong name or password.",
+                                              next_page=_return_to(form.get("next")))
         signed = self.sessions.signed_in(tenant=account.tenant, staff=account.name, fingerprint=account.fingerprint)
-        response = web.HTTPSeeOther("/console", headers=HEADERS)
+        response = web.HTTPSeeOther(_return_to(form.get("next")), headers=HEADERS)
         self.sessions.set_cookie(response, signed, secure=is_https(request))
         raise response
 
@@ -115,3 +122,8 @@ class ConsoleSignIn:
         response = web.HTTPSeeOther(SIGN_IN, headers=HEADERS)
         self.sessions.clear_cookie(response)
         raise response
+
+
+def _return_to(asked: str | None) -> str:
+    """Where to go after signing in: the handoff asked for when it is one, else the queue."""
+    return asked if asked and RETURN_TO.fullmatch(asked) else "/console"

@@ -140,6 +140,12 @@ class HandoffRecords:
     def save(self, handoff: Handoff, **changes: Any) -> Handoff:
         return self.open_thread(handoff, first=[], **changes)
 
+    def move(self, handoff: Handoff, *, only_from: tuple[str, ...], **changes: Any) -> Handoff | None:
+        """`changes` (a new status) only while the handoff's status is one of `only_from`, read under a row
+        lock; None when it is not: two desks, people or processes acted at once and the other came first
+        (two claims, or a claim and a resolution; each had read the handoff before either saved)."""
+        return self._change(handoff, first=[], only_from=only_from, status_from=None, changes=changes)
+
     # the staff thread's posts, durable until Slack took them ------------------------------------------
     def add_post(self, handoff_id: int, *, kind: str, body: str) -> None:
         """After everything already waiting for this thread."""
@@ -147,12 +153,29 @@ class HandoffRecords:
             last = conn.execute(_LAST_POSITION, {"b_handoff": handoff_id}).scalar_one()
             conn.execute(_INSERT_POST, {"handoff_id": handoff_id, "position": (last or 0) + 1, "kind": kind, "body": body, "created_at": self._now()})
 
-    def open_thread(self, handoff: Handoff, *, first: list[tuple[str, str]], **changes: Any) -> Handoff:
+    def open_thread(
+        self, handoff: Handoff, *, first: list[tuple[str, str]], status_from: tuple[str, ...] | None = None, **changes: Any,
+    ) -> Handoff:
         """Changes to a handoff; with `first`, the card was posted: its ts and the thread's opening posts (`(kind, body)`, before whatever
-        was queued while there was no thread) in one transaction, so a crash can't keep one without the other."""
+        was queued while there was no thread) in one transaction, so a crash can't keep one without the other.
+        `status_from`: a `status` in `changes` applies only while the stored one is one of these (a claim made on
+        the console while Slack took the card stays a claim); the other changes apply anyway."""
+        changed = self._change(handoff, first=first, only_from=None, status_from=status_from, changes=changes)
+        assert changed is not None
+        return changed
+
+    def _change(
+        self, handoff: Handoff, *, first: list[tuple[str, str]], only_from: tuple[str, ...] | None, status_from: tuple[str, ...] | None,
+        changes: dict[str, Any],
+    ) -> Handoff | None:
         with Session(self._engine) as session:
-            row = session.get(Handoff, handoff.id)
+            # locked (PostgreSQL; SQLite has one writer at a time) when the status decides, so a second desk waits and reads the first's
+            row = session.get(Handoff, handoff.id, with_for_update=only_from is not None or status_from is not None)
             assert row is not None
+            if only_from is not None and row.status not in only_from:
+                return None
+            if status_from is not None and row.status not in status_from:
+                changes = {k: v for k, v in changes.items() if k != "status"}
             for key, value in changes.items():
                 setattr(row, key, value)
             session.add(row)

@@ -122,7 +122,7 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         """Hand the conversation to people (once: a conversation already with people stays as it is).
         `draft`: the bot's own answer, shown to staff as the card's draft (rollout stage shadow)."""
         async with self._lock(conversation_id):
-            conversation, messages, files = await asyncio.to_thread(self._what_staff_need, conversation_id)
+            conversation, messages, files, found = await asyncio.to_thread(self._what_staff_need, conversation_id)
             if conversation is None or State(conversation.state) in HUMAN_OWNED:
                 return None
             if topic is None and self._topics is not None:
@@ -136,7 +136,7 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
             topic_conf = policy.topic(topic)
             packet = build_packet(
                 messages=messages, reason=reason, topic=topic, customer=customer, mention=topic_conf.mention if topic_conf else None,
-                attachments=[{**f, "channel": conversation.channel} for f in files], draft_hint=draft,
+                attachments=[{**f, "channel": conversation.channel} for f in files], draft_hint=draft, found=found,
             )
             if self._summarizer is not None:
                 summary = await self._summarizer.summarize(
@@ -149,15 +149,20 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         await self._tell_customer(handoff)
         return handoff
 
-    def _what_staff_need(self, conversation_id: str) -> tuple[Conversation | None, list[Message], list[dict[str, Any]]]:
-        """The conversation, its messages and the files the customer sent, in one thread hop (an
-        escalation's reads; nothing but the conversation when people own it already)."""
+    def _what_staff_need(
+        self, conversation_id: str,
+    ) -> tuple[Conversation | None, list[Message], list[dict[str, Any]], list[dict[str, Any]]]:
+        """The conversation, its messages, the files the customer sent and the passages the bot found
+        for the question it handed over (the audit's last outcome; its reply cites none), in one thread
+        hop (an escalation's reads; nothing but the conversation when people own it already)."""
         conversation = self._conversations.get(conversation_id)
         if conversation is None or State(conversation.state) in HUMAN_OWNED:
-            return conversation, [], []
+            return conversation, [], [], []
         messages = self._conversations.history(conversation_id, for_customer=False)
         attached = self._audit.data_of(conversation_id=conversation_id, kind="attachment")
-        return conversation, messages, [f for data in attached for f in data.get("files", [])]
+        outcomes = self._audit.data_of(conversation_id=conversation_id, kind="outcome")
+        found = list(outcomes[-1].get("passages") or []) if outcomes and outcomes[-1].get("outcome") == "handoff" else []
+        return conversation, messages, [f for data in attached for f in data.get("files", [])], found
 
     def _create(self, conversation: Conversation, reason: HandoffReason, topic: str | None, packet: Packet) -> Handoff:
         topic_conf = self.policy(conversation.tenant).topic(topic)

@@ -51,7 +51,11 @@ class HandoffStaffActions:
         if handoff is None or handoff.status not in UNCLAIMED:
             return handoff
         async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._records.save, handoff, status=HandoffStatus.CLAIMED, claimed_by=staff_name or staff, claimed_at=self._now())
+            claimed = await asyncio.to_thread(self._records.move, handoff, only_from=UNCLAIMED, status=HandoffStatus.CLAIMED,
+                                              claimed_by=staff_name or staff, claimed_at=self._now())
+            if claimed is None:  # someone else claimed (or closed) it first: theirs stands, the customer hears once
+                return await asyncio.to_thread(self.get, handoff_id)
+            handoff = claimed
             self._observe("claimed", reason=handoff.reason, waited_seconds=(self._now() - aware(handoff.created_at)).total_seconds())  # type: ignore[operator]
             await asyncio.to_thread(self._set_state, handoff.conversation_id, State.WITH_HUMAN, actor=f"staff:{staff}", handoff=handoff_id)
         await self._events.publish(Claimed(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))
@@ -121,7 +125,10 @@ class HandoffStaffActions:
         if handoff is None or handoff.status not in ACTIVE:
             return handoff
         async with self._lock(handoff.conversation_id):
-            handoff = await asyncio.to_thread(self._records.save, handoff, status=status, closed_at=self._now())
+            closed = await asyncio.to_thread(self._records.move, handoff, only_from=ACTIVE, status=status, closed_at=self._now())
+            if closed is None:  # ended meanwhile by someone else
+                return await asyncio.to_thread(self.get, handoff_id)
+            handoff = closed
             self._observe(observed, reason=handoff.reason)
             await asyncio.to_thread(self._set_state, handoff.conversation_id, state, actor=f"staff:{staff}", handoff=handoff_id)
         await self._events.publish(event(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff_id, staff=staff))

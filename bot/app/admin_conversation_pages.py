@@ -142,7 +142,9 @@ def register_conversation_pages(app: web.Application, *, get_services: Callable[
         conversation_id = request.match_info["conversation_id"]
         if len(conversation_id) > 100:
             raise _bad("a conversation id is at most 100 characters")
-        found = await asyncio.to_thread(transcript, services.engine, conversation_id=conversation_id, tenant=tenant, key=key(services))
+        # an id with a NUL is no conversation's (PostgreSQL's text cannot hold one: its query failed, a 500)
+        found = None if "\x00" in conversation_id else await asyncio.to_thread(
+            transcript, services.engine, conversation_id=conversation_id, tenant=tenant, key=key(services))
         if found is None:
             raise web.HTTPNotFound(text=json.dumps({"error": f"no conversation {conversation_id[:100]!r} in tenant {tenant!r}"}),
                                    content_type="application/json")

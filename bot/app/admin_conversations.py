@@ -78,6 +78,8 @@ def parse_query(params: Any, *, tenants: list[str]) -> ListQuery:
     text = (params.get("q") or "").strip()
     if len(text) > MAX_QUERY:
         raise BadQuery(f"the search is {len(text)} characters long; at most {MAX_QUERY}")
+    if "\x00" in text:  # no stored message holds one (PostgreSQL's text cannot), and the query would fail there
+        raise BadQuery("the search holds a NUL character")
     outcome = params.get("outcome") or None
     if outcome is not None and outcome not in OUTCOMES:
         raise BadQuery(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome[:40]!r}")

@@ -116,17 +116,22 @@ def _quote(text: str) -> str:
 
 
 def _render(rows: list[dict[str, Any]], *, error: str | None) -> str:
-    options = "".join(f"<option>{s.value}</option>" for s in Stage)
     body = []
     for row in rows:
         t = html.escape(row["tenant"])
+        # the form starts from the tenant's stage as it is: Change pressed to note a reason (or to edit the
+        # percent) turned the bot off, the first option, which every form showed whatever the stage
+        options = "".join(f'<option{" selected" if s.value == row["stage"] else ""}>{s.value}</option>' for s in Stage)
+        percent = "" if row.get("percent") is None else f'{row["percent"]:g}'
+        beta = ", ".join(row.get("beta") or [])
         changes = "".join(f"<li>{html.escape(c['at'][:19])} {html.escape(c['from'])} → {html.escape(c['to'])} by {html.escape(str(c['by']))}"
                           f"{': ' + html.escape(str(c['reason'])) if c.get('reason') else ''}</li>" for c in row["changes"])
         shown = row["stage"] + (f" {row['percent']:g}%" if row["stage"] == "percent" else "")
         body.append(
             f'<section data-tenant="{t}"><h2>{t}: <span class="stage">{html.escape(shown)}</span></h2>'
             f'<form method="post" action="/admin/rollout/{t}"><select name="stage">{options}</select> '
-            f'<input name="percent" placeholder="percent" size="6"> <input name="beta" placeholder="beta: ids or groups"> '
+            f'<input name="percent" placeholder="percent" size="6" value="{html.escape(percent)}"> '
+            f'<input name="beta" placeholder="beta: ids or groups" value="{html.escape(beta)}"> '
             f'<input name="reason" placeholder="why"> <button>Change</button></form>'
             f'<form method="post" action="/admin/rollout/{t}"><input type="hidden" name="stage" value="off">'
             f'<input type="hidden" name="reason" value="kill switch"><button class="kill">Kill switch (off)</button></form>'

@@ -60,9 +60,10 @@ def _line(text: str, limit: int = 160) -> str:
 
 def build_packet(
     *, messages: Sequence[Message], reason: HandoffReason, topic: str | None, customer: dict[str, Any], draft_hint: str | None = None,
-    mention: str | None = None, attachments: list[dict[str, Any]] | None = None,
+    mention: str | None = None, attachments: list[dict[str, Any]] | None = None, found: Sequence[dict[str, Any]] = (),
 ) -> Packet:
-    """`messages`: the conversation's stored messages (redacted), oldest first."""
+    """`messages`: the conversation's stored messages (redacted), oldest first. `found`: the passages
+    (source, title, score) the bot found for the question it handed over, shown beside its notice."""
     said = [m.text for m in messages if m.role is Role.CUSTOMER and m.text]
     asked = _asked(messages, reason)
     question = asked.text if asked is not None else ""
@@ -72,6 +73,8 @@ def build_packet(
         for m in messages
         if m.role is Role.BOT
     ][-3:]
+    if found and attempts and attempts[-1].outcome == Outcome.HANDOFF and not attempts[-1].sources:
+        attempts[-1].sources = [{"title": f.get("title") or f.get("source"), "source": f.get("source"), "score": f.get("score")} for f in found]
     answer = _answer_to(messages, asked, reason)
     draft = draft_hint or (
         f"Hi, thanks for waiting. {_line(answer.text, 300)}" if answer is not None else "Hi, thanks for waiting, I'm looking into this for you now."

@@ -11,12 +11,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.core import texts
+from bot.core.config import Settings
 from bot.core.errors import InputError
 from bot.core.language import ENGLISH, telling_language
-from bot.engine.message_stages import PLEASANTRY
-from bot.engine.pipeline import Citation, HandoffReason, Identity, Option, Outcome, Pipeline, Turn
-from bot.core.config import Settings
 from bot.core.tables import AuditLog
+from bot.engine.message_stages import PLEASANTRY
+from bot.engine.pipeline import (
+    Citation,
+    HandoffReason,
+    Identity,
+    Option,
+    Outcome,
+    Pipeline,
+    Turn,
+)
 from policies.follow_ups import about, correction, follow_up, with_context
 
 
@@ -201,7 +209,8 @@ class Assistant:
             "options": [o.source for o in result.options],
             "latency_ms": round(result.latency_ms, 2),
             "user": pseudonym(self._pseudonym_key, tenant=turn.identity.tenant, user=turn.identity.user),
-            "passages": [{"source": p.source, "score": round(p.score, 4)} for p in turn.passages[:3]],
+            # with titles: a handoff's card shows staff what the bot found (handoff/service.py `_what_staff_need`)
+            "passages": [{"source": p.source, "title": p.chunk.title[:200], "score": round(p.score, 4)} for p in turn.passages[:3]],
             "evidence": turn.notes.get("evidence"),
             "routing": turn.notes.get("routing"),
             "cost_usd": turn.notes.get("cost_usd", 0.0),

@@ -226,7 +226,8 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
         def store() -> Message | None:
             if client_id and self._messages.by_client_id(conversation_id, client_id) is not None:
                 return None
-            stored_text = self._store.redact(conversation_id, text)[0] if redact else text
+            # a staff member's own name in their reply is theirs, not the customer's: kept
+            stored_text = self._store.redact(conversation_id, text, author=author if Role(role) is Role.AGENT else None)[0] if redact else text
             # the stored payload, as it always was (bot/core/messages.py `Message.from_row` reads it)
             data: dict[str, Any] = {}
             if citations:

@@ -43,8 +43,8 @@ class InboundStore:
         self._privacy = privacy
         self._tenant_of = tenant_of
 
-    def redact(self, conversation_id: str, text: str, entities: list[Entity] | None = None) -> tuple[str, dict[str, int]]:
-        return self._privacy.redact(conversation_id, self._tenant_of(conversation_id), text, entities)
+    def redact(self, conversation_id: str, text: str, entities: list[Entity] | None = None, *, author: str | None = None) -> tuple[str, dict[str, int]]:
+        return self._privacy.redact(conversation_id, self._tenant_of(conversation_id), text, entities, author=author)
 
     def store(
         self, *, conversation_id: str, text: str, client_id: str | None, entities: list[Entity] | None = None, claim: Claim | None = None,

@@ -10,11 +10,13 @@ are redacted is a tenant setting.
 from __future__ import annotations
 
 import asyncio
+import re
 
 from bot.core.messages import Message
+from bot.core.pii_kinds import ALL_KINDS
 from bot.engine.services import Services
 from knowledge.terms import read_terms
-from policies.pii_patterns import Entity
+from policies.pii_patterns import PERSON, Entity
 from policies.placeholders import PLACEHOLDER_RE
 from policies.redaction import redaction_of
 
@@ -35,13 +37,22 @@ class ConversationPrivacy:
         await read_terms(self._services.terms, tenant)
         return await redactor.detect(text, self._kinds(tenant), tenant=tenant)
 
-    def redact(self, conversation_id: str, tenant: str | None, text: str, entities: list[Entity] | None = None) -> tuple[str, dict[str, int]]:
+    def redact(
+        self, conversation_id: str, tenant: str | None, text: str, entities: list[Entity] | None = None, *, author: str | None = None,
+    ) -> tuple[str, dict[str, int]]:
         """(stored text, count per kind): placeholders from the vault for `entities`, or for what is
-        detected now when they were not (synchronous: the vault is a database)."""
+        detected now when they were not (synchronous: the vault is a database). `author`: the staff
+        member who wrote it, whose own name ("Hi, I'm Bob") is no personal data of the customer: staff
+        read their reply as they wrote it in the transcript and the Slack thread, not as "<PERSON_1>"."""
         redactor = self._services.redactor
         if redactor is None or tenant is None:
             return text, {}
         vault = self._services.vault.conversation(conversation_id)
+        if entities is None and author:
+            own = {w for w in re.findall(r"\w+", author.lower()) if len(w) > 1}
+            kinds = self._kinds(tenant)
+            found = redactor.detect_batch([text], ALL_KINDS if kinds is None else kinds, keep=redactor.terms_of(tenant))[0]
+            entities = [e for e in found if not (e.kind == PERSON and own and set(re.findall(r"\w+", e.text.lower())) <= own)]
         if entities is not None:
             result = redaction_of(text, entities, vault)
         else:

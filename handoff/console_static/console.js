@@ -8,7 +8,10 @@
 
   function get(url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
-      if (r.status === 401) { window.location.assign("/console/sign-in"); throw new Error("signed out"); }
+      if (r.status === 401) {  // back to this handoff once signed in again (its reply, if any, is kept: keepDraft)
+        var here = page === "handoff" ? "?next=" + encodeURIComponent(window.location.pathname) : "";
+        window.location.assign("/console/sign-in" + here); throw new Error("signed out");
+      }
       if (!r.ok) { throw new Error("HTTP " + r.status); }
       return r.json();
     });
@@ -76,11 +79,26 @@
 
   var NAMES = { customer: "Customer", bot: "Bot", agent: "Staff", system: "Notice" };
 
+  // the server writes times in UTC ("14:05 UTC"); staff read them on their own clock, with the day when it
+  // is not today (a handoff left overnight)
+  function localTime(node) {
+    var when = new Date(node.getAttribute("datetime"));
+    if (isNaN(when.getTime())) { return; }
+    var clock = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    var today = new Date().toDateString() === when.toDateString();
+    node.textContent = today ? clock : when.toLocaleDateString([], { day: "numeric", month: "short" }) + " " + clock;
+    node.title = when.toString();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("time.at[datetime]"), localTime);
+
   function message(row) {
     var li = el("li", "msg " + row.role);
     li.setAttribute("data-id", String(row.id));
     li.appendChild(el("span", "who", row.author || NAMES[row.role] || row.role));
-    li.appendChild(el("span", "at", row.at));
+    var at = el("time", "at", row.at);
+    at.setAttribute("datetime", row.when);
+    localTime(at);
+    li.appendChild(at);
     var text = el("p", "", row.text); text.dir = "auto"; li.appendChild(text);  // Arabic or Hebrew reads right to left
     return li;
   }
@@ -105,10 +123,41 @@
   }
 
   if (page === "queue") { setTimeout(pollQueue, EVERY); }
+  // a reply being written is kept in this tab (sessionStorage) until the server says it was sent: an
+  // ended session sends the page to sign-in, a form refused (CSRF after signing in again) shows an error
+  // page, and either lost the text; it is back in the box when the handoff is opened again
+  var DRAFT = "supportbot-reply-" + body.getAttribute("data-handoff");
+  function keepDraft(reply) {
+    var form = reply.form;
+    var sent = new URLSearchParams(window.location.search).get("sent");
+    var kept = null;
+    try { kept = JSON.parse(window.sessionStorage.getItem(DRAFT) || "null"); } catch (e) { kept = null; }
+    if (kept && sent && kept.id === sent) { window.sessionStorage.removeItem(DRAFT); kept = null; }
+    if (sent) { window.history.replaceState(null, "", window.location.pathname); }
+    if (kept && kept.text && !reply.value) { reply.value = kept.text; }
+    function save() {
+      var id = form.querySelector('input[name="client_id"]').value;
+      if (reply.value) { window.sessionStorage.setItem(DRAFT, JSON.stringify({ id: id, text: reply.value })); }
+      else { window.sessionStorage.removeItem(DRAFT); }
+    }
+    reply.addEventListener("input", save);
+    form.addEventListener("submit", save);
+  }
+
+  var signOut = document.querySelector('form[action="/console/sign-out"]');
+  if (signOut) {  // nothing of what was written stays in the tab of someone who signed out
+    signOut.addEventListener("submit", function () {
+      Object.keys(window.sessionStorage).forEach(function (k) {
+        if (k.indexOf("supportbot-reply-") === 0) { window.sessionStorage.removeItem(k); }
+      });
+    });
+  }
+
   if (page === "handoff") {
     setTimeout(pollHandoff, EVERY);
     var reply = document.getElementById("reply-text");
     if (reply) {
+      keepDraft(reply);
       reply.addEventListener("keydown", function (event) {  // Ctrl/Cmd+Enter sends
         if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { reply.form.requestSubmit(); }
       });

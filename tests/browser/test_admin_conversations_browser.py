@@ -79,3 +79,16 @@ def test_search_a_conversation_and_read_its_transcript_in_a_browser(server: str,
         page.screenshot(path=str(ARTIFACTS / "admin-transcript.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_a_nul_in_the_search_or_the_conversation_id_is_refused_not_an_error(server: str, browser: object) -> None:
+    """A NUL (%00) in the search box's text or the transcript's URL was a 500 on PostgreSQL, whose text cannot hold one."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(f"{server}/admin?token={TOKEN}")
+        searched = page.goto(f"{server}/admin/conversations?tenant=default&q=invoice%00")
+        assert searched is not None and searched.status == 400 and "NUL" in page.content()
+        opened = page.goto(f"{server}/admin/conversations/abc%00def?tenant=default")
+        assert opened is not None and opened.status == 404
+    finally:
+        page.close()

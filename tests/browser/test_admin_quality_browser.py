@@ -76,3 +76,28 @@ def test_the_quality_charts_and_the_kill_switch_in_a_browser(server: str, browse
     import time
     time.sleep(0.6)  # past the stage's half-second cache
     assert _ask(server, "How do I turn on two-factor authentication?")["reply"]["handoff_reason"] == "policy"  # type: ignore[index]
+
+
+def test_the_rollout_form_starts_from_the_stage_as_it_is(server: str, browser: object) -> None:
+    """Every tenant's form showed 'off' (the first option) whatever its stage: Change pressed to write down a
+    reason, or to edit the percent, turned the bot off for every customer of the tenant."""
+    request = urllib.request.Request(f"{server}/api/v1/admin/rollout/default", data=json.dumps({"stage": "percent", "percent": 30}).encode(),
+                                     method="POST", headers={"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=60):
+        pass
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(f"{server}/admin/rollout?token={TOKEN}")
+        tenant = page.locator("section[data-tenant=default]")
+        assert tenant.locator(".stage").inner_text() == "percent 30%"
+        assert tenant.locator("select[name=stage]").input_value() == "percent"
+        assert tenant.locator("input[name=percent]").input_value() == "30"
+        page.set_extra_http_headers({"Authorization": f"Bearer {TOKEN}"})  # as the kill switch's test: the form posts carry the token
+        tenant.get_by_placeholder("why").fill("watching the first week")
+        tenant.get_by_role("button", name="Change").click()
+        page.wait_for_load_state()
+        tenant = page.locator("section[data-tenant=default]")
+        assert tenant.locator(".stage").inner_text() == "percent 30%"
+        assert "watching the first week" in tenant.locator("ul").inner_text()
+    finally:
+        page.close()

@@ -5,9 +5,13 @@ appears live in the console; staff resolve. Screenshots are kept under artifacts
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import urllib.request
+import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -89,3 +93,215 @@ def test_widget_customer_to_console_staff_and_back(server: str, browser: object)
     finally:
         customer_context.close()
         staff_context.close()
+
+
+def _call(url: str, body: dict[str, Any] | None = None, token: str | None = None) -> Any:
+    request = urllib.request.Request(url, data=None if body is None else json.dumps(body).encode(), headers={
+        "Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def _handed_over(server: str) -> tuple[str, str]:
+    """A widget customer who asked for a person: (conversation id, token)."""
+    created = _call(f"{server}/api/v1/conversations", {"widget_key": "demo"})
+    conversation, token = created["conversation_id"], created["token"]
+    reply = _call(f"{server}/api/v1/conversations/{conversation}/messages", {"text": "I want to talk to a person", "client_message_id": uuid.uuid4().hex}, token)
+    assert reply["reply"]["outcome"] == "handoff"
+    return conversation, token
+
+
+def _customer_sees(server: str, conversation: str, token: str) -> list[str]:
+    return [m["text"] for m in _call(f"{server}/api/v1/conversations/{conversation}/messages", token=token)["messages"]]
+
+
+def _signed_in(browser: object, server: str) -> Any:
+    page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()  # type: ignore[attr-defined]
+    page.goto(server + "/console")
+    page.get_by_label("Name").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("#queue").wait_for()
+    return page
+
+
+def _open_newest(page: Any, server: str) -> None:
+    page.goto(server + page.locator("#queue a").first.get_attribute("href"))
+
+
+def test_a_reply_to_a_handoff_resolved_meanwhile_is_kept_and_said_not_sent(server: str, browser: object) -> None:
+    """Two tabs on one handoff: the reply written in one while the other resolves was dropped without a word
+    (the page came back 'Resolved', the text gone, the customer never got it)."""
+    conversation, token = _handed_over(server)
+    writer, closer = _signed_in(browser, server), _signed_in(browser, server)
+    try:
+        _open_newest(writer, server)
+        _open_newest(closer, server)
+        writer.get_by_label("Reply to the customer").fill("Let me look at your invoice and come back to you.")
+        closer.get_by_role("button", name="Resolve").click()
+        closer.locator("#status", has_text="Resolved").wait_for(timeout=30_000)
+        writer.get_by_role("button", name="Send reply").click()
+        problem = writer.get_by_role("alert")
+        problem.wait_for(timeout=30_000)
+        assert "Not sent" in problem.inner_text() and "resolved" in problem.inner_text()
+        assert writer.get_by_label("Your reply (not sent)").input_value() == "Let me look at your invoice and come back to you."
+        assert not any("invoice" in text for text in _customer_sees(server, conversation, token))
+    finally:
+        writer.context.close()
+        closer.context.close()
+
+
+def test_a_long_reply_with_line_breaks_reaches_the_customer_and_an_empty_one_is_kept_with_a_reason(server: str, browser: object) -> None:
+    """The box allows 4000 characters counting a line break as one; the browser sends each as two, and a
+    long reply of many lines (within the box's limit) was refused with a bare JSON error, its text lost."""
+    conversation, token = _handed_over(server)
+    staff = _signed_in(browser, server)
+    try:
+        _open_newest(staff, server)
+        long = "\n".join(f"step {n}: check the setting and save it again" for n in range(1, 200))[:3990].strip()
+        staff.get_by_label("Reply to the customer").fill(long)
+        staff.get_by_role("button", name="Send reply").click()
+        staff.locator("#transcript .msg.agent", has_text="step 1: check").wait_for(timeout=30_000)
+        assert long in _customer_sees(server, conversation, token)
+
+        staff.get_by_label("Reply to the customer").fill("   \n  ")
+        staff.get_by_role("button", name="Send reply").click()
+        problem = staff.get_by_role("alert")
+        problem.wait_for(timeout=30_000)
+        assert "Not sent" in problem.inner_text()
+        assert staff.get_by_role("button", name="Send reply").count() == 1  # still on the handoff, ready to write again
+    finally:
+        staff.context.close()
+
+
+def test_the_card_of_a_handoff_the_bot_was_unsure_of_shows_what_it_found(server: str, browser: object) -> None:
+    """'What the bot tried' showed only its notice ('I'm not sure enough to answer this...'): staff could not
+    see which articles it had found, with what scores, before it handed over."""
+    created = _call(f"{server}/api/v1/conversations", {"widget_key": "demo"})
+    question = {"text": "My card 4111 1111 1111 1111 was charged twice, can you refund?", "client_message_id": uuid.uuid4().hex}
+    reply = _call(f"{server}/api/v1/conversations/{created['conversation_id']}/messages", question, created["token"])["reply"]
+    assert reply["outcome"] == "handoff" and reply["handoff_reason"] != "customer_request", reply
+    staff = _signed_in(browser, server)
+    try:
+        staff.locator("#queue a", has_text="charged twice").first.click()
+        tried = staff.locator(".attempts")
+        assert "not sure" in tried.inner_text() or "couldn't find" in tried.inner_text()
+        found = tried.locator("ul li")
+        assert found.count() >= 1
+        assert "score 0." in found.first.inner_text() and "sample_kb/" in found.first.inner_text()
+    finally:
+        staff.context.close()
+
+
+def test_a_reply_being_written_when_the_session_ends_is_back_in_the_box_after_signing_in(server: str, browser: object) -> None:
+    """The session ended (12 hours, a password change, a sign-out elsewhere) while a reply was being written:
+    the console's next poll sent the page to sign-in and the text was gone."""
+    conversation, token = _handed_over(server)
+    staff = _signed_in(browser, server)
+    try:
+        _open_newest(staff, server)
+        handoff = staff.url
+        staff.get_by_label("Reply to the customer").type("I have refunded the second charge.")
+        staff.context.clear_cookies()  # the session is over
+        staff.wait_for_url("**/console/sign-in?next=*", timeout=30_000)
+        staff.get_by_label("Name").fill("alice")
+        staff.get_by_label("Password").fill(PASSWORD)
+        staff.get_by_role("button", name="Sign in").click()
+        staff.wait_for_url(handoff)  # back on the handoff
+        box = staff.get_by_label("Reply to the customer")
+        assert box.input_value() == "I have refunded the second charge."
+        staff.get_by_role("button", name="Send reply").click()
+        staff.locator("#transcript .msg.agent", has_text="refunded the second charge").wait_for(timeout=30_000)
+        assert "I have refunded the second charge." in _customer_sees(server, conversation, token)
+        staff.goto(handoff)  # sent: not offered again
+        assert staff.get_by_label("Reply to the customer").input_value() == ""
+    finally:
+        staff.context.close()
+
+
+def test_staff_read_their_own_name_in_their_reply_and_the_customers_name_stays_hidden(server: str, browser: object) -> None:
+    """'Hi, alice here' was stored and shown to staff (console, Slack thread) as 'Hi, <PERSON_1> here': staff
+    could not tell whether the customer got a placeholder. The customer's name typed by staff stays redacted."""
+    conversation, token = _handed_over(server)
+    staff = _signed_in(browser, server)
+    try:
+        _open_newest(staff, server)
+        staff.get_by_label("Reply to the customer").fill("Hi, alice here. Maria Gonzalez, I will check your invoice now.")
+        staff.get_by_role("button", name="Send reply").click()
+        shown = staff.locator("#transcript .msg.agent", has_text="check your invoice")
+        shown.wait_for(timeout=30_000)
+        assert "Hi, alice here." in shown.inner_text()
+        assert "Maria" not in shown.inner_text() and "<PERSON_" in shown.inner_text()
+        assert "Hi, alice here. Maria Gonzalez, I will check your invoice now." in _customer_sees(server, conversation, token)
+    finally:
+        staff.context.close()
+
+
+def test_a_long_unbroken_link_from_the_customer_wraps_inside_the_card_and_the_transcript(server: str, browser: object) -> None:
+    """A 600-character link made the handoff page 5,800 pixels wide: the card and the message ran off the
+    screen and staff scrolled sideways to read the rest, or the buttons."""
+    created = _call(f"{server}/api/v1/conversations", {"widget_key": "demo"})
+    for text in ("my link https://example.com/" + "x" * 600 + " does not work", "I want to talk to a person"):
+        _call(f"{server}/api/v1/conversations/{created['conversation_id']}/messages", {"text": text, "client_message_id": uuid.uuid4().hex}, created["token"])
+    staff = _signed_in(browser, server)
+    try:
+        staff.locator("#queue a", has_text="my link").first.wait_for(timeout=30_000)
+        assert staff.evaluate("document.documentElement.scrollWidth") <= 1200
+        staff.locator("#queue a", has_text="my link").first.click()
+        staff.locator("#transcript .msg.customer", has_text="does not work").wait_for(timeout=30_000)
+        assert staff.evaluate("document.documentElement.scrollWidth") <= 1200
+        card = staff.locator(".card").bounding_box()
+        assert card is not None and card["x"] + card["width"] <= 1200
+    finally:
+        staff.context.close()
+
+
+def test_message_times_are_shown_on_the_staff_members_clock(server: str, browser: object) -> None:
+    """The transcript showed the server's UTC hours and minutes with nothing to say so: to staff in Berlin a
+    customer who wrote a minute ago seemed to have written an hour ago."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    _handed_over(server)
+    page = browser.new_context(viewport={"width": 1200, "height": 900}, timezone_id="Asia/Kolkata", locale="en-GB").new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(server + "/console")
+        page.get_by_label("Name").fill("alice")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.locator("#queue").wait_for()
+        _open_newest(page, server)
+        first = page.locator("#transcript .msg .at").first
+        written = datetime.fromisoformat(first.get_attribute("datetime")).astimezone(ZoneInfo("Asia/Kolkata"))
+        assert first.inner_text() == f"{written:%H:%M}"  # today, on the staff member's clock (UTC+5:30)
+    finally:
+        page.context.close()
+
+
+def test_a_handoffs_link_opened_without_a_session_opens_that_handoff_after_signing_in(server: str, browser: object) -> None:
+    """A link to a handoff (from Slack, a colleague, a bookmark) led to sign-in and then to the queue, where
+    staff had to find the handoff again. Only a handoff's page is returned to: no other path or site."""
+    _handed_over(server)
+    first = _signed_in(browser, server)
+    link = server + first.locator("#queue a").first.get_attribute("href")
+    first.context.close()
+    page = browser.new_context().new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(link)
+        assert "/console/sign-in?next=" in page.url
+        page.get_by_label("Name").fill("alice")
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("alert").wait_for()  # a wrong password keeps where to go
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(link)
+        assert page.locator(".card").count() == 1
+        page.context.clear_cookies()
+        page.goto(server + "/console/sign-in?next=//evil.example/console/handoffs/1")
+        page.get_by_label("Name").fill("alice")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(server + "/console")
+    finally:
+        page.context.close()

@@ -21,10 +21,19 @@ from handoff.staff_accounts import add_account, hash_password
 from tests.conftest import make_settings
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi
-from tests.handoff.slack_steps import SECRET, STAFF, action, button_value, card_for, staff_message, widget
+from tests.handoff.slack_steps import (
+    SECRET,
+    STAFF,
+    action,
+    button_value,
+    card_for,
+    staff_message,
+    widget,
+)
 
 ALICE_PASSWORD = "correct horse battery"
 BOB_PASSWORD = "another long password"
+CAROL_PASSWORD = "a third long password"
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +50,7 @@ async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) 
     tenants.write_text(
         '[tenants.default.widget]\nkeys = ["demo"]\n'
         f'[tenants.default.staff.alice]\npassword_hash = "{hash_password(ALICE_PASSWORD)}"\ndisplay_name = "Alice"\n'
+        f'[tenants.default.staff.carol]\npassword_hash = "{hash_password(CAROL_PASSWORD)}"\ndisplay_name = "Carol"\n'
         '[tenants.acme.widget]\nkeys = ["acme"]\n'
     )
     settings = make_settings(
@@ -113,6 +123,15 @@ async def bob(client: TestClient) -> AsyncIterator[Staff]:
     await staff.close()
 
 
+@pytest.fixture
+async def carol(client: TestClient) -> AsyncIterator[Staff]:
+    """A second staff member of `default`, in another browser."""
+    staff = Staff(client)
+    assert (await staff.sign_in(tenant="default", name="carol", password=CAROL_PASSWORD)).status == 303
+    yield staff
+    await staff.close()
+
+
 async def hand_over(client: TestClient, key: str = "demo") -> tuple[str, dict[str, str], Any, list[dict[str, Any]], int]:
     """A widget customer who asks a question, then for a person: (conversation, auth, socket, heard, handoff id)."""
     conversation, auth, ws, heard = await widget(client, key)
@@ -126,9 +145,9 @@ async def hand_over(client: TestClient, key: str = "demo") -> tuple[str, dict[st
 async def test_without_a_session_every_page_sends_to_sign_in(client: TestClient) -> None:
     visitor = Staff(client)
     try:
-        for path in ("/console", "/console/handoffs/1"):
+        for path, to in (("/console", "/console/sign-in"), ("/console/handoffs/1", "/console/sign-in?next=/console/handoffs/1")):
             response = await visitor.get(path)
-            assert response.status == 303 and response.headers["Location"] == "/console/sign-in"
+            assert response.status == 303 and response.headers["Location"] == to
         assert (await visitor.get("/console/api/queue")).status == 401
         assert (await visitor.post("/console/handoffs/1/act", {"action": "claim"})).status == 303
         page = await visitor.get("/console/sign-in")
@@ -283,4 +302,34 @@ async def test_return_to_bot_from_the_console_and_sign_out(client: TestClient, a
     token = await alice.csrf("/console")
     assert (await alice.post("/console/sign-out", {"csrf": token})).status == 303
     assert (await alice.get("/console")).status == 303
+    await ws.close()
+
+
+async def test_two_staff_claiming_at_the_same_moment_one_claim_wins(client: TestClient, alice: Staff, carol: Staff) -> None:
+    """Both pressed Claim at once: the customer was told 'Alice ... has joined' and 'Carol ... has joined',
+    and the card named whoever was saved last (each read the handoff unclaimed, then saved its claim)."""
+    conversation, _, ws, heard, handoff_id = await hand_over(client)
+    answers = await asyncio.gather(alice.act(handoff_id, "claim"), carol.act(handoff_id, "claim"))
+    assert [a.status for a in answers] == [303, 303]
+    await asyncio.sleep(1.0)
+    joined = [m["text"] for m in heard if m["role"] == "system" and "joined" in m["text"]]
+    handoff = await asyncio.to_thread(client.app[HANDOFF].get, handoff_id)
+    assert len(joined) == 1, joined
+    assert handoff.status == "claimed" and handoff.claimed_by in joined[0]
+    await alice.act(handoff_id, "resolve")
+    await ws.close()
+
+
+async def test_a_claim_at_the_moment_another_resolves_leaves_one_consistent_state(client: TestClient, alice: Staff, carol: Staff) -> None:
+    """Resolve and Claim pressed at once: the claim, saved after the resolution, reopened the handoff as
+    claimed on a closed conversation (or failed on its state change), and the customer heard both."""
+    conversation, _, ws, heard, handoff_id = await hand_over(client)
+    answers = await asyncio.gather(alice.act(handoff_id, "resolve"), carol.act(handoff_id, "claim"))
+    assert [a.status for a in answers] == [303, 303]
+    await asyncio.sleep(1.0)
+    handoff = await asyncio.to_thread(client.app[HANDOFF].get, handoff_id)
+    state = (await asyncio.to_thread(client.app[HANDOFF]._conversations.get, conversation)).state  # noqa: SLF001
+    assert (handoff.status, state) in {("resolved", "closed"), ("claimed", "with_human")}, (handoff.status, state)
+    if handoff.status == "claimed":
+        await alice.act(handoff_id, "resolve")
     await ws.close()
