@@ -125,19 +125,34 @@ class RespellStage:
         if turn.chosen_source is not None:
             return  # the customer picked an article: the question was searched already
         tenant, keys = turn.identity.tenant, turn.access_keys
-        if self._vocabulary.is_cached(tenant, keys):
-            fixes = self._vocabulary.respelled(turn.text, tenant=tenant, access_keys=keys)
-        else:
-            fixes = await asyncio.to_thread(self._vocabulary.respelled, turn.text, tenant=tenant, access_keys=keys)
-        if not fixes:
+
+        def read() -> tuple[dict[str, str], list[str]]:
+            return (self._vocabulary.respelled(turn.text, tenant=tenant, access_keys=keys),
+                    self._vocabulary.references(turn.text, tenant=tenant, access_keys=keys))
+
+        fixes, references = read() if self._vocabulary.is_cached(tenant, keys) else await asyncio.to_thread(read)
+        if not fixes and not references:
             return
-        turn.notes["respelled"] = len(fixes)  # how many words, not which: they are the customer's
-        turn.vector = await self._vector_of(respell(turn.text, fixes))
-        turn.searched = respell(turn.redacted or turn.text, fixes)
+        if fixes:
+            turn.notes["respelled"] = len(fixes)  # how many words, not which: they are the customer's
+        if references:
+            turn.notes["references"] = len(references)  # the customer's order or serial numbers: not searched for
+        turn.vector = await self._vector_of(without(respell(turn.text, fixes), references))
+        turn.searched = without(respell(turn.redacted or turn.text, fixes), references)
+
+
+def without(text: str, tokens: list[str]) -> str:
+    """`text` without these tokens (whole tokens only), spaces closed up."""
+    if not tokens:
+        return text
+    pattern = re.compile(r"(?<![\w#-])(?:" + "|".join(re.escape(t) for t in sorted(set(tokens), key=len, reverse=True)) + r")(?![\w-])")
+    return re.sub(r"\s{2,}", " ", pattern.sub("", text)).strip()
 
 
 def respell(text: str, fixes: dict[str, str]) -> str:
     """`text` with each word of `fixes` (any case, whole words only) replaced by its respelling."""
+    if not fixes:
+        return text
     pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(fixes, key=len, reverse=True)) + r")\b", re.IGNORECASE)
     return pattern.sub(lambda m: fixes[m.group(1).lower()], text)
 
