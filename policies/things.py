@@ -23,6 +23,7 @@ from policies.name_words import (
     surname,
     unknown_word,
 )
+from policies.places import region_after_city
 
 # what a product, a service or a place is called, rather than a person
 THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
@@ -159,6 +160,8 @@ def a_thing(
         return False
     if a_brand(text, start, end):
         return True  # "Is Wells Fargo a partner for rewards?", "Can Evri redeliver on Saturday?"
+    if region_after_city(text, start, end):
+        return True  # "Savannah, Georgia", "a hotel for st charles missouri": a state or a country after a city
     words = [w.strip(".,'’") for w in text[start:end].split()]
     words = [w for w in words if w]
     if not words:
