@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from policies.businesses import a_brand
+from policies.businesses import a_brand, card_brand
 from policies.name_cues import ASKED_BEFORE, SPOKEN_TO
 from policies.name_words import (
     EDITION_WORDS,
@@ -57,7 +57,8 @@ NAMED_AFTER = re.compile(
     r"\s+(?:bridge|tunnel|airport|park|hospital|university|college|school|station|museum|stadium|arena|memorial|library|"
     r"boulevard|highway|expressway|square|center|centre|building|tower|institute|foundation|award|prize)\b", re.IGNORECASE
 )
-VERSION_AFTER = re.compile(r"(?: (?:on|for) (?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[A-Z][\w.+-]*)?[ \t]+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")  # "Fedora 39", "Ruby on Rails 7"
+VERSION_AFTER = re.compile(r"(?: (?:on|for) (?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[A-Z][\w.+-]*)?[ \t]+(?:v|[A-Z]{1,2})?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
+# "Fedora 39", "Ruby on Rails 7", and a model number of one or two capitals and digits: "Dyson V15", "Roomba X2", "Galaxy S23"
 # "Is X supported?", "X compatible with": said of a product, never of a person, whatever its words
 # ... or a business: "Is Jenny Vesk still in business?" ("in business school" is someone's)
 SUPPORTED_AFTER = re.compile(
@@ -160,6 +161,8 @@ def a_thing(
         return False
     if a_brand(text, start, end):
         return True  # "Is Wells Fargo a partner for rewards?", "Can Evri redeliver on Saturday?"
+    if card_brand(text, start, end):
+        return True  # "card Visa 4111 1111 1111 1111": a card network before a card's number
     if region_after_city(text, start, end):
         return True  # "Savannah, Georgia", "a hotel for st charles missouri": a state or a country after a city
     words = [w.strip(".,'’") for w in text[start:end].split()]

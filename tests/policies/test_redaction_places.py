@@ -45,3 +45,22 @@ def test_a_state_or_a_country_after_a_city_is_kept(redactor: SpacyRedactor, text
 def test_people_named_like_places_are_still_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
     result = redactor.redact_sync(text)
     assert name not in result.redacted, result.redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "card Visa 4539 1488 0343 6467 exp 09/28",
+        "billing card Visa 4539 1488 0343 6467 please",
+        "Refund to Visa 4539 1488 0343 6467 please",
+    ],
+)
+def test_a_card_brand_before_a_card_number_is_no_name(redactor: SpacyRedactor, text: str) -> None:
+    result = redactor.redact_sync(text)
+    assert [e.kind for e in result.entities] == ["CREDIT_CARD"], result.entities
+    assert "Visa" in result.redacted, result.redacted
+
+
+def test_a_card_holder_after_the_card_is_still_redacted(redactor: SpacyRedactor) -> None:
+    result = redactor.redact_sync("card Visa 4539 1488 0343 6467, holder Oria Vesketh")
+    assert "Visa" in result.redacted and "Vesketh" not in result.redacted, result.redacted
