@@ -130,6 +130,11 @@ DISH_BEFORE = re.compile(
     r"\b(?:recipes?|ingredients|calories|nutrition(?:al)? (?:facts|value))\b(?:\s+[\w'’]+){0,4}?\s+(?:for|in|of|into|does|do)\s+$",
     re.IGNORECASE,
 )
+# someone asked for or spoken with: "talk to", "speak with", "ask for" (the model often calls a first name after them a
+# nationality or a place, and "to" a place's preposition)
+SPEAK_WITH_BEFORE = re.compile(r"\b(?:(?:speak|speaking|talk|talking|chat|chatting)\s+(?:to|with)|ask(?:ing)?\s+for)\s+$", re.IGNORECASE)
+# ... not a team named after a place or a brand: "talk to India support", "speak with Georgia sales"
+TEAM_AFTER = re.compile(r"\s+(?:support|sales|team|office|department|branch|store|shop|desk|help|service|billing)\b", re.IGNORECASE)
 THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
 NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
@@ -217,6 +222,9 @@ def a_thing(
         return True  # "5th Gen", "2 Pro"
     if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]):
         return True
+    if len(words) <= 2 and words[0].lower() in first_names and SPEAK_WITH_BEFORE.search(text[max(0, start - 20) : start]) \
+            and not TEAM_AFTER.match(text, end):
+        return False  # "Talk to Priya please", "Can I speak with Jordan?": someone to speak with, whatever the model calls it
     nationality = any(s < end and start < e for s, e in nationalities)  # "German", "French": Webster's capitalises them
     known_first = words[0].lower() in first_names or ((name_word(words[0]) or unknown_word(words[0])) and not nationality)
     labelled = any(s < end and start < e for s, e in things) and not any(s < end and start < e for s, e in persons)
