@@ -117,3 +117,9 @@ def brands() -> frozenset[str]:
     return frozenset(brand_key(t) for t in _named_icons() + _titles(WRITTEN))
 # the carriers of WRITTEN: read with the parcel words of a message ("Hermes lost my parcel": a first name too)
 CARRIERS = frozenset(brand_key(t) for t in _titles(WRITTEN.split("# parcel carriers and postal services", 1)[1].split("\n#", 1)[0]))
+# the payment card networks, read with a card number after them (policies/businesses.py `card_brand`): "my Visa 4111 ...";
+# "Visa", "Maestro" and "Discover" are first names or words too
+CARD_NETWORKS = frozenset(
+    brand_key(t) for t in "Visa | Visa Electron | Visa Debit | Mastercard | Master Card | Maestro | Amex | American Express | Discover | "
+    "Diners Club | Diners | JCB | UnionPay | Union Pay | RuPay | Interac | Carte Bleue | Cirrus".split("|")
+)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from policies.brands import CARRIERS, brand_key, brands
+from policies.brands import CARD_NETWORKS, CARRIERS, brand_key, brands
 from policies.name_cues import ASKED_BEFORE, SPOKEN_TO
 from policies.name_words import EDITION_WORDS, Names, NameWords, compound_word, ordinary
 
@@ -93,6 +93,21 @@ def a_brand(text: str, start: int, end: int) -> bool:
     if brand_key(tokens[found[0]].group()) in CARRIERS and PARCEL_WORDS.search(text):
         return True  # "Hermes lost my parcel": a carrier in a message about a parcel
     return SERVICE_AFTER.match(text, b_end) is not None
+
+
+# what follows a card network's name on a card: the number (12 to 19 digits, grouped or not), or its last four digits
+# ("ending in 4242", "**** 4242"), after the words that name the card ("debit card", "card number:")
+CARD_NUMBER_AFTER = re.compile(
+    r"(?:['’]s)?(?:[ \t]+(?:(?:debit|credit|prepaid|gift|business|corporate|gold|platinum|card|number|no)\b\.?|#))*"
+    r"(?:[ \t:#]+(?:\d(?:[ -]?\d){11,18}\b|[*xX•]{2,}[ -]?\d{4}\b)|[ \t]+(?:ending|ends)[ \t]+(?:in|with)[ \t:]+\d{4}\b)",
+    re.IGNORECASE,
+)
+
+
+def card_brand(text: str, start: int, end: int) -> bool:
+    """Whether a name found at start:end is a card network's name right before a card's number: "my Visa 4111 1111 1111
+    1111", "Amex ending in 4242", "Mastercard debit card **** 4444"."""
+    return brand_key(text[start:end]) in CARD_NETWORKS and CARD_NUMBER_AFTER.match(text, end) is not None
 
 
 def _brand_part(text: str, tokens: list[re.Match[str]]) -> bool:

@@ -241,11 +241,13 @@ def _plain_word(word: str) -> bool:
     return common(word) or word.lower() in stop_words() or word.lower() in NOT_NAMES
 
 
-# a writer saying who is writing: "Bramwen here, my invoice is wrong", "hi, quillon t. vesketh here." At
-# the start of the message, of a sentence or after a greeting; "here" then ends the clause (not "here?")
+# a writer saying who is writing: "Bramwen here, my invoice is wrong", "hi, quillon t. vesketh here.", "Bramwen from
+# Leeds here", "Oria at Quillco here". At the start of the message, of a sentence or after a greeting; "here" then ends
+# the clause (not "here?")
 INTRODUCED_HERE = re.compile(
     r"(?:\A|[.!?\n]\s*|\b(?i:hi|hello|hey|dear)[,!]?\s+)"
-    r"([^\W\d_][\w'’-]+(?: [^\W\d_]\.?(?= ))?(?: [^\W\d_][\w'’-]+)?) here(?=[,.!;:]|\s*\Z| [-–—])"
+    r"([^\W\d_][\w'’-]+(?: [^\W\d_]\.?(?= ))?(?: [^\W\d_][\w'’-]+)?)"
+    r"(?: (?i:from|at|with|of) [^\W\d_][^\n.,!?;:]{0,40}?)? here(?=[,.!;:]|\s*\Z| [-–—])"
 )
 
 

@@ -8,7 +8,8 @@ Three detectors, merged (policies/placeholders.py):
 - spaCy NER for person names (the model name is a setting), checked and extended by context
   rules — policies/person_names.py, policies/name_cues.py — and by general name lists (Census surnames, first names,
   Webster's proper names; policies/name_words.py, policies/name_spans.py), with products and places told apart in
-  policies/things.py (brands and shops: policies/businesses.py, the list in policies/brands.py); the name line above a street line is the addressee;
+  policies/things.py (brands and shops: policies/businesses.py, the list in policies/brands.py; a state or a country after a
+  city: policies/places.py); the name line above a street line is the addressee;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole

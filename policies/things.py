@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from policies.businesses import a_brand
+from policies.businesses import a_brand, card_brand
 from policies.name_cues import ASKED_BEFORE, SPOKEN_TO
 from policies.name_words import (
     EDITION_WORDS,
@@ -23,6 +23,7 @@ from policies.name_words import (
     surname,
     unknown_word,
 )
+from policies.places import region_after_city
 
 # what a product, a service or a place is called, rather than a person
 THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
@@ -56,7 +57,8 @@ NAMED_AFTER = re.compile(
     r"\s+(?:bridge|tunnel|airport|park|hospital|university|college|school|station|museum|stadium|arena|memorial|library|"
     r"boulevard|highway|expressway|square|center|centre|building|tower|institute|foundation|award|prize)\b", re.IGNORECASE
 )
-VERSION_AFTER = re.compile(r"(?: (?:on|for) (?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[A-Z][\w.+-]*)?[ \t]+v?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")  # "Fedora 39", "Ruby on Rails 7"
+VERSION_AFTER = re.compile(r"(?: (?:on|for) (?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[A-Z][\w.+-]*)?[ \t]+(?:v|[A-Z]{1,2})?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
+# "Fedora 39", "Ruby on Rails 7", and a model number of one or two capitals and digits: "Dyson V15", "Roomba X2", "Galaxy S23"
 # "Is X supported?", "X compatible with": said of a product, never of a person, whatever its words
 # ... or a business: "Is Jenny Vesk still in business?" ("in business school" is someone's)
 SUPPORTED_AFTER = re.compile(
@@ -128,6 +130,11 @@ DISH_BEFORE = re.compile(
     r"\b(?:recipes?|ingredients|calories|nutrition(?:al)? (?:facts|value))\b(?:\s+[\w'’]+){0,4}?\s+(?:for|in|of|into|does|do)\s+$",
     re.IGNORECASE,
 )
+# someone asked for or spoken with: "talk to", "speak with", "ask for" (the model often calls a first name after them a
+# nationality or a place, and "to" a place's preposition)
+SPEAK_WITH_BEFORE = re.compile(r"\b(?:(?:speak|speaking|talk|talking|chat|chatting)\s+(?:to|with)|ask(?:ing)?\s+for)\s+$", re.IGNORECASE)
+# ... not a team named after a place or a brand: "talk to India support", "speak with Georgia sales"
+TEAM_AFTER = re.compile(r"\s+(?:support|sales|team|office|department|branch|store|shop|desk|help|service|billing)\b", re.IGNORECASE)
 THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
 NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
@@ -159,6 +166,10 @@ def a_thing(
         return False
     if a_brand(text, start, end):
         return True  # "Is Wells Fargo a partner for rewards?", "Can Evri redeliver on Saturday?"
+    if card_brand(text, start, end):
+        return True  # "card Visa 4111 1111 1111 1111": a card network before a card's number
+    if region_after_city(text, start, end):
+        return True  # "Savannah, Georgia", "a hotel for st charles missouri": a state or a country after a city
     words = [w.strip(".,'’") for w in text[start:end].split()]
     words = [w for w in words if w]
     if not words:
@@ -211,6 +222,9 @@ def a_thing(
         return True  # "5th Gen", "2 Pro"
     if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]):
         return True
+    if len(words) <= 2 and words[0].lower() in first_names and SPEAK_WITH_BEFORE.search(text[max(0, start - 20) : start]) \
+            and not TEAM_AFTER.match(text, end):
+        return False  # "Talk to Priya please", "Can I speak with Jordan?": someone to speak with, whatever the model calls it
     nationality = any(s < end and start < e for s, e in nationalities)  # "German", "French": Webster's capitalises them
     known_first = words[0].lower() in first_names or ((name_word(words[0]) or unknown_word(words[0])) and not nationality)
     labelled = any(s < end and start < e for s, e in things) and not any(s < end and start < e for s, e in persons)

@@ -356,3 +356,33 @@ def test_a_request_about_a_team_or_a_product_stays(redactor: SpacyRedactor, text
 ])
 def test_a_message_that_is_only_a_name_is_redacted_whole(redactor: SpacyRedactor, text: str, kept: str) -> None:
     assert redactor.redact_sync(text).redacted == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # the writer introducing themselves with where they are from: "<name> from <place> here"
+        ("Florence from Denver here, my parcel never arrived", "Florence"),
+        ("Paris at Quillco here - the invoice total is wrong", "Paris"),
+        # a first name after talk to / speak with, even one that is a place's name too
+        ("Talk to Anjali please", "Anjali"),
+        ("Can I speak with Jordan about my refund?", "Jordan"),
+        ("I'd like to talk to Dakota again", "Dakota"),
+    ],
+)
+def test_a_name_introduced_or_asked_for_is_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
+    result = redactor.redact_sync(text)
+    assert name not in result.redacted, result.redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Support from Quillco here, we fixed the export",
+        "Greetings from Boston here.",
+        "How do I talk to India support?",
+    ],
+)
+def test_no_name_where_the_introduction_or_the_team_is_no_person(redactor: SpacyRedactor, text: str) -> None:
+    result = redactor.redact_sync(text)
+    assert result.redacted == text, result.entities

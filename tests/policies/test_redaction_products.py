@@ -26,6 +26,9 @@ from policies.redaction import SpacyRedactor
         # said to be supported or compatible: a product, even named like a person
         "Is Mavis Beacon compatible with Windows 11?",
         "Do you support Raymond James statements?",
+        # a capitalised word before a model number of capitals and digits: a product, even when it is a surname too
+        "Is Dyson V12 eligible for a free repair?",
+        "Is Dyson V11 still under warranty after the repair?",
         # after "call me" or "my name is", an ordinary word that is no name
         "my kids call me dad, can the app do that too",
         "my name is going to show on the invoice?",
