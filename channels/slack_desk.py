@@ -15,13 +15,19 @@ from typing import Any, Protocol
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.errors import InputError
-from bot.core.tables import Handoff
 from bot.core.channel import CustomerFile, FileContent
-from bot.core.desk import ACTION_LABELS, STATUS_TEXT, DeskThread, StaffAction
+from bot.core.desk import (
+    ACTION_LABELS,
+    STATUS_TEXT,
+    DeskThread,
+    StaffAction,
+    StaffDeskBusy,
+    StaffPostRefused,
+)
+from bot.core.errors import InputError
 from bot.core.handoff_states import ACTIVE, SETTLED, UNCLAIMED, HandoffStatus
-from bot.core.packet import Packet
-from bot.core.desk import StaffDeskBusy, StaffPostRefused
+from bot.core.packet import Packet, nothing_tried
+from bot.core.tables import Handoff
 from bot.core.text import escape_angles
 
 logger = logging.getLogger(__name__)
@@ -87,7 +93,7 @@ def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None
         f"• {a.text[:200]} ({a.outcome}, confidence {a.confidence})"
         + "".join(f"\n   ↳ {s.get('title')} ({s.get('source')}, score {s.get('score')})" for s in a.sources)
         for a in packet.attempts
-    ) or "• none"
+    ) or f"• {nothing_tried(packet)}"
     customer = ", ".join(f"{k}: {v}" for k, v in packet.customer.items() if v)
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": f"Handoff #{handoff.id}: {packet.reason_text}"[:150]}},

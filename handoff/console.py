@@ -27,6 +27,7 @@ from aiohttp import web
 
 from bot.core.desk import StaffAction, StaffMember
 from bot.core.errors import InputError
+from bot.core.handoff_states import ACTIVE, HandoffStatus
 from handoff.console_notices import StepBackNotices
 from handoff.console_pages import (
     handoff_page,
@@ -135,8 +136,9 @@ class WebConsole:
         if handoff is None:
             return self._gate.html(not_found_page(account=account, csrf=csrf), status=404)
         packet, messages = await self._handoff.staff_view(handoff)
-        extra = await self._proposal_section(handoff, csrf=csrf, error=request.query.get("error"))
-        return self._gate.html(handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages, extra=extra))
+        error = request.query.get("error")  # a code: each part of the page shows only its own texts for it
+        extra = await self._proposal_section(handoff, csrf=csrf, error=error)
+        return self._gate.html(handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages, extra=extra, error=error))
 
     async def _proposal_section(self, handoff: Any, *, csrf: str, error: str | None) -> str:
         """A resolved handoff's "propose as FAQ entry" form, prefilled from the redacted transcript
@@ -172,8 +174,10 @@ class WebConsole:
         if handoff is None:
             return self._gate.html(not_found_page(account=account, csrf=self._gate.sessions.csrf_token(session)), status=404)
         client_id = f"console-{form.get('client_id') or secrets.token_hex(8)}"
-        await self._handoff.act(action, handoff.id, staff=self._staff(account), client_id=client_id)
-        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}", headers=HEADERS)
+        staff = self._staff(account)
+        after = await self._handoff.act(action, handoff.id, staff=staff, client_id=client_id)
+        error = _claim_error(after, staff) if action is StaffAction.CLAIM else None
+        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}" + (f"?error={error}" if error else ""), headers=HEADERS)
 
     async def _reply(self, request: web.Request) -> web.Response:
         session, account = await self._gate.signed_in(request)
@@ -214,16 +218,25 @@ class WebConsole:
             return self._gate.html(not_found_page(account=account, csrf=self._gate.sessions.csrf_token(session)), status=404)
         page = f"/console/handoffs/{handoff.id}"
         if handoff.status not in RESOLVED:
-            raise web.HTTPSeeOther(f"{page}?error=" + quote("only a resolved handoff can be proposed as a FAQ entry"), headers=HEADERS)
+            raise web.HTTPSeeOther(f"{page}?error=not_resolved", headers=HEADERS)
         # redacted again: an edit may have typed a name, an e-mail or an address back in
         question = await self._redact(form.get("question", ""), account.tenant)
         answer = await self._redact(form.get("answer", ""), account.tenant)
         try:
             await asyncio.to_thread(self._proposals.propose, tenant=account.tenant, handoff_id=int(handoff.id), question=question,
                                     answer=answer, by=account.display_name)
-        except InputError as exc:
-            raise web.HTTPSeeOther(f"{page}?error=" + quote(str(exc)), headers=HEADERS) from None
+        except InputError:  # the one it raises: a question or an answer empty or too long
+            raise web.HTTPSeeOther(f"{page}?error=size", headers=HEADERS) from None
         raise web.HTTPSeeOther(f"{page}#proposals", headers=HEADERS)
+
+
+def _claim_error(after: Any, staff: StaffMember) -> str | None:
+    """Why a claim did not make the handoff this staff member's (a code of console_pages' `CARD_ERRORS`):
+    someone else's claim or close came first (decided under a row lock in handoff/), and the page's
+    "Claimed by Alice" alone did not tell the slower one that their press did nothing."""
+    if after is None or (after.status == HandoffStatus.CLAIMED and after.claimed_by == (staff.name or staff.id)):
+        return None
+    return "claimed_first" if after.status == HandoffStatus.CLAIMED else "closed_first" if after.status not in ACTIVE else None
 
 
 def _row_id(request: web.Request) -> int | None:

@@ -13,12 +13,23 @@ from bot.core.desk import ACTION_LABELS, STATUS_TEXT, StaffAction
 from bot.core.handoff_states import ACTIVE, HandoffStatus
 from bot.core.messages import Message
 from bot.core.ops_tables import FaqProposal
-from bot.core.packet import Packet
+from bot.core.packet import Packet, nothing_tried
 from bot.core.tables import Handoff
 from handoff.console_notices import StepBack
-from handoff.faq_proposals import Prefill
+from handoff.faq_proposals import MAX_ANSWER, MAX_QUESTION, Prefill
 from handoff.records import aware
 from handoff.staff_accounts import StaffAccount
+
+# what a redirect back to a handoff's page may say, by the code in its `?error=`: the page shows only
+# these texts, never the URL's own (a link could make the console show staff any message)
+CARD_ERRORS = {
+    "claimed_first": "Not claimed: someone else claimed this handoff first.",
+    "closed_first": "Not claimed: this handoff was closed before your claim.",
+}
+PROPOSAL_ERRORS = {
+    "not_resolved": "Only a resolved handoff can be proposed as a FAQ entry.",
+    "size": f"Not proposed: a question has 1 to {MAX_QUESTION} characters and an answer 1 to {MAX_ANSWER}.",
+}
 
 
 def _page(title: str, body: str, *, account: StaffAccount | None = None, csrf: str = "", data: str = "") -> str:
@@ -154,17 +165,18 @@ def _message(row: dict[str, Any]) -> str:
 
 def handoff_page(
     *, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[Message], extra: str = "",
-    unsent: str = "", problem: str | None = None,
+    unsent: str = "", problem: str | None = None, error: str | None = None,
 ) -> str:
     """`unsent` and `problem`: a reply that was not sent, and why; the text is kept for staff to send
-    again (in the reply box) or to copy (the handoff was closed meanwhile), never dropped."""
+    again (in the reply box) or to copy (the handoff was closed meanwhile), never dropped. `error`: a
+    code of `CARD_ERRORS` (what became of the staff member's last action); any other shows nothing."""
     hid = int(handoff.id or 0)
     attempts = "".join(
         f"<li>{escape(a.text)} <small>({escape(str(a.outcome))}, confidence {escape(str(a.confidence))})</small>"
         + ("<ul>" + "".join(f"<li>{escape(str(s.get('title')))} <small>{escape(str(s.get('source')))}, score {escape(str(s.get('score')))}</small></li>" for s in a.sources) + "</ul>" if a.sources else "")
         + "</li>"
         for a in packet.attempts
-    ) or "<li>none</li>"
+    ) or f'<li class="nothing">{escape(nothing_tried(packet))}</li>'
     customer = ", ".join(f"{k}: {v}" for k, v in packet.customer.items() if v)
     files = ", ".join(f"{a.get('kind')} ({a.get('channel')} file {a.get('file_id')})" for a in packet.attachments)
     actions = ""
@@ -191,7 +203,8 @@ def handoff_page(
         f'<p><a href="/console">← All handoffs</a></p><article class="card" aria-labelledby="card-h">'
         f'<h1 id="card-h">Handoff #{hid}: {escape(packet.reason_text)}</h1>'
         f'<p class="status" id="status">{escape(status_text(handoff))}</p>'
-        f"<dl><dt>Intent</dt><dd>{escape(packet.intent)}</dd><dt>Summary</dt><dd>{escape(packet.summary)}</dd>"
+        + (f'<p class="error" id="card-problem" role="alert">{escape(CARD_ERRORS[error])}</p>' if error in CARD_ERRORS else "")
+        + f"<dl><dt>Intent</dt><dd>{escape(packet.intent)}</dd><dt>Summary</dt><dd>{escape(packet.summary)}</dd>"
         f"<dt>Why</dt><dd>{escape(packet.reason_text)}</dd><dt>Customer</dt><dd>{escape(customer)}</dd>"
         f"<dt>Topic</dt><dd>{escape(packet.topic or '-')}</dd>"
         + (f"<dt>Files</dt><dd>{escape(files)}</dd>" if files else "")
@@ -212,7 +225,7 @@ def proposal_form(*, handoff_id: int, csrf: str, prefill: Prefill, earlier: Sequ
         + (f" · {escape(p.note[:200])}" if p.note else "") + "</li>"
         for p in earlier
     )
-    problem = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
+    problem = f'<p class="error" role="alert">{escape(PROPOSAL_ERRORS[error])}</p>' if error in PROPOSAL_ERRORS else ""
     return (
         '<section class="proposals" id="proposals" aria-labelledby="proposals-h"><h2 id="proposals-h">Propose as a FAQ entry</h2>'
         f"{problem}" + (f'<ul class="earlier">{done}</ul>' if done else "")

@@ -25,6 +25,16 @@ REASONS: dict[HandoffReason, str] = {
     HandoffReason.ERROR: "the bot hit an error",
 }
 MAX_TRANSCRIPT = 20
+# a handoff notice behind which the bot had found articles, but none it was sure enough to answer from
+UNSURE = "No answer: it was not sure enough to answer from the articles it found"
+UNSURE_OUTCOME = "unsure"
+NOTHING = "Nothing: the bot gave no answer and found no article for this."
+NOTHING_TRIED: dict[str, str] = {  # by `HandoffReason` (a StrEnum: its members are their strings)
+    HandoffReason.CUSTOMER_REQUEST: "Nothing: the customer asked for a person before the bot answered anything.",
+    HandoffReason.POLICY: "Nothing: this topic goes to people without the bot answering.",
+    HandoffReason.MODEL_FAILURE: "Nothing: the answer models failed before the bot could answer.",
+    HandoffReason.ERROR: "Nothing: the bot hit an error before it could answer.",
+}
 
 
 @dataclass(slots=True)
@@ -67,14 +77,7 @@ def build_packet(
     said = [m.text for m in messages if m.role is Role.CUSTOMER and m.text]
     asked = _asked(messages, reason)
     question = asked.text if asked is not None else ""
-    attempts = [
-        Attempt(text=_line(m.text, 300), outcome=str(m.outcome) if m.outcome is not None else None, confidence=m.confidence,
-                sources=[{"title": c.title, "source": c.source, "score": c.score} for c in m.citations or ()])
-        for m in messages
-        if m.role is Role.BOT
-    ][-3:]
-    if found and attempts and attempts[-1].outcome == Outcome.HANDOFF and not attempts[-1].sources:
-        attempts[-1].sources = [{"title": f.get("title") or f.get("source"), "source": f.get("source"), "score": f.get("score")} for f in found]
+    attempts = _attempts(messages, found)
     answer = _answer_to(messages, asked, reason)
     draft = draft_hint or (
         f"Hi, thanks for waiting. {_line(answer.text, 300)}" if answer is not None else "Hi, thanks for waiting, I'm looking into this for you now."
@@ -95,6 +98,28 @@ def build_packet(
     )
 
 
+def _attempts(messages: Sequence[Message], found: Sequence[dict[str, Any]]) -> list[Attempt]:
+    """The bot's last three real attempts: its answers and clarifying questions, and the articles it
+    found when it was not sure enough to answer. Its handoff notice ("Sure, I'm passing you to a
+    person") is no attempt: listed as one, a request for a person first thing read as a failed answer."""
+    bot = [m for m in messages if m.role is Role.BOT]
+    attempts: list[Attempt] = []
+    for m in bot:
+        sources = [{"title": c.title, "source": c.source, "score": c.score} for c in m.citations or ()]
+        if m is bot[-1] and m.outcome == Outcome.HANDOFF and not sources:  # the passages behind the last notice
+            sources = [{"title": f.get("title") or f.get("source"), "source": f.get("source"), "score": f.get("score")} for f in found]
+        if m.outcome in (Outcome.ANSWER, Outcome.CLARIFY):
+            attempts.append(Attempt(text=_line(m.text, 300), outcome=str(m.outcome), confidence=m.confidence, sources=sources))
+        elif m.outcome == Outcome.HANDOFF and sources:
+            attempts.append(Attempt(text=UNSURE, outcome=UNSURE_OUTCOME, confidence=m.confidence, sources=sources))
+    return attempts[-3:]
+
+
+def nothing_tried(packet: Packet) -> str:
+    """What a card says when the bot tried nothing (no answer, no question, no article found)."""
+    return NOTHING_TRIED.get(packet.reason, NOTHING)
+
+
 def _asked(messages: Sequence[Message], reason: HandoffReason) -> Message | None:
     """The customer message the handoff is about: their latest, but not a request for a person when
     they asked something before it ("agent please" is not the intent: what they asked before it is)."""
@@ -111,8 +136,10 @@ def _answer_to(messages: Sequence[Message], asked: Message | None, reason: Hando
 
     Only an answer given after that question: an answer to an earlier, other question ("how do I
     download invoices?", then "why was I charged twice?", not covered) would be a wrong reply one
-    click away. Never when the customer said the answers did not help: sending them again is no reply."""
-    if asked is None or reason is HandoffReason.NOT_HELPFUL:
+    click away. Never when the customer said the answers did not help, nor when they asked for a person
+    after getting it ("how do I export?" answered, then "I want to talk to a person"): sending again
+    what they turned down is no reply."""
+    if asked is None or reason in (HandoffReason.NOT_HELPFUL, HandoffReason.CUSTOMER_REQUEST):
         return None
     after = messages[next(i for i, m in enumerate(messages) if m is asked) + 1:]
     return next((m for m in reversed(after) if m.role is Role.BOT and m.outcome == Outcome.ANSWER), None)

@@ -26,6 +26,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     added = subprocess.run([sys.executable, "-m", "bot.app.cli.main", "staff", "add", "--tenant", "default", "alice", "--password-stdin"],
                            input=PASSWORD + "\n", cwd=ROOT, env=server_env(**env), capture_output=True, text=True, timeout=120)
     assert added.returncode == 0, added.stderr
+    added = subprocess.run([sys.executable, "-m", "bot.app.cli.main", "staff", "add", "--tenant", "default", "bob", "--password-stdin"],
+                           input=PASSWORD + "\n", cwd=ROOT, env=server_env(**env), capture_output=True, text=True, timeout=120)
+    assert added.returncode == 0, added.stderr
     with serving(env) as base:
         yield base
 
@@ -115,10 +118,10 @@ def _customer_sees(server: str, conversation: str, token: str) -> list[str]:
     return [m["text"] for m in _call(f"{server}/api/v1/conversations/{conversation}/messages", token=token)["messages"]]
 
 
-def _signed_in(browser: object, server: str) -> Any:
+def _signed_in(browser: object, server: str, name: str = "alice") -> Any:
     page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()  # type: ignore[attr-defined]
     page.goto(server + "/console")
-    page.get_by_label("Name").fill("alice")
+    page.get_by_label("Name").fill(name)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.locator("#queue").wait_for()
@@ -305,3 +308,25 @@ def test_a_handoffs_link_opened_without_a_session_opens_that_handoff_after_signi
         page.wait_for_url(server + "/console")
     finally:
         page.context.close()
+
+
+def test_the_slower_claimer_is_told_someone_else_claimed_first(server: str, browser: object) -> None:
+    """Alice and Bob on one handoff in two browsers; Alice claimed, then Bob (writing a reply, so his page
+    had not reloaded) pressed Claim: his page just said "Claimed by alice", as if his press had done it."""
+    _handed_over(server)
+    alice, bob = _signed_in(browser, server), _signed_in(browser, server, "bob")
+    try:
+        _open_newest(alice, server)
+        _open_newest(bob, server)
+        bob.get_by_label("Reply to the customer").fill("Looking at it")
+        alice.get_by_role("button", name="Claim").click()
+        alice.locator("#status", has_text="Claimed by alice").wait_for(timeout=30_000)
+        assert alice.get_by_role("alert").count() == 0
+        bob.get_by_role("button", name="Claim").click()
+        problem = bob.get_by_role("alert")
+        problem.wait_for(timeout=30_000)
+        assert "someone else claimed this handoff first" in problem.inner_text()
+        assert "Claimed by alice" in bob.locator("#status").inner_text()
+    finally:
+        alice.context.close()
+        bob.context.close()

@@ -333,3 +333,83 @@ async def test_a_claim_at_the_moment_another_resolves_leaves_one_consistent_stat
     if handoff.status == "claimed":
         await alice.act(handoff_id, "resolve")
     await ws.close()
+
+
+def _between(page: str, start: str, end: str) -> str:
+    found = re.search(re.escape(start) + "(.*?)" + re.escape(end), page, re.S)
+    assert found, f"no {start!r} in the page"
+    return found.group(1)
+
+
+async def test_a_customer_asking_for_a_person_first_thing_shows_the_bot_tried_nothing(client: TestClient, slack: FakeSlackApi, alice: Staff) -> None:
+    """'What the bot tried' listed the bot's own handoff notice ("Sure, I'm passing you to a person...",
+    handoff, confidence 0.0) as if it were a failed answer, on the console and on the Slack card."""
+    before = len(slack.of("chat.postMessage"))
+    conversation, auth, ws, heard = await widget(client)
+    reply = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "I want to talk to a person"}, headers=auth)).json()
+    assert reply["reply"]["outcome"] == "handoff"
+    notice = reply["reply"]["text"]
+    handoff = await until(lambda: client.app[HANDOFF].current(conversation))
+    page = await (await alice.get(f"/console/handoffs/{handoff.id}")).text()
+    tried = _between(page, '<ul class="attempts">', "</ul>")
+    assert notice[:30] not in tried and "confidence" not in tried
+    assert "Nothing: the customer asked for a person" in tried
+    card = await until(lambda: card_for(slack, STAFF, before))
+    on_slack = next(b["text"]["text"] for b in card["blocks"] if b.get("text", {}).get("text", "").startswith("*What the bot tried:*"))
+    assert notice[:30] not in on_slack and "Nothing: the customer asked for a person" in on_slack
+    await alice.act(int(handoff.id), "resolve")
+    await ws.close()
+
+
+async def test_after_an_answer_the_card_lists_the_answer_not_the_handoff_notice(client: TestClient, alice: Staff) -> None:
+    """"How do I export my workspace?" answered, then "I want to talk to a person": the card listed the
+    handoff notice as a second attempt."""
+    conversation, auth, ws, heard, handoff_id = await hand_over(client)
+    page = await (await alice.get(f"/console/handoffs/{handoff_id}")).text()
+    tried = _between(page, '<ul class="attempts">', "</dd>")
+    assert tried.count("(answer, confidence") == 1 and "(handoff," not in tried
+    await alice.act(handoff_id, "resolve")
+    await ws.close()
+
+
+async def test_the_draft_does_not_offer_again_the_answer_the_customer_turned_down(client: TestClient, alice: Staff) -> None:
+    """"How do I export my workspace?" answered, then "I want to talk to a person": "Send draft" offered the
+    very answer the customer had just turned down; now only the greeting."""
+    conversation, auth, ws, heard, handoff_id = await hand_over(client)
+    answer = next(m["text"] for m in heard if m["role"] == "bot")
+    page = await (await alice.get(f"/console/handoffs/{handoff_id}")).text()
+    draft = _between(page, '<dd class="draft">', "</dd>")
+    assert draft == "Hi, thanks for waiting, I&#x27;m looking into this for you now.", draft
+    assert answer[:40] not in draft
+    await alice.act(handoff_id, "resolve")
+    await ws.close()
+
+
+async def test_the_slower_of_two_claims_is_told_someone_else_claimed_first(client: TestClient, alice: Staff, carol: Staff) -> None:
+    """Alice and Carol had the handoff open in two tabs; Alice claimed, then Carol pressed Claim: Carol's
+    page only said "Claimed by Alice", as if her press had done it."""
+    conversation, _, ws, heard, handoff_id = await hand_over(client)
+    first = await alice.act(handoff_id, "claim")
+    assert first.status == 303 and "error" not in first.headers["Location"]
+    second = await carol.act(handoff_id, "claim")
+    assert second.status == 303
+    page = await (await carol.get(second.headers["Location"])).text()
+    assert "Claimed by Alice" in page and "someone else claimed this handoff first" in page
+    assert "someone else claimed" not in await (await alice.get(first.headers["Location"])).text()
+    await alice.act(handoff_id, "resolve")
+    late = await carol.act(handoff_id, "claim")
+    assert "closed before your claim" in await (await carol.get(late.headers["Location"])).text()
+    await ws.close()
+
+
+async def test_a_links_error_text_is_never_shown_only_the_consoles_own_messages(client: TestClient, alice: Staff) -> None:
+    """/console/handoffs/<id>?error=<any text> showed that text on the page as an error: a link could make
+    the console tell staff anything ("Your session expired, sign in at ...")."""
+    conversation, _, ws, heard, handoff_id = await hand_over(client)
+    planted = "Your session expired: sign in again at evil.example"
+    page = await (await alice.get(f"/console/handoffs/{handoff_id}", params={"error": planted})).text()
+    assert "evil.example" not in page and 'role="alert"' not in page
+    await alice.act(handoff_id, "resolve")
+    resolved = await (await alice.get(f"/console/handoffs/{handoff_id}", params={"error": planted})).text()
+    assert "evil.example" not in resolved and 'role="alert"' not in resolved
+    await ws.close()

@@ -93,6 +93,7 @@ async def test_a_resolved_exchange_becomes_a_redacted_proposal_an_operator_appro
     token = await alice.csrf(f"/console/handoffs/{handoff_id}")
     empty = await alice.post(f"/console/handoffs/{handoff_id}/propose", {"csrf": token, "question": "  ", "answer": answer})
     assert empty.status == 303 and "error=" in empty.headers["Location"]
+    assert "Not proposed: a question has 1 to 500 characters" in await (await alice.get(empty.headers["Location"])).text()
     assert await proposals(client, of=handoff_id) == []
     # staff edit it, and type a phone number back in: stored without it
     edited = answer + " Or call Jane Doe on +1 415 555 0134."

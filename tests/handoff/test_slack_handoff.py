@@ -297,7 +297,8 @@ def test_the_packet_states_the_intent_before_the_request_for_a_person() -> None:
     packet = build_packet(messages=messages, reason=HandoffReason.CUSTOMER_REQUEST, topic=None, customer={"channel": "widget"})
     assert packet.intent == "my export to PDF is stuck at 99%"
     assert packet.attempts[0].sources[0]["source"] == "sample_kb/export-your-data.md"
-    assert packet.draft.startswith("Hi, thanks for waiting. To export a page")
+    # the answer the customer just turned down is not offered again
+    assert packet.draft == "Hi, thanks for waiting, I'm looking into this for you now."
     assert [m["role"] for m in packet.transcript] == ["customer", "bot", "customer"]
 
 
@@ -326,10 +327,40 @@ def test_the_draft_never_resends_an_answer_to_another_question() -> None:
     assert packet.draft == "Hi, thanks for waiting, I'm looking into this for you now."
     unhelpful = build_packet(messages=answered, reason=HandoffReason.NOT_HELPFUL, topic=None, customer={"channel": "widget"})
     assert "Open Settings" not in unhelpful.draft
-    # the answer to the question the handoff is about is still the draft
+    # nor when the customer asked for a person right after that answer: it is what they turned down
     asked = build_packet(messages=[*answered, Message(id=3, role=Role.CUSTOMER, text="a person please", created_at=at)],
                          reason=HandoffReason.CUSTOMER_REQUEST, topic=None, customer={"channel": "widget"})
-    assert asked.draft == "Hi, thanks for waiting. Open Settings, Billing, Invoices."
+    assert asked.draft == "Hi, thanks for waiting, I'm looking into this for you now."
+
+
+def test_what_the_bot_tried_lists_answers_and_articles_found_never_its_handoff_notice() -> None:
+    """The handoff notice (outcome handoff, confidence 0.0) was listed as an attempt; a request for a person
+    first thing then read as a failed answer. The articles found when unsure are still listed."""
+    from datetime import UTC, datetime
+
+    from bot.core.messages import Message, Role
+    from bot.core.packet import build_packet, nothing_tried
+    from bot.core.records import HandoffReason, Outcome
+
+    at = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    first_thing = [
+        Message(id=1, role=Role.CUSTOMER, text="I want to talk to a person", created_at=at),
+        Message(id=2, role=Role.BOT, text="Sure, I'm passing you to a person from our support team.", created_at=at,
+                outcome=Outcome.HANDOFF, confidence=0.0),
+    ]
+    packet = build_packet(messages=first_thing, reason=HandoffReason.CUSTOMER_REQUEST, topic=None, customer={"channel": "widget"})
+    assert packet.attempts == []
+    assert nothing_tried(packet) == "Nothing: the customer asked for a person before the bot answered anything."
+    unsure = [
+        Message(id=1, role=Role.CUSTOMER, text="can you refund the second charge?", created_at=at),
+        Message(id=2, role=Role.BOT, text="I'm not sure enough to answer this, so I'm passing you to a person.", created_at=at,
+                outcome=Outcome.HANDOFF, confidence=0.31),
+    ]
+    found = [{"source": "sample_kb/refunds.md", "title": "Refunds", "score": 0.42}]
+    packet = build_packet(messages=unsure, reason=HandoffReason.LOW_CONFIDENCE, topic=None, customer={"channel": "widget"}, found=found)
+    [attempt] = packet.attempts
+    assert "passing you" not in attempt.text and "not sure" in attempt.text
+    assert attempt.sources == [{"source": "sample_kb/refunds.md", "title": "Refunds", "score": 0.42}]
 
 
 async def test_send_draft_sends_the_drafted_reply_and_return_to_bot_hands_back(client: TestClient, slack: FakeSlackApi) -> None:
@@ -340,10 +371,11 @@ async def test_send_draft_sends_the_drafted_reply_and_return_to_bot_hands_back(c
     card = await until(lambda: card_for(slack, STAFF, before))
     handoff_id = button_value(card, "handoff_draft")
     draft = next(b["text"]["text"] for b in card["blocks"] if b.get("text", {}).get("text", "").startswith("*Draft reply:*"))
-    assert "two-factor" in draft.lower() or "2fa" in draft.lower()
+    # the customer asked for a person right after the bot's answer: the draft does not offer it again
+    assert draft == "*Draft reply:* Hi, thanks for waiting, I'm looking into this for you now."
     assert await action(client, "handoff_draft", handoff_id, user="UBOB") == 200
     agent = await until(lambda: [m for m in received if m["role"] == "agent"])
-    assert agent[0]["author"] == "Bob" and agent[0]["text"].startswith("Hi, thanks for waiting.")
+    assert agent[0]["author"] == "Bob" and agent[0]["text"] == "Hi, thanks for waiting, I'm looking into this for you now."
     assert await action(client, "handoff_return", handoff_id, user="UBOB") == 200
     assert await until(lambda: [m for m in received if "chatting with the bot again" in m["text"]])
     again = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "how do I reset my password?"}, headers=auth)).json()
