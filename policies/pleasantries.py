@@ -133,16 +133,21 @@ MAX_WORDS = 8
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+def _words(text: str) -> list[str]:
+    """The message's words, placeholders left out, case folded."""
+    return [w.casefold() for w in _WORD.findall(PLACEHOLDER_RE.sub(" ", text))]
+
+
 def pleasantry(text: str) -> tuple[Pleasantry, str] | None:
     """(what kind, in which language) when the message is only a greeting, a thank-you, a goodbye or who the
     customer is."""
-    said = [w.casefold() for w in _WORD.findall(PLACEHOLDER_RE.sub(" ", text))]
+    said = _words(text)
     if not said:
         return _introduction(text)
     if len(said) > MAX_WORDS:
         return None
-    if declines(text):
-        return Pleasantry.BYE, _declined_in(said)
+    if (language := _declined_in(said)) is not None:
+        return Pleasantry.BYE, language
     for kind in ORDER:
         for language, kinds in WORDS.items():
             if any(w in kinds[kind] for w in said):
@@ -173,15 +178,16 @@ def _declining(said: list[str], language: str) -> bool:
         w in words or w in DECLINE_WITH or w in kinds[Pleasantry.THANKS] or w in kinds[Pleasantry.BYE] for w in said)
 
 
-def _declined_in(said: list[str]) -> str:
-    return next(language for language in DECLINE if _declining(said, language))
+def _declined_in(said: list[str]) -> str | None:
+    """The language of the no that `said` is, or None."""
+    return next((language for language in DECLINE if _declining(said, language)), None)
 
 
 def declines(text: str) -> bool:
     """Whether the message only says no ("no", "no thanks", "nope, that's all", "nein danke"): no question in
     it, at most `MAX_WORDS` words, each a no-word, a thank-you's, a goodbye's or one of `DECLINE_WITH`."""
-    said = [w.casefold() for w in _WORD.findall(PLACEHOLDER_RE.sub(" ", text))]
-    return bool(said) and len(said) <= MAX_WORDS and any(_declining(said, language) for language in DECLINE)
+    said = _words(text)
+    return bool(said) and len(said) <= MAX_WORDS and _declined_in(said) is not None
 
 
 # The customer says the answer did not help ("that didn't help", "not what I asked", "that's wrong"): it was

@@ -57,8 +57,8 @@ NAMED_AFTER = re.compile(
     r"\s+(?:bridge|tunnel|airport|park|hospital|university|college|school|station|museum|stadium|arena|memorial|library|"
     r"boulevard|highway|expressway|square|center|centre|building|tower|institute|foundation|award|prize)\b", re.IGNORECASE
 )
-VERSION_AFTER = re.compile(r"(?: (?:on|for) (?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[A-Z][\w.+-]*)?[ \t]+(?:v|[A-Z]{1,2})?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
 # "Fedora 39", "Ruby on Rails 7", and a model number of one or two capitals and digits: "Dyson V15", "Roomba X2", "Galaxy S23"
+VERSION_AFTER = re.compile(r"(?: (?:on|for) (?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[A-Z][\w.+-]*)?[ \t]+(?:v|[A-Z]{1,2})?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
 # "Is X supported?", "X compatible with": said of a product, never of a person, whatever its words
 # ... or a business: "Is Jenny Vesk still in business?" ("in business school" is someone's)
 SUPPORTED_AFTER = re.compile(

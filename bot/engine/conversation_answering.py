@@ -23,7 +23,7 @@ from bot.core.events import Answered, Clarified, HandedOver, Rated
 from bot.core.handoff_states import HUMAN_OWNED, State
 from bot.core.messages import Message, Relayed, Role
 from bot.engine.assistant import AskResult, handoff_notice
-from bot.engine.message_store_records import Loaded, NewReply, picks_by_place
+from bot.engine.message_store_records import Loaded, NewReply, previous_question
 from bot.engine.messages import MessageStore
 from bot.engine.personal_data import ConversationPrivacy
 from bot.engine.pipeline import HandoffReason, Identity, Outcome
@@ -32,7 +32,6 @@ from bot.engine.services import Services
 from bot.engine.streaming import CustomerStream
 from bot.engine.turns import ConversationTurns
 from policies.follow_ups import follow_up
-from policies.pleasantries import pleasantry
 from policies.rollout import Route, route_for
 
 logger = logging.getLogger("bot.engine.conversations")  # the name these lines were always logged under
@@ -250,14 +249,3 @@ class ConversationAnswering:
         await asyncio.gather(*(drain(c, by_conversation.get(c, [])) for c in by_conversation.keys() | unsent.keys()))
         return sum(len(ids) for ids in by_conversation.values())
 
-
-def previous_question(recent: list[dict[str, str]] | None) -> str | None:
-    """The customer's last question before this message, when the bot replied to it last (a follow-up leans on
-    what the bot just answered; after staff or a notice it is a new start): greetings and introductions skipped."""
-    if not recent or recent[-1]["role"] != Role.BOT.value:
-        return None
-    for message in reversed(recent):
-        # an option picked by its place ("2", "the second one") says nothing of its own: the question before it does
-        if message["role"] == Role.CUSTOMER.value and pleasantry(message["text"]) is None and not picks_by_place(message["text"]):
-            return message["text"]
-    return None

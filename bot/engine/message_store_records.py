@@ -1,5 +1,6 @@
 """What `MessageStore` (bot/engine/messages.py) takes and gives: the new messages it stores, what it
-reads for one inbound message, and the clarification's offer read along with it.
+reads for one inbound message, the clarification's offer read along with it, and the question before a
+follow-up (`previous_question`).
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.messages import Message
+from bot.core.messages import Message, Role
 from bot.core.texts import TEXTS
-from policies.pleasantries import declines
+from policies.pleasantries import declines, pleasantry
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +126,15 @@ class Loaded:
     conversation: Any  # a row of the conversation table
     offer: Offer | None = None  # read along (PostgreSQL's one-statement load): the latest reply before the inbound
     offer_read: bool = False  # `offer` holds what was read (else `MessageStore.choice` reads it)
+
+
+def previous_question(recent: list[dict[str, str]] | None) -> str | None:
+    """The customer's last question before this message, when the bot replied to it last (a follow-up leans on
+    what the bot just answered; after staff or a notice it is a new start): greetings and introductions skipped."""
+    if not recent or recent[-1]["role"] != Role.BOT.value:
+        return None
+    for message in reversed(recent):
+        # an option picked by its place ("2", "the second one") says nothing of its own: the question before it does
+        if message["role"] == Role.CUSTOMER.value and pleasantry(message["text"]) is None and not picks_by_place(message["text"]):
+            return message["text"]
+    return None
