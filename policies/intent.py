@@ -201,6 +201,11 @@ CUE_MIN_SCORE = 0.40
 CUE_MIN_MARGIN = 0.0
 
 
+def names_a_person(text: str) -> bool:
+    """Whether `text` names a person of the other side ("someone", "human", "the team"), reaching them or not."""
+    return _PERSON_WORD.search(text) is not None
+
+
 def names_a_person_to_reach(text: str) -> bool:
     """Whether `text` names a person and a way of reaching one (see above): with it, the detector's floors
     are `CUE_MIN_SCORE` and `CUE_MIN_MARGIN`."""

@@ -34,6 +34,24 @@ HANDOFF_TEXTS: dict[str, dict[str, str]] = {
         "it": "Non sono abbastanza sicuro per rispondere, quindi passo la tua domanda a una persona del nostro team di supporto.",
         "pt": "Não tenho certeza suficiente para responder, então estou passando sua pergunta para uma pessoa da nossa equipe de suporte.",
     },
+    # under a low_confidence notice: the articles that came closest, for the customer to try while a person takes over
+    # (bot/engine/assistant.py `suggestions`); one line per article follows
+    "handoff_suggestions": {
+        "en": "While you wait, these articles might help:",
+        "de": "Während Sie warten, helfen vielleicht diese Artikel:",
+        "fr": f"En attendant, ces articles pourraient vous aider{NBSP}:",
+        "es": "Mientras esperas, estos artículos podrían ayudarte:",
+        "it": "Nell'attesa, questi articoli potrebbero esserti utili:",
+        "pt": "Enquanto espera, estes artigos podem ajudar:",
+    },
+    "handoff_suggestion": {
+        "en": "While you wait, this article might help:",
+        "de": "Während Sie warten, hilft vielleicht dieser Artikel:",
+        "fr": f"En attendant, cet article pourrait vous aider{NBSP}:",
+        "es": "Mientras esperas, este artículo podría ayudarte:",
+        "it": "Nell'attesa, questo articolo potrebbe esserti utile:",
+        "pt": "Enquanto espera, este artigo pode ajudar:",
+    },
     "handoff_policy": {
         "en": "A person from our support team handles this kind of request. I've passed it on.",
         "de": "Solche Anliegen bearbeitet eine Person aus unserem Support-Team. Ich habe es weitergegeben.",

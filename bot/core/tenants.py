@@ -55,6 +55,12 @@ class Thresholds:
     # customer means, when the probability that one of them is right reaches `min_choice_confidence`
     min_choice_confidence: float = 0.2
     clarify_gap: float = 0.06
+    # below both: from this confidence on, offer the top document and the closest other article within
+    # `split_gap` of it ("this one or that one?") rather than hand over (policies/confidence.py `unsure_pair`);
+    # at min_confidence or above, never
+    min_split_confidence: float = 0.35
+    split_gap: float = 0.3
+    split_kin: float = 0.6  # how alike (the cosine of their chunks) the two may be at most
     # similarity to "I want a person" examples minus similarity to ordinary requests
     human_request_margin: float = 0.04
     human_request_min: float = 0.55
@@ -138,9 +144,9 @@ def _thresholds(name: str, data: Mapping[str, Any]) -> Thresholds:
         # a gap between ordering scores (knowledge/retrieval.py: a weighted sum that can pass 1) is any size
         # from 0: a large one offers every close article; the others are probabilities and cosines, where
         # 1.5 (a slip for 0.15) would never answer
-        if key == "clarify_gap":
+        if key in ("clarify_gap", "split_gap"):
             if value < 0:
-                raise ConfigError(f"{table}: threshold clarify_gap must be 0 or more, not {value!r}")
+                raise ConfigError(f"{table}: threshold {key} must be 0 or more, not {value!r}")
         elif not 0 <= value <= 1:
             raise ConfigError(f"{table}: threshold {key} must be from 0 to 1, not {value!r}")
     return Thresholds(**{k: float(v) for k, v in data.items()})

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -14,6 +15,7 @@ from bot.core import texts
 from bot.core.config import Settings
 from bot.core.errors import InputError
 from bot.core.language import ENGLISH, telling_language
+from bot.core.passages import Passage
 from bot.core.tables import AuditLog
 from bot.engine.message_stages import PLEASANTRY
 from bot.engine.pipeline import (
@@ -31,6 +33,36 @@ from policies.follow_ups import about, correction, follow_up, with_context
 def handoff_notice(reason: HandoffReason, *, question: str, default: str = ENGLISH) -> str:
     """The handoff notice in the language the customer wrote in (`default`, the tenant's, when unsure)."""
     return texts.text(f"handoff_{reason.value}", telling_language(question) or default)
+
+
+SUGGESTED = 3  # articles listed under a low_confidence notice
+
+
+def suggestions(passages: Sequence[Passage]) -> list[Passage]:
+    """The articles that came closest to a question the bot was not sure enough to answer, for the customer
+    to try while a person takes over: the first `SUGGESTED` different ones (by source and by title). On the
+    three evaluation knowledge bases' TUNE split (where three was chosen: the first alone 38), one of three
+    held the answer for 55 of the 63 answerable questions handed over as low_confidence; on the REPORT split
+    62 of 74, kb4 51 of 55, kb5 24 of 28. Off-topic questions handed over so get articles too (TUNE 9 of the
+    72 such handoffs): a list the customer can ignore (bench/bench_answers.py records, 2026-12-06, with the
+    unsure pair of policies/confidence.py in place)."""
+    seen: set[str] = set()
+    out: list[Passage] = []
+    for p in passages:
+        title = p.chunk.heading_text.strip()
+        if not title or p.source in seen or title.casefold() in seen:
+            continue
+        seen.update((p.source, title.casefold()))
+        out.append(p)
+        if len(out) == SUGGESTED:
+            break
+    return out
+
+
+def suggestion_lines(passages: Sequence[Passage], *, lang: str) -> str:
+    """"While you wait, these articles might help:" and one "• <title> (<url>)" line each."""
+    lead = texts.text("handoff_suggestion" if len(passages) == 1 else "handoff_suggestions", lang)
+    return "\n".join([lead, *(f"• {p.chunk.heading_text.strip()}" + (f" ({p.chunk.url})" if p.chunk.url else "") for p in passages)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +204,9 @@ class Assistant:
             reason = turn.handoff_reason or HandoffReason.NO_ANSWER
             text, citations = handoff_notice(reason, question=turn.text, default=default), ()
         details = {k: v for k, v in turn.notes.items() if k not in ("vault", "on_token", "history")}
+        if turn.outcome is Outcome.HANDOFF and turn.handoff_reason is HandoffReason.LOW_CONFIDENCE and (offered := suggestions(turn.passages)):
+            text += "\n\n" + suggestion_lines(offered, lang=telling_language(turn.text) or default)
+            details["suggested"] = [p.source for p in offered]
         details["retrieved"] = [p.source for p in turn.passages]
         # what grading reads (bot/engine/grading.py): the retrieved passages' text by source, never stored as such
         details["passage_texts"] = {}

@@ -13,6 +13,7 @@ from bot.engine.pipeline import HandoffReason, Option, Outcome, Turn
 from knowledge.profile import TenantProfiles
 from knowledge.vocabulary import TenantVocabulary, words
 from policies.confidence import Verdict, assess, decide, shares_words
+from policies.intent import names_a_person
 
 
 class ConfidenceStage:
@@ -91,7 +92,7 @@ class ConfidenceStage:
         turn.confidence = evidence.confidence
         turn.notes["evidence"] = evidence.to_json()
         thresholds = self._settings.tenant(turn.identity.tenant).thresholds
-        verdict, picked = decide(evidence, thresholds)
+        verdict, picked = decide(evidence, thresholds, unsure_pairs=not names_a_person(asked))
         if answer is None and turn.notes.get("model_failures"):  # models down and nothing to quote: sorry, a person
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.MODEL_FAILURE)
         elif answer is not None and turn.chosen_source is not None and not answer.not_in_sources:

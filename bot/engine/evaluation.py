@@ -11,6 +11,7 @@ from each case's recorded evidence with the same decision the pipeline makes
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ from bot.core.stats import percentile
 from bot.engine.assistant import AskResult
 from bot.engine.eval_cases import EvalCase
 from policies.confidence import Evidence, Verdict, decide
+from policies.intent import names_a_person
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
@@ -117,7 +119,7 @@ def replayed(result: AskResult, thresholds: Thresholds) -> tuple[str, list[str]]
     if recorded is None:  # decided before the gate: a person request, a human-only topic
         return result.outcome.value, [c.source for c in result.citations[:1]]
     retrieved = list(result.details.get("retrieved", []))
-    verdict, picked = decide(Evidence.from_json(recorded), thresholds)
+    verdict, picked = decide(Evidence.from_json(recorded), thresholds, unsure_pairs=not names_a_person(result.question))
     if verdict is Verdict.ANSWER:
         return "answer", retrieved[:1]
     if verdict is Verdict.CLARIFY:
@@ -187,30 +189,32 @@ def calibrate_thresholds(
     many right, the fewest wrong and off-topic answered, and then those nearest `thresholds`. None when no thresholds meet those bounds.
     The shares returned are those on these cases; `tolerated` names a bound exceeded by its one case."""
     best: tuple[tuple[int, int, float], Thresholds, dict[str, Any]] | None = None
-    for step in range(30, 100):
-        for choice_step in range(6, 20):
-            t = replace(thresholds, min_confidence=step / 100, min_choice_confidence=choice_step / 20)
-            replays = [(c, replayed(r, t)) for c, r in pairs]
-            n = _counts(replays)
-            checks = {"wrong": (n["wrong"], n["answerable"], max_wrong),
-                      "offtopic_answered": (n["offtopic_answered"], n["offtopic"], max_offtopic),
-                      "clarified": (n["clarified"], n["answerable"], max_clarified)}
-            if not all(within(*check) for check in checks.values()):
-                continue
-            # among equals, the thresholds nearest the tenant's own: move them only as far as the cases call for.
-            # A tie went to the first tried, the loosest (0.3): on 15 answerable and 5 off-topic cases all
-            # right from 0.3 to 0.7 that wrote 0.3, and questions about other things the cases missed got answered
-            moved = abs(t.min_confidence - thresholds.min_confidence) + abs(t.min_choice_confidence - thresholds.min_choice_confidence)
-            key = (n["right"], -(n["wrong"] + n["offtopic_answered"]), -round(moved, 6))
-            if best is None or key > best[0]:
-                got = shares(replays)
-                tolerated = [name for name, (k, total, bound) in checks.items() if total and k / total > bound]
-                best = (key, t, {**got, **({"tolerated": tolerated} if tolerated else {})})
+    # the unsure pair (policies/confidence.py `unsure_pair`) as the tenant has it, or off (1.0: never below min_confidence)
+    splits = sorted({thresholds.min_split_confidence, 1.0})
+    for step, choice_step, split in itertools.product(range(30, 100), range(6, 20), splits):
+        t = replace(thresholds, min_confidence=step / 100, min_choice_confidence=choice_step / 20, min_split_confidence=split)
+        replays = [(c, replayed(r, t)) for c, r in pairs]
+        n = _counts(replays)
+        checks = {"wrong": (n["wrong"], n["answerable"], max_wrong),
+                  "offtopic_answered": (n["offtopic_answered"], n["offtopic"], max_offtopic),
+                  "clarified": (n["clarified"], n["answerable"], max_clarified)}
+        if not all(within(*check) for check in checks.values()):
+            continue
+        # among equals, the thresholds nearest the tenant's own: move them only as far as the cases call for.
+        # A tie went to the first tried, the loosest (0.3): on 15 answerable and 5 off-topic cases all
+        # right from 0.3 to 0.7 that wrote 0.3, and questions about other things the cases missed got answered
+        moved = (abs(t.min_confidence - thresholds.min_confidence) + abs(t.min_choice_confidence - thresholds.min_choice_confidence)
+                 + abs(t.min_split_confidence - thresholds.min_split_confidence))
+        key = (n["right"], -(n["wrong"] + n["offtopic_answered"]), -round(moved, 6))
+        if best is None or key > best[0]:
+            got = shares(replays)
+            tolerated = [name for name, (k, total, bound) in checks.items() if total and k / total > bound]
+            best = (key, t, {**got, **({"tolerated": tolerated} if tolerated else {})})
     return None if best is None else (best[1], best[2])
 
 
 def thresholds_toml(tenant: str, thresholds: Thresholds, *, note: str) -> str:
     """A file a tenants file includes (`include = ["..."]`): this tenant's gate thresholds."""
     lines = [f"# {note}", f"[tenants.{json.dumps(tenant)}.thresholds]"]
-    lines += [f"{name} = {getattr(thresholds, name)}" for name in ("min_dense", "min_confidence", "min_choice_confidence", "clarify_gap")]
+    lines += [f"{name} = {getattr(thresholds, name)}" for name in ("min_dense", "min_confidence", "min_choice_confidence", "clarify_gap", "min_split_confidence", "split_gap", "split_kin")]
     return "\n".join(lines) + "\n"

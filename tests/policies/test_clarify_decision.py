@@ -14,7 +14,9 @@ def evidence(*, confidence: float, choice: float, relevance: tuple[float, ...], 
                     choice_confidence=choice, kin=kin)
 
 
-THRESHOLDS = replace(Thresholds(), min_confidence=0.8, min_choice_confidence=0.6, clarify_gap=0.05)
+# the ordinary clarification alone (no unsure pair: tested below)
+THRESHOLDS = replace(Thresholds(), min_confidence=0.8, min_choice_confidence=0.6, clarify_gap=0.05, min_split_confidence=1.0)
+UNSURE = replace(THRESHOLDS, min_split_confidence=0.35, split_gap=0.3, split_kin=0.6)
 
 
 def test_a_trusted_top_article_is_answered() -> None:
@@ -51,3 +53,22 @@ def test_evidence_survives_its_json_form() -> None:
     e = evidence(confidence=0.5, choice=0.9, relevance=(1.5, 1.47, 1.46))
     assert Evidence.from_json(e.to_json()) == Evidence.from_json(Evidence.from_json(e.to_json()).to_json())
     assert decide(Evidence.from_json(e.to_json()), THRESHOLDS) == decide(e, THRESHOLDS)
+
+
+def test_an_unsure_question_with_another_article_close_behind_asks_this_one_or_that_one() -> None:
+    """Below min_confidence and with no likely choice of close articles, the gate handed over; from
+    `min_split_confidence` it offers the top article and the first other one within `split_gap`."""
+    unsure = evidence(confidence=0.45, choice=0.3, relevance=(1.5, 1.3, 1.1), kin=(1.0, 0.3, 0.2))
+    assert decide(unsure, THRESHOLDS)[0] is Verdict.HANDOFF  # the rule off
+    assert decide(unsure, UNSURE) == (Verdict.CLARIFY, (0, 1))
+    # the second article is the first one's near twin: the next one that says something else is offered
+    twin = replace(unsure, relevance=(1.5, 1.4, 1.3), kin=(1.0, 0.9, 0.2))
+    assert decide(twin, UNSURE) == (Verdict.CLARIFY, (0, 2))
+    # too far behind, too unsure, about a name the knowledge base never uses, or a message naming a person: handed over
+    assert decide(replace(unsure, relevance=(1.5, 1.1, 1.0)), UNSURE)[0] is Verdict.HANDOFF
+    assert decide(replace(unsure, confidence=0.2), UNSURE)[0] is Verdict.HANDOFF
+    assert decide(replace(unsure, unknown_names=1), UNSURE)[0] is Verdict.HANDOFF
+    assert decide(unsure, UNSURE, unsure_pairs=False)[0] is Verdict.HANDOFF
+    # a trusted answer and the off-topic floor are as before
+    assert decide(replace(unsure, confidence=0.9), UNSURE) == (Verdict.ANSWER, (0,))
+    assert decide(replace(unsure, similarity=0.2), UNSURE)[0] is Verdict.HANDOFF
