@@ -40,19 +40,22 @@ SUGGESTED = 3  # articles listed under a low_confidence notice
 
 def suggestions(passages: Sequence[Passage]) -> list[Passage]:
     """The articles that came closest to a question the bot was not sure enough to answer, for the customer
-    to try while a person takes over: the first `SUGGESTED` different ones (by source and by title). On the
+    to try while a person takes over: the first `SUGGESTED` different ones (by source, title and link). On the
     three evaluation knowledge bases' TUNE split (where three was chosen: the first alone 38), one of three
     held the answer for 55 of the 63 answerable questions handed over as low_confidence; on the REPORT split
     62 of 74, kb4 51 of 55, kb5 24 of 28. Off-topic questions handed over so get articles too (TUNE 9 of the
     72 such handoffs): a list the customer can ignore (bench/bench_answers.py records, 2026-12-06, with the
-    unsure pair of policies/confidence.py in place)."""
+    unsure pair of policies/confidence.py in place; counted on the first three documents retrieved, before
+    a second FAQ row of the same page gives way to the next page)."""
     seen: set[str] = set()
     out: list[Passage] = []
     for p in passages:
         title = p.chunk.heading_text.strip()
-        if not title or p.source in seen or title.casefold() in seen:
+        # an FAQ row links to its article: the same page, listed once
+        keys = {p.source, title.casefold(), *((p.chunk.url,) if p.chunk.url else ())}
+        if not title or keys & seen:
             continue
-        seen.update((p.source, title.casefold()))
+        seen.update(keys)
         out.append(p)
         if len(out) == SUGGESTED:
             break
