@@ -106,12 +106,14 @@ class HandoffCards:
             packet = dataclasses.replace(packet, customer={**packet.customer, "contact": shown})
         return packet
 
-    async def update_card(self, handoff: Handoff) -> None:
+    async def update_card(self, handoff: Handoff, *, position: int | None = None) -> None:
+        """The whole card drawn again from the handoff as it is now, in the current layout (a card posted
+        by an older release takes the new one at its next change). `position`: an unclaimed one's place."""
         desk = self._desk()
         if desk is None or not handoff.thread_ts:
             return
         try:
-            await desk.update_card(handoff, await self.staff_packet(handoff))
+            await desk.update_card(handoff, await self.staff_packet(handoff), position=position)
         except Exception as exc:
             logger.warning("could not update the card of handoff %s (%s)", handoff.id, type(exc).__name__)
 
@@ -130,7 +132,10 @@ class HandoffCards:
             if handoff.status == HandoffStatus.QUEUED:
                 await self.announce(handoff)
             elif handoff.announced_at is not None and now - aware(handoff.announced_at) >= self._policy(handoff.tenant).reannounce_after:  # type: ignore[operator]
-                await self.announce(handoff, reminder=True)
+                if await self.announce(handoff, reminder=True):
+                    # the card said "number 3 in the queue" since it was posted: its place now, as the reminder says
+                    position, _ = await asyncio.to_thread(self._records.queue_position, handoff)
+                    await self.update_card(handoff, position=position)
                 await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="handoff_reminder", handoff=handoff.id)
         for handoff_id in await asyncio.to_thread(self._records.unposted):
             found = await asyncio.to_thread(self._records.get, handoff_id)

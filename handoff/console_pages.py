@@ -163,6 +163,13 @@ def _message(row: dict[str, Any]) -> str:
     )
 
 
+def _card_error(error: str, handoff: Handoff) -> str:
+    """A `CARD_ERRORS` text; the slower claim is told who has the handoff when it still is theirs."""
+    if error == "claimed_first" and handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by:
+        return f"Not claimed: {handoff.claimed_by} claimed this handoff first."
+    return CARD_ERRORS[error]
+
+
 def handoff_page(
     *, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[Message], extra: str = "",
     unsent: str = "", problem: str | None = None, error: str | None = None,
@@ -203,7 +210,7 @@ def handoff_page(
         f'<p><a href="/console">← All handoffs</a></p><article class="card" aria-labelledby="card-h">'
         f'<h1 id="card-h">Handoff #{hid}: {escape(packet.reason_text)}</h1>'
         f'<p class="status" id="status">{escape(status_text(handoff))}</p>'
-        + (f'<p class="error" id="card-problem" role="alert">{escape(CARD_ERRORS[error])}</p>' if error in CARD_ERRORS else "")
+        + (f'<p class="error" id="card-problem" role="alert">{escape(_card_error(error, handoff))}</p>' if error in CARD_ERRORS else "")
         + f"<dl><dt>Intent</dt><dd>{escape(packet.intent)}</dd><dt>Summary</dt><dd>{escape(packet.summary)}</dd>"
         f"<dt>Why</dt><dd>{escape(packet.reason_text)}</dd><dt>Customer</dt><dd>{escape(customer)}</dd>"
         f"<dt>Topic</dt><dd>{escape(packet.topic or '-')}</dd>"

@@ -16,10 +16,9 @@ from typing import Protocol
 
 from bot.core.channel import CustomerFile
 from bot.core.errors import SupportbotError
-from bot.core.handoff_states import HandoffStatus
-from bot.core.tables import Handoff
+from bot.core.handoff_states import ACTIVE, HandoffStatus
 from bot.core.packet import Packet
-
+from bot.core.tables import Handoff
 
 # a handoff's status as every desk shows it
 STATUS_TEXT = {
@@ -53,6 +52,17 @@ class StaffMember:
     desk: str = "slack"
 
 
+def lost_claim(after: Handoff | None, staff: StaffMember) -> str | None:
+    """Why a claim did not make the handoff this staff member's, as every desk tells the slower one:
+    "claimed_first" (someone else's claim came first: `after.claimed_by` has it) or "closed_first"
+    (resolved or returned before it); None when it is theirs (a second click of their own too) or unknown.
+    Claims are decided under a row lock in handoff/, so two claims at once leave exactly one standing,
+    and the card's "Claimed by Alice" alone did not tell the other that their press did nothing."""
+    if after is None or (after.status == HandoffStatus.CLAIMED and after.claimed_by == (staff.name or staff.id)):
+        return None
+    return "claimed_first" if after.status == HandoffStatus.CLAIMED else "closed_first" if after.status not in ACTIVE else None
+
+
 @dataclass(frozen=True, slots=True)
 class DeskThread:
     """Where a desk keeps a handoff's conversation with staff, in the desk's own terms (for Slack: the
@@ -76,7 +86,9 @@ class StaffDesk(Protocol):
         """The redacted transcript as the first post in the thread."""
         ...
 
-    async def update_card(self, handoff: Handoff, packet: Packet) -> None: ...
+    async def update_card(self, handoff: Handoff, packet: Packet, *, position: int | None = None) -> None:
+        """Draw the card again, whole, as the handoff is now (`position`: an unclaimed one's place in the queue)."""
+        ...
 
     async def post_in_thread(self, handoff: Handoff, text: str) -> None: ...
 
