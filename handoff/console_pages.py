@@ -139,7 +139,8 @@ def queue_page(*, account: StaffAccount, csrf: str, rows: list[dict[str, Any]], 
     closed = [r for r in rows if not r["active"]][:20]
     body = (
         f'{_notice(notice, csrf)}<h1>Handoffs</h1><section aria-labelledby="open-h"><h2 id="open-h">Open</h2>'
-        f'<ul id="queue" class="queue" aria-live="polite">{"".join(map(_queue_row, active)) or "<li class=empty>Nobody is waiting.</li>"}</ul></section>'
+        f'<p id="queue-news" class="visually-hidden" role="status"></p>'
+        f'<ul id="queue" class="queue">{"".join(map(_queue_row, active)) or "<li class=empty>Nobody is waiting.</li>"}</ul></section>'
         f'<section aria-labelledby="closed-h"><h2 id="closed-h">Recently closed</h2>'
         f'<ul id="closed" class="queue">{"".join(map(_queue_row, closed)) or "<li class=empty>None yet.</li>"}</ul></section>'
     )
