@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 import time
 
-from tests.browser.test_console_browser import _handed_over, _signed_in
-from tests.browser.test_console_browser import server as server  # noqa: F401 (the module's own served instance)
+# `server`: the fixture, for this module's own served instance
+from tests.browser.test_console_browser import _handed_over, _signed_in, server
+
+__all__ = ["server"]
 
 POLLS = 5.0  # seconds: two and a half of console.js's polls
 
@@ -17,7 +19,7 @@ def _focused_href(page: object) -> str | None:
     return page.evaluate("document.activeElement && document.activeElement.getAttribute('href')")  # type: ignore[attr-defined]
 
 
-def test_tabbing_through_the_live_queue_keeps_the_focus_where_it_is(server: str, browser: object) -> None:  # noqa: F811
+def test_tabbing_through_the_live_queue_keeps_the_focus_where_it_is(server: str, browser: object) -> None:
     """Carol tabbed to the second handoff in the queue; two seconds later the poll redrew the list and
     the focus fell back to the page: the next Tab started again from the top, whatever she had reached."""
     for _ in range(3):
@@ -47,7 +49,7 @@ def test_tabbing_through_the_live_queue_keeps_the_focus_where_it_is(server: str,
         page.context.close()
 
 
-def test_a_screen_reader_hears_each_new_handoff_once_not_the_whole_queue_each_poll(server: str, browser: object) -> None:  # noqa: F811
+def test_a_screen_reader_hears_each_new_handoff_once_not_the_whole_queue_each_poll(server: str, browser: object) -> None:
     """The queue was an aria-live region rewritten every two seconds: a screen reader read every
     waiting handoff out again and again. Now the list is quiet and a status line names what arrived."""
     page = _signed_in(browser, server, "alice")
