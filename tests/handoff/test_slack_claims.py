@@ -124,9 +124,11 @@ async def test_a_card_is_drawn_again_whole_at_each_change_with_claim_times_on_ea
 
 async def test_a_reminder_draws_the_card_again_with_its_place_in_the_queue_now(client: TestClient, slack: FakeSlackApi) -> None:
     """Two customers waiting; the first is claimed. The second card still said "number 2 in the queue"
-    when the reminder for it went out, though it was next."""
+    when the reminder for it went out, though it was next; and its customer, told "number 2" when they
+    asked, heard nothing more however long they waited."""
     first_ws, _, first_card, _ = await _handed_over(client, slack, "busy")
-    second_ws, _, second_card, second_thread = await _handed_over(client, slack, "busy")
+    second_ws, second_heard, second_card, second_thread = await _handed_over(client, slack, "busy")
+    assert await until(lambda: [m for m in second_heard if "number 2 in the queue" in m["text"]])
     assert "number 2 in the queue" in _status(second_card["blocks"])
     assert await action(client, "handoff_claim", button_value(first_card, "handoff_claim"), user="UALICE") == 200
     service = client.app[HANDOFF]
@@ -137,5 +139,12 @@ async def test_a_reminder_draws_the_card_again_with_its_place_in_the_queue_now(c
     assert reminded and "number 1 in the queue" in reminded[-1]["text"]
     updates = [u for u in slack.of("chat.update") if u.get("ts") == second_thread]
     assert updates and re.search(r"\*Status:\* Waiting to be claimed · number 1 in the queue$", _status(updates[-1]["blocks"]))
+    moved = await until(lambda: [m for m in second_heard if "number 1 in the queue" in m["text"]])
+    assert moved[0]["role"] == "system"
+    # the next reminder with nothing changed tells the customer nothing again
+    await asyncio.sleep(0.05)
+    await service.tick()
+    await asyncio.sleep(0.3)
+    assert len([m for m in second_heard if "in the queue" in m["text"]]) == 2
     await first_ws.close()
     await second_ws.close()
