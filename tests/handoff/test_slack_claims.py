@@ -9,6 +9,7 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +18,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app.app_keys import HANDOFF, READY
 from bot.app.web import build_app
 from bot.core.clock import utc
+from bot.core.handoff_states import UNCLAIMED, HandoffStatus, State
+from bot.core.tables import utcnow
 from channels.slack_desk import card_blocks
 from tests.conftest import make_settings
 from tests.fakes.loopback import started, until
@@ -148,3 +151,33 @@ async def test_a_reminder_draws_the_card_again_with_its_place_in_the_queue_now(c
     assert len([m for m in second_heard if "in the queue" in m["text"]]) == 2
     await first_ws.close()
     await second_ws.close()
+
+
+async def test_a_claim_left_unfinished_by_a_dead_process_is_finished_by_the_next_press(client: TestClient, slack: FakeSlackApi) -> None:
+    """The process that stored Alice's claim was killed before it moved the conversation to staff, told
+    the customer and updated the card: the card kept its Claim button and "Waiting", the customer never
+    heard that anyone joined, and pressing Claim again did nothing at all."""
+    ws, received, card, thread = await _handed_over(client, slack)
+    handoff_id = button_value(card, "handoff_claim")
+    service = client.app[HANDOFF]
+    handoff = await asyncio.to_thread(service.get, int(handoff_id))
+    # what the dead process had committed: the claim's own transaction, a minute ago, and nothing after it
+    stored = await asyncio.to_thread(service._records.move, handoff, only_from=UNCLAIMED, status=HandoffStatus.CLAIMED,
+                                     claimed_by="Alice", claimed_at=utcnow() - timedelta(minutes=1))
+    assert stored is not None and service.state(handoff.conversation_id) is State.WAITING
+    ephemerals = len(slack.of("chat.postEphemeral"))
+
+    assert await action(client, "handoff_claim", handoff_id, user="UBOB") == 200
+    joined = await until(lambda: [m for m in received if "joined" in m["text"]])
+    assert joined[0]["text"].startswith("Alice")
+    assert service.state(handoff.conversation_id) is State.WITH_HUMAN
+    update = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread])
+    assert _status(update[-1]["blocks"]).startswith("*Status:* Claimed by Alice at <!date^")
+    told = await until(lambda: slack.of("chat.postEphemeral")[ephemerals:])
+    assert told[0]["user"] == "UBOB" and told[0]["text"].startswith("Not claimed: Alice claimed handoff")
+
+    # finished once: another press tells the customer nothing more
+    assert await action(client, "handoff_claim", handoff_id, user="UALICE") == 200
+    await asyncio.sleep(0.5)
+    assert len([m for m in received if "joined" in m["text"]]) == 1
+    await ws.close()
