@@ -167,8 +167,14 @@ def proposal_view(*, handoff_id: int, place: str, thread: str, draft: Draft) -> 
 
 
 def transcript_text(packet: Packet) -> str:
+    """The packet's transcript (its last messages); says how many came before it, which staff read on
+    the web console: a long conversation's thread began mid-way as if it were the start."""
     lines = [f"*{m['role']}:* {m['text']}" for m in packet.transcript]
-    return "Transcript (personal data redacted):\n" + "\n".join(lines)
+    earlier = ""
+    if packet.left_out:
+        earlier = (f"; the last {len(packet.transcript)} messages, the {packet.left_out} before them are on the web console"
+                   if packet.left_out > 1 else f"; the last {len(packet.transcript)} messages, the one before them is on the web console")
+    return f"Transcript (personal data redacted{earlier}):\n" + "\n".join(lines)
 
 
 class SlackStaffDesk:

@@ -19,6 +19,7 @@ from bot.app.app_keys import HANDOFF, READY
 from bot.app.web import build_app
 from bot.core.clock import utc
 from bot.core.handoff_states import UNCLAIMED, HandoffStatus, State
+from bot.core.messages import Role
 from bot.core.tables import utcnow
 from channels.slack_desk import card_blocks
 from tests.conftest import make_settings
@@ -180,4 +181,25 @@ async def test_a_claim_left_unfinished_by_a_dead_process_is_finished_by_the_next
     assert await action(client, "handoff_claim", handoff_id, user="UALICE") == 200
     await asyncio.sleep(0.5)
     assert len([m for m in received if "joined" in m["text"]]) == 1
+    await ws.close()
+
+
+async def test_a_long_conversations_thread_says_how_many_messages_came_before_its_transcript(client: TestClient, slack: FakeSlackApi) -> None:
+    """A customer who chatted with the bot for a while, then asked for a person: the thread's transcript
+    (its last 20 messages) began mid-conversation with nothing to say so, and staff took it for the start."""
+    conversation, auth, ws, _ = await widget(client)
+    for n in range(12):  # 24 messages with the bot's answers
+        sent = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": f"how do I reset my password? ({n})"}, headers=auth)
+        assert sent.status == 200, await sent.text()
+        await asyncio.sleep(1.05 if n >= 6 else 0)  # past the burst of 8, a message a second (the conversation's limit)
+    asked = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "I want to talk to a person"}, headers=auth)).json()
+    assert asked["reply"]["outcome"] == "handoff", asked
+    thread = await until(lambda: (h := client.app[HANDOFF].current(conversation)) is not None and h.thread_ts)
+    posted = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == thread and "Transcript" in a.get("text", "")])
+    heading, *lines = posted[0]["text"].split("\n")
+    stored = await client.app[HANDOFF].redacted_history(client.app[HANDOFF].current(conversation))
+    said = [m for m in stored if m.role is not Role.SYSTEM]  # up to the handoff (its queue notice came after)
+    assert len(said) == 26
+    assert heading == "Transcript (personal data redacted; the last 20 messages, the 6 before them are on the web console):"
+    assert lines[0].startswith("*") and "(1)" not in posted[0]["text"] and "(11)" in posted[0]["text"]
     await ws.close()
