@@ -24,6 +24,7 @@ from bot.core.desk import (
     StaffAction,
     StaffDeskBusy,
     StaffPostRefused,
+    shown_actions,
 )
 from bot.core.errors import InputError
 from bot.core.handoff_states import ACTIVE, SETTLED, UNCLAIMED, HandoffStatus
@@ -121,7 +122,7 @@ def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None
         buttons = [
             {"type": "button", **({"style": "primary"} if action is StaffAction.CLAIM else {}),
              "text": {"type": "plain_text", "text": label}, "action_id": f"handoff_{action.value}", "value": str(handoff.id)}
-            for action, label in ACTION_LABELS.items() if action is not StaffAction.CLAIM or handoff.status != HandoffStatus.CLAIMED
+            for action, label in ((a, ACTION_LABELS[a]) for a in shown_actions(handoff.status))
         ]
         blocks.append({"type": "actions", "block_id": "handoff_actions", "elements": buttons})
     elif proposals and handoff.status in SETTLED:  # a card with "Propose as FAQ" (handoff/faq_proposals.py)

@@ -9,7 +9,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from bot.core.desk import ACTION_LABELS, STATUS_TEXT, StaffAction
+from bot.core.desk import ACTION_LABELS, STATUS_TEXT, shown_actions
 from bot.core.handoff_states import ACTIVE, HandoffStatus
 from bot.core.messages import Message
 from bot.core.ops_tables import FaqProposal
@@ -189,7 +189,7 @@ def handoff_page(
     files = ", ".join(f"{a.get('kind')} ({a.get('channel')} file {a.get('file_id')})" for a in packet.attachments)
     actions = ""
     if handoff.status in ACTIVE:
-        shown = [a for a in StaffAction if a is not StaffAction.CLAIM or handoff.status != HandoffStatus.CLAIMED]
+        shown = shown_actions(handoff.status)
         buttons = "".join(
             f'<form method="post" action="/console/handoffs/{hid}/act">{_csrf(csrf)}<input type="hidden" name="action" value="{a.value}">'
             f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}"><button type="submit" class="{a.value}">{ACTION_LABELS[a]}</button></form>'

@@ -51,6 +51,7 @@ class HandoffStaffActions:
     _lock: Callable[[str], asyncio.Lock]
     _set_state: Callable[..., None]
     _say: Callable[..., Any]
+    _tell_queue: Callable[..., Any]
 
     async def claim(self, handoff_id: int, *, staff: str, staff_name: str | None = None) -> Handoff | None:
         handoff = await asyncio.to_thread(self.get, handoff_id)
@@ -123,6 +124,7 @@ class HandoffStaffActions:
             StaffAction.CLAIM: lambda: self.claim(handoff_id, staff=staff.id, staff_name=staff.name),
             StaffAction.RESOLVE: lambda: self.resolve(handoff_id, staff=staff.id),
             StaffAction.RETURN: lambda: self.return_to_bot(handoff_id, staff=staff.id),
+            StaffAction.RELEASE: lambda: self.release(handoff_id, staff=staff.id),
             StaffAction.DRAFT: lambda: self._send_draft(handoff_id, staff=staff, client_id=client_id),
         }
         return await handlers[action]()
@@ -133,6 +135,25 @@ class HandoffStaffActions:
             return None
         await self.reply(handoff_id, staff=staff, text=self.packet(handoff).draft, client_id=client_id)
         return await asyncio.to_thread(self.get, handoff_id)
+
+    async def release(self, handoff_id: int, *, staff: str) -> Handoff | None:
+        """A claimed handoff back to the queue (its claimer must leave, or it is someone else's field):
+        unclaimed again, its conversation waiting, the card with Claim and its place, and the customer
+        told their place. Anyone on the desk may release it; one not claimed is returned as it is."""
+        handoff = await asyncio.to_thread(self.get, handoff_id)
+        if handoff is None or handoff.status != HandoffStatus.CLAIMED:
+            return handoff
+        async with self._lock(handoff.conversation_id):
+            released = await asyncio.to_thread(self._records.move, handoff, only_from=(HandoffStatus.CLAIMED,), status=HandoffStatus.OPEN,
+                                               claimed_by=None, claimed_at=None)
+            if released is None:  # resolved or returned meanwhile
+                return await asyncio.to_thread(self.get, handoff_id)
+            handoff = released
+            await asyncio.to_thread(self._set_state, handoff.conversation_id, State.WAITING, actor=f"staff:{staff}", handoff=handoff_id)
+        position, _ = await asyncio.to_thread(self._records.queue_position, handoff)
+        await self._cards.update_card(handoff, position=position)
+        await self._tell_queue(handoff, again=False)
+        return handoff
 
     async def resolve(self, handoff_id: int, *, staff: str) -> Handoff | None:
         return await self._close(handoff_id, staff=staff, status=HandoffStatus.RESOLVED, state=State.CLOSED, event=Resolved,

@@ -34,12 +34,23 @@ class StaffAction(StrEnum):
     DRAFT = "draft"  # send the packet's draft reply to the customer
     RESOLVE = "resolve"
     RETURN = "return"  # back to the bot
+    RELEASE = "release"  # a claimed handoff back to the queue, for someone else to claim
 
 
 # each action's button, in the order every desk shows them
 ACTION_LABELS = {
-    StaffAction.CLAIM: "Claim", StaffAction.DRAFT: "Send draft", StaffAction.RESOLVE: "Resolve", StaffAction.RETURN: "Return to bot",
+    StaffAction.CLAIM: "Claim", StaffAction.DRAFT: "Send draft", StaffAction.RELEASE: "Release to the queue",
+    StaffAction.RESOLVE: "Resolve", StaffAction.RETURN: "Return to bot",
 }
+
+
+def shown_actions(status: str) -> list[StaffAction]:
+    """The buttons a handoff's card shows in `status`, in order: Claim while nobody has it, Release once
+    someone does (it goes back to the queue for another to claim), none once it is closed."""
+    if status not in ACTIVE:
+        return []
+    claimed = status == HandoffStatus.CLAIMED
+    return [a for a in ACTION_LABELS if not (a is StaffAction.CLAIM and claimed) and not (a is StaffAction.RELEASE and not claimed)]
 
 
 @dataclass(frozen=True, slots=True)

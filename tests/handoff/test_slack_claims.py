@@ -115,7 +115,7 @@ async def test_a_card_is_drawn_again_whole_at_each_change_with_claim_times_on_ea
     at = utc(handoff.claimed_at)
     assert _status(claimed[-1]["blocks"]) == f"*Status:* Claimed by Alice at <!date^{int(at.timestamp())}^{{time}}|{at:%H:%M} UTC>"
     assert [b["text"]["text"] for b in claimed[-1]["blocks"] if b["type"] == "header"] == [f"Handoff #{handoff_id}: the customer asked for a person"]
-    assert [e["text"]["text"] for b in claimed[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]] == ["Send draft", "Resolve", "Return to bot"]
+    assert [e["text"]["text"] for b in claimed[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]] == ["Send draft", "Release to the queue", "Resolve", "Return to bot"]
 
     assert await action(client, "handoff_resolve", handoff_id, user="UALICE") == 200
     resolved = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread and "Resolved" in json.dumps(u["blocks"])])
@@ -202,4 +202,34 @@ async def test_a_long_conversations_thread_says_how_many_messages_came_before_it
     assert len(said) == 26
     assert heading == "Transcript (personal data redacted; the last 20 messages, the 6 before them are on the web console):"
     assert lines[0].startswith("*") and "(1)" not in posted[0]["text"] and "(11)" in posted[0]["text"]
+    await ws.close()
+
+
+async def test_a_claimed_handoff_released_goes_back_to_the_queue_for_someone_else(client: TestClient, slack: FakeSlackApi) -> None:
+    """Alice claimed, then had to leave: nothing gave the handoff back. It stayed "Claimed by Alice" with
+    no Claim button, no reminder went out for it, and the customer waited on someone who was gone."""
+    ws, received, card, thread = await _handed_over(client, slack)
+    handoff_id = button_value(card, "handoff_claim")
+    assert await action(client, "handoff_claim", handoff_id, user="UALICE") == 200
+    claimed = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread and "Claimed by Alice" in json.dumps(u["blocks"])])
+    buttons = [e["text"]["text"] for b in claimed[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == ["Send draft", "Release to the queue", "Resolve", "Return to bot"]
+
+    told = len([m for m in received if "in the queue" in m["text"]])
+    assert await action(client, "handoff_release", handoff_id, user="UALICE") == 200
+    released = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread and "Waiting to be claimed" in json.dumps(u["blocks"])])
+    assert re.fullmatch(r"\*Status:\* Waiting to be claimed · number \d+ in the queue", _status(released[-1]["blocks"]))
+    buttons = [e["text"]["text"] for b in released[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == ["Claim", "Send draft", "Resolve", "Return to bot"]
+    queue = await until(lambda: [m for m in received if "in the queue" in m["text"]][told:])
+    assert queue[0]["role"] == "system"
+    service = client.app[HANDOFF]
+    handoff = await asyncio.to_thread(service.get, int(handoff_id))
+    assert (handoff.status, handoff.claimed_by, service.state(handoff.conversation_id)) == ("open", None, State.WAITING)
+    assert handoff.id in [h.id for h in await asyncio.to_thread(service._records.waiting)]  # reminded again while nobody has it
+
+    # Bob takes it: the customer hears who joined
+    assert await action(client, "handoff_claim", handoff_id, user="UBOB") == 200
+    assert await until(lambda: [m for m in received if m["text"].startswith("Bob") and "joined" in m["text"]])
+    assert service.state(handoff.conversation_id) is State.WITH_HUMAN
     await ws.close()

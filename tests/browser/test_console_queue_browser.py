@@ -1,6 +1,6 @@
-"""The console's queue with the keyboard and a screen reader, in a real browser: the live queue keeps
-the staff member's place while they tab through it, and says which handoffs arrived, once, instead of
-reading the whole list out again every poll."""
+"""Working the console's queue, in a real browser: with the keyboard and a screen reader (the live queue
+keeps the staff member's place while they tab through it, and says which handoffs arrived, once,
+instead of reading the whole list out again every poll), and handing a claimed handoff back to it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ import re
 import time
 
 # `server`: the fixture, for this module's own served instance
-from tests.browser.test_console_browser import _handed_over, _signed_in, server
+from tests.browser.test_console_browser import (
+    _customer_sees,
+    _handed_over,
+    _open_newest,
+    _signed_in,
+    server,
+)
 
 __all__ = ["server"]
 
@@ -74,3 +80,29 @@ def test_a_screen_reader_hears_each_new_handoff_once_not_the_whole_queue_each_po
         assert news.text_content() == said  # said once: the next polls leave it as it is
     finally:
         page.context.close()
+
+
+def test_a_claimed_handoff_can_be_released_to_the_queue_and_claimed_by_someone_else(server: str, browser: object) -> None:
+    """Alice claimed a handoff and had to leave; the page offered no way to give it back, so it stayed
+    hers and Bob could only write beside her claim."""
+    conversation, token = _handed_over(server)
+    alice, bob = _signed_in(browser, server, "alice"), _signed_in(browser, server, "bob")
+    try:
+        _open_newest(alice, server)
+        assert alice.get_by_role("button", name="Release to the queue").count() == 0  # nobody has it yet
+        alice.get_by_role("button", name="Claim").click()
+        alice.locator("#status", has_text="Claimed by alice").wait_for(timeout=30_000)
+        alice.get_by_role("button", name="Release to the queue").click()
+        alice.locator("#status", has_text="Waiting to be claimed").wait_for(timeout=30_000)
+        assert alice.get_by_role("button", name="Claim").count() == 1
+        assert alice.get_by_role("button", name="Release to the queue").count() == 0
+        said = _customer_sees(server, conversation, token)
+        assert sum("in the queue" in t for t in said) == 2  # told their place at the handoff, and again now
+        _open_newest(bob, server)
+        bob.get_by_role("button", name="Claim").click()
+        bob.locator("#status", has_text="Claimed by bob").wait_for(timeout=30_000)
+        assert bob.get_by_role("alert").count() == 0
+        assert "bob from our support team has joined" in _customer_sees(server, conversation, token)[-1].lower()
+    finally:
+        alice.context.close()
+        bob.context.close()
