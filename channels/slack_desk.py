@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.channel import CustomerFile, FileContent
+from bot.core.clock import utc
 from bot.core.desk import (
     ACTION_LABELS,
     STATUS_TEXT,
@@ -23,6 +24,7 @@ from bot.core.desk import (
     StaffAction,
     StaffDeskBusy,
     StaffPostRefused,
+    shown_actions,
 )
 from bot.core.errors import InputError
 from bot.core.handoff_states import ACTIVE, SETTLED, UNCLAIMED, HandoffStatus
@@ -66,6 +68,13 @@ def _mention(group: str) -> str:
     return f"<!subteam^{group}>"
 
 
+def slack_time(moment: datetime) -> str:
+    """Hours and minutes as each reader's Slack shows them, in their own zone (Slack's date formatting);
+    clients that can't format dates show the UTC fallback. Staff across zones all read their own clock."""
+    at = utc(moment)
+    return f"<!date^{int(at.timestamp())}^{{time}}|{at:%H:%M} UTC>"
+
+
 @contextmanager
 def _slack_answers() -> Iterator[None]:
     """Slack's `{"ok": false, "error": ...}` as the handoff service's errors: busy (HTTP 5xx or 429, or
@@ -83,10 +92,10 @@ def _slack_answers() -> Iterator[None]:
 
 
 def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None, proposals: bool = False) -> list[dict[str, Any]]:
-    status = STATUS_TEXT.get(handoff.status, handoff.status)
+    status = _escape(STATUS_TEXT.get(handoff.status, handoff.status))
     if handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by:
-        when = handoff.claimed_at.strftime("%H:%M UTC") if isinstance(handoff.claimed_at, datetime) else ""
-        status = f"Claimed by {handoff.claimed_by} at {when}".strip()
+        when = f" at {slack_time(handoff.claimed_at)}" if isinstance(handoff.claimed_at, datetime) else ""
+        status = f"Claimed by {_escape(handoff.claimed_by)}{when}"
     elif position is not None and handoff.status in UNCLAIMED:
         status = f"{status} · number {position} in the queue"
     attempts = "\n".join(
@@ -99,7 +108,7 @@ def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None
         {"type": "header", "text": {"type": "plain_text", "text": f"Handoff #{handoff.id}: {packet.reason_text}"[:150]}},
         {"type": "section", "text": _mrkdwn(f"*Intent:* {packet.intent}\n*Summary:* {packet.summary}")},
         {"type": "section", "fields": [_mrkdwn(f"*Why:* {packet.reason_text}"), _mrkdwn(f"*Customer:* {customer}"),
-                                       _mrkdwn(f"*Topic:* {packet.topic or '-'}"), _mrkdwn(f"*Status:* {status}")]},
+                                       _mrkdwn(f"*Topic:* {packet.topic or '-'}"), {"type": "mrkdwn", "text": f"*Status:* {status}"}]},
         {"type": "section", "text": _mrkdwn(f"*What the bot tried:*\n{attempts}")},
         {"type": "section", "text": _mrkdwn(f"*Draft reply:* {packet.draft}")},
     ]
@@ -113,13 +122,24 @@ def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None
         buttons = [
             {"type": "button", **({"style": "primary"} if action is StaffAction.CLAIM else {}),
              "text": {"type": "plain_text", "text": label}, "action_id": f"handoff_{action.value}", "value": str(handoff.id)}
-            for action, label in ACTION_LABELS.items() if action is not StaffAction.CLAIM or handoff.status != HandoffStatus.CLAIMED
+            for action, label in ((a, ACTION_LABELS[a]) for a in shown_actions(handoff.status))
         ]
         blocks.append({"type": "actions", "block_id": "handoff_actions", "elements": buttons})
     elif proposals and handoff.status in SETTLED:  # a card with "Propose as FAQ" (handoff/faq_proposals.py)
         button = {"type": "button", "text": {"type": "plain_text", "text": "Propose as FAQ"}, "action_id": PROPOSE_ACTION, "value": str(handoff.id)}
         blocks.append({"type": "actions", "block_id": "handoff_learning", "elements": [button]})
     return blocks
+
+
+def lost_claim_text(handoff: Handoff, lost: str) -> str:
+    """What the slower of two claims is told, for their eyes only: who has the handoff (and since when),
+    or that it was closed first; `lost` is a code of bot/core/desk.py `lost_claim`."""
+    if lost == "claimed_first":
+        when = f" at {slack_time(handoff.claimed_at)}" if isinstance(handoff.claimed_at, datetime) else ""
+        return (f"Not claimed: {_escape(handoff.claimed_by or 'someone else')} claimed handoff #{handoff.id} first{when}. "
+                "It is theirs now; you can still write in its thread.")
+    status = STATUS_TEXT.get(handoff.status, handoff.status).lower()
+    return f"Not claimed: handoff #{handoff.id} was {_escape(status)} before your claim."
 
 
 def _text_input(block_id: str, label: str, value: str, *, max_length: int, lines: bool) -> dict[str, Any]:
@@ -148,8 +168,14 @@ def proposal_view(*, handoff_id: int, place: str, thread: str, draft: Draft) -> 
 
 
 def transcript_text(packet: Packet) -> str:
+    """The packet's transcript (its last messages); says how many came before it, which staff read on
+    the web console: a long conversation's thread began mid-way as if it were the start."""
     lines = [f"*{m['role']}:* {m['text']}" for m in packet.transcript]
-    return "Transcript (personal data redacted):\n" + "\n".join(lines)
+    earlier = ""
+    if packet.left_out:
+        earlier = (f"; the last {len(packet.transcript)} messages, the {packet.left_out} before them are on the web console"
+                   if packet.left_out > 1 else f"; the last {len(packet.transcript)} messages, the one before them is on the web console")
+    return f"Transcript (personal data redacted{earlier}):\n" + "\n".join(lines)
 
 
 class SlackStaffDesk:
@@ -182,11 +208,12 @@ class SlackStaffDesk:
     def transcript(self, packet: Packet) -> str:
         return transcript_text(packet)  # whole: one Slack finds too long is posted in pieces (handoff/service.py)
 
-    async def update_card(self, handoff: Handoff, packet: Packet) -> None:
+    async def update_card(self, handoff: Handoff, packet: Packet, *, position: int | None = None) -> None:
+        """The card replaced whole (chat.update with every block), so its layout is always this release's."""
         with _slack_answers():
             await self._client.chat_update(
                 channel=handoff.staff_channel or "", ts=handoff.thread_ts or "", text=f"Handoff #{handoff.id}: {packet.intent}",
-                blocks=card_blocks(handoff, packet, proposals=self._proposals),
+                blocks=card_blocks(handoff, packet, position=position, proposals=self._proposals),
             )
 
     async def post_in_thread(self, handoff: Handoff, text: str) -> None:

@@ -30,18 +30,26 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.config import Settings
-from channels import slack_payloads
 from bot.core.channel import ConversationRef, InboundMessage
-from channels.slack import SlackCustomerChannel, mentioned_users, plain_text
-from bot.core.desk import StaffAction, StaffMember
+from bot.core.config import Settings
+from bot.core.desk import StaffAction, StaffMember, lost_claim
 from bot.core.errors import InputError
-from channels.slack_desk import PROPOSAL_VIEW, PROPOSE_ACTION, FaqProposals, SlackStaffDesk, proposal_view
+from channels import slack_payloads
+from channels.slack import SlackCustomerChannel, mentioned_users, plain_text
+from channels.slack_desk import (
+    PROPOSAL_VIEW,
+    PROPOSE_ACTION,
+    FaqProposals,
+    SlackStaffDesk,
+    lost_claim_text,
+    proposal_view,
+)
 from channels.slack_identity import BotIdentity
 from channels.slack_workspaces import staff_channels, tenant_for_team
 
 if TYPE_CHECKING:
-    from bot.core.ports import Inbox as Dispatcher, StaffActions as HandoffService
+    from bot.core.ports import Inbox as Dispatcher
+    from bot.core.ports import StaffActions as HandoffService
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +139,9 @@ class SlackApp:
         result = await self._handoff.act(kind, handoff_id, staff=staff, client_id=f"{kind.value}-{action.get('action_ts')}")
         if result is None:
             await self._ephemeral(body, "That handoff no longer exists.")
+        elif kind is StaffAction.CLAIM and (lost := lost_claim(result, staff)) is not None:
+            # the card says "Claimed by Alice" to everyone; only this told Bob that his own press did nothing
+            await self._ephemeral(body, lost_claim_text(result, lost))
 
     async def _on_customer_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")

@@ -106,23 +106,27 @@ class HandoffCards:
             packet = dataclasses.replace(packet, customer={**packet.customer, "contact": shown})
         return packet
 
-    async def update_card(self, handoff: Handoff) -> None:
+    async def update_card(self, handoff: Handoff, *, position: int | None = None) -> None:
+        """The whole card drawn again from the handoff as it is now, in the current layout (a card posted
+        by an older release takes the new one at its next change). `position`: an unclaimed one's place."""
         desk = self._desk()
         if desk is None or not handoff.thread_ts:
             return
         try:
-            await desk.update_card(handoff, await self.staff_packet(handoff))
+            await desk.update_card(handoff, await self.staff_packet(handoff), position=position)
         except Exception as exc:
             logger.warning("could not update the card of handoff %s (%s)", handoff.id, type(exc).__name__)
 
-    async def tick(self) -> None:
+    async def tick(self) -> list[Handoff]:
         """Announce what Slack could not take before, then post what waits for threads (also what a
-        previous run left: the first tick runs at start); remind staff of handoffs nobody claimed."""
+        previous run left: the first tick runs at start); remind staff of handoffs nobody claimed.
+        Returns the handoffs staff were reminded of (their customers waited as long)."""
+        reminded: list[Handoff] = []
         if self._desk() is None:
             # without Slack nothing here can be posted; the queue only grows (the web console reads it),
             # and a read per waiting handoff every tick took the thread pool and the database from the
             # customers' messages (bench/bench_scale.py on PostgreSQL)
-            return
+            return reminded
         now = self._now()
         for handoff in await asyncio.to_thread(self._records.waiting):
             if self._posts.paused(handoff):
@@ -130,18 +134,14 @@ class HandoffCards:
             if handoff.status == HandoffStatus.QUEUED:
                 await self.announce(handoff)
             elif handoff.announced_at is not None and now - aware(handoff.announced_at) >= self._policy(handoff.tenant).reannounce_after:  # type: ignore[operator]
-                await self.announce(handoff, reminder=True)
+                if await self.announce(handoff, reminder=True):
+                    # the card said "number 3 in the queue" since it was posted: its place now, as the reminder says
+                    position, _ = await asyncio.to_thread(self._records.queue_position, handoff)
+                    await self.update_card(handoff, position=position)
+                    reminded.append(handoff)
                 await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="handoff_reminder", handoff=handoff.id)
         for handoff_id in await asyncio.to_thread(self._records.unposted):
             found = await asyncio.to_thread(self._records.get, handoff_id)
             if found is not None:
                 await self._posts.flush(found)
-
-    async def run_timers(self, every: timedelta = timedelta(seconds=30)) -> None:
-        """At start too: a restart during a Slack outage leaves cards and thread posts to send."""
-        while True:
-            try:
-                await self.tick()
-            except Exception:
-                logger.exception("handoff timers failed; trying again later")
-            await asyncio.sleep(every.total_seconds())
+        return reminded

@@ -25,9 +25,8 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.core.desk import StaffAction, StaffMember
+from bot.core.desk import StaffAction, StaffMember, lost_claim
 from bot.core.errors import InputError
-from bot.core.handoff_states import ACTIVE, HandoffStatus
 from handoff.console_notices import StepBackNotices
 from handoff.console_pages import (
     handoff_page,
@@ -176,7 +175,7 @@ class WebConsole:
         client_id = f"console-{form.get('client_id') or secrets.token_hex(8)}"
         staff = self._staff(account)
         after = await self._handoff.act(action, handoff.id, staff=staff, client_id=client_id)
-        error = _claim_error(after, staff) if action is StaffAction.CLAIM else None
+        error = lost_claim(after, staff) if action is StaffAction.CLAIM else None
         raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}" + (f"?error={error}" if error else ""), headers=HEADERS)
 
     async def _reply(self, request: web.Request) -> web.Response:
@@ -228,15 +227,6 @@ class WebConsole:
         except InputError:  # the one it raises: a question or an answer empty or too long
             raise web.HTTPSeeOther(f"{page}?error=size", headers=HEADERS) from None
         raise web.HTTPSeeOther(f"{page}#proposals", headers=HEADERS)
-
-
-def _claim_error(after: Any, staff: StaffMember) -> str | None:
-    """Why a claim did not make the handoff this staff member's (a code of console_pages' `CARD_ERRORS`):
-    someone else's claim or close came first (decided under a row lock in handoff/), and the page's
-    "Claimed by Alice" alone did not tell the slower one that their press did nothing."""
-    if after is None or (after.status == HandoffStatus.CLAIMED and after.claimed_by == (staff.name or staff.id)):
-        return None
-    return "claimed_first" if after.status == HandoffStatus.CLAIMED else "closed_first" if after.status not in ACTIVE else None
 
 
 def _row_id(request: web.Request) -> int | None:

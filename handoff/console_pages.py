@@ -9,7 +9,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from bot.core.desk import ACTION_LABELS, STATUS_TEXT, StaffAction
+from bot.core.desk import ACTION_LABELS, STATUS_TEXT, shown_actions
 from bot.core.handoff_states import ACTIVE, HandoffStatus
 from bot.core.messages import Message
 from bot.core.ops_tables import FaqProposal
@@ -139,7 +139,8 @@ def queue_page(*, account: StaffAccount, csrf: str, rows: list[dict[str, Any]], 
     closed = [r for r in rows if not r["active"]][:20]
     body = (
         f'{_notice(notice, csrf)}<h1>Handoffs</h1><section aria-labelledby="open-h"><h2 id="open-h">Open</h2>'
-        f'<ul id="queue" class="queue" aria-live="polite">{"".join(map(_queue_row, active)) or "<li class=empty>Nobody is waiting.</li>"}</ul></section>'
+        f'<p id="queue-news" class="visually-hidden" role="status"></p>'
+        f'<ul id="queue" class="queue">{"".join(map(_queue_row, active)) or "<li class=empty>Nobody is waiting.</li>"}</ul></section>'
         f'<section aria-labelledby="closed-h"><h2 id="closed-h">Recently closed</h2>'
         f'<ul id="closed" class="queue">{"".join(map(_queue_row, closed)) or "<li class=empty>None yet.</li>"}</ul></section>'
     )
@@ -163,6 +164,13 @@ def _message(row: dict[str, Any]) -> str:
     )
 
 
+def _card_error(error: str, handoff: Handoff) -> str:
+    """A `CARD_ERRORS` text; the slower claim is told who has the handoff when it still is theirs."""
+    if error == "claimed_first" and handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by:
+        return f"Not claimed: {handoff.claimed_by} claimed this handoff first."
+    return CARD_ERRORS[error]
+
+
 def handoff_page(
     *, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[Message], extra: str = "",
     unsent: str = "", problem: str | None = None, error: str | None = None,
@@ -181,7 +189,7 @@ def handoff_page(
     files = ", ".join(f"{a.get('kind')} ({a.get('channel')} file {a.get('file_id')})" for a in packet.attachments)
     actions = ""
     if handoff.status in ACTIVE:
-        shown = [a for a in StaffAction if a is not StaffAction.CLAIM or handoff.status != HandoffStatus.CLAIMED]
+        shown = shown_actions(handoff.status)
         buttons = "".join(
             f'<form method="post" action="/console/handoffs/{hid}/act">{_csrf(csrf)}<input type="hidden" name="action" value="{a.value}">'
             f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}"><button type="submit" class="{a.value}">{ACTION_LABELS[a]}</button></form>'
@@ -203,7 +211,7 @@ def handoff_page(
         f'<p><a href="/console">← All handoffs</a></p><article class="card" aria-labelledby="card-h">'
         f'<h1 id="card-h">Handoff #{hid}: {escape(packet.reason_text)}</h1>'
         f'<p class="status" id="status">{escape(status_text(handoff))}</p>'
-        + (f'<p class="error" id="card-problem" role="alert">{escape(CARD_ERRORS[error])}</p>' if error in CARD_ERRORS else "")
+        + (f'<p class="error" id="card-problem" role="alert">{escape(_card_error(error, handoff))}</p>' if error in CARD_ERRORS else "")
         + f"<dl><dt>Intent</dt><dd>{escape(packet.intent)}</dd><dt>Summary</dt><dd>{escape(packet.summary)}</dd>"
         f"<dt>Why</dt><dd>{escape(packet.reason_text)}</dd><dt>Customer</dt><dd>{escape(customer)}</dd>"
         f"<dt>Topic</dt><dd>{escape(packet.topic or '-')}</dd>"

@@ -260,8 +260,16 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
     # timers (handoff/cards.py) ----------------------------------------------------------------------
     async def tick(self) -> None:
         """Announce what the desk could not take before, post what waits for threads, remind staff of
-        handoffs nobody claimed."""
-        await self._cards.tick()
+        handoffs nobody claimed, and tell those handoffs' customers their place when it changed since
+        they were told (they moved up as others were claimed; nothing said when it did not change)."""
+        for handoff in await self._cards.tick():
+            await self._tell_queue(handoff, again=True)
 
     async def run_timers(self, every: timedelta = timedelta(seconds=30)) -> None:
-        await self._cards.run_timers(every)
+        """`tick` every `every`, at start too: a restart during a Slack outage leaves cards and thread posts to send."""
+        while True:
+            try:
+                await self.tick()
+            except Exception:
+                logger.exception("handoff timers failed; trying again later")
+            await asyncio.sleep(every.total_seconds())

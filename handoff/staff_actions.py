@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.core.desk import StaffAction, StaffDesk, StaffMember
@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from bot.core.ports import Conversations as ConversationService
 
 
+# a claim whose conversation is still waiting this long after it was stored was left unfinished by a
+# process that died (a claim's later steps take milliseconds)
+CLAIM_FINISH_AFTER = timedelta(seconds=10)
+
+
 class HandoffStaffActions:
     """The staff half of handoff/service.py `HandoffService`, which inherits it."""
 
@@ -40,16 +45,20 @@ class HandoffStaffActions:
     _now: Callable[[], datetime]
     # HandoffService's own steps these call: get, packet, desk, _lock, _set_state, _say
     get: Callable[[int], Handoff | None]
+    state: Callable[[str], State]
     packet: Callable[[Handoff], Packet]
     desk: StaffDesk | None
     _lock: Callable[[str], asyncio.Lock]
     _set_state: Callable[..., None]
     _say: Callable[..., Any]
+    _tell_queue: Callable[..., Any]
 
     async def claim(self, handoff_id: int, *, staff: str, staff_name: str | None = None) -> Handoff | None:
         handoff = await asyncio.to_thread(self.get, handoff_id)
-        if handoff is None or handoff.status not in UNCLAIMED:
-            return handoff
+        if handoff is None:
+            return None
+        if handoff.status not in UNCLAIMED:
+            return await self._finish_claim(handoff)
         async with self._lock(handoff.conversation_id):
             claimed = await asyncio.to_thread(self._records.move, handoff, only_from=UNCLAIMED, status=HandoffStatus.CLAIMED,
                                               claimed_by=staff_name or staff, claimed_at=self._now())
@@ -64,6 +73,25 @@ class HandoffStaffActions:
             await self._say(handoff.conversation_id, "joined", name=staff_name)
         else:
             await self._say(handoff.conversation_id, "someone_joined")
+        return handoff
+
+    async def _finish_claim(self, handoff: Handoff) -> Handoff:
+        """A claim stored by a process that died before it moved the conversation to staff, told the
+        customer and updated the card (they are steps after the claim's own transaction): the next press
+        of Claim on it, on any desk, finishes it for the one who claimed. Not before `CLAIM_FINISH_AFTER`,
+        so a claim still under way on another process is not told twice."""
+        claimed_at = aware(handoff.claimed_at)
+        if (handoff.status != HandoffStatus.CLAIMED or claimed_at is None or self._now() - claimed_at < CLAIM_FINISH_AFTER
+                or await asyncio.to_thread(self.state, handoff.conversation_id) is not State.WAITING):
+            return handoff
+        async with self._lock(handoff.conversation_id):
+            changed = await asyncio.to_thread(self._records.set_state, handoff.conversation_id, State.WITH_HUMAN)
+            if changed is None:
+                return handoff
+            await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="state",
+                                    before=changed[0], after=State.WITH_HUMAN.value, actor="claim_finished", handoff=handoff.id)
+        await self._cards.update_card(handoff)
+        await self._say(handoff.conversation_id, "joined", name=handoff.claimed_by)
         return handoff
 
     def by_desk_thread(self, thread: str) -> Handoff | None:
@@ -96,6 +124,7 @@ class HandoffStaffActions:
             StaffAction.CLAIM: lambda: self.claim(handoff_id, staff=staff.id, staff_name=staff.name),
             StaffAction.RESOLVE: lambda: self.resolve(handoff_id, staff=staff.id),
             StaffAction.RETURN: lambda: self.return_to_bot(handoff_id, staff=staff.id),
+            StaffAction.RELEASE: lambda: self.release(handoff_id, staff=staff.id),
             StaffAction.DRAFT: lambda: self._send_draft(handoff_id, staff=staff, client_id=client_id),
         }
         return await handlers[action]()
@@ -106,6 +135,25 @@ class HandoffStaffActions:
             return None
         await self.reply(handoff_id, staff=staff, text=self.packet(handoff).draft, client_id=client_id)
         return await asyncio.to_thread(self.get, handoff_id)
+
+    async def release(self, handoff_id: int, *, staff: str) -> Handoff | None:
+        """A claimed handoff back to the queue (its claimer must leave, or it is someone else's field):
+        unclaimed again, its conversation waiting, the card with Claim and its place, and the customer
+        told their place. Anyone on the desk may release it; one not claimed is returned as it is."""
+        handoff = await asyncio.to_thread(self.get, handoff_id)
+        if handoff is None or handoff.status != HandoffStatus.CLAIMED:
+            return handoff
+        async with self._lock(handoff.conversation_id):
+            released = await asyncio.to_thread(self._records.move, handoff, only_from=(HandoffStatus.CLAIMED,), status=HandoffStatus.OPEN,
+                                               claimed_by=None, claimed_at=None)
+            if released is None:  # resolved or returned meanwhile
+                return await asyncio.to_thread(self.get, handoff_id)
+            handoff = released
+            await asyncio.to_thread(self._set_state, handoff.conversation_id, State.WAITING, actor=f"staff:{staff}", handoff=handoff_id)
+        position, _ = await asyncio.to_thread(self._records.queue_position, handoff)
+        await self._cards.update_card(handoff, position=position)
+        await self._tell_queue(handoff, again=False)
+        return handoff
 
     async def resolve(self, handoff_id: int, *, staff: str) -> Handoff | None:
         return await self._close(handoff_id, staff=staff, status=HandoffStatus.RESOLVED, state=State.CLOSED, event=Resolved,

@@ -16,10 +16,9 @@ from typing import Protocol
 
 from bot.core.channel import CustomerFile
 from bot.core.errors import SupportbotError
-from bot.core.handoff_states import HandoffStatus
-from bot.core.tables import Handoff
+from bot.core.handoff_states import ACTIVE, HandoffStatus
 from bot.core.packet import Packet
-
+from bot.core.tables import Handoff
 
 # a handoff's status as every desk shows it
 STATUS_TEXT = {
@@ -35,12 +34,23 @@ class StaffAction(StrEnum):
     DRAFT = "draft"  # send the packet's draft reply to the customer
     RESOLVE = "resolve"
     RETURN = "return"  # back to the bot
+    RELEASE = "release"  # a claimed handoff back to the queue, for someone else to claim
 
 
 # each action's button, in the order every desk shows them
 ACTION_LABELS = {
-    StaffAction.CLAIM: "Claim", StaffAction.DRAFT: "Send draft", StaffAction.RESOLVE: "Resolve", StaffAction.RETURN: "Return to bot",
+    StaffAction.CLAIM: "Claim", StaffAction.DRAFT: "Send draft", StaffAction.RELEASE: "Release to the queue",
+    StaffAction.RESOLVE: "Resolve", StaffAction.RETURN: "Return to bot",
 }
+
+
+def shown_actions(status: str) -> list[StaffAction]:
+    """The buttons a handoff's card shows in `status`, in order: Claim while nobody has it, Release once
+    someone does (it goes back to the queue for another to claim), none once it is closed."""
+    if status not in ACTIVE:
+        return []
+    claimed = status == HandoffStatus.CLAIMED
+    return [a for a in ACTION_LABELS if not (a is StaffAction.CLAIM and claimed) and not (a is StaffAction.RELEASE and not claimed)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +61,17 @@ class StaffMember:
     id: str
     name: str | None = None
     desk: str = "slack"
+
+
+def lost_claim(after: Handoff | None, staff: StaffMember) -> str | None:
+    """Why a claim did not make the handoff this staff member's, as every desk tells the slower one:
+    "claimed_first" (someone else's claim came first: `after.claimed_by` has it) or "closed_first"
+    (resolved or returned before it); None when it is theirs (a second click of their own too) or unknown.
+    Claims are decided under a row lock in handoff/, so two claims at once leave exactly one standing,
+    and the card's "Claimed by Alice" alone did not tell the other that their press did nothing."""
+    if after is None or (after.status == HandoffStatus.CLAIMED and after.claimed_by == (staff.name or staff.id)):
+        return None
+    return "claimed_first" if after.status == HandoffStatus.CLAIMED else "closed_first" if after.status not in ACTIVE else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +97,9 @@ class StaffDesk(Protocol):
         """The redacted transcript as the first post in the thread."""
         ...
 
-    async def update_card(self, handoff: Handoff, packet: Packet) -> None: ...
+    async def update_card(self, handoff: Handoff, packet: Packet, *, position: int | None = None) -> None:
+        """Draw the card again, whole, as the handoff is now (`position`: an unclaimed one's place in the queue)."""
+        ...
 
     async def post_in_thread(self, handoff: Handoff, text: str) -> None: ...
 

@@ -19,7 +19,7 @@ class State(StrEnum):
 ALLOWED: dict[State, frozenset[State]] = {
     State.BOT: frozenset({State.WAITING}),
     State.WAITING: frozenset({State.WITH_HUMAN, State.BOT, State.CLOSED}),
-    State.WITH_HUMAN: frozenset({State.BOT, State.CLOSED}),
+    State.WITH_HUMAN: frozenset({State.BOT, State.CLOSED, State.WAITING}),  # WAITING: released back to the queue
     # a closed conversation that the customer writes to again is the bot's again
     State.CLOSED: frozenset({State.BOT, State.WAITING}),
 }

@@ -58,6 +58,7 @@ class Packet:
     draft: str
     mention: str | None = None  # Slack user group for the topic
     attachments: list[dict[str, Any]] = field(default_factory=list)  # files the customer sent (kind, platform file id, size)
+    left_out: int = 0  # the conversation's earlier messages, before the transcript's first (it keeps the last MAX_TRANSCRIPT)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,6 +96,7 @@ def build_packet(
         draft=draft,
         mention=mention,
         attachments=list(attachments or []),
+        left_out=max(0, len(messages) - MAX_TRANSCRIPT),
     )
 
 

@@ -36,8 +36,33 @@
     return li;
   }
 
+  // a list is drawn again only when what it shows changed, and the link that had the keyboard's focus
+  // has it again after: redrawn every poll, a keyboard user tabbing through the queue was sent back to
+  // the top of the page every two seconds, and a screen reader read the whole queue out again
   function fill(list, rows, empty) {
-    list.replaceChildren.apply(list, rows.length ? rows.map(queueRow) : [el("li", "empty", empty)]);
+    var next = el("ul");
+    next.replaceChildren.apply(next, rows.length ? rows.map(queueRow) : [el("li", "empty", empty)]);
+    if (next.innerHTML === list.innerHTML) { return; }  // as drawn (by the server at first: the same markup)
+    var focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
+    list.replaceChildren.apply(list, Array.prototype.slice.call(next.childNodes));
+    var again = focused && document.querySelector('.queue a[href="' + focused + '"]');
+    if (again) { again.focus(); }
+  }
+
+  // what a screen reader says when the queue changes: the handoffs that arrived, once each (the page's
+  // status region, handoff/console_pages.py `queue_page`), not the whole list again
+  var seen = {};  // the open handoffs shown so far, from the page as the server drew it
+  Array.prototype.forEach.call(document.querySelectorAll("#queue a[href]"), function (a) {
+    seen[a.getAttribute("href").split("/").pop()] = true;
+  });
+  function announce(active) {
+    var fresh = active.filter(function (h) { return !seen[String(h.id)]; });
+    var news = document.getElementById("queue-news");
+    if (fresh.length && news) {
+      news.textContent = fresh.map(function (h) { return "New handoff #" + h.id + ": " + h.intent; }).join(". ");
+    }
+    seen = {};
+    active.forEach(function (h) { seen[String(h.id)] = true; });
   }
 
   // the step-back banner (handoff/console_pages.py `_notice`, built the same way): shown while the
@@ -72,6 +97,7 @@
       notice(data.notice);
       var active = data.handoffs.filter(function (h) { return h.active; });
       var closed = data.handoffs.filter(function (h) { return !h.active; }).slice(0, 20);
+      announce(active);
       fill(document.getElementById("queue"), active, "Nobody is waiting.");
       fill(document.getElementById("closed"), closed, "None yet.");
     }).catch(function () {}).then(function () { setTimeout(pollQueue, EVERY); });

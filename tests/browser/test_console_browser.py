@@ -325,7 +325,7 @@ def test_the_slower_claimer_is_told_someone_else_claimed_first(server: str, brow
         bob.get_by_role("button", name="Claim").click()
         problem = bob.get_by_role("alert")
         problem.wait_for(timeout=30_000)
-        assert "someone else claimed this handoff first" in problem.inner_text()
+        assert problem.inner_text() == "Not claimed: alice claimed this handoff first."  # named: Bob knows whom to ask
         assert "Claimed by alice" in bob.locator("#status").inner_text()
     finally:
         alice.context.close()

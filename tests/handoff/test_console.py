@@ -394,8 +394,8 @@ async def test_the_slower_of_two_claims_is_told_someone_else_claimed_first(clien
     second = await carol.act(handoff_id, "claim")
     assert second.status == 303
     page = await (await carol.get(second.headers["Location"])).text()
-    assert "Claimed by Alice" in page and "someone else claimed this handoff first" in page
-    assert "someone else claimed" not in await (await alice.get(first.headers["Location"])).text()
+    assert "Claimed by Alice" in page and "Not claimed: Alice claimed this handoff first." in page
+    assert "Not claimed" not in await (await alice.get(first.headers["Location"])).text()
     await alice.act(handoff_id, "resolve")
     late = await carol.act(handoff_id, "claim")
     assert "closed before your claim" in await (await carol.get(late.headers["Location"])).text()

@@ -149,8 +149,9 @@ async def test_states_are_audited_in_order_and_staff_see_the_claim_time_and_the_
     assert await action(client, "handoff_claim", str(handoff.id)) == 200
     claimed = await until(lambda: (h := client.app[HANDOFF].get(handoff.id)) is not None and h.claimed_at and h)
     update = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == handoff.thread_ts and "Claimed by" in json.dumps(u["blocks"])])
-    when = claimed.claimed_at.replace(tzinfo=UTC).strftime("%H:%M")
-    assert f"Claimed by Alice at {when} UTC" in json.dumps(update[-1]["blocks"])
+    at = claimed.claimed_at.replace(tzinfo=UTC)
+    # Slack's date token: each reader sees their own clock, and the UTC time where a client can't format it
+    assert f"Claimed by Alice at <!date^{int(at.timestamp())}^{{time}}|{at:%H:%M} UTC>" in json.dumps(update[-1]["blocks"])
 
     assert await action(client, "handoff_resolve", str(handoff.id)) == 200
     await until(lambda: [m for m in received if m.get("rating_request")])

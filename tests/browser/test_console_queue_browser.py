@@ -1,0 +1,108 @@
+"""Working the console's queue, in a real browser: with the keyboard and a screen reader (the live queue
+keeps the staff member's place while they tab through it, and says which handoffs arrived, once,
+instead of reading the whole list out again every poll), and handing a claimed handoff back to it."""
+
+from __future__ import annotations
+
+import re
+import time
+
+# `server`: the fixture, for this module's own served instance
+from tests.browser.test_console_browser import (
+    _customer_sees,
+    _handed_over,
+    _open_newest,
+    _signed_in,
+    server,
+)
+
+__all__ = ["server"]
+
+POLLS = 5.0  # seconds: two and a half of console.js's polls
+
+
+def _focused_href(page: object) -> str | None:
+    return page.evaluate("document.activeElement && document.activeElement.getAttribute('href')")  # type: ignore[attr-defined]
+
+
+def test_tabbing_through_the_live_queue_keeps_the_focus_where_it_is(server: str, browser: object) -> None:
+    """Carol tabbed to the second handoff in the queue; two seconds later the poll redrew the list and
+    the focus fell back to the page: the next Tab started again from the top, whatever she had reached."""
+    for _ in range(3):
+        _handed_over(server)
+    page = _signed_in(browser, server, "alice")
+    try:
+        links = page.locator("#queue a")
+        assert links.count() >= 3
+        page.locator("header a.brand").focus()
+        targets = []
+        while len(targets) < 2:  # Tab from the top of the page to the second handoff in the queue
+            page.keyboard.press("Tab")
+            href = _focused_href(page)
+            if href and href.startswith("/console/handoffs/"):
+                targets.append(href)
+        second = links.nth(1).get_attribute("href")
+        assert targets[-1] == second
+        time.sleep(POLLS)
+        assert _focused_href(page) == second
+        # a new customer arrives meanwhile: the list changes, the focus stays on the same handoff
+        _handed_over(server)
+        page.locator("#queue a").nth(3).wait_for(timeout=30_000)
+        assert _focused_href(page) == second
+        page.keyboard.press("Enter")
+        page.wait_for_url(server + second)
+    finally:
+        page.context.close()
+
+
+def test_a_screen_reader_hears_each_new_handoff_once_not_the_whole_queue_each_poll(server: str, browser: object) -> None:
+    """The queue was an aria-live region rewritten every two seconds: a screen reader read every
+    waiting handoff out again and again. Now the list is quiet and a status line names what arrived."""
+    page = _signed_in(browser, server, "alice")
+    try:
+        queue = page.locator("#queue")
+        assert queue.get_attribute("aria-live") is None
+        page.evaluate(
+            "window.changes = 0; new MutationObserver(function (m) { window.changes += m.length; })"
+            ".observe(document.getElementById('queue'), {childList: true, subtree: true, characterData: true})"
+        )
+        time.sleep(POLLS)
+        assert page.evaluate("window.changes") == 0  # nothing changed, nothing redrawn (nothing re-read)
+        news = page.get_by_role("status")
+        assert news.inner_text() == ""
+        _handed_over(server)
+        page.locator("#queue-news", has_text=re.compile(r"New handoff #\d+")).wait_for(state="attached", timeout=30_000)
+        newest = page.locator("#queue a").first
+        said = f"New handoff #{newest.get_attribute('href').rsplit('/', 1)[-1]}: {newest.locator('.intent').inner_text()}"
+        assert news.text_content() == said == "New handoff #" + said.split("#")[1]
+        assert "I want to talk to a person" in said
+        time.sleep(POLLS)
+        assert news.text_content() == said  # said once: the next polls leave it as it is
+    finally:
+        page.context.close()
+
+
+def test_a_claimed_handoff_can_be_released_to_the_queue_and_claimed_by_someone_else(server: str, browser: object) -> None:
+    """Alice claimed a handoff and had to leave; the page offered no way to give it back, so it stayed
+    hers and Bob could only write beside her claim."""
+    conversation, token = _handed_over(server)
+    alice, bob = _signed_in(browser, server, "alice"), _signed_in(browser, server, "bob")
+    try:
+        _open_newest(alice, server)
+        assert alice.get_by_role("button", name="Release to the queue").count() == 0  # nobody has it yet
+        alice.get_by_role("button", name="Claim").click()
+        alice.locator("#status", has_text="Claimed by alice").wait_for(timeout=30_000)
+        alice.get_by_role("button", name="Release to the queue").click()
+        alice.locator("#status", has_text="Waiting to be claimed").wait_for(timeout=30_000)
+        assert alice.get_by_role("button", name="Claim").count() == 1
+        assert alice.get_by_role("button", name="Release to the queue").count() == 0
+        said = _customer_sees(server, conversation, token)
+        assert sum("in the queue" in t for t in said) == 2  # told their place at the handoff, and again now
+        _open_newest(bob, server)
+        bob.get_by_role("button", name="Claim").click()
+        bob.locator("#status", has_text="Claimed by bob").wait_for(timeout=30_000)
+        assert bob.get_by_role("alert").count() == 0
+        assert "bob from our support team has joined" in _customer_sees(server, conversation, token)[-1].lower()
+    finally:
+        alice.context.close()
+        bob.context.close()

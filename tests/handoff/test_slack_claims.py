@@ -1,0 +1,235 @@
+"""Two or more staff on the Slack desk at once: who claimed first is told to the one who pressed too
+late (for their eyes only), and the card is drawn again whole at each change, in the current layout,
+with times each reader's Slack shows on their own clock. The real slack-bolt app, requests signed as
+Slack signs them, Web API calls to the loopback fake."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app.app_keys import HANDOFF, READY
+from bot.app.web import build_app
+from bot.core.clock import utc
+from bot.core.handoff_states import UNCLAIMED, HandoffStatus, State
+from bot.core.messages import Role
+from bot.core.tables import utcnow
+from channels.slack_desk import card_blocks
+from tests.conftest import make_settings
+from tests.fakes.loopback import started, until
+from tests.fakes.slack_api import FakeSlackApi
+from tests.handoff.slack_steps import (
+    SECRET,
+    STAFF,
+    action,
+    button_value,
+    card_for,
+    widget,
+)
+
+
+@pytest.fixture(scope="module")
+async def slack() -> AsyncIterator[FakeSlackApi]:
+    async with started(FakeSlackApi()) as (fake,):
+        yield fake
+
+
+@pytest.fixture(scope="module")
+async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
+    tenants = tmp_path_factory.mktemp("tenants") / "tenants.toml"
+    tenants.write_text(
+        '[tenants.default.widget]\nkeys = ["demo"]\n'
+        '[tenants.busy.widget]\nkeys = ["busy"]\n[tenants.busy.handoff]\nreannounce_minutes = 0.0001\n'
+    )
+    settings = make_settings(
+        tmp_path_factory.mktemp("claims"), SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
+        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants),
+    )
+    app = build_app(settings)
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=120)
+        yield client
+
+
+async def _handed_over(client: TestClient, slack: FakeSlackApi, key: str = "demo") -> tuple[Any, list[dict[str, Any]], dict[str, Any], str]:
+    """A widget customer who asked for a person: (socket, what they received, the card, its thread ts)."""
+    conversation, auth, ws, received = await widget(client, key)
+    before = len(slack.of("chat.postMessage"))
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "I want to talk to a person about my invoice"}, headers=auth)
+    card = await until(lambda: card_for(slack, STAFF, before))
+    thread = await until(lambda: (h := client.app[HANDOFF].current(conversation)) is not None and h.thread_ts)
+    return ws, received, card, thread
+
+
+def _status(blocks: list[dict[str, Any]]) -> str:
+    return next(f["text"] for b in blocks for f in b.get("fields", []) if f["text"].startswith("*Status:*"))
+
+
+async def test_the_slower_of_two_slack_claims_is_told_who_has_it_only_them(client: TestClient, slack: FakeSlackApi) -> None:
+    """Alice and Bob pressed Claim on the same card at once: the card said "Claimed by Alice" and Bob got
+    nothing at all, as if his press had done it (the console already told the slower one)."""
+    ws, received, card, _ = await _handed_over(client, slack)
+    handoff_id = button_value(card, "handoff_claim")
+    ephemerals = len(slack.of("chat.postEphemeral"))
+    assert await asyncio.gather(action(client, "handoff_claim", handoff_id, user="UALICE"),
+                                action(client, "handoff_claim", handoff_id, user="UBOB")) == [200, 200]
+    told = await until(lambda: slack.of("chat.postEphemeral")[ephemerals:])
+    handoff = await asyncio.to_thread(client.app[HANDOFF].get, int(handoff_id))
+    winner, loser = ("Alice", "UBOB") if handoff.claimed_by == "Alice" else ("Bob", "UALICE")
+    epoch = int(utc(handoff.claimed_at).timestamp())
+    assert [t["user"] for t in told] == [loser] and told[0]["channel"] == STAFF
+    assert told[0]["text"] == (f"Not claimed: {winner} claimed handoff #{handoff_id} first at "
+                               f"<!date^{epoch}^{{time}}|{utc(handoff.claimed_at):%H:%M} UTC>. It is theirs now; you can still write in its thread.")
+    joined = await until(lambda: [m for m in received if "joined" in m["text"]])
+    await asyncio.sleep(0.3)
+    assert len([m for m in received if "joined" in m["text"]]) == 1 and winner in joined[0]["text"]
+
+    # a claim pressed on the card after it was resolved is told so, too
+    assert await action(client, "handoff_resolve", handoff_id, user="UALICE") == 200
+    await until(lambda: [m for m in received if m.get("rating_request")])
+    assert await action(client, "handoff_claim", handoff_id, user="UBOB") == 200
+    late = await until(lambda: slack.of("chat.postEphemeral")[ephemerals + 1:])
+    assert late[0]["user"] == "UBOB" and late[0]["text"] == f"Not claimed: handoff #{handoff_id} was resolved before your claim."
+    await ws.close()
+
+
+async def test_a_card_is_drawn_again_whole_at_each_change_with_claim_times_on_each_readers_clock(client: TestClient, slack: FakeSlackApi) -> None:
+    """Each change (claimed, resolved) replaces every block of the card with this release's layout, so a
+    card posted by an older release is not left in its old one; the claim's time is Slack's date token
+    (each reader's own zone), not a bare "14:02 UTC" that staff in Berlin or New York had to convert."""
+    ws, _, card, thread = await _handed_over(client, slack)
+    handoff_id = button_value(card, "handoff_claim")
+    service = client.app[HANDOFF]
+    assert await action(client, "handoff_claim", handoff_id, user="UALICE") == 200
+    claimed = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread and "Claimed by" in json.dumps(u["blocks"])])
+    handoff = await asyncio.to_thread(service.get, int(handoff_id))
+    packet = await service._cards.staff_packet(handoff)
+    assert claimed[-1]["blocks"] == card_blocks(handoff, packet, proposals=True)
+    at = utc(handoff.claimed_at)
+    assert _status(claimed[-1]["blocks"]) == f"*Status:* Claimed by Alice at <!date^{int(at.timestamp())}^{{time}}|{at:%H:%M} UTC>"
+    assert [b["text"]["text"] for b in claimed[-1]["blocks"] if b["type"] == "header"] == [f"Handoff #{handoff_id}: the customer asked for a person"]
+    assert [e["text"]["text"] for b in claimed[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]] == ["Send draft", "Release to the queue", "Resolve", "Return to bot"]
+
+    assert await action(client, "handoff_resolve", handoff_id, user="UALICE") == 200
+    resolved = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread and "Resolved" in json.dumps(u["blocks"])])
+    handoff = await asyncio.to_thread(service.get, int(handoff_id))
+    assert resolved[-1]["blocks"] == card_blocks(handoff, packet, proposals=True)
+    # nothing left to press on a resolved card but "Propose as FAQ"
+    assert [e["text"]["text"] for b in resolved[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]] == ["Propose as FAQ"]
+    await ws.close()
+
+
+async def test_a_reminder_draws_the_card_again_with_its_place_in_the_queue_now(client: TestClient, slack: FakeSlackApi) -> None:
+    """Two customers waiting; the first is claimed. The second card still said "number 2 in the queue"
+    when the reminder for it went out, though it was next; and its customer, told "number 2" when they
+    asked, heard nothing more however long they waited."""
+    first_ws, _, first_card, _ = await _handed_over(client, slack, "busy")
+    second_ws, second_heard, second_card, second_thread = await _handed_over(client, slack, "busy")
+    assert await until(lambda: [m for m in second_heard if "number 2 in the queue" in m["text"]])
+    assert "number 2 in the queue" in _status(second_card["blocks"])
+    assert await action(client, "handoff_claim", button_value(first_card, "handoff_claim"), user="UALICE") == 200
+    service = client.app[HANDOFF]
+    await until(lambda: (h := service.get(int(button_value(first_card, "handoff_claim")))) is not None and h.claimed_by)
+    await asyncio.sleep(0.05)  # past the tenant's reannounce time
+    await service.tick()
+    reminded = [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == second_thread and "Still waiting" in a.get("text", "")]
+    assert reminded and "number 1 in the queue" in reminded[-1]["text"]
+    updates = [u for u in slack.of("chat.update") if u.get("ts") == second_thread]
+    assert updates and re.search(r"\*Status:\* Waiting to be claimed · number 1 in the queue$", _status(updates[-1]["blocks"]))
+    moved = await until(lambda: [m for m in second_heard if "number 1 in the queue" in m["text"]])
+    assert moved[0]["role"] == "system"
+    # the next reminder with nothing changed tells the customer nothing again
+    await asyncio.sleep(0.05)
+    await service.tick()
+    await asyncio.sleep(0.3)
+    assert len([m for m in second_heard if "in the queue" in m["text"]]) == 2
+    await first_ws.close()
+    await second_ws.close()
+
+
+async def test_a_claim_left_unfinished_by_a_dead_process_is_finished_by_the_next_press(client: TestClient, slack: FakeSlackApi) -> None:
+    """The process that stored Alice's claim was killed before it moved the conversation to staff, told
+    the customer and updated the card: the card kept its Claim button and "Waiting", the customer never
+    heard that anyone joined, and pressing Claim again did nothing at all."""
+    ws, received, card, thread = await _handed_over(client, slack)
+    handoff_id = button_value(card, "handoff_claim")
+    service = client.app[HANDOFF]
+    handoff = await asyncio.to_thread(service.get, int(handoff_id))
+    # what the dead process had committed: the claim's own transaction, a minute ago, and nothing after it
+    stored = await asyncio.to_thread(service._records.move, handoff, only_from=UNCLAIMED, status=HandoffStatus.CLAIMED,
+                                     claimed_by="Alice", claimed_at=utcnow() - timedelta(minutes=1))
+    assert stored is not None and service.state(handoff.conversation_id) is State.WAITING
+    ephemerals = len(slack.of("chat.postEphemeral"))
+
+    assert await action(client, "handoff_claim", handoff_id, user="UBOB") == 200
+    joined = await until(lambda: [m for m in received if "joined" in m["text"]])
+    assert joined[0]["text"].startswith("Alice")
+    assert service.state(handoff.conversation_id) is State.WITH_HUMAN
+    update = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread])
+    assert _status(update[-1]["blocks"]).startswith("*Status:* Claimed by Alice at <!date^")
+    told = await until(lambda: slack.of("chat.postEphemeral")[ephemerals:])
+    assert told[0]["user"] == "UBOB" and told[0]["text"].startswith("Not claimed: Alice claimed handoff")
+
+    # finished once: another press tells the customer nothing more
+    assert await action(client, "handoff_claim", handoff_id, user="UALICE") == 200
+    await asyncio.sleep(0.5)
+    assert len([m for m in received if "joined" in m["text"]]) == 1
+    await ws.close()
+
+
+async def test_a_long_conversations_thread_says_how_many_messages_came_before_its_transcript(client: TestClient, slack: FakeSlackApi) -> None:
+    """A customer who chatted with the bot for a while, then asked for a person: the thread's transcript
+    (its last 20 messages) began mid-conversation with nothing to say so, and staff took it for the start."""
+    conversation, auth, ws, _ = await widget(client)
+    for n in range(12):  # 24 messages with the bot's answers
+        sent = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": f"how do I reset my password? ({n})"}, headers=auth)
+        assert sent.status == 200, await sent.text()
+        await asyncio.sleep(1.05 if n >= 6 else 0)  # past the burst of 8, a message a second (the conversation's limit)
+    asked = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "I want to talk to a person"}, headers=auth)).json()
+    assert asked["reply"]["outcome"] == "handoff", asked
+    thread = await until(lambda: (h := client.app[HANDOFF].current(conversation)) is not None and h.thread_ts)
+    posted = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == thread and "Transcript" in a.get("text", "")])
+    heading, *lines = posted[0]["text"].split("\n")
+    stored = await client.app[HANDOFF].redacted_history(client.app[HANDOFF].current(conversation))
+    said = [m for m in stored if m.role is not Role.SYSTEM]  # up to the handoff (its queue notice came after)
+    assert len(said) == 26
+    assert heading == "Transcript (personal data redacted; the last 20 messages, the 6 before them are on the web console):"
+    assert lines[0].startswith("*") and "(1)" not in posted[0]["text"] and "(11)" in posted[0]["text"]
+    await ws.close()
+
+
+async def test_a_claimed_handoff_released_goes_back_to_the_queue_for_someone_else(client: TestClient, slack: FakeSlackApi) -> None:
+    """Alice claimed, then had to leave: nothing gave the handoff back. It stayed "Claimed by Alice" with
+    no Claim button, no reminder went out for it, and the customer waited on someone who was gone."""
+    ws, received, card, thread = await _handed_over(client, slack)
+    handoff_id = button_value(card, "handoff_claim")
+    assert await action(client, "handoff_claim", handoff_id, user="UALICE") == 200
+    claimed = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread and "Claimed by Alice" in json.dumps(u["blocks"])])
+    buttons = [e["text"]["text"] for b in claimed[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == ["Send draft", "Release to the queue", "Resolve", "Return to bot"]
+
+    told = len([m for m in received if "in the queue" in m["text"]])
+    assert await action(client, "handoff_release", handoff_id, user="UALICE") == 200
+    released = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread and "Waiting to be claimed" in json.dumps(u["blocks"])])
+    assert re.fullmatch(r"\*Status:\* Waiting to be claimed · number \d+ in the queue", _status(released[-1]["blocks"]))
+    buttons = [e["text"]["text"] for b in released[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == ["Claim", "Send draft", "Resolve", "Return to bot"]
+    queue = await until(lambda: [m for m in received if "in the queue" in m["text"]][told:])
+    assert queue[0]["role"] == "system"
+    service = client.app[HANDOFF]
+    handoff = await asyncio.to_thread(service.get, int(handoff_id))
+    assert (handoff.status, handoff.claimed_by, service.state(handoff.conversation_id)) == ("open", None, State.WAITING)
+    assert handoff.id in [h.id for h in await asyncio.to_thread(service._records.waiting)]  # reminded again while nobody has it
+
+    # Bob takes it: the customer hears who joined
+    assert await action(client, "handoff_claim", handoff_id, user="UBOB") == 200
+    assert await until(lambda: [m for m in received if m["text"].startswith("Bob") and "joined" in m["text"]])
+    assert service.state(handoff.conversation_id) is State.WITH_HUMAN
+    await ws.close()
