@@ -1,7 +1,8 @@
 """Slack for customers: direct messages to the app and mentions in shared channels (B2B).
 
 Each thread is one conversation: a DM or mention starts a thread under the customer's message and
-the bot answers there. In a shared channel the bot answers a thread message only when it mentions
+the bot answers there; a message written in the DM itself while people hold one of its conversations
+goes to that conversation (`held_thread`), so it reaches the person, not a second handoff. In a shared channel the bot answers a thread message only when it mentions
 the bot or the thread already is a conversation (`known_thread`, a lookup the channel is given):
 a shared channel is full of threads between other people. Only a customer writing something new
 is read (no subtype, a file share, a thread reply also sent to the channel); the app's own
@@ -33,6 +34,7 @@ _MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
 _CUSTOMER_SUBTYPES = {None, "file_share", "thread_broadcast"}
 _DIRECT = {"im", "mpim"}
 KnownThread = Callable[[ConversationRef], Awaitable[bool]]  # is this thread already a conversation?
+HeldThread = Callable[[ConversationRef], Awaitable[str | None]]  # the thread people own at this address, if any
 MAX_TEXT = 3000  # Slack's limit for a text block
 
 
@@ -168,15 +170,22 @@ def plain_text(text: str, *, names: Mapping[str, str] | None = None) -> str:
 class SlackCustomerChannel:
     name = "slack"
 
-    def __init__(self, *, client: AsyncWebClient, known_thread: KnownThread | None = None) -> None:
+    def __init__(self, *, client: AsyncWebClient, known_thread: KnownThread | None = None, held_thread: HeldThread | None = None) -> None:
         self._client = client
         self._known_thread = known_thread
+        self._held_thread = held_thread
 
     async def inbound(self, event: Mapping[str, Any], *, tenant: str, bot_user_id: str | None) -> InboundMessage | None:
         """`normalize_event`, after looking up whether a channel thread is already a conversation."""
         known = False
         if in_shared_thread(event) and self._known_thread is not None:
             known = await self._known_thread(ref_of(event, tenant=tenant))
+        if event.get("channel_type") in _DIRECT and not event.get("thread_ts") and self._held_thread is not None:
+            # written in the DM itself, not in a thread: while a person has (or is about to take) the
+            # DM's conversation, it goes there, to that person, instead of opening a second handoff
+            held = await self._held_thread(ref_of(event, tenant=tenant))
+            if held:
+                event = {**event, "thread_ts": held}
         return normalize_event(event, tenant=tenant, bot_user_id=bot_user_id, staff_channel=None, thread_known=known)
 
     async def send(self, ref: ConversationRef, reply: Reply) -> None:

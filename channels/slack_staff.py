@@ -77,7 +77,7 @@ class SlackApp:
         )
         self.desk = SlackStaffDesk(client=self.client, fetch_file=dispatcher.fetch_file, proposals=proposals is not None)
         self._proposals = proposals
-        self.customers = SlackCustomerChannel(client=self.client, known_thread=dispatcher.knows)
+        self.customers = SlackCustomerChannel(client=self.client, known_thread=dispatcher.knows, held_thread=dispatcher.thread_with_people)
         self._settings = settings
         self._handoff = handoff
         self._dispatcher = dispatcher

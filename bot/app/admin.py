@@ -1,7 +1,7 @@
 """Operators' side of the server: `/admin` dashboard, stats API, and ingest through the server.
 
 Everything here needs `SUPPORTBOT_ADMIN_TOKEN` (as a bearer token, or `?token=` once, which sets a
-cookie for the dashboard). The cookie holds a session that expires (`SESSION_SECONDS`), signed with a
+cookie for the dashboard; a browser without either gets a sign-in page that sets it, `unauthorized`). The cookie holds a session that expires (`SESSION_SECONDS`), signed with a
 key derived from the token, never the token itself; it is Secure, HttpOnly and SameSite=Strict, for
 /admin only. Without the setting these routes answer 404: admin is off. Errors are JSON.
 Figures come from the audit trail, which holds no raw personal data, and spend from the usage
@@ -62,6 +62,37 @@ def _authorized(request: web.Request, token: str) -> bool:
     if supplied:
         return hmac.compare_digest(supplied.encode("utf-8", "replace"), token.encode())
     return _session_valid(request.cookies.get(COOKIE, ""), token)
+
+
+_SIGN_IN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>supportbot admin: sign in</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>body{{font:15px system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem;color:#1f2430}}
+input{{font:inherit;width:100%;padding:.5rem;margin:.4rem 0 1rem;box-sizing:border-box}}button{{font:inherit;padding:.5rem 1rem}}.problem{{color:#a11}}</style></head>
+<body><main><h1>supportbot admin</h1>{problem}<form method="post" action="/admin/sign-in">
+<label for="token">Admin token (the server's <code>SUPPORTBOT_ADMIN_TOKEN</code>)</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+<input type="hidden" name="next" value="{next}"><button type="submit">Sign in</button></form></main></body></html>"""
+
+
+def _sign_in(*, target: str, problem: str = "") -> web.HTTPUnauthorized:
+    shown = f'<p class="problem" role="alert">{html.escape(problem)}</p>' if problem else ""
+    page = _SIGN_IN_PAGE.format(problem=shown, next=html.escape(_next_page(target), quote=True))
+    return web.HTTPUnauthorized(text=page, content_type="text/html", headers={"Cache-Control": "no-store"})
+
+
+def unauthorized(request: web.Request) -> web.HTTPUnauthorized:
+    """What a request without the admin token gets: a browser opening a page, a sign-in form (it
+    used to get `{"error": "admin token required"}` and no way in); anything else, JSON saying how
+    to send the token."""
+    if request.method == "GET" and "text/html" in request.headers.get("Accept", ""):
+        return _sign_in(target=request.path_qs)
+    return web.HTTPUnauthorized(text=json.dumps({"error": "admin token required: send it as 'Authorization: Bearer TOKEN' "
+                                                          "(SUPPORTBOT_ADMIN_TOKEN), or sign in at /admin in a browser"}),
+                                content_type="application/json")
+
+
+def _next_page(path: str) -> str:
+    """Where the sign-in goes on to: an /admin page of this server, nothing else (no open redirect)."""
+    return path if path.startswith("/admin") and not path.startswith("/admin/sign-in") and "\\" not in path else "/admin"
 
 
 def _bad_request(message: str) -> web.HTTPBadRequest:
@@ -167,7 +198,17 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
 
     def guard(request: web.Request) -> None:
         if not _authorized(request, token):
-            raise web.HTTPUnauthorized(text=json.dumps({"error": "admin token required"}), content_type="application/json")
+            raise unauthorized(request)
+
+    async def sign_in(request: web.Request) -> web.Response:
+        form = await request.post()
+        supplied, target = str(form.get("token") or ""), _next_page(str(form.get("next") or "/admin"))
+        if not hmac.compare_digest(supplied.encode("utf-8", "replace"), token.encode()):
+            await asyncio.sleep(1)  # a guess costs a second
+            raise _sign_in(target=target, problem="That is not the admin token.")
+        response = web.HTTPSeeOther(target)
+        response.set_cookie(COOKIE, session_cookie(token), httponly=True, secure=True, samesite="Strict", path="/admin", max_age=SESSION_SECONDS)
+        raise response
 
     async def dashboard(request: web.Request) -> web.Response:
         guard(request)
@@ -213,5 +254,6 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
     app.cleanup_ctx.append(warm_rollup)
     register_conversation_pages(app, get_services=get_services, guard=guard, key=pseudonym_key)
     app.router.add_get("/admin", dashboard)
+    app.router.add_post("/admin/sign-in", sign_in)
     app.router.add_get("/api/v1/admin/stats", stats)
     app.router.add_post("/api/v1/admin/ingest", ingest)

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
-from bot.app.admin import _authorized
+from bot.app.admin import _authorized, unauthorized
 from bot.app.composition import Services
 from bot.app.faq_approval import approve
 from bot.core.errors import InputError
@@ -49,7 +48,7 @@ def register_learning_admin(app: web.Application, *, get_services: Callable[[], 
 
     def guard(request: web.Request) -> None:
         if not _authorized(request, token):
-            raise web.HTTPUnauthorized(text=json.dumps({"error": "admin token required"}), content_type="application/json")
+            raise unauthorized(request)
 
     def book() -> ProposalBook:
         return ProposalBook(get_services().engine)

@@ -17,7 +17,7 @@ from aiohttp import web
 from sqlalchemy import Engine, case, func
 from sqlmodel import Session, col, select
 
-from bot.app.admin import _authorized
+from bot.app.admin import _authorized, unauthorized
 from bot.app.admin_charts import bar_chart, line_chart
 from bot.core.ops_tables import AnswerGrade, EvalRun
 from bot.core.ports import Embedder
@@ -135,7 +135,7 @@ def register_quality_admin(app: web.Application, *, engine: Engine, token: str |
 
     def guard(request: web.Request) -> tuple[int, str | None]:
         if not _authorized(request, token):
-            raise web.HTTPUnauthorized(text=json.dumps({"error": "admin token required"}), content_type="application/json")
+            raise unauthorized(request)
         try:
             days = int(request.query.get("days", "30"))
         except ValueError:

@@ -48,6 +48,7 @@ class Settings:
     database_url: str
     milvus_uri: str
     tenants: Mapping[str, TenantConfig]
+    tenants_file: Path | None = None  # where `tenants` was read (its `include`s are relative to it)
     admin_token: str | None = None
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     spacy_model: str = DEFAULT_SPACY_MODEL
@@ -158,6 +159,7 @@ class Settings:
             database_upgrade=env.flag("SUPPORTBOT_DATABASE_UPGRADE", database_url.startswith("sqlite")),
             milvus_uri=config_values.milvus_uri(env) or str(data_dir / "milvus.db"),
             tenants=load_tenants(Path(tenants_file) if tenants_file else None),
+            tenants_file=Path(tenants_file).resolve() if tenants_file else None,
             admin_token=get("SUPPORTBOT_ADMIN_TOKEN"),
             embedding_model=get("SUPPORTBOT_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
             spacy_model=get("SUPPORTBOT_SPACY_MODEL") or DEFAULT_SPACY_MODEL,

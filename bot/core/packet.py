@@ -7,6 +7,7 @@ escalated, who the customer is as far as policy allows, the redacted transcript,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -25,6 +26,9 @@ REASONS: dict[HandoffReason, str] = {
     HandoffReason.ERROR: "the bot hit an error",
 }
 MAX_TRANSCRIPT = 20
+# a redacted value (<PERSON_1>, <EMAIL_2>): a customer who gave their name is not asking for a person
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
+_PERSON = re.compile(r"\bperson\b", re.IGNORECASE)
 # a handoff notice behind which the bot had found articles, but none it was sure enough to answer from
 UNSURE = "No answer: it was not sure enough to answer from the articles it found"
 UNSURE_OUTCOME = "unsure"
@@ -88,7 +92,7 @@ def build_packet(
         reason=reason.value,
         reason_text=REASONS.get(reason, reason.value),
         intent=(f"[{topic}] " if topic else "") + _line(question or "(no question)"),
-        summary=f"The customer wrote {len(said)} message(s): {summary}",
+        summary=f"The customer wrote {len(said)} message{'' if len(said) == 1 else 's'}: {summary}",
         topic=topic,
         customer=customer,
         attempts=attempts,
@@ -130,7 +134,7 @@ def _asked(messages: Sequence[Message], reason: HandoffReason) -> Message | None
         return None
     if reason is HandoffReason.CUSTOMER_REQUEST and len(said) > 1:
         return said[-2]
-    return next((m for m in reversed(said) if "person" not in m.text.lower() or len(said) == 1), said[-1])
+    return next((m for m in reversed(said) if not _PERSON.search(_PLACEHOLDER.sub("", m.text)) or len(said) == 1), said[-1])
 
 
 def _answer_to(messages: Sequence[Message], asked: Message | None, reason: HandoffReason) -> Message | None:

@@ -25,6 +25,7 @@ from bot.core.messages import (
 )
 from bot.core.records import Outcome
 from bot.engine.conversations import ConversationService
+from bot.engine.message_stages import PLEASANTRY
 from bot.engine.outbox import RETRY_WAIT, Outbox, Outgoing
 
 # under an answer, in this order; each labelled "button_<action>" (bot/core/texts.py)
@@ -84,7 +85,9 @@ class ChannelReplies:
         if message.role is Role.BOT and conversation_id in self._token_feeds:
             self._token_feeds.pop(conversation_id)()  # the answer is complete
         citations = tuple(Link(title=c.title, url=c.url) for c in message.citations or ())
-        actions = message.buttons or (FEEDBACK_ACTIONS if message.outcome is Outcome.ANSWER else ())
+        # "was this helpful?" under an answer from the help center, not under "Hi! What can I help you with?"
+        rated = message.outcome is Outcome.ANSWER and message.route != PLEASANTRY
+        actions = message.buttons or (FEEDBACK_ACTIONS if rated else ())
         # the buttons (and a channel's own labels, e.g. Slack's "Sources") speak the language of the message they are under
         lang = telling_language(message.text) or self._conversations.tenant_language(ref.tenant)
         message_ref = str(message.id or "")

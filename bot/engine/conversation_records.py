@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from bot.core.autocommit import autocommit
+from bot.core.handoff_states import HUMAN_OWNED
 from bot.core.tables import Conversation, utcnow
 
 
@@ -65,6 +66,15 @@ class ConversationRecords:
         if conversation is not None:
             self._remember(conversation)
         return conversation
+
+    def held_by_people(self, *, tenant: str, channel: str, address: str) -> Conversation | None:
+        """The newest conversation at `address` (a Slack DM) that people own (waiting for or with a
+        person), or None. Synchronous."""
+        query = (select(Conversation).where(col(Conversation.tenant) == tenant, col(Conversation.channel) == channel,
+                                            col(Conversation.address) == address, col(Conversation.state).in_(list(HUMAN_OWNED)))
+                 .order_by(col(Conversation.created_at).desc()).limit(1))
+        with Session(self._single) as session:
+            return session.exec(query).first()
 
     def set_streaming(self, conversation_id: str, message: str | None) -> None:
         """The platform message an answer is being streamed into (None: the answer was delivered)."""

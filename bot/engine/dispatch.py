@@ -80,6 +80,13 @@ class Dispatcher:
             return True
         return await asyncio.to_thread(self._conversations.get, conversation_id) is not None
 
+    async def thread_with_people(self, ref: ConversationRef) -> str | None:
+        """The thread of the conversation at `ref`'s address that people own, if any: a Slack customer
+        who writes in the DM itself while waiting for a person (not in the thread the bot answered in)
+        is still talking to that person, not starting a second handoff."""
+        held = await asyncio.to_thread(self._conversations.held_by_people, tenant=ref.tenant, channel=ref.channel, address=ref.address)
+        return held.thread if held is not None else None
+
     async def accept(self, inbound: InboundMessage) -> None:
         """Store now, answer later (in order). Returns once the message is durable."""
         ref = inbound.ref

@@ -236,7 +236,8 @@
       });
       bubble.appendChild(box);
     }
-    if (message.role === "bot" && message.outcome === "answer" && message.id != null && voted().indexOf(message.id) < 0) bubble.appendChild(feedback(message.id));
+    // "Helpful?" under an answer from the help center, not under a greeting or a "you're welcome"
+    if (message.role === "bot" && message.outcome === "answer" && message.route !== "pleasantry" && message.id != null && voted().indexOf(message.id) < 0) bubble.appendChild(feedback(message.id));
     if (message.role === "bot" && message.outcome === "clarify" && (message.options || []).length) bubble.appendChild(choices(message.options));
     if (message.rating_request && !answered) bubble.appendChild(rating());
     log.appendChild(bubble); log.scrollTop = log.scrollHeight;

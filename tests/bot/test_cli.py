@@ -21,11 +21,11 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cli-data")
 
 
-def run(args: list[str], *, data_dir: Path, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+def run(args: list[str], *, data_dir: Path, stdin: str | None = None, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     # the console script imports the checkout it was installed from; PYTHONPATH runs this tree's code
     environ = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SUPPORTBOT_DATA_DIR": str(data_dir),
                **database_env(data_dir), **env}
-    return subprocess.run([str(SUPPORTBOT), *args], input=stdin, capture_output=True, text=True, timeout=300, env=environ)
+    return subprocess.run([str(SUPPORTBOT), *args], input=stdin, capture_output=True, text=True, timeout=300, env=environ, cwd=cwd)
 
 
 def test_ask_works_right_after_install_on_the_sample_knowledge_base(data_dir: Path) -> None:
@@ -312,3 +312,25 @@ def test_eval_calibrate_into_a_folder_that_does_not_exist_says_so(data_dir: Path
     out = run(["eval", str(cases), "--calibrate", "--max-wrong", "1", "--max-clarified", "1", "--output", str(target)], data_dir=data_dir)
     assert out.returncode == 0, out.stderr
     assert "[tenants.\"default\".thresholds]" in target.read_text(encoding="utf-8") and f"-> {target}" in out.stdout
+
+
+def test_eval_calibrate_names_the_include_as_the_tenants_file_reads_it(data_dir: Path, tmp_path: Path) -> None:
+    """Found trying supportbot as a new operator: `--calibrate` printed `include = ["<output as given>"]`,
+    but includes are read relative to the tenants file: with the tenants file in another folder than the
+    one `eval` ran in, the printed line named a file the next start could not find."""
+    conf, out_dir = tmp_path / "conf", tmp_path / "runs"
+    conf.mkdir()
+    out_dir.mkdir()
+    tenants = conf / "tenants.toml"
+    tenants.write_text('[tenants.default.widget]\nkeys = ["demo"]\n', encoding="utf-8")
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"question": "How do I reset my password?", "expect": "answer"}\n'
+                     '{"question": "What is the capital of France?", "expect": "handoff"}\n', encoding="utf-8")
+    out = run(["eval", str(cases), "--calibrate", "--max-wrong", "1", "--max-clarified", "1"],  # thresholds-default.toml, here
+              data_dir=data_dir, cwd=out_dir, SUPPORTBOT_TENANTS_FILE=str(tenants))
+    assert out.returncode == 0, out.stderr
+    assert (out_dir / "thresholds-default.toml").exists()
+    assert 'include = ["../runs/thresholds-default.toml"]' in out.stdout
+    tenants.write_text('include = ["../runs/thresholds-default.toml"]\n' + tenants.read_text(encoding="utf-8"), encoding="utf-8")
+    shown = run(["rollout", "default"], data_dir=data_dir, SUPPORTBOT_TENANTS_FILE=str(tenants))  # the start reads it
+    assert shown.returncode == 0, shown.stderr

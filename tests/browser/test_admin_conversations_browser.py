@@ -92,3 +92,24 @@ def test_a_nul_in_the_search_or_the_conversation_id_is_refused_not_an_error(serv
         assert opened is not None and opened.status == 404
     finally:
         page.close()
+
+
+def test_an_operator_opening_admin_in_a_browser_is_asked_for_the_token(server: str, browser: object) -> None:
+    """Found trying supportbot as a new operator: /admin in a browser answered {"error": "admin token
+    required"} and nothing said how to get in (`?token=` is nowhere in the README). It shows a sign-in
+    form now, which comes back to the page asked for."""
+    page = browser.new_page(viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
+    try:
+        page.goto(f"{server}/admin/quality")
+        token = page.get_by_label("Admin token", exact=False)
+        token.fill("not-the-token")
+        page.get_by_role("button", name="Sign in").click()
+        assert page.get_by_role("alert").inner_text() == "That is not the admin token."
+        page.get_by_label("Admin token", exact=False).fill(TOKEN)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Answer quality").wait_for(timeout=30_000)
+        assert page.url == f"{server}/admin/quality"
+        page.goto(f"{server}/admin")  # the session serves the other pages
+        assert page.get_by_text("supportbot · admin", exact=False).count() >= 1
+    finally:
+        page.close()

@@ -58,6 +58,23 @@ def test_ask_see_the_answer_with_its_source_then_ask_for_a_person(server: str, b
     page.close()
 
 
+def test_a_greeting_is_not_asked_whether_it_was_helpful(server: str, browser: object) -> None:
+    """Found trying a help center of our own: "hi there" got "Hi! What can I help you with?" with
+    "Helpful? Yes No" under it. Only answers from the help center ask."""
+    page, box, log = opened(browser, server)
+    box.fill("hi there")
+    box.press("Enter")
+    log.locator(".msg.bot").first.wait_for(timeout=30_000)
+    box.fill("how do I reset my password?")
+    box.press("Enter")
+    log.locator(".msg.bot .sources a").first.wait_for(timeout=30_000)
+    greeting, answer = log.locator(".msg.bot").nth(0), log.locator(".msg.bot").nth(1)
+    assert greeting.inner_text().startswith("Hi")
+    assert greeting.get_by_role("button", name="Answer was helpful").count() == 0
+    assert answer.get_by_role("button", name="Answer was helpful").count() == 1
+    page.close()
+
+
 def test_an_answer_shows_its_source_once_in_the_sources_box(server: str, browser: object) -> None:
     """QA: the answer's text ended with "Source: <title> (<url>)" and the Sources box under it listed
     the same article, so the customer read the source twice. Now once, in the box, a safe link; and

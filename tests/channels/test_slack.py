@@ -106,6 +106,31 @@ async def test_two_not_helpful_answers_bring_a_person(client: TestClient, fakes:
     assert "did not help" in json.dumps(card["blocks"])
 
 
+async def test_a_customer_writing_in_the_dm_while_waiting_for_a_person_reaches_that_person(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path
+) -> None:
+    """Found trying a help center of our own: a Slack customer asked for a person, then wrote again in
+    the DM itself (not in the bot's thread), as people do. That message opened a second handoff: a
+    second card for staff, "I couldn't find this in our help center", and a worse place in the queue
+    ("number 3", then "number 4"). It goes to the person's thread instead, and the bot stays quiet."""
+    _, slack = fakes
+    asked = dm(shared_data, "I want to talk to a person about my invoice", channel="D2020")
+    before = len(slack.of("chat.postMessage"))
+    await slack_event(client, asked)
+    card = await until(lambda: card_for(slack, STAFF, before))
+    await until(lambda: [a for a in posted(slack, "D2020") if "in the queue" in a.get("text", "")])
+    said = len(posted(slack, "D2020"))  # "I'm passing you to a person", "You're number N in the queue"
+    cards = len([a for a in slack.of("chat.postMessage") if a.get("channel") == STAFF and not a.get("thread_ts")])
+    await slack_event(client, dm(shared_data, "are you there? it is invoice 4471", channel="D2020"))
+    relayed = await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("channel") == STAFF and "invoice 4471" in a.get("text", "")])
+    await asyncio.sleep(0.5)
+    await client.app[DISPATCHER].drain()
+    assert relayed[0]["thread_ts"] is not None and "Customer:" in relayed[0]["text"]  # in the handoff's thread
+    assert len([a for a in slack.of("chat.postMessage") if a.get("channel") == STAFF and not a.get("thread_ts")]) == cards  # no second card
+    assert len(posted(slack, "D2020")) == said  # the bot said nothing more to the customer
+    assert card is not None and all(a["thread_ts"] == asked["event"]["ts"] for a in posted(slack, "D2020"))
+
+
 async def test_slack_events_of_other_kinds_are_acknowledged_and_ignored(
     client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path
 ) -> None:

@@ -230,6 +230,20 @@ async def test_feedback_buttons_are_answered(client: TestClient, fakes: tuple[Fa
         assert thanks in sent_to(telegram, chat)[-1]["text"]
 
 
+async def test_a_greeting_or_a_thank_you_gets_no_was_this_helpful_buttons(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
+    """Found trying a help center of our own: "hi" was answered "Hi! What can I help you with?" with
+    "Helpful / Not helpful / Talk to a person" under it, and "thanks!" likewise; a "not helpful" there
+    counted against the bot's answers. Only answers from the help center are rated."""
+    telegram, _ = fakes
+    for text in ("hi", "How do I turn on two-factor authentication?", "thanks!"):
+        await post(client, update_from(examples["Message with text"], text=text, chat=2560))
+    greeting, answer, welcome = await until(lambda: s if len(s := sent_to(telegram, 2560)) >= 3 else None)
+    assert greeting["text"].startswith("Hi") and "welcome" in welcome["text"]
+    assert not greeting.get("reply_markup") and not welcome.get("reply_markup")
+    labels = [b["text"] for row in answer["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == [texts.text("button_helpful", "en"), texts.text("button_not_helpful", "en"), texts.text("button_human", "en")]
+
+
 async def test_the_bots_own_texts_follow_the_customers_language(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
     """After a question in Spanish (handed off: the sample help center is English), the texts the bot
     writes itself are in Spanish, with Telegram's way to ask for a person; a message too long to

@@ -115,6 +115,28 @@ async def test_widget_customer_to_slack_staff_and_back(client: TestClient, slack
     await ws.close()
 
 
+async def test_a_customer_who_gives_their_name_is_handed_over_with_that_message_as_the_intent(client: TestClient, slack: FakeSlackApi) -> None:
+    """Found trying a help center of our own on Telegram: after an answered question, "my name is <PERSON_1>
+    and my phone is <PHONE_1>, call me" went to a person, but the card's intent (and the help center's
+    to-do) named the earlier, answered question and the draft sent its answer again: the redacted name
+    read as a request for a "person", and such messages are passed over for the intent."""
+    conversation, auth, ws, _ = await widget(client)
+    answered = await (await client.post(
+        f"/api/v1/conversations/{conversation}/messages", json={"text": "How do I turn on two-factor authentication?"}, headers=auth)).json()
+    assert answered["reply"]["outcome"] == "answer"
+    before = len(slack.of("chat.postMessage"))
+    handed = await (await client.post(f"/api/v1/conversations/{conversation}/messages",
+                                      json={"text": "my name is Jonas Weber and my phone is +49 151 23456789, call me"}, headers=auth)).json()
+    assert handed["reply"]["outcome"] == "handoff" and handed["reply"]["handoff_reason"] != "customer_request"
+    card = json.dumps((await until(lambda: card_for(slack, STAFF, before)))["blocks"])
+    intent = re.search(r"\*Intent:\* ([^\\]*)", card)
+    assert intent is not None and "call me" in intent.group(1) and "two-factor" not in intent.group(1)
+    draft = re.search(r"\*Draft reply:\* ([^\"]*)", card)
+    assert draft is not None and draft.group(1) == "Hi, thanks for waiting, I'm looking into this for you now."
+    assert "The customer wrote 2 messages:" in card
+    await ws.close()
+
+
 async def test_the_bots_own_texts_come_in_the_customers_language(client: TestClient, slack: FakeSlackApi) -> None:
     """A Spanish and an English customer handed off side by side: each hears the queue, the joined
     notice, the rating prompt and the thanks in their own language (the English ones as they were)."""

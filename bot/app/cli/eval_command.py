@@ -110,7 +110,8 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
     if calibrated is not None:
         click.echo(f"calibrated: min_confidence {calibrated.min_confidence}, min_choice_confidence {calibrated.min_choice_confidence} "
                    f"-> {output}; expected on these cases: {shares}")
-        click.echo(f'include it from the tenants file: include = ["{output}"] (the tenants file\'s own thresholds win over it)')
+        click.echo(f'include it from the tenants file: include = ["{_included_as(output, services.settings.tenants_file)}"] '
+                   "(the tenants file's own thresholds win over it)")
         if shares.get("tolerated"):
             click.echo(f"note: {', '.join(shares['tolerated'])} above the bound by one case, tolerated on so few cases "
                        "(a bound is exact from 1/bound cases on); more cases give firmer thresholds")
@@ -168,6 +169,15 @@ def _check_sources(cases: list[Any], *, known: set[str], tenant: str, calibrate:
         raise InputError("\n".join([head, *lines, "fix the cases before --calibrate: answers from the right article "
                                               "would count as wrong and the thresholds would be fitted to that"]))
     click.echo("\n".join(["warning: " + head, *lines]), err=True)
+
+
+def _included_as(output: Path, tenants_file: Path | None) -> str:
+    """`output` as the tenants file's `include` names it: relative to that file's folder (where includes
+    are read from), not to where `eval` ran; "thresholds-acme.toml" printed for a run in another folder
+    named a file the start could not find."""
+    if tenants_file is None:
+        return str(output)
+    return os.path.relpath(output.resolve(), tenants_file.parent)
 
 
 def _check_writable(output: Path) -> None:
