@@ -33,6 +33,16 @@ def words(text: str) -> set[str]:
     return found | {part for w in found if "-" in w for part in w.split("-") if part}
 
 
+# "crashes on my Samsung", "on our Pixel": the customer's own device, where the question happens, not what it is about
+OWNED = re.compile(r"\bon\s+(?:my|our)\s+([^\W\d_][\w+-]*)", re.IGNORECASE)
+
+
+def owned_devices(text: str) -> set[str]:
+    """The words right after "on my" / "on our": a brand there names the customer's device, which a help center
+    need not name for the question to be its own ("the app keeps crashing on my samsung")."""
+    return {m.group(1).lower() for m in OWNED.finditer(text)}
+
+
 def content_stems(text: str) -> dict[str, frozenset[str]]:
     """The content words of a text (3+ letters, no English function word), each with its stems: two
     words match when their stems meet ("syncs", "sync")."""
@@ -139,11 +149,12 @@ class TenantVocabulary:
             return []
         common = common_words()
         names = {m.group(1).lower() for m in PROPER.finditer(text)}
+        owned = owned_devices(text)
         unknown = []
         for word in sorted(words(text)):
             product = word.removesuffix("'s").removesuffix("’s")
             if product in self._products or (product in self._product_words and product in names):
-                if product not in known and not any(s in known for s in stems(product)):
+                if product not in known and not any(s in known for s in stems(product)) and product not in owned:
                     unknown.append((product, True))
                 continue
             if len(word) < 4 or word in STOP or "'" in word or "’" in word or any(s in known for s in stems(word)):

@@ -11,7 +11,7 @@ from bot.core import language
 from bot.core.config import Settings
 from bot.engine.pipeline import HandoffReason, Option, Outcome, Turn
 from knowledge.profile import TenantProfiles
-from knowledge.vocabulary import TenantVocabulary, words
+from knowledge.vocabulary import TenantVocabulary, owned_devices, words
 from policies.confidence import Verdict, assess, decide, shares_words
 from policies.intent import names_a_person
 
@@ -60,7 +60,7 @@ class ConfidenceStage:
         things = self._named_things(turn.text, cached_only=True)
         if things is None:
             things = await asyncio.to_thread(self._named_things, turn.text) or []
-        counted = {word for word, name in unknown if name}
+        counted = {word for word, name in unknown if name} | owned_devices(text)
         return unknown + [(thing, True) for thing in self._vocabulary.unknown_things(things, tenant=tenant, access_keys=keys)
                           if not counted & set(words(thing.lower()))]
 
