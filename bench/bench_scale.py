@@ -226,7 +226,9 @@ big (embedder, search, redactor, replies). `--processes 2 --seconds 10`, main th
           2 processes 19.7 msg/s at 33.4 ms (serve 25.4); ratio 0.41, CPU ratio 0.39
   branch: SQLite 29.6 msg/s at 12.9 ms (starved by the other sessions); PostgreSQL 1 process 23.5 msg/s at 18.8
           ms (serve 13.7), 8.6 statements; 2 processes 20.8 msg/s at 22.4 ms (serve 17.2); ratio 0.70, CPU ratio 0.58
-At this load the CPU figures swing by a third between runs of the same code (bench_scale's serve CPU a message,
+Then two PostgreSQL processes alone (the launcher without its counting, 12 s of the saturated load each, main
+and the branch alternating, load average 4-12): serve CPU a message main 17.9 / 21.2 / 19.4 ms, branch 16.8 /
+18.6 / 18.9 ms (50.0 / 48.1 / 38.9 against 57.8 / 55.9 / 40.3 msg/s). At this load the CPU figures swing by a third between runs of the same code (bench_scale's serve CPU a message,
 PostgreSQL 1 process, 11.9-17.0 ms on main today): the counts hold, the rest is within noise. Left: an
 escalation's `HandoffRecords.open` (BEGIN, four statements, COMMIT) as one statement, its queue notice's reads
 and write in one hop; on the event loop, policies/intent.py's request detector and confidence_stage.py's
