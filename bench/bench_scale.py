@@ -207,6 +207,32 @@ The statement count holds; the CPU and throughput differences are within these r
 shared endpoint (Milvus Lite in Python, the same as the child but one for all processes; with two processes each
 batches half the questions, so more calls for the same messages: a candidate, not measured) and the second
 process's own extra.
+Sixth look (branch perf17, 2026-12-06, while other sessions ran tests and benchmarks: load average 9-23, so
+the statement and thread-hop counts are the figures to go by). Counted by a throwaway launcher (not in the
+product: SQLAlchemy's before_cursor_execute and psycopg's execute by statement text, asyncio's run_in_executor
+by function), one PostgreSQL process, saturated load, 0.30 of messages handed over: 10.0 statements a message
+(the relay's NOTIFY 1.3 of them) and 8.3 thread hops. An escalation alone was 13 statements and 6 hops (3.9
+and 1.8 a message at that share); one hop a message was the rollback watch's, whose throttle said "not yet"
+from a worker thread, and a task, on all but about one message in ten seconds. Changed: the throttle asked on
+the event loop first (bot/engine/rollout.py `due`); an escalation's two audit reads one statement and its topic
+detected in the thread hop of its reads (handoff/service.py `_what_staff_need`). 12 s of the load each, main
+then the branch: statements 10.04 -> 9.59 a message, thread hops 8.27 -> 6.83. py-spy --gil of one of two
+processes (20 s): SQLAlchemy's execute path 22% of GIL samples, the escalation's work ~11%, thread-pool
+submits 3.8%, psycopg's Column objects of wide results (`LOAD`'s 35 columns) 3%. What grows with the second
+process: one process with 16 customers (each of two processes' share) cost 15.3 / 15.3 ms of serve CPU a
+message against 14.8 / 12.8 with 32, two processes 17.6 / 16.9: about half of the extra is batches half as
+big (embedder, search, redactor, replies). `--processes 2 --seconds 10`, main then the branch, back to back:
+  main:   SQLite 47.8 msg/s at 12.9 ms; PostgreSQL 1 process 20.2 msg/s at 23.3 ms (serve 17.0), 8.9 statements;
+          2 processes 19.7 msg/s at 33.4 ms (serve 25.4); ratio 0.41, CPU ratio 0.39
+  branch: SQLite 29.6 msg/s at 12.9 ms (starved by the other sessions); PostgreSQL 1 process 23.5 msg/s at 18.8
+          ms (serve 13.7), 8.6 statements; 2 processes 20.8 msg/s at 22.4 ms (serve 17.2); ratio 0.70, CPU ratio 0.58
+Then two PostgreSQL processes alone (the launcher without its counting, 12 s of the saturated load each, main
+and the branch alternating, load average 4-12): serve CPU a message main 17.9 / 21.2 / 19.4 ms, branch 16.8 /
+18.6 / 18.9 ms (50.0 / 48.1 / 38.9 against 57.8 / 55.9 / 40.3 msg/s). At this load the CPU figures swing by a third between runs of the same code (bench_scale's serve CPU a message,
+PostgreSQL 1 process, 11.9-17.0 ms on main today): the counts hold, the rest is within noise. Left: an
+escalation's `HandoffRecords.open` (BEGIN, four statements, COMMIT) as one statement, its queue notice's reads
+and write in one hop; on the event loop, policies/intent.py's request detector and confidence_stage.py's
+unknown terms (not touched here: another engineer's files).
 """
 
 from __future__ import annotations

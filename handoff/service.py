@@ -122,13 +122,11 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         """Hand the conversation to people (once: a conversation already with people stays as it is).
         `draft`: the bot's own answer, shown to staff as the card's draft (rollout stage shadow)."""
         async with self._lock(conversation_id):
-            conversation, messages, files, found = await asyncio.to_thread(self._what_staff_need, conversation_id)
+            conversation, messages, files, found, detected = await asyncio.to_thread(
+                self._what_staff_need, conversation_id, detect_topic=topic is None)
             if conversation is None or State(conversation.state) in HUMAN_OWNED:
                 return None
-            if topic is None and self._topics is not None:
-                said = [m.text for m in messages if m.role is Role.CUSTOMER]
-                if said:
-                    topic = await asyncio.to_thread(self._topics.detect_text, " ".join(said[-3:]), tenant=conversation.tenant)
+            topic = topic if topic is not None else detected
             policy = self.policy(conversation.tenant)
             customer = {"channel": conversation.channel, "tenant": conversation.tenant}
             if policy.staff_sees_pii:
@@ -150,19 +148,26 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         return handoff
 
     def _what_staff_need(
-        self, conversation_id: str,
-    ) -> tuple[Conversation | None, list[Message], list[dict[str, Any]], list[dict[str, Any]]]:
-        """The conversation, its messages, the files the customer sent and the passages the bot found
-        for the question it handed over (the audit's last outcome; its reply cites none), in one thread
-        hop (an escalation's reads; nothing but the conversation when people own it already)."""
+        self, conversation_id: str, *, detect_topic: bool,
+    ) -> tuple[Conversation | None, list[Message], list[dict[str, Any]], list[dict[str, Any]], str | None]:
+        """The conversation, its messages, the files the customer sent, the passages the bot found for
+        the question it handed over (the audit's last outcome; its reply cites none) and, with
+        `detect_topic`, the topic of the customer's last three messages, in one thread hop (an
+        escalation's reads and the topic were three hops and four statements; nothing but the
+        conversation when people own it already)."""
         conversation = self._conversations.get(conversation_id)
         if conversation is None or State(conversation.state) in HUMAN_OWNED:
-            return conversation, [], [], []
+            return conversation, [], [], [], None
         messages = self._conversations.history(conversation_id, for_customer=False)
-        attached = self._audit.data_of(conversation_id=conversation_id, kind="attachment")
-        outcomes = self._audit.data_of(conversation_id=conversation_id, kind="outcome")
+        events = self._audit.data_of_kinds(conversation_id=conversation_id, kinds=("attachment", "outcome"))
+        outcomes = events["outcome"]
         found = list(outcomes[-1].get("passages") or []) if outcomes and outcomes[-1].get("outcome") == "handoff" else []
-        return conversation, messages, [f for data in attached for f in data.get("files", [])], found
+        topic = None
+        if detect_topic and self._topics is not None:
+            said = [m.text for m in messages if m.role is Role.CUSTOMER]
+            if said:
+                topic = self._topics.detect_text(" ".join(said[-3:]), tenant=conversation.tenant)
+        return conversation, messages, [f for data in events["attachment"] for f in data.get("files", [])], found, topic
 
     def _create(self, conversation: Conversation, reason: HandoffReason, topic: str | None, packet: Packet) -> Handoff:
         topic_conf = self.policy(conversation.tenant).topic(topic)

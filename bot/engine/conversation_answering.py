@@ -186,6 +186,8 @@ class ConversationAnswering:
 
     def _watch(self, tenant: str) -> None:
         """In the background (never delaying the reply): step the tenant back to shadow if its rates say so."""
+        if not self._rollback.due(tenant):  # checked a moment ago: no task, no thread hop
+            return
         task = asyncio.create_task(self._rollback.watch(tenant, on_step_back=self.on_step_back))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
