@@ -204,14 +204,20 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
     async def _tell_customer(self, handoff: Handoff) -> None:
         await self._tell_queue(handoff, again=False)
 
-    async def tell_queue_again(self, conversation_id: str) -> bool:
+    async def tell_queue_again(self, conversation_id: str, *, always: bool = False) -> bool:
         """The customer asked for a person again while they wait (the widget's button): their place and
         wait now, when either changed since they were last told (False: nothing new, nothing said). The
-        wait is never longer than told before while the place is no worse (wait_estimate.not_above)."""
+        wait is never longer than told before while the place is no worse (wait_estimate.not_above).
+        `always` (they wrote it: a message with no answer reads as ignored): "still in the queue" when nothing changed."""
         handoff = await asyncio.to_thread(self.current, conversation_id)
         if handoff is None or handoff.status not in OPEN:
             return False
-        return await self._tell_queue(handoff, again=True)
+        if await self._tell_queue(handoff, again=True):
+            return True
+        if always:
+            await self._say(conversation_id, "queue_still")
+            return True
+        return False
 
     async def _tell_queue(self, handoff: Handoff, *, again: bool) -> bool:
         policy = self.policy(handoff.tenant)

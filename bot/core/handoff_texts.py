@@ -79,6 +79,15 @@ HANDOFF_TEXTS: dict[str, dict[str, str]] = {
         "it": "Sei in posizione {position} nella coda; l'attesa stimata è di {wait}.",
         "pt": "Você está na posição {position} da fila; o tempo de espera estimado é de {wait}.",
     },
+    # asked for a person again while waiting, nothing changed since they were told their place
+    "queue_still": {
+        "en": "You're still in the queue; a person from our support team will reply here as soon as they can.",
+        "de": "Sie sind weiterhin in der Warteschlange; eine Person aus unserem Support-Team antwortet Ihnen hier, sobald sie kann.",
+        "fr": "Vous êtes toujours dans la file d'attente. Une personne de notre équipe support vous répondra ici dès que possible.",
+        "es": "Sigues en la cola; una persona de nuestro equipo de soporte te responderá aquí lo antes posible.",
+        "it": "Sei ancora in coda; una persona del nostro team di supporto ti risponderà qui appena possibile.",
+        "pt": "Você continua na fila; uma pessoa da nossa equipe de suporte vai responder aqui assim que puder.",
+    },
     "queue_position_no_estimate": {
         "en": "You're number {position} in the queue; a person from our support team will reply here as soon as they can.",
         "de": "Sie sind Nummer {position} in der Warteschlange; eine Person aus unserem Support-Team antwortet Ihnen hier, sobald sie kann.",

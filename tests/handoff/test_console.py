@@ -413,3 +413,18 @@ async def test_a_links_error_text_is_never_shown_only_the_consoles_own_messages(
     resolved = await (await alice.get(f"/console/handoffs/{handoff_id}", params={"error": planted})).text()
     assert "evil.example" not in resolved and 'role="alert"' not in resolved
     await ws.close()
+
+
+async def test_asking_for_a_person_again_while_waiting_is_answered_with_the_queue(client: TestClient, alice: Staff) -> None:
+    """"can I talk to a person?" typed while already in the queue reached staff and got the customer no reply at all
+    (found by a fresh operator's pass): now they hear their place, or that they are still in the queue; an ordinary
+    message meanwhile only reaches staff, as before."""
+    conversation, auth, ws, heard, handoff_id = await hand_over(client)
+    await until(lambda: any("in the queue" in m.get("text", "") for m in heard))
+    told = len(heard)
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "also my invoice is wrong"}, headers=auth)
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "can I talk to a person?"}, headers=auth)
+    again = await until(lambda: [m for m in heard[told:] if m.get("role") == "system"] or None)
+    assert len(again) == 1 and ("still in the queue" in again[0]["text"] or "number" in again[0]["text"]), again
+    await alice.act(handoff_id, "resolve")
+    await ws.close()
