@@ -141,6 +141,15 @@ _BOILERPLATE = "script, style, noscript, nav, header, footer, aside, form, ifram
 _BOILERPLATE_CLASSES = re.compile(r"(^|[\s_-])(nav|navbar|menu|sidebar|breadcrumbs?|footer|header|cookie|banner|skip|toc)([\s_-]|$)", re.I)
 
 
+# the space the text nodes' separator puts before closing punctuation and after an opening bracket:
+# "<b>Privacy</b>." read "Privacy ." (in answers too); the colon, semicolon, ! and ? keep theirs (French spaces them)
+_SPACED = re.compile(r" (?=[.,)\]])|(?<=[(\[]) ")
+
+
+def _tidy(text: str) -> str:
+    return _SPACED.sub("", text)
+
+
 def load_html(path: Path, source: str) -> SourceDoc:
     from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
@@ -175,7 +184,7 @@ def load_html(path: Path, source: str) -> SourceDoc:
             continue
         if node.parent is not None and node.parent.tag in {"li", "blockquote"} and node.tag == "p":
             continue  # already taken with its parent
-        text = " ".join(node.text(separator=" ").split())
+        text = _tidy(" ".join(node.text(separator=" ").split()))
         if text:
             buffer.append(f"- {text}" if node.tag == "li" else text)
     if buffer:

@@ -61,6 +61,19 @@ def test_html_strips_navigation_and_boilerplate(tmp_path: Path) -> None:
         assert noise not in text
 
 
+def test_html_inline_markup_leaves_no_space_before_punctuation(tmp_path: Path) -> None:
+    """"Open <b>Settings</b> &gt; <b>Privacy</b>." was stored, and answered, as "Open Settings > Privacy ."."""
+    page = tmp_path / "privacy.html"
+    page.write_text(
+        "<html><body><main><h1>Delete your account</h1><p>Open <b>Settings</b> &gt; <b>Privacy</b>. Click <em>Delete</em>, "
+        "type your password (<code>not</code> your e-mail) and confirm.</p><p>Questions ? Ask <a href='/x'>us</a>!</p></main></body></html>"
+    )
+    [doc] = load_file(page, "privacy.html")
+    text = doc.sections[0].text
+    assert "Open Settings > Privacy. Click Delete, type your password (not your e-mail) and confirm." in text
+    assert "Questions ? Ask us !" in text  # a space before ? and ! is how French writes them: kept
+
+
 def test_pdf_text_is_extracted(tmp_path: Path) -> None:
     pdf = tmp_path / "guide.pdf"
     pdf.write_bytes(minimal_pdf(["Paperkite admin guide", "Invite members from the Team page."]))
