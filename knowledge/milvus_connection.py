@@ -103,9 +103,10 @@ class MilvusConnection:
         except MilvusException as exc:
             if local and "open local milvus failed" in str(exc).lower():
                 raise StoreBusyError(
-                    f"the knowledge store {self.uri} is in use by another process (is `supportbot serve` "
-                    "running?). Milvus Lite allows one process at a time: stop the server, or send the "
-                    "work to it (POST /api/v1/admin/ingest)."
+                    f"the knowledge store {self.uri} is in use by another process (`supportbot serve`, or another "
+                    "supportbot command still running). Milvus Lite allows one process at a time: wait for that "
+                    "command, or stop the server; to share the store, run `supportbot vectors serve` on this data "
+                    "dir first (every command then uses it), or send an ingest to the server (POST /api/v1/admin/ingest)."
                 ) from None
             raise ConfigError(f"cannot open Milvus at {self.uri}: {exc}") from None
         self._ensure_collection()
