@@ -23,6 +23,12 @@ def test_codes_the_knowledge_base_never_uses_are_references() -> None:
     assert references("my thermostat SR-88213 shows E47, what does it mean") == ["SR-88213"]
     assert references("CANCEL ORDER AMP-40981123 NOW") == ["AMP-40981123"]
     assert references("invoice INV-2024-00917 is wrong") == ["INV-2024-00917"]
+    assert references("how do I redeem promo code WINTER25?") == ["WINTER25"]  # a promotion's code in capitals
+
+
+def test_a_word_with_a_number_in_ordinary_writing_stays() -> None:
+    assert references("is the Winter25 sale on?") == []  # written as a word: too few digits for an order number
+    assert references("does it run on the M2 chip") == []
 
 
 def test_the_knowledge_base_codes_numbers_and_amounts_stay() -> None:
