@@ -25,6 +25,7 @@ from bot.app.app_keys import (
     VAULT_PURGE_EVERY,
 )
 from bot.app.operations import (
+    customer_channels,
     staff_desks,
     startup_summary,
     startup_warnings,
@@ -86,6 +87,7 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         line, fields = startup_summary(
             settings=app[SETTINGS], url=app.get(LISTEN_URL), models=services.models,
             desks=staff_desks(app, settings=app[SETTINGS], slack_on=app[CHANNELS].slack is not None),
+            channels=customer_channels(slack_on=app[CHANNELS].slack is not None, telegram_tenants=app[CHANNELS].telegram),
         )
         logger.info("%s", line, extra=fields)
         app[BACKGROUND].append(asyncio.create_task(watch_store(services.store)))

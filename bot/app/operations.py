@@ -30,21 +30,35 @@ SOCKET_CLOSE_WAIT = 1.0  # seconds a closing socket may take to answer our close
 
 
 # start-up --------------------------------------------------------------------------------------
-def startup_summary(*, settings: Settings, url: str | None, models: Mapping[Tier, Any], desks: Iterable[str]) -> tuple[str, dict[str, Any]]:
+def startup_summary(
+    *, settings: Settings, url: str | None, models: Mapping[Tier, Any], desks: Iterable[str], channels: Iterable[str] = ("widget (/)",),
+) -> tuple[str, dict[str, Any]]:
     """One line for people and the same as fields for a log pipeline. Names, never secrets: model
-    names and tiers, not their URLs or keys; the Slack channel id, not the token."""
+    names and tiers, not their URLs or keys; the Slack channel id, not the token. `channels`: where customers
+    write (the line named the staff desks only, so an operator could not tell whether Telegram was on)."""
     tiers = [Tier.EXTRACTIVE.value] + [f"{tier} ({getattr(model, 'model', '?')})" for tier, model in sorted(models.items())]
-    desk_list = list(desks)
+    desk_list, channel_list = list(desks), list(channels)
     fields = {
         "url": url, "data_dir": str(settings.data_dir), "tenants": sorted(settings.tenants),
-        "tiers": tiers, "desks": desk_list,
+        "tiers": tiers, "desks": desk_list, "channels": channel_list,
     }
     line = (
         f"supportbot ready at {url or '(in-process)'}; data in {settings.data_dir}; "
-        f"tenants: {', '.join(fields['tenants'])}; answers: {', '.join(tiers)}; "
+        f"tenants: {', '.join(fields['tenants'])}; answers: {', '.join(tiers)}; customers: {', '.join(channel_list)}; "
         f"staff desks: {', '.join(desk_list) or 'none (handoffs wait in the queue until a desk is configured)'}"
     )
     return line, fields
+
+
+def customer_channels(*, slack_on: bool, telegram_tenants: Iterable[str]) -> list[str]:
+    """Where customers can write: the widget always, Telegram for the tenants with a bot, Slack when configured."""
+    channels = ["widget (/)"]
+    tenants = sorted(telegram_tenants)
+    if tenants:
+        channels.append(f"Telegram ({', '.join(tenants)})")
+    if slack_on:
+        channels.append("Slack")
+    return channels
 
 
 def staff_desks(app: web.Application, *, settings: Settings, slack_on: bool) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from bot.app.operations import startup_summary, startup_warnings
+from bot.app.operations import customer_channels, startup_summary, startup_warnings
 from bot.core.config import Settings
 
 
@@ -25,9 +25,11 @@ def test_the_summary_names_tiers_and_desks_but_no_secret(tmp_path: Path) -> None
     line, fields = startup_summary(
         settings=configured, url="http://0.0.0.0:8080/", models={"remote": SimpleNamespace(model="gpt-4o-mini")},
         desks=["Slack (channel C0STAFF)", "console (/console)"],
+        channels=customer_channels(slack_on=True, telegram_tenants={"acme": object(), "default": object()}),
     )
     assert fields["tiers"] == ["extractive", "remote (gpt-4o-mini)"]
     assert "staff desks: Slack (channel C0STAFF), console (/console)" in line
+    assert "customers: widget (/), Telegram (acme, default), Slack;" in line
     for secret in ("sk-secret", "pw@", "xoxb-secret", "admin-secret"):
         assert secret not in line and secret not in str(fields)
 

@@ -88,7 +88,7 @@ def test_logs_are_json_lines_and_the_start_up_line_says_where_and_what(server: S
     assert record["url"] == f"http://127.0.0.1:{server.port}/"
     assert record["data_dir"] == str(server.data_dir)
     assert record["tenants"] == ["default"] and record["tiers"] == ["extractive"] and record["desks"] == ["console (/console)"]
-    for part in (record["url"], str(server.data_dir), "tenants: default", "answers: extractive", "staff desks: console (/console)"):
+    for part in (record["url"], str(server.data_dir), "tenants: default", "answers: extractive", "customers: widget (/)", "staff desks: console (/console)"):
         assert part in record["message"]
     assert ADMIN_TOKEN not in server.log.read_text(encoding="utf-8")
 
