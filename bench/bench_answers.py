@@ -552,7 +552,9 @@ def decided(rec: dict[str, Any], evidence: Evidence | None, thresholds: Threshol
     """(outcome, cited or offered sources) as the pipeline decides with these thresholds."""
     if evidence is None:  # stopped before the confidence gate (a person request, a human-only topic) or nothing found
         return (rec["outcome"], []) if rec["evidence"] is None else ("handoff", [])
-    verdict, picked = decide(evidence, thresholds, unsure_pairs=not names_a_person(rec["question"]))
+    if "person_named" not in rec["evidence"]:  # recorded before the evidence said so: read from the question as the pipeline does
+        evidence = replace(evidence, person_named=names_a_person(rec["question"]))
+    verdict, picked = decide(evidence, thresholds)
     if verdict is Verdict.ANSWER:
         return "answer", rec["retrieved"][:1]
     if verdict is Verdict.CLARIFY:

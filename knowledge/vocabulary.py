@@ -184,15 +184,15 @@ class TenantVocabulary:
 
     def references(self, text: str, *, tenant: str, access_keys: Iterable[str]) -> list[str]:
         """The customer's own reference codes in `text` (an order, a ticket, a serial: "SR-88213", "AMP-40981123"):
-        letters with three digits or more, or four capitals or more with two digits (a promotion's code such as "WINTER25": read as an unknown
-        word, it had a question about redeeming one handed over on a help center a helper wrote; qa10), that the chunks
-        `access_keys` may read never use. Searched for, they matched
-        nothing and read as unknown words (on a help center written by a fresh user, "my thermostat SR-88213 shows E47"
-        was handed over at 0.12, the same question without the serial answered at 0.61); the knowledge base's own codes
-        ("E47", "HT-420X") stay. Runs of digits alone stay too: measured with bench/bench_answers.py (2026-12-06), taking
-        them out as well changed Bitext's order questions both ways and had COVID-QA answer three order questions
-        asked of it (off-topic) on TUNE and REPORT; codes with letters alone change no TUNE or REPORT case (none has
-        one) and four of kb5's answerable questions, each from handed over to answered or clarified."""
+        letters with three digits or more, or four capitals or more with two digits (a promotion's code such as
+        "WINTER25": read as an unknown word, it had a question about redeeming one handed over on a help center a
+        helper wrote; qa10), that the chunks `access_keys` may read never use. Searched for, they matched nothing
+        and read as unknown words (on a help center written by a fresh user, "my thermostat SR-88213 shows E47" was
+        handed over at 0.12, the same question without the serial answered at 0.61); the knowledge base's own codes
+        ("E47", "HT-420X") stay. Runs of digits alone stay too: measured with bench/bench_answers.py (2026-12-06),
+        taking them out as well changed Bitext's order questions both ways and had COVID-QA answer three order
+        questions asked of it (off-topic) on TUNE and REPORT; codes with letters alone change no TUNE or REPORT case
+        (none has one) and four of kb5's answerable questions, each from handed over to answered or clarified."""
         known = self._known_words(scope_of(tenant, access_keys))
         out = []
         for m in REFERENCE.finditer(text):

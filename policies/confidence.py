@@ -71,6 +71,9 @@ class Evidence:
     # inputs they gained nothing on the TUNE split (bench/bench_answers_variants.py `view-gaps`, `views-won`)
     views: tuple[tuple[float, ...], ...] = ()
     capped: bool = False  # the model said "not in the passages", or a wordless question: never answered
+    # the message names a person of the other side ("need a human to help with X", policies/intent.py
+    # `names_a_person`): never asked "this one or that one?" (`decide`)
+    person_named: bool = False
 
     @property
     def gap(self) -> float:
@@ -85,7 +88,7 @@ class Evidence:
                     coverage=[round(c, 4) for c in self.coverage], named=[round(c, 4) for c in self.named],
                     views=[[round(v, 4) for v in view] for view in self.views],
                     background=round(self.background, 4), spread=round(self.spread, 4), foreground=round(self.foreground, 4), unknown_names=self.unknown_names, unknown_words=self.unknown_words,
-                    capped=self.capped)
+                    capped=self.capped, person_named=self.person_named)
         return data
 
     @classmethod
@@ -95,6 +98,7 @@ class Evidence:
             similarity=data["similarity"], agreement=data["agreement"], lexical=data["lexical"], margin=data["margin"],
             confidence=data["confidence"], relevance=tuple(data["relevance"]), lead=data["lead"], unknown_names=data["unknown_names"],
             unknown_words=data["unknown_words"], choice_confidence=data["choice_confidence"], capped=data["capped"],
+            person_named=data.get("person_named", False),
             kin=tuple(data.get("kin", ())), coverage=tuple(data.get("coverage", ())), named=tuple(data.get("named", ())),
             views=tuple(tuple(v) for v in data.get("views", ())),
             background=data.get("background", 0.0), spread=data.get("spread", 0.0), foreground=data.get("foreground", 0.0),
@@ -200,11 +204,11 @@ CHOICE_MODEL = LogisticModel(bias=-8.3785, weights=(8.4762, 0.0391, -4.1987, -0.
 def assess(
     passages: list[Passage], *, answer_support: float = 1.0, not_in_sources: bool = False, unknown_names: int = 0, unknown_words: int = 0,
     wordless: bool = False, profile: Profile | None = None, answer_model: LogisticModel = ANSWER_MODEL,
-    choice_model: LogisticModel = CHOICE_MODEL,
+    choice_model: LogisticModel = CHOICE_MODEL, person_named: bool = False,
 ) -> Evidence:
     """`wordless`: a question the embedding model can't read shares no word with the top passage (see above)."""
     if not passages:
-        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, unknown_names=unknown_names, unknown_words=unknown_words)
+        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, unknown_names=unknown_names, unknown_words=unknown_words, person_named=person_named)
     top = passages[0]
     best_lexical = max(p.lexical for p in passages)
     lexical = top.lexical / best_lexical if best_lexical > 0 else 0.0
@@ -219,7 +223,7 @@ def assess(
         named=tuple(p.named for p in shown), views=tuple((p.dense, p.title, p.lead, p.lexical / best_lexical if best_lexical > 0 else 0.0) for p in shown),
         lead=top.lead, unknown_names=unknown_names,
         unknown_words=unknown_words, background=profile.background, spread=profile.spread,
-        foreground=profile.foreground,
+        foreground=profile.foreground, person_named=person_named,
     )
     values = features(evidence)
     support = max(0.0, min(1.0, answer_support))
@@ -262,7 +266,7 @@ def unsure_pair(evidence: Evidence, thresholds: Thresholds) -> tuple[int, ...]:
     return ()
 
 
-def decide(evidence: Evidence, thresholds: Thresholds, *, unsure_pairs: bool = True) -> tuple[Verdict, tuple[int, ...]]:
+def decide(evidence: Evidence, thresholds: Thresholds) -> tuple[Verdict, tuple[int, ...]]:
     """Answer from the top document, ask which of the close ones is meant (their positions), or hand over.
 
     Clarifying is for split evidence: the top document alone is not trusted enough, two or three
@@ -272,8 +276,8 @@ def decide(evidence: Evidence, thresholds: Thresholds, *, unsure_pairs: bool = T
     one or that one?", with "none of these" for a person, instead of a handoff. Chosen on the TUNE split
     (bench/answers_split.py: on its records one of the two held the answer for about nine in ten such
     questions; the three thresholds give the most right on TUNE pooled with clarified at most 0.15 pooled).
-    `unsure_pairs=False` (a message that names a person, policies/intent.py `names_a_person`) hands it over
-    as before: "need human help with X" offered two articles on X was a request for a person not met."""
+    A message that names a person (`person_named`) is handed over as before: "need human help with X" offered
+    two articles on X was a request for a person not met."""
     if evidence.similarity < thresholds.min_dense or evidence.capped:
         return Verdict.HANDOFF, ()
     if evidence.confidence >= thresholds.min_confidence:
@@ -281,7 +285,7 @@ def decide(evidence: Evidence, thresholds: Thresholds, *, unsure_pairs: bool = T
     options = choices(evidence, thresholds)
     if len(options) >= 2 and evidence.choice_confidence >= thresholds.min_choice_confidence:
         return Verdict.CLARIFY, options
-    if unsure_pairs and evidence.confidence >= thresholds.min_split_confidence and not evidence.unknown_names:
+    if not evidence.person_named and evidence.confidence >= thresholds.min_split_confidence and not evidence.unknown_names:
         pair = unsure_pair(evidence, thresholds)
         if pair:
             return Verdict.CLARIFY, pair

@@ -88,11 +88,12 @@ class ConfidenceStage:
             unknown_names=sum(1 for _, name in unknown if name),
             unknown_words=sum(1 for _, name in unknown if not name),
             wordless=wordless,
+            person_named=names_a_person(asked),
         )
         turn.confidence = evidence.confidence
         turn.notes["evidence"] = evidence.to_json()
         thresholds = self._settings.tenant(turn.identity.tenant).thresholds
-        verdict, picked = decide(evidence, thresholds, unsure_pairs=not names_a_person(asked))
+        verdict, picked = decide(evidence, thresholds)
         if answer is None and turn.notes.get("model_failures"):  # models down and nothing to quote: sorry, a person
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.MODEL_FAILURE)
         elif answer is not None and turn.chosen_source is not None and not answer.not_in_sources:

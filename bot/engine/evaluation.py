@@ -23,7 +23,6 @@ from bot.core.stats import percentile
 from bot.engine.assistant import AskResult
 from bot.engine.eval_cases import EvalCase
 from policies.confidence import Evidence, Verdict, decide
-from policies.intent import names_a_person
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
@@ -119,7 +118,7 @@ def replayed(result: AskResult, thresholds: Thresholds) -> tuple[str, list[str]]
     if recorded is None:  # decided before the gate: a person request, a human-only topic
         return result.outcome.value, [c.source for c in result.citations[:1]]
     retrieved = list(result.details.get("retrieved", []))
-    verdict, picked = decide(Evidence.from_json(recorded), thresholds, unsure_pairs=not names_a_person(result.question))
+    verdict, picked = decide(Evidence.from_json(recorded), thresholds)
     if verdict is Verdict.ANSWER:
         return "answer", retrieved[:1]
     if verdict is Verdict.CLARIFY:

@@ -68,7 +68,7 @@ def test_an_unsure_question_with_another_article_close_behind_asks_this_one_or_t
     assert decide(replace(unsure, relevance=(1.5, 1.1, 1.0)), UNSURE)[0] is Verdict.HANDOFF
     assert decide(replace(unsure, confidence=0.2), UNSURE)[0] is Verdict.HANDOFF
     assert decide(replace(unsure, unknown_names=1), UNSURE)[0] is Verdict.HANDOFF
-    assert decide(unsure, UNSURE, unsure_pairs=False)[0] is Verdict.HANDOFF
+    assert decide(replace(unsure, person_named=True), UNSURE)[0] is Verdict.HANDOFF
     # a trusted answer and the off-topic floor are as before
     assert decide(replace(unsure, confidence=0.9), UNSURE) == (Verdict.ANSWER, (0,))
     assert decide(replace(unsure, similarity=0.2), UNSURE)[0] is Verdict.HANDOFF
