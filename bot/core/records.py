@@ -83,7 +83,9 @@ class Identity:
     tenant: str
     user: str | None = None
     groups: tuple[str, ...] = ()
-    channel: str = "cli"
+    # where the message came from: "widget", "telegram", "slack", ...; "cli" is the operator's own `ask` and `eval`
+    # (audited apart from customers' traffic, bot/engine/assistant.py `OPERATOR_CHANNEL`); "direct" a program's call
+    channel: str = "direct"
 
 
 @dataclass(slots=True)

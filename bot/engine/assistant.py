@@ -36,6 +36,11 @@ def handoff_notice(reason: HandoffReason, *, question: str, default: str = ENGLI
 
 
 SUGGESTED = 3  # articles listed under a low_confidence notice
+# the operator's own questions (`ask`, `eval`, an FAQ proposal's check: bot/app/cli/common.py `identity_of`) are audited
+# under their own kind: the dashboard, the quality page and the rollout window count "outcome" as customers' traffic
+# (an `eval` of 300 cases was 300 customer messages on /admin), and the audit trail keeps them all the same
+OPERATOR_CHANNEL = "cli"
+OPERATOR_OUTCOME = "operator_outcome"
 
 
 def suggestions(passages: Sequence[Passage]) -> list[Passage]:
@@ -239,7 +244,7 @@ class Assistant:
             events.append(("redacted", {"counts": turn.entity_counts}))
         if "hidden_access_keys" in turn.notes:
             events.append(("access_filtered", {"hidden": turn.notes["hidden_access_keys"]}))
-        events.append(("outcome", {
+        events.append((OPERATOR_OUTCOME if turn.identity.channel == OPERATOR_CHANNEL else "outcome", {
             "outcome": result.outcome.value,
             "route": result.route,
             "handoff_reason": result.handoff_reason.value if result.handoff_reason else None,

@@ -14,7 +14,7 @@ from bot.app.admin import register_admin
 from bot.engine.assistant import pseudonym
 from bot.engine.pipeline import Identity
 from bot.app.composition import Services
-from bot.core.tables import Document
+from bot.core.tables import AuditEvent, Document
 from sqlmodel import Session, select
 
 TOKEN = "admin-secret"
@@ -186,3 +186,21 @@ async def test_an_absolute_path_gets_the_same_sources_locally_and_through_the_se
     local = await asyncio.to_thread(services.ingestor.ingest, [docs], tenant="default")
     assert (local.added, local.unchanged) == (0, 1)
     assert _sources(services) == uploaded == [str(docs / "setup.md").lstrip("/")]
+
+
+async def test_the_operators_own_questions_are_not_customer_traffic_on_the_dashboard(client: TestClient, core: Services) -> None:
+    # an `eval` run or an `ask` from the command line is audited, but the dashboard counts customers' messages only
+    async def counted() -> tuple[int, list[str]]:
+        stats = await (await client.get("/api/v1/admin/stats", headers={"Authorization": f"Bearer {TOKEN}"})).json()
+        with Session(core.engine) as session:  # the audit trail keeps every question, the operator's under their own kind
+            kinds = [e.kind for e in session.exec(select(AuditEvent).where(AuditEvent.tenant == "default"))]
+        return stats["messages"], kinds
+
+    messages, kinds = await counted()
+    for question in ("how do I reset my password?", "what is the capital of France?"):
+        await core.assistant.ask(question, identity=Identity(tenant="default", user="operator", channel="cli"))
+    await core.assistant.ask("how do I reset my password?", identity=Identity(tenant="default", user="u-7", channel="widget"))
+    messages_after, kinds_after = await counted()
+    assert messages_after == messages + 1
+    assert kinds_after.count("operator_outcome") == kinds.count("operator_outcome") + 2
+    assert kinds_after.count("outcome") == kinds.count("outcome") + 1
