@@ -14,6 +14,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from bot.core import texts
@@ -36,6 +37,8 @@ from policies.intent import names_a_person_to_reach
 from policies.rollout import Route, route_for
 
 logger = logging.getLogger("bot.engine.conversations")  # the name these lines were always logged under
+# how long the exchange before stays what a follow-up written as a new Slack DM message leans on (`recent_nearby`)
+FOLLOW_UP_WINDOW = timedelta(minutes=30)
 
 
 class ConversationAnswering:
@@ -110,7 +113,10 @@ class ConversationAnswering:
                 if not offer_read:
                     choice = self._messages.choice(conversation_id, inbound_id=int(inbound.id), text=inbound.text)
                 history = recent if self._services.models else None
-                return history, choice, self.rollout.current(conversation.tenant), previous_question(recent) if following else None
+                previous = previous_question(recent) if following else None
+                if following and previous is None:  # a Slack DM's new thread: the exchange just before, in the DM's thread before
+                    previous = previous_question(self._messages.recent_nearby(conversation_id, before=int(inbound.id), within=FOLLOW_UP_WINDOW))
+                return history, choice, self.rollout.current(conversation.tenant), previous
 
             cached = self.rollout.cached(conversation.tenant)
             if cached is not None and offer_read and not self._services.models and not following:  # nothing to read: no hop

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -238,6 +239,24 @@ class MessageStore:
         """The conversation before a message (redacted, as stored), oldest first, for a model's context."""
         with self._single.connect() as conn:
             rows = conn.execute(RECENT, {"b_conversation": conversation_id, "b_message": before, "b_limit": limit}).all()
+        return [{"role": m.role, "text": m.text} for m in reversed(rows)]
+
+    def recent_nearby(self, conversation_id: str, *, before: int, within: timedelta, limit: int = 10) -> list[dict[str, str]]:
+        """`recent` of the same customer's newest other conversation at the same place, when it was active within
+        `within` ([] otherwise): on Slack each message written in a DM itself (not in the bot's thread) opens a
+        thread, so a conversation of its own, and "and on mobile?" written there leans on the one before."""
+        with self._single.connect() as conn:
+            here = conn.execute(CONVERSATION, {"b_conversation": conversation_id}).first()
+            if here is None or here.address is None:
+                return []
+            same_user = Conversation.user.is_(None) if here.user is None else col(Conversation.user) == here.user  # type: ignore[union-attr]
+            other = conn.execute(select(Conversation.id).where(
+                col(Conversation.tenant) == here.tenant, col(Conversation.channel) == here.channel, col(Conversation.address) == here.address,
+                same_user, col(Conversation.id) != conversation_id, col(Conversation.updated_at) >= utcnow() - within,
+            ).order_by(col(Conversation.updated_at).desc()).limit(1)).scalar()
+            if other is None:
+                return []
+            rows = conn.execute(RECENT, {"b_conversation": other, "b_message": before, "b_limit": limit}).all()
         return [{"role": m.role, "text": m.text} for m in reversed(rows)]
 
     def message(self, conversation_id: str, message_id: int) -> Message | None:

@@ -261,3 +261,24 @@ async def test_an_answers_sources_label_speaks_the_language_of_the_answer(
     context = [b for b in sent[0]["blocks"] if b["type"] == "context"]
     assert context[0]["elements"][0]["text"] == "Fuentes: <https://help.example/es/contrasena|Restablecer la contraseña>"
     assert "Útil" in json.dumps(sent[0]["blocks"], ensure_ascii=False)  # the buttons under it agree
+
+
+async def test_a_follow_up_written_in_the_dm_itself_leans_on_the_question_before(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path
+) -> None:
+    """Found by a fresh operator: each message written in a Slack DM itself (not in the bot's thread) opens a thread
+    of its own, so "and the whole workspace?" after an answer on exporting a page had nothing before it and went to
+    a person. It is answered with the question before in mind, in its own thread."""
+    _, slack = fakes
+    await slack_event(client, dm(shared_data, "How do I export a page?", channel="D2040"))
+    first = await until(lambda: posted(slack, "D2040"))
+    assert "export-your-data" in json.dumps(first[0]["blocks"])
+    then = dm(shared_data, "and the whole workspace?", channel="D2040")
+    await slack_event(client, then)
+    replies = await until(lambda: [a for a in posted(slack, "D2040") if a["thread_ts"] == then["event"]["ts"]])
+    assert "export-your-data" in json.dumps(replies[0]["blocks"]) and "workspace" in replies[0]["text"].lower()
+    # another customer's DM, or the same words opening a DM, still go to a person (nothing before them to lean on)
+    alone = dm(shared_data, "and the whole workspace?", channel="D2041")
+    await slack_event(client, alone)
+    other = await until(lambda: posted(slack, "D2041"))
+    assert "export-your-data" not in json.dumps(other[0].get("blocks", []))
