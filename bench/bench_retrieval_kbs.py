@@ -82,7 +82,7 @@ def collect(folder: Path, *, settings_env: dict[str, str] | None = None, timings
     times["start_cpu_s"] = time.process_time() - clock
     try:
         clock = time.process_time()
-        for tenant in ("covid", "bitext"):
+        for tenant in ("covid", "bitext", "kb7"):
             services.ingestor.ingest([kbs[tenant]], tenant=tenant, display_base=kbs[tenant].parent)
             services.after_ingest(tenant)
         times["ingest_cpu_s"] = time.process_time() - clock

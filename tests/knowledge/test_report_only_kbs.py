@@ -1,6 +1,6 @@
-"""The evaluation help centers written for bench/bench_answers.py and reported only (bench/kb4, an invented
-time-tracking product; bench/kb5, an invented electronics shop) load as a tenant's articles would, and every
-case names an article that exists."""
+"""The evaluation help centers written for bench/bench_answers.py (bench/kb4, an invented time-tracking product, and
+bench/kb5, an invented electronics shop, reported only; bench/kb7, an invented broadband and mobile provider, split
+TUNE / REPORT) load as a tenant's articles would, and every case names an article that exists."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from knowledge.chunking import chunk_document
 from knowledge.loaders import load_file
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
-SITES = {"kb4": "https://help.hourglen.example/", "kb5": "https://help.ampella.example/"}
+SITES = {"kb4": "https://help.hourglen.example/", "kb5": "https://help.ampella.example/", "kb7": "https://help.tellora.example/"}
 
 
 def _cases(kb: str) -> list[dict]:
