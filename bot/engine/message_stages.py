@@ -16,6 +16,7 @@ from policies.intent import (
     HumanRequest,
     HumanRequestDetector,
     asks_for_a_person_in_another_language,
+    asks_to_reach_a_person,
     declines_a_person,
     request_clauses,
 )
@@ -77,6 +78,10 @@ class HumanRequestStage:
             return
         if asks_for_a_person_in_another_language(asked):  # the embedding model reads English only
             turn.notes["human_request"] = {"other_language": True}
+            turn.stop(Outcome.HANDOFF, reason=HandoffReason.CUSTOMER_REQUEST)
+            return
+        if asks_to_reach_a_person(asked):  # "let me talk to someone", "can your team call me back"
+            turn.notes["human_request"] = {"worded": True}
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.CUSTOMER_REQUEST)
             return
         found = detect(turn.vector, asked)

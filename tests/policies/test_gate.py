@@ -69,7 +69,10 @@ async def test_what_the_help_center_does_not_cover_is_handed_off_as_no_answer(co
      # `names_a_person_to_reach`): were answered or handed over as low confidence
      "could a human ring me tomorrow about the export", "is there somebody from your support who can help me set this up",
      # in the other languages the bot speaks (policies/intent.py `asks_for_a_person_in_another_language`): were no_answer
-     "quiero hablar con una persona", "Ich möchte mit einem Menschen sprechen", "je veux parler à un conseiller"],
+     "quiero hablar con una persona", "Ich möchte mit einem Menschen sprechen", "je veux parler à un conseiller",
+     # asked in so many words (policies/intent.py `asks_to_reach_a_person`): were answered, clarified or no_answer
+     "need to chat with an advisor about my contract", "can your billing team call me back", "I'd like a callback please",
+     "real person pls", "speak to representative"],
 )
 async def test_requests_for_a_person_are_recognised_by_meaning(core: Services, question: str) -> None:
     result = await core.assistant.ask(question, identity=DEFAULT)
@@ -87,6 +90,9 @@ async def test_requests_for_a_person_are_recognised_by_meaning(core: Services, q
     "¿Cómo restablezco mi contraseña?", "je veux parler de ma facture",
     # close in meaning to "can someone from support call me back?", but no one to reach: a refund question
     "will I get money back?",
+    # people named, none asked for in so many words: the customer's colleagues, an information question
+    "how do I invite people to my workspace?", "my colleague wants to talk to me in a page comment",
+    "how do I contact customer service?",
 ])
 async def test_questions_that_mention_people_are_not_requests_for_one(core: Services, question: str) -> None:
     result = await core.assistant.ask(question, identity=DEFAULT)
