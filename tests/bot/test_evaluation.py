@@ -80,6 +80,20 @@ def test_among_equally_good_thresholds_calibration_keeps_the_nearest_to_the_tena
     assert calibrate_thresholds(cases, thresholds=replace(BASE, min_confidence=0.9), max_wrong=0.05)[0].min_confidence == 0.75
 
 
+
+def test_calibration_can_keep_the_tenants_own_thresholds_when_no_other_does_better() -> None:
+    """The search tried min_choice_confidence from 0.3 only, and the default is 0.2: on kb6 it wrote 0.3 / 0.3,
+    which answered two more wrong than the thresholds the tenant had, with as many right (qa11)."""
+    cases = [(EvalCase(f"q{n}", "answer", sources=("a.md",)), result(confidence=0.95, retrieved=["a.md", "b.md"])) for n in range(9)]
+    # offered as a choice of two only while min_choice_confidence is at most 0.25
+    cases.append((EvalCase("split", "answer", sources=("b.md",)), result(confidence=0.2, choice=0.25, gap=0.01, retrieved=["a.md", "b.md"])))
+    cases += [(EvalCase(f"o{n}", "handoff"), result(confidence=0.1, retrieved=["c.md"])) for n in range(5)]
+    own = Thresholds()
+    assert own.min_choice_confidence < 0.3
+    found = calibrate_thresholds(cases, thresholds=own, max_wrong=0.05)
+    assert found is not None and found[1]["right"] == 1.0 and found[1]["clarified"] == 0.1
+    assert (found[0].min_confidence, found[0].min_choice_confidence) == (own.min_confidence, own.min_choice_confidence)
+
 def test_a_bound_tolerates_one_case_only_below_one_over_the_bound_cases() -> None:
     assert within(1, 17, 0.05) and not within(2, 17, 0.05)  # 0.05 x 17 < 1: one case tolerated
     assert within(2, 40, 0.05) and not within(3, 40, 0.05)  # from 20 cases on the bound is exact
