@@ -154,6 +154,14 @@ def test_a_case_whose_sources_is_a_string_is_refused_naming_the_line(tmp_path: P
     assert load_cases(cases)[0].sources == ("a.md",) and load_cases(cases)[0].answer_contains == ("Settings",)
 
 
+
+def test_a_case_file_saved_with_a_byte_order_mark_and_windows_line_ends_loads(tmp_path: Path) -> None:
+    # what Excel's "CSV UTF-8" and Windows PowerShell's UTF-8 write: refused on line 1 as "Unexpected UTF-8 BOM" (qa11)
+    cases = tmp_path / "cases.jsonl"
+    cases.write_bytes(b'\xef\xbb\xbf{"question": "q1", "expect": "answer", "sources": ["a.md"]}\r\n'
+                      b'{"question": "q2", "expect": "handoff", "reason": "customer_request"}\r\n')
+    assert [(c.question, c.expect) for c in load_cases(cases)] == [("q1", "answer"), ("q2", "handoff")]
+
 def test_a_cases_source_unknown_to_the_tenant_is_named_with_the_source_meant() -> None:
     known = {"articles/eco-drift.md", "articles/away-assist.md", "help/faq.csv#faq-03", "a/setup.md", "b/setup.md"}
     cases = [EvalCase("q", "answer", sources=("eco-drift.md", "articles/away-assist.md")),
