@@ -138,6 +138,12 @@ class StaffDirectory:
         self._reload()
         return len(self._configured.keys() | self._from_file.keys())
 
+    def tenants_without_accounts(self) -> list[str]:
+        """The tenants no one can sign in to the console for, in the tenants file's order."""
+        self._reload()
+        having = {tenant for tenant, _ in self._configured.keys() | self._from_file.keys()}
+        return [t for t in self._tenants if t not in having]
+
 
 def _toml(data: Mapping[str, Any]) -> str:
     """The staff file's own shape, written back: `[tenants."t".staff."name"]` tables of strings."""

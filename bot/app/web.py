@@ -192,12 +192,25 @@ def build_app(
     return app
 
 
+def console_accounts_warning(settings: Settings, directory: StaffDirectory) -> str | None:
+    """What `serve` says at start about tenants whose handoffs no one could take: the console has no
+    account at all, or (without Slack, the other desk) none for some tenants. It named the first
+    tenant only, and said nothing while another tenant had one (qa11: tenant kb6's handoffs queued
+    where no one could sign in)."""
+    missing = directory.tenants_without_accounts()
+    if not missing or (directory.count() and settings.slack_bot_token):
+        return None
+    head = ("the staff console (/console) has no accounts yet" if not directory.count()
+            else f"the staff console (/console) has no account for tenant{'s' if len(missing) > 1 else ''} {', '.join(missing)}, "
+                 "whose handoffs no one can take")
+    return f"{head}: add one with `supportbot staff add --tenant {missing[0]} NAME`" + (" (and so for the others)" if len(missing) > 1 else "")
+
+
 def build_console(settings: Settings, *, handoff: HandoffService, services: Services | None = None) -> WebConsole:
     """The built-in staff desk at /console: the only one when Slack is not configured, beside it when it is."""
     directory = StaffDirectory(settings=settings)  # a malformed account in the tenants file stops the start here
-    if directory.count() == 0:
-        logger.warning("the staff console (/console) has no accounts yet: add one with `supportbot staff add --tenant %s NAME`",
-                       next(iter(settings.tenants)))
+    if (warning := console_accounts_warning(settings, directory)) is not None:
+        logger.warning("%s", warning)
     # with the services, resolved handoffs can be proposed as FAQ entries (bot/app/admin_learning.py approves them)
     return WebConsole(handoff=handoff, directory=directory, secret=load_secret(settings), tenants=list(settings.tenants),
                       proposals=ProposalBook(services.engine) if services is not None else None,

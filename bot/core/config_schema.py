@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import time
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.errors import ConfigError
@@ -87,6 +88,33 @@ def zone(value: Any) -> str | None:
     return None
 
 
+def _origin_of(entry: str) -> str | None:
+    """The origin a browser sends for a site written as `entry` (scheme and host in lower case, a port
+    only when given), or None when it names no http(s) site."""
+    try:
+        parts = urlsplit(entry if "://" in entry else f"https://{entry}")
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return f"{parts.scheme.lower()}://{parts.hostname}" + (f":{port}" if port is not None else "")
+
+
+def origins(value: Any) -> str | None:
+    """Sites that may embed the widget: a browser's Origin header is compared with each as it is, so an
+    entry with a path, a trailing slash, capitals or no scheme never matched."""
+    if (problem := texts(value)) is not None:
+        return problem
+    for entry in value:
+        if entry == "*" or _origin_of(entry) == entry:
+            continue
+        meant = _origin_of(entry)
+        return (f'must be origins like "https://help.acme.example" (scheme and host, no path) or "*", not {entry!r}'
+                + (f" (write {meant!r})" if meant else ""))
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     """A TOML table with known keys; `each` types every value of a table of named entries (topics, users)."""
@@ -125,7 +153,7 @@ SECTIONS: Mapping[str, Table] = {
 # top-level keys of a tenant that are plain values
 VALUES: Mapping[str, Check] = {"human_request_examples": texts, "default_groups": texts}
 # the widget's keys are listed in bot/core/tenant_keys.py (WIDGET_KEYS); these are the types of those we know
-WIDGET_VALUES: Mapping[str, Check] = {"keys": texts, "allowed_origins": texts, "jwt_secret": text, "jwt_public_key": text}
+WIDGET_VALUES: Mapping[str, Check] = {"keys": texts, "allowed_origins": origins, "jwt_secret": text, "jwt_public_key": text}
 
 
 def check_table(data: Any, table: Table, where: str) -> None:
@@ -159,9 +187,25 @@ def check_tenant(name: str, data: Mapping[str, Any]) -> None:
     for key, check in WIDGET_VALUES.items():
         if key in widget and (problem := check(widget[key])) is not None:
             raise ConfigError(f"[tenants.{name}.widget] {key} {problem}")
+    _check_handoff(name, data.get("handoff", {}))
     rollout = data.get("rollout", {})
     stage = rollout.get("stage", "on")
     if stage == "percent" and "percent" not in rollout:
         raise ConfigError(f"[tenants.{name}.rollout] stage = \"percent\" needs percent (0-100)")
     if stage == "beta" and not rollout.get("beta_groups"):
         raise ConfigError(f"[tenants.{name}.rollout] stage = \"beta\" needs beta_groups (who gets the bot)")
+
+
+def _check_handoff(name: str, handoff: Mapping[str, Any]) -> None:
+    """What each value of the handoff table allows but together does nothing (its keys are typed already)."""
+    hours = handoff.get("business_hours", {})
+    # the defaults as bot/core/handoff_policy.py reads them; hours crossing midnight were never open (equal
+    # ones neither: a desk that is always closed, as tests have it)
+    start, end = str(hours.get("start", "09:00")), str(hours.get("end", "17:00"))
+    if time.fromisoformat(end) < time.fromisoformat(start):
+        raise ConfigError(f"[tenants.{name}.handoff.business_hours] end ({end}) must be later than start ({start}): "
+                          "hours that cross midnight are not supported")
+    for topic, table in handoff.get("topics", {}).items():
+        if not table.get("examples"):
+            raise ConfigError(f"[tenants.{name}.handoff.topics.{topic}] needs examples (messages of the topic: "
+                              "it is detected by meaning from them)")

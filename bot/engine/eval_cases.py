@@ -61,7 +61,7 @@ def _as_stored(source: str) -> str:
 def load_cases(path: Path) -> list[EvalCase]:
     cases = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()  # a byte order mark, as Windows tools write, is no case
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:

@@ -190,8 +190,12 @@ def calibrate_thresholds(
     best: tuple[tuple[int, int, float], Thresholds, dict[str, Any]] | None = None
     # the unsure pair (policies/confidence.py `unsure_pair`) as the tenant has it, or off (1.0: never below min_confidence)
     splits = sorted({thresholds.min_split_confidence, 1.0})
-    for step, choice_step, split in itertools.product(range(30, 100), range(6, 20), splits):
-        t = replace(thresholds, min_confidence=step / 100, min_choice_confidence=choice_step / 20, min_split_confidence=split)
+    # the grid and the tenant's own values (the default min_choice_confidence, 0.2, is below the grid's 0.3):
+    # keeping what the tenant has is a candidate too
+    steps = sorted({n / 100 for n in range(30, 100)} | {thresholds.min_confidence})
+    choice_steps = sorted({n / 20 for n in range(6, 20)} | {thresholds.min_choice_confidence})
+    for step, choice_step, split in itertools.product(steps, choice_steps, splits):
+        t = replace(thresholds, min_confidence=step, min_choice_confidence=choice_step, min_split_confidence=split)
         replays = [(c, replayed(r, t)) for c, r in pairs]
         n = _counts(replays)
         checks = {"wrong": (n["wrong"], n["answerable"], max_wrong),

@@ -80,6 +80,20 @@ def test_among_equally_good_thresholds_calibration_keeps_the_nearest_to_the_tena
     assert calibrate_thresholds(cases, thresholds=replace(BASE, min_confidence=0.9), max_wrong=0.05)[0].min_confidence == 0.75
 
 
+
+def test_calibration_can_keep_the_tenants_own_thresholds_when_no_other_does_better() -> None:
+    """The search tried min_choice_confidence from 0.3 only, and the default is 0.2: on kb6 it wrote 0.3 / 0.3,
+    which answered two more wrong than the thresholds the tenant had, with as many right (qa11)."""
+    cases = [(EvalCase(f"q{n}", "answer", sources=("a.md",)), result(confidence=0.95, retrieved=["a.md", "b.md"])) for n in range(9)]
+    # offered as a choice of two only while min_choice_confidence is at most 0.25
+    cases.append((EvalCase("split", "answer", sources=("b.md",)), result(confidence=0.2, choice=0.25, gap=0.01, retrieved=["a.md", "b.md"])))
+    cases += [(EvalCase(f"o{n}", "handoff"), result(confidence=0.1, retrieved=["c.md"])) for n in range(5)]
+    own = Thresholds()
+    assert own.min_choice_confidence < 0.3
+    found = calibrate_thresholds(cases, thresholds=own, max_wrong=0.05)
+    assert found is not None and found[1]["right"] == 1.0 and found[1]["clarified"] == 0.1
+    assert (found[0].min_confidence, found[0].min_choice_confidence) == (own.min_confidence, own.min_choice_confidence)
+
 def test_a_bound_tolerates_one_case_only_below_one_over_the_bound_cases() -> None:
     assert within(1, 17, 0.05) and not within(2, 17, 0.05)  # 0.05 x 17 < 1: one case tolerated
     assert within(2, 40, 0.05) and not within(3, 40, 0.05)  # from 20 cases on the bound is exact
@@ -139,6 +153,14 @@ def test_a_case_whose_sources_is_a_string_is_refused_naming_the_line(tmp_path: P
     cases.write_text('{"question": "q1", "expect": "answer", "sources": ["a.md"], "answer_contains": ["Settings"]}\n', encoding="utf-8")
     assert load_cases(cases)[0].sources == ("a.md",) and load_cases(cases)[0].answer_contains == ("Settings",)
 
+
+
+def test_a_case_file_saved_with_a_byte_order_mark_and_windows_line_ends_loads(tmp_path: Path) -> None:
+    # what Excel's "CSV UTF-8" and Windows PowerShell's UTF-8 write: refused on line 1 as "Unexpected UTF-8 BOM" (qa11)
+    cases = tmp_path / "cases.jsonl"
+    cases.write_bytes(b'\xef\xbb\xbf{"question": "q1", "expect": "answer", "sources": ["a.md"]}\r\n'
+                      b'{"question": "q2", "expect": "handoff", "reason": "customer_request"}\r\n')
+    assert [(c.question, c.expect) for c in load_cases(cases)] == [("q1", "answer"), ("q2", "handoff")]
 
 def test_a_cases_source_unknown_to_the_tenant_is_named_with_the_source_meant() -> None:
     known = {"articles/eco-drift.md", "articles/away-assist.md", "help/faq.csv#faq-03", "a/setup.md", "b/setup.md"}

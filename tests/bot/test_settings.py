@@ -222,6 +222,22 @@ def tenants(tmp_path: Path, body: str) -> Settings:
     ("[tenants.acme.rollout]\nstage = \"percent\"\n", "stage = \"percent\" needs percent"),
     ("[tenants.acme.rollout]\nstage = \"beta\"\n", "stage = \"beta\" needs beta_groups"),
     ("[tenants.acme.rollout]\nstagee = \"on\"\n", "unknown key(s) 'stagee' in [tenants.acme.rollout]"),
+    # a browser's Origin is scheme://host[:port], lower case: any other entry never matched, and the widget on that
+    # site was refused with a 403 only its console showed (qa11)
+    ("[tenants.acme.widget]\nallowed_origins = [\"https://help.acme.example/\"]\n",
+     ("[tenants.acme.widget] allowed_origins must be origins like \"https://help.acme.example\" (scheme and host, no path)"
+      " or \"*\", not 'https://help.acme.example/' (write 'https://help.acme.example')")),
+    ("[tenants.acme.widget]\nallowed_origins = [\"help.acme.example\"]\n", "not 'help.acme.example' (write 'https://help.acme.example')"),
+    ("[tenants.acme.widget]\nallowed_origins = [\"https://Help.Acme.example:8443\"]\n", "(write 'https://help.acme.example:8443')"),
+    ("[tenants.acme.widget]\nallowed_origins = [\"https://help.acme.example/kb/\"]\n", "(write 'https://help.acme.example')"),
+    # hours that end before they start were never open: every customer was told staff are back at the next start (qa11)
+    ("[tenants.acme.handoff.business_hours]\nstart = \"22:00\"\nend = \"06:00\"\n",
+     "[tenants.acme.handoff.business_hours] end (06:00) must be later than start (22:00)"),
+    ("[tenants.acme.handoff.business_hours]\nstart = \"18:00\"\n", "end (17:00) must be later than start (18:00)"),
+    # a topic is detected by meaning from its examples: without them it never was (a human_only topic did nothing; qa11)
+    ("[tenants.acme.handoff.topics.security]\nhuman_only = true\n",
+     "[tenants.acme.handoff.topics.security] needs examples (messages of the topic: it is detected by meaning from them)"),
+    ("[tenants.acme.handoff.topics.security]\nexamples = []\n", "[tenants.acme.handoff.topics.security] needs examples"),
 ])
 def test_a_tenant_key_that_would_do_nothing_or_the_wrong_thing_stops_the_start(tmp_path: Path, body: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:

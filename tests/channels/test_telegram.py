@@ -566,6 +566,26 @@ async def test_set_webhook_points_the_bot_at_the_server_with_the_secret(fakes: t
     assert len(telegram.of("setWebhook")) == before + 1
 
 
+
+async def test_set_webhook_given_the_servers_address_points_at_the_tenants_webhook(fakes: tuple[FakeTelegramApi, FakeSlackApi],
+                                                                                      tmp_path: Path) -> None:
+    """The README gives URL as the server's address (the bot is pointed at URL/telegram/{tenant}/webhook); the
+    command set it as given, and Telegram posted every update to the demo page at / (qa11)."""
+    telegram, _ = fakes
+    root = telegram.base_url.removesuffix("/bot") + "/"
+    env = {"SUPPORTBOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": "123456:HOOK", "SUPPORTBOT_TELEGRAM_API_URL": root,
+           "TELEGRAM_WEBHOOK_SECRET": "s3"}
+    for given in ("https://bot.example.com", "https://bot.example.com/"):
+        code, out, err = await _cli("telegram", "set-webhook", given, env=env)
+        assert code == 0, err
+        assert telegram.of("setWebhook")[-1]["url"] == "https://bot.example.com/telegram/default/webhook"
+        assert "set to https://bot.example.com/telegram/default/webhook" in out
+    # another tenant's webhook would refuse this bot's secret: said, and nothing set
+    before = len(telegram.of("setWebhook"))
+    code, out, err = await _cli("telegram", "set-webhook", "https://bot.example.com/telegram/acme/webhook", env=env)
+    assert code != 0 and "/telegram/default/webhook" in out + err
+    assert len(telegram.of("setWebhook")) == before
+
 def test_the_api_url_is_normalised_once_for_channel_and_cli() -> None:
     from channels.telegram import api_base
 

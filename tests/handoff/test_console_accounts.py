@@ -68,3 +68,23 @@ def test_a_password_piped_in_without_the_flag_is_told_to_use_it(tmp_path: Path) 
                          capture_output=True, text=True, env=env, timeout=120)
     assert ran.returncode == 2 and "--password-stdin" in ran.stderr and "Aborted" not in ran.stderr
     assert "alice" not in (tmp_path / "tenants.toml").read_text()
+
+
+def test_serve_names_the_tenants_whose_handoffs_no_console_account_can_take(tmp_path: Path) -> None:
+    from bot.app.web import console_accounts_warning
+
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text("[tenants.default]\n[tenants.acme]\n")
+    settings = make_settings(tmp_path / "data", SUPPORTBOT_TENANTS_FILE=str(tenants))
+    directory = StaffDirectory(settings=settings)
+    assert console_accounts_warning(settings, directory) == ("the staff console (/console) has no accounts yet: add one with "
+                                                             "`supportbot staff add --tenant default NAME` (and so for the others)")
+    # one tenant's account: the other's handoffs still reach no one (this said nothing)
+    add_account(settings, tenant="default", name="alice", password="alice password 1")
+    assert console_accounts_warning(settings, directory) == ("the staff console (/console) has no account for tenant acme, whose "
+                                                             "handoffs no one can take: add one with `supportbot staff add --tenant acme NAME`")
+    slack = make_settings(tmp_path / "data", SUPPORTBOT_TENANTS_FILE=str(tenants), SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s",
+                          SUPPORTBOT_HANDOFF_CHANNEL="C1")
+    assert console_accounts_warning(slack, StaffDirectory(settings=slack)) is None  # Slack is acme's desk
+    add_account(settings, tenant="acme", name="bob", password="bob password 12")
+    assert console_accounts_warning(settings, directory) is None
