@@ -57,7 +57,8 @@ class HandoffCards:
             return False
         async with self._lock(handoff.conversation_id):
             fresh = await asyncio.to_thread(self._records.get, handoff.id or 0)
-            if fresh is None or (fresh.status != HandoffStatus.QUEUED if not reminder else fresh.announced_at != handoff.announced_at):
+            # a reminder was taken in the database already (`_remind`): it is sent while nobody has claimed the handoff
+            if fresh is None or (fresh.status != HandoffStatus.QUEUED if not reminder else fresh.status != HandoffStatus.OPEN):
                 return False
             return await self._post_card(fresh, reminder=reminder)
 
@@ -119,29 +120,50 @@ class HandoffCards:
 
     async def tick(self) -> list[Handoff]:
         """Announce what Slack could not take before, then post what waits for threads (also what a
-        previous run left: the first tick runs at start); remind staff of handoffs nobody claimed.
-        Returns the handoffs staff were reminded of (their customers waited as long)."""
+        previous run left: the first tick runs at start); remind staff of handoffs nobody claimed, on
+        Slack in the card's thread, and on the web console (with no Slack, the only desk) as the queue's
+        flag (handoff/console_pages.py). Returns the handoffs staff were reminded of (their customers waited as long).
+        Each reminder is taken in the database (`HandoffRecords.take_reminder`): however many processes
+        tick, and whichever holds the timer's lease, a handoff is reminded of once per interval."""
         reminded: list[Handoff] = []
-        if self._desk() is None:
-            # without Slack nothing here can be posted; the queue only grows (the web console reads it),
-            # and a read per waiting handoff every tick took the thread pool and the database from the
-            # customers' messages (bench/bench_scale.py on PostgreSQL)
-            return reminded
+        desk = self._desk()
         now = self._now()
+        # one statement a round, whatever waits: a read per waiting handoff every tick took the thread pool
+        # and the database from the customers' messages (bench/bench_scale.py on PostgreSQL)
         for handoff in await asyncio.to_thread(self._records.waiting):
-            if self._posts.paused(handoff):
+            if desk is not None and self._posts.paused(handoff):
                 continue
-            if handoff.status == HandoffStatus.QUEUED:
+            if desk is not None and handoff.status == HandoffStatus.QUEUED:
                 await self.announce(handoff)
-            elif handoff.announced_at is not None and now - aware(handoff.announced_at) >= self._policy(handoff.tenant).reannounce_after:  # type: ignore[operator]
-                if await self.announce(handoff, reminder=True):
-                    # the card said "number 3 in the queue" since it was posted: its place now, as the reminder says
-                    position, _ = await asyncio.to_thread(self._records.queue_position, handoff)
-                    await self.update_card(handoff, position=position)
-                    reminded.append(handoff)
-                await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="handoff_reminder", handoff=handoff.id)
+                continue
+            due = now - self._policy(handoff.tenant).reannounce_after
+            told = aware(handoff.reminded_at or handoff.announced_at or handoff.created_at)
+            if told is not None and told < due and await self._remind(handoff, due=due, slack=desk is not None):
+                reminded.append(handoff)
+        if desk is None:
+            return reminded  # nothing here can be posted: no thread posts to look for
         for handoff_id in await asyncio.to_thread(self._records.unposted):
             found = await asyncio.to_thread(self._records.get, handoff_id)
             if found is not None:
                 await self._posts.flush(found)
         return reminded
+
+    async def _remind(self, handoff: Handoff, *, due: datetime, slack: bool) -> bool:
+        """One reminder, when this process takes it: in the Slack thread (the card redrawn with its place
+        now), or, with no Slack, only as `reminded_at`, which the console's queue shows. Not sent (Slack
+        down, refused): the slot is given back and the next round tries again."""
+        # on Slack a reminder goes into the card's thread: only a handoff whose card was posted (open) has one
+        only_from = (HandoffStatus.OPEN,) if slack else (HandoffStatus.QUEUED, HandoffStatus.OPEN)
+        taken = await asyncio.to_thread(self._records.take_reminder, handoff.id or 0, due=due, only_from=only_from)
+        if taken is None:  # another process reminded staff of it since this one read the queue, or it was claimed
+            return False
+        if slack:
+            if not await self.announce(handoff, reminder=True):
+                await asyncio.to_thread(self._records.give_back_reminder, handoff.id or 0, reminded_at=taken.before)
+                return False
+            # the card said "number 3 in the queue" since it was posted: its place now, as the reminder says
+            position, _ = await asyncio.to_thread(self._records.queue_position, handoff)
+            await self.update_card(handoff, position=position)
+        await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="handoff_reminder",
+                                handoff=handoff.id, desk="slack" if slack else "console")
+        return True
