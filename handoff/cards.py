@@ -52,7 +52,8 @@ class HandoffCards:
     async def announce(self, handoff: Handoff, *, reminder: bool = False) -> bool:
         """Post the card (or a reminder) once. `escalate` and the timer's `tick` may both come here for
         the same handoff (a tick while the first card is on its way): under the conversation's lock, the
-        one that comes second sees the card stored and posts nothing."""
+        one that comes second sees the card stored and posts nothing. A reminder comes here once it was
+        taken in the database (`_remind`), and is sent while the handoff is still unclaimed."""
         if self._desk() is None:  # nowhere to post (no Slack): not even a read, on every escalation
             return False
         async with self._lock(handoff.conversation_id):
