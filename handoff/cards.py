@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.core.desk import DeskThread, StaffDesk
+from bot.core.desk import DeskThread, StaffDesk, StaffDeskBusy
 from bot.core.handoff_policy import HandoffPolicy
 from bot.core.handoff_states import HandoffStatus
 from bot.core.packet import Packet
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger("handoff.service")  # the name these lines were always logged under
 
 CARD_RETRY_AFTER = timedelta(minutes=10)  # a card Slack refused for good: tried again this often, not every tick
+# a card's posting is taken by one process for this long (`HandoffRecords.take_card`): longer than Slack's slowest answer
+CARD_TAKE = timedelta(minutes=2)
 
 
 class HandoffCards:
@@ -61,6 +63,9 @@ class HandoffCards:
             # a reminder was taken in the database already (`_remind`): it is sent while nobody has claimed the handoff
             if fresh is None or (fresh.status != HandoffStatus.QUEUED if not reminder else fresh.status != HandoffStatus.OPEN):
                 return False
+            # the lock above is this process's; another process's escalation or timer may be posting it too
+            if not reminder and not await asyncio.to_thread(self._records.take_card, fresh.id or 0, until=self._now() + CARD_TAKE):
+                return False
             return await self._post_card(fresh, reminder=reminder)
 
     async def _post_card(self, handoff: Handoff, *, reminder: bool) -> bool:
@@ -83,7 +88,8 @@ class HandoffCards:
         except Exception as exc:  # Slack down: stay queued, `tick` tries again
             logger.warning("could not announce handoff %s (%s); it stays queued", handoff.id, type(exc).__name__)
             await self._posts.wait_if_asked(handoff, exc)
-            await asyncio.to_thread(self._records.save, handoff, attempts=handoff.attempts + 1)
+            retry: dict[str, Any] = {} if isinstance(exc, StaffDeskBusy) and exc.retry_after else {"not_before": None}  # the take ends
+            await asyncio.to_thread(self._records.save, handoff, attempts=handoff.attempts + 1, **retry)
             return False
         # Slack took it: a pause (a refused card, a Retry-After) is over, stored with the rest
         changes: dict[str, Any] = {"announced_at": self._now(), "attempts": handoff.attempts + 1, "not_before": None}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, insert, true, update
+from sqlalchemy import Engine, bindparam, func, insert, or_, true, update
 from sqlmodel import Session, col, select
 
 from bot.core.autocommit import autocommit
@@ -160,6 +160,20 @@ class HandoffRecords:
         if taken.rowcount != 1 or before is None:
             return None
         return ReminderTaken(before=aware(before.reminded_at))
+
+    def take_card(self, handoff_id: int, *, until: datetime) -> bool:
+        """Take the posting of a queued handoff's card for this process until `until` (stored as its
+        `not_before`, which every process's timer waits out): one conditional UPDATE, so of processes that
+        try at once (an escalation and another process's timer, two timers) one posts it. A process that
+        dies meanwhile leaves it to the next round after `until`; a card posted or tried clears or replaces it."""
+        now = self._now()
+        with self._engine.begin() as conn:
+            taken = conn.execute(
+                update(Handoff).where(col(Handoff.id) == handoff_id, col(Handoff.status) == HandoffStatus.QUEUED,
+                                      or_(col(Handoff.not_before).is_(None), col(Handoff.not_before) <= now))
+                .values(not_before=until)
+            )
+        return taken.rowcount == 1
 
     def give_back_reminder(self, handoff_id: int, *, reminded_at: datetime | None) -> None:
         """The reminder `take_reminder` took could not be sent (Slack down): the next round tries again."""

@@ -62,7 +62,8 @@ class HandoffStaffActions:
             return handoff
         async with self._lock(handoff.conversation_id):
             claimed = await asyncio.to_thread(self._records.move, handoff, only_from=UNCLAIMED, status=HandoffStatus.CLAIMED,
-                                              claimed_by=staff_name or staff, claimed_by_id=staff, claimed_at=self._now())
+                                              claimed_by=staff_name or staff, claimed_by_id=staff, claimed_at=self._now(),
+                                              reminded_at=None)  # released later, it is reminded of afresh
             if claimed is None:  # someone else claimed (or closed) it first: theirs stands, the customer hears once
                 return await asyncio.to_thread(self.get, handoff_id)
             handoff = claimed
@@ -159,7 +160,7 @@ class HandoffStaffActions:
             return handoff
         async with self._lock(handoff.conversation_id):
             released = await asyncio.to_thread(self._records.move, handoff, only_from=(HandoffStatus.CLAIMED,), status=HandoffStatus.OPEN,
-                                               claimed_by=None, claimed_by_id=None, claimed_at=None, reminded_at=self._now())
+                                               claimed_by=None, claimed_by_id=None, claimed_at=None)
             if released is None:  # resolved or returned meanwhile
                 return await asyncio.to_thread(self.get, handoff_id)
             handoff = released

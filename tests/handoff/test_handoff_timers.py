@@ -36,7 +36,7 @@ from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi
 from tests.handoff.slack_steps import STAFF, widget
 from tests.handoff.test_console import Staff
-from tests.handoff.test_handoff_robustness import say
+from tests.handoff.test_handoff_robustness import cards_of, say
 
 PASSWORD = "correct horse battery"
 
@@ -125,6 +125,24 @@ async def test_two_processes_ticking_at_once_remind_staff_of_a_handoff_once(
     clock.moment += timedelta(minutes=11)
     await asyncio.gather(two.tick(), one.tick())  # ten minutes on, still unclaimed: the next reminder, once
     assert len(reminders(slack, handoff.thread_ts)) == 2
+
+
+async def test_two_processes_ticking_at_once_post_a_waiting_handoffs_card_once(
+    client: TestClient, slack: FakeSlackApi, processes: tuple[HandoffService, HandoffService, Clock],
+) -> None:
+    """The card could not be posted when the customer asked for a person (Slack down, or the process
+    died), so it waits for the timer; two processes' rounds overlapped and each posted it: two cards,
+    two threads, the customer's words split between them."""
+    one, two, _ = processes
+    conversation, auth, _, _ = await widget(client)
+    assert (await say(client, conversation, auth, "I want to talk to a person"))["reply"]["outcome"] == "handoff"
+    handoff = await asyncio.to_thread(one.current, conversation)
+    assert handoff is not None and handoff.status == HandoffStatus.QUEUED
+    slack.delays["chat.postMessage"] = 0.3
+    await asyncio.gather(one.tick(), two.tick())
+    assert len(cards_of(slack, handoff.id or 0)) == 1
+    posted = await asyncio.to_thread(one.get, handoff.id or 0)
+    assert posted is not None and posted.status == HandoffStatus.OPEN and posted.thread_ts
 
 
 async def test_a_reminder_slack_did_not_take_is_sent_at_the_next_round(
