@@ -87,6 +87,7 @@ class HandoffRecords:
     def __init__(self, engine: Engine, *, now: Callable[[], datetime]) -> None:
         self._engine = engine
         self._single = autocommit(engine)  # reads: on PostgreSQL without BEGIN and ROLLBACK around them
+        self._several = engine.dialect.name == "postgresql"  # processes share the database only there
         self._now = now
 
     def set_state(self, conversation_id: str, target: State) -> tuple[str, str] | None:
@@ -174,6 +175,28 @@ class HandoffRecords:
                 .values(not_before=until)
             )
         return taken.rowcount == 1
+
+    def take_posts(self, handoff_id: int, *, until: datetime) -> bool:
+        """Take the posting of the handoff's thread posts for this process until `until`: one conditional
+        UPDATE, so two processes (one relaying the customer's message, the other's timer) do not post the
+        same waiting posts each. On SQLite (one process, whose lock orders its flushes) nothing is sent."""
+        if not self._several:
+            return True
+        now = self._now()
+        with self._engine.begin() as conn:
+            taken = conn.execute(
+                update(Handoff).where(col(Handoff.id) == handoff_id,
+                                      or_(col(Handoff.posting_until).is_(None), col(Handoff.posting_until) <= now))
+                .values(posting_until=until)
+            )
+        return taken.rowcount == 1
+
+    def end_posts(self, handoff_id: int, *, until: datetime) -> None:
+        """The posting `take_posts` took until `until` is over (left alone when it ran out and another took it)."""
+        if not self._several:
+            return
+        with self._engine.begin() as conn:
+            conn.execute(update(Handoff).where(col(Handoff.id) == handoff_id, col(Handoff.posting_until) == until).values(posting_until=None))
 
     def give_back_reminder(self, handoff_id: int, *, reminded_at: datetime | None) -> None:
         """The reminder `take_reminder` took could not be sent (Slack down): the next round tries again."""

@@ -32,6 +32,7 @@ from channels.slack_staff import SlackStaffDesk
 from handoff.service import HandoffService
 from handoff.staff_accounts import hash_password
 from tests.conftest import make_settings
+from tests.databases import on_postgres
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi
 from tests.handoff.slack_steps import STAFF, widget
@@ -143,6 +144,28 @@ async def test_two_processes_ticking_at_once_post_a_waiting_handoffs_card_once(
     assert len(cards_of(slack, handoff.id or 0)) == 1
     posted = await asyncio.to_thread(one.get, handoff.id or 0)
     assert posted is not None and posted.status == HandoffStatus.OPEN and posted.thread_ts
+
+
+@pytest.mark.skipif(not on_postgres(), reason="processes share a database only on PostgreSQL (on SQLite one process's lock orders its posts)")
+async def test_two_processes_post_what_waits_for_a_staff_thread_once(
+    client: TestClient, slack: FakeSlackApi, processes: tuple[HandoffService, HandoffService, Clock],
+) -> None:
+    """What the customer wrote while the thread's posts waited (Slack down, or the relaying process
+    died) was posted twice when two processes' timer rounds overlapped: each read it as waiting before
+    the other had marked it posted."""
+    one, two, _ = processes
+    conversation, auth, _, _ = await widget(client)
+    assert (await say(client, conversation, auth, "I want to talk to a person"))["reply"]["outcome"] == "handoff"
+    await one.tick()
+    handoff = await asyncio.to_thread(one.current, conversation)
+    assert handoff is not None and handoff.thread_ts
+    await until(lambda: not one._posts._flushes)  # the transcript, posted after the card
+    # the customer writes; the app's process has no Slack desk, so the words wait for the thread
+    assert (await say(client, conversation, auth, "the invoice shows the wrong address"))["relayed"] is True
+    slack.delays["chat.postMessage"] = 0.3
+    await asyncio.gather(one.tick(), two.tick())
+    said = [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == handoff.thread_ts and "wrong address" in str(a.get("text"))]
+    assert len(said) == 1
 
 
 async def test_a_reminder_slack_did_not_take_is_sent_at_the_next_round(

@@ -1,4 +1,5 @@
-"""handoff.claimed_by_id (who claimed it, by a stable id) and handoff.reminded_at (staff's last reminder of it)
+"""handoff.claimed_by_id (who claimed it, by a stable id), handoff.reminded_at (staff's last reminder of it) and
+handoff.posting_until (the process posting its staff-thread posts)
 
 Revision ID: 0021
 Revises: 0020
@@ -27,9 +28,11 @@ def upgrade() -> None:
     with op.batch_alter_table('handoff', schema=None) as batch_op:
         batch_op.add_column(sa.Column('claimed_by_id', sa.String(), nullable=True))
         batch_op.add_column(sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('posting_until', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('handoff', schema=None) as batch_op:
+        batch_op.drop_column('posting_until')
         batch_op.drop_column('reminded_at')
         batch_op.drop_column('claimed_by_id')
