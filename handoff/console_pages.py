@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from bot.core.desk import ACTION_LABELS, STATUS_TEXT, shown_actions
-from bot.core.handoff_states import ACTIVE, HandoffStatus
+from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus
 from bot.core.messages import Message
 from bot.core.ops_tables import FaqProposal
 from bot.core.packet import Packet, nothing_tried
@@ -97,21 +97,43 @@ def sign_in_page(
 
 
 def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: datetime) -> list[dict[str, Any]]:
-    """The queue as console.js renders it (and the page, the same way)."""
-    return [
+    """The queue as console.js renders it (and the page, the same way). A handoff staff were reminded of
+    (nobody claimed it within the tenant's `reannounce_minutes`: the handoff timer, handoff/cards.py) and
+    still unclaimed is flagged with how long its customer has waited, and comes first, the longest
+    waiting first: on a console-only install this is the reminder, where staff look."""
+    rows = [
         {
             "id": h.id, "status": h.status, "status_text": status_text(h), "active": h.status in ACTIVE,
             "intent": packets[h.id or 0].intent, "reason": packets[h.id or 0].reason_text, "since": _ago(h.created_at, now),
+            "reminded": _reminded(h), "flag": _waiting(h, now) if _reminded(h) else None,
         }
         for h in handoffs
     ]
+    overdue = {int(h.id or 0): aware(h.created_at) for h in handoffs if _reminded(h)}
+    return sorted(rows, key=lambda r: (0, overdue[int(r["id"])]) if int(r["id"]) in overdue else (1, now))  # stable: the rest as given
+
+
+def _reminded(handoff: Handoff) -> str | None:
+    """When staff were last reminded of this unclaimed handoff (ISO), None when they were not or it is claimed or closed."""
+    if handoff.status not in UNCLAIMED or handoff.reminded_at is None:
+        return None
+    return aware(handoff.reminded_at).isoformat()  # type: ignore[union-attr]
+
+
+def _waiting(handoff: Handoff, now: datetime) -> str:
+    minutes = max(1, int((now - aware(handoff.created_at)).total_seconds() // 60))  # type: ignore[operator]
+    waited = f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
+    return f"Waiting {waited}: nobody has claimed it"
 
 
 def _queue_row(row: dict[str, Any]) -> str:
+    flagged = " overdue" if row["flag"] else ""
     return (
-        f'<li class="handoff {escape(row["status"])}"><a href="/console/handoffs/{int(row["id"])}">'
+        f'<li class="handoff {escape(row["status"])}{flagged}" data-reminded="{escape(row["reminded"] or "")}">'
+        f'<a href="/console/handoffs/{int(row["id"])}">'
         f'<span class="id">#{int(row["id"])}</span> <span class="intent">{escape(row["intent"])}</span></a>'
-        f'<span class="meta">{escape(row["status_text"])} · {escape(row["reason"])} · {escape(row["since"])}</span></li>'
+        + (f'<span class="flag">{escape(row["flag"])}</span>' if row["flag"] else "")
+        + f'<span class="meta">{escape(row["status_text"])} · {escape(row["reason"])} · {escape(row["since"])}</span></li>'
     )
 
 

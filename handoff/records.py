@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, insert, true, update
+from sqlalchemy import Engine, bindparam, func, insert, or_, true, update
 from sqlmodel import Session, col, select
 
 from bot.core.autocommit import autocommit
 from bot.core.clock import utc
-from bot.core.handoff_states import UNCLAIMED, State, check
+from bot.core.handoff_states import UNCLAIMED, HandoffStatus, State, check
 from bot.core.packet import Attempt, Packet
 from bot.core.tables import Conversation, Handoff, StaffPost, write_events
 from handoff.wait_estimate import CLAIM_WINDOW, Wait, estimate, minutes_per_person
@@ -30,6 +31,7 @@ _SET_STATE = (
     update(Conversation).where(col(Conversation.id) == bindparam("b_conversation"))
     .values(state=bindparam("b_state"), updated_at=bindparam("b_now"))
 )
+_SET_STATE_FROM = _SET_STATE.where(col(Conversation.state) == bindparam("b_before"))
 _INSERT_HANDOFF = insert(Handoff)
 _AHEAD = select(func.count()).select_from(Handoff).where(
     Handoff.tenant == bindparam("b_tenant"), col(Handoff.status).in_(OPEN), col(Handoff.id) <= bindparam("b_handoff")
@@ -62,6 +64,14 @@ def _queue() -> Any:
 _QUEUE = _queue()
 
 
+@dataclass(frozen=True, slots=True)
+class ReminderTaken:
+    """A reminder this process took (`HandoffRecords.take_reminder`); `before`: the `reminded_at` it replaced,
+    to give the slot back with when the reminder could not be sent."""
+
+    before: datetime | None
+
+
 def aware(moment: datetime | None) -> datetime | None:
     """SQLite gives datetimes back without their zone; they were written in UTC."""
     return None if moment is None else utc(moment)
@@ -77,18 +87,22 @@ class HandoffRecords:
     def __init__(self, engine: Engine, *, now: Callable[[], datetime]) -> None:
         self._engine = engine
         self._single = autocommit(engine)  # reads: on PostgreSQL without BEGIN and ROLLBACK around them
+        self._several = engine.dialect.name == "postgresql"  # processes share the database only there
         self._now = now
 
     def set_state(self, conversation_id: str, target: State) -> tuple[str, str] | None:
         """Move the conversation to `target` (checked against the state machine). Returns (state
-        before, tenant) when it changed, None when it was already there or is unknown."""
+        before, tenant) when it changed, None when it was already there or is unknown, or when another
+        process moved it between the read and the write (the update is conditional on the state read:
+        two processes finishing one claim both read 'waiting', and only one of them may tell the customer)."""
         with self._engine.begin() as conn:
             row = conn.execute(_STATE, {"b_conversation": conversation_id}).first()
             if row is None or row.state == target.value:
                 return None
             check(row.state, target)
-            conn.execute(_SET_STATE, {"b_conversation": conversation_id, "b_state": target.value, "b_now": self._now()})
-            return row.state, row.tenant
+            moved = conn.execute(_SET_STATE_FROM, {"b_conversation": conversation_id, "b_state": target.value, "b_now": self._now(),
+                                                   "b_before": row.state})
+            return (row.state, row.tenant) if moved.rowcount == 1 else None
 
     def open(self, handoff: Handoff, *, actor: str) -> Handoff:
         """Store a new handoff, move its conversation to waiting and write both audit events (the
@@ -131,6 +145,74 @@ class HandoffRecords:
         """Handoffs nobody has claimed yet, of every tenant."""
         with Session(self._single) as session:
             return list(session.exec(select(Handoff).where(col(Handoff.status).in_(OPEN))).all())
+
+    def take_reminder(self, handoff_id: int, *, due: datetime, only_from: tuple[str, ...]) -> ReminderTaken | None:
+        """Take the handoff's next reminder for this process: one conditional UPDATE moves `reminded_at` to
+        now while it is still unclaimed (`only_from`) and staff were last told of it (reminded, else its card
+        posted, else its creation) before `due`. Of processes that try at once one changes the row; the
+        others find it told since and send nothing (None)."""
+        told = func.coalesce(col(Handoff.reminded_at), col(Handoff.announced_at), col(Handoff.created_at))
+        with self._engine.begin() as conn:
+            before = conn.execute(select(Handoff.reminded_at).where(col(Handoff.id) == handoff_id)).first()
+            taken = conn.execute(
+                update(Handoff).where(col(Handoff.id) == handoff_id, col(Handoff.status).in_(only_from), told < due)
+                .values(reminded_at=self._now())
+            )
+        if taken.rowcount != 1 or before is None:
+            return None
+        return ReminderTaken(before=aware(before.reminded_at))
+
+    def take_card(self, handoff_id: int, *, until: datetime) -> bool:
+        """Take the posting of a queued handoff's card for this process until `until` (stored as its
+        `not_before`, which every process's timer waits out): one conditional UPDATE, so of processes that
+        try at once (an escalation and another process's timer, two timers) one posts it. A process that
+        dies meanwhile leaves it to the next round after `until`; a card posted or tried clears or replaces it."""
+        now = self._now()
+        with self._engine.begin() as conn:
+            taken = conn.execute(
+                update(Handoff).where(col(Handoff.id) == handoff_id, col(Handoff.status) == HandoffStatus.QUEUED,
+                                      or_(col(Handoff.not_before).is_(None), col(Handoff.not_before) <= now))
+                .values(not_before=until)
+            )
+        return taken.rowcount == 1
+
+    def take_posts(self, handoff_id: int, *, until: datetime) -> bool:
+        """Take the posting of the handoff's thread posts for this process until `until`: one conditional
+        UPDATE, so two processes (one relaying the customer's message, the other's timer) do not post the
+        same waiting posts each. On SQLite (one process, whose lock orders its flushes) nothing is sent."""
+        if not self._several:
+            return True
+        now = self._now()
+        with self._engine.begin() as conn:
+            taken = conn.execute(
+                update(Handoff).where(col(Handoff.id) == handoff_id,
+                                      or_(col(Handoff.posting_until).is_(None), col(Handoff.posting_until) <= now))
+                .values(posting_until=until)
+            )
+        return taken.rowcount == 1
+
+    def end_posts(self, handoff_id: int, *, until: datetime) -> None:
+        """The posting `take_posts` took until `until` is over (left alone when it ran out and another took it)."""
+        if not self._several:
+            return
+        with self._engine.begin() as conn:
+            conn.execute(update(Handoff).where(col(Handoff.id) == handoff_id, col(Handoff.posting_until) == until).values(posting_until=None))
+
+    def give_back_reminder(self, handoff_id: int, *, reminded_at: datetime | None) -> None:
+        """The reminder `take_reminder` took could not be sent (Slack down): the next round tries again."""
+        with self._engine.begin() as conn:
+            conn.execute(update(Handoff).where(col(Handoff.id) == handoff_id).values(reminded_at=reminded_at))
+
+    def half_done_claims(self, *, claimed_before: datetime) -> list[Handoff]:
+        """Claimed handoffs whose conversation still waits for a person, claimed before `claimed_before`: a
+        process stored the claim and died before the steps after it (the conversation to staff, the
+        customer told, the card). One statement, on the status index."""
+        with Session(self._single) as session:
+            return list(session.exec(
+                select(Handoff).join(Conversation, col(Conversation.id) == col(Handoff.conversation_id))
+                .where(col(Handoff.status) == HandoffStatus.CLAIMED, col(Handoff.claimed_at) < claimed_before,
+                       col(Conversation.state) == State.WAITING.value)
+            ).all())
 
     def of_tenant(self, tenant: str, *, limit: int = 200) -> list[Handoff]:
         """The tenant's latest handoffs, newest first (a desk's queue: the open ones, then the rest)."""

@@ -270,9 +270,11 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
 
     # timers (handoff/cards.py) ----------------------------------------------------------------------
     async def tick(self) -> None:
-        """Announce what the desk could not take before, post what waits for threads, remind staff of
-        handoffs nobody claimed, and tell those handoffs' customers their place when it changed since
-        they were told (they moved up as others were claimed; nothing said when it did not change)."""
+        """Finish the claims a dead process left half done, announce what the desk could not take before,
+        post what waits for threads, remind staff of handoffs nobody claimed, and tell those handoffs'
+        customers their place when it changed since they were told (they moved up as others were claimed;
+        nothing said when it did not change)."""
+        await self.finish_claims()
         for handoff in await self._cards.tick():
             await self._tell_queue(handoff, again=True)
 

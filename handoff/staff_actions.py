@@ -58,10 +58,12 @@ class HandoffStaffActions:
         if handoff is None:
             return None
         if handoff.status not in UNCLAIMED:
-            return await self._finish_claim(handoff)
+            await self._finish_claim(handoff)
+            return handoff
         async with self._lock(handoff.conversation_id):
             claimed = await asyncio.to_thread(self._records.move, handoff, only_from=UNCLAIMED, status=HandoffStatus.CLAIMED,
-                                              claimed_by=staff_name or staff, claimed_at=self._now())
+                                              claimed_by=staff_name or staff, claimed_by_id=staff, claimed_at=self._now(),
+                                              reminded_at=None)  # released later, it is reminded of afresh
             if claimed is None:  # someone else claimed (or closed) it first: theirs stands, the customer hears once
                 return await asyncio.to_thread(self.get, handoff_id)
             handoff = claimed
@@ -75,19 +77,32 @@ class HandoffStaffActions:
             await self._say(handoff.conversation_id, "someone_joined")
         return handoff
 
-    async def _finish_claim(self, handoff: Handoff) -> Handoff:
+    async def finish_claims(self) -> int:
+        """The handoff timer's part (run once across processes, bot/app/processes.py): every claim a dead
+        process left half done for `CLAIM_FINISH_AFTER` is finished, without waiting for someone to press
+        Claim again (the customer heard nothing, the card still offered Claim). How many were finished."""
+        finished = 0
+        for handoff in await asyncio.to_thread(self._records.half_done_claims, claimed_before=self._now() - CLAIM_FINISH_AFTER):
+            if await self._finish_claim(handoff, checked=True):
+                finished += 1
+        return finished
+
+    async def _finish_claim(self, handoff: Handoff, *, checked: bool = False) -> Handoff | None:
         """A claim stored by a process that died before it moved the conversation to staff, told the
-        customer and updated the card (they are steps after the claim's own transaction): the next press
-        of Claim on it, on any desk, finishes it for the one who claimed. Not before `CLAIM_FINISH_AFTER`,
-        so a claim still under way on another process is not told twice."""
+        customer and updated the card (they are steps after the claim's own transaction): finished by the
+        handoff timer (`finish_claims`) or the next press of Claim on it, on any desk, for the one who
+        claimed. Not before `CLAIM_FINISH_AFTER`, so a claim still under way on another process is not told
+        twice; the conversation's move is conditional (handoff/records.py `set_state`), so two finishers tell
+        the customer once. Returns the handoff when this call finished it, None when there was nothing to do
+        (`claim` gives the handoff back either way). `checked`: the caller read it half done already."""
         claimed_at = aware(handoff.claimed_at)
-        if (handoff.status != HandoffStatus.CLAIMED or claimed_at is None or self._now() - claimed_at < CLAIM_FINISH_AFTER
-                or await asyncio.to_thread(self.state, handoff.conversation_id) is not State.WAITING):
-            return handoff
+        if not checked and (handoff.status != HandoffStatus.CLAIMED or claimed_at is None or self._now() - claimed_at < CLAIM_FINISH_AFTER
+                            or await asyncio.to_thread(self.state, handoff.conversation_id) is not State.WAITING):
+            return None
         async with self._lock(handoff.conversation_id):
             changed = await asyncio.to_thread(self._records.set_state, handoff.conversation_id, State.WITH_HUMAN)
             if changed is None:
-                return handoff
+                return None
             await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="state",
                                     before=changed[0], after=State.WITH_HUMAN.value, actor="claim_finished", handoff=handoff.id)
         await self._cards.update_card(handoff)
@@ -145,7 +160,7 @@ class HandoffStaffActions:
             return handoff
         async with self._lock(handoff.conversation_id):
             released = await asyncio.to_thread(self._records.move, handoff, only_from=(HandoffStatus.CLAIMED,), status=HandoffStatus.OPEN,
-                                               claimed_by=None, claimed_at=None)
+                                               claimed_by=None, claimed_by_id=None, claimed_at=None)
             if released is None:  # resolved or returned meanwhile
                 return await asyncio.to_thread(self.get, handoff_id)
             handoff = released

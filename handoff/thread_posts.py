@@ -9,6 +9,8 @@ split and posted in pieces instead). Slack asking to wait (`StaffDeskBusy` with 
 the handoff's posts, and the card's too (handoff/service.py pauses a refused card the same way). The
 pause is stored with the handoff (`Handoff.not_before`), so a restart waits it out instead of trying at once.
 Refusals are logged, audited and counted (supportbot_handoff_post_failures_total).
+On PostgreSQL, where several processes share the queue, one process at a time posts a handoff's
+waiting posts (`HandoffRecords.take_posts`); within a process the thread's lock orders them.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SPLIT_AT = 3000  # a thread post Slack finds too long goes out in pieces of at most this many characters
+# a handoff's thread posts are taken by one process for this long (`HandoffRecords.take_posts`): longer than a flush takes
+POSTING_TAKE = timedelta(minutes=2)
 
 
 class ThreadPosts:
@@ -78,27 +82,38 @@ class ThreadPosts:
             handoff = await asyncio.to_thread(self._records.get, key) or handoff  # the thread may have opened meanwhile
             if self._desk() is None or not handoff.thread_ts or self.paused(handoff):
                 return
-            while (post := await asyncio.to_thread(self._records.next_post, key)) is not None:
-                post_id, kind, body = post
-                try:
-                    await self._post(handoff, kind, body)
-                except StaffPostRefused as exc:  # for good: this one is skipped, the posts after it go on
-                    if exc.error == "msg_too_long" and kind != "file" and len(body) > SPLIT_AT:
-                        await asyncio.to_thread(self._records.split_post, post_id, split_message(body, SPLIT_AT))
-                        continue
-                    logger.error("Slack refused a %s post in the staff thread of handoff %s (%s); it is skipped", kind, handoff.id, exc.error)
-                    await asyncio.to_thread(self._records.mark_failed, post_id, error=exc.error)
-                    await self.refused(handoff, kind, exc.error)
+            until = self._now() + POSTING_TAKE
+            if not await asyncio.to_thread(self._records.take_posts, key, until=until):
+                return  # another process is posting them (what it has not read yet, it or the next tick posts)
+            try:
+                await self._post_waiting(handoff)
+            finally:
+                await asyncio.to_thread(self._records.end_posts, key, until=until)
+
+    async def _post_waiting(self, handoff: Handoff) -> None:
+        """`flush`'s posting, in the process that took it."""
+        key = handoff.id or 0
+        while (post := await asyncio.to_thread(self._records.next_post, key)) is not None:
+            post_id, kind, body = post
+            try:
+                await self._post(handoff, kind, body)
+            except StaffPostRefused as exc:  # for good: this one is skipped, the posts after it go on
+                if exc.error == "msg_too_long" and kind != "file" and len(body) > SPLIT_AT:
+                    await asyncio.to_thread(self._records.split_post, post_id, split_message(body, SPLIT_AT))
                     continue
-                except Exception as exc:
-                    logger.warning("could not post in the staff thread of handoff %s (%s); posts wait", handoff.id, type(exc).__name__)
-                    await self.wait_if_asked(handoff, exc)
-                    return
-                # marked once Slack took it: a crash right between the two posts it again at the next
-                # start (once), the same trade the reply delivery makes (bot/engine/dispatch.py); never lost
-                await asyncio.to_thread(self._records.mark_posted, post_id)
-                if handoff.not_before is not None:  # a pause that ran out: Slack takes posts again
-                    handoff = await asyncio.to_thread(self._records.save, handoff, not_before=None)
+                logger.error("Slack refused a %s post in the staff thread of handoff %s (%s); it is skipped", kind, handoff.id, exc.error)
+                await asyncio.to_thread(self._records.mark_failed, post_id, error=exc.error)
+                await self.refused(handoff, kind, exc.error)
+                continue
+            except Exception as exc:
+                logger.warning("could not post in the staff thread of handoff %s (%s); posts wait", handoff.id, type(exc).__name__)
+                await self.wait_if_asked(handoff, exc)
+                return
+            # marked once Slack took it: a crash right between the two posts it again at the next
+            # start (once), the same trade the reply delivery makes (bot/engine/dispatch.py); never lost
+            await asyncio.to_thread(self._records.mark_posted, post_id)
+            if handoff.not_before is not None:  # a pause that ran out: Slack takes posts again
+                handoff = await asyncio.to_thread(self._records.save, handoff, not_before=None)
 
     def paused(self, handoff: Handoff) -> bool:
         """Read from the handoff as stored (callers pass a row they just read), so it holds across a restart."""

@@ -7,8 +7,11 @@ behind a balancer), so what one process kept in memory goes through the database
 - a message stored for a customer reaches their socket on another process (bot/engine/relay.py);
 - duplicate platform deliveries are stopped by the message table's unique (conversation, client id),
   whichever process each reaches, and answered under the turn, once;
-- timers (handoff announcements, reminders and staff-thread posts; the vault purge; the limit table's
-  sweep) run in the one process holding their lease (`run_alone`);
+- timers (handoff announcements, reminders and staff-thread posts, claims left half done; the vault
+  purge; the limit table's sweep) run in the one process holding their lease (`run_alone`); what a
+  round sends is also taken in the database where two overlapping rounds (or a round and another
+  process's escalation or relay) could both send it (a card: handoff/records.py `take_card`; a reminder:
+  `take_reminder`; a thread's waiting posts: `take_posts`; a half-done claim: the conversation's conditional move);
 - client limits count in a table (bot/app/limit_table.py); budgets are sums over the usage table already.
 On SQLite (the default) nothing here is used: one process, as before.
 """

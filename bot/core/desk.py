@@ -68,10 +68,19 @@ def lost_claim(after: Handoff | None, staff: StaffMember) -> str | None:
     "claimed_first" (someone else's claim came first: `after.claimed_by` has it) or "closed_first"
     (resolved or returned before it); None when it is theirs (a second click of their own too) or unknown.
     Claims are decided under a row lock in handoff/, so two claims at once leave exactly one standing,
-    and the card's "Claimed by Alice" alone did not tell the other that their press did nothing."""
-    if after is None or (after.status == HandoffStatus.CLAIMED and after.claimed_by == (staff.name or staff.id)):
+    and the card's "Claimed by Alice" alone did not tell the other that their press did nothing.
+    Whose claim it is goes by the stable id (`claimed_by_id`), never the name shown: two staff members
+    named "Sam" are two people (a claim stored before the id was kept goes by its name)."""
+    if after is None or (after.status == HandoffStatus.CLAIMED and claimed_by(after, staff)):
         return None
     return "claimed_first" if after.status == HandoffStatus.CLAIMED else "closed_first" if after.status not in ACTIVE else None
+
+
+def claimed_by(handoff: Handoff, staff: StaffMember) -> bool:
+    """Whether `handoff`'s claim is this staff member's: by their stable id (a Slack user id, a console account)."""
+    if handoff.claimed_by_id is not None:
+        return handoff.claimed_by_id == staff.id
+    return handoff.claimed_by == (staff.name or staff.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,10 +149,14 @@ class Handoff(SQLModel, table=True):
     status: HandoffStatus = Field(default=HandoffStatus.QUEUED, index=True, sa_type=EnumText(HandoffStatus))
     staff_channel: str | None = None
     thread_ts: str | None = None  # the card's ts: the staff thread
-    claimed_by: str | None = None
+    claimed_by: str | None = None  # the claimer's name, as shown; whose claim it is is `claimed_by_id`
+    claimed_by_id: str | None = None  # the claimer's stable id (`StaffMember.id`: a Slack user id, console:<tenant>:<account>)
     claimed_at: datetime | None = None
     closed_at: datetime | None = None
     announced_at: datetime | None = None
+    # staff's last reminder that nobody has claimed it (a post in its Slack thread, a flag in the console's queue): one
+    # process takes each reminder by moving this forward in one conditional UPDATE (handoff/records.py take_reminder)
+    reminded_at: datetime | None = None
     attempts: int = 0
     packet: str = "{}"  # JSON, redacted
     created_at: datetime = Field(default_factory=utcnow, index=True)
@@ -160,6 +164,8 @@ class Handoff(SQLModel, table=True):
     # nothing of this handoff (card or thread posts) goes to Slack before this: a card Slack refused for
     # good, a Retry-After. Stored so that a restart (a crash loop, a deploy) waits it out too
     not_before: datetime | None = None
+    # one process posts this handoff's thread posts until then (handoff/records.py take_posts; PostgreSQL, several processes)
+    posting_until: datetime | None = None
 
 
 class StaffPost(SQLModel, table=True):

@@ -25,13 +25,15 @@
   }
 
   function queueRow(row) {
-    var li = el("li", "handoff " + row.status);
+    var li = el("li", "handoff " + row.status + (row.flag ? " overdue" : ""));
+    li.setAttribute("data-reminded", row.reminded || "");
     var a = el("a");
     a.href = "/console/handoffs/" + row.id;
     a.appendChild(el("span", "id", "#" + row.id));
     a.appendChild(document.createTextNode(" "));
     a.appendChild(el("span", "intent", row.intent));
     li.appendChild(a);
+    if (row.flag) { li.appendChild(el("span", "flag", row.flag)); }
     li.appendChild(el("span", "meta", row.status_text + " · " + row.reason + " · " + row.since));
     return li;
   }
@@ -49,20 +51,24 @@
     if (again) { again.focus(); }
   }
 
-  // what a screen reader says when the queue changes: the handoffs that arrived, once each (the page's
-  // status region, handoff/console_pages.py `queue_page`), not the whole list again
-  var seen = {};  // the open handoffs shown so far, from the page as the server drew it
-  Array.prototype.forEach.call(document.querySelectorAll("#queue a[href]"), function (a) {
-    seen[a.getAttribute("href").split("/").pop()] = true;
+  // what a screen reader says when the queue changes: the handoffs that arrived, once each, and the
+  // reminders of those nobody claimed in time, once per reminder (the page's status region,
+  // handoff/console_pages.py `queue_page`), not the whole list again
+  var seen = {};  // the open handoffs shown so far, with their last reminder, from the page as the server drew it
+  Array.prototype.forEach.call(document.querySelectorAll("#queue li[data-reminded]"), function (li) {
+    seen[li.querySelector("a").getAttribute("href").split("/").pop()] = li.getAttribute("data-reminded");
   });
   function announce(active) {
-    var fresh = active.filter(function (h) { return !seen[String(h.id)]; });
+    var said = [];
+    active.forEach(function (h) {
+      var before = seen[String(h.id)];
+      if (before === undefined) { said.push("New handoff #" + h.id + ": " + h.intent); }
+      else if (h.reminded && h.reminded !== before) { said.push("Reminder, handoff #" + h.id + " (" + h.intent + "). " + h.flag); }
+    });
     var news = document.getElementById("queue-news");
-    if (fresh.length && news) {
-      news.textContent = fresh.map(function (h) { return "New handoff #" + h.id + ": " + h.intent; }).join(". ");
-    }
+    if (said.length && news) { news.textContent = said.join(". "); }
     seen = {};
-    active.forEach(function (h) { seen[String(h.id)] = true; });
+    active.forEach(function (h) { seen[String(h.id)] = h.reminded || ""; });
   }
 
   // the step-back banner (handoff/console_pages.py `_notice`, built the same way): shown while the

@@ -3,6 +3,7 @@ Slack's shapes, and can be told to fail. Plus request signing as Slack does it (
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
@@ -17,7 +18,11 @@ from tests.fakes.loopback import LoopbackServer
 
 BOT_USER = "UBOT"
 TEAM = "T111"
-USERS = {"UALICE": ("alice", "Alice Staff", "Alice"), "UBOB": ("bob", "Bob Staff", "Bob")}
+USERS = {
+    "UALICE": ("alice", "Alice Staff", "Alice"), "UBOB": ("bob", "Bob Staff", "Bob"),
+    # two people whose Slack display names are the same
+    "USAMA": ("sam.a", "Sam Adams", "Sam"), "USAMB": ("sam.b", "Sam Baker", "Sam"),
+}
 
 
 def sign(secret: str, body: str, timestamp: int | None = None) -> dict[str, str]:
@@ -37,6 +42,7 @@ class FakeSlackApi(LoopbackServer):
         self.refusing: dict[str, str] = {}
         self.refuse_next: dict[str, list[str]] = {}
         self.retry_after = 30  # seconds, sent with "ratelimited"
+        self.delays: dict[str, float] = {}  # seconds a method takes to answer (Slack under load), by method
         self.text_limit = 40_000  # chat.postMessage text longer than this: msg_too_long, as Slack answers
         self.refused: list[dict[str, Any]] = []  # the args of calls answered with an error (they are in `calls` too)
         self.envelopes: list[dict[str, Any]] = []  # Socket Mode: sent to the connected app, in order
@@ -63,6 +69,8 @@ class FakeSlackApi(LoopbackServer):
             args["blocks"] = json.loads(args["blocks"])
         self.calls.append((method, args))
         self.received_at.append(time.monotonic())
+        if self.delays.get(method):
+            await asyncio.sleep(self.delays[method])
         if method in self.failing:
             self.refused.append(args)
             return web.json_response({"ok": False, "error": "internal_error"}, status=500)

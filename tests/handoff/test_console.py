@@ -51,6 +51,8 @@ async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) 
         '[tenants.default.widget]\nkeys = ["demo"]\n'
         f'[tenants.default.staff.alice]\npassword_hash = "{hash_password(ALICE_PASSWORD)}"\ndisplay_name = "Alice"\n'
         f'[tenants.default.staff.carol]\npassword_hash = "{hash_password(CAROL_PASSWORD)}"\ndisplay_name = "Carol"\n'
+        # another Alice: two accounts, one display name
+        f'[tenants.default.staff.alice2]\npassword_hash = "{hash_password(CAROL_PASSWORD)}"\ndisplay_name = "Alice"\n'
         '[tenants.acme.widget]\nkeys = ["acme"]\n'
     )
     settings = make_settings(
@@ -399,6 +401,24 @@ async def test_the_slower_of_two_claims_is_told_someone_else_claimed_first(clien
     await alice.act(handoff_id, "resolve")
     late = await carol.act(handoff_id, "claim")
     assert "closed before your claim" in await (await carol.get(late.headers["Location"])).text()
+    await ws.close()
+
+
+async def test_a_claim_is_told_lost_to_another_account_with_the_same_display_name(client: TestClient, alice: Staff) -> None:
+    """Two accounts both shown as "Alice": the second one's Claim on the first one's handoff was taken as
+    her own (claims were compared by the name shown), so she was not told that it was someone else's."""
+    other = Staff(client)
+    assert (await other.sign_in(tenant="default", name="alice2", password=CAROL_PASSWORD)).status == 303
+    conversation, _, ws, heard, handoff_id = await hand_over(client)
+    first = await alice.act(handoff_id, "claim")
+    assert first.status == 303 and "error" not in first.headers["Location"]
+    second = await other.act(handoff_id, "claim")
+    assert second.headers["Location"].endswith("?error=claimed_first")
+    assert "Not claimed: Alice claimed this handoff first." in await (await other.get(second.headers["Location"])).text()
+    again = await alice.act(handoff_id, "claim")  # the claimer's own second press is hers
+    assert "error" not in again.headers["Location"]
+    await alice.act(handoff_id, "resolve")
+    await other.close()
     await ws.close()
 
 

@@ -100,6 +100,25 @@ async def test_the_slower_of_two_slack_claims_is_told_who_has_it_only_them(clien
     await ws.close()
 
 
+async def test_a_claim_is_told_lost_to_another_slack_user_with_the_same_display_name(client: TestClient, slack: FakeSlackApi) -> None:
+    """Two staff whose Slack display name is "Sam": the second one's press on the first one's claim was
+    taken as their own (claims were compared by the name shown), so they were never told it was not theirs."""
+    ws, _, card, _ = await _handed_over(client, slack)
+    handoff_id = button_value(card, "handoff_claim")
+    assert await action(client, "handoff_claim", handoff_id, user="USAMA") == 200
+    handoff = await until(lambda: (h := client.app[HANDOFF].get(int(handoff_id))) is not None and h.claimed_by and h)
+    assert handoff.claimed_by == "Sam"
+    ephemerals = len(slack.of("chat.postEphemeral"))
+    assert await action(client, "handoff_claim", handoff_id, user="USAMB") == 200
+    told = await until(lambda: slack.of("chat.postEphemeral")[ephemerals:])
+    assert [t["user"] for t in told] == ["USAMB"] and told[0]["text"].startswith(f"Not claimed: Sam claimed handoff #{handoff_id} first")
+    assert await action(client, "handoff_claim", handoff_id, user="USAMA") == 200  # the claimer's own second press: nothing to tell
+    await asyncio.sleep(0.3)
+    assert len(slack.of("chat.postEphemeral")) == ephemerals + 1
+    assert await action(client, "handoff_resolve", handoff_id, user="USAMA") == 200
+    await ws.close()
+
+
 async def test_a_card_is_drawn_again_whole_at_each_change_with_claim_times_on_each_readers_clock(client: TestClient, slack: FakeSlackApi) -> None:
     """Each change (claimed, resolved) replaces every block of the card with this release's layout, so a
     card posted by an older release is not left in its old one; the claim's time is Slack's date token
