@@ -29,6 +29,15 @@ from policies.redaction import SpacyRedactor
         # a capitalised word before a model number of capitals and digits: a product, even when it is a surname too
         "Is Dyson V12 eligible for a free repair?",
         "Is Dyson V11 still under warranty after the repair?",
+        # a lone surname as software's name, with what only software does or is said to be
+        "Can Hollis export to CSV?",
+        "How much does Marlowe cost per seat?",
+        "Is Calloway available on Android?",
+        "Does Calloway work offline?",
+        "Why does Bexley crash on startup?",
+        "Does Pemberton support SSO?",
+        "Bexley keeps logging me out",
+        "Can Calloway boards be embedded in a page?",
         # after "call me" or "my name is", an ordinary word that is no name
         "my kids call me dad, can the app do that too",
         "my name is going to show on the invoice?",
@@ -50,6 +59,12 @@ def test_product_and_service_names_are_kept(redactor: SpacyRedactor, text: str) 
         # an ordinary word that is a first name too, after "call me"
         ("please call me ruby from now on", "ruby"),
         ("The Ingrid Kowalczyk version of the report is missing a page.", "Ingrid Kowalczyk"),
+        # what a person does too, or a day rather than a platform, or someone asked: still a person
+        ("Can Darcy export the report for me?", "Darcy"),
+        ("Is Quentin available on Monday?", "Quentin"),
+        ("Please ask Hollis to export the file to PDF", "Hollis"),
+        ("Quentin Calloway costs us a fortune in overtime", "Quentin Calloway"),
+        ("My manager Bexley is not available on weekends", "Bexley"),
     ],
 )
 def test_people_next_to_product_words_are_still_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
