@@ -68,7 +68,7 @@ from policies.name_requests import (
     requested_pair,
     without_opening_verb,
 )
-from policies.name_slots import ROLE_AFTER, slot_names
+from policies.name_slots import ROLE_AFTER, recipient_names, slot_names
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import (
     NOT_NAMES,
@@ -234,6 +234,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     strong += introduced_here(text) + initialled_names(text)
     strong += requested_pair(text) + requested_names(text)
     strong += listed_names(text)
+    strong += recipient_names(text, common=common)
     if not cased:
         strong += titled_lowercase(text) + slot_names(text)
     for m in LIST_OF_NAMES.finditer(text):  # "our 3 founders: A, B and C", "A and B were engineers"

@@ -27,6 +27,10 @@ def kinds(redactor: SpacyRedactor, text: str) -> dict[str, list[str]]:
         ("Ναπολέων had given Ευτέρπη the keys to the office.", "Ευτέρπη"),
         # "add X as guardian": what a person is made on an account, even when spaCy calls it an organisation
         ("In case of my child's account, we need to add Huban Qorvath as guardian", "Huban Qorvath"),
+        # someone given one's own things: "gave X my card number", "had given X his address"
+        ("I gave Dornacre my card number yesterday", "Dornacre"),
+        ("I sent Vesketh my address last week", "Vesketh"),
+        ("Rafe had given Bramwen his address: 12 Oak Street", "Bramwen"),
         # someone spoken to: "said X to Y" is no place, even when spaCy calls Y one
         ("I'm so jealous! said Oria to Ingrid", "Ingrid"),
         # a title before a name written in lower case

@@ -38,6 +38,10 @@ from policies.redaction import SpacyRedactor
         "Does Pemberton support SSO?",
         "Bexley keeps logging me out",
         "Can Calloway boards be embedded in a page?",
+        # given one's own things, but a team, a brand or a pronoun: no one's name
+        "I sent Billing my invoice twice",
+        "Can you send Zendesk my ticket history?",
+        "I emailed Support my order number",
         # after "call me" or "my name is", an ordinary word that is no name
         "my kids call me dad, can the app do that too",
         "my name is going to show on the invoice?",
