@@ -177,6 +177,20 @@ SOFTWARE_SAID = re.compile(
     r"(?:log(?:s|ging)?|sign(?:s|ing)?|kick(?:s|ing)?)\s+(?:me|us)\s+out\b|"
     r"(?:load(?:s|ing)?|install(?:s|ing)?|updat(?:e|es|ing))\s+(?:slow(?:ly)?|automatically|forever|fine)\b)".replace("{platform}", PLATFORM)
 )
+# "Set up X for legal docs", "reinstall X": what is set up, configured or installed right after the verb is software ("set
+# up a call with X" is not: the thing set up comes between)
+SET_UP_BEFORE = re.compile(
+    r"\b(?:set(?:ting)? up|configur(?:e|es|ed|ing)|(?:de)?activat(?:e|es|ed|ing)|(?:re|un)install(?:s|ed|ing)?|restart(?:s|ed|ing)?|"
+    r"reboot(?:s|ed|ing)?)\s+(?:the\s+|my\s+|our\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def set_up(text: str, start: int, end: int) -> bool:
+    """"Set up X for legal docs", "reinstall X": not "set up X with an account", "configure X as an admin" (someone's)."""
+    return SET_UP_BEFORE.search(text[max(0, start - 20) : start]) is not None and re.match(r"\s+(?:with|as|to|up)\b", text[end:]) is None
+
+
 # "Can Miro boards be embedded?", "Will Pascal code compile?": a lone word right before what software keeps, the two the
 # subject of what follows (a person's would be "Oria's boards")
 ARTEFACT_SUBJECT = re.compile(
@@ -239,7 +253,7 @@ def a_thing(
         return True
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):
         return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
-    if len(words) == 1 and (SOFTWARE_SAID.match(text, end) or ARTEFACT_SUBJECT.match(text, end)) \
+    if len(words) == 1 and (SOFTWARE_SAID.match(text, end) or ARTEFACT_SUBJECT.match(text, end) or set_up(text, start, end)) \
             and not ASKED_BEFORE.search(text[max(0, start - 30) : start]):
         return True  # "Why does Bexley crash on startup?", "Can Miro boards be embedded?": software, not someone
     if edition_product(text, start, end):

@@ -38,6 +38,9 @@ from policies.redaction import SpacyRedactor
         "Does Pemberton support SSO?",
         "Bexley keeps logging me out",
         "Can Calloway boards be embedded in a page?",
+        # what is set up or configured right after the verb
+        "Set up Pemberton for legal docs",
+        "How do I configure Pemberton?",
         # given one's own things, but a team, a brand or a pronoun: no one's name
         "I sent Billing my invoice twice",
         "Can you send Zendesk my ticket history?",
@@ -69,6 +72,8 @@ def test_product_and_service_names_are_kept(redactor: SpacyRedactor, text: str) 
         ("Please ask Hollis to export the file to PDF", "Hollis"),
         ("Quentin Calloway costs us a fortune in overtime", "Quentin Calloway"),
         ("My manager Bexley is not available on weekends", "Bexley"),
+        ("I set up a call with Pemberton", "Pemberton"),
+        ("Can you set up Pemberton with an account?", "Pemberton"),
     ],
 )
 def test_people_next_to_product_words_are_still_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
