@@ -31,6 +31,9 @@ def kinds(redactor: SpacyRedactor, text: str) -> dict[str, list[str]]:
         ("I gave Dornacre my card number yesterday", "Dornacre"),
         ("I sent Vesketh my address last week", "Vesketh"),
         ("Rafe had given Bramwen his address: 12 Oak Street", "Bramwen"),
+        # what someone did to the writer by word, opening the message
+        ("Dornacre promised me a refund", "Dornacre"),
+        ("Vesketh hasn't replied to me since Monday", "Vesketh"),
         # someone spoken to: "said X to Y" is no place, even when spaCy calls Y one
         ("I'm so jealous! said Oria to Ingrid", "Ingrid"),
         # a title before a name written in lower case

@@ -45,6 +45,10 @@ from policies.redaction import SpacyRedactor
         "I sent Billing my invoice twice",
         "Can you send Zendesk my ticket history?",
         "I emailed Support my order number",
+        # a team, a brand or a company the model knows telling the writer something
+        "Support told me to wait",
+        "Zendesk emailed me a receipt",
+        "Billing emailed me twice",
         # after "call me" or "my name is", an ordinary word that is no name
         "my kids call me dad, can the app do that too",
         "my name is going to show on the invoice?",
