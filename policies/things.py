@@ -157,7 +157,7 @@ PRODUCT_SAID = re.compile(
 
 # the platforms software runs on: "available on Android", "works on Mac"
 PLATFORM = (
-    r"(?:(?:the\s+)?(?:iOS|iPhone|iPad(?:OS)?|Android|Mac|macOS|Windows|Linux|Ubuntu|Chromebooks?|ChromeOS|Apple TV|Fire TV|Roku|"
+    r"(?:(?:(?:the|my|our|your|a|an)\s+)?(?:iOS|iPhone|iPad(?:OS)?|Android|Mac|macOS|Windows|Linux|Ubuntu|Chromebooks?|ChromeOS|Apple TV|Fire TV|Roku|"
     r"App Store|Google Play|Play Store|web|mobile|desktop|tablets?|smart ?TVs?|browsers?|phones?)\b)"
 )
 # what only software is said to do or be: "Why does Bexley crash on startup?", "Can Hollis export to CSV?", "Does Calloway
@@ -175,7 +175,8 @@ SOFTWARE_SAID = re.compile(
     r"cost(?:s)?\b|pric(?:e|es|ed|ing)\b|"
     r"support(?:s)?\s+(?:[A-Z]{2,}s?\b|dark mode|single sign-on|two-factor|webhooks|offline)|"
     r"(?:log(?:s|ging)?|sign(?:s|ing)?|kick(?:s|ing)?)\s+(?:me|us)\s+out\b|"
-    r"(?:load(?:s|ing)?|install(?:s|ing)?|updat(?:e|es|ing))\s+(?:slow(?:ly)?|automatically|forever|fine)\b)".replace("{platform}", PLATFORM)
+    r"(?:load(?:s|ing)?|install(?:s|ing)?|updat(?:e|es|ing))\s+(?:slow(?:ly)?|automatically|forever|fine)\b|"
+    r"(?:install|launch|load|boot|sync|update)(?:s|ed|ing)?\s+on\s+{platform})".replace("{platform}", PLATFORM)
 )
 # "Set up X for legal docs", "reinstall X": what is set up, configured or installed right after the verb is software ("set
 # up a call with X" is not: the thing set up comes between)

@@ -37,6 +37,7 @@ from policies.redaction import SpacyRedactor
         "Why does Bexley crash on startup?",
         "Does Pemberton support SSO?",
         "Bexley keeps logging me out",
+        "Why won't Calloway install on my Mac?",
         "Can Calloway boards be embedded in a page?",
         # what is set up or configured right after the verb
         "Set up Pemberton for legal docs",
@@ -77,6 +78,7 @@ def test_product_and_service_names_are_kept(redactor: SpacyRedactor, text: str) 
         ("Quentin Calloway costs us a fortune in overtime", "Quentin Calloway"),
         ("My manager Bexley is not available on weekends", "Bexley"),
         ("I set up a call with Pemberton", "Pemberton"),
+        ("Can Darcy install it on my laptop?", "Darcy"),
         ("Can you set up Pemberton with an account?", "Pemberton"),
     ],
 )
