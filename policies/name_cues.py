@@ -82,7 +82,7 @@ PERSON_TELLS = re.compile(
     r" (?:(?:has|had|have|just|already|also|never|then|still)\s+)?(?:told|emailed|e-mailed|texted|messaged|phoned|rang|promised|"
     r"assured|informed|advised|called|replied to|answered|wrote to|got back to|hung up on)\s+(?:me|us)\b"
     r"| (?:hasn['’]t|has not|never|didn['’]t|did not) (?:replied|reply|answered|answer|called|call|emailed|email|written|write|got|get) "
-    r"(?:back to me|back to us|to me|to us|me|us|my)\b"
+    r"(?:back to me|back to us|to me|to us|to my|to our|me|us|my)\b"
 )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from bot.core.common_words import common_words
 from bot.core.first_names import NOT_NAMES, Names
-from bot.core.words import stop_words
+from bot.core.words import stems, stop_words
 from policies.businesses import a_brand
 from policies.name_words import NAME_PARTICLES, NameWords, ordinary
 from policies.pii_patterns import UPPER
@@ -153,6 +153,14 @@ GIVEN_TO = re.compile(
 )
 
 
+def _surname(word: str) -> bool:
+    """A surname of the lists that is no ordinary word ("Caldwell": the embedding model knows it, Webster's does not
+    list it as a word; "Sales" is one)."""
+    w = word.lower()
+    english = NameWords.english()
+    return w in NameWords.surnames() and w not in english and not any(s in english for s in stems(w))
+
+
 def recipient_names(text: str, *, common: Callable[[str], bool]) -> list[tuple[int, int]]:
     """Someone given one's own things (`GIVEN_TO`): capitalised words none of which is an ordinary word of a chat
     (`common`: "I sent Billing my invoice" stays), or, in lower case, a first name of the lists or a word no
@@ -162,7 +170,7 @@ def recipient_names(text: str, *, common: Callable[[str], bool]) -> list[tuple[i
         words = m.group(1).split()
         if any(c.isupper() for c in m.group(1)):
             if not all(w[:1].isupper() for w in words) or any(
-                    len(w) > 2 and (common(w) or w.lower() in NOT_NAMES or w.lower() in stop_words()) for w in words):
+                    len(w) > 2 and (common(w) or w.lower() in NOT_NAMES or w.lower() in stop_words()) and not _surname(w) for w in words):
                 continue
         elif not _opens(words[0]) or not all(_continues(w) for w in words[1:]):
             continue

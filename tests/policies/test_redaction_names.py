@@ -34,6 +34,9 @@ def kinds(redactor: SpacyRedactor, text: str) -> dict[str, list[str]]:
         # what someone did to the writer by word, opening the message
         ("Dornacre promised me a refund", "Dornacre"),
         ("Vesketh hasn't replied to me since Monday", "Vesketh"),
+        ("Dornacre hasn't replied to my email", "Dornacre"),
+        # a surname of the Census list the embedding model knows, given one's things
+        ("I sent Przybylski my receipt twice", "Przybylski"),
         # someone spoken to: "said X to Y" is no place, even when spaCy calls Y one
         ("I'm so jealous! said Oria to Ingrid", "Ingrid"),
         # a title before a name written in lower case

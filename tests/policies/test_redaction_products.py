@@ -46,6 +46,7 @@ from policies.redaction import SpacyRedactor
         "I sent Billing my invoice twice",
         "Can you send Zendesk my ticket history?",
         "I emailed Support my order number",
+        "I forwarded Sales my quote",
         # a team, a brand or a company the model knows telling the writer something
         "Support told me to wait",
         "Zendesk emailed me a receipt",
