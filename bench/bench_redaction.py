@@ -39,7 +39,11 @@ sentences written for this and kept out of the repository, the PII tune half and
   a friend's, public figures'), so the goal (0.005) stays out of reach on these sets while such names are redacted;
 - 40 product questions written after the choices (lone surnames as software, counted numbers before street words):
   changed 20 -> 2; 20 with people in the same places: redacted 10 -> 10 before the last change (a person telling the
-  writer), which was then chosen on them (12 of 20 after; no longer held out).
+  writer), which was then chosen on them (12 of 20 after; no longer held out). Then "installs on my Mac" (chosen on
+  those 40: 2 -> 1 changed) and a Census surname the embedding model knows as someone given one's things, "hasn't
+  replied to my email" (chosen on 15 more sentences with people: 9 -> 12 of 15 redacted); 30 product questions written
+  with those 15 and never used for a choice: changed 13 of 30 on main, 0 on the branch. Seeds 1000/1001, the PII halves
+  and both ordinary lists measured again after these: the same figures as above.
 
 Figures, 2026-12-04, branch names9 (before = main at 76f3295, after = the branch; `python bench/bench_redaction.py --show
 tune --seed 11` diffed after each change, `--seed 12 --skip-ordinary --show none --misses PERSON` (and `STREET_ADDRESS`)
