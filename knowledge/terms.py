@@ -8,7 +8,9 @@ first redacted for (not at start) and again after each ingest:
 - capitalised words and runs of them inside the text ("sync with Google Drive", "Paperkite Pro"),
   and mixed-case words ("iPhone", "GitHub"), when they recur (twice or more in the knowledge base);
   a word that is a first name in some country ("Maria") is only taken from a title or a heading, so a
-  person the articles mention ("ask Maria in billing") stays a name for customers who say it;
+  person the articles mention ("ask Maria in billing") stays a name for customers who say it, or where
+  the articles use it as what the product is called (`_used_as_a_thing`: "Open Juno", "the Juno app",
+  "Juno exports boards", three times at least) and never as someone asked or spoken to;
 - the tenant's `[tenants.X.privacy] keep_terms`.
 Terms are lower-cased single words and phrases.
 """
@@ -31,6 +33,32 @@ MIXED = re.compile(r"\b[a-z]+[A-Z][\w]*\b|\b[A-Z][a-z]+[A-Z][\w]*\b")
 SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(]\s*|#+\s*|[-*]\s+)$")
 
 
+# a word the articles use as their product's name: "Open Juno", "in Juno", "Download Juno"; "the Juno app", "Juno
+# Pro", "Juno's Slack integration"; "Juno exports boards", "Juno works offline" (articles about a person write
+# "ask Maria", "contact Maria", "Maria in billing": `PERSON_BEFORE`; "invoices from Maria Vesketh": no product's use)
+THING_BEFORE = re.compile(
+    r"\b(?:in|into|inside|within|on|open|opens|opening|download|install|reinstall|uninstall|launch|update|restart|"
+    r"use|using|connect|sign in to|log in to|log into|sign into|set up|upgrade)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+THING_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:app|apps|account|accounts|workspace|workspaces|settings|plan|plans|integration|integrations|dashboard|"
+    r"api|sdk|extension|plugin|add-?on|pro|plus|premium|business|enterprise|team|free|basic|starter|web|desktop|mobile|cloud|"
+    r"for (?:iphone|ipad|android|mac|windows|web|desktop|teams)|"
+    r"syncs|exports|imports|stores|uploads|backs up|autosaves|crashes|works offline|is available on|"
+    r"(?:works|runs) on (?:iphone|ipad|android|mac|windows|linux|the web|web|desktop|mobile))\b",
+    re.IGNORECASE,
+)
+PERSON_BEFORE = re.compile(
+    r"\b(?:ask|asks|tell|contact|email|e-mail|call|phone|text|message|thank|thanks|meet|dear|hi|hello|mr|mrs|ms|dr|"
+    r"(?:talk|talking|speak|speaking|chat|write|reach out) (?:to|with))\.?\s+$",
+    re.IGNORECASE,
+)
+SURNAME_NEXT = re.compile(r"\s+[A-Z]")
+NAME_USE = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?![\w-])")
+THING_USES = 3  # the articles' uses of a first name as a thing that make it one of the tenant's terms
+
+
 def _words(text: str) -> list[str]:
     return [w.strip(".'’").lower() for w in WORD.findall(text) if any(c.isalpha() for c in w)]
 
@@ -45,6 +73,9 @@ def terms_of(chunks: Iterable[tuple[str, str, str]], *, min_count: int = 2) -> f
     """Lower-cased terms of a knowledge base, from each chunk's (title, heading, text)."""
     out: set[str] = set()
     counts: Counter[str] = Counter()
+    as_thing: Counter[str] = Counter()
+    as_person: set[str] = set()
+    names = _first_names()
     for title, heading, text in chunks:
         for part in (title, heading):
             if part:
@@ -57,13 +88,28 @@ def terms_of(chunks: Iterable[tuple[str, str, str]], *, min_count: int = 2) -> f
             counts[run.lower()] += 1
             for w in run.split():
                 counts[w.strip(".'’").lower()] += 1
+        for m in NAME_USE.finditer(text):
+            if m.group().lower() in names:
+                _weigh_use(text, m.start(), m.end(), as_thing, as_person)
         for m in MIXED.finditer(text):
             counts[m.group().lower()] += min_count  # "iPhone", "GitHub": a name of a thing, once is enough
-    names = _first_names()
+    things = {w for w, n in as_thing.items() if n >= THING_USES and w not in as_person}
     for term, n in counts.items():
-        if n >= min_count and (" " in term or term not in names) and any(c.isalpha() for c in term):
+        if n >= min_count and (" " in term or term not in names or term in things) and any(c.isalpha() for c in term):
             out.add(term)
     return frozenset(t for t in out if len(t) > 1)
+
+
+def _weigh_use(text: str, start: int, end: int, as_thing: Counter[str], as_person: set[str]) -> None:
+    """Counts a capitalised first name of the articles as used for a thing ("Open Juno", "Juno exports"), or marks
+    it used for someone ("Ask Nell"), from the words around it."""
+    word = text[start:end].lower()
+    if PERSON_BEFORE.search(text[max(0, start - 24) : start]):
+        as_person.add(word)
+    elif THING_AFTER.match(text, end):
+        as_thing[word] += 1
+    elif THING_BEFORE.search(text[max(0, start - 24) : start]) and not SURNAME_NEXT.match(text, end):
+        as_thing[word] += 1  # "Open Juno"; not "in Oria Vesketh's name", a first name and a surname
 
 
 class TenantTerms:

@@ -43,7 +43,8 @@ TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|dr)\.?\s+$", re.IGNORECASE)
 # what a service does, never said of a person named like it: "Can Evri redeliver on Saturday?", "Does Chase refund the fee?"
 SERVICE_AFTER = re.compile(
     r"(?:['’]s?)?\s+(?:(?:also|still|not|now|really|ever|usually|even)\s+)*"
-    r"(?:re-?deliver|deliver|ship|dispatch|sell|stock|refund|charge|accept|support|offer|integrate|sync|process)\w*\b",
+    r"(?:re-?deliver|deliver|ship|dispatch|sell|stock|refund|charge|accept|support|offer|integrate|sync|process|import|export|"
+    r"host|stream|generate|render|embed|encrypt|back ?up)\w*\b",
     re.IGNORECASE,
 )
 PARCEL_WORDS = re.compile(

@@ -76,6 +76,14 @@ POSSESSIVE_PERSONAL = re.compile(
 
 # a sentence's first word that is no ordinary word, then what people do: "Quillon spent a year", "Bramwen had given"
 PERSON_VERB = re.compile(r" (?:had given|spent|lives|lived|shouted|is from|from \S+ is the)\b")
+# what someone did to the writer by word: "Prescott emailed me", "X told us", "X hasn't replied to me" (a company does
+# too: policies/person_names.py asks policies/businesses.py `a_brand` first)
+PERSON_TELLS = re.compile(
+    r" (?:(?:has|had|have|just|already|also|never|then|still)\s+)?(?:told|emailed|e-mailed|texted|messaged|phoned|rang|promised|"
+    r"assured|informed|advised|called|replied to|answered|wrote to|got back to|hung up on)\s+(?:me|us)\b"
+    r"| (?:hasn['’]t|has not|never|didn['’]t|did not) (?:replied|reply|answered|answer|called|call|emailed|email|written|write|got|get) "
+    r"(?:back to me|back to us|to me|to us|to my|to our|me|us|my)\b"
+)
 
 
 SPEAKER = re.compile(r"^([^\W\d_][\w'’-]*):", re.M)

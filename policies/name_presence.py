@@ -13,6 +13,7 @@ from policies.name_cues import (
     INTRODUCED_HERE,
     LOWER_CUED,
     LOWER_CUED_WEAK,
+    PERSON_TELLS,
     SIGNATURE_LINE,
     SPEAKER,
     common_word_set,
@@ -23,12 +24,13 @@ from policies.name_cues import (
 from policies.name_requests import requested_names, requested_pair
 from policies.name_slots import slot_names
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
-from policies.name_words import NOT_NAMES, Names
+from policies.name_words import NOT_NAMES, Names, plain
+from policies.product_names import product_titles
 
 
 def may_hold_a_name(text: str) -> bool:
     if LOWER_CUED.search(text) or LOWER_CUED_WEAK.search(text) or SIGNATURE_LINE.match(text) or len(SPEAKER.findall(text)) >= 2 \
-            or INTRODUCED_HERE.search(text) or INITIALLED.search(text):
+            or INTRODUCED_HERE.search(text) or INITIALLED.search(text) or _tells_the_writer(text):
         return True
     for m in CAPITALISED.finditer(mask_placeholders(text)):
         word = m.group()
@@ -41,3 +43,10 @@ def may_hold_a_name(text: str) -> bool:
         lexicon_spans(text, not_names=NOT_NAMES) or lowercase_names(text, in_context=True) or titled_lowercase(text) or listed_names(text)
         or slot_names(text) or requested_pair(text) or requested_names(text)
     )
+
+
+def _tells_the_writer(text: str) -> bool:
+    """"Prescott emailed me": a message opening with a capitalised word that is no ordinary word (a surname the
+    embedding model knows, so no `common_word_set` test below lets it through), then what someone did to the writer."""
+    m = CAPITALISED.match(text)
+    return m is not None and not plain(m.group()) and m.group().lower() not in product_titles() and PERSON_TELLS.match(text, m.end()) is not None

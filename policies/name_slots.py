@@ -12,11 +12,14 @@ must open with a first name or an unknown word, and hold no function word).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.core.common_words import common_words
 from bot.core.first_names import NOT_NAMES, Names
-from bot.core.words import stop_words
+from bot.core.words import stems, stop_words
+from policies.businesses import a_brand
 from policies.name_words import NAME_PARTICLES, NameWords, ordinary
+from policies.pii_patterns import UPPER
 
 # what a person is made on an account: "add X as a beneficiary", "X as guardian"
 ROLE_AFTER = re.compile(
@@ -136,4 +139,41 @@ def slot_names(text: str) -> list[tuple[int, int]]:
             add = a
         if add is not None and (span := _slot(text, add.end(), stop=m.start())) is not None:
             out.append(span)
+    return out
+
+
+# who is given something of one's own: "I gave X my card number", "had given x his address", "sent X our invoice" (a
+# possessive after the slot: "sent Acme the logs" may send it to a company, "my", "his", "our" things go to someone)
+GIVEN_TO = re.compile(
+    r"\b(?:gave|given|give|gives|giving|sent|send|sends|sending|showed|shown|show|handed|hand|lent|lend|owe|owed|owes|"
+    r"forwarded|forward|emailed|e-mailed|texted|messaged|mailed|promised|offered|paid)\s+"
+    rf"((?:[{UPPER}][\w'’-]+|[{UPPER}]\.)(?:\s(?:[{UPPER}][\w'’-]+|[{UPPER}]\.)){{0,2}}|[^\W\d_][\w'’-]+(?:\s[^\W\d_][\w'’.-]*){{0,2}}?)"
+    r"\s+(?=(?:my|his|her|their|our|your)\s+[^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def _surname(word: str) -> bool:
+    """A surname of the lists that is no ordinary word ("Caldwell": the embedding model knows it, Webster's does not
+    list it as a word; "Sales" is one)."""
+    w = word.lower()
+    english = NameWords.english()
+    return w in NameWords.surnames() and w not in english and not any(s in english for s in stems(w))
+
+
+def recipient_names(text: str, *, common: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Someone given one's own things (`GIVEN_TO`): capitalised words none of which is an ordinary word of a chat
+    (`common`: "I sent Billing my invoice" stays), or, in lower case, a first name of the lists or a word no
+    dictionary knows, with the surname words after it; never a brand ("I sent Klarna my details")."""
+    out = []
+    for m in GIVEN_TO.finditer(text):
+        words = m.group(1).split()
+        if any(c.isupper() for c in m.group(1)):
+            if not all(w[:1].isupper() for w in words) or any(
+                    len(w) > 2 and (common(w) or w.lower() in NOT_NAMES or w.lower() in stop_words()) and not _surname(w) for w in words):
+                continue
+        elif not _opens(words[0]) or not all(_continues(w) for w in words[1:]):
+            continue
+        if not a_brand(text, m.start(1), m.end(1)):
+            out.append(m.span(1))
     return out

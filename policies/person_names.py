@@ -25,6 +25,7 @@ from policies.name_cues import (
     NAME_WORD,
     NOT_SPEAKERS,
     PERIOD_BEFORE,
+    PERSON_TELLS,
     PERSON_VERB,
     POSSESSIVE_PERSONAL,
     QUOTE_END,
@@ -68,7 +69,7 @@ from policies.name_requests import (
     requested_pair,
     without_opening_verb,
 )
-from policies.name_slots import ROLE_AFTER, slot_names
+from policies.name_slots import ROLE_AFTER, recipient_names, slot_names
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import (
     NOT_NAMES,
@@ -80,6 +81,7 @@ from policies.name_words import (
     unknown_word,
 )
 from policies.pii_patterns import PERSON, UPPER, Entity
+from policies.product_names import product_titles
 from policies.things import THING_LABELS, a_thing
 
 GREEK_WORD = re.compile(r"[Α-ΩΆ-Ώ][α-ωά-ώ]+")
@@ -180,6 +182,11 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             strong.append((start, end))  # "Quillon, can I please speak to your boss?"
         elif len(words) <= 3 and PERSON_VERB.match(text, end) and not any(common(w) or w.lower() in NOT_NAMES for w in words):
             strong.append((start, end))
+        elif len(words) <= 3 and PERSON_TELLS.match(text, end) and not any(plain(w) or w.lower() in NOT_NAMES for w in words) \
+                and not a_brand(text, start, end) and not (len(words) == 1 and words[0].lower() in product_titles()) \
+                and not any(e.label_ in ("ORG", "PRODUCT") and e.start_char <= start < e.end_char for e in doc.ents):
+            strong.append((start, end))  # "Prescott emailed me", "Vesketh hasn't replied to me"; not "Zendesk emailed me", nor
+            # a company the model knows ("Amazon emailed me")
         elif (known or greek) and (len(words) > 1 or not sentence_start(text, start) or cue or verb_follows(text, end)):
             weak.append((start, end))
         elif cue and len(words) > 1 and all(w.rstrip(".").lower() not in NOT_NAMES for w in words):
@@ -234,6 +241,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     strong += introduced_here(text) + initialled_names(text)
     strong += requested_pair(text) + requested_names(text)
     strong += listed_names(text)
+    strong += recipient_names(text, common=common)
     if not cased:
         strong += titled_lowercase(text) + slot_names(text)
     for m in LIST_OF_NAMES.finditer(text):  # "our 3 founders: A, B and C", "A and B were engineers"

@@ -70,3 +70,10 @@ def product_words() -> frozenset[str]:
     (knowledge/vocabulary.py `unknown_terms`). No first names ("Ruby", "Grace")."""
     english, first = NameWords.english(), Names.first_names()
     return frozenset(w for w in _one_word_titles() if w not in first and w not in ORDINARY and _ordinary(w, english))
+
+
+@cache
+def product_titles() -> frozenset[str]:
+    """Every one-word simple-icons title, lower-cased ("amazon", "zendesk", "jenkins"): what a company, not a person,
+    is called where a rule would otherwise take a lone capitalised word for someone (policies/person_names.py)."""
+    return frozenset(_one_word_titles())

@@ -152,6 +152,14 @@ LONE_UNIT = re.compile(rf"(?<![\w.])(?i:(?:{_alternatives(street_words.UNIT_WORD
 # before a street found from its name ("4-6 Quillon-Straße 98": the street starts at "4", not at its name)
 HOUSE_BEFORE = re.compile(r"(?<![\w.,:/-])\d{1,5}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?(?=[ \t]))?(?:\.?[ \t]+|[/-])$")
 MAX_HOUSES_BEFORE = 2
+# what a number right after counts, where a house number never stands: "Build 1234 Main Branch failed", "Ticket 4471 Oak
+# Lane issue", "Sprint 12 Harbor Drive notes" (with a place line after it, "... 12 Harbor Drive, Leeds LS1 4AB", still a street)
+COUNTED_BEFORE = re.compile(
+    r"(?<![\w-])(?:ticket|order|invoice|case|issue|bug|incident|build|version|release|sprint|row|column|page|step|lesson|chapter|"
+    r"episode|season|level|port|line|item|job|task|story|epic|pr|slide|track|seat|gate|flight|model|module|section|week|day)"
+    r"s?(?:[ \t]+(?:no\.?|number|#))?[ \t]*#?[ \t]*$",
+    re.IGNORECASE,
+)
 
 
 def address_entities(text: str) -> list[Entity]:
@@ -187,7 +195,11 @@ def address_entities(text: str) -> list[Entity]:
             if tail is None:
                 break
             end = tail.end()
-        (units if m.re is LONE_UNIT and (start, end) == m.span() else spans).append((start, end))
+        if text[m.start()].isdigit() and end == m.end() and start == m.start() and COUNTED_BEFORE.search(text, max(0, start - 24), start):
+            continue  # "Build 1234 Main Branch failed": the build's number
+        # a unit alone, or with capitalised words after it and no place line ("Room 12 Conference calendar"): only where
+        # `_unit_of_address` finds it in an address
+        (units if m.re is LONE_UNIT and start == m.start() and not re.search(r"[\d\n]", text[m.end() : end]) else spans).append((start, end))
     spans += [(s, e) for s, e in units if _unit_of_address(text, s, e, spans)]
     return [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in _union(spans, text)]
 

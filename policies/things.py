@@ -155,6 +155,52 @@ PRODUCT_SAID = re.compile(
 )
 
 
+# the platforms software runs on: "available on Android", "works on Mac"
+PLATFORM = (
+    r"(?:(?:(?:the|my|our|your|a|an)\s+)?(?:iOS|iPhone|iPad(?:OS)?|Android|Mac|macOS|Windows|Linux|Ubuntu|Chromebooks?|ChromeOS|Apple TV|Fire TV|Roku|"
+    r"App Store|Google Play|Play Store|web|mobile|desktop|tablets?|smart ?TVs?|browsers?|phones?)\b)"
+)
+# what only software is said to do or be: "Why does Bexley crash on startup?", "Can Hollis export to CSV?", "Does Calloway
+# work offline?", "Is Calloway available on Android?", "How much does Marlowe cost per seat?", "Does Pemberton support SSO?".
+# Said of a lone word the name lists or the model took for a name ("Can Maria export the report?" is hers: an export
+# to a format or a place only; "Is Maria available on Monday?": a platform only)
+SOFTWARE_SAID = re.compile(
+    r"(?:['’]s)?\s+(?:(?:also|still|not|now|really|ever|even|always|suddenly|sometimes|randomly|just|keeps?|kept|won['’]t|"
+    r"doesn['’]t|didn['’]t|can['’]t|cannot|will|does|did|is|are|isn['’]t|aren['’]t)\s+)*"
+    r"(?:crash(?:es|ed|ing)?|freez(?:e|es|ing)|froze|glitch(?:es|ed|ing)?|lag(?:s|ged|ging)?\b(?!\s+behind)|"
+    r"(?:export|import)(?:s|ed|ing)?\s+(?:(?:my|our|the|all|your)\s+)?(?:\w+\s+)?(?:to|into|from|as)\s+(?:an?\s+)?(?:[A-Z]{2,}|PDFs?|Excel|"
+    r"spreadsheets?|files?|CSVs?)\b|"
+    r"work(?:s|ing)?\s+offline|(?:work|works|working|run|runs|running)\s+on\s+{platform}|"
+    r"(?:available|installed|downloadable)\s+(?:on|for|in)\s+{platform}|"
+    r"cost(?:s)?\b|pric(?:e|es|ed|ing)\b|"
+    r"support(?:s)?\s+(?:[A-Z]{2,}s?\b|dark mode|single sign-on|two-factor|webhooks|offline)|"
+    r"(?:log(?:s|ging)?|sign(?:s|ing)?|kick(?:s|ing)?)\s+(?:me|us)\s+out\b|"
+    r"(?:load(?:s|ing)?|install(?:s|ing)?|updat(?:e|es|ing))\s+(?:slow(?:ly)?|automatically|forever|fine)\b|"
+    r"(?:install|launch|load|boot|sync|update)(?:s|ed|ing)?\s+on\s+{platform})".replace("{platform}", PLATFORM)
+)
+# "Set up X for legal docs", "reinstall X": what is set up, configured or installed right after the verb is software ("set
+# up a call with X" is not: the thing set up comes between)
+SET_UP_BEFORE = re.compile(
+    r"\b(?:set(?:ting)? up|configur(?:e|es|ed|ing)|(?:de)?activat(?:e|es|ed|ing)|(?:re|un)install(?:s|ed|ing)?|restart(?:s|ed|ing)?|"
+    r"reboot(?:s|ed|ing)?)\s+(?:the\s+|my\s+|our\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def set_up(text: str, start: int, end: int) -> bool:
+    """"Set up X for legal docs", "reinstall X": not "set up X with an account", "configure X as an admin" (someone's)."""
+    return SET_UP_BEFORE.search(text[max(0, start - 20) : start]) is not None and re.match(r"\s+(?:with|as|to|up)\b", text[end:]) is None
+
+
+# "Can Miro boards be embedded?", "Will Pascal code compile?": a lone word right before what software keeps, the two the
+# subject of what follows (a person's would be "Oria's boards")
+ARTEFACT_SUBJECT = re.compile(
+    r"[ \t]+(?:code|boards?|forms?|files?|scripts?|quer(?:y|ies)|builds?|pipelines?|jobs?|topics?|streams?|notebooks?|sheets?|"
+    r"docs|pages|sites?|plugins?|widgets?|servers?|clusters?|nodes?|instances?|databases?|tables?|dashboards?|reports?)"
+    r"\s+(?:be|is|are|was|were|won['’]t|don['’]t|doesn['’]t|can['’]t|keeps?|fail(?:s|ed)?|load(?:s|ed)?|compiles?|run|runs|"
+    r"work|works|sync|syncs|show|shows|break|broke|stop(?:s|ped)?|crash(?:es|ed)?)\b"
+)
+
 def a_thing(
     text: str, start: int, end: int, *, things: list[tuple[int, int]], persons: list[tuple[int, int]],
     nationalities: Sequence[tuple[int, int]] = (), declared: bool = False, common: Callable[[str], bool] = lambda _: False,
@@ -208,6 +254,9 @@ def a_thing(
         return True
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):
         return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
+    if len(words) == 1 and (SOFTWARE_SAID.match(text, end) or ARTEFACT_SUBJECT.match(text, end) or set_up(text, start, end)) \
+            and not ASKED_BEFORE.search(text[max(0, start - 30) : start]):
+        return True  # "Why does Bexley crash on startup?", "Can Miro boards be embedded?": software, not someone
     if edition_product(text, start, end):
         return True  # "Does the Luna Max support Bluetooth?"
     if (len(words) > 1 and words[0].lower() in first_names and (surname(words[-1]) or not plain(words[-1]) or not plain(words[0])) and not any(c.isdigit() for c in text[start:end])

@@ -27,6 +27,16 @@ def kinds(redactor: SpacyRedactor, text: str) -> dict[str, list[str]]:
         ("Ναπολέων had given Ευτέρπη the keys to the office.", "Ευτέρπη"),
         # "add X as guardian": what a person is made on an account, even when spaCy calls it an organisation
         ("In case of my child's account, we need to add Huban Qorvath as guardian", "Huban Qorvath"),
+        # someone given one's own things: "gave X my card number", "had given X his address"
+        ("I gave Dornacre my card number yesterday", "Dornacre"),
+        ("I sent Vesketh my address last week", "Vesketh"),
+        ("Rafe had given Bramwen his address: 12 Oak Street", "Bramwen"),
+        # what someone did to the writer by word, opening the message
+        ("Dornacre promised me a refund", "Dornacre"),
+        ("Vesketh hasn't replied to me since Monday", "Vesketh"),
+        ("Dornacre hasn't replied to my email", "Dornacre"),
+        # a surname of the Census list the embedding model knows, given one's things
+        ("I sent Przybylski my receipt twice", "Przybylski"),
         # someone spoken to: "said X to Y" is no place, even when spaCy calls Y one
         ("I'm so jealous! said Oria to Ingrid", "Ingrid"),
         # a title before a name written in lower case

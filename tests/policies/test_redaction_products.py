@@ -29,6 +29,28 @@ from policies.redaction import SpacyRedactor
         # a capitalised word before a model number of capitals and digits: a product, even when it is a surname too
         "Is Dyson V12 eligible for a free repair?",
         "Is Dyson V11 still under warranty after the repair?",
+        # a lone surname as software's name, with what only software does or is said to be
+        "Can Hollis export to CSV?",
+        "How much does Marlowe cost per seat?",
+        "Is Calloway available on Android?",
+        "Does Calloway work offline?",
+        "Why does Bexley crash on startup?",
+        "Does Pemberton support SSO?",
+        "Bexley keeps logging me out",
+        "Why won't Calloway install on my Mac?",
+        "Can Calloway boards be embedded in a page?",
+        # what is set up or configured right after the verb
+        "Set up Pemberton for legal docs",
+        "How do I configure Pemberton?",
+        # given one's own things, but a team, a brand or a pronoun: no one's name
+        "I sent Billing my invoice twice",
+        "Can you send Zendesk my ticket history?",
+        "I emailed Support my order number",
+        "I forwarded Sales my quote",
+        # a team, a brand or a company the model knows telling the writer something
+        "Support told me to wait",
+        "Zendesk emailed me a receipt",
+        "Billing emailed me twice",
         # after "call me" or "my name is", an ordinary word that is no name
         "my kids call me dad, can the app do that too",
         "my name is going to show on the invoice?",
@@ -50,6 +72,15 @@ def test_product_and_service_names_are_kept(redactor: SpacyRedactor, text: str) 
         # an ordinary word that is a first name too, after "call me"
         ("please call me ruby from now on", "ruby"),
         ("The Ingrid Kowalczyk version of the report is missing a page.", "Ingrid Kowalczyk"),
+        # what a person does too, or a day rather than a platform, or someone asked: still a person
+        ("Can Darcy export the report for me?", "Darcy"),
+        ("Is Quentin available on Monday?", "Quentin"),
+        ("Please ask Hollis to export the file to PDF", "Hollis"),
+        ("Quentin Calloway costs us a fortune in overtime", "Quentin Calloway"),
+        ("My manager Bexley is not available on weekends", "Bexley"),
+        ("I set up a call with Pemberton", "Pemberton"),
+        ("Can Darcy install it on my laptop?", "Darcy"),
+        ("Can you set up Pemberton with an account?", "Pemberton"),
     ],
 )
 def test_people_next_to_product_words_are_still_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:

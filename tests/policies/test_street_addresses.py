@@ -158,3 +158,29 @@ def test_a_number_then_only_particles_before_a_street_word_is_no_street(text: st
 )
 def test_a_street_named_with_particles_after_a_word_is_still_one(text: str, expected: str) -> None:
     assert expected in streets(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Build 1234 Main Branch failed",
+        "Ticket 4471 Oak Lane issue is still open",
+        "Sprint 12 Harbor Drive release notes are missing",
+        "Room 12 Conference calendar not syncing",
+        "Level 10 Boss fight crashes",
+    ],
+)
+def test_a_number_that_counts_a_build_a_ticket_or_a_room_is_no_house_number(text: str) -> None:
+    assert streets(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ship order 12 to 55 Oak Lane", "55 Oak Lane"),
+        ("My order 12 Oak Lane, Leeds went missing", "12 Oak Lane, Leeds"),
+        ("Suite 5\n12 Oak Lane", "Suite 5\n12 Oak Lane"),
+    ],
+)
+def test_a_street_after_a_counted_thing_or_with_its_place_line_stays_a_street(text: str, expected: str) -> None:
+    assert streets(text) == [expected]

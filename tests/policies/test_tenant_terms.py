@@ -31,6 +31,28 @@ def test_the_terms_come_from_titles_headings_and_recurring_capitalised_words() -
     assert "maria" not in terms  # a first name the articles mention once stays a name
 
 
+# a product named like a person, never in a title: the articles open it, install it, name its app and its plan;
+# a colleague of the same kind of name is asked and contacted
+FIRST_NAME_PRODUCT_KB = [
+    ("Getting started", "Install the app", "Download Juno from the App Store. Open Juno and sign in. The Juno app works on iPhone."),
+    ("Invite your team", "", "In Juno, go to Settings > Members. Ask Nell in billing if the seat count is wrong."),
+    ("Export your data", "", "Juno exports boards to CSV. The Juno Pro plan adds PDF export. Contact Nell for invoices."),
+]
+
+
+def test_a_first_name_the_articles_use_as_the_product_is_a_term_and_one_they_ask_stays_a_name() -> None:
+    terms = terms_of(FIRST_NAME_PRODUCT_KB)
+    assert "juno" in terms and "nell" not in terms
+    # used for a person as often as for a product ("invoices from Juno Vesketh", "in Juno Vesketh's name"): not a term
+    assert "juno" not in terms_of([("Invoices", "", "Find invoices from Juno Vesketh. Search in Juno Vesketh's name. Open Juno Vesketh's bill.")])
+    r = SpacyRedactor(terms=lambda _tenant: terms)
+    r.warm_up()
+    assert r.redact_sync("What components does Juno have?", tenant="t").redacted == "What components does Juno have?"
+    assert r.redact_sync("I talked with Nell yesterday about the invoice", tenant="t").redacted == \
+        "I talked with <PERSON_1> yesterday about the invoice"
+    assert r.redact_sync("My name is Juno Vesketh", tenant="t").redacted == "My name is <PERSON_1>"
+
+
 @pytest.mark.parametrize(
     "text",
     [
