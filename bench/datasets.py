@@ -20,6 +20,9 @@ KB4_CASES = Path(__file__).resolve().parent / "cases" / "kb4.jsonl"
 # a fifth, of another kind (an invented electronics shop), written the same way, reported only
 KB5_DIR = Path(__file__).resolve().parent / "kb5"
 KB5_CASES = Path(__file__).resolve().parent / "cases" / "kb5.jsonl"
+# another written the same way, blind, by a fresh operator (an invented webhooks API with a developer side), reported only
+KB6_DIR = Path(__file__).resolve().parent / "kb6"
+KB6_CASES = Path(__file__).resolve().parent / "cases" / "kb6.jsonl"
 # a sixth help center written the same way (an invented broadband and mobile provider), split TUNE / REPORT like the
 # first three: the one help center written like customers' traffic that choices may be made on
 KB7_DIR = Path(__file__).resolve().parent / "kb7"
@@ -96,6 +99,11 @@ def kb4_cases() -> list[Case]:
 def kb5_cases() -> list[Case]:
     """The cases of bench/kb5 (`KB5_DIR`): sources "kb5/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
     return sample_cases(KB5_CASES)
+
+
+def kb6_cases() -> list[Case]:
+    """The cases of bench/kb6 (`KB6_DIR`): sources "kb6/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB6_CASES)
 
 
 def kb7_cases() -> list[Case]:
