@@ -22,6 +22,7 @@ from bot.core.errors import InputError
 from bot.core.handoff_states import SETTLED
 from bot.core.messages import Message, Role
 from bot.core.ops_tables import FaqProposal
+from policies.pleasantries import pleasantry
 
 MAX_QUESTION = 500
 MAX_ANSWER = 4000
@@ -37,8 +38,13 @@ class Prefill:
 
 def prefill(messages: Sequence[Message]) -> Prefill:
     """The customer's words as the question and staff's replies as the answer, as staff edit them.
-    The bot's own attempts are left out: they are what did not answer the question."""
-    question = "\n".join(m.text.strip() for m in messages if m.role is Role.CUSTOMER and m.text.strip())
+    The bot's own attempts are left out: they are what did not answer the question. So are the customer's
+    greetings and thanks ("hi", "thanks!") and the questions the bot answered before the handoff: staff
+    deleted them from every proposal (qa11)."""
+    answered = {m.reply_to for m in messages if m.role is Role.BOT and m.reply_to is not None and str(m.outcome) == "answer"}
+    said = [m for m in messages if m.role is Role.CUSTOMER and m.text.strip()]
+    asked = [m for m in said if m.id not in answered and pleasantry(m.text) is None] or said  # (all chat: keep it all)
+    question = "\n".join(m.text.strip() for m in asked)
     answer = "\n\n".join(m.text.strip() for m in messages if m.role is Role.AGENT and m.text.strip())
     return Prefill(question=question[:MAX_QUESTION], answer=answer[:MAX_ANSWER])
 

@@ -169,3 +169,28 @@ async def test_an_entry_that_fails_the_release_gate_stays_out_and_the_page_says_
     assert next(p for p in await proposals(client) if p["id"] == good["id"])["status"] == "approved"
     answer = await services.assistant.ask("Can I pay for the annual plan with a bank transfer?", identity=Identity(tenant="default"))
     assert f"faq/proposal-{good['id']}.md" in [c.source for c in answer.citations]
+
+
+def test_the_prefill_leaves_out_greetings_thanks_and_what_the_bot_answered() -> None:
+    """Found by a fresh operator: every proposal began with "hi", the question the bot had answered before, and
+    ended with "thanks!", each to be deleted by hand before the entry could be approved."""
+    from datetime import UTC, datetime
+
+    from bot.core.messages import Message, Role
+    from handoff.faq_proposals import prefill
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    said = [
+        Message(id=1, role=Role.CUSTOMER, text="hi", created_at=now),
+        Message(id=2, role=Role.BOT, text="Hi! What can I help you with?", created_at=now, reply_to=1, outcome="answer"),
+        Message(id=3, role=Role.CUSTOMER, text="how do I reset my password?", created_at=now),
+        Message(id=4, role=Role.BOT, text="Open Settings > Security ...", created_at=now, reply_to=3, outcome="answer"),
+        Message(id=5, role=Role.CUSTOMER, text="can I export a page with its comments?", created_at=now),
+        Message(id=6, role=Role.BOT, text="I'm passing you to a person", created_at=now, reply_to=5, outcome="handoff"),
+        Message(id=7, role=Role.AGENT, text="Yes: Export > include comments.", created_at=now, author="Alice"),
+        Message(id=8, role=Role.CUSTOMER, text="thanks!", created_at=now),
+    ]
+    assert prefill(said).question == "can I export a page with its comments?"
+    assert prefill(said).answer == "Yes: Export > include comments."
+    # a conversation of nothing but chat keeps what was said, for staff to edit
+    assert prefill(said[:1] + said[6:]).question == "hi\nthanks!"
