@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from bot.core.autocommit import autocommit
 from bot.core.database import again_if_disconnected, text_array
+from bot.core.language import LATEST_SAID
 from bot.core.messages import Message
 from bot.core.tables import (
     Conversation,
@@ -260,7 +261,7 @@ class MessageStore:
             asked = conn.execute(MESSAGE, {"b_message": last.reply_to}).first()
         return offered_choice(last.payload, asked.text if asked is not None else None, text)
 
-    def said(self, conversation_id: str, *, limit: int = 10) -> list[str]:
+    def said(self, conversation_id: str, *, limit: int = LATEST_SAID) -> list[str]:
         """The customer's latest messages (redacted, as stored), newest first: what their language is guessed from."""
         with self._single.connect() as conn:
             return list(conn.execute(SAID, {"b_conversation": conversation_id, "b_limit": limit}).scalars())
