@@ -63,7 +63,7 @@ _CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.c)  # type:
 
 
 def _part(row: Any, prefix: str, names: tuple[str, ...]) -> SimpleNamespace | None:
-    """The m_/c_/r_ columns of a `LOAD` row as a row of that table (None for an outer join's empty side)."""
+    """The m_/c_ columns of a `LOAD` row as a row of that table (None for an outer join's empty side)."""
     mapping = row._mapping
     return SimpleNamespace(**{name: mapping[prefix + name] for name in names}) if mapping[prefix + "id"] is not None else None
 
@@ -215,9 +215,8 @@ class MessageStore:
                 row = conn.execute(LOAD, {"b_conversation": conversation_id, "b_message": inbound_id, "b_earlier": earlier}).first()
                 if row is not None:
                     pending = [int(p) for p in row.pending or ()]
-                    reply = _part(row, "r_", _MESSAGE_COLUMNS)
-                    if reply is not None:
-                        return Loaded(pending, Message.from_row(reply), None, None)
+                    if row.r_id is not None:  # answered already (a turn taken over after a crash): the reply read whole
+                        return Loaded(pending, Message.from_row(conn.execute(REPLY_TO, {"b_message": inbound_id}).first()), None, None)
                     offer = Offer(row.b_payload, row.b_reply_to, row.b_asked) if row.b_payload is not None else None
                     return Loaded(pending, None, _part(row, "m_", _MESSAGE_COLUMNS), _part(row, "c_", _CONVERSATION_COLUMNS), offer, True)
                 # not stored: the reads one by one, as below, say so as they always did
