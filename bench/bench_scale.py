@@ -233,6 +233,37 @@ PostgreSQL 1 process, 11.9-17.0 ms on main today): the counts hold, the rest is 
 escalation's `HandoffRecords.open` (BEGIN, four statements, COMMIT) as one statement, its queue notice's reads
 and write in one hop; on the event loop, policies/intent.py's request detector and confidence_stage.py's
 unknown terms (not touched here: another engineer's files).
+Seventh look (branch perf18, 2026-12-06, other sessions running: load average 2-14). An escalation's statements
+12 -> 8 and its transactions 2 -> 0 on PostgreSQL: `HandoffRecords.open` one statement (data-modifying CTEs: the
+handoff, the conversation's move to waiting, both audit events with the handoff id and state before filled in by the
+statement; was BEGIN, four statements, COMMIT), the queue notice's language told from the transcript the escalation
+had just read (a read fewer, SQLite too), its QUEUE_TOLD audit one statement without BEGIN and COMMIT; `LOAD`
+returns its reply's id only (26 columns, was 35: psycopg builds a result's description anew on each execution,
+23 -> 19 us of client CPU). Counted by a throwaway launcher (SQLAlchemy's before_cursor_execute, psycopg's
+execute, run_in_executor by function), one PostgreSQL process, 12 s of the saturated load, 0.30 of messages
+handed over: statements a message (the relay's NOTIFY ~1.0-1.2 of them) main 8.24 -> branch 7.30; SQLAlchemy's
+alone 7.04 -> 6.32; thread hops 6.2 -> 6.3 (unchanged: the batched hops vary with batch sizes). This bench's
+own counts (`--processes 2 --seconds 10`, one PostgreSQL process): statements 7.1 / 7.0 / 7.0 -> 6.2 / 6.3 / 6.3,
+transactions 0.6 -> 0.4 (before the audit change), checkouts 6.4 -> 6.1-6.2. Main and the branch alternating
+(main, branch, branch, main, main, branch), saturated:
+  main:   SQLite 73.4 / 91.1 / 77.3 msg/s; PostgreSQL 1 process 55.6 / 56.7 / 60.2, 2 processes 46.5 / 42.2 / 55.5;
+          ratio 0.63 / 0.46 / 0.72, CPU ratio 0.50 / 0.54 / 0.51
+  branch: SQLite 76.5 / 111.6 / 88.6 msg/s; PostgreSQL 1 process 56.6 / 69.7 / 42.6, 2 processes 45.8 / 51.0 / 37.0;
+          ratio 0.60 / 0.46 / 0.42, CPU ratio 0.55 / 0.53 / 0.50
+At 150/s offered no configuration carried it (SQLite 85-116/s, PostgreSQL 33-75/s): p99 is the backlog's (4-13 s).
+The counts hold; throughput and CPU stay within these runs' noise (the saving is ~0.1 ms of a message's ~13 ms).
+Where a PostgreSQL serve process's GIL goes (py-spy --gil, 15 s of the saturated load, one process, main then the
+branch back to back; ms a reply, by the innermost module a sample is in): SQLAlchemy and psycopg 1.71 / 1.71, the
+project's engine and app 1.07 / 1.10, the event loop (asyncio) 0.61 / 0.89, spaCy 0.59 / 0.57, knowledge 0.58 / 0.67,
+pymilvus and gRPC 0.35 / 0.43, policies 0.29 / 0.45, the embedder's Python side 0.31 / 0.36; in all 6.5 / 7.3 ms of
+the process's 13.2 / 13.7 ms of CPU a message (the rest is onnxruntime and the kernel, outside the GIL). Against
+SQLite in the same way (earlier today): the database client 2.1 ms a reply on PostgreSQL against 0.7. What a
+statement costs the client (best of 3 x 2000 in a scratch loop on PostgreSQL): `select 1` 44 us through
+SQLAlchemy against 13 us through psycopg alone; `LOAD` 110-145 us against 21 us. Left for 0.8: the hot
+statements (the limits' CTE, the message's write with its lease, `LOAD`, the replies' write: ~3.3 a message) on
+psycopg directly, keeping SQLAlchemy's error types (callers catch SQLAlchemyError), its pool's invalidation of a
+dropped connection and the statement counts (about 0.3 ms of client CPU a message); the escalation's remaining hops
+(its reads, its write, the grade's mark, the notice's reads and its message: five).
 """
 
 from __future__ import annotations

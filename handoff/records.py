@@ -7,19 +7,27 @@ and decides when these run.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, insert, or_, true, update
+from sqlalchemy import Engine, TextClause, bindparam, func, insert, or_, text, true, update
 from sqlmodel import Session, col, select
 
 from bot.core.autocommit import autocommit
 from bot.core.clock import utc
-from bot.core.handoff_states import UNCLAIMED, HandoffStatus, State, check
+from bot.core.handoff_states import ALLOWED, UNCLAIMED, HandoffStatus, State, check
 from bot.core.packet import Attempt, Packet
-from bot.core.tables import Conversation, Handoff, StaffPost, write_events
+from bot.core.tables import (
+    AuditEvent,
+    Conversation,
+    Handoff,
+    StaffPost,
+    utcnow,
+    write_events,
+)
 from handoff.wait_estimate import CLAIM_WINDOW, Wait, estimate, minutes_per_person
 
 OPEN = UNCLAIMED  # waiting for someone to claim (bot/core/handoff_states.py)
@@ -72,6 +80,49 @@ class ReminderTaken:
     before: datetime | None
 
 
+_HOLE = uuid.uuid4().hex  # stands for a value only the statement knows, in audit data written by `_OPEN`
+
+
+def _json_parts(data: dict[str, Any]) -> list[str]:
+    """`data` as `write_events` stores it (bot/core/tables.py `event_rows`), split where its values are
+    `_HOLE`: the statement fills each gap with JSON of its own."""
+    return json.dumps(data, default=str, sort_keys=True).split(json.dumps(_HOLE))
+
+
+def _open_statement() -> TextClause:
+    """PostgreSQL: `HandoffRecords.open` in one statement (was BEGIN, four statements and COMMIT on every
+    escalation): the handoff's insert, the conversation's move to waiting (from the state read in the
+    statement's snapshot, as the transaction's SELECT read it), and the audit events, in the order the
+    transaction wrote them, their data's handoff id and state before filled in by the statement.
+    Returns the handoff's id and the state before (null when it did not change)."""
+    columns = [c for c in Handoff.__table__.columns if c.name != "id"]  # type: ignore[attr-defined]
+    names = ", ".join(f'"{c.name}"' for c in columns)
+    values = ", ".join(f":h_{c.name}" for c in columns)
+    statement = text(
+        f"WITH h AS (INSERT INTO handoff ({names}) VALUES ({values}) RETURNING id), "
+        "old AS (SELECT state FROM conversation WHERE id = :b_conversation), "
+        "moved AS (UPDATE conversation SET state = :b_waiting, updated_at = :b_now FROM old "
+        "WHERE conversation.id = :b_conversation AND old.state <> :b_waiting RETURNING old.state AS before), "
+        "ev AS (INSERT INTO auditevent (tenant, conversation_id, kind, data, created_at) "
+        "SELECT :e_tenant, :b_conversation, e.kind, e.data, :e_now FROM ("
+        "SELECT 1 AS n, 'handoff' AS kind, CAST(:p0 AS TEXT) || h.id || CAST(:p1 AS TEXT) AS data FROM h "
+        "UNION ALL SELECT 2, 'state', CAST(:q0 AS TEXT) || to_json(moved.before)::text || CAST(:q1 AS TEXT) || h.id || CAST(:q2 AS TEXT) "
+        "FROM moved, h) AS e ORDER BY e.n) "
+        "SELECT h.id, moved.before FROM h LEFT JOIN moved ON true"
+    )
+    audit = AuditEvent.__table__.c  # type: ignore[attr-defined]
+    return statement.bindparams(
+        *(bindparam(f"h_{c.name}", type_=c.type) for c in columns),
+        bindparam("b_now", type_=Conversation.__table__.c.updated_at.type),  # type: ignore[attr-defined]
+        bindparam("e_now", type_=audit.created_at.type),
+    )
+
+
+_OPEN = _open_statement()
+# every state may go to waiting (handoff/records.py `open` checks it on SQLite): the statement need not ask
+_ANY_MAY_WAIT = all(State.WAITING in ALLOWED[state] for state in State if state is not State.WAITING)
+
+
 def aware(moment: datetime | None) -> datetime | None:
     """SQLite gives datetimes back without their zone; they were written in UTC."""
     return None if moment is None else utc(moment)
@@ -89,6 +140,8 @@ class HandoffRecords:
         self._single = autocommit(engine)  # reads: on PostgreSQL without BEGIN and ROLLBACK around them
         self._several = engine.dialect.name == "postgresql"  # processes share the database only there
         self._now = now
+        # PostgreSQL: an escalation's writes one statement (data-modifying CTEs); SQLite has none
+        self._in_one = engine.dialect.name == "postgresql" and _ANY_MAY_WAIT
 
     def set_state(self, conversation_id: str, target: State) -> tuple[str, str] | None:
         """Move the conversation to `target` (checked against the state machine). Returns (state
@@ -109,6 +162,8 @@ class HandoffRecords:
         handoff's, and the state change's when it changed), in one transaction: they were three, and a
         crash between them could leave a handoff whose conversation the bot still answered."""
         values = handoff.model_dump(exclude={"id"})
+        if self._in_one:
+            return self._open_in_one(handoff, values, actor=actor)
         with self._engine.begin() as conn:
             handoff.id = conn.execute(_INSERT_HANDOFF, values).inserted_primary_key[0]
             events: list[tuple[str, dict[str, Any]]] = [("handoff", {"reason": handoff.reason, "topic": handoff.topic, "handoff": handoff.id})]
@@ -119,6 +174,18 @@ class HandoffRecords:
                 events.append(("state", {"before": row.state, "after": State.WAITING.value, "actor": actor, "reason": handoff.reason,
                                          "handoff": handoff.id}))
             write_events(conn, events, tenant=handoff.tenant, conversation_id=handoff.conversation_id)
+        return handoff
+
+    def _open_in_one(self, handoff: Handoff, values: dict[str, Any], *, actor: str) -> Handoff:
+        """`open` on PostgreSQL: one statement (`_OPEN`), atomic by itself."""
+        p = _json_parts({"reason": handoff.reason, "topic": handoff.topic, "handoff": _HOLE})
+        q = _json_parts({"before": _HOLE, "after": State.WAITING.value, "actor": actor, "reason": handoff.reason, "handoff": _HOLE})
+        parameters = {f"h_{name}": value for name, value in values.items()} | {
+            "b_conversation": handoff.conversation_id, "b_waiting": State.WAITING.value, "b_now": self._now(),
+            "e_tenant": handoff.tenant, "e_now": utcnow(), "p0": p[0], "p1": p[1], "q0": q[0], "q1": q[1], "q2": q[2],
+        }
+        with self._single.connect() as conn:
+            handoff.id = conn.execute(_OPEN, parameters).one().id
         return handoff
 
     def add(self, handoff: Handoff) -> Handoff:

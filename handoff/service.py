@@ -28,6 +28,7 @@ from bot.core.desk import StaffDesk
 from bot.core.events import EventBus
 from bot.core.handoff_policy import HandoffPolicy
 from bot.core.handoff_states import HUMAN_OWNED, State
+from bot.core.language import LATEST_SAID
 from bot.core.late import Late
 from bot.core.messages import Message, Role
 from bot.core.packet import Packet, build_packet
@@ -144,7 +145,9 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
                     packet.summary = summary
             handoff = await asyncio.to_thread(self._create, conversation, reason, topic, packet)
         await self._cards.announce(handoff)
-        await self._tell_customer(handoff)
+        # the customer's latest messages, newest first, as `ConversationService.language` reads them: not read again
+        said = [m.text for m in reversed(messages) if m.role is Role.CUSTOMER][:LATEST_SAID]
+        await self._tell_queue(handoff, again=False, said=said)
         return handoff
 
     def _what_staff_need(
@@ -164,7 +167,7 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         found = list(outcomes[-1].get("passages") or []) if outcomes and outcomes[-1].get("outcome") == "handoff" else []
         topic = None
         if detect_topic and self._topics is not None:
-            said = [m.text for m in messages if m.role is Role.CUSTOMER]
+            said = [m.text for m in reversed(messages) if m.role is Role.CUSTOMER]
             if said:
                 topic = self._topics.detect_text(" ".join(said[-3:]), tenant=conversation.tenant)
         return conversation, messages, [f for data in events["attachment"] for f in data.get("files", [])], found, topic
@@ -201,9 +204,6 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         """The conversation as stored: placeholders for personal data, whatever the tenant lets staff see."""
         return await asyncio.to_thread(self._conversations.history, handoff.conversation_id, for_customer=False)
 
-    async def _tell_customer(self, handoff: Handoff) -> None:
-        await self._tell_queue(handoff, again=False)
-
     async def tell_queue_again(self, conversation_id: str, *, always: bool = False) -> bool:
         """The customer asked for a person again while they wait (the widget's button): their place and
         wait now, when either changed since they were last told (False: nothing new, nothing said). The
@@ -219,7 +219,8 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
             return True
         return False
 
-    async def _tell_queue(self, handoff: Handoff, *, again: bool) -> bool:
+    async def _tell_queue(self, handoff: Handoff, *, again: bool, said: list[str] | None = None) -> bool:
+        """`said`: the customer's latest messages, when the caller has them (`ConversationService.language`)."""
         policy = self.policy(handoff.tenant)
         now = self._now()
         closed = policy.hours is not None and not policy.hours.is_open(now)
@@ -229,7 +230,7 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         def reads() -> tuple[str, Told | None]:
             """The customer's language and what to tell them, stored as told, in one thread hop (None: out of hours,
             or nothing changed since they were last told)."""
-            lang = self._conversations.language(handoff.conversation_id)
+            lang = self._conversations.language(handoff.conversation_id, said=said)
             if closed:
                 return lang, None
             position, wait = self.queue_position(handoff)

@@ -53,6 +53,9 @@ def telling_language(text: str) -> str | None:
     return str(language) if probability >= SURE else None
 
 
+LATEST_SAID = 10  # the customer's latest messages a conversation's language is told from (`conversation_language`)
+
+
 def conversation_language(texts: Iterable[str], *, default: str = ENGLISH) -> str:
     """The language of a conversation from its customer's messages, newest first: the first one that
     tells (a rating "5" or a "gracias" doesn't), `default` (the tenant's) when none does."""

@@ -303,13 +303,15 @@ class AuditLog:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._single = autocommit(engine)  # one event is one statement: on PostgreSQL without BEGIN and COMMIT
 
     def record(self, *, tenant: str, kind: str, conversation_id: str | None = None, **data: Any) -> None:
         self.record_many([(kind, data)], tenant=tenant, conversation_id=conversation_id)
 
     def record_many(self, events: list[tuple[str, dict[str, Any]]], *, tenant: str, conversation_id: str | None = None) -> None:
-        """Several events of one conversation in one transaction (Core: this is on every message's path)."""
-        with self._engine.begin() as conn:
+        """Several events of one conversation in one transaction (Core: this is on every message's path);
+        one event, a statement atomic by itself (an escalation's queue notice writes one)."""
+        with (self._single if len(events) == 1 else self._engine).begin() as conn:
             write_events(conn, events, tenant=tenant, conversation_id=conversation_id)
 
     def events(self, *, conversation_id: str, kind: str | None = None) -> list[AuditEvent]:

@@ -100,12 +100,13 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
         """One message of this conversation as stored (redacted); None when it is not this conversation's."""
         return self._messages.message(conversation_id, message_id)
 
-    def language(self, conversation_id: str) -> str:
+    def language(self, conversation_id: str, *, said: Sequence[str] | None = None) -> str:
         """The customer's language, from their latest messages (bot/core/language.py), else the tenant's:
-        for the bot's own texts."""
+        for the bot's own texts. `said`: those messages (redacted, as stored; newest first) when the caller
+        has just read them, as an escalation has: not read again."""
         party = self.party(conversation_id)
         default = self.tenant_language(party.tenant) if party is not None else ENGLISH
-        return conversation_language(self._messages.said(conversation_id), default=default)
+        return conversation_language(self._messages.said(conversation_id) if said is None else said, default=default)
 
     def tenant_language(self, tenant: str) -> str:
         """The tenant's language for the bot's own texts (English for a tenant no longer configured)."""

@@ -55,11 +55,14 @@ def _load_in_one() -> Any:
     """PostgreSQL: `MessageStore.load`'s four reads as one statement (a statement costs the client more CPU
     than the server its work, bench/bench_scale.py): the inbound message, its conversation, its reply
     if it has one (a lateral join) and, when asked, the conversation's pending messages before it (an
-    array). Columns are labelled m_*, c_*, r_*; no row when the message is not stored."""
+    array). Columns are labelled m_*, c_*; of the reply only its id (r_id), read whole apart in the rare
+    case there is one (a turn taken over after a crash): each column of a result costs the client CPU on
+    every execution (psycopg builds the cursor's description anew), and the reply's were a third of them.
+    No row when the message is not stored."""
     messages = StoredMessage.__table__  # type: ignore[attr-defined]
     conversations = Conversation.__table__  # type: ignore[attr-defined]
     inbound, conversation, earlier = messages.alias("m"), conversations.alias("c"), messages.alias("p")
-    reply = select(messages).where(messages.c.reply_to == bindparam("b_message")).limit(1).lateral("r")
+    reply = select(messages.c.id).where(messages.c.reply_to == bindparam("b_message")).limit(1).lateral("r")
     pending = select(func.array_agg(aggregate_order_by(earlier.c.id, earlier.c.id))).where(
         bindparam("b_earlier", type_=Boolean), earlier.c.conversation_id == bindparam("b_conversation"), earlier.c.status == "pending",
         earlier.c.id < bindparam("b_message"),
@@ -71,8 +74,8 @@ def _load_in_one() -> Any:
     asked = messages.alias("q")
     asked_text = select(asked.c.text).where(asked.c.id == previous.c.reply_to).scalar_subquery()
     columns = ([c.label(f"m_{c.name}") for c in inbound.c] + [c.label(f"c_{c.name}") for c in conversation.c]
-               + [c.label(f"r_{c.name}") for c in reply.c] + [pending.label("pending"), previous.c.payload.label("b_payload"),
-                                                              previous.c.reply_to.label("b_reply_to"), asked_text.label("b_asked")])
+               + [reply.c.id.label("r_id"), pending.label("pending"), previous.c.payload.label("b_payload"),
+                  previous.c.reply_to.label("b_reply_to"), asked_text.label("b_asked")])
     return (select(*columns).select_from(
         inbound.outerjoin(conversation, conversation.c.id == bindparam("b_conversation")).outerjoin(reply, true()).outerjoin(previous, true()))
         .where(inbound.c.id == bindparam("b_message")))

@@ -18,6 +18,7 @@ from sqlmodel import col, select
 
 from bot.core.autocommit import autocommit
 from bot.core.database import again_if_disconnected, text_array
+from bot.core.language import LATEST_SAID
 from bot.core.messages import Message
 from bot.core.tables import (
     Conversation,
@@ -63,7 +64,7 @@ _CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.c)  # type:
 
 
 def _part(row: Any, prefix: str, names: tuple[str, ...]) -> SimpleNamespace | None:
-    """The m_/c_/r_ columns of a `LOAD` row as a row of that table (None for an outer join's empty side)."""
+    """The m_/c_ columns of a `LOAD` row as a row of that table (None for an outer join's empty side)."""
     mapping = row._mapping
     return SimpleNamespace(**{name: mapping[prefix + name] for name in names}) if mapping[prefix + "id"] is not None else None
 
@@ -215,9 +216,8 @@ class MessageStore:
                 row = conn.execute(LOAD, {"b_conversation": conversation_id, "b_message": inbound_id, "b_earlier": earlier}).first()
                 if row is not None:
                     pending = [int(p) for p in row.pending or ()]
-                    reply = _part(row, "r_", _MESSAGE_COLUMNS)
-                    if reply is not None:
-                        return Loaded(pending, Message.from_row(reply), None, None)
+                    if row.r_id is not None:  # answered already (a turn taken over after a crash): the reply read whole
+                        return Loaded(pending, Message.from_row(conn.execute(REPLY_TO, {"b_message": inbound_id}).first()), None, None)
                     offer = Offer(row.b_payload, row.b_reply_to, row.b_asked) if row.b_payload is not None else None
                     return Loaded(pending, None, _part(row, "m_", _MESSAGE_COLUMNS), _part(row, "c_", _CONVERSATION_COLUMNS), offer, True)
                 # not stored: the reads one by one, as below, say so as they always did
@@ -279,7 +279,7 @@ class MessageStore:
             asked = conn.execute(MESSAGE, {"b_message": last.reply_to}).first()
         return offered_choice(last.payload, asked.text if asked is not None else None, text)
 
-    def said(self, conversation_id: str, *, limit: int = 10) -> list[str]:
+    def said(self, conversation_id: str, *, limit: int = LATEST_SAID) -> list[str]:
         """The customer's latest messages (redacted, as stored), newest first: what their language is guessed from."""
         with self._single.connect() as conn:
             return list(conn.execute(SAID, {"b_conversation": conversation_id, "b_limit": limit}).scalars())

@@ -257,6 +257,26 @@ def test_a_message_gets_one_bot_answer_whoever_writes_it(engine: Engine) -> None
 
 
 
+
+def test_a_turn_loads_its_message_or_the_reply_it_already_has(engine: Engine) -> None:
+    """`MessageStore.load` (one statement on PostgreSQL): a message not answered yet comes with its
+    conversation and the pending ones before it; one answered already (a turn taken over after a crash)
+    comes with its whole reply, and nothing to answer."""
+    from bot.engine.conversation_records import ConversationRecords
+    from bot.engine.message_store_records import NewReply
+    from bot.engine.messages import MessageStore
+
+    records, messages = ConversationRecords(engine), MessageStore(engine)
+    records.create(tenant="default", channel="widget", conversation_id="c1")
+    first = messages.add("c1", role="customer", text="hello", status="pending")
+    second = messages.add("c1", role="customer", text="how do I reset my password?", status="pending")
+    assert first is not None and second is not None
+    loaded = messages.load("c1", second.id, earlier=True)
+    assert (loaded.earlier, loaded.reply, loaded.inbound.text, loaded.conversation.tenant) == ([first.id], None, second.text, "default")
+    stored = messages.add_replies([NewReply("c1", second.id, "Open Settings.", {"outcome": "answer"}, (), "default", None)])[0]
+    again = messages.load("c1", second.id, earlier=True)
+    assert again.reply is not None and again.inbound is None
+    assert (again.earlier, again.reply.id, again.reply.text, again.reply.outcome) == ([first.id], stored.id, "Open Settings.", "answer")
 def test_replies_written_together_are_all_stored_with_their_trail_or_none_is(engine: Engine) -> None:
     """Replies of several conversations in one write (PostgreSQL: one statement): each inbound done,
     each conversation touched at its reply's time, the audit events in the order given; one refused

@@ -6,6 +6,7 @@ orders them)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -13,10 +14,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
 from bot.core.database import open_database
-from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus
-from bot.core.tables import Handoff
+from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus, State
+from bot.core.tables import AuditEvent, Conversation, Handoff
 from handoff.records import HandoffRecords
 from tests.databases import database_url, on_postgres
 
@@ -72,3 +74,28 @@ def test_claims_racing_on_two_processes_make_one_claim(two: tuple[HandoffRecords
         assert sum(w is not None for w in won) == 1
         winner = next(w for w in won if w is not None)
         assert a.get(handoff.id or 0).claimed_by == winner.claimed_by  # type: ignore[union-attr]
+
+
+def test_opening_a_handoff_moves_its_conversation_to_waiting_and_audits_both(two: tuple[HandoffRecords, HandoffRecords]) -> None:
+    """`open` (one statement on PostgreSQL, a transaction on SQLite): the handoff stored, the conversation
+    waiting for people, the handoff's audit event and then the state change's, each naming the handoff;
+    a conversation already waiting keeps its state and gets no state event."""
+    records, _ = two
+    engine = records._engine
+    with Session(engine) as session:
+        session.add(Conversation(id="c-bot", tenant="acme", channel="widget", state=State.BOT, created_at=NOW, updated_at=NOW))
+        session.add(Conversation(id="c-waiting", tenant="acme", channel="widget", state=State.WAITING, created_at=NOW, updated_at=NOW))
+        session.commit()
+    first = records.open(Handoff(conversation_id="c-bot", tenant="acme", reason="customer_request", topic="billing", created_at=NOW), actor="bot")
+    second = records.open(Handoff(conversation_id="c-waiting", tenant="acme", reason="low_confidence", created_at=NOW), actor="bot")
+    assert first.id is not None and second.id == first.id + 1
+    assert (records.get(first.id).reason, records.get(first.id).topic, records.get(first.id).status) == ("customer_request", "billing", "queued")  # type: ignore[union-attr]
+    with Session(engine) as session:
+        states = {c.id: c.state for c in session.exec(select(Conversation))}
+        events = [(e.conversation_id, e.kind, json.loads(e.data)) for e in session.exec(select(AuditEvent).order_by(col(AuditEvent.id)))]
+    assert states == {"c-bot": "waiting_for_human", "c-waiting": "waiting_for_human"}
+    assert events == [
+        ("c-bot", "handoff", {"reason": "customer_request", "topic": "billing", "handoff": first.id}),
+        ("c-bot", "state", {"before": "bot", "after": "waiting_for_human", "actor": "bot", "reason": "customer_request", "handoff": first.id}),
+        ("c-waiting", "handoff", {"reason": "low_confidence", "topic": None, "handoff": second.id}),
+    ]

@@ -102,3 +102,22 @@ async def test_no_number_without_enough_claims_and_no_longer_wait_as_the_custome
     await claim(client, second[0])
     await ask_for_a_person(client, *third)
     assert await told(client, *third, count=3) == [(3, "about 5 minutes"), (2, "about 5 minutes"), (1, "under 2 minutes")]
+
+
+async def test_the_first_notice_is_in_the_language_of_the_customers_latest_message(client: TestClient) -> None:
+    """The escalation's notice speaks the language of what the customer said last (read with the
+    escalation's transcript, newest first), not of what they said first."""
+    conversation, auth = await customer(client)
+    for text in ("How do I reset my password?", "Ich habe mein Passwort vergessen und brauche Hilfe von einem Mitarbeiter."):
+        response = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": text}, headers=auth)
+        assert response.status == 200
+    if client.app[HANDOFF].current(conversation) is None:
+        await ask_for_a_person(client, conversation, auth)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        messages = (await (await client.get(f"/api/v1/conversations/{conversation}/messages", headers=auth)).json())["messages"]
+        notices = [m["text"] for m in messages if m["role"] == "system" and re.search(r"\d+", m["text"])]
+        if notices:
+            break
+        await asyncio.sleep(0.05)
+    assert notices and notices[0].startswith("Sie sind Nummer "), notices
