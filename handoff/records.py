@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, TextClause, bindparam, func, insert, or_, text, true, update
+from sqlalchemy import (
+    Engine,
+    TextClause,
+    bindparam,
+    func,
+    insert,
+    or_,
+    text,
+    true,
+    update,
+)
 from sqlmodel import Session, col, select
 
 from bot.core.autocommit import autocommit
