@@ -16,7 +16,7 @@ import phonenumbers
 # the kinds live in the ground layer (configuration checks a tenant's list against them); re-exported here
 from bot.core.pii_kinds import ALL_KINDS as ALL_KINDS, CREDIT_CARD as CREDIT_CARD, EMAIL as EMAIL, IBAN as IBAN
 from bot.core.pii_kinds import IP_ADDRESS as IP_ADDRESS, PERSON as PERSON, PHONE as PHONE
-from bot.core.pii_kinds import STREET_ADDRESS as STREET_ADDRESS, US_SSN as US_SSN
+from bot.core.pii_kinds import SECRET as SECRET, STREET_ADDRESS as STREET_ADDRESS, US_SSN as US_SSN
 
 PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "AU")
 # phoning spoken of in other languages: cased ones by word, the scripts without spaces between words
@@ -73,6 +73,42 @@ IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\
 
 # the capital letters of the scripts the name and address patterns read
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я"
+
+
+# Secrets a customer pastes while asking for help ("my key fl_live_8sd7... gets 401"): whoever holds one is the customer,
+# so it is theirs to keep out of logs, stores and models as much as a card number. Written from the providers' own
+# published key formats (Stripe, GitHub, Slack, AWS, Google, JWT, PEM), the common "<prefix>_<live|test|...>_<token>"
+# shape of API keys, a long token mixing upper case, lower case and digits (no word, order number or version looks like
+# that), and a password given in so many words. Not a library: detect-secrets (Yelp) scans lines of files and reports
+# every word of a sentence as a possible high-entropy string; its named detectors are these same published formats.
+SECRET_RES = (
+    re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----(?:.|\n)*?(?:-----END (?:[A-Z]+ )*PRIVATE KEY-----|$)"),
+    re.compile(r"\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{10,}\b"),
+    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{30,}\b"),
+    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"),
+    re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
+    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    re.compile(r"\b[A-Za-z]{2,12}_(?:live|test|prod|sandbox|secret|sk|pk|key|token|api)_[A-Za-z0-9]{12,}\b"),
+)
+_TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9_-]{24,}(?![\w-])")
+_PASSWORD = re.compile(r"\b(?:password|passwd|passcode|pwd|api[ _-]?key|secret|token)\s*(?:is|was|:|=)\s*[\"']?([^\s\"',;]{4,})", re.I)
+
+
+def _mixed(token: str) -> bool:
+    """Upper case, lower case and digits, each at least twice: a generated token, not a word or a reference."""
+    return sum(c.isupper() for c in token) >= 2 and sum(c.islower() for c in token) >= 2 and sum(c.isdigit() for c in token) >= 2
+
+
+def _secrets(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for regex in SECRET_RES for m in regex.finditer(text)]
+    spans += [m.span() for m in _TOKEN.finditer(text) if _mixed(m.group())]
+    for m in _PASSWORD.finditer(text):
+        value = m.group(1).rstrip(".!?)")
+        # "my password is incorrect": a word is no password; one with a digit, a sign or mixed case is
+        if any(not c.isalpha() for c in value) or (value != value.lower() and value != value.upper() and value != value.capitalize()):
+            spans.append((m.start(1), m.start(1) + len(value)))
+    return spans
 
 
 def luhn_ok(digits: str) -> bool:
@@ -137,6 +173,9 @@ def pattern_entities(text: str, kinds: frozenset[str]) -> list[Entity]:
                 add(IP_ADDRESS, m.start(), m.start() + len(value))
     if PHONE in kinds and sum(ch.isdigit() for ch in text) >= 6:
         found.extend(_phones(text))
+    if SECRET in kinds:
+        for start, end in _secrets(text):
+            add(SECRET, start, end)
     return found
 
 

@@ -18,13 +18,14 @@ from bot.core.pii_kinds import (
     IP_ADDRESS,
     PERSON,
     PHONE,
+    SECRET,
     STREET_ADDRESS,
     US_SSN,
 )
 from policies.pii_patterns import Entity
 
 # when two detections overlap, the more specific (validated) one wins
-PRIORITY = {EMAIL: 0, IBAN: 1, CREDIT_CARD: 2, US_SSN: 3, IP_ADDRESS: 4, PHONE: 5, STREET_ADDRESS: 6, PERSON: 7}
+PRIORITY = {SECRET: 0, EMAIL: 1, IBAN: 2, CREDIT_CARD: 3, US_SSN: 4, IP_ADDRESS: 5, PHONE: 6, STREET_ADDRESS: 7, PERSON: 8}
 
 PLACEHOLDER_RE = re.compile(r"<([A-Z_]+)_(\d+)>")
 

@@ -14,4 +14,5 @@ IBAN = "IBAN"
 US_SSN = "US_SSN"
 IP_ADDRESS = "IP_ADDRESS"
 STREET_ADDRESS = "STREET_ADDRESS"
-ALL_KINDS: frozenset[str] = frozenset({PERSON, EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, STREET_ADDRESS})
+SECRET = "SECRET"  # an API key, access token, private key or a password given (policies/pii_patterns.py SECRET_RES)
+ALL_KINDS: frozenset[str] = frozenset({PERSON, EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, STREET_ADDRESS, SECRET})

@@ -43,6 +43,27 @@ def test_checked_patterns_leave_ordinary_numbers_alone(redactor: SpacyRedactor) 
         assert redactor.redact_sync(text).redacted == text, text
 
 
+def test_pasted_keys_tokens_and_passwords_are_secrets(redactor: SpacyRedactor) -> None:
+    """Found on a developer product's help center: a customer's live API key pasted into the chat reached the store and
+    the logs as it was. Made-up values in the providers' published formats."""
+    for text, value in (
+        ("my key fl_live_8sd7Fk2LmQ9xR4tP1zWv gets a 401", "fl_live_8sd7Fk2LmQ9xR4tP1zWv"),
+        ("webhooks fail with sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_4eC39HqLyjWDarjtT1zdp7dc"),
+        ("the token ghp_R2d2C3poBb8Ww9Xx0Yy1Zz2Aa3Bb4Cc5Dd6E is rejected", "ghp_R2d2C3poBb8Ww9Xx0Yy1Zz2Aa3Bb4Cc5Dd6E"),
+        ("AWS says AKIAZ7EXAMPLEKEY4QXR is invalid", "AKIAZ7EXAMPLEKEY4QXR"),
+        ("header is Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhYmMifQ.Q2x4Ym9uZ3Rva2VuU2lnbmF0dXJl", "eyJhbGciOiJIUzI1NiJ9"),
+        ("I set the secret to Xk93PqLm27ZtRw84VbNc51Hy and it still fails", "Xk93PqLm27ZtRw84VbNc51Hy"),
+        ("my password is Tr0ub4dor&3, why can't I log in?", "Tr0ub4dor&3"),
+    ):
+        result = redactor.redact_sync(text)
+        assert value not in result.redacted and "<SECRET_1>" in result.redacted, result.redacted
+    # what only looks like one: words, references, versions, hashes and ids stay
+    for text in ("my password is incorrect, it says", "order AMP-70219934 never came", "build 20261201 of v3.2.1-beta crashes",
+                 "commit a94a8fe5ccb19ba61c4c0873d391e987982fbbd3 broke the export", "what is an api_key and where do I find it?",
+                 "the token expired after an hour"):
+        assert redactor.redact_sync(text).redacted == text, text
+
+
 def test_the_same_value_gets_the_same_placeholder(redactor: SpacyRedactor) -> None:
     result = redactor.redact_sync("write to bob@example.com, yes BOB@example.com, or to carol@example.com")
     assert result.redacted == "write to <EMAIL_1>, yes <EMAIL_1>, or to <EMAIL_2>"
