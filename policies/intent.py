@@ -223,7 +223,8 @@ _ASKS_TO_REACH = re.compile(
     rf"|\b{_WHO}\s+(?:(?:can|could|to)\s+)?give\s+(?:me|us)\s+a\s+(?:ring|call)\b"
     rf"|\b{_WHO}\s+(?:i|we)\s+(?:can|could)\s+(?:talk|speak|chat)\b"  # "is there a human I can chat with"
     rf"|^\W*(?:a\s+|an\s+)?(?:(?:real|actual|live)\s+)?(?:person|human|agent|representative|operator)\s*(?:please|pls|plz|now)?\W*$"
-    rf"|\b(?:i\s*(?:want|need|would\s+like|'d\s+like|d\s+like|'d\s+rather\s+have)|get\s+me|give\s+me)\s+(?:a|an|some)?\s*(?:(?:real|actual|live)\s+)?"
+    rf"|(?:\b(?:i\s*(?:want|need|would\s+like|'d\s+like|d\s+like|'d\s+rather\s+have)|get\s+me|give\s+me)|(?:^|[.!?,;:]\s*)(?:please\s+)?(?:want|need))"
+    rf"\s+(?:a|an|some)?\s*(?:(?:real|actual|live)\s+)?"
     rf"(?:human(?:\s+being)?|person|agent|representative|operator|supervisor|manager)\b"
     rf"|\b(?:help|assistance|support)\s+from\s+(?:a\s+|an\s+)?(?:real\s+|actual\s+|live\s+)?(?:person|human|agent|representative|one\s+of\s+your\s+\w+|your\s+staff|your\s+team|a\s+member\s+of\s+staff)\b"
     rf"|\b(?:i\s*(?:want|need|would\s+like|'d\s+like)|can\s+i\s+(?:get|have|book|request)|book|request)\s+(?:a\s+)?(?:call\s*back|callback|call\s+from)\b",

@@ -72,7 +72,7 @@ async def test_what_the_help_center_does_not_cover_is_handed_off_as_no_answer(co
      "quiero hablar con una persona", "Ich möchte mit einem Menschen sprechen", "je veux parler à un conseiller",
      # asked in so many words (policies/intent.py `asks_to_reach_a_person`): were answered, clarified or no_answer
      "need to chat with an advisor about my contract", "can your billing team call me back", "I'd like a callback please",
-     "real person pls", "speak to representative"],
+     "real person pls", "speak to representative", "need a human to help with my refund"],
 )
 async def test_requests_for_a_person_are_recognised_by_meaning(core: Services, question: str) -> None:
     result = await core.assistant.ask(question, identity=DEFAULT)
