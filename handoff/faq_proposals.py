@@ -22,6 +22,7 @@ from bot.core.errors import InputError
 from bot.core.handoff_states import SETTLED
 from bot.core.messages import Message, Role
 from bot.core.ops_tables import FaqProposal
+from policies.intent import asks_to_reach_a_person
 from policies.pleasantries import pleasantry
 
 MAX_QUESTION = 500
@@ -37,13 +38,22 @@ class Prefill:
 
 
 def prefill(messages: Sequence[Message]) -> Prefill:
-    """The customer's words as the question and staff's replies as the answer, as staff edit them.
-    The bot's own attempts are left out: they are what did not answer the question. So are the customer's
-    greetings and thanks ("hi", "thanks!") and the questions the bot answered before the handoff: staff
-    deleted them from every proposal (qa11)."""
-    answered = {m.reply_to for m in messages if m.role is Role.BOT and m.reply_to is not None and str(m.outcome) == "answer"}
+    """The customer's question and staff's replies as the answer, as staff edit them. The bot's own attempts are
+    left out: they are what did not answer the question. The question is what the handoff came from: the message
+    the bot handed over on and what the customer said after it, or, when that message only asked for a person, the
+    question before it (the one the bot's answer did not settle); greetings, thanks and requests for a person are
+    left out (every proposal began with "hi" and an earlier question the bot had answered, and ended with
+    "thanks!", to be deleted by hand; qa11). A conversation of nothing else keeps all it said."""
     said = [m for m in messages if m.role is Role.CUSTOMER and m.text.strip()]
-    asked = [m for m in said if m.id not in answered and pleasantry(m.text) is None] or said  # (all chat: keep it all)
+
+    def asks(m: Message) -> bool:
+        return pleasantry(m.text) is None and not asks_to_reach_a_person(m.text)
+
+    handed_on = next((m.reply_to for m in messages if m.role is Role.BOT and str(m.outcome) == "handoff" and m.reply_to), None)
+    start = next((n for n, m in enumerate(said) if m.id == handed_on), 0)
+    while start > 0 and not asks(said[start]):
+        start -= 1  # "I want to talk to a person" after an answer: the question is the one answered before
+    asked = [m for m in said[start:] if asks(m)] or said
     question = "\n".join(m.text.strip() for m in asked)
     answer = "\n\n".join(m.text.strip() for m in messages if m.role is Role.AGENT and m.text.strip())
     return Prefill(question=question[:MAX_QUESTION], answer=answer[:MAX_ANSWER])

@@ -86,7 +86,8 @@ async def test_a_resolved_exchange_becomes_a_redacted_proposal_an_operator_appro
                                                        "Write to jane.doe@example.com if it fails.")
     page = await (await alice.get(f"/console/handoffs/{handoff_id}")).text()
     question, answer = textarea(page, "question"), textarea(page, "answer")
-    assert "export my workspace" in question and "I want to talk to a person" in question
+    # the question the bot's answer did not settle, not the request for a person that followed it
+    assert "export my workspace" in question and "talk to a person" not in question
     assert "Download workspace" in answer and "jane.doe@example.com" not in answer  # prefilled from the redacted transcript
     # without the CSRF token: refused, nothing stored
     assert (await alice.post(f"/console/handoffs/{handoff_id}/propose", {"question": "q", "answer": "a"})).status == 403
@@ -194,3 +195,8 @@ def test_the_prefill_leaves_out_greetings_thanks_and_what_the_bot_answered() -> 
     assert prefill(said).answer == "Yes: Export > include comments."
     # a conversation of nothing but chat keeps what was said, for staff to edit
     assert prefill(said[:1] + said[6:]).question == "hi\nthanks!"
+    # a person asked for after an answer: the question is the one the answer did not settle
+    after_answer = [*said[2:4],
+                    Message(id=9, role=Role.CUSTOMER, text="that didn't work, let me talk to someone", created_at=now),
+                    Message(id=10, role=Role.BOT, text="I'm passing you to a person", created_at=now, reply_to=9, outcome="handoff")]
+    assert prefill(after_answer).question == "how do I reset my password?"
