@@ -73,6 +73,9 @@ def _line(text: str, limit: int = 160) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
+SUMMARY_MESSAGES = 3  # the customer's latest messages quoted in a packet's summary
+
+
 def build_packet(
     *, messages: Sequence[Message], reason: HandoffReason, topic: str | None, customer: dict[str, Any], draft_hint: str | None = None,
     mention: str | None = None, attachments: list[dict[str, Any]] | None = None, found: Sequence[dict[str, Any]] = (),
@@ -87,12 +90,15 @@ def build_packet(
     draft = draft_hint or (
         f"Hi, thanks for waiting. {_line(answer.text, 300)}" if answer is not None else "Hi, thanks for waiting, I'm looking into this for you now."
     )
-    summary = " / ".join(_line(t, 120) for t in said[-3:]) or "(no message yet)"
+    shown = said[-SUMMARY_MESSAGES:]
+    summary = " / ".join(_line(t, 120) for t in shown) or "(no message yet)"
+    # "wrote 4 messages:" over three of them read as a message lost (qa11): say which are shown
+    count = f"{len(said)} message{'' if len(said) == 1 else 's'}" + (f", the last {len(shown)}" if len(said) > len(shown) else "")
     return Packet(
         reason=reason.value,
         reason_text=REASONS.get(reason, reason.value),
         intent=(f"[{topic}] " if topic else "") + _line(question or "(no question)"),
-        summary=f"The customer wrote {len(said)} message{'' if len(said) == 1 else 's'}: {summary}",
+        summary=f"The customer wrote {count}: {summary}",
         topic=topic,
         customer=customer,
         attempts=attempts,

@@ -322,6 +322,11 @@ def test_the_packet_states_the_intent_before_the_request_for_a_person() -> None:
     # the answer the customer just turned down is not offered again
     assert packet.draft == "Hi, thanks for waiting, I'm looking into this for you now."
     assert [m["role"] for m in packet.transcript] == ["customer", "bot", "customer"]
+    assert packet.summary.startswith("The customer wrote 2 messages: my export")
+    # more than the summary quotes: it says which (it read "wrote 4 messages:" over three of them; qa11)
+    more = [Message(id=n, role=Role.CUSTOMER, text=f"message {n}", created_at=at) for n in range(10, 14)]
+    longer = build_packet(messages=more, reason=HandoffReason.CUSTOMER_REQUEST, topic=None, customer={"channel": "widget"})
+    assert longer.summary == "The customer wrote 4 messages, the last 3: message 11 / message 12 / message 13"
 
 
 def test_the_draft_never_resends_an_answer_to_another_question() -> None:
