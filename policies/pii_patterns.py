@@ -82,7 +82,7 @@ UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я"
 # that), and a password given in so many words. Not a library: detect-secrets (Yelp) scans lines of files and reports
 # every word of a sentence as a possible high-entropy string; its named detectors are these same published formats.
 SECRET_RES = (
-    re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----(?:.|\n)*?(?:-----END (?:[A-Z]+ )*PRIVATE KEY-----|$)"),
+    re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z]+ )*PRIVATE KEY-----|$)"),
     re.compile(r"\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{10,}\b"),
     re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{30,}\b"),
     re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"),

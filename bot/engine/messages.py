@@ -63,6 +63,12 @@ _MESSAGE_COLUMNS = tuple(c.name for c in StoredMessage.__table__.c)  # type: ign
 _CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.c)  # type: ignore[attr-defined]
 
 
+def _recent(conn: Any, conversation_id: str, *, before: int, limit: int) -> list[dict[str, str]]:
+    """A conversation's messages before `before` (at most `limit`, the latest), oldest first, as role and text."""
+    rows = conn.execute(RECENT, {"b_conversation": conversation_id, "b_message": before, "b_limit": limit}).all()
+    return [{"role": m.role, "text": m.text} for m in reversed(rows)]
+
+
 def _part(row: Any, prefix: str, names: tuple[str, ...]) -> SimpleNamespace | None:
     """The m_/c_ columns of a `LOAD` row as a row of that table (None for an outer join's empty side)."""
     mapping = row._mapping
@@ -238,8 +244,7 @@ class MessageStore:
     def recent(self, conversation_id: str, *, before: int, limit: int = 10) -> list[dict[str, str]]:
         """The conversation before a message (redacted, as stored), oldest first, for a model's context."""
         with self._single.connect() as conn:
-            rows = conn.execute(RECENT, {"b_conversation": conversation_id, "b_message": before, "b_limit": limit}).all()
-        return [{"role": m.role, "text": m.text} for m in reversed(rows)]
+            return _recent(conn, conversation_id, before=before, limit=limit)
 
     def recent_nearby(self, conversation_id: str, *, before: int, within: timedelta, limit: int = 10) -> list[dict[str, str]]:
         """`recent` of the same customer's newest other conversation at the same place, when it was active within
@@ -254,10 +259,7 @@ class MessageStore:
                 col(Conversation.tenant) == here.tenant, col(Conversation.channel) == here.channel, col(Conversation.address) == here.address,
                 same_user, col(Conversation.id) != conversation_id, col(Conversation.updated_at) >= utcnow() - within,
             ).order_by(col(Conversation.updated_at).desc()).limit(1)).scalar()
-            if other is None:
-                return []
-            rows = conn.execute(RECENT, {"b_conversation": other, "b_message": before, "b_limit": limit}).all()
-        return [{"role": m.role, "text": m.text} for m in reversed(rows)]
+            return [] if other is None else _recent(conn, other, before=before, limit=limit)
 
     def message(self, conversation_id: str, message_id: int) -> Message | None:
         """One stored message of this conversation (None: no such message here)."""
