@@ -164,7 +164,7 @@ class Handoff(SQLModel, table=True):
     # nothing of this handoff (card or thread posts) goes to Slack before this: a card Slack refused for
     # good, a Retry-After. Stored so that a restart (a crash loop, a deploy) waits it out too
     not_before: datetime | None = None
-    # one process posts this handoff's thread posts until then (handoff/records.py take_posts; PostgreSQL, several processes)
+    # one process posts this handoff's thread posts until then (handoff/staff_posts.py take_posts; PostgreSQL, several processes)
     posting_until: datetime | None = None
 
 
