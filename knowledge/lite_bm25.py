@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -98,6 +100,70 @@ def search(self: Any, query_sparse_vectors: list[dict[int, float]], top_k: int, 
             keep = found >= np.partition(found, len(found) - top_k)[len(found) - top_k]
             candidates, found = candidates[keep], found[keep]
         ranked = candidates[np.argsort(-found, kind="stable")][:top_k]
+        all_ids[qi, : len(ranked)] = ranked
+        all_dists[qi, : len(ranked)] = -scores[ranked]
+    return all_ids, all_dists
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeStatistics:
+    """BM25's statistics over the rows one search may return, across every segment: how many there are,
+    their mean length, and in how many of them each query word occurs."""
+
+    documents: int
+    mean_length: float
+    frequency: dict[int, int]
+
+
+def scope_statistics(parts: Sequence[tuple[Any, np.ndarray]], queries: Sequence[dict[int, float]]) -> ScopeStatistics:
+    """`parts`: each segment's BM25 index with the mask of its rows in the search's scope (live, and
+    passing the search's filter: the tenant and the access keys)."""
+    documents = 0
+    length = 0.0
+    frequency: dict[int, int] = {}
+    terms = {term for query in queries for term in query}
+    for index, mask in parts:
+        documents += int(mask.sum())
+        length += float(index._doc_lengths[mask].astype(np.float64).sum())
+        for term in terms:
+            if index._posting_lists.get(term):
+                ids, _ = _arrays(index, term)
+                frequency[term] = frequency.get(term, 0) + int(mask[ids].sum())
+    return ScopeStatistics(documents, length / documents if documents else 0.0, frequency)
+
+
+def scoped_search(index: Any, queries: Sequence[dict[int, float]], top_k: int, mask: np.ndarray, stats: ScopeStatistics) -> tuple[np.ndarray, np.ndarray]:
+    """One segment's BM25 hits scored with the scope's statistics (`scope_statistics`) instead of the
+    segment's own, so a chunk's score is the same whichever segment holds it and whatever else the
+    store holds. Ties keep the segment's row order; the caller breaks them by id."""
+    from milvus_lite.index.sparse_common import empty_results
+
+    nq = len(queries)
+    all_ids, all_dists = empty_results(nq, top_k)
+    if stats.documents == 0 or not mask.any():
+        return all_ids, all_dists
+    k1, b = float(index.k1), float(index.b)
+    avgdl = stats.mean_length if stats.mean_length > 0 else 1.0
+    lengths = index._doc_lengths.astype(np.float64)
+    for qi, query in enumerate(queries):
+        scores = np.zeros(len(lengths), dtype=np.float64)
+        hit = np.zeros(len(lengths), dtype=bool)
+        for term, weight in query.items():
+            df = stats.frequency.get(term, 0)
+            if not df or not index._posting_lists.get(term):
+                continue
+            ids, tfs = _arrays(index, term)
+            keep = mask[ids]
+            ids, tfs = ids[keep], tfs[keep]
+            if not len(ids):
+                continue
+            idf = math.log((stats.documents - df + 0.5) / (df + 0.5) + 1.0)
+            scores[ids] += idf * float(weight) * tfs * (k1 + 1.0) / (tfs + k1 * (1.0 - b + b * lengths[ids] / avgdl))
+            hit[ids] = True
+        found = np.flatnonzero(hit)
+        if not len(found):
+            continue
+        ranked = found[np.argsort(-scores[found], kind="stable")][:top_k]
         all_ids[qi, : len(ranked)] = ranked
         all_dists[qi, : len(ranked)] = -scores[ranked]
     return all_ids, all_dists

@@ -15,6 +15,15 @@ partitions, and library versions this was not checked against. What each search 
 rows is the library's, in the same order: the scalar filter per segment, the same index call, the
 same tie-breaking and the same projection of hits, so the results are the library's (tests/knowledge/
 test_lite_live.py compares both on a real store). A Milvus server needs none of this.
+
+One thing differs, on purpose: BM25 over flushed rows is scored with the statistics of the rows the
+search may return (live, and passing its filter: the tenant and the access keys), summed over every
+segment (knowledge/lite_bm25.py `scope_statistics`), where the library scores each segment with its own
+(its TODO in `Collection._search_sparse`). With the library's, a chunk's score depended on which chunks
+happened to be flushed with it: the same question ranked a tenant's articles differently after a
+re-ingest of an unrelated article, after a background compaction, or with another tenant's documents in
+the same segment (a tenant's words changing another's answers). Elasticsearch calls the fix
+DFS_QUERY_THEN_FETCH. Ties then go by chunk id, not by which segment came first.
 """
 
 from __future__ import annotations
@@ -26,6 +35,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
+from knowledge import lite_bm25
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +154,12 @@ def _sparse_search(library: Any) -> Any:
             return library(self, query_vectors, vector_field, top_k, metric_type, partition_names, expr, output_fields, timezone)
         from milvus_lite.analyzer.sparse import bytes_to_sparse
         from milvus_lite.engine.projection import build_projection_plan, project_record
-        from milvus_lite.index.sparse_factory import _search_prepared_sparse_index, create_sparse_index, sparse_index_matches
+        from milvus_lite.index.sparse_factory import (
+            _search_prepared_sparse_index,
+            create_sparse_index,
+            sparse_index_matches,
+        )
+        from milvus_lite.index.sparse_inverted import SparseInvertedIndex
         from milvus_lite.search.indexed_filter import evaluate_segment_filter
 
         projection_plan = build_projection_plan(output_fields, self._schema, api_kind="search")
@@ -155,7 +171,7 @@ def _sparse_search(library: Any) -> Any:
         indexed_filter_plan = self._indexed_filter_plan(compiled_filter)
         segments, delta = self._read_snapshot()
         live = live_masks(segments, delta)
-        candidates: list[list[tuple[float, Any, int, Any]]] = [[] for _ in range(nq)]
+        parts: list[tuple[Any, Any, np.ndarray]] = []  # (segment, its index, its rows in the search's scope)
         for segment, alive in zip(segments, live, strict=True):
             table = segment.table
             if table is None or len(table) == 0:
@@ -168,19 +184,27 @@ def _sparse_search(library: Any) -> Any:
             mask = alive
             if compiled_filter is not None:
                 mask = mask & evaluate_segment_filter(segment, compiled_filter, indexed_filter_plan)
-            if not mask.any():
-                continue
-            ids, distances = _search_prepared_sparse_index(index, queries, top_k, valid_mask=mask)
+            if mask.any():
+                parts.append((segment, index, mask))
+        scoped = metric_type == "BM25" and all(isinstance(index, SparseInvertedIndex) for _, index, _ in parts)
+        stats = lite_bm25.scope_statistics([(index, mask) for _, index, mask in parts], queries) if scoped else None
+        candidates: list[list[tuple[float, Any, int, Any]]] = [[] for _ in range(nq)]
+        for segment, index, mask in parts:
+            if stats is not None:
+                ids, distances = lite_bm25.scoped_search(index, queries, top_k, mask, stats)
+            else:
+                ids, distances = _search_prepared_sparse_index(index, queries, top_k, valid_mask=mask)
             for q in range(nq):
                 for j in range(top_k):
                     row = int(ids[q, j])
                     if row < 0:
                         break
-                    candidates[q].append((float(distances[q, j]), segment.pks[row], row, table))
+                    candidates[q].append((float(distances[q, j]), segment.pks[row], row, segment.table))
         results = []
         for q in range(nq):
-            # live rows are one version per id, so the library's dedup keeps each; its stable sort by distance
-            ranked = sorted(candidates[q], key=lambda c: c[0])[:top_k]
+            # live rows are one version per id, so the library's dedup keeps each. With the scope's statistics
+            # a score does not depend on the segment, so ties go by id (not by which segment came first)
+            ranked = sorted(candidates[q], key=(lambda c: (c[0], str(c[1]))) if stats is not None else (lambda c: c[0]))[:top_k]
             hits = []
             for distance, pk, row, table in ranked:
                 record = {name: table.column(name)[row].as_py() for name in table.column_names if name not in ("_seq", "_partition")}

@@ -235,3 +235,35 @@ async def test_two_ingests_of_one_tenant_at_once_add_each_document_once(make_ser
     alone = make_services()
     alone.ingestor.ingest([kb], tenant="default")
     assert services.store.count(tenant="default") == alone.store.count(tenant="default")
+
+
+async def test_an_article_changed_and_changed_back_leaves_every_answer_as_it_was(make_services: Callable[..., Services], tmp_path: Path) -> None:
+    """Re-ingesting leaves the store cut into more segments, and Milvus Lite scored BM25 per segment: an operator
+    who fixed a typo in one article and undid it saw other questions answered with other confidences."""
+    from bot.engine.services import SAMPLE_KB
+
+    services = make_services()
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    for name in ("reset-your-password", "export-your-data", "invite-members", "download-invoices", "two-factor-authentication",
+                 "cancel-your-subscription", "remove-members", "delete-your-account"):
+        (kb / f"{name}.md").write_text((SAMPLE_KB / f"{name}.md").read_text(encoding="utf-8"), encoding="utf-8")
+    services.ingestor.ingest([kb], tenant="default")
+    questions = ["how do I reset my password?", "can I export my data to CSV?", "how do I invite people to my workspace?",
+                 "where do I find my invoices?", "how do I turn on two-factor authentication?", "how do I cancel my subscription?"]
+
+    async def answers() -> list[tuple[str, float, tuple[str, ...]]]:
+        found = []
+        for question in questions:
+            result = await ask(services, question)
+            found.append((result.outcome.value, round(result.confidence, 6), tuple(c.source for c in result.citations)))
+        return found
+
+    before = await answers()
+    article = sorted(kb.glob("*.md"))[0]
+    original = article.read_text(encoding="utf-8")
+    article.write_text(original + "\n\nThis page was reviewed by the support team.\n", encoding="utf-8")
+    assert services.ingestor.ingest([kb], tenant="default").updated == 1
+    article.write_text(original, encoding="utf-8")
+    assert services.ingestor.ingest([kb], tenant="default").updated == 1
+    assert await answers() == before
