@@ -214,6 +214,9 @@ _WHO = (r"(?:someone|somebody|anyone|anybody"
         r"|(?:a\s+)?member\s+of\s+(?:staff|your\s+team|the\s+team)"
         r"|(?:(?:your|the|a)\s+)?(?:support|sales|billing|technical|tech|customer\s+services?|complaints?|help)\s+(?:team|department|desk|people|staff)"
         r"|(?:(?:your|the)\s+)?customer\s+(?:service|services|support|care)|(?:(?:your|the)\s+)?support(?:\s+desk|\s+team)?|(?:your|the)\s+team)")
+# a person of the other side, said so that no customer's own colleague is meant
+_ONE_OF_YOURS = (r"(?:(?:someone|somebody)\s+(?:from|at|of|in|on)\s+(?:your|the\s+(?:support|billing|sales|help))|(?:a|an)\s+(?:(?:real|actual|live)\s+)?(?:person|human(?:\s+being)?|agent|representative|rep|advis[oe]r)"
+                 r"|one\s+of\s+your\s+\w+|(?:a\s+)?member\s+of\s+(?:your\s+)?staff|your\s+(?:staff|agents|support\s+team))")
 _REACH_BY = r"(?:talk|speak|chat|deal|have\s+a\s+word|get\s+in\s+touch|be\s+put\s+in\s+touch|get\s+hold\s+of|get\s+through)"
 _ASKS_TO_REACH = re.compile(
     rf"\b{_REACH_BY}\s+(?:(?:to|with|of)\s+)?{_WHO}\b"  # "let me talk to someone", "speak to representative", "get hold of someone in billing"
@@ -227,7 +230,11 @@ _ASKS_TO_REACH = re.compile(
     rf"\s+(?:a|an|some)?\s*(?:(?:real|actual|live)\s+)?"
     rf"(?:human(?:\s+being)?|person|agent|representative|operator|supervisor|manager)\b"
     rf"|\b(?:help|assistance|support)\s+from\s+(?:a\s+|an\s+)?(?:real\s+|actual\s+|live\s+)?(?:person|human|agent|representative|one\s+of\s+your\s+\w+|your\s+staff|your\s+team|a\s+member\s+of\s+staff)\b"
-    rf"|\b(?:i\s*(?:want|need|would\s+like|'d\s+like)|can\s+i\s+(?:get|have|book|request)|book|request)\s+(?:a\s+)?(?:call\s*back|callback|call\s+from)\b",
+    rf"|\b(?:i\s*(?:want|need|would\s+like|'d\s+like)|can\s+i\s+(?:get|have|book|request)|book|request)\s+(?:a\s+)?(?:call\s*back|callback|call\s+from)\b"
+    # "I'd prefer to discuss my appointment with a person", "can I go over my bill with someone": a matter taken to
+    # one of the other side (not "the team", which a collaboration product's own customers discuss things with)
+    rf"|\b(?:discuss|go\s+(?:over|through)|sort\s+out|talk\s+(?:about|through))\b[^.?!]{{0,60}}?\bwith\s+{_ONE_OF_YOURS}\b"
+    rf"|\b(?:i'?d|i\s+would|i)\s+(?:rather|prefer)\b[^.?!]{{0,40}}?\b(?:with|to|from)\s+{_ONE_OF_YOURS}\b",
     re.I)
 
 

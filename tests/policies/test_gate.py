@@ -72,7 +72,9 @@ async def test_what_the_help_center_does_not_cover_is_handed_off_as_no_answer(co
      "quiero hablar con una persona", "Ich möchte mit einem Menschen sprechen", "je veux parler à un conseiller",
      # asked in so many words (policies/intent.py `asks_to_reach_a_person`): were answered, clarified or no_answer
      "need to chat with an advisor about my contract", "can your billing team call me back", "I'd like a callback please",
-     "real person pls", "speak to representative", "need a human to help with my refund"],
+     "real person pls", "speak to representative", "need a human to help with my refund",
+     # a matter taken to one of the other side, or a preference said: were answered from the matter's article
+     "I'd rather go over my last bill with a person", "can I discuss my contract renewal with one of your advisers"],
 )
 async def test_requests_for_a_person_are_recognised_by_meaning(core: Services, question: str) -> None:
     result = await core.assistant.ask(question, identity=DEFAULT)
@@ -93,6 +95,8 @@ async def test_requests_for_a_person_are_recognised_by_meaning(core: Services, q
     # people named, none asked for in so many words: the customer's colleagues, an information question
     "how do I invite people to my workspace?", "my colleague wants to talk to me in a page comment",
     "how do I contact customer service?",
+    # discussing with one's own people, a preference for something else
+    "how do I discuss a task with my team in the comments?", "I'd prefer to pay with a card",
 ])
 async def test_questions_that_mention_people_are_not_requests_for_one(core: Services, question: str) -> None:
     result = await core.assistant.ask(question, identity=DEFAULT)
