@@ -23,7 +23,10 @@ segment (knowledge/lite_bm25.py `scope_statistics`), where the library scores ea
 happened to be flushed with it: the same question ranked a tenant's articles differently after a
 re-ingest of an unrelated article, after a background compaction, or with another tenant's documents in
 the same segment (a tenant's words changing another's answers). Elasticsearch calls the fix
-DFS_QUERY_THEN_FETCH. Ties then go by chunk id, not by which segment came first.
+DFS_QUERY_THEN_FETCH. Ties then go by chunk id, not by which segment came first. Cost (/tmp script, one run,
+2026-12-06: sample help center paragraphs with random words, three tenants, four flushes, 40 questions, CPU
+per BM25 search in one tenant, before -> after): 3k chunks 4.15 -> 3.15 ms, 30k 5.11 -> 4.11 ms, 120k 6.81 ->
+9.10 ms (the scope's lengths summed over every row of every segment per search).
 """
 
 from __future__ import annotations
