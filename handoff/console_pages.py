@@ -97,20 +97,32 @@ def sign_in_page(
 
 
 def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: datetime) -> list[dict[str, Any]]:
-    """The queue as console.js renders it (and the page, the same way). A handoff staff were reminded of
-    (nobody claimed it within the tenant's `reannounce_minutes`: the handoff timer, handoff/cards.py) and
-    still unclaimed is flagged with how long its customer has waited, and comes first, the longest
-    waiting first: on a console-only install this is the reminder, where staff look."""
+    """The queue as console.js renders it (and the page, the same way), from `HandoffService.of_tenant`
+    (active ones oldest first, then closed ones newest first). Those waiting to be claimed come first,
+    in the order of their places in the queue, each with its place (`place`: what its customer was told,
+    handoff/records.py `queue_position`; newest first, the customer told "number 1" was drawn last),
+    then the claimed ones, then the closed. A handoff staff were reminded of (nobody claimed it within
+    the tenant's `reannounce_minutes`: the handoff timer, handoff/cards.py) and still unclaimed is flagged
+    with how long its customer has waited, and comes first, the longest waiting first: on a console-only
+    install this is the reminder, where staff look."""
+    waiting = sorted(int(h.id or 0) for h in handoffs if h.status in UNCLAIMED)
+    places = {hid: n for n, hid in enumerate(waiting, start=1)}
     rows = [
         {
             "id": h.id, "status": h.status, "status_text": status_text(h), "active": h.status in ACTIVE,
             "intent": packets[h.id or 0].intent, "reason": packets[h.id or 0].reason_text, "since": _ago(h.created_at, now),
-            "reminded": _reminded(h), "flag": _waiting(h, now) if _reminded(h) else None,
+            "reminded": _reminded(h), "flag": _waiting(h, now) if _reminded(h) else None, "place": places.get(int(h.id or 0)),
         }
         for h in handoffs
     ]
     overdue = {int(h.id or 0): aware(h.created_at) for h in handoffs if _reminded(h)}
-    return sorted(rows, key=lambda r: (0, overdue[int(r["id"])]) if int(r["id"]) in overdue else (1, now))  # stable: the rest as given
+
+    def order(n: int) -> tuple[int, Any]:
+        row = rows[n]
+        if int(row["id"]) in overdue:
+            return 0, overdue[int(row["id"])]
+        return (1 if row["place"] else 2 if row["active"] else 3), n  # as given within each
+    return [rows[n] for n in sorted(range(len(rows)), key=order)]
 
 
 def _reminded(handoff: Handoff) -> str | None:
@@ -133,8 +145,14 @@ def _queue_row(row: dict[str, Any]) -> str:
         f'<a href="/console/handoffs/{int(row["id"])}">'
         f'<span class="id">#{int(row["id"])}</span> <span class="intent">{escape(row["intent"])}</span></a>'
         + (f'<span class="flag">{escape(row["flag"])}</span>' if row["flag"] else "")
-        + f'<span class="meta">{escape(row["status_text"])} · {escape(row["reason"])} · {escape(row["since"])}</span></li>'
+        + f'<span class="meta">{escape(_meta(row))}</span></li>'
     )
+
+
+def _meta(row: dict[str, Any]) -> str:
+    """A queue row's line under its intent (console.js `meta` writes the same)."""
+    place = f" · number {int(row['place'])} in the queue" if row.get("place") else ""
+    return f"{row['status_text']}{place} · {row['reason']} · {row['since']}"
 
 
 def notice_row(step: StepBack | None) -> dict[str, Any] | None:

@@ -28,7 +28,14 @@ from sqlmodel import Session, col, select
 
 from bot.core.autocommit import autocommit
 from bot.core.clock import utc
-from bot.core.handoff_states import ALLOWED, UNCLAIMED, HandoffStatus, State, check
+from bot.core.handoff_states import (
+    ACTIVE,
+    ALLOWED,
+    UNCLAIMED,
+    HandoffStatus,
+    State,
+    check,
+)
 from bot.core.packet import Attempt, Packet
 from bot.core.tables import (
     AuditEvent,
@@ -260,10 +267,16 @@ class HandoffRecords(StaffPostQueue):
                        col(Conversation.state) == State.WAITING.value)
             ).all())
 
-    def of_tenant(self, tenant: str, *, limit: int = 200) -> list[Handoff]:
-        """The tenant's latest handoffs, newest first (a desk's queue: the open ones, then the rest)."""
+    def of_tenant(self, tenant: str, *, closed: int = 20, active: int = 500) -> list[Handoff]:
+        """What a desk's queue shows of a tenant: its active handoffs (waiting or claimed), oldest first,
+        however old (the longest waiting first, when more than `active` wait), then its latest `closed`
+        closed ones, newest first. The tenant's latest 200 handoffs of any status, as it was, dropped a
+        customer still waiting (or one claimed and left open) once 200 newer handoffs had come."""
+        is_active = col(Handoff.status).in_(ACTIVE)
         with Session(self._single) as session:
-            return list(session.exec(select(Handoff).where(Handoff.tenant == tenant).order_by(col(Handoff.id).desc()).limit(limit)).all())
+            shown = list(session.exec(select(Handoff).where(Handoff.tenant == tenant, is_active).order_by(col(Handoff.id)).limit(active)).all())
+            done = select(Handoff).where(Handoff.tenant == tenant, ~is_active).order_by(col(Handoff.id).desc()).limit(closed)
+            return shown + list(session.exec(done).all())
 
     def save(self, handoff: Handoff, **changes: Any) -> Handoff:
         return self.open_thread(handoff, first=[], **changes)

@@ -24,6 +24,10 @@
     return node;
   }
 
+  function meta(row) {  // handoff/console_pages.py `_meta`
+    return row.status_text + (row.place ? " · number " + row.place + " in the queue" : "") + " · " + row.reason + " · " + row.since;
+  }
+
   function queueRow(row) {
     var li = el("li", "handoff " + row.status + (row.flag ? " overdue" : ""));
     li.setAttribute("data-reminded", row.reminded || "");
@@ -34,7 +38,7 @@
     a.appendChild(el("span", "intent", row.intent));
     li.appendChild(a);
     if (row.flag) { li.appendChild(el("span", "flag", row.flag)); }
-    li.appendChild(el("span", "meta", row.status_text + " · " + row.reason + " · " + row.since));
+    li.appendChild(el("span", "meta", meta(row)));
     return li;
   }
 
