@@ -175,7 +175,7 @@ class WebConsole:
         client_id = f"console-{form.get('client_id') or secrets.token_hex(8)}"
         staff = self._staff(account)
         after = await self._handoff.act(action, handoff.id, staff=staff, client_id=client_id)
-        error = lost_claim(after, staff) if action is StaffAction.CLAIM else None
+        error = lost_claim(after, staff) if action in (StaffAction.CLAIM, StaffAction.TAKE_OVER) else None
         raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}" + (f"?error={error}" if error else ""), headers=HEADERS)
 
     async def _reply(self, request: web.Request) -> web.Response:

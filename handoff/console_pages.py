@@ -9,7 +9,13 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from bot.core.desk import ACTION_LABELS, STATUS_TEXT, shown_actions
+from bot.core.desk import (
+    ACTION_LABELS,
+    STATUS_TEXT,
+    StaffMember,
+    claimed_by,
+    shown_actions,
+)
 from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus
 from bot.core.messages import Message
 from bot.core.ops_tables import FaqProposal
@@ -229,7 +235,7 @@ def handoff_page(
     files = ", ".join(f"{a.get('kind')} ({a.get('channel')} file {a.get('file_id')})" for a in packet.attachments)
     actions = ""
     if handoff.status in ACTIVE:
-        shown = shown_actions(handoff.status)
+        shown = shown_actions(handoff.status, mine=claimed_by(handoff, StaffMember(id=account.staff_id, name=account.display_name)))
         buttons = "".join(
             f'<form method="post" action="/console/handoffs/{hid}/act">{_csrf(csrf)}<input type="hidden" name="action" value="{a.value}">'
             f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}"><button type="submit" class="{a.value}">{ACTION_LABELS[a]}</button></form>'

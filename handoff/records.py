@@ -281,11 +281,12 @@ class HandoffRecords(StaffPostQueue):
     def save(self, handoff: Handoff, **changes: Any) -> Handoff:
         return self.open_thread(handoff, first=[], **changes)
 
-    def move(self, handoff: Handoff, *, only_from: tuple[str, ...], **changes: Any) -> Handoff | None:
+    def move(self, handoff: Handoff, *, only_from: tuple[str, ...], only_claimer: str | None = None, **changes: Any) -> Handoff | None:
         """`changes` (a new status) only while the handoff's status is one of `only_from`, read under a row
         lock; None when it is not: two desks, people or processes acted at once and the other came first
-        (two claims, or a claim and a resolution; each had read the handoff before either saved)."""
-        return self._change(handoff, first=[], only_from=only_from, status_from=None, changes=changes)
+        (two claims, or a claim and a resolution; each had read the handoff before either saved).
+        `only_claimer`: and only while this is still its claimer's id (a take-over: two at once, one stands)."""
+        return self._change(handoff, first=[], only_from=only_from, status_from=None, changes=changes, only_claimer=only_claimer)
 
     def open_thread(
         self, handoff: Handoff, *, first: list[tuple[str, str]], status_from: tuple[str, ...] | None = None, **changes: Any,
@@ -300,13 +301,13 @@ class HandoffRecords(StaffPostQueue):
 
     def _change(
         self, handoff: Handoff, *, first: list[tuple[str, str]], only_from: tuple[str, ...] | None, status_from: tuple[str, ...] | None,
-        changes: dict[str, Any],
+        changes: dict[str, Any], only_claimer: str | None = None,
     ) -> Handoff | None:
         with Session(self._engine) as session:
             # locked (PostgreSQL; SQLite has one writer at a time) when the status decides, so a second desk waits and reads the first's
             row = session.get(Handoff, handoff.id, with_for_update=only_from is not None or status_from is not None)
             assert row is not None
-            if only_from is not None and row.status not in only_from:
+            if only_from is not None and (row.status not in only_from or (only_claimer is not None and row.claimed_by_id != only_claimer)):
                 return None
             if status_from is not None and row.status not in status_from:
                 changes = {k: v for k, v in changes.items() if k != "status"}

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from bot.app.app_keys import HANDOFF, READY, SERVICES
 from bot.app.web import build_app
+from bot.core.desk import StaffAction, StaffMember, lost_claim
 from bot.core.handoff_states import HandoffStatus
 from bot.core.tables import Handoff, utcnow
 from handoff.staff_accounts import hash_password
@@ -132,3 +133,68 @@ async def test_a_customer_still_waiting_stays_in_the_queue_after_hundreds_of_new
     await lead.act(handoff_id, "resolve")
     await ws.close()
     assert client.app[HANDOFF].current(conversation) is not None
+
+
+def buttons(page: str) -> list[str]:
+    return re.findall(r'<button type="submit" class="[a-z_]+">([^<]+)</button>', page)
+
+
+async def test_a_colleague_takes_over_a_claimed_customer_who_hears_who_joined_not_the_queue(
+    client: TestClient, slack: FakeSlackApi, lead: Staff, dana: Staff,
+) -> None:
+    """Lee claimed a customer and had to leave. The console's only way to hand the customer to Dana was
+    Release then Claim: the customer, in the middle of a conversation, was told "You're number 2 in the
+    queue", and anyone could claim it in between. Dana now takes it over: the customer hears that Dana
+    joined, and both desks show Dana's claim."""
+    _, _, ws, heard, handoff_id = await hand_over(client)
+    assert (await lead.act(handoff_id, "claim")).status == 303
+    await until(lambda: [m for m in heard if m["text"].startswith("Lee") and "joined" in m["text"]])
+    assert "Take over" not in buttons(await (await lead.get(f"/console/handoffs/{handoff_id}")).text())  # it is Lee's own
+    assert "Take over" in buttons(await (await dana.get(f"/console/handoffs/{handoff_id}")).text())
+    said = len(heard)
+
+    assert (await dana.act(handoff_id, "take_over")).headers["Location"] == f"/console/handoffs/{handoff_id}"
+    joined = await until(lambda: [m for m in heard[said:] if m["text"].startswith("Dana") and "joined" in m["text"]])
+    assert len(joined) == 1
+    assert (await dana.view(handoff_id))["status_text"] == "Claimed by Dana"
+    assert "Take over" in buttons(await (await lead.get(f"/console/handoffs/{handoff_id}")).text())
+    handoff = await asyncio.to_thread(client.app[HANDOFF].get, handoff_id)
+    assert handoff.thread_ts and handoff.claimed_by_id == "console:desk:dana"
+    assert await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == handoff.thread_ts and "Claimed by Dana" in str(u.get("blocks"))])
+    assert await until(lambda: [p for p in slack.of("chat.postMessage") if p.get("thread_ts") == handoff.thread_ts and "took this handoff over from Lee" in p.get("text", "")])
+
+    assert (await dana.reply(handoff_id, "Hi, Dana here: I have your case now.")).status == 303
+    await until(lambda: [m for m in heard if m["text"] == "Hi, Dana here: I have your case now." and m.get("author") == "Dana"])
+    await asyncio.sleep(0.3)
+    assert not [m for m in heard[said:] if "in the queue" in m["text"]]
+    await dana.act(handoff_id, "resolve")
+    await ws.close()
+
+
+async def test_two_take_overs_at_once_leave_one_and_the_customer_hears_once(client: TestClient, lead: Staff) -> None:
+    """Alice claimed on Slack and is gone; Lee and Dana press Take over at the same moment, each having
+    read Alice's claim: one stands, the customer hears one "joined", the other is told who has it."""
+    _, _, ws, heard, handoff_id = await hand_over(client)
+    service = client.app[HANDOFF]
+    await service.claim(handoff_id, staff="UALICE", staff_name="Alice")
+    await until(lambda: [m for m in heard if m["text"].startswith("Alice") and "joined" in m["text"]])
+    said = len(heard)
+    lee, dana = (StaffMember(id=f"console:desk:{n}", name=n.title(), desk="web console") for n in ("lee", "dana"))
+    after = await asyncio.gather(*(service.act(StaffAction.TAKE_OVER, handoff_id, staff=s, client_id=s.id) for s in (lee, dana)))
+    handoff = await asyncio.to_thread(service.get, handoff_id)
+    winner, loser = (lee, dana) if handoff.claimed_by_id == lee.id else (dana, lee)
+    assert handoff.claimed_by == winner.name and lost_claim(after[[lee, dana].index(loser)], loser) == "claimed_first"
+    await asyncio.sleep(0.5)
+    assert [m["text"].split(" ")[0] for m in heard[said:] if "joined" in m["text"]] == [winner.name]
+
+    # on the console the slower one is told who has it
+    assert "Not claimed: " + f"{winner.name} claimed this handoff first" in await (await lead.get(f"/console/handoffs/{handoff_id}?error=claimed_first")).text()
+    # taking over one's own claim, or a closed handoff, changes nothing
+    again = await service.take_over(handoff_id, staff=winner)
+    assert again is not None and again.claimed_by == winner.name
+    await lead.act(handoff_id, "resolve")
+    closed = await service.take_over(handoff_id, staff=StaffMember(id="UBOB", name="Bob"))
+    assert closed is not None and closed.status == HandoffStatus.RESOLVED and closed.claimed_by == winner.name
+    await asyncio.sleep(0.3)
+    assert [m["text"].split(" ")[0] for m in heard[said:] if "joined" in m["text"]] == [winner.name]
+    await ws.close()
