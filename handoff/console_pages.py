@@ -210,6 +210,9 @@ def _message(row: dict[str, Any]) -> str:
     )
 
 
+STATUS_FOCUS = ' tabindex="-1" autofocus'  # the status line, focused (and so read out) after a step
+
+
 def _card_error(error: str, handoff: Handoff) -> str:
     """A `CARD_ERRORS` text; the slower claim is told who has the handoff when it still is theirs."""
     if error == "claimed_first" and handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by:
@@ -219,11 +222,13 @@ def _card_error(error: str, handoff: Handoff) -> str:
 
 def handoff_page(
     *, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[Message], extra: str = "",
-    unsent: str = "", problem: str | None = None, error: str | None = None,
+    unsent: str = "", problem: str | None = None, error: str | None = None, focus: str | None = None,
 ) -> str:
     """`unsent` and `problem`: a reply that was not sent, and why; the text is kept for staff to send
     again (in the reply box) or to copy (the handoff was closed meanwhile), never dropped. `error`: a
-    code of `CARD_ERRORS` (what became of the staff member's last action); any other shows nothing."""
+    code of `CARD_ERRORS` (what became of the staff member's last action); any other shows nothing.
+    `focus`: "reply" (the reply box, which a screen reader announces with the status) or "status" (the
+    status line, read out) takes the keyboard's focus as the page opens (handoff/console.py `_focus`)."""
     hid = int(handoff.id or 0)
     attempts = "".join(
         f"<li>{escape(a.text)} <small>({escape(str(a.outcome))}, confidence {escape(str(a.confidence))})</small>"
@@ -247,7 +252,8 @@ def handoff_page(
         reply += (
             f'<form class="reply" method="post" action="/console/handoffs/{hid}/reply">{_csrf(csrf)}'
             f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}">'
-            '<label for="reply-text">Reply to the customer</label><textarea id="reply-text" name="text" rows="3" required maxlength="4000">'
+            '<label for="reply-text">Reply to the customer</label><textarea id="reply-text" name="text" rows="3" required maxlength="4000" '
+            f'aria-describedby="status"{" autofocus" if focus == "reply" else ""}>'
             f"{escape(unsent)}</textarea><button type=\"submit\">Send reply</button></form>"
         )
     elif unsent:
@@ -256,7 +262,7 @@ def handoff_page(
     body = (
         f'<p><a href="/console">← All handoffs</a></p><article class="card" aria-labelledby="card-h">'
         f'<h1 id="card-h">Handoff #{hid}: {escape(packet.reason_text)}</h1>'
-        f'<p class="status" id="status">{escape(status_text(handoff))}</p>'
+        f'<p class="status" id="status"{STATUS_FOCUS if focus == "status" else ""}>{escape(status_text(handoff))}</p>'
         + (f'<p class="error" id="card-problem" role="alert">{escape(_card_error(error, handoff))}</p>' if error in CARD_ERRORS else "")
         + f"<dl><dt>Intent</dt><dd>{escape(packet.intent)}</dd><dt>Summary</dt><dd>{escape(packet.summary)}</dd>"
         f"<dt>Why</dt><dd>{escape(packet.reason_text)}</dd><dt>Customer</dt><dd>{escape(customer)}</dd>"
@@ -268,7 +274,7 @@ def handoff_page(
         f'<ol id="transcript" role="log" aria-live="polite">{"".join(map(_message, transcript_rows(messages)))}</ol>{reply}</section>'
         f"{extra}"
     )
-    data = f' data-page="handoff" data-handoff="{hid}" data-status="{escape(handoff.status)}"'
+    data = f' data-page="handoff" data-handoff="{hid}" data-status="{escape(handoff.status)}" data-status-text="{escape(status_text(handoff))}"'
     return _page(f"Handoff #{hid}", body, account=account, csrf=csrf, data=data)
 
 

@@ -142,9 +142,10 @@
   function pollHandoff() {
     var id = body.getAttribute("data-handoff");
     get("/console/api/handoffs/" + id).then(function (data) {
-      if (data.status !== body.getAttribute("data-status")) {
-        // claimed, resolved or returned elsewhere (another person, or Slack): the actions change with it,
-        // unless someone is in the middle of writing a reply
+      if (data.status !== body.getAttribute("data-status") || data.status_text !== body.getAttribute("data-status-text")) {
+        // claimed, taken over, resolved or returned elsewhere (another person, or Slack): the actions change
+        // with it, unless someone is in the middle of writing a reply (a take-over keeps the status "claimed":
+        // the claimer's page went on saying the handoff was theirs)
         var draft = document.getElementById("reply-text");
         if (!draft || !draft.value) { window.location.reload(); return; }
         document.getElementById("status").textContent = data.status_text;
@@ -190,6 +191,8 @@
   }
 
   if (page === "handoff") {
+    // the step just done (`?done=`, handoff/console.py `_focus`) placed the focus; a reload should not again
+    if (new URLSearchParams(window.location.search).get("done")) { window.history.replaceState(null, "", window.location.pathname); }
     setTimeout(pollHandoff, EVERY);
     var reply = document.getElementById("reply-text");
     if (reply) {
