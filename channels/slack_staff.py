@@ -139,7 +139,7 @@ class SlackApp:
         result = await self._handoff.act(kind, handoff_id, staff=staff, client_id=f"{kind.value}-{action.get('action_ts')}")
         if result is None:
             await self._ephemeral(body, "That handoff no longer exists.")
-        elif kind is StaffAction.CLAIM and (lost := lost_claim(result, staff)) is not None:
+        elif kind in (StaffAction.CLAIM, StaffAction.TAKE_OVER) and (lost := lost_claim(result, staff)) is not None:
             # the card says "Claimed by Alice" to everyone; only this told Bob that his own press did nothing
             await self._ephemeral(body, lost_claim_text(result, lost))
 

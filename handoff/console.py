@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.core.desk import StaffAction, StaffMember, lost_claim
+from bot.core.desk import StaffAction, StaffMember, claimed_by, lost_claim
 from bot.core.errors import InputError
 from handoff.console_notices import StepBackNotices
 from handoff.console_pages import (
@@ -137,7 +137,9 @@ class WebConsole:
         packet, messages = await self._handoff.staff_view(handoff)
         error = request.query.get("error")  # a code: each part of the page shows only its own texts for it
         extra = await self._proposal_section(handoff, csrf=csrf, error=error)
-        return self._gate.html(handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages, extra=extra, error=error))
+        page = handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages, extra=extra, error=error,
+                            focus=_focus(request, handoff, self._staff(account)))
+        return self._gate.html(page)
 
     async def _proposal_section(self, handoff: Any, *, csrf: str, error: str | None) -> str:
         """A resolved handoff's "propose as FAQ entry" form, prefilled from the redacted transcript
@@ -175,8 +177,8 @@ class WebConsole:
         client_id = f"console-{form.get('client_id') or secrets.token_hex(8)}"
         staff = self._staff(account)
         after = await self._handoff.act(action, handoff.id, staff=staff, client_id=client_id)
-        error = lost_claim(after, staff) if action is StaffAction.CLAIM else None
-        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}" + (f"?error={error}" if error else ""), headers=HEADERS)
+        error = lost_claim(after, staff) if action in (StaffAction.CLAIM, StaffAction.TAKE_OVER) else None
+        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}" + (f"?error={error}" if error else f"?done={action.value}"), headers=HEADERS)
 
     async def _reply(self, request: web.Request) -> web.Response:
         session, account = await self._gate.signed_in(request)
@@ -227,6 +229,17 @@ class WebConsole:
         except InputError:  # the one it raises: a question or an answer empty or too long
             raise web.HTTPSeeOther(f"{page}?error=size", headers=HEADERS) from None
         raise web.HTTPSeeOther(f"{page}#proposals", headers=HEADERS)
+
+
+def _focus(request: web.Request, handoff: Any, staff: StaffMember) -> str | None:
+    """Where the keyboard's focus goes on a handoff's page after the staff member's own step (the page
+    is drawn anew, and the focus fell to the top of it: Tab seven times back to the reply box after each
+    reply sent, and a screen reader heard nothing of what the step did): to the reply box after a reply
+    sent, or a claim or take-over that made the handoff theirs; to the status line after any other step."""
+    done = request.query.get("done")
+    if request.query.get("sent") is not None or (done in (StaffAction.CLAIM, StaffAction.TAKE_OVER) and claimed_by(handoff, staff)):
+        return "reply"
+    return "status" if done in set(StaffAction) else None
 
 
 def _row_id(request: web.Request) -> int | None:

@@ -9,7 +9,13 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from bot.core.desk import ACTION_LABELS, STATUS_TEXT, shown_actions
+from bot.core.desk import (
+    ACTION_LABELS,
+    STATUS_TEXT,
+    StaffMember,
+    claimed_by,
+    shown_actions,
+)
 from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus
 from bot.core.messages import Message
 from bot.core.ops_tables import FaqProposal
@@ -97,20 +103,32 @@ def sign_in_page(
 
 
 def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: datetime) -> list[dict[str, Any]]:
-    """The queue as console.js renders it (and the page, the same way). A handoff staff were reminded of
-    (nobody claimed it within the tenant's `reannounce_minutes`: the handoff timer, handoff/cards.py) and
-    still unclaimed is flagged with how long its customer has waited, and comes first, the longest
-    waiting first: on a console-only install this is the reminder, where staff look."""
+    """The queue as console.js renders it (and the page, the same way), from `HandoffService.of_tenant`
+    (active ones oldest first, then closed ones newest first). Those waiting to be claimed come first,
+    in the order of their places in the queue, each with its place (`place`: what its customer was told,
+    handoff/records.py `queue_position`; newest first, the customer told "number 1" was drawn last),
+    then the claimed ones, then the closed. A handoff staff were reminded of (nobody claimed it within
+    the tenant's `reannounce_minutes`: the handoff timer, handoff/cards.py) and still unclaimed is flagged
+    with how long its customer has waited, and comes first, the longest waiting first: on a console-only
+    install this is the reminder, where staff look."""
+    waiting = sorted(int(h.id or 0) for h in handoffs if h.status in UNCLAIMED)
+    places = {hid: n for n, hid in enumerate(waiting, start=1)}
     rows = [
         {
             "id": h.id, "status": h.status, "status_text": status_text(h), "active": h.status in ACTIVE,
             "intent": packets[h.id or 0].intent, "reason": packets[h.id or 0].reason_text, "since": _ago(h.created_at, now),
-            "reminded": _reminded(h), "flag": _waiting(h, now) if _reminded(h) else None,
+            "reminded": _reminded(h), "flag": _waiting(h, now) if _reminded(h) else None, "place": places.get(int(h.id or 0)),
         }
         for h in handoffs
     ]
     overdue = {int(h.id or 0): aware(h.created_at) for h in handoffs if _reminded(h)}
-    return sorted(rows, key=lambda r: (0, overdue[int(r["id"])]) if int(r["id"]) in overdue else (1, now))  # stable: the rest as given
+
+    def order(n: int) -> tuple[int, Any]:
+        row = rows[n]
+        if int(row["id"]) in overdue:
+            return 0, overdue[int(row["id"])]
+        return (1 if row["place"] else 2 if row["active"] else 3), n  # as given within each
+    return [rows[n] for n in sorted(range(len(rows)), key=order)]
 
 
 def _reminded(handoff: Handoff) -> str | None:
@@ -133,8 +151,14 @@ def _queue_row(row: dict[str, Any]) -> str:
         f'<a href="/console/handoffs/{int(row["id"])}">'
         f'<span class="id">#{int(row["id"])}</span> <span class="intent">{escape(row["intent"])}</span></a>'
         + (f'<span class="flag">{escape(row["flag"])}</span>' if row["flag"] else "")
-        + f'<span class="meta">{escape(row["status_text"])} · {escape(row["reason"])} · {escape(row["since"])}</span></li>'
+        + f'<span class="meta">{escape(_meta(row))}</span></li>'
     )
+
+
+def _meta(row: dict[str, Any]) -> str:
+    """A queue row's line under its intent (console.js `meta` writes the same)."""
+    place = f" · number {int(row['place'])} in the queue" if row.get("place") else ""
+    return f"{row['status_text']}{place} · {row['reason']} · {row['since']}"
 
 
 def notice_row(step: StepBack | None) -> dict[str, Any] | None:
@@ -186,6 +210,9 @@ def _message(row: dict[str, Any]) -> str:
     )
 
 
+STATUS_FOCUS = ' tabindex="-1" autofocus'  # the status line, focused (and so read out) after a step
+
+
 def _card_error(error: str, handoff: Handoff) -> str:
     """A `CARD_ERRORS` text; the slower claim is told who has the handoff when it still is theirs."""
     if error == "claimed_first" and handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by:
@@ -195,11 +222,13 @@ def _card_error(error: str, handoff: Handoff) -> str:
 
 def handoff_page(
     *, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[Message], extra: str = "",
-    unsent: str = "", problem: str | None = None, error: str | None = None,
+    unsent: str = "", problem: str | None = None, error: str | None = None, focus: str | None = None,
 ) -> str:
     """`unsent` and `problem`: a reply that was not sent, and why; the text is kept for staff to send
     again (in the reply box) or to copy (the handoff was closed meanwhile), never dropped. `error`: a
-    code of `CARD_ERRORS` (what became of the staff member's last action); any other shows nothing."""
+    code of `CARD_ERRORS` (what became of the staff member's last action); any other shows nothing.
+    `focus`: "reply" (the reply box, which a screen reader announces with the status) or "status" (the
+    status line, read out) takes the keyboard's focus as the page opens (handoff/console.py `_focus`)."""
     hid = int(handoff.id or 0)
     attempts = "".join(
         f"<li>{escape(a.text)} <small>({escape(str(a.outcome))}, confidence {escape(str(a.confidence))})</small>"
@@ -211,7 +240,7 @@ def handoff_page(
     files = ", ".join(f"{a.get('kind')} ({a.get('channel')} file {a.get('file_id')})" for a in packet.attachments)
     actions = ""
     if handoff.status in ACTIVE:
-        shown = shown_actions(handoff.status)
+        shown = shown_actions(handoff.status, mine=claimed_by(handoff, StaffMember(id=account.staff_id, name=account.display_name)))
         buttons = "".join(
             f'<form method="post" action="/console/handoffs/{hid}/act">{_csrf(csrf)}<input type="hidden" name="action" value="{a.value}">'
             f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}"><button type="submit" class="{a.value}">{ACTION_LABELS[a]}</button></form>'
@@ -223,7 +252,8 @@ def handoff_page(
         reply += (
             f'<form class="reply" method="post" action="/console/handoffs/{hid}/reply">{_csrf(csrf)}'
             f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}">'
-            '<label for="reply-text">Reply to the customer</label><textarea id="reply-text" name="text" rows="3" required maxlength="4000">'
+            '<label for="reply-text">Reply to the customer</label><textarea id="reply-text" name="text" rows="3" required maxlength="4000" '
+            f'aria-describedby="status"{" autofocus" if focus == "reply" else ""}>'
             f"{escape(unsent)}</textarea><button type=\"submit\">Send reply</button></form>"
         )
     elif unsent:
@@ -232,7 +262,7 @@ def handoff_page(
     body = (
         f'<p><a href="/console">← All handoffs</a></p><article class="card" aria-labelledby="card-h">'
         f'<h1 id="card-h">Handoff #{hid}: {escape(packet.reason_text)}</h1>'
-        f'<p class="status" id="status">{escape(status_text(handoff))}</p>'
+        f'<p class="status" id="status"{STATUS_FOCUS if focus == "status" else ""}>{escape(status_text(handoff))}</p>'
         + (f'<p class="error" id="card-problem" role="alert">{escape(_card_error(error, handoff))}</p>' if error in CARD_ERRORS else "")
         + f"<dl><dt>Intent</dt><dd>{escape(packet.intent)}</dd><dt>Summary</dt><dd>{escape(packet.summary)}</dd>"
         f"<dt>Why</dt><dd>{escape(packet.reason_text)}</dd><dt>Customer</dt><dd>{escape(customer)}</dd>"
@@ -244,7 +274,7 @@ def handoff_page(
         f'<ol id="transcript" role="log" aria-live="polite">{"".join(map(_message, transcript_rows(messages)))}</ol>{reply}</section>'
         f"{extra}"
     )
-    data = f' data-page="handoff" data-handoff="{hid}" data-status="{escape(handoff.status)}"'
+    data = f' data-page="handoff" data-handoff="{hid}" data-status="{escape(handoff.status)}" data-status-text="{escape(status_text(handoff))}"'
     return _page(f"Handoff #{hid}", body, account=account, csrf=csrf, data=data)
 
 

@@ -28,7 +28,14 @@ from sqlmodel import Session, col, select
 
 from bot.core.autocommit import autocommit
 from bot.core.clock import utc
-from bot.core.handoff_states import ALLOWED, UNCLAIMED, HandoffStatus, State, check
+from bot.core.handoff_states import (
+    ACTIVE,
+    ALLOWED,
+    UNCLAIMED,
+    HandoffStatus,
+    State,
+    check,
+)
 from bot.core.packet import Attempt, Packet
 from bot.core.tables import (
     AuditEvent,
@@ -260,19 +267,26 @@ class HandoffRecords(StaffPostQueue):
                        col(Conversation.state) == State.WAITING.value)
             ).all())
 
-    def of_tenant(self, tenant: str, *, limit: int = 200) -> list[Handoff]:
-        """The tenant's latest handoffs, newest first (a desk's queue: the open ones, then the rest)."""
+    def of_tenant(self, tenant: str, *, closed: int = 20, active: int = 500) -> list[Handoff]:
+        """What a desk's queue shows of a tenant: its active handoffs (waiting or claimed), oldest first,
+        however old (the longest waiting first, when more than `active` wait), then its latest `closed`
+        closed ones, newest first. The tenant's latest 200 handoffs of any status, as it was, dropped a
+        customer still waiting (or one claimed and left open) once 200 newer handoffs had come."""
+        is_active = col(Handoff.status).in_(ACTIVE)
         with Session(self._single) as session:
-            return list(session.exec(select(Handoff).where(Handoff.tenant == tenant).order_by(col(Handoff.id).desc()).limit(limit)).all())
+            shown = list(session.exec(select(Handoff).where(Handoff.tenant == tenant, is_active).order_by(col(Handoff.id)).limit(active)).all())
+            done = select(Handoff).where(Handoff.tenant == tenant, ~is_active).order_by(col(Handoff.id).desc()).limit(closed)
+            return shown + list(session.exec(done).all())
 
     def save(self, handoff: Handoff, **changes: Any) -> Handoff:
         return self.open_thread(handoff, first=[], **changes)
 
-    def move(self, handoff: Handoff, *, only_from: tuple[str, ...], **changes: Any) -> Handoff | None:
+    def move(self, handoff: Handoff, *, only_from: tuple[str, ...], only_claimer: str | None = None, **changes: Any) -> Handoff | None:
         """`changes` (a new status) only while the handoff's status is one of `only_from`, read under a row
         lock; None when it is not: two desks, people or processes acted at once and the other came first
-        (two claims, or a claim and a resolution; each had read the handoff before either saved)."""
-        return self._change(handoff, first=[], only_from=only_from, status_from=None, changes=changes)
+        (two claims, or a claim and a resolution; each had read the handoff before either saved).
+        `only_claimer`: and only while this is still its claimer's id (a take-over: two at once, one stands)."""
+        return self._change(handoff, first=[], only_from=only_from, status_from=None, changes=changes, only_claimer=only_claimer)
 
     def open_thread(
         self, handoff: Handoff, *, first: list[tuple[str, str]], status_from: tuple[str, ...] | None = None, **changes: Any,
@@ -287,13 +301,13 @@ class HandoffRecords(StaffPostQueue):
 
     def _change(
         self, handoff: Handoff, *, first: list[tuple[str, str]], only_from: tuple[str, ...] | None, status_from: tuple[str, ...] | None,
-        changes: dict[str, Any],
+        changes: dict[str, Any], only_claimer: str | None = None,
     ) -> Handoff | None:
         with Session(self._engine) as session:
             # locked (PostgreSQL; SQLite has one writer at a time) when the status decides, so a second desk waits and reads the first's
             row = session.get(Handoff, handoff.id, with_for_update=only_from is not None or status_from is not None)
             assert row is not None
-            if only_from is not None and row.status not in only_from:
+            if only_from is not None and (row.status not in only_from or (only_claimer is not None and row.claimed_by_id != only_claimer)):
                 return None
             if status_from is not None and row.status not in status_from:
                 changes = {k: v for k, v in changes.items() if k != "status"}

@@ -187,7 +187,7 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         return packet_of(handoff)
 
     def of_tenant(self, tenant: str) -> list[Handoff]:
-        """A tenant's handoffs, newest first: for desks that read the queue (the web console)."""
+        """A tenant's active handoffs, oldest first, then its latest closed ones: for desks that read the queue (the web console)."""
         return self._records.of_tenant(tenant)
 
     async def staff_view(self, handoff: Handoff) -> tuple[Packet, list[Message]]:

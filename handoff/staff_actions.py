@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.core.desk import StaffAction, StaffDesk, StaffMember
+from bot.core.desk import StaffAction, StaffDesk, StaffMember, claimed_by
 from bot.core.events import Claimed, EventBus, Resolved, ReturnedToBot, StaffReplied
 from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus, State
 from bot.core.messages import Role
@@ -140,6 +140,7 @@ class HandoffStaffActions:
             StaffAction.RESOLVE: lambda: self.resolve(handoff_id, staff=staff.id),
             StaffAction.RETURN: lambda: self.return_to_bot(handoff_id, staff=staff.id),
             StaffAction.RELEASE: lambda: self.release(handoff_id, staff=staff.id),
+            StaffAction.TAKE_OVER: lambda: self.take_over(handoff_id, staff=staff),
             StaffAction.DRAFT: lambda: self._send_draft(handoff_id, staff=staff, client_id=client_id),
         }
         return await handlers[action]()
@@ -169,6 +170,37 @@ class HandoffStaffActions:
         await self._cards.update_card(handoff, position=position)
         await self._tell_queue(handoff, again=False)
         return handoff
+
+    async def take_over(self, handoff_id: int, *, staff: StaffMember) -> Handoff | None:
+        """Someone else's claim becomes this staff member's (Alice leaves for the day; Bob goes on with her
+        customer): the customer is told who joined, the card shows the new claimer, the staff thread
+        (Slack) says who took over from whom. Releasing and claiming again told a customer in the middle
+        of a conversation their place in the queue, and let anyone claim it in between. Unclaimed, it is a
+        claim; closed or theirs already, nothing changes. Two take-overs at once: the first stands
+        (`lost_claim` tells the other)."""
+        handoff = await asyncio.to_thread(self.get, handoff_id)
+        if handoff is None:
+            return None
+        if handoff.status in UNCLAIMED:
+            return await self.claim(handoff_id, staff=staff.id, staff_name=staff.name)
+        if handoff.status != HandoffStatus.CLAIMED or claimed_by(handoff, staff):
+            return handoff
+        before = handoff.claimed_by_id or handoff.claimed_by
+        async with self._lock(handoff.conversation_id):
+            taken = await asyncio.to_thread(self._records.move, handoff, only_from=(HandoffStatus.CLAIMED,), only_claimer=handoff.claimed_by_id,
+                                            claimed_by=staff.name or staff.id, claimed_by_id=staff.id)
+            if taken is None:  # resolved, released or taken over by someone else meanwhile
+                return await asyncio.to_thread(self.get, handoff_id)
+            await asyncio.to_thread(self._audit.record, tenant=taken.tenant, conversation_id=taken.conversation_id, kind="handoff_taken_over",
+                                    handoff=handoff_id, before=before, actor=f"staff:{staff.id}")
+        await self._cards.update_card(taken)
+        if self.desk is not None:
+            await self._posts.add(taken, f"*{staff.name or staff.id}* took this handoff over from {handoff.claimed_by or 'someone'}.")
+        if staff.name:
+            await self._say(taken.conversation_id, "joined", name=staff.name)
+        else:
+            await self._say(taken.conversation_id, "someone_joined")
+        return taken
 
     async def resolve(self, handoff_id: int, *, staff: str) -> Handoff | None:
         return await self._close(handoff_id, staff=staff, status=HandoffStatus.RESOLVED, state=State.CLOSED, event=Resolved,

@@ -35,22 +35,29 @@ class StaffAction(StrEnum):
     RESOLVE = "resolve"
     RETURN = "return"  # back to the bot
     RELEASE = "release"  # a claimed handoff back to the queue, for someone else to claim
+    TAKE_OVER = "take_over"  # someone else's claim becomes mine: the customer goes on with me, never back to the queue
 
 
 # each action's button, in the order every desk shows them
 ACTION_LABELS = {
     StaffAction.CLAIM: "Claim", StaffAction.DRAFT: "Send draft", StaffAction.RELEASE: "Release to the queue",
-    StaffAction.RESOLVE: "Resolve", StaffAction.RETURN: "Return to bot",
+    StaffAction.TAKE_OVER: "Take over", StaffAction.RESOLVE: "Resolve", StaffAction.RETURN: "Return to bot",
 }
+_WHILE_CLAIMED = (StaffAction.RELEASE, StaffAction.TAKE_OVER)
 
 
-def shown_actions(status: str) -> list[StaffAction]:
-    """The buttons a handoff's card shows in `status`, in order: Claim while nobody has it, Release once
-    someone does (it goes back to the queue for another to claim), none once it is closed."""
+def shown_actions(status: str, *, mine: bool = False) -> list[StaffAction]:
+    """The buttons a handoff's card shows in `status`, in order: Claim while nobody has it; once someone
+    has it, Release (it goes back to the queue for another to claim) and Take over (the one who presses
+    it has it now; not shown to its claimer: `mine`, which a desk drawn for one person knows and a shared
+    Slack card does not); none once it is closed."""
     if status not in ACTIVE:
         return []
     claimed = status == HandoffStatus.CLAIMED
-    return [a for a in ACTION_LABELS if not (a is StaffAction.CLAIM and claimed) and not (a is StaffAction.RELEASE and not claimed)]
+    return [
+        a for a in ACTION_LABELS
+        if not (a is StaffAction.CLAIM and claimed) and not (a in _WHILE_CLAIMED and not claimed) and not (a is StaffAction.TAKE_OVER and mine)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +71,7 @@ class StaffMember:
 
 
 def lost_claim(after: Handoff | None, staff: StaffMember) -> str | None:
-    """Why a claim did not make the handoff this staff member's, as every desk tells the slower one:
+    """Why a claim (or a take-over) did not make the handoff this staff member's, as every desk tells the slower one:
     "claimed_first" (someone else's claim came first: `after.claimed_by` has it) or "closed_first"
     (resolved or returned before it); None when it is theirs (a second click of their own too) or unknown.
     Claims are decided under a row lock in handoff/, so two claims at once leave exactly one standing,

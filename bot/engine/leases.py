@@ -114,28 +114,53 @@ class LeaseTable:
             return {row[0] for row in rows}
 
 
-async def run_alone(leases: LeaseTable, name: str, work: Callable[[], Awaitable[object]], *, every: float) -> None:
+async def run_alone(
+    leases: LeaseTable, name: str, work: Callable[[], Awaitable[object]], *, every: float, ttl: float | None = None,
+) -> None:
     """Run `work` every `every` seconds in whichever one process holds the lease `name` (the handoff
     timers, the vault purge): the others only keep trying to take it, so a holder that dies is
-    replaced within two rounds. At start too, as the single-process loops do."""
-    ttl = 2 * every + 5  # a round may run long; a live holder renews before the next one
+    replaced within two rounds. At start too, as the single-process loops do. A round renews the lease
+    while it runs (every third of `ttl`): a round longer than `ttl` (Slack slow to answer, many handoffs
+    waiting) kept the lease to itself only until `ttl` ran out, and another process then ran its own
+    round beside it. `ttl`: how long a holder that stopped renewing (it died) keeps the timer."""
+    ttl = ttl or 2 * every + 5  # a live holder renews while its round runs, and takes the lease again before the next one
+    lease = f"timer:{name}"
     mine = False
     try:
         while True:
             try:
-                mine = await asyncio.to_thread(leases.take, f"timer:{name}", ttl=ttl)
+                mine = await asyncio.to_thread(leases.take, lease, ttl=ttl)
             except SQLAlchemyError:  # the database is away: nobody runs the round now, the next try decides
                 logger.warning("could not take the %s lease; trying again later", name)
                 mine = False
             if mine:
+                renewing = asyncio.create_task(_renew(leases, lease, ttl=ttl))
                 try:
                     await work()
                 except Exception:
                     logger.exception("%s failed; trying again later", name)
+                finally:
+                    renewing.cancel()
+                    await asyncio.gather(renewing, return_exceptions=True)
             await asyncio.sleep(every)
     finally:
         if mine:  # stopping: hand the timer over now, not when the lease runs out (a restart's first round runs at once)
             try:
-                await asyncio.shield(asyncio.to_thread(leases.release, f"timer:{name}"))
+                await asyncio.shield(asyncio.to_thread(leases.release, lease))
             except (SQLAlchemyError, asyncio.CancelledError):
                 logger.warning("could not release the %s lease; it runs out in %.0f s", name, ttl)
+
+
+async def _renew(leases: LeaseTable, lease: str, *, ttl: float) -> None:
+    """Keep `lease` ours while a round runs: renewed every third of its time to live, so one renewal
+    lost to a slow database still leaves time for the next. A lease found taken by another process
+    (this one stalled past `ttl`: the event loop or the database) is logged; the round goes on, as each
+    of its steps is taken in the database (handoff/records.py), and the next round asks for the lease again."""
+    while True:
+        await asyncio.sleep(ttl / 3)
+        try:
+            if not await asyncio.to_thread(leases.renew, lease, ttl=ttl):
+                logger.warning("the %s lease ran out during a round and another process took it", lease)
+                return
+        except SQLAlchemyError:
+            logger.warning("could not renew the %s lease; trying again in %.0f s", lease, ttl / 3)

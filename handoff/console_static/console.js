@@ -24,6 +24,10 @@
     return node;
   }
 
+  function meta(row) {  // handoff/console_pages.py `_meta`
+    return row.status_text + (row.place ? " · number " + row.place + " in the queue" : "") + " · " + row.reason + " · " + row.since;
+  }
+
   function queueRow(row) {
     var li = el("li", "handoff " + row.status + (row.flag ? " overdue" : ""));
     li.setAttribute("data-reminded", row.reminded || "");
@@ -34,7 +38,7 @@
     a.appendChild(el("span", "intent", row.intent));
     li.appendChild(a);
     if (row.flag) { li.appendChild(el("span", "flag", row.flag)); }
-    li.appendChild(el("span", "meta", row.status_text + " · " + row.reason + " · " + row.since));
+    li.appendChild(el("span", "meta", meta(row)));
     return li;
   }
 
@@ -138,9 +142,10 @@
   function pollHandoff() {
     var id = body.getAttribute("data-handoff");
     get("/console/api/handoffs/" + id).then(function (data) {
-      if (data.status !== body.getAttribute("data-status")) {
-        // claimed, resolved or returned elsewhere (another person, or Slack): the actions change with it,
-        // unless someone is in the middle of writing a reply
+      if (data.status !== body.getAttribute("data-status") || data.status_text !== body.getAttribute("data-status-text")) {
+        // claimed, taken over, resolved or returned elsewhere (another person, or Slack): the actions change
+        // with it, unless someone is in the middle of writing a reply (a take-over keeps the status "claimed":
+        // the claimer's page went on saying the handoff was theirs)
         var draft = document.getElementById("reply-text");
         if (!draft || !draft.value) { window.location.reload(); return; }
         document.getElementById("status").textContent = data.status_text;
@@ -186,6 +191,8 @@
   }
 
   if (page === "handoff") {
+    // the step just done (`?done=`, handoff/console.py `_focus`) placed the focus; a reload should not again
+    if (new URLSearchParams(window.location.search).get("done")) { window.history.replaceState(null, "", window.location.pathname); }
     setTimeout(pollHandoff, EVERY);
     var reply = document.getElementById("reply-text");
     if (reply) {

@@ -133,8 +133,13 @@ def _signed_in(browser: object, server: str, name: str = "alice") -> Any:
     return page
 
 
+def _newest_href(page: Any) -> str:
+    """The link of the latest handoff in the queue (those waiting are listed by their places: the latest last of them)."""
+    return max(page.locator("#queue a").evaluate_all("links => links.map(a => a.getAttribute('href'))"), key=lambda h: int(h.rsplit("/", 1)[-1]))
+
+
 def _open_newest(page: Any, server: str) -> None:
-    page.goto(server + page.locator("#queue a").first.get_attribute("href"))
+    page.goto(server + _newest_href(page))
 
 
 def test_a_reply_to_a_handoff_resolved_meanwhile_is_kept_and_said_not_sent(server: str, browser: object) -> None:

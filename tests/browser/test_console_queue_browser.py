@@ -11,6 +11,7 @@ import time
 from tests.browser.test_console_browser import (
     _customer_sees,
     _handed_over,
+    _newest_href,
     _open_newest,
     _signed_in,
     server,
@@ -72,7 +73,7 @@ def test_a_screen_reader_hears_each_new_handoff_once_not_the_whole_queue_each_po
         assert news.inner_text() == ""
         _handed_over(server)
         page.locator("#queue-news", has_text=re.compile(r"New handoff #\d+")).wait_for(state="attached", timeout=30_000)
-        newest = page.locator("#queue a").first
+        newest = page.locator(f'#queue a[href="{_newest_href(page)}"]')
         said = f"New handoff #{newest.get_attribute('href').rsplit('/', 1)[-1]}: {newest.locator('.intent').inner_text()}"
         assert news.text_content() == said == "New handoff #" + said.split("#")[1]
         assert "I want to talk to a person" in said
@@ -103,6 +104,55 @@ def test_a_claimed_handoff_can_be_released_to_the_queue_and_claimed_by_someone_e
         bob.locator("#status", has_text="Claimed by bob").wait_for(timeout=30_000)
         assert bob.get_by_role("alert").count() == 0
         assert "bob from our support team has joined" in _customer_sees(server, conversation, token)[-1].lower()
+    finally:
+        alice.context.close()
+        bob.context.close()
+
+
+def _focused_id(page: object) -> str:
+    return page.evaluate("document.activeElement ? document.activeElement.id : ''")  # type: ignore[attr-defined]
+
+
+def test_working_a_handoff_by_keyboard_keeps_the_focus_and_a_take_over_shows_in_the_other_desk(server: str, browser: object) -> None:
+    """After Claim, and after each reply sent (Ctrl+Enter), the page came back with the focus at its top:
+    seven Tabs back to the reply box every time, and a screen reader heard nothing of what happened. And
+    when Bob took the handoff over, Alice's open page kept saying it was hers (the status stayed "claimed")."""
+    conversation, token = _handed_over(server)
+    alice, bob = _signed_in(browser, server, "alice"), _signed_in(browser, server, "bob")
+    try:
+        _open_newest(alice, server)
+        alice.get_by_role("button", name="Claim").focus()
+        alice.keyboard.press("Enter")
+        alice.locator("#status", has_text="Claimed by alice").wait_for(timeout=30_000)
+        assert _focused_id(alice) == "reply-text"
+        assert alice.locator("#reply-text").get_attribute("aria-describedby") == "status"  # read with "Claimed by alice"
+        alice.keyboard.type("Hello, I am looking at your invoice now.")
+        alice.keyboard.press("Control+Enter")
+        alice.locator("#transcript .msg.agent", has_text="looking at your invoice").wait_for(timeout=30_000)
+        assert _focused_id(alice) == "reply-text" and alice.locator("#reply-text").input_value() == ""
+        alice.keyboard.type("One more thing:")  # the next reply, without a Tab
+
+        bob.goto(alice.url.split("?")[0])
+        assert bob.get_by_role("button", name="Take over").count() == 1
+        assert alice.get_by_role("button", name="Take over").count() == 0  # hers
+        bob.get_by_role("button", name="Take over").click()
+        bob.locator("#status", has_text="Claimed by bob").wait_for(timeout=30_000)
+        assert _focused_id(bob) == "reply-text"
+        said = _customer_sees(server, conversation, token)
+        assert "bob from our support team has joined" in said[-1].lower() and sum("in the queue" in t for t in said) == 1
+
+        # Alice is writing: her page says it is Bob's now, and keeps her text; cleared, it shows the actions she has now
+        alice.locator("#status", has_text="Claimed by bob").wait_for(timeout=POLLS * 4 * 1000)
+        assert alice.locator("#reply-text").input_value() == "One more thing:"
+        alice.locator("#reply-text").fill("")
+        alice.get_by_role("button", name="Take over").wait_for(timeout=POLLS * 4 * 1000)
+
+        bob.get_by_role("button", name="Resolve").focus()
+        bob.keyboard.press("Enter")
+        bob.locator("#status", has_text="Resolved").wait_for(timeout=30_000)
+        assert _focused_id(bob) == "status"  # read out: what the step did
+        bob.reload()
+        assert _focused_id(bob) != "status"  # once: not again at a reload
     finally:
         alice.context.close()
         bob.context.close()

@@ -4,8 +4,9 @@ whose only staff desk is the web console.
 The app runs without Slack (the console is its desk). Two handoff services on the same database, each
 with its own engine, its own in-process locks, a clock the test moves and the real slack_sdk client
 to the loopback Slack, stand for two processes' timers: the lease that runs the timer in one process
-at a time (bot/engine/leases.py `run_alone`) changes hands when a round outlives it, so two rounds
-can overlap, and what each round sends must be taken in the database, not in one process's memory.
+at a time (bot/engine/leases.py `run_alone`) is renewed while a round runs, so a long round keeps it;
+it changes hands when its holder stalls past it, so two rounds can still overlap, and what each round
+sends must be taken in the database, not in one process's memory.
 On the database the suite runs on (SUPPORTBOT_TEST_DATABASE=postgresql: PostgreSQL).
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +23,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import Engine
 
 from bot.app.app_keys import CONVERSATIONS, HANDOFF, READY, SERVICES, SETTINGS
 from bot.app.web import build_app
@@ -28,6 +31,7 @@ from bot.core.database import open_database
 from bot.core.handoff_states import UNCLAIMED, HandoffStatus, State
 from bot.core.late import Late
 from bot.core.tables import utcnow
+from bot.engine.leases import LeaseTable, run_alone
 from channels.slack_staff import SlackStaffDesk
 from handoff.service import HandoffService
 from handoff.staff_accounts import hash_password
@@ -73,12 +77,20 @@ async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Test
 
 
 @pytest.fixture
-def processes(client: TestClient, slack: FakeSlackApi) -> Iterator[tuple[HandoffService, HandoffService, Clock]]:
-    """Two processes' handoff services with the Slack desk, on one clock."""
-    app: web.Application = client.app
-    url = app[SERVICES].engine.url.render_as_string(hide_password=False)
-    clock = Clock()
+def engines(client: TestClient) -> Iterator[list[Engine]]:
+    """Two processes' own engines on the app's database."""
+    url = client.app[SERVICES].engine.url.render_as_string(hide_password=False)
     engines = [open_database(url, upgrade=False) for _ in range(2)]
+    yield engines
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.fixture
+def processes(client: TestClient, slack: FakeSlackApi, engines: list[Engine]) -> Iterator[tuple[HandoffService, HandoffService, Clock]]:
+    """Two processes' handoff services with the Slack desk, on one clock, each on its own engine."""
+    app: web.Application = client.app
+    clock = Clock()
     services = [
         HandoffService(
             engine=engine, settings=app[SETTINGS], conversations=app[CONVERSATIONS], audit=app[SERVICES].audit, now=clock,
@@ -89,8 +101,6 @@ def processes(client: TestClient, slack: FakeSlackApi) -> Iterator[tuple[Handoff
     slack.delays.clear()
     yield services[0], services[1], clock
     slack.delays.clear()
-    for engine in engines:
-        engine.dispose()
 
 
 async def carded(client: TestClient, service: HandoffService) -> tuple[Any, list[dict[str, Any]]]:
@@ -166,6 +176,51 @@ async def test_two_processes_post_what_waits_for_a_staff_thread_once(
     await asyncio.gather(one.tick(), two.tick())
     said = [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == handoff.thread_ts and "wrong address" in str(a.get("text"))]
     assert len(said) == 1
+
+
+async def test_a_round_longer_than_the_timers_lease_keeps_the_timer_to_its_process(
+    client: TestClient, slack: FakeSlackApi, processes: tuple[HandoffService, HandoffService, Clock], engines: list[Engine],
+) -> None:
+    """Slack answered slowly while several customers' cards waited, so one process's timer round took
+    longer than the timer's lease: the lease ran out mid-round, the other process took it and ran its
+    own round beside the first (twice the reads and Slack calls of one round, and every step of the
+    round left to the database's takes to keep once). The holder now renews the lease while its round runs."""
+    one, two, _ = processes
+    for _ in range(3):  # handed over on the app's process, which has no Slack desk: the cards wait for a timer round
+        conversation, auth, _, _ = await widget(client)
+        assert (await say(client, conversation, auth, "I want to talk to a person"))["reply"]["outcome"] == "handoff"
+    waiting = [h for h in await asyncio.to_thread(one._records.waiting) if h.status == HandoffStatus.QUEUED]
+    assert len(waiting) >= 3
+    slack.delays["chat.postMessage"] = 0.5  # each card half a second: the first round outlives the 0.6 s lease
+    rounds: list[tuple[str, float, float]] = []
+    started: list[str] = []
+
+    def timed(name: str, service: HandoffService) -> Any:
+        async def tick() -> None:
+            start = time.monotonic()
+            started.append(name)
+            try:
+                await service.tick()
+            finally:
+                rounds.append((name, start, time.monotonic()))
+        return tick
+
+    lease = "staff-timer"  # not "handoff", whose lease the app's own process holds on PostgreSQL (bot/app/processes.py)
+    timers = [asyncio.create_task(run_alone(LeaseTable(engine=engines[0], holder="one"), lease, timed("one", one), every=0.05, ttl=0.6))]
+    await until(lambda: started)  # process one holds the timer and runs its first round
+    timers.append(asyncio.create_task(run_alone(LeaseTable(engine=engines[1], holder="two"), lease, timed("two", two), every=0.05, ttl=0.6)))
+    try:
+        await until(lambda: all(cards_of(slack, h.id or 0) for h in waiting), timeout=15)
+        await asyncio.sleep(1.0)  # rounds after the cards, on whichever process holds the timer
+    finally:
+        for timer in timers:
+            timer.cancel()
+        await asyncio.gather(*timers, return_exceptions=True)
+    first = next(r for r in rounds if r[0] == "one")
+    assert first[2] - first[1] > 1.2  # the long round this is about: past the lease twice over
+    overlapping = [(a, b) for a in rounds for b in rounds if a[0] == "one" and b[0] == "two" and a[1] < b[2] and b[1] < a[2]]
+    assert overlapping == []
+    assert all(len(cards_of(slack, h.id or 0)) == 1 for h in waiting)
 
 
 async def test_a_reminder_slack_did_not_take_is_sent_at_the_next_round(

@@ -134,7 +134,7 @@ async def test_a_card_is_drawn_again_whole_at_each_change_with_claim_times_on_ea
     at = utc(handoff.claimed_at)
     assert _status(claimed[-1]["blocks"]) == f"*Status:* Claimed by Alice at <!date^{int(at.timestamp())}^{{time}}|{at:%H:%M} UTC>"
     assert [b["text"]["text"] for b in claimed[-1]["blocks"] if b["type"] == "header"] == [f"Handoff #{handoff_id}: the customer asked for a person"]
-    assert [e["text"]["text"] for b in claimed[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]] == ["Send draft", "Release to the queue", "Resolve", "Return to bot"]
+    assert [e["text"]["text"] for b in claimed[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]] == ["Send draft", "Release to the queue", "Take over", "Resolve", "Return to bot"]
 
     assert await action(client, "handoff_resolve", handoff_id, user="UALICE") == 200
     resolved = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread and "Resolved" in json.dumps(u["blocks"])])
@@ -232,7 +232,7 @@ async def test_a_claimed_handoff_released_goes_back_to_the_queue_for_someone_els
     assert await action(client, "handoff_claim", handoff_id, user="UALICE") == 200
     claimed = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread and "Claimed by Alice" in json.dumps(u["blocks"])])
     buttons = [e["text"]["text"] for b in claimed[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == ["Send draft", "Release to the queue", "Resolve", "Return to bot"]
+    assert buttons == ["Send draft", "Release to the queue", "Take over", "Resolve", "Return to bot"]
 
     told = len([m for m in received if "in the queue" in m["text"]])
     assert await action(client, "handoff_release", handoff_id, user="UALICE") == 200
@@ -251,4 +251,22 @@ async def test_a_claimed_handoff_released_goes_back_to_the_queue_for_someone_els
     assert await action(client, "handoff_claim", handoff_id, user="UBOB") == 200
     assert await until(lambda: [m for m in received if m["text"].startswith("Bob") and "joined" in m["text"]])
     assert service.state(handoff.conversation_id) is State.WITH_HUMAN
+    await ws.close()
+
+
+async def test_bob_takes_over_alices_claim_from_the_slack_card(client: TestClient, slack: FakeSlackApi) -> None:
+    """Handing Alice's customer to Bob took Release and Claim: the customer, mid-conversation, was told
+    their place in the queue again. Bob's "Take over" on the card makes it his; the customer hears Bob joined."""
+    ws, received, card, thread = await _handed_over(client, slack)
+    handoff_id = button_value(card, "handoff_claim")
+    assert await action(client, "handoff_claim", handoff_id, user="UALICE") == 200
+    await until(lambda: [m for m in received if m["text"].startswith("Alice") and "joined" in m["text"]])
+    told = len(received)
+    assert await action(client, "handoff_take_over", handoff_id, user="UBOB") == 200
+    assert await until(lambda: [m for m in received[told:] if m["text"].startswith("Bob") and "joined" in m["text"]])
+    assert await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread and "Claimed by Bob" in json.dumps(u["blocks"])])
+    assert await until(lambda: [p for p in slack.of("chat.postMessage") if p.get("thread_ts") == thread and "took this handoff over from Alice" in p.get("text", "")])
+    handoff = await asyncio.to_thread(client.app[HANDOFF].get, int(handoff_id))
+    assert (handoff.claimed_by_id, client.app[HANDOFF].state(handoff.conversation_id)) == ("UBOB", State.WITH_HUMAN)
+    assert not [m for m in received[told:] if "in the queue" in m["text"]]
     await ws.close()

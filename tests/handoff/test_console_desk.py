@@ -1,0 +1,200 @@
+"""The web console as a support lead uses it with several customers waiting and two staff members:
+the queue's order and places, handoffs that stay in it however many came after them, and handing a
+customer from one staff member to another. Its own app and tenant (`desk`), beside the Slack desk."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import Session
+
+from bot.app.app_keys import HANDOFF, READY, SERVICES
+from bot.app.web import build_app
+from bot.core.desk import StaffAction, StaffMember, lost_claim
+from bot.core.handoff_states import HandoffStatus
+from bot.core.tables import Handoff, utcnow
+from handoff.staff_accounts import hash_password
+from tests.conftest import make_settings
+from tests.fakes.loopback import started, until
+from tests.fakes.slack_api import FakeSlackApi
+from tests.handoff.slack_steps import SECRET, STAFF, widget
+from tests.handoff.test_console import Staff
+
+LEAD = "the lead's own password"
+DANA = "dana's long password"
+
+
+@pytest.fixture(scope="module")
+async def slack() -> AsyncIterator[FakeSlackApi]:
+    async with started(FakeSlackApi()) as (fake,):
+        yield fake
+
+
+@pytest.fixture(scope="module")
+async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
+    tenants = tmp_path_factory.mktemp("desk-tenants") / "tenants.toml"
+    tenants.write_text(
+        '[tenants.default.widget]\nkeys = ["demo"]\n[tenants.desk.widget]\nkeys = ["desk"]\n'
+        f'[tenants.desk.staff.lead]\npassword_hash = "{hash_password(LEAD)}"\ndisplay_name = "Lee"\n'
+        f'[tenants.desk.staff.dana]\npassword_hash = "{hash_password(DANA)}"\ndisplay_name = "Dana"\n'
+    )
+    settings = make_settings(
+        tmp_path_factory.mktemp("desk"), SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
+        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants),
+    )
+    app = build_app(settings)
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=180)
+        yield client
+
+
+@pytest.fixture
+async def lead(client: TestClient) -> AsyncIterator[Staff]:
+    staff = Staff(client)
+    assert (await staff.sign_in(tenant="desk", name="lead", password=LEAD)).status == 303
+    yield staff
+    await staff.close()
+
+
+@pytest.fixture
+async def dana(client: TestClient) -> AsyncIterator[Staff]:
+    staff = Staff(client)
+    assert (await staff.sign_in(tenant="desk", name="dana", password=DANA)).status == 303
+    yield staff
+    await staff.close()
+
+
+async def hand_over(client: TestClient) -> tuple[str, dict[str, str], Any, list[dict[str, Any]], int]:
+    """A customer of `desk` (no help center: nothing for the bot to try) asks for a person: (conversation, auth, socket, heard, handoff id)."""
+    conversation, auth, ws, heard = await widget(client, "desk")
+    reply = await (await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "I want to talk to a person"}, headers=auth)).json()
+    assert reply["reply"]["outcome"] == "handoff"
+    handoff = await until(lambda: client.app[HANDOFF].current(conversation))
+    return conversation, auth, ws, heard, int(handoff.id)
+
+
+async def queue(staff: Staff) -> list[dict[str, Any]]:
+    return [r for r in (await (await staff.get("/console/api/queue")).json())["handoffs"] if r["active"]]
+
+
+def told_place(heard: list[dict[str, Any]]) -> int | None:
+    said = [int(m.group(1)) for h in heard if (m := re.search(r"number (\d+) in the queue", h.get("text", "")))]
+    return said[-1] if said else None
+
+
+async def test_the_queue_lists_waiting_customers_in_the_order_of_the_places_they_were_told(client: TestClient, lead: Staff) -> None:
+    """Three customers waiting: the first was told "You're number 1 in the queue", the console drew them
+    newest first, so the one told "number 1" came last, and nothing said which place each had."""
+    customers = [await hand_over(client) for _ in range(3)]
+    places = [await until(lambda heard=c[3]: told_place(heard)) for c in customers]
+    assert places == [1, 2, 3]
+    rows = await queue(lead)
+    assert [r["id"] for r in rows] == [c[4] for c in customers]
+    assert [r["place"] for r in rows] == places
+    page = await (await lead.get("/console")).text()
+    shown = re.findall(r'href="/console/handoffs/(\d+)".*?number (\d) in the queue', page)
+    assert [(int(i), int(n)) for i, n in shown] == [(c[4], n) for c, n in zip(customers, places)]
+
+    # the first is claimed: the others move up, and the claimed one comes after those waiting
+    assert (await lead.act(customers[0][4], "claim")).status == 303
+    rows = await queue(lead)
+    assert [(r["id"], r["place"]) for r in rows] == [(customers[1][4], 1), (customers[2][4], 2), (customers[0][4], None)]
+    for _, _, ws, _, handoff_id in customers:
+        await lead.act(handoff_id, "resolve")
+        await ws.close()
+
+
+async def test_a_customer_still_waiting_stays_in_the_queue_after_hundreds_of_newer_handoffs(client: TestClient, lead: Staff) -> None:
+    """The queue read the tenant's latest 200 handoffs: on a busy desk a customer waiting since the
+    morning (or a handoff claimed and left open) vanished from the console once 200 newer ones had come."""
+    conversation, _, ws, _, handoff_id = await hand_over(client)
+    engine = client.app[SERVICES].engine
+    start = utcnow()
+    packet = (await asyncio.to_thread(client.app[HANDOFF].get, handoff_id)).packet
+
+    def later_ones() -> None:
+        with Session(engine) as session:
+            for n in range(210):
+                session.add(Handoff(conversation_id=f"later-{n}", tenant="desk", reason="customer_request", status=HandoffStatus.RESOLVED, packet=packet,
+                                    created_at=start + timedelta(seconds=n), closed_at=start + timedelta(seconds=n)))
+            session.commit()
+
+    await asyncio.to_thread(later_ones)
+    assert handoff_id in [r["id"] for r in await queue(lead)]
+    assert f'href="/console/handoffs/{handoff_id}"' in await (await lead.get("/console")).text()
+    closed = [r for r in (await (await lead.get("/console/api/queue")).json())["handoffs"] if not r["active"]]
+    assert 0 < len(closed) <= 20 and closed[0]["id"] > closed[-1]["id"]  # the latest closed ones, newest first
+    await lead.act(handoff_id, "resolve")
+    await ws.close()
+    assert client.app[HANDOFF].current(conversation) is not None
+
+
+def buttons(page: str) -> list[str]:
+    return re.findall(r'<button type="submit" class="[a-z_]+">([^<]+)</button>', page)
+
+
+async def test_a_colleague_takes_over_a_claimed_customer_who_hears_who_joined_not_the_queue(
+    client: TestClient, slack: FakeSlackApi, lead: Staff, dana: Staff,
+) -> None:
+    """Lee claimed a customer and had to leave. The console's only way to hand the customer to Dana was
+    Release then Claim: the customer, in the middle of a conversation, was told "You're number 2 in the
+    queue", and anyone could claim it in between. Dana now takes it over: the customer hears that Dana
+    joined, and both desks show Dana's claim."""
+    _, _, ws, heard, handoff_id = await hand_over(client)
+    assert (await lead.act(handoff_id, "claim")).status == 303
+    await until(lambda: [m for m in heard if m["text"].startswith("Lee") and "joined" in m["text"]])
+    assert "Take over" not in buttons(await (await lead.get(f"/console/handoffs/{handoff_id}")).text())  # it is Lee's own
+    assert "Take over" in buttons(await (await dana.get(f"/console/handoffs/{handoff_id}")).text())
+    said = len(heard)
+
+    assert "error" not in (await dana.act(handoff_id, "take_over")).headers["Location"]
+    joined = await until(lambda: [m for m in heard[said:] if m["text"].startswith("Dana") and "joined" in m["text"]])
+    assert len(joined) == 1
+    assert (await dana.view(handoff_id))["status_text"] == "Claimed by Dana"
+    assert "Take over" in buttons(await (await lead.get(f"/console/handoffs/{handoff_id}")).text())
+    handoff = await asyncio.to_thread(client.app[HANDOFF].get, handoff_id)
+    assert handoff.thread_ts and handoff.claimed_by_id == "console:desk:dana"
+    assert await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == handoff.thread_ts and "Claimed by Dana" in str(u.get("blocks"))])
+    assert await until(lambda: [p for p in slack.of("chat.postMessage") if p.get("thread_ts") == handoff.thread_ts and "took this handoff over from Lee" in p.get("text", "")])
+
+    assert (await dana.reply(handoff_id, "Hi, Dana here: I have your case now.")).status == 303
+    await until(lambda: [m for m in heard if m["text"] == "Hi, Dana here: I have your case now." and m.get("author") == "Dana"])
+    await asyncio.sleep(0.3)
+    assert not [m for m in heard[said:] if "in the queue" in m["text"]]
+    await dana.act(handoff_id, "resolve")
+    await ws.close()
+
+
+async def test_two_take_overs_at_once_leave_one_and_the_customer_hears_once(client: TestClient, lead: Staff) -> None:
+    """Alice claimed on Slack and is gone; Lee and Dana press Take over at the same moment, each having
+    read Alice's claim: one stands, the customer hears one "joined", the other is told who has it."""
+    _, _, ws, heard, handoff_id = await hand_over(client)
+    service = client.app[HANDOFF]
+    await service.claim(handoff_id, staff="UALICE", staff_name="Alice")
+    await until(lambda: [m for m in heard if m["text"].startswith("Alice") and "joined" in m["text"]])
+    said = len(heard)
+    lee, dana = (StaffMember(id=f"console:desk:{n}", name=n.title(), desk="web console") for n in ("lee", "dana"))
+    after = await asyncio.gather(*(service.act(StaffAction.TAKE_OVER, handoff_id, staff=s, client_id=s.id) for s in (lee, dana)))
+    handoff = await asyncio.to_thread(service.get, handoff_id)
+    winner, loser = (lee, dana) if handoff.claimed_by_id == lee.id else (dana, lee)
+    assert handoff.claimed_by == winner.name and lost_claim(after[[lee, dana].index(loser)], loser) == "claimed_first"
+    await asyncio.sleep(0.5)
+    assert [m["text"].split(" ")[0] for m in heard[said:] if "joined" in m["text"]] == [winner.name]
+
+    # on the console the slower one is told who has it
+    assert "Not claimed: " + f"{winner.name} claimed this handoff first" in await (await lead.get(f"/console/handoffs/{handoff_id}?error=claimed_first")).text()
+    # taking over one's own claim, or a closed handoff, changes nothing
+    again = await service.take_over(handoff_id, staff=winner)
+    assert again is not None and again.claimed_by == winner.name
+    await lead.act(handoff_id, "resolve")
+    closed = await service.take_over(handoff_id, staff=StaffMember(id="UBOB", name="Bob"))
+    assert closed is not None and closed.status == HandoffStatus.RESOLVED and closed.claimed_by == winner.name
+    await asyncio.sleep(0.3)
+    assert [m["text"].split(" ")[0] for m in heard[said:] if "joined" in m["text"]] == [winner.name]
+    await ws.close()
