@@ -9,8 +9,11 @@ knowledge store's process.
 from __future__ import annotations
 
 import asyncio
+import errno
 import html
 import logging
+import os
+import socket
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
@@ -19,6 +22,7 @@ from typing import Any, Protocol
 from aiohttp import WSCloseCode, web
 
 from bot.core.config import Settings
+from bot.core.errors import ConfigError
 from bot.core.tiers import Tier
 
 logger = logging.getLogger("bot.serve")
@@ -110,6 +114,39 @@ def demo_page(settings: Settings, page: Path) -> Handler:
         return web.Response(text=text, content_type="text/html", charset="utf-8", headers=headers)
 
     return handler
+
+
+# the port, before anything loads -----------------------------------------------------------------
+def check_port_free(*, host: str, port: int, shared: bool) -> None:
+    """Bind the addresses `serve` will listen on, and let go: a port in use is named at once, not after the
+    models and stores have loaded (run_app binds only after the app's start-up, ~20-45 s: the error came in
+    the middle of the model loading, and the process went on loading before it ended, qa12). Bound as
+    asyncio's server binds (SO_REUSEADDR, SO_REUSEPORT when `shared`, IPv6 only on IPv6 addresses), so a port
+    it could take passes. A port taken between this check and the real bind still fails there, as before."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    probes: list[socket.socket] = []
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(infos):  # the same address may come twice
+            probe = socket.socket(family, kind, proto)
+            probes.append(probe)
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if shared and hasattr(socket, "SO_REUSEPORT"):
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+                    raise
+                raise ConfigError(f"cannot listen on {host}:{port}: {os.strerror(exc.errno).lower()} "
+                                  "(another process? choose another with --port or SUPPORTBOT_PORT)") from None
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 # shutdown: open WebSockets ---------------------------------------------------------------------

@@ -47,6 +47,7 @@ from bot.app.openapi import OPENAPI
 from bot.app.operations import (
     SOCKETS,
     body_deadline,
+    check_port_free,
     close_sockets,
     demo_page,
     track_socket,
@@ -222,6 +223,8 @@ def run(settings: Settings, *, host: str, port: int) -> None:
     """Logging is the caller's (`supportbot serve` sets it up from the settings)."""
     if settings.embed_threads is None:
         settings = settings.with_overrides(embed_threads=1)  # see Settings.embed_threads
+    # several processes on PostgreSQL share the port (reuse_port below): those may all bind it
+    check_port_free(host=host, port=port, shared=not settings.database_url.startswith("sqlite"))
     app = build_app(settings)
     if settings.milvus_is_local:
         from knowledge.milvus_endpoint import Owner, advertised
