@@ -17,11 +17,12 @@ import socket
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
+from string import Template
 from typing import Any, Protocol
 
 from aiohttp import WSCloseCode, web
 
-from bot.core.config import Settings
+from bot.core.config import DEFAULT_TENANT, Settings
 from bot.core.errors import ConfigError
 from bot.core.tiers import Tier
 
@@ -101,19 +102,51 @@ DEMO_WIDGET_KEY = "demo"  # the key of the demo page at / (channels/widget_stati
 def demo_page(settings: Settings, page: Path) -> Handler:
     """`GET /`: the demo help page. `?widget_key=KEY`, a key of the tenants file, puts that tenant's widget on
     it instead of the default tenant's: with a tenants file of one's own the page was the only place to
-    try the widget, and its key was unknown. Any other value is ignored (never written into the page)."""
-    keys = {key for tenant in settings.tenants.values() for key in tenant.widget_keys}
+    try the widget, and its key was unknown. Any other value is ignored (never written into the page).
+
+    The sample help center's page (Paperkite's articles and links) only for the tenant whose knowledge base it
+    is: `default` with the sample ingested. Another tenant's key, or `default` without the sample, gets a plain
+    preview page (preview.html beside it) naming the tenant and how to embed its widget: it showed Paperkite's
+    page around any tenant's widget (qa12). No tenant with the page's key and none asked for: a page that says
+    to add `?widget_key=` (naming no key, as the page is public), instead of a widget refused at every message."""
+    owners = {key: tenant.name for tenant in settings.tenants.values() for key in tenant.widget_keys}
+    sample_owner = DEFAULT_TENANT if settings.load_sample_kb else None
+    preview = Template(page.with_name("preview.html").read_text(encoding="utf-8"))
 
     async def handler(request: web.Request) -> web.StreamResponse:
-        key = request.query.get("widget_key")
+        asked = request.query.get("widget_key")
+        key = asked if asked in owners else DEMO_WIDGET_KEY
         headers = {"Cache-Control": "no-cache"}
-        if not key or key == DEMO_WIDGET_KEY or key not in keys:
+        tenant = owners.get(key)
+        if tenant is None:
+            return web.Response(text=_no_widget_page(preview), content_type="text/html", charset="utf-8", headers=headers)
+        if tenant != sample_owner:
+            return web.Response(text=_preview_page(preview, tenant=tenant, key=key, origin=request.url.origin()),
+                                content_type="text/html", charset="utf-8", headers=headers)
+        if key == DEMO_WIDGET_KEY:
             return web.FileResponse(page, headers={"Content-Type": "text/html; charset=utf-8", **headers})
         text = (await asyncio.to_thread(page.read_text, encoding="utf-8")).replace(
             f'data-widget-key="{DEMO_WIDGET_KEY}"', f'data-widget-key="{html.escape(key, quote=True)}"', 1)
         return web.Response(text=text, content_type="text/html", charset="utf-8", headers=headers)
 
     return handler
+
+
+def _preview_page(preview: Template, *, tenant: str, key: str, origin: Any) -> str:
+    name, quoted = html.escape(tenant), html.escape(key, quote=True)
+    snippet = html.escape(f'<script src="{origin}/widget.js" data-widget-key="{key}" defer></script>')
+    body = (f"<p>The assistant in the corner is tenant <strong>{name}</strong>'s: it answers from {name}'s own knowledge "
+            "base (what <code>supportbot ingest --tenant " f"{name}</code> took in), and hands over to a person when it should.</p>"
+            f"<p>To put it on your help site, add this to its pages:</p><p><code>{snippet}</code></p>")
+    return preview.substitute(title=f"{name} · help center preview", name=name, heading="How can we help?", body=body,
+                              widget=f'<script src="/widget.js" data-widget-key="{quoted}" defer></script>')
+
+
+def _no_widget_page(preview: Template) -> str:
+    body = (f"<p>No tenant of this server has the widget key <code>{DEMO_WIDGET_KEY}</code>, which this page uses when "
+            "none is given. Open this page as <code>/?widget_key=KEY</code>, with a widget key of your tenants file "
+            "(<code>[tenants.NAME.widget] keys</code>), to chat with that tenant's assistant here.</p>")
+    return preview.substitute(title="supportbot · widget preview", name="supportbot", heading="Which widget?", body=body, widget="")
 
 
 # the port, before anything loads -----------------------------------------------------------------

@@ -55,3 +55,48 @@ def test_start_says_how_to_try_the_widget_when_no_tenant_has_the_demo_pages_key(
                       SUPPORTBOT_SECRET_KEY="k")
     assert startup_warnings(listed) == []
     assert startup_warnings(settings(tmp_path / "z", '[tenants.slackonly]\n', SUPPORTBOT_SECRET_KEY="k")) == []  # no widget at all
+
+
+# the demo page at / -----------------------------------------------------------------------------
+PAGE = Path(__file__).resolve().parents[2] / "channels" / "widget_static" / "index.html"
+
+
+async def demo(settings_: Settings, query: str = "") -> str:
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.app.operations import demo_page
+
+    app = web.Application()
+    app.router.add_get("/", demo_page(settings_, PAGE))
+    async with TestClient(TestServer(app)) as client:
+        response = await client.get("/" + query)
+        assert response.status == 200 and response.content_type == "text/html"
+        return await response.text()
+
+
+async def test_the_demo_page_shows_another_tenant_as_itself_not_the_sample_help_center(tmp_path: Path) -> None:
+    # qa12: /?widget_key=<tenant wren's key> put wren's widget on the sample help center's page (Paperkite's
+    # title, articles and links), though wren's widget answers from wren's own knowledge base
+    own = settings(tmp_path, '[tenants.default.widget]\nkeys = ["demo"]\n[tenants.wren.widget]\nkeys = ["wren-site"]\n')
+    page = await demo(own, "?widget_key=wren-site")
+    assert "Paperkite" not in page and "paperkite" not in page
+    assert "<title>wren" in page and 'data-widget-key="wren-site"' in page and 'data-widget-key="demo"' not in page
+    assert "Paperkite" in await demo(own)  # the default tenant's page is the sample help center's, whose widget it has
+    assert "Paperkite" in await demo(own, "?widget_key=demo")
+
+
+async def test_the_demo_page_is_neutral_where_the_sample_help_center_is_not_the_tenants(tmp_path: Path) -> None:
+    # no sample help center (SUPPORTBOT_SAMPLE_KB=false): the default tenant's widget answers from the operator's own
+    off = settings(tmp_path, SUPPORTBOT_SAMPLE_KB="false")
+    page = await demo(off)
+    assert "Paperkite" not in page and 'data-widget-key="demo"' in page and "<title>default" in page
+    # a tenants file where no tenant has the page's key: the widget would answer every message "please try again";
+    # the page says how to open it with a key of the file instead (naming no key: the page is public)
+    (tmp_path / "other").mkdir()
+    none = settings(tmp_path / "other", '[tenants.wren.widget]\nkeys = ["wren-site"]\n')
+    page = await demo(none)
+    assert "Paperkite" not in page and "data-widget-key" not in page and "?widget_key=" in page and "wren-site" not in page
+    # a key no tenant has is never written into the page, whichever page it is
+    page = await demo(none, '?widget_key="><script>alert(1)</script>')
+    assert "alert(1)" not in page and "data-widget-key" not in page
