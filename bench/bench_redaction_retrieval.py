@@ -11,7 +11,7 @@ kb5, kb6, kb7, kb8: their answerable cases). Goal: on each set, on minus off wit
 said ("higher with redaction") and passes: measured 2026-12-06, Bitext hit@1 0.855 on / 0.843 off and kb5 0.796 /
 0.778 (hit@3 0.957 / 0.950): the words searched lose order numbers and names, which only added noise to the word search; on the
 other four sets on and off are within 0.005 (COVID-QA 0.738 / 0.734, the sample 0.900 both, kb4 0.882 both, kb7
-0.816 both).
+0.816 both). kb8, added 2026-12-06 (qa12): hit@1 0.758 on / 0.754 off, hit@3 0.940 both.
 
 With redaction on, the question is embedded as the customer wrote it (in memory only, bot/engine/stages.py
 EmbedStage) and the store is searched for the redacted words without placeholders; what is stored,
