@@ -100,3 +100,30 @@ async def test_the_demo_page_is_neutral_where_the_sample_help_center_is_not_the_
     # a key no tenant has is never written into the page, whichever page it is
     page = await demo(none, '?widget_key="><script>alert(1)</script>')
     assert "alert(1)" not in page and "data-widget-key" not in page
+
+
+# the port, checked before anything loads ---------------------------------------------------------
+def test_the_port_check_lets_processes_that_share_a_port_through_and_names_a_taken_one() -> None:
+    import socket
+
+    import pytest
+
+    from bot.app.operations import check_port_free
+    from bot.core.errors import ConfigError
+
+    with socket.socket() as shared_listener:  # another `serve` on PostgreSQL: it listens with SO_REUSEPORT
+        shared_listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        shared_listener.bind(("127.0.0.1", 0))
+        shared_listener.listen()
+        port = shared_listener.getsockname()[1]
+        check_port_free(host="127.0.0.1", port=port, shared=True)  # the next process of the set may bind it too
+        with pytest.raises(ConfigError, match=f"cannot listen on 127.0.0.1:{port}: address already in use"):
+            check_port_free(host="127.0.0.1", port=port, shared=False)
+    with socket.socket() as other:  # any other program on the port
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        with pytest.raises(ConfigError, match="address already in use"):
+            check_port_free(host="127.0.0.1", port=port, shared=True)
+    check_port_free(host="127.0.0.1", port=port, shared=False)  # free again: the check leaves nothing bound
+    check_port_free(host="127.0.0.1", port=port, shared=False)
