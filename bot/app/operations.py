@@ -150,6 +150,13 @@ def _no_widget_page(preview: Template) -> str:
 
 
 # the port, before anything loads -----------------------------------------------------------------
+BIND_HINTS = {  # what to do about a bind that failed
+    errno.EADDRINUSE: "another process? choose another with --port or SUPPORTBOT_PORT",
+    errno.EACCES: "ports below 1024 need privileges: choose another with --port or SUPPORTBOT_PORT",
+    errno.EADDRNOTAVAIL: "no network interface of this machine has that address: choose another with --host or SUPPORTBOT_HOST",
+}
+
+
 def check_port_free(*, host: str, port: int, shared: bool) -> None:
     """Bind the addresses `serve` will listen on, and let go: a port in use is named at once, not after the
     models and stores have loaded (run_app binds only after the app's start-up, ~20-45 s: the error came in
@@ -173,10 +180,9 @@ def check_port_free(*, host: str, port: int, shared: bool) -> None:
             try:
                 probe.bind(address)
             except OSError as exc:
-                if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+                if exc.errno not in BIND_HINTS:
                     raise
-                raise ConfigError(f"cannot listen on {host}:{port}: {os.strerror(exc.errno).lower()} "
-                                  "(another process? choose another with --port or SUPPORTBOT_PORT)") from None
+                raise ConfigError(f"cannot listen on {host}:{port}: {os.strerror(exc.errno).lower()} ({BIND_HINTS[exc.errno]})") from None
     finally:
         for probe in probes:
             probe.close()

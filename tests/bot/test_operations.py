@@ -127,3 +127,14 @@ def test_the_port_check_lets_processes_that_share_a_port_through_and_names_a_tak
             check_port_free(host="127.0.0.1", port=port, shared=True)
     check_port_free(host="127.0.0.1", port=port, shared=False)  # free again: the check leaves nothing bound
     check_port_free(host="127.0.0.1", port=port, shared=False)
+
+
+def test_the_port_check_says_what_to_do_about_an_address_this_machine_does_not_have() -> None:
+    import pytest
+
+    from bot.app.operations import check_port_free
+    from bot.core.errors import ConfigError
+
+    # it said "(another process? choose another with --port ...)", though the port was free and --host was the fault
+    with pytest.raises(ConfigError, match=r"cannot listen on 192\.0\.2\.1:8080: .*choose another with --host"):
+        check_port_free(host="192.0.2.1", port=8080, shared=False)  # TEST-NET-1 (RFC 5737): no machine's address
