@@ -27,6 +27,9 @@ KB6_CASES = Path(__file__).resolve().parent / "cases" / "kb6.jsonl"
 # first three: the one help center written like customers' traffic that choices may be made on
 KB7_DIR = Path(__file__).resolve().parent / "kb7"
 KB7_CASES = Path(__file__).resolve().parent / "cases" / "kb7.jsonl"
+# another written blind by a fresh operator (an invented smart-home device maker), reported only
+KB8_DIR = Path(__file__).resolve().parent / "kb8"
+KB8_CASES = Path(__file__).resolve().parent / "cases" / "kb8.jsonl"
 COVID_KB_NAME = "covid_faq.jsonl"
 
 
@@ -109,6 +112,11 @@ def kb6_cases() -> list[Case]:
 def kb7_cases() -> list[Case]:
     """The cases of bench/kb7 (`KB7_DIR`): sources "kb7/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
     return sample_cases(KB7_CASES)
+
+
+def kb8_cases() -> list[Case]:
+    """The cases of bench/kb8 (`KB8_DIR`): sources "kb8/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB8_CASES)
 
 
 # --- redaction material ------------------------------------------------------------------------

@@ -9,16 +9,21 @@ knowledge store's process.
 from __future__ import annotations
 
 import asyncio
+import errno
 import html
 import logging
+import os
+import socket
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
+from string import Template
 from typing import Any, Protocol
 
 from aiohttp import WSCloseCode, web
 
-from bot.core.config import Settings
+from bot.core.config import DEFAULT_TENANT, Settings
+from bot.core.errors import ConfigError
 from bot.core.tiers import Tier
 
 logger = logging.getLogger("bot.serve")
@@ -97,19 +102,90 @@ DEMO_WIDGET_KEY = "demo"  # the key of the demo page at / (channels/widget_stati
 def demo_page(settings: Settings, page: Path) -> Handler:
     """`GET /`: the demo help page. `?widget_key=KEY`, a key of the tenants file, puts that tenant's widget on
     it instead of the default tenant's: with a tenants file of one's own the page was the only place to
-    try the widget, and its key was unknown. Any other value is ignored (never written into the page)."""
-    keys = {key for tenant in settings.tenants.values() for key in tenant.widget_keys}
+    try the widget, and its key was unknown. Any other value is ignored (never written into the page).
+
+    The sample help center's page (Paperkite's articles and links) only for the tenant whose knowledge base it
+    is: `default` with the sample ingested. Another tenant's key, or `default` without the sample, gets a plain
+    preview page (preview.html beside it) naming the tenant and how to embed its widget: it showed Paperkite's
+    page around any tenant's widget (qa12). No tenant with the page's key and none asked for: a page that says
+    to add `?widget_key=` (naming no key, as the page is public), instead of a widget refused at every message."""
+    owners = {key: tenant.name for tenant in settings.tenants.values() for key in tenant.widget_keys}
+    sample_owner = DEFAULT_TENANT if settings.load_sample_kb else None
+    preview = Template(page.with_name("preview.html").read_text(encoding="utf-8"))
 
     async def handler(request: web.Request) -> web.StreamResponse:
-        key = request.query.get("widget_key")
+        asked = request.query.get("widget_key")
+        key = asked if asked in owners else DEMO_WIDGET_KEY
         headers = {"Cache-Control": "no-cache"}
-        if not key or key == DEMO_WIDGET_KEY or key not in keys:
+        tenant = owners.get(key)
+        if tenant is None:
+            return web.Response(text=_no_widget_page(preview), content_type="text/html", charset="utf-8", headers=headers)
+        if tenant != sample_owner:
+            return web.Response(text=_preview_page(preview, tenant=tenant, key=key, origin=request.url.origin()),
+                                content_type="text/html", charset="utf-8", headers=headers)
+        if key == DEMO_WIDGET_KEY:
             return web.FileResponse(page, headers={"Content-Type": "text/html; charset=utf-8", **headers})
         text = (await asyncio.to_thread(page.read_text, encoding="utf-8")).replace(
             f'data-widget-key="{DEMO_WIDGET_KEY}"', f'data-widget-key="{html.escape(key, quote=True)}"', 1)
         return web.Response(text=text, content_type="text/html", charset="utf-8", headers=headers)
 
     return handler
+
+
+def _preview_page(preview: Template, *, tenant: str, key: str, origin: Any) -> str:
+    name, quoted = html.escape(tenant), html.escape(key, quote=True)
+    snippet = html.escape(f'<script src="{origin}/widget.js" data-widget-key="{key}" defer></script>')
+    body = (f"<p>The assistant in the corner is tenant <strong>{name}</strong>'s: it answers from {name}'s own knowledge "
+            "base (what <code>supportbot ingest --tenant " f"{name}</code> took in), and hands over to a person when it should.</p>"
+            f"<p>To put it on your help site, add this to its pages:</p><p><code>{snippet}</code></p>")
+    return preview.substitute(title=f"{name} · help center preview", name=name, heading="How can we help?", body=body,
+                              widget=f'<script src="/widget.js" data-widget-key="{quoted}" defer></script>')
+
+
+def _no_widget_page(preview: Template) -> str:
+    body = (f"<p>No tenant of this server has the widget key <code>{DEMO_WIDGET_KEY}</code>, which this page uses when "
+            "none is given. Open this page as <code>/?widget_key=KEY</code>, with a widget key of your tenants file "
+            "(<code>[tenants.NAME.widget] keys</code>), to chat with that tenant's assistant here.</p>")
+    return preview.substitute(title="supportbot · widget preview", name="supportbot", heading="Which widget?", body=body, widget="")
+
+
+# the port, before anything loads -----------------------------------------------------------------
+BIND_HINTS = {  # what to do about a bind that failed
+    errno.EADDRINUSE: "another process? choose another with --port or SUPPORTBOT_PORT",
+    errno.EACCES: "ports below 1024 need privileges: choose another with --port or SUPPORTBOT_PORT",
+    errno.EADDRNOTAVAIL: "no network interface of this machine has that address: choose another with --host or SUPPORTBOT_HOST",
+}
+
+
+def check_port_free(*, host: str, port: int, shared: bool) -> None:
+    """Bind the addresses `serve` will listen on, and let go: a port in use is named at once, not after the
+    models and stores have loaded (run_app binds only after the app's start-up, ~20-45 s: the error came in
+    the middle of the model loading, and the process went on loading before it ended, qa12). Bound as
+    asyncio's server binds (SO_REUSEADDR, SO_REUSEPORT when `shared`, IPv6 only on IPv6 addresses), so a port
+    it could take passes. A port taken between this check and the real bind still fails there, as before."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    probes: list[socket.socket] = []
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(infos):  # the same address may come twice
+            probe = socket.socket(family, kind, proto)
+            probes.append(probe)
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if shared and hasattr(socket, "SO_REUSEPORT"):
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno not in BIND_HINTS:
+                    raise
+                raise ConfigError(f"cannot listen on {host}:{port}: {os.strerror(exc.errno).lower()} ({BIND_HINTS[exc.errno]})") from None
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 # shutdown: open WebSockets ---------------------------------------------------------------------

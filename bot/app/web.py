@@ -7,7 +7,6 @@ messages left unanswered by a crash are answered. API calls before that get 503 
 from __future__ import annotations
 
 import asyncio
-import errno
 import json
 import logging
 import os
@@ -45,8 +44,10 @@ from bot.app.metrics import Metrics
 from bot.app.middlewares import json_errors, not_before_ready, undecodable_body
 from bot.app.openapi import OPENAPI
 from bot.app.operations import (
+    BIND_HINTS,
     SOCKETS,
     body_deadline,
+    check_port_free,
     close_sockets,
     demo_page,
     track_socket,
@@ -222,6 +223,8 @@ def run(settings: Settings, *, host: str, port: int) -> None:
     """Logging is the caller's (`supportbot serve` sets it up from the settings)."""
     if settings.embed_threads is None:
         settings = settings.with_overrides(embed_threads=1)  # see Settings.embed_threads
+    # several processes on PostgreSQL share the port (reuse_port below): those may all bind it
+    check_port_free(host=host, port=port, shared=not settings.database_url.startswith("sqlite"))
     app = build_app(settings)
     if settings.milvus_is_local:
         from knowledge.milvus_endpoint import Owner, advertised
@@ -247,10 +250,9 @@ def run(settings: Settings, *, host: str, port: int) -> None:
         web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE,
                     reuse_port=app[SHARED] is not None)
     except OSError as exc:
-        if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+        if exc.errno not in BIND_HINTS:  # taken since check_port_free
             raise
-        raise ConfigError(f"cannot listen on {host}:{port}: {os.strerror(exc.errno).lower()} "
-                          "(another process? choose another with --port or SUPPORTBOT_PORT)") from None
+        raise ConfigError(f"cannot listen on {host}:{port}: {os.strerror(exc.errno).lower()} ({BIND_HINTS[exc.errno]})") from None
 
 
 def dump_openapi() -> str:

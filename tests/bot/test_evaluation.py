@@ -192,3 +192,20 @@ def test_a_misspelt_key_is_refused_naming_the_key_it_resembles(tmp_path: Path, l
     cases.write_text('{"question": "q", "expect": "answer", "id": 7, "kb": "sample", "split": "tune"}\n', encoding="utf-8")
     assert load_cases(cases)[0].question == "q"  # other keys (an id, a tag) are the file's own business
 
+
+
+def test_calibration_says_which_bound_the_current_thresholds_break_when_it_answers_fewer_right() -> None:
+    # qa12, as a new operator: the table marked "now" with right 0.565, `--calibrate` wrote thresholds expected to
+    # answer 0.467 right, and nothing said why (the current thresholds clarified 0.179, over --max-clarified 0.15)
+    from bot.app.cli.eval_command import calibration_note
+
+    pairs = [*CASES, PERSON]
+    found = calibrate_thresholds(pairs, thresholds=BASE, max_wrong=0.0, max_offtopic=0.0, max_clarified=0.0)
+    assert found is not None and found[1]["right"] == 0.25  # the current ones answer 0.75 right (the table's 0.55 row)
+    note = calibration_note(pairs, thresholds=BASE, expected=found[1], max_wrong=0.0, max_clarified=0.0)
+    assert note is not None and "0.750 right" in note
+    assert "wrong 0.250 over --max-wrong 0.0" in note and "clarified 0.250 over --max-clarified 0.0" in note
+    assert "off-topic answered 1.000 over --max-wrong 0.0" in note
+    # thresholds that keep every bound: nothing to explain
+    loose = calibrate_thresholds(pairs, thresholds=BASE, max_wrong=1.0, max_offtopic=1.0, max_clarified=1.0)
+    assert loose is not None and calibration_note(pairs, thresholds=BASE, expected=loose[1], max_wrong=1.0, max_clarified=1.0) is None

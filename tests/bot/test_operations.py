@@ -55,3 +55,86 @@ def test_start_says_how_to_try_the_widget_when_no_tenant_has_the_demo_pages_key(
                       SUPPORTBOT_SECRET_KEY="k")
     assert startup_warnings(listed) == []
     assert startup_warnings(settings(tmp_path / "z", '[tenants.slackonly]\n', SUPPORTBOT_SECRET_KEY="k")) == []  # no widget at all
+
+
+# the demo page at / -----------------------------------------------------------------------------
+PAGE = Path(__file__).resolve().parents[2] / "channels" / "widget_static" / "index.html"
+
+
+async def demo(settings_: Settings, query: str = "") -> str:
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.app.operations import demo_page
+
+    app = web.Application()
+    app.router.add_get("/", demo_page(settings_, PAGE))
+    async with TestClient(TestServer(app)) as client:
+        response = await client.get("/" + query)
+        assert response.status == 200 and response.content_type == "text/html"
+        return await response.text()
+
+
+async def test_the_demo_page_shows_another_tenant_as_itself_not_the_sample_help_center(tmp_path: Path) -> None:
+    # qa12: /?widget_key=<tenant wren's key> put wren's widget on the sample help center's page (Paperkite's
+    # title, articles and links), though wren's widget answers from wren's own knowledge base
+    own = settings(tmp_path, '[tenants.default.widget]\nkeys = ["demo"]\n[tenants.wren.widget]\nkeys = ["wren-site"]\n')
+    page = await demo(own, "?widget_key=wren-site")
+    assert "Paperkite" not in page and "paperkite" not in page
+    assert "<title>wren" in page and 'data-widget-key="wren-site"' in page and 'data-widget-key="demo"' not in page
+    assert "Paperkite" in await demo(own)  # the default tenant's page is the sample help center's, whose widget it has
+    assert "Paperkite" in await demo(own, "?widget_key=demo")
+
+
+async def test_the_demo_page_is_neutral_where_the_sample_help_center_is_not_the_tenants(tmp_path: Path) -> None:
+    # no sample help center (SUPPORTBOT_SAMPLE_KB=false): the default tenant's widget answers from the operator's own
+    off = settings(tmp_path, SUPPORTBOT_SAMPLE_KB="false")
+    page = await demo(off)
+    assert "Paperkite" not in page and 'data-widget-key="demo"' in page and "<title>default" in page
+    # a tenants file where no tenant has the page's key: the widget would answer every message "please try again";
+    # the page says how to open it with a key of the file instead (naming no key: the page is public)
+    (tmp_path / "other").mkdir()
+    none = settings(tmp_path / "other", '[tenants.wren.widget]\nkeys = ["wren-site"]\n')
+    page = await demo(none)
+    assert "Paperkite" not in page and "data-widget-key" not in page and "?widget_key=" in page and "wren-site" not in page
+    # a key no tenant has is never written into the page, whichever page it is
+    page = await demo(none, '?widget_key="><script>alert(1)</script>')
+    assert "alert(1)" not in page and "data-widget-key" not in page
+
+
+# the port, checked before anything loads ---------------------------------------------------------
+def test_the_port_check_lets_processes_that_share_a_port_through_and_names_a_taken_one() -> None:
+    import socket
+
+    import pytest
+
+    from bot.app.operations import check_port_free
+    from bot.core.errors import ConfigError
+
+    with socket.socket() as shared_listener:  # another `serve` on PostgreSQL: it listens with SO_REUSEPORT
+        shared_listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        shared_listener.bind(("127.0.0.1", 0))
+        shared_listener.listen()
+        port = shared_listener.getsockname()[1]
+        check_port_free(host="127.0.0.1", port=port, shared=True)  # the next process of the set may bind it too
+        with pytest.raises(ConfigError, match=f"cannot listen on 127.0.0.1:{port}: address already in use"):
+            check_port_free(host="127.0.0.1", port=port, shared=False)
+    with socket.socket() as other:  # any other program on the port
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        with pytest.raises(ConfigError, match="address already in use"):
+            check_port_free(host="127.0.0.1", port=port, shared=True)
+    check_port_free(host="127.0.0.1", port=port, shared=False)  # free again: the check leaves nothing bound
+    check_port_free(host="127.0.0.1", port=port, shared=False)
+
+
+def test_the_port_check_says_what_to_do_about_an_address_this_machine_does_not_have() -> None:
+    import pytest
+
+    from bot.app.operations import check_port_free
+    from bot.core.errors import ConfigError
+
+    # it said "(another process? choose another with --port ...)", though the port was free and --host was the fault
+    with pytest.raises(ConfigError, match=r"cannot listen on 192\.0\.2\.1:8080: .*choose another with --host"):
+        check_port_free(host="192.0.2.1", port=8080, shared=False)  # TEST-NET-1 (RFC 5737): no machine's address

@@ -205,3 +205,7 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
     err = done.stderr.decode()
     assert done.returncode == 2, err[-2000:]
     assert f"error: cannot listen on 127.0.0.1:{port}: address already in use" in err and "Traceback" not in err, err[-2000:]
+    # and it says so before loading anything (qa12: it loaded the models and opened the stores for ~45 s, and
+    # printed the error in the middle of that, before failing): no model loaded, no store made in the data dir
+    assert "embedding model" not in err and "loading models" not in err, err[-2000:]
+    assert not (tmp_path / "data" / "supportbot.db").exists()
