@@ -221,6 +221,7 @@ from bench.datasets import (  # noqa: E402
     presidio_records,
     shared_data_missing,
 )
+from bench.blind_sets import blind_pii_records, blind_questions  # noqa: E402
 from bench.unseen_pii import generate  # noqa: E402
 from bot.core.config import DEFAULT_SPACY_MODEL  # noqa: E402
 from knowledge.terms import terms_of  # noqa: E402
@@ -328,6 +329,25 @@ def ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
     return ok
 
 
+def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
+    """The blind questions (bench/blind_sets.py), with no tenant terms, every change counted, per half."""
+    ok = True
+    lines = []
+    for half in ("tune", "report"):
+        results = redactor.redact_batch(blind_questions(half))
+        changed = [r for r in results if r.redacted != r.text]
+        if show in ("all", half):
+            for r in changed:
+                print(f"  CHANGED [blind/{half}] {r.text!r}\n       -> {r.redacted!r}")
+        share = len(changed) / len(results)
+        ok &= share <= ORDINARY_GOAL
+        lines.append(f"  blind      none     {half:7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
+                     f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
+    print("blind ordinary questions changed (bench/ordinary/blind_questions.txt; halves by hash; every change counts)")
+    print("\n".join(lines))
+    return ok
+
+
 def main() -> int:
     if os.environ.get("PYTHONHASHSEED") != "0":
         # Faker builds its Italian city list from a set: without a fixed hash seed the same --seed gives
@@ -335,7 +355,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -353,8 +373,12 @@ def main() -> int:
                  misses=args.misses if "report" in where else None)
     ok &= recall(redactor, generate(n=args.unseen, seed=args.seed), label=f"UNSEEN Faker sentences (seed {args.seed})",
                  misses=args.misses if "unseen" in where else None)
+    for half in ("tune", "report"):
+        ok &= recall(redactor, blind_pii_records(half), label=f"BLIND written messages, {half} half (bench/blind_pii_messages.txt)",
+                     misses=args.misses if f"blind-{half}" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
+        ok &= blind_ordinary(redactor, show=args.show)
         texts = [text for _, text in zip(range(5000), ordinary_messages()["clinc150"])]
         started = time.perf_counter()
         redactor.redact_batch(texts)
