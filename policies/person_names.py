@@ -100,6 +100,43 @@ def _no_name(words: list[str]) -> bool:
     return all(common(w) or w.lower().strip(".,'’") in NOT_NAMES for w in words)
 
 
+RUN_WORD_BEFORE = re.compile(rf"(?<![\w'’.-])([{UPPER}][\w'’&-]*|[a-z]+[A-Z][\w-]*)[ \t]+$")
+RUN_WORD_AFTER = re.compile(rf"[ \t]+([{UPPER}][\w'’&-]*|[a-z]+[A-Z][\w-]*)(?![\w'’])")
+
+
+def _capitalised_run(text: str, start: int, end: int) -> tuple[int, int]:
+    """The capitalised words around a found name, as far as they go on one line ("Calendly Round [Robin]", "Freshdesk
+    [Freddy] AI"); a sentence's first word joins only when no ordinary word ("Ask [Erica]", "Hi [Robin]" stay apart)."""
+    for _ in range(3):
+        if not (m := RUN_WORD_BEFORE.search(text, max(0, start - 40), start)):
+            break
+        if sentence_start(text, m.start(1)) and (common(m.group(1)) or m.group(1).lower() in NOT_NAMES or m.group(1).lower() in stop_words()):
+            break
+        if m.group(1).isupper() or re.search(r"['’]s$", m.group(1)):
+            break  # "Our CTO Arjun Vesk": a role before a name; "Oria's Quill": the possessive ends the run
+        start = m.start(1)
+    for _ in range(3):
+        if re.search(r"['’]s?$", text[:end]) or not (m := RUN_WORD_AFTER.match(text, end)) or m.group(1).lower() in stop_words():
+            break  # "Ruth Vesk's Gusto account": her account
+        end = m.end(1)
+    return start, end
+
+
+def _not_all_names(text: str, run: tuple[int, int], found: tuple[int, int]) -> bool:
+    """Whether the run's words beside the found name hold one no name is made of: an ordinary word ("Round"), an acronym
+    ("AI"), a word with a capital inside or a digit. A run of names only ("Yatan [Konda's]") stays the model's call."""
+    beside = (text[run[0] : found[0]] + " " + text[found[1] : run[1]]).split()
+    return any(common(w) or re.fullmatch(r"[A-Z]{2,}", w) or re.search(r"[a-z][A-Z]|\d", w) for w in beside)
+
+
+def _counted(text: str, start: int, end: int) -> bool:
+    """Ordinary words with a number after them are something counted or numbered, not a name: "says Error 9"."""
+    words = [w for w in re.split(r"\s+", text[start:end]) if w]
+    alpha = [w for w in words if not w.strip(".,#").isdigit()]
+    numbered = len(alpha) < len(words) or re.match(r"[ \t]+#?\d+\b", text[end:]) is not None
+    return bool(alpha) and numbered and all(common(w) and w.lower().strip(".,") not in Names.first_names() for w in alpha)
+
+
 def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per kind of evidence
     """Person names in `text`. `strong` spans come with words that say a name follows (a cue, a title,
     a greeting, a signature, a transcript speaker); `weak` ones only with the model or a first-name
@@ -262,9 +299,14 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         # in German every noun is capitalised, and the English model takes "Rechnung" or "Meine Pläne" for a
         # person: in a message in another language, only a name of the lists vouches for a name without a cue
         weak = [(s, e) for s, e in weak if any(listed_name(w) and not plain(w) and not foreign_function_word(w) for w in text[s:e].split())]
-    spans = strong + [(s, e) for s, e in weak if not a_thing(
-        text, s, e, things=things, persons=persons, nationalities=nationalities, common=common,
-        declared=declared_name(text, s) or bool(NAME_CUE_STRONG.search(text[max(0, s - 30) : s])))]
+    def thing(s: int, e: int) -> bool:
+        return a_thing(text, s, e, things=things, persons=persons, nationalities=nationalities, common=common,
+                       declared=declared_name(text, s) or bool(NAME_CUE_STRONG.search(text[max(0, s - 30) : s])))
+
+    # a name inside a longer capitalised run is what the run is: "Calendly Round Robin", "Freshdesk Freddy AI"
+    spans = strong + [(s, e) for s, e in weak if not thing(s, e) and not ((run := _capitalised_run(text, s, e)) != (s, e)
+                                                                         and _not_all_names(text, run, (s, e)) and thing(*run))]
+    spans = [(s, e) for s, e in spans if not _counted(text, s, e)]
     spans = grown(spans, text, cased=cased)
     spans += joined_after_request(spans, text)
     spans = [(s, e) for s, e in spans if not a_business(text, s, e) or NAME_CUE_STRONG.search(text[max(0, s - 30) : s])]
