@@ -29,6 +29,7 @@ from policies.name_cues import (
     PERSON_VERB,
     POSSESSIVE_PERSONAL,
     QUOTE_END,
+    RELATIONS,
     SAID,
     SAID_WORD,
     SPEAKER,
@@ -82,8 +83,10 @@ from policies.name_words import (
 )
 from policies.pii_patterns import PERSON, UPPER, Entity
 from policies.product_names import product_titles
+from policies.street_words import TYPE_AFTER as STREET_TYPE_WORDS
 from policies.things import THING_LABELS, a_thing
 
+STREET_TYPES = frozenset(w.lower() for w in STREET_TYPE_WORDS)
 GREEK_WORD = re.compile(r"[Α-ΩΆ-Ώ][α-ωά-ώ]+")
 
 
@@ -126,7 +129,29 @@ def _not_all_names(text: str, run: tuple[int, int], found: tuple[int, int]) -> b
     """Whether the run's words beside the found name hold one no name is made of: an ordinary word ("Round"), an acronym
     ("AI"), a word with a capital inside or a digit. A run of names only ("Yatan [Konda's]") stays the model's call."""
     beside = (text[run[0] : found[0]] + " " + text[found[1] : run[1]]).split()
+    if text[found[1] : run[1]].split() and text[found[1] : run[1]].split()[-1].lower().strip(".") in STREET_TYPES:
+        return False  # "on Hayrioğlu Cove": a street named after someone is an address, the name stays found
     return any(common(w) or re.fullmatch(r"[A-Z]{2,}", w) or re.search(r"[a-z][A-Z]|\d", w) for w in beside)
+
+
+# "The technician, Emeka, never came": someone's role, then their name between commas
+ROLE_APPOSITIVE = re.compile(
+    rf"\b(?i:the|your|our|my|a|an|his|her|their) (?:{RELATIONS}|technician|tech|installer|engineer|agent|rep|representative|"
+    r"courier|driver|delivery (?:guy|man|woman|driver|person)|supervisor|advisor|adviser|consultant|specialist|nurse|doctor|"
+    r"plumber|electrician|cleaner|inspector|officer|clerk|cashier|receptionist|guy|lady|woman|man|person)"
+    rf"\s*,\s*({NAME_WORD}(?: {NAME_WORD})?)\s*,"
+)
+INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]\. $")
+
+
+def _role_appositives(text: str) -> list[tuple[int, int]]:
+    return [m.span(1) for m in ROLE_APPOSITIVE.finditer(text)
+            if not any(common(w) or w.lower() in NOT_NAMES or w.lower() in stop_words() for w in m.group(1).split())]
+
+
+def _with_initial_before(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """"someone called D. Harrington": a lone initial right before a name is its first name's."""
+    return [(s - 3, e) if s >= 3 and INITIAL_BEFORE.search(text, s - 3, s) else (s, e) for s, e in spans]
 
 
 def _counted(text: str, start: int, end: int) -> bool:
@@ -277,7 +302,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     strong += signature(text)
     strong += introduced_here(text) + initialled_names(text)
     strong += requested_pair(text) + requested_names(text)
-    strong += listed_names(text)
+    strong += listed_names(text) + _role_appositives(text)
     strong += recipient_names(text, common=common)
     if not cased:
         strong += titled_lowercase(text) + slot_names(text)
@@ -310,7 +335,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     spans = grown(spans, text, cased=cased)
     spans += joined_after_request(spans, text)
     spans = [(s, e) for s, e in spans if not a_business(text, s, e) or NAME_CUE_STRONG.search(text[max(0, s - 30) : s])]
-    spans = with_titles(spans, text)
+    spans = _with_initial_before(with_titles(spans, text), text)
     spans += same_names(spans, text)
     spans = without_pronoun(with_initials_between(with_particles(spans, text, cased=cased), text), text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]

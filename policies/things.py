@@ -143,6 +143,8 @@ THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # "X and the Forgotten Land": a capitalised word after "and the" makes the whole the title of a work
 WORK_TITLE_AFTER = re.compile(r"\s+and the [A-Z]")
 MADE_BY = re.compile(r"\s+by\s+")
+# a possessive, then capitalised words and a number: a numbered title ("Baldur's Gate 3"; "Oria's Account" has no number)
+POSSESSIVE_TITLE = re.compile(r"(?:['’]s)? [A-Z][a-z]+(?: [A-Z][a-z]+)? (?:\d{1,2}|II|III|IV|VI{0,3})\b(?![.,:/-]?\d)")
 # said only of a device, whatever its name's words
 DEVICE_SAID = re.compile(
     r"\s+(?:(?:is|are|isn['’]t|aren['’]t|was|wasn['’]t)\s+)?(?:not\s+)?detected\b|"
@@ -253,6 +255,8 @@ def a_thing(
         return True  # "Can Ada, our chatbot, hand off to Zendesk?"
     if DEVICE_SAID.match(text, end):
         return True  # "Blue Yeti not detected by the app", "Marshall Emberton won't pair"
+    if re.search(r"['’]s?$", text[start:end]) and POSSESSIVE_TITLE.match(text, end):
+        return True  # "updating Baldur's Gate 3": a possessive opening a numbered title
     if WORK_TITLE_AFTER.match(text, end):
         return True  # "Is Kirby and the Forgotten Land two player?": the title of a work
     if (m := MADE_BY.match(text, end)) and any(s == m.end() for s, _ in things):
