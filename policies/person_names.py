@@ -86,6 +86,8 @@ from policies.product_names import product_titles
 from policies.street_words import TYPE_AFTER as STREET_TYPE_WORDS
 from policies.things import THING_LABELS, a_thing
 
+# the small words inside names and places' names ("Le Roux", "Van Dyke", "Saint Oria"), no ordinary words there
+NAME_PARTICLES = frozenset("le la les de del della di da das dos du van von der den ter ten st saint sainte san santa mac mc".split())
 STREET_TYPES = frozenset(w.lower() for w in STREET_TYPE_WORDS)
 GREEK_WORD = re.compile(r"[Α-ΩΆ-Ώ][α-ωά-ώ]+")
 
@@ -108,33 +110,34 @@ RUN_WORD_AFTER = re.compile(rf"[ \t]+([{UPPER}][\w'’&-]*|[a-z]+[A-Z][\w-]*)(?!
 
 
 def _capitalised_run(text: str, start: int, end: int) -> tuple[int, int]:
-    """The capitalised words around a found name, as far as they go on one line ("Calendly Round [Robin]", "Freshdesk
-    [Freddy] AI"); a sentence's first word joins only when no ordinary word ("Ask [Erica]", "Hi [Robin]" stay apart)."""
+    """The capitalised words around a found name, as far as they go on one line ("Pipedesk Round [Oria]", "Helpdesk
+    [Lumi] AI"); a sentence's first word joins only when no ordinary word ("Ask [Oria]", "Hi [Oria]" stay apart)."""
     for _ in range(3):
         if not (m := RUN_WORD_BEFORE.search(text, max(0, start - 40), start)):
             break
         if sentence_start(text, m.start(1)) and (common(m.group(1)) or m.group(1).lower() in NOT_NAMES or m.group(1).lower() in stop_words()):
             break
         if m.group(1).isupper() or re.search(r"['’]s$", m.group(1)):
-            break  # "Our CTO Arjun Vesk": a role before a name; "Oria's Quill": the possessive ends the run
+            break  # "Our CTO Oria Vesk": a role before a name; "Oria's Quill": the possessive ends the run
         start = m.start(1)
     for _ in range(3):
         if re.search(r"['’]s?$", text[:end]) or not (m := RUN_WORD_AFTER.match(text, end)) or m.group(1).lower() in stop_words():
-            break  # "Ruth Vesk's Gusto account": her account
+            break  # "Oria Vesk's Payroll account": her account
         end = m.end(1)
     return start, end
 
 
 def _not_all_names(text: str, run: tuple[int, int], found: tuple[int, int]) -> bool:
     """Whether the run's words beside the found name hold one no name is made of: an ordinary word ("Round"), an acronym
-    ("AI"), a word with a capital inside or a digit. A run of names only ("Yatan [Konda's]") stays the model's call."""
+    ("AI"), a word with a capital inside or a digit. A run of names only ("Oria [Vesketh's]") stays the model's call."""
     beside = (text[run[0] : found[0]] + " " + text[found[1] : run[1]]).split()
     if text[found[1] : run[1]].split() and text[found[1] : run[1]].split()[-1].lower().strip(".") in STREET_TYPES:
-        return False  # "on Hayrioğlu Cove": a street named after someone is an address, the name stays found
-    return any(common(w) or re.fullmatch(r"[A-Z]{2,}", w) or re.search(r"[a-z][A-Z]|\d", w) for w in beside)
+        return False  # "on Vesketh Cove": a street named after someone is an address, the name stays found
+    return any((common(w) and w.lower() not in NAME_PARTICLES) or re.fullmatch(r"[A-Z]{2,}", w) or re.search(r"[a-z][A-Z]|\d", w)
+               for w in beside)
 
 
-# "The technician, Emeka, never came": someone's role, then their name between commas
+# "The technician, Oria, never came": someone's role, then their name between commas
 ROLE_APPOSITIVE = re.compile(
     rf"\b(?i:the|your|our|my|a|an|his|her|their) (?:{RELATIONS}|technician|tech|installer|engineer|agent|rep|representative|"
     r"courier|driver|delivery (?:guy|man|woman|driver|person)|supervisor|advisor|adviser|consultant|specialist|nurse|doctor|"
@@ -150,12 +153,12 @@ def _role_appositives(text: str) -> list[tuple[int, int]]:
 
 
 def _with_initial_before(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """"someone called D. Harrington": a lone initial right before a name is its first name's."""
+    """"someone called R. Vesketh": a lone initial right before a name is its first name's."""
     return [(s - 3, e) if s >= 3 and INITIAL_BEFORE.search(text, s - 3, s) else (s, e) for s, e in spans]
 
 
 def _counted(text: str, start: int, end: int) -> bool:
-    """Ordinary words with a number after them are something counted or numbered, not a name: "says Error 9"."""
+    """Ordinary words with a number after them are something counted or numbered, not a name: "says Warning 12"."""
     words = [w for w in re.split(r"\s+", text[start:end]) if w]
     alpha = [w for w in words if not w.strip(".,#").isdigit()]
     numbered = len(alpha) < len(words) or re.match(r"[ \t]+#?\d+\b", text[end:]) is not None
@@ -328,7 +331,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         return a_thing(text, s, e, things=things, persons=persons, nationalities=nationalities, common=common,
                        declared=declared_name(text, s) or bool(NAME_CUE_STRONG.search(text[max(0, s - 30) : s])))
 
-    # a name inside a longer capitalised run is what the run is: "Calendly Round Robin", "Freshdesk Freddy AI"
+    # a name inside a longer capitalised run is what the run is: "Pipedesk Round Oria", "Helpdesk Lumi AI"
     spans = strong + [(s, e) for s, e in weak if not thing(s, e) and not ((run := _capitalised_run(text, s, e)) != (s, e)
                                                                          and _not_all_names(text, run, (s, e)) and thing(*run))]
     spans = [(s, e) for s, e in spans if not _counted(text, s, e)]

@@ -24,7 +24,7 @@ CAP_WORD = rf"[{UPPER}][\w'’.-]*"
 PARTICLE = r"(?:de|del|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan)"
 # "San Clara de la Montaña", "Týn nad Vltavou": up to two particles between capitalised words
 CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -]){{0,2}}{CAP_WORD}){{0,3}}"
-# "12", "221B", "04/82", "96-25"; not a decimal ("Stardew Valley 1.6", "Ruby Lane 2.3": versions)
+# "12", "221B", "04/82", "96-25"; not a decimal ("Cedar Hill 2.1", "Ruby Lane 2.3": versions)
 HOUSE = r"\d{1,5}(?:[/-]\d{1,5})?[A-Za-z]?\b(?![.,]\d)"
 UNIT = rf"(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?|#)\s*\d+[A-Za-z]?"
 # a word of a street's name: capitalised, or a particle; in a message written all in lower case, any
@@ -201,9 +201,9 @@ def address_entities(text: str) -> list[Entity]:
                 break
             end = tail.end()
         if (inward := UK_INWARD.match(text, end)) and UK_OUTWARD_END.search(text, max(0, end - 5), end):
-            end = inward.end()  # "London W9 3RB": the place's words took the postcode's first half as a capitalised word
+            end = inward.end()  # "Vesketh NW8 9AY": the place's words took the postcode's first half as a capitalised word
         elif not cased and (city := LOWER_CITY_AFTER_POSTCODE.match(text, end)) and re.search(r"\b\d{4,6}$", text[max(0, end - 7) : end]):
-            end = city.end(1)  # "calle de serrano, 28001 madrid": the postcode taken as the house number, the city after it
+            end = city.end(1)  # "calle de alcala, 28014 madrid": the postcode taken as the house number, the city after it
         if text[m.start()].isdigit() and end == m.end() and start == m.start() and COUNTED_BEFORE.search(text, max(0, start - 24), start):
             continue  # "Build 1234 Main Branch failed": the build's number
         # a unit alone, or with capitalised words after it and no place line ("Room 12 Conference calendar"): only where

@@ -50,7 +50,7 @@ THING_AFTER = re.compile(
     # "Is Gibson support open?", "the Quillon customer service line": who answers for a brand ("Does Oria support the change?" is hers)
     r"support (?:team|hours|line|number|chat|phone|email|e-mail|page|site|portal|ticket|agents?|staff|is|was|open|closed)|"
     r"customer (?:service|support|care)|help ?desk|helpline|hotline|warranty|website|outlets?|checkout|"
-    # what software and devices are: "Zed editor", "Freddy AI", "Casper mattress", "Nova doorbell"
+    # what software and devices are: "Gideon editor", "Marlowe AI", "Nova mattress", "Otis doorbell"
     r"editor|ide|ai|cli|dev|framework|library|engine|launcher|client|console|router|headset|speakers?|controller|doorbell|thermostat|vacuum|mattress(?:es)?|firmware)\b",
     re.I,
 )
@@ -61,7 +61,7 @@ NAMED_AFTER = re.compile(
 )
 # "Fedora 39", "Ruby on Rails 7", and a model number of one or two capitals and digits: "Dyson V15", "Roomba X2", "Galaxy S23"
 VERSION_AFTER = re.compile(r"(?: (?:on|for) (?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[A-Z][\w.+-]*)?[ \t]+(?:v|[A-Z]{1,2})?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
-# "Haskell Stack lts-22.39", "Astro dev server 4.16", "Zed 0.160.8": a dotted version within two words after the name
+# "Wren builder 1.4", "Oria dev server 3.12", "Quill lts-20.11": a dotted version within two words after the name
 VERSION_SOON_AFTER = re.compile(r"(?:[ \t]+[\w-]+){0,2}?[ \t]+(?:[a-z]{1,4}-|v)?\d+\.\d+(?:\.\d+)*\b")
 # "Is X supported?", "X compatible with": said of a product, never of a person, whatever its words
 # ... or a business: "Is Jenny Vesk still in business?" ("in business school" is someone's)
@@ -143,7 +143,7 @@ THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # "X and the Forgotten Land": a capitalised word after "and the" makes the whole the title of a work
 WORK_TITLE_AFTER = re.compile(r"\s+and the [A-Z]")
 MADE_BY = re.compile(r"\s+by\s+")
-# a possessive, then capitalised words and a number: a numbered title ("Baldur's Gate 3"; "Oria's Account" has no number)
+# a possessive, then capitalised words and a number: a numbered title ("Cormac's Keep 2"; "Oria's Account" has no number)
 POSSESSIVE_TITLE = re.compile(r"(?:['’]s)? [A-Z][a-z]+(?: [A-Z][a-z]+)? (?:\d{1,2}|II|III|IV|VI{0,3})\b(?![.,:/-]?\d)")
 # said only of a device, whatever its name's words
 DEVICE_SAID = re.compile(
@@ -254,13 +254,13 @@ def a_thing(
     if THING_APPOSITIVE.match(text, end) or THING_EPITHET.match(text, end):
         return True  # "Can Ada, our chatbot, hand off to Zendesk?"
     if DEVICE_SAID.match(text, end):
-        return True  # "Blue Yeti not detected by the app", "Marshall Emberton won't pair"
+        return True  # "Quill Dock not detected by the app", "Milo Buds won't pair"
     if re.search(r"['’]s?$", text[start:end]) and POSSESSIVE_TITLE.match(text, end):
-        return True  # "updating Baldur's Gate 3": a possessive opening a numbered title
+        return True  # "Does Cormac's Keep 2 support co-op?": a possessive opening a numbered title
     if WORK_TITLE_AFTER.match(text, end):
-        return True  # "Is Kirby and the Forgotten Land two player?": the title of a work
+        return True  # "Is Harold and the Purple Crayon on the plan?": the title of a work
     if (m := MADE_BY.match(text, end)) and any(s == m.end() for s, _ in things):
-        return True  # "Is Marcus by Goldman Sachs ...": a product by the organisation after it
+        return True  # "Is Quill by Revolut a savings account?": a product by the organisation after it
     if len(words) == 2 and joined_word(*words):
         return True  # "where does the sun flower grow": one word written in two
     if DISH_BEFORE.search(text[max(0, start - 60) : start]):
@@ -322,7 +322,7 @@ def a_thing(
 
 
 def _coined(word: str) -> bool:
-    """A word no name is written as: an acronym ("AI", "HUB") or a capital inside it ("LiveView", "iOS"; not "McDonald")."""
+    """A word no name is written as: an acronym ("AI", "HUB") or a capital inside it ("DevTools", "iOS"; not "McDonald")."""
     return bool(re.fullmatch(r"[A-Z]{2,}", word) or (re.search(r"[a-z][A-Z]", word) and not NAME_PREFIX.match(word)))
 
 
