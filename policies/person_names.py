@@ -87,7 +87,10 @@ from policies.street_words import TYPE_AFTER as STREET_TYPE_WORDS
 from policies.things import THING_LABELS, a_thing
 
 # the small words inside names and places' names ("Le Roux", "Van Dyke", "Saint Oria"), no ordinary words there
-NAME_PARTICLES = frozenset("le la les de del della di da das dos du van von der den ter ten st saint sainte san santa mac mc".split())
+NAME_PARTICLES = frozenset({
+    "le", "la", "les", "de", "del", "della", "di", "da", "das", "dos", "du", "van", "von", "der", "den", "ter", "ten", "st", "saint",
+    "sainte", "san", "santa", "mac", "mc",
+})
 STREET_TYPES = frozenset(w.lower() for w in STREET_TYPE_WORDS)
 GREEK_WORD = re.compile(r"[Α-ΩΆ-Ώ][α-ωά-ώ]+")
 
