@@ -14,6 +14,7 @@ import re
 from bot.core.words import stop_words
 from policies.businesses import a_brand, a_business
 from policies.name_cues import (
+    ASKED_BEFORE,
     KIN_CUE,
     KIN_PERSON_NEXT,
     LIST_OF_NAMES,
@@ -158,6 +159,22 @@ def _role_appositives(text: str) -> list[tuple[int, int]]:
 def _with_initial_before(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """"someone called R. Vesketh": a lone initial right before a name is its first name's."""
     return [(s - 3, e) if s >= 3 and INITIAL_BEFORE.search(text, s - 3, s) else (s, e) for s, e in spans]
+
+
+# a closing on the line before the message's last line ("Thanks so much,\nOria", "Cheers\nOria Vesk")
+CLOSING_THEN_NAME = re.compile(
+    r"(?i:\b(?:thanks|thank you|thx|cheers|regards|best|best wishes|sincerely|warmly|ta|love|all the best|talk soon|"
+    r"(?:thanks|thank you) (?:so|very) much|many thanks|much appreciated))[ \t]*[,.!]*[ \t]*\n[ \t>-]*"
+    rf"({NAME_WORD}(?: {NAME_WORD}){{0,2}})[ \t]*\Z"
+)
+
+
+def _closing_name(text: str) -> list[tuple[int, int]]:
+    """The last line of a message, one to three capitalised words under a closing, is who signs it."""
+    m = CLOSING_THEN_NAME.search(text)
+    if m is None or any(common(w) or w.isupper() or w.lower() in NOT_NAMES or w.lower() in stop_words() for w in m.group(1).split()):
+        return []
+    return [m.span(1)]
 
 
 def _counted(text: str, start: int, end: int) -> bool:
@@ -308,7 +325,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     strong += signature(text)
     strong += introduced_here(text) + initialled_names(text)
     strong += requested_pair(text) + requested_names(text)
-    strong += listed_names(text) + _role_appositives(text)
+    strong += listed_names(text) + _role_appositives(text) + _closing_name(text)
     strong += recipient_names(text, common=common)
     if not cased:
         strong += titled_lowercase(text) + slot_names(text)
@@ -336,7 +353,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
 
     # a name inside a longer capitalised run is what the run is: "Pipedesk Round Oria", "Helpdesk Lumi AI"
     spans = strong + [(s, e) for s, e in weak if not thing(s, e) and not ((run := _capitalised_run(text, s, e)) != (s, e)
-                                                                         and _not_all_names(text, run, (s, e)) and thing(*run))]
+                                                                         and _not_all_names(text, run, (s, e)) and thing(*run)
+                                                                         and not ASKED_BEFORE.search(text[max(0, run[0] - 30) : run[0]]))]
     spans = [(s, e) for s, e in spans if not _counted(text, s, e)]
     spans = grown(spans, text, cased=cased)
     spans += joined_after_request(spans, text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.core.pii_kinds import STREET_ADDRESS
+from bot.core.words import stop_words
 from policies import street_words
 from policies.pii_patterns import UPPER, Entity
 
@@ -132,6 +133,8 @@ PLACE_TAIL = re.compile(
     r"(?:[ \t]*,?[ \t]*\n[\s>]*(?:[^\n]{1,40}[ \t]*\n[\s>]*)?|[ \t]+)(?:\d[\d-]{3,9},?[ \t]+)?[^\W\d_][^\n\d,/()]{0,40}?"
     r"(?:,[ \t]*[^\W\d_][\w.]{1,3}(?:[ \t][^\W\d_]{2,4}\.?)?,?[ \t]+\d{4,5}(?:-\d{3,4})?|,[ \t]*\d{5}|[ \t]/[ \t][A-Za-z]{2}|[ \t]\([A-Za-z]{2}\))(?![\w-])"
 )
+# words that close a request, not a place: "..., nj 07090 please"
+NOT_PLACES = frozenset({"please", "pls", "plz", "thanks", "thank", "thx", "asap", "today", "tomorrow", "now", "instead", "too", "again"})
 UK_INWARD = re.compile(r"[ \t]+\d[A-Z]{2}\b")
 UK_OUTWARD_END = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?$")
 # in lower case, a place word or two right after a postcode that ends the message, a line or a clause
@@ -202,8 +205,10 @@ def address_entities(text: str) -> list[Entity]:
             end = tail.end()
         if (inward := UK_INWARD.match(text, end)) and UK_OUTWARD_END.search(text, max(0, end - 5), end):
             end = inward.end()  # "Vesketh NW8 9AY": the place's words took the postcode's first half as a capitalised word
-        elif not cased and (city := LOWER_CITY_AFTER_POSTCODE.match(text, end)) and re.search(r"\b\d{4,6}$", text[max(0, end - 7) : end]):
+        elif not cased and (city := LOWER_CITY_AFTER_POSTCODE.match(text, end)) and re.search(r"\b\d{4,6}$", text[max(0, end - 7) : end]) \
+                and not any(w in stop_words() or w in NOT_PLACES for w in city.group(1).split()):
             end = city.end(1)  # "calle de alcala, 28014 madrid": the postcode taken as the house number, the city after it
+            # (no English word: "westfield, nj 07090 please")
         if text[m.start()].isdigit() and end == m.end() and start == m.start() and COUNTED_BEFORE.search(text, max(0, start - 24), start):
             continue  # "Build 1234 Main Branch failed": the build's number
         # a unit alone, or with capitalised words after it and no place line ("Room 12 Conference calendar"): only where

@@ -40,6 +40,9 @@ from policies.redaction import SpacyRedactor
         "Is Felix by Revolut a savings account?",
         # ordinary words with a number after them
         "The screen says Warning 12 after the update",
+        # a team or a product under a closing signs no one
+        "Thanks!\nSupport Team",
+        "Thanks,\nJIRA",
     ],
 )
 def test_devices_games_and_versions_are_kept(redactor: SpacyRedactor, text: str) -> None:
@@ -79,6 +82,9 @@ def test_people_and_addresses_next_to_them_are_still_redacted(redactor: SpacyRed
         ("Our plumber, Tadeo, turned the water off", "Tadeo"),
         # an initial before a surname found
         ("It was signed for by someone called R. Pemberton", "R. Pemberton"),
+        # the last line under a closing signs the message
+        ("Thanks so much,\nMarguerite", "Marguerite"),
+        ("Cheers\nAnouk Verbeek", "Anouk Verbeek"),
     ],
 )
 def test_people_by_relation_role_and_initial(redactor: SpacyRedactor, text: str, name: str) -> None:
