@@ -16,9 +16,48 @@ peer tickets, the sample KB's evaluation questions, CLINC150, bench/ordinary/sof
 bench/ordinary/brand_questions.txt (brand, product and service names made of ordinary words or of people's names).
 Every changed message counts, whatever was redacted (a real name in an ordinary message counts too),
 and every one is printed. Each set is split by position the same way (even = tune, odd = report).
+
+Two sets written blind by privacy13 and committed (4c6520d) before redaction was run on them (bench/blind_sets.py; halves
+by a hash of the text): 569 ordinary questions about smart-home devices, games, banking and payment apps, travel, admin
+consoles, developer tools, phones, laptops and cars (bench/ordinary/blind_questions.txt: products named like people,
+model, order and ticket numbers, versions, amounts, paths, error codes), printed apart and counted with no exclusions and
+no tenant terms; and 167 messages with personal data marked inline (bench/blind_pii_messages.txt: signatures, "this is X
+from Y", family members, titled names, addresses with units in several countries, phones, IBANs, cards), recall per half.
 The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article per intent from its
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
+
+Figures, 2026-12-06, branch privacy13: a dotted version after what versions are said of is no IP address; a decimal no
+house number; a UK postcode's second half and a lower-case city after a postcode go with the address; a name inside a
+capitalised run with an ordinary word, an acronym, a camel-case word or a digit is what the run is; a first name before
+an acronym or a camel-case word, a name with a dotted version after it, what software and devices are ("editor", "AI",
+"doorbell"), "not detected", "won't pair", what is unlocked, downloaded or played, "<X> and the <Title>", "<X> by
+<organisation>", "<X>'s <Title> 2" are things; ordinary words with a number after them no name; people by more relations
+(family, household, work), by a role and commas, by an initial before them, and by the last line under a closing.
+(before = main at d5d5214, after = the branch; rules chosen on the blind sets' tune
+halves, the PII tune half and seeds 11-16 (`--seed S --skip-ordinary --show none --misses PERSON`, misses diffed against
+main's, with the branch's last commit: identical on 11, 13, 14, 15, 16, one fewer on 12); measured at the end: `--show tune --seed 1000`, `--seed 1001
+--skip-ordinary --show none`; the ordinary report half's list diffed against main's to classify, not to choose):
+- blind questions changed: tune 30 -> 11 of 295, report 24 -> 22 of 274 (0.0876 -> 0.0803). The 30 tune changes on main
+  were all needless (versions taken for IP addresses or a street, "says Error 9", game, app, editor and device names,
+  a brand's product after it, a work's title); what is left on the tune half: lone first names that are the names of
+  apps and assistants with nothing in the message saying they are things, possessives of game characters and a city, a
+  brand's word before its product's word, "Electrify America". The report half's changes were seen by mistake, in
+  part, twice (a `--show all` run after the first rules' commit, and a grep of the last run): no rule was chosen on them,
+  and what they showed (versions and error codes such as "2022 17.12" taken for phone numbers, "2077 ... 2.5 hours" for a
+  street, an app's name as a person) is left for a set written later;
+- blind PII messages: tune PERSON 42 -> 44 of 45, STREET 12 -> 16 of 16; report PERSON 49 of 58 (0.845, unchanged, below
+  the goal), STREET 10 -> 11 of 13; other kinds 1.000 on both halves;
+- ordinary messages changed: tune 111 -> 111 (the list identical; every one a real person's name, as read on main:
+  48 Bitext "bill from Mr./Ms. <surname>", 63 CLINC150 names), report 139 -> 140 (read: "my cousin <name>" and "my
+  brother <name>" now redacted, real first names; "Unity 2022.3" no longer). The report half on main held 9 changes
+  that are no personal data (a restaurant, "mr ceo", a song's title, "taco that's", a game series, three brands, a
+  fictional teacher): the claim that every change is a real person's name holds on the tune half only;
+- unseen seeds 1000/1001 PERSON 1195 -> 1194 of 1261 (0.948 -> 0.947), 1208 -> 1208 of 1284 (0.941); STREET 753 -> 754
+  of 797, 740 -> 740 of 780; PII tune / report halves unchanged (PERSON 0.973/0.971, STREET 0.912/0.890); other kinds
+  1.000;
+- redaction time: bench_ask's redact stage p50 0.87 ms (main 0.86), p99 18.7 (main 19.9), one run each on a shared
+  machine; no difference beyond the noise.
 
 Figures, 2026-12-06, branch privacy12 (before = main at f740c83, after = the branch; `--show tune --seed 11` and `--seed 12
 --misses PERSON --misses-in tune,unseen` diffed after each change; once at the end `--show none --seed 1000` and `--seed 1001
@@ -221,6 +260,7 @@ from bench.datasets import (  # noqa: E402
     presidio_records,
     shared_data_missing,
 )
+from bench.blind_sets import blind_pii_records, blind_questions  # noqa: E402
 from bench.unseen_pii import generate  # noqa: E402
 from bot.core.config import DEFAULT_SPACY_MODEL  # noqa: E402
 from knowledge.terms import terms_of  # noqa: E402
@@ -328,6 +368,25 @@ def ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
     return ok
 
 
+def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
+    """The blind questions (bench/blind_sets.py), with no tenant terms, every change counted, per half."""
+    ok = True
+    lines = []
+    for half in ("tune", "report"):
+        results = redactor.redact_batch(blind_questions(half))
+        changed = [r for r in results if r.redacted != r.text]
+        if show in ("all", half):
+            for r in changed:
+                print(f"  CHANGED [blind/{half}] {r.text!r}\n       -> {r.redacted!r}")
+        share = len(changed) / len(results)
+        ok &= share <= ORDINARY_GOAL
+        lines.append(f"  blind      none     {half:7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
+                     f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
+    print("blind ordinary questions changed (bench/ordinary/blind_questions.txt; halves by hash; every change counts)")
+    print("\n".join(lines))
+    return ok
+
+
 def main() -> int:
     if os.environ.get("PYTHONHASHSEED") != "0":
         # Faker builds its Italian city list from a set: without a fixed hash seed the same --seed gives
@@ -335,7 +394,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -353,8 +412,12 @@ def main() -> int:
                  misses=args.misses if "report" in where else None)
     ok &= recall(redactor, generate(n=args.unseen, seed=args.seed), label=f"UNSEEN Faker sentences (seed {args.seed})",
                  misses=args.misses if "unseen" in where else None)
+    for half in ("tune", "report"):
+        ok &= recall(redactor, blind_pii_records(half), label=f"BLIND written messages, {half} half (bench/blind_pii_messages.txt)",
+                     misses=args.misses if f"blind-{half}" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
+        ok &= blind_ordinary(redactor, show=args.show)
         texts = [text for _, text in zip(range(5000), ordinary_messages()["clinc150"])]
         started = time.perf_counter()
         redactor.redact_batch(texts)

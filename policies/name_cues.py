@@ -40,7 +40,14 @@ NAME_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|sir|madam|herr|herrn|frau|
 
 
 # the people of one's family or work, after "my", "our", "his", "her": the words after them name someone
-RELATIONS = r"(?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager)"
+# the people someone has: family, household and work ("my niece X", "our intern X", "my landlord X")
+RELATIONS = (
+    r"(?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager|"
+    r"mum|mummy|mommy|mama|papa|grandma|grandpa|grandmother|grandfather|granny|nana|grandson|granddaughter|aunt|auntie|uncle|"
+    r"niece|nephew|cousin|sister|brother|sibling|stepson|stepdaughter|stepmother|stepfather|fianc[eé]e?|girlfriend|boyfriend|"
+    r"spouse|ex|roommate|flatmate|housemate|neighbou?r|landlord|landlady|coworker|co-worker|teammate|intern|employee|"
+    r"accountant|lawyer|attorney|nanny|babysitter|caregiver|carer|supervisor)"
+)
 
 
 # words right before a name: "my name is Quillon", "my kid Bramwen", "Directed By: Oria T. Vesketh"

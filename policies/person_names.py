@@ -14,6 +14,7 @@ import re
 from bot.core.words import stop_words
 from policies.businesses import a_brand, a_business
 from policies.name_cues import (
+    ASKED_BEFORE,
     KIN_CUE,
     KIN_PERSON_NEXT,
     LIST_OF_NAMES,
@@ -29,6 +30,7 @@ from policies.name_cues import (
     PERSON_VERB,
     POSSESSIVE_PERSONAL,
     QUOTE_END,
+    RELATIONS,
     SAID,
     SAID_WORD,
     SPEAKER,
@@ -82,8 +84,15 @@ from policies.name_words import (
 )
 from policies.pii_patterns import PERSON, UPPER, Entity
 from policies.product_names import product_titles
+from policies.street_words import TYPE_AFTER as STREET_TYPE_WORDS
 from policies.things import THING_LABELS, a_thing
 
+# the small words inside names and places' names ("Le Roux", "Van Dyke", "Saint Oria"), no ordinary words there
+NAME_PARTICLES = frozenset({
+    "le", "la", "les", "de", "del", "della", "di", "da", "das", "dos", "du", "van", "von", "der", "den", "ter", "ten", "st", "saint",
+    "sainte", "san", "santa", "mac", "mc",
+})
+STREET_TYPES = frozenset(w.lower() for w in STREET_TYPE_WORDS)
 GREEK_WORD = re.compile(r"[Α-ΩΆ-Ώ][α-ωά-ώ]+")
 
 
@@ -98,6 +107,82 @@ NAME_RUN = re.compile(rf"{NAME_WORD}(?:\s(?:[{UPPER}]\.?\s)?{NAME_WORD}){{0,3}}"
 def _no_name(words: list[str]) -> bool:
     """What a request's verb leaves is ordinary words only: "Email Support and Billing", "Ask Sales and Billing"."""
     return all(common(w) or w.lower().strip(".,'’") in NOT_NAMES for w in words)
+
+
+RUN_WORD_BEFORE = re.compile(rf"(?<![\w'’.-])([{UPPER}][\w'’&-]*|[a-z]+[A-Z][\w-]*)[ \t]+$")
+RUN_WORD_AFTER = re.compile(rf"[ \t]+([{UPPER}][\w'’&-]*|[a-z]+[A-Z][\w-]*)(?![\w'’])")
+
+
+def _capitalised_run(text: str, start: int, end: int) -> tuple[int, int]:
+    """The capitalised words around a found name, as far as they go on one line ("Pipedesk Round [Oria]", "Helpdesk
+    [Lumi] AI"); a sentence's first word joins only when no ordinary word ("Ask [Oria]", "Hi [Oria]" stay apart)."""
+    for _ in range(3):
+        if not (m := RUN_WORD_BEFORE.search(text, max(0, start - 40), start)):
+            break
+        if sentence_start(text, m.start(1)) and (common(m.group(1)) or m.group(1).lower() in NOT_NAMES or m.group(1).lower() in stop_words()):
+            break
+        if m.group(1).isupper() or re.search(r"['’]s$", m.group(1)):
+            break  # "Our CTO Oria Vesk": a role before a name; "Oria's Quill": the possessive ends the run
+        start = m.start(1)
+    for _ in range(3):
+        if re.search(r"['’]s?$", text[:end]) or not (m := RUN_WORD_AFTER.match(text, end)) or m.group(1).lower() in stop_words():
+            break  # "Oria Vesk's Payroll account": her account
+        end = m.end(1)
+    return start, end
+
+
+def _not_all_names(text: str, run: tuple[int, int], found: tuple[int, int]) -> bool:
+    """Whether the run's words beside the found name hold one no name is made of: an ordinary word ("Round"), an acronym
+    ("AI"), a word with a capital inside or a digit. A run of names only ("Oria [Vesketh's]") stays the model's call."""
+    beside = (text[run[0] : found[0]] + " " + text[found[1] : run[1]]).split()
+    if text[found[1] : run[1]].split() and text[found[1] : run[1]].split()[-1].lower().strip(".") in STREET_TYPES:
+        return False  # "on Vesketh Cove": a street named after someone is an address, the name stays found
+    return any((common(w) and w.lower() not in NAME_PARTICLES) or re.fullmatch(r"[A-Z]{2,}", w) or re.search(r"[a-z][A-Z]|\d", w)
+               for w in beside)
+
+
+# "The technician, Oria, never came": someone's role, then their name between commas
+ROLE_APPOSITIVE = re.compile(
+    rf"\b(?i:the|your|our|my|a|an|his|her|their) (?:{RELATIONS}|technician|tech|installer|engineer|agent|rep|representative|"
+    r"courier|driver|delivery (?:guy|man|woman|driver|person)|supervisor|advisor|adviser|consultant|specialist|nurse|doctor|"
+    r"plumber|electrician|cleaner|inspector|officer|clerk|cashier|receptionist|guy|lady|woman|man|person)"
+    rf"\s*,\s*({NAME_WORD}(?: {NAME_WORD})?)\s*,"
+)
+INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]\. $")
+
+
+def _role_appositives(text: str) -> list[tuple[int, int]]:
+    return [m.span(1) for m in ROLE_APPOSITIVE.finditer(text)
+            if not any(common(w) or w.lower() in NOT_NAMES or w.lower() in stop_words() for w in m.group(1).split())]
+
+
+def _with_initial_before(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """"someone called R. Vesketh": a lone initial right before a name is its first name's."""
+    return [(s - 3, e) if s >= 3 and INITIAL_BEFORE.search(text, s - 3, s) else (s, e) for s, e in spans]
+
+
+# a closing on the line before the message's last line ("Thanks so much,\nOria", "Cheers\nOria Vesk")
+CLOSING_THEN_NAME = re.compile(
+    r"(?i:\b(?:thanks|thank you|thx|cheers|regards|best|best wishes|sincerely|warmly|ta|love|all the best|talk soon|"
+    r"(?:thanks|thank you) (?:so|very) much|many thanks|much appreciated))[ \t]*[,.!]*[ \t]*\n[ \t>-]*"
+    rf"({NAME_WORD}(?: {NAME_WORD}){{0,2}})[ \t]*\Z"
+)
+
+
+def _closing_name(text: str) -> list[tuple[int, int]]:
+    """The last line of a message, one to three capitalised words under a closing, is who signs it."""
+    m = CLOSING_THEN_NAME.search(text)
+    if m is None or any(common(w) or w.isupper() or w.lower() in NOT_NAMES or w.lower() in stop_words() for w in m.group(1).split()):
+        return []
+    return [m.span(1)]
+
+
+def _counted(text: str, start: int, end: int) -> bool:
+    """Ordinary words with a number after them are something counted or numbered, not a name: "says Warning 12"."""
+    words = [w for w in re.split(r"\s+", text[start:end]) if w]
+    alpha = [w for w in words if not w.strip(".,#").isdigit()]
+    numbered = len(alpha) < len(words) or re.match(r"[ \t]+#?\d+\b", text[end:]) is not None
+    return bool(alpha) and numbered and all(common(w) and w.lower().strip(".,") not in Names.first_names() for w in alpha)
 
 
 def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per kind of evidence
@@ -240,7 +325,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     strong += signature(text)
     strong += introduced_here(text) + initialled_names(text)
     strong += requested_pair(text) + requested_names(text)
-    strong += listed_names(text)
+    strong += listed_names(text) + _role_appositives(text) + _closing_name(text)
     strong += recipient_names(text, common=common)
     if not cased:
         strong += titled_lowercase(text) + slot_names(text)
@@ -262,13 +347,19 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         # in German every noun is capitalised, and the English model takes "Rechnung" or "Meine Pläne" for a
         # person: in a message in another language, only a name of the lists vouches for a name without a cue
         weak = [(s, e) for s, e in weak if any(listed_name(w) and not plain(w) and not foreign_function_word(w) for w in text[s:e].split())]
-    spans = strong + [(s, e) for s, e in weak if not a_thing(
-        text, s, e, things=things, persons=persons, nationalities=nationalities, common=common,
-        declared=declared_name(text, s) or bool(NAME_CUE_STRONG.search(text[max(0, s - 30) : s])))]
+    def thing(s: int, e: int) -> bool:
+        return a_thing(text, s, e, things=things, persons=persons, nationalities=nationalities, common=common,
+                       declared=declared_name(text, s) or bool(NAME_CUE_STRONG.search(text[max(0, s - 30) : s])))
+
+    # a name inside a longer capitalised run is what the run is: "Pipedesk Round Oria", "Helpdesk Lumi AI"
+    spans = strong + [(s, e) for s, e in weak if not thing(s, e) and not ((run := _capitalised_run(text, s, e)) != (s, e)
+                                                                         and _not_all_names(text, run, (s, e)) and thing(*run)
+                                                                         and not ASKED_BEFORE.search(text[max(0, run[0] - 30) : run[0]]))]
+    spans = [(s, e) for s, e in spans if not _counted(text, s, e)]
     spans = grown(spans, text, cased=cased)
     spans += joined_after_request(spans, text)
     spans = [(s, e) for s, e in spans if not a_business(text, s, e) or NAME_CUE_STRONG.search(text[max(0, s - 30) : s])]
-    spans = with_titles(spans, text)
+    spans = _with_initial_before(with_titles(spans, text), text)
     spans += same_names(spans, text)
     spans = without_pronoun(with_initials_between(with_particles(spans, text, cased=cased), text), text)
     return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]

@@ -69,6 +69,13 @@ SSN_CONTEXT = re.compile(r"\b(?:ssn|social security|social-security|tax id|taxpa
 # a full stop after the address ends the sentence ("my ip is 10.1.2.3."); a dot and a digit mean a
 # longer dotted number ("version 1.2.3.4.5"), which is no address
 IPV4_RE = re.compile(r"(?<!\w)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
+# a dotted number right after what versions are said of is a version, not an address ("driver 2.0.1.33", "update to
+# 2.3.0.1", "firmware v. 4.1.13.2"); "from 10.1.2.3", "whitelist 10.1.2.3" stay addresses
+VERSION_BEFORE = re.compile(
+    r"\b(?:version|ver|v|update[sd]?|updating|upgrade[sd]?|upgrading|driver|drivers|firmware|fw|build|release|patch|bios|"
+    r"hotfix|revision|rev)\.?(?:\s+(?:to|from|is|was|number|no\.?))?[\s:#]*$",
+    re.IGNORECASE,
+)
 IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
 # the capital letters of the scripts the name and address patterns read
@@ -164,6 +171,8 @@ def pattern_entities(text: str, kinds: frozenset[str]) -> list[Entity]:
         for regex in (IPV4_RE, IPV6_RE):
             for m in regex.finditer(text):
                 value = m.group()
+                if regex is IPV4_RE and VERSION_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+                    continue  # "driver 2.0.1.33": a version
                 if value.endswith(":") and not value.endswith("::"):  # "from fe80::1: why?": the colon is the sentence's
                     value = value[:-1]
                 try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.core.pii_kinds import STREET_ADDRESS
+from bot.core.words import stop_words
 from policies import street_words
 from policies.pii_patterns import UPPER, Entity
 
@@ -24,7 +25,8 @@ CAP_WORD = rf"[{UPPER}][\w'’.-]*"
 PARTICLE = r"(?:de|del|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan)"
 # "San Clara de la Montaña", "Týn nad Vltavou": up to two particles between capitalised words
 CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -]){{0,2}}{CAP_WORD}){{0,3}}"
-HOUSE = r"\d{1,5}(?:[/-]\d{1,5})?[A-Za-z]?\b"  # "12", "221B", "04/82", "96-25"
+# "12", "221B", "04/82", "96-25"; not a decimal ("Cedar Hill 2.1", "Ruby Lane 2.3": versions)
+HOUSE = r"\d{1,5}(?:[/-]\d{1,5})?[A-Za-z]?\b(?![.,]\d)"
 UNIT = rf"(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?|#)\s*\d+[A-Za-z]?"
 # a word of a street's name: capitalised, or a particle; in a message written all in lower case, any
 # word that is no function word ("185 willis parade")
@@ -131,6 +133,12 @@ PLACE_TAIL = re.compile(
     r"(?:[ \t]*,?[ \t]*\n[\s>]*(?:[^\n]{1,40}[ \t]*\n[\s>]*)?|[ \t]+)(?:\d[\d-]{3,9},?[ \t]+)?[^\W\d_][^\n\d,/()]{0,40}?"
     r"(?:,[ \t]*[^\W\d_][\w.]{1,3}(?:[ \t][^\W\d_]{2,4}\.?)?,?[ \t]+\d{4,5}(?:-\d{3,4})?|,[ \t]*\d{5}|[ \t]/[ \t][A-Za-z]{2}|[ \t]\([A-Za-z]{2}\))(?![\w-])"
 )
+# words that close a request, not a place: "..., nj 07090 please"
+NOT_PLACES = frozenset({"please", "pls", "plz", "thanks", "thank", "thx", "asap", "today", "tomorrow", "now", "instead", "too", "again"})
+UK_INWARD = re.compile(r"[ \t]+\d[A-Z]{2}\b")
+UK_OUTWARD_END = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?$")
+# in lower case, a place word or two right after a postcode that ends the message, a line or a clause
+LOWER_CITY_AFTER_POSTCODE = re.compile(r"[ \t]+([^\W\d_][\w'’-]+(?:[ \t][^\W\d_][\w'’-]+)?)(?=[ \t]*(?:[,.;!?\n]|$))")
 ADDRESS_HEAD = re.compile(rf"(?:{CAP_WORD} ){{1,2}}$")
 MAX_ADDRESS_TAIL = 6
 PLACED_STREETS = [re.compile(p.replace("{postcode}", POSTCODE)) for p in STREET_LINE_THEN_PLACE]
@@ -195,6 +203,12 @@ def address_entities(text: str) -> list[Entity]:
             if tail is None:
                 break
             end = tail.end()
+        if (inward := UK_INWARD.match(text, end)) and UK_OUTWARD_END.search(text, max(0, end - 5), end):
+            end = inward.end()  # "Vesketh NW8 9AY": the place's words took the postcode's first half as a capitalised word
+        elif not cased and (city := LOWER_CITY_AFTER_POSTCODE.match(text, end)) and re.search(r"\b\d{4,6}$", text[max(0, end - 7) : end]) \
+                and not any(w in stop_words() or w in NOT_PLACES for w in city.group(1).split()):
+            end = city.end(1)  # "calle de alcala, 28014 madrid": the postcode taken as the house number, the city after it
+            # (no English word: "westfield, nj 07090 please")
         if text[m.start()].isdigit() and end == m.end() and start == m.start() and COUNTED_BEFORE.search(text, max(0, start - 24), start):
             continue  # "Build 1234 Main Branch failed": the build's number
         # a unit alone, or with capitalised words after it and no place line ("Room 12 Conference calendar"): only where

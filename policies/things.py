@@ -49,7 +49,9 @@ THING_AFTER = re.compile(
     r"device|devices|model|firmware|update|license|licence|membership|pass|order|orders|delivery|product|products|service|platform|tool|"
     # "Is Gibson support open?", "the Quillon customer service line": who answers for a brand ("Does Oria support the change?" is hers)
     r"support (?:team|hours|line|number|chat|phone|email|e-mail|page|site|portal|ticket|agents?|staff|is|was|open|closed)|"
-    r"customer (?:service|support|care)|help ?desk|helpline|hotline|warranty|website|outlets?|checkout)\b",
+    r"customer (?:service|support|care)|help ?desk|helpline|hotline|warranty|website|outlets?|checkout|"
+    # what software and devices are: "Gideon editor", "Marlowe AI", "Nova mattress", "Otis doorbell"
+    r"editor|ide|ai|cli|dev|framework|library|engine|launcher|client|console|router|headset|speakers?|controller|doorbell|thermostat|vacuum|mattress(?:es)?|firmware)\b",
     re.I,
 )
 # a place or a building named after a person
@@ -59,6 +61,8 @@ NAMED_AFTER = re.compile(
 )
 # "Fedora 39", "Ruby on Rails 7", and a model number of one or two capitals and digits: "Dyson V15", "Roomba X2", "Galaxy S23"
 VERSION_AFTER = re.compile(r"(?: (?:on|for) (?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[A-Z][\w.+-]*)?[ \t]+(?:v|[A-Z]{1,2})?\d{1,3}(?:\.\d+)*[A-Za-z]{0,2}\b(?![ -]?\d)")
+# "Wren builder 1.4", "Oria dev server 3.12", "Quill lts-20.11": a dotted version within two words after the name
+VERSION_SOON_AFTER = re.compile(r"(?:[ \t]+[\w-]+){0,2}?[ \t]+(?:[a-z]{1,4}-|v)?\d+\.\d+(?:\.\d+)*\b")
 # "Is X supported?", "X compatible with": said of a product, never of a person, whatever its words
 # ... or a business: "Is Jenny Vesk still in business?" ("in business school" is someone's)
 SUPPORTED_AFTER = re.compile(
@@ -136,6 +140,17 @@ SPEAK_WITH_BEFORE = re.compile(r"\b(?:(?:speak|speaking|talk|talking|chat|chatti
 # ... not a team named after a place or a brand: "talk to India support", "speak with Georgia sales"
 TEAM_AFTER = re.compile(r"\s+(?:support|sales|team|office|department|branch|store|shop|desk|help|service|billing)\b", re.IGNORECASE)
 THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+# "X and the Forgotten Land": a capitalised word after "and the" makes the whole the title of a work
+WORK_TITLE_AFTER = re.compile(r"\s+and the [A-Z]")
+MADE_BY = re.compile(r"\s+by\s+")
+# a possessive, then capitalised words and a number: a numbered title ("Cormac's Keep 2"; "Oria's Account" has no number)
+POSSESSIVE_TITLE = re.compile(r"(?:['’]s)? [A-Z][a-z]+(?: [A-Z][a-z]+)? (?:\d{1,2}|II|III|IV|VI{0,3})\b(?![.,:/-]?\d)")
+# said only of a device, whatever its name's words
+DEVICE_SAID = re.compile(
+    r"\s+(?:(?:is|are|isn['’]t|aren['’]t|was|wasn['’]t)\s+)?(?:not\s+)?detected\b|"
+    r"\s+(?:won['’]t|doesn['’]t|didn['’]t|can['’]t|cannot|will not|does not|keeps? failing to)\s+(?:pair|boot)\b",
+    re.IGNORECASE,
+)
 PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|near|into|via|across|around|of)\s+$", re.I)
 NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+$")
 
@@ -176,20 +191,25 @@ SOFTWARE_SAID = re.compile(
     r"support(?:s)?\s+(?:[A-Z]{2,}s?\b|dark mode|single sign-on|two-factor|webhooks|offline)|"
     r"(?:log(?:s|ging)?|sign(?:s|ing)?|kick(?:s|ing)?)\s+(?:me|us)\s+out\b|"
     r"(?:load(?:s|ing)?|install(?:s|ing)?|updat(?:e|es|ing))\s+(?:slow(?:ly)?|automatically|forever|fine)\b|"
-    r"(?:install|launch|load|boot|sync|update)(?:s|ed|ing)?\s+on\s+{platform})".replace("{platform}", PLATFORM)
+    r"(?:install|launch|load|boot|sync|update)(?:s|ed|ing)?\s+on\s+{platform}|"
+    # "X not detected by", "X won't pair", "X can't download from"
+    r"(?:not\s+)?detected\b|pair(?:s|ed|ing)?\b|(?:re)?boot(?:s|ed|ing)?\b|power(?:s|ed)?\s+(?:on|off)\b|"
+    r"download(?:s|ed|ing)?\s+(?:from|to)\b)".replace("{platform}", PLATFORM)
 )
 # "Set up X for legal docs", "reinstall X": what is set up, configured or installed right after the verb is software ("set
 # up a call with X" is not: the thing set up comes between)
 SET_UP_BEFORE = re.compile(
     r"\b(?:set(?:ting)? up|configur(?:e|es|ed|ing)|(?:de)?activat(?:e|es|ed|ing)|(?:re|un)install(?:s|ed|ing)?|restart(?:s|ed|ing)?|"
-    r"reboot(?:s|ed|ing)?)\s+(?:the\s+|my\s+|our\s+)?$",
+    r"reboot(?:s|ed|ing)?|unlock(?:s|ed|ing)?|download(?:s|ed|ing)?|launch(?:es|ed|ing)?|play(?:s|ed|ing)?|purchas(?:e|es|ed|ing)|"
+    r"pre-?order(?:s|ed|ing)?|stream(?:s|ed|ing)?)\s+(?:the\s+|my\s+|our\s+)?$",
     re.IGNORECASE,
 )
 
 
 def set_up(text: str, start: int, end: int) -> bool:
     """"Set up X for legal docs", "reinstall X": not "set up X with an account", "configure X as an admin" (someone's)."""
-    return SET_UP_BEFORE.search(text[max(0, start - 20) : start]) is not None and re.match(r"\s+(?:with|as|to|up)\b", text[end:]) is None
+    return SET_UP_BEFORE.search(text[max(0, start - 20) : start]) is not None and re.match(
+        r"\s+(?:with|as|to|up|a|an|the|some|my|his|her|their|our|your|me|us)\b|['’]s\b", text[end:]) is None
 
 
 # "Can Miro boards be embedded?", "Will Pascal code compile?": a lone word right before what software keeps, the two the
@@ -233,6 +253,14 @@ def a_thing(
         return True
     if THING_APPOSITIVE.match(text, end) or THING_EPITHET.match(text, end):
         return True  # "Can Ada, our chatbot, hand off to Zendesk?"
+    if DEVICE_SAID.match(text, end):
+        return True  # "Quill Dock not detected by the app", "Milo Buds won't pair"
+    if re.search(r"['’]s?$", text[start:end]) and POSSESSIVE_TITLE.match(text, end):
+        return True  # "Does Cormac's Keep 2 support co-op?": a possessive opening a numbered title
+    if WORK_TITLE_AFTER.match(text, end):
+        return True  # "Is Harold and the Purple Crayon on the plan?": the title of a work
+    if (m := MADE_BY.match(text, end)) and any(s == m.end() for s, _ in things):
+        return True  # "Is Quill by Revolut a savings account?": a product by the organisation after it
     if len(words) == 2 and joined_word(*words):
         return True  # "where does the sun flower grow": one word written in two
     if DISH_BEFORE.search(text[max(0, start - 60) : start]):
@@ -260,6 +288,7 @@ def a_thing(
     if edition_product(text, start, end):
         return True  # "Does the Luna Max support Bluetooth?"
     if (len(words) > 1 and words[0].lower() in first_names and (surname(words[-1]) or not plain(words[-1]) or not plain(words[0])) and not any(c.isdigit() for c in text[start:end])
+            and not any(_coined(w) for w in words) and not VERSION_SOON_AFTER.match(text, end)
             and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
         return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows
     if THE_BEFORE.search(text[max(0, start - 5) : start]):
@@ -269,7 +298,8 @@ def a_thing(
             return True  # "YouTube", "iOS", "MX Keys", "5th Gen"
     if re.search(r"\d\w*\s+$", text[max(0, start - 8) : start]):
         return True  # "5th Gen", "2 Pro"
-    if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]):
+    if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]) \
+            or (VERSION_SOON_AFTER.match(text, end) and not ASKED_BEFORE.search(text[max(0, start - 30) : start])):
         return True
     if len(words) <= 2 and words[0].lower() in first_names and SPEAK_WITH_BEFORE.search(text[max(0, start - 20) : start]) \
             and not TEAM_AFTER.match(text, end):
@@ -289,6 +319,11 @@ def a_thing(
     if len(words) > 1 and not known_first and common(words[-1]):
         return True  # "Focus Mode", "Confluence Cloud", "Meta Ads Manager": a name and a common noun
     return False
+
+
+def _coined(word: str) -> bool:
+    """A word no name is written as: an acronym ("AI", "HUB") or a capital inside it ("DevTools", "iOS"; not "McDonald")."""
+    return bool(re.fullmatch(r"[A-Z]{2,}", word) or (re.search(r"[a-z][A-Z]", word) and not NAME_PREFIX.match(word)))
 
 
 CAPITALISED_NEXT = re.compile(r"[ \t]+[A-Z][a-z]+\b(?![’'-])")

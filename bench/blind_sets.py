@@ -1,0 +1,60 @@
+"""Two sets written blind for the redaction benchmark and committed before redaction was run on them.
+
+- bench/ordinary/blind_questions.txt: ordinary customer questions (no personal data) about real products
+  and services: smart home, games, banking and payment apps, travel, admin consoles, developer tools;
+- bench/blind_pii_messages.txt: customer messages with personal data, each value marked [[KIND:value]]
+  (presidio's kind names), turned here into the shared PII file's record shape.
+
+Each is split in two halves by a hash of the text (not by position, so adding a line moves no other
+line between halves): the TUNE half may be read to choose rules, the REPORT half is only measured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BLIND_QUESTIONS = HERE / "ordinary" / "blind_questions.txt"
+BLIND_PII = HERE / "blind_pii_messages.txt"
+_MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
+HALVES = ("tune", "report")
+
+
+def half_of(text: str) -> str:
+    """'tune' or 'report', from the text's SHA-256 (its first byte even: tune)."""
+    return "tune" if hashlib.sha256(text.encode("utf-8")).digest()[0] % 2 == 0 else "report"
+
+
+def _lines(path: Path) -> list[str]:
+    return [line.rstrip("\n") for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _check_half(half: str | None) -> None:
+    if half is not None and half not in HALVES:
+        raise ValueError(f"half must be 'tune' or 'report', not {half!r}")
+
+
+def blind_questions(half: str | None = None) -> list[str]:
+    _check_half(half)
+    return [q for q in _lines(BLIND_QUESTIONS) if half is None or half_of(q) == half]
+
+
+def parse_marked(line: str) -> dict:
+    """One marked line -> {"full_text", "spans": [{"entity_type", "entity_value", "start_position", "end_position"}]}."""
+    line = line.replace("\\n", "\n")
+    text, spans, last = "", [], 0
+    for m in _MARK.finditer(line):
+        text += line[last : m.start()]
+        value = m.group(2)
+        spans.append({"entity_type": m.group(1), "entity_value": value, "start_position": len(text), "end_position": len(text) + len(value)})
+        text += value
+        last = m.end()
+    return {"full_text": text + line[last:], "spans": spans}
+
+
+def blind_pii_records(half: str | None = None) -> list[dict]:
+    _check_half(half)
+    records = [parse_marked(line) for line in _lines(BLIND_PII)]
+    return [r for r in records if half is None or half_of(r["full_text"]) == half]
