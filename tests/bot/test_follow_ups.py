@@ -75,6 +75,6 @@ async def test_a_correction_is_searched_with_the_question_it_corrects(client: Te
 
 
 async def test_after_an_option_picked_by_its_place_a_follow_up_leans_on_the_question_asked(client: TestClient) -> None:
-    offer, picked, then = await _say(client, ["how do I delete things", "the second one", "and for how long?"])
+    offer, picked, then = await _say(client, ["how do I delete stuff", "the second one", "and for how long?"])
     assert offer["outcome"] == "clarify" and picked["outcome"] == "answer"
     assert then["outcome"] == "answer" and then["citations"][0]["source"] == "sample_kb/trash-and-restore.md"
