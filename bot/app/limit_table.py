@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Connection, Engine, TextClause, delete, text
 
 from bot.app.limits import Hit, next_arrival
+from bot.core.direct import DirectStatement
 from bot.core.tables import LimitBurst, LimitCount
 
 _LONGEST_WINDOW = 24 * 3600.0  # `sweep` keeps a day of counts: no limit's window is longer
@@ -99,6 +100,19 @@ class TableLimitStore:
         self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._clock = clock
         self._together = engine.dialect.name == "postgresql"  # SQLite has no data-modifying CTE: a statement a hit
+        # PostgreSQL: a request's statement on psycopg directly (bot/core/direct.py), built on first use
+        self._direct: dict[tuple[str, int], DirectStatement] = {}
+
+    def _statement(self, kind: str, count: int) -> DirectStatement | None:
+        """PostgreSQL's one statement for a request's `count` hits (`kind` "hits"), or its burst take and
+        then its hits ("take"); None on SQLite or for a count no statement is built for."""
+        direct = self._direct.get((kind, count))
+        if direct is None and self._together:
+            statement = (_HITS if kind == "hits" else _TAKE_THEN_HITS).get(count)
+            if statement is None:
+                return None
+            direct = self._direct[(kind, count)] = DirectStatement(self._engine, statement)
+        return direct
 
     async def hit(self, key: str, *, limit: int, window: float) -> float:
         return await asyncio.to_thread(self._hit, key, limit, window)
@@ -119,17 +133,18 @@ class TableLimitStore:
                 "limit": hit.limit}, now
 
     def _hit_each(self, hits: Sequence[Hit]) -> tuple[int, float]:
-        with self._engine.connect() as conn:
-            statement = _HITS.get(len(hits)) if self._together else None
-            if statement is not None and len({hit.key for hit in hits}) == len(hits):
-                # PostgreSQL, distinct keys: all of them in one statement (a statement costs the client more CPU
-                # than the database its work, bench/bench_scale.py)
-                bounds = [self._bounds(hit) for hit in hits]
-                values = {f"{name}{i}": value for i, (hit_bounds, _) in enumerate(bounds) for name, value in hit_bounds.items()}
-                position = conn.execute(statement, values).scalar_one()
-                if position == len(hits):
-                    return -1, 0.0
+        statement = self._statement("hits", len(hits)) if self._together else None
+        if statement is not None and len({hit.key for hit in hits}) == len(hits):
+            # PostgreSQL, distinct keys: all of them in one statement (a statement costs the client more CPU
+            # than the database its work, bench/bench_scale.py)
+            bounds = [self._bounds(hit) for hit in hits]
+            values = {f"{name}{i}": value for i, (hit_bounds, _) in enumerate(bounds) for name, value in hit_bounds.items()}
+            ((position,),) = statement.rows(values)
+            if position == len(hits):
+                return -1, 0.0
+            with self._engine.connect() as conn:
                 return position, self._wait(conn, hits[position], *bounds[position])
+        with self._engine.connect() as conn:
             for position, hit in enumerate(hits):
                 hit_bounds, now = self._bounds(hit)
                 if conn.execute(_HIT, hit_bounds).first() is None:
@@ -165,7 +180,7 @@ class TableLimitStore:
         return next_arrival(float(tat) if tat is not None else None, now, burst=burst, interval=interval)[0] or 0.001
 
     def _take_then_hit_each(self, key: str, burst: int, interval: float, hits: Sequence[Hit]) -> tuple[float, int, float]:
-        statement = _TAKE_THEN_HITS.get(len(hits)) if self._together else None
+        statement = self._statement("take", len(hits)) if self._together else None
         if statement is None or len({hit.key for hit in hits}) != len(hits):
             wait = self._take(key, burst, interval)
             return (wait, -1, 0.0) if wait else (0.0, *self._hit_each(hits))
@@ -175,12 +190,12 @@ class TableLimitStore:
         values: dict[str, object] = {"key": key, "now": now, "interval": interval, "burst": burst, "first": now + interval}
         bounds = [self._bounds(hit) for hit in hits]
         values |= {f"{name}{i}": value for i, (hit_bounds, _) in enumerate(bounds) for name, value in hit_bounds.items()}
-        with self._engine.connect() as conn:
-            taken, position = conn.execute(statement, values).one()
+        ((taken, position),) = statement.rows(values)
+        if taken and position == len(hits):
+            return 0.0, -1, 0.0
+        with self._engine.connect() as conn:  # refused: when it may go (a read of its own)
             if not taken:
                 return self._burst_wait(conn, values, now, burst, interval), -1, 0.0
-            if position == len(hits):
-                return 0.0, -1, 0.0
             return 0.0, position, self._wait(conn, hits[position], *bounds[position])
 
     def sweep(self) -> int:

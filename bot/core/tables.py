@@ -317,7 +317,7 @@ class AuditLog:
     def events(self, *, conversation_id: str, kind: str | None = None) -> list[AuditEvent]:
         """A conversation's events, oldest first; of one kind only with `kind` (a turn writes several
         events, and a caller that wants one kind need not load every row)."""
-        with Session(autocommit(self._engine)) as session:  # a read: on PostgreSQL without BEGIN and ROLLBACK
+        with Session(self._single) as session:  # a read: on PostgreSQL without BEGIN and ROLLBACK
             query = select(AuditEvent).where(AuditEvent.conversation_id == conversation_id)
             if kind is not None:
                 query = query.where(AuditEvent.kind == kind)
@@ -327,14 +327,14 @@ class AuditLog:
         """The data of a conversation's events of one kind, oldest first: one statement built once (an
         escalation reads the files the customer sent; the ORM query built per call cost more than its
         round trip)."""
-        with autocommit(self._engine).connect() as conn:
+        with self._single.connect() as conn:
             return [json.loads(row[0]) for row in conn.execute(_DATA_OF_KIND, {"c": conversation_id, "k": kind})]
 
     def data_of_kinds(self, *, conversation_id: str, kinds: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
         """`data_of` for several kinds in one statement: kind -> its events' data, oldest first (every
         kind asked for is a key)."""
         found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
-        with autocommit(self._engine).connect() as conn:
+        with self._single.connect() as conn:
             for kind, data in conn.execute(_DATA_OF_KINDS, {"c": conversation_id, "k": list(kinds)}):
                 found[kind].append(json.loads(data))
         return found

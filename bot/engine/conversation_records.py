@@ -9,11 +9,12 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.core.autocommit import autocommit
+from bot.core.direct import DirectStatement
 from bot.core.handoff_states import HUMAN_OWNED
 from bot.core.tables import Conversation, utcnow
 
@@ -30,6 +31,12 @@ class Party:
 
 _PARTY_CACHE = 50_000
 _INSERT_CONVERSATION = insert(Conversation)
+_TABLE = Conversation.__table__  # type: ignore[attr-defined]
+_COLUMNS = tuple(c.name for c in _TABLE.c)
+_NEW_COLUMNS = ("id", "tenant", "channel", "user", "address", "thread", "state", "created_at", "updated_at", "groups")  # `create`'s
+# a conversation by id in Core, not the ORM's Session.get: an escalation reads it twice, and a process reads
+# each conversation another process opened (~0.5 ms of client CPU a read through the ORM, bench/bench_scale.py)
+_BY_ID = select(_TABLE).where(_TABLE.c.id == bindparam("b_conversation"))
 
 
 class ConversationRecords:
@@ -37,6 +44,10 @@ class ConversationRecords:
         self._engine = engine
         self._single = autocommit(engine)  # every call here is one statement
         self._parties: OrderedDict[str, Party] = OrderedDict()
+        # PostgreSQL: the read by id and a new conversation's write on psycopg directly (bot/core/direct.py)
+        postgres = engine.dialect.name == "postgresql"
+        self._by_id = DirectStatement(engine, _BY_ID) if postgres else None
+        self._insert = DirectStatement(engine, _INSERT_CONVERSATION, column_keys=_NEW_COLUMNS) if postgres else None
 
     def create(
         self, *, tenant: str, channel: str, user: str | None = None, conversation_id: str | None = None,
@@ -49,8 +60,11 @@ class ConversationRecords:
                   "thread": thread, "state": "bot", "created_at": now, "updated_at": now,
                   "groups": ",".join(sorted(set(groups))) or None}
         try:
-            with self._single.begin() as conn:  # Core, not the ORM: a widget visitor's first request pays for this
-                conn.execute(_INSERT_CONVERSATION, values)
+            if self._insert is not None:
+                self._insert.run(values)
+            else:
+                with self._single.begin() as conn:  # Core, not the ORM: a widget visitor's first request pays for this
+                    conn.execute(_INSERT_CONVERSATION, values)
         except IntegrityError:
             existing = self.get(values["id"])
             if existing is None:
@@ -61,10 +75,17 @@ class ConversationRecords:
         return conversation
 
     def get(self, conversation_id: str) -> Conversation | None:
-        with Session(self._single) as session:
-            conversation = session.get(Conversation, conversation_id)
-        if conversation is not None:
-            self._remember(conversation)
+        if self._by_id is not None:
+            rows = self._by_id.rows({"b_conversation": conversation_id})
+            row = dict(zip(_COLUMNS, rows[0], strict=True)) if rows else None
+        else:
+            with self._single.connect() as conn:
+                found = conn.execute(_BY_ID, {"b_conversation": conversation_id}).first()
+            row = dict(found._mapping) if found is not None else None
+        if row is None:
+            return None
+        conversation = Conversation(**row)
+        self._remember(conversation)
         return conversation
 
     def held_by_people(self, *, tenant: str, channel: str, address: str) -> Conversation | None:

@@ -22,11 +22,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, select, update
+from sqlalchemy import Engine, String, any_, bindparam, cast, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.autocommit import autocommit
+from bot.core.database import text_array
+from bot.core.direct import DirectStatement
 from bot.core.tables import Lease
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,11 @@ class LeaseTable:
         mine = (table.c.name == bindparam("b_name")) & (table.c.holder == bindparam("b_holder"))
         self._renew = update(table).where(mine).values(expires_at=bindparam("b_expires"))
         self._release = delete(table).where(mine)
+        # PostgreSQL: the release of the turns that end together (about one a message) on psycopg directly
+        # (bot/core/direct.py), the names one array given as its literal string (`text_array`)
+        names = cast(bindparam("b_names", type_=String), postgresql.ARRAY(String))
+        self._release_many = (DirectStatement(engine, delete(table).where(table.c.name == any_(names), table.c.holder == bindparam("b_holder")))
+                              if engine.dialect.name == "postgresql" else None)
 
     def take(self, name: str, *, ttl: float) -> bool:
         """Hold `name` for `ttl` seconds if it is free, expired or ours already."""
@@ -90,6 +97,9 @@ class LeaseTable:
 
     def release_many(self, names: Sequence[str]) -> list[None]:
         """`release` of each name, in one statement (bot/engine/turns.py batches the turns that end together)."""
+        if self._release_many is not None:
+            self._release_many.run({"b_names": text_array(names), "b_holder": self.holder})
+            return [None] * len(names)
         table = Lease.__table__  # type: ignore[attr-defined]
         with self._engine.begin() as conn:
             conn.execute(delete(table).where(table.c.name.in_(list(names)), table.c.holder == self.holder))

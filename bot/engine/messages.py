@@ -18,6 +18,7 @@ from sqlmodel import col, select
 
 from bot.core.autocommit import autocommit
 from bot.core.database import again_if_disconnected, text_array
+from bot.core.direct import DirectStatement
 from bot.core.language import LATEST_SAID
 from bot.core.messages import Message
 from bot.core.tables import (
@@ -61,6 +62,8 @@ from bot.engine.message_store_records import (
 
 _MESSAGE_COLUMNS = tuple(c.name for c in StoredMessage.__table__.c)  # type: ignore[attr-defined]
 _CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.c)  # type: ignore[attr-defined]
+_NEW_MESSAGE_COLUMNS = ("conversation_id", "client_id", "role", "text", "status", "reply_to", "payload", "delivery", "created_at")  # `_row`'s
+_LOAD_INDEX = {c.key: i for i, c in enumerate(LOAD.selected_columns)}  # a `LOAD` row's column -> its position
 
 
 def _recent(conn: Any, conversation_id: str, *, before: int, limit: int) -> list[dict[str, str]]:
@@ -69,10 +72,11 @@ def _recent(conn: Any, conversation_id: str, *, before: int, limit: int) -> list
     return [{"role": m.role, "text": m.text} for m in reversed(rows)]
 
 
-def _part(row: Any, prefix: str, names: tuple[str, ...]) -> SimpleNamespace | None:
+def _part(row: tuple[Any, ...], prefix: str, names: tuple[str, ...]) -> SimpleNamespace | None:
     """The m_/c_ columns of a `LOAD` row as a row of that table (None for an outer join's empty side)."""
-    mapping = row._mapping
-    return SimpleNamespace(**{name: mapping[prefix + name] for name in names}) if mapping[prefix + "id"] is not None else None
+    if row[_LOAD_INDEX[prefix + "id"]] is None:
+        return None
+    return SimpleNamespace(**{name: row[_LOAD_INDEX[prefix + name]] for name in names})
 
 
 def _row(
@@ -91,16 +95,19 @@ class MessageStore:
         # PostgreSQL: the load one statement, the replies' write one statement; SQLite has neither lateral
         # joins, arrays nor data-modifying CTEs: a statement each
         self._load_in_one = engine.dialect.name == "postgresql"
-        self._claims: dict[int, Any] = {}  # id of a lease's take -> the insert taking it (`_claiming`)
+        self._claims: dict[int, DirectStatement] = {}  # id of a lease's take -> the insert taking it (`_claiming`)
+        # PostgreSQL: the statements every message makes, on psycopg directly (bot/core/direct.py)
+        self._load = DirectStatement(engine, LOAD) if self._load_in_one else None
+        self._write_replies = DirectStatement(engine, REPLIES) if self._load_in_one else None
 
-    def _claiming(self, take: Any) -> Any:
-        """The message's insert with a lease's take as a data-modifying CTE, returning the message's id
-        and whether the lease was taken; built once per lease statement."""
+    def _claiming(self, take: Any) -> DirectStatement:
+        """PostgreSQL: the message's insert with a lease's take as a data-modifying CTE, returning the
+        message's id and whether the lease was taken; built once per lease statement."""
         statement = self._claims.get(id(take))
         if statement is None:
             taken = take.cte("taken")
-            statement = INSERT.add_cte(taken).returning(col(StoredMessage.id), select(func.count()).select_from(taken).scalar_subquery())
-            self._claims[id(take)] = statement
+            insert = INSERT.add_cte(taken).returning(col(StoredMessage.id), select(func.count()).select_from(taken).scalar_subquery())
+            statement = self._claims[id(take)] = DirectStatement(self._engine, insert, column_keys=_NEW_MESSAGE_COLUMNS)
         return statement
 
     def by_client_id(self, conversation_id: str, client_id: str) -> int | None:
@@ -117,11 +124,11 @@ class MessageStore:
         takes nothing); elsewhere left untried."""
         values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload, delivery=delivery)
         try:
-            with self._single.begin() as conn:
-                if claim is not None and self._load_in_one:  # one statement: the lease's take a CTE of the insert
-                    message_id, taken = conn.execute(self._claiming(claim.statement), values | claim.values).one()
-                    claim.taken = bool(taken)
-                else:
+            if claim is not None and self._load_in_one:  # one statement: the lease's take a CTE of the insert
+                ((message_id, taken),) = self._claiming(claim.statement).rows(values | claim.values)
+                claim.taken = bool(taken)
+            else:
+                with self._single.begin() as conn:
                     message_id = conn.execute(INSERT, values).inserted_primary_key[0]
         except IntegrityError:
             if client_id is None:
@@ -170,7 +177,7 @@ class MessageStore:
                 for r in replies]
         audit = [e for r, row in zip(replies, rows, strict=True)
                  for e in event_rows(r.events, tenant=r.tenant, conversation_id=r.conversation_id, now=row["created_at"])]
-        if self._load_in_one:  # PostgreSQL: one statement, no transaction around it
+        if self._write_replies is not None:  # PostgreSQL: one statement, no transaction around it
             # the arrays of text as one literal string each (`text_array`: psycopg's own dumping of a list of
             # str costs the client more than the rest of the statement)
             values = {
@@ -181,8 +188,7 @@ class MessageStore:
                 "e_kinds": text_array(e["kind"] for e in audit), "e_data": text_array(e["data"] for e in audit),
                 "e_nows": [e["created_at"] for e in audit],
             }
-            with self._single.connect() as conn:
-                by_inbound = {int(inbound): int(reply_id) for reply_id, inbound in conn.execute(REPLIES, values)}
+            by_inbound = {int(inbound): int(reply_id) for reply_id, inbound in self._write_replies.rows(values)}
             ids = [by_inbound[r.inbound_id] for r in replies]
             return [Message.from_row(SimpleNamespace(id=reply_id, **row)) for reply_id, row in zip(ids, rows, strict=True)]
         with self._engine.begin() as conn:
@@ -217,16 +223,19 @@ class MessageStore:
             conn.execute(MARK_DONE, {"b_message": inbound_id})
 
     def load(self, conversation_id: str, inbound_id: int, *, earlier: bool = False) -> Loaded:
-        with self._single.connect() as conn:
-            if self._load_in_one:
-                row = conn.execute(LOAD, {"b_conversation": conversation_id, "b_message": inbound_id, "b_earlier": earlier}).first()
-                if row is not None:
-                    pending = [int(p) for p in row.pending or ()]
-                    if row.r_id is not None:  # answered already (a turn taken over after a crash): the reply read whole
+        if self._load is not None:
+            rows = self._load.rows({"b_conversation": conversation_id, "b_message": inbound_id, "b_earlier": earlier})
+            if rows:
+                row, at = rows[0], _LOAD_INDEX
+                pending = [int(p) for p in row[at["pending"]] or ()]
+                if row[at["r_id"]] is not None:  # answered already (a turn taken over after a crash): the reply read whole
+                    with self._single.connect() as conn:
                         return Loaded(pending, Message.from_row(conn.execute(REPLY_TO, {"b_message": inbound_id}).first()), None, None)
-                    offer = Offer(row.b_payload, row.b_reply_to, row.b_asked) if row.b_payload is not None else None
-                    return Loaded(pending, None, _part(row, "m_", _MESSAGE_COLUMNS), _part(row, "c_", _CONVERSATION_COLUMNS), offer, True)
-                # not stored: the reads one by one, as below, say so as they always did
+                payload = row[at["b_payload"]]
+                offer = Offer(payload, row[at["b_reply_to"]], row[at["b_asked"]]) if payload is not None else None
+                return Loaded(pending, None, _part(row, "m_", _MESSAGE_COLUMNS), _part(row, "c_", _CONVERSATION_COLUMNS), offer, True)
+            # not stored: the reads one by one, as below, say so as they always did
+        with self._single.connect() as conn:
             pending: list[int] = []
             if earlier:
                 pending = list(conn.execute(PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": inbound_id}).scalars())

@@ -1,0 +1,87 @@
+"""Statements run on psycopg directly (bot/core/direct.py) behave as SQLAlchemy's execution did for their
+callers: types converted, SQLAlchemy's errors, a cut connection recycled and the statement counted.
+PostgreSQL only (SUPPORTBOT_TEST_DATABASE=postgresql): SQLite keeps SQLAlchemy's execution."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, bindparam, create_engine, insert, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from bot.core.database import again_if_disconnected, calls, open_database
+from bot.core.direct import DirectStatement
+from bot.core.handoff_states import State
+from bot.core.tables import Conversation
+from bot.engine.conversation_records import ConversationRecords
+from bot.engine.messages import MessageStore
+from tests.databases import database_url, on_postgres
+
+postgres_only = pytest.mark.skipif(not on_postgres(), reason="statements run on psycopg directly only on PostgreSQL")
+
+TABLE = Conversation.__table__  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = open_database(database_url(tmp_path / "direct.db"), upgrade=True)
+    yield engine
+    engine.dispose()
+
+
+@postgres_only
+def test_types_are_converted_both_ways_and_the_statement_is_counted(engine: Engine) -> None:
+    write = DirectStatement(engine, insert(TABLE).returning(TABLE.c.state), column_keys=["id", "tenant", "channel", "state", "created_at", "updated_at"])
+    read = DirectStatement(engine, select(TABLE.c.id, TABLE.c.state).where(TABLE.c.id == bindparam("b_id")))
+    counts = calls(engine)
+    before = counts.statements
+    now = Conversation(id="x", tenant="t").created_at
+    assert write.rows({"id": "c1", "tenant": "t", "channel": "widget", "state": State.WITH_HUMAN, "created_at": now, "updated_at": now}) == [
+        (State.WITH_HUMAN,)
+    ]
+    assert read.rows({"b_id": "c1"}) == [("c1", State.WITH_HUMAN)]
+    assert read.rows({"b_id": "none"}) == []
+    assert counts.statements == before + 3
+    with pytest.raises(ValueError):  # EnumText refuses a value outside the enum, as it did through SQLAlchemy
+        write.rows({"id": "c2", "tenant": "t", "channel": "widget", "state": "nobody", "created_at": now, "updated_at": now})
+
+
+@postgres_only
+def test_a_unique_violation_is_sqlalchemys_integrity_error_and_the_connection_stays_usable(engine: Engine) -> None:
+    records = ConversationRecords(engine)
+    store = MessageStore(engine)
+    records.create(tenant="t", channel="widget", conversation_id="c1")
+    assert store.add("c1", role="customer", text="hello", client_id="same") is not None
+    assert store.add("c1", role="customer", text="hello again", client_id="same") is None  # IntegrityError, caught by the store
+    statement = DirectStatement(engine, text("INSERT INTO conversation (id, tenant, channel, state, created_at, updated_at) "
+                                             "SELECT id, tenant, channel, state, created_at, updated_at FROM conversation WHERE id = :id"))
+    with pytest.raises(IntegrityError):
+        statement.rows({"id": "c1"})
+    assert [m.text for m in store.history("c1")] == ["hello"]  # nothing half-done; the pool's connections still work
+    assert records.get("c1") is not None and records.get("c1").state is State.BOT  # type: ignore[union-attr]
+
+
+@postgres_only
+def test_a_connection_cut_under_it_is_recycled_and_the_statement_tried_again_succeeds(engine: Engine) -> None:
+    statement = DirectStatement(engine, text("SELECT pg_backend_pid()"))
+    ((first,),) = statement.rows({})
+    admin = create_engine(engine.url)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+            conn.commit()
+    finally:
+        admin.dispose()
+    with pytest.raises(OperationalError) as cut:
+        statement.rows({})
+    assert cut.value.connection_invalidated
+    # as the message path does (`again_if_disconnected`): once more, on a new connection
+    ((second,),) = again_if_disconnected(lambda: statement.rows({}))
+    assert second != first
+
+
+def test_refuses_sqlite(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        DirectStatement(create_engine(f"sqlite:///{tmp_path / 'x.db'}"), text("SELECT 1"))
