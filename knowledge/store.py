@@ -164,6 +164,17 @@ class MilvusStore(MilvusConnection):
         )
         return [f"{r['title']} {r['heading']} {r['text']}" for r in rows]
 
+    def documents(self, *, tenant: str, access_keys: Sequence[str]) -> list[tuple[str, str | None, str]]:
+        """(document id, URL, title, heading and text) of every chunk these keys may read (for the knowledge
+        base's own names, knowledge/own_names.py); up to 16,384 chunks."""
+        if not access_keys:
+            return []
+        rows = self._client.query(
+            DATA_COLLECTION, filter=_scope(tenant=tenant, access_keys=access_keys), output_fields=["doc_id", "url", "title", "heading", "text"],
+            limit=16384,
+        )
+        return [(r["doc_id"], r["url"] or None, f"{r['title']} {r['heading']} {r['text']}") for r in rows]
+
     def chunk_parts(self, *, tenant: str) -> list[tuple[str, str, str]]:
         """The (title, heading, text) of every chunk of the tenant, whoever may read it (for the terms
         redaction keeps, knowledge/terms.py); up to 16,384 chunks."""

@@ -18,11 +18,13 @@ from bot.core.common_words import TOKENIZER as TOKENIZER
 from bot.core.common_words import common_words as common_words
 from bot.core.common_words import is_dictionary_word
 from bot.core.words import stems, stop_words
+from knowledge.own_names import own_names
 
 PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z0-9]*[a-z0-9][A-Za-z0-9]*|[A-Z]{3,})\b")
 WORD = re.compile(r"[a-z][a-z0-9'’-]*[a-z0-9]|[a-z]")
 
 STOP = stop_words()
+OWN_WORD = re.compile(r"(?<![\w@./-])([A-Za-z][A-Za-z0-9]*)(?:['’]s)?(?![\w@/-]|\.\w)")
 # a token with a digit in it, letters and dashes allowed around ("SR-88213", "AMP-40981123", "#4821", "INV2024-0117")
 REFERENCE = re.compile(r"(?<![\w.#-])#?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9][A-Za-z0-9_-]*[A-Za-z0-9](?![\w-]|\.\d)")
 
@@ -77,8 +79,15 @@ class TenantVocabulary:
     words restricted documents use."""
 
     def __init__(self, *, load: Callable[[str, Sequence[str]], list[str]], products: frozenset[str] = frozenset(),
-                 product_words: frozenset[str] = frozenset()) -> None:
+                 product_words: frozenset[str] = frozenset(),
+                 documents: Callable[[str, Sequence[str]], list[tuple[str, str | None, str]]] | None = None,
+                 sites: Callable[[str], Sequence[str]] = lambda tenant: ()) -> None:
         self._load = load  # (tenant, access keys) -> the readable chunks' texts (titles, headings, bodies)
+        # (tenant, access keys) -> (document id, URL, text) of the readable chunks, and tenant -> the help
+        # site's origins: for the knowledge base's own names (knowledge/own_names.py); none without
+        self._documents = documents
+        self._sites = sites
+        self._own: dict[Scope, frozenset[str]] = {}
         # other companies' products (policies/product_names.py): unknown names when the knowledge base never
         # mentions them, even where they are common words ("netflix") or written in lower case
         self._products = products
@@ -95,6 +104,7 @@ class TenantVocabulary:
         with self._lock:
             for scope in [s for s in self._words if tenant is None or s[0] == tenant]:
                 self._words.pop(scope, None)
+                self._own.pop(scope, None)
                 self._near.pop(scope, None)
                 self._lengths.pop(scope, None)
 
@@ -115,9 +125,11 @@ class TenantVocabulary:
                 for text in self._load(*scope):
                     found |= words(text)
             cached = frozenset(found)
+            own = own_names(self._documents(*scope), sites=self._sites(scope[0])) if self._documents is not None and scope[1] else frozenset()
             lengths = _by_length(cached)
             with self._lock:
                 self._words[scope] = cached
+                self._own[scope] = own
                 self._near.setdefault(scope, {})
                 self._lengths[scope] = lengths
         return cached
@@ -139,6 +151,21 @@ class TenantVocabulary:
                 near.clear()
             near[word] = found
         return found
+
+    def own_names_in(self, text: str, *, tenant: str, access_keys: Iterable[str]) -> list[str]:
+        """The words of `text` that are the knowledge base's own names (knowledge/own_names.py), as written,
+        with a possessive "'s"; none when they are all the question has to search for ("What is Paperkite?")."""
+        scope = scope_of(tenant, access_keys)
+        self._known_words(scope)
+        with self._lock:
+            own = self._own.get(scope, frozenset())
+        if not own:
+            return []
+        found = [m.group() for m in OWN_WORD.finditer(text) if m.group(1).lower() in own]
+        if not found:
+            return []
+        rest = OWN_WORD.sub(lambda m: " " if m.group(1).lower() in own else m.group(), text)
+        return found if content_stems(rest) else []
 
     def unknown_terms(self, text: str, *, tenant: str, access_keys: Iterable[str]) -> list[tuple[str, bool]]:
         """(word, whether it is written like a name: capitalised, not first in a sentence), against

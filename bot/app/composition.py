@@ -72,6 +72,11 @@ def _keep_terms(settings: Settings, tenant: str) -> tuple[str, ...]:
     return config.keep_terms if config is not None else ()
 
 
+def _allowed_origins(settings: Settings, tenant: str) -> tuple[str, ...]:
+    config = settings.tenants.get(tenant)
+    return tuple(o for o in config.allowed_origins if o != "*") if config is not None else ()
+
+
 def _redactor(settings: Settings) -> Any:
     """Never quietly without: a bot that can't redact must not start (nothing may see raw personal data)."""
     try:
@@ -127,7 +132,9 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     redactor = _redactor(settings) if redact else None
     retriever = Retriever(store=store)
     vocabulary = TenantVocabulary(load=lambda tenant, access_keys: store.texts(tenant=tenant, access_keys=access_keys), products=product_names(),
-                                  product_words=product_words())
+                                  product_words=product_words(),
+                                  documents=lambda tenant, access_keys: store.documents(tenant=tenant, access_keys=access_keys),
+                                  sites=lambda tenant: _allowed_origins(settings, tenant))
     access.on_refresh(vocabulary.refresh)
     terms = None
     if redactor is not None:  # the knowledge base's own words are no names or addresses (knowledge/terms.py)

@@ -109,8 +109,9 @@ class PermissionStage:
 class RespellStage:
     """The question's misspellings of the knowledge base's own words respelled before the search
     (knowledge/vocabulary.py `respelled`): the search's vector and words are the respelled question's.
-    Only the words of what this asker may read, so it runs after the permissions. What is stored,
-    logged and shown is the question as written (and redacted)."""
+    Only the words of what this asker may read, so it runs after the permissions. The customer's own
+    reference codes and the help center's own product name (knowledge/own_names.py) are left out of the
+    search. What is stored, logged and shown is the question as written (and redacted)."""
 
     name = "respell"
 
@@ -126,19 +127,22 @@ class RespellStage:
             return  # the customer picked an article: the question was searched already
         tenant, keys = turn.identity.tenant, turn.access_keys
 
-        def read() -> tuple[dict[str, str], list[str]]:
+        def read() -> tuple[dict[str, str], list[str], list[str]]:
             return (self._vocabulary.respelled(turn.text, tenant=tenant, access_keys=keys),
-                    self._vocabulary.references(turn.text, tenant=tenant, access_keys=keys))
+                    self._vocabulary.references(turn.text, tenant=tenant, access_keys=keys),
+                    self._vocabulary.own_names_in(turn.text, tenant=tenant, access_keys=keys))
 
-        fixes, references = read() if self._vocabulary.is_cached(tenant, keys) else await asyncio.to_thread(read)
-        if not fixes and not references:
+        fixes, references, own = read() if self._vocabulary.is_cached(tenant, keys) else await asyncio.to_thread(read)
+        if not fixes and not references and not own:
             return
         if fixes:
             turn.notes["respelled"] = len(fixes)  # how many words, not which: they are the customer's
         if references:
             turn.notes["references"] = len(references)  # the customer's order or serial numbers: not searched for
-        turn.vector = await self._vector_of(without(respell(turn.text, fixes), references))
-        turn.searched = without(respell(turn.redacted or turn.text, fixes), references)
+        if own:
+            turn.notes["own_names"] = len(own)  # the help center's own product named: every article is about it
+        turn.vector = await self._vector_of(without(respell(turn.text, fixes), references + own))
+        turn.searched = without(respell(turn.redacted or turn.text, fixes), references + own)
 
 
 def without(text: str, tokens: list[str]) -> str:
