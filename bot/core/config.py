@@ -19,6 +19,7 @@ from bot.core import config_values
 from bot.core.client_limits import ClientLimits, client_limits
 from bot.core.config_values import DEFAULT_GATE_MARGINS
 from bot.core.errors import ConfigError
+from bot.core.live_tenants import LiveTenants
 from bot.core.config_source import SettingsSource
 from bot.core.tiers import Tier
 # the tenants file's records and reader (bot/core/tenants.py) and its keys (bot/core/tenant_keys.py);
@@ -158,7 +159,8 @@ class Settings:
             database_url=(database_url := config_values.database_url(env) or f"sqlite:///{data_dir / 'supportbot.db'}"),
             database_upgrade=env.flag("SUPPORTBOT_DATABASE_UPGRADE", database_url.startswith("sqlite")),
             milvus_uri=config_values.milvus_uri(env) or str(data_dir / "milvus.db"),
-            tenants=load_tenants(Path(tenants_file) if tenants_file else None),
+            # the file is read again when it changes: thresholds and the other per-message settings apply without a restart
+            tenants=LiveTenants(Path(tenants_file)) if tenants_file else load_tenants(None),
             tenants_file=Path(tenants_file).resolve() if tenants_file else None,
             admin_token=get("SUPPORTBOT_ADMIN_TOKEN"),
             embedding_model=get("SUPPORTBOT_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,

@@ -212,12 +212,16 @@ def _where(name: str, problem: str, *, path: Path, main: dict[str, Any], include
 TENANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
-def load_tenants(path: Path | None) -> dict[str, TenantConfig]:
+def load_tenants(path: Path | None, *, files: list[Path] | None = None) -> dict[str, TenantConfig]:
+    """`files`: filled with the files read (the tenants file and the ones it includes), for a reader that
+    watches them (bot/core/live_tenants.py)."""
     if path is None:
         return {DEFAULT_TENANT: TenantConfig(name=DEFAULT_TENANT, widget=WidgetSection(keys=("demo",)))}
     main = read_toml(path, "tenants file")
     included: list[tuple[Path, dict[str, Any]]] = []
     data = with_includes(dict(main), path.resolve(), (path.resolve(),), included)
+    if files is not None:
+        files[:] = [path.resolve(), *(p for p, _ in included)]
     tenants = data.get("tenants", {})
     if not isinstance(tenants, dict) or not tenants:
         raise ConfigError(f"tenants file {path} defines no [tenants.<name>] table")

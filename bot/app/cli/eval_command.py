@@ -111,8 +111,8 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
         click.echo(f"calibrated: min_confidence {calibrated.min_confidence}, min_choice_confidence {calibrated.min_choice_confidence} "
                    f"-> {output}; expected on these cases: {shares}")
         click.echo(f'include it from the tenants file: include = ["{_included_as(output, services.settings.tenants_file)}"] '
-                   "(the tenants file's own thresholds win over it); a running `supportbot serve` reads the tenants file "
-                   "at its start: restart it to apply them")
+                   "(the tenants file's own thresholds win over it); a running `supportbot serve` applies them within seconds "
+                   "of the file changing, without a restart (its log says when)")
         if (why := calibration_note(list(zip(cases, results, strict=True)), thresholds=thresholds, expected=shares,
                                     max_wrong=max_wrong, max_clarified=max_clarified)) is not None:
             click.echo(why)
