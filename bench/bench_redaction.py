@@ -260,7 +260,7 @@ from bench.datasets import (  # noqa: E402
     presidio_records,
     shared_data_missing,
 )
-from bench.blind_sets import blind_pii_records, blind_questions  # noqa: E402
+from bench.blind_sets import blind_pii_records, blind_pii_records_2, blind_questions, blind_questions_2  # noqa: E402
 from bench.unseen_pii import generate  # noqa: E402
 from bot.core.config import DEFAULT_SPACY_MODEL  # noqa: E402
 from knowledge.terms import terms_of  # noqa: E402
@@ -382,7 +382,17 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
         ok &= share <= ORDINARY_GOAL
         lines.append(f"  blind      none     {half:7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
                      f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
-    print("blind ordinary questions changed (bench/ordinary/blind_questions.txt; halves by hash; every change counts)")
+    results = redactor.redact_batch(blind_questions_2())
+    changed = [r for r in results if r.redacted != r.text]
+    if show in ("all", "report"):
+        for r in changed:
+            print(f"  CHANGED [blind2/report] {r.text!r}\n       -> {r.redacted!r}")
+    share = len(changed) / len(results)
+    ok &= share <= ORDINARY_GOAL
+    lines.append(f"  blind2     none     {'whole':7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
+                 f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
+    print("blind ordinary questions changed (bench/ordinary/blind_questions.txt, halves by hash; "
+          "blind_questions_2.txt, report only, whole; every change counts)")
     print("\n".join(lines))
     return ok
 
@@ -394,7 +404,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2 (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -415,6 +425,8 @@ def main() -> int:
     for half in ("tune", "report"):
         ok &= recall(redactor, blind_pii_records(half), label=f"BLIND written messages, {half} half (bench/blind_pii_messages.txt)",
                      misses=args.misses if f"blind-{half}" in where else None)
+    ok &= recall(redactor, blind_pii_records_2(), label="BLIND written messages 2, report only (bench/blind_pii_messages_2.txt)",
+                 misses=args.misses if "blind2" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
         ok &= blind_ordinary(redactor, show=args.show)
