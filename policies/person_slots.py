@@ -53,6 +53,8 @@ DEPARTMENT_AFTER = re.compile(
 )
 # the writer beside someone: "X and I", "both X and I"
 WRITER_AFTER = re.compile(r"[ \t]+and (?:I|i|me|myself)\b(?!['’])")
+# the same cues looked for once in the whole message: most messages have none, and the word-by-word pass is skipped
+ANY_CUE = re.compile(HUMAN_SLOT_BEFORE.pattern.removesuffix(r"[ \t]+\Z") + "|" + SLOT_BEFORE.pattern.removesuffix(r"[ \t]+\Z"), re.IGNORECASE)
 TEAM_AFTER = re.compile(r"[ \t]+(?:support|sales|team|office|department|desk|help|service|billing|branch|store)\b", re.IGNORECASE)
 PLACE_BEFORE = re.compile(r"\b(?:at|in|near|of|from|to|into|via|around|visiting|for)[ \t]+\Z", re.IGNORECASE)
 WORD = re.compile(rf"[{UPPER}a-zà-öø-ÿ][\w'’-]*\.?|[{UPPER}]\.")
@@ -117,12 +119,16 @@ def _slot_name(text: str, start: int, *, cased: bool, word_names: bool = False) 
 def person_slots(text: str) -> list[tuple[int, int]]:
     """The names standing where the sentence leaves a place for a person."""
     cased = any(c.isupper() for c in text)
+    cues = ANY_CUE.search(text) is not None
+    afters = DEPARTMENT_AFTER.search(text) is not None or WRITER_AFTER.search(text) is not None or PERSON_TELLS.search(text) is not None
+    if not cues and not afters:
+        return []
     out = []
     for m in WORD.finditer(text):
         start = m.start()
         before = text[max(0, start - 40) : start]
-        human = HUMAN_SLOT_BEFORE.search(before)
-        cue = human or SLOT_BEFORE.search(before)
+        human = HUMAN_SLOT_BEFORE.search(before) if cues else None
+        cue = human or (SLOT_BEFORE.search(before) if cues else None)
         span = None
         if cue is not None:
             span = _slot_name(text, start, cased=cased and not m.group()[:1].islower())
@@ -134,7 +140,7 @@ def person_slots(text: str) -> list[tuple[int, int]]:
                 span = None
             if span is not None and cased and m.group()[:1].islower() and not _lower_in_cased(m.group()):
                 span = None
-        elif m.group()[:1].isupper() or not cased:
+        elif afters and (m.group()[:1].isupper() or not cased):
             found = _slot_name(text, start, cased=cased, word_names=True)
             if found is not None and PLACE_BEFORE.search(before):
                 found = None  # "flew out of Dallas and I", "declined at Fry's and I": a place, a shop
