@@ -27,6 +27,16 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
+Figures, 2026-12-06, branch privacy14 (before = main at 7428986, after = the branch; `--show none --seed 1000`, `--seed 1001
+--skip-ordinary --show none`): names where a sentence leaves a place for a person (policies/person_slots.py). Chosen on
+bench/dev_pii_messages.txt and bench/ordinary/dev_questions.txt (development, written for this), the tune halves, seed 11;
+bench/blind_pii_messages_2.txt and bench/ordinary/blind_questions_2.txt were written first and committed before any run, but by
+the same hand as the development sets, in the same shapes: their gain is not independent evidence.
+- PERSON: PII tune/report 0.973/0.971 unchanged; seeds 1000/1001 0.947/0.941 unchanged; blind tune 44/45, report 49/58
+  (0.845) unchanged; blind2 65 -> 71 of 84 (0.774 -> 0.845); development set 60 -> 71 of 79;
+- ordinary changed: tune 111 -> 134 (the 23 new ones read: real first names in CLINC150 requests, "meeting with <name>",
+  "call to <name>", "let <name> know"), report 140 -> 162 (not read); blind 11/22 and blind2 10 of 153 unchanged.
+
 Figures, 2026-12-06, branch privacy13: a dotted version after what versions are said of is no IP address; a decimal no
 house number; a UK postcode's second half and a lower-case city after a postcode go with the address; a name inside a
 capitalised run with an ordinary word, an acronym, a camel-case word or a digit is what the run is; a first name before
@@ -260,7 +270,7 @@ from bench.datasets import (  # noqa: E402
     presidio_records,
     shared_data_missing,
 )
-from bench.blind_sets import blind_pii_records, blind_questions  # noqa: E402
+from bench.blind_sets import blind_pii_records, blind_pii_records_2, blind_questions, blind_questions_2  # noqa: E402
 from bench.unseen_pii import generate  # noqa: E402
 from bot.core.config import DEFAULT_SPACY_MODEL  # noqa: E402
 from knowledge.terms import terms_of  # noqa: E402
@@ -382,7 +392,17 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
         ok &= share <= ORDINARY_GOAL
         lines.append(f"  blind      none     {half:7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
                      f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
-    print("blind ordinary questions changed (bench/ordinary/blind_questions.txt; halves by hash; every change counts)")
+    results = redactor.redact_batch(blind_questions_2())
+    changed = [r for r in results if r.redacted != r.text]
+    if show in ("all", "report"):
+        for r in changed:
+            print(f"  CHANGED [blind2/report] {r.text!r}\n       -> {r.redacted!r}")
+    share = len(changed) / len(results)
+    ok &= share <= ORDINARY_GOAL
+    lines.append(f"  blind2     none     {'whole':7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
+                 f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
+    print("blind ordinary questions changed (bench/ordinary/blind_questions.txt, halves by hash; "
+          "blind_questions_2.txt, report only, whole; every change counts)")
     print("\n".join(lines))
     return ok
 
@@ -394,7 +414,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2 (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -415,6 +435,8 @@ def main() -> int:
     for half in ("tune", "report"):
         ok &= recall(redactor, blind_pii_records(half), label=f"BLIND written messages, {half} half (bench/blind_pii_messages.txt)",
                      misses=args.misses if f"blind-{half}" in where else None)
+    ok &= recall(redactor, blind_pii_records_2(), label="BLIND written messages 2, report only (bench/blind_pii_messages_2.txt)",
+                 misses=args.misses if "blind2" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
         ok &= blind_ordinary(redactor, show=args.show)

@@ -7,6 +7,13 @@
 
 Each is split in two halves by a hash of the text (not by position, so adding a line moves no other
 line between halves): the TUNE half may be read to choose rules, the REPORT half is only measured.
+
+Two more, written blind by privacy14 and committed before redaction was run on them, are report only
+(whole files, no halves; no rule is chosen on them):
+- bench/ordinary/blind_questions_2.txt: 153 software-support questions (products named like people,
+  versions, rows, amounts, times, plans, some in lower case);
+- bench/blind_pii_messages_2.txt: 82 messages with people's names in varied places (lower case, after
+  "from", "with", "cc", "by", non-English names, signatures) and a few addresses, e-mails and phones.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BLIND_QUESTIONS = HERE / "ordinary" / "blind_questions.txt"
 BLIND_PII = HERE / "blind_pii_messages.txt"
+BLIND_QUESTIONS_2 = HERE / "ordinary" / "blind_questions_2.txt"
+BLIND_PII_2 = HERE / "blind_pii_messages_2.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -58,3 +67,13 @@ def blind_pii_records(half: str | None = None) -> list[dict]:
     _check_half(half)
     records = [parse_marked(line) for line in _lines(BLIND_PII)]
     return [r for r in records if half is None or half_of(r["full_text"]) == half]
+
+
+def blind_questions_2() -> list[str]:
+    """The second blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_2)
+
+
+def blind_pii_records_2() -> list[dict]:
+    """The second blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_2)]

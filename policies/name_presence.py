@@ -25,12 +25,14 @@ from policies.name_requests import requested_names, requested_pair
 from policies.name_slots import slot_names
 from policies.name_spans import lexicon_spans, listed_names, titled_lowercase
 from policies.name_words import NOT_NAMES, Names, plain
+from policies.person_slots import person_slots
 from policies.product_names import product_titles
 
 
 def may_hold_a_name(text: str) -> bool:
     if LOWER_CUED.search(text) or LOWER_CUED_WEAK.search(text) or SIGNATURE_LINE.match(text) or len(SPEAKER.findall(text)) >= 2 \
-            or INTRODUCED_HERE.search(text) or INITIALLED.search(text) or _tells_the_writer(text):
+            or INTRODUCED_HERE.search(text) or INITIALLED.search(text) or _tells_the_writer(text) \
+            or person_slots(text):
         return True
     for m in CAPITALISED.finditer(mask_placeholders(text)):
         word = m.group()

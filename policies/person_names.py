@@ -82,6 +82,7 @@ from policies.name_words import (
     plain,
     unknown_word,
 )
+from policies.person_slots import couples, paired_names, person_slots
 from policies.pii_patterns import PERSON, UPPER, Entity
 from policies.product_names import product_titles
 from policies.street_words import TYPE_AFTER as STREET_TYPE_WORDS
@@ -164,7 +165,7 @@ def _with_initial_before(spans: list[tuple[int, int]], text: str) -> list[tuple[
 # a closing on the line before the message's last line ("Thanks so much,\nOria", "Cheers\nOria Vesk")
 CLOSING_THEN_NAME = re.compile(
     r"(?i:\b(?:thanks|thank you|thx|cheers|regards|best|best wishes|sincerely|warmly|ta|love|all the best|talk soon|"
-    r"(?:thanks|thank you) (?:so|very) much|many thanks|much appreciated))[ \t]*[,.!]*[ \t]*\n[ \t>-]*"
+    r"(?:thanks|thank you) (?:so|very) much|many thanks|much appreciated|sent from my [^\n]{1,40}))[ \t]*[,.!]*[ \t]*\n[ \t>-]*"
     rf"({NAME_WORD}(?: {NAME_WORD}){{0,2}})[ \t]*\Z"
 )
 
@@ -327,6 +328,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     strong += requested_pair(text) + requested_names(text)
     strong += listed_names(text) + _role_appositives(text) + _closing_name(text)
     strong += recipient_names(text, common=common)
+    strong += person_slots(text) + couples(text)
     if not cased:
         strong += titled_lowercase(text) + slot_names(text)
     for m in LIST_OF_NAMES.finditer(text):  # "our 3 founders: A, B and C", "A and B were engineers"
@@ -358,6 +360,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     spans = [(s, e) for s, e in spans if not _counted(text, s, e)]
     spans = grown(spans, text, cased=cased)
     spans += joined_after_request(spans, text)
+    spans += [p for p in paired_names(text, spans) if not any(s <= p[0] < e for s, e in spans)]
     spans = [(s, e) for s, e in spans if not a_business(text, s, e) or NAME_CUE_STRONG.search(text[max(0, s - 30) : s])]
     spans = _with_initial_before(with_titles(spans, text), text)
     spans += same_names(spans, text)
