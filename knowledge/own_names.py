@@ -14,7 +14,7 @@ tried, as often as plan and feature names), so a document frequency cannot tell 
   of the knowledge base that is part of the site's name ("help.wrenhome.example": "Wren"), written with a
   capital far more often than without (the knowledge base writes "home" in lower case: no name);
 - without host names, an invented word (no dictionary word) that the knowledge base always writes with a
-  capital and that at least half of its articles use.
+  capital and that at least half of its articles use, when no other invented word is half as common.
 """
 
 from __future__ import annotations
@@ -86,6 +86,10 @@ def own_names(documents: Sequence[tuple[str, str | None, str]], *, sites: Iterab
     labels = site_labels(urls)
     named = {w for w in share if len(w) >= 3 and share[w] >= 2 and capitalised(w)
              and any(w in label and 2 * len(w) >= len(label) for label in labels)}
-    invented = {w for w, n in share.items() if len(w) >= 4 and n >= MIN_SHARE * len(articles) and lowers[w] == 0
-                and capitalised(w) and not is_dictionary_word(w)}
-    return frozenset(named | invented)
+    # one invented word only, and only when no other comes near it: a maker of two products ("Zorbo" in half the
+    # articles, "Quix" in the other half) needs each name to find the right half
+    invented = sorted(((n, w) for w, n in share.items() if len(w) >= 4 and n >= 2 and lowers[w] == 0 and capitalised(w)
+                       and not is_dictionary_word(w)), reverse=True)
+    if invented and invented[0][0] >= MIN_SHARE * len(articles) and (len(invented) == 1 or invented[1][0] * 2 <= invented[0][0]):
+        named.add(invented[0][1])
+    return frozenset(named)

@@ -38,6 +38,9 @@ def test_the_widget_origins_name_the_site_when_the_articles_have_no_links() -> N
 def test_an_invented_word_most_articles_write_with_a_capital_is_the_own_name_without_any_site() -> None:
     docs = [(doc, None, text.replace("Lumen", "Quorvel")) for doc, text in ARTICLES.items()]
     assert own_names(docs) == {"quorvel"}
+    # two products of one maker, each in half the articles: each name tells the articles apart
+    two = [(doc, None, text.replace("Lumen", "Quorvel" if i % 2 else "Zimbrax")) for i, (doc, text) in enumerate([*ARTICLES.items(), ("more", "Lumen more.")])]
+    assert own_names(two) == frozenset()
     # in one article of three only: a feature's or a partner's name, which questions need to find the article
     docs = [(doc, None, text.replace("Lumen", "Quorvel") if doc == "plans" else text.replace("Lumen", "the")) for doc, text in ARTICLES.items()]
     assert own_names(docs) == frozenset()
