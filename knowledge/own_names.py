@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from bot.core.common_words import is_dictionary_word
@@ -30,6 +31,7 @@ from bot.core.words import stop_words
 # a capitalised word, not all capitals ("API" is a word of the trade, not a brand), three letters or more
 CAPITALISED = re.compile(r"\b([A-Z][a-z0-9]*[a-z][A-Za-z0-9]*)\b")
 LOWER = re.compile(r"\b([a-z][a-z0-9]*)\b")
+PAIR = re.compile(r"\b([A-Z][a-z0-9]*[a-z][A-Za-z0-9]*)(?:['’]s)? ([A-Z][a-z0-9]*[a-z][A-Za-z0-9]*)\b")
 # what is no prose: links, host names, e-mail addresses, paths and code spans ("status.ferrolink.example",
 # "`pip install ferrolink`") write a brand in lower case and say nothing about how the prose writes it
 NOT_PROSE = re.compile(r"`[^`\n]*`|\S*(?:://|@|/|\.[a-z]{2,})\S*")
@@ -60,12 +62,28 @@ def site_labels(urls: Iterable[str]) -> set[str]:
     return out
 
 
+class OwnNames(NamedTuple):
+    names: frozenset[str] = frozenset()  # lower case
+    # (own name, the word after it) of the products named with it ("Wren Protect", "Tellora Essentials": lower case)
+    compounds: frozenset[tuple[str, str]] = frozenset()
+
+
 def own_names(documents: Sequence[tuple[str, str | None, str]], *, sites: Iterable[str] = ()) -> frozenset[str]:
     """The knowledge base's own names, lower case. `documents`: (document id, its URL or None, its text) per chunk;
     `sites`: more host names or origins of the help site (the widget's `allowed_origins`)."""
+    return read_own_names(documents, sites=sites).names
+
+
+def read_own_names(documents: Sequence[tuple[str, str | None, str]], *, sites: Iterable[str] = ()) -> OwnNames:
+    """`own_names`, with the products named after the brand: a plan or product whose name is the brand and a word the
+    knowledge base writes with a capital ("Ampella Care", "Wren Protect", twice or more) keeps the brand in a question,
+    since "care" or "protect" alone names nothing; a device the knowledge base also writes in lower case ("Wren
+    Thermostat", "the thermostat") does not. Chosen on the TUNE split: "how do i apply for tellora essentials",
+    searched as "how do i apply for essentials", was handed over instead of answered."""
     articles: dict[str, set[str]] = {}
     capitals: Counter[str] = Counter()
     lowers: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
     urls = set(sites)
     for doc_id, url, text in documents:
         if url:
@@ -75,8 +93,9 @@ def own_names(documents: Sequence[tuple[str, str | None, str]], *, sites: Iterab
         capitals.update(w.lower() for w in found)
         articles.setdefault(doc_id, set()).update(w.lower() for w in found)
         lowers.update(LOWER.findall(prose))
+        pairs.update((a.lower(), b.lower()) for a, b in PAIR.findall(prose))
     if not articles:
-        return frozenset()
+        return OwnNames()
     share: Counter[str] = Counter(w for ws in articles.values() for w in ws)
     stop = stop_words()
 
@@ -92,4 +111,5 @@ def own_names(documents: Sequence[tuple[str, str | None, str]], *, sites: Iterab
                        and not is_dictionary_word(w)), reverse=True)
     if invented and invented[0][0] >= MIN_SHARE * len(articles) and (len(invented) == 1 or invented[1][0] * 2 <= invented[0][0]):
         named.add(invented[0][1])
-    return frozenset(named)
+    compounds = {(a, b) for (a, b), n in pairs.items() if a in named and n >= 2 and capitalised(b)}
+    return OwnNames(frozenset(named), frozenset(compounds))

@@ -18,12 +18,13 @@ from bot.core.common_words import TOKENIZER as TOKENIZER
 from bot.core.common_words import common_words as common_words
 from bot.core.common_words import is_dictionary_word
 from bot.core.words import stems, stop_words
-from knowledge.own_names import own_names
+from knowledge.own_names import OwnNames, read_own_names
 
 PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z0-9]*[a-z0-9][A-Za-z0-9]*|[A-Z]{3,})\b")
 WORD = re.compile(r"[a-z][a-z0-9'’-]*[a-z0-9]|[a-z]")
 
 STOP = stop_words()
+NEXT_WORD = re.compile(r"\s+([A-Za-z][A-Za-z0-9]*)")
 OWN_WORD = re.compile(r"(?<![\w@./-])([A-Za-z][A-Za-z0-9]*)(?:['’]s)?(?![\w@/-]|\.\w)")
 # a token with a digit in it, letters and dashes allowed around ("SR-88213", "AMP-40981123", "#4821", "INV2024-0117")
 REFERENCE = re.compile(r"(?<![\w.#-])#?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9][A-Za-z0-9_-]*[A-Za-z0-9](?![\w-]|\.\d)")
@@ -87,7 +88,7 @@ class TenantVocabulary:
         # site's origins: for the knowledge base's own names (knowledge/own_names.py); none without
         self._documents = documents
         self._sites = sites
-        self._own: dict[Scope, frozenset[str]] = {}
+        self._own: dict[Scope, OwnNames] = {}
         # other companies' products (policies/product_names.py): unknown names when the knowledge base never
         # mentions them, even where they are common words ("netflix") or written in lower case
         self._products = products
@@ -125,7 +126,7 @@ class TenantVocabulary:
                 for text in self._load(*scope):
                     found |= words(text)
             cached = frozenset(found)
-            own = own_names(self._documents(*scope), sites=self._sites(scope[0])) if self._documents is not None and scope[1] else frozenset()
+            own = read_own_names(self._documents(*scope), sites=self._sites(scope[0])) if self._documents is not None and scope[1] else OwnNames()
             lengths = _by_length(cached)
             with self._lock:
                 self._words[scope] = cached
@@ -158,13 +159,20 @@ class TenantVocabulary:
         scope = scope_of(tenant, access_keys)
         self._known_words(scope)
         with self._lock:
-            own = self._own.get(scope, frozenset())
-        if not own:
+            own = self._own.get(scope, OwnNames())
+        if not own.names:
             return []
-        found = [m.group() for m in OWN_WORD.finditer(text) if m.group(1).lower() in own]
+
+        def alone(m: re.Match[str]) -> bool:  # the brand, not part of a product's name ("Wren Protect")
+            after = NEXT_WORD.match(text, m.end())
+            return m.group(1).lower() in own.names and not (after and (m.group(1).lower(), after.group(1).lower()) in own.compounds)
+
+        matches = [m for m in OWN_WORD.finditer(text) if m.group(1).lower() in own.names]
+        kept = {m.group() for m in matches if not alone(m)}  # written the same, the token is removed everywhere: keep it
+        found = [m.group() for m in matches if alone(m) and m.group() not in kept]
         if not found:
             return []
-        rest = OWN_WORD.sub(lambda m: " " if m.group(1).lower() in own else m.group(), text)
+        rest = OWN_WORD.sub(lambda m: " " if m.group() in found else m.group(), text)
         return found if content_stems(rest) else []
 
     def unknown_terms(self, text: str, *, tenant: str, access_keys: Iterable[str]) -> list[tuple[str, bool]]:

@@ -14,7 +14,7 @@ URL = "https://help.lumenhome.example/articles/{}"
 ARTICLES = {
     "restart": "Restart your hub. Hold the button on the back of the Lumen hub for five seconds. Home screen shows a spinner.",
     "wifi": "Wi-Fi needs. The Lumen app needs 2.4 GHz. Go back home and open Settings on your phone.",
-    "plans": "Plans. Lumen Protect keeps 30 days of video. Your home is covered by one plan.",
+    "plans": "Plans. Lumen Protect keeps 30 days of video. Your home is covered by one plan. Lumen Protect is monthly.",
 }
 
 
@@ -59,7 +59,7 @@ def vocabulary() -> TenantVocabulary:
 def test_the_own_name_is_found_in_a_question_as_written() -> None:
     words = vocabulary()
     assert words.own_names_in("How do I restart my Lumen hub?", tenant="t", access_keys=["public"]) == ["Lumen"]
-    assert words.own_names_in("is lumen's protect plan worth it", tenant="t", access_keys=["public"]) == ["lumen's"]
+    assert words.own_names_in("does lumen's app need wifi", tenant="t", access_keys=["public"]) == ["lumen's"]
     assert words.own_names_in("restart the hub", tenant="t", access_keys=["public"]) == []
     # a link or an address naming the site is no word of the question
     assert words.own_names_in("see help.lumenhome.example/lumen for the hub", tenant="t", access_keys=["public"]) == []
@@ -86,3 +86,12 @@ async def test_a_question_naming_the_product_is_answered_as_it_would_be_without(
     assert named.outcome.value == "answer", named
     assert (named.outcome, [c.source for c in named.citations][:1]) == (without_name.outcome, [c.source for c in without_name.citations][:1])
     assert named.details.get("own_names") == 1 and "aperkite" in named.question  # searched without it, shown as written
+
+
+def test_a_product_named_with_the_brand_keeps_it() -> None:
+    """"Lumen Protect" is a plan: "protect" alone names nothing, so a question about it keeps the brand. "Lumen hub"
+    is a device the articles also call "the hub": the brand goes."""
+    words = vocabulary()
+    assert words.own_names_in("how much is lumen protect a month", tenant="t", access_keys=["public"]) == []
+    assert words.own_names_in("is Lumen Protect worth it for my Lumen hub", tenant="t", access_keys=["public"]) == []
+    assert words.own_names_in("my lumen hub blinks red", tenant="t", access_keys=["public"]) == ["lumen"]
