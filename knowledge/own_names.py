@@ -78,8 +78,8 @@ def read_own_names(documents: Sequence[tuple[str, str | None, str]], *, sites: I
     """`own_names`, with the products named after the brand: a plan or product whose name is the brand and a word the
     knowledge base writes with a capital ("Ampella Care", "Wren Protect", twice or more) keeps the brand in a question,
     since "care" or "protect" alone names nothing; a device the knowledge base also writes in lower case ("Wren
-    Thermostat", "the thermostat") does not. Chosen on the TUNE split: "how do i apply for tellora essentials",
-    searched as "how do i apply for essentials", was handed over instead of answered."""
+    Thermostat", "the thermostat") does not. Chosen on the TUNE split of bench/bench_answers.py: a question about a
+    plan named with the brand, searched without the brand, was handed over instead of answered."""
     articles: dict[str, set[str]] = {}
     capitals: Counter[str] = Counter()
     lowers: Counter[str] = Counter()
