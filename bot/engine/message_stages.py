@@ -19,6 +19,7 @@ from policies.intent import (
     asks_to_reach_a_person,
     declines_a_person,
     request_clauses,
+    respelled,
 )
 from policies.pleasantries import pleasantry, unhelped
 from policies.topics import TopicDetector
@@ -84,7 +85,9 @@ class HumanRequestStage:
             turn.notes["human_request"] = {"worded": True}
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.CUSTOMER_REQUEST)
             return
-        found = detect(turn.vector, asked)
+        # a misspelled person word ("contact somneone") read as meant: the detector reads the respelled words' vector
+        fixed = respelled(asked)
+        found = detect(await self._vector_of(fixed) if fixed != asked and self._vector_of is not None else turn.vector, fixed)
         turn.notes["human_request"] = {"score": round(found.score, 4), "margin": round(found.margin, 4)}
         if not found.is_request and self._vector_of is not None and (clauses := request_clauses(turn.text)):
             for clause, vector in zip(clauses, await asyncio.gather(*(self._vector_of(clause) for clause in clauses)), strict=True):
