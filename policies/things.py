@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from bot.core.words import stop_words
 from policies.businesses import a_brand, card_brand
-from policies.name_cues import ASKED_BEFORE, SPOKEN_TO
+from policies.name_cues import ASKED_BEFORE, RELATIONS, SPOKEN_TO
 from policies.name_words import (
     EDITION_WORDS,
     Names,
+    NameWords,
     joined_word,
     name_word,
     plain,
@@ -24,6 +26,7 @@ from policies.name_words import (
     unknown_word,
 )
 from policies.places import region_after_city
+from policies.word_classes import noun_only
 
 # what a product, a service or a place is called, rather than a person
 THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
@@ -221,6 +224,39 @@ ARTEFACT_SUBJECT = re.compile(
     r"work|works|sync|syncs|show|shows|break|broke|stop(?:s|ped)?|crash(?:es|ed)?)\b"
 )
 
+# a lower-case word right after a capitalised one: "Luigi scheduler", "Alfred clipboard history" (not "Oria's", "Oria-based")
+NOUN_NEXT = re.compile(r"[ \t]+([a-z]+)\b(?![’'-])")
+# nouns for people, which follow a name as its role ("Oria manager approved it", "Bram lawyer sent a letter")
+PERSON_NOUN = re.compile(
+    rf"{RELATIONS}s?|(?:technician|engineer|agent|rep|representative|courier|driver|advis[eo]r|consultant|specialist|nurse|"
+    r"doctor|plumber|electrician|cleaner|inspector|officer|clerk|cashier|receptionist|director|administrator|assistant|owner|"
+    r"founder|head|lead|customer|client|member|guest|student|teacher|tutor|coach|contractor|freelancer|designer|developer|"
+    r"recruiter|secretary|chef|waiter|waitress|host|hostess|agent|therapist|dentist|surgeon|pharmacist|tenant|patient)s?"
+)
+# a verb whose first object is who receives the second: "send Oria invoices", "gave Bram access", "tell Oria congratulations"
+GIVEN_BEFORE = re.compile(
+    r"\b(?:send|sent|give|gave|show|showed|email|e-mail|forward|mail|pass|hand|owe|pay|paid|bring|brought|get|got|text|ask|"
+    r"tell|told|cc|let|make|made|buy|bought|order|ordered|offer|offered|serve|served|lend|lent|grant|granted|wish|wished|"
+    r"teach|taught|call|called|leave|left|find|found|save|saved|assign|assigned)\s+$",
+    re.IGNORECASE,
+)
+
+
+def modifies_noun(text: str, start: int, end: int) -> bool:
+    """A capitalised word right before a noun that is nothing else ("Luigi scheduler UI", "Bruno collection", "Alfred
+    clipboard history") modifies it: a thing's name, as a person's is written with a possessive before what is theirs
+    ("Oria's calendar"). Not before a noun for a person ("Oria manager approved it"), after a verb of giving or asking
+    ("send Oria invoices", "gave Bram access": who receives what), nor before a surname written in lower case ("Oria
+    baker")."""
+    word = text[start:end]
+    if not word[:1].isupper() or re.search(r"['’]s?$", word) or not (m := NOUN_NEXT.match(text, end)):
+        return False
+    noun = m.group(1)
+    before = text[max(0, start - 30) : start]
+    return noun_only(noun) and noun not in stop_words() and noun not in NameWords.surnames() and not PERSON_NOUN.fullmatch(noun) \
+        and not GIVEN_BEFORE.search(before) and not ASKED_BEFORE.search(before)
+
+
 def a_thing(
     text: str, start: int, end: int, *, things: list[tuple[int, int]], persons: list[tuple[int, int]],
     nationalities: Sequence[tuple[int, int]] = (), declared: bool = False, common: Callable[[str], bool] = lambda _: False,
@@ -287,6 +323,8 @@ def a_thing(
         return True  # "Why does Bexley crash on startup?", "Can Miro boards be embedded?": software, not someone
     if edition_product(text, start, end):
         return True  # "Does the Luna Max support Bluetooth?"
+    if len(words) == 1 and modifies_noun(text, start, end):
+        return True  # "Luigi scheduler UI shows every task as pending"
     if (len(words) > 1 and words[0].lower() in first_names and (surname(words[-1]) or not plain(words[-1]) or not plain(words[0])) and not any(c.isdigit() for c in text[start:end])
             and not any(_coined(w) for w in words) and not VERSION_SOON_AFTER.match(text, end)
             and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
