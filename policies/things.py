@@ -143,6 +143,9 @@ SPEAK_WITH_BEFORE = re.compile(r"\b(?:(?:speak|speaking|talk|talking|chat|chatti
 # ... not a team named after a place or a brand: "talk to India support", "speak with Georgia sales"
 TEAM_AFTER = re.compile(r"\s+(?:support|sales|team|office|department|branch|store|shop|desk|help|service|billing)\b", re.IGNORECASE)
 THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+OWNER_BEFORE = re.compile(r"\b(?:my|our|your|their)\s+$", re.IGNORECASE)
+# "the build fails with Ninja", "login failing on Safari": what a failure comes with is a tool or a platform
+FAILS_WITH = re.compile(r"\bfail(?:s|ed|ing)?\s+(?:with|on|under|in)\s+(?:the\s+)?$", re.IGNORECASE)
 # "X and the Forgotten Land": a capitalised word after "and the" makes the whole the title of a work
 WORK_TITLE_AFTER = re.compile(r"\s+and the [A-Z]")
 MADE_BY = re.compile(r"\s+by\s+")
@@ -190,6 +193,12 @@ SOFTWARE_SAID = re.compile(
     r"spreadsheets?|files?|CSVs?)\b|"
     r"work(?:s|ing)?\s+offline|(?:work|works|working|run|runs|running)\s+on\s+{platform}|"
     r"(?:available|installed|downloadable)\s+(?:on|for|in)\s+{platform}|"
+    # "Is X available for law firms?", "X available to small teams": sold to kinds of customers
+    r"available\s+(?:for|to)\s+(?:\w+\s+){0,2}?(?:firms|teams|businesses|companies|enterprises|organi[sz]ations|nonprofits|"
+    r"non-profits|charities|schools|universities|agencies|startups|freelancers|developers)\b|"
+    # "Can X run collections from the command line in CI?", "X runs headless": what runs unattended
+    r"run(?:s|ning)?\s+(?:[\w-]+\s+){0,3}?(?:from\s+the\s+(?:command\s+line|terminal|CLI)|in\s+(?:CI|Docker|a\s+container|"
+    r"containers|Kubernetes|a\s+pipeline|the\s+pipeline|the\s+background)|headless(?:ly)?|on\s+a\s+schedule)\b|"
     r"cost(?:s)?\b|pric(?:e|es|ed|ing)\b|"
     r"support(?:s)?\s+(?:[A-Z]{2,}s?\b|dark mode|single sign-on|two-factor|webhooks|offline)|"
     r"(?:log(?:s|ging)?|sign(?:s|ing)?|kick(?:s|ing)?)\s+(?:me|us)\s+out\b|"
@@ -329,14 +338,19 @@ def a_thing(
             and not any(_coined(w) for w in words) and not VERSION_SOON_AFTER.match(text, end)
             and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
         return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows
-    if THE_BEFORE.search(text[max(0, start - 5) : start]):
-        return True  # "the Domino's tracker": a person's name takes no article
+    if THE_BEFORE.search(text[max(0, start - 5) : start]) or (
+            len(words) > 1 and OWNER_BEFORE.search(text[max(0, start - 7) : start]) and words[0].lower() not in first_names
+            and not re.fullmatch(RELATIONS, words[0].lower())):
+        # "the Domino's tracker", "my Quillbox Gamecard": a person's name takes no article, nor "my" before a whole name
+        # that opens with no first name ("my Aunt Oria Vesk", "my Oria Vesk" stay someone's)
+        return True
     for w in words:
         if any(c.isdigit() for c in w) or re.match(r"^[A-Z]{2,}", w) or (re.search(r"[a-z][A-Z]", w) and not NAME_PREFIX.match(w)):
             return True  # "YouTube", "iOS", "MX Keys", "5th Gen"
     if re.search(r"\d\w*\s+$", text[max(0, start - 8) : start]):
         return True  # "5th Gen", "2 Pro"
     if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]) \
+            or FAILS_WITH.search(text[max(0, start - 20) : start]) \
             or (VERSION_SOON_AFTER.match(text, end) and not ASKED_BEFORE.search(text[max(0, start - 30) : start])):
         return True
     if len(words) <= 2 and words[0].lower() in first_names and SPEAK_WITH_BEFORE.search(text[max(0, start - 20) : start]) \
