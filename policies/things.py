@@ -54,7 +54,9 @@ THING_AFTER = re.compile(
     r"support (?:team|hours|line|number|chat|phone|email|e-mail|page|site|portal|ticket|agents?|staff|is|was|open|closed)|"
     r"customer (?:service|support|care)|help ?desk|helpline|hotline|warranty|website|outlets?|checkout|"
     # what software and devices are: "Gideon editor", "Marlowe AI", "Nova mattress", "Otis doorbell"
-    r"editor|ide|ai|cli|dev|framework|library|engine|launcher|client|console|router|headset|speakers?|controller|doorbell|thermostat|vacuum|mattress(?:es)?|firmware)\b",
+    r"editor|ide|ai|cli|dev|framework|library|engine|launcher|client|console|router|headset|speakers?|controller|doorbell|thermostat|vacuum|mattress(?:es)?|firmware|"
+    # "X sync stopped working" (a noun WordNet does not list as one; "Can X sync with me" is someone's verb)
+    r"sync(?=\s+(?:is|was|has|stopped|keeps|kept|fails|failed|broke|broken|issues?|errors?|not|isn['’]t|doesn['’]t|won['’]t)\b))\b",
     re.I,
 )
 # a place or a building named after a person
@@ -69,7 +71,10 @@ VERSION_SOON_AFTER = re.compile(r"(?:[ \t]+[\w-]+){0,2}?[ \t]+(?:[a-z]{1,4}-|v)?
 # "Is X supported?", "X compatible with": said of a product, never of a person, whatever its words
 # ... or a business: "Is Jenny Vesk still in business?" ("in business school" is someone's)
 SUPPORTED_AFTER = re.compile(
-    r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|fully)\s+)*(?:supported\b|compatible\b|(?:in|out of) business(?=\s*(?:[?.!,;]|$)|\s+(?:anymore|now|today|yet)\b))",
+    r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|fully)\s+)*(?:supported\b|compatible\b|(?:in|out of) business(?=\s*(?:[?.!,;]|$)|\s+(?:anymore|now|today|yet)\b)|"
+    # "Is X still in beta?", "X is open source", "Is X HIPAA compliant?", "X is deprecated": said of software only
+    r"(?:in|out of) (?:beta|alpha|preview|early access|general availability)\b|open[- ]sourced?\b|self-hosted\b|"
+    r"(?:[A-Z0-9]{2,}(?: \d)? )?compliant\b|deprecated\b|discontinued\b|end[- ]of[- ]life\b)",
     re.IGNORECASE,
 )
 # "Jira Software", "Jira Work Management", "Roku Ultra": a capitalised word right after the name that ends what a
@@ -145,6 +150,11 @@ TEAM_AFTER = re.compile(r"\s+(?:support|sales|team|office|department|branch|stor
 THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 OWNER_BEFORE = re.compile(r"\b(?:my|our|your|their)\s+$", re.IGNORECASE)
 # "the build fails with Ninja", "login failing on Safari": what a failure comes with is a tool or a platform
+# "Version 3.2 of X", "the Max plan in X": an edition or a release of what comes after
+RELEASE_OF = re.compile(
+    r"\b(?:version|release|build|edition|beta|update|firmware|(?:[A-Z][a-z]+ )?(?:plan|tier))\s+(?:v?[\d.]+\s+)?(?:of|in)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 FAILS_WITH = re.compile(r"\bfail(?:s|ed|ing)?\s+(?:with|on|under|in)\s+(?:the\s+)?$", re.IGNORECASE)
 # "X and the Forgotten Land": a capitalised word after "and the" makes the whole the title of a work
 WORK_TITLE_AFTER = re.compile(r"\s+and the [A-Z]")
@@ -193,6 +203,8 @@ SOFTWARE_SAID = re.compile(
     r"spreadsheets?|files?|CSVs?)\b|"
     r"work(?:s|ing)?\s+offline|(?:work|works|working|run|runs|running)\s+on\s+{platform}|"
     r"(?:available|installed|downloadable)\s+(?:on|for|in)\s+{platform}|"
+    # "Can X be installed on a Chromebook?", "X gets deployed twice": what is installed, deployed or hosted
+    r"(?:be|been|being|get|gets|got)\s+(?:(?:re|un|pre|auto-?)?install|deploy|self-host|download|embedd|whitelist|allowlist|sideload)ed\b|"
     # "Is X available for law firms?", "X available to small teams": sold to kinds of customers
     r"available\s+(?:for|to)\s+(?:\w+\s+){0,2}?(?:firms|teams|businesses|companies|enterprises|organi[sz]ations|nonprofits|"
     r"non-profits|charities|schools|universities|agencies|startups|freelancers|developers)\b|"
@@ -262,7 +274,7 @@ def modifies_noun(text: str, start: int, end: int) -> bool:
         return False
     noun = m.group(1)
     before = text[max(0, start - 30) : start]
-    return noun_only(noun) and noun not in stop_words() and noun not in NameWords.surnames() and not PERSON_NOUN.fullmatch(noun) \
+    return noun_only(noun) and noun not in stop_words() and noun not in NameWords.frequent_surnames() and not PERSON_NOUN.fullmatch(noun) \
         and not GIVEN_BEFORE.search(before) and not ASKED_BEFORE.search(before)
 
 
@@ -350,7 +362,7 @@ def a_thing(
     if re.search(r"\d\w*\s+$", text[max(0, start - 8) : start]):
         return True  # "5th Gen", "2 Pro"
     if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]) \
-            or FAILS_WITH.search(text[max(0, start - 20) : start]) \
+            or FAILS_WITH.search(text[max(0, start - 20) : start]) or RELEASE_OF.search(text[max(0, start - 30) : start]) \
             or (VERSION_SOON_AFTER.match(text, end) and not ASKED_BEFORE.search(text[max(0, start - 30) : start])):
         return True
     if len(words) <= 2 and words[0].lower() in first_names and SPEAK_WITH_BEFORE.search(text[max(0, start - 20) : start]) \

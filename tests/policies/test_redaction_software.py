@@ -34,6 +34,12 @@ from policies.word_classes import noun_only
         "The build fails with Gustav",
         # "my" before a whole name that opens with no first name
         "How do I reset my Nintendo Gamecard?",
+        # what only software is: installed, in beta, compliant, a release of it, a sync that stopped
+        "Can Archibald be installed on a Chromebook?",
+        "Is Florian still in beta?",
+        "Is Theodore HIPAA compliant?",
+        "Release 4.2 of Augustin removed the calendar view",
+        "Seymour sync stopped after I changed my password",
     ],
 )
 def test_tools_and_versions_are_kept(redactor: SpacyRedactor, text: str) -> None:
@@ -57,6 +63,8 @@ def test_tools_and_versions_are_kept(redactor: SpacyRedactor, text: str) -> None
         ("Can Mateo run the onboarding call from the office?", "Mateo"),
         ("Is Renata available for a call on Monday?", "Renata"),
         ("my Aunt Sally Brooks lives with us", "Sally"),
+        ("Can Leopold sync with me before the call?", "Leopold"),
+        ("Is Marguerite still in the office?", "Marguerite"),
     ],
 )
 def test_people_before_nouns_are_still_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
