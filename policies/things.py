@@ -206,7 +206,7 @@ SOFTWARE_SAID = re.compile(
     # "Can X be installed on a Chromebook?", "X gets deployed twice": what is installed, deployed or hosted
     r"(?:be|been|being|get|gets|got)\s+(?:(?:re|un|pre|auto-?)?install|deploy|self-host|download|embedd|whitelist|allowlist|sideload)ed\b|"
     # "Is X available for law firms?", "X available to small teams": sold to kinds of customers
-    r"available\s+(?:for|to)\s+(?:\w+\s+){0,2}?(?:firms|teams|businesses|companies|enterprises|organi[sz]ations|nonprofits|"
+    r"(?:available|free|discounted|cheaper)\s+(?:for|to)\s+(?:\w+\s+){0,2}?(?:firms|teams|businesses|companies|enterprises|organi[sz]ations|nonprofits|"
     r"non-profits|charities|schools|universities|agencies|startups|freelancers|developers)\b|"
     # "Can X run collections from the command line in CI?", "X runs headless": what runs unattended
     r"run(?:s|ning)?\s+(?:[\w-]+\s+){0,3}?(?:from\s+the\s+(?:command\s+line|terminal|CLI)|in\s+(?:CI|Docker|a\s+container|"
@@ -218,7 +218,11 @@ SOFTWARE_SAID = re.compile(
     r"(?:install|launch|load|boot|sync|update)(?:s|ed|ing)?\s+on\s+{platform}|"
     # "X not detected by", "X won't pair", "X can't download from"
     r"(?:not\s+)?detected\b|pair(?:s|ed|ing)?\b|(?:re)?boot(?:s|ed|ing)?\b|power(?:s|ed)?\s+(?:on|off)\b|"
-    r"download(?:s|ed|ing)?\s+(?:from|to)\b)".replace("{platform}", PLATFORM)
+    r"download(?:s|ed|ing)?\s+(?:from|to)\b|"
+    # "X doesn't detect my monitor", "Does X have an API?": what devices are found by, and what software has
+    r"(?:doesn['’]t|does not|didn['’]t|won['’]t|can['’]t|cannot|no longer|stopped)\s+detect(?:ing)?\b|"
+    r"(?:have|has)\s+(?:an?\s+)?(?:(?:public|open|rest|graphql|python|mobile|desktop|ios|android|browser|offline|dark)\s+)?"
+    r"(?:API|SDK|CLI|apps?|plugins?|extensions?|webhooks|integrations?|mode)(?=\s*(?:[?.!,;]|$)|\s+(?:for|to|that|which|with|in|on)\b))".replace("{platform}", PLATFORM)
 )
 # "Set up X for legal docs", "reinstall X": what is set up, configured or installed right after the verb is software ("set
 # up a call with X" is not: the thing set up comes between)
@@ -242,7 +246,7 @@ ARTEFACT_SUBJECT = re.compile(
     r"[ \t]+(?:code|boards?|forms?|files?|scripts?|quer(?:y|ies)|builds?|pipelines?|jobs?|topics?|streams?|notebooks?|sheets?|"
     r"docs|pages|sites?|plugins?|widgets?|servers?|clusters?|nodes?|instances?|databases?|tables?|dashboards?|reports?)"
     r"\s+(?:be|is|are|was|were|won['’]t|don['’]t|doesn['’]t|can['’]t|keeps?|fail(?:s|ed)?|load(?:s|ed)?|compiles?|run|runs|"
-    r"work|works|sync|syncs|show|shows|break|broke|stop(?:s|ped)?|crash(?:es|ed)?)\b"
+    r"work|works|sync|syncs|show|shows|break|broke|stop(?:s|ped)?|crash(?:es|ed)?|time(?:s|d)? out|timing out|hang(?:s|ing)?)\b"
 )
 
 # a lower-case word right after a capitalised one: "Luigi scheduler", "Alfred clipboard history" (not "Oria's", "Oria-based")
