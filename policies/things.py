@@ -246,7 +246,7 @@ ARTEFACT_SUBJECT = re.compile(
     r"[ \t]+(?:code|boards?|forms?|files?|scripts?|quer(?:y|ies)|builds?|pipelines?|jobs?|topics?|streams?|notebooks?|sheets?|"
     r"docs|pages|sites?|plugins?|widgets?|servers?|clusters?|nodes?|instances?|databases?|tables?|dashboards?|reports?)"
     r"\s+(?:be|is|are|was|were|won['’]t|don['’]t|doesn['’]t|can['’]t|keeps?|fail(?:s|ed)?|load(?:s|ed)?|compiles?|run|runs|"
-    r"work|works|sync|syncs|show|shows|break|broke|stop(?:s|ped)?|crash(?:es|ed)?|time(?:s|d)? out|timing out|hang(?:s|ing)?)\b"
+    r"work|works|sync|syncs|show|shows|break|broke|stop(?:s|ped)?|crash(?:es|ed)?|time(?:s|d)? out|timing out|hangs|hanging|hung)\b"
 )
 
 # a lower-case word right after a capitalised one: "Luigi scheduler", "Alfred clipboard history" (not "Oria's", "Oria-based")
