@@ -278,7 +278,7 @@ def modifies_noun(text: str, start: int, end: int) -> bool:
         return False
     noun = m.group(1)
     before = text[max(0, start - 30) : start]
-    return noun_only(noun) and noun not in stop_words() and noun not in NameWords.frequent_surnames() and not PERSON_NOUN.fullmatch(noun) \
+    return noun_only(noun) and noun not in stop_words() and noun not in NameWords.surnames() and not PERSON_NOUN.fullmatch(noun) \
         and not GIVEN_BEFORE.search(before) and not ASKED_BEFORE.search(before)
 
 
