@@ -213,6 +213,8 @@ def _phones(text: str) -> list[Entity]:
         inside_longer_number = re.search(r"\d{4}[ -]$", text[:start]) and re.fullmatch(r"\d{4}(?:[ -]\d{4})+", raw)
         if start > 0 and (_joins(text[start - 1]) or (text[start - 1] == "-" and start > 1 and _joins(text[start - 2]))):
             continue  # the tail of a code: "INV-2024-0117", "1Z999AA10123456784"
+        if dotted_version(text, start, raw):
+            continue  # "update 10.0.22631", "build 23.4.1187": a version, not a phone
         # "order 7731-2290": a number named as something else is a phone only where the text speaks of phoning
         named = NOT_A_CARD.search(text[max(0, start - 40) : start]) is not None
         if named and ((start, end) in bare or not PHONE_WORDS.search(text)):
@@ -220,6 +222,21 @@ def _phones(text: str) -> list[Entity]:
         if len(digits) >= 7 and (formatted or context) and not inside_longer_number and not (named and not context):
             out.append(Entity(PHONE, start, end, raw))
     return out
+
+
+DOTTED = re.compile(r"\d+(?:\.\d+)+")
+
+
+def dotted_version(text: str, start: int, raw: str) -> bool:
+    """Digits and dots only, after what versions are said of ("build 23.4.1187", "update to 10.0.22631"), or with a
+    one-digit group after the first ("10.0.22631", "2023.1.4417"), where the message does not speak of phoning: a
+    version, a build or a release. Phones written with dots group their digits by two to four ("555.201.7788",
+    "06.12.34.56.78")."""
+    if not DOTTED.fullmatch(raw):
+        return False
+    if VERSION_BEFORE.search(text, max(0, start - 24), start):
+        return True
+    return any(len(group) == 1 for group in raw.split(".")[1:]) and PHONE_WORDS.search(text) is None
 
 
 def _joins(ch: str) -> bool:

@@ -49,6 +49,7 @@ from policies.pii_patterns import (
 )
 from policies.placeholders import LocalNumbering, Numbering, apply, merge
 from policies.street_addresses import address_entities
+from policies.word_classes import WordClasses
 
 Terms = Callable[[str], Collection[str]]  # tenant -> its lower-cased terms and phrases
 NO_TERMS: frozenset[str] = frozenset()
@@ -103,6 +104,7 @@ class SpacyRedactor:
                 if self._nlp is None:
                     NameWords.warm_up()  # the name lists load here, not in the first customer's message
                     self._nlp = load_spacy(self._model_name)
+                    WordClasses.use(self._nlp)  # its lemmatizer's word lists: which words are only nouns
         return self._nlp
 
     def detect_batch(

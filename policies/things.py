@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from bot.core.words import stop_words
 from policies.businesses import a_brand, card_brand
-from policies.name_cues import ASKED_BEFORE, SPOKEN_TO
+from policies.name_cues import ASKED_BEFORE, RELATIONS, SPOKEN_TO
 from policies.name_words import (
     EDITION_WORDS,
     Names,
+    NameWords,
     joined_word,
     name_word,
     plain,
@@ -24,6 +26,7 @@ from policies.name_words import (
     unknown_word,
 )
 from policies.places import region_after_city
+from policies.word_classes import noun_only
 
 # what a product, a service or a place is called, rather than a person
 THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
@@ -51,7 +54,9 @@ THING_AFTER = re.compile(
     r"support (?:team|hours|line|number|chat|phone|email|e-mail|page|site|portal|ticket|agents?|staff|is|was|open|closed)|"
     r"customer (?:service|support|care)|help ?desk|helpline|hotline|warranty|website|outlets?|checkout|"
     # what software and devices are: "Gideon editor", "Marlowe AI", "Nova mattress", "Otis doorbell"
-    r"editor|ide|ai|cli|dev|framework|library|engine|launcher|client|console|router|headset|speakers?|controller|doorbell|thermostat|vacuum|mattress(?:es)?|firmware)\b",
+    r"editor|ide|ai|cli|dev|framework|library|engine|launcher|client|console|router|headset|speakers?|controller|doorbell|thermostat|vacuum|mattress(?:es)?|firmware|"
+    # "X sync stopped working" (a noun WordNet does not list as one; "Can X sync with me" is someone's verb)
+    r"sync(?=\s+(?:is|was|has|stopped|keeps|kept|fails|failed|broke|broken|issues?|errors?|not|isn['’]t|doesn['’]t|won['’]t)\b))\b",
     re.I,
 )
 # a place or a building named after a person
@@ -66,7 +71,10 @@ VERSION_SOON_AFTER = re.compile(r"(?:[ \t]+[\w-]+){0,2}?[ \t]+(?:[a-z]{1,4}-|v)?
 # "Is X supported?", "X compatible with": said of a product, never of a person, whatever its words
 # ... or a business: "Is Jenny Vesk still in business?" ("in business school" is someone's)
 SUPPORTED_AFTER = re.compile(
-    r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|fully)\s+)*(?:supported\b|compatible\b|(?:in|out of) business(?=\s*(?:[?.!,;]|$)|\s+(?:anymore|now|today|yet)\b))",
+    r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|aren['’]t|not|also|still|fully)\s+)*(?:supported\b|compatible\b|(?:in|out of) business(?=\s*(?:[?.!,;]|$)|\s+(?:anymore|now|today|yet)\b)|"
+    # "Is X still in beta?", "X is open source", "Is X HIPAA compliant?", "X is deprecated": said of software only
+    r"(?:in|out of) (?:beta|alpha|preview|early access|general availability)\b|open[- ]sourced?\b|self-hosted\b|"
+    r"(?:[A-Z0-9]{2,}(?: \d)? )?compliant\b|deprecated\b|discontinued\b|end[- ]of[- ]life\b)",
     re.IGNORECASE,
 )
 # "Jira Software", "Jira Work Management", "Roku Ultra": a capitalised word right after the name that ends what a
@@ -140,6 +148,14 @@ SPEAK_WITH_BEFORE = re.compile(r"\b(?:(?:speak|speaking|talk|talking|chat|chatti
 # ... not a team named after a place or a brand: "talk to India support", "speak with Georgia sales"
 TEAM_AFTER = re.compile(r"\s+(?:support|sales|team|office|department|branch|store|shop|desk|help|service|billing)\b", re.IGNORECASE)
 THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+OWNER_BEFORE = re.compile(r"\b(?:my|our|your|their)\s+$", re.IGNORECASE)
+# "the build fails with Ninja", "login failing on Safari": what a failure comes with is a tool or a platform
+# "Version 3.2 of X", "the Max plan in X": an edition or a release of what comes after
+RELEASE_OF = re.compile(
+    r"\b(?:version|release|build|edition|beta|update|firmware|(?:[A-Z][a-z]+ )?(?:plan|tier))\s+(?:v?[\d.]+\s+)?(?:of|in)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+FAILS_WITH = re.compile(r"\bfail(?:s|ed|ing)?\s+(?:with|on|under|in)\s+(?:the\s+)?$", re.IGNORECASE)
 # "X and the Forgotten Land": a capitalised word after "and the" makes the whole the title of a work
 WORK_TITLE_AFTER = re.compile(r"\s+and the [A-Z]")
 MADE_BY = re.compile(r"\s+by\s+")
@@ -187,6 +203,14 @@ SOFTWARE_SAID = re.compile(
     r"spreadsheets?|files?|CSVs?)\b|"
     r"work(?:s|ing)?\s+offline|(?:work|works|working|run|runs|running)\s+on\s+{platform}|"
     r"(?:available|installed|downloadable)\s+(?:on|for|in)\s+{platform}|"
+    # "Can X be installed on a Chromebook?", "X gets deployed twice": what is installed, deployed or hosted
+    r"(?:be|been|being|get|gets|got)\s+(?:(?:re|un|pre|auto-?)?install|deploy|self-host|download|embedd|whitelist|allowlist|sideload)ed\b|"
+    # "Is X available for law firms?", "X available to small teams": sold to kinds of customers
+    r"(?:available|free|discounted|cheaper)\s+(?:for|to)\s+(?:\w+\s+){0,2}?(?:firms|teams|businesses|companies|enterprises|organi[sz]ations|nonprofits|"
+    r"non-profits|charities|schools|universities|agencies|startups|freelancers|developers)\b|"
+    # "Can X run collections from the command line in CI?", "X runs headless": what runs unattended
+    r"run(?:s|ning)?\s+(?:[\w-]+\s+){0,3}?(?:from\s+the\s+(?:command\s+line|terminal|CLI)|in\s+(?:CI|Docker|a\s+container|"
+    r"containers|Kubernetes|a\s+pipeline|the\s+pipeline|the\s+background)|headless(?:ly)?|on\s+a\s+schedule)\b|"
     r"cost(?:s)?\b|pric(?:e|es|ed|ing)\b|"
     r"support(?:s)?\s+(?:[A-Z]{2,}s?\b|dark mode|single sign-on|two-factor|webhooks|offline)|"
     r"(?:log(?:s|ging)?|sign(?:s|ing)?|kick(?:s|ing)?)\s+(?:me|us)\s+out\b|"
@@ -194,7 +218,11 @@ SOFTWARE_SAID = re.compile(
     r"(?:install|launch|load|boot|sync|update)(?:s|ed|ing)?\s+on\s+{platform}|"
     # "X not detected by", "X won't pair", "X can't download from"
     r"(?:not\s+)?detected\b|pair(?:s|ed|ing)?\b|(?:re)?boot(?:s|ed|ing)?\b|power(?:s|ed)?\s+(?:on|off)\b|"
-    r"download(?:s|ed|ing)?\s+(?:from|to)\b)".replace("{platform}", PLATFORM)
+    r"download(?:s|ed|ing)?\s+(?:from|to)\b|"
+    # "X doesn't detect my monitor", "Does X have an API?": what devices are found by, and what software has
+    r"(?:doesn['’]t|does not|didn['’]t|won['’]t|can['’]t|cannot|no longer|stopped)\s+detect(?:ing)?\b|"
+    r"(?:have|has)\s+(?:an?\s+)?(?:(?:public|open|rest|graphql|python|mobile|desktop|ios|android|browser|offline|dark)\s+)?"
+    r"(?:API|SDK|CLI|apps?|plugins?|extensions?|webhooks|integrations?|mode)(?=\s*(?:[?.!,;]|$)|\s+(?:for|to|that|which|with|in|on)\b))".replace("{platform}", PLATFORM)
 )
 # "Set up X for legal docs", "reinstall X": what is set up, configured or installed right after the verb is software ("set
 # up a call with X" is not: the thing set up comes between)
@@ -218,8 +246,41 @@ ARTEFACT_SUBJECT = re.compile(
     r"[ \t]+(?:code|boards?|forms?|files?|scripts?|quer(?:y|ies)|builds?|pipelines?|jobs?|topics?|streams?|notebooks?|sheets?|"
     r"docs|pages|sites?|plugins?|widgets?|servers?|clusters?|nodes?|instances?|databases?|tables?|dashboards?|reports?)"
     r"\s+(?:be|is|are|was|were|won['’]t|don['’]t|doesn['’]t|can['’]t|keeps?|fail(?:s|ed)?|load(?:s|ed)?|compiles?|run|runs|"
-    r"work|works|sync|syncs|show|shows|break|broke|stop(?:s|ped)?|crash(?:es|ed)?)\b"
+    r"work|works|sync|syncs|show|shows|break|broke|stop(?:s|ped)?|crash(?:es|ed)?|time(?:s|d)? out|timing out|hangs|hanging|hung)\b"
 )
+
+# a lower-case word right after a capitalised one: "Luigi scheduler", "Alfred clipboard history" (not "Oria's", "Oria-based")
+NOUN_NEXT = re.compile(r"[ \t]+([a-z]+)\b(?![’'-])")
+# nouns for people, which follow a name as its role ("Oria manager approved it", "Bram lawyer sent a letter")
+PERSON_NOUN = re.compile(
+    rf"{RELATIONS}s?|(?:technician|engineer|agent|rep|representative|courier|driver|advis[eo]r|consultant|specialist|nurse|"
+    r"doctor|plumber|electrician|cleaner|inspector|officer|clerk|cashier|receptionist|director|administrator|assistant|owner|"
+    r"founder|head|lead|customer|client|member|guest|student|teacher|tutor|coach|contractor|freelancer|designer|developer|"
+    r"recruiter|secretary|chef|waiter|waitress|host|hostess|agent|therapist|dentist|surgeon|pharmacist|tenant|patient)s?"
+)
+# a verb whose first object is who receives the second: "send Oria invoices", "gave Bram access", "tell Oria congratulations"
+GIVEN_BEFORE = re.compile(
+    r"\b(?:send|sent|give|gave|show|showed|email|e-mail|forward|mail|pass|hand|owe|pay|paid|bring|brought|get|got|text|ask|"
+    r"tell|told|cc|let|make|made|buy|bought|order|ordered|offer|offered|serve|served|lend|lent|grant|granted|wish|wished|"
+    r"teach|taught|call|called|leave|left|find|found|save|saved|assign|assigned)\s+$",
+    re.IGNORECASE,
+)
+
+
+def modifies_noun(text: str, start: int, end: int) -> bool:
+    """A capitalised word right before a noun that is nothing else ("Luigi scheduler UI", "Bruno collection", "Alfred
+    clipboard history") modifies it: a thing's name, as a person's is written with a possessive before what is theirs
+    ("Oria's calendar"). Not before a noun for a person ("Oria manager approved it"), after a verb of giving or asking
+    ("send Oria invoices", "gave Bram access": who receives what), nor before a surname written in lower case ("Oria
+    baker")."""
+    word = text[start:end]
+    if not word[:1].isupper() or re.search(r"['’]s?$", word) or not (m := NOUN_NEXT.match(text, end)):
+        return False
+    noun = m.group(1)
+    before = text[max(0, start - 30) : start]
+    return noun_only(noun) and noun not in stop_words() and noun not in NameWords.surnames() and not PERSON_NOUN.fullmatch(noun) \
+        and not GIVEN_BEFORE.search(before) and not ASKED_BEFORE.search(before)
+
 
 def a_thing(
     text: str, start: int, end: int, *, things: list[tuple[int, int]], persons: list[tuple[int, int]],
@@ -287,18 +348,25 @@ def a_thing(
         return True  # "Why does Bexley crash on startup?", "Can Miro boards be embedded?": software, not someone
     if edition_product(text, start, end):
         return True  # "Does the Luna Max support Bluetooth?"
+    if len(words) == 1 and modifies_noun(text, start, end):
+        return True  # "Luigi scheduler UI shows every task as pending"
     if (len(words) > 1 and words[0].lower() in first_names and (surname(words[-1]) or not plain(words[-1]) or not plain(words[0])) and not any(c.isdigit() for c in text[start:end])
             and not any(_coined(w) for w in words) and not VERSION_SOON_AFTER.match(text, end)
             and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
         return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows
-    if THE_BEFORE.search(text[max(0, start - 5) : start]):
-        return True  # "the Domino's tracker": a person's name takes no article
+    if THE_BEFORE.search(text[max(0, start - 5) : start]) or (
+            len(words) > 1 and OWNER_BEFORE.search(text[max(0, start - 7) : start]) and words[0].lower() not in first_names
+            and not re.fullmatch(RELATIONS, words[0].lower())):
+        # "the Domino's tracker", "my Quillbox Gamecard": a person's name takes no article, nor "my" before a whole name
+        # that opens with no first name ("my Aunt Oria Vesk", "my Oria Vesk" stay someone's)
+        return True
     for w in words:
         if any(c.isdigit() for c in w) or re.match(r"^[A-Z]{2,}", w) or (re.search(r"[a-z][A-Z]", w) and not NAME_PREFIX.match(w)):
             return True  # "YouTube", "iOS", "MX Keys", "5th Gen"
     if re.search(r"\d\w*\s+$", text[max(0, start - 8) : start]):
         return True  # "5th Gen", "2 Pro"
     if VERSION_AFTER.match(text, end) or THING_AFTER.match(text, end) or THING_CONTEXT.search(text[max(0, start - 50) : start]) \
+            or FAILS_WITH.search(text[max(0, start - 20) : start]) or RELEASE_OF.search(text[max(0, start - 30) : start]) \
             or (VERSION_SOON_AFTER.match(text, end) and not ASKED_BEFORE.search(text[max(0, start - 30) : start])):
         return True
     if len(words) <= 2 and words[0].lower() in first_names and SPEAK_WITH_BEFORE.search(text[max(0, start - 20) : start]) \
