@@ -42,6 +42,7 @@ from channels.slack_desk import (
     FaqProposals,
     SlackStaffDesk,
     lost_claim_text,
+    pressed,
     proposal_view,
 )
 from channels.slack_identity import BotIdentity
@@ -130,16 +131,14 @@ class SlackApp:
     async def _on_handoff_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         user = body.get("user", {}).get("id", "")
         name = await self._name(user)
-        try:
-            handoff_id = int(action.get("value") or 0)
-        except ValueError:
-            handoff_id = 0
+        handoff_id, seen = pressed(str(action.get("value") or ""))
         kind = StaffAction(action["action_id"].removeprefix("handoff_"))
         staff = StaffMember(id=user, name=name, desk=self.desk.name)
-        result = await self._handoff.act(kind, handoff_id, staff=staff, client_id=f"{kind.value}-{action.get('action_ts')}")
+        result = await self._handoff.act(kind, handoff_id, staff=staff, client_id=f"{kind.value}-{action.get('action_ts')}",
+                                         seen=seen if kind is StaffAction.TAKE_OVER else None)
         if result is None:
             await self._ephemeral(body, "That handoff no longer exists.")
-        elif kind in (StaffAction.CLAIM, StaffAction.TAKE_OVER) and (lost := lost_claim(result, staff)) is not None:
+        elif kind in (StaffAction.CLAIM, StaffAction.TAKE_OVER) and (lost := lost_claim(result, staff, action=kind)) is not None:
             # the card says "Claimed by Alice" to everyone; only this told Bob that his own press did nothing
             await self._ephemeral(body, lost_claim_text(result, lost))
 

@@ -176,8 +176,10 @@ class WebConsole:
             return self._gate.html(not_found_page(account=account, csrf=self._gate.sessions.csrf_token(session)), status=404)
         client_id = f"console-{form.get('client_id') or secrets.token_hex(8)}"
         staff = self._staff(account)
-        after = await self._handoff.act(action, handoff.id, staff=staff, client_id=client_id)
-        error = lost_claim(after, staff) if action in (StaffAction.CLAIM, StaffAction.TAKE_OVER) else None
+        # the claimer the page showed when Take over was pressed: it is taken from them only (bot/core/desk.py `lost_claim`)
+        seen = (form.get("seen") or None) if action is StaffAction.TAKE_OVER else None
+        after = await self._handoff.act(action, handoff.id, staff=staff, client_id=client_id, seen=seen)
+        error = lost_claim(after, staff, action=action) if action in (StaffAction.CLAIM, StaffAction.TAKE_OVER) else None
         raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}" + (f"?error={error}" if error else f"?done={action.value}"), headers=HEADERS)
 
     async def _reply(self, request: web.Request) -> web.Response:

@@ -12,8 +12,10 @@ from typing import Any
 from bot.core.desk import (
     ACTION_LABELS,
     STATUS_TEXT,
+    StaffAction,
     StaffMember,
     claimed_by,
+    claimer_of,
     shown_actions,
 )
 from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus
@@ -31,6 +33,8 @@ from handoff.staff_accounts import StaffAccount
 CARD_ERRORS = {
     "claimed_first": "Not claimed: someone else claimed this handoff first.",
     "closed_first": "Not claimed: this handoff was closed before your claim.",
+    "taken_over_first": "Not taken over: someone else took this handoff after you opened it. Reload it to see who has it now.",
+    "closed_before_take_over": "Not taken over: this handoff was closed before your take-over.",
 }
 PROPOSAL_ERRORS = {
     "not_resolved": "Only a resolved handoff can be proposed as a FAQ entry.",
@@ -210,13 +214,25 @@ def _message(row: dict[str, Any]) -> str:
     )
 
 
+def _seen(action: StaffAction, handoff: Handoff) -> str:
+    """Take over's form carries the claimer this page shows: it takes the handoff from them only."""
+    claimer = claimer_of(handoff) if action is StaffAction.TAKE_OVER else None
+    return f'<input type="hidden" name="seen" value="{escape(claimer)}">' if claimer else ""
+
+
 STATUS_FOCUS = ' tabindex="-1" autofocus'  # the status line, focused (and so read out) after a step
 
 
 def _card_error(error: str, handoff: Handoff) -> str:
-    """A `CARD_ERRORS` text; the slower claim is told who has the handoff when it still is theirs."""
-    if error == "claimed_first" and handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by:
-        return f"Not claimed: {handoff.claimed_by} claimed this handoff first."
+    """A `CARD_ERRORS` text; the slower claim or take-over is told who has the handoff when it still is
+    theirs, and what to do: a take-over refused because it changed hands meanwhile says from whom a
+    second press would take it (its button carries the claimer shown now)."""
+    holder = handoff.claimed_by if handoff.status == HandoffStatus.CLAIMED else None
+    if error == "claimed_first" and holder:
+        return f"Not claimed: {holder} claimed this handoff first."
+    if error == "taken_over_first" and holder:
+        return (f"Not taken over: {holder} has this handoff now; it changed hands after you opened it. "
+                f"Check with {holder} first, or press Take over again to take it from {holder}.")
     return CARD_ERRORS[error]
 
 
@@ -243,7 +259,8 @@ def handoff_page(
         shown = shown_actions(handoff.status, mine=claimed_by(handoff, StaffMember(id=account.staff_id, name=account.display_name)))
         buttons = "".join(
             f'<form method="post" action="/console/handoffs/{hid}/act">{_csrf(csrf)}<input type="hidden" name="action" value="{a.value}">'
-            f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}"><button type="submit" class="{a.value}">{ACTION_LABELS[a]}</button></form>'
+            f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}">{_seen(a, handoff)}'
+            f'<button type="submit" class="{a.value}">{ACTION_LABELS[a]}</button></form>'
             for a in shown
         )
         actions = f'<div class="actions" role="group" aria-label="Actions">{buttons}</div>'

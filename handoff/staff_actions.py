@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.core.desk import StaffAction, StaffDesk, StaffMember, claimed_by
+from bot.core.desk import StaffAction, StaffDesk, StaffMember, claimed_by, claimer_of
 from bot.core.events import Claimed, EventBus, Resolved, ReturnedToBot, StaffReplied
 from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus, State
 from bot.core.messages import Role
@@ -133,14 +133,17 @@ class HandoffStaffActions:
             await self._posts.add(handoff, f"*{staff.name or staff.id} ({staff.desk}):* {posted.text}")
         return True
 
-    async def act(self, action: StaffAction, handoff_id: int, *, staff: StaffMember, client_id: str) -> Handoff | None:
-        """One staff action from any desk. None when there is no such handoff; else the handoff as it is after."""
+    async def act(
+        self, action: StaffAction, handoff_id: int, *, staff: StaffMember, client_id: str, seen: str | None = None,
+    ) -> Handoff | None:
+        """One staff action from any desk. None when there is no such handoff; else the handoff as it is after.
+        `seen`: for a take-over, the claimer the staff member saw when they pressed it (`claimer_of`)."""
         handlers = {
             StaffAction.CLAIM: lambda: self.claim(handoff_id, staff=staff.id, staff_name=staff.name),
             StaffAction.RESOLVE: lambda: self.resolve(handoff_id, staff=staff.id),
             StaffAction.RETURN: lambda: self.return_to_bot(handoff_id, staff=staff.id),
             StaffAction.RELEASE: lambda: self.release(handoff_id, staff=staff.id),
-            StaffAction.TAKE_OVER: lambda: self.take_over(handoff_id, staff=staff),
+            StaffAction.TAKE_OVER: lambda: self.take_over(handoff_id, staff=staff, seen=seen),
             StaffAction.DRAFT: lambda: self._send_draft(handoff_id, staff=staff, client_id=client_id),
         }
         return await handlers[action]()
@@ -171,19 +174,25 @@ class HandoffStaffActions:
         await self._tell_queue(handoff, again=False)
         return handoff
 
-    async def take_over(self, handoff_id: int, *, staff: StaffMember) -> Handoff | None:
+    async def take_over(self, handoff_id: int, *, staff: StaffMember, seen: str | None = None) -> Handoff | None:
         """Someone else's claim becomes this staff member's (Alice leaves for the day; Bob goes on with her
         customer): the customer is told who joined, the card shows the new claimer, the staff thread
         (Slack) says who took over from whom. Releasing and claiming again told a customer in the middle
         of a conversation their place in the queue, and let anyone claim it in between. Unclaimed, it is a
-        claim; closed or theirs already, nothing changes. Two take-overs at once: the first stands
-        (`lost_claim` tells the other)."""
+        claim; closed or theirs already, nothing changes.
+        `seen`: the claimer the staff member saw when they pressed Take over (`claimer_of`, carried by the
+        console's form and the Slack button). It is taken only from them: when someone else has it by
+        now (Lee and Dana both saw Alice's claim and pressed at once; Lee's came first), it is not taken
+        from Lee unseen, and `lost_claim` tells Dana who has it. None (a form or card drawn before the
+        claimer was carried): taken from whoever has it."""
         handoff = await asyncio.to_thread(self.get, handoff_id)
         if handoff is None:
             return None
         if handoff.status in UNCLAIMED:
             return await self.claim(handoff_id, staff=staff.id, staff_name=staff.name)
         if handoff.status != HandoffStatus.CLAIMED or claimed_by(handoff, staff):
+            return handoff
+        if seen is not None and claimer_of(handoff) != seen:  # it changed hands after they looked
             return handoff
         before = handoff.claimed_by_id or handoff.claimed_by
         async with self._lock(handoff.conversation_id):
