@@ -106,7 +106,7 @@ def sign_in_page(
     return _page("Sign in", body)
 
 
-def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: datetime) -> list[dict[str, Any]]:
+def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: datetime, *, staff: StaffMember | None = None) -> list[dict[str, Any]]:
     """The queue as console.js renders it (and the page, the same way), from `HandoffService.of_tenant`
     (active ones oldest first, then closed ones newest first). Those waiting to be claimed come first,
     in the order of their places in the queue, each with its place (`place`: what its customer was told,
@@ -114,7 +114,8 @@ def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: dat
     then the claimed ones, then the closed. A handoff staff were reminded of (nobody claimed it within
     the tenant's `reannounce_minutes`: the handoff timer, handoff/cards.py) and still unclaimed is flagged
     with how long its customer has waited, and comes first, the longest waiting first: on a console-only
-    install this is the reminder, where staff look."""
+    install this is the reminder, where staff look. `mine`: claimed by `staff`, the signed-in staff member
+    (marked "Yours" in the queue: on a busy desk the "Claimed by ..." lines all looked alike)."""
     waiting = sorted(int(h.id or 0) for h in handoffs if h.status in UNCLAIMED)
     places = {hid: n for n, hid in enumerate(waiting, start=1)}
     rows = [
@@ -122,6 +123,7 @@ def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: dat
             "id": h.id, "status": h.status, "status_text": status_text(h), "active": h.status in ACTIVE,
             "intent": packets[h.id or 0].intent, "reason": packets[h.id or 0].reason_text, "since": _ago(h.created_at, now),
             "reminded": _reminded(h), "flag": _waiting(h, now) if _reminded(h) else None, "place": places.get(int(h.id or 0)),
+            "mine": staff is not None and h.status == HandoffStatus.CLAIMED and claimed_by(h, staff),
         }
         for h in handoffs
     ]
@@ -150,10 +152,12 @@ def _waiting(handoff: Handoff, now: datetime) -> str:
 
 def _queue_row(row: dict[str, Any]) -> str:
     flagged = " overdue" if row["flag"] else ""
+    mine = " mine" if row.get("mine") else ""
     return (
-        f'<li class="handoff {escape(row["status"])}{flagged}" data-reminded="{escape(row["reminded"] or "")}">'
+        f'<li class="handoff {escape(row["status"])}{flagged}{mine}" data-reminded="{escape(row["reminded"] or "")}">'
         f'<a href="/console/handoffs/{int(row["id"])}">'
-        f'<span class="id">#{int(row["id"])}</span> <span class="intent">{escape(row["intent"])}</span></a>'
+        f'<span class="id">#{int(row["id"])}</span> <span class="intent">{escape(row["intent"])}</span>'
+        + (' <span class="yours">Yours</span>' if mine else "") + "</a>"
         + (f'<span class="flag">{escape(row["flag"])}</span>' if row["flag"] else "")
         + f'<span class="meta">{escape(_meta(row))}</span></li>'
     )
@@ -238,13 +242,14 @@ def _card_error(error: str, handoff: Handoff) -> str:
 
 def handoff_page(
     *, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[Message], extra: str = "",
-    unsent: str = "", problem: str | None = None, error: str | None = None, focus: str | None = None,
+    unsent: str = "", problem: str | None = None, error: str | None = None, focus: str | None = None, despite: str | None = None,
 ) -> str:
     """`unsent` and `problem`: a reply that was not sent, and why; the text is kept for staff to send
     again (in the reply box) or to copy (the handoff was closed meanwhile), never dropped. `error`: a
     code of `CARD_ERRORS` (what became of the staff member's last action); any other shows nothing.
     `focus`: "reply" (the reply box, which a screen reader announces with the status) or "status" (the
-    status line, read out) takes the keyboard's focus as the page opens (handoff/console.py `_focus`)."""
+    status line, read out) takes the keyboard's focus as the page opens (handoff/console.py `_focus`).
+    `despite`: the claimer the reply was held back for; the reply form sends it with "Send anyway"."""
     hid = int(handoff.id or 0)
     attempts = "".join(
         f"<li>{escape(a.text)} <small>({escape(str(a.outcome))}, confidence {escape(str(a.confidence))})</small>"
@@ -270,8 +275,11 @@ def handoff_page(
             f'<form class="reply" method="post" action="/console/handoffs/{hid}/reply">{_csrf(csrf)}'
             f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}">'
             '<label for="reply-text">Reply to the customer</label><textarea id="reply-text" name="text" rows="3" required maxlength="4000" '
-            f'aria-describedby="status"{" autofocus" if focus == "reply" else ""}>'
-            f"{escape(unsent)}</textarea><button type=\"submit\">Send reply</button></form>"
+            f'aria-describedby="status"{" autofocus" if focus == "reply" or despite else ""}>'
+            f"{escape(unsent)}</textarea>"
+            + (f'<input type="hidden" name="despite" value="{escape(despite)}"><button type="submit">Send anyway</button>' if despite
+               else '<button type="submit">Send reply</button>')
+            + "</form>"
         )
     elif unsent:
         reply += ('<label for="unsent-text">Your reply (not sent)</label>'

@@ -12,7 +12,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.core.desk import StaffAction, StaffDesk, StaffMember, claimed_by, claimer_of
+from bot.core.desk import (
+    ReplyOutcome,
+    StaffAction,
+    StaffDesk,
+    StaffMember,
+    claimed_by,
+    claimer_of,
+)
 from bot.core.events import Claimed, EventBus, Resolved, ReturnedToBot, StaffReplied
 from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus, State
 from bot.core.messages import Role
@@ -113,25 +120,33 @@ class HandoffStaffActions:
         """The handoff whose staff thread a desk knows as `thread` (for Slack: a message's thread_ts)."""
         return self._records.by_thread(thread)
 
-    async def reply(self, handoff_id: int, *, staff: StaffMember, text: str, client_id: str) -> bool:
+    async def reply(
+        self, handoff_id: int, *, staff: StaffMember, text: str, client_id: str, despite: str | None = None,
+    ) -> ReplyOutcome:
         """A staff message: to the customer, on their channel. Unclaimed? It claims. Written on another
         desk than the one holding the staff thread (the console beside Slack), it is posted in that
-        thread too, so everyone on the handoff sees it. A repeated `client_id` (a retry) does nothing."""
+        thread too, so everyone on the handoff sees it. A repeated `client_id` (a retry) does nothing.
+        Claimed by someone else: not sent (CLAIMED_BY_ANOTHER, the desk says who has it) unless `despite`
+        is that claimer (`claimer_of`): the staff member was told and chose to write beside them; the
+        claim stays theirs. Told of Alice and confirmed, a reply meant for Alice's customer is not sent
+        beside Bob, who took it over meanwhile: they are told again."""
         handoff = await asyncio.to_thread(self.get, handoff_id)
         if handoff is None or handoff.status not in ACTIVE:
-            return False
+            return ReplyOutcome.CLOSED
+        if handoff.status == HandoffStatus.CLAIMED and not claimed_by(handoff, staff) and despite != claimer_of(handoff):
+            return ReplyOutcome.CLAIMED_BY_ANOTHER
         if handoff.status in UNCLAIMED:
             await self.claim(handoff.id or 0, staff=staff.id, staff_name=staff.name)
         posted = await self._conversations.post_message(
             handoff.conversation_id, role=Role.AGENT, text=text, author=staff.name or "Support team", client_id=client_id, redact=True
         )
         if posted is None:  # Slack sent the same reply again: it reached the customer once, and is audited once
-            return True
+            return ReplyOutcome.SENT
         await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="staff_reply", staff=staff.id)
         await self._events.publish(StaffReplied(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff.id or 0, staff=staff.id))
         if staff.desk != getattr(self.desk, "name", None) and self.desk is not None:  # stored redacted, as every thread post
             await self._posts.add(handoff, f"*{staff.name or staff.id} ({staff.desk}):* {posted.text}")
-        return True
+        return ReplyOutcome.SENT
 
     async def act(
         self, action: StaffAction, handoff_id: int, *, staff: StaffMember, client_id: str, seen: str | None = None,
@@ -152,7 +167,8 @@ class HandoffStaffActions:
         handoff = await asyncio.to_thread(self.get, handoff_id)
         if handoff is None:
             return None
-        await self.reply(handoff_id, staff=staff, text=self.packet(handoff).draft, client_id=client_id)
+        # the draft button is the claimer's own step; pressed by another on a shared card (Slack's), it goes as before
+        await self.reply(handoff_id, staff=staff, text=self.packet(handoff).draft, client_id=client_id, despite=claimer_of(handoff))
         return await asyncio.to_thread(self.get, handoff_id)
 
     async def release(self, handoff_id: int, *, staff: str) -> Handoff | None:

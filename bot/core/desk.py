@@ -38,6 +38,16 @@ class StaffAction(StrEnum):
     TAKE_OVER = "take_over"  # someone else's claim becomes mine: the customer goes on with me, never back to the queue
 
 
+class ReplyOutcome(StrEnum):
+    """What became of a staff member's reply (handoff/staff_actions.py `reply`)."""
+
+    SENT = "sent"  # to the customer (or sent before: a retry reached them once)
+    CLOSED = "closed"  # the handoff is resolved, returned or unknown: the customer would not get it
+    # someone else has claimed the handoff and the reply was not confirmed against that claimer: not sent,
+    # so two staff members don't write to one customer unaware of each other (each desk says who has it)
+    CLAIMED_BY_ANOTHER = "claimed_by_another"
+
+
 # each action's button, in the order every desk shows them
 ACTION_LABELS = {
     StaffAction.CLAIM: "Claim", StaffAction.DRAFT: "Send draft", StaffAction.RELEASE: "Release to the queue",

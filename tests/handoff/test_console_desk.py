@@ -232,3 +232,58 @@ async def test_a_take_over_pressed_on_a_stale_page_is_refused_and_names_who_has_
     await until(lambda: [m for m in heard if m["text"].startswith("Dana") and "joined" in m["text"]])
     await dana.act(handoff_id, "resolve")
     await ws.close()
+
+
+async def test_the_queue_marks_the_handoffs_claimed_by_the_one_signed_in(client: TestClient, lead: Staff, dana: Staff) -> None:
+    """On a busy desk every claimed row read "Claimed by ...": Lee had to read each name to find his own."""
+    customers = [await hand_over(client) for _ in range(3)]
+    (_, _, _, _, lees), (_, _, _, _, danas), (_, _, _, _, nobodys) = customers
+    assert (await lead.act(lees, "claim")).status == 303
+    assert (await dana.act(danas, "claim")).status == 303
+    for staff, own in ((lead, lees), (dana, danas)):
+        rows = {r["id"]: r for r in await queue(staff)}
+        assert [i for i in (lees, danas, nobodys) if rows[i]["mine"]] == [own]
+        page = await (await staff.get("/console")).text()
+        marked = re.findall(r'<li class="handoff claimed mine"[^>]*><a href="/console/handoffs/(\d+)">.*?<span class="yours">Yours</span></a>', page)
+        assert [int(i) for i in marked] == [own]
+    for _, _, ws, _, handoff_id in customers:
+        await lead.act(handoff_id, "resolve")
+        await ws.close()
+
+
+async def test_a_reply_to_a_customer_someone_else_claimed_is_held_back_naming_them_until_confirmed(
+    client: TestClient, lead: Staff, dana: Staff,
+) -> None:
+    """Dana wrote to Lee's customer from the console and it went at once, between Lee's own replies: the
+    customer read two people answering, and neither knew of the other. Now it is not sent yet: the page
+    names Lee, keeps the text and offers "Send anyway" (it stays Lee's) or Take over. Confirmed for Lee
+    while someone else took it meanwhile, it is held back again, naming who has it now."""
+    _, _, ws, heard, handoff_id = await hand_over(client)
+    assert (await lead.act(handoff_id, "claim")).status == 303
+    held = await dana.reply(handoff_id, "Hi, Dana here: did the refund arrive?")
+    assert held.status == 409
+    page = await held.text()
+    assert "Not sent yet: Lee has claimed this handoff and is talking with the customer." in page
+    assert "Send anyway to write beside Lee (it stays Lee&#x27;s), or Take over first to make it yours." in page
+    assert "did the refund arrive?</textarea>" in page and 'name="despite" value="console:desk:lead"' in page
+    assert ">Send anyway</button>" in page
+    await asyncio.sleep(0.3)
+    assert not [m for m in heard if "refund" in m["text"]]
+
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    sent = await dana.post(f"/console/handoffs/{handoff_id}/reply", {"csrf": token, "text": "Hi, Dana here: did the refund arrive?",
+                                                                     "client_id": "confirmed-1", "despite": "console:desk:lead"})
+    assert sent.status == 303
+    await until(lambda: [m for m in heard if "refund" in m["text"] and m.get("author") == "Dana"])
+    assert (await dana.view(handoff_id))["status_text"] == "Claimed by Lee"
+
+    # confirmed against Lee, but the claim changed hands meanwhile: not sent beside Alice unseen
+    await client.app[HANDOFF].take_over(handoff_id, staff=StaffMember(id="UALICE", name="Alice"), seen="console:desk:lead")
+    again = await dana.post(f"/console/handoffs/{handoff_id}/reply", {"csrf": token, "text": "One more thing", "client_id": "confirmed-2",
+                                                                      "despite": "console:desk:lead"})
+    assert again.status == 409 and "Not sent yet: Alice has claimed this handoff" in await again.text()
+    # the claimer's own reply is never held back
+    assert (await lead.act(handoff_id, "take_over", seen="UALICE")).status == 303
+    assert (await lead.reply(handoff_id, "Lee again")).status == 303
+    await lead.act(handoff_id, "resolve")
+    await ws.close()
