@@ -185,6 +185,21 @@
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  // A bot message's text: the articles a handoff notice offers to read while waiting ("• <title> (<url>)",
+  // bot/engine/assistant.py `suggestion_lines`) as links named by their titles, through the same safeHref as
+  // an answer's sources (a relative or javascript: URL was left as text, and an absolute one showed raw);
+  // any other line with its bare URLs linked.
+  var SUGGESTED = /^\u2022 (.+) \((\S+)\)$/;  // escaped: a page may load this file without its charset
+  function botText(parent, text) {
+    text.split("\n").forEach(function (line, i) {
+      if (i) parent.appendChild(document.createTextNode("\n"));
+      var m = SUGGESTED.exec(line), href = m && safeHref(m[2]);
+      if (!href) { linkify(parent, line); return; }
+      parent.appendChild(document.createTextNode("\u2022 "));
+      var a = el("a", null, m[1]); a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer"; parent.appendChild(a);
+    });
+  }
+
   var host = el("div"); host.id = "supportbot-widget";
   var root = host.attachShadow({ mode: "open" });
   var style = el("style"); style.textContent = CSS; root.appendChild(style);
@@ -226,7 +241,8 @@
     var cites = message.citations || [];
     // an answer's text ends with its source line, which the box below shows as links: its "body" is
     // the text without that line (the source was shown twice)
-    linkify(bubble, (cites.length && typeof message.body === "string" ? message.body : message.text) || "");
+    var said = (cites.length && typeof message.body === "string" ? message.body : message.text) || "";
+    if (message.role === "bot") botText(bubble, said); else linkify(bubble, said);
     if (cites.length) {
       var box = el("div", "sources"); box.appendChild(el("strong", null, t("sources")));
       cites.forEach(function (c) {
