@@ -24,6 +24,7 @@ from bot.core.desk import (
     StaffAction,
     StaffDeskBusy,
     StaffPostRefused,
+    claimer_of,
     shown_actions,
 )
 from bot.core.errors import InputError
@@ -121,7 +122,7 @@ def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None
         # action ids `handoff_<action>`: channels/slack_staff.py turns them back into StaffAction
         buttons = [
             {"type": "button", **({"style": "primary"} if action is StaffAction.CLAIM else {}),
-             "text": {"type": "plain_text", "text": label}, "action_id": f"handoff_{action.value}", "value": str(handoff.id)}
+             "text": {"type": "plain_text", "text": label}, "action_id": f"handoff_{action.value}", "value": button_value(handoff, action)}
             for action, label in ((a, ACTION_LABELS[a]) for a in shown_actions(handoff.status))
         ]
         blocks.append({"type": "actions", "block_id": "handoff_actions", "elements": buttons})
@@ -131,9 +132,29 @@ def card_blocks(handoff: Handoff, packet: Packet, *, position: int | None = None
     return blocks
 
 
+def button_value(handoff: Handoff, action: StaffAction) -> str:
+    """A card button's value: the handoff's id; Take over's adds the claimer the card shows ("12:U123"),
+    so a press on a card drawn before the handoff changed hands takes it from nobody unseen."""
+    claimer = claimer_of(handoff) if action is StaffAction.TAKE_OVER else None
+    return f"{handoff.id}:{claimer}" if claimer else str(handoff.id)
+
+
+def pressed(value: str) -> tuple[int, str | None]:
+    """`button_value` read back: (handoff id, the claimer Take over saw); id 0 for a value that is no id."""
+    handoff, _, seen = (value or "").partition(":")
+    return (int(handoff) if handoff.isdigit() else 0), (seen or None)
+
+
 def lost_claim_text(handoff: Handoff, lost: str) -> str:
-    """What the slower of two claims is told, for their eyes only: who has the handoff (and since when),
-    or that it was closed first; `lost` is a code of bot/core/desk.py `lost_claim`."""
+    """What the slower of two claims (or take-overs) is told, for their eyes only: who has the handoff (and
+    since when), or that it was closed first, and what to do; `lost` is a code of bot/core/desk.py `lost_claim`."""
+    if lost == "taken_over_first":
+        holder = _escape(handoff.claimed_by or "someone else")
+        return (f"Not taken over: {holder} has handoff #{handoff.id} now; it changed hands after the card you pressed was drawn. "
+                f"Check with {holder} in its thread first, or press Take over again to take it from {holder}.")
+    if lost == "closed_before_take_over":
+        status = STATUS_TEXT.get(handoff.status, handoff.status).lower()
+        return f"Not taken over: handoff #{handoff.id} was {_escape(status)} before your take-over."
     if lost == "claimed_first":
         when = f" at {slack_time(handoff.claimed_at)}" if isinstance(handoff.claimed_at, datetime) else ""
         return (f"Not claimed: {_escape(handoff.claimed_by or 'someone else')} claimed handoff #{handoff.id} first{when}. "

@@ -32,7 +32,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.channel import ConversationRef, InboundMessage
 from bot.core.config import Settings
-from bot.core.desk import StaffAction, StaffMember, lost_claim
+from bot.core.desk import ReplyOutcome, StaffAction, StaffMember, lost_claim
 from bot.core.errors import InputError
 from channels import slack_payloads
 from channels.slack import SlackCustomerChannel, mentioned_users, plain_text
@@ -42,6 +42,7 @@ from channels.slack_desk import (
     FaqProposals,
     SlackStaffDesk,
     lost_claim_text,
+    pressed,
     proposal_view,
 )
 from channels.slack_identity import BotIdentity
@@ -130,16 +131,14 @@ class SlackApp:
     async def _on_handoff_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         user = body.get("user", {}).get("id", "")
         name = await self._name(user)
-        try:
-            handoff_id = int(action.get("value") or 0)
-        except ValueError:
-            handoff_id = 0
+        handoff_id, seen = pressed(str(action.get("value") or ""))
         kind = StaffAction(action["action_id"].removeprefix("handoff_"))
         staff = StaffMember(id=user, name=name, desk=self.desk.name)
-        result = await self._handoff.act(kind, handoff_id, staff=staff, client_id=f"{kind.value}-{action.get('action_ts')}")
+        result = await self._handoff.act(kind, handoff_id, staff=staff, client_id=f"{kind.value}-{action.get('action_ts')}",
+                                         seen=seen if kind is StaffAction.TAKE_OVER else None)
         if result is None:
             await self._ephemeral(body, "That handoff no longer exists.")
-        elif kind in (StaffAction.CLAIM, StaffAction.TAKE_OVER) and (lost := lost_claim(result, staff)) is not None:
+        elif kind in (StaffAction.CLAIM, StaffAction.TAKE_OVER) and (lost := lost_claim(result, staff, action=kind)) is not None:
             # the card says "Claimed by Alice" to everyone; only this told Bob that his own press did nothing
             await self._ephemeral(body, lost_claim_text(result, lost))
 
@@ -204,10 +203,25 @@ class SlackApp:
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         user = (body.get("user") or {}).get("id")
         if channel and user:
-            try:
-                await self.client.chat_postEphemeral(channel=channel, user=user, text=text)
-            except Exception:
-                logger.warning("could not send an ephemeral reply")
+            await self._tell(channel=channel, user=user, text=text)
+
+    async def _tell(self, *, channel: str, user: str, text: str, thread: str | None = None) -> None:
+        """An ephemeral message (in `thread` when given): for `user`'s eyes only."""
+        try:
+            await self.client.chat_postEphemeral(channel=channel, user=user, text=text, **({"thread_ts": thread} if thread else {}))
+        except Exception:
+            logger.warning("could not send an ephemeral reply")
+
+    async def _not_relayed(self, handoff_id: int, *, user: str, channel: str, thread: str) -> None:
+        """A message in the thread of a handoff someone else claimed stays in the thread, for the team: it is
+        not sent to the customer beside the claimer's own replies. Slack cannot hold a message back to ask
+        "send anyway?" (the console does), and in a claimed handoff's thread a colleague's message is most
+        often a word to the claimer; told to the writer alone, with who has it and how to reply themselves."""
+        handoff = await asyncio.to_thread(self._handoff.by_desk_thread, thread)  # as it is now: who has it
+        holder = (handoff.claimed_by if handoff is not None else None) or "someone else"
+        text = (f"Not sent to the customer: {holder} has claimed handoff #{handoff_id} and is talking with them, so your message "
+                f"stays in this thread for the team. To reply to the customer yourself, press Take over on the card, then write again.")
+        await self._tell(channel=channel, user=user, text=text, thread=thread)
 
     async def _on_message(self, event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
         channel = event.get("channel")
@@ -222,10 +236,12 @@ class SlackApp:
             names = {m: name for m in mentioned_users(raw) if (name := await self._name(m)) != m}  # an id is no name
             handoff = await asyncio.to_thread(self._handoff.by_desk_thread, str(event["thread_ts"]))
             if handoff is not None:
-                await self._handoff.reply(
+                outcome = await self._handoff.reply(
                     handoff.id or 0, staff=StaffMember(id=user, name=await self._name(user), desk=self.desk.name),
                     text=plain_text(raw, names=names), client_id=f"slack-{event.get('ts')}",
                 )
+                if outcome is ReplyOutcome.CLAIMED_BY_ANOTHER:
+                    await self._not_relayed(handoff.id or 0, user=user, channel=str(channel), thread=str(event["thread_ts"]))
             return
         tenant = tenant_for_team(self._settings, event.get("user_team"), event.get("team"), body.get("team_id"))
         if tenant is None:

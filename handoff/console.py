@@ -25,7 +25,14 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.core.desk import StaffAction, StaffMember, claimed_by, lost_claim
+from bot.core.desk import (
+    ReplyOutcome,
+    StaffAction,
+    StaffMember,
+    claimed_by,
+    claimer_of,
+    lost_claim,
+)
 from bot.core.errors import InputError
 from handoff.console_notices import StepBackNotices
 from handoff.console_pages import (
@@ -92,7 +99,7 @@ class WebConsole:
     async def _rows(self, account: StaffAccount) -> list[dict[str, Any]]:
         handoffs = await asyncio.to_thread(self._handoff.of_tenant, account.tenant)
         packets = {h.id or 0: self._handoff.packet(h) for h in handoffs}
-        return queue_rows(handoffs, packets, datetime.now(UTC))
+        return queue_rows(handoffs, packets, datetime.now(UTC), staff=self._staff(account))
 
     async def _notice(self, account: StaffAccount) -> dict[str, Any] | None:
         if self._notices is None:
@@ -176,8 +183,10 @@ class WebConsole:
             return self._gate.html(not_found_page(account=account, csrf=self._gate.sessions.csrf_token(session)), status=404)
         client_id = f"console-{form.get('client_id') or secrets.token_hex(8)}"
         staff = self._staff(account)
-        after = await self._handoff.act(action, handoff.id, staff=staff, client_id=client_id)
-        error = lost_claim(after, staff) if action in (StaffAction.CLAIM, StaffAction.TAKE_OVER) else None
+        # the claimer the page showed when Take over was pressed: it is taken from them only (bot/core/desk.py `lost_claim`)
+        seen = (form.get("seen") or None) if action is StaffAction.TAKE_OVER else None
+        after = await self._handoff.act(action, handoff.id, staff=staff, client_id=client_id, seen=seen)
+        error = lost_claim(after, staff, action=action) if action in (StaffAction.CLAIM, StaffAction.TAKE_OVER) else None
         raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}" + (f"?error={error}" if error else f"?done={action.value}"), headers=HEADERS)
 
     async def _reply(self, request: web.Request) -> web.Response:
@@ -193,21 +202,32 @@ class WebConsole:
             return await self._unsent(request, session, account, handoff, text=text, problem=problem, status=400)
         # the form's own id: a double click or a resent form reaches the customer once
         client_id = f"console-{form.get('client_id') or secrets.token_hex(8)}"
-        if not await self._handoff.reply(handoff.id, staff=self._staff(account), text=text, client_id=client_id):
-            closed = await asyncio.to_thread(self._handoff.get, int(handoff.id))
-            problem = f"Not sent: this handoff is {status_text(closed or handoff).lower()} now, so the customer would not get it."
-            return await self._unsent(request, session, account, closed or handoff, text=text, problem=problem, status=409)
+        # `despite`: the claimer the staff member was warned of and chose to write beside ("Send anyway")
+        outcome = await self._handoff.reply(handoff.id, staff=self._staff(account), text=text, client_id=client_id,
+                                            despite=form.get("despite") or None)
+        if outcome is not ReplyOutcome.SENT:
+            now = await asyncio.to_thread(self._handoff.get, int(handoff.id)) or handoff
+            if outcome is ReplyOutcome.CLAIMED_BY_ANOTHER:
+                holder = now.claimed_by or "someone else"
+                problem = (f"Not sent yet: {holder} has claimed this handoff and is talking with the customer. "
+                           f"Send anyway to write beside {holder} (it stays {holder}'s), or Take over first to make it yours.")
+                return await self._unsent(request, session, account, now, text=text, problem=problem, status=409, despite=claimer_of(now))
+            problem = f"Not sent: this handoff is {status_text(now).lower()} now, so the customer would not get it."
+            return await self._unsent(request, session, account, now, text=text, problem=problem, status=409)
         # `sent`: console.js drops the draft it kept for this form only now (a sign-in or a refused form in between keeps it)
         raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}?sent={quote(form.get('client_id', '')[:64])}", headers=HEADERS)
 
     async def _unsent(
         self, request: web.Request, session: Any, account: StaffAccount, handoff: Any, *, text: str, problem: str, status: int,
+        despite: str | None = None,
     ) -> web.Response:
-        """The handoff's page again, saying why the reply was not sent, with its text kept (a redirect would drop it)."""
+        """The handoff's page again, saying why the reply was not sent, with its text kept (a redirect would drop it).
+        `despite`: the claimer it was not sent beside; the form sends it again with "Send anyway"."""
         csrf = self._gate.sessions.csrf_token(session)
         packet, messages = await self._handoff.staff_view(handoff)
         extra = await self._proposal_section(handoff, csrf=csrf, error=None)
-        page = handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages, extra=extra, unsent=text, problem=problem)
+        page = handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages, extra=extra, unsent=text, problem=problem,
+                            despite=despite)
         return self._gate.html(page, status=status)
 
 

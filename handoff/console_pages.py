@@ -12,8 +12,10 @@ from typing import Any
 from bot.core.desk import (
     ACTION_LABELS,
     STATUS_TEXT,
+    StaffAction,
     StaffMember,
     claimed_by,
+    claimer_of,
     shown_actions,
 )
 from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus
@@ -31,6 +33,8 @@ from handoff.staff_accounts import StaffAccount
 CARD_ERRORS = {
     "claimed_first": "Not claimed: someone else claimed this handoff first.",
     "closed_first": "Not claimed: this handoff was closed before your claim.",
+    "taken_over_first": "Not taken over: someone else took this handoff after you opened it. Reload it to see who has it now.",
+    "closed_before_take_over": "Not taken over: this handoff was closed before your take-over.",
 }
 PROPOSAL_ERRORS = {
     "not_resolved": "Only a resolved handoff can be proposed as a FAQ entry.",
@@ -102,7 +106,7 @@ def sign_in_page(
     return _page("Sign in", body)
 
 
-def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: datetime) -> list[dict[str, Any]]:
+def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: datetime, *, staff: StaffMember | None = None) -> list[dict[str, Any]]:
     """The queue as console.js renders it (and the page, the same way), from `HandoffService.of_tenant`
     (active ones oldest first, then closed ones newest first). Those waiting to be claimed come first,
     in the order of their places in the queue, each with its place (`place`: what its customer was told,
@@ -110,7 +114,8 @@ def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: dat
     then the claimed ones, then the closed. A handoff staff were reminded of (nobody claimed it within
     the tenant's `reannounce_minutes`: the handoff timer, handoff/cards.py) and still unclaimed is flagged
     with how long its customer has waited, and comes first, the longest waiting first: on a console-only
-    install this is the reminder, where staff look."""
+    install this is the reminder, where staff look. `mine`: claimed by `staff`, the signed-in staff member
+    (marked "Yours" in the queue: on a busy desk the "Claimed by ..." lines all looked alike)."""
     waiting = sorted(int(h.id or 0) for h in handoffs if h.status in UNCLAIMED)
     places = {hid: n for n, hid in enumerate(waiting, start=1)}
     rows = [
@@ -118,6 +123,7 @@ def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: dat
             "id": h.id, "status": h.status, "status_text": status_text(h), "active": h.status in ACTIVE,
             "intent": packets[h.id or 0].intent, "reason": packets[h.id or 0].reason_text, "since": _ago(h.created_at, now),
             "reminded": _reminded(h), "flag": _waiting(h, now) if _reminded(h) else None, "place": places.get(int(h.id or 0)),
+            "mine": staff is not None and h.status == HandoffStatus.CLAIMED and claimed_by(h, staff),
         }
         for h in handoffs
     ]
@@ -146,10 +152,12 @@ def _waiting(handoff: Handoff, now: datetime) -> str:
 
 def _queue_row(row: dict[str, Any]) -> str:
     flagged = " overdue" if row["flag"] else ""
+    mine = " mine" if row.get("mine") else ""
     return (
-        f'<li class="handoff {escape(row["status"])}{flagged}" data-reminded="{escape(row["reminded"] or "")}">'
+        f'<li class="handoff {escape(row["status"])}{flagged}{mine}" data-reminded="{escape(row["reminded"] or "")}">'
         f'<a href="/console/handoffs/{int(row["id"])}">'
-        f'<span class="id">#{int(row["id"])}</span> <span class="intent">{escape(row["intent"])}</span></a>'
+        f'<span class="id">#{int(row["id"])}</span> <span class="intent">{escape(row["intent"])}</span>'
+        + (' <span class="yours">Yours</span>' if mine else "") + "</a>"
         + (f'<span class="flag">{escape(row["flag"])}</span>' if row["flag"] else "")
         + f'<span class="meta">{escape(_meta(row))}</span></li>'
     )
@@ -210,25 +218,38 @@ def _message(row: dict[str, Any]) -> str:
     )
 
 
+def _seen(action: StaffAction, handoff: Handoff) -> str:
+    """Take over's form carries the claimer this page shows: it takes the handoff from them only."""
+    claimer = claimer_of(handoff) if action is StaffAction.TAKE_OVER else None
+    return f'<input type="hidden" name="seen" value="{escape(claimer)}">' if claimer else ""
+
+
 STATUS_FOCUS = ' tabindex="-1" autofocus'  # the status line, focused (and so read out) after a step
 
 
 def _card_error(error: str, handoff: Handoff) -> str:
-    """A `CARD_ERRORS` text; the slower claim is told who has the handoff when it still is theirs."""
-    if error == "claimed_first" and handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by:
-        return f"Not claimed: {handoff.claimed_by} claimed this handoff first."
+    """A `CARD_ERRORS` text; the slower claim or take-over is told who has the handoff when it still is
+    theirs, and what to do: a take-over refused because it changed hands meanwhile says from whom a
+    second press would take it (its button carries the claimer shown now)."""
+    holder = handoff.claimed_by if handoff.status == HandoffStatus.CLAIMED else None
+    if error == "claimed_first" and holder:
+        return f"Not claimed: {holder} claimed this handoff first."
+    if error == "taken_over_first" and holder:
+        return (f"Not taken over: {holder} has this handoff now; it changed hands after you opened it. "
+                f"Check with {holder} first, or press Take over again to take it from {holder}.")
     return CARD_ERRORS[error]
 
 
 def handoff_page(
     *, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[Message], extra: str = "",
-    unsent: str = "", problem: str | None = None, error: str | None = None, focus: str | None = None,
+    unsent: str = "", problem: str | None = None, error: str | None = None, focus: str | None = None, despite: str | None = None,
 ) -> str:
     """`unsent` and `problem`: a reply that was not sent, and why; the text is kept for staff to send
     again (in the reply box) or to copy (the handoff was closed meanwhile), never dropped. `error`: a
     code of `CARD_ERRORS` (what became of the staff member's last action); any other shows nothing.
     `focus`: "reply" (the reply box, which a screen reader announces with the status) or "status" (the
-    status line, read out) takes the keyboard's focus as the page opens (handoff/console.py `_focus`)."""
+    status line, read out) takes the keyboard's focus as the page opens (handoff/console.py `_focus`).
+    `despite`: the claimer the reply was held back for; the reply form sends it with "Send anyway"."""
     hid = int(handoff.id or 0)
     attempts = "".join(
         f"<li>{escape(a.text)} <small>({escape(str(a.outcome))}, confidence {escape(str(a.confidence))})</small>"
@@ -243,7 +264,8 @@ def handoff_page(
         shown = shown_actions(handoff.status, mine=claimed_by(handoff, StaffMember(id=account.staff_id, name=account.display_name)))
         buttons = "".join(
             f'<form method="post" action="/console/handoffs/{hid}/act">{_csrf(csrf)}<input type="hidden" name="action" value="{a.value}">'
-            f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}"><button type="submit" class="{a.value}">{ACTION_LABELS[a]}</button></form>'
+            f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}">{_seen(a, handoff)}'
+            f'<button type="submit" class="{a.value}">{ACTION_LABELS[a]}</button></form>'
             for a in shown
         )
         actions = f'<div class="actions" role="group" aria-label="Actions">{buttons}</div>'
@@ -253,8 +275,11 @@ def handoff_page(
             f'<form class="reply" method="post" action="/console/handoffs/{hid}/reply">{_csrf(csrf)}'
             f'<input type="hidden" name="client_id" value="{secrets.token_hex(8)}">'
             '<label for="reply-text">Reply to the customer</label><textarea id="reply-text" name="text" rows="3" required maxlength="4000" '
-            f'aria-describedby="status"{" autofocus" if focus == "reply" else ""}>'
-            f"{escape(unsent)}</textarea><button type=\"submit\">Send reply</button></form>"
+            f'aria-describedby="status"{" autofocus" if focus == "reply" or despite else ""}>'
+            f"{escape(unsent)}</textarea>"
+            + (f'<input type="hidden" name="despite" value="{escape(despite)}"><button type="submit">Send anyway</button>' if despite
+               else '<button type="submit">Send reply</button>')
+            + "</form>"
         )
     elif unsent:
         reply += ('<label for="unsent-text">Your reply (not sent)</label>'

@@ -12,7 +12,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.core.desk import StaffAction, StaffDesk, StaffMember, claimed_by
+from bot.core.desk import (
+    ReplyOutcome,
+    StaffAction,
+    StaffDesk,
+    StaffMember,
+    claimed_by,
+    claimer_of,
+)
 from bot.core.events import Claimed, EventBus, Resolved, ReturnedToBot, StaffReplied
 from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus, State
 from bot.core.messages import Role
@@ -113,34 +120,45 @@ class HandoffStaffActions:
         """The handoff whose staff thread a desk knows as `thread` (for Slack: a message's thread_ts)."""
         return self._records.by_thread(thread)
 
-    async def reply(self, handoff_id: int, *, staff: StaffMember, text: str, client_id: str) -> bool:
+    async def reply(
+        self, handoff_id: int, *, staff: StaffMember, text: str, client_id: str, despite: str | None = None,
+    ) -> ReplyOutcome:
         """A staff message: to the customer, on their channel. Unclaimed? It claims. Written on another
         desk than the one holding the staff thread (the console beside Slack), it is posted in that
-        thread too, so everyone on the handoff sees it. A repeated `client_id` (a retry) does nothing."""
+        thread too, so everyone on the handoff sees it. A repeated `client_id` (a retry) does nothing.
+        Claimed by someone else: not sent (CLAIMED_BY_ANOTHER, the desk says who has it) unless `despite`
+        is that claimer (`claimer_of`): the staff member was told and chose to write beside them; the
+        claim stays theirs. Told of Alice and confirmed, a reply meant for Alice's customer is not sent
+        beside Bob, who took it over meanwhile: they are told again."""
         handoff = await asyncio.to_thread(self.get, handoff_id)
         if handoff is None or handoff.status not in ACTIVE:
-            return False
+            return ReplyOutcome.CLOSED
+        if handoff.status == HandoffStatus.CLAIMED and not claimed_by(handoff, staff) and despite != claimer_of(handoff):
+            return ReplyOutcome.CLAIMED_BY_ANOTHER
         if handoff.status in UNCLAIMED:
             await self.claim(handoff.id or 0, staff=staff.id, staff_name=staff.name)
         posted = await self._conversations.post_message(
             handoff.conversation_id, role=Role.AGENT, text=text, author=staff.name or "Support team", client_id=client_id, redact=True
         )
         if posted is None:  # Slack sent the same reply again: it reached the customer once, and is audited once
-            return True
+            return ReplyOutcome.SENT
         await asyncio.to_thread(self._audit.record, tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind="staff_reply", staff=staff.id)
         await self._events.publish(StaffReplied(tenant=handoff.tenant, conversation_id=handoff.conversation_id, handoff_id=handoff.id or 0, staff=staff.id))
         if staff.desk != getattr(self.desk, "name", None) and self.desk is not None:  # stored redacted, as every thread post
             await self._posts.add(handoff, f"*{staff.name or staff.id} ({staff.desk}):* {posted.text}")
-        return True
+        return ReplyOutcome.SENT
 
-    async def act(self, action: StaffAction, handoff_id: int, *, staff: StaffMember, client_id: str) -> Handoff | None:
-        """One staff action from any desk. None when there is no such handoff; else the handoff as it is after."""
+    async def act(
+        self, action: StaffAction, handoff_id: int, *, staff: StaffMember, client_id: str, seen: str | None = None,
+    ) -> Handoff | None:
+        """One staff action from any desk. None when there is no such handoff; else the handoff as it is after.
+        `seen`: for a take-over, the claimer the staff member saw when they pressed it (`claimer_of`)."""
         handlers = {
             StaffAction.CLAIM: lambda: self.claim(handoff_id, staff=staff.id, staff_name=staff.name),
             StaffAction.RESOLVE: lambda: self.resolve(handoff_id, staff=staff.id),
             StaffAction.RETURN: lambda: self.return_to_bot(handoff_id, staff=staff.id),
             StaffAction.RELEASE: lambda: self.release(handoff_id, staff=staff.id),
-            StaffAction.TAKE_OVER: lambda: self.take_over(handoff_id, staff=staff),
+            StaffAction.TAKE_OVER: lambda: self.take_over(handoff_id, staff=staff, seen=seen),
             StaffAction.DRAFT: lambda: self._send_draft(handoff_id, staff=staff, client_id=client_id),
         }
         return await handlers[action]()
@@ -149,7 +167,8 @@ class HandoffStaffActions:
         handoff = await asyncio.to_thread(self.get, handoff_id)
         if handoff is None:
             return None
-        await self.reply(handoff_id, staff=staff, text=self.packet(handoff).draft, client_id=client_id)
+        # the draft button is the claimer's own step; pressed by another on a shared card (Slack's), it goes as before
+        await self.reply(handoff_id, staff=staff, text=self.packet(handoff).draft, client_id=client_id, despite=claimer_of(handoff))
         return await asyncio.to_thread(self.get, handoff_id)
 
     async def release(self, handoff_id: int, *, staff: str) -> Handoff | None:
@@ -171,19 +190,25 @@ class HandoffStaffActions:
         await self._tell_queue(handoff, again=False)
         return handoff
 
-    async def take_over(self, handoff_id: int, *, staff: StaffMember) -> Handoff | None:
+    async def take_over(self, handoff_id: int, *, staff: StaffMember, seen: str | None = None) -> Handoff | None:
         """Someone else's claim becomes this staff member's (Alice leaves for the day; Bob goes on with her
         customer): the customer is told who joined, the card shows the new claimer, the staff thread
         (Slack) says who took over from whom. Releasing and claiming again told a customer in the middle
         of a conversation their place in the queue, and let anyone claim it in between. Unclaimed, it is a
-        claim; closed or theirs already, nothing changes. Two take-overs at once: the first stands
-        (`lost_claim` tells the other)."""
+        claim; closed or theirs already, nothing changes.
+        `seen`: the claimer the staff member saw when they pressed Take over (`claimer_of`, carried by the
+        console's form and the Slack button). It is taken only from them: when someone else has it by
+        now (Lee and Dana both saw Alice's claim and pressed at once; Lee's came first), it is not taken
+        from Lee unseen, and `lost_claim` tells Dana who has it. None (a form or card drawn before the
+        claimer was carried): taken from whoever has it."""
         handoff = await asyncio.to_thread(self.get, handoff_id)
         if handoff is None:
             return None
         if handoff.status in UNCLAIMED:
             return await self.claim(handoff_id, staff=staff.id, staff_name=staff.name)
         if handoff.status != HandoffStatus.CLAIMED or claimed_by(handoff, staff):
+            return handoff
+        if seen is not None and claimer_of(handoff) != seen:  # it changed hands after they looked
             return handoff
         before = handoff.claimed_by_id or handoff.claimed_by
         async with self._lock(handoff.conversation_id):

@@ -41,7 +41,7 @@ from bot.app.request_checks import (
 from bot.app.tokens import Tokens
 from bot.core.config import Settings
 from bot.core.handoff_states import HUMAN_OWNED, State
-from bot.core.messages import ConversationEvent, Message, Relayed, Role
+from bot.core.messages import ConversationEvent, Message, Posted, Relayed, Role
 from bot.core.records import Outcome
 from bot.engine.conversations import ConversationService
 
@@ -161,8 +161,13 @@ class ConversationApi:
 
     async def list_messages(self, request: web.Request) -> web.Response:
         conversation = await self._authorize(request)
-        messages = await asyncio.to_thread(self._conversations.history, conversation.id)
-        return web.json_response({"messages": [m.to_json() for m in messages]})
+        def read() -> tuple[list[Message], str]:
+            # the state beside them: a widget restored after a reload knows at once whether people have the conversation
+            current = self._conversations.get(conversation.id)
+            return self._conversations.history(conversation.id), str(current.state if current is not None else State.BOT)
+
+        messages, state = await asyncio.to_thread(read)
+        return web.json_response({"messages": [m.to_json() for m in messages], "state": state})
 
     async def feedback(self, request: web.Request) -> web.Response:
         """Recorded once per answer; "not helpful" counts towards a handoff only for a real answer."""
@@ -223,14 +228,27 @@ class ConversationApi:
         await ws.prepare(request)
         self._metrics.sockets.inc()
 
+        told: list[str] = []  # the state this socket was last told
+
+        async def tell_state() -> None:
+            current = await asyncio.to_thread(self._conversations.get, conversation.id)
+            state = str(current.state if current else State.BOT)
+            if not ws.closed and told[-1:] != [state]:
+                told.append(state)
+                await ws.send_json({"type": "state", "state": state})
+
         async def send(event: ConversationEvent) -> None:
-            if not ws.closed:
-                await ws.send_json(event.to_json())
+            if ws.closed:
+                return
+            await ws.send_json(event.to_json())
+            # the state changes with one of the bot's own notices (queued, joined, resolved, back to the bot, released):
+            # told after it, so the widget shows "Talk to a person" only while the bot has the conversation
+            if isinstance(event, Posted) and event.message.role is Role.SYSTEM:
+                await tell_state()
 
         unsubscribe = self._conversations.subscribe(conversation.id, send)
         try:
-            current = await asyncio.to_thread(self._conversations.get, conversation.id)
-            await ws.send_json({"type": "state", "state": current.state if current else State.BOT})
+            await tell_state()
             async for message in ws:  # the widget only listens; pings keep it alive
                 if message.type == WSMsgType.ERROR:
                     break

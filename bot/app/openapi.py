@@ -72,7 +72,8 @@ OPENAPI: dict[str, Any] = {
                 "security": _AUTH,
                 "responses": {"200": {"description": "messages", "content": {"application/json": {"schema": {
                     "type": "object", "required": ["messages"],
-                    "properties": {"messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}}}}}}},
+                    "properties": {"messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
+                                   "state": {"type": "string", "enum": ["bot", "waiting_for_human", "with_human", "closed"]}}}}}},
                     **_COMMON},
             },
         },
@@ -102,7 +103,7 @@ OPENAPI: dict[str, Any] = {
                 "summary": "Live events (WebSocket): typing, streamed tokens, retractions, messages, state changes",
                 "description": "Connect with Upgrade: websocket; the token may go in `?token=` (browsers cannot set headers on "
                                "WebSockets). Events are JSON objects with a `type`: `state` first, then `typing`, `token`, "
-                               "`retract`, `message`.",
+                               "`retract`, `message`, and `state` again after a notice of the bot's own that came with a change of it.",
                 "security": _AUTH,
                 "parameters": [{"name": "token", "in": "query", "required": False, "schema": {"type": "string"}}],
                 "responses": {"101": {"description": "switching to the WebSocket protocol"}, **_COMMON,

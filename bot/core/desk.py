@@ -38,6 +38,16 @@ class StaffAction(StrEnum):
     TAKE_OVER = "take_over"  # someone else's claim becomes mine: the customer goes on with me, never back to the queue
 
 
+class ReplyOutcome(StrEnum):
+    """What became of a staff member's reply (handoff/staff_actions.py `reply`)."""
+
+    SENT = "sent"  # to the customer (or sent before: a retry reached them once)
+    CLOSED = "closed"  # the handoff is resolved, returned or unknown: the customer would not get it
+    # someone else has claimed the handoff and the reply was not confirmed against that claimer: not sent,
+    # so two staff members don't write to one customer unaware of each other (each desk says who has it)
+    CLAIMED_BY_ANOTHER = "claimed_by_another"
+
+
 # each action's button, in the order every desk shows them
 ACTION_LABELS = {
     StaffAction.CLAIM: "Claim", StaffAction.DRAFT: "Send draft", StaffAction.RELEASE: "Release to the queue",
@@ -70,17 +80,31 @@ class StaffMember:
     desk: str = "slack"
 
 
-def lost_claim(after: Handoff | None, staff: StaffMember) -> str | None:
+# what a take-over that did not make the handoff the staff member's is told, by `lost_claim`'s code for a claim
+_TAKE_OVER_LOST = {"claimed_first": "taken_over_first", "closed_first": "closed_before_take_over"}
+
+
+def lost_claim(after: Handoff | None, staff: StaffMember, *, action: StaffAction = StaffAction.CLAIM) -> str | None:
     """Why a claim (or a take-over) did not make the handoff this staff member's, as every desk tells the slower one:
     "claimed_first" (someone else's claim came first: `after.claimed_by` has it) or "closed_first"
     (resolved or returned before it); None when it is theirs (a second click of their own too) or unknown.
+    For `action` TAKE_OVER the codes are "taken_over_first" (someone else has it now, not the claimer
+    the staff member saw: handoff/staff_actions.py `take_over` refuses to take it from them unseen) and
+    "closed_before_take_over", so each desk says "Not taken over" with what to do next.
     Claims are decided under a row lock in handoff/, so two claims at once leave exactly one standing,
     and the card's "Claimed by Alice" alone did not tell the other that their press did nothing.
     Whose claim it is goes by the stable id (`claimed_by_id`), never the name shown: two staff members
     named "Sam" are two people (a claim stored before the id was kept goes by its name)."""
     if after is None or (after.status == HandoffStatus.CLAIMED and claimed_by(after, staff)):
         return None
-    return "claimed_first" if after.status == HandoffStatus.CLAIMED else "closed_first" if after.status not in ACTIVE else None
+    code = "claimed_first" if after.status == HandoffStatus.CLAIMED else "closed_first" if after.status not in ACTIVE else None
+    return _TAKE_OVER_LOST[code] if code is not None and action is StaffAction.TAKE_OVER else code
+
+
+def claimer_of(handoff: Handoff) -> str | None:
+    """Who holds a claimed handoff, as a desk sends it back with a take-over or a reply confirmed despite
+    the claim (`seen`): the stable id, or the name for a claim stored before the id was kept."""
+    return handoff.claimed_by_id or handoff.claimed_by
 
 
 def claimed_by(handoff: Handoff, staff: StaffMember) -> bool:

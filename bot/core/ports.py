@@ -17,7 +17,7 @@ from bot.core.tiers import Tier
 
 if TYPE_CHECKING:
     from bot.core.channel import Attachment, ConversationRef, FileContent, InboundMessage
-    from bot.core.desk import StaffAction, StaffMember
+    from bot.core.desk import ReplyOutcome, StaffAction, StaffMember
     from bot.core.messages import Message, Role
     from bot.core.tables import Conversation, Handoff
 
@@ -89,6 +89,10 @@ class StaffActions(Protocol):
 
     def by_desk_thread(self, thread: str) -> Handoff | None: ...
 
-    async def reply(self, handoff_id: int, *, staff: StaffMember, text: str, client_id: str) -> bool: ...
+    async def reply(
+        self, handoff_id: int, *, staff: StaffMember, text: str, client_id: str, despite: str | None = None,
+    ) -> ReplyOutcome: ...
 
-    async def act(self, action: StaffAction, handoff_id: int, *, staff: StaffMember, client_id: str) -> Handoff | None: ...
+    async def act(
+        self, action: StaffAction, handoff_id: int, *, staff: StaffMember, client_id: str, seen: str | None = None,
+    ) -> Handoff | None: ...

@@ -185,6 +185,21 @@
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  // A bot message's text: the articles a handoff notice offers to read while waiting ("• <title> (<url>)",
+  // bot/engine/assistant.py `suggestion_lines`) as links named by their titles, through the same safeHref as
+  // an answer's sources (a relative or javascript: URL was left as text, and an absolute one showed raw);
+  // any other line with its bare URLs linked.
+  var SUGGESTED = /^\u2022 (.+) \((\S+)\)$/;  // escaped: a page may load this file without its charset
+  function botText(parent, text) {
+    text.split("\n").forEach(function (line, i) {
+      if (i) parent.appendChild(document.createTextNode("\n"));
+      var m = SUGGESTED.exec(line), href = m && safeHref(m[2]);
+      if (!href) { linkify(parent, line); return; }
+      parent.appendChild(document.createTextNode("\u2022 "));
+      var a = el("a", null, m[1]); a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer"; parent.appendChild(a);
+    });
+  }
+
   var host = el("div"); host.id = "supportbot-widget";
   var root = host.attachShadow({ mode: "open" });
   var style = el("style"); style.textContent = CSS; root.appendChild(style);
@@ -226,7 +241,8 @@
     var cites = message.citations || [];
     // an answer's text ends with its source line, which the box below shows as links: its "body" is
     // the text without that line (the source was shown twice)
-    linkify(bubble, (cites.length && typeof message.body === "string" ? message.body : message.text) || "");
+    var said = (cites.length && typeof message.body === "string" ? message.body : message.text) || "";
+    if (message.role === "bot") botText(bubble, said); else linkify(bubble, said);
     if (cites.length) {
       var box = el("div", "sources"); box.appendChild(el("strong", null, t("sources")));
       cites.forEach(function (c) {
@@ -290,10 +306,19 @@
 
   var STATES = { waiting_for_human: t("waiting"), with_human: t("joined"), bot: null, closed: t("closed") };
   var lastState = null;
-  function onState(s) {
+  // "Talk to a person" only while the bot has the conversation: queued or with a person, pressing it again
+  // asks for nothing new
+  function showHuman(s) { human.hidden = s === "waiting_for_human" || s === "with_human"; }
+  // `told`: the server's own messages said it (the socket's state follows the notice that came with the
+  // change, and a socket that opens catches up on them), so no note of the widget's own: the same news
+  // twice. A note is shown once per change, whichever of the HTTP reply and the socket tells it first
+  // (under load the socket opened after a first "Talk to a person" was queued, said "waiting", and the
+  // reply to a second press added the same note again).
+  function onState(s, told) {
+    showHuman(s);
     if (s === lastState) return;
     var note = STATES[s]; if (lastState !== null && s === "bot") note = t("back");
-    lastState = s; if (note) log.appendChild(el("div", "system", note));
+    lastState = s; if (note && !told) system(note);
   }
 
   function system(text) { log.appendChild(el("div", "system", text)); log.scrollTop = log.scrollHeight; }
@@ -344,7 +369,7 @@
         if (state.streaming) { state.streaming.remove(); state.streaming = null; }
         showTyping(true);
       } else if (data.type === "message") render(data.message);
-      else if (data.type === "state") onState(data.state);
+      else if (data.type === "state") onState(data.state, true);
     };
     ws.onclose = function () {
       state.socket = null; state.retry = Math.min(state.retry + 1, 6);
@@ -373,6 +398,7 @@
       data.messages.forEach(function (m, i) {
         render(m, data.messages.slice(i + 1).some(function (later) { return later.role === "customer"; }));
       });
+      if (data.state) onState(data.state);  // after a reload: where the conversation stands, once
       connect();
     }).catch(function (e) {
       if (e.status === 401 || e.status === 404) { localStorage.removeItem(STORE); state.conv = null; }
@@ -417,13 +443,16 @@
   form.addEventListener("submit", function (e) { e.preventDefault(); submit(input.value, true); });
   input.addEventListener("keydown", function (e) { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submit(input.value, true); } });
   human.addEventListener("click", function () {
+    var before = lastState;
     render({ role: "customer", text: t("human") }); showTyping(true);  // shown only: the server hears its own English request (bot/api.py)
-    // asked again while people already own the conversation: no new reply, so say where it stands
-    // (the press got no answer at all before)
+    // queued from here on (the server's reply and queue notice say so): the socket's "waiting" adds nothing,
+    // whether it comes before the reply or after, and the button goes at once (pressed twice, it asked twice)
+    lastState = "waiting_for_human"; showHuman(lastState); input.focus();  // the focus was on the button just hidden
     ensureConversation().then(function () { return api("POST", "/handoff"); }).then(function (data) {
-      if (data.reply) { render(data.reply); return; }
-      showTyping(false); if (STATES[data.state]) { lastState = data.state; system(STATES[data.state]); }
-    }).catch(function (e) { showTyping(false); system(explain(e)); });
+      if (data.reply) { render(data.reply); if (data.reply.outcome !== "handoff") { lastState = before; onState("bot", true); } return; }
+      // people owned it already (the widget had not heard yet): no new reply, so say where it stands, once
+      showTyping(false); lastState = before; onState(data.state);
+    }).catch(function (e) { showTyping(false); system(explain(e)); lastState = before; showHuman(before); });
   });
   restore();
 })();

@@ -29,13 +29,14 @@
   }
 
   function queueRow(row) {
-    var li = el("li", "handoff " + row.status + (row.flag ? " overdue" : ""));
+    var li = el("li", "handoff " + row.status + (row.flag ? " overdue" : "") + (row.mine ? " mine" : ""));
     li.setAttribute("data-reminded", row.reminded || "");
     var a = el("a");
     a.href = "/console/handoffs/" + row.id;
     a.appendChild(el("span", "id", "#" + row.id));
     a.appendChild(document.createTextNode(" "));
     a.appendChild(el("span", "intent", row.intent));
+    if (row.mine) { a.appendChild(document.createTextNode(" ")); a.appendChild(el("span", "yours", "Yours")); }  // claimed by the one signed in
     li.appendChild(a);
     if (row.flag) { li.appendChild(el("span", "flag", row.flag)); }
     li.appendChild(el("span", "meta", meta(row)));

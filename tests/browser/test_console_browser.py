@@ -54,6 +54,7 @@ def test_widget_customer_to_console_staff_and_back(server: str, browser: object)
         log.locator(".msg.bot").first.wait_for(timeout=60_000)
         customer.get_by_role("button", name="Talk to a person").click()
         log.get_by_text("in the queue", exact=False).wait_for(timeout=60_000)
+        assert customer.get_by_role("button", name="Talk to a person").count() == 0  # queued: asking again asks for nothing
 
         # staff: no session, so the console sends them to sign in
         staff.goto(server + "/console")
@@ -88,6 +89,8 @@ def test_widget_customer_to_console_staff_and_back(server: str, browser: object)
         staff.locator("#status", has_text="Resolved").wait_for(timeout=30_000)
         log.get_by_text("How did we do?", exact=False).wait_for(timeout=30_000)
         assert staff.get_by_role("button", name="Send reply").count() == 0
+        # the bot has the conversation again (told on the socket with the notice): a person can be asked for anew
+        customer.get_by_role("button", name="Talk to a person").wait_for(timeout=30_000)
 
         # the customer rates; back on the page later, the prompt is not offered again
         customer.get_by_role("button", name="Rate 4 of 5").click()

@@ -158,3 +158,45 @@ def test_working_a_handoff_by_keyboard_keeps_the_focus_and_a_take_over_shows_in_
     finally:
         alice.context.close()
         bob.context.close()
+
+
+def test_a_reply_beside_a_colleagues_claim_is_held_back_until_confirmed_and_the_queue_marks_ones_own(server: str, browser: object) -> None:
+    """Bob's reply to Alice's customer went at once, between hers, and neither knew of the other; and in
+    the queue Alice found her own claims only by reading every "Claimed by" line."""
+    conversation, token = _handed_over(server)
+    alice, bob = _signed_in(browser, server, "alice"), _signed_in(browser, server, "bob")
+    try:
+        _open_newest(alice, server)
+        href = alice.url.removeprefix(server).split("?")[0]
+        alice.get_by_role("button", name="Claim").click()
+        alice.locator("#status", has_text="Claimed by alice").wait_for(timeout=30_000)
+        alice.goto(server + "/console")
+        own = alice.locator(f'#queue a[href="{href}"]')
+        own.locator(".yours", has_text="Yours").wait_for(timeout=30_000)
+        assert own.inner_text().endswith("Yours")  # read with the link: "#12 I want to talk to a person Yours"
+        time.sleep(POLLS)  # console.js redraws the queue as the server drew it: still marked
+        assert own.locator(".yours").count() == 1
+        # each row marked is one's own (the module's earlier tests may have left others claimed)
+        assert all(m.startswith("Claimed by alice") for m in alice.locator("#queue li.mine .meta").all_inner_texts())
+        bob.goto(server + "/console")
+        assert bob.locator(f'#queue a[href="{href}"]').count() == 1 and bob.locator(f'#queue a[href="{href}"] .yours').count() == 0
+        assert all(m.startswith("Claimed by bob") for m in bob.locator("#queue li.mine .meta").all_inner_texts())
+
+        bob.goto(server + href)
+        bob.get_by_label("Reply to the customer").fill("Bob here: I can help too.")
+        bob.get_by_role("button", name="Send reply").click()
+        problem = bob.locator("#reply-problem")
+        problem.wait_for(timeout=30_000)
+        assert problem.inner_text() == ("Not sent yet: alice has claimed this handoff and is talking with the customer. "
+                                        "Send anyway to write beside alice (it stays alice's), or Take over first to make it yours.")
+        assert bob.get_by_label("Reply to the customer").input_value() == "Bob here: I can help too."
+        assert "Bob here" not in " ".join(_customer_sees(server, conversation, token))
+        assert bob.get_by_role("button", name="Take over").count() == 1
+        bob.get_by_role("button", name="Send anyway").click()
+        bob.locator("#transcript .msg.agent", has_text="I can help too").wait_for(timeout=30_000)
+        assert "Bob here: I can help too." in _customer_sees(server, conversation, token)
+        assert "Claimed by alice" in bob.locator("#status").inner_text()
+        assert bob.get_by_role("button", name="Send reply").count() == 1  # the next reply is asked about again
+    finally:
+        alice.context.close()
+        bob.context.close()

@@ -45,8 +45,28 @@ def test_sources_without_a_link_stand_each_on_a_line_of_their_own(browser: objec
     page.close()
 
 
-def opened_with(browser: object, citations: list[dict[str, object]]) -> object:
-    """A help page with the widget, the API answered by routing: one answer citing `citations`, shown."""
+def test_the_articles_offered_while_waiting_for_a_person_are_links_named_by_their_titles(browser: object) -> None:
+    """The handoff notice of a question the bot was unsure of lists articles to read meanwhile as
+    "• <title> (<url>)": the absolute URL showed raw after its title and a site-relative one was no link.
+    Each is now its title as a link, as an answer's sources are, and only for an http(s) or relative URL."""
+    text = ("I'm not sure enough to answer this, so I'm passing it to a person from our support team.\n\n"
+            "While you wait, these articles might help:\n• Refunds (and returns) (https://help.acme.example/refunds)\n"
+            "• Invoices (/billing/invoices)\n• Script (javascript:alert(1))\nMore at https://help.acme.example/ today.")
+    reply = {"id": 2, "role": "bot", "outcome": "handoff", "handoff_reason": "low_confidence", "text": text, "citations": []}
+    page = opened_with(browser, [], reply=reply, shown=".msg.bot")
+    bubble = page.get_by_role("log", name="Conversation").locator(".msg.bot")
+    links = {a.inner_text(): a.get_attribute("href") for a in bubble.locator("a").all()}
+    assert links == {"Refunds (and returns)": "https://help.acme.example/refunds", "Invoices": "https://help.acme.example/billing/invoices",
+                     "https://help.acme.example/": "https://help.acme.example/"}
+    assert all(a.get_attribute("rel") == "noopener noreferrer" for a in bubble.locator("a").all())
+    assert bubble.inner_text().splitlines()[-4:] == ["• Refunds (and returns)", "• Invoices", "• Script (javascript:alert(1))",
+                                                     "More at https://help.acme.example/ today."]
+    page.close()
+
+
+def opened_with(browser: object, citations: list[dict[str, object]], *, reply: dict[str, object] | None = None,
+                shown: str = ".msg.bot .sources") -> object:
+    """A help page with the widget, the API answered by routing: one answer citing `citations` (or `reply`), shown."""
     page = browser.new_page()  # type: ignore[attr-defined]
 
     def answer(route: object) -> None:
@@ -59,8 +79,8 @@ def opened_with(browser: object, citations: list[dict[str, object]]) -> object:
         elif path == "/api/v1/conversations":
             body, kind = json.dumps({"conversation_id": "c1", "token": "t1"}), "application/json"
         elif path == "/api/v1/conversations/c1/messages":
-            reply = {"id": 2, "role": "bot", "outcome": "answer", "text": "Here you go.", "citations": citations}
-            body, kind = json.dumps({"reply": reply}), "application/json"
+            answer = reply or {"id": 2, "role": "bot", "outcome": "answer", "text": "Here you go.", "citations": citations}
+            body, kind = json.dumps({"reply": answer}), "application/json"
         else:
             route.abort()  # type: ignore[attr-defined]
             return
@@ -72,5 +92,5 @@ def opened_with(browser: object, citations: list[dict[str, object]]) -> object:
     box = page.get_by_role("textbox", name="Your message")
     box.fill("refunds?")
     box.press("Enter")
-    page.get_by_role("log", name="Conversation").locator(".msg.bot .sources").wait_for(timeout=15_000)
+    page.get_by_role("log", name="Conversation").locator(shown).wait_for(timeout=15_000)
     return page

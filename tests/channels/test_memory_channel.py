@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app.app_keys import DISPATCHER, HANDOFF, READY, SERVICES
 from bot.app.composition import connect_listeners
 from bot.app.web import build_app
-from bot.core.desk import StaffAction, StaffMember
+from bot.core.desk import ReplyOutcome, StaffAction, StaffMember
 from bot.engine.dispatch import conversation_id_for
 from channels.memory import MemoryChannel
 from tests.conftest import make_settings
@@ -81,7 +81,7 @@ async def test_a_conversation_handed_to_staff_publishes_each_step_in_order(bot: 
 
     await handoff.act(StaffAction.CLAIM, case.id, staff=ALICE, client_id="claim-1")
     await reply_saying(channel, "Alice from our support team has joined", address="bo")
-    assert await handoff.reply(case.id, staff=ALICE, text="I have fixed your invoice.", client_id="reply-1")
+    assert await handoff.reply(case.id, staff=ALICE, text="I have fixed your invoice.", client_id="reply-1") == ReplyOutcome.SENT
     staff_reply = await reply_saying(channel, "I have fixed your invoice.", address="bo")
     assert staff_reply.role == "agent" and staff_reply.author == "Alice"
     await handoff.act(StaffAction.RESOLVE, case.id, staff=ALICE, client_id="resolve-1")

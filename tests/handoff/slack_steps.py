@@ -43,11 +43,13 @@ async def action(client: TestClient, action_id: str, value: str, user: str = "UA
     return await slack_post(client, urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
 
-async def staff_message(client: TestClient, *, thread_ts: str, text: str, ts: str, retry: str | None = None, channel: str = STAFF) -> int:
+async def staff_message(
+    client: TestClient, *, thread_ts: str, text: str, ts: str, retry: str | None = None, channel: str = STAFF, user: str = "UALICE",
+) -> int:
     body = json.dumps({
         "token": "verification_token", "team_id": TEAM, "api_app_id": "A111", "type": "event_callback",
         "event_id": f"Ev{ts.replace('.', '')}", "event_time": int(time.time()),
-        "event": {"type": "message", "channel": channel, "channel_type": "channel", "user": "UALICE", "text": text, "ts": ts, "thread_ts": thread_ts},
+        "event": {"type": "message", "channel": channel, "channel_type": "channel", "user": user, "text": text, "ts": ts, "thread_ts": thread_ts},
     })
     extra = {"X-Slack-Retry-Num": retry, "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
     return await slack_post(client, body, "application/json", **extra)

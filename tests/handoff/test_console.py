@@ -261,7 +261,11 @@ async def test_the_whole_loop_from_the_console_and_both_desks_share_one_state(cl
     thread = (await asyncio.to_thread(client.app[HANDOFF].get, handoff_id)).thread_ts
     assert await until(lambda: [a for a in slack.of("chat.postMessage") if a.get("thread_ts") == thread and "(web console)" in a.get("text", "")])
 
-    # a reply in the Slack thread and the customer's answer show in the console's transcript
+    # taken over on the Slack card (a Slack user is another staff member than a console account: a message in the
+    # thread of a handoff someone else claimed would stay with the team), then a reply in the Slack thread and the
+    # customer's answer show in the console's transcript
+    assert await action(client, "handoff_take_over", button_value(update[-1], "handoff_take_over")) == 200
+    assert await until(lambda: (h := client.app[HANDOFF].get(handoff_id)) is not None and h.claimed_by_id == "UALICE")
     assert await staff_message(client, thread_ts=thread, text="The export is on its way, sent from Slack.", ts="3000.000001") == 200
     await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "thank you both"}, headers=auth)
 

@@ -31,6 +31,7 @@ from tests.handoff.slack_steps import (
     action,
     button_value,
     card_for,
+    staff_message,
     widget,
 )
 
@@ -269,4 +270,54 @@ async def test_bob_takes_over_alices_claim_from_the_slack_card(client: TestClien
     handoff = await asyncio.to_thread(client.app[HANDOFF].get, int(handoff_id))
     assert (handoff.claimed_by_id, client.app[HANDOFF].state(handoff.conversation_id)) == ("UBOB", State.WITH_HUMAN)
     assert not [m for m in received[told:] if "in the queue" in m["text"]]
+    await ws.close()
+
+
+async def test_a_take_over_pressed_on_a_card_drawn_before_it_changed_hands_is_refused_and_says_who_has_it(
+    client: TestClient, slack: FakeSlackApi,
+) -> None:
+    """Carol's Slack still showed "Claimed by Alice" when she pressed Take over, but Bob had taken it over
+    a moment before: her press took it from Bob, whom she never saw on the card. The button carries the
+    claimer its card shows; a press from the card before Bob's is refused, told to Carol alone with who
+    has it and what to do, and the card as drawn now takes it from Bob."""
+    ws, received, card, thread = await _handed_over(client, slack)
+    handoff_id = button_value(card, "handoff_claim")
+    assert await action(client, "handoff_claim", handoff_id, user="UALICE") == 200
+    alices = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread and "Claimed by Alice" in json.dumps(u["blocks"])])
+    stale = button_value(alices[-1], "handoff_take_over")
+    assert stale == f"{handoff_id}:UALICE"
+    assert await action(client, "handoff_take_over", stale, user="UBOB") == 200
+    bobs = await until(lambda: [u for u in slack.of("chat.update") if u.get("ts") == thread and "Claimed by Bob" in json.dumps(u["blocks"])])
+    await until(lambda: [m for m in received if m["text"].startswith("Bob") and "joined" in m["text"]])
+
+    ephemerals = len(slack.of("chat.postEphemeral"))
+    assert await action(client, "handoff_take_over", stale, user="UCAROL") == 200
+    told = await until(lambda: slack.of("chat.postEphemeral")[ephemerals:])
+    assert told[0]["user"] == "UCAROL" and told[0]["text"].startswith("Not taken over: Bob has handoff #")
+    assert "press Take over again to take it from Bob" in told[0]["text"]
+    assert (await asyncio.to_thread(client.app[HANDOFF].get, int(handoff_id))).claimed_by_id == "UBOB"
+
+    assert await action(client, "handoff_take_over", button_value(bobs[-1], "handoff_take_over"), user="UCAROL") == 200
+    assert await until(lambda: (h := client.app[HANDOFF].get(int(handoff_id))) is not None and h.claimed_by_id == "UCAROL")
+    await ws.close()
+
+
+async def test_a_message_in_the_thread_of_a_handoff_someone_else_claimed_stays_with_the_team(client: TestClient, slack: FakeSlackApi) -> None:
+    """Bob wrote "Alice, check the refund date" in the thread of Alice's handoff: it went to Alice's customer,
+    between her replies. In a claimed handoff's thread a colleague's message stays there, and Bob alone is
+    told so, with who has it and how to reply himself (Take over); Alice's own messages go as before."""
+    ws, received, card, thread = await _handed_over(client, slack)
+    handoff_id = button_value(card, "handoff_claim")
+    assert await action(client, "handoff_claim", handoff_id, user="UALICE") == 200
+    await until(lambda: [m for m in received if m["text"].startswith("Alice") and "joined" in m["text"]])
+    ephemerals = len(slack.of("chat.postEphemeral"))
+    assert await staff_message(client, thread_ts=thread, text="Alice, check the refund date first", ts="2000.000001", user="UBOB") == 200
+    told = await until(lambda: slack.of("chat.postEphemeral")[ephemerals:])
+    assert told[0]["user"] == "UBOB" and told[0].get("thread_ts") == thread
+    assert told[0]["text"].startswith(f"Not sent to the customer: Alice has claimed handoff #{handoff_id} and is talking with them")
+    assert "press Take over on the card, then write again" in told[0]["text"]
+    assert await staff_message(client, thread_ts=thread, text="Your refund left today.", ts="2000.000002", user="UALICE") == 200
+    await until(lambda: [m for m in received if m["text"] == "Your refund left today."])
+    assert not [m for m in received if "check the refund date" in m["text"]]
+    assert len(slack.of("chat.postEphemeral")) == ephemerals + 1
     await ws.close()
