@@ -40,6 +40,12 @@ ROLE_LABELS = frozenset({
     "www", "help", "helpcenter", "support", "docs", "doc", "kb", "faq", "faqs", "hc", "api", "app", "apps", "status", "community",
     "learn", "developer", "developers", "dev", "knowledge", "knowledgebase", "guide", "guides", "manual", "en", "us", "uk", "eu",
     "customer", "customers", "service", "care", "portal", "info", "home", "my", "get", "try", "go", "shop", "store", "blog",
+    # the platforms a help center is hosted on ("acme.zendesk.com", "acme.gitbook.io"): they name the host, not the product,
+    # and a help center that mentions its integration with one must keep that word in questions
+    "zendesk", "intercom", "freshdesk", "helpscout", "helpscoutdocs", "gitbook", "readme", "notion", "github", "gitlab",
+    "atlassian", "document360", "hubspot", "helpjuice", "medium", "wordpress", "squarespace", "webflow", "wixsite",
+    "netlify", "vercel", "herokuapp", "pages", "azurewebsites", "cloudfront", "amazonaws", "google", "googleusercontent",
+    "sites", "site", "web", "cdn", "static",
 })
 CAPITAL_RATIO = 3  # written with a capital at least this many times as often as without
 MIN_SHARE = 0.5  # without host names: the share of articles an invented word must be in
@@ -105,11 +111,11 @@ def read_own_names(documents: Sequence[tuple[str, str | None, str]], *, sites: I
     labels = site_labels(urls)
     named = {w for w in share if len(w) >= 3 and share[w] >= 2 and capitalised(w)
              and any(w in label and 2 * len(w) >= len(label) for label in labels)}
-    # one invented word only, and only when no other comes near it: a maker of two products ("Zorbo" in half the
+    # without a name from the site: one invented word only, and only when no other comes near it: a maker of two products ("Zorbo" in half the
     # articles, "Quix" in the other half) needs each name to find the right half
     invented = sorted(((n, w) for w, n in share.items() if len(w) >= 4 and n >= 2 and lowers[w] == 0 and capitalised(w)
                        and not is_dictionary_word(w)), reverse=True)
-    if invented and invented[0][0] >= MIN_SHARE * len(articles) and (len(invented) == 1 or invented[1][0] * 2 <= invented[0][0]):
+    if not named and invented and invented[0][0] >= MIN_SHARE * len(articles) and (len(invented) == 1 or invented[1][0] * 2 <= invented[0][0]):
         named.add(invented[0][1])
     compounds = {(a, b) for (a, b), n in pairs.items() if a in named and n >= 2 and capitalised(b)}
     return OwnNames(frozenset(named), frozenset(compounds))

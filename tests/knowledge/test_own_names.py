@@ -29,6 +29,13 @@ def test_the_word_of_the_site_name_the_articles_write_with_a_capital_is_the_own_
         "lumenhome", "lumen", "acme"}
 
 
+def test_a_hosting_platform_in_the_host_is_no_name_of_the_product() -> None:
+    # a help center hosted on a platform it also integrates with: "Zendesk" must stay in questions about that
+    docs = [(doc, f"https://lumen.zendesk.com/hc/{doc}", f"{text} Connect Zendesk to see tickets. Zendesk users sync.")
+            for doc, text in ARTICLES.items()]
+    assert own_names(docs) == {"lumen"}
+
+
 def test_the_widget_origins_name_the_site_when_the_articles_have_no_links() -> None:
     # "lumen" is a dictionary word: without the site's name, nothing says it is this product's
     assert own_names(chunks(urls=False)) == frozenset()
