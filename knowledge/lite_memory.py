@@ -24,6 +24,7 @@ A Milvus server needs none of this.
 from __future__ import annotations
 
 import logging
+import mmap
 import os
 import threading
 import weakref
@@ -49,6 +50,11 @@ def mapped_vectors(path: str) -> np.ndarray:
         found = _maps.get(path)
         if found is None:
             found = np.load(path, mmap_mode="r", allow_pickle=False)
+            # rows are read a few at a time (by id): without this, each read faulted in the kernel's
+            # readahead around it (at 10k chunks, 60 chunks read with their windows: +96 MB of RSS)
+            mapping = getattr(found, "_mmap", None)
+            if mapping is not None and hasattr(mmap, "MADV_RANDOM"):
+                mapping.madvise(mmap.MADV_RANDOM)
             _maps[path] = found
         return found
 

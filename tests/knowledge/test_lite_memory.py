@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from knowledge import lite_memory
+from knowledge.chunk_cache import ChunkCache
 from knowledge.chunking import Chunk
 from knowledge.store import EVERY_ACCESS_KEY, MilvusStore, load_entries
-from knowledge.chunk_cache import ChunkCache
 
 QUESTIONS = ["how do I reset my password?", "export my data", "invite people to the team"]
 
