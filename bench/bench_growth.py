@@ -246,9 +246,11 @@ def size_on_disk(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and "models" not in p.relative_to(folder).parts)
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """`field` of /proc/PID/status in MB: VmRSS, or its parts RssAnon (the heap) and RssFile (pages of
+    files: shared libraries and the store's memory-mapped vectors, which the kernel can drop again)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -364,6 +366,7 @@ class Served(NamedTuple):
     errors: int
     serve_rss: float  # MB
     child_rss: float  # MB, the Milvus Lite child
+    child_file: float  # MB of child_rss that are pages of files (RssFile)
     first_ms: list[float]  # a tenant's first question, one at a time
     second_ms: list[float]  # the same tenants' second question
 
@@ -396,13 +399,14 @@ def serve_and_ask(work: Path, corpus_rows: dict[str, list[Row]], args: argparse.
         latencies, errors = asyncio.run(ask(base, [question() for _ in range(args.asks)]))
         serve_rss = rss_mb(server.pid)
         child_rss = sum(rss_mb(c) for c in children(server.pid))
+        child_file = sum(rss_mb(c, "RssFile") for c in children(server.pid))
     finally:
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-    return Served(start_seconds, latencies, errors, serve_rss, child_rss, first_ms, second_ms)
+    return Served(start_seconds, latencies, errors, serve_rss, child_rss, child_file, first_ms, second_ms)
 
 
 def served_line(served: Served) -> str:
@@ -410,7 +414,7 @@ def served_line(served: Served) -> str:
             f"max {max(served.first_ms):6.1f} ms, its second p50 {pct(served.second_ms, 50):6.1f} ms ({len(served.first_ms)} tenants, "
             f"one at a time) | ask p50 {pct(served.latencies, 50):6.1f} ms p99 {pct(served.latencies, 99):7.1f} ms "
             f"({len(served.latencies)} asks, {served.errors} errors) | RSS serve {served.serve_rss:6.0f} MB, "
-            f"Milvus child {served.child_rss:6.0f} MB")
+            f"Milvus child {served.child_rss:6.0f} MB (of which files {served.child_file:5.0f} MB)")
 
 
 def asks_again(work: Path, args: argparse.Namespace) -> None:
@@ -436,7 +440,13 @@ def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
 
     from knowledge.chunking import Chunk
     from knowledge.store import MilvusStore
-    from knowledge.store_schema import DATA_COLLECTION, OWNER, SHOWN, VECTORS
+    from knowledge.store_schema import (
+        DATA_COLLECTION,
+        OWNER,
+        SENTENCE_COLLECTION,
+        SHOWN,
+        VECTORS,
+    )
 
     client = MilvusClient(str(source / "data" / "milvus.db"))
     client.load_collection(DATA_COLLECTION)
@@ -445,7 +455,17 @@ def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
     while page := iterator.next():
         rows.extend(page)
     iterator.close()
+    # each chunk's sentence windows (`Chunk.sentence_texts`), so the copy holds as many vectors as an ingest would
+    windows: dict[str, list[list[float]]] = {}
+    client.load_collection(SENTENCE_COLLECTION)
+    iterator = client.query_iterator(SENTENCE_COLLECTION, batch_size=2000, filter="", output_fields=["id", "sentence"])
+    while page := iterator.next():
+        for r in page:
+            chunk_id, n = r["id"].rsplit(":", 1)
+            windows.setdefault(chunk_id, []).append((int(n), r["sentence"]))
+    iterator.close()
     client.close()
+    ordered = {i: [v for _, v in sorted(found)] for i, found in windows.items()}
     (target / "corpus").mkdir(parents=True)
     (target / "data").mkdir()
     (target / "data" / "models").symlink_to((source / "data" / "models").resolve())
@@ -454,7 +474,7 @@ def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
     store = MilvusStore(uri=str(target / "data" / "milvus.db"))
     store.open()
     questions: dict[str, list[Row]] = {t: [] for t in names}
-    batch: dict[str, list[tuple[Chunk, np.ndarray]]] = {}
+    batch: dict[str, list[tuple[Chunk, np.ndarray, np.ndarray]]] = {}
     n = 0
     for copy in range(factor):
         for row in rows:
@@ -463,7 +483,11 @@ def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
             suffix = f" Copy {copy}." if copy else ""
             chunk = Chunk(id=f"{row['id'][:40]}-{copy}", doc_id=f"{row['doc_id'][:40]}-{copy}", source=row["source"], title=row["title"],
                           url=row["url"] or None, heading=row["heading"], text=row["text"] + suffix, position=int(row["position"]))
-            batch.setdefault(tenant, []).append((chunk, np.asarray([row[k] for k in VECTORS], dtype=np.float32)))
+            # the source's windows, the last repeated or cut where the copy's sentence makes one more or fewer
+            source_windows = ordered.get(row["id"], [])
+            count = len(chunk.sentence_texts) if source_windows else 0
+            sentences = np.asarray([source_windows[min(n, len(source_windows) - 1)] for n in range(count)], dtype=np.float32)
+            batch.setdefault(tenant, []).append((chunk, np.asarray([row[k] for k in VECTORS], dtype=np.float32), sentences))
             if len(questions[tenant]) < 200:
                 questions[tenant].append(Row(row["title"], row["text"]))
             if sum(map(len, batch.values())) >= 2000:
@@ -514,8 +538,9 @@ def _write_batches(store: object, batch: dict) -> None:
     import numpy as np
 
     for tenant, entries in batch.items():
-        views = np.stack([v for _, v in entries])
-        store.insert(tenant=tenant, access="public", chunks=[c for c, _ in entries], dense=views[:, 0], title_dense=views[:, 1], lead_dense=views[:, 2])  # type: ignore[attr-defined]
+        views = np.stack([v for _, v, _ in entries])
+        store.insert(tenant=tenant, access="public", chunks=[c for c, _, _ in entries], dense=views[:, 0], title_dense=views[:, 1],  # type: ignore[attr-defined]
+                     lead_dense=views[:, 2], sentences=[w for _, _, w in entries])
     batch.clear()
 
 
