@@ -207,6 +207,9 @@ def scoped_search(index: Any, queries: Sequence[dict[int, float]], top_k: int, m
         found = np.flatnonzero(hit)
         if not len(found):
             continue
+        if len(found) > top_k:  # only those at or above the k-th best score can rank (a common word hits thousands)
+            values = scores[found]
+            found = found[values >= np.partition(values, len(values) - top_k)[len(values) - top_k]]
         ranked = found[np.argsort(-scores[found], kind="stable")][:top_k]
         all_ids[qi, : len(ranked)] = ranked
         all_dists[qi, : len(ranked)] = -scores[ranked]

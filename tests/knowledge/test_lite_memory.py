@@ -1,6 +1,7 @@
 """Milvus Lite's stored vectors memory-mapped from their index files (knowledge/lite_memory.py): a store
-opened again maps the vectors of every collection instead of holding them, and reads by id and
-searches return what the library's own loading returns."""
+opened again maps the vectors of every collection instead of holding them, and reads by id (with the
+vectors taken from the segment's arrays) and searches return what the library's own loading and
+reading return."""
 
 from __future__ import annotations
 
@@ -92,6 +93,7 @@ def test_a_reopened_store_maps_its_vectors_and_reads_what_the_library_reads(tmp_
 
     monkeypatch.setattr(segment, "read_data_file", segment._supportbot_read_data_file)
     monkeypatch.setattr(BruteForceIndex, "load", BruteForceIndex.load._supportbot_library)
+    monkeypatch.setattr(segment.Segment, "row_to_dict", segment.Segment.row_to_dict._supportbot_library)
     mapped.clear()
     own = _read(uri, chunks)
     assert not mapped  # the library's loading this time
