@@ -16,6 +16,10 @@ So, in the process that runs Milvus Lite:
   and the index are one mapping of one file. A segment flushed while the process runs is decoded as
   before (its index is built from it, sharing the decoded column) until the next start;
 - Arrow allocates from the system allocator, which gives a freed decode buffer back.
+A page of a mapped file counts in the process's RSS once touched (RssFile, not RssAnon), and the kernel
+maps more than the page a read needs (500 random rows of the 10k store's sentence windows, 1.5 kB each:
++90-95 MB of RssFile, with or without MADV_RANDOM, which is therefore not set: the blended vectors are
+scanned whole by every search); unlike the heap, those pages are the page cache's to drop.
 Values are the same float32 values (the index file is what the library searches already), so
 searches and reads return what they did. tests/knowledge/test_lite_memory.py compares both.
 A Milvus server needs none of this.
@@ -24,7 +28,6 @@ A Milvus server needs none of this.
 from __future__ import annotations
 
 import logging
-import mmap
 import os
 import threading
 import weakref
@@ -50,11 +53,6 @@ def mapped_vectors(path: str) -> np.ndarray:
         found = _maps.get(path)
         if found is None:
             found = np.load(path, mmap_mode="r", allow_pickle=False)
-            # rows are read a few at a time (by id): without this, each read faulted in the kernel's
-            # readahead around it (at 10k chunks, 60 chunks read with their windows: +96 MB of RSS)
-            mapping = getattr(found, "_mmap", None)
-            if mapping is not None and hasattr(mmap, "MADV_RANDOM"):
-                mapping.madvise(mmap.MADV_RANDOM)
             _maps[path] = found
         return found
 
