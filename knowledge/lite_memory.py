@@ -112,6 +112,57 @@ def read_mapped(file_path: str) -> Any:
     return table
 
 
+_reading = threading.local()  # `wanted`: the fields a query or read by id returns (None: every field)
+
+
+def _projected(library: Any) -> Any:
+    """`Collection.query` or `Collection.get` with the fields it returns known to `row_to_dict` while it
+    runs: a row's vectors that the call does not return are not made into Python lists. The library
+    materialises every column of every matching row and then projects: a tenant's first question reads
+    the title, heading and text of up to 16,384 chunks (knowledge/store.py `chunk_parts`, `titles`),
+    and with them 16,384 x 3 x 384 floats it drops."""
+    import inspect
+
+    signature = inspect.signature(library)
+
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        fields = signature.bind(self, *args, **kwargs).arguments.get("output_fields")
+        before = getattr(_reading, "wanted", None)
+        _reading.wanted = frozenset(fields) if fields and "*" not in fields else None
+        try:
+            return library(self, *args, **kwargs)
+        finally:
+            _reading.wanted = before
+
+    call._supportbot_library = library  # type: ignore[attr-defined]
+    return call
+
+
+class _WithoutVectors:
+    """A segment as `assemble_candidates` sees it in a query: no vectors (a query returns none of the
+    gathered array, which the library builds by copying every segment's vectors: 150 MB at 100,000
+    chunks, for every filtered query of the data collection); everything else is the segment's."""
+
+    __slots__ = ("_segment", "vectors")
+
+    def __init__(self, segment: Any) -> None:
+        self._segment = segment
+        self.vectors = np.zeros((segment.num_rows, 0), dtype=np.float32)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._segment, name)
+
+
+def _candidates(library: Any) -> Any:
+    """`assemble_candidates` for `Collection.query`, its only caller, without the copy of the vectors."""
+
+    def assemble(segments: Any, *args: Any, **kwargs: Any) -> Any:
+        return library([_WithoutVectors(s) for s in segments], *args, **kwargs)
+
+    assemble._supportbot_library = library  # type: ignore[attr-defined]
+    return assemble
+
+
 def _row_to_dict(library: Any) -> Any:
     """`Segment.row_to_dict` (a read by id) with each vector from the segment's vector array (`tolist`)
     instead of an Arrow scalar's `as_py`: the same floats, several times faster for the three views of a
@@ -124,11 +175,14 @@ def _row_to_dict(library: Any) -> Any:
         vectors = self._vector_data_by_field
         if "$meta" in names or not vectors or any(mask is not None for _, mask in vectors.values()):
             return library(self, row_idx)
+        wanted = getattr(_reading, "wanted", None)
         result: dict = {}
         for name in names:
             if name == "_seq":
                 continue
             found = vectors.get(name)
+            if found is not None and wanted is not None and name not in wanted:
+                continue  # a vector this query or read does not return
             result[name] = found[0][row_idx].tolist() if found is not None else self.table.column(name)[row_idx].as_py()
         return result
 
@@ -142,6 +196,7 @@ def install() -> bool:
     try:
         import pyarrow as pa
         from milvus_lite import __version__
+        from milvus_lite.engine import collection
         from milvus_lite.index.brute_force import BruteForceIndex
         from milvus_lite.storage import segment
     except ImportError:
@@ -166,5 +221,8 @@ def install() -> bool:
     segment._supportbot_read_data_file = segment.read_data_file  # type: ignore[attr-defined]
     segment.read_data_file = read_mapped
     segment.Segment.row_to_dict = _row_to_dict(segment.Segment.row_to_dict)
+    collection.Collection.query = _projected(collection.Collection.query)
+    collection.Collection.get = _projected(collection.Collection.get)
+    collection.assemble_candidates = _candidates(collection.assemble_candidates)
     _installed = True
     return True

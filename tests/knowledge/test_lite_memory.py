@@ -51,7 +51,7 @@ def _reopened(uri: str) -> MilvusStore:
     return MilvusStore(uri=uri, dim=8)
 
 
-def _read(uri: str, chunks: list[Chunk]) -> tuple[list, list]:
+def _read(uri: str, chunks: list[Chunk]) -> tuple[list, list, tuple, list]:
     """Every chunk read by id with its vectors, and the blended and BM25 searches' hits."""
     store = _reopened(uri)
     store.open()
@@ -61,14 +61,19 @@ def _read(uri: str, chunks: list[Chunk]) -> tuple[list, list]:
         vectors = np.random.default_rng(9).standard_normal((len(QUESTIONS), 8)).astype(np.float32)
         hits = store.search_many(tenant="acme", access_keys=["public"], vectors=vectors, texts=QUESTIONS, limit=10)
         searched = [[(h.chunk.id, h.dense, h.title, h.lead, h.sentence, h.lexical, h.blend_rank) for h in per] for per in hits]
-        assert store.count(tenant="acme") == len(chunks)
+        # a whole row read by id, every field (the read of a chunk names them all; this one names none)
+        whole = store._client.query("chunks_v4_data", filter='id in ["c7", "c250"]')
+        # filtered queries returning some fields (a tenant's first question reads these)
+        parts = (store.chunk_parts(tenant="acme"), store.titles(tenant="acme", access_keys=["public"]), store.count(tenant="acme"))
+        assert len(parts[0]) == len(chunks) and parts[2] == len(chunks)
         assert EVERY_ACCESS_KEY is None
     finally:
         store.close()
-    return entries, searched
+    return entries, searched, parts, sorted(whole, key=lambda r: r["id"])
 
 
 def test_a_reopened_store_maps_its_vectors_and_reads_what_the_library_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from milvus_lite.engine import collection
     from milvus_lite.index.brute_force import BruteForceIndex
     from milvus_lite.storage import segment
 
@@ -94,9 +99,13 @@ def test_a_reopened_store_maps_its_vectors_and_reads_what_the_library_reads(tmp_
     monkeypatch.setattr(segment, "read_data_file", segment._supportbot_read_data_file)
     monkeypatch.setattr(BruteForceIndex, "load", BruteForceIndex.load._supportbot_library)
     monkeypatch.setattr(segment.Segment, "row_to_dict", segment.Segment.row_to_dict._supportbot_library)
+    for name in ("query", "get"):
+        monkeypatch.setattr(collection.Collection, name, getattr(collection.Collection, name)._supportbot_library)
+    monkeypatch.setattr(collection, "assemble_candidates", collection.assemble_candidates._supportbot_library)
     mapped.clear()
     own = _read(uri, chunks)
     assert not mapped  # the library's loading this time
     assert len(own[0]) == len(chunks) and all(len(views) > 3 for _, _, views in own[0])  # sentence windows read too
     assert sum(len(per) for per in own[1]) >= 20
+    assert len(own[3]) == 2 and len(own[3][0]["title_dense"]) == 8
     assert ours == own
