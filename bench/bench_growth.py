@@ -158,6 +158,45 @@ helpers' benchmarks: ingest 10.9 / 10.3 -> 23.1 / 26.2 chunks/s. Then `--sizes 1
 ingest 16.3 chunks/s (614 s), store 395 MB, ask p50 220 ms p99 536 ms, RSS serve 782 MB + child 801 MB. The 10k serve
 ran the start that measures its tenants before it is ready (bot/app/lifecycle.py WARM_BEFORE_READY): ready in 33 s
 (7 s at 1k), and the tenant's first question took 208 ms against 1,351 ms at 1k, where it still measured.
+
+Fourth pass (2026-12-06 12:15-13:00 UTC, branch perf20; the 2 cores shared with other helpers, load average 5-15).
+`--replicate` now copies each chunk's sentence windows (before, a replicated store had none, and they are the
+largest collection: 8.9 windows a chunk here, 885,594 rows at 100k chunks); the stores: `--sizes 1000 --tenants 0
+--keep` (1k chunks), `--replicate KEPT DIR --factor 10` (10k) and `--factor 100` (100k, 3.9 GB on disk).
+Where the Milvus child's memory went (the collections loaded in-process, RSS): main holds every segment's Parquet
+file decoded (every column, vectors included, with mimalloc keeping the decode's peak: 452 MB to read 135 MB of
+window vectors) and each FLAT index file read again beside it; at 10k, 1139 MB. knowledge/lite_memory.py maps
+the vector columns and the indexes from the index files and allocates Arrow's buffers from the system: 213 MB.
+The BM25 index was a Python list of tuples per word (lite_bm25.compact: two arrays). Loaded at 100k (perf20):
+RSS 666 MB (anon 594), of which the BM25 collection's words and packed vectors 111 MB, the data collection's text
+~50 MB, and the ids of 885,594 windows with their dicts most of the sentences' +189 MB.
+Per question at 100k, py-spy of the Milvus child during the asks (steady state, 40 s at 50 Hz, perf20 at 9d57af0): the blended vector's FLAT product (`ip_distance`, 100,000 x 384 floats read per call) 13.4% of
+samples, reads by id (`Collection.get`: `row_to_dict` 6.6%, the reply's encoding 6.6%) 13%, BM25 7.8% (its full
+argsort of every chunk a common word hits 5.3%: now only those at or above the k-th score are sorted), idle the
+rest; the serve process mostly waits on the child (12%) and decodes the rows read (~10%). The reads grow with the
+store because the serve's chunk cache misses more often (1k chunks all fit; at 100k most hits are new).
+Main (7428986) then perf20 (68c9884), one run, `--asks-on DIR --asks 200`, back to back on the same stores:
+  1k chunks:   main   p50  57.6 ms p99 201.1 ms; RSS serve 613 MB, Milvus child  287 MB (files   86 MB); ready 24.8 s
+               perf20 p50  91.2 ms p99 283.4 ms; RSS serve 606 MB, Milvus child  252 MB (files  104 MB); ready 45.0 s
+  100k chunks: main   p50 434.8 ms p99 886.2 ms; RSS serve 793 MB, Milvus child 6319 MB (files   62 MB); ready 101.4 s,
+               a tenant's first question 49.3 s
+               perf20 p50 342.6 ms p99 752.6 ms; RSS serve 838 MB, Milvus child 1806 MB (files  989 MB); ready 36.2 s,
+               a tenant's first question 23.8 s
+(perf20's 1k run came in the heaviest load of the four: ready 45 s against 25 s. The 1k pair again, interleaved
+main / perf20 / perf20 / main at 13:03-13:09, load average 15-17: p50 102 / 127 / 123 / 136 ms, p99 242 / 389 / 365 /
+408 ms, child 294 / 216 / 243 / 249 MB: no difference the load's swings don't cover. The 1k -> 100k ratios below
+take each tree's own 1k run of the first set, which flatters perf20's.)
+Against the goal: p99 1k -> 100k 4.4x on main, 2.7x on perf20 (goal 2x); serve +180 / +232 MB; Milvus child
++6.0 GB on main, +1.55 GB on perf20, of which +885 MB are pages of the mapped vector files (RssFile: the kernel maps
+more than the row a read needs, ~190 kB a row read at random, and drops them under memory pressure; the blended
+vectors, 154 MB, are scanned whole by every search) and +669 MB the heap (RssAnon 148 -> 817 MB: the ids and
+their dicts, the words, the text). Not met: p99 2x and +300 MB a process. What is left in Lite: the exact FLAT
+product over every vector of the tenant per search call (HNSW: see the second pass, it loses a small tenant's
+answers in a shared partition), a Python dict and list entry per stored row and window (one row per window: a
+collection of one row per chunk with its windows in one field would take ~9x fewer), Python-level reads by id,
+and the one interpreter all of it runs in. A Milvus server (SUPPORTBOT_MILVUS_URI) needs none of this.
+Answers unchanged: `python bench/bench_answers.py` on main and on perf20 (68c9884), 13:00-13:16 UTC: every line of
+every table identical (REPORT pooled right 0.6802, wrong 0.0291; held out pooled 0.6876 / 0.0348; kb4-kb8 alike).
 """
 
 from __future__ import annotations
@@ -246,9 +285,11 @@ def size_on_disk(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and "models" not in p.relative_to(folder).parts)
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """`field` of /proc/PID/status in MB: VmRSS, or its parts RssAnon (the heap) and RssFile (pages of
+    files: shared libraries and the store's memory-mapped vectors, which the kernel can drop again)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -364,6 +405,7 @@ class Served(NamedTuple):
     errors: int
     serve_rss: float  # MB
     child_rss: float  # MB, the Milvus Lite child
+    child_file: float  # MB of child_rss that are pages of files (RssFile)
     first_ms: list[float]  # a tenant's first question, one at a time
     second_ms: list[float]  # the same tenants' second question
 
@@ -396,13 +438,14 @@ def serve_and_ask(work: Path, corpus_rows: dict[str, list[Row]], args: argparse.
         latencies, errors = asyncio.run(ask(base, [question() for _ in range(args.asks)]))
         serve_rss = rss_mb(server.pid)
         child_rss = sum(rss_mb(c) for c in children(server.pid))
+        child_file = sum(rss_mb(c, "RssFile") for c in children(server.pid))
     finally:
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-    return Served(start_seconds, latencies, errors, serve_rss, child_rss, first_ms, second_ms)
+    return Served(start_seconds, latencies, errors, serve_rss, child_rss, child_file, first_ms, second_ms)
 
 
 def served_line(served: Served) -> str:
@@ -410,7 +453,7 @@ def served_line(served: Served) -> str:
             f"max {max(served.first_ms):6.1f} ms, its second p50 {pct(served.second_ms, 50):6.1f} ms ({len(served.first_ms)} tenants, "
             f"one at a time) | ask p50 {pct(served.latencies, 50):6.1f} ms p99 {pct(served.latencies, 99):7.1f} ms "
             f"({len(served.latencies)} asks, {served.errors} errors) | RSS serve {served.serve_rss:6.0f} MB, "
-            f"Milvus child {served.child_rss:6.0f} MB")
+            f"Milvus child {served.child_rss:6.0f} MB (of which files {served.child_file:5.0f} MB)")
 
 
 def asks_again(work: Path, args: argparse.Namespace) -> None:
@@ -436,7 +479,13 @@ def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
 
     from knowledge.chunking import Chunk
     from knowledge.store import MilvusStore
-    from knowledge.store_schema import DATA_COLLECTION, OWNER, SHOWN, VECTORS
+    from knowledge.store_schema import (
+        DATA_COLLECTION,
+        OWNER,
+        SENTENCE_COLLECTION,
+        SHOWN,
+        VECTORS,
+    )
 
     client = MilvusClient(str(source / "data" / "milvus.db"))
     client.load_collection(DATA_COLLECTION)
@@ -445,7 +494,17 @@ def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
     while page := iterator.next():
         rows.extend(page)
     iterator.close()
+    # each chunk's sentence windows (`Chunk.sentence_texts`), so the copy holds as many vectors as an ingest would
+    windows: dict[str, list[list[float]]] = {}
+    client.load_collection(SENTENCE_COLLECTION)
+    iterator = client.query_iterator(SENTENCE_COLLECTION, batch_size=2000, filter="", output_fields=["id", "sentence"])
+    while page := iterator.next():
+        for r in page:
+            chunk_id, n = r["id"].rsplit(":", 1)
+            windows.setdefault(chunk_id, []).append((int(n), r["sentence"]))
+    iterator.close()
     client.close()
+    ordered = {i: [v for _, v in sorted(found)] for i, found in windows.items()}
     (target / "corpus").mkdir(parents=True)
     (target / "data").mkdir()
     (target / "data" / "models").symlink_to((source / "data" / "models").resolve())
@@ -454,7 +513,7 @@ def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
     store = MilvusStore(uri=str(target / "data" / "milvus.db"))
     store.open()
     questions: dict[str, list[Row]] = {t: [] for t in names}
-    batch: dict[str, list[tuple[Chunk, np.ndarray]]] = {}
+    batch: dict[str, list[tuple[Chunk, np.ndarray, np.ndarray]]] = {}
     n = 0
     for copy in range(factor):
         for row in rows:
@@ -463,7 +522,11 @@ def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
             suffix = f" Copy {copy}." if copy else ""
             chunk = Chunk(id=f"{row['id'][:40]}-{copy}", doc_id=f"{row['doc_id'][:40]}-{copy}", source=row["source"], title=row["title"],
                           url=row["url"] or None, heading=row["heading"], text=row["text"] + suffix, position=int(row["position"]))
-            batch.setdefault(tenant, []).append((chunk, np.asarray([row[k] for k in VECTORS], dtype=np.float32)))
+            # the source's windows, the last repeated or cut where the copy's sentence makes one more or fewer
+            source_windows = ordered.get(row["id"], [])
+            count = len(chunk.sentence_texts) if source_windows else 0
+            sentences = np.asarray([source_windows[min(n, len(source_windows) - 1)] for n in range(count)], dtype=np.float32)
+            batch.setdefault(tenant, []).append((chunk, np.asarray([row[k] for k in VECTORS], dtype=np.float32), sentences))
             if len(questions[tenant]) < 200:
                 questions[tenant].append(Row(row["title"], row["text"]))
             if sum(map(len, batch.values())) >= 2000:
@@ -514,8 +577,9 @@ def _write_batches(store: object, batch: dict) -> None:
     import numpy as np
 
     for tenant, entries in batch.items():
-        views = np.stack([v for _, v in entries])
-        store.insert(tenant=tenant, access="public", chunks=[c for c, _ in entries], dense=views[:, 0], title_dense=views[:, 1], lead_dense=views[:, 2])  # type: ignore[attr-defined]
+        views = np.stack([v for _, v, _ in entries])
+        store.insert(tenant=tenant, access="public", chunks=[c for c, _, _ in entries], dense=views[:, 0], title_dense=views[:, 1],  # type: ignore[attr-defined]
+                     lead_dense=views[:, 2], sentences=[w for _, _, w in entries])
     batch.clear()
 
 

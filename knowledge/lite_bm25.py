@@ -36,7 +36,12 @@ CHECKED_VERSIONS = frozenset({"3.2.2"})  # milvus-lite versions whose SparseInve
 
 def _arrays(index: Any, term: int) -> tuple[np.ndarray, np.ndarray]:
     """A posting list as (chunk positions, term frequencies), made once per index and word (an index
-    is built once per segment and never changed: a new segment gets a new index)."""
+    is built once per segment and never changed: a new segment gets a new index); an index `compact`
+    built holds them as slices of two arrays already."""
+    csr = getattr(index, "_supportbot_csr", None)
+    if csr is not None:
+        start, end = index._posting_lists[term]
+        return csr[0][start:end].astype(np.int64), csr[1][start:end].astype(np.float64)
     cache: dict[int, tuple[np.ndarray, np.ndarray]] | None = getattr(index, "_supportbot_arrays", None)
     if cache is None:
         cache = {}
@@ -105,6 +110,45 @@ def search(self: Any, query_sparse_vectors: list[dict[int, float]], top_k: int, 
     return all_ids, all_dists
 
 
+def compact(index: Any, column: Any) -> bool:
+    """Build `index` (an empty `SparseInvertedIndex`) from a flushed segment's BM25 column (Arrow binary,
+    each row the library's packed (uint32 term, float32 tf) pairs) with numpy, holding every posting in
+    two arrays (8 bytes a posting) instead of a Python list of tuples per word (about 100 bytes a posting:
+    several hundred MB at 100,000 chunks in the store's process) built from a dict per row. Same
+    statistics and postings, in the same order (each word's chunks in row order), so `search` and
+    `scoped_search` score as before. False (nothing done) for a column that is not packed bytes or where
+    the library's own search is in use, whose loop needs the lists."""
+    import pyarrow as pa
+    from milvus_lite.index.sparse_inverted import SparseInvertedIndex
+
+    if SparseInvertedIndex.search is not search or not isinstance(index, SparseInvertedIndex):
+        return False
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not pa.types.is_binary(array.type) or array.null_count:
+        return False
+    rows = len(array)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32, count=rows + 1, offset=array.offset * 4)
+    data = array.buffers()[2]
+    if (offsets[-1] - offsets[0]) % 8 or np.any(np.diff(offsets) % 8):
+        return False
+    pairs = np.frombuffer(data, dtype=np.dtype([("term", "<u4"), ("tf", "<f4")]), count=int(offsets[-1] - offsets[0]) // 8, offset=int(offsets[0])) if data is not None else np.zeros(0, dtype=[("term", "<u4"), ("tf", "<f4")])
+    counts = np.diff(offsets) // 8
+    docs = np.repeat(np.arange(rows, dtype=np.int32), counts)
+    terms, tfs = pairs["term"], pairs["tf"]
+    order = np.argsort(terms, kind="stable")  # by word, each word's chunks in row order (the library's append order)
+    terms, docs, tfs = terms[order], docs[order], np.ascontiguousarray(tfs[order])
+    distinct, starts, df = np.unique(terms, return_index=True, return_counts=True)
+    ends = starts + df
+    lengths = np.bincount(np.repeat(np.arange(rows), counts), weights=pairs["tf"].astype(np.float64), minlength=rows)
+    index._posting_lists = {int(t): (int(a), int(e)) for t, a, e in zip(distinct.tolist(), starts.tolist(), ends.tolist(), strict=True)}
+    index._df = {int(t): int(d) for t, d in zip(distinct.tolist(), df.tolist(), strict=True)}
+    index._doc_lengths = lengths.astype(np.float32)
+    index.doc_count = rows
+    index.avgdl = float(lengths.sum()) / rows if rows else 0.0
+    index._supportbot_csr = (docs, tfs)
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class ScopeStatistics:
     """BM25's statistics over the rows one search may return, across every segment: how many there are,
@@ -163,6 +207,9 @@ def scoped_search(index: Any, queries: Sequence[dict[int, float]], top_k: int, m
         found = np.flatnonzero(hit)
         if not len(found):
             continue
+        if len(found) > top_k:  # only those at or above the k-th best score can rank (a common word hits thousands)
+            values = scores[found]
+            found = found[values >= np.partition(values, len(values) - top_k)[len(values) - top_k]]
         ranked = found[np.argsort(-scores[found], kind="stable")][:top_k]
         all_ids[qi, : len(ranked)] = ranked
         all_dists[qi, : len(ranked)] = -scores[ranked]

@@ -182,7 +182,8 @@ def _sparse_search(library: Any) -> Any:
             index = segment.sparse_indexes.get(vector_field)
             if not sparse_index_matches(index, metric_type, index_params):
                 index = create_sparse_index(metric_type, index_params)
-                index.build([bytes_to_sparse(r) if isinstance(r, bytes) else (r or {}) for r in table.column(vector_field).to_pylist()])
+                if not lite_bm25.compact(index, table.column(vector_field)):
+                    index.build([bytes_to_sparse(r) if isinstance(r, bytes) else (r or {}) for r in table.column(vector_field).to_pylist()])
                 segment.sparse_indexes[vector_field] = index
             mask = alive
             if compiled_filter is not None:

@@ -1,0 +1,111 @@
+"""Milvus Lite's stored vectors memory-mapped from their index files (knowledge/lite_memory.py): a store
+opened again maps the vectors of every collection instead of holding them, and reads by id (with the
+vectors taken from the segment's arrays) and searches return what the library's own loading and
+reading return."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge import lite_memory
+from knowledge.chunk_cache import ChunkCache
+from knowledge.chunking import Chunk
+from knowledge.store import EVERY_ACCESS_KEY, MilvusStore, load_entries
+
+QUESTIONS = ["how do I reset my password?", "export my data", "invite people to the team"]
+
+
+def _chunks(count: int) -> list[Chunk]:
+    return [
+        Chunk(id=f"c{n}", doc_id=f"d{n}", source=f"{n}.md", title=f"Article {n}", url=None, heading="Settings",
+              text=f"To reset item {n}, open Settings. Then press Reset {n}. The password changes at once. Export data {n % 7}.", position=0)
+        for n in range(count)
+    ]
+
+
+def _fill(uri: str) -> list[Chunk]:
+    rng = np.random.default_rng(3)
+    chunks = _chunks(300)
+    store = MilvusStore(uri=uri, dim=8)
+    store.open()
+    try:
+        for part in (chunks[:200], chunks[200:]):  # two flushes: two segments per collection
+            vectors = rng.standard_normal((3, len(part), 8)).astype(np.float32)
+            windows = [rng.standard_normal((len(c.sentence_texts), 8)).astype(np.float32) for c in part]
+            store.insert(tenant="acme", access="public", chunks=part, dense=vectors[0], title_dense=vectors[1], lead_dense=vectors[2], sentences=windows)
+            store.flush()
+    finally:
+        store.close()
+    return chunks
+
+
+def _reopened(uri: str) -> MilvusStore:
+    """The store opened afresh from its files: Milvus Lite keeps a store's server, and its loaded
+    segments, in the process until it is released."""
+    from milvus_lite.server_manager import server_manager_instance
+
+    server_manager_instance.release_server(uri)
+    return MilvusStore(uri=uri, dim=8)
+
+
+def _read(uri: str, chunks: list[Chunk]) -> tuple[list, list, tuple, list]:
+    """Every chunk read by id with its vectors, and the blended and BM25 searches' hits."""
+    store = _reopened(uri)
+    store.open()
+    try:
+        found = load_entries(store._client, ChunkCache(), {c.id for c in chunks}, tenant="acme", access_keys=["public"])
+        entries = sorted((i, chunk, views.tolist()) for i, (chunk, views) in found.items())
+        vectors = np.random.default_rng(9).standard_normal((len(QUESTIONS), 8)).astype(np.float32)
+        hits = store.search_many(tenant="acme", access_keys=["public"], vectors=vectors, texts=QUESTIONS, limit=10)
+        searched = [[(h.chunk.id, h.dense, h.title, h.lead, h.sentence, h.lexical, h.blend_rank) for h in per] for per in hits]
+        # a whole row read by id, every field (the read of a chunk names them all; this one names none)
+        whole = store._client.query("chunks_v4_data", filter='id in ["c7", "c250"]')
+        # filtered queries returning some fields (a tenant's first question reads these)
+        parts = (store.chunk_parts(tenant="acme"), store.titles(tenant="acme", access_keys=["public"]), store.count(tenant="acme"))
+        assert len(parts[0]) == len(chunks) and parts[2] == len(chunks)
+        assert EVERY_ACCESS_KEY is None
+    finally:
+        store.close()
+    return entries, searched, parts, sorted(whole, key=lambda r: r["id"])
+
+
+def test_a_reopened_store_maps_its_vectors_and_reads_what_the_library_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from milvus_lite.engine import collection
+    from milvus_lite.index.brute_force import BruteForceIndex
+    from milvus_lite.storage import segment
+
+    if not lite_memory.install():
+        pytest.skip("an installed milvus-lite this was not checked against keeps its own segment loading")
+    uri = str(tmp_path / "milvus.db")
+    chunks = _fill(uri)
+
+    mapped: list[str] = []
+    real = lite_memory.mapped_vectors
+
+    def recorded(path: str) -> np.ndarray:
+        mapped.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(lite_memory, "mapped_vectors", recorded)
+    ours = _read(uri, chunks)
+    # every vector field of every segment: the three views, the blend and the sentence windows
+    fields = {name.split(".")[1] for name in mapped}
+    assert fields == {"dense", "title_dense", "lead_dense", "blend", "sentence"}
+    assert len({name for name in mapped if ".dense." in name}) == 2  # both segments
+
+    monkeypatch.setattr(segment, "read_data_file", segment._supportbot_read_data_file)
+    monkeypatch.setattr(BruteForceIndex, "load", BruteForceIndex.load._supportbot_library)
+    monkeypatch.setattr(segment.Segment, "row_to_dict", segment.Segment.row_to_dict._supportbot_library)
+    for name in ("query", "get"):
+        monkeypatch.setattr(collection.Collection, name, getattr(collection.Collection, name)._supportbot_library)
+    monkeypatch.setattr(collection, "assemble_candidates", collection.assemble_candidates._supportbot_library)
+    mapped.clear()
+    own = _read(uri, chunks)
+    assert not mapped  # the library's loading this time
+    assert len(own[0]) == len(chunks) and all(len(views) > 3 for _, _, views in own[0])  # sentence windows read too
+    assert sum(len(per) for per in own[1]) >= 20
+    assert len(own[3]) == 2 and len(own[3][0]["title_dense"]) == 8
+    assert ours == own
