@@ -154,19 +154,9 @@ class MilvusStore(MilvusConnection):
         rows = self._client.query(DATA_COLLECTION, filter=_scope(tenant=tenant, access_keys=EVERY_ACCESS_KEY), output_fields=["count(*)"])
         return int(rows[0]["count(*)"]) if rows else 0
 
-    def texts(self, *, tenant: str, access_keys: Sequence[str]) -> list[str]:
-        """The title, heading and text of every chunk these keys may read (for the tenant vocabulary);
-        up to 16,384 chunks."""
-        if not access_keys:
-            return []
-        rows = self._client.query(
-            DATA_COLLECTION, filter=_scope(tenant=tenant, access_keys=access_keys), output_fields=["title", "heading", "text"], limit=16384
-        )
-        return [f"{r['title']} {r['heading']} {r['text']}" for r in rows]
-
     def documents(self, *, tenant: str, access_keys: Sequence[str]) -> list[tuple[str, str | None, str]]:
-        """(document id, URL, title, heading and text) of every chunk these keys may read (for the knowledge
-        base's own names, knowledge/own_names.py); up to 16,384 chunks."""
+        """(document id, URL, title, heading and text) of every chunk these keys may read (for the tenant vocabulary
+        and the knowledge base's own names, knowledge/vocabulary.py and own_names.py); up to 16,384 chunks."""
         if not access_keys:
             return []
         rows = self._client.query(

@@ -79,13 +79,13 @@ class TenantVocabulary:
     chunk, a guest's outcome (answered, or handed off for an unknown word) would tell which rare
     words restricted documents use."""
 
-    def __init__(self, *, load: Callable[[str, Sequence[str]], list[str]], products: frozenset[str] = frozenset(),
+    def __init__(self, *, load: Callable[[str, Sequence[str]], list[str]] | None = None, products: frozenset[str] = frozenset(),
                  product_words: frozenset[str] = frozenset(),
                  documents: Callable[[str, Sequence[str]], list[tuple[str, str | None, str]]] | None = None,
                  sites: Callable[[str], Sequence[str]] = lambda tenant: ()) -> None:
         self._load = load  # (tenant, access keys) -> the readable chunks' texts (titles, headings, bodies)
-        # (tenant, access keys) -> (document id, URL, text) of the readable chunks, and tenant -> the help
-        # site's origins: for the knowledge base's own names (knowledge/own_names.py); none without
+        # or, read once for both, (tenant, access keys) -> (document id, URL, text) of the readable chunks: their
+        # words, and with tenant -> the help site's origins the knowledge base's own names (knowledge/own_names.py)
         self._documents = documents
         self._sites = sites
         self._own: dict[Scope, OwnNames] = {}
@@ -122,11 +122,17 @@ class TenantVocabulary:
             cached = self._words.get(scope)
         if cached is None:
             found: set[str] = set()
+            own = OwnNames()
             if scope[1]:  # no readable keys: nothing to load
-                for text in self._load(*scope):
+                if self._documents is not None:
+                    documents = self._documents(*scope)
+                    texts = [text for _, _, text in documents]
+                    own = read_own_names(documents, sites=self._sites(scope[0]))
+                else:
+                    texts = self._load(*scope) if self._load is not None else []
+                for text in texts:
                     found |= words(text)
             cached = frozenset(found)
-            own = read_own_names(self._documents(*scope), sites=self._sites(scope[0])) if self._documents is not None and scope[1] else OwnNames()
             lengths = _by_length(cached)
             with self._lock:
                 self._words[scope] = cached

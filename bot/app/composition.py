@@ -131,8 +131,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     access = AccessPolicy(engine=engine, settings=settings)
     redactor = _redactor(settings) if redact else None
     retriever = Retriever(store=store)
-    vocabulary = TenantVocabulary(load=lambda tenant, access_keys: store.texts(tenant=tenant, access_keys=access_keys), products=product_names(),
-                                  product_words=product_words(),
+    vocabulary = TenantVocabulary(products=product_names(), product_words=product_words(),
                                   documents=lambda tenant, access_keys: store.documents(tenant=tenant, access_keys=access_keys),
                                   sites=lambda tenant: _allowed_origins(settings, tenant))
     access.on_refresh(vocabulary.refresh)

@@ -255,9 +255,9 @@ async def test_the_first_question_after_an_ingest_does_not_wait_to_read_the_know
         await asyncio.to_thread(services.after_ingest, "default")
         reads: list[str] = []
         store = services.store
-        chunk_parts, texts = store.chunk_parts, store.texts
+        chunk_parts, documents = store.chunk_parts, store.documents
         store.chunk_parts = lambda **kw: reads.append("chunk_parts") or chunk_parts(**kw)  # type: ignore[method-assign]
-        store.texts = lambda **kw: reads.append("texts") or texts(**kw)  # type: ignore[method-assign]
+        store.documents = lambda **kw: reads.append("documents") or documents(**kw)  # type: ignore[method-assign]
         result = await services.assistant.ask("How do I print a Quillmark board on paper?", identity=Identity(tenant="default", user="v"))
         offered = [c.source for c in result.citations] + [o.source for o in result.options]
         assert any("printing" in source for source in offered), result  # the new article, found
