@@ -216,18 +216,26 @@ def scoped_search(index: Any, queries: Sequence[dict[int, float]], top_k: int, m
     return all_ids, all_dists
 
 
+def checked_version(checked: frozenset[str], *, otherwise: str) -> bool:
+    """Whether the installed milvus-lite is one of the `checked` versions a patch reproduces; if not, says in the
+    log that `otherwise` (the library's own code) is used. False without milvus-lite."""
+    try:
+        from milvus_lite import __version__
+    except ImportError:
+        return False
+    if __version__ not in checked:
+        logger.info("milvus-lite %s: %s is used (checked: %s)", __version__, otherwise, ", ".join(sorted(checked)))
+        return False
+    return True
+
+
 def install() -> bool:
     """Use `search` for Milvus Lite's BM25 in this process (the one that runs Milvus Lite: `serve`'s
     child, `vectors serve`, or a CLI command with the store in-process). False, and the library's
     own search, for a version it was not checked against."""
-    try:
-        from milvus_lite import __version__
-        from milvus_lite.index.sparse_inverted import SparseInvertedIndex
-    except ImportError:
+    if not checked_version(CHECKED_VERSIONS, otherwise="its own BM25 search"):
         return False
-    if __version__ not in CHECKED_VERSIONS:
-        logger.info("milvus-lite %s: its own BM25 search is used (checked: %s)", __version__, ", ".join(sorted(CHECKED_VERSIONS)))
-        return False
+    from milvus_lite.index.sparse_inverted import SparseInvertedIndex
     if SparseInvertedIndex.search is not search:
         SparseInvertedIndex._library_search = SparseInvertedIndex.search
         SparseInvertedIndex.search = search

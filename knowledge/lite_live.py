@@ -260,15 +260,10 @@ def _flat_search(library: Any) -> Any:
 def install() -> bool:
     """Use the cached live rows for Milvus Lite's dense and BM25 searches in this process (the one
     that runs Milvus Lite). False, and the library's own searches, for a version it was not checked against."""
-    try:
-        from milvus_lite import __version__
-        from milvus_lite.engine import collection
-        from milvus_lite.index.brute_force import BruteForceIndex
-    except ImportError:
+    if not lite_bm25.checked_version(CHECKED_VERSIONS, otherwise="its own search paths"):
         return False
-    if __version__ not in CHECKED_VERSIONS:
-        logger.info("milvus-lite %s: its own search paths are used (checked: %s)", __version__, ", ".join(sorted(CHECKED_VERSIONS)))
-        return False
+    from milvus_lite.engine import collection
+    from milvus_lite.index.brute_force import BruteForceIndex
     if not hasattr(collection.execute_search_with_index, "_supportbot_library"):
         collection.execute_search_with_index = _dense_search(collection.execute_search_with_index)
     if not hasattr(BruteForceIndex.search, "_supportbot_library"):

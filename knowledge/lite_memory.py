@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from knowledge.lite_bm25 import checked_version
+
 logger = logging.getLogger(__name__)
 
 CHECKED_VERSIONS = frozenset({"3.2.2"})  # milvus-lite versions whose Segment.load and BruteForceIndex.load this reproduces
@@ -193,17 +195,12 @@ def _row_to_dict(library: Any) -> Any:
 def install() -> bool:
     """Map the stored vectors in this process (the one that runs Milvus Lite). False, and the library's
     own loading, for a version it was not checked against."""
-    try:
-        import pyarrow as pa
-        from milvus_lite import __version__
-        from milvus_lite.engine import collection
-        from milvus_lite.index.brute_force import BruteForceIndex
-        from milvus_lite.storage import segment
-    except ImportError:
+    if not checked_version(CHECKED_VERSIONS, otherwise="its own segment loading"):
         return False
-    if __version__ not in CHECKED_VERSIONS:
-        logger.info("milvus-lite %s: its own segment loading is used (checked: %s)", __version__, ", ".join(sorted(CHECKED_VERSIONS)))
-        return False
+    import pyarrow as pa
+    from milvus_lite.engine import collection
+    from milvus_lite.index.brute_force import BruteForceIndex
+    from milvus_lite.storage import segment
     global _installed
     if _installed:  # once per process (a test may put the library's loading back)
         return True
