@@ -252,6 +252,13 @@ def test_redact_writes_json_lines_by_default(data_dir: Path) -> None:
     assert run(["redact", "--text"], data_dir=data_dir, stdin="mail me at maria.lopez@example.com\n").stdout == "mail me at <EMAIL_1>\n"
 
 
+def test_redact_takes_the_text_as_arguments(data_dir: Path) -> None:
+    """`supportbot redact "..."`, as a new user first types it: each argument redacted, standard input not read."""
+    out = run(["redact", "--text", "mail me at maria.lopez@example.com", "how do I export my data?"], data_dir=data_dir, stdin="never read\n")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "mail me at <EMAIL_1>\nhow do I export my data?\n"
+
+
 async def test_audit_exports_a_conversation_without_the_users_id(tmp_path: Path) -> None:
     """A widget visitor's id from signed claims may be their e-mail address: the trail names them by a pseudonym."""
     import asyncio

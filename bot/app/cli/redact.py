@@ -14,10 +14,12 @@ from bot.app.cli.common import friendly, load_settings, open_services
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per line: text, redacted, entities (the default)")
 @click.option("--text", "as_text", is_flag=True, help="only the redacted text, one line per line")
 @click.option("--tenant", default=None, help="use this tenant's pii_kinds and its own terms (knowledge base, keep_terms); default: every kind, no terms")
+@click.argument("texts", nargs=-1)
 @friendly
-def redact(as_json: bool, as_text: bool, tenant: str | None) -> None:
+def redact(as_json: bool, as_text: bool, tenant: str | None, texts: tuple[str, ...]) -> None:
     """Redact personal data from each line of standard input, as the bot would: one JSON object
-    per line, {"text", "redacted", "entities": [{"type", "start", "end"}]}."""
+    per line, {"text", "redacted", "entities": [{"type", "start", "end"}]}. Texts given as arguments
+    (`supportbot redact "I'm Ana Ruiz"`) are redacted instead of standard input, one result each."""
     if as_json and as_text:
         raise click.UsageError("--json and --text exclude each other")
     from policies.redaction import SpacyRedactor
@@ -39,6 +41,10 @@ def redact(as_json: bool, as_text: bool, tenant: str | None) -> None:
         sys.stdout.flush()
         batch.clear()
 
+    if texts:
+        batch.extend(texts)
+        flush()
+        return
     for line in sys.stdin:
         batch.append(line.rstrip("\n"))
         # batch for speed when piped a file, answer at once when typed line by line
