@@ -30,6 +30,10 @@ KB7_CASES = Path(__file__).resolve().parent / "cases" / "kb7.jsonl"
 # another written blind by a fresh operator (an invented smart-home device maker), reported only
 KB8_DIR = Path(__file__).resolve().parent / "kb8"
 KB8_CASES = Path(__file__).resolve().parent / "cases" / "kb8.jsonl"
+# a second help center split TUNE / REPORT like kb7 (an invented HR and payroll product for small businesses), with
+# near-domain off-topic questions (what its customers ask that it does not cover)
+KB9_DIR = Path(__file__).resolve().parent / "kb9"
+KB9_CASES = Path(__file__).resolve().parent / "cases" / "kb9.jsonl"
 COVID_KB_NAME = "covid_faq.jsonl"
 
 
@@ -117,6 +121,11 @@ def kb7_cases() -> list[Case]:
 def kb8_cases() -> list[Case]:
     """The cases of bench/kb8 (`KB8_DIR`): sources "kb8/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
     return sample_cases(KB8_CASES)
+
+
+def kb9_cases() -> list[Case]:
+    """The cases of bench/kb9 (`KB9_DIR`): sources "kb9/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB9_CASES)
 
 
 # --- redaction material ------------------------------------------------------------------------
