@@ -479,12 +479,15 @@ def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
 
     from knowledge.chunking import Chunk
     from knowledge.store import MilvusStore
+    from knowledge.store_reads import window_vectors
     from knowledge.store_schema import (
         DATA_COLLECTION,
         OWNER,
         SENTENCE_COLLECTION,
         SHOWN,
         VECTORS,
+        WINDOW_COLLECTION,
+        old_windows,
     )
 
     client = MilvusClient(str(source / "data" / "milvus.db"))
@@ -494,17 +497,17 @@ def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
     while page := iterator.next():
         rows.extend(page)
     iterator.close()
-    # each chunk's sentence windows (`Chunk.sentence_texts`), so the copy holds as many vectors as an ingest would
-    windows: dict[str, list[list[float]]] = {}
-    client.load_collection(SENTENCE_COLLECTION)
-    iterator = client.query_iterator(SENTENCE_COLLECTION, batch_size=2000, filter="", output_fields=["id", "sentence"])
-    while page := iterator.next():
-        for r in page:
-            chunk_id, n = r["id"].rsplit(":", 1)
-            windows.setdefault(chunk_id, []).append((int(n), r["sentence"]))
-    iterator.close()
+    # each chunk's sentence windows (`Chunk.sentence_texts`), so the copy holds as many vectors as an ingest would;
+    # from a store of either layout (packed, or one row per window as before)
+    ordered: dict[str, list] = {}
+    packed = client.has_collection(WINDOW_COLLECTION)
+    client.load_collection(WINDOW_COLLECTION if packed else SENTENCE_COLLECTION)
+    for first in range(0, len(rows), 500):
+        chunks = [Chunk(id=r["id"], doc_id=r["doc_id"], source=r["source"], title=r["title"], url=r["url"] or None, heading=r["heading"],
+                        text=r["text"], position=int(r["position"])) for r in rows[first : first + 500]]
+        found = window_vectors(client, chunks, dim=len(rows[0]["dense"])) if packed else old_windows(client, chunks)
+        ordered.update({i: list(v) for i, v in found.items()})
     client.close()
-    ordered = {i: [v for _, v in sorted(found)] for i, found in windows.items()}
     (target / "corpus").mkdir(parents=True)
     (target / "data").mkdir()
     (target / "data" / "models").symlink_to((source / "data" / "models").resolve())

@@ -18,8 +18,9 @@ So, in the process that runs Milvus Lite:
 - Arrow allocates from the system allocator, which gives a freed decode buffer back.
 A page of a mapped file counts in the process's RSS once touched (RssFile, not RssAnon), and the kernel
 maps more than the page a read needs (500 random rows of the 10k store's sentence windows, 1.5 kB each:
-+90-95 MB of RssFile, with or without MADV_RANDOM, which is therefore not set: the blended vectors are
-scanned whole by every search); unlike the heap, those pages are the page cache's to drop.
++90-95 MB of RssFile, with or without MADV_RANDOM: fault-around maps the neighbours the page cache holds).
+So a row read by id is read from the file (`os.pread`, `_read_row`) and only searches touch the mapping:
+the blended vectors, scanned whole by every search.
 Values are the same float32 values (the index file is what the library searches already), so
 searches and reads return what they did. tests/knowledge/test_lite_memory.py compares both.
 A Milvus server needs none of this.

@@ -93,7 +93,7 @@ def test_a_reopened_store_maps_its_vectors_and_reads_what_the_library_reads(tmp_
     ours = _read(uri, chunks)
     # every vector field of every segment: the three views, the blend and the sentence windows
     fields = {name.split(".")[1] for name in mapped}
-    assert fields == {"dense", "title_dense", "lead_dense", "blend", "sentence"}
+    assert fields == {"dense", "title_dense", "lead_dense", "blend", "windows"}
     assert len({name for name in mapped if ".dense." in name}) == 2  # both segments
 
     monkeypatch.setattr(segment, "read_data_file", segment._supportbot_read_data_file)
@@ -138,7 +138,7 @@ def test_reads_by_id_leave_the_mapped_vectors_out_of_the_process_memory(tmp_path
     try:
         found = load_entries(store._client, ChunkCache(), {c.id for c in chunks}, tenant="acme", access_keys=["public"])
         assert len(found) == len(chunks) and all(len(views) > 3 for _, views in found.values())
-        for field in ("title_dense", "sentence"):  # read by id only, never searched
+        for field in ("title_dense", "windows"):  # read by id only, never searched
             mappings, resident = _mapped_rss_kb(str(tmp_path), field)
             assert mappings >= 2 and resident == 0, (field, mappings, resident)
     finally:
