@@ -204,7 +204,12 @@ def test_sentence_windows_stored_one_row_each_are_packed_on_open_with_the_same_f
 
     from knowledge.chunk_cache import ChunkCache
     from knowledge.chunking import Chunk
-    from knowledge.store_schema import SENTENCE_COLLECTION, WINDOW_COLLECTION, WINDOWS_PER_ROW, window_id
+    from knowledge.store_schema import (
+        SENTENCE_COLLECTION,
+        WINDOW_COLLECTION,
+        WINDOWS_PER_ROW,
+        window_id,
+    )
 
     rng = np.random.default_rng(5)
     sentences = ". ".join(f"Step {n} of the reset opens panel {n}" for n in range(2 * WINDOWS_PER_ROW + 3))  # more windows than a row holds
