@@ -198,11 +198,11 @@ and the one interpreter all of it runs in. A Milvus server (SUPPORTBOT_MILVUS_UR
 Answers unchanged: `python bench/bench_answers.py` on main and on perf20 (68c9884), 13:00-13:16 UTC: every line of
 every table identical (REPORT pooled right 0.6802, wrong 0.0291; held out pooled 0.6876 / 0.0348; kb4-kb8 alike).
 
-Fifth pass (2026-12-06 15:30-16:12 UTC, branch perf21; the 2 cores shared with other helpers, load average 3-22).
+Fifth pass (2026-12-06 15:30-16:19 UTC, branch perf21; the 2 cores shared with other helpers, load average 3-22).
 Stores: `--sizes 1000 --tenants 0 --keep` (1k chunks, main's layout), `--replicate KEPT DIR --factor 100` (100k
 chunks, 885,594 sentence-window rows, 3.9 GB); each copied, and the copy opened once by this tree's store, which
 packs its windows (below: 1k in 19 s, 100k in 1,027 s at load average 7-22, most of it Milvus Lite writing 2 GB).
-Where the Milvus child's memory went at 100k (perf20's tree, in-process loading of each collection, /proc RssAnon,
+Where the Milvus child's memory went at 100k (main's layout and loading, each collection loaded in-process, /proc RssAnon,
 /tmp script): the windows' collection +236 MB of heap (per row a Python id string 79 MB, its dict entry 37 MB, the
 Arrow rows of id, tenant, access and document ~90 MB), the BM25 collection +232 MB (Arrow 111 MB: the text 53 MB,
 the sparse vectors 48 MB), the data collection +111 MB (text 49 MB, ids); and RssFile: reads by id touched the
@@ -222,9 +222,15 @@ Serve and ask, this tree then main's (53bd452), one run, `--asks-on DIR --asks 2
         a tenant's first question 6.3 s
   1k:   perf21 p50  66.2 ms p99 121.9 ms; RSS serve 625 MB, Milvus child  194 MB (files   89 MB)
         main  p50  59.6 ms p99 110.9 ms; RSS serve 615 MB, Milvus child  243 MB (files  105 MB)
-(an earlier pair at 15:56-16:00, load 10-16: 1k main p99 198 / perf21 150 ms; 100k main p99 1511 ms, child 2109 MB.)
-Against the goal, 1k -> 100k in that run: p99 4.2x on perf21 (main 5.3x; goal 2x); serve +196 MB (main +173; within
-+300); Milvus child +505 MB (main +1820 MB; goal +300), of which ~+145 MB mapped pages of the blended vectors every
+Again, main first this time, 16:17-16:19 UTC, load 2.5-3.2:
+  100k: main  p50 205.9 ms p99 520.1 ms; RSS serve 868 MB, Milvus child 1965 MB (files 1172 MB)
+        perf21 p50 296.8 ms p99 517.5 ms; RSS serve 875 MB, Milvus child  731 MB (files  234 MB)
+  1k:   main  p50  74.0 ms p99 124.7 ms; RSS serve 618 MB, Milvus child  212 MB (files  105 MB)
+        perf21 p50  72.0 ms p99 114.1 ms; RSS serve 642 MB, Milvus child  195 MB (files   89 MB)
+(and a pair at 15:56-16:00, load 10-16: 1k main p99 198 / perf21 150 ms; 100k main p99 1511 ms, child 2109 MB.)
+Latency: no difference between the trees that the runs' spread does not cover (100k p50 277 / 301 and 297 / 206 ms).
+Against the goal, 1k -> 100k: p99 4.2x and 4.5x on perf21 (main 5.3x, 4.2x; goal 2x); serve +196 / +233 MB (main +173
+/ +250; within +300); Milvus child +505 / +536 MB (main +1820 / +1753 MB; goal +300), of which ~+145 MB mapped pages of the blended vectors every
 search scans and ~+360 MB heap: the BM25 collection (sparse vectors 48 MB, its posting arrays, ids), the data
 collection's text and ids, the ids and dicts of 450k rows over four collections. Still left: a smaller scan copy of
 the blended vectors (int8 or float16 with an exact float32 re-score of the top few; numpy has no fast int8 product,
@@ -233,7 +239,7 @@ exact FLAT product, the reads by id of ~40 chunks the serve's cache misses, and 
 4 concurrent customers. The 1k -> 100k p99 ratio moves with the load more than with these changes.
 Answers unchanged: `python bench/bench_answers.py` before (53bd452) and after (the final tree), 15:30-16:05 UTC: every
 line of every table identical (REPORT pooled right 0.7031, wrong 0.0358); the records differ in one field of one kb7
-case (coverage 0.15625 printed 0.1562 / 0.1563: a sum over words in hash order, outcome the same).
+case (coverage 0.15625 printed 0.1562 / 0.1563, apparently a sum over words in string-hash order; outcome the same).
 """
 
 from __future__ import annotations
