@@ -167,7 +167,7 @@ articles whenever the answer model is unsure but the choice model is not (TUNE r
 clarified 0.158-0.217 of answerable, and COVID-QA 0.29-0.37: past the 0.15 the issue allows).
 
 The floor reads each passage's sentence windows too (2026-12-04, bot/core/passages.py `Chunk.sentence_texts`:
-the title and heading with each two consecutive sentences of the chunk, stored at ingest in `chunks_v4_sentences`;
+the title and heading with each two consecutive sentences of the chunk, stored at ingest in `chunks_v4_windows`, eight a row;
 `Passage.similarity` is the best of body, title, lead and windows). For a question about one sentence deep inside a
 passage on several topics, whose body vector averages them (and stops at 128 word pieces). Chosen on TUNE: the
 views' cosines were computed offline for the recorded candidates and the decisions replayed (models unchanged:

@@ -197,6 +197,49 @@ collection of one row per chunk with its windows in one field would take ~9x few
 and the one interpreter all of it runs in. A Milvus server (SUPPORTBOT_MILVUS_URI) needs none of this.
 Answers unchanged: `python bench/bench_answers.py` on main and on perf20 (68c9884), 13:00-13:16 UTC: every line of
 every table identical (REPORT pooled right 0.6802, wrong 0.0291; held out pooled 0.6876 / 0.0348; kb4-kb8 alike).
+
+Fifth pass (2026-12-06 15:30-16:19 UTC, branch perf21; the 2 cores shared with other helpers, load average 3-22).
+Stores: `--sizes 1000 --tenants 0 --keep` (1k chunks, main's layout), `--replicate KEPT DIR --factor 100` (100k
+chunks, 885,594 sentence-window rows, 3.9 GB); each copied, and the copy opened once by this tree's store, which
+packs its windows (below: 1k in 19 s, 100k in 1,027 s at load average 7-22, most of it Milvus Lite writing 2 GB).
+Where the Milvus child's memory went at 100k (main's layout and loading, each collection loaded in-process, /proc RssAnon,
+/tmp script): the windows' collection +236 MB of heap (per row a Python id string 79 MB, its dict entry 37 MB, the
+Arrow rows of id, tenant, access and document ~90 MB), the BM25 collection +232 MB (Arrow 111 MB: the text 53 MB,
+the sparse vectors 48 MB), the data collection +111 MB (text 49 MB, ids); and RssFile: reads by id touched the
+mapped vector files, and the kernel maps the neighbouring pages the page cache holds (fault-around), 1.2 GB of
+mapped pages after 200 asks. Changed (knowledge/lite_memory.py, knowledge/store*.py):
+- a vector read by id comes from its file by `os.pread`, not through the mapping (only searches touch it: the
+  blended vectors); same bytes;
+- sentence windows packed eight a row (`chunks_v4_windows`, one 8 x 384 vector, zeros after the last window):
+  152,786 rows at 100k instead of 885,594 (and ~60 rows read per question instead of ~360); a store of the
+  layout before is packed when opened (tests/knowledge/test_store.py, whole and interrupted: same floats);
+- the BM25 collection's text, which no read returns, is left on disk (a column of nulls in the loaded table).
+Loaded in-process at 100k, heap (RssAnon) 585 -> 346 MB: windows +236 -> +31 MB, BM25 +232 -> +148 MB.
+Serve and ask, this tree then main's (53bd452), one run, `--asks-on DIR --asks 200`, 16:09-16:11 UTC, load 2.7-4.9:
+  100k: perf21 p50 277.0 ms p99 512.2 ms; RSS serve 821 MB, Milvus child  699 MB (files  234 MB); ready 20.9 s,
+        a tenant's first question 3.1 s
+        main  p50 300.8 ms p99 583.4 ms; RSS serve 788 MB, Milvus child 2063 MB (files 1220 MB); ready 24.8 s,
+        a tenant's first question 6.3 s
+  1k:   perf21 p50  66.2 ms p99 121.9 ms; RSS serve 625 MB, Milvus child  194 MB (files   89 MB)
+        main  p50  59.6 ms p99 110.9 ms; RSS serve 615 MB, Milvus child  243 MB (files  105 MB)
+Again, main first this time, 16:17-16:19 UTC, load 2.5-3.2:
+  100k: main  p50 205.9 ms p99 520.1 ms; RSS serve 868 MB, Milvus child 1965 MB (files 1172 MB)
+        perf21 p50 296.8 ms p99 517.5 ms; RSS serve 875 MB, Milvus child  731 MB (files  234 MB)
+  1k:   main  p50  74.0 ms p99 124.7 ms; RSS serve 618 MB, Milvus child  212 MB (files  105 MB)
+        perf21 p50  72.0 ms p99 114.1 ms; RSS serve 642 MB, Milvus child  195 MB (files   89 MB)
+(and a pair at 15:56-16:00, load 10-16: 1k main p99 198 / perf21 150 ms; 100k main p99 1511 ms, child 2109 MB.)
+Latency: no difference between the trees that the runs' spread does not cover (100k p50 277 / 301 and 297 / 206 ms).
+Against the goal, 1k -> 100k: p99 4.2x and 4.5x on perf21 (main 5.3x, 4.2x; goal 2x); serve +196 / +233 MB (main +173
+/ +250; within +300); Milvus child +505 / +536 MB (main +1820 / +1753 MB; goal +300), of which ~+145 MB mapped pages of the blended vectors every
+search scans and ~+360 MB heap: the BM25 collection (sparse vectors 48 MB, its posting arrays, ids), the data
+collection's text and ids, the ids and dicts of 450k rows over four collections. Still left: a smaller scan copy of
+the blended vectors (int8 or float16 with an exact float32 re-score of the top few; numpy has no fast int8 product,
+faiss's scalar quantizer has), the sparse column dropped once its BM25 index is built, and per question at 100k the
+exact FLAT product, the reads by id of ~40 chunks the serve's cache misses, and one interpreter for all of it under
+4 concurrent customers. The 1k -> 100k p99 ratio moves with the load more than with these changes.
+Answers unchanged: `python bench/bench_answers.py` before (53bd452) and after (the final tree), 15:30-16:05 UTC: every
+line of every table identical (REPORT pooled right 0.7031, wrong 0.0358); the records differ in one field of one kb7
+case (coverage 0.15625 printed 0.1562 / 0.1563, apparently a sum over words in string-hash order; outcome the same).
 """
 
 from __future__ import annotations
@@ -479,12 +522,15 @@ def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
 
     from knowledge.chunking import Chunk
     from knowledge.store import MilvusStore
+    from knowledge.store_reads import window_vectors
     from knowledge.store_schema import (
         DATA_COLLECTION,
         OWNER,
         SENTENCE_COLLECTION,
         SHOWN,
         VECTORS,
+        WINDOW_COLLECTION,
+        old_windows,
     )
 
     client = MilvusClient(str(source / "data" / "milvus.db"))
@@ -494,17 +540,17 @@ def replicate(source: Path, target: Path, *, factor: int, tenants: int) -> None:
     while page := iterator.next():
         rows.extend(page)
     iterator.close()
-    # each chunk's sentence windows (`Chunk.sentence_texts`), so the copy holds as many vectors as an ingest would
-    windows: dict[str, list[list[float]]] = {}
-    client.load_collection(SENTENCE_COLLECTION)
-    iterator = client.query_iterator(SENTENCE_COLLECTION, batch_size=2000, filter="", output_fields=["id", "sentence"])
-    while page := iterator.next():
-        for r in page:
-            chunk_id, n = r["id"].rsplit(":", 1)
-            windows.setdefault(chunk_id, []).append((int(n), r["sentence"]))
-    iterator.close()
+    # each chunk's sentence windows (`Chunk.sentence_texts`), so the copy holds as many vectors as an ingest would;
+    # from a store of either layout (packed, or one row per window as before)
+    ordered: dict[str, list] = {}
+    packed = client.has_collection(WINDOW_COLLECTION)
+    client.load_collection(WINDOW_COLLECTION if packed else SENTENCE_COLLECTION)
+    for first in range(0, len(rows), 500):
+        chunks = [Chunk(id=r["id"], doc_id=r["doc_id"], source=r["source"], title=r["title"], url=r["url"] or None, heading=r["heading"],
+                        text=r["text"], position=int(r["position"])) for r in rows[first : first + 500]]
+        found = window_vectors(client, chunks, dim=len(rows[0]["dense"])) if packed else old_windows(client, chunks)
+        ordered.update({i: list(v) for i, v in found.items()})
     client.close()
-    ordered = {i: [v for _, v in sorted(found)] for i, found in windows.items()}
     (target / "corpus").mkdir(parents=True)
     (target / "data").mkdir()
     (target / "data" / "models").symlink_to((source / "data" / "models").resolve())

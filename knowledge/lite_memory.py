@@ -18,8 +18,9 @@ So, in the process that runs Milvus Lite:
 - Arrow allocates from the system allocator, which gives a freed decode buffer back.
 A page of a mapped file counts in the process's RSS once touched (RssFile, not RssAnon), and the kernel
 maps more than the page a read needs (500 random rows of the 10k store's sentence windows, 1.5 kB each:
-+90-95 MB of RssFile, with or without MADV_RANDOM, which is therefore not set: the blended vectors are
-scanned whole by every search); unlike the heap, those pages are the page cache's to drop.
++90-95 MB of RssFile, with or without MADV_RANDOM: fault-around maps the neighbours the page cache holds).
+So a row read by id is read from the file (`os.pread`, `_read_row`) and only searches touch the mapping:
+the blended vectors, scanned whole by every search.
 Values are the same float32 values (the index file is what the library searches already), so
 searches and reads return what they did. tests/knowledge/test_lite_memory.py compares both.
 A Milvus server needs none of this.
@@ -50,13 +51,35 @@ _maps_lock = threading.Lock()
 
 def mapped_vectors(path: str) -> np.ndarray:
     """A FLAT index file's vectors, memory-mapped read-only; one mapping per file while it is used (the
-    segment's table and its index share it: a page mapped twice would count twice in the process's RSS)."""
+    segment's table and its index share it: a page mapped twice would count twice in the process's RSS).
+    The mapping carries a descriptor of the same file, closed with it, for reads of single rows (`_read_row`)."""
     with _maps_lock:
         found = _maps.get(path)
         if found is None:
             found = np.load(path, mmap_mode="r", allow_pickle=False)
+            if isinstance(found, np.memmap) and found.dtype == np.dtype("<f4") and found.ndim == 2 and found.flags.c_contiguous:
+                descriptor = os.open(path, os.O_RDONLY)
+                found._supportbot_fd = descriptor  # type: ignore[attr-defined]
+                weakref.finalize(found, os.close, descriptor)
             _maps[path] = found
         return found
+
+
+# (segment file, field) -> the mapping its column is over, while the segment holds it
+_columns: weakref.WeakValueDictionary[tuple[str, str], np.ndarray] = weakref.WeakValueDictionary()
+
+
+def _read_row(vectors: np.ndarray, row: int) -> list[float]:
+    """Row `row` of a mapped index file, read from the file (`os.pread`), not through the mapping. A page
+    of the mapping that a read touches counts in the process's RSS, and the kernel maps the pages around
+    it that the page cache holds (fault-around): at 100,000 chunks reads by id of the data and sentence
+    collections left +885 MB of mapped pages in the Milvus child's RSS (bench/bench_growth.py, fourth
+    pass). A read of the file leaves them in the page cache, which no process's RSS counts. The same bytes."""
+    width = vectors.shape[1] * 4
+    data = os.pread(vectors._supportbot_fd, width, vectors.offset + row * width)  # type: ignore[attr-defined]
+    if len(data) != width:
+        raise OSError(f"short read of {vectors.filename} row {row}")
+    return np.frombuffer(data, dtype="<f4").tolist()
 
 
 def _sidecars(file_path: str) -> dict[str, str]:
@@ -104,15 +127,27 @@ def read_mapped(file_path: str) -> Any:
         if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape[1] != schema.field(field).type.list_size:
             continue
         mapped[field] = vectors
-    if not mapped:
+    unheld = [n for n in schema.names if n in UNHELD and pa.types.is_string(schema.field(n).type)]
+    if not mapped and not unheld:
         return pq.read_table(file_path)
-    table = pq.read_table(file_path, columns=[n for n in schema.names if n not in mapped])
+    table = pq.read_table(file_path, columns=[n for n in schema.names if n not in mapped and n not in unheld])
     if any(len(v) != len(table) for v in mapped.values()):  # not this segment's: read it all
         return pq.read_table(file_path)
-    for field in sorted(mapped, key=schema.names.index):  # in the file's column order
+    for field in sorted([*mapped, *unheld], key=schema.names.index):  # in the file's column order
+        if field in unheld:
+            table = table.add_column(schema.names.index(field), schema.field(field).with_nullable(True), pa.nulls(len(table), pa.string()))
+            continue
         table = table.add_column(schema.names.index(field), schema.field(field), pa.chunked_array([_column_over(mapped[field])]))
+        if hasattr(mapped[field], "_supportbot_fd"):
+            _columns[(file_path, field)] = mapped[field]
     return table
 
+
+# Text columns no read of the store returns, left on disk (a column of nulls in the loaded table): the BM25
+# collection's "lexical" (knowledge/store_schema.py), the text Milvus made the stored sparse vector from at
+# insert; searches score that vector and return ids. 53 MB of the BM25 collection's 111 MB of Arrow memory at
+# 100,000 chunks (the sparse vectors are the rest). A query naming it would get None: none does.
+UNHELD = frozenset({"lexical"})
 
 _reading = threading.local()  # `wanted`: the fields a query or read by id returns (None: every field)
 
@@ -185,7 +220,11 @@ def _row_to_dict(library: Any) -> Any:
             found = vectors.get(name)
             if found is not None and wanted is not None and name not in wanted:
                 continue  # a vector this query or read does not return
-            result[name] = found[0][row_idx].tolist() if found is not None else self.table.column(name)[row_idx].as_py()
+            if found is None:
+                result[name] = self.table.column(name)[row_idx].as_py()
+            else:
+                mapping = _columns.get((self.file_path, name))
+                result[name] = _read_row(mapping, row_idx) if mapping is not None else found[0][row_idx].tolist()
         return result
 
     row_to_dict._supportbot_library = library  # type: ignore[attr-defined]

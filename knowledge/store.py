@@ -26,11 +26,15 @@ from knowledge.store_schema import (
     DENSE_COLLECTION,
     OLD_COLLECTIONS,
     SENTENCE_COLLECTION,
+    SHOWN,
     TEXT_LIMIT,
+    WINDOW_COLLECTION,
     create_collections,
     old_chunks,
+    old_windows,
+    packed_windows,
     stored_dim,
-    window_id,
+    window_row_ids,
 )
 # a search's hits and the scope of every query (re-exported: retrieval, tests and benches import them from here)
 from knowledge.store_reads import EVERY_ACCESS_KEY as EVERY_ACCESS_KEY
@@ -71,14 +75,20 @@ class MilvusStore(MilvusConnection):
             self._drop(reversed(old))  # the source last: a crash before then starts the copy over
             return
         missing = [name for name in COLLECTIONS if not client.has_collection(name)]
-        if missing in ([], [SENTENCE_COLLECTION]):
+        if missing in ([], [WINDOW_COLLECTION]):
             built = stored_dim(client)
             if built is not None and built != self.dim:
                 raise ConfigError(
                     f"the knowledge store {shown(self.uri)} holds {built}-dimension vectors, but the embedding model "
                     f"gives {self.dim}: use the model it was built with, or a new SUPPORTBOT_DATA_DIR and ingest again"
                 )
-            if missing:  # a store from before sentence windows: they come with the next ingest (`CHUNKER_VERSION`)
+            if client.has_collection(SENTENCE_COLLECTION):
+                # windows one row each (the layout before): packed, WINDOWS_PER_ROW a row; a packing a crash cut short is done again
+                self._drop([WINDOW_COLLECTION])
+                create_collections(client, dim=self.dim, names=[WINDOW_COLLECTION])
+                self._pack_windows()
+                self._drop([SENTENCE_COLLECTION])  # the source last: a crash before then starts the packing over
+            elif missing:  # a store from before sentence windows: they come with the next ingest (`CHUNKER_VERSION`)
                 logger.info("the knowledge store has no sentence windows yet: the next ingest adds them")
                 create_collections(client, dim=self.dim, names=missing)
             for name in COLLECTIONS:
@@ -102,6 +112,36 @@ class MilvusStore(MilvusConnection):
             self._write(owners, chunks, dense, title, lead)
         self.flush()
 
+    def _pack_windows(self, *, batch: int = 500) -> None:
+        """SENTENCE_COLLECTION's windows (one row each) copied into WINDOW_COLLECTION and flushed: the
+        chunks come from DATA_COLLECTION, and each one's windows are read by their ids, which its text gives."""
+        client = self._client
+        for name in (DATA_COLLECTION, SENTENCE_COLLECTION):
+            client.load_collection(name)
+        logging.getLogger("pymilvus").setLevel(logging.ERROR)  # Lite gives the iterator no server timestamp
+        iterator = client.query_iterator(DATA_COLLECTION, batch_size=2000, filter="", output_fields=["id", "tenant", "access", "doc_id", *SHOWN])
+        rows: list[dict[str, Any]] = []
+        while page := iterator.next():
+            rows.extend(page)
+        iterator.close()
+        logger.info("upgrading the knowledge store: packing the sentence windows of %d chunks", len(rows))
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            chunks = [
+                Chunk(id=r["id"], doc_id=r["doc_id"], source=r["source"], title=r["title"], url=r["url"] or None, heading=r["heading"],
+                      text=r["text"], position=int(r["position"]))
+                for r in part
+            ]
+            found = old_windows(client, chunks)
+            packed = [
+                {"id": row_id, "tenant": r["tenant"], "access": r["access"], "doc_id": r["doc_id"], "windows": vector.tolist()}
+                for r in part if r["id"] in found
+                for row_id, vector in zip(window_row_ids(r["id"], len(found[r["id"]])), packed_windows(found[r["id"]]), strict=True)
+            ]
+            if packed:
+                client.upsert(WINDOW_COLLECTION, packed)
+        client.flush(WINDOW_COLLECTION)
+
     # writes --------------------------------------------------------------------------------
     def insert(
         self, *, tenant: str, access: str, chunks: Sequence[Chunk], dense: np.ndarray, title_dense: np.ndarray, lead_dense: np.ndarray,
@@ -122,11 +162,12 @@ class MilvusStore(MilvusConnection):
         blend = _blend(dense, title, lead)
         owner = [{"id": c.id, "tenant": t, "access": a, "doc_id": c.doc_id} for c, (t, a) in zip(chunks, owners, strict=True)]
         windows = [
-            {**owner[i], "id": window_id(c.id, n), "sentence": vector.tolist()}
-            for i, (c, vectors) in enumerate(zip(chunks, sentences, strict=True)) for n, vector in enumerate(vectors)
+            {**owner[i], "id": row_id, "windows": vector.tolist()}
+            for i, (c, vectors) in enumerate(zip(chunks, sentences, strict=True)) if len(vectors)
+            for row_id, vector in zip(window_row_ids(c.id, len(vectors)), packed_windows(np.asarray(vectors, dtype=np.float32)), strict=True)
         ] if sentences else []
         if windows:
-            self._client.upsert(SENTENCE_COLLECTION, windows)
+            self._client.upsert(WINDOW_COLLECTION, windows)
         self._client.upsert(DATA_COLLECTION, [
             {
                 **owner[i], "source": c.source[:2048], "title": c.title[:1024], "url": (c.url or "")[:2048], "heading": c.heading[:1024],
@@ -142,7 +183,7 @@ class MilvusStore(MilvusConnection):
         if doc_ids:
             scope = _scope(tenant=tenant, access_keys=EVERY_ACCESS_KEY, field="doc_id", values=doc_ids)
             # the data last: a search never finds a chunk without it (nor a chunk read without its windows)
-            for name in (COLLECTION, DENSE_COLLECTION, SENTENCE_COLLECTION, DATA_COLLECTION):
+            for name in (COLLECTION, DENSE_COLLECTION, WINDOW_COLLECTION, DATA_COLLECTION):
                 self._client.delete(name, filter=scope)
 
     def flush(self) -> None:

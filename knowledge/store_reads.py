@@ -14,7 +14,7 @@ import numpy as np
 
 from knowledge.chunk_cache import ChunkCache, Entry
 from knowledge.chunking import Chunk
-from knowledge.store_schema import DATA_COLLECTION, SENTENCE_COLLECTION, SHOWN, VECTORS, window_id
+from knowledge.store_schema import DATA_COLLECTION, SHOWN, VECTORS, WINDOW_COLLECTION, unpacked_windows, window_row_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,29 +79,28 @@ def load_entries(client: Any, cache: ChunkCache, ids: set[str], *, tenant: str, 
             id=row["id"], doc_id=row["doc_id"], source=row["source"], title=row["title"], url=row["url"] or None,
             heading=row["heading"], text=row["text"], position=int(row["position"]),
         ), [row[k] for k in VECTORS]))
-    windows = window_vectors(client, [chunk for chunk, _ in chunks])
+    windows = window_vectors(client, [chunk for chunk, _ in chunks], dim=len(chunks[0][1][0])) if chunks else {}
     for chunk, views in chunks:
         found[chunk.id] = (chunk, np.asarray([*views, *windows.get(chunk.id, ())], dtype=np.float32))
         cache.put(chunk.id, found[chunk.id])
     return found
 
 
-def window_vectors(client: Any, chunks: Sequence[Chunk]) -> dict[str, list[list[float]]]:
+def window_vectors(client: Any, chunks: Sequence[Chunk], *, dim: int) -> dict[str, list[list[float]]]:
     """The stored sentence-window vectors of these chunks (already checked to be in scope), by chunk
     id, in `Chunk.sentence_texts` order; a chunk stored before them has none. Read by primary key,
-    as the chunks are: the window ids follow from each chunk's own text."""
-    ids = [window_id(c.id, n) for c in chunks for n in range(len(c.sentence_texts))]
+    as the chunks are: the rows that hold a chunk's windows follow from its own text."""
+    wanted = {c.id: window_row_ids(c.id, len(c.sentence_texts)) for c in chunks}
+    ids = [i for rows in wanted.values() for i in rows]
     if not ids:
         return {}
-    rows = client.query(
-        SENTENCE_COLLECTION, filter=_by_id(ids), output_fields=["id", "sentence"], limit=len(ids)
-    )
-    by_id = {row["id"]: row["sentence"] for row in rows}
+    rows = client.query(WINDOW_COLLECTION, filter=_by_id(ids), output_fields=["id", "windows"], limit=len(ids))
+    by_id = {row["id"]: row["windows"] for row in rows}
     out: dict[str, list[list[float]]] = {}
     for c in chunks:
-        vectors = [by_id.get(window_id(c.id, n)) for n in range(len(c.sentence_texts))]
-        if all(v is not None for v in vectors):  # all of them or, written before them, none
-            out[c.id] = vectors  # type: ignore[assignment]
+        packed = [by_id.get(i) for i in wanted[c.id]]
+        if packed and all(row is not None for row in packed):  # all of them or, written before them, none
+            out[c.id] = unpacked_windows(packed, windows=len(c.sentence_texts), dim=dim)  # type: ignore[arg-type]
     return out
 
 

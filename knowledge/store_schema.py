@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -22,20 +23,46 @@ logger = logging.getLogger(__name__)
 COLLECTION = "chunks_v4"  # the words: BM25 over title, heading path and text
 DENSE_COLLECTION = "chunks_v4_dense"  # the blended vector the dense search ranks by
 DATA_COLLECTION = "chunks_v4_data"  # source, title, URL, heading, text and the dense, title and lead vectors
-# one row per sentence window of a chunk (`Chunk.sentence_texts`), id "<chunk id>:<n>": read by id with
-# the chunk, never searched. A store made before it gets it empty on open (`MilvusStore._ensure_collection`):
-# its chunks have no sentence view (the floor reads body, title and lead, as before) until the next
-# ingest, which re-embeds every document (`CHUNKER_VERSION` 3).
-SENTENCE_COLLECTION = "chunks_v4_sentences"
-COLLECTIONS = (COLLECTION, DENSE_COLLECTION, DATA_COLLECTION, SENTENCE_COLLECTION)
+# a chunk's sentence windows (`Chunk.sentence_texts`, up to 16), WINDOWS_PER_ROW of them a row, side by side
+# in one vector ("windows", zeros after the last), id "<chunk id>:w<r>": read by id with the chunk, never
+# searched. One row per window before (SENTENCE_COLLECTION: 8.9 rows a chunk in bench/bench_growth.py's
+# corpus, 885,594 at 100,000 chunks, and in Milvus Lite's process a Python string, dict entry and Arrow row
+# each); a store of that layout has them packed on open (`MilvusStore._ensure_collection`). A store made
+# before windows gets the collection empty: its chunks have no sentence view (the floor reads body, title
+# and lead, as before) until the next ingest, which re-embeds every document (`CHUNKER_VERSION` 3).
+WINDOW_COLLECTION = "chunks_v4_windows"
+WINDOWS_PER_ROW = 8  # 16 would make one row of every chunk here, with 7 windows of zeros on average to store and read
+SENTENCE_COLLECTION = "chunks_v4_sentences"  # the layout before: one row per window, id "<chunk id>:<n>"
+COLLECTIONS = (COLLECTION, DENSE_COLLECTION, DATA_COLLECTION, WINDOW_COLLECTION)
 # Earlier versions' collections, oldest first: "chunks" (no blend), "chunks_v2" (no lead vector),
 # "chunks_v3" (everything in one). One found on open is copied into the new ones, then dropped.
 OLD_COLLECTIONS = ("chunks", "chunks_v2", "chunks_v3")
 
 
 def window_id(chunk_id: str, n: int) -> str:
-    """The row of a chunk's `n`th sentence window in SENTENCE_COLLECTION."""
+    """The row of a chunk's `n`th sentence window in SENTENCE_COLLECTION (the layout before WINDOW_COLLECTION)."""
     return f"{chunk_id}:{n}"
+
+
+def window_row_ids(chunk_id: str, windows: int) -> list[str]:
+    """The rows of WINDOW_COLLECTION that hold a chunk's `windows` sentence windows."""
+    return [f"{chunk_id}:w{r}" for r in range(-(-windows // WINDOWS_PER_ROW))]
+
+
+def packed_windows(vectors: np.ndarray) -> list[np.ndarray]:
+    """A chunk's window vectors (windows x dim) as the rows of WINDOW_COLLECTION, WINDOWS_PER_ROW a row, zeros after the last."""
+    rows = []
+    for start in range(0, len(vectors), WINDOWS_PER_ROW):
+        row = np.zeros((WINDOWS_PER_ROW, vectors.shape[1]), dtype=np.float32)
+        part = vectors[start : start + WINDOWS_PER_ROW]
+        row[: len(part)] = part
+        rows.append(row.reshape(-1))
+    return rows
+
+
+def unpacked_windows(rows: list[list[float]], *, windows: int, dim: int) -> list[list[float]]:
+    """`packed_windows` undone: the chunk's `windows` vectors, each the floats it was stored with."""
+    return [rows[n // WINDOWS_PER_ROW][(n % WINDOWS_PER_ROW) * dim : (n % WINDOWS_PER_ROW + 1) * dim] for n in range(windows)]
 
 
 TEXT_LIMIT = 8192
@@ -110,7 +137,24 @@ def create_collections(client: Any, *, dim: int, names: Sequence[str] = COLLECTI
         ],
         [(name, "FLAT", "COSINE") for name in VECTORS],  # never searched, but Milvus loads only indexed vectors
     )
-    collection(SENTENCE_COLLECTION, [("sentence", DataType.FLOAT_VECTOR, vector)], [("sentence", "FLAT", "COSINE")])
+    # never searched (an inner product needs no norm of the zeros after a chunk's last window)
+    collection(WINDOW_COLLECTION, [("windows", DataType.FLOAT_VECTOR, {"dim": dim * WINDOWS_PER_ROW})], [("windows", "FLAT", "IP")])
+
+
+def old_windows(client: Any, chunks: Sequence[Chunk]) -> dict[str, np.ndarray]:
+    """The sentence windows of these chunks in SENTENCE_COLLECTION (one row per window, the layout before),
+    by chunk id, for a chunk that has all of them (written before windows: none)."""
+    ids = [window_id(c.id, n) for c in chunks for n in range(len(c.sentence_texts))]
+    if not ids:
+        return {}
+    rows = client.query(SENTENCE_COLLECTION, filter=f"id in {json.dumps(ids)}", output_fields=["id", "sentence"], limit=len(ids))
+    by_id = {row["id"]: row["sentence"] for row in rows}
+    out = {}
+    for c in chunks:
+        vectors = [by_id.get(window_id(c.id, n)) for n in range(len(c.sentence_texts))]
+        if vectors and all(v is not None for v in vectors):
+            out[c.id] = np.asarray(vectors, dtype=np.float32)
+    return out
 
 
 OldBatch = tuple[list[tuple[str, str]], list[Chunk], np.ndarray, np.ndarray, np.ndarray]  # owners, chunks, dense, title, lead

@@ -93,7 +93,7 @@ def test_a_reopened_store_maps_its_vectors_and_reads_what_the_library_reads(tmp_
     ours = _read(uri, chunks)
     # every vector field of every segment: the three views, the blend and the sentence windows
     fields = {name.split(".")[1] for name in mapped}
-    assert fields == {"dense", "title_dense", "lead_dense", "blend", "sentence"}
+    assert fields == {"dense", "title_dense", "lead_dense", "blend", "windows"}
     assert len({name for name in mapped if ".dense." in name}) == 2  # both segments
 
     monkeypatch.setattr(segment, "read_data_file", segment._supportbot_read_data_file)
@@ -109,3 +109,54 @@ def test_a_reopened_store_maps_its_vectors_and_reads_what_the_library_reads(tmp_
     assert sum(len(per) for per in own[1]) >= 20
     assert len(own[3]) == 2 and len(own[3][0]["title_dense"]) == 8
     assert ours == own
+
+
+def _mapped_rss_kb(folder: str, field: str) -> tuple[int, int]:
+    """(mappings, kB resident in this process) of the store's index files of `field` (/proc/self/smaps)."""
+    mappings, resident, current = 0, 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split()
+        if head and "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):  # a mapping's first line
+            current = len(head) >= 6 and head[5].startswith(folder) and f".{field}." in head[5]
+            mappings += current
+        elif current and head[:1] == ["Rss:"]:
+            resident += int(head[1])
+    return mappings, resident
+
+
+def test_reads_by_id_leave_the_mapped_vectors_out_of_the_process_memory(tmp_path: Path) -> None:
+    """A chunk read by id takes its vectors from the file, not through the mapping: at 100,000 chunks the
+    pages those reads touched (and the kernel's neighbours of each) were +885 MB of the store process's RSS."""
+    if not lite_memory.install():
+        pytest.skip("an installed milvus-lite this was not checked against keeps its own segment loading")
+    if not Path("/proc/self/smaps").exists():
+        pytest.skip("no /proc/self/smaps here")
+    uri = str(tmp_path / "milvus.db")
+    chunks = _fill(uri)
+    store = _reopened(uri)
+    store.open()
+    try:
+        found = load_entries(store._client, ChunkCache(), {c.id for c in chunks}, tenant="acme", access_keys=["public"])
+        assert len(found) == len(chunks) and all(len(views) > 3 for _, views in found.values())
+        for field in ("title_dense", "windows"):  # read by id only, never searched
+            mappings, resident = _mapped_rss_kb(str(tmp_path), field)
+            assert mappings >= 2 and resident == 0, (field, mappings, resident)
+    finally:
+        store.close()
+
+
+def test_the_bm25_text_stays_on_disk_and_searches_find_what_they_found(tmp_path: Path) -> None:
+    """The BM25 collection's "lexical" text, which no read returns, is not loaded (a column of nulls): 53 MB at
+    100,000 chunks. That BM25 and every other search still return the library's hits is the first test's."""
+    import pyarrow.parquet as pq
+
+    uri = str(tmp_path / "milvus.db")
+    _fill(uri)
+    files = sorted((tmp_path / "milvus.db").rglob("chunks_v4/partitions/*/data/*.parquet"))
+    assert files
+    for file in files:
+        on_disk = pq.read_table(file)
+        loaded = lite_memory.read_mapped(str(file))
+        assert loaded.column_names == on_disk.column_names and len(loaded) == len(on_disk) > 0
+        assert loaded.column("lexical").null_count == len(loaded) and loaded.column("lexical").nbytes < on_disk.column("lexical").nbytes / 10
+        assert loaded.column("sparse").equals(on_disk.column("sparse")) and loaded.column("id").equals(on_disk.column("id"))

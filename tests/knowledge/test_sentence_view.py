@@ -14,7 +14,7 @@ from bot.core.passages import MAX_WINDOWS, Chunk
 from bot.engine.pipeline import Identity
 from knowledge.retrieval import Retriever
 from knowledge.store import MilvusStore
-from knowledge.store_schema import SENTENCE_COLLECTION
+from knowledge.store_schema import WINDOW_COLLECTION
 
 # an invented help center whose articles are one paragraph each, about several things at once
 ARTICLES = {
@@ -114,14 +114,14 @@ def test_a_store_made_before_sentence_windows_keeps_its_chunks_and_gets_them_whe
     hits = store.search(tenant="acme", access_keys=["public"], vector=vector, text=question)
     chunks = {h.chunk.id: h.chunk for h in hits}
     assert max(h.sentence for h in hits) > 0.4
-    store._client.drop_collection(SENTENCE_COLLECTION)  # as a store written before the sentence view
+    store._client.drop_collection(WINDOW_COLLECTION)  # as a store written before the sentence view
     store.close()
 
     reopened = MilvusStore(uri=store.uri, dim=services.embedder.dim)
     reopened.open()
     try:
         assert reopened.count(tenant="acme") == len(ARTICLES)
-        assert reopened._client.has_collection(SENTENCE_COLLECTION)
+        assert reopened._client.has_collection(WINDOW_COLLECTION)
         before = reopened.search(tenant="acme", access_keys=["public"], vector=vector, text=question)
         assert {h.chunk.id for h in before} == set(chunks)
         assert all(h.sentence == 0.0 for h in before)  # no windows yet: the floor reads body, title and lead as before

@@ -193,3 +193,72 @@ def test_a_store_from_an_earlier_version_is_upgraded_in_place(
         assert best.lexical > 0
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("interrupted", [False, True], ids=["whole", "packing-interrupted"])
+def test_sentence_windows_stored_one_row_each_are_packed_on_open_with_the_same_floats(tmp_path: Path, interrupted: bool) -> None:
+    """A store of the layout before (SENTENCE_COLLECTION: one row per window, id '<chunk>:<n>') has its windows
+    packed into WINDOW_COLLECTION when opened, and every chunk reads the vectors it was written with."""
+    from milvus_lite.server_manager import server_manager_instance
+    from pymilvus import DataType
+
+    from knowledge.chunk_cache import ChunkCache
+    from knowledge.chunking import Chunk
+    from knowledge.store_schema import (
+        SENTENCE_COLLECTION,
+        WINDOW_COLLECTION,
+        WINDOWS_PER_ROW,
+        window_id,
+    )
+
+    rng = np.random.default_rng(5)
+    sentences = ". ".join(f"Step {n} of the reset opens panel {n}" for n in range(2 * WINDOWS_PER_ROW + 3))  # more windows than a row holds
+    chunks = [
+        Chunk(id=f"c{n}", doc_id=f"d{n}", source=f"{n}.md", title=f"Article {n}", url=None, heading="Reset",
+              text=sentences if n % 3 == 0 else f"Open Settings {n}. Press Reset. It changes at once.", position=0)
+        for n in range(40)
+    ]
+    windows = {c.id: rng.standard_normal((len(c.sentence_texts), 8)).astype(np.float32) for c in chunks}
+    assert max(len(w) for w in windows.values()) > WINDOWS_PER_ROW and min(len(w) for w in windows.values()) < WINDOWS_PER_ROW
+    uri = str(tmp_path / "milvus.db")
+    store = MilvusStore(uri=uri, dim=8)
+    store.open()
+    views = rng.standard_normal((3, len(chunks), 8)).astype(np.float32)
+    store.insert(tenant="acme", access="public", chunks=chunks, dense=views[0], title_dense=views[1], lead_dense=views[2],
+                 sentences=[windows[c.id] for c in chunks])
+    client = store._client
+    # the layout before: one row per window
+    schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
+    schema.add_field("tenant", DataType.VARCHAR, max_length=128, is_partition_key=True)
+    schema.add_field("access", DataType.VARCHAR, max_length=1024)
+    schema.add_field("doc_id", DataType.VARCHAR, max_length=64)
+    schema.add_field("sentence", DataType.FLOAT_VECTOR, dim=8)
+    index = client.prepare_index_params()
+    index.add_index("sentence", index_type="FLAT", metric_type="COSINE")
+    client.create_collection(SENTENCE_COLLECTION, schema=schema, index_params=index, num_partitions=16)
+    client.upsert(SENTENCE_COLLECTION, [
+        {"id": window_id(c.id, n), "tenant": "acme", "access": "public", "doc_id": c.doc_id, "sentence": vector.tolist()}
+        for c in chunks for n, vector in enumerate(windows[c.id])
+    ])
+    if interrupted:  # a packing cut short: one chunk's rows written, nothing flushed
+        client.delete(WINDOW_COLLECTION, filter=f'id not in ["{chunks[0].id}:w0", "{chunks[0].id}:w1", "{chunks[0].id}:w2"]')
+    else:
+        client.drop_collection(WINDOW_COLLECTION)
+    store.flush() if interrupted else client.flush(SENTENCE_COLLECTION)
+    store.close()
+    server_manager_instance.release_server(uri)
+
+    reopened = MilvusStore(uri=uri, dim=8)
+    reopened.open()
+    try:
+        assert not reopened._client.has_collection(SENTENCE_COLLECTION)
+        rows = reopened._client.query(WINDOW_COLLECTION, filter='tenant == "acme"', output_fields=["count(*)"])[0]["count(*)"]
+        assert rows == sum(-(-len(w) // WINDOWS_PER_ROW) for w in windows.values())  # not one a window
+        found = load_entries(reopened._client, ChunkCache(), {c.id for c in chunks}, tenant="acme", access_keys=["public"])
+        for n, c in enumerate(chunks):
+            stored = found[c.id][1]
+            assert stored.shape == (3 + len(windows[c.id]), 8)
+            assert np.array_equal(stored[3:], windows[c.id]) and np.array_equal(stored[0], views[0][n])
+    finally:
+        reopened.close()
