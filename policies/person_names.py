@@ -34,12 +34,14 @@ from policies.name_cues import (
     SAID,
     SAID_WORD,
     SPEAKER,
+    TRADE_CUE,
     VOCATIVE,
     WORK_AFTER,
     common,
     common_word_set,
     declared_name,
     foreign,
+    from_our_unit,
     in_named_list,
     initialled_names,
     introduced_here,
@@ -152,6 +154,13 @@ ROLE_APPOSITIVE = re.compile(
 INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]\. $")
 
 
+def _after_trade(text: str, start: int, end: int) -> bool:
+    """"our engineer Bramwen gets a 403": a name right after one's trade's word, when no word of it is an ordinary
+    word or a brand's ("our developer Portal is down", "our designer Figma files" are things)."""
+    return TRADE_CUE.search(text[max(0, start - 30) : start]) is not None and not a_brand(text, start, end) \
+        and not any(common(w) or w.lower().strip(".,'’") in NOT_NAMES for w in text[start:end].split())
+
+
 def _role_appositives(text: str) -> list[tuple[int, int]]:
     return [m.span(1) for m in ROLE_APPOSITIVE.finditer(text)
             if not any(common(w) or w.lower() in NOT_NAMES or w.lower() in stop_words() for w in m.group(1).split())]
@@ -211,7 +220,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         after_verb = len(words) < told
         if after_verb and _no_name(words):
             continue  # "Email Support and Billing": what is left after the verb is no name
-        if NAME_CUE_STRONG.search(text[max(0, start - 30) : start]) or NAME_TITLE.search(text[max(0, start - 8) : start]) or in_named_list(text, start):
+        if NAME_CUE_STRONG.search(text[max(0, start - 30) : start]) or NAME_TITLE.search(text[max(0, start - 11) : start]) or in_named_list(text, start) \
+                or _after_trade(text, start, ent.end_char):
             strong.append((start, ent.end_char))
         elif not cased:
             continue  # in a message all in lower case the model guesses ("olf", "yup"): the name lists decide
@@ -238,7 +248,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         first = words[0].rstrip(".,'’").lower()
         end = m.end()
         before = text[max(0, start - 30) : start]
-        title = NAME_TITLE.search(text[max(0, start - 8) : start])
+        title = NAME_TITLE.search(text[max(0, start - 11) : start])
         cue = NAME_CUE.search(before) or title
         # a first name that is a function word too ("Even") is still here only when a surname follows (`without_leading_words`)
         known = first in first_names and first not in NOT_NAMES and (first not in stop_words() or len(words) > 1)
@@ -246,6 +256,9 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             known = False  # "my Mac", "the Opera app": a thing, not a person
         greek = len(words) > 1 and all(GREEK_WORD.fullmatch(w.rstrip(".,")) for w in words)
         possessive = len(words) == 1 and re.search(r"['’]s$", words[0]) is not None
+        if _after_trade(text, start, end):
+            strong.append((start, end))  # "our engineer Oria-Bram Vesketh gets a 403"
+            continue
         if ROLE_AFTER.match(text, end) and first not in NOT_NAMES and not all(common(w) for w in words):
             strong.append((start, end))  # "add Oria Vesketh as guardian"
             continue
@@ -324,7 +337,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         if words[0].lower() not in NOT_NAMES and words[0].lower() not in stop_words():
             strong.append((m.start(1), m.start(1) + len(" ".join(keep))))
     strong += signature(text)
-    strong += introduced_here(text) + initialled_names(text)
+    strong += introduced_here(text) + initialled_names(text) + from_our_unit(text)
     strong += requested_pair(text) + requested_names(text)
     strong += listed_names(text) + _role_appositives(text) + _closing_name(text)
     strong += recipient_names(text, common=common)

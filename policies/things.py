@@ -224,6 +224,31 @@ SOFTWARE_SAID = re.compile(
     r"(?:have|has)\s+(?:an?\s+)?(?:(?:public|open|rest|graphql|python|mobile|desktop|ios|android|browser|offline|dark)\s+)?"
     r"(?:API|SDK|CLI|apps?|plugins?|extensions?|webhooks|integrations?|mode)(?=\s*(?:[?.!,;]|$)|\s+(?:for|to|that|which|with|in|on)\b))".replace("{platform}", PLATFORM)
 )
+# what a program has, after a lone name's possessive: "X's translation feature", "X's label printing", "X's API" (a
+# person's would be "Oria's report", "Oria's account", "Oria's settings": words a person has too are left out)
+POSSESSIVE_FEATURE = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:features?|mode|sidebar|toolbar|interface|UI|API|SDK|plugins?|extensions?|integrations?|"
+    r"scanner|printing|syncing|changelog|pricing|endpoints?|servers|uptime|suggestions|charts|widgets?|dashboards|"
+    r"algorithm|engine|backend|firmware|OCR|autocomplete|autosave)\b(?![’'-])(?!\s+(?:keys?|tokens?|credentials|access|password)\b)"
+)
+# "Is X certified for SOC 2?", "X is certified under ISO 27001": a standard a program is certified for
+CERTIFIED_FOR = re.compile(r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|not|also|still|fully|now)\s+)*certified\s+(?:for|under|to|as|against)\s+[A-Z]{2,}")
+# "Can I try X free for a week?", "try X for 14 days": what is tried out for a while is a product ("try Oria again" is not)
+TRIED_FREE = re.compile(r"\btry(?:ing)?\s+(?:out\s+)?\Z", re.IGNORECASE)
+TRIED_FREE_AFTER = re.compile(r"\s+(?:out\s+)?(?:for\s+)?(?:free\b|for\s+(?:a|an|one|two|three|\d+)\s+(?:days?|weeks?|months?)\b)", re.IGNORECASE)
+
+
+def possessive_feature(text: str, start: int, end: int) -> bool:
+    """`POSSESSIVE_FEATURE` after the name, whether the found span took its "'s" or not."""
+    if re.search(r"['’]s$", text[start:end]):
+        end -= 2
+    return POSSESSIVE_FEATURE.match(text, end) is not None
+
+
+def tried_out(text: str, start: int, end: int) -> bool:
+    return TRIED_FREE.search(text[max(0, start - 14) : start]) is not None and TRIED_FREE_AFTER.match(text, end) is not None
+
+
 # "Set up X for legal docs", "reinstall X": what is set up, configured or installed right after the verb is software ("set
 # up a call with X" is not: the thing set up comes between)
 SET_UP_BEFORE = re.compile(
@@ -343,7 +368,8 @@ def a_thing(
         return True
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):
         return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
-    if len(words) == 1 and (SOFTWARE_SAID.match(text, end) or ARTEFACT_SUBJECT.match(text, end) or set_up(text, start, end)) \
+    if len(words) == 1 and (SOFTWARE_SAID.match(text, end) or ARTEFACT_SUBJECT.match(text, end) or set_up(text, start, end)
+                            or possessive_feature(text, start, end) or CERTIFIED_FOR.match(text, end) or tried_out(text, start, end)) \
             and not ASKED_BEFORE.search(text[max(0, start - 30) : start]):
         return True  # "Why does Bexley crash on startup?", "Can Miro boards be embedded?": software, not someone
     if edition_product(text, start, end):

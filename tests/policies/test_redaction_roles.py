@@ -1,0 +1,76 @@
+"""People named by their trade, their title or the part of the organisation they are from; programs named by what they
+have, what they are certified for and how they are tried out.
+
+Each message is one a customer could send, written for these tests (not taken from the benchmark's blind or development
+sets, the shared PII file or the Faker seeds); the names are invented or common first names.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.redaction import SpacyRedactor
+
+
+def persons(redactor: SpacyRedactor, text: str) -> list[str]:
+    return [e.text for e in redactor.redact_sync(text).entities if e.kind == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # right after one's trade's word: a word no dictionary knows, capitalised or not
+        ("our technician Drovan replaced the board but it still fails", "Drovan"),
+        ("My therapist Ilvenna asked for an invoice with her tax number", "Ilvenna"),
+        ("our engineer tovrel cannot export the report", "tovrel"),
+        # someone from a part of the organisation, the subject of what follows
+        ("Brevik from our Oslo office says the card reader is offline", "Brevik"),
+        ("Sunniva Marr from the finance team asked me to forward this", "Sunniva Marr"),
+    ],
+)
+def test_people_by_trade_and_unit_are_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
+    assert any(name in found for found in persons(redactor, text)), persons(redactor, text)
+
+
+def test_a_professor_goes_with_the_name(redactor: SpacyRedactor) -> None:
+    # the title is redacted with the name, as "Dr." and "Ms." are: nothing of the name's line is left to read
+    redacted = redactor.redact_sync("Please send the certificate to Professor Ilse Marwood at the institute").redacted
+    assert "Professor" not in redacted and "Marwood" not in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a trade's word before what software is called: an ordinary word or a brand after it
+        "our developer Portal shows a 404 since the update",
+        "our designer Figma files will not open",
+        # the same shape with no person: a team, updates
+        "Updates from our team are late this week",
+        "Support from the billing team said the refund is pending",
+        # what a program has, after its name's possessive
+        "Does Harlow's scanner read QR codes on curved labels?",
+        "Tamsin's autosave feature deletes my drafts",
+        "Odile's charts render blank in Safari",
+        # certified for a standard, tried out for a while
+        "Is Quinlan certified for PCI DSS?",
+        "Can we try Marlowe free for 30 days before buying?",
+    ],
+)
+def test_programs_named_like_people_are_kept(redactor: SpacyRedactor, text: str) -> None:
+    assert redactor.redact_sync(text).redacted == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # what a person has after the possessive: a password, a report
+        ("Harlow's password was posted in the channel, please reset it", "Harlow"),
+        ("Harlow's report on the outage is attached", "Harlow"),
+        # tried again, not tried out
+        ("Could you try Marlowe again tomorrow morning?", "Marlowe"),
+        # a relation still declares the name, whatever follows its possessive
+        ("my colleague Odile's sidebar is empty after the update", "Odile"),
+    ],
+)
+def test_people_in_the_same_places_stay_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
+    assert any(name in found for found in persons(redactor, text)), persons(redactor, text)
