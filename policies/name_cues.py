@@ -20,6 +20,7 @@ from policies.name_words import (
 )
 from policies.pii_patterns import EMAIL_RE, NANP_PHONE, UPPER
 from policies.placeholders import PLACEHOLDER_RE
+from policies.word_classes import WordClasses
 
 CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
 
@@ -240,6 +241,8 @@ LOWER_CUED = re.compile(
 # weaker cues: the word after them is a name only when it is no ordinary word ("this is hyuuma t. maida")
 LOWER_CUED_WEAK = re.compile(
     r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,|\bsaid|\bsays|\bnamed (?:him|her|them)|"
+    # a greeting opening the message or a sentence: "hey oria still not working" (a first name of the lists only, below)
+    r"(?:\A|(?<=[.!?\n]) ?)(?:hi|hey|hello|dear)|"
     rf"\b(?:my|our|his|her) (?:{RELATIONS}|{TRADES})|"
     r"\b(?:mother|father|grandmother|grandfather|son|daughter|kid|sister|brother|wife|husband) (?:was|is) (?:called|named)|"
     r"\bdirected by|\bwritten by|\bplayer|\bproducer|\bsongwriter|\buser(?=:)|\bcustomer(?=:)|\bname(?=:)|\bunder (?:the |my )?name|\bby the name)"
@@ -259,6 +262,24 @@ KIN_PERSON_NEXT = re.compile(
     r"has|hasn't|had|and|who|wants|wanted|needs|needed|tried|says|said|told|asked|called|sent|paid|got|lost|left|forgot|from)\b",
     re.I,
 )
+
+
+# what goes wrong with a program by itself, said in the past: no sign that the word before it is someone
+PROGRAM_PAST = frozenset({
+    "crashed", "glitched", "lagged", "updated", "installed", "synced", "loaded", "booted", "paired", "disconnected",
+    "connected", "rebooted", "restarted", "expired", "failed", "stopped", "stalled", "timed", "hung", "froze", "broke",
+})
+PAST_VERB_NEXT = re.compile(r"(?:['’]s)? ([a-z]+ed)\b")
+
+
+def person_next(text: str, end: int) -> bool:
+    """What follows a word after my colleague/friend/boss is what a person does or is (`KIN_PERSON_NEXT`), or a verb
+    in the past that a program does not do by itself ("bramwen deleted the folder", "oria removed me"; not "roblox
+    crashed")."""
+    if KIN_PERSON_NEXT.match(text, end):
+        return True
+    m = PAST_VERB_NEXT.match(text, end)
+    return m is not None and m.group(1) not in PROGRAM_PAST and "verb" in WordClasses.classes(m.group(1))
 
 
 def _plain_word(word: str) -> bool:

@@ -49,6 +49,7 @@ from policies.name_cues import (
     listed_name,
     lowercase_names,
     name_like,
+    person_next,
     sentence_start,
     signature,
     spoken_of,
@@ -89,6 +90,7 @@ from policies.pii_patterns import PERSON, UPPER, Entity
 from policies.product_names import product_titles
 from policies.street_words import TYPE_AFTER as STREET_TYPE_WORDS
 from policies.things import THING_LABELS, a_thing
+from policies.word_classes import WordClasses
 
 # the small words inside names and places' names ("Le Roux", "Van Dyke", "Saint Oria"), no ordinary words there
 NAME_PARTICLES = frozenset({
@@ -112,6 +114,13 @@ def _no_name(words: list[str]) -> bool:
     return all(common(w) or w.lower().strip(".,'’") in NOT_NAMES for w in words)
 
 
+GREETING_CUE = re.compile(r"\s*(?i:hi|hey|hello|dear)\b")
+
+
+def _noun_next(word: str) -> bool:
+    """A noun that is no adverb, adjective or function word ("backpack", "account"; not "still", "can", "the")."""
+    classes = WordClasses.classes(word)
+    return word not in stop_words() and "noun" in classes and not classes & {"adv", "adj"}
 RUN_WORD_BEFORE = re.compile(rf"(?<![\w'’.-])([{UPPER}][\w'’&-]*|[a-z]+[A-Z][\w-]*)[ \t]+$")
 RUN_WORD_AFTER = re.compile(rf"[ \t]+([{UPPER}][\w'’&-]*|[a-z]+[A-Z][\w-]*)(?![\w'’])")
 
@@ -316,13 +325,15 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             continue  # "call me boss", "just call me captain": how to be spoken to, not a name
         if lone_request_verb(text, m.start(1), words[0]):
             continue  # "Thanks, tell Sales I said hi": a request after the thanks, no name signing it
+        if GREETING_CUE.match(m.group()) and (n := re.match(r"\s+([a-z]+)\b", text[m.start(1) + len(words[0]) :])) and _noun_next(n.group(1)):
+            continue  # "hello kitty backpack": a greeting's word before a noun is what the noun is called
         if not sure and kin_word_name(text, m, words):
             strong.append((m.start(1), m.start(1) + len(" ".join(words))))
             continue  # "my colleague mark vesketh cannot log in"
         if not sure and (
             common(words[0]) or words[0].lower() in stop_words() or is_cap(words[0]) or re.search(r"['’]", words[0])
             or (words[0].lower() not in Names.first_names() and (len(words) < 2 or common(words[-1]))
-                and not (KIN_CUE.match(m.group()) and KIN_PERSON_NEXT.match(text, m.start(1) + len(words[0]))))
+                and not (KIN_CUE.match(m.group()) and person_next(text, m.start(1) + len(words[0]))))
             or SAID_WORD.match(words[0])  # "my friend said it": "Said" is a first name, but not after a person
         ):
             continue  # "this is urgent", "I'm famished", "thanks, you've", "my friend said it": a word, not a name (capitalised ones are the model's)

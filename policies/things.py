@@ -410,8 +410,10 @@ def a_thing(
         # the model calls it an organisation, a product or a place, not a person; the small model often
         # says so of real names too, so a first name stands unless a place word comes before ("deliver to Valencia")
         return True
-    if len(words) > 1 and not known_first and common(words[-1]):
-        return True  # "Focus Mode", "Confluence Cloud", "Meta Ads Manager": a name and a common noun
+    if len(words) > 1 and not known_first and common(words[-1]) and (plain(words[-1]) or (words[-1].endswith("s") and plain(words[-1][:-1]))):
+        # "Focus Mode", "Confluence Cloud", "Zoho Books": a name and a common noun (or its plural); not a surname of the
+        # lists that the embedding model's vocabulary holds but no dictionary lists as a word ("Vargas", "Schmidt": someone's)
+        return True
     return False
 
 
