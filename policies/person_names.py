@@ -81,6 +81,7 @@ from policies.name_words import (
     Names,
     foreign_function_word,
     form_of_address,
+    no_dictionary_word,
     not_a_name,
     plain,
     unknown_word,
@@ -306,6 +307,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             strong.append((start, end))  # "Dornacre began writing, publishing her first story"
         elif len(words) <= 3 and all(name_like(w) for w in words) and verb_follows(text, end):
             weak.append((start, end))  # "Vesketh was influenced by", "Vesketh began writing, publishing her first story"
+        elif 1 < len(words) <= 3 and all(no_dictionary_word(w) for w in words) and (verb_follows(text, end) or cue):
+            weak.append((start, end))  # "Oria Vesketh is our billing contact": two or three words nothing knows, then a verb
     lone = LONE_NAME.fullmatch(text)
     if lone and not any(common(w) or w.lower().strip(".,") in NOT_NAMES for w in lone.group(1).split()) \
             and not a_brand(text, *lone.span(1)) and not a_business(text, *lone.span(1)):

@@ -18,6 +18,7 @@ from policies.name_words import (
     NameWords,
     joined_word,
     name_word,
+    no_dictionary_word,
     plain,
     product_end,
     product_end_only,
@@ -380,6 +381,12 @@ def a_thing(
             and not any(_coined(w) for w in words) and not VERSION_SOON_AFTER.match(text, end)
             and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
         return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows
+    if 1 < len(words) <= 3 and all(no_dictionary_word(w) for w in words) and not THING_CONTEXT.search(text[max(0, start - 50) : start]) \
+            and not re.search(r"\b(?:my|our|your|their|the|a|an|this|that|his|her)\s+$", text[max(0, start - 8) : start], re.IGNORECASE) \
+            and not VERSION_SOON_AFTER.match(text, end) and not THING_AFTER.match(text, end) and not SOFTWARE_SAID.match(text, end):
+        return False  # "Oria Vesketh is our contact": two or three words no dictionary or vocabulary knows are a person's (not
+        # after an article or "my": "my Vexo Plinth will not charge")
+
     if THE_BEFORE.search(text[max(0, start - 5) : start]) or (
             len(words) > 1 and OWNER_BEFORE.search(text[max(0, start - 7) : start]) and words[0].lower() not in first_names
             and not re.fullmatch(RELATIONS, words[0].lower())):
