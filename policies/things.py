@@ -200,6 +200,13 @@ SOFTWARE_SAID = re.compile(
     r"(?:['’]s)?\s+(?:(?:also|still|not|now|really|ever|even|always|suddenly|sometimes|randomly|just|keeps?|kept|won['’]t|"
     r"doesn['’]t|didn['’]t|can['’]t|cannot|will|does|did|is|are|isn['’]t|aren['’]t)\s+)*"
     r"(?:crash(?:es|ed|ing)?|freez(?:e|es|ing)|froze|glitch(?:es|ed|ing)?|lag(?:s|ged|ging)?\b(?!\s+behind)|"
+    # what a screen shows or an API returns: "X shows "seat limit reached"", "X throws an error", "X returns a 429"
+    r"(?:shows?|showed|showing|displays?|displayed|throws?|threw)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+)?(?:[\"“]|errors?\b|warnings?\b|"
+    r"blank\b|(?:a\s+)?\d{3}\b)|returns?\s+(?:an?\s+)?(?:\d{3}\b|errors?\b|empty\b|null\b)|"
+    # what a device keeps doing by itself: "X keeps printing blank pages", "X keeps buffering"
+    r"(?<=keeps )(?:printing|beeping|buffering|rebooting|restarting|blinking|flashing|spinning|disconnecting|dropping)\b|"
+    # what a program works with: a model with its number ("work with the Epson ET-2850", "work with my XR-200")
+    r"work(?:s)?\s+with\s+(?:the\s+|my\s+|our\s+|an?\s+)?(?:[A-Z][\w-]*\s+){0,2}[A-Z]{1,4}-?\d{2,}\b|"
     r"(?:export|import)(?:s|ed|ing)?\s+(?:(?:my|our|the|all|your)\s+)?(?:\w+\s+)?(?:to|into|from|as)\s+(?:an?\s+)?(?:[A-Z]{2,}|PDFs?|Excel|"
     r"spreadsheets?|files?|CSVs?)\b|"
     r"work(?:s|ing)?\s+offline|(?:work|works|working|run|runs|running)\s+on\s+{platform}|"

@@ -51,6 +51,12 @@ def test_a_professor_goes_with_the_name(redactor: SpacyRedactor) -> None:
         "Does Harlow's scanner read QR codes on curved labels?",
         "Tamsin's autosave feature deletes my drafts",
         "Odile's charts render blank in Safari",
+        # what a screen shows or an API returns, what a device keeps doing, a model with its number it works with
+        'Fenwick shows "quota exceeded" although we deleted half the files',
+        "Ottavio throws an error when the upload passes 2 GB",
+        "Why does Perrin return a 502 every night at 3?",
+        "Tilda keeps buffering on the living room TV",
+        "Does Bexley work with the Brother QL-820 label printer?",
         # certified for a standard, tried out for a while
         "Is Quinlan certified for PCI DSS?",
         "Can we try Marlowe free for 30 days before buying?",
@@ -66,6 +72,9 @@ def test_programs_named_like_people_are_kept(redactor: SpacyRedactor, text: str)
         # what a person has after the possessive: a password, a report
         ("Harlow's password was posted in the channel, please reset it", "Harlow"),
         ("Harlow's report on the outage is attached", "Harlow"),
+        # what people show, return and work with
+        ("Harlow showed me the invoice before the call", "Harlow"),
+        ("Does Harlow work with the Leeds team now?", "Harlow"),
         # tried again, not tried out
         ("Could you try Marlowe again tomorrow morning?", "Marlowe"),
         # a relation still declares the name, whatever follows its possessive
