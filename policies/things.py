@@ -27,7 +27,7 @@ from policies.name_words import (
     unknown_word,
 )
 from policies.places import region_after_city
-from policies.word_classes import noun_only
+from policies.word_classes import WordClasses, noun_only
 
 # what a product, a service or a place is called, rather than a person
 THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
@@ -203,6 +203,10 @@ SOFTWARE_SAID = re.compile(
     # what a screen shows or an API returns: "X shows "seat limit reached"", "X throws an error", "X returns a 429"
     r"(?:shows?|showed|showing|displays?|displayed|throws?|threw)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+)?(?:[\"“]|errors?\b|warnings?\b|"
     r"blank\b|(?:a\s+)?\d{3}\b)|returns?\s+(?:an?\s+)?(?:\d{3}\b|errors?\b|empty\b|null\b)|"
+    # a service that is down, a program that uses up a machine: "Is X down right now?", "X uses 100% CPU"
+    r"down(?=\s*(?:[?.!,;]|$)|\s+(?:right now|again|today|for (?:everyone|me|us|all|anyone)|at the moment)\b)|"
+    r"(?:uses?|using|eats?|eating|takes?\s+up|hogs?)\s+(?:up\s+)?(?:\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?\s*(?:GB|MB|KB|gigs?)\b|"
+    r"(?:too much|all the|all my|a lot of)\s+(?:memory|RAM|CPU|battery|data|disk|storage|bandwidth)\b)|"
     # what a device keeps doing by itself: "X keeps printing blank pages", "X keeps buffering"
     r"(?<=keeps )(?:printing|beeping|buffering|rebooting|restarting|blinking|flashing|spinning|disconnecting|dropping)\b|"
     # what a program works with: a model with its number ("work with the Epson ET-2850", "work with my XR-200")
@@ -232,6 +236,7 @@ SOFTWARE_SAID = re.compile(
     r"(?:have|has)\s+(?:an?\s+)?(?:(?:public|open|rest|graphql|python|mobile|desktop|ios|android|browser|offline|dark)\s+)?"
     r"(?:API|SDK|CLI|apps?|plugins?|extensions?|webhooks|integrations?|mode)(?=\s*(?:[?.!,;]|$)|\s+(?:for|to|that|which|with|in|on)\b))".replace("{platform}", PLATFORM)
 )
+PRICE_ASKED = re.compile(r"\bhow much (?:is|are)\s+(?:the\s+)?\Z", re.IGNORECASE)
 # what a program has, after a lone name's possessive: "X's translation feature", "X's label printing", "X's API" (a
 # person's would be "Oria's report", "Oria's account", "Oria's settings": words a person has too are left out)
 POSSESSIVE_FEATURE = re.compile(
@@ -300,6 +305,25 @@ GIVEN_BEFORE = re.compile(
 )
 
 
+# what makes the word after a subject a verb's base form: "Does X support SSO?", "Can X search PDFs?", "to X"
+BASE_FORM_BEFORE = re.compile(
+    r"\b(?:do|does|did|don['’]t|doesn['’]t|didn['’]t|can|could|can['’]t|cannot|will|would|won['’]t|should|shall|may|might|must|"
+    r"to|let|lets|make|makes|made|help|helps|please|have|has|had|why|how|when)\s+(?:not\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _uninflected_noun(word: str, before: str) -> bool:
+    """A noun that is a verb too, in its base form ("support", "search", "billing"), no adverb nor adjective: after a
+    name opening a clause it is no verb agreeing with the name ("Maria supports", "Maria searched"), so the name modifies
+    it ("Quennell support never answered", "Oria search misses attachments"). Not where what comes before asks for a
+    base form ("Does Oria support SSO?", "Can Oria search PDFs?"); `modifies_noun` asks it of a name opening a clause only
+    ("a huge Oria fan" is someone's)."""
+    classes = WordClasses.classes(word)
+    return {"noun", "verb"} <= classes and not classes & {"adv", "adj"} and not re.search(r"(?:s|ed)$", word) \
+        and word not in WordClasses.verb_forms() and not BASE_FORM_BEFORE.search(before)
+
+
 def modifies_noun(text: str, start: int, end: int) -> bool:
     """A capitalised word right before a noun that is nothing else ("Luigi scheduler UI", "Bruno collection", "Alfred
     clipboard history") modifies it: a thing's name, as a person's is written with a possessive before what is theirs
@@ -311,7 +335,11 @@ def modifies_noun(text: str, start: int, end: int) -> bool:
         return False
     noun = m.group(1)
     before = text[max(0, start - 30) : start]
-    return noun_only(noun) and noun not in stop_words() and noun not in NameWords.surnames() and not PERSON_NOUN.fullmatch(noun) \
+    # a surname in lower case after a first name ("Oria baker") is no noun it modifies; a verb's base form that is a surname
+    # too ("search", "billing") is one where a chat uses it as an ordinary word
+    noun_next = (noun_only(noun) and noun not in NameWords.surnames()) or (
+        _uninflected_noun(noun, before) and plain(noun) and re.search(r"(?:\A|[.!?:;,\n])\s*\Z", text[:start]) is not None)
+    return noun_next and noun not in stop_words() and not PERSON_NOUN.fullmatch(noun) \
         and not GIVEN_BEFORE.search(before) and not ASKED_BEFORE.search(before)
 
 
@@ -376,6 +404,9 @@ def a_thing(
         return True
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):
         return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
+    if len(words) == 1 and PRICE_ASKED.search(text[max(0, start - 20) : start]) and not ASKED_BEFORE.search(text[max(0, start - 30) : start]) \
+            and not re.match(r"(?:['’]s)?\s+(?:\w+ing|owed|paid|due|worth)\b", text[end:]):
+        return True  # "How much is X for a team of 12?": what has a price ("How much is Oria owed?", "... Oria charging?" are hers)
     if len(words) == 1 and (SOFTWARE_SAID.match(text, end) or ARTEFACT_SUBJECT.match(text, end) or set_up(text, start, end)
                             or possessive_feature(text, start, end) or CERTIFIED_FOR.match(text, end) or tried_out(text, start, end)) \
             and not ASKED_BEFORE.search(text[max(0, start - 30) : start]):
