@@ -16,7 +16,6 @@ from policies.businesses import a_brand, a_business
 from policies.name_cues import (
     ASKED_BEFORE,
     KIN_CUE,
-    KIN_PERSON_NEXT,
     LIST_OF_NAMES,
     LOWER_CUED,
     LOWER_CUED_WEAK,
@@ -328,8 +327,9 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             continue  # "call me boss", "just call me captain": how to be spoken to, not a name
         if lone_request_verb(text, m.start(1), words[0]):
             continue  # "Thanks, tell Sales I said hi": a request after the thanks, no name signing it
-        if GREETING_CUE.match(m.group()) and (n := re.match(r"\s+([a-z]+)\b", text[m.start(1) + len(words[0]) :])) and _noun_next(n.group(1)):
-            continue  # "hello kitty backpack": a greeting's word before a noun is what the noun is called
+        if GREETING_CUE.match(m.group()) and (plain(words[0]) or (
+                (n := re.match(r"\s+([a-z]+)\b", text[m.start(1) + len(words[0]) :])) and _noun_next(n.group(1)))):
+            continue  # "hi mate, where is", "hello kitty backpack": a word of any chat, or a greeting's word before a noun
         if not sure and kin_word_name(text, m, words):
             strong.append((m.start(1), m.start(1) + len(" ".join(words))))
             continue  # "my colleague mark vesketh cannot log in"
