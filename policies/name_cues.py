@@ -144,7 +144,11 @@ def name_like(word: str) -> bool:
 
 
 # what the rest of a sentence says of a person: "began writing as a teenager, publishing her first story"
-SPOKEN_OF = re.compile(r" [a-z][^.!?\n]{0,80}?\b(?:she|he|her|his|him|herself|himself|person)\b")
+# ... in the same sentence, or as the object of the next one ("Bram is very reliable. You can always depend on him.":
+# not "he" or "she" there, who may be someone else: "Quillbox is down. My colleague says he can't log in")
+SPOKEN_OF = re.compile(
+    r" [a-z](?:[^.!?\n]{0,80}?\b(?:she|he|her|his|him|herself|himself|person)\b|[^.!?\n]{0,80}[.!?] [^.!?\n]{0,60}?\b(?:him|himself|herself)\b)"
+)
 
 
 def spoken_of(text: str, end: int) -> bool:
@@ -192,10 +196,13 @@ def lowercase_names(text: str, *, in_context: bool = False) -> list[tuple[int, i
     i = 0
     while i < len(tokens):
         word = tokens[i].group().lower()
+        possessive = re.search(r"['’]s$", word) is not None and i + 1 < len(tokens) and word[:-2] in first_names
+        if possessive:
+            word = word[:-2]  # "i'm oria's daughter": the name before its possessive
         if word in first_names and word not in NOT_NAMES and word not in stop_words() and not common(word, first_names_count=True):
-            end = tokens[i].end()
+            end = tokens[i].end() - (2 if possessive else 0)
             j = i + 1
-            while j < len(tokens) and j <= i + 2 and text[tokens[j - 1].end() : tokens[j].start()] in (" ", ". ") and (
+            while not possessive and j < len(tokens) and j <= i + 2 and text[tokens[j - 1].end() : tokens[j].start()] in (" ", ". ") and (
                 (len(tokens[j].group()) == 1 and tokens[j].group() != "i") or (tokens[j].group() not in stop_words() and not common(tokens[j].group(), first_names_count=True))
             ):
                 end = tokens[j].end()

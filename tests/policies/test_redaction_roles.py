@@ -111,6 +111,10 @@ def test_people_in_the_same_places_stay_redacted(redactor: SpacyRedactor, text: 
         ("Tshepiso Mavundla is our billing contact from now on", "Tshepiso Mavundla"),
         # a greeting opening the message before a first name of the lists, in lower case
         ("hey matteo the export broke again", "matteo"),
+        # a name the next sentence speaks of as "him" or "her"
+        ("Shovrek is very reliable. You can always count on him.", "Shovrek"),
+        # a lower-case first name of the lists before its possessive and what is someone's
+        ("oria's phone number changed last week", "oria"),
         # after a relation or a trade, a word no dictionary knows then a verb in the past
         ("our intern drovik deleted the shared folder", "drovik"),
     ],
