@@ -27,6 +27,42 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
+Figures, 2026-12-06, branch privacy16 (before = main at 53bd452 with the third blind set wired in (975e8d9), after = the
+branch at its last commit; `--show none --seed 1000`, `--seed 1001 --skip-ordinary --show none`). First a third blind
+set, written and committed (975e8d9) before redaction ran on it, report only (bench/blind_sets.py): 208 ordinary
+questions (bench/ordinary/blind_questions_3.txt) and 79 messages with personal data (bench/blind_pii_messages_3.txt).
+Then, people: a name right after one's trade's word ("our engineer X", "our CFO X"; a word no dictionary knows, not a
+brand; weaker than a relation: declares no name); someone "from our office / the finance team / IT" opening a sentence
+before a verb; "Professor" a title like "Dr."; a surname the embedding vocabulary holds but no dictionary lists is no
+common noun after an unlisted first name (the "Focus Mode" rule had taken such pairs for things); a lower-case first
+name after a greeting opening a sentence; after a relation or a trade, an unknown word before a past-tense verb a
+program does not do by itself; two or three capitalised words nothing knows, then a verb; a name the next sentence
+speaks of as "him" or "her"; a lower-case first name before its possessive and what is someone's ("oria's phone").
+Things, of a lone word found as a name: what a program has after its possessive ("X's translation feature"), certified
+for a standard, tried out for a while, priced ("How much is X"), down right now, using up a machine (100% CPU), what its
+screen shows or its API returns, what a device keeps doing by itself, a model number it works with, and a noun that is a
+verb too in its base form after the name opening a clause ("X support never answered": no verb agreeing with the name;
+WordNet's classes from the spaCy model's tables). Chosen on 90 ordinary questions and 90 messages with people written
+for this and kept out of the repository, the tune halves and seed 11 (misses and changes of the tune halves and seed 11
+diffed after each change); the report halves, blind2, blind3 and seeds >= 1000 only measured, after each of four rounds
+of rules; no rule was chosen or undone on them. The development sentences were written by the same hand as blind3, in
+the same shapes, just after it: blind3's gain is not independent evidence; the report half and blind2, written by
+others, are.
+- blind questions changed: tune 8 of 295, report 21 of 274, blind2 10 of 153 unchanged; blind3 22 -> 17 of 208 (0.106 ->
+  0.082); development questions 31 -> 18 of 90 (a training score: the rules were chosen on them);
+- ordinary changed: tune 134, report 162 unchanged (ALL as run);
+- PERSON: PII tune 220 -> 222 of 226, report 199 -> 200 of 205 (0.971 -> 0.976); seeds 1000 1194 -> 1197 of 1261 (0.947
+  -> 0.949), 1001 1208 -> 1213 of 1284 (0.941 -> 0.945); blind tune 44 -> 45 of 45, report 49/58 unchanged (0.845),
+  blind2 71 -> 72 of 84 (0.845 -> 0.857), blind3 66 -> 68 of 76 (0.868 -> 0.895); seed 11 1227 -> 1230 of 1287;
+  development 81 -> 87 of 95;
+- STREET: PII report 113 -> 114 of 127, everything else unchanged (seeds 754/797, 740/780; blind3 10/12); every other
+  kind identical on every set (1.000);
+- throughput 1766 -> 2962, 4475 and 4088 messages/s (one run before, three after, on a machine shared with other
+  benchmarks: load); redact_sync one message at a time over 1,906 CLINC150 and software questions, main and branch
+  alternating twice: after the first round p50 0.223/0.222 ms (main) vs 0.220/0.225 ms, at the end 0.219/0.221 vs
+  0.242/0.245 ms (+0.02 ms, the word-class look-ups; far inside the 30 ms of `ask`), p99 4.0/13.5 vs 7.1/9.3 ms (noise
+  of the shared machine).
+
 Figures, 2026-12-06, branch privacy15 (before = main at 3585c86, after = the branch; `--show none --seed 1000`, `--seed 1001
 --skip-ordinary --show none`): a capitalised word right before a noun that is nothing else is a thing ("X scheduler UI";
 WordNet's word classes from the spaCy model's own lemmatizer tables, policies/word_classes.py: no tagger runs); what only
@@ -281,6 +317,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.blind_sets import (  # noqa: E402
+    blind_pii_records,
+    blind_pii_records_2,
+    blind_pii_records_3,
+    blind_questions,
+    blind_questions_2,
+    blind_questions_3,
+)
 from bench.datasets import (  # noqa: E402
     BITEXT_CSV,
     COVID_DIR,
@@ -288,7 +332,6 @@ from bench.datasets import (  # noqa: E402
     presidio_records,
     shared_data_missing,
 )
-from bench.blind_sets import blind_pii_records, blind_pii_records_2, blind_questions, blind_questions_2  # noqa: E402
 from bench.unseen_pii import generate  # noqa: E402
 from bot.core.config import DEFAULT_SPACY_MODEL  # noqa: E402
 from knowledge.terms import terms_of  # noqa: E402
@@ -402,7 +445,7 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
     lines = []
     # (set, half shown as, the half whose --show prints it, its questions)
     sets = [("blind", "tune", "tune", blind_questions("tune")), ("blind", "report", "report", blind_questions("report")),
-            ("blind2", "whole", "report", blind_questions_2())]
+            ("blind2", "whole", "report", blind_questions_2()), ("blind3", "whole", "report", blind_questions_3())]
     for name, half, shown_with, questions in sets:
         results = redactor.redact_batch(questions)
         changed = [r for r in results if r.redacted != r.text]
@@ -414,7 +457,7 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
         lines.append(f"  {name:10s} none     {half:7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
                      f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
     print("blind ordinary questions changed (bench/ordinary/blind_questions.txt, halves by hash; "
-          "blind_questions_2.txt, report only, whole; every change counts)")
+          "blind_questions_2.txt and _3.txt, report only, whole; every change counts)")
     print("\n".join(lines))
     return ok
 
@@ -426,7 +469,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2 (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3 (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -449,6 +492,8 @@ def main() -> int:
                      misses=args.misses if f"blind-{half}" in where else None)
     ok &= recall(redactor, blind_pii_records_2(), label="BLIND written messages 2, report only (bench/blind_pii_messages_2.txt)",
                  misses=args.misses if "blind2" in where else None)
+    ok &= recall(redactor, blind_pii_records_3(), label="BLIND written messages 3, report only (bench/blind_pii_messages_3.txt)",
+                 misses=args.misses if "blind3" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
         ok &= blind_ordinary(redactor, show=args.show)

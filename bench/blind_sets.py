@@ -27,6 +27,8 @@ BLIND_QUESTIONS = HERE / "ordinary" / "blind_questions.txt"
 BLIND_PII = HERE / "blind_pii_messages.txt"
 BLIND_QUESTIONS_2 = HERE / "ordinary" / "blind_questions_2.txt"
 BLIND_PII_2 = HERE / "blind_pii_messages_2.txt"
+BLIND_QUESTIONS_3 = HERE / "ordinary" / "blind_questions_3.txt"
+BLIND_PII_3 = HERE / "blind_pii_messages_3.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -77,3 +79,13 @@ def blind_questions_2() -> list[str]:
 def blind_pii_records_2() -> list[dict]:
     """The second blind PII set, whole (report only)."""
     return [parse_marked(line) for line in _lines(BLIND_PII_2)]
+
+
+def blind_questions_3() -> list[str]:
+    """The third blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_3)
+
+
+def blind_pii_records_3() -> list[dict]:
+    """The third blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_3)]

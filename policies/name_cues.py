@@ -20,6 +20,7 @@ from policies.name_words import (
 )
 from policies.pii_patterns import EMAIL_RE, NANP_PHONE, UPPER
 from policies.placeholders import PLACEHOLDER_RE
+from policies.word_classes import WordClasses
 
 CAPITALISED = re.compile(r"(?<![\w<])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]*")
 
@@ -36,7 +37,7 @@ def mask_placeholders(text: str) -> str:
 
 
 # titles of English and of the other languages customers write in: "Herr Bauer", "Sra. Pérez", "Mme Leroy"
-NAME_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|sir|madam|herr|herrn|frau|sr|sra|srta|señor|señora|mme|mlle|sig|sig\.ra|signor|signora)\.?\s+$", re.IGNORECASE)
+NAME_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|professor|sir|madam|herr|herrn|frau|sr|sra|srta|señor|señora|mme|mlle|sig|sig\.ra|signor|signora)\.?\s+$", re.IGNORECASE)
 
 
 # the people of one's family or work, after "my", "our", "his", "her": the words after them name someone
@@ -47,6 +48,14 @@ RELATIONS = (
     r"niece|nephew|cousin|sister|brother|sibling|stepson|stepdaughter|stepmother|stepfather|fianc[eé]e?|girlfriend|boyfriend|"
     r"spouse|ex|roommate|flatmate|housemate|neighbou?r|landlord|landlady|coworker|co-worker|teammate|intern|employee|"
     r"accountant|lawyer|attorney|nanny|babysitter|caregiver|carer|supervisor)"
+)
+# ... and the people of one's work by their trade ("our engineer X", "my developer X"). Weaker than a relation: software
+# is named after trades too ("our developer portal", "the designer app"), so after one of these only a word no dictionary
+# knows is taken (a lone capitalised one, or lower-case), and the message does not declare a name by it (a thing's
+# checks still run). Not "admin", "client", "customer", "lead", "owner", "host": words for accounts and companies too
+TRADES = (
+    r"(?:engineer|developer|designer|technician|secretary|consultant|contractor|freelancer|recruiter|tutor|teacher|"
+    r"therapist|doctor|dentist|nurse|cofounder|co-founder|ceo|cfo|cto|coo|cio)"
 )
 
 
@@ -135,7 +144,11 @@ def name_like(word: str) -> bool:
 
 
 # what the rest of a sentence says of a person: "began writing as a teenager, publishing her first story"
-SPOKEN_OF = re.compile(r" [a-z][^.!?\n]{0,80}?\b(?:she|he|her|his|him|herself|himself|person)\b")
+# ... in the same sentence, or as the object of the next one ("Bram is very reliable. You can always depend on him.":
+# not "he" or "she" there, who may be someone else: "Quillbox is down. My colleague says he can't log in")
+SPOKEN_OF = re.compile(
+    r" [a-z](?:[^.!?\n]{0,80}?\b(?:she|he|her|his|him|herself|himself|person)\b|[^.!?\n]{0,80}[.!?] [^.!?\n]{0,60}?\b(?:him|himself|herself)\b)"
+)
 
 
 def spoken_of(text: str, end: int) -> bool:
@@ -183,10 +196,13 @@ def lowercase_names(text: str, *, in_context: bool = False) -> list[tuple[int, i
     i = 0
     while i < len(tokens):
         word = tokens[i].group().lower()
+        possessive = re.search(r"['’]s$", word) is not None and i + 1 < len(tokens) and word[:-2] in first_names
+        if possessive:
+            word = word[:-2]  # "i'm oria's daughter": the name before its possessive
         if word in first_names and word not in NOT_NAMES and word not in stop_words() and not common(word, first_names_count=True):
-            end = tokens[i].end()
+            end = tokens[i].end() - (2 if possessive else 0)
             j = i + 1
-            while j < len(tokens) and j <= i + 2 and text[tokens[j - 1].end() : tokens[j].start()] in (" ", ". ") and (
+            while not possessive and j < len(tokens) and j <= i + 2 and text[tokens[j - 1].end() : tokens[j].start()] in (" ", ". ") and (
                 (len(tokens[j].group()) == 1 and tokens[j].group() != "i") or (tokens[j].group() not in stop_words() and not common(tokens[j].group(), first_names_count=True))
             ):
                 end = tokens[j].end()
@@ -232,7 +248,9 @@ LOWER_CUED = re.compile(
 # weaker cues: the word after them is a name only when it is no ordinary word ("this is hyuuma t. maida")
 LOWER_CUED_WEAK = re.compile(
     r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,|\bsaid|\bsays|\bnamed (?:him|her|them)|"
-    rf"\b(?:my|our|his|her) {RELATIONS}|"
+    # a greeting opening the message or a sentence: "hey oria still not working" (a first name of the lists only, below)
+    r"(?:\A|(?<=[.!?\n]) ?)(?:hi|hey|hello|dear)|"
+    rf"\b(?:my|our|his|her) (?:{RELATIONS}|{TRADES})|"
     r"\b(?:mother|father|grandmother|grandfather|son|daughter|kid|sister|brother|wife|husband) (?:was|is) (?:called|named)|"
     r"\bdirected by|\bwritten by|\bplayer|\bproducer|\bsongwriter|\buser(?=:)|\bcustomer(?=:)|\bname(?=:)|\bunder (?:the |my )?name|\bby the name)"
     r":?\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
@@ -241,7 +259,9 @@ LOWER_CUED_WEAK = re.compile(
 
 # the relations among the weak cues: after them a word no dictionary knows is a name even when it is
 # neither listed nor followed by another such word ("my colleague bramwen cannot log in")
-KIN_CUE = re.compile(rf"(?i:(?:my|our|his|her) {RELATIONS})")
+# "our engineer Bramwen", "my developer Oria Vesketh": right after one's trade's word
+TRADE_CUE = re.compile(rf"\b(?i:my|our|his|her) (?i:{TRADES})\s+$")
+KIN_CUE = re.compile(rf"(?i:(?:my|our|his|her) (?:{RELATIONS}|{TRADES}))")
 # ... when what follows is what a person does or is ("bramwen cannot log in", "bramwen and I"), not a
 # thing's next word or the end ("my kid playlist", "my boss gmail"); "remove my kid bramwen from the account"
 KIN_PERSON_NEXT = re.compile(
@@ -249,6 +269,24 @@ KIN_PERSON_NEXT = re.compile(
     r"has|hasn't|had|and|who|wants|wanted|needs|needed|tried|says|said|told|asked|called|sent|paid|got|lost|left|forgot|from)\b",
     re.I,
 )
+
+
+# what goes wrong with a program by itself, said in the past: no sign that the word before it is someone
+PROGRAM_PAST = frozenset({
+    "crashed", "glitched", "lagged", "updated", "installed", "synced", "loaded", "booted", "paired", "disconnected",
+    "connected", "rebooted", "restarted", "expired", "failed", "stopped", "stalled", "timed", "hung", "froze", "broke",
+})
+PAST_VERB_NEXT = re.compile(r"(?:['’]s)? ([a-z]+ed)\b")
+
+
+def person_next(text: str, end: int) -> bool:
+    """What follows a word after my colleague/friend/boss is what a person does or is (`KIN_PERSON_NEXT`), or a verb
+    in the past that a program does not do by itself ("bramwen deleted the folder", "oria removed me"; not "roblox
+    crashed")."""
+    if KIN_PERSON_NEXT.match(text, end):
+        return True
+    m = PAST_VERB_NEXT.match(text, end)
+    return m is not None and m.group(1) not in PROGRAM_PAST and "verb" in WordClasses.classes(m.group(1))
 
 
 def _plain_word(word: str) -> bool:
@@ -274,6 +312,32 @@ def introduced_here(text: str) -> list[tuple[int, int]]:
         words = [w for w in m.group(1).split() if len(w.rstrip(".")) > 1]
         if words and not any(map(_plain_word, words)):
             out.append((m.start(1), m.end(1)))
+    return out
+
+
+# someone of a part of an organisation, as the subject of what follows: "Bramwen from our office says", "Oria Vesketh
+# from the Leeds branch called", "Quillon from IT asked me". At the start of the message or of a sentence; the unit is
+# one of the words for where people work, and a verb follows it (not "Updates from our team", "Reports from the office")
+FROM_OUR_UNIT = re.compile(
+    r"(?:\A|[.!?\n]\s*)"
+    rf"({NAME_WORD}(?: {NAME_WORD})?)"
+    r" from (?:(?:our|the|your|their|my)\s+)?(?:[\w&-]+\s+){0,2}?"
+    r"(?:office|offices|team|department|dept|branch|side|company|firm|store|shop|clinic|school|warehouse|site|plant|"
+    r"headquarters|hq|IT|HR|finance|accounting|accounts|procurement|payroll|legal|sales|marketing|operations|ops)"
+    r"(?:,)? (?:(?:also|just|still|already|now)\s+)?"
+    r"(?:says|said|asked|asks|called|calls|needs|needed|wants|wanted|told|tells|wrote|writes|cannot|can't|can|could|"
+    r"couldn't|will|won't|would|is|was|has|had|hasn't|doesn't|didn't|does|did|tried|sent|got|mentioned|reported|noticed)\b"
+)
+
+
+def from_our_unit(text: str) -> list[tuple[int, int]]:
+    """The person of `FROM_OUR_UNIT`, when each word of the name is a first name or no ordinary word ("Support from
+    our team can help" and "Billing from the finance team is" stay)."""
+    out = []
+    for m in FROM_OUR_UNIT.finditer(text):
+        words = m.group(1).split()
+        if not any(map(_plain_word, words)):
+            out.append(m.span(1))
     return out
 
 

@@ -38,7 +38,7 @@ TITLE_WORDS = frozenset("herr herrn frau sr sra srta señor señora mme mlle sig
 def without_foreign_lead(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
     """"Können Sie Frau Öztürk", "ich bin Quillon": another language's function words and titles before a
     name are no part of it (a title is put back by `with_titles`). Particles stay ("de Vries")."""
-    if NAME_TITLE.search(text[max(0, start - 8) : start]):
+    if NAME_TITLE.search(text[max(0, start - 11) : start]):
         return start, words  # "this is Mr. Lo Vesketh": after a title, every word is the name's
     while len(words) > 1 and (
         (foreign_function_word(words[0]) and words[0].lower() not in NAME_PARTICLES_KEPT and not _first_name_kept(words)) or words[0].lower().rstrip(".") in TITLE_WORDS
@@ -153,7 +153,7 @@ def without_pronoun(spans: list[tuple[int, int]], text: str) -> list[tuple[int, 
 def with_titles(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     out = []
     for start, end in spans:
-        title = NAME_TITLE.search(text[max(0, start - 8) : start])  # "Ms. Oria Vesketh": the title goes too
+        title = NAME_TITLE.search(text[max(0, start - 11) : start])  # "Ms. Oria Vesketh": the title goes too
         out.append((start - len(title.group()) if title else start, end))
     return out
 

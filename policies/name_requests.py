@@ -30,7 +30,7 @@ def clause_start(text: str, index: int) -> bool:
 def opens_request(text: str, start: int, word: str) -> bool:
     """A request's verb opening a sentence or a clause ("Tell Oria ...", "Thanks; Tell Oria ..."), not a first name
     after a title ("Ms. Ping Vesketh")."""
-    return word.lower() in REQUEST_VERBS and clause_start(text, start) and not NAME_TITLE.search(text[max(0, start - 8) : start])
+    return word.lower() in REQUEST_VERBS and clause_start(text, start) and not NAME_TITLE.search(text[max(0, start - 11) : start])
 
 
 def lone_request_verb(text: str, start: int, word: str) -> bool:

@@ -263,6 +263,18 @@ def lower_pair(first: str, last: str) -> bool:
     return f in _first_names() and s in NameWords.surnames() and f not in english and s not in english and s not in _stop_words()
 
 
+def no_dictionary_word(word: str) -> bool:
+    """A capitalised word of letters that no dictionary here and not the embedding model's vocabulary knows ("Vesketh";
+    not "Studio", "Klarna", "Zoho"): what a product line is called holds at least one known word, a person's name need
+    not."""
+    w = word.strip(".,'’")
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
+    low = w.lower()
+    return len(w) > 2 and w.isalpha() and w[0].isupper() and w[1:].islower() and not ordinary(low) \
+        and low not in NameWords.proper() and low not in _vocabulary()
+
+
 def unknown_word(word: str) -> bool:
     """A capitalised word of letters only, with a letter English does not use ("Vesketš", "Quillğan", "Dornász"),
     that no dictionary here knows and that is not written like a product ("iPhone", "ETA"). Product and

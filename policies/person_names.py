@@ -16,7 +16,6 @@ from policies.businesses import a_brand, a_business
 from policies.name_cues import (
     ASKED_BEFORE,
     KIN_CUE,
-    KIN_PERSON_NEXT,
     LIST_OF_NAMES,
     LOWER_CUED,
     LOWER_CUED_WEAK,
@@ -34,12 +33,14 @@ from policies.name_cues import (
     SAID,
     SAID_WORD,
     SPEAKER,
+    TRADE_CUE,
     VOCATIVE,
     WORK_AFTER,
     common,
     common_word_set,
     declared_name,
     foreign,
+    from_our_unit,
     in_named_list,
     initialled_names,
     introduced_here,
@@ -47,6 +48,7 @@ from policies.name_cues import (
     listed_name,
     lowercase_names,
     name_like,
+    person_next,
     sentence_start,
     signature,
     spoken_of,
@@ -78,6 +80,7 @@ from policies.name_words import (
     Names,
     foreign_function_word,
     form_of_address,
+    no_dictionary_word,
     not_a_name,
     plain,
     unknown_word,
@@ -87,6 +90,7 @@ from policies.pii_patterns import PERSON, UPPER, Entity
 from policies.product_names import product_titles
 from policies.street_words import TYPE_AFTER as STREET_TYPE_WORDS
 from policies.things import THING_LABELS, a_thing
+from policies.word_classes import WordClasses
 
 # the small words inside names and places' names ("Le Roux", "Van Dyke", "Saint Oria"), no ordinary words there
 NAME_PARTICLES = frozenset({
@@ -110,6 +114,13 @@ def _no_name(words: list[str]) -> bool:
     return all(common(w) or w.lower().strip(".,'’") in NOT_NAMES for w in words)
 
 
+GREETING_CUE = re.compile(r"\s*(?i:hi|hey|hello|dear)\b")
+
+
+def _noun_next(word: str) -> bool:
+    """A noun that is no adverb, adjective or function word ("backpack", "account"; not "still", "can", "the")."""
+    classes = WordClasses.classes(word)
+    return word not in stop_words() and "noun" in classes and not classes & {"adv", "adj"}
 RUN_WORD_BEFORE = re.compile(rf"(?<![\w'’.-])([{UPPER}][\w'’&-]*|[a-z]+[A-Z][\w-]*)[ \t]+$")
 RUN_WORD_AFTER = re.compile(rf"[ \t]+([{UPPER}][\w'’&-]*|[a-z]+[A-Z][\w-]*)(?![\w'’])")
 
@@ -150,6 +161,13 @@ ROLE_APPOSITIVE = re.compile(
     rf"\s*,\s*({NAME_WORD}(?: {NAME_WORD})?)\s*,"
 )
 INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]\. $")
+
+
+def _after_trade(text: str, start: int, end: int) -> bool:
+    """"our engineer Bramwen gets a 403": a name right after one's trade's word, when no word of it is an ordinary
+    word or a brand's ("our developer Portal is down", "our designer Figma files" are things)."""
+    return TRADE_CUE.search(text[max(0, start - 30) : start]) is not None and not a_brand(text, start, end) \
+        and not any(common(w) or w.lower().strip(".,'’") in NOT_NAMES for w in text[start:end].split())
 
 
 def _role_appositives(text: str) -> list[tuple[int, int]]:
@@ -211,7 +229,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         after_verb = len(words) < told
         if after_verb and _no_name(words):
             continue  # "Email Support and Billing": what is left after the verb is no name
-        if NAME_CUE_STRONG.search(text[max(0, start - 30) : start]) or NAME_TITLE.search(text[max(0, start - 8) : start]) or in_named_list(text, start):
+        if NAME_CUE_STRONG.search(text[max(0, start - 30) : start]) or NAME_TITLE.search(text[max(0, start - 11) : start]) or in_named_list(text, start) \
+                or _after_trade(text, start, ent.end_char):
             strong.append((start, ent.end_char))
         elif not cased:
             continue  # in a message all in lower case the model guesses ("olf", "yup"): the name lists decide
@@ -238,7 +257,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         first = words[0].rstrip(".,'’").lower()
         end = m.end()
         before = text[max(0, start - 30) : start]
-        title = NAME_TITLE.search(text[max(0, start - 8) : start])
+        title = NAME_TITLE.search(text[max(0, start - 11) : start])
         cue = NAME_CUE.search(before) or title
         # a first name that is a function word too ("Even") is still here only when a surname follows (`without_leading_words`)
         known = first in first_names and first not in NOT_NAMES and (first not in stop_words() or len(words) > 1)
@@ -246,6 +265,9 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             known = False  # "my Mac", "the Opera app": a thing, not a person
         greek = len(words) > 1 and all(GREEK_WORD.fullmatch(w.rstrip(".,")) for w in words)
         possessive = len(words) == 1 and re.search(r"['’]s$", words[0]) is not None
+        if _after_trade(text, start, end):
+            strong.append((start, end))  # "our engineer Oria-Bram Vesketh gets a 403"
+            continue
         if ROLE_AFTER.match(text, end) and first not in NOT_NAMES and not all(common(w) for w in words):
             strong.append((start, end))  # "add Oria Vesketh as guardian"
             continue
@@ -284,6 +306,8 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             strong.append((start, end))  # "Dornacre began writing, publishing her first story"
         elif len(words) <= 3 and all(name_like(w) for w in words) and verb_follows(text, end):
             weak.append((start, end))  # "Vesketh was influenced by", "Vesketh began writing, publishing her first story"
+        elif 1 < len(words) <= 3 and all(no_dictionary_word(w) for w in words) and (verb_follows(text, end) or cue):
+            weak.append((start, end))  # "Oria Vesketh is our billing contact": two or three words nothing knows, then a verb
     lone = LONE_NAME.fullmatch(text)
     if lone and not any(common(w) or w.lower().strip(".,") in NOT_NAMES for w in lone.group(1).split()) \
             and not a_brand(text, *lone.span(1)) and not a_business(text, *lone.span(1)):
@@ -303,13 +327,16 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             continue  # "call me boss", "just call me captain": how to be spoken to, not a name
         if lone_request_verb(text, m.start(1), words[0]):
             continue  # "Thanks, tell Sales I said hi": a request after the thanks, no name signing it
+        if GREETING_CUE.match(m.group()) and (plain(words[0]) or (
+                (n := re.match(r"\s+([a-z]+)\b", text[m.start(1) + len(words[0]) :])) and _noun_next(n.group(1)))):
+            continue  # "hi mate, where is", "hello kitty backpack": a word of any chat, or a greeting's word before a noun
         if not sure and kin_word_name(text, m, words):
             strong.append((m.start(1), m.start(1) + len(" ".join(words))))
             continue  # "my colleague mark vesketh cannot log in"
         if not sure and (
             common(words[0]) or words[0].lower() in stop_words() or is_cap(words[0]) or re.search(r"['’]", words[0])
             or (words[0].lower() not in Names.first_names() and (len(words) < 2 or common(words[-1]))
-                and not (KIN_CUE.match(m.group()) and KIN_PERSON_NEXT.match(text, m.start(1) + len(words[0]))))
+                and not (KIN_CUE.match(m.group()) and person_next(text, m.start(1) + len(words[0]))))
             or SAID_WORD.match(words[0])  # "my friend said it": "Said" is a first name, but not after a person
         ):
             continue  # "this is urgent", "I'm famished", "thanks, you've", "my friend said it": a word, not a name (capitalised ones are the model's)
@@ -324,7 +351,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
         if words[0].lower() not in NOT_NAMES and words[0].lower() not in stop_words():
             strong.append((m.start(1), m.start(1) + len(" ".join(keep))))
     strong += signature(text)
-    strong += introduced_here(text) + initialled_names(text)
+    strong += introduced_here(text) + initialled_names(text) + from_our_unit(text)
     strong += requested_pair(text) + requested_names(text)
     strong += listed_names(text) + _role_appositives(text) + _closing_name(text)
     strong += recipient_names(text, common=common)

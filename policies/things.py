@@ -18,6 +18,7 @@ from policies.name_words import (
     NameWords,
     joined_word,
     name_word,
+    no_dictionary_word,
     plain,
     product_end,
     product_end_only,
@@ -26,6 +27,13 @@ from policies.name_words import (
     unknown_word,
 )
 from policies.places import region_after_city
+from policies.program_cues import (
+    CERTIFIED_FOR,
+    PRICE_ASKED,
+    possessive_feature,
+    tried_out,
+    uninflected_noun,
+)
 from policies.word_classes import noun_only
 
 # what a product, a service or a place is called, rather than a person
@@ -199,6 +207,17 @@ SOFTWARE_SAID = re.compile(
     r"(?:['’]s)?\s+(?:(?:also|still|not|now|really|ever|even|always|suddenly|sometimes|randomly|just|keeps?|kept|won['’]t|"
     r"doesn['’]t|didn['’]t|can['’]t|cannot|will|does|did|is|are|isn['’]t|aren['’]t)\s+)*"
     r"(?:crash(?:es|ed|ing)?|freez(?:e|es|ing)|froze|glitch(?:es|ed|ing)?|lag(?:s|ged|ging)?\b(?!\s+behind)|"
+    # what a screen shows or an API returns: "X shows "seat limit reached"", "X throws an error", "X returns a 429"
+    r"(?:shows?|showed|showing|displays?|displayed|throws?|threw)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+)?(?:[\"“]|errors?\b|warnings?\b|"
+    r"blank\b|(?:a\s+)?\d{3}\b)|returns?\s+(?:an?\s+)?(?:\d{3}\b|errors?\b|empty\b|null\b)|"
+    # a service that is down, a program that uses up a machine: "Is X down right now?", "X uses 100% CPU"
+    r"down(?=\s*(?:[?.!,;]|$)|\s+(?:right now|again|today|for (?:everyone|me|us|all|anyone)|at the moment)\b)|"
+    r"(?:uses?|using|eats?|eating|takes?\s+up|hogs?)\s+(?:up\s+)?(?:\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?\s*(?:GB|MB|KB|gigs?)\b|"
+    r"(?:too much|all the|all my|a lot of)\s+(?:memory|RAM|CPU|battery|data|disk|storage|bandwidth)\b)|"
+    # what a device keeps doing by itself: "X keeps printing blank pages", "X keeps buffering"
+    r"(?<=keeps )(?:printing|beeping|buffering|rebooting|restarting|blinking|flashing|spinning|disconnecting|dropping)\b|"
+    # what a program works with: a model with its number ("work with the Epson ET-2850", "work with my XR-200")
+    r"work(?:s)?\s+with\s+(?:the\s+|my\s+|our\s+|an?\s+)?(?:[A-Z][\w-]*\s+){0,2}[A-Z]{1,4}-?\d{2,}\b|"
     r"(?:export|import)(?:s|ed|ing)?\s+(?:(?:my|our|the|all|your)\s+)?(?:\w+\s+)?(?:to|into|from|as)\s+(?:an?\s+)?(?:[A-Z]{2,}|PDFs?|Excel|"
     r"spreadsheets?|files?|CSVs?)\b|"
     r"work(?:s|ing)?\s+offline|(?:work|works|working|run|runs|running)\s+on\s+{platform}|"
@@ -278,7 +297,11 @@ def modifies_noun(text: str, start: int, end: int) -> bool:
         return False
     noun = m.group(1)
     before = text[max(0, start - 30) : start]
-    return noun_only(noun) and noun not in stop_words() and noun not in NameWords.surnames() and not PERSON_NOUN.fullmatch(noun) \
+    # a surname in lower case after a first name ("Oria baker") is no noun it modifies; a verb's base form that is a surname
+    # too ("search", "billing") is one where a chat uses it as an ordinary word
+    noun_next = (noun_only(noun) and noun not in NameWords.surnames()) or (
+        uninflected_noun(noun, before) and plain(noun) and re.search(r"(?:\A|[.!?:;,\n])\s*\Z", text[:start]) is not None)
+    return noun_next and noun not in stop_words() and not PERSON_NOUN.fullmatch(noun) \
         and not GIVEN_BEFORE.search(before) and not ASKED_BEFORE.search(before)
 
 
@@ -343,7 +366,11 @@ def a_thing(
         return True
     if SPOKEN_TO.search(text[max(0, start - 40) : start]):
         return False  # "said Oria to Bram", "had given Quill": someone spoken to or given to
-    if len(words) == 1 and (SOFTWARE_SAID.match(text, end) or ARTEFACT_SUBJECT.match(text, end) or set_up(text, start, end)) \
+    if len(words) == 1 and PRICE_ASKED.search(text[max(0, start - 20) : start]) and not ASKED_BEFORE.search(text[max(0, start - 30) : start]) \
+            and not re.match(r"(?:['’]s)?\s+(?:\w+ing|owed|paid|due|worth)\b", text[end:]):
+        return True  # "How much is X for a team of 12?": what has a price ("How much is Oria owed?", "... Oria charging?" are hers)
+    if len(words) == 1 and (SOFTWARE_SAID.match(text, end) or ARTEFACT_SUBJECT.match(text, end) or set_up(text, start, end)
+                            or possessive_feature(text, start, end) or CERTIFIED_FOR.match(text, end) or tried_out(text, start, end)) \
             and not ASKED_BEFORE.search(text[max(0, start - 30) : start]):
         return True  # "Why does Bexley crash on startup?", "Can Miro boards be embedded?": software, not someone
     if edition_product(text, start, end):
@@ -354,6 +381,12 @@ def a_thing(
             and not any(_coined(w) for w in words) and not VERSION_SOON_AFTER.match(text, end)
             and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.I)):
         return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows
+    if 1 < len(words) <= 3 and all(no_dictionary_word(w) for w in words) and not THING_CONTEXT.search(text[max(0, start - 50) : start]) \
+            and not re.search(r"\b(?:my|our|your|their|the|a|an|this|that|his|her)\s+$", text[max(0, start - 8) : start], re.IGNORECASE) \
+            and not VERSION_SOON_AFTER.match(text, end) and not THING_AFTER.match(text, end) and not SOFTWARE_SAID.match(text, end):
+        return False  # "Oria Vesketh is our contact": two or three words no dictionary or vocabulary knows are a person's (not
+        # after an article or "my": "my Vexo Plinth will not charge")
+
     if THE_BEFORE.search(text[max(0, start - 5) : start]) or (
             len(words) > 1 and OWNER_BEFORE.search(text[max(0, start - 7) : start]) and words[0].lower() not in first_names
             and not re.fullmatch(RELATIONS, words[0].lower())):
@@ -384,8 +417,10 @@ def a_thing(
         # the model calls it an organisation, a product or a place, not a person; the small model often
         # says so of real names too, so a first name stands unless a place word comes before ("deliver to Valencia")
         return True
-    if len(words) > 1 and not known_first and common(words[-1]):
-        return True  # "Focus Mode", "Confluence Cloud", "Meta Ads Manager": a name and a common noun
+    if len(words) > 1 and not known_first and common(words[-1]) and (plain(words[-1]) or (words[-1].endswith("s") and plain(words[-1][:-1]))):
+        # "Focus Mode", "Confluence Cloud", "Zoho Books": a name and a common noun (or its plural); not a surname of the
+        # lists that the embedding model's vocabulary holds but no dictionary lists as a word ("Vargas", "Schmidt": someone's)
+        return True
     return False
 
 

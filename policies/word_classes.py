@@ -53,6 +53,12 @@ class WordClasses:
         return cls._index or {}
 
     @classmethod
+    def verb_forms(cls) -> frozenset[str]:
+        """The irregular inflections of verbs WordNet lists ("sent", "left", "paid", "spoke")."""
+        cls._tables()
+        return frozenset(cls._exc.get("verb", {}))
+
+    @classmethod
     def classes(cls, word: str) -> frozenset[str]:
         """The word classes ("noun", "verb", "adj", "adv") a lower-case word or one of its inflections belongs to."""
         index = cls._tables()

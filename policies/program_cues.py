@@ -1,0 +1,55 @@
+"""What is said only of programs, around a lone word a name rule found: what a program has after its name's possessive
+("X's translation feature"), what it is certified for, how it is tried out and priced, and the noun a program's name
+opens ("X support never answered"). Split from policies/things.py, whose `a_thing` asks these.
+"""
+
+from __future__ import annotations
+
+import re
+
+from policies.word_classes import WordClasses
+
+# "How much is X for a team of 12?": what has a price
+PRICE_ASKED = re.compile(r"\bhow much (?:is|are)\s+(?:the\s+)?\Z", re.IGNORECASE)
+# what a program has, after a lone name's possessive: "X's translation feature", "X's label printing", "X's API" (a
+# person's would be "Oria's report", "Oria's account", "Oria's settings": words a person has too are left out)
+POSSESSIVE_FEATURE = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:features?|mode|sidebar|toolbar|interface|UI|API|SDK|plugins?|extensions?|integrations?|"
+    r"scanner|printing|syncing|changelog|pricing|endpoints?|servers|uptime|suggestions|charts|widgets?|dashboards|"
+    r"algorithm|engine|backend|firmware|OCR|autocomplete|autosave)\b(?![’'-])(?!\s+(?:keys?|tokens?|credentials|access|password)\b)"
+)
+# "Is X certified for SOC 2?", "X is certified under ISO 27001": a standard a program is certified for
+CERTIFIED_FOR = re.compile(r"(?:['’]s)?\s+(?:(?:is|are|isn['’]t|not|also|still|fully|now)\s+)*certified\s+(?:for|under|to|as|against)\s+[A-Z]{2,}")
+# "Can I try X free for a week?", "try X for 14 days": what is tried out for a while is a product ("try Oria again" is not)
+TRIED_FREE = re.compile(r"\btry(?:ing)?\s+(?:out\s+)?\Z", re.IGNORECASE)
+TRIED_FREE_AFTER = re.compile(r"\s+(?:out\s+)?(?:for\s+)?(?:free\b|for\s+(?:a|an|one|two|three|\d+)\s+(?:days?|weeks?|months?)\b)", re.IGNORECASE)
+
+
+def possessive_feature(text: str, start: int, end: int) -> bool:
+    """`POSSESSIVE_FEATURE` after the name, whether the found span took its "'s" or not."""
+    if re.search(r"['’]s$", text[start:end]):
+        end -= 2
+    return POSSESSIVE_FEATURE.match(text, end) is not None
+
+
+def tried_out(text: str, start: int, end: int) -> bool:
+    return TRIED_FREE.search(text[max(0, start - 14) : start]) is not None and TRIED_FREE_AFTER.match(text, end) is not None
+
+
+# what makes the word after a subject a verb's base form: "Does X support SSO?", "Can X search PDFs?", "to X"
+BASE_FORM_BEFORE = re.compile(
+    r"\b(?:do|does|did|don['’]t|doesn['’]t|didn['’]t|can|could|can['’]t|cannot|will|would|won['’]t|should|shall|may|might|must|"
+    r"to|let|lets|make|makes|made|help|helps|please|have|has|had|why|how|when)\s+(?:not\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def uninflected_noun(word: str, before: str) -> bool:
+    """A noun that is a verb too, in its base form ("support", "search", "billing"), no adverb nor adjective: after a
+    name opening a clause it is no verb agreeing with the name ("Maria supports", "Maria searched"), so the name modifies
+    it ("Quennell support never answered", "Oria search misses attachments"). Not where what comes before asks for a
+    base form ("Does Oria support SSO?", "Can Oria search PDFs?"); `modifies_noun` asks it of a name opening a clause only
+    ("a huge Oria fan" is someone's)."""
+    classes = WordClasses.classes(word)
+    return {"noun", "verb"} <= classes and not classes & {"adv", "adj"} and not re.search(r"(?:s|ed)$", word) \
+        and word not in WordClasses.verb_forms() and not BASE_FORM_BEFORE.search(before)
