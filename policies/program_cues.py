@@ -1,6 +1,6 @@
 """What is said only of programs, around a lone word a name rule found: what a program has after its name's possessive
 ("X's translation feature"), what it is certified for, how it is tried out and priced, and the noun a program's name
-opens ("X support never answered"). Split from policies/things.py, whose `a_thing` asks these.
+opens ("X support never answered"), and what is set up or installed ("reinstall X"). Split from policies/things.py, whose `a_thing` asks these.
 """
 
 from __future__ import annotations
@@ -53,3 +53,19 @@ def uninflected_noun(word: str, before: str) -> bool:
     classes = WordClasses.classes(word)
     return {"noun", "verb"} <= classes and not classes & {"adv", "adj"} and not re.search(r"(?:s|ed)$", word) \
         and word not in WordClasses.verb_forms() and not BASE_FORM_BEFORE.search(before)
+
+
+# "Set up X for legal docs", "reinstall X": what is set up, configured or installed right after the verb is software ("set
+# up a call with X" is not: the thing set up comes between)
+SET_UP_BEFORE = re.compile(
+    r"\b(?:set(?:ting)? up|configur(?:e|es|ed|ing)|(?:de)?activat(?:e|es|ed|ing)|(?:re|un)install(?:s|ed|ing)?|restart(?:s|ed|ing)?|"
+    r"reboot(?:s|ed|ing)?|unlock(?:s|ed|ing)?|download(?:s|ed|ing)?|launch(?:es|ed|ing)?|play(?:s|ed|ing)?|purchas(?:e|es|ed|ing)|"
+    r"pre-?order(?:s|ed|ing)?|stream(?:s|ed|ing)?)\s+(?:the\s+|my\s+|our\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def set_up(text: str, start: int, end: int) -> bool:
+    """"Set up X for legal docs", "reinstall X": not "set up X with an account", "configure X as an admin" (someone's)."""
+    return SET_UP_BEFORE.search(text[max(0, start - 20) : start]) is not None and re.match(
+        r"\s+(?:with|as|to|up|a|an|the|some|my|his|her|their|our|your|me|us)\b|['’]s\b", text[end:]) is None

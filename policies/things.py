@@ -9,13 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from bot.core.words import stop_words
 from policies.businesses import a_brand, card_brand
 from policies.name_cues import ASKED_BEFORE, RELATIONS, SPOKEN_TO
 from policies.name_words import (
     EDITION_WORDS,
     Names,
-    NameWords,
     joined_word,
     name_word,
     no_dictionary_word,
@@ -26,15 +24,15 @@ from policies.name_words import (
     surname,
     unknown_word,
 )
+from policies.noun_modifiers import modifies_noun
 from policies.places import region_after_city
 from policies.program_cues import (
     CERTIFIED_FOR,
     PRICE_ASKED,
     possessive_feature,
+    set_up,
     tried_out,
-    uninflected_noun,
 )
-from policies.word_classes import noun_only
 
 # what a product, a service or a place is called, rather than a person
 THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
@@ -243,22 +241,6 @@ SOFTWARE_SAID = re.compile(
     r"(?:have|has)\s+(?:an?\s+)?(?:(?:public|open|rest|graphql|python|mobile|desktop|ios|android|browser|offline|dark)\s+)?"
     r"(?:API|SDK|CLI|apps?|plugins?|extensions?|webhooks|integrations?|mode)(?=\s*(?:[?.!,;]|$)|\s+(?:for|to|that|which|with|in|on)\b))".replace("{platform}", PLATFORM)
 )
-# "Set up X for legal docs", "reinstall X": what is set up, configured or installed right after the verb is software ("set
-# up a call with X" is not: the thing set up comes between)
-SET_UP_BEFORE = re.compile(
-    r"\b(?:set(?:ting)? up|configur(?:e|es|ed|ing)|(?:de)?activat(?:e|es|ed|ing)|(?:re|un)install(?:s|ed|ing)?|restart(?:s|ed|ing)?|"
-    r"reboot(?:s|ed|ing)?|unlock(?:s|ed|ing)?|download(?:s|ed|ing)?|launch(?:es|ed|ing)?|play(?:s|ed|ing)?|purchas(?:e|es|ed|ing)|"
-    r"pre-?order(?:s|ed|ing)?|stream(?:s|ed|ing)?)\s+(?:the\s+|my\s+|our\s+)?$",
-    re.IGNORECASE,
-)
-
-
-def set_up(text: str, start: int, end: int) -> bool:
-    """"Set up X for legal docs", "reinstall X": not "set up X with an account", "configure X as an admin" (someone's)."""
-    return SET_UP_BEFORE.search(text[max(0, start - 20) : start]) is not None and re.match(
-        r"\s+(?:with|as|to|up|a|an|the|some|my|his|her|their|our|your|me|us)\b|['’]s\b", text[end:]) is None
-
-
 # "Can Miro boards be embedded?", "Will Pascal code compile?": a lone word right before what software keeps, the two the
 # subject of what follows (a person's would be "Oria's boards")
 ARTEFACT_SUBJECT = re.compile(
@@ -267,43 +249,6 @@ ARTEFACT_SUBJECT = re.compile(
     r"\s+(?:be|is|are|was|were|won['’]t|don['’]t|doesn['’]t|can['’]t|keeps?|fail(?:s|ed)?|load(?:s|ed)?|compiles?|run|runs|"
     r"work|works|sync|syncs|show|shows|break|broke|stop(?:s|ped)?|crash(?:es|ed)?|time(?:s|d)? out|timing out|hangs|hanging|hung)\b"
 )
-
-# a lower-case word right after a capitalised one: "Luigi scheduler", "Alfred clipboard history" (not "Oria's", "Oria-based")
-NOUN_NEXT = re.compile(r"[ \t]+([a-z]+)\b(?![’'-])")
-# nouns for people, which follow a name as its role ("Oria manager approved it", "Bram lawyer sent a letter")
-PERSON_NOUN = re.compile(
-    rf"{RELATIONS}s?|(?:technician|engineer|agent|rep|representative|courier|driver|advis[eo]r|consultant|specialist|nurse|"
-    r"doctor|plumber|electrician|cleaner|inspector|officer|clerk|cashier|receptionist|director|administrator|assistant|owner|"
-    r"founder|head|lead|customer|client|member|guest|student|teacher|tutor|coach|contractor|freelancer|designer|developer|"
-    r"recruiter|secretary|chef|waiter|waitress|host|hostess|agent|therapist|dentist|surgeon|pharmacist|tenant|patient)s?"
-)
-# a verb whose first object is who receives the second: "send Oria invoices", "gave Bram access", "tell Oria congratulations"
-GIVEN_BEFORE = re.compile(
-    r"\b(?:send|sent|give|gave|show|showed|email|e-mail|forward|mail|pass|hand|owe|pay|paid|bring|brought|get|got|text|ask|"
-    r"tell|told|cc|let|make|made|buy|bought|order|ordered|offer|offered|serve|served|lend|lent|grant|granted|wish|wished|"
-    r"teach|taught|call|called|leave|left|find|found|save|saved|assign|assigned)\s+$",
-    re.IGNORECASE,
-)
-
-
-def modifies_noun(text: str, start: int, end: int) -> bool:
-    """A capitalised word right before a noun that is nothing else ("Luigi scheduler UI", "Bruno collection", "Alfred
-    clipboard history") modifies it: a thing's name, as a person's is written with a possessive before what is theirs
-    ("Oria's calendar"). Not before a noun for a person ("Oria manager approved it"), after a verb of giving or asking
-    ("send Oria invoices", "gave Bram access": who receives what), nor before a surname written in lower case ("Oria
-    baker")."""
-    word = text[start:end]
-    if not word[:1].isupper() or re.search(r"['’]s?$", word) or not (m := NOUN_NEXT.match(text, end)):
-        return False
-    noun = m.group(1)
-    before = text[max(0, start - 30) : start]
-    # a surname in lower case after a first name ("Oria baker") is no noun it modifies; a verb's base form that is a surname
-    # too ("search", "billing") is one where a chat uses it as an ordinary word
-    noun_next = (noun_only(noun) and noun not in NameWords.surnames()) or (
-        uninflected_noun(noun, before) and plain(noun) and re.search(r"(?:\A|[.!?:;,\n])\s*\Z", text[:start]) is not None)
-    return noun_next and noun not in stop_words() and not PERSON_NOUN.fullmatch(noun) \
-        and not GIVEN_BEFORE.search(before) and not ASKED_BEFORE.search(before)
-
 
 def a_thing(
     text: str, start: int, end: int, *, things: list[tuple[int, int]], persons: list[tuple[int, int]],
