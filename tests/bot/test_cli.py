@@ -167,6 +167,24 @@ def test_eval_names_the_cases_that_missed(data_dir: Path, tmp_path: Path) -> Non
     assert "'reset-your-password.md' (did you mean 'sample_kb/reset-your-password.md'?)" in out.stderr
 
 
+def test_eval_says_why_an_answerable_case_was_handed_over_at_a_high_confidence(data_dir: Path, tmp_path: Path) -> None:
+    """"can I connect <a product the help center lists>?" was listed as "expected answer, got handoff (no_answer),
+    confidence 0.971" with its article first: the floor `min_dense` (the top passage's cosine), which the
+    risk-coverage table does not vary, was nowhere named. A floor set high shows the same on the sample help center."""
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text('[tenants.default.widget]\nkeys = ["demo"]\n[tenants.default.thresholds]\nmin_dense = 0.99\n')
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps({"question": "how do I change the email address on my account?", "expect": "answer",
+                                 "sources": ["sample_kb/change-your-email-address.md"]}) + "\n")
+    out = run(["eval", str(cases), "--tenant", "default"], data_dir=data_dir, SUPPORTBOT_TENANTS_FILE=str(tenants))
+    assert out.returncode == 0, out.stderr
+    [listed] = out.stdout.split("failures (1):", 1)[1].splitlines()[1:]
+    assert "expected answer, got handoff (no_answer)" in listed
+    assert "; handed over: the top passage's similarity 0." in listed and "is under min_dense 0.99" in listed
+    out = run(["eval", str(cases), "--tenant", "default", "--json"], data_dir=data_dir, SUPPORTBOT_TENANTS_FILE=str(tenants))
+    assert "under min_dense 0.99" in json.loads(out.stdout)["failures"][0]["why"]
+
+
 def test_eval_calibrate_refuses_cases_naming_sources_no_document_has(data_dir: Path, tmp_path: Path) -> None:
     """A case file written with the files' bare names scored every right answer wrong, and --calibrate
     wrote thresholds fitted to those false verdicts (exit 0)."""
