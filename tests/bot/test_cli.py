@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -355,3 +356,20 @@ def test_eval_calibrate_names_the_include_as_the_tenants_file_reads_it(data_dir:
     tenants.write_text('include = ["../runs/thresholds-default.toml"]\n' + tenants.read_text(encoding="utf-8"), encoding="utf-8")
     shown = run(["rollout", "default"], data_dir=data_dir, SUPPORTBOT_TENANTS_FILE=str(tenants))  # the start reads it
     assert shown.returncode == 0, shown.stderr
+
+
+def test_vectors_serve_on_a_store_another_process_serves_says_so_before_announcing_anything(tmp_path: Path) -> None:
+    """`vectors serve` while `serve` ran on the data dir printed "serving <store> at http://..." and Milvus
+    Lite's loading logs, then an ERROR and that the store was in use: it read as serving, then failing."""
+    from knowledge.milvus_endpoint import Owner, advertise
+
+    data_dir = tmp_path / "data"
+    with socket.socket() as live:  # the store's server as `serve` advertises it: a live process, a port that answers
+        live.bind(("127.0.0.1", 0))
+        live.listen()
+        uri = f"http://127.0.0.1:{live.getsockname()[1]}"
+        advertise(data_dir / "milvus.db", uri=uri, pid=os.getpid(), owner=Owner.SERVE)
+        out = run(["vectors", "serve", "--port", "1"], data_dir=data_dir)
+    assert out.returncode != 0
+    assert "serving" not in out.stderr and "Traceback" not in out.stderr and "ERROR" not in out.stderr, out.stderr
+    assert f"is served already, at {uri} by process {os.getpid()} (`supportbot serve`)" in out.stderr
