@@ -373,3 +373,15 @@ def test_vectors_serve_on_a_store_another_process_serves_says_so_before_announci
     assert out.returncode != 0
     assert "serving" not in out.stderr and "Traceback" not in out.stderr and "ERROR" not in out.stderr, out.stderr
     assert f"is served already, at {uri} by process {os.getpid()} (`supportbot serve`)" in out.stderr
+
+
+def test_ingesting_an_empty_folder_says_there_was_nothing_and_exits_1(tmp_path: Path) -> None:
+    """A mistyped path or a folder of unsupported files exited 1, but an empty folder (the wrong one) printed
+    "0 added, 0 updated, 0 unchanged, 0 removed, 0 skipped" and exited 0, as if the help center were in."""
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / ".notes.md").write_text("# Hidden\n\nleft out\n")
+    out = run(["ingest", str(tmp_path / "kb"), "--tenant", "default"], data_dir=tmp_path / "data", SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert f"nothing to ingest: no files in {tmp_path / 'kb'}" in out.stderr and "Traceback" not in out.stderr
+    pruned = run(["ingest", str(tmp_path / "kb"), "--tenant", "default", "--prune"], data_dir=tmp_path / "data", SUPPORTBOT_SAMPLE_KB="0")
+    assert pruned.returncode == 0, pruned.stderr  # clearing a folder's documents with --prune is no failure
