@@ -385,3 +385,9 @@ def test_ingesting_an_empty_folder_says_there_was_nothing_and_exits_1(tmp_path: 
     assert f"nothing to ingest: no files in {tmp_path / 'kb'}" in out.stderr and "Traceback" not in out.stderr
     pruned = run(["ingest", str(tmp_path / "kb"), "--tenant", "default", "--prune"], data_dir=tmp_path / "data", SUPPORTBOT_SAMPLE_KB="0")
     assert pruned.returncode == 0, pruned.stderr  # clearing a folder's documents with --prune is no failure
+
+
+def test_usage_over_one_day_says_day(tmp_path: Path) -> None:
+    out = run(["usage", "--days", "1"], data_dir=tmp_path / "data", SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == "model usage, last 1 day"  # was "last 1 days"
