@@ -391,3 +391,26 @@ def test_usage_over_one_day_says_day(tmp_path: Path) -> None:
     out = run(["usage", "--days", "1"], data_dir=tmp_path / "data", SUPPORTBOT_SAMPLE_KB="0")
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[0] == "model usage, last 1 day"  # was "last 1 days"
+
+
+def test_a_second_serve_on_a_data_dir_another_serve_holds_stops_at_once_naming_it(tmp_path: Path) -> None:
+    """`serve` started twice on one data dir (the README's first run, in a second shell): the second retried
+    the store's lock for two minutes with /readyz 503 and "store": "ok", then logged a traceback and stayed up
+    answering 503. The first one's Milvus Lite process advertises the store (`milvus.db.endpoint`)."""
+    from knowledge.milvus_endpoint import Owner, advertise
+
+    data_dir = tmp_path / "data"
+    with socket.socket() as live:
+        live.bind(("127.0.0.1", 0))
+        live.listen()
+        uri = f"http://127.0.0.1:{live.getsockname()[1]}"
+        advertise(data_dir / "milvus.db", uri=uri, pid=os.getpid(), owner=Owner.SERVE)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        out = subprocess.run([str(SUPPORTBOT), "serve", "--port", str(port)], capture_output=True, text=True, timeout=60, check=False,
+                             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SUPPORTBOT_DATA_DIR": str(data_dir),
+                                  **database_env(data_dir)})
+    assert out.returncode != 0
+    assert f"is held by another `supportbot serve` (its Milvus Lite process {os.getpid()} at {uri})" in out.stderr, out.stderr[-2000:]
+    assert "Traceback" not in out.stderr
