@@ -21,6 +21,7 @@ from bot.core.desk import (
     ACTION_LABELS,
     STATUS_TEXT,
     DeskThread,
+    ReplyOutcome,
     StaffAction,
     StaffDeskBusy,
     StaffPostRefused,
@@ -161,6 +162,18 @@ def lost_claim_text(handoff: Handoff, lost: str) -> str:
                 "It is theirs now; you can still write in its thread.")
     status = STATUS_TEXT.get(handoff.status, handoff.status).lower()
     return f"Not claimed: handoff #{handoff.id} was {_escape(status)} before your claim."
+
+
+def draft_not_sent_text(handoff: Handoff | None, handoff_id: int, outcome: ReplyOutcome) -> str:
+    """What a press of Send draft that did not reach the customer is told, for the presser's eyes only:
+    someone else has the handoff (`CLAIMED_BY_ANOTHER`: who, and how to send it yourself, as a message
+    held back in the thread is told), or it is closed. `handoff`: as it is now, when the card is known."""
+    if outcome is ReplyOutcome.CLAIMED_BY_ANOTHER:
+        holder = _escape((handoff.claimed_by if handoff is not None else None) or "someone else")
+        return (f"Draft not sent to the customer: {holder} has claimed handoff #{handoff_id} and is talking with them. "
+                "To send it yourself, press Take over on the card, then Send draft again.")
+    status = STATUS_TEXT.get(handoff.status, handoff.status).lower() if handoff is not None else "closed"
+    return f"Draft not sent: handoff #{handoff_id} is {_escape(status)} now, so the customer would not get it."
 
 
 def _text_input(block_id: str, label: str, value: str, *, max_length: int, lines: bool) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from channels.slack_desk import (
     PROPOSE_ACTION,
     FaqProposals,
     SlackStaffDesk,
+    draft_not_sent_text,
     lost_claim_text,
     pressed,
     proposal_view,
@@ -134,6 +135,9 @@ class SlackApp:
         handoff_id, seen = pressed(str(action.get("value") or ""))
         kind = StaffAction(action["action_id"].removeprefix("handoff_"))
         staff = StaffMember(id=user, name=name, desk=self.desk.name)
+        if kind is StaffAction.DRAFT:
+            await self._send_draft(body, handoff_id, staff=staff, client_id=f"{kind.value}-{action.get('action_ts')}")
+            return
         result = await self._handoff.act(kind, handoff_id, staff=staff, client_id=f"{kind.value}-{action.get('action_ts')}",
                                          seen=seen if kind is StaffAction.TAKE_OVER else None)
         if result is None:
@@ -141,6 +145,16 @@ class SlackApp:
         elif kind in (StaffAction.CLAIM, StaffAction.TAKE_OVER) and (lost := lost_claim(result, staff, action=kind)) is not None:
             # the card says "Claimed by Alice" to everyone; only this told Bob that his own press did nothing
             await self._ephemeral(body, lost_claim_text(result, lost))
+
+    async def _send_draft(self, body: dict[str, Any], handoff_id: int, *, staff: StaffMember, client_id: str) -> None:
+        """Send draft on a card: to the customer, unless someone else has claimed the handoff. The card is
+        shared by the whole channel, so a colleague's press would have written to the claimer's customer
+        beside them; held back as a message in the thread is (`_not_relayed`), told to the presser alone."""
+        outcome = await self._handoff.send_draft(handoff_id, staff=staff, client_id=client_id)
+        if outcome is ReplyOutcome.SENT:
+            return
+        handoff = await asyncio.to_thread(self._handoff.get, handoff_id)  # as it is now: who has it
+        await self._ephemeral(body, draft_not_sent_text(handoff, handoff_id, outcome))
 
     async def _on_customer_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")

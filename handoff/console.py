@@ -183,6 +183,8 @@ class WebConsole:
             return self._gate.html(not_found_page(account=account, csrf=self._gate.sessions.csrf_token(session)), status=404)
         client_id = f"console-{form.get('client_id') or secrets.token_hex(8)}"
         staff = self._staff(account)
+        if action is StaffAction.DRAFT:
+            return await self._send_draft(request, session, account, handoff, client_id=client_id)
         # the claimer the page showed when Take over was pressed: it is taken from them only (bot/core/desk.py `lost_claim`)
         seen = (form.get("seen") or None) if action is StaffAction.TAKE_OVER else None
         after = await self._handoff.act(action, handoff.id, staff=staff, client_id=client_id, seen=seen)
@@ -216,6 +218,22 @@ class WebConsole:
             return await self._unsent(request, session, account, now, text=text, problem=problem, status=409)
         # `sent`: console.js drops the draft it kept for this form only now (a sign-in or a refused form in between keeps it)
         raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}?sent={quote(form.get('client_id', '')[:64])}", headers=HEADERS)
+
+    async def _send_draft(self, request: web.Request, session: Any, account: StaffAccount, handoff: Any, *, client_id: str) -> web.Response:
+        """Send draft: to the customer as the staff member's reply, or, someone else having claimed the
+        handoff, held back as a reply is (409): the draft in the reply box, who has it, and "Send anyway"."""
+        outcome = await self._handoff.send_draft(handoff.id, staff=self._staff(account), client_id=client_id)
+        if outcome is ReplyOutcome.SENT:
+            raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}?done={StaffAction.DRAFT.value}", headers=HEADERS)
+        now = await asyncio.to_thread(self._handoff.get, int(handoff.id)) or handoff
+        draft = self._handoff.packet(now).draft
+        if outcome is ReplyOutcome.CLAIMED_BY_ANOTHER:
+            holder = now.claimed_by or "someone else"
+            problem = (f"Draft not sent yet: {holder} has claimed this handoff and is talking with the customer. It is in the reply box: "
+                       f"Send anyway to write beside {holder} (it stays {holder}'s), or Take over first to make it yours.")
+            return await self._unsent(request, session, account, now, text=draft, problem=problem, status=409, despite=claimer_of(now))
+        problem = f"Draft not sent: this handoff is {status_text(now).lower()} now, so the customer would not get it."
+        return await self._unsent(request, session, account, now, text=draft, problem=problem, status=409)
 
     async def _unsent(
         self, request: web.Request, session: Any, account: StaffAccount, handoff: Any, *, text: str, problem: str, status: int,

@@ -163,12 +163,22 @@ class HandoffStaffActions:
         }
         return await handlers[action]()
 
-    async def _send_draft(self, handoff_id: int, *, staff: StaffMember, client_id: str) -> Handoff | None:
+    async def send_draft(
+        self, handoff_id: int, *, staff: StaffMember, client_id: str, despite: str | None = None,
+    ) -> ReplyOutcome:
+        """The packet's draft reply to the customer, as a reply of `staff` (`reply`): unclaimed, it claims;
+        claimed by someone else, it is held back as any reply is (CLAIMED_BY_ANOTHER: the desk says who
+        has it; the console offers "Send anyway", which sends it with `despite`). The button is on every
+        card, a shared one on Slack too, so a colleague's press used to reach the claimer's customer unseen."""
         handoff = await asyncio.to_thread(self.get, handoff_id)
         if handoff is None:
-            return None
-        # the draft button is the claimer's own step; pressed by another on a shared card (Slack's), it goes as before
-        await self.reply(handoff_id, staff=staff, text=self.packet(handoff).draft, client_id=client_id, despite=claimer_of(handoff))
+            return ReplyOutcome.CLOSED
+        return await self.reply(handoff_id, staff=staff, text=self.packet(handoff).draft, client_id=client_id, despite=despite)
+
+    async def _send_draft(self, handoff_id: int, *, staff: StaffMember, client_id: str) -> Handoff | None:
+        """`act`'s DRAFT: `send_draft`, the handoff as it is after (a desk that tells what became of the
+        draft calls `send_draft` itself)."""
+        await self.send_draft(handoff_id, staff=staff, client_id=client_id)
         return await asyncio.to_thread(self.get, handoff_id)
 
     async def release(self, handoff_id: int, *, staff: str) -> Handoff | None:

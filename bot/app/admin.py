@@ -191,9 +191,24 @@ def _spend_rows(spend: dict[str, Any]) -> list[list[Any]]:
     return [[day, tenant, f"{spent['cost_usd']:.4f}", spent["calls"]] for day, tenant, spent in rows[:60]]
 
 
+ADMIN_OFF = ("the admin dashboard and API are off: set SUPPORTBOT_ADMIN_TOKEN (a long random value) where `supportbot serve` "
+             "reads its settings and restart it; /admin then asks for the token")
+
+
+async def _admin_off(request: web.Request) -> web.Response:
+    if request.path.startswith("/api/"):
+        return web.json_response({"error": ADMIN_OFF}, status=404)
+    page = f"<!doctype html><title>Admin is off</title><h1>Admin is off</h1><p>{html.escape(ADMIN_OFF)}.</p>"
+    return web.Response(text=page, status=404, content_type="text/html", headers={"Cache-Control": "no-store"})
+
+
 def register_admin(app: web.Application, *, get_services: Callable[[], Services], token: str | None) -> None:
-    """Mount /admin and the admin API. With no token configured the routes are not mounted (404)."""
+    """Mount /admin and the admin API. With no token configured they are not mounted: their paths answer
+    404 saying how to turn them on (a bare "Not Found" at /admin, listed by the README, read as a broken install)."""
     if not token:
+        app.router.add_route("*", "/admin", _admin_off)
+        app.router.add_route("*", "/admin/{tail:.*}", _admin_off)
+        app.router.add_route("*", "/api/v1/admin/{tail:.*}", _admin_off)
         return
 
     def guard(request: web.Request) -> None:

@@ -59,7 +59,7 @@ from bot.app.vector_endpoint import start_waiting_for_endpoint
 from bot.core.config import Settings, load_secret
 from bot.core.database import calls
 from bot.core.desk import StaffDesk
-from bot.core.errors import ConfigError
+from bot.core.errors import ConfigError, StoreBusyError
 from bot.core.events import Rated
 from bot.core.late import Late
 from bot.engine.channel_registry import ChannelRegistry
@@ -225,6 +225,7 @@ def run(settings: Settings, *, host: str, port: int) -> None:
         settings = settings.with_overrides(embed_threads=1)  # see Settings.embed_threads
     # several processes on PostgreSQL share the port (reuse_port below): those may all bind it
     check_port_free(host=host, port=port, shared=not settings.database_url.startswith("sqlite"))
+    refuse_a_store_served_by_another_serve(settings)
     app = build_app(settings)
     if settings.milvus_is_local:
         from knowledge.milvus_endpoint import Owner, advertised
@@ -253,6 +254,23 @@ def run(settings: Settings, *, host: str, port: int) -> None:
         if exc.errno not in BIND_HINTS:  # taken since check_port_free
             raise
         raise ConfigError(f"cannot listen on {host}:{port}: {os.strerror(exc.errno).lower()} ({BIND_HINTS[exc.errno]})") from None
+
+
+def refuse_a_store_served_by_another_serve(settings: Settings) -> None:
+    """A second `serve` on a data dir whose Milvus Lite store another `serve`'s child holds: stopped at once,
+    naming it. It retried the store's lock for two minutes while /readyz said 503 with "store": "ok", then
+    logged a traceback and went on answering 503 for good (Milvus Lite allows one process per store)."""
+    if not settings.milvus_is_local:
+        return
+    from knowledge.milvus_endpoint import Owner, advertised
+
+    store = Path(settings.milvus_uri)
+    if advertised(store, owners=(Owner.STANDALONE,)) is not None:
+        return  # `supportbot vectors serve` serves every process on the store
+    other = advertised(store, owners=(Owner.SERVE,))
+    if other is not None:
+        raise StoreBusyError(f"the knowledge store {store} is held by another `supportbot serve` (its Milvus Lite process {other.pid} "
+                             f"at {other.uri}): one serve per data dir; stop that one first, or give this one its own SUPPORTBOT_DATA_DIR")
 
 
 def dump_openapi() -> str:

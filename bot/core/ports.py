@@ -85,9 +85,12 @@ class Inbox(Protocol):
 
 class StaffActions(Protocol):
     """What a staff desk's adapter does for staff (handoff/staff_actions.py, which `HandoffService`
-    inherits): one action from any desk, a reply to the customer, and the handoff a desk thread belongs to."""
+    inherits): one action from any desk, a reply to the customer (or the draft, held back alike from a non-claimer),
+    and the handoff a desk thread belongs to."""
 
     def by_desk_thread(self, thread: str) -> Handoff | None: ...
+
+    def get(self, handoff_id: int) -> Handoff | None: ...
 
     async def reply(
         self, handoff_id: int, *, staff: StaffMember, text: str, client_id: str, despite: str | None = None,
@@ -96,3 +99,7 @@ class StaffActions(Protocol):
     async def act(
         self, action: StaffAction, handoff_id: int, *, staff: StaffMember, client_id: str, seen: str | None = None,
     ) -> Handoff | None: ...
+
+    async def send_draft(
+        self, handoff_id: int, *, staff: StaffMember, client_id: str, despite: str | None = None,
+    ) -> ReplyOutcome: ...

@@ -37,11 +37,25 @@ def plain(text: str) -> str:
     return _EMPHASIS.sub(r"\2", text)
 
 
+def _lines(text: str) -> list[str]:
+    """The text's lines, a line that starts in lower case joined to the one before: it goes on with that
+    line's sentence (a help center written with hard line breaks, as Markdown often is, a PDF always).
+    Split apart, a sentence's start stranded at the end of a line was quoted without its end, and a
+    one-letter one ("... with a comment. A" + "timesheet sent back ...") was dropped from the answer."""
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if lines and lines[-1] and line[:1].islower():
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+    return lines
+
+
 def _sentences(text: str) -> list[str]:
     """Units to quote: a list item stays whole (with its number); prose splits into sentences."""
     units: list[str] = []
-    for line in plain(text).splitlines():
-        line = line.strip()
+    for line in _lines(plain(text)):
         if not line:
             continue
         if _LIST_ITEM.match(line):

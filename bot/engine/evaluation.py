@@ -87,9 +87,27 @@ def score(cases: Sequence[EvalCase], results: Sequence[AskResult], *, thresholds
         if wrong_outcome or wrong_source:
             report.failures.append(
                 {"question": c.question, "expect": c.expect, "got": r.outcome.value, "reason": r.handoff_reason,
-                 "top": r.details.get("retrieved", [])[:3], "want": list(c.sources), "confidence": round(r.confidence, 3)}
+                 "top": r.details.get("retrieved", [])[:3], "want": list(c.sources), "confidence": round(r.confidence, 3),
+                 "why": why_handed_over(r, thresholds or Thresholds()) if c.expect == "answer" and r.outcome.value == "handoff" else None}
             )
     return report
+
+
+def why_handed_over(result: AskResult, thresholds: Thresholds) -> str | None:
+    """Why an answerable case went to a person as `no_answer` although its confidence may be high: the
+    pipeline's rules besides `min_confidence` (bot/engine/confidence_stage.py), which the risk–coverage
+    table does not vary. "can I connect <a product the help center lists>?" was handed over at confidence
+    0.97 with its article first, and nothing in the output said the top passage's cosine was under `min_dense`."""
+    recorded = result.details.get("evidence")
+    if recorded is None or result.handoff_reason != HandoffReason.NO_ANSWER:
+        return None
+    similarity = float(recorded.get("similarity") or 0.0)
+    if recorded.get("unknown_names"):
+        return "the question names something (a product, a company) the help center never mentions"
+    if similarity < thresholds.min_dense:
+        return (f"the top passage's similarity {similarity:.2f} is under min_dense {thresholds.min_dense} "
+                "(the floor below which nothing is answered; [tenants.T.thresholds] min_dense)")
+    return None
 
 
 async def run_cases(

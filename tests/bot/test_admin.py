@@ -56,7 +56,12 @@ async def test_admin_is_off_without_a_token(core: Services) -> None:
     app = web.Application()
     register_admin(app, get_services=lambda: core, token=None)
     async with TestClient(TestServer(app)) as client:
-        assert (await client.get("/admin")).status == 404
+        # off, and saying how to turn it on: a bare "Not Found" at /admin (listed by the README) read as a broken install
+        for path in ("/admin", "/admin/quality"):
+            page = await client.get(path)
+            assert page.status == 404 and "set SUPPORTBOT_ADMIN_TOKEN" in await page.text()
+        api = await client.post("/api/v1/admin/ingest", data=b"x")
+        assert api.status == 404 and "set SUPPORTBOT_ADMIN_TOKEN" in (await api.json())["error"]
 
 
 # admin ingest: uploads, or paths under SUPPORTBOT_INGEST_ROOT only ---------------------------------

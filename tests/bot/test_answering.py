@@ -47,3 +47,20 @@ def test_the_source_line_is_labelled_in_the_askers_language() -> None:
     assert french is not None and "\n\nSource\u00a0: Export your data › Workspace" in french.text
     unclear = ExtractiveAnswerer().answer("export?", [steps])
     assert unclear is not None and "\n\nSource: Export your data › Workspace" in unclear.text
+
+
+def test_a_help_center_written_with_hard_line_breaks_is_quoted_in_whole_sentences() -> None:
+    """Markdown wrapped at 100 characters: "... with a comment. A" ended one line and "timesheet sent back ..."
+    began the next, and the answer read "timesheet sent back ..." (the "A" dropped as a fragment)."""
+    wrapped = ("Open Approvals, review each week, and press Approve or Send back with a comment. A\n"
+               "timesheet sent back can be edited again by its owner and submitted once more. Approved\n"
+               "weeks are locked.\n"
+               "1. Open Approvals and pick a week that was\n"
+               "   sent back to you.\n"
+               "2. Press Submit.")
+    answer = ExtractiveAnswerer().answer("what happens to a timesheet sent back?", [passage(wrapped)])
+    assert answer is not None
+    body = answer.text.partition("\n\nSource: ")[0]
+    assert "A timesheet sent back can be edited again by its owner and submitted once more." in body.splitlines()
+    assert "Approved weeks are locked." in body.splitlines()
+    assert "1. Open Approvals and pick a week that was sent back to you." in body.splitlines()

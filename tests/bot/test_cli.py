@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -165,6 +166,24 @@ def test_eval_names_the_cases_that_missed(data_dir: Path, tmp_path: Path) -> Non
     assert "top: sample_kb/" in listed[0] and listed[0].endswith("want: reset-your-password.md")
     # said before the figures too, with the source meant (before: nothing but hit_at_1 0.000 and the line above)
     assert "'reset-your-password.md' (did you mean 'sample_kb/reset-your-password.md'?)" in out.stderr
+
+
+def test_eval_says_why_an_answerable_case_was_handed_over_at_a_high_confidence(data_dir: Path, tmp_path: Path) -> None:
+    """"can I connect <a product the help center lists>?" was listed as "expected answer, got handoff (no_answer),
+    confidence 0.971" with its article first: the floor `min_dense` (the top passage's cosine), which the
+    risk-coverage table does not vary, was nowhere named. A floor set high shows the same on the sample help center."""
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text('[tenants.default.widget]\nkeys = ["demo"]\n[tenants.default.thresholds]\nmin_dense = 0.99\n')
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps({"question": "how do I change the email address on my account?", "expect": "answer",
+                                 "sources": ["sample_kb/change-your-email-address.md"]}) + "\n")
+    out = run(["eval", str(cases), "--tenant", "default"], data_dir=data_dir, SUPPORTBOT_TENANTS_FILE=str(tenants))
+    assert out.returncode == 0, out.stderr
+    [listed] = out.stdout.split("failures (1):", 1)[1].splitlines()[1:]
+    assert "expected answer, got handoff (no_answer)" in listed
+    assert "; handed over: the top passage's similarity 0." in listed and "is under min_dense 0.99" in listed
+    out = run(["eval", str(cases), "--tenant", "default", "--json"], data_dir=data_dir, SUPPORTBOT_TENANTS_FILE=str(tenants))
+    assert "under min_dense 0.99" in json.loads(out.stdout)["failures"][0]["why"]
 
 
 def test_eval_calibrate_refuses_cases_naming_sources_no_document_has(data_dir: Path, tmp_path: Path) -> None:
@@ -344,3 +363,61 @@ def test_eval_calibrate_names_the_include_as_the_tenants_file_reads_it(data_dir:
     tenants.write_text('include = ["../runs/thresholds-default.toml"]\n' + tenants.read_text(encoding="utf-8"), encoding="utf-8")
     shown = run(["rollout", "default"], data_dir=data_dir, SUPPORTBOT_TENANTS_FILE=str(tenants))  # the start reads it
     assert shown.returncode == 0, shown.stderr
+
+
+def test_vectors_serve_on_a_store_another_process_serves_says_so_before_announcing_anything(tmp_path: Path) -> None:
+    """`vectors serve` while `serve` ran on the data dir printed "serving <store> at http://..." and Milvus
+    Lite's loading logs, then an ERROR and that the store was in use: it read as serving, then failing."""
+    from knowledge.milvus_endpoint import Owner, advertise
+
+    data_dir = tmp_path / "data"
+    with socket.socket() as live:  # the store's server as `serve` advertises it: a live process, a port that answers
+        live.bind(("127.0.0.1", 0))
+        live.listen()
+        uri = f"http://127.0.0.1:{live.getsockname()[1]}"
+        advertise(data_dir / "milvus.db", uri=uri, pid=os.getpid(), owner=Owner.SERVE)
+        out = run(["vectors", "serve", "--port", "1"], data_dir=data_dir)
+    assert out.returncode != 0
+    assert "serving" not in out.stderr and "Traceback" not in out.stderr and "ERROR" not in out.stderr, out.stderr
+    assert f"is served already, at {uri} by process {os.getpid()} (`supportbot serve`)" in out.stderr
+
+
+def test_ingesting_an_empty_folder_says_there_was_nothing_and_exits_1(tmp_path: Path) -> None:
+    """A mistyped path or a folder of unsupported files exited 1, but an empty folder (the wrong one) printed
+    "0 added, 0 updated, 0 unchanged, 0 removed, 0 skipped" and exited 0, as if the help center were in."""
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / ".notes.md").write_text("# Hidden\n\nleft out\n")
+    out = run(["ingest", str(tmp_path / "kb"), "--tenant", "default"], data_dir=tmp_path / "data", SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert f"nothing to ingest: no files in {tmp_path / 'kb'}" in out.stderr and "Traceback" not in out.stderr
+    pruned = run(["ingest", str(tmp_path / "kb"), "--tenant", "default", "--prune"], data_dir=tmp_path / "data", SUPPORTBOT_SAMPLE_KB="0")
+    assert pruned.returncode == 0, pruned.stderr  # clearing a folder's documents with --prune is no failure
+
+
+def test_usage_over_one_day_says_day(tmp_path: Path) -> None:
+    out = run(["usage", "--days", "1"], data_dir=tmp_path / "data", SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == "model usage, last 1 day"  # was "last 1 days"
+
+
+def test_a_second_serve_on_a_data_dir_another_serve_holds_stops_at_once_naming_it(tmp_path: Path) -> None:
+    """`serve` started twice on one data dir (the README's first run, in a second shell): the second retried
+    the store's lock for two minutes with /readyz 503 and "store": "ok", then logged a traceback and stayed up
+    answering 503. The first one's Milvus Lite process advertises the store (`milvus.db.endpoint`)."""
+    from knowledge.milvus_endpoint import Owner, advertise
+
+    data_dir = tmp_path / "data"
+    with socket.socket() as live:
+        live.bind(("127.0.0.1", 0))
+        live.listen()
+        uri = f"http://127.0.0.1:{live.getsockname()[1]}"
+        advertise(data_dir / "milvus.db", uri=uri, pid=os.getpid(), owner=Owner.SERVE)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        out = subprocess.run([str(SUPPORTBOT), "serve", "--port", str(port)], capture_output=True, text=True, timeout=60, check=False,
+                             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SUPPORTBOT_DATA_DIR": str(data_dir),
+                                  **database_env(data_dir)})
+    assert out.returncode != 0
+    assert f"is held by another `supportbot serve` (its Milvus Lite process {os.getpid()} at {uri})" in out.stderr, out.stderr[-2000:]
+    assert "Traceback" not in out.stderr

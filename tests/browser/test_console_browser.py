@@ -343,3 +343,29 @@ def test_the_slower_claimer_is_told_someone_else_claimed_first(server: str, brow
     finally:
         alice.context.close()
         bob.context.close()
+
+
+def test_send_draft_on_a_handoff_someone_else_claimed_is_held_back_until_confirmed(server: str, browser: object) -> None:
+    """Alice claimed; Bob, on his own page of it, pressed Send draft and the draft went to Alice's customer at
+    once (a reply he typed there was held back). Now Bob's page says Alice has it, with the draft in the
+    reply box and "Send anyway"; pressed, it goes, and the handoff stays Alice's."""
+    conversation, token = _handed_over(server)
+    alice, bob = _signed_in(browser, server), _signed_in(browser, server, "bob")
+    try:
+        _open_newest(alice, server)
+        alice.get_by_role("button", name="Claim").click()
+        alice.locator("#status", has_text="Claimed by alice").wait_for(timeout=30_000)
+        draft = alice.locator("dd.draft").inner_text()
+        _open_newest(bob, server)
+        bob.get_by_role("button", name="Send draft").click()
+        problem = bob.locator("#reply-problem")
+        problem.wait_for(timeout=30_000)
+        assert problem.inner_text().startswith("Draft not sent yet: alice has claimed this handoff and is talking with the customer.")
+        assert bob.get_by_label("Reply to the customer").input_value() == draft
+        assert draft not in _customer_sees(server, conversation, token)
+        bob.get_by_role("button", name="Send anyway").click()
+        bob.locator("#status", has_text="Claimed by alice").wait_for(timeout=30_000)
+        assert _customer_sees(server, conversation, token).count(draft) == 1
+    finally:
+        alice.context.close()
+        bob.context.close()

@@ -279,8 +279,14 @@ async def test_the_whole_loop_from_the_console_and_both_desks_share_one_state(cl
         await asyncio.sleep(0.1)
     assert await transcript_has_both(), [m["text"][:50] for m in (await alice.view(handoff_id))["messages"]][-4:]
 
-    # the draft goes out as a staff reply
-    assert (await alice.act(handoff_id, "draft")).status == 303
+    # the draft goes out as a staff reply; Alice on Slack has the handoff now, so from the console account it is
+    # held back naming her, the draft in the reply box, until confirmed with "Send anyway"
+    held = await alice.act(handoff_id, "draft")
+    page = await held.text()
+    assert held.status == 409 and "Draft not sent yet: Alice has claimed this handoff" in page and 'name="despite" value="UALICE"' in page
+    draft = client.app[HANDOFF].packet(await asyncio.to_thread(client.app[HANDOFF].get, handoff_id)).draft
+    sent = await alice.post(f"/console/handoffs/{handoff_id}/reply", {"csrf": csrf_of(page), "text": draft, "client_id": "draft-1", "despite": "UALICE"})
+    assert sent.status == 303
     assert await until(lambda: [m for m in heard if m["role"] == "agent" and m["text"].startswith("Hi, thanks for waiting")])
 
     # resolved in Slack: the console shows it, and offers no more actions

@@ -8,6 +8,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from html import escape
 from typing import Any
 
 import pytest
@@ -286,4 +287,39 @@ async def test_a_reply_to_a_customer_someone_else_claimed_is_held_back_naming_th
     assert (await lead.act(handoff_id, "take_over", seen="UALICE")).status == 303
     assert (await lead.reply(handoff_id, "Lee again")).status == 303
     await lead.act(handoff_id, "resolve")
+    await ws.close()
+
+
+async def test_send_draft_on_a_customer_someone_else_claimed_is_held_back_naming_them_until_confirmed(
+    client: TestClient, lead: Staff, dana: Staff,
+) -> None:
+    """Dana pressed Send draft on Lee's handoff and the draft went to Lee's customer at once, while a reply
+    she typed there was held back. The draft is held back the same way: the page names Lee and puts the
+    draft in the reply box with "Send anyway"; Lee's own press sends it."""
+    _, _, ws, heard, handoff_id = await hand_over(client)
+    assert (await lead.act(handoff_id, "claim")).status == 303
+    handoff = await asyncio.to_thread(client.app[HANDOFF].get, handoff_id)
+    draft = client.app[HANDOFF].packet(handoff).draft
+    held = await dana.act(handoff_id, "draft")
+    assert held.status == 409
+    page = await held.text()
+    assert "Draft not sent yet: Lee has claimed this handoff and is talking with the customer. It is in the reply box:" in page
+    assert f"{escape(draft)}</textarea>" in page and 'name="despite" value="console:desk:lead"' in page and ">Send anyway</button>" in page
+    await asyncio.sleep(0.3)
+    assert not [m for m in heard if m["role"] == "agent"]
+
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    sent = await dana.post(f"/console/handoffs/{handoff_id}/reply", {"csrf": token, "text": draft, "client_id": "draft-anyway",
+                                                                     "despite": "console:desk:lead"})
+    assert sent.status == 303
+    await until(lambda: [m for m in heard if m["role"] == "agent" and m["text"] == draft and m.get("author") == "Dana"])
+    assert (await dana.view(handoff_id))["status_text"] == "Claimed by Lee"
+
+    # the claimer's own press sends it, as before
+    done = await lead.act(handoff_id, "draft")
+    assert done.status == 303 and done.headers["Location"] == f"/console/handoffs/{handoff_id}?done=draft"
+    await until(lambda: [m for m in heard if m["role"] == "agent" and m["text"] == draft and m.get("author") == "Lee"])
+    assert (await lead.act(handoff_id, "resolve")).status == 303
+    closed = await dana.act(handoff_id, "draft")
+    assert closed.status == 409 and "Draft not sent: this handoff is resolved now" in await closed.text()
     await ws.close()

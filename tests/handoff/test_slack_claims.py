@@ -321,3 +321,39 @@ async def test_a_message_in_the_thread_of_a_handoff_someone_else_claimed_stays_w
     assert not [m for m in received if "check the refund date" in m["text"]]
     assert len(slack.of("chat.postEphemeral")) == ephemerals + 1
     await ws.close()
+
+
+async def test_send_draft_pressed_by_someone_other_than_the_claimer_is_not_sent_and_says_who_has_it(
+    client: TestClient, slack: FakeSlackApi,
+) -> None:
+    """Bob pressed Send draft on the card of Alice's handoff: the draft went to Alice's customer beside her
+    own replies, while a message Bob wrote in the thread was held back. The draft is held back the same
+    way: Bob alone is told who has it and how to send it himself; Alice's own press sends it."""
+    ws, received, card, _ = await _handed_over(client, slack)
+    handoff_id = button_value(card, "handoff_claim")
+    assert await action(client, "handoff_claim", handoff_id, user="UALICE") == 200
+    await until(lambda: [m for m in received if m["text"].startswith("Alice") and "joined" in m["text"]])
+    handoff = await asyncio.to_thread(client.app[HANDOFF].get, int(handoff_id))
+    draft = client.app[HANDOFF].packet(handoff).draft
+    ephemerals = len(slack.of("chat.postEphemeral"))
+    assert await action(client, "handoff_draft", handoff_id, user="UBOB") == 200
+    told = await until(lambda: slack.of("chat.postEphemeral")[ephemerals:])
+    assert [t["user"] for t in told] == ["UBOB"] and told[0]["channel"] == STAFF
+    assert told[0]["text"] == (f"Draft not sent to the customer: Alice has claimed handoff #{handoff_id} and is talking with them. "
+                               "To send it yourself, press Take over on the card, then Send draft again.")
+    await asyncio.sleep(0.3)
+    assert not [m for m in received if m["role"] == "agent" and m["text"] == draft]
+    assert (await asyncio.to_thread(client.app[HANDOFF].get, int(handoff_id))).claimed_by_id == "UALICE"
+
+    assert await action(client, "handoff_draft", handoff_id, user="UALICE") == 200
+    sent = await until(lambda: [m for m in received if m["role"] == "agent" and m["text"] == draft])
+    assert sent[0]["author"] == "Alice" and len(slack.of("chat.postEphemeral")) == ephemerals + 1
+
+    # pressed on the card after it was resolved: told so, nothing sent
+    assert await action(client, "handoff_resolve", handoff_id, user="UALICE") == 200
+    await until(lambda: [m for m in received if m.get("rating_request")])
+    assert await action(client, "handoff_draft", handoff_id, user="UBOB") == 200
+    late = await until(lambda: slack.of("chat.postEphemeral")[ephemerals + 1:])
+    assert late[0]["user"] == "UBOB" and late[0]["text"] == f"Draft not sent: handoff #{handoff_id} is resolved now, so the customer would not get it."
+    assert len([m for m in received if m["role"] == "agent" and m["text"] == draft]) == 1
+    await ws.close()

@@ -151,6 +151,8 @@ def _echo_failures(failures: list[dict[str, Any]]) -> None:
         line = f"  {failure['question'][:100]!r}: expected {failure['expect']}, got {got}, confidence {failure['confidence']}"
         if failure["want"]:
             line += f"; top: {', '.join(failure['top']) or '-'}; want: {', '.join(failure['want'])}"
+        if failure.get("why"):
+            line += f"; handed over: {failure['why']}"
         click.echo(line)
 
 

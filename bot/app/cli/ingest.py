@@ -51,10 +51,10 @@ def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool,
         f"{tenant}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{report.removed} removed, {len(report.skipped)} skipped; {report.chunks} chunks in {report.seconds:.1f}s"
     )
-    # nothing taken (a mistyped path, only unsupported files) is a failure for scripts; a prune that
-    # dropped vanished files did something, as through the server (below)
-    if report.skipped and not (report.added or report.updated or report.unchanged or report.removed):
-        sys.exit(1)
+    # nothing taken (a mistyped path, only unsupported files, an empty folder) is a failure for scripts; a
+    # prune that dropped vanished files did something, as through the server (below)
+    _exit_when_nothing_taken(paths, taken=report.added + report.updated + report.unchanged + report.removed,
+                             skipped=len(report.skipped), prune=prune)
 
 
 def _ingest_through_server(settings: Settings, *, paths: tuple[str, ...], tenant: str, groups: tuple[str, ...], prune: bool,
@@ -92,8 +92,20 @@ def _ingest_through_server(settings: Settings, *, paths: tuple[str, ...], tenant
         f"{tenant} (through the server): {report['added']} added, {report['updated']} updated, {report['unchanged']} unchanged, "
         f"{report['removed']} removed, {len(report['skipped']) + len(skipped)} skipped; {report['chunks']} chunks in {report['seconds']:.1f}s"
     )
-    # as a local ingest: nothing taken (a mistyped path, only unsupported files) is a failure for scripts
-    if (report["skipped"] or skipped) and not (report["added"] or report["updated"] or report["unchanged"] or report["removed"]):
+    # as a local ingest: nothing taken (a mistyped path, only unsupported files, an empty folder) is a failure for scripts
+    _exit_when_nothing_taken(paths, taken=report["added"] + report["updated"] + report["unchanged"] + report["removed"],
+                             skipped=len(report["skipped"]) + len(skipped), prune=prune)
+
+
+def _exit_when_nothing_taken(paths: tuple[str, ...], *, taken: int, skipped: int, prune: bool) -> None:
+    """Exit 1 when the ingest took nothing: files skipped (each said why) and none taken, or no file at all
+    under the paths (an empty folder, or the wrong one: "0 added ... 0 skipped" and exit 0 read as done).
+    A prune with nothing left to ingest is no failure: emptying a folder and pruning is how it is cleared."""
+    if taken:
+        return
+    if not skipped and not prune:
+        click.echo(f"nothing to ingest: no files in {', '.join(paths)} (hidden files are left out)", err=True)
+    if skipped or not prune:
         sys.exit(1)
 
 

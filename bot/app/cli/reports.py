@@ -46,7 +46,7 @@ def usage(days: int, tenant: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
-    click.echo(f"model usage, last {days} days" + (f", tenant {tenant}" if tenant else ""))
+    click.echo(f"model usage, last {days} day{'' if days == 1 else 's'}" + (f", tenant {tenant}" if tenant else ""))
     if not report["tenants"]:
         click.echo("  no messages and no model calls")
     for name, data in report["tenants"].items():

@@ -29,13 +29,18 @@ def vectors() -> None:
 @friendly
 def serve_vectors(host: str, port: int) -> None:
     """Serve the data dir's Milvus Lite store over gRPC until stopped (Ctrl-C, SIGTERM)."""
-    from knowledge.milvus_endpoint import STORE_BUSY, port_in_use, serve
+    from knowledge.milvus_endpoint import STORE_BUSY, advertised, port_in_use, serve
 
     with_one_blas_thread()
     settings = load_settings(default_level="INFO")
     if not settings.milvus_is_local:
         raise ConfigError(f"SUPPORTBOT_MILVUS_URI names a server ({settings.milvus_uri}); `vectors serve` serves a local store")
     store = Path(settings.milvus_uri)
+    if (live := advertised(store)) is not None:
+        # told before "serving ...": the store's lock was found only once Milvus Lite started, after that line
+        raise StoreBusyError(f"the knowledge store {store} is served already, at {live.uri} by process {live.pid} "
+                             f"({'`supportbot vectors serve`' if live.owner == 'standalone' else '`supportbot serve`'}): "
+                             "every command on this data dir uses it; stop that process first to serve the store here")
     if port_in_use(host, port):
         raise ConfigError(f"port {port} on {host} is in use by another process: choose another with --port")
     click.echo(f"serving {store} at http://{host}:{port} (other hosts: SUPPORTBOT_MILVUS_URI=http://{host}:{port})", err=True)
