@@ -65,14 +65,14 @@ Redact = Callable[[str, str], Awaitable[str]]  # (text, tenant) -> the text with
 
 class WebConsole:
     def __init__(
-        self, *, handoff: HandoffService, directory: StaffDirectory, secret: bytes, tenants: list[str],
+        self, *, handoff: HandoffService, directory: StaffDirectory, secret: bytes,
         failed_sign_in_delay: float = FAILED_SIGN_IN_DELAY, proposals: ProposalBook | None = None, redact: Redact | None = None,
         notices: StepBackNotices | None = None,
     ) -> None:
         """`proposals` and `redact`: resolved handoffs can be proposed as FAQ entries (both needed).
         `notices`: the queue shows the tenant's automatic step back to shadow until staff acknowledge it."""
         self._handoff = handoff
-        self._gate = ConsoleSignIn(directory=directory, secret=secret, tenants=tenants, failed_sign_in_delay=failed_sign_in_delay)
+        self._gate = ConsoleSignIn(directory=directory, secret=secret, failed_sign_in_delay=failed_sign_in_delay)
         self._proposals = proposals if redact is not None else None
         self._redact = redact
         self._notices = notices

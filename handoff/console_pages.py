@@ -81,15 +81,16 @@ def _ago(moment: datetime | None, now: datetime) -> str:
 
 
 def sign_in_page(
-    *, csrf: str, tenants: Sequence[str], tenant: str = "", name: str = "", error: str | None = None, no_staff: bool = False,
-    next_page: str = "/console",
+    *, csrf: str, tenant: str = "", name: str = "", error: str | None = None, no_staff: bool = False,
+    next_page: str = "/console", ask_team: bool = False,
 ) -> str:
-    chosen = tenant or ("default" if "default" in tenants else tenants[0])
-    if len(tenants) == 1:
-        tenant_field = f'<input type="hidden" name="tenant" value="{escape(chosen)}">'
-    else:
-        options = "".join(f'<option value="{escape(t)}"{" selected" if t == chosen else ""}>{escape(t)}</option>' for t in tenants)
-        tenant_field = f'<label>Team <select name="tenant">{options}</select></label>'
+    """The sign-in form: name and password. The teams (tenants) are never listed: to anyone who opens the page, that
+    would name the customers a shared server serves. A name on two teams with the same password (`ask_team`) is
+    asked for its team, typed."""
+    tenant_field = ""
+    if ask_team:
+        tenant_field = (f'<label>Team <input name="tenant" autocomplete="organization" required value="{escape(tenant)}"></label>'
+                        '<p class="hint">Your name is on more than one team: type the one to sign in to.</p>')
     hint = ""
     if no_staff:
         hint = ('<p class="hint">No staff accounts yet. On the server, run '

@@ -39,10 +39,9 @@ HEADERS = {
 class ConsoleSignIn:
     """The console's sessions and sign-in; `WebConsole` asks it who is signed in before every page and post."""
 
-    def __init__(self, *, directory: StaffDirectory, secret: bytes, tenants: list[str], failed_sign_in_delay: float = FAILED_SIGN_IN_DELAY) -> None:
+    def __init__(self, *, directory: StaffDirectory, secret: bytes, failed_sign_in_delay: float = FAILED_SIGN_IN_DELAY) -> None:
         self._directory = directory
         self.sessions = Sessions(secret)
-        self._tenants = tenants
         self._delay = failed_sign_in_delay
 
     # sessions -----------------------------------------------------------------------------------
@@ -96,21 +95,28 @@ class ConsoleSignIn:
 
     async def _sign_in_answer(self, request: web.Request, session: Session, *, status: int = 200, **fields: Any) -> web.Response:
         no_staff = await asyncio.to_thread(self._directory.count) == 0
-        page = sign_in_page(csrf=self.sessions.csrf_token(session), tenants=self._tenants, no_staff=no_staff, **fields)
+        page = sign_in_page(csrf=self.sessions.csrf_token(session), no_staff=no_staff, **fields)
         return self.html(page, status=status, session=session, request=request)
 
     async def sign_in(self, request: web.Request) -> web.Response:
         session = self.session(request)
         form = await self.form(request, session)
         assert session is not None
-        tenant, name, password = form.get("tenant", ""), form.get("name", "").strip(), form.get("password", "")
-        account = await asyncio.to_thread(self._directory.verify, tenant, name, password)
+        tenant, name, password = form.get("tenant", "").strip(), form.get("name", "").strip(), form.get("password", "")
+        if tenant:  # typed when asked (a name on two teams), or posted by a form of its own
+            account = await asyncio.to_thread(self._directory.verify, tenant, name, password)
+        else:
+            accounts = await asyncio.to_thread(self._directory.verify_named, name, password)
+            if len(accounts) > 1:  # the password was right: which team is all that is missing
+                return await self._sign_in_answer(request, session, status=401, name=name, ask_team=True, next_page=_return_to(form.get("next")),
+                                                  error="Type your team too.")
+            account = accounts[0] if accounts else None
         if account is None:
             # the same words, status and delay for an unknown team or name and a wrong password
             logger.info("a console sign-in failed")
             await asyncio.sleep(self._delay)
             return await self._sign_in_answer(request, session, status=401, tenant=tenant, name=name, error="Wrong name or password.",
-                                              next_page=_return_to(form.get("next")))
+                                              next_page=_return_to(form.get("next")), ask_team=bool(tenant))
         signed = self.sessions.signed_in(tenant=account.tenant, staff=account.name, fingerprint=account.fingerprint)
         response = web.HTTPSeeOther(_return_to(form.get("next")), headers=HEADERS)
         self.sessions.set_cookie(response, signed, secure=is_https(request))

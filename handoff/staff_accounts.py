@@ -134,6 +134,17 @@ class StaffDirectory:
         ok = verify_password(password, account.password_hash if account is not None else _DUMMY)
         return account if ok and account is not None else None
 
+    def verify_named(self, name: str, password: str) -> list[StaffAccount]:
+        """The accounts of every team with this name whose password is this one (the console's sign-in, which
+        lists no team: a team's name tells who the tenants are). Usually one; none for a wrong password or an
+        unknown name, after the same work; two or more when one person's name and password are on two teams."""
+        self._reload()
+        named = [a for key, a in (self._from_file | self._configured).items() if key[1] == name]
+        if not named:
+            verify_password(password, _DUMMY)
+            return []
+        return [a for a in named if verify_password(password, a.password_hash)]
+
     def count(self) -> int:
         self._reload()
         return len(self._configured.keys() | self._from_file.keys())

@@ -213,7 +213,7 @@ def build_console(settings: Settings, *, handoff: HandoffService, services: Serv
     if (warning := console_accounts_warning(settings, directory)) is not None:
         logger.warning("%s", warning)
     # with the services, resolved handoffs can be proposed as FAQ entries (bot/app/admin_learning.py approves them)
-    return WebConsole(handoff=handoff, directory=directory, secret=load_secret(settings), tenants=list(settings.tenants),
+    return WebConsole(handoff=handoff, directory=directory, secret=load_secret(settings),
                       proposals=ProposalBook(services.engine) if services is not None else None,
                       redact=redact_for(services) if services is not None else None,
                       notices=StepBackNotices(services.engine) if services is not None else None)

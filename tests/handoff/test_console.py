@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app.app_keys import HANDOFF, READY
+from bot.app.app_keys import HANDOFF, READY, SETTINGS
 from bot.app.web import build_app
 from handoff.staff_accounts import add_account, hash_password
 from tests.conftest import make_settings
@@ -181,6 +181,36 @@ async def test_a_wrong_password_gets_the_same_answer_as_an_unknown_name_after_a_
             await visitor.close()
     assert answers[0][0] == 401 and "Wrong name or password." in answers[0][1]
     assert all(answer == answers[0] for answer in answers)
+
+
+async def test_sign_in_lists_no_team_and_finds_the_team_by_name_and_password(client: TestClient) -> None:
+    """The page opened by anyone names none of the server's tenants (a shared server's customers); bob signs in
+    to acme with his name and password only; a name with the same password on two teams is asked for its team."""
+    page = await (await client.get("/console/sign-in")).text()
+    assert "acme" not in page and "default" not in page and 'name="tenant"' not in page
+
+    async def sign_in(visitor: Staff, **fields: str) -> aiohttp.ClientResponse:
+        return await visitor.post("/console/sign-in", {"csrf": await visitor.csrf(), **fields})
+
+    bob = Staff(client)
+    try:
+        assert (await sign_in(bob, name="bob", password=BOB_PASSWORD)).status == 303
+        assert (await bob.get("/console")).status == 200
+    finally:
+        await bob.close()
+    add_account(client.app[SETTINGS], tenant="acme", name="dana", password=CAROL_PASSWORD, display_name="Dana")
+    add_account(client.app[SETTINGS], tenant="default", name="dana", password=CAROL_PASSWORD, display_name="Dana")
+    dana = Staff(client)
+    try:
+        asked = await sign_in(dana, name="dana", password=CAROL_PASSWORD)
+        assert asked.status == 401
+        form = await asked.text()
+        assert "Type your team too." in form and 'name="tenant"' in form and "acme" not in form
+        assert (await dana.get("/console")).status == 303  # not signed in yet
+        assert (await sign_in(dana, name="dana", password=CAROL_PASSWORD, tenant="acme")).status == 303
+        assert (await dana.get("/console")).status == 200
+    finally:
+        await dana.close()
 
 
 async def test_a_form_post_without_the_csrf_token_is_refused(client: TestClient, alice: Staff) -> None:
