@@ -315,32 +315,6 @@ def introduced_here(text: str) -> list[tuple[int, int]]:
     return out
 
 
-# someone of a part of an organisation, as the subject of what follows: "Bramwen from our office says", "Oria Vesketh
-# from the Leeds branch called", "Quillon from IT asked me". At the start of the message or of a sentence; the unit is
-# one of the words for where people work, and a verb follows it (not "Updates from our team", "Reports from the office")
-FROM_OUR_UNIT = re.compile(
-    r"(?:\A|[.!?\n]\s*)"
-    rf"({NAME_WORD}(?: {NAME_WORD})?)"
-    r" from (?:(?:our|the|your|their|my)\s+)?(?:[\w&-]+\s+){0,2}?"
-    r"(?:office|offices|team|department|dept|branch|side|company|firm|store|shop|clinic|school|warehouse|site|plant|"
-    r"headquarters|hq|IT|HR|finance|accounting|accounts|procurement|payroll|legal|sales|marketing|operations|ops)"
-    r"(?:,)? (?:(?:also|just|still|already|now)\s+)?"
-    r"(?:says|said|asked|asks|called|calls|needs|needed|wants|wanted|told|tells|wrote|writes|cannot|can't|can|could|"
-    r"couldn't|will|won't|would|is|was|has|had|hasn't|doesn't|didn't|does|did|tried|sent|got|mentioned|reported|noticed)\b"
-)
-
-
-def from_our_unit(text: str) -> list[tuple[int, int]]:
-    """The person of `FROM_OUR_UNIT`, when each word of the name is a first name or no ordinary word ("Support from
-    our team can help" and "Billing from the finance team is" stay)."""
-    out = []
-    for m in FROM_OUR_UNIT.finditer(text):
-        words = m.group(1).split()
-        if not any(map(_plain_word, words)):
-            out.append(m.span(1))
-    return out
-
-
 # a first name, a middle initial and a surname in lower case: "hyuuma t. maida called about my order"
 INITIALLED = re.compile(r"(?<![\w.'’-])([^\W\d_]{2,}) [^\W\d_]\. ([^\W\d_]{2,})(?![\w'’-])")
 

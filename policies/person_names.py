@@ -13,6 +13,7 @@ import re
 
 from bot.core.words import stop_words
 from policies.businesses import a_brand, a_business
+from policies.colleagues import from_our_unit
 from policies.name_cues import (
     ASKED_BEFORE,
     KIN_CUE,
@@ -40,7 +41,6 @@ from policies.name_cues import (
     common_word_set,
     declared_name,
     foreign,
-    from_our_unit,
     in_named_list,
     initialled_names,
     introduced_here,
