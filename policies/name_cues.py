@@ -91,7 +91,13 @@ POSSESSIVE_PERSONAL = re.compile(
 
 
 # a sentence's first word that is no ordinary word, then what people do: "Quillon spent a year", "Bramwen had given"
-PERSON_VERB = re.compile(r" (?:had given|spent|lives|lived|shouted|is from|from \S+ is the)\b")
+PERSON_VERB = re.compile(
+    r" (?:had given|spent|lives|lived|shouted|is from|from \S+ is the|"
+    # what is said only of someone at work or served: away on leave, rude or kind to the writer, gone from the company
+    r"(?:is|was|will be|has been) (?:on (?:leave|holiday|vacation|maternity leave|paternity leave|sick leave|parental leave)|"
+    r"out (?:sick|of (?:the )?office)|(?:very |really |so |extremely )?(?:rude|polite|helpful|friendly|kind)\b(?! to (?:use|set)))|"
+    r"(?:has )?(?:left the company|left the team|retired)|signed up with)\b"
+)
 # what someone did to the writer by word: "Prescott emailed me", "X told us", "X hasn't replied to me" (a company does
 # too: policies/person_names.py asks policies/businesses.py `a_brand` first)
 PERSON_TELLS = re.compile(

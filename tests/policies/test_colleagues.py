@@ -44,3 +44,14 @@ def test_someone_of_a_unit_before_what_someone_does_is_redacted(redactor: SpacyR
 )
 def test_what_comes_from_a_unit_stays(redactor: SpacyRedactor, text: str) -> None:
     assert redactor.redact_sync(text).redacted == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Quillon is on leave, please contact me.", "Quillon"),
+        ("Bramwen is on leave until Monday, please write to me instead.", "Bramwen"),
+    ],
+)
+def test_someone_away_on_leave_is_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
+    assert name not in redactor.redact_sync(text).redacted
