@@ -27,6 +27,34 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
+Figures, 2026-12-06, branch privacy17 (before = main at 7c1373e with the fourth blind set wired in (ea04523), after = the branch at its last commit; `--show none --seed 1000`, `--seed 1001 --skip-ordinary --show none`).
+First a fourth blind set, written and committed (ea2e9a0) before redaction ran on it, report only (bench/blind_sets.py):
+135 ordinary questions (bench/ordinary/blind_questions_4.txt: products named with first names, with predicates a person
+could also have) and 71 messages with people (bench/blind_pii_messages_4.txt). Then: someone "from", "in" or "at" a part
+of an organisation opening a sentence (policies/colleagues.py, moved from name_cues.py), a first name that is an ordinary
+word too only before what only someone does ("X from our office says"); a Korean given name written with a hyphen, two
+syllables of romanised shape that are not English words (policies/romanised_names.py), with the surname after it; a
+yes/no question opening a sentence about what a lone first name does in general ("Can X convert PDFs?", "Is X able to
+..."), unless the verb is what a person is let do or does for the writer (policies/program_cues.py `capability_asked`);
+who a login or a password is shared with or sent to; "is on leave", "was rude", "left the company" after a name the model
+found. Chosen on 98 ordinary questions and 96 messages with people (98 names) written for this and kept out of the
+repository, the tune halves and seed 11 (tune lists and PERSON misses diffed after each change: identical but for one
+blind tune question no longer changed); the report halves, blind2, blind3, blind4 and seeds >= 1000 only measured, after
+each of five rules and at the end; no rule was chosen or undone on them. blind3 is not independent (privacy16's
+development sentences were written just after it); blind4 was written by the same hand as this development set, just
+before it, in similar shapes: its gain is weak evidence too. The report half and blind2 are the independent figures.
+- blind questions changed: tune 8 -> 7 of 295, report 21/274 and blind2 10/153 unchanged; blind3 17 -> 13 of 208;
+  blind4 42 -> 37 of 135 (0.311 -> 0.274: products named with first names and what a person could also do, "X charged me
+  twice", "X won't let me", most still changed); development questions 49 -> 39 of 98 (a training score);
+- ordinary changed: tune 134, report 162 unchanged (ALL as run; the tune list identical);
+- PERSON: PII tune 222/226, report 200/205 unchanged; seeds 1000 1197/1261, 1001 1213/1284 unchanged; blind tune 45/45,
+  report 49/58 (0.845) unchanged; blind2 72 -> 73 of 84 (0.857 -> 0.869); blind3 68 -> 69 of 76 (0.895 -> 0.908); blind4
+  56 -> 59 of 68 (0.824 -> 0.868); development 67 -> 77 of 98 (a training score);
+- every other kind identical on every set (STREET PII 135/148, 114/127, seeds 754/797, 740/780; the rest 1.000);
+- throughput 2622 (before) vs 1930 and 1951 in the bench runs (a shared machine); 5,000 CLINC150 requests batched, main and
+  branch alternating twice in one run: 1683 vs 1681, 1619 vs 1510 messages/s (best of two passes each): no difference
+  beyond the noise.
+
 Figures, 2026-12-06, branch privacy16 (before = main at 53bd452 with the third blind set wired in (975e8d9), after = the
 branch at its last commit; `--show none --seed 1000`, `--seed 1001 --skip-ordinary --show none`). First a third blind
 set, written and committed (975e8d9) before redaction ran on it, report only (bench/blind_sets.py): 208 ordinary
