@@ -27,7 +27,8 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
-Figures, 2026-12-06, branch privacy17 (before = main at 7c1373e with the fourth blind set wired in (ea04523), after = the branch at its last commit; `--show none --seed 1000`, `--seed 1001 --skip-ordinary --show none`).
+Figures, 2026-12-06, branch privacy17 (before = main at 7c1373e with the fourth blind set wired in (ea04523), after = the
+branch at its last commit; `--show none --seed 1000`, `--seed 1001 --skip-ordinary --show none`).
 First a fourth blind set, written and committed (ea2e9a0) before redaction ran on it, report only (bench/blind_sets.py):
 135 ordinary questions (bench/ordinary/blind_questions_4.txt: products named with first names, with predicates a person
 could also have) and 71 messages with people (bench/blind_pii_messages_4.txt). Then: someone "from", "in" or "at" a part
