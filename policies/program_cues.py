@@ -78,13 +78,15 @@ def set_up(text: str, start: int, end: int) -> bool:
 CAPABILITY_BEFORE = re.compile(r"(?:\A|[.!?]\s+|\n)(?:(?:so|and|but|also|hi|hello|hey),?\s+)?(?:can|could|does|will|would)\s+\Z", re.IGNORECASE)
 IS_ABLE_BEFORE = re.compile(r"(?:\A|[.!?]\s+|\n)is\s+\Z", re.IGNORECASE)
 CAPABILITY_AFTER = re.compile(r"\s+(?:(?:also|still|now|even|ever|really|actually|automatically)\s+)?([a-z]+)\b(?!['’])(?!\s+(?:me|us|you|him|her|them|back)\b)")
+# the writer or someone else in what the question asks: a person does it for, to or with them
+WRITER_OR_SOMEONE = re.compile(r"\b(?i:me|us|my|our|mine|ours)\b|\b(?i:with)\s+[A-Z]")
 ABLE_AFTER = re.compile(r"\s+(?:also\s+|still\s+)?able\s+to(?=\s)")
 PERSON_DOES = frozenset({
     "get", "have", "see", "view", "access", "use", "be", "log", "sign", "join", "receive", "call", "phone", "email",
     "text", "message", "contact", "reach", "help", "come", "pick", "pay", "take", "make", "do", "know", "need", "want",
     "approve", "add", "invite", "share", "send", "talk", "speak", "meet", "attend", "collect", "change", "cancel",
     "reset", "update", "edit", "open", "book", "order", "buy", "keep", "return", "visit", "stay", "leave", "work", "go",
-    "start", "stop", "try", "let", "give", "tell", "ask", "answer", "reply", "write", "read"
+    "start", "stop", "try", "let", "give", "tell", "ask", "answer", "reply", "write", "read", "run", "deliver"
 })
 
 
@@ -99,4 +101,7 @@ def capability_asked(text: str, start: int, end: int) -> bool:
     if m is None:
         return False
     verb = m.group(1)
+    rest = re.match(r"[^.?!\n]*", text[m.end() :]).group()
+    if WRITER_OR_SOMEONE.search(rest) or (verb == "support" and re.match(r"\s+(?:the|this|that|it|him|her|them|your)\b", rest)):
+        return False  # "Can X export the report for me?", "Can X sync with Oria?", "Does X support the change?": someone's
     return verb not in PERSON_DOES and "verb" in WordClasses.classes(verb)
