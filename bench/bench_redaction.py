@@ -27,6 +27,36 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
+Figures, 2026-12-06, branch privacy17 (before = main at 7c1373e with the fourth blind set wired in (ea04523), after = the
+branch at its last commit; `--show none --seed 1000`, `--seed 1001 --skip-ordinary --show none`).
+First a fourth blind set, written and committed (ea2e9a0) before redaction ran on it, report only (bench/blind_sets.py):
+135 ordinary questions (bench/ordinary/blind_questions_4.txt: products named with first names, with predicates a person
+could also have) and 71 messages with people (bench/blind_pii_messages_4.txt). Then: someone "from", "in" or "at" a part
+of an organisation opening a sentence (policies/colleagues.py, moved from name_cues.py), a first name that is an ordinary
+word too only before what only someone does ("X from our office says"); a Korean given name written with a hyphen, two
+syllables of romanised shape that are not English words (policies/romanised_names.py), with the surname after it; a
+yes/no question opening a sentence about what a lone first name does in general ("Can X convert PDFs?", "Is X able to
+..."), unless the verb is what a person is let do or does for the writer, or the writer or another name is in what is asked
+(policies/program_cues.py `capability_asked`; the last part made after earlier helpers' tests of people failed on it);
+who a login or a password is shared with or sent to; "is on leave", "was rude", "left the company" after a name the model
+found. Chosen on 98 ordinary questions and 96 messages with people (98 names) written for this and kept out of the
+repository, the tune halves and seed 11 (tune lists and PERSON misses diffed after each change: identical but for one
+blind tune question no longer changed); the report halves, blind2, blind3, blind4 and seeds >= 1000 only measured, after
+each of five rules and at the end; no rule was chosen or undone on them. blind3 is not independent (privacy16's
+development sentences were written just after it); blind4 was written by the same hand as this development set, just
+before it, in similar shapes: its gain is weak evidence too. The report half and blind2 are the independent figures.
+- blind questions changed: tune 8 -> 7 of 295, report 21/274 and blind2 10/153 unchanged; blind3 17 -> 14 of 208 (0.082 -> 0.067);
+  blind4 42 -> 37 of 135 (0.311 -> 0.274: products named with first names and what a person could also do, "X charged me
+  twice", "X won't let me", most still changed); development questions 49 -> 40 of 98 (a training score);
+- ordinary changed: tune 134, report 162 unchanged (ALL as run; the tune list identical);
+- PERSON: PII tune 222/226, report 200/205 unchanged; seeds 1000 1197/1261, 1001 1213/1284 unchanged; blind tune 45/45,
+  report 49/58 (0.845) unchanged; blind2 72 -> 73 of 84 (0.857 -> 0.869); blind3 68 -> 69 of 76 (0.895 -> 0.908); blind4
+  56 -> 59 of 68 (0.824 -> 0.868); development 67 -> 77 of 98 (a training score);
+- every other kind identical on every set (STREET PII 135/148, 114/127, seeds 754/797, 740/780; the rest 1.000);
+- throughput 2622 (before) vs 1930 and 1951 in the bench runs (a shared machine); 5,000 CLINC150 requests batched, main and
+  branch alternating twice in one run: 1683 vs 1681, 1619 vs 1510 messages/s (best of two passes each): no difference
+  beyond the noise (the last bench run, 517/s, ran beside the test suite).
+
 Figures, 2026-12-06, branch privacy16 (before = main at 53bd452 with the third blind set wired in (975e8d9), after = the
 branch at its last commit; `--show none --seed 1000`, `--seed 1001 --skip-ordinary --show none`). First a third blind
 set, written and committed (975e8d9) before redaction ran on it, report only (bench/blind_sets.py): 208 ordinary
@@ -321,9 +351,11 @@ from bench.blind_sets import (  # noqa: E402
     blind_pii_records,
     blind_pii_records_2,
     blind_pii_records_3,
+    blind_pii_records_4,
     blind_questions,
     blind_questions_2,
     blind_questions_3,
+    blind_questions_4,
 )
 from bench.datasets import (  # noqa: E402
     BITEXT_CSV,
@@ -445,7 +477,8 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
     lines = []
     # (set, half shown as, the half whose --show prints it, its questions)
     sets = [("blind", "tune", "tune", blind_questions("tune")), ("blind", "report", "report", blind_questions("report")),
-            ("blind2", "whole", "report", blind_questions_2()), ("blind3", "whole", "report", blind_questions_3())]
+            ("blind2", "whole", "report", blind_questions_2()), ("blind3", "whole", "report", blind_questions_3()),
+            ("blind4", "whole", "report", blind_questions_4())]
     for name, half, shown_with, questions in sets:
         results = redactor.redact_batch(questions)
         changed = [r for r in results if r.redacted != r.text]
@@ -457,7 +490,7 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
         lines.append(f"  {name:10s} none     {half:7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
                      f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
     print("blind ordinary questions changed (bench/ordinary/blind_questions.txt, halves by hash; "
-          "blind_questions_2.txt and _3.txt, report only, whole; every change counts)")
+          "blind_questions_2.txt, _3.txt and _4.txt, report only, whole; every change counts)")
     print("\n".join(lines))
     return ok
 
@@ -469,7 +502,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3 (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4 (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -494,6 +527,8 @@ def main() -> int:
                  misses=args.misses if "blind2" in where else None)
     ok &= recall(redactor, blind_pii_records_3(), label="BLIND written messages 3, report only (bench/blind_pii_messages_3.txt)",
                  misses=args.misses if "blind3" in where else None)
+    ok &= recall(redactor, blind_pii_records_4(), label="BLIND written messages 4, report only (bench/blind_pii_messages_4.txt)",
+                 misses=args.misses if "blind4" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
         ok &= blind_ordinary(redactor, show=args.show)

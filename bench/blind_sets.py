@@ -14,6 +14,9 @@ Two more, written blind by privacy14 and committed before redaction was run on t
   versions, rows, amounts, times, plans, some in lower case);
 - bench/blind_pii_messages_2.txt: 82 messages with people's names in varied places (lower case, after
   "from", "with", "cc", "by", non-English names, signatures) and a few addresses, e-mails and phones.
+
+The third (privacy16) and the fourth (privacy17: 135 questions with products named like people and predicates a
+person could also have, 71 messages with people) are report only too, whole.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ BLIND_QUESTIONS_2 = HERE / "ordinary" / "blind_questions_2.txt"
 BLIND_PII_2 = HERE / "blind_pii_messages_2.txt"
 BLIND_QUESTIONS_3 = HERE / "ordinary" / "blind_questions_3.txt"
 BLIND_PII_3 = HERE / "blind_pii_messages_3.txt"
+BLIND_QUESTIONS_4 = HERE / "ordinary" / "blind_questions_4.txt"
+BLIND_PII_4 = HERE / "blind_pii_messages_4.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -89,3 +94,13 @@ def blind_questions_3() -> list[str]:
 def blind_pii_records_3() -> list[dict]:
     """The third blind PII set, whole (report only)."""
     return [parse_marked(line) for line in _lines(BLIND_PII_3)]
+
+
+def blind_questions_4() -> list[str]:
+    """The fourth blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_4)
+
+
+def blind_pii_records_4() -> list[dict]:
+    """The fourth blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_4)]

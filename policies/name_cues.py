@@ -91,7 +91,13 @@ POSSESSIVE_PERSONAL = re.compile(
 
 
 # a sentence's first word that is no ordinary word, then what people do: "Quillon spent a year", "Bramwen had given"
-PERSON_VERB = re.compile(r" (?:had given|spent|lives|lived|shouted|is from|from \S+ is the)\b")
+PERSON_VERB = re.compile(
+    r" (?:had given|spent|lives|lived|shouted|is from|from \S+ is the|"
+    # what is said only of someone at work or served: away on leave, rude or kind to the writer, gone from the company
+    r"(?:is|was|will be|has been) (?:on (?:leave|holiday|vacation|maternity leave|paternity leave|sick leave|parental leave)|"
+    r"out (?:sick|of (?:the )?office)|(?:very |really |so |extremely )?(?:rude|polite|helpful|friendly|kind)\b(?! to (?:use|set)))|"
+    r"(?:has )?(?:left the company|left the team|retired)|signed up with)\b"
+)
 # what someone did to the writer by word: "Prescott emailed me", "X told us", "X hasn't replied to me" (a company does
 # too: policies/person_names.py asks policies/businesses.py `a_brand` first)
 PERSON_TELLS = re.compile(
@@ -312,32 +318,6 @@ def introduced_here(text: str) -> list[tuple[int, int]]:
         words = [w for w in m.group(1).split() if len(w.rstrip(".")) > 1]
         if words and not any(map(_plain_word, words)):
             out.append((m.start(1), m.end(1)))
-    return out
-
-
-# someone of a part of an organisation, as the subject of what follows: "Bramwen from our office says", "Oria Vesketh
-# from the Leeds branch called", "Quillon from IT asked me". At the start of the message or of a sentence; the unit is
-# one of the words for where people work, and a verb follows it (not "Updates from our team", "Reports from the office")
-FROM_OUR_UNIT = re.compile(
-    r"(?:\A|[.!?\n]\s*)"
-    rf"({NAME_WORD}(?: {NAME_WORD})?)"
-    r" from (?:(?:our|the|your|their|my)\s+)?(?:[\w&-]+\s+){0,2}?"
-    r"(?:office|offices|team|department|dept|branch|side|company|firm|store|shop|clinic|school|warehouse|site|plant|"
-    r"headquarters|hq|IT|HR|finance|accounting|accounts|procurement|payroll|legal|sales|marketing|operations|ops)"
-    r"(?:,)? (?:(?:also|just|still|already|now)\s+)?"
-    r"(?:says|said|asked|asks|called|calls|needs|needed|wants|wanted|told|tells|wrote|writes|cannot|can't|can|could|"
-    r"couldn't|will|won't|would|is|was|has|had|hasn't|doesn't|didn't|does|did|tried|sent|got|mentioned|reported|noticed)\b"
-)
-
-
-def from_our_unit(text: str) -> list[tuple[int, int]]:
-    """The person of `FROM_OUR_UNIT`, when each word of the name is a first name or no ordinary word ("Support from
-    our team can help" and "Billing from the finance team is" stay)."""
-    out = []
-    for m in FROM_OUR_UNIT.finditer(text):
-        words = m.group(1).split()
-        if not any(map(_plain_word, words)):
-            out.append(m.span(1))
     return out
 
 

@@ -7,6 +7,7 @@ name_slots and name_spans, each of which reads name_cues (one direction, no cycl
 
 from __future__ import annotations
 
+from policies.colleagues import from_our_unit
 from policies.name_cues import (
     CAPITALISED,
     INITIALLED,
@@ -32,7 +33,7 @@ from policies.product_names import product_titles
 def may_hold_a_name(text: str) -> bool:
     if LOWER_CUED.search(text) or LOWER_CUED_WEAK.search(text) or SIGNATURE_LINE.match(text) or len(SPEAKER.findall(text)) >= 2 \
             or INTRODUCED_HERE.search(text) or INITIALLED.search(text) or _tells_the_writer(text) \
-            or person_slots(text):
+            or person_slots(text) or from_our_unit(text):
         return True
     for m in CAPITALISED.finditer(mask_placeholders(text)):
         word = m.group()

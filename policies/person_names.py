@@ -13,6 +13,7 @@ import re
 
 from bot.core.words import stop_words
 from policies.businesses import a_brand, a_business
+from policies.colleagues import from_our_unit
 from policies.name_cues import (
     ASKED_BEFORE,
     KIN_CUE,
@@ -40,7 +41,6 @@ from policies.name_cues import (
     common_word_set,
     declared_name,
     foreign,
-    from_our_unit,
     in_named_list,
     initialled_names,
     introduced_here,
@@ -88,6 +88,7 @@ from policies.name_words import (
 from policies.person_slots import couples, paired_names, person_slots
 from policies.pii_patterns import PERSON, UPPER, Entity
 from policies.product_names import product_titles
+from policies.romanised_names import korean_given_names
 from policies.street_words import TYPE_AFTER as STREET_TYPE_WORDS
 from policies.things import THING_LABELS, a_thing
 from policies.word_classes import WordClasses
@@ -355,7 +356,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     strong += requested_pair(text) + requested_names(text)
     strong += listed_names(text) + _role_appositives(text) + _closing_name(text)
     strong += recipient_names(text, common=common)
-    strong += person_slots(text) + couples(text)
+    strong += person_slots(text) + couples(text) + korean_given_names(text)
     if not cased:
         strong += titled_lowercase(text) + slot_names(text)
     for m in LIST_OF_NAMES.finditer(text):  # "our 3 founders: A, B and C", "A and B were engineers"

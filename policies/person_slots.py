@@ -28,7 +28,10 @@ HUMAN_SLOT_BEFORE = re.compile(
     r"(?:\b(?:helped|served|assisted|approved|countersigned|signed|reviewed|rejected|handled|escalated|authori[sz]ed) by"
     r"|\bon behalf of|\bfor the attention of|\battn:?|(?:\A|\n)[ \t]*cc:?"
     r"|\bsomeone (?:called|named)|\ba (?:guy|man|woman|lady|person|girl|chap) (?:called|named)"
-    r"|\b(?:hi|hey|hello|hiya),? (?:it['’]?s|its|this is))"
+    r"|\b(?:hi|hey|hello|hiya),? (?:it['’]?s|its|this is)"
+    # what lets someone into an account is shared with a person: "share the login with X", "sent my password to X"
+    r"|\b(?:share|shared|sharing|send|sent|give|gave|forward|forwarded) (?:the|my|our|your|their|this|that)? ?(?:[\w-]+ )?"
+    r"(?:login|logins|password|passwords|credentials|account details|sign-in details|2fa codes?|access codes?) (?:with|to))"
     r"[ \t]+\Z",
     re.IGNORECASE,
 )
@@ -36,7 +39,9 @@ HUMAN_SLOT_BEFORE = re.compile(
 SLOT_BEFORE = re.compile(
     r"(?:\b(?:talk(?:ed|ing)?|spoke|spoken|speak(?:ing)?|chat(?:ted|ting)?|met|meeting|a call|a chat|a meeting) (?:to|with)"
     r"|\b(?:opened|raised|submitted|reported|requested|placed|booked|ordered|started|shared|configured|created|set up) by"
-    r"|\b(?:pass|passed|forward|forwarded|hand|handed|give|gave) (?:this|it|that|these|them) (?:on |over |back )?to|\blet)"
+    r"|\b(?:pass|passed|forward|forwarded|hand|handed|give|gave) (?:this|it|that|these|them) (?:on |over |back )?to|\blet"
+    r"|\b(?:share|shared|sharing) (?:the|my|our|this|that|a|an) (?:[\w-]+ )?(?:folder|file|document|doc|board|workspace|dashboard|"
+    r"calendar|report|project|sheet|spreadsheet|drive|album|list|notebook)s? with)"
     r"[ \t]+\Z",
     re.IGNORECASE,
 )

@@ -69,3 +69,39 @@ def set_up(text: str, start: int, end: int) -> bool:
     """"Set up X for legal docs", "reinstall X": not "set up X with an account", "configure X as an admin" (someone's)."""
     return SET_UP_BEFORE.search(text[max(0, start - 20) : start]) is not None and re.match(
         r"\s+(?:with|as|to|up|a|an|the|some|my|his|her|their|our|your|me|us)\b|['’]s\b", text[end:]) is None
+
+
+# "Can X scan receipts?", "Does X support Apple Pay?", "Is X able to summarise a call?": a yes/no question opening a
+# sentence, asked of a lone word found as a name, about what it does in general (a verb's base form). A customer asks
+# support what a product can do; what they ask of a person is what the account lets them do, or what they do for the
+# writer, in a parcel or a call: those verbs, and a verb whose object is a person ("Can X call me back?"), stay someone's.
+CAPABILITY_BEFORE = re.compile(r"(?:\A|[.!?]\s+|\n)(?:(?:so|and|but|also|hi|hello|hey),?\s+)?(?:can|could|does|will|would)\s+\Z", re.IGNORECASE)
+IS_ABLE_BEFORE = re.compile(r"(?:\A|[.!?]\s+|\n)is\s+\Z", re.IGNORECASE)
+CAPABILITY_AFTER = re.compile(r"\s+(?:(?:also|still|now|even|ever|really|actually|automatically)\s+)?([a-z]+)\b(?!['’])(?!\s+(?:me|us|you|him|her|them|back)\b)")
+# the writer or someone else in what the question asks: a person does it for, to or with them
+WRITER_OR_SOMEONE = re.compile(r"\b(?i:me|us|my|our|mine|ours)\b|\b(?i:with)\s+[A-Z]")
+ABLE_AFTER = re.compile(r"\s+(?:also\s+|still\s+)?able\s+to(?=\s)")
+PERSON_DOES = frozenset({
+    "get", "have", "see", "view", "access", "use", "be", "log", "sign", "join", "receive", "call", "phone", "email",
+    "text", "message", "contact", "reach", "help", "come", "pick", "pay", "take", "make", "do", "know", "need", "want",
+    "approve", "add", "invite", "share", "send", "talk", "speak", "meet", "attend", "collect", "change", "cancel",
+    "reset", "update", "edit", "open", "book", "order", "buy", "keep", "return", "visit", "stay", "leave", "work", "go",
+    "start", "stop", "try", "let", "give", "tell", "ask", "answer", "reply", "write", "read", "run", "deliver"
+})
+
+
+def capability_asked(text: str, start: int, end: int) -> bool:
+    """`CAPABILITY_BEFORE` the name, or "Is" and "able to" around it, then a verb's base form not in `PERSON_DOES`."""
+    before = text[max(0, start - 24) : start]
+    if IS_ABLE_BEFORE.search(before) and (m := ABLE_AFTER.match(text, end)):
+        end = m.end()
+    elif not CAPABILITY_BEFORE.search(before):
+        return False
+    m = CAPABILITY_AFTER.match(text, end)
+    if m is None:
+        return False
+    verb = m.group(1)
+    rest = re.match(r"[^.?!\n]*", text[m.end() :]).group()
+    if WRITER_OR_SOMEONE.search(rest) or (verb == "support" and re.match(r"\s+(?:the|this|that|it|him|her|them|your)\b", rest)):
+        return False  # "Can X export the report for me?", "Can X sync with Oria?", "Does X support the change?": someone's
+    return verb not in PERSON_DOES and "verb" in WordClasses.classes(verb)

@@ -29,6 +29,7 @@ from policies.places import region_after_city
 from policies.program_cues import (
     CERTIFIED_FOR,
     PRICE_ASKED,
+    capability_asked,
     possessive_feature,
     set_up,
     tried_out,
@@ -315,7 +316,8 @@ def a_thing(
             and not re.match(r"(?:['’]s)?\s+(?:\w+ing|owed|paid|due|worth)\b", text[end:]):
         return True  # "How much is X for a team of 12?": what has a price ("How much is Oria owed?", "... Oria charging?" are hers)
     if len(words) == 1 and (SOFTWARE_SAID.match(text, end) or ARTEFACT_SUBJECT.match(text, end) or set_up(text, start, end)
-                            or possessive_feature(text, start, end) or CERTIFIED_FOR.match(text, end) or tried_out(text, start, end)) \
+                            or possessive_feature(text, start, end) or CERTIFIED_FOR.match(text, end) or tried_out(text, start, end)
+                            or capability_asked(text, start, end)) \
             and not ASKED_BEFORE.search(text[max(0, start - 30) : start]):
         return True  # "Why does Bexley crash on startup?", "Can Miro boards be embedded?": software, not someone
     if edition_product(text, start, end):

@@ -61,3 +61,19 @@ def test_a_name_in_a_persons_place_is_redacted(redactor: SpacyRedactor, text: st
 )
 def test_ordinary_messages_of_the_same_shape_stay(redactor: SpacyRedactor, text: str) -> None:
     assert redactor.redact_sync(text).redacted == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("please share the login with Bramwen while I'm away", "Bramwen"),
+        ("I sent my password to Quillon by mistake, can you reset it?", "Quillon"),
+    ],
+)
+def test_who_an_account_s_login_is_shared_with_is_a_person(redactor: SpacyRedactor, text: str, name: str) -> None:
+    assert name not in redactor.redact_sync(text).redacted
+
+
+def test_sharing_a_password_manager_entry_keeps_ordinary_words(redactor: SpacyRedactor) -> None:
+    text = "How do I share the login with my whole team?"
+    assert redactor.redact_sync(text).redacted == text
