@@ -19,6 +19,7 @@ every process of a multi-process deployment, where inotify would need a thread p
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -99,6 +100,10 @@ class LiveTenants(Mapping[str, TenantConfig]):
         if applied:
             logger.info("tenants file read again: %s applied for %s", ", ".join(sorted(LIVE)), ", ".join(applied))
 
+    def check(self) -> None:
+        """Look at the files now (if `every` seconds have passed), as reading a setting does."""
+        self._current()
+
     def __getitem__(self, name: str) -> TenantConfig:
         return self._current()[name]
 
@@ -107,3 +112,15 @@ class LiveTenants(Mapping[str, TenantConfig]):
 
     def __len__(self) -> int:
         return len(self._current())
+
+
+async def watch_tenants(tenants: LiveTenants, *, every: float = CHECK_EVERY) -> None:
+    """Under `serve`: the files looked at every `every` seconds even while no message reads a setting. The
+    look was only made when a message came, so an operator who edited the thresholds (or broke the file) saw
+    nothing in the log, neither "applied" nor the error, until the next customer wrote."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            tenants.check()
+        except Exception:  # a watcher that died would leave the edits unseen again
+            logger.exception("looking at the tenants file failed")
