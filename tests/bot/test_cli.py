@@ -106,6 +106,14 @@ def test_a_mistyped_tenant_is_refused_before_the_store_is_opened(tmp_path: Path)
         assert not (tmp_path / "data" / "milvus.db").exists()
 
 
+def test_a_mistyped_folder_is_named_as_typed_before_the_store_is_opened(tmp_path: Path) -> None:
+    missing = str(tmp_path / "help-centre")  # an absolute path: its source would drop the leading /
+    out = run(["ingest", missing, "--tenant", "default"], data_dir=tmp_path / "data")
+    assert out.returncode == 1
+    assert f"skipped {missing}: no such file or directory" in out.stderr
+    assert not (tmp_path / "data" / "milvus.db").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
