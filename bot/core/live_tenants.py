@@ -95,10 +95,12 @@ class LiveTenants(Mapping[str, TenantConfig]):
             if fixed:
                 logger.warning("tenant %s: %s changed in the tenants file: that takes a restart", name, ", ".join(fixed))
             merged[name] = replace(old, **{key: getattr(new, key) for key in LIVE})
-        applied = sorted(name for name in merged if any(getattr(merged[name], k) != getattr(self._tenants[name], k) for k in LIVE))
+        # what changed, per tenant: the line named every live setting, changed or not, for any change
+        applied = {name: sorted(k for k in LIVE if getattr(merged[name], k) != getattr(self._tenants[name], k)) for name in merged}
         self._tenants = merged
-        if applied:
-            logger.info("tenants file read again: %s applied for %s", ", ".join(sorted(LIVE)), ", ".join(applied))
+        for name, keys in sorted(applied.items()):
+            if keys:
+                logger.info("tenants file read again: %s applied for %s", ", ".join(keys), name)
 
     def check(self) -> None:
         """Look at the files now (if `every` seconds have passed), as reading a setting does."""
