@@ -100,6 +100,38 @@ def _strip_front_matter(text: str) -> tuple[str, dict[str, str]]:
     return text, meta
 
 
+# a line that starts a block of its own in Markdown: a list item, a quote, a table row, an HTML line
+_MD_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d{1,9}[.)]\s|>|\||<)")
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """Markdown's soft line breaks as the spaces they are: a paragraph or list item hard-wrapped in the file
+    ("Download links stay valid\n  for 48 hours.") is one line, as a browser shows it; otherwise answers quoted
+    it with the file's breaks, and a sentence cut at a break read as two. Code fences, blank lines, hard breaks
+    (two trailing spaces or a backslash) and lines that start a block of their own are kept."""
+    out: list[str] = []
+    in_code = False
+    joinable = False  # may the next line continue the last one?
+    for line in lines:
+        fence = line.lstrip().startswith("```")
+        if in_code or fence:
+            in_code = in_code != fence
+            out.append(line)
+            joinable = False
+            continue
+        if not line.strip():
+            out.append(line)
+            joinable = False
+            continue
+        if joinable and not _MD_BLOCK_START.match(line):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+        last = out[-1]
+        joinable = not (last.endswith(("  ", "\\")) or last.lstrip().startswith(("|", "<")))
+    return out
+
+
 def load_markdown(path: Path, source: str) -> SourceDoc:
     text, meta = _strip_front_matter(_read_text(path))
     title = meta.get("title", "")
@@ -110,7 +142,7 @@ def load_markdown(path: Path, source: str) -> SourceDoc:
     in_code = False
 
     def flush() -> None:
-        body = "\n".join(buffer).strip()
+        body = "\n".join(_unwrapped(buffer)).strip()
         if body:
             sections.append(Section(heading=tuple(h for _, h in stack), text=body))
         buffer.clear()

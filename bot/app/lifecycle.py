@@ -34,6 +34,7 @@ from bot.app.operations import (
 from bot.app.processes import background as shared_background
 from bot.app.vector_endpoint import start_waiting_for_endpoint, watch_endpoint
 from bot.core.errors import error_kind, safe_traceback
+from bot.core.live_tenants import LiveTenants, watch_tenants
 from bot.engine.knowledge_watch import watch_documents
 
 logger = logging.getLogger("bot.app.web")  # the name these lines were always logged under
@@ -91,6 +92,8 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         )
         logger.info("%s", line, extra=fields)
         app[BACKGROUND].append(asyncio.create_task(watch_store(services.store)))
+        if isinstance(app[SETTINGS].tenants, LiveTenants):  # an edit is logged when made, not at the next message
+            app[BACKGROUND].append(asyncio.create_task(watch_tenants(app[SETTINGS].tenants)))
         app[BACKGROUND].append(asyncio.create_task(watch_endpoint(services.store)))
         # documents ingested by another process (a second serve, `supportbot ingest` on the shared store)
         app[BACKGROUND].append(asyncio.create_task(watch_documents(services.engine, refresh=services.after_ingest)))

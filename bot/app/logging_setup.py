@@ -59,4 +59,8 @@ def configure_logging(*, level: str, log_format: str = "text") -> None:
     # pypdf warns about a broken file ("invalid pdf header", "EOF marker not found") before ingest's own
     # one line names the file and why it was skipped (knowledge/loaders.py): its lines at DEBUG only.
     logging.getLogger("pypdf").setLevel(logging.DEBUG if root.getEffectiveLevel() <= logging.DEBUG else logging.ERROR)
+    # faiss (under Milvus Lite: `vectors serve`, the store's child process) logs at INFO each CPU build it tries,
+    # "Could not load library with AVX512 support due to: ModuleNotFoundError(...)", read as a failure by an
+    # operator, before it loads the one that fits: its lines at DEBUG only, its warnings kept
+    logging.getLogger("faiss").setLevel(logging.DEBUG if root.getEffectiveLevel() <= logging.DEBUG else logging.WARNING)
     logging.captureWarnings(True)  # Python warnings as records in the same format, not raw stderr lines

@@ -119,7 +119,8 @@ def demo_page(settings: Settings, page: Path) -> Handler:
         headers = {"Cache-Control": "no-cache"}
         tenant = owners.get(key)
         if tenant is None:
-            return web.Response(text=_no_widget_page(preview), content_type="text/html", charset="utf-8", headers=headers)
+            return web.Response(text=_no_widget_page(preview, asked=asked is not None), content_type="text/html",
+                                charset="utf-8", headers=headers)
         if tenant != sample_owner:
             return web.Response(text=_preview_page(preview, tenant=tenant, key=key, origin=request.url.origin()),
                                 content_type="text/html", charset="utf-8", headers=headers)
@@ -142,9 +143,12 @@ def _preview_page(preview: Template, *, tenant: str, key: str, origin: Any) -> s
                               widget=f'<script src="/widget.js" data-widget-key="{quoted}" defer></script>')
 
 
-def _no_widget_page(preview: Template) -> str:
-    body = (f"<p>No tenant of this server has the widget key <code>{DEMO_WIDGET_KEY}</code>, which this page uses when "
-            "none is given. Open this page as <code>/?widget_key=KEY</code>, with a widget key of your tenants file "
+def _no_widget_page(preview: Template, *, asked: bool) -> str:
+    # a key given and unknown (mistyped) was told "no tenant has the key demo, which this page uses when none is
+    # given": an operator who had given one looked for the fault in the wrong place. The key is not echoed.
+    said = ("No tenant of this server has the widget key given in this page's address." if asked else
+            f"No tenant of this server has the widget key <code>{DEMO_WIDGET_KEY}</code>, which this page uses when none is given.")
+    body = (f"<p>{said} Open this page as <code>/?widget_key=KEY</code>, with a widget key of your tenants file "
             "(<code>[tenants.NAME.widget] keys</code>), to chat with that tenant's assistant here.</p>")
     return preview.substitute(title="supportbot · widget preview", name="supportbot", heading="Which widget?", body=body, widget="")
 

@@ -19,6 +19,7 @@ every process of a multi-process deployment, where inotify would need a thread p
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -94,10 +95,16 @@ class LiveTenants(Mapping[str, TenantConfig]):
             if fixed:
                 logger.warning("tenant %s: %s changed in the tenants file: that takes a restart", name, ", ".join(fixed))
             merged[name] = replace(old, **{key: getattr(new, key) for key in LIVE})
-        applied = sorted(name for name in merged if any(getattr(merged[name], k) != getattr(self._tenants[name], k) for k in LIVE))
+        # what changed, per tenant: the line named every live setting, changed or not, for any change
+        applied = {name: sorted(k for k in LIVE if getattr(merged[name], k) != getattr(self._tenants[name], k)) for name in merged}
         self._tenants = merged
-        if applied:
-            logger.info("tenants file read again: %s applied for %s", ", ".join(sorted(LIVE)), ", ".join(applied))
+        for name, keys in sorted(applied.items()):
+            if keys:
+                logger.info("tenants file read again: %s applied for %s", ", ".join(keys), name)
+
+    def check(self) -> None:
+        """Look at the files now (if `every` seconds have passed), as reading a setting does."""
+        self._current()
 
     def __getitem__(self, name: str) -> TenantConfig:
         return self._current()[name]
@@ -107,3 +114,15 @@ class LiveTenants(Mapping[str, TenantConfig]):
 
     def __len__(self) -> int:
         return len(self._current())
+
+
+async def watch_tenants(tenants: LiveTenants, *, every: float = CHECK_EVERY) -> None:
+    """Under `serve`: the files looked at every `every` seconds even while no message reads a setting. The
+    look was only made when a message came, so an operator who edited the thresholds (or broke the file) saw
+    nothing in the log, neither "applied" nor the error, until the next customer wrote."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            tenants.check()
+        except Exception:  # a watcher that died would leave the edits unseen again
+            logger.exception("looking at the tenants file failed")

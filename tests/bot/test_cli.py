@@ -107,6 +107,14 @@ def test_a_mistyped_tenant_is_refused_before_the_store_is_opened(tmp_path: Path)
         assert not (tmp_path / "data" / "milvus.db").exists()
 
 
+def test_a_mistyped_folder_is_named_as_typed_before_the_store_is_opened(tmp_path: Path) -> None:
+    missing = str(tmp_path / "help-centre")  # an absolute path: its source would drop the leading /
+    out = run(["ingest", missing, "--tenant", "default"], data_dir=tmp_path / "data")
+    assert out.returncode == 1
+    assert f"skipped {missing}: no such file or directory" in out.stderr
+    assert not (tmp_path / "data" / "milvus.db").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -338,6 +346,26 @@ def test_eval_calibrate_into_a_folder_that_does_not_exist_says_so(data_dir: Path
     out = run(["eval", str(cases), "--calibrate", "--max-wrong", "1", "--max-clarified", "1", "--output", str(target)], data_dir=data_dir)
     assert out.returncode == 0, out.stderr
     assert "[tenants.\"default\".thresholds]" in target.read_text(encoding="utf-8") and f"-> {target}" in out.stdout
+
+
+def test_eval_calibrate_again_writes_the_thresholds_file_the_tenants_file_includes(data_dir: Path, tmp_path: Path) -> None:
+    """Found trying supportbot as an operator: a second calibration, run from another folder, wrote a new
+    thresholds-TENANT.toml there, which nothing read, and said a running serve would apply it."""
+    conf, elsewhere = tmp_path / "conf", tmp_path / "elsewhere"
+    conf.mkdir()
+    elsewhere.mkdir()
+    tenants = conf / "tenants.toml"
+    tenants.write_text('include = ["thresholds-default.toml"]\n[tenants.default.widget]\nkeys = ["demo"]\n', encoding="utf-8")
+    (conf / "thresholds-default.toml").write_text("[tenants.default.thresholds]\nmin_confidence = 0.9\n", encoding="utf-8")
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"question": "How do I reset my password?", "expect": "answer"}\n'
+                     '{"question": "What is the capital of France?", "expect": "handoff"}\n', encoding="utf-8")
+    out = run(["eval", str(cases), "--calibrate", "--max-wrong", "1", "--max-clarified", "1"],
+              data_dir=data_dir, cwd=elsewhere, SUPPORTBOT_TENANTS_FILE=str(tenants))
+    assert out.returncode == 0, out.stderr
+    assert "written by `supportbot eval" in (conf / "thresholds-default.toml").read_text(encoding="utf-8")
+    assert not (elsewhere / "thresholds-default.toml").exists()
+    assert "the tenants file includes it" in out.stdout and "{" not in out.stdout.split("calibrated:")[1].splitlines()[0]
 
 
 def test_eval_calibrate_names_the_include_as_the_tenants_file_reads_it(data_dir: Path, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.app.composition import Services
-from bot.core.live_tenants import LiveTenants
+from bot.core.live_tenants import LiveTenants, watch_tenants
 from bot.engine.pipeline import Identity
 
 TENANTS = """include = ["thresholds-acme.toml"]
@@ -69,6 +69,29 @@ def test_a_broken_edit_keeps_the_settings_read_before_and_says_why(tmp_path: Pat
     write(tmp_path / "thresholds-acme.toml", thresholds(0.3))  # mended: read
     clock.now = 6.0
     assert tenants["acme"].thresholds.min_confidence == 0.3
+
+
+async def test_under_serve_an_edit_is_logged_when_made_not_at_the_next_message(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "thresholds-acme.toml").write_text(thresholds(0.8))
+    (tmp_path / "tenants.toml").write_text(TENANTS)
+    tenants = LiveTenants(tmp_path / "tenants.toml", every=0.05)
+    watcher = asyncio.create_task(watch_tenants(tenants, every=0.05))
+    try:
+        with caplog.at_level(logging.INFO):
+            write(tmp_path / "thresholds-acme.toml", thresholds(0.4))
+            deadline = time.monotonic() + 5
+            while "applied for acme" not in caplog.text and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)  # no setting is read meanwhile: no customer writes
+            assert "read again: thresholds applied for acme" in caplog.text  # what changed, not every live setting
+            write(tmp_path / "tenants.toml", TENANTS + "[tenants.acme\n")
+            while "cannot be used" not in caplog.text and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert "cannot be used" in caplog.text and "not valid TOML" in caplog.text
+    finally:
+        watcher.cancel()
+    assert tenants["acme"].thresholds.min_confidence == 0.4  # the last good settings stay
 
 
 def test_what_is_set_up_at_the_start_waits_for_a_restart(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -72,3 +72,12 @@ def test_a_start_logs_only_our_line_about_the_schema_not_alembics(restore_root: 
     assert sum("created the database schema at revision" in line for line in lines) == 1
     configure_logging(level="DEBUG")
     assert logging.getLogger("alembic").getEffectiveLevel() == logging.DEBUG
+
+
+def test_the_vector_store_logs_no_faiss_build_probing_at_info(restore_root: None, capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging(level="INFO")
+    probe = logging.getLogger("faiss.loader")
+    probe.info("Could not load library with AVX512 support due to: ModuleNotFoundError")
+    probe.warning("a real faiss warning")
+    err = capsys.readouterr().err
+    assert "Could not load library" not in err and "a real faiss warning" in err

@@ -100,6 +100,10 @@ async def test_the_demo_page_is_neutral_where_the_sample_help_center_is_not_the_
     # a key no tenant has is never written into the page, whichever page it is
     page = await demo(none, '?widget_key="><script>alert(1)</script>')
     assert "alert(1)" not in page and "data-widget-key" not in page
+    # a mistyped key is said to be the one given, not the page's own `demo` (the operator had given one)
+    page = await demo(none, "?widget_key=wren-sit")
+    assert "given in this page's address" in page and "when none is given" not in page and "wren-sit" not in page
+    assert "when none is given" in await demo(none)
 
 
 # the port, checked before anything loads ---------------------------------------------------------

@@ -45,6 +45,31 @@ def test_markdown_keeps_title_url_and_heading_path(tmp_path: Path) -> None:
     assert any("# not a heading" in s.text for s in doc.sections)
 
 
+def test_markdown_joins_hard_wrapped_lines_as_a_browser_shows_them(tmp_path: Path) -> None:
+    md = tmp_path / "export.md"
+    md.write_text(
+        "# Export\n\nYou can export every project as an archive\nof CSV files. Follow these steps:\n\n"
+        "1. Open the project\n   you want to export.\n2. Click the gear icon.\n\n"
+        "- Links stay valid\n  for two days.\n- Only owners\ncan export.\n\n"
+        "Line one with a hard break  \nline two.\n\n```\nkeep\nthese lines\n```\n\n| a | b |\n| 1 | 2 |\n"
+    )
+    [doc] = load_file(md, "kb/export.md")
+    lines = doc.sections[0].text.splitlines()
+    for line in (
+        "You can export every project as an archive of CSV files. Follow these steps:",
+        "1. Open the project you want to export.",
+        "2. Click the gear icon.",
+        "- Links stay valid for two days.",
+        "- Only owners can export.",
+        "keep",
+        "these lines",
+        "| a | b |",
+        "| 1 | 2 |",
+    ):
+        assert line in lines
+    assert "line two." in lines  # after a hard break
+
+
 def test_html_strips_navigation_and_boilerplate(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text(

@@ -28,7 +28,8 @@ from bot.core.config import DEFAULT_TENANT
 @click.option("--max-clarified", type=click.FloatRange(0, 1), default=0.15, show_default=True,
               help="--calibrate: the largest share of answerable questions answered with a clarifying question")
 @click.option("--output", type=click.Path(path_type=Path), default=None,
-              help="--calibrate: the thresholds file to write (default thresholds-TENANT.toml); include it from the tenants file")
+              help="--calibrate: the thresholds file to write (default: the thresholds-TENANT.toml the tenants file includes, "
+                   "else thresholds-TENANT.toml here); include it from the tenants file")
 @gate_options
 @friendly
 def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, as_json: bool, calibrate: bool, max_wrong: float,
@@ -44,7 +45,10 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
     )
 
     cases = load_cases(cases_file)
-    load_settings().tenant(tenant)  # a mistyped tenant is said at once, before the models and the store load
+    settings = load_settings()
+    settings.tenant(tenant)  # a mistyped tenant is said at once, before the models and the store load
+    included = _included_thresholds(settings.tenants_file, tenant=tenant)
+    output = output or included
     if calibrate:  # likewise a thresholds file that could not be written: said before the cases run, not after
         _check_calibration_cases(cases, cases_file=cases_file)
         _check_writable(output or Path(f"thresholds-{tenant}.toml"))
@@ -109,10 +113,15 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
     _echo_failures(report.failures)
     if calibrated is not None:
         click.echo(f"calibrated: min_confidence {calibrated.min_confidence}, min_choice_confidence {calibrated.min_choice_confidence} "
-                   f"-> {output}; expected on these cases: {shares}")
-        click.echo(f'include it from the tenants file: include = ["{_included_as(output, services.settings.tenants_file)}"] '
-                   "(the tenants file's own thresholds win over it); a running `supportbot serve` applies them within seconds "
-                   "of the file changing, without a restart (its log says when)")
+                   f"-> {output}; expected on these cases: "
+                   + ", ".join(f"{k} {v:.3f}" for k, v in shares.items() if isinstance(v, int | float)))
+        if included is not None and output.resolve() == included:
+            click.echo("the tenants file includes it: a running `supportbot serve` applies them within seconds, without a "
+                       "restart (its log says when; the tenants file's own thresholds win over it)")
+        else:
+            click.echo(f'include it from the tenants file: include = ["{_included_as(output, services.settings.tenants_file)}"] '
+                       "(the tenants file's own thresholds win over it); a running `supportbot serve` applies them within "
+                       "seconds of the file changing, without a restart (its log says when)")
         if (why := calibration_note(list(zip(cases, results, strict=True)), thresholds=thresholds, expected=shares,
                                     max_wrong=max_wrong, max_clarified=max_clarified)) is not None:
             click.echo(why)
@@ -193,6 +202,19 @@ def _check_sources(cases: list[Any], *, known: set[str], tenant: str, calibrate:
         raise InputError("\n".join([head, *lines, "fix the cases before --calibrate: answers from the right article "
                                               "would count as wrong and the thresholds would be fitted to that"]))
     click.echo("\n".join(["warning: " + head, *lines]), err=True)
+
+
+def _included_thresholds(tenants_file: Path | None, *, tenant: str) -> Path | None:
+    """The `thresholds-TENANT.toml` the tenants file includes already, the default `--output` then: a second
+    calibration run from another folder wrote a new file there, which nothing read, while the line it printed
+    said a running `serve` would apply it."""
+    from bot.core.tenants import load_tenants
+
+    if tenants_file is None:
+        return None
+    files: list[Path] = []
+    load_tenants(tenants_file, files=files)
+    return next((f for f in files[1:] if f.name == f"thresholds-{tenant}.toml"), None)
 
 
 def _included_as(output: Path, tenants_file: Path | None) -> str:

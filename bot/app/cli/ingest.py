@@ -31,6 +31,13 @@ def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool,
 
     settings = load_settings()
     settings.tenant(tenant)
+    if not prune and not any(os.path.exists(given) for given in paths):
+        # a mistyped folder: said at once, as typed ("/srv/kb", not the source "srv/kb" it would have named),
+        # not after the models loaded and the store opened; with --prune a vanished folder is what is meant
+        for given in paths:
+            click.echo(f"skipped {given}: no such file or directory", err=True)
+        click.echo(f"{tenant}: nothing ingested", err=True)
+        sys.exit(1)
     try:
         # with the admin token, files go to the running server (it refreshes at once); without, through its store
         services = open_services(join_serve=not settings.admin_token)
