@@ -94,7 +94,9 @@ def sign_in_page(
     hint = ""
     if no_staff:
         hint = ('<p class="hint">No staff accounts yet. On the server, run '
-                "<code>supportbot staff add --tenant default YOUR-NAME</code> and sign in with the password it asks for.</p>")
+                "<code>supportbot staff add --tenant TENANT YOUR-NAME</code> (TENANT: your team's tenant in the tenants file, "
+                "<code>default</code> without one; the server's start log names the tenants with no account) and sign in with the "
+                "password it asks for.</p>")
     problem = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
     body = (
         '<section class="sign-in"><h1>Sign in</h1>'

@@ -88,3 +88,13 @@ def test_serve_names_the_tenants_whose_handoffs_no_console_account_can_take(tmp_
     assert console_accounts_warning(slack, StaffDirectory(settings=slack)) is None  # Slack is acme's desk
     add_account(settings, tenant="acme", name="bob", password="bob password 12")
     assert console_accounts_warning(settings, directory) is None
+
+
+def test_the_first_sign_in_page_tells_how_to_add_an_account_without_naming_a_tenant() -> None:
+    """With no account yet, the page says which command to run; it named `--tenant default`, wrong on a tenants file
+    without that tenant, and it names no tenant of the server (the page is open to anyone)."""
+    from handoff.console_pages import sign_in_page
+
+    page = sign_in_page(csrf="token", no_staff=True)
+    assert "supportbot staff add --tenant TENANT YOUR-NAME" in page and "--tenant default" not in page
+    assert "staff add" not in sign_in_page(csrf="token")
