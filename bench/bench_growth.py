@@ -240,6 +240,44 @@ exact FLAT product, the reads by id of ~40 chunks the serve's cache misses, and 
 Answers unchanged: `python bench/bench_answers.py` before (53bd452) and after (the final tree), 15:30-16:05 UTC: every
 line of every table identical (REPORT pooled right 0.7031, wrong 0.0358); the records differ in one field of one kb7
 case (coverage 0.15625 printed 0.1562 / 0.1563, apparently a sum over words in string-hash order; outcome the same).
+
+Sixth pass (2026-12-06 16:33-17:00 UTC, branch perf22; the 2 cores shared with other helpers, load average 7-22).
+Stores: the fifth pass's, copied (1k and 100k chunks, already in the packed layout). Changed:
+- the collections' creation and upgrades (an earlier version's collection copied, one-row-a-window sentence windows
+  packed) run under the database's lock (`MilvusStore._changing`: bot/core/database.py `exclusive`, which `db upgrade`
+  and ingest use), and what is to be done is checked again once it is held. Two stores opening one Milvus server
+  at once (tests/knowledge/test_store.py) no longer drop and fill the collections under each other: without the
+  lock an open failed in each of three runs; the second now waits for the first's packing and finds it done. With
+  two processes opening a `python -m knowledge.milvus_endpoint` server on a copy of the 1k store of the layout before
+  (/tmp script): with the lock both opened in 28-30 s (one packed, one waited) and read 1,514 window rows and 1,000
+  chunks; without it one failed (StoreUnavailableError: File exists .../collections/chunks_v4_windows);
+- knowledge/lite_memory.py `drop_indexed_sparse`: a flushed segment's BM25 column (the packed word/frequency pairs,
+  48 MB at 100k chunks) is dropped from its table once lite_bm25.compact has built its index from it; an index taken
+  out (the library's `release_index`, a new index spec) first reads the column back from the segment's file.
+  (Also tried: glibc's `malloc_trim` after the drop, child 756 MB against 730 / 743 without: not kept.)
+Serve and ask, `--asks-on DIR --asks 200` (DIR: the 100k copy, then the 1k copy), both trees back to back per store:
+  perf22 first, 16:42-16:49 UTC, load 11-22:
+  100k: perf22 p50 774.0 ms p99 1805.4 ms; RSS serve 851 MB, Milvus child 730 MB (files 234 MB); ready 55.0 s
+        main   p50 606.2 ms p99 1589.4 ms; RSS serve 869 MB, Milvus child 777 MB (files 234 MB); ready 83.1 s
+  1k:   perf22 p50 116.2 ms p99  399.9 ms; RSS serve 626 MB, Milvus child 196 MB (files  89 MB)
+        main   p50  63.6 ms p99  142.9 ms; RSS serve 627 MB, Milvus child 195 MB (files  89 MB)
+  main first, 16:50-16:54 UTC, load 7.6-11.9:
+  100k: main   p50 338.1 ms p99 1370.1 ms; RSS serve 835 MB, Milvus child 808 MB (files 234 MB); ready 26.3 s
+        perf22 p50 356.1 ms p99  879.8 ms; RSS serve 846 MB, Milvus child 743 MB (files 234 MB); ready 36.3 s
+  1k:   main   p50  86.5 ms p99  259.3 ms; RSS serve 700 MB, Milvus child 195 MB (files  89 MB)
+        perf22 p50  65.0 ms p99  150.5 ms; RSS serve 632 MB, Milvus child 196 MB (files  89 MB)
+Milvus child at 100k: -47 and -65 MB against main in the same run (the column's 48 MB and its share of the heap's
+fragments); at 1k no difference. Latency: the load's swings (ready 26-83 s for the same store) cover any difference.
+Against the goal, 1k -> 100k: Milvus child +534 / +547 MB on perf22 (main +582 / +613 in these runs; goal +300), of
+which +145 MB are the mapped pages of the blended vectors every search scans; serve +225 / +214 MB (within); p99 4.5x /
+5.8x (main 11x / 5.3x; goal 2x), under a load that moved each figure more than any change did. Still left: a smaller
+scan copy of the blended vectors (float16 or faiss's scalar quantizer, with an exact float32 re-score of a candidate
+set wide enough to be provably exact: a row's score error is bounded by |q| x |v - v16|), the per-row Python ids and
+dicts of ~450k rows over four collections (a chunk's id is a separate 32-character string in each of three
+collections), the data collection's text.
+Answers unchanged: `python bench/bench_answers.py --records FILE` on main (7c1373e) and on perf22 (f385ba6), 16:35-16:57
+UTC: every line of every table identical; the records differ only in latencies and in the kb4 case's coverage printed
+0.1562 / 0.1563 that the fifth pass saw.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from knowledge import lite_bm25
+from knowledge import lite_bm25, lite_memory
 
 logger = logging.getLogger(__name__)
 
@@ -182,9 +182,14 @@ def _sparse_search(library: Any) -> Any:
             index = segment.sparse_indexes.get(vector_field)
             if not sparse_index_matches(index, metric_type, index_params):
                 index = create_sparse_index(metric_type, index_params)
-                if not lite_bm25.compact(index, table.column(vector_field)):
+                table = lite_memory.restore_sparse(segment, vector_field)
+                compacted = lite_bm25.compact(index, table.column(vector_field))
+                if not compacted:
                     index.build([bytes_to_sparse(r) if isinstance(r, bytes) else (r or {}) for r in table.column(vector_field).to_pylist()])
                 segment.sparse_indexes[vector_field] = index
+                if compacted:  # the index holds the column's postings: the column itself is not kept in memory
+                    lite_memory.drop_indexed_sparse(segment, vector_field)
+                    table = segment.table
             mask = alive
             if compiled_filter is not None:
                 mask = mask & evaluate_segment_filter(segment, compiled_filter, indexed_filter_plan)

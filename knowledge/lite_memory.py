@@ -149,6 +149,74 @@ def read_mapped(file_path: str) -> Any:
 # 100,000 chunks (the sparse vectors are the rest). A query naming it would get None: none does.
 UNHELD = frozenset({"lexical"})
 
+class _SparseIndexes(dict):
+    """A segment's `sparse_indexes` once the BM25 columns they were built from are dropped from its table
+    (`drop_indexed_sparse`): an index taken out (the library's `release_index`, a new index spec) first
+    puts its column back, read from the segment's file, so whatever builds it again reads the real column."""
+
+    def __init__(self, segment: Any, dropped: set[str]) -> None:
+        super().__init__(segment.sparse_indexes)
+        self._segment = segment
+        self._dropped = dropped
+
+    def _restore(self, field: str) -> None:
+        if field in self._dropped:
+            import pyarrow.parquet as pq
+
+            table = self._segment.table
+            column = pq.read_table(self._segment.file_path, columns=[field]).column(field)
+            self._segment.table = table.set_column(table.schema.get_field_index(field), table.schema.field(field), column)
+            self._dropped.discard(field)
+
+    def __setitem__(self, field: str, index: Any) -> None:
+        if self.get(field) is not index:
+            self._restore(field)
+        super().__setitem__(field, index)
+
+    def __delitem__(self, field: str) -> None:
+        self._restore(field)
+        super().__delitem__(field)
+
+    def pop(self, field: str, *default: Any) -> Any:
+        self._restore(field)
+        return super().pop(field, *default)
+
+    def clear(self) -> None:
+        for field in list(self):
+            self._restore(field)
+        super().clear()
+
+
+def restore_sparse(segment: Any, field: str) -> Any:
+    """The segment's table with its BM25 column `field` read back from its file if it was dropped."""
+    if isinstance(segment.sparse_indexes, _SparseIndexes):
+        segment.sparse_indexes._restore(field)
+    return segment.table
+
+
+def drop_indexed_sparse(segment: Any, field: str) -> None:
+    """Drop a flushed segment's BM25 column (the packed (word, frequency) pairs of every row) from its table
+    once its index holds the same postings (knowledge/lite_bm25.py `compact`): nothing else reads it (a search
+    returns ids; no query or read of the BM25 collection returns it), and at 100,000 chunks it is 48 MB of the
+    store process's heap (bench/bench_growth.py, sixth pass). The column becomes nulls; it comes back from
+    the segment's file before the index is taken out (`_SparseIndexes`)."""
+    import pyarrow as pa
+
+    table = segment.table
+    if table is None or field not in table.schema.names or not os.path.exists(segment.file_path):
+        return
+    if isinstance(segment.sparse_indexes, _SparseIndexes):
+        if field in segment.sparse_indexes._dropped:
+            return
+        dropped = segment.sparse_indexes._dropped
+    else:
+        dropped = set()
+        segment.sparse_indexes = _SparseIndexes(segment, dropped)
+    position = table.schema.get_field_index(field)
+    segment.table = table.set_column(position, table.schema.field(field).with_nullable(True), pa.nulls(len(table), table.schema.field(field).type))
+    dropped.add(field)
+
+
 _reading = threading.local()  # `wanted`: the fields a query or read by id returns (None: every field)
 
 

@@ -9,12 +9,15 @@ synchronous (pymilvus is); call them from a thread.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
+from sqlalchemy import Engine
 
+from bot.core.database import exclusive
 from bot.core.errors import ConfigError, StageError
 from knowledge.chunk_cache import ChunkCache
 from knowledge.chunking import Chunk
@@ -59,11 +62,54 @@ class MilvusStore(MilvusConnection):
     """The chunks' collections over one connection (knowledge/milvus_connection.py: in this process, in a
     child process or a server elsewhere; its readiness, probes and restarts)."""
 
-    def __init__(self, *, uri: str, dim: int = 384) -> None:
+    def __init__(self, *, uri: str, dim: int = 384, engine: Engine | None = None) -> None:
         super().__init__(uri=uri, dim=dim)
         self.chunk_cache = ChunkCache()  # chunk id -> (chunk, [dense, title, lead, *sentence windows]), least recently used out
+        # the database of the processes sharing this store: one of them at a time creates or upgrades its collections
+        self._engine = engine
+
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Held while the collections are created or upgraded: several processes opening one Milvus server
+        at once (`serve` processes sharing SUPPORTBOT_MILVUS_URI) would otherwise drop and fill the same
+        collections under each other. The database's lock (bot/core/database.py `exclusive`: PostgreSQL's
+        advisory lock, SQLite's lock file), which every process sharing the store shares; the others wait,
+        then find the work done. Without a database (a test's store, a bench), none."""
+        if self._engine is None:
+            yield
+            return
+        with self._engine.connect() as conn, exclusive(conn, name="knowledge-store"):
+            yield
 
     def _ensure_collection(self) -> None:
+        if self._settled():
+            return
+        with self._changing():
+            if not self._settled():  # not done meanwhile by a process that held the lock before this one
+                self._settle()
+
+    def _settled(self) -> bool:
+        """Load the collections if nothing is to be created or upgraded (True); else False, having changed nothing."""
+        client = self._client
+        if any(client.has_collection(name) for name in OLD_COLLECTIONS) or client.has_collection(SENTENCE_COLLECTION):
+            return False
+        if any(not client.has_collection(name) for name in COLLECTIONS):
+            return False
+        self._check_dim()
+        for name in COLLECTIONS:
+            client.load_collection(name)
+        return True
+
+    def _check_dim(self) -> None:
+        built = stored_dim(self._client)
+        if built is not None and built != self.dim:
+            raise ConfigError(
+                f"the knowledge store {shown(self.uri)} holds {built}-dimension vectors, but the embedding model "
+                f"gives {self.dim}: use the model it was built with, or a new SUPPORTBOT_DATA_DIR and ingest again"
+            )
+
+    def _settle(self) -> None:
+        """Create or upgrade the collections (under `_changing`), then load them."""
         client = self._client
         old = [name for name in OLD_COLLECTIONS if client.has_collection(name)]
         if old:
@@ -76,12 +122,7 @@ class MilvusStore(MilvusConnection):
             return
         missing = [name for name in COLLECTIONS if not client.has_collection(name)]
         if missing in ([], [WINDOW_COLLECTION]):
-            built = stored_dim(client)
-            if built is not None and built != self.dim:
-                raise ConfigError(
-                    f"the knowledge store {shown(self.uri)} holds {built}-dimension vectors, but the embedding model "
-                    f"gives {self.dim}: use the model it was built with, or a new SUPPORTBOT_DATA_DIR and ingest again"
-                )
+            self._check_dim()
             if client.has_collection(SENTENCE_COLLECTION):
                 # windows one row each (the layout before): packed, WINDOWS_PER_ROW a row; a packing a crash cut short is done again
                 self._drop([WINDOW_COLLECTION])

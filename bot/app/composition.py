@@ -127,7 +127,7 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
     models_dir = settings.model_cache or settings.data_dir / "models"
     embedder = FastEmbedder(model=settings.embedding_model, cache_dir=models_dir, threads=settings.embed_threads)
-    store = MilvusStore(uri=settings.milvus_uri, dim=embedder.dim)
+    store = MilvusStore(uri=settings.milvus_uri, dim=embedder.dim, engine=engine)
     access = AccessPolicy(engine=engine, settings=settings)
     redactor = _redactor(settings) if redact else None
     retriever = Retriever(store=store)

@@ -160,3 +160,38 @@ def test_the_bm25_text_stays_on_disk_and_searches_find_what_they_found(tmp_path:
         assert loaded.column_names == on_disk.column_names and len(loaded) == len(on_disk) > 0
         assert loaded.column("lexical").null_count == len(loaded) and loaded.column("lexical").nbytes < on_disk.column("lexical").nbytes / 10
         assert loaded.column("sparse").equals(on_disk.column("sparse")) and loaded.column("id").equals(on_disk.column("id"))
+
+
+def test_the_bm25_column_is_dropped_once_indexed_and_comes_back_before_its_index_is_rebuilt(tmp_path: Path) -> None:
+    """A segment's BM25 column (48 MB at 100,000 chunks) is not kept once its index holds the same postings;
+    an index taken out (the library's `release_index`, a new index spec) first puts the column back from the
+    file, so an index built again scores what the first one scored."""
+    import pyarrow.parquet as pq
+    from milvus_lite.index.sparse_factory import create_sparse_index
+    from milvus_lite.storage.segment import Segment
+
+    from knowledge import lite_bm25
+
+    uri = str(tmp_path / "milvus.db")
+    _fill(uri)
+    lite_bm25.install()
+    file = min((tmp_path / "milvus.db").rglob("chunks_v4/partitions/*/data/*.parquet"))
+    on_disk = pq.read_table(file).column("sparse")
+    segment = Segment.load(str(file), "_default", "id", None)
+
+    def built() -> tuple[np.ndarray, np.ndarray]:
+        index = create_sparse_index("BM25", {})
+        assert lite_bm25.compact(index, lite_memory.restore_sparse(segment, "sparse").column("sparse"))
+        segment.sparse_indexes["sparse"] = index
+        return index.search([{int(k): 1.0 for k in list(index._df)[:3]}], 5)
+
+    before = built()
+    lite_memory.drop_indexed_sparse(segment, "sparse")
+    assert segment.table.column("sparse").null_count == len(on_disk) and segment.table.column("id").equals(pq.read_table(file).column("id"))
+    segment.release_index("sparse")
+    assert segment.table.column("sparse").equals(on_disk)
+    again = built()
+    assert all(np.array_equal(a, b) for a, b in zip(before, again, strict=True))
+    lite_memory.drop_indexed_sparse(segment, "sparse")
+    segment.release_index()  # every index: the column comes back too
+    assert segment.table.column("sparse").equals(on_disk)

@@ -195,14 +195,12 @@ def test_a_store_from_an_earlier_version_is_upgraded_in_place(
         store.close()
 
 
-@pytest.mark.parametrize("interrupted", [False, True], ids=["whole", "packing-interrupted"])
-def test_sentence_windows_stored_one_row_each_are_packed_on_open_with_the_same_floats(tmp_path: Path, interrupted: bool) -> None:
-    """A store of the layout before (SENTENCE_COLLECTION: one row per window, id '<chunk>:<n>') has its windows
-    packed into WINDOW_COLLECTION when opened, and every chunk reads the vectors it was written with."""
+def _store_of_the_layout_before(tmp_path: Path, *, interrupted: bool = False) -> tuple[str, list, dict[str, np.ndarray], np.ndarray]:
+    """A closed store whose sentence windows are in SENTENCE_COLLECTION, one row each (a packing cut short
+    beside them if `interrupted`): its path, chunks, each chunk's windows and the chunks' three views."""
     from milvus_lite.server_manager import server_manager_instance
     from pymilvus import DataType
 
-    from knowledge.chunk_cache import ChunkCache
     from knowledge.chunking import Chunk
     from knowledge.store_schema import (
         SENTENCE_COLLECTION,
@@ -248,17 +246,87 @@ def test_sentence_windows_stored_one_row_each_are_packed_on_open_with_the_same_f
     store.flush() if interrupted else client.flush(SENTENCE_COLLECTION)
     store.close()
     server_manager_instance.release_server(uri)
+    return uri, chunks, windows, views
 
+
+def _assert_packed(store: MilvusStore, chunks: list, windows: dict[str, np.ndarray], views: np.ndarray) -> None:
+    from knowledge.chunk_cache import ChunkCache
+    from knowledge.store_schema import (
+        SENTENCE_COLLECTION,
+        WINDOW_COLLECTION,
+        WINDOWS_PER_ROW,
+    )
+
+    assert not store._client.has_collection(SENTENCE_COLLECTION)
+    rows = store._client.query(WINDOW_COLLECTION, filter='tenant == "acme"', output_fields=["count(*)"])[0]["count(*)"]
+    assert rows == sum(-(-len(w) // WINDOWS_PER_ROW) for w in windows.values())  # not one a window
+    found = load_entries(store._client, ChunkCache(), {c.id for c in chunks}, tenant="acme", access_keys=["public"])
+    for n, c in enumerate(chunks):
+        stored = found[c.id][1]
+        assert stored.shape == (3 + len(windows[c.id]), 8)
+        assert np.array_equal(stored[3:], windows[c.id]) and np.array_equal(stored[0], views[0][n])
+
+
+@pytest.mark.parametrize("interrupted", [False, True], ids=["whole", "packing-interrupted"])
+def test_sentence_windows_stored_one_row_each_are_packed_on_open_with_the_same_floats(tmp_path: Path, interrupted: bool) -> None:
+    """A store of the layout before (SENTENCE_COLLECTION: one row per window, id '<chunk>:<n>') has its windows
+    packed into WINDOW_COLLECTION when opened, and every chunk reads the vectors it was written with."""
+    uri, chunks, windows, views = _store_of_the_layout_before(tmp_path, interrupted=interrupted)
     reopened = MilvusStore(uri=uri, dim=8)
     reopened.open()
     try:
-        assert not reopened._client.has_collection(SENTENCE_COLLECTION)
-        rows = reopened._client.query(WINDOW_COLLECTION, filter='tenant == "acme"', output_fields=["count(*)"])[0]["count(*)"]
-        assert rows == sum(-(-len(w) // WINDOWS_PER_ROW) for w in windows.values())  # not one a window
-        found = load_entries(reopened._client, ChunkCache(), {c.id for c in chunks}, tenant="acme", access_keys=["public"])
-        for n, c in enumerate(chunks):
-            stored = found[c.id][1]
-            assert stored.shape == (3 + len(windows[c.id]), 8)
-            assert np.array_equal(stored[3:], windows[c.id]) and np.array_equal(stored[0], views[0][n])
+        _assert_packed(reopened, chunks, windows, views)
     finally:
         reopened.close()
+
+
+@pytest.mark.slow
+def test_two_stores_opening_one_server_at_once_upgrade_it_once_and_both_read_it(tmp_path: Path) -> None:
+    """Two stores with connections of their own (as two `serve` processes sharing SUPPORTBOT_MILVUS_URI and the
+    database) open one Milvus server whose store needs its windows packed, at once: one packs under the
+    database's lock, the other waits and then finds the store packed. Without the lock each dropped and
+    filled the collections under the other (an open failed in each of three runs)."""
+    import subprocess
+    import sys
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import create_engine
+
+    from tests.bot.test_restart import free_port
+
+    uri, chunks, windows, views = _store_of_the_layout_before(tmp_path)
+    port = free_port()
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen([sys.executable, "-m", "knowledge.milvus_endpoint", uri, "127.0.0.1", str(port)], cwd=root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stores = [MilvusStore(uri=f"http://127.0.0.1:{port}", dim=8, engine=create_engine(f"sqlite:///{tmp_path / 'bot.db'}")) for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def open_store(store: MilvusStore) -> None:
+        start.wait()
+        store.open()
+
+    try:
+        deadline = time.monotonic() + 60
+        while not _listening(port):
+            assert server.poll() is None and time.monotonic() < deadline, "the Milvus Lite server did not start"
+            time.sleep(0.2)
+        with ThreadPoolExecutor(2) as pool:
+            for opened in [pool.submit(open_store, store) for store in stores]:
+                opened.result(timeout=120)  # an open that failed raises here
+        for store in stores:
+            _assert_packed(store, chunks, windows, views)
+    finally:
+        for store in stores:
+            store.close()
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
