@@ -9,13 +9,6 @@ import pytest
 from policies.redaction import SpacyRedactor
 
 
-@pytest.fixture(scope="module")
-def redactor() -> SpacyRedactor:
-    r = SpacyRedactor()
-    r.warm_up()
-    return r
-
-
 @pytest.mark.parametrize(
     ("text", "name"),
     [
