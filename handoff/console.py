@@ -209,13 +209,7 @@ class WebConsole:
                                             despite=form.get("despite") or None)
         if outcome is not ReplyOutcome.SENT:
             now = await asyncio.to_thread(self._handoff.get, int(handoff.id)) or handoff
-            if outcome is ReplyOutcome.CLAIMED_BY_ANOTHER:
-                holder = now.claimed_by or "someone else"
-                problem = (f"Not sent yet: {holder} has claimed this handoff and is talking with the customer. "
-                           f"Send anyway to write beside {holder} (it stays {holder}'s), or Take over first to make it yours.")
-                return await self._unsent(request, session, account, now, text=text, problem=problem, status=409, despite=claimer_of(now))
-            problem = f"Not sent: this handoff is {status_text(now).lower()} now, so the customer would not get it."
-            return await self._unsent(request, session, account, now, text=text, problem=problem, status=409)
+            return await self._held_back(request, session, account, now, outcome, text=text, what="Not sent")
         # `sent`: console.js drops the draft it kept for this form only now (a sign-in or a refused form in between keeps it)
         raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}?sent={quote(form.get('client_id', '')[:64])}", headers=HEADERS)
 
@@ -226,14 +220,22 @@ class WebConsole:
         if outcome is ReplyOutcome.SENT:
             raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}?done={StaffAction.DRAFT.value}", headers=HEADERS)
         now = await asyncio.to_thread(self._handoff.get, int(handoff.id)) or handoff
-        draft = self._handoff.packet(now).draft
+        return await self._held_back(request, session, account, now, outcome, text=self._handoff.packet(now).draft, what="Draft not sent",
+                                     where=" It is in the reply box:")
+
+    async def _held_back(
+        self, request: web.Request, session: Any, account: StaffAccount, now: Any, outcome: ReplyOutcome, *, text: str, what: str,
+        where: str = "",
+    ) -> web.Response:
+        """A reply or draft not sent (409), `text` back in the reply box: someone else has claimed the handoff (who,
+        and "Send anyway" beside them), or it is closed."""
         if outcome is ReplyOutcome.CLAIMED_BY_ANOTHER:
             holder = now.claimed_by or "someone else"
-            problem = (f"Draft not sent yet: {holder} has claimed this handoff and is talking with the customer. It is in the reply box: "
+            problem = (f"{what} yet: {holder} has claimed this handoff and is talking with the customer.{where} "
                        f"Send anyway to write beside {holder} (it stays {holder}'s), or Take over first to make it yours.")
-            return await self._unsent(request, session, account, now, text=draft, problem=problem, status=409, despite=claimer_of(now))
-        problem = f"Draft not sent: this handoff is {status_text(now).lower()} now, so the customer would not get it."
-        return await self._unsent(request, session, account, now, text=draft, problem=problem, status=409)
+            return await self._unsent(request, session, account, now, text=text, problem=problem, status=409, despite=claimer_of(now))
+        problem = f"{what}: this handoff is {status_text(now).lower()} now, so the customer would not get it."
+        return await self._unsent(request, session, account, now, text=text, problem=problem, status=409)
 
     async def _unsent(
         self, request: web.Request, session: Any, account: StaffAccount, handoff: Any, *, text: str, problem: str, status: int,
