@@ -123,6 +123,6 @@ async def watch_tenants(tenants: LiveTenants, *, every: float = CHECK_EVERY) -> 
     while True:
         await asyncio.sleep(every)
         try:
-            tenants.check()
+            await asyncio.to_thread(tenants.check)  # a stat, and on a change a file read and parse: off the event loop
         except Exception:  # a watcher that died would leave the edits unseen again
             logger.exception("looking at the tenants file failed")
