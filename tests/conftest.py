@@ -7,17 +7,23 @@ Loading models and opening Milvus Lite takes seconds, so `core` is built once pe
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bot.app.app_keys import READY  # noqa: E402
 from bot.app.composition import Services, build_services  # noqa: E402
+from bot.app.web import build_app  # noqa: E402
 from bot.core.config import Settings  # noqa: E402
 from tests.databases import POSTGRES, database_env  # noqa: E402
 from tests.fakes.loopback import started  # noqa: E402
@@ -33,6 +39,18 @@ def make_settings(data_dir: Path, **env: str) -> Settings:
     if "SUPPORTBOT_MODEL_CACHE" in os.environ:  # the run's one model cache (`pytest_configure`), unless a test names its own
         env = {"SUPPORTBOT_MODEL_CACHE": os.environ["SUPPORTBOT_MODEL_CACHE"], **env}
     return Settings.from_env({"SUPPORTBOT_DATA_DIR": str(data_dir), **env})
+
+
+
+@asynccontextmanager
+async def running_app(settings: Settings, *, timeout: float = 120, **options: Any) -> AsyncIterator[TestClient]:
+    """The whole app on `settings` (and `build_app`'s `options`), started as `serve` starts it, ready
+    (models loaded, help center ingested) before the block runs; leaving the block stops it, as a
+    restart does."""
+    app = build_app(settings, **options)
+    async with TestClient(TestServer(app)) as client:
+        await asyncio.wait_for(app[READY].wait(), timeout=timeout)
+        yield client
 
 
 def pytest_configure(config: pytest.Config) -> None:

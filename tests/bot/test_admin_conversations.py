@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app.app_keys import READY
 from bot.app.web import build_app
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 
 ADMIN = "admin-conversations-secret"
 AUTH = {"Authorization": f"Bearer {ADMIN}"}
@@ -26,9 +26,7 @@ async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Test
     tenants = tmp_path_factory.mktemp("tenants") / "tenants.toml"
     tenants.write_text(TENANTS)
     settings = make_settings(tmp_path_factory.mktemp("conversations"), SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_ADMIN_TOKEN=ADMIN)
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=300)
+    async with running_app(settings, timeout=300) as client:
         yield client
 
 

@@ -14,7 +14,7 @@ from bot.app.app_keys import READY
 from bot.app.composition import Services
 from bot.app.web import build_app
 from bot.engine.pipeline import Identity
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 
 # a tenant whose gate never trusts one article alone and always finds the first three close: every
 # covered question is a clarification (the real thresholds keep it for split evidence)
@@ -228,9 +228,7 @@ async def test_a_served_process_measures_its_tenants_before_it_is_ready_within_a
 
     # a later start on the same data dir ingests nothing (the sample is there already), so nothing is
     # measured by an ingest: the start measures before it is ready
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=120)
+    async with running_app(settings) as client:
         served = client.app[SERVICES]  # type: ignore[index]
         assert served.terms.is_cached("default") and served.profiles.cached("default", keys) is not None
 

@@ -17,19 +17,20 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
-from bot.core.database import downgrade, open_database
-from bot.engine.dispatch import conversation_id_for
-from bot.engine.messages import MessageStore
 from bot.app.app_keys import DISPATCHER, HANDOFF, READY
 from bot.app.web import build_app
 from bot.core.channel import ConversationRef
-from tests.conftest import make_settings
+from bot.core.database import downgrade, open_database
+from bot.engine.dispatch import conversation_id_for
+from bot.engine.messages import MessageStore
+from tests.conftest import make_settings, running_app
 from tests.databases import database_url
 from tests.fakes.chat_app import bolt_payload, chat_client, slack_dm
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi, sign
 from tests.fakes.telegram_api import FakeTelegramApi
-from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET, STAFF, card_for
+from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET
+from tests.handoff.test_slack_handoff import STAFF, card_for
 
 WEBHOOK_SECRET = "tg-delivery-secret"
 
@@ -288,9 +289,8 @@ async def test_an_answer_cut_off_mid_stream_is_finished_in_the_same_telegram_mes
     question = {"update_id": next(_ids), "message": {"message_id": 1, "date": 1, "text": "I forgot my password and can't sign in, what now?",
                                                      "chat": {"id": chat, "type": "private"}, "from": {"id": chat, "is_bot": False, "first_name": "T"}}}
     try:
-        app = build_app(settings)
-        async with TestClient(TestServer(app)) as client:
-            await asyncio.wait_for(app[READY].wait(), timeout=120)
+        async with running_app(settings) as client:
+            app = client.app
             await client.post("/telegram/default/webhook", json=question, headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET})
             fragment = (await until(lambda: sent_to(telegram, chat)))[0]
             stored = await until(lambda: app[CONVERSATIONS].get(conversation_id).streaming)

@@ -13,14 +13,18 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.app.limits import Action, ClientLimiter, LimitExceeded, MemoryLimitStore, client_address
-from bot.core.client_limits import ClientLimits, Rate
+from bot.app.limits import (
+    Action,
+    ClientLimiter,
+    LimitExceeded,
+    MemoryLimitStore,
+    client_address,
+)
 from bot.app.tokens import Tokens
-from bot.app.app_keys import READY
-from bot.app.web import build_app
-from tests.conftest import make_settings
+from bot.core.client_limits import ClientLimits, Rate
+from tests.conftest import make_settings, running_app
 
 ACME = "https://help.acme.example"
 ADMIN = "admin-secret"
@@ -47,9 +51,7 @@ async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Test
     tenants.write_text(TENANTS)
     settings = make_settings(tmp_path_factory.mktemp("hardening"), SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_ADMIN_TOKEN=ADMIN,
                              SUPPORTBOT_TRUST_FORWARDED_FOR="1", **LIMITS)
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=180)
+    async with running_app(settings, timeout=180) as client:
         yield client
 
 

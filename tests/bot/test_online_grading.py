@@ -9,15 +9,14 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from sqlmodel import Session, select
 
-from bot.app.app_keys import CONVERSATIONS, HANDOFF, READY, SERVICES
-from bot.app.web import build_app
+from bot.app.app_keys import CONVERSATIONS, HANDOFF, SERVICES
 from bot.core.desk import StaffAction, StaffMember
 from bot.core.ops_tables import AnswerGrade
 from bot.core.tables import Handoff
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.fakes.model_servers import FakeOllama, FakeOpenAI
 
 
@@ -29,9 +28,7 @@ async def client(servers: tuple[FakeOllama, FakeOpenAI], tmp_path_factory: pytes
     tenants.write_text('[tenants.default.widget]\nkeys = ["demo"]\n')
     settings = make_settings(folder / "data", SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_GRADE_SAMPLE="1", SUPPORTBOT_ADMIN_TOKEN="admin-secret",
                              OPENAI_BASE_URL=openai.url + "/v1", OPENAI_API_KEY="sk-test", SUPPORTBOT_JUDGE_MODEL="judge-mini")
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=120)
+    async with running_app(settings) as client:
         yield client
 
 

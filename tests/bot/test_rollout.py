@@ -16,13 +16,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from click.testing import CliRunner
 
-from bot.app.cli.main import main
-from bot.core.errors import ConfigError, InputError
 from bot.app.app_keys import CONVERSATIONS, HANDOFF, READY
+from bot.app.cli.main import main
 from bot.app.web import build_app
 from bot.core.desk import StaffAction, StaffMember
+from bot.core.errors import ConfigError, InputError
 from policies.rollout import RolloutPolicy, Route, Stage, bucket, checked, route_for
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 
 TOKEN = "admin-secret"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
@@ -74,9 +74,7 @@ async def _client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Tes
     env = {"SUPPORTBOT_TENANTS_FILE": str(tenants), "SUPPORTBOT_ADMIN_TOKEN": TOKEN, "SUPPORTBOT_ROLLBACK_MIN_ANSWERS": "2",
            "SUPPORTBOT_ROLLBACK_NOT_HELPFUL": "0.5", "SUPPORTBOT_ROLLBACK_CHECK_SECONDS": "0", **ROOMY}
     settings = make_settings(folder / "data", **env)
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=120)
+    async with running_app(settings) as client:
         client.cli_env = {"SUPPORTBOT_DATA_DIR": str(folder / "data"), "SUPPORTBOT_DATABASE_URL": settings.database_url, **env}  # type: ignore[attr-defined]
         yield client
 

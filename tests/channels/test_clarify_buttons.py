@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.app.app_keys import DISPATCHER, READY
-from bot.app.web import build_app
+from bot.app.app_keys import DISPATCHER
 from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
 from tests.channels.test_telegram import examples, post, sent_to, update_from  # noqa: F401 (a fixture)
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.fakes.chat_app import slack_dm
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi, sign
-from tests.handoff.slack_steps import SECRET as SLACK_SECRET, STAFF
+from tests.handoff.slack_steps import SECRET as SLACK_SECRET
+from tests.handoff.slack_steps import STAFF
 
 ALWAYS_ASK = "[tenants.default.thresholds]\nmin_confidence = 1.0\nmin_choice_confidence = 0.0\nclarify_gap = 10.0\n"
 QUESTION = "how do I reset my password?"
@@ -41,9 +41,7 @@ async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[T
             TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET, SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url, SLACK_BOT_TOKEN="xoxb-test",
             SLACK_SIGNING_SECRET=SLACK_SECRET, SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF,
         )
-        app = build_app(settings)
-        async with TestClient(TestServer(app)) as client:
-            await asyncio.wait_for(app[READY].wait(), timeout=120)
+        async with running_app(settings) as client:
             yield client, telegram, slack
 
 

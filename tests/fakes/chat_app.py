@@ -3,7 +3,6 @@ API, and the Slack payloads those tests build from bolt-python's recorded scenar
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 from collections.abc import AsyncIterator
@@ -11,14 +10,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.app.app_keys import READY
-from bot.app.web import build_app
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi
-from tests.handoff.slack_steps import SECRET as SLACK_SECRET, STAFF
+from tests.handoff.slack_steps import SECRET as SLACK_SECRET
+from tests.handoff.slack_steps import STAFF
 
 BOLT = "slack/bolt-python-scenario-payloads"
 
@@ -30,9 +28,7 @@ async def chat_client(data_dir: Path, telegram: FakeTelegramApi, slack: FakeSlac
         SUPPORTBOT_TELEGRAM_API_URL=telegram.base_url, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SLACK_SECRET,
         SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF,
     )
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=120)
+    async with running_app(settings) as client:
         yield client
 
 

@@ -13,12 +13,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.app.app_keys import HANDOFF, READY, SETTINGS
-from bot.app.web import build_app
+from bot.app.app_keys import HANDOFF, SETTINGS
 from handoff.staff_accounts import add_account, hash_password
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi
 from tests.handoff.slack_steps import (
@@ -60,9 +59,7 @@ async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) 
         SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants),
     )
     add_account(settings, tenant="acme", name="bob", password=BOB_PASSWORD, display_name="Bob")
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=180)
+    async with running_app(settings, timeout=180) as client:
         yield client
 
 

@@ -12,16 +12,15 @@ from html import escape
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from sqlmodel import Session
 
-from bot.app.app_keys import HANDOFF, READY, SERVICES
-from bot.app.web import build_app
+from bot.app.app_keys import HANDOFF, SERVICES
 from bot.core.desk import StaffAction, StaffMember, lost_claim
 from bot.core.handoff_states import HandoffStatus
 from bot.core.tables import Handoff, utcnow
 from handoff.staff_accounts import hash_password
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi
 from tests.handoff.slack_steps import SECRET, STAFF, widget
@@ -49,9 +48,7 @@ async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) 
         tmp_path_factory.mktemp("desk"), SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
         SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants),
     )
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=180)
+    async with running_app(settings, timeout=180) as client:
         yield client
 
 

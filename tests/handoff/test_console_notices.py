@@ -9,16 +9,15 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from sqlmodel import Session, col, select
 
-from bot.app.app_keys import CONVERSATIONS, READY, SERVICES
-from bot.app.web import build_app
+from bot.app.app_keys import CONVERSATIONS, SERVICES
 from bot.core.tables import AuditEvent
 from handoff.staff_accounts import hash_password
 from policies.rollout import Stage
 from tests.bot.test_rollout import ROOMY, _ask
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.handoff.test_console import ALICE_PASSWORD, BOB_PASSWORD, Staff, csrf_of
 
 
@@ -34,9 +33,7 @@ async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Test
     )
     settings = make_settings(folder / "data", SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_ROLLBACK_MIN_ANSWERS="2",
                              SUPPORTBOT_ROLLBACK_NOT_HELPFUL="0.5", SUPPORTBOT_ROLLBACK_CHECK_SECONDS="0", **ROOMY)
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=180)
+    async with running_app(settings, timeout=180) as client:
         yield client
 
 

@@ -12,18 +12,17 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from sqlmodel import Session, select
 
-from bot.app.app_keys import READY, SERVICES
-from bot.app.web import build_app
+from bot.app.app_keys import SERVICES
 from bot.core.records import Identity
 from bot.core.tables import Document
 from bot.engine.eval_cases import load_cases
 from bot.engine.evaluation import run_cases
 from bot.engine.release_gate import RunStore, case_rows, figures
 from handoff.staff_accounts import hash_password
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.handoff.test_console import ALICE_PASSWORD, Staff, hand_over
 
 TOKEN = "admin-secret-for-proposals"
@@ -38,9 +37,7 @@ async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Test
         f'[tenants.default.staff.alice]\npassword_hash = "{hash_password(ALICE_PASSWORD)}"\ndisplay_name = "Alice"\n'
     )
     settings = make_settings(tmp_path_factory.mktemp("faq"), SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_ADMIN_TOKEN=TOKEN)
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=180)
+    async with running_app(settings, timeout=180) as client:
         yield client
 
 

@@ -19,7 +19,7 @@ from bot.app.app_keys import CONVERSATIONS, HANDOFF, READY
 from bot.app.web import build_app
 from bot.engine.dispatch import conversation_id_for
 from channels.slack import normalize_event
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import TEAM, FakeSlackApi
 from tests.handoff.slack_steps import (
@@ -80,9 +80,7 @@ async def client(slack: ThreadOutageSlack, tmp_path_factory: pytest.TempPathFact
         tmp_path_factory.mktemp("robust"), SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
         SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants),
     )
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=120)
+    async with running_app(settings) as client:
         yield client
 
 

@@ -9,13 +9,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from sqlmodel import Session, select
 
-from bot.app.app_keys import HANDOFF, READY, SERVICES
-from bot.app.web import build_app
+from bot.app.app_keys import HANDOFF, SERVICES
 from bot.core.tables import Usage
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.fakes.loopback import started, until
 from tests.fakes.model_servers import FakeOpenAI
 
@@ -45,9 +44,7 @@ async def remote_only() -> AsyncIterator[tuple[TestClient, FakeOpenAI]]:
                 Path(folder) / "data", SUPPORTBOT_TENANTS_FILE=str(Path(folder) / "tenants.toml"), SUPPORTBOT_SAMPLE_KB="0",
                 OPENAI_BASE_URL=openai.url + "/v1", OPENAI_API_KEY="sk-test", SUPPORTBOT_REMOTE_MODEL="gpt-4o-mini",
             )
-            app = build_app(settings)
-            async with TestClient(TestServer(app)) as client:
-                await asyncio.wait_for(app[READY].wait(), timeout=120)
+            async with running_app(settings) as client:
                 yield client, openai
 
 

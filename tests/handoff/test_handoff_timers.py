@@ -21,12 +21,11 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
-from bot.app.app_keys import CONVERSATIONS, HANDOFF, READY, SERVICES, SETTINGS
-from bot.app.web import build_app
+from bot.app.app_keys import CONVERSATIONS, HANDOFF, SERVICES, SETTINGS
 from bot.core.database import open_database
 from bot.core.handoff_states import UNCLAIMED, HandoffStatus, State
 from bot.core.late import Late
@@ -35,7 +34,7 @@ from bot.engine.leases import LeaseTable, run_alone
 from channels.slack_staff import SlackStaffDesk
 from handoff.service import HandoffService
 from handoff.staff_accounts import hash_password
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.databases import on_postgres
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi
@@ -70,9 +69,7 @@ async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Test
         f'[tenants.fast.staff.lead]\npassword_hash = "{hash_password(PASSWORD)}"\ndisplay_name = "Lead"\n'
     )
     settings = make_settings(tmp_path_factory.mktemp("timers"), SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants))
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=180)
+    async with running_app(settings, timeout=180) as client:
         yield client
 
 

@@ -13,7 +13,6 @@ and one per escalation, took the database from the customers' messages: issue #1
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
@@ -24,20 +23,19 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine, event, inspect
 
+from bot.app.app_keys import CONVERSATIONS, SERVICES, SETTINGS
+from bot.app.metrics import Metrics
 from bot.core.database import downgrade, open_database
 from bot.core.late import Late
-from bot.app.metrics import Metrics
 from bot.core.tables import utcnow
-from bot.app.app_keys import CONVERSATIONS, READY, SERVICES, SETTINGS
-from bot.app.web import build_app
+from channels.slack_staff import SlackStaffDesk
 from handoff.records import HandoffRecords
 from handoff.service import HandoffService
-from channels.slack_staff import SlackStaffDesk
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.databases import database_url
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi
@@ -72,9 +70,7 @@ async def slack() -> AsyncIterator[FakeSlackApi]:
 @pytest.fixture(scope="module")
 async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
     settings = make_settings(tmp_path_factory.mktemp("refused"), SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_MAX_QUESTION_CHARS="8000")
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=120)
+    async with running_app(settings) as client:
         yield client
 
 

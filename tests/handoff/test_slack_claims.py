@@ -13,16 +13,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.app.app_keys import HANDOFF, READY
-from bot.app.web import build_app
+from bot.app.app_keys import HANDOFF
 from bot.core.clock import utc
 from bot.core.handoff_states import UNCLAIMED, HandoffStatus, State
 from bot.core.messages import Role
 from bot.core.tables import utcnow
 from channels.slack_desk import card_blocks
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi
 from tests.handoff.slack_steps import (
@@ -53,9 +52,7 @@ async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) 
         tmp_path_factory.mktemp("claims"), SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
         SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants),
     )
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=120)
+    async with running_app(settings) as client:
         yield client
 
 

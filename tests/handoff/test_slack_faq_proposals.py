@@ -16,11 +16,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.app.app_keys import HANDOFF, READY
-from bot.app.web import build_app
-from tests.conftest import SHARED_DATA, make_settings
+from bot.app.app_keys import HANDOFF
+from tests.conftest import SHARED_DATA, make_settings, running_app
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import TEAM, FakeSlackApi, sign
 from tests.handoff.slack_steps import (
@@ -54,9 +53,7 @@ async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) 
         SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants),
         SUPPORTBOT_ADMIN_TOKEN=TOKEN,
     )
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=180)
+    async with running_app(settings, timeout=180) as client:
         yield client
 
 

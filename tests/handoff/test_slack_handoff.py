@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app.app_keys import HANDOFF, READY
 from bot.app.web import build_app
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import TEAM, FakeSlackApi, sign
 from tests.handoff.slack_steps import (
@@ -53,9 +53,7 @@ async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) 
         tmp_path_factory.mktemp("handoff"), SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
         SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants),
     )
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=120)
+    async with running_app(settings) as client:
         yield client
 
 

@@ -4,25 +4,26 @@ could be posted appears in the thread right after it."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
+from bot.app.app_keys import HANDOFF
 from bot.core.config import Settings
-from bot.app.app_keys import HANDOFF, READY
-from bot.app.web import build_app
 from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
 from tests.channels.test_telegram import _conversation_of, post, update_from
-from tests.conftest import make_settings
+from tests.conftest import make_settings, running_app
 from tests.fakes.loopback import until
 from tests.handoff.slack_steps import SECRET, STAFF, widget
-from tests.handoff.test_handoff_robustness import ThreadOutageSlack, cards_of, in_thread, say
+from tests.handoff.test_handoff_robustness import (
+    ThreadOutageSlack,
+    cards_of,
+    in_thread,
+    say,
+)
 
 
 @pytest.fixture
@@ -41,15 +42,6 @@ def settings(slack: ThreadOutageSlack, tmp_path_factory: pytest.TempPathFactory)
     )
 
 
-@asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[TestClient]:
-    """The whole app on `settings`' data directory; leaving the block stops it (as a restart does)."""
-    app = build_app(settings)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=120)
-        yield client
-
-
 def taken_after(slack: ThreadOutageSlack, first: int) -> list[tuple[str, dict[str, Any]]]:
     """What Slack took from call number `first` on: cards and thread posts, in the order they arrived."""
     return [
@@ -60,7 +52,7 @@ def taken_after(slack: ThreadOutageSlack, first: int) -> list[tuple[str, dict[st
 
 async def test_messages_written_while_slack_is_down_reach_the_thread_once_in_order_after_a_restart(slack: ThreadOutageSlack, settings: Settings) -> None:
     slack.failing.add("chat.postMessage")  # Slack is down: no card, no thread
-    async with running(settings) as client:
+    async with running_app(settings) as client:
         conversation, auth, ws, received = await widget(client)
         await say(client, conversation, auth, "How do I restore a deleted page?")
         assert (await say(client, conversation, auth, "I want to talk to a person"))["reply"]["outcome"] == "handoff"
@@ -73,7 +65,7 @@ async def test_messages_written_while_slack_is_down_reach_the_thread_once_in_ord
 
     slack.failing.clear()  # Slack is back; the service restarts on the same data directory
     restarted_at = len(slack.calls)
-    async with running(settings) as client:
+    async with running_app(settings) as client:
         handoffs = client.app[HANDOFF]
         handoff = await until(lambda: (h := handoffs.get(handoff.id)) is not None and h.thread_ts and h, timeout=30)
         await until(lambda: len(in_thread(slack, handoff.thread_ts)) >= 3, timeout=30)
@@ -88,7 +80,7 @@ async def test_messages_written_while_slack_is_down_reach_the_thread_once_in_ord
 
 
 async def test_a_post_slack_took_before_a_restart_is_not_posted_again(slack: ThreadOutageSlack, settings: Settings) -> None:
-    async with running(settings) as client:
+    async with running_app(settings) as client:
         handoffs = client.app[HANDOFF]
         slack.threads_down = True  # the card goes out, posts in its thread do not
         conversation, auth, ws, _ = await widget(client)
@@ -104,7 +96,7 @@ async def test_a_post_slack_took_before_a_restart_is_not_posted_again(slack: Thr
         await ws.close()
 
     slack.threads_down = False
-    async with running(settings) as client:
+    async with running_app(settings) as client:
         await until(lambda: len(in_thread(slack, handoff.thread_ts)) >= 3, timeout=30)
         await client.app[HANDOFF].tick()
         posts = in_thread(slack, handoff.thread_ts)
@@ -129,7 +121,7 @@ async def test_a_file_sent_before_the_card_could_be_posted_is_uploaded_in_the_th
     telegram.files[file_id] = b"%PDF-1.4 the customer's invoice"
     try:
         slack.failing.add("chat.postMessage")  # Slack is down: the handoff stays queued, no card
-        async with running(settings) as client:
+        async with running_app(settings) as client:
             await post(client, update_from(examples["Message with text"], text="/human", chat=chat))
             handoff = client.app[HANDOFF].current(_conversation_of(chat))
             assert handoff is not None and handoff.status == "queued"
@@ -138,7 +130,7 @@ async def test_a_file_sent_before_the_card_could_be_posted_is_uploaded_in_the_th
 
         slack.failing.clear()
         restarted_at = len(slack.calls)
-        async with running(settings) as client:
+        async with running_app(settings) as client:
             uploaded = await until(lambda: [f for f in slack.files if f["data"] == telegram.files[file_id]], timeout=30)
             handoff = client.app[HANDOFF].get(handoff.id)
             assert uploaded[0]["thread_ts"] == handoff.thread_ts and uploaded[0]["channel"] == STAFF

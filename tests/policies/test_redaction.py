@@ -9,13 +9,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from bot.core.database import open_database
-from tests.databases import database_url, stored_bytes
 from policies.pii_patterns import iban_ok, luhn_ok
 from policies.redaction import SpacyRedactor
 from policies.vault import Vault
+from tests.conftest import running_app
+from tests.databases import database_url, stored_bytes
 
 
 def test_each_kind_becomes_a_typed_placeholder(redactor: SpacyRedactor) -> None:
@@ -248,18 +251,15 @@ def test_one_placeholder_holds_one_value_also_in_an_upgraded_database(tmp_path: 
 async def test_serve_purges_expired_values_while_it_runs(tmp_path: Path) -> None:
     import asyncio
 
-    from aiohttp.test_utils import TestClient, TestServer
     from sqlmodel import Session, select
 
+    from bot.app.app_keys import SERVICES
     from bot.core.tables import VaultEntry
-    from bot.app.app_keys import READY, SERVICES
-    from bot.app.web import build_app
     from tests.conftest import make_settings
 
     settings = make_settings(tmp_path, SUPPORTBOT_SAMPLE_KB="0", SUPPORTBOT_VAULT_TTL_HOURS="0.0002")  # 0.72 s
-    app = build_app(settings, vault_purge_every=0.2)
-    async with TestClient(TestServer(app)) as client:
-        await asyncio.wait_for(app[READY].wait(), timeout=120)
+    async with running_app(settings, vault_purge_every=0.2) as client:
+        app = client.app
         created = await (await client.post("/api/v1/conversations", json={"widget_key": "demo"})).json()
         auth = {"Authorization": f"Bearer {created['token']}"}
         sent = await client.post(f"/api/v1/conversations/{created['conversation_id']}/messages", json={"text": "I am zoe@example.com"}, headers=auth)
