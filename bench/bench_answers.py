@@ -482,7 +482,7 @@ would hand over, right / wrong / off-topic, of 664 answerable and 553 off-topic;
   questions): still more right lost than off-topic stopped, and kb9 stays far over 0.05. Chosen thresholds would be fitted on
   the 26 off-topic TUNE questions the gate answers; none was adopted, and nothing changed in the pipeline. Nor only on
   questions clarified (8 of the 26 off-topic ones; 18 are answered outright, most at confidence 0.55-0.97): coverage under
-  0.25 there hands over 22 right clarifications for 4 off-topic questions, drop-one-word 0.03 21 for 6.
+  0.25 there hands over 22 right clarifications for 4 off-topic questions, drop-one-word 0.03 16 for 6 (and 5 wrong ones).
 The near-domain questions kb9's gate answers (employment law, tax rates, visas, advice, other HR modules) share the head
 words of their article as often as a paraphrase of a right question lacks them: what they ask is answered by no sentence,
 which needs a reader of the passage (no cross-encoder or NLI model is installed; none may be fetched). A tenant can already
