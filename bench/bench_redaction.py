@@ -352,6 +352,7 @@ from bench.blind_sets import (  # noqa: E402
     blind_pii_records_2,
     blind_pii_records_3,
     blind_pii_records_4,
+    blind_pii_records_5,
     blind_questions,
     blind_questions_2,
     blind_questions_3,
@@ -502,7 +503,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4 (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind5 (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -529,6 +530,8 @@ def main() -> int:
                  misses=args.misses if "blind3" in where else None)
     ok &= recall(redactor, blind_pii_records_4(), label="BLIND written messages 4, report only (bench/blind_pii_messages_4.txt)",
                  misses=args.misses if "blind4" in where else None)
+    ok &= recall(redactor, blind_pii_records_5(), label="BLIND written messages 5, report only (bench/blind_pii_messages_5.txt)",
+                 misses=args.misses if "blind5" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
         ok &= blind_ordinary(redactor, show=args.show)
