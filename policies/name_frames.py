@@ -23,6 +23,7 @@ import re
 from bot.core.first_names import NOT_NAMES, Names
 from bot.core.words import stop_words
 from policies.businesses import a_brand
+from policies.name_cues import RELATIONS, common
 from policies.name_words import NAME_PARTICLES, NameWords, form_of_address, ordinary
 from policies.pii_patterns import UPPER
 
@@ -215,6 +216,22 @@ def asked_names(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if not a_brand(text, s, e)]  # "Chase sent me a new card": the bank
 
 
+# "My line manager, Oyinkansola, approved it": a relation with a word before it ("line", "new", "account"), then the
+# name between commas (policies/person_names.py's `ROLE_APPOSITIVE` takes the relation's word right after "my")
+MODIFIED_ROLE = re.compile(
+    rf"\b(?i:my|our|your|the|his|her|their) [a-z]+[ -]{RELATIONS}[ \t]*,[ \t]*([{UPPER}][\w'’-]+(?: [{UPPER}][\w'’-]+)?)[ \t]*,"
+)
+
+
+def role_named(text: str) -> list[tuple[int, int]]:
+    """The name set off by commas after one's relation with a word before it (`MODIFIED_ROLE`), none of its words an
+    ordinary word of a chat or a brand's ("our account manager, Billing, ..." is none)."""
+    return [m.span(1) for m in MODIFIED_ROLE.finditer(text)
+            if not any(common(w) or w.lower() in NOT_NAMES or w.lower() in stop_words() for w in m.group(1).split())
+            and not a_brand(text, *m.span(1))]
+
+
 def framed_names(text: str, street_starts: list[int]) -> list[tuple[int, int]]:
     """All of the above."""
-    return greeted_names(text) + signed_names(text) + addressees_inline(text, street_starts) + vietnamese_names(text) + asked_names(text)
+    return greeted_names(text) + signed_names(text) + addressees_inline(text, street_starts) + vietnamese_names(text) \
+        + asked_names(text) + role_named(text)
