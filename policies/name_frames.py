@@ -124,6 +124,8 @@ def signed_names(text: str) -> list[tuple[int, int]]:
         cased = any(c.isupper() for c in text)
         if cased and not all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in words):
             continue
+        if any(len(w) > 1 and w.isupper() for w in words) or a_brand(text, *line.span(1)):
+            continue  # "Thanks,\nJIRA": a product's name or an acronym signs no message
         out.append(line.span(1))
     return out
 
