@@ -4,12 +4,14 @@ Three detectors, merged (policies/placeholders.py):
 - validated patterns: e-mail, phone numbers (`phonenumbers`, several regions), payment cards (Luhn),
   IBAN (mod-97), US SSN, IP addresses (`ipaddress`) — policies/pii_patterns.py;
 - street addresses (house number + street word, continued over the city / postcode / country lines
-  that follow) — policies/street_addresses.py;
+  that follow) — policies/street_addresses.py; the building's word, a Spanish floor, a Japanese block address —
+  policies/street_extent.py;
 - spaCy NER for person names (the model name is a setting), checked and extended by context
   rules — policies/person_names.py, policies/name_cues.py — and by general name lists (Census surnames, first names,
   Webster's proper names; policies/name_words.py, policies/name_spans.py), with products and places told apart in
   policies/things.py (brands and shops: policies/businesses.py, the list in policies/brands.py; a state or a country after a
-  city: policies/places.py); the name line above a street line is the addressee;
+  city: policies/places.py); the name line above a street line is the addressee; who is greeted, signs a block under
+  a closing, or is named before a street on its line — policies/name_frames.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
