@@ -27,6 +27,37 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
+Figures, 2026-12-06, branch privacy19 (before = main at eef587c with the sixth blind set wired in (63f5a35, first
+named _5), after = the branch at its last commit; `--show none --seed 1000`, `--seed 1001 --skip-ordinary --show none`;
+load 13-19 on 2 cores). First a sixth blind PII set (privacy18 wrote a fifth at the same time), committed (9ae5bed, as
+_5) before redaction ran on it, report only
+(bench/blind_pii_messages_6.txt: 88 people of many cultures (West African, South Asian, East Asian romanised, Slavic,
+Arabic, Latin American double surnames), lower case, after greetings, in signatures, names that are English words;
+18 street addresses of 12 countries). Then names in frames that say someone is meant, in a new module
+(policies/name_frames.py): someone greeted or thanked where a greeting opens the message, a line or a sentence (a first
+name of gender-guesser's list, those that are English words too included, with only punctuation or the line's end
+after it); the name line of a signature block under a closing, when a team or place line follows; the addressee before
+a street on the same line ("Ship to X Y, 12 ..."); a Vietnamese name by its middle word; a capitalised name that is an
+English word too that a request is about ("let X know", "ask X to") or that opens a sentence before what only someone
+does ("X asked me"), not a brand's; the name between commas after a relation with a word before it ("my line manager,
+X,"); "bint"/"binti" join a name as "bin" does. Addresses (policies/street_extent.py): a building's word before the
+house number ("House 21, ..."), a Spanish floor and door after it ("55, 2º dcha"), a Japanese block address with its
+ward ("3-5-1 X-Y, Z-ku"). Chosen on bench/dev_pii_messages_privacy19.txt (105 people, 18 addresses; development, written
+after the sixth blind set was committed and measured, by the same hand and in similar shapes: the sixth set's gain is
+weak evidence), the tune halves and seed 11 (misses and the ordinary tune list diffed after each change); the report
+halves, blind2-4, blind6 and seeds >= 1000 only measured. One rule was narrowed on the ordinary tune half (a request's name in
+lower case: "tell visa about fraud", "let carl know" came in; now capitalised names only).
+- PERSON: PII tune 222/226, report 200/205 unchanged; seeds 1000 1197/1261, 1001 1213/1284 unchanged; seed 11 1230/1287
+  unchanged; blind tune 45/45 unchanged, report 49 -> 51 of 58 (0.845 -> 0.879); blind2 73 -> 75 of 84 (0.869 -> 0.893);
+  blind3 69/76 unchanged; blind4 59 -> 61 of 68 (0.868 -> 0.897); blind6 72 -> 78 of 88 (0.818 -> 0.886); development
+  84 -> 97 of 105 (a training score);
+- STREET: PII 135/148, 114/127 and seeds 754/797, 740/780 unchanged; blind report 11/13 unchanged; blind2 4 -> 5 of 7,
+  blind3 10 -> 11 of 12, blind4 4/5 unchanged, blind6 15 -> 17 of 18; development 15 -> 18 of 18;
+- every other kind identical on every set (1.000);
+- ordinary changed: tune 134, report 162 unchanged (the tune list identical); blind questions tune 7/295, report 21/274,
+  blind2 10/153, blind3 14/208, blind4 37/135 unchanged;
+- throughput 524 (before) vs 883, 361 and 546 in the bench runs (a shared machine at load 13-19: noise).
+
 Figures, 2026-12-06, branch privacy17 (before = main at 7c1373e with the fourth blind set wired in (ea04523), after = the
 branch at its last commit; `--show none --seed 1000`, `--seed 1001 --skip-ordinary --show none`).
 First a fourth blind set, written and committed (ea2e9a0) before redaction ran on it, report only (bench/blind_sets.py):
@@ -352,6 +383,7 @@ from bench.blind_sets import (  # noqa: E402
     blind_pii_records_2,
     blind_pii_records_3,
     blind_pii_records_4,
+    blind_pii_records_6,
     blind_questions,
     blind_questions_2,
     blind_questions_3,
@@ -502,7 +534,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4 (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind6 (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -529,6 +561,8 @@ def main() -> int:
                  misses=args.misses if "blind3" in where else None)
     ok &= recall(redactor, blind_pii_records_4(), label="BLIND written messages 4, report only (bench/blind_pii_messages_4.txt)",
                  misses=args.misses if "blind4" in where else None)
+    ok &= recall(redactor, blind_pii_records_6(), label="BLIND written messages 6, report only (bench/blind_pii_messages_6.txt)",
+                 misses=args.misses if "blind6" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
         ok &= blind_ordinary(redactor, show=args.show)

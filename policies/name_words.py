@@ -34,7 +34,7 @@ from policies.pii_patterns import UPPER
 OTHER_SCRIPT = re.compile(r"^[Α-ΩΆ-Ώα-ωά-ώА-Яа-яЁё]+$")
 INITIAL = re.compile(rf"^[{UPPER}]\.?$|^[a-z]\.$")
 # particles inside a person's name: "Oria de Vesk", "Oria de la Quill", "Bram van Dornacre"
-NAME_PARTICLES = frozenset("de del della da das dos do di du la le van von der den ten ter bin ibn al el y e auch".split())
+NAME_PARTICLES = frozenset("de del della da das dos do di du la le van von der den ten ter bin bint binti ibn al el y e auch".split())
 
 
 class NameWords:

@@ -4,12 +4,14 @@ Three detectors, merged (policies/placeholders.py):
 - validated patterns: e-mail, phone numbers (`phonenumbers`, several regions), payment cards (Luhn),
   IBAN (mod-97), US SSN, IP addresses (`ipaddress`) — policies/pii_patterns.py;
 - street addresses (house number + street word, continued over the city / postcode / country lines
-  that follow) — policies/street_addresses.py;
+  that follow) — policies/street_addresses.py; the building's word, a Spanish floor, a Japanese block address —
+  policies/street_extent.py;
 - spaCy NER for person names (the model name is a setting), checked and extended by context
   rules — policies/person_names.py, policies/name_cues.py — and by general name lists (Census surnames, first names,
   Webster's proper names; policies/name_words.py, policies/name_spans.py), with products and places told apart in
   policies/things.py (brands and shops: policies/businesses.py, the list in policies/brands.py; a state or a country after a
-  city: policies/places.py); the name line above a street line is the addressee;
+  city: policies/places.py); the name line above a street line is the addressee; who is greeted, signs a block under
+  a closing, or is named before a street on its line — policies/name_frames.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
@@ -36,6 +38,7 @@ from bot.core.batching import Batcher
 from bot.core.language import caseless_script
 from policies.caseless_names import caseless_names
 from policies.name_cues import declared_name, mask_placeholders
+from policies.name_frames import framed_names
 from policies.name_presence import may_hold_a_name
 from policies.name_spans import addressee_spans
 from policies.name_words import NOT_NAMES, NameWords
@@ -49,6 +52,7 @@ from policies.pii_patterns import (
 )
 from policies.placeholders import LocalNumbering, Numbering, apply, merge
 from policies.street_addresses import address_entities
+from policies.street_extent import widened
 from policies.word_classes import WordClasses
 
 Terms = Callable[[str], Collection[str]]  # tenant -> its lower-cased terms and phrases
@@ -110,12 +114,15 @@ class SpacyRedactor:
     def detect_batch(
         self, texts: Sequence[str], kinds: frozenset[str] = ALL_KINDS, *, keep: Collection[str] = NO_TERMS
     ) -> list[list[Entity]]:
-        results = [pattern_entities(t, kinds) + (address_entities(t) if STREET_ADDRESS in kinds else []) for t in texts]
+        # the building's word, a Spanish floor and a Japanese block number the street rules leave out (policies/street_extent.py)
+        results = [pattern_entities(t, kinds) + (widened(t, address_entities(t)) if STREET_ADDRESS in kinds else []) for t in texts]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 streets = [e.start for e in found if e.kind == STREET_ADDRESS]
                 if streets:  # the line above a street line is who lives there
                     found += [Entity(PERSON, s, e, text[s:e]) for s, e in addressee_spans(text, streets, not_names=NOT_NAMES)]
+                # who is greeted, signs under a closing, or is named before a street on its line (policies/name_frames.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in framed_names(text, streets)]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 if caseless_script(text):  # names the model and the capitals' cues cannot see
