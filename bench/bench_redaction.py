@@ -352,10 +352,12 @@ from bench.blind_sets import (  # noqa: E402
     blind_pii_records_2,
     blind_pii_records_3,
     blind_pii_records_4,
+    blind_pii_records_5,
     blind_questions,
     blind_questions_2,
     blind_questions_3,
     blind_questions_4,
+    blind_questions_5,
 )
 from bench.datasets import (  # noqa: E402
     BITEXT_CSV,
@@ -478,7 +480,7 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
     # (set, half shown as, the half whose --show prints it, its questions)
     sets = [("blind", "tune", "tune", blind_questions("tune")), ("blind", "report", "report", blind_questions("report")),
             ("blind2", "whole", "report", blind_questions_2()), ("blind3", "whole", "report", blind_questions_3()),
-            ("blind4", "whole", "report", blind_questions_4())]
+            ("blind4", "whole", "report", blind_questions_4()), ("blind5", "whole", "report", blind_questions_5())]
     for name, half, shown_with, questions in sets:
         results = redactor.redact_batch(questions)
         changed = [r for r in results if r.redacted != r.text]
@@ -490,7 +492,7 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
         lines.append(f"  {name:10s} none     {half:7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
                      f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
     print("blind ordinary questions changed (bench/ordinary/blind_questions.txt, halves by hash; "
-          "blind_questions_2.txt, _3.txt and _4.txt, report only, whole; every change counts)")
+          "blind_questions_2.txt to _5.txt, report only, whole; every change counts)")
     print("\n".join(lines))
     return ok
 
@@ -502,7 +504,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4 (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind5 (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -529,6 +531,8 @@ def main() -> int:
                  misses=args.misses if "blind3" in where else None)
     ok &= recall(redactor, blind_pii_records_4(), label="BLIND written messages 4, report only (bench/blind_pii_messages_4.txt)",
                  misses=args.misses if "blind4" in where else None)
+    ok &= recall(redactor, blind_pii_records_5(), label="BLIND written messages 5, report only (bench/blind_pii_messages_5.txt)",
+                 misses=args.misses if "blind5" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
         ok &= blind_ordinary(redactor, show=args.show)
