@@ -10,7 +10,9 @@ about a name that only the model or a name list vouches for, before its other ru
   account has ("X's turret", "X's outfit"; "X's account was banned" stays someone's);
 - what is configured, installed or launched to do something ("configure X to use Firefox");
 - an assistant asked to show or read out the writer's own data ("ask X to show my spending");
-- a name right before the goods sold under it ("return X items").
+- a name right before the goods sold under it ("return X items");
+- a name right before the software it names, which then does something ("X app keeps freezing");
+- a lone word the model calls an organisation or a product, on which a device or a show is ("keeps going offline on X").
 
 Chosen on product questions written for this and kept out of the repository, the blind set's tune half and the
 PII file's tune half (bench/bench_redaction.py); the report halves and the blind sets 2-5 only measured.
@@ -75,6 +77,18 @@ ASSISTANT_AFTER = re.compile(
 )
 # "return X items", "X merchandise": a name right before the goods sold under it ("Oria's items" keep her possessive)
 GOODS_AFTER = re.compile(r"[ \t]+(?:items|goods|merch(?:andise)?|collection|outlet|stores?|boutiques?)\b(?!['’-])", re.IGNORECASE)
+# "X app keeps freezing", "X portal won't accept my documents": what software a name is of, then what it does
+SOFTWARE_NOUN_THEN_VERB = re.compile(
+    r"[ \t]+(?:app|portal|website|site|platform|plugin|extension|dashboard|client|launcher)[ \t]+(?:still[ \t]+|now[ \t]+)?"
+    r"(?:keeps|kept|won['’]t|doesn['’]t|didn['’]t|can['’]t|isn['’]t|wasn['’]t|is|was|crash(?:es|ed)|shows|showed|says|said|stopped|"
+    r"fails|failed|asks|asked|freezes|froze|logs|needs|wants|rejects|rejected|gives|gave)\b"
+)
+# "keeps going offline on X", "streaming on X": the network, the platform or the service a device or a show is on
+ON_PLATFORM_BEFORE = re.compile(
+    r"\b(?:offline|online|available|installed|running|runs|stuck|slow|hosted|deployed|listed|streaming|streams|playing|"
+    r"disconnect(?:s|ed|ing)?|drop(?:s|ped|ping)|lag(?:s|ged|ging)|crash(?:es|ed|ing)|buffer(?:s|ed|ing))\s+(?:\w+\s+)?(?:on|via|over|through)\s+\Z",
+    re.IGNORECASE,
+)
 GIVEN_BEFORE = re.compile(r"\b(?:send|sent|give|gave|show|showed|owe|lend|lent|bring|brought|to|for)\s+\Z", re.IGNORECASE)
 
 
@@ -132,9 +146,26 @@ def goods_of(text: str, start: int, end: int) -> bool:
         and GIVEN_BEFORE.search(text[max(0, start - 8) : start]) is None
 
 
-def product_context(text: str, start: int, end: int, *, found: Sequence[tuple[int, int]]) -> bool:
+def software_of(text: str, start: int, end: int) -> bool:
+    """"Marlowe Quill app keeps freezing", "Oria Vesk portal won't accept my documents": a name right before what
+    software it names, which then does something; a person's would be "Oria Vesk's app" ("the Oria Vesk account" is
+    left out: an account may be someone's)."""
+    return not re.search(r"['’]s?$", text[start:end]) and SOFTWARE_NOUN_THEN_VERB.match(text, end) is not None
+
+
+def platform_on(text: str, start: int, end: int, things: Sequence[tuple[int, int]], persons: Sequence[tuple[int, int]]) -> bool:
+    """"My camera keeps going offline on X", "streaming on X": a lone word the model calls an organisation or a product
+    (not a person), on which a device or a show is."""
+    return len(_words(text, start, end)) == 1 and ON_PLATFORM_BEFORE.search(text[max(0, start - 40) : start]) is not None \
+        and any(s <= start < e for s, e in things) and not any(s <= start < e for s, e in persons)
+
+
+def product_context(
+    text: str, start: int, end: int, *, things: Sequence[tuple[int, int]], persons: Sequence[tuple[int, int]]
+) -> bool:
     """Whether a name only the model or a list vouches for is rather a product, a game's character, a shop or an
-    assistant (the module's docstring); `found`: the spans the model found, of any label."""
-    return coded_name(text, start, end) or inside_numbered_name(text, start, end, found) or shop_at(text, start, end) \
+    assistant (the module's docstring); `things` and `persons`: the spans the model calls things and people."""
+    found = [*things, *persons]
+    return platform_on(text, start, end, things, persons) or coded_name(text, start, end) or inside_numbered_name(text, start, end, found) or shop_at(text, start, end) \
         or game_character(text, start, end) or configured(text, start, end) or assistant_asked(text, start, end) \
-        or goods_of(text, start, end)
+        or goods_of(text, start, end) or software_of(text, start, end)

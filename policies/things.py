@@ -267,7 +267,7 @@ def a_thing(
         return True  # "card Visa 4111 1111 1111 1111": a card network before a card's number
     if region_after_city(text, start, end):
         return True  # "Savannah, Georgia", "a hotel for st charles missouri": a state or a country after a city
-    if product_context(text, start, end, found=[*things, *persons]):
+    if product_context(text, start, end, things=things, persons=persons):
         return True  # "my Bolt EUV battery", "pay with Klarna at X", "Can X's turret be upgraded?": policies/product_context.py
     words = [w.strip(".,'’") for w in text[start:end].split()]
     words = [w for w in words if w]

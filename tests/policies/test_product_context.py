@@ -31,6 +31,11 @@ from policies.redaction import SpacyRedactor
         "Ask Hazel to show my spending on groceries this month",
         # goods sold under a name
         "Can I return Gideon Marsh items to a store?",
+        # the software a name is of, which then does something
+        "Gideon Marsh app keeps freezing on login",
+        "Rupert Vance portal won't accept my documents",
+        # what the model calls an organisation, on which a device is
+        "Our doorbell keeps dropping on Eero",
         # a unit counted "of" something is no address
         "Unit 3 of the Quellor course is locked",
         "Lesson 4 of the Spanish Basics course won't load",
@@ -48,6 +53,7 @@ def test_products_characters_shops_and_assistants_are_kept(redactor: SpacyRedact
         ("Please ask Hazel to send me the invoice for March", "Hazel"),
         ("Martha's Xbox account got banned for no reason", "Martha"),
         ("My friend Ellis's save file was deleted in the game", "Ellis"),
+        ("Gideon Marsh's app keeps freezing, he says", "Gideon Marsh"),
     ],
 )
 def test_people_in_the_same_places_are_still_found(redactor: SpacyRedactor, text: str, name: str) -> None:
