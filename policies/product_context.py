@@ -160,6 +160,21 @@ def platform_on(text: str, start: int, end: int, things: Sequence[tuple[int, int
         and any(s <= start < e for s, e in things) and not any(s <= start < e for s, e in persons)
 
 
+# a question's opening word the model takes into a name after it ("[Can Kroo] pay interest?", "[Can Wattson's] turret")
+QUESTION_OPENER = frozenset({
+    "can", "could", "does", "do", "did", "is", "are", "was", "were", "why", "how", "what", "when", "where", "has", "have",
+    "should", "would", "shall",
+})
+
+
+def without_question_word(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
+    """The model's name without the question's opening word before it: "Can Kroo" -> "Kroo"."""
+    if len(words) > 1 and words[0] in {w.capitalize() for w in QUESTION_OPENER} and (start == 0 or re.search(r"[.!?\n]\s*$", text[:start])):
+        start = text.index(words[1], start + len(words[0]))
+        words = words[1:]
+    return start, words
+
+
 def product_context(
     text: str, start: int, end: int, *, things: Sequence[tuple[int, int]], persons: Sequence[tuple[int, int]]
 ) -> bool:
