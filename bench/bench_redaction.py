@@ -27,6 +27,38 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
+Figures, 2026-12-06, branch privacy18 (before = main at eef587c with the fifth blind set wired in (bdf4bb1), after = the
+branch at its last commit; `--show tune --seed 1000`, `--seed 1001 --skip-ordinary --show none`; load average 14-20 on
+the 2 shared cores). First a fifth blind set, written and committed (bc07a28) before redaction ran on it, report only
+(bench/blind_sets.py): 229 ordinary questions about real products and services (bench/ordinary/blind_questions_5.txt:
+games, banking and payment apps, hardware, travel, healthcare portals, developer tools, shops and places outside the US;
+model, order, booking and ticket numbers, versions, times, amounts in several currencies, counts before nouns) and 70
+messages with people, addresses outside the US and contacts (bench/blind_pii_messages_5.txt). Then general shapes of
+things taken for people, in a new module (policies/product_context.py, asked by `a_thing` before its other rules): a
+run holding an acronym beside a word not all in capitals, or a digit ("my Bolt EUV battery", even after "says my"); a
+name inside the model's longer one that goes on to a number; where one pays or shops ("pay ... at X"); a lone word's
+possessive in a message about a game, before what a character has and not an account's ("X's turret", not "X's
+account"); what is configured or installed to do something; an assistant asked to show the writer's own data ("ask X
+to show my spending"; also a filter at the end of `people`, the request's cue being strong); a name before "items",
+"outlet"; a name before the software it names, which then does something ("X app keeps freezing"); a lone word the
+model calls an organisation, on which a device or a show is ("keeps dropping on X"). And no street opens with "of"
+after its number ("Unit 3 of the X course"); a question's opening word ("Can", "Does") no part of the model's name
+after it ("[Can X] pay interest?" lost its "Can"). Chosen on 303 product questions and 42 messages with people written
+for this and kept out of the repository (three batches: 149, 104, 50), the blind tune half and the PII tune half (PERSON
+misses of the development messages identical with and without the rules); the report halves, blind2-5 and seeds >= 1000
+only measured, three times, no rule chosen or undone on them. The development questions were written by the same hand as
+blind5, just after it: blind5's one question less is weak evidence; the blind report half's one less is the
+independent one.
+- blind questions changed: tune 7 -> 5 of 295, report 21 -> 20 of 274 (0.0766 -> 0.0730); blind2 10/153, blind3 14/208,
+  blind4 37/135 unchanged; blind5 11 -> 10 of 229 (0.048 -> 0.044; unchanged by every rule but the last, the question's
+  opening word); development questions 17 -> 6 of 149, 6 -> 3 of 104 (training scores), 13 of 50 (the third batch:
+  products named like people doing what a person could do, "Why did X stop categorising my rides?", left as they are);
+- ordinary changed: tune 134, report 162 unchanged (the tune list identical; every one a real person's name or as
+  read by privacy12-17);
+- PERSON unchanged on every set: PII tune 222/226, report 200/205; seeds 1000 1197/1261 (0.949), 1001 1213/1284
+  (0.945); blind tune 45/45, report 49/58 (0.845), blind2 73/84 (0.869), blind3 69/76 (0.908), blind4 59/68 (0.868),
+  blind5 45/54 (0.833, below the goal: left to the recall work); every other kind identical (blind5 STREET 7/9);
+- throughput 563 (before) vs 842 and 961 messages/s (after), all under load: no difference beyond the noise.
 Figures, 2026-12-06, branch privacy19 (before = main at eef587c with the sixth blind set wired in (63f5a35, first
 named _5), after = the branch at its last commit; `--show none --seed 1000`, `--seed 1001 --skip-ordinary --show none`;
 load 13-19 on 2 cores). First a sixth blind PII set (privacy18 wrote a fifth at the same time), committed (9ae5bed, as
@@ -383,11 +415,13 @@ from bench.blind_sets import (  # noqa: E402
     blind_pii_records_2,
     blind_pii_records_3,
     blind_pii_records_4,
+    blind_pii_records_5,
     blind_pii_records_6,
     blind_questions,
     blind_questions_2,
     blind_questions_3,
     blind_questions_4,
+    blind_questions_5,
 )
 from bench.datasets import (  # noqa: E402
     BITEXT_CSV,
@@ -510,7 +544,7 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
     # (set, half shown as, the half whose --show prints it, its questions)
     sets = [("blind", "tune", "tune", blind_questions("tune")), ("blind", "report", "report", blind_questions("report")),
             ("blind2", "whole", "report", blind_questions_2()), ("blind3", "whole", "report", blind_questions_3()),
-            ("blind4", "whole", "report", blind_questions_4())]
+            ("blind4", "whole", "report", blind_questions_4()), ("blind5", "whole", "report", blind_questions_5())]
     for name, half, shown_with, questions in sets:
         results = redactor.redact_batch(questions)
         changed = [r for r in results if r.redacted != r.text]
@@ -522,7 +556,7 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
         lines.append(f"  {name:10s} none     {half:7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
                      f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
     print("blind ordinary questions changed (bench/ordinary/blind_questions.txt, halves by hash; "
-          "blind_questions_2.txt, _3.txt and _4.txt, report only, whole; every change counts)")
+          "blind_questions_2.txt to _5.txt, report only, whole; every change counts)")
     print("\n".join(lines))
     return ok
 
@@ -534,7 +568,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind6 (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind5, blind6 (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -561,6 +595,8 @@ def main() -> int:
                  misses=args.misses if "blind3" in where else None)
     ok &= recall(redactor, blind_pii_records_4(), label="BLIND written messages 4, report only (bench/blind_pii_messages_4.txt)",
                  misses=args.misses if "blind4" in where else None)
+    ok &= recall(redactor, blind_pii_records_5(), label="BLIND written messages 5, report only (bench/blind_pii_messages_5.txt)",
+                 misses=args.misses if "blind5" in where else None)
     ok &= recall(redactor, blind_pii_records_6(), label="BLIND written messages 6, report only (bench/blind_pii_messages_6.txt)",
                  misses=args.misses if "blind6" in where else None)
     if not args.skip_ordinary:

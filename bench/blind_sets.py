@@ -16,8 +16,10 @@ Two more, written blind by privacy14 and committed before redaction was run on t
   "from", "with", "cc", "by", non-English names, signatures) and a few addresses, e-mails and phones.
 
 The third (privacy16) and the fourth (privacy17: 135 questions with products named like people and predicates a
-person could also have, 71 messages with people) are report only too, whole. So is the sixth PII set (privacy19,
-bench/blind_pii_messages_6.txt; privacy18 wrote a fifth at the same time): 88 people of many cultures, lower case, after
+person could also have, 71 messages with people) are report only too, whole, and so is the fifth (privacy18: 229
+questions about real products and services in several domains and countries, 70 messages with people, addresses outside
+the US and contacts). So is the sixth PII set (privacy19, written at the same time as the fifth,
+bench/blind_pii_messages_6.txt): 88 people of many cultures, lower case, after
 greetings, in signatures, names that are English words; 18 street addresses of 12 countries; no ordinary questions.
 """
 
@@ -36,6 +38,8 @@ BLIND_QUESTIONS_3 = HERE / "ordinary" / "blind_questions_3.txt"
 BLIND_PII_3 = HERE / "blind_pii_messages_3.txt"
 BLIND_QUESTIONS_4 = HERE / "ordinary" / "blind_questions_4.txt"
 BLIND_PII_4 = HERE / "blind_pii_messages_4.txt"
+BLIND_QUESTIONS_5 = HERE / "ordinary" / "blind_questions_5.txt"
+BLIND_PII_5 = HERE / "blind_pii_messages_5.txt"
 BLIND_PII_6 = HERE / "blind_pii_messages_6.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
@@ -107,6 +111,16 @@ def blind_questions_4() -> list[str]:
 def blind_pii_records_4() -> list[dict]:
     """The fourth blind PII set, whole (report only)."""
     return [parse_marked(line) for line in _lines(BLIND_PII_4)]
+
+
+def blind_questions_5() -> list[str]:
+    """The fifth blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_5)
+
+
+def blind_pii_records_5() -> list[dict]:
+    """The fifth blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_5)]
 
 
 def blind_pii_records_6() -> list[dict]:

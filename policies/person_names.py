@@ -87,6 +87,7 @@ from policies.name_words import (
 )
 from policies.person_slots import couples, paired_names, person_slots
 from policies.pii_patterns import PERSON, UPPER, Entity
+from policies.product_context import assistant_asked, without_question_word
 from policies.product_names import product_titles
 from policies.romanised_names import korean_given_names
 from policies.street_words import TYPE_AFTER as STREET_TYPE_WORDS
@@ -222,7 +223,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
             continue
         if len(words) == 1 and (words[0].lower() in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4)):
             continue  # "ETA", "PIN": acronyms
-        start, words = without_foreign_lead(text, *without_article(text, ent.start_char, words))
+        start, words = without_question_word(text, *without_foreign_lead(text, *without_article(text, ent.start_char, words)))
         if len(words) == 1 and lone_request_verb(text, start, words[0]):
             continue  # "Thanks for the help; Tell support I said thanks": the verb, no name
         told = len(words)
@@ -390,6 +391,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     spans += joined_after_request(spans, text)
     spans += [p for p in paired_names(text, spans) if not any(s <= p[0] < e for s, e in spans)]
     spans = [(s, e) for s, e in spans if not a_business(text, s, e) or NAME_CUE_STRONG.search(text[max(0, s - 30) : s])]
+    spans = [(s, e) for s, e in spans if not assistant_asked(text, s, e)]  # "ask X to show my spending": an app's assistant
     spans = _with_initial_before(with_titles(spans, text), text)
     spans += same_names(spans, text)
     spans = without_pronoun(with_initials_between(with_particles(spans, text, cased=cased), text), text)

@@ -38,8 +38,9 @@ NOT_A_STREET_NAME = r"(?!(?:I|Please|How|What|Why|When|Where|Can|Could|Would|Do|
 def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Pattern[str]]:
     return [
         # "12 Sample Street", "221B Example St.", "18 Quillon Parade", "370 12 Third Avenue": number, name, type
-        # (not particles alone before the type: "Unit 4 of the course won't load" counts a part of something)
-        re.compile(rf"(?<![:.])\b\d{{1,6}}[A-Za-z]?(?:[/-]\d{{1,5}})?,?\s+(?!(?:{PARTICLE}\s+)+(?i:{TYPE_AFTER})\b)(?:{name_part}\s+){{1,4}}?(?i:{TYPE_AFTER})\b\.?"),
+        # (not particles alone before the type: "Unit 4 of the course won't load" counts a part of something; nor "of"
+        # right after the number: "Unit 3 of the Duolingo course", "2 of the Oak tables" count, no street opens with it)
+        re.compile(rf"(?<![:.])\b\d{{1,6}}[A-Za-z]?(?:[/-]\d{{1,5}})?,?\s+(?!(?:{PARTICLE}\s+)+(?i:{TYPE_AFTER})\b)(?!of\s)(?:{name_part}\s+){{1,4}}?(?i:{TYPE_AFTER})\b\.?"),
         # "Rua do Exemplo 16", "ul. Przykładowa 04/82", "Calle Ejemplo, 5", "Via Esempio 12": type, name, number
         re.compile(rf"(?<![\w.])(?i:{TYPE_FIRST})\.?\s+(?:{name_part}[ ,]+){{1,4}}?{HOUSE}"),
         # "Esimerkkikatu 25", "Beispielstraße 5", "Muster-Beispiel-Straße 31/69": a one-word street name and a number
