@@ -32,8 +32,11 @@ from knowledge.milvus_endpoint import ONE_BLAS_THREAD, Owner, advertise, withdra
 logger = logging.getLogger(__name__)
 
 _LOCKED = 75  # the child's exit status when another process holds the store
-
-
+# glibc gives each thread that allocates its own arena (up to 8 per core), and an arena keeps what is freed in it:
+# the child's gRPC worker threads each allocate the replies and temporaries of the searches and reads they serve.
+# Two arenas (the child runs Python, one thread at a time, under its interpreter lock); an operator's own setting
+# wins. Measured in bench/bench_growth.py's docstring (seventh pass).
+MALLOC_ARENAS = "2"
 
 
 class MilvusChild:
@@ -58,7 +61,7 @@ class MilvusChild:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "knowledge.milvus_child", str(os.getpid()), str(self.data_dir), str(self.port)],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=Path(__file__).resolve().parents[1],
-                env={**os.environ, **ONE_BLAS_THREAD},
+                env={"MALLOC_ARENA_MAX": MALLOC_ARENAS, **os.environ, **ONE_BLAS_THREAD},
             )
 
     def wait_ready(self, timeout: float = 120.0) -> None:
