@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 MIN_ROWS = 10_000  # below this, the exact scan of the mapping is cheap and small (1.5 MB per 1,000 chunks)
 FIRST_WIDTH = 256  # candidates read from the copy first, per question
 WIDEST = 16_384  # candidates past which the float32 file is scanned exactly instead
-BLOCK_ROWS = 8192  # rows read at a time when the copy is made or the file scanned
+BLOCK_ROWS = 2048  # rows read at a time when the copy is made or the file scanned (3 MB of float32)
 ROUNDING = 1e-4  # |q| |v| x this covers float32 rounding of both products (384 x 2^-24 x 2 is 4.6e-5)
 
 _lock = threading.Lock()
@@ -55,13 +55,18 @@ class ScanCopy:
         self.index.sq.trained = faiss.Float32Vector()
         faiss.copy_array_to_vector(np.concatenate([low, high - low]).astype(np.float32), self.index.sq.trained)
         self.index.is_trained = True
+        # the codes made a block at a time into one array of their exact size, then given to the index at once
+        # (faiss's `add` grows its buffer by doubling: up to twice the 38 MB, and the freed copies in the heap)
+        codes = np.empty((rows, self.index.code_size), dtype=np.uint8)
         self.bound = np.empty(rows, dtype=np.float32)
         for start, block in zip(range(0, rows, BLOCK_ROWS), self._blocks(), strict=True):
-            self.index.add(block)
-            codes = self.index.sa_encode(block)
-            error = np.linalg.norm((block - self.index.sa_decode(codes)).astype(np.float64), axis=1)
+            codes[start : start + len(block)] = self.index.sa_encode(block)
+            error = np.linalg.norm((block - self.index.sa_decode(codes[start : start + len(block)])).astype(np.float64), axis=1)
             size = np.linalg.norm(block.astype(np.float64), axis=1)
             self.bound[start : start + len(block)] = np.nextafter((error + ROUNDING * size).astype(np.float32), np.float32(np.inf))
+        faiss.copy_array_to_vector(codes.reshape(-1), self.index.codes)
+        self.index.ntotal = rows
+        del codes
         self.widest_bound = float(self.bound.max()) if rows else 0.0
 
     def _blocks(self) -> Any:
