@@ -157,5 +157,8 @@ def scan_copy(vectors: np.ndarray) -> ScanCopy | None:
             except ImportError:
                 logger.info("faiss is not installed: dense searches scan every float32 vector")
                 found = False
+            except (AttributeError, TypeError, RuntimeError) as exc:  # a faiss whose API differs from 1.15's
+                logger.warning("no 8-bit copy of %s (%s): its searches scan every float32 vector", vectors.filename, exc)
+                found = False
             vectors._supportbot_scan = found  # type: ignore[attr-defined]
     return found or None
