@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from knowledge import lite_bm25, lite_memory
+from knowledge import lite_bm25, lite_memory, lite_scan
 
 logger = logging.getLogger(__name__)
 
@@ -235,6 +235,10 @@ def _flat_search(library: Any) -> Any:
     def search(
         self: Any, queries: np.ndarray, top_k: int, valid_mask: np.ndarray | None = None, params: dict[str, Any] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
+        copy = lite_scan.scan_copy(self._vectors) if self.metric == "IP" and top_k > 0 else None
+        if copy is not None:  # a large segment: its 8-bit copy, re-scored exactly (knowledge/lite_scan.py)
+            queries = queries.reshape(1, -1) if queries.ndim == 1 else queries
+            return copy.search(queries.astype(np.float32, copy=False), top_k, valid_mask)
         if valid_mask is not None or self.num_vectors == 0 or top_k <= 0:
             return library(self, queries, top_k, valid_mask=valid_mask, params=params)
         if queries.ndim == 1:

@@ -1,6 +1,7 @@
 """The Milvus Lite patches, installed together in each process that runs Milvus Lite (the serving
 process with a local store, its Milvus child, `supportbot vectors serve`): BM25 scored with numpy
-(knowledge/lite_bm25.py), searches over the live rows kept per store state (knowledge/lite_live.py) and
+(knowledge/lite_bm25.py), searches over the live rows kept per store state (knowledge/lite_live.py; a large
+segment's blended vectors over an 8-bit copy re-scored exactly, knowledge/lite_scan.py) and
 the stored vectors memory-mapped from their index files (knowledge/lite_memory.py).
 Each is a no-op on a milvus-lite version it was not checked against."""
 

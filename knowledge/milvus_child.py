@@ -32,8 +32,13 @@ from knowledge.milvus_endpoint import ONE_BLAS_THREAD, Owner, advertise, withdra
 logger = logging.getLogger(__name__)
 
 _LOCKED = 75  # the child's exit status when another process holds the store
-
-
+# glibc gives each thread that allocates its own arena (up to 8 per core), and an arena keeps what is freed in it:
+# the child's gRPC worker threads each allocate the replies and temporaries of the searches and reads they serve.
+# Two arenas (the child runs Python, one thread at a time, under its interpreter lock), and blocks of 128 kB or
+# more always mapped of their own, so that freeing one gives it back (glibc otherwise raises that threshold to the
+# largest block freed, up to 32 MB, and keeps the later ones in its heap); an operator's own settings win. Milvus
+# child at 100,000 chunks 562-579 -> 509 MB (bench/bench_growth.py's docstring, seventh pass).
+MALLOC = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "131072"}
 
 
 class MilvusChild:
@@ -58,7 +63,7 @@ class MilvusChild:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "knowledge.milvus_child", str(os.getpid()), str(self.data_dir), str(self.port)],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=Path(__file__).resolve().parents[1],
-                env={**os.environ, **ONE_BLAS_THREAD},
+                env={**MALLOC, **os.environ, **ONE_BLAS_THREAD},
             )
 
     def wait_ready(self, timeout: float = 120.0) -> None:

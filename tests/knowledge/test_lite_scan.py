@@ -1,0 +1,93 @@
+"""The blended vectors' search over an 8-bit copy re-scored exactly (knowledge/lite_scan.py): the same
+hits and distances as Milvus Lite's exact FLAT search, and no page of the mapped float32 file touched
+by a search (it stayed in the store process's RSS: 154 MB at 100,000 chunks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge import lite_memory, lite_patches, lite_scan
+
+ROUNDING = 1e-6  # two float32 products of the same vectors, summed in another order
+
+
+def _vectors(path: Path, *, rows: int = 12_000, dim: int = 64) -> np.ndarray:
+    """Rows like the blended vectors (clusters of alike chunks, norms near 2) with exact copies (one text
+    in two documents), saved as an index file and mapped as the store maps it."""
+    rng = np.random.default_rng(5)
+    centres = rng.standard_normal((400, dim)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    alike = centres[rng.integers(0, 400, rows - 2000)] + 0.2 * rng.standard_normal((rows - 2000, dim)).astype(np.float32) / np.sqrt(dim)
+    vectors = (2 * np.concatenate([alike, np.repeat(centres[:20], 100, axis=0)])).astype(np.float32)
+    np.save(path, vectors)
+    return lite_memory.mapped_vectors(str(path))
+
+
+def _questions(vectors: np.ndarray, count: int = 30) -> np.ndarray:
+    rng = np.random.default_rng(6)
+    picked = np.load(vectors.filename)[rng.integers(0, len(vectors), count)] / 2  # read, not through the mapping
+    return (picked + 0.3 * rng.standard_normal(picked.shape) / np.sqrt(picked.shape[1])).astype(np.float32)
+
+
+def _same(exact: tuple[np.ndarray, np.ndarray], scanned: tuple[np.ndarray, np.ndarray]) -> None:
+    """The same distances, and the same hits but for rows whose distance ties the k-th's (either may be returned)."""
+    (ids, distances), (found, found_distances) = exact, scanned
+    np.testing.assert_allclose(found_distances, distances, rtol=0, atol=ROUNDING)
+    for q in range(len(ids)):
+        last = distances[q, -1]
+        assert {i for i, d in zip(ids[q], distances[q], strict=True) if d < last - ROUNDING} <= set(found[q].tolist())
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_the_copy_finds_the_exact_search_hits(tmp_path: Path, masked: bool) -> None:
+    from milvus_lite.index.brute_force import BruteForceIndex
+
+    vectors = _vectors(tmp_path / "blend.npy")
+    copy = lite_scan.scan_copy(vectors)
+    assert copy is not None
+    mask = np.random.default_rng(7).random(len(vectors)) < 0.3 if masked else None
+    exact = BruteForceIndex(np.array(vectors), "IP")
+    for question in _questions(vectors):
+        library = BruteForceIndex.search.__dict__.get("_supportbot_library", BruteForceIndex.search)
+        _same(library(exact, question[None], 20, valid_mask=mask), copy.search(question[None], 20, mask))
+
+
+def test_too_many_candidates_scans_the_file_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from milvus_lite.index.brute_force import BruteForceIndex
+
+    vectors = _vectors(tmp_path / "blend.npy")
+    copy = lite_scan.scan_copy(vectors)
+    monkeypatch.setattr(lite_scan, "WIDEST", 0)  # the copy never narrows it down
+    exact = BruteForceIndex(np.array(vectors), "IP")
+    library = BruteForceIndex.search.__dict__.get("_supportbot_library", BruteForceIndex.search)
+    for question in _questions(vectors, 5):
+        _same(library(exact, question[None], 20), copy.search(question[None], 20, None))
+
+
+def _mapped_kb(path: Path) -> int:
+    """Resident kB of the mappings of this file in this process (/proc/self/smaps)."""
+    resident, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        if line[:1].isdigit() or line[:1] in "abcdef" and "-" in line.split()[0]:
+            inside = line.rstrip().endswith(str(path))
+        elif inside and line.startswith("Rss:"):
+            resident += int(line.split()[1])
+    return resident
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="reads /proc/self/smaps (Linux)")
+def test_a_search_touches_no_page_of_the_mapped_file(tmp_path: Path) -> None:
+    """The float32 file is read by `pread` (the copy's making, the re-scoring): its pages stay out of RSS."""
+    from milvus_lite.index.brute_force import BruteForceIndex
+
+    lite_patches.install()
+    path = tmp_path / "blend.npy"
+    vectors = _vectors(path, rows=20_000, dim=384)  # 30 MB
+    index = BruteForceIndex(vectors, "IP")
+    for question in _questions(vectors, 10):
+        index.search(question[None], 20)
+    assert _mapped_kb(path) < 2048, f"{_mapped_kb(path)} kB of the mapped file resident"
+    del index
