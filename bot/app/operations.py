@@ -138,7 +138,10 @@ def _preview_page(preview: Template, *, tenant: str, key: str, origin: Any) -> s
     snippet = html.escape(f'<script src="{origin}/widget.js" data-widget-key="{key}" defer></script>')
     body = (f"<p>The assistant in the corner is tenant <strong>{name}</strong>'s: it answers from {name}'s own knowledge "
             "base (what <code>supportbot ingest --tenant " f"{name}</code> took in), and hands over to a person when it should.</p>"
-            f"<p>To put it on your help site, add this to its pages:</p><p><code>{snippet}</code></p>")
+            f"<p>To put it on your help site, add this to its pages:</p><p><code>{snippet}</code></p>"
+            # a site not listed is refused by the browser: the tag alone did not work, and nothing said why
+            f"<p>and list the site's origin (such as <code>https://help.example.com</code>) in <code>allowed_origins</code> of "
+            f"<code>[tenants.{name}.widget]</code> in the tenants file.</p>")
     return preview.substitute(title=f"{name} · help center preview", name=name, heading="How can we help?", body=body,
                               widget=f'<script src="/widget.js" data-widget-key="{quoted}" defer></script>')
 

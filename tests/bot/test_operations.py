@@ -82,6 +82,9 @@ async def test_the_demo_page_shows_another_tenant_as_itself_not_the_sample_help_
     page = await demo(own, "?widget_key=wren-site")
     assert "Paperkite" not in page and "paperkite" not in page
     assert "<title>wren" in page and 'data-widget-key="wren-site"' in page and 'data-widget-key="demo"' not in page
+    # the tag to embed, and what else the help site needs: its origin listed (else the browser refuses the widget)
+    assert "/widget.js&quot; data-widget-key=&quot;wren-site&quot;" in page
+    assert "<code>allowed_origins</code> of <code>[tenants.wren.widget]</code>" in page
     assert "Paperkite" in await demo(own)  # the default tenant's page is the sample help center's, whose widget it has
     assert "Paperkite" in await demo(own, "?widget_key=demo")
 
