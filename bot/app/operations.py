@@ -93,6 +93,15 @@ def startup_warnings(settings: Settings) -> list[str]:
             f"open /?widget_key={key} to try tenant {name}'s widget on it, and embed "
             f'<script src=".../widget.js" data-widget-key="{key}"> in your help site'
         )
+    # a widget key with no site allowed: the tag on the help site was refused by the browser, and the site's owner
+    # saw only "failed" (the demo key's tenant is the demo page's, on this server's own origin)
+    unlisted = sorted({name for key, name in keys if key != DEMO_WIDGET_KEY and not settings.tenants[name].allowed_origins})
+    if unlisted:
+        warnings.append(
+            f"tenant{'s' if len(unlisted) > 1 else ''} {', '.join(unlisted)} ha{'ve' if len(unlisted) > 1 else 's'} widget keys but no "
+            "allowed_origins: a browser refuses the widget on any other site than this server's own pages; list each help "
+            "site's origin (https://help.example.com) in [tenants.NAME.widget] allowed_origins"
+        )
     return warnings
 
 

@@ -47,14 +47,22 @@ def test_start_says_how_to_try_the_widget_when_no_tenant_has_the_demo_pages_key(
     # and the widget said "please try again" to every message, with nothing in the log
     own = settings(tmp_path, '[tenants.halden.widget]\nkeys = ["halden-key"]\n', SUPPORTBOT_SECRET_KEY="k")
     warnings = startup_warnings(own)
-    assert len(warnings) == 1 and "no tenant of the tenants file has" in warnings[0]
+    assert len(warnings) == 2 and "no tenant of the tenants file has" in warnings[0]
     assert "/?widget_key=halden-key" in warnings[0] and "tenant halden's widget" in warnings[0]
     (tmp_path / "y").mkdir()
     (tmp_path / "z").mkdir()
-    listed = settings(tmp_path / "y", '[tenants.default.widget]\nkeys = ["demo"]\n[tenants.halden.widget]\nkeys = ["h"]\n',
-                      SUPPORTBOT_SECRET_KEY="k")
+    listed = settings(tmp_path / "y", '[tenants.default.widget]\nkeys = ["demo"]\n[tenants.halden.widget]\nkeys = ["h"]\n'
+                      'allowed_origins = ["https://help.halden.example"]\n', SUPPORTBOT_SECRET_KEY="k")
     assert startup_warnings(listed) == []
     assert startup_warnings(settings(tmp_path / "z", '[tenants.slackonly]\n', SUPPORTBOT_SECRET_KEY="k")) == []  # no widget at all
+
+
+def test_start_names_tenants_whose_widget_no_site_may_embed(tmp_path: Path) -> None:
+    # a widget key and no allowed_origins: the tag on the help site was refused by the browser, and nothing said why
+    own = settings(tmp_path, '[tenants.default.widget]\nkeys = ["demo"]\n[tenants.halden.widget]\nkeys = ["h"]\n'
+                   '[tenants.wren.widget]\nkeys = ["w"]\nallowed_origins = ["https://help.wren.example"]\n', SUPPORTBOT_SECRET_KEY="k")
+    warnings = startup_warnings(own)
+    assert len(warnings) == 1 and warnings[0].startswith("tenant halden has widget keys but no allowed_origins")
 
 
 # the demo page at / -----------------------------------------------------------------------------
