@@ -99,7 +99,11 @@ class WebConsole:
     async def _rows(self, account: StaffAccount) -> list[dict[str, Any]]:
         handoffs = await asyncio.to_thread(self._handoff.of_tenant, account.tenant)
         packets = {h.id or 0: self._handoff.packet(h) for h in handoffs}
-        return queue_rows(handoffs, packets, datetime.now(UTC), staff=self._staff(account))
+        ratings = await asyncio.to_thread(self._handoff.ratings, handoffs)
+        return queue_rows(handoffs, packets, datetime.now(UTC), staff=self._staff(account), ratings=ratings)
+
+    async def _rating(self, handoff: Any) -> int | None:
+        return (await asyncio.to_thread(self._handoff.ratings, [handoff])).get(int(handoff.id or 0))
 
     async def _notice(self, account: StaffAccount) -> dict[str, Any] | None:
         if self._notices is None:
@@ -145,7 +149,7 @@ class WebConsole:
         error = request.query.get("error")  # a code: each part of the page shows only its own texts for it
         extra = await self._proposal_section(handoff, csrf=csrf, error=error)
         page = handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages, extra=extra, error=error,
-                            focus=_focus(request, handoff, self._staff(account)))
+                            focus=_focus(request, handoff, self._staff(account)), rating=await self._rating(handoff))
         return self._gate.html(page)
 
     async def _proposal_section(self, handoff: Any, *, csrf: str, error: str | None) -> str:
@@ -165,7 +169,8 @@ class WebConsole:
         if handoff is None:
             return web.json_response({"error": "no such handoff"}, status=404, headers=HEADERS)
         _, messages = await self._handoff.staff_view(handoff)
-        body = {"id": handoff.id, "status": handoff.status, "status_text": status_text(handoff), "messages": transcript_rows(messages)}
+        body = {"id": handoff.id, "status": handoff.status, "status_text": status_text(handoff, rating=await self._rating(handoff)),
+                "messages": transcript_rows(messages)}
         return web.json_response(body, headers=HEADERS)
 
     def _staff(self, account: StaffAccount) -> StaffMember:
@@ -247,7 +252,7 @@ class WebConsole:
         packet, messages = await self._handoff.staff_view(handoff)
         extra = await self._proposal_section(handoff, csrf=csrf, error=None)
         page = handoff_page(account=account, csrf=csrf, handoff=handoff, packet=packet, messages=messages, extra=extra, unsent=text, problem=problem,
-                            despite=despite)
+                            despite=despite, rating=await self._rating(handoff))
         return self._gate.html(page, status=status)
 
 

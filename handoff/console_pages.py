@@ -65,10 +65,13 @@ def _csrf(token: str) -> str:
     return f'<input type="hidden" name="csrf" value="{escape(token)}">'
 
 
-def status_text(handoff: Handoff) -> str:
+def status_text(handoff: Handoff, *, rating: int | None = None) -> str:
+    """`rating`: the customer's, of a rated handoff (HandoffService.ratings)."""
     status = STATUS_TEXT.get(handoff.status, handoff.status)
     if handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by:
         status = f"Claimed by {handoff.claimed_by}"
+    if rating is not None:
+        status = f"{status} · rated {rating} of 5"
     return status
 
 
@@ -109,7 +112,8 @@ def sign_in_page(
     return _page("Sign in", body)
 
 
-def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: datetime, *, staff: StaffMember | None = None) -> list[dict[str, Any]]:
+def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: datetime, *, staff: StaffMember | None = None,
+               ratings: dict[int, int] | None = None) -> list[dict[str, Any]]:
     """The queue as console.js renders it (and the page, the same way), from `HandoffService.of_tenant`
     (active ones oldest first, then closed ones newest first). Those waiting to be claimed come first,
     in the order of their places in the queue, each with its place (`place`: what its customer was told,
@@ -123,7 +127,7 @@ def queue_rows(handoffs: Sequence[Handoff], packets: dict[int, Packet], now: dat
     places = {hid: n for n, hid in enumerate(waiting, start=1)}
     rows = [
         {
-            "id": h.id, "status": h.status, "status_text": status_text(h), "active": h.status in ACTIVE,
+            "id": h.id, "status": h.status, "status_text": status_text(h, rating=(ratings or {}).get(int(h.id or 0))), "active": h.status in ACTIVE,
             "intent": packets[h.id or 0].intent, "reason": packets[h.id or 0].reason_text, "since": _ago(h.created_at, now),
             "reminded": _reminded(h), "flag": _waiting(h, now) if _reminded(h) else None, "place": places.get(int(h.id or 0)),
             "mine": staff is not None and h.status == HandoffStatus.CLAIMED and claimed_by(h, staff),
@@ -246,6 +250,7 @@ def _card_error(error: str, handoff: Handoff) -> str:
 def handoff_page(
     *, account: StaffAccount, csrf: str, handoff: Handoff, packet: Packet, messages: list[Message], extra: str = "",
     unsent: str = "", problem: str | None = None, error: str | None = None, focus: str | None = None, despite: str | None = None,
+    rating: int | None = None,
 ) -> str:
     """`unsent` and `problem`: a reply that was not sent, and why; the text is kept for staff to send
     again (in the reply box) or to copy (the handoff was closed meanwhile), never dropped. `error`: a
@@ -290,7 +295,7 @@ def handoff_page(
     body = (
         f'<p><a href="/console">← All handoffs</a></p><article class="card" aria-labelledby="card-h">'
         f'<h1 id="card-h">Handoff #{hid}: {escape(packet.reason_text)}</h1>'
-        f'<p class="status" id="status"{STATUS_FOCUS if focus == "status" else ""}>{escape(status_text(handoff))}</p>'
+        f'<p class="status" id="status"{STATUS_FOCUS if focus == "status" else ""}>{escape(status_text(handoff, rating=rating))}</p>'
         + (f'<p class="error" id="card-problem" role="alert">{escape(_card_error(error, handoff))}</p>' if error in CARD_ERRORS else "")
         + f"<dl><dt>Intent</dt><dd>{escape(packet.intent)}</dd><dt>Summary</dt><dd>{escape(packet.summary)}</dd>"
         f"<dt>Why</dt><dd>{escape(packet.reason_text)}</dd><dt>Customer</dt><dd>{escape(customer)}</dd>"
@@ -302,7 +307,7 @@ def handoff_page(
         f'<ol id="transcript" role="log" aria-live="polite">{"".join(map(_message, transcript_rows(messages)))}</ol>{reply}</section>'
         f"{extra}"
     )
-    data = f' data-page="handoff" data-handoff="{hid}" data-status="{escape(handoff.status)}" data-status-text="{escape(status_text(handoff))}"'
+    data = f' data-page="handoff" data-handoff="{hid}" data-status="{escape(handoff.status)}" data-status-text="{escape(status_text(handoff, rating=rating))}"'
     return _page(f"Handoff #{hid}", body, account=account, csrf=csrf, data=data)
 
 

@@ -91,6 +91,13 @@ class HandoffCustomerSide:
         self._records.save(handoff, status=HandoffStatus.RATED)
         return int(stripped)
 
+    def ratings(self, handoffs: Sequence[Handoff]) -> dict[int, int]:
+        """The customers' ratings (1-5) of the rated ones among `handoffs`: handoff id -> score (the console
+        showed a rated handoff as "Resolved", its rating only as a "5" somewhere in the transcript)."""
+        rated = {h.conversation_id for h in handoffs if h.status == HandoffStatus.RATED}
+        found = self._audit.data_of_many(conversation_ids=sorted(rated), kind="rating")
+        return {int(d["handoff"]): int(d["score"]) for d in found if isinstance(d.get("handoff"), int) and isinstance(d.get("score"), int)}
+
     def reopen_for_bot(self, conversation_id: str) -> None:
         if self.state(conversation_id) is State.CLOSED:
             self._set_state(conversation_id, State.BOT, actor="customer")

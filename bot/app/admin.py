@@ -148,11 +148,13 @@ def render_dashboard(stats: dict[str, Any], *, trends: str = "") -> str:
 
     days = stats["per_day"]
     peak = max((sum(c.values()) for c in days.values()), default=1)
+    # each bar with its count written on it (a lone day's bar filled the width, its count only in a tooltip)
     bars = "".join(
-        f'<div class="bar" title="{html.escape(d)}: {sum(c.values())}"><span style="height:{100 * sum(c.values()) / peak:.0f}%"></span>'
-        f"<small>{html.escape(d[5:])}</small></div>"
+        f'<div class="bar" title="{html.escape(d)}: {sum(c.values())}"><b>{sum(c.values())}</b>'
+        f'<span style="height:{100 * sum(c.values()) / peak:.0f}%"></span><small>{html.escape(d[5:])}</small></div>'
         for d, c in days.items()
     )
+    bars_label = html.escape("messages per day: " + (", ".join(f"{d}: {sum(c.values())}" for d, c in days.items()) or "none"), quote=True)
     cards = [
         ("Messages", str(stats["messages"])), ("Answered", pct(stats["answer_rate"])), ("Handed off", pct(stats["handoff_rate"])),
         ("Latency p50", f"{stats['latency_ms']['p50']:.0f} ms"), ("Latency p95", f"{stats['latency_ms']['p95']:.0f} ms"),
@@ -168,12 +170,12 @@ main{{padding:24px;max-width:1100px;margin:auto}}.cards{{display:grid;grid-templ
 .card{{background:#fff;border-radius:10px;padding:14px;box-shadow:0 1px 2px #0001}}.card b{{display:block;font-size:24px}}.card span{{color:#5b6478}}
 section{{background:#fff;border-radius:10px;padding:16px;margin-top:16px;box-shadow:0 1px 2px #0001}}table{{border-collapse:collapse;width:100%}}
 td,th{{text-align:left;padding:6px 8px;border-bottom:1px solid #eceef2}}.chart{{display:flex;gap:6px;align-items:flex-end;height:140px}}
-svg.chart{{width:100%;height:auto;margin:8px 0}}.bar{{flex:1;display:flex;flex-direction:column;justify-content:flex-end;height:100%;text-align:center}}.bar span{{background:#3b6ef5;border-radius:4px 4px 0 0;display:block}}
+svg.chart{{width:100%;height:auto;margin:8px 0}}.bar{{flex:1;display:flex;flex-direction:column;justify-content:flex-end;height:100%;text-align:center}}.bar span{{background:#3b6ef5;border-radius:4px 4px 0 0;display:block}}.bar b{{font-size:12px;font-weight:600}}
 </style></head><body><header><strong>supportbot</strong> · admin · last {stats['days']} days</header><main>
 <div class="cards">{card_html}</div>
 <p><a href="/admin/conversations">conversations</a> · <a href="/admin/quality">answer quality and help center to-do</a> · <a href="/admin/proposals">FAQ proposals</a> · <a href="/admin/rollout">rollout</a></p>
 {trends}
-<section><h2>Messages per day</h2><div class="chart" role="img" aria-label="messages per day">{bars}</div></section>
+<section><h2>Messages per day</h2><div class="chart" role="img" aria-label="{bars_label}">{bars}</div></section>
 <section><h2>Handoff queue</h2>{_table([[q['conversation_id'], q['tenant'], q['channel'], q['state'], q['reason'] or '', q['topic'] or '', q['claimed_by'] or '', q['since']] for q in stats['queue']], ['conversation', 'tenant', 'channel', 'state', 'reason', 'topic', 'claimed by', 'since'])}</section>
 <section><h2>Tenants</h2>{_table([[t, c.get('answer', 0), c.get('handoff', 0), stats['cost_usd'].get(t, 0.0)] for t, c in stats['per_tenant'].items()], ['tenant', 'answered', 'handed off', 'cost (USD)'])}</section>
 <section><h2>Model spend per day</h2>{_table(_spend_rows(stats['spend']), ['day', 'tenant', 'cost (USD)', 'model calls'])}</section>

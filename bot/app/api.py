@@ -37,6 +37,7 @@ from bot.app.request_checks import (
     optional_string,
     read_json,
     tenant_for_widget_key,
+    tenant_without_key,
 )
 from bot.app.tokens import Tokens
 from bot.core.config import Settings
@@ -110,12 +111,12 @@ class ConversationApi:
 
     async def create(self, request: web.Request) -> web.Response:
         body = await read_json(request, max_bytes=CREATE_BODY_BYTES) if request.can_read_body else {}
-        key = optional_string(body, "widget_key", max_chars=MAX_KEY_CHARS) or "demo"
+        key = optional_string(body, "widget_key", max_chars=MAX_KEY_CHARS)
         visitor = optional_string(body, "visitor_token", max_chars=MAX_VISITOR_TOKEN_CHARS)
-        tenant = tenant_for_widget_key(self._settings, key)
+        tenant = tenant_for_widget_key(self._settings, key) if key else tenant_without_key(self._settings, request)
         request[TENANT] = tenant
         check_origin(request, tenant)
-        await self._limit(request, Action.CONVERSATION, widget_key=key)
+        await self._limit(request, Action.CONVERSATION, widget_key=key or next(iter(tenant.widget_keys), f"tenant:{tenant.name}"))
         user, groups = None, ()
         if visitor:
             from policies.claims import InvalidClaims, verify_visitor_token

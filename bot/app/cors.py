@@ -17,6 +17,7 @@ A tenant without `allowed_origins` allows its widget on the API's own origin onl
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
@@ -29,12 +30,15 @@ ALLOW_METHODS = "GET, POST, OPTIONS"
 ALLOW_HEADERS = "Authorization, Content-Type"
 EXPOSE_HEADERS = "Retry-After"
 MAX_AGE = "600"
+TOLD_ORIGINS = 100  # refused sites logged per process, at most (anyone can send any Origin)
+log = logging.getLogger(__name__)
 
 
 def cors_middleware(*, paths: tuple[str, ...], tenants: Iterable[TenantConfig]) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
     """CORS for requests whose path starts with one of `paths` (other routes, such as /admin or a staff
     console, stay same-origin)."""
     any_tenant = tuple(sorted({origin for tenant in tenants for origin in tenant.allowed_origins}))
+    told: set[str] = set()  # the refused sites logged already
 
     def add_vary(response: web.StreamResponse) -> None:
         vary = response.headers.get("Vary")
@@ -50,6 +54,10 @@ def cors_middleware(*, paths: tuple[str, ...], tenants: Iterable[TenantConfig]) 
         origin = request.headers.get("Origin")
         if request.method == "OPTIONS" and origin and "Access-Control-Request-Method" in request.headers:
             if not origin_allowed(origin, any_tenant):
+                if origin not in told and len(told) < TOLD_ORIGINS:  # the browser shows the site only "failed"
+                    told.add(origin)
+                    log.warning("refused the widget's calls from the site %s: no tenant lists it in its [tenants.NAME.widget] "
+                                "allowed_origins (said once per site)", origin[:200])
                 refused = web.json_response({"error": f"origin {origin[:200]} is not allowed"}, status=403)
                 add_vary(refused)
                 return refused

@@ -45,12 +45,17 @@ OPENAPI: dict[str, Any] = {
                 "summary": "Start a conversation",
                 "requestBody": {"required": False, "content": {"application/json": {"schema": {
                     "type": "object", "properties": {
-                        "widget_key": {"type": "string", "maxLength": MAX_KEY_CHARS},
+                        "widget_key": {"type": "string", "maxLength": MAX_KEY_CHARS, "description": (
+                            "names the tenant. Without it: the tenant whose allowed_origins lists the request's Origin, when "
+                            "exactly one does (two: 400; none: 403); with no Origin, or from the server's own pages, the "
+                            "tenant of the key `demo`")},
                         "visitor_token": {"type": "string", "maxLength": MAX_VISITOR_TOKEN_CHARS,
                                           "description": "the host site's signed claims about its visitor (a JWT)"}}}}}},
                 "responses": {
                     "201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Created"}}}},
-                    "400": BAD, "401": _error("unknown widget key, or a visitor token that does not verify"), "403": FORBIDDEN,
+                    "400": _error("as for every call, or no widget_key and the Origin listed by two tenants"),
+                    "401": _error("unknown widget key, or a visitor token that does not verify"),
+                    "403": _error("the request's Origin is not one of the tenant's allowed_origins (without a widget_key: of any tenant's)"),
                     "413": _error(f"the body is over {CREATE_BODY_BYTES} bytes"), "429": TOO_MANY, "503": STARTING,
                 },
             }

@@ -93,6 +93,15 @@ def startup_warnings(settings: Settings) -> list[str]:
             f"open /?widget_key={key} to try tenant {name}'s widget on it, and embed "
             f'<script src=".../widget.js" data-widget-key="{key}"> in your help site'
         )
+    # a widget key with no site allowed: the tag on the help site was refused by the browser, and the site's owner
+    # saw only "failed" (the demo key's tenant is the demo page's, on this server's own origin)
+    unlisted = sorted({name for key, name in keys if key != DEMO_WIDGET_KEY and not settings.tenants[name].allowed_origins})
+    if unlisted:
+        warnings.append(
+            f"tenant{'s' if len(unlisted) > 1 else ''} {', '.join(unlisted)} ha{'ve' if len(unlisted) > 1 else 's'} widget keys but no "
+            "allowed_origins: a browser refuses the widget on any other site than this server's own pages; list each help "
+            "site's origin (https://help.example.com) in [tenants.NAME.widget] allowed_origins"
+        )
     return warnings
 
 
@@ -138,7 +147,10 @@ def _preview_page(preview: Template, *, tenant: str, key: str, origin: Any) -> s
     snippet = html.escape(f'<script src="{origin}/widget.js" data-widget-key="{key}" defer></script>')
     body = (f"<p>The assistant in the corner is tenant <strong>{name}</strong>'s: it answers from {name}'s own knowledge "
             "base (what <code>supportbot ingest --tenant " f"{name}</code> took in), and hands over to a person when it should.</p>"
-            f"<p>To put it on your help site, add this to its pages:</p><p><code>{snippet}</code></p>")
+            f"<p>To put it on your help site, add this to its pages:</p><p><code>{snippet}</code></p>"
+            # a site not listed is refused by the browser: the tag alone did not work, and nothing said why
+            f"<p>and list the site's origin (such as <code>https://help.example.com</code>) in <code>allowed_origins</code> of "
+            f"<code>[tenants.{name}.widget]</code> in the tenants file.</p>")
     return preview.substitute(title=f"{name} · help center preview", name=name, heading="How can we help?", body=body,
                               widget=f'<script src="/widget.js" data-widget-key="{quoted}" defer></script>')
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.app.operations import DEMO_WIDGET_KEY
 from bot.core.config import Settings, TenantConfig
 
 TENANT = web.RequestKey("tenant", TenantConfig)  # the tenant a call turned out to be for (bot/app/cors.py reads it)
@@ -39,6 +41,36 @@ def tenant_for_widget_key(settings: Settings, key: str | None) -> TenantConfig:
         if key and key in tenant.widget_keys:
             return tenant
     raise error(401, "unknown widget key")
+
+
+def tenant_without_key(settings: Settings, request: web.Request) -> TenantConfig:
+    """The tenant of a new conversation whose call names no widget key (a site's own client, or a widget
+    tag without data-widget-key): the tenant whose `allowed_origins` lists the call's Origin, when exactly
+    one does; else, for a call from no site or from the API's own pages, the demo key's tenant (the
+    contract's bare `POST /api/v1/conversations`); else the one tenant allowing any origin ("*"). Two
+    tenants that fit are a 400 (which one is meant cannot be told) and a site no tenant allows a 403,
+    where this used to open a conversation of the demo key's tenant whatever the Origin."""
+    origin = request.headers.get("Origin")
+    if origin:
+        listing = [t for t in settings.tenants.values() if origin in t.allowed_origins]
+        if not listing and not _same_site(origin, request):
+            listing = [t for t in settings.tenants.values() if "*" in t.allowed_origins]
+            if not listing:
+                raise error(403, f"origin {origin[:200]} is not allowed for any widget (no tenant lists it in [tenants.NAME.widget] allowed_origins)")
+        if len(listing) > 1:
+            raise error(400, f"no widget_key was sent, and origin {origin[:200]} is allowed for {len(listing)} widgets: "
+                             "send the widget_key (data-widget-key) of the one meant")
+        if listing:
+            return listing[0]
+    try:
+        return tenant_for_widget_key(settings, DEMO_WIDGET_KEY)
+    except web.HTTPUnauthorized:
+        raise error(401, "no widget_key was sent: send one of a tenant's widget keys ([tenants.NAME.widget] keys)") from None
+
+
+def _same_site(origin: str, request: web.Request) -> bool:
+    """Whether `origin` is the API's own host (the demo page at /), as the request reached it."""
+    return urlsplit(origin).netloc.lower() == request.host.lower()
 
 
 def origin_allowed(origin: str, allowed: tuple[str, ...]) -> bool:

@@ -330,6 +330,15 @@ class AuditLog:
         with self._single.connect() as conn:
             return [json.loads(row[0]) for row in conn.execute(_DATA_OF_KIND, {"c": conversation_id, "k": kind})]
 
+    def data_of_many(self, *, conversation_ids: Sequence[str], kind: str) -> list[dict[str, Any]]:
+        """The data of the events of one kind of several conversations, oldest first, in one statement (a
+        desk's queue reads the ratings of the closed handoffs it shows)."""
+        if not conversation_ids:
+            return []
+        query = select(_AUDIT.c.data).where(_AUDIT.c.conversation_id.in_(list(conversation_ids)), _AUDIT.c.kind == kind).order_by(_AUDIT.c.id)
+        with self._single.connect() as conn:
+            return [json.loads(row[0]) for row in conn.execute(query)]
+
     def data_of_kinds(self, *, conversation_id: str, kinds: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
         """`data_of` for several kinds in one statement: kind -> its events' data, oldest first (every
         kind asked for is a key)."""

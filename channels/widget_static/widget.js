@@ -4,11 +4,12 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  var KEY = (script && script.getAttribute("data-widget-key")) || "demo";
+  // no data-widget-key: the server takes the tenant whose allowed_origins lists this site (bot/app/request_checks.py)
+  var KEY = (script && script.getAttribute("data-widget-key")) || null;
   // A host site that knows its visitor signs their claims (user, plan, groups) into a JWT.
   var VISITOR = (script && script.getAttribute("data-visitor-token")) || null;
   var BASE = script ? new URL(script.src, location.href).origin : location.origin;
-  var STORE = "supportbot:" + KEY;
+  var STORE = "supportbot:" + (KEY || "");
   var state = { conv: null, socket: null, retry: 0, open: false, streaming: null };
 
   // The widget's own labels, in the languages the bot's texts have (bot/texts.py), with the same forms
@@ -339,14 +340,27 @@
   function ensureConversation() {
     if (state.conv) return Promise.resolve(state.conv);
     state.conv = null;
-    return api("POST", "", VISITOR ? { widget_key: KEY, visitor_token: VISITOR } : { widget_key: KEY }).then(function (data) {
+    var body = KEY ? { widget_key: KEY } : {};
+    if (VISITOR) body.visitor_token = VISITOR;
+    return api("POST", "", body).then(function (data) {
       state.conv = data; localStorage.setItem(STORE, JSON.stringify(data)); connect(); return data;
     }, function (e) {
+      if (e.status === undefined && BASE !== location.origin && !state.conv) {
+        // no answer the page may read: the server is down, or it does not allow this site (CORS; the browser
+        // says only "failed"). A no-cors request reaches a server that is up whatever its CORS answer: then
+        // trying again cannot help, and the site's owner learns why from the console
+        return fetch(BASE + "/healthz", { mode: "no-cors", cache: "no-store" }).then(function () {
+          e.setup = true;
+          if (window.console) console.error("supportbot widget: the server at " + BASE + " is up, but does not allow this site: add " +
+            JSON.stringify(location.origin) + " to the allowed_origins of the tenant's [tenants.NAME.widget] in the tenants file");
+          throw e;
+        }, function () { throw e; });
+      }
       // the server knows no tenant with this key: trying again cannot help ("please try again" forever, on
       // a page whose tenants file lacks it); the site's owner learns which key from the console
-      if (e.status === 401 && !state.conv) {
+      if ((e.status === 401 || (!KEY && (e.status === 400 || e.status === 403))) && !state.conv) {
         e.setup = true;
-        if (window.console) console.error("supportbot widget: the server refused a conversation for widget key " + JSON.stringify(KEY) +
+        if (window.console) console.error("supportbot widget: the server refused a conversation " + (KEY ? "for widget key " + JSON.stringify(KEY) : "without a widget key") +
           " (" + e.message + "): data-widget-key must be a key of the tenants file ([tenants.NAME.widget] keys), and data-visitor-token valid");
       }
       throw e;

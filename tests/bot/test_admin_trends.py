@@ -64,3 +64,14 @@ def test_the_dashboard_draws_them_as_svg_charts(engine: Engine) -> None:
     for title in ("Minutes from handoff to claim", "Answer latency", "Model spend per tenant"):
         assert f'aria-label="{title}' in page
     assert ">p99<" in page or "p99" in page
+
+
+def test_messages_per_day_show_their_counts() -> None:
+    # one day's bar filled the section's width with its count only in a hover tooltip: a blue block saying nothing
+    stats = {"days": 3, "messages": 10, "answer_rate": 0.8, "handoff_rate": 0.2, "latency_ms": {"p50": 1.0, "p95": 2.0}, "routes": {},
+             "handoff_reasons": {}, "per_day": {"2026-12-05": {"answer": 3}, "2026-12-06": {"answer": 5, "handoff": 2}}, "per_tenant": {},
+             "top_users": [], "cost_usd": {}, "spend": {}, "queue": [],
+             "handoffs": {"total": 0, "claimed": 0, "minutes_to_claim": {"p50": 0.0, "p95": 0.0}, "rating_mean": None, "ratings": 0}}
+    page = render_dashboard(stats)
+    assert 'aria-label="messages per day: 2026-12-05: 3, 2026-12-06: 7"' in page
+    assert "<b>3</b>" in page and "<b>7</b>" in page

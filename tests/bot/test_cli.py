@@ -449,3 +449,17 @@ def test_a_second_serve_on_a_data_dir_another_serve_holds_stops_at_once_naming_i
     assert out.returncode != 0
     assert f"is held by another `supportbot serve` (its Milvus Lite process {os.getpid()} at {uri})" in out.stderr, out.stderr[-2000:]
     assert "Traceback" not in out.stderr
+
+
+def test_usage_counts_the_questions_asked_with_ask(data_dir: Path) -> None:
+    # `usage`'s shares by route left out what `ask` answered, though its model calls were in the spend
+    before = json.loads(run(["usage", "--json"], data_dir=data_dir).stdout)["tenants"].get("default", {}).get("cli_answers_by_route", {})
+    assert run(["ask", "how do I reset my password?"], data_dir=data_dir).returncode == 0
+    assert run(["ask", "I want to talk to a real person"], data_dir=data_dir).returncode == 0
+    out = run(["usage", "--json"], data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    routes = json.loads(out.stdout)["tenants"]["default"]["cli_answers_by_route"]
+    assert sum(routes.values()) == sum(before.values()) + 2
+    assert routes.get("handoff", 0) == before.get("handoff", 0) + 1
+    text = run(["usage"], data_dir=data_dir).stdout
+    assert "questions from the command line (ask, eval) by route: " in text and f"of {sum(routes.values())}" in text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -37,6 +38,12 @@ allowed_origins = ["{ACME}"]
 [tenants.other.widget]
 keys = ["other-key"]
 allowed_origins = ["https://help.other.example"]
+[tenants.shop1.widget]
+keys = ["shop1-key"]
+allowed_origins = ["https://shops.example"]
+[tenants.shop2.widget]
+keys = ["shop2-key"]
+allowed_origins = ["https://shops.example"]
 """ + "".join(f'[tenants.t{n}.widget]\nkeys = ["k{n}"]\n' for n in range(1, 7))
 LIMITS = {
     "SUPPORTBOT_LIMIT_CONVERSATIONS_PER_ADDRESS": "4", "SUPPORTBOT_LIMIT_MESSAGES_PER_ADDRESS": "6",
@@ -81,6 +88,17 @@ async def test_a_preflight_from_a_listed_origin_is_allowed_and_others_are_not(cl
     assert "Access-Control-Allow-Origin" not in refused.headers and "Origin" in refused.headers["Vary"]
 
 
+async def test_a_refused_site_is_logged_once_for_the_operator(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    # the browser shows the site's owner only "failed" (and the customer "please try again"): the server's log said nothing
+    ask = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    with caplog.at_level("WARNING", logger="bot.app.cors"):
+        for _ in range(3):
+            await client.options("/api/v1/conversations", headers={"Origin": "https://forgotten.example", **ask})
+        await client.options("/api/v1/conversations", headers={"Origin": ACME, **ask})
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.app.cors"]
+    assert len(said) == 1 and "https://forgotten.example" in said[0] and "allowed_origins" in said[0], said
+
+
 async def test_every_response_to_a_listed_origin_carries_cors_headers_errors_too(client: TestClient) -> None:
     origin = {"Origin": ACME}
     conversation, auth = await start(client, "10.1.0.1", "acme-key", **origin)
@@ -109,6 +127,52 @@ async def test_another_tenants_origin_gets_no_cors_headers(client: TestClient) -
     assert response.status == 403 and "Access-Control-Allow-Origin" not in response.headers
     refused = await client.post("/api/v1/conversations", json={"widget_key": "acme-key"}, headers=at("10.1.0.2", **other))
     assert refused.status == 403 and "Access-Control-Allow-Origin" not in refused.headers
+
+
+async def test_a_call_without_a_widget_key_opens_the_tenant_its_origin_is_listed_by(client: TestClient) -> None:
+    # before: a keyless call opened a conversation of the demo key's tenant ("default") whatever its Origin,
+    # answered from the wrong help center (and, in a browser, with no CORS header for acme's site)
+    acme = await client.post("/api/v1/conversations", json={}, headers=at("10.1.1.1", Origin=ACME))
+    assert acme.status == 201, await acme.text()
+    assert (await acme.json())["tenant"] == "acme" and acme.headers["Access-Control-Allow-Origin"] == ACME
+    bare = await client.post("/api/v1/conversations", headers=at("10.1.1.1", Origin=ACME))  # no body at all
+    assert bare.status == 201 and (await bare.json())["tenant"] == "acme"
+    # no Origin (a server-side client), or the API's own pages: the demo key's tenant, as the contract's bare POST
+    # (test_a_call_without_a_widget_key_from_a_site_no_tenant_lists; here they would use up the demo key's limit)
+
+
+async def test_a_call_without_a_widget_key_from_an_ambiguous_or_unknown_site_is_refused_clearly(client: TestClient) -> None:
+    shared = await client.post("/api/v1/conversations", json={}, headers=at("10.1.1.3", Origin="https://shops.example"))
+    assert shared.status == 400 and "widget_key" in (await shared.json())["error"]
+    # the site can read why (both tenants list it)
+    assert shared.headers["Access-Control-Allow-Origin"] == "https://shops.example"
+    keyed = await client.post("/api/v1/conversations", json={"widget_key": "shop2-key"}, headers=at("10.1.1.3", Origin="https://shops.example"))
+    assert keyed.status == 201 and (await keyed.json())["tenant"] == "shop2"
+    nobody = await client.post("/api/v1/conversations", json={}, headers=at("10.1.1.4", Origin="https://blog.example"))
+    assert nobody.status == 403 and "allowed_origins" in (await nobody.json())["error"]
+
+
+
+def test_a_call_without_a_widget_key_from_a_site_no_tenant_lists(tmp_path: Path) -> None:
+    from aiohttp import web
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.app.request_checks import tenant_without_key
+
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text(f'[tenants.default.widget]\nkeys = ["demo"]\n[tenants.acme.widget]\nkeys = ["a"]\nallowed_origins = ["{ACME}"]\n')
+    settings = make_settings(tmp_path, SUPPORTBOT_TENANTS_FILE=str(tenants))
+    request = make_mocked_request("POST", "/api/v1/conversations", headers={"Origin": "https://evil.example", "Host": "api.example"})
+    with pytest.raises(web.HTTPForbidden) as refused:
+        tenant_without_key(settings, request)
+    assert "https://evil.example is not allowed for any widget" in refused.value.text
+    own = make_mocked_request("POST", "/api/v1/conversations", headers={"Origin": "https://api.example", "Host": "api.example"})
+    assert tenant_without_key(settings, own).name == "default"
+    plain = make_mocked_request("POST", "/api/v1/conversations", headers={"Host": "api.example"})
+    assert tenant_without_key(settings, plain).name == "default"
+    # listed by nobody: the one tenant that allows any site ("*"), where there is one
+    tenants.write_text(tenants.read_text() + '[tenants.anysite.widget]\nkeys = ["b"]\nallowed_origins = ["*"]\n')
+    assert tenant_without_key(make_settings(tmp_path, SUPPORTBOT_TENANTS_FILE=str(tenants)), request).name == "anysite"
 
 
 # 2. feedback ------------------------------------------------------------------------------------------

@@ -47,14 +47,22 @@ def test_start_says_how_to_try_the_widget_when_no_tenant_has_the_demo_pages_key(
     # and the widget said "please try again" to every message, with nothing in the log
     own = settings(tmp_path, '[tenants.halden.widget]\nkeys = ["halden-key"]\n', SUPPORTBOT_SECRET_KEY="k")
     warnings = startup_warnings(own)
-    assert len(warnings) == 1 and "no tenant of the tenants file has" in warnings[0]
+    assert len(warnings) == 2 and "no tenant of the tenants file has" in warnings[0]
     assert "/?widget_key=halden-key" in warnings[0] and "tenant halden's widget" in warnings[0]
     (tmp_path / "y").mkdir()
     (tmp_path / "z").mkdir()
-    listed = settings(tmp_path / "y", '[tenants.default.widget]\nkeys = ["demo"]\n[tenants.halden.widget]\nkeys = ["h"]\n',
-                      SUPPORTBOT_SECRET_KEY="k")
+    listed = settings(tmp_path / "y", '[tenants.default.widget]\nkeys = ["demo"]\n[tenants.halden.widget]\nkeys = ["h"]\n'
+                      'allowed_origins = ["https://help.halden.example"]\n', SUPPORTBOT_SECRET_KEY="k")
     assert startup_warnings(listed) == []
     assert startup_warnings(settings(tmp_path / "z", '[tenants.slackonly]\n', SUPPORTBOT_SECRET_KEY="k")) == []  # no widget at all
+
+
+def test_start_names_tenants_whose_widget_no_site_may_embed(tmp_path: Path) -> None:
+    # a widget key and no allowed_origins: the tag on the help site was refused by the browser, and nothing said why
+    own = settings(tmp_path, '[tenants.default.widget]\nkeys = ["demo"]\n[tenants.halden.widget]\nkeys = ["h"]\n'
+                   '[tenants.wren.widget]\nkeys = ["w"]\nallowed_origins = ["https://help.wren.example"]\n', SUPPORTBOT_SECRET_KEY="k")
+    warnings = startup_warnings(own)
+    assert len(warnings) == 1 and warnings[0].startswith("tenant halden has widget keys but no allowed_origins")
 
 
 # the demo page at / -----------------------------------------------------------------------------
@@ -82,6 +90,9 @@ async def test_the_demo_page_shows_another_tenant_as_itself_not_the_sample_help_
     page = await demo(own, "?widget_key=wren-site")
     assert "Paperkite" not in page and "paperkite" not in page
     assert "<title>wren" in page and 'data-widget-key="wren-site"' in page and 'data-widget-key="demo"' not in page
+    # the tag to embed, and what else the help site needs: its origin listed (else the browser refuses the widget)
+    assert "/widget.js&quot; data-widget-key=&quot;wren-site&quot;" in page
+    assert "<code>allowed_origins</code> of <code>[tenants.wren.widget]</code>" in page
     assert "Paperkite" in await demo(own)  # the default tenant's page is the sample help center's, whose widget it has
     assert "Paperkite" in await demo(own, "?widget_key=demo")
 

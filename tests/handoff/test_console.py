@@ -344,6 +344,24 @@ async def test_return_to_bot_from_the_console_and_sign_out(client: TestClient, a
     await ws.close()
 
 
+async def test_the_customers_rating_shows_on_the_resolved_handoff(client: TestClient, alice: Staff) -> None:
+    # the queue and the page said "Resolved" after the customer rated; the rating was only a "5" in the transcript
+    conversation, auth, ws, heard, handoff_id = await hand_over(client)
+    assert (await alice.act(handoff_id, "resolve")).status == 303
+    assert await until(lambda: [m for m in heard if m.get("rating_request")])
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "4"}, headers=auth)
+    for _ in range(100):
+        if (await alice.view(handoff_id))["status"] == "rated":
+            break
+        await asyncio.sleep(0.1)
+    assert (await alice.view(handoff_id))["status_text"] == "Resolved · rated 4 of 5"
+    page = await (await alice.get(f"/console/handoffs/{handoff_id}")).text()
+    assert '<p class="status" id="status">Resolved · rated 4 of 5</p>' in page
+    rows = (await (await alice.get("/console/api/queue")).json())["handoffs"]
+    assert [r["status_text"] for r in rows if r["id"] == handoff_id] == ["Resolved · rated 4 of 5"]
+    await ws.close()
+
+
 async def test_two_staff_claiming_at_the_same_moment_one_claim_wins(client: TestClient, alice: Staff, carol: Staff) -> None:
     """Both pressed Claim at once: the customer was told 'Alice ... has joined' and 'Carol ... has joined',
     and the card named whoever was saved last (each read the handoff unclaimed, then saved its claim)."""

@@ -23,7 +23,10 @@ def usage(days: int, tenant: str | None, as_json: bool) -> None:
 
     from bot.core.database import open_database
     from bot.core.tables import AuditEvent
+    from bot.engine.assistant import OPERATOR_OUTCOME
     from policies.budget import BudgetBook
+
+    OUTCOME = "outcome"  # the audit kind of a customer's message
 
     settings = load_settings()
     if tenant is not None:
@@ -31,18 +34,23 @@ def usage(days: int, tenant: str | None, as_json: bool) -> None:
     engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
     since = datetime.now(UTC) - timedelta(days=days)
     spend = BudgetBook(engine=engine, settings=settings).report(since=since, tenant=tenant)
-    tiers: dict[str, dict[str, int]] = {}
+    # customers' messages ("outcome") and the operator's own questions (`ask`, `eval`: OPERATOR_OUTCOME), counted
+    # apart: their model calls are in the spend above, so they are in the shares too, but a 300-case `eval` must not
+    # read as 300 customer messages
+    tiers: dict[str, dict[str, dict[str, int]]] = {OUTCOME: {}, OPERATOR_OUTCOME: {}}
     with Session(engine) as session:
-        query = select(AuditEvent).where(AuditEvent.kind == "outcome", col(AuditEvent.created_at) >= since)
+        query = select(AuditEvent).where(col(AuditEvent.kind).in_(tuple(tiers)), col(AuditEvent.created_at) >= since)
         if tenant is not None:
             query = query.where(AuditEvent.tenant == tenant)
         for event in session.exec(query):
             data = json.loads(event.data)
             route = data.get("route") or "?"
-            tiers.setdefault(event.tenant, {})[route] = tiers.setdefault(event.tenant, {}).get(route, 0) + 1
+            counts = tiers[event.kind].setdefault(event.tenant, {})
+            counts[route] = counts.get(route, 0) + 1
     empty = {"cost_usd": 0.0, "calls": 0, "tiers": {}, "tier_cost_usd": {}, "users": {}, "days": {}}
-    report = {"days": days, "tenants": {t: {**spend.get(t, empty), "answers_by_route": tiers.get(t, {})}
-                                        for t in sorted(set(spend) | set(tiers))}}
+    names = sorted(set(spend) | set(tiers[OUTCOME]) | set(tiers[OPERATOR_OUTCOME]))
+    report = {"days": days, "tenants": {t: {**spend.get(t, empty), "answers_by_route": tiers[OUTCOME].get(t, {}),
+                                            "cli_answers_by_route": tiers[OPERATOR_OUTCOME].get(t, {})} for t in names}}
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
@@ -50,13 +58,19 @@ def usage(days: int, tenant: str | None, as_json: bool) -> None:
     if not report["tenants"]:
         click.echo("  no messages and no model calls")
     for name, data in report["tenants"].items():
-        total = sum(data["answers_by_route"].values()) or 1
-        shares = ", ".join(f"{r} {n / total:.0%}" for r, n in sorted(data["answers_by_route"].items()))
-        click.echo(f"  {name}: ${data['cost_usd']:.4f} in {data['calls']} model calls; messages by route: {shares or '-'}")
+        click.echo(f"  {name}: ${data['cost_usd']:.4f} in {data['calls']} model calls; customers' messages by route: "
+                   + _shares(data["answers_by_route"]))
+        if data["cli_answers_by_route"]:
+            click.echo("    questions from the command line (ask, eval) by route: " + _shares(data["cli_answers_by_route"]))
         if data["users"]:
             click.echo("    spend per user: " + _top_spenders(data["users"], 10))
         for day, spent in data["days"].items():
             click.echo(f"    {day}: ${spent['cost_usd']:.4f} in {spent['calls']} calls; per user: {_top_spenders(spent['users'], 5)}")
+
+
+def _shares(counts: dict[str, int]) -> str:
+    total = sum(counts.values())
+    return ", ".join(f"{r} {n / total:.0%}" for r, n in sorted(counts.items())) + f" of {total}" if total else "-"
 
 
 def _top_spenders(users: dict[str, float], limit: int) -> str:
