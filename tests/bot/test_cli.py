@@ -449,3 +449,21 @@ def test_a_second_serve_on_a_data_dir_another_serve_holds_stops_at_once_naming_i
     assert out.returncode != 0
     assert f"is held by another `supportbot serve` (its Milvus Lite process {os.getpid()} at {uri})" in out.stderr, out.stderr[-2000:]
     assert "Traceback" not in out.stderr
+
+
+def test_ingest_remove_takes_a_document_out_by_the_name_ingest_gave_it(tmp_path: Path) -> None:
+    """An operator could add and replace articles but never take one out (short of deleting its file and pruning
+    its whole folder): `ingest --remove` takes the path as ingest was given it, reads no file, and exits 1 when
+    nothing matched, naming the closest documents."""
+    data_dir, kb = tmp_path / "data", tmp_path / "kb"
+    kb.mkdir()
+    (kb / "shipping.md").write_text("# Shipping times\n\nStandard parcels arrive in 3 to 5 working days, express ones the next day.\n")
+    (kb / "returns.md").write_text("# Returns\n\nReturn an item within 30 days for a full refund; the label is in your account.\n")
+    assert run(["ingest", "kb", "--tenant", "default"], data_dir=data_dir, cwd=tmp_path, SUPPORTBOT_SAMPLE_KB="0").returncode == 0
+    out = run(["ingest", "--remove", "kb/shiping.md", "--tenant", "default"], data_dir=data_dir, cwd=tmp_path, SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 1 and "not in default's knowledge base: kb/shiping.md (did you mean kb/shipping.md?)" in out.stderr
+    out = run(["ingest", "--remove", "kb/shipping.md", "--tenant", "default"], data_dir=data_dir, cwd=tmp_path, SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 0 and "removed kb/shipping.md" in out.stdout and "default: 1 removed, 0 not found" in out.stdout, out.stderr
+    asked = run(["ask", "how long does shipping take?", "--tenant", "default", "--json"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+    assert "kb/shipping.md" not in asked.stdout and (kb / "shipping.md").exists()
+    assert run(["ingest", "--remove", "kb", "--prune", "--tenant", "default"], data_dir=data_dir, cwd=tmp_path).returncode == 2
