@@ -467,3 +467,24 @@ def test_ingest_remove_takes_a_document_out_by_the_name_ingest_gave_it(tmp_path:
     asked = run(["ask", "how long does shipping take?", "--tenant", "default", "--json"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
     assert "kb/shipping.md" not in asked.stdout and (kb / "shipping.md").exists()
     assert run(["ingest", "--remove", "kb", "--prune", "--tenant", "default"], data_dir=data_dir, cwd=tmp_path).returncode == 2
+
+
+@pytest.mark.parametrize(("host", "said"), [("127.0.0.1", "this machine only: `--host 0.0.0.0` to serve other hosts"),
+                                            ("0.0.0.0", "other hosts: SUPPORTBOT_MILVUS_URI=http://<this host's name or address>:")])
+def test_vectors_serve_tells_how_other_hosts_reach_it_only_when_they_can(tmp_path: Path, host: str, said: str) -> None:
+    """On loopback it said "other hosts: SUPPORTBOT_MILVUS_URI=http://127.0.0.1:PORT": on another host that
+    address is the host itself, and nothing there listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environ = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SUPPORTBOT_DATA_DIR": str(tmp_path / "data")}
+    environ.pop("SUPPORTBOT_MILVUS_URI", None)
+    process = subprocess.Popen([str(SUPPORTBOT), "vectors", "serve", "--host", host, "--port", str(port)], env=environ,
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert first.startswith("serving ") and said in first and "http://127.0.0.1" not in first.split("(", 1)[1], first
