@@ -6,6 +6,7 @@ A file whose hash (content, access groups, chunker and model) is unchanged is no
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import logging
 import os
@@ -61,6 +62,15 @@ class IngestReport:
     @property
     def chunks_per_second(self) -> float:
         return self.chunks / self.seconds if self.seconds else 0.0
+
+
+@dataclass(slots=True)
+class RemoveReport:
+    """What `Ingestor.remove` took out (the documents' sources) and which names it was given matched none
+    (with up to three of the tenant's sources closest to each, for a mistyped name)."""
+
+    removed: list[str] = field(default_factory=list)
+    missing: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +236,35 @@ class Ingestor:
         """The sources of the tenant's documents, as ingest named them (what citations and eval cases name)."""
         with Session(self._engine) as session:
             return set(session.exec(select(Document.source).where(Document.tenant == tenant)))
+
+    def remove(self, names: Sequence[str], *, tenant: str) -> RemoveReport:
+        """Take documents out of the tenant's knowledge base by the names ingest gave them: a file's path as
+        given to ingest (`kb/billing.md`, or `/srv/kb/billing.md`, which ingest named `srv/kb/billing.md`),
+        a folder's (every document under it), a FAQ table's (all its rows) or one row's (`kb/faq.csv#faq-010`).
+        No file is read: a document whose file is gone is removed the same. Under the tenant's ingest lock,
+        as an ingest (the two never interleave)."""
+        with self._engine.connect() as conn, exclusive(conn, name=f"ingest:{tenant}"):
+            with Session(self._engine) as session:
+                docs = {d.source: d for d in session.exec(select(Document).where(Document.tenant == tenant))}
+            report = RemoveReport()
+            chosen: dict[str, Document] = {}
+            for given in names:
+                name = source_name(given)
+                found = [] if name is None else [
+                    s for s in docs if s == name or s.startswith((name + "#", name.rstrip("/") + "/"))
+                ]
+                if not found:
+                    # the closest names: of documents, and of the files that hold FAQ rows (`kb/faq.csv`)
+                    names_known = sorted(set(docs) | {s.split("#", 1)[0] for s in docs})
+                    near = difflib.get_close_matches(name or given, names_known, n=3, cutoff=0.6)
+                    report.missing.append((name or given, near))
+                for source in found:
+                    chosen.setdefault(source, docs[source])
+            self._remove(tenant, list(chosen.values()))
+            if chosen:
+                self._store.flush()
+            report.removed = sorted(chosen)
+            return report
 
     def remove_sources(self, *, tenant: str, sources: Sequence[str]) -> int:
         """Take these documents (by source, as ingested) out of the tenant's knowledge base."""

@@ -39,6 +39,31 @@ def shown(uri: str) -> str:
     return f"{scheme}://{rest.rpartition('@')[2]}"
 
 
+class _QuietWhileDown(logging.Filter):
+    """pymilvus logs each failed call with its traceback (`pymilvus.decorators` "RPC error", `connection_manager`
+    "Connection recovery failed"): with an endpoint down, the probe's one call a second wrote about 150 lines a
+    second. Our own line says the outage once (`probe`) and once more when it ends; while an endpoint is known
+    down, pymilvus's repeats of it are dropped (at DEBUG they are kept)."""
+
+    LOGGERS = ("pymilvus.decorators", "pymilvus.client.connection_manager")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down: set[int] = set()  # id() of the connections whose endpoint is known down
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not self.down or logging.getLogger().getEffectiveLevel() <= logging.DEBUG
+
+    def install(self) -> None:
+        for name in self.LOGGERS:
+            library = logging.getLogger(name)
+            if self not in library.filters:
+                library.addFilter(self)
+
+
+_QUIET = _QuietWhileDown()
+
+
 class MilvusConnection:
     def __init__(self, *, uri: str, dim: int = 384) -> None:
         self.uri = uri
@@ -49,10 +74,20 @@ class MilvusConnection:
         # a Milvus server this process does not own (SUPPORTBOT_MILVUS_URI=http://..., `supportbot vectors
         # serve`, a running `serve`'s child): its reachability is probed (`probe`) and /readyz follows it
         self._endpoint: str | None = None if _is_local(uri) else uri
-        self._reachable = True
+        self._up = True
         # a local store held by another process: use the server it advertises (knowledge/milvus_endpoint.py),
         # if that server's owner is one of these
         self.join_owners: tuple[Owner, ...] = (Owner.STANDALONE, Owner.SERVE)
+
+    @property
+    def _reachable(self) -> bool:
+        return self._up
+
+    @_reachable.setter
+    def _reachable(self, up: bool) -> None:
+        self._up = up
+        _QUIET.install()
+        (_QUIET.down.discard if up else _QUIET.down.add)(id(self))
 
     def use_endpoint(self, uri: str) -> None:
         """Talk to a Milvus server at `uri` that another process runs (a standalone Milvus Lite server)."""
@@ -185,6 +220,7 @@ class MilvusConnection:
             logger.debug("closing the old Milvus connection failed", exc_info=True)
 
     def close(self) -> None:
+        _QUIET.down.discard(id(self))  # a closed store's outage silences nothing more
         if self._client is not None:
             self._client.close()
             self._client = None

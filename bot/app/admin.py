@@ -26,7 +26,7 @@ from aiohttp import web
 from bot.app.admin_conversation_pages import conversation_list_html as _list_html
 from bot.app.admin_conversation_pages import register_conversation_pages
 from bot.app.admin_figures import dashboard_figures
-from bot.app.admin_ingest import handle_ingest
+from bot.app.admin_ingest import handle_ingest, handle_remove
 from bot.app.admin_trends import render_trends
 from bot.app.composition import Services
 from bot.core.config import load_secret
@@ -254,6 +254,11 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
         guard(request)
         return await handle_ingest(request, get_services())
 
+    async def remove(request: web.Request) -> web.Response:
+        """Documents out of a tenant's knowledge base (bot/app/admin_ingest.py); `supportbot ingest --remove` sends its work here."""
+        guard(request)
+        return await handle_remove(request, get_services())
+
     async def warm_rollup(app: web.Application) -> AsyncIterator[None]:
         """Fold the last WARM_DAYS days into the rollup in the background at start, so that the first page
         after an upgrade (or a quiet day) does not fold 90 days of history while the operator waits."""
@@ -274,3 +279,4 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
     app.router.add_post("/admin/sign-in", sign_in)
     app.router.add_get("/api/v1/admin/stats", stats)
     app.router.add_post("/api/v1/admin/ingest", ingest)
+    app.router.add_post("/api/v1/admin/remove", remove)

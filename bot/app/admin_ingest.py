@@ -11,6 +11,8 @@ Two ways in, neither of which lets a request read an arbitrary file of the serve
   only when SUPPORTBOT_INGEST_ROOT is set, only under that folder (relative paths are taken from
   it; symbolic links leading out are not followed), and `source` is the path relative to it.
 Anything else is a 400 (413 for uploads over MAX_UPLOAD_BYTES), never a 500.
+
+`POST /api/v1/admin/remove` takes documents out again (`handle_remove`).
 """
 
 from __future__ import annotations
@@ -70,6 +72,35 @@ async def handle_ingest(request: web.Request, services: Services) -> web.Respons
          "chunks": report.chunks, "skipped": [{"path": p, "reason": r} for p, r in report.skipped], "seconds": round(report.seconds, 2),
          "duplicates": [{"path": p, "same_as": twin} for p, twin in report.duplicates]}
     )
+
+
+async def handle_remove(request: web.Request, services: Services) -> web.Response:
+    """`POST /api/v1/admin/remove`, JSON `{"tenant": ..., "sources": [...]}`: take documents out of the
+    tenant's knowledge base by the names ingest gave them (a file's path as given, a folder's, a FAQ table's
+    or one row's, `kb/faq.csv#faq-010`; knowledge/ingest.py `Ingestor.remove`). What `supportbot ingest
+    --remove` sends while the server holds the store. Answers the sources removed and the names that matched
+    none (with the closest sources, for a typo); the other processes notice within seconds, as after an ingest."""
+    try:
+        body = await request.json()
+    except (ValueError, RecursionError):
+        body = None
+    if not isinstance(body, dict):
+        return _error('expected JSON {"tenant": ..., "sources": [...]}')
+    tenant, names = body.get("tenant"), body.get("sources")
+    if not isinstance(tenant, str) or not tenant:
+        return _error('"tenant" must be a tenant name')
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n and "\x00" not in n for n in names):
+        return _error('"sources" must be a non-empty list of document names (paths as given to ingest)')
+    if len(names) > MAX_FILES:
+        return _error(f"at most {MAX_FILES} names per request")
+    try:
+        services.settings.tenant(tenant)
+    except ConfigError as exc:
+        return _error(str(exc))
+    report = await asyncio.to_thread(services.ingestor.remove, names, tenant=tenant)
+    if report.removed:
+        await asyncio.to_thread(services.after_ingest, tenant)
+    return web.json_response({"removed": report.removed, "missing": [{"name": n, "near": near} for n, near in report.missing]})
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,3 +130,4 @@ async def lifecycle(app: web.Application) -> AsyncIterator[None]:
     if app[SHARED] is not None:
         await app[SHARED].relay.close()
     await asyncio.to_thread(services.close)
+    logger.info("stopped")

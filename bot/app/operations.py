@@ -215,6 +215,8 @@ async def close_sockets(app: web.Application) -> None:
     """`on_shutdown`: a socket's handler waits for the client, so aiohttp's graceful shutdown would
     wait its whole timeout for each. Close them with 1001 (going away); the widget reconnects to
     whichever process is up next. A client that does not answer our close frame is not waited for."""
+    # the first step of a stop (SIGTERM, Ctrl-C): an operator's rolling restart saw nothing logged until the process was gone
+    logger.info("stopping: no new connections taken; requests in flight are finished, then the stores close")
     sockets = [ws for ws in list(app[SOCKETS]) if not ws.closed]
     if not sockets:
         return

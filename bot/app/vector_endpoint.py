@@ -30,16 +30,19 @@ class ProbedStore(Protocol):
     def probe(self) -> bool: ...
 
 
-async def start_waiting_for_endpoint(services: Startable, *, retry: float = 1.0) -> None:
+async def start_waiting_for_endpoint(services: Startable, *, retry: float = 1.0, listening: bool = True) -> None:
     """`Services.start` in a thread, tried again while the Milvus endpoint cannot be reached (what was
-    loaded before the store stays loaded; the start is idempotent up to the store)."""
+    loaded before the store stays loaded; the start is idempotent up to the store). `listening`: whether
+    the server listens meanwhile (one of several processes on PostgreSQL listens only once ready: there is
+    no /readyz to answer 503, and the log said there was)."""
     wait = retry
+    meanwhile = "/readyz says 503 until then" if listening else "this process listens once it is reached, as one of several on one port"
     while True:
         try:
             await asyncio.to_thread(services.start)
             return
         except StoreUnavailableError as exc:
-            logger.error("%s; trying again in %.0f s (/readyz says 503 until then)", exc, wait)
+            logger.error("%s; trying again in %.0f s (%s)", exc, wait, meanwhile)
             await asyncio.sleep(wait)
             wait = min(wait * 2, START_RETRY_MAX)
 

@@ -243,9 +243,11 @@ def run(settings: Settings, *, host: str, port: int) -> None:
     if app[SHARED] is not None:
         # one of several processes on one port: listen only once ready, or the kernel would hand this one
         # connections it can only refuse (503) while its models load
-        asyncio.run(start_waiting_for_endpoint(app[SERVICES]))
+        asyncio.run(start_waiting_for_endpoint(app[SERVICES], listening=False))
     app[LISTEN_URL] = f"http://{host}:{port}/"
-    logger.info("starting on http://%s:%d/ (data in %s); loading models and stores", host, port, settings.data_dir)
+    # one of several: models and stores are loaded by now (it said "loading models and stores" a second before ready)
+    doing = "loading models and stores" if app[SHARED] is None else "models and stores loaded"
+    logger.info("starting on http://%s:%d/ (data in %s); %s", host, port, settings.data_dir, doing)
     # several processes on PostgreSQL listen on one port: the kernel spreads connections among them
     try:
         web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE,

@@ -351,9 +351,17 @@ def describe(engine: Engine) -> str:
         revision = current(conn)
         layout = layout_revision(conn) if revision is None else None
     if revision is None:
-        return f"not stamped (layout of revision {layout}); head is {head()}" if layout else f"empty; head is {head()}"
+        if layout:
+            return (f"not stamped (layout of revision {layout}); head is {head()}: made before migrations; "
+                    "run `supportbot db upgrade` (it stamps it, then upgrades it)")
+        return f"empty; head is {head()}: run `supportbot db upgrade` to create the tables"
     _check_known(revision)
-    return f"{revision} (head)" if revision == head() else f"{revision}; head is {head()}"
+    if revision == head():
+        return f"{revision} (head)"
+    # behind (a downgrade, or a new release not yet upgraded to): `serve` refuses it (ensure_schema), and a
+    # process still running on it fails where it reads what is missing; said here with the command
+    return (f"{revision}; head is {head()}: behind this version of supportbot, whose processes refuse to start on it; "
+            "run `supportbot db upgrade`")
 
 
 def text_array(values: Iterable[str | None]) -> str:

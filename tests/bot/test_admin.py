@@ -209,3 +209,36 @@ async def test_the_operators_own_questions_are_not_customer_traffic_on_the_dashb
     assert messages_after == messages + 1
     assert kinds_after.count("operator_outcome") == kinds.count("operator_outcome") + 2
     assert kinds_after.count("outcome") == kinds.count("outcome") + 1
+
+
+async def test_admin_remove_takes_documents_out_and_the_cli_through_the_server_says_what_went(
+        ingest_client: tuple[TestClient, Services, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`supportbot ingest --remove` while the server holds the store: the server takes the documents out (there
+    was no way to remove a document at all), says which names matched nothing, and refuses a malformed request."""
+    from bot.app.cli import remove as cli_remove
+    from bot.core.errors import StoreBusyError
+
+    client, services, _ = ingest_client
+    assert (await client.post("/api/v1/admin/ingest", json={"paths": ["help"], "tenant": "default"}, headers=AUTH)).status == 200
+    assert _sources(services) == ["help/refunds.md"]
+    for body in ({"tenant": "default"}, {"tenant": "default", "sources": []}, {"tenant": "default", "sources": "help/refunds.md"},
+                 {"tenant": "nobody", "sources": ["help/refunds.md"]}, {"sources": ["help/refunds.md"]}, ["help/refunds.md"]):
+        response = await client.post("/api/v1/admin/remove", json=body, headers=AUTH)
+        assert response.status == 400 and "error" in await response.json(), body
+    assert (await client.post("/api/v1/admin/remove", json={"tenant": "default", "sources": ["help"]})).status == 401
+    assert _sources(services) == ["help/refunds.md"]
+
+    settings = services.settings.with_overrides(server_url=str(client.make_url("/")))
+
+    def held_by_serve(**_: object) -> object:  # what opening the store finds while `serve` holds it (Milvus Lite)
+        raise StoreBusyError("the knowledge store is in use by another process")
+
+    monkeypatch.setattr(cli_remove, "open_services", held_by_serve)
+    with pytest.raises(SystemExit) as exit_:
+        await asyncio.to_thread(cli_remove.remove_documents, settings, names=("help/refund.md",), tenant="default")
+    assert exit_.value.code == 1  # nothing removed: a script must not go on as if it had
+    assert "not in default's knowledge base: help/refund.md (did you mean help/refunds.md?)" in capsys.readouterr().err
+    await asyncio.to_thread(cli_remove.remove_documents, settings, names=("help/refunds.md",), tenant="default")
+    out = capsys.readouterr().out
+    assert "removed help/refunds.md" in out and "default (through the server): 1 removed, 0 not found" in out
+    assert _sources(services) == [] and services.store.count(tenant="default") == 0

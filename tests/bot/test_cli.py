@@ -463,3 +463,42 @@ def test_usage_counts_the_questions_asked_with_ask(data_dir: Path) -> None:
     assert routes.get("handoff", 0) == before.get("handoff", 0) + 1
     text = run(["usage"], data_dir=data_dir).stdout
     assert "questions from the command line (ask, eval) by route: " in text and f"of {sum(routes.values())}" in text
+
+
+def test_ingest_remove_takes_a_document_out_by_the_name_ingest_gave_it(tmp_path: Path) -> None:
+    """An operator could add and replace articles but never take one out (short of deleting its file and pruning
+    its whole folder): `ingest --remove` takes the path as ingest was given it, reads no file, and exits 1 when
+    nothing matched, naming the closest documents."""
+    data_dir, kb = tmp_path / "data", tmp_path / "kb"
+    kb.mkdir()
+    (kb / "shipping.md").write_text("# Shipping times\n\nStandard parcels arrive in 3 to 5 working days, express ones the next day.\n")
+    (kb / "returns.md").write_text("# Returns\n\nReturn an item within 30 days for a full refund; the label is in your account.\n")
+    assert run(["ingest", "kb", "--tenant", "default"], data_dir=data_dir, cwd=tmp_path, SUPPORTBOT_SAMPLE_KB="0").returncode == 0
+    out = run(["ingest", "--remove", "kb/shiping.md", "--tenant", "default"], data_dir=data_dir, cwd=tmp_path, SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 1 and "not in default's knowledge base: kb/shiping.md (did you mean kb/shipping.md?)" in out.stderr
+    out = run(["ingest", "--remove", "kb/shipping.md", "--tenant", "default"], data_dir=data_dir, cwd=tmp_path, SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 0 and "removed kb/shipping.md" in out.stdout and "default: 1 removed, 0 not found" in out.stdout, out.stderr
+    asked = run(["ask", "how long does shipping take?", "--tenant", "default", "--json"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+    assert "kb/shipping.md" not in asked.stdout and (kb / "shipping.md").exists()
+    assert run(["ingest", "--remove", "kb", "--prune", "--tenant", "default"], data_dir=data_dir, cwd=tmp_path).returncode == 2
+
+
+@pytest.mark.parametrize(("host", "said"), [("127.0.0.1", "this machine only: `--host 0.0.0.0` to serve other hosts"),
+                                            ("0.0.0.0", "other hosts: SUPPORTBOT_MILVUS_URI=http://<this host's name or address>:")])
+def test_vectors_serve_tells_how_other_hosts_reach_it_only_when_they_can(tmp_path: Path, host: str, said: str) -> None:
+    """On loopback it said "other hosts: SUPPORTBOT_MILVUS_URI=http://127.0.0.1:PORT": on another host that
+    address is the host itself, and nothing there listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environ = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SUPPORTBOT_DATA_DIR": str(tmp_path / "data")}
+    environ.pop("SUPPORTBOT_MILVUS_URI", None)
+    process = subprocess.Popen([str(SUPPORTBOT), "vectors", "serve", "--host", host, "--port", str(port)], env=environ,
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert first.startswith("serving ") and said in first and "http://127.0.0.1" not in first.split("(", 1)[1], first

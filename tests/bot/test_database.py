@@ -133,7 +133,7 @@ def test_a_database_made_before_migrations_is_stamped_by_its_layout_then_upgrade
     _oldest_rows(engine)
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE alembic_version"))
-    assert describe(engine) == f"not stamped (layout of revision 0007); head is {head()}"
+    assert describe(engine).startswith(f"not stamped (layout of revision 0007); head is {head()}: made before migrations; run `supportbot db upgrade`")
 
     opened = open_database(url, upgrade=True)
     assert _revision(opened) == head()
@@ -166,14 +166,19 @@ def test_a_schema_newer_than_the_code_knows_refuses_to_start(engine: Engine, url
 def test_the_db_commands_upgrade_say_where_the_schema_is_and_step_back(url: str, tmp_path: Path) -> None:
     env = {"SUPPORTBOT_DATA_DIR": str(tmp_path / "data"), "SUPPORTBOT_DATABASE_URL": url}
     runner = CliRunner()
-    assert runner.invoke(main, ["db", "current"], env=env).output.strip() == f"empty; head is {head()}"
+    assert runner.invoke(main, ["db", "current"], env=env).output.strip() == (
+        f"empty; head is {head()}: run `supportbot db upgrade` to create the tables")
     result = runner.invoke(main, ["db", "upgrade"], env=env)
     assert result.exit_code == 0 and f"upgraded from nothing to {head()}" in result.output
     assert runner.invoke(main, ["db", "upgrade"], env=env).output.strip().endswith(f"at {head()}, nothing to do")
     result = runner.invoke(main, ["db", "downgrade", "-1"], env=env)
     before = f"{int(head()) - 1:04d}"  # revisions are numbered in order
     assert result.exit_code == 0 and f"downgraded from {head()} to {before}" in result.output
-    assert runner.invoke(main, ["db", "current"], env=env).output.strip() == f"{before}; head is {head()}"
+    # behind after the downgrade: said, with the command that brings it back (it said only "0020; head is 0021")
+    shown = runner.invoke(main, ["db", "current"], env=env).output.strip()
+    assert shown.startswith(f"{before}; head is {head()}: behind this version") and shown.endswith("run `supportbot db upgrade`")
+    assert runner.invoke(main, ["db", "upgrade"], env=env).output.strip().endswith(f"upgraded from {before} to {head()}")
+    assert runner.invoke(main, ["db", "current"], env=env).output.strip() == f"{head()} (head)"
 
 
 def test_concurrent_upgrades_run_one_at_a_time_and_once(engine: Engine, url: str) -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from bot.app.operations import customer_channels, startup_summary, startup_warnings
+from bot.app.vector_endpoint import start_waiting_for_endpoint
 from bot.core.config import Settings
+from bot.core.errors import StoreUnavailableError
 
 
 def settings(tmp_path: Path, tenants: str = "", **env: str) -> Settings:
@@ -153,3 +158,23 @@ def test_the_port_check_says_what_to_do_about_an_address_this_machine_does_not_h
     # it said "(another process? choose another with --port ...)", though the port was free and --host was the fault
     with pytest.raises(ConfigError, match=r"cannot listen on 192\.0\.2\.1:8080: .*choose another with --host"):
         check_port_free(host="192.0.2.1", port=8080, shared=False)  # TEST-NET-1 (RFC 5737): no machine's address
+
+
+async def test_waiting_for_the_milvus_endpoint_says_whether_readyz_answers_meanwhile(caplog: pytest.LogCaptureFixture) -> None:
+    """One of several processes on PostgreSQL listens only once ready: the log said "/readyz says 503 until
+    then" to an operator whose /readyz (and /healthz) refused the connection."""
+    class Endpoint:
+        def __init__(self) -> None:
+            self.tries = 0
+
+        def start(self) -> None:
+            self.tries += 1
+            if self.tries == 1:
+                raise StoreUnavailableError("the Milvus endpoint http://vectors:19530 cannot be reached")
+
+    with caplog.at_level(logging.ERROR):
+        await start_waiting_for_endpoint(Endpoint(), retry=0.01)
+        await start_waiting_for_endpoint(Endpoint(), retry=0.01, listening=False)
+    said = [r.getMessage() for r in caplog.records]
+    assert "/readyz says 503 until then" in said[0]
+    assert "/readyz" not in said[1] and "listens once it is reached" in said[1]

@@ -189,6 +189,8 @@ async def test_sigterm_with_an_open_websocket_exits_within_5_seconds(server: Ser
     assert time.monotonic() - started < 5.0
     assert status == 0
     assert not store_processes(server.data_dir)
+    said = [r["message"] for r in server.records()]  # a rolling restart's operator saw nothing until the process was gone
+    assert any(m.startswith("stopping: no new connections taken") for m in said) and said[-1] == "stopped", said[-5:]
 
 
 def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:

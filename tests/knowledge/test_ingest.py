@@ -267,3 +267,33 @@ async def test_an_article_changed_and_changed_back_leaves_every_answer_as_it_was
     article.write_text(original, encoding="utf-8")
     assert services.ingestor.ingest([kb], tenant="default").updated == 1
     assert await answers() == before
+
+
+async def test_documents_are_removed_by_the_names_ingest_gave_them(make_services: Callable[..., Services], tmp_path: Path) -> None:
+    """There was no way to take one article out of a tenant's knowledge base short of deleting its file and
+    pruning the whole folder (from the folder it was ingested from). Removal takes the name ingest gave: a
+    file, one FAQ row, a FAQ table or a folder; a name that matches nothing is said with the closest ones."""
+    services = make_services()
+    kb = write_kb(tmp_path / "kb")
+    services.ingestor.ingest([kb], tenant="default", display_base=tmp_path)
+    assert services.ingestor.sources(tenant="default") == {"kb/plan.md", "kb/faq.csv#q1", "kb/faq.csv#q2"}
+    assert any(c.source == "kb/plan.md" for c in (await ask(services, "How do I upgrade my plan?")).citations)
+
+    removed = services.ingestor.remove(["kb/plan.md", "kb/faq.csv#q1"], tenant="default")
+    assert removed.removed == ["kb/faq.csv#q1", "kb/plan.md"] and removed.missing == []
+    assert services.ingestor.sources(tenant="default") == {"kb/faq.csv#q2"}
+    assert all(c.source != "kb/plan.md" for c in (await ask(services, "How do I upgrade my plan?")).citations)
+    assert (kb / "plan.md").exists()  # no file is touched: the knowledge base only
+
+    typo = services.ingestor.remove(["kb/faq.cvs", "/nowhere/at/all.md"], tenant="default")
+    assert typo.removed == [] and [name for name, _ in typo.missing] == ["kb/faq.cvs", "nowhere/at/all.md"]
+    assert typo.missing[0][1][0] == "kb/faq.csv" and typo.missing[1][1] == []  # the closest name first; none near
+    assert services.ingestor.remove(["kb/faq.csv#q2"], tenant="other").missing == [("kb/faq.csv#q2", [])]  # another tenant's
+    assert services.ingestor.sources(tenant="default") == {"kb/faq.csv#q2"}
+
+    again = services.ingestor.ingest([kb], tenant="default", display_base=tmp_path)  # an ingest brings them back
+    assert (again.added, again.unchanged) == (2, 1)
+    everything = services.ingestor.remove([str(tmp_path / "kb")], tenant="default")  # a folder, by any path ingest would name so
+    assert everything.removed == [] and everything.missing[0][0] == str(tmp_path / "kb").lstrip("/")
+    assert services.ingestor.remove(["./kb/"], tenant="default").removed == ["kb/faq.csv#q1", "kb/faq.csv#q2", "kb/plan.md"]
+    assert services.ingestor.sources(tenant="default") == set() and services.store.count(tenant="default") == 0

@@ -136,6 +136,11 @@ async def test_serve_on_an_endpoint_it_does_not_own_waits_for_it_and_follows_its
         stop(vectors)  # gone: readiness drops, the server stays up, a question gets the apology and a person
         body = await wait_for(base, 503, timeout=30)
         assert body["store"] == "down"
+        logged = len((tmp_path / "serve.log").read_text().splitlines())
+        await asyncio.sleep(5)  # five probes of the endpoint, each failing
+        # said once (and again when it answers), not with pymilvus's traceback of each probe: ~150 lines a second
+        outage = (tmp_path / "serve.log").read_text().splitlines()[logged:]
+        assert len(outage) < 10 and not any("Traceback" in line for line in outage), "\n".join(outage[:40])
         assert (await chat(base, QUESTION))["reply"]["outcome"] == "handoff"  # type: ignore[index]
         vectors = start(["vectors", "serve", "--port", str(vector_port)], environ(vectors_dir), tmp_path / "vectors.log")
         await wait_for(base, 200, timeout=120)

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from bot.app.cli.common import friendly, groups_of, load_settings, open_services
+from bot.app.cli.remove import remove_documents
 from bot.core.config import Settings
 
 
@@ -18,19 +19,26 @@ from bot.core.config import Settings
 @click.option("--tenant", required=True, help="tenant whose knowledge base receives the files")
 @click.option("--groups", default=None, help="access groups, comma-separated (default: public)")
 @click.option("--prune", is_flag=True, help="remove documents whose files vanished from PATHS")
+@click.option("--remove", is_flag=True,
+              help="take the documents named by PATHS out instead (paths as given to ingest, folders, FAQ rows as FILE#ID); no file is read")
 @click.option("--question-column", default="question", show_default=True)
 @click.option("--answer-column", default="answer", show_default=True)
 @click.option("--id-column", default="id", show_default=True)
 @click.option("--url-column", default="url", show_default=True)
 @friendly
-def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool, question_column: str,
+def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool, remove: bool, question_column: str,
            answer_column: str, id_column: str, url_column: str) -> None:
-    """Ingest Markdown, HTML, text, PDF files and FAQ tables (CSV/JSONL)."""
+    """Ingest Markdown, HTML, text, PDF files and FAQ tables (CSV/JSONL); with --remove, take documents out."""
     from bot.core.errors import StoreBusyError
     from knowledge.loaders import FaqColumns
 
     settings = load_settings()
     settings.tenant(tenant)
+    if remove:
+        if prune or groups is not None:
+            raise click.UsageError("--remove takes documents out by name: --prune and --groups do not go with it")
+        remove_documents(settings, names=paths, tenant=tenant)
+        return
     if not prune and not any(os.path.exists(given) for given in paths):
         # a mistyped folder: said at once, as typed ("/srv/kb", not the source "srv/kb" it would have named),
         # not after the models loaded and the store opened; with --prune a vanished folder is what is meant

@@ -43,9 +43,25 @@ def serve_vectors(host: str, port: int) -> None:
                              "every command on this data dir uses it; stop that process first to serve the store here")
     if port_in_use(host, port):
         raise ConfigError(f"port {port} on {host} is in use by another process: choose another with --port")
-    click.echo(f"serving {store} at http://{host}:{port} (other hosts: SUPPORTBOT_MILVUS_URI=http://{host}:{port})", err=True)
+    click.echo(f"serving {store} at http://{host}:{port} ({_for_others(host, port)})", err=True)
     if serve(store=store, host=host, port=port) == STORE_BUSY:
         raise StoreBusyError(f"the knowledge store {store} is in use by another process (`supportbot serve`?): stop it first")
+
+
+def _for_others(host: str, port: int) -> str:
+    """How processes elsewhere reach this server: it said `SUPPORTBOT_MILVUS_URI=http://127.0.0.1:19530` for
+    "other hosts", an address that on another host is that host itself, while it listened on loopback only."""
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:  # a host name: others may reach it by that name
+        return f"other hosts: SUPPORTBOT_MILVUS_URI=http://{host}:{port}"
+    if address.is_loopback:
+        return "this machine only: `--host 0.0.0.0` to serve other hosts"
+    if address.is_unspecified:
+        return f"other hosts: SUPPORTBOT_MILVUS_URI=http://<this host's name or address>:{port}"
+    return f"other hosts: SUPPORTBOT_MILVUS_URI=http://{host}:{port}"
 
 
 def with_one_blas_thread() -> None:
