@@ -51,6 +51,7 @@ from policies.pii_patterns import (
     pattern_entities,
 )
 from policies.placeholders import LocalNumbering, Numbering, apply, merge
+from policies.product_context import assistant_asked
 from policies.street_addresses import address_entities
 from policies.street_extent import widened
 from policies.word_classes import WordClasses
@@ -122,7 +123,8 @@ class SpacyRedactor:
                 if streets:  # the line above a street line is who lives there
                     found += [Entity(PERSON, s, e, text[s:e]) for s, e in addressee_spans(text, streets, not_names=NOT_NAMES)]
                 # who is greeted, signs under a closing, or is named before a street on its line (policies/name_frames.py)
-                found += [Entity(PERSON, s, e, text[s:e]) for s, e in framed_names(text, streets)]
+                # (not an app's assistant asked to show the writer's own data: policies/product_context.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in framed_names(text, streets) if not assistant_asked(text, s, e)]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 if caseless_script(text):  # names the model and the capitals' cues cannot see
