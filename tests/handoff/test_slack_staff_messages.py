@@ -19,7 +19,15 @@ from bot.app.app_keys import HANDOFF
 from tests.conftest import make_settings, running_app
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import TEAM, FakeSlackApi
-from tests.handoff.slack_steps import SECRET, STAFF, action, button_value, card_for, slack_post, widget
+from tests.handoff.slack_steps import (
+    SECRET,
+    STAFF,
+    action,
+    button_value,
+    card_for,
+    slack_post,
+    widget,
+)
 
 
 @pytest.fixture(scope="module")
