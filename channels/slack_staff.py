@@ -35,7 +35,7 @@ from bot.core.config import Settings
 from bot.core.desk import ReplyOutcome, StaffAction, StaffMember, lost_claim
 from bot.core.errors import InputError
 from channels import slack_payloads
-from channels.slack import SlackCustomerChannel, mentioned_users, plain_text
+from channels.slack import SlackCustomerChannel, customer_command, mentioned_users, plain_text
 from channels.slack_desk import (
     PROPOSAL_VIEW,
     PROPOSE_ACTION,
@@ -169,7 +169,7 @@ class SlackApp:
             InboundMessage(
                 ref=ConversationRef(channel="slack", tenant=tenant, address=str(channel), thread=str(thread or "")),
                 platform_id=f"action-{action.get('action_ts')}", user=(body.get("user") or {}).get("id"),
-                text="", command=action["action_id"].removeprefix("customer_"), payload=action.get("value"),
+                text="", command=customer_command(action["action_id"]), payload=action.get("value"),
             )
         )
 
