@@ -623,3 +623,14 @@ async def test_a_customers_photo_can_be_fetched_for_staff(aiogram: dict[str, Any
     finally:
         await channel.stop()
         await api.close()
+
+
+async def test_a_sticker_from_an_older_client_is_answered_not_dropped(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
+    """aiogram's recorded sticker message lacks the fields newer Bot API versions add (`type`,
+    `is_animated`, `is_video`): the customer still hears from the bot, instead of nothing at all."""
+    telegram, _ = fakes
+    dataset = json.loads((shared_data / "telegram" / "aiogram_dev2x_dataset" / "aiogram_dataset.json").read_text())
+    message = copy.deepcopy(dataset["MESSAGE_WITH_STICKER"])
+    message["chat"] = {"id": 2091, "type": "private", "first_name": "Cust"}
+    assert await post(client, {"update_id": next(_update_ids), "message": message}) == 200
+    assert "only read text" in sent_to(telegram, 2091)[-1]["text"]
