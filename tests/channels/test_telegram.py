@@ -634,3 +634,14 @@ async def test_a_sticker_from_an_older_client_is_answered_not_dropped(client: Te
     message["chat"] = {"id": 2091, "type": "private", "first_name": "Cust"}
     assert await post(client, {"update_id": next(_update_ids), "message": message}) == 200
     assert "only read text" in sent_to(telegram, 2091)[-1]["text"]
+
+
+async def test_an_emoji_alone_is_acknowledged_not_handed_to_a_person(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
+    """A thumbs-up after an answer is no question: said back, with no search and no handoff card (it was
+    `no_answer`: "I couldn't find this in our help center", and a card for staff with nothing to do)."""
+    telegram, slack = fakes
+    before = len(slack.of("chat.postMessage"))
+    for n, said in enumerate(("👍", "🙂🙂", "👍🏽")):
+        assert await post(client, update_from(examples["Message with text"], text=said, chat=2092 + n)) == 200
+        assert sent_to(telegram, 2092 + n)[-1]["text"].startswith("Is there anything else I can help with?")
+    assert not [a for a in slack.of("chat.postMessage")[before:] if a.get("channel") == "CSTAFF"]
