@@ -103,7 +103,10 @@ def blocks_for(reply: Reply) -> list[dict[str, Any]]:
         blocks.append({"type": "actions", "block_id": f"supportbot_choose_{n}", "elements": [_button(button)]})
     rest = [b for b in reply.buttons if b.action != "choose"]
     if rest:
-        blocks.append({"type": "actions", "block_id": "supportbot_feedback", "elements": [_button(b) for b in rest]})
+        # an action id may occur once per block: a repeated action (the rating's 1 to 5) numbers its buttons
+        repeated = {b.action for b in rest if sum(o.action == b.action for o in rest) > 1}
+        elements = [_button(b, suffix=f".{n}" if b.action in repeated else "") for n, b in enumerate(rest)]
+        blocks.append({"type": "actions", "block_id": "supportbot_feedback", "elements": elements})
     return blocks
 
 
@@ -118,10 +121,16 @@ def _citation(title: str, url: str | None) -> str:
     return f"<{link}|{_escape(title)}>"
 
 
-def _button(button: Button) -> dict[str, Any]:
+def _button(button: Button, *, suffix: str = "") -> dict[str, Any]:
     # Slack cuts nothing itself: a button's text may have at most 75 characters
     label = button.label if len(button.label) <= 75 else button.label[:74] + "…"
-    return {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": f"customer_{button.action}", "value": button.value or button.action}
+    return {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": f"customer_{button.action}{suffix}",
+            "value": button.value or button.action}
+
+
+def customer_command(action_id: str) -> str:
+    """The command of a customer's button press: `customer_rate.2` -> `rate` (see `blocks_for`)."""
+    return action_id.removeprefix("customer_").split(".", 1)[0]
 
 
 _escape = escape_angles

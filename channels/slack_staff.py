@@ -35,7 +35,7 @@ from bot.core.config import Settings
 from bot.core.desk import ReplyOutcome, StaffAction, StaffMember, lost_claim
 from bot.core.errors import InputError
 from channels import slack_payloads
-from channels.slack import SlackCustomerChannel, mentioned_users, plain_text
+from channels.slack import SlackCustomerChannel, customer_command, mentioned_users, plain_text
 from channels.slack_desk import (
     PROPOSAL_VIEW,
     PROPOSE_ACTION,
@@ -54,6 +54,8 @@ if TYPE_CHECKING:
     from bot.core.ports import StaffActions as HandoffService
 
 logger = logging.getLogger(__name__)
+# staff message subtypes that are a reply to the customer: plain, also sent to the channel, with a file
+_STAFF_SUBTYPES = {None, "thread_broadcast", "file_share"}
 
 
 class SlackApp:
@@ -167,7 +169,7 @@ class SlackApp:
             InboundMessage(
                 ref=ConversationRef(channel="slack", tenant=tenant, address=str(channel), thread=str(thread or "")),
                 platform_id=f"action-{action.get('action_ts')}", user=(body.get("user") or {}).get("id"),
-                text="", command=action["action_id"].removeprefix("customer_"), payload=action.get("value"),
+                text="", command=customer_command(action["action_id"]), payload=action.get("value"),
             )
         )
 
@@ -241,21 +243,7 @@ class SlackApp:
         channel = event.get("channel")
         bot_user = context.get("bot_user_id")
         if channel in self._staff_channels:
-            # staff writing in a handoff thread: to the customer
-            if event.get("subtype") or event.get("bot_id") or (bot_user and event.get("user") == bot_user) or not event.get("thread_ts"):
-                return
-            user = str(event.get("user") or "")
-            raw = str(event.get("text") or "")
-            # the customer reads it on the widget, Telegram or as plain text: Slack's markup undone
-            names = {m: name for m in mentioned_users(raw) if (name := await self._name(m)) != m}  # an id is no name
-            handoff = await asyncio.to_thread(self._handoff.by_desk_thread, str(event["thread_ts"]))
-            if handoff is not None:
-                outcome = await self._handoff.reply(
-                    handoff.id or 0, staff=StaffMember(id=user, name=await self._name(user), desk=self.desk.name),
-                    text=plain_text(raw, names=names), client_id=f"slack-{event.get('ts')}",
-                )
-                if outcome is ReplyOutcome.CLAIMED_BY_ANOTHER:
-                    await self._not_relayed(handoff.id or 0, user=user, channel=str(channel), thread=str(event["thread_ts"]))
+            await self._on_staff_message(event, channel=str(channel), bot_user=bot_user)
             return
         tenant = tenant_for_team(self._settings, event.get("user_team"), event.get("team"), body.get("team_id"))
         if tenant is None:
@@ -264,6 +252,57 @@ class SlackApp:
         inbound = await self.customers.inbound(event, tenant=tenant, bot_user_id=bot_user)
         if inbound is not None:
             await self._dispatcher.accept(inbound)
+
+    async def _on_staff_message(self, event: dict[str, Any], *, channel: str, bot_user: str | None) -> None:
+        """Staff writing in a handoff thread: to the customer. A reply also sent to the channel
+        (`thread_broadcast`) is a reply; a file's comment is sent and the writer told the file itself is
+        not; an edit is not sent again (the customer has read the first text) and the writer is told so.
+        Whatever does not reach the customer is told to its writer alone, never dropped unsaid."""
+        subtype = event.get("subtype")
+        if subtype == "message_changed":
+            await self._staff_edit(event, channel=channel, bot_user=bot_user)
+            return
+        if subtype not in _STAFF_SUBTYPES or event.get("bot_id") or (bot_user and event.get("user") == bot_user) or not event.get("thread_ts"):
+            return
+        thread = str(event["thread_ts"])
+        handoff = await asyncio.to_thread(self._handoff.by_desk_thread, thread)
+        if handoff is None:
+            return
+        user = str(event.get("user") or "")
+        raw = str(event.get("text") or "")
+        if raw.strip():
+            # the customer reads it on the widget, Telegram or as plain text: Slack's markup undone
+            names = {m: name for m in mentioned_users(raw) if (name := await self._name(m)) != m}  # an id is no name
+            outcome = await self._handoff.reply(
+                handoff.id or 0, staff=StaffMember(id=user, name=await self._name(user), desk=self.desk.name),
+                text=plain_text(raw, names=names), client_id=f"slack-{event.get('ts')}",
+            )
+            if outcome is ReplyOutcome.CLAIMED_BY_ANOTHER:
+                await self._not_relayed(handoff.id or 0, user=user, channel=channel, thread=thread)
+                return
+            if outcome is ReplyOutcome.CLOSED:
+                await self._tell(channel=channel, user=user, thread=thread, text=(
+                    f"Not sent to the customer: handoff #{handoff.id} is closed (resolved or returned to the bot). "
+                    "The customer can write again; their next message opens a new conversation with the bot."))
+                return
+        if event.get("files"):
+            await self._tell(channel=channel, user=user, thread=thread, text=(
+                "Files are not sent to the customer" + (" (your words were)" if raw.strip() else "")
+                + ": describe what it shows, or paste a link to it, in a message in this thread."))
+
+    async def _staff_edit(self, event: dict[str, Any], *, channel: str, bot_user: str | None) -> None:
+        """A staff reply edited in the thread: the customer already has its first text, and a chat message
+        they have read cannot be changed on every channel; told to the writer, who can send the correction."""
+        edited = event.get("message") if isinstance(event.get("message"), dict) else {}
+        thread, user = edited.get("thread_ts"), edited.get("user")
+        if not thread or not user or edited.get("bot_id") or user == bot_user or thread == edited.get("ts"):
+            return
+        handoff = await asyncio.to_thread(self._handoff.by_desk_thread, str(thread))
+        if handoff is None:
+            return
+        await self._tell(channel=channel, user=str(user), thread=str(thread), text=(
+            "Your edit did not reach the customer: they have the message as first sent. "
+            "To correct it, write the correction as a new message in this thread."))
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Unsigned, forged or stale: 401; signed but no Slack payload of a shape bolt can read: 400

@@ -29,6 +29,10 @@ def lenient(data: Any, *, key: str = "") -> Any:
             out.setdefault("file_unique_id", out["file_id"])
             if key in {"audio", "voice", "video", "video_note"}:
                 out.setdefault("duration", 0)
+        if key == "sticker":  # older stickers (before Bot API 5.x/6.x) lack these: parsed, not dropped
+            out.setdefault("type", "regular")
+            out.setdefault("is_animated", False)
+            out.setdefault("is_video", False)
         if key == "callback_query":
             out.setdefault("chat_instance", "")
         if key == "chat" and "id" in out:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from bot.core.ports import Conversations as ConversationService
 
 EMAIL_PLACEHOLDER = re.compile(rf"<{EMAIL}_\d+>")  # an address the customer left, as stored (redacted)
+_STARS = {"\u2b50", "\u2605"}  # a rating given in stars (⭐, ★), with or without the emoji variation selector
 
 
 class HandoffCustomerSide:
@@ -84,7 +85,9 @@ class HandoffCustomerSide:
     def take_rating(self, conversation_id: str, text: str) -> int | None:
         """A closed conversation's next message "1".."5" is the rating asked for; returns it, or None."""
         handoff = self.current(conversation_id)
-        stripped = text.strip().rstrip("!.")
+        stripped = text.strip().rstrip("!.").replace("\ufe0f", "").replace(" ", "")
+        if stripped and len(stripped) <= 5 and set(stripped) <= _STARS:  # "⭐⭐⭐⭐" is a 4, as the customer meant it
+            stripped = str(len(stripped))
         if handoff is None or handoff.status != HandoffStatus.RESOLVED or stripped not in {"1", "2", "3", "4", "5"}:
             return None
         self._audit.record(tenant=handoff.tenant, conversation_id=conversation_id, kind="rating", handoff=handoff.id, score=int(stripped))

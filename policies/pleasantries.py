@@ -12,6 +12,7 @@ and a list is exact where a nearest example is not ("hi, my invoice is wrong" is
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import StrEnum
 
 from policies.placeholders import PLACEHOLDER_RE
@@ -143,6 +144,8 @@ def pleasantry(text: str) -> tuple[Pleasantry, str] | None:
     customer is."""
     said = _words(text)
     if not said:
+        if _emoji_only(text):  # "👍", "🙂🙂": read and acknowledged, no question (the language can't be told)
+            return Pleasantry.ACKNOWLEDGED, "en"
         return _introduction(text)
     if len(said) > MAX_WORDS:
         return None
@@ -155,6 +158,13 @@ def pleasantry(text: str) -> tuple[Pleasantry, str] | None:
                 if all(w in own or w in WITH for w in said):
                     return kind, language
     return _introduction(text)
+
+
+def _emoji_only(text: str) -> bool:
+    """Only emoji and other pictographs (Unicode's "other symbol"), with punctuation or spaces: no word,
+    digit or placeholder. A thumbs-up matched no article and called a person as `no_answer`."""
+    rest = [c for c in text if not c.isspace() and unicodedata.category(c)[0] not in "PZ" and c not in "\ufe0f\u200d"]
+    return bool(rest) and not PLACEHOLDER_RE.search(text) and all(unicodedata.category(c) in ("So", "Sk") for c in rest)
 
 
 def _introduction(text: str) -> tuple[Pleasantry, str] | None:

@@ -30,6 +30,7 @@ from bot.engine.outbox import RETRY_WAIT, Outbox, Outgoing
 
 # under an answer, in this order; each labelled "button_<action>" (bot/core/texts.py)
 FEEDBACK_ACTIONS = ("helpful", "not_helpful", "human")
+RATINGS = ("1", "2", "3", "4", "5")  # the buttons under a resolved handoff's "how did we do?"
 _CHECKED_MEMORY = 10_000  # conversations whose stored stream this process looked at
 
 
@@ -92,6 +93,8 @@ class ChannelReplies:
         lang = telling_language(message.text) or self._conversations.tenant_language(ref.tenant)
         message_ref = str(message.id or "")
         buttons = tuple(Button(texts.text(f"button_{a}", lang), a, message_ref) for a in FEEDBACK_ACTIONS if a in actions)
+        if message.rating_request:  # "how did we do?": a button each for 1 to 5, pressed as if typed
+            buttons = tuple(Button(str(n), "rate", str(n)) for n in RATINGS)
         if message.outcome is Outcome.CLARIFY:  # an article each, then "none of these" (a person)
             buttons = tuple(Button(o.title, "choose", f"{message_ref}:{n}") for n, o in enumerate(message.options or ()))
             buttons += (Button(texts.text("button_none", lang), "none", message_ref),)

@@ -32,7 +32,7 @@ from bot.core.channel import (
 from bot.core.errors import InputError
 from bot.core.language import telling_language
 from bot.core.messages import Role
-from bot.engine.channel_replies import ChannelReplies
+from bot.engine.channel_replies import RATINGS, ChannelReplies
 from bot.engine.conversations import ConversationService
 from bot.engine.outbox import RETRY_WAIT
 
@@ -66,6 +66,7 @@ class Dispatcher:
             "not_helpful": self._feedback,
             "choose": self._choose,  # one of the articles a clarification offered (value "<message id>:<index>")
             "none": self._human,  # "none of these": a person
+            "rate": self._rate,  # a rating button under "how did we do?" (value "1".."5")
         }
         conversations.on_every_message(self._replies.deliver)
 
@@ -206,6 +207,12 @@ class Dispatcher:
         options = (message.options if message is not None else None) or ()
         if int(index) < len(options):
             await self._submit(conversation_id, options[int(index)].title, inbound.platform_id)
+
+    async def _rate(self, inbound: InboundMessage, conversation_id: str) -> None:
+        """A rating button: the customer says the number, as they could have typed it (the handoff
+        takes a resolved conversation's next "1".."5" as its rating, handoff/customer_side.py)."""
+        if (inbound.payload or "") in RATINGS:
+            await self._submit(conversation_id, str(inbound.payload), inbound.platform_id)
 
     async def _feedback(self, inbound: InboundMessage, conversation_id: str) -> None:
         helpful = inbound.command == "helpful"

@@ -623,3 +623,25 @@ async def test_a_customers_photo_can_be_fetched_for_staff(aiogram: dict[str, Any
     finally:
         await channel.stop()
         await api.close()
+
+
+async def test_a_sticker_from_an_older_client_is_answered_not_dropped(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
+    """aiogram's recorded sticker message lacks the fields newer Bot API versions add (`type`,
+    `is_animated`, `is_video`): the customer still hears from the bot, instead of nothing at all."""
+    telegram, _ = fakes
+    dataset = json.loads((shared_data / "telegram" / "aiogram_dev2x_dataset" / "aiogram_dataset.json").read_text())
+    message = copy.deepcopy(dataset["MESSAGE_WITH_STICKER"])
+    message["chat"] = {"id": 2091, "type": "private", "first_name": "Cust"}
+    assert await post(client, {"update_id": next(_update_ids), "message": message}) == 200
+    assert "only read text" in sent_to(telegram, 2091)[-1]["text"]
+
+
+async def test_an_emoji_alone_is_acknowledged_not_handed_to_a_person(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
+    """A thumbs-up after an answer is no question: said back, with no search and no handoff card (it was
+    `no_answer`: "I couldn't find this in our help center", and a card for staff with nothing to do)."""
+    telegram, slack = fakes
+    before = len(slack.of("chat.postMessage"))
+    for n, said in enumerate(("👍", "🙂🙂", "👍🏽")):
+        assert await post(client, update_from(examples["Message with text"], text=said, chat=2092 + n)) == 200
+        assert sent_to(telegram, 2092 + n)[-1]["text"].startswith("Is there anything else I can help with?")
+    assert not [a for a in slack.of("chat.postMessage")[before:] if a.get("channel") == "CSTAFF"]
