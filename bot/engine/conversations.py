@@ -26,7 +26,7 @@ from bot.engine.assistant import AskResult
 from bot.engine.channel_registry import ChannelRegistry
 from bot.engine.conversation_answering import ConversationAnswering
 from bot.engine.conversation_records import ConversationRecords
-from bot.engine.delivery import ConversationDelivery, Forward, ForwardLive
+from bot.engine.delivery import ConversationDelivery, Forward, ForwardLive, WrittenRelay
 from bot.engine.inbound import InboundStore, PendingInbound, Submitted
 from bot.engine.message_store_records import Loaded, NewReply
 from bot.engine.messages import MessageStore
@@ -43,7 +43,7 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
         self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None,
         turns: ConversationTurns | None = None, forward: Forward | None = None, forward_live: ForwardLive | None = None,
         handoff: Late[Any] | None = None, grader: Any = None, on_step_back: Callable[[str, str], Awaitable[None]] | None = None,
-        channels: ChannelRegistry | None = None,
+        channels: ChannelRegistry | None = None, relay: WrittenRelay | None = None,
     ) -> None:
         super().__init__(services.engine)
         self._services = services
@@ -60,6 +60,7 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
         self.channels = channels or ChannelRegistry()
         ConversationDelivery.__init__(
             self, messages=self._messages, privacy=self._privacy, forward=forward, channels=self.channels, forward_live=forward_live,
+            relay=relay,
         )
         # one message at a time per conversation: in this process, and across processes when they share
         # PostgreSQL (bot/engine/turns.py: the conversation's lease)

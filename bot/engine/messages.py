@@ -100,6 +100,11 @@ class MessageStore:
         self._load = DirectStatement(engine, LOAD) if self._load_in_one else None
         self._write_replies = DirectStatement(engine, REPLIES) if self._load_in_one else None
 
+    @property
+    def relays_in_write(self) -> bool:
+        """Does `add_replies` send each reply's `relay` notification (PostgreSQL), or drop it (SQLite)?"""
+        return self._write_replies is not None
+
     def _claiming(self, take: Any) -> DirectStatement:
         """PostgreSQL: the message's insert with a lease's take as a data-modifying CTE, returning the
         message's id and whether the lease was taken; built once per lease statement."""
@@ -187,8 +192,9 @@ class MessageStore:
                 "e_tenants": text_array(e["tenant"] for e in audit), "e_conversations": text_array(e["conversation_id"] for e in audit),
                 "e_kinds": text_array(e["kind"] for e in audit), "e_data": text_array(e["data"] for e in audit),
                 "e_nows": [e["created_at"] for e in audit],
+                "relays": text_array(r.relay for r in replies),  # each reply's notification, sent as it commits
             }
-            by_inbound = {int(inbound): int(reply_id) for reply_id, inbound in self._write_replies.rows(values)}
+            by_inbound = {int(inbound): int(reply_id) for reply_id, inbound, _ in self._write_replies.rows(values)}
             ids = [by_inbound[r.inbound_id] for r in replies]
             return [Message.from_row(SimpleNamespace(id=reply_id, **row)) for reply_id, row in zip(ids, rows, strict=True)]
         with self._engine.begin() as conn:
