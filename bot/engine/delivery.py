@@ -37,6 +37,8 @@ class WrittenRelay(Protocol):
 
     def stored_prefix(self, conversation_id: str) -> str: ...
 
+    def live_payload(self, conversation_id: str, event: LiveEvent) -> str: ...
+
     async def written(self) -> None: ...
 
 
@@ -107,10 +109,20 @@ class ConversationDelivery:
         await self._written_relay.written()
         return self._written_relay.stored_prefix(conversation_id)
 
-    async def typing(self, conversation_id: str) -> None:
-        """The bot is writing: for the sockets of every process."""
+    async def typing_with_write(self, conversation_id: str) -> str | None:
+        """The "typing" notification a customer message's write sends the other processes' sockets
+        (`Claim.told`), once what was sent before it is written; None: none to send."""
+        if self._written_relay is None or self._forward_live is None or not self._sockets_possible(self.known_channel(conversation_id)):
+            return None
+        await self._written_relay.written()
+        return self._written_relay.live_payload(conversation_id, LiveEvent(LiveKind.TYPING))
+
+    async def typing(self, conversation_id: str, *, shared: bool = False) -> None:
+        """The bot is writing: for the sockets of every process. `shared`: the message's write told the
+        other processes already (`typing_with_write`)."""
         await self.publish(conversation_id, LiveEvent(LiveKind.TYPING))
-        self.share_live(conversation_id, LiveEvent(LiveKind.TYPING))
+        if not shared:
+            self.share_live(conversation_id, LiveEvent(LiveKind.TYPING))
 
     async def deliver_live(self, conversation_id: str, event: LiveEvent) -> None:
         """Another process's live event, for this process's sockets: tokens with the customer's own values put back."""

@@ -12,7 +12,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, String, bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -29,6 +29,7 @@ from bot.core.tables import (
     utcnow,
 )
 from bot.engine.leases import Claim
+from bot.engine.relay import CHANNEL
 from bot.engine.message_statements import (
     ALL_PENDING,
     BY_CLIENT_ID,
@@ -107,11 +108,17 @@ class MessageStore:
 
     def _claiming(self, take: Any) -> DirectStatement:
         """PostgreSQL: the message's insert with a lease's take as a data-modifying CTE, returning the
-        message's id and whether the lease was taken; built once per lease statement."""
+        message's id and whether the lease was taken; built once per lease statement. The claim's
+        notification (`b_told`, NULL for none) is sent by the same statement: `told` runs because the
+        returned row reads its count."""
         statement = self._claims.get(id(take))
         if statement is None:
             taken = take.cte("taken")
-            insert = INSERT.add_cte(taken).returning(col(StoredMessage.id), select(func.count()).select_from(taken).scalar_subquery())
+            notification = bindparam("b_told", type_=String)
+            told = select(func.pg_notify(CHANNEL, notification)).where(notification.is_not(None)).cte("told")
+            insert = INSERT.add_cte(taken).add_cte(told).returning(
+                col(StoredMessage.id), select(func.count()).select_from(taken).scalar_subquery(),
+                select(func.count()).select_from(told).scalar_subquery())
             statement = self._claims[id(take)] = DirectStatement(self._engine, insert, column_keys=_NEW_MESSAGE_COLUMNS)
         return statement
 
@@ -130,7 +137,7 @@ class MessageStore:
         values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload, delivery=delivery)
         try:
             if claim is not None and self._load_in_one:  # one statement: the lease's take a CTE of the insert
-                ((message_id, taken),) = self._claiming(claim.statement).rows(values | claim.values)
+                ((message_id, taken, _),) = self._claiming(claim.statement).rows(values | claim.values | {"b_told": claim.told})
                 claim.taken = bool(taken)
             else:
                 with self._single.begin() as conn:

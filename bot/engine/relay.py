@@ -18,8 +18,10 @@ reply that replaces them (the widget drops its streaming bubble when the reply c
 
 The notification of the bot's stored reply goes with the replies' write instead (`stored_prefix`;
 bot/engine/message_statements.py `REPLIES`: its pg_notify is part of the statement, so it is sent when
-the reply is committed and costs no statement of its own, about one a message). What the relay sent
-for the conversation before (typing, tokens) is written first (`written`), so the order above holds.
+the reply is committed and costs no statement of its own), and the "typing" that follows a customer's
+message with that message's write (`live_payload`; bot/engine/messages.py `_claiming`): about one
+statement a message each. What the relay was sent before is written first (`written`), so the order
+above holds.
 
 Each process keeps one connection listening and one sending (psycopg's async connections, no extra
 part to run); both reconnect after a database restart or `pg_terminate_backend`. A notification sent
@@ -115,6 +117,10 @@ class PostgresRelay:
         """The notification of a message stored in `conversation_id` up to its id: the statement storing
         it adds the id and the closing brace (bot/engine/message_statements.py `REPLIES`)."""
         return _payload({"o": self._origin, "c": conversation_id})[:-1] + ',"m":'
+
+    def live_payload(self, conversation_id: str, event: LiveEvent) -> str:
+        """A live event's notification as `send_live` would send it, for another statement to send."""
+        return _payload({"o": self._origin, "c": conversation_id, "e": event.to_json(), "n": next(self._numbers)})
 
     async def written(self) -> None:
         """Returns once everything sent before has been written (or given up), at once when nothing is
