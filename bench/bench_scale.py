@@ -303,6 +303,18 @@ has any, so p99 <= 150 ms at that rate is out of reach on this 2-core machine wh
 ~8 ms a message needs ~1.2. Left for 0.8: the CPU a message of the work both configurations share (redaction's
 spaCy and address patterns, retrieval, the embedder) counts double when split over two processes' smaller batches,
 and the asyncio thread hops (~6 a message, each a ThreadPoolExecutor submit and a self-pipe wake-up).
+Ninth look (branch pgscale3, 2026-12-06, other sessions running tests and benchmarks: load average 11-18). Counted
+by statement text (a throwaway launcher: psycopg's Cursor.execute, executemany and AsyncCursor.execute wrapped, so
+the relay's own connection counts too, which supportbot_database_* does not; one PostgreSQL process, 12 s of this
+bench's saturated load, ~0.3 of messages handed over), main's code: 7.69 statements a message, of which the relay's
+NOTIFY 1.06, the largest after the three every message makes (the limits' CTE, the write with its lease, `LOAD`):
+a message's "typing" and its stored reply each went out as a relay batch, batches of one or two under this load.
+Changed: the reply's notification is sent by the replies' write (`REPLIES`' `told` CTE, pg_notify as it commits;
+bot/engine/relay.py `stored_prefix`), the "typing" by the customer message's write with its lease (bot/engine/
+messages.py `_claiming`, `Claim.told`); before either write, what the relay was sent earlier (tokens, notices) is
+written first (`PostgresRelay.written`, nothing to wait for when its queue is empty), so a socket on another
+process hears everything in the order it did. Counts, the same launcher: the reply folded, relay 1.06 -> 0.88
+(7.35 in all); both, relay 0.19 (what remains: an escalation's notices) and 6.82 statements a message in all.
 """
 
 from __future__ import annotations
