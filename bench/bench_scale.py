@@ -303,6 +303,37 @@ has any, so p99 <= 150 ms at that rate is out of reach on this 2-core machine wh
 ~8 ms a message needs ~1.2. Left for 0.8: the CPU a message of the work both configurations share (redaction's
 spaCy and address patterns, retrieval, the embedder) counts double when split over two processes' smaller batches,
 and the asyncio thread hops (~6 a message, each a ThreadPoolExecutor submit and a self-pipe wake-up).
+Ninth look (branch pgscale3, 2026-12-06, other sessions running tests and benchmarks: load average 11-18). Counted
+by statement text (a throwaway launcher: psycopg's Cursor.execute, executemany and AsyncCursor.execute wrapped, so
+the relay's own connection counts too, which supportbot_database_* does not; one PostgreSQL process, 12 s of this
+bench's saturated load, ~0.3 of messages handed over), main's code: 7.69 statements a message, of which the relay's
+NOTIFY 1.06, the largest after the three every message makes (the limits' CTE, the write with its lease, `LOAD`):
+a message's "typing" and its stored reply each went out as a relay batch, batches of one or two under this load.
+Changed: the reply's notification is sent by the replies' write (`REPLIES`' `told` CTE, pg_notify as it commits;
+bot/engine/relay.py `stored_prefix`), the "typing" by the customer message's write with its lease (bot/engine/
+messages.py `_claiming`, `Claim.told`); before either write, what the relay was sent earlier (tokens, notices) is
+written first (`PostgresRelay.written`, nothing to wait for when its queue is empty), so a socket on another
+process hears everything in the order it did. Counts, the same launcher: the reply folded, relay 1.06 -> 0.88
+(7.35 in all); both, relay 0.19 (what remains: an escalation's notices) and 6.82 statements a message in all.
+This bench's own count (supportbot_database_*) leaves the relay's connection out, so it shows none of this (6.5-6.6
+statements a message on main and the branch alike). `--processes 2 --seconds 10`, the branch then main back to back
+(19:44-19:57 UTC, load average 14-20), saturated:
+  branch: SQLite 21.4 msg/s at 15.5 ms; PostgreSQL 1 process 17.9 msg/s at 23.3 ms (serve 17.6), 2 processes 19.0 msg/s
+          at 25.0 ms (serve 18.8); ratio 0.89, CPU ratio 0.62
+  main:   SQLite 40.3 msg/s at 16.0 ms; PostgreSQL 1 process 36.7 msg/s at 20.8 ms (serve 16.3), 2 processes 40.8 msg/s
+          at 25.6 ms (serve 19.7); ratio 1.01, CPU ratio 0.63
+Then main and the branch again (19:57-20:04 UTC, load average 10-15):
+  main:   SQLite 69.8 msg/s at 14.9 ms; PostgreSQL 1 process 52.1 msg/s at 19.1 ms (serve 14.6), 2 processes 37.2 msg/s
+          at 23.1 ms (serve 17.6); ratio 0.53, CPU ratio 0.64
+  branch: SQLite 54.1 msg/s at 17.1 ms; PostgreSQL 1 process 46.0 msg/s at 20.5 ms (serve 15.3), 2 processes 37.9 msg/s
+          at 27.4 ms (serve 21.5); ratio 0.70, CPU ratio 0.62
+The first pair's ratios are above 0.8 only because the machine's load moved between the phases of one run (the
+branch's whole run got half of main's throughput): at this load the throughput ratio swings 0.53-1.01 on the same
+code, and the CPU ratio (0.62-0.64 on both) is where the earlier rounds left it. The saving is one statement a message of ~7, ~0.1-0.2 ms of client CPU (the
+relay's async statement and its batch bookkeeping on the event loop), below what these runs resolve. Left: an
+escalation's notices (post_message, 0.19 relay statements a message) could go with their writes the same way; the
+CPU ratio, not the statements, is what stands between 0.6 and 0.8 (earlier looks: the shared work split over two
+processes' smaller batches, the thread hops).
 """
 
 from __future__ import annotations

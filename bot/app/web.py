@@ -130,7 +130,7 @@ def build_app(
         processing_delay=settings.processing_delay if processing_delay is None else processing_delay,
         on_result=lambda result, channel: app_metrics.observe(result, channel=channel),
         turns=shared.turns if shared else None, forward=shared.relay.send if shared else None,
-        forward_live=shared.relay.send_live if shared else None,
+        forward_live=shared.relay.send_live if shared else None, relay=shared.relay if shared else None,
         handoff=handoff_slot, grader=online_grader(services),
         on_step_back=lambda tenant, reason: tell_staff_of_step_back(handoff_slot.get(), settings, tenant=tenant, reason=reason,
                                                                     audit=services.audit.record),

@@ -150,7 +150,8 @@ class ConversationAnswering:
         )
         payload = result.to_json()
         payload.pop("question", None)
-        new_reply = NewReply(conversation_id, inbound_id, result.answer, payload, result.events, conversation.tenant, self._delivery(conversation))
+        new_reply = NewReply(conversation_id, inbound_id, result.answer, payload, result.events, conversation.tenant, self._delivery(conversation),
+                             relay=await self.relay_with_write(conversation_id, conversation.channel))
         try:
             reply = await self._replies.submit(None, new_reply)
         except Exception as exc:
@@ -169,7 +170,7 @@ class ConversationAnswering:
         if self._on_result is not None:  # counted once the turn's reply is stored, as it was answered
             self._on_result(result, conversation.channel)
         await self._published(result, tenant=conversation.tenant, conversation_id=conversation_id, message_id=reply.id)
-        await self._deliver(conversation_id, reply)
+        await self._deliver(conversation_id, reply, relayed=new_reply.relay is not None and self._messages.relays_in_write)
         if self.grader is not None:  # schedules, never waits
             self.grader.after_reply(drafted if draft is not None and drafted is not None else result, reply=reply, conversation_id=conversation_id, tenant=conversation.tenant, user=conversation.user)
         if self.handoff is not None and result.handoff_reason is not None:

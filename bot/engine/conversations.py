@@ -26,8 +26,9 @@ from bot.engine.assistant import AskResult
 from bot.engine.channel_registry import ChannelRegistry
 from bot.engine.conversation_answering import ConversationAnswering
 from bot.engine.conversation_records import ConversationRecords
-from bot.engine.delivery import ConversationDelivery, Forward, ForwardLive
+from bot.engine.delivery import ConversationDelivery, Forward, ForwardLive, WrittenRelay
 from bot.engine.inbound import InboundStore, PendingInbound, Submitted
+from bot.engine.leases import Claim
 from bot.engine.message_store_records import Loaded, NewReply
 from bot.engine.messages import MessageStore
 from bot.engine.personal_data import ConversationPrivacy
@@ -43,7 +44,7 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
         self, *, services: Services, processing_delay: float = 0.0, on_result: Callable[[AskResult, str], None] | None = None,
         turns: ConversationTurns | None = None, forward: Forward | None = None, forward_live: ForwardLive | None = None,
         handoff: Late[Any] | None = None, grader: Any = None, on_step_back: Callable[[str, str], Awaitable[None]] | None = None,
-        channels: ChannelRegistry | None = None,
+        channels: ChannelRegistry | None = None, relay: WrittenRelay | None = None,
     ) -> None:
         super().__init__(services.engine)
         self._services = services
@@ -60,6 +61,7 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
         self.channels = channels or ChannelRegistry()
         ConversationDelivery.__init__(
             self, messages=self._messages, privacy=self._privacy, forward=forward, channels=self.channels, forward_live=forward_live,
+            relay=relay,
         )
         # one message at a time per conversation: in this process, and across processes when they share
         # PostgreSQL (bot/engine/turns.py: the conversation's lease)
@@ -145,6 +147,8 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
             entities = await self._detect(conversation_id, text)
             lock = self._locks[conversation_id]
 
+            claims: list[Claim] = []  # the turn's lease, taken with the write: it sent the "typing" notification too
+
             async def acknowledge(submitted: Submitted) -> None:
                 stored.set_result(submitted)
                 if not submitted.duplicate:
@@ -153,14 +157,22 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
                     if party is not None:
                         await self._services.events.publish(MessageStored(
                             tenant=party.tenant, conversation_id=conversation_id, message_id=submitted.inbound_id, channel=party.channel))
-                    await self.typing(conversation_id)
+                    await self.typing(conversation_id, shared=bool(claims) and claims[0].taken is not None and claims[0].told is not None)
 
             if self._locks.shared and not lock.locked():
                 # processes sharing a database always store first (the turn may be another process's, and a
                 # message is acknowledged stored): the write, the lease's first try and the load in one hop (on
                 # PostgreSQL the write and the lease one statement)
+                told = await self.typing_with_write(conversation_id)
+
+                def store(claim: Claim | None) -> Submitted:
+                    if claim is not None:
+                        claim.told = told
+                        claims.append(claim)
+                    return self._store.store(conversation_id=conversation_id, text=text, client_id=client_id, entities=entities, claim=claim)
+
                 submitted, loaded = await lock.enter_with(
-                    lambda claim: self._store.store(conversation_id=conversation_id, text=text, client_id=client_id, entities=entities, claim=claim),
+                    store,
                     lambda submitted: self._messages.load(conversation_id, submitted.inbound_id, earlier=True),
                     meanwhile=acknowledge,
                 )

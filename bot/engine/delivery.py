@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from bot.core.messages import ConversationEvent, LiveEvent, LiveKind, Message, OutboundMessage, Posted
 from bot.engine.channel_registry import ChannelRegistry
@@ -31,18 +31,32 @@ ForwardLive = Callable[[str, LiveEvent], None]  # (conversation id, a live event
 SOCKET_CHANNEL = "widget"  # the one channel whose customers hold sockets (bot/app/api.py `stream`)
 
 
+class WrittenRelay(Protocol):
+    """The relay's part in the replies' write (bot/engine/relay.py `PostgresRelay`): the write sends a
+    stored reply's notification itself, after what the relay was sent before."""
+
+    def stored_prefix(self, conversation_id: str) -> str: ...
+
+    def live_payload(self, conversation_id: str, event: LiveEvent) -> str: ...
+
+    async def written(self) -> None: ...
+
+
 class ConversationDelivery:
     """The delivery half of bot/engine/conversations.py `ConversationService`, which inherits it."""
 
     def __init__(
         self, *, messages: MessageStore, privacy: ConversationPrivacy, forward: Forward | None, channels: ChannelRegistry,
-        forward_live: ForwardLive | None = None,
+        forward_live: ForwardLive | None = None, relay: WrittenRelay | None = None,
     ) -> None:
         self._messages = messages
         self._privacy = privacy
         # messages and live events for widget sockets held by other processes (bot/engine/relay.py); None: one process
         self._forward = forward
         self._forward_live = forward_live
+        # PostgreSQL, several processes: the bot's replies are announced by the statement storing them (one
+        # statement a message fewer than through `forward`); None: through `forward`
+        self._written_relay = relay
         self._listeners: dict[str, set[Listener]] = defaultdict(set)
         self._global_listeners: list[Sender] = []
         # the platform channels (shared with bot/engine/dispatch.py): messages a sender pushes to a platform
@@ -87,10 +101,28 @@ class ConversationDelivery:
         if self._forward_live is not None and self._sockets_possible(self.known_channel(conversation_id)):
             self._forward_live(conversation_id, event)
 
-    async def typing(self, conversation_id: str) -> None:
-        """The bot is writing: for the sockets of every process."""
+    async def relay_with_write(self, conversation_id: str, channel: str) -> str | None:
+        """The notification a reply's write sends the other processes' sockets (`NewReply.relay`), once
+        what was sent before it is written; None: none to send (one process, or no sockets possible)."""
+        if self._written_relay is None or self._forward is None or not self._sockets_possible(channel):
+            return None
+        await self._written_relay.written()
+        return self._written_relay.stored_prefix(conversation_id)
+
+    async def typing_with_write(self, conversation_id: str) -> str | None:
+        """The "typing" notification a customer message's write sends the other processes' sockets
+        (`Claim.told`), once what was sent before it is written; None: none to send."""
+        if self._written_relay is None or self._forward_live is None or not self._sockets_possible(self.known_channel(conversation_id)):
+            return None
+        await self._written_relay.written()
+        return self._written_relay.live_payload(conversation_id, LiveEvent(LiveKind.TYPING))
+
+    async def typing(self, conversation_id: str, *, shared: bool = False) -> None:
+        """The bot is writing: for the sockets of every process. `shared`: the message's write told the
+        other processes already (`typing_with_write`)."""
         await self.publish(conversation_id, LiveEvent(LiveKind.TYPING))
-        self.share_live(conversation_id, LiveEvent(LiveKind.TYPING))
+        if not shared:
+            self.share_live(conversation_id, LiveEvent(LiveKind.TYPING))
 
     async def deliver_live(self, conversation_id: str, event: LiveEvent) -> None:
         """Another process's live event, for this process's sockets: tokens with the customer's own values put back."""
@@ -118,12 +150,13 @@ class ConversationDelivery:
         """A platform channel sent this message: `recover` won't send it again."""
         self._messages.mark_sent(message_id)
 
-    async def _deliver(self, conversation_id: str, message: Message) -> None:
+    async def _deliver(self, conversation_id: str, message: Message, *, relayed: bool = False) -> None:
         """Widget sockets and channel senders reach the customer: they get the restored text;
-        `redacted` keeps the stored copy for listeners that must not see it (staff relays)."""
+        `redacted` keeps the stored copy for listeners that must not see it (staff relays). `relayed`:
+        its write told the other processes already (`relay_with_write`)."""
         shown = await self._privacy.for_customer_async(conversation_id, message)
         await self.publish(conversation_id, Posted(shown))
-        if self._forward is not None and self._sockets_possible(await self._channel(conversation_id)):
+        if not relayed and self._forward is not None and self._sockets_possible(await self._channel(conversation_id)):
             await self._forward(conversation_id, message.id)
         for listener in self._global_listeners:
             await listener(OutboundMessage(conversation_id, shown=shown, redacted=message))

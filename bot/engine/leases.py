@@ -47,6 +47,9 @@ class Claim:
     statement: Any  # the take (an upsert returning a row when taken)
     values: dict[str, Any]
     taken: bool | None = None
+    # a notification to the other processes (bot/engine/relay.py) the same statement sends as it commits;
+    # sent when `taken` is set (the write with its take went through)
+    told: str | None = None
 
 
 class LeaseTable:

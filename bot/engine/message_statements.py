@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlmodel import col, select
 
 from bot.core.tables import AuditEvent, Conversation, StoredMessage
+from bot.engine.relay import CHANNEL
 
 BY_CLIENT_ID = select(StoredMessage.id).where(
     StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.client_id == bindparam("b_client")
@@ -89,7 +90,10 @@ def _replies_in_one() -> TextClause:
     CTEs over arrays, a row of each per reply or event; a statement costs the client more CPU than the
     server its work, bench/bench_scale.py): the replies, their inbounds marked done, their conversations
     touched and the audit events, all or nothing as the transaction was. Rows go in in the order given;
-    returns (id, reply_to) of each reply (one reply per inbound: a unique index)."""
+    returns (id, reply_to, notifications sent) of each reply (one reply per inbound: a unique index).
+    `relays`: for each reply, its notification to the other processes up to the reply's id
+    (bot/engine/relay.py `stored_prefix`), or NULL for none: sent by the statement, when it commits
+    (`told` runs because the result reads its count)."""
     messages = StoredMessage.__table__  # type: ignore[attr-defined]
     conversations = Conversation.__table__  # type: ignore[attr-defined]
     audit = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -122,8 +126,13 @@ def _replies_in_one() -> TextClause:
                         CAST(:e_nows AS {array(audit.c.created_at)}))
                  WITH ORDINALITY AS v(c1, c2, c3, c4, c5, n)
             ORDER BY v.n
+        ), told AS (
+            SELECT pg_notify('{CHANNEL}', r.prefix || reply.id || '}}')
+            FROM reply JOIN unnest(CAST(:inbounds AS {array(m.id)}), CAST(:relays AS TEXT[])) AS r(inbound, prefix)
+                 ON r.inbound = reply.reply_to
+            WHERE r.prefix IS NOT NULL
         )
-        SELECT id, reply_to FROM reply""")
+        SELECT id, reply_to, (SELECT count(*) FROM told) FROM reply""")
 
 
 REPLIES = _replies_in_one()

@@ -36,6 +36,9 @@ class NewReply:
     events: Sequence[tuple[str, dict[str, Any]]]
     tenant: str
     delivery: str | None = None
+    # PostgreSQL, several processes: the reply's notification to them up to its id (bot/engine/relay.py
+    # `stored_prefix`), sent by the replies' write; None: none (or the caller sends it)
+    relay: str | None = None
 
 
 # what the "none of these" button asks (bot/app/api.py, bot/engine/dispatch.py): a person

@@ -12,7 +12,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, String, bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -29,6 +29,7 @@ from bot.core.tables import (
     utcnow,
 )
 from bot.engine.leases import Claim
+from bot.engine.relay import CHANNEL
 from bot.engine.message_statements import (
     ALL_PENDING,
     BY_CLIENT_ID,
@@ -100,13 +101,24 @@ class MessageStore:
         self._load = DirectStatement(engine, LOAD) if self._load_in_one else None
         self._write_replies = DirectStatement(engine, REPLIES) if self._load_in_one else None
 
+    @property
+    def relays_in_write(self) -> bool:
+        """Does `add_replies` send each reply's `relay` notification (PostgreSQL), or drop it (SQLite)?"""
+        return self._write_replies is not None
+
     def _claiming(self, take: Any) -> DirectStatement:
         """PostgreSQL: the message's insert with a lease's take as a data-modifying CTE, returning the
-        message's id and whether the lease was taken; built once per lease statement."""
+        message's id and whether the lease was taken; built once per lease statement. The claim's
+        notification (`b_told`, NULL for none) is sent by the same statement: `told` runs because the
+        returned row reads its count."""
         statement = self._claims.get(id(take))
         if statement is None:
             taken = take.cte("taken")
-            insert = INSERT.add_cte(taken).returning(col(StoredMessage.id), select(func.count()).select_from(taken).scalar_subquery())
+            notification = bindparam("b_told", type_=String)
+            told = select(func.pg_notify(CHANNEL, notification)).where(notification.is_not(None)).cte("told")
+            insert = INSERT.add_cte(taken).add_cte(told).returning(
+                col(StoredMessage.id), select(func.count()).select_from(taken).scalar_subquery(),
+                select(func.count()).select_from(told).scalar_subquery())
             statement = self._claims[id(take)] = DirectStatement(self._engine, insert, column_keys=_NEW_MESSAGE_COLUMNS)
         return statement
 
@@ -125,7 +137,7 @@ class MessageStore:
         values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload, delivery=delivery)
         try:
             if claim is not None and self._load_in_one:  # one statement: the lease's take a CTE of the insert
-                ((message_id, taken),) = self._claiming(claim.statement).rows(values | claim.values)
+                ((message_id, taken, _),) = self._claiming(claim.statement).rows(values | claim.values | {"b_told": claim.told})
                 claim.taken = bool(taken)
             else:
                 with self._single.begin() as conn:
@@ -187,8 +199,9 @@ class MessageStore:
                 "e_tenants": text_array(e["tenant"] for e in audit), "e_conversations": text_array(e["conversation_id"] for e in audit),
                 "e_kinds": text_array(e["kind"] for e in audit), "e_data": text_array(e["data"] for e in audit),
                 "e_nows": [e["created_at"] for e in audit],
+                "relays": text_array(r.relay for r in replies),  # each reply's notification, sent as it commits
             }
-            by_inbound = {int(inbound): int(reply_id) for reply_id, inbound in self._write_replies.rows(values)}
+            by_inbound = {int(inbound): int(reply_id) for reply_id, inbound, _ in self._write_replies.rows(values)}
             ids = [by_inbound[r.inbound_id] for r in replies]
             return [Message.from_row(SimpleNamespace(id=reply_id, **row)) for reply_id, row in zip(ids, rows, strict=True)]
         with self._engine.begin() as conn:

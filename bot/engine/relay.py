@@ -16,6 +16,13 @@ second; a batch of notifications is one round trip in a pipeline). A conversatio
 the order they were sent, on one connection, so a socket elsewhere gets the tokens before the stored
 reply that replaces them (the widget drops its streaming bubble when the reply comes).
 
+The notification of the bot's stored reply goes with the replies' write instead (`stored_prefix`;
+bot/engine/message_statements.py `REPLIES`: its pg_notify is part of the statement, so it is sent when
+the reply is committed and costs no statement of its own), and the "typing" that follows a customer's
+message with that message's write (`live_payload`; bot/engine/messages.py `_claiming`): about one
+statement a message each. What the relay was sent before is written first (`written`), so the order
+above holds.
+
 Each process keeps one connection listening and one sending (psycopg's async connections, no extra
 part to run); both reconnect after a database restart or `pg_terminate_backend`. A notification sent
 while a listener is reconnecting is lost for that socket, and the widget reads the conversation again
@@ -86,7 +93,8 @@ class PostgresRelay:
         self._handlers: list[Handler] = []
         self._live_handlers: list[LiveHandler] = []
         self._sender: Any = None  # psycopg.AsyncConnection, opened on first use
-        self._queue: asyncio.Queue[tuple[dict[str, Any], asyncio.Future[None] | None]] | None = None
+        self._queue: asyncio.Queue[tuple[dict[str, Any] | None, asyncio.Future[None] | None]] | None = None
+        self._busy = False  # a batch taken from the queue is being written
         self._writer: asyncio.Task[None] | None = None
         self._dropped = 0
         self._numbers = itertools.count()
@@ -105,16 +113,36 @@ class PostgresRelay:
         self._enqueue({"o": self._origin, "c": conversation_id, "m": message_id}, done)
         await done
 
+    def stored_prefix(self, conversation_id: str) -> str:
+        """The notification of a message stored in `conversation_id` up to its id: the statement storing
+        it adds the id and the closing brace (bot/engine/message_statements.py `REPLIES`)."""
+        return _payload({"o": self._origin, "c": conversation_id})[:-1] + ',"m":'
+
+    def live_payload(self, conversation_id: str, event: LiveEvent) -> str:
+        """A live event's notification as `send_live` would send it, for another statement to send."""
+        return _payload({"o": self._origin, "c": conversation_id, "e": event.to_json(), "n": next(self._numbers)})
+
+    async def written(self) -> None:
+        """Returns once everything sent before has been written (or given up), at once when nothing is
+        waiting: a notification that another statement sends comes after them."""
+        if self._queue is None or (self._queue.empty() and not self._busy):
+            return
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._enqueue(None, done)
+        await done
+
     def send_live(self, conversation_id: str, event: LiveEvent) -> None:
         """A live event (redacted text only) for sockets elsewhere; never waits."""
         self._enqueue({"o": self._origin, "c": conversation_id, "e": event.to_json()}, None)
 
-    def _enqueue(self, item: dict[str, Any], done: asyncio.Future[None] | None) -> None:
+    def _enqueue(self, item: dict[str, Any] | None, done: asyncio.Future[None] | None) -> None:
+        """`item` None: nothing to send, `done` set once what was sent before is written (`written`)."""
         if self._queue is None:
             self._queue = asyncio.Queue()
         # numbered: PostgreSQL delivers one of several equal payloads of a transaction (a batch is one),
         # and a second "typing" after a stored reply must reach the sockets as the first did
-        item["n"] = next(self._numbers)
+        if item is not None:
+            item["n"] = next(self._numbers)
         if done is None and self._queue.qsize() >= _MAX_QUEUED:
             self._dropped += 1
             if self._dropped in (1, 100, 10_000):
@@ -129,13 +157,17 @@ class PostgresRelay:
         assert self._queue is not None
         while True:
             batch = [await self._queue.get()]
+            self._busy = True
             while len(batch) < _MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                await self._notify(merged([item for item, _ in batch]))
+                payloads = merged([item for item, _ in batch if item is not None])
+                if payloads:
+                    await self._notify(payloads)
             except Exception:  # never leave a sender waiting on a writer that died
                 logger.exception("relaying to the other processes failed")
             finally:
+                self._busy = False
                 for _, done in batch:
                     if done is not None and not done.done():
                         done.set_result(None)

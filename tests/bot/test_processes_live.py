@@ -24,8 +24,12 @@ import aiohttp
 import pytest
 
 from bot.app.composition import Services
+from bot.core.database import open_database
 from bot.core.messages import LiveEvent, LiveKind
+from bot.engine.conversation_records import ConversationRecords
 from bot.engine.conversations import ConversationService
+from bot.engine.message_store_records import NewReply
+from bot.engine.messages import MessageStore
 from bot.engine.relay import PostgresRelay, merged
 from handoff.staff_accounts import hash_password
 from tests.bot.test_processes import _environ, _start, create, send
@@ -309,3 +313,49 @@ async def test_only_widget_conversations_are_relayed_to_the_other_processes(core
         conversations.create(tenant="default", channel=channel, user=None, address=f"{channel}-1", conversation_id=f"relayed-{channel}")
         await conversations.submit(conversation_id=f"relayed-{channel}", text="how do I reset my password?", client_id=None)
     assert set(stored) == {"relayed-widget"} and set(live) == {"relayed-widget"}
+
+
+async def test_a_reply_written_with_its_notification_reaches_the_other_relay_after_what_was_sent_before(conninfo: str) -> None:
+    """The stored reply's notification goes with the replies' write (bot/engine/messages.py `add_replies`,
+    `NewReply.relay`), not through the relay's own statement: the other process still hears the reply's
+    id, after the tokens the relay was sent before it (`written` waits for them), and a reply written
+    without one is not announced."""
+    engine = open_database(conninfo.replace("postgresql://", "postgresql+psycopg://", 1), upgrade=True)
+    one, two = PostgresRelay(conninfo=conninfo, origin="one"), PostgresRelay(conninfo=conninfo, origin="two")
+    heard: list[tuple[str, Any]] = []
+
+    async def message(conversation: str, message_id: int) -> None:
+        heard.append(("message", message_id))
+
+    async def live(conversation: str, event: LiveEvent) -> None:
+        heard.append((event.kind.value, event.text))
+
+    two.on_message(message)
+    two.on_live(live)
+    listener = asyncio.ensure_future(two.listen())
+    try:
+        ConversationRecords(engine).create(tenant="default", channel="widget", conversation_id="c1")
+        store = MessageStore(engine)
+        inbounds = [store.add("c1", role="customer", text=f"question {n}", status="pending") for n in range(2)]
+        await asyncio.wait_for(two.listening.wait(), 10)
+        for word in ["Click ", "Forgot ", "password?"]:
+            one.send_live("c1", LiveEvent.token(word))
+        await one.written()
+        reply = NewReply("c1", inbounds[0].id, "Click Forgot password?", {"outcome": "answer"}, (), "default",
+                         relay=one.stored_prefix("c1"))
+        (stored,) = await asyncio.to_thread(store.add_replies, [reply])
+        silent = NewReply("c1", inbounds[1].id, "Another.", {"outcome": "answer"}, (), "default")
+        await asyncio.to_thread(store.add_replies, [silent])
+        one.send_live("c1", LiveEvent(LiveKind.TYPING))  # a marker: whatever was announced came before it
+        deadline = time.monotonic() + 5
+        while not heard or heard[-1][0] != "typing":
+            assert time.monotonic() < deadline, f"heard only {heard}"
+            await asyncio.sleep(0.05)
+    finally:
+        listener.cancel()
+        await one.close()
+        await two.close()
+        engine.dispose()
+    assert "".join(text for kind, text in heard if kind == "token") == "Click Forgot password?"
+    assert [kind for kind, _ in heard][-2:] == ["message", "typing"] and ("message", stored.id) in heard
+    assert [kind for kind, _ in heard].count("message") == 1
