@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 import click
 
-from bot.core.errors import SupportbotError
 from bot.core.config import Settings
+from bot.core.errors import SupportbotError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,3 +59,27 @@ def identity_of(*, tenant: str, user: str | None, groups: str | None) -> Any:
     from bot.engine.pipeline import Identity
 
     return Identity(tenant=tenant, user=user, groups=groups_of(groups), channel="cli")
+
+
+def admin_call(settings: Settings, path: str, *, data: bytes, content_type: str, timeout: float, work: str) -> Any:
+    """POST `data` to the running server's admin API (`path`, with the admin token) and return its JSON: for
+    the work a `serve` holding the store must do (ingest, remove). Refused: the server's reason; unreachable:
+    `StoreBusyError`, the store being held by a process that did not take the work."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from bot.core.errors import StoreBusyError
+
+    request = urllib.request.Request(
+        settings.server_url.rstrip("/") + path, data=data, method="POST",
+        headers={"Authorization": f"Bearer {settings.admin_token}", "Content-Type": content_type},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace")[:500]
+        raise click.ClickException(f"the server refused the {work} ({exc.code}): {detail}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise StoreBusyError(f"the store is held by another process and the server at {settings.server_url} did not take the work ({exc})") from None

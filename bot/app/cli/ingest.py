@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from bot.app.cli.common import friendly, groups_of, load_settings, open_services
+from bot.app.cli.common import (
+    admin_call,
+    friendly,
+    groups_of,
+    load_settings,
+    open_services,
+)
 from bot.app.cli.remove import remove_documents
 from bot.core.config import Settings
 
@@ -79,27 +84,11 @@ def _ingest_through_server(settings: Settings, *, paths: tuple[str, ...], tenant
     Each file goes under its path as given (`kb/billing.md`), which becomes its `source`, as when
     ingesting locally; files of types ingest doesn't read are reported here and not sent.
     """
-    import urllib.error
-    import urllib.request
-
-    from bot.core.errors import StoreBusyError
-
     fields, files, skipped = _upload_plan(paths, tenant=tenant, groups=groups, prune=prune, columns=columns or {})
     for name, reason in skipped:
         click.echo(f"skipped {name}: {reason}", err=True)
     body, content_type = _multipart(fields, files)
-    request = urllib.request.Request(
-        settings.server_url.rstrip("/") + "/api/v1/admin/ingest", data=body, method="POST",
-        headers={"Authorization": f"Bearer {settings.admin_token}", "Content-Type": content_type},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=3600) as response:
-            report = json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace")[:500]
-        raise click.ClickException(f"the server refused the ingest ({exc.code}): {detail}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise StoreBusyError(f"the store is held by another process and the server at {settings.server_url} did not take the work ({exc})") from None
+    report = admin_call(settings, "/api/v1/admin/ingest", data=body, content_type=content_type, timeout=3600, work="ingest")
     for item in report["skipped"]:
         click.echo(f"skipped {item['path']}: {item['reason']}", err=True)
     _echo_duplicates([(item["path"], item["same_as"]) for item in report.get("duplicates", [])])

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.app.cli.common import open_services
+from bot.app.cli.common import admin_call, open_services
 from bot.core.config import Settings
 
 if TYPE_CHECKING:
@@ -56,23 +56,8 @@ def _say(report: RemoveReport, *, tenant: str, where: str, sample_comes_back: bo
 
 def _remove_through_server(settings: Settings, *, names: Sequence[str], tenant: str) -> RemoveReport:
     """The running server holds the store: ask it (POST /api/v1/admin/remove)."""
-    import urllib.error
-    import urllib.request
-
-    from bot.core.errors import StoreBusyError
     from knowledge.ingest import RemoveReport
 
-    request = urllib.request.Request(
-        settings.server_url.rstrip("/") + "/api/v1/admin/remove", method="POST",
-        data=json.dumps({"tenant": tenant, "sources": list(names)}).encode(),
-        headers={"Authorization": f"Bearer {settings.admin_token}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=600) as response:
-            body = json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace")[:500]
-        raise click.ClickException(f"the server refused the removal ({exc.code}): {detail}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise StoreBusyError(f"the store is held by another process and the server at {settings.server_url} did not take the work ({exc})") from None
+    body = admin_call(settings, "/api/v1/admin/remove", data=json.dumps({"tenant": tenant, "sources": list(names)}).encode(),
+                      content_type="application/json", timeout=600, work="removal")
     return RemoveReport(removed=list(body["removed"]), missing=[(m["name"], list(m["near"])) for m in body["missing"]])
