@@ -144,8 +144,11 @@ def pleasantry(text: str) -> tuple[Pleasantry, str] | None:
     customer is."""
     said = _words(text)
     if not said:
-        if _emoji_only(text):  # "👍", "🙂🙂": read and acknowledged, no question (the language can't be told)
-            return Pleasantry.ACKNOWLEDGED, "en"
+        # no word to tell the language by: "" (the tenant's own, bot/engine/message_stages.py `PleasantryStage`)
+        if _emoji_only(text):  # "👍", "🙂🙂": read and acknowledged, no question
+            return Pleasantry.ACKNOWLEDGED, ""
+        if _marks_only(text):  # "?", "...", "??": someone waiting to be spoken to, no question to search for
+            return Pleasantry.GREETING, ""
         return _introduction(text)
     if len(said) > MAX_WORDS:
         return None
@@ -165,6 +168,13 @@ def _emoji_only(text: str) -> bool:
     digit or placeholder. A thumbs-up matched no article and called a person as `no_answer`."""
     rest = [c for c in text if not c.isspace() and unicodedata.category(c)[0] not in "PZ" and c not in "\ufe0f\u200d"]
     return bool(rest) and not PLACEHOLDER_RE.search(text) and all(unicodedata.category(c) in ("So", "Sk") for c in rest)
+
+
+def _marks_only(text: str) -> bool:
+    """Only punctuation ("?", "...", "?!"): no word, digit, emoji or placeholder. Searched, "?" found no
+    article and called a person as `no_answer`, with nothing for them to answer."""
+    rest = [c for c in text if not c.isspace()]
+    return bool(rest) and all(unicodedata.category(c)[0] == "P" for c in rest)
 
 
 def _introduction(text: str) -> tuple[Pleasantry, str] | None:

@@ -96,7 +96,7 @@ def build_pipeline(
         stages.append(RedactStage(redactor=redactor, settings=settings, terms=terms))
     embed = EmbedStage(embedder=embedder)
     stages += [
-        PleasantryStage(),
+        PleasantryStage(language_of=lambda tenant: settings.tenant(tenant).language),
         embed,
         HumanRequestStage(detector=HumanRequestDetector(embedder=embedder), settings=settings, vector_of=embed.vector_of),
         HumanOnlyStage(detector=TopicDetector(embedder=embedder, settings=settings)),

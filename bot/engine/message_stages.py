@@ -32,6 +32,10 @@ class PleasantryStage:
 
     name = "pleasantry"
 
+    def __init__(self, *, language_of: Callable[[str], str] | None = None) -> None:
+        # the tenant's own language (`language = "es"`), for a message with no word to tell one by ("?", "👍")
+        self._language_of = language_of
+
     async def run(self, turn: Turn) -> None:
         if turn.chosen_source is not None:
             return
@@ -42,6 +46,8 @@ class PleasantryStage:
         if (found := pleasantry(said)) is None:
             return
         kind, lang = found
+        if not lang:
+            lang = self._language_of(turn.identity.tenant) if self._language_of is not None else "en"
         turn.answer = Answer(text=texts.text(f"pleasantry_{kind.value}", lang), citations=(), route=PLEASANTRY)
         turn.confidence = 1.0
         turn.stop(Outcome.ANSWER)

@@ -213,3 +213,15 @@ async def test_a_turn_that_fails_is_answered_handed_over_counted_and_never_left_
     assert escalated == ["error", "error"]
     counted = metrics.render().decode()
     assert 'supportbot_stage_errors_total{error="ZeroDivisionError",stage="buggy"} 2.0' in counted
+
+
+@pytest.mark.parametrize(("language_of", "said"), [
+    (None, "Hi! What can I help you with?"), (lambda tenant: "es", "¡Hola! ¿En qué puedo ayudarte?"),
+])
+async def test_a_question_mark_alone_is_greeted_in_the_tenants_language(language_of: Any, said: str) -> None:
+    """"?" alone tells no language: the greeting is in the tenant's own (`language = "es"`), English without one."""
+    from bot.engine.message_stages import PleasantryStage
+
+    turn = Turn(identity=Identity(tenant="default"), text="?")
+    await PleasantryStage(language_of=language_of).run(turn)
+    assert turn.outcome is Outcome.ANSWER and turn.answer is not None and turn.answer.text == said

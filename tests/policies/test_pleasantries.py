@@ -74,3 +74,19 @@ def test_saying_the_answer_did_not_help_is_unhelped(text: str) -> None:
 ])
 def test_a_problem_to_look_up_is_not(text: str) -> None:
     assert not unhelped(text)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("?", Pleasantry.GREETING), ("...", Pleasantry.GREETING), (" ?!? ", Pleasantry.GREETING), ("¿?", Pleasantry.GREETING),
+    ("👍", Pleasantry.ACKNOWLEDGED), ("🙂🙂", Pleasantry.ACKNOWLEDGED),
+])
+def test_a_mark_or_an_emoji_alone_is_said_back_in_no_language_of_its_own(text: str, kind: Pleasantry) -> None:
+    """"?" alone (someone waiting to be spoken to) was searched, found nothing and called a person as `no_answer`,
+    with nothing for them to answer. Neither it nor an emoji tells a language: "" (the tenant's own is used)."""
+    assert pleasantry(text) == (kind, "")
+
+
+@pytest.mark.parametrize("text", ["? 2", "?<PERSON_1>", "#1", "$", "+"])
+def test_marks_with_a_digit_a_placeholder_or_a_symbol_are_not(text: str) -> None:
+    found = pleasantry(text)
+    assert found is None or found[0] is not Pleasantry.GREETING
