@@ -33,7 +33,10 @@ from bot.engine.services import Services
 from bot.engine.streaming import CustomerStream
 from bot.engine.turns import ConversationTurns
 from policies.follow_ups import follow_up
-from policies.intent import names_a_person_to_reach
+from policies.intent import (
+    asks_for_a_person_in_another_language,
+    names_a_person_to_reach,
+)
 from policies.rollout import Route, route_for
 
 logger = logging.getLogger("bot.engine.conversations")  # the name these lines were always logged under
@@ -223,7 +226,7 @@ class ConversationAnswering:
             # between relays it once more rather than never
             await self.handoff.relay_customer(conversation.id, inbound.text)
             await asyncio.to_thread(self._messages.mark_done, inbound_id)
-            if state is State.WAITING and names_a_person_to_reach(inbound.text):
+            if state is State.WAITING and (names_a_person_to_reach(inbound.text) or asks_for_a_person_in_another_language(inbound.text)):
                 # "can I talk to a person?" typed while in the queue got no reply at all: their place, or that they are in it
                 await self.handoff.tell_queue_again(conversation.id, always=True)
             return Relayed(state)
