@@ -18,6 +18,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import emoji
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import texts
@@ -151,7 +152,9 @@ def plain_text(text: str, *, names: Mapping[str, str] | None = None) -> str:
     (https://api.slack.com/reference/surfaces/formatting) undone. `<https://x|label>` becomes
     "label (https://x)", `<mailto:a@b>` "a@b", `<@U123>` "@Name" (from `names`, else its label, else
     "@someone": an id means nothing to a customer), `<#C1|general>` "#general", `<!here>` "@here",
-    and `&amp;`, `&lt;`, `&gt;` their characters. Bold and italic markers stay as typed."""
+    and `&amp;`, `&lt;`, `&gt;` their characters; an emoji's shortcode (`:+1::skin-tone-3:`, Slack's text for
+    an emoji however it was typed) its emoji ("👍🏼"), a workspace's own (`:partyparrot:`) left as typed. Bold
+    and italic markers stay as typed."""
     names = names or {}
 
     def token(match: re.Match[str]) -> str:
@@ -173,7 +176,18 @@ def plain_text(text: str, *, names: Mapping[str, str] | None = None) -> str:
             return f"{label} ({target})"
         return target
 
-    return _TOKEN.sub(token, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return _emoji(_TOKEN.sub(token, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+
+
+_SKIN_TONE = re.compile(r":skin-tone-([2-6]):")
+
+
+def _emoji(text: str) -> str:
+    """Slack's shortcodes as emoji: the `emoji` package's names and aliases (GitHub's and Slack's
+    `:thumbsup:`, `:white_check_mark:`), and Slack's skin tones as the Unicode modifiers that follow."""
+    if ":" not in text:
+        return text
+    return _SKIN_TONE.sub(lambda m: chr(0x1F3FB + int(m.group(1)) - 2), emoji.emojize(text, language="alias"))
 
 
 class SlackCustomerChannel:

@@ -443,11 +443,13 @@ async def test_staff_replies_reach_the_customer_without_slacks_markup(client: Te
     handoff = await until(lambda: (h := client.app[HANDOFF].current(conversation)) is not None and h.thread_ts and h)
     thread = handoff.thread_ts
     typed = ("Fish &amp; chips &lt;3 &gt; see <https://help.example/export?a=1&amp;b=2|the export guide>, "
-             "<https://help.example/faq>, ask <@UBOB> in <#C777|billing> <!here> or <mailto:help@example.com|help@example.com>")
+             "<https://help.example/faq>, ask <@UBOB> in <#C777|billing> <!here> or <mailto:help@example.com|help@example.com> "
+             ":white_check_mark: done at 10:30:45 :+1::skin-tone-3: :partyparrot:")
     assert await staff_message(client, thread_ts=thread, text=typed, ts="2100.000001") == 200
     agent = await until(lambda: [m for m in received if m["role"] == "agent"])
+    # Slack's text carries every emoji as its shortcode: the customer sees the emoji (a workspace's own stays as typed)
     assert agent[0]["text"] == (
         "Fish & chips <3 > see the export guide (https://help.example/export?a=1&b=2), https://help.example/faq, "
-        "ask @Bob in #billing @here or help@example.com"
+        "ask @Bob in #billing @here or help@example.com ✅ done at 10:30:45 👍🏼 :partyparrot:"
     )
     await ws.close()
