@@ -38,9 +38,9 @@ from policies.program_cues import (
 
 # what a product, a service or a place is called, rather than a person
 THING_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
-# "sync with X", "works with X", "pay with X", "install it on X", "upload a podcast to X", "use X", "connect my X"
+# "sync with X", "works with X" (not "I work with X": a colleague), "pay with X", "install it on X", "upload a podcast to X", "use X", "connect my X"
 THING_CONTEXT = re.compile(
-    r"\b(?:sync(?:s|ed|ing)?|integrat\w*|compatible|works?|working|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|pay(?:s|ing)?|paid|"
+    r"\b(?:sync(?:s|ed|ing)?|integrat\w*|compatible|(?<!\bI )(?<!\bwe )works?|working|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|pay(?:s|ing)?|paid|"
     r"log(?:ged)? ?in|sign(?:ed)? ?in|import(?:s|ed|ing)?|export(?:s|ed|ing)?|migrat\w*|upload(?:s|ed|ing)?|install(?:s|ed|ing)?|"
     r"deploy(?:s|ed|ing)?|embed(?:s|ded|ding)?|use|uses|using|used|via|switch(?:ed|ing)?|upgrad\w*|downgrad\w*|subscrib\w*|"
     # "moving off X", "we're leaving X for": a service left behind
