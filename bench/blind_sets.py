@@ -21,6 +21,10 @@ questions about real products and services in several domains and countries, 70 
 the US and contacts). So is the sixth PII set (privacy19, written at the same time as the fifth,
 bench/blind_pii_messages_6.txt): 88 people of many cultures, lower case, after
 greetings, in signatures, names that are English words; 18 street addresses of 12 countries; no ordinary questions.
+The seventh (privacy20, bench/ordinary/blind_questions_7.txt, written at the same time as privacy21's eighth PII set) is
+report only too: 307 questions about real products and services (assistants, libraries and stores named like people or
+places, branches and airports by street or town, versions, model, order and booking numbers, amounts, times, non-English
+product names, lower case); no PII messages.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ BLIND_PII_4 = HERE / "blind_pii_messages_4.txt"
 BLIND_QUESTIONS_5 = HERE / "ordinary" / "blind_questions_5.txt"
 BLIND_PII_5 = HERE / "blind_pii_messages_5.txt"
 BLIND_PII_6 = HERE / "blind_pii_messages_6.txt"
+BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -126,3 +131,8 @@ def blind_pii_records_5() -> list[dict]:
 def blind_pii_records_6() -> list[dict]:
     """The sixth blind PII set, whole (report only)."""
     return [parse_marked(line) for line in _lines(BLIND_PII_6)]
+
+
+def blind_questions_7() -> list[str]:
+    """The seventh blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_7)
