@@ -3,12 +3,14 @@ tenant (no product's name is listed here). Asked by policies/product_context.py 
 name list vouches for, and by policies/street_addresses.py about a street with no house number:
 
 - the name with what it is after "the": "X the Discord bot still ...", "X the Overwatch hero's bubble", "X the smart
-  speaker from ..." (not "X the app developer": the noun there opens a longer one);
+  speaker from ...", "X the Python library" (not "X the app developer": the noun there opens a longer one);
 - an assistant inside a program: "X from our bank's app", "X in the Fargo app";
 - a yes/no question about what a name "from" an organisation does in general: "Does X from Bank of America show
   pending payments?", "Does X from Cognition work with GitLab repos?" (the capability rules of
   policies/program_cues.py with the organisation between);
-- what a company has after its name's possessive: "X's app", "X's Hub M3" (a model of capitals and digits);
+- what a company has after its name's possessive: "X's app", "X's online shop", "X's Hub M3" (a model of capitals
+  and digits);
+- a website's name: "X.com", "X.de";
 - a street named with no house number as where a shop or a branch is: "the Boots on Princes Street", "the Vodafone
   shop on Queen Street" ("I live on Queen Street", "my flat on Queen Street" stay addresses).
 
@@ -26,8 +28,9 @@ from policies.word_classes import WordClasses
 
 # what a product, an assistant or a game's character is called after its name and "the"
 THING_NOUN = (
-    r"(?:chat ?bot|bot|app|application|robot|robot vacuum|vacuum|speaker|smart speaker|assistant|helper|agent|hero|"
-    r"character|mascot|avatar|npc|villain|companion|widget|plug-?in|extension|skill|ai|doorbell|camera|thermostat)"
+    r"(?:chat ?bot|bot|app|application|robot|robot vacuum|vacuum|speaker|smart speaker|hero|"
+    r"character|mascot|avatar|npc|villain|widget|plug-?in|extension|skill|ai|doorbell|camera|thermostat|"
+    r"(?:python |javascript |java |ruby |rust |go )?(?:library|package|module|framework)|game|service|platform|tool)"
 )
 # "X the Discord bot", "X the smart speaker", "X the Overwatch hero's": up to two words between, then the noun
 EPITHET = re.compile(rf"[ \t]+the[ \t]+(?:[\w+.-]+[ \t]+){{0,2}}?{THING_NOUN}(?=(['’]s\b)|[ \t]*[,.;:!?)]|[ \t]*$|[ \t]+([\w'’-]+))", re.IGNORECASE)
@@ -43,9 +46,11 @@ FROM_ORGANISATION = re.compile(r"[ \t]+from[ \t]+(?:the[ \t]+)?[A-Z][\w&'’.+-]
 # "work with" what is no one: a lower-case thing or a capitalised product ("work with me", "with our team" are someone's)
 WORKS_WITH_THING = re.compile(r"[ \t]+work[ \t]+with[ \t]+(?!(?:me|us|you|him|her|them|my|our|your|his|their)\b)(?:[a-z][\w-]*|[A-Z][\w-]*[ \t]+[a-z])")
 # "X's app", "X's website", "X's servers": what a company has, after its name's possessive
-COMPANY_HAS = re.compile(r"['’]s[ \t]+(?:mobile[ \t]+|new[ \t]+|own[ \t]+)?(?:app|apps|website|servers|help center|help centre|status page)\b(?![’'-])")
+COMPANY_HAS = re.compile(r"['’]s[ \t]+(?:mobile[ \t]+|new[ \t]+|own[ \t]+)?(?:app|apps|website|servers|help center|help centre|status page|online (?:shop|store)|web ?shop)\b(?![’'-])")
 # "X's Hub M3", "X's Cam v3": a capitalised product then its model of one or two capitals and digits
 COMPANY_MODEL = re.compile(r"['’]s[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?[ \t]+(?:[A-Z]{1,2}\d{1,4}[a-z]?|v\d{1,2})\b")
+# "Zara.com", "bol.de": a name that is a website's (a domain's ending right after it, then no letter)
+DOMAIN_AFTER = re.compile(r"\.(?:com|net|org|io|co|shop|store|app|[a-z]{2})(?:\.[a-z]{2})?(?![\w@.-]*\w)")
 # what is after a shop's name before its street: "the Boots on", "the Vodafone shop on", "the Lidl at"
 SHOP_NOUN = r"(?:shop|store|branch|outlet|supermarket|pharmacy|chemist|restaurant|cafe|café|showroom|mall)"
 SHOP_BEFORE = re.compile(
@@ -87,6 +92,11 @@ def company_possessive(text: str, start: int, end: int) -> bool:
     return COMPANY_HAS.match(text, end) is not None or COMPANY_MODEL.match(text, end) is not None
 
 
+def website(text: str, start: int, end: int) -> bool:
+    """"Can I pay with Bizum on Zara.com?": the name is a website's."""
+    return DOMAIN_AFTER.match(text, end) is not None
+
+
 def shop_street(text: str, start: int, end: int) -> bool:
     """A street with no house number, named as where a shop is: "Does the Boots on Princes Street ...", "the Vodafone
     shop on Queen Street" (not "I live on", "my flat on", "the house on": where someone lives)."""
@@ -98,4 +108,4 @@ def shop_street(text: str, start: int, end: int) -> bool:
 def product_phrase(text: str, start: int, end: int) -> bool:
     """Any of the above about a name; a name right after a shop's "on" is its street ("the Vodafone shop on Queen Street")."""
     return thing_epithet(text, start, end) or inside_software(text, start, end) or organisation_capability(text, start, end) \
-        or company_possessive(text, start, end) or shop_street(text, start, end)
+        or company_possessive(text, start, end) or website(text, start, end) or shop_street(text, start, end)
