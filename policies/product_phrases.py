@@ -30,10 +30,17 @@ from policies.word_classes import WordClasses
 THING_NOUN = (
     r"(?:chat ?bot|bot|app|application|robot|robot vacuum|vacuum|speaker|smart speaker|hero|"
     r"character|mascot|avatar|npc|villain|widget|plug-?in|extension|skill|ai|doorbell|camera|thermostat|"
-    r"(?:python |javascript |java |ruby |rust |go )?(?:library|package|module|framework)|game|service|platform|tool)"
+    r"(?:python |javascript |java |ruby |rust |go )?(?:library|package|module|framework)|game|service|platform|tool|"
+    # devices and programs (not what a person is too: "translator", "runner", "monitor")
+    r"client|editor|browser|generator|compiler|linter|bundler|crawler|scraper|mower|printer|router|scanner|tracker|lamp|"
+    r"bulb|lock|feeder|purifier|wallet|calculator|converter)"
 )
 # "X the Discord bot", "X the smart speaker", "X the Overwatch hero's": up to two words between, then the noun
-EPITHET = re.compile(rf"[ \t]+the[ \t]+(?:[\w+.-]+[ \t]+){{0,2}}?{THING_NOUN}(?=(['’]s\b)|[ \t]*[,.;:!?)]|[ \t]*$|[ \t]+([\w'’-]+))", re.IGNORECASE)
+# (tried with the fewest words between and with the most: "the robot mower" ends on "mower", not "robot")
+EPITHETS = [
+    re.compile(rf"[ \t]+the[ \t]+(?:[\w+.-]+[ \t]+){{0,2}}{lazy}{THING_NOUN}(?=(['’]s\b)|[ \t]*[,.;:!?)]|[ \t]*$|[ \t]+([\w'’-]+))", re.IGNORECASE)
+    for lazy in ("?", "")
+]
 # "X from our bank's app", "X in the Fargo app": an assistant inside a program
 SOFTWARE = r"(?:app|application|website|site|portal|dashboard|chat|chat ?window|extension)"
 INSIDE_SOFTWARE = re.compile(
@@ -47,6 +54,7 @@ FROM_ORGANISATION = re.compile(r"[ \t]+from[ \t]+(?:the[ \t]+)?[A-Z][\w&'’.+-]
 WORKS_WITH_THING = re.compile(r"[ \t]+work[ \t]+with[ \t]+(?!(?:me|us|you|him|her|them|my|our|your|his|their)\b)(?:[a-z][\w-]*|[A-Z][\w-]*[ \t]+[a-z])")
 # "X's app", "X's website", "X's servers": what a company has, after its name's possessive
 COMPANY_HAS = re.compile(r"['’]s[ \t]+(?:mobile[ \t]+|new[ \t]+|own[ \t]+)?(?:app|apps|website|servers|help center|help centre|status page|online (?:shop|store)|web ?shop)\b(?![’'-])")
+SPOKEN_OF = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.IGNORECASE)
 # "X's Hub M3", "X's Cam v3": a capitalised product then its model of one or two capitals and digits
 COMPANY_MODEL = re.compile(r"['’]s[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?[ \t]+(?:[A-Z]{1,2}\d{1,4}[a-z]?|v\d{1,2})\b")
 # "Zara.com", "bol.de": a name that is a website's (a domain's ending right after it, then no letter)
@@ -65,8 +73,7 @@ def _ends_its_noun(word: str | None) -> bool:
 
 def thing_epithet(text: str, start: int, end: int) -> bool:
     """"X the Discord bot", "X the smart speaker from ...", "X the Overwatch hero's bubble"."""
-    m = EPITHET.match(text, end)
-    return m is not None and (m.group(1) is not None or _ends_its_noun(m.group(2)))
+    return any(m is not None and (m.group(1) is not None or _ends_its_noun(m.group(2))) for m in (e.match(text, end) for e in EPITHETS))
 
 
 def inside_software(text: str, start: int, end: int) -> bool:
@@ -86,7 +93,10 @@ def organisation_capability(text: str, start: int, end: int) -> bool:
 
 
 def company_possessive(text: str, start: int, end: int) -> bool:
-    """"X's app", "X's Hub M3", whether the found span took its "'s" or not."""
+    """"X's app", "X's Hub M3", whether the found span took its "'s" or not: a lone word, in a message that speaks of no
+    one as "he" or "she" ("Gideon's app keeps freezing, he says" is someone's app)."""
+    if len(text[start:end].split()) != 1 or SPOKEN_OF.search(text):
+        return False
     if re.search(r"['’]s$", text[start:end]):
         end -= 2
     return COMPANY_HAS.match(text, end) is not None or COMPANY_MODEL.match(text, end) is not None

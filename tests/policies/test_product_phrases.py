@@ -20,6 +20,8 @@ from policies.redaction import SpacyRedactor
         "Can Clyde the smart speaker from Quillon play two rooms at once?",
         "Winston the Gridfall hero's shield doesn't block the new ultimate, is that a bug?",
         "Does Marvin the Python library work with Pydantic 2?",
+        "Does Bruno the API client import Postman collections?",
+        "Can Oliver the robot mower handle slopes of 35%?",
         # an assistant inside a program
         "Can Otto from our bank's app freeze my debit card while I'm abroad?",
         # a yes/no question about what a name from an organisation does in general
@@ -54,6 +56,7 @@ def test_products_and_shops_streets_are_kept(redactor: SpacyRedactor, text: str)
         ("Can Helen from the Barclays branch call me about my mortgage?", "Helen"),
         # someone's possessive before what a person has
         ("My colleague Anna's app won't open after the update", "Anna"),
+        ("Anna's app keeps freezing, she says", "Anna"),
         # where someone lives or meets, not a shop
         ("I live on Queen Street, can you deliver there on Monday?", "Queen Street"),
         ("My flat on Princes Street has no signal since Friday", "Princes Street"),
