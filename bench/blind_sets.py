@@ -24,6 +24,10 @@ greetings, in signatures, names that are English words; 18 street addresses of 1
 The eighth PII set (privacy21, bench/blind_pii_messages_8.txt) is report only too: 97 messages, 84 people as subjects of
 ordinary verbs, in lists of first names, after "says", "told", "named", "of", in parentheses, possessives, quoted replies
 and signatures; 28 street addresses in varied formats of 26 countries.
+The seventh (privacy20, bench/ordinary/blind_questions_7.txt, written at the same time as privacy21's eighth PII set) is
+report only too: 307 questions about real products and services (assistants, libraries and stores named like people or
+places, branches and airports by street or town, versions, model, order and booking numbers, amounts, times, non-English
+product names, lower case); no PII messages.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ BLIND_QUESTIONS_5 = HERE / "ordinary" / "blind_questions_5.txt"
 BLIND_PII_5 = HERE / "blind_pii_messages_5.txt"
 BLIND_PII_6 = HERE / "blind_pii_messages_6.txt"
 BLIND_PII_8 = HERE / "blind_pii_messages_8.txt"
+BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -135,3 +140,8 @@ def blind_pii_records_6() -> list[dict]:
 def blind_pii_records_8() -> list[dict]:
     """The eighth blind PII set, whole (report only)."""
     return [parse_marked(line) for line in _lines(BLIND_PII_8)]
+
+
+def blind_questions_7() -> list[str]:
+    """The seventh blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_7)

@@ -12,7 +12,9 @@ about a name that only the model or a name list vouches for, before its other ru
 - an assistant asked to show or read out the writer's own data ("ask X to show my spending");
 - a name right before the goods sold under it ("return X items");
 - a name right before the software it names, which then does something ("X app keeps freezing");
-- a lone word the model calls an organisation or a product, on which a device or a show is ("keeps going offline on X").
+- a lone word the model calls an organisation or a product, on which a device or a show is ("keeps going offline on X");
+- what it is after "the", an assistant inside a program, what a name from an organisation does, what a company has after
+  its possessive (policies/product_phrases.py).
 
 Chosen on product questions written for this and kept out of the repository, the blind set's tune half and the
 PII file's tune half (bench/bench_redaction.py); the report halves and the blind sets 2-5 only measured.
@@ -24,6 +26,7 @@ import re
 from collections.abc import Sequence
 
 from bot.core.words import stop_words
+from policies.product_phrases import product_phrase
 
 # a word no one's name is written as: an acronym of three capitals or more beside a word that is not all capitals
 # ("Bolt EUV"; "ORIA VESKETH" is a name in a form's capitals), a digit ("S24"). A capital inside a word is left to the
@@ -183,4 +186,4 @@ def product_context(
     found = [*things, *persons]
     return platform_on(text, start, end, things, persons) or coded_name(text, start, end) or inside_numbered_name(text, start, end, found) or shop_at(text, start, end) \
         or game_character(text, start, end) or configured(text, start, end) or assistant_asked(text, start, end) \
-        or goods_of(text, start, end) or software_of(text, start, end)
+        or goods_of(text, start, end) or software_of(text, start, end) or product_phrase(text, start, end)

@@ -11,6 +11,7 @@ from bot.core.pii_kinds import STREET_ADDRESS
 from bot.core.words import stop_words
 from policies import street_words
 from policies.pii_patterns import UPPER, Entity
+from policies.product_phrases import shop_street
 
 
 def _alternatives(words: list[str]) -> str:
@@ -216,7 +217,8 @@ def address_entities(text: str) -> list[Entity]:
         # `_unit_of_address` finds it in an address
         (units if m.re is LONE_UNIT and start == m.start() and not re.search(r"[\d\n]", text[m.end() : end]) else spans).append((start, end))
     spans += [(s, e) for s, e in units if _unit_of_address(text, s, e, spans)]
-    return [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in _union(spans, text)]
+    # a street with no number where a shop is ("the Boots on Princes Street"): policies/product_phrases.py
+    return [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in _union(spans, text) if not shop_street(text, s, e)]
 
 
 def _unit_of_address(text: str, start: int, end: int, streets: list[tuple[int, int]]) -> bool:
