@@ -306,15 +306,21 @@ class HumanRequestDetector:
         self._positives: np.ndarray | None = None
         self._negatives: np.ndarray | None = None
         self._tenant_positives: dict[str, np.ndarray] = {}
+        self._tenant_negatives: dict[str, np.ndarray] = {}
 
     def warm_up(self) -> None:
         if self._positives is None:
             self._positives = self._embedder.embed(list(HUMAN_REQUEST_EXAMPLES))
             self._negatives = self._embedder.embed(list(ORDINARY_EXAMPLES + self._extra_negatives))
 
-    def add_tenant_examples(self, tenant: str, examples: Sequence[str]) -> None:
+    def add_tenant_examples(self, tenant: str, examples: Sequence[str], *, ordinary: Sequence[str] = ()) -> None:
+        """The tenant's own requests for a person, and its own questions that are none (`ordinary_examples`): a
+        help center about working with colleagues had "can I send a direct message to a colleague" handed over
+        as a customer request (ops17's trial), with nothing its operator could change short of the thresholds."""
         if examples:
             self._tenant_positives[tenant] = self._embedder.embed(list(examples))
+        if ordinary:
+            self._tenant_negatives[tenant] = self._embedder.embed(list(ordinary))
 
     def detect(self, vector: np.ndarray, *, tenant: str, min_score: float, min_margin: float,
                text: str | None = None) -> HumanRequest:
@@ -328,6 +334,8 @@ class HumanRequestDetector:
         own = float(np.max(self._tenant_positives[tenant] @ vector)) if tenant in self._tenant_positives else -1.0
         pos = max(pos, own)
         neg = float(np.max(self._negatives @ vector))
+        if tenant in self._tenant_negatives:
+            neg = max(neg, float(np.max(self._tenant_negatives[tenant] @ vector)))
         margin = pos - neg
         if text is not None and names_a_person_to_reach(text):
             min_score, min_margin = min(min_score, CUE_MIN_SCORE), min(min_margin, CUE_MIN_MARGIN)

@@ -2,8 +2,8 @@
 
 The entry is ingested as the Markdown document `faq/proposal-<id>.md` under an access group of its
 own (random, held by no customer), and the tenant's latest stored evaluation run (`supportbot eval
-CASES --tenant T --save RUN`) is run again on its cases file by an identity that holds that group
-besides the tenant's default ones, then compared with it (bot/engine/release_gate.py, the margins of
+CASES --tenant T --save RUN`) is run again on its cases file by the identity the run asked as (its `--user`
+and `--groups`) holding that group besides, then compared with it (bot/engine/release_gate.py, the margins of
 `SUPPORTBOT_GATE_MARGINS`). So customers never see an entry before it passed. A pass ingests it again
 for everyone; a run that drops a figure beyond its margin takes it out and the proposal is marked
 `failed_gate` with the figures and the cases that got worse. Without a stored run there is nothing
@@ -26,7 +26,14 @@ from bot.core.ops_tables import FaqProposal
 from bot.core.records import Identity
 from bot.engine.eval_cases import load_cases
 from bot.engine.evaluation import run_cases
-from bot.engine.release_gate import GateResult, RunStore, case_rows, compare, figures
+from bot.engine.release_gate import (
+    Asker,
+    GateResult,
+    RunStore,
+    case_rows,
+    compare,
+    figures,
+)
 from handoff.faq_proposals import ProposalBook
 
 
@@ -94,7 +101,10 @@ async def approve(services: Services, book: ProposalBook, proposal_id: int) -> D
     else:
         gate_group = f"faq-gate-{secrets.token_hex(8)}"  # only the gate's identity holds it: customers see nothing yet
         await _ingest(services, proposal, groups=(gate_group,))
-        identity = Identity(tenant=proposal.tenant, groups=(gate_group,), channel="cli")
+        # asked as the stored run was (`eval --user U --groups g`): as an anonymous customer, a run taken as a manager
+        # lost every case only managers may read, and every entry failed the gate whatever it said (ops17's trial)
+        asker = baseline.asker or Asker()
+        identity = Identity(tenant=proposal.tenant, user=asker.user, groups=(*asker.groups, gate_group), channel="cli")
         try:
             results = await run_cases(cases, lambda q: services.assistant.ask(q, identity=identity))
         except BaseException:

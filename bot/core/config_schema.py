@@ -151,7 +151,7 @@ SECTIONS: Mapping[str, Table] = {
     "users": Table(each=texts),
 }
 # top-level keys of a tenant that are plain values
-VALUES: Mapping[str, Check] = {"human_request_examples": texts, "default_groups": texts}
+VALUES: Mapping[str, Check] = {"human_request_examples": texts, "ordinary_examples": texts, "default_groups": texts}
 # the widget's keys are listed in bot/core/tenant_keys.py (WIDGET_KEYS); these are the types of those we know
 WIDGET_VALUES: Mapping[str, Check] = {"keys": texts, "allowed_origins": origins, "jwt_secret": text, "jwt_public_key": text}
 

@@ -18,7 +18,7 @@ from bot.core.pii_kinds import ALL_KINDS
 # misspelt key would otherwise be ignored and its policy silently not applied. The types of the
 # tables' own keys are in bot/core/config_schema.py.
 TENANT_KEYS = frozenset({
-    "thresholds", "human_request_examples", "default_groups", "users", "pii_kinds", "widget", "slack", "telegram",
+    "thresholds", "human_request_examples", "ordinary_examples", "default_groups", "users", "pii_kinds", "widget", "slack", "telegram",
     "routing", "budget", "handoff", "rollout", "channel_groups", "language", "privacy",
     "staff",  # web console accounts (handoff/staff_accounts.py checks them)
 })

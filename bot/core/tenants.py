@@ -87,6 +87,9 @@ class TenantConfig:
     thresholds: Thresholds = field(default_factory=Thresholds)
     # extra example phrases that mean "let me talk to a person" for this tenant
     human_request_examples: tuple[str, ...] = ()
+    # and questions of this tenant's customers that are no such request, though they name a person ("how do I message a
+    # colleague?" in a help center whose product is about colleagues)
+    ordinary_examples: tuple[str, ...] = ()
     # access groups every identity of this tenant has (documents without groups are "public")
     default_groups: tuple[str, ...] = ("public",)
     # identity -> groups, for identities known in the tenants file
@@ -177,6 +180,7 @@ def _tenant(name: str, data: Mapping[str, Any]) -> TenantConfig:
         name=name,
         thresholds=_thresholds(name, data.get("thresholds", {})),
         human_request_examples=tuple(data.get("human_request_examples", ())),
+        ordinary_examples=tuple(data.get("ordinary_examples", ())),
         default_groups=tuple(data.get("default_groups", ("public",))),
         users=users,
         channel_groups=tenant_keys.channel_groups(name, data.get("channel_groups", {})),

@@ -98,6 +98,11 @@ def why_handed_over(result: AskResult, thresholds: Thresholds) -> str | None:
     pipeline's rules besides `min_confidence` (bot/engine/confidence_stage.py), which the risk–coverage
     table does not vary. "can I connect <a product the help center lists>?" was handed over at confidence
     0.97 with its article first, and nothing in the output said the top passage's cosine was under `min_dense`."""
+    if result.handoff_reason == HandoffReason.CUSTOMER_REQUEST:
+        # before any search: no threshold of the table moves it (ops17's trial: "can I send a direct message to a
+        # colleague", in a help center about working with colleagues)
+        return ("taken for a request for a person, before any search; if such questions are none where you are, list a few "
+                "in words of your own as the tenant's ordinary_examples")
     recorded = result.details.get("evidence")
     if recorded is None or result.handoff_reason != HandoffReason.NO_ANSWER:
         return None

@@ -69,7 +69,7 @@ class HumanRequestStage:
     def warm_up(self) -> None:
         self._detector.warm_up()
         for name, tenant in self._settings.tenants.items():
-            self._detector.add_tenant_examples(name, tenant.human_request_examples)
+            self._detector.add_tenant_examples(name, tenant.human_request_examples, ordinary=tenant.ordinary_examples)
 
     async def run(self, turn: Turn) -> None:
         assert turn.vector is not None

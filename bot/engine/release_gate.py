@@ -180,6 +180,27 @@ def _shown(row: Mapping[str, Any]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Asker:
+    """Who a run's questions were asked as (`eval --user U --groups g1,g2`): what they may read decides which cases
+    can be answered at all, so runs compare only when asked as the same identity. Stored in the run's `config`."""
+
+    user: str | None = None
+    groups: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, *, user: str | None, groups: Sequence[str] = ()) -> Asker:
+        return cls(user=user or None, groups=tuple(sorted({g for g in groups if g})))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"user": self.user, "groups": sorted(self.groups)}
+
+    def __str__(self) -> str:
+        said = [f"--user {self.user}"] if self.user else []
+        said += [f"--groups {','.join(sorted(self.groups))}"] if self.groups else []
+        return " ".join(said) or "no --user or --groups"
+
+
+@dataclass(frozen=True, slots=True)
 class StoredRun:
     name: str
     tenant: str
@@ -187,6 +208,23 @@ class StoredRun:
     rows: list[dict[str, Any]]
     config: dict[str, Any]
     cases_file: str = ""
+
+    @property
+    def asker(self) -> Asker | None:
+        """Who the run asked as; None for a run stored before runs kept it (then unknown)."""
+        asked = self.config.get("asker")
+        if not isinstance(asked, dict):
+            return None
+        return Asker.of(user=asked.get("user"), groups=asked.get("groups") or ())
+
+    def check_asker(self, asker: Asker) -> None:
+        """Refuse a comparison with a run asked as someone else: a run as a customer who may read more (`--user` of
+        a manager) and one as an anonymous customer differ by every case only the first can see, whatever changed
+        (found by ops17's trial: a baseline taken with --user failed the gate of a run without it on three cases)."""
+        before = self.asker
+        if before is not None and before != asker:
+            raise InputError(f"run {self.name!r} asked as {before}, this one as {asker}: what each may read differs, so the "
+                             "figures do not compare; ask as the same identity (or save a new baseline)")
 
 
 class RunStore:

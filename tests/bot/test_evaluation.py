@@ -209,3 +209,13 @@ def test_calibration_says_which_bound_the_current_thresholds_break_when_it_answe
     # thresholds that keep every bound: nothing to explain
     loose = calibrate_thresholds(pairs, thresholds=BASE, max_wrong=1.0, max_offtopic=1.0, max_clarified=1.0)
     assert loose is not None and calibration_note(pairs, thresholds=BASE, expected=loose[1], max_wrong=1.0, max_clarified=1.0) is None
+
+
+def test_an_answerable_case_taken_for_a_request_for_a_person_says_so_and_what_to_do() -> None:
+    """ops17's trial: "can I send a direct message to a colleague" failed as `handoff (customer_request), confidence
+    0.0` and nothing said that no threshold of the table moves it, nor that the tenant's ordinary_examples do."""
+    case = EvalCase("can I send a direct message to a colleague", "answer", sources=("team-chat.md",))
+    report = score([case], [replace(PERSON[1], question=case.question)])
+    [failure] = report.failures
+    assert failure["reason"] == HandoffReason.CUSTOMER_REQUEST
+    assert "request for a person" in failure["why"] and "ordinary_examples" in failure["why"]

@@ -35,6 +35,7 @@ async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Test
     tenants.write_text(
         '[tenants.default.widget]\nkeys = ["demo"]\n'
         f'[tenants.default.staff.alice]\npassword_hash = "{hash_password(ALICE_PASSWORD)}"\ndisplay_name = "Alice"\n'
+        '[tenants.default.users]\n"mgr-1" = ["managers"]\n'
     )
     settings = make_settings(tmp_path_factory.mktemp("faq"), SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_ADMIN_TOKEN=TOKEN)
     async with running_app(settings, timeout=180) as client:
@@ -197,3 +198,37 @@ def test_the_prefill_leaves_out_greetings_thanks_and_what_the_bot_answered() -> 
                     Message(id=9, role=Role.CUSTOMER, text="that didn't work, let me talk to someone", created_at=now),
                     Message(id=10, role=Role.BOT, text="I'm passing you to a person", created_at=now, reply_to=9, outcome="handoff")]
     assert prefill(after_answer).question == "how do I reset my password?"
+
+
+async def test_the_gate_asks_the_cases_again_as_the_stored_run_asked(client: TestClient, alice: Staff, tmp_path: Path) -> None:
+    """Found by ops17's operator trial: a baseline stored with `eval --user` (a manager, who may read the help
+    center's articles for managers) was asked again as an anonymous customer at approval, so every case only
+    managers can read went from right to handed over and every entry failed the gate, whatever it said."""
+    services = client.app[SERVICES]
+    article = tmp_path / "kb" / "payroll-bridge.md"
+    article.parent.mkdir()
+    article.write_text("# Exporting hours with Payroll Bridge\n\nPayroll Bridge sends approved timesheets to your payroll "
+                       "provider. At the end of a pay period, approve all timesheets, then press Send to payroll.\n", encoding="utf-8")
+    await asyncio.to_thread(services.ingestor.ingest, [article], tenant="default", groups=["managers"], display_base=tmp_path,
+                            within=tmp_path)
+    await asyncio.to_thread(services.after_ingest, "default")
+    cases_file = tmp_path / "cases.jsonl"
+    cases_file.write_text(json.dumps({"question": "How do I send approved timesheets to payroll with Payroll Bridge?",
+                                      "expect": "answer", "sources": ["kb/payroll-bridge.md"]}) + "\n")
+    cases = load_cases(cases_file)
+    manager = Identity(tenant="default", user="mgr-1")
+    rows = case_rows(cases, await run_cases(cases, lambda q: services.assistant.ask(q, identity=manager)))
+    assert rows[0]["verdict"] == "right"
+    await asyncio.to_thread(RunStore(services.engine).save, tenant="default", name="as-a-manager", cases_file=str(cases_file),
+                            config={"asker": {"user": "mgr-1", "groups": []}}, figures=figures(rows), rows=rows)
+    # an entry on another matter entirely passes: the manager's case is still answered right, from its article
+    handoff_id = await resolved_handoff(client, alice, "Yes: Team Chat has a channel per location.")
+    token = await alice.csrf(f"/console/handoffs/{handoff_id}")
+    await alice.post(f"/console/handoffs/{handoff_id}/propose",
+                     {"csrf": token, "question": "Does every location get its own chat channel?",
+                      "answer": "Yes: Team Chat has a general channel for each location."})
+    [proposal] = await proposals(client, of=handoff_id)
+    await client.post(f"/admin/proposals/{proposal['id']}/approve", headers=ADMIN)
+    after = next(p for p in await proposals(client) if p["id"] == proposal["id"])
+    assert after["status"] == "approved", after["note"]
+    assert "release gate against run 'as-a-manager': passed" in str(after["note"])

@@ -116,6 +116,24 @@ async def test_a_tenant_extends_the_person_request_examples(make_services: Calla
     assert plain.handoff_reason is None or plain.handoff_reason.value != "customer_request"
 
 
+async def test_a_tenant_names_its_own_questions_that_are_no_request_for_a_person(make_services: Callable[..., Services],
+                                                                                   tmp_path: Path) -> None:
+    """Found by ops17's trial on a help center of a shift-scheduling product: "can I send a direct message to a
+    colleague" was handed over as a request for a person, with nothing its operator could change but the detector's
+    thresholds. The tenant's `ordinary_examples`, in words of its own, say such questions are none; a real request
+    for a person is still one."""
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text('[tenants.shifts]\nordinary_examples = ["how do I send a message to a colleague in Team Chat?"]\n[tenants.plain]\n')
+    services = make_services(SUPPORTBOT_TENANTS_FILE=str(tenants))
+    question = "can I send a direct message to a colleague"
+    plain = await services.assistant.ask(question, identity=Identity(tenant="plain"))
+    shifts = await services.assistant.ask(question, identity=Identity(tenant="shifts"))
+    assert plain.handoff_reason is not None and plain.handoff_reason.value == "customer_request"
+    assert shifts.handoff_reason is None or shifts.handoff_reason.value != "customer_request"
+    request = await services.assistant.ask("I want to talk to a real person", identity=Identity(tenant="shifts"))
+    assert request.handoff_reason is not None and request.handoff_reason.value == "customer_request"
+
+
 SPANISH_KB = """# Cómo restablecer tu contraseña
 URL: https://ayuda.example/contrasena
 

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 import click
 
+from bot.core.config import Settings, Thresholds
 from bot.engine.assistant import AskResult
 from bot.engine.eval_cases import EvalCase
-from bot.core.config import Settings, Thresholds
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,11 +30,11 @@ def gate_options(func: F) -> F:
 
 
 def run_gate(*, settings: Settings, tenant: str, cases_file: Path, cases: Sequence[EvalCase], results: Sequence[AskResult],
-             thresholds: Thresholds, save: str | None, baseline: str | None, as_json: bool,
+             thresholds: Thresholds, save: str | None, baseline: str | None, as_json: bool, asker: Any = None,
              judged: Sequence[dict[str, Any] | None] | None = None) -> dict[str, Any]:
     """Store and/or compare; returns what `--json` adds to the report. Prints the human form unless `as_json`."""
     from bot.core.database import open_database
-    from bot.engine.release_gate import RunStore, case_rows, compare, figures
+    from bot.engine.release_gate import Asker, RunStore, case_rows, compare, figures
 
     rows = case_rows(cases, results, judged)
     now = figures(rows)
@@ -44,7 +44,10 @@ def run_gate(*, settings: Settings, tenant: str, cases_file: Path, cases: Sequen
         store = RunStore(engine)
         previous = store.load(tenant=tenant, name=baseline) if baseline else None  # unknown name: refused before saving
         if save:
-            store.save(tenant=tenant, name=save, cases_file=str(cases_file), config=asdict(thresholds), figures=now, rows=rows)
+            # who asked is kept with the run: a baseline compares only with runs asked as the same identity, and the
+            # approval of a staff FAQ proposal asks the cases again as it (bot/app/faq_approval.py)
+            config = {**asdict(thresholds), "asker": (asker or Asker()).to_json()}
+            store.save(tenant=tenant, name=save, cases_file=str(cases_file), config=config, figures=now, rows=rows)
             out["saved"] = save
     finally:
         engine.dispose()

@@ -6,13 +6,17 @@ import asyncio
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from bot.app.cli.common import friendly, identity_of, load_settings, open_services
 from bot.app.cli.eval import gate_exit, gate_options, judge_results
+from bot.app.cli.eval_access import check_readable
 from bot.core.config import DEFAULT_TENANT
+
+if TYPE_CHECKING:
+    from bot.engine.release_gate import Asker
 
 
 @click.command(name="eval")
@@ -43,6 +47,7 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
         score,
         thresholds_toml,
     )
+    from bot.engine.release_gate import Asker
 
     cases = load_cases(cases_file)
     settings = load_settings()
@@ -55,10 +60,12 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
     services = open_services()
     thresholds = services.settings.tenant(tenant).thresholds
     identity = identity_of(tenant=tenant, user=user, groups=groups)
+    asker = Asker.of(user=identity.user, groups=identity.groups)
     try:
         _check_sources(cases, known=services.ingestor.sources(tenant=tenant), tenant=tenant, calibrate=calibrate)
+        check_readable(cases, services=services, identity=identity, asker=asker, calibrate=calibrate)
         if save or baseline:  # a mistyped baseline or a name taken: said before the cases run (and the judge is paid)
-            _check_run_names(services.engine, tenant=tenant, save=save, baseline=baseline)
+            _check_run_names(services.engine, tenant=tenant, save=save, baseline=baseline, asker=asker)
         results = asyncio.run(run_cases(cases, lambda q: services.assistant.ask(q, identity=identity)))
         judged = judge_results(services, tenant=tenant, results=results) if save or baseline else None
     finally:
@@ -71,7 +78,7 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
         from bot.app.cli.eval import run_gate
 
         return run_gate(settings=services.settings, tenant=tenant, cases_file=cases_file, cases=cases, results=results,
-                        thresholds=thresholds, save=save, baseline=baseline, as_json=as_json, judged=judged)
+                        thresholds=thresholds, save=save, baseline=baseline, as_json=as_json, asker=asker, judged=judged)
 
     calibrated = None
     if calibrate:
@@ -82,7 +89,8 @@ def eval_(cases_file: Path, tenant: str, user: str | None, groups: str | None, a
                                        f"with at most {max_clarified} clarified on these cases")
         calibrated, shares = found
         output = output or Path(f"thresholds-{tenant}.toml")
-        note = f"written by `supportbot eval {cases_file} --tenant {tenant} --calibrate --max-wrong {max_wrong}`: {json.dumps(shares)}"
+        note = (f"written by `supportbot eval {cases_file} --tenant {tenant}{_asked_as(asker)} --calibrate --max-wrong {max_wrong}`: "
+                f"{json.dumps(shares)}")
         try:
             output.write_text(thresholds_toml(tenant, calibrated, note=note), encoding="utf-8")
         except OSError as exc:
@@ -199,8 +207,8 @@ def _check_sources(cases: list[Any], *, known: set[str], tenant: str, calibrate:
     head = (f"{len(missing)} source(s) of the cases name no document of tenant {tenant!r} "
             f"(sources are as `ingest` named them; `ask --json` shows them):")
     if calibrate:
-        raise InputError("\n".join([head, *lines, "fix the cases before --calibrate: answers from the right article "
-                                              "would count as wrong and the thresholds would be fitted to that"]))
+        raise InputError("\n".join([head, *lines, ("fix the cases before --calibrate: answers from the right article "
+                                                   "would count as wrong and the thresholds would be fitted to that")]))
     click.echo("\n".join(["warning: " + head, *lines]), err=True)
 
 
@@ -236,12 +244,17 @@ def _check_writable(output: Path) -> None:
         raise click.ClickException(f"cannot write the thresholds to {output}: permission denied")
 
 
-def _check_run_names(engine: Any, *, tenant: str, save: str | None, baseline: str | None) -> None:
+def _asked_as(asker: Asker) -> str:
+    """` --user U --groups g1,g2` as the run was given them, or nothing."""
+    return f" {asker}" if asker.user or asker.groups else ""
+
+
+def _check_run_names(engine: Any, *, tenant: str, save: str | None, baseline: str | None, asker: Asker) -> None:
     from bot.core.errors import InputError
     from bot.engine.release_gate import RunStore
 
     store = RunStore(engine)
     if baseline:
-        store.load(tenant=tenant, name=baseline)
+        store.load(tenant=tenant, name=baseline).check_asker(asker)
     if save and save in store.names(tenant=tenant):
         raise InputError(f"tenant {tenant!r} already has a run named {save!r}; save under another name")
