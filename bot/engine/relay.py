@@ -222,9 +222,12 @@ class PostgresRelay:
         """A socket of this process follows the conversation: its notifications reach this process from
         now on (returns once the listener listens on its channel; or after a few seconds while the
         listener is reconnecting, which then listens on it)."""
+        first = conversation_id not in self._watched
         self._watched[conversation_id] = self._watched.get(conversation_id, 0) + 1
-        if channel_of(conversation_id) in self._listened:
+        if not first and channel_of(conversation_id) in self._listened:
             return
+        # a first watch waits for a sync even when its channel is listened on: the sync under way may have
+        # been about to leave it (the conversation's last socket closed a moment ago)
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._synced.append(done)
         self._changed.set()
@@ -310,7 +313,11 @@ class PostgresRelay:
 
     async def _handle_all(self, inbox: asyncio.Queue[str]) -> None:
         while True:
-            await self._handle(await inbox.get())
+            payload = await inbox.get()
+            try:
+                await self._handle(payload)
+            except Exception:  # the next notifications are still handled
+                logger.exception("handling another process's notification failed")
 
     async def _handle(self, payload: str) -> None:
         if payload.startswith(self._own_prefix):  # this process's own: no need to parse it
