@@ -41,6 +41,8 @@ async def run(*, database: str, conversations: int, tokens: int, every: float) -
     receiver.on_message(reply)
     listener = asyncio.ensure_future(receiver.listen())
     await asyncio.wait_for(receiver.listening.wait(), 10)
+    for n in range(conversations):  # a socket on each conversation, held by the receiving process
+        await receiver.watch(f"c{n}")
 
     async def conversation(n: int) -> None:
         sender.send_live(f"c{n}", LiveEvent(LiveKind.TYPING))

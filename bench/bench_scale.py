@@ -334,6 +334,27 @@ relay's async statement and its batch bookkeeping on the event loop), below what
 escalation's notices (post_message, 0.19 relay statements a message) could go with their writes the same way; the
 CPU ratio, not the statements, is what stands between 0.6 and 0.8 (earlier looks: the shared work split over two
 processes' smaller batches, the thread hops).
+Tenth look (branch pgscale4, 2026-12-06, eight other sessions starting and running tests: load average 12-24, so a
+run's throughput and CPU swing by half between configurations of one run; the per-unit figures are the ones to go by).
+py-spy --gil of SQLite's one process and PostgreSQL's two (15 s of the saturated load each, ~26 msg/s both, ms of GIL a
+message): the worker threads 12.0 against 11.7, the event loop 12.8 against 24.9; of the loop's extra, the relay's
+listener 1.3 (psycopg's notifies() and the waits under it) and its sending 0.7, asyncio's own work +4.9, the thread hops
+(run_in_executor) +1.6, DirectStatement 2.0, the limits 0.9. Idle (no load, 10 s): PostgreSQL's two serve processes
+18.9 ms of CPU a second, `vectors serve` 6.0 and the backends 3.0, against SQLite's 3.0 (~1 ms a message at 26 msg/s).
+The relay: every process listened on one channel, so each was woken for every other process's typing and reply and
+parsed it to find no socket there (N-1 reads a notification, the part that grows with the processes). Receiving one
+cost the listening process ~0.28 ms of CPU, one on a channel it does not listen on ~0.04 (a scratch listener, 1500
+pg_notify 4 ms apart, load ~20). Changed: each conversation notifies on a channel of its own and a process listens only
+on those its sockets follow (bot/engine/relay.py `watch`; this bench's customers hold no sockets, so no serve process
+receives any). Statements a message unchanged (6.7 on PostgreSQL, 7.5 on SQLite). `--processes 3 --seconds 10`,
+main's code (21:29-21:38 UTC) then the branch (22:02-22:15), saturated:
+  main:   SQLite 27.6 msg/s at 22.7 ms; PostgreSQL 1 / 2 / 3 processes 18.5 / 10.2 / 7.2 msg/s at 32.3 / 43.8 / 53.2 ms
+          (backends 4.5 / 6.8 / 10.9 ms); ratio 0.37, CPU ratio 0.52
+  branch: SQLite 12.2 msg/s at 29.7 ms; PostgreSQL 1 / 2 / 3 processes 14.9 / 10.2 / 15.0 msg/s at 30.2 / 42.5 / 38.1 ms
+          (backends 4.5 / 7.1 / 6.1 ms); ratio 0.83, CPU ratio 0.70
+The branch's ratios are above main's because its SQLite phase was starved (12 msg/s against 28), not because PostgreSQL
+carried more: only the three processes' CPU a message (53 -> 38 ms, the backends' 10.9 -> 6.1) points the way the
+change should, and it is within this load's noise. At 150/s offered nothing carried it (7-15/s): p99 is the backlog's.
 """
 
 from __future__ import annotations

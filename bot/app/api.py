@@ -247,7 +247,7 @@ class ConversationApi:
             if isinstance(event, Posted) and event.message.role is Role.SYSTEM:
                 await tell_state()
 
-        unsubscribe = self._conversations.subscribe(conversation.id, send)
+        unsubscribe = await self._conversations.follow(conversation.id, send)  # before the state is read: nothing falls between
         try:
             await tell_state()
             async for message in ws:  # the widget only listens; pings keep it alive

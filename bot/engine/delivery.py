@@ -41,6 +41,10 @@ class WrittenRelay(Protocol):
 
     async def written(self) -> None: ...
 
+    async def watch(self, conversation_id: str) -> None: ...
+
+    def unwatch(self, conversation_id: str) -> None: ...
+
 
 class ConversationDelivery:
     """The delivery half of bot/engine/conversations.py `ConversationService`, which inherits it."""
@@ -67,6 +71,27 @@ class ConversationDelivery:
     def subscribe(self, conversation_id: str, listener: Listener) -> Callable[[], None]:
         self._listeners[conversation_id].add(listener)
         return lambda: self._listeners[conversation_id].discard(listener)
+
+    async def follow(self, conversation_id: str, listener: Listener) -> Callable[[], None]:
+        """`subscribe` for a socket: with several processes, the others' messages and live events on the
+        conversation reach this one from the time this returns (bot/engine/relay.py `watch`) until the
+        returned call ends it."""
+        unsubscribe = self.subscribe(conversation_id, listener)
+        relay = self._written_relay
+        if relay is None:
+            return unsubscribe
+        try:
+            await relay.watch(conversation_id)
+        except BaseException:
+            unsubscribe()
+            relay.unwatch(conversation_id)
+            raise
+
+        def unfollow() -> None:
+            unsubscribe()
+            relay.unwatch(conversation_id)
+
+        return unfollow
 
     def on_every_message(self, listener: Sender) -> None:
         """For channels and handoff relays that deliver messages to other places."""

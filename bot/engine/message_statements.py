@@ -16,7 +16,6 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlmodel import col, select
 
 from bot.core.tables import AuditEvent, Conversation, StoredMessage
-from bot.engine.relay import CHANNEL
 
 BY_CLIENT_ID = select(StoredMessage.id).where(
     StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.client_id == bindparam("b_client")
@@ -92,8 +91,8 @@ def _replies_in_one() -> TextClause:
     touched and the audit events, all or nothing as the transaction was. Rows go in in the order given;
     returns (id, reply_to, notifications sent) of each reply (one reply per inbound: a unique index).
     `relays`: for each reply, its notification to the other processes up to the reply's id
-    (bot/engine/relay.py `stored_prefix`), or NULL for none: sent by the statement, when it commits
-    (`told` runs because the result reads its count)."""
+    (bot/engine/relay.py `stored_prefix`), or NULL for none, on its conversation's channel (`channels`,
+    relay.py `channel_of`): sent by the statement, when it commits (`told` runs because the result reads its count)."""
     messages = StoredMessage.__table__  # type: ignore[attr-defined]
     conversations = Conversation.__table__  # type: ignore[attr-defined]
     audit = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -127,8 +126,9 @@ def _replies_in_one() -> TextClause:
                  WITH ORDINALITY AS v(c1, c2, c3, c4, c5, n)
             ORDER BY v.n
         ), told AS (
-            SELECT pg_notify('{CHANNEL}', r.prefix || reply.id || '}}')
-            FROM reply JOIN unnest(CAST(:inbounds AS {array(m.id)}), CAST(:relays AS TEXT[])) AS r(inbound, prefix)
+            SELECT pg_notify(r.channel, r.prefix || reply.id || '}}')
+            FROM reply JOIN unnest(CAST(:inbounds AS {array(m.id)}), CAST(:relays AS TEXT[]), CAST(:channels AS TEXT[]))
+                            AS r(inbound, prefix, channel)
                  ON r.inbound = reply.reply_to
             WHERE r.prefix IS NOT NULL
         )

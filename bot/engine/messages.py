@@ -29,7 +29,6 @@ from bot.core.tables import (
     utcnow,
 )
 from bot.engine.leases import Claim
-from bot.engine.relay import CHANNEL
 from bot.engine.message_statements import (
     ALL_PENDING,
     BY_CLIENT_ID,
@@ -60,6 +59,7 @@ from bot.engine.message_store_records import (
     named_option,
     offered_choice,
 )
+from bot.engine.relay import channel_of
 
 _MESSAGE_COLUMNS = tuple(c.name for c in StoredMessage.__table__.c)  # type: ignore[attr-defined]
 _CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.c)  # type: ignore[attr-defined]
@@ -109,13 +109,13 @@ class MessageStore:
     def _claiming(self, take: Any) -> DirectStatement:
         """PostgreSQL: the message's insert with a lease's take as a data-modifying CTE, returning the
         message's id and whether the lease was taken; built once per lease statement. The claim's
-        notification (`b_told`, NULL for none) is sent by the same statement: `told` runs because the
+        notification (`b_told`, NULL for none; on the conversation's channel, `b_told_channel`) is sent by the same statement: `told` runs because the
         returned row reads its count."""
         statement = self._claims.get(id(take))
         if statement is None:
             taken = take.cte("taken")
             notification = bindparam("b_told", type_=String)
-            told = select(func.pg_notify(CHANNEL, notification)).where(notification.is_not(None)).cte("told")
+            told = select(func.pg_notify(bindparam("b_told_channel", type_=String), notification)).where(notification.is_not(None)).cte("told")
             insert = INSERT.add_cte(taken).add_cte(told).returning(
                 col(StoredMessage.id), select(func.count()).select_from(taken).scalar_subquery(),
                 select(func.count()).select_from(told).scalar_subquery())
@@ -137,7 +137,8 @@ class MessageStore:
         values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload, delivery=delivery)
         try:
             if claim is not None and self._load_in_one:  # one statement: the lease's take a CTE of the insert
-                ((message_id, taken, _),) = self._claiming(claim.statement).rows(values | claim.values | {"b_told": claim.told})
+                ((message_id, taken, _),) = self._claiming(claim.statement).rows(
+                    values | claim.values | {"b_told": claim.told, "b_told_channel": channel_of(conversation_id)})
                 claim.taken = bool(taken)
             else:
                 with self._single.begin() as conn:
@@ -200,6 +201,7 @@ class MessageStore:
                 "e_kinds": text_array(e["kind"] for e in audit), "e_data": text_array(e["data"] for e in audit),
                 "e_nows": [e["created_at"] for e in audit],
                 "relays": text_array(r.relay for r in replies),  # each reply's notification, sent as it commits
+                "channels": text_array(channel_of(r.conversation_id) for r in replies),  # on its conversation's channel
             }
             by_inbound = {int(inbound): int(reply_id) for reply_id, inbound, _ in self._write_replies.rows(values)}
             ids = [by_inbound[r.inbound_id] for r in replies]

@@ -23,6 +23,13 @@ message with that message's write (`live_payload`; bot/engine/messages.py `_clai
 statement a message each. What the relay was sent before is written first (`written`), so the order
 above holds.
 
+Each conversation has a channel of its own (`channel_of`), and a process listens only on those of the
+conversations its sockets follow (`watch`, `unwatch`): a notification reaches the processes that have a
+socket on its conversation and no other. On one channel for all, every process was woken for every other
+process's messages and parsed each, to find it had no socket there (with N processes each message's
+typing and reply were read N-1 times: ~0.28 ms of a receiving process's CPU each on this 2-core machine
+under load, against ~0.04 ms for one on a channel it does not listen on; bench/bench_scale.py).
+
 Each process keeps one connection listening and one sending (psycopg's async connections, no extra
 part to run); both reconnect after a database restart or `pg_terminate_backend`. A notification sent
 while a listener is reconnecting is lost for that socket, and the widget reads the conversation again
@@ -33,6 +40,7 @@ bound, while the database is away (the stored reply still reaches the socket).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import json
 import logging
@@ -44,23 +52,31 @@ from bot.core.messages import LiveEvent
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "supportbot_messages"
+CHANNEL = "supportbot_messages"  # each conversation's channel begins with it (`channel_of`)
 _RETRY_MOST = 5.0
 _MAX_PAYLOAD = 7000  # bytes; PostgreSQL refuses a payload of 8000 or more
 _MAX_QUEUED = 10_000  # live events waiting for the database; past that they are dropped
 _MAX_BATCH = 1000
+_WATCH_WAIT = 5.0  # seconds a socket waits for the listener to listen on its conversation
 
 Handler = Callable[[str, int], Awaitable[None]]
 LiveHandler = Callable[[str, LiveEvent], Awaitable[None]]
+
+
+def channel_of(conversation_id: str) -> str:
+    """The channel a conversation's notifications go on: a plain identifier (LISTEN takes it unquoted) well
+    under PostgreSQL's 63 bytes whatever the id. Two conversations sharing one (a 64-bit hash) only make
+    a listener hear one it has no socket for, which it drops as it does any other."""
+    return f"{CHANNEL}_{hashlib.blake2b(conversation_id.encode(), digest_size=8).hexdigest()}"
 
 
 def _payload(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def merged(items: list[dict[str, Any]]) -> list[str]:
-    """The payloads of a batch, in order within each conversation (only that order is seen by anyone),
-    with a conversation's neighbouring tokens as one."""
+def merged(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The (channel, payload) of each notification of a batch, in order within each conversation (only
+    that order is seen by anyone), with a conversation's neighbouring tokens as one."""
     by_conversation: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         by_conversation.setdefault(item["c"], []).append(item)
@@ -81,7 +97,7 @@ def merged(items: list[dict[str, Any]]) -> list[str]:
         if len(payload.encode()) > _MAX_PAYLOAD:  # one token that long: the stored reply still comes
             logger.warning("a live event too long to relay was dropped")
             continue
-        payloads.append(payload)
+        payloads.append((channel_of(item["c"]), payload))
     return payloads
 
 
@@ -99,6 +115,10 @@ class PostgresRelay:
         self._dropped = 0
         self._numbers = itertools.count()
         self.listening = asyncio.Event()  # set while the listener is connected (tests wait for it)
+        self._watched: dict[str, int] = {}  # conversation -> how many of this process's sockets follow it
+        self._listened: set[str] = set()  # the channels the listener listens on now
+        self._changed = asyncio.Event()  # `_watched` changed since the listener last synced its channels
+        self._synced: list[asyncio.Future[None]] = []  # `watch`es waiting for the next sync
 
     def on_message(self, handler: Handler) -> None:
         self._handlers.append(handler)
@@ -172,7 +192,7 @@ class PostgresRelay:
                     if done is not None and not done.done():
                         done.set_result(None)
 
-    async def _notify(self, payloads: list[str]) -> None:
+    async def _notify(self, payloads: list[tuple[str, str]]) -> None:
         import psycopg
 
         for attempt in range(2):  # a connection the server dropped is found dead on use: once more on a new one
@@ -184,7 +204,8 @@ class PostgresRelay:
                 # unnest keeps the array's order, and PostgreSQL delivers one transaction's notifications in order
                 # the array as one literal string: psycopg's dumping of a list of str, a regular expression
                 # substitution a payload in Python, cost more client CPU than the rest of the statement
-                await self._sender.execute("SELECT pg_notify(%s, payload) FROM unnest(%s::text[]) AS payload", (CHANNEL, text_array(payloads)))
+                await self._sender.execute("SELECT pg_notify(channel, payload) FROM unnest(%s::text[], %s::text[]) AS n(channel, payload)",
+                                           (text_array(c for c, _ in payloads), text_array(p for _, p in payloads)))
                 return
             except psycopg.Error:
                 if self._sender is not None:
@@ -193,24 +214,110 @@ class PostgresRelay:
                 if attempt:
                     logger.warning("could not notify the other processes of %d events", len(payloads))
 
+    def channel(self, conversation_id: str) -> str:
+        """The channel of a conversation, for a statement that notifies on it (`stored_prefix`, `live_payload`)."""
+        return channel_of(conversation_id)
+
+    async def watch(self, conversation_id: str) -> None:
+        """A socket of this process follows the conversation: its notifications reach this process from
+        now on (returns once the listener listens on its channel; or after a few seconds while the
+        listener is reconnecting, which then listens on it)."""
+        first = conversation_id not in self._watched
+        self._watched[conversation_id] = self._watched.get(conversation_id, 0) + 1
+        if not first and channel_of(conversation_id) in self._listened:
+            return
+        # a first watch waits for a sync even when its channel is listened on: the sync under way may have
+        # been about to leave it (the conversation's last socket closed a moment ago)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._synced.append(done)
+        self._changed.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(done), _WATCH_WAIT)
+        except TimeoutError:
+            logger.warning("not listening for conversation %s yet: its socket hears other processes' messages once it is", conversation_id)
+
+    def unwatch(self, conversation_id: str) -> None:
+        """The last `watch` of the conversation ends: its channel is left (soon, not at once)."""
+        left = self._watched.get(conversation_id, 0) - 1
+        if left > 0:
+            self._watched[conversation_id] = left
+            return
+        self._watched.pop(conversation_id, None)
+        self._changed.set()
+
     async def listen(self) -> None:
-        """Run until cancelled: hand each other process's message to the handlers."""
+        """Run until cancelled: hand each other process's message on a watched conversation to the handlers."""
         import psycopg
 
         wait = 0.5
+        inbox: asyncio.Queue[str] = asyncio.Queue()
+        handling = asyncio.get_running_loop().create_task(self._handle_all(inbox))
+        try:
+            while True:
+                try:
+                    async with await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True, connect_timeout=5) as conn:
+                        self._listened = set()
+                        await self._sync(conn)
+                        self.listening.set()
+                        wait = 0.5
+                        await self._receive(conn, inbox)
+                except psycopg.Error as exc:
+                    self.listening.clear()
+                    self._listened = set()
+                    logger.warning("listening for other processes' messages failed (%s); again in %.1f s", type(exc).__name__, wait)
+                    await asyncio.sleep(wait)
+                    wait = min(wait * 2, _RETRY_MOST)
+        finally:
+            handling.cancel()
+            self.listening.clear()
+
+    async def _sync(self, conn: Any) -> None:
+        """LISTEN on the channels of the conversations watched now, UNLISTEN the others; then tell `watch`."""
+        self._changed.clear()
+        synced, self._synced = self._synced, []
+        wanted = {channel_of(c) for c in self._watched}
+        for channel in sorted(wanted - self._listened):
+            await conn.execute(f"LISTEN {channel}")
+            self._listened.add(channel)
+        for channel in sorted(self._listened - wanted):
+            await conn.execute(f"UNLISTEN {channel}")
+            self._listened.discard(channel)
+        for done in synced:
+            if not done.done():
+                done.set_result(None)
+
+    async def _receive(self, conn: Any, inbox: asyncio.Queue[str]) -> None:
+        """Read notifications into `inbox` until the connection fails (raises); in between, when the watched
+        conversations change, stop reading, LISTEN or UNLISTEN, and read on (psycopg's `notifies()` holds
+        the connection meanwhile; what arrives while a statement runs is kept for the next read)."""
         while True:
+            reading = asyncio.ensure_future(self._read(conn, inbox))
+            changed = asyncio.ensure_future(self._changed.wait())
             try:
-                async with await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True, connect_timeout=5) as conn:
-                    await conn.execute(f"LISTEN {CHANNEL}")
-                    self.listening.set()
-                    wait = 0.5
-                    async for notice in conn.notifies():
-                        await self._handle(notice.payload)
-            except psycopg.Error as exc:
-                self.listening.clear()
-                logger.warning("listening for other processes' messages failed (%s); again in %.1f s", type(exc).__name__, wait)
-                await asyncio.sleep(wait)
-                wait = min(wait * 2, _RETRY_MOST)
+                await asyncio.wait((reading, changed), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                changed.cancel()
+                if not reading.done():
+                    reading.cancel()
+                await asyncio.gather(reading, return_exceptions=True)
+            if reading.done() and not reading.cancelled() and reading.exception() is not None:
+                raise reading.exception()  # type: ignore[misc]
+            await self._sync(conn)
+
+    @staticmethod
+    async def _read(conn: Any, inbox: asyncio.Queue[str]) -> None:
+        # nothing awaited in the loop's body: a cancel lands only while psycopg waits for the socket, never
+        # between the notifications of one read, so none is lost
+        async for notice in conn.notifies():
+            inbox.put_nowait(notice.payload)
+
+    async def _handle_all(self, inbox: asyncio.Queue[str]) -> None:
+        while True:
+            payload = await inbox.get()
+            try:
+                await self._handle(payload)
+            except Exception:  # the next notifications are still handled
+                logger.exception("handling another process's notification failed")
 
     async def _handle(self, payload: str) -> None:
         if payload.startswith(self._own_prefix):  # this process's own: no need to parse it

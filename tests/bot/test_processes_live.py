@@ -270,6 +270,7 @@ async def test_live_events_reach_the_other_relay_in_order_with_neighbouring_toke
     listener = asyncio.ensure_future(two.listen())
     try:
         await asyncio.wait_for(two.listening.wait(), 10)
+        await two.watch("c1")  # a socket of the second process follows c1
         one.send_live("c1", LiveEvent(LiveKind.TYPING))
         for word in ["Click ", "Forgot ", "password? ", "<EMAIL_1>"]:
             one.send_live("c1", LiveEvent.token(word))
@@ -338,6 +339,7 @@ async def test_a_reply_written_with_its_notification_reaches_the_other_relay_aft
         store = MessageStore(engine)
         inbounds = [store.add("c1", role="customer", text=f"question {n}", status="pending") for n in range(2)]
         await asyncio.wait_for(two.listening.wait(), 10)
+        await two.watch("c1")
         for word in ["Click ", "Forgot ", "password?"]:
             one.send_live("c1", LiveEvent.token(word))
         await one.written()
