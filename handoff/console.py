@@ -67,12 +67,12 @@ class WebConsole:
     def __init__(
         self, *, handoff: HandoffService, directory: StaffDirectory, secret: bytes,
         failed_sign_in_delay: float = FAILED_SIGN_IN_DELAY, proposals: ProposalBook | None = None, redact: Redact | None = None,
-        notices: StepBackNotices | None = None,
+        notices: StepBackNotices | None = None, address: Callable[[web.Request], str] | None = None,
     ) -> None:
         """`proposals` and `redact`: resolved handoffs can be proposed as FAQ entries (both needed).
         `notices`: the queue shows the tenant's automatic step back to shadow until staff acknowledge it."""
         self._handoff = handoff
-        self._gate = ConsoleSignIn(directory=directory, secret=secret, failed_sign_in_delay=failed_sign_in_delay)
+        self._gate = ConsoleSignIn(directory=directory, secret=secret, failed_sign_in_delay=failed_sign_in_delay, address=address)
         self._proposals = proposals if redact is not None else None
         self._redact = redact
         self._notices = notices

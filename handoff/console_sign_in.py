@@ -11,6 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -23,6 +26,15 @@ from handoff.staff_accounts import StaffAccount, StaffDirectory
 logger = logging.getLogger("handoff.console")  # the name these lines were always logged under
 
 FAILED_SIGN_IN_DELAY = 1.0  # seconds before a failed sign-in is answered: guessing passwords is slow
+# The delay alone held no one back who sent guesses side by side: each was an scrypt check (16 MB and
+# tens of ms of a core) on the thread pool every request of the server shares, so a sign-in flood took
+# the cores and the pool from customers' answers, and tried ~100 passwords a second. Now at most
+# VERIFYING checks run at once, and an address with FAILURES_ALLOWED failures in FAILURE_WINDOW
+# seconds is refused (429) without a check until the oldest of them is that old.
+VERIFYING = 2
+FAILURES_ALLOWED = 10
+FAILURE_WINDOW = 300.0
+TRACKED_ADDRESSES = 10_000  # the oldest address is forgotten past this (a flood from many addresses costs memory only so far)
 SIGN_IN = "/console/sign-in"
 # where sign-in may send staff back to: a handoff's page, nothing else (no other site, no other path)
 RETURN_TO = re.compile(r"/console/handoffs/\d{1,19}")
@@ -39,10 +51,35 @@ HEADERS = {
 class ConsoleSignIn:
     """The console's sessions and sign-in; `WebConsole` asks it who is signed in before every page and post."""
 
-    def __init__(self, *, directory: StaffDirectory, secret: bytes, failed_sign_in_delay: float = FAILED_SIGN_IN_DELAY) -> None:
+    def __init__(self, *, directory: StaffDirectory, secret: bytes, failed_sign_in_delay: float = FAILED_SIGN_IN_DELAY,
+                 address: Callable[[web.Request], str] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        """`address`: the client's address as the server's limits take it (behind a trusted proxy, X-Forwarded-For)."""
         self._directory = directory
         self.sessions = Sessions(secret)
         self._delay = failed_sign_in_delay
+        self._address = address or (lambda request: request.remote or "")
+        self._clock = clock
+        self._verifying = asyncio.Semaphore(VERIFYING)
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def _wait_needed(self, address: str) -> float:
+        """Seconds until `address` may try again (0: now)."""
+        failures = self._failures.get(address)
+        if failures is None:
+            return 0.0
+        now = self._clock()
+        while failures and failures[0] <= now - FAILURE_WINDOW:
+            failures.popleft()
+        if not failures:
+            del self._failures[address]
+            return 0.0
+        return failures[0] + FAILURE_WINDOW - now if len(failures) >= FAILURES_ALLOWED else 0.0
+
+    def _failed(self, address: str) -> None:
+        self._failures.setdefault(address, deque()).append(self._clock())
+        self._failures.move_to_end(address)
+        while len(self._failures) > TRACKED_ADDRESSES:
+            self._failures.popitem(last=False)
 
     # sessions -----------------------------------------------------------------------------------
     def session(self, request: web.Request) -> Session | None:
@@ -103,10 +140,21 @@ class ConsoleSignIn:
         form = await self.form(request, session)
         assert session is not None
         tenant, name, password = form.get("tenant", "").strip(), form.get("name", "").strip(), form.get("password", "")
-        if tenant:  # typed when asked (a name on two teams), or posted by a form of its own
-            account = await asyncio.to_thread(self._directory.verify, tenant, name, password)
-        else:
-            accounts = await asyncio.to_thread(self._directory.verify_named, name, password)
+        address = self._address(request)
+        if (wait := self._wait_needed(address)) > 0:
+            minutes = max(1, round(wait / 60))
+            logger.info("console sign-in refused: too many failed sign-ins from one address")
+            answer = await self._sign_in_answer(request, session, status=429, tenant=tenant, name=name, next_page=_return_to(form.get("next")),
+                                                ask_team=bool(tenant), error=f"Too many failed sign-ins from here: try again in {minutes} min.")
+            answer.headers["Retry-After"] = str(max(1, round(wait)))
+            return answer
+        async with self._verifying:
+            if tenant:  # typed when asked (a name on two teams), or posted by a form of its own
+                account = await asyncio.to_thread(self._directory.verify, tenant, name, password)
+                accounts = [account] if account is not None else []
+            else:
+                accounts = await asyncio.to_thread(self._directory.verify_named, name, password)
+        if not tenant:
             if len(accounts) > 1:  # the password was right: which team is all that is missing
                 return await self._sign_in_answer(request, session, status=401, name=name, ask_team=True, next_page=_return_to(form.get("next")),
                                                   error="Type your team too.")
@@ -114,6 +162,7 @@ class ConsoleSignIn:
         if account is None:
             # the same words, status and delay for an unknown team or name and a wrong password
             logger.info("a console sign-in failed")
+            self._failed(address)
             await asyncio.sleep(self._delay)
             return await self._sign_in_answer(request, session, status=401, tenant=tenant, name=name, error="Wrong name or password.",
                                               next_page=_return_to(form.get("next")), ask_team=bool(tenant))

@@ -20,6 +20,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -61,7 +62,49 @@ def _authorized(request: web.Request, token: str) -> bool:
     supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or request.query.get("token", "")
     if supplied:
         return hmac.compare_digest(supplied.encode("utf-8", "replace"), token.encode())
-    return _session_valid(request.cookies.get(COOKIE, ""), token)
+    if not _session_valid(request.cookies.get(COOKIE, ""), token):
+        return False
+    if request.method not in SAFE_METHODS and _from_another_origin(request):
+        # SameSite=Strict keeps the cookie from other sites, not from the server's siblings
+        # (help.acme.example is the same site as support.acme.example): a form there could change a
+        # rollout stage or approve a proposal with the operator's session. The admin forms carry no
+        # CSRF token, so the browser's own word on where the form came from decides.
+        raise web.HTTPForbidden(text=json.dumps({"error": "a form from another site cannot act on /admin; use the admin pages"}),
+                                content_type="application/json")
+    return True
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _from_another_origin(request: web.Request) -> bool:
+    """What the browser says about the request's origin: `Sec-Fetch-Site` (every current browser) when
+    sent, else the `Origin` header against the Host the request was sent to. Neither (a script, curl):
+    not a browser's cross-site form."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in {"same-origin", "none"}
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    return origin == "null" or urlsplit(origin).netloc.lower() != request.headers.get("Host", "").lower()
+
+
+# every admin page is plain server-rendered HTML with inline styles and no script: a policy that lets
+# nothing else run or load, and no other site frame the rollout kill switch (clickjacking)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+async def admin_security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """`on_response_prepare`: the headers above on every /admin response that has none of its own."""
+    if request.path == "/admin" or request.path.startswith("/admin/"):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
 
 
 _SIGN_IN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>supportbot admin: sign in</title>
@@ -207,6 +250,7 @@ async def _admin_off(request: web.Request) -> web.Response:
 def register_admin(app: web.Application, *, get_services: Callable[[], Services], token: str | None) -> None:
     """Mount /admin and the admin API. With no token configured they are not mounted: their paths answer
     404 saying how to turn them on (a bare "Not Found" at /admin, listed by the README, read as a broken install)."""
+    app.on_response_prepare.append(admin_security_headers)
     if not token:
         app.router.add_route("*", "/admin", _admin_off)
         app.router.add_route("*", "/admin/{tail:.*}", _admin_off)

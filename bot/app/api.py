@@ -48,6 +48,10 @@ from bot.engine.conversations import ConversationService
 
 CREATE_BODY_BYTES = 16 * 1024
 FEEDBACK_BODY_BYTES = 1024
+# open sockets per conversation in one process: a customer's tabs and a reconnect overlapping the socket it
+# replaces, not the thousands one token could otherwise hold open (each a subscriber and a task)
+MAX_SOCKETS_PER_CONVERSATION = 8
+SOCKET_MESSAGE_BYTES = 4096  # the widget sends nothing on its socket; aiohttp would take 4 MB frames
 HANDOFF_REQUEST = "I want to talk to a person"
 
 
@@ -61,6 +65,7 @@ class ConversationApi:
         self._limiter = limiter or RateLimiter()
         self._clients = client_limiter or ClientLimiter(limits=settings.limits)
         self._handoff_requests: set[str] = set()  # conversations whose request for a person is being handled
+        self._sockets: dict[str, int] = {}  # conversation id -> its sockets open in this process
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -223,9 +228,21 @@ class ConversationApi:
 
     async def stream(self, request: web.Request) -> web.WebSocketResponse:
         conversation = await self._authorize(request, allow_query=True)
-        ws = web.WebSocketResponse(heartbeat=30)
+        ws = web.WebSocketResponse(heartbeat=30, max_msg_size=SOCKET_MESSAGE_BYTES)
         if not ws.can_prepare(request).ok:
             raise error(426, "this is a WebSocket endpoint: connect with Upgrade: websocket", Upgrade="websocket")
+        if self._sockets.get(conversation.id, 0) >= MAX_SOCKETS_PER_CONVERSATION:
+            self._metrics.rejected.labels(status="429").inc()
+            raise error(429, f"this conversation has {MAX_SOCKETS_PER_CONVERSATION} sockets open already; close one first",
+                        **{"Retry-After": "5"})
+        self._sockets[conversation.id] = self._sockets.get(conversation.id, 0) + 1
+        try:
+            return await self._serve_socket(ws, request, conversation)
+        finally:
+            if (left := self._sockets.pop(conversation.id) - 1) > 0:
+                self._sockets[conversation.id] = left
+
+    async def _serve_socket(self, ws: web.WebSocketResponse, request: web.Request, conversation: Any) -> web.WebSocketResponse:
         await ws.prepare(request)
         self._metrics.sockets.inc()
 

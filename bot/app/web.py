@@ -39,7 +39,7 @@ from bot.app.channel_setup import setup_channels
 from bot.app.composition import Services, build_services, connect_listeners
 from bot.app.cors import cors_middleware
 from bot.app.lifecycle import SHUTDOWN_GRACE, lifecycle
-from bot.app.limits import ClientLimiter, MemoryLimitStore
+from bot.app.limits import ClientLimiter, MemoryLimitStore, client_address
 from bot.app.metrics import Metrics
 from bot.app.middlewares import json_errors, not_before_ready, undecodable_body
 from bot.app.openapi import OPENAPI
@@ -216,7 +216,9 @@ def build_console(settings: Settings, *, handoff: HandoffService, services: Serv
     return WebConsole(handoff=handoff, directory=directory, secret=load_secret(settings),
                       proposals=ProposalBook(services.engine) if services is not None else None,
                       redact=redact_for(services) if services is not None else None,
-                      notices=StepBackNotices(services.engine) if services is not None else None)
+                      notices=StepBackNotices(services.engine) if services is not None else None,
+                      address=lambda request: client_address(request.remote, request.headers.get("X-Forwarded-For"),
+                                                             trust_forwarded=settings.trust_forwarded_for))
 
 
 def run(settings: Settings, *, host: str, port: int) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
@@ -170,6 +171,38 @@ async def test_websocket_receives_typing_and_the_reply(client: TestClient) -> No
         events = [await ws.receive_json(timeout=10), await ws.receive_json(timeout=10)]
     assert [e["type"] for e in events] == ["typing", "message"]
     assert events[1]["message"]["role"] == "bot"
+
+
+async def test_one_token_cannot_hold_open_sockets_without_end(client: TestClient) -> None:
+    """One conversation's token opened as many sockets as it asked for (each a subscriber and a task
+    in the server): 200 from one script were all accepted. A handful stay open (tabs, a reconnect);
+    past them a 429, and a closed one makes room again. A socket's frames are small: the widget sends none."""
+    conversation, auth = await start(client)
+    url = f"/api/v1/conversations/{conversation}/stream?token={auth['Authorization'].split()[1]}"
+    opened, refused = [], None
+    try:
+        for _ in range(40):
+            try:
+                ws = await client.ws_connect(url)
+            except aiohttp.WSServerHandshakeError as exc:
+                refused = exc
+                break
+            opened.append(ws)
+            assert (await ws.receive_json(timeout=5))["type"] == "state"
+        assert refused is not None and refused.status == 429 and 1 < len(opened) <= 10, (len(opened), refused)
+        await opened.pop().close()
+        again = await client.ws_connect(url)
+        opened.append(again)
+        assert (await again.receive_json(timeout=5))["type"] == "state"
+        await again.send_str("x" * 100_000)
+        assert (await again.receive(timeout=5)).type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING)
+    finally:
+        for ws in opened:
+            await ws.close()
+    # another conversation's sockets are not counted with these
+    other, other_auth = await start(client)
+    async with client.ws_connect(f"/api/v1/conversations/{other}/stream?token={other_auth['Authorization'].split()[1]}") as ws:
+        assert (await ws.receive_json(timeout=5))["type"] == "state"
 
 
 async def test_metrics_count_outcomes_without_personal_data(client: TestClient) -> None:
