@@ -264,15 +264,17 @@ class ConversationApi:
             if isinstance(event, Posted) and event.message.role is Role.SYSTEM:
                 await tell_state()
 
-        unsubscribe = await self._conversations.follow(conversation.id, send)  # before the state is read: nothing falls between
         try:
-            await tell_state()
-            async for message in ws:  # the widget only listens; pings keep it alive
-                if message.type == WSMsgType.ERROR:
-                    break
+            unsubscribe = await self._conversations.follow(conversation.id, send)  # before the state is read: nothing falls between
+            try:
+                await tell_state()
+                async for message in ws:  # the widget only listens; pings keep it alive
+                    if message.type == WSMsgType.ERROR:
+                        break
+            finally:
+                unsubscribe()
         finally:
-            unsubscribe()
-            self._metrics.sockets.dec()
+            self._metrics.sockets.dec()  # also when the socket closed while its conversation was being followed
         return ws
 
 
