@@ -633,7 +633,29 @@ async def test_a_sticker_from_an_older_client_is_answered_not_dropped(client: Te
     message = copy.deepcopy(dataset["MESSAGE_WITH_STICKER"])
     message["chat"] = {"id": 2091, "type": "private", "first_name": "Cust"}
     assert await post(client, {"update_id": next(_update_ids), "message": message}) == 200
-    assert "only read text" in sent_to(telegram, 2091)[-1]["text"]
+    assert await until(lambda: sent_to(telegram, 2091))
+
+
+async def test_a_sticker_alone_is_acknowledged_like_an_emoji_not_as_a_file(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path,
+) -> None:
+    """A sticker is a big emoji: acknowledged as a thumbs-up is, not told "I can only read text" and
+    kept as a file for staff (staff16's trial); one without an emoji of its own too."""
+    telegram, slack = fakes
+    dataset = json.loads((shared_data / "telegram" / "aiogram_dev2x_dataset" / "aiogram_dataset.json").read_text())
+    before = len(slack.of("chat.postMessage"))
+    for n, emoji in enumerate(("👍", None)):
+        message = copy.deepcopy(dataset["MESSAGE_WITH_STICKER"])
+        message["chat"] = {"id": 2095 + n, "type": "private", "first_name": "Cust"}
+        message["sticker"] = {**message["sticker"], "type": "regular", "is_animated": False, "is_video": False}
+        if emoji is None:
+            del message["sticker"]["emoji"]
+        else:
+            message["sticker"]["emoji"] = emoji
+        assert await post(client, {"update_id": next(_update_ids), "message": message}) == 200
+        said = (await until(lambda n=n: sent_to(telegram, 2095 + n)))[-1]["text"]
+        assert said.startswith("Is there anything else I can help with?") and "only read text" not in said
+    assert not [a for a in slack.of("chat.postMessage")[before:] if a.get("channel") == "CSTAFF"]
 
 
 async def test_an_emoji_alone_is_acknowledged_not_handed_to_a_person(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict) -> None:
