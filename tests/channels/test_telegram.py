@@ -667,3 +667,29 @@ async def test_an_emoji_alone_is_acknowledged_not_handed_to_a_person(client: Tes
         assert await post(client, update_from(examples["Message with text"], text=said, chat=2092 + n)) == 200
         assert sent_to(telegram, 2092 + n)[-1]["text"].startswith("Is there anything else I can help with?")
     assert not [a for a in slack.of("chat.postMessage")[before:] if a.get("channel") == "CSTAFF"]
+
+
+async def test_a_long_message_in_a_handoff_reaches_staff_whole_not_refused(
+    client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], examples: dict,
+) -> None:
+    """Over the bot's 2000 characters, a customer waiting for a person was told to shorten it and staff saw
+    nothing (staff16's trial): a person reads it, so it reaches the staff thread, every line in order."""
+    telegram, slack = fakes
+    chat = 2097
+    before = len(slack.of("chat.postMessage"))
+    await post(client, update_from(examples["Message with text"], text="/human", chat=chat))
+    card = await until(lambda: card_for(slack, STAFF, before))
+    handoff_id = next(e["value"] for b in card["blocks"] for e in b.get("elements", []) if e.get("action_id") == "handoff_claim")
+    thread_ts = (await until(lambda: client.app[HANDOFF].get(int(handoff_id)).thread_ts))
+    marks = [a + b for a in "abcdef" for b in "klmnopqrst"]  # 60 words to find, none a number redaction may take
+    long_text = "\n".join(f"step {m}: the sync stopped again and nothing was saved" for m in marks)
+    assert 3000 < len(long_text) <= MAX_TEXT
+    await post(client, update_from(examples["Message with text"], text=long_text, chat=chat))
+    relayed = await until(lambda: [a["text"] for a in slack.of("chat.postMessage") if a.get("thread_ts") == thread_ts and "step ft:" in a.get("text", "")])
+    in_thread = "\n".join(a["text"] for a in slack.of("chat.postMessage") if a.get("thread_ts") == thread_ts and "step " in a.get("text", ""))
+    assert all(f"step {m}:" in in_thread for m in marks) and relayed
+    assert not [m for m in sent_to(telegram, chat) if "too long" in m["text"]]
+    # outside a handoff the limit stands, said with both lengths
+    await post(client, update_from(examples["Message with text"], text="y" * 2500, chat=chat + 1))
+    assert sent_to(telegram, chat + 1)[-1]["text"] == (
+        "That message is too long for me (2500 characters; the limit is 2000). Could you shorten it?")
