@@ -530,3 +530,23 @@ async def test_a_widget_customers_long_message_reaches_the_console_during_a_hand
     assert refused.status == 413
     assert (await refused.json())["error"] == f"the message is {len(long_text)} characters long; the limit is 2000 characters"
     await fresh_ws.close()
+
+
+async def test_a_closed_handoff_is_read_only_and_lists_what_the_bot_tried_once(client: TestClient, alice: Staff) -> None:
+    """A question asked twice and answered twice, then a person: "What the bot tried" listed the same answer
+    twice, and once resolved the page still offered the draft reply (staff15's trial)."""
+    conversation, auth, ws, heard = await widget(client)
+    for text in ("How do I export my workspace?", "How do I export my workspace?", "I want to talk to a person"):
+        await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": text}, headers=auth)
+    handoff_id = int((await until(lambda: client.app[HANDOFF].current(conversation))).id)
+    page = await (await alice.get(f"/console/handoffs/{handoff_id}")).text()
+    tried = _between(page, '<ul class="attempts">', "</dd>")
+    assert tried.count("(answer, confidence") == 1, tried
+    assert "Draft reply" in page  # open: the draft is there to send
+    assert (await alice.act(handoff_id, "resolve")).status == 303
+    page = await (await alice.get(f"/console/handoffs/{handoff_id}")).text()
+    assert "Draft reply" not in page and '<dd class="draft">' not in page
+    assert "<textarea" not in _between(page, '<section class="transcript"', "</section>")
+    assert 'action="/console/handoffs/' + str(handoff_id) + '/act"' not in page
+    assert _between(page, '<ul class="attempts">', "</dd>").count("(answer, confidence") == 1
+    await ws.close()
