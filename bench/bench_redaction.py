@@ -27,6 +27,31 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
+Figures, 2026-12-06, branch privacy21 (before = main at 13756b4 with the eighth blind PII set wired in (982f365), after = the
+branch at its last code commit; `--show none --seed 1000` and `--show all --seed 1000`, the same counts; load 12-14 on 2
+shared cores). First an eighth blind PII set, written and committed (23fd4e4) before redaction ran on it, report only
+(bench/blind_pii_messages_8.txt: 84 people as subjects of ordinary verbs, in lists of first names, after "says", "told",
+"of", in parentheses, possessives, quoted replies, signatures; 28 street addresses in varied formats of 26 countries).
+Then street lines of other countries' shapes and the units after a street (policies/street_forms.py: "C/ X 14", "X Cad.
+No: 12 D: 3", "Calle 12 # 34-56", "Calle X #45", "house no. 12, sector 15"; "12-III", "m. 4", ", 2. tv", "#05-67",
+"sala 42", "3º Dto.", "6 bis rue"; "boul", "blk", "bureau", "sala" in the street words); a name a later "he" or "she" in
+its sentence refers to, and the items of a list of three or more first names after a colon (policies/name_pronouns.py);
+"I/we work with X" a colleague, not an integration (policies/things.py); the name line under an e-mail signature's "--"
+(policies/name_frames.py). Chosen on bench/dev_pii_messages_privacy21.txt (82 people, 28 addresses; development, written
+after blind8 was committed, by the same hand and in similar shapes: blind8's gain is weak evidence), the tune halves and
+seed 11 (misses diffed); the report halves, blind2-6, blind8 and seeds >= 1000 only measured.
+- PERSON: PII tune 222/226, report 200/205 unchanged; seed 1000 1197 -> 1200 of 1261 (0.949 -> 0.952); seed 11 1230 ->
+  1233 of 1287; blind tune 45/45, report 51/58, blind2 75/84, blind3 69/76, blind4 61/68 unchanged; blind5 45 -> 47 of 54
+  (0.833 -> 0.870); blind6 78 -> 79 of 88 (0.886 -> 0.898); blind8 63 -> 73 of 84 (0.750 -> 0.869); development 63 -> 71
+  of 82 (a training score);
+- STREET: PII 135/148, 114/127, seed 1000 754/797 unchanged; blind report 11/13, blind2 5/7, blind3 11/12, blind4 4/5,
+  blind5 7/9, blind6 17/18 unchanged; blind8 14 -> 27 of 28 (0.500 -> 0.964); development 14 -> 27 of 28;
+- every other kind identical on every set;
+- ordinary changed: tune 134 -> 150, report 162 -> 168, every new one a CLINC150 request to text or call someone named
+  in lower case and referred to by "him" or "her" ("text lisa and ask her ...": a real person's first name, which the
+  bench counts too); blind questions tune 5/295, report 20/274, blind2 10/153, blind3 14/208, blind4 37/135, blind5
+  10/229 unchanged;
+- throughput 580 (before) vs 505 and 600 (after) messages/s under load: noise.
 Figures, 2026-12-06, branch privacy18 (before = main at eef587c with the fifth blind set wired in (bdf4bb1), after = the
 branch at its last commit; `--show tune --seed 1000`, `--seed 1001 --skip-ordinary --show none`; load average 14-20 on
 the 2 shared cores). First a fifth blind set, written and committed (bc07a28) before redaction ran on it, report only
@@ -417,6 +442,7 @@ from bench.blind_sets import (  # noqa: E402
     blind_pii_records_4,
     blind_pii_records_5,
     blind_pii_records_6,
+    blind_pii_records_8,
     blind_questions,
     blind_questions_2,
     blind_questions_3,
@@ -568,7 +594,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind5, blind6 (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind5, blind6, blind8 (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -599,6 +625,8 @@ def main() -> int:
                  misses=args.misses if "blind5" in where else None)
     ok &= recall(redactor, blind_pii_records_6(), label="BLIND written messages 6, report only (bench/blind_pii_messages_6.txt)",
                  misses=args.misses if "blind6" in where else None)
+    ok &= recall(redactor, blind_pii_records_8(), label="BLIND written messages 8, report only (bench/blind_pii_messages_8.txt)",
+                 misses=args.misses if "blind8" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
         ok &= blind_ordinary(redactor, show=args.show)

@@ -21,6 +21,9 @@ questions about real products and services in several domains and countries, 70 
 the US and contacts). So is the sixth PII set (privacy19, written at the same time as the fifth,
 bench/blind_pii_messages_6.txt): 88 people of many cultures, lower case, after
 greetings, in signatures, names that are English words; 18 street addresses of 12 countries; no ordinary questions.
+The eighth PII set (privacy21, bench/blind_pii_messages_8.txt) is report only too: 97 messages, 84 people as subjects of
+ordinary verbs, in lists of first names, after "says", "told", "named", "of", in parentheses, possessives, quoted replies
+and signatures; 28 street addresses in varied formats of 26 countries.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ BLIND_PII_4 = HERE / "blind_pii_messages_4.txt"
 BLIND_QUESTIONS_5 = HERE / "ordinary" / "blind_questions_5.txt"
 BLIND_PII_5 = HERE / "blind_pii_messages_5.txt"
 BLIND_PII_6 = HERE / "blind_pii_messages_6.txt"
+BLIND_PII_8 = HERE / "blind_pii_messages_8.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -126,3 +130,8 @@ def blind_pii_records_5() -> list[dict]:
 def blind_pii_records_6() -> list[dict]:
     """The sixth blind PII set, whole (report only)."""
     return [parse_marked(line) for line in _lines(BLIND_PII_6)]
+
+
+def blind_pii_records_8() -> list[dict]:
+    """The eighth blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_8)]

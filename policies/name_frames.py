@@ -98,6 +98,7 @@ CLOSING = re.compile(
     r"yours sincerely|yours truly|warmly|all the best|talk soon|many thanks|with thanks|saludos|atentamente|un saludo|"
     r"gracias|obrigad[oa]|cordialement|merci|grüße|viele grüße|mit freundlichen grüßen|groeten|pozdrawiam|s pozdravem)"
     r"(?:[ \t]+[^\W\d_]+){0,4}[ \t]*[,.!]*[ \t]*\n"
+    r"|(?:\A|\n)[ \t]*--[ \t]*\n"  # the e-mail signature's delimiter line ("-- ")
 )
 SIGNED_LINE = re.compile(r"[ \t>-]*((?:[^\W\d_][\w'’.-]*)(?:[ \t]+[^\W\d_][\w'’.-]*){0,3})[ \t]*(?:\n|\Z)")
 

@@ -5,13 +5,15 @@ Three detectors, merged (policies/placeholders.py):
   IBAN (mod-97), US SSN, IP addresses (`ipaddress`) — policies/pii_patterns.py;
 - street addresses (house number + street word, continued over the city / postcode / country lines
   that follow) — policies/street_addresses.py; the building's word, a Spanish floor, a Japanese block address —
-  policies/street_extent.py;
+  policies/street_extent.py; other countries' street shapes ("C/ ...", "... Cad. No: 12", "Calle 12 # 34-56") and the
+  units after a street ("12-III", "m. 4", "2. tv", "#05-67") — policies/street_forms.py;
 - spaCy NER for person names (the model name is a setting), checked and extended by context
   rules — policies/person_names.py, policies/name_cues.py — and by general name lists (Census surnames, first names,
   Webster's proper names; policies/name_words.py, policies/name_spans.py), with products and places told apart in
   policies/things.py (brands and shops: policies/businesses.py, the list in policies/brands.py; a state or a country after a
   city: policies/places.py); the name line above a street line is the addressee; who is greeted, signs a block under
-  a closing, or is named before a street on its line — policies/name_frames.py;
+  a closing, or is named before a street on its line — policies/name_frames.py; a name a later "he" or "she" refers
+  to, the items of a list of first names — policies/name_pronouns.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
@@ -40,6 +42,7 @@ from policies.caseless_names import caseless_names
 from policies.name_cues import declared_name, mask_placeholders
 from policies.name_frames import framed_names
 from policies.name_presence import may_hold_a_name
+from policies.name_pronouns import listed_first_names, referred_names
 from policies.name_spans import addressee_spans
 from policies.name_words import NOT_NAMES, NameWords
 from policies.person_names import people
@@ -125,6 +128,8 @@ class SpacyRedactor:
                 # who is greeted, signs under a closing, or is named before a street on its line (policies/name_frames.py)
                 # (not an app's assistant asked to show the writer's own data: policies/product_context.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in framed_names(text, streets) if not assistant_asked(text, s, e)]
+                # a name a later "he" or "she" refers to, the items of a list of first names (policies/name_pronouns.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in referred_names(text) + listed_first_names(text)]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 if caseless_script(text):  # names the model and the capitals' cues cannot see

@@ -16,9 +16,10 @@ import re
 
 from bot.core.pii_kinds import STREET_ADDRESS
 from policies.pii_patterns import UPPER, Entity
+from policies.street_forms import with_forms
 
 # a building's word and its number (or letter) right before where the street rules start: "House 21, 4th Cross Road"
-BUILDING_BEFORE = re.compile(r"(?<![\w.-])(?i:house|building|bldg\.?|block|plot|villa|door|no\.?|nr\.?)[ \t]+(?:[A-Z]|\d{1,5}[A-Za-z]?)?[ \t]*,?[ \t]*$")
+BUILDING_BEFORE = re.compile(r"(?<![\w.-])(?i:house|building|bldg\.?|block|blk\.?|plot|villa|door|no\.?|nr\.?)[ \t]+(?:[A-Z]|\d{1,5}[A-Za-z]?)?[ \t]*,?[ \t]*$")
 # Spanish and Portuguese floors and doors: an ordinal number and the door's word, abbreviation or letter ("2º dcha",
 # "4ª B", "1º andar"), or the ground floor ("bajo")
 FLOOR_AFTER = re.compile(
@@ -33,9 +34,10 @@ JAPANESE = re.compile(
 
 
 def widened(text: str, entities: list[Entity]) -> list[Entity]:
-    """The street addresses with the building's word before and the floor and door after them, and the Japanese ones."""
+    """The street addresses with the building's word before and the floor and door after them, and the Japanese ones
+    (and policies/street_forms.py's)."""
     out = []
-    for e in entities:
+    for e in with_forms(text, entities):
         if e.kind != STREET_ADDRESS:
             out.append(e)
             continue
@@ -49,4 +51,4 @@ def widened(text: str, entities: list[Entity]) -> list[Entity]:
     for m in JAPANESE.finditer(text):
         if not any(s < m.end() and m.start() < e for s, e in taken):
             out.append(Entity(STREET_ADDRESS, m.start(), m.end(), m.group()))
-    return out
+    return with_forms(text, out)  # other countries' shapes and the units after a street: policies/street_forms.py

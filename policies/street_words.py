@@ -48,7 +48,7 @@ TYPE_FIRST = (
     "lago loteamento morro núcleo parque passarela pátio recanto residencial setor sítio trecho trevo vale vereda viaduto "
     "via viale piazza piazzale incrocio contrada borgo corso strada vicolo rotonda canale stretto "
     "ul ulica al aleja plac pl os osiedle náměstí nábřeží třída "
-    "chemin allée impasse quai route cours passage boulevard bd "
+    "chemin allée impasse quai route cours passage boulevard bd boul "
     "odos οδός λεωφόρος λεωφ πλατεία πάροδος πάρ nám"
 ).split()
 
@@ -69,7 +69,7 @@ ENGLISH_WORD_ENDINGS = "ring pad tie kade gade garten hof".split()
 # a unit inside a building: "Apt. 5", "Suite 838", "Depto. 532", "H.No. 12", "Level 8" (a floor: AS/NZS 4819)
 UNIT_WORDS = (
     "apt apartment suite ste unit floor fl room rm depto dpto departamento edif edificio interior int piso apto "
-    "appartamento piano scala interno wohnung whg etage lgh bte bus lok lokal casa h.no flat level lvl"
+    "appartamento piano scala interno wohnung whg etage lgh bte bus lok lokal casa h.no flat level lvl bureau sala"
 ).split()
 
 # street words of TYPE_AFTER that are no English words: in a message written all in lower case these

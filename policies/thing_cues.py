@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-# "sync with X", "works with X", "pay with X", "install it on X", "upload a podcast to X", "use X", "connect my X"
+# "sync with X", "works with X" (not "I work with X": a colleague), "pay with X", "install it on X", "upload a podcast to X", "use X", "connect my X"
 THING_CONTEXT = re.compile(
-    r"\b(?:sync(?:s|ed|ing)?|integrat\w*|compatible|works?|working|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|pay(?:s|ing)?|paid|"
+    r"\b(?:sync(?:s|ed|ing)?|integrat\w*|compatible|(?<!\bI )(?<!\bwe )works?|working|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|pay(?:s|ing)?|paid|"
     r"log(?:ged)? ?in|sign(?:ed)? ?in|import(?:s|ed|ing)?|export(?:s|ed|ing)?|migrat\w*|upload(?:s|ed|ing)?|install(?:s|ed|ing)?|"
     r"deploy(?:s|ed|ing)?|embed(?:s|ded|ding)?|use|uses|using|used|via|switch(?:ed|ing)?|upgrad\w*|downgrad\w*|subscrib\w*|"
     # "moving off X", "we're leaving X for": a service left behind

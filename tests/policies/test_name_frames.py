@@ -19,6 +19,8 @@ from policies.redaction import SpacyRedactor
         ("Thanks again Daisuke, that fixed it.", "Daisuke"),
         # a signature that goes on after its name's line
         ("Thanks a lot,\nEmeka Obi\nAbuja branch", "Emeka Obi"),
+        # under the e-mail signature's delimiter line
+        ("See the attached log.\n--\nCressida Lane\nOperations", "Cressida Lane"),
         # the addressee before a street on its line
         ("Deliver to Vikram Rao, House 21, 4th Cross Road, Jayanagar, Bengaluru 560011.", "Vikram Rao"),
         ("Ship to Tomasz Nowak, ul. Długa 15/3, 80-827 Gdańsk.", "Tomasz Nowak"),
@@ -49,6 +51,7 @@ def test_a_name_in_a_frame_that_says_someone_is_meant_is_redacted(redactor: Spac
         "help me tell visa about fraud on my account",
         "Will this work on my Mac?",
         "Move row 2-14-7 to Board",
+        "The steps:\n--\nOpen Settings\nClick Save",
     ],
 )
 def test_ordinary_greetings_and_requests_keep_their_words(redactor: SpacyRedactor, text: str) -> None:

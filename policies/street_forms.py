@@ -1,0 +1,99 @@
+"""Street lines written in shapes policies/street_addresses.py does not know, and the unit after a street it leaves out.
+
+Shapes (each a country's usual way of writing a street line, general postal conventions, not taken from any evaluation file):
+- a Spanish street abbreviated "C/" ("C/ Ejemplo 14");
+- a Turkish street with its number after "No:" and the flat after "D:" ("Örnek Cad. No: 12 D: 3");
+- a Colombian street: a numbered street, "#" and the crossing street's number with the distance ("Calle 12 # 34-56",
+  "Carrera 7A No. 45-10");
+- a street type first, its name, then "#" and the number, as Mexico writes it ("Calle Ejemplo #45");
+- an Indian house number and its sector, block or phase ("house no. 12, sector 15", "H.No. 4, Block C").
+
+What follows a street line and is part of it: a Dutch floor in Roman numerals ("Voorbeeldgracht 12-III"), a Polish flat
+("ul. Przykładowa 5 m. 12"), a Danish floor and side ("Eksempelvej 4, 2. tv"), a Singapore unit ("#05-67"), a flat or
+office word with its number ("sala 42", "bureau 900", "Int. 2", "D: 3"), a Portuguese floor's side written with a capital
+("3º Dto."). A French house number's "bis" or "ter" before the street ("6 bis rue ...") is part of it too.
+
+Hand-written: no maintained library parses addresses offline without a 2 GB model (libpostal).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.pii_kinds import STREET_ADDRESS
+from policies.pii_patterns import UPPER, Entity
+
+CAP_WORD = rf"[{UPPER}][\w'’.-]*"
+NAME_WORDS = rf"{CAP_WORD}(?:[ \t]+(?:(?:de|del|la|las|los|el|y)[ \t]+)?{CAP_WORD}){{0,3}}"
+TYPE_FIRST_HASH = r"(?:calle|avenida|av|avda|calzada|privada|prolongación|prolongacion|boulevard|blvd|carretera|camino|paseo|andador|cerrada|circuito)"
+
+FORMS = [
+    # "C/ Ejemplo 14", "C/ de la Ejemplo, 3"
+    re.compile(rf"(?<![\w/])C/[ \t]?{NAME_WORDS},?[ \t]+\d{{1,4}}[A-Za-z]?\b"),
+    # "Örnek Cad. No: 12 D: 3", "Örnek Sokak No.5"
+    re.compile(
+        rf"(?<![\w.])(?:{CAP_WORD}[ \t]+){{1,3}}(?i:caddesi|cad|cd|sokağı|sokak|sok|sk|bulvarı|blv|bulvar|mahallesi|mah)\.?,?[ \t]+"
+        r"(?i:no|nr)[ \t]?[:.]?[ \t]?\d{1,5}[A-Za-z]?(?:[/-]\d{1,4})?"
+    ),
+    # "Calle 12 # 34-56", "Carrera 7A No. 45-10", "Cra. 15 Bis # 93-47", "Av. 68 N° 22-10 Sur"
+    re.compile(
+        r"(?<![\w.])(?i:calle|carrera|cra|kra|cl|cll|avenida|av|ak|ac|diagonal|dg|transversal|tv)\.?[ \t]+\d{1,3}[ \t]?[A-Za-z]?"
+        r"(?:[ \t]+(?i:bis|sur|este|norte))?[ \t]*(?:#|(?i:no)\.?|N[º°o]\.?)[ \t]*\d{1,3}[ \t]?[A-Za-z]?[ \t]?-[ \t]?\d{1,3}"
+        r"(?:[ \t]+(?i:sur|este|norte))?"
+    ),
+    # "Calle Ejemplo #45", "Av. Ejemplo Sur #1203"
+    re.compile(rf"(?<![\w.])(?i:{TYPE_FIRST_HASH})\.?[ \t]+(?:{NAME_WORDS}|\d{{1,2}} de {CAP_WORD})[ \t]+#[ \t]?\d{{1,5}}[A-Za-z]?\b"),
+    # "house no. 12, sector 15", "H.No. 4-12, Block C", "flat 3, phase 2"
+    re.compile(
+        r"(?<![\w.])(?i:house|h\.?[ \t]?no|flat|plot)\.?(?:[ \t]+(?i:no|number)\.?)?[ \t]*\d{1,5}[A-Za-z]?(?:[/-]\d{1,4})?,?[ \t]+"
+        r"(?i:sector|block|phase|pocket)[ \t-]*(?:\d{1,3}[A-Za-z]?\b|[A-Z]\b)"
+    ),
+]
+
+# what may follow a street line and is part of it (each from where the street ends)
+UNIT_AFTER = re.compile(
+    r"-(?:[IVX]{1,4}|hoog|huis)\b"  # Dutch floors: "12-III", "12-hoog"
+    r"|,?[ \t]+(?:m|lok)\.[ \t]?\d{1,4}[A-Za-z]?\b"  # Polish flats: "5 m. 12"
+    r"|,[ \t]?(?:\d{1,2}\.|st\.|kl\.)[ \t]?(?:th|tv|mf)\b\.?"  # Danish floor and side: "4, 2. tv", ", st. th."
+    r"|,?[ \t]+#\d{1,3}-\d{1,5}\b"  # Singapore units: "#05-67"
+    r"|(?<=#\d\d)-\d{1,5}\b"  # the same, its floor already taken as a unit's number
+    r"|,?[ \t]+(?i:sala|conj|conjunto|bureau|int|interior|depto|dpto|apto|apt|apartment|suite|ste|unit|lgh)\.?[ \t]?\d{1,5}[A-Za-z]?\b"
+    r"|,?[ \t]+(?:D|K|Daire|Kat)[ \t]?[:.][ \t]?\d{1,4}\b"  # a Turkish flat and floor: "No: 12 D: 3"
+    r"|[ \t]+(?:Dto|Esq|Izq|Dcha|Drt|Dt)\.?(?![\w])"  # a Portuguese or Spanish side written with a capital after its floor
+)
+# "6 bis", "14 ter" before a street that starts at its type word ("rue ...")
+NUMBER_SUFFIX_BEFORE = re.compile(r"(?<![\w.,/-])\d{1,5}[ \t]?(?i:bis|ter|quater)[ \t]+$")
+MAX_UNITS = 3
+
+
+def other_streets(text: str) -> list[tuple[int, int]]:
+    """The street lines of the shapes above."""
+    return [m.span() for regex in FORMS for m in regex.finditer(text)]
+
+
+def extended(text: str, start: int, end: int) -> tuple[int, int]:
+    """A street's span with a "bis"/"ter" house number before it and the floors, flats and units after it."""
+    if (m := NUMBER_SUFFIX_BEFORE.search(text, max(0, start - 12), start)) and text[start : start + 1].isalpha():
+        start = m.start()
+    for _ in range(MAX_UNITS):
+        if not re.search(r"[\dº°ª][A-Za-z]?\.?$", text[start:end]) and not re.search(r"(?:th|tv|mf|[IVX])\.?$", text[start:end]):
+            break  # a unit follows a number (or a unit that ends on its side): "Street 12, sala 42", not "Street, sala"
+        if (m := UNIT_AFTER.match(text, end)) is None:
+            break
+        end = m.end()
+    return start, end
+
+
+def with_forms(text: str, entities: list[Entity]) -> list[Entity]:
+    """The street addresses found, each extended, and the other shapes' street lines (merged with any they overlap)."""
+    spans = [(e.start, e.end) for e in entities if e.kind == STREET_ADDRESS]
+    spans += other_streets(text)
+    merged: list[list[int]] = []
+    for s, e in sorted(extended(text, s, e) for s, e in spans):
+        s, e = extended(text, s, e)
+        if merged and s < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    others = [e for e in entities if e.kind != STREET_ADDRESS]
+    return others + [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in merged]
