@@ -84,7 +84,9 @@ def normalize_event(
         ref=ref_of(event, tenant=tenant),
         platform_id=str(event.get("client_msg_id") or f"{channel}-{event.get('ts')}"),
         user=event.get("user"),
-        text=_MENTION.sub("", text).strip(),
+        # Slack's text for an emoji is its shortcode (`:+1:`): as the emoji, a thumbs-up alone is
+        # acknowledged as on other channels, not searched as the word "+1" and handed to a person
+        text=_emoji(_MENTION.sub("", text)).strip(),
         attachments=attachments,
     )
 

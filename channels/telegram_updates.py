@@ -1,6 +1,6 @@
 """What reaches the bot from Telegram: an update made parseable for python-telegram-bot (`lenient`),
 then normalized into one `InboundMessage` (`normalize`): a message or its edit, a caption, a command,
-attachments, or a button press.
+attachments, a sticker (as its emoji: no file), or a button press.
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ def lenient(data: Any, *, key: str = "") -> Any:
     return data
 
 
-_ATTACHMENT_KINDS = ("photo", "document", "audio", "voice", "video", "video_note", "sticker", "animation")
+_ATTACHMENT_KINDS = ("photo", "document", "audio", "voice", "video", "video_note", "animation")
+# a sticker without an emoji of its own (Telegram's field is optional) is still a picture sent to say something
+STICKER_WITHOUT_EMOJI = "\U0001f5bc"  # 🖼
 
 
 def normalize(update: Update, *, tenant: str) -> InboundMessage | None:
@@ -74,6 +76,10 @@ def normalize(update: Update, *, tenant: str) -> InboundMessage | None:
     if len(text) > MAX_TEXT:  # Telegram itself never sends more; the dispatcher asks to shorten it
         logger.warning("telegram update %s has %d characters, over Telegram's %d", update.update_id, len(text), MAX_TEXT)
     command, text = _command(text)
+    if not text and message.sticker is not None:
+        # a sticker is a big emoji, not a file: its emoji is what the customer said (acknowledged as an
+        # emoji alone is, shown to staff in a handoff), not "I can only read text"
+        text = message.sticker.emoji if isinstance(message.sticker.emoji, str) and message.sticker.emoji else STICKER_WITHOUT_EMOJI
     attachments = []
     for kind in _ATTACHMENT_KINDS:
         item = getattr(message, kind, None)

@@ -21,7 +21,7 @@ from bot.core.desk import (
 from bot.core.handoff_states import ACTIVE, UNCLAIMED, HandoffStatus
 from bot.core.messages import Message
 from bot.core.ops_tables import FaqProposal
-from bot.core.packet import Packet, nothing_tried
+from bot.core.packet import Packet, distinct_attempts, nothing_tried
 from bot.core.tables import Handoff
 from handoff.console_notices import StepBack
 from handoff.faq_proposals import MAX_ANSWER, MAX_QUESTION, Prefill
@@ -263,7 +263,7 @@ def handoff_page(
         f"<li>{escape(a.text)} <small>({escape(str(a.outcome))}, confidence {escape(str(a.confidence))})</small>"
         + ("<ul>" + "".join(f"<li>{escape(str(s.get('title')))} <small>{escape(str(s.get('source')))}, score {escape(str(s.get('score')))}</small></li>" for s in a.sources) + "</ul>" if a.sources else "")
         + "</li>"
-        for a in packet.attempts
+        for a in distinct_attempts(packet.attempts)
     ) or f'<li class="nothing">{escape(nothing_tried(packet))}</li>'
     customer = ", ".join(f"{k}: {v}" for k, v in packet.customer.items() if v)
     files = ", ".join(f"{a.get('kind')} ({a.get('channel')} file {a.get('file_id')})" for a in packet.attachments)
@@ -302,7 +302,9 @@ def handoff_page(
         f"<dt>Topic</dt><dd>{escape(packet.topic or '-')}</dd>"
         + (f"<dt>Files</dt><dd>{escape(files)}</dd>" if files else "")
         + f'<dt>What the bot tried</dt><dd><ul class="attempts">{attempts}</ul></dd>'
-        f'<dt>Draft reply</dt><dd class="draft">{escape(packet.draft)}</dd></dl>{actions}</article>'
+        # a closed handoff is read-only: no draft to send, nothing to act on
+        + (f'<dt>Draft reply</dt><dd class="draft">{escape(packet.draft)}</dd>' if handoff.status in ACTIVE else "")
+        + f'</dl>{actions}</article>'
         f'<section class="transcript" aria-labelledby="transcript-h"><h2 id="transcript-h">Conversation</h2>'
         f'<ol id="transcript" role="log" aria-live="polite">{"".join(map(_message, transcript_rows(messages)))}</ol>{reply}</section>'
         f"{extra}"

@@ -67,6 +67,9 @@ class MilvusStore(MilvusConnection):
         self.chunk_cache = ChunkCache()  # chunk id -> (chunk, [dense, title, lead, *sentence windows]), least recently used out
         # the database of the processes sharing this store: one of them at a time creates or upgrades its collections
         self._engine = engine
+        # the vectors' width as stored, not the model's: for work that embeds nothing (`ingest --remove`),
+        # which opens the store without loading the model (bot/engine/services.py `start(models=False)`)
+        self.dim_from_store = False
 
     @contextlib.contextmanager
     def _changing(self) -> Iterator[None]:
@@ -102,6 +105,8 @@ class MilvusStore(MilvusConnection):
 
     def _check_dim(self) -> None:
         built = stored_dim(self._client)
+        if built is not None and self.dim_from_store:
+            self.dim = built
         if built is not None and built != self.dim:
             raise ConfigError(
                 f"the knowledge store {shown(self.uri)} holds {built}-dimension vectors, but the embedding model "

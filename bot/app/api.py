@@ -146,9 +146,9 @@ class ConversationApi:
 
     async def post_message(self, request: web.Request) -> web.Response:
         conversation = await self._authorize(request)
-        limit = self._settings.max_question_chars
-        # JSON may spell one character in up to 12 bytes (a surrogate pair of \u escapes)
-        body = await read_json(request, max_bytes=limit * 12 + 4096)
+        # JSON may spell one character in up to 12 bytes (a surrogate pair of \u escapes); the body may hold
+        # the longer message people take while they own the conversation (see `max_chars_for`)
+        body = await read_json(request, max_bytes=self._conversations.max_chars_for(with_people=True) * 12 + 4096)
         text = body.get("text")
         if "text" not in body:
             raise error(400, 'the message is missing: send {"text": "..."}')
@@ -157,6 +157,11 @@ class ConversationApi:
         if is_blank(text):
             raise error(400, "the message is empty")
         text = CONTROL.sub("", text).strip()
+        limit = self._conversations.max_chars
+        if len(text) > limit:
+            handoff = self._conversations.handoff
+            with_people = handoff is not None and await asyncio.to_thread(handoff.with_people, conversation.id)
+            limit = self._conversations.max_chars_for(with_people=with_people)
         if len(text) > limit:
             raise error(413, f"the message is {len(text)} characters long; the limit is {limit} characters")
         client_id = optional_string(body, "client_message_id", max_chars=MAX_KEY_CHARS)

@@ -68,7 +68,8 @@ OPENAPI: dict[str, Any] = {
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["text"], "properties": {
                         "text": {"type": "string", "minLength": 1, "pattern": "\\S",
-                                 "description": "not only spaces, zero-width or control characters; at most the server's limit"},
+                                 "description": ("not only spaces, zero-width or control characters; at most the server's limit "
+                                                 "(SUPPORTBOT_MAX_QUESTION_CHARS; at least 12,000 while people hold the conversation)")},
                         "client_message_id": {"type": "string", "maxLength": MAX_KEY_CHARS}}}}}},
                 "responses": {"200": _POSTED, "400": BAD, **_COMMON, "413": TOO_LARGE, "429": TOO_MANY},
             },

@@ -6,6 +6,7 @@ field limits the OpenAPI document states (bot/app/openapi.py)."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -77,10 +78,36 @@ def origin_allowed(origin: str, allowed: tuple[str, ...]) -> bool:
     return origin in allowed or "*" in allowed
 
 
+# hosts of a page on the machine the browser runs on: the operator's own (a help site in development), no
+# stranger's site; a client that wants to can leave Origin out anyway
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+TOLD_ORIGINS = 100  # sites refused for a tenant without allowed_origins logged per process, at most
+_told: set[tuple[str, str]] = set()
+log = logging.getLogger(__name__)
+
+
 def check_origin(request: web.Request, tenant: TenantConfig) -> None:
+    """A call from a site (Origin) the tenant does not allow is a 403. A tenant that lists no
+    `allowed_origins` never said where its widget lives: it works on the API's own pages (the demo page,
+    the README's first command) and on pages of the browser's own machine (localhost), and for calls
+    without an Origin (a server-side client); any other site is refused, with the line to add, and logged
+    once per site (it used to be taken silently)."""
     origin = request.headers.get("Origin")
-    if origin and tenant.allowed_origins and not origin_allowed(origin, tenant.allowed_origins):
-        raise error(403, f"origin {origin[:200]} is not allowed for this widget")
+    if not origin:
+        return
+    if tenant.allowed_origins:
+        if not origin_allowed(origin, tenant.allowed_origins):
+            raise error(403, f"origin {origin[:200]} is not allowed for this widget")
+        return
+    if _same_site(origin, request) or (urlsplit(origin).hostname or "").lower() in LOOPBACK_HOSTS:
+        return
+    if (tenant.name, origin) not in _told and len(_told) < TOLD_ORIGINS:
+        _told.add((tenant.name, origin))
+        log.warning("refused tenant %s's widget on the site %s: the tenant lists no allowed_origins, so its widget works "
+                    "only on this server's own pages and on localhost; add the site to [tenants.%s.widget] allowed_origins "
+                    "(said once per site)", tenant.name, origin[:200], tenant.name)
+    raise error(403, f"origin {origin[:200]} is not allowed for this widget: its tenant lists no allowed_origins "
+                     f'(add allowed_origins = ["{origin[:200]}"] to [tenants.{tenant.name}.widget] in the tenants file)')
 
 
 def is_blank(text: str) -> bool:

@@ -26,7 +26,7 @@ class ConversationRef:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    kind: str  # "photo" | "document" | "audio" | "voice" | "video" | "sticker" | "other"
+    kind: str  # "photo" | "document" | "audio" | "voice" | "video" | "animation" | "other" (a sticker is its emoji, as text)
     name: str | None = None
     file_id: str | None = None
     size: int | None = None

@@ -33,6 +33,9 @@ DEFAULT_SPACY_MODEL = "en_core_web_sm"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
 DEFAULT_MAX_QUESTION_CHARS = 2000
+# the longest customer message passed to staff while people own the conversation (a pasted log, a long
+# story: a person reads it, no search or model does); split for Slack's thread when Slack refuses it whole
+HANDOFF_MAX_CHARS = 12_000
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 # seconds a request may take to send its body before the server gives up on it (a stalled upload

@@ -124,7 +124,18 @@ def _attempts(messages: Sequence[Message], found: Sequence[dict[str, Any]]) -> l
             attempts.append(Attempt(text=_line(m.text, 300), outcome=str(m.outcome), confidence=m.confidence, sources=sources))
         elif m.outcome == Outcome.HANDOFF and sources:
             attempts.append(Attempt(text=UNSURE, outcome=UNSURE_OUTCOME, confidence=m.confidence, sources=sources))
-    return attempts[-3:]
+    return distinct_attempts(attempts)[-3:]
+
+
+def distinct_attempts(attempts: Sequence[Attempt]) -> list[Attempt]:
+    """Each attempt once, at its latest place: the same answer given twice (the customer asked again) or the
+    same articles found twice read as one thing tried, not two (a card listed it as often as it was said).
+    Also for packets stored before this was done (the console shows them as stored)."""
+    def key(a: Attempt) -> tuple[str, str | None, tuple[tuple[str, str], ...]]:
+        return a.text, a.outcome, tuple((str(s.get("title")), str(s.get("source"))) for s in a.sources)
+
+    latest = {key(a): n for n, a in enumerate(attempts)}
+    return [a for n, a in enumerate(attempts) if latest[key(a)] == n]
 
 
 def nothing_tried(packet: Packet) -> str:

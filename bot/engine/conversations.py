@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from bot.core.batching import Batcher
+from bot.core.config import HANDOFF_MAX_CHARS
 from bot.core.events import MessageStored
 from bot.core.language import ENGLISH, conversation_language
 from bot.core.late import Late
@@ -93,6 +94,11 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
     @property
     def max_chars(self) -> int:
         return self._services.settings.max_question_chars
+
+    def max_chars_for(self, *, with_people: bool) -> int:
+        """The longest customer message taken: the operator's limit while the bot answers; while people own
+        the conversation at least `HANDOFF_MAX_CHARS`, since a person reads it, not a search or a model."""
+        return max(self.max_chars, HANDOFF_MAX_CHARS) if with_people else self.max_chars
 
     def history(self, conversation_id: str, *, for_customer: bool = True) -> list[Message]:
         messages = self._messages.history(conversation_id)

@@ -107,11 +107,15 @@ class Dispatcher:
             return
         if not text:
             return
-        limit = self._conversations.max_chars
-        if len(text) > limit:
-            lang = telling_language(text) or await self._language(conversation_id)
-            await self._say(inbound, conversation_id, texts.text("too_long", lang, length=len(text), limit=limit))
-            return
+        if len(text) > self._conversations.max_chars:
+            # while people own the conversation a person reads it (relayed whole, split for Slack's thread)
+            handoff = self._conversations.handoff
+            with_people = handoff is not None and await asyncio.to_thread(handoff.with_people, conversation_id)
+            limit = self._conversations.max_chars_for(with_people=with_people)
+            if len(text) > limit:
+                lang = telling_language(text) or await self._language(conversation_id)
+                await self._say(inbound, conversation_id, texts.text("too_long", lang, length=len(text), limit=limit))
+                return
         if await self._submit(conversation_id, text, inbound.platform_id) and inbound.attachments:
             await self._keep_files(inbound, conversation_id)
 

@@ -60,15 +60,20 @@ class Services:
     # domain events (bot/core/events.py): the engine publishes the customer side, handoff/ the staff side
     events: EventBus = field(default_factory=EventBus)
 
-    def start(self, *, sample: bool | None = None) -> None:
-        """Heavy and synchronous: run it in a thread from async code."""
+    def start(self, *, sample: bool | None = None, models: bool = True) -> None:
+        """Heavy and synchronous: run it in a thread from async code. `models=False`: the stores only, no
+        model loaded (seconds saved), for work that embeds and answers nothing (`ingest --remove`)."""
         if self.started:
             return
-        self.embedder.warm_up()
-        language.warm_up()  # the assistant's handoff notices use it with any embedder
-        self.store.dim = self.embedder.dim  # the loaded model's width (the store was built before it loaded)
+        if models:
+            self.embedder.warm_up()
+            language.warm_up()  # the assistant's handoff notices use it with any embedder
+            self.store.dim = self.embedder.dim  # the loaded model's width (the store was built before it loaded)
+        else:
+            self.store.dim_from_store = True
         self.store.open()
-        self.pipeline.warm_up()
+        if models:
+            self.pipeline.warm_up()
         self.vault.purge_expired()
         if self.settings.load_sample_kb if sample is None else sample:
             self.ingest_sample()

@@ -242,3 +242,27 @@ async def test_admin_remove_takes_documents_out_and_the_cli_through_the_server_s
     out = capsys.readouterr().out
     assert "removed help/refunds.md" in out and "default (through the server): 1 removed, 0 not found" in out
     assert _sources(services) == [] and services.store.count(tenant="default") == 0
+
+
+async def test_ingest_remove_through_the_server_loads_no_embedding_model(ingest_client: tuple[TestClient, Services, Path]) -> None:
+    """`supportbot ingest --remove` while another process holds the store: it loaded the embedding model before
+    finding the store busy and asking the server (seconds, for nothing); a model that cannot be loaded at all
+    now stops no removal, and the server takes the document out."""
+    import os
+    import sys
+
+    from tests.databases import database_env
+
+    client, services, _ = ingest_client
+    assert (await client.post("/api/v1/admin/ingest", json={"paths": ["help"], "tenant": "default"}, headers=AUTH)).status == 200
+    data_dir = services.settings.data_dir
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "SUPPORTBOT_DATA_DIR": str(data_dir),
+           **database_env(data_dir), "SUPPORTBOT_ADMIN_TOKEN": TOKEN, "SUPPORTBOT_SERVER_URL": str(client.make_url("/")),
+           "SUPPORTBOT_SAMPLE_KB": "0", "SUPPORTBOT_EMBEDDING_MODEL": "no-such/embedding-model"}
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "supportbot"), "ingest", "--remove", "help/refunds.md", "--tenant", "default",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), timeout=300)
+    assert process.returncode == 0, err.decode()
+    assert "default (through the server): 1 removed, 0 not found" in out.decode()
+    assert _sources(services) == []

@@ -483,6 +483,19 @@ def test_ingest_remove_takes_a_document_out_by_the_name_ingest_gave_it(tmp_path:
     assert run(["ingest", "--remove", "kb", "--prune", "--tenant", "default"], data_dir=data_dir, cwd=tmp_path).returncode == 2
 
 
+def test_ingest_remove_loads_no_embedding_model(tmp_path: Path) -> None:
+    """Removing embeds nothing, yet `ingest --remove` loaded the embedding model first (seconds, for nothing):
+    a model that cannot be loaded at all now stops no removal."""
+    data_dir, kb = tmp_path / "data", tmp_path / "kb"
+    kb.mkdir()
+    (kb / "shipping.md").write_text("# Shipping times\n\nStandard parcels arrive in 3 to 5 working days, express ones the next day.\n")
+    assert run(["ingest", "kb", "--tenant", "default"], data_dir=data_dir, cwd=tmp_path, SUPPORTBOT_SAMPLE_KB="0").returncode == 0
+    out = run(["ingest", "--remove", "kb/shipping.md", "--tenant", "default"], data_dir=data_dir, cwd=tmp_path, SUPPORTBOT_SAMPLE_KB="0",
+              SUPPORTBOT_EMBEDDING_MODEL="no-such/embedding-model")
+    assert out.returncode == 0 and "default: 1 removed, 0 not found" in out.stdout, out.stderr
+    assert "embedding model" not in out.stderr
+
+
 @pytest.mark.parametrize(("host", "said"), [("127.0.0.1", "this machine only: `--host 0.0.0.0` to serve other hosts"),
                                             ("0.0.0.0", "other hosts: SUPPORTBOT_MILVUS_URI=http://<this host's name or address>:")])
 def test_vectors_serve_tells_how_other_hosts_reach_it_only_when_they_can(tmp_path: Path, host: str, said: str) -> None:

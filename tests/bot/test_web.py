@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -160,6 +161,31 @@ async def test_origins_not_allowed_are_refused(client: TestClient) -> None:
     assert refused.status == 403
     await start(client, "locked-key", Origin="https://help.locked.example")
     assert (await client.post("/api/v1/conversations", json={"widget_key": "unknown"})).status == 401
+
+
+async def test_a_tenant_that_lists_no_origins_is_refused_on_another_site_with_the_line_to_add(
+    client: TestClient, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A tenant without `allowed_origins` never said where its widget lives, yet took calls from any site server-side
+    (staff15's trial). Now another site gets a 403 naming the line to add, logged once per site; the server's own
+    pages (the README's first command), pages on localhost and calls without an Origin still work."""
+    conversation, auth = await start(client)  # no Origin: a server-side client
+    with caplog.at_level(logging.WARNING, logger="bot.app.request_checks"):
+        for _ in range(2):
+            refused = await client.post("/api/v1/conversations", json={"widget_key": "demo"}, headers={"Origin": "https://stranger.example"})
+            assert refused.status == 403
+        error = (await refused.json())["error"]
+        assert 'allowed_origins = ["https://stranger.example"]' in error and "[tenants.default.widget]" in error
+        later = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "hello"},
+                                  headers={**auth, "Origin": "https://stranger.example"})
+        assert later.status == 403
+    said = [r.getMessage() for r in caplog.records if "stranger.example" in r.getMessage()]
+    assert len(said) == 1 and "allowed_origins" in said[0], said
+    own = f"http://{client.server.host}:{client.server.port}"
+    for origin in (own, "http://localhost:3000", "http://[::1]:8080"):
+        mine, mine_auth = await start(client, Origin=origin)
+        posted = await client.post(f"/api/v1/conversations/{mine}/messages", json={"text": "hello"}, headers={**mine_auth, "Origin": origin})
+        assert posted.status == 200, (origin, await posted.text())
 
 
 async def test_websocket_receives_typing_and_the_reply(client: TestClient) -> None:

@@ -282,3 +282,16 @@ async def test_a_follow_up_written_in_the_dm_itself_leans_on_the_question_before
     await slack_event(client, alone)
     other = await until(lambda: posted(slack, "D2041"))
     assert "export-your-data" not in json.dumps(other[0].get("blocks", []))
+
+
+async def test_an_emoji_alone_is_acknowledged_on_slack_too(client: TestClient, fakes: tuple[FakeTelegramApi, FakeSlackApi], shared_data: Path) -> None:
+    """Slack's text for an emoji or a reaction-sized sticker is its shortcode (`:+1:`, `:tada::tada:`): it was
+    searched as words, found nothing and called a person as no_answer; now acknowledged as on Telegram."""
+    _, slack = fakes
+    before = len(slack.of("chat.postMessage"))
+    for n, said in enumerate((":+1:", ":tada::tada:", ":thumbsup::skin-tone-3:")):
+        assert await slack_event(client, dm(shared_data, said, channel=f"D21{n}")) == 200
+        reply = await until(lambda n=n: posted(slack, f"D21{n}"))
+        assert reply[0]["text"].startswith("Is there anything else I can help with?")
+    await client.app[DISPATCHER].drain()
+    assert not [a for a in slack.of("chat.postMessage")[before:] if a.get("channel") == STAFF]

@@ -507,3 +507,46 @@ async def test_asking_for_a_person_again_while_waiting_is_answered_with_the_queu
     assert len(again) == 1 and any(s in again[0]["text"] for s in said), again
     await alice.act(handoff_id, "resolve")
     await ws.close()
+
+
+async def test_a_widget_customers_long_message_reaches_the_console_during_a_handoff(client: TestClient, alice: Staff) -> None:
+    """Over 2000 characters the widget got 413 "too long" while a person held the conversation (staff16's
+    trial): a person reads it whole; the bot, outside a handoff, still names both lengths."""
+    conversation, auth, ws, _, handoff_id = await hand_over(client)
+    marks = [a + b for a in "abcdefghi" for b in "klmnopqrst"]  # 90 words to find, none a number redaction may take
+    long_text = " ".join(f"The import stopped again at mark {m}, nothing was saved." for m in marks)
+    assert 4000 < len(long_text) < 12_000
+    sent = await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": long_text}, headers=auth)
+    assert sent.status == 200 and (await sent.json())["relayed"] is True
+    for _ in range(100):
+        if any(m["role"] == "customer" and "mark it," in m["text"] for m in (await alice.view(handoff_id))["messages"]):
+            break
+        await asyncio.sleep(0.1)
+    shown = [m["text"] for m in (await alice.view(handoff_id))["messages"] if m["role"] == "customer" and "mark ak," in m["text"]]
+    assert shown and all(f"mark {m}," in shown[0] for m in marks)
+    await ws.close()
+    fresh, fresh_auth, fresh_ws, _ = await widget(client, "demo")
+    refused = await client.post(f"/api/v1/conversations/{fresh}/messages", json={"text": long_text}, headers=fresh_auth)
+    assert refused.status == 413
+    assert (await refused.json())["error"] == f"the message is {len(long_text)} characters long; the limit is 2000 characters"
+    await fresh_ws.close()
+
+
+async def test_a_closed_handoff_is_read_only_and_lists_what_the_bot_tried_once(client: TestClient, alice: Staff) -> None:
+    """A question asked twice and answered twice, then a person: "What the bot tried" listed the same answer
+    twice, and once resolved the page still offered the draft reply (staff15's trial)."""
+    conversation, auth, ws, heard = await widget(client)
+    for text in ("How do I export my workspace?", "How do I export my workspace?", "I want to talk to a person"):
+        await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": text}, headers=auth)
+    handoff_id = int((await until(lambda: client.app[HANDOFF].current(conversation))).id)
+    page = await (await alice.get(f"/console/handoffs/{handoff_id}")).text()
+    tried = _between(page, '<ul class="attempts">', "</dd>")
+    assert tried.count("(answer, confidence") == 1, tried
+    assert "Draft reply" in page  # open: the draft is there to send
+    assert (await alice.act(handoff_id, "resolve")).status == 303
+    page = await (await alice.get(f"/console/handoffs/{handoff_id}")).text()
+    assert "Draft reply" not in page and '<dd class="draft">' not in page
+    assert "<textarea" not in _between(page, '<section class="transcript"', "</section>")
+    assert 'action="/console/handoffs/' + str(handoff_id) + '/act"' not in page
+    assert _between(page, '<ul class="attempts">', "</dd>").count("(answer, confidence") == 1
+    await ws.close()

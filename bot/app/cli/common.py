@@ -37,8 +37,9 @@ def load_settings(*, default_level: str = "WARNING") -> Settings:
     return settings
 
 
-def open_services(*, sample: bool | None = None, redact: bool = True, join_serve: bool = True) -> Any:
-    """The composition root's services, started, for a command that works on the knowledge base or answers."""
+def open_services(*, sample: bool | None = None, redact: bool = True, join_serve: bool = True, models: bool = True) -> Any:
+    """The composition root's services, started, for a command that works on the knowledge base or answers.
+    `models=False`: no model loaded, for one that embeds and answers nothing (and `sample=False`)."""
     from bot.app.composition import build_services
     from knowledge.milvus_endpoint import Owner
 
@@ -46,7 +47,7 @@ def open_services(*, sample: bool | None = None, redact: bool = True, join_serve
     services = build_services(settings, redact=redact)
     # while `serve` runs, its store process is used (knowledge/milvus_endpoint.py), unless told not to
     services.store.join_owners = (Owner.STANDALONE, Owner.SERVE) if join_serve else (Owner.STANDALONE,)
-    services.start(sample=sample)
+    services.start(sample=sample, models=models)
     return services
 
 

@@ -24,8 +24,9 @@ def remove_documents(settings: Settings, *, names: Sequence[str], tenant: str) -
     from bot.core.errors import StoreBusyError
 
     try:
-        # no redactor, no sample: nothing is answered or added; the store and the document table are what count
-        services = open_services(sample=False, redact=False, join_serve=not settings.admin_token)
+        # no redactor, no sample, no model: nothing is answered, added or embedded; the store and the document
+        # table are what count (loading the embedding model took seconds, here and before going to the server)
+        services = open_services(sample=False, redact=False, join_serve=not settings.admin_token, models=False)
     except StoreBusyError:
         if not settings.admin_token:
             raise
