@@ -352,7 +352,8 @@ Serve and ask, `--asks-on DIR --asks N`, main's code (13756b4) and this tree's:
                                       perf24 (kept): ready 19.9 s, first question 3.2 s, p50 344.6 ms p99 648.9 ms; serve
                                              631 MB, Milvus child 371 MB (files 88 MB)
 Against the goal, 1k -> 100k (each tree's own 1k and 100k runs above): Milvus child main 191 -> 518 / 505 MB (+327 / +314),
-perf24 187 -> 371 / 371 MB (+184; goal +300); serve within (+17 / +60 MB). p99: no figure to trust: the 1k pair ran at load 19-28
+perf24 187 -> 371 / 371 MB (+184; goal +300); serve main +236 / +224 MB, perf24 +60 / +36 MB
+(the levels, read back, fill no chunk cache with the ~4,000 chunks measuring reads). p99: no figure to trust: the 1k pair ran at load 19-28
 (main's p99 960 ms there, 410 ms at 100k at load 6-8), so the ratio (0.4x main, 0.2x perf24) says only that load
 moved p99 more than size did. A tenant's first question on a start that finds its measurements kept: 3.5 s at 100k
 (2.1 s at 1k), against 11-60 s measuring. Left: the kept path reads a digest of the tenant's registry of documents
