@@ -335,6 +335,10 @@ throughout: no quiet moment came). Stores: `--sizes 1000 --tenants 0 --keep` (1k
   upgrade measures again). Where the first question's time went, in-process on the 1k store (/tmp script, load ~13):
   the levels 11.4-19.6 s (100 titles searched: 7.3 s reading the candidates' chunks and sentence windows, 4.8 s of
   it the windows), the terms 0.7-1.6 s, the words 0.8-2.3 s; read back: 0.12, 0.18 and 0.10 s, the same values.
+Where the Milvus child's heap grows at 100k (the store loaded in-process as the child does, /proc/self/status RssAnon
+after each step, /tmp script, 22:52-22:54, load 3), main -> perf24: blended vectors +45 / +50 MB, BM25 +117 / +108, the
+data collection +127 / +42 (its shown strings now in files), windows +9 / +22, the first searches (BM25 index built,
+the 8-bit scan copy) +135 / +74, a tenant's read of 16,384 chunks' text +48 / +47: anonymous memory 562 / 424 MB.
 Serve and ask, `--asks-on DIR --asks N`, main's code (13756b4) and this tree's:
   1k (N 200)  22:05-22:12, load 19-28: main   p50 338.8 ms p99  960.4 ms; ready 163.9 s, first question 29.2 s;
                                              RSS serve 638 MB, Milvus child 191 MB (files 88 MB)
