@@ -113,7 +113,7 @@ def search(self: Any, query_sparse_vectors: list[dict[int, float]], top_k: int, 
 def compact(index: Any, column: Any) -> bool:
     """Build `index` (an empty `SparseInvertedIndex`) from a flushed segment's BM25 column (Arrow binary,
     each row the library's packed (uint32 term, float32 tf) pairs) with numpy, holding every posting in
-    two arrays (8 bytes a posting) instead of a Python list of tuples per word (about 100 bytes a posting:
+    two arrays (5 bytes a posting: `_narrowest`) instead of a Python list of tuples per word (about 100 bytes a posting:
     several hundred MB at 100,000 chunks in the store's process) built from a dict per row. Same
     statistics and postings, in the same order (each word's chunks in row order), so `search` and
     `scoped_search` score as before. False (nothing done) for a column that is not packed bytes or where
@@ -145,8 +145,19 @@ def compact(index: Any, column: Any) -> bool:
     index._doc_lengths = lengths.astype(np.float32)
     index.doc_count = rows
     index.avgdl = float(lengths.sum()) / rows if rows else 0.0
-    index._supportbot_csr = (docs, tfs)
+    index._supportbot_csr = (docs, _narrowest(tfs))
     return True
+
+
+def _narrowest(tfs: np.ndarray) -> np.ndarray:
+    """Term frequencies (whole counts, as float32) in the smallest unsigned type that holds each exactly:
+    almost all are below 256, so one byte a posting instead of four (`_arrays` widens a list to float64 when
+    scored, the same values). ~7M postings at 100,000 chunks: ~20 MB less of the store process's heap."""
+    for kind in (np.uint8, np.uint16):
+        narrow = tfs.astype(kind)
+        if len(tfs) == 0 or (tfs.min() >= 0 and tfs.max() <= np.iinfo(kind).max and np.array_equal(narrow.astype(np.float32), tfs)):
+            return narrow
+    return tfs
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from knowledge import lite_rows
 from knowledge.lite_bm25 import checked_version
 
 logger = logging.getLogger(__name__)
@@ -128,14 +129,17 @@ def read_mapped(file_path: str) -> Any:
             continue
         mapped[field] = vectors
     unheld = [n for n in schema.names if n in UNHELD and pa.types.is_string(schema.field(n).type)]
-    if not mapped and not unheld:
+    in_file = [n for n in lite_rows.shown_fields(file_path, schema) if n not in unheld]  # read from a file of its own
+    if not mapped and not unheld and not in_file:
         return pq.read_table(file_path)
-    table = pq.read_table(file_path, columns=[n for n in schema.names if n not in mapped and n not in unheld])
+    table = pq.read_table(file_path, columns=[n for n in schema.names if n not in mapped and n not in unheld and n not in in_file])
     if any(len(v) != len(table) for v in mapped.values()):  # not this segment's: read it all
         return pq.read_table(file_path)
-    for field in sorted([*mapped, *unheld], key=schema.names.index):  # in the file's column order
-        if field in unheld:
-            table = table.add_column(schema.names.index(field), schema.field(field).with_nullable(True), pa.nulls(len(table), pa.string()))
+    for field in sorted([*mapped, *unheld, *in_file], key=schema.names.index):  # in the file's column order
+        if field in unheld or field in in_file:
+            if field in in_file:  # one column decoded at a time, written to its file, let go
+                lite_rows.keep_in_file(file_path, field, pq.read_table(file_path, columns=[field]).column(field))
+            table = table.add_column(schema.names.index(field), schema.field(field).with_nullable(True), pa.nulls(len(table), schema.field(field).type))
             continue
         table = table.add_column(schema.names.index(field), schema.field(field), pa.chunked_array([_column_over(mapped[field])]))
         if hasattr(mapped[field], "_supportbot_fd"):
@@ -278,10 +282,14 @@ def _row_to_dict(library: Any) -> Any:
     def row_to_dict(self: Any, row_idx: int) -> dict:
         names = self.table.schema.names
         vectors = self._vector_data_by_field
-        if "$meta" in names or not vectors or any(mask is not None for _, mask in vectors.values()):
-            return library(self, row_idx)
         wanted = getattr(_reading, "wanted", None)
-        result: dict = {}
+        if "$meta" in names or not vectors or any(mask is not None for _, mask in vectors.values()):
+            result = library(self, row_idx)
+            for name in result:  # the strings kept in a file (knowledge/lite_rows.py)
+                if (text := lite_rows.column_of(self.file_path, name)) is not None:
+                    result[name] = text.read(row_idx)
+            return result
+        result = {}
         for name in names:
             if name == "_seq":
                 continue
@@ -289,7 +297,11 @@ def _row_to_dict(library: Any) -> Any:
             if found is not None and wanted is not None and name not in wanted:
                 continue  # a vector this query or read does not return
             if found is None:
-                result[name] = self.table.column(name)[row_idx].as_py()
+                text = lite_rows.column_of(self.file_path, name)
+                if text is None:
+                    result[name] = self.table.column(name)[row_idx].as_py()
+                elif wanted is None or name in wanted:  # a string kept in a file, read when returned
+                    result[name] = text.read(row_idx)
             else:
                 mapping = _columns.get((self.file_path, name))
                 result[name] = _read_row(mapping, row_idx) if mapping is not None else found[0][row_idx].tolist()
@@ -325,6 +337,15 @@ def install() -> bool:
     segment._supportbot_read_data_file = segment.read_data_file  # type: ignore[attr-defined]
     segment.read_data_file = read_mapped
     segment.Segment.row_to_dict = _row_to_dict(segment.Segment.row_to_dict)
+    library_segment_load = segment.Segment.__dict__["load"]
+
+    def load_segment(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        loaded = library_segment_load.__func__(cls, *args, **kwargs)
+        lite_rows.share_ids(loaded)  # one string per chunk id across the collections
+        return loaded
+
+    load_segment._supportbot_library = library_segment_load  # type: ignore[attr-defined]
+    segment.Segment.load = classmethod(load_segment)  # type: ignore[assignment]
     collection.Collection.query = _projected(collection.Collection.query)
     collection.Collection.get = _projected(collection.Collection.get)
     collection.assemble_candidates = _candidates(collection.assemble_candidates)

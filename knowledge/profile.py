@@ -21,6 +21,7 @@ the ingested tenant may read (bot/engine/services.py `after_ingest`); forgotten 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 
@@ -30,6 +31,7 @@ import numpy as np
 # reads them); re-exported here
 from bot.core.passages import NEAR_DUPLICATE as NEAR_DUPLICATE, Passage, Profile as Profile
 from bot.core.passages import kin as kin, same_article as same_article
+from knowledge.kept_measures import KeptMeasures
 from knowledge.tenant_cache import TenantCache
 from knowledge.vocabulary import Scope, scope_of
 
@@ -39,12 +41,13 @@ PROBES = 100
 class TenantProfiles:
     def __init__(
         self, *, titles: Callable[[str, Sequence[str]], dict[str, str]], embed: Callable[[Sequence[str]], np.ndarray],
-        search: Callable[[str, Sequence[str], np.ndarray, Sequence[str]], list[list[Passage]]],
+        search: Callable[[str, Sequence[str], np.ndarray, Sequence[str]], list[list[Passage]]], kept: KeptMeasures | None = None,
     ) -> None:
         self._titles = titles  # (tenant, access keys) -> doc_id -> title
         self._embed = embed
         self._search = search  # (tenant, access keys, vectors, texts) -> passages per question, best per document
         self._profiles: TenantCache[Scope, Profile] = TenantCache(tenant_of=lambda scope: scope[0])
+        self._kept = kept  # measured once per state of the knowledge base, not once per start (knowledge/kept_measures.py)
 
     def refresh(self, tenant: str | None = None) -> None:
         self._profiles.forget(tenant)
@@ -55,7 +58,12 @@ class TenantProfiles:
     def get(self, tenant: str, access_keys: Iterable[str]) -> Profile:
         """Synchronous (embedding, Milvus); run it in a thread. Concurrent first questions of one scope measure once."""
         scope = scope_of(tenant, access_keys)
-        return self._profiles.get(scope, lambda: self._measure(scope))
+        if self._kept is None:
+            return self._profiles.get(scope, lambda: self._measure(scope))
+        kept = self._kept
+        return self._profiles.get(scope, lambda: kept.through(
+            "levels", list(scope), tenant=scope[0], measure=lambda: self._measure(scope), encode=dataclasses.asdict, decode=lambda d: Profile(**d),
+        ))
 
     def _measure(self, scope: Scope) -> Profile:
         tenant, keys = scope

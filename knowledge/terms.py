@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+from knowledge.kept_measures import KeptMeasures
 from knowledge.tenant_cache import TenantCache
 
 logger = logging.getLogger(__name__)
@@ -117,9 +118,11 @@ class TenantTerms:
     grew with the number of tenants) and again after an ingest (`refresh`); knowledge/tenant_cache.py."""
 
     def __init__(
-        self, *, load: Callable[[str], list[tuple[str, str, str]]], keep: Callable[[str], Iterable[str]] = lambda _: ()
+        self, *, load: Callable[[str], list[tuple[str, str, str]]], keep: Callable[[str], Iterable[str]] = lambda _: (),
+        kept: KeptMeasures | None = None,
     ) -> None:
         self._load = load  # tenant -> every chunk's (title, heading, text)
+        self._kept_measures = kept  # measured once per state of the knowledge base (knowledge/kept_measures.py)
         self._keep = keep  # tenant -> its keep_terms
         self._terms: TenantCache[str, frozenset[str]] = TenantCache(tenant_of=lambda tenant: tenant)
 
@@ -132,10 +135,15 @@ class TenantTerms:
     def _kept(self, tenant: str) -> frozenset[str]:
         return frozenset(" ".join(t.lower().split()) for t in self._keep(tenant)) - {""}
 
+    def _measured(self, tenant: str) -> frozenset[str]:
+        if self._kept_measures is None:
+            return terms_of(self._load(tenant))
+        return self._kept_measures.through("terms", [tenant], tenant=tenant, measure=lambda: terms_of(self._load(tenant)), encode=sorted, decode=frozenset)
+
     def for_tenant(self, tenant: str) -> frozenset[str]:
         """Synchronous (a store query on first use): called from the redactor's batch thread."""
         try:
-            return self._terms.get(tenant, lambda: terms_of(self._load(tenant)) | self._kept(tenant))
+            return self._terms.get(tenant, lambda: self._measured(tenant) | self._kept(tenant))
         except Exception:  # no knowledge base yet (or the store is away): the kept terms, and try again next time
             logger.warning("the terms of tenant %s could not be read from the knowledge base", tenant, exc_info=True)
             return self._kept(tenant)

@@ -18,6 +18,7 @@ from bot.core.common_words import TOKENIZER as TOKENIZER
 from bot.core.common_words import common_words as common_words
 from bot.core.common_words import is_dictionary_word
 from bot.core.words import stems, stop_words
+from knowledge.kept_measures import KeptMeasures
 from knowledge.own_names import OwnNames, read_own_names
 
 PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z0-9]*[a-z0-9][A-Za-z0-9]*|[A-Z]{3,})\b")
@@ -82,7 +83,8 @@ class TenantVocabulary:
     def __init__(self, *, load: Callable[[str, Sequence[str]], list[str]] | None = None, products: frozenset[str] = frozenset(),
                  product_words: frozenset[str] = frozenset(),
                  documents: Callable[[str, Sequence[str]], list[tuple[str, str | None, str]]] | None = None,
-                 sites: Callable[[str], Sequence[str]] = lambda tenant: ()) -> None:
+                 sites: Callable[[str], Sequence[str]] = lambda tenant: (), kept: KeptMeasures | None = None) -> None:
+        self._kept = kept  # measured once per state of the knowledge base, not once per start (knowledge/kept_measures.py)
         self._load = load  # (tenant, access keys) -> the readable chunks' texts (titles, headings, bodies)
         # or, read once for both, (tenant, access keys) -> (document id, URL, text) of the readable chunks: their
         # words, and with tenant -> the help site's origins the knowledge base's own names (knowledge/own_names.py)
@@ -121,18 +123,15 @@ class TenantVocabulary:
         with self._lock:
             cached = self._words.get(scope)
         if cached is None:
-            found: set[str] = set()
-            own = OwnNames()
-            if scope[1]:  # no readable keys: nothing to load
-                if self._documents is not None:
-                    documents = self._documents(*scope)
-                    texts = [text for _, _, text in documents]
-                    own = read_own_names(documents, sites=self._sites(scope[0]))
-                else:
-                    texts = self._load(*scope) if self._load is not None else []
-                for text in texts:
-                    found |= words(text)
-            cached = frozenset(found)
+            if self._kept is None or not scope[1]:
+                cached, own = self._measure(scope)
+            else:
+                sites = list(self._sites(scope[0]))
+                cached, own = self._kept.through(
+                    "words", [*scope, sites], tenant=scope[0], measure=lambda: self._measure(scope),
+                    encode=lambda found: {"words": sorted(found[0]), "names": sorted(found[1].names), "compounds": sorted(found[1].compounds)},
+                    decode=lambda kept: (frozenset(kept["words"]), OwnNames(frozenset(kept["names"]), frozenset(map(tuple, kept["compounds"])))),
+                )
             lengths = _by_length(cached)
             with self._lock:
                 self._words[scope] = cached
@@ -140,6 +139,20 @@ class TenantVocabulary:
                 self._near.setdefault(scope, {})
                 self._lengths[scope] = lengths
         return cached
+
+    def _measure(self, scope: Scope) -> tuple[frozenset[str], OwnNames]:
+        found: set[str] = set()
+        own = OwnNames()
+        if scope[1]:  # no readable keys: nothing to load
+            if self._documents is not None:
+                documents = self._documents(*scope)
+                texts = [text for _, _, text in documents]
+                own = read_own_names(documents, sites=self._sites(scope[0]))
+            else:
+                texts = self._load(*scope) if self._load is not None else []
+            for text in texts:
+                found |= words(text)
+        return frozenset(found), own
 
     def _is_typo(self, word: str, *, scope: Scope, known: frozenset[str]) -> bool:
         """Fuzzy matching against the known words of a length that can match (difflib would drop the

@@ -49,6 +49,7 @@ from bot.engine.stages import (
 )
 from knowledge.embedding import FastEmbedder
 from knowledge.ingest import Ingestor
+from knowledge.kept_measures import KeptMeasures, registry_state
 from knowledge.profile import TenantProfiles
 from knowledge.retrieval import Retriever
 from knowledge.store import MilvusStore
@@ -131,18 +132,21 @@ def build_services(settings: Settings, *, redact: bool = True) -> Services:
     access = AccessPolicy(engine=engine, settings=settings)
     redactor = _redactor(settings) if redact else None
     retriever = Retriever(store=store)
+    # a tenant's terms, words and levels measured once per state of its knowledge base, not at every start
+    kept = KeptMeasures(settings.data_dir / "measures", state=registry_state(engine))
     vocabulary = TenantVocabulary(products=product_names(), product_words=product_words(),
                                   documents=lambda tenant, access_keys: store.documents(tenant=tenant, access_keys=access_keys),
-                                  sites=lambda tenant: _allowed_origins(settings, tenant))
+                                  sites=lambda tenant: _allowed_origins(settings, tenant), kept=kept)
     access.on_refresh(vocabulary.refresh)
     terms = None
     if redactor is not None:  # the knowledge base's own words are no names or addresses (knowledge/terms.py)
-        terms = TenantTerms(load=lambda tenant: store.chunk_parts(tenant=tenant), keep=lambda tenant: _keep_terms(settings, tenant))
+        terms = TenantTerms(load=lambda tenant: store.chunk_parts(tenant=tenant), keep=lambda tenant: _keep_terms(settings, tenant), kept=kept)
         access.on_refresh(terms.refresh)
         redactor.use_terms(terms.for_tenant)
     profiles = TenantProfiles(
         titles=lambda tenant, keys: store.titles(tenant=tenant, access_keys=keys), embed=embedder.embed,
         search=lambda tenant, keys, vectors, texts: retriever.search_many(tenant=tenant, access_keys=keys, vectors=vectors, texts=texts),
+        kept=kept,
     )
     access.on_refresh(profiles.refresh)
     budget = BudgetBook(engine=engine, settings=settings)

@@ -116,6 +116,8 @@ def test_a_compact_index_holds_the_library_s_postings_and_statistics_and_scores_
         assert (compact.doc_count, compact.avgdl, compact._df) == (library.doc_count, library.avgdl, library._df)
         assert compact._doc_lengths.dtype == library._doc_lengths.dtype and np.array_equal(compact._doc_lengths, library._doc_lengths)
         assert set(compact._posting_lists) == set(library._posting_lists)
+        postings = sum(len(v) for v in library._posting_lists.values())
+        assert sum(a.nbytes for a in compact._supportbot_csr) == 5 * postings  # a chunk's row (4 bytes), its count (1)
         for term in library._posting_lists:
             ours, theirs = lite_bm25._arrays(compact, term), lite_bm25._arrays(library, term)
             assert all(a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(ours, theirs, strict=True))
