@@ -294,4 +294,7 @@ async def test_an_emoji_alone_is_acknowledged_on_slack_too(client: TestClient, f
         reply = await until(lambda n=n: posted(slack, f"D21{n}"))
         assert reply[0]["text"].startswith("Is there anything else I can help with?")
     await client.app[DISPATCHER].drain()
-    assert not [a for a in slack.of("chat.postMessage")[before:] if a.get("channel") == STAFF]
+    # no card for them (other tests' handoffs may post to the staff channel meanwhile: only these customers' count)
+    said_here = (":+1:", ":tada:", ":thumbsup:", "👍", "🎉")
+    assert not [a for a in slack.of("chat.postMessage")[before:]
+                if a.get("channel") == STAFF and any(s in json.dumps(a, ensure_ascii=False) for s in said_here)]
