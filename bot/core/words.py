@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
 
 ENGLISH = ("en",)
 # the languages customers most often write in besides English (spaCy ships stop words for each)
@@ -22,8 +26,27 @@ def stop_words(languages: tuple[str, ...] = ENGLISH) -> frozenset[str]:
     """The function words of these languages (spaCy's `spacy.lang.<code>.stop_words`), lower case."""
     found: set[str] = set()
     for code in languages:
-        found |= importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS
+        found |= _stop_word_module(code).STOP_WORDS
     return frozenset(found)
+
+
+def _stop_word_module(code: str) -> ModuleType:
+    """spaCy's list of a language's stop words, read without running its language package: importing
+    `spacy.lang.fr.stop_words` runs `spacy.lang.fr` first, whose tokenizer exceptions compile regular
+    expressions for ~5 s of CPU (French; German, Spanish, Italian and Portuguese less), at every start of
+    `serve` and of each CLI command, for a list of words that imports nothing. Read as the package would
+    read it where the package was already imported (the spaCy model of that language in use)."""
+    name = f"spacy.lang.{code}.stop_words"
+    if name in sys.modules or f"spacy.lang.{code}" in sys.modules:
+        return importlib.import_module(name)
+    spec = importlib.util.find_spec("spacy.lang")
+    assert spec is not None and spec.submodule_search_locations
+    path = Path(next(iter(spec.submodule_search_locations))) / code / "stop_words.py"
+    module_spec = importlib.util.spec_from_file_location(f"_supportbot_stop_words_{code}", path)
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
 
 
 def stems(word: str) -> frozenset[str]:
