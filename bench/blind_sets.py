@@ -28,6 +28,10 @@ The seventh (privacy20, bench/ordinary/blind_questions_7.txt, written at the sam
 report only too: 307 questions about real products and services (assistants, libraries and stores named like people or
 places, branches and airports by street or town, versions, model, order and booking numbers, amounts, times, non-English
 product names, lower case); no PII messages.
+The eighth ordinary set (privacy23, bench/ordinary/blind_questions_8.txt) is report only too, whole: 302 questions about
+real products, services, stores and devices (banking assistants, finance apps, shops, cars, speakers, coffee machines and
+cameras named like people; operating-system releases, car models and shops named like places; versions, order and booking
+numbers, amounts, times, non-English names and a few questions in other languages, lower case); no PII messages.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ BLIND_PII_5 = HERE / "blind_pii_messages_5.txt"
 BLIND_PII_6 = HERE / "blind_pii_messages_6.txt"
 BLIND_PII_8 = HERE / "blind_pii_messages_8.txt"
 BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
+BLIND_QUESTIONS_8 = HERE / "ordinary" / "blind_questions_8.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -145,3 +150,8 @@ def blind_pii_records_8() -> list[dict]:
 def blind_questions_7() -> list[str]:
     """The seventh blind ordinary set, whole (report only)."""
     return _lines(BLIND_QUESTIONS_7)
+
+
+def blind_questions_8() -> list[str]:
+    """The eighth blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_8)
