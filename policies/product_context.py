@@ -27,6 +27,7 @@ from collections.abc import Sequence
 
 from bot.core.words import stop_words
 from policies.product_phrases import product_phrase
+from policies.thing_roles import assistant_told, thing_role
 
 # a word no one's name is written as: an acronym of three capitals or more beside a word that is not all capitals
 # ("Bolt EUV"; "ORIA VESKETH" is a name in a form's capitals), a digit ("S24"). A capital inside a word is left to the
@@ -139,8 +140,8 @@ def configured(text: str, start: int, end: int) -> bool:
 
 def assistant_asked(text: str, start: int, end: int) -> bool:
     """"ask X to show my spending", "ask X to read my balance": an app's assistant; "ask X to send me the file" stays someone's."""
-    return len(_words(text, start, end)) == 1 and ASSISTANT_ASKED_BEFORE.search(text[max(0, start - 10) : start]) is not None \
-        and ASSISTANT_AFTER.match(text, end) is not None
+    return (len(_words(text, start, end)) == 1 and ASSISTANT_ASKED_BEFORE.search(text[max(0, start - 10) : start]) is not None
+            and ASSISTANT_AFTER.match(text, end) is not None) or assistant_told(text, start, end)  # "tell X to play music"
 
 
 def goods_of(text: str, start: int, end: int) -> bool:
@@ -186,4 +187,5 @@ def product_context(
     found = [*things, *persons]
     return platform_on(text, start, end, things, persons) or coded_name(text, start, end) or inside_numbered_name(text, start, end, found) or shop_at(text, start, end) \
         or game_character(text, start, end) or configured(text, start, end) or assistant_asked(text, start, end) \
-        or goods_of(text, start, end) or software_of(text, start, end) or product_phrase(text, start, end)
+        or goods_of(text, start, end) or software_of(text, start, end) or product_phrase(text, start, end) \
+        or thing_role(text, start, end, things=things)  # the part it plays: "back up X", "X for iPad" (policies/thing_roles.py)

@@ -73,6 +73,9 @@ IN_CODE_BEFORE_THE_BLIND_SET = frozenset({"fatima", "ingrid", "maria", "paris", 
 
 BLIND_QUESTIONS_7 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" / "blind_questions_7.txt"
 BLIND_QUESTIONS_8 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" / "blind_questions_8.txt"
+# runs of six words of a blind set that were in the policies' code before the set was written (main at e290e0b: an
+# example of policies/intent.py, "how do I add a new user to my team?"): none was put there for the set
+IN_CODE_BEFORE_THE_QUESTIONS = {BLIND_QUESTIONS_8: frozenset({"how do i add a new"})}
 
 
 @pytest.mark.parametrize("blind", [BLIND_QUESTIONS, BLIND_QUESTIONS_7, BLIND_QUESTIONS_8], ids=["blind", "blind7", "blind8"])
@@ -87,7 +90,7 @@ def test_no_blind_question_is_quoted_in_the_policies_code(blind: Path) -> None:
     found = {}
     for path in sorted(POLICIES.glob("*.py")):
         words = re.findall(r"[\w'’.-]+", path.read_text(encoding="utf-8").lower())
-        quoted = sorted({" ".join(words[i : i + 6]) for i in range(len(words) - 5)} & runs)
+        quoted = sorted(({" ".join(words[i : i + 6]) for i in range(len(words) - 5)} & runs) - IN_CODE_BEFORE_THE_QUESTIONS.get(blind, frozenset()))
         if quoted:
             found[path.name] = quoted
     assert not found, f"questions of {blind.name} in the code: {found}"
