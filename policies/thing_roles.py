@@ -1,11 +1,12 @@
 """What a capitalised name is by the part it plays in the sentence: the object of what is done only to software or
 devices ("back up X", "roll back X", "self-host X"), a product's edition for a platform ("X for iPad"), a model code
 written into it ("X3"), a tool beside the thing it is compared with ("X or Asana"), part of a software bundle, a voice
-assistant told to set a timer, a shop that ships abroad or has branches. People play none of these parts (each rule
-says what it leaves to them). Asked by policies/product_context.py (for names only the model or a list vouches for)
+assistant told to set a timer, a shop that ships abroad, stocks goods or has branches, a shop's possessive with nothing
+after it ("return it to X's"), a maker's brand before a model's word ("my Kia Sedona"). People play none of these parts
+(each rule says what it leaves to them). Asked by policies/product_context.py (for names only the model or a list vouches for)
 and, for a street named as where a shop is ("the Fenwick Road shop"), by policies/product_phrases.py.
 
-Chosen on bench/ordinary/dev_questions_privacy23.txt (development) and the tune halves; hand-written patterns, as
+Chosen on bench/ordinary/dev_questions_privacy23.txt (development, two batches) and the tune halves; hand-written patterns, as
 the rest of policies/thing_cues.py: no library tells these roles apart, and the model's labels are what they correct.
 """
 
@@ -14,7 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from policies.brands import brand_key, brands
 from policies.businesses import a_brand
+from policies.name_words import Names, NameWords
 
 POSSESSIVE = re.compile(r"['’]s?$")
 # "back up X to a drive", "self-host X", "roll back X", "uninstall X": done only to software or a device ("update X"
@@ -44,7 +47,8 @@ PART_IN_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # "Is X better than Trello?", "Compare X and Asana", "Trello vs X": compared with a thing, a thing
-THAN_AFTER = re.compile(r"\s+(?:(?:better|worse|cheaper|faster|slower|easier|simpler)\s+than|vs\.?|versus)\s+", re.IGNORECASE)
+THAN_AFTER = re.compile(r"\s+(?:(?:better|worse|cheaper|faster|slower|easier|simpler)\s+than|vs\.?|versus|the same as)\s+(?:the\s+)?(?:old\s+|new\s+)?",
+                        re.IGNORECASE)
 COMPARE_BEFORE = re.compile(r"\b(?:compare|comparing|compared|cheaper for us|better for us|choose between|choosing between)\s*,?\s+\Z", re.IGNORECASE)
 AND_OR_AFTER = re.compile(r"\s+(?:and|or|vs\.?|versus|with|to)\s+")
 # "Is X part of the Microsoft 365 bundle?": software sold in a bundle or a suite ("part of the family plan" may be someone)
@@ -69,6 +73,19 @@ SHIPS_AFTER = re.compile(r"\s+(?:still\s+|now\s+|also\s+)?(?:deliver|ship)\s+(?:
                          re.IGNORECASE)
 # "the Elm Street branch of X": a chain's branch or store
 BRANCH_OF_BEFORE = re.compile(r"\b(?:branch(?:es)?|stores?|shops?|outlets?|locations?)\s+of\s+(?:the\s+)?\Z", re.IGNORECASE)
+# "Does X stock the Vertuo?", "Does X carry it in store?", "How many stores does X have?": a shop ("Does Oria have
+# the file?" is hers)
+STOCKS_AFTER = re.compile(r"\s+(?:still\s+|also\s+)?(?:stock|carry|price[- ]match|have\s+(?:\w+\s+){0,4}?in stock)\b", re.IGNORECASE)
+STORES_BEFORE = re.compile(r"\bhow many (?:stores|shops|branches|outlets|locations) (?:does|do)\s+\Z", re.IGNORECASE)
+# "Can I return a kettle to X's?", "at X's in the mall": a shop's possessive with nothing after it, in a message about
+# shopping ("I stayed at Oria's" has no shopping word)
+SHOP_POSSESSIVE_BEFORE = re.compile(r"\b(?:at|to|from|in)\s+\Z", re.IGNORECASE)
+NOTHING_POSSESSED = re.compile(r"(?=\s*(?:[?.!,;:)]|$)|\s+(?:without|with|for|on|in|at|online|today|yesterday|last|this|and|or|but|because|since|after|before)\b)")
+SHOPPING = re.compile(
+    r"\b(?:return(?:s|ed|ing)?|refund(?:s|ed)?|receipt|exchange|order(?:s|ed)?|buy|bought|purchas\w*|price|in stock|deliver\w*|"
+    r"gift card|click and collect|checkout)\b",
+    re.IGNORECASE,
+)
 # "X sync my calendar", "X syncing our files": what syncs someone's data is a program ("sync with me" is someone's)
 SYNCS_DATA_AFTER = re.compile(
     r"\s+(?:to\s+)?sync(?:s|ed|ing)?\s+(?:my|our|the|all)\s+(?:\w+\s+)?(?:calendars?|contacts|files|photos|notes|data|emails|mail|"
@@ -110,8 +127,12 @@ def _compared(text: str, start: int, end: int, things: Sequence[tuple[int, int]]
 def thing_role(text: str, start: int, end: int, *, things: Sequence[tuple[int, int]] = ()) -> bool:
     """Whether the name at text[start:end] plays a part only a product, a program, a device, an assistant or a shop plays
     (the module's docstring). `things`: the spans the model calls organisations, products or places."""
+    if re.match(r"['’]s\b", text[end:]):
+        end += 2  # the model's "[X]'s": the possessive after it
     if POSSESSIVE.search(text[start:end]):
-        return False
+        # "return a kettle to X's": a shop's possessive, nothing after it
+        return bool(re.search(r"['’]s$", text[start:end]) and SHOP_POSSESSIVE_BEFORE.search(text[max(0, start - 6) : start])
+                    and NOTHING_POSSESSED.match(text, end) and SHOPPING.search(text))
     before = text[max(0, start - 30) : start]
     if end < len(text) and text[end].isdigit() and text[end - 1].isalpha():
         return True  # "My Augustus X3 keeps disconnecting": a model code runs into the name's last letter
@@ -125,7 +146,29 @@ def thing_role(text: str, start: int, end: int, *, things: Sequence[tuple[int, i
         return True  # "Ask X to set a timer for 20 minutes"
     if SHIPS_BEFORE.search(text[max(0, start - 10) : start]) and SHIPS_AFTER.match(text, end):
         return True  # "Does X deliver to Finland?"
-    return _compared(text, start, end, things)
+    if (SHIPS_BEFORE.search(text[max(0, start - 10) : start]) and STOCKS_AFTER.match(text, end)) or STORES_BEFORE.search(before):
+        return True  # "Does X stock the Vertuo in store?", "How many stores does X have in Dublin?"
+    return _compared(text, start, end, things) or maker_line(text, start, end)
+
+
+CAPITALISED_WORD_BEFORE = re.compile(r"(?<![\w'’-])([A-Z][a-z]+)[ \t]+\Z")
+DETERMINER_BEFORE = re.compile(r"\b(?:my|our|your|their|the|a|an|this|that|new|old)\s+\Z", re.IGNORECASE)
+
+
+def maker_line(text: str, start: int, end: int) -> bool:
+    """"my Kia Sedona", "Is Fedora Silverblue good?": a maker's brand and a word of no name list are one of its lines or
+    models. The brand's word must be no first name unless an article or "my" comes before it ("my Kia Sedona"; "Chase
+    Vesketh", a first name then a surname no list knows, stays someone's), and the model's word no name ("my Jordan
+    Smith" stays someone)."""
+    words = text[start:end].split()
+    if len(words) == 1 and (m := CAPITALISED_WORD_BEFORE.search(text, max(0, start - 30), start)):
+        start, words = m.start(1), [m.group(1), *words]  # the model's "Kia [Sedona]": the word before is the brand's
+    if len(words) != 2 or not all(re.fullmatch(r"[A-Z][a-z]+", w) for w in words):
+        return False
+    maker, line = (w.lower() for w in words)
+    if brand_key(maker) not in brands() or line in Names.first_names() or line in NameWords.surnames():
+        return False
+    return maker not in Names.first_names() or DETERMINER_BEFORE.search(text[max(0, start - 8) : start]) is not None
 
 
 def assistant_told(text: str, start: int, end: int) -> bool:
