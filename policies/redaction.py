@@ -13,7 +13,8 @@ Three detectors, merged (policies/placeholders.py):
   policies/things.py (brands and shops: policies/businesses.py, the list in policies/brands.py; a state or a country after a
   city: policies/places.py); the name line above a street line is the addressee; who is greeted, signs a block under
   a closing, or is named before a street on its line — policies/name_frames.py; a name a later "he" or "she" refers
-  to, the items of a list of first names — policies/name_pronouns.py;
+  to, the items of a list of first names — policies/name_pronouns.py; a ticket's assignee, who is looped in or pinged,
+  thanked in lower case, whose login is meant — policies/task_names.py; pinyin names — policies/chinese_names.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole

@@ -1,8 +1,10 @@
 """People in the frames a support chat leaves for them, whatever the name's word: the one a ticket is assigned or
 escalated to, who is looped in, copied or pinged, whose word a message passes on ("per X", "as per X"), who gets a thing
 instead of the writer; one greeted or thanked in a message written all in lower case ("thanks oriane,", "hi again,
-bramwen here"); a first name whose login, account or laptop is meant ("Oria's login"); and a name that the next
-sentence calls "he" or "she" ("why does X still get the old rate? he logged out").
+bramwen here"); a first name whose login, account or laptop is meant ("Oria's login"); a name that the next
+sentence calls "he" or "she" ("why does X still get the old rate? he logged out"); a first name opening a sentence with
+what someone wants ("Oria needs last year's invoices", not "X needs version 3"); someone asked about as "the one who"
+did something ("Is Oria the person who set this up?").
 
 The model and the other rules miss these where the name is of no list (many African, Pacific and South Asian names) or
 where the model calls it a place or an organisation. A product or a team is never assigned a ticket, given instead of
@@ -21,6 +23,7 @@ import re
 from bot.core.words import stop_words
 from policies.businesses import a_brand
 from policies.name_cues import common
+from policies.name_frames import not_greeted
 from policies.name_words import (
     NOT_NAMES,
     Names,
@@ -46,6 +49,9 @@ INSTEAD = re.compile(rf"\b(?i:to|for)[ \t]+({NAMES})[ \t]+(?i:instead of (?:me|u
 GREETED_LOWER = re.compile(
     r"(?:\A|[.!?\n][ \t]*)(?:thanks|thank you|thx|cheers|hi|hey|hello)(?:[ \t]+again)?,?[ \t]+([a-z][a-z'’-]+)[ \t]*(?=[,!.]|\Z)"
 )
+# words of a chat that no dictionary knows, after "thanks" or "hi": "thanks alot,", "hi yall!"
+CHAT_WORDS = frozenset({"alot", "thx", "tysm", "pls", "plz", "yall", "bro", "fam", "dude", "sis", "lol", "lmao", "haha", "hehe",
+                        "btw", "asap", "omg", "mucho", "muchly", "bunches", "tons", "heaps", "loads"})
 HERE_LOWER = re.compile(r"(?:\A|[.!?\n][ \t]*)(?:hi|hey|hello)(?:[ \t]+(?:again|all|team))?,?[ \t]+(?:(?:it'?s|this is)[ \t]+)?([a-z][a-z'’-]+)[ \t]+here\b")
 # a first name whose personal things are meant, capitalised: "Oria's login is blocked" (in lower case "steve's account"
 # stays the model's and the lists' call)
@@ -59,6 +65,25 @@ SUBJECT_THEN_PRONOUN = re.compile(
     r"\b(?i:does|did|do|can|could|will|would|is|was|has|had|should|can't|won't|doesn't|didn't)[ \t]+"
     rf"({WORD})[ \t]+[^.!?\n]*[.!?][ \t]+(?i:he|she)\b"
 )
+
+
+# a first name opening a sentence, then what only someone wants: "Oria needs last year's invoices", "Oria would like a call"
+WISHES = re.compile(r"(?:\A|[.!?\n][ \t]*)([A-Z][a-z]+)[ \t]+(?:needs|wants|would like|is asking for|asked for)\b")
+# what a program needs, not someone: "Ruby needs version 3", "X needs an update"
+SOFTWARE_NEEDS = re.compile(r"[^.!?\n]{0,30}?\b(?:version|v?\d|update|upgrade|install|reboot|restart|patch|driver|plugin|permission)", re.IGNORECASE)
+# "Is Oria the person who set this up?": someone asked about by their role in the team
+THE_ONE_WHO = re.compile(r"\b(?i:is|was)[ \t]+([A-Z][a-z]+)[ \t]+the[ \t]+(?:person|one|admin|owner|contact|manager|colleague)[ \t]+who\b")
+MONTHS_AND_DAYS = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+
+
+def _first_name(text: str, start: int, end: int) -> bool:
+    """A first name of the lists, those that are English words too ("Hope", "Grace") included; no month, day, assistant
+    or function word, and no brand's name ("Chase")."""
+    low = text[start:end].lower()
+    return (low in Names.first_names() or low in Names.word_first_names()) and low not in not_greeted() \
+        and low not in MONTHS_AND_DAYS and low not in stop_words() and not a_brand(text, start, end)
 
 
 def _name(word: str, *, cased: bool, lists_only: bool = False, later: bool = False) -> bool:
@@ -109,13 +134,16 @@ def task_names(text: str) -> list[tuple[int, int]]:
             out += _names_in(text, m.start(1), m.group(1), cased=cased, lists_only=not cased)
     if not cased:
         for regex in (GREETED_LOWER, HERE_LOWER):
-            out += [m.span(1) for m in regex.finditer(text) if _name(m.group(1), cased=False)]
+            out += [m.span(1) for m in regex.finditer(text) if _name(m.group(1), cased=False) and m.group(1) not in CHAT_WORDS]
     for m in PERSONAL_THING.finditer(text):
         low = m.group(1).lower()
         if cased and m.group(1)[:1].isupper() and low in Names.first_names() and low not in NOT_NAMES and not plain(low) \
                 and not a_brand(text, *m.span(1)):
             out.append(m.span(1))
+    out += [m.span(1) for m in WISHES.finditer(text) if _first_name(text, *m.span(1)) and not SOFTWARE_NEEDS.match(text, m.end())]
+    out += [m.span(1) for m in THE_ONE_WHO.finditer(text) if _first_name(text, *m.span(1))]
     for m in SUBJECT_THEN_PRONOUN.finditer(text):
-        if _name(m.group(1), cased=cased) and not a_brand(text, *m.span(1)):
+        # capitalised, a name of the lists only: "Why does Mozilla crash? He reinstalled it" is a product's
+        if _name(m.group(1), cased=cased, lists_only=cased) and not a_brand(text, *m.span(1)):
             out.append(m.span(1))
     return out

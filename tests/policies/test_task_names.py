@@ -1,7 +1,7 @@
 """People in a support chat's frames (policies/task_names.py): a ticket's assignee, who is looped in, copied or pinged,
 whose word is passed on, who gets a thing instead of the writer, who is thanked in lower case, whose login is meant, who
-the next sentence calls "he" or "she". Their names never reach the remote model; teams, products and ordinary words in
-the same frames keep their words."""
+the next sentence calls "he" or "she", who opens a sentence wanting something, who is "the one who" did something. Their
+names never reach the remote model; teams, products and ordinary words in the same frames keep their words."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ from policies.redaction import SpacyRedactor
         ("hey again, folasade here, the app still crashes", ["folasade"]),
         ("Ingeborg's login stopped working after the update.", ["Ingeborg"]),
         ("why does kwadwo still see the old invoice? he cleared the cache", ["kwadwo"]),
+        # a first name opening a sentence with what someone wants; someone asked about by their role
+        ("Prudence needs a copy of the receipts.", ["Prudence"]),
+        ("Hope would like a call back tomorrow.", ["Hope"]),
+        ("Is Joy the one who set up the billing?", ["Joy"]),
     ],
 )
 def test_a_name_in_a_support_frame_is_redacted(redactor: SpacyRedactor, text: str, names: list[str]) -> None:
@@ -39,6 +43,9 @@ def test_a_name_in_a_support_frame_is_redacted(redactor: SpacyRedactor, text: st
         "thanks again, that worked",
         "hi everyone here, quick question about invoices",
         "why does zoom still lag? she says the network is fine",
+        "Why does Mozilla keep crashing? He reinstalled it.",
+        "thanks alot, that worked",
+        "Ruby needs version 3.2 to run the CLI.",
     ],
 )
 def test_teams_products_and_ordinary_words_in_those_frames_keep_their_words(redactor: SpacyRedactor, text: str) -> None:
