@@ -32,6 +32,10 @@ The eighth ordinary set (privacy23, bench/ordinary/blind_questions_8.txt) is rep
 real products, services, stores and devices (banking assistants, finance apps, shops, cars, speakers, coffee machines and
 cameras named like people; operating-system releases, car models and shops named like places; versions, order and booking
 numbers, amounts, times, non-English names and a few questions in other languages, lower case); no PII messages.
+The ninth PII set (privacy22, bench/blind_pii_messages_9.txt) is report only too: 84 messages, 70 people of many cultures
+(East and South Asian, Arabic, Persian, Turkish, African, Slavic, Nordic, Celtic, Latin American, Pacific) after "cc", "ask",
+"per", "via", "assigned to", greetings and sign-offs, possessives, lower case, names that are English words, titles, one
+in capitals; 21 street addresses of many countries; e-mails, phones, cards.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ BLIND_QUESTIONS_5 = HERE / "ordinary" / "blind_questions_5.txt"
 BLIND_PII_5 = HERE / "blind_pii_messages_5.txt"
 BLIND_PII_6 = HERE / "blind_pii_messages_6.txt"
 BLIND_PII_8 = HERE / "blind_pii_messages_8.txt"
+BLIND_PII_9 = HERE / "blind_pii_messages_9.txt"
 BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 BLIND_QUESTIONS_8 = HERE / "ordinary" / "blind_questions_8.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
@@ -145,6 +150,11 @@ def blind_pii_records_6() -> list[dict]:
 def blind_pii_records_8() -> list[dict]:
     """The eighth blind PII set, whole (report only)."""
     return [parse_marked(line) for line in _lines(BLIND_PII_8)]
+
+
+def blind_pii_records_9() -> list[dict]:
+    """The ninth blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_9)]
 
 
 def blind_questions_7() -> list[str]:

@@ -13,7 +13,8 @@ Three detectors, merged (policies/placeholders.py):
   policies/things.py (brands and shops: policies/businesses.py, the list in policies/brands.py; a state or a country after a
   city: policies/places.py); the name line above a street line is the addressee; who is greeted, signs a block under
   a closing, or is named before a street on its line — policies/name_frames.py; a name a later "he" or "she" refers
-  to, the items of a list of first names — policies/name_pronouns.py;
+  to, the items of a list of first names — policies/name_pronouns.py; a ticket's assignee, who is looped in or pinged,
+  thanked in lower case, whose login is meant — policies/task_names.py; pinyin names — policies/chinese_names.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
@@ -39,6 +40,7 @@ from dataclasses import dataclass, field
 from bot.core.batching import Batcher
 from bot.core.language import caseless_script
 from policies.caseless_names import caseless_names
+from policies.chinese_names import chinese_names
 from policies.name_cues import declared_name, mask_placeholders
 from policies.name_frames import framed_names
 from policies.name_presence import may_hold_a_name
@@ -57,6 +59,7 @@ from policies.placeholders import LocalNumbering, Numbering, apply, merge
 from policies.product_context import assistant_asked
 from policies.street_addresses import address_entities
 from policies.street_extent import widened
+from policies.task_names import task_names
 from policies.word_classes import WordClasses
 
 Terms = Callable[[str], Collection[str]]  # tenant -> its lower-cased terms and phrases
@@ -130,6 +133,8 @@ class SpacyRedactor:
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in framed_names(text, streets) if not assistant_asked(text, s, e)]
                 # a name a later "he" or "she" refers to, the items of a list of first names (policies/name_pronouns.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in referred_names(text) + listed_first_names(text)]
+                # a ticket's assignee, who is looped in, a pinyin name, ... (policies/task_names.py, policies/chinese_names.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in task_names(text) + chinese_names(text)]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 if caseless_script(text):  # names the model and the capitals' cues cannot see

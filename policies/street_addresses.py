@@ -23,7 +23,7 @@ TYPE_FIRST = _alternatives(street_words.TYPE_FIRST)
 COMPOUND = _alternatives(street_words.COMPOUND_ENDINGS)
 FOREIGN_COMPOUND = _alternatives([w for w in street_words.COMPOUND_ENDINGS if w not in street_words.ENGLISH_WORD_ENDINGS])
 CAP_WORD = rf"[{UPPER}][\w'’.-]*"
-PARTICLE = r"(?:de|del|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan)"
+PARTICLE = r"(?:de|del|des|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan)"
 # "San Clara de la Montaña", "Týn nad Vltavou": up to two particles between capitalised words
 CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -]){{0,2}}{CAP_WORD}){{0,3}}"
 # "12", "221B", "04/82", "96-25"; not a decimal ("Cedar Hill 2.1", "Ruby Lane 2.3": versions)

@@ -22,6 +22,9 @@ import re
 
 from bot.core.pii_kinds import STREET_ADDRESS
 from policies.pii_patterns import UPPER, Entity
+from policies.street_words import KOREAN_ROAD_ENDINGS
+
+KOREAN_ROAD = "|".join(KOREAN_ROAD_ENDINGS)
 
 CAP_WORD = rf"[{UPPER}][\w'’.-]*"
 NAME_WORDS = rf"{CAP_WORD}(?:[ \t]+(?:(?:de|del|la|las|los|el|y)[ \t]+)?{CAP_WORD}){{0,3}}"
@@ -48,6 +51,9 @@ FORMS = [
         r"(?<![\w.])(?i:house|h\.?[ \t]?no|flat|plot)\.?(?:[ \t]+(?i:no|number)\.?)?[ \t]*\d{1,5}[A-Za-z]?(?:[/-]\d{1,4})?,?[ \t]+"
         r"(?i:sector|block|phase|pocket)[ \t-]*(?:\d{1,3}[A-Za-z]?\b|[A-Z]\b)"
     ),
+    # a Korean road name's address: the road's name with its ending (street_words.KOREAN_ROAD_ENDINGS) joined by a hyphen,
+    # then the building's number ("Sejong-daero 110", "Yeoksam-ro 7-gil 16", "Teheran-ro 152")
+    re.compile(rf"(?<![\w.-])[A-Z][a-z]{{2,14}}(?:-[a-z0-9]{{1,6}})?-(?i:{KOREAN_ROAD})(?:[ \t]+\d{{1,3}}-(?i:{KOREAN_ROAD}))?[ \t]+\d{{1,4}}(?:-\d{{1,3}})?\b"),
 ]
 
 # what may follow a street line and is part of it (each from where the street ends)
@@ -60,6 +66,7 @@ UNIT_AFTER = re.compile(
     r"|,?[ \t]+(?i:sala|conj|conjunto|bureau|int|interior|depto|dpto|apto|apt|apartment|suite|ste|unit|lgh)\.?[ \t]?\d{1,5}[A-Za-z]?\b"
     r"|,?[ \t]+(?:D|K|Daire|Kat)[ \t]?[:.][ \t]?\d{1,4}\b"  # a Turkish flat and floor: "No: 12 D: 3"
     r"|[ \t]+(?:Dto|Esq|Izq|Dcha|Drt|Dt)\.?(?![\w])"  # a Portuguese or Spanish side written with a capital after its floor
+    r"|,?[ \t]+(?:\d{1,2}\.[ \t]?)?(?:OG|UG|EG|DG|Stock|Etage)\b"  # a German floor: "Beispielstraße 8, 2. OG", ", EG"
 )
 # "6 bis", "14 ter" before a street that starts at its type word ("rue ...")
 NUMBER_SUFFIX_BEFORE = re.compile(r"(?<![\w.,/-])\d{1,5}[ \t]?(?i:bis|ter|quater)[ \t]+$")

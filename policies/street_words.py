@@ -49,7 +49,9 @@ TYPE_FIRST = (
     "via viale piazza piazzale incrocio contrada borgo corso strada vicolo rotonda canale stretto "
     "ul ulica al aleja plac pl os osiedle náměstí nábřeží třída "
     "chemin allée impasse quai route cours passage boulevard bd boul "
-    "odos οδός λεωφόρος λεωφ πλατεία πάροδος πάρ nám"
+    "odos οδός λεωφόρος λεωφ πλατεία πάροδος πάρ nám "
+    # Malaysia's and Indonesia's street word before the name ("Jalan ...", "Jln. ...", "Jl. ...")
+    "jalan jln jl"
 ).split()
 
 # endings of one-word street names in languages that write them together: "Esimerkkikatu", "Beispielstraße"
@@ -92,5 +94,7 @@ UNMISTAKABLE_TYPE_AFTER = (
 # military and post-office boxes of US addresses: "PSC 1234, Box 5678", "P.O. Box 12"
 MILITARY_POST = "PSC Unit USNS USNV USS CMR".split()
 POST_BOX = ["Postbox", "Post Office Box"]
+# the endings of Korean road names, joined by a hyphen ("Sejong-daero", "Teheran-ro", "Insadong-gil"): policies/street_forms.py
+KOREAN_ROAD_ENDINGS = ["daero", "ro", "gil"]
 # the prefixes of US ships' names, whose mail goes through a fleet post office: "USNS Example\nFPO AE 12345"
 MILITARY_SHIPS = "USNS USNV USS USCGC".split()
