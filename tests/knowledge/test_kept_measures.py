@@ -115,7 +115,7 @@ def test_a_tenant_s_registry_is_read_whole_once_per_state_not_once_per_measure(t
     whole_reads: list[str] = []
 
     @event.listens_for(engine, "before_cursor_execute")
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
         if "content_hash" in statement and "document.tenant =" in statement:  # a tenant's every document
             whole_reads.append(statement)
 

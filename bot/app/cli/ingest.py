@@ -91,7 +91,7 @@ def _measure_for_the_next_start(services: Any, tenant: str) -> None:
         return
     try:
         services.after_ingest(tenant)
-    except Exception as exc:  # the next start measures instead: the ingest itself is done
+    except Exception as exc:  # noqa: BLE001 - the next start measures instead: the ingest itself is done
         click.echo(f"{tenant}: its knowledge base was not measured for the next start ({type(exc).__name__})", err=True)
 
 
