@@ -11,6 +11,21 @@ bench_growth.py could not give the ratio: the 1k side once ran at load 19-28 and
 Printed: each side's p50/p99 over all its rounds, the p99 ratio BIG / SMALL, the median of the rounds'
 own p99 ratios, RSS of each serve and its Milvus child after the rounds, and the load average (1 min)
 sampled at every round.
+
+Measured 2026-12-07 (branch perf25, 4ba3fbb; the 2 cores shared with other helpers), stores: `bench_growth.py
+--sizes 1000 --tenants 0 --asks 30 --keep` (1k chunks, ingest 1.8 chunks/s at load ~10) copied to SMALL, and
+`bench_growth.py --replicate KEPT BIG --factor 100` (100k chunks, 100,000 documents, 4.3 GB, 32 minutes);
+`python bench/bench_growth_interleaved.py SMALL BIG --rounds 30 --asks 20`, twice:
+  01:31-01:35 UTC, load 13.1-16.3 (median 14.9), BIG's first start under this code (it measures, then keeps):
+    1k   p50  74.7 ms p99 303.3 ms (600 asks); RSS serve 591 MB, Milvus child 187 MB
+    100k p50 329.2 ms p99 990.3 ms (600 asks); RSS serve 862 MB, Milvus child 423 MB; first question 58.3 s
+    p99 100k / 1k 3.26x (median of the rounds' ratios 4.11x), p50 4.41x
+  01:35-01:39 UTC, load 8.9-12.0 (median 9.9), the next start (BIG's measures read back):
+    1k   p50  76.7 ms p99 307.2 ms (600 asks); RSS serve 587 MB, Milvus child 185 MB
+    100k p50 305.1 ms p99 903.0 ms (600 asks); RSS serve 796 MB, Milvus child 382 MB; first question 6.0 s
+    p99 100k / 1k 2.94x (median of the rounds' ratios 4.13x), p50 3.98x
+Against issue #17's goal (1k -> 100k: p99 at most 2x, RSS per process at most +300 MB): RSS met (serve +271 /
++209 MB, child +236 / +197 MB); p99 not: ~3x with the load shared alike, p50 ~4x.
 """
 
 from __future__ import annotations
@@ -111,7 +126,7 @@ def main() -> None:
             side.stop()
     small, big = sides
     for side, (serve, child) in zip(sides, rss, strict=True):
-        print(f"{side.work.name:<24} {sum(map(len, side.rows.values())):6d} rows asked | ask p50 {pct(side.latencies, 50):7.1f} ms "
+        print(f"{side.work.name:<24} {sum(map(len, side.rows.values())):6d} questions to draw from | ask p50 {pct(side.latencies, 50):7.1f} ms "
               f"p99 {pct(side.latencies, 99):7.1f} ms ({len(side.latencies)} asks, {side.errors} errors) | RSS serve {serve:5.0f} MB, "
               f"Milvus child {child:5.0f} MB", flush=True)
     ratios = [b / s for s, b in zip(small.round_p99, big.round_p99, strict=True)]
