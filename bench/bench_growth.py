@@ -582,7 +582,7 @@ def serve_and_ask(work: Path, corpus_rows: dict[str, list[Row]], args: argparse.
     """`supportbot serve` on the configuration's data dir, a few tenants' first and second questions,
     then `--asks` questions."""
     data_dir, tenants_file = work / "data", work / "tenants.toml"
-    port = free_port()
+    port = args.port or free_port()
     serve_env = environ(data_dir, **(env | {"SUPPORTBOT_TENANTS_FILE": str(tenants_file)}))
     started = time.monotonic()
     server = start(["serve", "--port", str(port)], serve_env, work / "serve.log")
@@ -767,6 +767,7 @@ def main() -> None:
     parser.add_argument("--replicate", nargs=2, type=Path, metavar=("KEPT", "TARGET"),
                         help="build TARGET from the kept configuration KEPT, --factor times its chunks (no embedder; see `replicate`)")
     parser.add_argument("--factor", type=int, default=10)
+    parser.add_argument("--port", type=int, default=0, help="the serve's port (default: any free one)")
     parser.add_argument("--ingest-into", type=Path, help=argparse.SUPPRESS)  # the ingest's own process
     parser.add_argument("--tenants-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)

@@ -515,3 +515,21 @@ def test_vectors_serve_tells_how_other_hosts_reach_it_only_when_they_can(tmp_pat
         process.terminate()
         process.wait(timeout=30)
     assert first.startswith("serving ") and said in first and "http://127.0.0.1" not in first.split("(", 1)[1], first
+
+
+def test_a_cli_ingest_keeps_the_tenant_s_measures_so_the_next_start_does_not_measure_again(tmp_path: Path) -> None:
+    """`supportbot ingest` without a server measures the tenant's terms, words and levels and keeps them in the
+    data dir (knowledge/kept_measures.py), as a server does after its own ingest: the next start reads them back
+    (at 100,000 chunks, measuring made a tenant's first question wait 11-60 s)."""
+    data_dir, kb = tmp_path / "data", tmp_path / "kb"
+    kb.mkdir()
+    for n, topic in enumerate(["Shipping times", "Returns", "Invoices", "Passwords"]):
+        (kb / f"{n}.md").write_text(f"# {topic}\n\n{topic} are explained here: open Settings, then {topic.lower()}, and follow the steps.\n")
+    out = run(["ingest", str(kb), "--tenant", "default"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 0, out.stderr
+    kept = {path.name: path.stat().st_mtime_ns for path in (data_dir / "measures").glob("*.json")}
+    assert {name.split("-")[0] for name in kept} == {"terms", "words", "levels"}
+    out = run(["ask", "--tenant", "default", "how do I get an invoice?"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 0, out.stderr
+    # read back, not measured and written again
+    assert {path.name: path.stat().st_mtime_ns for path in (data_dir / "measures").glob("*.json")} == kept

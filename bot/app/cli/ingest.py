@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -65,6 +66,8 @@ def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool,
         columns=FaqColumns(question=question_column, answer=answer_column, id=id_column, url=url_column),
         on_skip=lambda name, reason: click.echo(f"skipped {name}: {reason}", err=True),
     )
+    if report.added or report.updated or report.removed:
+        _measure_for_the_next_start(services, tenant)
     services.close()
     _echo_duplicates(report.duplicates)
     click.echo(
@@ -75,6 +78,21 @@ def ingest(paths: tuple[str, ...], tenant: str, groups: str | None, prune: bool,
     # prune that dropped vanished files did something, as through the server (below)
     _exit_when_nothing_taken(paths, taken=report.added + report.updated + report.unchanged + report.removed,
                              skipped=len(report.skipped), prune=prune)
+
+
+def _measure_for_the_next_start(services: Any, tenant: str) -> None:
+    """The tenant's terms, words and levels measured now and kept in the data dir (knowledge/kept_measures.py),
+    as a server measures them after its own ingest: else the next `serve` measures them again (at 100,000
+    chunks a tenant's first question waited 11-60 s for that). Not when a running `serve` holds the store:
+    it notices the ingest (bot/engine/knowledge_watch.py) and measures with its own models."""
+    from knowledge.milvus_endpoint import Owner, advertised
+
+    if advertised(Path(services.store.uri), owners=(Owner.SERVE,)) is not None:
+        return
+    try:
+        services.after_ingest(tenant)
+    except Exception as exc:  # noqa: BLE001 - the next start measures instead: the ingest itself is done
+        click.echo(f"{tenant}: its knowledge base was not measured for the next start ({type(exc).__name__})", err=True)
 
 
 def _ingest_through_server(settings: Settings, *, paths: tuple[str, ...], tenant: str, groups: tuple[str, ...], prune: bool,

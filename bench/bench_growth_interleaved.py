@@ -1,0 +1,140 @@
+"""`ask` latency on two kept stores at once, interleaved: the 1k -> 100k ratio of issue #17 under one load.
+
+    python bench/bench_growth_interleaved.py SMALL BIG [--rounds 20] [--asks 20] [--port 9701]
+
+SMALL and BIG are configuration dirs that bench/bench_growth.py `--keep` (or `--replicate`) left. Both
+`supportbot serve` run at once (this tree's code, one port each); each answers its tenants' first and
+second questions and a warm-up, and then the rounds alternate between them, the order flipped every
+round (SMALL BIG, BIG SMALL, ...), `--asks` questions a round with 4 customers at a time, so a swing of
+the machine's load (2 cores shared with other sessions) lands on both sides alike. Separate runs of
+bench_growth.py could not give the ratio: the 1k side once ran at load 19-28 and the 100k side at 6-8.
+Printed: each side's p50/p99 over all its rounds, the p99 ratio BIG / SMALL, the median of the rounds'
+own p99 ratios, RSS of each serve and its Milvus child after the rounds, and the load average (1 min)
+sampled at every round.
+
+Measured 2026-12-07 (branch perf25, 4ba3fbb; the 2 cores shared with other helpers), stores: `bench_growth.py
+--sizes 1000 --tenants 0 --asks 30 --keep` (1k chunks, ingest 1.8 chunks/s at load ~10) copied to SMALL, and
+`bench_growth.py --replicate KEPT BIG --factor 100` (100k chunks, 100,000 documents, 4.3 GB, 32 minutes);
+`python bench/bench_growth_interleaved.py SMALL BIG --rounds 30 --asks 20`, twice:
+  01:31-01:35 UTC, load 13.1-16.3 (median 14.9), BIG's first start under this code (it measures, then keeps):
+    1k   p50  74.7 ms p99 303.3 ms (600 asks); RSS serve 591 MB, Milvus child 187 MB
+    100k p50 329.2 ms p99 990.3 ms (600 asks); RSS serve 862 MB, Milvus child 423 MB; first question 58.3 s
+    p99 100k / 1k 3.26x (median of the rounds' ratios 4.11x), p50 4.41x
+  01:35-01:39 UTC, load 8.9-12.0 (median 9.9), the next start (BIG's measures read back):
+    1k   p50  76.7 ms p99 307.2 ms (600 asks); RSS serve 587 MB, Milvus child 185 MB
+    100k p50 305.1 ms p99 903.0 ms (600 asks); RSS serve 796 MB, Milvus child 382 MB; first question 6.0 s
+    p99 100k / 1k 2.94x (median of the rounds' ratios 4.13x), p50 3.98x
+Against issue #17's goal (1k -> 100k: p99 at most 2x, RSS per process at most +300 MB): RSS met (serve +271 /
++209 MB, child +236 / +197 MB); p99 not: ~3x with the load shared alike, p50 ~4x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.bench_faults import environ, start
+from bench.bench_growth import FIRSTS, Row, ask, children, pct, rss_mb, wait_ready
+
+
+class Side:
+    """One kept configuration served: its questions and what its asks measured."""
+
+    def __init__(self, work: Path, port: int) -> None:
+        self.work = work
+        self.base = f"http://127.0.0.1:{port}"
+        self.port = port
+        self.rows = {
+            path.stem: [Row(r["question"], r["answer"]) for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())]
+            for path in sorted((work / "corpus").glob("*.jsonl"))
+        }
+        self.rng = random.Random(5)
+        self.latencies: list[float] = []
+        self.round_p99: list[float] = []
+        self.errors = 0
+        self.server: subprocess.Popen[bytes] | None = None
+        self.ready_seconds = float("nan")
+        self.started = 0.0
+
+    def question(self, tenant: str | None = None) -> tuple[str, str]:
+        tenant = tenant or self.rng.choice(list(self.rows))
+        return tenant, self.rng.choice(self.rows[tenant]).question
+
+    def start(self) -> None:
+        env = environ(self.work / "data", SUPPORTBOT_SAMPLE_KB="0", SUPPORTBOT_TENANTS_FILE=str(self.work / "tenants.toml"))
+        self.started = time.monotonic()
+        self.server = start(["serve", "--port", str(self.port)], env, self.work / "serve.log")
+
+    def stop(self) -> None:
+        if self.server is None:
+            return
+        self.server.send_signal(signal.SIGTERM)
+        try:
+            self.server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.server.kill()
+
+    def rss(self) -> tuple[float, float]:
+        assert self.server is not None
+        return rss_mb(self.server.pid), sum(rss_mb(c) for c in children(self.server.pid))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("small", type=Path)
+    parser.add_argument("big", type=Path)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--asks", type=int, default=20, help="questions per side per round")
+    parser.add_argument("--port", type=int, default=9701, help="the first side's port; the second's is the next")
+    parser.add_argument("--start-timeout", type=float, default=1800)
+    args = parser.parse_args()
+    sides = [Side(args.small, args.port), Side(args.big, args.port + 1)]
+    loads: list[float] = []
+    try:
+        for side in sides:
+            side.start()
+        for side in sides:
+            asyncio.run(wait_ready(side.base, side.work / "serve.log", timeout=args.start_timeout))
+            side.ready_seconds = time.monotonic() - side.started
+        for side in sides:
+            firsts = side.rng.sample(list(side.rows), min(len(side.rows), FIRSTS))
+            first = [asyncio.run(ask(side.base, [side.question(t)], concurrency=1))[0][0] for t in firsts]
+            asyncio.run(ask(side.base, [side.question() for _ in range(20)]))  # warm-up
+            print(f"{side.work.name}: ready in {side.ready_seconds:.1f} s, a tenant's first question {max(first):.0f} ms", flush=True)
+        for n in range(args.rounds):
+            loads.append(os.getloadavg()[0])
+            for side in sides if n % 2 == 0 else sides[::-1]:
+                latencies, errors = asyncio.run(ask(side.base, [side.question() for _ in range(args.asks)]))
+                side.latencies += latencies
+                side.errors += errors
+                side.round_p99.append(pct(latencies, 99))
+        loads.append(os.getloadavg()[0])
+        rss = [side.rss() for side in sides]
+    finally:
+        for side in sides:
+            side.stop()
+    small, big = sides
+    for side, (serve, child) in zip(sides, rss, strict=True):
+        print(f"{side.work.name:<24} {sum(map(len, side.rows.values())):6d} questions to draw from | ask p50 {pct(side.latencies, 50):7.1f} ms "
+              f"p99 {pct(side.latencies, 99):7.1f} ms ({len(side.latencies)} asks, {side.errors} errors) | RSS serve {serve:5.0f} MB, "
+              f"Milvus child {child:5.0f} MB", flush=True)
+    ratios = [b / s for s, b in zip(small.round_p99, big.round_p99, strict=True)]
+    print(f"p99 {big.work.name} / {small.work.name}: {pct(big.latencies, 99) / pct(small.latencies, 99):.2f}x over all rounds, "
+          f"median of the rounds' ratios {statistics.median(ratios):.2f}x ({args.rounds} rounds of {args.asks} asks a side); "
+          f"p50 ratio {pct(big.latencies, 50) / pct(small.latencies, 50):.2f}x; load average (1 min) at each round "
+          f"min {min(loads):.1f} median {statistics.median(loads):.1f} max {max(loads):.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
