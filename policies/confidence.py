@@ -256,14 +256,21 @@ def choices(evidence: Evidence, thresholds: Thresholds) -> tuple[int, ...]:
 
 
 def unsure_pair(evidence: Evidence, thresholds: Thresholds) -> tuple[int, ...]:
-    """The top document and the first one after it that says something else (kin, the cosine of their chunks,
-    under `split_kin`), when that one is within `split_gap` (ordering score) of the top; () otherwise."""
+    """The top document and the first one or two after it that say something else (kin, the cosine of their chunks
+    to the top one's, under `split_kin`), each within `split_gap` (ordering score) of the top; () when the first such
+    one is not. A third is offered when it is close too: on the TUNE records (bench/bench_answers.py, "A third
+    option") it held the answer for 2 of the 25 questions it was added to, at no other cost (the same questions are
+    asked, the same answered)."""
     rel = evidence.relevance
     kin = list(evidence.kin) + [0.0] * (len(rel) - len(evidence.kin))
+    picked = [0]
     for n in range(1, len(rel)):
-        if kin[n] < thresholds.split_kin:
-            return (0, n) if rel[0] - rel[n] <= thresholds.split_gap else ()
-    return ()
+        if kin[n] >= thresholds.split_kin:
+            continue
+        if rel[0] - rel[n] > thresholds.split_gap or len(picked) == MAX_OPTIONS:
+            break
+        picked.append(n)
+    return tuple(picked) if len(picked) > 1 else ()
 
 
 def decide(evidence: Evidence, thresholds: Thresholds) -> tuple[Verdict, tuple[int, ...]]:
