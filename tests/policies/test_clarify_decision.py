@@ -103,3 +103,13 @@ def test_an_faq_row_and_its_article_are_one_option() -> None:
     assert [o.source for o in offered(passages, (0, 1, 2))] == ["kb/invite-members.md", "kb/reset-your-password.md"]
     rows = [passage(f"kb/faq.csv#faq-00{n}", f"Question {n}", "https://health.example/page") for n in range(3)]
     assert len(offered(rows, (0, 1, 2))) == 3
+
+
+def test_two_close_articles_and_a_third_within_split_gap_offer_all_three() -> None:
+    """The ordinary clarification between two close articles offers a third one close behind them as well (within
+    `split_gap`, saying something else), so a customer whose article is that one can pick it instead of asking a person."""
+    split = evidence(confidence=0.5, choice=0.9, relevance=(1.5, 1.47, 1.35, 1.0), kin=(1.0, 0.3, 0.4, 0.2))
+    assert decide(split, THRESHOLDS) == (Verdict.CLARIFY, (0, 1, 2))
+    # further behind than split_gap, or the top one's near twin: the two alone
+    assert decide(replace(split, relevance=(1.5, 1.47, 1.1, 1.0)), THRESHOLDS) == (Verdict.CLARIFY, (0, 1))
+    assert decide(replace(split, kin=(1.0, 0.3, 0.7, 0.2)), THRESHOLDS) == (Verdict.CLARIFY, (0, 1))
