@@ -55,7 +55,7 @@ class Thresholds:
     # customer means, when the probability that one of them is right reaches `min_choice_confidence`
     min_choice_confidence: float = 0.2
     clarify_gap: float = 0.06
-    # below both: from this confidence on, offer the top document and the closest other article within
+    # below both: from this confidence on, offer the top document and the closest one or two other articles within
     # `split_gap` of it ("this one or that one?") rather than hand over (policies/confidence.py `unsure_pair`);
     # at min_confidence or above, never
     min_split_confidence: float = 0.35

@@ -5,15 +5,23 @@ bot/engine/stages.py and bot/engine/message_stages.py)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.core import language
 from bot.core.config import Settings
+from bot.core.passages import Passage, same_article
 from bot.engine.pipeline import HandoffReason, Option, Outcome, Turn
 from knowledge.profile import TenantProfiles
 from knowledge.vocabulary import TenantVocabulary, owned_devices, words
 from policies.confidence import Verdict, assess, decide, shares_words
 from policies.intent import names_a_person
+
+
+def offered(passages: Sequence[Passage], picked: Sequence[int]) -> tuple[Option, ...]:
+    """The options of a clarification, each article once: a third option can be an FAQ row of the second one's article
+    (their likeness, `kin`, is measured to the top passage only), and two buttons for one page ask nothing."""
+    kept = [n for k, n in enumerate(picked) if not any(same_article(passages[n].chunk, passages[m].chunk) for m in picked[:k])]
+    return tuple(Option(source=passages[n].source, title=passages[n].chunk.title) for n in kept)
 
 
 class ConfidenceStage:
@@ -104,7 +112,7 @@ class ConfidenceStage:
             turn.stop(Outcome.ANSWER)
         elif verdict is Verdict.CLARIFY:
             # the evidence is split between a few articles: ask which one is meant
-            turn.options = tuple(Option(source=turn.passages[n].source, title=turn.passages[n].chunk.title) for n in picked)
+            turn.options = offered(turn.passages, picked)
             turn.stop(Outcome.CLARIFY)
         elif answer is None or answer.not_in_sources or wordless or evidence.similarity < thresholds.min_dense or any(name for _, name in unknown):
             # nothing to say, or nothing relevant found (the question is about something else)

@@ -68,18 +68,19 @@ split_gap = 10.0
 async def test_an_unsure_question_is_asked_this_one_or_that_one_and_a_person_named_is_handed_over(
     make_services: Callable[..., Services], tmp_path: Path
 ) -> None:
-    """Below every other threshold, the unsure pair offers the top article and the closest other one: two options,
-    two different articles; a message that names a person goes to one, and an off-topic one too."""
+    """Below every other threshold, the unsure pair offers the top article and the closest one or two others: two or three
+    options, each a different article; a message that names a person goes to one, and an off-topic one too."""
     path = tmp_path / "tenants.toml"
     path.write_text(UNSURE_PAIRS)
     services = make_services(sample=True, SUPPORTBOT_TENANTS_FILE=str(path))
     asked = await services.assistant.ask(QUESTION, identity=Identity(tenant="default"))
-    assert asked.outcome.value == "clarify" and len(asked.options) == 2, asked
-    assert asked.options[0].source != asked.options[1].source and asked.options[0].title != asked.options[1].title
+    assert asked.outcome.value == "clarify" and len(asked.options) in (2, 3), asked
+    assert len({o.source for o in asked.options}) == len({o.title for o in asked.options}) == len(asked.options)
     named = await services.assistant.ask("I need a human to help me reset my password", identity=Identity(tenant="default"))
     assert named.outcome.value == "handoff", named
     off_topic = await services.assistant.ask("what's the capital of Australia?", identity=Identity(tenant="default"))
     assert off_topic.outcome.value == "handoff" and off_topic.options == ()
+
 
 
 @pytest.fixture(scope="module")

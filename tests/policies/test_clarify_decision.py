@@ -72,3 +72,44 @@ def test_an_unsure_question_with_another_article_close_behind_asks_this_one_or_t
     # a trusted answer and the off-topic floor are as before
     assert decide(replace(unsure, confidence=0.9), UNSURE) == (Verdict.ANSWER, (0,))
     assert decide(replace(unsure, similarity=0.2), UNSURE)[0] is Verdict.HANDOFF
+
+
+def test_an_unsure_question_with_two_other_articles_close_behind_offers_all_three() -> None:
+    """"Can I pause the wifi just for one device": pausing the service, slow wifi and parental controls are all close;
+    the customer is offered the three (buttons), not only the first two, so the right third one can be chosen."""
+    three = evidence(confidence=0.45, choice=0.3, relevance=(1.23, 1.02, 0.98, 0.7), kin=(1.0, 0.24, 0.34, 0.2))
+    assert decide(three, UNSURE) == (Verdict.CLARIFY, (0, 1, 2))
+    # a near twin of the top one is skipped, never offered; at most three are offered
+    assert decide(replace(three, kin=(1.0, 0.9, 0.34, 0.2), relevance=(1.23, 1.2, 1.02, 0.98)), UNSURE) == (Verdict.CLARIFY, (0, 2, 3))
+    assert decide(replace(three, relevance=(1.23, 1.2, 1.1, 1.0), kin=(1.0, 0.2, 0.2, 0.2)), UNSURE) == (Verdict.CLARIFY, (0, 1, 2))
+    # the third too far behind: the pair alone, as before
+    assert decide(replace(three, relevance=(1.23, 1.02, 0.8, 0.7)), UNSURE) == (Verdict.CLARIFY, (0, 1))
+
+
+def test_an_faq_row_and_its_article_are_one_option() -> None:
+    """Two buttons for one page ask nothing: the third option of a clarification that is an FAQ row summarising the
+    second one's article (the row links to it) is left out; two rows linking to one outside page stay two answers."""
+    from bot.core.passages import Chunk, Passage
+    from bot.engine.confidence_stage import offered
+
+    def passage(source: str, title: str, url: str) -> Passage:
+        chunk = Chunk(id=source, doc_id=source, source=source, title=title, url=url, heading="", text="Some help text.", position=0)
+        return Passage(chunk=chunk, score=1.0, dense=0.6, title=0.5, lexical=1.0)
+
+    site = "https://help.example/articles/"
+    passages = [passage("kb/invite-members.md", "Invite members", site + "invite-members"),
+                passage("kb/reset-your-password.md", "Reset your password", site + "reset-your-password"),
+                passage("kb/faq.csv#faq-011", "I didn't get the password reset email", site + "reset-your-password")]
+    assert [o.source for o in offered(passages, (0, 1, 2))] == ["kb/invite-members.md", "kb/reset-your-password.md"]
+    rows = [passage(f"kb/faq.csv#faq-00{n}", f"Question {n}", "https://health.example/page") for n in range(3)]
+    assert len(offered(rows, (0, 1, 2))) == 3
+
+
+def test_two_close_articles_and_a_third_within_split_gap_offer_all_three() -> None:
+    """The ordinary clarification between two close articles offers a third one close behind them as well (within
+    `split_gap`, saying something else), so a customer whose article is that one can pick it instead of asking a person."""
+    split = evidence(confidence=0.5, choice=0.9, relevance=(1.5, 1.47, 1.35, 1.0), kin=(1.0, 0.3, 0.4, 0.2))
+    assert decide(split, THRESHOLDS) == (Verdict.CLARIFY, (0, 1, 2))
+    # further behind than split_gap, or the top one's near twin: the two alone
+    assert decide(replace(split, relevance=(1.5, 1.47, 1.1, 1.0)), THRESHOLDS) == (Verdict.CLARIFY, (0, 1))
+    assert decide(replace(split, kin=(1.0, 0.3, 0.7, 0.2)), THRESHOLDS) == (Verdict.CLARIFY, (0, 1))
