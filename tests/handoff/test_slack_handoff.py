@@ -361,6 +361,7 @@ def test_the_draft_never_resends_an_answer_to_another_question() -> None:
 def test_what_the_bot_tried_lists_answers_and_articles_found_never_its_handoff_notice() -> None:
     """The handoff notice (outcome handoff, confidence 0.0) was listed as an attempt; a request for a person
     first thing then read as a failed answer. The articles found when unsure are still listed."""
+    from dataclasses import asdict
     from datetime import UTC, datetime
 
     from bot.core.messages import Message, Role
@@ -386,6 +387,14 @@ def test_what_the_bot_tried_lists_answers_and_articles_found_never_its_handoff_n
     [attempt] = packet.attempts
     assert "passing you" not in attempt.text and "not sure" in attempt.text
     assert attempt.sources == [{"source": "sample_kb/refunds.md", "title": "Refunds", "score": 0.42}]
+    # handed over as not covered: the articles found are said as that reason, the card's "Why"
+    packet = build_packet(messages=unsure, reason=HandoffReason.NO_ANSWER, topic=None, customer={"channel": "widget"}, found=found)
+    [attempt] = packet.attempts
+    assert attempt.text == "No answer: the articles it found do not cover this" and attempt.outcome == "no_answer"
+    # a packet stored before that ("unsure" whatever the reason) is shown with its own reason
+    from bot.core.packet import stored_attempts
+    [old] = stored_attempts([{**asdict(attempt), "text": "No answer: it was not sure enough", "outcome": "unsure"}], reason="no_answer")
+    assert old.text == attempt.text and old.outcome == "no_answer"
 
 
 async def test_send_draft_sends_the_drafted_reply_and_return_to_bot_hands_back(client: TestClient, slack: FakeSlackApi) -> None:
