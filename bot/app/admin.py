@@ -20,7 +20,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from aiohttp import web
 
@@ -170,7 +170,8 @@ def collect_stats(services: Services, *, days: int = 14, tenant: str | None = No
 def dashboard_html(services: Services, *, days: int = 14, tenant: str | None = None, now: datetime | None = None) -> str:
     """The whole /admin page (what the handler sends, and what bench/bench_admin.py times). Synchronous."""
     stats = collect_stats(services, days=days, tenant=tenant, now=now)
-    return render_dashboard(stats, trends=render_trends(stats["trends"], per_user=stats["spend_per_user"], reasons=stats["handoff_reasons"]))
+    return render_dashboard(stats, trends=render_trends(stats["trends"], per_user=stats["spend_per_user"], reasons=stats["handoff_reasons"]),
+                            tenant=tenant, tenants=sorted(services.settings.tenants))
 
 
 def conversation_list_html(services: Services, *, query: dict[str, str], now: datetime | None = None) -> str:
@@ -184,8 +185,26 @@ def _table(rows: list[list[Any]], header: list[str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body or '<tr><td>none</td></tr>'}</tbody></table>"
 
 
-def render_dashboard(stats: dict[str, Any], *, trends: str = "") -> str:
-    """`trends`: the charts over time (bot/app/admin_trends.py), shown under the cards."""
+def _scope(*, days: int, tenant: str | None, tenants: list[str]) -> tuple[str, str]:
+    """The line saying whose figures these are, with the other scopes one click away (a `?tenant=` page
+    looked like the whole server's, and no link led back to it), and the query the page's links keep."""
+    def link(t: str | None) -> str:
+        query = urlencode({"days": days, **({"tenant": t} if t else {})})
+        return f'<a href="/admin?{html.escape(query)}">{html.escape(t or "all tenants")}</a>'
+
+    if tenant:
+        others = " · ".join(link(t) for t in tenants if t != tenant)
+        line = (f'<p class="scope">Showing tenant <strong>{html.escape(tenant)}</strong> only · back to {link(None)}'
+                + (f" · other tenants: {others}" if others else "") + "</p>")
+        return line, "?" + html.escape(urlencode({"tenant": tenant}))
+    if len(tenants) < 2:
+        return "", ""
+    return f'<p class="scope">Showing <strong>all tenants</strong> · one tenant only: {" · ".join(link(t) for t in tenants)}</p>', ""
+
+
+def render_dashboard(stats: dict[str, Any], *, trends: str = "", tenant: str | None = None, tenants: list[str] | None = None) -> str:
+    """`trends`: the charts over time (bot/app/admin_trends.py), shown under the cards. `tenant`: the one
+    tenant the figures are of (None: every tenant); `tenants`: every tenant, for the links between scopes."""
     def pct(v: float | None) -> str:
         return "–" if v is None else f"{v:.0%}"
 
@@ -206,17 +225,19 @@ def render_dashboard(stats: dict[str, Any], *, trends: str = "") -> str:
         ("Rating", "–" if stats["handoffs"]["rating_mean"] is None else f"{stats['handoffs']['rating_mean']:.1f} / 5"),
     ]
     card_html = "".join(f'<div class="card"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>' for k, v in cards)
+    scope, keep = _scope(days=stats["days"], tenant=tenant, tenants=tenants or ([tenant] if tenant else []))
+    whose = f" · tenant {html.escape(tenant)}" if tenant else ""
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>supportbot admin</title><style>
+<title>supportbot admin{whose}</title><style>
 body{{font:15px/1.5 system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2433}}header{{background:#1d2433;color:#fff;padding:14px 24px}}
 main{{padding:24px;max-width:1100px;margin:auto}}.cards{{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}}
 .card{{background:#fff;border-radius:10px;padding:14px;box-shadow:0 1px 2px #0001}}.card b{{display:block;font-size:24px}}.card span{{color:#5b6478}}
 section{{background:#fff;border-radius:10px;padding:16px;margin-top:16px;box-shadow:0 1px 2px #0001}}table{{border-collapse:collapse;width:100%}}
 td,th{{text-align:left;padding:6px 8px;border-bottom:1px solid #eceef2}}.chart{{display:flex;gap:6px;align-items:flex-end;height:140px}}
 svg.chart{{width:100%;height:auto;margin:8px 0}}.bar{{flex:1;display:flex;flex-direction:column;justify-content:flex-end;height:100%;text-align:center}}.bar span{{background:#3b6ef5;border-radius:4px 4px 0 0;display:block}}.bar b{{font-size:12px;font-weight:600}}
-</style></head><body><header><strong>supportbot</strong> · admin · last {stats['days']} days</header><main>
-<div class="cards">{card_html}</div>
-<p><a href="/admin/conversations">conversations</a> · <a href="/admin/quality">answer quality and help center to-do</a> · <a href="/admin/proposals">FAQ proposals</a> · <a href="/admin/rollout">rollout</a></p>
+</style></head><body><header><strong>supportbot</strong> · admin{whose} · last {stats['days']} days</header><main>
+{scope}<div class="cards">{card_html}</div>
+<p><a href="/admin/conversations{keep}">conversations</a> · <a href="/admin/quality{keep}">answer quality and help center to-do</a> · <a href="/admin/proposals">FAQ proposals</a> · <a href="/admin/rollout">rollout</a></p>
 {trends}
 <section><h2>Messages per day</h2><div class="chart" role="img" aria-label="{bars_label}">{bars}</div></section>
 <section><h2>Handoff queue</h2>{_table([[q['conversation_id'], q['tenant'], q['channel'], q['state'], q['reason'] or '', q['topic'] or '', q['claimed_by'] or '', q['since']] for q in stats['queue']], ['conversation', 'tenant', 'channel', 'state', 'reason', 'topic', 'claimed by', 'since'])}</section>
