@@ -1,7 +1,7 @@
 """Operators' side of the server: `/admin` dashboard, stats API, and ingest through the server.
 
-Everything here needs `SUPPORTBOT_ADMIN_TOKEN` (as a bearer token, or `?token=` once, which sets a
-cookie for the dashboard; a browser without either gets a sign-in page that sets it, `unauthorized`). The cookie holds a session that expires (`SESSION_SECONDS`), signed with a
+Everything here needs `SUPPORTBOT_ADMIN_TOKEN` (as a bearer token, or `?token=` once on a page, which sets a
+cookie for the dashboard and sends the browser to the page's address without it (303); a browser without either gets a sign-in page that sets it, `unauthorized`). The cookie holds a session that expires (`SESSION_SECONDS`), signed with a
 key derived from the token, never the token itself; it is Secure, HttpOnly and SameSite=Strict, for
 /admin only. Without the setting these routes answer 404: admin is off. Errors are JSON.
 Figures come from the audit trail, which holds no raw personal data, and spend from the usage
@@ -59,9 +59,13 @@ def _session_valid(value: str, token: str) -> bool:
 
 
 def _authorized(request: web.Request, token: str) -> bool:
-    supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or request.query.get("token", "")
+    header = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    supplied = header or request.query.get("token", "")
     if supplied:
-        return hmac.compare_digest(supplied.encode("utf-8", "replace"), token.encode())
+        right = hmac.compare_digest(supplied.encode("utf-8", "replace"), token.encode())
+        if right and not header and request.method in ("GET", "HEAD") and request.path.startswith("/admin"):
+            raise _signed_in(request, token)
+        return right
     if not _session_valid(request.cookies.get(COOKIE, ""), token):
         return False
     if request.method not in SAFE_METHODS and _from_another_origin(request):
@@ -75,6 +79,16 @@ def _authorized(request: web.Request, token: str) -> bool:
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _signed_in(request: web.Request, token: str) -> web.HTTPSeeOther:
+    """A page opened with `?token=`: the session cookie, and the same page again without the token, so it
+    stays out of the address bar, the history and bookmarks (the page itself was served under it)."""
+    rest = request.rel_url.without_query_params("token")
+    response = web.HTTPSeeOther(str(rest), headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    # Secure even on plain http: browsers keep Secure cookies for http://localhost, and a deployment is expected behind TLS
+    response.set_cookie(COOKIE, session_cookie(token), httponly=True, secure=True, samesite="Strict", path="/admin", max_age=SESSION_SECONDS)
+    return response
 
 
 def _from_another_origin(request: web.Request) -> bool:
@@ -297,15 +311,8 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
         days = parse_days(request)
         services = get_services()
         page = await asyncio.to_thread(dashboard_html, services, days=min(days, 366), tenant=parse_tenant(request, services))
-        # the page shows personal-ish figures: no caching, and the ?token= URL goes to no other site
-        response = web.Response(text=page, content_type="text/html",
-                                headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
-        if "token" in request.query:
-            # Secure even on plain http: browsers keep Secure cookies for http://localhost, and a
-            # deployment is expected behind TLS
-            response.set_cookie(COOKIE, session_cookie(token), httponly=True, secure=True, samesite="Strict", path="/admin",
-                                max_age=SESSION_SECONDS)
-        return response
+        # the page shows personal-ish figures: no caching, and its address goes to no other site
+        return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
     async def stats(request: web.Request) -> web.Response:
         guard(request)

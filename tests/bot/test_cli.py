@@ -316,6 +316,12 @@ async def test_audit_exports_a_conversation_without_the_users_id(tmp_path: Path)
     assert len(users) == 1 and next(iter(users)).startswith("user-")  # the same person, followable, not named
 
 
+def test_serve_with_a_short_admin_token_stops_and_names_the_setting(data_dir: Path) -> None:
+    out = run(["serve", "--port", "9801"], data_dir=data_dir, SUPPORTBOT_ADMIN_TOKEN="letmein")
+    assert out.returncode != 0 and "Traceback" not in out.stderr
+    assert "SUPPORTBOT_ADMIN_TOKEN in the environment must be at least 16 characters" in out.stderr and "letmein" not in out.stderr
+
+
 def test_audit_shows_rollout_changes_the_kill_switch_included(tmp_path: Path) -> None:
     """Who switched the bot off, when and why was kept in the audit trail but no command showed it (only the
     last five changes of one tenant, as text, under `rollout TENANT`): `audit` took a conversation only."""
