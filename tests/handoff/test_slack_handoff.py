@@ -16,8 +16,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app.app_keys import HANDOFF, READY
 from bot.app.web import build_app
-from tests.conftest import make_settings, running_app
-from tests.fakes.loopback import started, until
+from tests.conftest import make_settings
+from tests.fakes.loopback import until
 from tests.fakes.slack_api import TEAM, FakeSlackApi, sign
 from tests.handoff.slack_steps import (
     SECRET,
@@ -25,6 +25,8 @@ from tests.handoff.slack_steps import (
     action,
     button_value,
     card_for,
+    slack_app,
+    slack_fake,
     staff_message,
     widget,
 )
@@ -32,14 +34,13 @@ from tests.handoff.slack_steps import (
 
 @pytest.fixture(scope="module")
 async def slack() -> AsyncIterator[FakeSlackApi]:
-    async with started(FakeSlackApi()) as (fake,):
+    async with slack_fake() as fake:
         yield fake
 
 
 @pytest.fixture(scope="module")
 async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
-    tenants = tmp_path_factory.mktemp("tenants") / "tenants.toml"
-    tenants.write_text(
+    tenants = (
         '[tenants.default.widget]\nkeys = ["demo"]\n'
         '[tenants.default.handoff.topics.billing]\nchannel = "CBILLING"\nmention = "SBILLING"\n'
         'examples = ["I was charged twice", "I need a refund for my invoice", "my card was billed wrong"]\n'
@@ -49,11 +50,7 @@ async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) 
         '[tenants.night.handoff]\nreannounce_minutes = 0.0001\n'
         'business_hours = { days = "mon-fri", start = "00:00", end = "00:00", timezone = "Europe/Berlin" }\n'
     )
-    settings = make_settings(
-        tmp_path_factory.mktemp("handoff"), SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
-        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants),
-    )
-    async with running_app(settings) as client:
+    async with slack_app(slack, tmp_path_factory, name="handoff", tenants=tenants) as client:
         yield client
 
 
