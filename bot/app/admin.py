@@ -141,7 +141,7 @@ def unauthorized(request: web.Request) -> web.HTTPUnauthorized:
     used to get `{"error": "admin token required"}` and no way in); anything else, JSON saying how
     to send the token."""
     if request.method == "GET" and "text/html" in request.headers.get("Accept", ""):
-        return _sign_in(target=request.path_qs)
+        return _sign_in(target=str(request.rel_url.without_query_params("token")))  # a wrong ?token= is not kept in the form
     return web.HTTPUnauthorized(text=json.dumps({"error": "admin token required: send it as 'Authorization: Bearer TOKEN' "
                                                           "(SUPPORTBOT_ADMIN_TOKEN), or sign in at /admin in a browser"}),
                                 content_type="application/json")
