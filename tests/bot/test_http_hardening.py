@@ -433,8 +433,8 @@ def test_tokens_expire_and_rotate_through_a_key_ring() -> None:
 
 
 async def test_the_admin_cookie_is_a_secure_session_not_the_token(client: TestClient) -> None:
-    page = await client.get("/admin", params={"token": ADMIN})
-    assert page.status == 200
+    page = await client.get("/admin", params={"token": ADMIN}, allow_redirects=False)
+    assert page.status == 303 and page.headers["Location"] == "/admin"  # on to the page without the token
     cookie = page.cookies["supportbot_admin"]
     assert ADMIN not in cookie.value
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/admin"
