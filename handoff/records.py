@@ -36,7 +36,7 @@ from bot.core.handoff_states import (
     State,
     check,
 )
-from bot.core.packet import Attempt, Packet
+from bot.core.packet import Packet, stored_attempts
 from bot.core.tables import (
     AuditEvent,
     Conversation,
@@ -138,7 +138,7 @@ def aware(moment: datetime | None) -> datetime | None:
 
 def packet_of(handoff: Handoff) -> Packet:
     data = json.loads(handoff.packet)
-    data["attempts"] = [Attempt(**a) for a in data.get("attempts", [])]
+    data["attempts"] = stored_attempts(data.get("attempts", []), reason=data.get("reason", ""))
     return Packet(**data)
 
 

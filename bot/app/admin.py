@@ -1,7 +1,7 @@
 """Operators' side of the server: `/admin` dashboard, stats API, and ingest through the server.
 
-Everything here needs `SUPPORTBOT_ADMIN_TOKEN` (as a bearer token, or `?token=` once, which sets a
-cookie for the dashboard; a browser without either gets a sign-in page that sets it, `unauthorized`). The cookie holds a session that expires (`SESSION_SECONDS`), signed with a
+Everything here needs `SUPPORTBOT_ADMIN_TOKEN` (as a bearer token, or `?token=` once on a page, which sets a
+cookie for the dashboard and sends the browser to the page's address without it (303); a browser without either gets a sign-in page that sets it, `unauthorized`). The cookie holds a session that expires (`SESSION_SECONDS`), signed with a
 key derived from the token, never the token itself; it is Secure, HttpOnly and SameSite=Strict, for
 /admin only. Without the setting these routes answer 404: admin is off. Errors are JSON.
 Figures come from the audit trail, which holds no raw personal data, and spend from the usage
@@ -20,7 +20,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from aiohttp import web
 
@@ -59,9 +59,13 @@ def _session_valid(value: str, token: str) -> bool:
 
 
 def _authorized(request: web.Request, token: str) -> bool:
-    supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or request.query.get("token", "")
+    header = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    supplied = header or request.query.get("token", "")
     if supplied:
-        return hmac.compare_digest(supplied.encode("utf-8", "replace"), token.encode())
+        right = hmac.compare_digest(supplied.encode("utf-8", "replace"), token.encode())
+        if right and not header and request.method in ("GET", "HEAD") and request.path.startswith("/admin"):
+            raise _signed_in(request, token)
+        return right
     if not _session_valid(request.cookies.get(COOKIE, ""), token):
         return False
     if request.method not in SAFE_METHODS and _from_another_origin(request):
@@ -75,6 +79,16 @@ def _authorized(request: web.Request, token: str) -> bool:
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _signed_in(request: web.Request, token: str) -> web.HTTPSeeOther:
+    """A page opened with `?token=`: the session cookie, and the same page again without the token, so it
+    stays out of the address bar, the history and bookmarks (the page itself was served under it)."""
+    rest = request.rel_url.without_query_params("token")
+    response = web.HTTPSeeOther(str(rest), headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    # Secure even on plain http: browsers keep Secure cookies for http://localhost, and a deployment is expected behind TLS
+    response.set_cookie(COOKIE, session_cookie(token), httponly=True, secure=True, samesite="Strict", path="/admin", max_age=SESSION_SECONDS)
+    return response
 
 
 def _from_another_origin(request: web.Request) -> bool:
@@ -127,7 +141,7 @@ def unauthorized(request: web.Request) -> web.HTTPUnauthorized:
     used to get `{"error": "admin token required"}` and no way in); anything else, JSON saying how
     to send the token."""
     if request.method == "GET" and "text/html" in request.headers.get("Accept", ""):
-        return _sign_in(target=request.path_qs)
+        return _sign_in(target=str(request.rel_url.without_query_params("token")))  # a wrong ?token= is not kept in the form
     return web.HTTPUnauthorized(text=json.dumps({"error": "admin token required: send it as 'Authorization: Bearer TOKEN' "
                                                           "(SUPPORTBOT_ADMIN_TOKEN), or sign in at /admin in a browser"}),
                                 content_type="application/json")
@@ -170,7 +184,8 @@ def collect_stats(services: Services, *, days: int = 14, tenant: str | None = No
 def dashboard_html(services: Services, *, days: int = 14, tenant: str | None = None, now: datetime | None = None) -> str:
     """The whole /admin page (what the handler sends, and what bench/bench_admin.py times). Synchronous."""
     stats = collect_stats(services, days=days, tenant=tenant, now=now)
-    return render_dashboard(stats, trends=render_trends(stats["trends"], per_user=stats["spend_per_user"], reasons=stats["handoff_reasons"]))
+    return render_dashboard(stats, trends=render_trends(stats["trends"], per_user=stats["spend_per_user"], reasons=stats["handoff_reasons"]),
+                            tenant=tenant, tenants=sorted(services.settings.tenants))
 
 
 def conversation_list_html(services: Services, *, query: dict[str, str], now: datetime | None = None) -> str:
@@ -184,8 +199,26 @@ def _table(rows: list[list[Any]], header: list[str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body or '<tr><td>none</td></tr>'}</tbody></table>"
 
 
-def render_dashboard(stats: dict[str, Any], *, trends: str = "") -> str:
-    """`trends`: the charts over time (bot/app/admin_trends.py), shown under the cards."""
+def _scope(*, days: int, tenant: str | None, tenants: list[str]) -> tuple[str, str]:
+    """The line saying whose figures these are, with the other scopes one click away (a `?tenant=` page
+    looked like the whole server's, and no link led back to it), and the query the page's links keep."""
+    def link(t: str | None) -> str:
+        query = urlencode({"days": days, **({"tenant": t} if t else {})})
+        return f'<a href="/admin?{html.escape(query)}">{html.escape(t or "all tenants")}</a>'
+
+    if tenant:
+        others = " · ".join(link(t) for t in tenants if t != tenant)
+        line = (f'<p class="scope">Showing tenant <strong>{html.escape(tenant)}</strong> only · back to {link(None)}'
+                + (f" · other tenants: {others}" if others else "") + "</p>")
+        return line, "?" + html.escape(urlencode({"tenant": tenant}))
+    if len(tenants) < 2:
+        return "", ""
+    return f'<p class="scope">Showing <strong>all tenants</strong> · one tenant only: {" · ".join(link(t) for t in tenants)}</p>', ""
+
+
+def render_dashboard(stats: dict[str, Any], *, trends: str = "", tenant: str | None = None, tenants: list[str] | None = None) -> str:
+    """`trends`: the charts over time (bot/app/admin_trends.py), shown under the cards. `tenant`: the one
+    tenant the figures are of (None: every tenant); `tenants`: every tenant, for the links between scopes."""
     def pct(v: float | None) -> str:
         return "–" if v is None else f"{v:.0%}"
 
@@ -206,17 +239,19 @@ def render_dashboard(stats: dict[str, Any], *, trends: str = "") -> str:
         ("Rating", "–" if stats["handoffs"]["rating_mean"] is None else f"{stats['handoffs']['rating_mean']:.1f} / 5"),
     ]
     card_html = "".join(f'<div class="card"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>' for k, v in cards)
+    scope, keep = _scope(days=stats["days"], tenant=tenant, tenants=tenants or ([tenant] if tenant else []))
+    whose = f" · tenant {html.escape(tenant)}" if tenant else ""
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>supportbot admin</title><style>
+<title>supportbot admin{whose}</title><style>
 body{{font:15px/1.5 system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2433}}header{{background:#1d2433;color:#fff;padding:14px 24px}}
 main{{padding:24px;max-width:1100px;margin:auto}}.cards{{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}}
 .card{{background:#fff;border-radius:10px;padding:14px;box-shadow:0 1px 2px #0001}}.card b{{display:block;font-size:24px}}.card span{{color:#5b6478}}
 section{{background:#fff;border-radius:10px;padding:16px;margin-top:16px;box-shadow:0 1px 2px #0001}}table{{border-collapse:collapse;width:100%}}
 td,th{{text-align:left;padding:6px 8px;border-bottom:1px solid #eceef2}}.chart{{display:flex;gap:6px;align-items:flex-end;height:140px}}
 svg.chart{{width:100%;height:auto;margin:8px 0}}.bar{{flex:1;display:flex;flex-direction:column;justify-content:flex-end;height:100%;text-align:center}}.bar span{{background:#3b6ef5;border-radius:4px 4px 0 0;display:block}}.bar b{{font-size:12px;font-weight:600}}
-</style></head><body><header><strong>supportbot</strong> · admin · last {stats['days']} days</header><main>
-<div class="cards">{card_html}</div>
-<p><a href="/admin/conversations">conversations</a> · <a href="/admin/quality">answer quality and help center to-do</a> · <a href="/admin/proposals">FAQ proposals</a> · <a href="/admin/rollout">rollout</a></p>
+</style></head><body><header><strong>supportbot</strong> · admin{whose} · last {stats['days']} days</header><main>
+{scope}<div class="cards">{card_html}</div>
+<p><a href="/admin/conversations{keep}">conversations</a> · <a href="/admin/quality{keep}">answer quality and help center to-do</a> · <a href="/admin/proposals">FAQ proposals</a> · <a href="/admin/rollout">rollout</a></p>
 {trends}
 <section><h2>Messages per day</h2><div class="chart" role="img" aria-label="{bars_label}">{bars}</div></section>
 <section><h2>Handoff queue</h2>{_table([[q['conversation_id'], q['tenant'], q['channel'], q['state'], q['reason'] or '', q['topic'] or '', q['claimed_by'] or '', q['since']] for q in stats['queue']], ['conversation', 'tenant', 'channel', 'state', 'reason', 'topic', 'claimed by', 'since'])}</section>
@@ -276,15 +311,8 @@ def register_admin(app: web.Application, *, get_services: Callable[[], Services]
         days = parse_days(request)
         services = get_services()
         page = await asyncio.to_thread(dashboard_html, services, days=min(days, 366), tenant=parse_tenant(request, services))
-        # the page shows personal-ish figures: no caching, and the ?token= URL goes to no other site
-        response = web.Response(text=page, content_type="text/html",
-                                headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
-        if "token" in request.query:
-            # Secure even on plain http: browsers keep Secure cookies for http://localhost, and a
-            # deployment is expected behind TLS
-            response.set_cookie(COOKIE, session_cookie(token), httponly=True, secure=True, samesite="Strict", path="/admin",
-                                max_age=SESSION_SECONDS)
-        return response
+        # the page shows personal-ish figures: no caching, and its address goes to no other site
+        return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
     async def stats(request: web.Request) -> web.Response:
         guard(request)

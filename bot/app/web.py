@@ -7,6 +7,7 @@ messages left unanswered by a crash are answered. API calls before that get 503 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 import os
@@ -95,6 +96,15 @@ async def no_icon(_: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text. With SUPPORTBOT_METRICS_TOKEN set, only for a scraper that sends it as a bearer
+    token: the figures (tenants, traffic, handoffs, errors) are nobody else's business."""
+    wanted = request.app[SETTINGS].metrics_token
+    if wanted:
+        sent = request.headers.get("Authorization", "")
+        scheme, _, supplied = sent.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(supplied.strip().encode("utf-8", "replace"), wanted.encode()):
+            return web.json_response({"error": "metrics token required: send SUPPORTBOT_METRICS_TOKEN as 'Authorization: Bearer TOKEN'"},
+                                     status=401, headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
     return web.Response(body=request.app[METRICS].render(), content_type="text/plain", charset="utf-8")
 
 

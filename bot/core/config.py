@@ -54,6 +54,7 @@ class Settings:
     tenants: Mapping[str, TenantConfig]
     tenants_file: Path | None = None  # where `tenants` was read (its `include`s are relative to it)
     admin_token: str | None = None
+    metrics_token: str | None = None  # set: /metrics wants it as a bearer token (Prometheus `authorization`)
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     spacy_model: str = DEFAULT_SPACY_MODEL
     ollama_host: str | None = None
@@ -165,7 +166,8 @@ class Settings:
             # the file is read again when it changes: thresholds and the other per-message settings apply without a restart
             tenants=LiveTenants(Path(tenants_file)) if tenants_file else load_tenants(None),
             tenants_file=Path(tenants_file).resolve() if tenants_file else None,
-            admin_token=get("SUPPORTBOT_ADMIN_TOKEN"),
+            admin_token=config_values.secret_token(env, "SUPPORTBOT_ADMIN_TOKEN"),
+            metrics_token=config_values.secret_token(env, "SUPPORTBOT_METRICS_TOKEN"),
             embedding_model=get("SUPPORTBOT_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
             spacy_model=get("SUPPORTBOT_SPACY_MODEL") or DEFAULT_SPACY_MODEL,
             ollama_host=get("OLLAMA_HOST"),

@@ -32,6 +32,19 @@ DEFAULT_GATE_MARGINS = {"answered_right": 0.02, "answered_directly": 0.02, "answ
                         "handoff_recall": 0.02, "mean_grade": 0.05}
 
 
+MIN_TOKEN_CHARS = 16  # an admin or metrics token shorter than this is guessable: the start stops
+
+
+def secret_token(env: SettingsSource, name: str) -> str | None:
+    """A bearer token setting (SUPPORTBOT_ADMIN_TOKEN, SUPPORTBOT_METRICS_TOKEN): unset, or at least
+    MIN_TOKEN_CHARS characters. The error says its length, never the value (unlike other settings' errors)."""
+    value = env.get(name)
+    if value is None or len(value) >= MIN_TOKEN_CHARS:
+        return value
+    raise ConfigError(f"{name} {env.where(name)} must be at least {MIN_TOKEN_CHARS} characters (a long random value, e.g. from "
+                      f"`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`), got {len(value)}")
+
+
 def share(value: str) -> float:
     share = float(value)
     if not 0 <= share <= 1:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from bot.core.messages import Message, Role
@@ -29,9 +29,14 @@ MAX_TRANSCRIPT = 20
 # a redacted value (<PERSON_1>, <EMAIL_2>): a customer who gave their name is not asking for a person
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 _PERSON = re.compile(r"\bperson\b", re.IGNORECASE)
-# a handoff notice behind which the bot had found articles, but none it was sure enough to answer from
+# a handoff notice behind which the bot had found articles: what it says comes from the handoff's recorded
+# reason, the one the card's "Why" reads (REASONS), so the two never disagree ("the help center does not cover
+# this" above "not sure enough" below, for one question, was a trial's finding); its outcome is that reason
 UNSURE = "No answer: it was not sure enough to answer from the articles it found"
-UNSURE_OUTCOME = "unsure"
+FOUND_TRIED: dict[str, str] = {  # by `HandoffReason`
+    HandoffReason.LOW_CONFIDENCE: UNSURE,
+    HandoffReason.NO_ANSWER: "No answer: the articles it found do not cover this",
+}
 NOTHING = "Nothing: the bot gave no answer and found no article for this."
 NOTHING_TRIED: dict[str, str] = {  # by `HandoffReason` (a StrEnum: its members are their strings)
     HandoffReason.CUSTOMER_REQUEST: "Nothing: the customer asked for a person before the bot answered anything.",
@@ -85,7 +90,7 @@ def build_packet(
     said = [m.text for m in messages if m.role is Role.CUSTOMER and m.text]
     asked = _asked(messages, reason)
     question = asked.text if asked is not None else ""
-    attempts = _attempts(messages, found)
+    attempts = _attempts(messages, found, reason)
     answer = _answer_to(messages, asked, reason)
     draft = draft_hint or (
         f"Hi, thanks for waiting. {_line(answer.text, 300)}" if answer is not None else "Hi, thanks for waiting, I'm looking into this for you now."
@@ -110,10 +115,11 @@ def build_packet(
     )
 
 
-def _attempts(messages: Sequence[Message], found: Sequence[dict[str, Any]]) -> list[Attempt]:
+def _attempts(messages: Sequence[Message], found: Sequence[dict[str, Any]], reason: HandoffReason) -> list[Attempt]:
     """The bot's last three real attempts: its answers and clarifying questions, and the articles it
-    found when it was not sure enough to answer. Its handoff notice ("Sure, I'm passing you to a
-    person") is no attempt: listed as one, a request for a person first thing read as a failed answer."""
+    found before handing over, said as the reason that handoff recorded (`reason` for the last notice,
+    the one this packet is for). Its handoff notice ("Sure, I'm passing you to a person") is no attempt:
+    listed as one, a request for a person first thing read as a failed answer."""
     bot = [m for m in messages if m.role is Role.BOT]
     attempts: list[Attempt] = []
     for m in bot:
@@ -123,7 +129,8 @@ def _attempts(messages: Sequence[Message], found: Sequence[dict[str, Any]]) -> l
         if m.outcome in (Outcome.ANSWER, Outcome.CLARIFY):
             attempts.append(Attempt(text=_line(m.text, 300), outcome=str(m.outcome), confidence=m.confidence, sources=sources))
         elif m.outcome == Outcome.HANDOFF and sources:
-            attempts.append(Attempt(text=UNSURE, outcome=UNSURE_OUTCOME, confidence=m.confidence, sources=sources))
+            why = reason if m is bot[-1] else m.handoff_reason or reason
+            attempts.append(Attempt(text=found_tried(why), outcome=str(why), confidence=m.confidence, sources=sources))
     return distinct_attempts(attempts)[-3:]
 
 
@@ -136,6 +143,23 @@ def distinct_attempts(attempts: Sequence[Attempt]) -> list[Attempt]:
 
     latest = {key(a): n for n, a in enumerate(attempts)}
     return [a for n, a in enumerate(attempts) if latest[key(a)] == n]
+
+
+def found_tried(reason: HandoffReason | str) -> str:
+    """What a card says of the articles found behind a handoff notice, for the reason that handoff recorded."""
+    if reason in FOUND_TRIED:
+        return FOUND_TRIED[reason]
+    return f"No answer ({REASONS[HandoffReason(reason)]}): these are the articles it found" if reason in REASONS else UNSURE
+
+
+def stored_attempts(attempts: Sequence[dict[str, Any]], *, reason: str) -> list[Attempt]:
+    """A stored packet's attempts. One stored before the articles found were said as the handoff's reason
+    ("unsure" whatever it was) is said as the packet's reason when it is the last: it is the notice this
+    handoff followed."""
+    shown = [Attempt(**a) for a in attempts]
+    if shown and shown[-1].outcome == "unsure" and reason in REASONS:
+        shown[-1] = replace(shown[-1], text=found_tried(reason), outcome=reason)
+    return shown
 
 
 def nothing_tried(packet: Packet) -> str:

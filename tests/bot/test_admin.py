@@ -17,7 +17,7 @@ from bot.app.composition import Services
 from bot.core.tables import AuditEvent, Document
 from sqlmodel import Session, select
 
-TOKEN = "admin-secret"
+TOKEN = "admin-secret-for-tests"
 
 
 @pytest.fixture
@@ -43,13 +43,32 @@ async def test_dashboard_shows_answer_and_handoff_rates(client: TestClient, core
     # users appear as the audit trail names them: a keyed pseudonym, never their id (which may be an e-mail)
     expected = "default/" + pseudonym(core.assistant._pseudonym_key, tenant="default", user="u-42")
     assert any(user == expected for user, _ in stats["top_users"]) and "u-42" not in json.dumps(stats["top_users"])
-    page = await client.get(f"/admin?token={TOKEN}")
-    text = await page.text()
-    assert page.status == 200 and "Handoff queue" in text and "Messages per day" in text
+    page = await client.get(f"/admin?token={TOKEN}", allow_redirects=False)
     # the cookie set by ?token= (a session, not the token) lets the operator reload without the token in the URL
     session = page.cookies["supportbot_admin"].value
     assert TOKEN not in session
-    assert (await client.get("/admin", headers={"Cookie": f"supportbot_admin={session}"})).status == 200
+    text = await (await client.get("/admin", headers={"Cookie": f"supportbot_admin={session}"})).text()
+    assert "Handoff queue" in text and "Messages per day" in text
+
+
+async def test_a_token_in_the_address_becomes_the_session_and_leaves_the_address(client: TestClient) -> None:
+    """/admin?token=... served the page under that address: the token stayed in the address bar, the history
+    and any bookmark. Now the browser gets the session cookie and the same page without the token (303)."""
+    for path, rest in ((f"/admin?token={TOKEN}", "/admin"), (f"/admin?days=7&token={TOKEN}&tenant=default", "/admin?days=7&tenant=default"),
+                       (f"/admin/conversations?token={TOKEN}&tenant=default", "/admin/conversations?tenant=default")):
+        response = await client.get(path, allow_redirects=False)
+        assert response.status == 303 and response.headers["Location"] == rest, (path, response.status, response.headers.get("Location"))
+        assert TOKEN not in response.headers["Location"] and response.headers["Cache-Control"] == "no-store"
+        cookie = response.cookies["supportbot_admin"]
+        assert TOKEN not in cookie.value and cookie["httponly"] and cookie["samesite"] == "Strict"
+        # where it leads, with the cookie (as a browser sends it back; aiohttp's jar keeps Secure cookies for https only)
+        again = await client.get(rest, headers={"Cookie": f"supportbot_admin={cookie.value}"}, allow_redirects=False)
+        assert again.status == 200, (rest, again.status)
+    wrong = await client.get("/admin?token=not-the-admin-token", allow_redirects=False, headers={"Accept": "text/html"})
+    assert wrong.status == 401 and "supportbot_admin" not in wrong.cookies
+    assert "not-the-admin-token" not in await wrong.text()  # the sign-in form goes on to the page without it
+    # scripts sending the token as a bearer header get the page itself
+    assert (await client.get("/admin", headers={"Authorization": f"Bearer {TOKEN}"}, allow_redirects=False)).status == 200
 
 
 async def test_admin_is_off_without_a_token(core: Services) -> None:

@@ -316,6 +316,33 @@ async def test_audit_exports_a_conversation_without_the_users_id(tmp_path: Path)
     assert len(users) == 1 and next(iter(users)).startswith("user-")  # the same person, followable, not named
 
 
+def test_serve_with_a_short_admin_token_stops_and_names_the_setting(data_dir: Path) -> None:
+    out = run(["serve", "--port", "9801"], data_dir=data_dir, SUPPORTBOT_ADMIN_TOKEN="letmein")
+    assert out.returncode != 0 and "Traceback" not in out.stderr
+    assert "SUPPORTBOT_ADMIN_TOKEN in the environment must be at least 16 characters" in out.stderr and "letmein" not in out.stderr
+
+
+def test_audit_shows_rollout_changes_the_kill_switch_included(tmp_path: Path) -> None:
+    """Who switched the bot off, when and why was kept in the audit trail but no command showed it (only the
+    last five changes of one tenant, as text, under `rollout TENANT`): `audit` took a conversation only."""
+    data_dir = tmp_path / "data"
+    for stage, reason in (("shadow", "trial week"), ("off", "kill switch: wrong refunds")):
+        changed = run(["rollout", "default", stage, "--reason", reason, "--by", "ops-lead"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+        assert changed.returncode == 0, changed.stderr
+    out = run(["audit", "--kind", "rollout"], data_dir=data_dir, SUPPORTBOT_SAMPLE_KB="0")
+    assert out.returncode == 0, out.stderr
+    events = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [(e["kind"], e["tenant"], e["data"]["from"], e["data"]["to"], e["data"]["by"], e["data"]["reason"]) for e in events] == [
+        ("rollout_changed", "default", "on", "shadow", "ops-lead", "trial week"),
+        ("rollout_changed", "default", "shadow", "off", "ops-lead", "kill switch: wrong refunds"),
+    ]
+    assert run(["audit", "--kind", "rollout", "--tenant", "default", "--days", "1"], data_dir=data_dir).stdout == out.stdout
+    unknown = run(["audit", "--kind", "rollout", "--tenant", "nobody"], data_dir=data_dir)
+    assert unknown.returncode != 0 and "nobody" in unknown.stderr and "Traceback" not in unknown.stderr
+    neither = run(["audit"], data_dir=data_dir)
+    assert neither.returncode == 2 and "give --conversation ID or --kind rollout" in neither.stderr
+
+
 @pytest.mark.parametrize("days", ["1000000", "99999999999"])
 def test_usage_over_too_many_days_is_a_clear_error(data_dir: Path, days: str) -> None:
     # before: OverflowError tracebacks ("date value out of range", "Python int too large to convert to C int")

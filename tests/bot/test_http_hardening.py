@@ -28,7 +28,8 @@ from bot.core.client_limits import ClientLimits, Rate
 from tests.conftest import make_settings, running_app
 
 ACME = "https://help.acme.example"
-ADMIN = "admin-secret"
+ADMIN = "admin-secret-for-tests"
+METRICS_TOKEN = "metrics-scraper-token-0123"
 TENANTS = f"""
 [tenants.default.widget]
 keys = ["demo"]
@@ -57,7 +58,7 @@ async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Test
     tenants = tmp_path_factory.mktemp("tenants") / "tenants.toml"
     tenants.write_text(TENANTS)
     settings = make_settings(tmp_path_factory.mktemp("hardening"), SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_ADMIN_TOKEN=ADMIN,
-                             SUPPORTBOT_TRUST_FORWARDED_FOR="1", **LIMITS)
+                             SUPPORTBOT_METRICS_TOKEN=METRICS_TOKEN, SUPPORTBOT_TRUST_FORWARDED_FOR="1", **LIMITS)
     async with running_app(settings, timeout=180) as client:
         yield client
 
@@ -432,8 +433,8 @@ def test_tokens_expire_and_rotate_through_a_key_ring() -> None:
 
 
 async def test_the_admin_cookie_is_a_secure_session_not_the_token(client: TestClient) -> None:
-    page = await client.get("/admin", params={"token": ADMIN})
-    assert page.status == 200
+    page = await client.get("/admin", params={"token": ADMIN}, allow_redirects=False)
+    assert page.status == 303 and page.headers["Location"] == "/admin"  # on to the page without the token
     cookie = page.cookies["supportbot_admin"]
     assert ADMIN not in cookie.value
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/admin"
@@ -447,3 +448,14 @@ async def test_the_admin_cookie_is_a_secure_session_not_the_token(client: TestCl
     assert await with_cookie(f"{int(expires) + 10**6}.{mac}") == 401  # a longer session forged
     assert await with_cookie(ADMIN) == 401  # the raw token is no session
     assert "error" in json.loads(await (await client.get("/admin")).text())
+
+
+async def test_metrics_want_their_token_when_one_is_set(client: TestClient) -> None:
+    """/metrics told anyone the tenants, their traffic, handoffs and errors. With SUPPORTBOT_METRICS_TOKEN set
+    it answers only a scraper sending it as a bearer token."""
+    for headers in ({}, {"Authorization": "Bearer wrong-token-of-some-length"}, {"Authorization": f"Basic {METRICS_TOKEN}"}):
+        refused = await client.get("/metrics", headers=headers)
+        assert refused.status == 401 and refused.headers["WWW-Authenticate"].startswith("Bearer"), headers
+        assert "SUPPORTBOT_METRICS_TOKEN" in (await refused.json())["error"]
+    scraped = await client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert scraped.status == 200 and "# TYPE" in await scraped.text()

@@ -26,7 +26,7 @@ async def client(servers: tuple[FakeOllama, FakeOpenAI], tmp_path_factory: pytes
     folder = tmp_path_factory.mktemp("graded")
     tenants = folder / "tenants.toml"
     tenants.write_text('[tenants.default.widget]\nkeys = ["demo"]\n')
-    settings = make_settings(folder / "data", SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_GRADE_SAMPLE="1", SUPPORTBOT_ADMIN_TOKEN="admin-secret",
+    settings = make_settings(folder / "data", SUPPORTBOT_TENANTS_FILE=str(tenants), SUPPORTBOT_GRADE_SAMPLE="1", SUPPORTBOT_ADMIN_TOKEN="admin-secret-for-tests",
                              OPENAI_BASE_URL=openai.url + "/v1", OPENAI_API_KEY="sk-test", SUPPORTBOT_JUDGE_MODEL="judge-mini")
     async with running_app(settings) as client:
         yield client
@@ -124,7 +124,7 @@ async def test_the_quality_page_draws_the_grades_and_feedback_as_svg_charts(serv
     with Session(client.app[SERVICES].engine) as session:  # type: ignore[index]
         asked_for_people = len(session.exec(select(Handoff).where(Handoff.reason == "customer_request")).all())
 
-    admin = {"Authorization": "Bearer admin-secret"}
+    admin = {"Authorization": "Bearer admin-secret-for-tests"}
     assert (await client.get("/admin/quality")).status == 401
     assert (await client.get("/admin/quality?days=0", headers=admin)).status == 400
     figures = await (await client.get("/api/v1/admin/quality?days=7", headers=admin)).json()

@@ -25,7 +25,7 @@ def settings(tmp_path: Path, tenants: str = "", **env: str) -> Settings:
 def test_the_summary_names_tiers_and_desks_but_no_secret(tmp_path: Path) -> None:
     configured = settings(
         tmp_path, OPENAI_API_KEY="sk-secret", OPENAI_BASE_URL="https://user:pw@llm.example/v1", SUPPORTBOT_REMOTE_MODEL="gpt-4o-mini",
-        SLACK_BOT_TOKEN="xoxb-secret", SUPPORTBOT_HANDOFF_CHANNEL="C0STAFF", SUPPORTBOT_ADMIN_TOKEN="admin-secret",
+        SLACK_BOT_TOKEN="xoxb-secret", SUPPORTBOT_HANDOFF_CHANNEL="C0STAFF", SUPPORTBOT_ADMIN_TOKEN="admin-secret-for-tests",
     )
     line, fields = startup_summary(
         settings=configured, url="http://0.0.0.0:8080/", models={"remote": SimpleNamespace(model="gpt-4o-mini")},
@@ -35,7 +35,7 @@ def test_the_summary_names_tiers_and_desks_but_no_secret(tmp_path: Path) -> None
     assert fields["tiers"] == ["extractive", "remote (gpt-4o-mini)"]
     assert "staff desks: Slack (channel C0STAFF), console (/console)" in line
     assert "customers: widget (/), Telegram (acme, default), Slack;" in line
-    for secret in ("sk-secret", "pw@", "xoxb-secret", "admin-secret"):
+    for secret in ("sk-secret", "pw@", "xoxb-secret", "admin-secret-for-tests"):
         assert secret not in line and secret not in str(fields)
 
 

@@ -24,7 +24,7 @@ from bot.core.errors import ConfigError, InputError
 from policies.rollout import RolloutPolicy, Route, Stage, bucket, checked, route_for
 from tests.conftest import make_settings, running_app
 
-TOKEN = "admin-secret"
+TOKEN = "admin-secret-for-tests"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 QUESTION = "How do I turn on two-factor authentication?"
 ROOMY = {f"SUPPORTBOT_LIMIT_{name}": "100000" for name in (

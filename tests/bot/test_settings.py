@@ -314,3 +314,13 @@ def test_a_bad_keep_term_is_named_with_the_file_it_is_in_included_or_not(tmp_pat
     with pytest.raises(ConfigError) as caught:
         load_tenants(main)
     assert str(caught.value) == f"tenants file {main}: [tenants.acme.privacy] keep_terms[1] must be a non-empty string, not 2"
+
+
+@pytest.mark.parametrize("name", ["SUPPORTBOT_ADMIN_TOKEN", "SUPPORTBOT_METRICS_TOKEN"])
+def test_a_short_token_stops_the_start_naming_the_setting_never_the_value(tmp_path: Path, name: str) -> None:
+    """A 6-character admin token was taken: guessable in a short time, and it guards the kill switch."""
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), name: "hunter2secret"})
+    assert str(refused.value).startswith(f"{name} in the environment must be at least 16 characters")
+    assert "got 13" in str(refused.value) and "hunter2secret" not in str(refused.value)
+    assert getattr(Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), name: "x" * 16}), name.removeprefix("SUPPORTBOT_").lower()) == "x" * 16

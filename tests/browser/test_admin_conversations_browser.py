@@ -81,6 +81,24 @@ def test_search_a_conversation_and_read_its_transcript_in_a_browser(server: str,
         page.close()
 
 
+def test_the_token_in_the_address_is_gone_once_signed_in(server: str, browser: object) -> None:
+    """/admin?token=... kept the token in the address bar and in the history (and so in any bookmark or
+    screenshot): the browser is signed in and sent on to the page without it."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        opened = page.goto(f"{server}/admin?days=7&token={TOKEN}")
+        assert opened is not None and opened.status == 200 and "Handoff queue" in page.content()
+        assert page.url == f"{server}/admin?days=7" and TOKEN not in page.url
+        page.goto(f"{server}/admin/conversations?tenant=default")  # the session serves the next pages
+        assert "Sign in" not in page.content()
+        page.go_back()
+        page.go_back()  # the history holds the page without the token, then the blank page: no address with the token
+        assert page.url == "about:blank", page.url
+    finally:
+        context.close()
+
+
 def test_a_nul_in_the_search_or_the_conversation_id_is_refused_not_an_error(server: str, browser: object) -> None:
     """A NUL (%00) in the search box's text or the transcript's URL was a 500 on PostgreSQL, whose text cannot hold one."""
     page = browser.new_page()  # type: ignore[attr-defined]

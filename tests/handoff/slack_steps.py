@@ -1,5 +1,6 @@
-"""Steps the handoff tests share: signed Slack requests (events, button clicks), a widget customer
-with a live socket, and finding the card among the recorded Web API calls."""
+"""Steps the handoff tests share: the app with Slack on against the loopback Slack fake, signed Slack
+requests (events, button clicks), a widget customer with a live socket, a customer handed over to
+staff, and finding the card among the recorded Web API calls."""
 
 from __future__ import annotations
 
@@ -7,17 +8,44 @@ import asyncio
 import copy
 import json
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 from aiohttp import ClientWebSocketResponse
 from aiohttp.test_utils import TestClient
 
-from tests.conftest import SHARED_DATA
+from bot.app.app_keys import HANDOFF
+from tests.conftest import SHARED_DATA, make_settings, running_app
+from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import TEAM, FakeSlackApi, sign
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 STAFF = "CSTAFF"
+
+
+@asynccontextmanager
+async def slack_fake() -> AsyncIterator[FakeSlackApi]:
+    """The Slack Web API on loopback, recording every call (a module's `slack` fixture)."""
+    async with started(FakeSlackApi()) as (fake,):
+        yield fake
+
+
+@asynccontextmanager
+async def slack_app(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory, *, name: str, tenants: str | None = None
+                    ) -> AsyncIterator[TestClient]:
+    """The whole app, ready, with Slack on (events over HTTP, signed with SECRET) and STAFF its handoff
+    channel; `tenants`: a tenants file's text (none: the one `default` tenant). A module's `client` fixture."""
+    env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SUPPORTBOT_SLACK_API_URL": slack.base_url,
+           "SUPPORTBOT_HANDOFF_CHANNEL": STAFF}
+    if tenants is not None:
+        path = tmp_path_factory.mktemp("tenants") / "tenants.toml"
+        path.write_text(tenants)
+        env["SUPPORTBOT_TENANTS_FILE"] = str(path)
+    async with running_app(make_settings(tmp_path_factory.mktemp(name), **env)) as client:
+        yield client
 
 
 async def slack_post(client: TestClient, body: str, content_type: str, **extra: str) -> int:
@@ -84,3 +112,15 @@ def button_value(card: dict[str, Any], action_id: str) -> str:
             if element.get("action_id") == action_id:
                 return str(element["value"])
     raise AssertionError(f"no {action_id} button")
+
+
+async def handed_over(client: TestClient, slack: FakeSlackApi, *, text: str = "I want to talk to a person", key: str = "demo",
+                      ) -> tuple[str, dict[str, str], ClientWebSocketResponse, list[dict[str, Any]], dict[str, Any], str]:
+    """A widget customer who asked for a person: (conversation, auth headers, socket, what they received,
+    the card posted for them, its thread ts)."""
+    conversation, auth, ws, received = await widget(client, key)
+    before = len(slack.of("chat.postMessage"))
+    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": text}, headers=auth)
+    card = await until(lambda: card_for(slack, STAFF, before))
+    thread = await until(lambda: (h := client.app[HANDOFF].current(conversation)) is not None and h.thread_ts)
+    return conversation, auth, ws, received, card, str(thread)

@@ -418,6 +418,28 @@ async def test_a_customer_asking_for_a_person_first_thing_shows_the_bot_tried_no
     await ws.close()
 
 
+async def test_why_and_what_the_bot_tried_say_the_same_reason(client: TestClient, slack: FakeSlackApi, alice: Staff) -> None:
+    """A question the help center does not cover: the card's "Why" said "the help center does not cover this"
+    while "What the bot tried" said "it was not sure enough to answer" (and "unsure") for the same handoff,
+    on the console and on the Slack card. Both now come from the reason the handoff recorded."""
+    before = len(slack.of("chat.postMessage"))
+    conversation, auth, ws, _ = await widget(client)
+    reply = await (await client.post(f"/api/v1/conversations/{conversation}/messages",
+                                      json={"text": "What is the capital of Australia?"}, headers=auth)).json()
+    assert reply["reply"]["outcome"] == "handoff" and reply["reply"]["handoff_reason"] == "no_answer", reply
+    handoff = await until(lambda: client.app[HANDOFF].current(conversation))
+    page = await (await alice.get(f"/console/handoffs/{handoff.id}")).text()
+    assert "<dt>Why</dt><dd>the help center does not cover this</dd>" in page
+    tried = _between(page, '<ul class="attempts">', "</dd>")
+    assert "score 0." in tried, tried  # the articles it found are still listed
+    assert "not sure" not in tried and "unsure" not in tried and "do not cover this" in tried, tried
+    card = await until(lambda: card_for(slack, STAFF, before))
+    on_slack = next(b["text"]["text"] for b in card["blocks"] if b.get("text", {}).get("text", "").startswith("*What the bot tried:*"))
+    assert "not sure" not in on_slack and "unsure" not in on_slack and "do not cover this" in on_slack, on_slack
+    await alice.act(int(handoff.id), "resolve")
+    await ws.close()
+
+
 async def test_after_an_answer_the_card_lists_the_answer_not_the_handoff_notice(client: TestClient, alice: Staff) -> None:
     """"How do I export my workspace?" answered, then "I want to talk to a person": the card listed the
     handoff notice as a second attempt."""

@@ -21,15 +21,15 @@ from bot.core.handoff_states import UNCLAIMED, HandoffStatus, State
 from bot.core.messages import Role
 from bot.core.tables import utcnow
 from channels.slack_desk import card_blocks
-from tests.conftest import make_settings, running_app
-from tests.fakes.loopback import started, until
+from tests.fakes.loopback import until
 from tests.fakes.slack_api import FakeSlackApi
 from tests.handoff.slack_steps import (
-    SECRET,
     STAFF,
     action,
     button_value,
-    card_for,
+    handed_over,
+    slack_app,
+    slack_fake,
     staff_message,
     widget,
 )
@@ -37,32 +37,21 @@ from tests.handoff.slack_steps import (
 
 @pytest.fixture(scope="module")
 async def slack() -> AsyncIterator[FakeSlackApi]:
-    async with started(FakeSlackApi()) as (fake,):
+    async with slack_fake() as fake:
         yield fake
 
 
 @pytest.fixture(scope="module")
 async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
-    tenants = tmp_path_factory.mktemp("tenants") / "tenants.toml"
-    tenants.write_text(
-        '[tenants.default.widget]\nkeys = ["demo"]\n'
-        '[tenants.busy.widget]\nkeys = ["busy"]\n[tenants.busy.handoff]\nreannounce_minutes = 0.0001\n'
-    )
-    settings = make_settings(
-        tmp_path_factory.mktemp("claims"), SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
-        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants),
-    )
-    async with running_app(settings) as client:
+    tenants = ('[tenants.default.widget]\nkeys = ["demo"]\n'
+               '[tenants.busy.widget]\nkeys = ["busy"]\n[tenants.busy.handoff]\nreannounce_minutes = 0.0001\n')
+    async with slack_app(slack, tmp_path_factory, name="claims", tenants=tenants) as client:
         yield client
 
 
 async def _handed_over(client: TestClient, slack: FakeSlackApi, key: str = "demo") -> tuple[Any, list[dict[str, Any]], dict[str, Any], str]:
     """A widget customer who asked for a person: (socket, what they received, the card, its thread ts)."""
-    conversation, auth, ws, received = await widget(client, key)
-    before = len(slack.of("chat.postMessage"))
-    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "I want to talk to a person about my invoice"}, headers=auth)
-    card = await until(lambda: card_for(slack, STAFF, before))
-    thread = await until(lambda: (h := client.app[HANDOFF].current(conversation)) is not None and h.thread_ts)
+    _, _, ws, received, card, thread = await handed_over(client, slack, text="I want to talk to a person about my invoice", key=key)
     return ws, received, card, thread
 
 

@@ -16,8 +16,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app.app_keys import HANDOFF, READY
 from bot.app.web import build_app
-from tests.conftest import make_settings, running_app
-from tests.fakes.loopback import started, until
+from tests.conftest import make_settings
+from tests.fakes.loopback import until
 from tests.fakes.slack_api import TEAM, FakeSlackApi, sign
 from tests.handoff.slack_steps import (
     SECRET,
@@ -25,6 +25,8 @@ from tests.handoff.slack_steps import (
     action,
     button_value,
     card_for,
+    slack_app,
+    slack_fake,
     staff_message,
     widget,
 )
@@ -32,14 +34,13 @@ from tests.handoff.slack_steps import (
 
 @pytest.fixture(scope="module")
 async def slack() -> AsyncIterator[FakeSlackApi]:
-    async with started(FakeSlackApi()) as (fake,):
+    async with slack_fake() as fake:
         yield fake
 
 
 @pytest.fixture(scope="module")
 async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
-    tenants = tmp_path_factory.mktemp("tenants") / "tenants.toml"
-    tenants.write_text(
+    tenants = (
         '[tenants.default.widget]\nkeys = ["demo"]\n'
         '[tenants.default.handoff.topics.billing]\nchannel = "CBILLING"\nmention = "SBILLING"\n'
         'examples = ["I was charged twice", "I need a refund for my invoice", "my card was billed wrong"]\n'
@@ -49,11 +50,7 @@ async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) 
         '[tenants.night.handoff]\nreannounce_minutes = 0.0001\n'
         'business_hours = { days = "mon-fri", start = "00:00", end = "00:00", timezone = "Europe/Berlin" }\n'
     )
-    settings = make_settings(
-        tmp_path_factory.mktemp("handoff"), SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
-        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF, SUPPORTBOT_TENANTS_FILE=str(tenants),
-    )
-    async with running_app(settings) as client:
+    async with slack_app(slack, tmp_path_factory, name="handoff", tenants=tenants) as client:
         yield client
 
 
@@ -361,6 +358,7 @@ def test_the_draft_never_resends_an_answer_to_another_question() -> None:
 def test_what_the_bot_tried_lists_answers_and_articles_found_never_its_handoff_notice() -> None:
     """The handoff notice (outcome handoff, confidence 0.0) was listed as an attempt; a request for a person
     first thing then read as a failed answer. The articles found when unsure are still listed."""
+    from dataclasses import asdict
     from datetime import UTC, datetime
 
     from bot.core.messages import Message, Role
@@ -386,6 +384,14 @@ def test_what_the_bot_tried_lists_answers_and_articles_found_never_its_handoff_n
     [attempt] = packet.attempts
     assert "passing you" not in attempt.text and "not sure" in attempt.text
     assert attempt.sources == [{"source": "sample_kb/refunds.md", "title": "Refunds", "score": 0.42}]
+    # handed over as not covered: the articles found are said as that reason, the card's "Why"
+    packet = build_packet(messages=unsure, reason=HandoffReason.NO_ANSWER, topic=None, customer={"channel": "widget"}, found=found)
+    [attempt] = packet.attempts
+    assert attempt.text == "No answer: the articles it found do not cover this" and attempt.outcome == "no_answer"
+    # a packet stored before that ("unsure" whatever the reason) is shown with its own reason
+    from bot.core.packet import stored_attempts
+    [old] = stored_attempts([{**asdict(attempt), "text": "No answer: it was not sure enough", "outcome": "unsure"}], reason="no_answer")
+    assert old.text == attempt.text and old.outcome == "no_answer"
 
 
 async def test_send_draft_sends_the_drafted_reply_and_return_to_bot_hands_back(client: TestClient, slack: FakeSlackApi) -> None:

@@ -15,34 +15,28 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.app.app_keys import HANDOFF
-from tests.conftest import make_settings, running_app
-from tests.fakes.loopback import started, until
+from tests.fakes.loopback import until
 from tests.fakes.slack_api import TEAM, FakeSlackApi
 from tests.handoff.slack_steps import (
-    SECRET,
     STAFF,
     action,
     button_value,
-    card_for,
+    handed_over,
+    slack_app,
+    slack_fake,
     slack_post,
-    widget,
 )
 
 
 @pytest.fixture(scope="module")
 async def slack() -> AsyncIterator[FakeSlackApi]:
-    async with started(FakeSlackApi()) as (fake,):
+    async with slack_fake() as fake:
         yield fake
 
 
 @pytest.fixture(scope="module")
 async def client(slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
-    settings = make_settings(
-        tmp_path_factory.mktemp("staff-messages"), SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
-        SUPPORTBOT_SLACK_API_URL=slack.base_url, SUPPORTBOT_HANDOFF_CHANNEL=STAFF,
-    )
-    async with running_app(settings) as client:
+    async with slack_app(slack, tmp_path_factory, name="staff-messages") as client:
         yield client
 
 
@@ -53,12 +47,8 @@ async def event(client: TestClient, event: dict[str, Any]) -> int:
 
 
 async def claimed_handoff(client: TestClient, slack: FakeSlackApi) -> tuple[str, list[dict[str, Any]], str, str]:
-    conversation, auth, _, received = await widget(client)
-    before = len(slack.of("chat.postMessage"))
-    await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "I want to talk to a person"}, headers=auth)
-    card = await until(lambda: card_for(slack, STAFF, before))
+    conversation, _, _, received, card, thread = await handed_over(client, slack)
     handoff_id = button_value(card, "handoff_claim")
-    thread = await until(lambda: (h := client.app[HANDOFF].current(conversation)) is not None and h.thread_ts)
     assert await action(client, "handoff_claim", handoff_id) == 200
     await until(lambda: [m for m in received if "joined" in m["text"]])
     return conversation, received, str(thread), handoff_id

@@ -79,11 +79,58 @@ def _top_spenders(users: dict[str, float], limit: int) -> str:
     return shown + (f" and {len(ordered) - limit} more" if len(ordered) > limit else "")
 
 
+# what `--kind` names, and the audit kinds it reads: the events that belong to no conversation
+KINDS = {"rollout": ("rollout_changed",)}  # a rollout stage set (`rollout`, /admin/rollout, the kill switch, a step back to shadow)
+
+
 @click.command()
-@click.option("--conversation", "conversation_id", required=True)
+@click.option("--conversation", "conversation_id", default=None, help="a conversation's whole trail")
+@click.option("--kind", type=click.Choice(sorted(KINDS)), default=None,
+              help="events of no conversation: rollout (stage changes, the kill switch, automatic steps back)")
+@click.option("--tenant", default=None, help="with --kind: only this tenant")
+@click.option("--days", default=None, type=click.IntRange(min=1, max=36500), help="with --kind: only the last N days (1 to 36500)")
 @friendly
-def audit(conversation_id: str) -> None:
-    """Export a conversation's audit trail as JSON lines."""
+def audit(conversation_id: str | None, kind: str | None, tenant: str | None, days: int | None) -> None:
+    """Export an audit trail as JSON lines: a conversation's (--conversation ID), or the events of a kind
+    that belong to no conversation (--kind rollout), oldest first."""
+    if (conversation_id is None) == (kind is None):
+        raise click.UsageError("give --conversation ID or --kind rollout (one of them)")
+    if conversation_id is not None and (tenant is not None or days is not None):
+        raise click.UsageError("--tenant and --days go with --kind; a conversation's trail is exported whole")
+    if kind is not None:
+        _audit_kind(kind, tenant=tenant, days=days)
+        return
+    assert conversation_id is not None
+    _audit_conversation(conversation_id)
+
+
+def _audit_kind(kind: str, *, tenant: str | None, days: int | None) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlmodel import Session, col, select
+
+    from bot.core.database import open_database
+    from bot.core.tables import AuditEvent
+
+    settings = load_settings()
+    if tenant is not None:
+        settings.tenant(tenant)  # unknown: the known names in the error
+    engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
+    query = select(AuditEvent).where(col(AuditEvent.kind).in_(KINDS[kind]))
+    if tenant is not None:
+        query = query.where(AuditEvent.tenant == tenant)
+    if days is not None:
+        query = query.where(col(AuditEvent.created_at) >= datetime.now(UTC) - timedelta(days=days))
+    try:
+        with Session(engine) as session:
+            for event in session.exec(query.order_by(col(AuditEvent.id))):
+                click.echo(json.dumps({"at": event.created_at.isoformat(), "tenant": event.tenant, "conversation_id": event.conversation_id,
+                                       "kind": event.kind, "data": json.loads(event.data)}))
+    finally:
+        engine.dispose()
+
+
+def _audit_conversation(conversation_id: str) -> None:
     from sqlmodel import Session
 
     from bot.core.config import load_secret
