@@ -656,7 +656,19 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=32, help="customers of the saturated load")
     parser.add_argument("--conversations", type=int, default=300, help="conversations of the offered load")
     parser.add_argument("--skip-sqlite", action="store_true")
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--interleave", type=int, default=0, metavar="ROUNDS",
+                        help="every configuration up at once, short phases taking turns (bench/scale_interleaved.py)")
+    parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH",
+                        help="with --interleave: PostgreSQL's configuration from another copy of the code too")
+    parser.add_argument("--first-port", type=int, default=9750, help="with --interleave: the ports from this one on")
+    parser.add_argument("--db-prefix", default="supportbot_bench", help="with --interleave: the scratch databases' names begin so")
+    args = parser.parse_args()
+    if args.interleave:
+        from bench.scale_interleaved import run_interleaved
+
+        asyncio.run(run_interleaved(args))
+    else:
+        asyncio.run(run(args))
 
 
 if __name__ == "__main__":
