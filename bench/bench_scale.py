@@ -386,9 +386,12 @@ round's order reversed the next), then offered phases; ratio = PostgreSQL's msg/
   run 2 (01:29-01:40 UTC, load 9.1-15.9): 38.4 / 27.6 / 33.3, 40.7 / 25.0 / 23.9, 57.1 / 43.1 / 48.0; ratio branch 0.72 /
           0.61 / 0.75, in all 0.70; main 0.87 / 0.59 / 0.84, in all 0.77; CPU a message SQLite 20.3, branch 29.3, main 27.4
           (the loops 3.6 / 4.9 / 4.7)
+  run 3 (01:38-01:47 UTC, load 6.5-11.4): 54.0 / 36.8 / 40.8, 59.1 / 48.4 / 48.9, 62.0 / 39.4 / 39.4; ratio branch 0.68 /
+          0.82 / 0.64, in all 0.71; main 0.76 / 0.83 / 0.64, in all 0.74; CPU a message SQLite 18.7, branch 26.9, main 25.9
+          (the loops 3.2 / 4.4 / 4.3)
 The ratio swings 0.57-0.87 between rounds of one run on the same code, and main and the branch trade places between
-runs: the saving (~3 ms of CPU a second a process, ~0.1-0.2 ms a message at this load) is below what they resolve; the
-idle figure is the one that holds. At 150/s offered nothing carried it (SQLite 33-65/s, PostgreSQL 23-41/s): p99 is the
+runs (the branch's CPU a message 0.1 / 1.9 / 1.0 ms above main's, within the 3-5 ms its rounds swing): the saving (~3 ms of CPU a second a process, ~0.1-0.2 ms a message at this load) is below what they resolve; the
+idle figure is the one that holds. At 150/s offered nothing carried it (SQLite 33-65/s, PostgreSQL 23-50/s): p99 is the
 backlog's (6.5-15 s). Left for 0.8: not the loop (1.3 ms a message of a ~9 ms gap) but the serve processes' worker
 threads (~+2-4 ms: the embedder's and the database client's work split over two processes' smaller batches), `vectors
 serve` against SQLite's own Milvus Lite child (~+1 ms) and the backends (~+2-4 ms).
