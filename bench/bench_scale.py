@@ -391,7 +391,7 @@ round's order reversed the next), then offered phases; ratio = PostgreSQL's msg/
           (the loops 3.2 / 4.4 / 4.3)
 The ratio swings 0.57-0.87 between rounds of one run on the same code, and main and the branch trade places between
 runs (the branch's CPU a message 0.1 / 1.9 / 1.0 ms above main's, within the 3-5 ms its rounds swing): the saving (~3 ms of CPU a second a process, ~0.1-0.2 ms a message at this load) is below what they resolve; the
-idle figure is the one that holds. At 150/s offered nothing carried it (SQLite 33-65/s, PostgreSQL 23-50/s): p99 is the
+idle figure is the one that holds. At 150/s offered nothing carried it (SQLite 33-69/s, PostgreSQL 23-50/s): p99 is the
 backlog's (6.5-15 s). Left for 0.8: not the loop (1.3 ms a message of a ~9 ms gap) but the serve processes' worker
 threads (~+2-4 ms: the embedder's and the database client's work split over two processes' smaller batches), `vectors
 serve` against SQLite's own Milvus Lite child (~+1 ms) and the backends (~+2-4 ms).
