@@ -2,6 +2,7 @@
 and one process on SQLite, in one run.
 
     python bench/bench_scale.py [--processes 3] [--rate 150] [--seconds 30] [--customers 32] [--conversations 300]
+    python bench/bench_scale.py --interleave 3 --seconds 8 --processes 2 [--tree main=PATH]   (bench/scale_interleaved.py)
 
 Every configuration listens on one port with SO_REUSEPORT (the kernel spreads connections over the
 processes; each call opens its own connection, as many customers' browsers would, so the spread is
@@ -355,6 +356,45 @@ main's code (21:29-21:38 UTC) then the branch (22:02-22:15), saturated:
 The branch's ratios are above main's because its SQLite phase was starved (12 msg/s against 28), not because PostgreSQL
 carried more: only the three processes' CPU a message (53 -> 38 ms, the backends' 10.9 -> 6.1) points the way the
 change should, and it is within this load's noise. At 150/s offered nothing carried it (7-15/s): p99 is the backlog's.
+Eleventh look (branch pgscale5, 2026-12-07, other sessions starting and running tests: load average 7-18). The event
+loop is not where PostgreSQL's extra CPU goes. The tenth look's loop figures (24.9 ms of GIL a message against 12.8)
+are GIL-held wall time: a thread holding the GIL while the kernel has it wait for a core counts all the same. Redone
+(py-spy record --gil, 15 s of the saturated load, main's code, PostgreSQL's two processes then SQLite's one): the loops
+27.2 against 12.3 ms a reply, but the same pure-Python work 2.2x as long on PostgreSQL too (ConfidenceStage 2.2x, the
+pipeline 2.1x, the whole loop 2.2x): a uniform stretch. Scaled to one loop total, what only PostgreSQL's loop does is
+~11% of it: the thread hops of the limit table (1.4% of the loop's samples) and of the turn's write (1.0%), the
+relay's listener (psycopg's wait loop, ~2%, with no socket to serve), its sending (~1%). Measured as CPU instead
+(/proc's time of each serve process's main thread, new in `--interleave`): the event loops 4.2-4.6 ms a message on
+PostgreSQL against 2.7-3.2 on SQLite, the serve processes' other threads ~15 ms against ~13-15 (SQLite's with its
+Milvus Lite child), `vectors serve` 3.3-3.9 ms, the backends 2.1-4.5 ms: of PostgreSQL's ~10 ms a message more, ~1.4 is the loop.
+Changed: the relay's listener waited in psycopg's `notifies()`, which polls: a 0.1 s timer and the reader added and
+removed ten times a second on the loop, ~2.4 ms of CPU a second per process, loaded or idle (a scratch listener, 10 s
+each way, twice: 2.29 / 2.48 -> 0.02 / 0.02 ms a second); it now waits on the socket and reads with `notifies(timeout=0)`
+(bot/engine/relay.py `_read`). The sweeper's look for dead processes' messages (every second in every process) is one
+statement on psycopg (bot/core/direct.py), the held leases filtered in it (was a read of the pending messages and one
+of their leases, each BEGIN/SELECT/ROLLBACK through SQLAlchemy, the second's IN list compiled anew each time); filtering
+before its 1000-row limit also finds a dead process's message behind a backlog of more than 1000 held ones (it was
+missed until the backlog shrank; tests/bot/test_processes.py). Idle serve processes on PostgreSQL (two, `vectors
+serve` beside, 10 s readings, main and the branch alternating, twice each, two readings a run): main 9.0 / 9.0, 8.0 /
+8.0, 9.0 / 10.0, 17.9 / 11.0 ms of CPU a second a process; branch 6.0 / 7.0, 6.0 / 6.0, 9.0 / 6.0, 4.0 / 5.0 (SQLite's
+one process: 3.0, tenth look). `--interleave 3 --seconds 8 --processes 2 --tree main=<main's code>`: SQLite's one
+process, the branch's two PostgreSQL processes and main's two all up at once, saturated phases taking turns (each
+round's order reversed the next), then offered phases; ratio = PostgreSQL's msg/s over SQLite's in the same round:
+  run 1 (00:59-01:09 UTC, load 12.5-18.0), saturated msg/s by round, SQLite / branch / main:
+          51.2 / 34.5 / 32.6, 41.9 / 31.9 / 23.9, 33.6 / 26.8 / 25.8; ratio branch 0.67 / 0.76 / 0.80, in all 0.73; main
+          0.64 / 0.57 / 0.77, in all 0.65; CPU a message SQLite 17.0 ms, branch 26.9, main 26.8 (the loops 2.9 / 4.3 / 4.2)
+  run 2 (01:29-01:40 UTC, load 9.1-15.9): 38.4 / 27.6 / 33.3, 40.7 / 25.0 / 23.9, 57.1 / 43.1 / 48.0; ratio branch 0.72 /
+          0.61 / 0.75, in all 0.70; main 0.87 / 0.59 / 0.84, in all 0.77; CPU a message SQLite 20.3, branch 29.3, main 27.4
+          (the loops 3.6 / 4.9 / 4.7)
+  run 3 (01:38-01:47 UTC, load 6.5-11.4): 54.0 / 36.8 / 40.8, 59.1 / 48.4 / 48.9, 62.0 / 39.4 / 39.4; ratio branch 0.68 /
+          0.82 / 0.64, in all 0.71; main 0.76 / 0.83 / 0.64, in all 0.74; CPU a message SQLite 18.7, branch 26.9, main 25.9
+          (the loops 3.2 / 4.4 / 4.3)
+The ratio swings 0.57-0.87 between rounds of one run on the same code, and main and the branch trade places between
+runs (the branch's CPU a message 0.1 / 1.9 / 1.0 ms above main's, within the 3-5 ms its rounds swing): the saving (~3 ms of CPU a second a process, ~0.1-0.2 ms a message at this load) is below what they resolve; the
+idle figure is the one that holds. At 150/s offered nothing carried it (SQLite 33-69/s, PostgreSQL 23-50/s): p99 is the
+backlog's (6.5-15 s). Left for 0.8: not the loop (1.3 ms a message of a ~9 ms gap) but the serve processes' worker
+threads (~+2-4 ms: the embedder's and the database client's work split over two processes' smaller batches), `vectors
+serve` against SQLite's own Milvus Lite child (~+1 ms) and the backends (~+2-4 ms).
 """
 
 from __future__ import annotations
@@ -656,7 +696,19 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=32, help="customers of the saturated load")
     parser.add_argument("--conversations", type=int, default=300, help="conversations of the offered load")
     parser.add_argument("--skip-sqlite", action="store_true")
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--interleave", type=int, default=0, metavar="ROUNDS",
+                        help="every configuration up at once, short phases taking turns (bench/scale_interleaved.py)")
+    parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH",
+                        help="with --interleave: PostgreSQL's configuration from another copy of the code too")
+    parser.add_argument("--first-port", type=int, default=9750, help="with --interleave: the ports from this one on")
+    parser.add_argument("--db-prefix", default="supportbot_bench", help="with --interleave: the scratch databases' names begin so")
+    args = parser.parse_args()
+    if args.interleave:
+        from bench.scale_interleaved import run_interleaved
+
+        asyncio.run(run_interleaved(args))
+    else:
+        asyncio.run(run(args))
 
 
 if __name__ == "__main__":

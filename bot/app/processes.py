@@ -25,14 +25,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, literal, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.engine.leases import LeaseTable, run_alone
 from bot.app.limit_table import TableLimitStore
-from bot.engine.relay import PostgresRelay
+from bot.core.direct import DirectStatement
 from bot.core.messages import Message, Relayed
-from bot.core.tables import StoredMessage
+from bot.core.tables import Lease, StoredMessage
+from bot.engine.leases import LeaseTable, run_alone
+from bot.engine.relay import PostgresRelay
 from bot.engine.turns import LEASE_TTL, ConversationTurns, lease_name
 
 logger = logging.getLogger(__name__)
@@ -68,19 +69,24 @@ class Answering(Protocol):
     async def process(self, conversation_id: str, inbound_id: int) -> Message | Relayed: ...
 
 
-def orphans(engine: Engine, leases: LeaseTable, *, older_than: float) -> list[tuple[str, int]]:
-    """Pending customer messages stored more than `older_than` s ago in conversations no live process
-    holds: their process died (or stalled past its lease) before answering. Synchronous."""
-    table = StoredMessage.__table__  # type: ignore[attr-defined]
-    cutoff = datetime.now(UTC) - timedelta(seconds=older_than)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(table.c.conversation_id, table.c.id)
-            .where(table.c.status == "pending", table.c.role == "customer", table.c.created_at < cutoff)
-            .order_by(table.c.id).limit(1000)
-        ).all()
-    held = leases.held({lease_name(c) for c, _ in rows})
-    return [(c, int(i)) for c, i in rows if lease_name(c) not in held]
+def orphans_statement(engine: Engine) -> DirectStatement:
+    """Pending customer messages stored before `:cutoff` in conversations whose lease no live process holds
+    at `:now` (their process died, or stalled past its lease, before answering), oldest first. One statement
+    outside a transaction, run on psycopg directly (bot/core/direct.py): it runs every second in every
+    process; it was a read of the pending messages (BEGIN, SELECT, ROLLBACK through SQLAlchemy) and then
+    one of their leases (the same again, its IN list compiled anew each time)."""
+    table, leases = StoredMessage.__table__, Lease.__table__  # type: ignore[attr-defined]
+    held = (select(literal(1)).where(leases.c.name == literal(lease_name("")) + table.c.conversation_id,
+                                     leases.c.expires_at >= bindparam("now", type_=leases.c.expires_at.type)).exists())
+    return DirectStatement(engine, select(table.c.conversation_id, table.c.id).where(
+        table.c.status == "pending", table.c.role == "customer", table.c.created_at < bindparam("cutoff", type_=table.c.created_at.type),
+        ~held).order_by(table.c.id).limit(1000))
+
+
+def orphans(statement: DirectStatement, *, older_than: float) -> list[tuple[str, int]]:
+    """What `orphans_statement` finds, as (conversation, message id). Synchronous."""
+    now = datetime.now(UTC)
+    return [(c, int(i)) for c, i in statement.rows({"cutoff": now - timedelta(seconds=older_than), "now": now})]
 
 
 async def sweep_orphans(
@@ -90,10 +96,11 @@ async def sweep_orphans(
     answered under its turn (which answers the earlier ones first, and finds answered ones done)."""
     every = every or SWEEP_EVERY
     running: dict[str, asyncio.Task[Any]] = {}
+    statement = orphans_statement(engine)
     while True:
         await asyncio.sleep(every)
         try:
-            found = await asyncio.to_thread(orphans, engine, shared.leases, older_than=ORPHAN_AGE)
+            found = await asyncio.to_thread(orphans, statement, older_than=ORPHAN_AGE)
         except SQLAlchemyError:
             logger.warning("looking for messages of dead processes failed; trying again later")
             continue

@@ -199,3 +199,47 @@ async def test_a_message_in_flight_on_a_killed_process_is_answered_by_the_other(
     assert [m["role"] for m in messages] == ["customer", "bot"]
     assert retried["message_id"] == messages[1]["id"]
     assert "taking over message" in (cluster.logs / "b.log").read_text()
+
+
+async def test_a_dead_process_message_is_taken_over_behind_a_thousand_pending_ones_live_processes_hold(tmp_path: Path) -> None:
+    """Under a backlog (more than a thousand pending messages whose turns live processes hold) the sweeper
+    still finds the one message a dead process left: it looked at the thousand oldest pending messages
+    first and only then at which of them were held, so the orphan behind them waited for the backlog."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert
+
+    from bot.app.processes import shared_processes, sweep_orphans
+    from bot.core.database import open_database
+    from bot.core.tables import Lease, StoredMessage
+    from bot.engine.turns import lease_name
+
+    databases = PostgresDatabases(DEFAULT_SERVER)
+    engine = open_database(databases.url_for(str(tmp_path)).replace("postgresql://", "postgresql+psycopg://", 1), upgrade=True)
+    try:
+        shared = shared_processes(engine)
+        assert shared is not None
+        now = datetime.now(UTC)
+        busy = [f"busy-{n}" for n in range(1001)]
+        with engine.begin() as conn:
+            conn.execute(insert(StoredMessage.__table__), [  # type: ignore[attr-defined]
+                {"conversation_id": c, "role": "customer", "text": "q", "status": "pending", "created_at": now - timedelta(seconds=60)}
+                for c in [*busy, "orphaned"]])
+            conn.execute(insert(Lease.__table__), [  # type: ignore[attr-defined]
+                {"name": lease_name(c), "holder": "a live process", "expires_at": now + timedelta(hours=1)} for c in busy])
+        taken: list[str] = []
+
+        class Recorder:
+            async def process(self, conversation_id: str, inbound_id: int) -> Any:
+                taken.append(conversation_id)
+
+        sweeping = asyncio.create_task(sweep_orphans(engine=engine, shared=shared, conversations=Recorder(), every=0.05))
+        deadline = time.monotonic() + 5
+        while not taken and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        sweeping.cancel()
+        await asyncio.gather(sweeping, return_exceptions=True)
+        assert taken and set(taken) == {"orphaned"}
+    finally:
+        engine.dispose()
+        databases.drop_all()
