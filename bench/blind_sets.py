@@ -36,6 +36,10 @@ The ninth PII set (privacy22, bench/blind_pii_messages_9.txt) is report only too
 (East and South Asian, Arabic, Persian, Turkish, African, Slavic, Nordic, Celtic, Latin American, Pacific) after "cc", "ask",
 "per", "via", "assigned to", greetings and sign-offs, possessives, lower case, names that are English words, titles, one
 in capitals; 21 street addresses of many countries; e-mails, phones, cards.
+The tenth PII set (privacy24, bench/blind_pii_messages_10.txt) is report only too: 94 messages, 86 people of many cultures
+as subjects, objects, after prepositions, in lists, parentheses, possessives, greetings, sign-offs and "@" mentions, lower
+case, one in capitals, nicknames, initials, names that are English words; titles outside the marks; 12 street addresses of
+many countries; e-mails, phones.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ BLIND_PII_5 = HERE / "blind_pii_messages_5.txt"
 BLIND_PII_6 = HERE / "blind_pii_messages_6.txt"
 BLIND_PII_8 = HERE / "blind_pii_messages_8.txt"
 BLIND_PII_9 = HERE / "blind_pii_messages_9.txt"
+BLIND_PII_10 = HERE / "blind_pii_messages_10.txt"
 BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 BLIND_QUESTIONS_8 = HERE / "ordinary" / "blind_questions_8.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
@@ -155,6 +160,11 @@ def blind_pii_records_8() -> list[dict]:
 def blind_pii_records_9() -> list[dict]:
     """The ninth blind PII set, whole (report only)."""
     return [parse_marked(line) for line in _lines(BLIND_PII_9)]
+
+
+def blind_pii_records_10() -> list[dict]:
+    """The tenth blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_10)]
 
 
 def blind_questions_7() -> list[str]:

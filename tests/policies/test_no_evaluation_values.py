@@ -116,12 +116,17 @@ BLIND_PII_9 = Path(__file__).resolve().parents[2] / "bench" / "blind_pii_message
 # words of the ninth blind set's names and addresses that were in the policies' code before the set was written (main at
 # e290e0b: a Python keyword, examples in comments, ordinary and brands' words): none was put there for the set
 IN_CODE_BEFORE_THE_BLIND_SET_9 = frozenset({"elif", "fatima", "jose", "lilas", "long", "maria", "queen", "rosa", "vries"})
+BLIND_PII_10 = Path(__file__).resolve().parents[2] / "bench" / "blind_pii_messages_10.txt"
+# words of the tenth blind set's names and addresses that were in the policies' code before the set was written (main at
+# 86b7bfa: examples in comments, brands' words, a Brazilian unit word, Tokyo districts): none was put there for the set
+IN_CODE_BEFORE_THE_BLIND_SET_10 = frozenset({"conj", "cruz", "marlowe", "martin", "nishi", "olumide", "sage", "shinjuku"})
 
 
 @pytest.mark.parametrize(("blind", "in_code_before"), [(BLIND_PII, IN_CODE_BEFORE_THE_BLIND_SET), (BLIND_PII_3, IN_CODE_BEFORE_THE_BLIND_SET_3),
                                                      (BLIND_PII_4, IN_CODE_BEFORE_THE_BLIND_SET_4), (BLIND_PII_5, IN_CODE_BEFORE_THE_BLIND_SET_5),
-                                                     (BLIND_PII_6, IN_CODE_BEFORE_THE_BLIND_SET_6), (BLIND_PII_9, IN_CODE_BEFORE_THE_BLIND_SET_9)],
-                         ids=["blind", "blind3", "blind4", "blind5", "blind6", "blind9"])
+                                                     (BLIND_PII_6, IN_CODE_BEFORE_THE_BLIND_SET_6), (BLIND_PII_9, IN_CODE_BEFORE_THE_BLIND_SET_9),
+                                                     (BLIND_PII_10, IN_CODE_BEFORE_THE_BLIND_SET_10)],
+                         ids=["blind", "blind3", "blind4", "blind5", "blind6", "blind9", "blind10"])
 def test_no_person_or_address_word_of_the_blind_messages_is_in_the_policies_code(blind: Path, in_code_before: frozenset[str]) -> None:
     """bench/blind_pii_messages.txt, bench/blind_pii_messages_3.txt, _4.txt, _5.txt and _6.txt (report only) were written blind for
     bench_redaction: their names and addresses stay out of the rules."""
