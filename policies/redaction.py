@@ -15,6 +15,7 @@ Three detectors, merged (policies/placeholders.py):
   a closing, or is named before a street on its line — policies/name_frames.py; a name a later "he" or "she" refers
   to, the items of a list of first names — policies/name_pronouns.py; a ticket's assignee, who is looped in or pinged,
   thanked in lower case, whose login is meant — policies/task_names.py; pinyin names — policies/chinese_names.py;
+  an "@" mention, an honorific, a sign-off after a dash, "X said", "was it X who" — policies/chat_names.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
@@ -40,6 +41,7 @@ from dataclasses import dataclass, field
 from bot.core.batching import Batcher
 from bot.core.language import caseless_script
 from policies.caseless_names import caseless_names
+from policies.chat_names import chat_names
 from policies.chinese_names import chinese_names
 from policies.name_cues import declared_name, mask_placeholders
 from policies.name_frames import framed_names
@@ -135,6 +137,8 @@ class SpacyRedactor:
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in referred_names(text) + listed_first_names(text)]
                 # a ticket's assignee, who is looped in, a pinyin name, ... (policies/task_names.py, policies/chinese_names.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in task_names(text) + chinese_names(text)]
+                # an "@" mention, "X-san", "Hi all, X here", "thx - x", "X said", "was it X who" (policies/chat_names.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in chat_names(text)]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 if caseless_script(text):  # names the model and the capitals' cues cannot see
