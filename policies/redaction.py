@@ -15,7 +15,8 @@ Three detectors, merged (policies/placeholders.py):
   a closing, or is named before a street on its line — policies/name_frames.py; a name a later "he" or "she" refers
   to, the items of a list of first names — policies/name_pronouns.py; a ticket's assignee, who is looped in or pinged,
   thanked in lower case, whose login is meant — policies/task_names.py; pinyin names — policies/chinese_names.py;
-  an "@" mention, an honorific, a sign-off after a dash, "X said", "was it X who" — policies/chat_names.py;
+  an "@" mention, an honorific, a sign-off after a dash, "was it X who" — policies/chat_names.py; one added as an admin,
+  the account's owner, a booking under a name, a name with a role in parentheses — policies/role_names.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
@@ -59,6 +60,7 @@ from policies.pii_patterns import (
 )
 from policies.placeholders import LocalNumbering, Numbering, apply, merge
 from policies.product_context import assistant_asked
+from policies.role_names import role_names
 from policies.street_addresses import address_entities
 from policies.street_extent import widened
 from policies.task_names import task_names
@@ -139,6 +141,8 @@ class SpacyRedactor:
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in task_names(text) + chinese_names(text)]
                 # an "@" mention, "X-san", "Hi all, X here", "thx - x", "X said", "was it X who" (policies/chat_names.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in chat_names(text)]
+                # one added as an admin, the account's owner, a booking under a name, "X (our bookkeeper)" (policies/role_names.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in role_names(text)]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 if caseless_script(text):  # names the model and the capitals' cues cannot see
