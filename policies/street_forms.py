@@ -6,7 +6,8 @@ Shapes (each a country's usual way of writing a street line, general postal conv
 - a Colombian street: a numbered street, "#" and the crossing street's number with the distance ("Calle 12 # 34-56",
   "Carrera 7A No. 45-10");
 - a street type first, its name, then "#" and the number, as Mexico writes it ("Calle Ejemplo #45");
-- an Indian house number and its sector, block or phase ("house no. 12, sector 15", "H.No. 4, Block C").
+- an Indian house number and its sector, block or phase ("house no. 12, sector 15", "H.No. 4, Block C"); a Bangladeshi
+  house and road ("House 9, Road 4", with its area when the town follows).
 
 What follows a street line and is part of it: a Dutch floor in Roman numerals ("Voorbeeldgracht 12-III"), a Polish flat
 ("ul. Przykładowa 5 m. 12"), a Danish floor and side ("Eksempelvej 4, 2. tv"), a Singapore unit ("#05-67"), a flat or
@@ -46,10 +47,11 @@ FORMS = [
     ),
     # "Calle Ejemplo #45", "Av. Ejemplo Sur #1203"
     re.compile(rf"(?<![\w.])(?i:{TYPE_FIRST_HASH})\.?[ \t]+(?:{NAME_WORDS}|\d{{1,2}} de {CAP_WORD})[ \t]+#[ \t]?\d{{1,5}}[A-Za-z]?\b"),
-    # "house no. 12, sector 15", "H.No. 4-12, Block C", "flat 3, phase 2"
+    # "house no. 12, sector 15", "H.No. 4-12, Block C", "flat 3, phase 2"; a Bangladeshi house and road with its area when
+    # the town follows ("house 9, road 4, gulshan, dhaka")
     re.compile(
         r"(?<![\w.])(?i:house|h\.?[ \t]?no|flat|plot)\.?(?:[ \t]+(?i:no|number)\.?)?[ \t]*\d{1,5}[A-Za-z]?(?:[/-]\d{1,4})?,?[ \t]+"
-        r"(?i:sector|block|phase|pocket)[ \t-]*(?:\d{1,3}[A-Za-z]?\b|[A-Z]\b)"
+        r"(?i:sector|block|phase|pocket|road)[ \t-]*(?:\d{1,3}[A-Za-z]?\b|[A-Z]\b)(?:,[ \t]*[^\W\d_]{3,20}(?=,[ \t]*[^\W\d_]))?"
     ),
     # a Korean road name's address: the road's name with its ending (street_words.KOREAN_ROAD_ENDINGS) joined by a hyphen,
     # then the building's number ("Sejong-daero 110", "Yeoksam-ro 7-gil 16", "Teheran-ro 152")

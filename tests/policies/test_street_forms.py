@@ -28,6 +28,9 @@ from policies.redaction import SpacyRedactor
         ("Ship to Carrera 43A # 16-25, Apto 1203, Medellín.", "Carrera 43A # 16-25, Apto 1203"),
         ("Envío a Calle Morelos #318, Int. 5, Oaxaca.", "Calle Morelos #318, Int. 5"),
         ("please send it to house no. 27, sector 9, chandigarh", "house no. 27, sector 9"),
+        # a Bangladeshi house and road, with its area when the town follows
+        ("the rider couldn't find house 17, road 6, uttara, dhaka", "house 17, road 6, uttara"),
+        ("Office: House 5, Road 2A, Mirpur DOHS", "House 5, Road 2A"),
     ],
 )
 def test_a_street_line_of_these_shapes_is_redacted_whole(redactor: SpacyRedactor, text: str, street: str) -> None:
