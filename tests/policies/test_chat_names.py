@@ -1,7 +1,7 @@
 """People in a chat message's own shapes (policies/chat_names.py): an "@" mention, a Japanese or Korean honorific, "Hi all,
 X here" and "hi, x again", a sign-off after a dash, someone at a site saying so, a cleft question, one told something in a
 lower-case message, an initial and a surname in lower case, a lower-case name's possessive, a name in a message written
-in capitals. Their names never reach the model or the logs; mentions of no one, products and ordinary words in the same
+in capitals, a forwarded e-mail's "From:" line, a quoted reply's author, someone with the writer, who writes in Spanish. Their names never reach the model or the logs; mentions of no one, products and ordinary words in the same
 shapes keep their words."""
 
 from __future__ import annotations
@@ -26,6 +26,11 @@ from policies.redaction import SpacyRedactor
         ("the card belongs to r. subramanyam but that's my uncle", ["subramanyam"]),
         ("can you merge my account with curtis mendoza's? same family", ["curtis", "mendoza"]),
         ("PLEASE CALL GERALD FITZPATRICK ABOUT THE REFUND", ["GERALD", "FITZPATRICK"]),
+        # a forwarded e-mail's header, a quoted reply's author, someone with the writer, who writes in Spanish
+        ("From: Chidubem Eze\nSent: Tuesday\nSubject: refund", ["Chidubem"]),
+        ("> Osaze wrote: the upload stops at 80%", ["Osaze"]),
+        ("me and tariq both get error 500 on login", ["tariq"]),
+        ("Hola, soy Itziar y no puedo entrar.", ["Itziar"]),
     ],
 )
 def test_a_name_in_a_chat_shape_is_redacted(redactor: SpacyRedactor, text: str, names: list[str]) -> None:
@@ -47,6 +52,9 @@ def test_a_name_in_a_chat_shape_is_redacted(redactor: SpacyRedactor, text: str, 
         "Hi all, quick question here about invoices.",
         "Was it the update or the plugin that broke the sync?",
         "Is Zoom still the default meeting app for our team?",
+        "From: Support Team\nSubject: your ticket",
+        "Outlook and I don't get along, it crashes daily.",
+        "Hola, soy cliente nuevo y no puedo entrar.",
         "Chrome on the office laptop says the certificate is invalid.",
     ],
 )
