@@ -92,13 +92,14 @@ def _word_of_a_name(word: str, *, cased: bool) -> bool:
     return _name(word, cased=cased) or (low in Names.first_names() and not common(low) and (not cased or word[:1].isupper()))
 
 
-def _group(text: str, start: int, group: str, *, cased: bool) -> list[tuple[int, int]]:
-    """The names of "Oria", "Oria Vesketh" or "Oria or Bram": each word a name's, or nothing."""
+def _group(text: str, start: int, group: str, *, cased: bool, strict: bool = False) -> list[tuple[int, int]]:
+    """The names of "Oria", "Oria Vesketh" or "Oria or Bram": each word a name's, or nothing. `strict`: `_name`'s test
+    only, where a verb could stand in the name's place ("for me and tell them ...")."""
     out = []
     for part in re.split(r"[ \t]+(?i:or|and)[ \t]+", group):
         offset = group.index(part)
         words = part.split()
-        if words and all(_word_of_a_name(w, cased=cased) for w in words):
+        if words and all(_name(w, cased=cased) if strict else _word_of_a_name(w, cased=cased) for w in words):
             s, e = start + offset, start + offset + len(part)
             if not a_brand(text, s, e):
                 out.append((s, e))
@@ -140,7 +141,7 @@ def chat_names(text: str) -> list[tuple[int, int]]:
             out += _group(text, m.start(1), m.group(1), cased=cased)
     for m in WITH_ME.finditer(text):
         group = 1 if m.group(1) is not None else 2
-        out += _group(text, m.start(group), m.group(group), cased=cased)
+        out += _group(text, m.start(group), m.group(group), cased=cased, strict=True)
     for m in SIGNED.finditer(text):
         out += _group(text, m.start(1), m.group(1), cased=cased)
     for m in AT_SITE_SAYS.finditer(text):
