@@ -78,6 +78,7 @@ WROTE = re.compile(
 )
 # someone together with the writer: "me and oria both get error 502", "Oria and I manage the store"
 WITH_ME = re.compile(rf"\b(?i:me|myself)[ \t]+(?i:and|&)[ \t]+({WORD})\b|(?<![\w'’-])({WORD})[ \t]+(?i:and|&)[ \t]+(?:I|me|myself)\b")
+WITH_ME_WORDS = re.compile(r"\b(?i:me|myself)[ \t]+(?i:and|&)[ \t]|[ \t](?i:and|&)[ \t]+(?:I|me|myself)\b")  # WITH_ME's cheap first look
 # who writes, in Spanish, Portuguese, French or Italian: "Hola, soy Oria", "aqui é o Oria", "je suis Oria", "sono Oria"
 SELF_INTRO = re.compile(r"\b(?i:soy|aqu[ií][ \t]+(?:es|habla)|aqui[ \t]+(?:é|fala)[ \t]+(?:o|a)|sou[ \t]+(?:o|a)|je suis|sono)[ \t]+([A-Z][\w'’]*(?:[ \t]+[A-Z][\w'’]*)?)")
 CAPS_WORD = re.compile(r"[A-Z][A-Z'’-]*[A-Z]")
@@ -136,10 +137,11 @@ def chat_names(text: str) -> list[tuple[int, int]]:
         low = m.group(1).lower()
         if len(low) > 1 and not plain(low) and low not in stop_words() and low not in NOT_NAMES:
             out.append(m.span(1))
-    for regex in (HERE, CLEFT, HEADER, WROTE, SELF_INTRO):
+    # WROTE tries a name at every word: only where a colon is
+    for regex in (HERE, CLEFT, HEADER, SELF_INTRO) + ((WROTE,) if ":" in text else ()):
         for m in regex.finditer(text):
             out += _group(text, m.start(1), m.group(1), cased=cased)
-    for m in WITH_ME.finditer(text):
+    for m in WITH_ME.finditer(text) if WITH_ME_WORDS.search(text) else ():
         group = 1 if m.group(1) is not None else 2
         out += _group(text, m.start(group), m.group(group), cased=cased, strict=True)
     for m in SIGNED.finditer(text):
@@ -151,7 +153,8 @@ def chat_names(text: str) -> list[tuple[int, int]]:
         for m in TOLD.finditer(text):
             if _name(m.group(1), cased=False) and m.group(1) not in CHAT_WORDS and not a_brand(text, *m.span(1)):
                 out.append(m.span(1))
-        out += [(m.start(1), m.end(2)) for m in LOWER_POSSESSIVE.finditer(text) if lower_pair(m.group(1), m.group(2))]
+        if "'s" in text or "’s" in text:
+            out += [(m.start(1), m.end(2)) for m in LOWER_POSSESSIVE.finditer(text) if lower_pair(m.group(1), m.group(2))]
         for m in INITIALLED.finditer(text):
             surname = re.search(r"[a-z][\w'’-]{3,}\Z", m.group(1))
             if surname and _name(surname.group(), cased=False, later=True):
