@@ -27,6 +27,35 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
+Figures, 2026-12-07, branch privacy24 (before = main at 86b7bfa with the tenth blind PII set wired in (f1ee263), after = the
+branch at 9402bbd; `--show all --seed 1000`, before and after alternating, five pairs (the last two at 9402bbd's behaviour,
+identical to each other; the first three at earlier commits); load 6-18 on 2 shared cores). First a tenth blind PII set, written and committed (f1ee263) before redaction ran on it, report only
+(bench/blind_pii_messages_10.txt: 86 people of many cultures as subjects, objects, in lists, parentheses, possessives,
+greetings, sign-offs, "@" mentions, lower case, one message in capitals, nicknames, initials, names that are English words;
+12 street addresses of many countries). Then people in a chat message's own shapes (policies/chat_names.py: "@x", "X-san",
+"Hi all, X here", "hi, x again", "thx - x", "X at the depot says", "was it X or Y who", lower-case "tell x the ..." and
+"r. surname" and "first last's", first and last names in a message in capitals, a forwarded "From:" line, "> X wrote:",
+"me and x", "soy X"), people named by their part in the account (policies/role_names.py: added as an admin, the account's
+owner, a booking under a name, "X (our bookkeeper)", "for X, not me", lower-case "can x see"), and a Bangladeshi "house 9,
+road 4" line (policies/street_forms.py). Chosen on bench/dev_pii_messages_privacy24.txt (three batches, development, the
+first written right after blind10 by the same hand and in its shapes: blind10's gain is weak evidence), the PII tune half,
+seed 11, the blind tune half and the ordinary tune half (one fix on it: "for me and tell them" is no name); the report
+halves, blind2-10 and seed 1000 only measured, no rule chosen or undone on them. The misses of the report-only blind sets
+were not printed.
+- PERSON: PII tune 222/226, report 200/205 unchanged; seed 1000 1200 -> 1201 of 1261; seed 11 1236 -> 1237 of 1287; blind
+  tune 45/45, report 51/58, blind3 70/76, blind4 61/68, blind5 47/54, blind8 73/84, blind9 61/70 unchanged; blind2 75 -> 78
+  of 84 (0.893 -> 0.929); blind6 79 -> 80 of 88 (0.898 -> 0.909); blind10 69 -> 76 of 86 (0.802 -> 0.884); development
+  119 -> 143 of 157 (training scores; by batch 71 -> 83 of 85, 27 -> 34 of 42, 21 -> 26 of 30; each batch's rules
+  measured on the next batch before it was read: the first batch's rules gave the second 27 -> 28, the first two
+  batches' the third 21 -> 21, so these shapes generalise little to new shapes);
+- STREET: every set unchanged but blind10 11 -> 12 of 12 and development 10 -> 11 of 11 (blind4 4/5 stays below);
+- every other kind identical on every set; blind ordinary questions: the same changes on every set (tune 3, report 20,
+  blind2 10, blind3 13, blind4 37, blind5 10, blind7 21, blind8 40);
+- ordinary changed: tune 150 -> 153 (CLINC150 "tell steve my location", "tell susan that ...", "tell david my location": real
+  first names), report 168 -> 174 (not used for any choice: "tell chris", "tell jim", "me and teresa", "connor oneil's"
+  people's names; "how do i tell mastercard about ..." and "does france use a socket converter" are no person);
+- redaction alone: chat_names + role_names cost 0.06 ms a message; throughput, 5,000 CLINC150 requests, before vs after
+  alternating: 1563/1050, 674/845, 1099/676, 1491/2294, 1297/2382 messages/s (noise of a loaded machine).
 Figures, 2026-12-07, branch privacy23 (before = main at e290e0b with the eighth blind ordinary set wired in (09de66a), after =
 the branch at its last code commit; `--show tune --seed 1000`, one run each; load 10-14 on 2 shared cores). First an
 eighth blind ordinary set, written and committed (09de66a) before redaction ran on it, report only, whole
