@@ -574,6 +574,17 @@ on TUNE by replaying those records (0.735 -> 0.738) before recording. Measured o
   bound); within 0.3, 9 for 47. At about 0.4 right per clarification against the unsure pair's 0.9, it loses right under the
   0.15 budget.
 
+Handed over with the right article first (2026-12-07, helper answers27; records of main at 86b7bfa, same command with
+`--probes P.json`, 420 s at load 8-12: TUNE 0.746 / 0.038 / 0.139 / off-topic answered 0.051; REPORT 0.713 / 0.029 /
+0.140 / 0.057; kb4 0.744 / 0.007 / 0.122 / 0.172; kb5 0.724 / 0.065 / 0.108 / 0.106; kb6 0.837 / 0.032 / 0.121 / 0.020;
+kb8 0.625 / 0.011 / 0.200 / 0.100; kb9 REPORT 0.803 / 0.028 / 0.162 / 0.229). bench/answers_handover.py, TUNE only: the 81
+TUNE questions handed over under `min_confidence` with the right article first cannot be told from the 37 of the same
+region with a wrong one first (the best recorded quantity, the gap to the next article, AUC 0.63; seventeen of them in
+one logistic model, leave one KB out, 0.45), so answering them costs about one wrong answer per two right ones; a per-KB
+offset of the models from the KB's own probes (lambda 0.25: TUNE 0.794 / 0.072) and both models refitted on the five
+KBs' TUNE (best grid point 0.726 / 0.036, leave one KB out 0.706) lose; clarifying them needs 0.178 more of answerable
+than the 0.011 left of the 0.15. Nothing adopted; the figures are in that file's docstring.
+
 Printed: the pipeline as shipped on REPORT (per KB and all), the same on TUNE (a training score,
 labelled so), the leave-one-KB-out figures, and kb4's and kb5's (with `--failures`, their misses by cause). `--records FILE` keeps the per-case results
 (JSON) so `--fit` can be rerun without asking every question again.
