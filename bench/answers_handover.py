@@ -54,8 +54,8 @@ answered 0.746 / 0.038 / 0.139 / 0.051, REPORT 0.713 / 0.029 / 0.140 / 0.057; re
   a one-article "did you mean" would be right for 81 of its 118 answerable questions.
 Also looked at with /tmp scripts over the same files (not kept): how often the top document is a wrong one among the first
 one or three for the KB's probes of other documents (a "hub"), AUC A vs B 0.44-0.61 per KB and 0.44-0.49 pooled, over all
-gated TUNE answers right top against wrong top 0.46-0.73; and the KB's probes' median rank agreement as a unit for
-`agreement` (kb7's multi-chunk articles): 0.953-0.964 on every KB's probes, customers' right answers 0.90-0.94, so there is
+gated TUNE answers right top against wrong top 0.46-0.73; and the KB's probes' mean rank agreement (top right) as a unit for
+`agreement` (kb7's multi-chunk articles): 0.953-0.964 on every KB's probes, customers' right TUNE answers 0.90-0.94, so there is
 no per-KB level to divide by.
 Nothing adopted, no behaviour changed. What is left for this class is the ordering (a better top article: in this
 region the fused ordering already picks the right one of the first two more often than any single view, 75 of 92
