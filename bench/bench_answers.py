@@ -584,6 +584,10 @@ one logistic model, leave one KB out, 0.45), so answering them costs about one w
 offset of the models from the KB's own probes (lambda 0.25: TUNE 0.794 / 0.072) and both models refitted on the five
 KBs' TUNE (best grid point 0.726 / 0.036, leave one KB out 0.706) lose; clarifying them needs 0.178 more of answerable
 than the 0.011 left of the 0.15. Nothing adopted; the figures are in that file's docstring.
+The same command here at e290e0b (the commit answers26 recorded on, before its change): TUNE 0.743, REPORT 0.707, kb4 0.744,
+kb5 0.717, kb6 0.837, kb8 0.614 against its 0.730 / 0.723 / 0.789 / 0.717 / 0.810 / 0.597 there: at one commit the figures
+differ between installs by up to 0.045 on a KB (in both directions; its own before / after deltas reproduce here), so
+compare before and after on one machine and install only.
 
 Printed: the pipeline as shipped on REPORT (per KB and all), the same on TUNE (a training score,
 labelled so), the leave-one-KB-out figures, and kb4's and kb5's (with `--failures`, their misses by cause). `--records FILE` keeps the per-case results
