@@ -15,7 +15,12 @@ listed here): the words right around it say what it is, and a person's name neve
 - the end of a journey whose other end is a place: "from Leeds to X" (a ticket "moved from X to Y" between people:
   neither end is a place); a train or a flight from a place to a place that is late: "X from Washington to New York
   delayed 2 hours";
-- a shop's opening hours: "Is X open on bank holidays?", "Is X closed today?" ("Is X open to a call?" is someone's).
+- a shop's opening hours: "Is X open on bank holidays?", "Is X closed today?" ("Is X open to a call?" is someone's);
+- a maker's name between an article and the goods it makes: "a X coat", "my X kettle" (goods only, listed: "a X
+  concert", "a X book" are of a person's work);
+- software that runs on a device or a system: "Can X run on a Fire TV Stick?", "Does X run on Linux?" ("Can X run on
+  Monday?" is someone's: a day or a month is no system);
+- a shop that takes a way of paying: "Does X take Apple Pay?" (not "cash" or "PayPal", which people take too).
 
 Chosen on bench/ordinary/dev_questions_privacy25.txt (development, written after bench/ordinary/blind_questions_9.txt was
 committed) and the tune halves; the PII tune half, seed 11 and the development PII files were searched for each shape
@@ -79,6 +84,26 @@ HOURS_AFTER = re.compile(
     r"until|till|til|24|at[ \t]+\d|after[ \t]+\d|before[ \t]+\d|this[ \t]+(?:weekend|sunday|saturday|evening))\b",
     re.IGNORECASE,
 )
+# "a X coat", "my X kettle": goods of a maker (not a person's work: "a X concert", "a X book")
+GOODS = (
+    r"(?:coat|jacket|dress|shirt|blouse|jeans|trousers|sweater|jumper|hoodie|scarf|hat|cap|gloves|belt|suit|shoes|boots|sneakers|"
+    r"trainers|sandals|heels|bag|handbag|backpack|suitcase|wallet|purse|watch|perfume|fragrance|cologne|lipstick|mascara|"
+    r"foundation|serum|moisturi[sz]er|shampoo|razor|paint|primer|grill|kettle|toaster|mixer|blender|juicer|fryer|air fryer|"
+    r"oven|fridge|freezer|dishwasher|washer|dryer|vacuum|hoover|mattress|pillow|duvet|sofa|couch|chair|desk|lamp|tent|bike|"
+    r"helmet|charger|cable|headphones|earbuds|speaker|glasses|sunglasses|frames|lenses|stroller|pram|car seat|mug|bottle|tumbler)"
+)
+MAKER_BEFORE = re.compile(r"\b(?:a|an|my|our|the|this|that|new)[ \t]+\Z", re.IGNORECASE)
+GOODS_AFTER = re.compile(rf"[ \t]+{GOODS}s?\b(?!['’-])", re.IGNORECASE)
+RUNS_ON_AFTER = re.compile(
+    r"[ \t]+(?:still[ \t]+)?(?:run|runs|work|works)[ \t]+on[ \t]+(?:a[ \t]+|an[ \t]+|the[ \t]+|my[ \t]+|our[ \t]+)?"
+    r"(?:(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Christmas|Easter)\b)[A-Z][\w.+-]*|(?:mac|pc|laptop|chromebook|tablet|phone|smart ?tv|tv|console|raspberry pi|server|arm64|m1|m2|m3)\b)"
+)
+TAKES_PAYMENT_AFTER = re.compile(
+    r"[ \t]+(?:still[ \t]+)?(?:take|takes|accept|accepts)[ \t]+(?:Apple[ \t]+Pay|Google[ \t]+Pay|Samsung[ \t]+Pay|contactless|Amex|"
+    r"American[ \t]+Express|gift[ \t]+cards?|vouchers?|Klarna|Afterpay|Clearpay|Alipay|WeChat[ \t]+Pay)\b",
+    re.IGNORECASE,
+)
 ROUTE_TO_BEFORE = re.compile(r"\bfrom[ \t]+((?:[A-Z][\w'’.-]*[ \t]+){1,3})to[ \t]+\Z")
 ROUTE_FROM_AFTER = re.compile(r"[ \t]+to[ \t]+([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2})")
 
@@ -123,18 +148,27 @@ def shop_hours(text: str, start: int, end: int) -> bool:
     return HOURS_BEFORE.search(text[max(0, start - 8) : start]) is not None and HOURS_AFTER.match(text, end) is not None
 
 
+def makers_goods(text: str, start: int, end: int) -> bool:
+    """"a Ted Baker coat", "my Henry vacuum": a maker's name between an article and the goods it makes."""
+    return _bare(text, start, end) and MAKER_BEFORE.search(text[max(0, start - 6) : start]) is not None \
+        and GOODS_AFTER.match(text, end) is not None
+
+
 def thing_shape(text: str, start: int, end: int, *, things: Sequence[tuple[int, int]] = ()) -> bool:
     """Whether the sentence's shape around text[start:end] makes it a product, a shop or a place (the module's docstring).
     `things`: the spans the model calls places, organisations or products."""
     return numbered_title(text, start, end) or device_part(text, start, end) or BOT_AFTER.match(text, end) is not None \
         or possessive_subject(text, start, end) or IN_MY_COLLECTION_AFTER.match(text, end) is not None \
         or route_end(text, start, end, things) or IN_STOCK_AFTER.match(text, end) is not None \
-        or SYNCS_WITH_AFTER.match(text, end) is not None or shop_hours(text, start, end)
+        or SYNCS_WITH_AFTER.match(text, end) is not None or shop_hours(text, start, end) or makers_goods(text, start, end) \
+        or RUNS_ON_AFTER.match(text, end) is not None or TAKES_PAYMENT_AFTER.match(text, end) is not None
 
 
 # "Target on Market Street has no ...", "Whole Foods on Union Street doesn't take ...": a capitalised name opening its
 # sentence, "on" and a street with no house number, then a verb: the branch of a shop the sentence is about
-SUBJECT_ON_BEFORE = re.compile(r"(?:\A|[.!?]\s+|\n\s*)(?:[A-Z][\w&'’.+-]*[ \t]+){1,4}(?:on|at)[ \t]+\Z")
+SUBJECT_ON_BEFORE = re.compile(
+    r"(?:\A|[.!?]\s+|\n\s*)(?:[A-Z][\w&'’.+-]*[ \t]+){1,4}(?:(?:store|shop|branch|outlet|showroom|restaurant)[ \t]+)?(?:on|at)[ \t]+\Z"
+)
 BRANCH_VERB_AFTER = re.compile(
     r"[ \t]+(?:still[ \t]+)?(?:has|have|is|isn['’]t|was|wasn['’]t|doesn['’]t|don['’]t|didn['’]t|won['’]t|can['’]t|takes|accepts|"
     r"opens|closes|sells|stocks|says|said)\b"
