@@ -17,7 +17,9 @@ listed here): the words right around it say what it is, and a person's name neve
   delayed 2 hours";
 - a shop's opening hours: "Is X open on bank holidays?", "Is X closed today?" ("Is X open to a call?" is someone's);
 - a maker's name between an article and the goods it makes: "a X coat", "my X kettle" (goods only, listed: "a X
-  concert", "a X book" are of a person's work);
+  concert", "a X book" are of a person's work); or before goods that are nothing but a noun, which then do or are
+  something: "Does X blender come with a warranty?", "X serum is cheaper on Amazon" ("Can X watch the kids?": "watch"
+  is a verb too);
 - software that runs on a device or a system: "Can X run on a Fire TV Stick?", "Does X run on Linux?" ("Can X run on
   Monday?" is someone's: a day or a month is no system);
 - a shop that takes a way of paying: "Does X take Apple Pay?" (not "cash" or "PayPal", which people take too).
@@ -32,6 +34,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+
+from policies.word_classes import noun_only
 
 # "X 3 won't launch", "X 2 crashes", "Is X 4 out?": a sequel's or a release's number, then what software or a game does
 # (not a count or a time: "X 2 days ago", "X 3 times", "X 35 years old")
@@ -90,7 +94,13 @@ GOODS = (
     r"trainers|sandals|heels|bag|handbag|backpack|suitcase|wallet|purse|watch|perfume|fragrance|cologne|lipstick|mascara|"
     r"foundation|serum|moisturi[sz]er|shampoo|razor|paint|primer|grill|kettle|toaster|mixer|blender|juicer|fryer|air fryer|"
     r"oven|fridge|freezer|dishwasher|washer|dryer|vacuum|hoover|mattress|pillow|duvet|sofa|couch|chair|desk|lamp|tent|bike|"
-    r"helmet|charger|cable|headphones|earbuds|speaker|glasses|sunglasses|frames|lenses|stroller|pram|car seat|mug|bottle|tumbler)"
+    r"helmet|charger|cable|headphones|earbuds|speaker|glasses|sunglasses|frames|lenses|stroller|pram|car seat|mug|bottle|tumbler|"
+    r"cleanser|toner|lotion|conditioner|palette|blush|eyeliner|concealer)"
+)
+# what goods do or are after their maker's name: "X blender come with", "X serum is cheaper"
+GOODS_STATE_AFTER = re.compile(
+    r"[ \t]+(?:is|are|was|were|come|comes|came|won['’]t|doesn['’]t|didn['’]t|can['’]t|isn['’]t|keeps|stopped|broke|leaks|leaked|"
+    r"need|needs|work|works|cost|costs|still)\b|[ \t]*\?"
 )
 MAKER_BEFORE = re.compile(r"\b(?:a|an|my|our|the|this|that|new)[ \t]+\Z", re.IGNORECASE)
 GOODS_AFTER = re.compile(rf"[ \t]+{GOODS}s?\b(?!['’-])", re.IGNORECASE)
@@ -149,9 +159,14 @@ def shop_hours(text: str, start: int, end: int) -> bool:
 
 
 def makers_goods(text: str, start: int, end: int) -> bool:
-    """"a Ted Baker coat", "my Henry vacuum": a maker's name between an article and the goods it makes."""
-    return _bare(text, start, end) and MAKER_BEFORE.search(text[max(0, start - 6) : start]) is not None \
-        and GOODS_AFTER.match(text, end) is not None
+    """"a Ted Baker coat", "my Henry vacuum": a maker's name between an article and the goods it makes; "Does X blender
+    come with a warranty?": before goods that are nothing but a noun, which then do or are something."""
+    if not _bare(text, start, end) or (m := GOODS_AFTER.match(text, end)) is None:
+        return False
+    if MAKER_BEFORE.search(text[max(0, start - 6) : start]) is not None:
+        return True
+    goods = m.group().strip().lower()
+    return all(noun_only(w) for w in goods.split()) and GOODS_STATE_AFTER.match(text, m.end()) is not None
 
 
 def thing_shape(text: str, start: int, end: int, *, things: Sequence[tuple[int, int]] = ()) -> bool:

@@ -42,6 +42,7 @@ from policies.redaction import SpacyRedactor
         # a maker's goods, software on a system, a shop that takes a way of paying
         "Can I return a Harold Finch coat to the outlet?",
         "Is my Rowena Hale kettle covered by the warranty?",
+        "Rowena Hale serum is cheaper on Amazon, why?",
         "Hollis Grant store on Regent Street is closed today?",
         "Does Edith Lowe run on Linux?",
         "Does Marisol take contactless?",
@@ -71,6 +72,8 @@ def test_names_in_a_things_shape_are_kept(redactor: SpacyRedactor, text: str) ->
         ("Can Hedda Lindqvist run on Monday instead?", "Hedda Lindqvist"),
         ("Can Hedda Lindqvist take over as admin?", "Hedda Lindqvist"),
         ("Does Marisol take cash?", "Marisol"),
+        ("Does Maria Lopez cook on weekends?", "Maria Lopez"),
+        ("Is Hollis Grant's portal down?", "Grant"),
     ],
 )
 def test_people_in_like_sentences_stay_redacted(redactor: SpacyRedactor, text: str, value: str) -> None:
