@@ -18,8 +18,8 @@ listed here): the words right around it say what it is, and a person's name neve
 - a shop's opening hours: "Is X open on bank holidays?", "Is X closed today?" ("Is X open to a call?" is someone's);
 - a maker's name between an article and the goods it makes: "a X coat", "my X kettle" (goods only, listed: "a X
   concert", "a X book" are of a person's work); or before goods that are nothing but a noun, which then do or are
-  something: "Does X blender come with a warranty?", "X serum is cheaper on Amazon" ("Can X watch the kids?": "watch"
-  is a verb too);
+  something: "Does X blender come with a warranty?", "X serum is cheaper on Amazon"; goods that are a verb too only
+  with a verb after them: "X grill smokes a lot" ("Can X watch the kids?", "Does X grill steaks?" stay someone's);
 - software that runs on a device or a system: "Can X run on a Fire TV Stick?", "Does X run on Linux?" ("Can X run on
   Monday?" is someone's: a day or a month is no system);
 - a shop that takes a way of paying: "Does X take Apple Pay?" (not "cash" or "PayPal", which people take too).
@@ -100,7 +100,11 @@ GOODS = (
 # what goods do or are after their maker's name: "X blender come with", "X serum is cheaper"
 GOODS_STATE_AFTER = re.compile(
     r"[ \t]+(?:is|are|was|were|come|comes|came|won['’]t|doesn['’]t|didn['’]t|can['’]t|isn['’]t|keeps|stopped|broke|leaks|leaked|"
-    r"need|needs|work|works|cost|costs|still)\b|[ \t]*\?"
+    r"need|needs|work|works|cost|costs|still|smokes|overheats|beeps|rattles|squeaks|drips)\b|[ \t]*\?"
+)
+GOODS_VERB_AFTER = re.compile(
+    r"[ \t]+(?:is|are|was|were|comes?|came|won['’]t|doesn['’]t|didn['’]t|can['’]t|isn['’]t|keeps|stopped|broke|leaks|leaked|needs?|"
+    r"smokes|overheats|beeps|rattles|squeaks|drips)\b"
 )
 MAKER_BEFORE = re.compile(r"\b(?:a|an|my|our|the|this|that|new)[ \t]+\Z", re.IGNORECASE)
 GOODS_AFTER = re.compile(rf"[ \t]+{GOODS}s?\b(?!['’-])", re.IGNORECASE)
@@ -166,7 +170,11 @@ def makers_goods(text: str, start: int, end: int) -> bool:
     if MAKER_BEFORE.search(text[max(0, start - 6) : start]) is not None:
         return True
     goods = m.group().strip().lower()
-    return all(noun_only(w) for w in goods.split()) and GOODS_STATE_AFTER.match(text, m.end()) is not None
+    if all(noun_only(w) for w in goods.split()):
+        return GOODS_STATE_AFTER.match(text, m.end()) is not None
+    # goods that are a verb too ("paint", "grill", "watch"): only a verb after them makes them the noun ("Does X paint need
+    # a primer?", "X grill smokes a lot"; "Can X watch the kids?", "Does X grill steaks?" stay someone's)
+    return GOODS_VERB_AFTER.match(text, m.end()) is not None
 
 
 def thing_shape(text: str, start: int, end: int, *, things: Sequence[tuple[int, int]] = ()) -> bool:

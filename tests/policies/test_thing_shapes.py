@@ -43,6 +43,7 @@ from policies.redaction import SpacyRedactor
         "Can I return a Harold Finch coat to the outlet?",
         "Is my Rowena Hale kettle covered by the warranty?",
         "Rowena Hale serum is cheaper on Amazon, why?",
+        "Rowena Hale grill smokes a lot",
         "Hollis Grant store on Regent Street is closed today?",
         "Does Edith Lowe run on Linux?",
         "Does Marisol take contactless?",
@@ -73,6 +74,8 @@ def test_names_in_a_things_shape_are_kept(redactor: SpacyRedactor, text: str) ->
         ("Can Hedda Lindqvist take over as admin?", "Hedda Lindqvist"),
         ("Does Marisol take cash?", "Marisol"),
         ("Does Maria Lopez cook on weekends?", "Maria Lopez"),
+        ("Can Maria Lopez watch the kids on Friday?", "Maria Lopez"),
+        ("Does Hollis Grant grill steaks on weekends?", "Hollis Grant"),
         ("Is Hollis Grant's portal down?", "Grant"),
     ],
 )
