@@ -837,6 +837,10 @@ async def _asked(services: Any, case: BenchCase) -> dict[str, Any]:
         "cited": result.citations[0].source if result.citations else None, "options": [o.source for o in result.options],
         "retrieved": result.details.get("retrieved", []), "evidence": result.details.get("evidence"),
         "latency_ms": round(result.latency_ms, 2),
+        # the first retrieved article's passages (heading and text), for checks of what they say (bench/answers_near_domain.py)
+        "top_text": (result.details.get("passage_texts") or {}).get(next(iter(result.details.get("retrieved", [])), ""), ""),
+        # a noun the knowledge base never uses under policies/near_domain.py's floor: handed over whatever the gate says
+        "near_domain": bool(result.details.get("near_domain")),
     }
 
 
@@ -864,6 +868,8 @@ def decided(rec: dict[str, Any], evidence: Evidence | None, thresholds: Threshol
     if "person_named" not in rec["evidence"]:  # recorded before the evidence said so: read from the question as the pipeline does
         evidence = replace(evidence, person_named=names_a_person(rec["question"]))
     verdict, picked = decide(evidence, thresholds)
+    if rec.get("near_domain"):  # policies/near_domain.py: the pipeline hands it over whatever the verdict
+        return "handoff", []
     if verdict is Verdict.ANSWER:
         return "answer", rec["retrieved"][:1]
     if verdict is Verdict.CLARIFY:
