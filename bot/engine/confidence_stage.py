@@ -124,6 +124,7 @@ class ConfidenceStage:
             turn.chosen_source is None and bool(turn.passages) and self._nouns is not None and self._vocabulary is not None
             and evidence.similarity < NEAR_FLOOR and await self._names_the_unknown(turn)
         )
+        vetoed = near_domain and verdict is not Verdict.HANDOFF  # what it changes: an answer or a clarification
         if near_domain:
             turn.notes["near_domain"] = True
             verdict = Verdict.HANDOFF
@@ -139,7 +140,7 @@ class ConfidenceStage:
             # the evidence is split between a few articles: ask which one is meant
             turn.options = offered(turn.passages, picked)
             turn.stop(Outcome.CLARIFY)
-        elif (answer is None or answer.not_in_sources or wordless or near_domain or evidence.similarity < thresholds.min_dense
+        elif (answer is None or answer.not_in_sources or wordless or vetoed or evidence.similarity < thresholds.min_dense
               or any(name for _, name in unknown)):
             # nothing to say, or nothing relevant found (the question is about something else)
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)

@@ -15,8 +15,8 @@ from knowledge.retrieval import Passage
 from knowledge.vocabulary import TenantVocabulary
 from policies.near_domain import NEAR_FLOOR, SpacyNounReader
 
-ARTICLE = ("Add a new employee", "Go to People and choose Add employee. Enter their name, start date, pay rate and bank details; "
-           "they get an invitation to finish their profile and sign their tax forms.")
+ARTICLE = ("Add a new employee", ("Go to People and choose Add employee. Enter their name, start date, pay rate and bank details; "
+                                  "they get an invitation to finish their profile and sign their tax forms."))
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +72,17 @@ async def test_questions_the_help_center_covers_are_still_answered(tmp_path: Pat
 
 def test_nouns_are_read_without_placeholders_or_numbers(nouns: SpacyNounReader) -> None:
     assert nouns.nouns("can <PERSON_1> get a w2 for 2024 from the payroll dashboard") == ["payroll", "dashboard"]
+
+
+async def test_a_question_handed_over_anyway_keeps_its_reason(tmp_path: Path, nouns: SpacyNounReader) -> None:
+    """Only an answer or a clarification the rule stops becomes `no_answer`: staff still see "low confidence" where the
+    gate alone would have handed over (a tenant that answers nothing under 0.99)."""
+    tenants = tmp_path / "tenants.toml"
+    tenants.write_text("[tenants.default]\n[tenants.default.thresholds]\nmin_confidence = 0.99\nmin_choice_confidence = 0.99\n"
+                       "min_split_confidence = 0.99\n")
+    doubted = ConfidenceStage(settings=Settings.from_env({"SUPPORTBOT_DATA_DIR": str(tmp_path), "SUPPORTBOT_TENANTS_FILE": str(tenants)}),
+                              vocabulary=TenantVocabulary(load=lambda tenant, keys: [f"{ARTICLE[0]}\n{ARTICLE[1]}"]), nouns=nouns)
+    turn = _turn("my employee's work visa expired, what should i do?", dense=0.42)
+    await doubted.run(turn)
+    assert turn.outcome is Outcome.HANDOFF and turn.handoff_reason is HandoffReason.LOW_CONFIDENCE
+    assert turn.notes["near_domain"] is True
