@@ -55,8 +55,12 @@ class ConfidenceStage:
         assert self._nouns is not None and self._vocabulary is not None
         text, tenant, keys = turn.searched or turn.redacted or turn.text, turn.identity.tenant, turn.access_keys
 
-        def absent() -> list[str]:  # spaCy's tagger, about a millisecond: in a thread
-            return self._vocabulary.never_used(self._nouns.nouns(text), tenant=tenant, access_keys=keys)  # type: ignore[union-attr]
+        def absent() -> list[str]:  # spaCy's tagger, about a millisecond: in a thread, and only for a word never used
+            vocabulary, reader = self._vocabulary, self._nouns
+            assert vocabulary is not None and reader is not None
+            if not vocabulary.never_used([w for w in words(text.lower()) if len(w) >= 3], tenant=tenant, access_keys=keys):
+                return []
+            return vocabulary.never_used(reader.nouns(text), tenant=tenant, access_keys=keys)
 
         return bool(await asyncio.to_thread(absent))
 
@@ -118,14 +122,13 @@ class ConfidenceStage:
         turn.notes["evidence"] = evidence.to_json()
         thresholds = self._settings.tenant(turn.identity.tenant).thresholds
         verdict, picked = decide(evidence, thresholds)
-        # near the articles in meaning, about something they never mention: no answer. Read whatever the verdict
-        # (a question under the floor only), so that a replay of the evidence under other thresholds knows it too
-        near_domain = (
-            turn.chosen_source is None and bool(turn.passages) and self._nouns is not None and self._vocabulary is not None
-            and evidence.similarity < NEAR_FLOOR and await self._names_the_unknown(turn)
+        # near the articles in meaning, about something they never mention: no answer. Read only where it would change
+        # the outcome (an answer or a clarification under the floor): the tagger costs a question about a millisecond
+        vetoed = (
+            verdict is not Verdict.HANDOFF and turn.chosen_source is None and bool(turn.passages) and self._nouns is not None
+            and self._vocabulary is not None and evidence.similarity < NEAR_FLOOR and await self._names_the_unknown(turn)
         )
-        vetoed = near_domain and verdict is not Verdict.HANDOFF  # what it changes: an answer or a clarification
-        if near_domain:
+        if vetoed:
             turn.notes["near_domain"] = True
             verdict = Verdict.HANDOFF
         if answer is None and turn.notes.get("model_failures"):  # models down and nothing to quote: sorry, a person

@@ -85,4 +85,4 @@ async def test_a_question_handed_over_anyway_keeps_its_reason(tmp_path: Path, no
     turn = _turn("my employee's work visa expired, what should i do?", dense=0.42)
     await doubted.run(turn)
     assert turn.outcome is Outcome.HANDOFF and turn.handoff_reason is HandoffReason.LOW_CONFIDENCE
-    assert turn.notes["near_domain"] is True
+    assert "near_domain" not in turn.notes  # not even read: the tagger runs only where it would change the outcome
