@@ -599,7 +599,10 @@ The report sets were read once, after the choice, and nothing was chosen or undo
 TUNE figure's near-free gain: over REPORT and kb4-kb8, 9 right answers or clarifications lost for 9 off-topic questions
 stopped and 2 wrong ones; the lost ones name a noun their help center never writes (a family member asked about: a
 wife, a daughter, a husband, a son; a city shipped to; a plan's name in lower case). None of kb4's own 11 off-topic questions
-answered changed. `ask` latency: see the report of this branch (bench/bench_ask.py, ABAB).
+answered changed. `ask` latency (bench/bench_ask.py --rounds 2, this branch / main
+interleaved, load average 6-12): total p50 19.6 / 13.8 / 16.1 / 16.7 ms, p99 206 / 30 / 33 / 32 ms (the 206 under a
+load spike); the confidence stage's p99 0.9 -> 5-10 ms (the tagger, on the few questions under 0.45 that the gate would
+answer or clarify and that have a word the knowledge base never uses).
 
 Printed: the pipeline as shipped on REPORT (per KB and all), the same on TUNE (a training score,
 labelled so), the leave-one-KB-out figures, and kb4's and kb5's (with `--failures`, their misses by cause). `--records FILE` keeps the per-case results
