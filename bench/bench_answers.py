@@ -581,7 +581,7 @@ only: `python bench/answers_near_domain.py R0.json --nouns` on the records of ma
 TUNE 0.746 / 0.038 / 0.139 / off-topic 0.051) hands over, of the TUNE cases answered or clarified, (right, wrong,
 off-topic) (2, 0, 6) at 0.44 and 0.45, (4, 0, 6) at 0.46, (8, 0, 7) at 0.48; any word instead of a noun (8 for 4 at
 0.45) and the floor alone (bench/answers_near_domain.py `--floors`, above) trade worse. Recorded before (main at 86b7bfa)
-and after (this branch), same command, load average 6-10 on the shared machine; right / wrong / clarified /
+and after (this branch at 42db55c, R2.json), same command, load average 6-13 on the shared machine; right / wrong / clarified /
 off-topic answered, with what changed case by case (/tmp script diffing the two records):
     TUNE    0.746 -> 0.744 / 0.038 both / 0.139 -> 0.137 / 0.051 -> 0.040 (1 right clarification lost, Bitext; 6
             off-topic stopped: kb9 3 (0.295 -> 0.227), Bitext 3 (0.043 -> 0.017))      <- the data the choice was made on
