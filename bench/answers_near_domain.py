@@ -3,6 +3,7 @@
     pip install wordfreq   # 3.1.1; for the first measurement only, not a dependency of the bot
     python bench/answers_near_domain.py RECORDS [--list]   # RECORDS from bench/bench_answers.py --records
     python bench/answers_near_domain.py RECORDS --floors [--split report]   # the second only (no wordfreq)
+    python bench/answers_near_domain.py RECORDS --nouns   # the third (policies/near_domain.py), on records without it
 
 1. Rare words absent near the answer (TUNE cases only are read).
 
@@ -97,7 +98,39 @@ def floors(path: Path, split: str) -> None:
         print(f"min_dense {floor:.2f}  " + "  ".join(cells))
 
 
+def nouns(path: Path) -> None:
+    """`--nouns`: policies/near_domain.py's rule replayed on the TUNE records of a pipeline without it (R.json of main
+    before it): of the cases answered or clarified, those under a floor on the best passage's raw cosine with a noun
+    (or with any content word) that the knowledge base never uses, by label, per floor."""
+    from knowledge.vocabulary import TenantVocabulary
+    from policies.near_domain import SpacyNounReader
+
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = documents(Path(tmp))
+    texts = {kb: [f"{title}\n" + "\n".join(f"{h}\n{t}" for h, t in sections) for title, sections in docs[kb].values()] for kb in KBS}
+    vocabulary = TenantVocabulary(load=lambda tenant, keys: texts[tenant])
+    reader = SpacyNounReader(model="en_core_web_sm")
+    rows = []
+    for rec in json.loads(path.read_text()):
+        if rec["split"] != "tune" or rec["kb"] not in KBS or rec["outcome"] == "handoff" or not rec["evidence"]:
+            continue
+        asked = [w for w in dict.fromkeys(WORD.findall(rec["question"].lower())) if len(w) >= 3]
+        rows.append((rec["kb"], label(rec), rec["evidence"]["similarity"],
+                     bool(vocabulary.never_used(reader.nouns(rec["question"]), tenant=rec["kb"], access_keys=["all"])),
+                     bool(vocabulary.never_used(asked, tenant=rec["kb"], access_keys=["all"]))))
+    for floor in (0.42, 0.44, 0.45, 0.46, 0.48):
+        for name, col in (("a noun", 3), ("any word", 4)):
+            hit = [r for r in rows if r[2] < floor and r[col]]
+            per = {kb: tuple(sum(1 for r in hit if r[0] == kb and r[1] == lab) for lab in ("right", "wrong", "offtopic")) for kb in KBS}
+            total = tuple(sum(v[i] for v in per.values()) for i in range(3))
+            print(f"under {floor:.2f}, {name:8s} the KB never uses: handed over (right, wrong, off-topic) {total}  "
+                  + "  ".join(f"{kb} {v}" for kb, v in per.items()))
+
+
 def main() -> int:
+    if "--nouns" in sys.argv:
+        nouns(Path(sys.argv[1]))
+        return 0
     if "--floors" in sys.argv:
         floors(Path(sys.argv[1]), sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else "tune")
         return 0

@@ -37,6 +37,13 @@ were dropped as inputs because their levels do not carry from one KB to another)
 thresholds are bound by wrong answers, and for right against wrong no recorded quantity does better
 than the gap to the next article, which the confidence already reads: what is left to gain there is
 in the ordering itself (a better top document), not in the gate.
+
+Looked at again 2026-12-07 (helper answers27, issue #15) for the class this script counts first, handed over under
+`min_confidence` with the right article first (TUNE: 81, kb7 38, COVID-QA 22), against the same region's questions
+whose top article is wrong (37) and its off-topic ones (25): bench/answers_handover.py. No recorded quantity, nor a
+logistic model of seventeen of them fitted leave-one-KB-out (AUC 0.45), tells the right top article from the wrong one
+there; a per-KB offset from the KB's own probes and a refit of both models on the five KBs' TUNE both lose on TUNE
+(figures in its docstring). Nothing adopted.
 """
 
 from __future__ import annotations

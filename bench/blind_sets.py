@@ -40,6 +40,10 @@ The tenth PII set (privacy24, bench/blind_pii_messages_10.txt) is report only to
 as subjects, objects, after prepositions, in lists, parentheses, possessives, greetings, sign-offs and "@" mentions, lower
 case, one in capitals, nicknames, initials, names that are English words; titles outside the marks; 12 street addresses of
 many countries; e-mails, phones.
+The ninth ordinary set (privacy25, bench/ordinary/blind_questions_9.txt) is report only too, whole: 345 questions about
+real apps, assistants, libraries, banks, shops, restaurants, cars, phones, printers, routers, games and carriers (named like
+people or places; plans, features, model, order, ticket and booking numbers, versions, amounts, times; a few in other
+languages, some in lower case); no PII messages.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ BLIND_PII_9 = HERE / "blind_pii_messages_9.txt"
 BLIND_PII_10 = HERE / "blind_pii_messages_10.txt"
 BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 BLIND_QUESTIONS_8 = HERE / "ordinary" / "blind_questions_8.txt"
+BLIND_QUESTIONS_9 = HERE / "ordinary" / "blind_questions_9.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -175,3 +180,8 @@ def blind_questions_7() -> list[str]:
 def blind_questions_8() -> list[str]:
     """The eighth blind ordinary set, whole (report only)."""
     return _lines(BLIND_QUESTIONS_8)
+
+
+def blind_questions_9() -> list[str]:
+    """The ninth blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_9)

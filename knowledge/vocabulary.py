@@ -236,6 +236,17 @@ class TenantVocabulary:
         return [t for t in things if any(len(w) >= 2 and w not in known and not any(s in known for s in stems(w))
                                          and not is_dictionary_word(w) for w in words(t.lower()))]
 
+    def never_used(self, candidates: Iterable[str], *, tenant: str, access_keys: Iterable[str]) -> list[str]:
+        """Of `candidates` (lower-case words, policies/near_domain.py's nouns), those that the chunks `access_keys`
+        may read never use, as written or by any stem, common words included ("visa" of a payroll help center),
+        and that are no misspelling of a word they use. None when the asker may read nothing."""
+        scope = scope_of(tenant, access_keys)
+        known = self._known_words(scope)
+        if not known:
+            return []
+        return [w for w in candidates if w not in STOP and not any(s in known for s in stems(w))
+                and not (len(w) >= 6 and self._is_typo(w, scope=scope, known=known))]
+
     def references(self, text: str, *, tenant: str, access_keys: Iterable[str]) -> list[str]:
         """The customer's own reference codes in `text` (an order, a ticket, a serial: "SR-88213", "AMP-40981123"):
         letters with three digits or more, or four capitals or more with two digits (a promotion's code such as

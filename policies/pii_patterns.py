@@ -48,9 +48,10 @@ class Entity:
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}\b")
 CARD_RE = re.compile(r"(?<![\w-])(?:\d[ -]?){11,18}\d(?![\w-])")
 IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)\b", re.I)  # mod-97 checked
-# a Luhn-valid run of digits right after these words is an order or ticket number, not a card
+# a Luhn-valid run of digits right after these words is an order, ticket or meeting number, not a card (nor a phone where
+# the text does not speak of phoning: "Zoom says meeting 912 338 7711 has ended")
 NOT_A_CARD = re.compile(
-    r"(?:order|oder|purchase|invoice|tracking|ticket|reference|ref|booking|confirmation|transaction|shipment|package|parcel|case)"
+    r"(?:order|oder|purchase|invoice|tracking|ticket|reference|ref|booking|confirmation|transaction|shipment|package|parcel|case|meeting)"
     r"(?:\s+(?:number|no\.?|id|#))?(?:\s+(?:is|was))?:?\s*#?\s*$",
     re.I,
 )

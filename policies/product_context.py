@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from bot.core.words import stop_words
 from policies.product_phrases import product_phrase
 from policies.thing_roles import assistant_told, thing_role
+from policies.thing_shapes import thing_shape
 
 # a word no one's name is written as: an acronym of three capitals or more beside a word that is not all capitals
 # ("Bolt EUV"; "ORIA VESKETH" is a name in a form's capitals), a digit ("S24"). A capital inside a word is left to the
@@ -188,4 +189,5 @@ def product_context(
     return platform_on(text, start, end, things, persons) or coded_name(text, start, end) or inside_numbered_name(text, start, end, found) or shop_at(text, start, end) \
         or game_character(text, start, end) or configured(text, start, end) or assistant_asked(text, start, end) \
         or goods_of(text, start, end) or software_of(text, start, end) or product_phrase(text, start, end) \
-        or thing_role(text, start, end, things=things)  # the part it plays: "back up X", "X for iPad" (policies/thing_roles.py)
+        or thing_role(text, start, end, things=things) \
+        or thing_shape(text, start, end, things=things)  # the part it plays (policies/thing_roles.py), the sentence's shape (thing_shapes.py)

@@ -25,6 +25,7 @@ import re
 
 from policies.program_cues import CAPABILITY_BEFORE, capability_asked
 from policies.thing_roles import shop_named_street
+from policies.thing_shapes import subject_branch_street
 from policies.word_classes import WordClasses
 
 # what a product, an assistant or a game's character is called after its name and "the"
@@ -113,7 +114,8 @@ def shop_street(text: str, start: int, end: int) -> bool:
     shop on Queen Street" (not "I live on", "my flat on", "the house on": where someone lives)."""
     if any(c.isdigit() for c in text[start:end]):
         return False
-    return SHOP_BEFORE.search(text[max(0, start - 60) : start]) is not None or shop_named_street(text, start, end)
+    return SHOP_BEFORE.search(text[max(0, start - 60) : start]) is not None or shop_named_street(text, start, end) \
+        or subject_branch_street(text, start, end)  # "Target on Market Street has ..." (policies/thing_shapes.py)
 
 
 def product_phrase(text: str, start: int, end: int) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.app.admin import _authorized, unauthorized
+from bot.app.admin_session import authorized, unauthorized
 from bot.app.composition import Services
 from bot.app.faq_approval import approve
 from bot.core.errors import InputError
@@ -47,7 +47,7 @@ def register_learning_admin(app: web.Application, *, get_services: Callable[[], 
     gate_lock = asyncio.Lock()  # one approval at a time: two gates at once would each see the other's entry
 
     def guard(request: web.Request) -> None:
-        if not _authorized(request, token):
+        if not authorized(request, token):
             raise unauthorized(request)
 
     def book() -> ProposalBook:

@@ -17,8 +17,8 @@ from aiohttp import web
 from sqlalchemy import Engine, case, func
 from sqlmodel import Session, col, select
 
-from bot.app.admin import _authorized, unauthorized
 from bot.app.admin_charts import bar_chart, line_chart
+from bot.app.admin_session import authorized, unauthorized
 from bot.core.ops_tables import AnswerGrade, EvalRun
 from bot.core.ports import Embedder
 from bot.core.tables import AuditEvent, Handoff
@@ -134,7 +134,7 @@ def register_quality_admin(app: web.Application, *, engine: Engine, token: str |
         return figures
 
     def guard(request: web.Request) -> tuple[int, str | None]:
-        if not _authorized(request, token):
+        if not authorized(request, token):
             raise unauthorized(request)
         try:
             days = int(request.query.get("days", "30"))

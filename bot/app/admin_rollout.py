@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from aiohttp import web
 
-from bot.app.admin import _authorized, unauthorized
+from bot.app.admin_session import authorized, unauthorized
 from bot.app.request_checks import read_json
 from bot.core.errors import SupportbotError
 from bot.engine.rollout import RolloutBook
@@ -29,7 +29,7 @@ def register_rollout_admin(app: web.Application, *, book: RolloutBook, tenants: 
         return
 
     def guard(request: web.Request) -> None:
-        if not _authorized(request, token):
+        if not authorized(request, token):
             raise unauthorized(request)
 
     def state() -> list[dict[str, Any]]:

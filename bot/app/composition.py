@@ -58,6 +58,7 @@ from knowledge.vector_cache import CachedEmbedder
 from knowledge.vocabulary import TenantVocabulary
 from policies.budget import BudgetBook
 from policies.intent import HumanRequestDetector
+from policies.near_domain import SpacyNounReader
 from policies.permissions import AccessPolicy
 from policies.product_names import product_names, product_words
 from policies.routing import Router
@@ -107,7 +108,8 @@ def build_pipeline(
         *([generate] if generate is not None else []),
         AnswerStage(answerer=ExtractiveAnswerer()),
         ConfidenceStage(settings=settings, vocabulary=vocabulary, profiles=profiles, english_embedder=getattr(embedder, "english_only", False),
-                        named_things=getattr(redactor, "named_things", None)),
+                        named_things=getattr(redactor, "named_things", None),
+                        nouns=SpacyNounReader(model=settings.spacy_model) if redactor is not None and vocabulary is not None else None),
     ]
     return Pipeline(stages)
 

@@ -15,6 +15,7 @@ from knowledge.profile import TenantProfiles
 from knowledge.vocabulary import TenantVocabulary, owned_devices, words
 from policies.confidence import Verdict, assess, decide, shares_words
 from policies.intent import names_a_person
+from policies.near_domain import NEAR_FLOOR, SpacyNounReader
 
 
 def offered(passages: Sequence[Passage], picked: Sequence[int]) -> tuple[Option, ...]:
@@ -30,6 +31,7 @@ class ConfidenceStage:
     def __init__(
         self, *, settings: Settings, vocabulary: TenantVocabulary | None = None, profiles: TenantProfiles | None = None,
         english_embedder: bool = False, named_things: Callable[..., list[str] | None] | None = None,
+        nouns: SpacyNounReader | None = None,
     ) -> None:
         self._settings = settings
         self._vocabulary = vocabulary
@@ -37,12 +39,30 @@ class ConfidenceStage:
         self._named_things = named_things
         self._profiles = profiles
         self._english_embedder = english_embedder  # then a question in another language needs shared words
+        self._nouns = nouns  # near-domain questions (policies/near_domain.py)
 
     def warm_up(self) -> None:
         """The language identifier and the stop-word lists (1.8 s of imports), not on the first customer's turn."""
         if self._english_embedder:
             language.warm_up()
             shares_words("warm", "up")
+        if self._nouns is not None:
+            self._nouns.warm_up()
+
+    async def _names_the_unknown(self, turn: Turn) -> bool:
+        """Whether the question names a thing (a noun) the knowledge base never uses: policies/near_domain.py.
+        Read in the searched text (redacted, respelled); only the words of what this asker may read."""
+        assert self._nouns is not None and self._vocabulary is not None
+        text, tenant, keys = turn.searched or turn.redacted or turn.text, turn.identity.tenant, turn.access_keys
+
+        def absent() -> list[str]:  # spaCy's tagger, about a millisecond: in a thread, and only for a word never used
+            vocabulary, reader = self._vocabulary, self._nouns
+            assert vocabulary is not None and reader is not None
+            if not vocabulary.never_used([w for w in words(text.lower()) if len(w) >= 3], tenant=tenant, access_keys=keys):
+                return []
+            return vocabulary.never_used(reader.nouns(text), tenant=tenant, access_keys=keys)
+
+        return bool(await asyncio.to_thread(absent))
 
     async def _unknown_terms(self, turn: Turn) -> list[tuple[str, bool]]:
         """The question's words (and names of other companies) the knowledge base never uses: (term, whether
@@ -102,6 +122,15 @@ class ConfidenceStage:
         turn.notes["evidence"] = evidence.to_json()
         thresholds = self._settings.tenant(turn.identity.tenant).thresholds
         verdict, picked = decide(evidence, thresholds)
+        # near the articles in meaning, about something they never mention: no answer. Read only where it would change
+        # the outcome (an answer or a clarification under the floor): the tagger costs a question about a millisecond
+        vetoed = (
+            verdict is not Verdict.HANDOFF and turn.chosen_source is None and bool(turn.passages) and self._nouns is not None
+            and self._vocabulary is not None and evidence.similarity < NEAR_FLOOR and await self._names_the_unknown(turn)
+        )
+        if vetoed:
+            turn.notes["near_domain"] = True
+            verdict = Verdict.HANDOFF
         if answer is None and turn.notes.get("model_failures"):  # models down and nothing to quote: sorry, a person
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.MODEL_FAILURE)
         elif answer is not None and turn.chosen_source is not None and not answer.not_in_sources:
@@ -114,7 +143,8 @@ class ConfidenceStage:
             # the evidence is split between a few articles: ask which one is meant
             turn.options = offered(turn.passages, picked)
             turn.stop(Outcome.CLARIFY)
-        elif answer is None or answer.not_in_sources or wordless or evidence.similarity < thresholds.min_dense or any(name for _, name in unknown):
+        elif (answer is None or answer.not_in_sources or wordless or vetoed or evidence.similarity < thresholds.min_dense
+              or any(name for _, name in unknown)):
             # nothing to say, or nothing relevant found (the question is about something else)
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.NO_ANSWER)
         else:  # an answer from relevant passages that the gate does not trust enough

@@ -12,8 +12,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app.admin import COOKIE, register_admin, session_cookie
+from bot.app.admin import register_admin
 from bot.app.admin_rollout import register_rollout_admin
+from bot.app.admin_session import COOKIE, session_cookie
 from bot.app.composition import Services
 from bot.engine.rollout import RolloutBook
 
