@@ -55,7 +55,10 @@ were not printed.
   first names), report 168 -> 174 (not used for any choice: "tell chris", "tell jim", "me and teresa", "connor oneil's"
   people's names; "how do i tell mastercard about ..." and "does france use a socket converter" are no person);
 - redaction alone: chat_names + role_names cost 0.06 ms a message; throughput, 5,000 CLINC150 requests, before vs after
-  alternating: 1563/1050, 674/845, 1099/676, 1491/2294, 1297/2382 messages/s (noise of a loaded machine).
+  alternating: 1563/1050, 674/845, 1099/676, 1491/2294, 1297/2382 messages/s (noise of a loaded machine);
+- after merging main at 4a10fb9 (privacy25's thing_shapes, the ninth blind ordinary set): main with the tenth set's bench
+  files vs the merge, one pair, load 1-8: the same differences on every set as above; blind9 questions 34/345 unchanged;
+  throughput 2777 vs 2417 messages/s.
 Figures, 2026-12-07, branch privacy25 (before = main at 86b7bfa with the ninth blind ordinary set wired in (41486ad), after =
 the branch at 3260dfb; `--show none --seed 1000`, base and branch alternating, two runs each, every count identical between
 runs; load 10-15 on 2 shared cores). First a ninth blind ordinary set, written and committed (41486ad) before redaction ran on
