@@ -395,6 +395,38 @@ idle figure is the one that holds. At 150/s offered nothing carried it (SQLite 3
 backlog's (6.5-15 s). Left for 0.8: not the loop (1.3 ms a message of a ~9 ms gap) but the serve processes' worker
 threads (~+2-4 ms: the embedder's and the database client's work split over two processes' smaller batches), `vectors
 serve` against SQLite's own Milvus Lite child (~+1 ms) and the backends (~+2-4 ms).
+Twelfth look (branch pgscale6, 2026-12-07, other sessions running: load average 8-19). Counted on the server this
+time: PGOPTIONS="-c log_statement=all" for one PostgreSQL process's sessions (the relay's connections included; BEGIN,
+COMMIT, ROLLBACK and DEALLOCATE are statements there too), its log lines grouped by backend, 12 s of the saturated load
+(/tmp scratch driver, not in the repo). Main: 7.24 statements a message (this bench's count 6.42, 0.27 transactions),
+and of 3504 statements 738 ran prepared: psycopg prepares a statement at its fifth run on a connection but forgets every
+one the connection prepared at each ROLLBACK (and sends DEALLOCATE ALL), and the rollout stage (read every 0.5 s), a
+sampled answer's grade and the knowledge watch read in transactions the pool closed with a ROLLBACK; 7-17 connections
+were opened in 12 s (pg_stat_database.sessions), each a new backend whose statements ran unprepared again: SQLAlchemy's
+pool kept 5 connections, asyncio.to_thread has 6 threads here, and a sixth call at once opened a connection and closed
+it on return. Changed: those reads without a transaction (bot/core/autocommit.py), the pool keeps min(32, cores + 4) + 4,
+most recently used first (bot/core/database.py); a customer message's write, its lease and the turn's load one
+statement (message_statements.py `claim_and_load`, was the write with its lease, then `LOAD`). Same driver, the branch:
+5.57 statements a message (this bench's count 5.37, 0 transactions), 2320 of 2483 prepared, 0 connections opened during
+the load; SQLite's process 7.21 statements a message (in-process). Server CPU of an insert and its update to done of a
+message (3000 in a loop, load ~9): 0.69 ms with the trigram search index, 0.56 without (kept: /admin's search needs it).
+`--interleave 3 --seconds 8 --processes 2 --tree main=<main's code>`, three times (03:39-03:48 UTC, load 11.7-15.7, and 03:49-
+03:56, load 8.8-18.9; this session's tests ran beside both), saturated msg/s SQLite / branch / main by round, ratio to SQLite:
+  run 1: 41.4 / 22.9 / 19.1, 42.7 / 31.0 / 26.6, 49.0 / 41.0 / 30.4; branch 0.55 / 0.72 / 0.84, in all 0.71; main 0.46 / 0.62 /
+         0.62, in all 0.57; CPU a message SQLite 17.6, branch 28.8, main 30.3 ms
+  run 2: 34.7 / 24.6 / 25.8, 33.7 / 25.6 / 25.3, 44.2 / 31.2 / 26.9; branch 0.71 / 0.76 / 0.70, in all 0.72; main 0.74 / 0.75 /
+         0.61, in all 0.69; CPU a message SQLite 18.0, branch 30.7, main 29.0 ms
+  at 150/s offered (none carried it; p99 the backlog's, 7-13 s), carried msg/s branch / main: 33.0 / 33.9, 47.6 / 38.9, 37.0 /
+         27.9; 35.6 / 29.0, 38.3 / 23.1, 44.0 / 40.6 (in all 236 against 193)
+  run 3 (04:01-04:08, load 5.2-15.9, nothing of this session's beside it): 56.0 / 36.9 / 36.3, 55.2 / 36.6 / 25.2, 62.9 / 50.2 /
+         42.0; branch 0.66 / 0.66 / 0.80, in all 0.71; main 0.65 / 0.46 / 0.67, in all 0.59; CPU a message SQLite 16.6, branch
+         27.7, main 28.7 ms; at 150/s offered, carried branch / main 39.2 / 35.6, 71.0 / 60.3, 70.2 / 48.8 (p99 5.4-10.9 s)
+The branch is ahead of main in 8 of 9 saturated rounds and 8 of 9 offered ones (in all 0.71 / 0.72 / 0.71 against 0.57 /
+0.69 / 0.59), by about what single rounds swing; CPU a message is within noise (main's backends are undercounted: a
+connection closed before the reading loses its CPU).
+Left for 0.8: the CPU a message of the serve processes' worker threads (the shared work in smaller batches), `vectors
+serve`, the backends (~4 ms here; the trigram index ~0.2 of it), and the escalation's eight statements (1.6 a message
+at this load's 0.3 handed over: its three reads, the notice and its QUEUE_TOLD audit, the grade's mark could be fewer).
 """
 
 from __future__ import annotations

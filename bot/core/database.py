@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import hashlib
 import logging
+import os
 import re
 import time
 import weakref
@@ -116,6 +117,14 @@ def calls(engine: Engine) -> DatabaseCalls:
 
 
 _IDLE_PING = 2.0  # seconds a pooled connection rests before its next checkout pings it
+# PostgreSQL's pool: connections kept open, at least as many as the threads that run database calls at once
+# (asyncio's default executor, min(32, cores + 4): `asyncio.to_thread`), and a few for the rest. With
+# SQLAlchemy's default of 5 kept, a sixth call at once opened a connection and closed it on return:
+# bench/bench_scale.py's load opened ~1.4 a second per process (a backend started each time, and every
+# statement unprepared there for its first five runs). Most recently returned first (LIFO): the busy
+# connections keep their prepared statements warm, and the spare ones rest (pinged when next used).
+_POOL_SIZE = min(32, (os.cpu_count() or 1) + 4) + 4
+_POOL_OVERFLOW = 10
 
 
 def _ping_when_idle(engine: Engine, *, after: float) -> None:
@@ -169,8 +178,10 @@ def make_engine(url: str, *, idle_ping: float = _IDLE_PING) -> Engine:
         engine = create_engine(parsed, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        connect_args = {"connect_timeout": _CONNECT_TIMEOUT} if parsed.get_backend_name() == "postgresql" else {}
-        engine = create_engine(parsed, connect_args=connect_args)
+        postgres = parsed.get_backend_name() == "postgresql"
+        connect_args = {"connect_timeout": _CONNECT_TIMEOUT} if postgres else {}
+        pool = {"pool_size": _POOL_SIZE, "max_overflow": _POOL_OVERFLOW, "pool_use_lifo": True} if postgres else {}
+        engine = create_engine(parsed, connect_args=connect_args, **pool)
         _ping_when_idle(engine, after=idle_ping)
     counts = _CALLS[engine.pool] = DatabaseCalls()
     counts.attach(engine)

@@ -177,11 +177,12 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
                         claims.append(claim)
                     return self._store.store(conversation_id=conversation_id, text=text, client_id=client_id, entities=entities, claim=claim)
 
-                submitted, loaded = await lock.enter_with(
-                    store,
-                    lambda submitted: self._messages.load(conversation_id, submitted.inbound_id, earlier=True),
-                    meanwhile=acknowledge,
-                )
+                def load(submitted: Submitted) -> Loaded:
+                    # on PostgreSQL the write that took the lease read it too (`MessageStore.add`): no statement more
+                    found = claims[0].found if claims and not submitted.duplicate else None
+                    return found if found is not None else self._messages.load(conversation_id, submitted.inbound_id, earlier=True)
+
+                submitted, loaded = await lock.enter_with(store, load, meanwhile=acknowledge)
                 try:
                     if loaded is None:
                         loaded = await asyncio.to_thread(self._messages.load, conversation_id, submitted.inbound_id, earlier=True)

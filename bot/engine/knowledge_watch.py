@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.core.autocommit import autocommit
 from bot.core.tables import Document
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 def fingerprints(engine: Engine) -> dict[str, tuple[Any, ...]]:
     """tenant -> (documents, newest update, sum of versions). Synchronous."""
     table = Document.__table__  # type: ignore[attr-defined]
-    with engine.connect() as conn:
+    with autocommit(engine).connect() as conn:  # no transaction: see bot/core/autocommit.py
         rows = conn.execute(
             select(table.c.tenant, func.count(), func.max(table.c.updated_at), func.sum(table.c.version)).group_by(table.c.tenant)
         ).all()

@@ -50,6 +50,9 @@ class Claim:
     # a notification to the other processes (bot/engine/relay.py) the same statement sends as it commits;
     # sent when `taken` is set (the write with its take went through)
     told: str | None = None
+    # what the writer read in the same statement once the lease was taken (bot/engine/messages.py: the new
+    # message's `Loaded`); None: nothing read, the caller reads it
+    found: Any = None
 
 
 class LeaseTable:

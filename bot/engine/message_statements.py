@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, TextClause, bindparam, func, insert, text, true, update
+from sqlalchemy import (
+    Boolean,
+    String,
+    TextClause,
+    bindparam,
+    func,
+    insert,
+    null,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlmodel import col, select
@@ -82,6 +93,41 @@ def _load_in_one() -> Any:
 
 
 LOAD = _load_in_one()
+NEW_MESSAGE_COLUMNS = ("conversation_id", "client_id", "role", "text", "status", "reply_to", "payload", "delivery", "created_at")
+
+
+def claim_and_load(take: Any) -> Any:
+    """PostgreSQL: a customer message's insert, its conversation's lease taken (`take`, a data-modifying CTE
+    returning a row when taken) and the "typing" notification (`b_told` on `b_told_channel`, none when
+    NULL) in one statement, which also reads what `LOAD` reads for the message (the pending messages
+    before it always): a message's write and its load were two statements and two round trips, one after
+    the other in one thread hop (bot/engine/turns.py `Turn.enter_with`). The new row comes from the
+    insert's RETURNING (a statement does not see its own writes); the rest is what was committed when the
+    statement began, which holds every message acknowledged before this one was sent. Its columns are
+    `LOAD`'s (no reply: the message is new) and then `taken` and `told`, the rows of each (1 or 0);
+    what was read counts only when the lease was taken."""
+    messages = StoredMessage.__table__  # type: ignore[attr-defined]
+    conversations = Conversation.__table__  # type: ignore[attr-defined]
+    taken = take.cte("taken")
+    notification = bindparam("b_told", type_=String)
+    told = select(func.pg_notify(bindparam("b_told_channel", type_=String), notification)).where(notification.is_not(None)).cte("told")
+    inbound = (insert(messages).values({name: bindparam(name, type_=messages.c[name].type) for name in NEW_MESSAGE_COLUMNS})
+               .returning(*messages.c).cte("m"))
+    conversation, earlier, asked = conversations.alias("c"), messages.alias("p"), messages.alias("q")
+    pending = select(func.array_agg(aggregate_order_by(earlier.c.id, earlier.c.id))).where(
+        earlier.c.conversation_id == inbound.c.conversation_id, earlier.c.status == "pending", earlier.c.id < inbound.c.id,
+    ).scalar_subquery()
+    previous = select(messages.c.payload, messages.c.reply_to).where(
+        messages.c.conversation_id == inbound.c.conversation_id, messages.c.role == "bot", messages.c.id < inbound.c.id,
+    ).order_by(messages.c.id.desc()).limit(1).lateral("b")
+    asked_text = select(asked.c.text).where(asked.c.id == previous.c.reply_to).scalar_subquery()
+    columns = ([inbound.c[c.name].label(f"m_{c.name}") for c in messages.c] + [c.label(f"c_{c.name}") for c in conversation.c]
+               + [null().label("r_id"), pending.label("pending"), previous.c.payload.label("b_payload"),
+                  previous.c.reply_to.label("b_reply_to"), asked_text.label("b_asked"),
+                  select(func.count()).select_from(taken).scalar_subquery().label("taken"),
+                  select(func.count()).select_from(told).scalar_subquery().label("told")])
+    return select(*columns).add_cte(taken).add_cte(told).select_from(
+        inbound.outerjoin(conversation, conversation.c.id == inbound.c.conversation_id).outerjoin(previous, true()))
 
 
 def _replies_in_one() -> TextClause:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Engine, String, bindparam, func
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -50,6 +50,7 @@ from bot.engine.message_statements import (
     SAID,
     TOUCH,
     UNDELIVERED,
+    claim_and_load,
 )
 from bot.engine.message_store_records import (
     Loaded,
@@ -63,8 +64,8 @@ from bot.engine.relay import channel_of
 
 _MESSAGE_COLUMNS = tuple(c.name for c in StoredMessage.__table__.c)  # type: ignore[attr-defined]
 _CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.c)  # type: ignore[attr-defined]
-_NEW_MESSAGE_COLUMNS = ("conversation_id", "client_id", "role", "text", "status", "reply_to", "payload", "delivery", "created_at")  # `_row`'s
 _LOAD_INDEX = {c.key: i for i, c in enumerate(LOAD.selected_columns)}  # a `LOAD` row's column -> its position
+_CLAIM_TAKEN = len(LOAD.selected_columns)  # `claim_and_load`'s columns: `LOAD`'s, then taken and told
 
 
 def _recent(conn: Any, conversation_id: str, *, before: int, limit: int) -> list[dict[str, str]]:
@@ -78,6 +79,15 @@ def _part(row: tuple[Any, ...], prefix: str, names: tuple[str, ...]) -> SimpleNa
     if row[_LOAD_INDEX[prefix + "id"]] is None:
         return None
     return SimpleNamespace(**{name: row[_LOAD_INDEX[prefix + name]] for name in names})
+
+
+def _loaded(row: tuple[Any, ...]) -> Loaded:
+    """What a `LOAD` row (or `claim_and_load`'s, whose columns begin as `LOAD`'s) says of a message not answered yet."""
+    at = _LOAD_INDEX
+    payload = row[at["b_payload"]]
+    offer = Offer(payload, row[at["b_reply_to"]], row[at["b_asked"]]) if payload is not None else None
+    return Loaded([int(p) for p in row[at["pending"]] or ()], None, _part(row, "m_", _MESSAGE_COLUMNS), _part(row, "c_", _CONVERSATION_COLUMNS),
+                  offer, True)
 
 
 def _row(
@@ -107,19 +117,13 @@ class MessageStore:
         return self._write_replies is not None
 
     def _claiming(self, take: Any) -> DirectStatement:
-        """PostgreSQL: the message's insert with a lease's take as a data-modifying CTE, returning the
-        message's id and whether the lease was taken; built once per lease statement. The claim's
-        notification (`b_told`, NULL for none; on the conversation's channel, `b_told_channel`) is sent by the same statement: `told` runs because the
-        returned row reads its count."""
+        """PostgreSQL: the message's insert with a lease's take as a data-modifying CTE, returning what
+        `load` reads for it and whether the lease was taken (message_statements.py `claim_and_load`);
+        built once per lease statement. The claim's notification (`b_told`, NULL for none; on the
+        conversation's channel, `b_told_channel`) is sent by the same statement."""
         statement = self._claims.get(id(take))
         if statement is None:
-            taken = take.cte("taken")
-            notification = bindparam("b_told", type_=String)
-            told = select(func.pg_notify(bindparam("b_told_channel", type_=String), notification)).where(notification.is_not(None)).cte("told")
-            insert = INSERT.add_cte(taken).add_cte(told).returning(
-                col(StoredMessage.id), select(func.count()).select_from(taken).scalar_subquery(),
-                select(func.count()).select_from(told).scalar_subquery())
-            statement = self._claims[id(take)] = DirectStatement(self._engine, insert, column_keys=_NEW_MESSAGE_COLUMNS)
+            statement = self._claims[id(take)] = DirectStatement(self._engine, claim_and_load(take))
         return statement
 
     def by_client_id(self, conversation_id: str, client_id: str) -> int | None:
@@ -136,10 +140,12 @@ class MessageStore:
         takes nothing); elsewhere left untried."""
         values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload, delivery=delivery)
         try:
-            if claim is not None and self._load_in_one:  # one statement: the lease's take a CTE of the insert
-                ((message_id, taken, _),) = self._claiming(claim.statement).rows(
+            if claim is not None and self._load_in_one:  # one statement: the lease's take a CTE of the insert, and the load
+                (row,) = self._claiming(claim.statement).rows(
                     values | claim.values | {"b_told": claim.told, "b_told_channel": channel_of(conversation_id)})
-                claim.taken = bool(taken)
+                message_id, claim.taken = row[_LOAD_INDEX["m_id"]], bool(row[_CLAIM_TAKEN])
+                if claim.taken:
+                    claim.found = _loaded(row)
             else:
                 with self._single.begin() as conn:
                     message_id = conn.execute(INSERT, values).inserted_primary_key[0]
@@ -246,9 +252,7 @@ class MessageStore:
                 if row[at["r_id"]] is not None:  # answered already (a turn taken over after a crash): the reply read whole
                     with self._single.connect() as conn:
                         return Loaded(pending, Message.from_row(conn.execute(REPLY_TO, {"b_message": inbound_id}).first()), None, None)
-                payload = row[at["b_payload"]]
-                offer = Offer(payload, row[at["b_reply_to"]], row[at["b_asked"]]) if payload is not None else None
-                return Loaded(pending, None, _part(row, "m_", _MESSAGE_COLUMNS), _part(row, "c_", _CONVERSATION_COLUMNS), offer, True)
+                return _loaded(row)
             # not stored: the reads one by one, as below, say so as they always did
         with self._single.connect() as conn:
             pending: list[int] = []

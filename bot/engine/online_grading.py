@@ -19,7 +19,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, update
+from sqlalchemy import Engine, bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from bot.core.autocommit import autocommit
@@ -43,6 +43,11 @@ def sampled(message_id: int, share: float) -> bool:
 _LATEST_GRADE = (select(AnswerGrade.id).where(AnswerGrade.conversation_id == bindparam("c"), col(AnswerGrade.created_at) >= bindparam("since"))
                  .order_by(col(AnswerGrade.id).desc()).limit(1).scalar_subquery())
 _MARK_HANDOFF_AFTER = update(AnswerGrade).where(col(AnswerGrade.id) == _LATEST_GRADE).values(handoff_after=True)
+# a sampled answer's grade and the customer's signals read after it (`OnlineGrader._add`)
+_GRADES = AnswerGrade.__table__  # type: ignore[attr-defined]
+_INSERT_GRADE = insert(_GRADES).returning(_GRADES.c.id)
+_FEEDBACK = select(AuditEvent.data).where(AuditEvent.conversation_id == bindparam("c"), AuditEvent.kind == "feedback")
+_HANDOFF_SINCE = select(Handoff.id).where(Handoff.conversation_id == bindparam("c"), col(Handoff.created_at) >= bindparam("since")).limit(1)
 
 
 class OnlineGrader:
@@ -91,23 +96,25 @@ class OnlineGrader:
     def _add(self, row: AnswerGrade, *, answered_at: datetime) -> None:
         """The grade, then the customer's signals that came while it was being made (the judge can take
         seconds): the verdict on this answer and a handoff since. Committed first, so a signal that comes
-        after this read finds the row (`signal_feedback`, `_mark_handoff_after`)."""
+        after this read finds the row (`signal_feedback`, `_mark_handoff_after`). Each a statement of its
+        own, without a transaction (PostgreSQL: no BEGIN, COMMIT or ROLLBACK, and psycopg keeps the
+        connection's prepared statements, which it forgets at each ROLLBACK: bot/core/autocommit.py)."""
         conversation_id, message_id = row.conversation_id, row.message_id
-        with Session(self._engine) as session:
-            session.add(row)
-            session.commit()
-            verdicts = session.exec(select(AuditEvent.data).where(AuditEvent.conversation_id == conversation_id,
-                                                                  AuditEvent.kind == "feedback")).all()
+        values = {c.name: getattr(row, c.name) for c in _GRADES.c if c.name != "id"}
+        with self._single.connect() as conn:
+            grade_id = conn.execute(_INSERT_GRADE, values).scalar_one()
+            conn.commit()  # SQLite's (on PostgreSQL each statement is committed as it runs)
+            verdicts = conn.execute(_FEEDBACK, {"c": conversation_id}).scalars().all()
             signals: dict[str, Any] = {}
             helpful = next((d["helpful"] for d in map(json.loads, verdicts) if d.get("message_id") == message_id), None)
             if helpful is not None:
                 signals["helpful"] = helpful
-            if session.exec(select(Handoff.id).where(Handoff.conversation_id == conversation_id,
-                                                     col(Handoff.created_at) >= answered_at).limit(1)).first() is not None:
+            if conn.execute(_HANDOFF_SINCE, {"c": conversation_id, "since": answered_at}).first() is not None:
                 signals["handoff_after"] = True
             if signals:
-                session.execute(update(AnswerGrade).where(col(AnswerGrade.id) == row.id).values(**signals))
-                session.commit()
+                conn.execute(update(AnswerGrade).where(col(AnswerGrade.id) == grade_id).values(**signals))
+            conn.commit()
+        row.id = grade_id
 
     def _mark_handoff_after(self, conversation_id: str) -> None:
         """One statement (its latest recent grade, if any), on every handoff: no read and write in a transaction."""

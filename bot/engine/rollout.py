@@ -24,23 +24,31 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, case, func
+from sqlalchemy import Engine, bindparam, case, func
 from sqlmodel import Session, col, select
 
-from bot.engine.assistant import AskResult
-from bot.core.ops_tables import AnswerGrade, RolloutState
-from bot.engine.pipeline import HandoffReason, Outcome
+from bot.core.autocommit import autocommit
 from bot.core.config import Settings
 from bot.core.errors import error_kind
+from bot.core.ops_tables import AnswerGrade, RolloutState
 from bot.core.tables import AuditEvent, write_events
+from bot.engine.assistant import AskResult
+from bot.engine.pipeline import HandoffReason, Outcome
 from policies.rollout import RolloutPolicy, Route, Stage, checked, route_for
 
 logger = logging.getLogger(__name__)
 
 
+# a tenant's stage, read every `ttl` in every process: one statement built once
+_STATE = select(RolloutState.stage, RolloutState.percent, RolloutState.beta).where(RolloutState.tenant == bindparam("b_tenant"))
+
+
 class RolloutBook:
     def __init__(self, *, engine: Engine, settings: Settings, ttl: float = 0.5, clock: Callable[[], float] = time.monotonic) -> None:
         self._engine = engine
+        # reads without a transaction (PostgreSQL: no BEGIN and ROLLBACK; psycopg forgets a connection's
+        # prepared statements at each ROLLBACK, the message path's among them: bot/core/autocommit.py)
+        self._single = autocommit(engine)
         self._settings = settings
         self._ttl = ttl
         self._clock = clock
@@ -56,10 +64,10 @@ class RolloutBook:
         cached = self._cache.get(tenant)
         if cached is not None and now - cached[0] < self._ttl and not fresh:
             return cached[1]
-        with Session(self._engine) as session:
-            row = session.get(RolloutState, tenant)
-            policy = self._configured(tenant) if row is None else RolloutPolicy(
-                stage=Stage(row.stage), percent=row.percent, beta=tuple(json.loads(row.beta)))
+        with self._single.connect() as conn:
+            row = conn.execute(_STATE, {"b_tenant": tenant}).first()
+        policy = self._configured(tenant) if row is None else RolloutPolicy(
+            stage=Stage(row.stage), percent=row.percent, beta=tuple(json.loads(row.beta)))
         self._cache[tenant] = (now, policy)
         return policy
 
@@ -150,7 +158,7 @@ class RollbackWatch:
 
     def __init__(self, *, engine: Engine, book: RolloutBook, settings: Settings, every: float = 10.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self._engine = engine
+        self._engine = autocommit(engine)  # reads only: no transaction (see RolloutBook)
         self._book = book
         self._settings = settings
         self._every = every

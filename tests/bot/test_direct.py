@@ -16,6 +16,7 @@ from bot.core.direct import DirectStatement
 from bot.core.handoff_states import State
 from bot.core.tables import Conversation
 from bot.engine.conversation_records import ConversationRecords
+from bot.engine.leases import LeaseTable
 from bot.engine.messages import MessageStore
 from tests.databases import database_url, on_postgres
 
@@ -85,3 +86,33 @@ def test_a_connection_cut_under_it_is_recycled_and_the_statement_tried_again_suc
 def test_refuses_sqlite(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         DirectStatement(create_engine(f"sqlite:///{tmp_path / 'x.db'}"), text("SELECT 1"))
+
+
+@postgres_only
+def test_a_customer_message_is_written_its_lease_taken_and_read_back_in_one_statement(engine: Engine) -> None:
+    records = ConversationRecords(engine)
+    store = MessageStore(engine)
+    leases = LeaseTable(engine=engine)
+    records.create(tenant="t", channel="widget", conversation_id="c1")
+    asked = store.add("c1", role="customer", text="how do I reset it?", status="done")
+    assert asked is not None
+    offer = {"options": [{"title": "Reset", "source": "kb/reset.md"}]}
+    store.add("c1", role="bot", text="Which one?", reply_to=asked.id, payload=offer)
+    earlier = store.add("c1", role="customer", text="the first", status="pending")
+    assert earlier is not None
+    counts = calls(engine)
+    before = counts.statements
+
+    claim = leases.claim("conversation:c1", ttl=6)
+    message = store.add("c1", role="customer", text="the second", status="pending", client_id="m3", claim=claim)
+
+    assert counts.statements == before + 1  # the write, the lease and the load: one statement (they were two)
+    assert message is not None and claim.taken is True and claim.found is not None
+    # what the turn reads for it: as the load alone reads it
+    assert claim.found == store.load("c1", message.id, earlier=True)
+    assert claim.found.earlier == [earlier.id] and claim.found.inbound.text == "the second" and claim.found.conversation.tenant == "t"
+    assert claim.found.offer is not None and claim.found.offer.asked == "how do I reset it?"
+    # another process holds the lease: the message is stored, nothing taken and nothing read
+    other = LeaseTable(engine=engine).claim("conversation:c1", ttl=6)
+    stored = store.add("c1", role="customer", text="and then?", status="pending", claim=other)
+    assert stored is not None and other.taken is False and other.found is None
