@@ -127,7 +127,7 @@ def build_models(settings: Settings) -> dict[Tier, ChatModel]:
 
 
 def build_services(settings: Settings, *, redact: bool = True) -> Services:
-    engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
+    engine = open_database(settings.database_url, upgrade=settings.database_upgrade, pool_size=settings.database_pool)
     models_dir = settings.model_cache or settings.data_dir / "models"
     embedder = FastEmbedder(model=settings.embedding_model, cache_dir=models_dir, threads=settings.embed_threads)
     store = MilvusStore(uri=settings.milvus_uri, dim=embedder.dim, engine=engine)

@@ -110,6 +110,7 @@ class Settings:
     # may a start (serve, any command) upgrade the database schema? Default: yes on SQLite (one machine's
     # data dir, first run just works), no elsewhere (the operator runs `supportbot db upgrade`, the release step)
     database_upgrade: bool = True
+    database_pool: int | None = None  # PostgreSQL connections a process keeps open (None: bot/core/database.py's default)
     # operations (issue #18): the release gate's margins (bot/engine/release_gate.py); the judge model
     gate_margins: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_GATE_MARGINS))
     judge_model: str | None = None
@@ -162,6 +163,7 @@ class Settings:
             data_dir=data_dir,
             database_url=(database_url := config_values.database_url(env) or f"sqlite:///{data_dir / 'supportbot.db'}"),
             database_upgrade=env.flag("SUPPORTBOT_DATABASE_UPGRADE", database_url.startswith("sqlite")),
+            database_pool=env.whole("SUPPORTBOT_DATABASE_POOL", 0, high=1000) or None,
             milvus_uri=config_values.milvus_uri(env) or str(data_dir / "milvus.db"),
             # the file is read again when it changes: thresholds and the other per-message settings apply without a restart
             tenants=LiveTenants(Path(tenants_file)) if tenants_file else load_tenants(None),

@@ -123,7 +123,9 @@ _IDLE_PING = 2.0  # seconds a pooled connection rests before its next checkout p
 # bench/bench_scale.py's load opened ~1.4 a second per process (a backend started each time, and every
 # statement unprepared there for its first five runs). Most recently returned first (LIFO): the busy
 # connections keep their prepared statements warm, and the spare ones rest (pinged when next used).
-_POOL_SIZE = min(32, (os.cpu_count() or 1) + 4) + 4
+# SUPPORTBOT_DATABASE_POOL sets it (several processes on a machine with many cores can otherwise ask for more
+# connections than the server's max_connections: each process holds up to pool + _POOL_OVERFLOW).
+DEFAULT_POOL_SIZE = min(32, (os.cpu_count() or 1) + 4) + 4
 _POOL_OVERFLOW = 10
 
 
@@ -164,7 +166,7 @@ def again_if_disconnected(work: Callable[[], T]) -> T:
         return work()
 
 
-def make_engine(url: str, *, idle_ping: float = _IDLE_PING) -> Engine:
+def make_engine(url: str, *, idle_ping: float = _IDLE_PING, pool_size: int | None = None) -> Engine:
     """`idle_ping`: PostgreSQL's pooled connections are pinged on checkout after resting this long (seconds)."""
     parsed = engine_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -180,7 +182,7 @@ def make_engine(url: str, *, idle_ping: float = _IDLE_PING) -> Engine:
     else:
         postgres = parsed.get_backend_name() == "postgresql"
         connect_args = {"connect_timeout": _CONNECT_TIMEOUT} if postgres else {}
-        pool = {"pool_size": _POOL_SIZE, "max_overflow": _POOL_OVERFLOW, "pool_use_lifo": True} if postgres else {}
+        pool = {"pool_size": pool_size or DEFAULT_POOL_SIZE, "max_overflow": _POOL_OVERFLOW, "pool_use_lifo": True} if postgres else {}
         engine = create_engine(parsed, connect_args=connect_args, **pool)
         _ping_when_idle(engine, after=idle_ping)
     counts = _CALLS[engine.pool] = DatabaseCalls()
@@ -342,10 +344,11 @@ def ensure_schema(engine: Engine, *, upgrade_allowed: bool) -> None:
         logger.info("upgraded the database schema from %s to %s", before, after)
 
 
-def open_database(url: str, *, upgrade: bool | None = None) -> Engine:
+def open_database(url: str, *, upgrade: bool | None = None, pool_size: int | None = None) -> Engine:
     """An engine whose database answers and has this version's schema. `upgrade`: may the schema be
-    upgraded here (None: yes for SQLite, whose data dir is one machine's; elsewhere `supportbot db upgrade`)."""
-    engine = make_engine(url)
+    upgraded here (None: yes for SQLite, whose data dir is one machine's; elsewhere `supportbot db upgrade`).
+    `pool_size`: PostgreSQL connections kept open (None: DEFAULT_POOL_SIZE)."""
+    engine = make_engine(url, pool_size=pool_size)
     reach(engine)
     allowed = engine.url.get_backend_name() == "sqlite" if upgrade is None else upgrade
     try:

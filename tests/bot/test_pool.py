@@ -20,6 +20,7 @@ from sqlalchemy import Engine, bindparam, select, text
 
 from bot.core.database import calls, open_database
 from bot.core.direct import DirectStatement
+from bot.core.errors import ConfigError
 from bot.core.ops_tables import AnswerGrade
 from bot.core.tables import AuditLog, Conversation
 from bot.engine.knowledge_watch import fingerprints
@@ -95,3 +96,20 @@ def test_as_many_calls_at_once_as_the_threads_that_make_them_open_no_connection_
         second = set(pool.map(call, range(threads)))
     assert len(first) == threads
     assert second <= first  # every connection of the second burst was one the first opened
+
+
+def test_the_operators_pool_setting_is_the_number_of_connections_a_process_keeps(tmp_path: Path) -> None:
+    # several processes on a machine with many cores: each kept (cores + 8) connections, which can pass the
+    # server's max_connections; SUPPORTBOT_DATABASE_POOL caps them, and a value that is no number stops the start
+    settings = make_settings(tmp_path, SUPPORTBOT_DATABASE_POOL="3")
+    assert settings.database_pool == 3
+    engine = open_database(settings.database_url, upgrade=True, pool_size=settings.database_pool)
+    try:
+        backend = DirectStatement(engine, text("SELECT pg_backend_pid(), pg_sleep(0.05)"))
+        with ThreadPoolExecutor(6) as pool:
+            list(pool.map(lambda _: backend.rows({}), range(6)))
+        assert engine.pool.checkedin() == 3  # six at once; three kept, the rest closed on return
+    finally:
+        engine.dispose()
+    with pytest.raises(ConfigError, match="SUPPORTBOT_DATABASE_POOL"):
+        make_settings(tmp_path, SUPPORTBOT_DATABASE_POOL="many")

@@ -39,7 +39,7 @@ def run_gate(*, settings: Settings, tenant: str, cases_file: Path, cases: Sequen
     rows = case_rows(cases, results, judged)
     now = figures(rows)
     out: dict[str, Any] = {"figures": now}
-    engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
+    engine = open_database(settings.database_url, upgrade=settings.database_upgrade, pool_size=settings.database_pool)
     try:
         store = RunStore(engine)
         previous = store.load(tenant=tenant, name=baseline) if baseline else None  # unknown name: refused before saving

@@ -31,7 +31,7 @@ def usage(days: int, tenant: str | None, as_json: bool) -> None:
     settings = load_settings()
     if tenant is not None:
         settings.tenant(tenant)  # unknown: the known names in the error
-    engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
+    engine = open_database(settings.database_url, upgrade=settings.database_upgrade, pool_size=settings.database_pool)
     since = datetime.now(UTC) - timedelta(days=days)
     spend = BudgetBook(engine=engine, settings=settings).report(since=since, tenant=tenant)
     # customers' messages ("outcome") and the operator's own questions (`ask`, `eval`: OPERATOR_OUTCOME), counted
@@ -115,7 +115,7 @@ def _audit_kind(kind: str, *, tenant: str | None, days: int | None) -> None:
     settings = load_settings()
     if tenant is not None:
         settings.tenant(tenant)  # unknown: the known names in the error
-    engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
+    engine = open_database(settings.database_url, upgrade=settings.database_upgrade, pool_size=settings.database_pool)
     query = select(AuditEvent).where(col(AuditEvent.kind).in_(KINDS[kind]))
     if tenant is not None:
         query = query.where(AuditEvent.tenant == tenant)
@@ -140,7 +140,7 @@ def _audit_conversation(conversation_id: str) -> None:
     from bot.engine.assistant import PSEUDONYM_RE, audit_key, pseudonym
 
     settings = load_settings()
-    engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
+    engine = open_database(settings.database_url, upgrade=settings.database_upgrade, pool_size=settings.database_pool)
     events = AuditLog(engine).events(conversation_id=conversation_id)
     if not events:
         with Session(engine) as session:

@@ -29,7 +29,7 @@ def rollout(tenant: str, stage: str | None, percent: float | None, beta: str | N
     from bot.engine.rollout import RolloutBook
 
     settings = load_settings()
-    engine = open_database(settings.database_url, upgrade=settings.database_upgrade)
+    engine = open_database(settings.database_url, upgrade=settings.database_upgrade, pool_size=settings.database_pool)
     try:
         book = RolloutBook(engine=engine, settings=settings, ttl=0.0)
         if stage is None:
