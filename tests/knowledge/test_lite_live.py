@@ -152,3 +152,54 @@ def test_bm25_scores_do_not_depend_on_how_the_store_was_flushed_or_on_other_tena
         assert {hit for hit, d in ours if d < theirs[-1][1]} <= {hit for hit, _ in theirs}
     # and the library's own path scores the mixed store otherwise: what was wrong
     assert library_mixed != library_alone
+
+
+def test_reads_by_id_give_the_library_s_rows_without_walking_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read of chunks by id (every question's hits, knowledge/store_reads.py `load_entries`) returns the
+    library's rows (replaced chunks in their newest version, deleted ones not at all, ids of another
+    collection's rows or of nothing: nothing), without gathering every row of the store, which made each
+    read cost more the larger the knowledge base (issue #17)."""
+    from milvus_lite.engine import collection
+    from milvus_lite.search import assembler
+
+    from knowledge import lite_memory
+    from knowledge.store import DATA_COLLECTION
+    from knowledge.store_reads import _by_id
+
+    if not lite_live.install():
+        pytest.skip("an installed milvus-lite this was not checked against keeps its own search paths")
+    lite_memory.install()
+    lite_live._live.clear()
+    store = MilvusStore(uri=str(tmp_path / "milvus.db"), dim=8)
+    store.open()
+    wanted = [f"acme-public-{n}" for n in (0, 5, 45, 50, 70, 119)] + ["globex-public-3", "acme-staff-1", "nothing-0"]
+
+    def read() -> list[dict]:
+        rows = store._client.query(DATA_COLLECTION, filter=_by_id(wanted), output_fields=["id", "tenant", "access", "text", "dense"], limit=len(wanted))
+        return sorted(({**r, "dense": [round(float(x), 6) for x in r["dense"]]} for r in rows), key=lambda r: r["id"])
+
+    try:
+        for seed, (tenant, access) in enumerate((("acme", "public"), ("acme", "staff"), ("globex", "public"))):
+            _insert(store, tenant, access, _chunks(tenant, access, count=120), seed)
+        store.flush()
+        _insert(store, "acme", "public", _chunks("acme", "public", count=48, version=1), 11)  # replaced in a newer segment
+        store.delete_documents(tenant="acme", doc_ids=[f"acme-d{n}" for n in range(40, 60)])
+        store.flush()
+        library = collection.Collection.query
+        while getattr(library, "_supportbot_library", None) is not None:
+            library = library._supportbot_library
+        monkeypatch.setattr(collection.Collection, "query", library)
+        own = read()
+        monkeypatch.undo()
+
+        def walked(*args: object, **kwargs: object) -> None:
+            raise AssertionError("a read by id gathered every row of the store")
+
+        monkeypatch.setattr(assembler, "assemble_candidates", walked)
+        monkeypatch.setattr(collection, "assemble_candidates", walked)
+        ours = read()
+    finally:
+        store.close()
+    assert ours == own
+    assert [r["id"] for r in ours] == ["acme-public-0", "acme-public-119", "acme-public-5", "acme-public-70", "acme-staff-1", "globex-public-3"]
+    assert next(r for r in ours if r["id"] == "acme-public-5")["text"].endswith("Revised 1.")
