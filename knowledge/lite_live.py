@@ -31,9 +31,7 @@ per BM25 search in one tenant, before -> after): 3k chunks 4.15 -> 3.15 ms, 30k 
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -111,65 +109,6 @@ def filter_mask(segment: Any, compiled_filter: Any, indexed_filter_plan: Any) ->
         while _filtered_bytes > _FILTER_BYTES and len(_filtered) > 1:
             _filtered_bytes -= _filtered.popitem(last=False)[1].nbytes
     return found
-
-
-_BY_ID = re.compile(r"id in \[(.*)\]", re.DOTALL)  # knowledge/store_reads.py `_by_id`
-_PLAIN_ID = re.compile(r"[\w.:-]+")  # ids with nothing a Milvus and a JSON string literal could read differently
-
-
-def _ids_of(expr: str | None) -> list[str] | None:
-    """The ids of a filter on the primary key alone, as knowledge/store_reads.py `_by_id` writes it (None: another filter)."""
-    found = _BY_ID.fullmatch(expr or "")
-    if found is None:
-        return None
-    try:
-        ids = json.loads(f"[{found.group(1)}]")
-    except ValueError:
-        return None
-    return ids if all(isinstance(i, str) and _PLAIN_ID.fullmatch(i) for i in ids) else None
-
-
-def _query(library: Any) -> Any:
-    """`Collection.query` (milvus_lite/engine/collection.py) of rows by primary key alone (`id in [...]`,
-    every read of a chunk and its sentence windows, knowledge/store_reads.py) by each segment's id ->
-    row map and the cached live rows. The library gathered every row of every segment (a Python tuple
-    per row), evaluated the filter over all of them and walked them again for the live ones: per read,
-    work that grew with the store (its query path was 15% of the store process's samples at 100,000
-    chunks, issue #17). Same rows, in the library's order (segment by segment, by row)."""
-
-    def query(
-        self: Any, expr: str | None = None, output_fields: list[str] | None = None, partition_names: list[str] | None = None,
-        limit: int | None = None, offset: int = 0, timezone: str | None = None, order_by_pk: bool = False,
-    ) -> list[dict]:
-        wanted = _ids_of(expr) if self._pk_name == "id" and not offset and not order_by_pk else None
-        if wanted is None or not _settled(self._memtable, partition_names):
-            return library(self, expr=expr, output_fields=output_fields, partition_names=partition_names, limit=limit, offset=offset,
-                           timezone=timezone, order_by_pk=order_by_pk)
-        from milvus_lite.engine.projection import build_projection_plan, project_record
-
-        plan = build_projection_plan(output_fields, self._schema, api_kind="query")
-        segments, delta = self._read_snapshot()
-        segments = [s for s in segments if s.num_rows > 0]
-        out: list[dict] = []
-        for segment, alive in zip(segments, live_masks(segments, delta), strict=True):
-            rows = sorted({r for r in map(segment.pk_to_row.get, wanted) if r is not None and alive[r]})
-            for row in rows:
-                out.append(project_record(segment.row_to_dict(row), self._schema, plan))
-                if limit is not None and len(out) >= limit:
-                    return out
-        return out
-
-    query._supportbot_library = library  # type: ignore[attr-defined]
-    query._supportbot_by_id = True  # type: ignore[attr-defined]
-    return query
-
-
-def _has_by_id(method: Any) -> bool:
-    while method is not None:
-        if getattr(method, "_supportbot_by_id", False):
-            return True
-        method = getattr(method, "_supportbot_library", None)
-    return False
 
 
 def _settled(memtable: Any, partition_names: Sequence[str] | None) -> bool:
@@ -367,6 +306,4 @@ def install() -> bool:
         BruteForceIndex.search = _flat_search(BruteForceIndex.search)
     if not hasattr(collection.Collection._search_sparse, "_supportbot_library"):
         collection.Collection._search_sparse = _sparse_search(collection.Collection._search_sparse)
-    if not _has_by_id(collection.Collection.query):  # under lite_memory's projection, which lite_patches installs after this
-        collection.Collection.query = _query(collection.Collection.query)
     return True
