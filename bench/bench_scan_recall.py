@@ -18,6 +18,18 @@ one, counted two ways: ids (how many of the exact top k ids it returned) and by 
 hits score at least the exact k-th best: a store made by `--replicate` holds each vector many times,
 so the exact top k is one of many equally good sets of ids); the CPU time per search (one question per
 call, as a lone customer's is); and whether any hit lies outside the question's tenant (must be 0).
+
+Measured 2026-12-07 03:50-03:55 UTC (branch perf26, load average 12-15 on the 2 cores shared with other
+sessions), on the store `bench_growth.py --replicate KEPT BIG --factor 100` made from a kept 1k configuration
+(so 100,000 rows hold ~1,000 distinct vectors, each 100 times: a miss of the best vector's list loses all
+ten hits of a question at once, hence the "min 0.00"), 200 questions, seed 2, candidates 10 x k:
+  `--rows 10000` (100 lists; these 10,000 rows hold only 100 distinct vectors): copy and lists made in 1.2 s;
+    exact 1.23 ms CPU per search; probes 4: recall@10 0.980, 0.34 ms; 8: 0.985, 0.35 ms; 12: 0.990,
+    0.39 ms; 24: 0.995, 0.47 ms (by id = by score); hits outside the tenant 0
+  all 100,000 rows (316 lists): made in 10.6 s; exact 11.08 ms CPU per search; probes 8: recall@10 0.950,
+    0.63 ms; 16: 0.980, 0.85 ms; 24: 0.980, 1.05 ms; 48: 0.980, 1.69 ms; hits outside the tenant 0
+PROBES = 24 was chosen on these (the generated corpus, not an evaluation set). Not measured: a store of
+10k-100k distinct chunks (an ingest of that many takes hours here), and `--tenants` > 1.
 """
 
 from __future__ import annotations
