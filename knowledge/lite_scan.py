@@ -35,6 +35,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import weakref
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,7 @@ CANDIDATES = 10  # x k rows of the probed lists re-scored exactly
 TRAINING_ROWS = 64  # x the lists: rows (every n-th) the lists' k-means is trained on
 
 _lock = threading.Lock()
+_made: weakref.WeakSet[ScanCopy] = weakref.WeakSet()
 
 
 class ScanCopy:
@@ -63,8 +65,9 @@ class ScanCopy:
         self.vectors = vectors
         rows, dim = vectors.shape
         self.lists = max(1, int(np.sqrt(rows)))
-        # the coder: QT_8bit's training (RS_minmax) kept by hand, each dimension's minimum, then its range
-        coder = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+        self.ivf: Any = None  # the inverted file, once made (`_make_lists`, in a thread of its own)
+        self.listed = threading.Event()
+        self.flat: Any = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
         low = np.full(dim, np.inf, dtype=np.float32)
         high = np.full(dim, -np.inf, dtype=np.float32)
         stride = max(1, rows // (TRAINING_ROWS * self.lists))
@@ -72,43 +75,58 @@ class ScanCopy:
         for start, block in zip(range(0, rows, BLOCK_ROWS), self._blocks(), strict=True):
             low, high = np.minimum(low, block.min(axis=0)), np.maximum(high, block.max(axis=0))
             sample.append(block[(-start) % stride :: stride])
+        # what QT_8bit's training keeps (RS_minmax): each dimension's minimum, then its range
         trained = np.concatenate([low, high - low]).astype(np.float32)
-        coder.sq.trained = faiss.Float32Vector()
-        faiss.copy_array_to_vector(trained, coder.sq.trained)
-        coder.is_trained = True
-        # the lists: spherical k-means (the search is by inner product) over every n-th row
-        kmeans = faiss.Kmeans(dim, self.lists, niter=10, spherical=True, seed=1, verbose=False)
-        kmeans.train(np.ascontiguousarray(np.concatenate(sample)))
-        del sample
-        self.quantizer = faiss.IndexFlatIP(dim)
-        self.quantizer.add(kmeans.centroids)
-        self.index = faiss.IndexIVFScalarQuantizer(
-            self.quantizer, dim, self.lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT, False
-        )
-        self.index.sq.trained = faiss.Float32Vector()
-        faiss.copy_array_to_vector(trained, self.index.sq.trained)
-        self.index.is_trained = True
-        # the codes made a block at a time into one array of their exact size, then put in each list at once
-        # (faiss's `add` grows every list by doubling: up to twice the 38 MB, and the freed copies in the heap)
-        codes = np.empty((rows, coder.code_size), dtype=np.uint8)
-        assigned = np.empty(rows, dtype=np.int64)
+        self.flat.sq.trained = faiss.Float32Vector()
+        faiss.copy_array_to_vector(trained, self.flat.sq.trained)
+        self.flat.is_trained = True
+        # the codes made a block at a time into one array of their exact size, then given to the index at once
+        # (faiss's `add` grows its buffer by doubling: up to twice the 38 MB, and the freed copies in the heap)
+        codes = np.empty((rows, self.flat.code_size), dtype=np.uint8)
         self.bound = np.empty(rows, dtype=np.float32)
         for start, block in zip(range(0, rows, BLOCK_ROWS), self._blocks(), strict=True):
-            codes[start : start + len(block)] = coder.sa_encode(block)
-            assigned[start : start + len(block)] = self.quantizer.assign(block, 1).reshape(-1)
-            error = np.linalg.norm((block - coder.sa_decode(codes[start : start + len(block)])).astype(np.float64), axis=1)
+            codes[start : start + len(block)] = self.flat.sa_encode(block)
+            error = np.linalg.norm((block - self.flat.sa_decode(codes[start : start + len(block)])).astype(np.float64), axis=1)
             size = np.linalg.norm(block.astype(np.float64), axis=1)
             self.bound[start : start + len(block)] = np.nextafter((error + ROUNDING * size).astype(np.float32), np.float32(np.inf))
-        order = np.argsort(assigned, kind="stable")
-        ends = np.searchsorted(assigned[order], np.arange(1, self.lists + 1))
-        for number, (first, end) in enumerate(zip([0, *ends[:-1]], ends, strict=True)):
-            if end > first:
-                members = np.ascontiguousarray(order[first:end])
-                chunk = np.ascontiguousarray(codes[members])
-                self.index.invlists.add_entries(number, len(members), faiss.swig_ptr(members), faiss.swig_ptr(chunk))
-        self.index.ntotal = rows
-        del codes, assigned, order
+        faiss.copy_array_to_vector(codes.reshape(-1), self.flat.codes)
+        self.flat.ntotal = rows
         self.widest_bound = float(self.bound.max()) if rows else 0.0
+        # the lists take longer (k-means, every row assigned: ~10 s at 100,000 rows on a busy core): made
+        # meanwhile, the searches exact over the flat copy until then, so the first question isn't kept waiting
+        threading.Thread(target=self._make_lists, args=(trained, codes, np.concatenate(sample)), name="scan-lists", daemon=True).start()
+
+    def _make_lists(self, trained: np.ndarray, codes: np.ndarray, sample: np.ndarray) -> None:
+        import faiss
+
+        try:
+            rows, dim = self.vectors.shape
+            # spherical k-means (the search is by inner product) over every n-th row
+            kmeans = faiss.Kmeans(dim, self.lists, niter=10, spherical=True, seed=1, verbose=False)
+            kmeans.train(np.ascontiguousarray(sample))
+            quantizer = faiss.IndexFlatIP(dim)
+            quantizer.add(kmeans.centroids)
+            ivf = faiss.IndexIVFScalarQuantizer(quantizer, dim, self.lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT, False)
+            ivf.sq.trained = faiss.Float32Vector()
+            faiss.copy_array_to_vector(trained, ivf.sq.trained)
+            ivf.is_trained = True
+            assigned = np.concatenate([quantizer.assign(block, 1).reshape(-1) for block in self._blocks()])
+            # each list filled at once, to its exact size (the same codes as the flat copy's: no residuals)
+            order = np.argsort(assigned, kind="stable")
+            ends = np.searchsorted(assigned[order], np.arange(1, self.lists + 1))
+            for number, (first, end) in enumerate(zip([0, *ends[:-1]], ends, strict=True)):
+                if end > first:
+                    members = np.ascontiguousarray(order[first:end])
+                    listed = np.ascontiguousarray(codes[members])  # held while faiss copies it (a swig pointer holds nothing)
+                    ivf.invlists.add_entries(number, len(members), faiss.swig_ptr(members), faiss.swig_ptr(listed))
+            ivf.ntotal = rows
+            self._quantizer = quantizer  # the inverted file does not own it
+            self.ivf = ivf
+            self.flat = None  # the lists, all of them probed, are the exact search's copy from now on
+        except (AttributeError, TypeError, RuntimeError, OSError) as exc:  # a faiss whose API differs; a file gone
+            logger.warning("no lists over the 8-bit copy of %s (%s): its searches stay exact", self.vectors.filename, exc)
+        finally:
+            self.listed.set()
 
     def _blocks(self) -> Any:
         rows = self.vectors.shape[0]
@@ -148,14 +166,19 @@ class ScanCopy:
         if valid is not None:
             bits = np.packbits(valid, bitorder="little")
             selector = faiss.IDSelectorBitmap(rows, faiss.swig_ptr(bits))
-        every = faiss.SearchParametersIVF(sel=selector, nprobe=self.lists) if selector is not None else faiss.SearchParametersIVF(nprobe=self.lists)
+        ivf, flat = self.ivf, self.flat
+        if ivf is None:
+            index, every = flat, faiss.SearchParameters(sel=selector) if selector is not None else None
+        else:
+            index = ivf
+            every = faiss.SearchParametersIVF(sel=selector, nprobe=self.lists) if selector is not None else faiss.SearchParametersIVF(nprobe=self.lists)
         # the lists probed: as many of the filter's rows read as PROBES lists hold of all rows
         probes = int(np.ceil(PROBES * rows / count))
-        approximate = count >= APPROX_ROWS and 2 * probes < self.lists
+        approximate = ivf is not None and count >= APPROX_ROWS and 2 * probes < self.lists
         some = faiss.SearchParametersIVF(sel=selector, nprobe=probes) if selector is not None else faiss.SearchParametersIVF(nprobe=probes)
         for q in range(nq):
             query = queries[q : q + 1]
-            chosen = self._nearest(query, k, some) if approximate else None
+            chosen = self._nearest(ivf, query, k, some) if approximate else None
             if chosen is not None:
                 exact = self._exact(query, self._rows(chosen))
                 order = np.lexsort((chosen, exact))[:k]
@@ -163,7 +186,7 @@ class ScanCopy:
                 distances[q, :k] = exact[order]
                 continue
             norm = float(np.linalg.norm(query.astype(np.float64)))
-            chosen = self._candidates(query, norm, k, count, every)
+            chosen = self._candidates(index, query, norm, k, count, every)
             if chosen is None:  # the copy can't narrow it down: every row, exactly
                 chosen = np.arange(rows) if valid is None else np.flatnonzero(valid)
                 exact = np.concatenate([self._exact(query, block) for block in self._blocks()])[chosen]
@@ -175,19 +198,19 @@ class ScanCopy:
             distances[q, :k] = exact[order]
         return ids, distances
 
-    def _nearest(self, query: np.ndarray, k: int, params: Any) -> np.ndarray | None:
+    def _nearest(self, index: Any, query: np.ndarray, k: int, params: Any) -> np.ndarray | None:
         """The approximate first pass: the best CANDIDATES x k rows of the probed lists, by the copy
         (sorted by row; None where the lists hold fewer than k of the filter's rows)."""
-        _, found = self.index.search(query, CANDIDATES * k, params=params)
+        _, found = index.search(query, CANDIDATES * k, params=params)
         found = found[0][found[0] >= 0]
         return np.sort(found) if len(found) >= k else None
 
-    def _candidates(self, query: np.ndarray, norm: float, k: int, count: int, params: Any) -> np.ndarray | None:
+    def _candidates(self, index: Any, query: np.ndarray, norm: float, k: int, count: int, params: Any) -> np.ndarray | None:
         """The rows that can be among the k best for this query (None: too many to tell)."""
         width = FIRST_WIDTH
         while width <= WIDEST:
             width = min(width, count)
-            scores, found = self.index.search(query, width, params=params)
+            scores, found = index.search(query, width, params=params)
             scores, found = scores[0], found[0]
             keep = found >= 0
             scores, found = scores[keep].astype(np.float64), found[keep]
@@ -221,4 +244,11 @@ def scan_copy(vectors: np.ndarray) -> ScanCopy | None:
                 logger.warning("no 8-bit copy of %s (%s): its searches scan every float32 vector", vectors.filename, exc)
                 found = False
             vectors._supportbot_scan = found  # type: ignore[attr-defined]
+            if found:
+                _made.add(found)
     return found or None
+
+
+def lists_made(timeout: float) -> bool:
+    """Wait until every copy made so far has its lists (or gave up on them); False on the timeout."""
+    return all(copy.listed.wait(timeout) for copy in list(_made))

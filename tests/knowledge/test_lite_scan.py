@@ -42,12 +42,14 @@ def _same(exact: tuple[np.ndarray, np.ndarray], scanned: tuple[np.ndarray, np.nd
 
 
 @pytest.mark.parametrize("masked", [False, True])
-def test_the_copy_finds_the_exact_search_hits(tmp_path: Path, masked: bool) -> None:
+def test_the_copy_finds_the_exact_search_hits(tmp_path: Path, masked: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     from milvus_lite.index.brute_force import BruteForceIndex
 
+    monkeypatch.setattr(lite_scan, "APPROX_ROWS", 1 << 62)  # exact however large
     vectors = _vectors(tmp_path / "blend.npy")
     copy = lite_scan.scan_copy(vectors)
     assert copy is not None
+    assert copy.listed.wait(120) and copy.ivf is not None  # its lists, every one read, are the exact search's copy
     mask = np.random.default_rng(7).random(len(vectors)) < 0.3 if masked else None
     exact = BruteForceIndex(np.array(vectors), "IP")
     for question in _questions(vectors):
@@ -58,6 +60,7 @@ def test_the_copy_finds_the_exact_search_hits(tmp_path: Path, masked: bool) -> N
 def test_too_many_candidates_scans_the_file_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from milvus_lite.index.brute_force import BruteForceIndex
 
+    monkeypatch.setattr(lite_scan, "APPROX_ROWS", 1 << 62)
     vectors = _vectors(tmp_path / "blend.npy")
     copy = lite_scan.scan_copy(vectors)
     monkeypatch.setattr(lite_scan, "WIDEST", 0)  # the copy never narrows it down
@@ -137,6 +140,8 @@ def test_a_large_search_is_approximate_and_keeps_to_its_scope(tmp_path: Path, mo
     store._client.load_collection(DENSE_COLLECTION)
     stored = store._client.query(DENSE_COLLECTION, filter='tenant == "acme" and access in ["public"]', output_fields=["id", "blend"], limit=16384)
     blend = np.asarray([row["blend"] for row in stored], dtype=np.float32)
+    store._client.search(DENSE_COLLECTION, data=questions[:1].tolist(), anns_field="blend", limit=10, filter='tenant == "acme"', output_fields=["id"])
+    assert lite_scan.lists_made(120)  # made in a thread after the first search (exact meanwhile)
     faiss.cvar.indexIVF_stats.reset()
     hits = store._client.search(DENSE_COLLECTION, data=questions.tolist(), anns_field="blend", limit=10,
                                 filter='tenant == "acme" and access in ["public"]', output_fields=["id"])
