@@ -37,14 +37,14 @@ Branch perf26 (2026-12-07; stores rebuilt the same way: 1k ingest 7.3 chunks/s, 
 the same rounds: `python bench/bench_growth_interleaved.py /tmp/perf26/copy1k /tmp/perf26/big100k --before
 MAIN_TREE /tmp/perf26/copy1k-before /tmp/perf26/big100k-before --rounds 20 --asks 20` (MAIN_TREE a checkout of
 main 86b7bfa; the other two stores copies of the first two):
-  04:09-04:16 UTC, load 3.6-4.8 (median 4.4), this tree at 8451242 (lists over the 8-bit copy, PROBES 24,
+  04:14-04:17 UTC, load 3.6-4.8 (median 4.4), this tree at 8451242 (lists over the 8-bit copy, PROBES 24,
   CANDIDATES 10, from 10k rows a segment; filter masks kept per segment file):
     main   1k p50 69.0 p99 160.1 ms | 100k p50 242.4 p99 479.4 ms | p99 2.99x (rounds' median 3.72x), p50 3.51x
            RSS serve 589 -> 752 MB, Milvus child 186 -> 373 MB
     perf26 1k p50 63.5 p99 139.8 ms | 100k p50 168.9 p99 365.7 ms | p99 2.62x (rounds' median 2.54x), p50 2.66x
            RSS serve 633 -> 829 MB, Milvus child 189 -> 421 MB (the inverted file's ids and lists: +48 MB vs main)
     a tenant's first question at 100k: main 2.4 s, perf26 8.7 s (the lists made meanwhile in the store process)
-  03:58-04:05 UTC, load 7.1-12.0 (median 8.8), d02e5a1 (the lists made before the first search):
+  04:04-04:10 UTC, load 7.1-12.0 (median 8.8), d02e5a1 (the lists made before the first search):
     main   100k p50 251.2 p99 517.6 ms, p99 3.15x (rounds' median 3.99x) | perf26 100k p50 164.5 p99 381.2 ms,
     p99 3.57x over all rounds (its 1k side's p99 106.8 ms) but rounds' median 3.16x, p50 2.90x
 Left at 100k (py-spy of the Milvus child under the asks, d02e5a1): BM25 28% of its samples (lite_bm25
