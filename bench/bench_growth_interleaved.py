@@ -1,6 +1,7 @@
 """`ask` latency on two kept stores at once, interleaved: the 1k -> 100k ratio of issue #17 under one load.
 
     python bench/bench_growth_interleaved.py SMALL BIG [--rounds 20] [--asks 20] [--port 9701]
+                                             [--before TREE SMALL2 BIG2]
 
 SMALL and BIG are configuration dirs that bench/bench_growth.py `--keep` (or `--replicate`) left. Both
 `supportbot serve` run at once (this tree's code, one port each); each answers its tenants' first and
@@ -11,6 +12,10 @@ bench_growth.py could not give the ratio: the 1k side once ran at load 19-28 and
 Printed: each side's p50/p99 over all its rounds, the p99 ratio BIG / SMALL, the median of the rounds'
 own p99 ratios, RSS of each serve and its Milvus child after the rounds, and the load average (1 min)
 sampled at every round.
+With `--before TREE SMALL2 BIG2`, two more `serve` run at once on copies of the stores (Milvus Lite
+admits one process per data dir) with TREE's code (another work tree, e.g. a checkout of main), and
+the rounds go through all four (this tree's SMALL BIG, TREE's SMALL2 BIG2, then the other way round),
+so a before/after comparison is measured under the same load.
 
 Measured 2026-12-07 (branch perf25, 4ba3fbb; the 2 cores shared with other helpers), stores: `bench_growth.py
 --sizes 1000 --tenants 0 --asks 30 --keep` (1k chunks, ingest 1.8 chunks/s at load ~10) copied to SMALL, and
@@ -26,6 +31,26 @@ Measured 2026-12-07 (branch perf25, 4ba3fbb; the 2 cores shared with other helpe
     p99 100k / 1k 2.94x (median of the rounds' ratios 4.13x), p50 3.98x
 Against issue #17's goal (1k -> 100k: p99 at most 2x, RSS per process at most +300 MB): RSS met (serve +271 /
 +209 MB, child +236 / +197 MB); p99 not: ~3x with the load shared alike, p50 ~4x.
+
+Branch perf26 (2026-12-07; stores rebuilt the same way: 1k ingest 7.3 chunks/s, then `--replicate --factor
+100`, 4.4 GB; the 100k tenant's dense collection is two segments, 82,000 and 18,000 rows), before/after in
+the same rounds: `python bench/bench_growth_interleaved.py /tmp/perf26/copy1k /tmp/perf26/big100k --before
+MAIN_TREE /tmp/perf26/copy1k-before /tmp/perf26/big100k-before --rounds 20 --asks 20` (MAIN_TREE a checkout of
+main 86b7bfa; the other two stores copies of the first two):
+  04:14-04:17 UTC, load 3.6-4.8 (median 4.4), this tree at 8451242 (lists over the 8-bit copy, PROBES 24,
+  CANDIDATES 10, from 10k rows a segment; filter masks kept per segment file):
+    main   1k p50 69.0 p99 160.1 ms | 100k p50 242.4 p99 479.4 ms | p99 2.99x (rounds' median 3.72x), p50 3.51x
+           RSS serve 589 -> 752 MB, Milvus child 186 -> 373 MB
+    perf26 1k p50 63.5 p99 139.8 ms | 100k p50 168.9 p99 365.7 ms | p99 2.62x (rounds' median 2.54x), p50 2.66x
+           RSS serve 633 -> 829 MB, Milvus child 189 -> 421 MB (the inverted file's ids and lists: +48 MB vs main)
+    a tenant's first question at 100k: main 2.4 s, perf26 8.7 s (the lists made meanwhile in the store process)
+  04:04-04:10 UTC, load 7.1-12.0 (median 8.8), d02e5a1 (the lists made before the first search):
+    main   100k p50 251.2 p99 517.6 ms, p99 3.15x (rounds' median 3.99x) | perf26 100k p50 164.5 p99 381.2 ms,
+    p99 3.57x over all rounds (its 1k side's p99 106.8 ms) but rounds' median 3.16x, p50 2.90x
+Left at 100k (py-spy of the Milvus child under the asks, d02e5a1): BM25 28% of its samples (lite_bm25
+scoped_search 14%, posting lists made into arrays 6.5%, scope statistics 4%), the dense search 13% (of it
+the 18k segment's exact scan 6%, before APPROX_ROWS came down to 10k), reads by id (Lite's `get`, the
+servicer's path for `id in [...]`) and their serialisation ~14%; serve: load_entries 9%, the embedder 9%.
 """
 
 from __future__ import annotations
@@ -44,15 +69,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_faults import environ, start
+from bench.bench_faults import ROOT, environ
 from bench.bench_growth import FIRSTS, Row, ask, children, pct, rss_mb, wait_ready
 
 
 class Side:
     """One kept configuration served: its questions and what its asks measured."""
 
-    def __init__(self, work: Path, port: int) -> None:
+    def __init__(self, work: Path, port: int, tree: Path = ROOT) -> None:
         self.work = work
+        self.tree = tree
+        self.name = f"{work.name} ({tree.name})"
         self.base = f"http://127.0.0.1:{port}"
         self.port = port
         self.rows = {
@@ -72,9 +99,12 @@ class Side:
         return tenant, self.rng.choice(self.rows[tenant]).question
 
     def start(self) -> None:
-        env = environ(self.work / "data", SUPPORTBOT_SAMPLE_KB="0", SUPPORTBOT_TENANTS_FILE=str(self.work / "tenants.toml"))
+        env = environ(self.work / "data", SUPPORTBOT_SAMPLE_KB="0", SUPPORTBOT_TENANTS_FILE=str(self.work / "tenants.toml"),
+                      PYTHONPATH=str(self.tree))
         self.started = time.monotonic()
-        self.server = start(["serve", "--port", str(self.port)], env, self.work / "serve.log")
+        with open(self.work / "serve.log", "ab") as out:
+            self.server = subprocess.Popen([sys.executable, "-m", "bot.app.cli.main", "serve", "--port", str(self.port)],
+                                           cwd=self.tree, env=env, stdout=out, stderr=out)
 
     def stop(self) -> None:
         if self.server is None:
@@ -98,8 +128,13 @@ def main() -> None:
     parser.add_argument("--asks", type=int, default=20, help="questions per side per round")
     parser.add_argument("--port", type=int, default=9701, help="the first side's port; the second's is the next")
     parser.add_argument("--start-timeout", type=float, default=1800)
+    parser.add_argument("--before", nargs=3, type=Path, metavar=("TREE", "SMALL2", "BIG2"),
+                        help="also serve copies of the stores with another tree's code, in the same rounds")
     args = parser.parse_args()
     sides = [Side(args.small, args.port), Side(args.big, args.port + 1)]
+    if args.before:
+        tree, small2, big2 = args.before
+        sides += [Side(small2, args.port + 2, tree.resolve()), Side(big2, args.port + 3, tree.resolve())]
     loads: list[float] = []
     try:
         for side in sides:
@@ -111,7 +146,7 @@ def main() -> None:
             firsts = side.rng.sample(list(side.rows), min(len(side.rows), FIRSTS))
             first = [asyncio.run(ask(side.base, [side.question(t)], concurrency=1))[0][0] for t in firsts]
             asyncio.run(ask(side.base, [side.question() for _ in range(20)]))  # warm-up
-            print(f"{side.work.name}: ready in {side.ready_seconds:.1f} s, a tenant's first question {max(first):.0f} ms", flush=True)
+            print(f"{side.name}: ready in {side.ready_seconds:.1f} s, a tenant's first question {max(first):.0f} ms", flush=True)
         for n in range(args.rounds):
             loads.append(os.getloadavg()[0])
             for side in sides if n % 2 == 0 else sides[::-1]:
@@ -124,16 +159,16 @@ def main() -> None:
     finally:
         for side in sides:
             side.stop()
-    small, big = sides
     for side, (serve, child) in zip(sides, rss, strict=True):
-        print(f"{side.work.name:<24} {sum(map(len, side.rows.values())):6d} questions to draw from | ask p50 {pct(side.latencies, 50):7.1f} ms "
+        print(f"{side.name:<32} {sum(map(len, side.rows.values())):6d} questions to draw from | ask p50 {pct(side.latencies, 50):7.1f} ms "
               f"p99 {pct(side.latencies, 99):7.1f} ms ({len(side.latencies)} asks, {side.errors} errors) | RSS serve {serve:5.0f} MB, "
               f"Milvus child {child:5.0f} MB", flush=True)
-    ratios = [b / s for s, b in zip(small.round_p99, big.round_p99, strict=True)]
-    print(f"p99 {big.work.name} / {small.work.name}: {pct(big.latencies, 99) / pct(small.latencies, 99):.2f}x over all rounds, "
-          f"median of the rounds' ratios {statistics.median(ratios):.2f}x ({args.rounds} rounds of {args.asks} asks a side); "
-          f"p50 ratio {pct(big.latencies, 50) / pct(small.latencies, 50):.2f}x; load average (1 min) at each round "
-          f"min {min(loads):.1f} median {statistics.median(loads):.1f} max {max(loads):.1f}", flush=True)
+    for small, big in zip(sides[::2], sides[1::2], strict=True):
+        ratios = [b / s for s, b in zip(small.round_p99, big.round_p99, strict=True)]
+        print(f"p99 {big.name} / {small.name}: {pct(big.latencies, 99) / pct(small.latencies, 99):.2f}x over all rounds, "
+              f"median of the rounds' ratios {statistics.median(ratios):.2f}x ({args.rounds} rounds of {args.asks} asks a side); "
+              f"p50 ratio {pct(big.latencies, 50) / pct(small.latencies, 50):.2f}x", flush=True)
+    print(f"load average (1 min) at each round min {min(loads):.1f} median {statistics.median(loads):.1f} max {max(loads):.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -42,12 +42,14 @@ def _same(exact: tuple[np.ndarray, np.ndarray], scanned: tuple[np.ndarray, np.nd
 
 
 @pytest.mark.parametrize("masked", [False, True])
-def test_the_copy_finds_the_exact_search_hits(tmp_path: Path, masked: bool) -> None:
+def test_the_copy_finds_the_exact_search_hits(tmp_path: Path, masked: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     from milvus_lite.index.brute_force import BruteForceIndex
 
+    monkeypatch.setattr(lite_scan, "APPROX_ROWS", 1 << 62)  # exact however large
     vectors = _vectors(tmp_path / "blend.npy")
     copy = lite_scan.scan_copy(vectors)
     assert copy is not None
+    assert copy.listed.wait(120) and copy.ivf is not None  # its lists, every one read, are the exact search's copy
     mask = np.random.default_rng(7).random(len(vectors)) < 0.3 if masked else None
     exact = BruteForceIndex(np.array(vectors), "IP")
     for question in _questions(vectors):
@@ -58,6 +60,7 @@ def test_the_copy_finds_the_exact_search_hits(tmp_path: Path, masked: bool) -> N
 def test_too_many_candidates_scans_the_file_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from milvus_lite.index.brute_force import BruteForceIndex
 
+    monkeypatch.setattr(lite_scan, "APPROX_ROWS", 1 << 62)
     vectors = _vectors(tmp_path / "blend.npy")
     copy = lite_scan.scan_copy(vectors)
     monkeypatch.setattr(lite_scan, "WIDEST", 0)  # the copy never narrows it down
@@ -91,3 +94,62 @@ def test_a_search_touches_no_page_of_the_mapped_file(tmp_path: Path) -> None:
         index.search(question[None], 20)
     assert _mapped_kb(path) < 2048, f"{_mapped_kb(path)} kB of the mapped file resident"
     del index
+
+
+QUESTIONS = ["how do I reset my password?", "can I export my data to CSV on the Team plan?", "invite people to my workspace", "cancel my subscription"]
+
+
+def test_a_large_search_is_approximate_and_keeps_to_its_scope(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `APPROX_ROWS` rows, a search of the product's store (real Milvus Lite on disk, fastembed's vectors)
+    reads a few of the copy's lists, not every code, and still finds the exact search's best hits (by
+    score) of its scope; rows of another access level that match the questions word for word are never
+    among them (the filter is exact even when the search is not)."""
+    import re
+
+    import faiss
+
+    from knowledge import lite_live
+    from knowledge.chunking import Chunk
+    from knowledge.embedding import FastEmbedder
+    from knowledge.store import DENSE_COLLECTION, MilvusStore
+
+    if not lite_live.install():
+        pytest.skip("an installed milvus-lite this was not checked against keeps its own search paths")
+    lite_patches.install()
+    monkeypatch.setattr(lite_scan, "MIN_ROWS", 1000)  # the thresholds of a 100,000-chunk store, at a test's size
+    monkeypatch.setattr(lite_scan, "APPROX_ROWS", 1000)
+    monkeypatch.setattr(lite_scan, "PROBES", 4)
+    sample_kb = Path(__file__).resolve().parents[2] / "knowledge" / "sample_kb"
+    paragraphs = [p.strip() for path in sorted(sample_kb.glob("*.md"))
+                  for p in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")) if p.strip() and not p.startswith("#")]
+    embedder = FastEmbedder(cache_dir=tmp_path / "models")
+    texts = embedder.embed(paragraphs)
+    questions = embedder.embed(QUESTIONS)
+    rng = np.random.default_rng(3)
+    public = np.repeat(texts, -(-2400 // len(texts)), axis=0)[:2400]
+    public = (public + 0.15 * rng.standard_normal(public.shape) / np.sqrt(public.shape[1])).astype(np.float32)
+    staff = np.repeat(questions, 100, axis=0)  # another level's rows: the questions themselves, the best match of all
+    store = MilvusStore(uri=str(tmp_path / "milvus.db"), dim=texts.shape[1])
+    store.open()
+    for access, vectors in (("public", public), ("staff", staff)):
+        chunks = [Chunk(id=f"{access}-{n}", doc_id=f"{access}-d{n}", source=f"{n}.md", title=f"Article {n}", url=None, heading="",
+                        text=paragraphs[n % len(paragraphs)], position=0) for n in range(len(vectors))]
+        store.insert(tenant="acme", access=access, chunks=chunks, dense=vectors, title_dense=vectors, lead_dense=vectors)
+    store.flush()
+    store._client.release_collection(DENSE_COLLECTION)  # loaded again, as `serve` loads it: the vectors mapped from their files
+    store._client.load_collection(DENSE_COLLECTION)
+    stored = store._client.query(DENSE_COLLECTION, filter='tenant == "acme" and access in ["public"]', output_fields=["id", "blend"], limit=16384)
+    blend = np.asarray([row["blend"] for row in stored], dtype=np.float32)
+    store._client.search(DENSE_COLLECTION, data=questions[:1].tolist(), anns_field="blend", limit=10, filter='tenant == "acme"', output_fields=["id"])
+    assert lite_scan.lists_made(120)  # made in a thread after the first search (exact meanwhile)
+    faiss.cvar.indexIVF_stats.reset()
+    hits = store._client.search(DENSE_COLLECTION, data=questions.tolist(), anns_field="blend", limit=10,
+                                filter='tenant == "acme" and access in ["public"]', output_fields=["id"])
+    compared = faiss.cvar.indexIVF_stats.ndis
+    store.close()
+    assert 0 < compared <= len(QUESTIONS) * len(public) / 2, f"{compared} codes compared for {len(QUESTIONS)} searches of {len(public)} rows"
+    for question, found in zip(questions, hits, strict=True):
+        assert len(found) == 10
+        assert all(hit["id"].startswith("public-") for hit in found)
+        best = np.sort(blend @ question)[::-1][:10]
+        assert np.sum([hit["distance"] >= best[-1] - 1e-5 for hit in found]) >= 9  # recall@10 by score
