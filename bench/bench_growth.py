@@ -434,6 +434,17 @@ def base_rows() -> list[Row]:
     return rows
 
 
+def asked_questions(rng: random.Random, count: int) -> list[str]:
+    """`count` questions a tenant's customers ask: the corpus's questions, each about a product and edition
+    (bench/bench_index_recall.py, bench/bench_scan_recall.py)."""
+    base = base_rows()
+    texts = []
+    for _ in range(count):
+        row = rng.choice(base)
+        texts.append(f"{row.question} ({rng.choice(PRODUCTS)} {rng.choice(EDITIONS)})")
+    return texts
+
+
 def varied(base: list[Row], index: int) -> Row:
     """Row `index` of the endless corpus: a base row with a product, edition and reference of its own."""
     row = base[index % len(base)]

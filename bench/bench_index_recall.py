@@ -28,7 +28,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_growth import EDITIONS, PRODUCTS, base_rows
+from bench.bench_growth import asked_questions
 from knowledge.store_schema import DENSE_COLLECTION
 
 
@@ -81,11 +81,7 @@ def main() -> None:
     tenants = sorted({r["tenant"] for r in rows})
     print(f"{len(rows)} chunks, {len(tenants)} tenants in {args.data_dir}", flush=True)
     rng = random.Random(args.seed)
-    base = base_rows()
-    texts = []
-    for _ in range(args.questions):
-        row = rng.choice(base)
-        texts.append(f"{row.question} ({rng.choice(PRODUCTS)} {rng.choice(EDITIONS)})")
+    texts = asked_questions(rng, args.questions)
     asked_in = [rng.choice(rows)["tenant"] for _ in texts]
     embedder = FastEmbedder(cache_dir=args.data_dir / "models")
     queries = embedder.embed(texts)

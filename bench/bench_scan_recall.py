@@ -47,7 +47,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_growth import EDITIONS, PRODUCTS, base_rows
+from bench.bench_growth import asked_questions
 from knowledge import lite_memory, lite_scan
 from knowledge.store_schema import DENSE_COLLECTION
 
@@ -93,11 +93,7 @@ def main() -> None:
 
     vectors = stored_vectors(str(args.data_dir / "milvus.db"), args.rows)
     rng = random.Random(args.seed)
-    base = base_rows()
-    texts = []
-    for _ in range(args.questions):
-        row = rng.choice(base)
-        texts.append(f"{row.question} ({rng.choice(PRODUCTS)} {rng.choice(EDITIONS)})")
+    texts = asked_questions(rng, args.questions)
     queries = FastEmbedder(cache_dir=args.data_dir / "models").embed(texts).astype(np.float32)
     tenant_of = np.arange(len(vectors)) % args.tenants if args.tenants else np.zeros(len(vectors), dtype=np.int64)
     asked_in = [rng.randrange(max(1, args.tenants)) for _ in texts]
