@@ -61,6 +61,7 @@ from policies.pii_patterns import (
 )
 from policies.placeholders import LocalNumbering, Numbering, apply, merge
 from policies.product_context import assistant_asked
+from policies.people_frames import people_frames
 from policies.role_names import role_names
 from policies.street_addresses import address_entities
 from policies.street_extent import widened
@@ -144,6 +145,8 @@ class SpacyRedactor:
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in chat_names(text)]
                 # one added as an admin, the account's owner, a booking under a name, "X (our bookkeeper)" (policies/role_names.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in role_names(text)]
+                # "X says", "X and Y share", "spoke to X", "X: ..." opening a message, "khalid al-harbi" (policies/people_frames.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in people_frames(text)]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 if caseless_script(text):  # names the model and the capitals' cues cannot see
