@@ -51,6 +51,7 @@ from policies.name_presence import may_hold_a_name
 from policies.name_pronouns import listed_first_names, referred_names
 from policies.name_spans import addressee_spans
 from policies.name_words import NOT_NAMES, NameWords
+from policies.people_frames import people_frames
 from policies.person_names import people
 from policies.pii_patterns import (
     ALL_KINDS,
@@ -61,7 +62,6 @@ from policies.pii_patterns import (
 )
 from policies.placeholders import LocalNumbering, Numbering, apply, merge
 from policies.product_context import assistant_asked
-from policies.people_frames import people_frames
 from policies.role_names import role_names
 from policies.street_addresses import address_entities
 from policies.street_extent import widened
