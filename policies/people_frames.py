@@ -20,7 +20,7 @@ import re
 
 from bot.core.words import stop_words
 from policies.businesses import a_brand
-from policies.name_words import NOT_NAMES, Names
+from policies.name_words import NOT_NAMES, Names, NameWords, plain
 from policies.product_names import product_titles
 from policies.task_names import CHAT_WORDS, MONTHS_AND_DAYS, WORD, _name
 
@@ -31,7 +31,7 @@ SAYS = re.compile(rf"{OPENS}({WORD})[ \t]+says\b")
 SHARE = re.compile(rf"(?<![\w'’-])({WORD})[ \t]+(?:and|&)[ \t]+({WORD})[ \t]+share[ds]?\b")
 # one checked with, chatted, spoken or talked to: "check with Oria", "I spoke to Oria", "chatting with oria"
 SPOKEN_TO = re.compile(
-    r"\b(?i:check(?:ed|ing)?|chat(?:ted|ting)?|spoke|speak(?:ing)?|talk(?:ed|ing)?)[ \t]+(?i:to|with)[ \t]+"
+    r"\b(?:(?i:check(?:ed|ing)?|chat(?:ted|ting)?)[ \t]+(?i:with)|(?i:spoke|speak(?:ing)?|talk(?:ed|ing)?)[ \t]+(?i:to|with))[ \t]+"
     rf"({WORD}(?:[ \t]+{WORD})?)"
 )
 # a name and a colon opening the message: "Oria: the app logs me out", "Oria Vesketh: can someone reset my 2FA?"
@@ -40,6 +40,8 @@ COLON = re.compile(rf"\A[ \t]*({WORD}(?:[ \t]+{WORD}){{0,2}})[ \t]*:[ \t]+([^\W\
 # a first name then a lower-case Arabic surname: "khalid al-harbi", "Mariam el-sayed"
 AL_SURNAME = re.compile(r"(?<![\w'’-])([A-Za-z][a-z]+)[ \t]+((?:al|el)-[a-z]{3,})\b")
 PRONOUN = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
+# what a person says and a program does not: "says hi", "says he ...", "says her card ..."
+SAYS_AS_SOMEONE = re.compile(r"[ \t]+(?i:hi|hello|thanks)\b|[^.!?\n]*\b(?i:he|she|his|her|him)\b")
 # a company spoken to is "they" in the same sentence: "I spoke to Telco and they say the line is fine"
 THEY_NEXT = re.compile(r"[^.!?\n]*?\b(?i:they|them|their)\b")
 
@@ -57,6 +59,11 @@ def _listed(text: str, start: int, end: int) -> bool:
     low = word.lower()
     return word[:1].isupper() and (low in Names.first_names() or low in Names.word_first_names()) and low not in MONTHS_AND_DAYS \
         and low not in stop_words() and low not in product_titles() and not a_brand(text, start, end)
+
+
+def _lower_listed(group: str) -> bool:
+    low = group.split()[0].lower()
+    return (low in Names.first_names() or low in NameWords.surnames()) and not plain(low)
 
 
 def _person(text: str, start: int, end: int, *, cased: bool, later: bool = False) -> bool:
@@ -83,7 +90,10 @@ def people_frames(text: str) -> list[tuple[int, int]]:
     cased = any(c.isupper() for c in text)
     out: list[tuple[int, int]] = []
     if "says" in text:
-        out += [m.span(1) for m in SAYS.finditer(text) if _person(text, *m.span(1), cased=cased)]
+        # a program says things too ("Intune says compliance ..."): a first name of the lists, or one who says hi or is
+        # "he" or "she"; never in a message with no capitals ("calender says tomorrow is")
+        out += [m.span(1) for m in SAYS.finditer(text) if cased and _person(text, *m.span(1), cased=cased)
+                and (_listed(text, *m.span(1)) or SAYS_AS_SOMEONE.match(text, m.end()))]
     if "share" in text:
         for m in SHARE.finditer(text):
             one, two = _person(text, *m.span(1), cased=cased), _person(text, *m.span(2), cased=cased)
@@ -91,7 +101,8 @@ def people_frames(text: str) -> list[tuple[int, int]]:
             if (one or _listed(text, *m.span(1))) and (two or _listed(text, *m.span(2))) and (one or two):
                 out += [m.span(1), m.span(2)]
     for m in SPOKEN_TO.finditer(text):
-        if not THEY_NEXT.match(text, m.end(1)):
+        # in lower case, a word no list knows only where "he" or "she" follows ("chat with somenoe" is a typo)
+        if not THEY_NEXT.match(text, m.end(1)) and (cased or _lower_listed(m.group(1)) or PRONOUN.search(text, m.start(1))):
             out += _words(text, m.start(1), m.group(1), cased=cased)
     if ":" in text:
         for m in COLON.finditer(text):
