@@ -27,6 +27,8 @@ from policies.task_names import CHAT_WORDS, MONTHS_AND_DAYS, WORD, _name
 OPENS = r"(?:\A|[.!?\n][ \t]*)"
 # a word opening a sentence that says something: "Oria says the export is blank"
 SAYS = re.compile(rf"{OPENS}({WORD})[ \t]+says\b")
+# who said what is quoted before: '"We will refund you," said Oria.', '"... direction," says huguet.'
+QUOTED_SAYS = re.compile(rf"[,!?][\"”'’][ \t]+(?i:says|said|replied|wrote|asked)[ \t]+({WORD}(?:[ \t]+{WORD})?)[ \t]*(?=[.!?,]|\Z)")
 # two who share a thing: "Oria and Bram share one login"
 SHARE = re.compile(rf"(?<![\w'’-])({WORD})[ \t]+(?:and|&)[ \t]+({WORD})[ \t]+share[ds]?\b")
 # one checked with, chatted, spoken or talked to: "check with Oria", "I spoke to Oria", "chatting with oria"
@@ -94,6 +96,9 @@ def people_frames(text: str) -> list[tuple[int, int]]:
         # "he" or "she"; never in a message with no capitals ("calender says tomorrow is")
         out += [m.span(1) for m in SAYS.finditer(text) if cased and _person(text, *m.span(1), cased=cased)
                 and (_listed(text, *m.span(1)) or SAYS_AS_SOMEONE.match(text, m.end()))]
+    if "sa" in text or "wr" in text or "rep" in text:
+        for m in QUOTED_SAYS.finditer(text):
+            out += _words(text, m.start(1), m.group(1), cased=cased)
     if "share" in text:
         for m in SHARE.finditer(text):
             one, two = _person(text, *m.span(1), cased=cased), _person(text, *m.span(2), cased=cased)
