@@ -1,7 +1,7 @@
 """People in frames a support chat gives only to someone: a word opening a sentence that "says" something ("Oria says the
 export is blank"), two who share a thing ("Oria and Bram share one login"), one checked with, chatted, spoken or talked to
 ("check with Oria", "I spoke to Oria", "talked with oria"), a name and a colon opening the message ("Oria: the app logs me
-out"), and a first name before a lower-case Arabic "al-" surname ("khalid al-harbi").
+out"), and a first name before a lower-case Arabic "al-" surname ("oria al-vesketh").
 
 The model misses these where the name is of no list (many African, Pacific and Central Asian names) or where the message
 has no capitals. Products, teams and companies stand in the same frames ("Stripe says", "check with IT", "talked with Apple
@@ -17,10 +17,12 @@ misses), the PII tune half, seed 11, the blind tune half and the ordinary tune h
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from bot.core.words import stop_words
 from policies.businesses import a_brand
 from policies.name_words import NOT_NAMES, Names, NameWords, plain
+from policies.places import COUNTRIES, US_STATES
 from policies.product_names import product_titles
 from policies.task_names import CHAT_WORDS, MONTHS_AND_DAYS, WORD, _name
 
@@ -39,8 +41,10 @@ SPOKEN_TO = re.compile(
 # a name and a colon opening the message: "Oria: the app logs me out", "Oria Vesketh: can someone reset my 2FA?"
 # what follows is English words ("the app", "can someone"), not a form's value ("Indirizzo: Via Nazionale 54")
 COLON = re.compile(rf"\A[ \t]*({WORD}(?:[ \t]+{WORD}){{0,2}})[ \t]*:[ \t]+([^\W\d_]+)(?![ \t]+[A-Z])")
-# a first name then a lower-case Arabic surname: "khalid al-harbi", "Mariam el-sayed"
+# a first name then a lower-case Arabic surname: "oria al-vesketh", "Bram el-vesketh"
 AL_SURNAME = re.compile(r"(?<![\w'’-])([A-Za-z][a-z]+)[ \t]+((?:al|el)-[a-z]{3,})\b")
+# a team or a company's desk right after the word: "talk to India support", "spoke to Acme customer service"
+TEAM_AFTER = re.compile(r"[ \t]+(?i:support|team|customer service|customer care|help ?desk|helpline|sales|billing|office|staff)\b")
 PRONOUN = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
 # what a person says and a program does not: "says hi", "says he ...", "says her card ..."
 SAYS_AS_SOMEONE = re.compile(r"[ \t]+(?i:hi|hello|thanks)\b|[^.!?\n]*\b(?i:he|she|his|her|him)\b")
@@ -56,11 +60,17 @@ def _english_first_name(text: str, start: int, end: int) -> bool:
         and low not in stop_words() and PRONOUN.search(text, end) is not None and not a_brand(text, start, end)
 
 
+@cache
+def _regions() -> frozenset[str]:
+    """The US states' and the countries' names of one word, lower-cased (policies/places.py): "India", "Jordan"."""
+    return frozenset(n.strip().lower() for n in (US_STATES + "|" + COUNTRIES).replace("\n", " ").split("|") if n.strip())
+
+
 def _listed(text: str, start: int, end: int) -> bool:
     word = text[start:end]
     low = word.lower()
     return word[:1].isupper() and (low in Names.first_names() or low in Names.word_first_names()) and low not in MONTHS_AND_DAYS \
-        and low not in stop_words() and low not in product_titles() and not a_brand(text, start, end)
+        and low not in stop_words() and low not in product_titles() and low not in _regions() and not a_brand(text, start, end)
 
 
 def _lower_listed(group: str) -> bool:
@@ -71,7 +81,8 @@ def _lower_listed(group: str) -> bool:
 def _person(text: str, start: int, end: int, *, cased: bool, later: bool = False) -> bool:
     word = text[start:end]
     low = word.lower()
-    if low in CHAT_WORDS or low in NOT_NAMES or low in product_titles() or a_brand(text, start, end):
+    if low in CHAT_WORDS or low in NOT_NAMES or low in product_titles() or low in _regions() or a_brand(text, start, end) \
+            or TEAM_AFTER.match(text, end):
         return False
     return _name(word, cased=cased, later=later) or _english_first_name(text, start, end)
 

@@ -145,7 +145,7 @@ class SpacyRedactor:
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in chat_names(text)]
                 # one added as an admin, the account's owner, a booking under a name, "X (our bookkeeper)" (policies/role_names.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in role_names(text)]
-                # "X says", "X and Y share", "spoke to X", "X: ..." opening a message, "khalid al-harbi" (policies/people_frames.py)
+                # "X says", "X and Y share", "spoke to X", "X: ..." opening a message, "oria al-vesketh" (policies/people_frames.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in people_frames(text)]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
