@@ -101,6 +101,7 @@ class TenantVocabulary:
         # scope -> word length -> the known words of that length: a typo is only looked for among
         # words of a length that can match, not the whole vocabulary (which grows with the KB)
         self._lengths: dict[Scope, dict[int, tuple[str, ...]]] = {}
+        self._stemmed: dict[Scope, frozenset[str]] = {}  # scope -> every stem of its words (`never_used`)
         self._lock = threading.Lock()
 
     def refresh(self, tenant: str | None = None) -> None:
@@ -110,6 +111,7 @@ class TenantVocabulary:
                 self._own.pop(scope, None)
                 self._near.pop(scope, None)
                 self._lengths.pop(scope, None)
+                self._stemmed.pop(scope, None)
 
     def is_cached(self, tenant: str, access_keys: Iterable[str]) -> bool:
         with self._lock:
@@ -244,7 +246,13 @@ class TenantVocabulary:
         known = self._known_words(scope)
         if not known:
             return []
-        return [w for w in candidates if w not in STOP and not any(s in known for s in stems(w))
+        with self._lock:
+            stemmed = self._stemmed.get(scope)
+        if stemmed is None:  # two words match when their stems meet: "user" asked, "users" written
+            stemmed = frozenset(s for word in known for s in stems(word))
+            with self._lock:
+                self._stemmed[scope] = stemmed
+        return [w for w in candidates if w not in STOP and not (stems(w) & stemmed)
                 and not (len(w) >= 6 and self._is_typo(w, scope=scope, known=known))]
 
     def references(self, text: str, *, tenant: str, access_keys: Iterable[str]) -> list[str]:

@@ -3,8 +3,8 @@
 "My employee's work visa expired, what should I do?" asked of a payroll help center lands near its articles on
 employees, and the gate answers it from one of them. What gives it away is a thing it names that the knowledge base
 never uses ("visa"), at a similarity just over the floor `min_dense`: a question about something the articles do
-cover names things they use, or is near them in meaning. So a question whose best passage is under `NEAR_FLOOR`
-(raw cosine, `Evidence.similarity`) and that names such a thing (a noun, as spaCy's tagger reads it, that the
+cover names things they use, or is near them in meaning. So a question whose best passage is under the tenant's
+`min_dense` plus `NEAR_MARGIN` (raw cosine, `Evidence.similarity`; 0.45 at the default floor) and that names such a thing (a noun, as spaCy's tagger reads it, that the
 knowledge base never uses nor any stem of it: knowledge/vocabulary.py `never_used`) is handed over as no answer,
 not answered or clarified (bot/engine/confidence_stage.py).
 
@@ -22,7 +22,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-NEAR_FLOOR = 0.45  # raw cosine of the best passage under which an unknown noun hands the question over
+# over the tenant's floor `min_dense` (0.40 by default): the raw cosine of the best passage under which an unknown noun
+# hands the question over. Relative, so a tenant that moves its floor (by hand or `eval --calibrate`) moves this with it
+NEAR_MARGIN = 0.05
 NOUN_TAGS = frozenset({"NOUN", "PROPN"})
 
 

@@ -15,7 +15,7 @@ from knowledge.profile import TenantProfiles
 from knowledge.vocabulary import TenantVocabulary, owned_devices, words
 from policies.confidence import Verdict, assess, decide, shares_words
 from policies.intent import names_a_person
-from policies.near_domain import NEAR_FLOOR, SpacyNounReader
+from policies.near_domain import NEAR_MARGIN, SpacyNounReader
 
 
 def offered(passages: Sequence[Passage], picked: Sequence[int]) -> tuple[Option, ...]:
@@ -126,7 +126,7 @@ class ConfidenceStage:
         # the outcome (an answer or a clarification under the floor): the tagger costs a question about a millisecond
         vetoed = (
             verdict is not Verdict.HANDOFF and turn.chosen_source is None and bool(turn.passages) and self._nouns is not None
-            and self._vocabulary is not None and evidence.similarity < NEAR_FLOOR and await self._names_the_unknown(turn)
+            and self._vocabulary is not None and evidence.similarity < thresholds.min_dense + NEAR_MARGIN and await self._names_the_unknown(turn)
         )
         if vetoed:
             turn.notes["near_domain"] = True
