@@ -9,7 +9,16 @@ not slowed by the other tree's. `--forget` removes the saved lists (`*.lists` be
 knowledge/lite_scan.py) before every start, to measure a start that makes them. Printed per start: the
 tree, ready seconds, the slowest and median first question, and the load average (1 min) at the start.
 
-Measured 2026-12-07 (branch perf27; see the commit's report for the numbers and the load).
+Measured 2026-12-07 (branch perf27 d7c1a7b against main a76f5c2, the same Milvus child code as perf26; stores:
+copies of /tmp/perf26/big100k, 100k chunks, the dense collection two segments of 82,000 and 18,000 rows):
+  `python bench/bench_growth_start.py MAIN /tmp/perf27/big100k-before PERF27 /tmp/perf27/big100k --starts 3 --port 9210`
+  04:28-04:32 UTC, load 6.9-9.1 at the starts, the lists read from their saved files:
+    main   ready 17.3 / 18.3 / 17.5 s, first question 6.7 / 5.5 / 7.1 s (the lists made alongside it)
+    perf27 ready 13.0 / 12.5 / 15.9 s, first question 2.2 / 2.5 / 2.6 s
+  the same with `--forget --starts 2` (perf27 makes the lists while the collection loads, before ready), 04:32-04:34,
+  load 6.2-9.1:
+    main   ready 19.3 / 22.3 s, first question 9.9 / 8.0 s
+    perf27 ready 34.8 / 24.3 s, first question 4.7 / 2.4 s
 """
 
 from __future__ import annotations

@@ -39,6 +39,8 @@ the next start reads them instead (`SavedLists`). The header holds what identifi
 a file whose header differs in anything is made again and replaced, and a `.lists` file whose index
 file is gone (a compaction) is removed when another is written. A copy made on a search (a collection
 not loaded through `load_index`) makes its lists in a thread as before, the searches exact until then.
+At 100,000 chunks (bench/bench_growth_start.py's docstring): a start's first question 5.5-7.1 s -> 2.2-2.6 s,
+ready 17-18 s -> 12.5-16 s with the lists saved, 19-22 s -> 24-35 s on the start that makes them.
 """
 
 from __future__ import annotations

@@ -121,3 +121,18 @@ def test_a_restart_reads_the_saved_lists_and_a_changed_segment_never_uses_them(t
     assert again["made_on_load"] == [ROWS]  # made again from its own vectors, and saved in place of the stale ones
     assert min(_recall(second, questions, again)) >= 9
     assert _start(other, questions)["made"] == []
+
+
+def test_saved_lists_of_a_segment_gone_are_removed(tmp_path: Path) -> None:
+    """A compaction replaces segments: the saved lists of an index file that is gone are removed when others
+    are saved, so they do not pile up beside the store."""
+    from knowledge import lite_memory, lite_scan
+
+    gone = tmp_path / "data_000001_001000.blend.flat.idx.lists"
+    gone.write_bytes(b"{}\n")
+    rng = np.random.default_rng(4)
+    path = tmp_path / "data_001001_013000.blend.npy"
+    np.save(path, rng.standard_normal((12_000, DIM)).astype(np.float32))
+    copy = lite_scan.scan_copy(lite_memory.mapped_vectors(str(path)), now=True)
+    assert copy is not None and copy.ivf is not None
+    assert sorted(p.name for p in tmp_path.glob("*.lists")) == [f"{path.name}.lists"]
