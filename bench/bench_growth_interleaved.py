@@ -62,7 +62,13 @@ views of the compact index's arrays), before/after in the same rounds, the lists
            RSS serve 630 -> 785 MB, Milvus child 187 -> 371 MB
     perf27 1k p50 52.9 p99 139.3 ms | 100k p50 191.0 p99 473.3 ms | p99 3.40x (rounds' median 3.26x), p50 3.61x
            RSS serve 679 -> 887 MB, Milvus child 191 -> 415 MB
-  The all-rounds ratio swings with the 1k side's p99 at this load (one run); 100k p50 -9%, p99 -28%. The first
+  04:42-04:48 UTC, the same command again, load 11.0-14.3 (median 13.4):
+    main   1k p50 65.5 p99 186.4 ms | 100k p50 202.5 p99 448.8 ms | p99 2.41x (rounds' median 3.65x), p50 3.09x
+           RSS serve 568 -> 822 MB, Milvus child 148 -> 371 MB
+    perf27 1k p50 63.4 p99 181.8 ms | 100k p50 235.3 p99 529.5 ms | p99 2.91x (rounds' median 3.82x), p50 3.71x
+           RSS serve 565 -> 722 MB, Milvus child 147 -> 324 MB
+  So the BM25 change is within this load's noise (100k p50 -9% in one run, +16% in the other); the ratios swing
+  with the 1k side's p99. The first
   questions printed here are not comparable between trees: the four start at once and are asked one after
   another, so a later side's tenant measures are done by then (bench/bench_growth_start.py starts one at a time).
 """
