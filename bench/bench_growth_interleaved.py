@@ -51,6 +51,26 @@ Left at 100k (py-spy of the Milvus child under the asks, d02e5a1): BM25 28% of i
 scoped_search 14%, posting lists made into arrays 6.5%, scope statistics 4%), the dense search 13% (of it
 the 18k segment's exact scan 6%, before APPROX_ROWS came down to 10k), reads by id (Lite's `get`, the
 servicer's path for `id in [...]`) and their serialisation ~14%; serve: load_entries 9%, the embedder 9%.
+
+Branch perf27 (2026-12-07; copies of perf26's stores in /tmp/perf27; the dense collection's copies and lists made
+while it loads and saved beside the index files, read back on the next start; BM25 posting lists scored from
+views of the compact index's arrays), before/after in the same rounds, the lists already saved:
+`python bench/bench_growth_interleaved.py /tmp/perf27/copy1k /tmp/perf27/big100k --before /work/main
+/tmp/perf27/copy1k-before /tmp/perf27/big100k-before --rounds 20 --asks 20 --port 9220` (main a76f5c2):
+  04:34-04:39 UTC, load 13.5-16.4 (median 14.7), perf27 at 451629f's code:
+    main   1k p50 57.6 p99 235.0 ms | 100k p50 210.5 p99 658.8 ms | p99 2.80x (rounds' median 3.91x), p50 3.65x
+           RSS serve 630 -> 785 MB, Milvus child 187 -> 371 MB
+    perf27 1k p50 52.9 p99 139.3 ms | 100k p50 191.0 p99 473.3 ms | p99 3.40x (rounds' median 3.26x), p50 3.61x
+           RSS serve 679 -> 887 MB, Milvus child 191 -> 415 MB
+  04:42-04:48 UTC, the same command again, load 11.0-14.3 (median 13.4):
+    main   1k p50 65.5 p99 186.4 ms | 100k p50 202.5 p99 448.8 ms | p99 2.41x (rounds' median 3.65x), p50 3.09x
+           RSS serve 568 -> 822 MB, Milvus child 148 -> 371 MB
+    perf27 1k p50 63.4 p99 181.8 ms | 100k p50 235.3 p99 529.5 ms | p99 2.91x (rounds' median 3.82x), p50 3.71x
+           RSS serve 565 -> 722 MB, Milvus child 147 -> 324 MB
+  So the BM25 change is within this load's noise (100k p50 -9% in one run, +16% in the other); the ratios swing
+  with the 1k side's p99. The first
+  questions printed here are not comparable between trees: the four start at once and are asked one after
+  another, so a later side's tenant measures are done by then (bench/bench_growth_start.py starts one at a time).
 """
 
 from __future__ import annotations

@@ -37,11 +37,14 @@ CHECKED_VERSIONS = frozenset({"3.2.2"})  # milvus-lite versions whose SparseInve
 def _arrays(index: Any, term: int) -> tuple[np.ndarray, np.ndarray]:
     """A posting list as (chunk positions, term frequencies), made once per index and word (an index
     is built once per segment and never changed: a new segment gets a new index); an index `compact`
-    built holds them as slices of two arrays already."""
+    built holds them as slices of two arrays already, returned as they are (views, no copy: the chunks
+    int32, the frequencies in their narrowest type): the callers keep the rows in scope first and widen
+    the frequencies of those only (`_widened`). Widening every posting of a question's words, twice a
+    search (statistics, then scores), was 6.5% of the Milvus child's samples at 100,000 chunks."""
     csr = getattr(index, "_supportbot_csr", None)
     if csr is not None:
         start, end = index._posting_lists[term]
-        return csr[0][start:end].astype(np.int64), csr[1][start:end].astype(np.float64)
+        return csr[0][start:end], csr[1][start:end]
     cache: dict[int, tuple[np.ndarray, np.ndarray]] | None = getattr(index, "_supportbot_arrays", None)
     if cache is None:
         cache = {}
@@ -52,6 +55,11 @@ def _arrays(index: Any, term: int) -> tuple[np.ndarray, np.ndarray]:
         found = (pairs[:, 0].astype(np.int64), pairs[:, 1].copy())
         cache[term] = found
     return found
+
+
+def _widened(tfs: np.ndarray) -> np.ndarray:
+    """Term frequencies as float64 (the same whole numbers)."""
+    return tfs if tfs.dtype == np.float64 else tfs.astype(np.float64)
 
 
 def search(self: Any, query_sparse_vectors: list[dict[int, float]], top_k: int, valid_mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -85,6 +93,7 @@ def search(self: Any, query_sparse_vectors: list[dict[int, float]], top_k: int, 
                 ids, tfs = ids[keep], tfs[keep]
             if not len(ids):
                 continue
+            tfs = _widened(tfs)
             # the library's expression, operation for operation: a Python float `tf` meets float32 `dl`
             dl = lengths[ids]
             tf_norm = (tfs * (k1 + 1.0)).astype(np.float32) / (tfs.astype(np.float32) + k1 * (1.0 - b + b * dl / avgdl))
@@ -199,7 +208,7 @@ def scoped_search(index: Any, queries: Sequence[dict[int, float]], top_k: int, m
         return all_ids, all_dists
     k1, b = float(index.k1), float(index.b)
     avgdl = stats.mean_length if stats.mean_length > 0 else 1.0
-    lengths = index._doc_lengths.astype(np.float64)
+    lengths = index._doc_lengths  # float32: the rows scored widened to float64 (the same values), not every row per search
     for qi, query in enumerate(queries):
         scores = np.zeros(len(lengths), dtype=np.float64)
         hit = np.zeros(len(lengths), dtype=bool)
@@ -209,11 +218,11 @@ def scoped_search(index: Any, queries: Sequence[dict[int, float]], top_k: int, m
                 continue
             ids, tfs = _arrays(index, term)
             keep = mask[ids]
-            ids, tfs = ids[keep], tfs[keep]
+            ids, tfs = ids[keep], _widened(tfs[keep])
             if not len(ids):
                 continue
             idf = math.log((stats.documents - df + 0.5) / (df + 0.5) + 1.0)
-            scores[ids] += idf * float(weight) * tfs * (k1 + 1.0) / (tfs + k1 * (1.0 - b + b * lengths[ids] / avgdl))
+            scores[ids] += idf * float(weight) * tfs * (k1 + 1.0) / (tfs + k1 * (1.0 - b + b * lengths[ids].astype(np.float64) / avgdl))
             hit[ids] = True
         found = np.flatnonzero(hit)
         if not len(found):

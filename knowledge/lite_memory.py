@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from knowledge import lite_rows
+from knowledge import lite_rows, lite_scan
 from knowledge.lite_bm25 import checked_version
 
 logger = logging.getLogger(__name__)
@@ -330,6 +330,7 @@ def install() -> bool:
         vectors = mapped_vectors(path)
         if vectors.ndim != 2 or vectors.shape[1] != dim:
             raise ValueError(f"loaded index has shape {vectors.shape}, expected (N, {dim})")
+        lite_scan.on_load(path, vectors, metric)  # a large segment's 8-bit copy and lists, before any search
         return cls(vectors, metric)
 
     load_index._supportbot_library = library_index_load  # type: ignore[attr-defined]

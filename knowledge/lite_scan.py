@@ -18,9 +18,7 @@ float32 file is scanned in blocks read with `pread`). The exact scores are the l
 library's `argpartition` left them in an order of its own.
 
 A search over at least `APPROX_ROWS` rows of a segment (every segment with a copy) is approximate instead,
-once the copy is also an inverted file (made in a thread after the copy: k-means and every row assigned
-took 3-10 s at 100,000 rows here; the searches stay exact until then, and nothing is kept on disk, so
-each start makes it again) (faiss `IndexIVFScalarQuantizer`, the same 8-bit codes, no residuals, which replaces the flat copy: one
+once the copy is also an inverted file (faiss `IndexIVFScalarQuantizer`, the same 8-bit codes, no residuals, which replaces the flat copy: one
 list per sqrt(rows) of the rows, grouped by spherical k-means over a sample of them), the `PROBES`
 lists nearest the question are read (more when the search's filter passes a smaller share of the
 rows, so that about as many of its rows are read), and the best `CANDIDATES` x k of their rows are
@@ -30,10 +28,25 @@ keys) stays exact: the rows it does not pass are never scored (faiss's id select
 sees no row of another tenant or level, only perhaps not the very best of its own (recall measured
 by bench/bench_scan_recall.py). Where the probes would read half the lists or more, or find fewer
 than k rows, the exact search above is done instead. A Milvus server needs none of this.
+
+Making the lists (k-means, every row assigned) took 3-10 s at 100,000 rows here. Made alongside the first
+question, they kept it waiting: 8.7 s against 2.4 s without them (bench/bench_growth_interleaved.py). So
+the searched collection's copies are made while it is loaded (knowledge/lite_memory.py `load_index`, in
+`load_collection`, before `serve` says ready), lists included, and kept beside the index file
+(`<index file>.lists`: a header naming the file, each row's bound, then faiss's `write_index`), so that
+the next start reads them instead (`SavedLists`). The header holds what identifies the segment's vectors
+(the file's size and modification time, a digest of its first and last rows) and the copy's parameters;
+a file whose header differs in anything is made again and replaced, and a `.lists` file whose index
+file is gone (a compaction) is removed when another is written. A copy made on a search (a collection
+not loaded through `load_index`) makes its lists in a thread as before, the searches exact until then.
+At 100,000 chunks (bench/bench_growth_start.py's docstring): a start's first question 5.5-7.1 s -> 2.2-2.6 s,
+ready 17-18 s -> 12.5-16 s with the lists saved, 19-22 s -> 24-35 s on the start that makes them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import threading
@@ -53,6 +66,8 @@ APPROX_ROWS = 10_000  # a search over at least this many rows takes the approxim
 PROBES = 24  # lists read per question when every row may be returned (of sqrt(rows): 316 at 100,000)
 CANDIDATES = 10  # x k rows of the probed lists re-scored exactly
 TRAINING_ROWS = 64  # x the lists: rows (every n-th) the lists' k-means is trained on
+SAVED = ".lists"  # the saved lists: beside the index file, a name Milvus Lite's sidecar parser ignores
+SAVED_FORMAT = 1  # raised when what is saved, or how the lists are made, changes
 
 _lock = threading.Lock()
 _made: weakref.WeakSet[ScanCopy] = weakref.WeakSet()
@@ -61,15 +76,21 @@ _made: weakref.WeakSet[ScanCopy] = weakref.WeakSet()
 class ScanCopy:
     """One mapped vector file's 8-bit copy, with each row's error bound."""
 
-    def __init__(self, vectors: np.ndarray) -> None:
+    def __init__(self, vectors: np.ndarray, *, now: bool = False) -> None:
+        """`now`: the lists made before this returns (on load), not in a thread (on a search)."""
         import faiss
 
         self.vectors = vectors
         rows, dim = vectors.shape
         self.lists = max(1, int(np.sqrt(rows)))
-        self.ivf: Any = None  # the inverted file, once made (`_make_lists`, in a thread of its own)
+        self.ivf: Any = None  # the inverted file, once made (`_make_lists`) or read (`_read_saved`)
         self.listed = threading.Event()
-        self.flat: Any = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+        self.identity = self._identity()
+        self.flat: Any = None
+        if self._read_saved():
+            self.listed.set()
+            return
+        self.flat = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
         low = np.full(dim, np.inf, dtype=np.float32)
         high = np.full(dim, -np.inf, dtype=np.float32)
         stride = max(1, rows // (TRAINING_ROWS * self.lists))
@@ -94,9 +115,12 @@ class ScanCopy:
         faiss.copy_array_to_vector(codes.reshape(-1), self.flat.codes)
         self.flat.ntotal = rows
         self.widest_bound = float(self.bound.max()) if rows else 0.0
-        # the lists take longer (k-means, every row assigned: ~10 s at 100,000 rows on a busy core): made
-        # meanwhile, the searches exact over the flat copy until then, so the first question isn't kept waiting
-        threading.Thread(target=self._make_lists, args=(trained, codes, np.concatenate(sample)), name="scan-lists", daemon=True).start()
+        # the lists take longer (k-means, every row assigned: ~10 s at 100,000 rows on a busy core): on a search
+        # made meanwhile, the searches exact over the flat copy until then
+        if now:
+            self._make_lists(trained, codes, np.concatenate(sample))
+        else:
+            threading.Thread(target=self._make_lists, args=(trained, codes, np.concatenate(sample)), name="scan-lists", daemon=True).start()
 
     def _make_lists(self, trained: np.ndarray, codes: np.ndarray, sample: np.ndarray) -> None:
         import faiss
@@ -125,10 +149,69 @@ class ScanCopy:
             self._quantizer = quantizer  # the inverted file does not own it
             self.ivf = ivf
             self.flat = None  # the lists, all of them probed, are the exact search's copy from now on
+            self._save(ivf)
         except (AttributeError, TypeError, RuntimeError, OSError) as exc:  # a faiss whose API differs; a file gone
             logger.warning("no lists over the 8-bit copy of %s (%s): its searches stay exact", self.vectors.filename, exc)
         finally:
             self.listed.set()
+
+    def _identity(self) -> dict[str, Any]:
+        """What the saved lists must have been made from: this file's vectors (size, modification time, a
+        digest of its first and last rows) and these parameters."""
+        rows, dim = self.vectors.shape
+        found = os.fstat(self.vectors._supportbot_fd)
+        digest = hashlib.blake2b(digest_size=16)
+        for start in sorted({0, max(0, rows - BLOCK_ROWS)}):
+            digest.update(self._read(start, min(rows, start + BLOCK_ROWS)).tobytes())
+        return {"format": SAVED_FORMAT, "file": os.path.basename(self.vectors.filename), "size": found.st_size,
+                "mtime_ns": found.st_mtime_ns, "rows": rows, "dim": dim, "lists": self.lists, "training": TRAINING_ROWS,
+                "rounding": ROUNDING, "digest": digest.hexdigest()}
+
+    def _read_saved(self) -> bool:
+        """The lists and bounds saved for this very file (True), or nothing read (False)."""
+        import faiss
+
+        path = self.vectors.filename + SAVED
+        rows, dim = self.vectors.shape
+        try:
+            with open(path, "rb") as saved:
+                if json.loads(saved.readline(4096)) != self.identity:
+                    logger.info("%s was made from other vectors or parameters: made again", path)
+                    return False
+                bound = np.frombuffer(saved.read(rows * 4), dtype="<f4")
+                ivf = faiss.read_index(faiss.PyCallbackIOReader(saved.read))
+        except FileNotFoundError:
+            return False
+        except (OSError, ValueError, RuntimeError) as exc:  # unreadable, cut short, not faiss's
+            logger.warning("the saved lists %s are unreadable (%s): made again", path, exc)
+            return False
+        if len(bound) != rows or ivf.ntotal != rows or ivf.d != dim or getattr(ivf, "nlist", None) != self.lists:
+            logger.warning("the saved lists %s do not fit %s: made again", path, self.vectors.filename)
+            return False
+        self.bound, self.widest_bound, self.ivf = bound, float(bound.max()) if rows else 0.0, ivf
+        return True
+
+    def _save(self, ivf: Any) -> None:
+        """Write the lists and bounds beside the index file (whole or not at all), and remove the saved lists
+        of index files gone (compacted segments)."""
+        import faiss
+
+        path = self.vectors.filename + SAVED
+        partial = f"{path}.{os.getpid()}.partial"
+        try:
+            with open(partial, "wb") as saved:
+                saved.write(json.dumps(self.identity).encode() + b"\n")
+                saved.write(self.bound.astype("<f4").tobytes())
+                faiss.write_index(ivf, faiss.PyCallbackIOWriter(saved.write))
+            os.replace(partial, path)
+            folder = os.path.dirname(path)
+            for name in os.listdir(folder):
+                if name.endswith(SAVED) and not os.path.exists(os.path.join(folder, name[: -len(SAVED)])):
+                    os.remove(os.path.join(folder, name))
+        except (OSError, RuntimeError) as exc:  # a read-only store: the next start makes them again
+            logger.warning("the lists over %s not saved (%s)", self.vectors.filename, exc)
+            if os.path.exists(partial):
+                os.remove(partial)
 
     def _blocks(self) -> Any:
         rows = self.vectors.shape[0]
@@ -226,9 +309,9 @@ class ScanCopy:
         return None
 
 
-def scan_copy(vectors: np.ndarray) -> ScanCopy | None:
-    """The 8-bit copy of a mapped vector file (made on its first search), or None where the exact scan is
-    kept: a small or unmapped array, or no faiss."""
+def scan_copy(vectors: np.ndarray, *, now: bool = False) -> ScanCopy | None:
+    """The 8-bit copy of a mapped vector file (read from its saved lists, or made: on load `now`, with its
+    lists, else on its first search), or None where the exact scan is kept: a small or unmapped array, or no faiss."""
     if vectors.shape[0] < MIN_ROWS or not hasattr(vectors, "_supportbot_fd"):
         return None
     found = getattr(vectors, "_supportbot_scan", None)
@@ -238,7 +321,7 @@ def scan_copy(vectors: np.ndarray) -> ScanCopy | None:
         found = getattr(vectors, "_supportbot_scan", None)
         if found is None:
             try:
-                found = ScanCopy(vectors)
+                found = ScanCopy(vectors, now=now)
             except ImportError:
                 logger.info("faiss is not installed: dense searches scan every float32 vector")
                 found = False
@@ -249,6 +332,16 @@ def scan_copy(vectors: np.ndarray) -> ScanCopy | None:
             if found:
                 _made.add(found)
     return found or None
+
+
+def on_load(path: str, vectors: np.ndarray, metric: str) -> None:
+    """A segment's index file just loaded: the copy of a searched collection's vectors, lists included, made
+    (or read) now, before `load_collection` returns, so that no question waits for it."""
+    from knowledge.store_schema import DENSE_COLLECTION
+
+    # the one collection searched by its vectors
+    if metric == "IP" and f"{os.sep}collections{os.sep}{DENSE_COLLECTION}{os.sep}" in os.path.abspath(path):
+        scan_copy(vectors, now=True)
 
 
 def lists_made(timeout: float) -> bool:
