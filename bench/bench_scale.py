@@ -427,6 +427,19 @@ connection closed before the reading loses its CPU).
 Left for 0.8: the CPU a message of the serve processes' worker threads (the shared work in smaller batches), `vectors
 serve`, the backends (~4 ms here; the trigram index ~0.2 of it), and the escalation's eight statements (1.6 a message
 at this load's 0.3 handed over: its three reads, the notice and its QUEUE_TOLD audit, the grade's mark could be fewer).
+Thirteenth look (branch pgscale7, 2026-12-07, other sessions running: load average 7-16). An escalation's statements on
+PostgreSQL (counted at psycopg's cursors for the escalation's own task and thread hops, the relay's included:
+tests/handoff/test_escalation_statements.py), main 8 (+ the grader's mark on a handed-over turn: 9) -> 5: the handoff's
+write also marks the latest recent grade and reads the queue (handoff/records.py `_OPEN`); the queue notice, its
+QUEUE_TOLD event and its notification to the other processes' sockets one statement (message_statements.py
+`INSERT_WITH_EVENT`, atomic: a notice not written is not stored as told). About 1.2 statements a message fewer at 0.3
+handed over (not counted on the server this time). `--interleave 2 --seconds 8 --processes 2 --tree main=<main's code>`
+(04:46-04:51 UTC, load 9.6-16.3), saturated msg/s SQLite / branch / main by round: 77.5 / 50.3 / 53.6, 76.5 / 61.0 / 60.6;
+ratio branch 0.65 / 0.80, in all 0.72; main 0.69 / 0.79, in all 0.74; CPU a message SQLite 13.2, branch 21.3, main 21.5 ms
+(backends 3.0 / 3.1 ms): the saving (~0.2 ms a message) is below what two rounds resolve. At 150/s offered: branch 71.0 /
+88.8, main 71.1 / 77.3 msg/s carried (p99 the backlog's, 4.7-6.7 s).
+Left: the escalation's three reads (conversation, messages, audit events) as one; a widget socket's state read on every
+message posted to its conversation (bot/app/api.py `tell_state`: one statement a message a socket).
 """
 
 from __future__ import annotations

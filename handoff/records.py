@@ -10,13 +10,16 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     Engine,
-    TextClause,
+    Integer,
+    String,
+    TextualSelect,
     bindparam,
+    column,
     func,
     insert,
     or_,
@@ -36,6 +39,7 @@ from bot.core.handoff_states import (
     State,
     check,
 )
+from bot.core.ops_tables import HANDOFF_AFTER, MARK_HANDOFF_AFTER, AnswerGrade
 from bot.core.packet import Packet, stored_attempts
 from bot.core.tables import (
     AuditEvent,
@@ -58,6 +62,7 @@ _SET_STATE = (
 )
 _SET_STATE_FROM = _SET_STATE.where(col(Conversation.state) == bindparam("b_before"))
 _INSERT_HANDOFF = insert(Handoff)
+_HANDOFF = Handoff.__table__.c  # type: ignore[attr-defined]
 _AHEAD = select(func.count()).select_from(Handoff).where(
     Handoff.tenant == bindparam("b_tenant"), col(Handoff.status).in_(OPEN), col(Handoff.id) <= bindparam("b_handoff")
 )
@@ -97,12 +102,14 @@ def _json_parts(data: dict[str, Any]) -> list[str]:
     return json.dumps(data, default=str, sort_keys=True).split(json.dumps(_HOLE))
 
 
-def _open_statement() -> TextClause:
+def _open_statement() -> TextualSelect:
     """PostgreSQL: `HandoffRecords.open` in one statement (was BEGIN, four statements and COMMIT on every
     escalation): the handoff's insert, the conversation's move to waiting (from the state read in the
     statement's snapshot, as the transaction's SELECT read it), and the audit events, in the order the
     transaction wrote them, their data's handoff id and state before filled in by the statement.
-    Returns the handoff's id and the state before (null when it did not change)."""
+    Returns the handoff's id and the state before (null when it did not change); with them the grader's
+    mark of the conversation's latest recent grade, and the queue as `queue_position` reads it, a row per
+    recent claim (they were two statements more on every escalation)."""
     columns = [c for c in Handoff.__table__.columns if c.name != "id"]  # type: ignore[attr-defined]
     names = ", ".join(f'"{c.name}"' for c in columns)
     values = ", ".join(f":h_{c.name}" for c in columns)
@@ -115,14 +122,27 @@ def _open_statement() -> TextClause:
         "SELECT :e_tenant, :b_conversation, e.kind, e.data, :e_now FROM ("
         "SELECT 1 AS n, 'handoff' AS kind, CAST(:p0 AS TEXT) || h.id || CAST(:p1 AS TEXT) AS data FROM h "
         "UNION ALL SELECT 2, 'state', CAST(:q0 AS TEXT) || to_json(moved.before)::text || CAST(:q1 AS TEXT) || h.id || CAST(:q2 AS TEXT) "
-        "FROM moved, h) AS e ORDER BY e.n) "
-        "SELECT h.id, moved.before FROM h LEFT JOIN moved ON true"
+        "FROM moved, h) AS e ORDER BY e.n), "
+        # the conversation's latest recent grade marked as handed over (was the grader's statement of its own)
+        "g AS (UPDATE answer_grade SET handoff_after = true WHERE id = (SELECT id FROM answer_grade "
+        "WHERE conversation_id = :b_conversation AND created_at >= :g_since ORDER BY id DESC LIMIT 1)), "
+        # the queue as `_QUEUE` reads it (a statement after this one was): those ahead (the new one is not in
+        # the statement's snapshot: counted by the caller) and the tenant's recent claims
+        "a AS (SELECT count(*) AS ahead FROM handoff, h WHERE handoff.tenant = :e_tenant "
+        f"AND handoff.status IN ({', '.join(repr(s.value) for s in OPEN)}) AND handoff.id < h.id), "
+        "r AS (SELECT claimed_at, created_at FROM handoff WHERE tenant = :e_tenant AND claimed_at IS NOT NULL "
+        f"ORDER BY claimed_at DESC LIMIT {CLAIM_WINDOW}) "
+        "SELECT h.id, moved.before, a.ahead, r.claimed_at, r.created_at FROM h CROSS JOIN a LEFT JOIN moved ON true LEFT JOIN r ON true"
     )
     audit = AuditEvent.__table__.c  # type: ignore[attr-defined]
     return statement.bindparams(
         *(bindparam(f"h_{c.name}", type_=c.type) for c in columns),
         bindparam("b_now", type_=Conversation.__table__.c.updated_at.type),  # type: ignore[attr-defined]
         bindparam("e_now", type_=audit.created_at.type),
+        bindparam("g_since", type_=AnswerGrade.__table__.c.created_at.type),  # type: ignore[attr-defined]
+    ).columns(
+        column("id", Integer), column("before", String), column("ahead", Integer),
+        column("claimed_at", _HANDOFF.claimed_at.type), column("created_at", _HANDOFF.created_at.type),
     )
 
 
@@ -165,13 +185,16 @@ class HandoffRecords(StaffPostQueue):
                                                    "b_before": row.state})
             return (row.state, row.tenant) if moved.rowcount == 1 else None
 
-    def open(self, handoff: Handoff, *, actor: str) -> Handoff:
+    def open(self, handoff: Handoff, *, actor: str) -> tuple[Handoff, tuple[int, Wait | None]]:
         """Store a new handoff, move its conversation to waiting and write both audit events (the
         handoff's, and the state change's when it changed), in one transaction: they were three, and a
-        crash between them could leave a handoff whose conversation the bot still answered."""
+        crash between them could leave a handoff whose conversation the bot still answered. The
+        conversation's latest recent grade is marked as handed over in it (bot/engine/online_grading.py),
+        and the queue read as `queue_position` reads it: returned with the handoff, to tell the customer."""
         values = handoff.model_dump(exclude={"id"})
+        since = datetime.now(UTC) - HANDOFF_AFTER  # the grades' clock (bot/engine/online_grading.py marked with it)
         if self._in_one:
-            return self._open_in_one(handoff, values, actor=actor)
+            return self._open_in_one(handoff, values, actor=actor, since=since)
         with self._engine.begin() as conn:
             handoff.id = conn.execute(_INSERT_HANDOFF, values).inserted_primary_key[0]
             events: list[tuple[str, dict[str, Any]]] = [("handoff", {"reason": handoff.reason, "topic": handoff.topic, "handoff": handoff.id})]
@@ -182,19 +205,28 @@ class HandoffRecords(StaffPostQueue):
                 events.append(("state", {"before": row.state, "after": State.WAITING.value, "actor": actor, "reason": handoff.reason,
                                          "handoff": handoff.id}))
             write_events(conn, events, tenant=handoff.tenant, conversation_id=handoff.conversation_id)
-        return handoff
+            conn.execute(MARK_HANDOFF_AFTER, {"c": handoff.conversation_id, "since": since})
+            rows = conn.execute(_QUEUE, {"b_tenant": handoff.tenant, "b_handoff": handoff.id or 0}).all()
+        return handoff, self._queue_of(rows[0].ahead, rows)
 
-    def _open_in_one(self, handoff: Handoff, values: dict[str, Any], *, actor: str) -> Handoff:
+    def _open_in_one(self, handoff: Handoff, values: dict[str, Any], *, actor: str, since: datetime) -> tuple[Handoff, tuple[int, Wait | None]]:
         """`open` on PostgreSQL: one statement (`_OPEN`), atomic by itself."""
         p = _json_parts({"reason": handoff.reason, "topic": handoff.topic, "handoff": _HOLE})
         q = _json_parts({"before": _HOLE, "after": State.WAITING.value, "actor": actor, "reason": handoff.reason, "handoff": _HOLE})
         parameters = {f"h_{name}": value for name, value in values.items()} | {
             "b_conversation": handoff.conversation_id, "b_waiting": State.WAITING.value, "b_now": self._now(),
-            "e_tenant": handoff.tenant, "e_now": utcnow(), "p0": p[0], "p1": p[1], "q0": q[0], "q1": q[1], "q2": q[2],
+            "e_tenant": handoff.tenant, "e_now": utcnow(), "p0": p[0], "p1": p[1], "q0": q[0], "q1": q[1], "q2": q[2], "g_since": since,
         }
         with self._single.connect() as conn:
-            handoff.id = conn.execute(_OPEN, parameters).one().id
-        return handoff
+            rows = conn.execute(_OPEN, parameters).all()
+        handoff.id = rows[0].id
+        return handoff, self._queue_of(rows[0].ahead + 1, rows)  # + the new handoff, which its own statement does not see
+
+    def _queue_of(self, ahead: int, rows: Any) -> tuple[int, Wait | None]:
+        """(place, wait) from a count of those ahead and rows of recent claims (`_QUEUE`'s shape)."""
+        claims = [(aware(row.created_at), aware(row.claimed_at)) for row in rows if row.claimed_at is not None and row.created_at is not None]
+        position = max(1, ahead)
+        return position, estimate(position, minutes_per_person(claims, now=self._now()))  # type: ignore[arg-type]
 
     def add(self, handoff: Handoff) -> Handoff:
         values = handoff.model_dump(exclude={"id"})
@@ -328,7 +360,4 @@ class HandoffRecords(StaffPostQueue):
         few to say; handoff/wait_estimate.py says why it is a median, on a coarse scale)."""
         with self._single.connect() as conn:
             rows = conn.execute(_QUEUE, {"b_tenant": handoff.tenant, "b_handoff": handoff.id or 0}).all()
-        ahead = rows[0].ahead
-        claims = [(aware(row.created_at), aware(row.claimed_at)) for row in rows if row.claimed_at is not None and row.created_at is not None]
-        position = max(1, ahead)
-        return position, estimate(position, minutes_per_person(claims, now=self._now()))  # type: ignore[arg-type]
+        return self._queue_of(rows[0].ahead, rows)

@@ -143,11 +143,11 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
                 )
                 if summary:
                     packet.summary = summary
-            handoff = await asyncio.to_thread(self._create, conversation, reason, topic, packet)
+            handoff, queue = await asyncio.to_thread(self._create, conversation, reason, topic, packet)
         await self._cards.announce(handoff)
         # the customer's latest messages, newest first, as `ConversationService.language` reads them: not read again
         said = [m.text for m in reversed(messages) if m.role is Role.CUSTOMER][:LATEST_SAID]
-        await self._tell_queue(handoff, again=False, said=said)
+        await self._tell_queue(handoff, again=False, said=said, queue=queue)
         return handoff
 
     def _what_staff_need(
@@ -172,16 +172,17 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
                 topic = self._topics.detect_text(" ".join(said[-3:]), tenant=conversation.tenant)
         return conversation, messages, [f for data in events["attachment"] for f in data.get("files", [])], found, topic
 
-    def _create(self, conversation: Conversation, reason: HandoffReason, topic: str | None, packet: Packet) -> Handoff:
+    def _create(self, conversation: Conversation, reason: HandoffReason, topic: str | None, packet: Packet) -> tuple[Handoff, tuple[int, Wait | None]]:
         topic_conf = self.policy(conversation.tenant).topic(topic)
         handoff = Handoff(
             conversation_id=conversation.id, tenant=conversation.tenant, reason=reason.value, topic=topic,
             staff_channel=(topic_conf.channel if topic_conf and topic_conf.channel else self._settings.handoff_channel),
             packet=json.dumps(packet.to_json()), created_at=self._now(),
         )
-        handoff = self._records.open(handoff, actor="bot")  # with the conversation's state and the audit events
+        # with the conversation's state, the audit events, the grade's mark and the queue as it stands
+        handoff, queue = self._records.open(handoff, actor="bot")
         self._observe("escalated", reason=reason.value)
-        return handoff
+        return handoff, queue
 
     def packet(self, handoff: Handoff) -> Packet:
         return packet_of(handoff)
@@ -219,8 +220,11 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
             return True
         return False
 
-    async def _tell_queue(self, handoff: Handoff, *, again: bool, said: list[str] | None = None) -> bool:
-        """`said`: the customer's latest messages, when the caller has them (`ConversationService.language`)."""
+    async def _tell_queue(
+        self, handoff: Handoff, *, again: bool, said: list[str] | None = None, queue: tuple[int, Wait | None] | None = None,
+    ) -> bool:
+        """`said`: the customer's latest messages, when the caller has them (`ConversationService.language`);
+        `queue`: the place and wait, when the caller read them (an escalation's write returns them)."""
         policy = self.policy(handoff.tenant)
         now = self._now()
         closed = policy.hours is not None and not policy.hours.is_open(now)
@@ -228,20 +232,16 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
             return False  # told when staff are back at the escalation; nothing has moved since
 
         def reads() -> tuple[str, Told | None]:
-            """The customer's language and what to tell them, stored as told, in one thread hop (None: out of hours,
-            or nothing changed since they were last told)."""
+            """The customer's language and what to tell them, in one thread hop (None: out of hours, or
+            nothing changed since they were last told); stored as told with the notice, below."""
             lang = self._conversations.language(handoff.conversation_id, said=said)
             if closed:
                 return lang, None
-            position, wait = self.queue_position(handoff)
+            position, wait = queue if queue is not None else self.queue_position(handoff)
             before = self._told(handoff) if again else None  # the first notice: nothing told yet, nothing to read
             wait = not_above(wait, position=position, told=before)
             told = Told(position=position, rank=wait.rank if wait is not None else None)
-            if told == before:
-                return lang, None
-            self._audit.record(tenant=handoff.tenant, conversation_id=handoff.conversation_id, kind=QUEUE_TOLD, handoff=handoff.id,
-                               position=told.position, rank=told.rank)
-            return lang, told
+            return lang, (None if told == before else told)
 
         lang, told = await asyncio.to_thread(reads)
         if told is None and not closed:
@@ -254,7 +254,10 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         else:
             step = SCALE[told.rank][1]
             text = texts.text("queue_position", lang, position=told.position, wait=texts.wait_phrase(step.kind, step.minutes, lang))
-        await self._conversations.post_message(handoff.conversation_id, role=Role.SYSTEM, text=text)
+        # the notice and its QUEUE_TOLD event in one write (they were two statements): what the customer was
+        # told is what was stored as told, and a notice that could not be written is not stored as told
+        audit = None if told is None else (QUEUE_TOLD, {"handoff": handoff.id, "position": told.position, "rank": told.rank})
+        await self._conversations.post_message(handoff.conversation_id, role=Role.SYSTEM, text=text, audit=audit)
         return True
 
     def _told(self, handoff: Handoff) -> Told | None:

@@ -6,9 +6,10 @@ Kept apart from bot/core/tables.py (which imports this module, so one metadata h
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Field, SQLModel, UniqueConstraint
+from sqlalchemy import bindparam, update
+from sqlmodel import Field, SQLModel, UniqueConstraint, col, select
 
 
 def _now() -> datetime:
@@ -62,6 +63,14 @@ class AnswerGrade(SQLModel, table=True):
     handoff_after: bool = False
     rating: int | None = None  # 1-5: the customer's rating of people's help, when this answer was handed over
     created_at: datetime = Field(default_factory=_now, index=True)
+
+
+HANDOFF_AFTER = timedelta(minutes=30)  # a handoff this soon after an answer counts against the answer
+# built once (it runs on every handoff, in the handoff's own write: handoff/records.py `open`): the
+# conversation's latest grade of the last HANDOFF_AFTER (bind "c": the conversation, "since")
+_LATEST_GRADE = (select(AnswerGrade.id).where(AnswerGrade.conversation_id == bindparam("c"), col(AnswerGrade.created_at) >= bindparam("since"))
+                 .order_by(col(AnswerGrade.id).desc()).limit(1).scalar_subquery())
+MARK_HANDOFF_AFTER = update(AnswerGrade).where(col(AnswerGrade.id) == _LATEST_GRADE).values(handoff_after=True)
 
 
 class FaqProposal(SQLModel, table=True):

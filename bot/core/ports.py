@@ -68,8 +68,10 @@ class Conversations(Protocol):
     async def post_message(
         self, conversation_id: str, *, role: Role, text: str, author: str | None = None, client_id: str | None = None,
         redact: bool = False, buttons: Sequence[str] = (), rating_request: bool = False, reply_to: int | None = None,
+        audit: tuple[str, dict[str, Any]] | None = None,
     ) -> Message | None:
-        """Stored and delivered to the customer; None when `client_id` was posted before (nothing is sent again)."""
+        """Stored and delivered to the customer; None when `client_id` was posted before (nothing is sent again).
+        `audit`: an event (kind, data) about it, written with it."""
         ...
 
 

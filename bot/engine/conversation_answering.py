@@ -175,7 +175,8 @@ class ConversationAnswering:
         await self._published(result, tenant=conversation.tenant, conversation_id=conversation_id, message_id=reply.id)
         await self._deliver(conversation_id, reply, relayed=new_reply.relay is not None and self._messages.relays_in_write)
         if self.grader is not None:  # schedules, never waits
-            self.grader.after_reply(drafted if draft is not None and drafted is not None else result, reply=reply, conversation_id=conversation_id, tenant=conversation.tenant, user=conversation.user)
+            self.grader.after_reply(drafted if draft is not None and drafted is not None else result, reply=reply, conversation_id=conversation_id, tenant=conversation.tenant, user=conversation.user,
+                                    mark_handoff=self.handoff is None)  # an escalation's write marks the grade itself
         if self.handoff is not None and result.handoff_reason is not None:
             try:
                 await self.handoff.escalate(conversation_id, reason=result.handoff_reason, topic=result.details.get("topic"), draft=draft)

@@ -23,6 +23,7 @@ from bot.core.events import MessageStored
 from bot.core.language import ENGLISH, conversation_language
 from bot.core.late import Late
 from bot.core.messages import Message, Relayed, Role
+from bot.core.tables import event_rows
 from bot.engine.assistant import AskResult
 from bot.engine.channel_registry import ChannelRegistry
 from bot.engine.conversation_answering import ConversationAnswering
@@ -236,12 +237,13 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
     async def post_message(
         self, conversation_id: str, *, role: Role, text: str, author: str | None = None, client_id: str | None = None,
         redact: bool = False, buttons: Sequence[str] = (), rating_request: bool = False, reply_to: int | None = None,
-        outcome: Outcome | None = None, citations: Sequence[Citation] = (),
+        outcome: Outcome | None = None, citations: Sequence[Citation] = (), audit: tuple[str, dict[str, Any]] | None = None,
     ) -> Message | None:
         """A message from staff or the system, stored (redacted when `redact`) and pushed to the customer;
         `buttons`: actions offered under it, `rating_request`: it asks for a rating; `outcome` and
         `citations`: an answer written elsewhere, shown as the bot's are. A repeated `client_id` (a
-        platform retry) stores and sends nothing again: None."""
+        platform retry) stores and sends nothing again: None. `audit`: an event (kind, data) about the
+        message, written with it (one statement on PostgreSQL)."""
 
         def store() -> Message | None:
             if client_id and self._messages.by_client_id(conversation_id, client_id) is not None:
@@ -260,12 +262,19 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
                 data["rating_request"] = True
             if author:
                 data["author"] = author
+            party = self.party(conversation_id)
+            event = None
+            if audit is not None and party is not None:
+                event = event_rows([audit], tenant=party.tenant, conversation_id=conversation_id)[0]
             return self._messages.add(
                 conversation_id, role=Role(role).value, text=stored_text, client_id=client_id, reply_to=reply_to, payload=data,
-                delivery=self._delivery(self.party(conversation_id)),
+                delivery=self._delivery(party), event=event, relay=relay,
             )
 
+        # a message written with its audit event tells the other processes' sockets in that write too (PostgreSQL)
+        relayed = audit is not None and self._messages.relays_in_write
+        relay = await self.relay_with_write(conversation_id, await self._channel(conversation_id)) if relayed else None
         message = await asyncio.to_thread(store)
         if message is not None:
-            await self._deliver(conversation_id, message)
+            await self._deliver(conversation_id, message, relayed=relay is not None)
         return message

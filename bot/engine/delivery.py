@@ -126,7 +126,7 @@ class ConversationDelivery:
         if self._forward_live is not None and self._sockets_possible(self.known_channel(conversation_id)):
             self._forward_live(conversation_id, event)
 
-    async def relay_with_write(self, conversation_id: str, channel: str) -> str | None:
+    async def relay_with_write(self, conversation_id: str, channel: str | None) -> str | None:
         """The notification a reply's write sends the other processes' sockets (`NewReply.relay`), once
         what was sent before it is written; None: none to send (one process, or no sockets possible)."""
         if self._written_relay is None or self._forward is None or not self._sockets_possible(channel):

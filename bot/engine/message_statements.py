@@ -182,3 +182,28 @@ def _replies_in_one() -> TextClause:
 
 
 REPLIES = _replies_in_one()
+
+
+def _insert_with_event() -> Any:
+    """PostgreSQL: a message and one audit event about it in one statement (a data-modifying CTE; was an
+    insert each: an escalation's queue notice and its QUEUE_TOLD event), and its notification to the other
+    processes' sockets (`b_told`: bot/engine/relay.py `stored_prefix`, on `b_told_channel`; sent as the
+    statement commits, as `REPLIES` sends a reply's; was a statement of the relay's). Returns the message's id."""
+    message = StoredMessage.__table__.c  # type: ignore[attr-defined]
+    audit = AuditEvent.__table__.c  # type: ignore[attr-defined]
+    columns = [c for c in message if c.name != "id"]
+    statement = text(
+        f"WITH m AS (INSERT INTO message ({', '.join(f'{chr(34)}{c.name}{chr(34)}' for c in columns)}) "
+        f"VALUES ({', '.join(f':{c.name}' for c in columns)}) RETURNING id), "
+        "ev AS (INSERT INTO auditevent (tenant, conversation_id, kind, data, created_at) "
+        "VALUES (:e_tenant, :e_conversation_id, :e_kind, :e_data, :e_created_at)), "
+        "told AS (SELECT pg_notify(CAST(:b_told_channel AS TEXT), CAST(:b_told AS TEXT) || m.id || '}') FROM m WHERE CAST(:b_told AS TEXT) IS NOT NULL) "
+        "SELECT id, (SELECT count(*) FROM told) FROM m"
+    )
+    return statement.bindparams(
+        *(bindparam(c.name, type_=c.type) for c in columns),
+        *(bindparam(f"e_{c.name}", type_=c.type) for c in audit if c.name != "id"),
+    )
+
+
+INSERT_WITH_EVENT = _insert_with_event()

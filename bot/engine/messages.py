@@ -37,6 +37,7 @@ from bot.engine.message_statements import (
     HISTORY,
     INSERT,
     INSERT_MANY,
+    INSERT_WITH_EVENT,
     LAST_BOT,
     LOAD,
     MARK_DONE,
@@ -133,11 +134,14 @@ class MessageStore:
     def add(
         self, conversation_id: str, *, role: str, text: str, status: str = "done", client_id: str | None = None,
         reply_to: int | None = None, payload: dict[str, Any] | None = None, delivery: str | None = None, claim: Claim | None = None,
+        event: dict[str, Any] | None = None, relay: str | None = None,
     ) -> Message | None:
         """Store one message; None when its client id is already stored (a retry or a race).
         `delivery="queued"`: a platform channel must still send it (see `undelivered`). `claim`: a lease
         taken in the same statement on PostgreSQL (`claim.taken` says whether it was; a refused write
-        takes nothing); elsewhere left untried."""
+        takes nothing); elsewhere left untried. `event`: an audit row (bot/core/tables.py `event_rows`)
+        written with the message, atomically (one statement on PostgreSQL), which then also sends `relay`
+        (the message's notification up to its id, bot/engine/relay.py `stored_prefix`; dropped elsewhere)."""
         values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload, delivery=delivery)
         try:
             if claim is not None and self._load_in_one:  # one statement: the lease's take a CTE of the insert, and the load
@@ -146,6 +150,14 @@ class MessageStore:
                 message_id, claim.taken = row[_LOAD_INDEX["m_id"]], bool(row[_CLAIM_TAKEN])
                 if claim.taken:
                     claim.found = _loaded(row)
+            elif event is not None and self._load_in_one:
+                with self._single.connect() as conn:
+                    told = {"b_told": relay, "b_told_channel": channel_of(conversation_id)}
+                    message_id = conn.execute(INSERT_WITH_EVENT, values | {f"e_{k}": v for k, v in event.items()} | told).first()[0]
+            elif event is not None:  # SQLite: the two inserts in one transaction
+                with self._engine.begin() as conn:
+                    message_id = conn.execute(INSERT, values).inserted_primary_key[0]
+                    insert_events(conn, [event])
             else:
                 with self._single.begin() as conn:
                     message_id = conn.execute(INSERT, values).inserted_primary_key[0]

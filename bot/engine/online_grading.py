@@ -16,7 +16,7 @@ import asyncio
 import hashlib
 import json
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, insert, update
@@ -25,13 +25,12 @@ from sqlmodel import Session, col, select
 from bot.core.autocommit import autocommit
 from bot.core.events import Rated
 from bot.core.messages import Message
-from bot.core.ops_tables import AnswerGrade
+from bot.core.ops_tables import HANDOFF_AFTER, MARK_HANDOFF_AFTER, AnswerGrade
 from bot.core.tables import AuditEvent, Handoff
 from bot.engine.assistant import AskResult
 from bot.engine.release_gate import local_grade
 
 logger = logging.getLogger(__name__)
-HANDOFF_AFTER = timedelta(minutes=30)  # a handoff this soon after an answer counts against the answer
 
 
 def sampled(message_id: int, share: float) -> bool:
@@ -39,10 +38,6 @@ def sampled(message_id: int, share: float) -> bool:
     return int.from_bytes(digest[:8], "big") / 2**64 < share
 
 
-# built once (it runs on every handoff): the conversation's latest grade of the last HANDOFF_AFTER
-_LATEST_GRADE = (select(AnswerGrade.id).where(AnswerGrade.conversation_id == bindparam("c"), col(AnswerGrade.created_at) >= bindparam("since"))
-                 .order_by(col(AnswerGrade.id).desc()).limit(1).scalar_subquery())
-_MARK_HANDOFF_AFTER = update(AnswerGrade).where(col(AnswerGrade.id) == _LATEST_GRADE).values(handoff_after=True)
 # a sampled answer's grade and the customer's signals read after it (`OnlineGrader._add`)
 _GRADES = AnswerGrade.__table__  # type: ignore[attr-defined]
 _INSERT_GRADE = insert(_GRADES).returning(_GRADES.c.id)
@@ -59,9 +54,13 @@ class OnlineGrader:
         self._tasks: set[asyncio.Task[None]] = set()
         self.failures = 0
 
-    def after_reply(self, result: AskResult, *, reply: Message, conversation_id: str, tenant: str, user: str | None) -> None:
-        """Non-blocking: schedules the work and returns."""
-        task = asyncio.create_task(self._after(result, reply=reply, conversation_id=conversation_id, tenant=tenant, user=user))
+    def after_reply(
+        self, result: AskResult, *, reply: Message, conversation_id: str, tenant: str, user: str | None, mark_handoff: bool = True,
+    ) -> None:
+        """Non-blocking: schedules the work and returns. `mark_handoff`: a handed-over turn marks the
+        conversation's latest grade here; False when the escalation's own write marks it (handoff/records.py `open`)."""
+        task = asyncio.create_task(self._after(result, reply=reply, conversation_id=conversation_id, tenant=tenant, user=user,
+                                               mark_handoff=mark_handoff))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -70,9 +69,11 @@ class OnlineGrader:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _after(self, result: AskResult, *, reply: Message, conversation_id: str, tenant: str, user: str | None) -> None:
+    async def _after(
+        self, result: AskResult, *, reply: Message, conversation_id: str, tenant: str, user: str | None, mark_handoff: bool = True,
+    ) -> None:
         try:
-            if result.outcome.value == "handoff":
+            if mark_handoff and result.outcome.value == "handoff":
                 await asyncio.to_thread(self._mark_handoff_after, conversation_id)
             message_id = reply.id
             if result.outcome.value != "answer" or not sampled(message_id, self._share):
@@ -119,7 +120,7 @@ class OnlineGrader:
     def _mark_handoff_after(self, conversation_id: str) -> None:
         """One statement (its latest recent grade, if any), on every handoff: no read and write in a transaction."""
         with self._single.begin() as connection:
-            connection.execute(_MARK_HANDOFF_AFTER, {"c": conversation_id, "since": datetime.now(UTC) - HANDOFF_AFTER})
+            connection.execute(MARK_HANDOFF_AFTER, {"c": conversation_id, "since": datetime.now(UTC) - HANDOFF_AFTER})
 
     def signal_feedback(self, *, message_id: int, helpful: bool) -> None:
         """The customer's verdict on an answer, kept beside its grade (when it was sampled). Synchronous."""

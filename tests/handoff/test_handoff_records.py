@@ -86,8 +86,9 @@ def test_opening_a_handoff_moves_its_conversation_to_waiting_and_audits_both(two
         session.add(Conversation(id="c-bot", tenant="acme", channel="widget", state=State.BOT, created_at=NOW, updated_at=NOW))
         session.add(Conversation(id="c-waiting", tenant="acme", channel="widget", state=State.WAITING, created_at=NOW, updated_at=NOW))
         session.commit()
-    first = records.open(Handoff(conversation_id="c-bot", tenant="acme", reason="customer_request", topic="billing", created_at=NOW), actor="bot")
-    second = records.open(Handoff(conversation_id="c-waiting", tenant="acme", reason="low_confidence", created_at=NOW), actor="bot")
+    first, (place, _) = records.open(Handoff(conversation_id="c-bot", tenant="acme", reason="customer_request", topic="billing", created_at=NOW), actor="bot")
+    second, (second_place, _) = records.open(Handoff(conversation_id="c-waiting", tenant="acme", reason="low_confidence", created_at=NOW), actor="bot")
+    assert (place, second_place) == (1, 2)  # the queue as it stands, read in the same write
     assert first.id is not None and second.id == first.id + 1
     assert (records.get(first.id).reason, records.get(first.id).topic, records.get(first.id).status) == ("customer_request", "billing", "queued")  # type: ignore[union-attr]
     with Session(engine) as session:
