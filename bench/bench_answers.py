@@ -887,6 +887,9 @@ async def _asked(services: Any, case: BenchCase) -> dict[str, Any]:
         # an answer or clarification handed over by policies/near_domain.py (a noun the knowledge base never uses under its
         # floor); read only where the shipped gate did not hand over, so a replay under other thresholds misses the others
         "near_domain": bool(result.details.get("near_domain")),
+        # handed over by policies/asked_kinds.py (asks for a ruling of law or a recommendation its article never speaks
+        # of); read, like near_domain, only where the shipped gate did not hand over
+        "asked_kinds": bool(result.details.get("asked_kinds")),
     }
 
 
@@ -914,7 +917,7 @@ def decided(rec: dict[str, Any], evidence: Evidence | None, thresholds: Threshol
     if "person_named" not in rec["evidence"]:  # recorded before the evidence said so: read from the question as the pipeline does
         evidence = replace(evidence, person_named=names_a_person(rec["question"]))
     verdict, picked = decide(evidence, thresholds)
-    if rec.get("near_domain"):  # policies/near_domain.py handed it over (read where the shipped gate did not hand over)
+    if rec.get("near_domain") or rec.get("asked_kinds"):  # policies/near_domain.py or asked_kinds.py handed it over
         return "handoff", []
     if verdict is Verdict.ANSWER:
         return "answer", rec["retrieved"][:1]
