@@ -643,6 +643,10 @@ case by case (/tmp script diffing the two records):
     kb4     0.741 / 0.007 / 0.122 unchanged; own off-topic answered 0.172 -> 0.156 (1 stopped)
     kb5, kb6, kb8: unchanged on every figure; requests for a person handed over 1.00 everywhere; replay agrees 99.96%
 Small: most off-topic questions the gate answers ask what their article's subject is without a cue of a kind it lacks.
+`ask` latency (bench/bench_ask.py --rounds 2, main / this branch interleaved ABAB, load average 11-18): total p50 19.3 /
+40.2 / 17.7 / 23.3 ms, p99 88 / 113 / 250 / 92 ms; the confidence stage p50 0.45 / 0.54 / 0.48 / 0.46 ms, p99 5.1 / 24.4 /
+4.1 / 5.0 ms: within the machine's noise. The rule is set lookups; only a question with a cue word stems its article's
+passages (0.36 ms a question on the bench's articles, measured alone).
 
 Printed: the pipeline as shipped on REPORT (per KB and all), the same on TUNE (a training score,
 labelled so), the leave-one-KB-out figures, and kb4's and kb5's (with `--failures`, their misses by cause). `--records FILE` keeps the per-case results
