@@ -13,6 +13,7 @@ from bot.core.passages import Passage, same_article
 from bot.engine.pipeline import HandoffReason, Option, Outcome, Turn
 from knowledge.profile import TenantProfiles
 from knowledge.vocabulary import TenantVocabulary, owned_devices, words
+from policies.asked_kinds import unanswered_kinds
 from policies.confidence import Verdict, assess, decide, shares_words
 from policies.intent import names_a_person
 from policies.near_domain import NEAR_MARGIN, SpacyNounReader
@@ -23,6 +24,11 @@ def offered(passages: Sequence[Passage], picked: Sequence[int]) -> tuple[Option,
     (their likeness, `kin`, is measured to the top passage only), and two buttons for one page ask nothing."""
     kept = [n for k, n in enumerate(picked) if not any(same_article(passages[n].chunk, passages[m].chunk) for m in picked[:k])]
     return tuple(Option(source=passages[n].source, title=passages[n].chunk.title) for n in kept)
+
+
+def top_article_text(passages: Sequence[Passage]) -> str:
+    """The headings and text of the retrieved passages of the first passage's article: what an answer would be from."""
+    return "\n".join(f"{p.chunk.heading_text}\n{p.chunk.text}" for p in passages if same_article(p.chunk, passages[0].chunk))
 
 
 class ConfidenceStage:
@@ -131,6 +137,15 @@ class ConfidenceStage:
         if vetoed:
             turn.notes["near_domain"] = True
             verdict = Verdict.HANDOFF
+        # asks whether something is lawful, or for a recommendation, of an article that never speaks of it: no answer
+        # (policies/asked_kinds.py); word lists, well under a millisecond
+        unasked = (
+            verdict is not Verdict.HANDOFF and turn.chosen_source is None and bool(turn.passages)
+            and unanswered_kinds(asked, top_article_text(turn.passages))
+        )
+        if unasked:
+            turn.notes["asked_kinds"] = [str(kind) for kind in unasked]
+            verdict, vetoed = Verdict.HANDOFF, True
         if answer is None and turn.notes.get("model_failures"):  # models down and nothing to quote: sorry, a person
             turn.stop(Outcome.HANDOFF, reason=HandoffReason.MODEL_FAILURE)
         elif answer is not None and turn.chosen_source is not None and not answer.not_in_sources:
