@@ -34,6 +34,9 @@ KB8_CASES = Path(__file__).resolve().parent / "cases" / "kb8.jsonl"
 # near-domain off-topic questions (what its customers ask that it does not cover)
 KB9_DIR = Path(__file__).resolve().parent / "kb9"
 KB9_CASES = Path(__file__).resolve().parent / "cases" / "kb9.jsonl"
+# another written blind by a fresh operator (an invented language-learning app), reported only
+KB10_DIR = Path(__file__).resolve().parent / "kb10"
+KB10_CASES = Path(__file__).resolve().parent / "cases" / "kb10.jsonl"
 COVID_KB_NAME = "covid_faq.jsonl"
 
 
@@ -126,6 +129,11 @@ def kb8_cases() -> list[Case]:
 def kb9_cases() -> list[Case]:
     """The cases of bench/kb9 (`KB9_DIR`): sources "kb9/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
     return sample_cases(KB9_CASES)
+
+
+def kb10_cases() -> list[Case]:
+    """The cases of bench/kb10 (`KB10_DIR`): sources "kb10/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB10_CASES)
 
 
 # --- redaction material ------------------------------------------------------------------------
