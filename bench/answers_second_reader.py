@@ -49,7 +49,10 @@ B 66, O 32), REPORT 258 (141 / 85 / 32), kb4-kb8's own 346 (204 / 112 / 30). All
   (0.658 -> 0.689), REPORT +5 (0.577 -> 0.609); kb9 +1 TUNE, none REPORT. Off-topic answered unchanged everywhere. With
   wrong <= 0.04 and clarifications answered too (t 0.89, m 0.02): TUNE 0.760 / 0.039 / 0.128, REPORT 0.722 / 0.029 /
   0.118, but kb6 wrong 0.032 -> 0.037 and kb5 0.065 -> 0.068. The MiniLM control's best rule: TUNE +8 right, REPORT +7
-  right +2 wrong.
+  right +2 wrong. Around the chosen point the trade holds (right added / wrong added, handed-over questions only, from a
+  /tmp script over the kept scores): lead >= 0.02 at t 0.87 / 0.88 / 0.89 / 0.90: TUNE +17/3, +12/1, +12/0, +8/0;
+  REPORT +16/1, +15/1, +12/1, +10/1; kb4-kb8 +30/2, +18/1, +12/1, +7/1; lead >= 0.03 at t 0.89: +4/0, +8/0, +9/1; lead
+  >= 0.0 at t 0.89: +29/4, +25/8, +21/3 (off-topic answered at most +1 anywhere at lead >= 0.02).
 - cost (one thread, load 12-20): side by side in one window (load 17-20, 20 questions twice), a question's embedding
   p50 104-129 ms with e5 against 14-21 ms with MiniLM (6-7x); in the scoring runs (other windows) e5 80 ms a question
   and 455 ms a 600-character passage, MiniLM 44 ms and 62 ms: in the pipeline every chunk would need an e5 vector at ingest (about
