@@ -77,7 +77,9 @@ BLIND_QUESTIONS_9 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" /
 BLIND_QUESTIONS_10 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" / "blind_questions_10.txt"
 # runs of six words of a blind set that were in the policies' code before the set was written (main at e290e0b: an
 # example of policies/intent.py, "how do I add a new user to my team?"): none was put there for the set
-IN_CODE_BEFORE_THE_QUESTIONS = {BLIND_QUESTIONS_8: frozenset({"how do i add a new"})}
+IN_CODE_BEFORE_THE_QUESTIONS = {BLIND_QUESTIONS_8: frozenset({"how do i add a new"}),
+                                # main at a053df8: an example of policies/routing.py, written before the tenth set
+                                BLIND_QUESTIONS_10: frozenset({"how do i turn on two-factor", "do i turn on two-factor authentication"})}
 
 
 @pytest.mark.parametrize("blind", [BLIND_QUESTIONS, BLIND_QUESTIONS_7, BLIND_QUESTIONS_8, BLIND_QUESTIONS_9,
