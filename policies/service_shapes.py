@@ -33,7 +33,9 @@ ADVERBS = r"[ \t]+(?:(?:still|also|really|actually|now|not|even|ever|always|alre
 # "work with Outlook", "work with my old iPad", "work with the Business plan", "work with Samsung phones"
 WORKS_WITH_AFTER = re.compile(
     ADVERBS + r"work[ \t]+with[ \t]+(?:(?:the|my|our|your|an?|this|that|older|old|new|newer)[ \t]+)*"
-    r"(?:(?P<cap>[A-Z][\w.+&'’-]*)|(?:[\w+.-]+[ \t]+){0,2}?(?i:plans?|tiers?|editions?|versions?|subscriptions?|accounts?|"
+    # a capitalised product, its clause ending there or going on to what it keeps ("with the Leeds team" is a group's)
+    r"(?:(?P<cap>[A-Z][\w.+&'’-]*)(?:[ \t]+[A-Z0-9][\w.+&'’-]*){0,2}(?=[ \t]*(?:[?.!,;]|$)|[ \t]+(?:now|yet|too|anymore|already|"
+    r"natively|out of the box|(?i:apps?|accounts?|calendars?|inbox|contacts|phones?|devices?|integration|plans?)\b))|(?:[\w+.-]+[ \t]+){0,2}?(?i:plans?|tiers?|editions?|versions?|subscriptions?|accounts?|"
     r"phones?|tablets?|laptops?|printers?|routers?|browsers?|watch|watches|speakers?|tvs?|cars?|apps?|devices?|iphones?|ipads?|"
     r"macs?|pcs?|chromebooks?)\b)",
 )

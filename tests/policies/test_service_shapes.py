@@ -51,6 +51,7 @@ def test_apps_named_like_people_are_kept(redactor: SpacyRedactor, text: str) -> 
         # a colleague after "work with", a team; updates about a ticket; a person's afternoon, a proposal; a receipt
         ("Does Maria work with Tomasz on the rollout?", "Maria"),
         ("Does Maria work with the sales team?", "Maria"),
+        ("Does Priya work with the Berlin office these days?", "Priya"),
         ("Does Anna get updates about my ticket?", "Anna"),
         ("Does Sarah have a free afternoon this week?", "Sarah"),
         ("Does Tom support the proposal?", "Tom"),
