@@ -29,7 +29,8 @@ all are also shown with no terms at all (a tenant with an empty knowledge base).
 
 Figures, 2026-12-07, branch privacy28 (before = main at a053df8 with the tenth blind ordinary set wired in (c993e5a,
 297a2b4), after = the branch at 9f207e8; `--show none --seed 1000`, after and before alternating, two pairs, identical
-counts within each side; load 13-17 on 2 shared cores). First a tenth blind ordinary set, written and committed (c993e5a)
+counts within each side; load 13-17 on 2 shared cores; then once at e96ccd0, which narrowed "work with" after
+tests/policies/test_redaction_roles.py's "with the Leeds team": the same counts but blind5). First a tenth blind ordinary set, written and committed (c993e5a)
 before redaction ran on it, report only, whole (bench/ordinary/blind_questions_10.txt: 447 questions about real and
 invented SaaS tools, plans, features, integrations, devices, shops, carriers, travel and payment services; CamelCase and
 one-word names, names with digits, model, order, invoice and ticket numbers, versions, times, amounts; some lower case).
@@ -45,8 +46,8 @@ training score; a fourth batch of street-shaped product lines, "3 Park Lane lamp
 it) and the tune halves; the development PII files (bench/dev_pii_messages*.txt, 561 people, 83 streets) identical with
 and without the module. A "supports co-op" shape was dropped before measuring for want of development evidence.
 - blind questions changed: tune 3/295, report 20/274, blind2 10/153, blind3 13/208, blind7 20/307, blind8 40/302, blind9
-  34/345 unchanged; blind4 36 -> 33 of 135, blind5 9 -> 8 of 229 (independent gains); blind10 15 -> 15 of 447 (0.034;
-  no gain on the set written with the development questions);
+  34/345 unchanged; blind4 36 -> 33 of 135 (an independent gain); blind5 9 -> 8 of 229 at 9f207e8, back to 9 at e96ccd0;
+  blind10 15 -> 15 of 447 (0.034; no gain on the set written with the development questions);
 - ordinary changed: tune 153, report 174 unchanged;
 - every recall identical on every set (PERSON PII 222/226, 200/205, seed 1000 1203/1261, blind tune 45/45, report 51/58,
   blind2 78/84, blind3 70/76, blind4 61/68, blind5 47/54, blind6 80/88, blind8 73/84, blind9 61/70, blind10 76/86; STREET
