@@ -27,6 +27,34 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
+Figures, 2026-12-07, branch privacy28 (before = main at a053df8 with the tenth blind ordinary set wired in (c993e5a,
+297a2b4), after = the branch at 9f207e8; `--show none --seed 1000`, after and before alternating, two pairs, identical
+counts within each side; load 13-17 on 2 shared cores; then once at e96ccd0, which narrowed "work with" after
+tests/policies/test_redaction_roles.py's "with the Leeds team": the same counts but blind5). First a tenth blind ordinary set, written and committed (c993e5a)
+before redaction ran on it, report only, whole (bench/ordinary/blind_questions_10.txt: 447 questions about real and
+invented SaaS tools, plans, features, integrations, devices, shops, carriers, travel and payment services; CamelCase and
+one-word names, names with digits, model, order, invoice and ticket numbers, versions, times, amounts; some lower case).
+Then what is asked only of software (policies/service_shapes.py, asked by thing_shapes' `thing_shape`): "Does X work with
+Outlook / the Business plan / my old iPad?" (not a first name or a team after "with"), "Does X have a free trial / a
+desktop version / an Android app / ads?", "X still get security updates", "X show(s) the wrong balance", "X keeps asking
+me to log in", "X send reminders by email", "stored in X", "update X to the latest version", "X so slow on Chrome" (not a
+day), "X included in Microsoft 365", "X says invalid licence key", "X free for students", "sign out of X", "add my card
+to X", "turn on notifications in X". Chosen on bench/ordinary/dev_questions_privacy28.txt (development, three batches
+written after blind10 was committed, by the same hand: blind10 is weak evidence either way; batch 1 15 -> 8 of 160,
+batch 2 first measured with batch 1's rules 19 of 40, batch 3 with batches 1-2's rules 12 of 40; all 240: 46 -> 15, a
+training score; a fourth batch of street-shaped product lines, "3 Park Lane lamps", is written but no rule chosen on
+it) and the tune halves; the development PII files (bench/dev_pii_messages*.txt, 561 people, 83 streets) identical with
+and without the module. A "supports co-op" shape was dropped before measuring for want of development evidence.
+- blind questions changed: tune 3/295, report 20/274, blind2 10/153, blind3 13/208, blind7 20/307, blind8 40/302, blind9
+  34/345 unchanged; blind4 36 -> 33 of 135 (an independent gain); blind5 9 -> 8 of 229 at 9f207e8, back to 9 at e96ccd0;
+  blind10 15 -> 15 of 447 (0.034; no gain on the set written with the development questions);
+- ordinary changed: tune 153, report 174 unchanged;
+- every recall identical on every set (PERSON PII 222/226, 200/205, seed 1000 1203/1261, blind tune 45/45, report 51/58,
+  blind2 78/84, blind3 70/76, blind4 61/68, blind5 47/54, blind6 80/88, blind8 73/84, blind9 61/70, blind10 76/86; STREET
+  135/148, 114/127, 754/797, 16/16, 12/13, 6/7, 12/12, 4/5, 8/9, 18/18, 27/28, 20/21, 12/12; every other kind identical);
+- throughput, 5,000 CLINC150 requests, in the bench runs: after 655, 559 vs before 567, 1096 messages/s (load 11-17); in one
+  process with the module off and on alternating (load 8-11): 1161/1004, 779/973, 896/954 messages/s: noise. Seed 11
+  PERSON 1238/1287 with and without it.
 Figures, 2026-12-07, branch privacy26 (before = main at a76f5c2, after = the branch at 77cf8a2; `--show tune --seed 1000`,
 base and branch alternating, three pairs at the final rules' behaviour (identical counts), one earlier pair with `--show
 all`; load 6-15 on 2 shared cores). People in frames a chat gives only to someone (policies/people_frames.py): a sentence
@@ -596,6 +624,7 @@ from bench.blind_sets import (  # noqa: E402
     blind_questions_7,
     blind_questions_8,
     blind_questions_9,
+    blind_questions_10,
 )
 from bench.datasets import (  # noqa: E402
     BITEXT_CSV,
@@ -720,7 +749,7 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
             ("blind2", "whole", "report", blind_questions_2()), ("blind3", "whole", "report", blind_questions_3()),
             ("blind4", "whole", "report", blind_questions_4()), ("blind5", "whole", "report", blind_questions_5()),
             ("blind7", "whole", "report", blind_questions_7()), ("blind8", "whole", "report", blind_questions_8()),
-            ("blind9", "whole", "report", blind_questions_9())]
+            ("blind9", "whole", "report", blind_questions_9()), ("blind10", "whole", "report", blind_questions_10())]
     for name, half, shown_with, questions in sets:
         results = redactor.redact_batch(questions)
         changed = [r for r in results if r.redacted != r.text]
@@ -732,7 +761,7 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
         lines.append(f"  {name:10s} none     {half:7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
                      f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
     print("blind ordinary questions changed (bench/ordinary/blind_questions.txt, halves by hash; "
-          "blind_questions_2.txt to _5.txt, _7.txt to _9.txt, report only, whole; every change counts)")
+          "blind_questions_2.txt to _5.txt, _7.txt to _10.txt, report only, whole; every change counts)")
     print("\n".join(lines))
     return ok
 

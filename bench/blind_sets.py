@@ -44,6 +44,10 @@ The ninth ordinary set (privacy25, bench/ordinary/blind_questions_9.txt) is repo
 real apps, assistants, libraries, banks, shops, restaurants, cars, phones, printers, routers, games and carriers (named like
 people or places; plans, features, model, order, ticket and booking numbers, versions, amounts, times; a few in other
 languages, some in lower case); no PII messages.
+The tenth ordinary set (privacy28, bench/ordinary/blind_questions_10.txt) is report only too, whole: 447 questions about
+real and invented software products, services, devices and shops (SaaS tools and their plans and features,
+integrations, CamelCase and one-word names, names with digits, model numbers, versions, order, invoice and ticket
+numbers, times, amounts, brands named like people or places, some in lower case); no PII messages.
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ BLIND_PII_10 = HERE / "blind_pii_messages_10.txt"
 BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 BLIND_QUESTIONS_8 = HERE / "ordinary" / "blind_questions_8.txt"
 BLIND_QUESTIONS_9 = HERE / "ordinary" / "blind_questions_9.txt"
+BLIND_QUESTIONS_10 = HERE / "ordinary" / "blind_questions_10.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -185,3 +190,8 @@ def blind_questions_8() -> list[str]:
 def blind_questions_9() -> list[str]:
     """The ninth blind ordinary set, whole (report only)."""
     return _lines(BLIND_QUESTIONS_9)
+
+
+def blind_questions_10() -> list[str]:
+    """The tenth blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_10)

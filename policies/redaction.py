@@ -12,7 +12,8 @@ Three detectors, merged (policies/placeholders.py):
   Webster's proper names; policies/name_words.py, policies/name_spans.py), with products and places told apart in
   policies/things.py (brands and shops: policies/businesses.py, the list in policies/brands.py; a state or a country after a
   city: policies/places.py; the part a name plays, "back up X", "X for iPad": policies/thing_roles.py; the sentence's
-  shape, "X 3 won't launch", "Is X open on bank holidays?": policies/thing_shapes.py); the name line above a street line is the addressee; who is greeted, signs a block under
+  shape, "X 3 won't launch", "Is X open on bank holidays?": policies/thing_shapes.py; what is asked only of software,
+  "Does X have a free trial?": policies/service_shapes.py); the name line above a street line is the addressee; who is greeted, signs a block under
   a closing, or is named before a street on its line — policies/name_frames.py; a name a later "he" or "she" refers
   to, the items of a list of first names — policies/name_pronouns.py; a ticket's assignee, who is looped in or pinged,
   thanked in lower case, whose login is meant — policies/task_names.py; pinyin names — policies/chinese_names.py;

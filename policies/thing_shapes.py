@@ -22,7 +22,9 @@ listed here): the words right around it say what it is, and a person's name neve
   with a verb after them: "X grill smokes a lot" ("Can X watch the kids?", "Does X grill steaks?" stay someone's);
 - software that runs on a device or a system: "Can X run on a Fire TV Stick?", "Does X run on Linux?" ("Can X run on
   Monday?" is someone's: a day or a month is no system);
-- a shop that takes a way of paying: "Does X take Apple Pay?" (not "cash" or "PayPal", which people take too).
+- a shop that takes a way of paying: "Does X take Apple Pay?" (not "cash" or "PayPal", which people take too);
+- what is asked only of an app, a service or a device: "Does X work with Outlook?", "Does X have a free trial?", "Is my
+  data stored in X?" (policies/service_shapes.py).
 
 Chosen on bench/ordinary/dev_questions_privacy25.txt (development, written after bench/ordinary/blind_questions_9.txt was
 committed) and the tune halves; the PII tune half, seed 11 and the development PII files were searched for each shape
@@ -35,6 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from policies.service_shapes import service_shape
 from policies.word_classes import noun_only
 
 # "X 3 won't launch", "X 2 crashes", "Is X 4 out?": a sequel's or a release's number, then what software or a game does
@@ -184,7 +187,8 @@ def thing_shape(text: str, start: int, end: int, *, things: Sequence[tuple[int, 
         or possessive_subject(text, start, end) or IN_MY_COLLECTION_AFTER.match(text, end) is not None \
         or route_end(text, start, end, things) or IN_STOCK_AFTER.match(text, end) is not None \
         or SYNCS_WITH_AFTER.match(text, end) is not None or shop_hours(text, start, end) or makers_goods(text, start, end) \
-        or RUNS_ON_AFTER.match(text, end) is not None or TAKES_PAYMENT_AFTER.match(text, end) is not None
+        or RUNS_ON_AFTER.match(text, end) is not None or TAKES_PAYMENT_AFTER.match(text, end) is not None \
+        or service_shape(text, start, end)  # what is asked only of an app or a service (policies/service_shapes.py)
 
 
 # "Target on Market Street has no ...", "Whole Foods on Union Street doesn't take ...": a capitalised name opening its
