@@ -18,6 +18,8 @@ from policies.pleasantries import Pleasantry, pleasantry, unhelped
     ("d'accord", Pleasantry.ACKNOWLEDGED, "fr"), ("vale", Pleasantry.ACKNOWLEDGED, "es"), ("ok thanks", Pleasantry.THANKS, "en"),
     ("no thanks", Pleasantry.BYE, "en"), ("no, that's all", Pleasantry.BYE, "en"), ("nope", Pleasantry.BYE, "en"),
     ("nein danke", Pleasantry.BYE, "de"), ("no gracias", Pleasantry.BYE, "es"), ("non merci", Pleasantry.BYE, "fr"),
+    ("This was a nice chat", Pleasantry.ACKNOWLEDGED, "en"), ("nice talking to you!", Pleasantry.ACKNOWLEDGED, "en"),
+    ("thanks, it was lovely chatting with you", Pleasantry.THANKS, "en"),
 ])
 def test_pleasantries(text: str, kind: Pleasantry, lang: str) -> None:
     assert pleasantry(text) == (kind, lang)
@@ -27,6 +29,7 @@ def test_pleasantries(text: str, kind: Pleasantry, lang: str) -> None:
     "Hello, my invoice is wrong", "thanks, but how do I export?", "Hi, I need help", "how are you", "ok, and as PDF?", "great, but it fails", "cancel", "",
     "thanks " * 9, "hola, ¿cómo cambio mi contraseña?", "ok so how do I cancel", "is it ok", "not ok", "ok but the display is dark",
     "no it does not work", "nothing works", "none of them work", "no, I want a person", "no good",
+    "is this chat recorded?", "nice, can I chat with sales?", "ok, talk to you about my invoice",
 ])
 def test_messages_with_something_to_do_are_not(text: str) -> None:
     assert pleasantry(text) is None
