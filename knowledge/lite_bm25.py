@@ -236,7 +236,9 @@ def _scope_counts(index: Any, mask: np.ndarray) -> tuple[int, float, dict[int, i
 def scoped_search(index: Any, queries: Sequence[dict[int, float]], top_k: int, mask: np.ndarray, stats: ScopeStatistics) -> tuple[np.ndarray, np.ndarray]:
     """One segment's BM25 hits scored with the scope's statistics (`scope_statistics`) instead of the
     segment's own, so a chunk's score is the same whichever segment holds it and whatever else the
-    store holds. Ties keep the segment's row order; the caller breaks them by id."""
+    store holds. Ties keep the segment's row order; the caller breaks them by id. A question whose words
+    hold many postings in a compact index is ranked by MaxScore (knowledge/lite_topk.py): the same rows and
+    scores without scoring every posting of its common words."""
     from milvus_lite.index.sparse_common import empty_results
 
     nq = len(queries)

@@ -15,7 +15,7 @@ from knowledge import lite_bm25, lite_topk
 PAIR = np.dtype([("term", "<u4"), ("tf", "<f4")])
 
 
-def _index(rows: list[dict[int, float]]):  # noqa: ANN202 - milvus-lite's SparseInvertedIndex
+def _index(rows: list[dict[int, float]]):
     from milvus_lite.index.sparse_inverted import SparseInvertedIndex
 
     if not lite_bm25.install():
@@ -26,13 +26,13 @@ def _index(rows: list[dict[int, float]]):  # noqa: ANN202 - milvus-lite's Sparse
     return index
 
 
-def _both(index, queries: list[dict[int, float]], top_k: int, mask: np.ndarray, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN202
+def _both(index, queries: list[dict[int, float]], top_k: int, mask: np.ndarray, monkeypatch: pytest.MonkeyPatch):
     """(pruned, exhaustive) results of `scoped_search`, and how many questions were pruned."""
     stats = lite_bm25.scope_statistics([(index, mask)], queries)
     pruned_calls = []
     search = lite_topk.search
 
-    def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def counted(*args, **kwargs):
         found = search(*args, **kwargs)
         pruned_calls.append(found is not None)
         return found
@@ -71,7 +71,7 @@ def corpora(draw: st.DrawFn) -> tuple[list[dict[int, float]], list[dict[int, flo
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(corpora())
-def test_pruned_top_k_is_exhaustive_bm25_s_rows_scores_and_order(monkeypatch: pytest.MonkeyPatch, corpus) -> None:  # noqa: ANN001
+def test_pruned_top_k_is_exhaustive_bm25_s_rows_scores_and_order(monkeypatch: pytest.MonkeyPatch, corpus) -> None:
     rows, queries, top_k, mask = corpus
     index = _index(rows)
     pruned, exhaustive, count = _both(index, queries, top_k, np.array(mask, dtype=bool), monkeypatch)
@@ -92,7 +92,7 @@ def test_a_common_word_s_postings_are_not_all_scored_and_the_answer_is_the_same(
     scored: list[int] = []
     own_scores = lite_topk._scores
 
-    def counted(words, rows, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def counted(words, rows, *args, **kwargs):
         scored.append(len(rows))
         return own_scores(words, rows, *args, **kwargs)
 
