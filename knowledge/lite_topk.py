@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-PRUNE_FROM = 4096  # postings a question's words hold in a segment below which every posting is scored (cheap anyway)
+PRUNE_FROM = 4096  # a question's most common word's postings in a segment below which every posting is scored (cheap anyway)
 _GIVE_UP = 0.5  # stop pruning when the words taken hold more than this share of the question's postings
 _MARGIN = 1e-6  # relative: a bound is widened by this (float rounding of a score is ~1e-15 relative)
 
@@ -74,7 +74,7 @@ def search(index: Any, query: dict[int, float], top_k: int, mask: np.ndarray, do
         bound = scale * t * (k1 + 1.0) / (t + k1 * (1.0 - b + b * dl / avgdl)) * (1.0 + _MARGIN)
         words.append((csr[0][start:end], csr[1][start:end], scale, bound))
     total = sum(len(w[0]) for w in words)
-    if total < PRUNE_FROM or len(words) < 2:
+    if len(words) < 2 or max(len(w[0]) for w in words) < PRUNE_FROM:
         return None
     taken_postings = 0
     rarest = sorted(range(len(words)), key=lambda i: len(words[i][0]))
