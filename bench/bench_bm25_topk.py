@@ -6,7 +6,7 @@
 `answers`: bench/bench_answers.py as it is, in this process, with every segment's BM25 search of the run
 (`lite_bm25.scoped_search`) made both ways, pruned wherever pruning applies at all (`PRUNE_FROM` 0, no
 give-up) and exhaustive, and compared row for row and score for score; the pruned result is the one the
-bench goes on with. Printed at the end: searches, questions pruned, and any that differ (there must be none).
+bench goes on with. Each search's scope statistics (kept counts) are compared with a count afresh. Printed at the end: searches, questions pruned, and any that differ (there must be none).
 
 `store`: a store bench/bench_growth.py `--keep` or `--replicate` left; `--questions` BM25 searches (top 20,
 as `MilvusStore.search_many`) in its tenant's scope in this process (Milvus Lite with this tree's search
@@ -33,8 +33,23 @@ from knowledge import lite_bm25, lite_topk
 
 def checked_scoped_search() -> dict[str, int]:
     """Replace `lite_bm25.scoped_search` with one that makes each search both ways and compares them."""
-    tally = {"searches": 0, "questions": 0, "pruned": 0, "differ": 0}
+    tally = {"searches": 0, "questions": 0, "pruned": 0, "differ": 0, "statistics": 0, "statistics_differ": 0}
     exhaustive_search = lite_bm25.scoped_search
+    kept_statistics = lite_bm25.scope_statistics
+
+    def statistics(parts, queries):  # the kept counts against counting every posting again (the code before them)
+        kept = kept_statistics(parts, queries)
+        documents, length, frequency = 0, 0.0, {}
+        for index, mask in parts:
+            documents += int(mask.sum())
+            length += float(index._doc_lengths[mask].astype(np.float64).sum())
+            for term in {term for query in queries for term in query}:
+                if index._posting_lists.get(term):
+                    frequency[term] = frequency.get(term, 0) + int(mask[lite_bm25._arrays(index, term)[0]].sum())
+        tally["statistics"] += 1
+        tally["statistics_differ"] += kept != lite_bm25.ScopeStatistics(documents, length / documents if documents else 0.0, frequency)
+        return kept
+
     own_topk = lite_topk.search
 
     def counted_topk(*args, **kwargs):
@@ -62,6 +77,7 @@ def checked_scoped_search() -> dict[str, int]:
 
     lite_topk.search = counted_topk
     lite_bm25.scoped_search = both
+    lite_bm25.scope_statistics = statistics
     return tally
 
 
@@ -72,8 +88,9 @@ def on_answers(rest: list[str]) -> None:
     sys.argv = ["bench_answers.py", *rest]
     code = bench_answers.main()
     print(f"BM25 searches checked: {tally['searches']} ({tally['questions']} questions, {tally['pruned']} pruned); "
-          f"differing from exhaustive: {tally['differ']}", flush=True)
-    sys.exit(code or (1 if tally["differ"] else 0))
+          f"differing from exhaustive: {tally['differ']}; scope statistics checked {tally['statistics']}, differing from counted "
+          f"afresh: {tally['statistics_differ']}", flush=True)
+    sys.exit(code or (1 if tally["differ"] or tally["statistics_differ"] else 0))
 
 
 def on_store(directory: Path, tenant: str, questions: int, repeat: int) -> None:
