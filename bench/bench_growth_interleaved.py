@@ -71,6 +71,24 @@ views of the compact index's arrays), before/after in the same rounds, the lists
   with the 1k side's p99. The first
   questions printed here are not comparable between trees: the four start at once and are asked one after
   another, so a later side's tenant measures are done by then (bench/bench_growth_start.py starts one at a time).
+
+Branch perf28 (2026-12-07; stores rebuilt in /tmp/perf28: `bench_growth.py --sizes 1000 --tenants 0 --asks 30 --keep`, ingest
+1.5 chunks/s at load ~15, then `--replicate KEPT big100k --factor 100`, 4.4 GB, 33 min; copies for the other tree), BM25's
+top k by MaxScore (knowledge/lite_topk.py, exact) and a scope's counts kept, before/after in the same rounds:
+`python bench/bench_growth_interleaved.py /tmp/perf28/copy1k /tmp/perf28/big100k --before OLD /tmp/perf28/copy1k-before
+/tmp/perf28/big100k-before --rounds R --asks 20 --port 41730` (OLD a checkout of main a053df8; perf28 at 82a3fb9):
+  06:54-06:57 UTC, R 12, load 9.4-9.8 (median 9.5), the stores' first start:
+    main   1k p50 55.9 p99 134.2 ms | 100k p50 183.9 p99 398.9 ms | p99 2.97x (rounds' median 3.37x), p50 3.29x
+           RSS serve 651 -> 834 MB, Milvus child 194 -> 384 MB
+    perf28 1k p50 62.0 p99 191.4 ms | 100k p50 140.1 p99 319.9 ms | p99 1.67x (rounds' median 2.70x), p50 2.26x
+           RSS serve 653 -> 843 MB, Milvus child 191 -> 412 MB
+  06:57-06:59 UTC, R 16, load 7.6-8.9 (median 8.0), the next start:
+    main   1k p50 79.8 p99 193.7 ms | 100k p50 295.3 p99 633.9 ms | p99 3.27x (rounds' median 3.83x), p50 3.70x
+           RSS serve 628 -> 773 MB, Milvus child 189 -> 371 MB
+    perf28 1k p50 83.3 p99 191.4 ms | 100k p50 226.7 p99 491.2 ms | p99 2.57x (rounds' median 3.21x), p50 2.72x
+           RSS serve 628 -> 774 MB, Milvus child 191 -> 370 MB
+  So at 100k, against main in the same rounds: p50 -24% / -23%, p99 -20% / -23%; the 1k side unchanged (no word of a
+  1k segment has the 4,096 postings pruning starts at). The p99 ratio is still above 2x.
 """
 
 from __future__ import annotations

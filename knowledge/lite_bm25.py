@@ -21,13 +21,18 @@ server (`SUPPORTBOT_MILVUS_URI=http://...`) has its own BM25 in C++ and needs no
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from knowledge import lite_topk
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +160,7 @@ def compact(index: Any, column: Any) -> bool:
     index.doc_count = rows
     index.avgdl = float(lengths.sum()) / rows if rows else 0.0
     index._supportbot_csr = (docs, _narrowest(tfs))
+    index._supportbot_bounds = lite_topk.bounds(starts, docs, tfs, index._doc_lengths)
     return True
 
 
@@ -181,25 +187,58 @@ class ScopeStatistics:
 
 def scope_statistics(parts: Sequence[tuple[Any, np.ndarray]], queries: Sequence[dict[int, float]]) -> ScopeStatistics:
     """`parts`: each segment's BM25 index with the mask of its rows in the search's scope (live, and
-    passing the search's filter: the tenant and the access keys)."""
+    passing the search's filter: the tenant and the access keys). A segment's share (its rows in scope,
+    their lengths' sum, each word's chunks in scope) is kept per scope on its index (`_scope_counts`):
+    counting a common word's chunks in scope walked all its postings on every question."""
     documents = 0
     length = 0.0
     frequency: dict[int, int] = {}
     terms = {term for query in queries for term in query}
     for index, mask in parts:
-        documents += int(mask.sum())
-        length += float(index._doc_lengths[mask].astype(np.float64).sum())
+        rows, summed, counts = _scope_counts(index, mask)
+        documents += rows
+        length += summed
         for term in terms:
             if index._posting_lists.get(term):
-                ids, _ = _arrays(index, term)
-                frequency[term] = frequency.get(term, 0) + int(mask[ids].sum())
+                count = counts.get(term)
+                if count is None:
+                    ids, _ = _arrays(index, term)
+                    count = counts[term] = int(mask[ids].sum())
+                frequency[term] = frequency.get(term, 0) + count
     return ScopeStatistics(documents, length / documents if documents else 0.0, frequency)
+
+
+_SCOPES = 16  # scopes (tenant and access keys, over a state of the store) whose counts an index keeps
+_scopes_lock = threading.Lock()
+
+
+def _scope_counts(index: Any, mask: np.ndarray) -> tuple[int, float, dict[int, int]]:
+    """(rows in scope, the sum of their lengths, a word's chunks in scope as counted so far) for `mask` over
+    `index`'s rows, kept on the index per mask (its bits' digest) for the last `_SCOPES` masks used. An index
+    never changes (a new segment gets a new one); a word's count is added the first time it is asked."""
+    key = (len(mask), hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest())
+    with _scopes_lock:
+        kept: OrderedDict[tuple[int, bytes], tuple[int, float, dict[int, int]]] | None = getattr(index, "_supportbot_scopes", None)
+        if kept is None:
+            kept = index._supportbot_scopes = OrderedDict()
+        found = kept.get(key)
+        if found is not None:
+            kept.move_to_end(key)
+            return found
+    found = (int(mask.sum()), float(index._doc_lengths[mask].astype(np.float64).sum()), {})
+    with _scopes_lock:
+        kept[key] = found
+        while len(kept) > _SCOPES:
+            kept.popitem(last=False)
+    return found
 
 
 def scoped_search(index: Any, queries: Sequence[dict[int, float]], top_k: int, mask: np.ndarray, stats: ScopeStatistics) -> tuple[np.ndarray, np.ndarray]:
     """One segment's BM25 hits scored with the scope's statistics (`scope_statistics`) instead of the
     segment's own, so a chunk's score is the same whichever segment holds it and whatever else the
-    store holds. Ties keep the segment's row order; the caller breaks them by id."""
+    store holds. Ties keep the segment's row order; the caller breaks them by id. A question whose words
+    hold many postings in a compact index is ranked by MaxScore (knowledge/lite_topk.py): the same rows and
+    scores without scoring every posting of its common words."""
     from milvus_lite.index.sparse_common import empty_results
 
     nq = len(queries)
@@ -210,6 +249,11 @@ def scoped_search(index: Any, queries: Sequence[dict[int, float]], top_k: int, m
     avgdl = stats.mean_length if stats.mean_length > 0 else 1.0
     lengths = index._doc_lengths  # float32: the rows scored widened to float64 (the same values), not every row per search
     for qi, query in enumerate(queries):
+        pruned = lite_topk.search(index, query, top_k, mask, stats.documents, stats.frequency, avgdl)
+        if pruned is not None:  # the same rows and scores without scoring every posting of a common word
+            all_ids[qi, : len(pruned[0])] = pruned[0]
+            all_dists[qi, : len(pruned[0])] = -pruned[1]
+            continue
         scores = np.zeros(len(lengths), dtype=np.float64)
         hit = np.zeros(len(lengths), dtype=bool)
         for term, weight in query.items():
