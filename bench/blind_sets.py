@@ -44,6 +44,11 @@ The ninth ordinary set (privacy25, bench/ordinary/blind_questions_9.txt) is repo
 real apps, assistants, libraries, banks, shops, restaurants, cars, phones, printers, routers, games and carriers (named like
 people or places; plans, features, model, order, ticket and booking numbers, versions, amounts, times; a few in other
 languages, some in lower case); no PII messages.
+The eleventh PII set (privacy27, bench/blind_pii_messages_11.txt) is report only too: 75 messages, 90 people of many cultures
+(African, Arabic, Persian, Turkish, Hebrew, South and South-East Asian, East Asian, Mongolian, Slavic, Balkan, Caucasian,
+Finno-Ugric, Nordic, Celtic, Romance, Latin American and Andean, Pacific) in signatures, "this is X", "X here", forwarded
+headers and quoted replies, lower case, after titles, in lists, nicknames, names with particles; a few street addresses,
+e-mails and phones.
 """
 
 from __future__ import annotations
@@ -67,6 +72,7 @@ BLIND_PII_6 = HERE / "blind_pii_messages_6.txt"
 BLIND_PII_8 = HERE / "blind_pii_messages_8.txt"
 BLIND_PII_9 = HERE / "blind_pii_messages_9.txt"
 BLIND_PII_10 = HERE / "blind_pii_messages_10.txt"
+BLIND_PII_11 = HERE / "blind_pii_messages_11.txt"
 BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 BLIND_QUESTIONS_8 = HERE / "ordinary" / "blind_questions_8.txt"
 BLIND_QUESTIONS_9 = HERE / "ordinary" / "blind_questions_9.txt"
@@ -170,6 +176,11 @@ def blind_pii_records_9() -> list[dict]:
 def blind_pii_records_10() -> list[dict]:
     """The tenth blind PII set, whole (report only)."""
     return [parse_marked(line) for line in _lines(BLIND_PII_10)]
+
+
+def blind_pii_records_11() -> list[dict]:
+    """The eleventh blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_11)]
 
 
 def blind_questions_7() -> list[str]:
