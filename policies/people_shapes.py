@@ -57,12 +57,21 @@ CALL_ME = re.compile(
     r"(?i:back|on|at|today|tomorrow|this|later|asap|directly|please|before|after)\b"
 )
 # "can you ask Oria to resend the quote", "please tell Oria that I replied" (capitalised; lower case: policies/chat_names.py)
+# what a person is asked to do, not a device or an app ("ask Waze to avoid tolls", "tell Roomba to clean the kitchen"):
+# a lone word no list knows counts only before one of these
+PERSON_TASKS = re.compile(
+    r"[ \t]+(?i:to[ \t]+(?:re-?send|send|sign|approve|email|e-mail|call|ring|phone|contact|reply|respond|forward|check|confirm|"
+    r"review|update|share|get back|look|fix|cancel|refund|invite|add|remove|pay|chase|follow up)|that|whether|if|know)\b"
+)
 ASK_TO = re.compile(
     rf"\b(?i:ask|tell|remind)[ \t]+({WORD}(?:[ \t]+{WORD})?)[ \t]+(?=(?i:to[ \t]+(?!(?:be|do|the|a|an|my|our|me|us|it|you)\b)[a-z]+|"
     r"that|whether|if)\b)|\b(?i:let)[ \t]+({WORD}(?:[ \t]+{WORD})?)[ \t]+(?i:know)\b"
 )
 # "this is oria from the auckland branch", "This is Oria Vesketh from Tull Ltd" opening a message
-FROM_INTRO = re.compile(rf"{START}(?i:this is|it'?s)[ \t]+({WORD}(?:[ \t]+{WORD})?)[ \t]+(?i:from|at|with)[ \t]+")
+FROM_INTRO = re.compile(
+    rf"{START}(?i:this is|it'?s)[ \t]+({WORD}(?:[ \t]+{WORD})?)[ \t]+(?i:from|at|with)[ \t]+"
+    r"(?!(?i:my|your app|the app|the website|your website|a|an)\b)"  # "this is spotify from my phone": an app
+)
 # "thank you so much oria!", "thanks a lot oria." in lower case (capitalised: policies/name_frames.py)
 THANKED_LOWER = re.compile(r"\b(?:thanks|thank you|thx|ty)(?:[ \t]+(?:so much|again|a lot|very much))?[ \t]*,?[ \t]+([a-z][a-z'’-]+)[ \t]*(?:[!.]|\Z)")
 # "i think oria deleted the project": what only someone does, after "I think" (capitalised: policies/name_frames.py)
@@ -105,17 +114,21 @@ def people_shapes(text: str) -> list[tuple[int, int]]:
     out += [span for m in FROM_TEAM.finditer(text) for span in _tail(text, m, cased=cased)]
     for m in ACCORDING.finditer(text):  # "according to Paperkite": a lone word no list knows may be a product
         out += _group(text, m, cased=cased, lists_only=len(m.group(1).split()) == 1)
-    for regex in (STILL_ROLE, CALL_ME, DESK):
+    for regex in (STILL_ROLE, DESK):
         for m in regex.finditer(text):
             out += _group(text, m, cased=cased)
+    for m in CALL_ME.finditer(text):  # "Can Comcast call me back": a company calls too; a lone word only of the lists
+        out += _group(text, m, cased=cased, lists_only=len(m.group(1).split()) == 1)
     out += [span for m in FROM_INTRO.finditer(text) for span in _group(text, m, cased=cased)]
     if cased:
         for m in ASK_TO.finditer(text):
             g = 1 if m.group(1) else 2
-            out += _names_in(text, m.start(g), m.group(g), cased=True)
+            lone = len(m.group(g).split()) == 1 and not PERSON_TASKS.match(text, m.end(g))
+            out += _names_in(text, m.start(g), m.group(g), cased=True, lists_only=lone)
     else:
         out += [m.span(1) for m in THANKED_LOWER.finditer(text) if _name(m.group(1), cased=False) and m.group(1) not in CHAT_WORDS]
-        out += [m.span(1) for m in THINK_DID.finditer(text) if _name(m.group(1), cased=False) and m.group(1) not in CHAT_WORDS]
+        # "maybe spotify removed the song": an app does these too; a name of the lists only
+        out += [m.span(1) for m in THINK_DID.finditer(text) if _name(m.group(1), cased=False, lists_only=True) and m.group(1) not in CHAT_WORDS]
         out += [(m.start(), m.end()) for m in VIETNAMESE_LOWER.finditer(text)
                 if m.group(1) not in stop_words() and not any(w in stop_words() or common(w) for w in m.groups()[1:] if w)]
     # "ask X to show my balance": a bank's assistant; "ask Cortana to ...": a brand asked is no one (unless a first name too)

@@ -18,7 +18,7 @@ from policies.redaction import SpacyRedactor
         ("hi im tevite and the app closes when i open the map", ["tevite"]),
         ("according to kehinde adewale, the discount applies to the whole year", ["kehinde", "adewale"]),
         ("Is Mahlet still our account manager after the merger?", ["Mahlet"]),
-        ("Can Fetu ring me on my mobile this afternoon?", ["Fetu"]),
+        ("can fetu leota ring me back this afternoon", ["fetu", "leota"]),
         ("Could you ask Olufemi to resend the signed contract?", ["Olufemi"]),
         ("ok so tevite from your team never called back", ["tevite"]),
         ("hiya, Wairimu here again - any news on my refund?", ["Wairimu"]),
@@ -55,6 +55,10 @@ def test_a_name_in_a_people_shape_is_redacted(redactor: SpacyRedactor, text: str
         "Can you ask Cortana to schedule the meeting?",
         "Can Paperkite call me when the export is done?",
         "please cancel van thi order",
+        "Can Comcast call me back tomorrow?",
+        "Ask Waze to avoid tolls.",
+        "maybe spotify removed the song",
+        "this is spotify from my phone, why is it logging out",
     ],
 )
 def test_a_product_or_a_word_in_the_same_shapes_keeps_its_words(redactor: SpacyRedactor, text: str) -> None:
