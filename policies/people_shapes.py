@@ -60,8 +60,8 @@ CALL_ME = re.compile(
 # what a person is asked to do, not a device or an app ("ask Waze to avoid tolls", "tell Roomba to clean the kitchen"):
 # a lone word no list knows counts only before one of these
 PERSON_TASKS = re.compile(
-    r"[ \t]+(?i:to[ \t]+(?:re-?send|send|sign|approve|email|e-mail|call|ring|phone|contact|reply|respond|forward|check|confirm|"
-    r"review|update|share|get back|look|fix|cancel|refund|invite|add|remove|pay|chase|follow up)|that|whether|if|know)\b"
+    r"[ \t]+(?i:to[ \t]+(?:re-?send|sign|approve|call|ring|phone|reply|respond|confirm|review|get back|chase|follow up|forward)|"
+    r"that|whether|if|know)\b"
 )
 ASK_TO = re.compile(
     rf"\b(?i:ask|tell|remind)[ \t]+({WORD}(?:[ \t]+{WORD})?)[ \t]+(?=(?i:to[ \t]+(?!(?:be|do|the|a|an|my|our|me|us|it|you)\b)[a-z]+|"
@@ -151,10 +151,12 @@ def list_mates(text: str, people: list[tuple[int, int]]) -> list[tuple[int, int]
         if len(items) < 2 or not any(ps <= s and e <= pe or s <= ps < e for s, e in items for ps, pe in people):
             continue
         for s, e in items:
-            if any(ps <= s and e <= pe for ps, pe in people):
+            if any(s < pe and ps < e for ps, pe in people):  # "Tell [Oria]": the item's name is found, its verb is none
                 continue
             # the item's last words that are all a name's ("Add Oria Vesketh": the verb opening the sentence is none)
             for w in re.finditer(CAP, text[s:e]):
+                if common(w.group().lower()) or w.group().lower() in stop_words():
+                    continue
                 found = _names_in(text, s + w.start(), text[s + w.start() : e], cased=True)
                 if found and found[0] == (s + w.start(), e):
                     out.append(found[0])
