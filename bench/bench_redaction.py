@@ -55,6 +55,35 @@ and without the module. A "supports co-op" shape was dropped before measuring fo
 - throughput, 5,000 CLINC150 requests, in the bench runs: after 655, 559 vs before 567, 1096 messages/s (load 11-17); in one
   process with the module off and on alternating (load 8-11): 1161/1004, 779/973, 896/954 messages/s: noise. Seed 11
   PERSON 1238/1287 with and without it.
+Figures, 2026-12-07, branch privacy27 (before = main at a053df8 with the eleventh blind PII set wired in (d74ed4e), after =
+the branch at c16118c; `--show none --seed 1000`, before and after alternating (after, before, after: identical counts
+each side; d7d168c, 6163fa0 and c16118c give the same counts; an earlier version (f58b1bd) also had blind5 questions 9 ->
+10, gone at d7d168c); load 5-20 on 2 shared cores).
+First an eleventh blind PII set, written and committed (befcc1f) before redaction ran on it, report only
+(bench/blind_pii_messages_11.txt: 90 people of many cultures in signatures, "this is X", "X here", forwarded headers,
+lower case, after titles, in lists, nicknames, particles). Then people in more shapes of a customer's message
+(policies/people_shapes.py): a casual self-introduction ("hey its x,", "hi im x and", "this is x from ..."), someone from
+a team who said or did something, "according to X" (a listed name or two words), "is X still our account manager", "can
+X ring me back" (a listed name or two words), "ask/tell X to" (a lone unlisted word only before what a person is asked to
+do), "let X know", "thank you so much x" and "i think x deleted" in lower case, "From the desk of X", a lower-case
+Vietnamese name held by "thi"/"van" (the Vietnamese spelling), and the capitalised items of a list beside an item found
+as a person; "hiya, X here again" (policies/chat_names.py) and a sysadmin in parentheses (policies/role_names.py). Chosen
+on bench/dev_pii_messages_privacy27.txt (development, written after blind11 by the same hand and in its shapes: blind11's
+gain is weak evidence; batch 1 85 -> 94 of 103, batch 2 first measured with batch 1's rules 28/35, then 32/35: training
+scores), near misses written for it (products, assistants, apps and companies in the same frames; not committed), the
+PII tune half and the ordinary tune halves (no new change); the report halves, blind sets and seed 1000 only measured.
+- PERSON: seed 1000 1203 -> 1205 of 1261; blind8 73 -> 74 of 84 (0.869 -> 0.881); blind9 61 -> 62 of 70 (0.871 ->
+  0.886); blind10 76 -> 77 of 86 (0.884 -> 0.895); blind11 74 -> 79 of 90 (0.822 -> 0.878); PII tune 222/226, report
+  200/205, blind report 51/58, blind2 78/84, blind3 70/76, blind4 61/68, blind5 47/54, blind6 80/88 unchanged; the
+  other helpers' development files (privacy19-26) unchanged;
+- STREET and every other kind identical on every set;
+- ordinary changed: tune 153 unchanged; report 174 -> 175 of 14683 (one CLINC150 report request more, not looked at);
+  blind ordinary tune 3, report 20, blind2 10, blind3 13, blind4 36, blind5 9, blind7 20, blind8 40, blind9 34 unchanged;
+- throughput, 5,000 CLINC150 requests, best of three per process, base/branch alternating: 700/1257, 1435/1532 (d7d168c,
+  load 11-14), 2540/1539, 1711/1617, 1450/1427 (6163fa0, load 7), 2614/1604, 1680/2213 (c16118c, load 5) messages/s:
+  noise dominates; people_shapes alone costs 21 us a request (second pass over the 5,000), about 3% of the redactor's.
+- tests/policies/test_redaction_names.py (written before) caught two faults of an earlier version ("Tell Oria and ..."
+  took the verb; "Ask Quillix to refund me" the product); fixed in 6163fa0.
 Figures, 2026-12-07, branch privacy26 (before = main at a76f5c2, after = the branch at 77cf8a2; `--show tune --seed 1000`,
 base and branch alternating, three pairs at the final rules' behaviour (identical counts), one earlier pair with `--show
 all`; load 6-15 on 2 shared cores). People in frames a chat gives only to someone (policies/people_frames.py): a sentence
@@ -616,6 +645,7 @@ from bench.blind_sets import (  # noqa: E402
     blind_pii_records_8,
     blind_pii_records_9,
     blind_pii_records_10,
+    blind_pii_records_11,
     blind_questions,
     blind_questions_2,
     blind_questions_3,
@@ -773,7 +803,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind5, blind6, blind8, blind9, blind10 (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind5, blind6, blind8, blind9, blind10, blind11 (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -810,6 +840,8 @@ def main() -> int:
                  misses=args.misses if "blind9" in where else None)
     ok &= recall(redactor, blind_pii_records_10(), label="BLIND written messages 10, report only (bench/blind_pii_messages_10.txt)",
                  misses=args.misses if "blind10" in where else None)
+    ok &= recall(redactor, blind_pii_records_11(), label="BLIND written messages 11, report only (bench/blind_pii_messages_11.txt)",
+                 misses=args.misses if "blind11" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
         ok &= blind_ordinary(redactor, show=args.show)

@@ -48,6 +48,11 @@ The tenth ordinary set (privacy28, bench/ordinary/blind_questions_10.txt) is rep
 real and invented software products, services, devices and shops (SaaS tools and their plans and features,
 integrations, CamelCase and one-word names, names with digits, model numbers, versions, order, invoice and ticket
 numbers, times, amounts, brands named like people or places, some in lower case); no PII messages.
+The eleventh PII set (privacy27, bench/blind_pii_messages_11.txt) is report only too: 75 messages, 90 people of many cultures
+(African, Arabic, Persian, Turkish, Hebrew, South and South-East Asian, East Asian, Mongolian, Slavic, Balkan, Caucasian,
+Finno-Ugric, Nordic, Celtic, Romance, Latin American and Andean, Pacific) in signatures, "this is X", "X here", forwarded
+headers and quoted replies, lower case, after titles, in lists, nicknames, names with particles; a few street addresses,
+e-mails and phones.
 """
 
 from __future__ import annotations
@@ -71,6 +76,7 @@ BLIND_PII_6 = HERE / "blind_pii_messages_6.txt"
 BLIND_PII_8 = HERE / "blind_pii_messages_8.txt"
 BLIND_PII_9 = HERE / "blind_pii_messages_9.txt"
 BLIND_PII_10 = HERE / "blind_pii_messages_10.txt"
+BLIND_PII_11 = HERE / "blind_pii_messages_11.txt"
 BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 BLIND_QUESTIONS_8 = HERE / "ordinary" / "blind_questions_8.txt"
 BLIND_QUESTIONS_9 = HERE / "ordinary" / "blind_questions_9.txt"
@@ -175,6 +181,11 @@ def blind_pii_records_9() -> list[dict]:
 def blind_pii_records_10() -> list[dict]:
     """The tenth blind PII set, whole (report only)."""
     return [parse_marked(line) for line in _lines(BLIND_PII_10)]
+
+
+def blind_pii_records_11() -> list[dict]:
+    """The eleventh blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_11)]
 
 
 def blind_questions_7() -> list[str]:

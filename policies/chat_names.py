@@ -47,7 +47,7 @@ GREETING = r"(?:\A|[.!?\n][ \t]*)(?i:hi|hey|hello|hiya|morning|good (?:morning|a
 # "Hi all, Oria here.", "Hello team, it's Oria Vesketh here", "hi, oria again"
 HERE = re.compile(
     rf"{GREETING}(?:[ \t]+(?i:all|team|everyone|again|there|folks|guys|y'all))?[ \t]*[,!]?[ \t]+(?:(?i:it'?s|this is)[ \t]+)?"
-    rf"({WORD}(?:[ \t]+{WORD})?)[ \t]*,?[ \t]+(?i:here|again)\b"
+    rf"({WORD}(?:[ \t]+(?!(?i:here|again)\b){WORD})?)[ \t]*,?[ \t]+(?i:here|again)\b"
 )
 # "thx - oria", "Thanks, -- Oria": a lone word after a closing and a dash, ending the message
 SIGNED = re.compile(

@@ -19,6 +19,8 @@ Three detectors, merged (policies/placeholders.py):
   thanked in lower case, whose login is meant — policies/task_names.py; pinyin names — policies/chinese_names.py;
   an "@" mention, an honorific, a sign-off after a dash, "was it X who" — policies/chat_names.py; one added as an admin,
   the account's owner, a booking under a name, a name with a role in parentheses — policies/role_names.py;
+  a casual self-introduction, someone from a team, "according to X", the other items of a list of people —
+  policies/people_shapes.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
@@ -53,6 +55,7 @@ from policies.name_pronouns import listed_first_names, referred_names
 from policies.name_spans import addressee_spans
 from policies.name_words import NOT_NAMES, NameWords
 from policies.people_frames import people_frames
+from policies.people_shapes import list_mates, people_shapes
 from policies.person_names import people
 from policies.pii_patterns import (
     ALL_KINDS,
@@ -151,6 +154,8 @@ class SpacyRedactor:
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in role_names(text)]
                 # "X says", "X and Y share", "spoke to X", "X: ..." opening a message, "oria al-vesketh" (policies/people_frames.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in people_frames(text)]
+                # "hi im oria and", "Ed from marketing said", "according to X", "Can X ring me" (policies/people_shapes.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in people_shapes(text)]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 if caseless_script(text):  # names the model and the capitals' cues cannot see
@@ -163,6 +168,8 @@ class SpacyRedactor:
             for i, doc in zip(todo, nlp.pipe(masked, batch_size=64, disable=self._skip), strict=True):
                 results[i].extend(people(doc, texts[i]))
                 self._remember_things(texts[i], _other_parties(doc))
+            for text, found in zip(texts, results, strict=True):  # the other items of a list of people (policies/people_shapes.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in list_mates(text, [(x.start, x.end) for x in found if x.kind == PERSON])]
         merged = [merge(r, t) for r, t in zip(results, texts, strict=True)]
         if keep:
             merged = [[e for e in found if not tenant_term(e, text, keep)] for found, text in zip(merged, texts, strict=True)]

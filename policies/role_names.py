@@ -49,7 +49,7 @@ PERSON_ROLE = (r"bookkeeper|accountant|manager|office manager|admin|administrato
                r"partner|son|daughter|mum|mom|dad|father|mother|brother|sister|intern|receptionist|director|ceo|cto|cfo|coo|"
                r"founder|co-?founder|supervisor|developer|designer|engineer|contractor|tenant|landlord|neighbou?r|friend|"
                r"uncle|aunt|cousin|nanny|technician|secretary|treasurer|chair|lawyer|solicitor|doctor|nurse|teacher|coach|"
-               r"team lead|lead|owner|new hire|hr person|it person")
+               r"team lead|lead|owner|new hire|hr person|it person|sys ?admin|system administrator")
 ROLE_IN_PARENTHESES = re.compile(
     rf"({WORD}(?:[ \t]+{WORD})?)[ \t]*\((?i:(?:our|my|the|his|her|their)[ \t]+(?:[a-z-]+[ \t]+)?(?:{PERSON_ROLE}))\)"
 )
