@@ -38,22 +38,24 @@ ten hits of a question at once, hence the "min 0.00"), 200 questions, seed 2, ca
     0.63 ms; 16: 0.980, 0.85 ms; 24: 0.980, 1.05 ms; 48: 0.980, 1.69 ms; hits outside the tenant 0
 PROBES = 24 was chosen on these (the generated corpus, not an evaluation set).
 
-Distinct chunks, measured 2026-12-07 07:02-07:10 UTC (branch perf29, load average 3.3-7.3, candidates 10 x k):
+Distinct chunks, measured 2026-12-07 07:02-07:13 UTC (branch perf29, load average 3.3-7.3, candidates 10 x k):
 bench/scan_corpus.py embedded 1,833 documents of 10 distinct chunks (22,000 texts in 16 min at ~25 texts/s:
 100k chunks would have taken ~80 min, so not done), `blend.npy`, 18,330 rows; `--recombine 100000` made
 100,000 rows of 10,000 documents recombined from those vectors (title of one, lead of another, any chunks).
 Nearest other row's cosine: p50 0.93, p99 0.965, none >= 0.99 (chunks of one document share its title
 and lead vectors: 1.5 of the blend's 2.0 weight), 99,981 distinct vectors of 100,000.
-  TUNE questions (1,247), 100,000 recombined rows, 316 lists: exact 5.0 ms CPU; probes 24: recall@10 0.822,
-    recall@1 0.844, 1.0 ms; 48: 0.910, 1.5 ms; 64: 0.935, 1.8 ms; 80: 0.957, 2.0 ms; 96: 0.969, 2.4 ms;
-    128: 0.984, 3.1 ms; candidates 20 x k changed no recall (the lists read, not the 8-bit scores, miss).
-  PROBES = 80 chosen on TUNE (the fewest of the grid with recall@10 >= 0.95). REPORT questions (1,320),
-    `--probes 24,80 --repeat 2` (exact, 24, 80, exact, 24, 80, exact), load 5.1 -> 3.6:
-    100,000 recombined rows: exact 5.6-6.0 ms CPU (wall p50 5.7-6.0, p99 8.0-10.2 ms); probes 24: recall@10
-    0.786, recall@1 0.809, wall p50 0.82-0.88 p99 1.34-1.35 ms; probes 80: recall@10 0.939, recall@1 0.946,
-    wall p50 1.97-2.17 p99 2.76-3.74 ms (CPU 2.0-2.2 ms, 2.7x less than exact)
+  TUNE questions (1,247), 100,000 recombined rows, 316 lists, load 4.2-4.6: exact 5.7 ms CPU; probes 24:
+    recall@10 0.789, recall@1 0.821, 0.8 ms; 80: 0.942, 1.8 ms; 96: 0.956, 2.4 ms; 112: 0.966, 2.7 ms;
+    128: 0.974, 2.9 ms. PROBES = 96 chosen there (the fewest of the grid with recall@10 >= 0.95). An earlier
+    recombination (from the first 10,000 embedded rows) gave 48: 0.910, 64: 0.935, 80: 0.957 on TUNE, and
+    candidates 20 x k changed no recall at all (the lists read miss, not the 8-bit scores); a k-means
+    trained on 2x the rows +0.008, niter 25 or non-spherical k-means +0.000 (not changed).
+  REPORT questions (1,320), `--probes 24,96 --repeat 2` (exact, 24, 96, exact, 24, 96, exact), load 4.6-5.1:
+    100,000 recombined rows: exact 4.5 ms CPU (wall p50 4.3, p99 9.0-9.8 ms); probes 24: recall@10 0.786,
+    recall@1 0.809, wall p50 0.67-0.68 p99 1.1-4.9 ms; probes 96: recall@10 0.955, recall@1 0.959, wall
+    p50 1.77-1.78 p99 5.6-6.3 ms (CPU 1.8 ms, 2.5x less than exact); hits outside the tenant 0
     18,330 embedded rows (135 lists), load 3.3-3.4: exact 1.2-1.3 ms CPU (wall p50 1.1-1.2 ms); probes 24:
-    recall@10 0.857, recall@1 0.868, wall p50 0.56 ms; probes 80 reads more than half the lists: exact.
+    recall@10 0.857, recall@1 0.868, wall p50 0.56 ms; probes 96 reads more than half the lists: exact.
 Not measured: 100,000 chunks each embedded (the recombined rows reuse 18,330 chunk vectors), `--tenants` > 1.
 """
 
