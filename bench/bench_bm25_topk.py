@@ -5,7 +5,7 @@
 
 `answers`: bench/bench_answers.py as it is, in this process, with every segment's BM25 search of the run
 (`lite_bm25.scoped_search`) made both ways, pruned wherever pruning applies at all (`PRUNE_FROM` 0, no
-give-up) and exhaustive, and compared row for row and score for score; the pruned result is the one the
+give-up; the shipped `_BUDGET`, so questions that stop short are finished by `lite_topk._finished`) and exhaustive, and compared row for row and score for score; the pruned result is the one the
 bench goes on with. Each search's scope statistics (kept counts) are compared with a count afresh. Printed at the end: searches, questions pruned, and any that differ (there must be none).
 
 `store`: a store bench/bench_growth.py `--keep` or `--replicate` left; `--questions` BM25 searches (top 20,
@@ -26,6 +26,18 @@ Measured 2026-12-07 (branch perf28, 82a3fb9; stores of bench/bench_growth_interl
   The tail is questions where pruning goes deep (many candidates scored by lookups) and then gives up or barely
   succeeds. Tried on the same store, not kept (not measured in the growth bench): giving up when candidates x words
   exceed 25% of the postings: p50 3.90 p90 12.09 p99 17.08 mean 5.68 ms; 10%: p50 5.47 p90 9.92 p99 12.83 mean 5.35 ms.
+
+Measured 2026-12-07 (branch perf30; `lite_topk._BUDGET`, and a question that stops short finished over the words
+not taken instead of searched again): `store /tmp/perf28/big100k --questions 200 --repeat 2`, main (4190085) and this
+branch interleaved 07:19-07:21 UTC, load 5.7-6.4, each run's own exhaustive pass beside it (ms, p50/p99/mean):
+main   exhaustive 5.29/9.40/5.11 pruned 2.67/18.43/4.16; exhaustive 4.99/8.84/4.77 pruned 2.30/16.33/3.58
+perf30 exhaustive 5.14/9.09/4.89 pruned 2.63/13.12/3.94; exhaustive 5.90/11.09/5.78 pruned 3.03/13.64/4.46
+200 of 200 identical top 20 in every run; candidate x word lookups per question 77,656 -> 24,969. p99 pruned over
+exhaustive 1.85-1.96x -> 1.23-1.44x, p50 unchanged (~0.5x). `_BUDGET` chosen on this store's questions (the bench's
+generated corpus, no evaluation set): 0.1 p50 4.8-5.2 p99 11.5-13.1; 0.15 p50 3.6 p99 12.0-12.2; 0.5 p50 2.4-2.5
+p99 15.2-15.4 (same window). What is left of the tail: 183 of 400 searches stop short, their lookups (up to a
+quarter of the postings, each ~2.5 postings' cost) spent for nothing. `store /tmp/perf28/copy1k`: nothing pruned,
+0.60 -> 0.63 ms p50 (noise; the path is not taken).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ def _index(rows: list[dict[int, float]]):
     return index
 
 
-def _both(index, queries: list[dict[int, float]], top_k: int, mask: np.ndarray, monkeypatch: pytest.MonkeyPatch):
+def _both(index, queries: list[dict[int, float]], top_k: int, mask: np.ndarray, monkeypatch: pytest.MonkeyPatch, budget: float = float("inf")):
     """(pruned, exhaustive) results of `scoped_search`, and how many questions were pruned."""
     stats = lite_bm25.scope_statistics([(index, mask)], queries)
     pruned_calls = []
@@ -39,6 +39,7 @@ def _both(index, queries: list[dict[int, float]], top_k: int, mask: np.ndarray, 
 
     monkeypatch.setattr(lite_topk, "PRUNE_FROM", 0)
     monkeypatch.setattr(lite_topk, "_GIVE_UP", 1.0)  # prune however many words it takes (when to stop trying is a cost)
+    monkeypatch.setattr(lite_topk, "_BUDGET", budget)  # finite: pruning may stop short and finish (`_finished`)
     monkeypatch.setattr(lite_topk, "search", counted)
     pruned = lite_bm25.scoped_search(index, queries, top_k, mask, stats)
     monkeypatch.setattr(lite_topk, "search", lambda *a, **k: None)
@@ -70,11 +71,11 @@ def corpora(draw: st.DrawFn) -> tuple[list[dict[int, float]], list[dict[int, flo
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(corpora())
-def test_pruned_top_k_is_exhaustive_bm25_s_rows_scores_and_order(monkeypatch: pytest.MonkeyPatch, corpus) -> None:
+@given(corpora(), st.sampled_from([float("inf"), 0.25, 0.02, 0.0]))
+def test_pruned_top_k_is_exhaustive_bm25_s_rows_scores_and_order(monkeypatch: pytest.MonkeyPatch, corpus, budget: float) -> None:
     rows, queries, top_k, mask = corpus
     index = _index(rows)
-    pruned, exhaustive, count = _both(index, queries, top_k, np.array(mask, dtype=bool), monkeypatch)
+    pruned, exhaustive, count = _both(index, queries, top_k, np.array(mask, dtype=bool), monkeypatch, budget)
     event(f"questions pruned: {count} of {len(queries)}")
     assert np.array_equal(pruned[0], exhaustive[0])
     assert np.array_equal(pruned[1], exhaustive[1])  # the same floats, bit for bit
@@ -103,6 +104,38 @@ def test_a_common_word_s_postings_are_not_all_scored_and_the_answer_is_the_same(
     assert (pruned[0] >= 0).all()
     assert pruned_questions == 2
     assert sum(scored) < 1_000  # of ~13,000 chunks in scope holding word 1
+
+
+def test_a_question_pruning_cannot_settle_soon_costs_one_search_and_a_bounded_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Four words each in about a quarter of the chunks, a few chunks counting one many times (high bounds):
+    the rarest word's chunks never push theta above the others' bounds. Pruning, shipped settings, stops
+    after looking up at most `_BUDGET` of the question's postings, reads no taken word's postings again (no
+    second, exhaustive search), and the top 10 is exhaustive BM25's."""
+    rng = np.random.default_rng(11)
+    rows = [{w: float(30 if rng.random() < 0.002 else rng.integers(1, 3)) for w in (1, 2, 3, 4) if rng.random() < 0.25 + 0.01 * w}
+            | {int(w): 1.0 for w in rng.integers(10, 500, 8)} for _ in range(40_000)]
+    index = _index(rows)
+    mask = np.ones(len(rows), dtype=bool)
+    query = {1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0}
+    postings = sum(index._df[w] for w in query)
+    stats = lite_bm25.scope_statistics([(index, mask)], [query])
+    looked_up: list[int] = []
+    own_scores = lite_topk._scores
+
+    def counted(words, rows, *args, **kwargs):
+        looked_up.append(len(rows) * len(words))
+        return own_scores(words, rows, *args, **kwargs)
+
+    read_again = []
+    monkeypatch.setattr(lite_topk, "_scores", counted)
+    monkeypatch.setattr(lite_bm25, "_arrays", lambda *a: read_again.append(a) or pytest.fail("scored afresh"))
+    pruned = lite_bm25.scoped_search(index, [query], 10, mask, stats)
+    monkeypatch.undo()
+    assert not read_again
+    assert sum(looked_up) <= lite_topk._BUDGET * postings
+    monkeypatch.setattr(lite_topk, "search", lambda *a, **k: None)
+    exhaustive = lite_bm25.scoped_search(index, [query], 10, mask, stats)
+    assert np.array_equal(pruned[0], exhaustive[0]) and np.array_equal(pruned[1], exhaustive[1])
 
 
 def test_a_scope_s_counts_are_kept_and_give_the_same_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
