@@ -12,7 +12,7 @@ from policies.redaction import SpacyRedactor
 @pytest.mark.parametrize(
     ("text", "names"),
     [
-        ("From the desk of Adaora Nwosu-Banks: please confirm.", ["Nwosu", "Banks"]),
+        ("Please add Nkechi Umeh-Garland as an admin.", ["Umeh", "Garland"]),
         ("Temuulen can't see the payroll tab since Friday.", ["Temuulen"]),
         ("It worked yesterday. Oluwadamilare cannot open the shared invoices.", ["Oluwadamilare"]),
         ("Siddharth doesn't have access to the billing page anymore.", ["Siddharth"]),
