@@ -96,6 +96,7 @@ CANT_SEE = re.compile(
     rf"{START}({WORD})[ \t]+(?:still[ \t]+)?(?:can'?t|can’t|cannot|can not|can no longer|(?:does|did)(?:n'?t|n’t| not) have access|has no access)"
     r"(?:[ \t]+(?:see|open|access|find|log ?in|sign ?in|get into|view|download|edit|reach|to|either)\b|[ \t]*[.,!?])"
 )
+OPENED = re.compile(r"[ \t]+(?:the|any|his|her|their|our)\b")
 # a list of first names in lower case: "two users, oria and bram", "add wenna and bram to the team"
 LOWER = r"[a-zà-öø-ÿā-ž][a-zà-öø-ÿā-ž'’]+"
 LOWER_LIST = re.compile(rf"(?<![\w'’-])({LOWER}(?:[ \t]*,[ \t]*{LOWER}){{0,4}},?[ \t]+(?:and|&)[ \t]+{LOWER})(?![\w'’-])")
@@ -153,7 +154,9 @@ def people_shapes(text: str) -> list[tuple[int, int]]:
             out += [(m.start(), m.end()) for m in VIETNAMESE_LOWER.finditer(text)
                     if m.group(1) not in stop_words() and not any(w in stop_words() or common(w) for w in m.groups()[1:] if w)]
     if "can" in low or "access" in low:
-        out += [m.span(1) for m in CANT_SEE.finditer(text) if _name(m.group(1), cased=cased) and m.group(1).lower() not in CHAT_WORDS]
+        # "X can't download from ...": a word that is no first name of the lists only before what a person opens ("the invoices")
+        out += [m.span(1) for m in CANT_SEE.finditer(text) if m.group(1).lower() not in CHAT_WORDS
+                and _name(m.group(1), cased=cased) and (OPENED.match(text, m.end()) or m.group(1).lower() in Names.first_names())]
     if " and " in low or "&" in low:
         out += lower_lists(text)
     # "ask X to show my balance": a bank's assistant; "ask Cortana to ...": a brand asked is no one (unless a first name too)
