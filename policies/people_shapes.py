@@ -3,7 +3,9 @@ someone from a team ("Oria from marketing said", "oria from your team never call
 someone still holds a role ("Is Oria still our account manager?"), someone asked to call ("Can Oria ring me on ..."), asked
 to do something ("can you ask Oria to resend the quote"), "I think oria deleted it", "From the desk of Oria Vesketh", a
 Vietnamese name in lower case ("le thi hoa"), and the other items of a list whose items are people ("Oria, Bram Tull and
-Wenna Roe": once one item is a person by any rule, the capitalised items beside it that can be names are too).
+Wenna Roe": once one item is a person by any rule, the capitalised items beside it that can be names are too), "X can't see /
+cannot open / doesn't have access" opening a sentence, lists of first names in lower case ("two users, oria and bram") and
+a double-barrelled surname after a first name found ("[Oria] Vesk-Tull"; bench/dev_pii_messages_privacy30.txt).
 
 The model misses these where the name is of no list (many African, Pacific and Central Asian names), where the message has
 no capitals, or where the sentence is in none of the other rules' shapes. Products, teams and assistants stand in some of
