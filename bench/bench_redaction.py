@@ -27,6 +27,20 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
+Figures, 2026-12-07, branch privacy30 (before = 01e1f84, after = the branch at a5188d9; `--show none --seed 1000`, after
+and before alternating, two pairs at 26afebf and one at a5188d9, identical counts within each side; load 4-8 on 2 shared
+cores). policies/people_shapes.py: a double-barrelled surname after a first name found ("[Oria] Vesk-Tull"), "X can't see /
+cannot open / doesn't have access" opening a sentence (a word that is no first name of the lists only before "the", "any",
+"his"...), and lists of single words in lower case that can all be names (two first names of the lists, or after "users",
+"staff"...). Chosen on bench/dev_pii_messages_privacy30.txt (development, 48 people, 25 near misses: 24 -> 42 people, near
+misses 0 -> 0), the other development files (privacy27's 126 -> 130, the rest identical) and the blind ordinary tune half
+(a build tool that "can't download from" its mirror, fixed); seed 11 PERSON 1238/1287 both sides.
+- PERSON: blind11 79 -> 82 of 90 (report only); every other set identical (PII 222/226, 200/205, seed 1000 1205/1261, blind
+  45/45, 51/58, blind2 78/84, blind3 70/76, blind4 61/68, blind5 47/54, blind6 80/88, blind8 74/84, blind9 62/70, blind10
+  77/86); STREET and every other kind identical on every set;
+- ordinary changed: tune 153 -> 155, report 175 -> 178 (CLINC150 lower-case requests naming two people: "share my
+  coordinates with x and y"; no terms 184 -> 186, 199 -> 202); every blind ordinary set identical;
+- throughput, 5,000 CLINC150 requests: after 2617, 2389, 2428 vs before 2541, 2416, 2159 messages/s: noise.
 Figures, 2026-12-07, branch privacy28 (before = main at a053df8 with the tenth blind ordinary set wired in (c993e5a,
 297a2b4), after = the branch at 9f207e8; `--show none --seed 1000`, after and before alternating, two pairs, identical
 counts within each side; load 13-17 on 2 shared cores; then once at e96ccd0, which narrowed "work with" after

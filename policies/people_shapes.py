@@ -3,7 +3,9 @@ someone from a team ("Oria from marketing said", "oria from your team never call
 someone still holds a role ("Is Oria still our account manager?"), someone asked to call ("Can Oria ring me on ..."), asked
 to do something ("can you ask Oria to resend the quote"), "I think oria deleted it", "From the desk of Oria Vesketh", a
 Vietnamese name in lower case ("le thi hoa"), and the other items of a list whose items are people ("Oria, Bram Tull and
-Wenna Roe": once one item is a person by any rule, the capitalised items beside it that can be names are too).
+Wenna Roe": once one item is a person by any rule, the capitalised items beside it that can be names are too), "X can't see /
+cannot open / doesn't have access" opening a sentence, lists of first names in lower case ("two users, oria and bram") and
+a double-barrelled surname after a first name found ("[Oria] Vesk-Tull"; bench/dev_pii_messages_privacy30.txt).
 
 The model misses these where the name is of no list (many African, Pacific and Central Asian names), where the message has
 no capitals, or where the sentence is in none of the other rules' shapes. Products, teams and assistants stand in some of
@@ -90,6 +92,18 @@ CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’]*(?:-[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’]*)?"
 ITEM = rf"{CAP}(?:[ \t]+{CAP}){{0,3}}"
 LIST = re.compile(rf"(?<![\w'’-])({ITEM})((?:[ \t]*,[ \t]*{ITEM}){{1,5}}|(?:[ \t]*,[ \t]*{ITEM}){{0,5}},?[ \t]+(?:and|&)[ \t]+{ITEM})")
 ITEM_IN = re.compile(ITEM)
+HYPHENED = re.compile(r"[ \t]+([A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-ž'’]+-[A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-ž'’]+)(?![\w'’-])")
+# "Oria can't see the reports", "Oria doesn't have access to billing" opening a sentence
+CANT_SEE = re.compile(
+    rf"{START}({WORD})[ \t]+(?:still[ \t]+)?(?:can'?t|can’t|cannot|can not|can no longer|(?:does|did)(?:n'?t|n’t| not) have access|has no access)"
+    r"(?:[ \t]+(?:see|open|access|find|log ?in|sign ?in|get into|view|download|edit|reach|to|either)\b|[ \t]*[.,!?])"
+)
+OPENED = re.compile(r"[ \t]+(?:the|any|his|her|their|our)\b")
+# a list of first names in lower case: "two users, oria and bram", "add wenna and bram to the team"
+LOWER = r"[a-zà-öø-ÿā-ž][a-zà-öø-ÿā-ž'’]+"
+LOWER_LIST = re.compile(rf"(?<![\w'’-])({LOWER}(?:[ \t]*,[ \t]*{LOWER}){{0,4}},?[ \t]+(?:and|&)[ \t]+{LOWER})(?![\w'’-])")
+PEOPLE_BEFORE = re.compile(r"\b(?i:users?|staff|colleagues|co-?workers|employees|members|people|kids|children|agents|admins|"
+                           r"interns|students|teachers|guys)[ \t]*[,:]?[ \t]*\Z")
 
 
 def _group(text: str, m: re.Match, *, cased: bool, lists_only: bool = False) -> list[tuple[int, int]]:
@@ -141,8 +155,49 @@ def people_shapes(text: str) -> list[tuple[int, int]]:
         if " thi " in low or " van " in low or " thị " in low or " văn " in low:
             out += [(m.start(), m.end()) for m in VIETNAMESE_LOWER.finditer(text)
                     if m.group(1) not in stop_words() and not any(w in stop_words() or common(w) for w in m.groups()[1:] if w)]
+    if "can" in low or "access" in low:
+        # "X can't download from ...": a word that is no first name of the lists only before what a person opens ("the invoices")
+        out += [m.span(1) for m in CANT_SEE.finditer(text) if m.group(1).lower() not in CHAT_WORDS
+                and _name(m.group(1), cased=cased) and (OPENED.match(text, m.end()) or m.group(1).lower() in Names.first_names())]
+    if " and " in low or "&" in low:
+        out += lower_lists(text)
     # "ask X to show my balance": a bank's assistant; "ask Cortana to ...": a brand asked is no one (unless a first name too)
     return [(s, e) for s, e in out if not assistant_asked(text, s, e) and not _lone_brand(text[s:e])]
+
+
+def lower_lists(text: str) -> list[tuple[int, int]]:
+    """The items of a list of single words in lower case that can all be names: two or more of them first names of the
+    lists, or one after a word for people ("two users, oria and bram"); a list with a brand or a common word is none."""
+    out: list[tuple[int, int]] = []
+    for m in LOWER_LIST.finditer(text):
+        items = [(m.start(1) + w.start(), m.start(1) + w.end()) for w in re.finditer(LOWER, m.group(1)) if w.group() != "and"]
+        while items and not _lower_item(text[items[0][0] : items[0][1]]):  # "users, oria and bram": the list's head is none
+            items = items[1:]
+        words = [text[s:e] for s, e in items]
+        if len(words) < 2 or not all(_lower_item(w) for w in words):
+            continue
+        anchors = sum(w in Names.first_names() and _name(w, cased=False, lists_only=True) for w in words)
+        if anchors >= 2 or PEOPLE_BEFORE.search(text[max(0, items[0][0] - 30) : items[0][0]]):
+            out += items
+    return out
+
+
+def _lower_item(word: str) -> bool:
+    if word in CHAT_WORDS or word in stop_words() or common(word) or _lone_brand(word):
+        return False
+    return word in Names.first_names() or _name(word, cased=False)
+
+
+def grown_hyphens(text: str, people: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A found name followed by a capitalised double-barrelled word takes it in ("[Oria] Vesk-Tull"): each part a
+    name's word (policies/task_names.py `_name`), no brand."""
+    out = []
+    for s, e in people:
+        m = HYPHENED.match(text, e)
+        if m and text[s:e][:1].isupper() and all(_name(part, cased=True, later=True) for part in m.group(1).split("-")) \
+                and brand_key(m.group(1)) not in brands():
+            out.append((s, m.end(1)))
+    return out
 
 
 def _lone_brand(value: str) -> bool:

@@ -55,7 +55,7 @@ from policies.name_pronouns import listed_first_names, referred_names
 from policies.name_spans import addressee_spans
 from policies.name_words import NOT_NAMES, NameWords
 from policies.people_frames import people_frames
-from policies.people_shapes import list_mates, people_shapes
+from policies.people_shapes import grown_hyphens, list_mates, people_shapes
 from policies.person_names import people
 from policies.pii_patterns import (
     ALL_KINDS,
@@ -170,6 +170,7 @@ class SpacyRedactor:
                 self._remember_things(texts[i], _other_parties(doc))
             for text, found in zip(texts, results, strict=True):  # the other items of a list of people (policies/people_shapes.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in list_mates(text, [(x.start, x.end) for x in found if x.kind == PERSON])]
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in grown_hyphens(text, [(x.start, x.end) for x in found if x.kind == PERSON])]
         merged = [merge(r, t) for r, t in zip(results, texts, strict=True)]
         if keep:
             merged = [[e for e in found if not tenant_term(e, text, keep)] for found, text in zip(merged, texts, strict=True)]
