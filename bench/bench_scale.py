@@ -440,38 +440,6 @@ ratio branch 0.65 / 0.80, in all 0.72; main 0.69 / 0.79, in all 0.74; CPU a mess
 88.8, main 71.1 / 77.3 msg/s carried (p99 the backlog's, 4.7-6.7 s).
 Left: the escalation's three reads (conversation, messages, audit events) as one; a widget socket's state read on every
 message posted to its conversation (bot/app/api.py `tell_state`: one statement a message a socket).
-Fourteenth look (branch pgscale8, 2026-12-07, other sessions running: load average 7-22). Where a PostgreSQL
-process's extra CPU goes (a scratch driver, /tmp: SQLite's one process and PostgreSQL's one, 20 s of the saturated
-load each, py-spy record --gil and /proc's time of every thread): the GIL-held time a message is the same on both
-(18.0 SQLite, 17.6 PostgreSQL ms of samples, of it psycopg and DirectStatement ~1.0-1.5), so what PostgreSQL adds
-is mostly outside the serve process's Python: serve 14.9 / 16.6 / 18.2 ms against SQLite's 13.1 / 12.9 / 15.4 (the
-event loop +0.8, the worker threads +1.9, user time), the backends 2.7-3.3 ms and `vectors serve` 2.4-3.4. A
-backend's share is mostly commits: on this machine's disk a commit waits ~6.6 ms for the WAL flush and costs the
-backend ~0.3 ms of CPU (0.25 of it system time) and the client ~0.2 ms (a one-row upsert, 2000 in a loop:
-backend 355 -> 60 us, client 253 -> 55 us, wall 6.6 -> 0.4 ms with synchronous_commit off for it). Changed: the
-writes a crash of the database server may lose at no cost commit without waiting for the disk (bot/core/direct.py
-`RELAXED_COMMIT`, set_config for the statement's own transaction): a request's limit counts with its burst take
-(bot/app/limit_table.py) and the turns' lease release (bot/engine/leases.py), about two of a message's four
-commits; a message's write with its lease, the replies' write, a new conversation and an escalation still wait.
-plan_cache_mode=force_generic_plan was tried for the limit statement and changed nothing (planning is not it).
-The limits' statement alone (3000 calls in a loop, load ~12): backend CPU 633 / 660 -> 247 / 297 us a call,
-client 534 / 523 -> 229 / 282 us. `--interleave 2 --seconds 8 --processes 2 --tree main=<main's code>`, saturated
-msg/s SQLite / branch / main by round, ratio to SQLite's in the same round:
-  run 1 (06:25-06:36 UTC, load 17.3-21.8): 36.7 / 22.2 / 18.0, 38.6 / 28.0 / 24.3; branch 0.61 / 0.73, in all 0.67;
-         main 0.49 / 0.63, in all 0.56; CPU a message SQLite 16.6, branch 26.5 (backends 4.1 / 3.3), main 29.2 (4.6 / 4.0)
-  run 2 (06:42-06:48, load 11.8-16.8): 48.3 / 43.1 / 37.5, 53.2 / 34.6 / 35.8; branch 0.89 / 0.65, in all 0.77; main 0.78 /
-         0.67, in all 0.72; CPU a message SQLite 14.5, branch 20.8 (backends 2.8 / 3.0), main 21.2 (3.3 / 3.1)
-  at 150/s offered (none carried it; p99 the backlog's, 6.9-16.5 s), carried msg/s branch / main: 22.5 / 23.6, 23.9 / 28.6;
-         51.8 / 43.6, 35.3 / 42.3
-  run 3 (06:49-06:55, load 8.7-13.8): 73.8 / 53.1 / 61.2, 74.0 / 62.0 / 66.8; branch 0.72 / 0.84, in all 0.78; main 0.83 /
-         0.90, in all 0.87; CPU a message SQLite 14.4, branch 20.5 (backends 3.0 / 2.4), main 20.1 (2.9 / 2.5); offered,
-         carried branch / main 82.4 / 77.0, 48.1 / 54.5 (p99 5.2-8.3 s)
-The branch carried more than main in 3 of 6 saturated rounds (in all 0.67 / 0.77 / 0.78 against 0.56 / 0.72 / 0.87);
-the backends' CPU a message was lower in 5 of 6 (by 0.1-0.7 ms): the saving (~0.5 ms of backend and ~0.5 ms of client
-CPU a message by the per-call figures) is below what these runs resolve; the per-call figures are the ones that hold.
-Statements a message unchanged (the driver's count, one PostgreSQL process: 4.7-4.8, 0 transactions; SQLite 7.3).
-Left: the replies' write could commit the same way (a server crash would then lose a reply the customer has seen
-and answer its message again: not done); `vectors serve` against the child (~+1 ms); the serve process's ~2-3 ms.
 """
 
 from __future__ import annotations

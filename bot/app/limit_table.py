@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Connection, Engine, TextClause, delete, text
 
 from bot.app.limits import Hit, next_arrival
-from bot.core.direct import RELAXED_COMMIT, RELAXED_GATE, DirectStatement
+from bot.core.direct import DirectStatement
 from bot.core.tables import LimitBurst, LimitCount
 
 _LONGEST_WINDOW = 24 * 3600.0  # `sweep` keeps a day of counts: no limit's window is longer
@@ -79,14 +79,14 @@ def _hit_ctes(count: int, *, gate: str = "") -> tuple[str, str]:
 def _hits_statement(count: int) -> TextClause:
     """PostgreSQL: `count` hits in one statement (`_hit_ctes`); returns how many were counted."""
     ctes, counted = _hit_ctes(count)
-    return text(f"WITH {RELAXED_COMMIT}, {ctes} SELECT {counted} WHERE {RELAXED_GATE}")
+    return text(f"WITH {ctes} SELECT {counted}")
 
 
 def _take_then_hits_statement(count: int) -> TextClause:
     """PostgreSQL: `_TAKE` (a data-modifying CTE, b) and then `count` hits (`_hit_ctes`), the first
     only when the take gave a token, in one statement. Returns (1 when it gave one, the hits counted)."""
     ctes, counted = _hit_ctes(count, gate=" AND EXISTS (SELECT 1 FROM b)")
-    return text(f"WITH {RELAXED_COMMIT}, b AS ({_TAKE.text}), {ctes} SELECT (SELECT count(*) FROM b), {counted} WHERE {RELAXED_GATE}")
+    return text(f"WITH b AS ({_TAKE.text}), {ctes} SELECT (SELECT count(*) FROM b), {counted}")
 
 
 _HITS = {count: _hits_statement(count) for count in range(2, 5)}  # a request checks two or three keys

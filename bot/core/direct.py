@@ -26,18 +26,6 @@ from sqlalchemy.sql import ClauseElement
 
 from bot.core.database import calls
 
-# A write whose loss in a crash of the PostgreSQL server itself costs nothing (a rate limit's count, a lease given
-# back: it runs out by itself within its time to live) need not wait for its commit to reach the disk: on this
-# machine's disk a commit waited ~6.6 ms for the WAL flush and cost the backend ~0.3 ms and the client ~0.2 ms
-# of CPU more than one that does not wait (bench/bench_scale.py, fourteenth look). `RELAXED_COMMIT`, a CTE of the
-# statement, turns `synchronous_commit` off for the statement's own transaction only (`set_config(..., true)`:
-# the next statement on the connection commits as the server is set); `RELAXED_GATE`, a condition on no column
-# of the statement, makes PostgreSQL evaluate it first (a one-time filter). A server crash loses such commits of
-# the last ~0.6 s (3 x wal_writer_delay), never a part of one; a process's death loses none. Never for a write
-# the customer is told about (a message acknowledged, a reply).
-RELAXED_CALL = "set_config('synchronous_commit', 'off', true)"
-RELAXED_COMMIT = f"relaxed_commit AS (SELECT {RELAXED_CALL})"
-RELAXED_GATE = "EXISTS (SELECT 1 FROM relaxed_commit)"
 
 class DirectStatement:
     """`statement` compiled once for `engine` (PostgreSQL with psycopg); `rows(values)` runs it.

@@ -22,24 +22,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    Engine,
-    String,
-    any_,
-    bindparam,
-    cast,
-    delete,
-    exists,
-    literal_column,
-    select,
-    update,
-)
+from sqlalchemy import Engine, String, any_, bindparam, cast, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.autocommit import autocommit
 from bot.core.database import text_array
-from bot.core.direct import RELAXED_CALL, DirectStatement
+from bot.core.direct import DirectStatement
 from bot.core.tables import Lease
 
 logger = logging.getLogger(__name__)
@@ -85,13 +74,10 @@ class LeaseTable:
         self._renew = update(table).where(mine).values(expires_at=bindparam("b_expires"))
         self._release = delete(table).where(mine)
         # PostgreSQL: the release of the turns that end together (about one a message) on psycopg directly
-        # (bot/core/direct.py), the names one array given as its literal string (`text_array`); its commit does
-        # not wait for the disk (`RELAXED_COMMIT`: a release a server crash loses runs out by itself)
+        # (bot/core/direct.py), the names one array given as its literal string (`text_array`)
         names = cast(bindparam("b_names", type_=String), postgresql.ARRAY(String))
-        relaxed = select(literal_column(RELAXED_CALL)).cte("relaxed_commit")
-        release_many = delete(table).where(table.c.name == any_(names), table.c.holder == bindparam("b_holder"),
-                                           exists(select(literal_column("1")).select_from(relaxed))).add_cte(relaxed)
-        self._release_many = DirectStatement(engine, release_many) if engine.dialect.name == "postgresql" else None
+        self._release_many = (DirectStatement(engine, delete(table).where(table.c.name == any_(names), table.c.holder == bindparam("b_holder")))
+                              if engine.dialect.name == "postgresql" else None)
 
     def take(self, name: str, *, ttl: float) -> bool:
         """Hold `name` for `ttl` seconds if it is free, expired or ours already."""
