@@ -77,7 +77,7 @@ def search(index: Any, query: dict[int, float], top_k: int, mask: np.ndarray, do
         idf = math.log((documents - df + 0.5) / (df + 0.5) + 1.0)  # as `scoped_search` computes it
         scale = idf * float(weight)
         t, dl = top[slot], shortest[slot]
-        bound = scale * t * (k1 + 1.0) / (t + k1 * (1.0 - b + b * dl / avgdl)) * (1.0 + _MARGIN)
+        bound = _weighted(scale, t, dl, k1, b, avgdl) * (1.0 + _MARGIN)
         words.append((csr[0][start:end], csr[1][start:end], scale, bound))
     total = sum(len(w[0]) for w in words)
     if len(words) < 2 or max(len(w[0]) for w in words) < PRUNE_FROM:
@@ -110,6 +110,12 @@ def search(index: Any, query: dict[int, float], top_k: int, mask: np.ndarray, do
     return _ranked(candidates[order], scores[order], top_k)
 
 
+def _weighted(scale: Any, t: Any, dl: Any, k1: float, b: float, avgdl: float) -> Any:
+    """A word's BM25 share: `scale` (idf x weight) for counts `t` in chunks of lengths `dl`, the expression of
+    `scoped_search` in its order (the same floats, which the exact top k depends on)."""
+    return scale * t * (k1 + 1.0) / (t + k1 * (1.0 - b + b * dl / avgdl))
+
+
 def _ranked(rows: np.ndarray, scores: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray]:
     """The best `top_k` of `rows` (ascending) by `scores`, ties in row order, as `scoped_search` ranks."""
     if len(rows) > top_k:
@@ -134,7 +140,7 @@ def _finished(words: list[tuple[np.ndarray, np.ndarray, float, float]], taken: l
         keep = mask[ids]
         ids = ids[keep]
         t = tfs[keep].astype(np.float64)
-        total[ids] += scale * t * (k1 + 1.0) / (t + k1 * (1.0 - b + b * lengths[ids].astype(np.float64) / avgdl))
+        total[ids] += _weighted(scale, t, lengths[ids].astype(np.float64), k1, b, avgdl)
         hit[ids] = True
     total[candidates] = scores
     hit[candidates] = True
@@ -156,5 +162,5 @@ def _scores(words: list[tuple[np.ndarray, np.ndarray, float, float]], rows: np.n
             continue
         which = rows[held]
         t = tfs[at[held]].astype(np.float64)
-        scores[held] += scale * t * (k1 + 1.0) / (t + k1 * (1.0 - b + b * lengths[which].astype(np.float64) / avgdl))
+        scores[held] += _weighted(scale, t, lengths[which].astype(np.float64), k1, b, avgdl)
     return scores
