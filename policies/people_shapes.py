@@ -40,13 +40,13 @@ INTRO = re.compile(
 # someone from a team, doing what only someone does: "Ed from marketing said", "oria from your team never called back"
 TEAMS = (r"marketing|sales|billing|support|accounts|accounting|finance|purchasing|procurement|your team|the team|our team|your office|the office|your company|"
          r"customer service|customer care|the help ?desk|your help ?desk|it|hr|design|engineering|legal|onboarding")
+TEAM_VERBS = ("said|says|told|promised|called|emailed|mentioned|asked|wrote|replied|confirmed|explained|offered|agreed|sent|suggested|"
+              "rang|phoned|texted")
 FROM_TEAM = re.compile(
     rf"(?<![\w'’-])({WORD}(?:[ \t]+{WORD})?)[ \t]+(?i:from|at|in)[ \t]+(?i:{TEAMS})\b[ \t]+(?i:(?:never|didn't|did not|has|had|just|also|"
-    r"already|then)[ \t]+)?(?i:said|says|told|promised|called|emailed|mentioned|asked|wrote|replied|confirmed|explained|"
-    r"offered|agreed|sent|suggested|rang|phoned|texted)\b"
+    rf"already|then)[ \t]+)?(?i:{TEAM_VERBS})\b"
 )
-FROM_TEAM_GATE = re.compile(r"\b(?:said|says|told|promised|called|emailed|mentioned|asked|wrote|replied|confirmed|explained|offered|"
-                            r"agreed|sent|suggested|rang|phoned|texted)\b")
+FROM_TEAM_GATE = re.compile(rf"\b(?:{TEAM_VERBS})\b")  # the verbs alone, searched in the message's lower case first
 # "According to Oria, the key is still valid"
 ACCORDING = re.compile(rf"\b(?i:according to|as per|per)[ \t]+({WORD}(?:[ \t]+{WORD})?)(?=[ \t]*[,.;:])")
 # "Is Oria still our account manager?", "was oria the admin"

@@ -13,7 +13,7 @@ from bot.core.passages import Passage, same_article
 from bot.engine.pipeline import HandoffReason, Option, Outcome, Turn
 from knowledge.profile import TenantProfiles
 from knowledge.vocabulary import TenantVocabulary, owned_devices, words
-from policies.asked_kinds import unanswered_kinds
+from policies.asked_kinds import asked_kinds, unanswered_kinds
 from policies.confidence import Verdict, assess, decide, shares_words
 from policies.intent import names_a_person
 from policies.near_domain import NEAR_MARGIN, SpacyNounReader
@@ -140,7 +140,7 @@ class ConfidenceStage:
         # asks whether something is lawful, or for a recommendation, of an article that never speaks of it: no answer
         # (policies/asked_kinds.py); word lists, well under a millisecond
         unasked = (
-            verdict is not Verdict.HANDOFF and turn.chosen_source is None and bool(turn.passages)
+            verdict is not Verdict.HANDOFF and turn.chosen_source is None and bool(turn.passages) and asked_kinds(asked)
             and unanswered_kinds(asked, top_article_text(turn.passages))
         )
         if unasked:
