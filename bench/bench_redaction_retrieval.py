@@ -13,7 +13,9 @@ said ("higher with redaction") and passes: measured 2026-12-06, Bitext hit@1 0.8
 other four sets on and off are within 0.005 (COVID-QA 0.738 / 0.734, the sample 0.900 both, kb4 0.882 both, kb7
 0.816 both). kb8, added 2026-12-06 (qa12): hit@1 0.758 on / 0.754 off, hit@3 0.940 both. kb9 and kb10, added 2026-12-07:
 hit@1 0.868 on / 0.854 off and 0.838 / 0.825, hit@3 0.983 / 0.972 and 0.960 / 0.953 (higher with redaction); the
-other sets as before. kb11 (Deskwell, a coworking-space operator, written blind) added 2026-12-07.
+other sets as before. kb11 (Deskwell, a coworking-space operator, written blind), added 2026-12-07 (kb11):
+hit@1 0.821 on / 0.812 off, hit@3 0.954 / 0.951 (higher with redaction). In that run (main at 63ba30d) no set was
+lower with redaction; some moved since the figures above (the sample 0.929 / 0.900, kb4 0.889 / 0.882, kb7 0.825 / 0.816).
 
 With redaction on, the question is embedded as the customer wrote it (in memory only, bot/engine/stages.py
 EmbedStage) and the store is searched for the redacted words without placeholders; what is stored,
