@@ -56,6 +56,16 @@ Knowledge bases (built from ../shared/data into a throwaway data dir, nothing co
   tutor, adding a course / resetting one, buying / redeeming a gift, cancelling / deleting the account) and
   bench/cases/kb10.jsonl (297 answerable, 16 naming two articles; 62 off-topic, 32 of them near-domain; 14 requests
   for a person), committed before the bot was first run on them. No CLINC150 requests of its own (all are dealt).
+- `kb11`, REPORT only, wired as kb10 is (asked after it; its records in R.kb11.json): bench/kb11, a help center written
+  blind by another fresh operator (Deskwell, an invented coworking-space operator: plans, day passes, desk and meeting
+  room bookings, room credits, guests, team accounts, access cards and 24/7 access, Wi-Fi, printing, mail, virtual
+  office, lockers, phone booths, events, billing; 30 articles with confused pairs: pause / cancel the membership,
+  desk-booking / meeting-room cancellations, room credits / day passes, meeting rooms / phone booths and focus rooms /
+  the event space, guests / team members, opening hours and 24/7 access / access card and phone key, mail and packages
+  / virtual office / lockers, invoices / failed payments, refunds / cancelling, cancelling / deleting the account,
+  plans / changing plan) and bench/cases/kb11.jsonl (324 answerable, 40 naming two articles; 62 off-topic, 32 of them
+  near-domain; 14 requests for a person), committed before the bot was first run on them. No CLINC150 requests of its
+  own (all are dealt).
 - `kb7`, fitted like the first three (its cases split TUNE / REPORT by the same hash; in `--fit`, the TUNE split
   and leave-one-out): bench/kb7, a help center written for the bench as tuning data (Tellora, an invented broadband
   and mobile provider: plans, bills, moving home, router set-up and wifi, outages, SIM and eSIM, roaming, number
@@ -699,6 +709,7 @@ from bench.datasets import (
     KB8_DIR,
     KB9_DIR,
     KB10_DIR,
+    KB11_DIR,
     clinc_out_of_scope,
     covid_questions,
     kb4_cases,
@@ -708,6 +719,7 @@ from bench.datasets import (
     kb8_cases,
     kb9_cases,
     kb10_cases,
+    kb11_cases,
     sample_cases,
     shared_data_missing,
     write_bitext_kb,
@@ -725,7 +737,7 @@ from policies.confidence import (
 )
 from policies.intent import names_a_person
 
-TENANTS = "[tenants.default]\n[tenants.covid]\n[tenants.bitext]\n[tenants.kb4]\n[tenants.kb5]\n[tenants.kb6]\n[tenants.kb7]\n[tenants.kb8]\n[tenants.kb9]\n[tenants.kb10]\n"
+TENANTS = "[tenants.default]\n[tenants.covid]\n[tenants.bitext]\n[tenants.kb4]\n[tenants.kb5]\n[tenants.kb6]\n[tenants.kb7]\n[tenants.kb8]\n[tenants.kb9]\n[tenants.kb10]\n[tenants.kb11]\n"
 KB_TENANT = {"sample": "default", "covid": "covid", "bitext": "bitext", "kb7": "kb7", "kb9": "kb9"}
 KBS = tuple(KB_TENANT)
 # REPORT only: never in a fit (kept out of the records file, in its own file beside it: `report_only_path`)
@@ -734,6 +746,7 @@ KB5 = "kb5"  # a second one, asked after everything else (so no record of the ot
 KB6 = "kb6"  # a third, asked after kb5
 KB8 = "kb8"  # a fourth, asked after kb6
 KB10 = "kb10"  # a fifth, asked after kb8 (no CLINC150 of its own: all 1,200 are dealt)
+KB11 = "kb11"  # a sixth, asked after kb10 (none of its own either)
 KB7 = "kb7"  # fitted like the first three (TUNE / REPORT), its cases asked after theirs
 KB9 = "kb9"  # fitted like kb7, its cases asked after kb7's (no CLINC150 of its own: all 1,200 are dealt)
 SEED = 15
@@ -844,6 +857,11 @@ def build_kb10_cases() -> list[tuple[BenchCase, str]]:
     return _own_cases(KB10, kb10_cases())
 
 
+def build_kb11_cases() -> list[tuple[BenchCase, str]]:
+    """(case, origin) for the sixth report-only help center bench/kb11: its own cases (no CLINC150 requests remain)."""
+    return _own_cases(KB11, kb11_cases())
+
+
 def fit_or_none(records: list[dict[str, Any]]) -> tuple[LogisticModel, LogisticModel, Thresholds] | None:
     """bench/answers_fit.py `fit`, or None when no point of its grid meets the targets on every KB given (since kb9
     joined the TUNE split, whose near-domain off-topic questions are answered at any threshold of the grid)."""
@@ -863,7 +881,8 @@ async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, se
                  report_only: list[dict[str, Any]] | None = None, report_only_kb5: list[dict[str, Any]] | None = None,
                  report_only_kb6: list[dict[str, Any]] | None = None,
                  report_only_kb8: list[dict[str, Any]] | None = None,
-                 report_only_kb10: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+                 report_only_kb10: list[dict[str, Any]] | None = None,
+                 report_only_kb11: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Every case asked through the pipeline; with `probes`, the knowledge bases' own probe questions
     are asked as well and their results go there (kinds "probe" and "probe_offtopic"). `settings_env`:
     more settings for the bench's services (bench/bench_embedders.py: another embedding model). With
@@ -925,6 +944,11 @@ async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, se
             services.after_ingest(KB10)
             for case, origin in build_kb10_cases():
                 report_only_kb10.append(await _asked(services, case) | {"split": "report", "origin": origin})
+        if report_only_kb11 is not None:  # after kb10: no record of the others depends on it
+            services.ingestor.ingest([KB11_DIR], tenant=KB11, display_base=KB11_DIR.parent)
+            services.after_ingest(KB11)
+            for case, origin in build_kb11_cases():
+                report_only_kb11.append(await _asked(services, case) | {"split": "report", "origin": origin})
         return records
     finally:
         services.close()
@@ -1106,6 +1130,7 @@ def main() -> int:
     kb6: list[dict[str, Any]] = []
     kb8: list[dict[str, Any]] = []
     kb10: list[dict[str, Any]] = []
+    kb11: list[dict[str, Any]] = []
     if args.records and args.records.exists():
         records = json.loads(args.records.read_text())
         if report_only_path(args.records).exists():  # (records written before kb4 have none)
@@ -1118,11 +1143,13 @@ def main() -> int:
             kb8 = json.loads(report_only_path(args.records, KB8).read_text())
         if report_only_path(args.records, KB10).exists():
             kb10 = json.loads(report_only_path(args.records, KB10).read_text())
+        if report_only_path(args.records, KB11).exists():
+            kb11 = json.loads(report_only_path(args.records, KB11).read_text())
     else:
         with tempfile.TemporaryDirectory() as tmp:
             probes: list[dict[str, Any]] | None = [] if args.probes else None
             records = asyncio.run(record(Path(tmp), probes=probes, report_only=kb4, report_only_kb5=kb5, report_only_kb6=kb6,
-                                   report_only_kb8=kb8, report_only_kb10=kb10))
+                                   report_only_kb8=kb8, report_only_kb10=kb10, report_only_kb11=kb11))
             if args.probes:
                 args.probes.write_text(json.dumps(probes))
         if args.records:
@@ -1132,6 +1159,7 @@ def main() -> int:
             report_only_path(args.records, KB6).write_text(json.dumps(kb6))
             report_only_path(args.records, KB8).write_text(json.dumps(kb8))
             report_only_path(args.records, KB10).write_text(json.dumps(kb10))
+            report_only_path(args.records, KB11).write_text(json.dumps(kb11))
     out: dict[str, Any] = {"goals": GOALS}
     for split in ("report", "tune"):
         rows = {kb: figures((r, shipped(r)) for r in records if r["split"] == split and r["kb"] == kb) for kb in KBS}
@@ -1144,7 +1172,7 @@ def main() -> int:
     if kb4:
         agree = sum(replay(r, answer=ANSWER_MODEL, choice=CHOICE_MODEL, thresholds=shipped_thresholds)[0] == r["outcome"] for r in kb4)
         out["replay_agrees_with_pipeline_kb4"] = round(agree / len(kb4), 4)
-    for kb, recs in ((KB5, kb5), (KB6, kb6), (KB8, kb8), (KB10, kb10)):
+    for kb, recs in ((KB5, kb5), (KB6, kb6), (KB8, kb8), (KB10, kb10), (KB11, kb11)):
         if recs:
             agree = sum(replay(r, answer=ANSWER_MODEL, choice=CHOICE_MODEL, thresholds=shipped_thresholds)[0] == r["outcome"] for r in recs)
             out[f"replay_agrees_with_pipeline_{kb}"] = round(agree / len(recs), 4)
@@ -1161,9 +1189,9 @@ def main() -> int:
     held_out = [(r, replay(r, answer=m[0], choice=m[1], thresholds=m[2])) for held, m in fits.items() for r in records if r["kb"] == held]
     loko["pooled"] = figures(held_out) | {"tuned": "-"}
     out["leave_one_kb_out"] = loko
-    if kb4 or kb5 or kb6 or kb8 or kb10:  # reported only: the shipped gate, a fit on all three KBs' TUNE, and each leave-one-out fit
+    if kb4 or kb5 or kb6 or kb8 or kb10 or kb11:  # reported only: the shipped gate, a fit on all three KBs' TUNE, and each leave-one-out fit
         on_tune = fit_or_none([r for r in records if r["split"] == "tune"])
-        for kb, recs in ((KB4, kb4), (KB5, kb5), (KB6, kb6), (KB8, kb8), (KB10, kb10)):
+        for kb, recs in ((KB4, kb4), (KB5, kb5), (KB6, kb6), (KB8, kb8), (KB10, kb10), (KB11, kb11)):
             if recs:
                 out[kb] = report_only_figures(recs, {**({"fit on TUNE": on_tune} if on_tune else {}), **{f"fit w/o {held}": m for held, m in fits.items()}})
     latencies = sorted(r["latency_ms"] for r in records)
@@ -1190,7 +1218,7 @@ def main() -> int:
     print_table("leave one KB out: tuned on the other two KBs' TUNE split, reported on all of this KB", loko)
     for kb, f in ((kb, f) for kb, f in loko.items() if kb in KBS):
         print(f"  {kb} held out, thresholds tuned: {f['tuned']}")
-    for kb, recs in ((KB4, kb4), (KB5, kb5), (KB6, kb6), (KB8, kb8), (KB10, kb10)):
+    for kb, recs in ((KB4, kb4), (KB5, kb5), (KB6, kb6), (KB8, kb8), (KB10, kb10), (KB11, kb11)):
         if not recs:
             continue
         print_table(f"{kb} (bench/{kb}, REPORT only, never fitted on): its own cases as shipped, then replayed under fits on the other KBs' TUNE",

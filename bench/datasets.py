@@ -37,6 +37,9 @@ KB9_CASES = Path(__file__).resolve().parent / "cases" / "kb9.jsonl"
 # another written blind by a fresh operator (an invented language-learning app), reported only
 KB10_DIR = Path(__file__).resolve().parent / "kb10"
 KB10_CASES = Path(__file__).resolve().parent / "cases" / "kb10.jsonl"
+# another written blind by a fresh operator (an invented coworking-space operator), reported only
+KB11_DIR = Path(__file__).resolve().parent / "kb11"
+KB11_CASES = Path(__file__).resolve().parent / "cases" / "kb11.jsonl"
 COVID_KB_NAME = "covid_faq.jsonl"
 
 
@@ -134,6 +137,11 @@ def kb9_cases() -> list[Case]:
 def kb10_cases() -> list[Case]:
     """The cases of bench/kb10 (`KB10_DIR`): sources "kb10/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
     return sample_cases(KB10_CASES)
+
+
+def kb11_cases() -> list[Case]:
+    """The cases of bench/kb11 (`KB11_DIR`): sources "kb11/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB11_CASES)
 
 
 # --- redaction material ------------------------------------------------------------------------
