@@ -14,7 +14,6 @@ from typing import Any
 
 NER = frozenset({"ner"})
 TAGS = frozenset({"tok2vec", "tagger", "attribute_ruler"})  # part-of-speech tags: the tagger, and the rules mapping its tags to POS
-PARSE = TAGS | {"parser"}  # and the dependency parse (policies/near_domain.py `heads`: what a question is about)
 
 _lock = threading.Lock()
 _loaded: dict[str, Any] = {}
@@ -41,7 +40,7 @@ def _load(name: str) -> Any:
     last: Exception | None = None
     for candidate in candidates:
         try:
-            nlp = spacy.load(candidate, disable=["senter", "lemmatizer"])
+            nlp = spacy.load(candidate, disable=["parser", "senter", "lemmatizer"])
         except (OSError, ImportError) as exc:
             last = exc
             continue

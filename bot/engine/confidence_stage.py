@@ -16,7 +16,7 @@ from knowledge.vocabulary import TenantVocabulary, owned_devices, words
 from policies.asked_kinds import asked_kinds, unanswered_kinds
 from policies.confidence import Verdict, assess, decide, shares_words
 from policies.intent import names_a_person
-from policies.near_domain import HEAD_MARGIN, NEAR_MARGIN, SpacyNounReader
+from policies.near_domain import NEAR_MARGIN, SpacyNounReader
 
 
 def offered(passages: Sequence[Passage], picked: Sequence[int]) -> tuple[Option, ...]:
@@ -55,9 +55,8 @@ class ConfidenceStage:
         if self._nouns is not None:
             self._nouns.warm_up()
 
-    async def _names_the_unknown(self, turn: Turn, *, heads_only: bool = False) -> bool:
-        """Whether the question names a thing (a noun) the knowledge base never uses: policies/near_domain.py; with
-        `heads_only`, a common noun heading the request (`SpacyNounReader.heads`, the wider `HEAD_MARGIN`).
+    async def _names_the_unknown(self, turn: Turn) -> bool:
+        """Whether the question names a thing (a noun) the knowledge base never uses: policies/near_domain.py.
         Read in the searched text (redacted, respelled); only the words of what this asker may read."""
         assert self._nouns is not None and self._vocabulary is not None
         text, tenant, keys = turn.searched or turn.redacted or turn.text, turn.identity.tenant, turn.access_keys
@@ -67,7 +66,7 @@ class ConfidenceStage:
             assert vocabulary is not None and reader is not None
             if not vocabulary.never_used([w for w in words(text.lower()) if len(w) >= 3], tenant=tenant, access_keys=keys):
                 return []
-            return vocabulary.never_used(reader.heads(text) if heads_only else reader.nouns(text), tenant=tenant, access_keys=keys)
+            return vocabulary.never_used(reader.nouns(text), tenant=tenant, access_keys=keys)
 
         return bool(await asyncio.to_thread(absent))
 
@@ -130,13 +129,11 @@ class ConfidenceStage:
         thresholds = self._settings.tenant(turn.identity.tenant).thresholds
         verdict, picked = decide(evidence, thresholds)
         # near the articles in meaning, about something they never mention: no answer. Read only where it would change
-        # the outcome (an answer or a clarification under the floor): the tagger costs a question about a millisecond;
-        # between NEAR_MARGIN and HEAD_MARGIN only a noun heading the request counts (the parser, a few milliseconds)
-        near = (
+        # the outcome (an answer or a clarification under the floor): the tagger costs a question about a millisecond
+        vetoed = (
             verdict is not Verdict.HANDOFF and turn.chosen_source is None and bool(turn.passages) and self._nouns is not None
-            and self._vocabulary is not None and evidence.similarity < thresholds.min_dense + HEAD_MARGIN
+            and self._vocabulary is not None and evidence.similarity < thresholds.min_dense + NEAR_MARGIN and await self._names_the_unknown(turn)
         )
-        vetoed = near and await self._names_the_unknown(turn, heads_only=evidence.similarity >= thresholds.min_dense + NEAR_MARGIN)
         if vetoed:
             turn.notes["near_domain"] = True
             verdict = Verdict.HANDOFF
