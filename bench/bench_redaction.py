@@ -669,6 +669,7 @@ from bench.blind_sets import (  # noqa: E402
     blind_questions_8,
     blind_questions_9,
     blind_questions_10,
+    blind_questions_11,
 )
 from bench.datasets import (  # noqa: E402
     BITEXT_CSV,
@@ -793,7 +794,8 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
             ("blind2", "whole", "report", blind_questions_2()), ("blind3", "whole", "report", blind_questions_3()),
             ("blind4", "whole", "report", blind_questions_4()), ("blind5", "whole", "report", blind_questions_5()),
             ("blind7", "whole", "report", blind_questions_7()), ("blind8", "whole", "report", blind_questions_8()),
-            ("blind9", "whole", "report", blind_questions_9()), ("blind10", "whole", "report", blind_questions_10())]
+            ("blind9", "whole", "report", blind_questions_9()), ("blind10", "whole", "report", blind_questions_10()),
+            ("blind11", "whole", "report", blind_questions_11())]
     for name, half, shown_with, questions in sets:
         results = redactor.redact_batch(questions)
         changed = [r for r in results if r.redacted != r.text]
@@ -805,7 +807,7 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
         lines.append(f"  {name:10s} none     {half:7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
                      f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
     print("blind ordinary questions changed (bench/ordinary/blind_questions.txt, halves by hash; "
-          "blind_questions_2.txt to _5.txt, _7.txt to _10.txt, report only, whole; every change counts)")
+          "blind_questions_2.txt to _5.txt, _7.txt to _11.txt, report only, whole; every change counts)")
     print("\n".join(lines))
     return ok
 
