@@ -80,7 +80,10 @@ BLIND_QUESTIONS_11 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" 
 # example of policies/intent.py, "how do I add a new user to my team?"): none was put there for the set
 IN_CODE_BEFORE_THE_QUESTIONS = {BLIND_QUESTIONS_8: frozenset({"how do i add a new"}),
                                 # main at a053df8: an example of policies/routing.py, written before the tenth set
-                                BLIND_QUESTIONS_10: frozenset({"how do i turn on two-factor", "do i turn on two-factor authentication"})}
+                                BLIND_QUESTIONS_10: frozenset({"how do i turn on two-factor", "do i turn on two-factor authentication"}),
+                                # main at 63ba30d: an example of policies/thing_roles.py ("Can I pick up my order at the ..."),
+                                # written before the eleventh set
+                                BLIND_QUESTIONS_11: frozenset({"can i pick up my order", "i pick up my order at", "pick up my order at the"})}
 
 
 @pytest.mark.parametrize("blind", [BLIND_QUESTIONS, BLIND_QUESTIONS_7, BLIND_QUESTIONS_8, BLIND_QUESTIONS_9,
