@@ -27,6 +27,28 @@ The sets that have a knowledge base (sample KB, COVID-QA, Bitext: one article pe
 responses) are redacted as their tenant would be, with the knowledge base's terms (knowledge/terms.py);
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
+Figures, 2026-12-07, branch privacy31 (before = main at 63ba30d with the eleventh blind ordinary set wired in (1bc4abf),
+after = the branch at e816e2c; `--show none --seed 1000`, before and after alternating (before, after, before, after,
+before, after; identical counts within each side); load 6-20 on 2 shared cores). First an eleventh blind ordinary set,
+written and committed (1bc4abf) before redaction ran on it, report only (bench/ordinary/blind_questions_11.txt: 392
+questions about software products and services; first figure 8 of 392, 0.020). Then the largest causes of needless
+changes on the development questions (bench/ordinary/dev_questions*.txt, with bench/ordinary/dev_questions_privacy31.txt,
+103 written after blind11 by the same hand; the large sets' tune halves): a count of a product line named like a street
+("My 3 X Lane lamps arrived broken": policies/street_goods.py), a first name and a surname after a lower-case "the"
+inside a sentence (policies/things.py), a label asked what only a shop does ("Does X Y ship dresses to Canada?":
+policies/businesses.py), what breaks down and a voice assistant that ignores commands (policies/service_shapes.py).
+Every PII text (development, blind, presidio halves, seeds 11, 12, 1000) gives the same entities with and without them.
+- blind questions changed: blind8 40 -> 38 of 302, blind9 34 -> 33 of 345, blind10 15 -> 14 of 447; tune 3/295, report
+  20/274, blind2 10/153, blind3 13/208, blind4 33/135, blind5 9/229, blind7 20/307, blind11 8/392 unchanged;
+- ordinary changed: tune 155, report 178 of ~14,680 unchanged: every tune-half change read is a real person's name
+  (Bitext's "bill from Mr. Smith" with five template names, CLINC150's "call me john", "meeting with steve", "text
+  chris"): no rule that keeps a name can bring these sets to 0.005;
+- development questions changed 144 -> 93 of 1,115 (training scores: privacy29's street lines 41 -> 4 of 44, privacy31's 26 -> 17 of 103);
+- every recall identical on every set (PERSON PII 222/226, 200/205, seed 1000 1205/1261, blind 45/45, 51/58, blind2
+  78/84, blind3 70/76, blind4 61/68, blind5 47/54, blind6 80/88, blind8 74/84, blind9 62/70, blind10 77/86, blind11
+  82/90; STREET 135/148, 114/127, 754/797, 16/16, 12/13, 6/7, 12/12, 4/5, 8/9, 18/18, 27/28, 20/21, 12/12, 3/3);
+- throughput, 5,000 CLINC150 requests, in the bench runs: before 741, 1415, 1302 vs after 999, 965, 1142 messages/s; in
+  separate processes, best of three, base/branch alternating: 1070/1238, 1349/1307 messages/s: noise.
 Figures, 2026-12-07, branch privacy30 (before = 01e1f84, after = the branch at a5188d9; `--show none --seed 1000`, after
 and before alternating, two pairs at 26afebf and one at a5188d9, identical counts within each side; load 4-8 on 2 shared
 cores). policies/people_shapes.py: a double-barrelled surname after a first name found ("[Oria] Vesk-Tull"), "X can't see /
@@ -669,6 +691,7 @@ from bench.blind_sets import (  # noqa: E402
     blind_questions_8,
     blind_questions_9,
     blind_questions_10,
+    blind_questions_11,
 )
 from bench.datasets import (  # noqa: E402
     BITEXT_CSV,
@@ -793,7 +816,8 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
             ("blind2", "whole", "report", blind_questions_2()), ("blind3", "whole", "report", blind_questions_3()),
             ("blind4", "whole", "report", blind_questions_4()), ("blind5", "whole", "report", blind_questions_5()),
             ("blind7", "whole", "report", blind_questions_7()), ("blind8", "whole", "report", blind_questions_8()),
-            ("blind9", "whole", "report", blind_questions_9()), ("blind10", "whole", "report", blind_questions_10())]
+            ("blind9", "whole", "report", blind_questions_9()), ("blind10", "whole", "report", blind_questions_10()),
+            ("blind11", "whole", "report", blind_questions_11())]
     for name, half, shown_with, questions in sets:
         results = redactor.redact_batch(questions)
         changed = [r for r in results if r.redacted != r.text]
@@ -805,7 +829,7 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
         lines.append(f"  {name:10s} none     {half:7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
                      f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
     print("blind ordinary questions changed (bench/ordinary/blind_questions.txt, halves by hash; "
-          "blind_questions_2.txt to _5.txt, _7.txt to _10.txt, report only, whole; every change counts)")
+          "blind_questions_2.txt to _5.txt, _7.txt to _11.txt, report only, whole; every change counts)")
     print("\n".join(lines))
     return ok
 

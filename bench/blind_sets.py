@@ -48,6 +48,11 @@ The tenth ordinary set (privacy28, bench/ordinary/blind_questions_10.txt) is rep
 real and invented software products, services, devices and shops (SaaS tools and their plans and features,
 integrations, CamelCase and one-word names, names with digits, model numbers, versions, order, invoice and ticket
 numbers, times, amounts, brands named like people or places, some in lower case); no PII messages.
+The eleventh ordinary set (privacy31, bench/ordinary/blind_questions_11.txt) is report only too, whole: 392 questions about
+software products and services (integrations, plan, tier and feature names, model numbers, order, ticket, case and invoice
+numbers, versions, times, amounts, brands of one and two capitalised words some named like people, cities, regions, data
+centres, shops and branches that are not addresses, room and desk numbers, quantities, some in lower case or capitals);
+no PII messages.
 The eleventh PII set (privacy27, bench/blind_pii_messages_11.txt) is report only too: 75 messages, 90 people of many cultures
 (African, Arabic, Persian, Turkish, Hebrew, South and South-East Asian, East Asian, Mongolian, Slavic, Balkan, Caucasian,
 Finno-Ugric, Nordic, Celtic, Romance, Latin American and Andean, Pacific) in signatures, "this is X", "X here", forwarded
@@ -81,6 +86,7 @@ BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 BLIND_QUESTIONS_8 = HERE / "ordinary" / "blind_questions_8.txt"
 BLIND_QUESTIONS_9 = HERE / "ordinary" / "blind_questions_9.txt"
 BLIND_QUESTIONS_10 = HERE / "ordinary" / "blind_questions_10.txt"
+BLIND_QUESTIONS_11 = HERE / "ordinary" / "blind_questions_11.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -206,3 +212,8 @@ def blind_questions_9() -> list[str]:
 def blind_questions_10() -> list[str]:
     """The tenth blind ordinary set, whole (report only)."""
     return _lines(BLIND_QUESTIONS_10)
+
+
+def blind_questions_11() -> list[str]:
+    """The eleventh blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_11)

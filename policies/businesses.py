@@ -39,6 +39,16 @@ BUSINESS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|dr)\.?\s+$", re.IGNORECASE)
+# a label named after its founder, asked what only a shop does: "Does Oria Vesketh ship dresses to Canada?", "Is Oria
+# Vesketh having a sale?", "Is Oria Vesketh stocked in the Leeds branch?" (not "Can Oria ship it today?", someone asked
+# to, nor "Does Oria have access?", what a person has)
+LABEL_ASKED = re.compile(r"(?:^|[.!?]\s+|\n)(?:does|do|is|are)\s+(?:(?:mr|mrs|ms|dr)\.?\s+)?$", re.IGNORECASE)
+LABEL_DOES = re.compile(
+    r"\s+(?:(?:still|also|really|ever|even|now)\s+)?(?:ship|stock|sell|price[- ]?match|wrap gifts|engrave|accept returns|"
+    r"offer (?:free|student|a discount|discounts|gift|alterations|click and collect)|do (?:student|gift|free|price|click and collect)|"
+    r"having a sale|have a sale|stocked|in stock|sold in|on sale)\b",
+    re.IGNORECASE,
+)
 
 # what a service does, never said of a person named like it: "Can Evri redeliver on Saturday?", "Does Chase refund the fee?"
 SERVICE_AFTER = re.compile(
@@ -132,6 +142,9 @@ def a_business(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 12) : start]
     if owned and ((SHOP_ASKED.search(before) and SHOP_DOES.match(text, after)) or (SHOP_ASKED_STATE.search(before) and SHOP_STATE.match(text, after))):
         return True  # "Does Rosa's take cash?", "Is Rosa's open?": what a name's possessive is asked to do or be, a shop does or is
+    if (len(words) > 1 or TITLE_BEFORE.search(text[max(0, start - 6) : start])) and LABEL_ASKED.search(text[max(0, start - 12) : start]) \
+            and LABEL_DOES.match(text, after):
+        return True  # "Does Oria Vesketh ship dresses to Canada?", "Is Oria Vesketh having a sale this weekend?"
     if BUSINESS_BEFORE.search(text[max(0, start - 24) : start]):
         return True  # "a reservation for bistro les quill", "at cafe oria"
     if len(words) > 1 and BUSINESS_AFTER.fullmatch(" " + words[-1]):

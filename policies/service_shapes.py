@@ -14,7 +14,11 @@ only of software, whatever the name is (no name is listed here). Asked by polici
 - a release it is updated to, a platform it is slow on, a suite it is part of, an error it says, whom it is free for:
   "update X to the latest version", "X is so slow on Chrome" (not "on Mondays"), "Is X included in Microsoft 365?",
   "Why does X say invalid licence key?", "Is X free for students?";
-- what one does inside it: "sign out of X on all devices", "add my card to X", "turn on notifications in X".
+- what one does inside it: "sign out of X on all devices", "add my card to X", "turn on notifications in X";
+- what breaks down, what a voice assistant mishears: "Why did X stop syncing?", "X stopped working after the update"
+  (not "stopped working on my ticket"), "Why does X ignore my voice commands?" (privacy31, chosen on
+  bench/ordinary/dev_questions_privacy31.txt and development questions written for it; no PII set holds these shapes
+  around a person).
 
 Chosen on bench/ordinary/dev_questions_privacy28.txt (development, written after bench/ordinary/blind_questions_10.txt
 was committed, by the same hand: blind10's gain is weak evidence) and the tune halves; the shared PII file's templates,
@@ -114,6 +118,20 @@ KEPT_IN_BEFORE = re.compile(
     r"(?:[ \t]+[\w'’]+){0,3}?[ \t]+(?:in|on|to|into|inside)[ \t]+\Z",
     re.IGNORECASE,
 )
+# "stopped syncing", "stops working after the update": what breaks down is a program or a device ("stopped working on my
+# ticket", "stopped working here" and "stopped responding to my emails" are someone's, and stay so)
+STOPPED_AFTER = re.compile(
+    r"[ \t]+(?:(?:has|have|had|just|suddenly|randomly|keeps?|still|completely)[ \t]+)*(?:stop|stops|stopped|stopping)[ \t]+"
+    r"(?:syncing|loading|updating|connecting|charging|pairing|uploading|downloading|backing[ \t]+up|booting|launching|"
+    r"working(?![ \t]+(?:on|for|with|at|here|there|as|in|from|over|late|today|tomorrow|overtime|weekends)\b))\b",
+    re.IGNORECASE,
+)
+# "ignores my voice commands", "doesn't hear my wake word": a voice assistant
+VOICE_AFTER = re.compile(
+    ADVERBS + r"(?:ignores?|ignoring|ignored|(?:doesn['’]t|won['’]t|can['’]t|does[ \t]+not)[ \t]+(?:hear|understand|recogni[sz]e))[ \t]+"
+    r"(?:my|our|the)[ \t]+(?:voice(?:[ \t]+commands?)?|wake[ \t]+word|commands?)\b",
+    re.IGNORECASE,
+)
 # after "in"/"to": the end of its clause, or what goes on ("from my phone", "instead of", "for free")
 CLAUSE_ENDS = re.compile(r"[ \t]*(?:[?.!,;]|$)|[ \t]+(?:from|instead|for|on|automatically|too|as well|or|and)\b")
 
@@ -144,4 +162,4 @@ def service_shape(text: str, start: int, end: int) -> bool:
 
 
 AFTER = (HAS_AFTER, UPDATES_AFTER, SHOWS_WRONG_AFTER, LOGIN_ASKED_AFTER, SENDS_AFTER, TO_RELEASE_AFTER, SLOW_ON_AFTER,
-         INCLUDED_IN_AFTER, SAYS_ERROR_AFTER, FREE_FOR_AFTER)
+         INCLUDED_IN_AFTER, SAYS_ERROR_AFTER, FREE_FOR_AFTER, STOPPED_AFTER, VOICE_AFTER)

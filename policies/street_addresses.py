@@ -12,6 +12,7 @@ from bot.core.words import stop_words
 from policies import street_words
 from policies.pii_patterns import UPPER, Entity
 from policies.product_phrases import shop_street
+from policies.street_goods import counted_line
 
 
 def _alternatives(words: list[str]) -> str:
@@ -213,6 +214,8 @@ def address_entities(text: str) -> list[Entity]:
             # (no English word: "westfield, nj 07090 please")
         if text[m.start()].isdigit() and end == m.end() and start == m.start() and COUNTED_BEFORE.search(text, max(0, start - 24), start):
             continue  # "Build 1234 Main Branch failed": the build's number
+        if m.re is STREET_PATTERNS[0] and start == m.start() and (line := counted_line(text, m.start(), m.end())) and end <= line[1]:
+            continue  # "My 2 Hill Road chairs came without screws": a count of a product line (policies/street_goods.py)
         # a unit alone, or with capitalised words after it and no place line ("Room 12 Conference calendar"): only where
         # `_unit_of_address` finds it in an address
         (units if m.re is LONE_UNIT and start == m.start() and not re.search(r"[\d\n]", text[m.end() : end]) else spans).append((start, end))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from policies.businesses import a_brand, card_brand
-from policies.name_cues import ASKED_BEFORE, RELATIONS, SPOKEN_TO
+from policies.name_cues import ASKED_BEFORE, RELATIONS, SPOKEN_TO, WORK_AFTER
 from policies.name_words import (
     EDITION_WORDS,
     Names,
@@ -151,8 +151,10 @@ def a_thing(
         return True  # "Luigi scheduler UI shows every task as pending"
     if (len(words) > 1 and words[0].lower() in first_names and (surname(words[-1]) or not plain(words[-1]) or not plain(words[0])) and not any(c.isdigit() for c in text[start:end])
             and not any(_coined(w) for w in words) and not VERSION_SOON_AFTER.match(text, end)
-            and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.IGNORECASE)):
-        return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows
+            and not THING_CONTEXT.search(text[max(0, start - 50) : start]) and not re.search(r"\b(?:my|our|your|their)\s+$", text[:start], re.IGNORECASE)
+            and not (re.search(r"[a-z][ \t]+the[ \t]+$", text[max(0, start - 12) : start]) and not WORK_AFTER.match(text, end))):
+        return False  # "The Oria Vesketh version": a first name and a surname are a person whatever follows (not after a
+        # lower-case "the" inside a sentence that no work's word follows: "Is the Oria Vesketh waterproof?" asks about a thing)
     if 1 < len(words) <= 3 and all(no_dictionary_word(w) for w in words) and not THING_CONTEXT.search(text[max(0, start - 50) : start]) \
             and not re.search(r"\b(?:my|our|your|their|the|a|an|this|that|his|her)\s+$", text[max(0, start - 8) : start], re.IGNORECASE) \
             and not VERSION_SOON_AFTER.match(text, end) and not THING_AFTER.match(text, end) and not SOFTWARE_SAID.match(text, end):

@@ -75,17 +75,22 @@ BLIND_QUESTIONS_7 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" /
 BLIND_QUESTIONS_8 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" / "blind_questions_8.txt"
 BLIND_QUESTIONS_9 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" / "blind_questions_9.txt"
 BLIND_QUESTIONS_10 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" / "blind_questions_10.txt"
+BLIND_QUESTIONS_11 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" / "blind_questions_11.txt"
 # runs of six words of a blind set that were in the policies' code before the set was written (main at e290e0b: an
 # example of policies/intent.py, "how do I add a new user to my team?"): none was put there for the set
 IN_CODE_BEFORE_THE_QUESTIONS = {BLIND_QUESTIONS_8: frozenset({"how do i add a new"}),
                                 # main at a053df8: an example of policies/routing.py, written before the tenth set
-                                BLIND_QUESTIONS_10: frozenset({"how do i turn on two-factor", "do i turn on two-factor authentication"})}
+                                BLIND_QUESTIONS_10: frozenset({"how do i turn on two-factor", "do i turn on two-factor authentication"}),
+                                # main at 63ba30d: an example of policies/thing_roles.py ("Can I pick up my order at the ..."),
+                                # written before the eleventh set
+                                BLIND_QUESTIONS_11: frozenset({"can i pick up my order", "i pick up my order at", "pick up my order at the"})}
 
 
 @pytest.mark.parametrize("blind", [BLIND_QUESTIONS, BLIND_QUESTIONS_7, BLIND_QUESTIONS_8, BLIND_QUESTIONS_9,
-                                   BLIND_QUESTIONS_10], ids=["blind", "blind7", "blind8", "blind9", "blind10"])
+                                   BLIND_QUESTIONS_10, BLIND_QUESTIONS_11],
+                         ids=["blind", "blind7", "blind8", "blind9", "blind10", "blind11"])
 def test_no_blind_question_is_quoted_in_the_policies_code(blind: Path) -> None:
-    """bench/ordinary/blind_questions.txt, _7.txt to _10.txt were written blind for bench_redaction: no rule quotes one of their
+    """bench/ordinary/blind_questions.txt, _7.txt to _11.txt were written blind for bench_redaction: no rule quotes one of their
     questions (any run of six of its words in a row)."""
     runs = set()
     for line in blind.read_text(encoding="utf-8").splitlines():

@@ -66,3 +66,28 @@ def test_apps_named_like_people_are_kept(redactor: SpacyRedactor, text: str) -> 
 def test_people_in_like_sentences_stay_redacted(redactor: SpacyRedactor, text: str, value: str) -> None:
     result = redactor.redact_sync(text)
     assert value not in result.redacted, result.redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why did Horace stop syncing my contacts?",
+        "Why did Horace stop working after the update?",
+        "Horace stopped loading my dashboard this morning",
+        "Why does Horace ignore my voice commands?",
+    ],
+)
+def test_what_breaks_down_or_mishears_a_voice_is_an_app(redactor: SpacyRedactor, text: str) -> None:
+    assert redactor.redact_sync(text).redacted == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Priya stopped working on my ticket yesterday", "Priya"),
+        ("Why did Priya stop working here?", "Priya"),
+        ("Oria Vesk stopped responding to my emails", "Oria Vesk"),
+    ],
+)
+def test_someone_who_stopped_working_on_something_stays_someones(redactor: SpacyRedactor, text: str, name: str) -> None:
+    assert name not in redactor.redact_sync(text).redacted
