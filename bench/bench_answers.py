@@ -681,6 +681,10 @@ TUNE off-topic case stopped; REPORT off-topic 0.048 -> 0.040; of the blind help 
 1 stopped (kb4 0.156 -> 0.141) for 6 right lost (kb5 -0.007, kb6 -0.005, kb8 -0.007, kb10 -0.003). 4 of those 31 are
 pleasantries or punctuation answered with the greeting before any search; the others use the help center's own words.
 
+`offtopic_said_back`: of the off-topic questions, the share answered with no article (a greeting or farewell said back
+before any search, policies/pleasantries.py: "good morning!", "ok bye", "???"); they stay counted in `offtopic_answered`
+(the goal's figure), this column only says how many of them no article answered.
+
 Printed: the pipeline as shipped on REPORT (per KB and all), the same on TUNE (a training score,
 labelled so), the leave-one-KB-out figures, and kb4's and kb5's (with `--failures`, their misses by cause). `--records FILE` keeps the per-case results
 (JSON) so `--fit` can be rerun without asking every question again.
@@ -1030,7 +1034,7 @@ def shipped(rec: dict[str, Any]) -> tuple[str, list[str]]:
 
 def figures(pairs: Iterable[tuple[dict[str, Any], tuple[str, list[str]]]]) -> dict[str, Any]:
     n = {"answer": 0, "offtopic": 0, "person": 0}
-    right = wrong = clarified = clarified_right = handed = off_not_handed = person_handed = 0
+    right = wrong = clarified = clarified_right = handed = off_not_handed = off_said_back = person_handed = 0
     for rec, (outcome, sources) in pairs:
         n[rec["kind"]] += 1
         if rec["kind"] == "answer":
@@ -1046,6 +1050,7 @@ def figures(pairs: Iterable[tuple[dict[str, Any], tuple[str, list[str]]]]) -> di
                 handed += 1
         elif rec["kind"] == "offtopic":
             off_not_handed += outcome != "handoff"
+            off_said_back += outcome == "answer" and not sources  # a pleasantry said back, no article: still counted as answered
         else:
             person_handed += outcome == "handoff"
 
@@ -1056,6 +1061,7 @@ def figures(pairs: Iterable[tuple[dict[str, Any], tuple[str, list[str]]]]) -> di
         "answerable": n["answer"], "right": share(right, n["answer"]), "wrong": share(wrong, n["answer"]),
         "clarified": share(clarified, n["answer"]), "clarified_with_right_option": share(clarified_right, n["answer"]),
         "handed_over": share(handed, n["answer"]), "offtopic": n["offtopic"], "offtopic_answered": share(off_not_handed, n["offtopic"]),
+        "offtopic_said_back": share(off_said_back, n["offtopic"]),
         "person": n["person"], "person_handed_over": share(person_handed, n["person"]),
     }
 
@@ -1113,7 +1119,8 @@ def report_only_figures(kb4: list[dict[str, Any]], fits: dict[str, tuple[Logisti
 
 def print_table(title: str, rows: dict[str, dict[str, Any]]) -> None:
     print(f"== {title}")
-    cols = ("answerable", "right", "wrong", "clarified", "handed_over", "offtopic", "offtopic_answered", "person", "person_handed_over")
+    cols = ("answerable", "right", "wrong", "clarified", "handed_over", "offtopic", "offtopic_answered", "offtopic_said_back", "person",
+            "person_handed_over")
     width = max(8, *map(len, rows))
     print("  " + f"{'':<{width}}" + "".join(f"{c:>19}" for c in cols))
     for name, f in rows.items():
