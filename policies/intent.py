@@ -309,7 +309,7 @@ _OTHER_SIDE = re.compile(
     r"|\b(?:help|assistance|talk\w*|speak\w*|chat\w*)(?:\s+\w+){0,2}\s+(?:to|with)\s+(?:a|an)\s+(?:\w+\s+)?(?:person|human)\b"
     r"(?!\s+(?:who|that|with|in|on|at|of|infected|has|had|is|was)\b)"
     r"|\b(?:can|could|will|would)\s+(?:someone|somebody|anyone|anybody)\s+(?:please\s+)?(?:help|assist)\b|\baccount\s+managers?\b",
-    re.I,
+    re.IGNORECASE,
 )
 _FROM_BRAND = re.compile(r"\b(?:someone|somebody|anyone|anybody)\s+(?:from|at)\s+([A-Za-z][\w-]*)")
 
