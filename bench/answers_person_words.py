@@ -1,6 +1,7 @@
 """Which messages `names_a_person` (policies/intent.py) takes for naming a person of the support side, on dev data only.
 
     python bench/answers_person_words.py R.json [--show]
+    python bench/answers_person_words.py --compare BEFORE.json AFTER.json   # figures of two recordings, and the blind KBs beside them
 
 R.json: records of `python bench/bench_answers.py --records R.json` (only their TUNE split is read). Sources, each
 counted as flagged by the old test (any person word, `_PERSON_WORD`) and by `names_a_person`:
@@ -23,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.bench_answers import figures, report_only_path, shipped
 from policies.intent import _PERSON_WORD, names_a_person
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,11 +34,44 @@ def lines(path: Path) -> list[str]:
     return [s.strip() for s in path.read_text(encoding="utf-8").splitlines() if s.strip() and not s.startswith("#")]
 
 
+BLIND = ("kb4", "kb5", "kb6", "kb8", "kb10")
+SHOWN = ("right", "wrong", "clarified", "offtopic_answered", "person_handed_over")
+
+
+def compare(before: Path, after: Path) -> None:
+    """Each set's figures (bench/bench_answers.py `figures`, as shipped) before and after, and the cases that changed."""
+    print(f"{'set':18} " + " ".join(f"{k:>24}" for k in SHOWN) + "   (before -> after)")
+    pairs = [(None, before, after)] + [(kb, report_only_path(before, kb), report_only_path(after, kb)) for kb in BLIND]
+    for kb, b, a in pairs:
+        if not (b.exists() and a.exists()):
+            print(f"{kb}: no recording")
+            continue
+        old, new = json.loads(b.read_text()), json.loads(a.read_text())
+        groups = ([(f"{kb} own", lambda r: r.get("origin", "own") == "own"),
+                   (f"{kb} elsewhere", lambda r: r.get("origin", "own") != "own")] if kb else
+                  [("REPORT", lambda r: r["split"] == "report"), ("TUNE", lambda r: r["split"] == "tune")]
+                  + [(f"{k} report", lambda r, k=k: r["split"] == "report" and r["kb"] == k) for k in sorted({r["kb"] for r in old})])
+        for name, keep in groups:
+            f0 = figures((r, shipped(r)) for r in old if keep(r))
+            f1 = figures((r, shipped(r)) for r in new if keep(r))
+            print(f"{name:18} " + " ".join(f"{str(f0[k]) + ' -> ' + str(f1[k]):>24}" for k in SHOWN))
+        was = {(r["kb"], r["kind"], r["question"], tuple(r["sources"])): r for r in old}
+        for r in new:
+            o = was.get((r["kb"], r["kind"], r["question"], tuple(r["sources"])))
+            if o is not None and shipped(o) != shipped(r):
+                print(f"    {r['kb']} {r['split']} {r['kind']}: {shipped(o)[0]} -> {shipped(r)[0]} "
+                      f"(right option: {bool(set(shipped(r)[1]) & set(r['sources']))})  {r['question'][:90]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("records", type=Path)
+    ap.add_argument("records", type=Path, nargs="?")
     ap.add_argument("--show", action="store_true", help="print each message whose flag the new test changes")
+    ap.add_argument("--compare", type=Path, nargs=2, metavar=("BEFORE", "AFTER"))
     args = ap.parse_args()
+    if args.compare:
+        compare(*args.compare)
+        return
     ordinary = ROOT / "bench" / "ordinary"
     tune = [r for r in json.loads(args.records.read_text()) if r["split"] == "tune"]
     clinc = json.loads((ROOT.parent / "shared" / "data" / "clinc150" / "data_full.json").read_text())["train"]
