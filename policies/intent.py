@@ -282,8 +282,8 @@ CUE_MIN_MARGIN = 0.0
 
 
 # A person of the support side, reaching them or not: a human, an agent, a real person, someone from your team or
-# company, one of your staff. People of the customer's own world ("someone I know", "people in my team", "a 4th
-# person", "my colleague", "our finance team", "how many people") are none: such a message was never asked "this one
+# company, one of your staff. People of the customer's own world ("someone I know", "people in my team", "a fifth
+# person", "my colleague", "our accounting team", "how many people") are none: such a message was never asked "this one
 # or that one?" (policies/confidence.py `decide`), 18 answerable questions of the report sets handed over for it
 # (bench/answers_lost_classes.py, helper answers32). Chosen on dev data only: bench/ordinary/*_answers33.txt, the
 # TUNE split of bench/bench_answers.py's records and CLINC150's train requests (bench/answers_person_words.py).

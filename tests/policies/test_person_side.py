@@ -8,11 +8,11 @@ from policies.intent import names_a_person
 
 
 @pytest.mark.parametrize("text", [
-    "what should I do if someone I know gets the flu?",
+    "should someone I know stay home when they have the flu?",
     "people in my team can't see the shared folder",
-    "I can't add a 4th person to our workspace",
+    "we can't add a fifth person to our board",
     "my colleague changed the settings, how do I undo that",
-    "our finance team needs the VAT number on every invoice",
+    "our accounting team wants a PDF of each receipt",
     "how many people can be on the family plan",
     "how do I transfer ownership of the workspace to another person",
     "does your Team plan include single sign-on",
