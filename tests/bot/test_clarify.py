@@ -82,6 +82,26 @@ async def test_an_unsure_question_is_asked_this_one_or_that_one_and_a_person_nam
     assert off_topic.outcome.value == "handoff" and off_topic.options == ()
 
 
+@pytest.mark.parametrize("question", [
+    "my colleague forgot her password, how does she reset it?",
+    "someone in my team can't reset their password",
+    "a 3rd person on our workspace needs to reset the password",
+])
+async def test_a_question_about_people_of_the_customers_own_world_is_asked_this_one_or_that_one(
+    make_services: Callable[..., Services], tmp_path: Path, question: str
+) -> None:
+    """People of the customer's own world ("my colleague", "someone in my team", "a 3rd person") are no request for a
+    person: such a question is asked "this one or that one?" like any other (it was handed over as low confidence, every
+    person word read as one of the support side), while a person of the support side is still handed over."""
+    path = tmp_path / "tenants.toml"
+    path.write_text(UNSURE_PAIRS)
+    services = make_services(sample=True, SUPPORTBOT_TENANTS_FILE=str(path))
+    asked = await services.assistant.ask(question, identity=Identity(tenant="default"))
+    assert asked.outcome.value == "clarify" and len(asked.options) in (2, 3), asked
+    reach = await services.assistant.ask("can someone from your team call me about my password", identity=Identity(tenant="default"))
+    assert reach.outcome.value == "handoff" and reach.handoff_reason is not None and reach.handoff_reason.value == "customer_request", reach
+
+
 
 @pytest.fixture(scope="module")
 async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
