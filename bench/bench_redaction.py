@@ -660,6 +660,7 @@ from bench.blind_sets import (  # noqa: E402
     blind_pii_records_9,
     blind_pii_records_10,
     blind_pii_records_11,
+    blind_pii_records_12,
     blind_questions,
     blind_questions_2,
     blind_questions_3,
@@ -817,7 +818,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind5, blind6, blind8, blind9, blind10, blind11 (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind5, blind6, blind8, blind9, blind10, blind11, blind12 (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -856,6 +857,8 @@ def main() -> int:
                  misses=args.misses if "blind10" in where else None)
     ok &= recall(redactor, blind_pii_records_11(), label="BLIND written messages 11, report only (bench/blind_pii_messages_11.txt)",
                  misses=args.misses if "blind11" in where else None)
+    ok &= recall(redactor, blind_pii_records_12(), label="BLIND written messages 12, report only (bench/blind_pii_messages_12.txt)",
+                 misses=args.misses if "blind12" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
         ok &= blind_ordinary(redactor, show=args.show)
