@@ -54,6 +54,7 @@ from policies.name_presence import may_hold_a_name
 from policies.name_pronouns import listed_first_names, referred_names
 from policies.name_spans import addressee_spans
 from policies.name_words import NOT_NAMES, NameWords
+from policies.object_names import object_names
 from policies.people_frames import people_frames
 from policies.people_shapes import grown_hyphens, list_mates, people_shapes
 from policies.person_names import people
@@ -156,6 +157,8 @@ class SpacyRedactor:
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in people_frames(text)]
                 # "hi im oria and", "Ed from marketing said", "according to X", "Can X ring me" (policies/people_shapes.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in people_shapes(text)]
+                # two or three name words nothing knows after "sent", "for", "let" (policies/object_names.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in object_names(text)]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 if caseless_script(text):  # names the model and the capitals' cues cannot see
