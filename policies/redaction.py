@@ -48,6 +48,7 @@ from bot.core.language import caseless_script
 from policies.caseless_names import caseless_names
 from policies.chat_names import chat_names
 from policies.chinese_names import chinese_names
+from policies.initial_names import initial_names, joined_initials
 from policies.name_cues import declared_name, mask_placeholders
 from policies.name_frames import framed_names
 from policies.name_presence import may_hold_a_name
@@ -159,6 +160,8 @@ class SpacyRedactor:
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in people_shapes(text)]
                 # two or three name words nothing knows after "sent", "for", "let" (policies/object_names.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in object_names(text)]
+                # initials and a surname: "Thanks,\nK. Dornacre", "under B. Vesketh" (policies/initial_names.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in initial_names(text)]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 if caseless_script(text):  # names the model and the capitals' cues cannot see
@@ -174,6 +177,8 @@ class SpacyRedactor:
             for text, found in zip(texts, results, strict=True):  # the other items of a list of people (policies/people_shapes.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in list_mates(text, [(x.start, x.end) for x in found if x.kind == PERSON])]
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in grown_hyphens(text, [(x.start, x.end) for x in found if x.kind == PERSON])]
+                # "[Oria] K. [Vesketh]" found apart by two rules: one name, the initial with it (policies/initial_names.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in joined_initials(text, [(x.start, x.end) for x in found if x.kind == PERSON])]
         merged = [merge(r, t) for r, t in zip(results, texts, strict=True)]
         if keep:
             merged = [[e for e in found if not tenant_term(e, text, keep)] for found, text in zip(merged, texts, strict=True)]
