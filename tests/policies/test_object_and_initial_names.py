@@ -1,7 +1,7 @@
 """Names the model reads as organisations or places, and names written with initials (policies/object_names.py,
 policies/initial_names.py, the trades and roles of policies/name_cues.py and policies/person_names.py): two or three name
 words nothing knows after what is done for or to a person, initials and a surname, a first name and a surname found apart
-with a middle initial between them, an assistant or a bookkeeper named. Their names never reach the model or the logs;
+with a middle initial between them, an assistant or a bookkeeper named, one whose card or old e-mail is meant. Their names never reach the model or the logs;
 products, places, companies and lettered choices in the same frames keep their words."""
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from policies.redaction import SpacyRedactor
         ("My assistant Ndapewa will handle the payment.", ["Ndapewa"]),
         ("Send the receipt to my assistant, Ndapewa.", ["Ndapewa"]),
         ("Our bookkeeper Kgomotso can't download the export.", ["Kgomotso"]),
+        ("Thembeka's card was refused twice.", ["Thembeka"]),
+        ("The reset link went to Tavaita's work email.", ["Tavaita"]),
     ],
 )
 def test_a_name_the_model_does_not_take_for_a_person_is_redacted(redactor: SpacyRedactor, text: str, names: list[str]) -> None:
@@ -40,6 +42,8 @@ def test_a_name_the_model_does_not_take_for_a_person_is_redacted(redactor: Spacy
         "Is T. Rowe Price supported?",
         "My assistant Siri doesn't understand me.",
         "Send it to my assistant, Siri.",
+        "Can Paperkite's email reminders be turned off?",
+        "Can Paperkite's card reader take Amex?",
     ],
 )
 def test_products_places_companies_and_choices_keep_their_words(redactor: SpacyRedactor, text: str) -> None:
