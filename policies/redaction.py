@@ -20,7 +20,9 @@ Three detectors, merged (policies/placeholders.py):
   an "@" mention, an honorific, a sign-off after a dash, "was it X who" — policies/chat_names.py; one added as an admin,
   the account's owner, a booking under a name, a name with a role in parentheses — policies/role_names.py;
   a casual self-introduction, someone from a team, "according to X", the other items of a list of people —
-  policies/people_shapes.py;
+  policies/people_shapes.py; two or three name words nothing knows after what is done for or to a person ("sent Oria
+  Vesketh three invites") — policies/object_names.py; initials and a surname, names found apart with a middle initial
+  between them — policies/initial_names.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
