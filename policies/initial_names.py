@@ -34,6 +34,9 @@ LABELLED = re.compile(
     r"chapter|figure|table|note|plot|lot|area|sector|ward|court|field|pitch|team|squad|route|bus|train|car)[ \t]+\Z"
 )
 BETWEEN_INITIALS = re.compile(r"[ \t]+(?:[A-Z]\.[ \t]*){1,2}")
+# a surname found with its particle ("[ten Vesketh]"), the first name right before it not ("Oria [ten Vesketh]")
+PARTICLE_OPENS = re.compile(r"(?:van|von|de|der|den|ten|ter|da|dos|das|du|del|della|di|le|la)[ \t]")
+FIRST_BEFORE_PARTICLE = re.compile(r"(?<![\w'’.-])([A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-ž'’]+)[ \t]+\Z")
 FIRST_BEFORE = re.compile(r"(?<![\w'’.-])([A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-ž'’]+)[ \t]+(?:[A-Z]\.[ \t]*){1,2}\Z")
 
 
@@ -56,7 +59,8 @@ def initial_names(text: str) -> list[tuple[int, int]]:
 
 def joined_initials(text: str, people: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Two names found apart with initials between them ("[Oria] K. [Vesketh]") as one; a found name after a first name
-    and an initial ("Li C. [Du]") with the first name."""
+    and an initial ("Li C. [Du]"), or a found surname that opens with its particle ("Oria [ten Vesketh]"), with the first
+    name."""
     out = []
     spans = sorted(people)
     for (s1, e1), (s2, e2) in itertools.pairwise(spans):
@@ -64,6 +68,8 @@ def joined_initials(text: str, people: list[tuple[int, int]]) -> list[tuple[int,
             out.append((s1, e2))
     for s, e in spans:
         m = FIRST_BEFORE.search(text, max(0, s - 30), s)
+        if m is None and PARTICLE_OPENS.match(text, s):
+            m = FIRST_BEFORE_PARTICLE.search(text, max(0, s - 30), s)
         if m is not None and _name(m.group(1), cased=True) and not common(m.group(1)):
             out.append((m.start(1), e))
     return out

@@ -20,6 +20,7 @@ from policies.redaction import SpacyRedactor
         ("the account is under B. Vesketh", ["Vesketh"]),
         ("Please cc J. R. Quillon-Vesk on the invoice.", ["Quillon", "Vesk", "J. R."]),
         ("Oria H. Vesketh\nMachado\nRua das Flores, 12\n01000-000 São Paulo\nMobile: +55 11 91234-5678", ["Oria", "H.", "Vesketh"]),
+        ("Wilhelmien ten Quillor will be talking at the webinar.", ["Wilhelmien", "Quillor"]),
         ("My assistant Ndapewa will handle the payment.", ["Ndapewa"]),
         ("Send the receipt to my assistant, Ndapewa.", ["Ndapewa"]),
         ("Our bookkeeper Kgomotso can't download the export.", ["Kgomotso"]),
@@ -36,6 +37,7 @@ def test_a_name_the_model_does_not_take_for_a_person_is_redacted(redactor: Spacy
     "text",
     [
         "Does Paperkite sync with Google Drive?",
+        "Does Paperkite de Luxe support Outlook?",
         "Can I pay with Klarna Pay Later?",
         "Please send the card to Calle Olmeda 12, Madrid.",
         "I picked plan B. Smith said it was fine.",
