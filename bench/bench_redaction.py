@@ -49,6 +49,31 @@ Every PII text (development, blind, presidio halves, seeds 11, 12, 1000) gives t
   82/90; STREET 135/148, 114/127, 754/797, 16/16, 12/13, 6/7, 12/12, 4/5, 8/9, 18/18, 27/28, 20/21, 12/12, 3/3);
 - throughput, 5,000 CLINC150 requests, in the bench runs: before 741, 1415, 1302 vs after 999, 965, 1142 messages/s; in
   separate processes, best of three, base/branch alternating: 1070/1238, 1349/1307 messages/s: noise.
+
+Figures, 2026-12-07, branch privacy32 (before = main at 63ba30d with the twelfth blind PII set wired in (e09a46d), after =
+the branch at f916eb8, then at 01b85cb (a surname's particle) after and before once more; `--show none --seed
+1000`, before, after, before, after, after, before: identical counts on each side; load 6-15 on 2 shared cores). First a twelfth blind PII set, written and committed (e09a46d) before redaction ran on it, report only
+(bench/blind_pii_messages_12.txt: 91 people of many origins after "my colleague", in lower case, with initials, particles,
+double surnames, next to product words, in signatures; 11 street addresses; e-mails, phones, cards): PERSON 81/91 (0.890),
+STREET 10/11 at e09a46d. Then two or three name words nothing knows after what is done for or to a person, which the model
+reads as an organisation or a place ("sent Oria Vesketh three invites", "the password for Oria Te Vesk-Tull";
+policies/object_names.py), initials and a surname ("Thanks,\nK. Dornacre", "under B. Vesketh") and two names found apart
+with a middle initial between them (policies/initial_names.py), an assistant, bookkeeper, receptionist, office or account
+manager before a name or in an appositive at a sentence's end (policies/name_cues.py, policies/person_names.py), a
+word no dictionary knows before what only a person has ("Quillon's card was refused", "X's old email";
+policies/task_names.py), and a found surname that opens with its particle taking the first name before it ("Oria [ten
+Vesketh]", policies/initial_names.py). Chosen on the development PII files (bench/dev_pii_messages*.txt: PERSON 692 -> 700 of 747), the PII
+tune half (222 -> 223 of 226), seeds 21-24 (seeds 21-23 PERSON 3596 -> 3601 of 3780; each new rule's spans outside a marked
+person on the dev files, the tune half and seeds 21 and 24: 0) and the ordinary tune halves and development questions (no
+change); the report halves, blind sets and seed 1000 only measured.
+- PERSON: seed 1000 1205 -> 1206 of 1261; blind8 74 -> 76 of 84 (0.881 -> 0.905); blind9 62 -> 63 of 70 (0.886 -> 0.900);
+  PII tune 222 -> 223 of 226 (chosen on it); every other set identical (PII report 200/205, blind 45/45, 51/58, blind2 78/84, blind3 70/76, blind4 61/68, blind5
+  47/54, blind6 80/88, blind10 77/86, blind11 82/90, blind12 81/91);
+- STREET and every other kind identical on every set; ordinary changed identical on every set (tune 155, report 178;
+  blind ordinary tune 3, report 20, blind2 10, blind3 13, blind4 33, blind5 9, blind7 20, blind8 40, blind9 34, blind10 15);
+- throughput, 5,000 CLINC150 requests: before 749, 622, 1678 vs after 809, 1017, 649 messages/s (load 6-15): noise; the
+  new rules cost 4 microseconds a message in one process (whole redaction 1448-1653 messages/s, load 9-10).
+
 Figures, 2026-12-07, branch privacy30 (before = 01e1f84, after = the branch at a5188d9; `--show none --seed 1000`, after
 and before alternating, two pairs at 26afebf and one at a5188d9, identical counts within each side; load 4-8 on 2 shared
 cores). policies/people_shapes.py: a double-barrelled surname after a first name found ("[Oria] Vesk-Tull"), "X can't see /
@@ -682,6 +707,7 @@ from bench.blind_sets import (  # noqa: E402
     blind_pii_records_9,
     blind_pii_records_10,
     blind_pii_records_11,
+    blind_pii_records_12,
     blind_questions,
     blind_questions_2,
     blind_questions_3,
@@ -841,7 +867,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind5, blind6, blind8, blind9, blind10, blind11 (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind5, blind6, blind8, blind9, blind10, blind11, blind12 (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -880,6 +906,8 @@ def main() -> int:
                  misses=args.misses if "blind10" in where else None)
     ok &= recall(redactor, blind_pii_records_11(), label="BLIND written messages 11, report only (bench/blind_pii_messages_11.txt)",
                  misses=args.misses if "blind11" in where else None)
+    ok &= recall(redactor, blind_pii_records_12(), label="BLIND written messages 12, report only (bench/blind_pii_messages_12.txt)",
+                 misses=args.misses if "blind12" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
         ok &= blind_ordinary(redactor, show=args.show)

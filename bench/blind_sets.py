@@ -58,6 +58,12 @@ The eleventh PII set (privacy27, bench/blind_pii_messages_11.txt) is report only
 Finno-Ugric, Nordic, Celtic, Romance, Latin American and Andean, Pacific) in signatures, "this is X", "X here", forwarded
 headers and quoted replies, lower case, after titles, in lists, nicknames, names with particles; a few street addresses,
 e-mails and phones.
+The twelfth PII set (privacy32, bench/blind_pii_messages_12.txt) is report only too: 87 messages, 91 people of many origins
+(African, Arabic, Turkish, Persian, South Asian, Tibetan, Central Asian, East and South-East Asian, Pacific, Aboriginal
+Australian, Native American, Slavic, Central European, Germanic, Nordic, Celtic, Romance, Latin American) after "my
+colleague", in lower case, with initials, particles, hyphenated and double surnames, next to product words, in signatures and
+sign-offs, after titles, possessives, lists, "X here", "on behalf of X"; 11 street addresses of many countries; e-mails,
+phones, cards.
 """
 
 from __future__ import annotations
@@ -82,6 +88,7 @@ BLIND_PII_8 = HERE / "blind_pii_messages_8.txt"
 BLIND_PII_9 = HERE / "blind_pii_messages_9.txt"
 BLIND_PII_10 = HERE / "blind_pii_messages_10.txt"
 BLIND_PII_11 = HERE / "blind_pii_messages_11.txt"
+BLIND_PII_12 = HERE / "blind_pii_messages_12.txt"
 BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 BLIND_QUESTIONS_8 = HERE / "ordinary" / "blind_questions_8.txt"
 BLIND_QUESTIONS_9 = HERE / "ordinary" / "blind_questions_9.txt"
@@ -192,6 +199,11 @@ def blind_pii_records_10() -> list[dict]:
 def blind_pii_records_11() -> list[dict]:
     """The eleventh blind PII set, whole (report only)."""
     return [parse_marked(line) for line in _lines(BLIND_PII_11)]
+
+
+def blind_pii_records_12() -> list[dict]:
+    """The twelfth blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_12)]
 
 
 def blind_questions_7() -> list[str]:

@@ -55,7 +55,8 @@ RELATIONS = (
 # checks still run). Not "admin", "client", "customer", "lead", "owner", "host": words for accounts and companies too
 TRADES = (
     r"(?:engineer|developer|designer|technician|secretary|consultant|contractor|freelancer|recruiter|tutor|teacher|"
-    r"therapist|doctor|dentist|nurse|cofounder|co-founder|ceo|cfo|cto|coo|cio)"
+    r"therapist|doctor|dentist|nurse|cofounder|co-founder|ceo|cfo|cto|coo|cio|assistant|personal assistant|executive assistant|"
+    r"bookkeeper|receptionist|paralegal|office manager|account manager)"
 )
 
 

@@ -159,8 +159,9 @@ def _not_all_names(text: str, run: tuple[int, int], found: tuple[int, int]) -> b
 ROLE_APPOSITIVE = re.compile(
     rf"\b(?i:the|your|our|my|a|an|his|her|their) (?:{RELATIONS}|technician|tech|installer|engineer|agent|rep|representative|"
     r"courier|driver|delivery (?:guy|man|woman|driver|person)|supervisor|advisor|adviser|consultant|specialist|nurse|doctor|"
-    r"plumber|electrician|cleaner|inspector|officer|clerk|cashier|receptionist|guy|lady|woman|man|person)"
-    rf"\s*,\s*({NAME_WORD}(?: {NAME_WORD})?)\s*,"
+    r"plumber|electrician|cleaner|inspector|officer|clerk|cashier|receptionist|guy|lady|woman|man|person|assistant|secretary|"
+    r"bookkeeper|office manager|account manager)"
+    rf"\s*,\s*({NAME_WORD}(?: {NAME_WORD})?)\s*(?:,|[.!?]?\s*\Z)"
 )
 INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]\. $")
 

@@ -20,7 +20,9 @@ Three detectors, merged (policies/placeholders.py):
   an "@" mention, an honorific, a sign-off after a dash, "was it X who" — policies/chat_names.py; one added as an admin,
   the account's owner, a booking under a name, a name with a role in parentheses — policies/role_names.py;
   a casual self-introduction, someone from a team, "according to X", the other items of a list of people —
-  policies/people_shapes.py;
+  policies/people_shapes.py; two or three name words nothing knows after what is done for or to a person ("sent Oria
+  Vesketh three invites") — policies/object_names.py; initials and a surname, names found apart with a middle initial
+  between them — policies/initial_names.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
@@ -48,12 +50,14 @@ from bot.core.language import caseless_script
 from policies.caseless_names import caseless_names
 from policies.chat_names import chat_names
 from policies.chinese_names import chinese_names
+from policies.initial_names import initial_names, joined_initials
 from policies.name_cues import declared_name, mask_placeholders
 from policies.name_frames import framed_names
 from policies.name_presence import may_hold_a_name
 from policies.name_pronouns import listed_first_names, referred_names
 from policies.name_spans import addressee_spans
 from policies.name_words import NOT_NAMES, NameWords
+from policies.object_names import object_names
 from policies.people_frames import people_frames
 from policies.people_shapes import grown_hyphens, list_mates, people_shapes
 from policies.person_names import people
@@ -156,6 +160,10 @@ class SpacyRedactor:
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in people_frames(text)]
                 # "hi im oria and", "Ed from marketing said", "according to X", "Can X ring me" (policies/people_shapes.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in people_shapes(text)]
+                # two or three name words nothing knows after "sent", "for", "let" (policies/object_names.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in object_names(text)]
+                # initials and a surname: "Thanks,\nK. Dornacre", "under B. Vesketh" (policies/initial_names.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in initial_names(text)]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 if caseless_script(text):  # names the model and the capitals' cues cannot see
@@ -171,6 +179,8 @@ class SpacyRedactor:
             for text, found in zip(texts, results, strict=True):  # the other items of a list of people (policies/people_shapes.py)
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in list_mates(text, [(x.start, x.end) for x in found if x.kind == PERSON])]
                 found += [Entity(PERSON, s, e, text[s:e]) for s, e in grown_hyphens(text, [(x.start, x.end) for x in found if x.kind == PERSON])]
+                # "[Oria] K. [Vesketh]" found apart by two rules: one name, the initial with it (policies/initial_names.py)
+                found += [Entity(PERSON, s, e, text[s:e]) for s, e in joined_initials(text, [(x.start, x.end) for x in found if x.kind == PERSON])]
         merged = [merge(r, t) for r, t in zip(results, texts, strict=True)]
         if keep:
             merged = [[e for e in found if not tenant_term(e, text, keep)] for found, text in zip(merged, texts, strict=True)]

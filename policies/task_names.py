@@ -60,6 +60,13 @@ PERSONAL_THING = re.compile(
     r"calendar|computer|tablet|email|e-mail|access|two-factor|2fa)\b",
     re.IGNORECASE,
 )
+# ... and a word no dictionary or list knows before what only a person has ("Vaeora's old email", "Quillon's card was
+# refused"): a program has no e-mail address or card of its own
+OWN_THING = re.compile(
+    rf"(?<![\w'’-])({WORD})['’]s[ \t]+(?:(?:(?:old|new|work|personal|private|own)[ \t]+)?(?:password|phone|inbox|mailbox|username|laptop|"
+    r"card|credit card|debit card|bank card|birthday|email address|e-mail address)|(?:old|new|work|personal|private|own)[ \t]+e-?mail)\b"
+    r"(?![ \t]+(?:app|page|screen|field|form|template|feature|settings?|integration|support|reader|terminal|reminders?|notifications?)\b)",
+)
 # a word in a question's subject, and "he" or "she" opening the next sentence: "why does X still get ...? he logged out"
 SUBJECT_THEN_PRONOUN = re.compile(
     r"\b(?i:does|did|do|can|could|will|would|is|was|has|had|should|can't|won't|doesn't|didn't)[ \t]+"
@@ -140,6 +147,9 @@ def task_names(text: str) -> list[tuple[int, int]]:
         if cased and m.group(1)[:1].isupper() and low in Names.first_names() and low not in NOT_NAMES and not plain(low) \
                 and not a_brand(text, *m.span(1)):
             out.append(m.span(1))
+    if cased and "s " in text:
+        out += [m.span(1) for m in OWN_THING.finditer(text) if m.group(1)[:1].isupper() and _name(m.group(1), cased=True)
+                and not a_brand(text, *m.span(1))]
     out += [m.span(1) for m in WISHES.finditer(text) if _first_name(text, *m.span(1)) and not SOFTWARE_NEEDS.match(text, m.end())]
     out += [m.span(1) for m in THE_ONE_WHO.finditer(text) if _first_name(text, *m.span(1))]
     for m in SUBJECT_THEN_PRONOUN.finditer(text):
