@@ -105,8 +105,14 @@ bench/bench_growth_interleaved.py /tmp/perf31/copy1k /tmp/perf31/big100k --befor
            RSS serve 591 -> 730 MB, Milvus child 191 -> 374 MB
     perf31 1k p50 60.5 p99 321.6 ms | 100k p50 212.3 p99 933.5 ms | p99 2.90x (rounds' median 4.10x), p50 3.51x
            RSS serve 590 -> 738 MB, Milvus child 191 -> 377 MB
+  10:24-10:26 UTC, `--rounds 24`, load 7.4-9.8 (median 9.2), a third start:
+    main   1k p50 52.3 p99 131.8 ms | 100k p50 135.0 p99 307.7 ms | p99 2.34x (rounds' median 3.22x), p50 2.58x
+           RSS serve 591 -> 767 MB, Milvus child 191 -> 374 MB
+    perf31 1k p50 45.2 p99  88.4 ms | 100k p50 114.8 p99 254.3 ms | p99 2.88x (rounds' median 2.58x), p50 2.54x
+           RSS serve 624 -> 856 MB, Milvus child 193 -> 400 MB
   So the ask-level p99 swings with the load by more than the change (the second run's 1k p99 reached 515 ms on main);
-  p50 at 100k unchanged (-2% / 0%). Where the 100k side's time goes now (py-spy, 40 Hz, 60 s of the first run, perf31's
+  100k against main in the same rounds: p99 -21% / +25% / -17%, p50 -2% / 0% / -15%; the 1k -> 100k ratio
+  over all rounds is set by the 1k side's few slowest asks (the rounds' median: 3.33 / 4.10 / 2.58x vs main 3.51 / 4.63 / 3.22x). Where the 100k side's time goes now (py-spy, 40 Hz, 60 s of the first run, perf31's
   100k serve and its Milvus child): the child's searches are 9% of its samples (the dense IVF pass 5%, BM25 3%), reads
   by id (`Query`) and their conversion to records 21%; in serve, `load_entries` 14.5% and `window_vectors` 10%. The
   BM25 and dense searches no longer dominate the 100k tail; the reads of the hits' chunks and windows do.
