@@ -89,6 +89,33 @@ top k by MaxScore (knowledge/lite_topk.py, exact) and a scope's counts kept, bef
            RSS serve 628 -> 774 MB, Milvus child 191 -> 370 MB
   So at 100k, against main in the same rounds: p50 -24% / -23%, p99 -20% / -23%; the 1k side unchanged (no word of a
   1k segment has the 4,096 postings pruning starts at). The p99 ratio is still above 2x.
+
+Branch perf31 (2026-12-07; stores rebuilt in /tmp/perf31 as perf28's: 1k ingest 4.0 chunks/s, `--replicate --factor 100`
+30 min, 4.4 GB; copies for the other tree), BM25's pruning that stops short leaves out the non-essential words (bench/
+bench_bm25_topk.py: pruned p99 13 -> 8.5 ms CPU, p50 2.7 -> 1.8), before/after in the same rounds: `python
+bench/bench_growth_interleaved.py /tmp/perf31/copy1k /tmp/perf31/big100k --before OLD /tmp/perf31/copy1k-before
+/tmp/perf31/big100k-before --rounds 16 --asks 20 --port P` (OLD a checkout of main 63ba30d; perf31 at 7b4bc10):
+  10:15-10:18 UTC, load 9.5-10.3 (median 10.0), the stores' first start:
+    main   1k p50 56.7 p99 134.4 ms | 100k p50 166.0 p99 458.8 ms | p99 3.41x (rounds' median 3.51x), p50 2.92x
+           RSS serve 618 -> 836 MB, Milvus child 192 -> 395 MB
+    perf31 1k p50 54.6 p99 142.1 ms | 100k p50 162.3 p99 360.9 ms | p99 2.54x (rounds' median 3.33x), p50 2.97x
+           RSS serve 622 -> 812 MB, Milvus child 194 -> 419 MB
+  10:19-10:21 UTC, load 10.7-15.3 (median 12.4), the next start:
+    main   1k p50 57.3 p99 514.8 ms | 100k p50 211.5 p99 744.4 ms | p99 1.45x (rounds' median 4.63x), p50 3.69x
+           RSS serve 591 -> 730 MB, Milvus child 191 -> 374 MB
+    perf31 1k p50 60.5 p99 321.6 ms | 100k p50 212.3 p99 933.5 ms | p99 2.90x (rounds' median 4.10x), p50 3.51x
+           RSS serve 590 -> 738 MB, Milvus child 191 -> 377 MB
+  10:24-10:26 UTC, `--rounds 24`, load 7.4-9.8 (median 9.2), a third start:
+    main   1k p50 52.3 p99 131.8 ms | 100k p50 135.0 p99 307.7 ms | p99 2.34x (rounds' median 3.22x), p50 2.58x
+           RSS serve 591 -> 767 MB, Milvus child 191 -> 374 MB
+    perf31 1k p50 45.2 p99  88.4 ms | 100k p50 114.8 p99 254.3 ms | p99 2.88x (rounds' median 2.58x), p50 2.54x
+           RSS serve 624 -> 856 MB, Milvus child 193 -> 400 MB
+  So the ask-level p99 swings with the load by more than the change (the second run's 1k p99 reached 515 ms on main);
+  100k against main in the same rounds: p99 -21% / +25% / -17%, p50 -2% / 0% / -15%; the 1k -> 100k ratio
+  over all rounds is set by the 1k side's few slowest asks (the rounds' median: 3.33 / 4.10 / 2.58x vs main 3.51 / 4.63 / 3.22x). Where the 100k side's time goes now (py-spy, 40 Hz, 60 s of the first run, perf31's
+  100k serve and its Milvus child): the child's searches are 9% of its samples (the dense IVF pass 5%, BM25 3%), reads
+  by id (`Query`) and their conversion to records 21%; in serve, `load_entries` 14.5% and `window_vectors` 10%. The
+  BM25 and dense searches no longer dominate the 100k tail; the reads of the hits' chunks and windows do.
 """
 
 from __future__ import annotations
