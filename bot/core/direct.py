@@ -61,8 +61,15 @@ class DirectStatement:
         """The statement's rows (none for a statement that returns none), committed as it runs."""
         return self.run(values)[0]
 
-    def run(self, values: Mapping[str, Any]) -> tuple[list[tuple[Any, ...]], int]:
-        """(the rows, the rowcount)."""
+    def rows_after(self, first: str, first_values: Mapping[str, Any], values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """`rows`, in one transaction after `first` (SQL taking a lock the statement's reads must wait for:
+        under READ COMMITTED a statement reads what was committed when it began, so the lock has to be
+        taken by a statement before it). BEGIN, both statements and COMMIT go in one round trip (psycopg's
+        pipeline mode)."""
+        return self.run(values, first=(first, first_values))[0]
+
+    def run(self, values: Mapping[str, Any], *, first: tuple[str, Mapping[str, Any]] | None = None) -> tuple[list[tuple[Any, ...]], int]:
+        """(the rows, the rowcount); `first`: see `rows_after`."""
         parameters = self._defaults | dict(values) if self._defaults else dict(values)
         for name, process in self._binds:
             if name in parameters:
@@ -71,15 +78,18 @@ class DirectStatement:
         connection: Any = pooled.driver_connection
         self._calls.statements += 1
         try:
-            connection.autocommit = True
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute(self.sql, parameters)
-                    found = cursor.fetchall() if cursor.description is not None else []
-                    count = cursor.rowcount
-            finally:
-                if not connection.closed and not connection.broken:
-                    connection.autocommit = False  # as the pool gave it (SQLAlchemy's autocommit engine sets it back too)
+            if first is not None:
+                found, count = self._in_transaction(connection, first, parameters)
+            else:
+                connection.autocommit = True
+                try:
+                    with connection.cursor() as cursor:
+                        cursor.execute(self.sql, parameters)
+                        found = cursor.fetchall() if cursor.description is not None else []
+                        count = cursor.rowcount
+                finally:
+                    if not connection.closed and not connection.broken:
+                        connection.autocommit = False  # as the pool gave it (SQLAlchemy's autocommit engine sets it back too)
         except self._error_class as exc:
             raise self._error(exc, pooled, parameters) from exc
         finally:
@@ -93,6 +103,19 @@ class DirectStatement:
                 converted.append(tuple(row))
             found = converted
         return found, count
+
+    def _in_transaction(self, connection: Any, first: tuple[str, Mapping[str, Any]], parameters: Mapping[str, Any]) -> tuple[list[Any], int]:
+        """`first` and the statement in a transaction of their own, pipelined; rolled back on an error."""
+        try:
+            with connection.pipeline(), connection.cursor() as before, connection.cursor() as cursor:
+                before.execute(*first)
+                cursor.execute(self.sql, parameters)
+                connection.commit()  # sends COMMIT and waits for every result
+                return (cursor.fetchall() if cursor.description is not None else []), cursor.rowcount
+        except BaseException:
+            if not connection.closed and not connection.broken:
+                connection.rollback()
+            raise
 
     def _error(self, exc: Exception, pooled: Any, parameters: Mapping[str, Any]) -> DBAPIError:
         """The driver's error as SQLAlchemy raises it (`IntegrityError` for a unique violation); a connection
