@@ -9,7 +9,7 @@ the column types' conversions (an `EnumText` column reads back as its enum), the
 checkout events, the idle ping among them), SQLAlchemy's error types (callers catch `SQLAlchemyError`,
 `IntegrityError`, and `again_if_disconnected` reads `connection_invalidated`), the pool's recycling
 of every connection after a disconnect, and the statement counts (`supportbot_database_*`). Each
-statement runs outside a transaction, as the autocommit engine's do (bot/core/autocommit.py).
+statement runs outside a transaction, as the autocommit engine's do (bot/core/autocommit.py), but for `rows_after`'s two.
 
 Hand-written here because SQLAlchemy has no lighter execution path to opt into: its compiled cache
 already saves the compilation, and the rest of the cost is per execution.
@@ -76,7 +76,8 @@ class DirectStatement:
                 parameters[name] = process(parameters[name])
         pooled = self._engine.raw_connection()  # the pool's checkout, with its events (the idle ping, the counts)
         connection: Any = pooled.driver_connection
-        self._calls.statements += 1
+        self._calls.statements += 1 if first is None else 2
+        self._calls.transactions += first is not None  # its BEGIN and COMMIT go in the statements' round trip
         try:
             if first is not None:
                 found, count = self._in_transaction(connection, first, parameters)
