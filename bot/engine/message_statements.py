@@ -128,7 +128,8 @@ def claim_and_load(take: Any) -> Any:
     before it always): a message's write and its load were two statements and two round trips, one after
     the other in one thread hop (bot/engine/turns.py `Turn.enter_with`). The new row comes from the
     insert's RETURNING (a statement does not see its own writes); the rest is what was committed when the
-    statement began, which holds every message acknowledged before this one was sent. Its columns are
+    statement began, which holds every message of the conversation with a lower id as long as it runs after
+    `ORDER_LOCK` in its transaction (bot/core/direct.py `rows_after`). Its columns are
     `LOAD`'s (no reply: the message is new) and then `taken` and `told`, the rows of each (1 or 0);
     what was read counts only when the lease was taken."""
     messages = StoredMessage.__table__  # type: ignore[attr-defined]
