@@ -40,13 +40,20 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 def many_at_once(store: MessageStore, leases: list[LeaseTable], conversation_id: str) -> dict[int, list[int]]:
     """`SENDERS` customer messages stored at once into one conversation, as a burst of requests to one or
     two processes stores them: half with the conversation's lease taken in the write (a process whose turn
-    was free), half without (its turn was busy). Of each: the pending messages before it, as its turn
-    first reads them (the write's own read when it took the lease, else a read after the write)."""
+    was free), half without (its turn was busy); with no leases (one process on its own), half written and
+    read in one transaction (`add_and_load`). Of each: the pending messages before it, as its turn first
+    reads them (the write's own read when it took the lease or was read with it, else a read after the write)."""
     start = threading.Barrier(SENDERS)
     seen: dict[int, list[int]] = {}
 
     def send(n: int) -> None:
-        claim = leases[n % len(leases)].claim(lease_name(conversation_id), ttl=30) if n % 2 else None
+        if not leases and n % 2:
+            start.wait()
+            loaded = store.add_and_load(conversation_id, text=f"question {n}", client_id=f"c{n}", payload=None)
+            assert loaded is not None and loaded.inbound is not None
+            seen[int(loaded.inbound.id)] = loaded.earlier
+            return
+        claim = leases[n % len(leases)].claim(lease_name(conversation_id), ttl=30) if n % 2 and leases else None
         start.wait()
         message = store.add(conversation_id, role="customer", text=f"question {n}", status="pending", client_id=f"c{n}", claim=claim)
         assert message is not None
@@ -61,10 +68,11 @@ def many_at_once(store: MessageStore, leases: list[LeaseTable], conversation_id:
     return seen
 
 
-@pytest.mark.parametrize("processes", [1, 2])
+@pytest.mark.parametrize("processes", [1, 2, 0])
 def test_each_message_sees_every_message_stored_before_it(engine: Engine, processes: int) -> None:
     store = MessageStore(engine)
-    # one holder per process: in one process every take succeeds (the lease is its own); with two, one of them
+    # one holder per process: in one process every take succeeds (the lease is its own); with two, one of them;
+    # none: a process without leases
     leases = [LeaseTable(engine=engine, holder=f"p{n}") for n in range(processes)]
     missed = []
     for round_ in range(ROUNDS):
