@@ -440,6 +440,19 @@ ratio branch 0.65 / 0.80, in all 0.72; main 0.69 / 0.79, in all 0.74; CPU a mess
 88.8, main 71.1 / 77.3 msg/s carried (p99 the backlog's, 4.7-6.7 s).
 Left: the escalation's three reads (conversation, messages, audit events) as one; a widget socket's state read on every
 message posted to its conversation (bot/app/api.py `tell_state`: one statement a message a socket).
+Fifteenth look (branch pgscale9, 2026-12-07): a conversation's customer messages take its lock before their id is
+drawn (bot/engine/message_statements.py `ORDER_LOCK`; the write that takes the lease is now BEGIN, the lock, the
+write and COMMIT in one pipelined round trip), which closes a race of id order against commit order (test_message_order).
+pgscale8's relaxed commits measured again on top (`--interleave 2 --seconds 8 --processes 2 --tree fix=<pgscale9>
+--tree main=<main>`, run from pgscale9 + pgscale8, 09:52-10:01 UTC, load 15.6-25.3), saturated msg/s SQLite /
+fix+relaxed / fix / main by round: 65.7 / 44.2 / 45.4 / 42.4, 43.6 / 40.5 / 38.9 / 40.1; ratio in all 0.77 / 0.77 /
+0.76; CPU a message 19.2 / 19.7 / 19.8 ms (SQLite 12.3; backends 2.8, 2.4 / 3.1, 2.8 / 2.9, 2.7); at 150/s offered
+none carried it (22-33 msg/s, p99 the backlog's, 11-16 s). Again without main (10:18-10:23, load 10.9-16.3): SQLite /
+fix+relaxed / fix 43.0 / 27.4 / 24.1, 67.2 / 61.4 / 57.4; ratio in all 0.81 / 0.74; CPU a message 20.0 / 20.6 (SQLite
+13.6; backends 3.0, 2.5 / 3.2, 2.9); at 150/s offered carried 72 / 55, 63 / 62 (p99 6.2-8.1 s). The lock costs nothing
+these runs resolve. The relaxed commits: backend CPU a message lower in 4 of 4 rounds (0.2-0.4 ms), msg/s higher in 3
+of 4, the ratio within the rounds' spread (0.56-0.93); with pgscale8's own runs, more carried in 6 of 10 rounds. Not
+brought back: no gain these runs resolve, for writes a database crash may lose (see the branch's report).
 """
 
 from __future__ import annotations

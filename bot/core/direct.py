@@ -9,7 +9,7 @@ the column types' conversions (an `EnumText` column reads back as its enum), the
 checkout events, the idle ping among them), SQLAlchemy's error types (callers catch `SQLAlchemyError`,
 `IntegrityError`, and `again_if_disconnected` reads `connection_invalidated`), the pool's recycling
 of every connection after a disconnect, and the statement counts (`supportbot_database_*`). Each
-statement runs outside a transaction, as the autocommit engine's do (bot/core/autocommit.py).
+statement runs outside a transaction, as the autocommit engine's do (bot/core/autocommit.py), but for `rows_after`'s two.
 
 Hand-written here because SQLAlchemy has no lighter execution path to opt into: its compiled cache
 already saves the compilation, and the rest of the cost is per execution.
@@ -61,25 +61,36 @@ class DirectStatement:
         """The statement's rows (none for a statement that returns none), committed as it runs."""
         return self.run(values)[0]
 
-    def run(self, values: Mapping[str, Any]) -> tuple[list[tuple[Any, ...]], int]:
-        """(the rows, the rowcount)."""
+    def rows_after(self, first: str, first_values: Mapping[str, Any], values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """`rows`, in one transaction after `first` (SQL taking a lock the statement's reads must wait for:
+        under READ COMMITTED a statement reads what was committed when it began, so the lock has to be
+        taken by a statement before it). BEGIN, both statements and COMMIT go in one round trip (psycopg's
+        pipeline mode)."""
+        return self.run(values, first=(first, first_values))[0]
+
+    def run(self, values: Mapping[str, Any], *, first: tuple[str, Mapping[str, Any]] | None = None) -> tuple[list[tuple[Any, ...]], int]:
+        """(the rows, the rowcount); `first`: see `rows_after`."""
         parameters = self._defaults | dict(values) if self._defaults else dict(values)
         for name, process in self._binds:
             if name in parameters:
                 parameters[name] = process(parameters[name])
         pooled = self._engine.raw_connection()  # the pool's checkout, with its events (the idle ping, the counts)
         connection: Any = pooled.driver_connection
-        self._calls.statements += 1
+        self._calls.statements += 1 if first is None else 2
+        self._calls.transactions += first is not None  # its BEGIN and COMMIT go in the statements' round trip
         try:
-            connection.autocommit = True
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute(self.sql, parameters)
-                    found = cursor.fetchall() if cursor.description is not None else []
-                    count = cursor.rowcount
-            finally:
-                if not connection.closed and not connection.broken:
-                    connection.autocommit = False  # as the pool gave it (SQLAlchemy's autocommit engine sets it back too)
+            if first is not None:
+                found, count = self._in_transaction(connection, first, parameters)
+            else:
+                connection.autocommit = True
+                try:
+                    with connection.cursor() as cursor:
+                        cursor.execute(self.sql, parameters)
+                        found = cursor.fetchall() if cursor.description is not None else []
+                        count = cursor.rowcount
+                finally:
+                    if not connection.closed and not connection.broken:
+                        connection.autocommit = False  # as the pool gave it (SQLAlchemy's autocommit engine sets it back too)
         except self._error_class as exc:
             raise self._error(exc, pooled, parameters) from exc
         finally:
@@ -93,6 +104,19 @@ class DirectStatement:
                 converted.append(tuple(row))
             found = converted
         return found, count
+
+    def _in_transaction(self, connection: Any, first: tuple[str, Mapping[str, Any]], parameters: Mapping[str, Any]) -> tuple[list[Any], int]:
+        """`first` and the statement in a transaction of their own, pipelined; rolled back on an error."""
+        try:
+            with connection.pipeline(), connection.cursor() as before, connection.cursor() as cursor:
+                before.execute(*first)
+                cursor.execute(self.sql, parameters)
+                connection.commit()  # sends COMMIT and waits for every result
+                return (cursor.fetchall() if cursor.description is not None else []), cursor.rowcount
+        except BaseException:
+            if not connection.closed and not connection.broken:
+                connection.rollback()
+            raise
 
     def _error(self, exc: Exception, pooled: Any, parameters: Mapping[str, Any]) -> DBAPIError:
         """The driver's error as SQLAlchemy raises it (`IntegrityError` for a unique violation); a connection

@@ -17,6 +17,7 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    literal_column,
     null,
     text,
     true,
@@ -95,6 +96,30 @@ def _load_in_one() -> Any:
 LOAD = _load_in_one()
 NEW_MESSAGE_COLUMNS = ("conversation_id", "client_id", "role", "text", "status", "reply_to", "payload", "delivery", "created_at")
 
+# PostgreSQL: a conversation's customer messages are stored one at a time, each holding the conversation's
+# lock (a transaction-scoped advisory lock: pg_advisory_xact_lock's two-key space, this class and the id's
+# hash; the one-key space of bot/core/database.py `exclusive` is apart) from before its id is drawn until it
+# commits. So a conversation's message ids follow the order their messages commit in, and a statement that
+# begins after taking the lock sees every message of the conversation with a lower id. Without it a message's
+# id was drawn before another's whose insert committed first: the turn that took the later message's lease
+# read the earlier one as not stored yet and answered the later first (tests/bot/test_message_order.py).
+ORDER_LOCK_CLASS = 1935830321  # any int4 constant: 'sbm1' in ASCII
+ORDER_LOCK = f"SELECT pg_advisory_xact_lock({ORDER_LOCK_CLASS}, hashtext(%(conversation_id)s))"
+
+
+def _insert_in_order() -> Any:
+    """PostgreSQL: a customer message's insert, taking the conversation's lock (`ORDER_LOCK`) before its id is
+    drawn, in one statement (the lock's CTE is the row the insert selects from); returns the id."""
+    messages = StoredMessage.__table__  # type: ignore[attr-defined]
+    values = {name: bindparam(name, type_=messages.c[name].type) for name in NEW_MESSAGE_COLUMNS}
+    locked = select(func.pg_advisory_xact_lock(literal_column(str(ORDER_LOCK_CLASS)), func.hashtext(values["conversation_id"]))
+                    .label("locked")).cte("locked")
+    return (insert(messages).from_select(list(NEW_MESSAGE_COLUMNS), select(*values.values()).select_from(locked))
+            .returning(messages.c.id))
+
+
+INSERT_IN_ORDER = _insert_in_order()
+
 
 def claim_and_load(take: Any) -> Any:
     """PostgreSQL: a customer message's insert, its conversation's lease taken (`take`, a data-modifying CTE
@@ -103,7 +128,8 @@ def claim_and_load(take: Any) -> Any:
     before it always): a message's write and its load were two statements and two round trips, one after
     the other in one thread hop (bot/engine/turns.py `Turn.enter_with`). The new row comes from the
     insert's RETURNING (a statement does not see its own writes); the rest is what was committed when the
-    statement began, which holds every message acknowledged before this one was sent. Its columns are
+    statement began, which holds every message of the conversation with a lower id as long as it runs after
+    `ORDER_LOCK` in its transaction (bot/core/direct.py `rows_after`). Its columns are
     `LOAD`'s (no reply: the message is new) and then `taken` and `told`, the rows of each (1 or 0);
     what was read counts only when the lease was taken."""
     messages = StoredMessage.__table__  # type: ignore[attr-defined]

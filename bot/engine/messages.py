@@ -7,7 +7,7 @@ Methods are synchronous (database I/O): call them from a thread.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -36,6 +36,7 @@ from bot.engine.message_statements import (
     CONVERSATIONS,
     HISTORY,
     INSERT,
+    INSERT_IN_ORDER,
     INSERT_MANY,
     INSERT_WITH_EVENT,
     LAST_BOT,
@@ -43,6 +44,7 @@ from bot.engine.message_statements import (
     MARK_DONE,
     MARK_SENT,
     MESSAGE,
+    ORDER_LOCK,
     PENDING_BEFORE,
     PENDING_OF,
     RECENT,
@@ -111,6 +113,8 @@ class MessageStore:
         # PostgreSQL: the statements every message makes, on psycopg directly (bot/core/direct.py)
         self._load = DirectStatement(engine, LOAD) if self._load_in_one else None
         self._write_replies = DirectStatement(engine, REPLIES) if self._load_in_one else None
+        # a customer message's insert holding its conversation's lock (message_statements.py `ORDER_LOCK`)
+        self._insert_in_order = DirectStatement(engine, INSERT_IN_ORDER) if self._load_in_one else None
 
     @property
     def relays_in_write(self) -> bool:
@@ -145,8 +149,9 @@ class MessageStore:
         values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload, delivery=delivery)
         try:
             if claim is not None and self._load_in_one:  # one statement: the lease's take a CTE of the insert, and the load
-                (row,) = self._claiming(claim.statement).rows(
-                    values | claim.values | {"b_told": claim.told, "b_told_channel": channel_of(conversation_id)})
+                # after the conversation's lock, in its transaction: the load sees every message stored before this one
+                (row,) = self._claiming(claim.statement).rows_after(ORDER_LOCK, {"conversation_id": conversation_id},
+                                                                    values | claim.values | {"b_told": claim.told, "b_told_channel": channel_of(conversation_id)})
                 message_id, claim.taken = row[_LOAD_INDEX["m_id"]], bool(row[_CLAIM_TAKEN])
                 if claim.taken:
                     claim.found = _loaded(row)
@@ -158,6 +163,8 @@ class MessageStore:
                 with self._engine.begin() as conn:
                     message_id = conn.execute(INSERT, values).inserted_primary_key[0]
                     insert_events(conn, [event])
+            elif status == "pending" and self._insert_in_order is not None:  # a message to answer: its id in commit order
+                message_id = self._insert_in_order.rows(values)[0][0]
             else:
                 with self._single.begin() as conn:
                     message_id = conn.execute(INSERT, values).inserted_primary_key[0]
@@ -173,6 +180,7 @@ class MessageStore:
         values = _row(conversation_id, role="customer", text=text, status="pending", client_id=client_id, payload=payload)
         try:
             with self._engine.begin() as conn:  # the reads in the writing transaction: one BEGIN and COMMIT for all
+                self._lock_order(conn, [conversation_id])
                 message_id = conn.execute(INSERT, values).inserted_primary_key[0]
                 pending = list(conn.execute(PENDING_BEFORE, {"b_conversation": conversation_id, "b_message": message_id}).scalars())
                 conversation = conn.execute(CONVERSATION, {"b_conversation": conversation_id}).first()
@@ -190,6 +198,7 @@ class MessageStore:
                 for i in inbounds]
         ids = {i.conversation_id for i in inbounds}
         with self._engine.begin() as conn:  # the reads in the writing transaction: one BEGIN and COMMIT for all
+            self._lock_order(conn, ids)
             message_ids = list(conn.execute(INSERT_MANY, rows).scalars())
             pending: dict[str, list[int]] = {}
             for row in conn.execute(PENDING_OF, {"b_conversations": list(ids)}):
@@ -200,6 +209,13 @@ class MessageStore:
                    conversations.get(row["conversation_id"]))
             for message_id, row in zip(message_ids, rows, strict=True)
         ]
+
+    def _lock_order(self, conn: Any, conversation_ids: Collection[str]) -> None:
+        """PostgreSQL: the conversations' locks (message_statements.py `ORDER_LOCK`) for the transaction's
+        inserts and reads after them; in one order, so two transactions never wait for each other's."""
+        if self._load_in_one:
+            for conversation_id in sorted(conversation_ids):
+                conn.exec_driver_sql(ORDER_LOCK, {"conversation_id": conversation_id})
 
     def add_replies(self, replies: Sequence[NewReply]) -> list[Message]:
         """Replies of several conversations in one transaction, each with its inbound marked done and

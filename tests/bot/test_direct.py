@@ -101,12 +101,14 @@ def test_a_customer_message_is_written_its_lease_taken_and_read_back_in_one_stat
     earlier = store.add("c1", role="customer", text="the first", status="pending")
     assert earlier is not None
     counts = calls(engine)
-    before = counts.statements
+    before, transactions = counts.statements, counts.transactions
 
     claim = leases.claim("conversation:c1", ttl=6)
     message = store.add("c1", role="customer", text="the second", status="pending", client_id="m3", claim=claim)
 
-    assert counts.statements == before + 1  # the write, the lease and the load: one statement (they were two)
+    # the write, the lease and the load: one statement (they were two), after the conversation's lock in its
+    # transaction (message_statements.py `ORDER_LOCK`), all in one round trip
+    assert (counts.statements, counts.transactions) == (before + 2, transactions + 1)
     assert message is not None and claim.taken is True and claim.found is not None
     # what the turn reads for it: as the load alone reads it
     assert claim.found == store.load("c1", message.id, earlier=True)
@@ -116,3 +118,7 @@ def test_a_customer_message_is_written_its_lease_taken_and_read_back_in_one_stat
     other = LeaseTable(engine=engine).claim("conversation:c1", ttl=6)
     stored = store.add("c1", role="customer", text="and then?", status="pending", claim=other)
     assert stored is not None and other.taken is False and other.found is None
+    # a repeated client id: nothing stored, and the transaction rolled back (its lock with it: the next write goes through)
+    assert store.add("c1", role="customer", text="the second", status="pending", client_id="m3", claim=leases.claim("conversation:c1", ttl=6)) is None
+    assert store.add("c1", role="customer", text="the third", status="pending", claim=leases.claim("conversation:c1", ttl=6)) is not None
+    assert [m.text for m in store.history("c1")][-3:] == ["the second", "and then?", "the third"]
