@@ -116,6 +116,35 @@ bench/bench_growth_interleaved.py /tmp/perf31/copy1k /tmp/perf31/big100k --befor
   100k serve and its Milvus child): the child's searches are 9% of its samples (the dense IVF pass 5%, BM25 3%), reads
   by id (`Query`) and their conversion to records 21%; in serve, `load_entries` 14.5% and `window_vectors` 10%. The
   BM25 and dense searches no longer dominate the 100k tail; the reads of the hits' chunks and windows do.
+
+Branch perf32 (2026-12-07; perf31's stores, as above), a read by id's vectors as float32 end to end (knowledge/
+lite_wire.py: Milvus Lite's reply packs a float-vector column at once, the same bytes; the client asks for
+`strict_float32`). Why the reads grow with the store: not the lookup (a read by id is `Collection.get`, a dict per
+segment) but the chunk cache's hit rate: an entry is 17.4 kB (the 1k store read whole), so its 160 MB cap holds ~9,400
+chunks: the 1k store whole, at 100k a fraction of the hits 320 questions bring; each miss paid ~1 ms of CPU for a
+chunk's 4,000-7,000 floats made Python objects twice (server row and reply, client row). In-process, 40 reads of 60
+random chunks with an empty cache (bench/bench_read_by_id.py): CPU p50 56.9 -> 22.2 ms at 1k, 59.6 -> 18.6 ms at 100k
+(the same at both sizes before and after). Before/after in the same rounds: `python bench/bench_growth_interleaved.py
+/tmp/perf31/copy1k /tmp/perf31/big100k --before OLD /tmp/perf31/copy1k-before /tmp/perf31/big100k-before --rounds 16
+--asks 20 --port P` (OLD a checkout of main 59a4912; perf32 at ce6eb25):
+  10:31-10:35 UTC, load 10.4-11.3 (median 10.8):
+    main   1k p50 48.3 p99  93.5 ms | 100k p50 128.4 p99 315.9 ms | p99 3.38x (rounds' median 3.09x), p50 2.66x
+           RSS serve 633 -> 817 MB, Milvus child 193 -> 407 MB
+    perf32 1k p50 46.5 p99 170.3 ms | 100k p50  90.4 p99 162.2 ms | p99 0.95x (rounds' median 1.86x), p50 1.94x
+           RSS serve 621 -> 780 MB, Milvus child 188 -> 422 MB
+  10:37-10:41 UTC, load 14.4-15.5 (median 15.0):
+    main   1k p50 59.4 p99 216.4 ms | 100k p50 157.9 p99 362.6 ms | p99 1.68x (rounds' median 2.68x), p50 2.66x
+           RSS serve 590 -> 738 MB, Milvus child 188 -> 377 MB
+    perf32 1k p50 53.3 p99 134.9 ms | 100k p50 114.8 p99 272.1 ms | p99 2.02x (rounds' median 1.95x), p50 2.16x
+           RSS serve 588 -> 720 MB, Milvus child 186 -> 370 MB
+  10:44-10:49 UTC, load 11.7-12.7 (median 11.9):
+    main   1k p50 55.6 p99 206.0 ms | 100k p50 161.8 p99 514.9 ms | p99 2.50x (rounds' median 2.96x), p50 2.91x
+           RSS serve 592 -> 739 MB, Milvus child 192 -> 373 MB
+    perf32 1k p50 56.3 p99 136.2 ms | 100k p50 113.9 p99 315.5 ms | p99 2.32x (rounds' median 2.12x), p50 2.02x
+           RSS serve 588 -> 721 MB, Milvus child 185 -> 384 MB
+  So at 100k against main in the same rounds: p50 -30% / -27% / -30%, p99 -49% / -25% / -39%; the 1k side's p50
+  unchanged (its hits come from the cache). The rounds' median p99 ratio 1.86 / 1.95 / 2.12x (main 3.09 / 2.68 /
+  2.96x), p50 ratio 1.94 / 2.16 / 2.02x; over all rounds the p99 ratio is still set by the 1k side's few slowest asks.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from knowledge import lite_rows, lite_scan
+from knowledge import lite_rows, lite_scan, lite_wire
 from knowledge.lite_bm25 import checked_version
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def mapped_vectors(path: str) -> np.ndarray:
 _columns: weakref.WeakValueDictionary[tuple[str, str], np.ndarray] = weakref.WeakValueDictionary()
 
 
-def _read_row(vectors: np.ndarray, row: int) -> list[float]:
+def _read_row(vectors: np.ndarray, row: int) -> list[float] | np.ndarray:
     """Row `row` of a mapped index file, read from the file (`os.pread`), not through the mapping. A page
     of the mapping that a read touches counts in the process's RSS, and the kernel maps the pages around
     it that the page cache holds (fault-around): at 100,000 chunks reads by id of the data and sentence
@@ -80,7 +80,8 @@ def _read_row(vectors: np.ndarray, row: int) -> list[float]:
     data = os.pread(vectors._supportbot_fd, width, vectors.offset + row * width)  # type: ignore[attr-defined]
     if len(data) != width:
         raise OSError(f"short read of {vectors.filename} row {row}")
-    return np.frombuffer(data, dtype="<f4").tolist()
+    found = np.frombuffer(data, dtype="<f4")
+    return found if lite_wire.reading_by_id() else found.tolist()  # an array in a read by id (knowledge/lite_wire.py)
 
 
 def _sidecars(file_path: str) -> dict[str, str]:
@@ -304,7 +305,10 @@ def _row_to_dict(library: Any) -> Any:
                     result[name] = text.read(row_idx)
             else:
                 mapping = _columns.get((self.file_path, name))
-                result[name] = _read_row(mapping, row_idx) if mapping is not None else found[0][row_idx].tolist()
+                if mapping is not None:
+                    result[name] = _read_row(mapping, row_idx)
+                else:
+                    result[name] = found[0][row_idx].copy() if lite_wire.reading_by_id() else found[0][row_idx].tolist()
         return result
 
     row_to_dict._supportbot_library = library  # type: ignore[attr-defined]

@@ -70,7 +70,11 @@ def load_entries(client: Any, cache: ChunkCache, ids: set[str], *, tenant: str, 
     found, missing = cache.take(ids)
     if not missing:
         return found
-    rows = client.query(DATA_COLLECTION, filter=_by_id(missing), output_fields=["id", "tenant", "access", "doc_id", *SHOWN, *VECTORS], limit=len(missing))
+    # strict_float32: each vector a float32 array (a view of the reply's), not a list of Python floats
+    rows = client.query(
+        DATA_COLLECTION, filter=_by_id(missing), output_fields=["id", "tenant", "access", "doc_id", *SHOWN, *VECTORS], limit=len(missing),
+        strict_float32=True,
+    )
     chunks = []
     for row in rows:
         if not _in_scope(row, tenant=tenant, access_keys=access_keys):
@@ -94,7 +98,7 @@ def window_vectors(client: Any, chunks: Sequence[Chunk], *, dim: int) -> dict[st
     ids = [i for rows in wanted.values() for i in rows]
     if not ids:
         return {}
-    rows = client.query(WINDOW_COLLECTION, filter=_by_id(ids), output_fields=["id", "windows"], limit=len(ids))
+    rows = client.query(WINDOW_COLLECTION, filter=_by_id(ids), output_fields=["id", "windows"], limit=len(ids), strict_float32=True)
     by_id = {row["id"]: row["windows"] for row in rows}
     out: dict[str, list[list[float]]] = {}
     for c in chunks:
