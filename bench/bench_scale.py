@@ -46,7 +46,7 @@ PostgreSQL's 2 processes carry ~25% more, but the ratio is within run-to-run noi
 what dominates. Left to find: the round trips per message (every checkout pings first, pool_pre_ping, and
 each read is BEGIN, SELECT, ROLLBACK: count them per message).
 Third change (branch pgpath): the round trips per message, counted by the engine's own events
-(bot/core/database.py `DatabaseCalls`, served as supportbot_database_* on /metrics; printed per message
+(bot/core/connections.py `DatabaseCalls`, served as supportbot_database_* on /metrics; printed per message
 for each one-process configuration under the saturated load, the conversations it opens included). On
 PostgreSQL before: 22.0 statements, 15.1 transactions (each a BEGIN and a COMMIT or ROLLBACK more) and
 15.1 checkouts, each pinged (pool_pre_ping): about 67 round trips a message. After: 18.5 statements,
@@ -405,7 +405,7 @@ sampled answer's grade and the knowledge watch read in transactions the pool clo
 were opened in 12 s (pg_stat_database.sessions), each a new backend whose statements ran unprepared again: SQLAlchemy's
 pool kept 5 connections, asyncio.to_thread has 6 threads here, and a sixth call at once opened a connection and closed
 it on return. Changed: those reads without a transaction (bot/core/autocommit.py), the pool keeps min(32, cores + 4) + 4,
-most recently used first (bot/core/database.py); a customer message's write, its lease and the turn's load one
+most recently used first (bot/core/connections.py); a customer message's write, its lease and the turn's load one
 statement (message_statements.py `claim_and_load`, was the write with its lease, then `LOAD`). Same driver, the branch:
 5.57 statements a message (this bench's count 5.37, 0 transactions), 2320 of 2483 prepared, 0 connections opened during
 the load; SQLite's process 7.21 statements a message (in-process). Server CPU of an insert and its update to done of a

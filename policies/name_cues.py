@@ -175,61 +175,6 @@ def listed_name(word: str) -> bool:
     return len(w) > 2 and (w in Names.first_names() or w in NameWords.surnames()) and w not in NOT_NAMES
 
 
-# what is said of a person right after a name written in lower case: "oria is very reliable", "bram had given"
-LOWER_PERSON_AFTER = re.compile(
-    r"(?:['’]s (?:kid|son|daughter|wife|husband|mother|father|family|address|phone)|,? (?:had|has|shouted|said|says|told|asked|"
-    r"lives|lived|wrote|began|is very|is a very|is from|was born|and i|just has|can i|could i|would you|please|"
-    r"shouted|yelled|flew|spent|is so|was so|is such|has been))\b"
-)
-
-
-# what is said of a person right before a name written in lower case: "shouted at eija", "she named him oria"
-LOWER_PERSON_BEFORE = re.compile(r"\b(?:named (?:him|her)|(?:shouted|yelled|spoke|talked|said|wrote|given|gave|speak|talk) (?:at|to)|why is)\s+$")
-
-
-# where a place follows rather than a person ("at", "in", "near"; not "to" or "from": "send it to oria"),
-# unless what is said says a person ("shouted at oria": LOWER_PERSON_BEFORE)
-PLACE_WORD_BEFORE = re.compile(r"\b(?:at|in|near|around|visiting)\s+$")
-
-
-def lowercase_names(text: str, *, in_context: bool = False) -> list[tuple[int, int]]:
-    """In a message written all in lower case, a first name that is no ordinary word, with the surname
-    after it when that is no ordinary word either: "add xiuying yu as a beneficiary". `in_context`: a lone
-    first name only where the words around speak of a person ("my kid oria", "bram is very reliable"),
-    as such messages also hold typos and shop names ("olf", "jiro")."""
-    out = []
-    first_names = Names.first_names()
-    tokens = list(re.finditer(r"[^\W\d_][\w'’-]*", text))
-    i = 0
-    while i < len(tokens):
-        word = tokens[i].group().lower()
-        possessive = re.search(r"['’]s$", word) is not None and i + 1 < len(tokens) and word[:-2] in first_names
-        if possessive:
-            word = word[:-2]  # "i'm oria's daughter": the name before its possessive
-        if word in first_names and word not in NOT_NAMES and word not in stop_words() and not common(word, first_names_count=True):
-            end = tokens[i].end() - (2 if possessive else 0)
-            j = i + 1
-            while not possessive and j < len(tokens) and j <= i + 2 and text[tokens[j - 1].end() : tokens[j].start()] in (" ", ". ") and (
-                (len(tokens[j].group()) == 1 and tokens[j].group() != "i") or (tokens[j].group() not in stop_words() and not common(tokens[j].group(), first_names_count=True))
-            ):
-                end = tokens[j].end()
-                j += 1
-            lone = j == i + 1
-            if PLACE_WORD_BEFORE.search(text[max(0, tokens[i].start() - 12) : tokens[i].start()]) and not (
-                NAME_CUE_STRONG.search(text[max(0, tokens[i].start() - 30) : tokens[i].start()])
-                or LOWER_PERSON_BEFORE.search(text[max(0, tokens[i].start() - 20) : tokens[i].start()])
-            ):
-                i = j  # "a table at itta bena", "rated at hun lee's": a restaurant or a place
-                continue
-            if not (in_context and lone) or NAME_CUE_STRONG.search(text[max(0, tokens[i].start() - 30) : tokens[i].start()]) or \
-                    LOWER_PERSON_AFTER.match(text, end) or LOWER_PERSON_BEFORE.search(text[max(0, tokens[i].start() - 20) : tokens[i].start()]):
-                out.append((tokens[i].start(), end))
-            i = j
-        else:
-            i += 1
-    return out
-
-
 def common(word: str, *, first_names_count: bool = False) -> bool:
     """An ordinary English word (the embedding model's whole-word vocabulary), not a first name
     (unless `first_names_count`: then "mark", "bill" and "grace" are ordinary too)."""
@@ -244,24 +189,6 @@ VOCATIVE = re.compile(r", (?:can|could|would|will|please|I|we|you|do|are)\b")
 
 
 NOT_SPEAKERS = frozenset("bot user customer agent note subject re fw from to cc date time phone e-mail email website address q a".split())
-
-
-LOWER_CUED = re.compile(
-    r"(?i:\bmy name is|\bcalls? me|\bmaiden name is|\blast name(?: is|\?)|\bfirst name(?: is|\?)|\bfollow up with)"
-    r"\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
-)
-
-
-# weaker cues: the word after them is a name only when it is no ordinary word ("this is hyuuma t. maida")
-LOWER_CUED_WEAK = re.compile(
-    r"(?i:\bthis is|\bi'm|\bi am|\bregards,?|\bthanks,?|\bcheers,?|\bsincerely,?|\bbest,|\bsaid|\bsays|\bnamed (?:him|her|them)|"
-    # a greeting opening the message or a sentence: "hey oria still not working" (a first name of the lists only, below)
-    r"(?:\A|(?<=[.!?\n]) ?)(?:hi|hey|hello|dear)|"
-    rf"\b(?:my|our|his|her) (?:{RELATIONS}|{TRADES})|"
-    r"\b(?:mother|father|grandmother|grandfather|son|daughter|kid|sister|brother|wife|husband) (?:was|is) (?:called|named)|"
-    r"\bdirected by|\bwritten by|\bplayer|\bproducer|\bsongwriter|\buser(?=:)|\bcustomer(?=:)|\bname(?=:)|\bunder (?:the |my )?name|\bby the name)"
-    r":?\s+([^\W\d_][\w'’-]+(?:\s[^\W\d_]\.?(?=\s))?(?:\s[^\W\d_][\w'’-]+)?)"
-)
 
 
 # the relations among the weak cues: after them a word no dictionary knows is a name even when it is

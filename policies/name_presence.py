@@ -8,17 +8,15 @@ name_slots and name_spans, each of which reads name_cues (one direction, no cycl
 from __future__ import annotations
 
 from policies.colleagues import from_our_unit
+from policies.lowercase_names import LOWER_CUED, LOWER_CUED_WEAK, lowercase_names
 from policies.name_cues import (
     CAPITALISED,
     INITIALLED,
     INTRODUCED_HERE,
-    LOWER_CUED,
-    LOWER_CUED_WEAK,
     PERSON_TELLS,
     SIGNATURE_LINE,
     SPEAKER,
     common_word_set,
-    lowercase_names,
     mask_placeholders,
     sentence_start,
 )

@@ -14,12 +14,10 @@ import re
 from bot.core.words import stop_words
 from policies.businesses import a_brand, a_business
 from policies.colleagues import from_our_unit
+from policies.lowercase_names import cued_names, lowercase_names
 from policies.name_cues import (
     ASKED_BEFORE,
-    KIN_CUE,
     LIST_OF_NAMES,
-    LOWER_CUED,
-    LOWER_CUED_WEAK,
     NAME_CUE,
     NAME_CUE_STRONG,
     NAME_TITLE,
@@ -32,7 +30,6 @@ from policies.name_cues import (
     QUOTE_END,
     RELATIONS,
     SAID,
-    SAID_WORD,
     SPEAKER,
     TRADE_CUE,
     VOCATIVE,
@@ -46,9 +43,7 @@ from policies.name_cues import (
     introduced_here,
     is_cap,
     listed_name,
-    lowercase_names,
     name_like,
-    person_next,
     sentence_start,
     signature,
     spoken_of,
@@ -65,7 +60,7 @@ from policies.name_extent import (
     without_leading_words,
     without_pronoun,
 )
-from policies.name_pairs import kin_word_name, name_pairs
+from policies.name_pairs import name_pairs
 from policies.name_requests import (
     joined_after_request,
     lone_request_verb,
@@ -79,9 +74,7 @@ from policies.name_words import (
     NOT_NAMES,
     Names,
     foreign_function_word,
-    form_of_address,
     no_dictionary_word,
-    not_a_name,
     plain,
     unknown_word,
 )
@@ -92,7 +85,6 @@ from policies.product_names import product_titles
 from policies.romanised_names import korean_given_names
 from policies.street_words import TYPE_AFTER as STREET_TYPE_WORDS
 from policies.things import THING_LABELS, a_thing
-from policies.word_classes import WordClasses
 
 # the small words inside names and places' names ("Le Roux", "Van Dyke", "Saint Oria"), no ordinary words there
 NAME_PARTICLES = frozenset({
@@ -116,13 +108,6 @@ def _no_name(words: list[str]) -> bool:
     return all(common(w) or w.lower().strip(".,'’") in NOT_NAMES for w in words)
 
 
-GREETING_CUE = re.compile(r"\s*(?i:hi|hey|hello|dear)\b")
-
-
-def _noun_next(word: str) -> bool:
-    """A noun that is no adverb, adjective or function word ("backpack", "account"; not "still", "can", "the")."""
-    classes = WordClasses.classes(word)
-    return word not in stop_words() and "noun" in classes and not classes & {"adv", "adj"}
 RUN_WORD_BEFORE = re.compile(rf"(?<![\w'’.-])([{UPPER}][\w'’&-]*|[a-z]+[A-Z][\w-]*)[ \t]+$")
 RUN_WORD_AFTER = re.compile(rf"[ \t]+([{UPPER}][\w'’&-]*|[a-z]+[A-Z][\w-]*)(?![\w'’])")
 
@@ -321,38 +306,7 @@ def people(doc, text: str) -> list[Entity]:  # noqa: ANN001, C901 - one pass per
     for m in speakers:  # chat transcripts: "Ana: What a wife." (a known name, or two speakers or more)
         if (m.group(1).lower() in first_names and is_cap(m.group(1))) or len({s.group(1).lower() for s in speakers}) >= 2:
             strong.append((m.start(1), m.end(1)))
-    cued = [(m, True) for m in LOWER_CUED.finditer(text)] + [(m, False) for m in LOWER_CUED_WEAK.finditer(text)]
-    for m, sure in cued:  # "my name is quillon", "call me bramwen", "maiden name is vesketh"; "this is quillon t. vesketh"
-        words = m.group(1).split()
-        if sure and not_a_name(words[0]):
-            continue  # "my name is going to be ...", "call me dad": an ordinary word, not a name
-        if re.match(r"(?i)calls? me\b", m.group()) and form_of_address(words[0]):
-            continue  # "call me boss", "just call me captain": how to be spoken to, not a name
-        if lone_request_verb(text, m.start(1), words[0]):
-            continue  # "Thanks, tell Sales I said hi": a request after the thanks, no name signing it
-        if GREETING_CUE.match(m.group()) and (plain(words[0]) or (
-                (n := re.match(r"\s+([a-z]+)\b", text[m.start(1) + len(words[0]) :])) and _noun_next(n.group(1)))):
-            continue  # "hi mate, where is", "hello kitty backpack": a word of any chat, or a greeting's word before a noun
-        if not sure and kin_word_name(text, m, words):
-            strong.append((m.start(1), m.start(1) + len(" ".join(words))))
-            continue  # "my colleague mark vesketh cannot log in"
-        if not sure and (
-            common(words[0]) or words[0].lower() in stop_words() or is_cap(words[0]) or re.search(r"['’]", words[0])
-            or (words[0].lower() not in Names.first_names() and (len(words) < 2 or common(words[-1]))
-                and not (KIN_CUE.match(m.group()) and person_next(text, m.start(1) + len(words[0]))))
-            or SAID_WORD.match(words[0])  # "my friend said it": "Said" is a first name, but not after a person
-        ):
-            continue  # "this is urgent", "I'm famished", "thanks, you've", "my friend said it": a word, not a name (capitalised ones are the model's)
-        keep = words[:1]
-        for w in words[1:]:  # initials, and a surname that is no ordinary word
-            if len(w.rstrip(".")) == 1 or (w.lower() not in stop_words() and w.lower() not in NOT_NAMES and (sure or not common(w))):
-                keep.append(w)
-            else:
-                break
-        while len(keep) > 1 and len(keep[-1].rstrip(".")) == 1:
-            keep.pop()
-        if words[0].lower() not in NOT_NAMES and words[0].lower() not in stop_words():
-            strong.append((m.start(1), m.start(1) + len(" ".join(keep))))
+    strong += cued_names(text)  # "my name is quillon", "call me bramwen", "this is quillon t. vesketh"
     strong += signature(text)
     strong += introduced_here(text) + initialled_names(text) + from_our_unit(text)
     strong += requested_pair(text) + requested_names(text)

@@ -12,7 +12,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily
 
-from bot.core.database import DatabaseCalls
+from bot.core.connections import DatabaseCalls
 from bot.core.tiers import Tier
 from bot.engine.assistant import AskResult
 
@@ -85,7 +85,7 @@ class Metrics:
         self.ratings = Counter("supportbot_handoff_ratings_total", "Customers' ratings of the help they had from people", ["rating"], registry=self.registry)
 
     def watch_database(self, counts: DatabaseCalls) -> None:
-        """The database engine's counts (bot/core/database.py), read when scraped."""
+        """The database engine's counts (bot/core/connections.py), read when scraped."""
         self.registry.register(_DatabaseCollector(counts))
 
     async def on_event(self, event: object) -> None:

@@ -58,7 +58,7 @@ from bot.app.rollout_notice import tell_staff_of_step_back
 from bot.app.tokens import Tokens
 from bot.app.vector_endpoint import start_waiting_for_endpoint
 from bot.core.config import Settings, load_secret
-from bot.core.database import calls
+from bot.core.connections import calls
 from bot.core.desk import StaffDesk
 from bot.core.errors import ConfigError, StoreBusyError
 from bot.core.events import Rated

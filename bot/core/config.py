@@ -110,7 +110,7 @@ class Settings:
     # may a start (serve, any command) upgrade the database schema? Default: yes on SQLite (one machine's
     # data dir, first run just works), no elsewhere (the operator runs `supportbot db upgrade`, the release step)
     database_upgrade: bool = True
-    database_pool: int | None = None  # PostgreSQL connections a process keeps open (None: bot/core/database.py's default)
+    database_pool: int | None = None  # PostgreSQL connections a process keeps open (None: bot/core/connections.py's default)
     # operations (issue #18): the release gate's margins (bot/engine/release_gate.py); the judge model
     gate_margins: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_GATE_MARGINS))
     judge_model: str | None = None

@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 
-from bot.core.database import calls
+from bot.core.connections import calls
 
 
 class DirectStatement:

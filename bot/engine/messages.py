@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot.core.autocommit import autocommit
-from bot.core.database import again_if_disconnected, text_array
+from bot.core.connections import again_if_disconnected
+from bot.core.database import text_array
 from bot.core.direct import DirectStatement
 from bot.core.language import LATEST_SAID
 from bot.core.messages import Message

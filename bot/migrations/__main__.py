@@ -14,7 +14,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from bot.core.database import MIGRATIONS, head, make_engine, upgrade
+from bot.core.connections import make_engine
+from bot.core.database import MIGRATIONS, head, upgrade
 
 
 def main(message: str) -> None:

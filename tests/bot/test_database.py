@@ -19,15 +19,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from bot.app.cli.main import main
+from bot.core.connections import again_if_disconnected, engine_url, make_engine
 from bot.core.database import (
-    again_if_disconnected,
     current,
     describe,
     downgrade,
-    engine_url,
     head,
     made_here,
-    make_engine,
     open_database,
     text_array,
     upgrade,

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import Engine, bindparam, create_engine, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from bot.core.database import again_if_disconnected, calls, open_database
+from bot.core.connections import again_if_disconnected, calls
+from bot.core.database import open_database
 from bot.core.direct import DirectStatement
 from bot.core.handoff_states import State
 from bot.core.tables import Conversation

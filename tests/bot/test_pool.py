@@ -2,7 +2,7 @@
 connections open as the threads that use them at once, and the reads that run beside the message path
 (the rollout stage every half second, a sampled answer's grade, the knowledge-base watch, the rollback
 watch's counts) begin no transaction, whose ROLLBACK made psycopg drop every statement the connection had
-prepared (bot/core/autocommit.py, bot/core/database.py; bench/bench_scale.py's load ran 158 of 1163
+prepared (bot/core/autocommit.py, bot/core/connections.py; bench/bench_scale.py's load ran 158 of 1163
 statements prepared, and opened ~1.4 connections a second). PostgreSQL only
 (SUPPORTBOT_TEST_DATABASE=postgresql): SQLite has neither."""
 
@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, bindparam, select, text
 
-from bot.core.database import calls, open_database
+from bot.core.connections import calls
+from bot.core.database import open_database
 from bot.core.direct import DirectStatement
 from bot.core.errors import ConfigError
 from bot.core.ops_tables import AnswerGrade

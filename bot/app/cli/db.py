@@ -13,7 +13,7 @@ from bot.app.cli.common import friendly, load_settings
 
 
 def _engine():  # type: ignore[no-untyped-def]
-    from bot.core.database import make_engine, reach
+    from bot.core.connections import make_engine, reach
 
     engine = make_engine(load_settings().database_url)
     reach(engine)
@@ -37,7 +37,7 @@ def db() -> None:
 @friendly
 def upgrade(revision: str) -> None:
     """Upgrade the schema to REVISION (default: head, the newest this version knows)."""
-    from bot.core.database import shown
+    from bot.core.connections import shown
     from bot.core.database import upgrade as run_upgrade
 
     engine = _engine()
@@ -71,8 +71,8 @@ def current() -> None:
 @friendly
 def downgrade(revision: str) -> None:
     """Downgrade the schema to REVISION: `-1` for one step back, a revision id, or `base` (drops every table)."""
+    from bot.core.connections import shown
     from bot.core.database import downgrade as run_downgrade
-    from bot.core.database import shown
 
     engine = _engine()
     try:
