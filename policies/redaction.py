@@ -42,7 +42,7 @@ import hashlib
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.batching import Batcher
@@ -144,26 +144,26 @@ class SpacyRedactor:
             for text, found in zip(texts, results, strict=True):
                 streets = [e.start for e in found if e.kind == STREET_ADDRESS]
                 if streets:  # the line above a street line is who lives there
-                    found += [Entity(PERSON, s, e, text[s:e]) for s, e in addressee_spans(text, streets, not_names=NOT_NAMES)]
+                    found += _people(text, addressee_spans(text, streets, not_names=NOT_NAMES))
                 # who is greeted, signs under a closing, or is named before a street on its line (policies/name_frames.py)
                 # (not an app's assistant asked to show the writer's own data: policies/product_context.py)
-                found += [Entity(PERSON, s, e, text[s:e]) for s, e in framed_names(text, streets) if not assistant_asked(text, s, e)]
+                found += _people(text, ((s, e) for s, e in framed_names(text, streets) if not assistant_asked(text, s, e)))
                 # a name a later "he" or "she" refers to, the items of a list of first names (policies/name_pronouns.py)
-                found += [Entity(PERSON, s, e, text[s:e]) for s, e in referred_names(text) + listed_first_names(text)]
+                found += _people(text, referred_names(text) + listed_first_names(text))
                 # a ticket's assignee, who is looped in, a pinyin name, ... (policies/task_names.py, policies/chinese_names.py)
-                found += [Entity(PERSON, s, e, text[s:e]) for s, e in task_names(text) + chinese_names(text)]
+                found += _people(text, task_names(text) + chinese_names(text))
                 # an "@" mention, "X-san", "Hi all, X here", "thx - x", "X said", "was it X who" (policies/chat_names.py)
-                found += [Entity(PERSON, s, e, text[s:e]) for s, e in chat_names(text)]
+                found += _people(text, chat_names(text))
                 # one added as an admin, the account's owner, a booking under a name, "X (our bookkeeper)" (policies/role_names.py)
-                found += [Entity(PERSON, s, e, text[s:e]) for s, e in role_names(text)]
+                found += _people(text, role_names(text))
                 # "X says", "X and Y share", "spoke to X", "X: ..." opening a message, "oria al-vesketh" (policies/people_frames.py)
-                found += [Entity(PERSON, s, e, text[s:e]) for s, e in people_frames(text)]
+                found += _people(text, people_frames(text))
                 # "hi im oria and", "Ed from marketing said", "according to X", "Can X ring me" (policies/people_shapes.py)
-                found += [Entity(PERSON, s, e, text[s:e]) for s, e in people_shapes(text)]
+                found += _people(text, people_shapes(text))
                 # two or three name words nothing knows after "sent", "for", "let" (policies/object_names.py)
-                found += [Entity(PERSON, s, e, text[s:e]) for s, e in object_names(text)]
+                found += _people(text, object_names(text))
                 # initials and a surname: "Thanks,\nK. Dornacre", "under B. Vesketh" (policies/initial_names.py)
-                found += [Entity(PERSON, s, e, text[s:e]) for s, e in initial_names(text)]
+                found += _people(text, initial_names(text))
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 if caseless_script(text):  # names the model and the capitals' cues cannot see
@@ -176,11 +176,12 @@ class SpacyRedactor:
             for i, doc in zip(todo, nlp.pipe(masked, batch_size=64, disable=self._skip), strict=True):
                 results[i].extend(people(doc, texts[i]))
                 self._remember_things(texts[i], _other_parties(doc))
-            for text, found in zip(texts, results, strict=True):  # the other items of a list of people (policies/people_shapes.py)
-                found += [Entity(PERSON, s, e, text[s:e]) for s, e in list_mates(text, [(x.start, x.end) for x in found if x.kind == PERSON])]
-                found += [Entity(PERSON, s, e, text[s:e]) for s, e in grown_hyphens(text, [(x.start, x.end) for x in found if x.kind == PERSON])]
-                # "[Oria] K. [Vesketh]" found apart by two rules: one name, the initial with it (policies/initial_names.py)
-                found += [Entity(PERSON, s, e, text[s:e]) for s, e in joined_initials(text, [(x.start, x.end) for x in found if x.kind == PERSON])]
+            for text, found in zip(texts, results, strict=True):
+                # from the names found: the other items of a list of people, a double-barrelled word after a name
+                # ("[Oria] Vesk-Tull"; policies/people_shapes.py), "[Oria] K. [Vesketh]" found apart by two rules as one name with its initial
+                # (policies/initial_names.py); each sees what the one before it added
+                for grow in (list_mates, grown_hyphens, joined_initials):
+                    found += _people(text, grow(text, [(x.start, x.end) for x in found if x.kind == PERSON]))
         merged = [merge(r, t) for r, t in zip(results, texts, strict=True)]
         if keep:
             merged = [[e for e in found if not tenant_term(e, text, keep)] for found, text in zip(merged, texts, strict=True)]
@@ -246,6 +247,11 @@ class SpacyRedactor:
 # deliver to Canada?" asks about the tenant's own service, whether or not its help center names Canada.
 OTHER_PARTIES = frozenset({"ORG", "PRODUCT", "EVENT", "LAW", "FAC", "WORK_OF_ART"})
 THINGS_KEPT = 1024  # messages whose other parties `SpacyRedactor.named_things` remembers
+
+
+def _people(text: str, spans: Iterable[tuple[int, int]]) -> list[Entity]:
+    """The spans found by a name rule as PERSON entities of `text`."""
+    return [Entity(PERSON, s, e, text[s:e]) for s, e in spans]
 
 
 def _digest(text: str) -> bytes:
