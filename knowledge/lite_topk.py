@@ -119,11 +119,16 @@ def search(index: Any, query: dict[int, float], top_k: int, mask: np.ndarray, do
             candidates = np.concatenate([candidates, new])
             scores = np.concatenate([scores, _scores(words, new, k1, b, avgdl, lengths=lengths, maps=maps)])
         if len(candidates) >= top_k:
-            theta = np.partition(scores, len(scores) - top_k)[len(scores) - top_k]
+            theta = _kth(scores, top_k)
             if left * (1.0 + _MARGIN) < theta:
                 break
     order = np.argsort(candidates, kind="stable")  # row order, as `scoped_search` finds its hits
     return _ranked(candidates[order], scores[order], top_k)
+
+
+def _kth(scores: np.ndarray, k: int) -> float:
+    """The `k`-th best of `scores` (at least `k` of them)."""
+    return float(np.partition(scores, len(scores) - k)[len(scores) - k])
 
 
 def _weighted(scale: Any, t: Any, dl: Any, k1: float, b: float, avgdl: float) -> Any:
@@ -135,7 +140,7 @@ def _weighted(scale: Any, t: Any, dl: Any, k1: float, b: float, avgdl: float) ->
 def _ranked(rows: np.ndarray, scores: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray]:
     """The best `top_k` of `rows` (ascending) by `scores`, ties in row order, as `scoped_search` ranks."""
     if len(rows) > top_k:
-        keep = scores >= np.partition(scores, len(scores) - top_k)[len(scores) - top_k]
+        keep = scores >= _kth(scores, top_k)
         rows, scores = rows[keep], scores[keep]
     ranked = np.argsort(-scores, kind="stable")[:top_k]
     return rows[ranked], scores[ranked]
@@ -149,10 +154,10 @@ def _finished(words: list[tuple[np.ndarray, np.ndarray, float, float]], taken: l
     taken words, so its sum is the same floats in the same order as there; the postings of the taken (rarest)
     words are not read again: giving up costs only the candidates' lookups, not a second search."""
     skip = set(taken)
-    cheap = _cheap_words(words, skip, candidates, scores, top_k)
-    if cheap:
-        found = _essential(words, skip, cheap, candidates, scores, mask, top_k, k1, b, avgdl, lengths, maps)
-        if found is not None:
+    if len(candidates) >= top_k:
+        theta = _kth(scores, top_k)
+        cheap = _cheap_words(words, skip, theta)
+        if cheap and (found := _essential(words, skip, cheap, theta, candidates, scores, mask, top_k, k1, b, avgdl, lengths, maps)) is not None:
             return found
     total = np.zeros(len(lengths), dtype=np.float64)
     hit = np.zeros(len(lengths), dtype=bool)
@@ -170,13 +175,10 @@ def _finished(words: list[tuple[np.ndarray, np.ndarray, float, float]], taken: l
     return _ranked(found, total[found], top_k)
 
 
-def _cheap_words(words: list[tuple[np.ndarray, np.ndarray, float, float]], skip: set[int], candidates: np.ndarray, scores: np.ndarray,
-                 top_k: int) -> list[int]:
-    """The words not taken whose bounds, smallest first, add up to less than theta (MaxScore's non-essential
-    words: a chunk holding only these cannot rank), when they hold at least `_CHEAP` of the words' postings."""
-    if len(candidates) < top_k:
-        return []
-    theta = float(np.partition(scores, len(scores) - top_k)[len(scores) - top_k])
+def _cheap_words(words: list[tuple[np.ndarray, np.ndarray, float, float]], skip: set[int], theta: float) -> list[int]:
+    """The words not taken whose bounds, smallest first, add up to less than theta (the candidates' k-th best
+    score; MaxScore's non-essential words: a chunk holding only these cannot rank), when they hold at least
+    `_CHEAP` of the words' postings."""
     left = sorted((i for i in range(len(words)) if i not in skip), key=lambda i: words[i][3])
     cheap, bound = [], 0.0
     for i in left:
@@ -188,15 +190,14 @@ def _cheap_words(words: list[tuple[np.ndarray, np.ndarray, float, float]], skip:
     return cheap if cheap and held >= _CHEAP * sum(len(words[i][0]) for i in left) else []
 
 
-def _essential(words: list[tuple[np.ndarray, np.ndarray, float, float]], skip: set[int], cheap: list[int], candidates: np.ndarray,
-               scores: np.ndarray, mask: np.ndarray, top_k: int, k1: float, b: float, avgdl: float,
+def _essential(words: list[tuple[np.ndarray, np.ndarray, float, float]], skip: set[int], cheap: list[int], theta: float,
+               candidates: np.ndarray, scores: np.ndarray, mask: np.ndarray, top_k: int, k1: float, b: float, avgdl: float,
                lengths: np.ndarray, maps: list[np.ndarray | None]) -> tuple[np.ndarray, np.ndarray] | None:
     """`_finished` without scoring the non-essential words' postings: the other words' postings are scored
     (a partial sum, an order of its own: only a bound), a chunk whose partial sum plus the cheap words' bounds
     reaches theta is a survivor, and the survivors are scored exactly over every word (`_scores`, the same
     floats as `scoped_search`'s). A chunk that is neither a candidate nor a survivor scores below theta, so
     below the k-th best. None (score everything) when the survivors' binary searches would pass `_SURVIVORS`."""
-    theta = float(np.partition(scores, len(scores) - top_k)[len(scores) - top_k])
     rest = sum(words[i][3] for i in cheap)
     part = np.zeros(len(lengths), dtype=np.float64)
     hit = np.zeros(len(lengths), dtype=bool)
@@ -213,7 +214,7 @@ def _essential(words: list[tuple[np.ndarray, np.ndarray, float, float]], skip: s
     found = np.flatnonzero(hit)
     if len(found) >= top_k:  # a chunk scores at least its partial sum: a floor perhaps above the candidates' theta
         floor = part[found] * (1.0 - _MARGIN)
-        theta = max(theta, float(np.partition(floor, len(floor) - top_k)[len(floor) - top_k]))
+        theta = max(theta, _kth(floor, top_k))
     survivors = found[(part[found] + rest) * (1.0 + _MARGIN) >= theta]
     if len(survivors) * sum(m is None for m in maps) > _SURVIVORS * postings:
         return None
