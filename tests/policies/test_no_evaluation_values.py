@@ -84,7 +84,11 @@ IN_CODE_BEFORE_THE_QUESTIONS = {BLIND_QUESTIONS_8: frozenset({"how do i add a ne
                                 BLIND_QUESTIONS_10: frozenset({"how do i turn on two-factor", "do i turn on two-factor authentication"}),
                                 # main at 63ba30d: an example of policies/thing_roles.py ("Can I pick up my order at the ..."),
                                 # written before the eleventh set
-                                BLIND_QUESTIONS_11: frozenset({"can i pick up my order", "i pick up my order at", "pick up my order at the"})}
+                                BLIND_QUESTIONS_11: frozenset({"can i pick up my order", "i pick up my order at", "pick up my order at the"}),
+                                # main at 4432df4: examples of policies/intent.py, routing.py and thing_roles.py, written
+                                # before the twelfth set (committed at 6132100)
+                                BLIND_QUESTIONS_12: frozenset({"how do i reset my password", "can i pick up my order", "i pick up my order at",
+                                                               "pick up my order at the"})}
 
 
 @pytest.mark.parametrize("blind", [BLIND_QUESTIONS, BLIND_QUESTIONS_7, BLIND_QUESTIONS_8, BLIND_QUESTIONS_9,
@@ -142,8 +146,9 @@ BLIND_PII_12 = Path(__file__).resolve().parents[2] / "bench" / "blind_pii_messag
 IN_CODE_BEFORE_THE_BLIND_SET_12 = frozenset({"elif", "priya"})
 BLIND_PII_13 = Path(__file__).resolve().parents[2] / "bench" / "blind_pii_messages_13.txt"
 # words of the thirteenth blind set's names and addresses that were in the policies' code before the set was written
-# (main at 4432df4; the set committed at 6132100): none was put there for the set
-IN_CODE_BEFORE_THE_BLIND_SET_13 = frozenset()
+# (main at 4432df4; the set committed at 6132100: first names, surnames, particles and words of the rules' own lists and
+# examples): none was put there for the set
+IN_CODE_BEFORE_THE_BLIND_SET_13 = frozenset({"binti", "cruz", "ingrid", "stone", "ting", "tomás"})
 
 
 @pytest.mark.parametrize(("blind", "in_code_before"), [(BLIND_PII, IN_CODE_BEFORE_THE_BLIND_SET), (BLIND_PII_3, IN_CODE_BEFORE_THE_BLIND_SET_3),
