@@ -31,7 +31,7 @@ Figures, 2026-12-07, branch blind13 (main at 4432df4 with two new blind sets wir
 --misses PERSON --misses-in blind13 --seed 1000` (the two flags only print); load 8-14 on 2 shared cores). A twelfth blind
 ordinary set and a thirteenth blind PII set, written and committed (6132100) before redaction ran on them, report only,
 whole (bench/blind_sets.py): blind12 questions 33 of 630 changed (0.052); PII 13: PERSON 102/118 (0.864), STREET 9/15
-(0.600), e-mail 5/5, phone 4/4, card 3/3, IBAN 3/3, SSN 1/1, IP 2/2. Every other set as on main (seed 1000 PERSON
+(0.600), e-mail 5/5, phone 4/4, card 3/3, IBAN 3/3, SSN 1/1, IP 2/2. Every other set gave the figures last written here (seed 1000 PERSON
 1206/1261; blind11 questions 8/392; blind12 PII PERSON 81/91). No rule was chosen or changed.
 
 Figures, 2026-12-07, branch privacy31 (before = main at 63ba30d with the eleventh blind ordinary set wired in (1bc4abf),
