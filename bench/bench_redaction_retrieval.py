@@ -17,7 +17,8 @@ other sets as before. kb11 (Deskwell, a coworking-space operator, written blind)
 hit@1 0.821 on / 0.812 off, hit@3 0.954 / 0.951 (higher with redaction). In that run (main at 63ba30d) no set was
 lower with redaction; some moved since the figures above (the sample 0.929 / 0.900, kb4 0.889 / 0.882, kb7 0.825 / 0.816).
 kb12 (Kerbly, a car-sharing service, written blind), added 2026-12-07 (kb12): hit@1 0.858 on / 0.853 off, hit@3 0.955 /
-0.952 (higher with redaction); in that run (branch kb12 off main 4432df4) every other set as in the kb11 run above.
+0.952 (higher with redaction). In that run (branch kb12 off main 4432df4) no set was lower with redaction; the other sets'
+hit@1 as given above, except kb5 0.799 / 0.778 and kb8 0.758 / 0.747 (kb6 0.874 both).
 
 With redaction on, the question is embedded as the customer wrote it (in memory only, bot/engine/stages.py
 EmbedStage) and the store is searched for the redacted words without placeholders; what is stored,
