@@ -683,7 +683,7 @@ pleasantries or punctuation answered with the greeting before any search; the ot
 
 Off-topic answered, three more levers measured (2026-12-07, helper answers35; bench/answers_offtopic_levels.py has the figures),
 each chosen on TUNE and the dev sets (bench/answers_near_domain_dev.py, bench/answers_clinc_inscope.py), none adopted: both
-models refitted with the off-topic cases weighted (leave one KB out: each 0.01 of off-topic answered taken costs about 0.1
+models refitted with the off-topic cases weighted (leave one KB out: each 0.01 of off-topic answered taken costs 0.1-0.2
 of right); sentence-level evidence (the best sentence's cosine or content-word share separates off-topic from right no
 better than `similarity`, AUC 0.90 / 0.71 against 0.90); levels relative to the KB's own (`Profile` heights 0.71-0.78
 against the raw 0.85-0.90; no probe level places a KB's customers). The blind KBs' off-topic questions answered sit at about
