@@ -691,6 +691,14 @@ TUNE off-topic case stopped; REPORT off-topic 0.048 -> 0.040; of the blind help 
 1 stopped (kb4 0.156 -> 0.141) for 6 right lost (kb5 -0.007, kb6 -0.005, kb8 -0.007, kb10 -0.003). 4 of those 31 are
 pleasantries or punctuation answered with the greeting before any search; the others use the help center's own words.
 
+Off-topic answered, three more levers measured (2026-12-07, helper answers35; bench/answers_offtopic_levels.py has the figures),
+each chosen on TUNE and the dev sets (bench/answers_near_domain_dev.py, bench/answers_clinc_inscope.py), none adopted: both
+models refitted with the off-topic cases weighted (leave one KB out: each 0.01 of off-topic answered taken costs 0.1-0.2
+of right); sentence-level evidence (the best sentence's cosine or content-word share separates off-topic from right no
+better than `similarity`, AUC 0.90 / 0.71 against 0.90); levels relative to the KB's own (`Profile` heights 0.71-0.78
+against the raw 0.85-0.90; no probe level places a KB's customers). The blind KBs' off-topic questions answered sit at about
+the 10th percentile of their right answers' cosine, so no floor, absolute or per KB, stops them cheaply.
+
 `offtopic_said_back`: of the off-topic questions, the share answered with no article (a greeting or farewell said back
 before any search, policies/pleasantries.py: "good morning!", "ok bye", "???"); they stay counted in `offtopic_answered`
 (the goal's figure), this column only says how many of them no article answered.
