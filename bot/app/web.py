@@ -263,23 +263,11 @@ def run(settings: Settings, *, host: str, port: int) -> None:
     # several processes on PostgreSQL listen on one port: the kernel spreads connections among them
     try:
         web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_GRACE,
-                    reuse_port=app[SHARED] is not None, loop=event_loop())
+                    reuse_port=app[SHARED] is not None)
     except OSError as exc:
         if exc.errno not in BIND_HINTS:  # taken since check_port_free
             raise
         raise ConfigError(f"cannot listen on {host}:{port}: {os.strerror(exc.errno).lower()} ({BIND_HINTS[exc.errno]})") from None
-
-
-def event_loop() -> asyncio.AbstractEventLoop:
-    """The loop `serve` runs on: uvloop's (libuv's), where it is installed, else asyncio's own; the same asyncio API.
-    The loop's own work (select, wake-ups from the worker threads, sockets and their transports) was ~15-20% of a
-    serve process's CPU under bench/bench_scale.py's load (py-spy); on uvloop a message cost ~0.7 ms of ~12 ms less
-    (bench/bench_http.py's docstring, branch perf34)."""
-    try:
-        import uvloop
-    except ImportError:  # not on every platform (Windows)
-        return asyncio.new_event_loop()
-    return uvloop.new_event_loop()
 
 
 def refuse_a_store_served_by_another_serve(settings: Settings) -> None:

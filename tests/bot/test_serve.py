@@ -99,12 +99,6 @@ def test_without_a_secret_key_the_start_warns_once_naming_the_setting(server: Se
     assert "restart invalidates every token and the vault" in warnings[0]["message"]
 
 
-def test_the_server_runs_on_uvloop(server: Server) -> None:
-    """bot/app/web.py `event_loop`: the loop's own work costs a message less CPU on libuv's loop (issue #17); the
-    tests after this one (a body cut off, a dead store, SIGTERM with a socket open) run on it."""
-    assert "uvloop/loop." in Path(f"/proc/{server.process.pid}/maps").read_text()
-
-
 def stall(port: int, path: str) -> socket.socket:
     """Headers promising 1,000 bytes of body, then 10 of them, then nothing."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=30)
