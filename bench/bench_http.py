@@ -36,6 +36,21 @@ the database works inside this process), the event loop's select and wake-ups 15
 thread waiting for a core as busy, so on a loaded machine it is an upper bound (60.7 ms here, where
 /proc gave 15-19 ms of serve's CPU a message in bench/bench_scale.py's SQLite runs the same day).
 What several processes on PostgreSQL spend besides: bench/bench_scale.py, fourth look.
+
+Work a message did twice, cut (branch perf34, 2026-12-07; py-spy record -r 200 of one SQLite serve under
+bench_scale.py's saturated load, 32 customers, shares of its active samples): the person-request pattern searched by
+the person-request stage and again by the confidence gate (`names_a_person`), 3.0% (now remembered per text,
+policies/intent.py, with `respelled`, 1.0%); the name rules (`may_hold_a_name`) run by redaction and again by the gate's
+`named_things` for every message that could hold no name, 1.8% (redaction now remembers "none" too); thinc looking for
+its CPU backend on every spaCy call in `asyncio.to_thread`'s fresh context, 0.8% (policies/spacy_pipeline.py
+`in_this_context`). The bench asks 57 questions over and over, so the pattern's cache hits across messages too: with
+real traffic the saving there is about half. Serve's CPU a message (/proc, 12 s phases, main and the branch started
+side by side and alternating, a scratch driver), main / branch: 11.57 / 10.05, 10.91 / 10.50, 11.53 / 11.57 (load
+11.9-14.7); 11.28 / 10.57, 12.23 / 10.85, 12.31 / 12.40, 13.21 / 12.48 (load 14-29); 11.15 / 10.59, 10.90 / 10.53,
+11.82 / 10.72, 11.88 / 11.41 (load 13.5-14.7): means 11.34 -> 10.71, 12.25 -> 11.57, 11.44 -> 10.81 ms (-0.6 ms, ~5%).
+Answers, evidence and redactions of 212 questions (sample_kb, dev_pii_messages, a third of two dev sets) identical.
+Tried and not kept: uvloop for serve's loop (the loop and aiohttp's transports are ~20% of its active samples, much of
+it this bench's new connection per call); three interleaved runs did not resolve a saving.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ positives than to any negative by a margin. Tenants extend the positives in the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -239,6 +240,10 @@ _ASKS_TO_REACH = re.compile(
     re.I)
 
 
+# Remembered for the last few texts (memory only, as bot/core/language.py `telling_language`): a message's text is asked
+# about by the person-request stage and again by the confidence gate (`names_a_person`); the pattern's search is
+# ~0.15 ms a message, about 1.4% of a serve process's CPU under bench/bench_scale.py's load (py-spy), each time.
+@functools.lru_cache(maxsize=256)
 def asks_to_reach_a_person(text: str) -> bool:
     """Whether `text` asks, in so many words, to be put in touch with a person (see above), its misspelled person
     and reaching words read as meant (`respelled`)."""
@@ -263,6 +268,7 @@ def _one_edit(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1:]
 
 
+@functools.lru_cache(maxsize=256)  # one message's text is respelled up to three times on its way (the stage, the gate)
 def respelled(text: str) -> str:
     """`text` with each word of five letters or more that no dictionary lists and that is one edit from one of
     `_KEY_WORDS` written as that word. Chosen on the TUNE split of bench/bench_answers.py (a request for a

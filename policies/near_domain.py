@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policies.spacy_pipeline import TAGS, other_than, pipeline
+from policies.spacy_pipeline import TAGS, in_this_context, other_than, pipeline
 
 # over the tenant's floor `min_dense` (0.40 by default): the raw cosine of the best passage under which an unknown noun
 # hands the question over. Relative, so a tenant that moves its floor (by hand or `eval --calibrate`) moves this with it
@@ -50,6 +50,8 @@ class SpacyNounReader:
         return self._nlp
 
     def nouns(self, text: str) -> list[str]:
-        doc = self._load()(text, disable=self._skip)
+        nlp = self._load()
+        in_this_context()
+        doc = nlp(text, disable=self._skip)
         return list(dict.fromkeys(t.text.lower() for t in doc if t.pos_ in NOUN_TAGS and t.is_alpha and len(t.text) >= 3))
 

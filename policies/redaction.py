@@ -71,7 +71,7 @@ from policies.pii_patterns import (
 from policies.placeholders import LocalNumbering, Numbering, apply, merge
 from policies.product_context import assistant_asked
 from policies.role_names import role_names
-from policies.spacy_pipeline import NER, other_than, pipeline
+from policies.spacy_pipeline import NER, in_this_context, other_than, pipeline
 from policies.street_addresses import address_entities
 from policies.street_extent import widened
 from policies.task_names import task_names
@@ -172,7 +172,11 @@ class SpacyRedactor:
             # the model only runs where a name could be: a capitalised word that is not just the
             # first of a sentence (or is a known first name), so most support questions skip it
             todo = [i for i, t in enumerate(texts) if may_hold_a_name(t)]
+            for i in set(range(len(texts))) - set(todo):  # none: the confidence gate need not ask `may_hold_a_name` again
+                self._remember_things(texts[i], [])
             masked = [mask_placeholders(texts[i]) for i in todo]
+            if masked:
+                in_this_context()
             for i, doc in zip(todo, nlp.pipe(masked, batch_size=64, disable=self._skip), strict=True):
                 results[i].extend(people(doc, texts[i]))
                 self._remember_things(texts[i], _other_parties(doc))
@@ -192,7 +196,8 @@ class SpacyRedactor:
         customer wrote it) writes with a capital ("a refund from Amazon", "my Disney+ subscription"), as
         spaCy reads them: another company's name where the knowledge base never uses it (bot/engine/stages.py
         `ConfidenceStage`). Only where `may_hold_a_name` (a capitalised word inside a sentence), as the
-        search for people; remembered from that search for the last `THINGS_KEPT` messages. `cached_only`:
+        search for people; remembered from that search for the last `THINGS_KEPT` messages (none remembered too
+        where it could hold no name: the rules cost ~0.25 ms a message). `cached_only`:
         None when it would take the model (call that from a thread)."""
         with self._lock:
             if (found := self._things.get(_digest(text))) is not None:
@@ -201,7 +206,9 @@ class SpacyRedactor:
             return []
         if cached_only:
             return None
-        found = _other_parties(self._load()(mask_placeholders(text), disable=self._skip))
+        nlp = self._load()
+        in_this_context()
+        found = _other_parties(nlp(mask_placeholders(text), disable=self._skip))
         self._remember_things(text, found)
         return found
 

@@ -17,6 +17,7 @@ TAGS = frozenset({"tok2vec", "tagger", "attribute_ruler"})  # part-of-speech tag
 
 _lock = threading.Lock()
 _loaded: dict[str, Any] = {}
+_ops: list[Any] = []  # thinc's CPU backend, found once (`in_this_context`)
 
 
 def pipeline(name: str) -> Any:  # a spacy.Language
@@ -26,6 +27,19 @@ def pipeline(name: str) -> Any:  # a spacy.Language
         if name not in _loaded:
             _loaded[name] = _load(name)
         return _loaded[name]
+
+
+def in_this_context() -> None:
+    """Give thinc its CPU backend in the calling context before a model call. thinc keeps the backend in a context
+    variable and `asyncio.to_thread` runs each call in a copy of the caller's context, where it is unset: thinc then
+    looked for its CPU backends anew on every model call (its registry, and imports of two optional packages that are
+    not installed, each a search of sys.path), about 1% of a serve process's CPU under bench/bench_scale.py's load
+    (py-spy). The same backend object, as thinc itself keeps it where the variable is set."""
+    from thinc.api import get_current_ops, set_current_ops
+
+    if not _ops:
+        _ops.append(get_current_ops())
+    set_current_ops(_ops[0])
 
 
 def other_than(nlp: Any, wanted: frozenset[str]) -> list[str]:

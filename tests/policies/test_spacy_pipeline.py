@@ -3,8 +3,12 @@ copy cost every process about 40 MB, and the two read it at once from different 
 
 from __future__ import annotations
 
+import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import pytest
+import thinc.backends
 
 from policies.near_domain import SpacyNounReader
 from policies.redaction import SpacyRedactor
@@ -45,3 +49,15 @@ def test_names_and_nouns_read_at_once_from_threads_match_one_at_a_time(redactor:
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(both, range(60)))
     assert results == [(alone_redacted[i % len(MESSAGES)], alone_nouns[i % len(MESSAGES)]) for i in range(60)]
+
+
+def test_spacy_in_a_fresh_context_does_not_look_for_thincs_backend_again(redactor: SpacyRedactor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`asyncio.to_thread` runs each call in a copy of the caller's context, where thinc's backend variable may be
+    unset: thinc then searched its registry and sys.path for CPU backends on every model call."""
+    redactor.detect_batch(["Please ask Olusegun Bankole to call me back"])  # the backend found once
+    looked: list[str] = []
+    real = thinc.backends.get_ops
+    monkeypatch.setattr(thinc.backends, "get_ops", lambda name, **kw: looked.append(name) or real(name, **kw))
+    found = [contextvars.Context().run(redactor.detect_batch, ["Please ask Olusegun Bankole to call me back"]) for _ in range(3)]
+    assert looked == []
+    assert all(f == found[0] for f in found) and any(e.kind == "PERSON" for e in found[0][0])
