@@ -51,7 +51,8 @@ IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?
 # a Luhn-valid run of digits right after these words is an order, ticket or meeting number, not a card (nor a phone where
 # the text does not speak of phoning: "Zoom says meeting 912 338 7711 has ended")
 NOT_A_CARD = re.compile(
-    r"(?:order|oder|purchase|invoice|tracking|ticket|reference|ref|booking|confirmation|transaction|shipment|package|parcel|case|meeting)"
+    r"(?:order|oder|purchase|invoice|tracking|ticket|reference|ref|booking|confirmation|transaction|shipment|package|parcel|case|meeting|"
+    r"claim|return|rma|complaint|quote|receipt|job|serial|warranty|appointment)"
     r"(?:\s+(?:number|no\.?|id|#))?(?:\s+(?:is|was))?:?\s*#?\s*$",
     re.I,
 )
