@@ -37,12 +37,12 @@ THING_NOUN = (
     r"(?:python |javascript |java |ruby |rust |go )?(?:library|package|module|framework)|game|service|platform|tool|"
     # devices and programs (not what a person is too: "translator", "runner", "monitor")
     r"client|editor|browser|generator|compiler|linter|bundler|crawler|scraper|mower|printer|router|scanner|tracker|lamp|"
-    r"bulb|lock|feeder|purifier|wallet|calculator|converter)"
+    r"bulb|lock|feeder|purifier|wallet|calculator|converter|dashboard|tablet|flask|kettle|reminder|company|brand|engine)"
 )
 # "X the Discord bot", "X the smart speaker", "X the Overwatch hero's": up to two words between, then the noun
 # (tried with the fewest words between and with the most: "the robot mower" ends on "mower", not "robot")
 EPITHETS = [
-    re.compile(rf"[ \t]+the[ \t]+(?:[\w+.-]+[ \t]+){{0,2}}{lazy}{THING_NOUN}(?=(['’]s\b)|[ \t]*[,.;:!?)]|[ \t]*$|[ \t]+([\w'’-]+))", re.IGNORECASE)
+    re.compile(rf"[ \t]+the[ \t]+(?:[\w+.'’-]+[ \t]+){{0,2}}{lazy}{THING_NOUN}(?=(['’]s\b)|[ \t]*[,.;:!?)]|[ \t]*$|[ \t]+([\w'’-]+))", re.IGNORECASE)
     for lazy in ("?", "")
 ]
 # "X from our bank's app", "X in the Fargo app": an assistant inside a program
