@@ -10,9 +10,22 @@ from __future__ import annotations
 import re
 
 from bot.core.words import stop_words
-from policies.name_cues import KIN_CUE, KIN_PERSON_NEXT, is_cap, listed_name, sentence_start
+from policies.name_cues import (
+    KIN_CUE,
+    KIN_PERSON_NEXT,
+    is_cap,
+    listed_name,
+    sentence_start,
+)
 from policies.name_requests import opens_request
-from policies.name_words import LEADING, NOT_NAMES, QUESTION_VERBS, Names, ordinary, plain
+from policies.name_words import (
+    LEADING,
+    NOT_NAMES,
+    QUESTION_VERBS,
+    Names,
+    ordinary,
+    plain,
+)
 
 
 def kin_word_name(text: str, m: re.Match[str], words: list[str]) -> bool:
