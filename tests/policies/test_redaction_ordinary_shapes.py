@@ -41,6 +41,9 @@ from policies.redaction import SpacyRedactor
         "Is Toby the kids' tablet safe for a five year old?",
         "Is Russell Hobbs kettle descaler safe for glass kettles?",
         "Does Charlotte Tilbury make fragrance-free products?",
+        # a firm's name: two names joined by "&" asked what a shop does, a name before "Brothers" (policies/businesses.py)
+        "Does Harlow & Finch sell gift cards?",
+        "Can I open a business account at Baxter Brothers?",
     ],
 )
 def test_an_ordinary_question_comes_back_unchanged(redactor: SpacyRedactor, text: str) -> None:
@@ -60,6 +63,9 @@ def test_an_ordinary_question_comes_back_unchanged(redactor: SpacyRedactor, text
         ("The train from Leeds was late, my colleague Bram Vesketh missed the meeting.", "Bram Vesketh", "PERSON"),
         ("Homer Dornacre the plumber never came.", "Homer Dornacre", "PERSON"),
         ("My landlord is Russell Vesketh, he never replies.", "Russell Vesketh", "PERSON"),
+        ("Please tell Oria & Bram Vesketh that their order shipped.", "Oria", "PERSON"),
+        ("Please tell Oria & Bram Vesketh that their order shipped.", "Bram Vesketh", "PERSON"),
+        ("Is Oria Vesketh still the manager at Baxter Brothers?", "Oria Vesketh", "PERSON"),
     ],
 )
 def test_personal_data_of_a_nearby_shape_is_still_redacted(redactor: SpacyRedactor, text: str, value: str, kind: str) -> None:
