@@ -60,6 +60,8 @@ def test_an_ordinary_question_comes_back_unchanged(redactor: SpacyRedactor, text
         ("Please send it to 12 Victoria Road, Leeds LS1 4AB", "12 Victoria Road", "STREET_ADDRESS"),
         ("Is Oria Vesketh still the contact on our account?", "Oria Vesketh", "PERSON"),
         ("About my claim: please call me on +44 7700 900123 after 5.", "+44 7700 900123", "PHONE"),
+        ("Re the claim 0161 496 0000 is my number for updates", "0161 496 0000", "PHONE"),
+        ("For the appointment 07700 900123 works best", "07700 900123", "PHONE"),
         ("The train from Leeds was late, my colleague Bram Vesketh missed the meeting.", "Bram Vesketh", "PERSON"),
         ("Homer Dornacre the plumber never came.", "Homer Dornacre", "PERSON"),
         ("My landlord is Russell Vesketh, he never replies.", "Russell Vesketh", "PERSON"),
