@@ -28,8 +28,8 @@ responses) are redacted as their tenant would be, with the knowledge base's term
 all are also shown with no terms at all (a tenant with an empty knowledge base).
 
 Figures, 2026-12-07, branch privacy34 (before = main at 4432df4, after = the branch at 388b0c2; `--show none --seed 1000`,
-before, after, before, after, before, after, before (the last pair on the final commit; identical counts within each side
-but where said); load 7-21 on 2 shared cores). Needless changes of ordinary questions in shapes the rules took for personal
+before, after, before, after, before with the wider claim rule at 6428218, then after, before, after at 388b0c2; identical
+counts within each side but where said; load 7-21 on 2 shared cores). Needless changes of ordinary questions in shapes the rules took for personal
 data: a voice skill named with its wake word inside a sentence or before what is said of it ("Why does Hey X keep ...",
 "Ask X says she can't find ..."; policies/product_context.py `wake_word_name`), a street with no house number before a
 pharmacy, post office, kiosk, service centre... or after a shop no one owns ("a shop on X Street") or a brand ("the Hilton
@@ -51,7 +51,8 @@ before a number: that cost blind5 one phone (5/5 -> 4/5) in the report run, and 
 - ordinary changed: tune 155, report 178 of ~14,680 unchanged (no terms 186, 202);
 - every recall identical on every set (PERSON PII 223/226, 200/205, seed 1000 1206/1261; STREET 135/148, 114/127, 754/797;
   every blind PII set and every other kind identical);
-- throughput, 5,000 CLINC150 requests, in the bench runs: before 900, 495, 258 vs after 534, 501, 937 messages/s: noise.
+- throughput, 5,000 CLINC150 requests, in the bench runs: before 900, 495, 258, 564 vs after 534, 501 (6428218), 937, 708
+  (388b0c2) messages/s: noise.
 
 Figures, 2026-12-07, branch privacy31 (before = main at 63ba30d with the eleventh blind ordinary set wired in (1bc4abf),
 after = the branch at e816e2c; `--show none --seed 1000`, before and after alternating (before, after, before, after,
