@@ -53,6 +53,10 @@ before a number: that cost blind5 one phone (5/5 -> 4/5) in the report run, and 
   every blind PII set and every other kind identical);
 - throughput, 5,000 CLINC150 requests, in the bench runs: before 900, 495, 258, 564 vs after 534, 501 (6428218), 937, 708
   (388b0c2) messages/s: noise.
+- after merging main (9caf728, the blind13 sets, which no rule here was chosen on or run on before): main vs the merge
+  (d4bea6d) alternating, before, after, before, after (identical counts within each side; load 7-14): blind12 questions
+  33 -> 32 of 630, blind7 20 -> 19, blind8 38 -> 37, every other ordinary count identical; every recall identical on every
+  set, PII 13 among them (PERSON 102/118, STREET 9/15); throughput before 744, 777 vs after 815, 978 messages/s: noise.
 
 Figures, 2026-12-07, branch blind13 (main at 4432df4 with two new blind sets wired in (592bb00); one run, `--show report
 --misses PERSON --misses-in blind13 --seed 1000` (the two flags only print); load 8-14 on 2 shared cores). A twelfth blind
