@@ -47,6 +47,14 @@ Michael Kors | Kate Spade | Tory Burch | Coach | Levi's | Lululemon | Zara | Uni
 Valentino | Fendi | Givenchy | Balenciaga | Yves Saint Laurent | Christian Louboutin | Jimmy Choo | Estée Lauder | Clinique | Lancôme |
 L'Oréal | Maybelline | Revlon | Garnier | Nivea | Dove | Gillette | Braun | Oral-B | Colgate | Kellogg's | Heinz | Hershey's |
 Cadbury | Nestlé | Lindt | Ferrero | Mars | Wrigley | Campbell's | Johnson & Johnson | Procter & Gamble | Kimberly-Clark |
+# home, kitchen and beauty brands and British chains named after people (a lone first name only before what a service does;
+# none with a word of the shared PII file: tests/policies/test_no_evaluation_values.py)
+Russell Hobbs | Morphy Richards | Kenwood | Breville | Dualit | Le Creuset | Smeg | Hotpoint | Zanussi | Beko |
+Salter | Lakeland | Emma | Simba | Silentnight | Stanley | Thermos | Harry's | Billie | Charlotte Tilbury | Jo Malone |
+Bobbi Brown | Molton Brown | Kiehl's | Max Factor | Mary Kay | Tom Ford | Dr. Martens |
+Ted Baker | Vivienne Westwood | Alexander McQueen | Karen Millen | Oliver Bonas | Joules | Boden | Jack Wills |
+Byron | Zizzi | Bella Italia | Prezzo | Frankie & Benny's | Toby Carvery | Harvester | Beefeater | Carluccio's |
+Patisserie Valerie | Gail's | Wetherspoon | Bill's | Vauxhall | Cadillac | Buick | Lotus | McLaren |
 # banks, brokers, insurers and payments
 Wells Fargo | Goldman Sachs | Charles Schwab | Edward Jones | Raymond James | Fidelity | Vanguard | Merrill Lynch | Merrill Edge |
 JPMorgan Chase | Chase | Barclays | Lloyds | Lloyds Bank | Santander | HSBC | Citi | Citibank | Capital One | Ally Bank | Discover |
@@ -65,7 +73,7 @@ Loom | Miro | Figma | Canva | Mailchimp | Klaviyo | Intercom | Zendesk | Freshde
 Outreach | Salesloft | Apollo | Clari | Chorus | HubSpot | Pipedrive | Copper | Attio | Xero | QuickBooks | FreshBooks | Sage |
 Brex | Ramp | Expensify | Navan | Workday | BambooHR | Greenhouse | Lever | Ashby | Okta | Twilio | Segment | Amplitude | Mixpanel |
 Hotjar | Pendo | Gainsight | Marketo | Hootsuite | Sprout Social | Grammarly | Otter | Fireflies | Descript | Airtable | Smartsheet |
-Wrike | ClickUp | Jira | Confluence | Bitbucket | Jenkins | Travis CI | Heroku | Vercel | Netlify | Shopify | Squarespace | Wix |
+Wrike | ClickUp | Jira | Confluence | Bitbucket | Jenkins | Hudson | Jekyll | Hugo | Travis CI | Heroku | Vercel | Netlify | Shopify | Squarespace | Wix |
 Webflow | WordPress | Ghost | Substack | Patreon | Gumroad | Stripe | Square | Paddle | Chargebee | Recurly | Braintree | Adyen |
 Mollie | Worldpay | Dropbox | Box | Evernote | Todoist | Things | Bear | Obsidian | Roam | Craft | Bitwarden | LastPass | Dashlane |
 # assistants and devices

@@ -14,7 +14,9 @@ from policies.name_words import EDITION_WORDS, Names, NameWords, compound_word, 
 # a restaurant or a shop named after its owner: "Mr Joe's Pizza", "at Hun Lee's Kitchen", "Rosa's Cantina"
 BUSINESS_AFTER = re.compile(
     r"(?:['’]?s)?\s+(?:pizza|pizzeria|trattoria|restaurant|cafe|café|coffee|bakery|diner|grill|bistro|steakhouse|kitchen|deli|"
-    r"pub|tavern|brewery|cantina|taqueria|burgers?|tacos|sushi|bbq|bagels|donuts|noodles?)\b",
+    r"pub|tavern|brewery|cantina|taqueria|burgers?|tacos|sushi|bbq|bagels|donuts|noodles?|"
+    # what a firm's name ends on: "Baxter Brothers", "Vesketh Bros", "Quill Ltd"
+    r"brothers|bros|ltd|limited|inc|llc|plc|gmbh)\b",
     re.IGNORECASE,
 )
 # "Does Rosa's take cash?", "Can Bram's deliver?": a name's possessive asked to act is a shop ("Does Rosa's son take
@@ -145,6 +147,9 @@ def a_business(text: str, start: int, end: int) -> bool:
     if (len(words) > 1 or TITLE_BEFORE.search(text[max(0, start - 6) : start])) and LABEL_ASKED.search(text[max(0, start - 12) : start]) \
             and LABEL_DOES.match(text, after):
         return True  # "Does Oria Vesketh ship dresses to Canada?", "Is Oria Vesketh having a sale this weekend?"
+    if (firm := _ampersand_firm(text, start, end)) and LABEL_ASKED.search(text[max(0, firm[0] - 12) : firm[0]]) \
+            and LABEL_DOES.match(text, firm[1]):
+        return True  # "Does Harlow & Finch sell gift cards?": two names joined by "&" asked what a shop does
     if BUSINESS_BEFORE.search(text[max(0, start - 24) : start]):
         return True  # "a reservation for bistro les quill", "at cafe oria"
     if len(words) > 1 and BUSINESS_AFTER.fullmatch(" " + words[-1]):
@@ -153,3 +158,16 @@ def a_business(text: str, start: int, end: int) -> bool:
     possessive = re.search(r"['’]s$", words[-1]) is not None or text[end : end + 2] in ("'s", "’s")
     titled = words[-1].endswith("s") and TITLE_BEFORE.search(text[max(0, start - 6) : start]) is not None
     return (possessive or titled) and BUSINESS_AFTER.match(text, end) is not None
+
+
+AMPERSAND_AFTER = re.compile(r"[ \t]+&[ \t]+[A-Z][\w'’-]*")
+AMPERSAND_BEFORE = re.compile(r"[A-Z][\w'’-]*[ \t]+&[ \t]+\Z")
+
+
+def _ampersand_firm(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """"Harlow & Finch": a name and the capitalised word an ampersand joins to it, as one firm's name (start, end)."""
+    if m := AMPERSAND_AFTER.match(text, end):
+        return start, m.end()
+    if m := AMPERSAND_BEFORE.search(text, max(0, start - 30), start):
+        return m.start(), end
+    return None

@@ -25,6 +25,7 @@ from policies.name_requests import OPENING_REQUEST, coordinated_name, opens_requ
 from policies.name_words import (
     LEADING,
     NOT_NAMES,
+    QUESTION_VERBS,
     foreign_function_word,
     plain,
     product_end_only,
@@ -64,7 +65,8 @@ def without_article(text: str, start: int, words: list[str]) -> tuple[int, list[
 
 def without_leading_words(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
     """"Hi Quillon", "Maybe Bramwen": a greeting or a sentence's first function word is no part of the name."""
-    while words and (words[0].lower().strip(",.") in LEADING or (words[0].lower() in stop_words() and not _first_name_kept(words))):
+    while words and (words[0].lower().strip(",.") in LEADING or (words[0].lower() in stop_words() and not _first_name_kept(words))
+                     or (words[0].lower() in QUESTION_VERBS and len(words) > 1 and sentence_start(text, start))):
         start = text.index(words[0], start) + len(words[0])
         start += len(text[start:]) - len(text[start:].lstrip())
         words = words[1:]

@@ -10,9 +10,22 @@ from __future__ import annotations
 import re
 
 from bot.core.words import stop_words
-from policies.name_cues import KIN_CUE, KIN_PERSON_NEXT, is_cap, listed_name
+from policies.name_cues import (
+    KIN_CUE,
+    KIN_PERSON_NEXT,
+    is_cap,
+    listed_name,
+    sentence_start,
+)
 from policies.name_requests import opens_request
-from policies.name_words import LEADING, NOT_NAMES, Names, ordinary, plain
+from policies.name_words import (
+    LEADING,
+    NOT_NAMES,
+    QUESTION_VERBS,
+    Names,
+    ordinary,
+    plain,
+)
 
 
 def kin_word_name(text: str, m: re.Match[str], words: list[str]) -> bool:
@@ -48,6 +61,8 @@ def name_pairs(text: str, *, cased: bool) -> list[tuple[int, int]]:
         first, last = m.group(1), m.group(2)
         if cased and not (is_cap(first) and is_cap(last)):
             continue
+        if first.lower() in QUESTION_VERBS and sentence_start(text, m.start()):
+            continue  # "Are Calvin Klein boxers in the sale?": the question's verb, though "Are" is a first name too
         if opens_request(text, m.start(), first):
             continue  # "Tell Oria": "tell" is a first name too, but not at the head of a request
         if not cased and re.search(r"\b(?:to|in|from|at|near|into|via|visit|visiting|around|of|san|santa|los|las)\s+$", text[max(0, m.start() - 12) : m.start()]):

@@ -84,6 +84,9 @@ class NameWords:
 
 
 # words before a name that are no part of it: greetings, a sentence's function words, the writer, a role
+# a question's verb opening a sentence before a name ("Are Calvin Klein boxers in the sale?"), also where it is a first
+# name of the lists ("Are"); "Will" is left out: "Will Oria ..." is read both ways
+QUESTION_VERBS = frozenset({"are", "is", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could", "would", "should"})
 LEADING = frozenset(
     "hi hello hey dear thanks thank maybe why when where what who how the a an and but or so yes no ok okay please "
     "i i'm i’m im i'd i've it's that's he's she's "

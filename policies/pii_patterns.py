@@ -51,8 +51,12 @@ IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?
 # a Luhn-valid run of digits right after these words is an order, ticket or meeting number, not a card (nor a phone where
 # the text does not speak of phoning: "Zoom says meeting 912 338 7711 has ended")
 NOT_A_CARD = re.compile(
-    r"(?:order|oder|purchase|invoice|tracking|ticket|reference|ref|booking|confirmation|transaction|shipment|package|parcel|case|meeting)"
-    r"(?:\s+(?:number|no\.?|id|#))?(?:\s+(?:is|was))?:?\s*#?\s*$",
+    r"(?:(?:order|oder|purchase|invoice|tracking|ticket|reference|ref|booking|confirmation|transaction|shipment|package|parcel|case|meeting)"
+    r"(?:\s+(?:number|no\.?|id|#))?"
+    # a claim's, a return's or a quote's number only when it says so: "Claim number 7720145 was rejected" ("about the
+    # claim, 0161 496 0000" may be a phone)
+    r"|(?:claim|return|rma|complaint|quote|receipt|serial|warranty)\s+(?:number|no\.?|id|#))"
+    r"(?:\s+(?:is|was))?:?\s*#?\s*$",
     re.I,
 )
 NANP_PHONE = re.compile(r"(?<![\w-])(?:\+?\d{1,3}[-.\s])?\(?\d{3}\)?[-.\s]?\d{3}[-.\s]\d{4}(?![\w-])")

@@ -92,3 +92,18 @@ def region_after_city(text: str, start: int, end: int) -> bool:
     if not city.group(2) and " ".join(region.group().lower().split()) in NameWords.frequent_surnames():
         return False
     return GREETED_BEFORE.search(text, 0, city.start()) is None
+
+
+# what runs between places, right before "from", "to" or "via": "the 7:45 train from X", "flights to X", "the bus via X"
+TRAVEL_BEFORE = re.compile(
+    r"\b(?:trains?|bus(?:es)?|coach(?:es)?|flights?|ferr(?:y|ies)|trams?|shuttles?|tube|metro|express|sleeper|"
+    r"connections?|departures?|arrivals?|platforms?)[ \t]+(?:from|to|for|into|via|out of)[ \t]+(?:the[ \t]+)?\Z",
+    re.IGNORECASE,
+)
+
+
+def travel_end(text: str, start: int, end: int) -> bool:
+    """"The 7:45 train from X was cancelled", "Are there flights to X on Sunday?": where a train, a bus, a flight or a
+    ferry leaves from or goes to is a place (one word or two: "the coach to X Y"). A person is met off a train, not
+    named as its end ("the train to see Oria" has "see" between)."""
+    return len(text[start:end].split()) <= 2 and TRAVEL_BEFORE.search(text[max(0, start - 30) : start]) is not None

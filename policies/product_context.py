@@ -10,6 +10,9 @@ about a name that only the model or a name list vouches for, before its other ru
   account has ("X's turret", "X's outfit"; "X's account was banned" stays someone's);
 - what is configured, installed or launched to do something ("configure X to use Firefox");
 - an assistant asked to show or read out the writer's own data ("ask X to show my spending");
+- a voice skill or an assistant named with its wake word inside a sentence ("Why does Hey X keep ...", "Can Ask X read
+  my list?", "How do I stop Ask X from ..."), or opening one when a verb said of it follows ("Ask X says she can't
+  find ...", "Hey X won't turn off the lights"); not a greeting ("Hey X, my order ...", "Hey X can you ...");
 - a name right before the goods sold under it ("return X items");
 - a name right before the software it names, which then does something ("X app keeps freezing");
 - a lone word the model calls an organisation or a product, on which a device or a show is ("keeps going offline on X");
@@ -140,9 +143,40 @@ def configured(text: str, start: int, end: int) -> bool:
 
 
 def assistant_asked(text: str, start: int, end: int) -> bool:
-    """"ask X to show my spending", "ask X to read my balance": an app's assistant; "ask X to send me the file" stays someone's."""
+    """"ask X to show my spending", "ask X to read my balance": an app's assistant; "ask X to send me the file" stays someone's.
+    A skill named with its wake word ("Why does Hey X keep ...", `wake_word_name`) is one too."""
     return (len(_words(text, start, end)) == 1 and ASSISTANT_ASKED_BEFORE.search(text[max(0, start - 10) : start]) is not None
-            and ASSISTANT_AFTER.match(text, end) is not None) or assistant_told(text, start, end)  # "tell X to play music"
+            and ASSISTANT_AFTER.match(text, end) is not None) or assistant_told(text, start, end) \
+        or wake_word_name(text, start, end)  # "tell X to play music", "Can Ask X read my list?"
+
+
+# a capitalised wake word that is part of a voice skill's or an assistant's name, inside a sentence: after a question's
+# verb, an article or a possessive, or a verb done to a program ("Why does Hey X", "Can Ask X", "my Ask X skill",
+# "stop Ask X from"); not after "and", "oh" or a comma, where "hey" greets someone
+WAKE_INSIDE = re.compile(
+    r"(?<![\w'’])(?i:does|do|did|doesn['’]t|don['’]t|didn['’]t|can|could|can['’]t|will|would|won['’]t|is|isn['’]t|was|wasn['’]t|"
+    r"why|my|our|your|the|this|that|stop|rename|use|using|install|reinstall|uninstall|reset|update|enable|disable|set up|link|unlink|"
+    r"open|with|of|on|in|from)[ \t]+(?:Ask|Hey|OK|Okay)[ \t]+\Z"
+)
+# the wake word opening a sentence, then what is said of a skill rather than to a person ("Ask X says she can't find it",
+# "Hey X won't turn off the lights", "Hey X keeps waking up"): "Hey X, ..." and "Hey X can you ..." greet someone
+WAKE_OPENING = re.compile(r"(?:\A|[.!?]\s+|\n\s*)(?:Ask|Hey)[ \t]+\Z")
+SAID_OF_A_SKILL = re.compile(
+    r"(?:['’]s)?[ \t]+(?:(?:still|always|now|just|suddenly|randomly|sometimes)[ \t]+)?(?:says|keeps|won['’]t|doesn['’]t|didn['’]t|"
+    r"isn['’]t|can['’]t|stopped|skipped|ignores|mishears|misunderstands|answers|responds|replies|plays|reads|turns|wakes|lights up|"
+    r"crashes|freezes)\b(?![ \t]+(?:you|u)\b)"
+)
+
+
+def wake_word_name(text: str, start: int, end: int) -> bool:
+    """A name right after a wake word ("Ask", "Hey") that makes one name with it: a voice skill's or an assistant's,
+    inside a sentence ("Can Ask X read my shopping list?", "Does Hey X work with Hue bulbs?") or opening one with what
+    is said of it ("Ask X says she can't find my recipes"). Not "Hey X, my order ...", "Hey X can you help", "and hey X"."""
+    words = _words(text, start, end)
+    if not 1 <= len(words) <= 2 or re.match(r"[ \t]*,", text[end:]):
+        return False
+    before = text[max(0, start - 24) : start]
+    return WAKE_INSIDE.search(before) is not None or (WAKE_OPENING.search(before) is not None and SAID_OF_A_SKILL.match(text, end) is not None)
 
 
 def goods_of(text: str, start: int, end: int) -> bool:

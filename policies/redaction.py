@@ -149,7 +149,7 @@ class SpacyRedactor:
                 # (not an app's assistant asked to show the writer's own data: policies/product_context.py)
                 found += _people(text, ((s, e) for s, e in framed_names(text, streets) if not assistant_asked(text, s, e)))
                 # a name a later "he" or "she" refers to, the items of a list of first names (policies/name_pronouns.py)
-                found += _people(text, referred_names(text) + listed_first_names(text))
+                found += _people(text, [(s, e) for s, e in referred_names(text) + listed_first_names(text) if not assistant_asked(text, s, e)])
                 # a ticket's assignee, who is looped in, a pinyin name, ... (policies/task_names.py, policies/chinese_names.py)
                 found += _people(text, task_names(text) + chinese_names(text))
                 # an "@" mention, "X-san", "Hi all, X here", "thx - x", "X said", "was it X who" (policies/chat_names.py)

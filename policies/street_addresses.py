@@ -11,7 +11,7 @@ from bot.core.pii_kinds import STREET_ADDRESS
 from bot.core.words import stop_words
 from policies import street_words
 from policies.pii_patterns import UPPER, Entity
-from policies.product_phrases import shop_street
+from policies.product_phrases import branded_street, shop_street
 from policies.street_goods import counted_line
 
 
@@ -34,7 +34,7 @@ UNIT = rf"(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?|#)\s*\d+[A-Za-z]?"
 # word that is no function word ("185 willis parade")
 NAME_CAP = rf"(?:[{UPPER}0-9][\w'’.-]*|{PARTICLE})"
 NAME_ANY = rf"(?:{NAME_CAP}|(?-i:(?!(?:for|and|with|from|into|your|our|my|the|this|that|at|to|in|on|by|please|how|move|close)\b)[a-zà-öø-ÿā-ž][\w'’-]{{2,}}))"
-NOT_A_STREET_NAME = r"(?!(?:I|Please|How|What|Why|When|Where|Can|Could|Would|Do|Does|Is|Are|The|My|Our|Your|Move|Close)\b)"
+NOT_A_STREET_NAME = r"(?!(?:I|Please|How|What|Why|When|Where|Which|Who|Can|Could|Would|Should|Will|Do|Does|Did|Is|Are|Was|Were|Has|Have|Had|The|My|Our|Your|Move|Close)\b)"
 
 
 def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Pattern[str]]:
@@ -220,8 +220,8 @@ def address_entities(text: str) -> list[Entity]:
         # `_unit_of_address` finds it in an address
         (units if m.re is LONE_UNIT and start == m.start() and not re.search(r"[\d\n]", text[m.end() : end]) else spans).append((start, end))
     spans += [(s, e) for s, e in units if _unit_of_address(text, s, e, spans)]
-    # a street with no number where a shop is ("the Boots on Princes Street"): policies/product_phrases.py
-    return [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in _union(spans, text) if not shop_street(text, s, e)]
+    # a street with no number where a shop is ("the Boots on Princes Street", "the Hilton Park Lane"): policies/product_phrases.py
+    return [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in _union(spans, text) if not shop_street(text, s, e) and not branded_street(text[s:e])]
 
 
 def _unit_of_address(text: str, start: int, end: int, streets: list[tuple[int, int]]) -> bool:

@@ -93,8 +93,13 @@ SYNCS_DATA_AFTER = re.compile(
     re.IGNORECASE,
 )
 # "the Fenwick Road shop": a street with no number naming a shop's branch
-SHOP_NOUN_AFTER = re.compile(r"\s+(?:shop|store|branch|outlet|showroom|location|warehouse|depot|superstore|megastore)\b(?!['’])",
-                             re.IGNORECASE)
+SHOP_NOUN_AFTER = re.compile(
+    r"\s+(?:shop|store|branch|outlet|showroom|location|warehouse|depot|superstore|megastore|pharmacy|chemist|supermarket|"
+    r"post office|sorting office|service (?:centre|center|desk|point)|repair (?:centre|center|shop)|kiosk|hub|pop-up|flagship|"
+    r"pickup point|pick-up point|collection point|drop-off|parcel locker|locker|dealership|garage|restaurant|cafe|café|"
+    r"takeaway|food hall|gym|clinic|practice|surgery|library|cinema|car park|retail park)\b(?!['’])",
+    re.IGNORECASE,
+)
 
 
 def _spans_hit(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:

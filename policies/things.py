@@ -26,7 +26,7 @@ from policies.name_words import (
     unknown_word,
 )
 from policies.noun_modifiers import modifies_noun
-from policies.places import region_after_city
+from policies.places import region_after_city, travel_end
 from policies.product_context import product_context
 from policies.program_cues import (
     CERTIFIED_FOR,
@@ -89,6 +89,8 @@ def a_thing(
         return True  # "card Visa 4111 1111 1111 1111": a card network before a card's number
     if region_after_city(text, start, end):
         return True  # "Savannah, Georgia", "a hotel for st charles missouri": a state or a country after a city
+    if travel_end(text, start, end):
+        return True  # "the 7:45 train from X", "flights to X": where a train or a flight goes is a place
     if product_context(text, start, end, things=things, persons=persons):
         return True  # "my Bolt EUV battery", "pay with Klarna at X", "Can X's turret be upgraded?": policies/product_context.py
     words = [w.strip(".,'’") for w in text[start:end].split()]
