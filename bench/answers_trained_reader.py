@@ -24,7 +24,31 @@ against its first three articles and the answered questions against their cited 
 AUCs (the zone, as answers_second_reader does for e5) beside the gate's own confidence, and right vs off-topic / wrong
 AUCs on the answered questions; TUNE is the training data (its AUCs are training scores).
 
-Measurements: see the end of this docstring (filled in after the run).
+Measured 2026-12-07 (helper answers36), on the shared 2-core machine at load average 8-24 (everything nice 10, one torch
+thread: one thread ran a training step 1.6x faster than two at that load). Records: bench/answers_second_reader.py
+`record`'s output as helper answers34 wrote it at 12:29 the same day (its branch's base 4432df4, no change to bot/,
+knowledge/, policies/, channels/ or handoff/ from there to main at 31944e6); this script's own `record` was started and
+stopped after 9 minutes with under 2 minutes of CPU (it would have ended past the deadline). The dev near-domain set was
+asked here (`record`'s second half). Zone: TUNE 240 (A 143, B 66, O 31), REPORT 257 (140 / 85 / 32), kb4-kb8 346
+(204 / 112 / 30); answered: TUNE 445, REPORT 419, kb4-kb8 649.
+- training data: 2,249 pairs from 1,271 TUNE and dev cases, the first 1,200 of them shuffled (345 positive) to fit the
+  time; 75 steps take 400-470 s. The loss barely moved at lr 5e-5 (epoch mean 0.972 against 0.988 for a constant),
+  its AUC on its own last 96 training pairs 0.65; at lr 1.5e-4 0.776 (`w2`, the one measured below; chosen on that
+  TUNE fit). A second epoch from it (`--init`) is at the end.
+- A vs B / A vs O AUC in the zone, the reader's quantities (answers_second_reader's names; cos_top is the reader's
+  probability for the fused top) against the gate's own confidence on the same cases:
+      TUNE (training data)  reader cos_top 0.62 / 0.71, lead_top 0.61 / 0.66   gate confidence 0.53 / 0.60
+      REPORT                reader cos_top 0.49 / 0.67, best_lead 0.63 / 0.57  gate confidence 0.65 / 0.69, choice 0.61 / 0.71
+      kb4-kb8               reader cos_top 0.53 / 0.51, lead_top 0.43 / 0.43   gate confidence 0.71 / 0.70, choice 0.69 / 0.72
+  (kb4 0.65 / 0.63, kb5 0.56 / 0.39, kb6 0.50 / 0.57, kb8 0.45 / 0.40 for cos_top). e5 (answers_second_reader):
+  lead 0.65 / 0.80 / 0.78 A vs B, cosine 0.84 / 0.86 / 0.76 A vs O. The trained reader is worse than e5 and than the
+  gate's own confidence everywhere but TUNE, its training data.
+- answered questions, the reader's probability for the cited article, AUC right vs off-topic / right vs wrong: TUNE
+  0.66 / 0.47, REPORT 0.80 / 0.58, kb4-kb8 0.52 / 0.52 (kb4 0.54 / 0.75, kb5 0.53 / 0.60, kb6 0.95 / 0.39 on one
+  off-topic case, kb8 0.47 / 0.40); the gate's confidence 0.71 / 0.67, 0.59 / 0.73, 0.69 / 0.70.
+- step 4's bar (REPORT A vs B >= 0.75, A vs O >= 0.90) is not met: no rule was chosen or applied (`measure --rules`
+  would choose one on TUNE; not run for the figures here).
+- cost: torch, one thread, 493 ms a zone question (its three pairs in one batch, 164 ms a pair, load 12-15).
 """
 
 from __future__ import annotations
@@ -137,18 +161,21 @@ def _batch(tokenizer: Any, pairs: list[tuple[str, str]]) -> dict[str, Any]:
                           padding=True, return_tensors="pt"))
 
 
-def train(path: Path, model_dir: Path, out: Path) -> None:
+def train(path: Path, model_dir: Path, out: Path, lr: float = LR, init: Path | None = None) -> None:
     import torch
 
     torch.manual_seed(SEED)
     torch.set_num_threads(1)  # on the loaded 2-core machine one thread ran a step 1.6x faster than two
     pairs = json.loads(path.with_name(f"{path.stem}.pairs.json").read_text())
     reader, tokenizer = _reader(model_dir)
+    if init is not None:  # another epoch on the same pairs (reshuffled), from a reader trained before
+        reader.load_state_dict(torch.load(init / "reader.pt"))
+        random.Random(SEED + 1).shuffle(pairs)
     for name, param in reader.encoder.named_parameters():
         if name.startswith("embeddings") or any(name.startswith(f"encoder.layer.{n}.") for n in range(FROZEN)):
             param.requires_grad = False
     steps = EPOCHS * ((len(pairs) + BATCH - 1) // BATCH)
-    optimizer = torch.optim.AdamW([p for p in reader.parameters() if p.requires_grad], lr=LR, weight_decay=0.01)
+    optimizer = torch.optim.AdamW([p for p in reader.parameters() if p.requires_grad], lr=lr, weight_decay=0.01)
     warm = max(1, steps // 10)  # linear warm-up over a tenth of the steps, then linear decay to zero
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: s / warm if s < warm else max(0.0, (steps - s) / (steps - warm)))
     positives = sum(p[2] for p in pairs)
@@ -312,6 +339,8 @@ def main() -> int:
     parser.add_argument("records", type=Path)
     parser.add_argument("--model", type=Path, help="train/score: the MiniLM checkpoint folder")
     parser.add_argument("--out", type=Path, help="train/score: where the trained weights go (never the repo)")
+    parser.add_argument("--init", type=Path, help="train: start from the reader trained into this folder")
+    parser.add_argument("--lr", type=float, default=LR, help="train: the learning rate")
     parser.add_argument("--rules", action="store_true", help="measure: choose rules on TUNE, apply them to the records")
     parser.add_argument("--budget", type=float, default=900.0, help="score: seconds to spend (resumable)")
     args = parser.parse_args()
@@ -320,7 +349,7 @@ def main() -> int:
     elif args.step == "prepare":
         prepare(args.records)
     elif args.step == "train":
-        train(args.records, args.model, args.out)
+        train(args.records, args.model, args.out, args.lr, args.init)
     elif args.step == "score":
         score(args.records, args.model, args.out, args.budget)
     else:
