@@ -42,8 +42,9 @@ cases (A 143, B 66, O 31), REPORT 257 (140 / 85 / 32), kb4-kb8's own 346 (204 / 
   kb4-kb8; its lead over the next two 0.61 / 0.61, 0.59 / 0.53, 0.47 / 0.44; whether it also puts it first 0.55 / 0.58,
   0.56 / 0.54, 0.51 / 0.47. A vs O, the score of the top: 0.54 / 0.53, 0.46 / 0.46, 0.41 / 0.37 (unrelated pairs read
   as "not contradicted", so off-topic questions score as high as answered ones). Gate confidences in one logistic model,
-  leave one KB out on TUNE's zone, A vs B: 0.40, with the pair reader's three quantities 0.52 / 0.45. e5, on main a053df8's
-  records (bench/answers_second_reader.py): lead A vs B 0.65 / 0.80 / 0.78, top cosine A vs O 0.84 / 0.86 / 0.76: better everywhere.
+  leave one KB out on TUNE's zone, A vs B: 0.40, with the pair reader's three quantities 0.52 / 0.45. e5 on these records
+  (`--model e5`, 37 min niced at load 4-22): lead A vs B 0.65 / 0.80 / 0.78, top cosine A vs O 0.84 / 0.86 / 0.76 (as on
+  a053df8's, bench/answers_second_reader.py), gate + e5 leave one KB out 0.59: better everywhere.
 - order chosen on TUNE: aegis-swap (lead A vs B tied at 0.61, agreement 0.58 against 0.55, A vs O on the lead 0.59
   against 0.53).
   Its rule (answer the handed-over question when the reader also puts the fused top first at score >= -1.55, lead >=
