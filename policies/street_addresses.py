@@ -25,7 +25,9 @@ TYPE_FIRST = _alternatives(street_words.TYPE_FIRST)
 COMPOUND = _alternatives(street_words.COMPOUND_ENDINGS)
 FOREIGN_COMPOUND = _alternatives([w for w in street_words.COMPOUND_ENDINGS if w not in street_words.ENGLISH_WORD_ENDINGS])
 CAP_WORD = rf"[{UPPER}][\w'’.-]*"
-PARTICLE = r"(?:de|del|des|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan)"
+# (and those inside places' names: Czech "u", "v", Dutch "en", German "am", "im", "an", Polish "i": "Vesketh u Quillonu",
+# "Quillon en Dal", "Vesketh im Quillontal", "Oria i Quillona")
+PARTICLE = r"(?:de|del|des|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan|u|v|en|am|im|an|i)"
 # "San Clara de la Montaña", "Týn nad Vltavou": up to two particles between capitalised words
 CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -]){{0,2}}{CAP_WORD}){{0,3}}"
 # "12", "221B", "04/82", "96-25", "101/3/14" (an Austrian house, staircase and door); not a decimal ("Cedar Hill 2.1",
@@ -74,7 +76,7 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
 
 # the structure of a postal address, whatever its street is called: a street line (a house number before
 # or after the street's words) and, on the next line or two, a place with its postcode
-PLACE_LINE = rf"(?:{CAP_WORDS},?\s+(?:[A-Z]{{2,3}},?\s+)?(?:{{postcode}})|(?:[A-Z]{{1,2}}\s+)?(?:{{postcode}}),?\s+{CAP_WORD})"
+PLACE_LINE = rf"(?:{CAP_WORDS},?\s+(?:[A-Z]{{2,3}},?\s+)?(?:{{postcode}})|(?:[A-Z]{{1,2}}\s+)?(?:{{postcode}}),?\s+{CAP_WORDS})"
 STREET_LINE_THEN_PLACE = [
     # "9 Quillon Link\nBramwen Vale, NT, 2920", "88 Vesketh Fall\nEast Dornacre\nN6 5LN"
     rf"\b\d{{1,5}}[A-Za-z]?,?\s+{CAP_WORDS}[ \t]*(?:,[ \t]*)?\n(?:[ \t>]*{CAP_WORDS}[ \t]*\n)?[ \t>]*{PLACE_LINE}",

@@ -27,6 +27,8 @@ TYPE_AFTER = (
     # Australian and New Zealand road types (AS/NZS 4819)
     "access approach brace concourse circuit cross entrance fairway footway frontage glade interchange intersection link "
     "lookout meander outlook promenade quadrant quays ramble reach reserve retreat return roadside serviceway strip tollway "
+    # British thoroughfare words the lists above lack (Royal Mail's and Scotland's: "Hawkins Brae", "Oxford Circus")
+    "brae circus lees quad "
     "utca út tér körút köz sor sétány fasor dűlő rakpart lépcső kapu "
     "marg nagar chowk ganj gali colony "
     "sokak sokağı sk caddesi cad cd bulvarı mahallesi mah "

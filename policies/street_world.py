@@ -16,6 +16,10 @@ development files, never on an evaluation file):
 - a Canadian rural route ("RR 2, Site 5, Comp 18");
 - a South Asian or Gulf house, flat or villa number with its numbered street or road ("House 45, Street 7",
   "h.no 8-2-293/82, road no. 12");
+- a Czech or Slovak street named by a preposition ("Na Quillonu 86") or an adjective ("Quillonská 2") with its number;
+- a street word no English sentence has, with no number, after "on", "at", "near" ("lives on Quillon utca");
+- a British address's lines in any case down to its postcode, an Indian one down to its PIN code, a Dutch postcode line and
+  the place below it;
 - a Japanese block address written all in lower case ("4-15-2 quillon-dai, vesketh-ku").
 
 Hand-written: no maintained library parses addresses offline without a 2 GB model (libpostal); Faker's street lists
@@ -27,7 +31,7 @@ from __future__ import annotations
 import re
 
 from policies.pii_patterns import UPPER
-from policies.street_words import TYPE_FIRST
+from policies.street_words import TYPE_FIRST, UNMISTAKABLE_TYPE_AFTER
 
 WORD = r"[^\W\d_][\w'’.-]*"
 HOUSE = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?){0,2}\b(?![.,]\d)"
@@ -101,6 +105,34 @@ EIRCODE = r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W)[ \t]?[\dAC-FHKNPRTV-Y]{4}\b"
 RURAL_PLACES = re.compile(rf"{CAP_ITEM}(?:,[ \t]+{CAP_ITEM}){{1,2}}(?=,[ \t]*(?:Co\.|County)[ \t]+[{UPPER}]|,[ \t]*{EIRCODE})")
 
 
+# "Na Quillonu 86", "Pod Quillonem 5", "U Veskethy 3": a Czech or Slovak street named by a preposition and a place in its
+# case; "Quillonská 2", "Veskethého 15": one named by an adjective of a place or a person (endings no English word has)
+CZECH_STREET = re.compile(
+    r"(?<![\w.])(?<!\bthe )(?:(?:Na|Nad|Pod|Za|Před|Při|U|K|Ke|V|Ve)[ \t]+[A-ZÁ-Ž][a-zá-ž]+(?:ě|i|u|y|e|em|ou|ách|ích|ami)"
+    r"|[A-ZÁ-Ž][a-zá-ž]+(?:ská|cká|ého|ná))[ \t]+\d{1,4}(?:/\d{1,4})?[a-z]?\b(?![.,]\d)"
+)
+# "lives on Quillon utca", "the station is on vesketh utca": a street with a word no English sentence has and no number, after
+# a word that says it is a place
+ON_FOREIGN_STREET = re.compile(
+    rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bnear )|(?<=\bof ))(?:the[ \t]+)?(?!the\b)(?:[^\W\d_][\w'’-]*[ \t]+){{1,3}}(?:{'|'.join(UNMISTAKABLE_TYPE_AFTER)})\b"
+)
+UK_POSTCODE_ANY = r"[A-Za-z]{1,2}\d[A-Za-z\d]?[ \t]?\d[A-Za-z]{2}"
+# "flat 3\nquillon courts\nport vesketh\nab1 2cd", "14 oria green\nlake bramwen\nxy1x 2tz": a British address's lines in any
+# case, a postcode on the last
+UK_BLOCK = re.compile(
+    rf"(?:^|(?<=\n))[ \t>]*(?:(?:flat|apartment|apt|studio|unit)[ \t]+\w{{1,4}}[ \t]*,?[ \t]*\n[ \t>]*)?(?:\d{{1,5}}[a-zA-Z]?[ \t]+)?"
+    rf"[^\W\d_][^\n\d]{{2,40}}\n(?:[ \t>]*[^\W\d_][^\n\d]{{2,40}}\n){{1,2}}[ \t>]*{UK_POSTCODE_ANY}\b"
+)
+# "66/93\nquillon path\nvesketh 411001", "h.no. 06\noria marg\nbramwen-560001": an Indian house number on a line of its own, its
+# street or area, and the place with its six-digit PIN code
+INDIAN_BLOCK = re.compile(
+    r"(?<![\w/.-])(?i:h\.?[ \t]?no\.?[ \t]*)?\d{1,4}(?:/\d{1,4})?[A-Za-z]?(?:,[ \t]*[^\W\d_][^\n\d]{1,40})?[ \t]*\n"
+    r"(?:[ \t]*[^\W\d_][^\n\d]{1,40}\n)?[ \t]*[^\W\d_][^\n\d]{1,40}?[ \t]*[-,]?[ \t]*\d{6}\b"
+)
+# "quillonsingel 3\n1234 ab\nvesketh": a Dutch postcode alone on its line, its place on the next
+DUTCH_POSTCODE_LINES = re.compile(r"(?<=\n)[ \t>]*\d{4}[ \t]?[A-Za-z]{2}[ \t]*\n[ \t>]*[^\W\d_][\w'’ -]{1,40}")
+
+
 def _cued(text: str) -> list[tuple[int, int]]:
     """A street's name and number right after words that say an address follows."""
     spans = []
@@ -125,9 +157,12 @@ def world_streets(text: str) -> list[tuple[int, int]]:
         spans += [m.span(g) for g in (1, 2) if m.group(g)]
     for regex in (UNNUMBERED_ABOVE_POSTCODE, GENITIVE_STREET, CYRILLIC_HOUSE, RURAL_ROUTE, HOUSE_AND_NUMBERED_STREET):
         spans += [m.span() for m in regex.finditer(text)]
+    spans += [m.span() for regex in (CZECH_STREET, ON_FOREIGN_STREET, UK_BLOCK, INDIAN_BLOCK) for m in regex.finditer(text)]
+    # a Dutch postcode's lines only below a street line found
+    spans += [m.span() for m in DUTCH_POSTCODE_LINES.finditer(text) if re.search(r"\d[A-Za-z]?[ \t]*\n[ \t>]*$", text[: m.start()])]
     if not any(c.isupper() for c in text):
         spans += [m.span() for m in JAPANESE_LOWER.finditer(text)]
-    return spans
+    return [(s, e) for s, e in spans if not business_street(text, s, e)]
 
 
 # a company's place of business named by its street, with no house number: "the Orchard Road flagship", "offices on

@@ -49,6 +49,16 @@ def _leaked(redacted: str, street: str) -> list[str]:
         ("Bitte an Quillongasse 12/2/9, 1080 Wien", "Quillongasse 12/2/9"),
         ("moved to Veskethstraat 41 bis, 2000 Antwerpen", "Veskethstraat 41 bis"),
         ("Livrez au 1200, rue Quillon, app. 5, Laval", "1200, rue Quillon, app. 5"),
+        # a Czech street named by a preposition or an adjective, with the place's particle below it
+        ("Adresa: Pod Quillonem 14\n541 01 Vesketh nad Úpou", "Pod Quillonem 14\n541 01 Vesketh nad Úpou"),
+        ("Pošlete to na Quillonská 7, Brno", "Quillonská 7"),
+        # a street word no English sentence has, with no number, after "on"
+        ("he lives on quillon utca now", "quillon utca"),
+        # a British address in lower case down to its postcode, an Indian one down to its PIN code
+        ("ship to:\nflat 4\nquillon mews\nvesketh\nab1 2cd", "flat 4\nquillon mews\nvesketh\nab1 2cd"),
+        ("Deliver to:\n12/45\nQuillon Marg\nVesketh-411001", "12/45\nQuillon Marg\nVesketh-411001"),
+        # a Dutch postcode alone on its line and the place below it
+        ("Adres:\nQuillonsingel 9\n1234 AB\nVesketh en Dal", "Quillonsingel 9\n1234 AB\nVesketh en Dal"),
     ],
 )
 def test_street_lines_of_many_countries_are_redacted(redactor: SpacyRedactor, text: str, street: str) -> None:
@@ -68,6 +78,8 @@ def test_street_lines_of_many_countries_are_redacted(redactor: SpacyRedactor, te
         "Can you ship to Norway in 3 days?",
         "I live at the office most weeks, can I get deliveries there?",
         "Is Windows 11, 2024 edition supported?",
+        "Can I pay cash at the Quillon utca store?",
+        "Is the Na Quillonu 2 app free?",
     ],
 )
 def test_a_company_s_place_by_its_street_and_nearby_questions_are_unchanged(redactor: SpacyRedactor, text: str) -> None:
