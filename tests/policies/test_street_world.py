@@ -56,7 +56,7 @@ def _leaked(redacted: str, street: str) -> list[str]:
         ("he lives on quillon utca now", "quillon utca"),
         # a British address in lower case down to its postcode, an Indian one down to its PIN code
         ("ship to:\nflat 4\nquillon mews\nvesketh\nab1 2cd", "flat 4\nquillon mews\nvesketh\nab1 2cd"),
-        ("Deliver to:\n12/45\nQuillon Marg\nVesketh-411001", "12/45\nQuillon Marg\nVesketh-411001"),
+        ("deliver to:\n12/45\nquillon path\nvesketh 411001", "12/45\nquillon path\nvesketh 411001"),
         # a Dutch postcode alone on its line and the place below it
         ("Adres:\nQuillonsingel 9\n1234 AB\nVesketh en Dal", "Quillonsingel 9\n1234 AB\nVesketh en Dal"),
     ],
