@@ -84,7 +84,7 @@ VERSION_BEFORE = re.compile(
 IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
 # the capital letters of the scripts the name and address patterns read
-UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я"
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽΆΈ-ΏΑ-ΩА-Я"  # Greek capitals with their accent too ("Άρτα", "Έδεσσα")
 
 
 # Secrets a customer pastes while asking for help ("my key fl_live_8sd7... gets 401"): whoever holds one is the customer,

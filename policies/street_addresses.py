@@ -13,6 +13,7 @@ from policies import street_words
 from policies.pii_patterns import UPPER, Entity
 from policies.product_phrases import branded_street, shop_street
 from policies.street_goods import counted_line
+from policies.street_world import business_street
 
 
 def _alternatives(words: list[str]) -> str:
@@ -24,11 +25,14 @@ TYPE_FIRST = _alternatives(street_words.TYPE_FIRST)
 COMPOUND = _alternatives(street_words.COMPOUND_ENDINGS)
 FOREIGN_COMPOUND = _alternatives([w for w in street_words.COMPOUND_ENDINGS if w not in street_words.ENGLISH_WORD_ENDINGS])
 CAP_WORD = rf"[{UPPER}][\w'’.-]*"
-PARTICLE = r"(?:de|del|des|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan)"
+# (and those inside places' names: Czech "u", "v", Dutch "en", German "am", "im", "an", Polish "i": "Vesketh u Quillonu",
+# "Quillon en Dal", "Vesketh im Quillontal", "Oria i Quillona")
+PARTICLE = r"(?:de|del|des|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan|u|v|en|am|im|an|i)"
 # "San Clara de la Montaña", "Týn nad Vltavou": up to two particles between capitalised words
 CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -]){{0,2}}{CAP_WORD}){{0,3}}"
-# "12", "221B", "04/82", "96-25"; not a decimal ("Cedar Hill 2.1", "Ruby Lane 2.3": versions)
-HOUSE = r"\d{1,5}(?:[/-]\d{1,5})?[A-Za-z]?\b(?![.,]\d)"
+# "12", "221B", "04/82", "96-25", "101/3/14" (an Austrian house, staircase and door); not a decimal ("Cedar Hill 2.1",
+# "Ruby Lane 2.3": versions)
+HOUSE = r"\d{1,5}(?:[/-]\d{1,5}){0,2}[A-Za-z]?\b(?![.,]\d)"
 UNIT = rf"(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?|#)\s*\d+[A-Za-z]?"
 # a word of a street's name: capitalised, or a particle; in a message written all in lower case, any
 # word that is no function word ("185 willis parade")
@@ -72,7 +76,7 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
 
 # the structure of a postal address, whatever its street is called: a street line (a house number before
 # or after the street's words) and, on the next line or two, a place with its postcode
-PLACE_LINE = rf"(?:{CAP_WORDS},?\s+(?:[A-Z]{{2,3}},?\s+)?(?:{{postcode}})|(?:[A-Z]{{1,2}}\s+)?(?:{{postcode}}),?\s+{CAP_WORD})"
+PLACE_LINE = rf"(?:{CAP_WORDS},?\s+(?:[A-Z]{{2,3}},?\s+)?(?:{{postcode}})|(?:[A-Z]{{1,2}}\s+)?(?:{{postcode}}),?\s+{CAP_WORDS})"
 STREET_LINE_THEN_PLACE = [
     # "9 Quillon Link\nBramwen Vale, NT, 2920", "88 Vesketh Fall\nEast Dornacre\nN6 5LN"
     rf"\b\d{{1,5}}[A-Za-z]?,?\s+{CAP_WORDS}[ \t]*(?:,[ \t]*)?\n(?:[ \t>]*{CAP_WORDS}[ \t]*\n)?[ \t>]*{PLACE_LINE}",
@@ -220,8 +224,10 @@ def address_entities(text: str) -> list[Entity]:
         # `_unit_of_address` finds it in an address
         (units if m.re is LONE_UNIT and start == m.start() and not re.search(r"[\d\n]", text[m.end() : end]) else spans).append((start, end))
     spans += [(s, e) for s, e in units if _unit_of_address(text, s, e, spans)]
-    # a street with no number where a shop is ("the Boots on Princes Street", "the Hilton Park Lane"): policies/product_phrases.py
-    return [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in _union(spans, text) if not shop_street(text, s, e) and not branded_street(text[s:e])]
+    # a street with no number where a shop is ("the Boots on Princes Street", "the Hilton Park Lane"): policies/product_phrases.py;
+    # where a company's office, depot or flagship is ("offices on Wall Street", "the Orchard Road flagship"): policies/street_world.py
+    return [Entity(STREET_ADDRESS, s, e, text[s:e]) for s, e in _union(spans, text)
+            if not shop_street(text, s, e) and not branded_street(text[s:e]) and not business_street(text, s, e)]
 
 
 def _unit_of_address(text: str, start: int, end: int, streets: list[tuple[int, int]]) -> bool:

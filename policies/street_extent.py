@@ -19,7 +19,7 @@ from policies.pii_patterns import UPPER, Entity
 from policies.street_forms import with_forms
 
 # a building's word and its number (or letter) right before where the street rules start: "House 21, 4th Cross Road"
-BUILDING_BEFORE = re.compile(r"(?<![\w.-])(?i:house|building|bldg\.?|block|blk\.?|plot|villa|door|no\.?|nr\.?)[ \t]+(?:[A-Z]|\d{1,5}[A-Za-z]?)?[ \t]*,?[ \t]*$")
+BUILDING_BEFORE = re.compile(r"(?<![\w.-])(?i:house|building|bldg\.?|block|blk\.?|plot|lot|villa|door|no\.?|nr\.?|bâtiment|bât\.?|bloco|edificio|edifício)[ \t]+(?:[A-Z]|\d{1,5}[A-Za-z]?)?[ \t]*,?[ \t]*$")
 # Spanish and Portuguese floors and doors: an ordinal number and the door's word, abbreviation or letter ("2º dcha",
 # "4ª B", "1º andar"), or the ground floor ("bajo")
 FLOOR_AFTER = re.compile(

@@ -23,7 +23,8 @@ import re
 
 from bot.core.pii_kinds import STREET_ADDRESS
 from policies.pii_patterns import UPPER, Entity
-from policies.street_words import KOREAN_ROAD_ENDINGS
+from policies.street_words import KOREAN_ROAD_ENDINGS, UNIT_AFTER_WORDS
+from policies.street_world import world_streets
 
 KOREAN_ROAD = "|".join(KOREAN_ROAD_ENDINGS)
 
@@ -55,7 +56,9 @@ FORMS = [
     ),
     # a Korean road name's address: the road's name with its ending (street_words.KOREAN_ROAD_ENDINGS) joined by a hyphen,
     # then the building's number ("Sejong-daero 110", "Yeoksam-ro 7-gil 16", "Teheran-ro 152")
-    re.compile(rf"(?<![\w.-])[A-Z][a-z]{{2,14}}(?:-[a-z0-9]{{1,6}})?-(?i:{KOREAN_ROAD})(?:[ \t]+\d{{1,3}}-(?i:{KOREAN_ROAD}))?[ \t]+\d{{1,4}}(?:-\d{{1,3}})?\b"),
+    re.compile(rf"(?<![\w.-])[A-Z][a-z]{{2,14}}(?:-[a-z0-9]{{1,6}})?-(?i:{KOREAN_ROAD})(?:[ \t]+\d{{1,3}}-(?i:{KOREAN_ROAD}))?[ \t]+\d{{1,4}}(?:-\d{{1,3}})?\b(?!-)"),
+    # "45 Teheran-ro 25-gil": the building's number before the road and its side road (Korean road-name addresses)
+    re.compile(rf"(?<![\w.-])\d{{1,4}}(?:-\d{{1,3}})?[ \t]+[A-Z][a-z]{{2,14}}(?:-[a-z0-9]{{1,6}})?-(?i:{KOREAN_ROAD})(?:[ \t]+\d{{1,3}}-(?i:{KOREAN_ROAD}))?\b"),
 ]
 
 # what may follow a street line and is part of it (each from where the street ends)
@@ -69,6 +72,13 @@ UNIT_AFTER = re.compile(
     r"|,?[ \t]+(?:D|K|Daire|Kat)[ \t]?[:.][ \t]?\d{1,4}\b"  # a Turkish flat and floor: "No: 12 D: 3"
     r"|[ \t]+(?:Dto|Esq|Izq|Dcha|Drt|Dt)\.?(?![\w])"  # a Portuguese or Spanish side written with a capital after its floor
     r"|,?[ \t]+(?:\d{1,2}\.[ \t]?)?(?:OG|UG|EG|DG|Stock|Etage)\b"  # a German floor: "Beispielstraße 8, 2. OG", ", EG"
+    # the flat, floor, block, staircase or door words of other countries, each with its number or letter ("kv. 48", "bl. A2,
+    # ap. 7", "scala B, interno 9", "piso 5 dto. B", "bloco 2, apto 803", "app. 4", "oficina 301": street_words.UNIT_AFTER_WORDS)
+    rf"|,?[ \t]+(?i:{'|'.join(re.escape(w) for w in sorted(UNIT_AFTER_WORDS, key=len, reverse=True))})\.?[ \t]?(?:\d{{1,5}}[A-Za-z]?|[A-Z]\d{{0,2}}|[IVX]{{1,4}})\b\.?"
+    r"|,?[ \t]+\d{1,2}\.[ \t]?(?i:sal|sals|etage|étage|stock|em|emelet)\b\.?"  # a floor written "3. sal", "2. Stock"
+    r"|(?:\.[ \t]*|[ \t]+)(?:[IVX]{1,4}\.[ \t]?)?(?:em|emelet)\.?(?:[ \t]?\d{1,3}\.?)?"  # a Hungarian floor and door: "60. II. em. 4."
+    r"|[ \t]+(?i:bis|ter|huis|hs|boven)\b\.?"  # "23 bis", "5 huis", "14 boven": a house number's suffix or its floor
+    r"|,?[ \t]+\d{1,2}(?:è|er|[rnt])[ \t]+\d{1,2}[aª]?\b"  # a Catalan floor and door: "401, 5è 2a"
 )
 # "6 bis", "14 ter" before a street that starts at its type word ("rue ...")
 NUMBER_SUFFIX_BEFORE = re.compile(r"(?<![\w.,/-])\d{1,5}[ \t]?(?i:bis|ter|quater)[ \t]+$")
@@ -77,7 +87,7 @@ MAX_UNITS = 3
 
 def other_streets(text: str) -> list[tuple[int, int]]:
     """The street lines of the shapes above."""
-    return [m.span() for regex in FORMS for m in regex.finditer(text)]
+    return [m.span() for regex in FORMS for m in regex.finditer(text)] + world_streets(text)
 
 
 def extended(text: str, start: int, end: int) -> tuple[int, int]:
@@ -85,8 +95,9 @@ def extended(text: str, start: int, end: int) -> tuple[int, int]:
     if (m := NUMBER_SUFFIX_BEFORE.search(text, max(0, start - 12), start)) and text[start : start + 1].isalpha():
         start = m.start()
     for _ in range(MAX_UNITS):
-        if not re.search(r"[\dº°ª][A-Za-z]?\.?$", text[start:end]) and not re.search(r"(?:th|tv|mf|[IVX])\.?$", text[start:end]):
-            break  # a unit follows a number (or a unit that ends on its side): "Street 12, sala 42", not "Street, sala"
+        if not text[start : start + 1].isdigit() and not re.search(r"[\dº°ª][A-Za-z]?\.?$", text[start:end]) and not re.search(r"(?:th|tv|mf|[IVX]|\b[A-Z]\d{0,2}|huis|bis|ter|em)\.?$", text[start:end]):
+            break  # a unit follows a number (or a unit that ends on its side, or a street line that opens with its number: "3450,
+            # rue Quillon-Vesk, app. 4"): "Street 12, sala 42", not "Street, sala"
         if (m := UNIT_AFTER.match(text, end)) is None:
             break
         end = m.end()

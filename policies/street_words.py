@@ -27,11 +27,15 @@ TYPE_AFTER = (
     # Australian and New Zealand road types (AS/NZS 4819)
     "access approach brace concourse circuit cross entrance fairway footway frontage glade interchange intersection link "
     "lookout meander outlook promenade quadrant quays ramble reach reserve retreat return roadside serviceway strip tollway "
+    # British thoroughfare words the lists above lack (Royal Mail's and Scotland's: "Hawkins Brae", "Oxford Circus")
+    "brae circus lees quad "
     "utca út tér körút köz sor sétány fasor dűlő rakpart lépcső kapu "
     "marg nagar chowk ganj gali colony "
     "sokak sokağı sk caddesi cad cd bulvarı mahallesi mah "
     "allee straße strasse weg ring damm ufer gasse platz laan straat plein gracht kade singel dijk vej gade allé plads "
-    "gatan vägen gränd torg katu tie kuja polku veien gata"
+    "gatan vägen gränd torg katu tie kuja polku veien gata "
+    # Russian and Ukrainian (romanised) words after the name ("Nevsky prospekt 28")
+    "prospekt ulitsa pereulok"
 ).split()
 
 # before the street's name: "Rua do Exemplo", "Calle Ejemplo", "ul. Przykładowa", "Via Esempio"
@@ -51,7 +55,12 @@ TYPE_FIRST = (
     "chemin allée impasse quai route cours passage boulevard bd boul "
     "odos οδός λεωφόρος λεωφ πλατεία πάροδος πάρ nám "
     # Malaysia's and Indonesia's street word before the name ("Jalan ...", "Jln. ...", "Jl. ...")
-    "jalan jln jl"
+    "jalan jln jl "
+    # Catalan, Romanian, Russian and Ukrainian (romanised), Hebrew (romanised), Thai and Vietnamese words before the name,
+    # and the Polish market square ("Carrer de ...", "Calea ...", "vul. ...", "prospekt ...", "Rehov ...", "Thanon ...",
+    # "Ngõ ...", "Rynek ...")
+    "carrer passeig plaça avinguda calea aleea bulevardul șoseaua soseaua intrarea vul vulytsia ulitsa prospekt prosp pereulok "
+    "shosse naberezhnaya rehov rechov sderot thanon ngõ ngách đường phố rynek"
 ).split()
 
 # endings of one-word street names in languages that write them together: "Esimerkkikatu", "Beispielstraße"
@@ -61,6 +70,8 @@ COMPOUND_ENDINGS = (
     "vej gade allé plads stræde torv vænge parken "
     "gatan vägen gränd torg torget stigen backen "
     "katu tie kuja polku väylä rinne kaari ranta bulevardi "
+    # Danish and Norwegian definite forms ("Strandvejen", "Storgaden")
+    "vejen gaden "
     "veien gata gaten veg"
 ).split()
 
@@ -71,7 +82,7 @@ ENGLISH_WORD_ENDINGS = "ring pad tie kade gade garten hof".split()
 # a unit inside a building: "Apt. 5", "Suite 838", "Depto. 532", "H.No. 12", "Level 8" (a floor: AS/NZS 4819)
 UNIT_WORDS = (
     "apt apartment suite ste unit floor fl room rm depto dpto departamento edif edificio interior int piso apto "
-    "appartamento piano scala interno wohnung whg etage lgh bte bus lok lokal casa h.no flat level lvl bureau sala"
+    "appartamento piano scala interno wohnung whg etage lgh bte bus lok lokal casa h.no flat level lvl bureau sala appt"
 ).split()
 
 # street words of TYPE_AFTER that are no English words: in a message written all in lower case these
@@ -90,6 +101,17 @@ UNMISTAKABLE_TYPE_AFTER = (
     "allee straße strasse gasse platz laan straat plein gracht singel dijk vej allé plads gatan vägen gränd torg katu kuja "
     "polku veien gata"
 ).split()
+
+# the flat, floor, block, staircase, door and office words after a house number, with their number or letter, as many
+# countries write them ("kv. 48" Russian and Ukrainian, "bl. A2, sc. 1, ap. 7" Romanian, "scala B, interno 9" Italian,
+# "piso 5 dto. B", "esc. 2, pta. 3" Spanish and Argentine, "bloco 2, apto 803" Brazilian, "app. 4" Québec, "Top 5",
+# "Stiege 3" Austrian, "lgh 1304" Swedish)
+UNIT_AFTER_WORDS = [
+    "kv", "kvartira", "korp", "korpus", "stroenie", "bl", "bloc", "bloco", "bloque", "sc", "scara", "scala", "etaj",
+    "ap", "apt", "app", "appt", "apto", "apartament", "apartamento", "apartment", "interno", "int", "piso", "dto",
+    "depto", "dpto", "puerta", "pta", "esc", "escalera", "oficina", "sala", "conj", "torre", "lgh", "whg", "top",
+    "stiege", "tür", "door", "flat", "unit", "suite", "ste", "room", "rm", "level", "lvl", "floor", "fl",
+]
 
 # military and post-office boxes of US addresses: "PSC 1234, Box 5678", "P.O. Box 12"
 MILITARY_POST = "PSC Unit USNS USNV USS CMR".split()
