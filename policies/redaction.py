@@ -57,6 +57,7 @@ from policies.name_presence import may_hold_a_name
 from policies.name_pronouns import listed_first_names, referred_names
 from policies.name_spans import addressee_spans
 from policies.name_words import NOT_NAMES, NameWords
+from policies.lone_names import lone_names
 from policies.object_names import object_names
 from policies.people_frames import people_frames
 from policies.people_shapes import grown_hyphens, list_mates, people_shapes
@@ -162,6 +163,8 @@ class SpacyRedactor:
                 found += _people(text, people_shapes(text))
                 # two or three name words nothing knows after "sent", "for", "let" (policies/object_names.py)
                 found += _people(text, object_names(text))
+                # one name word where only a person stands: "belongs to Ngozi", "Anahera needs a new password" (policies/lone_names.py)
+                found += _people(text, lone_names(text))
                 # initials and a surname: "Thanks,\nK. Dornacre", "under B. Vesketh" (policies/initial_names.py)
                 found += _people(text, initial_names(text))
         if PERSON in kinds:
