@@ -1,5 +1,5 @@
-"""One name word alone where a sentence has room only for a person: "The laptop belongs to Ngozi.", "The password reset
-went to Bogdan by mistake", "Whoever helped Olumide yesterday", "Anahera needs a new password.", "Did Chiamaka already pay
+"""One name word alone where a sentence has room only for a person: "The laptop belongs to Quillane.", "The password reset
+went to Vesketh by mistake", "Whoever helped Oriane yesterday", "Dornacre needs a new password.", "Did Bramwen already pay
 for the upgrade?".
 
 A customer often names a colleague or a relative by the first name only, and many first names of Africa, Oceania, East
