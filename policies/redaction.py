@@ -51,13 +51,13 @@ from policies.caseless_names import caseless_names
 from policies.chat_names import chat_names
 from policies.chinese_names import chinese_names
 from policies.initial_names import initial_names, joined_initials
+from policies.lone_names import lone_names
 from policies.name_cues import declared_name, mask_placeholders
 from policies.name_frames import framed_names
 from policies.name_presence import may_hold_a_name
 from policies.name_pronouns import listed_first_names, referred_names
 from policies.name_spans import addressee_spans
 from policies.name_words import NOT_NAMES, NameWords
-from policies.lone_names import lone_names
 from policies.object_names import object_names
 from policies.people_frames import people_frames
 from policies.people_shapes import grown_hyphens, list_mates, people_shapes
