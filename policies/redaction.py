@@ -163,7 +163,7 @@ class SpacyRedactor:
                 found += _people(text, people_shapes(text))
                 # two or three name words nothing knows after "sent", "for", "let" (policies/object_names.py)
                 found += _people(text, object_names(text))
-                # one name word where only a person stands: "belongs to Quillane", "Dornacre needs a new password" (policies/lone_names.py)
+                # a first name alone after what is done to a person: "belongs to Oriane", "from Oriane to Bramwen" (policies/lone_names.py)
                 found += _people(text, lone_names(text))
                 # initials and a surname: "Thanks,\nK. Dornacre", "under B. Vesketh" (policies/initial_names.py)
                 found += _people(text, initial_names(text))
