@@ -64,6 +64,18 @@ Australian, Native American, Slavic, Central European, Germanic, Nordic, Celtic,
 colleague", in lower case, with initials, particles, hyphenated and double surnames, next to product words, in signatures and
 sign-offs, after titles, possessives, lists, "X here", "on behalf of X"; 11 street addresses of many countries; e-mails,
 phones, cards.
+The twelfth ordinary set (blind13, bench/ordinary/blind_questions_12.txt) is report only too, whole: 630 questions about
+real and invented software products, services, apps, devices and shops (assistants, apps, appliances, cars, operating
+systems and plans named like people or places, one-word and CamelCase brands, versions, model, order, ticket, invoice and
+booking numbers, amounts, dates, times, public stores and offices named by street or town, airports, regions, some in
+lower case, with typos, very short or long); no PII messages.
+The thirteenth PII set (blind13, bench/blind_pii_messages_13.txt, written at the same time as the twelfth ordinary set) is
+report only too: 108 messages, 118 people of many cultures (African, Arabic, Persian, Kurdish, Turkish, Hebrew, South and
+Central Asian, Tibetan, Mongolian, East and South-East Asian, Pacific, Aboriginal Australian, Navajo, African American,
+Slavic, Balkan, Greek, Caucasian, Finno-Ugric, Nordic, Celtic, Germanic, Romance, Basque, Maltese, Latin American) as
+subjects and objects, after prepositions, in lists, greetings, signatures and sign-offs, possessives, lower case, single
+first names with weak context, names that are English words, nicknames, initials; 15 street addresses of 15 countries;
+e-mails, phones, cards, IBANs, a US SSN, IP addresses.
 """
 
 from __future__ import annotations
@@ -89,11 +101,13 @@ BLIND_PII_9 = HERE / "blind_pii_messages_9.txt"
 BLIND_PII_10 = HERE / "blind_pii_messages_10.txt"
 BLIND_PII_11 = HERE / "blind_pii_messages_11.txt"
 BLIND_PII_12 = HERE / "blind_pii_messages_12.txt"
+BLIND_PII_13 = HERE / "blind_pii_messages_13.txt"
 BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 BLIND_QUESTIONS_8 = HERE / "ordinary" / "blind_questions_8.txt"
 BLIND_QUESTIONS_9 = HERE / "ordinary" / "blind_questions_9.txt"
 BLIND_QUESTIONS_10 = HERE / "ordinary" / "blind_questions_10.txt"
 BLIND_QUESTIONS_11 = HERE / "ordinary" / "blind_questions_11.txt"
+BLIND_QUESTIONS_12 = HERE / "ordinary" / "blind_questions_12.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -206,6 +220,11 @@ def blind_pii_records_12() -> list[dict]:
     return [parse_marked(line) for line in _lines(BLIND_PII_12)]
 
 
+def blind_pii_records_13() -> list[dict]:
+    """The thirteenth blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_13)]
+
+
 def blind_questions_7() -> list[str]:
     """The seventh blind ordinary set, whole (report only)."""
     return _lines(BLIND_QUESTIONS_7)
@@ -229,3 +248,8 @@ def blind_questions_10() -> list[str]:
 def blind_questions_11() -> list[str]:
     """The eleventh blind ordinary set, whole (report only)."""
     return _lines(BLIND_QUESTIONS_11)
+
+
+def blind_questions_12() -> list[str]:
+    """The twelfth blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_12)

@@ -40,6 +40,9 @@ KB10_CASES = Path(__file__).resolve().parent / "cases" / "kb10.jsonl"
 # another written blind by a fresh operator (an invented coworking-space operator), reported only
 KB11_DIR = Path(__file__).resolve().parent / "kb11"
 KB11_CASES = Path(__file__).resolve().parent / "cases" / "kb11.jsonl"
+# another written blind by a fresh operator (an invented car-sharing service), reported only
+KB12_DIR = Path(__file__).resolve().parent / "kb12"
+KB12_CASES = Path(__file__).resolve().parent / "cases" / "kb12.jsonl"
 COVID_KB_NAME = "covid_faq.jsonl"
 
 
@@ -142,6 +145,11 @@ def kb10_cases() -> list[Case]:
 def kb11_cases() -> list[Case]:
     """The cases of bench/kb11 (`KB11_DIR`): sources "kb11/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
     return sample_cases(KB11_CASES)
+
+
+def kb12_cases() -> list[Case]:
+    """The cases of bench/kb12 (`KB12_DIR`): sources "kb12/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB12_CASES)
 
 
 # --- redaction material ------------------------------------------------------------------------

@@ -9,7 +9,8 @@ the column types' conversions (an `EnumText` column reads back as its enum), the
 checkout events, the idle ping among them), SQLAlchemy's error types (callers catch `SQLAlchemyError`,
 `IntegrityError`, and `again_if_disconnected` reads `connection_invalidated`), the pool's recycling
 of every connection after a disconnect, and the statement counts (`supportbot_database_*`). Each
-statement runs outside a transaction, as the autocommit engine's do (bot/core/autocommit.py), but for `rows_after`'s two.
+statement runs outside a transaction, as the autocommit engine's do (bot/core/autocommit.py), but for `rows_after`'s two
+(in the protocol's implicit transaction of their one round trip).
 
 Hand-written here because SQLAlchemy has no lighter execution path to opt into: its compiled cache
 already saves the compilation, and the rest of the cost is per execution.
@@ -64,8 +65,8 @@ class DirectStatement:
     def rows_after(self, first: str, first_values: Mapping[str, Any], values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """`rows`, in one transaction after `first` (SQL taking a lock the statement's reads must wait for:
         under READ COMMITTED a statement reads what was committed when it began, so the lock has to be
-        taken by a statement before it). BEGIN, both statements and COMMIT go in one round trip (psycopg's
-        pipeline mode)."""
+        taken by a statement before it). Both statements go in one round trip (psycopg's pipeline mode), in
+        the implicit transaction the protocol runs up to its Sync: no BEGIN or COMMIT."""
         return self.run(values, first=(first, first_values))[0]
 
     def run(self, values: Mapping[str, Any], *, first: tuple[str, Mapping[str, Any]] | None = None) -> tuple[list[tuple[Any, ...]], int]:
@@ -76,8 +77,7 @@ class DirectStatement:
                 parameters[name] = process(parameters[name])
         pooled = self._engine.raw_connection()  # the pool's checkout, with its events (the idle ping, the counts)
         connection: Any = pooled.driver_connection
-        self._calls.statements += 1 if first is None else 2
-        self._calls.transactions += first is not None  # its BEGIN and COMMIT go in the statements' round trip
+        self._calls.statements += 1 if first is None else 2  # (`first`'s transaction sends no BEGIN or COMMIT: not counted)
         try:
             if first is not None:
                 found, count = self._in_transaction(connection, first, parameters)
@@ -106,17 +106,20 @@ class DirectStatement:
         return found, count
 
     def _in_transaction(self, connection: Any, first: tuple[str, Mapping[str, Any]], parameters: Mapping[str, Any]) -> tuple[list[Any], int]:
-        """`first` and the statement in a transaction of their own, pipelined; rolled back on an error."""
+        """`first` and the statement in a transaction of their own: the extended protocol's implicit one, which
+        runs from the first statement to the pipeline's Sync and commits there (rolls back on an error), so no
+        BEGIN or COMMIT is sent and one Sync is waited for. (An explicit BEGIN ... COMMIT waited for two:
+        psycopg's commit() in a pipeline syncs, and leaving the pipeline syncs again.)"""
+        connection.autocommit = True  # no BEGIN from psycopg: the Sync ends the transaction
         try:
-            with connection.pipeline(), connection.cursor() as before, connection.cursor() as cursor:
-                before.execute(*first)
-                cursor.execute(self.sql, parameters)
-                connection.commit()  # sends COMMIT and waits for every result
+            with connection.cursor() as before, connection.cursor() as cursor:
+                with connection.pipeline():
+                    before.execute(*first)
+                    cursor.execute(self.sql, parameters)
                 return (cursor.fetchall() if cursor.description is not None else []), cursor.rowcount
-        except BaseException:
+        finally:
             if not connection.closed and not connection.broken:
-                connection.rollback()
-            raise
+                connection.autocommit = False  # as the pool gave it
 
     def _error(self, exc: Exception, pooled: Any, parameters: Mapping[str, Any]) -> DBAPIError:
         """The driver's error as SQLAlchemy raises it (`IntegrityError` for a unique violation); a connection

@@ -4,11 +4,13 @@ PostgreSQL only (SUPPORTBOT_TEST_DATABASE=postgresql): SQLite keeps SQLAlchemy's
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, bindparam, create_engine, insert, select, text
+from sqlalchemy import Engine, bindparam, create_engine, event, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.core.connections import again_if_disconnected, calls
@@ -107,9 +109,9 @@ def test_a_customer_message_is_written_its_lease_taken_and_read_back_in_one_stat
     claim = leases.claim("conversation:c1", ttl=6)
     message = store.add("c1", role="customer", text="the second", status="pending", client_id="m3", claim=claim)
 
-    # the write, the lease and the load: one statement (they were two), after the conversation's lock in its
-    # transaction (message_statements.py `ORDER_LOCK`), all in one round trip
-    assert (counts.statements, counts.transactions) == (before + 2, transactions + 1)
+    # the write, the lease and the load: one statement (they were two), after the conversation's lock in the
+    # implicit transaction of its round trip (message_statements.py `ORDER_LOCK`; no BEGIN or COMMIT sent)
+    assert (counts.statements, counts.transactions) == (before + 2, transactions)
     assert message is not None and claim.taken is True and claim.found is not None
     # what the turn reads for it: as the load alone reads it
     assert claim.found == store.load("c1", message.id, earlier=True)
@@ -123,3 +125,55 @@ def test_a_customer_message_is_written_its_lease_taken_and_read_back_in_one_stat
     assert store.add("c1", role="customer", text="the second", status="pending", client_id="m3", claim=leases.claim("conversation:c1", ttl=6)) is None
     assert store.add("c1", role="customer", text="the third", status="pending", claim=leases.claim("conversation:c1", ttl=6)) is not None
     assert [m.text for m in store.history("c1")][-3:] == ["the second", "and then?", "the third"]
+
+
+@postgres_only
+def test_a_customer_message_written_after_its_conversations_lock_is_one_round_trip(engine: Engine, tmp_path: Path) -> None:
+    """What goes over the wire for the write that takes the lease (libpq's protocol trace): the lock and the
+    write, then one Sync, and nothing else. With BEGIN ... COMMIT it was three round trips: the BEGIN
+    synced on its own, the COMMIT synced, and leaving psycopg's pipeline synced once more."""
+    records = ConversationRecords(engine)
+    store = MessageStore(engine)
+    leases = LeaseTable(engine=engine)
+    records.create(tenant="t", channel="widget", conversation_id="c1")
+    assert store.add("c1", role="customer", text="the first", status="pending") is not None
+    with wire_trace(engine, tmp_path / "trace") as sent:
+        claim = leases.claim("conversation:c1", ttl=6)
+        message = store.add("c1", role="customer", text="the second", status="pending", client_id="m2", claim=claim)
+    assert message is not None and claim.taken is True and claim.found is not None and claim.found.inbound.text == "the second"
+    queries = [line.split('"')[3] for line in sent() if line.startswith("Parse")]
+    assert [line for line in sent() if line.startswith("Sync")] == ["Sync"]  # one round trip
+    assert [q.split()[0] for q in queries] == ["SELECT", "WITH"]  # the lock, then the write: no BEGIN, no COMMIT
+    # the lock is held to the Sync's commit: a message of the conversation written meanwhile waits for it,
+    # which tests/bot/test_message_order.py checks under concurrent writes
+
+
+@contextlib.contextmanager
+def wire_trace(engine: Engine, path: Path) -> Iterator[Callable[[], list[str]]]:
+    """The protocol messages the client sends on every connection checked out meanwhile (libpq's PQtrace),
+    each as its type and fields: `sent()` after the block."""
+    from psycopg import pq
+
+    out = open(path, "w+b")  # noqa: SIM115 (closed below; libpq writes to its descriptor)
+
+    def on_checkout(dbapi_connection: Any, *_: Any) -> None:
+        dbapi_connection.pgconn.trace(out.fileno())
+        dbapi_connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+
+    def on_checkin(dbapi_connection: Any, *_: Any) -> None:
+        if dbapi_connection is not None and not dbapi_connection.closed:
+            dbapi_connection.pgconn.untrace()
+
+    event.listen(engine.pool, "checkout", on_checkout)
+    event.listen(engine.pool, "checkin", on_checkin)
+    lines: list[str] = []
+    try:
+        yield lambda: lines
+    finally:
+        event.remove(engine.pool, "checkout", on_checkout)
+        event.remove(engine.pool, "checkin", on_checkin)
+        out.seek(0)
+        for line in out.read().decode().splitlines():  # "F\t<length>\t<message> <fields>": what the client sent
+            if line.startswith("F\t"):  # (a statement's text may run over lines of its own)
+                lines.append(line.split("\t", 2)[2].replace("\t", " ").strip())
+        out.close()

@@ -76,6 +76,7 @@ BLIND_QUESTIONS_8 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" /
 BLIND_QUESTIONS_9 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" / "blind_questions_9.txt"
 BLIND_QUESTIONS_10 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" / "blind_questions_10.txt"
 BLIND_QUESTIONS_11 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" / "blind_questions_11.txt"
+BLIND_QUESTIONS_12 = Path(__file__).resolve().parents[2] / "bench" / "ordinary" / "blind_questions_12.txt"
 # runs of six words of a blind set that were in the policies' code before the set was written (main at e290e0b: an
 # example of policies/intent.py, "how do I add a new user to my team?"): none was put there for the set
 IN_CODE_BEFORE_THE_QUESTIONS = {BLIND_QUESTIONS_8: frozenset({"how do i add a new"}),
@@ -83,14 +84,18 @@ IN_CODE_BEFORE_THE_QUESTIONS = {BLIND_QUESTIONS_8: frozenset({"how do i add a ne
                                 BLIND_QUESTIONS_10: frozenset({"how do i turn on two-factor", "do i turn on two-factor authentication"}),
                                 # main at 63ba30d: an example of policies/thing_roles.py ("Can I pick up my order at the ..."),
                                 # written before the eleventh set
-                                BLIND_QUESTIONS_11: frozenset({"can i pick up my order", "i pick up my order at", "pick up my order at the"})}
+                                BLIND_QUESTIONS_11: frozenset({"can i pick up my order", "i pick up my order at", "pick up my order at the"}),
+                                # main at 4432df4: examples of policies/intent.py, routing.py and thing_roles.py, written
+                                # before the twelfth set (committed at 6132100)
+                                BLIND_QUESTIONS_12: frozenset({"how do i reset my password", "can i pick up my order", "i pick up my order at",
+                                                               "pick up my order at the"})}
 
 
 @pytest.mark.parametrize("blind", [BLIND_QUESTIONS, BLIND_QUESTIONS_7, BLIND_QUESTIONS_8, BLIND_QUESTIONS_9,
-                                   BLIND_QUESTIONS_10, BLIND_QUESTIONS_11],
-                         ids=["blind", "blind7", "blind8", "blind9", "blind10", "blind11"])
+                                   BLIND_QUESTIONS_10, BLIND_QUESTIONS_11, BLIND_QUESTIONS_12],
+                         ids=["blind", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12"])
 def test_no_blind_question_is_quoted_in_the_policies_code(blind: Path) -> None:
-    """bench/ordinary/blind_questions.txt, _7.txt to _11.txt were written blind for bench_redaction: no rule quotes one of their
+    """bench/ordinary/blind_questions.txt, _7.txt to _12.txt were written blind for bench_redaction: no rule quotes one of their
     questions (any run of six of its words in a row)."""
     runs = set()
     for line in blind.read_text(encoding="utf-8").splitlines():
@@ -139,14 +144,19 @@ BLIND_PII_12 = Path(__file__).resolve().parents[2] / "bench" / "blind_pii_messag
 # words of the twelfth blind set's names and addresses that were in the policies' code before the set was written (main at
 # 63ba30d: a Python keyword, a first name in an example): none was put there for the set
 IN_CODE_BEFORE_THE_BLIND_SET_12 = frozenset({"elif", "priya"})
+BLIND_PII_13 = Path(__file__).resolve().parents[2] / "bench" / "blind_pii_messages_13.txt"
+# words of the thirteenth blind set's names and addresses that were in the policies' code before the set was written
+# (main at 4432df4; the set committed at 6132100: first names, surnames, particles and words of the rules' own lists and
+# examples): none was put there for the set
+IN_CODE_BEFORE_THE_BLIND_SET_13 = frozenset({"binti", "cruz", "ingrid", "stone", "ting", "tomás"})
 
 
 @pytest.mark.parametrize(("blind", "in_code_before"), [(BLIND_PII, IN_CODE_BEFORE_THE_BLIND_SET), (BLIND_PII_3, IN_CODE_BEFORE_THE_BLIND_SET_3),
                                                      (BLIND_PII_4, IN_CODE_BEFORE_THE_BLIND_SET_4), (BLIND_PII_5, IN_CODE_BEFORE_THE_BLIND_SET_5),
                                                      (BLIND_PII_6, IN_CODE_BEFORE_THE_BLIND_SET_6), (BLIND_PII_9, IN_CODE_BEFORE_THE_BLIND_SET_9),
                                                      (BLIND_PII_10, IN_CODE_BEFORE_THE_BLIND_SET_10), (BLIND_PII_11, IN_CODE_BEFORE_THE_BLIND_SET_11),
-                                                     (BLIND_PII_12, IN_CODE_BEFORE_THE_BLIND_SET_12)],
-                         ids=["blind", "blind3", "blind4", "blind5", "blind6", "blind9", "blind10", "blind11", "blind12"])
+                                                     (BLIND_PII_12, IN_CODE_BEFORE_THE_BLIND_SET_12), (BLIND_PII_13, IN_CODE_BEFORE_THE_BLIND_SET_13)],
+                         ids=["blind", "blind3", "blind4", "blind5", "blind6", "blind9", "blind10", "blind11", "blind12", "blind13"])
 def test_no_person_or_address_word_of_the_blind_messages_is_in_the_policies_code(blind: Path, in_code_before: frozenset[str]) -> None:
     """bench/blind_pii_messages.txt, bench/blind_pii_messages_3.txt, _4.txt, _5.txt and _6.txt (report only) were written blind for
     bench_redaction: their names and addresses stay out of the rules."""
