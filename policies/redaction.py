@@ -51,6 +51,7 @@ from policies.caseless_names import caseless_names
 from policies.chat_names import chat_names
 from policies.chinese_names import chinese_names
 from policies.initial_names import initial_names, joined_initials
+from policies.lone_names import lone_names
 from policies.name_cues import declared_name, mask_placeholders
 from policies.name_frames import framed_names
 from policies.name_presence import may_hold_a_name
@@ -162,6 +163,8 @@ class SpacyRedactor:
                 found += _people(text, people_shapes(text))
                 # two or three name words nothing knows after "sent", "for", "let" (policies/object_names.py)
                 found += _people(text, object_names(text))
+                # a first name alone after what is done to a person: "belongs to Oriane", "from Oriane to Bramwen" (policies/lone_names.py)
+                found += _people(text, lone_names(text))
                 # initials and a surname: "Thanks,\nK. Dornacre", "under B. Vesketh" (policies/initial_names.py)
                 found += _people(text, initial_names(text))
         if PERSON in kinds:

@@ -57,7 +57,7 @@ HERE_LOWER = re.compile(r"(?:\A|[.!?\n][ \t]*)(?:hi|hey|hello)(?:[ \t]+(?:again|
 # stays the model's and the lists' call)
 PERSONAL_THING = re.compile(
     rf"(?<![\w'’-])({WORD})['’]s[ \t]+(?:login|account|password|laptop|phone|profile|inbox|mailbox|seat|licen[cs]e|username|"
-    r"calendar|computer|tablet|email|e-mail|access|two-factor|2fa)\b",
+    r"calendar|computer|tablet|email|e-mail|access|two-factor|2fa|invoices?|receipts?|payslips?)\b",
     re.IGNORECASE,
 )
 # ... and a word no dictionary or list knows before what only a person has ("Vaeora's old email", "Quillon's card was
