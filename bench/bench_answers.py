@@ -107,6 +107,8 @@ Splits: each case is TUNE or REPORT by a fixed hash of (kb, question) (`split_of
 
 What was chosen on which data, and the dated history of this bench's figures (what was measured, when, on which
 branch and data), are in docs/measurements/answers.md.
+The knowledge bases and cases are built in bench/answers_kbs.py, the figures counted and printed in
+bench/answers_report.py; every name of theirs is still importable from here.
 
 `offtopic_said_back`: of the off-topic questions, the share answered with no article (a greeting or farewell said back
 before any search, policies/pleasantries.py: "good morning!", "ok bye", "???"); they stay counted in `offtopic_answered`
@@ -121,16 +123,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import math
 import os
-import random
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -138,32 +137,50 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.answers_fit import fit
+from bench.answers_kbs import (  # noqa: F401  (re-exported: other benches import them from here)
+    KB4,
+    KB4_CLINC,
+    KB4_COVID,
+    KB5,
+    KB5_CLINC,
+    KB6,
+    KB6_CLINC,
+    KB7,
+    KB7_CLINC,
+    KB8,
+    KB8_CLINC,
+    KB9,
+    KB10,
+    KB11,
+    KB12,
+    KB_TENANT,
+    KBS,
+    LATE_REPORT_ONLY,
+    SEED,
+    TENANTS,
+    BenchCase,
+    build_cases,
+    build_kb4_cases,
+    build_kb5_cases,
+    build_kb6_cases,
+    build_kb8_cases,
+    build_kb10_cases,
+    build_kb11_cases,
+    build_kb12_cases,
+    report_only_path,
+    split_of,
+)
 from bench.answers_probes import kb_probes
+from bench.answers_report import cause, figures, print_failures, print_table  # noqa: F401  (re-exported)
 from bench.datasets import (
     KB4_DIR,
     KB5_DIR,
     KB6_DIR,
-    KB7_DIR,
     KB8_DIR,
-    KB9_DIR,
     KB10_DIR,
     KB11_DIR,
     KB12_DIR,
-    clinc_out_of_scope,
-    covid_questions,
-    kb4_cases,
-    kb5_cases,
-    kb6_cases,
-    kb7_cases,
-    kb8_cases,
-    kb9_cases,
-    kb10_cases,
-    kb11_cases,
-    kb12_cases,
-    sample_cases,
     shared_data_missing,
-    write_bitext_kb,
-    write_covid_kb,
 )
 from bot.core.config import Thresholds
 from policies.confidence import (
@@ -177,135 +194,7 @@ from policies.confidence import (
 )
 from policies.intent import names_a_person
 
-TENANTS = "[tenants.default]\n[tenants.covid]\n[tenants.bitext]\n[tenants.kb4]\n[tenants.kb5]\n[tenants.kb6]\n[tenants.kb7]\n[tenants.kb8]\n[tenants.kb9]\n[tenants.kb10]\n[tenants.kb11]\n[tenants.kb12]\n"
-KB_TENANT = {"sample": "default", "covid": "covid", "bitext": "bitext", "kb7": "kb7", "kb9": "kb9"}
-KBS = tuple(KB_TENANT)
-# REPORT only: never in a fit (kept out of the records file, in its own file beside it: `report_only_path`)
-KB4 = "kb4"
-KB5 = "kb5"  # a second one, asked after everything else (so no record of the others can depend on it)
-KB6 = "kb6"  # a third, asked after kb5
-KB8 = "kb8"  # a fourth, asked after kb6
-KB10 = "kb10"  # a fifth, asked after kb8 (no CLINC150 of its own: all 1,200 are dealt)
-KB11 = "kb11"  # a sixth, asked after kb10 (none of its own either)
-KB12 = "kb12"  # a seventh, asked after kb11 (none of its own either)
-KB7 = "kb7"  # fitted like the first three (TUNE / REPORT), its cases asked after theirs
-KB9 = "kb9"  # fitted like kb7, its cases asked after kb7's (no CLINC150 of its own: all 1,200 are dealt)
-SEED = 15
 GOALS = {"right_min": 0.80, "wrong_max": 0.05, "offtopic_answered_max": 0.05, "person_handed_over_min": 0.97, "clarified_max": 0.15}
-
-
-@dataclass(frozen=True, slots=True)
-class BenchCase:
-    kb: str
-    kind: str  # "answer" | "offtopic" | "person"
-    question: str
-    sources: tuple[str, ...] = ()
-
-    @property
-    def split(self) -> str:
-        return split_of(self.kb, self.question)
-
-
-def split_of(kb: str, question: str) -> str:
-    digest = hashlib.sha256(f"{SEED}|{kb}|{question}".encode()).digest()
-    return "tune" if digest[0] % 2 == 0 else "report"
-
-
-def _shuffled_pools() -> tuple[random.Random, list[str], list[str]]:
-    """CLINC150's out-of-scope requests and the COVID-QA paraphrases, shuffled as the cases deal them."""
-    rng = random.Random(SEED)
-    oos = clinc_out_of_scope()
-    rng.shuffle(oos)
-    covid_qs = covid_questions()
-    rng.shuffle(covid_qs)
-    return rng, oos, covid_qs
-
-
-def build_cases(folder: Path) -> tuple[list[BenchCase], dict[str, Path]]:
-    covid_kb, covid = write_covid_kb(folder / "covid")
-    bitext_kb, bitext, person = write_bitext_kb(folder / "bitext")
-    cases = [BenchCase("covid", "answer", c.question, c.sources) for c in covid]
-    cases += [BenchCase("bitext", "answer", c.question, c.sources) for c in bitext]
-    cases += [BenchCase("bitext", "person", q) for q in person]
-    sample = sample_cases()
-    for c in sample:
-        kind = "answer" if c.expect == "answer" else "person" if c.reason == "customer_request" else "offtopic"
-        cases.append(BenchCase("sample", kind, c.question, c.sources))
-    rng, oos, covid_qs = _shuffled_pools()
-    for n, kb in enumerate(KBS[:3]):
-        cases += [BenchCase(kb, "offtopic", q) for q in oos[n * 150 : (n + 1) * 150]]
-    cases += [BenchCase("sample", "offtopic", q) for q in covid_qs[:80]]
-    cases += [BenchCase("bitext", "offtopic", q) for q in covid_qs[80:160]]
-    cases += [BenchCase("covid", "offtopic", c.question) for c in sample if c.expect == "answer"]
-    bitext_qs = [c.question for c in bitext]
-    rng.shuffle(bitext_qs)
-    cases += [BenchCase("covid", "offtopic", q) for q in bitext_qs[:80]]
-    # kb7 last (its tenant is its own, so the other KBs' records are the same with or without it): its own cases,
-    # then CLINC150's out-of-scope requests after kb4's and kb5's
-    cases += [case for case, _ in _own_cases(KB7, kb7_cases())]
-    cases += [BenchCase(KB7, "offtopic", q) for q in oos[KB7_CLINC]]
-    cases += [case for case, _ in _own_cases(KB9, kb9_cases())]
-    return cases, {"covid": covid_kb, "bitext": bitext_kb, KB7: KB7_DIR, KB9: KB9_DIR}
-
-
-# the off-topic questions asked of kb4 besides its own: CLINC150's next 150 out-of-scope requests and 80
-# COVID-QA paraphrases, none dealt to another KB (`origin` says which; its own figures count only "own")
-KB4_CLINC = slice(3 * 150, 4 * 150)
-KB4_COVID = slice(160, 240)
-
-
-def _own_cases(kb: str, cases: list[Any]) -> list[tuple[BenchCase, str]]:
-    """A report-only help center's own cases, each with its kind and the origin "own"."""
-    kinds = [("answer" if c.expect == "answer" else "person" if c.reason == "customer_request" else "offtopic") for c in cases]
-    return [(BenchCase(kb, kind, c.question, c.sources), "own") for c, kind in zip(cases, kinds, strict=True)]
-
-
-def build_kb4_cases() -> list[tuple[BenchCase, str]]:
-    """(case, origin) for the report-only help center bench/kb4: its own cases, then the extra off-topic ones."""
-    _, oos, covid_qs = _shuffled_pools()
-    return (_own_cases(KB4, kb4_cases()) + [(BenchCase(KB4, "offtopic", q), "clinc") for q in oos[KB4_CLINC]]
-            + [(BenchCase(KB4, "offtopic", q), "covid") for q in covid_qs[KB4_COVID]])
-
-
-# the off-topic questions asked of kb5 besides its own: CLINC150's next 150 out-of-scope requests (COVID-QA's
-# paraphrases are all dealt by then)
-KB5_CLINC = slice(4 * 150, 5 * 150)
-KB7_CLINC = slice(5 * 150, 6 * 150)  # and kb7's (fitted on its TUNE split, like the first three KBs)
-KB6_CLINC = slice(6 * 150, 7 * 150)  # and kb6's (reported only, like kb5)
-KB8_CLINC = slice(7 * 150, 8 * 150)  # and kb8's (reported only, like kb6): the last 150 of the 1,200
-
-
-def build_kb5_cases() -> list[tuple[BenchCase, str]]:
-    """(case, origin) for the second report-only help center bench/kb5: its own cases, then CLINC150's."""
-    _, oos, _ = _shuffled_pools()
-    return _own_cases(KB5, kb5_cases()) + [(BenchCase(KB5, "offtopic", q), "clinc") for q in oos[KB5_CLINC]]
-
-
-def build_kb6_cases() -> list[tuple[BenchCase, str]]:
-    """(case, origin) for the third report-only help center bench/kb6: its own cases, then CLINC150's."""
-    _, oos, _ = _shuffled_pools()
-    return _own_cases(KB6, kb6_cases()) + [(BenchCase(KB6, "offtopic", q), "clinc") for q in oos[KB6_CLINC]]
-
-
-def build_kb8_cases() -> list[tuple[BenchCase, str]]:
-    """(case, origin) for the fourth report-only help center bench/kb8: its own cases, then CLINC150's."""
-    _, oos, _ = _shuffled_pools()
-    return _own_cases(KB8, kb8_cases()) + [(BenchCase(KB8, "offtopic", q), "clinc") for q in oos[KB8_CLINC]]
-
-
-def build_kb10_cases() -> list[tuple[BenchCase, str]]:
-    """(case, origin) for the fifth report-only help center bench/kb10: its own cases (no CLINC150 requests remain)."""
-    return _own_cases(KB10, kb10_cases())
-
-
-def build_kb11_cases() -> list[tuple[BenchCase, str]]:
-    """(case, origin) for the sixth report-only help center bench/kb11: its own cases (no CLINC150 requests remain)."""
-    return _own_cases(KB11, kb11_cases())
-
-
-def build_kb12_cases() -> list[tuple[BenchCase, str]]:
-    """(case, origin) for the seventh report-only help center bench/kb12: its own cases (no CLINC150 requests remain)."""
-    return _own_cases(KB12, kb12_cases())
 
 
 def fit_or_none(records: list[dict[str, Any]]) -> tuple[LogisticModel, LogisticModel, Thresholds] | None:
@@ -315,12 +204,6 @@ def fit_or_none(records: list[dict[str, Any]]) -> tuple[LogisticModel, LogisticM
         return fit(records)
     except SystemExit:
         return None
-
-
-def report_only_path(records: Path, kb: str = KB4) -> Path:
-    """Where a report-only KB's records are kept beside the three KBs' (R.json -> R.kb4.json, R.kb5.json):
-    tools that fit on every record of the file they are given (bench/bench_answers_variants.py) never see them."""
-    return records.with_name(f"{records.stem}.{kb}{records.suffix}")
 
 
 async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, settings_env: dict[str, str] | None = None,
@@ -473,79 +356,6 @@ def shipped(rec: dict[str, Any]) -> tuple[str, list[str]]:
     return rec["outcome"], []
 
 
-def figures(pairs: Iterable[tuple[dict[str, Any], tuple[str, list[str]]]]) -> dict[str, Any]:
-    n = {"answer": 0, "offtopic": 0, "person": 0}
-    right = wrong = clarified = clarified_right = handed = off_not_handed = off_said_back = person_handed = 0
-    for rec, (outcome, sources) in pairs:
-        n[rec["kind"]] += 1
-        if rec["kind"] == "answer":
-            hit = bool(set(sources) & set(rec["sources"]))
-            if outcome == "answer":
-                right += hit
-                wrong += not hit
-            elif outcome == "clarify":
-                clarified += 1
-                clarified_right += hit
-                right += hit
-            else:
-                handed += 1
-        elif rec["kind"] == "offtopic":
-            off_not_handed += outcome != "handoff"
-            off_said_back += outcome == "answer" and not sources  # a pleasantry said back, no article: still counted as answered
-        else:
-            person_handed += outcome == "handoff"
-
-    def share(a: int, b: int) -> float | None:
-        return round(a / b, 4) if b else None
-
-    return {
-        "answerable": n["answer"], "right": share(right, n["answer"]), "wrong": share(wrong, n["answer"]),
-        "clarified": share(clarified, n["answer"]), "clarified_with_right_option": share(clarified_right, n["answer"]),
-        "handed_over": share(handed, n["answer"]), "offtopic": n["offtopic"], "offtopic_answered": share(off_not_handed, n["offtopic"]),
-        "offtopic_said_back": share(off_said_back, n["offtopic"]),
-        "person": n["person"], "person_handed_over": share(person_handed, n["person"]),
-    }
-
-
-def cause(rec: dict[str, Any], outcome: str, sources: list[str]) -> str | None:
-    """Why an answerable question was not answered right (None: it was): what the evidence shows."""
-    if rec["kind"] != "answer" or set(sources) & set(rec["sources"]):
-        return None
-    rank = next((n for n, s in enumerate(rec["retrieved"]) if s in rec["sources"]), None)
-    where = "not retrieved" if rank is None else f"{rank + 1}{'st' if rank == 0 else 'nd' if rank == 1 else 'rd' if rank == 2 else 'th'}"
-    e = rec["evidence"]
-    if outcome == "answer":
-        return f"wrong: another article first, the right one {where}" + (" (near-duplicate)" if rank in (1, 2) else "")
-    if outcome == "clarify":
-        return f"clarified without the right article (it was {where})"
-    if e is None:
-        return f"handed over before the gate ({rec['reason']})"
-    if not e["relevance"]:
-        return "handed over: nothing retrieved"
-    if e["capped"]:
-        return f"handed over: capped (unknown words or not covered), right article {where}"
-    if e["similarity"] < Thresholds().min_dense:
-        return f"handed over: under the floor min_dense, right article {where}"
-    return f"handed over: under min_confidence and no clarification, right article {where}"
-
-
-def print_failures(pairs: Iterable[tuple[dict[str, Any], tuple[str, list[str]]]]) -> None:
-    """The answerable questions not answered right, grouped by `cause`, with what was cited or offered; the off-topic ones not handed over."""
-    by_cause: dict[str, list[str]] = {}
-    for rec, (outcome, sources) in pairs:
-        why = cause(rec, outcome, sources)
-        if why:
-            got = f"-> {', '.join(sources)}" if sources else f"(top: {rec['retrieved'][0] if rec['retrieved'] else '-'})"
-            conf = f"conf {rec['evidence']['confidence']:.2f}/{rec['evidence']['choice_confidence']:.2f}" if rec["evidence"] else ""
-            by_cause.setdefault(why, []).append(f"{rec['question']!r} {got} [right: {', '.join(rec['sources'])}] {conf}")
-        elif rec["kind"] == "offtopic" and outcome != "handoff":
-            by_cause.setdefault(f"off-topic {'answered' if outcome == 'answer' else 'clarified'}", []).append(f"{rec['question']!r} -> {', '.join(sources)}")
-    for why, items in sorted(by_cause.items(), key=lambda kv: (not kv[0].startswith("wrong"), -len(kv[1]))):
-        print(f"  {why}: {len(items)}")
-        for item in items:
-            print(f"    {item}")
-
-
 def report_only_figures(kb4: list[dict[str, Any]], fits: dict[str, tuple[LogisticModel, LogisticModel, Thresholds]]) -> dict[str, Any]:
     """kb4's figures on its own cases, as shipped and under each fit given (none of them saw kb4), and
     the off-topic questions from elsewhere (CLINC150, COVID-QA) answered."""
@@ -556,16 +366,6 @@ def report_only_figures(kb4: list[dict[str, Any]], fits: dict[str, tuple[Logisti
     other = {origin: figures((r, shipped(r)) for r in kb4 if r["origin"] == origin)["offtopic_answered"]
              for origin in ("clinc", "covid") if any(r["origin"] == origin for r in kb4)}
     return {"rows": rows, "other_offtopic_answered_shipped": other}
-
-
-def print_table(title: str, rows: dict[str, dict[str, Any]]) -> None:
-    print(f"== {title}")
-    cols = ("answerable", "right", "wrong", "clarified", "handed_over", "offtopic", "offtopic_answered", "offtopic_said_back", "person",
-            "person_handed_over")
-    width = max(8, *map(len, rows))
-    print("  " + f"{'':<{width}}" + "".join(f"{c:>19}" for c in cols))
-    for name, f in rows.items():
-        print("  " + f"{name:<{width}}" + "".join(f"{'-' if f[c] is None else f[c]:>19}" for c in cols))
 
 
 def main() -> int:
