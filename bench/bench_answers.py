@@ -172,16 +172,7 @@ from bench.answers_kbs import (  # noqa: F401  (re-exported: other benches impor
 )
 from bench.answers_probes import kb_probes
 from bench.answers_report import cause, figures, print_failures, print_table  # noqa: F401  (re-exported)
-from bench.datasets import (
-    KB4_DIR,
-    KB5_DIR,
-    KB6_DIR,
-    KB8_DIR,
-    KB10_DIR,
-    KB11_DIR,
-    KB12_DIR,
-    shared_data_missing,
-)
+from bench.datasets import KB4_DIR, shared_data_missing
 from bot.core.config import Thresholds
 from policies.confidence import (
     ANSWER_MODEL,
@@ -254,36 +245,15 @@ async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, se
                 report_only.append(record | {"split": "report", "origin": origins[case]})
             else:
                 records.append(record)
-        if report_only_kb5 is not None:
-            services.ingestor.ingest([KB5_DIR], tenant=KB5, display_base=KB5_DIR.parent)
-            services.after_ingest(KB5)
-            for case, origin in build_kb5_cases():
-                report_only_kb5.append(await _asked(services, case) | {"split": "report", "origin": origin})
-        if report_only_kb6 is not None:  # after kb5: no record of the others depends on it
-            services.ingestor.ingest([KB6_DIR], tenant=KB6, display_base=KB6_DIR.parent)
-            services.after_ingest(KB6)
-            for case, origin in build_kb6_cases():
-                report_only_kb6.append(await _asked(services, case) | {"split": "report", "origin": origin})
-        if report_only_kb8 is not None:  # after kb6: no record of the others depends on it
-            services.ingestor.ingest([KB8_DIR], tenant=KB8, display_base=KB8_DIR.parent)
-            services.after_ingest(KB8)
-            for case, origin in build_kb8_cases():
-                report_only_kb8.append(await _asked(services, case) | {"split": "report", "origin": origin})
-        if report_only_kb10 is not None:  # after kb8: no record of the others depends on it
-            services.ingestor.ingest([KB10_DIR], tenant=KB10, display_base=KB10_DIR.parent)
-            services.after_ingest(KB10)
-            for case, origin in build_kb10_cases():
-                report_only_kb10.append(await _asked(services, case) | {"split": "report", "origin": origin})
-        if report_only_kb11 is not None:  # after kb10: no record of the others depends on it
-            services.ingestor.ingest([KB11_DIR], tenant=KB11, display_base=KB11_DIR.parent)
-            services.after_ingest(KB11)
-            for case, origin in build_kb11_cases():
-                report_only_kb11.append(await _asked(services, case) | {"split": "report", "origin": origin})
-        if report_only_kb12 is not None:  # after kb11: no record of the others depends on it
-            services.ingestor.ingest([KB12_DIR], tenant=KB12, display_base=KB12_DIR.parent)
-            services.after_ingest(KB12)
-            for case, origin in build_kb12_cases():
-                report_only_kb12.append(await _asked(services, case) | {"split": "report", "origin": origin})
+        late = {KB5: report_only_kb5, KB6: report_only_kb6, KB8: report_only_kb8, KB10: report_only_kb10, KB11: report_only_kb11,
+                KB12: report_only_kb12}
+        for kb, (directory, build) in LATE_REPORT_ONLY.items():  # each after the one before: no record of the others depends on it
+            if (kept := late[kb]) is None:
+                continue
+            services.ingestor.ingest([directory], tenant=kb, display_base=directory.parent)
+            services.after_ingest(kb)
+            for case, origin in build():
+                kept.append(await _asked(services, case) | {"split": "report", "origin": origin})
         return records
     finally:
         services.close()
@@ -387,22 +357,12 @@ def main() -> int:
     kb10: list[dict[str, Any]] = []
     kb11: list[dict[str, Any]] = []
     kb12: list[dict[str, Any]] = []
+    report_only = ((KB4, kb4), (KB5, kb5), (KB6, kb6), (KB8, kb8), (KB10, kb10), (KB11, kb11), (KB12, kb12))
     if args.records and args.records.exists():
         records = json.loads(args.records.read_text())
-        if report_only_path(args.records).exists():  # (records written before kb4 have none)
-            kb4 = json.loads(report_only_path(args.records).read_text())
-        if report_only_path(args.records, KB5).exists():  # (nor, before kb5, of it)
-            kb5 = json.loads(report_only_path(args.records, KB5).read_text())
-        if report_only_path(args.records, KB6).exists():
-            kb6 = json.loads(report_only_path(args.records, KB6).read_text())
-        if report_only_path(args.records, KB8).exists():
-            kb8 = json.loads(report_only_path(args.records, KB8).read_text())
-        if report_only_path(args.records, KB10).exists():
-            kb10 = json.loads(report_only_path(args.records, KB10).read_text())
-        if report_only_path(args.records, KB11).exists():
-            kb11 = json.loads(report_only_path(args.records, KB11).read_text())
-        if report_only_path(args.records, KB12).exists():
-            kb12 = json.loads(report_only_path(args.records, KB12).read_text())
+        for kb, recs in report_only:  # (records written before a report-only KB was added have none of it)
+            if report_only_path(args.records, kb).exists():
+                recs.extend(json.loads(report_only_path(args.records, kb).read_text()))
     else:
         with tempfile.TemporaryDirectory() as tmp:
             probes: list[dict[str, Any]] | None = [] if args.probes else None
@@ -413,13 +373,8 @@ def main() -> int:
                 args.probes.write_text(json.dumps(probes))
         if args.records:
             args.records.write_text(json.dumps(records))
-            report_only_path(args.records).write_text(json.dumps(kb4))
-            report_only_path(args.records, KB5).write_text(json.dumps(kb5))
-            report_only_path(args.records, KB6).write_text(json.dumps(kb6))
-            report_only_path(args.records, KB8).write_text(json.dumps(kb8))
-            report_only_path(args.records, KB10).write_text(json.dumps(kb10))
-            report_only_path(args.records, KB11).write_text(json.dumps(kb11))
-            report_only_path(args.records, KB12).write_text(json.dumps(kb12))
+            for kb, recs in report_only:
+                report_only_path(args.records, kb).write_text(json.dumps(recs))
     out: dict[str, Any] = {"goals": GOALS}
     for split in ("report", "tune"):
         rows = {kb: figures((r, shipped(r)) for r in records if r["split"] == split and r["kb"] == kb) for kb in KBS}
@@ -429,10 +384,7 @@ def main() -> int:
     shipped_thresholds = Thresholds()
     agree = sum(replay(r, answer=ANSWER_MODEL, choice=CHOICE_MODEL, thresholds=shipped_thresholds)[0] == r["outcome"] for r in records)
     out["replay_agrees_with_pipeline"] = round(agree / len(records), 4)
-    if kb4:
-        agree = sum(replay(r, answer=ANSWER_MODEL, choice=CHOICE_MODEL, thresholds=shipped_thresholds)[0] == r["outcome"] for r in kb4)
-        out["replay_agrees_with_pipeline_kb4"] = round(agree / len(kb4), 4)
-    for kb, recs in ((KB5, kb5), (KB6, kb6), (KB8, kb8), (KB10, kb10), (KB11, kb11), (KB12, kb12)):
+    for kb, recs in report_only:
         if recs:
             agree = sum(replay(r, answer=ANSWER_MODEL, choice=CHOICE_MODEL, thresholds=shipped_thresholds)[0] == r["outcome"] for r in recs)
             out[f"replay_agrees_with_pipeline_{kb}"] = round(agree / len(recs), 4)
@@ -449,9 +401,9 @@ def main() -> int:
     held_out = [(r, replay(r, answer=m[0], choice=m[1], thresholds=m[2])) for held, m in fits.items() for r in records if r["kb"] == held]
     loko["pooled"] = figures(held_out) | {"tuned": "-"}
     out["leave_one_kb_out"] = loko
-    if kb4 or kb5 or kb6 or kb8 or kb10 or kb11 or kb12:  # reported only: the shipped gate, a fit on all three KBs' TUNE, and each leave-one-out fit
+    if any(recs for _, recs in report_only):  # reported only: the shipped gate, a fit on all three KBs' TUNE, and each leave-one-out fit
         on_tune = fit_or_none([r for r in records if r["split"] == "tune"])
-        for kb, recs in ((KB4, kb4), (KB5, kb5), (KB6, kb6), (KB8, kb8), (KB10, kb10), (KB11, kb11), (KB12, kb12)):
+        for kb, recs in report_only:
             if recs:
                 out[kb] = report_only_figures(recs, {**({"fit on TUNE": on_tune} if on_tune else {}), **{f"fit w/o {held}": m for held, m in fits.items()}})
     latencies = sorted(r["latency_ms"] for r in records)
@@ -478,7 +430,7 @@ def main() -> int:
     print_table("leave one KB out: tuned on the other two KBs' TUNE split, reported on all of this KB", loko)
     for kb, f in ((kb, f) for kb, f in loko.items() if kb in KBS):
         print(f"  {kb} held out, thresholds tuned: {f['tuned']}")
-    for kb, recs in ((KB4, kb4), (KB5, kb5), (KB6, kb6), (KB8, kb8), (KB10, kb10), (KB11, kb11), (KB12, kb12)):
+    for kb, recs in report_only:
         if not recs:
             continue
         print_table(f"{kb} (bench/{kb}, REPORT only, never fitted on): its own cases as shipped, then replayed under fits on the other KBs' TUNE",
