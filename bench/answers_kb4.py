@@ -9,7 +9,7 @@ kb4's own cases (bench/cases/kb4.jsonl). Printed per lever: kb4's right / wrong 
 over / off-topic answered (its own 64, then CLINC150's 150 and COVID-QA's 80 asked of it), next to the
 shipped gate and the same fit without the lever; and, where it says something, the three KBs' TUNE
 (the split the lever was judged on). kb4's own figures and its misses by cause are in
-bench/bench_answers.py's docstring.
+docs/measurements/answers.md (moved there from bench/bench_answers.py's docstring).
 
 Measured 2026-12-04 on the records of main at 76f3295 (kb4: right / wrong / clarified / handed over /
 off-topic answered of its own 64; goals >= 0.80 / <= 0.05 / <= 0.15 / - / <= 0.05). The shipped gate

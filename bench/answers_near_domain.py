@@ -15,7 +15,7 @@ or by bot/engine/answering.py's stem), each with its frequency in general Englis
 over a question that has at least one such word rarer than Zipf z (a common word, "fire", "boss", says the same thing
 in other words too often to count). Printed per (k, z): the TUNE cases it would hand over (right, wrong, off-topic) per
 knowledge base, and the TUNE figures after it. Not in the pipeline: measured to decide whether it is worth putting there
-(bench/bench_answers.py's docstring says what was found).
+(docs/measurements/answers.md, once bench/bench_answers.py's docstring, says what was found).
 
 2. `--floors`: the floor `min_dense` (raw cosine of the top passage's best view, 0.40 as shipped) raised, every case
 replayed with the shipped models through bench/bench_answers.py `replay` (the pipeline's `decide`): the off-topic
