@@ -104,10 +104,10 @@ def extended(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def with_forms(text: str, entities: list[Entity]) -> list[Entity]:
-    """The street addresses found, each extended, and the other shapes' street lines (merged with any they overlap)."""
-    spans = [(e.start, e.end) for e in entities if e.kind == STREET_ADDRESS]
-    spans += other_streets(text)
+def with_forms(text: str, entities: list[Entity], others: list[tuple[int, int]]) -> list[Entity]:
+    """The street addresses found, each extended, and the other shapes' street lines `others` (`other_streets`,
+    found once by the caller), merged with any they overlap."""
+    spans = [(e.start, e.end) for e in entities if e.kind == STREET_ADDRESS] + others
     merged: list[list[int]] = []
     for s, e in sorted(extended(text, s, e) for s, e in spans):
         s, e = extended(text, s, e)

@@ -29,7 +29,6 @@ are what the unseen benchmark sentences are made of, so taking words from them w
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from policies.pii_patterns import UPPER
 from policies.street_words import TYPE_FIRST, UNMISTAKABLE_TYPE_AFTER
@@ -155,14 +154,9 @@ FOREIGN_TYPE_WORD = re.compile(rf"(?i:{'|'.join(UNMISTAKABLE_TYPE_AFTER)})\b")
 
 def world_streets(text: str) -> list[tuple[int, int]]:
     """The street lines of the shapes above (each shape but one has a digit; the blocks of lines have a line break)."""
-    return list(_world_streets(text))
-
-
-@lru_cache(maxsize=1024)  # asked twice for each message (policies/street_extent.py widens, then adds its own shapes)
-def _world_streets(text: str) -> tuple[tuple[int, int], ...]:
     spans = [m.span() for m in ON_FOREIGN_STREET.finditer(text)] if FOREIGN_TYPE_WORD.search(text) else []
     if not any(c.isdigit() for c in text):
-        return tuple((s, e) for s, e in spans if not business_street(text, s, e))
+        return [(s, e) for s, e in spans if not business_street(text, s, e)]
     spans += _cued(text)
     spans += [m.span() for regex in (NAME_NUMBER_POSTCODE, GENITIVE_STREET, CYRILLIC_HOUSE, RURAL_ROUTE, HOUSE_AND_NUMBERED_STREET, CZECH_STREET)
               for m in regex.finditer(text)]
@@ -174,7 +168,7 @@ def _world_streets(text: str) -> tuple[tuple[int, int], ...]:
         spans += [m.span() for m in DUTCH_POSTCODE_LINES.finditer(text) if re.search(r"\d[A-Za-z]?[ \t]*\n[ \t>]*$", text[: m.start()])]
     if not any(c.isupper() for c in text):
         spans += [m.span() for m in JAPANESE_LOWER.finditer(text)]
-    return tuple((s, e) for s, e in spans if not business_street(text, s, e))
+    return [(s, e) for s, e in spans if not business_street(text, s, e)]
 
 
 # a company's place of business named by its street, with no house number: "the Orchard Road flagship", "offices on
