@@ -19,6 +19,9 @@ lower with redaction; some moved since the figures above (the sample 0.929 / 0.9
 kb12 (Kerbly, a car-sharing service, written blind), added 2026-12-07 (kb12): hit@1 0.858 on / 0.853 off, hit@3 0.955 /
 0.952 (higher with redaction). In that run (branch kb12 off main 4432df4) no set was lower with redaction; the other sets'
 hit@1 as given above, except kb5 0.799 / 0.778 and kb8 0.758 / 0.747 (kb6 0.874 both).
+kb13 (Pawlio, a pet-insurance and vet-booking service, written blind), added 2026-12-07 (kb13): hit@1 0.709 on / 0.701
+off, hit@3 0.881 / 0.878 (higher with redaction). In that run (branch kb13 off main b61ad69) no set was lower with
+redaction; the other sets as in kb12's run.
 
 With redaction on, the question is embedded as the customer wrote it (in memory only, bot/engine/stages.py
 EmbedStage) and the store is searched for the redacted words without placeholders; what is stored,
