@@ -76,6 +76,18 @@ Knowledge bases (built from ../shared/data into a throwaway data dir, nothing co
   changing plan, ending a trip / extending it, parking zones / fines / airports, fuel / mileage abroad) and
   bench/cases/kb12.jsonl (353 answerable, 54 naming two articles; 62 off-topic, 32 of them near-domain; 14 requests for
   a person), committed before the bot was first run on them. No CLINC150 requests of its own (all are dealt).
+- `kb13`, REPORT only, wired as kb12 is (asked after it; its records in R.kb13.json): bench/kb13, a help center written
+  blind by another fresh operator (Pawlio, an invented pet-insurance and vet-booking service for cats and dogs: plans,
+  waiting periods, pre-existing conditions, excess and co-payment, claims and payouts, appeals, paying the vet
+  directly, booking and cancelling vet appointments, video vet calls, emergencies, the Wellness Pot, what is and is not
+  covered, more pets, transfers to a new owner, renewals, payments, refunds, travel abroad, documents; 30 articles with
+  confused pairs: plans / changing plan, waiting periods / pre-existing conditions, making a claim / its status /
+  declined claims, claiming / paying the vet directly, booking / rescheduling, video calls / emergencies, the Wellness
+  Pot / what is not covered, what is covered / not covered, adding a pet / transferring one, cancelling / a pet's death
+  / deleting the account, failed payments / refunds, the pet's details / the owner's and moving house, travel / moving
+  abroad, renewals / plans) and bench/cases/kb13.jsonl (361 answerable, 53 naming two articles; 64 off-topic, 33 of
+  them near-domain; 15 requests for a person), committed before the bot was first run on them. No CLINC150 requests
+  of its own (all are dealt).
 - `kb7`, fitted like the first three (its cases split TUNE / REPORT by the same hash; in `--fit`, the TUNE split
   and leave-one-out): bench/kb7, a help center written for the bench as tuning data (Tellora, an invented broadband
   and mobile provider: plans, bills, moving home, router set-up and wifi, outages, SIM and eSIM, roaming, number
@@ -153,6 +165,7 @@ from bench.answers_kbs import (  # noqa: F401  (re-exported: other benches impor
     KB10,
     KB11,
     KB12,
+    KB13,
     KB_TENANT,
     KBS,
     LATE_REPORT_ONLY,
@@ -167,6 +180,7 @@ from bench.answers_kbs import (  # noqa: F401  (re-exported: other benches impor
     build_kb10_cases,
     build_kb11_cases,
     build_kb12_cases,
+    build_kb13_cases,
     report_only_path,
     split_of,
 )
@@ -203,7 +217,8 @@ async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, se
                  report_only_kb8: list[dict[str, Any]] | None = None,
                  report_only_kb10: list[dict[str, Any]] | None = None,
                  report_only_kb11: list[dict[str, Any]] | None = None,
-                 report_only_kb12: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+                 report_only_kb12: list[dict[str, Any]] | None = None,
+                 report_only_kb13: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Every case asked through the pipeline; with `probes`, the knowledge bases' own probe questions
     are asked as well and their results go there (kinds "probe" and "probe_offtopic"). `settings_env`:
     more settings for the bench's services (bench/bench_embedders.py: another embedding model). With
@@ -246,7 +261,7 @@ async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, se
             else:
                 records.append(record)
         late = {KB5: report_only_kb5, KB6: report_only_kb6, KB8: report_only_kb8, KB10: report_only_kb10, KB11: report_only_kb11,
-                KB12: report_only_kb12}
+                KB12: report_only_kb12, KB13: report_only_kb13}
         for kb, (directory, build) in LATE_REPORT_ONLY.items():  # each after the one before: no record of the others depends on it
             if (kept := late[kb]) is None:
                 continue
@@ -357,7 +372,8 @@ def main() -> int:
     kb10: list[dict[str, Any]] = []
     kb11: list[dict[str, Any]] = []
     kb12: list[dict[str, Any]] = []
-    report_only = ((KB4, kb4), (KB5, kb5), (KB6, kb6), (KB8, kb8), (KB10, kb10), (KB11, kb11), (KB12, kb12))
+    kb13: list[dict[str, Any]] = []
+    report_only = ((KB4, kb4), (KB5, kb5), (KB6, kb6), (KB8, kb8), (KB10, kb10), (KB11, kb11), (KB12, kb12), (KB13, kb13))
     if args.records and args.records.exists():
         records = json.loads(args.records.read_text())
         for kb, recs in report_only:  # (records written before a report-only KB was added have none of it)
@@ -368,7 +384,7 @@ def main() -> int:
             probes: list[dict[str, Any]] | None = [] if args.probes else None
             records = asyncio.run(record(Path(tmp), probes=probes, report_only=kb4, report_only_kb5=kb5, report_only_kb6=kb6,
                                    report_only_kb8=kb8, report_only_kb10=kb10, report_only_kb11=kb11,
-                                   report_only_kb12=kb12))
+                                   report_only_kb12=kb12, report_only_kb13=kb13))
             if args.probes:
                 args.probes.write_text(json.dumps(probes))
         if args.records:

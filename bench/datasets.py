@@ -43,6 +43,9 @@ KB11_CASES = Path(__file__).resolve().parent / "cases" / "kb11.jsonl"
 # another written blind by a fresh operator (an invented car-sharing service), reported only
 KB12_DIR = Path(__file__).resolve().parent / "kb12"
 KB12_CASES = Path(__file__).resolve().parent / "cases" / "kb12.jsonl"
+# another written blind by a fresh operator (an invented pet-insurance and vet-booking service), reported only
+KB13_DIR = Path(__file__).resolve().parent / "kb13"
+KB13_CASES = Path(__file__).resolve().parent / "cases" / "kb13.jsonl"
 COVID_KB_NAME = "covid_faq.jsonl"
 
 
@@ -150,6 +153,11 @@ def kb11_cases() -> list[Case]:
 def kb12_cases() -> list[Case]:
     """The cases of bench/kb12 (`KB12_DIR`): sources "kb12/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
     return sample_cases(KB12_CASES)
+
+
+def kb13_cases() -> list[Case]:
+    """The cases of bench/kb13 (`KB13_DIR`): sources "kb13/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB13_CASES)
 
 
 # --- redaction material ------------------------------------------------------------------------
