@@ -76,6 +76,21 @@ Slavic, Balkan, Greek, Caucasian, Finno-Ugric, Nordic, Celtic, Germanic, Romance
 subjects and objects, after prepositions, in lists, greetings, signatures and sign-offs, possessives, lower case, single
 first names with weak context, names that are English words, nicknames, initials; 15 street addresses of 15 countries;
 e-mails, phones, cards, IBANs, a US SSN, IP addresses.
+The thirteenth ordinary set (blind14, bench/ordinary/blind_questions_13.txt) is report only too, whole: 516 questions to the
+support desks of banks, airlines, telecoms, games, SaaS tools, hardware makers, marketplaces, delivery apps, insurers,
+utilities, universities, clinics' booking systems and government-like portals (products, plans, features, assistants and
+models named like first names, surnames or places, one-word and CamelCase brands, versions, SKUs, model numbers, order,
+ticket, booking, claim and policy numbers, IBAN-like reference codes, amounts in many currencies, dates, times, durations,
+branches and offices named by street or neighbourhood, airports, regions, lower case, typos, very short and very long
+messages, pasted error messages and log lines); no PII messages.
+The fourteenth PII set (blind14, bench/blind_pii_messages_14.txt, written at the same time as the thirteenth ordinary set)
+is report only too: 137 messages, 112 people of many cultures (West, East and Southern African, Horn of Africa, Arabic,
+Malay with bin and binti, Persian, Turkish, Hebrew, South Asian, Sri Lankan, East and South-East Asian, Pacific, Native
+American, African American, Celtic with O', Mac and Ní, Dutch and Flemish with van der and de, French with du and de la,
+Iberian and Latin American double surnames, Italian, Central and Eastern European, Nordic, Sámi) as subjects and objects,
+after prepositions, in lists, greetings, signatures and sign-offs, possessives, lower case, single first names
+mid-sentence, names that are English words, hyphenated and initialled names; 36 street addresses of about 30 countries in
+their own formats (PO boxes not marked); e-mails, phones, cards, IBANs, US SSNs, IP addresses.
 """
 
 from __future__ import annotations
@@ -102,12 +117,14 @@ BLIND_PII_10 = HERE / "blind_pii_messages_10.txt"
 BLIND_PII_11 = HERE / "blind_pii_messages_11.txt"
 BLIND_PII_12 = HERE / "blind_pii_messages_12.txt"
 BLIND_PII_13 = HERE / "blind_pii_messages_13.txt"
+BLIND_PII_14 = HERE / "blind_pii_messages_14.txt"
 BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 BLIND_QUESTIONS_8 = HERE / "ordinary" / "blind_questions_8.txt"
 BLIND_QUESTIONS_9 = HERE / "ordinary" / "blind_questions_9.txt"
 BLIND_QUESTIONS_10 = HERE / "ordinary" / "blind_questions_10.txt"
 BLIND_QUESTIONS_11 = HERE / "ordinary" / "blind_questions_11.txt"
 BLIND_QUESTIONS_12 = HERE / "ordinary" / "blind_questions_12.txt"
+BLIND_QUESTIONS_13 = HERE / "ordinary" / "blind_questions_13.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -225,6 +242,11 @@ def blind_pii_records_13() -> list[dict]:
     return [parse_marked(line) for line in _lines(BLIND_PII_13)]
 
 
+def blind_pii_records_14() -> list[dict]:
+    """The fourteenth blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_14)]
+
+
 def blind_questions_7() -> list[str]:
     """The seventh blind ordinary set, whole (report only)."""
     return _lines(BLIND_QUESTIONS_7)
@@ -253,3 +275,8 @@ def blind_questions_11() -> list[str]:
 def blind_questions_12() -> list[str]:
     """The twelfth blind ordinary set, whole (report only)."""
     return _lines(BLIND_QUESTIONS_12)
+
+
+def blind_questions_13() -> list[str]:
+    """The thirteenth blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_13)
