@@ -27,6 +27,9 @@ from policies.redaction import SpacyRedactor
         "Is Percival offered with every Business subscription?",
         "Is Winifred available in Portuguese?",
         "Is Florence available in Japanese?",
+        # a product that opens or imports a file format
+        "Can Bertram open PSD files from my tablet?",
+        "Why won't Cuthbert import a 20 MB XLSX?",
     ],
 )
 def test_an_ordinary_question_comes_back_unchanged(redactor: SpacyRedactor, text: str) -> None:
@@ -42,6 +45,8 @@ def test_an_ordinary_question_comes_back_unchanged(redactor: SpacyRedactor, text
         ("I live on Mulberry Drive, can the courier come after six?", "Mulberry Drive", "STREET_ADDRESS"),
         ("My name is Ottoline Vesketh, is the Team plan available?", "Ottoline Vesketh", "PERSON"),
         ("Is Oria Vesketh available on Monday morning?", "Oria Vesketh", "PERSON"),
+        ("Can Bertram Vesketh send me the PDF again?", "Bertram Vesketh", "PERSON"),
+        ("Could Oria open the box when it arrives?", "Oria", "PERSON"),
     ],
 )
 def test_personal_data_of_a_nearby_shape_is_still_redacted(redactor: SpacyRedactor, text: str, value: str, kind: str) -> None:
