@@ -50,6 +50,7 @@ from bot.core.language import caseless_script
 from policies.caseless_names import caseless_names
 from policies.chat_names import chat_names
 from policies.chinese_names import chinese_names
+from policies.counted_places import without_counted_parts
 from policies.initial_names import initial_names, joined_initials
 from policies.lone_names import lone_names
 from policies.name_cues import declared_name, mask_placeholders
@@ -139,8 +140,9 @@ class SpacyRedactor:
     def detect_batch(
         self, texts: Sequence[str], kinds: frozenset[str] = ALL_KINDS, *, keep: Collection[str] = NO_TERMS
     ) -> list[list[Entity]]:
-        # the building's word, a Spanish floor and a Japanese block number the street rules leave out (policies/street_extent.py)
-        results = [pattern_entities(t, kinds) + (widened(t, address_entities(t)) if STREET_ADDRESS in kinds else []) for t in texts]
+        # the building's word, a Spanish floor and a Japanese block number the street rules leave out (policies/street_extent.py);
+        # not "Seat 3 Row 18", "Drag lane 3", "to Google Drive" (policies/counted_places.py)
+        results = [pattern_entities(t, kinds) + (without_counted_parts(t, widened(t, address_entities(t))) if STREET_ADDRESS in kinds else []) for t in texts]
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 streets = [e.start for e in found if e.kind == STREET_ADDRESS]

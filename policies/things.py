@@ -26,6 +26,7 @@ from policies.name_words import (
     unknown_word,
 )
 from policies.noun_modifiers import modifies_noun
+from policies.offer_shapes import offered_shape
 from policies.places import region_after_city, travel_end
 from policies.product_context import product_context
 from policies.program_cues import (
@@ -91,6 +92,8 @@ def a_thing(
         return True  # "Savannah, Georgia", "a hotel for st charles missouri": a state or a country after a city
     if travel_end(text, start, end):
         return True  # "the 7:45 train from X", "flights to X": where a train or a flight goes is a place
+    if offered_shape(text, start, end, nationalities=nationalities):
+        return True  # "Is X available in the Enterprise plan?", "... in Spanish?": policies/offer_shapes.py
     if product_context(text, start, end, things=things, persons=persons):
         return True  # "my Bolt EUV battery", "pay with Klarna at X", "Can X's turret be upgraded?": policies/product_context.py
     words = [w.strip(".,'’") for w in text[start:end].split()]
