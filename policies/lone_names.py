@@ -53,7 +53,7 @@ FROM_TO = re.compile(rf"(?i:transfer|move|moved|switch|reassign)\w*(?:[ \t]+[\w'
 
 def _first_name(word: str) -> bool:
     listed = all(_name(part, cased=True, lists_only=True) and part.lower() in Names.first_names() for part in word.split("-"))
-    # or a first name of the world's list that no other list knows: "Ngozi", "Sipho" (policies/world_names.py)
+    # or a first name of the world's list that no other list knows: a given name gender-guesser lacks (policies/world_names.py)
     return (listed or world_first_name(word)) and word.lower() not in product_titles() and word.lower() not in _regions()
 
 

@@ -169,7 +169,7 @@ class SpacyRedactor:
                 found += _people(text, object_names(text))
                 # a first name alone after what is done to a person: "belongs to Oriane", "from Oriane to Bramwen" (policies/lone_names.py)
                 found += _people(text, lone_names(text))
-                # a first name only the world's list knows, where only a person stands: "Ikaika says" (policies/world_frames.py)
+                # a first name only the world's list knows, where only a person stands: "X says" (policies/world_frames.py)
                 found += _people(text, world_frames(text))
                 # initials and a surname: "Thanks,\nK. Dornacre", "under B. Vesketh" (policies/initial_names.py)
                 found += _people(text, initial_names(text))

@@ -1,14 +1,14 @@
-"""A first name that only the world's list knows (policies/world_names.py: "Ngozi", "Sipho", "Aroha"), alone, where only a person
-stands:
-- the subject opening a sentence before what a person does or says: "Ikaika says ...", "Anahera needs a new password",
-  "Oyelaran never received ...", "Haruto reported ...", "Nkechi and I share ...";
-- after a question's verb and before what is asked of a person: "Did Chiamaka already pay ...", "Should Keoni sign ..." (not
-  "Can", "Could", "Will", "Would": "Can Busuu correct my writing?" asks what a product does as often);
-  after "if" or an adverb of time: "Is it ok if Folasade collects ...", "Yesterday Aroha changed ...";
-- after what is done with or by a person: "split the bill with Temitope", "spoke with X", "signed for by Sipho", "lent my card
-  to X", "call X back";
-- beside "and I", "me and X", or another such name before what people do: "Obinna and Adaeze need ..." (not "Authy or
-  Duo for 2FA", "into German and French").
+"""A first name that only the world's list knows (policies/world_names.py: a given name of many countries that gender-guesser
+lacks), alone, where only a person stands (X below):
+- the subject opening a sentence before what a person does or says: "X says ...", "X needs a new password", "X never
+  received ...", "X reported ...", "X and I share ...";
+- after a question's verb and before what is asked of a person: "Did X already pay ...", "Should X sign ..." (not "Can",
+  "Could", "Will", "Would": "Can Busuu correct my writing?" asks what a product does as often); after "if" or an adverb of
+  time: "Is it ok if X collects ...", "Yesterday X changed ...";
+- after what is done with or by a person: "split the bill with X", "spoke with X", "signed for by X", "lent my card to X",
+  "call X back";
+- beside "and I", "me and X", or another such name before what people do: "X and Y need ..." (not "Authy or Duo for 2FA",
+  "into German and French").
 Not a brand's, a business's or what a product or place is called (policies/businesses.py, policies/things.py), in a message in
 English with capitals. A name of gender-guesser's list is left to the rules that read that list (policies/lone_names.py and
 the others): there it was measured first, and it holds many words that are a product's too.

