@@ -23,6 +23,9 @@ Three detectors, merged (policies/placeholders.py):
   policies/people_shapes.py; two or three name words nothing knows after what is done for or to a person ("sent Oria
   Vesketh three invites") — policies/object_names.py; initials and a surname, names found apart with a middle initial
   between them — policies/initial_names.py;
+  a given name only the world's list knows (WGND 2.0: policies/world_names.py) where only a person stands —
+  policies/world_frames.py, policies/lone_names.py; a found name grown over its particles ("binti", "du", "Ma.", "Ó") —
+  policies/particle_names.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
