@@ -38,6 +38,7 @@ from policies.people_frames import _regions
 from policies.product_names import product_titles
 from policies.task_names import _name
 from policies.things import a_thing
+from policies.world_names import world_first_name
 
 # one capitalised word (a double-barrelled one too: "Oria-Bram"), not the first of a longer run
 LONE = re.compile(rf"(?<![\w'’.@/-])({CAP})(?![\w'’@/-]|[ \t]+[A-ZÀ-ÖØ-Þ0-9])")
@@ -51,8 +52,9 @@ FROM_TO = re.compile(rf"(?i:transfer|move|moved|switch|reassign)\w*(?:[ \t]+[\w'
 
 
 def _first_name(word: str) -> bool:
-    return all(_name(part, cased=True, lists_only=True) and part.lower() in Names.first_names() for part in word.split("-")) \
-        and word.lower() not in product_titles() and word.lower() not in _regions()
+    listed = all(_name(part, cased=True, lists_only=True) and part.lower() in Names.first_names() for part in word.split("-"))
+    # or a first name of the world's list that no other list knows: a given name gender-guesser lacks (policies/world_names.py)
+    return (listed or world_first_name(word)) and word.lower() not in product_titles() and word.lower() not in _regions()
 
 
 def lone_names(text: str) -> list[tuple[int, int]]:

@@ -23,6 +23,9 @@ Three detectors, merged (policies/placeholders.py):
   policies/people_shapes.py; two or three name words nothing knows after what is done for or to a person ("sent Oria
   Vesketh three invites") — policies/object_names.py; initials and a surname, names found apart with a middle initial
   between them — policies/initial_names.py;
+  a given name only the world's list knows (WGND 2.0: policies/world_names.py) where only a person stands —
+  policies/world_frames.py, policies/lone_names.py; a found name grown over its particles ("binti", "du", "Ma.", "Ó") —
+  policies/particle_names.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
@@ -60,6 +63,7 @@ from policies.name_pronouns import listed_first_names, referred_names
 from policies.name_spans import addressee_spans
 from policies.name_words import NOT_NAMES, NameWords
 from policies.object_names import object_names
+from policies.particle_names import particle_names
 from policies.people_frames import people_frames
 from policies.people_shapes import grown_hyphens, list_mates, people_shapes
 from policies.person_names import people
@@ -78,6 +82,8 @@ from policies.street_addresses import address_entities
 from policies.street_extent import widened
 from policies.task_names import task_names
 from policies.word_classes import WordClasses
+from policies.world_frames import world_frames
+from policies.world_names import WorldNames
 
 Terms = Callable[[str], Collection[str]]  # tenant -> its lower-cased terms and phrases
 NO_TERMS: frozenset[str] = frozenset()
@@ -132,6 +138,7 @@ class SpacyRedactor:
             with self._lock:
                 if self._nlp is None:
                     NameWords.warm_up()  # the name lists load here, not in the first customer's message
+                    WorldNames.warm_up()
                     self._nlp = pipeline(self._model_name)  # shared with the near-domain reader (policies/spacy_pipeline.py)
                     self._skip = other_than(self._nlp, NER)
                     WordClasses.use(self._nlp)  # its lemmatizer's word lists: which words are only nouns
@@ -167,6 +174,8 @@ class SpacyRedactor:
                 found += _people(text, object_names(text))
                 # a first name alone after what is done to a person: "belongs to Oriane", "from Oriane to Bramwen" (policies/lone_names.py)
                 found += _people(text, lone_names(text))
+                # a first name only the world's list knows, where only a person stands: "X says" (policies/world_frames.py)
+                found += _people(text, world_frames(text))
                 # initials and a surname: "Thanks,\nK. Dornacre", "under B. Vesketh" (policies/initial_names.py)
                 found += _people(text, initial_names(text))
         if PERSON in kinds:
@@ -189,7 +198,7 @@ class SpacyRedactor:
                 # from the names found: the other items of a list of people, a double-barrelled word after a name
                 # ("[Oria] Vesk-Tull"; policies/people_shapes.py), "[Oria] K. [Vesketh]" found apart by two rules as one name with its initial
                 # (policies/initial_names.py); each sees what the one before it added
-                for grow in (list_mates, grown_hyphens, joined_initials):
+                for grow in (list_mates, grown_hyphens, joined_initials, particle_names):
                     found += _people(text, grow(text, [(x.start, x.end) for x in found if x.kind == PERSON]))
         merged = [merge(r, t) for r, t in zip(results, texts, strict=True)]
         if keep:
