@@ -47,6 +47,7 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.core.batching import Batcher
 from bot.core.language import caseless_script
@@ -105,8 +106,10 @@ class Redaction:
 class SpacyRedactor:
     """Patterns plus spaCy NER. Thread-safe; `redact_batch` is the fast path for many messages."""
 
-    def __init__(self, *, model: str = "en_core_web_sm", max_batch: int = 64, terms: Terms | None = None) -> None:
+    def __init__(self, *, model: str = "en_core_web_sm", max_batch: int = 64, terms: Terms | None = None,
+                 names_cache: Path | None = None) -> None:
         self._model_name = model
+        self._names_cache = names_cache  # where the world's first names are kept between processes (policies/world_names.py)
         self._nlp = None
         self._skip: list[str] = []  # the shared pipeline's components other than NER
         self._lock = threading.Lock()
@@ -138,7 +141,7 @@ class SpacyRedactor:
             with self._lock:
                 if self._nlp is None:
                     NameWords.warm_up()  # the name lists load here, not in the first customer's message
-                    WorldNames.warm_up()
+                    WorldNames.warm_up(self._names_cache)
                     self._nlp = pipeline(self._model_name)  # shared with the near-domain reader (policies/spacy_pipeline.py)
                     self._skip = other_than(self._nlp, NER)
                     WordClasses.use(self._nlp)  # its lemmatizer's word lists: which words are only nouns

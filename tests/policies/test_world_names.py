@@ -4,6 +4,11 @@ stands (policies/lone_names.py, policies/world_frames.py), and a found name grow
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from bot.core.first_names import Names
@@ -73,3 +78,19 @@ def test_a_found_name_takes_its_particles_and_the_words_after_them(redactor: Spa
     redaction = redactor.redact_sync(text)
     for word in name.split():
         assert word not in redaction.redacted.split(), redaction.redacted
+
+
+def test_the_world_list_is_built_once_into_the_model_cache_and_mapped_by_later_processes(tmp_path: Path) -> None:
+    """A second `serve` or CLI process must not spend seconds of CPU rebuilding the list: it maps the cached file."""
+    probe = (
+        "import sys; from pathlib import Path; import numpy as np\n"
+        "from policies.world_names import WorldNames\n"
+        "WorldNames.warm_up(Path(sys.argv[1]))\n"
+        "print(type(WorldNames._names).__name__, WorldNames.known('Chukwuemeka'), WorldNames.known('Dropboxer'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SUPPORTBOT_MODEL_CACHE"}
+    first = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, env=env, check=True)
+    assert first.stdout.split() == ["ndarray", "True", "False"]
+    assert [p.suffix for p in tmp_path.iterdir()] == [".npy"]
+    second = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, env=env, check=True)
+    assert second.stdout.split() == ["memmap", "True", "False"]

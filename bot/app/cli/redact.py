@@ -31,7 +31,7 @@ def redact(as_json: bool, as_text: bool, tenant: str | None, texts: tuple[str, .
         services = open_services()
         redactor = services.redactor
     else:
-        redactor = SpacyRedactor(model=settings.spacy_model)
+        redactor = SpacyRedactor(model=settings.spacy_model, names_cache=settings.model_cache or settings.data_dir / "models")
     redactor.warm_up()
     batch: list[str] = []
 
