@@ -10,7 +10,7 @@ purpose: a lone request goes at once.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -30,16 +30,10 @@ class Batcher(Generic[K, I, R]):
     """`run(key, items)` returns one result per item; it runs in a thread, one call per key per batch.
     An exception in an item's place is raised to that item's caller alone (`gather(return_exceptions=True)`)."""
 
-    def __init__(
-        self, run: Callable[[K, Sequence[I]], Iterable[R | BaseException]], *, max_batch: int = 32, workers: int = 1, each: bool = False
-    ) -> None:
+    def __init__(self, run: Callable[[K, Sequence[I]], Sequence[R | BaseException]], *, max_batch: int = 32, workers: int = 1) -> None:
         """`workers` > 1 lets that many batches run at once (only for a thread-safe `run`): a request
-        that comes while one batch runs starts the next at once on another core instead of waiting.
-        `each`: `run` makes its results one at a time (a generator; the embedder's one model call per
-        text), and each goes to its caller as soon as it is made, not when the whole batch is done: the
-        batch still costs one thread hop, but its first text no longer waits for its last."""
+        that comes while one batch runs starts the next at once on another core instead of waiting."""
         self._run = run
-        self._each = each
         self._max_batch = max_batch
         self._workers = workers
         self._pending: list[_Request[K, I, R]] = []
@@ -64,9 +58,6 @@ class Batcher(Generic[K, I, R]):
                 for request in batch:
                     groups.setdefault(request.key, []).append(request)
                 for key, requests in groups.items():
-                    if self._each:
-                        await asyncio.to_thread(self._run_each, asyncio.get_running_loop(), key, requests)
-                        continue
                     try:
                         results = await asyncio.to_thread(self._run, key, [r.item for r in requests])
                     except Exception as exc:  # every waiter of this group hears about it
@@ -75,28 +66,12 @@ class Batcher(Generic[K, I, R]):
                                 request.future.set_exception(exc)
                         continue
                     for request, result in zip(requests, results, strict=True):
-                        _settle(request.future, result)
+                        if request.future.done():  # a waiter may have been cancelled
+                            continue
+                        if isinstance(result, BaseException):
+                            request.future.set_exception(result)
+                        else:
+                            request.future.set_result(result)
         finally:
             # in the same step as the last look at `_pending`: a request queued after it starts a drain
             self._draining -= 1
-
-    def _run_each(self, loop: asyncio.AbstractEventLoop, key: K, requests: list[_Request[K, I, R]]) -> None:
-        """In the worker thread: each result handed to the loop as it is made (the settlements are queued
-        on the loop before this call's own completion, so every future is settled when the drain goes on)."""
-        settled = 0
-        try:
-            for request, result in zip(requests, self._run(key, [r.item for r in requests]), strict=True):
-                loop.call_soon_threadsafe(_settle, request.future, result)
-                settled += 1
-        except Exception as exc:  # noqa: BLE001 - every waiter not yet answered hears about it
-            for request in requests[settled:]:
-                loop.call_soon_threadsafe(_settle, request.future, exc)
-
-
-def _settle(future: asyncio.Future[R], result: R | BaseException) -> None:
-    if future.done():  # a waiter may have been cancelled
-        return
-    if isinstance(result, BaseException):
-        future.set_exception(result)
-    else:
-        future.set_result(result)

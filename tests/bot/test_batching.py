@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import pytest
 
@@ -109,45 +109,3 @@ async def test_a_request_right_after_a_batch_finished_is_run() -> None:
         return [await batcher.submit(None, i) for i in range(20)]  # each resumes as its batch ends
 
     assert await asyncio.wait_for(one_after_another(), 5) == list(range(1, 21))
-
-
-async def test_with_each_a_result_goes_to_its_caller_before_the_batch_is_done() -> None:
-    queued, rest_may_go = threading.Event(), threading.Event()
-    batches: list[list[int]] = []
-
-    def run(_: None, items: Sequence[int]) -> Iterator[int]:
-        batches.append(list(items))
-        for i in items:
-            if i == 0:
-                queued.wait(5)  # holds the thread while the next ones queue into one batch
-            if i == 3:
-                rest_may_go.wait(5)  # the batch's last item is slow
-            yield i * 2
-
-    batcher: Batcher[None, int, int] = Batcher(run, max_batch=8, each=True)
-    held = asyncio.create_task(batcher.submit(None, 0))
-    await asyncio.sleep(0.05)
-    batch = [asyncio.create_task(batcher.submit(None, i)) for i in (1, 2, 3)]
-    await asyncio.sleep(0.05)
-    queued.set()
-    assert await held == 0
-    assert await asyncio.wait_for(asyncio.gather(*batch[:2]), 2) == [2, 4]  # while item 3 of their batch still waits
-    assert not batch[2].done()
-    rest_may_go.set()
-    assert await batch[2] == 6
-    assert batches == [[0], [1, 2, 3]]
-
-
-async def test_with_each_a_failure_midway_goes_to_the_items_not_yet_made() -> None:
-    def run(_: None, items: Sequence[int]) -> Iterator[int]:
-        for i in items:
-            if i < 0:
-                raise ValueError("broken model")
-            yield i + 1
-
-    batcher: Batcher[None, int, int] = Batcher(run, max_batch=8, each=True)
-    held = asyncio.create_task(batcher.submit(None, 0))
-    results = await asyncio.gather(held, *(batcher.submit(None, i) for i in (1, -1, 2)), return_exceptions=True)
-    assert results[:2] == [1, 2]
-    assert all(isinstance(r, ValueError) for r in results[2:])
-    assert await batcher.submit(None, 5) == 6  # the batcher keeps working afterwards
