@@ -72,9 +72,11 @@ class ConversationAnswering:
         """Messages stored before this one and still pending go first (for the lock's holder)."""
         for earlier in loaded.earlier:
             await self._process_one(conversation_id, earlier)
-        return await self._process_one(conversation_id, inbound_id, loaded=None if loaded.earlier else loaded)
+        return await self._process_one(conversation_id, inbound_id, loaded=None if loaded.earlier else loaded, last=True)
 
-    async def _process_one(self, conversation_id: str, inbound_id: int, *, loaded: Loaded | None = None) -> Message | Relayed:
+    async def _process_one(self, conversation_id: str, inbound_id: int, *, loaded: Loaded | None = None, last: bool = False) -> Message | Relayed:
+        """`last`: the turn ends with this message (its caller leaves the turn on return), so a reply with nothing
+        after it under the turn may release the turn's lease in its own write (`Turn.release_with_write`)."""
         if loaded is None:
             loaded = await asyncio.to_thread(self._messages.load, conversation_id, inbound_id)
         if loaded.reply is not None:
@@ -153,10 +155,21 @@ class ConversationAnswering:
         )
         payload = result.to_json()
         payload.pop("question", None)
-        new_reply = NewReply(conversation_id, inbound_id, result.answer, payload, result.events, conversation.tenant, self._delivery(conversation),
-                             relay=await self.relay_with_write(conversation_id, conversation.channel))
+        delivery = self._delivery(conversation)
+        relay = await self.relay_with_write(conversation_id, conversation.channel)
+        # the turn's lease goes with its last write when nothing the turn does after it is ordered with the
+        # conversation's next turn: no escalation, nothing to send on a platform (a widget reads the store), no
+        # socket of this process to push it to (the other processes' sockets hear of it from the write, in commit
+        # order; a local push after the lease is free could follow the next turn's reply from another process)
+        turn = self._locks[conversation_id] if last and self._messages.releases_in_write else None
+        release = (turn.release_with_write() if turn is not None and result.handoff_reason is None and delivery is None
+                   and not self.listened(conversation_id) else None)
+        new_reply = NewReply(conversation_id, inbound_id, result.answer, payload, result.events, conversation.tenant, delivery,
+                             relay=relay, release=release)
         try:
             reply = await self._replies.submit(None, new_reply)
+            if turn is not None and release is not None:
+                turn.released()
         except Exception as exc:
             # another process answered it meanwhile (it took the turn over while this one stalled past
             # its lease; the one-answer index refused ours): the first answer stands
@@ -168,7 +181,8 @@ class ConversationAnswering:
             # is, and the message is done; only a database that takes nothing at all leaves it pending
             # (then the next start answers it, which is what a database outage needs)
             result = self._failed(inbound.text, exc, tenant=conversation.tenant, where="reply", started=started)
-            apology = dataclasses.replace(new_reply, text=result.answer, payload={"outcome": result.outcome.value, "handoff_reason": "error"}, events=())
+            apology = dataclasses.replace(new_reply, text=result.answer, payload={"outcome": result.outcome.value, "handoff_reason": "error"}, events=(),
+                                          release=None)  # the turn's exit releases the lease
             reply = (await asyncio.to_thread(self._messages.add_replies, [apology]))[0]
         if self._on_result is not None:  # counted once the turn's reply is stored, as it was answered
             self._on_result(result, conversation.channel)

@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlmodel import col, select
 
-from bot.core.tables import AuditEvent, Conversation, StoredMessage
+from bot.core.tables import AuditEvent, Conversation, Lease, StoredMessage
 
 BY_CLIENT_ID = select(StoredMessage.id).where(
     StoredMessage.conversation_id == bindparam("b_conversation"), StoredMessage.client_id == bindparam("b_client")
@@ -164,10 +164,14 @@ def _replies_in_one() -> TextClause:
     returns (id, reply_to, notifications sent) of each reply (one reply per inbound: a unique index).
     `relays`: for each reply, its notification to the other processes up to the reply's id
     (bot/engine/relay.py `stored_prefix`), or NULL for none, on its conversation's channel (`channels`,
-    relay.py `channel_of`): sent by the statement, when it commits (`told` runs because the result reads its count)."""
+    relay.py `channel_of`): sent by the statement, when it commits (`told` runs because the result reads its count).
+    `released`, `holders`: leases (name, holder) the statement deletes as it commits, NULL for none: each the
+    turn's lease whose last write this is (bot/engine/turns.py `Turn.release_with_write`; was a statement of
+    its own after the reply, ~0.37 a message at bench/bench_scale.py's load, each with its thread hop)."""
     messages = StoredMessage.__table__  # type: ignore[attr-defined]
     conversations = Conversation.__table__  # type: ignore[attr-defined]
     audit = AuditEvent.__table__  # type: ignore[attr-defined]
+    lease = Lease.__table__  # type: ignore[attr-defined]
 
     def array(column: Any) -> str:
         return f"{column.type.compile(dialect=postgresql.dialect())}[]"
@@ -203,6 +207,10 @@ def _replies_in_one() -> TextClause:
                             AS r(inbound, prefix, channel)
                  ON r.inbound = reply.reply_to
             WHERE r.prefix IS NOT NULL
+        ), released AS (
+            DELETE FROM {lease.name}
+            USING unnest(CAST(:released AS TEXT[]), CAST(:holders AS TEXT[])) AS l(name, holder)
+            WHERE {lease.name}.name = l.name AND {lease.name}.holder = l.holder
         )
         SELECT id, reply_to, (SELECT count(*) FROM told) FROM reply""")
 

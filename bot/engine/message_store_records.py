@@ -39,6 +39,9 @@ class NewReply:
     # PostgreSQL, several processes: the reply's notification to them up to its id (bot/engine/relay.py
     # `stored_prefix`), sent by the replies' write; None: none (or the caller sends it)
     relay: str | None = None
+    # PostgreSQL, several processes: the turn's lease (name, holder) the replies' write deletes as it
+    # commits (bot/engine/turns.py `Turn.release_with_write`); None: the turn releases it apart
+    release: tuple[str, str] | None = None
 
 
 # what the "none of these" button asks (bot/app/api.py, bot/engine/dispatch.py): a person

@@ -118,6 +118,11 @@ class MessageStore:
         self._insert_in_order = DirectStatement(engine, INSERT_IN_ORDER) if self._load_in_one else None
 
     @property
+    def releases_in_write(self) -> bool:
+        """Does `add_replies` delete each reply's `release` lease with it (PostgreSQL), or ignore it (SQLite)?"""
+        return self._write_replies is not None
+
+    @property
     def relays_in_write(self) -> bool:
         """Does `add_replies` send each reply's `relay` notification (PostgreSQL), or drop it (SQLite)?"""
         return self._write_replies is not None
@@ -237,6 +242,9 @@ class MessageStore:
                 "e_nows": [e["created_at"] for e in audit],
                 "relays": text_array(r.relay for r in replies),  # each reply's notification, sent as it commits
                 "channels": text_array(channel_of(r.conversation_id) for r in replies),  # on its conversation's channel
+                # the turns' leases deleted as the replies commit (their last write: `Turn.release_with_write`)
+                "released": text_array(r.release[0] if r.release else None for r in replies),
+                "holders": text_array(r.release[1] if r.release else None for r in replies),
             }
             by_inbound = {int(inbound): int(reply_id) for reply_id, inbound, _ in self._write_replies.rows(values)}
             ids = [by_inbound[r.inbound_id] for r in replies]

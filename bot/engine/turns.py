@@ -44,7 +44,7 @@ def lease_name(conversation_id: str) -> str:
 class Turn:
     """`async with turn:` holds the conversation; `locked()` tells whether this process holds or waits for it."""
 
-    __slots__ = ("_conversation_id", "_keeper", "_leases", "_lock", "_ttl")
+    __slots__ = ("_conversation_id", "_keeper", "_leases", "_lock", "_released", "_ttl")
 
     def __init__(self, conversation_id: str, *, leases: LeaseTable | None, ttl: float, keeper: LeaseKeeper | None = None) -> None:
         self._conversation_id = conversation_id
@@ -53,6 +53,7 @@ class Turn:
         self._ttl = ttl
         # renews the lease while the turn holds it and releases it after (`LeaseKeeper`)
         self._keeper = keeper if keeper is not None or leases is None else LeaseKeeper(leases, ttl=ttl)
+        self._released = False  # the turn's last write deleted its lease (`release_with_write`)
 
     def locked(self) -> bool:
         return self._lock.locked()
@@ -123,7 +124,28 @@ class Turn:
             raise
         return done, after
 
+    def release_with_write(self) -> tuple[str, str] | None:
+        """(lease name, holder) for the turn's last write to delete in its own statement, with what it commits
+        (bot/engine/messages.py `MessageStore.add_replies`): a statement and a thread hop fewer than the release
+        apart, and the lease is free exactly when the reply is stored. Renewals of it stop now; call `released()`
+        once that write went through, and leaving the turn sends no release of its own (a write that failed
+        leaves it to the release on leaving, as before). None: no lease (one process), or it is not held."""
+        if self._leases is None or self._keeper is None:
+            return None
+        name = lease_name(self._conversation_id)
+        if not self._keeper.stop_renewing(name):
+            return None
+        return name, self._leases.holder
+
+    def released(self) -> None:
+        """The write `release_with_write` prepared went through: the lease is deleted."""
+        self._released = True
+
     async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if self._released:  # the turn's last write released the lease (`release_with_write`)
+            self._released = False
+            self._lock.release()
+            return
         try:
             if self._keeper is not None:
                 try:
@@ -163,6 +185,13 @@ class LeaseKeeper:
         self._held.add(name)
         if self._renewing is None:
             self._renewing = asyncio.get_running_loop().create_task(self._renew())
+
+    def stop_renewing(self, name: str) -> bool:
+        """Renew `name` no more (its turn's last write deletes it); False when it is not held."""
+        if name not in self._held:
+            return False
+        self._held.discard(name)
+        return True
 
     async def release(self, name: str) -> None:
         self._held.discard(name)
