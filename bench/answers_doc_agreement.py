@@ -62,6 +62,7 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import bench.answers_recording as recording
 import bench.bench_answers as answers
 from bench.datasets import shared_data_missing
 from bot.core.config import Thresholds
@@ -85,7 +86,7 @@ def collect(folder: Path) -> list[Record]:
         calls.extend(zip(texts, found, strict=True))
         return [best_per_document(fuse(hits, weights=self._weights, question=text), limit=limit) for hits, text in zip(found, texts, strict=True)]
 
-    asked = answers._asked
+    asked = recording._asked
 
     async def kept(services: Any, case: answers.BenchCase) -> Record:
         before = len(calls)
@@ -94,7 +95,7 @@ def collect(folder: Path) -> list[Record]:
         return rec | {"_text": text, "_hits": hits}
 
     retrieval.Retriever.search_many = search_many  # type: ignore[method-assign]  # this process only
-    answers._asked = kept
+    recording._asked = kept
     return asyncio.run(answers.record(folder))
 
 

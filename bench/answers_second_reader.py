@@ -90,6 +90,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import bench.answers_fit as fitting
 import bench.answers_pair_reader as pair_reader
+import bench.answers_recording as recording
 import bench.bench_answers as answers
 from bench.bench_answers_losses import _auc
 
@@ -101,7 +102,7 @@ PASSAGE_CHARS = 600  # about the first 130 word pieces of an article's retrieved
 
 def record(path: Path) -> None:
     """bench_answers' records, each with the retrieved passages' text by source."""
-    real_asked = answers._asked
+    real_asked = recording._asked
 
     async def asked(services: Any, case: Any) -> dict[str, Any]:
         assistant, seen = services.assistant, {}
@@ -118,7 +119,7 @@ def record(path: Path) -> None:
             del assistant.ask
         return rec | {"passage_texts": seen["result"].details.get("passage_texts") or {}}
 
-    answers._asked = asked
+    recording._asked = asked
     kbs: dict[str, Records] = {kb: [] for kb in REPORT_ONLY}
     with tempfile.TemporaryDirectory() as tmp:
         records = asyncio.run(answers.record(Path(tmp), report_only=kbs[answers.KB4], report_only_kb5=kbs[answers.KB5],

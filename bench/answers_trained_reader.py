@@ -97,11 +97,11 @@ def record(path: Path) -> None:
     import asyncio
 
     import bench.answers_near_domain_dev as dev
+    import bench.answers_recording as recording
     import bench.answers_second_reader as second
-    import bench.bench_answers as answers
 
-    second.record(path)  # leaves bench_answers._asked wrapped so that records keep `passage_texts`
-    dev._asked = answers._asked
+    second.record(path)  # leaves answers_recording._asked wrapped so that records keep `passage_texts`
+    dev._asked = recording._asked
     asyncio.run(dev.ask(path.with_name(f"{path.stem}.dev.json")))
 
 

@@ -119,8 +119,9 @@ Splits: each case is TUNE or REPORT by a fixed hash of (kb, question) (`split_of
 
 What was chosen on which data, and the dated history of this bench's figures (what was measured, when, on which
 branch and data), are in docs/measurements/answers.md.
-The knowledge bases and cases are built in bench/answers_kbs.py, the figures counted and printed in
-bench/answers_report.py; every name of theirs is still importable from here.
+The knowledge bases and cases are built in bench/answers_kbs.py, the cases asked and kept as records in
+bench/answers_recording.py, the figures counted and printed in bench/answers_report.py; every name of
+theirs is still importable from here.
 
 `offtopic_said_back`: of the off-topic questions, the share answered with no article (a greeting or farewell said back
 before any search, policies/pleasantries.py: "good morning!", "ok bye", "???"); they stay counted in `offtopic_answered`
@@ -184,9 +185,9 @@ from bench.answers_kbs import (  # noqa: F401  (re-exported: other benches impor
     report_only_path,
     split_of,
 )
-from bench.answers_probes import kb_probes
+from bench.answers_recording import _asked, record  # noqa: F401  (_asked re-exported)
 from bench.answers_report import cause, figures, print_failures, print_table  # noqa: F401  (re-exported)
-from bench.datasets import KB4_DIR, shared_data_missing
+from bench.datasets import shared_data_missing
 from bot.core.config import Thresholds
 from policies.confidence import (
     ANSWER_MODEL,
@@ -209,91 +210,6 @@ def fit_or_none(records: list[dict[str, Any]]) -> tuple[LogisticModel, LogisticM
         return fit(records)
     except SystemExit:
         return None
-
-
-async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, settings_env: dict[str, str] | None = None,
-                 report_only: list[dict[str, Any]] | None = None, report_only_kb5: list[dict[str, Any]] | None = None,
-                 report_only_kb6: list[dict[str, Any]] | None = None,
-                 report_only_kb8: list[dict[str, Any]] | None = None,
-                 report_only_kb10: list[dict[str, Any]] | None = None,
-                 report_only_kb11: list[dict[str, Any]] | None = None,
-                 report_only_kb12: list[dict[str, Any]] | None = None,
-                 report_only_kb13: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """Every case asked through the pipeline; with `probes`, the knowledge bases' own probe questions
-    are asked as well and their results go there (kinds "probe" and "probe_offtopic"). `settings_env`:
-    more settings for the bench's services (bench/bench_embedders.py: another embedding model). With
-    `report_only`, bench/kb4 is ingested too and its cases' results go there (split "report", with
-    their `origin`), after the three KBs' (whose records are the same with or without it). With
-    `report_only_kb5`, bench/kb5 likewise, ingested and asked only once every other case and probe has
-    been (no probes of its own)."""
-    from bot.app.composition import build_services
-    from bot.core.config import Settings
-
-    cases, kbs = build_cases(folder / "kb")
-    (folder / "tenants.toml").write_text(TENANTS, encoding="utf-8")
-    env = {"SUPPORTBOT_DATA_DIR": str(folder / "data"), "SUPPORTBOT_TENANTS_FILE": str(folder / "tenants.toml"), **(settings_env or {})}
-    services = build_services(Settings.from_env(env))
-    # the store's collections are made as wide as the embedder's vectors, which build_services reads
-    # before the model is loaded (384, MiniLM's): another model's width is known only once it is
-    services.embedder.warm_up()
-    services.store.dim = services.embedder.dim
-    services.start()
-    try:
-        for tenant in ("covid", "bitext", KB7, KB9):
-            services.ingestor.ingest([kbs[tenant]], tenant=tenant, display_base=kbs[tenant].parent)
-            services.after_ingest(tenant)
-        origins: dict[BenchCase, str] = {}
-        if report_only is not None:
-            services.ingestor.ingest([KB4_DIR], tenant=KB4, display_base=KB4_DIR.parent)
-            services.after_ingest(KB4)
-            origins = dict(build_kb4_cases())
-            cases = [*cases, *origins]
-        records = []
-        if probes is not None:  # the knowledge bases' own probe questions (bench/answers_probes.py), asked after the cases
-            probed = (*KBS, KB4) if report_only is not None else KBS
-            cases = [*cases, *(BenchCase(kb, kind, q, s) for kb in probed for kind, q, s in kb_probes(services.store, tenant=KB_TENANT.get(kb, kb)))]
-        for case in cases:
-            record = await _asked(services, case)
-            if case.kind.startswith("probe") and probes is not None:
-                probes.append(record)
-            elif case.kb == KB4 and report_only is not None:
-                report_only.append(record | {"split": "report", "origin": origins[case]})
-            else:
-                records.append(record)
-        late = {KB5: report_only_kb5, KB6: report_only_kb6, KB8: report_only_kb8, KB10: report_only_kb10, KB11: report_only_kb11,
-                KB12: report_only_kb12, KB13: report_only_kb13}
-        for kb, (directory, build) in LATE_REPORT_ONLY.items():  # each after the one before: no record of the others depends on it
-            if (kept := late[kb]) is None:
-                continue
-            services.ingestor.ingest([directory], tenant=kb, display_base=directory.parent)
-            services.after_ingest(kb)
-            for case, origin in build():
-                kept.append(await _asked(services, case) | {"split": "report", "origin": origin})
-        return records
-    finally:
-        services.close()
-
-
-async def _asked(services: Any, case: BenchCase) -> dict[str, Any]:
-    """The case asked through the pipeline, as a record."""
-    from bot.engine.pipeline import Identity
-
-    result = await services.assistant.ask(case.question, identity=Identity(tenant=KB_TENANT.get(case.kb, case.kb), user="bench", channel="bench"))
-    return {
-        "kb": case.kb, "kind": case.kind, "question": case.question, "sources": list(case.sources), "split": case.split,
-        "outcome": result.outcome.value, "reason": result.handoff_reason.value if result.handoff_reason else None,
-        "cited": result.citations[0].source if result.citations else None, "options": [o.source for o in result.options],
-        "retrieved": result.details.get("retrieved", []), "evidence": result.details.get("evidence"),
-        "latency_ms": round(result.latency_ms, 2),
-        # the first retrieved article's passages (heading and text), for checks of what they say (bench/answers_near_domain.py)
-        "top_text": (result.details.get("passage_texts") or {}).get(next(iter(result.details.get("retrieved", [])), ""), ""),
-        # an answer or clarification handed over by policies/near_domain.py (a noun the knowledge base never uses under its
-        # floor); read only where the shipped gate did not hand over, so a replay under other thresholds misses the others
-        "near_domain": bool(result.details.get("near_domain")),
-        # handed over by policies/asked_kinds.py (asks for a ruling of law or a recommendation its article never speaks
-        # of); read, like near_domain, only where the shipped gate did not hand over
-        "asked_kinds": bool(result.details.get("asked_kinds")),
-    }
 
 
 # replaying recorded evidence under other models and thresholds -------------------------------

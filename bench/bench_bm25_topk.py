@@ -10,7 +10,7 @@ bench goes on with. Each search's scope statistics (kept counts) are compared wi
 
 `store`: a store bench/bench_growth.py `--keep` or `--replicate` left; `--questions` BM25 searches (top 20,
 as `MilvusStore.search_many`) in its tenant's scope in this process (Milvus Lite with this tree's search
-paths), half the corpus's own questions and half varied by product and edition (bench_growth.asked_questions):
+paths), half the corpus's own questions and half varied by product and edition (growth_corpus.asked_questions):
 each made both ways with the shipped settings (exhaustive, pruned, exhaustive, pruned), compared, and timed
 (thread CPU, best of `--repeat` per question).
 
@@ -137,7 +137,7 @@ def on_store(directory: Path, tenant: str, questions: int, repeat: int) -> None:
 
     from milvus_lite.db import MilvusLite
 
-    from bench.bench_growth import asked_questions
+    from bench.growth_corpus import asked_questions
     from knowledge import lite_live
     from knowledge.store import _scope
     from knowledge.store_schema import COLLECTION

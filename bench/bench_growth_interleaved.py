@@ -164,7 +164,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_faults import ROOT, environ
-from bench.bench_growth import FIRSTS, Row, ask, children, pct, rss_mb, wait_ready
+from bench.growth_corpus import Row
+from bench.growth_measurement import FIRSTS, ask, children, rss_mb, wait_ready
+from bench.growth_report import pct
 
 
 class Side:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_growth import FIRSTS, ask, wait_ready
+from bench.growth_measurement import FIRSTS, ask, wait_ready
 from bench.bench_growth_interleaved import Side
 
 

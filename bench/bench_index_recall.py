@@ -6,7 +6,7 @@ DATA_DIR is a data dir an ingest filled (e.g. one `bench/bench_growth.py --keep`
 `.../data`). Every row of its blended-vector collection (id, tenant, access, vector) is copied into
 two collections of a scratch Milvus Lite store, one with an exact FLAT index and one with HNSW
 (the parameters given), with the product's layout (tenant as partition key, 16 partitions). The
-questions are real embeddings: varied copies of the corpus's questions (bench/bench_growth.py
+questions are real embeddings: varied copies of the corpus's questions (bench/growth_corpus.py
 `base_rows`, a product and edition woven in, as its `ask` does), each searched within the tenant
 of a random stored chunk, with the product's filter (tenant and access). Recall@10 = how many of
 the exact top 10 the index returns in its top 10; also the mean time per search call (one question
@@ -28,7 +28,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_growth import asked_questions
+from bench.growth_corpus import asked_questions
 from knowledge.store_schema import DENSE_COLLECTION
 
 

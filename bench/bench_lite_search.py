@@ -10,7 +10,7 @@ Questions are chunks of the tenant (their blended vector, their title as the tex
 questions twice: the first pass is cold for the BM25 words (a posting list becomes arrays on a word's
 first use), the second warm; after each pass, the query that reads the tenant's whole knowledge base on
 its first question (knowledge/tenant_cache.py). Thread CPU time is printed beside wall time: this machine is shared, and
-CPU time is what the load changes least. Figures: bench/bench_growth.py's docstring.
+CPU time is what the load changes least. Figures: bench/growth_report.py's docstring.
 """
 
 from __future__ import annotations

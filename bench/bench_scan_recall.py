@@ -16,7 +16,7 @@ DATA_DIR is a data dir an ingest filled (one bench/bench_growth.py `--keep` or `
 `.../data`). The blended vectors of its dense collection (the first `--rows` of them, all by default)
 are written as one index file and mapped as the store maps a segment's (`lite_memory.mapped_vectors`),
 and the 8-bit copy with its lists is made over it (its making timed). The questions are real
-embeddings: varied copies of the corpus's questions (bench/bench_growth.py `base_rows`, a product and
+embeddings: varied copies of the corpus's questions (bench/growth_corpus.py `base_rows`, a product and
 edition woven in, as its `ask` does). With `--tenants N` the rows are dealt to N tenants (row i to
 tenant i mod N) and each question searches one tenant's rows (the filter's mask), as the product's
 tenant filter does.
@@ -74,7 +74,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_growth import asked_questions
+from bench.growth_corpus import asked_questions
 from knowledge import lite_memory, lite_scan
 from knowledge.store_schema import DENSE_COLLECTION
 

@@ -29,8 +29,8 @@ from tests.fakes.chat_app import bolt_payload, chat_client, slack_dm
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi, sign
 from tests.fakes.telegram_api import FakeTelegramApi
-from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET
-from tests.handoff.test_slack_handoff import STAFF, card_for
+from tests.handoff.slack_steps import SECRET as SLACK_SECRET
+from tests.handoff.slack_steps import STAFF, card_for
 
 WEBHOOK_SECRET = "tg-delivery-secret"
 

@@ -1,9 +1,12 @@
 """Shared by the Telegram and Slack customer-channel tests: loopback Bot API and Slack Web API
-servers, and the whole bot built once against them (package scope: building it loads the models)."""
+servers, the whole bot built once against them (package scope: building it loads the models), and the
+recorded Telegram updates (the Bot API documentation's examples, aiogram's dataset)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,3 +67,14 @@ async def fakes() -> AsyncIterator[tuple[FilesBotApi, FakeSlackApi]]:
 async def client(fakes: tuple[FilesBotApi, FakeSlackApi], tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestClient]:
     async with chat_client(tmp_path_factory.mktemp("channels"), *fakes, bot_token="123456:TEST-token", webhook_secret=WEBHOOK_SECRET) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def examples(shared_data: Path) -> dict[str, dict[str, Any]]:
+    rows = json.loads((shared_data / "telegram" / "official_webhooks_doc" / "telegram_doc_update_examples.json").read_text())
+    return {row["label"]: row["update"] for row in rows}
+
+
+@pytest.fixture(scope="module")
+def aiogram(shared_data: Path) -> dict[str, Any]:
+    return json.loads((shared_data / "telegram" / "aiogram_dev2x_dataset" / "aiogram_dataset.json").read_text())

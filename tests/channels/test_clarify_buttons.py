@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.app.app_keys import DISPATCHER
 from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
-from tests.channels.test_telegram import examples, post, sent_to, update_from  # noqa: F401 (a fixture)
+from tests.channels.telegram_steps import post, sent_to, update_from
 from tests.conftest import make_settings, running_app
 from tests.fakes.chat_app import slack_dm
 from tests.fakes.loopback import started, until

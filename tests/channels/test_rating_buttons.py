@@ -15,8 +15,8 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
+from tests.channels.telegram_steps import post, sent_to, update_from
 from tests.channels.test_clarify_buttons import callback
-from tests.channels.test_telegram import examples, post, sent_to, update_from  # noqa: F401 (a fixture)
 from tests.fakes.chat_app import chat_client, slack_dm
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi, sign

@@ -12,16 +12,17 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from bot.engine.dispatch import conversation_id_for
 from bot.app.app_keys import CONVERSATIONS, DISPATCHER
 from bot.core.channel import ConversationRef
 from bot.core.messages import Role
 from bot.core.records import Citation, Outcome
+from bot.engine.dispatch import conversation_id_for
 from tests.fakes.chat_app import bolt_payload, slack_dm
 from tests.fakes.loopback import until
 from tests.fakes.slack_api import BOT_USER, FakeSlackApi, sign
 from tests.fakes.telegram_api import FakeTelegramApi
-from tests.handoff.test_slack_handoff import SECRET as SLACK_SECRET, STAFF, card_for
+from tests.handoff.slack_steps import SECRET as SLACK_SECRET
+from tests.handoff.slack_steps import STAFF, card_for
 
 _slack_ts = iter(range(4000, 9000))
 

@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.app.app_keys import CONVERSATIONS
 from bot.core import texts
-from tests.channels.test_telegram import post, sent_to, update_from
+from tests.channels.telegram_steps import post, sent_to, update_from
 from tests.fakes.loopback import until
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi

@@ -23,8 +23,8 @@ from handoff.staff_accounts import hash_password
 from tests.conftest import make_settings, running_app
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi
+from tests.handoff.console_steps import Staff
 from tests.handoff.slack_steps import SECRET, STAFF, widget
-from tests.handoff.test_console import Staff
 
 LEAD = "the lead's own password"
 DANA = "dana's long password"

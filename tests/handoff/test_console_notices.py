@@ -18,7 +18,7 @@ from handoff.staff_accounts import hash_password
 from policies.rollout import Stage
 from tests.bot.test_rollout import ROOMY, _ask
 from tests.conftest import make_settings, running_app
-from tests.handoff.test_console import ALICE_PASSWORD, BOB_PASSWORD, Staff, csrf_of
+from tests.handoff.console_steps import ALICE_PASSWORD, BOB_PASSWORD, Staff, csrf_of
 
 
 @pytest.fixture(scope="module")

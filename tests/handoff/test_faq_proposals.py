@@ -23,7 +23,7 @@ from bot.engine.evaluation import run_cases
 from bot.engine.release_gate import RunStore, case_rows, figures
 from handoff.staff_accounts import hash_password
 from tests.conftest import make_settings, running_app
-from tests.handoff.test_console import ALICE_PASSWORD, Staff, hand_over
+from tests.handoff.console_steps import ALICE_PASSWORD, Staff, hand_over
 
 TOKEN = "admin-secret-for-proposals"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}

@@ -38,8 +38,8 @@ from tests.conftest import make_settings, running_app
 from tests.databases import on_postgres
 from tests.fakes.loopback import started, until
 from tests.fakes.slack_api import FakeSlackApi
+from tests.handoff.console_steps import Staff
 from tests.handoff.slack_steps import STAFF, widget
-from tests.handoff.test_console import Staff
 from tests.handoff.test_handoff_robustness import cards_of, say
 
 PASSWORD = "correct horse battery"

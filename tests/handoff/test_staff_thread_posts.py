@@ -14,7 +14,7 @@ import pytest
 from bot.app.app_keys import HANDOFF
 from bot.core.config import Settings
 from tests.channels.conftest import WEBHOOK_SECRET, FilesBotApi
-from tests.channels.test_telegram import _conversation_of, post, update_from
+from tests.channels.telegram_steps import _conversation_of, post, update_from
 from tests.conftest import make_settings, running_app
 from tests.fakes.loopback import until
 from tests.handoff.slack_steps import SECRET, STAFF, widget
