@@ -19,7 +19,8 @@ Built from two parts, so that a new role or phrasing needs one word, not one sen
   check my booking", "have a technician phone me", "i need someone to walk me through it").
 A question about the service ("how do I assign a ticket to an agent", "does a person review my claim", "can your staff
 see my messages", "is there a manager role") has neither frame. Chosen on the dev set above and the TUNE split of
-bench/bench_answers.py's records only.
+bench/bench_answers.py's records only: there the stage found 207 of 208 requests, 85 -> 86 of TUNE's 87, no TUNE
+answerable or off-topic question newly taken (docs/measurements/answers.md, 2026-12-07, has the report figures).
 """
 
 from __future__ import annotations
