@@ -17,6 +17,7 @@ import numpy as np
 
 from bot.core.common_words import is_dictionary_word
 from bot.core.ports import Embedder
+from policies.person_requests import asks_about_the_service, names_a_role_to_reach
 
 HUMAN_REQUEST_EXAMPLES: tuple[str, ...] = (
     "can I talk to someone?",
@@ -245,14 +246,16 @@ _ASKS_TO_REACH = re.compile(
 # ~0.15 ms a message, about 1.4% of a serve process's CPU under bench/bench_scale.py's load (py-spy), each time.
 @functools.lru_cache(maxsize=256)
 def asks_to_reach_a_person(text: str) -> bool:
-    """Whether `text` asks, in so many words, to be put in touch with a person (see above), its misspelled person
-    and reaching words read as meant (`respelled`)."""
-    return _ASKS_TO_REACH.search(respelled(text.replace("\u2019", "'"))) is not None
+    """Whether `text` asks, in so many words, to be put in touch with a person (see above, and by a role or team:
+    policies/person_requests.py), its misspelled person and reaching words read as meant (`respelled`)."""
+    said = respelled(text.replace("\u2019", "'"))
+    # a role or team of the other side and a way of reaching it: policies/person_requests.py
+    return _ASKS_TO_REACH.search(said) is not None or names_a_role_to_reach(said)
 
 
 # the words the rules above hinge on, which a typo ("contact somneone", "speak to a humna") would hide from them
 _KEY_WORDS = ("someone", "somebody", "anyone", "anybody", "person", "human", "agent", "representative", "operator",
-              "contact", "support", "speak", "customer", "service")
+              "contact", "support", "speak", "customer", "service", "transfer", "connect", "manager", "supervisor", "escalate")
 _WORD = re.compile(r"[A-Za-z]{5,}")
 
 
@@ -385,4 +388,6 @@ class HumanRequestDetector:
             min_score, min_margin = min(min_score, CUE_MIN_SCORE), min(min_margin, CUE_MIN_MARGIN)
         close = pos >= min_score and margin >= min_margin
         worded = text is None or own >= pos or REQUEST_WORD.search(text) is not None
+        if text is not None and own < pos and asks_about_the_service(text, names_a_person=names_a_person(text)):
+            worded = False  # "how do I add live chat to my store", "do you offer phone support"
         return HumanRequest(is_request=close and worded, score=pos, margin=margin)
