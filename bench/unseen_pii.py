@@ -48,7 +48,12 @@ FIELD = re.compile(r"\{\{(\w+)\}\}")
 
 
 @cache
-def _fakers(locales: tuple[str, ...] = LOCALES):  # noqa: ANN202 - {locale: Faker}
+def _fakers():  # noqa: ANN202 - {locale: Faker}
+    return _fakers_of(LOCALES)
+
+
+@cache
+def _fakers_of(locales: tuple[str, ...]):  # noqa: ANN202 - {locale: Faker}
     from faker import Faker
 
     return {locale: Faker(locale) for locale in locales}
@@ -139,10 +144,12 @@ def _value(field: str, fake, rng: random.Random) -> str:  # noqa: ANN001, C901 -
 
 def generate(*, n: int = 1500, seed: int = 1000, lowercase_share: float = 0.1, locales: tuple[str, ...] = LOCALES) -> list[dict]:
     """`n` sentences from presidio's templates, each with the spans of the values put in (names and addresses of `locales`)."""
-    fakers = _fakers(locales)
     rng = random.Random(seed)
-    for i, fake in enumerate(fakers.values()):
+    for i, fake in enumerate(_fakers().values()):  # LOCALES' fakers also give the US values (SSN, state) of every locale
         fake.seed_instance(seed * 100 + i)
+    fakers = _fakers() if locales == LOCALES else _fakers_of(locales)
+    for i, fake in enumerate(fakers.values() if locales != LOCALES else []):
+        fake.seed_instance(seed * 100 + 50 + i)
     pool = templates()
     out = []
     for _ in range(n):
