@@ -53,7 +53,7 @@ def _fakers():  # noqa: ANN202 - {locale: Faker}
 
 
 @cache
-def _fakers_of(locales: tuple[str, ...]):  # noqa: ANN202 - {locale: Faker}
+def _fakers_of(locales: tuple[str, ...]) -> dict:  # {locale: Faker}
     from faker import Faker
 
     return {locale: Faker(locale) for locale in locales}
