@@ -13,7 +13,7 @@ from policies import street_words
 from policies.pii_patterns import UPPER, Entity
 from policies.product_phrases import branded_street, shop_street
 from policies.street_goods import counted_line
-from policies.street_world import business_street
+from policies.street_world import FUNCTION_WORDS, business_street
 
 
 def _alternatives(words: list[str]) -> str:
@@ -25,14 +25,14 @@ TYPE_FIRST = _alternatives(street_words.TYPE_FIRST)
 COMPOUND = _alternatives(street_words.COMPOUND_ENDINGS)
 FOREIGN_COMPOUND = _alternatives([w for w in street_words.COMPOUND_ENDINGS if w not in street_words.ENGLISH_WORD_ENDINGS])
 CAP_WORD = rf"[{UPPER}][\w'’.-]*"
-# (and those inside places' names: Czech "u", "v", Dutch "en", German "am", "im", "an", Polish "i": "Vesketh u Quillonu",
+# (Italian "dei", "della": "Via dei Quilloni"; and those inside places' names: Czech "u", "v", Dutch "en", German "am", "im", "an", Polish "i": "Vesketh u Quillonu",
 # "Quillon en Dal", "Vesketh im Quillontal", "Oria i Quillona")
-PARTICLE = r"(?:de|del|des|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan|u|v|en|am|im|an|i)"
+PARTICLE = r"(?:de|del|des|da|do|dos|das|di|du|la|le|los|las|el|van|von|der|den|y|e|of|the|nad|pod|op|aan|u|v|en|am|im|an|i|dei|degli|della|delle|dello)"
 # "San Clara de la Montaña", "Týn nad Vltavou": up to two particles between capitalised words
 CAP_WORDS = rf"{CAP_WORD}(?:[ -](?:{PARTICLE}[ -]){{0,2}}{CAP_WORD}){{0,3}}"
 # "12", "221B", "04/82", "96-25", "101/3/14" (an Austrian house, staircase and door); not a decimal ("Cedar Hill 2.1",
 # "Ruby Lane 2.3": versions)
-HOUSE = r"\d{1,5}(?:[/-]\d{1,5}){0,2}[A-Za-z]?\b(?![.,]\d)"
+HOUSE = r"\d{1,5}(?:[A-Za-z]?[/-]\d{1,5}){0,2}[A-Za-z]?\b(?![.,]\d)"  # "9a/5" too: a house's letter, then its flat
 UNIT = rf"(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?|#)\s*\d+[A-Za-z]?"
 # a word of a street's name: capitalised, or a particle; in a message written all in lower case, any
 # word that is no function word ("185 willis parade")
@@ -46,7 +46,7 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
         # "12 Sample Street", "221B Example St.", "18 Quillon Parade", "370 12 Third Avenue": number, name, type
         # (not particles alone before the type: "Unit 4 of the course won't load" counts a part of something; nor "of"
         # right after the number: "Unit 3 of the Duolingo course", "2 of the Oak tables" count, no street opens with it)
-        re.compile(rf"(?<![:.])\b\d{{1,6}}[A-Za-z]?(?:[/-]\d{{1,5}})?,?\s+(?!(?:{PARTICLE}\s+)+(?i:{TYPE_AFTER})\b)(?!of\s)(?:{name_part}\s+){{1,4}}?(?i:{TYPE_AFTER})\b\.?"),
+        re.compile(rf"(?<![:.])\b\d{{1,6}}[A-Za-z]?(?:[/-]\d{{1,5}}|-[A-Z](?=\s))?,?\s+(?!(?:{PARTICLE}\s+)+(?i:{TYPE_AFTER})\b)(?!of\s)(?:{name_part}\s+){{1,4}}?(?i:{TYPE_AFTER})\b\.?"),
         # "Rua do Exemplo 16", "ul. Przykładowa 04/82", "Calle Ejemplo, 5", "Via Esempio 12": type, name, number
         re.compile(rf"(?<![\w.])(?i:{TYPE_FIRST})\.?\s+(?:{name_part}[ ,]+){{1,4}}?{HOUSE}"),
         # "Esimerkkikatu 25", "Beispielstraße 5", "Muster-Beispiel-Straße 31/69": a one-word street name and a number
@@ -81,7 +81,9 @@ STREET_LINE_THEN_PLACE = [
     # "9 Quillon Link\nBramwen Vale, NT, 2920", "88 Vesketh Fall\nEast Dornacre\nN6 5LN"
     rf"\b\d{{1,5}}[A-Za-z]?,?\s+{CAP_WORDS}[ \t]*(?:,[ \t]*)?\n(?:[ \t>]*{CAP_WORDS}[ \t]*\n)?[ \t>]*{PLACE_LINE}",
     # "Příkladová 38\n357 59 Ukázkov", "Fazenda Exemplo, 990\nBairro\n42066-938 Quillonópolis", "Παράδειγμα 6,\n54838 Πόλη"
-    rf"{NOT_A_STREET_NAME}{CAP_WORD}(?:[ -](?:{PARTICLE}[ -])?{CAP_WORD}){{0,3}},?\s+{HOUSE}[ \t]*,?[ \t]*\n(?:[ \t>]*{CAP_WORDS}[ \t]*\n)?[ \t>]*{PLACE_LINE}",
+    # (its words after the first in any case, the place line below says what it is: "Quillonska pot 3\n1234 Vesk", "Pod
+    # quillonom 76\n017 75 Vesk")
+    rf"{NOT_A_STREET_NAME}{CAP_WORD}(?:[ -](?:{PARTICLE}[ -])?(?:{CAP_WORD}|(?!{FUNCTION_WORDS}\b)[a-zà-öø-ÿā-ž][\w'’-]+)){{0,3}},?\s+{HOUSE}[ \t]*,?[ \t]*\n(?:[ \t>]*{CAP_WORDS}[ \t]*\n)?[ \t>]*{PLACE_LINE}",
 ]
 # words before an address: the number and word(s) after them are a street ("lives at 497 Przykładowa, Miasto")
 ADDRESS_CUE = re.compile(

@@ -17,6 +17,8 @@ import re
 from bot.core.pii_kinds import STREET_ADDRESS
 from policies.pii_patterns import UPPER, Entity
 from policies.street_forms import other_streets, with_forms
+from policies.street_shapes import shaped_streets
+from policies.street_tails import marked_streets, with_tails
 
 # a building's word and its number (or letter) right before where the street rules start: "House 21, 4th Cross Road"
 BUILDING_BEFORE = re.compile(r"(?<![\w.-])(?i:house|building|bldg\.?|block|blk\.?|plot|lot|villa|door|no\.?|nr\.?|bâtiment|bât\.?|bloco|edificio|edifício)[ \t]+(?:[A-Z]|\d{1,5}[A-Za-z]?)?[ \t]*,?[ \t]*$")
@@ -35,9 +37,9 @@ JAPANESE = re.compile(
 
 def widened(text: str, entities: list[Entity]) -> list[Entity]:
     """The street addresses with the building's word before and the floor and door after them, and the Japanese ones
-    (and policies/street_forms.py's)."""
+    (and policies/street_forms.py's and policies/street_tails.py's), each with its place and postcode lines."""
     out = []
-    others = other_streets(text)  # before and after the Japanese ones: the same spans, found once
+    others = other_streets(text) + marked_streets(text) + shaped_streets(text)  # before and after the Japanese ones: the same spans, found once
     for e in with_forms(text, entities, others):
         if e.kind != STREET_ADDRESS:
             out.append(e)
@@ -52,4 +54,6 @@ def widened(text: str, entities: list[Entity]) -> list[Entity]:
     for m in JAPANESE.finditer(text):
         if not any(s < m.end() and m.start() < e for s, e in taken):
             out.append(Entity(STREET_ADDRESS, m.start(), m.end(), m.group()))
-    return with_forms(text, out, others)  # other countries' shapes and the units after a street: policies/street_forms.py
+    # other countries' shapes and the units after a street (policies/street_forms.py), then the place and postcode lines
+    # after every street line (policies/street_tails.py)
+    return with_tails(text, with_forms(text, out, others))

@@ -35,7 +35,9 @@ TYPE_AFTER = (
     "allee straße strasse weg ring damm ufer gasse platz laan straat plein gracht kade singel dijk vej gade allé plads "
     "gatan vägen gränd torg katu tie kuja polku veien gata "
     # Russian and Ukrainian (romanised) words after the name ("Nevsky prospekt 28")
-    "prospekt ulitsa pereulok"
+    "prospekt ulitsa pereulok "
+    # Slovenian, Croatian, Slovak and Czech words after the name ("Prešernova cesta 12", "Ilica ulica 5", "Dlouhá ulice 3")
+    "ulica ulice cesta trg námestie nábrežie"
 ).split()
 
 # before the street's name: "Rua do Exemplo", "Calle Ejemplo", "ul. Przykładowa", "Via Esempio"
@@ -60,7 +62,10 @@ TYPE_FIRST = (
     # and the Polish market square ("Carrer de ...", "Calea ...", "vul. ...", "prospekt ...", "Rehov ...", "Thanon ...",
     # "Ngõ ...", "Rynek ...")
     "carrer passeig plaça avinguda calea aleea bulevardul șoseaua soseaua intrarea vul vulytsia ulitsa prospekt prosp pereulok "
-    "shosse naberezhnaya rehov rechov sderot thanon ngõ ngách đường phố rynek"
+    "shosse naberezhnaya rehov rechov sderot thanon ngõ ngách đường phố rynek "
+    # Croatian and Slovenian squares ("Trg bana ..."), Malaysian lanes ("Lorong ..."), Québec's rising roads ("montée ..."),
+    # Romanian roads and embankments ("Drumul ...", "Splaiul ...")
+    "trg lorong montée drumul splaiul"
 ).split()
 
 # endings of one-word street names in languages that write them together: "Esimerkkikatu", "Beispielstraße"
@@ -90,7 +95,8 @@ UNIT_WORDS = (
 FOREIGN_TYPE_AFTER = (
     "utca út tér körút köz sor sétány fasor dűlő rakpart kapu marg nagar chowk ganj gali "
     "sokak sokağı sk caddesi cad cd bulvarı mahallesi mah allee straße strasse weg ring damm ufer gasse platz laan straat plein "
-    "gracht kade singel dijk vej gade allé plads gatan vägen gränd torg katu tie kuja polku veien gata"
+    "gracht kade singel dijk vej gade allé plads gatan vägen gränd torg katu tie kuja polku veien gata "
+    "ulica ulice cesta trg námestie nábrežie"
 ).split()
 
 # street words of FOREIGN_TYPE_AFTER that are no English word or abbreviation (not "ring", "tie", "cd"): these mark a
@@ -99,7 +105,7 @@ FOREIGN_TYPE_AFTER = (
 UNMISTAKABLE_TYPE_AFTER = (
     "utca út tér körút köz sétány fasor dűlő rakpart marg nagar chowk ganj gali sokak sokağı caddesi bulvarı mahallesi "
     "allee straße strasse gasse platz laan straat plein gracht singel dijk vej allé plads gatan vägen gränd torg katu kuja "
-    "polku veien gata"
+    "polku veien gata ulica ulice cesta námestie nábrežie"
 ).split()
 
 # the flat, floor, block, staircase, door and office words after a house number, with their number or letter, as many
