@@ -5,7 +5,7 @@ posting of every query word one at a time in Python. Its cost is the number of c
 the question's words, so it grows with the knowledge base: at 4,000 chunks in one tenant it was the
 largest part of the store's time per question (py-spy of the Milvus child under `bench/bench_growth.py`
 asks), and one search took 72-95 ms at 4,000 chunks and 1-1.5 s at 100,000 on a loaded 2-core machine
-(8.7 ms and 82-107 ms here; bench/bench_growth.py's docstring). Here each posting list becomes two arrays
+(8.7 ms and 82-107 ms here; the growth history in bench/growth_report.py's docstring). Here each posting list becomes two arrays
 (chunk, term frequency) on first use and a word is scored for all its chunks at once with numpy.
 
 The scores are the library's, bit for bit, and so is the order: the library mixes Python floats and

@@ -4,7 +4,7 @@ Milvus Lite 3 is written in Python. Before it scores anything, each dense and ea
 decides which rows of every segment are live: for every row of the collection, in a Python loop,
 whether a newer version of its id exists elsewhere (upserts) and whether a tombstone deletes it. So
 a search cost grew with the whole store, whatever the tenant searched: at 100,000 chunks in one
-tenant these loops were most of a question's time (bench/bench_growth.py's docstring). Which rows
+tenant these loops were most of a question's time (the growth history in bench/growth_report.py's docstring). Which rows
 are live changes only when the store does (a flush, a compaction, a delete), not per search, so here
 it is computed once per state of the store and kept: a boolean per row (100 kB per 100,000 chunks).
 

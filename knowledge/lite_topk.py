@@ -3,7 +3,7 @@
 `lite_bm25.scoped_search` scores every posting of every question word. At 100,000 chunks in one tenant a
 question word that one chunk in eight holds (a product name, a word like "account") has 12,500 postings and
 more, scored per question although its weight (idf) is small: BM25 took ~28% of the Milvus child's samples
-(bench/bench_growth.py's docstring, perf27). This is MaxScore (Turtle & Flood 1995; Lucene's
+(the growth history in bench/growth_report.py's docstring, perf27). This is MaxScore (Turtle & Flood 1995; Lucene's
 MaxScoreBulkScorer, tantivy's block WAND use the same per-word bounds), done over arrays:
 
 - each word's upper bound: its postings' largest count and shortest chunk, made once per index (`bounds`,

@@ -37,7 +37,7 @@ _LOCKED = 75  # the child's exit status when another process holds the store
 # Two arenas (the child runs Python, one thread at a time, under its interpreter lock), and blocks of 128 kB or
 # more always mapped of their own, so that freeing one gives it back (glibc otherwise raises that threshold to the
 # largest block freed, up to 32 MB, and keeps the later ones in its heap); an operator's own settings win. Milvus
-# child at 100,000 chunks 562-579 -> 509 MB (bench/bench_growth.py's docstring, seventh pass).
+# child at 100,000 chunks 562-579 -> 509 MB (the growth history in bench/growth_report.py's docstring, seventh pass).
 MALLOC = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "131072"}
 
 
