@@ -24,7 +24,8 @@ Three detectors, merged (policies/placeholders.py):
   Vesketh three invites") — policies/object_names.py; initials and a surname, names found apart with a middle initial
   between them — policies/initial_names.py;
   a given name only the world's list knows (WGND 2.0: policies/world_names.py) where only a person stands —
-  policies/world_frames.py, policies/lone_names.py; a found name grown over its particles ("binti", "du", "Ma.", "Ó") —
+  policies/world_frames.py, policies/lone_names.py; a first name that is an English word too ("Grace", "Will") where the
+  sentence says a person stands there ("spoke to Grace", "my colleague Mark") — policies/word_names.py; a found name grown over its particles ("binti", "du", "Ma.", "Ó") —
   policies/particle_names.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
@@ -83,6 +84,7 @@ from policies.street_addresses import address_entities
 from policies.street_extent import widened
 from policies.task_names import task_names
 from policies.word_classes import WordClasses
+from policies.word_names import word_names
 from policies.world_frames import world_frames
 from policies.world_names import WorldNames
 
@@ -179,6 +181,8 @@ class SpacyRedactor:
                 found += _people(text, lone_names(text))
                 # a first name only the world's list knows, where only a person stands: "X says" (policies/world_frames.py)
                 found += _people(text, world_frames(text))
+                # a first name that is an English word too where only a person stands: "spoke to Grace", "my colleague Mark" (policies/word_names.py)
+                found += _people(text, word_names(text))
                 # initials and a surname: "Thanks,\nK. Dornacre", "under B. Vesketh" (policies/initial_names.py)
                 found += _people(text, initial_names(text))
         if PERSON in kinds:
