@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from bot.core.first_names import Names
-from policies.people_frames import TEAM_AFTER, _regions
+from policies.people_frames import TEAM_AFTER, THEY_NEXT, _regions
 from policies.task_names import MONTHS_AND_DAYS
 
 # the names of gender-guesser's list left out of the other rules as ordinary words, that are given names in English
@@ -56,7 +56,6 @@ FRAMES = (
     # a closing, then X alone at the message's end
     re.compile(rf"(?:\A|[.!?\n])[ \t]*(?i:{CLOSINGS})[ \t]*[,!.]?[ \t]*(?:\n[ \t]*|,[ \t]*|[ \t]+){X}[ \t]*[.!]?[ \t]*\Z"),
 )
-THEY_NEXT = re.compile(r"[^.!?\n]*?\b(?i:they|them|their)\b")
 
 
 def _word_name(word: str) -> bool:
