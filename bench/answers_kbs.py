@@ -1,5 +1,5 @@
 """The knowledge bases and cases of bench/bench_answers.py: tenants, the TUNE / REPORT split, the cases of each
-knowledge base (the three fitted on, kb7 and kb9, and the report-only ones, kb4 to kb13) and where a report-only
+knowledge base (the three fitted on, kb7 and kb9, and the report-only ones, kb4 to kb14) and where a report-only
 knowledge base's records are kept. Split out of bench/bench_answers.py, which still exports every name here."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from bench.datasets import (
     KB11_DIR,
     KB12_DIR,
     KB13_DIR,
+    KB14_DIR,
     clinc_out_of_scope,
     covid_questions,
     kb4_cases,
@@ -32,12 +33,13 @@ from bench.datasets import (
     kb11_cases,
     kb12_cases,
     kb13_cases,
+    kb14_cases,
     sample_cases,
     write_bitext_kb,
     write_covid_kb,
 )
 
-TENANTS = "[tenants.default]\n[tenants.covid]\n[tenants.bitext]\n[tenants.kb4]\n[tenants.kb5]\n[tenants.kb6]\n[tenants.kb7]\n[tenants.kb8]\n[tenants.kb9]\n[tenants.kb10]\n[tenants.kb11]\n[tenants.kb12]\n[tenants.kb13]\n"
+TENANTS = "[tenants.default]\n[tenants.covid]\n[tenants.bitext]\n[tenants.kb4]\n[tenants.kb5]\n[tenants.kb6]\n[tenants.kb7]\n[tenants.kb8]\n[tenants.kb9]\n[tenants.kb10]\n[tenants.kb11]\n[tenants.kb12]\n[tenants.kb13]\n[tenants.kb14]\n"
 KB_TENANT = {"sample": "default", "covid": "covid", "bitext": "bitext", "kb7": "kb7", "kb9": "kb9"}
 KBS = tuple(KB_TENANT)
 # REPORT only: never in a fit (kept out of the records file, in its own file beside it: `report_only_path`)
@@ -49,6 +51,7 @@ KB10 = "kb10"  # a fifth, asked after kb8 (no CLINC150 of its own: all 1,200 are
 KB11 = "kb11"  # a sixth, asked after kb10 (none of its own either)
 KB12 = "kb12"  # a seventh, asked after kb11 (none of its own either)
 KB13 = "kb13"  # an eighth, asked after kb12 (none of its own either)
+KB14 = "kb14"  # a ninth, asked after kb13 (none of its own either)
 KB7 = "kb7"  # fitted like the first three (TUNE / REPORT), its cases asked after theirs
 KB9 = "kb9"  # fitted like kb7, its cases asked after kb7's (no CLINC150 of its own: all 1,200 are dealt)
 SEED = 15
@@ -173,6 +176,11 @@ def build_kb13_cases() -> list[tuple[BenchCase, str]]:
     return _own_cases(KB13, kb13_cases())
 
 
+def build_kb14_cases() -> list[tuple[BenchCase, str]]:
+    """(case, origin) for the ninth report-only help center bench/kb14: its own cases (no CLINC150 requests remain)."""
+    return _own_cases(KB14, kb14_cases())
+
+
 def report_only_path(records: Path, kb: str = KB4) -> Path:
     """Where a report-only KB's records are kept beside the three KBs' (R.json -> R.kb4.json, R.kb5.json):
     tools that fit on every record of the file they are given (bench/bench_answers_variants.py) never see them."""
@@ -183,4 +191,4 @@ def report_only_path(records: Path, kb: str = KB4) -> Path:
 # record of the others depends on it): their folder and their (case, origin) pairs
 LATE_REPORT_ONLY = {KB5: (KB5_DIR, build_kb5_cases), KB6: (KB6_DIR, build_kb6_cases), KB8: (KB8_DIR, build_kb8_cases),
                     KB10: (KB10_DIR, build_kb10_cases), KB11: (KB11_DIR, build_kb11_cases), KB12: (KB12_DIR, build_kb12_cases),
-                    KB13: (KB13_DIR, build_kb13_cases)}
+                    KB13: (KB13_DIR, build_kb13_cases), KB14: (KB14_DIR, build_kb14_cases)}

@@ -46,6 +46,9 @@ KB12_CASES = Path(__file__).resolve().parent / "cases" / "kb12.jsonl"
 # another written blind by a fresh operator (an invented pet-insurance and vet-booking service), reported only
 KB13_DIR = Path(__file__).resolve().parent / "kb13"
 KB13_CASES = Path(__file__).resolve().parent / "cases" / "kb13.jsonl"
+# another written blind by a fresh operator (an invented household energy supplier), reported only
+KB14_DIR = Path(__file__).resolve().parent / "kb14"
+KB14_CASES = Path(__file__).resolve().parent / "cases" / "kb14.jsonl"
 COVID_KB_NAME = "covid_faq.jsonl"
 
 
@@ -158,6 +161,11 @@ def kb12_cases() -> list[Case]:
 def kb13_cases() -> list[Case]:
     """The cases of bench/kb13 (`KB13_DIR`): sources "kb13/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
     return sample_cases(KB13_CASES)
+
+
+def kb14_cases() -> list[Case]:
+    """The cases of bench/kb14 (`KB14_DIR`): sources "kb14/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB14_CASES)
 
 
 # --- redaction material ------------------------------------------------------------------------

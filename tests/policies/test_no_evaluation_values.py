@@ -191,3 +191,29 @@ def test_no_person_or_address_word_of_the_blind_messages_is_in_the_policies_code
         if leaked:
             found[path.name] = leaked
     assert not found, f"values of {blind.name} in the code: {found}"
+
+
+BENCH_CASES = Path(__file__).resolve().parents[2] / "bench" / "cases"
+# report-only help centers' cases (bench/cases/kbN.jsonl) checked here, each with the runs of six words of its questions that
+# were in the policies' code before it was written: kb14 (written blind by helper kb14 on main at 427ecd8, committed before
+# any run) had none. (The older report-only help centers are not listed: they were written before this check.)
+IN_CODE_BEFORE_THE_CASES = {"kb14": frozenset()}
+
+
+@pytest.mark.parametrize("kb", sorted(IN_CODE_BEFORE_THE_CASES))
+def test_no_question_of_a_report_only_help_center_is_quoted_in_the_policies_code(kb: str) -> None:
+    """A report-only help center's questions (bench/cases/kbN.jsonl) were written blind for bench/bench_answers.py: no rule
+    quotes one of them (any run of six of its words in a row)."""
+    runs = set()
+    for line in (BENCH_CASES / f"{kb}.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            words = re.findall(r"[\w'’.-]+", json.loads(line)["question"].lower())
+            runs |= {" ".join(words[i : i + 6]) for i in range(len(words) - 5)}
+    assert runs
+    found = {}
+    for path in sorted(POLICIES.glob("*.py")):
+        words = re.findall(r"[\w'’.-]+", path.read_text(encoding="utf-8").lower())
+        quoted = sorted(({" ".join(words[i : i + 6]) for i in range(len(words) - 5)} & runs) - IN_CODE_BEFORE_THE_CASES[kb])
+        if quoted:
+            found[path.name] = quoted
+    assert not found, f"questions of bench/cases/{kb}.jsonl in the code: {found}"
