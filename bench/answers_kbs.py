@@ -1,5 +1,5 @@
 """The knowledge bases and cases of bench/bench_answers.py: tenants, the TUNE / REPORT split, the cases of each
-knowledge base (the three fitted on, kb7 and kb9, and the report-only ones, kb4 to kb13) and where a report-only
+knowledge base (the three fitted on, kb7, kb9 and kb15, and the report-only ones, kb4 to kb13) and where a report-only
 knowledge base's records are kept. Split out of bench/bench_answers.py, which still exports every name here."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from bench.datasets import (
     KB11_DIR,
     KB12_DIR,
     KB13_DIR,
+    KB15_DIR,
     clinc_out_of_scope,
     covid_questions,
     kb4_cases,
@@ -32,13 +33,14 @@ from bench.datasets import (
     kb11_cases,
     kb12_cases,
     kb13_cases,
+    kb15_cases,
     sample_cases,
     write_bitext_kb,
     write_covid_kb,
 )
 
-TENANTS = "[tenants.default]\n[tenants.covid]\n[tenants.bitext]\n[tenants.kb4]\n[tenants.kb5]\n[tenants.kb6]\n[tenants.kb7]\n[tenants.kb8]\n[tenants.kb9]\n[tenants.kb10]\n[tenants.kb11]\n[tenants.kb12]\n[tenants.kb13]\n"
-KB_TENANT = {"sample": "default", "covid": "covid", "bitext": "bitext", "kb7": "kb7", "kb9": "kb9"}
+TENANTS = "[tenants.default]\n[tenants.covid]\n[tenants.bitext]\n[tenants.kb4]\n[tenants.kb5]\n[tenants.kb6]\n[tenants.kb7]\n[tenants.kb8]\n[tenants.kb9]\n[tenants.kb10]\n[tenants.kb11]\n[tenants.kb12]\n[tenants.kb13]\n[tenants.kb15]\n"
+KB_TENANT = {"sample": "default", "covid": "covid", "bitext": "bitext", "kb7": "kb7", "kb9": "kb9", "kb15": "kb15"}
 KBS = tuple(KB_TENANT)
 # REPORT only: never in a fit (kept out of the records file, in its own file beside it: `report_only_path`)
 KB4 = "kb4"
@@ -51,6 +53,7 @@ KB12 = "kb12"  # a seventh, asked after kb11 (none of its own either)
 KB13 = "kb13"  # an eighth, asked after kb12 (none of its own either)
 KB7 = "kb7"  # fitted like the first three (TUNE / REPORT), its cases asked after theirs
 KB9 = "kb9"  # fitted like kb7, its cases asked after kb7's (no CLINC150 of its own: all 1,200 are dealt)
+KB15 = "kb15"  # fitted like kb9, its cases asked after kb9's (no CLINC150 of its own either)
 SEED = 15
 
 
@@ -105,7 +108,8 @@ def build_cases(folder: Path) -> tuple[list[BenchCase], dict[str, Path]]:
     cases += [case for case, _ in _own_cases(KB7, kb7_cases())]
     cases += [BenchCase(KB7, "offtopic", q) for q in oos[KB7_CLINC]]
     cases += [case for case, _ in _own_cases(KB9, kb9_cases())]
-    return cases, {"covid": covid_kb, "bitext": bitext_kb, KB7: KB7_DIR, KB9: KB9_DIR}
+    cases += [case for case, _ in _own_cases(KB15, kb15_cases())]
+    return cases, {"covid": covid_kb, "bitext": bitext_kb, KB7: KB7_DIR, KB9: KB9_DIR, KB15: KB15_DIR}
 
 
 # the off-topic questions asked of kb4 besides its own: CLINC150's next 150 out-of-scope requests and 80

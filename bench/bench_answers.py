@@ -167,6 +167,7 @@ from bench.answers_kbs import (  # noqa: F401  (re-exported: other benches impor
     KB11,
     KB12,
     KB13,
+    KB15,
     KB_TENANT,
     KBS,
     LATE_REPORT_ONLY,
