@@ -110,6 +110,11 @@ Knowledge bases (built from ../shared/data into a throwaway data dir, nothing co
   off-topic, about half of them near-domain: what an employer or employee using such a product might ask that its help
   center does not answer, such as employment law, salaries, visas, other HR modules; 14 requests for a person), written
   and committed before the bot was first run on it (2026-12-06). No CLINC150 requests of its own (all 1,200 are dealt).
+- `kb15`, fitted like kb9 (asked after it): bench/kb15 (Payrollo, an invented payroll and HR product for small businesses;
+  28 articles, confused pairs: plans / changing plan / our bill, regular / off-cycle payroll, direct deposit / failed deposits,
+  tax filings / W-2 and 1099, time off / holidays, benefits / deductions, employee / contractor, 2FA / sign-in, cancel /
+  export) and bench/cases/kb15.jsonl (346 answerable, 32 naming two or three; 64 off-topic, 32 near-domain; 15 requests
+  for a person), committed before the bot was first run on it (2026-12-07, helper kb15).
 Off-topic cases: CLINC150's out-of-scope requests (1,200, dealt to the three KBs in turn) and
 cross-KB questions (COVID paraphrases asked of `sample` and `bitext`; `sample` and `bitext`
 questions asked of `covid`; `sample` and `bitext` are both customer-account help centers, so
