@@ -37,6 +37,8 @@ the command above):
 - paths: on TUNE 12 O answered, 7 clarified (5 by the unsure pair, 2 as close documents), 2 said back ("???!!!",
   "thanks, have a nice day"); on dev 41 answered, 21 clarified (11 and 10), 4 said back. A: 408 answered, 46 clarified
   as close documents, 41 by the unsure pair, whose similarities (0.41-0.90) overlap the O's it clarifies (0.40-0.64).
+  Under a similarity of 0.50 the unsure pair clarifies 9 A for 11 O (3 of them TUNE's); also asking the top
+  document's `coverage` under 0.2 there, 1 A for 7 O (1 TUNE; a /tmp script over the same records).
   The O answered have confidences 0.57-0.97: the three searches agree on an article that shares the question's words,
   and the model reads no cosine, so a question at 0.58 with one clear article gets 0.97.
 - signals (AUC A vs O, TUNE and dev; best veto with at most one A lost, A lost / W / O stopped TUNE / dev):
