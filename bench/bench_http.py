@@ -227,6 +227,37 @@ def print_profile(path: Path, *, replies: int) -> None:
             break
 
 
+def cpu_seconds(pid: int) -> tuple[float, float, float]:
+    """CPU seconds (user and system) `pid` has used so far: its main thread (serve's event loop), its other threads
+    (the worker threads: embedder, spaCy, the database, the Milvus client), and its child processes (the Milvus Lite
+    store). From /proc (Linux): counts only time on a core, where py-spy's samples also count a thread waiting for one."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used(stat: str) -> float:
+        fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+
+    loop = others = children = 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            spent = used(f"{task}/stat")
+            if task.name == str(pid):
+                loop = spent
+                children = sum(used(f"/proc/{child}/stat") for child in (task / "children").read_text().split())
+            else:
+                others += spent
+        except OSError:  # a thread or child that ended meanwhile
+            continue
+    return loop, others, children
+
+
+def report_cpu(before: tuple[float, float, float], after: tuple[float, float, float], *, generator: float, replies: int) -> None:
+    loop, others, children = (1000 * (b - a) / max(replies, 1) for a, b in zip(before, after, strict=True))
+    print(f"  CPU a reply: serve {loop + others:.2f} ms (its event loop thread {loop:.2f}, its other threads {others:.2f}), "
+          f"its child processes {children:.2f}, this load generator {1000 * generator / max(replies, 1):.2f}; "
+          f"load average {os.getloadavg()[0]:.1f}")
+
+
 def report(name: str, latencies: list[float], elapsed: float, errors: int, handoffs: int) -> float:
     rate = len(latencies) / elapsed
     print(f"{name}: {len(latencies)} replies in {elapsed:.1f} s ({handoffs} handed to a person), {errors} errors")
@@ -253,7 +284,9 @@ def main() -> int:
             base = f"http://127.0.0.1:{port}"
             asyncio.run(wait_ready(base))
             asyncio.run(drive(base, questions, conversations=5, messages=100, seconds=30))  # warm-up
+            cpu_before, generator = cpu_seconds(server.pid), time.process_time()
             saturated = asyncio.run(drive(base, questions, conversations=args.conversations, messages=args.messages, seconds=args.seconds))
+            cpu_after, generator = cpu_seconds(server.pid), time.process_time() - generator
             paced = asyncio.run(
                 drive(base, questions, conversations=args.conversations, messages=args.messages, seconds=args.seconds, rate=args.rate)
             )
@@ -270,6 +303,7 @@ def main() -> int:
         ceilings = embedding_ceiling(questions, Path(tmp) / "models")
     print(f"HTTP, {args.conversations} concurrent widget conversations, extractive answers")
     rate = report("saturated (each customer writes again at once)", *saturated)
+    report_cpu(cpu_before, cpu_after, generator=generator, replies=len(saturated[0]))
     report(f"paced (the conversations together offer {args.rate:.0f} msg/s)", *paced)
     report(f"paced at 60% of the saturated throughput ({carried:.0f} msg/s offered)", *light)
     for name, (single, batched) in ceilings.items():
