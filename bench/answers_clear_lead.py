@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.answers_kbs import KBS, LATE_REPORT_ONLY, KB4, report_only_path
+from bench.answers_kbs import KB4, KBS, LATE_REPORT_ONLY, report_only_path
 from bench.bench_answers import decided, figures
 from bot.core.config import Thresholds
 from policies.confidence import Evidence

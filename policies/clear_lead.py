@@ -10,10 +10,12 @@ closeness only says the margins are small. When the others win on any view (the 
 article's title, or only another article uses its rarer words) the evidence is really split, and the question is
 still asked.
 
-Chosen on the TUNE split only (bench/bench_answers.py records of main at eaf05bf, replayed; docs/measurements/answers.md
-"A clear lead"): of the 93 answerable TUNE questions clarified, the rule answers 14: 13 with the right article first
-and 1 whose offered articles were all wrong (now a wrong answer); none of the 25 whose right article was offered second
-or third. Requiring the lead sentence's cosine too kept 7 of the 13; without the title view, 20 right for 4 wrong.
+Chosen on the TUNE split only (bench/bench_answers.py records of main at eaf05bf, replayed by bench/answers_clear_lead.py;
+docs/measurements/answers.md "A clear lead"): of the 91 answerable TUNE questions clarified, 61 offered the right article
+first, 25 second or third, 5 none. Leading on every view picks 14: 13 with the right article first and one that offered
+no right article (now a wrong answer), none of the 25. From confidence 0.35 (`Thresholds.min_lead_confidence`) it keeps
+the 13 (at 0.35-0.55) and drops that one (0.24). Requiring the lead sentence's cosine too kept 7 of the 13; without the
+title view, 20 right for 4 wrong.
 """
 
 from __future__ import annotations

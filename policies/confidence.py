@@ -287,9 +287,9 @@ def decide(evidence: Evidence, thresholds: Thresholds) -> tuple[Verdict, tuple[i
     two articles on X was a request for a person not met. A clarification of two is completed with a third article
     within `split_gap` (`unsure_pair`'s others), at most three in all. A clarification whose first article is ahead
     of the others on every view of the search is answered from it instead, when the confidence reaches
-    `min_split_confidence` (policies/clear_lead.py)."""
+    `min_lead_confidence` (policies/clear_lead.py)."""
     verdict, picked = _verdict(evidence, thresholds)
-    if (verdict is Verdict.CLARIFY and evidence.confidence >= thresholds.min_split_confidence
+    if (verdict is Verdict.CLARIFY and evidence.confidence >= thresholds.min_lead_confidence
             and leads_every_view(views=evidence.views, coverage=evidence.coverage, picked=picked)):
         return Verdict.ANSWER, (0,)
     return verdict, picked
