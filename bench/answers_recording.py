@@ -22,6 +22,7 @@ from bench.answers_kbs import (
     KB12,
     KB13,
     KB14,
+    KB15,
     KB_TENANT,
     KBS,
     LATE_REPORT_ONLY,
@@ -63,7 +64,7 @@ async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, se
     services.store.dim = services.embedder.dim
     services.start()
     try:
-        for tenant in ("covid", "bitext", KB7, KB9):
+        for tenant in ("covid", "bitext", KB7, KB9, KB15):
             services.ingestor.ingest([kbs[tenant]], tenant=tenant, display_base=kbs[tenant].parent)
             services.after_ingest(tenant)
         origins: dict[BenchCase, str] = {}

@@ -50,6 +50,7 @@ from bench.datasets import (  # noqa: E402
     KB12_DIR,
     KB13_DIR,
     KB14_DIR,
+    KB15_DIR,
     SAMPLE_CASES,
     kb4_cases,
     kb5_cases,
@@ -62,6 +63,7 @@ from bench.datasets import (  # noqa: E402
     kb12_cases,
     kb13_cases,
     kb14_cases,
+    kb15_cases,
     sample_cases,
     shared_data_missing,
     write_bitext_kb,
@@ -75,7 +77,7 @@ from knowledge.retrieval import Retriever  # noqa: E402
 
 SAMPLE_KB = Path(__file__).resolve().parents[1] / "knowledge" / "sample_kb"
 GOAL = 0.005
-HELP_CENTERS = {"kb4": KB4_DIR, "kb5": KB5_DIR, "kb6": KB6_DIR, "kb7": KB7_DIR, "kb8": KB8_DIR, "kb9": KB9_DIR, "kb10": KB10_DIR, "kb11": KB11_DIR, "kb12": KB12_DIR, "kb13": KB13_DIR, "kb14": KB14_DIR}
+HELP_CENTERS = {"kb4": KB4_DIR, "kb5": KB5_DIR, "kb6": KB6_DIR, "kb7": KB7_DIR, "kb8": KB8_DIR, "kb9": KB9_DIR, "kb10": KB10_DIR, "kb11": KB11_DIR, "kb12": KB12_DIR, "kb13": KB13_DIR, "kb14": KB14_DIR, "kb15": KB15_DIR}
 TENANTS = ("covid", "sample", "bitext", *HELP_CENTERS)
 
 
@@ -120,7 +122,7 @@ async def run(limit: int | None) -> bool:
                 **{tenant: (tenant, [c for c in cases() if c.expect == "answer" and c.sources])
                    for tenant, cases in (("kb4", kb4_cases), ("kb5", kb5_cases), ("kb6", kb6_cases), ("kb7", kb7_cases), ("kb8", kb8_cases),
                                           ("kb9", kb9_cases), ("kb10", kb10_cases), ("kb11", kb11_cases), ("kb12", kb12_cases),
-                                          ("kb13", kb13_cases), ("kb14", kb14_cases))},
+                                          ("kb13", kb13_cases), ("kb14", kb14_cases), ("kb15", kb15_cases))},
             }
             print(f"retrieval hit rate, redaction on vs off (sample cases from {SAMPLE_CASES.name})")
             print(f"  {'set':10s} {'cases':>6s} {'on@1':>7s} {'off@1':>7s} {'on@3':>7s} {'off@3':>7s}  goal |on-off| <= {GOAL}")
