@@ -23,13 +23,13 @@ def _once(pattern: str, new: str, text: str, where: Path) -> str:
     return out
 
 
-def adopt(answer: LogisticModel, choice: LogisticModel, thresholds: Thresholds) -> None:
-    models = MODELS.read_text()
+def adopt(answer: LogisticModel, choice: LogisticModel, thresholds: Thresholds, *, models_file: Path = MODELS, defaults_file: Path = DEFAULTS) -> None:
+    models = models_file.read_text()
     for name, model in (("ANSWER_MODEL", answer), ("CHOICE_MODEL", choice)):
         weights = ", ".join(str(w) for w in model.weights)
-        models = _once(rf"^{name} = LogisticModel\(.*\)$", f"{name} = LogisticModel(bias={model.bias}, weights=({weights}))", models, MODELS)
-    defaults = DEFAULTS.read_text()
+        models = _once(rf"^{name} = LogisticModel\(.*\)$", f"{name} = LogisticModel(bias={model.bias}, weights=({weights}))", models, models_file)
+    defaults = defaults_file.read_text()
     for name in ADOPTED:
-        defaults = _once(rf"^(    {name}: float = )[0-9.]+$", rf"\g<1>{getattr(thresholds, name)}", defaults, DEFAULTS)
-    MODELS.write_text(models)
-    DEFAULTS.write_text(defaults)
+        defaults = _once(rf"^(    {name}: float = )[0-9.]+$", rf"\g<1>{getattr(thresholds, name)}", defaults, defaults_file)
+    models_file.write_text(models)
+    defaults_file.write_text(defaults)

@@ -5,17 +5,20 @@ and the worst KB's criterion always chooses a point, the least excess over the t
 from __future__ import annotations
 
 import random
+import shutil
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from bench.answers_adopt import ADOPTED, DEFAULTS, MODELS, adopt
 from bench.answers_fit import AXES, GAPS, MARKS, TARGETS, at, choose, kb_grid
 from bench.answers_replay import replay
 from bench.answers_report import figures
 from bot.core.config import Thresholds
-from policies.confidence import ANSWER_MODEL, CHOICE_MODEL
+from policies.confidence import ANSWER_MODEL, CHOICE_MODEL, LogisticModel
 
 
 def _record(rng: random.Random, *, kb: str, n: int) -> dict[str, Any]:
@@ -94,3 +97,24 @@ def test_with_every_target_met_the_rule_is_the_worst_kbs_right(records: list[dic
     assert chosen.excess == 0
     assert all(f[mark] is None or f[mark] <= target for f in chosen.figures.values() for mark, target in TARGETS.items())
     assert all(f["offtopic_answered"] is None for f in chosen.figures.values())
+
+
+def test_adopting_a_fit_writes_its_models_and_defaults_and_nothing_else(tmp_path: Path) -> None:
+    """`bench_answers.py --fit --adopt`: the two models' lines and the four defaults the grid chooses are rewritten, as
+    code that loads and holds them; every other line stays."""
+    models, defaults = tmp_path / "confidence.py", tmp_path / "tenants.py"
+    shutil.copy(MODELS, models)
+    shutil.copy(DEFAULTS, defaults)
+    answer, choice = LogisticModel(bias=-1.5, weights=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.25)), LogisticModel(bias=0.5, weights=(0.0,) * 7)
+    t = replace(Thresholds(), min_confidence=0.825, min_choice_confidence=0.45, clarify_gap=0.14, min_split_confidence=1.0)
+    adopt(answer, choice, t, models_file=models, defaults_file=defaults)
+    changed = [line for old, new in ((MODELS, models), (DEFAULTS, defaults))
+               for line in set(new.read_text().splitlines()) - set(old.read_text().splitlines())]
+    assert len(changed) == 6
+    loaded: dict[str, Any] = {}
+    exec(compile(models.read_text(), str(models), "exec"), loaded)  # noqa: S102 - the file just written, as Python imports it
+    assert [(m.bias, m.weights) for m in (loaded["ANSWER_MODEL"], loaded["CHOICE_MODEL"])] == [(m.bias, m.weights) for m in (answer, choice)]
+    loaded = {}
+    exec(compile(defaults.read_text(), str(defaults), "exec"), loaded)  # noqa: S102
+    written = loaded["Thresholds"]()
+    assert [getattr(written, name) for name in ADOPTED] == [0.825, 0.45, 0.14, 1.0]
