@@ -9,28 +9,30 @@ from typing import Any
 
 from bot.core.config import Thresholds
 
+# what one case counts towards, each over its kind's cases (bench/answers_fit.py's grid adds these up point by point)
+MARKS = ("right", "wrong", "clarified", "offtopic_answered", "person_handed_over")
+
+
+def marks(rec: dict[str, Any], outcome: str, sources: list[str]) -> tuple[int, ...]:
+    """This case's share of each of `MARKS` (0 or 1), as `figures` counts it."""
+    if rec["kind"] == "answer":
+        hit = bool(set(sources) & set(rec["sources"]))
+        return (int(hit and outcome in ("answer", "clarify")), int(outcome == "answer" and not hit), int(outcome == "clarify"), 0, 0)
+    if rec["kind"] == "offtopic":
+        return (0, 0, 0, int(outcome != "handoff"), 0)
+    return (0, 0, 0, 0, int(outcome == "handoff"))
+
 
 def figures(pairs: Iterable[tuple[dict[str, Any], tuple[str, list[str]]]]) -> dict[str, Any]:
     n = {"answer": 0, "offtopic": 0, "person": 0}
     right = wrong = clarified = clarified_right = handed = off_not_handed = off_said_back = person_handed = 0
     for rec, (outcome, sources) in pairs:
         n[rec["kind"]] += 1
-        if rec["kind"] == "answer":
-            hit = bool(set(sources) & set(rec["sources"]))
-            if outcome == "answer":
-                right += hit
-                wrong += not hit
-            elif outcome == "clarify":
-                clarified += 1
-                clarified_right += hit
-                right += hit
-            else:
-                handed += 1
-        elif rec["kind"] == "offtopic":
-            off_not_handed += outcome != "handoff"
-            off_said_back += outcome == "answer" and not sources  # a pleasantry said back, no article: still counted as answered
-        else:
-            person_handed += outcome == "handoff"
+        r, w, c, off, person = marks(rec, outcome, sources)
+        right, wrong, clarified, off_not_handed, person_handed = right + r, wrong + w, clarified + c, off_not_handed + off, person_handed + person
+        clarified_right += c and r
+        handed += rec["kind"] == "answer" and outcome not in ("answer", "clarify")
+        off_said_back += rec["kind"] == "offtopic" and outcome == "answer" and not sources  # a pleasantry said back, no article: still counted as answered
 
     def share(a: int, b: int) -> float | None:
         return round(a / b, 4) if b else None

@@ -1,6 +1,6 @@
 """Answered right, answered wrong, clarified, handed over: on three knowledge bases, tuned on one split, reported on another.
 
-    python bench/bench_answers.py [--fit] [--records FILE [--probes FILE]] [--failures] [--json]
+    python bench/bench_answers.py [--fit [--adopt]] [--records FILE [--probes FILE]] [--failures] [--json]
 
 `--probes FILE` (when the records are being written): each knowledge base is also asked its own
 probe questions (bench/answers_probes.py: titles, headings, lead sentences, general off-topic
@@ -42,14 +42,14 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.answers_fit import fit
+from bench.answers_adopt import adopt
+from bench.answers_fit import TARGETS, choose, fit, fit_models
 from bench.answers_kbs import (  # noqa: F401  (re-exported: other benches import them from here)
     KB4,
     KB4_CLINC,
@@ -89,75 +89,13 @@ from bench.answers_kbs import (  # noqa: F401  (re-exported: other benches impor
     split_of,
 )
 from bench.answers_recording import _asked, record  # noqa: F401  (_asked re-exported)
+from bench.answers_replay import decided, replay, rescore, shipped  # noqa: F401  (re-exported)
 from bench.answers_report import cause, figures, print_failures, print_table  # noqa: F401  (re-exported)
 from bench.datasets import shared_data_missing
 from bot.core.config import Thresholds
-from policies.confidence import (
-    ANSWER_MODEL,
-    CHOICE_MODEL,
-    Evidence,
-    LogisticModel,
-    Verdict,
-    decide,
-    features,
-)
-from policies.intent import names_a_person
+from policies.confidence import ANSWER_MODEL, CHOICE_MODEL, LogisticModel
 
 GOALS = {"right_min": 0.80, "wrong_max": 0.05, "offtopic_answered_max": 0.05, "person_handed_over_min": 0.97, "clarified_max": 0.15}
-
-
-def fit_or_none(records: list[dict[str, Any]]) -> tuple[LogisticModel, LogisticModel, Thresholds] | None:
-    """bench/answers_fit.py `fit`, or None when no point of its grid meets the targets on every KB given (since kb9
-    joined the TUNE split, whose near-domain off-topic questions are answered at any threshold of the grid)."""
-    try:
-        return fit(records)
-    except SystemExit:
-        return None
-
-
-# replaying recorded evidence under other models and thresholds -------------------------------
-def _values(evidence: dict[str, Any]) -> list[float]:
-    return features(Evidence.from_json(evidence))
-
-
-def rescore(rec: dict[str, Any], *, answer: LogisticModel, choice: LogisticModel) -> Evidence | None:
-    """The recorded evidence with these models' probabilities (None: the gate never saw this case)."""
-    e = rec["evidence"]
-    if e is None or not e["relevance"]:
-        return None
-    values = _values(e)
-    return replace(
-        Evidence.from_json(e), confidence=0.2 if e["capped"] else answer.probability(values),
-        choice_confidence=0.2 if e["capped"] else choice.probability(values),
-    )
-
-
-def decided(rec: dict[str, Any], evidence: Evidence | None, thresholds: Thresholds) -> tuple[str, list[str]]:
-    """(outcome, cited or offered sources) as the pipeline decides with these thresholds."""
-    if evidence is None:  # stopped before the confidence gate (a person request, a human-only topic) or nothing found
-        return (rec["outcome"], []) if rec["evidence"] is None else ("handoff", [])
-    if "person_named" not in rec["evidence"]:  # recorded before the evidence said so: read from the question as the pipeline does
-        evidence = replace(evidence, person_named=names_a_person(rec["question"]))
-    verdict, picked = decide(evidence, thresholds)
-    if rec.get("near_domain") or rec.get("asked_kinds"):  # policies/near_domain.py or asked_kinds.py handed it over
-        return "handoff", []
-    if verdict is Verdict.ANSWER:
-        return "answer", rec["retrieved"][:1]
-    if verdict is Verdict.CLARIFY:
-        return "clarify", [rec["retrieved"][n] for n in picked if n < len(rec["retrieved"])]
-    return "handoff", []
-
-
-def replay(rec: dict[str, Any], *, answer: LogisticModel, choice: LogisticModel, thresholds: Thresholds) -> tuple[str, list[str]]:
-    return decided(rec, rescore(rec, answer=answer, choice=choice), thresholds)
-
-
-def shipped(rec: dict[str, Any]) -> tuple[str, list[str]]:
-    if rec["outcome"] == "answer":
-        return "answer", [rec["cited"]] if rec["cited"] else []
-    if rec["outcome"] == "clarify":
-        return "clarify", rec["options"]
-    return rec["outcome"], []
 
 
 def report_only_figures(kb4: list[dict[str, Any]], fits: dict[str, tuple[LogisticModel, LogisticModel, Thresholds]]) -> dict[str, Any]:
@@ -175,6 +113,7 @@ def report_only_figures(kb4: list[dict[str, Any]], fits: dict[str, tuple[Logisti
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="fit models and thresholds on TUNE and print them (for the code)")
+    parser.add_argument("--adopt", action="store_true", help="with --fit: write the fitted models and defaults into the code (bench/answers_adopt.py)")
     parser.add_argument("--records", type=Path, default=None, help="reuse (or write) the per-case results here")
     parser.add_argument("--probes", type=Path, default=None, help="with --records being written: ask the KBs' probe questions too, keep them here")
     parser.add_argument("--json", action="store_true")
@@ -220,31 +159,39 @@ def main() -> int:
     loko: dict[str, Any] = {}
     fits = {}
     for held in KBS:
-        fitted = fit_or_none([r for r in records if r["kb"] != held and r["split"] == "tune"])
-        if fitted is None:  # no point of the grid meets the targets on every other KB's TUNE cases (kb9's off-topic: see above)
-            loko[held] = figures(()) | {"tuned": "no thresholds meet the targets on every other KB's TUNE cases"}
-            continue
-        answer, choice, t = fits[held] = fitted
+        answer, choice, t = fits[held] = fit([r for r in records if r["kb"] != held and r["split"] == "tune"])
         loko[held] = figures((r, replay(r, answer=answer, choice=choice, thresholds=t)) for r in records if r["kb"] == held)
-        loko[held]["tuned"] = {"min_confidence": t.min_confidence, "min_choice_confidence": t.min_choice_confidence, "clarify_gap": t.clarify_gap}
+        loko[held]["tuned"] = {"min_confidence": t.min_confidence, "min_choice_confidence": t.min_choice_confidence, "clarify_gap": t.clarify_gap,
+                               "min_split_confidence": t.min_split_confidence}
     held_out = [(r, replay(r, answer=m[0], choice=m[1], thresholds=m[2])) for held, m in fits.items() for r in records if r["kb"] == held]
     loko["pooled"] = figures(held_out) | {"tuned": "-"}
     out["leave_one_kb_out"] = loko
-    if any(recs for _, recs in report_only):  # reported only: the shipped gate, a fit on all three KBs' TUNE, and each leave-one-out fit
-        on_tune = fit_or_none([r for r in records if r["split"] == "tune"])
+    # the fit on every fitted-on KB's TUNE cases (bench/answers_fit.py): the models, then the grid's point
+    tune = [r for r in records if r["split"] == "tune"]
+    answer, choice = fit_models(tune)
+    chosen = choose(tune, answer, choice)
+    on_tune = (answer, choice, chosen.thresholds)
+    # the grid's figures are the replay's (tests/bench/test_answers_fit.py): checked here too, on the real records, at the chosen point
+    fitted_tune = {kb: figures((r, replay(r, answer=answer, choice=choice, thresholds=chosen.thresholds)) for r in tune if r["kb"] == kb)
+                   for kb in KBS}
+    if any(fitted_tune[kb][mark] != value for kb, f in chosen.figures.items() for mark, value in f.items()):
+        raise SystemExit(f"the fit's grid and the replay disagree on the TUNE cases: {chosen.figures} against {fitted_tune}")
+    if any(recs for _, recs in report_only):  # reported only: the shipped gate, a fit on all the fitted-on KBs' TUNE, and each leave-one-out fit
         for kb, recs in report_only:
             if recs:
-                out[kb] = report_only_figures(recs, {**({"fit on TUNE": on_tune} if on_tune else {}), **{f"fit w/o {held}": m for held, m in fits.items()}})
+                out[kb] = report_only_figures(recs, {"fit on TUNE": on_tune, **{f"fit w/o {held}": m for held, m in fits.items()}})
     latencies = sorted(r["latency_ms"] for r in records)
     out["latency_ms"] = {"p50": latencies[len(latencies) // 2], "p99": latencies[min(len(latencies) - 1, math.ceil(0.99 * len(latencies)) - 1)]}
     if args.fit:
-        if (fitted := fit_or_none([r for r in records if r["split"] == "tune"])) is None:
-            print("no thresholds meet the targets on every KB's TUNE cases", file=sys.stderr)
-            return 1
-        answer, choice, t = fitted
+        t = chosen.thresholds
         out["fitted_on_tune"] = {"features": list(_feature_names()), "ANSWER_MODEL": [answer.bias, list(answer.weights)],
                                  "CHOICE_MODEL": [choice.bias, list(choice.weights)], "min_confidence": t.min_confidence,
-                                 "min_choice_confidence": t.min_choice_confidence, "clarify_gap": t.clarify_gap}
+                                 "min_choice_confidence": t.min_choice_confidence, "clarify_gap": t.clarify_gap,
+                                 "min_split_confidence": t.min_split_confidence, "excess_over_targets": chosen.excess}
+        print(f"the targets {TARGETS} exceeded by at most {chosen.excess} on any KB's TUNE cases at the point chosen", file=sys.stderr)
+        out["fitted_on_tune_figures"] = fitted_tune | {"all": figures((r, replay(r, answer=answer, choice=choice, thresholds=t)) for r in tune)}
+        if args.adopt:
+            adopt(answer, choice, t)
         rows = {kb: figures((r, replay(r, answer=answer, choice=choice, thresholds=t)) for r in records if r["split"] == "report" and r["kb"] == kb)
                 for kb in KBS}
         rows["all"] = figures((r, replay(r, answer=answer, choice=choice, thresholds=t)) for r in records if r["split"] == "report")
@@ -270,6 +217,8 @@ def main() -> int:
             print(f"== {kb} as shipped: answerable questions not answered right, by cause; off-topic questions not handed over")
             print_failures((r, shipped(r)) for r in recs if r["origin"] == "own")
     if args.fit:
+        print_table("fitted now on TUNE, replayed on TUNE (training score: what the fit chose on; the grid's figures)",
+                    out["fitted_on_tune_figures"])
         print_table("fitted now on TUNE, replayed on REPORT", out["fitted_replayed_on_report"])
         print("fitted on TUNE (put into policies/confidence.py and bot/core/config.py):")
         print("  " + json.dumps(out["fitted_on_tune"]))

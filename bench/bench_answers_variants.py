@@ -9,6 +9,11 @@ exactly as bench/bench_answers.py fits the shipped gate: models and thresholds o
 two knowledge bases, scored on all of the third (leave one KB out), and on the TUNE split of all
 three, scored on REPORT. Printed per variant: right / wrong / clarified / off-topic answered.
 
+Written for the grid of bench/answers_fit.py before 2026-12-07 (three thresholds, scored by a numpy copy of the first
+rule of `decide`); since the grid replays `decide` itself (four thresholds, fit44), the variants that patch its grid,
+its `choices` or bench_answers's `decide` (pooled-clarified, agreement-offer, close-clarify*) no longer apply as
+written, and the figures below are those of the old grid.
+
 Measured on the records of the shipped pipeline (2026-12-02; `--records` of bench/bench_answers.py),
 held out pooled and REPORT as right / wrong / clarified; the shipped gate: held out 0.698 / 0.036 /
 0.111 (off-topic answered 0.030), REPORT 0.656 / 0.025 / 0.075:
