@@ -119,9 +119,13 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         return self._locks.setdefault(conversation_id, asyncio.Lock())
 
     # escalation --------------------------------------------------------------------------------
-    async def escalate(self, conversation_id: str, *, reason: HandoffReason, topic: str | None = None, draft: str | None = None) -> Handoff | None:
+    async def escalate(
+        self, conversation_id: str, *, reason: HandoffReason, topic: str | None = None, draft: str | None = None, ends_turn: bool = False,
+    ) -> Handoff | None:
         """Hand the conversation to people (once: a conversation already with people stays as it is).
-        `draft`: the bot's own answer, shown to staff as the card's draft (rollout stage shadow)."""
+        `draft`: the bot's own answer, shown to staff as the card's draft (rollout stage shadow). `ends_turn`: the
+        caller holds the conversation's turn and ends it with the escalation, whose last write (the queue notice)
+        may then release the turn's lease with it (bot/engine/conversations.py `post_message`)."""
         async with self._lock(conversation_id):
             conversation, messages, files, found, detected = await asyncio.to_thread(
                 self._what_staff_need, conversation_id, detect_topic=topic is None)
@@ -147,7 +151,7 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         await self._cards.announce(handoff)
         # the customer's latest messages, newest first, as `ConversationService.language` reads them: not read again
         said = [m.text for m in reversed(messages) if m.role is Role.CUSTOMER][:LATEST_SAID]
-        await self._tell_queue(handoff, again=False, said=said, queue=queue)
+        await self._tell_queue(handoff, again=False, said=said, queue=queue, ends_turn=ends_turn)
         return handoff
 
     def _what_staff_need(
@@ -222,9 +226,11 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
 
     async def _tell_queue(
         self, handoff: Handoff, *, again: bool, said: list[str] | None = None, queue: tuple[int, Wait | None] | None = None,
+        ends_turn: bool = False,
     ) -> bool:
         """`said`: the customer's latest messages, when the caller has them (`ConversationService.language`);
-        `queue`: the place and wait, when the caller read them (an escalation's write returns them)."""
+        `queue`: the place and wait, when the caller read them (an escalation's write returns them); `ends_turn`:
+        the notice is the last write of the conversation's turn (`escalate`)."""
         policy = self.policy(handoff.tenant)
         now = self._now()
         closed = policy.hours is not None and not policy.hours.is_open(now)
@@ -257,7 +263,7 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         # the notice and its QUEUE_TOLD event in one write (they were two statements): what the customer was
         # told is what was stored as told, and a notice that could not be written is not stored as told
         audit = None if told is None else (QUEUE_TOLD, {"handoff": handoff.id, "position": told.position, "rank": told.rank})
-        await self._conversations.post_message(handoff.conversation_id, role=Role.SYSTEM, text=text, audit=audit)
+        await self._conversations.post_message(handoff.conversation_id, role=Role.SYSTEM, text=text, audit=audit, ends_turn=ends_turn)
         return True
 
     def _told(self, handoff: Handoff) -> Told | None:

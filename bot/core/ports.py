@@ -68,10 +68,11 @@ class Conversations(Protocol):
     async def post_message(
         self, conversation_id: str, *, role: Role, text: str, author: str | None = None, client_id: str | None = None,
         redact: bool = False, buttons: Sequence[str] = (), rating_request: bool = False, reply_to: int | None = None,
-        audit: tuple[str, dict[str, Any]] | None = None,
+        audit: tuple[str, dict[str, Any]] | None = None, ends_turn: bool = False,
     ) -> Message | None:
         """Stored and delivered to the customer; None when `client_id` was posted before (nothing is sent again).
-        `audit`: an event (kind, data) about it, written with it."""
+        `audit`: an event (kind, data) about it, written with it. `ends_turn`: the last write of the conversation's
+        turn the caller holds (it may release the turn with it)."""
         ...
 
 

@@ -193,7 +193,9 @@ class ConversationAnswering:
                                     mark_handoff=self.handoff is None)  # an escalation's write marks the grade itself
         if self.handoff is not None and result.handoff_reason is not None:
             try:
-                await self.handoff.escalate(conversation_id, reason=result.handoff_reason, topic=result.details.get("topic"), draft=draft)
+                # the escalation's last write releases the turn's lease when the turn ends with it
+                await self.handoff.escalate(conversation_id, reason=result.handoff_reason, topic=result.details.get("topic"), draft=draft,
+                                            ends_turn=last)
             except Exception as exc:  # the reply is out and the message done: logged, not raised to the channel
                 logger.error("conversation %s could not be handed over: %s\n%s", conversation_id, error_kind(exc), safe_traceback(exc))
         self._watch(conversation.tenant)

@@ -238,12 +238,16 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
         self, conversation_id: str, *, role: Role, text: str, author: str | None = None, client_id: str | None = None,
         redact: bool = False, buttons: Sequence[str] = (), rating_request: bool = False, reply_to: int | None = None,
         outcome: Outcome | None = None, citations: Sequence[Citation] = (), audit: tuple[str, dict[str, Any]] | None = None,
+        ends_turn: bool = False,
     ) -> Message | None:
         """A message from staff or the system, stored (redacted when `redact`) and pushed to the customer;
         `buttons`: actions offered under it, `rating_request`: it asks for a rating; `outcome` and
         `citations`: an answer written elsewhere, shown as the bot's are. A repeated `client_id` (a
         platform retry) stores and sends nothing again: None. `audit`: an event (kind, data) about the
-        message, written with it (one statement on PostgreSQL)."""
+        message, written with it (one statement on PostgreSQL). `ends_turn`: the caller holds the conversation's
+        turn and this is the turn's last write (an escalation's queue notice): with `audit`, on PostgreSQL, the
+        write also releases the turn's lease when nothing after it is ordered with the next turn, as a reply's
+        write does (bot/engine/conversation_answering.py)."""
 
         def store() -> Message | None:
             if client_id and self._messages.by_client_id(conversation_id, client_id) is not None:
@@ -268,13 +272,21 @@ class ConversationService(ConversationRecords, ConversationDelivery, Conversatio
                 event = event_rows([audit], tenant=party.tenant, conversation_id=conversation_id)[0]
             return self._messages.add(
                 conversation_id, role=Role(role).value, text=stored_text, client_id=client_id, reply_to=reply_to, payload=data,
-                delivery=self._delivery(party), event=event, relay=relay,
+                delivery=self._delivery(party), event=event, relay=relay, release=release if event is not None else None,
             )
 
         # a message written with its audit event tells the other processes' sockets in that write too (PostgreSQL)
         relayed = audit is not None and self._messages.relays_in_write
         relay = await self.relay_with_write(conversation_id, await self._channel(conversation_id)) if relayed else None
+        # the turn's lease goes with its last write when nothing after it is ordered with the next turn: nothing to
+        # send on a platform, no socket of this process to push it to (as `ConversationAnswering` decides for a reply)
+        turn = self._locks[conversation_id] if ends_turn and audit is not None and self._messages.releases_in_write else None
+        party = await self.find(conversation_id) if turn is not None else None
+        release = (turn.release_with_write() if turn is not None and party is not None and self._delivery(party) is None
+                   and not self.listened(conversation_id) else None)
         message = await asyncio.to_thread(store)
         if message is not None:
+            if turn is not None and release is not None:
+                turn.released()
             await self._deliver(conversation_id, message, relayed=relay is not None)
         return message

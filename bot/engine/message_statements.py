@@ -222,7 +222,10 @@ def _insert_with_event() -> Any:
     """PostgreSQL: a message and one audit event about it in one statement (a data-modifying CTE; was an
     insert each: an escalation's queue notice and its QUEUE_TOLD event), and its notification to the other
     processes' sockets (`b_told`: bot/engine/relay.py `stored_prefix`, on `b_told_channel`; sent as the
-    statement commits, as `REPLIES` sends a reply's; was a statement of the relay's). Returns the message's id."""
+    statement commits, as `REPLIES` sends a reply's; was a statement of the relay's). Returns the message's id.
+    `b_released`, `b_holder`: a lease (name, holder) the statement deletes as it commits, NULL for none: the
+    turn's lease when this is the turn's last write (an escalation's queue notice, bot/engine/turns.py
+    `Turn.release_with_write`; was a statement of its own after the escalation, as `REPLIES`' `released`)."""
     message = StoredMessage.__table__.c  # type: ignore[attr-defined]
     audit = AuditEvent.__table__.c  # type: ignore[attr-defined]
     columns = [c for c in message if c.name != "id"]
@@ -231,7 +234,9 @@ def _insert_with_event() -> Any:
         f"VALUES ({', '.join(f':{c.name}' for c in columns)}) RETURNING id), "
         "ev AS (INSERT INTO auditevent (tenant, conversation_id, kind, data, created_at) "
         "VALUES (:e_tenant, :e_conversation_id, :e_kind, :e_data, :e_created_at)), "
-        "told AS (SELECT pg_notify(CAST(:b_told_channel AS TEXT), CAST(:b_told AS TEXT) || m.id || '}') FROM m WHERE CAST(:b_told AS TEXT) IS NOT NULL) "
+        "told AS (SELECT pg_notify(CAST(:b_told_channel AS TEXT), CAST(:b_told AS TEXT) || m.id || '}') FROM m WHERE CAST(:b_told AS TEXT) IS NOT NULL), "
+        f"released AS (DELETE FROM {Lease.__table__.name} "  # type: ignore[attr-defined]
+        "WHERE name = CAST(:b_released AS TEXT) AND holder = CAST(:b_holder AS TEXT)) "
         "SELECT id, (SELECT count(*) FROM told) FROM m"
     )
     return statement.bindparams(

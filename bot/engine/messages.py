@@ -119,7 +119,8 @@ class MessageStore:
 
     @property
     def releases_in_write(self) -> bool:
-        """Does `add_replies` delete each reply's `release` lease with it (PostgreSQL), or ignore it (SQLite)?"""
+        """Do `add_replies` (each reply's `release`) and `add` with an event (its `release`) delete a lease with
+        what they write (PostgreSQL), or not (SQLite: `add_replies` ignores it)?"""
         return self._write_replies is not None
 
     @property
@@ -144,14 +145,17 @@ class MessageStore:
     def add(
         self, conversation_id: str, *, role: str, text: str, status: str = "done", client_id: str | None = None,
         reply_to: int | None = None, payload: dict[str, Any] | None = None, delivery: str | None = None, claim: Claim | None = None,
-        event: dict[str, Any] | None = None, relay: str | None = None,
+        event: dict[str, Any] | None = None, relay: str | None = None, release: tuple[str, str] | None = None,
     ) -> Message | None:
         """Store one message; None when its client id is already stored (a retry or a race).
         `delivery="queued"`: a platform channel must still send it (see `undelivered`). `claim`: a lease
         taken in the same statement on PostgreSQL (`claim.taken` says whether it was; a refused write
         takes nothing); elsewhere left untried. `event`: an audit row (bot/core/tables.py `event_rows`)
         written with the message, atomically (one statement on PostgreSQL), which then also sends `relay`
-        (the message's notification up to its id, bot/engine/relay.py `stored_prefix`; dropped elsewhere)."""
+        (the message's notification up to its id, bot/engine/relay.py `stored_prefix`; dropped elsewhere) and
+        deletes `release`, a lease (name, holder), as it commits (the turn's last write: `Turn.release_with_write`;
+        only with an event on PostgreSQL, `releases_in_write`)."""
+        assert release is None or (event is not None and self._load_in_one), "a lease is released only by a write with its event on PostgreSQL"
         values = _row(conversation_id, role=role, text=text, status=status, client_id=client_id, reply_to=reply_to, payload=payload, delivery=delivery)
         try:
             if claim is not None and self._load_in_one:  # one statement: the lease's take a CTE of the insert, and the load
@@ -163,7 +167,8 @@ class MessageStore:
                     claim.found = _loaded(row)
             elif event is not None and self._load_in_one:
                 with self._single.connect() as conn:
-                    told = {"b_told": relay, "b_told_channel": channel_of(conversation_id)}
+                    told = {"b_told": relay, "b_told_channel": channel_of(conversation_id),
+                            "b_released": release[0] if release else None, "b_holder": release[1] if release else None}
                     message_id = conn.execute(INSERT_WITH_EVENT, values | {f"e_{k}": v for k, v in event.items()} | told).first()[0]
             elif event is not None:  # SQLite: the two inserts in one transaction
                 with self._engine.begin() as conn:

@@ -193,7 +193,8 @@ async def test_a_turn_that_fails_is_answered_handed_over_counted_and_never_left_
     escalated: list[str] = []
 
     class People:
-        async def escalate(self, conversation_id: str, *, reason: str, topic: str | None = None, draft: str | None = None) -> None:
+        async def escalate(self, conversation_id: str, *, reason: str, topic: str | None = None, draft: str | None = None,
+                           ends_turn: bool = False) -> None:
             escalated.append(reason)
 
     conversations = ConversationService(

@@ -150,3 +150,23 @@ async def test_a_widget_answer_releases_its_turns_lease_in_the_replys_write_unle
                 break
             await asyncio.sleep(0.05)
         assert released_apart(sent) == 1
+
+
+async def test_an_escalated_turn_releases_its_lease_in_the_queue_notices_write(client: TestClient, sent: list[str]) -> None:
+    """A handed-over turn's last write is the escalation's queue notice (handoff/service.py `escalate`): it carries
+    the turn's lease as the reply's write does, and no release statement follows; the next message is relayed."""
+    created = await (await client.post("/api/v1/conversations", json={"widget_key": "demo"})).json()
+    conversation_id, auth = created["conversation_id"], {"Authorization": f"Bearer {created['token']}"}
+    sent.clear()
+    asked = await (await client.post(f"/api/v1/conversations/{conversation_id}/messages", json={"text": "I want to talk to a person"},
+                                     headers=auth)).json()
+    assert asked["reply"]["outcome"] == "handoff"
+    assert released_apart(sent) == 0  # none after the escalation (there was one per escalated turn)
+    notices = [s for s in sent if s.lstrip().startswith("WITH m AS (INSERT INTO message")]  # a message with its audit event
+    assert len(notices) == 1 and "DELETE FROM lease" in notices[0]  # the queue notice and its QUEUE_TOLD event, which deleted the lease
+    assert lease_name(conversation_id) not in holders(client.app[SERVICES].engine)
+    # the conversation waits for a person: the next message is the people's, taken by a turn as before
+    sent.clear()
+    relayed = await client.post(f"/api/v1/conversations/{conversation_id}/messages", json={"text": "hello?"}, headers=auth)
+    assert relayed.status == 200, await relayed.text()
+    assert lease_name(conversation_id) not in holders(client.app[SERVICES].engine)
