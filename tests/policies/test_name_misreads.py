@@ -19,6 +19,10 @@ from policies.redaction import SpacyRedactor
         # another language: an article or a preposition, then a noun
         "il mio pacco 4410 non è arrivato",
         "Où est le magasin de Rivoli ?",
+        # another language: a name right after the word for an app or a plan, or with the word for an app joined to it
+        "la aplicación Clara no me deja entrar",
+        "le forfait Léa Max inclut-il les appels ?",
+        "hur byter jag lösenord i Elsa-appen?",
     ],
 )
 def test_no_one_is_named(redactor: SpacyRedactor, text: str) -> None:
@@ -32,6 +36,7 @@ def test_no_one_is_named(redactor: SpacyRedactor, text: str) -> None:
         ("Please loop in Harriet Quillac on this ticket", "Harriet"),
         ("El pedido está a nombre de María Quillac, no de la tienda.", "María"),
         ("My name is Theo and I can't log in", "Theo"),
+        ("Hola, soy Lucía Quillac y la aplicación no abre", "Lucía"),
     ],
 )
 def test_people_in_the_same_shapes_are_still_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
