@@ -35,13 +35,13 @@ import numpy as np
 logging.disable(logging.WARNING)  # the loaders' warnings on COVID-QA's links
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.datasets import KB7_DIR, KB9_DIR, write_bitext_kb, write_covid_kb
+from bench.datasets import KB7_DIR, KB9_DIR, KB15_DIR, write_bitext_kb, write_covid_kb
 from bot.engine.answering import _sentences, content_words
 from knowledge.embedding import FastEmbedder
 from knowledge.loaders import load_file
 
 SAMPLE_KB = Path(__file__).resolve().parents[1] / "knowledge" / "sample_kb"
-KBS = ("sample", "covid", "bitext", "kb7", "kb9")
+KBS = ("sample", "covid", "bitext", "kb7", "kb9", "kb15")  # kb15 joined after the figures above
 LABELS = ("right", "wrong", "offtopic")
 GENERIC = frozenset(["be", "do", "have", "get", "can", "need", "want", "use", "make", "go", "know", "tell", "help", "like", "let", "see", "happen", "way", "thing"])
 HEAD_DEPS = frozenset({"ROOT", "dobj", "attr", "acomp", "xcomp", "ccomp", "nsubjpass", "oprd", "advcl"})
@@ -53,7 +53,8 @@ def documents(folder: Path) -> dict[str, dict[str, tuple[str, list[tuple[str, st
     covid, _ = write_covid_kb(folder / "covid")
     bitext, _, _ = write_bitext_kb(folder / "bitext")
     found = {"covid": list(load_file(covid, covid.name))}
-    for kb, base, where in (("bitext", bitext.name, bitext), ("sample", SAMPLE_KB.name, SAMPLE_KB), ("kb7", "kb7", KB7_DIR), ("kb9", "kb9", KB9_DIR)):
+    for kb, base, where in (("bitext", bitext.name, bitext), ("sample", SAMPLE_KB.name, SAMPLE_KB), ("kb7", "kb7", KB7_DIR), ("kb9", "kb9", KB9_DIR),
+                              ("kb15", "kb15", KB15_DIR)):
         found[kb] = [d for p in sorted(where.iterdir()) if p.suffix in {".md", ".csv"} for d in load_file(p, f"{base}/{p.name}")]
     return {kb: {d.source: (d.title, [(" ".join(s.heading), s.text) for s in d.sections]) for d in ds} for kb, ds in found.items()}
 

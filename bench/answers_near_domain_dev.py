@@ -1,6 +1,10 @@
 """Dev off-topic set (issue #15): near-domain questions written for two TUNE help centers, for choosing rules on.
 
-    python bench/answers_near_domain_dev.py OUT.json
+    python bench/answers_near_domain_dev.py OUT.json [--cases FILE]
+
+`--cases bench/cases/dev_offtopic_near.jsonl` (helper answers42, 2026-12-07, committed before it was first asked): 84 more
+near-domain questions, 27 for the sample help center, 25 for kb7 and 32 for kb9 (Payloom, HR and payroll), written the same
+way (titles read, each candidate's key word grepped in the help center and dropped where an article speaks of it).
 
 bench/cases/dev_near_domain.jsonl (helper answers31, 2026-12-07): 29 questions for kb7 (Tellora, broadband and
 mobile) and 29 for the sample help center (Paperkite, a team workspace) that a customer of that product might plausibly
@@ -59,20 +63,20 @@ from typing import Any
 logging.disable(logging.WARNING)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_answers import KB7, KB_TENANT, TENANTS, BenchCase, _asked
-from bench.datasets import KB7_DIR
+from bench.bench_answers import KB7, KB9, KB_TENANT, TENANTS, BenchCase, _asked
+from bench.datasets import KB7_DIR, KB9_DIR
 
 CASES = Path(__file__).resolve().parent / "cases" / "dev_near_domain.jsonl"
 SAMPLE_KB = Path(__file__).resolve().parents[1] / "knowledge" / "sample_kb"
-FOLDERS = {KB7: KB7_DIR, "sample": SAMPLE_KB}
+FOLDERS = {KB7: KB7_DIR, "sample": SAMPLE_KB, KB9: KB9_DIR}
 
 
-def cases() -> list[BenchCase]:
-    rows = [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
+def cases(path: Path = CASES) -> list[BenchCase]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [BenchCase(row["kb"], "offtopic", row["question"]) for row in rows]
 
 
-async def ask(out: Path) -> None:
+async def ask(out: Path, path: Path = CASES) -> None:
     from bot.app.composition import build_services
     from bot.core.config import Settings
 
@@ -83,11 +87,13 @@ async def ask(out: Path) -> None:
         services = build_services(Settings.from_env(env))
         services.start()
         try:
-            for kb, path in FOLDERS.items():
-                services.ingestor.ingest([path], tenant=KB_TENANT[kb], display_base=path.parent)
-                services.after_ingest(KB_TENANT[kb])
+            asked = cases(path)
+            for kb, folder_of_kb in FOLDERS.items():
+                if any(case.kb == kb for case in asked):
+                    services.ingestor.ingest([folder_of_kb], tenant=KB_TENANT[kb], display_base=folder_of_kb.parent)
+                    services.after_ingest(KB_TENANT[kb])
             records: list[dict[str, Any]] = []
-            for case in cases():
+            for case in asked:
                 records.append(await _asked(services, case) | {"split": "dev", "origin": "near_domain_dev"})
         finally:
             services.close()
@@ -96,10 +102,13 @@ async def ask(out: Path) -> None:
 
 def main() -> int:
     out = Path(sys.argv[1])
-    asyncio.run(ask(out))
+    path = Path(sys.argv[sys.argv.index("--cases") + 1]) if "--cases" in sys.argv else CASES
+    asyncio.run(ask(out, path))
     records = json.loads(out.read_text())
     for kb in FOLDERS:
         mine = [r for r in records if r["kb"] == kb]
+        if not mine:
+            continue
         answered = [r for r in mine if r["outcome"] != "handoff"]
         print(f"{kb}: {len(mine)} near-domain questions, answered or clarified {len(answered)} ({len(answered) / max(1, len(mine)):.3f})")
     return 0

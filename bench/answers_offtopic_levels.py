@@ -110,7 +110,7 @@ from policies.confidence import (
     features,
 )
 
-TUNE_KBS = ("sample", "covid", "bitext", "kb7", "kb9")
+TUNE_KBS = ("sample", "covid", "bitext", "kb7", "kb9", "kb15")  # kb15 joined after the figures above
 BLIND = (KB4, KB5, KB6, KB8, KB10, KB11)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _STOP = stop_words(ENGLISH)

@@ -21,6 +21,8 @@ from bench.answers_kbs import (
     KB11,
     KB12,
     KB13,
+    KB14,
+    KB15,
     KB_TENANT,
     KBS,
     LATE_REPORT_ONLY,
@@ -40,7 +42,8 @@ async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, se
                  report_only_kb10: list[dict[str, Any]] | None = None,
                  report_only_kb11: list[dict[str, Any]] | None = None,
                  report_only_kb12: list[dict[str, Any]] | None = None,
-                 report_only_kb13: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+                 report_only_kb13: list[dict[str, Any]] | None = None,
+                 report_only_kb14: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Every case asked through the pipeline; with `probes`, the knowledge bases' own probe questions
     are asked as well and their results go there (kinds "probe" and "probe_offtopic"). `settings_env`:
     more settings for the bench's services (bench/bench_embedders.py: another embedding model). With
@@ -61,7 +64,7 @@ async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, se
     services.store.dim = services.embedder.dim
     services.start()
     try:
-        for tenant in ("covid", "bitext", KB7, KB9):
+        for tenant in ("covid", "bitext", KB7, KB9, KB15):
             services.ingestor.ingest([kbs[tenant]], tenant=tenant, display_base=kbs[tenant].parent)
             services.after_ingest(tenant)
         origins: dict[BenchCase, str] = {}
@@ -83,7 +86,7 @@ async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, se
             else:
                 records.append(record)
         late = {KB5: report_only_kb5, KB6: report_only_kb6, KB8: report_only_kb8, KB10: report_only_kb10, KB11: report_only_kb11,
-                KB12: report_only_kb12, KB13: report_only_kb13}
+                KB12: report_only_kb12, KB13: report_only_kb13, KB14: report_only_kb14}
         for kb, (directory, build) in LATE_REPORT_ONLY.items():  # each after the one before: no record of the others depends on it
             if (kept := late[kb]) is None:
                 continue

@@ -159,8 +159,9 @@ async def drive(
     return latencies, elapsed, errors, handoffs
 
 
-def embedding_ceiling(questions: list[str], cache: Path) -> dict[str, tuple[float, float]]:
-    """Texts per second, (one per call, batched), for plain fastembed and for the product's embedder."""
+def embedding_ceiling(questions: list[str], cache: Path) -> dict[str, tuple[float, float, float]]:
+    """Texts per second, (one per call, batched), for plain fastembed and for the product's embedder, and the
+    CPU seconds a text one per call (this process's, every thread)."""
     from bench.bench_ingest import plain_fastembed
     from bot.core.config import DEFAULT_EMBEDDING_MODEL, Settings
     from knowledge.embedding import FastEmbedder
@@ -172,13 +173,13 @@ def embedding_ceiling(questions: list[str], cache: Path) -> dict[str, tuple[floa
     rates = {}
     for name, embed in (("plain fastembed", lambda batch: list(plain.embed(batch))), ("own embedder", own.embed)):
         embed(texts[:8])
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for text in texts:
             embed([text])
-        single = len(texts) / (time.perf_counter() - started)
+        single, cpu = len(texts) / (time.perf_counter() - started), (time.process_time() - cpu) / len(texts)
         started = time.perf_counter()
         embed(texts)
-        rates[name] = (single, len(texts) / (time.perf_counter() - started))
+        rates[name] = (single, len(texts) / (time.perf_counter() - started), cpu)
     return rates
 
 
@@ -227,6 +228,40 @@ def print_profile(path: Path, *, replies: int) -> None:
             break
 
 
+def cpu_seconds(pid: int) -> tuple[float, float, float]:
+    """CPU seconds (user and system) `pid` has used so far: its main thread (serve's event loop), its other threads
+    (the worker threads: embedder, spaCy, the database, the Milvus client), and its child processes (the Milvus Lite
+    store). From /proc (Linux): counts only time on a core, where py-spy's samples also count a thread waiting for one."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used(stat: str) -> float:
+        fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+
+    loop = others = children = 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            spent = used(f"{task}/stat")
+            if task.name == str(pid):
+                loop = spent
+            else:
+                others += spent
+            for child in (task / "children").read_text().split():  # the children this thread started
+                children += used(f"/proc/{child}/stat")
+        except OSError:  # a thread or child that ended meanwhile
+            continue
+    return loop, others, children
+
+
+def report_cpu(before: tuple[float, float, float], after: tuple[float, float, float], *, generator: float, replies: int) -> float:
+    """Prints the CPU a reply by where it ran; returns the total, ms."""
+    loop, others, children = (1000 * (b - a) / max(replies, 1) for a, b in zip(before, after, strict=True))
+    print(f"  CPU a reply: serve {loop + others:.2f} ms (its event loop thread {loop:.2f}, its other threads {others:.2f}), "
+          f"its child processes {children:.2f}, this load generator {1000 * generator / max(replies, 1):.2f}; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    return loop + others + children + 1000 * generator / max(replies, 1)
+
+
 def report(name: str, latencies: list[float], elapsed: float, errors: int, handoffs: int) -> float:
     rate = len(latencies) / elapsed
     print(f"{name}: {len(latencies)} replies in {elapsed:.1f} s ({handoffs} handed to a person), {errors} errors")
@@ -253,7 +288,9 @@ def main() -> int:
             base = f"http://127.0.0.1:{port}"
             asyncio.run(wait_ready(base))
             asyncio.run(drive(base, questions, conversations=5, messages=100, seconds=30))  # warm-up
+            cpu_before, generator = cpu_seconds(server.pid), time.process_time()
             saturated = asyncio.run(drive(base, questions, conversations=args.conversations, messages=args.messages, seconds=args.seconds))
+            cpu_after, generator = cpu_seconds(server.pid), time.process_time() - generator
             paced = asyncio.run(
                 drive(base, questions, conversations=args.conversations, messages=args.messages, seconds=args.seconds, rate=args.rate)
             )
@@ -270,11 +307,19 @@ def main() -> int:
         ceilings = embedding_ceiling(questions, Path(tmp) / "models")
     print(f"HTTP, {args.conversations} concurrent widget conversations, extractive answers")
     rate = report("saturated (each customer writes again at once)", *saturated)
+    reply_cpu = report_cpu(cpu_before, cpu_after, generator=generator, replies=len(saturated[0]))
     report(f"paced (the conversations together offer {args.rate:.0f} msg/s)", *paced)
     report(f"paced at 60% of the saturated throughput ({carried:.0f} msg/s offered)", *light)
-    for name, (single, batched) in ceilings.items():
+    for name, (single, batched, _) in ceilings.items():
         print(f"{name}, same run: {single:.1f} texts/s one per call, {batched:.1f} texts/s batched; "
               f"saturated throughput / one-per-call {rate / single:.2f}, / batched {rate / batched:.2f}")
+    # the ratio above divides rates measured minutes apart, each under whatever else the machine ran then (the same
+    # code gave 0.41-0.63 in one afternoon); by CPU, a reply is worth this many one-per-call embeddings, and with the
+    # server, its children and the load generator sharing the machine's cores, the ratio can be at most cores / that
+    text_cpu, cores = 1000 * ceilings["own embedder"][2], os.cpu_count() or 1
+    print(f"by CPU: the own embedder {text_cpu:.2f} ms a text one per call; a saturated reply {reply_cpu:.2f} ms in all "
+          f"(serve, its children, the load generator): {reply_cpu / text_cpu:.2f} texts' worth; "
+          f"at most {cores * text_cpu / reply_cpu:.2f} of the one-per-call rate on {cores} cores")
     print("goals: >= 150 msg/s, p99 <= 150 ms, ratio >= 0.6 of the one-per-call rate")
     if args.profile:
         print_profile(args.profile, replies=len(profiled[0]))

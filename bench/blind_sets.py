@@ -91,6 +91,22 @@ Iberian and Latin American double surnames, Italian, Central and Eastern Europea
 after prepositions, in lists, greetings, signatures and sign-offs, possessives, lower case, single first names
 mid-sentence, names that are English words, hyphenated and initialled names; 36 street addresses of about 30 countries in
 their own formats (PO boxes not marked); e-mails, phones, cards, IBANs, US SSNs, IP addresses.
+The fourteenth ordinary set (blind15, bench/ordinary/blind_questions_14.txt) is report only too, whole: 580 everyday
+messages to banking, travel, rail, hotel, car-hire, utility, telecom, insurance, health-booking, public-service, software,
+device, retail, restaurant and delivery assistants (amounts, dates, times, order, ticket, invoice, booking, flight, claim
+and tracking numbers, versions; rooms, gates, platforms, desks, seats and rows, quantities; brands, plans, tiers and
+assistants named like first names, surnames, two capitalised words, streets or places, CamelCase and with digits; public
+stores, branches, airports, stations and landmarks; staff by role only; lower case, capitals, a few in French, Spanish,
+German and Portuguese); no PII messages.
+The fifteenth PII set (blind15, bench/blind_pii_messages_15.txt, written at the same time as the fourteenth ordinary set)
+is report only too: 182 messages, 134 people of many cultures (West, East and Southern African, Horn of Africa, Arabic,
+Persian, Turkish, Hebrew, South, Central and East Asian in both name orders, South-East Asian, Malay, Mongolian, Pacific,
+Māori, Aboriginal Australian, Inuit, Native American, Slavic, Greek, Hungarian in its own order, Nordic, Irish, Basque,
+Dutch and Flemish with particles, Romance, Latin American and Andean) as subjects and objects, after prepositions, in
+lists, possessives, greetings, signatures and sign-offs, quoted replies, forwarded headers, parentheses, lower case, all
+capitals, nicknames, initials, hyphenated and compound names, names that are English words; titles outside the marks;
+50 street addresses of over 40 countries in their own formats (town and postcode outside the marks); e-mails, phones of
+many countries, cards, IBANs, US SSNs, IP addresses (v4 and v6).
 """
 
 from __future__ import annotations
@@ -118,6 +134,7 @@ BLIND_PII_11 = HERE / "blind_pii_messages_11.txt"
 BLIND_PII_12 = HERE / "blind_pii_messages_12.txt"
 BLIND_PII_13 = HERE / "blind_pii_messages_13.txt"
 BLIND_PII_14 = HERE / "blind_pii_messages_14.txt"
+BLIND_PII_15 = HERE / "blind_pii_messages_15.txt"
 BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 BLIND_QUESTIONS_8 = HERE / "ordinary" / "blind_questions_8.txt"
 BLIND_QUESTIONS_9 = HERE / "ordinary" / "blind_questions_9.txt"
@@ -125,6 +142,7 @@ BLIND_QUESTIONS_10 = HERE / "ordinary" / "blind_questions_10.txt"
 BLIND_QUESTIONS_11 = HERE / "ordinary" / "blind_questions_11.txt"
 BLIND_QUESTIONS_12 = HERE / "ordinary" / "blind_questions_12.txt"
 BLIND_QUESTIONS_13 = HERE / "ordinary" / "blind_questions_13.txt"
+BLIND_QUESTIONS_14 = HERE / "ordinary" / "blind_questions_14.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -247,6 +265,11 @@ def blind_pii_records_14() -> list[dict]:
     return [parse_marked(line) for line in _lines(BLIND_PII_14)]
 
 
+def blind_pii_records_15() -> list[dict]:
+    """The fifteenth blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_15)]
+
+
 def blind_questions_7() -> list[str]:
     """The seventh blind ordinary set, whole (report only)."""
     return _lines(BLIND_QUESTIONS_7)
@@ -280,3 +303,8 @@ def blind_questions_12() -> list[str]:
 def blind_questions_13() -> list[str]:
     """The thirteenth blind ordinary set, whole (report only)."""
     return _lines(BLIND_QUESTIONS_13)
+
+
+def blind_questions_14() -> list[str]:
+    """The fourteenth blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_14)

@@ -46,6 +46,13 @@ KB12_CASES = Path(__file__).resolve().parent / "cases" / "kb12.jsonl"
 # another written blind by a fresh operator (an invented pet-insurance and vet-booking service), reported only
 KB13_DIR = Path(__file__).resolve().parent / "kb13"
 KB13_CASES = Path(__file__).resolve().parent / "cases" / "kb13.jsonl"
+# another written blind by a fresh operator (an invented household energy supplier), reported only
+KB14_DIR = Path(__file__).resolve().parent / "kb14"
+KB14_CASES = Path(__file__).resolve().parent / "cases" / "kb14.jsonl"
+# a third help center split TUNE / REPORT like kb7 and kb9 (an invented payroll and HR product for small businesses,
+# Payrollo), with near-domain off-topic questions
+KB15_DIR = Path(__file__).resolve().parent / "kb15"
+KB15_CASES = Path(__file__).resolve().parent / "cases" / "kb15.jsonl"
 COVID_KB_NAME = "covid_faq.jsonl"
 
 
@@ -158,6 +165,16 @@ def kb12_cases() -> list[Case]:
 def kb13_cases() -> list[Case]:
     """The cases of bench/kb13 (`KB13_DIR`): sources "kb13/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
     return sample_cases(KB13_CASES)
+
+
+def kb14_cases() -> list[Case]:
+    """The cases of bench/kb14 (`KB14_DIR`): sources "kb14/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB14_CASES)
+
+
+def kb15_cases() -> list[Case]:
+    """The cases of bench/kb15 (`KB15_DIR`): sources "kb15/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB15_CASES)
 
 
 # --- redaction material ------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from bot.core.config import Thresholds
 from bot.core.passages import NEAR_DUPLICATE, Passage, Profile
 from bot.core.passages import kin as kin_of
 from bot.core.words import ENGLISH, OTHER_LANGUAGES, prefix, stop_words
+from policies.clear_lead import leads_every_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +285,17 @@ def decide(evidence: Evidence, thresholds: Thresholds) -> tuple[Verdict, tuple[i
     questions; the three thresholds give the most right on TUNE pooled with clarified at most 0.15 pooled).
     A message that names a person (`person_named`) is handed over as before: "need human help with X" offered
     two articles on X was a request for a person not met. A clarification of two is completed with a third article
-    within `split_gap` (`unsure_pair`'s others), at most three in all."""
+    within `split_gap` (`unsure_pair`'s others), at most three in all. A clarification whose first article is ahead
+    of the others on every view of the search is answered from it instead, when the confidence reaches
+    `min_lead_confidence` (policies/clear_lead.py)."""
+    verdict, picked = _verdict(evidence, thresholds)
+    if (verdict is Verdict.CLARIFY and evidence.confidence >= thresholds.min_lead_confidence
+            and leads_every_view(views=evidence.views, coverage=evidence.coverage, picked=picked)):
+        return Verdict.ANSWER, (0,)
+    return verdict, picked
+
+
+def _verdict(evidence: Evidence, thresholds: Thresholds) -> tuple[Verdict, tuple[int, ...]]:
     if evidence.similarity < thresholds.min_dense or evidence.capped:
         return Verdict.HANDOFF, ()
     if evidence.confidence >= thresholds.min_confidence:

@@ -61,6 +61,9 @@ class Thresholds:
     min_split_confidence: float = 0.35
     split_gap: float = 0.3
     split_kin: float = 0.6  # how alike (the cosine of their chunks) the two may be at most
+    # a clarification whose first article leads every other offered one on each view of the search is answered from it
+    # instead, from this confidence on (policies/clear_lead.py; chosen on TUNE, bench/answers_clear_lead.py); 1.0 turns it off
+    min_lead_confidence: float = 0.35
     # similarity to "I want a person" examples minus similarity to ordinary requests
     human_request_margin: float = 0.04
     human_request_min: float = 0.55

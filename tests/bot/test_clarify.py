@@ -17,8 +17,9 @@ from bot.engine.pipeline import Identity
 from tests.conftest import make_settings, running_app
 
 # a tenant whose gate never trusts one article alone and always finds the first three close: every
-# covered question is a clarification (the real thresholds keep it for split evidence)
-ALWAYS_ASK = """
+# covered question is a clarification (the real thresholds keep it for split evidence), even one whose first
+# article leads on every view (`min_lead_confidence` 1.0: policies/clear_lead.py off)
+ASK_UNLESS_CLEAR = """
 [tenants.default.widget]
 keys = ["demo"]
 [tenants.default.thresholds]
@@ -26,6 +27,7 @@ min_confidence = 1.0
 min_choice_confidence = 0.0
 clarify_gap = 10.0
 """
+ALWAYS_ASK = ASK_UNLESS_CLEAR + "min_lead_confidence = 1.0\n"
 QUESTION = "how do I reset my password?"
 
 
@@ -50,6 +52,23 @@ async def test_split_evidence_is_a_clarification_with_options_and_a_chosen_one_a
     assert chosen.outcome.value == "answer" and chosen.citations[0].source == second.source
 
 
+async def test_a_question_whose_first_article_leads_every_view_is_answered_and_one_naming_two_is_asked(
+    make_services: Callable[..., Services], tmp_path: Path
+) -> None:
+    """The same close articles, with policies/clear_lead.py on: the password question, whose first article (the FAQ row
+    on resetting a password) is ahead of the others by body, title, BM25 and word coverage, is answered from it (on main:
+    "which of these?"); a question that names two articles is still asked about, with both offered."""
+    path = tmp_path / "tenants.toml"
+    path.write_text(ASK_UNLESS_CLEAR)
+    services = make_services(sample=True, SUPPORTBOT_TENANTS_FILE=str(path))
+    clear = await services.assistant.ask(QUESTION, identity=Identity(tenant="default"))
+    assert clear.outcome.value == "answer" and clear.options == (), clear
+    assert "password" in clear.citations[0].source or "password" in clear.citations[0].title.lower(), clear
+    both = await services.assistant.ask("api tokens or rate limits?", identity=Identity(tenant="default"))
+    assert both.outcome.value == "clarify", both
+    assert {"sample_kb/api-tokens.md", "sample_kb/api-rate-limits.md"} <= {o.source for o in both.options}, both
+
+
 async def test_an_off_topic_question_is_not_turned_into_a_clarification(make_services: Callable[..., Services], tmp_path: Path) -> None:
     services = make_services(sample=True, SUPPORTBOT_TENANTS_FILE=tenants_file(tmp_path))
     result = await services.assistant.ask("what's the capital of Australia?", identity=Identity(tenant="default"))
@@ -62,6 +81,7 @@ min_confidence = 1.0
 min_choice_confidence = 1.0
 min_split_confidence = 0.0
 split_gap = 10.0
+min_lead_confidence = 1.0
 """
 
 
