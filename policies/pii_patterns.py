@@ -51,7 +51,10 @@ IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?
 # a Luhn-valid run of digits right after these words is an order, ticket or meeting number, not a card (nor a phone where
 # the text does not speak of phoning: "Zoom says meeting 912 338 7711 has ended")
 NOT_A_CARD = re.compile(
-    r"(?:(?:order|oder|purchase|invoice|tracking|ticket|reference|ref|booking|confirmation|transaction|shipment|package|parcel|case|meeting)"
+    r"(?:(?:order|oder|purchase|invoice|tracking|ticket|reference|ref|booking|confirmation|transaction|shipment|package|parcel|case|meeting"
+    # the same in the languages customers most often write in besides English: "Meine Bestellung 2023-88412", "pedido 2231-9921"
+    r"|bestellung|bestellnummer|auftrag|rechnung|buchung|sendung|pedido|factura|reserva|encomenda|fatura|commande|facture|"
+    r"r[ée]servation|colis|ordine|fattura|prenotazione|spedizione|bestelling|factuur|boeking|zending|best[äa]llning|zam[óo]wienie)"
     r"(?:\s+(?:number|no\.?|id|#))?"
     # a claim's, a return's or a quote's number only when it says so: "Claim number 7720145 was rejected" ("about the
     # claim, 0161 496 0000" may be a phone)

@@ -60,6 +60,7 @@ from policies.initial_names import initial_names, joined_initials
 from policies.lone_names import lone_names
 from policies.name_cues import declared_name, mask_placeholders
 from policies.name_frames import framed_names
+from policies.name_misreads import misread
 from policies.name_presence import may_hold_a_name
 from policies.name_pronouns import listed_first_names, referred_names
 from policies.name_spans import addressee_spans
@@ -207,6 +208,8 @@ class SpacyRedactor:
                 # (policies/initial_names.py); each sees what the one before it added
                 for grow in (list_mates, grown_hyphens, joined_initials, particle_names):
                     found += _people(text, grow(text, [(x.start, x.end) for x in found if x.kind == PERSON]))
+        # "accounts in Quillon", "das Abo von Quillon": no one stands there, whichever rule found it (policies/name_misreads.py)
+        results = [[e for e in found if e.kind != PERSON or not misread(text, e.start, e.end)] for found, text in zip(results, texts, strict=True)]
         merged = [merge(r, t) for r, t in zip(results, texts, strict=True)]
         if keep:
             merged = [[e for e in found if not tenant_term(e, text, keep)] for found, text in zip(merged, texts, strict=True)]

@@ -38,6 +38,8 @@ UNIT = rf"(?i:(?:{_alternatives(street_words.UNIT_WORDS)})\.?|#)\s*\d+[A-Za-z]?"
 # word that is no function word ("185 willis parade")
 NAME_CAP = rf"(?:[{UPPER}0-9][\w'’.-]*|{PARTICLE})"
 NAME_ANY = rf"(?:{NAME_CAP}|(?-i:(?!(?:for|and|with|from|into|your|our|my|the|this|that|at|to|in|on|by|please|how|move|close)\b)[a-zà-öø-ÿā-ž][\w'’-]{{2,}}))"
+NAMED_STREET = (rf"(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:(?i:street)|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|"
+                r"Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)(?!\w)")
 NOT_A_STREET_NAME = r"(?!(?:I|Please|How|What|Why|When|Where|Which|Who|Can|Could|Would|Should|Will|Do|Does|Did|Is|Are|Was|Were|Has|Have|Had|The|My|Our|Your|Move|Close)\b)"
 
 
@@ -60,8 +62,11 @@ def _street_patterns(name_part: str, head: str, type_after: str) -> list[re.Patt
         # "6750 Esimerkkikatu 25", "19902 Příkladová 1394": number, word(s), number
         re.compile(rf"\b\d{{2,6}}\s+(?![A-Z]{{2,}}\b)[{UPPER}][\w'’.-]+(?:\s+(?!(?:for|of|to|in|on|at|and|or|per|from|with)\b)[^\W\d_][\w'’.-]+){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b(?!-)"),
         # "lives on Quillon Fort Street", "the corner of Vesketh Gateway St.": a named street with no number, where
-        # the words before say it is a place (what follows the type is no letter: "St." then a space is one too)
-        re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bto )|(?<=\bnear ))(?:the )?{CAP_WORD}(?: {CAP_WORD}){{0,2}} (?:(?i:street)|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.?|Drive|Parkway|Square|Terrace|Crescent|Highway|Gateway|Way|Place|Court|Pass|Parks?|Union)(?!\w)"),
+        # the words before say it is a place (what follows the type is no letter: "St." then a space is one too); after
+        # "to" only with its place after it ("deliver to Quillon Road, Vesketh", "refers to Quillon street in Oria"):
+        # alone it is where one goes, a station or a square ("from Oxford Circus to Liverpool Street")
+        re.compile(rf"(?:(?<=\bon )|(?<=\bat )|(?<=\bof )|(?<=\bnear )){NAMED_STREET}"),
+        re.compile(rf"(?<=\bto ){NAMED_STREET}(?=,[ \t]*[{UPPER}]|[ \t]+in[ \t]+[{UPPER}])"),
         # military and post boxes: "PSC 1234, Box 5678", "P.O. Box 12", "Postbox 21"
         re.compile(rf"\b(?:{_alternatives(street_words.MILITARY_POST)})\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}|\b(?:P\.?\s?O\.?\s?Box|{_alternatives(street_words.POST_BOX)})\s+\d{{1,6}}", re.I),
         # a ship's military post: "USNS Example\nFPO AE 12345", "uss example, fpo ap 12345" (the line of the post office
