@@ -27,7 +27,8 @@ from tests.fakes.slack_api import FakeSlackApi, sign
 from tests.handoff.slack_steps import SECRET as SLACK_SECRET
 from tests.handoff.slack_steps import STAFF
 
-ALWAYS_ASK = "[tenants.default.thresholds]\nmin_confidence = 1.0\nmin_choice_confidence = 0.0\nclarify_gap = 10.0\n"
+# every covered question clarified: no article trusted, any choice offered, and no clear lead answered (policies/clear_lead.py)
+ALWAYS_ASK = "[tenants.default.thresholds]\nmin_confidence = 1.0\nmin_choice_confidence = 0.0\nclarify_gap = 10.0\nmin_lead_confidence = 1.0\n"
 QUESTION = "how do I reset my password?"
 
 
