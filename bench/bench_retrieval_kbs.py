@@ -85,7 +85,9 @@ def collect(folder: Path, *, settings_env: dict[str, str] | None = None, timings
     times["start_cpu_s"] = time.process_time() - clock
     try:
         clock = time.process_time()
-        for tenant in ("covid", "bitext", "kb7"):
+        # every fitted-on knowledge base but the sample help center, which is there from the start (until 2026-12-07
+        # kb9 was in the cases but not ingested here, so each of its cases counted as a miss)
+        for tenant in kbs:
             services.ingestor.ingest([kbs[tenant]], tenant=tenant, display_base=kbs[tenant].parent)
             services.after_ingest(tenant)
         times["ingest_cpu_s"] = time.process_time() - clock
