@@ -104,19 +104,19 @@ PERSON_SAID_AFTER = re.compile(
 
 
 def _framed_given_name(text: str, start: int, end: int) -> bool:
-    """A lone word where only a person stands ("why is ricardo so", "she named him rachit", "rachit is very reliable": the
-    frames of LOWER_PERSON_BEFORE and PERSON_SAID_AFTER) that is
-    a given name the test above leaves out: a first name of the lists the embedding model knows as a word too, that
-    Webster's does not ("ricardo", "william"), or one of the world's list (policies/world_names.py) that no list of words,
-    products or places knows ("rachit"). Not after a place's word ("at", "in")."""
+    """A lone word where only a person stands ("why is ricardo so", "she named him zarina", "zarina is very reliable": the
+    frames of LOWER_PERSON_BEFORE and PERSON_SAID_AFTER) that is a given name the test above leaves out: a first name of
+    the lists the embedding model knows as a word too, that Webster's does not ("ricardo", "esteban"), or one of the
+    world's list (policies/world_names.py) that no list of words, products or places knows ("zarina"). Not after a place's
+    word ("at", "in"), not a brand's name capitalised elsewhere in the message (policies/businesses.py)."""
+    # the frame first: cheap, and most words of a lower-case message stand in none
+    before = text[max(0, start - 20) : start]
+    if not (PERSON_SAID_AFTER.match(text, end) or LOWER_PERSON_BEFORE.search(before)) or PLACE_WORD_BEFORE.search(before):
+        return False
     low = text[start:end].lower()
     if low in NOT_NAMES or low in stop_words() or low in product_titles() or low in _regions() or plain(low) or len(low) < 3:
         return False
-    if not (low in Names.first_names() or (WorldNames.known(low) and low not in NameWords.english())):
-        return False
-    before = text[max(0, start - 20) : start]
-    framed = LOWER_PERSON_BEFORE.search(before) is not None or PERSON_SAID_AFTER.match(text, end) is not None
-    return framed and not PLACE_WORD_BEFORE.search(before) and not a_brand(text, start, end)  # "why is amazon so slow"
+    return (low in Names.first_names() or (WorldNames.known(low) and low not in NameWords.english())) and not a_brand(text, start, end)
 
 
 LOWER_CUED = re.compile(

@@ -102,7 +102,7 @@ def listed_first_names(text: str) -> list[tuple[int, int]]:
         for m in regex.finditer(text):
             items = [(i.start(), i.end()) for i in re.finditer(NAME, m.group(1)) if i.group().lower() != "and"]
             words = [m.group(1)[s:e].lower() for s, e in items]
-            # every word a first name, two in three no word of Webster's too ("marguerite", "jade" are)
+            # every word a first name, two in three no word of Webster's too ("olive", "jade" are)
             if all(map(_first_name, words)) and sum(not plain(w) for w in words) * 3 >= 2 * len(words):
                 out += [(m.start(1) + s, m.start(1) + e) for s, e in items]
     return sorted(set(out))

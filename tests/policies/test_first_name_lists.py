@@ -13,9 +13,9 @@ from policies.redaction import SpacyRedactor
 @pytest.mark.parametrize(
     ("text", "names"),
     [
-        ("accounts to close: tamsin, ketevan, oluwaseun", ["tamsin", "ketevan", "oluwaseun"]),
+        ("accounts to close: tamsin, ketevan, zarina", ["tamsin", "ketevan", "zarina"]),
         ("we invited 4: aarush, chinedu, yerlan and tanvika.", ["aarush", "chinedu", "yerlan", "tanvika"]),
-        ("please invite ishaan, marguerite and florentyna to the team plan", ["ishaan", "marguerite", "florentyna"]),
+        ("please invite ishaan, olive and florentyna to the team plan", ["ishaan", "olive", "florentyna"]),
     ],
 )
 def test_the_names_of_such_a_list_are_redacted(redactor: SpacyRedactor, text: str, names: list[str]) -> None:

@@ -13,9 +13,9 @@ from policies.redaction import SpacyRedactor
 @pytest.mark.parametrize(
     ("text", "name"),
     [
-        ("why is lorenzo so slow to answer my emails", "lorenzo"),
-        ("thandiwe is very patient with new customers", "thandiwe"),
-        ("temitope just has to reset his password again", "temitope"),
+        ("why is esteban so slow to answer my emails", "esteban"),
+        ("adebola is very patient with new customers", "adebola"),
+        ("folasade just has to reset her password again", "folasade"),
     ],
 )
 def test_a_lower_case_given_name_in_a_person_frame_is_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
