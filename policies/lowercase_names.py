@@ -106,7 +106,7 @@ PERSON_SAID_AFTER = re.compile(
 def _framed_given_name(text: str, start: int, end: int) -> bool:
     """A lone word where only a person stands ("why is ricardo so", "she named him zarina", "zarina is very reliable": the
     frames of LOWER_PERSON_BEFORE and PERSON_SAID_AFTER) that is a given name the test above leaves out: a first name of
-    the lists the embedding model knows as a word too, that Webster's does not ("ricardo", "esteban"), or one of the
+    the lists the embedding model knows as a word too, that Webster's does not ("ricardo", "federico"), or one of the
     world's list (policies/world_names.py) that no list of words, products or places knows ("zarina"). Not after a place's
     word ("at", "in"), not a brand's name capitalised elsewhere in the message (policies/businesses.py)."""
     # the frame first: cheap, and most words of a lower-case message stand in none

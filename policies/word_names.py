@@ -23,7 +23,7 @@ import re
 
 from bot.core.first_names import Names
 from policies.name_cues import RELATIONS, TRADES
-from policies.people_frames import SPOKEN_WITH, TEAM_AFTER, THEY_NEXT, _regions
+from policies.people_frames import TALKED_WITH, TEAM_AFTER, THEY_NEXT, _regions
 from policies.task_names import MONTHS_AND_DAYS
 
 # the names of gender-guesser's list left out of the other rules as ordinary words, that are given names in English
@@ -41,7 +41,7 @@ CLOSINGS = (r"(?:thanks|thank you|many thanks|thanks again|cheers|regards|best r
             r"best wishes|sincerely|yours sincerely|yours|all the best|take care)")
 FRAMES = (
     # talked to X, then the sentence's end, a desk, a lower-case word; asked for X at the sentence's end
-    re.compile(rf"{SPOKEN_WITH}[ \t]+{X}(?=[ \t]*(?:[.,;!?]|\Z|\n)|[ \t]+[a-z])"),
+    re.compile(rf"{TALKED_WITH}[ \t]+{X}(?=[ \t]*(?:[.,;!?]|\Z|\n)|[ \t]+[a-z])"),
     re.compile(rf"(?i:\bask(?:ed)?[ \t]+for)[ \t]+{X}{END}"),
     # X before a desk or a team: "X from your team", "X in billing"
     re.compile(rf"(?<![\w'’-]){X}[ \t]+(?:from|in|at)[ \t]+(?:the[ \t]+)?{DESKS}\b"),

@@ -13,9 +13,9 @@ from policies.redaction import SpacyRedactor
 @pytest.mark.parametrize(
     ("text", "name"),
     [
-        ("why is esteban so slow to answer my emails", "esteban"),
+        ("why is federico so slow to answer my emails", "federico"),
         ("adebola is very patient with new customers", "adebola"),
-        ("folasade just has to reset her password again", "folasade"),
+        ("nkiru just has to reset her password again", "nkiru"),
     ],
 )
 def test_a_lower_case_given_name_in_a_person_frame_is_redacted(redactor: SpacyRedactor, text: str, name: str) -> None:
