@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.core.words import stop_words
+from policies.businesses import a_brand
 from policies.name_cues import (
     KIN_CUE,
     NAME_CUE_STRONG,
@@ -24,8 +25,18 @@ from policies.name_cues import (
 )
 from policies.name_pairs import kin_word_name
 from policies.name_requests import lone_request_verb
-from policies.name_words import NOT_NAMES, Names, form_of_address, not_a_name, plain
+from policies.name_words import (
+    NOT_NAMES,
+    Names,
+    NameWords,
+    form_of_address,
+    not_a_name,
+    plain,
+)
+from policies.people_frames import _regions
+from policies.product_names import product_titles
 from policies.word_classes import WordClasses
+from policies.world_names import WorldNames
 
 # what is said of a person right after a name written in lower case: "oria is very reliable", "bram had given"
 LOWER_PERSON_AFTER = re.compile(
@@ -77,9 +88,35 @@ def lowercase_names(text: str, *, in_context: bool = False) -> list[tuple[int, i
                     LOWER_PERSON_AFTER.match(text, end) or LOWER_PERSON_BEFORE.search(text[max(0, tokens[i].start() - 20) : tokens[i].start()]):
                 out.append((tokens[i].start(), end))
             i = j
+        elif in_context and not possessive and _framed_given_name(text, tokens[i].start(), tokens[i].end()):
+            out.append(tokens[i].span())
+            i += 1
         else:
             i += 1
     return out
+
+
+# of LOWER_PERSON_AFTER, what is said only of a person ("is very reliable", "just has to"); not ", please", "can i", "has
+# been" ("send my location to steve, please", "how many miles can i drive", "my pto has been used")
+PERSON_SAID_AFTER = re.compile(
+    r" (?:is very|is a very|is so|was so|is such|shouted|yelled|had given|was born|just has|is from|began writing|lives at|lives on)\b"
+)
+
+
+def _framed_given_name(text: str, start: int, end: int) -> bool:
+    """A lone word where only a person stands ("why is ricardo so", "she named him zarina", "zarina is very reliable": the
+    frames of LOWER_PERSON_BEFORE and PERSON_SAID_AFTER) that is a given name the test above leaves out: a first name of
+    the lists the embedding model knows as a word too, that Webster's does not ("ricardo", "federico"), or one of the
+    world's list (policies/world_names.py) that no list of words, products or places knows ("zarina"). Not after a place's
+    word ("at", "in"), not a brand's name capitalised elsewhere in the message (policies/businesses.py)."""
+    # the frame first: cheap, and most words of a lower-case message stand in none
+    before = text[max(0, start - 20) : start]
+    if not (PERSON_SAID_AFTER.match(text, end) or LOWER_PERSON_BEFORE.search(before)) or PLACE_WORD_BEFORE.search(before):
+        return False
+    low = text[start:end].lower()
+    if low in NOT_NAMES or low in stop_words() or low in product_titles() or low in _regions() or plain(low) or len(low) < 3:
+        return False
+    return (low in Names.first_names() or (WorldNames.known(low) and low not in NameWords.english())) and not a_brand(text, start, end)
 
 
 LOWER_CUED = re.compile(

@@ -46,7 +46,7 @@ RELATIONS = (
     r"(?:kid|son|daughter|wife|husband|partner|mother|father|mom|dad|friend|colleague|boss|manager|"
     r"mum|mummy|mommy|mama|papa|grandma|grandpa|grandmother|grandfather|granny|nana|grandson|granddaughter|aunt|auntie|uncle|"
     r"niece|nephew|cousin|sister|brother|sibling|stepson|stepdaughter|stepmother|stepfather|fianc[eé]e?|girlfriend|boyfriend|"
-    r"spouse|ex|roommate|flatmate|housemate|neighbou?r|landlord|landlady|coworker|co-worker|teammate|intern|employee|"
+    r"spouse|ex|roommate|flatmate|housemate|neighbou?r|landlord|landlady|coworker|co-worker|team ?mate|intern|employee|"
     r"accountant|lawyer|attorney|nanny|babysitter|caregiver|carer|supervisor)"
 )
 # ... and the people of one's work by their trade ("our engineer X", "my developer X"). Weaker than a relation: software

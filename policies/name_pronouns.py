@@ -5,7 +5,10 @@ them, or they are the items of a list of first names.
   her phone": one name of the lists (or, capitalised, a word no dictionary knows) in a sentence whose next words say
   "he", "she", "his", "her" of someone; a product is never "he" or "she";
 - "We have three editors: oria, bram and quillon", "they had 5: ...": three or more single words after a colon, joined
-  by commas and a last "and", most of them names of the lists and none an ordinary word.
+  by commas and a last "and", most of them names of the lists and none an ordinary word; or joined by commas alone ("users
+  to remove: oria, bram, quillon"), or after what is done to people ("please add oria, bram and quillon to the plan"),
+  where every word is a first name: of the lists, or (no ordinary word, product or place) of the world's list
+  (policies/world_names.py), which knows the given names of India, Africa or Central Asia that gender-guesser lacks.
 
 Split from policies/person_names.py (which is at its size limit); general rules chosen on development sentences
 (bench/dev_pii_messages_privacy21.txt), the tune halves and seed 11, no value of an evaluation file.
@@ -21,10 +24,14 @@ from policies.name_cues import common, listed_name, sentence_start
 from policies.name_words import (
     NOT_NAMES,
     Names,
+    NameWords,
     no_dictionary_word,
     plain,
     unknown_word,
 )
+from policies.people_frames import _regions
+from policies.product_names import product_titles
+from policies.world_names import WorldNames
 
 NAME = r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?"
 # a name after a word that puts someone in a sentence's slot: a preposition or a verb ("to X", "by X", "shows X")
@@ -36,6 +43,14 @@ PRONOUN_AFTER = re.compile(r"(?:[ \t,]+[\w'’-]+){0,10}?[ \t,]+(?:he|she|his|hi
 DETERMINER_BEFORE = re.compile(r"\b(?:my|your|our|their|his|her|its|the|a|an|this|that|these|those|some|any|every|each)[ \t]+$", re.IGNORECASE)
 # "...: oria, bram and quillon" up to where the sentence ends
 LIST_AFTER_COLON = re.compile(rf":[ \t]*((?:{NAME},[ \t]*){{1,8}}{NAME},?[ \t]+(?:and|&)[ \t]+{NAME})(?=[ \t]*(?:[.!?;]|$))", re.MULTILINE)
+# "...: oria, bram, quillon" (commas only) up to where the line ends
+COMMAS_AFTER_COLON = re.compile(rf":[ \t]*((?:{NAME},[ \t]*){{2,8}}{NAME})(?=[ \t]*(?:[.!?;]|$))", re.MULTILINE)
+# what is done to people, then "oria, bram and quillon", then the sentence's end or where they go: "add ... to the plan"
+LIST_AFTER_VERB = re.compile(
+    r"\b(?i:add|invite|remove|delete|include|cc|loop in|ping|notify|email|message|tell|ask|let)[ \t]+"
+    rf"((?:{NAME},[ \t]*){{1,8}}{NAME},?[ \t]+(?:and|&)[ \t]+{NAME})(?=[ \t]*(?:[.!?;,]|$)|[ \t]+(?:to|from|as|in|on|know)\b)",
+    re.MULTILINE,
+)
 
 
 def _name_word(word: str, *, cased: bool) -> bool:
@@ -83,4 +98,20 @@ def listed_first_names(text: str) -> list[tuple[int, int]]:
         if sum(listed_name(w) and not plain(w) for w in words) * 2 < len(words):
             continue
         out += [(m.start(1) + s, m.start(1) + e) for s, e in items]
-    return out
+    for regex in (LIST_AFTER_COLON, COMMAS_AFTER_COLON, LIST_AFTER_VERB):
+        for m in regex.finditer(text):
+            items = [(i.start(), i.end()) for i in re.finditer(NAME, m.group(1)) if i.group().lower() != "and"]
+            words = [m.group(1)[s:e].lower() for s, e in items]
+            # every word a first name, two in three no word of Webster's too ("olive", "jade" are)
+            if all(map(_first_name, words)) and sum(not plain(w) for w in words) * 3 >= 2 * len(words):
+                out += [(m.start(1) + s, m.start(1) + e) for s, e in items]
+    return sorted(set(out))
+
+
+def _first_name(low: str) -> bool:
+    """A first name of the lists, or of the world's list (policies/world_names.py) and no word of Webster's; never a word
+    of a chat, a product's title, a country or a US state. Among other such words only: alone, the world's list knows
+    "uber" or "jira" too."""
+    if low in NOT_NAMES or low in stop_words() or low in product_titles() or low in _regions():
+        return False
+    return low in Names.first_names() or (WorldNames.known(low) and low not in NameWords.english())

@@ -34,10 +34,11 @@ QUOTED_SAYS = re.compile(rf"[,!?][\"”'’][ \t]+(?i:says|said|replied|wrote|as
 # two who share a thing: "Oria and Bram share one login"
 SHARE = re.compile(rf"(?<![\w'’-])({WORD})[ \t]+(?:and|&)[ \t]+({WORD})[ \t]+share[ds]?\b")
 # one checked with, chatted, spoken or talked to: "check with Oria", "I spoke to Oria", "chatting with oria"
-SPOKEN_TO = re.compile(
-    r"\b(?:(?i:check(?:ed|ing)?|chat(?:ted|ting)?)[ \t]+(?i:with)|(?i:spoke|speak(?:ing)?|talk(?:ed|ing)?)[ \t]+(?i:to|with))[ \t]+"
-    rf"({WORD}(?:[ \t]+{WORD})?)"
-)
+# talked or chatted to (policies/word_names.py reads a first name that is an English word too after these words only:
+# one checks with a bank or a card network as often, "check with Chase", "check with Visa")
+TALKED_WITH = r"\b(?:(?i:chat(?:ted|ting)?)[ \t]+(?i:with|to)|(?i:spoke|speak(?:ing)?|talk(?:ed|ing)?)[ \t]+(?i:to|with))"
+SPOKEN_WITH = rf"(?:\b(?i:check(?:ed|ing)?)[ \t]+(?i:with)|{TALKED_WITH})"
+SPOKEN_TO = re.compile(rf"{SPOKEN_WITH}[ \t]+({WORD}(?:[ \t]+{WORD})?)")
 # a name and a colon opening the message: "Oria: the app logs me out", "Oria Vesketh: can someone reset my 2FA?"
 # what follows is English words ("the app", "can someone"), not a form's value ("Indirizzo: Via Nazionale 54")
 COLON = re.compile(rf"\A[ \t]*({WORD}(?:[ \t]+{WORD}){{0,2}})[ \t]*:[ \t]+([^\W\d_]+)(?![ \t]+[A-Z])")

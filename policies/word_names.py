@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 
 from bot.core.first_names import Names
-from policies.people_frames import TEAM_AFTER, THEY_NEXT, _regions
+from policies.name_cues import RELATIONS, TRADES
+from policies.people_frames import TALKED_WITH, TEAM_AFTER, THEY_NEXT, _regions
 from policies.task_names import MONTHS_AND_DAYS
 
 # the names of gender-guesser's list left out of the other rules as ordinary words, that are given names in English
@@ -36,20 +37,16 @@ END = r"(?=[ \t]*(?:[.,;!?]|\Z|\n))"
 DESKS = (r"(?:support|tech support|technical support|customer service|customer support|customer care|billing|accounts?|"
          r"accounting|sales|returns|onboarding|IT|HR|help ?desk|front desk|reception|finance|payroll|shipping|your team|"
          r"the team|your support team|your (?:[a-z]+ )?team|the (?:[a-z]+ )?team|the (?:[a-z]+ )?desk|the (?:[a-z]+ )?office)")
-RELATIONS = (r"(?:colleague|co-?worker|teammate|team mate|boss|manager|assistant|partner|wife|husband|daughter|son|sister|"
-             r"brother|mom|mum|mother|dad|father|friend|roommate|flatmate|housemate|boyfriend|girlfriend|fianc[ée]e?|niece|"
-             r"nephew|aunt|uncle|cousin|grandma|grandmother|grandpa|grandfather|accountant|bookkeeper|supervisor|employee)")
 CLOSINGS = (r"(?:thanks|thank you|many thanks|thanks again|cheers|regards|best regards|kind regards|warm regards|best|"
             r"best wishes|sincerely|yours sincerely|yours|all the best|take care)")
-TALKED = r"(?:spoke|speak|speaking|talked|talk|talking|chatted|chat|chatting)[ \t]+(?:to|with)"
 FRAMES = (
     # talked to X, then the sentence's end, a desk, a lower-case word; asked for X at the sentence's end
-    re.compile(rf"(?i:\b{TALKED})[ \t]+{X}(?=[ \t]*(?:[.,;!?]|\Z|\n)|[ \t]+[a-z])"),
+    re.compile(rf"{TALKED_WITH}[ \t]+{X}(?=[ \t]*(?:[.,;!?]|\Z|\n)|[ \t]+[a-z])"),
     re.compile(rf"(?i:\bask(?:ed)?[ \t]+for)[ \t]+{X}{END}"),
     # X before a desk or a team: "X from your team", "X in billing"
     re.compile(rf"(?<![\w'’-]){X}[ \t]+(?:from|in|at)[ \t]+(?:the[ \t]+)?{DESKS}\b"),
     # my relation X
-    re.compile(rf"(?i:\bmy[ \t]+{RELATIONS})[ \t]+{X}\b(?![ \t]+[A-Z])"),
+    re.compile(rf"(?i:\bmy[ \t]+(?:{RELATIONS}|{TRADES}))[ \t]+{X}\b(?![ \t]+[A-Z])"),
     # X and I, me and X
     re.compile(rf"(?<![\w'’-]){X}[ \t]+and[ \t]+I\b"),
     re.compile(rf"(?<![\w'’-])[Mm]e[ \t]+and[ \t]+{X}\b(?![ \t]+[A-Z])"),

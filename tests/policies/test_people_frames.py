@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from policies.people_frames import people_frames
 from policies.redaction import SpacyRedactor
 
 
@@ -58,3 +59,9 @@ def test_a_form_label_before_a_colon_is_no_one() -> None:
 
     assert people_frames("Indirizzo: Via Nazionale 54, Roma.") == []
     assert people_frames("Lieferadresse: Goethestrasse 8, Frankfurt.") == []
+
+
+def test_chatted_to_is_a_talked_to_frame() -> None:
+    # people_frames.SPOKEN_WITH, shared with policies/word_names.py, takes "chat(ted) to" as well as "chat(ted) with"
+    text = "I chatted to Ondrelia on the live chat and the ticket closed."
+    assert (13, 21) in people_frames(text)

@@ -56,3 +56,22 @@ def test_the_same_words_used_as_words_are_kept(redactor: SpacyRedactor, text: st
 
 def test_lower_case_is_left_to_the_words() -> None:
     assert word_names("i spoke to grace in billing") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # the relations and trades of name_cues
+        ("My dentist Faith moved my appointment to Friday.", "Faith"),
+        ("My stepdaughter Hope shares my plan.", "Hope"),
+    ],
+)
+def test_the_shared_frames_take_a_word_first_name(text: str, name: str) -> None:
+    start = text.index(name)
+    assert (start, start + len(name)) in word_names(text)
+
+
+@pytest.mark.parametrize("text", ["my team mate bramwelo cannot log in since monday", "My team mate Bramwelo cannot log in."])
+def test_team_mate_is_a_relation_of_every_rule(redactor: SpacyRedactor, text: str) -> None:
+    # "team mate" written apart, in name_cues.RELATIONS that word_names shares
+    assert "ramwelo" not in redactor.redact_sync(text).redacted
