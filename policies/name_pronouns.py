@@ -45,9 +45,10 @@ DETERMINER_BEFORE = re.compile(r"\b(?:my|your|our|their|his|her|its|the|a|an|thi
 LIST_AFTER_COLON = re.compile(rf":[ \t]*((?:{NAME},[ \t]*){{1,8}}{NAME},?[ \t]+(?:and|&)[ \t]+{NAME})(?=[ \t]*(?:[.!?;]|$))", re.MULTILINE)
 # "...: oria, bram, quillon" (commas only) up to where the line ends
 COMMAS_AFTER_COLON = re.compile(rf":[ \t]*((?:{NAME},[ \t]*){{2,8}}{NAME})(?=[ \t]*(?:[.!?;]|$))", re.MULTILINE)
-# what is done to people, then "oria, bram and quillon", then the sentence's end or where they go: "add ... to the plan"
+# what is done to people, then "oria, bram and quillon" (a colon between them or not: "add: ..."), then the sentence's
+# end or where they go: "add ... to the plan"
 LIST_AFTER_VERB = re.compile(
-    r"\b(?i:add|invite|remove|delete|include|cc|loop in|ping|notify|email|message|tell|ask|let)[ \t]+"
+    r"\b(?i:add|invite|remove|delete|include|cc|loop in|ping|notify|email|message|tell|ask|let):?[ \t]+"
     rf"((?:{NAME},[ \t]*){{1,8}}{NAME},?[ \t]+(?:and|&)[ \t]+{NAME})(?=[ \t]*(?:[.!?;,]|$)|[ \t]+(?:to|from|as|in|on|know)\b)",
     re.MULTILINE,
 )

@@ -16,6 +16,7 @@ from policies.redaction import SpacyRedactor
         ("accounts to close: tamsin, ketevan, zarina", ["tamsin", "ketevan", "zarina"]),
         ("we invited 4: aarush, chinedu, yerlan and tanvika.", ["aarush", "chinedu", "yerlan", "tanvika"]),
         ("please invite ishaan, olive and florentyna to the team plan", ["ishaan", "olive", "florentyna"]),
+        ("Please add: Ishaan, Chinedu and Florentyna to the plan.", ["Ishaan", "Chinedu", "Florentyna"]),
     ],
 )
 def test_the_names_of_such_a_list_are_redacted(redactor: SpacyRedactor, text: str, names: list[str]) -> None:
@@ -31,6 +32,7 @@ def test_the_names_of_such_a_list_are_redacted(redactor: SpacyRedactor, text: st
         "please add tags, labels and filters to the export",
         "add paypal, venmo and zelle as payment methods",
         "add uber, lyft and bolt to my apps",
+        "add: tags, labels and filters to the export",
         "channels to archive: general, random, dev",
     ],
 )
