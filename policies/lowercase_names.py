@@ -24,19 +24,16 @@ from policies.name_cues import (
     person_next,
 )
 from policies.name_pairs import kin_word_name
+from policies.name_pronouns import first_name_word
 from policies.name_requests import lone_request_verb
 from policies.name_words import (
     NOT_NAMES,
     Names,
-    NameWords,
     form_of_address,
     not_a_name,
     plain,
 )
-from policies.people_frames import _regions
-from policies.product_names import product_titles
 from policies.word_classes import WordClasses
-from policies.world_names import WorldNames
 
 # what is said of a person right after a name written in lower case: "oria is very reliable", "bram had given"
 LOWER_PERSON_AFTER = re.compile(
@@ -114,9 +111,7 @@ def _framed_given_name(text: str, start: int, end: int) -> bool:
     if not (PERSON_SAID_AFTER.match(text, end) or LOWER_PERSON_BEFORE.search(before)) or PLACE_WORD_BEFORE.search(before):
         return False
     low = text[start:end].lower()
-    if low in NOT_NAMES or low in stop_words() or low in product_titles() or low in _regions() or plain(low) or len(low) < 3:
-        return False
-    return (low in Names.first_names() or (WorldNames.known(low) and low not in NameWords.english())) and not a_brand(text, start, end)
+    return not plain(low) and len(low) >= 3 and first_name_word(low) and not a_brand(text, start, end)
 
 
 LOWER_CUED = re.compile(

@@ -104,12 +104,12 @@ def listed_first_names(text: str) -> list[tuple[int, int]]:
             items = [(i.start(), i.end()) for i in re.finditer(NAME, m.group(1)) if i.group().lower() != "and"]
             words = [m.group(1)[s:e].lower() for s, e in items]
             # every word a first name, two in three no word of Webster's too ("olive", "jade" are)
-            if all(map(_first_name, words)) and sum(not plain(w) for w in words) * 3 >= 2 * len(words):
+            if all(map(first_name_word, words)) and sum(not plain(w) for w in words) * 3 >= 2 * len(words):
                 out += [(m.start(1) + s, m.start(1) + e) for s, e in items]
     return sorted(set(out))
 
 
-def _first_name(low: str) -> bool:
+def first_name_word(low: str) -> bool:
     """A first name of the lists, or of the world's list (policies/world_names.py) and no word of Webster's; never a word
     of a chat, a product's title, a country or a US state. Among other such words only: alone, the world's list knows
     "uber" or "jira" too."""
