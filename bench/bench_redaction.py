@@ -58,6 +58,7 @@ from bench.blind_sets import (  # noqa: E402
     blind_pii_records_13,
     blind_pii_records_14,
     blind_pii_records_15,
+    blind_pii_records_16,
     blind_questions,
     blind_questions_2,
     blind_questions_3,
@@ -71,6 +72,7 @@ from bench.blind_sets import (  # noqa: E402
     blind_questions_12,
     blind_questions_13,
     blind_questions_14,
+    blind_questions_15,
 )
 from bench.datasets import (  # noqa: E402
     BITEXT_CSV,
@@ -197,7 +199,8 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
             ("blind7", "whole", "report", blind_questions_7()), ("blind8", "whole", "report", blind_questions_8()),
             ("blind9", "whole", "report", blind_questions_9()), ("blind10", "whole", "report", blind_questions_10()),
             ("blind11", "whole", "report", blind_questions_11()), ("blind12", "whole", "report", blind_questions_12()),
-            ("blind13", "whole", "report", blind_questions_13()), ("blind14", "whole", "report", blind_questions_14())]
+            ("blind13", "whole", "report", blind_questions_13()), ("blind14", "whole", "report", blind_questions_14()),
+            ("blind15", "whole", "report", blind_questions_15())]
     for name, half, shown_with, questions in sets:
         results = redactor.redact_batch(questions)
         changed = [r for r in results if r.redacted != r.text]
@@ -209,7 +212,7 @@ def blind_ordinary(redactor: SpacyRedactor, *, show: str) -> bool:
         lines.append(f"  {name:10s} none     {half:7s} {len(results):8d} {len(changed):8d} {share:7.4f}  goal <= {ORDINARY_GOAL}  "
                      f"{'ok' if share <= ORDINARY_GOAL else 'ABOVE'}")
     print("blind ordinary questions changed (bench/ordinary/blind_questions.txt, halves by hash; "
-          "blind_questions_2.txt to _5.txt, _7.txt to _14.txt, report only, whole; every change counts)")
+          "blind_questions_2.txt to _5.txt, _7.txt to _15.txt, report only, whole; every change counts)")
     print("\n".join(lines))
     return ok
 
@@ -221,7 +224,7 @@ def main() -> int:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", help="print the misses of one kind (presidio name)")
-    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind5, blind6, blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15 (comma-separated)")
+    parser.add_argument("--misses-in", default="report,unseen", help="where to print misses: tune, report, unseen, blind-tune, blind-report, blind2, blind3, blind4, blind5, blind6, blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind16 (comma-separated)")
     parser.add_argument("--show", default="all", choices=["all", "tune", "report", "none"], help="which changed ordinary messages to print")
     parser.add_argument("--unseen", type=int, default=2000, help="how many unseen sentences")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the unseen sentences (>= 1000 for reported figures)")
@@ -268,6 +271,8 @@ def main() -> int:
                  misses=args.misses if "blind14" in where else None)
     ok &= recall(redactor, blind_pii_records_15(), label="BLIND written messages 15, report only (bench/blind_pii_messages_15.txt)",
                  misses=args.misses if "blind15" in where else None)
+    ok &= recall(redactor, blind_pii_records_16(), label="BLIND written messages 16, report only (bench/blind_pii_messages_16.txt)",
+                 misses=args.misses if "blind16" in where else None)
     if not args.skip_ordinary:
         ok &= ordinary(redactor, show=args.show)
         ok &= blind_ordinary(redactor, show=args.show)

@@ -107,6 +107,20 @@ lists, possessives, greetings, signatures and sign-offs, quoted replies, forward
 capitals, nicknames, initials, hyphenated and compound names, names that are English words; titles outside the marks;
 50 street addresses of over 40 countries in their own formats (town and postcode outside the marks); e-mails, phones of
 many countries, cards, IBANs, US SSNs, IP addresses (v4 and v6).
+The fifteenth ordinary set (blind16, bench/ordinary/blind_questions_15.txt) is report only too, whole: 584 questions to the
+support of software, developer tools, SaaS integrations and plans, games, devices, appliances, cars, banks, airlines, rail,
+car hire, shops, restaurants, delivery, telecoms, utilities, insurers, health booking and public services (products,
+assistants and brands named like given names or surnames, model numbers, versions, order, ticket and booking numbers,
+times, amounts, places of business, brand + goods; lower case, a few in French, Spanish, German, Italian, Portuguese,
+Dutch, Polish, Swedish, Finnish); staff by role only; no PII messages.
+The sixteenth PII set (blind16, bench/blind_pii_messages_16.txt, written at the same time as the fifteenth ordinary set)
+is report only too: 183 messages, 164 people of many cultures (West, East and Southern African, Horn of Africa, Arabic,
+Persian, Turkish, Hebrew, South and East Asian, Tibetan, Kazakh, South-East Asian, Malay with bin, Pacific, Māori,
+Slavic, Greek, Hungarian, Nordic, Irish with Ní and Mac, Dutch and Afrikaans with van, Romance, Latin American) as
+subjects and objects, after prepositions, in lists, possessives, greetings, signatures and sign-offs, forwarded headers,
+"@" handles, lower case, all capitals, nicknames, initials, hyphenated and compound names, names that are English words;
+titles and kinship words outside the marks; 52 street addresses of about 40 countries in their own formats (town,
+postcode and units written apart outside the marks); e-mails, phones, cards, IBANs.
 """
 
 from __future__ import annotations
@@ -135,6 +149,7 @@ BLIND_PII_12 = HERE / "blind_pii_messages_12.txt"
 BLIND_PII_13 = HERE / "blind_pii_messages_13.txt"
 BLIND_PII_14 = HERE / "blind_pii_messages_14.txt"
 BLIND_PII_15 = HERE / "blind_pii_messages_15.txt"
+BLIND_PII_16 = HERE / "blind_pii_messages_16.txt"
 BLIND_QUESTIONS_7 = HERE / "ordinary" / "blind_questions_7.txt"
 BLIND_QUESTIONS_8 = HERE / "ordinary" / "blind_questions_8.txt"
 BLIND_QUESTIONS_9 = HERE / "ordinary" / "blind_questions_9.txt"
@@ -143,6 +158,7 @@ BLIND_QUESTIONS_11 = HERE / "ordinary" / "blind_questions_11.txt"
 BLIND_QUESTIONS_12 = HERE / "ordinary" / "blind_questions_12.txt"
 BLIND_QUESTIONS_13 = HERE / "ordinary" / "blind_questions_13.txt"
 BLIND_QUESTIONS_14 = HERE / "ordinary" / "blind_questions_14.txt"
+BLIND_QUESTIONS_15 = HERE / "ordinary" / "blind_questions_15.txt"
 _MARK = re.compile(r"\[\[([A-Z_]+):([^\]]+)\]\]")
 HALVES = ("tune", "report")
 
@@ -270,6 +286,11 @@ def blind_pii_records_15() -> list[dict]:
     return [parse_marked(line) for line in _lines(BLIND_PII_15)]
 
 
+def blind_pii_records_16() -> list[dict]:
+    """The sixteenth blind PII set, whole (report only)."""
+    return [parse_marked(line) for line in _lines(BLIND_PII_16)]
+
+
 def blind_questions_7() -> list[str]:
     """The seventh blind ordinary set, whole (report only)."""
     return _lines(BLIND_QUESTIONS_7)
@@ -308,3 +329,8 @@ def blind_questions_13() -> list[str]:
 def blind_questions_14() -> list[str]:
     """The fourteenth blind ordinary set, whole (report only)."""
     return _lines(BLIND_QUESTIONS_14)
+
+
+def blind_questions_15() -> list[str]:
+    """The fifteenth blind ordinary set, whole (report only)."""
+    return _lines(BLIND_QUESTIONS_15)
