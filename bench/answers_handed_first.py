@@ -1,7 +1,8 @@
 """Handed over with the right article first, read against the articles' words: measured on TUNE (issue #15).
 
     python bench/bench_answers.py --records R.json --json     # once: every case asked, the evidence kept
-    python bench/answers_handed_first.py R.json              # then: TUNE only, the region's AUCs and rules
+    python bench/answers_handed_first.py R.json              # then: TUNE only, the region's AUCs (and /tmp/answers43/region.json)
+    python bench/answers_handed_first.py R.json --grid       # policies/word_lead.py replayed from each min_words_confidence
 
 The region: TUNE cases the shipped gate hands over under `min_confidence` (evidence, not capped, at or above
 `min_dense`, no veto), replayed with bench/answers_replay.py `decided`. Each is labelled A (answerable, right article
@@ -130,7 +131,9 @@ def region(records: list[dict[str, Any]], thresholds: Thresholds) -> list[dict[s
 
 def main() -> int:
     records = json.loads(Path(sys.argv[1]).read_text())
-    records = records["records"] if isinstance(records, dict) and "records" in records else records
+    if "--grid" in sys.argv:
+        grid(records)
+        return 0
     thresholds = Thresholds()
     words = Words()
     rows = region(records, thresholds)
@@ -150,13 +153,9 @@ def main() -> int:
         ra = [r["x"][name] for r in answered if r["label"] == "A"]
         wa = [r["x"][name] for r in answered if r["label"] in ("B", "C")]
         print(f"{name:14s} {auc(a, bc):.3f}  {auc(a, o):.3f}  | {auc(ra, wa):.3f}")
-    Path(sys.argv[2] if len(sys.argv) > 2 else "/tmp/answers43/region.json").write_text(
+    Path("/tmp/answers43/region.json").write_text(
         json.dumps([{"kb": r["rec"]["kb"], "question": r["rec"]["question"], "label": r["label"], "outcome": r["outcome"], **r["x"]} for r in rows]))
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
 
 
 def grid(records: list[dict[str, Any]], *, split: str = "tune") -> None:
@@ -174,3 +173,7 @@ def grid(records: list[dict[str, Any]], *, split: str = "tune") -> None:
                               for r in chosen)
         print(f"{split} min_words_confidence {c}: " + "  ".join(
             f"{kb} {f['right']:.3f}/{f['wrong']:.3f}/{f['clarified']:.3f}/{f['offtopic_answered']:.3f}" for kb, f in per.items()))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
