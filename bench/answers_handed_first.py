@@ -18,6 +18,8 @@ bench/answers_coverage.py `documents` does) and the question's content words (bo
   one the first other article has and the top one lacks (a word that points at another article);
 - `missing`: the heaviest question word the top article lacks (one the knowledge base uses);
 - `views_won`: on how many of body, title and BM25 the top leads the first other article (recorded evidence).
+The figures (2026-12-07, helper answers43, records of main at 48bbc61) and what was adopted from them
+(policies/word_lead.py) are in docs/measurements/answers.md, "The question's words, held by the top article alone".
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Below `min_confidence` the gate hands over what it neither trusts nor can split 
 score, a sum of cosines that follow the form of a question as much as its subject. The share of the question's
 distinctive words each candidate contains (knowledge/retrieval.py `coverage`: each word weighted by 1 / the number of
 candidate documents that use it) reads the subject: when the top article holds a larger share than every other
-article retrieved ("can you text me when the outage is fixed", only the outage article says "text"), the narrow lead
+article retrieved ("can I get a text when my parcel ships?", only the shipping article says "text"), the narrow lead
 is the subject's, and the top article is answered from, from confidence `Thresholds.min_words_confidence`. When another
 article holds as much or more (the question's rarer words are elsewhere too), the question is handed over as before.
 
@@ -15,8 +15,8 @@ Chosen on the TUNE split only (bench/answers_handed_first.py over the records of
 handed over under `min_confidence`, from confidence 0.3 the rule answers 15 whose top article is right, 1 whose top
 article is wrong and 3 off-topic questions (TUNE right 0.734 -> 0.751, wrong 0.040 -> 0.041, off-topic answered 0.040 ->
 0.045, replayed); from 0.25, 24 / 3 / 3; from 0.35, 8 / 0 / 3. Answering every such question from 0.3 instead, words or
-not: 40 / 12 / 5. Nothing recorded tells the 3 off-topic ones ("can you check my voicemail" of a telecom help center
-whose voicemail article is first) from the right ones.
+not: 40 / 12 / 5. Nothing recorded tells the 3 off-topic ones (each shares its words with one article only) from the
+right ones.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ from bot.core.config import Thresholds
 from policies.confidence import Evidence, Verdict, decide
 from policies.word_lead import holds_the_words
 
-# an invented question, "can you text me when the outage is fixed?", against an invented help center: "Outages in your
-# area" first (the only article that says "text"), "Check your router" and "Billing dates" far behind in ordering score,
+# an invented question, "can I get a text when my parcel ships?", against an invented help center: "Shipping updates"
+# first (the only article that says "text"), "Change your address" and "Returns" far behind in ordering score,
 # so there is nothing to ask between; the gate is unsure (0.40, under min_confidence)
 ALONE = Evidence(
     similarity=0.62, agreement=0.8, lexical=1.0, margin=0.1, confidence=0.40, choice_confidence=0.1,
@@ -25,7 +25,7 @@ def test_a_question_whose_words_only_the_top_article_holds_is_answered_from_it()
 
 
 def test_words_held_elsewhere_too_are_still_handed_over() -> None:
-    # the router article holds as large a share of the question's distinctive words
+    # the address article holds as large a share of the question's distinctive words
     assert decide(replace(ALONE, coverage=(1.0, 1.0, 0.0)), Thresholds())[0] is Verdict.HANDOFF
     # the top article holds none of them
     assert decide(replace(ALONE, coverage=(0.0, 0.0, 0.0)), Thresholds())[0] is Verdict.HANDOFF
