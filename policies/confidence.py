@@ -37,6 +37,7 @@ from bot.core.passages import NEAR_DUPLICATE, Passage, Profile
 from bot.core.passages import kin as kin_of
 from bot.core.words import ENGLISH, OTHER_LANGUAGES, prefix, stop_words
 from policies.clear_lead import leads_every_view
+from policies.word_lead import holds_the_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,16 +288,26 @@ def decide(evidence: Evidence, thresholds: Thresholds) -> tuple[Verdict, tuple[i
     two articles on X was a request for a person not met. A clarification of two is completed with a third article
     within `split_gap` (`unsure_pair`'s others), at most three in all. A clarification whose first article is ahead
     of the others on every view of the search is answered from it instead, when the confidence reaches
-    `min_lead_confidence` (policies/clear_lead.py)."""
+    `min_lead_confidence` (policies/clear_lead.py). A question about to be handed over whose top article holds a larger
+    share of its distinctive words than any other article retrieved is answered from it, from `min_words_confidence`
+    (policies/word_lead.py)."""
     verdict, picked = _verdict(evidence, thresholds)
     if (verdict is Verdict.CLARIFY and evidence.confidence >= thresholds.min_lead_confidence
             and leads_every_view(views=evidence.views, coverage=evidence.coverage, picked=picked)):
         return Verdict.ANSWER, (0,)
+    if (verdict is Verdict.HANDOFF and evidence.confidence >= thresholds.min_words_confidence and _gated(evidence, thresholds)
+            and not evidence.unknown_names and holds_the_words(coverage=evidence.coverage, kin=evidence.kin)):
+        return Verdict.ANSWER, (0,)
     return verdict, picked
 
 
+def _gated(evidence: Evidence, thresholds: Thresholds) -> bool:
+    """Whether the evidence reaches the confidence gate at all (over the floor `min_dense`, not capped)."""
+    return evidence.similarity >= thresholds.min_dense and not evidence.capped
+
+
 def _verdict(evidence: Evidence, thresholds: Thresholds) -> tuple[Verdict, tuple[int, ...]]:
-    if evidence.similarity < thresholds.min_dense or evidence.capped:
+    if not _gated(evidence, thresholds):
         return Verdict.HANDOFF, ()
     if evidence.confidence >= thresholds.min_confidence:
         return Verdict.ANSWER, (0,)

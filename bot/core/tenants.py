@@ -64,6 +64,10 @@ class Thresholds:
     # a clarification whose first article leads every other offered one on each view of the search is answered from it
     # instead, from this confidence on (policies/clear_lead.py; chosen on TUNE, bench/answers_clear_lead.py); 1.0 turns it off
     min_lead_confidence: float = 0.35
+    # below all of those: a question whose top article holds a larger share of its distinctive words than any other article
+    # retrieved is answered from it, from this confidence on (policies/word_lead.py; chosen on TUNE,
+    # bench/answers_handed_first.py); 1.0 turns it off
+    min_words_confidence: float = 0.3
     # similarity to "I want a person" examples minus similarity to ordinary requests
     human_request_margin: float = 0.04
     human_request_min: float = 0.55
