@@ -22,6 +22,10 @@ hit@1 as given above, except kb5 0.799 / 0.778 and kb8 0.758 / 0.747 (kb6 0.874 
 kb13 (Pawlio, a pet-insurance and vet-booking service, written blind), added 2026-12-07 (kb13): hit@1 0.709 on / 0.701
 off, hit@3 0.881 / 0.878 (higher with redaction). In that run (branch kb13 off main b61ad69) no set was lower with
 redaction; the other sets as in kb12's run.
+kb16 (Larderly, a meal-kit subscription service, written blind), added 2026-12-07 (kb16): hit@1 0.852 on / 0.845 off,
+hit@3 0.950 / 0.947 (higher with redaction). In that run (branch kb16 off main 48bbc61) kb14 was lower with redaction at
+hit@3 (0.890 on / 0.898 off; hit@1 0.752 both), the one set outside the goal, as it is on main 48bbc61 without kb16
+(main's script run the same day: every line the same); kb15 0.838 / 0.832, hit@3 0.960 / 0.948; the others as in kb13's run.
 
 With redaction on, the question is embedded as the customer wrote it (in memory only, bot/engine/stages.py
 EmbedStage) and the store is searched for the redacted words without placeholders; what is stored,
