@@ -1,5 +1,5 @@
 """The knowledge bases and cases of bench/bench_answers.py: tenants, the TUNE / REPORT split, the cases of each
-knowledge base (the three fitted on, kb7, kb9 and kb15, and the report-only ones, kb4 to kb14) and where a report-only
+knowledge base (the three fitted on, kb7, kb9 and kb15, and the report-only ones, kb4 to kb14 and kb16) and where a report-only
 knowledge base's records are kept. Split out of bench/bench_answers.py, which still exports every name here.
 
 Knowledge bases (built from ../shared/data into a throwaway data dir, nothing copied into the repo):
@@ -93,6 +93,18 @@ Knowledge bases (built from ../shared/data into a throwaway data dir, nothing co
   submitting a reading / getting a smart meter, prepayment meters / top-ups, hardship / the PSR) and
   bench/cases/kb14.jsonl (391 answerable, 62 naming two articles; 63 off-topic, 33 of them near-domain; 16 requests for
   a person), committed before the bot was first run on them. No CLINC150 requests of its own (all are dealt).
+- `kb16`, REPORT only, wired as kb14 is (asked after it; its records in R.kb16.json): bench/kb16, a help center written
+  blind by another fresh operator (Larderly, an invented meal-kit subscription service: how it works, plans and prices,
+  changing plan, choosing recipes, allergens and diets, recipe cards and nutrition, Market extras, delivery days and
+  slots, changing the day or address, tracking, late or missing boxes, safe places, skipping, pausing, cancelling,
+  deleting the account, vouchers, referrals, credit and refunds, damaged or missing items, quality problems, payment
+  methods, failed payments, when a box is charged, gift boxes and cards, recycling, storing ingredients, the app, sign-in,
+  contact; 30 articles with confused pairs: skip / pause / cancel, cancel / delete the account, vouchers / referral
+  credit / gift cards, damaged or missing items / quality problems / credit and refunds, a late box / tracking / safe
+  places, payment methods / failed payments / when a box is charged, plans and prices / changing plan, allergens /
+  choosing recipes) and bench/cases/kb16.jsonl (399 answerable, 59 naming two articles; 64 off-topic, 32 of them
+  near-domain; 16 requests for a person), committed before the bot was first run on them. No CLINC150 requests of its
+  own (all are dealt).
 - `kb7`, fitted like the first three (its cases split TUNE / REPORT by the same hash; in `--fit`, the TUNE split
   and leave-one-out): bench/kb7, a help center written for the bench as tuning data (Tellora, an invented broadband
   and mobile provider: plans, bills, moving home, router set-up and wifi, outages, SIM and eSIM, roaming, number
@@ -142,6 +154,7 @@ from bench.datasets import (
     KB13_DIR,
     KB14_DIR,
     KB15_DIR,
+    KB16_DIR,
     clinc_out_of_scope,
     covid_questions,
     kb4_cases,
@@ -156,12 +169,13 @@ from bench.datasets import (
     kb13_cases,
     kb14_cases,
     kb15_cases,
+    kb16_cases,
     sample_cases,
     write_bitext_kb,
     write_covid_kb,
 )
 
-TENANTS = "[tenants.default]\n[tenants.covid]\n[tenants.bitext]\n[tenants.kb4]\n[tenants.kb5]\n[tenants.kb6]\n[tenants.kb7]\n[tenants.kb8]\n[tenants.kb9]\n[tenants.kb10]\n[tenants.kb11]\n[tenants.kb12]\n[tenants.kb13]\n[tenants.kb14]\n[tenants.kb15]\n"
+TENANTS = "[tenants.default]\n[tenants.covid]\n[tenants.bitext]\n[tenants.kb4]\n[tenants.kb5]\n[tenants.kb6]\n[tenants.kb7]\n[tenants.kb8]\n[tenants.kb9]\n[tenants.kb10]\n[tenants.kb11]\n[tenants.kb12]\n[tenants.kb13]\n[tenants.kb14]\n[tenants.kb15]\n[tenants.kb16]\n"
 KB_TENANT = {"sample": "default", "covid": "covid", "bitext": "bitext", "kb7": "kb7", "kb9": "kb9", "kb15": "kb15"}
 KBS = tuple(KB_TENANT)
 # REPORT only: never in a fit (kept out of the records file, in its own file beside it: `report_only_path`)
@@ -174,6 +188,7 @@ KB11 = "kb11"  # a sixth, asked after kb10 (none of its own either)
 KB12 = "kb12"  # a seventh, asked after kb11 (none of its own either)
 KB13 = "kb13"  # an eighth, asked after kb12 (none of its own either)
 KB14 = "kb14"  # a ninth, asked after kb13 (none of its own either)
+KB16 = "kb16"  # a tenth, asked after kb14 (none of its own either)
 KB7 = "kb7"  # fitted like the first three (TUNE / REPORT), its cases asked after theirs
 KB9 = "kb9"  # fitted like kb7, its cases asked after kb7's (no CLINC150 of its own: all 1,200 are dealt)
 KB15 = "kb15"  # fitted like kb9, its cases asked after kb9's (no CLINC150 of its own either)
@@ -305,6 +320,11 @@ def build_kb14_cases() -> list[tuple[BenchCase, str]]:
     return _own_cases(KB14, kb14_cases())
 
 
+def build_kb16_cases() -> list[tuple[BenchCase, str]]:
+    """(case, origin) for the tenth report-only help center bench/kb16: its own cases (no CLINC150 requests remain)."""
+    return _own_cases(KB16, kb16_cases())
+
+
 def report_only_path(records: Path, kb: str = KB4) -> Path:
     """Where a report-only KB's records are kept beside the three KBs' (R.json -> R.kb4.json, R.kb5.json):
     tools that fit on every record of the file they are given (bench/bench_answers_variants.py) never see them."""
@@ -315,4 +335,5 @@ def report_only_path(records: Path, kb: str = KB4) -> Path:
 # record of the others depends on it): their folder and their (case, origin) pairs
 LATE_REPORT_ONLY = {KB5: (KB5_DIR, build_kb5_cases), KB6: (KB6_DIR, build_kb6_cases), KB8: (KB8_DIR, build_kb8_cases),
                     KB10: (KB10_DIR, build_kb10_cases), KB11: (KB11_DIR, build_kb11_cases), KB12: (KB12_DIR, build_kb12_cases),
-                    KB13: (KB13_DIR, build_kb13_cases), KB14: (KB14_DIR, build_kb14_cases)}
+                    KB13: (KB13_DIR, build_kb13_cases), KB14: (KB14_DIR, build_kb14_cases),
+                    KB16: (KB16_DIR, build_kb16_cases)}

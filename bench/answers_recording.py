@@ -23,6 +23,7 @@ from bench.answers_kbs import (
     KB13,
     KB14,
     KB15,
+    KB16,
     KB_TENANT,
     KBS,
     LATE_REPORT_ONLY,
@@ -43,7 +44,8 @@ async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, se
                  report_only_kb11: list[dict[str, Any]] | None = None,
                  report_only_kb12: list[dict[str, Any]] | None = None,
                  report_only_kb13: list[dict[str, Any]] | None = None,
-                 report_only_kb14: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+                 report_only_kb14: list[dict[str, Any]] | None = None,
+                 report_only_kb16: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Every case asked through the pipeline; with `probes`, the knowledge bases' own probe questions
     are asked as well and their results go there (kinds "probe" and "probe_offtopic"). `settings_env`:
     more settings for the bench's services (bench/bench_embedders.py: another embedding model). With
@@ -86,7 +88,7 @@ async def record(folder: Path, *, probes: list[dict[str, Any]] | None = None, se
             else:
                 records.append(record)
         late = {KB5: report_only_kb5, KB6: report_only_kb6, KB8: report_only_kb8, KB10: report_only_kb10, KB11: report_only_kb11,
-                KB12: report_only_kb12, KB13: report_only_kb13, KB14: report_only_kb14}
+                KB12: report_only_kb12, KB13: report_only_kb13, KB14: report_only_kb14, KB16: report_only_kb16}
         for kb, (directory, build) in LATE_REPORT_ONLY.items():  # each after the one before: no record of the others depends on it
             if (kept := late[kb]) is None:
                 continue

@@ -53,7 +53,7 @@ MIN_PERSON = 0.97  # requests for a person handed over, on every knowledge base'
 def _groups(records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for rec in records:
-        name = rec["kb"] if rec["kb"] in ("kb4", "kb5", "kb6", "kb8", "kb10", "kb11", "kb12", "kb13", "kb14") else f"{rec['kb']} {rec['split']}"
+        name = rec["kb"] if rec["kb"] in ("kb4", "kb5", "kb6", "kb8", "kb10", "kb11", "kb12", "kb13", "kb14", "kb16") else f"{rec['kb']} {rec['split']}"
         out.setdefault(name, []).append(rec)
     return out
 
@@ -80,7 +80,7 @@ def _pooled(groups: dict[str, list[dict[str, Any]]], thresholds: Thresholds) -> 
 
 def main(path: Path) -> None:
     records = json.loads(path.read_text())
-    for extra in (".kb4.json", ".kb5.json", ".kb6.json", ".kb8.json", ".kb10.json", ".kb11.json", ".kb12.json", ".kb13.json", ".kb14.json"):
+    for extra in (".kb4.json", ".kb5.json", ".kb6.json", ".kb8.json", ".kb10.json", ".kb11.json", ".kb12.json", ".kb13.json", ".kb14.json", ".kb16.json"):
         more = path.with_name(path.name.removesuffix(".json") + extra)
         if more.exists():
             records += json.loads(more.read_text())

@@ -10,7 +10,7 @@ from a wrong one, and a covered question from an off-topic one, better than the 
 `record` is bench/answers_second_reader.py's `record` (every case with its retrieved passages' text, the report-only
 KBs beside it), plus bench/cases/dev_near_domain.jsonl asked of kb7 and the sample help center the same way (R.dev.json).
 `prepare` writes the training pairs from TUNE only (the TUNE half, `split_of`, of the five fitted KBs: sample, covid,
-bitext, kb7, kb9; never a REPORT half, never kb4-kb6, kb8, kb10-kb14) and the dev near-domain set:
+bitext, kb7, kb9; never a REPORT half, never kb4-kb6, kb8, kb10-kb14, kb16) and the dev near-domain set:
 - positive: (question, the retrieved passages of a right article);
 - negative: (question, the retrieved passages of a wrong article among the first three: the pipeline's own hard
   negatives), (question, a random other article of the same KB, from TUNE records' passages), (off-topic TUNE or dev

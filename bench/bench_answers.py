@@ -7,8 +7,8 @@ probe questions (bench/answers_probes.py: titles, headings, lead sentences, gene
 questions written for the bench), kept apart from the cases, for the self-calibration experiments
 of bench/answers_probes.py.
 
-Knowledge bases: sample, covid, bitext, kb7, kb9 and kb15 fitted on (TUNE / REPORT), kb4 to kb14 but kb7 and kb9
-REPORT only; each is described in bench/answers_kbs.py's docstring (where it comes from, its confused pairs and cases,
+Knowledge bases: sample, covid, bitext, kb7, kb9 and kb15 fitted on (TUNE / REPORT), kb4 to kb14 but kb7 and kb9,
+and kb16 REPORT only; each is described in bench/answers_kbs.py's docstring (where it comes from, its confused pairs and cases,
 when it was written and committed).
 Off-topic cases: CLINC150's out-of-scope requests (1,200, dealt to the three KBs in turn) and
 cross-KB questions (COVID paraphrases asked of `sample` and `bitext`; `sample` and `bitext`
@@ -69,6 +69,7 @@ from bench.answers_kbs import (  # noqa: F401  (re-exported: other benches impor
     KB13,
     KB14,
     KB15,
+    KB16,
     KB_TENANT,
     KBS,
     LATE_REPORT_ONLY,
@@ -85,6 +86,7 @@ from bench.answers_kbs import (  # noqa: F401  (re-exported: other benches impor
     build_kb12_cases,
     build_kb13_cases,
     build_kb14_cases,
+    build_kb16_cases,
     report_only_path,
     split_of,
 )
@@ -123,7 +125,7 @@ def main() -> int:
         print(missing, file=sys.stderr)
         return 2
     started = time.perf_counter()
-    kept: dict[str, list[dict[str, Any]]] = {kb: [] for kb in (KB4, KB5, KB6, KB8, KB10, KB11, KB12, KB13, KB14)}
+    kept: dict[str, list[dict[str, Any]]] = {kb: [] for kb in (KB4, KB5, KB6, KB8, KB10, KB11, KB12, KB13, KB14, KB16)}
     report_only = tuple(kept.items())
     if args.records and args.records.exists():
         records = json.loads(args.records.read_text())
@@ -136,7 +138,7 @@ def main() -> int:
             records = asyncio.run(record(Path(tmp), probes=probes, report_only=kept[KB4], report_only_kb5=kept[KB5],
                                          report_only_kb6=kept[KB6], report_only_kb8=kept[KB8], report_only_kb10=kept[KB10],
                                          report_only_kb11=kept[KB11], report_only_kb12=kept[KB12], report_only_kb13=kept[KB13],
-                                         report_only_kb14=kept[KB14]))
+                                         report_only_kb14=kept[KB14], report_only_kb16=kept[KB16]))
             if args.probes:
                 args.probes.write_text(json.dumps(probes))
         if args.records:

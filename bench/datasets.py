@@ -53,6 +53,9 @@ KB14_CASES = Path(__file__).resolve().parent / "cases" / "kb14.jsonl"
 # Payrollo), with near-domain off-topic questions
 KB15_DIR = Path(__file__).resolve().parent / "kb15"
 KB15_CASES = Path(__file__).resolve().parent / "cases" / "kb15.jsonl"
+# another written blind by a fresh operator (an invented meal-kit subscription service), reported only
+KB16_DIR = Path(__file__).resolve().parent / "kb16"
+KB16_CASES = Path(__file__).resolve().parent / "cases" / "kb16.jsonl"
 COVID_KB_NAME = "covid_faq.jsonl"
 
 
@@ -175,6 +178,11 @@ def kb14_cases() -> list[Case]:
 def kb15_cases() -> list[Case]:
     """The cases of bench/kb15 (`KB15_DIR`): sources "kb15/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
     return sample_cases(KB15_CASES)
+
+
+def kb16_cases() -> list[Case]:
+    """The cases of bench/kb16 (`KB16_DIR`): sources "kb16/<article>.md"; handoffs "no_answer" (off-topic) or "customer_request"."""
+    return sample_cases(KB16_CASES)
 
 
 # --- redaction material ------------------------------------------------------------------------

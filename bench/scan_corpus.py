@@ -4,7 +4,7 @@
 
 bench/bench_growth.py `--replicate` copies ~1k chunks many times: its vectors are near-duplicates, which
 says little about the approximate search of a store of distinct chunks. Here every chunk is its own mix:
-sentences recombined from different articles and sources (the sample help center, bench/kb4-kb14, COVID-QA
+sentences recombined from different articles and sources (the sample help center, bench/kb4-kb16, COVID-QA
 answers, Bitext responses under ../shared/data), their numbers replaced and a generated product name woven
 in. Quality of text is not the point, distinctness of the vectors is. `--per-document` chunks share one
 document's title and lead (its first sentence), as an ingested article's chunks do.

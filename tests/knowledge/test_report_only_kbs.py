@@ -2,7 +2,7 @@
 bench/kb5, an invented electronics shop; bench/kb6, an invented webhooks API with a developer side: reported only;
 bench/kb10, an invented language-learning app, bench/kb11, an invented coworking-space operator, and
 bench/kb12, an invented car-sharing service, bench/kb13, an invented pet-insurance and vet-booking service, bench/kb14,
-an invented household electricity and gas supplier: reported only;
+an invented household electricity and gas supplier, bench/kb16, an invented meal-kit subscription service: reported only;
 bench/kb7, an invented broadband and mobile provider, bench/kb9, an invented HR and payroll product, and bench/kb15, an
 invented payroll and HR product (Payrollo), split TUNE /
 REPORT) load as a tenant's articles would, and every case names an article that exists."""
@@ -30,11 +30,12 @@ SITES = {
     "kb13": "https://help.pawlio.example/",
     "kb14": "https://help.voltana.example/",
     "kb15": "https://help.payrollo.example/",
+    "kb16": "https://help.larderly.example/",
 }
 # answerable, off-topic and requests for a person each KB's cases hold at least
 MINIMUMS = {"kb4": (200, 60, 15), "kb5": (200, 60, 15), "kb6": (150, 50, 12), "kb7": (300, 60, 15), "kb9": (250, 70, 12), "kb10": (250, 60, 12),
             "kb11": (280, 60, 14), "kb12": (300, 60, 14), "kb13": (350, 60, 14),
-            "kb14": (350, 60, 14), "kb15": (300, 60, 14)}
+            "kb14": (350, 60, 14), "kb15": (300, 60, 14), "kb16": (350, 60, 14)}
 
 
 def _cases(kb: str) -> list[dict]:

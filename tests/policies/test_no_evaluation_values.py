@@ -208,8 +208,10 @@ def test_no_person_or_address_word_of_the_blind_messages_is_in_the_policies_code
 BENCH_CASES = Path(__file__).resolve().parents[2] / "bench" / "cases"
 # report-only help centers' cases (bench/cases/kbN.jsonl) checked here, each with the runs of six words of its questions that
 # were in the policies' code before it was written: kb14 (written blind by helper kb14 on main at 427ecd8, committed before
-# any run) had none. (The older report-only help centers are not listed: they were written before this check.)
-IN_CODE_BEFORE_THE_CASES = {"kb14": frozenset()}
+# any run) had none; kb16 (written blind by helper kb16 on main at 48bbc61, committed before any run) had one, a request for
+# a person in policies/intent.py since long before. (The older report-only help centers are not listed: they were written
+# before this check.)
+IN_CODE_BEFORE_THE_CASES = {"kb14": frozenset(), "kb16": frozenset({"want to talk to a human"})}
 
 
 @pytest.mark.parametrize("kb", sorted(IN_CODE_BEFORE_THE_CASES))
