@@ -26,7 +26,8 @@ Three detectors, merged (policies/placeholders.py):
   a given name only the world's list knows (WGND 2.0: policies/world_names.py) where only a person stands —
   policies/world_frames.py, policies/lone_names.py; a first name that is an English word too ("Grace", "Will") where the
   sentence says a person stands there ("spoke to Grace", "my colleague Mark") — policies/word_names.py; a found name grown over its particles ("binti", "du", "Ma.", "Ó") —
-  policies/particle_names.py;
+  policies/particle_names.py; a handle or login of name words, a title without its full stop, a form's label, the other
+  half of "X/Y" — policies/name_forms.py;
   in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
@@ -59,6 +60,7 @@ from policies.counted_places import without_counted_parts
 from policies.initial_names import initial_names, joined_initials
 from policies.lone_names import lone_names
 from policies.name_cues import declared_name, mask_placeholders
+from policies.name_forms import name_forms, slashed_mates
 from policies.name_frames import framed_names
 from policies.name_misreads import misread
 from policies.name_presence import may_hold_a_name
@@ -186,6 +188,8 @@ class SpacyRedactor:
                 found += _people(text, word_names(text))
                 # initials and a surname: "Thanks,\nK. Dornacre", "under B. Vesketh" (policies/initial_names.py)
                 found += _people(text, initial_names(text))
+                # a handle of name words, a title without its full stop, "Recipient: X", "X's order" (policies/name_forms.py)
+                found += _people(text, name_forms(text))
         if PERSON in kinds:
             for text, found in zip(texts, results, strict=True):
                 if caseless_script(text):  # names the model and the capitals' cues cannot see
@@ -206,7 +210,7 @@ class SpacyRedactor:
                 # from the names found: the other items of a list of people, a double-barrelled word after a name
                 # ("[Oria] Vesk-Tull"; policies/people_shapes.py), "[Oria] K. [Vesketh]" found apart by two rules as one name with its initial
                 # (policies/initial_names.py); each sees what the one before it added
-                for grow in (list_mates, grown_hyphens, joined_initials, particle_names):
+                for grow in (list_mates, grown_hyphens, joined_initials, particle_names, slashed_mates):
                     found += _people(text, grow(text, [(x.start, x.end) for x in found if x.kind == PERSON]))
         # "accounts in Quillon", "das Abo von Quillon": no one stands there, whichever rule found it (policies/name_misreads.py)
         results = [[e for e in found if e.kind != PERSON or not misread(text, e.start, e.end)] for found, text in zip(results, texts, strict=True)]
