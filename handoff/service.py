@@ -36,6 +36,7 @@ from bot.core.records import HandoffReason
 from bot.core.tables import AuditLog, Conversation, Handoff, utcnow
 from handoff.cards import HandoffCards
 from handoff.customer_side import HandoffCustomerSide
+from handoff.escalation_reads import ATTACHMENT, OUTCOME, EscalationReads
 from handoff.records import OPEN, HandoffRecords, packet_of
 from handoff.staff_actions import HandoffStaffActions
 from handoff.summary import HandoffSummarizer
@@ -66,6 +67,7 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
         self._events = events or EventBus()  # staff-side domain events (bot/core/events.py)
         self._summarizer = summarizer  # writes the staff summary with a model the tenant allows (else built from the messages)
         self._records = HandoffRecords(engine, now=now)
+        self._reads = EscalationReads(engine)  # an escalation's reads, one statement
         self._settings = settings
         self._conversations = conversations
         self._audit = audit
@@ -159,22 +161,21 @@ class HandoffService(HandoffStaffActions, HandoffCustomerSide):
     ) -> tuple[Conversation | None, list[Message], list[dict[str, Any]], list[dict[str, Any]], str | None]:
         """The conversation, its messages, the files the customer sent, the passages the bot found for
         the question it handed over (the audit's last outcome; its reply cites none) and, with
-        `detect_topic`, the topic of the customer's last three messages, in one thread hop (an
-        escalation's reads and the topic were three hops and four statements; nothing but the
-        conversation when people own it already)."""
-        conversation = self._conversations.get(conversation_id)
+        `detect_topic`, the topic of the customer's last three messages, in one thread hop and one
+        statement (handoff/escalation_reads.py; were three statements, and before that three hops and
+        four statements; the messages and events are not used when people own the conversation already)."""
+        read = self._reads.read(conversation_id)
+        conversation, messages = read.conversation, read.messages
         if conversation is None or State(conversation.state) in HUMAN_OWNED:
             return conversation, [], [], [], None
-        messages = self._conversations.history(conversation_id, for_customer=False)
-        events = self._audit.data_of_kinds(conversation_id=conversation_id, kinds=("attachment", "outcome"))
-        outcomes = events["outcome"]
+        outcomes = read.events[OUTCOME]
         found = list(outcomes[-1].get("passages") or []) if outcomes and outcomes[-1].get("outcome") == "handoff" else []
         topic = None
         if detect_topic and self._topics is not None:
             said = [m.text for m in reversed(messages) if m.role is Role.CUSTOMER]
             if said:
                 topic = self._topics.detect_text(" ".join(said[-3:]), tenant=conversation.tenant)
-        return conversation, messages, [f for data in events["attachment"] for f in data.get("files", [])], found, topic
+        return conversation, messages, [f for data in read.events[ATTACHMENT] for f in data.get("files", [])], found, topic
 
     def _create(self, conversation: Conversation, reason: HandoffReason, topic: str | None, packet: Packet) -> tuple[Handoff, tuple[int, Wait | None]]:
         topic_conf = self.policy(conversation.tenant).topic(topic)

@@ -19,7 +19,17 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, insert, update
+from sqlalchemy import (
+    Engine,
+    String,
+    bindparam,
+    cast,
+    exists,
+    insert,
+    null,
+    union_all,
+    update,
+)
 from sqlmodel import Session, col, select
 
 from bot.core.autocommit import autocommit
@@ -41,8 +51,13 @@ def sampled(message_id: int, share: float) -> bool:
 # a sampled answer's grade and the customer's signals read after it (`OnlineGrader._add`)
 _GRADES = AnswerGrade.__table__  # type: ignore[attr-defined]
 _INSERT_GRADE = insert(_GRADES).returning(_GRADES.c.id)
-_FEEDBACK = select(AuditEvent.data).where(AuditEvent.conversation_id == bindparam("c"), AuditEvent.kind == "feedback")
-_HANDOFF_SINCE = select(Handoff.id).where(Handoff.conversation_id == bindparam("c"), col(Handoff.created_at) >= bindparam("since")).limit(1)
+# the customer's signals in one read (were two statements): the data of each of the conversation's feedback events,
+# then one row with no data when it was handed over since the answer
+_SIGNALS = union_all(
+    select(AuditEvent.data).where(AuditEvent.conversation_id == bindparam("c"), AuditEvent.kind == "feedback"),
+    select(cast(null(), String).label("data")).where(
+        exists().where(Handoff.conversation_id == bindparam("c"), col(Handoff.created_at) >= bindparam("since"))),
+)
 
 
 class OnlineGrader:
@@ -96,8 +111,8 @@ class OnlineGrader:
 
     def _add(self, row: AnswerGrade, *, answered_at: datetime) -> None:
         """The grade, then the customer's signals that came while it was being made (the judge can take
-        seconds): the verdict on this answer and a handoff since. Committed first, so a signal that comes
-        after this read finds the row (`signal_feedback`, `_mark_handoff_after`). Each a statement of its
+        seconds): the verdict on this answer and a handoff since, in one read. Committed first, so a signal that
+        comes after this read finds the row (`signal_feedback`, `_mark_handoff_after`). Each a statement of its
         own, without a transaction (PostgreSQL: no BEGIN, COMMIT or ROLLBACK, and psycopg keeps the
         connection's prepared statements, which it forgets at each ROLLBACK: bot/core/autocommit.py)."""
         conversation_id, message_id = row.conversation_id, row.message_id
@@ -105,12 +120,13 @@ class OnlineGrader:
         with self._single.connect() as conn:
             grade_id = conn.execute(_INSERT_GRADE, values).scalar_one()
             conn.commit()  # SQLite's (on PostgreSQL each statement is committed as it runs)
-            verdicts = conn.execute(_FEEDBACK, {"c": conversation_id}).scalars().all()
+            read = conn.execute(_SIGNALS, {"c": conversation_id, "since": answered_at}).scalars().all()
             signals: dict[str, Any] = {}
-            helpful = next((d["helpful"] for d in map(json.loads, verdicts) if d.get("message_id") == message_id), None)
+            verdicts = [json.loads(data) for data in read if data is not None]
+            helpful = next((d["helpful"] for d in verdicts if d.get("message_id") == message_id), None)
             if helpful is not None:
                 signals["helpful"] = helpful
-            if conn.execute(_HANDOFF_SINCE, {"c": conversation_id, "since": answered_at}).first() is not None:
+            if None in read:
                 signals["handoff_after"] = True
             if signals:
                 conn.execute(update(AnswerGrade).where(col(AnswerGrade.id) == grade_id).values(**signals))
