@@ -12,6 +12,7 @@ from bot.core.words import stop_words
 from policies import street_words
 from policies.pii_patterns import UPPER, Entity
 from policies.product_phrases import branded_street, shop_street
+from policies.regex_gates import DIGIT, may_match
 from policies.street_goods import counted_line
 from policies.street_world import FUNCTION_WORDS, business_street
 
@@ -189,8 +190,10 @@ def address_entities(text: str) -> list[Entity]:
     spans: list[tuple[int, int]] = []
     units: list[tuple[int, int]] = []
     cased = any(c.isupper() for c in text)
-    found = [m for regex in (STREET_PATTERNS + PLACED_STREETS if cased else [*LOWER_STREET_PATTERNS, LOWER_PLACED_STREET]) for m in regex.finditer(text)]
-    found += list(LONE_UNIT.finditer(text))
+    digit = DIGIT.search(text) is not None  # most patterns need one (policies/regex_gates.py): without, they are not tried
+    found = [m for regex in (STREET_PATTERNS + PLACED_STREETS if cased else [*LOWER_STREET_PATTERNS, LOWER_PLACED_STREET])
+             if may_match(regex, digit) for m in regex.finditer(text)]
+    found += list(LONE_UNIT.finditer(text)) if may_match(LONE_UNIT, digit) else []
     if cased:
         for cue in ADDRESS_CUE.finditer(text):
             m = CUED_STREET.match(text, cue.end() + len(text[cue.end():]) - len(text[cue.end():].lstrip()))

@@ -16,6 +16,7 @@ import re
 
 from bot.core.pii_kinds import STREET_ADDRESS
 from policies.pii_patterns import UPPER, Entity
+from policies.regex_gates import DIGIT, may_match
 from policies.street_forms import other_streets, with_forms
 from policies.street_shapes import shaped_streets
 from policies.street_tails import marked_streets, with_tails
@@ -51,7 +52,7 @@ def widened(text: str, entities: list[Entity]) -> list[Entity]:
             end = m.end()
         out.append(Entity(STREET_ADDRESS, start, end, text[start:end]) if (start, end) != (e.start, e.end) else e)
     taken = [(e.start, e.end) for e in out if e.kind == STREET_ADDRESS]
-    for m in JAPANESE.finditer(text):
+    for m in JAPANESE.finditer(text) if may_match(JAPANESE, DIGIT.search(text) is not None) else ():  # policies/regex_gates.py
         if not any(s < m.end() and m.start() < e for s, e in taken):
             out.append(Entity(STREET_ADDRESS, m.start(), m.end(), m.group()))
     # other countries' shapes and the units after a street (policies/street_forms.py), then the place and postcode lines

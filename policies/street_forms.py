@@ -23,6 +23,7 @@ import re
 
 from bot.core.pii_kinds import STREET_ADDRESS
 from policies.pii_patterns import UPPER, Entity
+from policies.regex_gates import DIGIT, may_match
 from policies.street_words import KOREAN_ROAD_ENDINGS, UNIT_AFTER_WORDS
 from policies.street_world import world_streets
 
@@ -87,7 +88,8 @@ MAX_UNITS = 3
 
 def other_streets(text: str) -> list[tuple[int, int]]:
     """The street lines of the shapes above."""
-    return [m.span() for regex in FORMS for m in regex.finditer(text)] + world_streets(text)
+    digit = DIGIT.search(text) is not None  # each form has a house number (policies/regex_gates.py)
+    return [m.span() for regex in FORMS if may_match(regex, digit) for m in regex.finditer(text)] + world_streets(text)
 
 
 def extended(text: str, start: int, end: int) -> tuple[int, int]:

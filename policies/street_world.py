@@ -157,7 +157,7 @@ FOREIGN_TYPE_WORD = re.compile(rf"(?i:{'|'.join(UNMISTAKABLE_TYPE_AFTER)})\b")
 def world_streets(text: str) -> list[tuple[int, int]]:
     """The street lines of the shapes above (each shape but one has a digit; the blocks of lines have a line break)."""
     spans = [m.span() for m in ON_FOREIGN_STREET.finditer(text)] if FOREIGN_TYPE_WORD.search(text) else []
-    if not any(c.isdigit() for c in text):
+    if not any(map(str.isdigit, text)):
         return [(s, e) for s, e in spans if not business_street(text, s, e)]
     spans += _cued(text)
     spans += [m.span() for regex in (NAME_NUMBER_POSTCODE, GENITIVE_STREET, CYRILLIC_HOUSE, RURAL_ROUTE, HOUSE_AND_NUMBERED_STREET, CZECH_STREET)
