@@ -38,7 +38,10 @@ HUMAN_WORK = frozenset({
 })
 APPOSITIVE_AFTER = re.compile(
     rf"(?:[ \t]*,)?[ \t]+(?:the|your)[ \t]+((?:[\w'’-]+[ \t]+){{0,2}}?)(?:{BOT_HEAD}|{GOODS})s?\b"
-    r"(?![ \t]+(?:manager|director|coach|editor|professor|principal|teacher|to|of|at|for|who|that|called|named)\b)(?!['’-])",
+    # not the first noun of a person's job: "the assistant manager", "the app developer", "the bot team"
+    r"(?![ \t]+(?:manager|director|coach|editor|professor|principal|teacher|developer|designer|engineer|builder|moderator|owner|"
+    r"admin|administrator|team|lead|specialist|consultant|expert|tester|architect|writer|creator|maker|guy|person|people|staff|"
+    r"to|of|at|for|who|that|called|named)\b)(?!['’-])",
     re.IGNORECASE,
 )
 

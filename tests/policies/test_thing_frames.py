@@ -50,6 +50,7 @@ def test_no_one_is_named(redactor: SpacyRedactor, text: str) -> None:
         ("Send the contract to my assistant, Wambeka.", "Wambeka"),
         ("Rosalind, our office assistant, will call you back", "Rosalind"),
         ("Please ask Tobias the assistant manager to ring me", "Tobias"),
+        ("Winnie the app developer on our team can't log in", "Winnie"),
         ("Please send a copy of Oriane Quillac passport", "Quillac"),
         ("My colleague Anne Christmas can't log in", "Christmas"),
         ("I spoke to Jisoo Park at the front desk", "Jisoo"),
