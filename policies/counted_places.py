@@ -6,6 +6,8 @@
   capitals: "Drag lane 3 above lane 1", "Pin row 12 to the top". Written the European way (name, type, number), an
   English street word is capitalised ("Church Lane 3"), and the street words of other languages ("Kossuth utca 12",
   "Laitisen tie 187") are not English words, so they stay streets;
+- a number of days, weeks or months in lower case before a street word: "a 14 day pass", "a 3 month drive" (how long
+  it lasts; chosen on bench/ordinary/dev_questions_privacy43.txt);
 - a street word with no house number after what is saved, backed up or synced to it: "back up my chats to Google
   Drive" (policies/service_shapes.py's `KEPT_IN_BEFORE`, the same words that make a name an app).
 
@@ -35,6 +37,9 @@ NUMBER = r"\d{1,5}[A-Za-z]?"
 NUMBERED_BEFORE_TYPE = re.compile(rf"[{UPPER}][\w'’-]*[ \t]+{NUMBER}[ \t]+(?i:{ENGLISH_TYPES})\.?[ \t]+{NUMBER}")
 # "Drag lane 3": a capitalised word, an English street word in lower case, a number
 LOWER_TYPE_BETWEEN = re.compile(rf"[{UPPER}][\w'’-]*[ \t]+(?:{ENGLISH_TYPES})\.?[ \t]+{NUMBER}")
+# "a 14 day pass", "the 3 month drive": a number of days or months, in lower case, then the street word: how long a thing
+# lasts, not a house number and its street ("12 Day Street" is capitalised)
+SPAN_OF_TIME = re.compile(rf"{NUMBER}[ \t-]+(?:day|week|month|year|hour|night|minute)s?[ \t-]+(?:{ENGLISH_TYPES})\.?")
 # "to Google Drive", "in Dropbox Place": capitalised words and a street word, no number
 NAMED_NO_NUMBER = re.compile(rf"(?:[{UPPER}][\w'’.&+-]*[ \t]+){{1,3}}(?i:{ENGLISH_TYPES})")
 
@@ -47,7 +52,7 @@ def counted_part(text: str, entity: Entity) -> bool:
     value = entity.text
     if NUMBERED_BEFORE_TYPE.fullmatch(value):
         return True
-    if LOWER_TYPE_BETWEEN.fullmatch(value):
+    if LOWER_TYPE_BETWEEN.fullmatch(value) or SPAN_OF_TIME.fullmatch(value):
         return True
     return NAMED_NO_NUMBER.fullmatch(value) is not None \
         and KEPT_IN_BEFORE.search(text[max(0, entity.start - 50) : entity.start]) is not None

@@ -28,7 +28,10 @@ Three detectors, merged (policies/placeholders.py):
   sentence says a person stands there ("spoke to Grace", "my colleague Mark") — policies/word_names.py; a found name grown over its particles ("binti", "du", "Ma.", "Ó") —
   policies/particle_names.py; a handle or login of name words, a title without its full stop, a form's label, the other
   half of "X/Y" — policies/name_forms.py;
-  in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py.
+  in the scripts without capitals, the names a customer gives after a cue ("我叫...", "اسمي ...") — policies/caseless_names.py;
+  whichever rule found a name, where no one stands ("accounts in X") — policies/name_misreads.py, or where the words
+  around it make it a thing's, a day's or a venue's ("X, the bank's chat assistant", "Christmas Eve", "X season 3",
+  "the Royal X Hall") — policies/thing_frames.py.
 
 Each entity becomes `<KIND_N>`; the same value gets the same placeholder for the whole
 conversation because the numbering lives in the conversation's vault (policies/vault.py), which
@@ -86,6 +89,7 @@ from policies.spacy_pipeline import NER, in_this_context, other_than, pipeline
 from policies.street_addresses import address_entities
 from policies.street_extent import widened
 from policies.task_names import task_names
+from policies.thing_frames import thing_framed
 from policies.word_classes import WordClasses
 from policies.word_names import word_names
 from policies.world_frames import world_frames
@@ -213,7 +217,9 @@ class SpacyRedactor:
                 for grow in (list_mates, grown_hyphens, joined_initials, particle_names, slashed_mates):
                     found += _people(text, grow(text, [(x.start, x.end) for x in found if x.kind == PERSON]))
         # "accounts in Quillon", "das Abo von Quillon": no one stands there, whichever rule found it (policies/name_misreads.py)
-        results = [[e for e in found if e.kind != PERSON or not misread(text, e.start, e.end)] for found, text in zip(results, texts, strict=True)]
+        # "Oria, the bank's chat assistant", "on Christmas Eve", "Oria Vesk season 3", "the Royal Oria Hall" (policies/thing_frames.py)
+        results = [[e for e in found if e.kind != PERSON or not (misread(text, e.start, e.end) or thing_framed(text, e.start, e.end))]
+                   for found, text in zip(results, texts, strict=True)]
         merged = [merge(r, t) for r, t in zip(results, texts, strict=True)]
         if keep:
             merged = [[e for e in found if not tenant_term(e, text, keep)] for found, text in zip(merged, texts, strict=True)]

@@ -98,7 +98,8 @@ GOODS = (
     r"foundation|serum|moisturi[sz]er|shampoo|razor|paint|primer|grill|kettle|toaster|mixer|blender|juicer|fryer|air fryer|"
     r"oven|fridge|freezer|dishwasher|washer|dryer|vacuum|hoover|mattress|pillow|duvet|sofa|couch|chair|desk|lamp|tent|bike|"
     r"helmet|charger|cable|headphones|earbuds|speaker|glasses|sunglasses|frames|lenses|stroller|pram|car seat|mug|bottle|tumbler|"
-    r"cleanser|toner|lotion|conditioner|palette|blush|eyeliner|concealer)"
+    r"cleanser|toner|lotion|conditioner|palette|blush|eyeliner|concealer|vase|wallpaper|rug|curtains|cushion|candle|bedding|"
+    r"towel|bin|kitchen bin|cookware|saucepan|frying pan|casserole)"
 )
 # what goods do or are after their maker's name: "X blender come with", "X serum is cheaper"
 GOODS_STATE_AFTER = re.compile(
