@@ -24,7 +24,7 @@ keys = ["acme-key"]
 
 
 def thresholds(min_confidence: float) -> str:
-    return f"[tenants.acme.thresholds]\nmin_confidence = {min_confidence}\nmin_choice_confidence = 0.99\n"
+    return f"[tenants.acme.thresholds]\nmin_confidence = {min_confidence}\nmin_choice_confidence = 0.99\nmin_words_confidence = 1.0\n"
 
 
 def write(path: Path, text: str) -> None:

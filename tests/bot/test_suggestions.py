@@ -22,6 +22,7 @@ keys = ["demo"]
 min_confidence = 1.0
 min_choice_confidence = 1.0
 min_split_confidence = 1.0
+min_words_confidence = 1.0
 """
 
 

@@ -130,7 +130,7 @@ def services(servers: tuple[FakeOllama, FakeOpenAI], tmp_path_factory: pytest.Te
     (folder / "tenants.toml").write_text(
         "[tenants.default]\n"
         "[tenants.broke.budget]\ntenant_usd = 0\n"
-        "[tenants.strict.budget]\ntenant_usd = 0\n[tenants.strict.thresholds]\nmin_confidence = 0.99\n"
+        "[tenants.strict.budget]\ntenant_usd = 0\n[tenants.strict.thresholds]\nmin_confidence = 0.99\nmin_words_confidence = 1.0\n"
     )
     built = build_services(make_settings(
         folder / "data", SUPPORTBOT_TENANTS_FILE=str(folder / "tenants.toml"), SUPPORTBOT_PRICES=PRICES,
