@@ -33,7 +33,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.core.config import Thresholds
-from bot.core.passages import NEAR_DUPLICATE, Passage, Profile
+from bot.core.passages import NEAR_DUPLICATE, SAME_ARTICLE, Passage, Profile
 from bot.core.passages import kin as kin_of
 from bot.core.words import ENGLISH, OTHER_LANGUAGES, prefix, stop_words
 from policies.clear_lead import leads_every_view
@@ -135,9 +135,6 @@ def distinct_gaps(relevance: Sequence[float], kin: Sequence[float], *, near: flo
     second = rel[0] - other[1] if len(other) > 1 else max(first, floor)
     return first, second
 
-
-# `kin` of a document of the same article as the top one (bot/core/passages.py `same_article`)
-SAME_ARTICLE = 0.999
 
 
 # the spread read when the knowledge base has no profile (fewer than three documents to probe): about

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# `kin` (the cosine of a document's chunk to the top one's) from which a candidate is the top article itself (another
-# chunk of it, or an FAQ row of it): policies/confidence.py `SAME_ARTICLE`, repeated so this module needs nothing of it
-SAME_ARTICLE = 0.999
+from bot.core.passages import SAME_ARTICLE
 
 
 def holds_the_words(*, coverage: Sequence[float], kin: Sequence[float]) -> bool:

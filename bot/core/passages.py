@@ -117,6 +117,8 @@ class Passage:
 # two chunks whose dense vectors are this alike say the same thing (an FAQ row and its article);
 # chosen on the TUNE split with bench/bench_answers.py
 NEAR_DUPLICATE = 0.8
+# `kin` of a document of the same article as the top one (`same_article`): another chunk of it, or an FAQ row of it
+SAME_ARTICLE = 0.999
 
 
 @dataclass(frozen=True, slots=True)

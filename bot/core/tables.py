@@ -293,9 +293,6 @@ def insert_events(conn: Any, rows: list[dict[str, Any]]) -> None:
 _AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 _DATA_OF_KIND = (select(_AUDIT.c.data).where(_AUDIT.c.conversation_id == bindparam("c"), _AUDIT.c.kind == bindparam("k"))
                  .order_by(_AUDIT.c.id))
-_DATA_OF_KINDS = (select(_AUDIT.c.kind, _AUDIT.c.data)
-                  .where(_AUDIT.c.conversation_id == bindparam("c"), _AUDIT.c.kind.in_(bindparam("k", expanding=True)))
-                  .order_by(_AUDIT.c.id))
 
 
 class AuditLog:
@@ -338,15 +335,6 @@ class AuditLog:
         query = select(_AUDIT.c.data).where(_AUDIT.c.conversation_id.in_(list(conversation_ids)), _AUDIT.c.kind == kind).order_by(_AUDIT.c.id)
         with self._single.connect() as conn:
             return [json.loads(row[0]) for row in conn.execute(query)]
-
-    def data_of_kinds(self, *, conversation_id: str, kinds: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
-        """`data_of` for several kinds in one statement: kind -> its events' data, oldest first (every
-        kind asked for is a key)."""
-        found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
-        with self._single.connect() as conn:
-            for kind, data in conn.execute(_DATA_OF_KINDS, {"c": conversation_id, "k": list(kinds)}):
-                found[kind].append(json.loads(data))
-        return found
 
 
 # the operations tables (bot/core/ops_tables.py) on the same metadata, for create_all and the migrations
